@@ -1,0 +1,3 @@
+"""Sigap: a Cepat Respon Masyarakat (citizen report) platform for Indonesian cities."""
+
+__version__ = "0.1.0"

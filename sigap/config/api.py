@@ -1,0 +1,100 @@
+"""The JSON API: one NinjaAPI, each app's router mounted, one error shape.
+
+Every error answers ``{"code", "message" (Bahasa Indonesia), "message_en", "field"?}``.
+"""
+from __future__ import annotations
+
+import logging
+
+from django.http import Http404
+from ninja import NinjaAPI
+from ninja.errors import AuthenticationError, HttpError, ValidationError
+from ninja.errors import Throttled
+
+from sigap.core.errors import DomainError
+from sigap.core.schemas import ErrorOut  # noqa: F401 - re-exported
+
+log = logging.getLogger(__name__)
+
+
+api = NinjaAPI(
+    title="Sigap API",
+    version="1",
+    description=(
+        "Citizen and officer APIs of Sigap. Errors are JSON with `code`, `message` (Bahasa Indonesia) and "
+        "`message_en`. See docs/api.md."
+    ),
+    urls_namespace="api",
+    docs_url="/docs",
+    openapi_url="/openapi.json",
+)
+
+
+def _body(code: str, msg_id: str, msg_en: str, **extra) -> dict:
+    return {"code": code, "message": msg_id, "message_en": msg_en, **{k: v for k, v in extra.items() if v is not None}}
+
+
+@api.exception_handler(DomainError)
+def _domain_error(request, exc: DomainError):
+    return api.create_response(request, exc.as_dict(), status=exc.status)
+
+
+@api.exception_handler(ValidationError)
+def _validation_error(request, exc: ValidationError):
+    errors = []
+    fields = []
+    for err in exc.errors:
+        loc = [str(p) for p in err.get("loc", ()) if p not in ("body", "payload", "query", "path", "form")]
+        fields.append(".".join(loc) or "body")
+        errors.append({"field": ".".join(loc), "problem": err.get("msg", ""), "type": err.get("type", "")})
+    names = ", ".join(dict.fromkeys(fields))
+    return api.create_response(
+        request,
+        _body("invalid_input", f"Data tidak valid: {names}.", f"Invalid input: {names}.",
+              field=fields[0] if fields else None, errors=errors),
+        status=422,
+    )
+
+
+@api.exception_handler(AuthenticationError)
+def _auth_error(request, exc):
+    return api.create_response(
+        request, _body("unauthorized", "Perlu masuk (login) atau token yang valid.", "Login or a valid token is required."),
+        status=401,
+    )
+
+
+@api.exception_handler(Throttled)
+def _throttled(request, exc):
+    return api.create_response(
+        request, _body("rate_limited", "Terlalu banyak permintaan, coba lagi sebentar lagi.", "Too many requests, try again shortly."),
+        status=429,
+    )
+
+
+@api.exception_handler(Http404)
+def _not_found(request, exc):
+    return api.create_response(request, _body("not_found", "Tidak ditemukan.", "Not found."), status=404)
+
+
+@api.exception_handler(HttpError)
+def _http_error(request, exc: HttpError):
+    return api.create_response(request, _body("http_error", str(exc), str(exc)), status=exc.status_code)
+
+
+@api.exception_handler(Exception)
+def _unexpected(request, exc):
+    log.exception("unhandled API error on %s %s", request.method, request.path)
+    return api.create_response(
+        request,
+        _body("server_error", "Terjadi kesalahan pada server; laporan Anda tidak tersimpan sebagian. Coba lagi.",
+              "A server error occurred; nothing was half-saved. Please try again."),
+        status=500,
+    )
+
+
+from sigap.intake.api import router as citizen_router  # noqa: E402
+from sigap.officers.api import router as officer_router  # noqa: E402
+
+api.add_router("/v1", citizen_router)
+api.add_router("/v1/officer", officer_router)

@@ -1,0 +1,190 @@
+"""Django settings, read from the environment.
+
+Embedded default: SQLite file and generated keys under ``$SIGAP_HOME`` (``./var``), Celery eager.
+Production: set ``DATABASE_URL`` (PostgreSQL), ``SECRET_KEY``, ``SIGAP_VAULT_KEY`` (or
+``SIGAP_VAULT_KEY_FILE``), ``CELERY_BROKER_URL`` (Redis) and ``SIGAP_ALLOWED_HOSTS``.
+See docs/deployment.md.
+"""
+from __future__ import annotations
+
+import os
+import secrets
+from pathlib import Path
+
+import dj_database_url
+from django.utils.translation import gettext_lazy as _
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+SIGAP_HOME = Path(os.environ.get("SIGAP_HOME", Path.cwd() / "var")).resolve()
+SIGAP_HOME.mkdir(parents=True, exist_ok=True)
+
+
+def _env_bool(name: str, default: bool) -> bool:
+    value = os.environ.get(name)
+    if value is None:
+        return default
+    return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def _generated_secret(filename: str, nbytes: int) -> str:
+    """A secret kept in a file under SIGAP_HOME, created on first use (embedded default only)."""
+    path = SIGAP_HOME / filename
+    if not path.exists():
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "w") as fh:
+            fh.write(secrets.token_urlsafe(nbytes))
+    return path.read_text().strip()
+
+
+DEBUG = _env_bool("SIGAP_DEBUG", False)
+SECRET_KEY = os.environ.get("SECRET_KEY") or _generated_secret("secret_key", 48)
+ALLOWED_HOSTS = [h.strip() for h in os.environ.get("SIGAP_ALLOWED_HOSTS", "127.0.0.1,localhost,testserver").split(",") if h.strip()]
+CSRF_TRUSTED_ORIGINS = [o.strip() for o in os.environ.get("SIGAP_CSRF_TRUSTED_ORIGINS", "").split(",") if o.strip()]
+
+INSTALLED_APPS = [
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "sigap.core",
+    "sigap.privacy",
+    "sigap.organization",
+    "sigap.reports",
+    "sigap.intake",
+    "sigap.officers",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.locale.LocaleMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+]
+
+ROOT_URLCONF = "sigap.config.urls"
+WSGI_APPLICATION = "sigap.config.wsgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+                "django.template.context_processors.i18n",
+            ],
+        },
+    },
+]
+
+DATABASES = {
+    "default": dj_database_url.parse(
+        os.environ.get("DATABASE_URL", f"sqlite:///{SIGAP_HOME / 'sigap.sqlite3'}"),
+        conn_max_age=int(os.environ.get("SIGAP_DB_CONN_MAX_AGE", "60")),
+    )
+}
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # WAL + a busy timeout so the embedded server and a worker can share the file;
+    # IMMEDIATE transactions so row-locking services serialize instead of failing with
+    # "database is locked" on upgrade.
+    DATABASES["default"]["OPTIONS"] = {
+        "transaction_mode": "IMMEDIATE",
+        "timeout": 20,
+        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+    }
+    DATABASES["default"]["CONN_MAX_AGE"] = 0
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 10}},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+]
+
+LANGUAGE_CODE = "id"
+LANGUAGES = [("id", _("Bahasa Indonesia")), ("en", _("English"))]
+LOCALE_PATHS = [BASE_DIR / "locale"]
+TIME_ZONE = "Asia/Jakarta"
+USE_I18N = True
+USE_TZ = True
+
+STATIC_URL = "/static/"
+STATIC_ROOT = SIGAP_HOME / "static"
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage", "OPTIONS": {"location": str(SIGAP_HOME / "media")}},
+    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
+}
+WHITENOISE_USE_FINDERS = True
+WHITENOISE_AUTOREFRESH = DEBUG
+
+LOGIN_URL = "/admin/login/"
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+SECURE_CONTENT_TYPE_NOSNIFF = True
+X_FRAME_OPTIONS = "DENY"
+if _env_bool("SIGAP_HTTPS", False):
+    SESSION_COOKIE_SECURE = True
+    CSRF_COOKIE_SECURE = True
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+
+EMAIL_BACKEND = os.environ.get("SIGAP_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+DEFAULT_FROM_EMAIL = os.environ.get("SIGAP_FROM_EMAIL", "sigap@localhost")
+
+# Uploads: photos are checked and re-encoded by sigap.reports.photos
+DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+SIGAP_PHOTO_MAX_BYTES = int(os.environ.get("SIGAP_PHOTO_MAX_BYTES", str(10 * 1024 * 1024)))
+SIGAP_PHOTO_MAX_PIXELS = int(os.environ.get("SIGAP_PHOTO_MAX_PIXELS", str(40_000_000)))
+SIGAP_PHOTO_MAX_SIDE = int(os.environ.get("SIGAP_PHOTO_MAX_SIDE", "2048"))
+SIGAP_PHOTOS_PER_REPORT = int(os.environ.get("SIGAP_PHOTOS_PER_REPORT", "5"))
+DATA_UPLOAD_MAX_NUMBER_FILES = SIGAP_PHOTOS_PER_REPORT + 1
+
+# Vault master key: base64 (urlsafe) 32 bytes. Embedded default: a generated file under SIGAP_HOME.
+SIGAP_VAULT_KEY = os.environ.get("SIGAP_VAULT_KEY", "")
+SIGAP_VAULT_KEY_FILE = os.environ.get("SIGAP_VAULT_KEY_FILE", str(SIGAP_HOME / "vault.key"))
+
+# The city this instance serves: its province code (region list), public number prefix.
+SIGAP_PROVINCE = os.environ.get("SIGAP_PROVINCE", "31")
+SIGAP_NUMBER_PREFIX = os.environ.get("SIGAP_NUMBER_PREFIX", "JK")
+SIGAP_MAX_SNAP_M = float(os.environ.get("SIGAP_MAX_SNAP_M", "100"))
+SIGAP_HOP_HOURS = float(os.environ.get("SIGAP_HOP_HOURS", "6"))
+
+# Celery: eager (in-process) unless a broker is configured.
+CELERY_BROKER_URL = os.environ.get("CELERY_BROKER_URL", "")
+CELERY_TASK_ALWAYS_EAGER = not CELERY_BROKER_URL
+CELERY_TASK_EAGER_PROPAGATES = False
+CELERY_TASK_ACKS_LATE = True
+CELERY_TASK_REJECT_ON_WORKER_LOST = True
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+CELERY_TASK_SERIALIZER = "json"
+CELERY_ACCEPT_CONTENT = ["json"]
+
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+if os.environ.get("SIGAP_REDIS_CACHE_URL"):
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": os.environ["SIGAP_REDIS_CACHE_URL"]}}
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "root": {"handlers": ["console"], "level": os.environ.get("SIGAP_LOG_LEVEL", "INFO")},
+    "loggers": {"django.db.backends": {"level": "WARNING"}},
+}
+
+# Working time for deadlines (Pergub 128/2017): office hours in TIME_ZONE; holidays are rows (admin).
+SIGAP_DAY_START = os.environ.get("SIGAP_DAY_START", "08:00")
+SIGAP_DAY_END = os.environ.get("SIGAP_DAY_END", "16:00")
+
+# Rate limits for the public (citizen) API, per client IP (django-ninja throttling over the cache).
+SIGAP_CITIZEN_RATE = os.environ.get("SIGAP_CITIZEN_RATE", "30/m")
+SIGAP_TRACK_RATE = os.environ.get("SIGAP_TRACK_RATE", "120/m")

@@ -1,0 +1,15 @@
+from django.contrib import admin
+from django.urls import path
+
+from sigap.core.views import healthz_view
+
+from .api import api
+
+admin.site.site_header = "Sigap — administrasi"
+admin.site.site_title = "Sigap"
+
+urlpatterns = [
+    path("healthz", healthz_view, name="healthz"),
+    path("api/", api.urls),
+    path("admin/", admin.site.urls),
+]

@@ -1,0 +1,37 @@
+"""The city's working calendar, from settings and the Holiday rows (cached until they change)."""
+from __future__ import annotations
+
+import threading
+from datetime import time
+
+from django.conf import settings
+from django.db.models import Count, Max
+
+from .clock import WorkingCalendar
+from .models import Holiday
+
+_lock = threading.Lock()
+_cached: tuple[tuple, WorkingCalendar] | None = None
+
+
+def _parse(value: str) -> time:
+    hh, mm = value.split(":")
+    return time(int(hh), int(mm))
+
+
+def working_calendar() -> WorkingCalendar:
+    global _cached
+    agg = Holiday.objects.aggregate(n=Count("id"), last=Max("date"))
+    key = (agg["n"], agg["last"])
+    cached = _cached
+    if cached is not None and cached[0] == key:
+        return cached[1]
+    with _lock:
+        cal = WorkingCalendar(
+            tz=settings.TIME_ZONE,
+            day_start=_parse(getattr(settings, "SIGAP_DAY_START", "08:00")),
+            day_end=_parse(getattr(settings, "SIGAP_DAY_END", "16:00")),
+            holidays=frozenset(Holiday.objects.values_list("date", flat=True)),
+        )
+        _cached = (key, cal)
+        return cal

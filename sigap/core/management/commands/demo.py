@@ -1,0 +1,19 @@
+from django.core.management.base import BaseCommand
+
+from sigap.demo import demo_load, demo_password
+
+
+class Command(BaseCommand):
+    help = "Load Jakarta's reference data, demo staff accounts and sample reports. Idempotent."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--no-progress", action="store_true")
+
+    def handle(self, *args, no_progress: bool, **options):
+        result = demo_load(progress=not no_progress)
+        created = ", ".join(f"{k}: {v}" for k, v in result["reference"].items()) or "nothing new"
+        self.stdout.write(self.style.SUCCESS(f"Reference data: {created}. Sample reports created: {result['reports_created']}."))
+        self.stdout.write("\nDemo logins (password: " + ("$SIGAP_DEMO_PASSWORD" if demo_password() != "sigap-demo-2026" else "sigap-demo-2026") + "):")
+        self.stdout.write(f"  {'admin':24} superuser (Django admin)")
+        for acc in result["accounts"]:
+            self.stdout.write(f"  {acc.username:24} {acc.role:16} {acc.description}")

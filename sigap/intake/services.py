@@ -1,0 +1,150 @@
+"""The intake pipeline: what every channel calls to file a report or speak for its reporter.
+
+Order matters for privacy: photos are de-identified, typed text is redacted and the identity goes to
+the vault *before* anything is written where officers can read it. One transaction: a failure at any
+step leaves nothing behind.
+"""
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from django.db import transaction
+
+from sigap.core.errors import DomainError
+from sigap.privacy import vault
+from sigap.privacy.photos import CleanPhoto, photo_clean
+from sigap.privacy.redaction import redact
+from sigap.reports import services as report_services
+from sigap.reports.models import Channel, Privacy, Report
+from sigap.reports.services import ReportCreated
+
+MAX_DESCRIPTION = 5000
+MIN_DESCRIPTION = 10
+
+
+@dataclass
+class Reporter:
+    name: str = ""
+    phone: str = ""
+    email: str = ""
+    nik: str = ""
+
+    def is_empty(self) -> bool:
+        return not any((self.name.strip(), self.phone.strip(), self.email.strip(), self.nik.strip()))
+
+
+@dataclass
+class Submission:
+    """One report as any channel hands it in."""
+
+    category: str
+    description: str
+    lat: float | None
+    lon: float | None
+    channel: str
+    address: str = ""
+    privacy: str = Privacy.PRIVATE
+    reporter: Reporter | None = None
+    photos: list[tuple[str, bytes]] = field(default_factory=list)  # (filename, raw bytes)
+    is_demo: bool = False
+
+
+def _invalid(field_name: str, msg_id: str, msg_en: str, code: str = "invalid_input") -> DomainError:
+    return DomainError(msg_id, msg_en, code=code, status=422, field=field_name)
+
+
+def submission_validate(sub: Submission) -> None:
+    text = (sub.description or "").strip()
+    if len(text) < MIN_DESCRIPTION:
+        raise _invalid("description", f"Uraian terlalu pendek (minimal {MIN_DESCRIPTION} karakter). Jelaskan lokasi dan kronologi.",
+                       f"The description is too short (at least {MIN_DESCRIPTION} characters). Describe the place and what happened.",
+                       "description_too_short")
+    if len(text) > MAX_DESCRIPTION:
+        raise _invalid("description", f"Uraian terlalu panjang (maksimal {MAX_DESCRIPTION} karakter).",
+                       f"The description is too long (at most {MAX_DESCRIPTION} characters).", "description_too_long")
+    if sub.lat is None or sub.lon is None:
+        raise _invalid("lat", "Lokasi (lat dan lon) wajib diisi.", "A location (lat and lon) is required.", "location_required")
+    for name, value, low, high in (("lat", sub.lat, -90, 90), ("lon", sub.lon, -180, 180)):
+        if not isinstance(value, (int, float)) or not math.isfinite(value) or not low <= value <= high:
+            raise _invalid(name, f"Koordinat {name} tidak valid: {value!r}.", f"Invalid {name} coordinate: {value!r}.",
+                           "invalid_coordinates")
+    if sub.privacy not in Privacy.values:
+        raise _invalid("privacy", f"Pilihan privasi tidak dikenal: {sub.privacy!r} (pilih private, public, atau anonymous).",
+                       f"Unknown privacy choice {sub.privacy!r} (use private, public or anonymous).", "invalid_privacy")
+    if sub.channel not in Channel.values:
+        raise _invalid("channel", f"Kanal tidak dikenal: {sub.channel!r}.", f"Unknown channel {sub.channel!r}.", "invalid_channel")
+    if len(sub.address or "") > 500:
+        raise _invalid("address", "Alamat terlalu panjang (maksimal 500 karakter).", "The address is too long (at most 500 characters).")
+    from django.conf import settings
+
+    if len(sub.photos) > settings.SIGAP_PHOTOS_PER_REPORT:
+        raise _invalid("photos", f"Terlalu banyak foto (maksimal {settings.SIGAP_PHOTOS_PER_REPORT}).",
+                       f"Too many photos (at most {settings.SIGAP_PHOTOS_PER_REPORT}).", "too_many_photos")
+
+
+def report_submit(sub: Submission, *, actor=None, actor_kind: str = "reporter", now: datetime | None = None) -> ReportCreated:
+    """File one report from any channel. Returns the report and the reporter's tracking code."""
+    submission_validate(sub)
+    kategori = report_services.kategori_get(sub.category)
+    if kategori.sensitif and sub.privacy == Privacy.PUBLIC:
+        raise _invalid("privacy", f"Laporan kategori '{kategori.nama}' tidak dapat dibuat publik demi melindungi pelapor.",
+                       f"Reports in category '{kategori.name_en or kategori.kode}' cannot be public, to protect the reporter.",
+                       "sensitive_not_public")
+    # Route first: a point outside every area is refused before any work is done.
+    report_services.report_route(kategori=kategori, lat=sub.lat, lon=sub.lon)
+    photos: list[CleanPhoto] = [photo_clean(raw, filename=name) for name, raw in sub.photos]
+
+    reporter = sub.reporter or Reporter()
+    anonymous = sub.privacy == Privacy.ANONYMOUS
+    names = [reporter.name] if reporter.name.strip() and not anonymous else []
+    redacted = redact(sub.description.strip(), names=names)
+    redacted_address = redact(sub.address.strip(), names=names)
+
+    with transaction.atomic():
+        ref = ""
+        if not anonymous:
+            payload = {
+                "channel": sub.channel,
+                "name": reporter.name.strip(),
+                "phone": reporter.phone.strip(),
+                "email": reporter.email.strip(),
+                "nik": reporter.nik.strip(),
+                "original_description": sub.description,
+                "original_address": sub.address,
+                "photo_meta": [p.meta for p in photos],
+            }
+            ref = vault.identity_store(payload=payload)
+        return report_services.report_create(
+            kategori=kategori, description=redacted.text, lat=float(sub.lat), lon=float(sub.lon),
+            address=redacted_address.text, channel=sub.channel, privacy=sub.privacy, reporter_ref=ref, photos=photos,
+            actor=actor, actor_kind=actor_kind, now=now, is_demo=sub.is_demo,
+        )
+
+
+def reporter_answer(*, tracking_code: str, answer: str, now: datetime | None = None):
+    """The reporter answers an officer's question: the original goes to the vault, officers read it redacted."""
+    text = (answer or "").strip()
+    if not text:
+        raise _invalid("answer", "Jawaban tidak boleh kosong.", "The answer must not be empty.", "answer_required")
+    if len(text) > MAX_DESCRIPTION:
+        raise _invalid("answer", "Jawaban terlalu panjang.", "The answer is too long.", "answer_too_long")
+    with transaction.atomic():
+        report = report_services.report_by_tracking(tracking_code, for_update=True)
+        if report.reporter_ref:
+            vault.identity_update(report.reporter_ref, last_answer=text)
+        return report_services.report_resume_with_answer(report_id=report.pk, answer_redacted=redact(text).text, now=now)
+
+
+def reporter_dispute(*, tracking_code: str, reason: str, now: datetime | None = None):
+    text = (reason or "").strip()
+    if len(text) < 5:
+        raise _invalid("reason", "Jelaskan mengapa laporan belum selesai.", "Explain why the report is not resolved.",
+                       "reason_required")
+    return report_services.report_dispute(tracking_code=tracking_code, reason=redact(text[:MAX_DESCRIPTION]).text, now=now)
+
+
+def reporter_rate(*, tracking_code: str, rating: int, comment: str = "", now: datetime | None = None) -> Report:
+    return report_services.report_rate(tracking_code=tracking_code, rating=rating,
+                                       comment=redact((comment or "")[:MAX_DESCRIPTION]).text, now=now)

@@ -1,0 +1,285 @@
+"""Officer API: my unit's queue, report detail (never identity), and every action of the flow.
+
+Authentication: a session (with CSRF) or ``Authorization: Bearer <token>`` from ``POST /auth/token``.
+A report the caller may not see answers 404, the same as one that does not exist.
+"""
+from __future__ import annotations
+
+from django.contrib.auth import authenticate
+from django.http import HttpResponse
+from django.utils import timezone
+from ninja import File, Form, Router
+from ninja.files import UploadedFile
+from ninja.security import APIKeyCookie, HttpBearer
+from ninja.throttling import AnonRateThrottle
+
+from sigap.core.schemas import ErrorOut
+from sigap.core.errors import DomainError, NotFound, PermissionDenied
+from sigap.organization import roles
+from sigap.organization.models import StaffRole, Unit
+from sigap.privacy.photos import photo_clean
+from sigap.reports import selectors, services
+from sigap.reports.models import Photo, Report
+from sigap.reports.schemas import status_out
+from sigap.reports.states import NEXT, WORKING, Status
+from sigap.routing.cache import routing_data
+
+from .models import ApiToken
+from .schemas import (ActionOut, ForwardIn, HopIn, MergeIn, NoteIn, QuestionIn, QueueOut, ReasonIn, ReportDetail,
+                      SuggestionOut, TokenIn, TokenOut, UnitOut, ValidateIn)
+
+
+class BearerAuth(HttpBearer):
+    def authenticate(self, request, token):
+        row = ApiToken.objects.select_related("user").filter(key_hash=ApiToken.hash(token)).first()
+        if row is None or not row.user.is_active:
+            return None
+        ApiToken.objects.filter(pk=row.pk).update(last_used_at=timezone.now())
+        request.user = row.user
+        return row.user
+
+
+class SessionAuth(APIKeyCookie):
+    """Django session login (the console); CSRF is checked for unsafe methods."""
+
+    param_name = "sessionid"
+
+    def authenticate(self, request, key):
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated and user.is_active:
+            return user
+        return None
+
+
+AUTH = [BearerAuth(), SessionAuth()]
+router = Router(tags=["officer"], auth=AUTH)
+ERRORS = {400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 413: ErrorOut, 422: ErrorOut}
+
+
+def cn(obj) -> dict | None:
+    if obj is None:
+        return None
+    return {"code": getattr(obj, "kode"), "name": getattr(obj, "nama")}
+
+
+@router.post("/auth/token", auth=None, response={200: TokenOut, **ERRORS, 429: ErrorOut},
+             throttle=[AnonRateThrottle("10/m")], summary="Exchange username and password for an API token")
+def token_endpoint(request, payload: TokenIn):
+    user = authenticate(request, username=payload.username, password=payload.password)
+    if user is None or not user.is_active:
+        raise DomainError("Nama pengguna atau kata sandi salah.", "Wrong username or password.", code="bad_credentials",
+                          status=401)
+    key = ApiToken.issue(user, name="api")
+    staff = StaffRole.objects.filter(user=user).select_related("unit")
+    return {"token": key, "username": user.username, "units": [cn(s.unit) for s in staff],
+            "roles": sorted({s.role for s in staff})}
+
+
+def _item(report: Report, now) -> dict:
+    return {
+        "id": report.number, "category": cn(report.kategori), "status": status_out(report.status),
+        "unit": cn(report.unit), "kelurahan": cn(report.kelurahan), "created_at": report.created_at,
+        "due_at": report.due_at, "hop_deadline": report.hop_deadline,
+        "overdue": services.report_is_overdue(report, now), "excerpt": report.description[:160],
+    }
+
+
+@router.get("/reports", response={200: QueueOut, **ERRORS}, summary="My unit's queue")
+def queue_endpoint(request, status: str | None = None, category: str | None = None, kelurahan: str | None = None,
+                   overdue: bool | None = None, unit: str | None = None, page: int = 1, page_size: int = 25):
+    if status and status not in Status.values:
+        raise DomainError(f"Status tidak dikenal: {status}.", f"Unknown status: {status}.", code="invalid_input",
+                          status=422, field="status")
+    if page < 1 or not 1 <= page_size <= 100:
+        raise DomainError("page ≥ 1 dan page_size 1–100.", "page must be ≥ 1 and page_size 1–100.", code="invalid_input",
+                          status=422, field="page")
+    now = timezone.now()
+    qs = selectors.report_queue(user=request.auth, status=status, kategori=category, kelurahan=kelurahan,
+                                overdue=overdue, unit=unit, now=now)
+    base = selectors.report_queue(user=request.auth, kategori=category, kelurahan=kelurahan, unit=unit, now=now)
+    total = qs.count()
+    rows = qs[(page - 1) * page_size: page * page_size]
+    return {"count": total, "page": page, "page_size": page_size, "counts": selectors.queue_counts(base),
+            "results": [_item(r, now) for r in rows]}
+
+
+def _allowed_actions(user, report: Report) -> list[str]:
+    status = Status(report.status)
+    allowed: list[str] = []
+    if roles.user_can_work_at_unit(user, report.unit_id):
+        nxt = NEXT[status]
+        if Status.IN_PROGRESS in nxt and status != Status.AWAITING_REPORTER:
+            allowed.append("accept")
+        for target, name in ((Status.COORDINATION, "coordinate"), (Status.DISPOSITION, "dispose"),
+                             (Status.REJECTED, "reject"), (Status.FORWARDED, "forward"), (Status.MERGED, "merge"),
+                             (Status.AWAITING_REPORTER, "ask"), (Status.AWAITING_VALIDATION, "request_validation")):
+            if target in nxt:
+                allowed.append(name)
+        if status in WORKING:
+            allowed.append("add_photo")
+    if status == Status.AWAITING_VALIDATION and roles.user_can_validate(user):
+        allowed.append("validate")
+    return allowed
+
+
+def _detail(user, report: Report) -> dict:
+    now = timezone.now()
+    history = selectors.report_history(report)
+    hops = selectors.report_hops(report)
+    return {
+        "id": report.number, "category": cn(report.kategori), "description": report.description,
+        "address": report.address, "lat": report.lat, "lon": report.lon, "kelurahan": cn(report.kelurahan),
+        "unit": cn(report.unit), "status": status_out(report.status), "channel": report.channel,
+        "privacy": report.privacy, "created_at": report.created_at, "due_at": report.due_at,
+        "hop_deadline": report.hop_deadline, "overdue": services.report_is_overdue(report, now),
+        "bounces": sum(1 for h in hops if h.revisit), "public_note": report.public_note, "rating": report.rating,
+        "rating_comment": report.rating_comment,
+        "merged_into": report.merged_into.number if report.merged_into_id else None,
+        "photos": [
+            {"id": p.pk, "kind": p.kind, "unit": p.unit.kode if p.unit_id else None,
+             "url": f"/api/v1/officer/reports/{report.number}/photos/{p.pk}", "width": p.width, "height": p.height,
+             "created_at": p.created_at}
+            for p in report.photos.select_related("unit")
+        ],
+        "history": [
+            {"at": h.created_at, "old_status": h.old_status, "status": status_out(h.new_status), "unit": cn(h.unit),
+             "by": h.actor.username if h.actor_id else h.actor_kind, "public_note": h.public_note,
+             "internal_note": h.internal_note}
+            for h in history
+        ],
+        "hops": [
+            {"kind": h.kind, "from_unit": cn(h.from_unit), "to_unit": cn(h.to_unit),
+             "by": h.actor.username if h.actor_id else None, "reason": h.reason, "at": h.created_at,
+             "accepted_at": h.accepted_at, "revisit": h.revisit}
+            for h in hops
+        ],
+        "allowed": _allowed_actions(user, report),
+    }
+
+
+def _get(request, number: str) -> Report:
+    return selectors.report_get_visible(user=request.auth, number=number)
+
+
+@router.get("/reports/{number}", response={200: ReportDetail, **ERRORS}, summary="Report detail (no identity)")
+def detail_endpoint(request, number: str):
+    return _detail(request.auth, _get(request, number))
+
+
+@router.get("/reports/{number}/photos/{photo_id}", response={200: None, **ERRORS}, summary="A de-identified photo")
+def photo_endpoint(request, number: str, photo_id: int):
+    report = _get(request, number)
+    photo = Photo.objects.filter(report=report, pk=photo_id).first()
+    if photo is None:
+        raise NotFound("Foto tidak ditemukan.", "Photo not found.")
+    with photo.image.open("rb") as fh:
+        return HttpResponse(fh.read(), content_type=photo.content_type)
+
+
+@router.get("/reports/{number}/suggestions", response={200: SuggestionOut, **ERRORS},
+            summary="Units to coordinate or dispose to, from the tupoksi data")
+def suggestions_endpoint(request, number: str):
+    report = _get(request, number)
+    data = routing_data()
+    codes = data.rulebook.suggestions(kategori=report.kategori.kode, kelurahan=report.kelurahan.kode,
+                                      exclude_unit=report.unit.kode if report.unit else None) if report.kelurahan else []
+    units = {u.kode: u for u in Unit.objects.filter(kode__in=codes).select_related("parent")}
+    below = Unit.objects.filter(parent=report.unit, aktif=True).select_related("parent") if report.unit else []
+    return {"coordinate": [_unit_out(units[c]) for c in codes if c in units], "dispose": [_unit_out(u) for u in below]}
+
+
+def _unit_out(u: Unit) -> dict:
+    return {"code": u.kode, "name": u.nama, "kind": u.jenis, "parent": u.parent.kode if u.parent_id else None}
+
+
+@router.get("/units", response={200: list[UnitOut], **ERRORS}, summary="Find units (for koordinasi)")
+def units_endpoint(request, q: str = "", limit: int = 20):
+    qs = Unit.objects.filter(aktif=True).select_related("parent")
+    if q:
+        qs = qs.filter(nama__icontains=q) | qs.filter(kode__icontains=q)
+    return [_unit_out(u) for u in qs.order_by("kode")[: max(1, min(limit, 100))]]
+
+
+def _action(report_number: str) -> dict:
+    report = Report.objects.select_related("unit").get(number=report_number)
+    return {"id": report.number, "status": status_out(report.status), "unit": cn(report.unit)}
+
+
+@router.post("/reports/{number}/accept", response={200: ActionOut, **ERRORS}, summary="Terima / proses")
+def accept_endpoint(request, number: str, payload: NoteIn):
+    report = _get(request, number)
+    services.report_accept(report_id=report.pk, actor=request.auth, note=payload.note)
+    return _action(number)
+
+
+@router.post("/reports/{number}/coordinate", response={200: ActionOut, **ERRORS}, summary="Koordinasi ke unit lain")
+def coordinate_endpoint(request, number: str, payload: HopIn):
+    report = _get(request, number)
+    services.report_coordinate(report_id=report.pk, actor=request.auth, to_unit=payload.to_unit, reason=payload.reason)
+    return _action(number)
+
+
+@router.post("/reports/{number}/dispose", response={200: ActionOut, **ERRORS}, summary="Disposisi ke Suku Dinas / bidang")
+def dispose_endpoint(request, number: str, payload: HopIn):
+    report = _get(request, number)
+    services.report_dispose(report_id=report.pk, actor=request.auth, to_unit=payload.to_unit, reason=payload.reason)
+    return _action(number)
+
+
+@router.post("/reports/{number}/reject", response={200: ActionOut, **ERRORS}, summary="Tolak dengan alasan")
+def reject_endpoint(request, number: str, payload: ReasonIn):
+    report = _get(request, number)
+    services.report_reject(report_id=report.pk, actor=request.auth, reason=payload.reason)
+    return _action(number)
+
+
+@router.post("/reports/{number}/forward", response={200: ActionOut, **ERRORS}, summary="Teruskan ke instansi di luar")
+def forward_endpoint(request, number: str, payload: ForwardIn):
+    report = _get(request, number)
+    services.report_forward(report_id=report.pk, actor=request.auth, destination=payload.destination, reason=payload.reason)
+    return _action(number)
+
+
+@router.post("/reports/{number}/merge", response={200: ActionOut, **ERRORS}, summary="Gabungkan duplikat")
+def merge_endpoint(request, number: str, payload: MergeIn):
+    report = _get(request, number)
+    target = selectors.reports_visible_to(request.auth).filter(number=payload.into).first()
+    if target is None:
+        raise DomainError("Laporan tujuan tidak ditemukan.", "The report to merge into was not found.",
+                          code="bad_merge_target", status=422, field="into")
+    services.report_merge(report_id=report.pk, actor=request.auth, into_number=target.number, reason=payload.reason)
+    return _action(number)
+
+
+@router.post("/reports/{number}/ask", response={200: ActionOut, **ERRORS}, summary="Tanya pelapor (lewat relay)")
+def ask_endpoint(request, number: str, payload: QuestionIn):
+    report = _get(request, number)
+    services.report_ask_reporter(report_id=report.pk, actor=request.auth, question=payload.question)
+    return _action(number)
+
+
+@router.post("/reports/{number}/photos", response={201: ActionOut, **ERRORS}, summary="Unggah foto sebelum/sesudah")
+def photo_upload_endpoint(request, number: str, kind: Form[str], photo: File[UploadedFile]):
+    report = _get(request, number)
+    if not roles.user_can_work_at_unit(request.auth, report.unit_id):
+        raise PermissionDenied("Hanya unit yang menangani yang dapat mengunggah foto bukti.",
+                               "Only the handling unit can upload proof photos.")
+    from django.conf import settings
+
+    clean = photo_clean(photo.read(settings.SIGAP_PHOTO_MAX_BYTES + 1), filename=photo.name or "photo")
+    services.photo_add(report_id=report.pk, actor=request.auth, kind=kind, photo=clean)
+    return 201, _action(number)
+
+
+@router.post("/reports/{number}/request-validation", response={200: ActionOut, **ERRORS}, summary="Ajukan validasi")
+def request_validation_endpoint(request, number: str, payload: NoteIn):
+    report = _get(request, number)
+    services.report_request_validation(report_id=report.pk, actor=request.auth, note=payload.note)
+    return _action(number)
+
+
+@router.post("/reports/{number}/validate", response={200: ActionOut, **ERRORS}, summary="Validasi: Selesai atau TL Ditolak")
+def validate_endpoint(request, number: str, payload: ValidateIn):
+    report = _get(request, number)
+    services.report_validate(report_id=report.pk, actor=request.auth, accept=payload.accept, reason=payload.reason)
+    return _action(number)

@@ -1,0 +1,157 @@
+from __future__ import annotations
+
+from datetime import datetime
+
+from ninja import Schema
+from pydantic import ConfigDict, Field
+
+from sigap.reports.schemas import CodeName, StatusOut
+
+
+class TokenIn(Schema):
+    model_config = ConfigDict(extra="forbid")
+    username: str = Field(..., min_length=1, max_length=150)
+    password: str = Field(..., min_length=1, max_length=256)
+
+
+class TokenOut(Schema):
+    token: str
+    username: str
+    units: list[CodeName]
+    roles: list[str]
+
+
+class QueueItem(Schema):
+    id: str
+    category: CodeName
+    status: StatusOut
+    unit: CodeName | None
+    kelurahan: CodeName | None
+    created_at: datetime
+    due_at: datetime | None
+    hop_deadline: datetime | None
+    overdue: bool
+    excerpt: str
+
+
+class QueueOut(Schema):
+    count: int
+    page: int
+    page_size: int
+    counts: dict[str, int]
+    results: list[QueueItem]
+
+
+class PhotoOut(Schema):
+    id: int
+    kind: str
+    unit: str | None
+    url: str
+    width: int
+    height: int
+    created_at: datetime
+
+
+class HistoryOut(Schema):
+    at: datetime
+    old_status: str
+    status: StatusOut
+    unit: CodeName | None
+    by: str | None
+    public_note: str
+    internal_note: str
+
+
+class HopOut(Schema):
+    kind: str
+    from_unit: CodeName
+    to_unit: CodeName
+    by: str | None
+    reason: str
+    at: datetime
+    accepted_at: datetime | None
+    revisit: bool
+
+
+class ReportDetail(Schema):
+    id: str
+    category: CodeName
+    description: str
+    address: str
+    lat: float | None
+    lon: float | None
+    kelurahan: CodeName | None
+    unit: CodeName | None
+    status: StatusOut
+    channel: str
+    privacy: str
+    created_at: datetime
+    due_at: datetime | None
+    hop_deadline: datetime | None
+    overdue: bool
+    bounces: int
+    public_note: str
+    rating: int | None
+    rating_comment: str
+    merged_into: str | None
+    photos: list[PhotoOut]
+    history: list[HistoryOut]
+    hops: list[HopOut]
+    allowed: list[str]
+
+
+class NoteIn(Schema):
+    model_config = ConfigDict(extra="forbid")
+    note: str = Field("", max_length=2000)
+
+
+class HopIn(Schema):
+    model_config = ConfigDict(extra="forbid", json_schema_extra={"example": {"to_unit": "sudin-bina-marga:31.75", "reason": "bukan tupoksi: jalan kota, wewenang Suku Dinas Bina Marga"}})
+    to_unit: str = Field(..., min_length=1, max_length=80)
+    reason: str = Field(..., min_length=1, max_length=2000)
+
+
+class ReasonIn(Schema):
+    model_config = ConfigDict(extra="forbid")
+    reason: str = Field(..., min_length=1, max_length=2000)
+
+
+class ForwardIn(Schema):
+    model_config = ConfigDict(extra="forbid")
+    destination: str = Field(..., min_length=1, max_length=200)
+    reason: str = Field(..., min_length=1, max_length=2000)
+
+
+class MergeIn(Schema):
+    model_config = ConfigDict(extra="forbid")
+    into: str = Field(..., min_length=1, max_length=32)
+    reason: str = Field("", max_length=2000)
+
+
+class QuestionIn(Schema):
+    model_config = ConfigDict(extra="forbid")
+    question: str = Field(..., min_length=1, max_length=2000)
+
+
+class ValidateIn(Schema):
+    model_config = ConfigDict(extra="forbid")
+    accept: bool
+    reason: str = Field("", max_length=2000)
+
+
+class ActionOut(Schema):
+    id: str
+    status: StatusOut
+    unit: CodeName | None
+
+
+class UnitOut(Schema):
+    code: str
+    name: str
+    kind: str
+    parent: str | None
+
+
+class SuggestionOut(Schema):
+    coordinate: list[UnitOut]
+    dispose: list[UnitOut]

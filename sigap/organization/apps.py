@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+
+
+class OrganizationConfig(AppConfig):
+    name = "sigap.organization"
+    label = "organization"
+    verbose_name = "Organisasi"

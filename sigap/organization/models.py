@@ -1,0 +1,155 @@
+"""The organization as data: regions (wilayah), categories, units, tupoksi and staff roles.
+
+Everything here is reference data a city edits in the admin; routing reads it through
+``sigap.routing.cache`` which rebuilds its in-memory index when these rows change.
+"""
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Wilayah(models.Model):
+    """An administrative area with its Kemendagri code (``31``, ``31.75``, ``31.75.02``, ``31.75.02.1001``)."""
+
+    class Tingkat(models.IntegerChoices):
+        PROVINSI = 1, _("Provinsi")
+        KOTA = 2, _("Kota/Kabupaten")
+        KECAMATAN = 3, _("Kecamatan")
+        KELURAHAN = 4, _("Kelurahan/Desa")
+
+    kode = models.CharField(_("kode"), max_length=20, unique=True)
+    nama = models.CharField(_("nama"), max_length=200)
+    tingkat = models.PositiveSmallIntegerField(_("tingkat"), choices=Tingkat.choices, db_index=True)
+    jenis = models.CharField(_("jenis"), max_length=20)
+    parent = models.ForeignKey("self", null=True, blank=True, on_delete=models.PROTECT, related_name="children")
+    geometry = models.JSONField(_("batas (GeoJSON)"), null=True, blank=True)
+    inner_lat = models.FloatField(_("titik dalam (lat)"), null=True, blank=True)
+    inner_lon = models.FloatField(_("titik dalam (lon)"), null=True, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["kode"]
+        verbose_name = _("wilayah")
+        verbose_name_plural = _("wilayah")
+
+    def __str__(self) -> str:
+        return f"{self.nama} ({self.kode})"
+
+    def covers(self, kode: str) -> bool:
+        return kode == self.kode or kode.startswith(self.kode + ".")
+
+
+class Kategori(models.Model):
+    kode = models.SlugField(_("kode"), max_length=60, unique=True)
+    grup = models.CharField(_("grup"), max_length=60)
+    nama = models.CharField(_("nama"), max_length=200)
+    name_en = models.CharField(_("nama (English)"), max_length=200, blank=True)
+    penanggung_jawab = models.CharField(
+        _("jenis unit penanggung jawab"), max_length=80, blank=True,
+        help_text=_("Kode unit di unit_kerja.csv, atau 'kelurahan'. Hanya informasi: aturan sebenarnya di Tupoksi."),
+    )
+    verifikasi_kelurahan = models.BooleanField(_("kelurahan verifikasi dahulu"), default=True)
+    sensitif = models.BooleanField(_("sensitif"), default=False)
+    sla_jam_koordinasi = models.PositiveSmallIntegerField(_("batas jam per tahap"), default=6)
+    sla_hari_selesai = models.PositiveSmallIntegerField(_("batas hari selesai"), default=7)
+    contoh = models.CharField(_("contoh"), max_length=300, blank=True)
+    aktif = models.BooleanField(_("aktif"), default=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["grup", "kode"]
+        verbose_name = _("kategori")
+        verbose_name_plural = _("kategori")
+
+    def __str__(self) -> str:
+        return self.nama
+
+
+class Unit(models.Model):
+    """A working unit: a kelurahan office, a dinas, a Suku Dinas, a bidang, a Satpol PP post, ..."""
+
+    class Jenis(models.TextChoices):
+        PROVINSI = "provinsi", _("Pemerintah Provinsi")
+        KOTA = "kota", _("Kota/Kabupaten")
+        KECAMATAN = "kecamatan", _("Kecamatan")
+        KELURAHAN = "kelurahan", _("Kelurahan")
+        DINAS = "dinas", _("Dinas")
+        SUKU_DINAS = "suku-dinas", _("Suku Dinas")
+        BIDANG = "bidang", _("Bidang")
+        SATUAN = "satuan", _("Satuan")
+        BIRO = "biro", _("Biro")
+        INSPEKTORAT = "inspektorat", _("Inspektorat")
+        BUMD = "bumd", _("BUMD / badan luar")
+
+    kode = models.CharField(_("kode"), max_length=80, unique=True)
+    nama = models.CharField(_("nama"), max_length=200)
+    jenis = models.CharField(_("jenis"), max_length=20, choices=Jenis.choices)
+    parent = models.ForeignKey("self", null=True, blank=True, on_delete=models.PROTECT, related_name="children")
+    wilayah = models.ForeignKey(Wilayah, null=True, blank=True, on_delete=models.PROTECT, related_name="units",
+                                help_text=_("Wilayah kerja unit ini (kosong = seluruh kota/provinsi)."))
+    template = models.CharField(_("jenis dari unit_kerja"), max_length=80, blank=True, db_index=True)
+    external = models.BooleanField(_("badan di luar pemerintah kota"), default=False)
+    aktif = models.BooleanField(_("aktif"), default=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["kode"]
+        verbose_name = _("unit kerja")
+        verbose_name_plural = _("unit kerja")
+
+    def __str__(self) -> str:
+        return self.nama
+
+    def ancestors(self) -> list["Unit"]:
+        out, node = [], self.parent
+        while node is not None:
+            out.append(node)
+            node = node.parent
+        return out
+
+
+class Tupoksi(models.Model):
+    """Which unit handles which category in which area. The most specific area wins."""
+
+    kategori = models.ForeignKey(Kategori, on_delete=models.CASCADE, related_name="tupoksi")
+    wilayah = models.ForeignKey(Wilayah, null=True, blank=True, on_delete=models.CASCADE, related_name="tupoksi",
+                                help_text=_("Kosong = seluruh wilayah layanan."))
+    unit = models.ForeignKey(Unit, on_delete=models.CASCADE, related_name="tupoksi")
+    verifikasi_kelurahan = models.BooleanField(_("kelurahan verifikasi dahulu"), default=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("tupoksi")
+        verbose_name_plural = _("tupoksi")
+        constraints = [models.UniqueConstraint(fields=["kategori", "wilayah", "unit"], name="tupoksi_unique_rule")]
+
+    def __str__(self) -> str:
+        where = self.wilayah.nama if self.wilayah_id else "*"
+        return f"{self.kategori.kode} @ {where} → {self.unit.kode}"
+
+
+class StaffRole(models.Model):
+    """A staff account's role at a unit. Permissions are phrased as sentences in ``sigap.organization.roles``."""
+
+    class Role(models.TextChoices):
+        OFFICER = "officer", _("Petugas")
+        UNIT_ADMIN = "unit_admin", _("Admin CRM unit")
+        VALIDATOR = "validator", _("Validator")
+        OPERATOR = "operator", _("Operator kanal")
+        SUPERVISOR = "supervisor", _("Pimpinan")
+        PRIVACY_OFFICER = "privacy_officer", _("Petugas privasi (PPID)")
+        AUDITOR = "auditor", _("Auditor")
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="staff_roles")
+    unit = models.ForeignKey(Unit, on_delete=models.CASCADE, related_name="staff_roles")
+    role = models.CharField(_("peran"), max_length=20, choices=Role.choices)
+
+    class Meta:
+        verbose_name = _("peran staf")
+        verbose_name_plural = _("peran staf")
+        constraints = [models.UniqueConstraint(fields=["user", "unit", "role"], name="staffrole_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.user} — {self.get_role_display()} @ {self.unit.kode}"

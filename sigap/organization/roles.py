@@ -1,0 +1,55 @@
+"""Who may do what, phrased as sentences. Every check reads StaffRole rows."""
+from __future__ import annotations
+
+from functools import lru_cache
+
+from .models import StaffRole, Unit
+
+R = StaffRole.Role
+WORKING_ROLES = (R.OFFICER, R.UNIT_ADMIN)
+
+
+def unit_ids_where(user, *roles: str) -> set[int]:
+    if not getattr(user, "is_authenticated", False):
+        return set()
+    qs = StaffRole.objects.filter(user=user)
+    if roles:
+        qs = qs.filter(role__in=roles)
+    return set(qs.values_list("unit_id", flat=True))
+
+
+def has_role(user, role: str) -> bool:
+    return getattr(user, "is_authenticated", False) and StaffRole.objects.filter(user=user, role=role).exists()
+
+
+def user_can_work_at_unit(user, unit_id: int | None) -> bool:
+    return unit_id is not None and unit_id in unit_ids_where(user, *WORKING_ROLES)
+
+
+def user_can_validate(user) -> bool:
+    return has_role(user, R.VALIDATOR)
+
+
+def user_can_enter_reports_for_residents(user) -> bool:
+    return has_role(user, R.OPERATOR)
+
+
+def descendant_unit_ids(root_ids: set[int]) -> set[int]:
+    """The units below the given ones in the unit tree (the given ones included)."""
+    children: dict[int, list[int]] = {}
+    for pk, parent in Unit.objects.values_list("id", "parent_id"):
+        if parent is not None:
+            children.setdefault(parent, []).append(pk)
+    out, stack = set(), list(root_ids)
+    while stack:
+        node = stack.pop()
+        if node in out:
+            continue
+        out.add(node)
+        stack.extend(children.get(node, ()))
+    return out
+
+
+@lru_cache(maxsize=1)
+def role_labels() -> dict[str, str]:
+    return {value: str(label) for value, label in R.choices}

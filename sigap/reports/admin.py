@@ -1,0 +1,50 @@
+"""Reports in the admin are read-only: every change goes through the services (history, audit, notify)."""
+from django.contrib import admin
+
+from .models import Hop, Notification, Report, StatusChange
+
+
+class ReadOnly(admin.ModelAdmin):
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+class HistoryInline(admin.TabularInline):
+    model = StatusChange
+    fields = ("created_at", "old_status", "new_status", "unit", "actor", "public_note", "internal_note")
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+class HopInline(HistoryInline):
+    model = Hop
+    fields = ("created_at", "kind", "from_unit", "to_unit", "actor", "reason", "revisit", "accepted_at")
+    readonly_fields = fields
+
+
+@admin.register(Report)
+class ReportAdmin(ReadOnly):
+    list_display = ("number", "kategori", "status", "unit", "kelurahan", "channel", "privacy", "created_at", "due_at")
+    list_filter = ("status", "channel", "privacy", "kategori")
+    search_fields = ("number",)
+    exclude = ("reporter_ref", "tracking_hash")
+    inlines = [HopInline, HistoryInline]
+
+
+@admin.register(Notification)
+class NotificationAdmin(ReadOnly):
+    """The outbox. 'dead' rows are the dead-letter list."""
+
+    list_display = ("id", "report", "kind", "state", "attempts", "last_error", "created_at", "sent_at")
+    list_filter = ("state", "kind")
+    search_fields = ("report__number",)

@@ -1,0 +1,175 @@
+"""Reports and what happens to them.
+
+A ``Report`` carries nothing about the person who made it: only ``reporter_ref``, an opaque id of a
+vault record (``sigap.privacy``). Its ``description`` is the redacted text officers read.
+"""
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from sigap.organization.models import Kategori, Unit, Wilayah
+
+from .states import Status
+
+
+class Channel(models.TextChoices):
+    WEB = "web", _("Aplikasi / web")
+    API = "api", _("API")
+    WHATSAPP = "whatsapp", _("WhatsApp")
+    SMS = "sms", _("SMS")
+    EMAIL = "email", _("Email")
+    TWITTER = "twitter", _("Twitter/X")
+    FACEBOOK = "facebook", _("Facebook")
+    INSTAGRAM = "instagram", _("Instagram")
+    TELEGRAM = "telegram", _("Telegram")
+    LAPOR = "lapor", _("LAPOR!")
+    COUNTER = "counter", _("Loket tatap muka")
+    CALL_CENTER = "call_center", _("Call center")
+    PRESS = "press", _("Pemantauan media")
+    OPEN311 = "open311", _("Open311")
+
+
+class Privacy(models.TextChoices):
+    PRIVATE = "private", _("Privat/Rahasia")
+    PUBLIC = "public", _("Publik")
+    ANONYMOUS = "anonymous", _("Anonim")
+
+
+class Report(models.Model):
+    number = models.CharField(_("nomor laporan"), max_length=32, unique=True)
+    tracking_hash = models.CharField(max_length=64, unique=True)
+    kategori = models.ForeignKey(Kategori, on_delete=models.PROTECT, related_name="reports")
+    description = models.TextField(_("uraian"))
+    lat = models.FloatField(null=True, blank=True)
+    lon = models.FloatField(null=True, blank=True)
+    address = models.CharField(_("alamat / patokan"), max_length=500, blank=True)
+    kelurahan = models.ForeignKey(Wilayah, null=True, blank=True, on_delete=models.PROTECT, related_name="reports")
+    locate_method = models.CharField(max_length=20, blank=True)
+    unit = models.ForeignKey(Unit, null=True, blank=True, on_delete=models.PROTECT, related_name="reports",
+                             verbose_name=_("unit penanganan"))
+    status = models.CharField(_("status"), max_length=30, choices=Status.choices, default=Status.WAITING, db_index=True)
+    status_changed_at = models.DateTimeField()
+    resume_status = models.CharField(max_length=30, choices=Status.choices, blank=True)
+    channel = models.CharField(_("kanal"), max_length=20, choices=Channel.choices)
+    privacy = models.CharField(_("privasi"), max_length=20, choices=Privacy.choices, default=Privacy.PRIVATE)
+    reporter_ref = models.CharField(max_length=64, blank=True, db_index=True)
+    created_at = models.DateTimeField(db_index=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    hop_deadline = models.DateTimeField(null=True, blank=True)
+    due_at = models.DateTimeField(null=True, blank=True, db_index=True)
+    closed_at = models.DateTimeField(null=True, blank=True)
+    public_note = models.TextField(blank=True)
+    rating = models.PositiveSmallIntegerField(null=True, blank=True)
+    rating_comment = models.TextField(blank=True)
+    rated_at = models.DateTimeField(null=True, blank=True)
+    merged_into = models.ForeignKey("self", null=True, blank=True, on_delete=models.PROTECT, related_name="merged")
+    is_demo = models.BooleanField(default=False)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("laporan")
+        verbose_name_plural = _("laporan")
+        indexes = [models.Index(fields=["unit", "status"]), models.Index(fields=["kategori", "status"])]
+
+    def __str__(self) -> str:
+        return self.number
+
+
+class StatusChange(models.Model):
+    """Append-only history row, one per status change (the reporter's timeline is built from it)."""
+
+    report = models.ForeignKey(Report, on_delete=models.CASCADE, related_name="history")
+    old_status = models.CharField(max_length=30, choices=Status.choices, blank=True)
+    new_status = models.CharField(max_length=30, choices=Status.choices)
+    unit = models.ForeignKey(Unit, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    actor_kind = models.CharField(max_length=20)
+    public_note = models.TextField(blank=True)
+    internal_note = models.TextField(blank=True)
+    created_at = models.DateTimeField(db_index=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+
+
+class Hop(models.Model):
+    """One koordinasi or disposisi: from which unit, to which, by whom, when and why."""
+
+    class Kind(models.TextChoices):
+        KOORDINASI = "koordinasi", _("Koordinasi")
+        DISPOSISI = "disposisi", _("Disposisi")
+        REROUTE = "reroute", _("Pengalihan oleh sistem")
+
+    report = models.ForeignKey(Report, on_delete=models.CASCADE, related_name="hops")
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    from_unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="hops_out")
+    to_unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="hops_in")
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    reason = models.TextField()
+    revisit = models.BooleanField(default=False, help_text=_("Unit tujuan pernah memegang laporan ini (bolak-balik)."))
+    created_at = models.DateTimeField()
+    accepted_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+
+
+class Photo(models.Model):
+    """A de-identified photo (re-encoded, metadata stripped). Reporter photos, and proof before/after."""
+
+    class Kind(models.TextChoices):
+        REPORT = "report", _("Foto laporan")
+        BEFORE = "before", _("Foto sebelum")
+        AFTER = "after", _("Foto sesudah")
+
+    report = models.ForeignKey(Report, on_delete=models.CASCADE, related_name="photos")
+    kind = models.CharField(max_length=10, choices=Kind.choices)
+    unit = models.ForeignKey(Unit, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    image = models.FileField(upload_to="photos/%Y/%m/")
+    content_type = models.CharField(max_length=40, default="image/jpeg")
+    width = models.PositiveIntegerField()
+    height = models.PositiveIntegerField()
+    sha256 = models.CharField(max_length=64)
+    created_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["created_at", "id"]
+
+
+class Notification(models.Model):
+    """Outbox: a message to the reporter, written in the same transaction as the change behind it.
+
+    The body never contains an address; the vault resolves ``report.reporter_ref`` to the channel
+    address at send time (``sigap.privacy.relay``).
+    """
+
+    class State(models.TextChoices):
+        PENDING = "pending", _("menunggu")
+        SENT = "sent", _("terkirim")
+        FAILED = "failed", _("gagal (dicoba lagi)")
+        DEAD = "dead", _("gagal permanen")
+        SKIPPED = "skipped", _("tidak ada kontak")
+
+    report = models.ForeignKey(Report, on_delete=models.CASCADE, related_name="notifications")
+    status_change = models.ForeignKey(StatusChange, null=True, blank=True, on_delete=models.CASCADE, related_name="+")
+    kind = models.CharField(max_length=30)
+    body = models.TextField()
+    body_en = models.TextField(blank=True)
+    state = models.CharField(max_length=10, choices=State.choices, default=State.PENDING, db_index=True)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    last_error = models.CharField(max_length=300, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["id"]
+
+
+class NumberSequence(models.Model):
+    """Per-day counter for public report numbers (JK + YYYYMMDD + sequence)."""
+
+    day = models.DateField(unique=True)
+    last = models.PositiveIntegerField(default=0)

@@ -1,0 +1,475 @@
+"""The single write path for reports, whatever the channel or console.
+
+Every status change goes through ``_transition``: row lock, ``check_transition`` (the graph in
+``states.py``), history row, audit row, outbox row, and delivery scheduled after commit. Services are
+keyword-only; they raise ``DomainError`` subclasses with bilingual messages.
+"""
+from __future__ import annotations
+
+import hashlib
+import secrets
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from django.conf import settings
+from django.core.files.base import ContentFile
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from sigap.core.calendar import working_calendar
+from sigap.core.errors import DomainError, NotFound, PermissionDenied, TransitionRefused
+from sigap.core.models import AuditEvent
+from sigap.organization import roles
+from sigap.organization.models import Kategori, Unit
+from sigap.privacy.photos import CleanPhoto
+from sigap.routing.cache import routing_data
+from sigap.routing.rules import Location
+
+from . import outbox
+from .models import Hop, Notification, NumberSequence, Photo, Report, StatusChange
+from .states import AWAITING_ACCEPTANCE, WORKING, Status, check_transition, is_open, label_en, label_id
+
+TRACKING_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"  # no 0/O, 1/I/L
+DISPUTE_WINDOW_DAYS = 30
+
+
+# --- small helpers ---------------------------------------------------------------------------
+
+def tracking_hash(code: str) -> str:
+    normalized = "".join(ch for ch in code.upper() if ch.isalnum())
+    return hashlib.sha256(("sigap-tracking:" + normalized).encode()).hexdigest()
+
+
+def _new_tracking_code() -> str:
+    raw = "".join(secrets.choice(TRACKING_ALPHABET) for _ in range(12))
+    return f"{raw[0:4]}-{raw[4:8]}-{raw[8:12]}"
+
+
+def _next_number(now: datetime) -> str:
+    day = timezone.localdate(now)
+    for _attempt in range(3):
+        try:
+            with transaction.atomic():
+                seq, _created = NumberSequence.objects.select_for_update().get_or_create(day=day)
+                seq.last += 1
+                seq.save(update_fields=["last"])
+                return f"{settings.SIGAP_NUMBER_PREFIX}{day:%Y%m%d}{seq.last:04d}"
+        except IntegrityError:  # two first reports of the day raced on get_or_create: retry
+            continue
+    raise DomainError("Nomor laporan tidak dapat dibuat, coba lagi.", "Could not allocate a report number, try again.",
+                      code="number_busy", status=503)
+
+
+def _audit(*, action: str, actor, actor_kind: str, report: Report | None, **detail) -> None:
+    AuditEvent.objects.create(
+        action=action, actor=actor if getattr(actor, "is_authenticated", False) else None, actor_kind=actor_kind,
+        report_id=report.pk if report else None, detail=detail,
+    )
+
+
+def _notify(report: Report, change: StatusChange | None, *, kind: str, body: str, body_en: str) -> None:
+    if not report.reporter_ref:
+        # Anonymous (or contact-less) reports: the reporter reads the timeline with the tracking code.
+        return
+    note = Notification.objects.create(report=report, status_change=change, kind=kind, body=body, body_en=body_en)
+    transaction.on_commit(lambda: outbox.enqueue(note.pk))
+
+
+def _status_message(report: Report, status: Status, unit: Unit | None, note: str) -> tuple[str, str]:
+    where_id = f" Ditangani oleh {unit.nama}." if unit else ""
+    where_en = f" Handled by {unit.nama}." if unit else ""
+    note_part = f" Catatan: {note}" if note else ""
+    note_en = f" Note: {note}" if note else ""
+    return (
+        f"Laporan {report.number}: status {label_id(status)}.{where_id}{note_part}",
+        f"Report {report.number}: status {label_en(status)}.{where_en}{note_en}",
+    )
+
+
+def _lock(report_id: int) -> Report:
+    try:
+        return Report.objects.select_for_update().select_related("kategori", "unit").get(pk=report_id)
+    except Report.DoesNotExist:
+        raise NotFound("Laporan tidak ditemukan.", "Report not found.") from None
+
+
+def _transition(
+    report: Report, to: Status, *, actor, actor_kind: str, now: datetime, unit: Unit | None = None,
+    reason: str = "", public_note: str = "", internal_note: str = "", notify: bool = True,
+) -> StatusChange:
+    """Apply one status change to a locked report. The caller holds the transaction."""
+    before = report.photos.filter(kind=Photo.Kind.BEFORE, unit_id=report.unit_id).count() if to == Status.AWAITING_VALIDATION else 0
+    after = report.photos.filter(kind=Photo.Kind.AFTER, unit_id=report.unit_id).count() if to == Status.AWAITING_VALIDATION else 0
+    check_transition(report.status, to, before_photos=before, after_photos=after, reason=reason,
+                     resume_status=report.resume_status)
+    cal = working_calendar()
+    old = Status(report.status)
+    sla_hours = report.kategori.sla_jam_koordinasi or settings.SIGAP_HOP_HOURS
+
+    if old == Status.AWAITING_REPORTER:
+        paused_h = cal.working_seconds_between(report.status_changed_at, now) / 3600
+        if report.due_at:
+            report.due_at = cal.add_working_hours(report.due_at, paused_h)
+        if report.hop_deadline:
+            report.hop_deadline = cal.add_working_hours(report.hop_deadline, paused_h)
+        report.resume_status = ""
+    if to == Status.AWAITING_REPORTER:
+        report.resume_status = old
+    if unit is not None:
+        report.unit = unit
+
+    if to in (Status.COORDINATION, Status.DISPOSITION, Status.REOPENED):
+        report.hop_deadline = cal.add_working_hours(now, sla_hours)
+    elif to in (Status.IN_PROGRESS, Status.AWAITING_VALIDATION) or not is_open(to):
+        report.hop_deadline = None
+    if to in (Status.FOLLOWUP_REJECTED, Status.REOPENED):
+        report.due_at = cal.add_working_days(now, report.kategori.sla_hari_selesai)
+    report.closed_at = None if is_open(to) else now
+    report.status = to
+    report.status_changed_at = now
+    if public_note:
+        report.public_note = public_note
+    report.save()
+
+    change = StatusChange.objects.create(
+        report=report, old_status=old, new_status=to, unit=report.unit,
+        actor=actor if getattr(actor, "is_authenticated", False) else None, actor_kind=actor_kind,
+        public_note=public_note, internal_note=internal_note or reason, created_at=now,
+    )
+    _audit(action=f"status:{to}", actor=actor, actor_kind=actor_kind, report=report, old=old, new=str(to),
+           unit=report.unit.kode if report.unit else None)
+    if notify:
+        body, body_en = _status_message(report, to, report.unit, public_note)
+        _notify(report, change, kind="status", body=body, body_en=body_en)
+    return change
+
+
+def _require_working_unit(actor, report: Report) -> None:
+    if not roles.user_can_work_at_unit(actor, report.unit_id):
+        raise PermissionDenied(
+            "Hanya petugas unit yang sedang menangani laporan ini yang dapat melakukan tindakan ini.",
+            "Only officers of the unit now handling this report can do this.",
+        )
+
+
+def _unit_by_code(code: str, field: str = "to_unit") -> Unit:
+    unit = Unit.objects.filter(kode=code, aktif=True).first()
+    if unit is None:
+        raise DomainError(f"Unit '{code}' tidak dikenal.", f"Unknown unit '{code}'.", code="unknown_unit",
+                          status=422, field=field)
+    return unit
+
+
+# --- creating a report -----------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class ReportCreated:
+    report: Report
+    tracking_code: str
+    location: Location
+
+
+def kategori_get(code: str) -> Kategori:
+    kategori = Kategori.objects.filter(kode=code, aktif=True).first()
+    if kategori is None:
+        raise DomainError(
+            f"Kategori '{code}' tidak dikenal. Lihat daftar kategori di /api/v1/categories.",
+            f"Unknown category '{code}'. See the category list at /api/v1/categories.",
+            code="unknown_category", status=422, field="category",
+        )
+    return kategori
+
+
+def report_route(*, kategori: Kategori, lat: float, lon: float) -> tuple[Location, Unit]:
+    """Where a new report lands: the kelurahan containing the point, then the tupoksi rule for it."""
+    data = routing_data()
+    if data.index is None:
+        raise DomainError("Data batas wilayah belum dimuat.", "No boundary data is loaded.", code="no_boundaries",
+                          status=503)
+    location = data.index.locate(lon, lat)
+    rule = data.rulebook.responsible(kategori=kategori.kode, kelurahan=location.kode)
+    unit_code = rule.unit
+    if rule.verifikasi_kelurahan and location.kode in data.kelurahan_units:
+        unit_code = data.kelurahan_units[location.kode]
+    return location, Unit.objects.get(kode=unit_code)
+
+
+@transaction.atomic
+def report_create(
+    *, kategori: Kategori, description: str, lat: float, lon: float, address: str = "", channel: str,
+    privacy: str, reporter_ref: str = "", photos: list[CleanPhoto] = (), actor=None, actor_kind: str = "reporter",
+    now: datetime | None = None, is_demo: bool = False,
+) -> ReportCreated:
+    now = now or timezone.now()
+    location, unit = report_route(kategori=kategori, lat=lat, lon=lon)
+    data = routing_data()
+    cal = working_calendar()
+    code = _new_tracking_code()
+    report = Report.objects.create(
+        number=_next_number(now), tracking_hash=tracking_hash(code), kategori=kategori, description=description,
+        lat=lat, lon=lon, address=address, kelurahan_id=data.kelurahan_ids[location.kode],
+        locate_method=location.method, unit=unit, status=Status.WAITING, status_changed_at=now, channel=channel,
+        privacy=privacy, reporter_ref=reporter_ref, created_at=now, is_demo=is_demo,
+        hop_deadline=cal.add_working_hours(now, kategori.sla_jam_koordinasi or settings.SIGAP_HOP_HOURS),
+        due_at=cal.add_working_days(now, kategori.sla_hari_selesai),
+    )
+    saved_files: list[str] = []
+    try:
+        for clean in photos:
+            photo = _photo_save(report, clean, kind=Photo.Kind.REPORT, unit=None, actor=None, now=now)
+            saved_files.append(photo.image.name)
+        change = StatusChange.objects.create(
+            report=report, old_status="", new_status=Status.WAITING, unit=unit,
+            actor=actor if getattr(actor, "is_authenticated", False) else None, actor_kind=actor_kind, created_at=now,
+        )
+        _audit(action="report:create", actor=actor, actor_kind=actor_kind, report=report, channel=channel,
+               unit=unit.kode, kelurahan=location.kode, locate=location.method)
+        body = (f"Laporan Anda diterima dengan nomor {report.number} dan diteruskan ke {unit.nama}. "
+                "Ikuti perkembangannya dengan kode lacak Anda.")
+        body_en = (f"Your report was received as {report.number} and passed to {unit.nama}. "
+                   "Follow it with your tracking code.")
+        _notify(report, change, kind="received", body=body, body_en=body_en)
+    except BaseException:
+        _delete_files(saved_files)
+        raise
+    return ReportCreated(report=report, tracking_code=code, location=location)
+
+
+def _photo_save(report: Report, clean: CleanPhoto, *, kind: str, unit: Unit | None, actor, now: datetime) -> Photo:
+    photo = Photo(report=report, kind=kind, unit=unit, uploaded_by=actor if getattr(actor, "is_authenticated", False) else None,
+                  width=clean.width, height=clean.height, sha256=clean.sha256, content_type=clean.content_type,
+                  created_at=now)
+    photo.image.save(f"{report.number}-{kind}-{secrets.token_hex(6)}.jpg", ContentFile(clean.data), save=False)
+    try:
+        photo.save()
+    except BaseException:
+        photo.image.storage.delete(photo.image.name)
+        raise
+    return photo
+
+
+def _delete_files(names: list[str]) -> None:
+    from django.core.files.storage import default_storage
+
+    for name in names:
+        default_storage.delete(name)
+
+
+# --- officer actions ---------------------------------------------------------------------------
+
+@transaction.atomic
+def report_accept(*, report_id: int, actor, note: str = "", now: datetime | None = None) -> StatusChange:
+    """Terima / proses: the handling unit takes the report into work."""
+    now = now or timezone.now()
+    report = _lock(report_id)
+    _require_working_unit(actor, report)
+    change = _transition(report, Status.IN_PROGRESS, actor=actor, actor_kind="officer", now=now, public_note=note)
+    Hop.objects.filter(report=report, to_unit=report.unit, accepted_at__isnull=True).update(accepted_at=now)
+    return change
+
+
+def _hop(report: Report, kind: str, *, to_unit: Unit, actor, reason: str, now: datetime) -> Hop:
+    held_before = {report.unit_id} | set(report.hops.values_list("from_unit_id", flat=True)) | set(
+        report.hops.values_list("to_unit_id", flat=True))
+    return Hop.objects.create(report=report, kind=kind, from_unit=report.unit, to_unit=to_unit, actor=actor,
+                              reason=reason, revisit=to_unit.pk in held_before, created_at=now)
+
+
+@transaction.atomic
+def report_coordinate(*, report_id: int, actor, to_unit: str, reason: str, now: datetime | None = None) -> Hop:
+    """Koordinasi: "bukan tupoksi kami" — pass the report to another unit, with the reason."""
+    now = now or timezone.now()
+    report = _lock(report_id)
+    _require_working_unit(actor, report)
+    target = _unit_by_code(to_unit)
+    if target.pk == report.unit_id:
+        raise TransitionRefused("Laporan sudah berada di unit tersebut.", "The report is already at that unit.",
+                                code="same_unit", field="to_unit")
+    check_transition(report.status, Status.COORDINATION, reason=reason, resume_status=report.resume_status)
+    hop = _hop(report, Hop.Kind.KOORDINASI, to_unit=target, actor=actor, reason=reason, now=now)
+    _transition(report, Status.COORDINATION, actor=actor, actor_kind="officer", now=now, unit=target, reason=reason,
+                public_note=f"Dikoordinasikan ke {target.nama}.")
+    if hop.revisit:
+        _audit(action="hop:revisit", actor=actor, actor_kind="officer", report=report, to_unit=target.kode)
+    return hop
+
+
+@transaction.atomic
+def report_dispose(*, report_id: int, actor, to_unit: str, reason: str, now: datetime | None = None) -> Hop:
+    """Disposisi: pass the report down to a Suku Dinas, bidang or other unit below the handling unit."""
+    now = now or timezone.now()
+    report = _lock(report_id)
+    _require_working_unit(actor, report)
+    target = _unit_by_code(to_unit)
+    if target.pk == report.unit_id or report.unit_id not in {u.pk for u in target.ancestors()}:
+        raise TransitionRefused(
+            f"Disposisi hanya ke unit di bawah {report.unit.nama}; gunakan koordinasi untuk unit lain.",
+            f"Disposition goes only to a unit below {report.unit.nama}; use coordination for other units.",
+            code="not_a_subunit", field="to_unit",
+        )
+    check_transition(report.status, Status.DISPOSITION, reason=reason, resume_status=report.resume_status)
+    hop = _hop(report, Hop.Kind.DISPOSISI, to_unit=target, actor=actor, reason=reason, now=now)
+    _transition(report, Status.DISPOSITION, actor=actor, actor_kind="officer", now=now, unit=target, reason=reason,
+                public_note=f"Didisposisikan ke {target.nama}.")
+    return hop
+
+
+@transaction.atomic
+def report_reject(*, report_id: int, actor, reason: str, now: datetime | None = None) -> StatusChange:
+    """Tolak: the report is refused, with a reason the reporter sees."""
+    now = now or timezone.now()
+    report = _lock(report_id)
+    _require_working_unit(actor, report)
+    return _transition(report, Status.REJECTED, actor=actor, actor_kind="officer", now=now, reason=reason,
+                       public_note=reason)
+
+
+@transaction.atomic
+def report_forward(*, report_id: int, actor, destination: str, reason: str, now: datetime | None = None) -> StatusChange:
+    """Forwarded outside the city's units (PLN, police, a national agency via LAPOR!)."""
+    now = now or timezone.now()
+    if not destination.strip():
+        raise DomainError("Sebutkan instansi tujuan.", "Name the receiving agency.", code="destination_required",
+                          status=422, field="destination")
+    report = _lock(report_id)
+    _require_working_unit(actor, report)
+    return _transition(report, Status.FORWARDED, actor=actor, actor_kind="officer", now=now, reason=reason,
+                       public_note=f"Diteruskan ke {destination.strip()}: {reason.strip()}")
+
+
+@transaction.atomic
+def report_merge(*, report_id: int, actor, into_number: str, reason: str = "", now: datetime | None = None) -> StatusChange:
+    """Merge a duplicate into an open report; the reporter keeps following through the surviving one."""
+    now = now or timezone.now()
+    report = _lock(report_id)
+    _require_working_unit(actor, report)
+    target = Report.objects.filter(number=into_number).first()
+    if target is None or target.pk == report.pk or not is_open(target.status):
+        raise DomainError("Laporan tujuan penggabungan tidak ditemukan atau sudah ditutup.",
+                          "The report to merge into was not found or is closed.", code="bad_merge_target",
+                          status=422, field="into")
+    report.merged_into = target
+    return _transition(report, Status.MERGED, actor=actor, actor_kind="officer", now=now,
+                       reason=reason or f"duplikat {target.number}",
+                       public_note=f"Digabung dengan laporan {target.number}; perkembangan mengikuti laporan tersebut.")
+
+
+@transaction.atomic
+def report_ask_reporter(*, report_id: int, actor, question: str, now: datetime | None = None) -> StatusChange:
+    """Tanya pelapor: the clock pauses until the reporter answers (delivered by the relay; no address shown)."""
+    now = now or timezone.now()
+    report = _lock(report_id)
+    _require_working_unit(actor, report)
+    return _transition(report, Status.AWAITING_REPORTER, actor=actor, actor_kind="officer", now=now, reason=question,
+                       public_note=f"Pertanyaan petugas: {question.strip()}")
+
+
+@transaction.atomic
+def report_resume_with_answer(*, report_id: int, answer_redacted: str, now: datetime | None = None) -> StatusChange:
+    now = now or timezone.now()
+    report = _lock(report_id)
+    if report.status != Status.AWAITING_REPORTER:
+        raise TransitionRefused("Laporan ini tidak sedang menunggu jawaban Anda.",
+                                "This report is not waiting for your answer.", code="not_waiting_for_reporter")
+    return _transition(report, Status(report.resume_status), actor=None, actor_kind="reporter", now=now,
+                       internal_note=f"Jawaban pelapor: {answer_redacted}", notify=False)
+
+
+@transaction.atomic
+def photo_add(*, report_id: int, actor, kind: str, photo: CleanPhoto, now: datetime | None = None) -> Photo:
+    """Foto sebelum/sesudah from the handling unit."""
+    now = now or timezone.now()
+    report = _lock(report_id)
+    _require_working_unit(actor, report)
+    if kind not in (Photo.Kind.BEFORE, Photo.Kind.AFTER):
+        raise DomainError("Jenis foto harus 'before' atau 'after'.", "Photo kind must be 'before' or 'after'.",
+                          code="bad_photo_kind", status=422, field="kind")
+    if Status(report.status) not in WORKING:
+        raise TransitionRefused(
+            f"Foto bukti hanya dapat diunggah saat laporan diproses (status sekarang: {label_id(report.status)}).",
+            f"Proof photos can only be added while the report is being worked on (now: {label_en(report.status)}).",
+            code="not_in_progress",
+        )
+    saved = _photo_save(report, photo, kind=kind, unit=report.unit, actor=actor, now=now)
+    _audit(action=f"photo:{kind}", actor=actor, actor_kind="officer", report=report, photo=saved.pk)
+    return saved
+
+
+@transaction.atomic
+def report_request_validation(*, report_id: int, actor, note: str = "", now: datetime | None = None) -> StatusChange:
+    """Ajukan validasi: needs ≥1 before and ≥1 after photo from the handling unit."""
+    now = now or timezone.now()
+    report = _lock(report_id)
+    _require_working_unit(actor, report)
+    return _transition(report, Status.AWAITING_VALIDATION, actor=actor, actor_kind="officer", now=now,
+                       public_note=note or "Tindak lanjut selesai, menunggu validasi.")
+
+
+@transaction.atomic
+def report_validate(*, report_id: int, actor, accept: bool, reason: str = "", now: datetime | None = None) -> StatusChange:
+    """The validator (Biro Pemerintahan) accepts the follow-up (Selesai) or rejects it (TL Ditolak, back to work)."""
+    now = now or timezone.now()
+    if not roles.user_can_validate(actor):
+        raise PermissionDenied("Hanya validator yang dapat memvalidasi tindak lanjut.",
+                               "Only a validator can validate a follow-up.")
+    report = _lock(report_id)
+    if accept:
+        return _transition(report, Status.DONE, actor=actor, actor_kind="validator", now=now,
+                           public_note=reason or "Tindak lanjut telah divalidasi.")
+    return _transition(report, Status.FOLLOWUP_REJECTED, actor=actor, actor_kind="validator", now=now, reason=reason,
+                       public_note=f"Tindak lanjut ditolak: {reason.strip()}")
+
+
+# --- reporter actions (by tracking code) -------------------------------------------------------
+
+def report_by_tracking(code: str, *, for_update: bool = False) -> Report:
+    qs = Report.objects.select_for_update() if for_update else Report.objects
+    report = qs.filter(tracking_hash=tracking_hash(code)).first() if code else None
+    if report is None:
+        raise NotFound("Kode lacak tidak dikenal.", "Unknown tracking code.")
+    return report
+
+
+@transaction.atomic
+def report_rate(*, tracking_code: str, rating: int, comment: str = "", now: datetime | None = None) -> Report:
+    now = now or timezone.now()
+    report = report_by_tracking(tracking_code, for_update=True)
+    if report.status != Status.DONE:
+        raise TransitionRefused("Penilaian hanya untuk laporan yang sudah Selesai.",
+                                "Only a report marked Done can be rated.", code="not_done")
+    if not 1 <= int(rating) <= 5:
+        raise DomainError("Nilai harus 1 sampai 5.", "Rating must be 1 to 5.", code="bad_rating", status=422,
+                          field="rating")
+    if report.rating is not None:
+        raise TransitionRefused("Laporan ini sudah dinilai.", "This report has already been rated.", code="already_rated")
+    report.rating, report.rating_comment, report.rated_at = int(rating), comment, now
+    report.save(update_fields=["rating", "rating_comment", "rated_at", "updated_at"])
+    _audit(action="report:rate", actor=None, actor_kind="reporter", report=report, rating=int(rating))
+    return report
+
+
+@transaction.atomic
+def report_dispute(*, tracking_code: str, reason: str, now: datetime | None = None) -> StatusChange:
+    """The reporter says the fix was not done: the report reopens at the unit that handled it.
+
+    ``reason`` must already be redacted (intake does it); it becomes a public note.
+    """
+    now = now or timezone.now()
+    report = report_by_tracking(tracking_code, for_update=True)
+    if report.status == Status.DONE and report.closed_at and now - report.closed_at > timedelta(days=DISPUTE_WINDOW_DAYS):
+        raise TransitionRefused(
+            f"Sanggahan hanya dapat diajukan dalam {DISPUTE_WINDOW_DAYS} hari setelah laporan selesai.",
+            f"A dispute can only be filed within {DISPUTE_WINDOW_DAYS} days after the report was done.",
+            code="dispute_window_closed",
+        )
+    report = Report.objects.select_related("kategori", "unit").get(pk=report.pk)
+    return _transition(report, Status.REOPENED, actor=None, actor_kind="reporter", now=now, reason=reason,
+                       public_note=f"Pelapor menyanggah: {reason.strip()}")
+
+
+def report_is_overdue(report: Report, now: datetime | None = None) -> bool:
+    now = now or timezone.now()
+    if not is_open(report.status) or report.status == Status.AWAITING_REPORTER:
+        return False
+    return bool((report.due_at and report.due_at < now) or
+                (report.hop_deadline and report.hop_deadline < now and Status(report.status) in AWAITING_ACCEPTANCE))

@@ -1,0 +1,157 @@
+"""The report lifecycle as data: statuses, their type, and every allowed move.
+
+Pure: no I/O. ``check_transition`` is the only place that decides whether a move is legal; the
+service layer (``sigap.reports.services``) calls it inside the row lock.
+"""
+from __future__ import annotations
+
+from django.db import models
+from django.utils import translation
+from django.utils.translation import gettext_lazy as _
+
+from sigap.core.errors import TransitionRefused
+
+
+class Status(models.TextChoices):
+    WAITING = "waiting", _("Menunggu")
+    COORDINATION = "coordination", _("Koordinasi")
+    DISPOSITION = "disposition", _("Disposisi")
+    IN_PROGRESS = "in_progress", _("Proses")
+    AWAITING_REPORTER = "awaiting_reporter", _("Menunggu Informasi Pelapor")
+    AWAITING_VALIDATION = "awaiting_validation", _("Menunggu Validasi")
+    DONE = "done", _("Selesai")
+    FOLLOWUP_REJECTED = "followup_rejected", _("TL Ditolak")
+    REOPENED = "reopened", _("Dibuka Kembali")
+    REJECTED = "rejected", _("Ditolak")
+    MERGED = "merged", _("Digabung")
+    FORWARDED = "forwarded", _("Diteruskan ke Instansi Lain")
+
+
+class StatusType(models.TextChoices):
+    OPEN = "open", _("terbuka")
+    CLOSED = "closed", _("ditutup")
+    DONE = "done", _("selesai")
+
+
+S = Status
+
+TYPE: dict[Status, StatusType] = {
+    S.WAITING: StatusType.OPEN,
+    S.COORDINATION: StatusType.OPEN,
+    S.DISPOSITION: StatusType.OPEN,
+    S.IN_PROGRESS: StatusType.OPEN,
+    S.AWAITING_REPORTER: StatusType.OPEN,
+    S.AWAITING_VALIDATION: StatusType.OPEN,
+    S.FOLLOWUP_REJECTED: StatusType.OPEN,
+    S.REOPENED: StatusType.OPEN,
+    S.DONE: StatusType.DONE,
+    S.REJECTED: StatusType.CLOSED,
+    S.MERGED: StatusType.CLOSED,
+    S.FORWARDED: StatusType.CLOSED,
+}
+
+# Jakarta's colours for the statuses residents know (Menunggu red, Proses yellow, Selesai green).
+COLOUR: dict[Status, str] = {
+    S.WAITING: "red",
+    S.COORDINATION: "orange",
+    S.DISPOSITION: "orange",
+    S.IN_PROGRESS: "yellow",
+    S.AWAITING_REPORTER: "grey",
+    S.AWAITING_VALIDATION: "blue",
+    S.FOLLOWUP_REJECTED: "yellow",
+    S.REOPENED: "red",
+    S.DONE: "green",
+    S.REJECTED: "black",
+    S.MERGED: "grey",
+    S.FORWARDED: "grey",
+}
+
+# Statuses in which a unit holds the report but has not yet accepted it: the 6-hour hop clock runs.
+AWAITING_ACCEPTANCE = frozenset({S.WAITING, S.COORDINATION, S.DISPOSITION, S.REOPENED})
+# Statuses in which the handling unit is working (may add proof, ask for validation).
+WORKING = frozenset({S.IN_PROGRESS, S.FOLLOWUP_REJECTED, S.REOPENED})
+
+_PASS_ON = frozenset({S.COORDINATION, S.DISPOSITION, S.FORWARDED, S.REJECTED, S.MERGED, S.AWAITING_REPORTER})
+
+NEXT: dict[Status, frozenset[Status]] = {
+    S.WAITING: frozenset({S.IN_PROGRESS}) | _PASS_ON,
+    S.COORDINATION: frozenset({S.IN_PROGRESS}) | _PASS_ON,
+    S.DISPOSITION: frozenset({S.IN_PROGRESS}) | _PASS_ON,
+    S.IN_PROGRESS: frozenset({S.AWAITING_VALIDATION}) | _PASS_ON,
+    S.FOLLOWUP_REJECTED: frozenset({S.IN_PROGRESS, S.AWAITING_VALIDATION}) | _PASS_ON,
+    S.REOPENED: frozenset({S.IN_PROGRESS, S.AWAITING_VALIDATION}) | _PASS_ON,
+    S.AWAITING_REPORTER: frozenset({
+        S.WAITING, S.COORDINATION, S.DISPOSITION, S.IN_PROGRESS, S.FOLLOWUP_REJECTED, S.REOPENED, S.REJECTED,
+    }),
+    S.AWAITING_VALIDATION: frozenset({S.DONE, S.FOLLOWUP_REJECTED}),
+    S.DONE: frozenset({S.REOPENED}),
+    S.REJECTED: frozenset(),
+    S.MERGED: frozenset(),
+    S.FORWARDED: frozenset(),
+}
+
+# Moves that need a reason the reporter (or the next unit) can read.
+NEEDS_REASON = frozenset({S.COORDINATION, S.DISPOSITION, S.REJECTED, S.FOLLOWUP_REJECTED, S.FORWARDED, S.REOPENED, S.AWAITING_REPORTER})
+
+
+def status_type(status: Status | str) -> StatusType:
+    return TYPE[Status(status)]
+
+
+def is_open(status: Status | str) -> bool:
+    return TYPE[Status(status)] == StatusType.OPEN
+
+
+def check_transition(current: Status | str, target: Status | str, *, before_photos: int = 0, after_photos: int = 0,
+                     reason: str = "", resume_status: str = "") -> None:
+    """Raise ``TransitionRefused`` unless ``current → target`` is allowed with what is known."""
+    current, target = Status(current), Status(target)
+    if target not in NEXT[current]:
+        raise TransitionRefused(
+            f"Perubahan status dari {_id(current)} ke {_id(target)} tidak diizinkan.",
+            f"Moving from {_en(current)} to {_en(target)} is not allowed.",
+        )
+    if current == S.AWAITING_REPORTER and target != S.REJECTED and resume_status and target != Status(resume_status):
+        raise TransitionRefused(
+            f"Laporan yang menunggu pelapor hanya dapat kembali ke status {_id(Status(resume_status))}.",
+            f"A report waiting for the reporter can only return to {_en(Status(resume_status))}.",
+        )
+    if target == S.AWAITING_VALIDATION and (before_photos < 1 or after_photos < 1):
+        raise TransitionRefused(
+            "Ajukan validasi memerlukan minimal satu foto sebelum dan satu foto sesudah dari unit yang menangani "
+            f"(ada {before_photos} foto sebelum, {after_photos} foto sesudah).",
+            "Asking for validation needs at least one 'before' and one 'after' photo from the handling unit "
+            f"(there are {before_photos} before and {after_photos} after).",
+            code="proof_missing",
+        )
+    if target in NEEDS_REASON and not reason.strip():
+        raise TransitionRefused(
+            f"Perubahan ke {_id(target)} memerlukan alasan.",
+            f"Moving to {_en(target)} needs a reason.",
+            code="reason_required", status=422, field="reason",
+        )
+
+
+_EN = {
+    S.WAITING: "Waiting", S.COORDINATION: "Coordination", S.DISPOSITION: "Disposition", S.IN_PROGRESS: "In progress",
+    S.AWAITING_REPORTER: "Waiting for the reporter", S.AWAITING_VALIDATION: "Awaiting validation", S.DONE: "Done",
+    S.FOLLOWUP_REJECTED: "Follow-up rejected", S.REOPENED: "Reopened", S.REJECTED: "Rejected", S.MERGED: "Merged",
+    S.FORWARDED: "Forwarded to another agency",
+}
+
+
+def _en(status: Status) -> str:
+    return _EN[status]
+
+
+def _id(status: Status) -> str:
+    with translation.override("id"):
+        return str(status.label)
+
+
+def label_en(status: Status | str) -> str:
+    return _EN[Status(status)]
+
+
+def label_id(status: Status | str) -> str:
+    return _id(Status(status))

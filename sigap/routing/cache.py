@@ -1,0 +1,87 @@
+"""Routing reference data, built from the database once and kept in memory.
+
+The cache is rebuilt when a fingerprint of the reference rows (count and last change of kelurahan,
+units and tupoksi) changes, so an edit in the admin takes effect on the next report in every process.
+"""
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass
+
+from django.db.models import Count, Max
+from shapely.geometry import shape
+
+from sigap.organization.models import Kategori, Tupoksi, Unit, Wilayah
+
+from .rules import KelurahanIndex, RuleBook, TupoksiRule
+
+
+@dataclass(frozen=True)
+class RoutingData:
+    fingerprint: tuple
+    index: KelurahanIndex | None
+    rulebook: RuleBook
+    kelurahan_ids: dict[str, int]
+    unit_ids: dict[str, int]
+    kelurahan_units: dict[str, str]  # kelurahan wilayah code -> unit code of its kelurahan office
+
+
+_lock = threading.Lock()
+_current: RoutingData | None = None
+
+
+def _fingerprint() -> tuple:
+    parts = []
+    for qs in (Wilayah.objects.filter(tingkat=Wilayah.Tingkat.KELURAHAN), Unit.objects.all(), Tupoksi.objects.all(), Kategori.objects.all()):
+        agg = qs.aggregate(n=Count("id"), t=Max("updated_at"))
+        parts.append((agg["n"], agg["t"]))
+    return tuple(parts)
+
+
+def _build(fingerprint: tuple) -> RoutingData:
+    kelurahan = list(Wilayah.objects.filter(tingkat=Wilayah.Tingkat.KELURAHAN).values_list("kode", "id", "geometry"))
+    areas = [(kode, shape(geom)) for kode, _id, geom in kelurahan if geom]
+    index = KelurahanIndex(areas, max_snap_m=_max_snap()) if areas else None
+    rules = [
+        TupoksiRule(kategori=k, wilayah=w or "", unit=u, verifikasi_kelurahan=v)
+        for k, w, u, v in Tupoksi.objects.filter(unit__aktif=True, kategori__aktif=True).values_list(
+            "kategori__kode", "wilayah__kode", "unit__kode", "verifikasi_kelurahan"
+        )
+    ]
+    grup = dict(Kategori.objects.values_list("kode", "grup"))
+    units = Unit.objects.filter(aktif=True)
+    return RoutingData(
+        fingerprint=fingerprint,
+        index=index,
+        rulebook=RuleBook(rules, kategori_grup=grup),
+        kelurahan_ids={kode: pk for kode, pk, _g in kelurahan},
+        unit_ids=dict(units.values_list("kode", "id")),
+        kelurahan_units={
+            w: u for u, w in units.filter(jenis=Unit.Jenis.KELURAHAN, wilayah__isnull=False).values_list("kode", "wilayah__kode")
+        },
+    )
+
+
+def _max_snap() -> float:
+    from django.conf import settings
+
+    return settings.SIGAP_MAX_SNAP_M
+
+
+def routing_data() -> RoutingData:
+    """The current routing data (rebuilt if the reference rows changed since the last call)."""
+    global _current
+    fingerprint = _fingerprint()
+    current = _current
+    if current is not None and current.fingerprint == fingerprint:
+        return current
+    with _lock:
+        if _current is None or _current.fingerprint != fingerprint:
+            _current = _build(fingerprint)
+        return _current
+
+
+def routing_reset() -> None:
+    global _current
+    with _lock:
+        _current = None
