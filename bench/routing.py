@@ -1,6 +1,6 @@
 """Benchmark of sigap.routing.rules.KelurahanIndex.
 
-    python bench/routing.py [--n 200000] [--seed 20260820]
+    python bench/routing.py [--n 100000] [--seed 20260820]
 
 (a) Jakarta: the 267 kelurahan polygons, random points in the mainland bounding box that lie in a
     polygon (method "inside" or "overlap"); also the slower gap/coast snapping path on its own.
@@ -89,7 +89,7 @@ def report(label: str, build_s: float, single: dict[str, float], bulk_per_s: flo
 
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--n", type=int, default=200_000, help="lookups per measurement")
+    parser.add_argument("--n", type=int, default=100_000, help="lookups per measurement")
     parser.add_argument("--seed", type=int, default=20260820)
     args = parser.parse_args(argv)
     n = args.n

@@ -14,6 +14,8 @@ from pathlib import Path
 import dj_database_url
 from django.utils.translation import gettext_lazy as _
 
+from sigap.core.files import write_secret_file
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 SIGAP_HOME = Path(os.environ.get("SIGAP_HOME", Path.cwd() / "var")).resolve()
 SIGAP_HOME.mkdir(parents=True, exist_ok=True)
@@ -30,10 +32,9 @@ def _generated_secret(filename: str, nbytes: int) -> str:
     """A secret kept in a file under SIGAP_HOME, created on first use (embedded default only)."""
     path = SIGAP_HOME / filename
     if not path.exists():
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-        with os.fdopen(fd, "w") as fh:
-            fh.write(secrets.token_urlsafe(nbytes))
+        write_secret_file(path, secrets.token_urlsafe(nbytes))
     return path.read_text().strip()
+
 
 
 DEBUG = _env_bool("SIGAP_DEBUG", False)
@@ -89,7 +90,7 @@ TEMPLATES = [
 
 DATABASES = {
     "default": dj_database_url.parse(
-        os.environ.get("DATABASE_URL", f"sqlite:///{SIGAP_HOME / 'sigap.sqlite3'}"),
+        os.environ.get("DATABASE_URL") or f"sqlite:///{SIGAP_HOME / 'sigap.sqlite3'}",
         conn_max_age=int(os.environ.get("SIGAP_DB_CONN_MAX_AGE", "60")),
     )
 }
@@ -119,6 +120,7 @@ USE_TZ = True
 
 STATIC_URL = "/static/"
 STATIC_ROOT = SIGAP_HOME / "static"
+STATIC_ROOT.mkdir(exist_ok=True)
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage", "OPTIONS": {"location": str(SIGAP_HOME / "media")}},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
@@ -178,7 +180,8 @@ LOGGING = {
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": os.environ.get("SIGAP_LOG_LEVEL", "INFO")},
-    "loggers": {"django.db.backends": {"level": "WARNING"}},
+    # PIL logs EXIF tag values (a photographer's name, GPS) at DEBUG: never let them reach a log.
+    "loggers": {"django.db.backends": {"level": "WARNING"}, "PIL": {"level": "WARNING"}},
 }
 
 # Working time for deadlines (Pergub 128/2017): office hours in TIME_ZONE; holidays are rows (admin).

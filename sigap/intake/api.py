@@ -7,7 +7,7 @@ import json
 import pydantic
 from django.conf import settings
 from django.http import HttpResponse
-from ninja import Router
+from ninja import Router, Status
 from ninja.errors import ValidationError as NinjaValidationError
 from ninja.throttling import AnonRateThrottle
 
@@ -17,7 +17,7 @@ from sigap.organization.models import Kategori, Wilayah
 from sigap.reports import services as report_services
 from sigap.reports.models import Channel, Photo, Report
 from sigap.reports.schemas import status_out
-from sigap.reports.states import Status
+from sigap.reports.states import Status as ReportStatus
 from sigap.routing.cache import routing_data
 
 from . import services
@@ -106,7 +106,7 @@ def report_create_endpoint(request):
         reporter=services.Reporter(**reporter.dict()) if reporter else None, photos=files,
     ))
     report = created.report
-    return 201, {
+    return Status(201, {
         "id": report.number,
         "tracking_code": created.tracking_code,
         "status": status_out(report.status),
@@ -115,7 +115,7 @@ def report_create_endpoint(request):
         "category": {"code": report.kategori.kode, "name": report.kategori.nama},
         "privacy": report.privacy,
         "locate_method": created.location.method,
-    }
+    })
 
 
 @router.get("/categories", response=list[CategoryOut], summary="The category catalog")
@@ -144,8 +144,8 @@ def locate_endpoint(request, lat: float, lon: float):
 def track_payload(report: Report, code: str) -> dict:
     history = list(report.history.select_related("unit"))
     hops = list(report.hops.select_related("from_unit", "to_unit"))
-    question = report.public_note if report.status == Status.AWAITING_REPORTER else None
-    done_recently = report.status == Status.DONE
+    question = report.public_note if report.status == ReportStatus.AWAITING_REPORTER else None
+    done_recently = report.status == ReportStatus.DONE
     return {
         "id": report.number,
         "category": {"code": report.kategori.kode, "name": report.kategori.nama},
@@ -157,7 +157,7 @@ def track_payload(report: Report, code: str) -> dict:
         "public_note": report.public_note,
         "question": question,
         "rating": report.rating,
-        "can_rate": report.status == Status.DONE and report.rating is None,
+        "can_rate": report.status == ReportStatus.DONE and report.rating is None,
         "can_dispute": done_recently,
         "merged_into": report.merged_into.number if report.merged_into_id else None,
         "timeline": [

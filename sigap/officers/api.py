@@ -9,6 +9,7 @@ from django.contrib.auth import authenticate
 from django.http import HttpResponse
 from django.utils import timezone
 from ninja import File, Form, Router
+from ninja import Status as HttpStatus
 from ninja.files import UploadedFile
 from ninja.security import APIKeyCookie, HttpBearer
 from ninja.throttling import AnonRateThrottle
@@ -268,7 +269,7 @@ def photo_upload_endpoint(request, number: str, kind: Form[str], photo: File[Upl
 
     clean = photo_clean(photo.read(settings.SIGAP_PHOTO_MAX_BYTES + 1), filename=photo.name or "photo")
     services.photo_add(report_id=report.pk, actor=request.auth, kind=kind, photo=clean)
-    return 201, _action(number)
+    return HttpStatus(201, _action(number))
 
 
 @router.post("/reports/{number}/request-validation", response={200: ActionOut, **ERRORS}, summary="Ajukan validasi")

@@ -7,7 +7,19 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+
+class ReferenceQuerySet(models.QuerySet):
+    """Bulk updates stamp ``updated_at`` too, so the routing cache (keyed on it) sees every change."""
+
+    def update(self, **kwargs):
+        kwargs.setdefault("updated_at", timezone.now())
+        return super().update(**kwargs)
+
+
+ReferenceManager = models.Manager.from_queryset(ReferenceQuerySet)
 
 
 class Wilayah(models.Model):
@@ -28,6 +40,8 @@ class Wilayah(models.Model):
     inner_lat = models.FloatField(_("titik dalam (lat)"), null=True, blank=True)
     inner_lon = models.FloatField(_("titik dalam (lon)"), null=True, blank=True)
     updated_at = models.DateTimeField(auto_now=True)
+
+    objects = ReferenceManager()
 
     class Meta:
         ordering = ["kode"]
@@ -57,6 +71,8 @@ class Kategori(models.Model):
     contoh = models.CharField(_("contoh"), max_length=300, blank=True)
     aktif = models.BooleanField(_("aktif"), default=True)
     updated_at = models.DateTimeField(auto_now=True)
+
+    objects = ReferenceManager()
 
     class Meta:
         ordering = ["grup", "kode"]
@@ -94,6 +110,8 @@ class Unit(models.Model):
     aktif = models.BooleanField(_("aktif"), default=True)
     updated_at = models.DateTimeField(auto_now=True)
 
+    objects = ReferenceManager()
+
     class Meta:
         ordering = ["kode"]
         verbose_name = _("unit kerja")
@@ -119,6 +137,8 @@ class Tupoksi(models.Model):
     unit = models.ForeignKey(Unit, on_delete=models.CASCADE, related_name="tupoksi")
     verifikasi_kelurahan = models.BooleanField(_("kelurahan verifikasi dahulu"), default=True)
     updated_at = models.DateTimeField(auto_now=True)
+
+    objects = ReferenceManager()
 
     class Meta:
         verbose_name = _("tupoksi")

@@ -25,6 +25,7 @@ from django.conf import settings
 from django.utils import timezone
 
 from sigap.core.errors import DomainError
+from sigap.core.files import write_secret_file
 
 from .models import IdentityRecord
 
@@ -60,14 +61,8 @@ def master_key() -> MasterKey:
     path = Path(settings.SIGAP_VAULT_KEY_FILE)
     if not path.exists():
         path.parent.mkdir(parents=True, exist_ok=True)
-        try:
-            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-        except FileExistsError:
-            pass
-        else:
-            with os.fdopen(fd, "w") as fh:
-                fh.write(generate_master_key())
-            log.warning("vault: generated a new master key file (embedded default); keep it out of backups of the database")
+        write_secret_file(path, generate_master_key())
+        log.warning("vault: created a master key file (embedded default); keep it out of database backups")
     return MasterKey(_decode_key(path.read_text()))
 
 

@@ -88,7 +88,7 @@ def _status_message(report: Report, status: Status, unit: Unit | None, note: str
 
 def _lock(report_id: int) -> Report:
     try:
-        return Report.objects.select_for_update().select_related("kategori", "unit").get(pk=report_id)
+        return Report.objects.select_for_update(of=("self",)).select_related("kategori", "unit").get(pk=report_id)
     except Report.DoesNotExist:
         raise NotFound("Laporan tidak ditemukan.", "Report not found.") from None
 

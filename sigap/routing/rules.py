@@ -1,7 +1,7 @@
 """Pure routing rules: point -> kelurahan, and (kategori, kelurahan) -> responsible unit (tupoksi).
 
-No Django and no I/O here: :class:`KelurahanIndex` is built from ``(code, geometry)`` pairs (or from a
-GeoJSON FeatureCollection *dict* the caller has already read), :class:`RuleBook` from
+No Django and no I/O here: :class:`KelurahanIndex` is built from ``(code, geometry)`` pairs (or
+from a GeoJSON FeatureCollection *dict* the caller has already read), :class:`RuleBook` from
 :class:`TupoksiRule` values. Refusals are :class:`~sigap.core.errors.DomainError` subclasses with an
 Indonesian and an English message.
 
@@ -22,12 +22,13 @@ Boundaries are simplified polygons, so a point can be
 Metres are measured in an equirectangular projection centred on the query point, using the WGS84
 ellipsoid's radii of curvature at the point's latitude (exact to well under a millimetre at 100 m).
 
-Speed: besides the shapely 2 ``STRtree`` (used for bulk queries, ``dwithin`` snapping and nearest
-search) the index keeps a uniform grid of cells built from that tree. A cell that one polygon alone
-touches and wholly contains answers a single ``locate`` without any geometry call; other cells carry
-their exact candidate list (polygons intersecting the cell), tested with prepared
-``shapely.intersects_xy``. ``locate_many`` uses the tree's bulk query instead, and the tests check
-the two agree.
+Speed: geometries are prepared (``shapely.prepare``) and held in a shapely 2 ``STRtree``, which
+answers ``locate_many`` (one bulk ``intersects`` query), ``dwithin`` snapping and nearest search.
+A single ``locate`` would spend most of its time creating a Point and entering the tree, so the
+index also keeps a uniform grid (cell ~ a quarter of the median area's size) listing, per cell, the
+areas whose envelope overlaps it; a lookup is then one cell computation plus a prepared
+``shapely.intersects_xy`` on one to a few candidates. Both paths end in the same tie-breaking code,
+and the tests check they agree.
 """
 from __future__ import annotations
 
@@ -123,7 +124,7 @@ def _invalid_coordinate(field: str) -> DomainError:
 
 
 def _checked(lon, lat) -> tuple[float, float]:
-    """Both coordinates as floats, or the ``invalid_coordinates`` DomainError (lat checked first)."""
+    """Both coordinates as floats, or the ``invalid_coordinates`` DomainError (lat first)."""
     try:
         lat = float(lat)
     except (TypeError, ValueError, OverflowError):
@@ -184,13 +185,17 @@ class KelurahanIndex:
         self._geoms = np.empty(len(geoms), dtype=object)
         self._geoms[:] = geoms
         shapely.prepare(self._geoms)
-        self._geoms_list: list[BaseGeometry] = list(self._geoms)
         self._tree = shapely.STRtree(self._geoms)
         # One immutable answer per polygon for the common case.
         self._inside: list[Location] = [Location(k, "inside", 0.0) for k in codes]
         self._inside_arr = np.empty(len(codes), dtype=object)
         self._inside_arr[:] = self._inside
         self._build_grid()
+        # GEOS builds the tree and each prepared polygon's point-in-area index lazily, on first use,
+        # and that step is not thread-safe: do it here so concurrent lookups only ever read.
+        b = shapely.bounds(self._geoms)
+        shapely.intersects_xy(self._geoms, b[:, 0], b[:, 1])
+        self._tree.query(shapely.points(b[:1, :2]), predicate="intersects")
 
     @classmethod
     def from_geojson(
@@ -281,7 +286,8 @@ class KelurahanIndex:
         self._gw, self._gnx, self._gny = w, nx, ny
         self._goff = array("q", offsets.tobytes())
         self._gcand = area.astype(np.intp)
-        self._gcand_list = self._gcand.tolist()
+        self._gcand_list = array("q", area.tobytes())
+        self._gcand_geoms = self._geoms[self._gcand]
         self.grid_stats = {
             "cells": ncells,
             "cells_used": int(np.count_nonzero(np.diff(offsets))),
@@ -295,8 +301,8 @@ class KelurahanIndex:
         """The kelurahan of one point (lon/lat in degrees).
 
         Raises :class:`OutsideArea` when no polygon is within ``max_snap_m`` metres, and a
-        ``DomainError(code="invalid_coordinates", status=422)`` with ``field`` ``"lat"`` or ``"lon"``
-        for non-numbers, NaN, infinities and out-of-range values.
+        ``DomainError(code="invalid_coordinates", status=422)`` with ``field`` ``"lat"`` or
+        ``"lon"`` for non-numbers, NaN, infinities and out-of-range values.
         """
         lon, lat = _checked(lon, lat)
         x0 = self._gx0
@@ -313,17 +319,19 @@ class KelurahanIndex:
             c = j * nx + i
             a = self._goff[c]
             n = self._goff[c + 1] - a
-            if n == 1:
-                p = self._gcand_list[a]
-                if shapely.intersects_xy(self._geoms_list[p], lon, lat):
-                    return self._inside[p]
-            elif n:
-                cands = self._gcand[a : a + n]
-                hits = cands[shapely.intersects_xy(self._geoms[cands], lon, lat)]
-                if len(hits) == 1:
-                    return self._inside[hits[0]]
-                if len(hits):
-                    return self._pick_overlap(lon, lat, hits.tolist())
+            if n:
+                # A slice of an object array is a view, and shapely's array path is about twice
+                # as fast as its scalar path.
+                mask = shapely.intersects_xy(self._gcand_geoms[a : a + n], lon, lat)
+                if n == 1:
+                    if mask[0]:
+                        return self._inside[self._gcand_list[a]]
+                else:
+                    hits = self._gcand[a : a + n][mask]
+                    if len(hits) == 1:
+                        return self._inside[hits[0]]
+                    if len(hits):
+                        return self._pick_overlap(lon, lat, hits.tolist())
         # In no polygon: snap, or refuse.
         if self._could_snap(lon, lat):
             loc = self._pick_nearest(
@@ -346,10 +354,13 @@ class KelurahanIndex:
         (the message names the first bad position); ``lons``/``lats`` must have the same length.
         """
         try:
-            xs = np.asarray(lons, dtype=np.float64).ravel()
             ys = np.asarray(lats, dtype=np.float64).ravel()
         except (TypeError, ValueError):
             raise _invalid_coordinate("lat") from None
+        try:
+            xs = np.asarray(lons, dtype=np.float64).ravel()
+        except (TypeError, ValueError):
+            raise _invalid_coordinate("lon") from None
         if xs.shape != ys.shape:
             raise ValueError(f"lons and lats differ in length: {xs.size} != {ys.size}")
         n = xs.size
@@ -561,7 +572,7 @@ class RuleBook:
         return None
 
     def responsible(self, *, kategori: str, kelurahan: str) -> TupoksiRule:
-        """The rule deciding who handles ``kategori`` in ``kelurahan``; :class:`NoTupoksi` if none."""
+        """The rule deciding who handles ``kategori`` in ``kelurahan``; else :class:`NoTupoksi`."""
         rule = self._find(kategori, kelurahan)
         if rule is None:
             err = NoTupoksi(

@@ -1,0 +1,46 @@
+# Sigap — the two commands:
+#   make run    set everything up (virtualenv, database, Jakarta demo data) and serve on 127.0.0.1:8000
+#   make test   install the test dependencies and run the whole suite on SQLite, then on PostgreSQL
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+HOST ?= 127.0.0.1
+PORT ?= 8000
+TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/sigap
+PYTEST_WORKERS ?= 2
+
+.PHONY: run setup install install-test test test-sqlite test-postgres bench clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+
+install: $(BIN)/python
+	$(BIN)/pip install --quiet -e .
+
+install-test: $(BIN)/python
+	$(BIN)/pip install --quiet -e '.[test]'
+
+setup: install
+	$(BIN)/sigap migrate --verbosity 0
+	$(BIN)/sigap demo
+
+run: setup
+	$(BIN)/sigap serve --host $(HOST) --port $(PORT)
+
+test: install-test test-sqlite test-postgres
+
+test-sqlite:
+	@echo "== tests on SQLite =="
+	@home=$$(mktemp -d) && SIGAP_HOME=$$home DATABASE_URL= $(BIN)/pytest -n $(PYTEST_WORKERS) -q; rc=$$?; rm -rf $$home; exit $$rc
+
+test-postgres:
+	@echo "== tests on PostgreSQL ($(TEST_DATABASE_URL)) =="
+	@home=$$(mktemp -d) && SIGAP_HOME=$$home DATABASE_URL=$(TEST_DATABASE_URL) $(BIN)/pytest -n $(PYTEST_WORKERS) -q; rc=$$?; rm -rf $$home; exit $$rc
+
+bench: install-test
+	$(BIN)/python bench/routing.py
+	$(BIN)/python bench/intake.py
+
+clean:
+	rm -rf $(VENV) var build *.egg-info

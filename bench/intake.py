@@ -1,0 +1,751 @@
+"""Benchmark of report intake, on SQLite and on PostgreSQL, through the service layer and the HTTP API.
+
+    python bench/intake.py [--db sqlite|postgres|both] [--n 2000] [--concurrency 4] [--profile]
+
+Each database runs in its own child process (Django reads its settings once per process), with a
+fresh temporary SIGAP_HOME. SQLite: the default file database in it. PostgreSQL: the database
+``sigap_bench`` on 127.0.0.1:5432 (user postgres, trust auth), dropped and created anew at the start.
+The child migrates, loads Jakarta's reference data, warms up, then measures:
+
+(a) service layer: ``report_submit`` n times in a row, each with a reporter (the vault encrypts), no photo;
+(b) HTTP API: the real WSGI server (waitress, 4 threads, loopback) and ``POST /api/v1/reports`` as JSON
+    with an httpx keep-alive client, n in a row and n with --concurrency client threads;
+(c) HTTP API, multipart with one 800x600 JPEG per report (re-encoded by intake), n/10 in a row.
+
+Then diagnostics: the SQL of one submit (count and each statement), the DB round-trip floor, the
+service layer with notification delivery deferred (as with a Celery worker), and, when the service
+layer is below the target (or with --profile), a cProfile of 200 submits and DB time per report.
+
+Reports go to the inner points (``titik_dalam_lat/lon``) of the 267 kelurahan in
+``sigap/data/jakarta_kelurahan.geojson``. E-mail goes to Django's in-memory backend: nothing leaves
+the machine, and every socket this script opens is on 127.0.0.1. The parent prints a summary table.
+"""
+from __future__ import annotations
+
+import argparse
+import io
+import json
+import os
+import platform
+import random
+import shutil
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+GEOJSON = ROOT / "sigap" / "data" / "jakarta_kelurahan.geojson"
+PG_ADMIN_DSN = "postgresql://postgres@127.0.0.1:5432/postgres"
+PG_DB = "sigap_bench"
+PG_URL = f"postgres://postgres@127.0.0.1:5432/{PG_DB}"
+TARGET_PER_S = 500  # the project's target: service-layer intake on PostgreSQL on a 2-core machine
+CATEGORIES = ("saluran-tersumbat", "jalan-rusak", "sampah", "lampu-jalan", "banjir-genangan", "trotoar-rusak")
+NAMES = ("Siti Rahmawati", "Budi Santoso", "Agus Setiawan", "Dewi Lestari", "Rina Wulandari", "Hendra Gunawan",
+         "Nur Aini", "Yusuf Hidayat", "Maria Simanjuntak", "Andi Pratama")
+STREETS = ("Jl. Pahlawan Revolusi", "Jl. Raya Bogor", "Jl. Kemang Raya", "Jl. Daan Mogot", "Jl. Pramuka",
+           "Jl. Tebet Barat Dalam", "Jl. Gunung Sahari", "Gg. Haji Naim", "Jl. Swadaya", "Jl. Masjid Al-Falah")
+TEXTS = {
+    "saluran-tersumbat": "Got mampet di depan {place}, air meluap ke jalan setiap hujan dan baunya menyengat.",
+    "jalan-rusak": "Jalan berlubang cukup dalam di dekat {place}, sudah dua motor jatuh minggu ini.",
+    "sampah": "Sampah menumpuk di TPS dekat {place} dan tidak diangkut sejak hari Senin.",
+    "lampu-jalan": "Lampu penerangan jalan di sekitar {place} mati sudah seminggu, rawan kejahatan malam hari.",
+    "banjir-genangan": "Genangan setinggi betis di depan {place} tidak surut sejak semalam.",
+    "trotoar-rusak": "Trotoar di depan {place} ambles dan pecah, pejalan kaki terpaksa turun ke jalan.",
+}
+PLACES = ("pasar", "SDN 03", "masjid", "puskesmas", "halte TransJakarta", "pos RW 05", "minimarket", "gereja")
+WARMUP = 20
+PROFILE_N = 200
+
+
+# --- shared helpers ------------------------------------------------------------------------------
+
+def pct(sorted_values: list[float], q: float) -> float:
+    """Nearest-rank percentile of an already sorted list."""
+    if not sorted_values:
+        return float("nan")
+    k = max(0, min(len(sorted_values) - 1, int(round(q / 100 * len(sorted_values) + 0.5)) - 1))
+    return sorted_values[k]
+
+
+def summarize(latencies_s: list[float], wall_s: float, failures: int = 0, cpu_s: float = float("nan")) -> dict:
+    lat = sorted(x * 1000 for x in latencies_s)
+    ok = len(latencies_s) - failures
+    return {"n": len(latencies_s), "failures": failures, "wall_s": wall_s,
+            "per_s": ok / wall_s if wall_s > 0 else float("nan"),
+            "p50": pct(lat, 50), "p99": pct(lat, 99), "max": lat[-1] if lat else float("nan"),
+            "cpu_ms": cpu_s * 1000 / len(latencies_s) if latencies_s else float("nan")}
+
+
+def line(label: str, s: dict) -> None:
+    fail = f"   FAILED {s['failures']}/{s['n']}" if s["failures"] else ""
+    print(f"{label:<44} {s['per_s']:8.1f} reports/s   p50 {s['p50']:7.2f} ms   p99 {s['p99']:7.2f} ms"
+          f"   cpu {s['cpu_ms']:6.2f} ms/report   (n={s['n']}, {s['wall_s']:.1f} s){fail}", flush=True)
+
+
+# --- parent ----------------------------------------------------------------------------------------
+
+def pg_recreate() -> None:
+    import psycopg
+
+    with psycopg.connect(PG_ADMIN_DSN, autocommit=True) as conn:
+        conn.execute(f"DROP DATABASE IF EXISTS {PG_DB} WITH (FORCE)")
+        conn.execute(f"CREATE DATABASE {PG_DB}")
+
+
+def child_env(db: str, home: str) -> dict:
+    env = os.environ.copy()
+    # Nothing inherited may point the child at another database, broker, cache or key.
+    for name in ("DATABASE_URL", "CELERY_BROKER_URL", "SIGAP_REDIS_CACHE_URL", "SIGAP_VAULT_KEY", "SIGAP_VAULT_KEY_FILE",
+                 "SECRET_KEY", "SIGAP_DEBUG"):
+        env.pop(name, None)
+    env.update({
+        "DJANGO_SETTINGS_MODULE": "sigap.config.settings",
+        "SIGAP_HOME": home,
+        "SIGAP_CITIZEN_RATE": "1000000/m",
+        "SIGAP_TRACK_RATE": "1000000/m",
+        "SIGAP_EMAIL_BACKEND": "django.core.mail.backends.locmem.EmailBackend",
+        "SIGAP_LOG_LEVEL": "ERROR",
+        "NO_PROXY": "127.0.0.1,localhost", "no_proxy": "127.0.0.1,localhost",
+    })
+    if db == "postgres":
+        env["DATABASE_URL"] = PG_URL
+    return env
+
+
+def parent(args) -> int:
+    dbs = ["sqlite", "postgres"] if args.db == "both" else [args.db]
+    results: dict[str, dict] = {}
+    status = 0
+    for db in dbs:
+        home = tempfile.mkdtemp(prefix=f"sigap-bench-{db}-")
+        out = Path(home) / "result.json"
+        (Path(home) / "static").mkdir()  # whitenoise warns about a missing STATIC_ROOT otherwise
+        if db == "postgres":
+            pg_recreate()
+        print(f"\n{'=' * 100}\n{db.upper()}  (SIGAP_HOME={home})\n{'=' * 100}", flush=True)
+        cmd = [sys.executable, "-u", str(Path(__file__).resolve()), "--_child", db, "--n", str(args.n),
+               "--concurrency", str(args.concurrency), "--_out", str(out)]
+        if args.profile:
+            cmd.append("--profile")
+        rc = subprocess.call(cmd, env=child_env(db, home), cwd=str(ROOT))
+        if rc != 0 or not out.exists():
+            print(f"!!! {db}: the child process failed (exit {rc}); no figures for this database", flush=True)
+            status = 1
+        else:
+            results[db] = json.loads(out.read_text())
+        if not args.keep:
+            shutil.rmtree(home, ignore_errors=True)
+    summary(results, args)
+    if any(r.get("failures_total") for r in results.values()):
+        status = 1
+    return status
+
+
+def summary(results: dict[str, dict], args) -> None:
+    if not results:
+        return
+    print(f"\n{'=' * 100}\nSUMMARY  (n={args.n}; {os.cpu_count()} cores; Python {platform.python_version()})")
+    rows = [("service", "(a) service layer report_submit"), ("service_deferred", "(a') service, delivery deferred"),
+            ("api_seq", "(b) HTTP JSON, 1 client"), ("api_conc", f"(b) HTTP JSON, {args.concurrency} clients"),
+            ("api_photo", "(c) HTTP multipart + 800x600 JPEG")]
+    print(f"{'database':<18} {'path':<40} {'reports/s':>10} {'p50 ms':>9} {'p99 ms':>9} {'failed':>7}")
+    for db, r in results.items():
+        vendor = " ".join(r["facts"]["db"].split()[:2])
+        for key, label in rows:
+            s = r.get(key)
+            if s:
+                print(f"{vendor:<18} {label:<40} {s['per_s']:10.1f} {s['p50']:9.2f} {s['p99']:9.2f} {s['failures']:7d}")
+        for key, label in (("memo", "what-if: fingerprints memoized"),
+                           ("memo_deferred", "what-if: memoized + delivery deferred")):
+            s = r.get("what_if", {}).get(key)
+            if s:
+                print(f"{vendor:<18} {label:<40} {s['per_s']:10.1f} {s['p50']:9.2f} {s['p99']:9.2f} {'-':>7}")
+        split = r.get("split", {})
+        print(f"{vendor:<18} SQL statements per submit: {r['queries_per_submit']}"
+              f" (JSON API request: {r.get('queries_per_request')}); per submit "
+              f"{split.get('db_ms', float('nan')):.2f} ms in cursor.execute, "
+              f"{split.get('cpu_ms', float('nan')):.2f} ms CPU in Python; DB round trip {r['db_roundtrip_us']:.0f} us")
+    pg = results.get("postgres")
+    if pg:
+        rate = pg["service"]["per_s"]
+        verdict = "MET" if rate >= TARGET_PER_S else "NOT MET"
+        print(f"target: service-layer intake >= {TARGET_PER_S} reports/s on PostgreSQL: {verdict} "
+              f"({rate:.0f}/s = {rate / TARGET_PER_S:.0%} of target)")
+    total_fail = sum(r.get("failures_total", 0) for r in results.values())
+    if total_fail:
+        print(f"!!! {total_fail} REQUESTS FAILED: the figures above are NOT valid measurements of intake !!!")
+    else:
+        print("every HTTP request answered 201; every acknowledged report is stored with its vault record")
+
+
+# --- child: workload ---------------------------------------------------------------------------------
+
+def kelurahan_points() -> list[tuple[str, str, float, float]]:
+    features = json.loads(GEOJSON.read_text(encoding="utf-8"))["features"]
+    return [(f["properties"]["kode_kelurahan"], f["properties"]["nama_kelurahan"],
+             float(f["properties"]["titik_dalam_lat"]), float(f["properties"]["titik_dalam_lon"])) for f in features]
+
+
+class Workload:
+    """Deterministic report payloads: category, inner point of a kelurahan, text, reporter."""
+
+    def __init__(self, seed: int = 20260820):
+        self.points = kelurahan_points()
+        self.rng = random.Random(seed)
+        self.i = 0
+
+    def next(self) -> dict:
+        self.i += 1
+        i = self.i
+        rng = self.rng
+        category = CATEGORIES[i % len(CATEGORIES)]
+        _kode, nama, lat, lon = self.points[rng.randrange(len(self.points))]
+        place = rng.choice(PLACES)
+        description = TEXTS[category].format(place=place) + f" Mohon segera ditindaklanjuti (laporan uji {i})."
+        if i % 10 == 0:  # some reporters type personal data into the text: redaction has work to do
+            description += " Bisa hubungi saya di 0812-3456-7890, Pak Darmawan juga tahu."
+        name = NAMES[i % len(NAMES)]
+        return {
+            "category": category, "description": description, "lat": lat, "lon": lon,
+            "address": f"{rng.choice(STREETS)} RT 0{1 + i % 9}/RW 0{1 + i % 7}, Kel. {nama}",
+            "privacy": "private",
+            "reporter": {"name": name, "phone": f"0812{i % 10000:04d}{rng.randrange(10000):04d}",
+                         "email": f"warga{i}@example.org"},
+        }
+
+    def submission(self, photos=()):
+        from sigap.intake.services import Reporter, Submission
+        from sigap.reports.models import Channel
+
+        p = self.next()
+        return Submission(category=p["category"], description=p["description"], lat=p["lat"], lon=p["lon"],
+                          channel=Channel.API, address=p["address"], privacy=p["privacy"],
+                          reporter=Reporter(**p["reporter"]), photos=list(photos))
+
+
+def make_jpeg(width: int = 800, height: int = 600) -> bytes:
+    """A photo-like JPEG (gradient + noise, so it does not compress to nothing) with EXIF date and GPS."""
+    from PIL import Image, ImageChops
+
+    gradient = Image.linear_gradient("L").resize((width, height))
+    noise = Image.effect_noise((width, height), 40)
+    image = Image.merge("RGB", (gradient, ImageChops.add(gradient, noise, scale=2.0), noise))
+    exif = Image.Exif()
+    exif[0x0132] = "2026:08:20 09:15:00"  # DateTime
+    gps = exif.get_ifd(0x8825)
+    gps.update({1: "S", 2: (6.0, 14.0, 6.72), 3: "E", 4: (106.0, 53.0, 33.0)})
+    buf = io.BytesIO()
+    image.save(buf, format="JPEG", quality=88, exif=exif)
+    return buf.getvalue()
+
+
+# --- child: measurements -------------------------------------------------------------------------------
+
+def bench_service(work: Workload, n: int) -> dict:
+    from sigap.intake.services import report_submit
+
+    subs = [work.submission() for _ in range(n)]
+    clock = time.perf_counter
+    lat = []
+    c = time.process_time()
+    t = clock()
+    for sub in subs:
+        t0 = clock()
+        report_submit(sub)
+        lat.append(clock() - t0)
+    wall = clock() - t
+    return summarize(lat, wall, cpu_s=time.process_time() - c)
+
+
+class Failures:
+    def __init__(self):
+        self.lock = threading.Lock()
+        self.count = 0
+        self.samples: list[str] = []
+
+    def add(self, what: str) -> None:
+        with self.lock:
+            self.count += 1
+            if len(self.samples) < 5:
+                self.samples.append(what)
+
+    def report(self, label: str) -> None:
+        if self.count:
+            print(f"!!! {label}: {self.count} REQUESTS DID NOT RETURN 201. Examples:", flush=True)
+            for s in self.samples:
+                print(f"!!!   {s}", flush=True)
+
+
+def _post(client, payload: dict | None, fails: Failures, files=None, data=None) -> None:
+    try:
+        if files is not None:
+            r = client.post("/api/v1/reports", data=data, files=files)
+        else:
+            r = client.post("/api/v1/reports", json=payload)
+    except Exception as exc:  # noqa: BLE001 - a failed request is counted, not fatal
+        fails.add(f"{type(exc).__name__}: {exc}")
+        return
+    if r.status_code != 201:
+        fails.add(f"HTTP {r.status_code}: {r.text[:300]}")
+        return
+    body = r.json()
+    if not body.get("tracking_code") or not body.get("id"):
+        fails.add(f"201 without id/tracking_code: {r.text[:300]}")
+
+
+def http_client(base_url: str):
+    import httpx
+
+    # trust_env=False: no proxy from the environment; every request goes to base_url (127.0.0.1).
+    return httpx.Client(base_url=base_url, trust_env=False, timeout=60.0)
+
+
+def bench_api_seq(base_url: str, payloads: list[dict]) -> tuple[dict, Failures]:
+    fails = Failures()
+    clock = time.perf_counter
+    lat = []
+    with http_client(base_url) as client:
+        c = time.process_time()
+        t = clock()
+        for p in payloads:
+            t0 = clock()
+            _post(client, p, fails)
+            lat.append(clock() - t0)
+        wall = clock() - t
+    return summarize(lat, wall, fails.count, time.process_time() - c), fails
+
+
+def bench_api_conc(base_url: str, payloads: list[dict], threads: int) -> tuple[dict, Failures]:
+    fails = Failures()
+    clock = time.perf_counter
+    lats: list[list[float]] = [[] for _ in range(threads)]
+    barrier = threading.Barrier(threads + 1)
+
+    def worker(k: int) -> None:
+        with http_client(base_url) as client:
+            client.get("/healthz")  # open the keep-alive connection before the clock starts
+            barrier.wait()
+            for p in payloads[k::threads]:
+                t0 = clock()
+                _post(client, p, fails)
+                lats[k].append(clock() - t0)
+
+    pool = [threading.Thread(target=worker, args=(k,), daemon=True) for k in range(threads)]
+    for th in pool:
+        th.start()
+    barrier.wait()
+    c = time.process_time()
+    t = clock()
+    for th in pool:
+        th.join()
+    wall = clock() - t
+    return summarize([x for part in lats for x in part], wall, fails.count, time.process_time() - c), fails
+
+
+def bench_api_photo(base_url: str, payloads: list[dict], jpeg: bytes) -> tuple[dict, Failures]:
+    fails = Failures()
+    clock = time.perf_counter
+    lat = []
+    with http_client(base_url) as client:
+        c = time.process_time()
+        t = clock()
+        for p in payloads:
+            data = {k: str(p[k]) for k in ("category", "description", "lat", "lon", "address", "privacy")}
+            data.update({f"reporter_{k}": v for k, v in p["reporter"].items()})
+            t0 = clock()
+            _post(client, None, fails, files={"photos": ("foto.jpg", jpeg, "image/jpeg")}, data=data)
+            lat.append(clock() - t0)
+        wall = clock() - t
+    return summarize(lat, wall, fails.count, time.process_time() - c), fails
+
+
+def start_server(threads: int = 4):
+    import logging
+
+    from waitress.server import create_server
+
+    from sigap.config.wsgi import application
+
+    logging.getLogger("waitress").setLevel(logging.ERROR)
+    server = create_server(application, host="127.0.0.1", port=0, threads=threads)
+    thread = threading.Thread(target=server.run, name="waitress", daemon=True)
+    thread.start()
+    return server, f"http://127.0.0.1:{server.effective_port}"
+
+
+def abbreviate(sql: str, width: int = 150) -> str:
+    sql = " ".join(sql.split())
+    return sql if len(sql) <= width else sql[: width - 25] + " ... " + sql[-20:]
+
+
+def capture_one_submit(work: Workload) -> list[dict]:
+    """Every statement of one submit, as Django logs them (including BEGIN/COMMIT/SAVEPOINT)."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from sigap.intake.services import report_submit
+
+    sub = work.submission()
+    with CaptureQueriesContext(connection) as ctx:
+        report_submit(sub)
+    return list(ctx.captured_queries)
+
+
+def capture_one_request(work: Workload) -> int | None:
+    """Queries of one JSON API request, through the whole middleware stack (in-process test client)."""
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+
+    client = Client()
+    with CaptureQueriesContext(connection) as ctx:
+        r = client.post("/api/v1/reports", data=json.dumps(work.next()), content_type="application/json")
+    if r.status_code != 201:
+        print(f"!!! in-process API request answered {r.status_code}: {r.content[:300]!r}")
+        return None
+    return len(ctx.captured_queries)
+
+
+def db_roundtrip_us(samples: int = 2000) -> float:
+    from django.db import connection
+
+    with connection.cursor() as cur:
+        clock = time.perf_counter
+        lat = []
+        for _ in range(samples):
+            t0 = clock()
+            cur.execute("SELECT 1")
+            cur.fetchone()
+            lat.append(clock() - t0)
+    return pct(sorted(lat), 50) * 1e6
+
+
+def _strip_paths(text: str) -> str:
+    for prefix in sorted({str(ROOT) + "/", *(p + "/" for p in sys.path if p and "site-packages" in p)}, key=len,
+                         reverse=True):
+        text = text.replace(prefix, "")
+    return text
+
+
+def db_time_by_statement(work: Workload, n: int) -> dict:
+    """n submits with every cursor.execute timed (no profiler): DB wait vs Python, per statement kind."""
+    import re
+
+    from django.db import connection
+
+    from sigap.intake.services import report_submit
+
+    subs = [work.submission() for _ in range(n)]
+    kinds: dict[str, list] = {}
+    savepoint = re.compile(r'"s\d+_x\d+"')
+
+    def timed(execute, sql, params, many, context):
+        t0 = time.perf_counter()
+        try:
+            return execute(sql, params, many, context)
+        finally:
+            key = " ".join(savepoint.sub("<sp>", sql).split())[:110]
+            entry = kinds.setdefault(key, [0, 0.0])
+            entry[0] += 1
+            entry[1] += time.perf_counter() - t0
+
+    c = time.process_time()
+    t = time.perf_counter()
+    with connection.execute_wrapper(timed):
+        for sub in subs:
+            report_submit(sub)
+    wall = time.perf_counter() - t
+    cpu = time.process_time() - c
+    db_s = sum(v[1] for v in kinds.values())
+    calls = sum(v[0] for v in kinds.values())
+    print(f"\n--- time split over {n} submits (every cursor.execute timed, no profiler) ---")
+    print(f"wall {wall * 1000 / n:.2f} ms/report = {n / wall:.0f} reports/s; CPU of this process {cpu * 1000 / n:.2f} "
+          f"ms/report; inside cursor.execute {db_s * 1000 / n:.2f} ms/report ({calls / n:.1f} calls/report, "
+          f"{db_s / wall:.0%} of wall; plus BEGIN/COMMIT not counted here)")
+    print("statement kinds by DB time (calls/report, ms/report, us/call):")
+    for key, (cnt, tt) in sorted(kinds.items(), key=lambda kv: -kv[1][1])[:14]:
+        print(f"  {cnt / n:4.1f}x {tt * 1000 / n:6.3f} ms {tt * 1e6 / cnt:7.0f} us  {key}")
+    fp = sum(v[1] for k, v in kinds.items() if k.startswith("SELECT COUNT(") and "MAX(" in k)
+    fp_n = sum(v[0] for k, v in kinds.items() if k.startswith("SELECT COUNT(") and "MAX(" in k)
+    print(f"fingerprint aggregates (routing_data + working_calendar): {fp_n / n:.1f} queries/report, "
+          f"{fp * 1000 / n:.2f} ms/report DB time = {fp / wall:.0%} of wall")
+    return {"wall_ms": wall * 1000 / n, "cpu_ms": cpu * 1000 / n, "db_ms": db_s * 1000 / n,
+            "db_calls": calls / n, "fingerprint_ms": fp * 1000 / n}
+
+
+def what_if(work: Workload, n: int) -> dict:
+    """Benchmark-only monkeypatches (no project file changes), to size the two largest costs."""
+    from sigap.core import calendar as cal_mod
+    from sigap.privacy.relay import notification_deliver
+    from sigap.reports import outbox
+    from sigap.reports import services as rs
+    from sigap.routing import cache as cache_mod
+
+    real_fp, real_cal = cache_mod._fingerprint, rs.working_calendar
+    fp_value, cal_value = real_fp(), real_cal()
+    out = {}
+    print(f"\n--- what-if (monkeypatched in this process only; project files untouched), {n} submits each ---")
+    try:
+        cache_mod._fingerprint = lambda: fp_value  # routing_data(): no per-call fingerprint queries
+        rs.working_calendar = lambda: cal_value  # no per-call holiday aggregate
+        out["memo"] = bench_service(work, n)
+        line("fingerprints memoized", out["memo"])
+        outbox.register_sender(lambda _pk: None)
+        out["memo_deferred"] = bench_service(work, n)
+        line("fingerprints memoized + delivery deferred", out["memo_deferred"])
+    finally:
+        cache_mod._fingerprint, rs.working_calendar = real_fp, real_cal
+        outbox.register_sender(notification_deliver)
+    return out
+
+
+def profile_submits(work: Workload, n: int) -> None:
+    import cProfile
+    import pstats
+
+    from sigap.intake.services import report_submit
+
+    subs = [work.submission() for _ in range(n)]
+    prof = cProfile.Profile()
+    t = time.perf_counter()
+    prof.enable()
+    for sub in subs:
+        report_submit(sub)
+    prof.disable()
+    wall = time.perf_counter() - t
+    print(f"\n--- cProfile of {n} submits ({wall * 1000 / n:.2f} ms/report under the profiler) ---")
+
+    def show(sort: str, restrict: tuple, title: str) -> None:
+        buf = io.StringIO()
+        pstats.Stats(prof, stream=buf).sort_stats(sort).print_stats(*restrict)
+        text = _strip_paths(buf.getvalue())
+        print(title)
+        print(text[text.find("   ncalls"):].rstrip() if "   ncalls" in text else text.rstrip())
+
+    show("cumulative", (r"sigap/|psycopg/connection|psycopg/cursor|sqlite3|aggregate|get_aggregation|send_mail", 30),
+         "sigap functions and DB driver entry points, by cumulative time:")
+    show("tottime", (15,), "top 15 by own time:")
+
+
+def sigap_calls_per_submit(work: Workload) -> dict[str, int]:
+    """How often the cached-reference helpers run (each runs aggregate queries) per submit."""
+    from sigap.intake.services import report_submit
+    from sigap.reports import services as rs
+
+    counts = {"routing_data": 0, "working_calendar": 0, "report_route": 0}
+
+    def wrap(name, fn):
+        def inner(*a, **kw):
+            counts[name] += 1
+            return fn(*a, **kw)
+        return inner
+
+    # The names as bound in sigap.reports.services, where every call comes from.
+    saved = {name: getattr(rs, name) for name in counts}
+    for name, fn in saved.items():
+        setattr(rs, name, wrap(name, fn))
+    try:
+        report_submit(work.submission())
+    finally:
+        for name, fn in saved.items():
+            setattr(rs, name, fn)
+    return counts
+
+
+def loadavg() -> str:
+    try:
+        return " ".join(Path("/proc/loadavg").read_text().split()[:3])
+    except OSError:
+        return "?"
+
+
+def child(args) -> int:
+    import django
+
+    django.setup()
+    from django.conf import settings
+    from django.core import mail
+    from django.core.management import call_command
+    from django.db import connection
+
+    from sigap.intake.services import report_submit
+    from sigap.organization.loaders import reference_load
+    from sigap.privacy.models import IdentityRecord
+    from sigap.privacy.relay import notification_deliver
+    from sigap.reports import outbox
+    from sigap.reports.models import Report
+
+    assert settings.SIGAP_HOME == Path(os.environ["SIGAP_HOME"]).resolve()
+    t = time.perf_counter()
+    call_command("migrate", verbosity=0)
+    migrate_s = time.perf_counter() - t
+    t = time.perf_counter()
+    stats = reference_load(progress=False)
+    load_s = time.perf_counter() - t
+
+    with connection.cursor() as cur:
+        if connection.vendor == "postgresql":
+            cur.execute("SHOW server_version")
+            version = cur.fetchone()[0]
+            cur.execute("SHOW synchronous_commit")
+            sync = cur.fetchone()[0]
+            cur.execute("SHOW fsync")
+            dbver = f"PostgreSQL {version} (synchronous_commit={sync}, fsync={cur.fetchone()[0]})"
+        else:
+            import sqlite3
+
+            cur.execute("PRAGMA journal_mode")
+            jm = cur.fetchone()[0]
+            cur.execute("PRAGMA synchronous")
+            dbver = f"SQLite {sqlite3.sqlite_version} (journal_mode={jm}, synchronous={cur.fetchone()[0]})"
+    cpu = ""
+    try:
+        cpu = next((ln.split(":", 1)[1].strip() for ln in Path("/proc/cpuinfo").read_text().splitlines()
+                    if ln.startswith("model name")), "")
+    except OSError:
+        pass
+    print(f"machine: {os.cpu_count()} cores{' (' + cpu + ')' if cpu else ''}, {platform.system()} {platform.release()}, "
+          f"load average {loadavg()}")
+    print(f"python {platform.python_version()} ({platform.python_implementation()}), Django {django.get_version()}")
+    print(f"database: {dbver}; vendor={connection.vendor}; CONN_MAX_AGE={settings.DATABASES['default'].get('CONN_MAX_AGE')}")
+    print(f"celery eager={settings.CELERY_TASK_ALWAYS_EAGER} (notifications delivered in-process after commit), "
+          f"email backend={settings.EMAIL_BACKEND.rsplit('.', 2)[-2]} (in memory), rate limit={settings.SIGAP_CITIZEN_RATE}")
+    print(f"setup: migrate {migrate_s:.1f} s, reference_load {load_s:.1f} s ({dict(stats.created)})")
+    print(f"workload: {args.n} reports per run, categories {', '.join(CATEGORIES)}, 267 kelurahan inner points, "
+          "each with a reporter (name, phone, e-mail -> vault), privacy=private", flush=True)
+
+    work = Workload()
+    for _ in range(WARMUP):
+        report_submit(work.submission())
+    rt = db_roundtrip_us()
+    print(f"DB round trip (SELECT 1 on an open cursor, p50): {rt:.0f} us\n", flush=True)
+    facts = {"cores": os.cpu_count(), "python": platform.python_version(), "db": dbver}
+    result: dict = {"facts": facts, "db_roundtrip_us": rt}
+    total_fail = 0
+    expected = WARMUP
+
+    # (a) service layer
+    mail.outbox = []
+    s = bench_service(work, args.n)
+    expected += args.n
+    result["service"] = s
+    line("(a) service layer report_submit", s)
+    emails = len(getattr(mail, "outbox", []))
+    mail.outbox = []
+    print(f"    e-mails 'sent' to the in-memory backend during (a): {emails} (one per report expected: {args.n})")
+
+    # (a') same, delivery deferred (what a Celery worker would take off the request path)
+    n_deferred = max(1, args.n // 2)
+    outbox.register_sender(lambda _pk: None)
+    try:
+        s = bench_service(work, n_deferred)
+    finally:
+        outbox.register_sender(notification_deliver)
+    expected += n_deferred
+    result["service_deferred"] = s
+    line("(a') service, notification delivery deferred", s)
+    connection.close()  # the HTTP server threads open their own connections
+
+    # (b) HTTP API
+    server, base_url = start_server(threads=4)
+    with http_client(base_url) as c:
+        r = c.get("/healthz")
+    print(f"\nwaitress on {base_url} (4 threads): GET /healthz -> {r.status_code}", flush=True)
+    fails = Failures()
+    with http_client(base_url) as c:
+        for _ in range(5):
+            _post(c, work.next(), fails)
+    expected += 5
+    fails.report("warm-up")
+    total_fail += fails.count
+
+    s, fails = bench_api_seq(base_url, [work.next() for _ in range(args.n)])
+    expected += args.n
+    result["api_seq"] = s
+    line("(b) HTTP JSON POST, 1 client, keep-alive", s)
+    fails.report("(b) sequential")
+    total_fail += fails.count
+
+    s, fails = bench_api_conc(base_url, [work.next() for _ in range(args.n)], args.concurrency)
+    expected += args.n
+    result["api_conc"] = s
+    line(f"(b) HTTP JSON POST, {args.concurrency} client threads", s)
+    fails.report("(b) concurrent")
+    total_fail += fails.count
+
+    # (c) multipart with one photo
+    jpeg = make_jpeg()
+    n_photo = max(1, args.n // 10)
+    s, fails = bench_api_photo(base_url, [work.next() for _ in range(n_photo)], jpeg)
+    expected += n_photo
+    result["api_photo"] = s
+    line(f"(c) HTTP multipart + JPEG {len(jpeg) // 1024} KB 800x600", s)
+    fails.report("(c) multipart")
+    total_fail += fails.count
+    server.close()
+    print("    (cpu ms/report for HTTP runs = this process: client threads + server threads)")
+
+    # Consistency: every report that was acknowledged is in the database, with its vault record.
+    expected -= total_fail
+    got = Report.objects.count()
+    vault_rows = IdentityRecord.objects.count()
+    photos = sum(1 for _ in (Path(settings.SIGAP_HOME) / "media").rglob("*.jpg"))
+    print(f"\nreports stored: {got} (expected {expected}); vault records: {vault_rows}; photo files: {photos} "
+          f"(expected {n_photo - fails.count})")
+    if got != expected or vault_rows != got:
+        print(f"!!! STORE MISMATCH: {got} reports, {vault_rows} vault records, {expected} expected")
+        total_fail += max(1, abs(got - expected))
+    if total_fail:
+        print(f"!!! {total_fail} FAILURES IN THIS RUN: THE HTTP FIGURES ABOVE ARE NOT VALID !!!", flush=True)
+    result["failures_total"] = total_fail
+
+    # Diagnostics: what one submit costs in SQL, and where the time goes.
+    queries = capture_one_submit(work)
+    result["queries_per_submit"] = len(queries)
+    print(f"\n--- SQL of one report_submit: {len(queries)} statements incl. BEGIN/SAVEPOINT/COMMIT "
+          "(the 'received' e-mail is delivered in-process after commit: the second transaction) ---")
+    for k, q in enumerate(queries, 1):
+        print(f"{k:3d}. {abbreviate(q['sql'])}")
+    calls = sigap_calls_per_submit(work)
+    print(f"calls per submit: reports.services.report_route x{calls['report_route']}, "
+          f"routing.cache.routing_data x{calls['routing_data']} (4 aggregate queries each), "
+          f"core.calendar.working_calendar x{calls['working_calendar']} (1 aggregate query each)")
+    result["queries_per_request"] = capture_one_request(work)
+    if result["queries_per_request"] is not None:
+        print(f"one JSON API request (in-process test client, full middleware): {result['queries_per_request']} statements")
+    result["split"] = db_time_by_statement(work, PROFILE_N)
+    below = result["service"]["per_s"] < TARGET_PER_S
+    if args.profile or below:
+        why = "requested" if args.profile else (f"service layer {result['service']['per_s']:.0f}/s "
+                                                f"< target {TARGET_PER_S}/s")
+        print(f"\nprofiling ({why})")
+        result["what_if"] = what_if(work, max(50, args.n // 4))
+        profile_submits(work, PROFILE_N)
+    print(f"\nload average at the end: {loadavg()}")
+
+    Path(args.out).write_text(json.dumps(result))
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--db", choices=("sqlite", "postgres", "both"), default="both")
+    parser.add_argument("--n", type=int, default=1000, help="reports per measured run (multipart: n/10)")
+    parser.add_argument("--concurrency", type=int, default=4, help="client threads of the concurrent HTTP run")
+    parser.add_argument("--profile", action="store_true", help="always print the cProfile, even when on target")
+    parser.add_argument("--keep", action="store_true", help="keep the temporary SIGAP_HOME directories")
+    parser.add_argument("--_child", choices=("sqlite", "postgres"), help=argparse.SUPPRESS)
+    parser.add_argument("--_out", dest="out", help=argparse.SUPPRESS)
+    args = parser.parse_args(argv)
+    if args._child:
+        return child(args)
+    return parent(args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,73 @@
+"""Shared test fixtures: Jakarta's reference data loaded once per test database, staff factories."""
+from __future__ import annotations
+
+import io
+import logging
+
+import pytest
+from PIL import Image
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    from sigap.organization.loaders import reference_load
+
+    with django_db_blocker.unblock():
+        reference_load(progress=False)
+
+
+@pytest.fixture(autouse=True)
+def _fast_passwords_and_fresh_rate_limits(settings):
+    from django.core.cache import cache
+
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    cache.clear()  # rate-limit counters live in the cache
+    yield
+    cache.clear()
+
+
+@pytest.fixture
+def staff(db):
+    """Factory: staff("petugas.x", "kel:31.75.07.1002", "officer") → a user with that role at that unit."""
+    from django.contrib.auth import get_user_model
+
+    from sigap.organization.models import StaffRole, Unit
+
+    def make(username: str, unit: str, role: str = StaffRole.Role.OFFICER):
+        user, _ = get_user_model().objects.get_or_create(username=username)
+        user.set_password("test-password-123")
+        user.save()
+        StaffRole.objects.get_or_create(user=user, unit=Unit.objects.get(kode=unit), role=role)
+        return user
+
+    return make
+
+
+def jpeg_bytes(size=(64, 48), colour=(200, 30, 30), exif=None) -> bytes:
+    buf = io.BytesIO()
+    image = Image.new("RGB", size, colour)
+    if exif is not None:
+        image.save(buf, "JPEG", exif=exif)
+    else:
+        image.save(buf, "JPEG")
+    return buf.getvalue()
+
+
+@pytest.fixture
+def jpeg():
+    return jpeg_bytes
+
+
+@pytest.fixture
+def log_capture():
+    """Everything logged while the test runs (for the identity canary)."""
+    stream = io.StringIO()
+    handler = logging.StreamHandler(stream)
+    handler.setLevel(logging.DEBUG)
+    root = logging.getLogger()
+    old_level = root.level
+    root.addHandler(handler)
+    root.setLevel(logging.DEBUG)
+    yield stream
+    root.removeHandler(handler)
+    root.setLevel(old_level)

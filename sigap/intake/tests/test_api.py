@@ -1,0 +1,229 @@
+"""Citizen API: filing, following, rating, disputing; and every error case answers 4xx with a clear
+bilingual message and leaves nothing behind."""
+from __future__ import annotations
+
+import io
+import json
+
+import pytest
+from PIL import Image
+
+from sigap.privacy.models import IdentityRecord
+from sigap.reports.models import Photo, Report
+from sigap.reports.tests.factories import inner_point
+
+pytestmark = pytest.mark.django_db
+URL = "/api/v1/reports"
+
+
+def body(**overrides):
+    lat, lon = inner_point("31.75.07.1002")
+    data = {"category": "saluran-tersumbat", "description": "Got mampet di depan gang, air meluap ke jalan.",
+            "lat": lat, "lon": lon, "address": "Jl. Pahlawan Revolusi", "privacy": "private",
+            "reporter": {"name": "Siti Aminah", "phone": "0812-3456-7890", "email": "siti@example.org"}}
+    data.update(overrides)
+    return data
+
+
+def post_json(client, data):
+    return client.post(URL, data=json.dumps(data), content_type="application/json")
+
+
+def nothing_written():
+    return Report.objects.count() == 0 and IdentityRecord.objects.count() == 0 and Photo.objects.count() == 0
+
+
+def test_post_json_report_answers_201_with_number_tracking_code_unit_and_kelurahan(client):
+    response = post_json(client, body())
+    assert response.status_code == 201, response.content
+    data = response.json()
+    assert data["id"].startswith("JK")
+    assert data["status"] == {"code": "waiting", "label": "Menunggu", "type": "open", "colour": "red"}
+    assert data["unit"] == {"code": "kel:31.75.07.1002", "name": "Kelurahan Pondok Bambu"}
+    assert data["kelurahan"] == {"code": "31.75.07.1002", "name": "Pondok Bambu"}
+    report = Report.objects.get(number=data["id"])
+    assert report.channel == "api" and report.reporter_ref.startswith("idr_")
+
+
+def test_status_label_in_english_when_asked(client):
+    response = client.post(URL, data=json.dumps(body()), content_type="application/json", HTTP_ACCEPT_LANGUAGE="en")
+    assert response.status_code == 201
+    assert response.json()["status"]["label"] == "Waiting"
+
+
+def test_multipart_report_with_photo(client, jpeg):
+    data = body()
+    reporter = data.pop("reporter")
+    form = {**{k: str(v) for k, v in data.items()}, "reporter_name": reporter["name"], "reporter_phone": reporter["phone"],
+            "photos": io.BytesIO(jpeg((800, 600)))}
+    form["photos"].name = "drain.jpg"
+    response = client.post(URL, data=form)
+    assert response.status_code == 201, response.content
+    report = Report.objects.get(number=response.json()["id"])
+    photo = report.photos.get()
+    assert photo.kind == "report" and photo.width == 800
+
+
+def test_anonymous_report_stores_nothing_about_the_person(client):
+    response = post_json(client, body(privacy="anonymous"))
+    assert response.status_code == 201
+    report = Report.objects.get(number=response.json()["id"])
+    assert report.reporter_ref == "" and IdentityRecord.objects.count() == 0
+    assert "Siti" not in report.description
+
+
+@pytest.mark.parametrize("overrides,field,code", [
+    ({"category": "no-such-category"}, "category", "unknown_category"),
+    ({"lat": -5.95, "lon": 106.77}, None, "outside_area"),      # in the sea north of Jakarta
+    ({"lat": -6.9175, "lon": 107.6191}, None, "outside_area"),  # Bandung
+    ({"lat": 123}, "lat", "invalid_input"),
+    ({"privacy": "everyone"}, "privacy", "invalid_privacy"),
+    ({"description": "rusak"}, "description", "description_too_short"),
+    ({"category": "ketenagakerjaan", "privacy": "public"}, "privacy", "sensitive_not_public"),
+    ({"reporter": {"name": "x", "ssn": "1"}}, "reporter.ssn", "invalid_input"),
+])
+def test_bad_input_is_refused_with_a_clear_bilingual_error_and_nothing_is_written(client, overrides, field, code):
+    response = post_json(client, body(**overrides))
+    assert 400 <= response.status_code < 500, response.content
+    data = response.json()
+    assert data["code"] == code
+    assert data["message"] and data["message_en"] and data["message"] != data["message_en"]
+    if field:
+        assert data["field"] == field
+    assert nothing_written()
+
+
+@pytest.mark.parametrize("missing", ["category", "description", "lat", "lon"])
+def test_missing_field_is_named(client, missing):
+    data = body()
+    data.pop(missing)
+    response = post_json(client, data)
+    assert response.status_code == 422
+    assert response.json()["field"] == missing
+    assert missing in response.json()["message_en"]
+    assert nothing_written()
+
+
+def test_malformed_json_is_refused(client):
+    response = client.post(URL, data="{not json", content_type="application/json")
+    assert response.status_code == 422 and response.json()["code"] == "invalid_input"
+
+
+def test_unsupported_content_type_is_refused(client):
+    response = client.post(URL, data="category=x", content_type="text/plain")
+    assert response.status_code == 415 and response.json()["code"] == "unsupported_media_type"
+
+
+def _multipart(photo_bytes, name="x.jpg"):
+    data = body()
+    data.pop("reporter")
+    f = io.BytesIO(photo_bytes)
+    f.name = name
+    return {**{k: str(v) for k, v in data.items()}, "reporter_name": "Siti", "photos": f}
+
+
+def test_non_image_photo_is_refused_and_nothing_is_written(client):
+    response = client.post(URL, data=_multipart(b"%PDF-1.4 not an image", "doc.pdf"))
+    assert response.status_code == 422 and response.json()["code"] == "photo_not_image"
+    assert "doc.pdf" in response.json()["message"]
+    assert nothing_written()
+
+
+def test_oversized_photo_is_refused(client, settings, jpeg):
+    settings.SIGAP_PHOTO_MAX_BYTES = 2000
+    response = client.post(URL, data=_multipart(jpeg((400, 400)) + b"\0" * 3000))
+    assert response.status_code == 413 and response.json()["code"] == "photo_too_large"
+    assert nothing_written()
+
+
+def test_decompression_bomb_is_refused(client, settings):
+    settings.SIGAP_PHOTO_MAX_PIXELS = 1_000_000
+    buf = io.BytesIO()
+    Image.new("L", (4000, 4000)).save(buf, "PNG")  # compresses to a few KB, 16 MP when decoded
+    response = client.post(URL, data=_multipart(buf.getvalue(), "bomb.png"))
+    assert response.status_code == 413 and response.json()["code"] == "photo_too_many_pixels"
+    assert nothing_written()
+
+
+def test_truncated_image_is_refused(client, jpeg):
+    response = client.post(URL, data=_multipart(jpeg((300, 300))[:200]))
+    assert response.status_code == 422 and response.json()["code"] == "photo_not_image"
+    assert nothing_written()
+
+
+def test_failure_after_photos_were_stored_leaves_no_file_behind(client, jpeg, monkeypatch):
+    from django.core.files.storage import default_storage
+
+    from sigap.reports import services
+
+    before = set()
+    for root, _dirs, files in __import__("os").walk(default_storage.location):
+        before |= {f"{root}/{f}" for f in files}
+
+    def boom(*args, **kwargs):
+        raise RuntimeError("database went away")
+
+    monkeypatch.setattr(services, "_audit", boom)
+    response = client.post(URL, data=_multipart(jpeg((100, 100))))
+    assert response.status_code == 500 and response.json()["code"] == "server_error"
+    assert "database went away" not in response.content.decode()
+    after = set()
+    for root, _dirs, files in __import__("os").walk(default_storage.location):
+        after |= {f"{root}/{f}" for f in files}
+    assert after == before
+    assert nothing_written()
+
+
+def test_track_timeline_has_no_officer_names(client, staff):
+    created = post_json(client, body()).json()
+    officer = staff("budi.petugas", "kel:31.75.07.1002")
+    officer.first_name, officer.last_name = "Budi", "Hartono"
+    officer.save()
+    from sigap.reports import services
+
+    report = Report.objects.get(number=created["id"])
+    services.report_accept(report_id=report.pk, actor=officer, note="PPSU dijadwalkan")
+    response = client.get(f"/api/v1/track/{created['tracking_code']}")
+    assert response.status_code == 200
+    data = response.json()
+    assert [t["status"]["code"] for t in data["timeline"]] == ["waiting", "in_progress"]
+    assert data["timeline"][1]["unit"] == "Kelurahan Pondok Bambu"
+    assert "PPSU dijadwalkan" in data["timeline"][1]["note"]
+    text = response.content.decode()
+    assert "budi.petugas" not in text and "Hartono" not in text
+
+
+def test_unknown_tracking_code_is_404(client):
+    response = client.get("/api/v1/track/ZZZZ-ZZZZ-ZZZZ")
+    assert response.status_code == 404 and response.json()["code"] == "not_found"
+
+
+def test_rating_a_report_that_is_not_done_is_refused(client):
+    created = post_json(client, body()).json()
+    response = client.post(f"/api/v1/track/{created['tracking_code']}/rating", data={"rating": 5},
+                           content_type="application/json")
+    assert response.status_code == 409 and response.json()["code"] == "not_done"
+    response = client.post(f"/api/v1/track/{created['tracking_code']}/rating", data={"rating": 9},
+                           content_type="application/json")
+    assert response.status_code == 422 and response.json()["field"] == "rating"
+
+
+def test_categories_and_locate(client):
+    cats = client.get("/api/v1/categories").json()
+    assert {"saluran-tersumbat", "jalan-rusak", "ketenagakerjaan"} <= {c["code"] for c in cats}
+    lat, lon = inner_point("31.75.07.1002")
+    loc = client.get("/api/v1/locate", {"lat": lat, "lon": lon}).json()
+    assert loc["kelurahan"]["name"] == "Pondok Bambu" and loc["kecamatan"]["name"] == "Duren Sawit"
+    assert loc["kota"]["code"] == "31.75"
+
+
+def test_openapi_document_is_served(client):
+    doc = client.get("/api/openapi.json").json()
+    assert "/api/v1/reports" in doc["paths"] and "/api/v1/officer/reports/{number}" in doc["paths"]
+    assert client.get("/api/docs").status_code == 200
+
+
+def test_healthz_reports_database(client):
+    response = client.get("/healthz")
+    assert response.status_code == 200
+    assert response.json()["database"]["ok"] is True

@@ -1,0 +1,204 @@
+"""The identity canary: a reporter whose identity, typed personal data and photo metadata carry unique
+markers files reports through every entry point; then every officer-facing surface is rendered (JSON
+APIs, Django admin pages, error pages with DEBUG off, log output, outgoing notification bodies, a raw
+dump of every database table) and none may contain a marker or the original photo bytes.
+
+Later issues extend ENTRY_POINTS and the surfaces list.
+"""
+from __future__ import annotations
+
+import io
+import json
+
+import pytest
+from django.apps import apps
+from django.core import mail
+from django.db import connection
+from PIL import Image
+
+from sigap.intake.services import Reporter, Submission, report_submit
+from sigap.organization.models import StaffRole
+from sigap.reports import services
+from sigap.reports.models import Notification, Report
+from sigap.reports.tests.factories import inner_point
+
+pytestmark = pytest.mark.django_db(transaction=False)
+
+NAME = "Zyxwvut Qoppaname"
+PHONE = "0813-7717-2345"
+EMAIL = "canary.zq@example.org"
+NIK = "3175079988776655"
+EXIF_ARTIST = "CanaryArtistXq"
+MARKERS = ["Zyxwvut", "Qoppaname", "7717-2345", "77172345", "0813 7717", "canary.zq", NIK, EXIF_ARTIST, "106.777777"]
+TYPED = (f"Got mampet parah. Saya Bapak {NAME}, hubungi {PHONE} atau {EMAIL}, NIK {NIK}. "
+         "Rumah saya No. 14 dekat musala RT 05/RW 03.")
+
+
+def canary_photo() -> bytes:
+    image = Image.new("RGB", (320, 240), (10, 120, 200))
+    exif = Image.Exif()
+    exif[0x013B] = EXIF_ARTIST  # Artist
+    exif[0x010E] = f"{NAME} {PHONE}"  # ImageDescription
+    gps = {1: "S", 2: (6.0, 14.0, 6.5), 3: "E", 4: (106.0, 46.0, 40.0)}  # lon 106.777777...
+    exif[0x8825] = gps
+    buf = io.BytesIO()
+    image.save(buf, "JPEG", exif=exif, comment=f"{EMAIL}".encode())
+    return buf.getvalue()
+
+
+def assert_clean(text: str | bytes, where: str) -> None:
+    if isinstance(text, bytes):
+        text = text.decode("utf-8", "replace")
+    for marker in MARKERS:
+        assert marker not in text, f"identity marker {marker!r} leaked into {where}"
+
+
+@pytest.fixture
+def canary_reports(client, django_capture_on_commit_callbacks):
+    """One report per entry point that exists, each full of markers."""
+    photo = canary_photo()
+    assert EXIF_ARTIST.encode() in photo  # the marker really is in the upload
+    lat, lon = inner_point("31.75.07.1002")
+    numbers = []
+    with django_capture_on_commit_callbacks(execute=True):
+        # 1. the service layer (what every channel calls)
+        created = report_submit(Submission(
+            category="saluran-tersumbat", description=TYPED, lat=lat, lon=lon, channel="email",
+            address=f"Jl. Mawar No. 14 RT 05/RW 03, a.n. {NAME}",
+            reporter=Reporter(name=NAME, phone=PHONE, email=EMAIL, nik=NIK), photos=[("canary.jpg", photo)],
+        ))
+        numbers.append(created.report.number)
+        # 2. the citizen API, JSON
+        response = client.post("/api/v1/reports", data=json.dumps({
+            "category": "jalan-rusak", "description": TYPED, "lat": lat, "lon": lon, "address": f"dekat rumah {NAME}",
+            "reporter": {"name": NAME, "phone": PHONE, "email": EMAIL, "nik": NIK},
+        }), content_type="application/json")
+        assert response.status_code == 201
+        numbers.append(response.json()["id"])
+        # 3. the citizen API, multipart with the photo
+        f = io.BytesIO(photo)
+        f.name = "canary.jpg"
+        response = client.post("/api/v1/reports", data={
+            "category": "saluran-tersumbat", "description": TYPED, "lat": str(lat), "lon": str(lon),
+            "reporter_name": NAME, "reporter_phone": PHONE, "reporter_email": EMAIL, "photos": f,
+        })
+        assert response.status_code == 201
+        numbers.append(response.json()["id"])
+    return numbers, photo
+
+
+def test_no_identity_reaches_any_officer_surface(client, staff, canary_reports, log_capture, settings,
+                                                 django_capture_on_commit_callbacks):
+    from django.contrib.auth import get_user_model
+
+    numbers, original_photo = canary_reports
+    settings.DEBUG = False
+    officer = staff("petugas.pb", "kel:31.75.07.1002")
+    sudin = staff("sudin.bm", "sudin-bina-marga:31.75")
+    validator = staff("validator.biro", "biro-pemerintahan", StaffRole.Role.VALIDATOR)
+    supervisor = staff("pimpinan.jt", "kota:31.75", StaffRole.Role.SUPERVISOR)
+    rendered: list[tuple[str, bytes]] = []
+
+    def grab(label, response):
+        assert response.status_code < 500, (label, response.status_code)
+        rendered.append((label, response.content))
+        return response
+
+    def as_user(user):
+        c = type(client)()
+        c.force_login(user)
+        return c
+
+    # Work the road report through the whole flow so every action's response is rendered too.
+    road = Report.objects.get(number=numbers[1])
+    with django_capture_on_commit_callbacks(execute=True):
+        c = as_user(officer)
+        for path in ("/api/v1/officer/reports", f"/api/v1/officer/reports/{road.number}",
+                     f"/api/v1/officer/reports/{road.number}/suggestions", "/api/v1/officer/units?q=bina"):
+            grab(path, c.get(path))
+        grab("coordinate", c.post(f"/api/v1/officer/reports/{road.number}/coordinate",
+                                  data={"to_unit": "sudin-bina-marga:31.75", "reason": "bukan tupoksi"},
+                                  content_type="application/json"))
+        services.report_accept(report_id=road.pk, actor=sudin)
+        for kind in ("before", "after"):
+            f = io.BytesIO(original_photo)
+            f.name = "proof.jpg"
+            grab("upload", as_user(sudin).post(f"/api/v1/officer/reports/{road.number}/photos", data={"kind": kind, "photo": f}))
+        grab("request-validation", as_user(sudin).post(f"/api/v1/officer/reports/{road.number}/request-validation",
+                                                       data="{}", content_type="application/json"))
+        grab("validate", as_user(validator).post(f"/api/v1/officer/reports/{road.number}/validate",
+                                                 data={"accept": True}, content_type="application/json"))
+        drain = Report.objects.get(number=numbers[0])
+        grab("ask", c.post(f"/api/v1/officer/reports/{drain.number}/ask", data={"question": "RT berapa?"},
+                           content_type="application/json"))
+
+    for user in (officer, sudin, validator, supervisor):
+        c = as_user(user)
+        grab(f"queue:{user}", c.get("/api/v1/officer/reports"))
+        grab(f"queue-validation:{user}", c.get("/api/v1/officer/reports?status=awaiting_validation"))
+        for number in numbers:
+            detail = grab(f"detail:{user}:{number}", c.get(f"/api/v1/officer/reports/{number}"))
+            if detail.status_code == 200:
+                for photo in detail.json()["photos"]:
+                    body = grab(f"photo:{photo['url']}", c.get(photo["url"])).content
+                    assert original_photo not in body and original_photo[:2000] not in body
+        grab(f"404:{user}", c.get("/api/v1/officer/reports/JK000000000000"))
+
+    # Django admin pages, as a superuser (an admin is not entitled to identities either).
+    admin = get_user_model().objects.create_superuser("root", "root@sigap.invalid", "test-password-123")
+    c = as_user(admin)
+    for model in apps.get_models():
+        if not apps.get_app_config(model._meta.app_label).name.startswith(("sigap", "django.contrib.auth")):
+            continue
+        url = f"/admin/{model._meta.app_label}/{model._meta.model_name}/"
+        listing = c.get(url)
+        if listing.status_code == 404:
+            continue  # not registered in the admin
+        grab(f"admin:{url}", listing)
+        obj = model.objects.order_by("-pk").first()
+        if obj is not None:
+            grab(f"admin:{url}{obj.pk}", c.get(f"{url}{obj.pk}/change/"))
+    # searching the admin for the reporter's name finds nothing (the page echoes the query, so check the count)
+    search = c.get(f"/admin/reports/report/?q={NAME.split()[0]}")
+    assert search.status_code == 200 and search.context["cl"].result_count == 0
+
+    for label, content in rendered:
+        assert_clean(content, label)
+
+    # Log output of everything above, and the notification bodies sent or queued.
+    assert_clean(log_capture.getvalue(), "log output")
+    bodies = list(Notification.objects.values_list("body", "body_en"))
+    assert bodies, "the canary reports produced notifications"
+    for body, body_en in bodies:
+        assert_clean(body + body_en, "notification body")
+    for message in mail.outbox:
+        assert_clean(message.subject + message.body, "outgoing email body")
+    assert any(EMAIL in m.to for m in mail.outbox), "the relay delivered to the reporter's address"
+
+
+def test_a_database_dump_reveals_no_identity(canary_reports):
+    numbers, original_photo = canary_reports
+    dumped = []
+    with connection.cursor() as cursor:
+        for table in connection.introspection.table_names():
+            cursor.execute(f'SELECT * FROM "{table}"')
+            for row in cursor.fetchall():
+                for value in row:
+                    if isinstance(value, memoryview):
+                        value = bytes(value)
+                    dumped.append(value.decode("latin-1") if isinstance(value, bytes) else str(value))
+    text = "\n".join(dumped)
+    assert numbers[0] in text  # the dump is real
+    assert_clean(text, "database dump")
+
+
+def test_stored_photos_carry_no_metadata(canary_reports):
+    numbers, original_photo = canary_reports
+    report = Report.objects.get(number=numbers[0])
+    stored = report.photos.get()
+    with stored.image.open("rb") as fh:
+        data = fh.read()
+    assert_clean(data, "stored photo file")
+    assert b"Exif" not in data and original_photo[:4000] not in data
+    image = Image.open(io.BytesIO(data))
+    assert not image.getexif() and "comment" not in image.info

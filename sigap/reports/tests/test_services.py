@@ -1,0 +1,294 @@
+"""Service tests on the real database: each service, the rows it writes, and its refusals."""
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from sigap.core.errors import DomainError, NotFound, PermissionDenied, TransitionRefused
+from sigap.core.models import AuditEvent
+from sigap.organization.models import StaffRole
+from sigap.privacy.photos import photo_clean
+from sigap.reports import selectors, services
+from sigap.reports.models import Hop, Notification, Report, StatusChange
+from sigap.reports.states import Status
+
+from .factories import submit
+
+pytestmark = pytest.mark.django_db
+WIB = ZoneInfo("Asia/Jakarta")
+PB_UNIT = "kel:31.75.07.1002"
+SUDIN_BM_JT = "sudin-bina-marga:31.75"
+
+
+@pytest.fixture
+def pb_officer(staff):
+    return staff("petugas.pb", PB_UNIT)
+
+
+@pytest.fixture
+def sudin_officer(staff):
+    return staff("sudin.bm.jt", SUDIN_BM_JT)
+
+
+@pytest.fixture
+def validator(staff):
+    return staff("validator.biro", "biro-pemerintahan", StaffRole.Role.VALIDATOR)
+
+
+def proof(report, user, jpeg):
+    for kind in ("before", "after"):
+        services.photo_add(report_id=report.pk, actor=user, kind=kind, photo=photo_clean(jpeg()))
+
+
+def test_clogged_drain_in_pondok_bambu_lands_at_kelurahan_pondok_bambu():
+    created = submit("saluran-tersumbat")
+    report = created.report
+    assert report.unit.kode == PB_UNIT
+    assert report.kelurahan.nama == "Pondok Bambu"
+    assert report.status == Status.WAITING
+    assert report.number.startswith("JK") and len(report.number) == 14
+    assert len(created.tracking_code) == 14
+    history = list(report.history.all())
+    assert [(h.old_status, h.new_status) for h in history] == [("", "waiting")]
+    assert AuditEvent.objects.filter(report_id=report.pk, action="report:create").count() == 1
+    assert Notification.objects.filter(report=report, kind="received").count() == 1
+
+
+def test_road_damage_lands_at_kelurahan_first_because_the_kelurahan_verifies():
+    assert submit("jalan-rusak").report.unit.kode == PB_UNIT
+
+
+def test_labour_complaint_reaches_disnakertransgi_bidang_pengawasan_directly():
+    report = submit("ketenagakerjaan", description="Gaji karyawan pabrik tidak dibayar dua bulan.").report
+    assert report.unit.kode == "disnakertransgi:pengawasan"
+    assert report.unit.parent.kode == "disnakertransgi"
+
+
+def test_official_misconduct_goes_to_inspektorat():
+    report = submit("pelayanan-aparatur", description="Petugas meminta uang untuk mengurus surat.").report
+    assert report.unit.kode == "inspektorat"
+
+
+def test_report_numbers_are_sequential_per_day():
+    now = datetime(2026, 11, 20, 9, 0, tzinfo=WIB)
+    a = submit(now=now).report
+    b = submit(now=now + timedelta(minutes=1)).report
+    assert a.number == "JK202611200001" and b.number == "JK202611200002"
+    c = submit(now=now + timedelta(days=1)).report
+    assert c.number == "JK202611210001"
+
+
+def test_deadlines_run_in_working_time():
+    friday_afternoon = datetime(2026, 11, 20, 15, 0, tzinfo=WIB)  # a Friday
+    report = submit(now=friday_afternoon).report
+    # 6 working hours from Friday 15:00 (08:00-16:00) → Monday 13:00
+    assert report.hop_deadline.astimezone(WIB) == datetime(2026, 11, 23, 13, 0, tzinfo=WIB)
+    # saluran-tersumbat: 3 working days; day 1 is Monday → Wednesday 16:00
+    assert report.due_at.astimezone(WIB) == datetime(2026, 11, 25, 16, 0, tzinfo=WIB)
+
+
+def test_full_flow_road_coordinated_to_suku_dinas_worked_proven_validated(pb_officer, sudin_officer, validator, jpeg):
+    created = submit("jalan-rusak", description="Jalan berlubang dalam di depan sekolah, motor sering jatuh.")
+    report = created.report
+    hop = services.report_coordinate(report_id=report.pk, actor=pb_officer, to_unit=SUDIN_BM_JT,
+                                     reason="bukan tupoksi: jalan kota")
+    assert (hop.from_unit.kode, hop.to_unit.kode, hop.actor, hop.kind) == (PB_UNIT, SUDIN_BM_JT, pb_officer, "koordinasi")
+    assert hop.reason == "bukan tupoksi: jalan kota" and not hop.revisit
+    report.refresh_from_db()
+    assert report.status == Status.COORDINATION and report.unit.kode == SUDIN_BM_JT
+
+    services.report_accept(report_id=report.pk, actor=sudin_officer)
+    hop.refresh_from_db()
+    assert hop.accepted_at is not None
+    with pytest.raises(TransitionRefused) as err:
+        services.report_request_validation(report_id=report.pk, actor=sudin_officer)
+    assert err.value.code == "proof_missing"
+    proof(report, sudin_officer, jpeg)
+    services.report_request_validation(report_id=report.pk, actor=sudin_officer, note="Lubang sudah ditambal.")
+    services.report_validate(report_id=report.pk, actor=validator, accept=True)
+    report.refresh_from_db()
+    assert report.status == Status.DONE and report.closed_at is not None
+    tracked = services.report_by_tracking(created.tracking_code)
+    assert tracked.pk == report.pk
+    statuses = list(report.history.values_list("new_status", flat=True))
+    assert statuses == ["waiting", "coordination", "in_progress", "awaiting_validation", "done"]
+    assert AuditEvent.objects.filter(report_id=report.pk).count() == 1 + 4 + 2  # create, 4 moves, 2 photos
+
+
+def test_kelurahan_photos_do_not_count_as_proof_after_coordination(pb_officer, sudin_officer, jpeg):
+    report = submit("jalan-rusak").report
+    services.report_accept(report_id=report.pk, actor=pb_officer)
+    proof(report, pb_officer, jpeg)
+    services.report_coordinate(report_id=report.pk, actor=pb_officer, to_unit=SUDIN_BM_JT, reason="bukan tupoksi")
+    services.report_accept(report_id=report.pk, actor=sudin_officer)
+    with pytest.raises(TransitionRefused):
+        services.report_request_validation(report_id=report.pk, actor=sudin_officer)
+
+
+def test_validator_rejects_follow_up_and_it_goes_back_to_work(pb_officer, validator, jpeg):
+    report = submit().report
+    services.report_accept(report_id=report.pk, actor=pb_officer)
+    proof(report, pb_officer, jpeg)
+    services.report_request_validation(report_id=report.pk, actor=pb_officer)
+    with pytest.raises(TransitionRefused):
+        services.report_validate(report_id=report.pk, actor=validator, accept=False, reason="")
+    services.report_validate(report_id=report.pk, actor=validator, accept=False, reason="Foto sesudah buram.")
+    report.refresh_from_db()
+    assert report.status == Status.FOLLOWUP_REJECTED and report.unit.kode == PB_UNIT
+    assert "Foto sesudah buram" in report.public_note
+    services.report_request_validation(report_id=report.pk, actor=pb_officer)  # proof still there
+    services.report_validate(report_id=report.pk, actor=validator, accept=True)
+    report.refresh_from_db()
+    assert report.status == Status.DONE
+
+
+def test_officer_cannot_validate(pb_officer, jpeg):
+    report = submit().report
+    services.report_accept(report_id=report.pk, actor=pb_officer)
+    proof(report, pb_officer, jpeg)
+    services.report_request_validation(report_id=report.pk, actor=pb_officer)
+    with pytest.raises(PermissionDenied):
+        services.report_validate(report_id=report.pk, actor=pb_officer, accept=True)
+
+
+def test_officer_of_another_unit_cannot_act(staff):
+    gambir = staff("petugas.gambir", "kel:31.71.01.1001")
+    report = submit().report
+    with pytest.raises(PermissionDenied):
+        services.report_accept(report_id=report.pk, actor=gambir)
+    assert StatusChange.objects.filter(report=report).count() == 1
+
+
+def test_disposition_only_goes_to_a_unit_below(staff):
+    disnaker = staff("admin.disnaker", "disnakertransgi", StaffRole.Role.UNIT_ADMIN)
+    pengawasan = staff("disnaker.pengawasan", "disnakertransgi:pengawasan")
+    report = submit("kartu-pekerja", description="Kartu Pekerja Jakarta belum cair tiga bulan.").report
+    assert report.unit.kode == "disnakertransgi:hubungan-sosial"
+    officer_hubsos = staff("hubsos", "disnakertransgi:hubungan-sosial")
+    services.report_coordinate(report_id=report.pk, actor=officer_hubsos, to_unit="disnakertransgi",
+                               reason="bukan tupoksi tim: perlu pemeriksaan")
+    with pytest.raises(TransitionRefused) as err:
+        services.report_dispose(report_id=report.pk, actor=disnaker, to_unit=SUDIN_BM_JT, reason="x")
+    assert err.value.code == "not_a_subunit"
+    hop = services.report_dispose(report_id=report.pk, actor=disnaker, to_unit="disnakertransgi:pengawasan",
+                                  reason="pelanggaran normatif")
+    assert hop.kind == Hop.Kind.DISPOSISI
+    services.report_accept(report_id=report.pk, actor=pengawasan)
+
+
+def test_bouncing_back_is_recorded_as_a_revisit(pb_officer, sudin_officer):
+    report = submit("jalan-rusak").report
+    services.report_coordinate(report_id=report.pk, actor=pb_officer, to_unit=SUDIN_BM_JT, reason="bukan tupoksi")
+    back = services.report_coordinate(report_id=report.pk, actor=sudin_officer, to_unit=PB_UNIT,
+                                      reason="bukan tupoksi: jalan lingkungan")
+    assert back.revisit is True
+    assert AuditEvent.objects.filter(report_id=report.pk, action="hop:revisit").count() == 1
+    with pytest.raises(TransitionRefused):
+        services.report_coordinate(report_id=report.pk, actor=pb_officer, to_unit=PB_UNIT, reason="x")
+
+
+def test_coordination_to_unknown_unit_is_refused_and_nothing_changes(pb_officer):
+    report = submit().report
+    with pytest.raises(DomainError) as err:
+        services.report_coordinate(report_id=report.pk, actor=pb_officer, to_unit="no-such-unit", reason="x")
+    assert err.value.code == "unknown_unit"
+    report.refresh_from_db()
+    assert report.status == Status.WAITING and not report.hops.exists()
+
+
+def test_reject_forward_merge(pb_officer):
+    a, b, c, d = (submit().report for _ in range(4))
+    services.report_reject(report_id=a.pk, actor=pb_officer, reason="Bukan wilayah publik.")
+    services.report_forward(report_id=b.pk, actor=pb_officer, destination="PLN UID Jakarta Raya", reason="kabel PLN")
+    services.report_merge(report_id=c.pk, actor=pb_officer, into_number=d.number)
+    for r, status in ((a, Status.REJECTED), (b, Status.FORWARDED), (c, Status.MERGED)):
+        r.refresh_from_db()
+        assert r.status == status and r.closed_at is not None
+    assert c.merged_into_id == d.pk
+    with pytest.raises(DomainError):
+        services.report_merge(report_id=d.pk, actor=pb_officer, into_number=a.number)  # closed target
+
+
+def test_asking_the_reporter_pauses_the_clock_and_the_answer_resumes(pb_officer):
+    from sigap.intake.services import reporter_answer
+
+    start = datetime(2026, 11, 23, 9, 0, tzinfo=WIB)  # Monday
+    created = submit(now=start)
+    report = created.report
+    services.report_accept(report_id=report.pk, actor=pb_officer, now=start + timedelta(hours=1))
+    services.report_ask_reporter(report_id=report.pk, actor=pb_officer, question="Di RT berapa?",
+                                 now=start + timedelta(hours=2))
+    report.refresh_from_db()
+    due_before = report.due_at
+    assert report.status == Status.AWAITING_REPORTER and report.resume_status == Status.IN_PROGRESS
+    # answered the next morning at 10:00: 8 working hours paused (11:00-16:00 + 08:00-10:00 = 5 + 2 = 7h)
+    reporter_answer(tracking_code=created.tracking_code, answer="RT 05, nomor HP saya 0812-9999-8888",
+                    now=datetime(2026, 11, 24, 10, 0, tzinfo=WIB))
+    report.refresh_from_db()
+    assert report.status == Status.IN_PROGRESS
+    assert report.due_at - due_before >= timedelta(hours=7)
+    last = report.history.last()
+    assert "0812" not in last.internal_note and "[nomor telepon disembunyikan]" in last.internal_note
+
+
+def test_reporter_rates_and_disputes_by_tracking_code(pb_officer, validator, jpeg):
+    from sigap.intake.services import reporter_dispute, reporter_rate
+
+    created = submit()
+    report = created.report
+    with pytest.raises(TransitionRefused):
+        reporter_rate(tracking_code=created.tracking_code, rating=5)
+    services.report_accept(report_id=report.pk, actor=pb_officer)
+    proof(report, pb_officer, jpeg)
+    services.report_request_validation(report_id=report.pk, actor=pb_officer)
+    services.report_validate(report_id=report.pk, actor=validator, accept=True)
+    with pytest.raises(DomainError):
+        reporter_rate(tracking_code=created.tracking_code, rating=6)
+    reporter_rate(tracking_code=created.tracking_code, rating=4, comment="Cepat, terima kasih")
+    report.refresh_from_db()
+    assert report.rating == 4
+    reporter_dispute(tracking_code=created.tracking_code, reason="Saluran mampet lagi, belum dibersihkan tuntas.")
+    report.refresh_from_db()
+    assert report.status == Status.REOPENED and report.unit.kode == PB_UNIT
+    with pytest.raises(NotFound):
+        services.report_by_tracking("AAAA-BBBB-CCCC")
+
+
+def test_unit_scoping_officers_see_reports_that_are_or_were_at_their_units(pb_officer, sudin_officer, staff):
+    gambir = staff("petugas.gambir", "kel:31.71.01.1001")
+    report = submit("jalan-rusak").report
+    assert selectors.reports_visible_to(pb_officer).filter(pk=report.pk).exists()
+    assert not selectors.reports_visible_to(sudin_officer).filter(pk=report.pk).exists()
+    assert not selectors.reports_visible_to(gambir).filter(pk=report.pk).exists()
+    services.report_coordinate(report_id=report.pk, actor=pb_officer, to_unit=SUDIN_BM_JT, reason="bukan tupoksi")
+    assert selectors.reports_visible_to(sudin_officer).filter(pk=report.pk).exists()
+    assert selectors.reports_visible_to(pb_officer).filter(pk=report.pk).exists()  # was at Pondok Bambu
+    assert not selectors.reports_visible_to(gambir).filter(pk=report.pk).exists()
+    # the queue shows only what is at my unit now
+    assert not selectors.report_queue(user=pb_officer).filter(pk=report.pk).exists()
+    assert selectors.report_queue(user=sudin_officer).filter(pk=report.pk).exists()
+
+
+def test_supervisor_sees_reports_of_units_below(staff):
+    pimpinan = staff("pimpinan.jt", "kota:31.75", StaffRole.Role.SUPERVISOR)
+    pimpinan_jp = staff("pimpinan.jp", "kota:31.71", StaffRole.Role.SUPERVISOR)
+    report = submit().report
+    assert selectors.reports_visible_to(pimpinan).filter(pk=report.pk).exists()
+    assert not selectors.reports_visible_to(pimpinan_jp).filter(pk=report.pk).exists()
+
+
+def test_overdue_filter(pb_officer):
+    old = submit(now=datetime(2026, 1, 5, 9, 0, tzinfo=WIB)).report
+    fresh = submit().report
+    overdue = selectors.report_queue(user=pb_officer, overdue=True)
+    assert overdue.filter(pk=old.pk).exists() and not overdue.filter(pk=fresh.pk).exists()
+    assert services.report_is_overdue(Report.objects.get(pk=old.pk))
+
+
+def test_photo_for_a_report_not_in_progress_is_refused(pb_officer, jpeg):
+    report = submit().report
+    with pytest.raises(TransitionRefused) as err:
+        services.photo_add(report_id=report.pk, actor=pb_officer, kind="before", photo=photo_clean(jpeg()))
+    assert err.value.code == "not_in_progress"

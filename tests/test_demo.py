@@ -1,0 +1,63 @@
+"""`sigap demo` loads the reference data, demo accounts and sample reports, and can run again safely."""
+from __future__ import annotations
+
+import io
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.core.management import call_command
+
+from sigap.organization.models import Kategori, StaffRole, Tupoksi, Unit, Wilayah
+from sigap.reports.models import Hop, Report
+
+pytestmark = pytest.mark.django_db
+
+
+def counts():
+    return (Wilayah.objects.count(), Unit.objects.count(), Tupoksi.objects.count(), Kategori.objects.count(),
+            get_user_model().objects.count(), StaffRole.objects.count(), Report.objects.count(), Hop.objects.count())
+
+
+def test_demo_is_idempotent_and_prints_the_logins(monkeypatch):
+    monkeypatch.setenv("SIGAP_DEMO_PASSWORD", "another-demo-pass")
+    out = io.StringIO()
+    call_command("demo", "--no-progress", stdout=out)
+    first = counts()
+    text = out.getvalue()
+    assert "petugas.pondokbambu" in text and "validator" in text and "$SIGAP_DEMO_PASSWORD" in text
+    call_command("demo", "--no-progress", stdout=io.StringIO())
+    assert counts() == first
+    assert Report.objects.filter(is_demo=True).count() >= 24
+    statuses = set(Report.objects.values_list("status", flat=True))
+    assert {"waiting", "coordination", "in_progress", "awaiting_validation", "done", "followup_rejected", "rejected",
+            "awaiting_reporter"} <= statuses
+    assert get_user_model().objects.get(username="petugas.pondokbambu").check_password("another-demo-pass")
+
+
+def test_reference_data_has_the_whole_jakarta_unit_tree():
+    assert Wilayah.objects.filter(tingkat=4, geometry__isnull=False).count() == 267
+    assert Unit.objects.filter(jenis="kota").count() == 6
+    assert Unit.objects.filter(jenis="kecamatan").count() == 44
+    assert Unit.objects.filter(jenis="kelurahan").count() == 267
+    assert Unit.objects.filter(template="sudin-bina-marga").count() == 6
+    assert Unit.objects.filter(template="satpol-pp-kecamatan").count() == 44
+    assert Unit.objects.get(kode="sudin-bina-marga:31.75").nama == "Suku Dinas Bina Marga Jakarta Timur"
+    assert Unit.objects.get(kode="disnakertransgi:pengawasan").parent.kode == "disnakertransgi"
+    assert Unit.objects.get(kode="pam-jaya").external is True
+    for kode in ("biro-pemerintahan", "inspektorat", "disnakertransgi:hubungan-sosial"):
+        assert Unit.objects.filter(kode=kode).exists()
+
+
+def test_tupoksi_is_data_a_city_changes_without_code():
+    from sigap.reports.tests.factories import submit
+
+    # Rubbish is Suku Dinas LH's per kota, verified by the kelurahan first. A more specific rule for
+    # Kecamatan Duren Sawit hands it straight to the kecamatan instead; the rest of the city is unchanged.
+    Tupoksi.objects.create(kategori=Kategori.objects.get(kode="sampah"), wilayah=Wilayah.objects.get(kode="31.75.07"),
+                           unit=Unit.objects.get(kode="kec:31.75.07"), verifikasi_kelurahan=False)
+    text = "Sampah menumpuk di TPS tidak diangkut tiga hari."
+    assert submit("sampah", "31.75.07.1002", description=text).report.unit.kode == "kec:31.75.07"
+    assert submit("sampah", "31.71.01.1001", description=text).report.unit.kode == "kel:31.71.01.1001"
+    # ... and turning the kelurahan verification off for the kota rule sends it straight to the Suku Dinas.
+    Tupoksi.objects.filter(kategori__kode="sampah", wilayah__kode="31.71").update(verifikasi_kelurahan=False)
+    assert submit("sampah", "31.71.01.1001", description=text).report.unit.kode == "sudin-lh:31.71"
