@@ -191,3 +191,12 @@ SIGAP_DAY_END = os.environ.get("SIGAP_DAY_END", "16:00")
 # Rate limits for the public (citizen) API, per client IP (django-ninja throttling over the cache).
 SIGAP_CITIZEN_RATE = os.environ.get("SIGAP_CITIZEN_RATE", "30/m")
 SIGAP_TRACK_RATE = os.environ.get("SIGAP_TRACK_RATE", "120/m")
+
+# Vault: previous master keys, readable until `sigap vault rotate` has re-wrapped every record.
+SIGAP_VAULT_OLD_KEYS = [k for k in os.environ.get("SIGAP_VAULT_OLD_KEYS", "").split(",") if k.strip()]
+# Retention: identities and original photos are crypto-shredded this many days after a report closes.
+SIGAP_RETENTION_DAYS = int(os.environ.get("SIGAP_RETENTION_DAYS", "365"))
+# A report waiting for the reporter's answer is closed after this many working days without one.
+SIGAP_REPORTER_ANSWER_DAYS = int(os.environ.get("SIGAP_REPORTER_ANSWER_DAYS", "5"))
+# A photo whose own GPS is farther than this from the reported place triggers a warning to the reporter.
+SIGAP_PHOTO_GPS_WARN_M = float(os.environ.get("SIGAP_PHOTO_GPS_WARN_M", "150"))

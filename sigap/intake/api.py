@@ -25,10 +25,10 @@ from .schemas import (AnswerIn, CategoryOut, DisputeIn, LocateOut, OkOut, Rating
                       TrackOut)
 
 router = Router(tags=["citizen"])
-ERRORS = {400: ErrorOut, 404: ErrorOut, 409: ErrorOut, 413: ErrorOut, 422: ErrorOut, 429: ErrorOut}
+ERRORS = {400: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 410: ErrorOut, 413: ErrorOut, 422: ErrorOut, 429: ErrorOut}
 
 
-_MULTIPART_FIELDS = ("category", "description", "lat", "lon", "address", "privacy")
+_MULTIPART_FIELDS = ("category", "description", "lat", "lon", "address", "privacy", "about_unit")
 
 
 def _parse_report(request) -> tuple[ReportIn, list[tuple[str, bytes]]]:
@@ -79,7 +79,7 @@ _REPORT_BODY = {
                     "lat": {"type": "number"}, "lon": {"type": "number"}, "address": {"type": "string"},
                     "privacy": {"type": "string", "enum": ["private", "public", "anonymous"]},
                     "reporter_name": {"type": "string"}, "reporter_phone": {"type": "string"},
-                    "reporter_email": {"type": "string"},
+                    "reporter_email": {"type": "string"}, "about_unit": {"type": "string"},
                     "photos": {"type": "array", "items": {"type": "string", "format": "binary"}},
                 },
             }
@@ -103,12 +103,14 @@ def report_create_endpoint(request):
     created = services.report_submit(services.Submission(
         category=payload.category, description=payload.description, lat=payload.lat, lon=payload.lon,
         address=payload.address, privacy=payload.privacy, channel=Channel.API,
-        reporter=services.Reporter(**reporter.dict()) if reporter else None, photos=files,
+        reporter=services.Reporter(**reporter.dict()) if reporter else None, photos=files, about_unit=payload.about_unit,
     ))
     report = created.report
     return Status(201, {
         "id": report.number,
         "tracking_code": created.tracking_code,
+        "secret": created.secret or None,
+        "warnings": list(created.warnings),
         "status": status_out(report.status),
         "unit": {"code": report.unit.kode, "name": report.unit.nama},
         "kelurahan": {"code": report.kelurahan.kode, "name": report.kelurahan.nama},
@@ -195,19 +197,20 @@ def track_photo_endpoint(request, code: str, photo_id: int):
 @router.post("/track/{code}/rating", response={200: OkOut, **ERRORS}, summary="Rate a finished report 1–5",
              throttle=TRACK_THROTTLE)
 def rate_endpoint(request, code: str, payload: RatingIn):
-    report = services.reporter_rate(tracking_code=code, rating=payload.rating, comment=payload.comment)
+    report = services.reporter_rate(tracking_code=code, rating=payload.rating, comment=payload.comment,
+                                    secret=payload.secret)
     return {"ok": True, "status": status_out(report.status)}
 
 
 @router.post("/track/{code}/dispute", response={200: OkOut, **ERRORS}, summary="Dispute a fix that was not done",
              throttle=TRACK_THROTTLE)
 def dispute_endpoint(request, code: str, payload: DisputeIn):
-    change = services.reporter_dispute(tracking_code=code, reason=payload.reason)
+    change = services.reporter_dispute(tracking_code=code, reason=payload.reason, secret=payload.secret)
     return {"ok": True, "status": status_out(change.new_status)}
 
 
 @router.post("/track/{code}/answer", response={200: OkOut, **ERRORS}, summary="Answer an officer's question",
              throttle=TRACK_THROTTLE)
 def answer_endpoint(request, code: str, payload: AnswerIn):
-    change = services.reporter_answer(tracking_code=code, answer=payload.answer)
+    change = services.reporter_answer(tracking_code=code, answer=payload.answer, secret=payload.secret)
     return {"ok": True, "status": status_out(change.new_status)}

@@ -32,11 +32,22 @@ class ReportIn(Schema):
     address: str = Field("", max_length=500)
     privacy: str = Field("private", description="private (default, Privat/Rahasia), public, or anonymous")
     reporter: ReporterIn | None = None
+    about_unit: str = Field("", max_length=80, description="Complaints about officials: code of the unit concerned; "
+                            "that unit and the units below it never see the report")
+
+
+class WarningOut(Schema):
+    code: str
+    message: str
+    message_en: str
+    distance_m: int | None = None
 
 
 class ReportCreatedOut(Schema):
     id: str = Field(..., description="The public report number, e.g. JK202611280001")
     tracking_code: str = Field(..., description="Keep it: it is shown only once and is the only way to follow the report")
+    secret: str | None = Field(None, description="Anonymous reports only: needed to answer, rate or dispute. Shown once.")
+    warnings: list[WarningOut] = []
     status: StatusOut
     unit: CodeName
     kelurahan: CodeName
@@ -97,16 +108,19 @@ class RatingIn(Schema):
     model_config = ConfigDict(extra="forbid")
     rating: int = Field(..., ge=1, le=5)
     comment: str = Field("", max_length=2000)
+    secret: str = Field("", max_length=100, description="Anonymous reports: the secret shown when reporting")
 
 
 class DisputeIn(Schema):
     model_config = ConfigDict(extra="forbid")
     reason: str = Field(..., min_length=1, max_length=2000)
+    secret: str = Field("", max_length=100, description="Anonymous reports: the secret shown when reporting")
 
 
 class AnswerIn(Schema):
     model_config = ConfigDict(extra="forbid")
     answer: str = Field(..., min_length=1, max_length=5000)
+    secret: str = Field("", max_length=100, description="Anonymous reports: the secret shown when reporting")
 
 
 class OkOut(Schema):

@@ -10,16 +10,17 @@ import math
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from django.conf import settings
 from django.db import transaction
 
 from sigap.core.errors import DomainError
 from sigap.privacy import vault
-from sigap.privacy.photos import CleanPhoto, photo_clean
+from sigap.privacy.photos import CleanPhoto, gps_distance_warning, photo_clean
 from sigap.privacy.redaction import redact
 from sigap.reports import services as report_services
 from sigap.reports.models import Channel, Privacy, Report
-from sigap.reports.services import ReportCreated
 
+CONDUCT_CATEGORY = "pelayanan-aparatur"
 MAX_DESCRIPTION = 5000
 MIN_DESCRIPTION = 10
 
@@ -49,6 +50,16 @@ class Submission:
     reporter: Reporter | None = None
     photos: list[tuple[str, bytes]] = field(default_factory=list)  # (filename, raw bytes)
     is_demo: bool = False
+    about_unit: str = ""  # for complaints about officials: the unit concerned (never shown the report)
+
+
+@dataclass(frozen=True)
+class IntakeResult:
+    report: Report
+    tracking_code: str
+    location: object
+    secret: str = ""  # anonymous reports only; shown once
+    warnings: tuple[dict, ...] = ()
 
 
 def _invalid(field_name: str, msg_id: str, msg_en: str, code: str = "invalid_input") -> DomainError:
@@ -77,15 +88,29 @@ def submission_validate(sub: Submission) -> None:
         raise _invalid("channel", f"Kanal tidak dikenal: {sub.channel!r}.", f"Unknown channel {sub.channel!r}.", "invalid_channel")
     if len(sub.address or "") > 500:
         raise _invalid("address", "Alamat terlalu panjang (maksimal 500 karakter).", "The address is too long (at most 500 characters).")
-    from django.conf import settings
-
     if len(sub.photos) > settings.SIGAP_PHOTOS_PER_REPORT:
         raise _invalid("photos", f"Terlalu banyak foto (maksimal {settings.SIGAP_PHOTOS_PER_REPORT}).",
                        f"Too many photos (at most {settings.SIGAP_PHOTOS_PER_REPORT}).", "too_many_photos")
 
 
-def report_submit(sub: Submission, *, actor=None, actor_kind: str = "reporter", now: datetime | None = None) -> ReportCreated:
-    """File one report from any channel. Returns the report and the reporter's tracking code."""
+def _concerned_unit(sub: Submission, kategori, location_unit_code: str):
+    """Complaints about officials: the unit concerned may never see the report. Without an explicit
+    unit, the kelurahan where it happened is assumed concerned (the conservative choice)."""
+    from sigap.organization.models import Unit
+
+    if sub.about_unit:
+        unit = Unit.objects.filter(kode=sub.about_unit).first()
+        if unit is None:
+            raise _invalid("about_unit", f"Unit '{sub.about_unit}' tidak dikenal.", f"Unknown unit '{sub.about_unit}'.",
+                           "unknown_unit")
+        return unit
+    if kategori.kode == CONDUCT_CATEGORY:
+        return Unit.objects.filter(kode=location_unit_code).first()
+    return None
+
+
+def report_submit(sub: Submission, *, actor=None, actor_kind: str = "reporter", now: datetime | None = None) -> IntakeResult:
+    """File one report from any channel. Returns the report, the tracking code (and secret), warnings."""
     submission_validate(sub)
     kategori = report_services.kategori_get(sub.category)
     if kategori.sensitif and sub.privacy == Privacy.PUBLIC:
@@ -93,8 +118,10 @@ def report_submit(sub: Submission, *, actor=None, actor_kind: str = "reporter", 
                        f"Reports in category '{kategori.name_en or kategori.kode}' cannot be public, to protect the reporter.",
                        "sensitive_not_public")
     # Route first: a point outside every area is refused before any work is done.
-    report_services.report_route(kategori=kategori, lat=sub.lat, lon=sub.lon)
+    location, _unit = report_services.report_route(kategori=kategori, lat=sub.lat, lon=sub.lon)
     photos: list[CleanPhoto] = [photo_clean(raw, filename=name) for name, raw in sub.photos]
+    warnings = tuple(w for w in (gps_distance_warning(p.meta, lat=sub.lat, lon=sub.lon,
+                                                      threshold_m=settings.SIGAP_PHOTO_GPS_WARN_M) for p in photos) if w)
 
     reporter = sub.reporter or Reporter()
     anonymous = sub.privacy == Privacy.ANONYMOUS
@@ -103,7 +130,11 @@ def report_submit(sub: Submission, *, actor=None, actor_kind: str = "reporter", 
     redacted_address = redact(sub.address.strip(), names=names)
 
     with transaction.atomic():
+        concerned = _concerned_unit(sub, kategori, f"kel:{location.kode}")
         ref = ""
+        secret = report_services.new_secret() if anonymous else ""
+        stored = [(clean, vault.blob_store(raw, content_type="application/octet-stream"))
+                  for clean, (_name, raw) in zip(photos, sub.photos)]
         if not anonymous:
             payload = {
                 "channel": sub.channel,
@@ -116,14 +147,16 @@ def report_submit(sub: Submission, *, actor=None, actor_kind: str = "reporter", 
                 "photo_meta": [p.meta for p in photos],
             }
             ref = vault.identity_store(payload=payload)
-        return report_services.report_create(
+        created = report_services.report_create(
             kategori=kategori, description=redacted.text, lat=float(sub.lat), lon=float(sub.lon),
-            address=redacted_address.text, channel=sub.channel, privacy=sub.privacy, reporter_ref=ref, photos=photos,
-            actor=actor, actor_kind=actor_kind, now=now, is_demo=sub.is_demo,
+            address=redacted_address.text, channel=sub.channel, privacy=sub.privacy, reporter_ref=ref, photos=stored,
+            actor=actor, actor_kind=actor_kind, now=now, is_demo=sub.is_demo, secret=secret, concerned_unit=concerned,
         )
+    return IntakeResult(report=created.report, tracking_code=created.tracking_code, location=created.location,
+                        secret=secret, warnings=warnings)
 
 
-def reporter_answer(*, tracking_code: str, answer: str, now: datetime | None = None):
+def reporter_answer(*, tracking_code: str, answer: str, secret: str = "", now: datetime | None = None):
     """The reporter answers an officer's question: the original goes to the vault, officers read it redacted."""
     text = (answer or "").strip()
     if not text:
@@ -131,20 +164,22 @@ def reporter_answer(*, tracking_code: str, answer: str, now: datetime | None = N
     if len(text) > MAX_DESCRIPTION:
         raise _invalid("answer", "Jawaban terlalu panjang.", "The answer is too long.", "answer_too_long")
     with transaction.atomic():
-        report = report_services.report_by_tracking(tracking_code, for_update=True)
+        report = report_services.report_by_tracking(tracking_code, for_update=True, secret=secret)
         if report.reporter_ref:
             vault.identity_update(report.reporter_ref, last_answer=text)
         return report_services.report_resume_with_answer(report_id=report.pk, answer_redacted=redact(text).text, now=now)
 
 
-def reporter_dispute(*, tracking_code: str, reason: str, now: datetime | None = None):
+def reporter_dispute(*, tracking_code: str, reason: str, secret: str = "", now: datetime | None = None):
     text = (reason or "").strip()
     if len(text) < 5:
         raise _invalid("reason", "Jelaskan mengapa laporan belum selesai.", "Explain why the report is not resolved.",
                        "reason_required")
-    return report_services.report_dispute(tracking_code=tracking_code, reason=redact(text[:MAX_DESCRIPTION]).text, now=now)
+    return report_services.report_dispute(tracking_code=tracking_code, reason=redact(text[:MAX_DESCRIPTION]).text,
+                                          secret=secret, now=now)
 
 
-def reporter_rate(*, tracking_code: str, rating: int, comment: str = "", now: datetime | None = None) -> Report:
+def reporter_rate(*, tracking_code: str, rating: int, comment: str = "", secret: str = "",
+                  now: datetime | None = None) -> Report:
     return report_services.report_rate(tracking_code=tracking_code, rating=rating,
-                                       comment=redact((comment or "")[:MAX_DESCRIPTION]).text, now=now)
+                                       comment=redact((comment or "")[:MAX_DESCRIPTION]).text, secret=secret, now=now)

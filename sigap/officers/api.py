@@ -18,6 +18,7 @@ from sigap.core.schemas import ErrorOut
 from sigap.core.errors import DomainError, NotFound, PermissionDenied
 from sigap.organization import roles
 from sigap.organization.models import StaffRole, Unit
+from sigap.privacy.access_log import Action, access_record
 from sigap.privacy.photos import photo_clean
 from sigap.reports import selectors, services
 from sigap.reports.models import Photo, Report
@@ -99,7 +100,10 @@ def queue_endpoint(request, status: str | None = None, category: str | None = No
                                 overdue=overdue, unit=unit, now=now)
     base = selectors.report_queue(user=request.auth, kategori=category, kelurahan=kelurahan, unit=unit, now=now)
     total = qs.count()
-    rows = qs[(page - 1) * page_size: page * page_size]
+    rows = list(qs[(page - 1) * page_size: page * page_size])
+    access_record(actor=request.auth, action=Action.LIST_REPORTS, reports=[r.number for r in rows],
+                  filters={k: v for k, v in {"status": status, "category": category, "kelurahan": kelurahan,
+                                             "overdue": overdue, "unit": unit, "page": page}.items() if v is not None})
     return {"count": total, "page": page, "page_size": page_size, "counts": selectors.queue_counts(base),
             "results": [_item(r, now) for r in rows]}
 
@@ -164,7 +168,9 @@ def _get(request, number: str) -> Report:
 
 @router.get("/reports/{number}", response={200: ReportDetail, **ERRORS}, summary="Report detail (no identity)")
 def detail_endpoint(request, number: str):
-    return _detail(request.auth, _get(request, number))
+    report = _get(request, number)
+    access_record(actor=request.auth, action=Action.VIEW_REPORT, report_number=report.number)
+    return _detail(request.auth, report)
 
 
 @router.get("/reports/{number}/photos/{photo_id}", response={200: None, **ERRORS}, summary="A de-identified photo")
@@ -173,6 +179,7 @@ def photo_endpoint(request, number: str, photo_id: int):
     photo = Photo.objects.filter(report=report, pk=photo_id).first()
     if photo is None:
         raise NotFound("Foto tidak ditemukan.", "Photo not found.")
+    access_record(actor=request.auth, action=Action.VIEW_PHOTO, report_number=report.number, photo=photo.pk)
     with photo.image.open("rb") as fh:
         return HttpResponse(fh.read(), content_type=photo.content_type)
 

@@ -50,6 +50,18 @@ def descendant_unit_ids(root_ids: set[int]) -> set[int]:
     return out
 
 
+def ancestor_unit_ids(unit_ids: set[int]) -> set[int]:
+    """The given units and every unit above them."""
+    parent_of = dict(Unit.objects.values_list("id", "parent_id"))
+    out: set[int] = set()
+    for pk in unit_ids:
+        node = pk
+        while node is not None and node not in out:
+            out.add(node)
+            node = parent_of.get(node)
+    return out
+
+
 @lru_cache(maxsize=1)
 def role_labels() -> dict[str, str]:
     return {value: str(label) for value, label in R.choices}

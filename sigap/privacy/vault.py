@@ -1,12 +1,20 @@
 """The identity vault: envelope encryption of everything that identifies a reporter.
 
-Only intake (to store), the relay (to deliver a message without showing the address) and, in a later
-step, the reveal flow may import this module. Officer-facing code (``sigap.officers``, ``sigap.analytics``,
-``sigap.open311``) never does; a test walks the import graph to prove it.
+Each record (an identity, or an original photo) is encrypted with its own random 256-bit data key
+(AES-GCM, the record's ref as associated data); the data key is stored only wrapped by the master key
+(AES key wrap, RFC 3394). So:
+
+* a database dump alone reveals nothing (no master key in the database);
+* rotating the master key re-wraps the small data keys without touching the payloads;
+* destroying a record's wrapped data key crypto-shreds it (retention).
+
+Only intake (to store), the relay (to deliver a message without showing the address), the reveal flow
+and retention may import this module. Officer-facing code never does; a test walks the import graph.
 
 Master key: ``SIGAP_VAULT_KEY`` (urlsafe base64 of 32 bytes) or the file ``SIGAP_VAULT_KEY_FILE``
-(created on first use in the embedded default). In production, keep the master key in a KMS/HSM
-and inject it into the environment at start (docs/privacy.md).
+(created on first use in the embedded default). Previous keys stay readable during a rotation through
+``SIGAP_VAULT_OLD_KEYS`` (comma-separated). In production the master key comes from a KMS/HSM at start
+(docs/privacy.md).
 """
 from __future__ import annotations
 
@@ -22,12 +30,13 @@ from pathlib import Path
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from cryptography.hazmat.primitives.keywrap import aes_key_unwrap, aes_key_wrap
 from django.conf import settings
+from django.db import transaction
 from django.utils import timezone
 
 from sigap.core.errors import DomainError
 from sigap.core.files import write_secret_file
 
-from .models import IdentityRecord
+from .models import IdentityRecord, VaultBlob
 
 log = logging.getLogger(__name__)
 
@@ -42,8 +51,9 @@ class MasterKey:
 
 
 def _decode_key(text: str) -> bytes:
+    text = text.strip()
     try:
-        raw = base64.urlsafe_b64decode(text.strip() + "=" * (-len(text.strip()) % 4))
+        raw = base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
     except (ValueError, TypeError) as exc:
         raise ValueError("vault master key is not valid base64") from exc
     if len(raw) != 32:
@@ -56,6 +66,7 @@ def generate_master_key() -> str:
 
 
 def master_key() -> MasterKey:
+    """The current master key (new records and rotation wrap with it)."""
     if settings.SIGAP_VAULT_KEY:
         return MasterKey(_decode_key(settings.SIGAP_VAULT_KEY))
     path = Path(settings.SIGAP_VAULT_KEY_FILE)
@@ -66,68 +77,141 @@ def master_key() -> MasterKey:
     return MasterKey(_decode_key(path.read_text()))
 
 
-def _encrypt(ref: str, payload: dict, mk: MasterKey) -> tuple[bytes, bytes, bytes]:
+def keyring() -> dict[str, MasterKey]:
+    """Every master key that can unwrap: the current one and SIGAP_VAULT_OLD_KEYS."""
+    keys = {mk.key_id: mk for mk in (MasterKey(_decode_key(k)) for k in settings.SIGAP_VAULT_OLD_KEYS if k.strip())}
+    current = master_key()
+    keys[current.key_id] = current
+    return keys
+
+
+def _seal(ref: str, plaintext: bytes) -> tuple[str, bytes, bytes, bytes]:
+    mk = master_key()
     data_key = AESGCM.generate_key(bit_length=256)
     nonce = os.urandom(12)
-    ciphertext = AESGCM(data_key).encrypt(nonce, json.dumps(payload, ensure_ascii=False).encode(), ref.encode())
-    return aes_key_wrap(mk.key, data_key), nonce, ciphertext
+    ciphertext = AESGCM(data_key).encrypt(nonce, plaintext, ref.encode())
+    return mk.key_id, aes_key_wrap(mk.key, data_key), nonce, ciphertext
 
+
+def _unseal(record: IdentityRecord | VaultBlob) -> bytes | None:
+    if record.wrapped_key is None:
+        return None  # crypto-shredded
+    mk = keyring().get(record.key_id)
+    if mk is None:
+        raise DomainError("Kunci induk vault untuk catatan ini tidak tersedia.",
+                          "The vault master key for this record is not available.", code="vault_key_missing", status=500)
+    data_key = aes_key_unwrap(mk.key, bytes(record.wrapped_key))
+    return AESGCM(data_key).decrypt(bytes(record.nonce), bytes(record.ciphertext), record.ref.encode())
+
+
+# --- identities -------------------------------------------------------------------------------
 
 def identity_store(*, payload: dict) -> str:
     """Encrypt ``payload`` (name, phone, email, nik, channel, address, original text, ...) and return its ref."""
     ref = "idr_" + secrets.token_urlsafe(24)
-    mk = master_key()
-    wrapped, nonce, ciphertext = _encrypt(ref, payload, mk)
-    IdentityRecord.objects.create(ref=ref, key_id=mk.key_id, wrapped_key=wrapped, nonce=nonce, ciphertext=ciphertext)
+    key_id, wrapped, nonce, ciphertext = _seal(ref, json.dumps(payload, ensure_ascii=False).encode())
+    IdentityRecord.objects.create(ref=ref, key_id=key_id, wrapped_key=wrapped, nonce=nonce, ciphertext=ciphertext)
     return ref
 
 
-def _open(record: IdentityRecord) -> dict | None:
-    if record.wrapped_key is None:
-        return None  # crypto-shredded
-    mk = master_key()
-    if record.key_id != mk.key_id:
-        raise DomainError("Kunci induk vault tidak cocok.", "The vault master key does not match this record.",
-                          code="vault_key_mismatch", status=500)
-    data_key = aes_key_unwrap(mk.key, bytes(record.wrapped_key))
-    plain = AESGCM(data_key).decrypt(bytes(record.nonce), bytes(record.ciphertext), record.ref.encode())
-    return json.loads(plain)
+def _identity(ref: str) -> dict | None:
+    record = IdentityRecord.objects.filter(ref=ref).first() if ref else None
+    if record is None:
+        return None
+    plain = _unseal(record)
+    return json.loads(plain) if plain is not None else None
 
 
 def identity_update(ref: str, **fields) -> None:
-    """Add fields to a record (e.g. a reporter's later answer in original form). Re-encrypts under a new data key."""
-    record = IdentityRecord.objects.select_for_update().get(ref=ref)
-    payload = _open(record)
-    if payload is None:
-        return
-    payload.update(fields)
-    mk = master_key()
-    record.wrapped_key, record.nonce, record.ciphertext = _encrypt(ref, payload, mk)
-    record.key_id = mk.key_id
-    record.save(update_fields=["wrapped_key", "nonce", "ciphertext", "key_id"])
+    """Add fields to a record (e.g. a reporter's answer in original form), under a new data key."""
+    with transaction.atomic():
+        record = IdentityRecord.objects.select_for_update().get(ref=ref)
+        plain = _unseal(record)
+        if plain is None:
+            return
+        payload = json.loads(plain)
+        payload.update(fields)
+        record.key_id, record.wrapped_key, record.nonce, record.ciphertext = _seal(
+            ref, json.dumps(payload, ensure_ascii=False).encode())
+        record.save(update_fields=["key_id", "wrapped_key", "nonce", "ciphertext"])
 
 
 def contact_channel(ref: str) -> tuple[str, str] | None:
-    """(channel, address) for the relay. Private to this package: callers outside ``sigap.privacy`` never get it."""
-    if not ref:
-        return None
-    record = IdentityRecord.objects.filter(ref=ref).first()
-    if record is None:
-        return None
-    payload = _open(record)
+    """(channel, address) for the relay only; nothing outside ``sigap.privacy`` ever gets it."""
+    payload = _identity(ref)
     if not payload:
         return None
     channel = payload.get("channel", "")
+    handle = payload.get("handle", "")
+    if handle and channel not in ("email", "sms"):
+        return (channel, handle)
+    if payload.get("email") and channel in ("email", "web", "api", "open311", "counter", "call_center", "press"):
+        return ("email", payload["email"])
+    if payload.get("phone") and channel in ("sms", "whatsapp"):
+        return (channel, payload["phone"])
     if payload.get("email"):
         return ("email", payload["email"])
-    if payload.get("phone") and channel in {"sms", "whatsapp"}:
-        return (channel, payload["phone"])
     return None
 
 
+def identity_for_reveal(ref: str) -> dict | None:
+    """Decrypt an identity for the due-process reveal (sigap.privacy.reveal). No other caller."""
+    return _identity(ref)
+
+
 def identity_destroy(ref: str) -> bool:
-    """Crypto-shred: drop the wrapped data key so the ciphertext can never be read again."""
-    updated = IdentityRecord.objects.filter(ref=ref, wrapped_key__isnull=False).update(
-        wrapped_key=None, destroyed_at=timezone.now()
-    )
-    return bool(updated)
+    """Crypto-shred: drop the wrapped data key (and the ciphertext) so the record can never be read again."""
+    return bool(IdentityRecord.objects.filter(ref=ref, wrapped_key__isnull=False).update(
+        wrapped_key=None, ciphertext=b"", destroyed_at=timezone.now()))
+
+
+# --- original files (photos as uploaded) -----------------------------------------------------
+
+def blob_store(data: bytes, *, content_type: str = "") -> str:
+    ref = "vbl_" + secrets.token_urlsafe(24)
+    key_id, wrapped, nonce, ciphertext = _seal(ref, data)
+    VaultBlob.objects.create(ref=ref, key_id=key_id, wrapped_key=wrapped, nonce=nonce, ciphertext=ciphertext,
+                             content_type=content_type)
+    return ref
+
+
+def blob_read(ref: str) -> bytes | None:
+    blob = VaultBlob.objects.filter(ref=ref).first()
+    return _unseal(blob) if blob is not None else None
+
+
+def blob_destroy(ref: str) -> bool:
+    return bool(VaultBlob.objects.filter(ref=ref, wrapped_key__isnull=False).update(
+        wrapped_key=None, ciphertext=b"", destroyed_at=timezone.now()))
+
+
+# --- key rotation -----------------------------------------------------------------------------
+
+def rotate(*, batch_size: int = 500) -> dict[str, int]:
+    """Re-wrap every data key under the current master key. Payloads are never decrypted."""
+    ring = keyring()
+    current = master_key()
+    counts = {"rewrapped": 0, "already_current": 0, "shredded": 0}
+    for model in (IdentityRecord, VaultBlob):
+        counts["already_current"] += model.objects.filter(key_id=current.key_id).count()
+        counts["shredded"] += model.objects.filter(wrapped_key__isnull=True).exclude(key_id=current.key_id).count()
+        while True:
+            with transaction.atomic():
+                batch = list(model.objects.select_for_update().filter(wrapped_key__isnull=False)
+                             .exclude(key_id=current.key_id)[:batch_size])
+                if not batch:
+                    break
+                for record in batch:
+                    old = ring.get(record.key_id)
+                    if old is None:
+                        raise DomainError(
+                            f"Kunci induk lama {record.key_id} tidak ada di SIGAP_VAULT_OLD_KEYS.",
+                            f"Old master key {record.key_id} is not in SIGAP_VAULT_OLD_KEYS.",
+                            code="vault_key_missing", status=500)
+                    data_key = aes_key_unwrap(old.key, bytes(record.wrapped_key))
+                    record.wrapped_key = aes_key_wrap(current.key, data_key)
+                    record.key_id = current.key_id
+                    record.save(update_fields=["wrapped_key", "key_id"])
+                    counts["rewrapped"] += 1
+        model.objects.filter(wrapped_key__isnull=True).exclude(key_id=current.key_id).update(key_id=current.key_id)
+    return counts

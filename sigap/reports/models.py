@@ -55,6 +55,12 @@ class Report(models.Model):
     channel = models.CharField(_("kanal"), max_length=20, choices=Channel.choices)
     privacy = models.CharField(_("privasi"), max_length=20, choices=Privacy.choices, default=Privacy.PRIVATE)
     reporter_ref = models.CharField(max_length=64, blank=True, db_index=True)
+    secret_hash = models.CharField(max_length=64, blank=True, help_text="Anonim: hash of the reporter's secret")
+    concerned_unit = models.ForeignKey(
+        Unit, null=True, blank=True, on_delete=models.PROTECT, related_name="reports_about",
+        verbose_name=_("unit yang dilaporkan"),
+        help_text=_("Laporan tentang perilaku aparatur: unit ini (dan unit di bawahnya) tidak pernah dapat melihatnya."),
+    )
     created_at = models.DateTimeField(db_index=True)
     updated_at = models.DateTimeField(auto_now=True)
     hop_deadline = models.DateTimeField(null=True, blank=True)
@@ -133,6 +139,7 @@ class Photo(models.Model):
     width = models.PositiveIntegerField()
     height = models.PositiveIntegerField()
     sha256 = models.CharField(max_length=64)
+    original_ref = models.CharField(max_length=64, blank=True, help_text="vault blob of the original upload")
     created_at = models.DateTimeField()
 
     class Meta:

@@ -16,7 +16,7 @@ from sigap.organization import roles
 from sigap.organization.models import StaffRole
 
 from .models import Hop, Report, StatusChange
-from .states import AWAITING_ACCEPTANCE, Status
+from .states import AWAITING_ACCEPTANCE, Status, is_open
 
 R = StaffRole.Role
 
@@ -37,7 +37,13 @@ def reports_visible_to(user) -> QuerySet[Report]:
     if roles.user_can_validate(user):
         q |= Q(status=Status.AWAITING_VALIDATION) | Q(history__actor=user)
     ids = Report.objects.filter(q).values("pk")
-    return Report.objects.filter(pk__in=ids)
+    visible = Report.objects.filter(pk__in=ids)
+    # Conflict of interest: a report about a unit's conduct is never visible to that unit or any unit
+    # below it, whatever else would allow it.
+    mine = roles.unit_ids_where(user)
+    if mine:
+        visible = visible.exclude(concerned_unit_id__in=roles.ancestor_unit_ids(mine))
+    return visible
 
 
 def report_get_visible(*, user, number: str) -> Report:
@@ -49,8 +55,7 @@ def report_get_visible(*, user, number: str) -> Report:
 
 def overdue_q(now: datetime | None = None) -> Q:
     now = now or timezone.now()
-    open_statuses = [s for s in Status if s not in (Status.DONE, Status.REJECTED, Status.MERGED, Status.FORWARDED,
-                                                    Status.AWAITING_REPORTER)]
+    open_statuses = [s for s in Status if is_open(s) and s != Status.AWAITING_REPORTER]
     return Q(status__in=open_statuses) & (
         Q(due_at__lt=now) | (Q(hop_deadline__lt=now) & Q(status__in=list(AWAITING_ACCEPTANCE)))
     )

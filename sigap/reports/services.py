@@ -7,6 +7,7 @@ keyword-only; they raise ``DomainError`` subclasses with bilingual messages.
 from __future__ import annotations
 
 import hashlib
+import hmac
 import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -43,6 +44,11 @@ def tracking_hash(code: str) -> str:
 def _new_tracking_code() -> str:
     raw = "".join(secrets.choice(TRACKING_ALPHABET) for _ in range(12))
     return f"{raw[0:4]}-{raw[4:8]}-{raw[8:12]}"
+
+
+def new_secret() -> str:
+    """The secret an anonymous reporter keeps beside the tracking code (stored only as a hash)."""
+    return secrets.token_urlsafe(12)
 
 
 def _next_number(now: datetime) -> str:
@@ -197,9 +203,11 @@ def report_route(*, kategori: Kategori, lat: float, lon: float) -> tuple[Locatio
 @transaction.atomic
 def report_create(
     *, kategori: Kategori, description: str, lat: float, lon: float, address: str = "", channel: str,
-    privacy: str, reporter_ref: str = "", photos: list[CleanPhoto] = (), actor=None, actor_kind: str = "reporter",
-    now: datetime | None = None, is_demo: bool = False,
+    privacy: str, reporter_ref: str = "", photos: list[tuple[CleanPhoto, str]] = (), actor=None,
+    actor_kind: str = "reporter", now: datetime | None = None, is_demo: bool = False, secret: str = "",
+    concerned_unit: Unit | None = None,
 ) -> ReportCreated:
+    """Create the report at the unit routing chooses. ``photos``: (de-identified copy, vault ref of the original)."""
     now = now or timezone.now()
     location, unit = report_route(kategori=kategori, lat=lat, lon=lon)
     data = routing_data()
@@ -210,13 +218,15 @@ def report_create(
         lat=lat, lon=lon, address=address, kelurahan_id=data.kelurahan_ids[location.kode],
         locate_method=location.method, unit=unit, status=Status.WAITING, status_changed_at=now, channel=channel,
         privacy=privacy, reporter_ref=reporter_ref, created_at=now, is_demo=is_demo,
+        secret_hash=tracking_hash(secret) if secret else "", concerned_unit=concerned_unit,
         hop_deadline=cal.add_working_hours(now, kategori.sla_jam_koordinasi or settings.SIGAP_HOP_HOURS),
         due_at=cal.add_working_days(now, kategori.sla_hari_selesai),
     )
     saved_files: list[str] = []
     try:
-        for clean in photos:
-            photo = _photo_save(report, clean, kind=Photo.Kind.REPORT, unit=None, actor=None, now=now)
+        for clean, original_ref in photos:
+            photo = _photo_save(report, clean, kind=Photo.Kind.REPORT, unit=None, actor=None, now=now,
+                                original_ref=original_ref)
             saved_files.append(photo.image.name)
         change = StatusChange.objects.create(
             report=report, old_status="", new_status=Status.WAITING, unit=unit,
@@ -235,10 +245,11 @@ def report_create(
     return ReportCreated(report=report, tracking_code=code, location=location)
 
 
-def _photo_save(report: Report, clean: CleanPhoto, *, kind: str, unit: Unit | None, actor, now: datetime) -> Photo:
+def _photo_save(report: Report, clean: CleanPhoto, *, kind: str, unit: Unit | None, actor, now: datetime,
+                original_ref: str = "") -> Photo:
     photo = Photo(report=report, kind=kind, unit=unit, uploaded_by=actor if getattr(actor, "is_authenticated", False) else None,
                   width=clean.width, height=clean.height, sha256=clean.sha256, content_type=clean.content_type,
-                  created_at=now)
+                  created_at=now, original_ref=original_ref)
     photo.image.save(f"{report.number}-{kind}-{secrets.token_hex(6)}.jpg", ContentFile(clean.data), save=False)
     try:
         photo.save()
@@ -269,6 +280,12 @@ def report_accept(*, report_id: int, actor, note: str = "", now: datetime | None
 
 
 def _hop(report: Report, kind: str, *, to_unit: Unit, actor, reason: str, now: datetime) -> Hop:
+    if report.concerned_unit_id and report.concerned_unit_id in roles.ancestor_unit_ids({to_unit.pk}):
+        raise TransitionRefused(
+            "Laporan ini menyangkut unit tersebut dan tidak boleh diteruskan kepadanya.",
+            "This report concerns that unit (or a unit above it) and cannot be passed to it.",
+            code="conflict_of_interest", field="to_unit",
+        )
     held_before = {report.unit_id} | set(report.hops.values_list("from_unit_id", flat=True)) | set(
         report.hops.values_list("to_unit_id", flat=True))
     return Hop.objects.create(report=report, kind=kind, from_unit=report.unit, to_unit=to_unit, actor=actor,
@@ -422,18 +439,25 @@ def report_validate(*, report_id: int, actor, accept: bool, reason: str = "", no
 
 # --- reporter actions (by tracking code) -------------------------------------------------------
 
-def report_by_tracking(code: str, *, for_update: bool = False) -> Report:
+def report_by_tracking(code: str, *, for_update: bool = False, secret: str | None = None) -> Report:
+    """The report behind a tracking code. ``secret``: pass it (even "") for actions; an anonymous
+    report's actions need its secret, since no other channel can confirm the reporter."""
     qs = Report.objects.select_for_update() if for_update else Report.objects
     report = qs.filter(tracking_hash=tracking_hash(code)).first() if code else None
     if report is None:
         raise NotFound("Kode lacak tidak dikenal.", "Unknown tracking code.")
+    if secret is not None and report.secret_hash and not hmac.compare_digest(report.secret_hash, tracking_hash(secret)):
+        raise PermissionDenied("Laporan anonim: masukkan kode rahasia yang Anda terima saat melapor.",
+                               "Anonymous report: enter the secret you received when reporting.", code="secret_required",
+                               field="secret")
     return report
 
 
 @transaction.atomic
-def report_rate(*, tracking_code: str, rating: int, comment: str = "", now: datetime | None = None) -> Report:
+def report_rate(*, tracking_code: str, rating: int, comment: str = "", secret: str = "",
+                now: datetime | None = None) -> Report:
     now = now or timezone.now()
-    report = report_by_tracking(tracking_code, for_update=True)
+    report = report_by_tracking(tracking_code, for_update=True, secret=secret)
     if report.status != Status.DONE:
         raise TransitionRefused("Penilaian hanya untuk laporan yang sudah Selesai.",
                                 "Only a report marked Done can be rated.", code="not_done")
@@ -449,13 +473,13 @@ def report_rate(*, tracking_code: str, rating: int, comment: str = "", now: date
 
 
 @transaction.atomic
-def report_dispute(*, tracking_code: str, reason: str, now: datetime | None = None) -> StatusChange:
+def report_dispute(*, tracking_code: str, reason: str, secret: str = "", now: datetime | None = None) -> StatusChange:
     """The reporter says the fix was not done: the report reopens at the unit that handled it.
 
     ``reason`` must already be redacted (intake does it); it becomes a public note.
     """
     now = now or timezone.now()
-    report = report_by_tracking(tracking_code, for_update=True)
+    report = report_by_tracking(tracking_code, for_update=True, secret=secret)
     if report.status == Status.DONE and report.closed_at and now - report.closed_at > timedelta(days=DISPUTE_WINDOW_DAYS):
         raise TransitionRefused(
             f"Sanggahan hanya dapat diajukan dalam {DISPUTE_WINDOW_DAYS} hari setelah laporan selesai.",
@@ -465,6 +489,25 @@ def report_dispute(*, tracking_code: str, reason: str, now: datetime | None = No
     report = Report.objects.select_related("kategori", "unit").get(pk=report.pk)
     return _transition(report, Status.REOPENED, actor=None, actor_kind="reporter", now=now, reason=reason,
                        public_note=f"Pelapor menyanggah: {reason.strip()}")
+
+
+def reports_close_unanswered(*, now: datetime | None = None, days: int | None = None) -> list[str]:
+    """Close reports whose question to the reporter went unanswered for ``days`` working days; tell the reporter."""
+    now = now or timezone.now()
+    days = settings.SIGAP_REPORTER_ANSWER_DAYS if days is None else days
+    cal = working_calendar()
+    closed = []
+    for pk in Report.objects.filter(status=Status.AWAITING_REPORTER).values_list("pk", flat=True):
+        with transaction.atomic():
+            report = _lock(pk)
+            if report.status != Status.AWAITING_REPORTER or cal.add_working_days(report.status_changed_at, days) > now:
+                continue
+            _transition(report, Status.CLOSED_NO_RESPONSE, actor=None, actor_kind="system", now=now,
+                        reason=f"tidak ada jawaban pelapor dalam {days} hari kerja",
+                        public_note=(f"Laporan ditutup karena pertanyaan petugas tidak dijawab dalam {days} hari kerja. "
+                                     "Anda dapat membuat laporan baru bila masalahnya masih ada."))
+            closed.append(report.number)
+    return closed
 
 
 def report_is_overdue(report: Report, now: datetime | None = None) -> bool:

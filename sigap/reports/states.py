@@ -25,6 +25,7 @@ class Status(models.TextChoices):
     REJECTED = "rejected", _("Ditolak")
     MERGED = "merged", _("Digabung")
     FORWARDED = "forwarded", _("Diteruskan ke Instansi Lain")
+    CLOSED_NO_RESPONSE = "closed_no_response", _("Ditutup: Pelapor Tidak Menjawab")
 
 
 class StatusType(models.TextChoices):
@@ -48,6 +49,7 @@ TYPE: dict[Status, StatusType] = {
     S.REJECTED: StatusType.CLOSED,
     S.MERGED: StatusType.CLOSED,
     S.FORWARDED: StatusType.CLOSED,
+    S.CLOSED_NO_RESPONSE: StatusType.CLOSED,
 }
 
 # Jakarta's colours for the statuses residents know (Menunggu red, Proses yellow, Selesai green).
@@ -64,6 +66,7 @@ COLOUR: dict[Status, str] = {
     S.REJECTED: "black",
     S.MERGED: "grey",
     S.FORWARDED: "grey",
+    S.CLOSED_NO_RESPONSE: "grey",
 }
 
 # Statuses in which a unit holds the report but has not yet accepted it: the 6-hour hop clock runs.
@@ -82,16 +85,19 @@ NEXT: dict[Status, frozenset[Status]] = {
     S.REOPENED: frozenset({S.IN_PROGRESS, S.AWAITING_VALIDATION}) | _PASS_ON,
     S.AWAITING_REPORTER: frozenset({
         S.WAITING, S.COORDINATION, S.DISPOSITION, S.IN_PROGRESS, S.FOLLOWUP_REJECTED, S.REOPENED, S.REJECTED,
+        S.CLOSED_NO_RESPONSE,
     }),
     S.AWAITING_VALIDATION: frozenset({S.DONE, S.FOLLOWUP_REJECTED}),
     S.DONE: frozenset({S.REOPENED}),
     S.REJECTED: frozenset(),
     S.MERGED: frozenset(),
     S.FORWARDED: frozenset(),
+    S.CLOSED_NO_RESPONSE: frozenset(),
 }
 
 # Moves that need a reason the reporter (or the next unit) can read.
-NEEDS_REASON = frozenset({S.COORDINATION, S.DISPOSITION, S.REJECTED, S.FOLLOWUP_REJECTED, S.FORWARDED, S.REOPENED, S.AWAITING_REPORTER})
+NEEDS_REASON = frozenset({S.COORDINATION, S.DISPOSITION, S.REJECTED, S.FOLLOWUP_REJECTED, S.FORWARDED, S.REOPENED,
+                          S.AWAITING_REPORTER, S.CLOSED_NO_RESPONSE})
 
 
 def status_type(status: Status | str) -> StatusType:
@@ -111,7 +117,7 @@ def check_transition(current: Status | str, target: Status | str, *, before_phot
             f"Perubahan status dari {_id(current)} ke {_id(target)} tidak diizinkan.",
             f"Moving from {_en(current)} to {_en(target)} is not allowed.",
         )
-    if current == S.AWAITING_REPORTER and target != S.REJECTED and resume_status and target != Status(resume_status):
+    if current == S.AWAITING_REPORTER and target not in (S.REJECTED, S.CLOSED_NO_RESPONSE) and resume_status and target != Status(resume_status):
         raise TransitionRefused(
             f"Laporan yang menunggu pelapor hanya dapat kembali ke status {_id(Status(resume_status))}.",
             f"A report waiting for the reporter can only return to {_en(Status(resume_status))}.",
@@ -136,7 +142,7 @@ _EN = {
     S.WAITING: "Waiting", S.COORDINATION: "Coordination", S.DISPOSITION: "Disposition", S.IN_PROGRESS: "In progress",
     S.AWAITING_REPORTER: "Waiting for the reporter", S.AWAITING_VALIDATION: "Awaiting validation", S.DONE: "Done",
     S.FOLLOWUP_REJECTED: "Follow-up rejected", S.REOPENED: "Reopened", S.REJECTED: "Rejected", S.MERGED: "Merged",
-    S.FORWARDED: "Forwarded to another agency",
+    S.FORWARDED: "Forwarded to another agency", S.CLOSED_NO_RESPONSE: "Closed: the reporter did not answer",
 }
 
 

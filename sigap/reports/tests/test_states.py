@@ -17,12 +17,13 @@ EXPECTED = {
     S.FOLLOWUP_REJECTED: {S.IN_PROGRESS, S.AWAITING_VALIDATION} | PASS_ON,
     S.REOPENED: {S.IN_PROGRESS, S.AWAITING_VALIDATION} | PASS_ON,
     S.AWAITING_REPORTER: {S.WAITING, S.COORDINATION, S.DISPOSITION, S.IN_PROGRESS, S.FOLLOWUP_REJECTED, S.REOPENED,
-                          S.REJECTED},
+                          S.REJECTED, S.CLOSED_NO_RESPONSE},
     S.AWAITING_VALIDATION: {S.DONE, S.FOLLOWUP_REJECTED},
     S.DONE: {S.REOPENED},
     S.REJECTED: set(),
     S.MERGED: set(),
     S.FORWARDED: set(),
+    S.CLOSED_NO_RESPONSE: set(),
 }
 
 ALL_PAIRS = [(a, b) for a in Status for b in Status]
@@ -46,7 +47,7 @@ def test_transition_table(current, target):
 
 def test_closed_and_done_types():
     assert TYPE[S.DONE] == StatusType.DONE
-    assert {s for s, t in TYPE.items() if t == StatusType.CLOSED} == {S.REJECTED, S.MERGED, S.FORWARDED}
+    assert {s for s, t in TYPE.items() if t == StatusType.CLOSED} == {S.REJECTED, S.MERGED, S.FORWARDED, S.CLOSED_NO_RESPONSE}
 
 
 @pytest.mark.parametrize("before,after", [(0, 0), (1, 0), (0, 1)])

@@ -1,0 +1,104 @@
+"""Revealing a reporter's identity: only by due process, and always on the record.
+
+1. A privacy officer requests it for one report, stating the legal basis.
+2. A second, different privacy officer approves (or rejects).
+3. The identity is shown once, to the requester only.
+Each step is written to the access log; the reporter is told unless a legal hold is recorded.
+This module and ``sigap.privacy.relay`` are the only code paths that decrypt an identity.
+"""
+from __future__ import annotations
+
+from django.db import transaction
+from django.utils import timezone
+
+from sigap.core.errors import DomainError, NotFound, PermissionDenied, TransitionRefused
+from sigap.organization import roles
+from sigap.organization.models import StaffRole
+from sigap.reports import outbox
+from sigap.reports.models import Notification, Report
+
+from . import vault
+from .access_log import Action, access_record
+from .models import RevealRequest
+
+MIN_LEGAL_BASIS = 20
+
+
+def _require_privacy_officer(user) -> None:
+    if not roles.has_role(user, StaffRole.Role.PRIVACY_OFFICER):
+        raise PermissionDenied("Hanya petugas privasi (PPID) yang dapat membuka identitas pelapor.",
+                               "Only a privacy officer (PPID) can reveal a reporter's identity.")
+
+
+@transaction.atomic
+def reveal_request(*, actor, report_number: str, legal_basis: str, legal_hold: bool = False) -> RevealRequest:
+    _require_privacy_officer(actor)
+    report = Report.objects.filter(number=report_number).first()
+    if report is None:
+        raise NotFound("Laporan tidak ditemukan.", "Report not found.")
+    if not report.reporter_ref:
+        raise DomainError("Laporan ini anonim: tidak ada identitas yang tersimpan.",
+                          "This report is anonymous: no identity is stored.", code="no_identity", status=409)
+    if len((legal_basis or "").strip()) < MIN_LEGAL_BASIS:
+        raise DomainError(f"Sebutkan dasar hukum dengan jelas (minimal {MIN_LEGAL_BASIS} karakter).",
+                          f"State the legal basis clearly (at least {MIN_LEGAL_BASIS} characters).",
+                          code="legal_basis_required", status=422, field="legal_basis")
+    req = RevealRequest.objects.create(report=report, requester=actor, legal_basis=legal_basis.strip(), legal_hold=legal_hold)
+    access_record(actor=actor, action=Action.REVEAL_REQUEST, report_number=report.number, request=req.pk,
+                  legal_hold=legal_hold)
+    return req
+
+
+def _pending(request_id: int) -> RevealRequest:
+    req = RevealRequest.objects.select_for_update().select_related("report").filter(pk=request_id).first()
+    if req is None:
+        raise NotFound("Permintaan tidak ditemukan.", "Request not found.")
+    return req
+
+
+@transaction.atomic
+def reveal_decide(*, actor, request_id: int, approve: bool, note: str = "") -> RevealRequest:
+    _require_privacy_officer(actor)
+    req = _pending(request_id)
+    if req.requester_id == actor.pk:
+        raise PermissionDenied("Persetujuan harus diberikan oleh petugas privasi lain.",
+                               "Approval must come from a different privacy officer.", code="same_officer")
+    if req.state != RevealRequest.State.PENDING:
+        raise TransitionRefused("Permintaan ini sudah diputuskan.", "This request has already been decided.")
+    req.state = RevealRequest.State.APPROVED if approve else RevealRequest.State.REJECTED
+    req.approver, req.decided_at, req.decision_note = actor, timezone.now(), note
+    req.save(update_fields=["state", "approver", "decided_at", "decision_note"])
+    access_record(actor=actor, action=Action.REVEAL_APPROVE if approve else Action.REVEAL_REJECT,
+                  report_number=req.report.number, request=req.pk)
+    return req
+
+
+@transaction.atomic
+def reveal_show(*, actor, request_id: int) -> dict:
+    """The identity, once, to the officer who requested it."""
+    _require_privacy_officer(actor)
+    req = _pending(request_id)
+    if req.requester_id != actor.pk:
+        raise PermissionDenied("Identitas hanya ditampilkan kepada peminta.", "The identity is shown only to the requester.")
+    if req.state != RevealRequest.State.APPROVED:
+        raise TransitionRefused("Identitas hanya dapat dibuka sekali setelah disetujui.",
+                                "The identity can be shown once, after approval.", code="not_approved")
+    payload = vault.identity_for_reveal(req.report.reporter_ref)
+    if payload is None:
+        raise DomainError("Identitas sudah dimusnahkan sesuai masa retensi.",
+                          "The identity has been destroyed under the retention policy.", code="identity_destroyed",
+                          status=410)
+    req.state, req.shown_at = RevealRequest.State.SHOWN, timezone.now()
+    req.save(update_fields=["state", "shown_at"])
+    access_record(actor=actor, action=Action.REVEAL_SHOW, report_number=req.report.number, request=req.pk)
+    if not req.legal_hold:
+        note = Notification.objects.create(
+            report=req.report, kind="identity_revealed",
+            body=(f"Identitas Anda pada laporan {req.report.number} dibuka oleh petugas privasi berdasarkan: "
+                  f"{req.legal_basis}"),
+            body_en=f"Your identity on report {req.report.number} was revealed by a privacy officer on the basis of: "
+                    f"{req.legal_basis}",
+        )
+        transaction.on_commit(lambda: outbox.enqueue(note.pk))
+    identity = {k: payload.get(k, "") for k in ("name", "phone", "email", "nik", "channel")}
+    return identity

@@ -1,0 +1,112 @@
+"""The access log: every look is recorded, the chain detects an edited, inserted or deleted row."""
+from __future__ import annotations
+
+import io
+import json
+
+import pytest
+from django.core.management import call_command
+from django.core.management.base import CommandError
+from django.db import connection
+
+from sigap.organization.models import StaffRole
+from sigap.privacy.access_log import Action, access_record, access_verify
+from sigap.privacy.models import AccessEvent
+from sigap.reports.tests.factories import submit
+
+pytestmark = pytest.mark.django_db
+
+
+def _raw(sql, params=()):
+    """Tamper as a database superuser would: past the PostgreSQL append-only trigger."""
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute("SET session_replication_role = replica")  # a superuser skipping triggers
+        cursor.execute(sql, params)
+        if connection.vendor == "postgresql":
+            cursor.execute("SET session_replication_role = DEFAULT")
+
+
+@pytest.fixture
+def chain(staff):
+    user = staff("petugas.pb", "kel:31.75.07.1002")
+    for i in range(5):
+        access_record(actor=user, action=Action.VIEW_REPORT, report_number=f"JK2026112800{i:02d}")
+    assert access_verify().ok
+    return user
+
+
+def test_officer_views_are_recorded(client, staff):
+    officer = staff("petugas.pb", "kel:31.75.07.1002")
+    report = submit().report
+    client.force_login(officer)
+    client.get("/api/v1/officer/reports")
+    detail = client.get(f"/api/v1/officer/reports/{report.number}").json()
+    assert detail["id"] == report.number
+    actions = list(AccessEvent.objects.values_list("action", "actor_username", "report_number"))
+    assert ("list_reports", "petugas.pb", "") in actions
+    assert ("view_report", "petugas.pb", report.number) in actions
+    listing = AccessEvent.objects.get(action="list_reports")
+    assert listing.detail["reports"] == [report.number]
+    assert access_verify().ok
+
+
+def test_editing_a_row_is_detected(chain):
+    _raw("UPDATE privacy_accessevent SET report_number = 'JK-EDITED' WHERE seq = 3")
+    result = access_verify()
+    assert not result.ok and result.seq == 3 and "edited" in result.problem
+
+
+def test_deleting_a_row_is_detected(chain):
+    _raw("DELETE FROM privacy_accessevent WHERE seq = 2")
+    result = access_verify()
+    assert not result.ok and result.seq == 2 and "deleted" in result.problem
+
+
+def test_deleting_the_last_rows_is_detected(chain):
+    _raw("DELETE FROM privacy_accessevent WHERE seq >= 4")
+    result = access_verify()
+    assert not result.ok and "deleted" in result.problem
+
+
+def test_inserting_a_forged_row_is_detected(chain):
+    last = AccessEvent.objects.order_by("-seq").first()
+    # renumber the tail to make room, as a forger must, then insert a row with a made-up hash
+    _raw("UPDATE privacy_accessevent SET seq = seq + 100 WHERE seq >= 3")
+    _raw("INSERT INTO privacy_accessevent (seq, created_at, actor_id, actor_username, action, report_number, detail,"
+         " prev_hash, hash) VALUES (%s, %s, NULL, 'ghost', 'view_report', 'JK-FORGED', %s, %s, %s)",
+         (3, last.created_at, json.dumps({}), "f" * 64, "e" * 64))
+    result = access_verify()
+    assert not result.ok and result.seq == 3
+
+
+def test_audit_verify_command_names_the_first_bad_row(chain):
+    out = io.StringIO()
+    call_command("audit", "verify", stdout=out)
+    assert "5 rows verified" in out.getvalue()
+    _raw("UPDATE privacy_accessevent SET action = 'export' WHERE seq = 4")
+    with pytest.raises(CommandError) as err:
+        call_command("audit", "verify")
+    assert "row 4" in str(err.value)
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="the append-only trigger exists on PostgreSQL")
+def test_postgresql_refuses_updates_and_deletes(chain):
+    from django.db import DatabaseError, transaction
+
+    for sql in ("UPDATE privacy_accessevent SET action = 'x'", "DELETE FROM privacy_accessevent"):
+        with pytest.raises(DatabaseError), transaction.atomic(), connection.cursor() as cursor:
+            cursor.execute(sql)
+
+
+def test_auditor_queries_by_report_officer_and_time_and_sees_no_identity(client, staff, chain):
+    auditor = staff("auditor.insp", "inspektorat", StaffRole.Role.AUDITOR)
+    client.force_login(auditor)
+    data = client.get("/api/v1/audit/access", {"officer": "petugas.pb"}).json()
+    assert data["count"] == 5 and {r["officer"] for r in data["results"]} == {"petugas.pb"}
+    data = client.get("/api/v1/audit/access", {"report": "JK202611280003"}).json()
+    assert data["count"] == 1
+    assert client.get("/api/v1/audit/verify").json()["ok"] is True
+    officer = chain
+    client.force_login(officer)
+    assert client.get("/api/v1/audit/access").status_code == 403

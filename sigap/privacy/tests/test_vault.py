@@ -1,0 +1,91 @@
+"""The vault: envelope encryption, rotation without decrypting payloads, crypto-shredding."""
+from __future__ import annotations
+
+import pytest
+from cryptography.exceptions import InvalidTag
+
+from sigap.core.errors import DomainError
+from sigap.privacy import vault
+from sigap.privacy.models import IdentityRecord, VaultBlob
+
+pytestmark = pytest.mark.django_db
+KEY_A = vault.generate_master_key()
+KEY_B = vault.generate_master_key()
+
+
+@pytest.fixture
+def key_a(settings):
+    settings.SIGAP_VAULT_KEY = KEY_A
+    settings.SIGAP_VAULT_OLD_KEYS = []
+    return KEY_A
+
+
+def test_each_record_has_its_own_data_key_and_nothing_is_readable_in_the_row(key_a):
+    ref1 = vault.identity_store(payload={"name": "Sri Rahayu", "phone": "081211112222"})
+    ref2 = vault.identity_store(payload={"name": "Sri Rahayu", "phone": "081211112222"})
+    r1, r2 = IdentityRecord.objects.get(ref=ref1), IdentityRecord.objects.get(ref=ref2)
+    assert bytes(r1.wrapped_key) != bytes(r2.wrapped_key) and bytes(r1.ciphertext) != bytes(r2.ciphertext)
+    for row in (r1, r2):
+        assert b"Rahayu" not in bytes(row.ciphertext) and b"0812" not in bytes(row.ciphertext)
+    assert vault.identity_for_reveal(ref1)["name"] == "Sri Rahayu"
+
+
+def test_a_record_cannot_be_moved_to_another_ref(key_a):
+    ref1 = vault.identity_store(payload={"name": "A"})
+    ref2 = vault.identity_store(payload={"name": "B"})
+    r1 = IdentityRecord.objects.get(ref=ref1)
+    IdentityRecord.objects.filter(ref=ref2).update(wrapped_key=r1.wrapped_key, nonce=r1.nonce, ciphertext=r1.ciphertext)
+    with pytest.raises(InvalidTag):  # the ref is authenticated data
+        vault.identity_for_reveal(ref2)
+
+
+def test_without_the_master_key_records_cannot_be_read(key_a, settings):
+    ref = vault.identity_store(payload={"name": "Joko"})
+    settings.SIGAP_VAULT_KEY = KEY_B
+    with pytest.raises(DomainError) as err:
+        vault.identity_for_reveal(ref)
+    assert err.value.code == "vault_key_missing"
+
+
+def test_rotation_rewraps_data_keys_without_touching_payloads(key_a, settings, monkeypatch):
+    refs = [vault.identity_store(payload={"name": f"Warga {i}"}) for i in range(3)]
+    blob = vault.blob_store(b"original photo bytes")
+    before = {r.ref: bytes(r.ciphertext) for r in IdentityRecord.objects.filter(ref__in=refs)}
+    settings.SIGAP_VAULT_KEY = KEY_B
+    settings.SIGAP_VAULT_OLD_KEYS = [KEY_A]
+
+    def no_decrypt(*args, **kwargs):
+        raise AssertionError("rotation must not decrypt payloads")
+
+    monkeypatch.setattr(vault, "_unseal", no_decrypt)
+    counts = vault.rotate()
+    monkeypatch.undo()
+    settings.SIGAP_VAULT_KEY = KEY_B
+    settings.SIGAP_VAULT_OLD_KEYS = []  # the old key can now be retired
+    assert counts["rewrapped"] == 4
+    after = {r.ref: bytes(r.ciphertext) for r in IdentityRecord.objects.filter(ref__in=refs)}
+    assert after == before
+    assert {r.key_id for r in IdentityRecord.objects.filter(ref__in=refs)} == {vault.master_key().key_id}
+    assert [vault.identity_for_reveal(r)["name"] for r in refs] == ["Warga 0", "Warga 1", "Warga 2"]
+    assert vault.blob_read(blob) == b"original photo bytes"
+    assert vault.rotate()["rewrapped"] == 0  # idempotent
+
+
+def test_crypto_shredding_makes_a_record_unreadable_forever(key_a):
+    ref = vault.identity_store(payload={"name": "Dewi"})
+    blob = vault.blob_store(b"\xff\xd8 jpeg with exif")
+    assert vault.identity_destroy(ref) is True
+    assert vault.identity_destroy(ref) is False  # idempotent
+    assert vault.blob_destroy(blob) is True
+    assert vault.identity_for_reveal(ref) is None and vault.blob_read(blob) is None
+    record = IdentityRecord.objects.get(ref=ref)
+    assert record.wrapped_key is None and bytes(record.ciphertext) == b"" and record.destroyed_at
+    assert bytes(VaultBlob.objects.get(ref=blob).ciphertext) == b""
+
+
+def test_relay_resolves_the_address_inside_the_vault_only(key_a):
+    ref = vault.identity_store(payload={"channel": "whatsapp", "phone": "+6281299990000", "name": "X"})
+    assert vault.contact_channel(ref) == ("whatsapp", "+6281299990000")
+    ref = vault.identity_store(payload={"channel": "web", "email": "w@example.org"})
+    assert vault.contact_channel(ref) == ("email", "w@example.org")
+    assert vault.contact_channel("") is None
