@@ -67,6 +67,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "sigap.core.middleware.SecurityHeadersMiddleware",
 ]
 
 ROOT_URLCONF = "sigap.config.urls"
@@ -83,6 +84,8 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
+                "django.template.context_processors.csrf",
+                "sigap.core.context_processors.sigap",
             ],
         },
     },
@@ -128,7 +131,6 @@ STORAGES = {
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = DEBUG
 
-LOGIN_URL = "/admin/login/"
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 SECURE_CONTENT_TYPE_NOSNIFF = True
@@ -200,3 +202,12 @@ SIGAP_RETENTION_DAYS = int(os.environ.get("SIGAP_RETENTION_DAYS", "365"))
 SIGAP_REPORTER_ANSWER_DAYS = int(os.environ.get("SIGAP_REPORTER_ANSWER_DAYS", "5"))
 # A photo whose own GPS is farther than this from the reported place triggers a warning to the reporter.
 SIGAP_PHOTO_GPS_WARN_M = float(os.environ.get("SIGAP_PHOTO_GPS_WARN_M", "150"))
+
+# Map tiles for the Leaflet maps (an XYZ URL template). Empty: maps show markers and boundaries without
+# a base layer (tests, offline installs). The tile host is added to the Content-Security-Policy.
+SIGAP_TILE_URL = os.environ.get("SIGAP_TILE_URL", "https://tile.openstreetmap.org/{z}/{x}/{y}.png")
+SIGAP_TILE_ATTRIBUTION = os.environ.get("SIGAP_TILE_ATTRIBUTION", "© OpenStreetMap contributors")
+LOGIN_URL = "/petugas/masuk/"
+LOGIN_REDIRECT_URL = "/petugas/"
+LOGOUT_REDIRECT_URL = "/"
+SIGAP_CITY_NAME = os.environ.get("SIGAP_CITY_NAME", "DKI Jakarta")

@@ -1,5 +1,5 @@
 from django.contrib import admin
-from django.urls import path
+from django.urls import include, path
 
 from sigap.core.views import healthz_view
 
@@ -12,4 +12,5 @@ urlpatterns = [
     path("healthz", healthz_view, name="healthz"),
     path("api/", api.urls),
     path("admin/", admin.site.urls),
+    path("i18n/", include("django.conf.urls.i18n")),
 ]

@@ -27,7 +27,6 @@ import io
 import math
 import os
 import threading
-import warnings
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from struct import error as struct_error  # raised by some Pillow plugins on corrupt headers
@@ -119,7 +118,6 @@ def _meta(image: Image.Image) -> dict:
 def _open(raw: bytes, filename: str, max_side: int) -> Image.Image:
     """Open, check the declared size, and decode only the first frame. Refusals are DomainErrors."""
     max_pixels = settings.SIGAP_PHOTO_MAX_PIXELS
-    Image.MAX_IMAGE_PIXELS = max_pixels  # Pillow's own header check: a second line behind ours
     too_many = _refuse(
         f"Foto '{filename}' memiliki terlalu banyak piksel.",
         f"Photo '{filename}' has too many pixels (possible decompression bomb).",
@@ -135,31 +133,32 @@ def _open(raw: bytes, filename: str, max_side: int) -> Image.Image:
         f"File '{filename}' is not a readable image.",
         "photo_not_image",
     )
+    # Neither Image.MAX_IMAGE_PIXELS nor the warnings filters are touched: both are process-wide, and
+    # our own check below, made from the header before any decoding, is the one that counts. Pillow's
+    # own DecompressionBombError (past 2 x its default limit) stays as a second line.
     try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("error", Image.DecompressionBombWarning)
-            # Image.open reads the header only: the declared size is known before any pixel is decoded.
-            probe = Image.open(io.BytesIO(raw), formats=OPEN_FORMATS)
-            if probe.format not in ALLOWED_FORMATS:
-                raise not_supported
-            width, height = probe.size
-            if width <= 0 or height <= 0:
-                raise unreadable
-            if width * height > max_pixels:
-                raise too_many
-            probe.verify()
-            image = Image.open(io.BytesIO(raw), formats=OPEN_FORMATS)
-            if image.size != (width, height):
-                raise unreadable
-            if image.format in ("JPEG", "MPO") and max(width, height) > max_side:
-                # Let libjpeg decode at 1/2, 1/4 or 1/8 scale when the result is still at least the
-                # capped size: same output, a fraction of the work.
-                scale = max_side / max(width, height)
-                image.draft(None, (math.ceil(width * scale), math.ceil(height * scale)))
-            image.load()  # the first frame only (animated GIF/WebP/APNG, MPO, multi-page TIFF)
+        # Image.open reads the header only: the declared size is known before any pixel is decoded.
+        probe = Image.open(io.BytesIO(raw), formats=OPEN_FORMATS)
+        if probe.format not in ALLOWED_FORMATS:
+            raise not_supported
+        width, height = probe.size
+        if width <= 0 or height <= 0:
+            raise unreadable
+        if width * height > max_pixels:
+            raise too_many
+        probe.verify()
+        image = Image.open(io.BytesIO(raw), formats=OPEN_FORMATS)
+        if image.size != (width, height):
+            raise unreadable
+        if image.format in ("JPEG", "MPO") and max(width, height) > max_side:
+            # Let libjpeg decode at 1/2, 1/4 or 1/8 scale when the result is still at least the capped
+            # size: same output, a fraction of the work.
+            scale = max_side / max(width, height)
+            image.draft(None, (math.ceil(width * scale), math.ceil(height * scale)))
+        image.load()  # the first frame only (animated GIF/WebP/APNG, MPO, multi-page TIFF)
     except DomainError:
         raise
-    except (Image.DecompressionBombError, Image.DecompressionBombWarning):
+    except Image.DecompressionBombError:
         raise too_many from None
     except UnidentifiedImageError:
         raise not_supported from None
@@ -203,7 +202,7 @@ _DETECTORS: tuple[tuple[str, str, float, int, tuple[int, int], bool], ...] = (
 )
 # Margin added around a detection before blurring, as fractions of its width/height: (left, top, right,
 # bottom). A Haar face box covers eyes to mouth; the hair, ears and chin also identify a person.
-_PAD = {"face": (0.25, 0.4, 0.25, 0.25), "plate": (0.25, 0.35, 0.25, 0.35)}
+_PAD = {"face": (0.3, 0.5, 0.3, 0.3), "plate": (0.25, 0.35, 0.25, 0.35)}
 
 # A cv2.CascadeClassifier must not run detectMultiScale from two threads at once. Each set is loaded once
 # and lent to one caller at a time; a new set is loaded only when every existing one is in use.

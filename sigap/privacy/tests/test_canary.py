@@ -132,7 +132,16 @@ def test_no_identity_reaches_any_officer_surface(client, staff, canary_reports, 
         grab("ask", c.post(f"/api/v1/officer/reports/{drain.number}/ask", data={"question": "RT berapa?"},
                            content_type="application/json"))
 
-    for user in (officer, sudin, validator, supervisor):
+    auditor = staff("auditor.insp", "inspektorat", StaffRole.Role.AUDITOR)
+    ppid = staff("ppid.satu", "biro-pemerintahan", StaffRole.Role.PRIVACY_OFFICER)
+    c = as_user(auditor)
+    grab("audit:access", c.get("/api/v1/audit/access"))
+    for number in numbers:
+        grab(f"audit:access:{number}", c.get("/api/v1/audit/access", {"report": number}))
+    grab("audit:verify", c.get("/api/v1/audit/verify"))
+    grab("privacy:reveal-list", as_user(ppid).get("/api/v1/privacy/reveal"))
+
+    for user in (officer, sudin, validator, supervisor, auditor):
         c = as_user(user)
         grab(f"queue:{user}", c.get("/api/v1/officer/reports"))
         grab(f"queue-validation:{user}", c.get("/api/v1/officer/reports?status=awaiting_validation"))

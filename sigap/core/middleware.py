@@ -1,0 +1,43 @@
+"""Security headers for every page: a Content-Security-Policy without inline scripts, and friends."""
+from __future__ import annotations
+
+from urllib.parse import urlsplit
+
+from django.conf import settings
+
+
+def _tile_origin() -> str:
+    url = settings.SIGAP_TILE_URL
+    if not url:
+        return ""
+    parts = urlsplit(url.replace("{s}", "a"))
+    host = parts.netloc.replace("a.", "*.", 1) if "{s}" in url else parts.netloc
+    return f"{parts.scheme}://{host}"
+
+
+class SecurityHeadersMiddleware:
+    def __init__(self, get_response):
+        self.get_response = get_response
+        tiles = _tile_origin()
+        img = "'self' data: blob:" + (f" {tiles}" if tiles else "")
+        self.csp = "; ".join([
+            "default-src 'self'",
+            "script-src 'self'",
+            "style-src 'self'",
+            f"img-src {img}",
+            "connect-src 'self'",
+            "font-src 'self'",
+            "object-src 'none'",
+            "base-uri 'self'",
+            "form-action 'self'",
+            "frame-ancestors 'none'",
+        ])
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if request.path.startswith("/api/docs"):
+            return response  # the Swagger UI page (developer tool) ships its own inline bootstrap
+        response.headers.setdefault("Content-Security-Policy", self.csp)
+        response.headers.setdefault("Referrer-Policy", "same-origin")
+        response.headers.setdefault("Permissions-Policy", "camera=(self), geolocation=(self), microphone=()")
+        return response

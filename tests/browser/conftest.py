@@ -1,0 +1,139 @@
+"""Browser tests: Playwright driving Debian's Chromium against a real Sigap server.
+
+The server is a separate process (`sigap serve`) with its own database — a SQLite file, or a PostgreSQL
+database named after the test database when the suite runs on PostgreSQL — loaded with `sigap demo`.
+Screenshots of the pages go to ``artifacts/screenshots/`` (a build artefact, not committed).
+"""
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
+
+import pytest
+
+CHROMIUM = os.environ.get("SIGAP_CHROMIUM", "/usr/bin/chromium")
+ROOT = Path(__file__).resolve().parents[2]
+ARTIFACTS = ROOT / "artifacts" / "screenshots"
+DEMO_PASSWORD = "browser-demo-pass-2026"
+AXE = ROOT / "tests" / "vendor" / "axe-core" / "axe.min.js"
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _database_url(worker: str, home: Path) -> str:
+    url = os.environ.get("DATABASE_URL", "")
+    if not url.startswith(("postgres://", "postgresql://")):
+        return f"sqlite:///{home / 'e2e.sqlite3'}"
+    import psycopg
+
+    parts = urlsplit(url)
+    name = f"sigap_e2e_{worker}"
+    admin = urlunsplit(parts._replace(path="/postgres"))
+    with psycopg.connect(admin, autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        conn.execute(f'CREATE DATABASE "{name}"')
+    return urlunsplit(parts._replace(path=f"/{name}"))
+
+
+@pytest.fixture(scope="session")
+def e2e_server(worker_id):
+    if not Path(CHROMIUM).exists():
+        pytest.fail(f"Chromium not found at {CHROMIUM}: install Debian's chromium package (apt-get install chromium)")
+    home = Path(tempfile.mkdtemp(prefix="sigap-e2e-"))
+    env = {**os.environ, "SIGAP_HOME": str(home), "DATABASE_URL": _database_url(worker_id, home),
+           "SIGAP_DEMO_PASSWORD": DEMO_PASSWORD, "SIGAP_TILE_URL": "", "SIGAP_CITIZEN_RATE": "10000/m",
+           "SIGAP_TRACK_RATE": "10000/m", "DJANGO_SETTINGS_MODULE": "sigap.config.settings"}
+    cli = [sys.executable, "-m", "sigap.cli"]
+    for args in (["migrate", "--verbosity", "0"], ["demo", "--no-progress"]):
+        subprocess.run(cli + args, env=env, check=True, cwd=home, stdout=subprocess.DEVNULL)
+    port = _free_port()
+    log = open(home / "server.log", "w")
+    proc = subprocess.Popen(cli + ["serve", "--port", str(port)], env=env, cwd=home, stdout=log, stderr=subprocess.STDOUT)
+    base = f"http://127.0.0.1:{port}"
+    for _ in range(100):
+        try:
+            with urllib.request.urlopen(base + "/healthz", timeout=1) as r:
+                if r.status == 200:
+                    break
+        except OSError:
+            time.sleep(0.2)
+    else:
+        proc.terminate()
+        pytest.fail("Sigap server did not start: " + (home / "server.log").read_text()[-2000:])
+    yield {"url": base, "env": env, "home": home, "password": DEMO_PASSWORD, "log": home / "server.log"}
+    proc.terminate()
+    try:
+        proc.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+    log.close()
+
+
+@pytest.fixture(scope="session")
+def browser(e2e_server):
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=[
+            "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-quic", "--no-first-run",
+            "--disable-background-networking", "--disable-component-update", "--disable-sync",
+        ])
+        yield b
+        b.close()
+
+
+@pytest.fixture
+def new_page(browser, e2e_server):
+    """new_page(locale="id"|"en", mobile=False) → a fresh page in its own context, base URL set."""
+    contexts = []
+
+    def make(locale: str = "id-ID", mobile: bool = False):
+        kwargs = {"base_url": e2e_server["url"], "locale": locale}
+        if mobile:
+            kwargs.update(viewport={"width": 360, "height": 740}, is_mobile=True, has_touch=True)
+        ctx = browser.new_context(**kwargs)
+        ctx.set_default_timeout(15000)
+        contexts.append(ctx)
+        page = ctx.new_page()
+        errors = []
+        page.on("pageerror", lambda exc: errors.append(str(exc)))
+        page.on("console", lambda msg: errors.append(msg.text) if msg.type == "error" else None)
+        page.js_errors = errors
+        return page
+
+    yield make
+    for ctx in contexts:
+        ctx.close()
+
+
+def screenshot(page, name: str) -> None:
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
+
+
+def axe_violations(page, *, impacts=("serious", "critical")) -> list[dict]:
+    # evaluated over the DevTools protocol, so the page's CSP (no inline scripts) does not block it
+    page.evaluate(AXE.read_text(encoding="utf-8") + "\n;0")
+    result = page.evaluate("async () => await axe.run(document, {resultTypes: ['violations']})")
+    return [
+        {"id": v["id"], "impact": v["impact"], "help": v["help"], "nodes": [n["target"] for n in v["nodes"]][:5]}
+        for v in result["violations"] if v["impact"] in impacts
+    ]
+
+
+def login(page, username: str, password: str) -> None:
+    page.goto("/petugas/masuk/")
+    page.get_by_label("Nama pengguna").or_(page.get_by_label("Username")).fill(username)
+    page.get_by_label("Kata sandi").or_(page.get_by_label("Password")).fill(password)
+    page.get_by_role("button", name="Masuk").or_(page.get_by_role("button", name="Log in")).click()
