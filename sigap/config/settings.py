@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "sigap.reports",
     "sigap.intake",
     "sigap.officers",
+    "sigap.portal",
 ]
 
 MIDDLEWARE = [
