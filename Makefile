@@ -32,11 +32,11 @@ test: install-test test-sqlite test-postgres
 
 test-sqlite:
 	@echo "== tests on SQLite =="
-	@home=$$(mktemp -d) && SIGAP_HOME=$$home DATABASE_URL= $(BIN)/pytest -n $(PYTEST_WORKERS) -q; rc=$$?; rm -rf $$home; exit $$rc
+	@home=$$(mktemp -d) && SIGAP_HOME=$$home DATABASE_URL= $(BIN)/pytest -n $(PYTEST_WORKERS) --dist loadgroup -q; rc=$$?; rm -rf $$home; exit $$rc
 
 test-postgres:
 	@echo "== tests on PostgreSQL ($(TEST_DATABASE_URL)) =="
-	@home=$$(mktemp -d) && SIGAP_HOME=$$home DATABASE_URL=$(TEST_DATABASE_URL) $(BIN)/pytest -n $(PYTEST_WORKERS) -q; rc=$$?; rm -rf $$home; exit $$rc
+	@home=$$(mktemp -d) && SIGAP_HOME=$$home DATABASE_URL=$(TEST_DATABASE_URL) $(BIN)/pytest -n $(PYTEST_WORKERS) --dist loadgroup -q; rc=$$?; rm -rf $$home; exit $$rc
 
 bench: install-test
 	$(BIN)/python bench/routing.py

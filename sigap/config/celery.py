@@ -9,4 +9,4 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "sigap.config.settings")
 
 app = Celery("sigap")
 app.config_from_object("django.conf:settings", namespace="CELERY")
-app.autodiscover_tasks(["sigap.reports", "sigap.privacy"])
+app.autodiscover_tasks(["sigap.reports", "sigap.privacy", "sigap.intake"])

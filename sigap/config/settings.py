@@ -184,7 +184,9 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": os.environ.get("SIGAP_LOG_LEVEL", "INFO")},
     # PIL logs EXIF tag values (a photographer's name, GPS) at DEBUG: never let them reach a log.
-    "loggers": {"django.db.backends": {"level": "WARNING"}, "PIL": {"level": "WARNING"}},
+    "loggers": {"django.db.backends": {"level": "WARNING"}, "PIL": {"level": "WARNING"},
+                # httpx logs request URLs at INFO; the Telegram Bot API puts the bot token in the URL
+                "httpx": {"level": "WARNING"}, "httpcore": {"level": "WARNING"}},
 }
 
 # Working time for deadlines (Pergub 128/2017): office hours in TIME_ZONE; holidays are rows (admin).
@@ -212,3 +214,28 @@ LOGIN_URL = "/petugas/masuk/"
 LOGIN_REDIRECT_URL = "/petugas/"
 LOGOUT_REDIRECT_URL = "/"
 SIGAP_CITY_NAME = os.environ.get("SIGAP_CITY_NAME", "DKI Jakarta")
+
+# Channels: each is enabled when its secrets are set. Base URLs are configurable so tests (and a
+# city's proxy) can point the real client code at another endpoint.
+def _channel(prefix: str, **defaults: str) -> dict:
+    return {key: os.environ.get(f"SIGAP_{prefix}_{key.upper()}", default) for key, default in defaults.items()}
+
+
+SIGAP_CHANNELS = {
+    "whatsapp": _channel("WHATSAPP", verify_token="", app_secret="", access_token="", phone_number_id="",
+                         api_base="https://graph.facebook.com/v21.0"),
+    "telegram": _channel("TELEGRAM", bot_token="", secret_token="", api_base="https://api.telegram.org"),
+    "sms": _channel("SMS", inbound_secret="", outbound_url="", outbound_token="", keyword="LAPOR"),
+    "email": _channel("EMAIL", inbound_secret="", imap_host="", imap_port="993", imap_user="", imap_password="",
+                      imap_ssl="1", imap_folder="INBOX", address=""),
+    "twitter": _channel("TWITTER", consumer_secret="", bearer_token="", account_ids="",
+                        api_base="https://api.x.com"),
+    "facebook": _channel("FACEBOOK", app_secret="", verify_token="", page_token="", page_ids="",
+                         api_base="https://graph.facebook.com/v21.0"),
+    "instagram": _channel("INSTAGRAM", app_secret="", verify_token="", access_token="", account_ids="",
+                          api_base="https://graph.facebook.com/v21.0"),
+    "lapor": _channel("LAPOR", api_base="", token="", instansi=""),
+}
+SIGAP_WEBHOOK_MAX_BYTES = int(os.environ.get("SIGAP_WEBHOOK_MAX_BYTES", str(2 * 1024 * 1024)))
+SIGAP_MEDIA_MAX_BYTES = int(os.environ.get("SIGAP_MEDIA_MAX_BYTES", str(10 * 1024 * 1024)))
+SIGAP_CONVERSATION_HOURS = float(os.environ.get("SIGAP_CONVERSATION_HOURS", "24"))

@@ -13,6 +13,7 @@ urlpatterns = [
     path("api/", api.urls),
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),
+    path("channels/", include("sigap.intake.channels.urls")),
     path("petugas/", include("sigap.officers.urls")),
     path("petugas/", include("sigap.intake.urls")),
     path("", include("sigap.portal.urls")),

@@ -51,6 +51,7 @@ class Submission:
     photos: list[tuple[str, bytes]] = field(default_factory=list)  # (filename, raw bytes)
     is_demo: bool = False
     about_unit: str = ""  # for complaints about officials: the unit concerned (never shown the report)
+    notify_received: bool = True  # False when the channel confirms the filing itself (chat dialogs)
 
 
 @dataclass(frozen=True)
@@ -151,6 +152,7 @@ def report_submit(sub: Submission, *, actor=None, actor_kind: str = "reporter", 
             kategori=kategori, description=redacted.text, lat=float(sub.lat), lon=float(sub.lon),
             address=redacted_address.text, channel=sub.channel, privacy=sub.privacy, reporter_ref=ref, photos=stored,
             actor=actor, actor_kind=actor_kind, now=now, is_demo=sub.is_demo, secret=secret, concerned_unit=concerned,
+            notify_received=sub.notify_received,
         )
     return IntakeResult(report=created.report, tracking_code=created.tracking_code, location=created.location,
                         secret=secret, warnings=warnings)

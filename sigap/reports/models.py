@@ -159,8 +159,14 @@ class Notification(models.Model):
         FAILED = "failed", _("gagal (dicoba lagi)")
         DEAD = "dead", _("gagal permanen")
         SKIPPED = "skipped", _("tidak ada kontak")
+        SENDING = "sending", _("sedang dikirim")
+        UNKNOWN = "unknown", _("tidak pasti terkirim (cek manual)")
 
-    report = models.ForeignKey(Report, on_delete=models.CASCADE, related_name="notifications")
+    report = models.ForeignKey(Report, null=True, blank=True, on_delete=models.CASCADE, related_name="notifications")
+    recipient_ref = models.CharField(max_length=64, blank=True,
+                                     help_text="vault ref of the recipient when there is no report yet (chat dialog)")
+    reply_context = models.CharField(max_length=200, blank=True,
+                                     help_text="channel threading (e.g. the tweet to answer publicly)")
     status_change = models.ForeignKey(StatusChange, null=True, blank=True, on_delete=models.CASCADE, related_name="+")
     kind = models.CharField(max_length=30)
     body = models.TextField()
@@ -169,7 +175,9 @@ class Notification(models.Model):
     attempts = models.PositiveSmallIntegerField(default=0)
     last_error = models.CharField(max_length=300, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
+    claimed_at = models.DateTimeField(null=True, blank=True)
     sent_at = models.DateTimeField(null=True, blank=True)
+    remote_id = models.CharField(max_length=200, blank=True)
 
     class Meta:
         ordering = ["id"]

@@ -205,7 +205,7 @@ def report_create(
     *, kategori: Kategori, description: str, lat: float, lon: float, address: str = "", channel: str,
     privacy: str, reporter_ref: str = "", photos: list[tuple[CleanPhoto, str]] = (), actor=None,
     actor_kind: str = "reporter", now: datetime | None = None, is_demo: bool = False, secret: str = "",
-    concerned_unit: Unit | None = None,
+    concerned_unit: Unit | None = None, notify_received: bool = True,
 ) -> ReportCreated:
     """Create the report at the unit routing chooses. ``photos``: (de-identified copy, vault ref of the original)."""
     now = now or timezone.now()
@@ -238,7 +238,8 @@ def report_create(
                 "Ikuti perkembangannya dengan kode lacak Anda.")
         body_en = (f"Your report was received as {report.number} and passed to {unit.nama}. "
                    "Follow it with your tracking code.")
-        _notify(report, change, kind="received", body=body, body_en=body_en)
+        if notify_received:
+            _notify(report, change, kind="received", body=body, body_en=body_en)
     except BaseException:
         _delete_files(saved_files)
         raise

@@ -1,0 +1,1 @@
+"""Channel adapters: each turns a service's webhook into ``Inbound`` messages and sends replies."""

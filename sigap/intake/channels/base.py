@@ -1,0 +1,113 @@
+"""The small interface every channel implements.
+
+Inbound: ``handshake`` (GET verification, if the service has one), ``verify`` (signature or secret on the
+raw body; raise ``WebhookRefused``), ``parse`` (raw body → ``Inbound`` messages; raise ``WebhookRefused``
+with 400 on malformed input), ``fetch_media`` (download a photo the message refers to).
+Outbound: ``send(address, text, reply_context)`` → the service's message id.
+"""
+from __future__ import annotations
+
+import hashlib
+import hmac
+from dataclasses import dataclass, field
+
+import httpx
+from django.conf import settings
+
+from sigap.core.errors import DomainError
+
+
+class WebhookRefused(DomainError):
+    status = 400
+    code = "webhook_refused"
+
+
+class ChannelDisabled(DomainError):
+    status = 404
+    code = "channel_disabled"
+
+
+@dataclass
+class Inbound:
+    """One message from a resident, as any channel delivers it."""
+
+    channel: str
+    message_id: str
+    sender: str  # the channel address (phone, chat id, email, account id): vault only
+    sender_name: str = ""
+    text: str = ""
+    media: list[dict] = field(default_factory=list)  # {"id"|"url"|"data_b64", "mime": ...}
+    location: tuple[float, float] | None = None  # (lat, lon)
+    reply_to: str = ""  # threading: email In-Reply-To, a tweet id, ...
+    public: bool = False  # posted publicly (a tweet, a comment): answer publicly with the ticket number only
+    language: str = ""
+    extra: dict = field(default_factory=dict)
+
+    def as_dict(self) -> dict:
+        return {k: (list(v) if isinstance(v, tuple) else v) for k, v in self.__dict__.items()}
+
+    @classmethod
+    def from_dict(cls, data: dict) -> "Inbound":
+        data = dict(data)
+        if data.get("location"):
+            data["location"] = tuple(data["location"])
+        return cls(**data)
+
+
+def hmac_hex(secret: str, body: bytes) -> str:
+    return hmac.new(secret.encode(), body, hashlib.sha256).hexdigest()
+
+
+def refuse_signature(channel: str) -> WebhookRefused:
+    return WebhookRefused(f"Tanda tangan webhook {channel} tidak valid.", f"Invalid {channel} webhook signature.",
+                          code="bad_signature", status=401)
+
+
+def malformed(channel: str, what: str) -> WebhookRefused:
+    return WebhookRefused(f"Data webhook {channel} tidak valid: {what}.", f"Malformed {channel} webhook: {what}.",
+                          code="malformed_webhook", status=400)
+
+
+class Adapter:
+    name = ""
+    #: channel config keys that must be set for the channel to be enabled
+    required: tuple[str, ...] = ()
+
+    @property
+    def config(self) -> dict:
+        return settings.SIGAP_CHANNELS.get(self.name, {})
+
+    def enabled(self) -> bool:
+        return all(self.config.get(k) for k in self.required)
+
+    def handshake(self, request):  # GET verification; None = not supported
+        return None
+
+    def verify(self, request, body: bytes) -> None:
+        raise NotImplementedError
+
+    def parse(self, request, body: bytes) -> list[Inbound]:
+        raise NotImplementedError
+
+    def fetch_media(self, media: dict) -> tuple[str, bytes]:
+        raise NotImplementedError
+
+    def send(self, address: str, text: str, *, reply_context: str = "") -> str:
+        raise NotImplementedError
+
+    # helpers
+    def http(self) -> httpx.Client:
+        return httpx.Client(timeout=httpx.Timeout(15.0, connect=5.0), follow_redirects=False)
+
+    def download(self, url: str, headers: dict | None = None) -> bytes:
+        limit = settings.SIGAP_MEDIA_MAX_BYTES
+        with self.http() as client, client.stream("GET", url, headers=headers or {}) as response:
+            response.raise_for_status()
+            chunks, size = [], 0
+            for chunk in response.iter_bytes():
+                size += len(chunk)
+                if size > limit:
+                    raise DomainError("Berkas media terlalu besar.", "The media file is too large.", code="media_too_large",
+                                      status=413)
+                chunks.append(chunk)
+        return b"".join(chunks)

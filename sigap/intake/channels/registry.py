@@ -1,0 +1,20 @@
+from __future__ import annotations
+
+from .base import Adapter, ChannelDisabled
+from .sms import SmsAdapter
+from .telegram import TelegramAdapter
+from .whatsapp import WhatsAppAdapter
+
+ADAPTERS: dict[str, Adapter] = {a.name: a for a in (WhatsAppAdapter(), TelegramAdapter(), SmsAdapter())}
+
+
+def register(adapter: Adapter) -> None:
+    ADAPTERS[adapter.name] = adapter
+
+
+def adapter_get(name: str) -> Adapter:
+    adapter = ADAPTERS.get(name)
+    if adapter is None or not adapter.enabled():
+        raise ChannelDisabled(f"Kanal '{name}' tidak dikenal atau belum dikonfigurasi.",
+                              f"Channel '{name}' is unknown or not configured.")
+    return adapter

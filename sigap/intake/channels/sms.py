@@ -1,0 +1,100 @@
+"""SMS through an HTTP gateway (the usual Indonesian SMS gateway shape).
+
+Inbound: ``POST`` form-encoded or JSON with ``from``, ``text`` (or ``message``), ``id`` (the gateway's
+message id) and, for a long message split by the network, ``concat_ref``, ``concat_part``,
+``concat_total``. Authenticated by ``X-Sigap-Signature: sha256=<HMAC-SHA256(inbound secret, raw body)>``.
+Optional keyword format: ``LAPOR#<kategori>#<lokasi>#<uraian>``.
+Outbound: ``POST outbound_url`` JSON ``{"to", "text"}`` with a bearer token; texts longer than one SMS
+are sent as several parts of at most 153 characters, each numbered.
+"""
+from __future__ import annotations
+
+import hmac
+import json
+from urllib.parse import parse_qs
+
+from .base import Adapter, Inbound, hmac_hex, malformed, refuse_signature
+
+SEGMENT = 153
+
+
+def split_sms(text: str, size: int = SEGMENT) -> list[str]:
+    text = text.strip()
+    if len(text) <= 160:
+        return [text]
+    words, parts, current = text.split(" "), [], ""
+    budget = size - 6  # room for " (1/3)"
+    for word in words:
+        while len(word) > budget:
+            if current:
+                parts.append(current)
+                current = ""
+            parts.append(word[:budget])
+            word = word[budget:]
+        candidate = f"{current} {word}".strip()
+        if len(candidate) > budget:
+            parts.append(current)
+            current = word
+        else:
+            current = candidate
+    if current:
+        parts.append(current)
+    return [f"{p} ({i}/{len(parts)})" for i, p in enumerate(parts, 1)]
+
+
+def parse_keyword(text: str, keyword: str) -> dict | None:
+    """``LAPOR#jalan-rusak#Pondok Bambu, Jl. Pahlawan Revolusi#Jalan berlubang`` → fields, else None."""
+    parts = [p.strip() for p in text.split("#")]
+    if len(parts) >= 4 and parts[0].upper() == keyword.upper():
+        return {"category": parts[1].lower(), "location_text": parts[2], "text": "#".join(parts[3:]).strip()}
+    return None
+
+
+class SmsAdapter(Adapter):
+    name = "sms"
+    required = ("inbound_secret",)
+
+    def verify(self, request, body: bytes) -> None:
+        header = request.headers.get("X-Sigap-Signature", "")
+        expected = "sha256=" + hmac_hex(self.config["inbound_secret"], body)
+        if not header or not hmac.compare_digest(header, expected):
+            raise refuse_signature(self.name)
+
+    def parse(self, request, body: bytes) -> list[Inbound]:
+        content_type = (request.content_type or "").lower()
+        try:
+            if content_type == "application/json":
+                data = json.loads(body)
+            elif content_type in ("application/x-www-form-urlencoded", ""):
+                data = {k: v[0] for k, v in parse_qs(body.decode("utf-8"), strict_parsing=bool(body)).items()}
+            else:
+                raise malformed(self.name, f"unsupported content type {content_type}")
+            sender = str(data["from"]).strip()
+            text = str(data.get("text", data.get("message", "")))
+            message_id = str(data["id"]).strip()
+            if not sender or not message_id:
+                raise malformed(self.name, "from and id are required")
+        except (KeyError, TypeError, ValueError, UnicodeDecodeError) as exc:
+            raise malformed(self.name, f"missing or invalid field ({type(exc).__name__})") from None
+        inbound = Inbound(channel=self.name, message_id=message_id, sender=sender, text=text)
+        if data.get("concat_ref"):
+            try:
+                inbound.extra["concat"] = [str(data["concat_ref"]), int(data["concat_part"]), int(data["concat_total"])]
+            except (KeyError, ValueError):
+                raise malformed(self.name, "concat_ref needs concat_part and concat_total") from None
+        keyword = parse_keyword(text, self.config.get("keyword") or "LAPOR")
+        if keyword:
+            inbound.extra["keyword"] = keyword
+        return [inbound]
+
+    def send(self, address: str, text: str, *, reply_context: str = "") -> str:
+        if not self.config.get("outbound_url"):
+            raise RuntimeError("SMS outbound gateway not configured")
+        ids = []
+        with self.http() as client:
+            for part in split_sms(text):
+                response = client.post(self.config["outbound_url"], json={"to": address, "text": part},
+                                       headers={"Authorization": f"Bearer {self.config.get('outbound_token', '')}"})
+                response.raise_for_status()
+                ids.append(str(response.json().get("id", "")))
+        return ",".join(ids)

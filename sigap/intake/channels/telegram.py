@@ -1,0 +1,62 @@
+"""Telegram Bot API.
+
+Webhook (setWebhook with ``secret_token``): every update carries ``X-Telegram-Bot-Api-Secret-Token``.
+Updates: ``{"update_id", "message": {"message_id", "from": {...}, "chat": {"id"}, "text" | "photo": [...]
++ "caption" | "location": {"latitude", "longitude"}}}``. Photos: ``getFile`` then
+``{api_base}/file/bot<token>/<file_path>``. Send: ``sendMessage``.
+"""
+from __future__ import annotations
+
+import hmac
+import json
+
+from .base import Adapter, Inbound, malformed, refuse_signature
+
+
+class TelegramAdapter(Adapter):
+    name = "telegram"
+    required = ("bot_token", "secret_token")
+
+    def verify(self, request, body: bytes) -> None:
+        header = request.headers.get("X-Telegram-Bot-Api-Secret-Token", "")
+        if not header or not hmac.compare_digest(header, self.config["secret_token"]):
+            raise refuse_signature(self.name)
+
+    def parse(self, request, body: bytes) -> list[Inbound]:
+        try:
+            update = json.loads(body)
+            msg = update.get("message") or update.get("edited_message")
+            if msg is None:
+                return []
+            sender = msg.get("from", {})
+            inbound = Inbound(channel=self.name, message_id=str(update["update_id"]), sender=str(msg["chat"]["id"]),
+                              sender_name=" ".join(x for x in (sender.get("first_name", ""), sender.get("last_name", "")) if x),
+                              language=(sender.get("language_code") or "")[:2])
+            if "text" in msg:
+                inbound.text = msg["text"]
+            if "photo" in msg:
+                largest = max(msg["photo"], key=lambda p: p.get("file_size", 0) or p.get("width", 0))
+                inbound.media = [{"id": largest["file_id"], "mime": "image/jpeg"}]
+                inbound.text = msg.get("caption", "")
+            if "location" in msg:
+                inbound.location = (float(msg["location"]["latitude"]), float(msg["location"]["longitude"]))
+            return [inbound]
+        except (KeyError, TypeError, ValueError, AttributeError) as exc:
+            raise malformed(self.name, type(exc).__name__) from None
+
+    def _url(self, method: str) -> str:
+        return f"{self.config['api_base']}/bot{self.config['bot_token']}/{method}"
+
+    def fetch_media(self, media: dict) -> tuple[str, bytes]:
+        with self.http() as client:
+            response = client.get(self._url("getFile"), params={"file_id": media["id"]})
+            response.raise_for_status()
+            path = response.json()["result"]["file_path"]
+        url = f"{self.config['api_base']}/file/bot{self.config['bot_token']}/{path}"
+        return path.rsplit("/", 1)[-1], self.download(url)
+
+    def send(self, address: str, text: str, *, reply_context: str = "") -> str:
+        with self.http() as client:
+            response = client.post(self._url("sendMessage"), json={"chat_id": address, "text": text[:4096]})
+            response.raise_for_status()
+            return str(response.json()["result"]["message_id"])

@@ -1,0 +1,96 @@
+"""Inbound messages: stored encrypted and idempotently before the channel gets its 200, then processed.
+
+A message the webhook acknowledged is in the database (``InboundMessage``, content in the vault) before
+the answer leaves; processing happens after commit (a Celery task, or in-process in the embedded
+default) and is retried by ``sigap inbox flush`` if it failed or the worker died.
+"""
+from __future__ import annotations
+
+import json
+import logging
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+
+from sigap.privacy import vault
+
+from .channels.base import Inbound
+from .models import InboundMessage
+
+log = logging.getLogger(__name__)
+PROCESS_TASK = "sigap.intake.tasks.process_inbound"
+MAX_ATTEMPTS = 5
+
+
+def inbound_accept(channel: str, inbounds: list[Inbound]) -> list[int]:
+    """Persist new messages (a retried webhook delivery is recognised by the channel's message id)."""
+    accepted: list[int] = []
+    with transaction.atomic():
+        for inbound in inbounds:
+            if InboundMessage.objects.filter(channel=channel, message_id=inbound.message_id).exists():
+                continue
+            try:
+                with transaction.atomic():
+                    ref = vault.blob_store(json.dumps(inbound.as_dict(), ensure_ascii=False).encode(),
+                                           content_type="application/json")
+                    row = InboundMessage.objects.create(channel=channel, message_id=inbound.message_id, payload_ref=ref)
+            except IntegrityError:  # the same message arrived concurrently
+                continue
+            accepted.append(row.pk)
+        for pk in accepted:
+            transaction.on_commit(lambda pk=pk: _schedule(pk))
+    return accepted
+
+
+def _schedule(pk: int) -> None:
+    if settings.CELERY_BROKER_URL:
+        from sigap.config.celery import app
+
+        try:
+            app.send_task(PROCESS_TASK, args=[pk])
+            return
+        except Exception:  # noqa: BLE001 - broker down: the row stays RECEIVED for the flush
+            log.exception("inbox: could not queue message %s; it stays for the flush", pk)
+            return
+    try:
+        inbound_process(pk)
+    except Exception:  # noqa: BLE001 - never lose the message; it is marked failed for a retry
+        log.exception("inbox: processing message %s failed", pk)
+
+
+def inbound_process(pk: int) -> str:
+    from .conversations import conversation_handle
+
+    with transaction.atomic():
+        row = InboundMessage.objects.select_for_update().filter(pk=pk).first()
+        if row is None or row.state in (InboundMessage.State.PROCESSED, InboundMessage.State.IGNORED):
+            return "skip"
+        row.attempts += 1
+        try:
+            with transaction.atomic():
+                inbound = Inbound.from_dict(json.loads(vault.blob_read(row.payload_ref)))
+                report = conversation_handle(inbound)
+        except Exception as exc:  # noqa: BLE001
+            row.state = InboundMessage.State.FAILED
+            row.last_error = type(exc).__name__
+            row.save(update_fields=["state", "attempts", "last_error"])
+            log.warning("inbox: message %s failed (%s), attempt %s", pk, row.last_error, row.attempts)
+            return "failed"
+        row.state = InboundMessage.State.PROCESSED
+        row.report = report
+        row.save(update_fields=["state", "attempts", "report"])
+    return "processed"
+
+
+def inbox_flush(limit: int = 200) -> dict[str, int]:
+    counts: dict[str, int] = {}
+    ids = InboundMessage.objects.filter(
+        state__in=[InboundMessage.State.RECEIVED, InboundMessage.State.FAILED], attempts__lt=MAX_ATTEMPTS
+    ).order_by("pk").values_list("pk", flat=True)[:limit]
+    for pk in list(ids):
+        try:
+            result = inbound_process(pk)
+        except Exception:  # noqa: BLE001
+            result = "failed"
+        counts[result] = counts.get(result, 0) + 1
+    return counts

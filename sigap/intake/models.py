@@ -1,0 +1,57 @@
+"""What channels hand in: every inbound message (kept encrypted until processed) and chat conversations.
+
+Nothing here is readable by officers: a message's content (sender address, text, media ids) lives in a
+vault blob; only its channel, the channel's own message id and the processing state are plain.
+"""
+from __future__ import annotations
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class InboundMessage(models.Model):
+    class State(models.TextChoices):
+        RECEIVED = "received", _("diterima")
+        PROCESSED = "processed", _("diproses")
+        FAILED = "failed", _("gagal (dicoba lagi)")
+        IGNORED = "ignored", _("diabaikan")
+
+    channel = models.CharField(max_length=20)
+    message_id = models.CharField(max_length=200, help_text=_("ID pesan dari kanal (untuk idempotensi)"))
+    received_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    state = models.CharField(max_length=10, choices=State.choices, default=State.RECEIVED, db_index=True)
+    payload_ref = models.CharField(max_length=64, help_text=_("isi pesan terenkripsi di vault"))
+    attempts = models.PositiveSmallIntegerField(default=0)
+    last_error = models.CharField(max_length=200, blank=True)
+    report = models.ForeignKey("reports.Report", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+
+    class Meta:
+        verbose_name = _("pesan masuk")
+        verbose_name_plural = _("pesan masuk")
+        constraints = [models.UniqueConstraint(fields=["channel", "message_id"], name="inbound_once_per_channel_id")]
+
+
+class Conversation(models.Model):
+    """A chat dialog collecting what a report needs, one per (channel, sender) at a time."""
+
+    class State(models.TextChoices):
+        OPEN = "open", _("berjalan")
+        FILED = "filed", _("laporan dibuat")
+        CANCELLED = "cancelled", _("dibatalkan")
+        EXPIRED = "expired", _("kedaluwarsa")
+
+    channel = models.CharField(max_length=20)
+    sender_hash = models.CharField(max_length=64, db_index=True)
+    state = models.CharField(max_length=10, choices=State.choices, default=State.OPEN, db_index=True)
+    step = models.CharField(max_length=20, blank=True)
+    language = models.CharField(max_length=2, default="id")
+    data_ref = models.CharField(max_length=64, blank=True, help_text=_("isi percakapan terenkripsi di vault"))
+    identity_ref = models.CharField(max_length=64, blank=True)
+    report = models.ForeignKey("reports.Report", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    expires_at = models.DateTimeField()
+
+    class Meta:
+        verbose_name = _("percakapan")
+        verbose_name_plural = _("percakapan")
