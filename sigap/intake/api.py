@@ -73,7 +73,7 @@ _REPORT_BODY = {
         "multipart/form-data": {
             "schema": {
                 "type": "object",
-                "required": ["category", "description", "lat", "lon"],
+                "required": ["description", "lat", "lon"],
                 "properties": {
                     "category": {"type": "string"}, "description": {"type": "string"},
                     "lat": {"type": "number"}, "lon": {"type": "number"}, "address": {"type": "string"},
@@ -113,10 +113,12 @@ def report_create_endpoint(request):
         "warnings": list(created.warnings),
         "status": status_out(report.status),
         "unit": {"code": report.unit.kode, "name": report.unit.nama},
-        "kelurahan": {"code": report.kelurahan.kode, "name": report.kelurahan.nama},
+        "kelurahan": {"code": report.kelurahan.kode, "name": report.kelurahan.nama} if report.kelurahan_id else None,
         "category": {"code": report.kategori.kode, "name": report.kategori.nama},
+        "category_confidence": created.category_confidence,
+        "triage": bool(report.triage_reason),
         "privacy": report.privacy,
-        "locate_method": created.location.method,
+        "locate_method": report.locate_method,
     })
 
 

@@ -22,9 +22,10 @@ from sigap.privacy import vault
 from sigap.reports import outbox
 from sigap.reports.models import Notification, Privacy
 
+from .categorize import categorize
 from .channels.base import Inbound
 from .models import Conversation
-from .place_text import place_match
+from sigap.routing.places import place_match
 
 CANCEL = {"batal", "cancel", "stop", "berhenti"}
 YES = {"ya", "iya", "y", "yes", "ok", "oke", "benar", "betul", "setuju"}
@@ -96,18 +97,7 @@ def _save(conv: Conversation, data: dict) -> None:
 
 
 def _guess_categories(text: str) -> list[tuple[str, float]]:
-    try:
-        from sigap.triage.categorizer import Categorizer
-
-        return Categorizer.default().predict(text)[:3]
-    except Exception:  # noqa: BLE001 - no trained model available: fall back to the catalog's words
-        words = set(re.findall(r"[a-z]+", text.lower()))
-        scored = []
-        for k in Kategori.objects.filter(aktif=True):
-            vocab = set(re.findall(r"[a-z]+", f"{k.nama} {k.contoh}".lower())) - {"dan", "atau", "di", "yang", "tidak"}
-            scored.append((k.kode, len(words & vocab) / (len(vocab) or 1)))
-        scored.sort(key=lambda s: -s[1])
-        return scored[:3]
+    return categorize(text)[0]
 
 
 def _open_conversation(inbound: Inbound) -> Conversation:

@@ -25,7 +25,8 @@ class ReportIn(Schema):
             "reporter": {"name": "Siti", "phone": "0812-3456-7890"},
         }},
     )
-    category: str = Field(..., min_length=1, max_length=60, description="Category code, see GET /api/v1/categories")
+    category: str = Field("", max_length=60, description="Category code (GET /api/v1/categories). Leave empty and "
+                          "Sigap chooses one from the description (the response says which, with its confidence)")
     description: str = Field(..., min_length=1, max_length=5000)
     lat: float = Field(..., ge=-90, le=90)
     lon: float = Field(..., ge=-180, le=180)
@@ -50,8 +51,10 @@ class ReportCreatedOut(Schema):
     warnings: list[WarningOut] = []
     status: StatusOut
     unit: CodeName
-    kelurahan: CodeName
+    kelurahan: CodeName | None
     category: CodeName
+    category_confidence: float | None = Field(None, description="Set when Sigap chose the category")
+    triage: bool = Field(False, description="True when a person at the triage desk will check the category or place")
     privacy: str
     locate_method: str
 

@@ -20,6 +20,8 @@ from sigap.privacy.redaction import redact
 from sigap.reports import services as report_services
 from sigap.reports.models import Channel, Privacy, Report
 
+from .categorize import categorize
+
 CONDUCT_CATEGORY = "pelayanan-aparatur"
 MAX_DESCRIPTION = 5000
 MIN_DESCRIPTION = 10
@@ -52,6 +54,7 @@ class Submission:
     is_demo: bool = False
     about_unit: str = ""  # for complaints about officials: the unit concerned (never shown the report)
     notify_received: bool = True  # False when the channel confirms the filing itself (chat dialogs)
+    allow_no_location: bool = False  # channels that may bring only text: the report goes to the triage desk
 
 
 @dataclass(frozen=True)
@@ -61,6 +64,7 @@ class IntakeResult:
     location: object
     secret: str = ""  # anonymous reports only; shown once
     warnings: tuple[dict, ...] = ()
+    category_confidence: float | None = None  # set when the machine chose the category
 
 
 def _invalid(field_name: str, msg_id: str, msg_en: str, code: str = "invalid_input") -> DomainError:
@@ -76,9 +80,11 @@ def submission_validate(sub: Submission) -> None:
     if len(text) > MAX_DESCRIPTION:
         raise _invalid("description", f"Uraian terlalu panjang (maksimal {MAX_DESCRIPTION} karakter).",
                        f"The description is too long (at most {MAX_DESCRIPTION} characters).", "description_too_long")
-    if sub.lat is None or sub.lon is None:
+    if (sub.lat is None or sub.lon is None) and not sub.allow_no_location:
         raise _invalid("lat", "Lokasi (lat dan lon) wajib diisi.", "A location (lat and lon) is required.", "location_required")
     for name, value, low, high in (("lat", sub.lat, -90, 90), ("lon", sub.lon, -180, 180)):
+        if value is None and sub.allow_no_location:
+            continue
         if not isinstance(value, (int, float)) or not math.isfinite(value) or not low <= value <= high:
             raise _invalid(name, f"Koordinat {name} tidak valid: {value!r}.", f"Invalid {name} coordinate: {value!r}.",
                            "invalid_coordinates")
@@ -113,16 +119,26 @@ def _concerned_unit(sub: Submission, kategori, location_unit_code: str):
 def report_submit(sub: Submission, *, actor=None, actor_kind: str = "reporter", now: datetime | None = None) -> IntakeResult:
     """File one report from any channel. Returns the report, the tracking code (and secret), warnings."""
     submission_validate(sub)
+    category_source, confidence, triage_reason = "reporter", None, ""
+    if not sub.category:
+        ranked, threshold = categorize(sub.description)
+        sub.category, confidence = ranked[0] if ranked else ("lainnya", 0.0)
+        category_source = "machine"
+        if confidence < threshold:
+            triage_reason = "category"
     kategori = report_services.kategori_get(sub.category)
     if kategori.sensitif and sub.privacy == Privacy.PUBLIC:
         raise _invalid("privacy", f"Laporan kategori '{kategori.nama}' tidak dapat dibuat publik demi melindungi pelapor.",
                        f"Reports in category '{kategori.name_en or kategori.kode}' cannot be public, to protect the reporter.",
                        "sensitive_not_public")
     # Route first: a point outside every area is refused before any work is done.
-    location, _unit = report_services.report_route(kategori=kategori, lat=sub.lat, lon=sub.lon)
+    location = None
+    if sub.lat is not None and sub.lon is not None:
+        location, _unit = report_services.report_route(kategori=kategori, lat=sub.lat, lon=sub.lon)
     photos: list[CleanPhoto] = [photo_clean(raw, filename=name) for name, raw in sub.photos]
     warnings = tuple(w for w in (gps_distance_warning(p.meta, lat=sub.lat, lon=sub.lon,
-                                                      threshold_m=settings.SIGAP_PHOTO_GPS_WARN_M) for p in photos) if w)
+                                                      threshold_m=settings.SIGAP_PHOTO_GPS_WARN_M) for p in photos)
+                     if w) if location else ()
 
     reporter = sub.reporter or Reporter()
     anonymous = sub.privacy == Privacy.ANONYMOUS
@@ -131,7 +147,7 @@ def report_submit(sub: Submission, *, actor=None, actor_kind: str = "reporter", 
     redacted_address = redact(sub.address.strip(), names=names)
 
     with transaction.atomic():
-        concerned = _concerned_unit(sub, kategori, f"kel:{location.kode}")
+        concerned = _concerned_unit(sub, kategori, f"kel:{location.kode}" if location else "")
         ref = ""
         secret = report_services.new_secret() if anonymous else ""
         stored = [(clean, vault.blob_store(raw, content_type="application/octet-stream"))
@@ -149,13 +165,15 @@ def report_submit(sub: Submission, *, actor=None, actor_kind: str = "reporter", 
             }
             ref = vault.identity_store(payload=payload)
         created = report_services.report_create(
-            kategori=kategori, description=redacted.text, lat=float(sub.lat), lon=float(sub.lon),
+            kategori=kategori, description=redacted.text, lat=None if location is None else float(sub.lat),
+            lon=None if location is None else float(sub.lon),
             address=redacted_address.text, channel=sub.channel, privacy=sub.privacy, reporter_ref=ref, photos=stored,
             actor=actor, actor_kind=actor_kind, now=now, is_demo=sub.is_demo, secret=secret, concerned_unit=concerned,
-            notify_received=sub.notify_received,
+            notify_received=sub.notify_received, triage_reason=triage_reason, category_source=category_source,
+            category_confidence=confidence,
         )
     return IntakeResult(report=created.report, tracking_code=created.tracking_code, location=created.location,
-                        secret=secret, warnings=warnings)
+                        secret=secret, warnings=warnings, category_confidence=confidence)
 
 
 def reporter_answer(*, tracking_code: str, answer: str, secret: str = "", now: datetime | None = None):

@@ -20,6 +20,7 @@ from sigap.core.models import Holiday
 from .models import Kategori, Tupoksi, Unit, Wilayah
 
 DATA_DIR = Path(__file__).resolve().parent.parent / "data"
+TRIAGE_UNIT = "triase"
 KOTA_PREFIXES = ("Kota Administrasi ", "Kabupaten Administrasi ", "Kota ", "Kabupaten ")
 
 JENIS_UNIT = {
@@ -129,6 +130,8 @@ def units_load(*, province: str, stats: LoadStats, progress: bool) -> dict[str, 
 
     with (DATA_DIR / "unit_kerja.csv").open(encoding="utf-8") as fh:
         templates = {r["kode"]: r for r in csv.DictReader(fh)}
+    # The triage desk: reports without a usable location or with an uncertain category wait here for a human.
+    _unit(stats, TRIAGE_UNIT, nama="Desk Triase Laporan", jenis=Unit.Jenis.BIRO, parent=root, wilayah=prov)
     kotas = [w for w in areas if w.tingkat == Wilayah.Tingkat.KOTA]
     kecs = [w for w in areas if w.tingkat == Wilayah.Tingkat.KECAMATAN]
     for kode, t in templates.items():  # parents come before children in the file

@@ -71,6 +71,11 @@ class Report(models.Model):
     rating_comment = models.TextField(blank=True)
     rated_at = models.DateTimeField(null=True, blank=True)
     merged_into = models.ForeignKey("self", null=True, blank=True, on_delete=models.PROTECT, related_name="merged")
+    triage_reason = models.CharField(max_length=20, blank=True, db_index=True,
+                                     help_text="why a human must triage it: location, category, location+category")
+    category_source = models.CharField(max_length=10, default="reporter",
+                                       help_text="reporter, machine or officer (officer-confirmed rows train the categorizer)")
+    category_confidence = models.FloatField(null=True, blank=True)
     is_demo = models.BooleanField(default=False)
 
     class Meta:

@@ -172,7 +172,7 @@ def _unit_by_code(code: str, field: str = "to_unit") -> Unit:
 class ReportCreated:
     report: Report
     tracking_code: str
-    location: Location
+    location: Location | None
 
 
 def kategori_get(code: str) -> Kategori:
@@ -200,23 +200,37 @@ def report_route(*, kategori: Kategori, lat: float, lon: float) -> tuple[Locatio
     return location, Unit.objects.get(kode=unit_code)
 
 
+TRIAGE_UNIT = "triase"
+
+
 @transaction.atomic
 def report_create(
-    *, kategori: Kategori, description: str, lat: float, lon: float, address: str = "", channel: str,
+    *, kategori: Kategori, description: str, lat: float | None, lon: float | None, address: str = "", channel: str,
     privacy: str, reporter_ref: str = "", photos: list[tuple[CleanPhoto, str]] = (), actor=None,
     actor_kind: str = "reporter", now: datetime | None = None, is_demo: bool = False, secret: str = "",
-    concerned_unit: Unit | None = None, notify_received: bool = True,
+    concerned_unit: Unit | None = None, notify_received: bool = True, triage_reason: str = "",
+    category_source: str = "reporter", category_confidence: float | None = None,
 ) -> ReportCreated:
-    """Create the report at the unit routing chooses. ``photos``: (de-identified copy, vault ref of the original)."""
+    """Create the report at the unit routing chooses, or at the triage desk when a human must place or
+    categorize it (no usable location, or an uncertain machine category).
+
+    ``photos``: (de-identified copy, vault ref of the original)."""
     now = now or timezone.now()
-    location, unit = report_route(kategori=kategori, lat=lat, lon=lon)
     data = routing_data()
+    location = None
+    if lat is None or lon is None:
+        triage_reason = "location+category" if triage_reason == "category" else "location"
+    else:
+        location, unit = report_route(kategori=kategori, lat=lat, lon=lon)
+    if triage_reason:
+        unit = Unit.objects.get(kode=TRIAGE_UNIT)
     cal = working_calendar()
     code = _new_tracking_code()
     report = Report.objects.create(
         number=_next_number(now), tracking_hash=tracking_hash(code), kategori=kategori, description=description,
-        lat=lat, lon=lon, address=address, kelurahan_id=data.kelurahan_ids[location.kode],
-        locate_method=location.method, unit=unit, status=Status.WAITING, status_changed_at=now, channel=channel,
+        lat=lat, lon=lon, address=address, kelurahan_id=data.kelurahan_ids[location.kode] if location else None,
+        locate_method=location.method if location else "", unit=unit, triage_reason=triage_reason,
+        category_source=category_source, category_confidence=category_confidence, status=Status.WAITING, status_changed_at=now, channel=channel,
         privacy=privacy, reporter_ref=reporter_ref, created_at=now, is_demo=is_demo,
         secret_hash=tracking_hash(secret) if secret else "", concerned_unit=concerned_unit,
         hop_deadline=cal.add_working_hours(now, kategori.sla_jam_koordinasi or settings.SIGAP_HOP_HOURS),
@@ -233,7 +247,8 @@ def report_create(
             actor=actor if getattr(actor, "is_authenticated", False) else None, actor_kind=actor_kind, created_at=now,
         )
         _audit(action="report:create", actor=actor, actor_kind=actor_kind, report=report, channel=channel,
-               unit=unit.kode, kelurahan=location.kode, locate=location.method)
+               unit=unit.kode, kelurahan=location.kode if location else None,
+               locate=location.method if location else "none", triage=triage_reason)
         body = (f"Laporan Anda diterima dengan nomor {report.number} dan diteruskan ke {unit.nama}. "
                 "Ikuti perkembangannya dengan kode lacak Anda.")
         body_en = (f"Your report was received as {report.number} and passed to {unit.nama}. "
@@ -509,6 +524,40 @@ def reports_close_unanswered(*, now: datetime | None = None, days: int | None = 
                                      "Anda dapat membuat laporan baru bila masalahnya masih ada."))
             closed.append(report.number)
     return closed
+
+
+@transaction.atomic
+def report_triage(*, report_id: int, actor, kategori: str, lat: float | None = None, lon: float | None = None,
+                  note: str = "", now: datetime | None = None) -> Hop:
+    """The triage desk places and categorizes a report; routing then sends it to the responsible unit.
+
+    The category becomes officer-confirmed (it trains the categorizer on the next ``sigap triage retrain``)."""
+    now = now or timezone.now()
+    report = _lock(report_id)
+    _require_working_unit(actor, report)
+    if report.unit.kode != TRIAGE_UNIT:
+        raise TransitionRefused("Laporan ini tidak berada di desk triase.", "This report is not at the triage desk.",
+                                code="not_in_triage")
+    category = kategori_get(kategori)
+    lat = report.lat if lat is None else lat
+    lon = report.lon if lon is None else lon
+    if lat is None or lon is None:
+        raise DomainError("Tentukan lokasi laporan (lat dan lon, atau kelurahan).",
+                          "Set the report's location (lat and lon, or a kelurahan).", code="location_required",
+                          status=422, field="lat")
+    location, target = report_route(kategori=category, lat=lat, lon=lon)
+    data = routing_data()
+    check_transition(report.status, Status.COORDINATION, reason="triase", resume_status=report.resume_status)
+    report.kategori, report.lat, report.lon = category, lat, lon
+    report.kelurahan_id = data.kelurahan_ids[location.kode]
+    report.locate_method, report.triage_reason, report.category_source = location.method, "", "officer"
+    hop = _hop(report, Hop.Kind.REROUTE, to_unit=target, actor=actor,
+               reason=f"triase: {category.nama}" + (f" — {note.strip()}" if note.strip() else ""), now=now)
+    _transition(report, Status.COORDINATION, actor=actor, actor_kind="officer", now=now, unit=target,
+                reason=hop.reason, public_note=f"Laporan diteruskan ke {target.nama}.")
+    _audit(action="report:triage", actor=actor, actor_kind="officer", report=report, kategori=category.kode,
+           kelurahan=location.kode)
+    return hop
 
 
 def report_is_overdue(report: Report, now: datetime | None = None) -> bool:

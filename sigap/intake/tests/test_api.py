@@ -93,7 +93,7 @@ def test_bad_input_is_refused_with_a_clear_bilingual_error_and_nothing_is_writte
     assert nothing_written()
 
 
-@pytest.mark.parametrize("missing", ["category", "description", "lat", "lon"])
+@pytest.mark.parametrize("missing", ["description", "lat", "lon"])
 def test_missing_field_is_named(client, missing):
     data = body()
     data.pop(missing)
@@ -227,3 +227,19 @@ def test_healthz_reports_database(client):
     response = client.get("/healthz")
     assert response.status_code == 200
     assert response.json()["database"]["ok"] is True
+
+
+def test_report_without_category_gets_one_chosen_by_the_machine(client):
+    data = body(description="Got mampet penuh sampah di depan gang, air meluap ke jalan setiap hujan.")
+    data.pop("category")
+    response = post_json(client, data)
+    assert response.status_code == 201, response.content
+    out = response.json()
+    assert out["category"]["code"] == "saluran-tersumbat"
+    assert 0 < out["category_confidence"] <= 1
+    report = Report.objects.get(number=out["id"])
+    assert report.category_source == "machine"
+    if out["triage"]:
+        assert report.unit.kode == "triase" and report.triage_reason == "category"
+    else:
+        assert report.unit.kode == "kel:31.75.07.1002"

@@ -5,6 +5,7 @@ Metadata absence is checked by walking the output JPEG's marker segments, not by
 """
 from __future__ import annotations
 
+import hashlib
 import io
 import math
 import struct
@@ -446,7 +447,7 @@ def test_size_is_capped_on_the_long_side_after_orientation(settings):
     exif = Image.Exif()
     exif[ExifTags.Base.Orientation] = 6
     clean = photo_clean(encode(quadrants(120, 80), exif=exif))
-    assert (clean.width, clean.height) == (33, 50) or (clean.width, clean.height) == (34, 50)
+    assert (clean.width, clean.height) == (33, 50)
 
 
 def test_large_jpeg_is_capped_to_the_configured_side(settings):
@@ -521,7 +522,7 @@ def test_original_upload_bytes_are_kept_exactly_for_the_vault_and_never_in_repr(
     raw = jpeg_with_everything()
     clean = photo_clean(raw)
     assert clean.original == raw and clean.original is not clean.data
-    assert clean.sha256 == __import__("hashlib").sha256(clean.data).hexdigest()
+    assert clean.sha256 == hashlib.sha256(clean.data).hexdigest()
     text = repr(clean)
     assert "CANARY" not in text and "gps" not in text and len(text) < 300
 
@@ -574,6 +575,24 @@ def test_face_in_sideways_stored_photo_is_blurred_where_it_appears_upright():
     assert not detect(decode(clean.data))
 
 
+@pytest.mark.parametrize("angle", [-20, 25], ids=["tilted_20_clockwise", "tilted_25_anticlockwise"])
+def test_tilted_face_is_blurred_too(angle):
+    """Upright Haar cascades miss heads tilted ~20 degrees; the detector also looks at turned copies."""
+    tilted = Image.open(FACE_PNG).convert("RGB").rotate(angle, resample=Image.Resampling.BICUBIC, expand=True,
+                                                        fillcolor=(128, 128, 128))
+    canvas = Image.fromarray(textured(900, 900, seed=2))
+    canvas.paste(tilted, (100, 100))
+    # Where the face centre went: Pillow turns anticlockwise about the centre of the expanded image.
+    dx, dy, t = FACE_BOX[0] + FACE_BOX[2] / 2 - 256, FACE_BOX[1] + FACE_BOX[3] / 2 - 256, math.radians(angle)
+    cx = round(100 + tilted.width / 2 + dx * math.cos(t) + dy * math.sin(t))
+    cy = round(100 + tilted.height / 2 - dx * math.sin(t) + dy * math.cos(t))
+    core = (cx - 35, cy - 35, 70, 70)
+    original = np.asarray(canvas)
+    clean = photo_clean(encode(canvas, quality=92))
+    assert any(r[0] == "face" and contains(r[1:], core) for r in clean.blurred_regions), clean.blurred_regions
+    assert detail(decode(clean.data), core) < 0.05 * detail(original, core)
+
+
 def test_face_in_large_photo_is_found_on_a_downscaled_copy_and_mapped_back(settings):
     settings.SIGAP_PHOTO_MAX_SIDE = 2048
     big = Image.open(FACE_PNG).convert("RGB").resize((4096, 4096), Image.Resampling.BICUBIC)
@@ -581,7 +600,10 @@ def test_face_in_large_photo_is_found_on_a_downscaled_copy_and_mapped_back(setti
     assert (clean.width, clean.height) == (2048, 2048)
     scaled = tuple(v * 4 for v in FACE_BOX)  # 512 -> 2048
     faces = [r for r in clean.blurred_regions if r[0] == "face"]
-    assert len(faces) == 1 and contains(faces[0][1:], (scaled[0] + 20, scaled[1] + 20, scaled[2] - 40, scaled[3] - 40))
+    # Haar cascades also fire on a few small patches of the (upscaled, soft) space suit: blurring a
+    # little too much is the accepted side of the trade-off. The real face must be covered.
+    inner = (scaled[0] + 20, scaled[1] + 20, scaled[2] - 40, scaled[3] - 40)
+    assert any(contains(f[1:], inner) for f in faces), faces
     for _, x, y, w, h in clean.blurred_regions:
         assert 0 <= x and 0 <= y and x + w <= clean.width and y + h <= clean.height
     small = np.asarray(Image.open(io.BytesIO(clean.data)).resize((512, 512)))
@@ -606,13 +628,12 @@ def test_photo_without_faces_or_plates_is_not_blurred():
     raw = encode(Image.fromarray(textured(900, 600, seed=3)), quality=92)
     clean = photo_clean(raw)
     assert clean.blurred_regions == []
-    original = np.asarray(Image.open(io.BytesIO(raw)))
-    assert np.abs(decode(clean.data).astype(np.float64) - original).mean() < 4
+    assert clean.data == photo_clean(raw, blur=False).data  # not one pixel touched
 
 
 def test_blurring_fails_closed_when_the_detector_cannot_load(monkeypatch):
     monkeypatch.setattr(photos, "_pool", [])
-    monkeypatch.setattr(photos, "_DETECTORS", (("face", "haarcascade_does_not_exist.xml", 1.1, 5, (24, 24), False),))
+    monkeypatch.setattr(photos, "_DETECTORS", (("face", "haarcascade_does_not_exist.xml", 1.1, 5, (24, 24), "upright"),))
     with pytest.raises(DomainError) as err:
         photo_clean(FACE_PNG.read_bytes())
     assert (err.value.code, err.value.status) == ("photo_blur_unavailable", 503)
