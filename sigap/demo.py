@@ -50,6 +50,7 @@ DEMO_ACCOUNTS = [
     DemoAccount("ppid.dua", "biro-pemerintahan", R.PRIVACY_OFFICER, "Petugas privasi (PPID) 2"),
     DemoAccount("auditor", "inspektorat", R.AUDITOR, "Auditor Inspektorat"),
     DemoAccount("petugas.inspektorat", "inspektorat", R.OFFICER, "Petugas Inspektorat (laporan perilaku aparatur)"),
+    DemoAccount("petugas.triase", "triase", R.OFFICER, "Desk triase (laporan tanpa lokasi/kategori pasti)"),
 ]
 
 

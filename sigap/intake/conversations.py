@@ -22,7 +22,7 @@ from sigap.privacy import vault
 from sigap.reports import outbox
 from sigap.reports.models import Notification, Privacy
 
-from .categorize import categorize
+from sigap.reports.categorize import categorize
 from .channels.base import Inbound
 from .models import Conversation
 from sigap.routing.places import place_match

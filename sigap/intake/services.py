@@ -20,7 +20,7 @@ from sigap.privacy.redaction import redact
 from sigap.reports import services as report_services
 from sigap.reports.models import Channel, Privacy, Report
 
-from .categorize import categorize
+from sigap.reports.categorize import categorize
 
 CONDUCT_CATEGORY = "pelayanan-aparatur"
 MAX_DESCRIPTION = 5000

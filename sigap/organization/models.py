@@ -69,6 +69,8 @@ class Kategori(models.Model):
     sla_jam_koordinasi = models.PositiveSmallIntegerField(_("batas jam per tahap"), default=6)
     sla_hari_selesai = models.PositiveSmallIntegerField(_("batas hari selesai"), default=7)
     contoh = models.CharField(_("contoh"), max_length=300, blank=True)
+    dup_radius_m = models.PositiveIntegerField(_("radius duplikat (m)"), default=100)
+    dup_window_days = models.PositiveSmallIntegerField(_("jendela duplikat (hari)"), default=14)
     aktif = models.BooleanField(_("aktif"), default=True)
     updated_at = models.DateTimeField(auto_now=True)
 

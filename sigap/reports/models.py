@@ -193,3 +193,18 @@ class NumberSequence(models.Model):
 
     day = models.DateField(unique=True)
     last = models.PositiveIntegerField(default=0)
+
+
+class DuplicateCandidate(models.Model):
+    """A machine's guess that ``report`` repeats ``original`` (same category, near, recent, similar text)."""
+
+    report = models.ForeignKey(Report, on_delete=models.CASCADE, related_name="duplicate_candidates")
+    original = models.ForeignKey(Report, on_delete=models.CASCADE, related_name="+")
+    distance_m = models.FloatField()
+    similarity = models.FloatField()
+    state = models.CharField(max_length=10, default="open", db_index=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["report", "original"], name="duplicate_pair_once")]

@@ -27,7 +27,8 @@ from sigap.routing.cache import routing_data
 from sigap.routing.rules import Location
 
 from . import outbox
-from .models import Hop, Notification, NumberSequence, Photo, Report, StatusChange
+from .duplicates import candidates_for
+from .models import DuplicateCandidate, Hop, Notification, NumberSequence, Photo, Report, StatusChange
 from .states import AWAITING_ACCEPTANCE, WORKING, Status, check_transition, is_open, label_en, label_id
 
 TRACKING_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"  # no 0/O, 1/I/L
@@ -74,11 +75,15 @@ def _audit(*, action: str, actor, actor_kind: str, report: Report | None, **deta
 
 
 def _notify(report: Report, change: StatusChange | None, *, kind: str, body: str, body_en: str) -> None:
-    if not report.reporter_ref:
-        # Anonymous (or contact-less) reports: the reporter reads the timeline with the tracking code.
-        return
-    note = Notification.objects.create(report=report, status_change=change, kind=kind, body=body, body_en=body_en)
-    transaction.on_commit(lambda: outbox.enqueue(note.pk))
+    """Queue a message to the reporter, and to every reporter whose duplicate was merged into this report
+    (each keeps their own report, privacy level and channel)."""
+    recipients = [report] + ([] if kind != "status" else list(
+        Report.objects.filter(merged_into=report, status=Status.MERGED).exclude(reporter_ref="")))
+    for target in recipients:
+        if not target.reporter_ref:
+            continue  # anonymous: the reporter reads the timeline with the tracking code
+        note = Notification.objects.create(report=target, status_change=change, kind=kind, body=body, body_en=body_en)
+        transaction.on_commit(lambda pk=note.pk: outbox.enqueue(pk))
 
 
 def _status_message(report: Report, status: Status, unit: Unit | None, note: str) -> tuple[str, str]:
@@ -255,6 +260,8 @@ def report_create(
                    "Follow it with your tracking code.")
         if notify_received:
             _notify(report, change, kind="received", body=body, body_en=body_en)
+        for original, dist, sim in candidates_for(report):
+            DuplicateCandidate.objects.create(report=report, original=original, distance_m=dist, similarity=sim)
     except BaseException:
         _delete_files(saved_files)
         raise
@@ -382,6 +389,7 @@ def report_merge(*, report_id: int, actor, into_number: str, reason: str = "", n
                           "The report to merge into was not found or is closed.", code="bad_merge_target",
                           status=422, field="into")
     report.merged_into = target
+    DuplicateCandidate.objects.filter(report=report, original=target).update(state="merged", decided_by=actor)
     return _transition(report, Status.MERGED, actor=actor, actor_kind="officer", now=now,
                        reason=reason or f"duplikat {target.number}",
                        public_note=f"Digabung dengan laporan {target.number}; perkembangan mengikuti laporan tersebut.")
@@ -558,6 +566,18 @@ def report_triage(*, report_id: int, actor, kategori: str, lat: float | None = N
     _audit(action="report:triage", actor=actor, actor_kind="officer", report=report, kategori=category.kode,
            kelurahan=location.kode)
     return hop
+
+
+@transaction.atomic
+def duplicate_dismiss(*, candidate_id: int, actor) -> DuplicateCandidate:
+    cand = DuplicateCandidate.objects.select_for_update().select_related("report").filter(pk=candidate_id).first()
+    if cand is None:
+        raise NotFound("Kandidat duplikat tidak ditemukan.", "Duplicate candidate not found.")
+    _require_working_unit(actor, cand.report)
+    cand.state, cand.decided_by = "dismissed", actor
+    cand.save(update_fields=["state", "decided_by"])
+    _audit(action="duplicate:dismiss", actor=actor, actor_kind="officer", report=cand.report, original=cand.original_id)
+    return cand
 
 
 def report_is_overdue(report: Report, now: datetime | None = None) -> bool:

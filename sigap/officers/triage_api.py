@@ -1,0 +1,129 @@
+"""Triage desk and duplicates for officers: reports needing a human, with the machine's suggestions,
+and one action to accept a suggestion."""
+from __future__ import annotations
+
+from datetime import datetime
+
+from ninja import Router, Schema
+from pydantic import ConfigDict, Field
+
+from sigap.core.errors import DomainError
+from sigap.core.schemas import ErrorOut
+from sigap.organization.models import Kategori, Wilayah
+from sigap.privacy.access_log import Action, access_record
+from sigap.reports import selectors, services
+from sigap.reports.categorize import categorize
+from sigap.reports.models import DuplicateCandidate, Report
+from sigap.reports.schemas import CodeName, StatusOut, status_out
+from sigap.routing.places import place_match
+
+from .api import AUTH
+
+router = Router(tags=["triage"], auth=AUTH)
+ERRORS = {401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut}
+
+
+class CategoryGuess(Schema):
+    code: str
+    name: str
+    confidence: float
+
+
+class PlaceGuess(Schema):
+    kelurahan: CodeName
+    lat: float
+    lon: float
+    confidence: float
+
+
+class TriageItem(Schema):
+    id: str
+    status: StatusOut
+    reason: str
+    excerpt: str
+    address: str
+    created_at: datetime
+    category: CodeName
+    categories: list[CategoryGuess]
+    places: list[PlaceGuess]
+
+
+class TriageIn(Schema):
+    model_config = ConfigDict(extra="forbid", json_schema_extra={"example": {"category": "saluran-tersumbat", "kelurahan": "31.75.07.1002"}})
+    category: str = Field(..., min_length=1, max_length=60)
+    lat: float | None = Field(None, ge=-90, le=90)
+    lon: float | None = Field(None, ge=-180, le=180)
+    kelurahan: str = Field("", max_length=20, description="Kemendagri code; its inner point becomes the location")
+    note: str = Field("", max_length=2000)
+
+
+class TriageOut(Schema):
+    id: str
+    status: StatusOut
+    unit: CodeName
+
+
+class DuplicateOut(Schema):
+    id: int
+    original: str
+    original_status: StatusOut
+    distance_m: float
+    similarity: float
+    state: str
+
+
+def _suggestions(report: Report) -> dict:
+    ranked, _threshold = categorize(report.description)
+    names = dict(Kategori.objects.filter(kode__in=[c for c, _ in ranked]).values_list("kode", "nama"))
+    places = place_match(f"{report.address} {report.description}")[:5]
+    return {
+        "categories": [{"code": c, "name": names.get(c, c), "confidence": p} for c, p in ranked],
+        "places": [{"kelurahan": {"code": m.kode, "name": m.nama}, "lat": m.lat, "lon": m.lon, "confidence": m.confidence}
+                   for m in places],
+    }
+
+
+@router.get("/triage", response={200: list[TriageItem], **ERRORS}, summary="The triage desk: reports needing a human")
+def triage_queue_endpoint(request, limit: int = 50):
+    qs = selectors.report_queue(user=request.auth).exclude(triage_reason="")[: max(1, min(limit, 200))]
+    rows = list(qs)
+    access_record(actor=request.auth, action=Action.LIST_REPORTS, reports=[r.number for r in rows], filters={"triage": True})
+    return [{"id": r.number, "status": status_out(r.status), "reason": r.triage_reason, "excerpt": r.description[:300],
+             "address": r.address, "created_at": r.created_at, "category": {"code": r.kategori.kode, "name": r.kategori.nama},
+             **_suggestions(r)} for r in rows]
+
+
+@router.post("/triage/{number}", response={200: TriageOut, **ERRORS}, summary="Place and categorize; route onwards")
+def triage_endpoint(request, number: str, payload: TriageIn):
+    report = selectors.report_get_visible(user=request.auth, number=number)
+    lat, lon = payload.lat, payload.lon
+    if payload.kelurahan:
+        w = Wilayah.objects.filter(kode=payload.kelurahan, tingkat=Wilayah.Tingkat.KELURAHAN).first()
+        if w is None:
+            raise DomainError(f"Kelurahan '{payload.kelurahan}' tidak dikenal.", f"Unknown kelurahan '{payload.kelurahan}'.",
+                              code="unknown_kelurahan", status=422, field="kelurahan")
+        lat, lon = w.inner_lat, w.inner_lon
+    services.report_triage(report_id=report.pk, actor=request.auth, kategori=payload.category, lat=lat, lon=lon,
+                           note=payload.note)
+    report.refresh_from_db()
+    return {"id": report.number, "status": status_out(report.status), "unit": {"code": report.unit.kode, "name": report.unit.nama}}
+
+
+@router.get("/duplicates/{number}", response={200: list[DuplicateOut], **ERRORS}, summary="Duplicate candidates of a report")
+def duplicates_endpoint(request, number: str):
+    report = selectors.report_get_visible(user=request.auth, number=number)
+    rows = DuplicateCandidate.objects.filter(report=report).select_related("original").order_by("-similarity")
+    return [{"id": d.pk, "original": d.original.number, "original_status": status_out(d.original.status),
+             "distance_m": d.distance_m, "similarity": d.similarity, "state": d.state} for d in rows]
+
+
+@router.post("/duplicates/{number}/{candidate_id}/dismiss", response={200: DuplicateOut, **ERRORS},
+             summary="Not a duplicate")
+def duplicate_dismiss_endpoint(request, number: str, candidate_id: int):
+    report = selectors.report_get_visible(user=request.auth, number=number)
+    if not DuplicateCandidate.objects.filter(pk=candidate_id, report=report).exists():
+        raise DomainError("Kandidat duplikat tidak ditemukan.", "Duplicate candidate not found.", code="not_found",
+                          status=404)
+    d = services.duplicate_dismiss(candidate_id=candidate_id, actor=request.auth)
+    return {"id": d.pk, "original": d.original.number, "original_status": status_out(d.original.status),
+            "distance_m": d.distance_m, "similarity": d.similarity, "state": d.state}
