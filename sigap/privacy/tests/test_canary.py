@@ -84,6 +84,13 @@ def canary_reports(client, django_capture_on_commit_callbacks):
         })
         assert response.status_code == 201
         numbers.append(response.json()["id"])
+        # 4. a text-only channel without location or category: it waits at the triage desk
+        created = report_submit(Submission(
+            category="", description=TYPED, lat=None, lon=None, channel="twitter", allow_no_location=True,
+            reporter=Reporter(name=NAME, phone=PHONE, email=EMAIL),
+        ))
+        assert created.report.unit.kode == "triase"
+        numbers.append(created.report.number)
     return numbers, photo
 
 
@@ -140,6 +147,10 @@ def test_no_identity_reaches_any_officer_surface(client, staff, canary_reports, 
         grab(f"audit:access:{number}", c.get("/api/v1/audit/access", {"report": number}))
     grab("audit:verify", c.get("/api/v1/audit/verify"))
     grab("privacy:reveal-list", as_user(ppid).get("/api/v1/privacy/reveal"))
+    desk = staff("petugas.triase", "triase")
+    grab("desk:triage", as_user(desk).get("/api/v1/officer/desk/triage"))
+    for number in numbers:
+        grab(f"desk:duplicates:{number}", as_user(officer).get(f"/api/v1/officer/desk/duplicates/{number}"))
 
     for user in (officer, sudin, validator, supervisor, auditor):
         c = as_user(user)
