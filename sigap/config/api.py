@@ -97,11 +97,13 @@ from sigap.intake.api import router as citizen_router  # noqa: E402
 from sigap.officers.api import router as officer_router  # noqa: E402
 
 from sigap.officers.audit_api import router as audit_router  # noqa: E402
+from sigap.officers.export_api import router as export_router  # noqa: E402
 from sigap.officers.triage_api import router as triage_router  # noqa: E402
 from sigap.privacy.api import router as privacy_router  # noqa: E402
 
 api.add_router("/v1", citizen_router)
 api.add_router("/v1/officer", officer_router)
 api.add_router("/v1/officer/desk", triage_router)
+api.add_router("/v1/officer/export", export_router)
 api.add_router("/v1/audit", audit_router)
 api.add_router("/v1/privacy", privacy_router)

@@ -110,3 +110,15 @@ def test_auditor_queries_by_report_officer_and_time_and_sees_no_identity(client,
     officer = chain
     client.force_login(officer)
     assert client.get("/api/v1/audit/access").status_code == 403
+
+
+def test_exports_are_recorded_with_the_reports_they_contain(client, staff):
+    officer = staff("petugas.pb", "kel:31.75.07.1002")
+    report = submit().report
+    client.force_login(officer)
+    response = client.get("/api/v1/officer/export/reports.csv")
+    assert response.status_code == 200 and response["Content-Type"].startswith("text/csv")
+    lines = response.content.decode().splitlines()
+    assert lines[0].startswith("nomor,kategori") and report.number in lines[1]
+    event = AccessEvent.objects.get(action="export")
+    assert event.detail["reports"] == [report.number] and event.actor_username == "petugas.pb"

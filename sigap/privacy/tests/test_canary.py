@@ -156,6 +156,7 @@ def test_no_identity_reaches_any_officer_surface(client, staff, canary_reports, 
         c = as_user(user)
         grab(f"queue:{user}", c.get("/api/v1/officer/reports"))
         grab(f"queue-validation:{user}", c.get("/api/v1/officer/reports?status=awaiting_validation"))
+        grab(f"export:{user}", c.get("/api/v1/officer/export/reports.csv"))
         for number in numbers:
             detail = grab(f"detail:{user}:{number}", c.get(f"/api/v1/officer/reports/{number}"))
             if detail.status_code == 200:
