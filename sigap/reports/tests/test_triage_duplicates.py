@@ -80,3 +80,27 @@ def test_dismissing_a_candidate(client, staff):
     other = staff("petugas.gambir", "kel:31.71.01.1001")
     client.force_login(other)
     assert client.get(f"/api/v1/officer/desk/duplicates/{second.number}").status_code == 404
+
+
+def test_retrain_learns_from_officer_confirmed_categories(settings, tmp_path, staff):
+    import io
+
+    from django.core.management import call_command
+
+    from sigap.reports import categorize as glue
+
+    settings.SIGAP_HOME = tmp_path
+    desk = staff("petugas.triase", "triase")
+    odd = "banyak kucing liar berkeliaran di kompleks perumahan"
+    for i in range(8):
+        r = report_submit(Submission(category="", description=f"{odd} nomor {i}", lat=None, lon=None, channel="sms",
+                                     allow_no_location=True)).report
+        services.report_triage(report_id=r.pk, actor=desk, kategori="gangguan-ketertiban", lat=-6.2351316, lon=106.9009)
+    before = glue.categorize(odd)[0][0][0]
+    assert before != "gangguan-ketertiban"  # the shipped model does not know this yet
+    out = io.StringIO()
+    call_command("triage", "retrain", stdout=out)
+    assert "8 officer-confirmed" in out.getvalue()
+    assert glue.retrained_model_path().exists()
+    after = glue.categorize(odd)[0]
+    assert after[0][0] == "gangguan-ketertiban"
