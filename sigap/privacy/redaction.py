@@ -1,12 +1,61 @@
-"""Redaction of personal data in what reporters type. Pure: text in, text out.
+"""Redaction of personal data in what reporters type. Pure: text in, text out (no I/O, no Django).
 
 Officers read only the redacted text; the original goes to the vault. Each kind of personal data is
 replaced by a visible placeholder so the officer knows something was removed.
+
+Kinds, in order of priority when two findings overlap (the union of overlapping findings is removed,
+labelled with the kind of highest priority, so nothing half-redacted is left behind):
+
+``email``  ``nama@gmail.com``, ``nama @ gmail.com`` and obfuscations with both an "at" and a "dot"
+           (``nama [at] gmail [dot] com``, ``nama(at)yahoo(dot)co(dot)id``, ``nama at gmail dot com``);
+           the obfuscated forms need a known top-level domain at the end, which keeps "at"/"dot" prose out.
+``nik``    16 digits (NIK, KK number), with or without spaces, dots or dashes between groups; after a
+           "NIK/KTP/KK" cue, any 14-18 digits (a mistyped NIK is still one).
+``phone``  ``phonenumbers`` (region ID, leniency VALID): 08xx, +62, 62, landlines with area codes, any
+           grouping; plus Indonesian mobile numbers the matcher misses (glued to letters: ``hp0812...``,
+           odd separators), plus 6+ digits right after a phone cue (telp, hp, wa, hubungi...). Money
+           (``Rp 1.500.000``), extensions (``ext. 105``), dates and times are left alone.
+``plate``  Indonesian plates ``B 1234 XYZ``, ``B1234XYZ``, ``B-1234-XYZ``, ``D 12 AB``, ``AB 1234 CD``:
+           a real region code (so "RT 05", "KM 5", "No. 14" are not plates), 1-4 digits, 1-3 letters
+           that are not a unit or a common word; glued forms need 2+ digits and 2+ letters (so "P3K",
+           "K3L" stay); a plate without letters only right after "plat/nopol/nomor polisi".
+``handle`` ``@someone``; ``IG: someone``, ``ig @someone``, ``twitter: ...``, ``tiktok ...``, ``fb: Display
+           Name``; profile URLs (``instagram.com/someone``). Every handle, also an agency's: a mention of a
+           neighbour's account identifies as much as their name, and officers don't need either.
+``house``  the house number after ``No``/``Nomor``/``Nmr``/``#`` (``No. 14``, ``nomor 14A``, ``no 3/5``,
+           ``No. 45-A``) and apartment ``unit 12-07``; the street, block (``Blok C2``), RT/RW, kelurahan
+           and landmarks stay. Not a house: numbers of poles, counters, queues, reports, laws (``Perda
+           No. 8 Tahun 2007``), emergency numbers.
+``name``   (1) the reporter's own names (``names=``): the full name anywhere, case-insensitive, and each
+           part of 3+ letters that is not an honorific, also first name only; a part that is a common
+           word ("Indah", "Bagus") only when capitalised; a part glued to another capitalised word that
+           is not part of the reporter's name (``Setia Budi``, ``Jl. Budi Utomo``) is a place, not them.
+           (2) a name after an honorific (Pak, Bu, Mas, Mbak, Bang, Kak, H., Hj., Haji, Sdr., Koh, Cik,
+           Ustadz, ...; chains such as ``Pak Haji Sanusi``, ``Bapak Drs. Suparno``): capitalised words, or
+           -- in lowercase chat -- up to two words that are not common Indonesian words, roles ("pak rt",
+           "bu lurah", "pak ogah") or affixed verbs. (3) after an introduction: "nama saya", "bernama",
+           "namanya", "atas nama", "a.n.", "perkenalkan", sign-offs ("Hormat saya,", "Wassalam,",
+           "ttd"), and "saya/aku Budi" with a capitalised name (lowercase "saya budi" only when followed
+           by "warga/dari/tinggal/..."); "tetangga saya Joko", "pelakunya Rudi" (a person noun with a
+           possessive, then a capitalised name). Street and place names are never names: an honorific or a
+           reporter's name right after Jalan/Jl./Gang/Gg./Masjid/Pasar/RS/Asrama/Kelurahan/... (titles
+           in between allowed: ``Jl. KH. Mas Mansyur``, ``Jl. H. Naman``, ``Gang Haji Ung``) stays, and so
+           does a business named after its owner when written as a name ("Warung Pak Kumis", "Soto Betawi
+           H. Ma'ruf"): it is a landmark officers need. Lowercase chat ("pak slamet", "bu dewi") is redacted
+           like capitalised text, because that is how most WhatsApp reports are typed; the price is that
+           lowercase names that are also ordinary words ("mas bagus", "pak jaya") are missed.
+
+Not found (known limits): a bare name with no cue ("Kemarin Slamet yang jaga parkir"), numbers spelled in
+words ("nol delapan satu dua ..."), house numbers written without No/Nomor ("Jl. Kenari 5"), a plate split
+across words. ``bench/redaction.py`` measures the rules on ``data/redaction_set.jsonl``.
+
+The result is idempotent: placeholders contain nothing any rule matches.
 """
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from typing import Callable, Iterable
 
 import phonenumbers
 
@@ -19,19 +68,8 @@ PLACEHOLDER = {
     "name": "[nama disembunyikan]",
     "house": "No. [disembunyikan]",
 }
-
-_EMAIL = re.compile(r"[A-Za-z0-9._%+\-]+@[A-Za-z0-9.\-]+\.[A-Za-z]{2,}")
-_NIK = re.compile(r"(?<!\d)(?:\d[ .\-]?){15}\d(?!\d)")
-# Indonesian plates: region letters (1-2), 1-4 digits, 0-3 suffix letters: "B 1234 XYZ", "D1234AB", "B-1234-KJT".
-_PLATE = re.compile(r"\b(?:[A-Z]{1,2})[ \-]?\d{1,4}[ \-]?[A-Z]{1,3}\b")
-_HANDLE = re.compile(r"(?<![\w@])@[A-Za-z0-9_.]{2,30}\b")
-_HOUSE = re.compile(r"\b(?:No|Nomor|Nmr|no|nomor|NO)\.?\s*\d+[A-Za-z]?(?:/\d+[A-Za-z]?)?\b")
-_HONORIFIC = (
-    r"(?:Pak|Bapak|Bpk|Bu|Ibu|Mas|Mbak|Mba|Bang|Abang|Kak|Haji|Hj|H|Saudara|Sdr|Sdri|Om|Tante|Cik|Koh|Ci|Engkong|Nenek|Kakek|Pakde|Bude|Ustadz|Ustad)"
-)
-_CAP_WORD = r"[A-Z][a-z'’]+"
-_HONORIFIC_NAME = re.compile(rf"\b{_HONORIFIC}\.?\s+((?:{_CAP_WORD})(?:\s+{_CAP_WORD}){{0,2}})")
-_SELF_NAME = re.compile(rf"\b(?:nama saya|saya bernama|nama aku|my name is)\s+((?:{_CAP_WORD})(?:\s+{_CAP_WORD}){{0,2}})", re.IGNORECASE)
+KINDS = ("email", "nik", "phone", "plate", "handle", "house", "name")  # priority order on overlap
+_PRIORITY = {kind: i for i, kind in enumerate(KINDS)}
 
 
 @dataclass
@@ -44,53 +82,695 @@ class Redacted:
         return bool(self.found)
 
 
-def _phones(text: str) -> list[tuple[int, int]]:
-    spans = []
-    for match in phonenumbers.PhoneNumberMatcher(text, "ID", leniency=phonenumbers.Leniency.POSSIBLE):
-        spans.append((match.start, match.end))
-    return spans
+def _words(s: str) -> frozenset[str]:
+    return frozenset(s.split())
 
 
-def redact(text: str, *, names: list[str] | tuple[str, ...] = ()) -> Redacted:
-    """Replace personal data in ``text``. ``names``: the reporter's own name(s), removed wherever they appear."""
-    found: dict[str, int] = {}
+# --------------------------------------------------------------------------------------------------
+# Lexicons. Lowercase. Kept general: Indonesian function words, roles, places and everyday vocabulary
+# of complaints, so that "pak rt", "bu yang jualan", "mas tolong" are not taken for names.
+# --------------------------------------------------------------------------------------------------
+
+# Never a name, even capitalised ("Tolong Pak, ...", "Mohon Bu Segera").
+_FUNCTION = _words("""
+yang yg dan atau di ke dari dr untuk utk buat bwt dengan dgn sama sm ini itu tsb tersebut saya sy aku gue gw gua
+kami kita kamu km anda dia beliau mereka nya juga jg sudah udah udh dah sdh telah belum blm belom tidak tdk tak
+gak ga gk nggak ngga enggak engga kagak bukan mohon tolong tlg tolongin terima makasih trims thanks thx maaf mf
+permisi selamat salam halo hallo hai hi assalamualaikum assalamu'alaikum ass wassalam mau mo ingin pengen pingin
+bisa bs boleh harus hrs akan bakal lagi lg masih msh pun lah dong deh sih kok ya yah iya iy ok oke okay kalau
+kalo klo jika jikalau karena krn karna soalnya tapi tp namun pada para semua smua sekalian sekali banget bgt ada
+adalah punya kata katanya bilang tadi td kemarin kmrn kemaren besok sekarang skrg skrng nanti ntar dulu baru lama
+kapan dimana mana siapa apa apakah gimana gmn bagaimana kenapa knp mengapa berapa brp yth terhormat selaku sebagai
+segera sgr langsung cuma cuman hanya saja aja doang tuh nih kan toh oh eh wah lho loh kah jangan jgn pernah sering
+selalu tiap setiap the and is of to a an in on for at by it with as or be this that please pls plis mr mrs ms
+juga agar supaya biar sampai sampe hingga sejak dari antara oleh tentang terhadap dalam luar atas bawah depan
+belakang samping sebelah dekat deket jauh sini situ sana tsb dll dsb dst dkk pd dg utk krn yaitu yakni bahwa
+kemudian lalu terus trus trs habis abis setelah sebelum sesudah ketika saat waktu sewaktu selama sambil serta
+begitu gitu gini begini kayak kaya seperti spt mungkin kayaknya sepertinya tampaknya memang emang mmg benar bener
+betul salah cukup sangat amat paling lebih kurang makin semakin terlalu agak sedikit dikit banyak byk beberapa
+para seluruh tiap-tiap masing-masing semuanya hal tolonglah mohonlah silakan silahkan monggo mari ayo yuk
+ok sip siap mantap mantab sukses semoga amin aamiin insyaallah alhamdulillah astaghfirullah innalillahi
+""")
+
+# Roles and titles-as-roles: "Pak RT", "Bu Lurah", "Pak Polisi", "bang ojol", "pak ogah".
+_ROLES = _words("""
+rt rw lurah camat wali walikota wakil gubernur gub bupati presiden menteri dirut direktur kepala kades kadis
+kasudin kasie kasi kabid kasubag kabag ketua sekretaris sekre bendahara polisi pol polantas polsek polres
+satpam security sekuriti hansip linmas satpol petugas pegawai staf staff karyawan admin min mimin dokter dok
+bidan perawat suster mantri guru dosen kepsek ustadz ustad ustaz ustadzah kyai kiai haji hajjah hj pendeta
+pastor romo imam marbot mandor supir sopir driver ojol ojek kurir tukang pedagang penjual pembeli pemilik owner
+bos boss manager manajer spv supervisor hrd dewan anggota kapolsek kapolres danramil babinsa bhabinkamtibmas
+jukir juru preman warga tetangga dinas sudin kelurahan kecamatan kota pemkot pemprov pemda ogah jago pejabat
+aparat oknum tni camatnya lurahnya direksi komandan sekdes kaling kadus tua muda haji-haji bapak ibu pak bu
+mas mbak bang kak om tante rt/rw ketuanya pengurus pengelola developer kontraktor pemborong penghuni pelapor
+terlapor korban pelaku saksi sekuriti pengacara hakim jaksa wartawan mahasiswa pelajar siswa murid anak cucu
+suami istri ayah bunda adik kakak abang paman bibi nenek kakek keluarga teman kawan sahabat pacar mertua
+""")
+
+# Places: ends a name, starts a protected place phrase.
+_PLACE_PREFIXES = _words("""
+jl jln jalan gg gang lorong masjid mesjid musala mushola musholla mushala langgar surau pasar asrama rs rsud rsia
+rsu rumah-sakit sekolah sd sdn smp smpn sma sman smk smkn madrasah mi mts ma pesantren ponpes pondok yayasan
+makam tpu taman kampung kp komplek kompleks perumahan perum gedung stasiun halte terminal universitas kampus
+institut jembatan kali sungai pintu tol kelurahan kel kecamatan kec kota kab kabupaten gelanggang lapangan gor
+wisma plaza mall mal apotek klinik puskesmas kantor gereja vihara pura klenteng pura rusun rusunawa apartemen
+tower blok kav kavling ruko pertigaan perempatan simpang bundaran flyover underpass jpo kolong bantaran danau
+setu situ waduk pantai pulau tanjung muara bukit gunung lembah hutan
+warung toko bengkel kedai depot rm warteg kantin bakso soto sate mie nasi martabak pecel ayam sop salon laundry
+""")
+
+# Everyday vocabulary: lowercase words after an honorific that are not names ("bu warung", "pak buang").
+_COMMON = _FUNCTION | _ROLES | _PLACE_PREFIXES | _words("""
+jalan jln rumah rmh got selokan saluran sampah air banjir genangan lampu listrik kabel tiang pohon dahan ranting
+warung toko kios lapak pasar masjid sekolah kantor gang rt rw trotoar aspal lubang jembatan kali sungai
+parkir parkiran motor mobil truk bus angkot bajaj sepeda becak gerobak kendaraan plat pelat nomor no hp wa telp
+buang bakar bangun bikin buat tutup buka jual beli bayar minta ambil angkut bersih bersihin bersihkan rusak
+mampet macet bocor roboh tumbang jatuh jatoh ambles retak pecah patah mati nyala padam hidup gelap terang bau
+busuk kotor bising berisik ribut galak marah kasar baik ramah jahat nakal rajin malas males lapor laporan
+melapor melaporkan ngelapor pengaduan aduan keluhan komplain masalah kasus kejadian info informasi kabar berita
+bantu bantuan tolong cek dicek periksa lihat liat tahu tau kenal paham ngerti denger dengar kasih kasi kirim
+pergi datang dateng pulang masuk keluar naik turun lewat jalan-jalan kerja bekerja kerjaan gaji upah lembur
+sakit sehat hamil lahir meninggal wafat almarhum almarhumah tinggal ngontrak ngekos kos kontrakan rumahnya
+tadi pagi siang sore malam malem subuh maghrib isya dzuhur ashar hari minggu bulan tahun jam menit detik senin
+selasa rabu kamis jumat sabtu kemarin besok lusa sekarang nanti barusan tadi-tadi hujan panas angin petir
+teriak nangis ketawa senyum duduk berdiri tidur bangun makan minum mandi nyuci masak nyapu sapu pel
+itu ini sini situ sana dia dia-nya beliau orang org warga tetangga anak bocah cewek cowok laki perempuan pria
+wanita ibu-ibu bapak-bapak lansia bayi balita keluarga saudara saudaranya temen teman kawan
+besar kecil gede tinggi rendah panjang pendek lebar sempit dalam dangkal baru lama tua muda bagus jelek indah
+cantik ganteng keren parah banget sekali sangat amat cukup lumayan biasa aneh bahaya berbahaya rawan aman
+untung rugi teguh jaya sejahtera makmur setia murni bersih suci sabar ikhlas bahagia senang sedih susah
+gampang mudah sulit berat ringan cepat lambat lama lelet telat tepat benar salah jujur bohong
+pinggir tengah ujung pojok sudut atas bawah depan belakang samping sebelah seberang dekat deket jauh
+kawin nikah nikahan kawinan hajatan pesta acara kegiatan kerja-bakti kerjabakti arisan pengajian ronda
+kota negara pusat daerah wilayah kawasan lingkungan lokasi tempat titik area zona
+pkk karang taruna posyandu puskesmas bansos blt dtks ktp kk nik sim stnk bpkb
+pungli pungutan iuran retribusi sewa uang duit biaya ongkos tarif harga
+polisi tentara satpol-pp damkar pemadam ambulans
+emas perak besi kayu batu tanah pasir semen bata genteng seng atap pagar tembok dinding pintu jendela lantai
+yang-punya punya pemilik milik miliknya punyanya sendiri bersama bareng rame ramai sepi
+mulu melulu terus-terusan lagi-lagi kali kalinya pertama kedua ketiga terakhir
+sobat guys gan sis bro bray cuy coy woi woy oi hey
+kesel kesal capek cape bingung heran takut khawatir kuatir kecewa marah bosen bosan malu resah gelisah panik stres
+lapor ngadu mengadu tanya nanya nanyain minta mohon protes keberatan setuju senang puas sabar nunggu menunggu
+tunggu ngecek cek ngurus urus bantu nolong ngomong omong cerita curhat kerja sekolah kuliah dagang jualan belanja
+liat lihat nonton denger dengerin baca tulis foto video rekam kirim upload posting share viral
+pulang pergi berangkat sampai sampe nyampe lewat mampir nginep tidur bangun
+""")
+
+# Honorifics. Case-insensitive ones work in chat ("pak slamet"); the rest only capitalised, because their
+# lowercase forms are ordinary words ("haji" = the pilgrimage, "teh" = tea, "uda" = "udah").
+_HON_ANYCASE = (
+    "bapak", "bpk", "pak", "ibu", "bu", "mas", "mbak", "mba", "mbk", "bang", "abang", "kak", "om", "tante",
+    "sdr", "sdri", "saudara", "saudari", "koh", "cik", "engkong", "ncang", "encang", "encing", "mpok", "ustadz",
+    "ustad", "ustaz", "ustadzah", "hj", "hajjah", "kang", "akang", "neng", "mbah", "eyang", "opa", "oma", "pakde",
+    "bude", "budhe", "bulik", "paklik", "babe", "babeh", "cak", "mang",
+)
+_HON_CAPITAL = ("Haji", "Ko", "Ci", "Uda", "Uni", "Aa", "Kyai", "Kiai", "Habib", "Mr", "Mrs", "Ms", "Romo", "Nyai")
+_HON_DOTTED = ("Dr", "dr", "Drs", "Dra", "Ir", "Prof", "H", "h", "Hj", "KH", "Pdt")  # only with a dot: "dr" is also "dari"
+# Titles that may sit between a place prefix and its name ("Jl. KH. Mas Mansyur", "Jl. Letjen S. Parman").
+_TITLES = (r"(?:H|Hj|KH|K\.H|Dr|dr|Drs|Ir|Prof|Haji|Hajjah|Kyai|Kiai|Habib|Letjen|Mayjen|Brigjen|Jend|Jenderal|Kapten|"
+           r"Kolonel|Marsekal|Laksamana|Pangeran|Raden|R|Ki|Nyi|Teuku|Tengku|Cut|Tjut|Sultan|Sunan|H\.R)")
+
+
+def _alt(words) -> str:
+    return "|".join(sorted(words, key=len, reverse=True))
+
+
+_HON_RE = re.compile(
+    r"(?<![\w\-./@])(?:(?i:" + _alt(_HON_ANYCASE) + r")\.?|(?:" + _alt(_HON_CAPITAL) + r")\.?|(?:"
+    + _alt(_HON_DOTTED) + r")\.)(?=[ \t])"
+)
+# After an honorific, more honorifics or RT/RW may follow before the name: "Pak Haji Sanusi", "Pak RT Sukardi".
+_HON_CHAIN = re.compile(
+    r"[ \t]+(?:(?i:" + _alt(_HON_ANYCASE + ("haji", "ketua rt", "ketua rw", "rt", "rw")) + r")\.?|(?:"
+    + _alt(_HON_CAPITAL) + r")\.?|(?:" + _alt(_HON_DOTTED) + r")\.)(?=[ \t])"
+)
+_HON_TOKENS_LOWER = {h.lower() for h in _HON_ANYCASE + _HON_CAPITAL + _HON_DOTTED}
+
+_TOKEN = re.compile(r"[ \t]*((?:[A-Z]\.(?![A-Za-z]{2}))|[A-Za-z][A-Za-z'’]*(?:-[A-Za-z][A-Za-z'’]*)?)")
+# Affixed Indonesian words (verbs, nominalisations): "menindaklanjuti", "dibantu", "kemasukan", "rumahnya".
+_AFFIXED = re.compile(
+    r"^(?:(?:mem|men|meng|meny)[a-z]{4,}|me[lrwy][a-z]{4,}|(?:ber|ter)[a-z]{4,}|(?:pen|pem|peng|peny)[a-z]{4,}"
+    r"|di[a-z]{5,}|ke[a-z]{3,}an|[a-z]{3,}(?:kan|nya))$"
+)
+
+
+_ELONGATED = re.compile(r"(\w)\1+$")  # "tolongg", "bgttt": chat stretches the last letter
+
+
+def _is_common(word: str) -> bool:
+    w = word.lower().strip("'’")
+    return w in _COMMON or bool(_AFFIXED.match(w)) or _ELONGATED.sub(r"\1", w) in _COMMON
+
+
+def _case(word: str) -> str:
+    if word.endswith("."):
+        return "initial"
+    if len(word) > 1 and word.isupper():
+        return "upper"
+    if word[0].isupper():
+        return "title"
+    return "lower"
+
+
+# Place context: the text before a candidate ends with a place prefix and optional titles/capitalised words.
+# Street and worship-place words count in any case ("gg. hj. sanusi"); the others only capitalised, since
+# "kali", "situ", "pintu", "kota" are also ordinary words ("sudah 3 kali pak budi datang").
+_PLACE_ANYCASE = ("jl", "jln", "jalan", "gg", "gang", "lorong", "masjid", "mesjid", "musala", "mushola", "musholla",
+                  "mushala", "langgar", "surau", "pasar", "asrama", "komplek", "kompleks", "perumahan", "perum",
+                  "kelurahan", "kel", "kecamatan", "kec", "kampung", "kp", "makam")
+_PLACE_BEFORE = re.compile(
+    r"(?:^|[^\w])(?:(?i:" + _alt(_PLACE_ANYCASE) + r")|(?:"
+    + _alt(p.capitalize() for p in _PLACE_PREFIXES if "-" not in p and p not in _PLACE_ANYCASE) + r"|"
+    + _alt(p.upper() for p in _PLACE_PREFIXES if len(p) <= 4 and "-" not in p) + r"|Rumah[ \t]+Sakit))"
+    r"\.?[ \t]+(?:" + _TITLES + r"\.?[ \t]+|[A-Z][\w'’\-]*\.?[ \t]+){0,3}$"
+)
+
+
+def _in_place(text: str, start: int) -> bool:
+    return bool(_PLACE_BEFORE.search(text, max(0, start - 60), start))
+
+
+def _name_tokens(text: str, pos: int, *, allow_lower: bool, strict: bool = False,
+                 max_tokens: int = 3) -> tuple[int, int] | None:
+    """The span of name-like words starting at ``pos`` (after optional blanks), or None.
+
+    Capitalised words (and initials) are taken unless they are function words, roles or place words;
+    lowercase or all-caps words (``allow_lower``) only when they are not common Indonesian words, at most two.
+    ``strict``: capitalised words must not be common words either (for weak cues like "saya ...").
+    """
+    tokens: list[tuple[int, int]] = []
+    first_case = None
+    p = pos
+    while len(tokens) < max_tokens:
+        m = _TOKEN.match(text, p)
+        if not m or (tokens and m.start(1) == p):
+            break
+        word = m.group(1)
+        low = word.lower().rstrip(".")
+        case = _case(word)
+        if low in _FUNCTION or low in _ROLES or low in _PLACE_PREFIXES or (tokens and low in _HON_TOKENS_LOWER
+                                                                           and case != "initial"):
+            break
+        if not tokens:
+            if case in ("lower", "upper") and (not allow_lower and case == "lower" or len(word) < 3 or _is_common(word)):
+                break
+            if case == "title" and (len(word) < 2 or strict and _is_common(word)):
+                break
+            first_case = case
+        elif case == "initial":
+            pass
+        elif first_case in ("title", "initial"):
+            if case != "title":
+                break
+        elif case != first_case or _is_common(word) or len(tokens) >= 2:
+            break
+        tokens.append((m.start(1), m.end(1)))
+        p = m.end()
+    while tokens and text[tokens[-1][1] - 1] == ".":  # a name does not end with an initial
+        tokens.pop()
+    if not tokens:
+        return None
+    return tokens[0][0], tokens[-1][1]
+
+
+# --------------------------------------------------------------------------------------------------
+# Emails, NIK, phones, plates, handles, house numbers
+# --------------------------------------------------------------------------------------------------
+
+_EMAIL = re.compile(
+    r"(?<![\w.+\-])[A-Za-z0-9][A-Za-z0-9._%+\-]*[ \t]?@[ \t]?[A-Za-z0-9][A-Za-z0-9\-]*(?:\.[A-Za-z0-9\-]+)*\.[A-Za-z]{2,}\b"
+)
+_TLD = r"(?:com|net|org|id|co|ac|go|sch|or|web|my|info|biz|me|io|edu|gov|xyz|online|site)"
+_OB_AT = r"(?:[ \t]*[\[\(\{<][ \t]*(?:at|et|@)[ \t]*[\]\)\}>][ \t]*|[ \t]+(?:at|et)[ \t]+)"
+_OB_DOT = r"(?:[ \t]*[\[\(\{<][ \t]*(?:dot|titik|\.)[ \t]*[\]\)\}>][ \t]*|[ \t]+(?:dot|titik)[ \t]+|\.)"
+_OBFUSCATED_AT = re.compile(r"(?i)[\[\(\{<][ \t]*(?:at|et|@)[ \t]*[\]\)\}>]|[ \t](?:at|et)[ \t]")
+_EMAIL_OBFUSCATED = re.compile(
+    r"(?i)(?<![\w.+\-])[a-z0-9][a-z0-9._%+\-]*" + _OB_AT + r"[a-z0-9][a-z0-9\-]*(?:" + _OB_DOT + r"[a-z0-9\-]+)*"
+    + _OB_DOT + _TLD + r"\b"
+)
+
+_SEP = r"[ \t]*[.\-][ \t]*|[ \t]"
+_NIK = re.compile(r"(?<![\d])\d(?:(?:" + _SEP + r")?\d){15}(?!(?:" + _SEP + r")?\d)")
+_NIK_CUE = re.compile(
+    r"(?i)\b(?:nik|ktp|kk|no\.?\s*kk|nomor\s+kk|nomor\s+induk(?:\s+kependudukan)?|kartu\s+keluarga)\b[^\d\n]{0,20}?"
+    r"(\d(?:(?:" + _SEP + r")?\d){13,17})(?!\d)"
+)
+
+_MOBILE = re.compile(  # also with the letter O typed for the leading zero ("O812-...")
+    r"(?:(?<![\d+])(?:\+[ \t]?62|62|0)|(?<![\w+])[Oo])[ \t.\-]?\(?8(?:[ \t.\-/)]{0,2}\d){8,11}(?![\d])"
+)
+_PHONE_CUE = re.compile(
+    r"(?i)\b(?:telp|tlp|tlpn|telpon|telepon|tilpon|phone|hp|handphone|ponsel|wa|whatsapp|sms|kontak|contact|"
+    r"hubungi|hub|call|cp|landline|mobile|fax|faks)\b\.?"
+    r"(?:[ \t:=/\-]*(?:saya|sy|aku|gw|ku|kami|rumah|kantor|darurat|baru|lama|aja|ke|di|ya|no|nomor|nmr)\b\.?){0,3}"
+    r"[ \t:=/\-]*(\+?\(?\d(?:[ \t.\-/()]{0,2}\d){5,14})(?!\d)"
+)
+_DIGITISH = re.compile(r"\d(?:[ \t.\-()/]{0,3}\d){5}")  # 6+ digits close together: worth asking phonenumbers
+_MONEY_BEFORE = re.compile(r"(?i)(?:rp|idr|rupiah)\.?[ \t]*$")
+_EXTENSION = re.compile(r"(?i)[ \t,]*(?:ext|ekst|extension|x|#)\.?[ \t]*\d+$")
+_DATE_OR_TIME = re.compile(
+    r"^(?:\d{1,2}[./\-]\d{1,2}[./\-]\d{2,4}|\d{1,2}[.:]\d{2}(?:[ \t]*-[ \t]*\d{1,2}[.:]\d{2})?"
+    r"|\d{4}[./\-]\d{1,2}[./\-]\d{1,2})$"
+)
+
+_REGIONS = (
+    "A B D E F G H K L M N P R S T W Z AA AB AD AE AG BA BB BD BE BG BH BK BL BM BN BP DA DB DC DD DE DG DH DK DL DM "
+    "DN DP DR DS DT DW EA EB ED KB KH KT KU PA PB PG CD CC"
+).split()
+_PLATE = re.compile(
+    r"(?i)(?<![\w.\-/])(" + "|".join(sorted(_REGIONS, key=len, reverse=True)) + r")([ \t]?[.\-]?[ \t]?)(\d{1,4})"
+    r"(?:([ \t]?[.\-]?[ \t]?)([A-Z]{1,3}))?(?![\w])"
+)
+_PLATE_SUFFIX_STOP = _words("""
+rt rw km m cm mm kg g wib wit wita jam x kv ha lt no dan di ke ya yg sj aja lg sy gw tp pd dgn utk dr sd sm
+org jt rb ribu kali hr thn th bln mgg jt km2 ml l liter menit mnt det ok pm am pk kwh
+""")
+_PLATE_BEFORE_STOP = re.compile(
+    r"(?i)\b(?:blok|blk|tower|lantai|lt|kav|kavling|koridor|rute|bus|busway|tj|jak|gedung|unit|kelas|kamar|pintu|"
+    r"gate|loket|no|nomor|tipe|type|seri|peron|jalur|line|ruang|zona|sektor|cluster|klaster|rusun|pasal|ayat)\.?[ \t]*$"
+)
+_PLATE_CUE_BEFORE = re.compile(
+    r"(?i)\b(?:(?:plat|pelat)(?:[ \t]+(?:nomor|nomer|no)(?:nya)?)?|nopol|no\.?[ \t]*pol|nomor[ \t]+polisi|tnkb|"
+    r"(?:ber)?(?:plat|pelat|nomor[ \t]+polisi))\b[ \t:]*$"
+)
+
+_HANDLE_AT = re.compile(r"(?<![\w@.\-])@([A-Za-z0-9_](?:[A-Za-z0-9_.]{0,29}[A-Za-z0-9_])?)")
+_HANDLE_URL = re.compile(
+    r"(?i)\b(?:instagram\.com|instagr\.am|tiktok\.com|twitter\.com|x\.com|facebook\.com|fb\.com|fb\.me|t\.me|"
+    r"youtube\.com|threads\.net|linkedin\.com/in)/@?([A-Za-z0-9_.\-]{2,50})"
+)
+_HANDLE_CUE = re.compile(
+    r"(?i)\b(?:(?:akun|account)[ \t]+)?(?:ig|insta|instagram|twitter|twiter|tiktok|tik[ \t]tok|telegram|"
+    r"id[ \t]+line|threads|youtube|"
+    r"(line|tele|tg|yt|akun|account))\b"
+    r"((?:[ \t]+(?:saya|sy|aku|ku|gue|gw|kami|resmi|official|nya|ya))?[ \t]*(?:[:=][ \t]*|[ \t]+)@?)"
+    r"([A-Za-z0-9_](?:[A-Za-z0-9_.]{0,29}[A-Za-z0-9_]))"
+)
+_FB_CUE = re.compile(r"\b(?i:fb|facebook)\b[ \t]*(:?)[ \t]*((?:[A-Z][\w.'’]*)(?:[ \t]+[A-Z][\w.'’]*){0,3})")
+
+_HOUSE = re.compile(
+    r"(?i)(?<![\w#])(?:no|nomor|nomer|nmr|nmor|nr|#)\.?[ \t]*:?[ \t]*"
+    r"(\d{1,4}(?:[ \t]?-?[ \t]?[A-Z](?![A-Za-z0-9]))?(?:[ \t]?[/\-][ \t]?\d{1,4}[A-Z]?(?![A-Za-z]))?)(?![\w/.,]\d|\d)"
+)
+_HOUSE_UNIT = re.compile(r"(?i)\bunit[ \t]+(\d{1,3}[ \t]?[\-/][ \t]?\d{1,4}[A-Z]?|\d{1,4}[A-Z])\b")
+# The number belongs to something else when one of the two words before "No" names it ("Tiang listrik nomor 6",
+# "Loket No. 3", "Perda No. 8").
+_HOUSE_STOP_WORDS = _words("""
+tiang loket pintu pintunya antrian antrean laporan pengaduan tiket kuitansi kwitansi rekening rek hp wa telp
+telepon tlp polisi pol plat pelat kendaraan kursi halte peron jalur gate gerbang bus angkot koridor rute perda uu
+undang-undang pergub pp perpres permen permendagri kepgub sk surat pasal ayat urut punggung induk kk ktp nik seri
+register registrasi ruang ruangan lapak kios stand meja lampu tps pos gardu mandi wc toilet sumur pompa peringkat
+juara ranking urutan kode resi order pesanan invoice faktur putusan perkara izin imb pbg sertifikat shm akta npwp
+bpjs kontrak kolom baris halaman hal lembar versi tahap gelombang periode angkatan kelas sesi babak
+""")
+_WORD_BEFORE = re.compile(r"[\w\-]+")
+
+
+def _house_stopped(before: str) -> bool:
+    words = _WORD_BEFORE.findall(before[-40:])[-2:]
+    return any(w.lower() in _HOUSE_STOP_WORDS for w in words)
+
+
+# A plain number ("No. 14") is a house number in an address context: a street, house or dwelling word before,
+# or RT/RW/street after. "14A", "3/5", "45-A" are house-shaped and need no context.
+_HOUSE_CONTEXT_WORDS = _words("""
+jl jln jalan gg gang lorong rumah rmh rmhnya rumahnya blok blk kos kost kosan kamar kontrakan alamat alamatnya
+tinggal komplek kompleks perum perumahan cluster klaster rt rw lantai lt tower unit ruko rukan kav kavling
+apartemen apartment rusun rusunawa wisma asrama tetangga sebelah depan samping pavilyun paviliun villa griya
+residence townhouse bangunan pagar gedung
+""")
+_HOUSE_CONTEXT_AFTER = re.compile(r"(?i)[ \t]*[,.]?[ \t]*(?:rt|rw|jl|jln|jalan|gg|gang|blok|kel|kec|kelurahan|kecamatan)\b")
+_HOUSE_AFTER_STOP = re.compile(r"(?i)[ \t]*(?:tahun|thn|th\.|/[ \t]*\d{4}\b)")
+_EMERGENCY = frozenset({"110", "112", "113", "115", "117", "118", "119", "129"})
+
+# --------------------------------------------------------------------------------------------------
+# Name cues
+# --------------------------------------------------------------------------------------------------
+
+_STRONG_CUE = re.compile(
+    r"(?i)(?<![\w])(?:nama[ \t]+(?:saya|sy|aku|ku|gue|gw|gua|pelapor|lengkap(?:[ \t]+saya)?)|namaku|namanya|"
+    r"(?:saya|sy|aku)[ \t]+(?:yang|yg)[ \t]+bernama|(?:yang|yg)[ \t]+bernama|bernama|atas[ \t]+nama|a[ \t]?\.[ \t]?n\.?|a/n|"
+    r"perkenalkan(?:[ \t]*,)?(?:[ \t]+nama)?(?:[ \t]+(?:saya|sy|aku|ku))?|pelapor[ \t]*:|dilaporkan[ \t]+oleh|"
+    r"hormat[ \t]+(?:saya|kami)|salam[ \t]+hormat|wassalam\w*(?:[ \t]+wr\.?[ \t]*wb\.?)?|tertanda|ttd\.?|nama[ \t]*:)"
+    r"(?:[ \t]*[,:\-][ \t]*\n?[ \t]*|[ \t]*\n[ \t]*|[ \t]+)(?:(?:adalah|ialah)[ \t]+)?(?=\S)"
+)
+_WEAK_CUE = re.compile(
+    r"(?<![\w])(?:(?i:saya|sy|aku|gue|gw)|(?i:(?:halo|hallo|hai|hi|pagi|siang|sore|malam)[ \t]*[,!.]*[ \t]*"
+    r"(?:ini|dengan|dgn)))[ \t]*,?(?=[ \t])"
+)
+# "tetangga saya Joko", "suami saya Iwan", "pelakunya Rudi", "atasan kami Hendro": a person noun with a possessive,
+# then a capitalised word that is not a common word.
+_RELATION_CUE = re.compile(
+    r"(?<![\w])(?i:(?:tetangga|suami|istri|anak|ayah|adik|kakak|abang|paman|bibi|nenek|kakek|mertua|menantu|"
+    r"keponakan|sepupu|teman|temen|kawan|sahabat|pacar|atasan|bos|majikan|mandor|pelaku|oknum|tersangka|pemilik|"
+    r"penyewa|pengontrak|penghuni)(?:[ \t]+(?:saya|sy|aku|kami|kita|gw|gue)|nya|ku))[ \t]*,?(?=[ \t])"
+)
+_WEAK_LOWER_FOLLOW = re.compile(
+    r"(?i)[ \t]*,?[ \t]*(?:warga|dari|dr|tinggal|penghuni|selaku|pemilik|pelapor|rt\b|rw\b"
+    r"|yang[ \t]+tinggal|yg[ \t]+tinggal)"
+)
+
+
+def _honorific_names(text: str, add: Callable[[str, int, int], None]) -> None:
+    for m in _HON_RE.finditer(text):
+        if _in_place(text, m.start()):
+            continue
+        pos = m.end()
+        for _ in range(3):  # "Pak Haji Sanusi", "Bapak Drs. Suparno", "pak h. sobri", "Pak RT Sukardi"
+            nxt = _HON_CHAIN.match(text, pos)
+            if not nxt:
+                break
+            pos = nxt.end()
+        span = _name_tokens(text, pos, allow_lower=True)
+        if span:
+            add("name", *span)
+
+
+def _cue_names(text: str, add: Callable[[str, int, int], None]) -> None:
+    for m in _STRONG_CUE.finditer(text):
+        pos = m.end()
+        while True:  # "namanya Bang Jali", "namanya haji rohim", "Nama saya Hajjah Romlah"
+            h = _HON_CHAIN.match(text, pos - 1) if pos and text[pos - 1] in " \t" else None
+            if not h:
+                break
+            pos = h.end() + 1
+        span = _name_tokens(text, pos, allow_lower=True)
+        if span:
+            add("name", *span)
+    for m in _WEAK_CUE.finditer(text):
+        if _HON_RE.match(text, m.end() + 1):
+            continue
+        span = _name_tokens(text, m.end(), allow_lower=False, strict=True)
+        if span:
+            add("name", *span)
+            continue
+        span = _name_tokens(text, m.end(), allow_lower=True, max_tokens=2)
+        if span and _WEAK_LOWER_FOLLOW.match(text, span[1]):
+            add("name", *span)
+    for m in _RELATION_CUE.finditer(text):
+        span = _name_tokens(text, m.end(), allow_lower=False, strict=True)
+        if span:
+            add("name", *span)
+
+
+_WORD = re.compile(r"\w+(?:['’]\w+)*")
+
+
+def _reporter_names(text: str, names: Iterable[str], add: Callable[[str, int, int], None]) -> None:
+    """The reporter's own names: full names, then parts. No regex is compiled per name (it runs on every report)."""
+    fulls: set[tuple[str, ...]] = set()
+    parts: dict[str, bool] = {}  # lowercase part -> is a common word
+    for name in names:
+        tokens = tuple(t.lower() for t in (w.strip(".,()-") for w in (name or "").split()) if t)
+        if not tokens:
+            continue
+        if len(tokens) > 1 or len(tokens[0]) >= 3:
+            fulls.add(tokens)  # a one-word name is treated like a part below
+        for low in tokens:
+            if len(low) < 3 or low in _HON_TOKENS_LOWER or low in _FUNCTION or low in _ROLES or not low.isalpha():
+                continue
+            parts[low] = _is_common(low)
+    if not fulls:
+        return
+    words = [(m.start(), m.end(), m.group(0).lower()) for m in _WORD.finditer(text)]
+    for tokens in fulls:
+        n = len(tokens)
+        for i in range(len(words) - n + 1):
+            if all(words[i + k][2] == tokens[k] for k in range(n)) and all(
+                    text[words[i + k][1]:words[i + k + 1][0]].strip(" \t") == "" and words[i + k][1] < words[i + k + 1][0]
+                    for k in range(n - 1)):
+                if not _in_place(text, words[i][0]):
+                    add("name", words[i][0], words[i + n - 1][1])
+    for start, end, low in words:
+        common = parts.get(low)
+        if common is None:
+            continue
+        if common and text[start].islower():
+            continue  # "indah", "bagus": an ordinary word unless capitalised
+        if _in_place(text, start) or _glued_to_other_proper_noun(text, start, end, parts.keys()):
+            continue
+        add("name", start, end)
+
+
+_PREV_WORD = re.compile(r"([A-Za-z][\w'’]*)[ \t]+$")
+_NEXT_WORD = re.compile(r"[ \t]+([A-Za-z][\w'’]*)")
+
+
+def _glued_to_other_proper_noun(text: str, start: int, end: int, own) -> bool:
+    """"Setia Budi", "Budi Utomo": the part sits in another capitalised phrase, so it is a place or another person."""
+    if not text[start].isupper() or text[start:end].isupper() and len(text[start:end]) > 1 and _mostly_upper(text):
+        return False
+    prev = _PREV_WORD.search(text, max(0, start - 40), start)
+    nxt = _NEXT_WORD.match(text, end)
+    for m in (prev, nxt):
+        if not m:
+            continue
+        w = m.group(1)
+        low = w.lower()
+        if len(w) < 2 or text[m.end(1):m.end(1) + 1] == ".":
+            continue  # an initial ("Siti N.")
+        if w[0].isupper() and low not in own and low not in _FUNCTION and low not in _HON_TOKENS_LOWER \
+                and low not in _ROLES and not (m is prev and _sentence_start(text, m.start(1)) and _is_common(w)):
+            return True  # ("Laporan Budi": a capitalised ordinary word opening the sentence does not count)
+    return False
+
+
+def _sentence_start(text: str, pos: int) -> bool:
+    before = text[:pos].rstrip(" \t")
+    return not before or before[-1] in ".!?\n:;\"'(-~"
+
+
+def _mostly_upper(text: str) -> bool:
+    letters = [c for c in text if c.isalpha()]
+    return bool(letters) and sum(c.isupper() for c in letters) > 0.7 * len(letters)
+
+
+def _phones(text: str, add: Callable[[str, int, int], None]) -> None:
+    if not _DIGITISH.search(text):
+        return
+    for match in phonenumbers.PhoneNumberMatcher(text, "ID", leniency=phonenumbers.Leniency.VALID):
+        start, raw = match.start, match.raw_string
+        if match.number.extension:
+            raw = _EXTENSION.sub("", raw)
+        if _MONEY_BEFORE.search(text, max(0, start - 6), start) or _DATE_OR_TIME.match(raw):
+            continue
+        add("phone", start, start + len(raw))
+    for m in _MOBILE.finditer(text):
+        if not _MONEY_BEFORE.search(text, max(0, m.start() - 6), m.start()):
+            add("phone", m.start(), m.end())
+    for m in _PHONE_CUE.finditer(text):
+        raw = m.group(1)
+        if sum(c.isdigit() for c in raw) >= 6 and not _DATE_OR_TIME.match(raw.strip()):
+            add("phone", m.start(1), m.end(1))
+
+
+def _plates(text: str, add: Callable[[str, int, int], None]) -> None:
+    for m in _PLATE.finditer(text):
+        region, sep1, number, sep2, suffix = m.group(1), m.group(2), m.group(3), m.group(4) or "", m.group(5)
+        before = text[max(0, m.start() - 30):m.start()]
+        if suffix is None:
+            if _PLATE_CUE_BEFORE.search(before) and (region.isupper() or region.islower()):
+                add("plate", m.start(), m.end(3))
+            continue
+        if not (region.isupper() and suffix.isupper() or region.islower() and suffix.islower()):
+            continue
+        cue = _PLATE_CUE_BEFORE.search(before)
+        if not cue and (suffix.lower() in _PLATE_SUFFIX_STOP or _PLATE_BEFORE_STOP.search(before)):
+            continue
+        if region.islower() and (len(number) < 3 or suffix in _COMMON) and not cue:
+            continue
+        if not sep1 and not sep2 and (len(number) < 2 or len(suffix) < 2):
+            continue  # "P3K", "K3L", "B3"
+        add("plate", m.start(), m.end())
+
+
+def _handles(text: str, add: Callable[[str, int, int], None]) -> None:
+    if "@" in text:
+        for m in _HANDLE_AT.finditer(text):
+            add("handle", m.start(), m.end())
+    for m in _HANDLE_URL.finditer(text):
+        add("handle", m.start(1), m.end(1))
+    for m in _HANDLE_CUE.finditer(text):
+        weak_cue, sep, handle = m.group(1), m.group(2), m.group(3)
+        explicit = any(c in sep for c in ":=@")
+        shaped = any(c in handle for c in "_.0123456789")
+        if explicit or (shaped and not weak_cue):
+            if shaped or not _is_common(handle):
+                add("handle", m.start(3) - (1 if sep.endswith("@") else 0), m.end(3))
+    for m in _FB_CUE.finditer(text):
+        if m.group(1) or " " in m.group(2).strip():
+            add("handle", m.start(2), m.end(2))
+
+
+def _houses(text: str, add: Callable[[str, int, int], None]) -> None:
+    for m in _HOUSE.finditer(text):
+        number = m.group(1)
+        before = text[max(0, m.start() - 40):m.start()]
+        if number.strip() in _EMERGENCY or _house_stopped(before) or _HOUSE_AFTER_STOP.match(text, m.end()):
+            continue
+        if number.isdigit() and not (
+                any(w.lower() in _HOUSE_CONTEXT_WORDS for w in _WORD_BEFORE.findall(text, max(0, m.start() - 60), m.start()))
+                or _HOUSE_CONTEXT_AFTER.match(text, m.end())):
+            continue  # a bare "no. 1" is a rank or a song ("yang harus diperbaiki no. 1"), not a house
+        add("house", m.start(), m.end())
+    for m in _HOUSE_UNIT.finditer(text):
+        add("house", m.start(), m.end())
+
+
+def find(text: str, *, names: Iterable[str] = ()) -> list[tuple[int, int, str]]:
+    """The personal data in ``text`` as sorted, non-overlapping ``(start, end, kind)`` spans (what ``redact`` removes)."""
+    text = text or ""
     spans: list[tuple[int, int, str]] = []
 
     def add(kind: str, start: int, end: int) -> None:
-        spans.append((start, end, kind))
+        if end > start:
+            spans.append((start, end, kind))
 
-    for m in _EMAIL.finditer(text):
-        add("email", m.start(), m.end())
-    for m in _NIK.finditer(text):
-        add("nik", m.start(), m.end())
-    for start, end in _phones(text):
-        add("phone", start, end)
-    for m in _PLATE.finditer(text):
-        add("plate", m.start(), m.end())
-    for m in _HANDLE.finditer(text):
-        add("handle", m.start(), m.end())
-    for m in _HOUSE.finditer(text):
-        add("house", m.start(), m.end())
-    for m in _HONORIFIC_NAME.finditer(text):
-        add("name", m.start(1), m.end(1))
-    for m in _SELF_NAME.finditer(text):
-        add("name", m.start(1), m.end(1))
-    for name in names:
-        for part in {name.strip(), *[p for p in name.split() if len(p) >= 3]}:
-            if not part:
-                continue
-            for m in re.finditer(rf"\b{re.escape(part)}\b", text, flags=re.IGNORECASE):
-                add("name", m.start(), m.end())
+    if "@" in text or _OBFUSCATED_AT.search(text):
+        for m in _EMAIL.finditer(text):
+            add("email", m.start(), m.end())
+        for m in _EMAIL_OBFUSCATED.finditer(text):
+            add("email", m.start(), m.end())
+    if any(c.isdigit() for c in text):
+        for m in _NIK.finditer(text):
+            add("nik", m.start(), m.end())
+        for m in _NIK_CUE.finditer(text):
+            add("nik", m.start(1), m.end(1))
+        _phones(text, add)
+        _plates(text, add)
+        _houses(text, add)
+    _handles(text, add)
+    _honorific_names(text, add)
+    _cue_names(text, add)
+    if names:
+        _reporter_names(text, names, add)
 
-    # Merge overlapping spans; the earliest-starting, longest span wins (an email beats a handle inside it).
-    spans.sort(key=lambda s: (s[0], -(s[1] - s[0])))
-    out, pos = [], 0
+    # Overlapping findings merge into their union, labelled with the highest-priority kind.
+    spans.sort()
+    merged: list[tuple[int, int, str]] = []
     for start, end, kind in spans:
-        if start < pos:
-            continue
+        if merged and start < merged[-1][1]:
+            last_start, last_end, last_kind = merged[-1]
+            merged[-1] = (last_start, max(last_end, end), kind if _PRIORITY[kind] < _PRIORITY[last_kind] else last_kind)
+        else:
+            merged.append((start, end, kind))
+    return merged
+
+
+def redact(text: str, *, names: Iterable[str] = ()) -> Redacted:
+    """Replace personal data in ``text``. ``names``: the reporter's own name(s), removed wherever they appear."""
+    text = text or ""
+    found: dict[str, int] = {}
+    out, pos = [], 0
+    for start, end, kind in find(text, names=names):
         out.append(text[pos:start])
         out.append(PLACEHOLDER[kind])
         found[kind] = found.get(kind, 0) + 1
         pos = end
     out.append(text[pos:])
     return Redacted("".join(out), found)
+
+
+# --------------------------------------------------------------------------------------------------
+# Evaluation against a labelled set (used by bench/redaction.py and the tests). Pure.
+# --------------------------------------------------------------------------------------------------
+
+_DIGIT_RUN = re.compile(r"\d(?:[ \t.\-/()]{0,2}\d)*")
+
+
+def pii_removed(kind: str, value: str, output: str, keep: Iterable[str] = ()) -> bool:
+    """Whether the labelled personal value ``value`` is gone from the redacted ``output``.
+
+    Removed means: the exact value no longer appears outside must-keep text, and no identifying remnant does:
+    phone/NIK: no run of 6+ of its digits appears in any number in the output; email: its local part (4+
+    characters) is gone; plate: its number with its letters is gone; name: none of its words of 3+ letters
+    remains as a word (case-insensitive); handle: the handle without "@" is gone; house: the number no longer
+    follows "No"/"Nomor".
+    """
+    residue = output
+    for k in keep:
+        residue = residue.replace(k, " ")
+    if value in residue:
+        return False
+    if kind in ("phone", "nik"):
+        digits = re.sub(r"\D", "", value)
+        runs = {re.sub(r"\D", "", r) for r in _DIGIT_RUN.findall(output)}
+        return not any(digits[i:i + 6] in run for i in range(len(digits) - 5) for run in runs)
+    if kind == "email":
+        local = re.split(r"\s*(?:@|[\[\(\{<]\s*at\s*[\]\)\}>]|\s+at\s+)", value, maxsplit=1, flags=re.I)[0]
+        return not (len(local) >= 4 and local.lower() in residue.lower())
+    if kind == "plate":
+        m = re.search(r"(\d+)[\s.\-]*([A-Za-z]*)$", value)
+        tail = m.group(1) + (r"[\s.\-]*" + m.group(2) if m.group(2) else "") if m else re.escape(value)
+        return not re.search(r"(?<!\d)" + tail + r"(?![\w])", residue, flags=re.I)
+    if kind == "name":
+        words = [w for w in re.findall(r"[^\W\d_]+", value) if len(w) >= 3]
+        return not any(re.search(r"(?<![\w])" + re.escape(w) + r"(?![\w])", residue, flags=re.I) for w in words)
+    if kind == "handle":
+        return value.lstrip("@").lower() not in residue.lower()
+    if kind == "house":
+        number = re.sub(r"^(?i:no|nomor|nomer|nmr|nmor|nr|unit|#)\.?\s*", "", value)
+        return not re.search(r"(?i)\b(?:no|nomor|nmr|unit)\.?\s*" + re.escape(number) + r"(?![\w])", residue)
+    return True
+
+
+def evaluate(examples: Iterable[dict], finder: Callable[..., list[tuple[int, int, str]]] = None) -> dict:
+    """Score ``finder`` (default: ``find``, i.e. ``redact``) on labelled examples ({"text", "names", "pii", "keep"}).
+
+    Returns {"texts": n, "kinds": {kind: {"count", "removed", "recall", "spans", "spurious"}},
+    "pii": {"count", "removed", "recall"}, "keep": {"count", "kept", "rate"}, "misses": [...], "lost": [...],
+    "spurious": [...]}. A span is spurious when it touches no labelled personal value: over-redaction that the
+    must-keep list did not catch (it costs officers information, not reporters privacy).
+    """
+    finder = finder or find
+    kinds: dict[str, dict] = {}
+    keep_count = keep_kept = texts = 0
+    misses, lost, spurious = [], [], []
+
+    def stats(kind: str) -> dict:
+        return kinds.setdefault(kind, {"count": 0, "removed": 0, "spans": 0, "spurious": 0})
+
+    for ex in examples:
+        texts += 1
+        text = ex["text"]
+        found = finder(text, names=ex.get("names", ()))
+        parts, pos = [], 0
+        for start, end, kind in found:
+            parts += [text[pos:start], PLACEHOLDER[kind]]
+            pos = end
+        out = "".join(parts) + text[pos:]
+        labelled = []
+        for item in ex.get("pii", ()):
+            labelled += [(m.start(), m.end()) for m in re.finditer(re.escape(item["value"]), text)]
+            st = stats(item["kind"])
+            st["count"] += 1
+            if pii_removed(item["kind"], item["value"], out, ex.get("keep", ())):
+                st["removed"] += 1
+            else:
+                misses.append({"kind": item["kind"], "value": item["value"], "text": text, "output": out})
+        for start, end, kind in found:
+            st = stats(kind)
+            st["spans"] += 1
+            if not any(start < b and a < end for a, b in labelled):
+                st["spurious"] += 1
+                spurious.append({"kind": kind, "value": text[start:end], "text": text, "output": out})
+        for k in ex.get("keep", ()):
+            keep_count += 1
+            if k in out:
+                keep_kept += 1
+            else:
+                lost.append({"keep": k, "text": text, "output": out})
+    for st in kinds.values():
+        st["recall"] = st["removed"] / st["count"] if st["count"] else 1.0
+    total = sum(s["count"] for s in kinds.values())
+    removed = sum(s["removed"] for s in kinds.values())
+    return {
+        "texts": texts,
+        "kinds": dict(sorted(kinds.items(), key=lambda kv: _PRIORITY.get(kv[0], 99))),
+        "pii": {"count": total, "removed": removed, "recall": removed / total if total else 1.0},
+        "keep": {"count": keep_count, "kept": keep_kept, "rate": keep_kept / keep_count if keep_count else 1.0},
+        "misses": misses,
+        "lost": lost,
+        "spurious": spurious,
+    }
