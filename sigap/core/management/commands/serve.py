@@ -1,3 +1,6 @@
+import logging
+import threading
+
 from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
@@ -17,7 +20,18 @@ class Command(BaseCommand):
         from sigap.config.wsgi import application
 
         call_command("collectstatic", interactive=False, verbosity=0)
+        threading.Thread(target=_warm_categorizer, name="warm-categorizer", daemon=True).start()
         self.stdout.write(f"Sigap berjalan di http://{host}:{port}/  (API: /api/docs, admin: /admin/) — Ctrl+C untuk berhenti")
         if settings.DEBUG:
             self.stdout.write("SIGAP_DEBUG is on: do not use this in production.")
         serve(application, host=host, port=port, threads=threads, ident="sigap")
+
+
+def _warm_categorizer() -> None:
+    """Train/load the categorizer in the background so the first uncategorized report does not wait."""
+    try:
+        from sigap.reports.categorize import model
+
+        model()
+    except Exception:  # noqa: BLE001 - intake falls back to the catalog match
+        logging.getLogger(__name__).warning("could not warm the categorizer", exc_info=True)
