@@ -10,7 +10,6 @@ import io
 import math
 import struct
 import threading
-import time
 import zlib
 from pathlib import Path
 
@@ -677,22 +676,15 @@ def test_cascades_are_loaded_once_and_shared_safely_between_threads(monkeypatch)
     assert len(loads) <= 4 and len(photos._pool) == len(loads)
 
 
-def test_a_4000x3000_photo_is_cleaned_and_blurred_in_reasonable_time(settings):
+def test_a_4000x3000_photo_is_cleaned_and_its_face_blurred(settings):
+    """Behaviour only; the time it takes is measured by bench/photos.py, not asserted here."""
     settings.SIGAP_PHOTO_MAX_SIDE = 2048
     scene = Image.fromarray(textured(4000, 3000, seed=7))
     scene.paste(Image.open(FACE_PNG).convert("RGB").resize((1024, 1024)), (1500, 1000))
     raw = encode(scene, quality=90)
-    photo_clean(raw)  # warm the cascade pool
-    timings = []
-    for _ in range(3):
-        start = time.perf_counter()
-        clean = photo_clean(raw)
-        timings.append(time.perf_counter() - start)
-    print(f"\nphoto_clean 4000x3000 JPEG ({len(raw) // 1024} KB) with blur: best {min(timings):.3f}s, "
-          f"runs {[round(t, 3) for t in timings]}")
+    clean = photo_clean(raw)
     assert (clean.width, clean.height) == (2048, 1536)
     assert any(r[0] == "face" for r in clean.blurred_regions)
-    assert min(timings) < 3.0  # ~0.6-0.9 s on a 2-core machine; generous for slow CI
 
 
 # --- GPS distance warning ------------------------------------------------------------------------
