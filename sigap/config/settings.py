@@ -141,10 +141,18 @@ if _env_bool("SIGAP_HTTPS", False):
     CSRF_COOKIE_SECURE = True
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
-EMAIL_BACKEND = os.environ.get("SIGAP_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+# Email: SMTP when SIGAP_EMAIL_HOST is set; otherwise mail is discarded (the embedded default must not print
+# reporters' addresses to the console).
+EMAIL_HOST = os.environ.get("SIGAP_EMAIL_HOST", "")
+EMAIL_PORT = int(os.environ.get("SIGAP_EMAIL_PORT", "587"))
+EMAIL_HOST_USER = os.environ.get("SIGAP_EMAIL_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("SIGAP_EMAIL_PASSWORD", "")
+EMAIL_USE_TLS = _env_bool("SIGAP_EMAIL_TLS", True)
+EMAIL_BACKEND = os.environ.get("SIGAP_EMAIL_BACKEND") or (
+    "django.core.mail.backends.smtp.EmailBackend" if EMAIL_HOST else "django.core.mail.backends.dummy.EmailBackend")
 DEFAULT_FROM_EMAIL = os.environ.get("SIGAP_FROM_EMAIL", "sigap@localhost")
 
-# Uploads: photos are checked and re-encoded by sigap.reports.photos
+# Uploads: photos are checked and re-encoded by sigap.privacy.photos
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 SIGAP_PHOTO_MAX_BYTES = int(os.environ.get("SIGAP_PHOTO_MAX_BYTES", str(10 * 1024 * 1024)))
@@ -181,10 +189,11 @@ LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "filters": {"secrets": {"()": "sigap.core.logfilters.ScrubSecrets"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain", "filters": ["secrets"]}},
     "root": {"handlers": ["console"], "level": os.environ.get("SIGAP_LOG_LEVEL", "INFO")},
     # PIL logs EXIF tag values (a photographer's name, GPS) at DEBUG: never let them reach a log.
-    "loggers": {"django.db.backends": {"level": "WARNING"}, "PIL": {"level": "WARNING"},
+    "loggers": {"django.db.backends": {"level": "WARNING"}, "django.request": {"filters": ["secrets"]}, "PIL": {"level": "WARNING"},
                 # httpx logs request URLs at INFO; the Telegram Bot API puts the bot token in the URL
                 "httpx": {"level": "WARNING"}, "httpcore": {"level": "WARNING"}},
 }

@@ -5,7 +5,6 @@ import threading
 from datetime import time
 
 from django.conf import settings
-from django.db.models import Count, Max
 
 from .clock import WorkingCalendar
 from .models import Holiday
@@ -21,8 +20,7 @@ def _parse(value: str) -> time:
 
 def working_calendar() -> WorkingCalendar:
     global _cached
-    agg = Holiday.objects.aggregate(n=Count("id"), last=Max("date"))
-    key = (agg["n"], agg["last"])
+    key = frozenset(Holiday.objects.values_list("date", flat=True))  # ~100 rows: cheap, and exact
     cached = _cached
     if cached is not None and cached[0] == key:
         return cached[1]
@@ -31,7 +29,7 @@ def working_calendar() -> WorkingCalendar:
             tz=settings.TIME_ZONE,
             day_start=_parse(getattr(settings, "SIGAP_DAY_START", "08:00")),
             day_end=_parse(getattr(settings, "SIGAP_DAY_END", "16:00")),
-            holidays=frozenset(Holiday.objects.values_list("date", flat=True)),
+            holidays=key,
         )
         _cached = (key, cal)
         return cal

@@ -3,13 +3,15 @@ rate, dispute. Nothing here ever returns an officer's personal name or a reporte
 from __future__ import annotations
 
 import json
+from datetime import timedelta
 
 import pydantic
 from django.conf import settings
 from django.http import HttpResponse
+from django.utils import timezone
 from ninja import Router, Status
 from ninja.errors import ValidationError as NinjaValidationError
-from ninja.throttling import AnonRateThrottle
+from sigap.core.throttles import per_ip
 
 from sigap.core.schemas import ErrorOut
 from sigap.core.errors import DomainError, NotFound
@@ -90,7 +92,7 @@ _REPORT_BODY = {
 
 @router.post(
     "/reports", response={201: ReportCreatedOut, **ERRORS, 415: ErrorOut}, summary="File a report",
-    openapi_extra={"requestBody": _REPORT_BODY}, throttle=[AnonRateThrottle(settings.SIGAP_CITIZEN_RATE)],
+    openapi_extra={"requestBody": _REPORT_BODY}, throttle=[per_ip("report", settings.SIGAP_CITIZEN_RATE)],
 )
 def report_create_endpoint(request):
     """File a report. JSON, or multipart/form-data with up to 5 photos under `photos`.
@@ -162,7 +164,8 @@ def track_payload(report: Report, code: str) -> dict:
         "question": question,
         "rating": report.rating,
         "can_rate": report.status == ReportStatus.DONE and report.rating is None,
-        "can_dispute": done_recently,
+        "can_dispute": done_recently and report.closed_at is not None
+        and timezone.now() - report.closed_at <= timedelta(days=report_services.DISPUTE_WINDOW_DAYS),
         "merged_into": report.merged_into.number if report.merged_into_id else None,
         "timeline": [
             {"at": h.created_at, "status": status_out(h.new_status), "unit": h.unit.nama if h.unit else None,
@@ -174,7 +177,7 @@ def track_payload(report: Report, code: str) -> dict:
     }
 
 
-TRACK_THROTTLE = [AnonRateThrottle(settings.SIGAP_TRACK_RATE)]
+TRACK_THROTTLE = [per_ip("track", settings.SIGAP_TRACK_RATE)]
 
 
 @router.get("/track/{code}", response={200: TrackOut, **ERRORS}, summary="Follow a report by tracking code",

@@ -23,6 +23,9 @@ from sigap.reports.models import Channel, Privacy, Report
 from sigap.reports.categorize import categorize
 
 CONDUCT_CATEGORY = "pelayanan-aparatur"
+# A machine never files these on its own: a complaint about officials hides the report from the unit
+# concerned, and "other" has no responsible unit. A person at the triage desk confirms.
+HUMAN_CONFIRMS = {CONDUCT_CATEGORY, "lainnya"}
 MAX_DESCRIPTION = 5000
 MIN_DESCRIPTION = 10
 
@@ -124,7 +127,7 @@ def report_submit(sub: Submission, *, actor=None, actor_kind: str = "reporter", 
         ranked, threshold = categorize(sub.description)
         sub.category, confidence = ranked[0] if ranked else ("lainnya", 0.0)
         category_source = "machine"
-        if confidence < threshold:
+        if confidence < threshold or sub.category in HUMAN_CONFIRMS:
             triage_reason = "category"
     kategori = report_services.kategori_get(sub.category)
     if kategori.sensitif and sub.privacy == Privacy.PUBLIC:

@@ -12,7 +12,7 @@ from ninja import File, Form, Router
 from ninja import Status as HttpStatus
 from ninja.files import UploadedFile
 from ninja.security import APIKeyCookie, HttpBearer
-from ninja.throttling import AnonRateThrottle
+from sigap.core.throttles import per_ip
 
 from sigap.core.schemas import ErrorOut
 from sigap.core.errors import DomainError, NotFound, PermissionDenied
@@ -23,9 +23,9 @@ from sigap.privacy.photos import photo_clean
 from sigap.reports import selectors, services
 from sigap.reports.models import Photo, Report
 from sigap.reports.schemas import status_out
-from sigap.reports.states import NEXT, WORKING, Status
-from sigap.routing.cache import routing_data
+from sigap.reports.states import Status
 
+from . import flow
 from .models import ApiToken
 from .schemas import (ActionOut, ForwardIn, HopIn, MergeIn, NoteIn, QuestionIn, QueueOut, ReasonIn, ReportDetail,
                       SuggestionOut, TokenIn, TokenOut, UnitOut, ValidateIn)
@@ -65,7 +65,7 @@ def cn(obj) -> dict | None:
 
 
 @router.post("/auth/token", auth=None, response={200: TokenOut, **ERRORS, 429: ErrorOut},
-             throttle=[AnonRateThrottle("10/m")], summary="Exchange username and password for an API token")
+             throttle=[per_ip("login", "10/m")], summary="Exchange username and password for an API token")
 def token_endpoint(request, payload: TokenIn):
     user = authenticate(request, username=payload.username, password=payload.password)
     if user is None or not user.is_active:
@@ -108,23 +108,7 @@ def queue_endpoint(request, status: str | None = None, category: str | None = No
             "results": [_item(r, now) for r in rows]}
 
 
-def _allowed_actions(user, report: Report) -> list[str]:
-    status = Status(report.status)
-    allowed: list[str] = []
-    if roles.user_can_work_at_unit(user, report.unit_id):
-        nxt = NEXT[status]
-        if Status.IN_PROGRESS in nxt and status != Status.AWAITING_REPORTER:
-            allowed.append("accept")
-        for target, name in ((Status.COORDINATION, "coordinate"), (Status.DISPOSITION, "dispose"),
-                             (Status.REJECTED, "reject"), (Status.FORWARDED, "forward"), (Status.MERGED, "merge"),
-                             (Status.AWAITING_REPORTER, "ask"), (Status.AWAITING_VALIDATION, "request_validation")):
-            if target in nxt:
-                allowed.append(name)
-        if status in WORKING:
-            allowed.append("add_photo")
-    if status == Status.AWAITING_VALIDATION and roles.user_can_validate(user):
-        allowed.append("validate")
-    return allowed
+_allowed_actions = flow.allowed_actions  # shared with the console (sigap.officers.flow)
 
 
 def _detail(user, report: Report) -> dict:
@@ -188,12 +172,8 @@ def photo_endpoint(request, number: str, photo_id: int):
             summary="Units to coordinate or dispose to, from the tupoksi data")
 def suggestions_endpoint(request, number: str):
     report = _get(request, number)
-    data = routing_data()
-    codes = data.rulebook.suggestions(kategori=report.kategori.kode, kelurahan=report.kelurahan.kode,
-                                      exclude_unit=report.unit.kode if report.unit else None) if report.kelurahan else []
-    units = {u.kode: u for u in Unit.objects.filter(kode__in=codes).select_related("parent")}
-    below = Unit.objects.filter(parent=report.unit, aktif=True).select_related("parent") if report.unit else []
-    return {"coordinate": [_unit_out(units[c]) for c in codes if c in units], "dispose": [_unit_out(u) for u in below]}
+    found = flow.report_suggestions(report)
+    return {"coordinate": [_unit_out(u) for u in found.coordinate], "dispose": [_unit_out(u) for u in found.dispose]}
 
 
 def _unit_out(u: Unit) -> dict:
@@ -202,10 +182,7 @@ def _unit_out(u: Unit) -> dict:
 
 @router.get("/units", response={200: list[UnitOut], **ERRORS}, summary="Find units (for koordinasi)")
 def units_endpoint(request, q: str = "", limit: int = 20):
-    qs = Unit.objects.filter(aktif=True).select_related("parent")
-    if q:
-        qs = qs.filter(nama__icontains=q) | qs.filter(kode__icontains=q)
-    return [_unit_out(u) for u in qs.order_by("kode")[: max(1, min(limit, 100))]]
+    return [_unit_out(u) for u in flow.units_search(q, limit=limit)]
 
 
 def _action(report_number: str) -> dict:

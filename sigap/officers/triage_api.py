@@ -97,7 +97,7 @@ def triage_queue_endpoint(request, limit: int = 50):
 def triage_endpoint(request, number: str, payload: TriageIn):
     report = selectors.report_get_visible(user=request.auth, number=number)
     lat, lon = payload.lat, payload.lon
-    if payload.kelurahan:
+    if payload.kelurahan and (lat is None or lon is None) and report.lat is None:
         w = Wilayah.objects.filter(kode=payload.kelurahan, tingkat=Wilayah.Tingkat.KELURAHAN).first()
         if w is None:
             raise DomainError(f"Kelurahan '{payload.kelurahan}' tidak dikenal.", f"Unknown kelurahan '{payload.kelurahan}'.",
@@ -112,7 +112,9 @@ def triage_endpoint(request, number: str, payload: TriageIn):
 @router.get("/duplicates/{number}", response={200: list[DuplicateOut], **ERRORS}, summary="Duplicate candidates of a report")
 def duplicates_endpoint(request, number: str):
     report = selectors.report_get_visible(user=request.auth, number=number)
-    rows = DuplicateCandidate.objects.filter(report=report).select_related("original").order_by("-similarity")
+    visible = selectors.reports_visible_to(request.auth).values("pk")
+    rows = (DuplicateCandidate.objects.filter(report=report, original__in=visible).select_related("original")
+            .order_by("-similarity"))
     return [{"id": d.pk, "original": d.original.number, "original_status": status_out(d.original.status),
              "distance_m": d.distance_m, "similarity": d.similarity, "state": d.state} for d in rows]
 

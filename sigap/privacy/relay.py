@@ -36,11 +36,15 @@ def _email_send(address: str, text: str, *, number: str, reply_context: str) -> 
 
 
 def _send(channel: str, address: str, text: str, *, number: str, reply_context: str) -> str:
-    if channel == "email":
-        return _email_send(address, text, number=number, reply_context=reply_context)
     from sigap.intake.channels.registry import ADAPTERS
 
     adapter = ADAPTERS.get(channel)
+    if channel == "email":
+        if adapter is None:
+            return _email_send(address, text, number=number, reply_context=reply_context)
+        # The email adapter gives our mails a Message-ID it recognises in replies and threads them to the
+        # resident's own mail; it sends through Django's mail backend, so it needs no inbound configuration.
+        return adapter.send(address, text, reply_context=reply_context, number=number)
     if adapter is None or not adapter.enabled():
         raise LookupError(channel)
     return adapter.send(address, text, reply_context=reply_context)
@@ -50,7 +54,8 @@ def _claim(notification_id: int) -> Notification | None:
     with transaction.atomic():
         note = (Notification.objects.select_for_update(of=("self",)).select_related("report")
                 .filter(pk=notification_id).first())
-        if note is None or note.state not in (Notification.State.PENDING, Notification.State.FAILED):
+        if note is None or note.state not in (Notification.State.PENDING, Notification.State.FAILED,
+                                              Notification.State.HELD):
             return None
         note.state, note.claimed_at = Notification.State.SENDING, timezone.now()
         note.attempts += 1
@@ -78,8 +83,8 @@ def notification_deliver(notification_id: int) -> str:
     try:
         remote_id = _send(channel, address, note.body, number=number, reply_context=note.reply_context)
     except LookupError:
-        # No outbound adapter configured for this channel: the row waits (not lost) for a later flush.
-        _finish(note, state=Notification.State.PENDING, attempts=note.attempts - 1)
+        # No outbound adapter configured for this channel: the row is held (not lost) until it is.
+        _finish(note, state=Notification.State.HELD, attempts=note.attempts - 1)
         log.info("relay: notification %s waits for the %s channel to be configured", note.pk, channel)
         return "no-adapter"
     except Exception as exc:  # noqa: BLE001
@@ -99,6 +104,9 @@ def outbox_flush(limit: int = 500) -> dict[str, int]:
     counts["unknown"] = stuck.update(state=Notification.State.UNKNOWN)
     ids = list(Notification.objects.filter(state__in=[Notification.State.PENDING, Notification.State.FAILED])
                .order_by("pk").values_list("pk", flat=True)[:limit])
+    # held rows (their channel had no adapter) are retried after everything else, so they never starve it
+    ids += list(Notification.objects.filter(state=Notification.State.HELD)
+                .order_by("pk").values_list("pk", flat=True)[:max(0, limit - len(ids))])
     for pk in ids:
         result = notification_deliver(pk)
         counts[result] = counts.get(result, 0) + 1

@@ -166,6 +166,7 @@ class Notification(models.Model):
         SKIPPED = "skipped", _("tidak ada kontak")
         SENDING = "sending", _("sedang dikirim")
         UNKNOWN = "unknown", _("tidak pasti terkirim (cek manual)")
+        HELD = "held", _("menunggu kanal dikonfigurasi")
 
     report = models.ForeignKey(Report, null=True, blank=True, on_delete=models.CASCADE, related_name="notifications")
     recipient_ref = models.CharField(max_length=64, blank=True,

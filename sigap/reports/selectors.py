@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, F, Q, QuerySet
 from django.utils import timezone
 
 from sigap.core.errors import NotFound
@@ -81,7 +81,7 @@ def report_queue(*, user, status: str | None = None, kategori: str | None = None
         qs = qs.filter(overdue_q(now))
     elif overdue is False:
         qs = qs.exclude(overdue_q(now))
-    return qs.order_by("due_at", "created_at")
+    return qs.order_by(F("closed_at").asc(nulls_first=True), F("due_at").asc(nulls_last=True), "created_at")
 
 
 def queue_counts(qs: QuerySet[Report]) -> dict[str, int]:

@@ -21,6 +21,7 @@ from sigap.core.calendar import working_calendar
 from sigap.core.errors import DomainError, NotFound, PermissionDenied, TransitionRefused
 from sigap.core.models import AuditEvent
 from sigap.organization import roles
+from sigap.organization.loaders import TRIAGE_UNIT
 from sigap.organization.models import Kategori, Unit
 from sigap.privacy.photos import CleanPhoto
 from sigap.routing.cache import routing_data
@@ -203,9 +204,6 @@ def report_route(*, kategori: Kategori, lat: float, lon: float) -> tuple[Locatio
     if rule.verifikasi_kelurahan and location.kode in data.kelurahan_units:
         unit_code = data.kelurahan_units[location.kode]
     return location, Unit.objects.get(kode=unit_code)
-
-
-TRIAGE_UNIT = "triase"
 
 
 @transaction.atomic

@@ -39,9 +39,10 @@ def _fingerprint() -> tuple:
 
 
 def _build(fingerprint: tuple) -> RoutingData:
-    kelurahan = list(Wilayah.objects.filter(tingkat=Wilayah.Tingkat.KELURAHAN).values_list("kode", "id", "geometry"))
-    areas = [(kode, shape(geom)) for kode, _id, geom in kelurahan if geom]
-    index = KelurahanIndex(areas, max_snap_m=_max_snap()) if areas else None
+    kelurahan = list(Wilayah.objects.filter(tingkat=Wilayah.Tingkat.KELURAHAN).values_list("kode", "id", "geometry", "nama"))
+    areas = [(kode, shape(geom)) for kode, _id, geom, _nama in kelurahan if geom]
+    names = {kode: nama for kode, _id, _geom, nama in kelurahan}
+    index = KelurahanIndex(areas, max_snap_m=_max_snap(), names=names) if areas else None
     rules = [
         TupoksiRule(kategori=k, wilayah=w or "", unit=u, verifikasi_kelurahan=v)
         for k, w, u, v in Tupoksi.objects.filter(unit__aktif=True, kategori__aktif=True).values_list(
@@ -54,7 +55,7 @@ def _build(fingerprint: tuple) -> RoutingData:
         fingerprint=fingerprint,
         index=index,
         rulebook=RuleBook(rules, kategori_grup=grup),
-        kelurahan_ids={kode: pk for kode, pk, _g in kelurahan},
+        kelurahan_ids={kode: pk for kode, pk, _g, _n in kelurahan},
         unit_ids=dict(units.values_list("kode", "id")),
         kelurahan_units={
             w: u for u, w in units.filter(jenis=Unit.Jenis.KELURAHAN, wilayah__isnull=False).values_list("kode", "wilayah__kode")

@@ -1,4 +1,5 @@
 import logging
+import os
 import threading
 
 from django.conf import settings
@@ -13,8 +14,10 @@ class Command(BaseCommand):
         parser.add_argument("--host", default="127.0.0.1")
         parser.add_argument("--port", type=int, default=8000)
         parser.add_argument("--threads", type=int, default=8)
+        parser.add_argument("--trusted-proxy", default=os.environ.get("SIGAP_TRUSTED_PROXY", ""),
+                            help="address of the reverse proxy whose X-Forwarded-For/-Proto headers are trusted")
 
-    def handle(self, *args, host: str, port: int, threads: int, **options):
+    def handle(self, *args, host: str, port: int, threads: int, trusted_proxy: str, **options):
         from waitress import serve
 
         from sigap.config.wsgi import application
@@ -24,7 +27,11 @@ class Command(BaseCommand):
         self.stdout.write(f"Sigap berjalan di http://{host}:{port}/  (API: /api/docs, admin: /admin/) — Ctrl+C untuk berhenti")
         if settings.DEBUG:
             self.stdout.write("SIGAP_DEBUG is on: do not use this in production.")
-        serve(application, host=host, port=port, threads=threads, ident="sigap")
+        proxy = {}
+        if trusted_proxy:
+            proxy = {"trusted_proxy": trusted_proxy, "trusted_proxy_headers": {"x-forwarded-for", "x-forwarded-proto"},
+                     "clear_untrusted_proxy_headers": True}
+        serve(application, host=host, port=port, threads=threads, ident="sigap", **proxy)
 
 
 def _warm_categorizer() -> None:
