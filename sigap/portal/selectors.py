@@ -1,0 +1,519 @@
+"""Reads for the citizen portal, each carrying its policy: what a resident, or the public, may see.
+
+* The reporter (holding the tracking code) sees the journey of their own report: statuses, the units
+  that held it (names only, never an officer), public notes and the de-identified photos.
+* The public sees Publik reports only: redacted description, status, kelurahan, de-identified photos
+  and a location coarsened to a ~200 m grid (never finer than the kelurahan for sensitive categories,
+  which cannot be public anyway). Never the address text.
+* Statistics count reports per kota and kelurahan; nothing finer.
+* "Similar reports nearby" shows only category, status, date and distance; the redacted description
+  only for Publik reports; and nothing at all for sensitive categories, so nobody can probe whether
+  their own workplace or building was reported.
+"""
+from __future__ import annotations
+
+import math
+import statistics
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+from django.conf import settings
+from django.db.models import Count, Q, QuerySet
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
+
+from sigap.core.errors import DomainError
+from sigap.organization.models import Kategori, Wilayah
+from sigap.reports.models import Hop, Photo, Privacy, Report
+from sigap.reports.states import COLOUR, Status, StatusType, is_open, status_type
+from sigap.routing.cache import routing_data
+
+COARSE_DEG = 0.002  # ≈ 220 m at Jakarta's latitude
+SIMILAR_RADIUS_M = 300
+SIMILAR_DAYS = 30
+SIMILAR_LIMIT = 5
+MAP_LIMIT = 1000
+DISPUTE_WINDOW_DAYS = 30  # mirrors sigap.reports.services.DISPUTE_WINDOW_DAYS (the service decides)
+
+GRUP_LABELS = {
+    "air": _("Air dan saluran"),
+    "infrastruktur": _("Jalan dan infrastruktur"),
+    "integritas": _("Integritas aparatur"),
+    "kedaruratan": _("Kedaruratan"),
+    "ketenagakerjaan": _("Ketenagakerjaan"),
+    "ketertiban": _("Ketertiban umum"),
+    "lainnya": _("Lainnya"),
+    "layanan": _("Layanan publik"),
+    "lingkungan": _("Lingkungan"),
+    "transportasi": _("Transportasi"),
+}
+HOP_LABELS = {
+    Hop.Kind.KOORDINASI: _("Koordinasi"),
+    Hop.Kind.DISPOSISI: _("Disposisi"),
+    Hop.Kind.REROUTE: _("Pengalihan oleh sistem"),
+}
+PHOTO_LABELS = {
+    Photo.Kind.REPORT: _("Foto laporan"),
+    Photo.Kind.BEFORE: _("Foto sebelum"),
+    Photo.Kind.AFTER: _("Foto sesudah"),
+}
+
+
+# --- small shared pieces ---------------------------------------------------------------------------
+
+def english() -> bool:
+    return (get_language() or "id").startswith("en")
+
+
+def domain_message(exc: DomainError) -> str:
+    """The refusal in the resident's language."""
+    return exc.message_en if english() else exc.message_id
+
+
+def kategori_label(kategori: Kategori) -> str:
+    return kategori.name_en if english() and kategori.name_en else kategori.nama
+
+
+def status_view(code: str) -> dict:
+    status = Status(code)
+    return {"code": status.value, "label": str(status.label), "colour": COLOUR[status],
+            "type": status_type(status).value}
+
+
+def distance_m(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
+    r = 6_371_008.8
+    p1, p2 = math.radians(lat1), math.radians(lat2)
+    dp, dl = p2 - p1, math.radians(lon2 - lon1)
+    a = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
+    return 2 * r * math.asin(min(1.0, math.sqrt(a)))
+
+
+OPEN_STATUSES = [s.value for s in Status if is_open(s)]
+DONE_STATUSES = [s.value for s in Status if status_type(s) == StatusType.DONE]
+
+
+# --- categories ------------------------------------------------------------------------------------
+
+@dataclass
+class CategoryItem:
+    code: str
+    label: str
+    sensitive: bool
+    examples: str
+
+
+@dataclass
+class CategoryGroup:
+    code: str
+    label: str
+    items: list[CategoryItem] = field(default_factory=list)
+
+
+def categories_grouped() -> list[CategoryGroup]:
+    groups: dict[str, CategoryGroup] = {}
+    for k in Kategori.objects.filter(aktif=True).order_by("grup", "nama"):
+        group = groups.get(k.grup)
+        if group is None:
+            group = groups[k.grup] = CategoryGroup(code=k.grup, label=str(GRUP_LABELS.get(k.grup, k.grup.capitalize())))
+        group.items.append(CategoryItem(code=k.kode, label=kategori_label(k), sensitive=k.sensitif, examples=k.contoh))
+    return sorted(groups.values(), key=lambda g: (g.code == "lainnya", g.label.lower()))
+
+
+def kategori_active(code: str) -> Kategori | None:
+    return Kategori.objects.filter(kode=code, aktif=True).first() if code else None
+
+
+# --- regions ---------------------------------------------------------------------------------------
+
+def _service_prefix() -> str:
+    return f"{settings.SIGAP_PROVINCE}."
+
+
+@dataclass
+class RegionChoices:
+    kota: list[Wilayah]
+    kecamatan_groups: list[tuple[str, list[Wilayah]]]
+    kelurahan_groups: list[tuple[str, list[Wilayah]]]
+    kota_code: str = ""
+    kecamatan_code: str = ""
+    kelurahan_code: str = ""
+    kelurahan: Wilayah | None = None
+
+
+def _short(name: str) -> str:
+    """'Kota Administrasi Jakarta Timur' → 'Jakarta Timur' (the name residents use)."""
+    for prefix in ("Kota Administrasi ", "Kabupaten Administrasi ", "Kota ", "Kabupaten "):
+        if name.startswith(prefix):
+            return name[len(prefix):]
+    return name
+
+
+def region_choices(*, kota: str = "", kecamatan: str = "", kelurahan: str = "") -> RegionChoices:
+    """The three dependent lists. Without JavaScript the kelurahan list is always complete for what is
+    chosen so far (all of the city, a kota, or a kecamatan), so it works as a plain select."""
+    prefix = _service_prefix()
+    wilayah = {w.kode: w for w in Wilayah.objects.filter(kode__startswith=prefix, tingkat__gte=Wilayah.Tingkat.KOTA)
+               .only("kode", "nama", "tingkat", "inner_lat", "inner_lon")}
+    for w in wilayah.values():
+        w.short = _short(w.nama)
+    chosen_kel = wilayah.get(kelurahan) if kelurahan else None
+    if chosen_kel is not None and chosen_kel.tingkat != Wilayah.Tingkat.KELURAHAN:
+        chosen_kel = None
+    if chosen_kel is not None:  # a located point or a chosen kelurahan fixes the levels above it
+        kecamatan = chosen_kel.kode.rsplit(".", 1)[0]
+        kota = kecamatan.rsplit(".", 1)[0]
+    if kecamatan and (kecamatan not in wilayah or wilayah[kecamatan].tingkat != Wilayah.Tingkat.KECAMATAN):
+        kecamatan = ""
+    if kecamatan:
+        kota = kecamatan.rsplit(".", 1)[0]
+    if kota and (kota not in wilayah or wilayah[kota].tingkat != Wilayah.Tingkat.KOTA):
+        kota, kecamatan = "", ""
+
+    def level(tingkat: int, under: str = "") -> list[Wilayah]:
+        return sorted((w for w in wilayah.values() if w.tingkat == tingkat and (not under or w.kode.startswith(under + "."))),
+                      key=lambda w: w.nama)
+
+    kota_list = level(Wilayah.Tingkat.KOTA)
+    if kota:
+        kec_groups = [("", level(Wilayah.Tingkat.KECAMATAN, kota))]
+    else:
+        kec_groups = [(k.short, level(Wilayah.Tingkat.KECAMATAN, k.kode)) for k in kota_list]
+    if kecamatan:
+        kel_groups = [("", level(Wilayah.Tingkat.KELURAHAN, kecamatan))]
+    else:
+        kel_groups = [(f"{kec.nama}, {wilayah[kec.kode.rsplit('.', 1)[0]].short}", level(Wilayah.Tingkat.KELURAHAN, kec.kode))
+                      for _label, kecs in kec_groups for kec in kecs]
+    return RegionChoices(kota=kota_list, kecamatan_groups=kec_groups, kelurahan_groups=kel_groups, kota_code=kota,
+                         kecamatan_code=kecamatan, kelurahan_code=chosen_kel.kode if chosen_kel else "",
+                         kelurahan=chosen_kel)
+
+
+def kelurahan_get(code: str) -> Wilayah | None:
+    if not code or not code.startswith(_service_prefix()):
+        return None
+    return Wilayah.objects.filter(kode=code, tingkat=Wilayah.Tingkat.KELURAHAN).first()
+
+
+def point_locate(*, lat: float, lon: float) -> Wilayah:
+    """The kelurahan containing a point; ``DomainError`` (OutsideArea, invalid coordinates) otherwise."""
+    data = routing_data()
+    if data.index is None:
+        raise DomainError("Data batas wilayah belum dimuat.", "No boundary data is loaded.", code="no_boundaries",
+                          status=503)
+    location = data.index.locate(lon, lat)
+    return Wilayah.objects.get(kode=location.kode)
+
+
+def region_path(kelurahan: Wilayah | None) -> str:
+    """'Pondok Bambu, Duren Sawit, Jakarta Timur'."""
+    if kelurahan is None:
+        return ""
+    names = {w.kode: w.nama for w in Wilayah.objects.filter(kode__in=_ancestor_codes(kelurahan.kode))}
+    parts = [kelurahan.nama] + [_short(names[c]) for c in reversed(_ancestor_codes(kelurahan.kode)) if c in names
+                                and c.count(".") >= 1]
+    return ", ".join(parts)
+
+
+def _ancestor_codes(code: str) -> list[str]:
+    parts = code.split(".")
+    return [".".join(parts[:i]) for i in range(1, len(parts))]
+
+
+def boundary_feature(code: str) -> dict | None:
+    w = Wilayah.objects.filter(kode=code, tingkat__gte=Wilayah.Tingkat.KOTA).only("kode", "nama", "geometry").first()
+    if w is None or not w.geometry or not code.startswith(_service_prefix()):
+        return None
+    return {"type": "Feature", "geometry": w.geometry, "properties": {"code": w.kode, "name": w.nama}}
+
+
+def kota_outlines() -> dict:
+    features = [
+        {"type": "Feature", "geometry": w.geometry, "properties": {"code": w.kode, "name": _short(w.nama)}}
+        for w in Wilayah.objects.filter(kode__startswith=_service_prefix(), tingkat=Wilayah.Tingkat.KOTA)
+        .exclude(geometry__isnull=True)
+    ]
+    return {"type": "FeatureCollection", "features": features}
+
+
+# --- similar reports nearby ------------------------------------------------------------------------
+
+@dataclass
+class SimilarReport:
+    number: str
+    category: str
+    status: dict
+    created_at: datetime
+    distance_m: int
+    public: bool
+    description: str = ""  # Publik reports only (already redacted at intake)
+
+
+def similar_reports_near(*, kategori_code: str, lat: float, lon: float, now: datetime | None = None) -> list[SimilarReport]:
+    """Open reports of the same category within ``SIMILAR_RADIUS_M`` filed in the last ``SIMILAR_DAYS`` days."""
+    kategori = kategori_active(kategori_code)
+    if kategori is None or kategori.sensitif:
+        return []
+    if not (math.isfinite(lat) and math.isfinite(lon) and -90 <= lat <= 90 and -180 <= lon <= 180):
+        return []
+    now = now or timezone.now()
+    dlat = SIMILAR_RADIUS_M / 111_000
+    dlon = SIMILAR_RADIUS_M / (111_000 * max(0.1, math.cos(math.radians(lat))))
+    candidates = (Report.objects.filter(kategori=kategori, status__in=OPEN_STATUSES,
+                                        created_at__gte=now - timedelta(days=SIMILAR_DAYS),
+                                        lat__range=(lat - dlat, lat + dlat), lon__range=(lon - dlon, lon + dlon))
+                  .only("number", "status", "created_at", "lat", "lon", "privacy", "description"))
+    found = []
+    for r in candidates:
+        d = distance_m(lat, lon, r.lat, r.lon)
+        if d > SIMILAR_RADIUS_M:
+            continue
+        public = r.privacy == Privacy.PUBLIC
+        found.append(SimilarReport(number=r.number, category=kategori_label(kategori), status=status_view(r.status),
+                                   created_at=r.created_at, distance_m=max(10, int(round(d, -1))), public=public,
+                                   description=r.description if public else ""))
+    found.sort(key=lambda s: (s.distance_m, -s.created_at.timestamp()))
+    return found[:SIMILAR_LIMIT]
+
+
+def similar_report_get(number: str) -> Report | None:
+    """A report offered as "similar": open, non-sensitive. Anything else is as good as absent."""
+    report = (Report.objects.select_related("kategori", "unit")
+              .filter(number=number, kategori__sensitif=False, status__in=OPEN_STATUSES).first())
+    return report
+
+
+# --- the public ------------------------------------------------------------------------------------
+
+STATE_FILTERS = {
+    "open": OPEN_STATUSES,
+    "done": DONE_STATUSES,
+    "closed": [s.value for s in Status if status_type(s) == StatusType.CLOSED],
+}
+
+
+def public_reports(*, kota: str = "", kategori: str = "", state: str = "") -> QuerySet[Report]:
+    """Publik reports only. Sensitive categories are excluded even if one was ever marked public."""
+    qs = (Report.objects.filter(privacy=Privacy.PUBLIC, kategori__sensitif=False)
+          .select_related("kategori", "kelurahan", "kelurahan__parent", "kelurahan__parent__parent")
+          .order_by("-created_at", "-id"))
+    if kota and kota.startswith(_service_prefix()):
+        qs = qs.filter(kelurahan__kode__startswith=kota + ".")
+    if kategori:
+        qs = qs.filter(kategori__kode=kategori)
+    if state in STATE_FILTERS:
+        qs = qs.filter(status__in=STATE_FILTERS[state])
+    return qs
+
+
+def public_report_get(number: str) -> Report | None:
+    return public_reports().filter(number=number).first()
+
+
+def public_point(report: Report) -> tuple[float, float] | None:
+    """Where the public may see a report: a ~200 m grid point, or the kelurahan's inner point for sensitive
+    categories and reports without coordinates. Never the exact location."""
+    kel = report.kelurahan
+    if report.kategori.sensitif or report.lat is None or report.lon is None:
+        if kel is None or kel.inner_lat is None:
+            return None
+        return (round(kel.inner_lat, 3), round(kel.inner_lon, 3))
+
+    def snap(v: float) -> float:
+        return round(round(v / COARSE_DEG) * COARSE_DEG, 3)
+
+    return (snap(report.lat), snap(report.lon))
+
+
+def _kota_kecamatan(kel: Wilayah | None) -> tuple[str, str]:
+    if kel is None:
+        return "", ""
+    kec = kel.parent
+    kota = kec.parent if kec else None
+    return (_short(kota.nama) if kota else "", kec.nama if kec else "")
+
+
+def public_item(report: Report, *, photos: bool = False) -> dict:
+    kota, kecamatan = _kota_kecamatan(report.kelurahan)
+    item = {
+        "number": report.number,
+        "category": kategori_label(report.kategori),
+        "status": status_view(report.status),
+        "created_at": report.created_at,
+        "closed_at": report.closed_at,
+        "kelurahan": report.kelurahan.nama if report.kelurahan else "",
+        "kelurahan_code": report.kelurahan.kode if report.kelurahan else "",
+        "kecamatan": kecamatan,
+        "kota": kota,
+        "description": report.description,
+        "point": public_point(report),
+    }
+    if photos:
+        item["photos"] = [{"id": p.pk, "kind": str(PHOTO_LABELS.get(p.kind, p.kind))}
+                          for p in report.photos.all()]
+    return item
+
+
+def public_items(reports) -> list[dict]:
+    reports = list(reports)
+    first_photo = {}
+    for report_id, photo_id in (Photo.objects.filter(report__in=reports, kind=Photo.Kind.REPORT)
+                                .order_by("report_id", "created_at", "id").values_list("report_id", "id")):
+        first_photo.setdefault(report_id, photo_id)
+    out = []
+    for r in reports:
+        item = public_item(r)
+        item["photo"] = first_photo.get(r.pk)
+        out.append(item)
+    return out
+
+
+def public_timeline(report: Report) -> list[dict]:
+    """Statuses and the units that held the report. Notes are for the reporter, not the public."""
+    return [{"at": h.created_at, "status": status_view(h.new_status), "unit": h.unit.nama if h.unit else ""}
+            for h in report.history.select_related("unit")]
+
+
+def public_photo_get(number: str, photo_id: int) -> Photo | None:
+    report = public_report_get(number)
+    if report is None:
+        return None
+    return Photo.objects.filter(report=report, pk=photo_id).first()
+
+
+def interest_count(report: Report) -> int:
+    return report.portal_interest.count()
+
+
+def public_map(*, kota: str = "", kategori: str = "", state: str = "") -> dict:
+    features = []
+    for r in public_reports(kota=kota, kategori=kategori, state=state)[:MAP_LIMIT]:
+        point = public_point(r)
+        if point is None:
+            continue
+        status = status_view(r.status)
+        features.append({
+            "type": "Feature",
+            "geometry": {"type": "Point", "coordinates": [point[1], point[0]]},
+            "properties": {
+                "number": r.number, "category": kategori_label(r.kategori), "status": status["label"],
+                "colour": status["colour"], "kelurahan": r.kelurahan.nama if r.kelurahan else "",
+                "date": timezone.localdate(r.created_at).isoformat(), "url": reverse("portal:public_detail", args=[r.number]),
+            },
+        })
+    return {"type": "FeatureCollection", "features": features}
+
+
+# --- statistics ------------------------------------------------------------------------------------
+
+@dataclass
+class AreaStats:
+    code: str
+    name: str
+    parent: str = ""
+    received: int = 0
+    open: int = 0
+    done: int = 0
+    days: list[float] = field(default_factory=list, repr=False)
+
+    @property
+    def median_days(self) -> float | None:
+        return round(statistics.median(self.days), 1) if self.days else None
+
+
+def statistics_by_area(*, kota: str = "") -> tuple[list[AreaStats], list[AreaStats], AreaStats]:
+    """Counts per kota and per kelurahan over every report, whatever its privacy. Only counts."""
+    prefix = _service_prefix()
+    names = dict(Wilayah.objects.filter(kode__startswith=prefix, tingkat__lte=Wilayah.Tingkat.KECAMATAN)
+                 .values_list("kode", "nama"))
+    kel_names = dict(Wilayah.objects.filter(kode__startswith=prefix, tingkat=Wilayah.Tingkat.KELURAHAN)
+                     .values_list("kode", "nama"))
+    rows = (Report.objects.order_by().values("kelurahan__kode")
+            .annotate(received=Count("id"), open=Count("id", filter=Q(status__in=OPEN_STATUSES)),
+                      done=Count("id", filter=Q(status__in=DONE_STATUSES))))
+    total = AreaStats(code="", name=str(_("Semua wilayah")))
+    kotas = {code: AreaStats(code=code, name=_short(name)) for code, name in names.items() if code.count(".") == 1}
+    kels: dict[str, AreaStats] = {}
+    for row in rows:
+        code = row["kelurahan__kode"] or ""
+        for target in _targets(code, total, kotas, kels, kel_names, names):
+            target.received += row["received"]
+            target.open += row["open"]
+            target.done += row["done"]
+    durations = (Report.objects.order_by().filter(status__in=DONE_STATUSES, closed_at__isnull=False)
+                 .values_list("kelurahan__kode", "created_at", "closed_at"))
+    for code, created, closed in durations.iterator(chunk_size=2000):
+        days = max(0.0, (closed - created).total_seconds() / 86400)
+        for target in _targets(code or "", total, kotas, kels, kel_names, names):
+            target.days.append(days)
+    kota_rows = sorted(kotas.values(), key=lambda a: a.name)
+    kel_rows = sorted((k for k in kels.values() if not kota or k.code.startswith(kota + ".")),
+                      key=lambda a: (a.parent, a.name))
+    return kota_rows, kel_rows, total
+
+
+def _targets(code: str, total: AreaStats, kotas: dict, kels: dict, kel_names: dict, names: dict) -> list[AreaStats]:
+    out = [total]
+    if not code:
+        return out
+    kota_code = ".".join(code.split(".")[:2])
+    if kota_code in kotas:
+        out.append(kotas[kota_code])
+    if code in kel_names:
+        kel = kels.get(code)
+        if kel is None:
+            kec_code = code.rsplit(".", 1)[0]
+            kel = kels[code] = AreaStats(code=code, name=kel_names[code],
+                                         parent=f"{_short(names.get(kota_code, ''))} — {names.get(kec_code, '')}")
+        out.append(kel)
+    return out
+
+
+# --- the reporter's own journey -------------------------------------------------------------------
+
+def journey_for_reporter(report: Report, *, now: datetime | None = None) -> dict:
+    """Everything the holder of the tracking code may see. Unit names only; never an officer."""
+    now = now or timezone.now()
+    report = (Report.objects.select_related("kategori", "unit", "kelurahan", "merged_into", "merged_into__unit")
+              .get(pk=report.pk))
+    status = Status(report.status)
+    merged = None
+    if report.merged_into_id:
+        target = report.merged_into
+        merged = {"number": target.number, "status": status_view(target.status),
+                  "unit": target.unit.nama if target.unit else ""}
+    disputable = (status == Status.DONE and report.closed_at is not None
+                  and now - report.closed_at <= timedelta(days=DISPUTE_WINDOW_DAYS))
+    return {
+        "number": report.number,
+        "category": kategori_label(report.kategori),
+        "status": status_view(report.status),
+        "unit": report.unit.nama if report.unit else "",
+        "kelurahan": region_path(report.kelurahan),
+        "address": report.address,
+        "description": report.description,
+        "created_at": report.created_at,
+        "due_at": report.due_at if is_open(status) else None,
+        "closed_at": report.closed_at,
+        "privacy": report.get_privacy_display(),
+        "anonymous": bool(report.secret_hash),
+        "question": report.public_note if status == Status.AWAITING_REPORTER else "",
+        "can_answer": status == Status.AWAITING_REPORTER,
+        "can_rate": status == Status.DONE and report.rating is None,
+        "can_dispute": disputable,
+        "rating": report.rating,
+        "rating_comment": report.rating_comment,
+        "merged": merged,
+        "timeline": [
+            {"at": h.created_at, "status": status_view(h.new_status), "unit": h.unit.nama if h.unit else "",
+             "note": h.public_note}
+            for h in report.history.select_related("unit")
+        ],
+        "hops": [
+            {"kind": str(HOP_LABELS.get(h.kind, h.kind)), "from_unit": h.from_unit.nama, "to_unit": h.to_unit.nama,
+             "at": h.created_at}
+            for h in report.hops.select_related("from_unit", "to_unit")
+        ],
+        "photos": [{"id": p.pk, "kind": str(PHOTO_LABELS.get(p.kind, p.kind))} for p in report.photos.all()],
+    }

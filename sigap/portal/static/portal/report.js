@@ -1,0 +1,359 @@
+// The report form ("Buat laporan"): category search, privacy choices, the location map, geolocation,
+// the kota/kecamatan/kelurahan selects, the photo GPS check and the similar-reports check.
+// Everything here is an enhancement: without JavaScript the form still works with plain selects.
+(function () {
+  "use strict";
+
+  var form = document.getElementById("report-form");
+  if (!form) {
+    return;
+  }
+  var data = form.dataset;
+  var csrf = (form.querySelector("input[name=csrfmiddlewaretoken]") || {}).value || "";
+  var latInput = document.getElementById("id_lat");
+  var lonInput = document.getElementById("id_lon");
+  var statusEl = document.getElementById("location-status");
+  var category = document.getElementById("id_category");
+  var JAKARTA = [-6.2, 106.85];
+
+  function msg(name, value) {
+    var text = data["msg" + name] || "";
+    return value === undefined ? text : text.replace("{n}", value);
+  }
+
+  function show(id) {
+    var el = document.getElementById(id);
+    if (el) {
+      el.hidden = false;
+    }
+    return el;
+  }
+
+  function setStatus(text) {
+    statusEl.textContent = text || "";
+  }
+
+  // --- category search over the grouped list -------------------------------------------------------
+  function normalize(text) {
+    return (text || "").toLowerCase().normalize("NFD").replace(/[\u0300-\u036f]/g, "");
+  }
+
+  var search = document.getElementById("category-search");
+  var searchCount = document.getElementById("category-search-count");
+  if (search && category) {
+    show("category-search-wrap");
+    search.addEventListener("input", function () {
+      var words = normalize(search.value).split(/\s+/).filter(Boolean);
+      var shown = [];
+      category.querySelectorAll("optgroup").forEach(function (group) {
+        var any = false;
+        group.querySelectorAll("option").forEach(function (option) {
+          var haystack = normalize(option.textContent + " " + (option.dataset.keywords || ""));
+          var match = words.every(function (w) { return haystack.indexOf(w) >= 0; });
+          option.hidden = !match;
+          option.disabled = !match && option.value !== category.value;
+          if (match) {
+            shown.push(option);
+            any = true;
+          }
+        });
+        group.hidden = !any;
+      });
+      if (!words.length) {
+        searchCount.textContent = "";
+      } else if (shown.length === 1) {
+        if (category.value !== shown[0].value) {
+          category.value = shown[0].value;
+          category.dispatchEvent(new Event("change", { bubbles: true }));
+        }
+        searchCount.textContent = msg("Onecategory", shown[0].textContent.trim());
+      } else {
+        searchCount.textContent = msg("Categorycount", String(shown.length));
+      }
+    });
+  }
+
+  // --- privacy: sensitive categories cannot be public; Anonim hides the contact fields --------------
+  var publicRadio = document.getElementById("privacy-public");
+  var privateRadio = document.getElementById("privacy-private");
+  var contact = document.getElementById("contact-fieldset");
+
+  function updatePrivacy() {
+    var anonymous = form.querySelector("input[name=privacy]:checked");
+    contact.hidden = !!anonymous && anonymous.value === "anonymous";
+  }
+
+  function updateCategory() {
+    var option = category.selectedOptions[0];
+    var sensitive = !!option && option.dataset.sensitive === "1";
+    publicRadio.disabled = sensitive;
+    document.getElementById("category-sensitive-note").hidden = !sensitive;
+    document.getElementById("privacy-public-disabled").hidden = !sensitive;
+    if (sensitive && publicRadio.checked) {
+      privateRadio.checked = true;
+      updatePrivacy();
+    }
+  }
+
+  form.querySelectorAll("input[name=privacy]").forEach(function (radio) {
+    radio.addEventListener("change", updatePrivacy);
+  });
+  category.addEventListener("change", function () {
+    updateCategory();
+    similarSoon();
+  });
+  updateCategory();
+  updatePrivacy();
+
+  // --- similar reports nearby (htmx: the button listens for "sigap:similar" on body) ----------------
+  var similarTimer = null;
+  show("similar-section");
+  show("similar-check");
+
+  function hasLocation() {
+    var kel = document.getElementById("id_kelurahan");
+    return !!(latInput.value && lonInput.value) || !!(kel && kel.value);
+  }
+
+  function similarSoon() {
+    clearTimeout(similarTimer);
+    similarTimer = setTimeout(function () {
+      if (category.value && hasLocation()) {
+        document.body.dispatchEvent(new CustomEvent("sigap:similar"));
+      }
+    }, 250);
+  }
+
+  // --- photos: preview and the GPS check (nothing is stored by the check) ---------------------------
+  var photoInput = document.getElementById("id_photos");
+  var preview = document.getElementById("photo-preview");
+  var photoWarnings = document.getElementById("photo-warnings");
+  var photoGeneration = 0;
+  var maxPhotos = parseInt(data.maxPhotos || "5", 10);
+
+  function addPhotoNote(text, kind) {
+    var p = document.createElement("p");
+    p.className = "alert alert-" + (kind || "warning");
+    p.textContent = text;
+    photoWarnings.appendChild(p);
+  }
+
+  function checkPhotos() {
+    var files = Array.prototype.slice.call(photoInput.files || []);
+    var generation = ++photoGeneration;
+    photoWarnings.textContent = "";
+    if (files.length > maxPhotos) {
+      addPhotoNote(msg("Toomanyphotos", String(maxPhotos)), "error");
+    }
+    files.slice(0, maxPhotos).forEach(function (file) {
+      var body = new FormData();
+      body.append("photo", file);
+      body.append("lat", latInput.value);
+      body.append("lon", lonInput.value);
+      var kel = document.getElementById("id_kelurahan");
+      body.append("kelurahan", kel ? kel.value : "");
+      fetch(data.photoCheckUrl, {
+        method: "POST", body: body, credentials: "same-origin", headers: { "X-CSRFToken": csrf },
+      }).then(function (response) {
+        return response.json();
+      }).then(function (result) {
+        if (generation !== photoGeneration) {
+          return;
+        }
+        (result.errors || []).forEach(function (text) { addPhotoNote(file.name + ": " + text, "error"); });
+        (result.warnings || []).forEach(function (text) { addPhotoNote(file.name + ": " + text, "warning"); });
+      }).catch(function () { /* the check is advisory; the server checks again on submit */ });
+    });
+  }
+
+  function renderPreview() {
+    preview.textContent = "";
+    Array.prototype.slice.call(photoInput.files || [], 0, maxPhotos).forEach(function (file) {
+      var img = document.createElement("img");
+      img.src = URL.createObjectURL(file);
+      img.alt = file.name;
+      img.addEventListener("load", function () { URL.revokeObjectURL(img.src); });
+      preview.appendChild(img);
+    });
+  }
+
+  photoInput.addEventListener("change", function () {
+    var reselect = document.getElementById("photos-reselect");
+    if (reselect) {
+      reselect.hidden = true;
+    }
+    renderPreview();
+    checkPhotos();
+  });
+
+  // --- the map ----------------------------------------------------------------------------------
+  var mapEl = document.getElementById("report-map");
+  var map = null;
+  var marker = null;
+  var boundary = null;
+  var tileUrl = mapEl ? mapEl.dataset.tileUrl : "";
+
+  function drawBoundary(code, fit) {
+    if (!map) {
+      return;
+    }
+    if (boundary) {
+      map.removeLayer(boundary);
+      boundary = null;
+    }
+    if (!code) {
+      return;
+    }
+    fetch(data.boundaryUrl.replace("KODE", encodeURIComponent(code)), { credentials: "same-origin" })
+      .then(function (r) { return r.ok ? r.json() : null; })
+      .then(function (feature) {
+        if (!feature || !map) {
+          return;
+        }
+        if (boundary) {
+          map.removeLayer(boundary);
+        }
+        boundary = L.geoJSON(feature, { style: { color: "#0b5394", weight: 2, fillOpacity: 0.08 }, interactive: false }).addTo(map);
+        if (fit) {
+          map.fitBounds(boundary.getBounds(), { maxZoom: 16 });
+        }
+      }).catch(function () {});
+  }
+
+  function placeMarker(lat, lon) {
+    if (!map) {
+      return;
+    }
+    if (!marker) {
+      marker = L.marker([lat, lon], { draggable: true, keyboard: true, title: msg("Marker"), alt: msg("Marker") }).addTo(map);
+      marker.on("dragend", function () {
+        var p = marker.getLatLng();
+        setPoint(p.lat, p.lng, "map");
+      });
+    } else {
+      marker.setLatLng([lat, lon]);
+    }
+  }
+
+  function clearPoint() {
+    latInput.value = "";
+    lonInput.value = "";
+    if (marker && map) {
+      map.removeLayer(marker);
+      marker = null;
+    }
+    drawBoundary("");
+    setStatus("");
+  }
+
+  // A pin from the map or the geolocation button: locate it, which re-renders the selects.
+  function setPoint(lat, lon, source) {
+    latInput.value = lat.toFixed(6);
+    lonInput.value = lon.toFixed(6);
+    placeMarker(lat, lon);
+    if (source !== "kelurahan") {
+      setStatus(msg("Locating"));
+      htmx.ajax("POST", data.regionUrl, {
+        target: "#region-block", swap: "outerHTML settle:0ms", values: { lat: latInput.value, lon: lonInput.value },
+        headers: { "X-CSRFToken": csrf },
+      });
+    }
+    if (photoInput.files && photoInput.files.length) {
+      checkPhotos();
+    }
+    similarSoon();
+  }
+
+  if (mapEl && window.L) {
+    mapEl.hidden = false;
+    map = L.map(mapEl, { scrollWheelZoom: false, zoomControl: false }).setView(JAKARTA, 11);
+    L.control.zoom({ zoomInTitle: msg("Zoomin"), zoomOutTitle: msg("Zoomout") }).addTo(map);
+    if (tileUrl) {
+      L.tileLayer(tileUrl, { attribution: mapEl.dataset.tileAttribution || "", maxZoom: 19 }).addTo(map);
+    } else {
+      // No tile server configured: draw the kota outlines so the map still shows where things are.
+      fetch(data.kotaUrl, { credentials: "same-origin" }).then(function (r) { return r.json(); }).then(function (fc) {
+        L.geoJSON(fc, { style: { color: "#4a4a4a", weight: 1, fill: false }, interactive: false }).addTo(map);
+      }).catch(function () {});
+    }
+    map.on("click", function (event) {
+      setPoint(event.latlng.lat, event.latlng.lng, "map");
+    });
+    if (latInput.value && lonInput.value) {
+      var lat0 = parseFloat(latInput.value);
+      var lon0 = parseFloat(lonInput.value);
+      placeMarker(lat0, lon0);
+      map.setView([lat0, lon0], 15);
+    }
+  }
+
+  var kelInit = document.getElementById("region-block");
+  if (kelInit && kelInit.dataset.kelurahan) {
+    drawBoundary(kelInit.dataset.kelurahan, !(latInput.value && lonInput.value));
+  }
+
+  // --- geolocation ------------------------------------------------------------------------------
+  var geoButton = document.getElementById("geolocate-btn");
+  if (geoButton && navigator.geolocation) {
+    show("map-tools");
+    geoButton.addEventListener("click", function () {
+      setStatus(msg("Geowait"));
+      navigator.geolocation.getCurrentPosition(function (position) {
+        var lat = position.coords.latitude;
+        var lon = position.coords.longitude;
+        if (map) {
+          map.setView([lat, lon], 16);
+        }
+        setPoint(lat, lon, "geo");
+      }, function () {
+        setStatus(msg("Geoerror"));
+      }, { enableHighAccuracy: true, timeout: 15000, maximumAge: 60000 });
+    });
+  }
+
+  // --- the kota → kecamatan → kelurahan selects -------------------------------------------------
+  // Choosing a kelurahan puts the pin at its inner point. Choosing a kota or kecamatan (htmx re-renders
+  // the block) starts over: the last way the resident chose the place wins.
+  document.addEventListener("change", function (event) {
+    var el = event.target;
+    if (!el || el.id !== "id_kelurahan") {
+      return;
+    }
+    var option = el.selectedOptions[0];
+    if (!option || !option.value) {
+      clearPoint();
+      return;
+    }
+    var lat = parseFloat(option.dataset.lat);
+    var lon = parseFloat(option.dataset.lon);
+    if (isFinite(lat) && isFinite(lon)) {
+      setPoint(lat, lon, "kelurahan");
+      drawBoundary(option.value, true);
+      setStatus(msg("Kelurahanchosen", option.textContent.trim()));
+    }
+    var kota = document.getElementById("id_kota");
+    if (kota && !kota.value) {  // chosen straight from the full list: fill in kota and kecamatan
+      htmx.ajax("GET", data.regionUrl + "?kelurahan=" + encodeURIComponent(option.value),
+        { target: "#region-block", swap: "outerHTML settle:0ms" });
+    }
+  });
+
+  // htmx:afterSwap fires on the new block in the same task as the swap, before the resident can act again.
+  document.addEventListener("htmx:afterSwap", function (event) {
+    var block = event.target;
+    if (!block || block.id !== "region-block") {
+      return;
+    }
+    var kelurahan = document.getElementById("id_kelurahan");
+    if (block.dataset.located) {
+      setStatus("");
+      drawBoundary(block.dataset.kelurahan, false);
+      similarSoon();
+    } else if (block.dataset.error) {
+      setStatus("");
+      drawBoundary("");
+    } else if (!block.dataset.kelurahan && !(kelurahan && kelurahan.value)) {
+      clearPoint();
+    }
+  });
+})();

@@ -1,0 +1,113 @@
+"""What anyone may see: Publik reports only, at coarsened locations, and counts per kota and kelurahan."""
+from __future__ import annotations
+
+import pytest
+
+from sigap.reports.models import Report
+from sigap.reports.tests.factories import inner_point, submit
+
+from .conftest import GAMBIR, PB
+
+pytestmark = pytest.mark.django_db
+
+PRIVATE_TEXT = "Got mampet di belakang rumah, ini laporan privat sekali."
+ANON_TEXT = "Saluran tersumbat sampah, pelapor anonim menulis ini."
+PUBLIC_TEXT = "Saluran depan pasar tersumbat plastik dan lumpur tebal."
+
+
+@pytest.fixture
+def three(jpeg):
+    return {
+        "private": submit(description=PRIVATE_TEXT, photos=[("a.jpg", jpeg())]).report,
+        "anonymous": submit(description=ANON_TEXT, privacy="anonymous", reporter=None).report,
+        "public": submit(description=PUBLIC_TEXT, privacy="public", photos=[("b.jpg", jpeg())]).report,
+    }
+
+
+def on_grid(value: float) -> bool:
+    return abs(value / 0.002 - round(value / 0.002)) < 1e-6
+
+
+def test_the_public_list_shows_only_public_reports(client, three):
+    Report.objects.filter(pk=three["public"].pk).update(address="Jl. Pahlawan Revolusi gang 3")
+    html = client.get("/publik/").content.decode()
+    assert PUBLIC_TEXT in html and three["public"].number in html
+    for kind in ("private", "anonymous"):
+        assert three[kind].number not in html
+    assert PRIVATE_TEXT not in html and ANON_TEXT not in html
+    assert "Pondok Bambu" in html and "Jakarta Timur" in html and "status-red" in html
+    assert "Jl. Pahlawan" not in html  # no address text on public pages
+
+
+def test_public_detail_and_photos_exist_only_for_public_reports(client, three):
+    public = three["public"]
+    page = client.get(f"/publik/{public.number}/")
+    assert page.status_code == 200 and PUBLIC_TEXT in page.content.decode()
+    photo = public.photos.get()
+    image = client.get(f"/publik/{public.number}/foto/{photo.pk}/")
+    assert image.status_code == 200 and image["Content-Type"] == "image/jpeg"
+    private = three["private"]
+    assert client.get(f"/publik/{private.number}/").status_code == 404
+    assert client.get(f"/publik/{private.number}/foto/{private.photos.get().pk}/").status_code == 404
+    assert client.get(f"/publik/{public.number}/foto/{private.photos.get().pk}/").status_code == 404
+
+
+def test_the_map_json_has_only_public_reports_at_coarsened_points(client, three):
+    exact_lat, exact_lon = -6.23717, 106.89853  # inside Pondok Bambu, off the 0.002° grid
+    pinned = submit(privacy="public").report
+    Report.objects.filter(pk=pinned.pk).update(lat=exact_lat, lon=exact_lon)
+    data = client.get("/publik/peta.json").json()
+    numbers = {f["properties"]["number"] for f in data["features"]}
+    assert numbers == {three["public"].number, pinned.number}
+    detail = client.get(f"/publik/{pinned.number}/").content.decode()
+    assert 'data-point="[-6.238, 106.898]"' in detail and "6.23717" not in detail and "106.89853" not in detail
+    feature = next(f for f in data["features"] if f["properties"]["number"] == pinned.number)
+    lon, lat = feature["geometry"]["coordinates"]
+    assert on_grid(lat) and on_grid(lon)
+    assert (lat, lon) == (-6.238, 106.898)
+    assert abs(lat - exact_lat) <= 0.001 and abs(lon - exact_lon) <= 0.001
+    assert set(feature["properties"]) == {"number", "category", "status", "colour", "kelurahan", "date", "url"}
+    assert feature["properties"]["kelurahan"] == "Pondok Bambu" and feature["properties"]["colour"] == "red"
+
+
+def test_a_sensitive_report_never_shows_even_if_marked_public(client):
+    created = submit(category="ketenagakerjaan", description="Gaji tidak dibayar tiga bulan oleh pabrik.")
+    Report.objects.filter(pk=created.report.pk).update(privacy="public")  # cannot happen through intake
+    assert created.report.number not in client.get("/publik/").content.decode()
+    assert client.get("/publik/peta.json").json()["features"] == []
+    assert client.get(f"/publik/{created.report.number}/").status_code == 404
+
+
+def test_the_public_list_filters_and_paginates(client):
+    for _ in range(22):
+        submit(privacy="public")
+    submit(privacy="public", kelurahan=GAMBIR, category="sampah", description="Sampah tidak diangkut tiga hari di TPS.")
+    first = client.get("/publik/")
+    assert first.context["page"].paginator.count == 23 and len(first.context["items"]) == 20
+    assert "Halaman 1 dari 2" in first.content.decode()
+    assert len(client.get("/publik/?page=2").context["items"]) == 3
+    assert client.get("/publik/?kota=31.71").context["page"].paginator.count == 1
+    assert client.get("/publik/?kategori=sampah").context["page"].paginator.count == 1
+    assert client.get("/publik/?state=done").context["page"].paginator.count == 0
+    assert len(client.get("/publik/peta.json?kota=31.71").json()["features"]) == 1
+
+
+def test_statistics_count_every_report_per_kota_and_kelurahan(client, finish):
+    submit()
+    submit(privacy="anonymous", reporter=None)
+    finish(submit(privacy="public").report)
+    submit(kelurahan=GAMBIR, category="sampah", description="Sampah tidak diangkut tiga hari di TPS.")
+    response = client.get("/statistik/")
+    kota = {row.name: row for row in response.context["kota_rows"]}
+    assert len(kota) == 6
+    jt = kota["Jakarta Timur"]
+    assert (jt.received, jt.open, jt.done) == (3, 2, 1) and jt.median_days is not None
+    assert (kota["Jakarta Pusat"].received, kota["Jakarta Pusat"].done) == (1, 0)
+    kel = {row.code: row for row in response.context["kel_rows"]}
+    assert set(kel) == {PB, GAMBIR} and kel[PB].received == 3
+    assert response.context["total"].received == 4
+    only_jp = client.get("/statistik/?kota=31.71").context["kel_rows"]
+    assert [row.code for row in only_jp] == [GAMBIR]
+    html = response.content.decode()
+    lat, lon = inner_point(PB)
+    assert str(lat)[:7] not in html and str(lon)[:7] not in html  # counts only, no coordinates

@@ -1,0 +1,247 @@
+"""A resident makes a report through the portal: the form, its refusals, the one-time page with the codes,
+the photo GPS check and the similar-reports step."""
+from __future__ import annotations
+
+import re
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+
+from sigap.portal.models import ReportInterest
+from sigap.privacy.models import IdentityRecord, VaultBlob
+from sigap.reports.models import Photo, Report
+from sigap.reports.services import tracking_hash
+from sigap.reports.tests.factories import inner_point, submit
+
+from .conftest import GAMBIR, PB, form_data, gps_jpeg, htmx, upload
+
+pytestmark = pytest.mark.django_db
+
+
+def nothing_written() -> bool:
+    return Report.objects.count() == 0 and IdentityRecord.objects.count() == 0 and Photo.objects.count() == 0
+
+
+# --- filing -------------------------------------------------------------------------------------
+
+def test_a_resident_reports_a_clogged_drain_with_a_photo_chosen_by_kelurahan(client, jpeg):
+    response = client.post("/lapor/", {**form_data(), "photos": upload(jpeg((640, 480)))})
+    assert response.status_code == 302 and response["Location"] == "/lapor/terkirim/"
+    report = Report.objects.get()
+    assert report.kelurahan.kode == PB and report.unit.nama == "Kelurahan Pondok Bambu"
+    assert (report.lat, report.lon) == inner_point(PB)
+    assert report.channel == "web" and report.privacy == "private" and report.kategori.kode == "saluran-tersumbat"
+    assert report.reporter_ref and report.photos.count() == 1
+    assert "Siti" not in report.description + report.address
+
+    done = client.get("/lapor/terkirim/")
+    html = done.content.decode()
+    assert report.number in html and "Kelurahan Pondok Bambu" in html
+    code = re.search(r'id="tracking-code">([A-Z0-9-]+)<', html).group(1)
+    assert report.tracking_hash == tracking_hash(code)
+    assert done["Cache-Control"] == "no-store"
+    assert 'id="secret-code"' not in html
+    # shown once: the number and code are gone on reload, and were never in a URL
+    again = client.get("/lapor/terkirim/").content.decode()
+    assert code not in again and report.number not in again and "Kode sudah ditampilkan" in again
+    # but this browser can still open the journey without typing the code
+    journey = client.get(f"/lacak/laporan/{report.number}/")
+    assert journey.status_code == 200 and code in journey.content.decode()
+
+
+def test_a_pin_on_the_map_wins_over_the_region_selects(client):
+    lat, lon = -6.2372, 106.8985  # inside Pondok Bambu, not its inner point
+    client.post("/lapor/", form_data(lat=str(lat), lon=str(lon), kota="", kecamatan="", kelurahan=""))
+    report = Report.objects.get()
+    assert (report.lat, report.lon) == (lat, lon) and report.kelurahan.kode == PB
+
+
+def test_an_anonymous_report_keeps_nothing_about_the_resident_and_shows_the_secret_once(client):
+    client.post("/lapor/", form_data(privacy="anonymous"))
+    report = Report.objects.get()
+    assert report.reporter_ref == "" and report.secret_hash and IdentityRecord.objects.count() == 0
+    html = client.get("/lapor/terkirim/").content.decode()
+    secret = re.search(r'id="secret-code">([^<]+)<', html).group(1)
+    assert "Catat kode lacak dan kode rahasia ini sekarang" in html
+    assert secret not in client.get("/lapor/terkirim/").content.decode()
+    assert secret not in client.get(f"/lacak/laporan/{report.number}/").content.decode()
+
+
+def test_the_submit_response_carries_the_photo_gps_warning(client):
+    far = gps_jpeg(-6.1754, 106.8272)  # taken at Monas, ~9 km from Pondok Bambu
+    client.post("/lapor/", {**form_data(), "photos": upload(far)})
+    html = client.get("/lapor/terkirim/").content.decode()
+    assert "Foto ini mungkin menunjukkan dari mana Anda memotretnya" in html
+
+
+# --- refusals keep what the resident typed -------------------------------------------------------
+
+@pytest.mark.parametrize("lang,message", [
+    ("id", "Uraian terlalu pendek"),
+    ("en", "The description is too short"),
+])
+def test_a_too_short_description_is_refused_next_to_the_field_keeping_the_input(client, jpeg, lang, message):
+    response = client.post("/lapor/", {**form_data(description="mampet", address="Gang Kelinci 3"),
+                                       "photos": upload(jpeg())}, HTTP_ACCEPT_LANGUAGE=lang)
+    assert response.status_code == 200 and nothing_written()
+    html = response.content.decode()
+    error = re.search(r'<p class="field-error" id="description-error">([^<]+)</p>', html)
+    assert error and message in error.group(1)
+    assert ">mampet</textarea>" in html and 'value="Gang Kelinci 3"' in html and 'value="Siti Aminah"' in html
+    assert re.search(rf'value="{PB}" data-lat="[^"]+" data-lon="[^"]+" selected', html)
+    assert re.search(r'value="saluran-tersumbat"[^>]*selected', html)
+    # the photo was not kept: the resident is told to choose it again
+    assert 'id="photos-reselect"' in html
+    assert 'id="error-summary"' in html
+
+
+@pytest.mark.parametrize("lang,message", [
+    ("id", "Tentukan lokasi"),
+    ("en", "Give a location"),
+])
+def test_a_report_without_location_is_refused(client, lang, message):
+    response = client.post("/lapor/", form_data(kota="", kecamatan="", kelurahan=""), HTTP_ACCEPT_LANGUAGE=lang)
+    assert response.status_code == 200 and nothing_written()
+    assert re.search(rf'id="location-error">[^<]*{message}', response.content.decode())
+
+
+@pytest.mark.parametrize("lang,message", [("id", "di luar wilayah layanan"), ("en", "outside the service area")])
+def test_a_pin_outside_the_city_is_refused(client, lang, message):
+    response = client.post("/lapor/", form_data(lat="-7.8", lon="110.36"), HTTP_ACCEPT_LANGUAGE=lang)
+    assert response.status_code == 200 and nothing_written()
+    assert re.search(rf'id="location-error">[^<]*{message}', response.content.decode())
+
+
+@pytest.mark.parametrize("lang,message", [("id", "tidak dapat dibuat publik"), ("en", "cannot be public")])
+def test_a_sensitive_category_cannot_be_public(client, lang, message):
+    response = client.post("/lapor/", form_data(category="ketenagakerjaan", privacy="public",
+                                                description="Gaji karyawan tidak dibayar tiga bulan."),
+                           HTTP_ACCEPT_LANGUAGE=lang)
+    assert response.status_code == 200 and nothing_written()
+    html = response.content.decode()
+    assert re.search(rf'id="privacy-error">[^<]*{message}', html)
+    assert re.search(r'id="privacy-public"[^>]*checked', html)  # what they chose is kept, and refused
+
+
+@pytest.mark.parametrize("lang,message", [("id", "bukan foto"), ("en", "not a supported photo")])
+def test_a_file_that_is_not_a_photo_is_refused_next_to_the_photo_field(client, lang, message):
+    response = client.post("/lapor/", {**form_data(), "photos": upload(b"%PDF-1.4 not a photo", "a.pdf")},
+                           HTTP_ACCEPT_LANGUAGE=lang)
+    assert response.status_code == 200 and nothing_written()
+    html = response.content.decode()
+    assert re.search(rf'id="photos-error">[^<]*{message}', html) and 'id="photos-reselect"' in html
+
+
+def test_missing_category_and_bad_email_are_shown_together(client):
+    response = client.post("/lapor/", form_data(category="", email="bukan-email"), HTTP_ACCEPT_LANGUAGE="en")
+    html = response.content.decode()
+    assert response.status_code == 200 and nothing_written()
+    assert re.search(r'id="category-error">[^<]*Choose a category', html)
+    assert re.search(r'id="email-error">[^<]*email address is not valid', html)
+
+
+def test_contact_fields_are_ignored_for_an_anonymous_report(client):
+    client.post("/lapor/", form_data(privacy="anonymous", name="Budi", phone="081299998888"))
+    assert Report.objects.get().reporter_ref == "" and IdentityRecord.objects.count() == 0
+
+
+# --- the photo GPS check ----------------------------------------------------------------------------
+
+@pytest.mark.parametrize("lang,message", [
+    ("id", "Foto ini mungkin menunjukkan dari mana Anda memotretnya"),
+    ("en", "This photo may show where you took it from"),
+])
+def test_the_photo_check_warns_when_the_photo_was_taken_far_away_and_stores_nothing(client, lang, message):
+    lat, lon = inner_point(PB)
+    response = client.post("/lapor/cek-foto/", {"photo": upload(gps_jpeg(-6.1754, 106.8272)), "lat": lat, "lon": lon},
+                           HTTP_ACCEPT_LANGUAGE=lang)
+    data = response.json()
+    assert response.status_code == 200 and data["has_gps"] is True
+    assert len(data["warnings"]) == 1 and message in data["warnings"][0]
+    assert "106.8272" not in response.content.decode() and "-6.1754" not in response.content.decode()
+    assert nothing_written() and VaultBlob.objects.count() == 0
+
+
+def test_the_photo_check_is_quiet_for_a_photo_taken_on_the_spot_or_without_gps(client, jpeg):
+    lat, lon = inner_point(PB)
+    near = client.post("/lapor/cek-foto/", {"photo": upload(gps_jpeg(lat, lon)), "lat": lat, "lon": lon}).json()
+    assert near["warnings"] == [] and near["has_gps"] is True
+    plain = client.post("/lapor/cek-foto/", {"photo": upload(jpeg()), "kelurahan": PB}).json()
+    assert plain["warnings"] == [] and plain["has_gps"] is False and plain["located"] is True
+
+
+def test_the_photo_check_refuses_a_file_that_is_not_a_photo(client):
+    response = client.post("/lapor/cek-foto/", {"photo": upload(b"hello", "x.txt")}, HTTP_ACCEPT_LANGUAGE="en")
+    assert response.status_code == 200 and "not a supported photo" in response.json()["errors"][0]
+
+
+# --- similar reports nearby ---------------------------------------------------------------------
+
+def similar(client, category="saluran-tersumbat", **point):
+    if not point:
+        lat, lon = inner_point(PB)
+        point = {"lat": lat, "lon": lon}
+    return client.post("/lapor/serupa/", {"category": category, **point}, **htmx()).content.decode()
+
+
+def test_similar_private_reports_show_only_category_status_date_and_distance(client):
+    secret_text = "Got mampet di depan rumah pak RT, sudah seminggu tidak diurus warga."
+    private = submit(description=secret_text)
+    public = submit(privacy="public", description="Saluran depan pasar tersumbat plastik dan lumpur tebal.")
+    html = similar(client)
+    assert private.report.number in html and public.report.number in html
+    assert secret_text not in html and "Laporan privat: isinya tidak ditampilkan." in html
+    assert "Saluran depan pasar tersumbat plastik" in html
+    assert "Saluran Air Tersumbat" in html and "Menunggu" in html and "sekitar 10 m dari titik Anda" in html
+    assert "Kelurahan Pondok Bambu" not in html  # which unit holds it is told only after "this is the same"
+
+
+def test_similar_reports_leave_out_far_old_closed_other_category_and_every_sensitive_one(client, finish):
+    submit(kelurahan=GAMBIR)  # far away
+    submit(now=timezone.now() - timedelta(days=40))  # too old
+    finish(submit().report)  # done
+    submit(category="jalan-rusak", description="Jalan berlubang dalam di depan sekolah dasar.")
+    assert "Ini laporan yang sama" not in similar(client)
+    submit(category="ketenagakerjaan", description="Gaji tidak dibayar tiga bulan oleh pabrik di sini.")
+    assert "Ini laporan yang sama" not in similar(client, category="ketenagakerjaan")
+    assert "Ini laporan yang sama" in similar(client, category="jalan-rusak")
+
+
+def test_the_similar_step_works_from_a_chosen_kelurahan_and_waits_for_a_location(client):
+    submit()
+    assert "Ini laporan yang sama" in similar(client, kelurahan=PB)
+    assert "Setelah kategori dan lokasi dipilih" in client.post("/lapor/serupa/", {"category": "saluran-tersumbat"},
+                                                                 **htmx()).content.decode()
+
+
+def test_this_is_the_same_problem_counts_the_resident_once_and_names_the_handling_unit(client):
+    number = submit().report.number
+    response = client.post(f"/lapor/serupa/{number}/", **htmx())
+    html = response.content.decode()
+    assert response.status_code == 200 and "Laporan serupa sudah ditangani oleh Kelurahan Pondok Bambu." in html
+    client.post(f"/lapor/serupa/{number}/", **htmx())
+    assert ReportInterest.objects.filter(report__number=number).count() == 1
+    assert Report.objects.count() == 1  # nothing filed
+
+
+def test_this_is_the_same_problem_for_a_public_report_opens_its_public_page(client):
+    number = submit(privacy="public").report.number
+    response = client.post(f"/lapor/serupa/{number}/", **htmx())
+    assert response.status_code == 204 and response["HX-Redirect"] == f"/publik/{number}/"
+    page = client.get(f"/publik/{number}/").content.decode()
+    assert "1 warga lain juga mengalami masalah ini." in page and "Kami mencatat" in page
+
+
+def test_this_is_the_same_problem_refuses_sensitive_and_closed_reports(client, finish):
+    sensitive = submit(category="ketenagakerjaan", description="Gaji tidak dibayar tiga bulan oleh pabrik.")
+    done = finish(submit().report)
+    for number in (sensitive.report.number, done.number, "JK000000000000"):
+        assert client.post(f"/lapor/serupa/{number}/", **htmx()).status_code == 404
+    assert ReportInterest.objects.count() == 0
+
+
+def test_the_portal_report_is_filed_with_the_reporters_identity_in_the_vault_only(client):
+    client.post("/lapor/", form_data(description="Got mampet, hubungi saya di 0812-3456-7890 ya pak."))
+    report = Report.objects.get()
+    assert "0812" not in report.description and IdentityRecord.objects.count() == 1

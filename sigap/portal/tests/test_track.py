@@ -1,0 +1,185 @@
+"""A reporter follows a report by tracking code: the code stays out of URLs, the journey shows statuses,
+units and public notes (never an officer), and the reporter answers, rates and disputes through htmx forms."""
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from sigap.core.models import AuditEvent
+from sigap.reports import services
+from sigap.reports.models import Report
+from sigap.reports.states import Status
+from sigap.reports.tests.factories import submit
+
+from .conftest import htmx
+
+pytestmark = pytest.mark.django_db
+
+
+def follow(client, created):
+    response = client.post("/lacak/", {"code": created.tracking_code.lower()})
+    assert response.status_code == 302
+    return response
+
+
+def test_entering_a_tracking_code_opens_the_journey_at_a_url_without_the_code(client):
+    created = submit()
+    response = follow(client, created)
+    assert response["Location"] == f"/lacak/laporan/{created.report.number}/"
+    assert created.tracking_code not in response["Location"]
+    page = client.get(response["Location"])
+    html = page.content.decode()
+    assert page.status_code == 200 and page["Cache-Control"] == "no-store"
+    assert 'class="status status-red"' in html and "Menunggu" in html and "Kelurahan Pondok Bambu" in html
+    assert created.tracking_code in html  # shown to the holder, so they can note it
+
+
+def test_an_old_link_with_the_code_in_the_path_still_works_by_redirecting(client):
+    created = submit()
+    response = client.get(f"/lacak/{created.tracking_code}/")
+    assert response.status_code == 302 and response["Location"] == f"/lacak/laporan/{created.report.number}/"
+    assert client.get(response["Location"]).status_code == 200
+
+
+@pytest.mark.parametrize("lang,message", [("id", "Kode lacak tidak dikenal."), ("en", "Unknown tracking code.")])
+def test_an_unknown_code_is_refused_next_to_the_field(client, lang, message):
+    response = client.post("/lacak/", {"code": "AAAA-BBBB-CCCC"}, HTTP_ACCEPT_LANGUAGE=lang)
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert re.search(rf'id="code-error">{re.escape(message)}<', html) and 'value="AAAA-BBBB-CCCC"' in html
+    assert client.get("/lacak/AAAA-BBBB-CCCC/", HTTP_ACCEPT_LANGUAGE=lang).status_code == 404
+
+
+def test_the_journey_needs_the_code_in_this_browser(client):
+    created = submit()
+    response = client.get(f"/lacak/laporan/{created.report.number}/")
+    assert response.status_code == 302 and response["Location"] == "/lacak/"
+    follow(client, created)
+    other = submit()
+    assert client.get(f"/lacak/laporan/{other.report.number}/").status_code == 302
+    assert client.get(f"/lacak/laporan/{other.report.number}/foto/1/").status_code == 404
+
+
+def test_forgetting_removes_the_codes_from_this_browser(client):
+    created = submit()
+    follow(client, created)
+    client.post("/lacak/lupakan/")
+    assert client.get(f"/lacak/laporan/{created.report.number}/").status_code == 302
+
+
+def test_the_journey_shows_hops_and_public_notes_with_unit_names_never_officers(client, staff):
+    officer = staff("petugas.pb.tester", "kel:31.75.07.1002")
+    officer.first_name, officer.last_name = "Rahmat", "Hidayatullah"
+    officer.save()
+    created = submit(category="jalan-rusak", description="Jalan berlubang dalam di depan sekolah dasar negeri.")
+    services.report_coordinate(report_id=created.report.pk, actor=officer, to_unit="sudin-bina-marga:31.75",
+                               reason="bukan tupoksi kelurahan: jalan kota")
+    follow(client, created)
+    html = client.get(f"/lacak/laporan/{created.report.number}/").content.decode()
+    assert "Koordinasi" in html and "Kelurahan Pondok Bambu → Suku Dinas Bina Marga" in html
+    assert "Dikoordinasikan ke Suku Dinas Bina Marga" in html  # the public note
+    assert 'status-orange' in html
+    for name in ("Rahmat", "Hidayatullah", "petugas.pb.tester", "bukan tupoksi kelurahan"):
+        assert name not in html
+
+
+def test_the_journey_shows_the_reporters_photos_through_a_checked_view(client, jpeg):
+    created = submit(photos=[("got.jpg", jpeg((320, 240)))])
+    follow(client, created)
+    html = client.get(f"/lacak/laporan/{created.report.number}/").content.decode()
+    url = re.search(r'<img src="(/lacak/laporan/[^"]+/foto/\d+/)"', html).group(1)
+    photo = client.get(url)
+    assert photo.status_code == 200 and photo["Content-Type"] == "image/jpeg" and photo.content[:2] == b"\xff\xd8"
+    assert photo["Cache-Control"] == "private, no-store"
+    assert type(client)().get(url).status_code == 404  # another browser without the code
+
+
+def test_the_reporter_answers_an_officers_question(client, officers):
+    created = submit()
+    services.report_ask_reporter(report_id=created.report.pk, actor=officers["pb"], question="Di RT berapa?")
+    follow(client, created)
+    page = client.get(f"/lacak/laporan/{created.report.number}/").content.decode()
+    assert "Petugas bertanya kepada Anda" in page and "Di RT berapa?" in page
+    url = f"/lacak/laporan/{created.report.number}/jawab/"
+    empty = client.post(url, {"answer": ""}, **htmx())
+    assert empty.status_code == 200 and 'id="answer-error"' in empty.content.decode()
+    response = client.post(url, {"answer": "RT 05, telepon saya 0812-1111-2222"}, **htmx())
+    html = response.content.decode()
+    assert response.status_code == 200 and html.startswith('\n<div id="journey"')
+    assert "jawaban Anda sudah diteruskan" in html and "Petugas bertanya kepada Anda" not in html
+    report = Report.objects.get(pk=created.report.pk)
+    assert report.status == Status.WAITING
+    assert "0812" not in report.history.last().internal_note
+
+
+def test_the_reporter_rates_a_finished_report_once(client, finish):
+    created = submit()
+    finish(created.report)
+    follow(client, created)
+    page = client.get(f"/lacak/laporan/{created.report.number}/").content.decode()
+    assert "status-green" in page and "Nilai hasil penanganan" in page and "Masalahnya belum selesai?" in page
+    url = f"/lacak/laporan/{created.report.number}/nilai/"
+    missing = client.post(url, {"comment": "cepat"}, HTTP_ACCEPT_LANGUAGE="en", **htmx())
+    assert missing.status_code == 200 and "Choose a rating from 1 to 5." in missing.content.decode()
+    response = client.post(url, {"rating": "5", "comment": "Cepat sekali, terima kasih"}, **htmx())
+    assert response.status_code == 200 and "Terima kasih atas penilaian Anda." in response.content.decode()
+    assert "Nilai hasil penanganan" not in response.content.decode()
+    report = Report.objects.get(pk=created.report.pk)
+    assert report.rating == 5 and report.rating_comment == "Cepat sekali, terima kasih"
+    again = client.post(url, {"rating": "1"}, **htmx())
+    assert again.status_code == 200 and "sudah dinilai" in again.content.decode()
+
+
+def test_the_reporter_disputes_a_fix_that_was_not_done(client, finish):
+    created = submit()
+    finish(created.report)
+    follow(client, created)
+    response = client.post(f"/lacak/laporan/{created.report.number}/sanggah/",
+                           {"reason": "Got masih mampet, tidak ada yang datang."}, **htmx())
+    html = response.content.decode()
+    assert response.status_code == 200 and "Sanggahan Anda diterima" in html
+    assert "Dibuka Kembali" in html and "Pelapor menyanggah" in html
+    assert Report.objects.get(pk=created.report.pk).status == Status.REOPENED
+
+
+def test_without_htmx_an_action_redirects_back_to_the_journey(client, finish):
+    created = submit()
+    finish(created.report)
+    follow(client, created)
+    response = client.post(f"/lacak/laporan/{created.report.number}/nilai/", {"rating": "4"})
+    assert response.status_code == 302 and response["Location"] == f"/lacak/laporan/{created.report.number}/"
+    assert "Terima kasih atas penilaian Anda." in client.get(response["Location"]).content.decode()
+
+
+@pytest.mark.parametrize("lang,message", [("id", "masukkan kode rahasia"), ("en", "enter the secret")])
+def test_anonymous_actions_ask_for_the_secret(client, finish, lang, message):
+    created = submit(privacy="anonymous", reporter=None)
+    finish(created.report)
+    follow(client, created)
+    page = client.get(f"/lacak/laporan/{created.report.number}/").content.decode()
+    assert 'id="secret-rating"' in page and 'id="secret-dispute"' in page
+    url = f"/lacak/laporan/{created.report.number}/nilai/"
+    wrong = client.post(url, {"rating": "3", "secret": "salah"}, HTTP_ACCEPT_LANGUAGE=lang, **htmx())
+    assert wrong.status_code == 200
+    assert re.search(rf'id="secret-error-rating">[^<]*{message}', wrong.content.decode())
+    assert Report.objects.get(pk=created.report.pk).rating is None
+    right = client.post(url, {"rating": "3", "secret": created.secret}, **htmx())
+    assert right.status_code == 200 and Report.objects.get(pk=created.report.pk).rating == 3
+
+
+def test_an_action_without_the_code_in_this_browser_goes_to_the_track_page(client, finish):
+    created = submit()
+    finish(created.report)
+    response = client.post(f"/lacak/laporan/{created.report.number}/nilai/", {"rating": "5"}, **htmx())
+    assert response["HX-Redirect"] == "/lacak/"
+    assert Report.objects.get(pk=created.report.pk).rating is None
+    assert not AuditEvent.objects.filter(action="report:rate").exists()
+
+
+def test_guessing_tracking_codes_is_rate_limited(client, settings):
+    settings.SIGAP_TRACK_RATE = "3/m"
+    for _ in range(3):
+        assert client.post("/lacak/", {"code": "AAAA-BBBB-CCCC"}).status_code == 200
+    response = client.post("/lacak/", {"code": "AAAA-BBBB-CCCC"})
+    assert response.status_code == 429 and "Terlalu banyak permintaan" in response.content.decode()

@@ -1,0 +1,504 @@
+"""The citizen portal: make a report, follow it, see what is public. Thin views: parse, call one
+service or selector, render.
+
+Tracking codes never travel in a URL the portal generates: they are entered in a POST form and kept in
+the session (``portal_track``: report number → code), so they stay out of server logs, browser history
+and Referer headers. ``/lacak/<code>/`` still works (links in old notifications): it stores the code
+and redirects to the code-free journey URL.
+"""
+from __future__ import annotations
+
+import json
+from urllib.parse import urlencode
+
+from django.conf import settings
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from ninja.throttling import AnonRateThrottle
+
+from sigap.core.errors import DomainError
+from sigap.intake import services as intake
+from sigap.privacy.photos import gps_distance_warning, photo_clean
+from sigap.reports.models import Channel, Photo, Privacy
+from sigap.reports.services import report_by_tracking
+
+from . import selectors
+from .forms import REPORT_FIELD_FOR, AnswerForm, DisputeForm, RatingForm, ReportForm, TrackForm
+from .services import report_interest_record
+
+TRACK_SESSION = "portal_track"
+SUBMITTED_SESSION = "portal_submitted"
+INTEREST_SESSION = "portal_interest"
+TRACK_REMEMBERED = 10
+PAGE_SIZE = 20
+LOCATION_CODES = {"outside_area", "no_boundaries", "invalid_coordinates", "no_tupoksi"}
+
+
+# --- helpers ---------------------------------------------------------------------------------------
+
+class _Throttle(AnonRateThrottle):
+    def __init__(self, scope: str, rate: str):
+        self.scope = scope
+        super().__init__(rate)
+
+
+def _throttled(request: HttpRequest, scope: str, rate: str) -> bool:
+    return not _Throttle(f"portal_{scope}", rate).allow_request(request)
+
+
+def _too_many(request: HttpRequest) -> HttpResponse:
+    return render(request, "portal/too_many.html", status=429)
+
+
+def _is_htmx(request: HttpRequest) -> bool:
+    return request.headers.get("HX-Request") == "true"
+
+
+def _no_store(response: HttpResponse) -> HttpResponse:
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+def _float(value) -> float | None:
+    try:
+        number = float(value)
+    except (TypeError, ValueError):
+        return None
+    return number if -1000 < number < 1000 else None  # also rejects nan/inf
+
+
+def _track_remember(request: HttpRequest, number: str, code: str) -> None:
+    tracked = dict(request.session.get(TRACK_SESSION, {}))
+    tracked.pop(number, None)
+    tracked[number] = code
+    while len(tracked) > TRACK_REMEMBERED:
+        tracked.pop(next(iter(tracked)))
+    request.session[TRACK_SESSION] = tracked
+    if not request.user.is_authenticated:
+        request.session.set_expiry(0)  # tracking codes are forgotten when the browser closes
+
+
+def _tracked(request: HttpRequest, number: str):
+    """(report, code) for a report this session holds the code of; None otherwise."""
+    code = request.session.get(TRACK_SESSION, {}).get(number)
+    if not code:
+        return None
+    try:
+        report = report_by_tracking(code)
+    except DomainError:
+        return None
+    return (report, code) if report.number == number else None
+
+
+def _photo_response(photo: Photo, cache: str) -> HttpResponse:
+    with photo.image.open("rb") as fh:
+        response = HttpResponse(fh.read(), content_type=photo.content_type)
+    response["Cache-Control"] = cache
+    response["Content-Disposition"] = f'inline; filename="foto-{photo.pk}.jpg"'
+    return response
+
+
+# --- home ------------------------------------------------------------------------------------------
+
+@require_GET
+def home_view(request):
+    return render(request, "portal/home.html", {"nav": "home", "track_form": TrackForm()})
+
+
+# --- making a report -------------------------------------------------------------------------------
+
+def _report_context(request, *, values: dict, errors: dict, had_photos: bool = False) -> dict:
+    region = selectors.region_choices(kota=values.get("kota", ""), kecamatan=values.get("kecamatan", ""),
+                                      kelurahan=values.get("kelurahan", ""))
+    return {
+        "nav": "report",
+        "groups": selectors.categories_grouped(),
+        "values": values,
+        "errors": errors,
+        "had_photos": had_photos,
+        "region": region,
+        "privacy_choice": values.get("privacy") or Privacy.PRIVATE,
+        "max_photos": settings.SIGAP_PHOTOS_PER_REPORT,
+        "max_photo_mb": settings.SIGAP_PHOTO_MAX_BYTES // (1024 * 1024),
+    }
+
+
+def _add_error(errors: dict, field: str, message: str) -> None:
+    errors.setdefault(field, [])
+    if message not in errors[field]:
+        errors[field].append(message)
+
+
+@require_http_methods(["GET", "POST"])
+def report_view(request):
+    if request.method == "GET":
+        return render(request, "portal/report_form.html", _report_context(request, values={}, errors={}))
+    if _throttled(request, "report", settings.SIGAP_CITIZEN_RATE):
+        return _too_many(request)
+    values = {k: request.POST.get(k, "") for k in ReportForm.base_fields}
+    files = request.FILES.getlist("photos")
+    form = ReportForm(request.POST)
+    errors: dict[str, list[str]] = {}
+    if not form.is_valid():
+        for field, messages_ in form.errors.items():
+            target = "location" if field in ("lat", "lon") else "general" if field == "__all__" else field
+            for message in messages_:
+                _add_error(errors, target, message)
+    data = form.cleaned_data if hasattr(form, "cleaned_data") else {}
+    lat, lon = data.get("lat"), data.get("lon")
+    if lat is None or lon is None:
+        kelurahan = selectors.kelurahan_get(data.get("kelurahan", ""))
+        if kelurahan is not None and kelurahan.inner_lat is not None:
+            lat, lon = kelurahan.inner_lat, kelurahan.inner_lon
+    if (lat is None or lon is None) and "location" not in errors:
+        _add_error(errors, "location", _("Tentukan lokasi: tandai di peta, gunakan lokasi Anda, atau pilih "
+                                         "kota, kecamatan dan kelurahan."))
+    if len(files) > settings.SIGAP_PHOTOS_PER_REPORT:
+        _add_error(errors, "photos", _("Terlalu banyak foto (maksimal %(n)d).") % {"n": settings.SIGAP_PHOTOS_PER_REPORT})
+    if not errors:
+        privacy = data["privacy"]
+        anonymous = privacy == Privacy.ANONYMOUS
+        reporter = None if anonymous else intake.Reporter(name=data["name"], phone=data["phone"], email=data["email"])
+        photos = [(f.name or "foto", f.read(settings.SIGAP_PHOTO_MAX_BYTES + 1)) for f in files]
+        try:
+            result = intake.report_submit(intake.Submission(
+                category=data["category"], description=data["description"], lat=lat, lon=lon, channel=Channel.WEB,
+                address=data["address"], privacy=privacy, reporter=reporter, photos=photos,
+            ))
+        except DomainError as exc:
+            field = REPORT_FIELD_FOR.get(exc.field or "") or ("location" if exc.code in LOCATION_CODES else "general")
+            _add_error(errors, field, selectors.domain_message(exc))
+        else:
+            report = result.report
+            request.session[SUBMITTED_SESSION] = {
+                "number": report.number, "code": result.tracking_code, "secret": result.secret,
+                "unit": report.unit.nama if report.unit else "",
+                "kelurahan": selectors.region_path(report.kelurahan),
+                "category": selectors.kategori_label(report.kategori),
+                "privacy": report.privacy,
+                "warnings": [{"id": w.get("message", ""), "en": w.get("message_en", "")} for w in result.warnings],
+            }
+            _track_remember(request, report.number, result.tracking_code)
+            return redirect("portal:report_done")
+    context = _report_context(request, values=values, errors=errors, had_photos=bool(files))
+    # 200, like any re-rendered form: the page itself is fine, and browsers log every 4xx as a console error.
+    return render(request, "portal/report_form.html", context)
+
+
+@require_GET
+def report_done_view(request):
+    """Shown once: the number, the tracking code and (Anonim) the secret. Reloading shows it no more."""
+    submitted = request.session.pop(SUBMITTED_SESSION, None)
+    if submitted:
+        lang = "en" if selectors.english() else "id"
+        submitted["warning_texts"] = [w[lang] or w["id"] for w in submitted.get("warnings", [])]
+    return _no_store(render(request, "portal/report_done.html", {"nav": "report", "submitted": submitted}))
+
+
+@require_http_methods(["GET", "POST"])
+def region_view(request):
+    """The kota → kecamatan → kelurahan selects (htmx). POST lat/lon: locate a pin and select its kelurahan."""
+    params = request.POST if request.method == "POST" else request.GET
+    error = ""
+    kelurahan = params.get("kelurahan", "")
+    located = False
+    if request.method == "POST":
+        if _throttled(request, "locate", settings.SIGAP_TRACK_RATE):
+            return _too_many(request)
+        lat, lon = _float(params.get("lat")), _float(params.get("lon"))
+        if lat is None or lon is None:
+            error = _("Koordinat tidak valid.")
+        else:
+            try:
+                kelurahan = selectors.point_locate(lat=lat, lon=lon).kode
+                located = True
+            except DomainError as exc:
+                error = selectors.domain_message(exc)
+    region = selectors.region_choices(kota=params.get("kota", ""), kecamatan=params.get("kecamatan", ""),
+                                      kelurahan=kelurahan)
+    return render(request, "portal/_region.html", {
+        "region": region, "region_error": error, "located": located,
+        "region_path": selectors.region_path(region.kelurahan) if located else "",
+    })
+
+
+@require_POST
+def similar_view(request):
+    """Open reports of the same category nearby (htmx, before sending)."""
+    if _throttled(request, "similar", settings.SIGAP_TRACK_RATE):
+        return _too_many(request)
+    lat, lon = _float(request.POST.get("lat")), _float(request.POST.get("lon"))
+    if lat is None or lon is None:
+        kelurahan = selectors.kelurahan_get(request.POST.get("kelurahan", ""))
+        if kelurahan is not None:
+            lat, lon = kelurahan.inner_lat, kelurahan.inner_lon
+    category = request.POST.get("category", "")
+    ready = bool(category) and lat is not None and lon is not None
+    similar = selectors.similar_reports_near(kategori_code=category, lat=lat, lon=lon) if ready else []
+    return render(request, "portal/_similar.html", {"ready": ready, "similar": similar,
+                                                    "radius": selectors.SIMILAR_RADIUS_M,
+                                                    "days": selectors.SIMILAR_DAYS})
+
+
+@require_POST
+def similar_follow_view(request, number: str):
+    """"Ini laporan yang sama": count the resident in, file nothing. Publik → its public page."""
+    if _throttled(request, "similar", settings.SIGAP_TRACK_RATE):
+        return _too_many(request)
+    report = selectors.similar_report_get(number)
+    if report is None:
+        raise Http404
+    followed = list(request.session.get(INTEREST_SESSION, []))
+    if number not in followed:
+        report_interest_record(number=number)
+        request.session[INTEREST_SESSION] = (followed + [number])[-50:]
+    if report.privacy == Privacy.PUBLIC:
+        url = reverse("portal:public_detail", args=[number])
+        messages.success(request, _("Terima kasih. Kami mencatat bahwa Anda juga mengalami masalah ini."))
+        if _is_htmx(request):
+            response = HttpResponse(status=204)
+            response["HX-Redirect"] = url
+            return response
+        return redirect(url)
+    context = {"unit": report.unit.nama if report.unit else "", "number": number}
+    if _is_htmx(request):
+        return render(request, "portal/_similar_followed.html", context)
+    messages.info(request, _("Laporan serupa sudah ditangani oleh %(unit)s.") % {"unit": context["unit"]})
+    return redirect("portal:report")
+
+
+@require_POST
+def photo_check_view(request):
+    """Read a chosen photo's own GPS and compare it with the chosen location. Nothing is stored."""
+    if _throttled(request, "photo_check", settings.SIGAP_CITIZEN_RATE):
+        return JsonResponse({"warnings": [], "errors": [_("Terlalu banyak permintaan. Coba lagi sebentar lagi.")]},
+                            status=429)
+    upload = request.FILES.get("photo")
+    if upload is None:
+        return JsonResponse({"warnings": [], "errors": [_("Tidak ada foto.")]}, status=400)
+    try:
+        clean = photo_clean(upload.read(settings.SIGAP_PHOTO_MAX_BYTES + 1), filename=upload.name or "foto", blur=False)
+    except DomainError as exc:
+        return JsonResponse({"warnings": [], "errors": [selectors.domain_message(exc)]})
+    lat, lon = _float(request.POST.get("lat")), _float(request.POST.get("lon"))
+    if lat is None or lon is None:
+        kelurahan = selectors.kelurahan_get(request.POST.get("kelurahan", ""))
+        if kelurahan is not None:
+            lat, lon = kelurahan.inner_lat, kelurahan.inner_lon
+    has_gps = "gps" in clean.meta
+    warnings = []
+    if lat is not None and lon is not None:
+        warning = gps_distance_warning(clean.meta, lat=lat, lon=lon, threshold_m=settings.SIGAP_PHOTO_GPS_WARN_M)
+        if warning:
+            warnings.append(warning["message_en"] if selectors.english() else warning["message"])
+    response = JsonResponse({"warnings": warnings, "errors": [], "has_gps": has_gps,
+                             "located": lat is not None and lon is not None})
+    return _no_store(response)
+
+
+# --- following a report ----------------------------------------------------------------------------
+
+@require_http_methods(["GET", "POST"])
+def track_view(request):
+    form = TrackForm(request.POST or None)
+    if request.method == "POST":
+        if _throttled(request, "track", settings.SIGAP_TRACK_RATE):
+            return _too_many(request)
+        if form.is_valid():
+            code = form.cleaned_data["code"].strip().upper()
+            try:
+                report = report_by_tracking(code)
+            except DomainError as exc:
+                form.add_error("code", selectors.domain_message(exc))
+            else:
+                _track_remember(request, report.number, code)
+                return redirect("portal:journey", number=report.number)
+    tracked = list(request.session.get(TRACK_SESSION, {}).keys())
+    return _no_store(render(request, "portal/track_form.html", {"nav": "track", "form": form, "tracked": tracked[::-1]}))
+
+
+@require_GET
+def track_code_view(request, code: str):
+    """Old-style link with the code in the path: remember it and leave for the code-free URL."""
+    if _throttled(request, "track", settings.SIGAP_TRACK_RATE):
+        return _too_many(request)
+    try:
+        report = report_by_tracking(code)
+    except DomainError as exc:
+        form = TrackForm()
+        form.errors["code"] = form.error_class([selectors.domain_message(exc)])
+        return _no_store(render(request, "portal/track_form.html", {"nav": "track", "form": form, "tracked": []},
+                                status=exc.status))
+    _track_remember(request, report.number, code.strip().upper())
+    return redirect("portal:journey", number=report.number)
+
+
+@require_POST
+def track_forget_view(request):
+    request.session.pop(TRACK_SESSION, None)
+    messages.success(request, _("Kode lacak sudah dihapus dari perangkat ini."))
+    return redirect("portal:track")
+
+
+def _journey_context(report, *, errors=None, values=None, active: str = "", success: str = "") -> dict:
+    return {"nav": "track", "j": selectors.journey_for_reporter(report), "errors": errors or {},
+            "values": values or {}, "active": active, "success": success}
+
+
+@require_GET
+def journey_view(request, number: str):
+    tracked = _tracked(request, number)
+    if tracked is None:
+        messages.info(request, _("Masukkan kode lacak untuk melihat perjalanan laporan."))
+        return redirect("portal:track")
+    report, code = tracked
+    context = _journey_context(report)
+    context["code"] = code
+    return _no_store(render(request, "portal/journey.html", context))
+
+
+ACTIONS = {
+    "jawab": (AnswerForm, "answer"),
+    "nilai": (RatingForm, "rating"),
+    "sanggah": (DisputeForm, "dispute"),
+}
+ACTION_FIELD = {"answer": "answer", "rating": "rating", "reason": "reason", "secret": "secret"}  # else: general
+
+
+@require_POST
+def journey_action_view(request, number: str, action: str):
+    """Answer a question, rate, or dispute: each an htmx form that swaps in the updated journey."""
+    if action not in ACTIONS:
+        raise Http404
+    if _throttled(request, "track", settings.SIGAP_TRACK_RATE):
+        return _too_many(request)
+    tracked = _tracked(request, number)
+    if tracked is None:
+        if _is_htmx(request):
+            response = HttpResponse(status=204)
+            response["HX-Redirect"] = reverse("portal:track")
+            return response
+        return redirect("portal:track")
+    report, code = tracked
+    form_class, name = ACTIONS[action]
+    form = form_class(request.POST)
+    errors: dict[str, list[str]] = {}
+    success = ""
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            if name == "answer":
+                intake.reporter_answer(tracking_code=code, answer=data["answer"], secret=data["secret"])
+                success = _("Terima kasih, jawaban Anda sudah diteruskan kepada petugas.")
+            elif name == "rating":
+                intake.reporter_rate(tracking_code=code, rating=data["rating"], comment=data["comment"],
+                                     secret=data["secret"])
+                success = _("Terima kasih atas penilaian Anda.")
+            else:
+                intake.reporter_dispute(tracking_code=code, reason=data["reason"], secret=data["secret"])
+                success = _("Sanggahan Anda diterima. Laporan dibuka kembali dan ditangani lagi.")
+        except DomainError as exc:
+            _add_error(errors, ACTION_FIELD.get(exc.field or "", "general"), selectors.domain_message(exc))
+    else:
+        for field, messages_ in form.errors.items():
+            for message in messages_:
+                _add_error(errors, ACTION_FIELD.get(field, "general"), message)
+    if not _is_htmx(request):
+        if not errors:
+            messages.success(request, success)
+            return redirect("portal:journey", number=number)
+        context = _journey_context(report, errors=errors, values=request.POST, active=name)
+        context["code"] = code
+        return _no_store(render(request, "portal/journey.html", context))
+    context = _journey_context(report, errors=errors, values=request.POST if errors else {}, active=name,
+                               success=success)
+    context["code"] = code
+    return _no_store(render(request, "portal/_journey.html", context))
+
+
+@require_GET
+def journey_photo_view(request, number: str, photo_id: int):
+    tracked = _tracked(request, number)
+    if tracked is None:
+        raise Http404
+    photo = Photo.objects.filter(report=tracked[0], pk=photo_id).first()
+    if photo is None:
+        raise Http404
+    return _photo_response(photo, "private, no-store")
+
+
+# --- the public ------------------------------------------------------------------------------------
+
+def _public_filters(request) -> dict:
+    return {k: request.GET.get(k, "")[:60] for k in ("kota", "kategori", "state")}
+
+
+@require_GET
+def public_list_view(request):
+    filters = _public_filters(request)
+    page = Paginator(selectors.public_reports(**filters), PAGE_SIZE).get_page(request.GET.get("page"))
+    query = urlencode({k: v for k, v in filters.items() if v})
+    return render(request, "portal/public_list.html", {
+        "nav": "public", "page": page, "items": selectors.public_items(page.object_list), "filters": filters,
+        "filter_query": query, "kota_list": selectors.region_choices().kota, "groups": selectors.categories_grouped(),
+        "states": [("open", _("Belum selesai")), ("done", _("Selesai")), ("closed", _("Ditutup"))],
+    })
+
+
+@require_GET
+def public_detail_view(request, number: str):
+    report = selectors.public_report_get(number)
+    if report is None:
+        raise Http404
+    item = selectors.public_item(report, photos=True)
+    return render(request, "portal/public_detail.html", {
+        "nav": "public", "item": item, "timeline": selectors.public_timeline(report),
+        "interest": selectors.interest_count(report),
+        "point_json": json.dumps(item["point"]) if item["point"] else "",
+    })
+
+
+@require_GET
+def public_photo_view(request, number: str, photo_id: int):
+    photo = selectors.public_photo_get(number, photo_id)
+    if photo is None:
+        raise Http404
+    return _photo_response(photo, "public, max-age=300")
+
+
+@require_GET
+def public_map_json_view(request):
+    return JsonResponse(selectors.public_map(**_public_filters(request)))
+
+
+@require_GET
+def statistics_view(request):
+    kota = request.GET.get("kota", "")[:20]
+    kota_rows, kel_rows, total = selectors.statistics_by_area(kota=kota)
+    return render(request, "portal/statistics.html", {
+        "nav": "stats", "kota_rows": kota_rows, "kel_rows": kel_rows, "total": total, "kota": kota,
+    })
+
+
+# --- boundaries (public reference data, for the maps) ----------------------------------------------
+
+@require_GET
+def boundary_json_view(request, code: str):
+    feature = selectors.boundary_feature(code)
+    if feature is None:
+        raise Http404
+    response = JsonResponse(feature)
+    response["Cache-Control"] = "public, max-age=86400"
+    return response
+
+
+@require_GET
+def kota_outlines_json_view(request):
+    response = JsonResponse(selectors.kota_outlines())
+    response["Cache-Control"] = "public, max-age=86400"
+    return response

@@ -1,0 +1,314 @@
+"""The citizen portal in a real browser: a resident on a 360 px phone makes a report, follows it, answers a
+question; the same in English; every page passes axe-core, logs no JavaScript error, never scrolls sideways,
+and never asks a remote tile server for anything."""
+from __future__ import annotations
+
+import io
+import json
+import re
+import urllib.request
+
+import pytest
+from PIL import Image
+from playwright.sync_api import expect
+
+from .conftest import axe_violations, screenshot
+
+pytestmark = pytest.mark.xdist_group("browser")
+
+PB = "31.75.07.1002"
+PB_POINT = (-6.2351316, 106.9009572)  # Kelurahan Pondok Bambu's inner point
+
+
+def jpeg(colour=(90, 120, 60), gps: tuple[float, float] | None = None) -> bytes:
+    image = Image.new("RGB", (640, 480), colour)
+    buf = io.BytesIO()
+    if gps:
+        def dms(v):
+            v = abs(v)
+            d, m = int(v), int((abs(v) - int(v)) * 60)
+            return (float(d), float(m), round(((v - d) * 60 - m) * 60, 4))
+        exif = Image.Exif()
+        exif[0x8825] = {1: "S", 2: dms(gps[0]), 3: "E", 4: dms(gps[1])}
+        image.save(buf, "JPEG", exif=exif)
+    else:
+        image.save(buf, "JPEG")
+    return buf.getvalue()
+
+
+def photo_file(name="got.jpg", **kwargs) -> dict:
+    return {"name": name, "mimeType": "image/jpeg", "buffer": jpeg(**kwargs)}
+
+
+def fits_360(page) -> None:
+    assert page.evaluate("document.documentElement.scrollWidth") <= 360, page.url
+
+
+def checked(page, name: str, *, mobile: bool = True) -> None:
+    """Screenshot, no serious accessibility violation, no sideways scrolling, no script error."""
+    screenshot(page, name)
+    assert axe_violations(page) == [], page.url
+    if mobile:
+        fits_360(page)
+    assert page.js_errors == [], page.js_errors
+
+
+def watch_requests(page, base: str) -> list[str]:
+    remote = []
+    page.on("request", lambda request: remote.append(request.url)
+            if not request.url.startswith((base, "data:", "blob:")) else None)
+    return remote
+
+
+def choose_pondok_bambu(page) -> None:
+    page.select_option("#id_kota", label="Jakarta Timur")
+    expect(page.locator("#id_kecamatan option")).to_have_count(11)  # 10 kecamatan + the prompt
+    page.select_option("#id_kecamatan", label="Duren Sawit")
+    expect(page.locator("#id_kelurahan option")).to_have_count(8)
+    page.select_option("#id_kelurahan", label="Pondok Bambu")
+    expect(page.locator("#id_lat")).not_to_have_value("")
+    expect(page.locator("#location-status")).to_contain_text("Pondok Bambu")
+
+
+def file_clogged_drain(page, *, photo=True, description="Got mampet di depan gang, air meluap ke jalan setiap hujan.") -> None:
+    if photo:
+        page.set_input_files("#id_photos", files=[photo_file()])
+        expect(page.locator("#photo-preview img")).to_have_count(1)
+    page.fill("#category-search", "tersumbat")
+    expect(page.locator("#id_category")).to_have_value("saluran-tersumbat")
+    page.fill("#id_description", description)
+    choose_pondok_bambu(page)
+    expect(page.locator("#similar-results")).not_to_contain_text("Setelah kategori dan lokasi dipilih")
+
+
+def officer_token(server) -> str:
+    body = json.dumps({"username": "petugas.pondokbambu", "password": server["password"]}).encode()
+    request = urllib.request.Request(server["url"] + "/api/v1/officer/auth/token", data=body,
+                                     headers={"Content-Type": "application/json"})
+    with urllib.request.urlopen(request) as response:
+        return json.load(response)["token"]
+
+
+def officer_post(server, token: str, path: str, payload: dict) -> None:
+    request = urllib.request.Request(server["url"] + path, data=json.dumps(payload).encode(), headers={
+        "Content-Type": "application/json", "Authorization": f"Bearer {token}"})
+    with urllib.request.urlopen(request) as response:
+        assert response.status == 200
+
+
+def test_a_resident_on_a_phone_reports_a_clogged_drain_in_pondok_bambu(new_page, e2e_server):
+    page = new_page("id-ID", mobile=True)
+    remote = watch_requests(page, e2e_server["url"])
+    page.goto("/")
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Lapor masalah")
+    checked(page, "portal-home")
+    page.get_by_role("link", name="Buat laporan").first.click()
+    expect(page).to_have_url(re.compile(r"/lapor/$"))
+    expect(page.locator("#report-map")).to_be_visible()
+    expect(page.locator("#privacy-private")).to_be_checked()
+    file_clogged_drain(page)
+    page.fill("#id_address", "Jl. Pahlawan Revolusi, depan musala")
+    page.fill("#id_name", "Siti Aminah")
+    page.fill("#id_phone", "0812-3456-7890")
+    checked(page, "portal-report-form")
+
+    page.get_by_role("button", name="Kirim laporan").click()
+    expect(page).to_have_url(re.compile(r"/lapor/terkirim/$"))
+    number = page.locator("#report-number").inner_text()
+    code = page.locator("#tracking-code").inner_text()
+    assert re.fullmatch(r"JK\d{12}", number) and re.fullmatch(r"[A-Z2-9]{4}-[A-Z2-9]{4}-[A-Z2-9]{4}", code)
+    expect(page.locator("main")).to_contain_text("Kelurahan Pondok Bambu")
+    assert code not in page.url and number not in page.url
+    checked(page, "portal-report-done")
+
+    page.get_by_role("link", name="Lihat perjalanan laporan").click()
+    expect(page).to_have_url(re.compile(rf"/lacak/laporan/{number}/$"))
+    expect(page.locator("#journey-status")).to_have_text("Menunggu")
+    expect(page.locator("#journey-status")).to_have_class(re.compile("status-red"))
+    expect(page.locator("#journey-unit")).to_have_text("Kelurahan Pondok Bambu")
+    expect(page.locator(".photos img")).to_have_count(1)
+    assert page.locator(".photos img").evaluate("img => img.naturalWidth") > 0
+    checked(page, "portal-journey")
+    assert remote == [], remote
+
+
+def test_the_same_in_english_after_switching_language(new_page, e2e_server):
+    page = new_page("id-ID", mobile=True)
+    page.goto("/lapor/")
+    with page.expect_navigation():
+        page.select_option("#lang-select", "en")
+    expect(page.locator("html")).to_have_attribute("lang", "en")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Make a report")
+    for label in ("Photos of the problem", "Search categories", "Category", "Description", "City/Regency",
+                  "District (kecamatan)", "Kelurahan", "Address or landmark (optional)", "Private/Confidential",
+                  "Public", "Anonymous", "Name", "Phone / WhatsApp number", "Email"):
+        expect(page.get_by_label(label, exact=False).first).to_be_attached()
+    expect(page.locator("#description-hint")).to_contain_text("Describe the place and what happened")
+    page.set_input_files("#id_photos", files=[photo_file()])
+    page.fill("#category-search", "clogged")
+    expect(page.locator("#id_category")).to_have_value("saluran-tersumbat")
+    page.fill("#id_description", "Clogged drain in front of the alley, water floods the road when it rains.")
+    page.select_option("#id_kota", label="Jakarta Timur")
+    expect(page.locator("#id_kecamatan option")).to_have_count(11)
+    page.select_option("#id_kecamatan", label="Duren Sawit")
+    expect(page.locator("#id_kelurahan option")).to_have_count(8)
+    page.select_option("#id_kelurahan", label="Pondok Bambu")
+    expect(page.locator("#location-status")).to_contain_text("Location: Kelurahan Pondok Bambu")
+    checked(page, "portal-report-form-en")
+    page.get_by_role("button", name="Send report").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Your report has been sent")
+    expect(page.locator("main")).to_contain_text("Tracking code")
+    checked(page, "portal-report-done-en")
+    page.get_by_role("link", name="See the report's journey").click()
+    expect(page.locator("#journey-status")).to_have_text("Waiting")
+    expect(page.get_by_role("heading", name="Report journey")).to_be_visible()
+    checked(page, "portal-journey-en")
+
+
+def test_the_geolocation_button_puts_the_pin_where_the_phone_is(new_page, e2e_server):
+    page = new_page("id-ID", mobile=True)
+    page.context.grant_permissions(["geolocation"], origin=e2e_server["url"])
+    page.context.set_geolocation({"latitude": -6.2372, "longitude": 106.8985})
+    page.goto("/lapor/")
+    page.get_by_role("button", name="Gunakan lokasi saya").click()
+    expect(page.locator("#region-located")).to_contain_text("Pondok Bambu, Duren Sawit, Jakarta Timur")
+    expect(page.locator("#id_kelurahan")).to_have_value(PB)
+    expect(page.locator("#id_lat")).to_have_value("-6.237200")
+    expect(page.locator("#id_lon")).to_have_value("106.898500")
+    expect(page.locator(".leaflet-marker-icon")).to_have_count(1)
+    assert page.js_errors == []
+
+
+def test_the_form_guides_privacy_choices(new_page):
+    page = new_page("id-ID", mobile=True)
+    page.goto("/lapor/")
+    page.fill("#category-search", "gaji")  # Pelanggaran Normatif Ketenagakerjaan: sensitive
+    expect(page.locator("#id_category")).to_have_value("ketenagakerjaan")
+    expect(page.locator("#privacy-public")).to_be_disabled()
+    expect(page.locator("#category-sensitive-note")).to_be_visible()
+    page.fill("#category-search", "")
+    page.select_option("#id_category", "jalan-rusak")
+    expect(page.locator("#privacy-public")).to_be_enabled()
+    expect(page.locator("#contact-fieldset")).to_be_visible()
+    page.check("#privacy-anonymous")
+    expect(page.locator("#contact-fieldset")).to_be_hidden()
+    page.check("#privacy-private")
+    expect(page.locator("#contact-fieldset")).to_be_visible()
+    assert page.js_errors == []
+
+
+def test_a_photo_taken_far_from_the_place_is_flagged_before_sending(new_page):
+    page = new_page("id-ID", mobile=True)
+    page.goto("/lapor/")
+    choose_pondok_bambu(page)
+    page.set_input_files("#id_photos", files=[photo_file("dari-rumah.jpg", gps=(-6.1754, 106.8272))])
+    expect(page.locator("#photo-warnings")).to_contain_text("Foto ini mungkin menunjukkan dari mana Anda memotretnya")
+    assert page.js_errors == []
+
+
+def test_a_refused_report_keeps_what_the_resident_typed(new_page):
+    page = new_page("id-ID", mobile=True)
+    page.goto("/lapor/")
+    page.set_input_files("#id_photos", files=[photo_file()])
+    page.select_option("#id_category", "saluran-tersumbat")
+    page.fill("#id_description", "Got mampet di depan gang, air meluap ke jalan setiap hujan.")
+    page.fill("#id_address", "Gang Kelinci 3")
+    page.get_by_role("button", name="Kirim laporan").click()  # no location chosen
+    expect(page.locator("#error-summary")).to_be_focused()
+    expect(page.locator("#location-error")).to_contain_text("Tentukan lokasi")
+    expect(page.locator("#id_description")).to_have_value("Got mampet di depan gang, air meluap ke jalan setiap hujan.")
+    expect(page.locator("#id_address")).to_have_value("Gang Kelinci 3")
+    expect(page.locator("#photos-reselect")).to_be_visible()
+    checked(page, "portal-report-refused")
+
+
+def test_this_is_the_same_problem_instead_of_a_duplicate(new_page, e2e_server):
+    page = new_page("id-ID", mobile=True)
+    page.goto("/lapor/")
+    file_clogged_drain(page, photo=False)
+    page.get_by_role("button", name="Kirim laporan").click()
+    expect(page).to_have_url(re.compile(r"/lapor/terkirim/$"))
+
+    other = new_page("id-ID", mobile=True)  # another resident, same drain
+    other.goto("/lapor/")
+    other.select_option("#id_category", "saluran-tersumbat")
+    choose_pondok_bambu(other)
+    expect(other.locator("#similar-results")).to_contain_text("Mungkin masalah ini sudah dilaporkan")
+    expect(other.locator("#similar-results")).to_contain_text("Laporan privat: isinya tidak ditampilkan.")
+    checked(other, "portal-report-similar")
+    other.get_by_role("button", name="Ini laporan yang sama").first.click()
+    message = other.locator("#similar-results [role=status]")
+    expect(message).to_contain_text("Laporan serupa sudah ditangani oleh Kelurahan Pondok Bambu.")
+    expect(message).to_be_focused()
+    assert other.js_errors == []
+
+
+def test_the_reporter_answers_an_officers_question_in_place(new_page, e2e_server):
+    page = new_page("id-ID", mobile=True)
+    page.goto("/lapor/")
+    file_clogged_drain(page, photo=False)
+    page.get_by_role("button", name="Kirim laporan").click()
+    number = page.locator("#report-number").inner_text()
+    code = page.locator("#tracking-code").inner_text()
+    officer_post(e2e_server, officer_token(e2e_server), f"/api/v1/officer/reports/{number}/ask",
+                 {"question": "Di RT berapa saluran itu?"})
+
+    reader = new_page("id-ID", mobile=True)  # the resident later, on another device, with the code
+    reader.goto("/lacak/")
+    checked(reader, "portal-track")
+    reader.fill("#id_code", code.lower())
+    reader.get_by_role("button", name="Lacak").click()
+    expect(reader).to_have_url(re.compile(rf"/lacak/laporan/{number}/$"))
+    expect(reader.locator("#journey-status")).to_have_text("Menunggu Informasi Pelapor")
+    expect(reader.locator(".question")).to_contain_text("Di RT berapa saluran itu?")
+    checked(reader, "portal-journey-question")
+    reader.fill("#id_answer", "RT 05 RW 03, di depan musala.")
+    reader.get_by_role("button", name="Kirim jawaban").click()
+    expect(reader.locator("#journey [role=status]")).to_contain_text("jawaban Anda sudah diteruskan")
+    expect(reader.locator("#journey [role=status]")).to_be_focused()
+    expect(reader.locator("#journey-status")).to_have_text("Menunggu")
+    assert code not in reader.url
+    assert reader.js_errors == []
+
+
+@pytest.mark.parametrize("locale", ["id-ID", "en-US"])
+def test_public_pages_show_a_map_without_remote_tiles_and_pass_axe(new_page, e2e_server, locale):
+    page = new_page(locale, mobile=True)
+    remote = watch_requests(page, e2e_server["url"])
+    suffix = "" if locale == "id-ID" else "-en"
+    page.goto("/publik/")
+    expect(page.locator("#public-map")).to_be_visible()
+    expect(page.locator("#public-map path.leaflet-interactive").first).to_be_attached()
+    checked(page, "portal-public" + suffix)
+    page.locator(".report-card h3 a").first.click()
+    expect(page).to_have_url(re.compile(r"/publik/JK\d+/$"))
+    expect(page.locator("#public-map")).to_be_visible()
+    checked(page, "portal-public-detail" + suffix)
+    page.goto("/statistik/")
+    expect(page.locator("table").first).to_be_visible()
+    checked(page, "portal-statistics" + suffix)
+    assert remote == [], remote
+
+
+@pytest.mark.parametrize("path", ["/", "/lapor/", "/lacak/", "/publik/", "/statistik/"])
+def test_every_portal_page_passes_axe_on_a_desktop_too(new_page, path):
+    page = new_page("id-ID")
+    page.goto(path)
+    page.wait_for_load_state("networkidle")
+    assert axe_violations(page) == []
+    assert page.js_errors == []
+
+
+def test_the_report_form_works_with_the_keyboard(new_page):
+    page = new_page("id-ID")
+    page.goto("/lapor/")
+    page.locator("#id_photos").focus()
+    order = []
+    for _ in range(12):
+        page.keyboard.press("Tab")
+        order.append(page.evaluate("document.activeElement.id || document.activeElement.className"))
+    # photos → category search → category → description → (map tools) ... in reading order
+    assert order.index("category-search") < order.index("id_category") < order.index("id_description")
+    page.locator("#id_category").focus()
+    page.keyboard.press("ArrowDown")
+    assert page.locator("#id_category").input_value() != ""
