@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "sigap.intake",
     "sigap.officers",
     "sigap.portal",
+    "sigap.open311",
 ]
 
 MIDDLEWARE = [

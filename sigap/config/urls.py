@@ -14,6 +14,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),
     path("channels/", include("sigap.intake.channels.urls")),
+    path("open311/v2/", include("sigap.config.open311_dispatch")),
     path("petugas/", include("sigap.officers.urls")),
     path("petugas/", include("sigap.intake.urls")),
     path("", include("sigap.portal.urls")),

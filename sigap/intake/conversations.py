@@ -25,7 +25,7 @@ from sigap.reports.models import Notification, Privacy
 from sigap.reports.categorize import categorize
 from .channels.base import Inbound
 from .models import Conversation
-from sigap.routing.places import place_match
+from sigap.routing.places import address_parse, place_match
 
 CANCEL = {"batal", "cancel", "stop", "berhenti"}
 YES = {"ya", "iya", "y", "yes", "ok", "oke", "benar", "betul", "setuju"}
@@ -197,8 +197,10 @@ def conversation_handle(inbound: Inbound):
 
 
 def _place_from_text(data: dict, text: str, quiet: bool = False) -> None:
+    """Place the report from text when the address parser is sure; offer the candidates when it is not."""
+    result = address_parse(text)
     matches = place_match(text)
-    if len(matches) == 1 or (matches and matches[0].confidence - matches[1].confidence >= 0.2):
+    if matches and not result.ambiguous:
         data["location"] = [matches[0].lat, matches[0].lon]
         data["address"] = text
     elif matches and not quiet:

@@ -20,7 +20,7 @@ from sigap.routing.places import place_match
 from .api import AUTH
 
 router = Router(tags=["triage"], auth=AUTH)
-ERRORS = {401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut}
+ERRORS = {400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut}
 
 
 class CategoryGuess(Schema):

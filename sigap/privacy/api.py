@@ -16,7 +16,7 @@ from . import reveal
 from .models import RevealRequest
 
 router = Router(tags=["privacy"], auth=AUTH)
-ERRORS = {401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 410: ErrorOut, 422: ErrorOut}
+ERRORS = {400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 410: ErrorOut, 422: ErrorOut}
 
 
 class RevealIn(Schema):

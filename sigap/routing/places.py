@@ -1,15 +1,18 @@
-"""Find a kelurahan named in free text ("gg mawar rt 05/03 pondok bambu duren sawit").
+"""Find the kelurahan a free-text address names ("gg mawar rt 05/03 pondok bambu duren sawit").
 
-A small matcher over the region list: it is the fallback the chat dialog uses; the triage address
-parser improves on it.
+Used by the chat dialog, public mentions and the triage desk. A thin adapter over
+``sigap.routing.address``: the region list comes from the Wilayah table (kelurahan with an inner point,
+and their kecamatan and kota), the street and landmark gazetteer from ``data/gazetteer.csv``. Both are
+compiled once and rebuilt when the Wilayah rows change (count and last update).
 """
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from functools import lru_cache
 
 from sigap.organization.models import Wilayah
+
+from .address import AddressIndex, AddressResult, Region, gazetteer_load
 
 
 @dataclass(frozen=True)
@@ -21,32 +24,54 @@ class PlaceMatch:
     confidence: float
 
 
-def _norm(text: str) -> str:
-    return re.sub(r"[^a-z0-9]+", " ", text.lower()).strip()
+@dataclass(frozen=True)
+class _Places:
+    index: AddressIndex
+    kelurahan: dict[str, tuple[str, float, float]]  # code -> (name, inner lat, inner lon)
+
+
+@lru_cache(maxsize=1)
+def _gazetteer():
+    return gazetteer_load()
 
 
 @lru_cache(maxsize=4)
-def _index(version: tuple) -> tuple[list[tuple[str, str, str, float, float]], dict[str, str]]:
-    rows = list(Wilayah.objects.filter(tingkat=Wilayah.Tingkat.KELURAHAN, inner_lat__isnull=False)
-                .values_list("kode", "nama", "parent__nama", "inner_lat", "inner_lon"))
-    kelurahan = [(kode, _norm(nama), _norm(kec or ""), lat, lon) for kode, nama, kec, lat, lon in rows]
-    names = {kode: nama for kode, nama, *_ in rows}
-    return kelurahan, names
+def _places(version: tuple) -> _Places:
+    rows = list(Wilayah.objects.filter(tingkat__in=(Wilayah.Tingkat.KOTA, Wilayah.Tingkat.KECAMATAN, Wilayah.Tingkat.KELURAHAN))
+                .values_list("kode", "nama", "tingkat", "parent__kode", "inner_lat", "inner_lon"))
+    # the kelurahan we can place a report in (those with an inner point), and the areas above them
+    points = {kode: (nama, lat, lon) for kode, nama, tingkat, _p, lat, lon in rows
+              if tingkat == Wilayah.Tingkat.KELURAHAN and lat is not None and lon is not None}
+    parents = {kode: parent for kode, _n, _t, parent, _la, _lo in rows}
+    keep = set(points)
+    for kode in points:
+        code = parents.get(kode)
+        while code and code not in keep:
+            keep.add(code)
+            code = parents.get(code)
+    regions = tuple(Region(kode, nama, tingkat, parent or "") for kode, nama, tingkat, parent, _la, _lo in rows if kode in keep)
+    return _Places(AddressIndex(regions, _gazetteer()), points)
+
+
+def _current() -> _Places:
+    from django.db.models import Count, Max
+
+    agg = Wilayah.objects.filter(tingkat__gte=Wilayah.Tingkat.KOTA).aggregate(n=Count("id"), t=Max("updated_at"))
+    return _places((agg["n"], agg["t"]))
+
+
+def address_parse(text: str) -> AddressResult:
+    """The full parse (mentions, RT/RW, candidates, ambiguity) against the current reference data."""
+    return _current().index.parse(text or "")
 
 
 def place_match(text: str) -> list[PlaceMatch]:
-    """Candidate kelurahan named in ``text``, best first (a kecamatan named too raises confidence)."""
-    from django.db.models import Count, Max
-
-    agg = Wilayah.objects.filter(tingkat=Wilayah.Tingkat.KELURAHAN).aggregate(n=Count("id"), t=Max("updated_at"))
-    kelurahan, names = _index((agg["n"], agg["t"]))
-    haystack = f" {_norm(text)} "
-    found = []
-    for kode, name, kec, lat, lon in kelurahan:
-        if f" {name} " in haystack:
-            confidence = 0.7 + (0.25 if kec and f" {kec} " in haystack.replace(f" {name} ", " ", 1) else 0.0)
-            confidence += min(0.05, len(name) / 400)
-            found.append(PlaceMatch(kode, names[kode], lat, lon, round(min(confidence, 0.99), 2)))
-    found.sort(key=lambda m: (-m.confidence, -len(m.nama), m.kode))
-    # a name inside a longer matched name ("Cipinang" in "Cipinang Melayu") is not a separate candidate
-    return [m for m in found if not any(o is not m and _norm(m.nama) in _norm(o.nama) and len(o.nama) > len(m.nama) for o in found)]
+    """Candidate kelurahan for ``text``, best first; confidence is the parser's probability (0..0.99)."""
+    places = _current()
+    result = places.index.parse(text or "")
+    out = []
+    for kode, confidence in result.candidates:
+        if kode in places.kelurahan:
+            nama, lat, lon = places.kelurahan[kode]
+            out.append(PlaceMatch(kode, nama, lat, lon, min(round(confidence, 2), 0.99)))
+    return out
