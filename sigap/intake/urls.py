@@ -1,4 +1,9 @@
 from django.urls import path
 
+from . import views
+
 app_name = "intake"
-urlpatterns: list = []
+urlpatterns = [
+    path("operator/", views.operator_view, name="operator"),
+    path("operator/lokasi/", views.location_fields_view, name="location_fields"),
+]

@@ -33,6 +33,8 @@ def allowed_actions(user, report: Report) -> list[str]:
                              (Status.AWAITING_REPORTER, "ask"), (Status.AWAITING_VALIDATION, "request_validation")):
             if target in nxt:
                 allowed.append(name)
+        if "dispose" in allowed and not Unit.objects.filter(parent_id=report.unit_id, aktif=True).exists():
+            allowed.remove("dispose")  # nothing below this unit to pass it down to
         if status in WORKING:
             allowed.append("add_photo")
     if status == Status.AWAITING_VALIDATION and roles.user_can_validate(user):

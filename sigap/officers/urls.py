@@ -1,4 +1,19 @@
 from django.urls import path
 
+from . import dashboard, views
+
 app_name = "officers"
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.queue_view, name="queue"),
+    path("antrean/", views.queue_partial_view, name="queue_partial"),
+    path("masuk/", views.ConsoleLoginView.as_view(), name="login"),
+    path("keluar/", views.ConsoleLogoutView.as_view(), name="logout"),
+    path("unit/cari/", views.unit_search_view, name="unit_search"),
+    path("validasi/", views.validation_view, name="validation"),
+    path("dasbor/", dashboard.dashboard_view, name="dashboard"),
+    path("dasbor/peta.json", dashboard.dashboard_map_view, name="dashboard_map"),
+    path("laporan/<str:number>/", views.report_view, name="report"),
+    path("laporan/<str:number>/panel/", views.report_panel_view, name="report_panel"),
+    path("laporan/<str:number>/foto/<int:photo_id>/", views.photo_view, name="photo"),
+    path("laporan/<str:number>/<slug:slug>/", views.report_action_view, name="report_action"),
+]

@@ -151,8 +151,12 @@ def test_truncated_image_is_refused(client, jpeg):
     assert nothing_written()
 
 
-def test_failure_after_photos_were_stored_leaves_no_file_behind(client, jpeg, monkeypatch):
+def test_failure_after_photos_were_stored_leaves_no_file_behind(client, jpeg, monkeypatch, settings, tmp_path):
     from django.core.files.storage import default_storage
+
+    # a media folder of this test's own (other test workers write photos to the shared one)
+    settings.STORAGES = {**settings.STORAGES, "default": {"BACKEND": "django.core.files.storage.FileSystemStorage",
+                                                          "OPTIONS": {"location": str(tmp_path)}}}
 
     from sigap.reports import services
 

@@ -1,0 +1,82 @@
+"""Dashboard selectors on a small known set: scope per role, per-day counts, open counts, overdue, units."""
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+
+from sigap.analytics import selectors as stats
+from sigap.organization.models import StaffRole
+
+from .scenario import PB_UNIT, SUDIN, build
+
+pytestmark = pytest.mark.django_db
+R = StaffRole.Role
+
+
+@pytest.fixture
+def scenario(staff, jpeg):
+    return build(staff, jpeg)
+
+
+def numbers(qs):
+    return set(qs.values_list("number", flat=True))
+
+
+def test_a_walikota_sees_their_kota_and_a_validator_sees_the_whole_city(scenario, staff):
+    jaktim = staff("walikota.jt", "kota:31.75", R.SUPERVISOR)
+    jakpus = staff("walikota.jp", "kota:31.71", R.SUPERVISOR)
+    everything = {r.number for r in (*scenario.done, scenario.bounced, scenario.late, scenario.gambir)}
+    assert numbers(stats.dashboard_scope(jaktim)) == everything - {scenario.gambir.number}
+    assert numbers(stats.dashboard_scope(jakpus)) == {scenario.gambir.number}
+    assert numbers(stats.dashboard_scope(scenario.validator)) == everything
+    assert stats.dashboard_sees_all(scenario.validator) and not stats.dashboard_sees_all(jaktim)
+    biro_head = staff("kepala.biro", "biro-pemerintahan", R.SUPERVISOR)
+    assert numbers(stats.dashboard_scope(biro_head)) == everything
+    assert stats.dashboard_scope(scenario.officer) is None  # an officer has no dashboard
+
+
+def test_reports_per_day_counts_local_days_and_fills_gaps(scenario, staff):
+    jaktim = staff("walikota.jt", "kota:31.75", R.SUPERVISOR)
+    today = timezone.localdate()
+    days = stats.reports_per_day(stats.dashboard_scope(jaktim), days=30, today=today)
+    assert len(days) == 30 and days[-1].day == today and days[0].day == today - timedelta(days=29)
+    counts = {(today - d.day).days: d.n for d in days if d.n}
+    assert counts == {1: 1, 2: 1, 3: 1, 4: 1, 20: 1}
+    city = stats.reports_per_day(stats.dashboard_scope(scenario.validator), days=7, today=today)
+    assert [d.n for d in city] == [0, 0, 1, 1, 1, 1, 1]
+
+
+def test_open_reports_by_status_and_unit_and_the_overdue_list(scenario, staff):
+    scope = stats.dashboard_scope(staff("walikota.jt", "kota:31.75", R.SUPERVISOR))
+    assert [(s.value, n) for s, n in stats.open_by_status(scope)] == [("waiting", 1), ("followup_rejected", 1)]
+    assert {u.kode: u.n for u in stats.open_by_unit(scope)} == {PB_UNIT: 1, SUDIN: 1}
+    overdue, total = stats.overdue_reports(scope)
+    assert [r.number for r in overdue] == [scenario.late.number] and total == 1
+
+
+def test_unit_performance_counts_received_done_median_and_followup_rejections(scenario, staff):
+    scope = stats.dashboard_scope(staff("walikota.jt", "kota:31.75", R.SUPERVISOR))
+    rows = {s.unit.kode: s for s in stats.unit_performance(scope, since=scenario.now - timedelta(days=30),
+                                                             until=scenario.now + timedelta(minutes=1))}
+    pb, sudin = rows[PB_UNIT], rows[SUDIN]
+    assert (pb.received, pb.done, pb.followup_rejected) == (5, 3, 0)
+    assert pb.median_seconds == 7 * 3600 and pb.median_shown
+    assert (sudin.received, sudin.done, sudin.followup_rejected) == (1, 0, 1)
+    assert sudin.median_seconds is None and not sudin.median_shown
+    assert list(rows) == [PB_UNIT, SUDIN]  # most received first
+
+
+def test_a_median_from_fewer_than_the_minimum_done_reports_is_not_shown(scenario, staff):
+    scope = stats.dashboard_scope(staff("walikota.jt", "kota:31.75", R.SUPERVISOR))
+    since = scenario.now - timedelta(days=3, hours=1)  # only A (5 h) and B (7 h) were done in this window
+    pb = {s.unit.kode: s for s in stats.unit_performance(scope, since=since)}[PB_UNIT]
+    assert pb.done == 2 and pb.median_seconds == 6 * 3600 and not pb.median_shown
+
+
+def test_open_report_points_carry_no_more_than_the_map_needs(scenario):
+    points = stats.open_report_points(stats.dashboard_scope(scenario.validator))
+    assert {p["number"] for p in points} == {scenario.bounced.number, scenario.late.number, scenario.gambir.number}
+    assert set(points[0]) == {"pk", "number", "lat", "lon", "status", "kategori__nama", "kategori__name_en", "unit__nama"}
+    assert all(round(p["lat"], 4) == p["lat"] for p in points)

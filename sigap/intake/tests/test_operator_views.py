@@ -1,0 +1,141 @@
+"""The channel operator's page: a report entered for a resident (counter, call center, press), the contact
+into the vault, the number and tracking code read out once; nothing of the contact anywhere else."""
+from __future__ import annotations
+
+import io
+
+import pytest
+from django.test import Client
+
+from sigap.organization.models import StaffRole, Wilayah
+from sigap.privacy import vault
+from sigap.privacy.models import IdentityRecord
+from sigap.reports.models import Report, StatusChange
+
+pytestmark = pytest.mark.django_db
+URL = "/petugas/operator/"
+HTMX = {"HTTP_HX_REQUEST": "true"}
+EN = {"HTTP_ACCEPT_LANGUAGE": "en"}
+NAME, PHONE, EMAIL = "Sumarni Wirohadi", "0857-1122-3344", "sumarni.w@example.org"
+
+
+@pytest.fixture
+def operator(staff):
+    c = Client()
+    c.force_login(staff("operator.loket", "biro-pemerintahan", StaffRole.Role.OPERATOR))
+    return c
+
+
+def form(**overrides) -> dict:
+    data = {"channel": "counter", "category": "saluran-tersumbat", "kelurahan": "31.75.07.1002",
+            "description": "Got di depan pasar mampet, air meluap ke jalan setiap hujan.", "address": "Jl. Pahlawan Revolusi",
+            "privacy": "private", "reporter_name": NAME, "reporter_phone": PHONE, "reporter_email": EMAIL}
+    data.update(overrides)
+    return data
+
+
+def test_operator_page_offers_the_three_channels_and_the_location_selects(operator):
+    page = operator.get(URL).content.decode()
+    for value in ("counter", "call_center", "press"):
+        assert f'value="{value}"' in page
+    assert 'value="whatsapp"' not in page
+    assert 'id="id_kota"' in page and 'id="id_kecamatan"' in page and 'id="id_kelurahan"' in page
+    assert 'value="31.75.07.1002"' in page and 'hx-get="/petugas/operator/lokasi/"' in page
+    assert 'name="csrfmiddlewaretoken"' in page and "Nama warga" in page
+    english = operator.get(URL, **EN).content.decode()
+    assert "Enter a report on behalf of a resident" in english and "Resident&#x27;s name" in english
+    assert "Service counter" in english
+
+
+def test_filing_a_counter_report_puts_the_contact_in_the_vault_and_shows_the_tracking_code_once(operator, client):
+    response = operator.post(URL, form())
+    assert response.status_code == 302 and response["Location"] == URL
+    report = Report.objects.get()
+    assert report.channel == "counter" and report.unit.kode == "kel:31.75.07.1002"
+    assert report.reporter_ref and IdentityRecord.objects.filter(ref=report.reporter_ref).exists()
+    identity = vault.identity_for_reveal(report.reporter_ref)
+    assert (identity["name"], identity["phone"], identity["email"]) == (NAME, PHONE, EMAIL)
+    first = StatusChange.objects.get(report=report)
+    assert first.actor_kind == "operator" and first.actor.username == "operator.loket"
+    page = operator.get(URL).content.decode()
+    assert report.number in page and 'id="result-tracking"' in page
+    code = page.split('id="result-tracking">')[1].split("<")[0]
+    assert client.get(f"/api/v1/track/{code}").json()["id"] == report.number
+    for marker in ("Sumarni", "Wirohadi", "1122-3344", "sumarni.w"):
+        assert marker not in page
+        assert marker not in report.description + report.address
+    again = operator.get(URL).content.decode()
+    assert code not in again and report.number not in again  # shown once
+
+
+def test_the_officer_sees_the_operator_report_without_the_contact(operator, staff):
+    operator.post(URL, form(description=f"Got mampet. Saya {NAME}, telepon {PHONE}, email {EMAIL}."))
+    report = Report.objects.get()
+    officer = Client()
+    officer.force_login(staff("petugas.pb", "kel:31.75.07.1002"))
+    page = officer.get(f"/petugas/laporan/{report.number}/").content.decode()
+    assert report.number in page and "[nomor telepon disembunyikan]" in page
+    queue = officer.get("/petugas/").content.decode()
+    for marker in ("Sumarni", "Wirohadi", "1122-3344", "sumarni.w"):
+        assert marker not in page and marker not in queue
+
+
+def test_the_location_can_be_coordinates_instead_of_a_kelurahan(operator):
+    kel = Wilayah.objects.get(kode="31.71.01.1001")
+    operator.post(URL, form(kelurahan="", lat=str(kel.inner_lat), lon=str(kel.inner_lon), channel="call_center"))
+    report = Report.objects.get()
+    assert report.kelurahan.kode == "31.71.01.1001" and report.channel == "call_center"
+
+
+@pytest.mark.parametrize("overrides, message", [
+    ({"kelurahan": ""}, "Pilih kelurahan, atau isi koordinat lintang dan bujur."),
+    ({"lat": "-6.2"}, "Isi lintang dan bujur keduanya"),
+    ({"description": "pendek"}, "Uraian terlalu pendek"),
+    ({"category": "ketenagakerjaan", "privacy": "public"}, "tidak dapat dibuat publik"),
+    ({"channel": "whatsapp"}, '<a href="#id_channel_0">Diterima lewat</a>'),
+    ({"reporter_email": "bukan-email"}, "email"),
+])
+def test_refusals_are_shown_on_the_form_and_nothing_is_filed(operator, overrides, message):
+    response = operator.post(URL, form(**overrides))
+    assert response.status_code == 422 and message in response.content.decode()
+    assert Report.objects.count() == 0 and IdentityRecord.objects.count() == 0
+
+
+def test_an_anonymous_report_keeps_no_contact_and_shows_its_secret(operator):
+    operator.post(URL, form(privacy="anonymous", channel="press"))
+    report = Report.objects.get()
+    assert report.reporter_ref == "" and IdentityRecord.objects.count() == 0
+    page = operator.get(URL).content.decode()
+    assert 'id="result-secret"' in page and "Anonim" in page
+
+
+def test_a_photo_taken_at_the_counter_is_de_identified(operator, jpeg):
+    f = io.BytesIO(jpeg(size=(320, 240)))
+    f.name = "foto.jpg"
+    operator.post(URL, {**form(), "photo": f})
+    report = Report.objects.get()
+    assert report.photos.count() == 1 and report.photos.get().original_ref
+
+
+def test_the_location_partial_narrows_kecamatan_and_kelurahan(operator):
+    body = operator.get("/petugas/operator/lokasi/", {"kota": "31.75"}, HTTP_HX_TRIGGER="id_kota", **HTMX).content.decode()
+    assert body.startswith('<div id="location-fields"')
+    assert 'value="31.75.07"' in body and 'value="31.71.01"' not in body
+    assert 'value="31.75.07.1002"' in body and 'value="31.71.01.1001"' not in body
+    narrowed = operator.get("/petugas/operator/lokasi/", {"kota": "31.75", "kecamatan": "31.75.07", "kelurahan": "31.75.07.1002"},
+                            HTTP_HX_TRIGGER="id_kecamatan", **HTMX).content.decode()
+    assert 'value="31.75.07.1002" selected' in narrowed and 'value="31.75.01.1001"' not in narrowed
+    reset = operator.get("/petugas/operator/lokasi/", {"kota": "31.71", "kecamatan": "31.75.07"},
+                         HTTP_HX_TRIGGER="id_kota", **HTMX).content.decode()
+    assert 'value="31.75.07"' not in reset and 'value="31.71.01" ' not in reset
+
+
+def test_only_channel_operators_may_enter_reports(staff, client):
+    officer = Client()
+    officer.force_login(staff("petugas.pb", "kel:31.75.07.1002"))
+    assert officer.get(URL).status_code == 403
+    assert officer.post(URL, form()).status_code == 403
+    assert officer.get("/petugas/operator/lokasi/").status_code == 403
+    assert Report.objects.count() == 0
+    response = client.get(URL)
+    assert response.status_code == 302 and response["Location"].startswith("/petugas/masuk/")

@@ -1,0 +1,175 @@
+"""The channel operator's page: a report received at a counter, by phone or from the press, entered on
+behalf of the resident. The resident's contact goes to the vault through ``report_submit`` like every
+other channel; the page then shows the number and tracking code to read out, never the contact again.
+
+This lives in the intake app (not the officer console) because it hands identity to the vault; officer
+code must never import the vault.
+"""
+from __future__ import annotations
+
+from django import forms
+from django.conf import settings
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import redirect, render
+from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
+from django.views.decorators.http import require_GET, require_http_methods
+
+from sigap.core.errors import DomainError
+from sigap.organization import roles
+from sigap.organization.models import Kategori, Wilayah
+from sigap.reports.models import Channel, Privacy
+
+from .services import Reporter, Submission, report_submit
+
+OPERATOR_CHANNELS = (Channel.COUNTER, Channel.CALL_CENTER, Channel.PRESS)
+RESULT_KEY = "sigap_operator_result"
+
+
+def _english() -> bool:
+    return (get_language() or "id").startswith("en")
+
+
+def _kelurahan_qs():
+    return Wilayah.objects.filter(tingkat=Wilayah.Tingkat.KELURAHAN, kode__startswith=settings.SIGAP_PROVINCE + ".",
+                                  geometry__isnull=False, inner_lat__isnull=False, inner_lon__isnull=False)
+
+
+class OperatorReportForm(forms.Form):
+    channel = forms.ChoiceField(label=_("Diterima lewat"), widget=forms.RadioSelect,
+                                choices=[(c.value, c.label) for c in OPERATOR_CHANNELS], initial=Channel.COUNTER)
+    category = forms.ChoiceField(label=_("Kategori"))
+    description = forms.CharField(label=_("Uraian"), max_length=5000, widget=forms.Textarea(attrs={"rows": 5}))
+    kota = forms.CharField(label=_("Kota / kabupaten"), required=False, max_length=20)
+    kecamatan = forms.CharField(label=_("Kecamatan"), required=False, max_length=20)
+    kelurahan = forms.CharField(label=_("Kelurahan"), required=False, max_length=20)
+    lat = forms.FloatField(label=_("Lintang (lat)"), required=False, min_value=-90, max_value=90)
+    lon = forms.FloatField(label=_("Bujur (lon)"), required=False, min_value=-180, max_value=180)
+    address = forms.CharField(label=_("Alamat / patokan"), required=False, max_length=500)
+    privacy = forms.ChoiceField(label=_("Privasi"), widget=forms.RadioSelect, choices=Privacy.choices,
+                                initial=Privacy.PRIVATE)
+    reporter_name = forms.CharField(label=_("Nama warga"), required=False, max_length=200)
+    reporter_phone = forms.CharField(label=_("Nomor telepon"), required=False, max_length=40)
+    reporter_email = forms.EmailField(label=_("Email"), required=False, max_length=254)
+    photo = forms.FileField(label=_("Foto (opsional)"), required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        english = _english()
+        self.fields["category"].choices = [("", _("— pilih kategori —"))] + [
+            (k.kode, (k.name_en or k.nama) if english else k.nama) for k in Kategori.objects.filter(aktif=True).order_by("nama")]
+
+    def clean(self):
+        data = super().clean()
+        lat, lon = data.get("lat"), data.get("lon")
+        if (lat is None) != (lon is None):
+            raise forms.ValidationError(_("Isi lintang dan bujur keduanya, atau kosongkan keduanya dan pilih kelurahan."))
+        if lat is None and "lat" not in self.errors and "lon" not in self.errors:
+            kel = _kelurahan_qs().filter(kode=data.get("kelurahan") or "").first()
+            if kel is None:
+                self.add_error("kelurahan", _("Pilih kelurahan, atau isi koordinat lintang dan bujur."))
+            else:
+                data["lat"], data["lon"] = kel.inner_lat, kel.inner_lon
+        return data
+
+
+def _location_choices(kota: str = "", kecamatan: str = "") -> dict:
+    """Kota → kecamatan → kelurahan options; a choice narrows the lists below it."""
+    kels = list(_kelurahan_qs().select_related("parent__parent").order_by("parent__parent__nama", "parent__nama", "nama"))
+    kecamatan_by_kode = {}
+    kota_by_kode = {}
+    for k in kels:
+        if k.parent:
+            kecamatan_by_kode[k.parent.kode] = k.parent
+            if k.parent.parent:
+                kota_by_kode[k.parent.parent.kode] = k.parent.parent
+    if kecamatan and kecamatan in kecamatan_by_kode:
+        kota = kecamatan_by_kode[kecamatan].parent.kode if kecamatan_by_kode[kecamatan].parent else kota
+    kotas = sorted(kota_by_kode.values(), key=lambda w: w.nama)
+    kecs = [w for w in sorted(kecamatan_by_kode.values(), key=lambda w: (w.parent.nama if w.parent else "", w.nama))
+            if not kota or (w.parent and w.parent.kode == kota)]
+    kec_groups: dict[str, list] = {}
+    for w in kecs:
+        kec_groups.setdefault(w.parent.nama if w.parent else "", []).append(w)
+    kel_groups: dict[str, list] = {}
+    for k in kels:
+        if kecamatan and (not k.parent or k.parent.kode != kecamatan):
+            continue
+        if not kecamatan and kota and (not k.parent or not k.parent.parent or k.parent.parent.kode != kota):
+            continue
+        kel_groups.setdefault(k.parent.nama if k.parent else "", []).append(k)
+    return {"kotas": kotas, "kecamatan_groups": list(kec_groups.items()), "kelurahan_groups": list(kel_groups.items()),
+            "kota": kota, "kecamatan": kecamatan if kecamatan in kecamatan_by_kode else ""}
+
+
+def _operator_only(view):
+    @login_required
+    def wrapper(request, *args, **kwargs):
+        if not roles.user_can_enter_reports_for_residents(request.user):
+            return render(request, "intake/forbidden.html", status=403)
+        return view(request, *args, **kwargs)
+
+    wrapper.__name__ = view.__name__
+    wrapper.__doc__ = view.__doc__
+    return wrapper
+
+
+@require_http_methods(["GET", "POST"])
+@_operator_only
+def operator_view(request):
+    result = None
+    if request.method == "POST":
+        form = OperatorReportForm(request.POST, request.FILES)
+        if form.is_valid():
+            data = form.cleaned_data
+            photos = []
+            if data.get("photo"):
+                upload = data["photo"]
+                photos.append((upload.name or "foto", upload.read(settings.SIGAP_PHOTO_MAX_BYTES + 1)))
+            try:
+                created = report_submit(Submission(
+                    category=data["category"], description=data["description"], lat=data["lat"], lon=data["lon"],
+                    channel=data["channel"], address=data.get("address") or "", privacy=data["privacy"],
+                    reporter=Reporter(name=data.get("reporter_name") or "", phone=data.get("reporter_phone") or "",
+                                      email=data.get("reporter_email") or ""),
+                    photos=photos,
+                ), actor=request.user, actor_kind="operator")
+            except DomainError as exc:
+                field = exc.field if exc.field in form.fields else None
+                form.add_error(field, exc.message_en if _english() else exc.message_id)
+            else:
+                report = created.report
+                # shown once, after the redirect (so a reload does not file the report twice)
+                request.session[RESULT_KEY] = {
+                    "number": report.number, "tracking_code": created.tracking_code, "secret": created.secret,
+                    "unit": report.unit.nama if report.unit else "", "kelurahan": report.kelurahan.nama if report.kelurahan else "",
+                    "category": report.kategori.kode, "channel": report.channel, "privacy": report.privacy,
+                }
+                return redirect("intake:operator")
+        status = 422 if form.errors else 200
+    else:
+        form = OperatorReportForm()
+        result = request.session.pop(RESULT_KEY, None)
+        status = 200
+    if result:
+        kategori = Kategori.objects.filter(kode=result["category"]).first()
+        result["category_name"] = ((kategori.name_en or kategori.nama) if _english() else kategori.nama) if kategori else ""
+        result["channel_label"] = Channel(result["channel"]).label
+        result["privacy_label"] = Privacy(result["privacy"]).label
+    location = _location_choices(form["kota"].value() or "", form["kecamatan"].value() or "")
+    location["kelurahan_selected"] = form["kelurahan"].value() or ""
+    return render(request, "intake/operator.html", {"form": form, "result": result, **location}, status=status)
+
+
+@require_GET
+@_operator_only
+def location_fields_view(request):
+    """The kota → kecamatan → kelurahan selects, narrowed by the current choice (htmx partial)."""
+    kota = request.GET.get("kota", "")[:20]
+    kecamatan = request.GET.get("kecamatan", "")[:20]
+    kelurahan = request.GET.get("kelurahan", "")[:20]
+    if request.headers.get("HX-Trigger") == "id_kota":
+        kecamatan, kelurahan = "", ""  # a new kota: start the lists below it again
+    location = _location_choices(kota, kecamatan)
+    location["kelurahan_selected"] = kelurahan
+    return render(request, "intake/_location_fields.html", location)

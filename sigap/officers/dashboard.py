@@ -1,0 +1,98 @@
+"""The supervisor dashboard: reports per day, open reports by status and unit, overdue list, per-unit
+table, and a map of open reports (JSON). Scoped by ``sigap.analytics.selectors.dashboard_scope``."""
+from __future__ import annotations
+
+from datetime import datetime
+
+from django.http import JsonResponse
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import get_language
+from django.views.decorators.http import require_GET
+
+from sigap.analytics import selectors as stats
+from sigap.privacy.access_log import Action, access_record
+from sigap.reports.selectors import reports_visible_to
+from sigap.reports.states import COLOUR, Status
+
+from .access import console_view, forbidden, user_can_see_dashboard
+from .charts import bar_chart
+
+PERIODS = (7, 30, 90)
+
+
+def _period(request) -> int:
+    try:
+        days = int(request.GET.get("hari", 30))
+    except ValueError:
+        return 30
+    return days if days in PERIODS else 30
+
+
+def _visible_numbers(user, scope_is_visible: bool) -> set[str] | None:
+    """None: every report in scope may be opened; else the open reports this user may open."""
+    if scope_is_visible:
+        return None
+    return set(reports_visible_to(user).filter(status__in=stats.OPEN_STATUSES).values_list("number", flat=True))
+
+
+@require_GET
+@console_view(user_can_see_dashboard)
+def dashboard_view(request):
+    user = request.user
+    scope = stats.dashboard_scope(user)
+    if scope is None:
+        return forbidden(request)
+    sees_all = stats.dashboard_sees_all(user)
+    days = _period(request)
+    now = timezone.now()
+    per_day = stats.reports_per_day(scope, days=days)
+    since = timezone.make_aware(datetime.combine(per_day[0].day, datetime.min.time()))
+    overdue, overdue_total = stats.overdue_reports(scope, now=now)
+    visible = _visible_numbers(user, not sees_all)
+    access_record(actor=user, action=Action.LIST_REPORTS, reports=[r.number for r in overdue],
+                  filters={"overdue": True, "days": days}, view="dashboard")
+    by_status = stats.open_by_status(scope)
+    return render(request, "officers/dashboard.html", {
+        "days": days, "periods": PERIODS, "chart": bar_chart(per_day), "per_day": per_day,
+        "by_status": by_status, "open_total": sum(n for _s, n in by_status),
+        "by_unit": stats.open_by_unit(scope), "overdue": [
+            {"report": r, "link": visible is None or r.number in visible} for r in overdue],
+        "overdue_total": overdue_total, "units": stats.unit_performance(scope, since=since, until=now),
+        "median_min": stats.MEDIAN_MIN_DONE, "sees_all": sees_all, "since": since, "now": now,
+        "map_url": reverse("officers:dashboard_map"),
+    })
+
+
+@require_GET
+@console_view(user_can_see_dashboard)
+def dashboard_map_view(request):
+    user = request.user
+    scope = stats.dashboard_scope(user)
+    if scope is None:
+        return JsonResponse({"code": "forbidden"}, status=403)
+    points = stats.open_report_points(scope)
+    visible = _visible_numbers(user, not stats.dashboard_sees_all(user))
+    english = (get_language() or "id").startswith("en")
+    access_record(actor=user, action=Action.LIST_REPORTS, reports=[p["number"] for p in points],
+                  filters={"open": True}, view="dashboard-map")
+    features = []
+    for p in points:
+        status = Status(p["status"])
+        features.append({
+            "type": "Feature",
+            "geometry": {"type": "Point", "coordinates": [p["lon"], p["lat"]]},
+            "properties": {
+                "number": p["number"], "status": status.value, "status_label": str(status.label),
+                "colour": COLOUR[status], "category": (p["kategori__name_en"] or p["kategori__nama"]) if english else p["kategori__nama"],
+                "unit": p["unit__nama"] or "",
+                "url": reverse("officers:report", args=[p["number"]]) if visible is None or p["number"] in visible else None,
+            },
+        })
+    response = JsonResponse({"type": "FeatureCollection", "features": features})
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+

@@ -1,0 +1,94 @@
+"""Template helpers of the console: the nav for the user's roles, labels in the active language."""
+from __future__ import annotations
+
+from django import template
+from django.urls import reverse
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+
+from sigap.reports.states import COLOUR, Status
+
+from ..access import user_can_enter_reports, user_can_see_dashboard, user_can_use_queue, user_can_validate
+
+register = template.Library()
+
+
+@register.inclusion_tag("officers/_nav.html", takes_context=True)
+def console_nav(context):
+    request = context.get("request")
+    if request is None or not request.user.is_authenticated:
+        return {"items": [], "user": None}
+    path = request.path
+    items = []
+    if user_can_use_queue(request):
+        items.append((reverse("officers:queue"), _("Antrean")))
+    if user_can_validate(request):
+        items.append((reverse("officers:validation"), _("Validasi")))
+    if user_can_see_dashboard(request):
+        items.append((reverse("officers:dashboard"), _("Dasbor")))
+    if user_can_enter_reports(request):
+        items.append((reverse("intake:operator"), _("Input laporan warga")))
+    queue = reverse("officers:queue")
+    report_pages = queue + "laporan/"
+
+    def current(url: str) -> bool:
+        if url == queue:
+            return path == queue or path.startswith(report_pages)
+        return path.startswith(url)
+
+    return {"items": [{"url": u, "label": label, "current": current(u)} for u, label in items],
+            "user": request.user, "csrf_token": context.get("csrf_token")}
+
+
+def _english() -> bool:
+    return (get_language() or "id").startswith("en")
+
+
+@register.filter
+def kategori_name(kategori) -> str:
+    if kategori is None:
+        return ""
+    return (kategori.name_en or kategori.nama) if _english() else kategori.nama
+
+
+@register.filter
+def status_label(code) -> str:
+    try:
+        return str(Status(code).label)
+    except ValueError:
+        return str(code)
+
+
+@register.filter
+def status_colour(code) -> str:
+    try:
+        return COLOUR[Status(code)]
+    except ValueError:
+        return "grey"
+
+
+@register.filter
+def duration(seconds) -> str:
+    """A duration in hours below two days, else in days (one decimal, localized)."""
+    if seconds is None:
+        return "—"
+    hours = float(seconds) / 3600
+    decimal = "." if _english() else ","
+    if hours < 48:
+        return _("%(n)s jam") % {"n": f"{hours:.1f}".replace(".", decimal)}
+    return _("%(n)s hari") % {"n": f"{hours / 24:.1f}".replace(".", decimal)}
+
+
+@register.filter
+def get(mapping, key):
+    try:
+        return mapping.get(key)
+    except AttributeError:
+        return None
+
+
+@register.filter
+def actor_kind_label(kind) -> str:
+    labels = {"reporter": _("pelapor"), "officer": _("petugas"), "validator": _("validator"),
+              "operator": _("operator kanal"), "system": _("sistem")}
+    return labels.get(kind, kind)

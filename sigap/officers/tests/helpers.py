@@ -1,0 +1,49 @@
+"""Small helpers for the console tests: clients per staff member, htmx requests, the flow up to a point."""
+from __future__ import annotations
+
+import io
+
+from django.test import Client
+
+from sigap.reports import services
+from sigap.reports.models import Report
+
+PB_UNIT = "kel:31.75.07.1002"
+GAMBIR_KEL = "31.71.01.1001"
+SUDIN = "sudin-bina-marga:31.75"
+HTMX = {"HTTP_HX_REQUEST": "true"}
+EN = {"HTTP_ACCEPT_LANGUAGE": "en"}
+
+
+def console(user, *, enforce_csrf: bool = False) -> Client:
+    c = Client(enforce_csrf_checks=enforce_csrf)
+    c.force_login(user)
+    return c
+
+
+def action(c: Client, number: str, slug: str, data: dict | None = None, *, htmx: bool = True, **extra):
+    headers = {**(HTMX if htmx else {}), **extra}
+    return c.post(f"/petugas/laporan/{number}/{slug}/", data=data or {}, **headers)
+
+
+def upload(c: Client, number: str, kind: str, data: bytes, *, htmx: bool = True, name: str = "foto.jpg", **extra):
+    f = io.BytesIO(data)
+    f.name = name
+    return action(c, number, "foto", {"kind": kind, "photo": f}, htmx=htmx, **extra)
+
+
+def to_validation(report: Report, officer, jpeg, *, now=None) -> None:
+    """Accept, add before/after proof and ask for validation (through the services)."""
+    from sigap.privacy.photos import photo_clean
+
+    report.refresh_from_db()
+    if report.status != "in_progress":
+        services.report_accept(report_id=report.pk, actor=officer, now=now)
+    for kind, colour in (("before", (120, 80, 60)), ("after", (60, 120, 80))):
+        services.photo_add(report_id=report.pk, actor=officer, kind=kind,
+                           photo=photo_clean(jpeg(colour=colour), blur=False), now=now)
+    services.report_request_validation(report_id=report.pk, actor=officer, now=now)
+
+
+def text(response) -> str:
+    return response.content.decode()

@@ -1,0 +1,504 @@
+"""The officer console: login, queue, report page, every action (htmx and plain POST), photos, scoping."""
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+
+from sigap.organization.models import StaffRole
+from sigap.privacy.models import AccessEvent
+from sigap.reports.models import Hop, Photo, Report
+from sigap.reports.tests.factories import submit
+
+from .helpers import EN, GAMBIR_KEL, HTMX, PB_UNIT, SUDIN, action, console, text, to_validation, upload
+
+pytestmark = pytest.mark.django_db
+R = StaffRole.Role
+
+
+@pytest.fixture
+def pb(staff):
+    return staff("petugas.pb", PB_UNIT)
+
+
+@pytest.fixture
+def sudin(staff):
+    return staff("sudin.bm", SUDIN)
+
+
+@pytest.fixture
+def validator(staff):
+    return staff("validator.biro", "biro-pemerintahan", R.VALIDATOR)
+
+
+def refused(response) -> int:
+    """An htmx refusal answers 200 (the panel is swapped in) and names the status a JSON client would get."""
+    assert response.status_code == 200 and response["X-Sigap-Refusal"]
+    return int(response["X-Sigap-Refusal-Status"])
+
+
+refused_status = refused
+
+
+def road():
+    return submit("jalan-rusak", description="Jalan berlubang dalam di depan sekolah, motor sering jatuh.").report
+
+
+# --- login / logout ----------------------------------------------------------------------------
+
+def test_login_page_speaks_indonesian_by_default_and_english_on_request(client):
+    page = text(client.get("/petugas/masuk/"))
+    assert "Nama pengguna" in page and "Kata sandi" in page and ">Masuk</button>" in page
+    assert 'name="csrfmiddlewaretoken"' in page
+    english = text(client.get("/petugas/masuk/", **EN))
+    assert "Username" in english and "Password" in english and ">Log in</button>" in english
+    assert "Nama pengguna" not in english
+
+
+def test_officer_logs_in_lands_on_the_queue_and_logs_out_with_post(client, pb):
+    response = client.post("/petugas/masuk/", {"username": "petugas.pb", "password": "test-password-123"})
+    assert response.status_code == 302 and response["Location"] == "/petugas/"
+    assert client.get("/petugas/").status_code == 200
+    assert client.get("/petugas/keluar/").status_code == 405  # logout is POST only
+    response = client.post("/petugas/keluar/")
+    assert response.status_code == 302 and response["Location"] == "/petugas/masuk/"
+    assert client.get("/petugas/").status_code == 302
+
+
+def test_wrong_password_shows_a_message_and_guessing_is_braked(client, pb):
+    response = client.post("/petugas/masuk/", {"username": "petugas.pb", "password": "nope"})
+    assert response.status_code == 200 and "Nama pengguna atau kata sandi salah." in text(response)
+    for _ in range(9):
+        client.post("/petugas/masuk/", {"username": "petugas.pb", "password": "nope"})
+    blocked = client.post("/petugas/masuk/", {"username": "petugas.pb", "password": "test-password-123"})
+    assert blocked.status_code == 429 and "Terlalu banyak percobaan" in text(blocked)
+
+
+def test_anonymous_visitors_are_sent_to_login_and_htmx_polls_get_a_redirect_header(client):
+    response = client.get("/petugas/laporan/JK1/")
+    assert response.status_code == 302 and response["Location"].startswith("/petugas/masuk/?next=")
+    poll = client.get("/petugas/antrean/", HTTP_HX_CURRENT_URL="http://testserver/petugas/?status=waiting", **HTMX)
+    assert poll.status_code == 200 and poll["HX-Redirect"] == "/petugas/masuk/?next=/petugas/"
+
+
+def test_account_without_a_staff_role_is_refused(client, django_user_model):
+    user = django_user_model.objects.create_user("nobody", password="test-password-123")
+    response = console(user).get("/petugas/")
+    assert response.status_code == 403
+
+
+# --- navigation --------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("role, unit, shown, hidden", [
+    (R.OFFICER, PB_UNIT, ["/petugas/"], ["/petugas/validasi/", "/petugas/dasbor/", "/petugas/operator/"]),
+    (R.VALIDATOR, "biro-pemerintahan", ["/petugas/", "/petugas/validasi/", "/petugas/dasbor/"], ["/petugas/operator/"]),
+    (R.SUPERVISOR, "kota:31.75", ["/petugas/", "/petugas/dasbor/"], ["/petugas/validasi/", "/petugas/operator/"]),
+])
+def test_nav_shows_the_pages_the_role_allows(staff, role, unit, shown, hidden):
+    page = text(console(staff("someone", unit, role)).get("/petugas/"))
+    nav = page[page.index('<nav class="site-nav"'):page.index("</nav>")]
+    for url in shown:
+        assert f'href="{url}"' in nav
+    for url in hidden:
+        assert f'href="{url}"' not in nav
+    assert "Keluar" in nav and 'action="/petugas/keluar/"' in nav
+
+
+def test_operator_landing_on_the_queue_is_sent_to_the_operator_page(staff):
+    response = console(staff("op", "biro-pemerintahan", R.OPERATOR)).get("/petugas/")
+    assert response.status_code == 302 and response["Location"] == "/petugas/operator/"
+
+
+@pytest.mark.parametrize("path", ["/petugas/validasi/", "/petugas/dasbor/", "/petugas/dasbor/peta.json"])
+def test_a_kelurahan_officer_cannot_open_the_validator_or_supervisor_pages(pb, path):
+    assert console(pb).get(path).status_code == 403
+
+
+# --- the queue ---------------------------------------------------------------------------------
+
+def test_queue_lists_my_units_open_reports_with_counts_soonest_deadline_first(pb, sudin):
+    now = timezone.now()
+    old = submit(now=now - timedelta(days=20)).report
+    new = submit("sampah", description="Sampah menumpuk di TPS tiga hari tidak diangkut.").report
+    closed = submit().report
+    from sigap.reports import services
+    services.report_reject(report_id=closed.pk, actor=pb, reason="duplikat laporan lain")
+    gambir = submit("saluran-tersumbat", GAMBIR_KEL).report
+    page = text(console(pb).get("/petugas/"))
+    assert old.number in page and new.number in page
+    assert gambir.number not in page and closed.number not in page  # open reports of my unit by default
+    assert page.index(old.number) < page.index(new.number)  # the overdue one (older deadline) first
+    assert "Terlambat" in page
+    assert 'hx-trigger="every 20s"' in page and 'hx-get="/petugas/antrean/"' in page
+    assert ">Terbuka <strong>2</strong>" in page and "Menunggu <strong>2</strong>" in page
+    assert "Ditolak <strong>1</strong>" in page
+    everything = text(console(pb).get("/petugas/", {"status": "all"}))
+    assert closed.number in everything and gambir.number not in everything
+
+
+def test_queue_filters_by_status_category_kelurahan_and_overdue(pb):
+    now = timezone.now()
+    late = submit(now=now - timedelta(days=20)).report
+    bins = submit("sampah", description="Sampah menumpuk di TPS tiga hari tidak diangkut.").report
+    c = console(pb)
+
+    def numbers(**params):
+        page = text(c.get("/petugas/", params))
+        return {n for n in (late.number, bins.number) if f">{n}</a>" in page}
+
+    assert numbers() == {late.number, bins.number}
+    assert numbers(kategori="sampah") == {bins.number}
+    assert numbers(overdue="1") == {late.number}
+    assert numbers(overdue="0") == {bins.number}
+    assert numbers(kelurahan="31.75.07.1002") == {late.number, bins.number}
+    assert numbers(status="in_progress") == set()
+    assert numbers(status="waiting", sort="new") == {late.number, bins.number}
+    assert numbers(status="bogus") == {late.number, bins.number}  # an unknown filter is not applied
+
+
+def test_queue_paginates_and_the_partial_keeps_the_filters(pb):
+    for _ in range(27):
+        submit()
+    c = console(pb)
+    first = text(c.get("/petugas/"))
+    assert "Laporan 1–25 dari 27." in first and "?page=2" in first
+    second = text(c.get("/petugas/", {"page": 2}))
+    assert "Laporan 26–27 dari 27." in second
+    partial = c.get("/petugas/antrean/", {"page": 2, "kategori": "saluran-tersumbat"}, **HTMX)
+    body = text(partial)
+    assert partial.status_code == 200 and body.startswith('<div id="queue-live"')
+    assert "<html" not in body and "Laporan 26–27 dari 27." in body
+    assert 'hx-get="/petugas/antrean/?kategori=saluran-tersumbat&amp;page=2"' in body
+
+
+def test_every_queue_listing_and_poll_is_recorded(pb):
+    report = submit().report
+    c = console(pb)
+    before = AccessEvent.objects.count()
+    c.get("/petugas/")
+    c.get("/petugas/antrean/", **HTMX)
+    rows = list(AccessEvent.objects.order_by("seq")[before:])
+    assert [r.action for r in rows] == ["list_reports", "list_reports"]
+    assert rows[0].detail["reports"] == [report.number] and rows[0].actor_username == "petugas.pb"
+
+
+def test_queue_renders_in_english(pb):
+    submit()
+    page = text(console(pb).get("/petugas/", **EN))
+    assert "My unit's report queue" in page and "Clogged drain" in page and "Waiting" in page
+    assert "Antrean laporan unit saya" not in page
+
+
+# --- the report page ---------------------------------------------------------------------------
+
+def test_report_page_shows_the_report_map_suggestions_and_history_and_is_logged(pb, settings):
+    settings.SIGAP_TILE_URL = ""
+    report = road()
+    before = AccessEvent.objects.count()
+    response = console(pb).get(f"/petugas/laporan/{report.number}/")
+    page = text(response)
+    assert response.status_code == 200
+    assert "Jalan berlubang dalam di depan sekolah" in page and "Jalan Rusak / Berlubang" in page
+    assert 'class="map js-map"' in page and 'data-tiles=""' in page and "vendor/leaflet/leaflet.js" in page
+    assert f'data-lat="{report.lat}"' in page
+    assert 'value="sudin-bina-marga:31.75"' in page and "Suku Dinas Bina Marga Jakarta Timur" in page
+    for title in ("Terima / proses", "Koordinasi ke unit lain", "Tanya pelapor", "Tolak laporan",
+                  "Teruskan ke instansi lain", "Gabungkan duplikat"):
+        assert title in page
+    assert "Ajukan validasi" not in page  # not allowed while waiting
+    assert "Budi" not in page and "081234567890" not in page  # the factory's reporter
+    row = AccessEvent.objects.order_by("seq")[before]
+    assert row.action == "view_report" and row.report_number == report.number
+
+
+def test_report_page_renders_in_english(pb):
+    report = road()
+    page = text(console(pb).get(f"/petugas/laporan/{report.number}/", **EN))
+    assert "Damaged or potholed road" in page and "Coordinate to another unit" in page and "History" in page
+    assert "Koordinasi ke unit lain" not in page
+
+
+def test_kelurahan_officer_cannot_open_another_kelurahan_report(pb, jpeg):
+    other = submit("saluran-tersumbat", GAMBIR_KEL, photos=[("f.jpg", jpeg())]).report
+    c = console(pb)
+    assert c.get(f"/petugas/laporan/{other.number}/").status_code == 404
+    assert c.get(f"/petugas/laporan/{other.number}/panel/", **HTMX).status_code == 404
+    photo = other.photos.get()
+    assert c.get(f"/petugas/laporan/{other.number}/foto/{photo.pk}/").status_code == 404
+    assert action(c, other.number, "terima").status_code == 404
+    other.refresh_from_db()
+    assert other.status == "waiting"
+
+
+def test_another_reports_photo_is_not_served_under_my_report(pb, jpeg):
+    mine = submit(photos=[("f.jpg", jpeg())]).report
+    other = submit("saluran-tersumbat", GAMBIR_KEL, photos=[("f.jpg", jpeg())]).report
+    c = console(pb)
+    own = mine.photos.get()
+    response = c.get(f"/petugas/laporan/{mine.number}/foto/{own.pk}/")
+    assert response.status_code == 200 and response["Content-Type"] == "image/jpeg"
+    assert response["Cache-Control"] == "private, no-store"
+    assert AccessEvent.objects.order_by("-seq").first().action == "view_photo"
+    foreign = other.photos.get()
+    assert c.get(f"/petugas/laporan/{mine.number}/foto/{foreign.pk}/").status_code == 404
+
+
+def test_unit_search_partial_finds_units_for_coordination(pb):
+    body = text(console(pb).get("/petugas/unit/cari/", {"unit_q": "bina marga jakarta timur"}, **HTMX))
+    assert 'value="sudin-bina-marga:31.75"' in body and 'form="form-coordinate"' in body
+    nothing = text(console(pb).get("/petugas/unit/cari/", {"unit_q": "zzzz"}, **HTMX))
+    assert "Tidak ada unit yang cocok" in nothing
+
+
+def test_unit_search_without_javascript_renders_in_the_report_page(pb):
+    report = road()
+    page = text(console(pb).get(f"/petugas/laporan/{report.number}/", {"unit_q": "pam jaya"}))
+    assert 'value="pam-jaya"' in page and '<details class="action" id="act-coordinate" open>' in page
+
+
+# --- actions -----------------------------------------------------------------------------------
+
+def test_accept_through_htmx_swaps_the_panel_with_the_new_status(pb):
+    report = road()
+    response = action(console(pb), report.number, "terima", {"note": "Tim dijadwalkan."})
+    body = text(response)
+    assert response.status_code == 200 and body.startswith('<div id="report-panel"')
+    assert "Laporan diterima dan sedang diproses" in body and ">Proses</span>" in body
+    report.refresh_from_db()
+    assert report.status == "in_progress" and report.public_note == "Tim dijadwalkan."
+    assert AccessEvent.objects.order_by("-seq").first().detail.get("after") == "accept"
+
+
+def test_coordinate_via_the_suggestion_moves_the_report_to_the_suku_dinas(pb):
+    report = road()
+    response = action(console(pb), report.number, "koordinasi", {"to_unit": SUDIN, "reason": "bukan tupoksi: jalan kota"})
+    assert response.status_code == 200
+    assert "Laporan dikoordinasikan ke Suku Dinas Bina Marga Jakarta Timur." in text(response)
+    report.refresh_from_db()
+    assert report.status == "coordination" and report.unit.kode == SUDIN
+    hop = Hop.objects.get(report=report)
+    assert hop.reason == "bukan tupoksi: jalan kota" and hop.actor.username == "petugas.pb"
+    assert "Tidak ada tindakan yang dapat Anda lakukan" in text(response)  # no longer at Pondok Bambu
+
+
+@pytest.mark.parametrize("lang, expected", [
+    ({}, "Perubahan ke Koordinasi memerlukan alasan."), (EN, "Moving to Coordination needs a reason."),
+])
+def test_a_refusal_is_shown_next_to_the_form_in_the_active_language(pb, lang, expected):
+    report = road()
+    response = action(console(pb), report.number, "koordinasi", {"to_unit": SUDIN, "reason": "  "}, **lang)
+    body = text(response)
+    assert refused(response) == 422 and response["X-Sigap-Refusal"] == "coordinate"
+    assert response["X-Sigap-Refusal-Code"] == "reason_required"
+    assert expected in body and 'id="err-coordinate"' in body
+    assert '<details class="action" id="act-coordinate" open>' in body
+    report.refresh_from_db()
+    assert report.status == "waiting"
+
+
+def test_coordinate_without_a_unit_is_refused_by_the_form(pb):
+    report = road()
+    response = action(console(pb), report.number, "koordinasi", {"reason": "bukan tupoksi"})
+    assert refused(response) == 422 and "Pilih unit tujuan." in text(response)
+
+
+def test_dispose_from_the_dinas_to_its_suku_dinas(staff):
+    admin = staff("admin.bm", "dinas-bina-marga", R.UNIT_ADMIN)
+    pb_officer = staff("petugas.pb", PB_UNIT)
+    report = road()
+    from sigap.reports import services
+    services.report_coordinate(report_id=report.pk, actor=pb_officer, to_unit="dinas-bina-marga", reason="jalan provinsi?")
+    c = console(admin)
+    page = text(c.get(f"/petugas/laporan/{report.number}/"))
+    assert "Disposisi ke unit di bawah" in page and 'value="sudin-bina-marga:31.71"' in page
+    response = action(c, report.number, "disposisi", {"to_unit": SUDIN, "reason": "wilayah Jakarta Timur"})
+    assert "Laporan didisposisikan ke Suku Dinas Bina Marga Jakarta Timur." in text(response)
+    report.refresh_from_db()
+    assert report.status == "disposition" and report.unit.kode == SUDIN
+    back = action(c, report.number, "disposisi", {"to_unit": "kel:31.75.07.1002", "reason": "x"})
+    assert refused(back) in (403, 409)  # no longer at the dinas
+
+
+def test_proof_photos_then_validation_request_then_the_validator_accepts(pb, sudin, validator, jpeg):
+    report = road()
+    c_pb = console(pb)
+    action(c_pb, report.number, "koordinasi", {"to_unit": SUDIN, "reason": "bukan tupoksi: jalan kota"})
+    c = console(sudin)
+    action(c, report.number, "terima")
+    early = action(c, report.number, "ajukan-validasi")
+    assert refused(early) == 409 and "minimal satu foto sebelum dan satu foto sesudah" in text(early)
+    before = upload(c, report.number, "before", jpeg(colour=(10, 10, 10)))
+    assert before.status_code == 200 and "Foto sebelum tersimpan." in text(before)
+    not_image = upload(c, report.number, "after", b"GIF89a not really", name="x.gif")
+    assert refused(not_image) == 422 and "bukan foto" in text(not_image)
+    missing = action(c, report.number, "foto", {"kind": "after"})
+    assert refused(missing) == 422 and "Pilih berkas foto." in text(missing)
+    after = upload(c, report.number, "after", jpeg(colour=(240, 240, 240)))
+    body = text(after)
+    assert "Foto sesudah tersimpan." in body
+    photos = list(Photo.objects.filter(report=report).order_by("pk"))
+    assert [p.kind for p in photos] == ["before", "after"] and all(p.unit.kode == SUDIN for p in photos)
+    assert f"/petugas/laporan/{report.number}/foto/{photos[1].pk}/" in body
+    asked = action(c, report.number, "ajukan-validasi", {"note": "Lubang sudah ditambal."})
+    assert "Tindak lanjut diajukan untuk validasi." in text(asked)
+    report.refresh_from_db()
+    assert report.status == "awaiting_validation"
+    assert refused(action(c, report.number, "validasi", {"decision": "accept"})) == 403  # not a validator
+    done = action(console(validator), report.number, "validasi", {"decision": "accept"})
+    assert "laporan Selesai" in text(done)
+    report.refresh_from_db()
+    assert report.status == "done"
+
+
+def test_ask_reject_forward_and_merge_each_change_the_report(pb):
+    c = console(pb)
+    asked = submit().report
+    action(c, asked.number, "tanya", {"question": "Di RT berapa tepatnya?"})
+    rejected = submit().report
+    action(c, rejected.number, "tolak", {"reason": "Lokasi di lahan swasta."})
+    forwarded = submit().report
+    action(c, forwarded.number, "teruskan", {"destination": "PLN", "reason": "gangguan kabel listrik"})
+    kept, duplicate = submit().report, submit().report
+    page = text(c.get(f"/petugas/laporan/{duplicate.number}/"))
+    assert f'<option value="{kept.number}">' in page  # a candidate duplicate is offered
+    action(c, duplicate.number, "gabungkan", {"into": kept.number.lower()})
+    expected = {asked: "awaiting_reporter", rejected: "rejected", forwarded: "forwarded", duplicate: "merged"}
+    for report, status in expected.items():
+        report.refresh_from_db()
+        assert report.status == status, report.number
+    assert duplicate.merged_into_id == kept.pk
+    assert rejected.public_note == "Lokasi di lahan swasta."
+
+
+def test_merge_into_a_report_i_cannot_see_is_refused(pb):
+    mine = submit().report
+    other = submit("saluran-tersumbat", GAMBIR_KEL).report
+    response = action(console(pb), mine.number, "gabungkan", {"into": other.number})
+    assert refused(response) == 422 and "Laporan tujuan tidak ditemukan." in text(response)
+
+
+def test_unknown_action_is_not_found_and_get_is_not_allowed(pb):
+    report = road()
+    c = console(pb)
+    assert action(c, report.number, "hapus").status_code == 404
+    assert c.get(f"/petugas/laporan/{report.number}/terima/").status_code == 405
+
+
+def test_without_javascript_an_action_redirects_back_with_a_message(pb):
+    report = road()
+    c = console(pb)
+    response = action(c, report.number, "terima", htmx=False)
+    assert response.status_code == 302 and response["Location"] == f"/petugas/laporan/{report.number}/"
+    page = text(c.get(response["Location"]))
+    assert "Laporan diterima dan sedang diproses" in page
+    refused = action(c, report.number, "tolak", {"reason": ""}, htmx=False)
+    body = text(refused)
+    assert refused.status_code == 422 and "<html" in body and "Perubahan ke Ditolak memerlukan alasan." in body
+
+
+def test_actions_need_the_csrf_token(pb):
+    report = road()
+    c = console(pb, enforce_csrf=True)
+    response = action(c, report.number, "terima")
+    assert response.status_code == 403
+    report.refresh_from_db()
+    assert report.status == "waiting"
+
+
+def test_panel_partial_renders_and_revisits_are_flagged(pb, sudin):
+    report = road()
+    from sigap.reports import services
+    services.report_coordinate(report_id=report.pk, actor=pb, to_unit=SUDIN, reason="bukan tupoksi")
+    services.report_coordinate(report_id=report.pk, actor=sudin, to_unit=PB_UNIT, reason="saluran, bukan jalan")
+    body = text(console(pb).get(f"/petugas/laporan/{report.number}/panel/", **HTMX))
+    assert body.startswith('<div id="report-panel"') and "Bolak-balik" in body and "bolak-balik</span>" in body
+
+
+# --- the validator queue -----------------------------------------------------------------------
+
+def test_validation_queue_shows_before_and_after_side_by_side_and_accepts_in_place(pb, validator, jpeg):
+    report = submit().report
+    to_validation(report, pb, jpeg)
+    c = console(validator)
+    before_log = AccessEvent.objects.count()
+    page = text(c.get("/petugas/validasi/"))
+    assert f'id="val-{report.number}"' in page and 'class="proof-pair"' in page
+    before, after = report.photos.get(kind="before"), report.photos.get(kind="after")
+    assert page.index(f"/foto/{before.pk}/") < page.index(f"/foto/{after.pk}/")
+    actions_logged = [e.action for e in AccessEvent.objects.order_by("seq")[before_log:]]
+    assert actions_logged == ["list_reports", "view_report"]
+    refused = c.post(f"/petugas/laporan/{report.number}/validasi/", {"decision": "reject", "reason": "", "context": "validation"}, **HTMX)
+    assert refused_status(refused) == 422 and "memerlukan alasan" in text(refused)
+    assert text(refused).startswith(f'<article class="card validation-card" id="val-{report.number}"')
+    accepted = c.post(f"/petugas/laporan/{report.number}/validasi/", {"decision": "accept", "context": "validation"}, **HTMX)
+    assert accepted.status_code == 200 and "laporan Selesai" in text(accepted)
+    report.refresh_from_db()
+    assert report.status == "done"
+    assert report.number not in text(c.get("/petugas/validasi/"))
+
+
+def test_validator_rejects_the_follow_up_with_a_reason_without_javascript(pb, validator, jpeg):
+    report = submit().report
+    to_validation(report, pb, jpeg)
+    c = console(validator)
+    response = c.post(f"/petugas/laporan/{report.number}/validasi/",
+                      {"decision": "reject", "reason": "Foto sesudah buram.", "context": "validation"})
+    assert response.status_code == 302 and response["Location"] == "/petugas/validasi/"
+    assert "(TL Ditolak)" in text(c.get("/petugas/validasi/"))
+    report.refresh_from_db()
+    assert report.status == "followup_rejected"
+
+
+def test_validation_queue_renders_in_english(pb, validator, jpeg):
+    to_validation(submit().report, pb, jpeg)
+    page = text(console(validator).get("/petugas/validasi/", **EN))
+    assert "Validation queue" in page and "Accept: Done" in page and "Before" in page and "After" in page
+
+
+def test_a_kelurahan_report_stays_hidden_from_another_kelurahan_in_the_queue_even_when_overdue(staff):
+    gambir = staff("petugas.gambir", f"kel:{GAMBIR_KEL}")
+    mine = submit(now=timezone.now() - timedelta(days=30)).report
+    page = text(console(gambir).get("/petugas/", {"overdue": "1"}))
+    assert mine.number not in page
+
+
+def test_report_numbers_that_do_not_exist_answer_a_console_404_page(pb):
+    response = console(pb).get("/petugas/laporan/JK000000000000/")
+    assert response.status_code == 404 and "Laporan tidak ditemukan" in text(response)
+    assert Report.objects.count() == 0
+
+
+# --- every page and partial, in both languages -------------------------------------------------
+
+PAGES = [
+    # (role, unit, path, htmx, Indonesian text, English text)
+    (R.OFFICER, PB_UNIT, "/petugas/", False, "Antrean laporan unit saya", "My unit's report queue"),
+    (R.OFFICER, PB_UNIT, "/petugas/antrean/", True, "Diperbarui otomatis", "Updates automatically"),
+    (R.OFFICER, PB_UNIT, "/petugas/laporan/{number}/", False, "Status dan tenggat", "Status and deadlines"),
+    (R.OFFICER, PB_UNIT, "/petugas/laporan/{number}/panel/", True, "Riwayat", "History"),
+    (R.OFFICER, PB_UNIT, "/petugas/unit/cari/?unit_q=bina", True, "Hasil pencarian", "Results for"),
+    (R.OFFICER, PB_UNIT, "/petugas/laporan/JK0/", False, "Laporan tidak ditemukan", "Report not found"),
+    (R.OFFICER, PB_UNIT, "/petugas/dasbor/", False, "Halaman ini tidak tersedia", "This page is not available"),
+    (R.VALIDATOR, "biro-pemerintahan", "/petugas/validasi/", False, "Antrean validasi", "Validation queue"),
+    (R.SUPERVISOR, "kota:31.75", "/petugas/dasbor/", False, "Dasbor pimpinan", "Supervisor dashboard"),
+    (R.OPERATOR, "biro-pemerintahan", "/petugas/operator/", False, "Input laporan atas nama warga",
+     "Enter a report on behalf of a resident"),
+    (R.OPERATOR, "biro-pemerintahan", "/petugas/operator/lokasi/?kota=31.75", True, "semua kecamatan", "all kecamatan"),
+]
+
+
+@pytest.mark.parametrize("role, unit, path, htmx, id_text, en_text", PAGES)
+def test_every_page_and_partial_renders_in_indonesian_and_english(staff, role, unit, path, htmx, id_text, en_text):
+    report = road()
+    c = console(staff("someone", unit, role))
+    url = path.format(number=report.number)
+    headers = HTMX if htmx else {}
+    indonesian, english = c.get(url, **headers), c.get(url, **headers, **EN)
+    assert indonesian.status_code == english.status_code and indonesian.status_code in (200, 403, 404)
+    assert id_text in text(indonesian) and en_text not in text(indonesian)
+    assert en_text in text(english) and id_text not in text(english)
+    if not htmx:
+        assert '<html lang="id">' in text(indonesian) and '<html lang="en">' in text(english)
+    else:
+        assert "<html" not in text(indonesian)

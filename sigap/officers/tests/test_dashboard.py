@@ -1,0 +1,87 @@
+"""The supervisor dashboard page and its map JSON, on the analytics scenario's small known set."""
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from sigap.analytics.tests.scenario import PB_UNIT, SUDIN, build
+from sigap.organization.models import StaffRole
+from sigap.privacy.models import AccessEvent
+
+from .helpers import EN, console, text
+
+pytestmark = pytest.mark.django_db
+R = StaffRole.Role
+
+
+@pytest.fixture
+def scenario(staff, jpeg):
+    return build(staff, jpeg)
+
+
+def cell(page: str, unit: str, col: str) -> str:
+    row = re.search(rf'<tr data-unit="{re.escape(unit)}">(.*?)</tr>', page, re.S).group(1)
+    return re.sub(r"<[^>]+>", "", re.search(rf'data-col="{col}">(.*?)</td>', row, re.S).group(1)).strip()
+
+
+def test_walikota_dashboard_shows_the_right_numbers(scenario, staff):
+    c = console(staff("walikota.jt", "kota:31.75", R.SUPERVISOR))
+    before = AccessEvent.objects.count()
+    response = c.get("/petugas/dasbor/")
+    page = text(response)
+    assert response.status_code == 200
+    assert "Laporan masuk per hari (30 hari terakhir)" in page and "Total 5 laporan; paling banyak 1 dalam sehari." in page
+    assert page.count('<rect class="bar"') == 30
+    assert "Laporan terbuka menurut status (2)" in page
+    assert 'data-status="waiting">1<' in page and 'data-status="followup_rejected">1<' in page
+    assert f'data-unit="{PB_UNIT}">1<' in page and f'data-unit="{SUDIN}">1<' in page
+    assert "Laporan terlambat (1)" in page and f'href="/petugas/laporan/{scenario.late.number}/"' in page
+    assert scenario.gambir.number not in page
+    assert [cell(page, PB_UNIT, c) for c in ("received", "done", "median", "rejected")] == ["5", "3", "7,0 jam", "0"]
+    assert [cell(page, SUDIN, c) for c in ("received", "done", "rejected")] == ["1", "0", "1"]
+    assert "terlalu sedikit laporan selesai" in cell(page, SUDIN, "median")
+    assert 'data-points-url="/petugas/dasbor/peta.json"' in page and 'class="table-scroll"' in page
+    row = AccessEvent.objects.order_by("seq")[before]
+    assert row.action == "list_reports" and row.detail["reports"] == [scenario.late.number]
+
+
+def test_dashboard_period_and_english(scenario, staff):
+    c = console(staff("walikota.jt", "kota:31.75", R.SUPERVISOR))
+    week = text(c.get("/petugas/dasbor/", {"hari": 7}))
+    assert week.count('<rect class="bar"') == 7 and "Total 4 laporan" in week
+    assert text(c.get("/petugas/dasbor/", {"hari": "abc"})).count('<rect class="bar"') == 30
+    english = text(c.get("/petugas/dasbor/", **EN))
+    assert "Supervisor dashboard" in english and "Median time to done" in english and "7.0 hours" in english
+
+
+def test_the_validator_dashboard_covers_the_city_but_links_only_reports_it_may_open(scenario):
+    page = text(console(scenario.validator).get("/petugas/dasbor/"))
+    assert "Cakupan: seluruh laporan di kota/provinsi." in page
+    assert "Laporan terbuka menurut status (3)" in page
+    assert f">{scenario.late.number}<" in page and f'href="/petugas/laporan/{scenario.late.number}/"' not in page
+
+
+def test_dashboard_map_json_lists_open_reports_in_scope_and_is_logged(scenario, staff):
+    c = console(staff("walikota.jt", "kota:31.75", R.SUPERVISOR))
+    before = AccessEvent.objects.count()
+    data = c.get("/petugas/dasbor/peta.json").json()
+    features = {f["properties"]["number"]: f for f in data["features"]}
+    assert set(features) == {scenario.bounced.number, scenario.late.number}
+    late = features[scenario.late.number]
+    assert late["properties"]["url"] == f"/petugas/laporan/{scenario.late.number}/"
+    assert late["properties"]["colour"] == "red" and late["properties"]["status_label"] == "Menunggu"
+    assert late["geometry"]["coordinates"] == [round(scenario.late.lon, 4), round(scenario.late.lat, 4)]
+    logged = AccessEvent.objects.order_by("seq")[before]
+    assert logged.action == "list_reports" and set(logged.detail["reports"]) == set(features)
+    city = console(scenario.validator).get("/petugas/dasbor/peta.json", **EN).json()
+    links = {f["properties"]["number"]: f["properties"]["url"] for f in city["features"]}
+    # a validator opens only what it validates (or validated): the bounced report, not the others
+    assert links == {scenario.bounced.number: f"/petugas/laporan/{scenario.bounced.number}/",
+                     scenario.late.number: None, scenario.gambir.number: None}
+    assert {f["properties"]["category"] for f in city["features"]} >= {"Clogged drain"}
+
+
+def test_officers_and_operators_have_no_dashboard(scenario, staff):
+    assert console(scenario.officer).get("/petugas/dasbor/").status_code == 403
+    assert console(staff("op", "biro-pemerintahan", R.OPERATOR)).get("/petugas/dasbor/peta.json").status_code == 403

@@ -1,0 +1,358 @@
+"""The officer console: login, my unit's queue, the report page and its actions, photos, the validator queue.
+
+Views parse input, call one selector or service, render. Every listing, report view and photo view is
+written to the access log, exactly as the officer API does.
+"""
+from __future__ import annotations
+
+from urllib.parse import urlencode
+
+from django.contrib import messages
+from django.contrib.auth import get_user_model
+from django.contrib.auth import views as auth_views
+from django.core.cache import cache
+from django.core.paginator import Paginator
+from django.db.models import F
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from sigap.core.errors import DomainError, NotFound
+from sigap.organization.models import Kategori
+from sigap.privacy.access_log import Action, access_record
+from sigap.reports import selectors, services
+from sigap.reports.models import Photo, Report
+from sigap.reports.states import Status, is_open
+
+from . import flow
+from .access import (console_view, forbidden, is_htmx, refusal_text, user_can_enter_reports, user_can_use_queue,
+                     user_can_validate)
+from .actions import ACTIONS, BY_NAME
+from .forms import ALL, SORTS, ConsoleLoginForm, QueueFilterForm
+
+PAGE_SIZE = 25
+OPEN_STATUSES = [s.value for s in Status if is_open(s)]
+VALIDATION_PAGE_SIZE = 10
+LOGIN_FAILURES_ALLOWED = 10
+LOGIN_FAILURE_WINDOW_S = 300
+REFUSAL_HEADER = "X-Sigap-Refusal"
+
+
+# --- login / logout ----------------------------------------------------------------------------
+
+def _client_ip(request) -> str:
+    return request.META.get("REMOTE_ADDR", "")
+
+
+class ConsoleLoginView(auth_views.LoginView):
+    """Django's LoginView with our labels, and a brake on password guessing per client address."""
+
+    template_name = "officers/login.html"
+    authentication_form = ConsoleLoginForm
+    redirect_authenticated_user = True
+
+    def _key(self) -> str:
+        return f"sigap:console-login-failures:{_client_ip(self.request)}"
+
+    def post(self, request, *args, **kwargs):
+        if cache.get(self._key(), 0) >= LOGIN_FAILURES_ALLOWED:
+            form = self.get_form()
+            form.errors.clear()
+            form.add_error(None, _("Terlalu banyak percobaan masuk yang gagal. Coba lagi dalam beberapa menit."))
+            return self.render_to_response(self.get_context_data(form=form), status=429)
+        return super().post(request, *args, **kwargs)
+
+    def form_invalid(self, form):
+        try:
+            cache.incr(self._key())
+        except ValueError:
+            cache.set(self._key(), 1, LOGIN_FAILURE_WINDOW_S)
+        return super().form_invalid(form)
+
+
+class ConsoleLogoutView(auth_views.LogoutView):
+    next_page = "officers:login"
+
+
+# --- the queue ---------------------------------------------------------------------------------
+
+def _kategori_label(k) -> str:
+    return (k.name_en or k.nama) if (get_language() or "id").startswith("en") else k.nama
+
+
+def _queue(request) -> dict:
+    user = request.user
+    every = selectors.report_queue(user=user)
+    kelurahan_choices = sorted(
+        {(kode, nama) for kode, nama in every.order_by().values_list("kelurahan__kode", "kelurahan__nama") if kode},
+        key=lambda kv: kv[1])
+    form = QueueFilterForm(request.GET, kategori_choices=[
+        (k.kode, _kategori_label(k)) for k in Kategori.objects.filter(aktif=True).order_by("nama")],
+        kelurahan_choices=kelurahan_choices)
+    form.is_valid()
+    value = form.value
+    status, kategori, kelurahan = value("status"), value("kategori"), value("kelurahan")
+    overdue = {"1": True, "0": False}.get(value("overdue") or "")
+    sort = value("sort") or "due"
+    now = timezone.now()
+    qs = selectors.report_queue(user=user, status=status if status != ALL else None, kategori=kategori,
+                                kelurahan=kelurahan, overdue=overdue, now=now)
+    if status is None:  # by default the queue is the work still to do
+        qs = qs.filter(status__in=OPEN_STATUSES)
+    ordering = [F(f[1:]).desc(nulls_last=True) if f.startswith("-") else F(f).asc(nulls_last=True) for f in SORTS[sort]]
+    qs = qs.order_by(*ordering, "pk")
+    base = selectors.report_queue(user=user, kategori=kategori, kelurahan=kelurahan, now=now)
+    counts = selectors.queue_counts(base)
+    page = Paginator(qs, PAGE_SIZE).get_page(value("page") or 1)
+    rows = list(page.object_list)
+    filters = {k: v for k, v in {"status": status, "category": kategori, "kelurahan": kelurahan, "overdue": overdue,
+                                 "sort": sort, "page": page.number}.items() if v is not None}
+    access_record(actor=user, action=Action.LIST_REPORTS, reports=[r.number for r in rows], filters=filters,
+                  view="console")
+    params = {k: v for k, v in {"status": status, "kategori": kategori, "kelurahan": kelurahan,
+                                "overdue": value("overdue"), "sort": sort if sort != "due" else None}.items() if v}
+
+    def qs_with(**changes) -> str:
+        merged = {**params, **changes}
+        return urlencode({k: v for k, v in merged.items() if v})
+
+    return {
+        "form": form, "page": page, "now": now, "status": status,
+        "rows": [{"report": r, "overdue": services.report_is_overdue(r, now)} for r in rows],
+        "counts": [{"status": s, "n": counts[s.value], "query": qs_with(status=s.value)} for s in Status if counts.get(s.value)],
+        "total": sum(counts.values()), "all_query": qs_with(status=ALL),
+        "open_total": sum(n for s, n in counts.items() if s in OPEN_STATUSES), "open_query": qs_with(status=None),
+        "show_all": status == ALL,
+        "query": qs_with(page=page.number if page.number > 1 else None),
+        "prev_query": qs_with(page=page.previous_page_number()) if page.has_previous() else None,
+        "next_query": qs_with(page=page.next_page_number()) if page.has_next() else None,
+        "filtered": bool(params.keys() - {"sort"}),
+    }
+
+
+@require_GET
+@console_view()
+def queue_view(request):
+    if not user_can_use_queue(request):
+        if user_can_enter_reports(request):
+            return redirect("intake:operator")
+        return forbidden(request)
+    return render(request, "officers/queue.html", _queue(request))
+
+
+@require_GET
+@console_view(user_can_use_queue)
+def queue_partial_view(request):
+    return render(request, "officers/_queue.html", _queue(request))
+
+
+# --- the report page ---------------------------------------------------------------------------
+
+def _visible(request, number: str) -> Report:
+    try:
+        return selectors.report_get_visible(user=request.user, number=number)
+    except NotFound:
+        raise Http404 from None
+
+
+def _not_found(request) -> HttpResponse:
+    if is_htmx(request):
+        response = render(request, "officers/_not_found.html", status=404)
+        response[REFUSAL_HEADER] = "not_found"
+        return response
+    return render(request, "officers/not_found.html", status=404)
+
+
+def _report_context(request, report: Report, *, bound: tuple[str, object] | None = None,
+                    errors: dict[str, str] | None = None, result: str = "", open_action: str = "") -> dict:
+    user = request.user
+    now = timezone.now()
+    allowed = flow.allowed_actions(user, report)
+    forms = {a.name: a.form() for a in ACTIONS.values() if a.name in allowed}
+    if bound is not None:
+        forms[bound[0]] = bound[1]
+    suggestions = flow.report_suggestions(report) if {"coordinate", "dispose"} & set(allowed) else None
+    unit_q = request.GET.get("unit_q", "").strip()[:80] if request.method == "GET" else ""
+    unit_results = list(flow.units_search(unit_q)) if unit_q and "coordinate" in allowed else None
+    if unit_q:
+        open_action = open_action or "coordinate"
+    candidates = []
+    if "merge" in allowed and report.kelurahan_id:
+        open_statuses = [s for s in Status if is_open(s)]
+        candidates = list(selectors.reports_visible_to(user).filter(
+            kategori_id=report.kategori_id, kelurahan_id=report.kelurahan_id, status__in=open_statuses,
+        ).exclude(pk=report.pk).order_by("-created_at").values_list("number", flat=True)[:8])
+        if candidates:
+            access_record(actor=user, action=Action.LIST_REPORTS, reports=candidates,
+                          filters={"duplicates_of": report.number}, view="console")
+    photos = list(report.photos.select_related("unit"))
+    proof_kinds = {p.kind for p in photos if p.unit_id == report.unit_id}
+    hops = selectors.report_hops(report)
+    history = selectors.report_history(report)
+    actor_ids = {h.actor_id for h in history if h.actor_id} | {h.actor_id for h in hops if h.actor_id}
+    usernames = dict(get_user_model().objects.filter(pk__in=actor_ids).values_list("pk", "username"))
+    return {
+        "report": report, "now": now, "allowed": allowed, "forms": forms, "errors": errors or {}, "result": result,
+        "open_action": open_action, "suggestions": suggestions, "unit_q": unit_q, "unit_results": unit_results,
+        "merge_candidates": candidates, "history": history, "hops": hops, "usernames": usernames,
+        "revisits": sum(1 for h in hops if h.revisit), "overdue": services.report_is_overdue(report, now),
+        "report_photos": [p for p in photos if p.kind == Photo.Kind.REPORT],
+        "before_photos": [p for p in photos if p.kind == Photo.Kind.BEFORE],
+        "after_photos": [p for p in photos if p.kind == Photo.Kind.AFTER],
+        "titles": {a.name: a.title for a in ACTIONS.values()},
+        "slugs": {a.name: a.slug for a in ACTIONS.values()},
+        "merged_into": report.merged_into.number if report.merged_into_id else "",
+        "photo_kind": Photo.Kind.AFTER if Photo.Kind.BEFORE in proof_kinds and Photo.Kind.AFTER not in proof_kinds else Photo.Kind.BEFORE,
+    }
+
+
+@require_GET
+@console_view()
+def report_view(request, number: str):
+    try:
+        report = _visible(request, number)
+    except Http404:
+        return _not_found(request)
+    access_record(actor=request.user, action=Action.VIEW_REPORT, report_number=report.number, view="console")
+    return render(request, "officers/report.html", _report_context(request, report))
+
+
+@require_GET
+@console_view()
+def report_panel_view(request, number: str):
+    try:
+        report = _visible(request, number)
+    except Http404:
+        return _not_found(request)
+    access_record(actor=request.user, action=Action.VIEW_REPORT, report_number=report.number, view="console")
+    return render(request, "officers/_report_panel.html", _report_context(request, report))
+
+
+def _form_errors(form) -> str:
+    return " ".join(str(e) for errs in form.errors.values() for e in errs)
+
+
+@require_POST
+@console_view()
+def report_action_view(request, number: str, slug: str):
+    action = ACTIONS.get(slug)
+    if action is None:
+        return _not_found(request)
+    try:
+        report = _visible(request, number)
+    except Http404:
+        return _not_found(request)
+    in_validation_queue = request.POST.get("context") == "validation"
+    form = action.form(request.POST, request.FILES)
+    error, status, code = "", 200, ""
+    if form.is_valid():
+        try:
+            result = action.run(user=request.user, report=report, data=form.cleaned_data)
+        except DomainError as exc:
+            error, status, code = refusal_text(exc), exc.status, exc.code
+    else:
+        error, status, code = _form_errors(form), 422, "invalid_input"
+
+    if in_validation_queue:
+        return _validation_answer(request, number, action, error=error, status=status, code=code,
+                                  result="" if error else result)
+    if not error:
+        if not is_htmx(request):
+            messages.success(request, result)
+            return redirect("officers:report", number=number)
+        try:
+            report = _visible(request, number)
+        except Http404:  # the action took the report out of this user's sight
+            return render(request, "officers/_report_gone.html", {"result": result, "number": number})
+        access_record(actor=request.user, action=Action.VIEW_REPORT, report_number=report.number, view="console",
+                      after=action.name)
+        keep_open = action.name if action.name == "add_photo" else ""  # the next photo is usually the "after" one
+        return render(request, "officers/_report_panel.html",
+                      _report_context(request, report, result=result, open_action=keep_open))
+
+    report = _visible(request, number)
+    context = _report_context(request, report, bound=(action.name, form), errors={action.name: error},
+                              open_action=action.name)
+    access_record(actor=request.user, action=Action.VIEW_REPORT, report_number=report.number, view="console",
+                  refused=action.name)
+    if is_htmx(request):
+        return _refusal(render(request, "officers/_report_panel.html", context), action.name, status, code)
+    return render(request, "officers/report.html", context, status=status)
+
+
+def _refusal(response: HttpResponse, name: str, status: int, code: str) -> HttpResponse:
+    """An htmx refusal is a normal answer (200) that replaces the panel; the headers carry what was refused and
+    the status a JSON client would get, so the browser logs no failed request for an everyday refusal."""
+    response[REFUSAL_HEADER] = name
+    response["X-Sigap-Refusal-Status"] = str(status)
+    response["X-Sigap-Refusal-Code"] = code
+    return response
+
+
+@require_GET
+@console_view()
+def photo_view(request, number: str, photo_id: int):
+    try:
+        report = _visible(request, number)
+    except Http404:
+        return _not_found(request)
+    photo = Photo.objects.filter(report=report, pk=photo_id).first()
+    if photo is None:
+        return _not_found(request)
+    access_record(actor=request.user, action=Action.VIEW_PHOTO, report_number=report.number, photo=photo.pk,
+                  view="console")
+    with photo.image.open("rb") as fh:
+        data = fh.read()
+    response = HttpResponse(data, content_type=photo.content_type)
+    response["Cache-Control"] = "private, no-store"  # every look goes through the access log
+    response["Content-Disposition"] = f'inline; filename="{report.number}-{photo.kind}-{photo.pk}.jpg"'
+    return response
+
+
+@require_GET
+@console_view()
+def unit_search_view(request):
+    q = request.GET.get("unit_q", "").strip()[:80]
+    units = list(flow.units_search(q)) if q else None
+    return render(request, "officers/_unit_results.html", {"unit_results": units, "unit_q": q})
+
+
+# --- the validator queue -----------------------------------------------------------------------
+
+def _validation_item(report: Report) -> dict:
+    photos = list(report.photos.select_related("unit").filter(kind__in=(Photo.Kind.BEFORE, Photo.Kind.AFTER)))
+    return {"report": report, "before": [p for p in photos if p.kind == Photo.Kind.BEFORE],
+            "after": [p for p in photos if p.kind == Photo.Kind.AFTER],
+            "last_note": report.public_note}
+
+
+@require_GET
+@console_view(user_can_validate)
+def validation_view(request):
+    qs = selectors.report_queue(user=request.user, status=Status.AWAITING_VALIDATION).order_by("status_changed_at", "pk")
+    page = Paginator(qs, VALIDATION_PAGE_SIZE).get_page(request.GET.get("page") or 1)
+    items = [_validation_item(r) for r in page.object_list]
+    numbers = [i["report"].number for i in items]
+    access_record(actor=request.user, action=Action.LIST_REPORTS, reports=numbers,
+                  filters={"status": Status.AWAITING_VALIDATION.value, "page": page.number}, view="validation")
+    for number in numbers:  # each card shows the whole report: a view of it
+        access_record(actor=request.user, action=Action.VIEW_REPORT, report_number=number, view="validation")
+    return render(request, "officers/validation.html", {"items": items, "page": page, "form": BY_NAME["validate"].form()})
+
+
+def _validation_answer(request, number: str, action, *, error: str, status: int, code: str, result: str) -> HttpResponse:
+    if not is_htmx(request):
+        (messages.error if error else messages.success)(request, f"{number}: {error or result}")
+        return redirect("officers:validation")
+    report = Report.objects.select_related("kategori", "unit", "kelurahan").get(number=number)
+    access_record(actor=request.user, action=Action.VIEW_REPORT, report_number=number, view="validation",
+                  **({"refused": action.name} if error else {"after": action.name}))
+    context = {"item": _validation_item(report), "error": error, "result": result,
+               "form": BY_NAME["validate"].form(request.POST) if error else BY_NAME["validate"].form()}
+    if not error:
+        context["done"] = True
+    response = render(request, "officers/_validation_card.html", context)
+    return _refusal(response, action.name, status, code) if error else response
