@@ -85,7 +85,7 @@ def notification_deliver(notification_id: int) -> str:
     except LookupError:
         # No outbound adapter configured for this channel: the row is held (not lost) until it is.
         _finish(note, state=Notification.State.HELD, attempts=note.attempts - 1)
-        log.info("relay: notification %s waits for the %s channel to be configured", note.pk, channel)
+        log.debug("relay: notification %s waits for the %s channel to be configured", note.pk, channel)
         return "no-adapter"
     except Exception as exc:  # noqa: BLE001
         state = Notification.State.DEAD if note.attempts >= MAX_ATTEMPTS else Notification.State.FAILED
