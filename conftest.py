@@ -21,6 +21,8 @@ def _fast_passwords_and_fresh_rate_limits(settings):
     from django.core.cache import cache
 
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    settings.SIGAP_REFERENCE_CHECK_SECONDS = 0  # tests change reference rows and expect it at once
+    settings.SIGAP_OUTBOX_SYNC = True  # tests check what was delivered right after the change
     cache.clear()  # rate-limit counters live in the cache
     yield
     cache.clear()

@@ -171,10 +171,15 @@ SIGAP_PROVINCE = os.environ.get("SIGAP_PROVINCE", "31")
 SIGAP_NUMBER_PREFIX = os.environ.get("SIGAP_NUMBER_PREFIX", "JK")
 SIGAP_MAX_SNAP_M = float(os.environ.get("SIGAP_MAX_SNAP_M", "100"))
 SIGAP_HOP_HOURS = float(os.environ.get("SIGAP_HOP_HOURS", "6"))
+# How often a process checks whether the reference data (boundaries, units, tupoksi, categories,
+# holidays) changed in the database; edits in the admin take effect within this many seconds.
+SIGAP_REFERENCE_CHECK_SECONDS = float(os.environ.get("SIGAP_REFERENCE_CHECK_SECONDS", "5"))
 
 # Celery: eager (in-process) unless a broker is configured.
 CELERY_BROKER_URL = os.environ.get("CELERY_BROKER_URL", "")
 CELERY_TASK_ALWAYS_EAGER = not CELERY_BROKER_URL
+# Without a broker, outbox messages go out from one background thread (SIGAP_OUTBOX_SYNC=1: in the request).
+SIGAP_OUTBOX_SYNC = _env_bool("SIGAP_OUTBOX_SYNC", False)
 CELERY_TASK_EAGER_PROPAGATES = False
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import threading
+from time import monotonic
 from datetime import time
 
 from django.conf import settings
@@ -18,10 +19,19 @@ def _parse(value: str) -> time:
     return time(int(hh), int(mm))
 
 
+_checked_at = 0.0
+
+
 def working_calendar() -> WorkingCalendar:
-    global _cached
-    key = frozenset(Holiday.objects.values_list("date", flat=True))  # ~100 rows: cheap, and exact
+    """The calendar; the Holiday rows are re-read at most every SIGAP_REFERENCE_CHECK_SECONDS."""
+    global _cached, _checked_at
+    interval = getattr(settings, "SIGAP_REFERENCE_CHECK_SECONDS", 5.0)
+    now = monotonic()
     cached = _cached
+    if cached is not None and interval > 0 and now - _checked_at < interval:
+        return cached[1]
+    key = frozenset(Holiday.objects.values_list("date", flat=True))  # ~100 rows: cheap, and exact
+    _checked_at = now
     if cached is not None and cached[0] == key:
         return cached[1]
     with _lock:

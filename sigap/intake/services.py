@@ -135,9 +135,10 @@ def report_submit(sub: Submission, *, actor=None, actor_kind: str = "reporter", 
                        f"Reports in category '{kategori.name_en or kategori.kode}' cannot be public, to protect the reporter.",
                        "sensitive_not_public")
     # Route first: a point outside every area is refused before any work is done.
-    location = None
+    location, routed = None, None
     if sub.lat is not None and sub.lon is not None:
-        location, _unit = report_services.report_route(kategori=kategori, lat=sub.lat, lon=sub.lon)
+        routed = report_services.report_route(kategori=kategori, lat=sub.lat, lon=sub.lon)
+        location = routed[0]
     photos: list[CleanPhoto] = [photo_clean(raw, filename=name) for name, raw in sub.photos]
     warnings = tuple(w for w in (gps_distance_warning(p.meta, lat=sub.lat, lon=sub.lon,
                                                       threshold_m=settings.SIGAP_PHOTO_GPS_WARN_M) for p in photos)
@@ -173,7 +174,7 @@ def report_submit(sub: Submission, *, actor=None, actor_kind: str = "reporter", 
             address=redacted_address.text, channel=sub.channel, privacy=sub.privacy, reporter_ref=ref, photos=stored,
             actor=actor, actor_kind=actor_kind, now=now, is_demo=sub.is_demo, secret=secret, concerned_unit=concerned,
             notify_received=sub.notify_received, triage_reason=triage_reason, category_source=category_source,
-            category_confidence=confidence,
+            category_confidence=confidence, routed=routed,
         )
     return IntakeResult(report=created.report, tracking_code=created.tracking_code, location=created.location,
                         secret=secret, warnings=warnings, category_confidence=confidence)

@@ -213,6 +213,7 @@ def report_create(
     actor_kind: str = "reporter", now: datetime | None = None, is_demo: bool = False, secret: str = "",
     concerned_unit: Unit | None = None, notify_received: bool = True, triage_reason: str = "",
     category_source: str = "reporter", category_confidence: float | None = None,
+    routed: tuple[Location, Unit] | None = None,
 ) -> ReportCreated:
     """Create the report at the unit routing chooses, or at the triage desk when a human must place or
     categorize it (no usable location, or an uncertain machine category).
@@ -224,7 +225,7 @@ def report_create(
     if lat is None or lon is None:
         triage_reason = "location+category" if triage_reason == "category" else "location"
     else:
-        location, unit = report_route(kategori=kategori, lat=lat, lon=lon)
+        location, unit = routed or report_route(kategori=kategori, lat=lat, lon=lon)
     if triage_reason:
         unit = Unit.objects.get(kode=TRIAGE_UNIT)
     cal = working_calendar()

@@ -1,0 +1,217 @@
+"""LAPOR! (SP4N-LAPOR!, the national complaint system): reports disposed to the city come in, every status
+change of such a report goes back.
+
+LAPOR! publishes no API specification; this is the JSON mapping Sigap uses (docs/channels.md has the
+full table), with ``Authorization: Bearer <token>`` on every call:
+
+* import (``sigap lapor import``): ``GET {api_base}/laporan?instansi={instansi}&status=disposisi&page=N`` →
+  ``{"data": [{"id", "judul", "isi", "kategori", "lokasi": {"lat", "lon", "alamat"}, "privasi":
+  "rahasia|publik|anonim", "pelapor": {"nama", "telepon", "email"}, "tanggal", "lampiran": [{"url"}]}],
+  "next_page": N+1 | null}`` (a bare list is accepted too). Each becomes one report (channel ``lapor``),
+  idempotent on the LAPOR! id; the reporter's data goes to the vault only, with the LAPOR! id as the
+  identity's ``handle``.
+* push-back: the relay delivers every notification of a LAPOR! report through ``send`` (the vault resolves
+  the identity to ``("lapor", <LAPOR! id>)``), which posts ``POST {api_base}/laporan/{id}/tindak-lanjut
+  {"status", "keterangan", "waktu"}``: each status notification reaches LAPOR! exactly once (the relay's
+  claim-then-send protocol). ``status`` follows ``STATUS_TO_LAPOR``; ``waktu`` is the time of the status
+  change itself, so LAPOR! orders updates by it (a retried update can arrive after a later one).
+"""
+from __future__ import annotations
+
+import logging
+
+from django.db import transaction
+from django.utils import timezone
+
+from sigap.core.errors import DomainError
+
+from ..public_mentions import PROCESSED, Handled, inbound_accept_handled, photos_usable, place_from_text
+from .base import Adapter, ChannelDisabled, Inbound
+
+log = logging.getLogger(__name__)
+MAX_PAGES = 200
+
+# Sigap status code → LAPOR! tindak-lanjut status (docs/channels.md).
+STATUS_TO_LAPOR = {
+    "waiting": "diterima",
+    "coordination": "diproses",
+    "disposition": "diproses",
+    "in_progress": "diproses",
+    "awaiting_reporter": "menunggu_pelapor",
+    "awaiting_validation": "diproses",
+    "followup_rejected": "diproses",
+    "reopened": "diproses",
+    "done": "selesai",
+    "rejected": "ditolak",
+    "merged": "digabung",
+    "forwarded": "dialihkan",
+    "closed_no_response": "ditutup",
+}
+# LAPOR! privasi → Sigap privacy. "anonim": LAPOR! keeps the person; Sigap stores nothing of them (the
+# report is Private, reachable only through LAPOR!), so no tracking code/secret is needed on our side.
+PRIVACY_FROM_LAPOR = {"rahasia": "private", "publik": "public", "anonim": "private"}
+
+
+class LaporAdapter(Adapter):
+    name = "lapor"
+    required = ("api_base", "token", "instansi")
+
+    def _auth(self) -> dict:
+        return {"Authorization": f"Bearer {self.config['token']}"}
+
+    def verify(self, request, body: bytes) -> None:
+        raise ChannelDisabled("LAPOR! tidak mengirim webhook; gunakan 'sigap lapor import'.",
+                              "LAPOR! sends no webhook; use 'sigap lapor import'.")
+
+    # --- import ---------------------------------------------------------------------------------
+    def laporan_fetch(self) -> list[dict]:
+        items, page = [], 1
+        with self.http() as client:
+            while page and page <= MAX_PAGES:
+                response = client.get(f"{self.config['api_base']}/laporan", headers=self._auth(), params={
+                    "instansi": self.config["instansi"], "status": "disposisi", "page": page})
+                response.raise_for_status()
+                body = response.json()
+                if isinstance(body, list):
+                    items.extend(body)
+                    break
+                items.extend(body.get("data", []))
+                next_page = body.get("next_page")
+                page = int(next_page) if next_page and int(next_page) > page else 0
+        return items
+
+    def inbound(self, item: dict) -> Inbound:
+        pelapor = item.get("pelapor") or {}
+        lokasi = item.get("lokasi") or {}
+        inbound = Inbound(channel=self.name, message_id=str(item["id"]).strip(), sender=str(item["id"]).strip(),
+                          sender_name=str(pelapor.get("nama") or ""),
+                          text="\n".join(str(item.get(k) or "").strip() for k in ("judul", "isi")).strip(),
+                          extra={"laporan": item})
+        if not inbound.message_id:
+            raise ValueError("laporan without id")
+        try:
+            lat, lon = float(lokasi["lat"]), float(lokasi["lon"])
+            if -90 <= lat <= 90 and -180 <= lon <= 180:
+                inbound.location = (lat, lon)
+        except (KeyError, TypeError, ValueError):
+            pass
+        inbound.media = [{"url": a["url"], "mime": a.get("tipe", "image/jpeg")} for a in item.get("lampiran") or []
+                         if a.get("url") and str(a.get("tipe", "image/jpeg")).startswith("image/")]
+        return inbound
+
+    def fetch_media(self, media: dict) -> tuple[str, bytes]:
+        from urllib.parse import urlsplit
+
+        own = urlsplit(media["url"]).hostname == urlsplit(self.config["api_base"]).hostname
+        return "lapor-lampiran.jpg", self.download(media["url"], headers=self._auth() if own else {})
+
+    def laporan_handle(self, inbound: Inbound) -> Handled:
+        """File one LAPOR! report (called in the transaction that stores it)."""
+        from sigap.organization.models import Kategori
+        from sigap.privacy import vault
+        from sigap.reports.models import Privacy
+
+        from ..public_mentions import media_fetch_tolerant
+        from ..services import Reporter, Submission, report_submit
+
+        item = inbound.extra["laporan"]
+        pelapor = item.get("pelapor") or {}
+        lokasi = item.get("lokasi") or {}
+        privasi = str(item.get("privasi") or "rahasia").strip().lower()
+        privacy = PRIVACY_FROM_LAPOR.get(privasi, Privacy.PRIVATE)
+        kategori = str(item.get("kategori") or "").strip().lower()
+        category = kategori if Kategori.objects.filter(kode=kategori, aktif=True).exists() else ""
+        address = str(lokasi.get("alamat") or "").strip()[:500]
+        lat = lon = None
+        if inbound.location:
+            lat, lon = inbound.location
+        else:
+            place = place_from_text(f"{address}\n{inbound.text}")
+            if place:
+                lat, lon = place[0], place[1]
+        description = inbound.text[:5000]
+        if privasi == "anonim":
+            # nothing of the person is kept, but a name typed into the text is still taken out
+            from sigap.privacy.redaction import redact
+
+            description = redact(description, names=[str(pelapor.get("nama") or "")]).text
+        reporter = Reporter() if privasi == "anonim" else Reporter(
+            name=str(pelapor.get("nama") or ""), phone=str(pelapor.get("telepon") or ""),
+            email=str(pelapor.get("email") or ""))
+        sub = Submission(category=category, description=description, lat=lat, lon=lon, channel=self.name,
+                         address=address, privacy=privacy, reporter=reporter,
+                         photos=photos_usable(media_fetch_tolerant(self, inbound)), notify_received=True,
+                         allow_no_location=True)
+        for _attempt in range(3):
+            sub.category = category  # report_submit writes its own guess into the submission
+            try:
+                with transaction.atomic():
+                    result = report_submit(sub)
+                break
+            except DomainError as exc:
+                if exc.code == "sensitive_not_public":
+                    sub.privacy = Privacy.PRIVATE
+                elif exc.code in ("outside_area", "invalid_coordinates", "no_tupoksi") and sub.lat is not None:
+                    sub.lat = sub.lon = None
+                else:
+                    raise
+        else:  # pragma: no cover - every fallback tried
+            raise DomainError("Laporan LAPOR! tidak dapat dibuat.", "The LAPOR! report could not be filed.",
+                              code="lapor_unfiled")
+        # the identity answers to LAPOR!: every notification of this report is pushed back there
+        vault.identity_update(result.report.reporter_ref, channel=self.name, handle=inbound.message_id)
+        return Handled(PROCESSED, result.report)
+
+    def laporan_import(self) -> dict:
+        counts = {"received": 0, "processed": 0, "ignored": 0, "duplicate": 0, "failed": 0}
+        for item in self.laporan_fetch():
+            counts["received"] += 1
+            try:
+                inbound = self.inbound(item)
+            except (KeyError, TypeError, ValueError, AttributeError):
+                counts["failed"] += 1
+                log.warning("lapor: an item without a usable id was skipped")
+                continue
+            try:
+                result = inbound_accept_handled(self.name, [inbound], self.laporan_handle)
+            except Exception as exc:  # noqa: BLE001 - nothing stored; the next import tries again
+                counts["failed"] += 1
+                log.warning("lapor: importing a report failed (%s); the next import tries again", type(exc).__name__)
+                continue
+            for key in ("processed", "ignored", "duplicate"):
+                counts[key] += result.get(key, 0)
+        return counts
+
+    # --- push-back ------------------------------------------------------------------------------
+    def send(self, address: str, text: str, *, reply_context: str = "") -> str:
+        """Post one notification of a LAPOR! report as a tindak-lanjut (``address``: the LAPOR! id)."""
+        status, waktu = self._status_of(address, text)
+        body = {"status": STATUS_TO_LAPOR.get(status, "diproses"), "keterangan": text[:4000],
+                "waktu": timezone.localtime(waktu).isoformat()}
+        with self.http() as client:
+            response = client.post(f"{self.config['api_base']}/laporan/{address}/tindak-lanjut", json=body,
+                                   headers=self._auth())
+            response.raise_for_status()
+            try:
+                return str(response.json().get("id", ""))
+            except ValueError:
+                return ""
+
+    def _status_of(self, lapor_id: str, text: str):
+        """The status this notification announces: the relay has claimed it (SENDING) just before calling
+        ``send``, so it is found by its report and body; its status change says which status and when."""
+        from sigap.reports.models import Notification, Report
+
+        from ..models import InboundMessage
+
+        report_id = (InboundMessage.objects.filter(channel=self.name, message_id=lapor_id)
+                     .values_list("report_id", flat=True).first())
+        note = (Notification.objects.select_related("status_change")
+                .filter(report_id=report_id, state=Notification.State.SENDING, body=text)
+                .order_by("claimed_at", "pk").first()) if report_id else None
+        if note is not None and note.status_change_id:
+            return note.status_change.new_status, note.status_change.created_at
+        if note is not None and note.kind == "received":
+            return "waiting", note.created_at
+        report = Report.objects.filter(pk=report_id).first() if report_id else None
+        return (report.status if report else "waiting"), timezone.now()

@@ -1,0 +1,248 @@
+"""Public complaints (a tweet, a Facebook or Instagram comment) become private reports; and the one
+processing path shared by every channel whose messages are not a chat dialog (public posts, email, LAPOR!).
+
+A public post is answered publicly with the ticket number and nothing else from the case; everything
+after that (the tracking code, every status change) goes privately (DM, private reply). The public
+answer is a ``Notification`` of kind ``public_ack`` whose ``reply_context`` is ``"<channel>:<object id>"``:
+the channel adapter reads it and replies to that object instead of messaging the resident privately, so
+the public answer goes through the outbox and the relay exactly once, like any other message.
+
+Processing: the inbox (``sigap.intake.inbox``) hands every stored message to the chat dialog. Messages
+that are not dialog messages are stored by the same ``inbound_accept`` (encrypted, idempotent on the
+channel's id) and processed *in the same transaction* by ``inbound_accept_handled``; the row is already
+PROCESSED or IGNORED when the inbox's after-commit hook looks at it, so the dialog never sees it. If
+processing fails nothing is stored and the sender delivers again (the webhook answers 503, the IMAP
+message stays unseen, the LAPOR! report is imported by the next run).
+"""
+from __future__ import annotations
+
+import logging
+import re
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from django.db import transaction
+
+from sigap.core.errors import DomainError
+from sigap.privacy import vault
+from sigap.reports import outbox
+from sigap.reports.models import Notification, Privacy, Report
+
+from .channels.base import Inbound, WebhookRefused
+from .inbox import inbound_accept
+from .models import InboundMessage
+
+log = logging.getLogger(__name__)
+
+PUBLIC_ACK = ("Terima kasih, laporan Anda tercatat dengan nomor {number}. Kami lanjutkan lewat pesan langsung.",
+              "Thank you, your report is recorded as {number}. We will continue by direct message.")
+PRIVATE_FILED = (
+    "Laporan Anda dari unggahan publik tercatat dengan nomor {number} dan diteruskan ke {unit}. Kode lacak: {code}. "
+    "Laporan ini bersifat privat: isinya hanya dilihat petugas yang menangani dan identitas Anda tidak pernah "
+    "ditampilkan. Kabar perkembangannya kami kirim lewat pesan ini.",
+    "Your report from your public post is recorded as {number} and passed to {unit}. Tracking code: {code}. "
+    "It is private: only the handling officers read it and your identity is never shown. "
+    "We will send updates here.",
+)
+PUBLIC_ROUTE = "public"
+MENTION = re.compile(r"(?<![\w@])@\w{1,50}")
+URL = re.compile(r"https?://\S+")
+EN_WORDS = {"the", "is", "there", "a", "in", "on", "of", "and", "my", "street", "please", "broken", "near", "not", "has"}
+ID_WORDS = {"yang", "di", "dan", "ada", "tidak", "sudah", "jalan", "mohon", "dekat", "rumah", "saya", "sampah", "gak"}
+
+
+# --- one processing path for messages that are not a chat dialog ----------------------------
+
+@dataclass(frozen=True)
+class Handled:
+    """What a handler did with one message: ``processed`` (maybe with a report) or ``ignored``."""
+
+    state: str
+    report: Report | None = None
+    reason: str = ""
+
+
+PROCESSED = "processed"
+IGNORED = "ignored"
+
+
+def inbound_accept_handled(channel: str, inbounds: list[Inbound], handle: Callable[[Inbound], Handled]) -> dict:
+    """Store each message like the inbox does and process it with ``handle`` in the same transaction.
+
+    A message seen before (same channel id) is skipped. A ``DomainError`` (4xx) from the handler is a final
+    refusal (the message is kept as IGNORED with the code); any other error undoes the whole message and
+    propagates, so the sender can deliver it again."""
+    counts = {"received": len(inbounds), "processed": 0, "ignored": 0, "duplicate": 0}
+    for inbound in inbounds:
+        with transaction.atomic():
+            accepted = inbound_accept(channel, [inbound])
+            if not accepted:
+                counts["duplicate"] += 1
+                continue
+            row = InboundMessage.objects.select_for_update().get(pk=accepted[0])
+            try:
+                with transaction.atomic():
+                    outcome = handle(inbound)
+            except DomainError as exc:
+                if exc.status >= 500:
+                    raise  # the system's trouble (no boundaries loaded, number allocation busy): deliver again
+                outcome = Handled(IGNORED, reason=exc.code)
+            row.attempts = 1
+            row.state = InboundMessage.State.PROCESSED if outcome.state == PROCESSED else InboundMessage.State.IGNORED
+            row.report = outcome.report
+            row.last_error = outcome.reason[:200]
+            row.save(update_fields=["attempts", "state", "report", "last_error"])
+        counts[outcome.state] += 1
+        if outcome.state == IGNORED:
+            log.info("%s: message %s ignored (%s)", channel, row.pk, outcome.reason or "not a report")
+    return counts
+
+
+def retry_later(channel: str) -> WebhookRefused:
+    return WebhookRefused(f"Pesan {channel} belum dapat diproses; kirim ulang nanti.",
+                          f"The {channel} message could not be processed yet; deliver it again later.",
+                          code="retry_later", status=503)
+
+
+class HandledWebhookMixin:
+    """For adapters that process some messages themselves (``inbound_accept_handled``) inside ``parse``:
+    the webhook's answer counts those too."""
+
+    _local = threading.local()
+
+    def _handled(self, channel: str, inbounds: list[Inbound], handle: Callable[[Inbound], Handled]) -> None:
+        self._local.counts = None
+        if not inbounds:
+            return
+        try:
+            self._local.counts = inbound_accept_handled(channel, inbounds, handle)
+        except Exception as exc:  # noqa: BLE001 - never the message content in the log: it may carry identity
+            log.warning("%s: processing a webhook message failed (%s); asking the sender to deliver again",
+                        channel, type(exc).__name__)
+            raise retry_later(channel) from None
+
+    def acknowledge(self, accepted: list[int]):
+        from django.http import JsonResponse
+
+        counts = getattr(self._local, "counts", None) or {}
+        self._local.counts = None
+        return JsonResponse({"ok": True, "accepted": len(accepted) + counts.get("processed", 0) + counts.get("ignored", 0),
+                             "processed": counts.get("processed", 0), "ignored": counts.get("ignored", 0)})
+
+
+# --- small shared helpers ---------------------------------------------------------------------
+
+def language_guess(text: str) -> str:
+    words = set(re.findall(r"[a-z]+", (text or "").lower()))
+    return "en" if len(words & EN_WORDS) > len(words & ID_WORDS) else "id"
+
+
+def public_text_clean(text: str) -> str:
+    """A public post as a report description: without @handles (other people's too) and links."""
+    text = URL.sub(" ", MENTION.sub(" ", text or ""))
+    return re.sub(r"[ \t]+", " ", text).strip(" \n.,:;-")
+
+
+def place_from_text(text: str) -> tuple[float, float, str] | None:
+    """A kelurahan named clearly enough in the text: its inner point (the triage desk refines it)."""
+    from sigap.routing.places import place_match
+
+    matches = place_match(text)
+    if len(matches) == 1 or (matches and matches[0].confidence - matches[1].confidence >= 0.2):
+        return matches[0].lat, matches[0].lon, matches[0].nama
+    return None
+
+
+def photos_usable(photos: list[tuple[str, bytes]]) -> list[tuple[str, bytes]]:
+    """Drop what is not a readable photo instead of refusing the whole report."""
+    from django.conf import settings
+
+    from sigap.privacy.photos import photo_clean
+
+    usable = []
+    for name, raw in photos:
+        try:
+            photo_clean(raw, filename=name)
+        except DomainError:
+            continue
+        usable.append((name, raw))
+    return usable[: settings.SIGAP_PHOTOS_PER_REPORT]
+
+
+def media_fetch_tolerant(adapter, inbound: Inbound) -> list[tuple[str, bytes]]:
+    """The photos of a public post; one that cannot be downloaded does not hold the report back."""
+    import httpx
+
+    photos = []
+    for media in inbound.media:
+        try:
+            photos.append(adapter.fetch_media(media))
+        except (DomainError, httpx.HTTPError, KeyError, ValueError) as exc:
+            log.info("%s: a photo could not be fetched (%s); filing without it", inbound.channel, type(exc).__name__)
+    return photos
+
+
+def notify(*, report: Report | None, kind: str, body: str, body_en: str, recipient_ref: str = "",
+           reply_context: str = "") -> Notification:
+    """Queue one message (delivered after commit by the relay, which resolves the address in the vault)."""
+    note = Notification.objects.create(report=report, recipient_ref=recipient_ref, kind=kind, body=body,
+                                       body_en=body_en, reply_context=reply_context)
+    transaction.on_commit(lambda: outbox.enqueue(note.pk))
+    return note
+
+
+# --- public mentions --------------------------------------------------------------------------
+
+def public_mention_file(inbound: Inbound, *, private_handle: str, public_target: str,
+                        photos: list[tuple[str, bytes]] = ()) -> Handled:
+    """File a PRIVATE report from a public post right away and queue the two answers.
+
+    ``private_handle``: where the resident is reached privately (a user id, or ``comment:<id>`` for a
+    private reply); ``public_target``: the ``reply_context`` of the public answer (``"twitter:<tweet id>"``).
+    The category is the machine's; without a usable place the report goes to the triage desk."""
+    from .services import MIN_DESCRIPTION, Reporter, Submission, report_submit
+
+    description = public_text_clean(inbound.text)
+    if len(description) < MIN_DESCRIPTION:
+        return Handled(IGNORED, reason="too_short")  # a greeting or a bare mention is not a report
+    lat = lon = None
+    address = ""
+    if inbound.location:
+        lat, lon = inbound.location
+    else:
+        place = place_from_text(description)
+        if place:
+            lat, lon, address = place[0], place[1], place[2]
+    sub = Submission(
+        category="", description=description, lat=lat, lon=lon, channel=inbound.channel, address=address,
+        privacy=Privacy.PRIVATE, reporter=Reporter(name=inbound.sender_name), photos=photos_usable(list(photos)),
+        notify_received=False, allow_no_location=True,
+    )
+    try:
+        with transaction.atomic():
+            result = report_submit(sub)
+    except DomainError as exc:
+        if exc.code not in ("outside_area", "no_tupoksi") or lat is None:
+            raise
+        sub.lat = sub.lon = None  # a point we cannot route: the triage desk places it
+        sub.address = ""
+        sub.category = ""  # report_submit wrote its guess into the submission: let the machine decide again
+        result = report_submit(sub)
+    report = result.report
+    vault.identity_update(report.reporter_ref, channel=inbound.channel, handle=private_handle)
+    number = report.number
+    # The public answer does not depend on a private route (an Instagram caption mention has none): its
+    # recipient record names only the channel; the adapter answers the object in ``reply_context``.
+    public_route = vault.identity_store(payload={"channel": inbound.channel, "handle": PUBLIC_ROUTE})
+    notify(report=report, kind="public_ack", body=PUBLIC_ACK[0].format(number=number),
+           body_en=PUBLIC_ACK[1].format(number=number), recipient_ref=public_route, reply_context=public_target)
+    fmt = {"number": number, "unit": report.unit.nama, "code": result.tracking_code}
+    notify(report=report, kind="dialog:filed", body=PRIVATE_FILED[0].format(**fmt), body_en=PRIVATE_FILED[1].format(**fmt))
+    return Handled(PROCESSED, report)
+
+
+def public_reply_sent_for(channel: str, remote_id: str) -> bool:
+    """Is ``remote_id`` one of our own public answers (a reply to it is not a new complaint)?"""
+    return bool(remote_id) and Notification.objects.filter(kind="public_ack", remote_id=str(remote_id),
+                                                           report__channel=channel).exists()
