@@ -1,6 +1,6 @@
 """Benchmark of report intake, on SQLite and on PostgreSQL, through the service layer and the HTTP API.
 
-    python bench/intake.py [--db sqlite|postgres|both] [--n 2000] [--concurrency 4] [--profile]
+    python bench/intake.py [--db sqlite|postgres|both] [--n 500] [--concurrency 4] [--photo-n N] [--profile] [--keep]
 
 Each database runs in its own child process (Django reads its settings once per process), with a
 fresh temporary SIGAP_HOME. SQLite: the default file database in it. PostgreSQL: the database
@@ -10,11 +10,16 @@ The child migrates, loads Jakarta's reference data, warms up, then measures:
 (a) service layer: ``report_submit`` n times in a row, each with a reporter (the vault encrypts), no photo;
 (b) HTTP API: the real WSGI server (waitress, 4 threads, loopback) and ``POST /api/v1/reports`` as JSON
     with an httpx keep-alive client, n in a row and n with --concurrency client threads;
-(c) HTTP API, multipart with one 800x600 JPEG per report (re-encoded by intake), n/10 in a row.
+(c) HTTP API, multipart with one 800x600 JPEG per report (re-encoded, faces/plates blurred by intake),
+    n/10 in a row (at least 5, at most 20 unless --photo-n says otherwise).
 
-Then diagnostics: the SQL of one submit (count and each statement), the DB round-trip floor, the
-service layer with notification delivery deferred (as with a Celery worker), and, when the service
-layer is below the target (or with --profile), a cProfile of 200 submits and DB time per report.
+Also (a') the service layer with notification delivery deferred (as with a Celery worker). Then
+diagnostics: the SQL of one submit (count and each statement), the DB round-trip floor, DB time by
+statement kind, the time of each step of a submit, what photo de-identification costs, and, when the
+service layer is below the target of 500 reports/s (or with --profile), what-if runs with two costs
+monkeypatched away in the benchmark process (project files are never changed) and a cProfile of 200
+submits. The machine's CPU use by other processes is sampled before each database: on a shared 2-core
+machine, figures taken while it is busy are noisy.
 
 Reports go to the inner points (``titik_dalam_lat/lon``) of the 267 kelurahan in
 ``sigap/data/jakarta_kelurahan.geojson``. E-mail goes to Django's in-memory backend: nothing leaves
@@ -129,7 +134,7 @@ def parent(args) -> int:
             pg_recreate()
         print(f"\n{'=' * 100}\n{db.upper()}  (SIGAP_HOME={home})\n{'=' * 100}", flush=True)
         cmd = [sys.executable, "-u", str(Path(__file__).resolve()), "--_child", db, "--n", str(args.n),
-               "--concurrency", str(args.concurrency), "--_out", str(out)]
+               "--concurrency", str(args.concurrency), "--photo-n", str(args.photo_n), "--_out", str(out)]
         if args.profile:
             cmd.append("--profile")
         rc = subprocess.call(cmd, env=child_env(db, home), cwd=str(ROOT))
@@ -169,7 +174,8 @@ def summary(results: dict[str, dict], args) -> None:
         print(f"{vendor:<18} SQL statements per submit: {r['queries_per_submit']}"
               f" (JSON API request: {r.get('queries_per_request')}); per submit "
               f"{split.get('db_ms', float('nan')):.2f} ms in cursor.execute, "
-              f"{split.get('cpu_ms', float('nan')):.2f} ms CPU in Python; DB round trip {r['db_roundtrip_us']:.0f} us")
+              f"{split.get('cpu_ms', float('nan')):.2f} ms CPU in Python; DB round trip {r['db_roundtrip_us']:.0f} us; "
+              f"cores busy before start {r['facts'].get('busy_before', float('nan')):.0%}")
     pg = results.get("postgres")
     if pg:
         rate = pg["service"]["per_s"]
@@ -229,12 +235,18 @@ class Workload:
 
 
 def make_jpeg(width: int = 800, height: int = 600) -> bytes:
-    """A photo-like JPEG (gradient + noise, so it does not compress to nothing) with EXIF date and GPS."""
-    from PIL import Image, ImageChops
+    """A photo-like JPEG: a street scene of flat shapes, softened, with sensor-like noise, and EXIF date + GPS."""
+    import numpy as np
+    from PIL import Image, ImageDraw, ImageFilter
 
-    gradient = Image.linear_gradient("L").resize((width, height))
-    noise = Image.effect_noise((width, height), 40)
-    image = Image.merge("RGB", (gradient, ImageChops.add(gradient, noise, scale=2.0), noise))
+    image = Image.new("RGB", (width, height), (120, 150, 200))  # sky
+    draw = ImageDraw.Draw(image)
+    draw.rectangle([0, int(height * 0.58), width, height], fill=(90, 90, 95))  # road
+    draw.rectangle([int(width * 0.12), int(height * 0.33), int(width * 0.38), int(height * 0.66)], fill=(180, 160, 140))
+    draw.ellipse([int(width * 0.62), int(height * 0.63), int(width * 0.78), int(height * 0.78)], fill=(40, 40, 40))
+    image = image.filter(ImageFilter.GaussianBlur(2))
+    noisy = np.asarray(image, dtype=np.int16) + np.random.default_rng(1).normal(0, 6, (height, width, 3)).astype(np.int16)
+    image = Image.fromarray(np.clip(noisy, 0, 255).astype(np.uint8))
     exif = Image.Exif()
     exif[0x0132] = "2026:08:20 09:15:00"  # DateTime
     gps = exif.get_ifd(0x8825)
@@ -487,7 +499,7 @@ def db_time_by_statement(work: Workload, n: int) -> dict:
         print(f"  {cnt / n:4.1f}x {tt * 1000 / n:6.3f} ms {tt * 1e6 / cnt:7.0f} us  {key}")
     fp = sum(v[1] for k, v in kinds.items() if k.startswith("SELECT COUNT(") and "MAX(" in k)
     fp_n = sum(v[0] for k, v in kinds.items() if k.startswith("SELECT COUNT(") and "MAX(" in k)
-    print(f"fingerprint aggregates (routing_data + working_calendar): {fp_n / n:.1f} queries/report, "
+    print(f"COUNT/MAX fingerprint aggregates (routing.cache._fingerprint): {fp_n / n:.1f} queries/report, "
           f"{fp * 1000 / n:.2f} ms/report DB time = {fp / wall:.0%} of wall")
     return {"wall_ms": wall * 1000 / n, "cpu_ms": cpu * 1000 / n, "db_ms": db_s * 1000 / n,
             "db_calls": calls / n, "fingerprint_ms": fp * 1000 / n}
@@ -513,7 +525,7 @@ def stage_breakdown(work: Workload, n: int) -> dict:
         (intake, "redact", "privacy.redact (description + address)"),
         (vault, "identity_store", "privacy.vault.identity_store (AES + INSERT)"),
         (rs, "report_create", "reports.report_create (total)"),
-        (rs, "working_calendar", "  core.calendar.working_calendar (1 aggregate)"),
+        (rs, "working_calendar", "  core.calendar.working_calendar (1 query: the holiday key)"),
         (rs, "_next_number", "  reports._next_number (SAVEPOINT, SELECT FOR UPDATE, UPDATE)"),
         (rs, "_audit", "  reports._audit (INSERT)"),
         (rs, "_notify", "  reports._notify (INSERT notification)"),
@@ -556,6 +568,33 @@ def stage_breakdown(work: Workload, n: int) -> dict:
     return {label: tt * 1000 / n for label, (cnt, tt) in acc.items()} | {"total": wall * 1000 / n}
 
 
+def photo_costs(jpeg: bytes) -> dict:
+    """What photo_clean costs on the benchmark JPEG, with and without face/plate blurring."""
+    import inspect
+
+    from sigap.privacy import photos
+
+    out = {}
+    variants = [("photo_clean", {})]
+    if "blur" in inspect.signature(photos.photo_clean).parameters:
+        variants = [("photo_clean(blur=False)", {"blur": False}), ("photo_clean (blur=True, the intake default)", {})]
+    print(f"\n--- photo de-identification on the benchmark JPEG ({len(jpeg) // 1024} KB, 800x600), in-process ---")
+    for label, kwargs in variants:
+        photos.photo_clean(jpeg, **kwargs)  # warm-up (loads the detectors)
+        reps = 3
+        c = time.process_time()
+        t = time.perf_counter()
+        for _ in range(reps):
+            clean = photos.photo_clean(jpeg, **kwargs)
+        wall = (time.perf_counter() - t) / reps
+        cpu = (time.process_time() - c) / reps
+        out[label] = wall * 1000
+        regions = len(getattr(clean, "blurred_regions", ()) or ())
+        print(f"  {label:<46} {wall * 1000:8.1f} ms wall, {cpu * 1000:8.1f} ms CPU (all threads), "
+              f"{regions} regions blurred")
+    return out
+
+
 def what_if(work: Workload, n: int) -> dict:
     """Benchmark-only monkeypatches (no project file changes), to size the two largest costs."""
     from sigap.core import calendar as cal_mod
@@ -570,7 +609,7 @@ def what_if(work: Workload, n: int) -> dict:
     print(f"\n--- what-if (monkeypatched in this process only; project files untouched), {n} submits each ---")
     try:
         cache_mod._fingerprint = lambda: fp_value  # routing_data(): no per-call fingerprint queries
-        rs.working_calendar = lambda: cal_value  # no per-call holiday aggregate
+        rs.working_calendar = lambda: cal_value  # no per-call holiday query
         out["memo"] = bench_service(work, n)
         line("fingerprints memoized", out["memo"])
         outbox.register_sender(lambda _pk: None)
@@ -635,6 +674,33 @@ def sigap_calls_per_submit(work: Workload) -> dict[str, int]:
     return counts
 
 
+def cpu_busy(seconds: float = 1.0) -> float:
+    """Share of all cores busy over ``seconds`` (this process sleeps meanwhile), from /proc/stat."""
+    def sample():
+        fields = [int(x) for x in Path("/proc/stat").read_text().splitlines()[0].split()[1:]]
+        idle = fields[3] + (fields[4] if len(fields) > 4 else 0)
+        return sum(fields), idle
+
+    try:
+        total0, idle0 = sample()
+        time.sleep(seconds)
+        total1, idle1 = sample()
+    except (OSError, ValueError, IndexError):
+        return float("nan")
+    return 1 - (idle1 - idle0) / max(1, total1 - total0)
+
+
+def code_fingerprint() -> str:
+    """A short hash of every sigap/**/*.py, so runs taken while the tree changes can be told apart."""
+    import hashlib
+
+    h = hashlib.sha256()
+    for path in sorted((ROOT / "sigap").rglob("*.py")):
+        h.update(str(path.relative_to(ROOT)).encode())
+        h.update(path.read_bytes())
+    return h.hexdigest()[:12]
+
+
 def loadavg() -> str:
     try:
         return " ".join(Path("/proc/loadavg").read_text().split()[:3])
@@ -692,9 +758,14 @@ def child(args) -> int:
                     if ln.startswith("model name")), "")
     except OSError:
         pass
+    busy = cpu_busy()
     print(f"machine: {os.cpu_count()} cores{' (' + cpu + ')' if cpu else ''}, {platform.system()} {platform.release()}, "
-          f"load average {loadavg()}")
-    print(f"python {platform.python_version()} ({platform.python_implementation()}), Django {django.get_version()}")
+          f"load average {loadavg()}; other processes kept {busy:.0%} of the cores busy in the second before start")
+    if busy > 0.15:
+        print(f"!!! the machine is not idle ({busy:.0%} busy before start): the figures below are noisy", flush=True)
+    print(f"python {platform.python_version()} ({platform.python_implementation()}), Django {django.get_version()}; "
+          f"sigap code fingerprint {code_fingerprint()} (sha256 of sigap/**/*.py), "
+          f"run at {time.strftime('%Y-%m-%d %H:%M:%S %Z')}")
     print(f"database: {dbver}; vendor={connection.vendor}; CONN_MAX_AGE={settings.DATABASES['default'].get('CONN_MAX_AGE')}")
     print(f"celery eager={settings.CELERY_TASK_ALWAYS_EAGER} (notifications delivered in-process after commit), "
           f"email backend={settings.EMAIL_BACKEND.rsplit('.', 2)[-2]} (in memory), rate limit={settings.SIGAP_CITIZEN_RATE}")
@@ -707,7 +778,7 @@ def child(args) -> int:
         report_submit(work.submission())
     rt = db_roundtrip_us()
     print(f"DB round trip (SELECT 1 on an open cursor, p50): {rt:.0f} us\n", flush=True)
-    facts = {"cores": os.cpu_count(), "python": platform.python_version(), "db": dbver}
+    facts = {"cores": os.cpu_count(), "python": platform.python_version(), "db": dbver, "busy_before": busy}
     result: dict = {"facts": facts, "db_roundtrip_us": rt}
     total_fail = 0
     expected = WARMUP
@@ -763,7 +834,7 @@ def child(args) -> int:
 
     # (c) multipart with one photo
     jpeg = make_jpeg()
-    n_photo = max(1, args.n // 10)
+    n_photo = args.photo_n if args.photo_n else max(5, min(args.n // 10, 20))
     s, fails = bench_api_photo(base_url, [work.next() for _ in range(n_photo)], jpeg)
     expected += n_photo
     result["api_photo"] = s
@@ -798,10 +869,11 @@ def child(args) -> int:
     calls = sigap_calls_per_submit(work)
     print(f"calls per submit: reports.services.report_route x{calls['report_route']}, "
           f"routing.cache.routing_data x{calls['routing_data']} (4 aggregate queries each), "
-          f"core.calendar.working_calendar x{calls['working_calendar']} (1 aggregate query each)")
+          f"core.calendar.working_calendar x{calls['working_calendar']} (1 query each)")
     result["queries_per_request"] = capture_one_request(work, queries)
     result["split"] = db_time_by_statement(work, PROFILE_N)
     result["stages"] = stage_breakdown(work, PROFILE_N)
+    result["photo"] = photo_costs(jpeg)
     below = result["service"]["per_s"] < TARGET_PER_S
     if args.profile or below:
         why = "requested" if args.profile else (f"service layer {result['service']['per_s']:.0f}/s "
@@ -809,7 +881,7 @@ def child(args) -> int:
         print(f"\nprofiling ({why})")
         result["what_if"] = what_if(work, max(50, args.n // 4))
         profile_submits(work, PROFILE_N)
-    print(f"\nload average at the end: {loadavg()}")
+    print(f"\nload average at the end: {loadavg()}; cores busy in the second after: {cpu_busy():.0%}")
 
     Path(args.out).write_text(json.dumps(result))
     return 0
@@ -818,8 +890,11 @@ def child(args) -> int:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--db", choices=("sqlite", "postgres", "both"), default="both")
-    parser.add_argument("--n", type=int, default=500, help="reports per measured run (multipart: n/10)")
+    parser.add_argument("--n", type=int, default=500, help="reports per measured run")
     parser.add_argument("--concurrency", type=int, default=4, help="client threads of the concurrent HTTP run")
+    parser.add_argument("--photo-n", type=int, default=0,
+                        help="reports of the multipart photo run (default n/10, at least 5, at most 20: "
+                             "face/plate blurring costs about 1.5 s per photo)")
     parser.add_argument("--profile", action="store_true", help="always print the cProfile, even when on target")
     parser.add_argument("--keep", action="store_true", help="keep the temporary SIGAP_HOME directories")
     parser.add_argument("--_child", choices=("sqlite", "postgres"), help=argparse.SUPPRESS)
