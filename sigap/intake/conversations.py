@@ -60,6 +60,8 @@ T = {
                    "Simpan keduanya: kami tidak menyimpan data Anda dan tidak akan mengirim kabar lagi.",
                    "Your anonymous report was received as {number}. Tracking code: {code}, secret: {secret}. "
                    "Keep both: we store nothing about you and will not message you again."),
+    "answer_received": ("Terima kasih, jawaban Anda untuk laporan {number} sudah diteruskan ke petugas.",
+                        "Thank you, your answer on report {number} has been passed to the officers."),
     "cancelled": ("Laporan dibatalkan. Kirim pesan baru kapan saja untuk melapor.",
                   "Report cancelled. Send a new message any time to report."),
     "refused": ("Maaf, laporan belum dapat dibuat: {reason}", "Sorry, the report could not be filed: {reason}"),
@@ -121,9 +123,34 @@ def _open_conversation(inbound: Inbound) -> Conversation:
     return conv
 
 
+def _answer_to_question(inbound: Inbound) -> bool:
+    """A message from someone whose report waits for their answer is that answer (not a new report)."""
+    from sigap.privacy.redaction import redact
+    from sigap.reports import services as report_services
+    from sigap.reports.states import Status
+
+    text = (inbound.text or "").strip()
+    if not text:
+        return False
+    filed = (Conversation.objects.filter(channel=inbound.channel, sender_hash=_hash(inbound.channel, inbound.sender),
+                                         state=Conversation.State.FILED, report__status=Status.AWAITING_REPORTER)
+             .select_related("report").order_by("-updated_at").first())
+    if filed is None:
+        return False
+    report = filed.report
+    if report.reporter_ref:
+        vault.identity_update(report.reporter_ref, last_answer=text)
+    report_services.report_resume_with_answer(report_id=report.pk, answer_redacted=redact(text).text)
+    _say(filed, "answer_received", number=report.number)
+    return True
+
+
 def conversation_handle(inbound: Inbound):
     """Take one inbound chat message; returns the Report if this message completed one."""
     from .channels.registry import ADAPTERS
+
+    if _answer_to_question(inbound):
+        return None
 
     conv = _open_conversation(inbound)
     data = _load(conv)

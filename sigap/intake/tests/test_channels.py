@@ -242,3 +242,25 @@ def test_sms_split_keeps_parts_short():
     assert len(parts) > 1 and all(len(p) <= 153 for p in parts)
     assert parts[0].endswith(f"(1/{len(parts)})")
     assert split_sms("pendek") == ["pendek"]
+
+
+def test_answering_an_officers_question_on_whatsapp_resumes_the_report(deliver, fake, staff,
+                                                                      django_capture_on_commit_callbacks):
+    lat, lon = inner_point("31.75.07.1002")
+    for msg in (wa_text("wamid.Q1", "Got mampet parah di gang buntu"), wa_location("wamid.Q2", lat, lon),
+                wa_text("wamid.Q3", "ya"), wa_text("wamid.Q4", "1")):
+        body = wa_payload(msg)
+        deliver("whatsapp", body, wa_sign(body))
+    report = Report.objects.get()
+    officer = staff("petugas.pb", "kel:31.75.07.1002")
+    with django_capture_on_commit_callbacks(execute=True):
+        services.report_accept(report_id=report.pk, actor=officer)
+        services.report_ask_reporter(report_id=report.pk, actor=officer, question="Di RT berapa?")
+    assert "Di RT berapa?" in replies_to(fake)[-1]
+    body = wa_payload(wa_text("wamid.Q5", "RT 05 RW 03, hubungi saya di 0812-1111-2222"))
+    deliver("whatsapp", body, wa_sign(body))
+    report.refresh_from_db()
+    assert report.status == "in_progress" and Report.objects.count() == 1
+    answer = report.history.last().internal_note
+    assert "RT 05 RW 03" in answer and "1111" not in answer
+    assert "jawaban Anda untuk laporan" in replies_to(fake)[-1]
