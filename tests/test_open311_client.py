@@ -11,16 +11,6 @@ module, so it sees sigap.open311 exactly as the tests do.
 """
 from __future__ import annotations
 
-import os
-import socket
-import subprocess
-import sys
-import tempfile
-import time
-import urllib.request
-from pathlib import Path
-from urllib.parse import urlsplit, urlunsplit
-
 import pytest
 from django.apps import apps
 
@@ -32,70 +22,23 @@ requests = pytest.importorskip("requests")
 xmltodict = pytest.importorskip("xmltodict")
 
 from sigap.privacy.tests.test_canary import assert_clean  # noqa: E402
+from tests.live_sigap import live_sigap  # noqa: E402
 
 pytestmark = pytest.mark.xdist_group("open311_e2e")  # one server, on one worker
 PERSON = {"first_name": "Ojqzvarmo", "last_name": "Pelaporx", "email": "ojqz.pelapor@example.org",
           "phone": "0813-5550-9182", "device_id": "dev-ojqz-77", "account_id": "acct-ojqz-42"}
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def _database_url(worker: str, home: Path) -> str:
-    url = os.environ.get("DATABASE_URL", "")
-    if not url.startswith(("postgres://", "postgresql://")):
-        return f"sqlite:///{home / 'open311.sqlite3'}"
-    import psycopg
-
-    parts = urlsplit(url)
-    name = f"sigap_o311_{worker}"
-    admin = urlunsplit(parts._replace(path="/postgres"))
-    with psycopg.connect(admin, autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        conn.execute(f'CREATE DATABASE "{name}"')
-    return urlunsplit(parts._replace(path=f"/{name}"))
-
-
 @pytest.fixture(scope="module")
 def open311_server(worker_id):
     from django.conf import settings
 
-    home = Path(tempfile.mkdtemp(prefix="sigap-o311-"))
-    env = {**os.environ, "SIGAP_HOME": str(home), "DATABASE_URL": _database_url(worker_id, home),
-           "SIGAP_TILE_URL": "", "DJANGO_SETTINGS_MODULE": settings.SETTINGS_MODULE,
+    env = {"DJANGO_SETTINGS_MODULE": settings.SETTINGS_MODULE,
            # the relay really mails the reporter; keep those mails out of the server log we search
            "SIGAP_EMAIL_BACKEND": "django.core.mail.backends.locmem.EmailBackend"}
-    cli = [sys.executable, "-m", "sigap.cli"]
-    for args in (["migrate", "--verbosity", "0"], ["demo", "--no-progress"]):
-        subprocess.run(cli + args, env=env, check=True, cwd=home, stdout=subprocess.DEVNULL)
-    made = subprocess.run(cli + ["apikey", "create", "e2e-client", "--rate", "1000"], env=env, check=True, cwd=home,
-                          capture_output=True, text=True)
-    key = made.stdout.strip()
-    port = _free_port()
-    log = open(home / "server.log", "w")
-    proc = subprocess.Popen(cli + ["serve", "--port", str(port)], env=env, cwd=home, stdout=log, stderr=subprocess.STDOUT)
-    base = f"http://127.0.0.1:{port}"
-    try:
-        for _ in range(150):
-            try:
-                with urllib.request.urlopen(base + "/healthz", timeout=1) as r:
-                    if r.status == 200:
-                        break
-            except OSError:
-                time.sleep(0.2)
-        else:
-            pytest.fail("Sigap server did not start: " + (home / "server.log").read_text()[-2000:])
-        yield {"root": f"{base}/open311/v2", "key": key, "log": home / "server.log"}
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-        log.close()
+    with live_sigap(f"sigap_o311_{worker_id}", env=env, setup=(("apikey", "create", "e2e-client", "--rate", "1000"),),
+                    prefix="sigap-o311-") as (base, full_env, home):
+        yield {"root": f"{base}/open311/v2", "key": full_env["_outputs"][0].strip(), "log": home / "server.log"}
 
 
 def as_list(value) -> list:

@@ -7,16 +7,11 @@ Screenshots of the pages go to ``artifacts/screenshots/`` (a build artefact, not
 from __future__ import annotations
 
 import os
-import socket
-import subprocess
-import sys
-import tempfile
-import time
-import urllib.request
 from pathlib import Path
-from urllib.parse import urlsplit, urlunsplit
 
 import pytest
+
+from tests.live_sigap import live_sigap
 
 CHROMIUM = os.environ.get("SIGAP_CHROMIUM", "/usr/bin/chromium")
 ROOT = Path(__file__).resolve().parents[2]
@@ -25,59 +20,14 @@ DEMO_PASSWORD = "browser-demo-pass-2026"
 AXE = ROOT / "tests" / "vendor" / "axe-core" / "axe.min.js"
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def _database_url(worker: str, home: Path) -> str:
-    url = os.environ.get("DATABASE_URL", "")
-    if not url.startswith(("postgres://", "postgresql://")):
-        return f"sqlite:///{home / 'e2e.sqlite3'}"
-    import psycopg
-
-    parts = urlsplit(url)
-    name = f"sigap_e2e_{worker}"
-    admin = urlunsplit(parts._replace(path="/postgres"))
-    with psycopg.connect(admin, autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        conn.execute(f'CREATE DATABASE "{name}"')
-    return urlunsplit(parts._replace(path=f"/{name}"))
-
-
 @pytest.fixture(scope="session")
 def e2e_server(worker_id):
     if not Path(CHROMIUM).exists():
         pytest.fail(f"Chromium not found at {CHROMIUM}: install Debian's chromium package (apt-get install chromium)")
-    home = Path(tempfile.mkdtemp(prefix="sigap-e2e-"))
-    env = {**os.environ, "SIGAP_HOME": str(home), "DATABASE_URL": _database_url(worker_id, home),
-           "SIGAP_DEMO_PASSWORD": DEMO_PASSWORD, "SIGAP_TILE_URL": "", "SIGAP_CITIZEN_RATE": "10000/m",
-           "SIGAP_TRACK_RATE": "10000/m", "DJANGO_SETTINGS_MODULE": "sigap.config.settings"}
-    cli = [sys.executable, "-m", "sigap.cli"]
-    for args in (["migrate", "--verbosity", "0"], ["demo", "--no-progress"]):
-        subprocess.run(cli + args, env=env, check=True, cwd=home, stdout=subprocess.DEVNULL)
-    port = _free_port()
-    log = open(home / "server.log", "w")
-    proc = subprocess.Popen(cli + ["serve", "--port", str(port)], env=env, cwd=home, stdout=log, stderr=subprocess.STDOUT)
-    base = f"http://127.0.0.1:{port}"
-    for _ in range(100):
-        try:
-            with urllib.request.urlopen(base + "/healthz", timeout=1) as r:
-                if r.status == 200:
-                    break
-        except OSError:
-            time.sleep(0.2)
-    else:
-        proc.terminate()
-        pytest.fail("Sigap server did not start: " + (home / "server.log").read_text()[-2000:])
-    yield {"url": base, "env": env, "home": home, "password": DEMO_PASSWORD, "log": home / "server.log"}
-    proc.terminate()
-    try:
-        proc.wait(timeout=10)
-    except subprocess.TimeoutExpired:
-        proc.kill()
-    log.close()
+    env = {"SIGAP_DEMO_PASSWORD": DEMO_PASSWORD, "SIGAP_CITIZEN_RATE": "10000/m", "SIGAP_TRACK_RATE": "10000/m",
+           "DJANGO_SETTINGS_MODULE": "sigap.config.settings"}
+    with live_sigap(f"sigap_e2e_{worker_id}", env=env) as (base, full_env, home):
+        yield {"url": base, "env": full_env, "home": home, "password": DEMO_PASSWORD, "log": home / "server.log"}
 
 
 @pytest.fixture(scope="session")
