@@ -597,7 +597,6 @@ def photo_costs(jpeg: bytes) -> dict:
 
 def what_if(work: Workload, n: int) -> dict:
     """Benchmark-only monkeypatches (no project file changes), to size the two largest costs."""
-    from sigap.core import calendar as cal_mod
     from sigap.privacy.relay import notification_deliver
     from sigap.reports import outbox
     from sigap.reports import services as rs

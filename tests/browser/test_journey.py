@@ -10,7 +10,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from .conftest import axe_violations, login, screenshot
+from .conftest import axe_violations, screenshot
 from .test_console import jpeg as proof_jpeg
 from .test_portal import photo_file
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 import logging
 
 from django.conf import settings
-from django.http import HttpResponse, JsonResponse
+from django.http import JsonResponse
 from django.views.decorators.csrf import csrf_exempt
 
 from sigap.core.errors import DomainError

@@ -7,9 +7,9 @@ import pytest
 from sigap.core.errors import PermissionDenied
 from sigap.intake.services import Reporter, Submission, report_submit
 from sigap.reports import services
-from sigap.reports.models import DuplicateCandidate, Notification, Report
+from sigap.reports.models import DuplicateCandidate, Notification
 
-from .factories import inner_point, submit
+from .factories import submit
 
 pytestmark = pytest.mark.django_db
 DRAIN = "Got mampet penuh sampah plastik di depan gang Mawar, air meluap ke jalan kalau hujan."
