@@ -264,3 +264,62 @@ def test_answering_an_officers_question_on_whatsapp_resumes_the_report(deliver, 
     answer = report.history.last().internal_note
     assert "RT 05 RW 03" in answer and "1111" not in answer
     assert "jawaban Anda untuk laporan" in replies_to(fake)[-1]
+
+
+def test_identity_canary_across_whatsapp_telegram_and_sms(client, deliver, fake, staff, log_capture):
+    """Sender numbers, chat ids and names never reach officers, logs, notification bodies or plain columns."""
+    name, phone_wa, phone_sms, chat_id = "Zyxwvut Qoppaname", "6281377172345", "081388776655", 99177
+    markers = ("Zyxwvut", "Qoppaname", "77172345", "88776655", str(chat_id))
+    typed = "Saya Zyxwvut Qoppaname, hubungi 0813-7717-2345."
+    lat, lon = inner_point("31.75.07.1002")
+
+    def wa(mid, message):
+        message = {"from": phone_wa, "id": mid, "timestamp": "1764300000", **message}
+        body = json.dumps({"object": "whatsapp_business_account", "entry": [{"id": "W", "changes": [{"field": "messages",
+            "value": {"messaging_product": "whatsapp", "metadata": {"phone_number_id": "1098765"},
+                      "contacts": [{"profile": {"name": name}, "wa_id": phone_wa}], "messages": [message]}}]}]}).encode()
+        deliver("whatsapp", body, wa_sign(body))
+
+    wa("wamid.K1", {"type": "text", "text": {"body": f"Got mampet di gang. {typed}"}})
+    wa("wamid.K2", {"type": "location", "location": {"latitude": lat, "longitude": lon}})
+    wa("wamid.K3", {"type": "text", "text": {"body": "ya"}})
+    wa("wamid.K4", {"type": "text", "text": {"body": "1"}})
+
+    def tg(uid, message):
+        body = json.dumps({"update_id": uid, "message": {"message_id": uid, "date": 1764300000, "chat": {"id": chat_id},
+                           "from": {"id": chat_id, "first_name": "Zyxwvut", "last_name": "Qoppaname"}, **message}}).encode()
+        deliver("telegram", body, {"X-Telegram-Bot-Api-Secret-Token": "tg-secret"})
+
+    tg(501, {"text": f"Sampah menumpuk di TPS. {typed}"})
+    tg(502, {"location": {"latitude": lat, "longitude": lon}})
+    tg(503, {"text": "ya"})
+    tg(504, {"text": "1"})
+    body = urlencode({"from": phone_sms, "id": "k-sms-1",
+                      "text": f"LAPOR#jalan-rusak#Pondok Bambu Duren Sawit#Jalan berlubang. {typed}"}).encode()
+    deliver("sms", body, {"X-Sigap-Signature": "sha256=" + hmac.new(b"sms-secret", body, hashlib.sha256).hexdigest()},
+            content_type="application/x-www-form-urlencoded")
+    body = urlencode({"from": phone_sms, "id": "k-sms-2", "text": "1"}).encode()
+    deliver("sms", body, {"X-Sigap-Signature": "sha256=" + hmac.new(b"sms-secret", body, hashlib.sha256).hexdigest()},
+            content_type="application/x-www-form-urlencoded")
+
+    reports = list(Report.objects.all())
+    assert {r.channel for r in reports} == {"whatsapp", "telegram", "sms"}
+    officer = staff("petugas.pb", "kel:31.75.07.1002")
+    client.force_login(officer)
+    seen = [client.get("/api/v1/officer/reports").content.decode()]
+    for report in reports:
+        seen.append(client.get(f"/api/v1/officer/reports/{report.number}").content.decode())
+        seen.append(" ".join([report.description, report.address]))
+        seen += [h.public_note + h.internal_note for h in report.history.all()]
+    seen += [b + e for b, e in Notification.objects.values_list("body", "body_en")]
+    seen += [" ".join(r) for r in InboundMessage.objects.values_list("message_id", "last_error")]
+    seen += [" ".join(r) for r in Notification.objects.values_list("reply_context", "remote_id", "last_error")]
+    seen.append(log_capture.getvalue())
+    text = "\n".join(seen)
+    assert "JK" in text  # the surfaces were really rendered
+    for marker in markers:
+        assert marker not in text, marker
+    # ... while the relay did reach the resident on each channel, through the vault
+    assert any(r["json"]["to"] == phone_wa for r in fake.sent("/messages"))
+    assert any(str(r["json"]["chat_id"]) == str(chat_id) for r in fake.sent("/sendMessage"))
+    assert any(r["json"]["to"] == phone_sms for r in fake.sent("/sms/send"))
