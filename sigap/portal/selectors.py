@@ -25,6 +25,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from sigap.core.errors import DomainError
+from sigap.core.geo import distance_m
 from sigap.organization.models import Kategori, Wilayah
 from sigap.reports.models import Hop, Photo, Privacy, Report
 from sigap.reports.states import COLOUR, Status, StatusType, is_open, status_type
@@ -80,14 +81,6 @@ def status_view(code: str) -> dict:
     status = Status(code)
     return {"code": status.value, "label": str(status.label), "colour": COLOUR[status],
             "type": status_type(status).value}
-
-
-def distance_m(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
-    r = 6_371_008.8
-    p1, p2 = math.radians(lat1), math.radians(lat2)
-    dp, dl = p2 - p1, math.radians(lon2 - lon1)
-    a = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
-    return 2 * r * math.asin(min(1.0, math.sqrt(a)))
 
 
 OPEN_STATUSES = [s.value for s in Status if is_open(s)]

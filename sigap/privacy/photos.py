@@ -36,6 +36,7 @@ from django.conf import settings
 from PIL import ExifTags, Image, ImageOps, UnidentifiedImageError
 
 from sigap.core.errors import DomainError
+from sigap.core.geo import distance_m
 
 # Pillow plugins we let parse an upload at all. Anything else (PDF, EPS, PSD, SVG, ZIP, HTML, ...) is
 # "not an image" without any other plugin ever touching it. MPO (multi-picture JPEG from phones) is
@@ -394,14 +395,6 @@ def photo_clean(raw: bytes, *, filename: str = "", blur: bool = True) -> CleanPh
                       meta=meta, original=raw, blurred_regions=regions)
 
 
-def _haversine_m(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
-    r = 6_371_008.8  # mean Earth radius, metres
-    p1, p2 = math.radians(lat1), math.radians(lat2)
-    dp, dl = p2 - p1, math.radians(lon2 - lon1)
-    a = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
-    return 2 * r * math.asin(min(1.0, math.sqrt(a)))
-
-
 def _distance_text(metres: float, decimal: str) -> str:
     if metres >= 1000:
         return f"{metres / 1000:.1f}".replace(".", decimal) + " km"
@@ -423,7 +416,7 @@ def gps_distance_warning(meta: dict, *, lat: float, lon: float, threshold_m: flo
         return None
     if not (_finite_coord(plat, plon) and _finite_coord(lat, lon)):
         return None
-    distance = _haversine_m(plat, plon, lat, lon)
+    distance = distance_m(plat, plon, lat, lon)
     if distance <= threshold_m:
         return None
     return {

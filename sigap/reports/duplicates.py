@@ -8,9 +8,12 @@ from datetime import timedelta
 
 from django.db import models
 
+from sigap.core.geo import distance_m
+
 STOP = {"di", "yang", "dan", "ke", "dari", "ini", "itu", "ada", "sudah", "tidak", "dengan", "untuk", "saya", "kami",
         "mohon", "tolong", "pak", "bu", "the", "a", "of", "in", "is", "dekat", "depan", "sangat", "sekali", "jalan"}
 TEXT_THRESHOLD = 0.15
+
 
 
 def _tokens(text: str) -> set[str]:
@@ -30,14 +33,6 @@ def text_similarity(a: str, b: str) -> float:
     ca, cb = _trigrams(a), _trigrams(b)
     chars = len(ca & cb) / len(ca | cb) if ca and cb else 0.0
     return round(0.5 * words + 0.5 * chars, 3)
-
-
-def distance_m(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
-    r = 6371008.8
-    p1, p2 = math.radians(lat1), math.radians(lat2)
-    dp, dl = p2 - p1, math.radians(lon2 - lon1)
-    h = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
-    return 2 * r * math.asin(math.sqrt(h))
 
 
 def candidates_for(report) -> list[tuple[object, float, float]]:
