@@ -1,48 +1,27 @@
 """The vault in the admin shows only metadata: a record's ref, key id and dates. Never its contents."""
 from django.contrib import admin
 
-from .models import IdentityRecord
+from sigap.core.admin import ReadOnlyAdmin
+
+from .models import AccessEvent, IdentityRecord, RevealRequest, VaultBlob
 
 
 @admin.register(IdentityRecord)
-class IdentityRecordAdmin(admin.ModelAdmin):
+class IdentityRecordAdmin(ReadOnlyAdmin):
     list_display = ("ref", "key_id", "created_at", "destroyed_at")
     fields = ("ref", "key_id", "created_at", "destroyed_at")
     readonly_fields = fields
     search_fields = ("ref",)
 
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-
-from .models import AccessEvent, RevealRequest, VaultBlob  # noqa: E402
-
-
-class _ReadOnly(admin.ModelAdmin):
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
 
 @admin.register(VaultBlob)
-class VaultBlobAdmin(_ReadOnly):
+class VaultBlobAdmin(ReadOnlyAdmin):
     list_display = ("ref", "key_id", "content_type", "created_at", "destroyed_at")
     fields = list_display
 
 
 @admin.register(AccessEvent)
-class AccessEventAdmin(_ReadOnly):
+class AccessEventAdmin(ReadOnlyAdmin):
     list_display = ("seq", "created_at", "actor_username", "action", "report_number")
     list_filter = ("action",)
     search_fields = ("report_number", "actor_username")
@@ -50,6 +29,6 @@ class AccessEventAdmin(_ReadOnly):
 
 
 @admin.register(RevealRequest)
-class RevealRequestAdmin(_ReadOnly):
+class RevealRequestAdmin(ReadOnlyAdmin):
     list_display = ("id", "report", "requester", "state", "approver", "legal_hold", "created_at", "shown_at")
     list_filter = ("state", "legal_hold")

@@ -1,18 +1,9 @@
 """Reports in the admin are read-only: every change goes through the services (history, audit, notify)."""
 from django.contrib import admin
 
+from sigap.core.admin import ReadOnlyAdmin
+
 from .models import Hop, Notification, Report, StatusChange
-
-
-class ReadOnly(admin.ModelAdmin):
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 class HistoryInline(admin.TabularInline):
@@ -33,7 +24,7 @@ class HopInline(HistoryInline):
 
 
 @admin.register(Report)
-class ReportAdmin(ReadOnly):
+class ReportAdmin(ReadOnlyAdmin):
     list_display = ("number", "kategori", "status", "unit", "kelurahan", "channel", "privacy", "created_at", "due_at")
     list_filter = ("status", "channel", "privacy", "kategori")
     search_fields = ("number",)
@@ -42,7 +33,7 @@ class ReportAdmin(ReadOnly):
 
 
 @admin.register(Notification)
-class NotificationAdmin(ReadOnly):
+class NotificationAdmin(ReadOnlyAdmin):
     """The outbox. 'dead' rows are the dead-letter list."""
 
     list_display = ("id", "report", "kind", "state", "attempts", "last_error", "created_at", "sent_at")
