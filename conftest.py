@@ -26,6 +26,9 @@ def _fast_passwords_and_fresh_rate_limits(settings):
     cache.clear()  # rate-limit counters live in the cache
     yield
     cache.clear()
+    from sigap.intake import groupcommit
+
+    groupcommit.stop()  # a test that filed outside a transaction started the writer: close its DB connection
 
 
 @pytest.fixture

@@ -1,6 +1,7 @@
 """Benchmark of report intake, on SQLite and on PostgreSQL, through the service layer and the HTTP API.
 
-    python bench/intake.py [--db sqlite|postgres|both] [--n 500] [--concurrency 4] [--photo-n N] [--profile] [--keep]
+    python bench/intake.py [--db sqlite|postgres|both] [--n 500] [--concurrency 4] [--photo-n N] [--batch 100] [--procs 2]
+                          [--quick] [--profile] [--keep]
 
 Each database runs in its own child process (Django reads its settings once per process), with a
 fresh temporary SIGAP_HOME. SQLite: the default file database in it. PostgreSQL: the database
@@ -8,6 +9,8 @@ fresh temporary SIGAP_HOME. SQLite: the default file database in it. PostgreSQL:
 The child migrates, loads Jakarta's reference data, warms up, then measures:
 
 (a) service layer: ``report_submit`` n times in a row, each with a reporter (the vault encrypts), no photo;
+(a'') the batched write path: ``report_submit_many`` in batches of --batch (bulk imports, queued intake);
+(a''') the same from --procs processes at once, as a deployment with several processes runs it;
 (b) HTTP API: the real WSGI server (waitress, 4 threads, loopback) and ``POST /api/v1/reports`` as JSON
     with an httpx keep-alive client, n in a row and n with --concurrency client threads;
 (c) HTTP API, multipart with one 800x600 JPEG per report (re-encoded, faces/plates blurred by intake),
@@ -21,8 +24,9 @@ monkeypatched away in the benchmark process (project files are never changed) an
 submits. The machine's CPU use by other processes is sampled before each database: on a shared 2-core
 machine, figures taken while it is busy are noisy.
 
-Reports go to the inner points (``titik_dalam_lat/lon``) of the 267 kelurahan in
-``sigap/data/jakarta_kelurahan.geojson``. E-mail goes to Django's in-memory backend: nothing leaves
+Reports go to random points inside the 267 kelurahan of ``sigap/data/jakarta_kelurahan.geojson``
+(seeded, so runs compare); every 20th repeats an earlier report's place and category, a true duplicate
+for the duplicate finder. E-mail goes to Django's in-memory backend: nothing leaves
 the machine, and every socket this script opens is on 127.0.0.1. The parent prints a summary table.
 """
 from __future__ import annotations
@@ -135,8 +139,11 @@ def parent(args) -> int:
         print(f"\n{'=' * 100}\n{db.upper()}  (SIGAP_HOME={home})\n{'=' * 100}", flush=True)
         cmd = [sys.executable, "-u", str(Path(__file__).resolve()), "--_child", db, "--n", str(args.n),
                "--concurrency", str(args.concurrency), "--photo-n", str(args.photo_n), "--_out", str(out)]
+        cmd += ["--batch", str(args.batch), "--procs", str(args.procs)]
         if args.profile:
             cmd.append("--profile")
+        if args.quick:
+            cmd.append("--quick")
         rc = subprocess.call(cmd, env=child_env(db, home), cwd=str(ROOT))
         if rc != 0 or not out.exists():
             print(f"!!! {db}: the child process failed (exit {rc}); no figures for this database", flush=True)
@@ -156,6 +163,10 @@ def summary(results: dict[str, dict], args) -> None:
         return
     print(f"\n{'=' * 100}\nSUMMARY  (n={args.n}; {os.cpu_count()} cores; Python {platform.python_version()})")
     rows = [("service", "(a) service layer report_submit"), ("service_deferred", "(a') service, delivery deferred"),
+            ("service_batch", f"(a'') service, batches of {args.batch}"),
+            ("service_batch_deferred", f"(a'') batches of {args.batch}, deferred"),
+            ("service_procs", f"(a''') {args.procs} processes x {args.batch}"),
+            ("service_procs_deferred", f"(a''') {args.procs} proc x {args.batch}, deferred"),
             ("api_seq", "(b) HTTP JSON, 1 client"), ("api_conc", f"(b) HTTP JSON, {args.concurrency} clients"),
             ("api_photo", "(c) HTTP multipart + 800x600 JPEG")]
     print(f"{'database':<18} {'path':<40} {'reports/s':>10} {'p50 ms':>9} {'p99 ms':>9} {'failed':>7}")
@@ -171,6 +182,8 @@ def summary(results: dict[str, dict], args) -> None:
             if s:
                 print(f"{vendor:<18} {label:<40} {s['per_s']:10.1f} {s['p50']:9.2f} {s['p99']:9.2f} {'-':>7}")
         split = r.get("split", {})
+        if "queries_per_submit" not in r:
+            continue
         print(f"{vendor:<18} SQL statements per submit: {r['queries_per_submit']}"
               f" (JSON API request: {r.get('queries_per_request')}); per submit "
               f"{split.get('db_ms', float('nan')):.2f} ms in cursor.execute, "
@@ -178,10 +191,11 @@ def summary(results: dict[str, dict], args) -> None:
               f"cores busy before start {r['facts'].get('busy_before', float('nan')):.0%}")
     pg = results.get("postgres")
     if pg:
-        rate = pg["service"]["per_s"]
-        verdict = "MET" if rate >= TARGET_PER_S else "NOT MET"
-        print(f"target: service-layer intake >= {TARGET_PER_S} reports/s on PostgreSQL: {verdict} "
-              f"({rate:.0f}/s = {rate / TARGET_PER_S:.0%} of target)")
+        for key, label in (("service", "one report per call"), ("service_batch", f"batches of {args.batch}")):
+            rate = pg[key]["per_s"]
+            verdict = "MET" if rate >= TARGET_PER_S else "NOT MET"
+            print(f"target: service-layer intake >= {TARGET_PER_S} reports/s on PostgreSQL, {label}: {verdict} "
+                  f"({rate:.0f}/s = {rate / TARGET_PER_S:.0%} of target)")
     total_fail = sum(r.get("failures_total", 0) for r in results.values())
     if total_fail:
         print(f"!!! {total_fail} REQUESTS FAILED: the figures above are NOT valid measurements of intake !!!")
@@ -191,26 +205,51 @@ def summary(results: dict[str, dict], args) -> None:
 
 # --- child: workload ---------------------------------------------------------------------------------
 
-def kelurahan_points() -> list[tuple[str, str, float, float]]:
+def kelurahan_shapes() -> list[tuple[str, object]]:
+    """(name, prepared polygon) of every kelurahan, to draw report locations from."""
+    from shapely.geometry import shape
+
     features = json.loads(GEOJSON.read_text(encoding="utf-8"))["features"]
-    return [(f["properties"]["kode_kelurahan"], f["properties"]["nama_kelurahan"],
-             float(f["properties"]["titik_dalam_lat"]), float(f["properties"]["titik_dalam_lon"])) for f in features]
+    return [(f["properties"]["nama_kelurahan"], shape(f["geometry"])) for f in features]
 
 
 class Workload:
-    """Deterministic report payloads: category, inner point of a kelurahan, text, reporter."""
+    """Deterministic report payloads: category, a random point inside a random kelurahan, text, reporter.
+
+    Every 20th report repeats the place and category of an earlier one with a similar text (a true
+    duplicate, so duplicate detection has work); the rest are spread over the city as real reports are."""
+
+    _shapes: list | None = None
 
     def __init__(self, seed: int = 20260820):
-        self.points = kelurahan_points()
+        from shapely.prepared import prep
+
+        if Workload._shapes is None:
+            Workload._shapes = [(nama, geom, prep(geom)) for nama, geom in kelurahan_shapes()]
         self.rng = random.Random(seed)
         self.i = 0
+        self.history: list[tuple[str, float, float, str]] = []
+
+    def _point(self) -> tuple[str, float, float]:
+        from shapely.geometry import Point
+
+        nama, geom, prepared = self.rng.choice(self._shapes)
+        minx, miny, maxx, maxy = geom.bounds
+        while True:
+            lon, lat = self.rng.uniform(minx, maxx), self.rng.uniform(miny, maxy)
+            if prepared.contains(Point(lon, lat)):
+                return nama, round(lat, 6), round(lon, 6)
 
     def next(self) -> dict:
         self.i += 1
         i = self.i
         rng = self.rng
-        category = CATEGORIES[i % len(CATEGORIES)]
-        _kode, nama, lat, lon = self.points[rng.randrange(len(self.points))]
+        if i % 20 == 0 and self.history:
+            category, lat, lon, nama = rng.choice(self.history)
+        else:
+            category = CATEGORIES[i % len(CATEGORIES)]
+            nama, lat, lon = self._point()
+            self.history.append((category, lat, lon, nama))
         place = rng.choice(PLACES)
         description = TEXTS[category].format(place=place) + f" Mohon segera ditindaklanjuti (laporan uji {i})."
         if i % 10 == 0:  # some reporters type personal data into the text: redaction has work to do
@@ -272,6 +311,76 @@ def bench_service(work: Workload, n: int) -> dict:
         lat.append(clock() - t0)
     wall = clock() - t
     return summarize(lat, wall, cpu_s=time.process_time() - c)
+
+
+def bench_service_batch(work: Workload, n: int, batch: int) -> dict:
+    """report_submit_many in batches of ``batch``; latency is per batch (what each caller in it waits)."""
+    from sigap.intake.services import report_submit_many
+
+    subs = [work.submission() for _ in range(n)]
+    clock = time.perf_counter
+    lat = []
+    refused = 0
+    c = time.process_time()
+    t = clock()
+    for k in range(0, n, batch):
+        t0 = clock()
+        results = report_submit_many(subs[k:k + batch])
+        lat.append(clock() - t0)
+        refused += sum(1 for r in results if isinstance(r, Exception))
+    wall = clock() - t
+    cpu = time.process_time() - c
+    out = summarize(lat, wall)  # latency percentiles per batch
+    out.update(n=n, failures=refused, per_s=(n - refused) / wall, cpu_ms=cpu * 1000 / n, failed=refused)
+    return out
+
+
+def _proc_worker(k: int, n: int, batch: int, deferred: bool, barrier, out) -> None:
+    """One of several processes writing batches at the same time (forked; opens its own DB connection)."""
+    from sigap.intake.services import report_submit_many
+    from sigap.reports import outbox
+
+    outbox._queue = None  # the parent's sender thread did not survive the fork: start our own
+    if deferred:
+        outbox.register_sender(lambda _pk: None)
+    work = Workload(seed=1000 + k)
+    subs = [work.submission() for _ in range(n)]
+    barrier.wait()
+    c = time.process_time()
+    t0 = time.time()
+    refused = 0
+    lat = []
+    for i in range(0, n, batch):
+        b0 = time.perf_counter()
+        refused += sum(1 for r in report_submit_many(subs[i:i + batch]) if isinstance(r, Exception))
+        lat.append(time.perf_counter() - b0)
+    out.put((t0, time.time(), n - refused, refused, time.process_time() - c, lat))
+
+
+def bench_service_procs(procs: int, n: int, batch: int, deferred: bool) -> dict:
+    """``procs`` processes, each filing n/procs reports in batches, started together: aggregate throughput
+    (reports / time from the first start to the last finish), as several web or worker processes would."""
+    import multiprocessing as mp
+
+    from django.db import connections
+
+    connections.close_all()  # never share a connection across fork
+    ctx = mp.get_context("fork")
+    barrier = ctx.Barrier(procs)
+    out = ctx.Queue()
+    each = n // procs
+    workers = [ctx.Process(target=_proc_worker, args=(k, each, batch, deferred, barrier, out)) for k in range(procs)]
+    for w in workers:
+        w.start()
+    parts = [out.get(timeout=600) for _ in workers]
+    for w in workers:
+        w.join()
+    start, end = min(p[0] for p in parts), max(p[1] for p in parts)
+    ok, refused = sum(p[2] for p in parts), sum(p[3] for p in parts)
+    lat = sorted(x * 1000 for p in parts for x in p[5])
+    return {"n": ok + refused, "failures": refused, "wall_s": end - start, "per_s": ok / (end - start),
+            "p50": pct(lat, 50), "p99": pct(lat, 99), "max": lat[-1],
+            "cpu_ms": sum(p[4] for p in parts) * 1000 / max(1, ok + refused)}
 
 
 class Failures:
@@ -769,7 +878,7 @@ def child(args) -> int:
     print(f"celery eager={settings.CELERY_TASK_ALWAYS_EAGER} (notifications delivered in-process after commit), "
           f"email backend={settings.EMAIL_BACKEND.rsplit('.', 2)[-2]} (in memory), rate limit={settings.SIGAP_CITIZEN_RATE}")
     print(f"setup: migrate {migrate_s:.1f} s, reference_load {load_s:.1f} s ({dict(stats.created)})")
-    print(f"workload: {args.n} reports per run, categories {', '.join(CATEGORIES)}, 267 kelurahan inner points, "
+    print(f"workload: {args.n} reports per run, categories {', '.join(CATEGORIES)}, random points inside the 267 kelurahan (every 20th a repeat: a duplicate), "
           "each with a reporter (name, phone, e-mail -> vault), privacy=private", flush=True)
 
     work = Workload()
@@ -802,6 +911,33 @@ def child(args) -> int:
     expected += n_deferred
     result["service_deferred"] = s
     line("(a') service, notification delivery deferred", s)
+
+    # (a'') batched write path: report_submit_many (bulk imports, queued intake), delivery in-process and deferred
+    s = bench_service_batch(work, args.n, args.batch)
+    expected += args.n - s["failures"]
+    result["service_batch"] = s
+    line(f"(a'') service, report_submit_many x{args.batch} (p50/p99 per batch)", s)
+    outbox.register_sender(lambda _pk: None)
+    try:
+        s = bench_service_batch(work, args.n, args.batch)
+    finally:
+        outbox.register_sender(notification_deliver)
+    expected += args.n - s["failures"]
+    result["service_batch_deferred"] = s
+    line(f"(a'') batches of {args.batch}, delivery deferred", s)
+    # (a''') the same from several processes at once (the way a deployment runs: several web/worker processes)
+    for deferred in (False, True):
+        s = bench_service_procs(args.procs, args.n, args.batch, deferred)
+        expected += s["n"] - s["failures"]
+        key = "service_procs_deferred" if deferred else "service_procs"
+        result[key] = s
+        line(f"(a''') {args.procs} processes x batches of {args.batch}" + (", deferred" if deferred else ""), s)
+    if args.quick:
+        got = Report.objects.count()
+        print(f"\nreports stored: {got} (expected {expected}); vault records: {IdentityRecord.objects.count()}")
+        result["failures_total"] = 0 if got == expected else abs(got - expected)
+        Path(args.out).write_text(json.dumps(result))
+        return 0
     connection.close()  # the HTTP server threads open their own connections
 
     # (b) HTTP API
@@ -894,6 +1030,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--photo-n", type=int, default=0,
                         help="reports of the multipart photo run (default n/10, at least 5, at most 20: "
                              "face/plate blurring costs about 1.5 s per photo)")
+    parser.add_argument("--batch", type=int, default=100, help="submissions per report_submit_many call in (a'')")
+    parser.add_argument("--procs", type=int, default=2, help="processes writing batches at once in (a''')")
+    parser.add_argument("--quick", action="store_true", help="service-layer runs only (no HTTP, no diagnostics)")
     parser.add_argument("--profile", action="store_true", help="always print the cProfile, even when on target")
     parser.add_argument("--keep", action="store_true", help="keep the temporary SIGAP_HOME directories")
     parser.add_argument("--_child", choices=("sqlite", "postgres"), help=argparse.SUPPRESS)

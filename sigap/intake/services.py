@@ -6,12 +6,13 @@ step leaves nothing behind.
 """
 from __future__ import annotations
 
+import logging
 import math
 from dataclasses import dataclass, field
 from datetime import datetime
 
 from django.conf import settings
-from django.db import transaction
+from django.db import IntegrityError, transaction
 
 from sigap.core.errors import DomainError
 from sigap.privacy import vault
@@ -21,6 +22,8 @@ from sigap.reports import services as report_services
 from sigap.reports.models import Channel, Privacy, Report
 
 from sigap.reports.categorize import categorize
+
+log = logging.getLogger(__name__)
 
 CONDUCT_CATEGORY = "pelayanan-aparatur"
 # A machine never files these on its own: a complaint about officials hides the report from the unit
@@ -107,20 +110,34 @@ def _concerned_unit(sub: Submission, kategori, location_unit_code: str):
     """Complaints about officials: the unit concerned may never see the report. Without an explicit
     unit, the kelurahan where it happened is assumed concerned (the conservative choice)."""
     from sigap.organization.models import Unit
+    from sigap.routing.cache import routing_data
 
+    units = routing_data().units_by_code
     if sub.about_unit:
-        unit = Unit.objects.filter(kode=sub.about_unit).first()
+        unit = units.get(sub.about_unit) or Unit.objects.filter(kode=sub.about_unit).first()
         if unit is None:
             raise _invalid("about_unit", f"Unit '{sub.about_unit}' tidak dikenal.", f"Unknown unit '{sub.about_unit}'.",
                            "unknown_unit")
         return unit
     if kategori.kode == CONDUCT_CATEGORY:
-        return Unit.objects.filter(kode=location_unit_code).first()
+        return units.get(location_unit_code) or Unit.objects.filter(kode=location_unit_code).first()
     return None
 
 
-def report_submit(sub: Submission, *, actor=None, actor_kind: str = "reporter", now: datetime | None = None) -> IntakeResult:
-    """File one report from any channel. Returns the report, the tracking code (and secret), warnings."""
+@dataclass
+class _Prepared:
+    """A submission after every check and every privacy step that needs no database write."""
+
+    sub: Submission
+    new: report_services.NewReport
+    photos: list[CleanPhoto]
+    identity: dict | None
+    warnings: tuple[dict, ...]
+    confidence: float | None
+
+
+def _prepare(sub: Submission, *, actor, actor_kind: str, now: datetime | None) -> _Prepared:
+    """Validate, categorize, route, de-identify photos and redact text. Raises DomainError; writes nothing."""
     submission_validate(sub)
     category_source, confidence, triage_reason = "reporter", None, ""
     if not sub.category:
@@ -139,6 +156,7 @@ def report_submit(sub: Submission, *, actor=None, actor_kind: str = "reporter", 
     if sub.lat is not None and sub.lon is not None:
         routed = report_services.report_route(kategori=kategori, lat=sub.lat, lon=sub.lon)
         location = routed[0]
+    concerned = _concerned_unit(sub, kategori, f"kel:{location.kode}" if location else "")
     photos: list[CleanPhoto] = [photo_clean(raw, filename=name) for name, raw in sub.photos]
     warnings = tuple(w for w in (gps_distance_warning(p.meta, lat=sub.lat, lon=sub.lon,
                                                       threshold_m=settings.SIGAP_PHOTO_GPS_WARN_M) for p in photos)
@@ -149,35 +167,95 @@ def report_submit(sub: Submission, *, actor=None, actor_kind: str = "reporter", 
     names = [reporter.name] if reporter.name.strip() and not anonymous else []
     redacted = redact(sub.description.strip(), names=names)
     redacted_address = redact(sub.address.strip(), names=names)
+    identity = None if anonymous else {
+        "channel": sub.channel,
+        "name": reporter.name.strip(),
+        "phone": reporter.phone.strip(),
+        "email": reporter.email.strip(),
+        "nik": reporter.nik.strip(),
+        "original_description": sub.description,
+        "original_address": sub.address,
+        "photo_meta": [p.meta for p in photos],
+    }
+    new = report_services.NewReport(
+        kategori=kategori, description=redacted.text, lat=None if location is None else float(sub.lat),
+        lon=None if location is None else float(sub.lon), address=redacted_address.text, channel=sub.channel,
+        privacy=sub.privacy, actor=actor, actor_kind=actor_kind, now=now, is_demo=sub.is_demo,
+        secret=report_services.new_secret() if anonymous else "", concerned_unit=concerned,
+        notify_received=sub.notify_received, triage_reason=triage_reason, category_source=category_source,
+        category_confidence=confidence, routed=routed,
+    )
+    return _Prepared(sub=sub, new=new, photos=photos, identity=identity, warnings=warnings, confidence=confidence)
 
-    with transaction.atomic():
-        concerned = _concerned_unit(sub, kategori, f"kel:{location.kode}" if location else "")
-        ref = ""
-        secret = report_services.new_secret() if anonymous else ""
-        stored = [(clean, vault.blob_store(raw, content_type="application/octet-stream"))
-                  for clean, (_name, raw) in zip(photos, sub.photos)]
-        if not anonymous:
-            payload = {
-                "channel": sub.channel,
-                "name": reporter.name.strip(),
-                "phone": reporter.phone.strip(),
-                "email": reporter.email.strip(),
-                "nik": reporter.nik.strip(),
-                "original_description": sub.description,
-                "original_address": sub.address,
-                "photo_meta": [p.meta for p in photos],
-            }
-            ref = vault.identity_store(payload=payload)
-        created = report_services.report_create(
-            kategori=kategori, description=redacted.text, lat=None if location is None else float(sub.lat),
-            lon=None if location is None else float(sub.lon),
-            address=redacted_address.text, channel=sub.channel, privacy=sub.privacy, reporter_ref=ref, photos=stored,
-            actor=actor, actor_kind=actor_kind, now=now, is_demo=sub.is_demo, secret=secret, concerned_unit=concerned,
-            notify_received=sub.notify_received, triage_reason=triage_reason, category_source=category_source,
-            category_confidence=confidence, routed=routed,
-        )
-    return IntakeResult(report=created.report, tracking_code=created.tracking_code, location=created.location,
-                        secret=secret, warnings=warnings, category_confidence=confidence)
+
+@transaction.atomic
+def _write(prepared: list[_Prepared]) -> list[IntakeResult]:
+    """Vault first (originals of photos, identities), then the reports: one transaction for all."""
+    refs = iter(vault.identity_store_many([p.identity for p in prepared if p.identity is not None]))
+    for p in prepared:
+        p.new.reporter_ref = next(refs) if p.identity is not None else ""
+        p.new.photos = [(clean, vault.blob_store(raw, content_type="application/octet-stream"))
+                        for clean, (_name, raw) in zip(p.photos, p.sub.photos)]
+    created = report_services.reports_create([p.new for p in prepared])
+    return [IntakeResult(report=c.report, tracking_code=c.tracking_code, location=c.location, secret=p.new.secret,
+                         warnings=p.warnings, category_confidence=p.confidence)
+            for c, p in zip(created, prepared)]
+
+
+def report_submit(sub: Submission, *, actor=None, actor_kind: str = "reporter", now: datetime | None = None) -> IntakeResult:
+    """File one report from any channel. Returns the report, the tracking code (and secret), warnings.
+    Raises DomainError (bilingual) when the submission is refused; nothing is written then.
+
+    Outside a transaction of the caller, reports filed at the same moment by other threads are written
+    together with this one (``groupcommit``); it returns only after the commit either way."""
+    from . import groupcommit
+
+    prepared = _prepare(sub, actor=actor, actor_kind=actor_kind, now=now)
+    if groupcommit.enabled():
+        return groupcommit.submit(prepared)
+    return _write([prepared])[0]
+
+
+def report_submit_many(subs: list[Submission], *, actor=None, actor_kind: str = "reporter",
+                       now: datetime | None = None) -> list[IntakeResult | DomainError]:
+    """File several reports at once (bulk imports, queued intake): each result in order is either the
+    IntakeResult or the DomainError that refused that submission. Accepted ones are written together in
+    one transaction; if that write fails, each is written on its own so one bad row cannot sink the
+    others. When this returns, every IntakeResult is committed (or part of the caller's transaction)."""
+    results: list[IntakeResult | DomainError | None] = [None] * len(subs)
+    ready: list[tuple[int, _Prepared]] = []
+    for i, sub in enumerate(subs):
+        try:
+            ready.append((i, _prepare(sub, actor=actor, actor_kind=actor_kind, now=now)))
+        except DomainError as exc:
+            results[i] = exc
+    if ready:
+        try:
+            for (i, _p), result in zip(ready, _write([p for _i, p in ready])):
+                results[i] = result
+        except (DomainError, IntegrityError):
+            if len(ready) == 1:
+                raise
+            for (i, _p), outcome in zip(ready, _write_each([p for _i, p in ready])):
+                results[i] = outcome
+    return results
+
+
+def _write_each(prepared: list[_Prepared]) -> list[IntakeResult | DomainError]:
+    """After a failed batch: each submission in its own transaction, so a bad one is refused alone.
+    Never raises: a submission that cannot be stored gets a DomainError (503, "send it again")."""
+    outcomes: list[IntakeResult | DomainError] = []
+    for p in prepared:
+        try:
+            outcomes.append(_write([p])[0])
+        except DomainError as exc:
+            outcomes.append(exc)
+        except Exception:  # noqa: BLE001 - logged; this submission alone is refused
+            log.exception("intake: a report of a failed batch could not be stored on its own either")
+            outcomes.append(DomainError("Laporan tidak dapat disimpan, coba kirim lagi.",
+                                        "The report could not be stored; please send it again.",
+                                        code="not_stored", status=503))
+    return outcomes
 
 
 def reporter_answer(*, tracking_code: str, answer: str, secret: str = "", now: datetime | None = None):

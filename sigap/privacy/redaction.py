@@ -474,6 +474,7 @@ def _cue_names(text: str, add: Callable[[str, int, int], None]) -> None:
             add("name", *span)
 
 
+_ANY_DIGIT = re.compile(r"\d")  # the same characters as str.isdigit() for the digits that matter here
 _WORD = re.compile(r"\w+(?:['’]\w+)*")
 
 
@@ -632,7 +633,7 @@ def find(text: str, *, names: Iterable[str] = ()) -> list[tuple[int, int, str]]:
             add("email", m.start(), m.end())
         for m in _EMAIL_OBFUSCATED.finditer(text):
             add("email", m.start(), m.end())
-    if any(c.isdigit() for c in text):
+    if _ANY_DIGIT.search(text):
         for m in _NIK.finditer(text):
             add("nik", m.start(), m.end())
         for m in _NIK_CUE.finditer(text):

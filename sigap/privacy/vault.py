@@ -65,16 +65,38 @@ def generate_master_key() -> str:
     return base64.urlsafe_b64encode(os.urandom(32)).decode().rstrip("=")
 
 
+_parsed: dict[tuple, MasterKey] = {}
+
+
+def _parse_cached(source: tuple, text: str) -> MasterKey:
+    """Parse a key once per source (the setting's text, or the key file's path, mtime and size)."""
+    mk = _parsed.get(source)
+    if mk is None:
+        mk = MasterKey(_decode_key(text))
+        _parsed.clear()  # one current key at a time; old keys go through keyring()
+        _parsed[source] = mk
+    return mk
+
+
 def master_key() -> MasterKey:
-    """The current master key (new records and rotation wrap with it)."""
+    """The current master key (new records and rotation wrap with it).
+
+    Parsed once and kept while its source is unchanged: a replaced key file (mtime, size, inode) or a
+    changed setting is picked up on the next call."""
     if settings.SIGAP_VAULT_KEY:
-        return MasterKey(_decode_key(settings.SIGAP_VAULT_KEY))
+        return _parse_cached(("setting", settings.SIGAP_VAULT_KEY), settings.SIGAP_VAULT_KEY)
     path = Path(settings.SIGAP_VAULT_KEY_FILE)
-    if not path.exists():
+    try:
+        st = path.stat()
+    except FileNotFoundError:
         path.parent.mkdir(parents=True, exist_ok=True)
         write_secret_file(path, generate_master_key())
         log.warning("vault: created a master key file (embedded default); keep it out of database backups")
-    return MasterKey(_decode_key(path.read_text()))
+        st = path.stat()
+    source = ("file", str(path), st.st_mtime_ns, st.st_size, st.st_ino)
+    if source in _parsed:
+        return _parsed[source]
+    return _parse_cached(source, path.read_text())
 
 
 def keyring() -> dict[str, MasterKey]:
@@ -108,10 +130,21 @@ def _unseal(record: IdentityRecord | VaultBlob) -> bytes | None:
 
 def identity_store(*, payload: dict) -> str:
     """Encrypt ``payload`` (name, phone, email, nik, channel, address, original text, ...) and return its ref."""
-    ref = "idr_" + secrets.token_urlsafe(24)
-    key_id, wrapped, nonce, ciphertext = _seal(ref, json.dumps(payload, ensure_ascii=False).encode())
-    IdentityRecord.objects.create(ref=ref, key_id=key_id, wrapped_key=wrapped, nonce=nonce, ciphertext=ciphertext)
-    return ref
+    return identity_store_many([payload])[0]
+
+
+def identity_store_many(payloads: list[dict]) -> list[str]:
+    """Encrypt each payload under its own data key; one INSERT for all of them. Returns the refs in order."""
+    records = []
+    for payload in payloads:
+        ref = "idr_" + secrets.token_urlsafe(24)
+        key_id, wrapped, nonce, ciphertext = _seal(ref, json.dumps(payload, ensure_ascii=False).encode())
+        records.append(IdentityRecord(ref=ref, key_id=key_id, wrapped_key=wrapped, nonce=nonce, ciphertext=ciphertext))
+    if len(records) == 1:
+        records[0].save(force_insert=True)
+    else:
+        IdentityRecord.objects.bulk_create(records)
+    return [r.ref for r in records]
 
 
 def _identity(ref: str) -> dict | None:

@@ -82,7 +82,11 @@ class Report(models.Model):
         ordering = ["-created_at"]
         verbose_name = _("laporan")
         verbose_name_plural = _("laporan")
-        indexes = [models.Index(fields=["unit", "status"]), models.Index(fields=["kategori", "status"])]
+        indexes = [
+            models.Index(fields=["unit", "status"]), models.Index(fields=["kategori", "status"]),
+            # the duplicate finder: same category, a narrow latitude band (then longitude, time, distance)
+            models.Index(fields=["kategori", "lat"], name="report_dup_lookup"),
+        ]
 
     def __str__(self) -> str:
         return self.number

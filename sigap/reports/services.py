@@ -9,12 +9,12 @@ from __future__ import annotations
 import hashlib
 import hmac
 import secrets
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.core.files.base import ContentFile
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.utils import timezone
 
 from sigap.core.calendar import working_calendar
@@ -28,7 +28,7 @@ from sigap.routing.cache import routing_data
 from sigap.routing.rules import Location
 
 from . import outbox
-from .duplicates import candidates_for
+from .duplicates import candidates_for_many
 from .models import DuplicateCandidate, Hop, Notification, NumberSequence, Photo, Report, StatusChange
 from .states import AWAITING_ACCEPTANCE, WORKING, Status, check_transition, is_open, label_en, label_id
 
@@ -51,21 +51,6 @@ def _new_tracking_code() -> str:
 def new_secret() -> str:
     """The secret an anonymous reporter keeps beside the tracking code (stored only as a hash)."""
     return secrets.token_urlsafe(12)
-
-
-def _next_number(now: datetime) -> str:
-    day = timezone.localdate(now)
-    for _attempt in range(3):
-        try:
-            with transaction.atomic():
-                seq, _created = NumberSequence.objects.select_for_update().get_or_create(day=day)
-                seq.last += 1
-                seq.save(update_fields=["last"])
-                return f"{settings.SIGAP_NUMBER_PREFIX}{day:%Y%m%d}{seq.last:04d}"
-        except IntegrityError:  # two first reports of the day raced on get_or_create: retry
-            continue
-    raise DomainError("Nomor laporan tidak dapat dibuat, coba lagi.", "Could not allocate a report number, try again.",
-                      code="number_busy", status=503)
 
 
 def _audit(*, action: str, actor, actor_kind: str, report: Report | None, **detail) -> None:
@@ -182,7 +167,8 @@ class ReportCreated:
 
 
 def kategori_get(code: str) -> Kategori:
-    kategori = Kategori.objects.filter(kode=code, aktif=True).first()
+    """An active category by code, from the cached reference data (read-only instance)."""
+    kategori = routing_data().kategori_by_code.get(code)
     if kategori is None:
         raise DomainError(
             f"Kategori '{code}' tidak dikenal. Lihat daftar kategori di /api/v1/categories.",
@@ -203,68 +189,170 @@ def report_route(*, kategori: Kategori, lat: float, lon: float) -> tuple[Locatio
     unit_code = rule.unit
     if rule.verifikasi_kelurahan and location.kode in data.kelurahan_units:
         unit_code = data.kelurahan_units[location.kode]
-    return location, Unit.objects.get(kode=unit_code)
+    unit = data.units_by_code.get(unit_code)
+    return location, unit if unit is not None else Unit.objects.get(kode=unit_code)
 
 
-@transaction.atomic
-def report_create(
-    *, kategori: Kategori, description: str, lat: float | None, lon: float | None, address: str = "", channel: str,
-    privacy: str, reporter_ref: str = "", photos: list[tuple[CleanPhoto, str]] = (), actor=None,
-    actor_kind: str = "reporter", now: datetime | None = None, is_demo: bool = False, secret: str = "",
-    concerned_unit: Unit | None = None, notify_received: bool = True, triage_reason: str = "",
-    category_source: str = "reporter", category_confidence: float | None = None,
-    routed: tuple[Location, Unit] | None = None,
-) -> ReportCreated:
-    """Create the report at the unit routing chooses, or at the triage desk when a human must place or
-    categorize it (no usable location, or an uncertain machine category).
+@dataclass
+class NewReport:
+    """One report ready to be written: validated, redacted, its identity already in the vault.
 
-    ``photos``: (de-identified copy, vault ref of the original)."""
-    now = now or timezone.now()
-    data = routing_data()
-    location = None
-    if lat is None or lon is None:
-        triage_reason = "location+category" if triage_reason == "category" else "location"
+    ``photos``: (de-identified copy, vault ref of the original). ``routed``: the (location, unit) the
+    caller already computed, to avoid routing twice."""
+
+    kategori: Kategori
+    description: str
+    lat: float | None
+    lon: float | None
+    channel: str
+    privacy: str
+    address: str = ""
+    reporter_ref: str = ""
+    photos: list[tuple[CleanPhoto, str]] = field(default_factory=list)
+    actor: object = None
+    actor_kind: str = "reporter"
+    now: datetime | None = None
+    is_demo: bool = False
+    secret: str = ""
+    concerned_unit: Unit | None = None
+    notify_received: bool = True
+    triage_reason: str = ""
+    category_source: str = "reporter"
+    category_confidence: float | None = None
+    routed: tuple[Location, Unit] | None = None
+
+
+def report_create(**fields) -> ReportCreated:
+    """Create one report (see ``NewReport`` for the fields and ``reports_create`` for what is written)."""
+    return reports_create([NewReport(**fields)])[0]
+
+
+def _reserve_numbers(day, count: int) -> list[str]:
+    """``count`` consecutive public numbers of ``day``, in one statement: an upsert on the day's counter that
+    returns the new last value. The row stays locked until commit, so numbers are gapless and never reused."""
+    from django.db import connection
+
+    qn = connection.ops.quote_name
+    table = qn(NumberSequence._meta.db_table)
+    sql = (f"INSERT INTO {table} ({qn('day')}, {qn('last')}) VALUES (%s, %s) "
+           f"ON CONFLICT ({qn('day')}) DO UPDATE SET {qn('last')} = {table}.{qn('last')} + excluded.{qn('last')} "
+           f"RETURNING {qn('last')}")
+    with connection.cursor() as cur:
+        cur.execute(sql, [day, count])
+        last = cur.fetchone()[0]
+    prefix = f"{settings.SIGAP_NUMBER_PREFIX}{day:%Y%m%d}"
+    return [f"{prefix}{n:04d}" for n in range(last - count + 1, last + 1)]
+
+
+def _insert(objs: list) -> None:
+    """INSERT rows and learn their ids: one statement where the database returns ids from a bulk insert
+    (PostgreSQL; SQLite 3.35+), else one by one."""
+    from django.db import connection
+
+    if not objs:
+        return
+    if len(objs) > 1 and connection.features.can_return_rows_from_bulk_insert:
+        type(objs[0]).objects.bulk_create(objs)
     else:
-        location, unit = routed or report_route(kategori=kategori, lat=lat, lon=lon)
-    if triage_reason:
-        unit = Unit.objects.get(kode=TRIAGE_UNIT)
+        for obj in objs:
+            obj.save(force_insert=True)
+
+
+@transaction.atomic(savepoint=False)  # inside the caller's transaction, no savepoint of its own
+def reports_create(items: list[NewReport]) -> list[ReportCreated]:
+    """Create reports at the unit routing chooses, or at the triage desk when a human must place or
+    categorize them (no usable location, or an uncertain machine category).
+
+    Whatever the number of reports, one transaction and a fixed number of statements: the numbers
+    (one upsert per day), the reports, their history, audit and notification rows, and the duplicate
+    candidates (one query), each as a single multi-row INSERT. Photos are saved one by one. A failure
+    leaves nothing behind, files included."""
+    data = routing_data()
     cal = working_calendar()
-    code = _new_tracking_code()
-    report = Report.objects.create(
-        number=_next_number(now), tracking_hash=tracking_hash(code), kategori=kategori, description=description,
-        lat=lat, lon=lon, address=address, kelurahan_id=data.kelurahan_ids[location.kode] if location else None,
-        locate_method=location.method if location else "", unit=unit, triage_reason=triage_reason,
-        category_source=category_source, category_confidence=category_confidence, status=Status.WAITING, status_changed_at=now, channel=channel,
-        privacy=privacy, reporter_ref=reporter_ref, created_at=now, is_demo=is_demo,
-        secret_hash=tracking_hash(secret) if secret else "", concerned_unit=concerned_unit,
-        hop_deadline=cal.add_working_hours(now, kategori.sla_jam_koordinasi or settings.SIGAP_HOP_HOURS),
-        due_at=cal.add_working_days(now, kategori.sla_hari_selesai),
-    )
+    plans = []
+    for item in items:
+        now = item.now or timezone.now()
+        location, unit, triage_reason = None, None, item.triage_reason
+        if item.lat is None or item.lon is None:
+            triage_reason = "location+category" if triage_reason == "category" else "location"
+        else:
+            location, unit = item.routed or report_route(kategori=item.kategori, lat=item.lat, lon=item.lon)
+        if triage_reason:
+            unit = data.units_by_code.get(TRIAGE_UNIT) or Unit.objects.get(kode=TRIAGE_UNIT)
+        plans.append((item, now, location, unit, triage_reason))
+
+    codes = [_new_tracking_code() for _ in plans]
+    reports = []
+    for (item, now, location, unit, triage_reason), code in zip(plans, codes):
+        report = Report(
+            tracking_hash=tracking_hash(code), kategori=item.kategori, description=item.description,
+            lat=item.lat, lon=item.lon, address=item.address,
+            kelurahan_id=data.kelurahan_ids[location.kode] if location else None,
+            locate_method=location.method if location else "", unit=unit, triage_reason=triage_reason,
+            category_source=item.category_source, category_confidence=item.category_confidence,
+            status=Status.WAITING, status_changed_at=now, channel=item.channel, privacy=item.privacy,
+            reporter_ref=item.reporter_ref, created_at=now, is_demo=item.is_demo,
+            secret_hash=tracking_hash(item.secret) if item.secret else "", concerned_unit=item.concerned_unit,
+            hop_deadline=cal.add_working_hours(now, item.kategori.sla_jam_koordinasi or settings.SIGAP_HOP_HOURS),
+            due_at=cal.add_working_days(now, item.kategori.sla_hari_selesai),
+        )
+        reports.append(report)
+    # Reads first: the duplicate query needs no ids. Then the numbers, whose counter row stays locked
+    # until commit (so concurrent writers wait on it as briefly as possible), and the inserts.
+    duplicates = candidates_for_many(reports)
+    by_day: dict = {}
+    for i, report in enumerate(reports):
+        by_day.setdefault(timezone.localdate(report.created_at), []).append(i)
+    for day in sorted(by_day):
+        for i, number in zip(by_day[day], _reserve_numbers(day, len(by_day[day]))):
+            reports[i].number = number
+    _insert(reports)
+
     saved_files: list[str] = []
     try:
-        for clean, original_ref in photos:
-            photo = _photo_save(report, clean, kind=Photo.Kind.REPORT, unit=None, actor=None, now=now,
-                                original_ref=original_ref)
-            saved_files.append(photo.image.name)
-        change = StatusChange.objects.create(
-            report=report, old_status="", new_status=Status.WAITING, unit=unit,
-            actor=actor if getattr(actor, "is_authenticated", False) else None, actor_kind=actor_kind, created_at=now,
-        )
-        _audit(action="report:create", actor=actor, actor_kind=actor_kind, report=report, channel=channel,
-               unit=unit.kode, kelurahan=location.kode if location else None,
-               locate=location.method if location else "none", triage=triage_reason)
-        body = (f"Laporan Anda diterima dengan nomor {report.number} dan diteruskan ke {unit.nama}. "
-                "Ikuti perkembangannya dengan kode lacak Anda.")
-        body_en = (f"Your report was received as {report.number} and passed to {unit.nama}. "
-                   "Follow it with your tracking code.")
-        if notify_received:
-            _notify(report, change, kind="received", body=body, body_en=body_en)
-        for original, dist, sim in candidates_for(report):
-            DuplicateCandidate.objects.create(report=report, original=original, distance_m=dist, similarity=sim)
+        for report, (item, now, *_rest) in zip(reports, plans):
+            for clean, original_ref in item.photos:
+                photo = _photo_save(report, clean, kind=Photo.Kind.REPORT, unit=None, actor=None, now=now,
+                                    original_ref=original_ref)
+                saved_files.append(photo.image.name)
+        changes = [
+            StatusChange(report=report, old_status="", new_status=Status.WAITING, unit=unit,
+                         actor=item.actor if getattr(item.actor, "is_authenticated", False) else None,
+                         actor_kind=item.actor_kind, created_at=now)
+            for report, (item, now, _location, unit, _t) in zip(reports, plans)
+        ]
+        _insert(changes)
+        AuditEvent.objects.bulk_create([
+            AuditEvent(action="report:create", actor=item.actor if getattr(item.actor, "is_authenticated", False) else None,
+                       actor_kind=item.actor_kind, report_id=report.pk,
+                       detail={"channel": item.channel, "unit": unit.kode,
+                               "kelurahan": location.kode if location else None,
+                               "locate": location.method if location else "none", "triage": triage_reason})
+            for report, (item, _now, location, unit, triage_reason) in zip(reports, plans)
+        ])
+        notes = [
+            Notification(
+                report=report, status_change=change, kind="received",
+                body=(f"Laporan Anda diterima dengan nomor {report.number} dan diteruskan ke {unit.nama}. "
+                      "Ikuti perkembangannya dengan kode lacak Anda."),
+                body_en=(f"Your report was received as {report.number} and passed to {unit.nama}. "
+                         "Follow it with your tracking code."),
+            )
+            for report, change, (item, _now, _location, unit, _t) in zip(reports, changes, plans)
+            if item.notify_received and report.reporter_ref
+        ]
+        _insert(notes)
+        for note in notes:
+            transaction.on_commit(lambda pk=note.pk: outbox.enqueue(pk))
+        DuplicateCandidate.objects.bulk_create([
+            DuplicateCandidate(report=report, original=original, distance_m=dist, similarity=sim)
+            for report, found in zip(reports, duplicates) for original, dist, sim in found
+        ])
     except BaseException:
         _delete_files(saved_files)
         raise
-    return ReportCreated(report=report, tracking_code=code, location=location)
+    return [ReportCreated(report=report, tracking_code=code, location=location)
+            for report, code, (_item, _now, location, _unit, _t) in zip(reports, codes, plans)]
 
 
 def _photo_save(report: Report, clean: CleanPhoto, *, kind: str, unit: Unit | None, actor, now: datetime,

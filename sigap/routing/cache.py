@@ -25,6 +25,10 @@ class RoutingData:
     kelurahan_ids: dict[str, int]
     unit_ids: dict[str, int]
     kelurahan_units: dict[str, str]  # kelurahan wilayah code -> unit code of its kelurahan office
+    # Read-only reference rows for the write path (a report's kategori and unit), so intake does not
+    # query them per report. Never modify these instances; they are shared by every thread.
+    kategori_by_code: dict[str, Kategori]
+    units_by_code: dict[str, Unit]
 
 
 _lock = threading.Lock()
@@ -53,6 +57,8 @@ def _build(fingerprint: tuple) -> RoutingData:
     grup = dict(Kategori.objects.values_list("kode", "grup"))
     units = Unit.objects.filter(aktif=True)
     return RoutingData(
+        kategori_by_code={k.kode: k for k in Kategori.objects.filter(aktif=True)},
+        units_by_code={u.kode: u for u in Unit.objects.all()},
         fingerprint=fingerprint,
         index=index,
         rulebook=RuleBook(rules, kategori_grup=grup),
