@@ -139,7 +139,7 @@ def parent(args) -> int:
         print(f"\n{'=' * 100}\n{db.upper()}  (SIGAP_HOME={home})\n{'=' * 100}", flush=True)
         cmd = [sys.executable, "-u", str(Path(__file__).resolve()), "--_child", db, "--n", str(args.n),
                "--concurrency", str(args.concurrency), "--photo-n", str(args.photo_n), "--_out", str(out)]
-        cmd += ["--batch", str(args.batch), "--procs", str(args.procs)]
+        cmd += ["--batch", str(args.batch), "--procs", str(args.procs), "--threads", str(args.threads)]
         if args.profile:
             cmd.append("--profile")
         if args.quick:
@@ -163,6 +163,7 @@ def summary(results: dict[str, dict], args) -> None:
         return
     print(f"\n{'=' * 100}\nSUMMARY  (n={args.n}; {os.cpu_count()} cores; Python {platform.python_version()})")
     rows = [("service", "(a) service layer report_submit"), ("service_deferred", "(a') service, delivery deferred"),
+            ("service_threads", f"(a) {args.threads} threads, group commit"),
             ("service_batch", f"(a'') service, batches of {args.batch}"),
             ("service_batch_deferred", f"(a'') batches of {args.batch}, deferred"),
             ("service_procs", f"(a''') {args.procs} processes x {args.batch}"),
@@ -311,6 +312,46 @@ def bench_service(work: Workload, n: int) -> dict:
         lat.append(clock() - t0)
     wall = clock() - t
     return summarize(lat, wall, cpu_s=time.process_time() - c)
+
+
+def bench_service_threads(work: Workload, n: int, threads: int) -> tuple[dict, dict]:
+    """``report_submit`` (one report per call) from several threads of one process at once, as a web
+    server's request threads call it: group commit writes whatever is waiting together."""
+    from sigap.intake import groupcommit
+    from sigap.intake.services import report_submit
+
+    subs = [work.submission() for _ in range(n)]
+    lats: list[list[float]] = [[] for _ in range(threads)]
+    fails = Failures()
+    barrier = threading.Barrier(threads + 1)
+    groupcommit.stop()
+    before = groupcommit.stats()
+
+    def worker(k: int) -> None:
+        from django.db import connection
+
+        barrier.wait()
+        for sub in subs[k::threads]:
+            t0 = time.perf_counter()
+            try:
+                report_submit(sub)
+            except Exception as exc:  # noqa: BLE001 - counted
+                fails.add(f"{type(exc).__name__}: {exc}")
+            lats[k].append(time.perf_counter() - t0)
+        connection.close()
+
+    pool = [threading.Thread(target=worker, args=(k,), daemon=True) for k in range(threads)]
+    for th in pool:
+        th.start()
+    c = time.process_time()
+    barrier.wait()
+    t = time.perf_counter()
+    for th in pool:
+        th.join()
+    wall = time.perf_counter() - t
+    after = groupcommit.stats()
+    batches = {k: after[k] - before.get(k, 0) if k != "largest" else after[k] for k in after}
+    return summarize([x for part in lats for x in part], wall, fails.count, time.process_time() - c), batches
 
 
 def bench_service_batch(work: Workload, n: int, batch: int) -> dict:
@@ -912,6 +953,14 @@ def child(args) -> int:
     result["service_deferred"] = s
     line("(a') service, notification delivery deferred", s)
 
+    # (a) from several threads: one report per call, group commit batches what arrives together
+    s, gc = bench_service_threads(work, args.n, args.threads)
+    expected += args.n - s["failures"]
+    result["service_threads"] = s
+    result["service_threads_batches"] = gc
+    line(f"(a) report_submit from {args.threads} threads (group commit)", s)
+    print(f"    group commit: {gc['reports']} reports in {gc['batches']} transactions, largest {gc['largest']}")
+
     # (a'') batched write path: report_submit_many (bulk imports, queued intake), delivery in-process and deferred
     s = bench_service_batch(work, args.n, args.batch)
     expected += args.n - s["failures"]
@@ -960,10 +1009,16 @@ def child(args) -> int:
     fails.report("(b) sequential")
     total_fail += fails.count
 
+    from sigap.intake import groupcommit
+
+    gc0 = groupcommit.stats()
     s, fails = bench_api_conc(base_url, [work.next() for _ in range(args.n)], args.concurrency)
+    gc1 = groupcommit.stats()
     expected += args.n
     result["api_conc"] = s
     line(f"(b) HTTP JSON POST, {args.concurrency} client threads", s)
+    print(f"    group commit in the server: {gc1['reports'] - gc0['reports']} reports in "
+          f"{gc1['batches'] - gc0['batches']} transactions, largest {gc1['largest']}")
     fails.report("(b) concurrent")
     total_fail += fails.count
 
@@ -1031,6 +1086,7 @@ def main(argv: list[str] | None = None) -> int:
                         help="reports of the multipart photo run (default n/10, at least 5, at most 20: "
                              "face/plate blurring costs about 1.5 s per photo)")
     parser.add_argument("--batch", type=int, default=100, help="submissions per report_submit_many call in (a'')")
+    parser.add_argument("--threads", type=int, default=8, help="threads calling report_submit at once")
     parser.add_argument("--procs", type=int, default=2, help="processes writing batches at once in (a''')")
     parser.add_argument("--quick", action="store_true", help="service-layer runs only (no HTTP, no diagnostics)")
     parser.add_argument("--profile", action="store_true", help="always print the cProfile, even when on target")

@@ -174,6 +174,10 @@ SIGAP_HOP_HOURS = float(os.environ.get("SIGAP_HOP_HOURS", "6"))
 # How often a process checks whether the reference data (boundaries, units, tupoksi, categories,
 # holidays) changed in the database; edits in the admin take effect within this many seconds.
 SIGAP_REFERENCE_CHECK_SECONDS = float(os.environ.get("SIGAP_REFERENCE_CHECK_SECONDS", "5"))
+# Group commit (sigap/intake/groupcommit.py): reports filed at the same moment share one transaction.
+SIGAP_INTAKE_GROUP_COMMIT = _env_bool("SIGAP_INTAKE_GROUP_COMMIT", True)
+SIGAP_INTAKE_BATCH_MAX = int(os.environ.get("SIGAP_INTAKE_BATCH_MAX", "200"))
+SIGAP_INTAKE_WAIT_SECONDS = float(os.environ.get("SIGAP_INTAKE_WAIT_SECONDS", "60"))
 
 # Celery: eager (in-process) unless a broker is configured.
 CELERY_BROKER_URL = os.environ.get("CELERY_BROKER_URL", "")
