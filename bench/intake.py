@@ -692,18 +692,18 @@ def stage_breakdown(work: Workload, n: int) -> dict:
 
     # (module, attribute, label); the attribute is the name the callers look up at call time.
     targets = [
-        (intake, "submission_validate", "intake.submission_validate"),
-        (rs, "kategori_get", "reports.kategori_get (1 SELECT)"),
-        (rs, "report_route", "reports.report_route (x2: intake + report_create)"),
-        (rs, "routing_data", "  routing.cache.routing_data (x3)"),
-        (cache_mod, "_fingerprint", "    routing.cache._fingerprint (4 aggregates each)"),
-        (intake, "redact", "privacy.redact (description + address)"),
-        (vault, "identity_store", "privacy.vault.identity_store (AES + INSERT)"),
-        (rs, "report_create", "reports.report_create (total)"),
-        (rs, "working_calendar", "  core.calendar.working_calendar (1 query: the holiday key)"),
-        (rs, "_next_number", "  reports._next_number (SAVEPOINT, SELECT FOR UPDATE, UPDATE)"),
-        (rs, "_audit", "  reports._audit (INSERT)"),
-        (rs, "_notify", "  reports._notify (INSERT notification)"),
+        (intake, "_prepare", "intake._prepare (checks, routing, redaction; no writes)"),
+        (intake, "submission_validate", "  intake.submission_validate"),
+        (rs, "kategori_get", "  reports.kategori_get (cached)"),
+        (rs, "report_route", "  reports.report_route"),
+        (cache_mod, "_fingerprint", "    routing.cache._fingerprint (4 aggregates, at most every 5 s)"),
+        (intake, "redact", "  privacy.redact (description + address)"),
+        (intake, "_write", "intake._write (vault + reports, one transaction)"),
+        (vault, "identity_store_many", "  privacy.vault.identity_store_many (AES + INSERT)"),
+        (rs, "reports_create", "  reports.reports_create (total)"),
+        (rs, "candidates_for_many", "    reports.candidates_for_many (1 SELECT)"),
+        (rs, "_reserve_numbers", "    reports._reserve_numbers (1 upsert)"),
+        (rs, "_insert", "    reports._insert (report, history, notification INSERTs)"),
         (outbox, "enqueue", "outbox.enqueue -> relay.notification_deliver (after commit)"),
     ]
     acc = {label: [0, 0.0] for _m, _a, label in targets}
@@ -1080,11 +1080,15 @@ def child(args) -> int:
         print(f"!!! {total_fail} FAILURES IN THIS RUN: THE HTTP FIGURES ABOVE ARE NOT VALID !!!", flush=True)
     result["failures_total"] = total_fail
 
-    # Diagnostics: what one submit costs in SQL, and where the time goes.
+    # Diagnostics: what one submit costs in SQL, and where the time goes. Measured in this thread, without
+    # group commit (which would run the statements on its writer thread's connection).
+    settle()
+    settings.SIGAP_INTAKE_GROUP_COMMIT = False
+    print("\n(diagnostics below: report_submit in this thread, group commit off)")
     queries = capture_one_submit(work)
     result["queries_per_submit"] = len(queries)
     print(f"\n--- SQL of one report_submit: {len(queries)} statements incl. BEGIN/SAVEPOINT/COMMIT "
-          "(the 'received' e-mail is delivered in-process after commit: the second transaction) ---")
+          "(the 'received' e-mail is delivered by the background sender after commit) ---")
     for k, q in enumerate(queries, 1):
         print(f"{k:3d}. {abbreviate(q['sql'])}")
     calls = sigap_calls_per_submit(work)
