@@ -92,8 +92,11 @@ _lock = threading.Lock()
 
 
 def enabled() -> bool:
-    """Group commit applies when it is switched on and the caller holds no transaction of its own."""
-    return bool(getattr(settings, "SIGAP_INTAKE_GROUP_COMMIT", True)) and not connection.in_atomic_block
+    """Group commit applies when it is switched on, the caller holds no transaction of its own and is not
+    the writer itself (an after-commit callback filing a report would otherwise wait for itself)."""
+    writer = _writer
+    return (bool(getattr(settings, "SIGAP_INTAKE_GROUP_COMMIT", True)) and not connection.in_atomic_block
+            and not (writer is not None and writer.thread is threading.current_thread()))
 
 
 def submit(prepared) -> object:

@@ -250,8 +250,10 @@ def _write_each(prepared: list[_Prepared]) -> list[IntakeResult | DomainError]:
             outcomes.append(_write([p])[0])
         except DomainError as exc:
             outcomes.append(exc)
-        except Exception:  # noqa: BLE001 - logged; this submission alone is refused
-            log.exception("intake: a report of a failed batch could not be stored on its own either")
+        except Exception as exc:  # noqa: BLE001 - logged; this submission alone is refused
+            # the type only: a database error's message can quote the row's values
+            log.error("intake: a report of a failed batch could not be stored on its own either (%s)",
+                      type(exc).__name__)
             outcomes.append(DomainError("Laporan tidak dapat disimpan, coba kirim lagi.",
                                         "The report could not be stored; please send it again.",
                                         code="not_stored", status=503))

@@ -113,7 +113,7 @@ def test_candidates_per_report_are_capped_best_first():
     assert all(text_similarity(exact.description, o.description) <= weakest for o in others)
 
 
-def test_when_the_batch_write_fails_each_submission_is_written_on_its_own(monkeypatch):
+def test_when_the_batch_write_fails_each_submission_is_written_on_its_own(monkeypatch, caplog):
     taken = report_submit(sub()).tracking_code
     codes = iter(["AAAA-BBBB-CCCC", taken, "DDDD-EEEE-FFFF",  # the batch: the second collides -> rolled back
                   "GGGG-HHHH-JJJJ", taken, "KKKK-MMMM-NNNN"])  # one by one: only the second fails again
@@ -125,6 +125,9 @@ def test_when_the_batch_write_fails_each_submission_is_written_on_its_own(monkey
     assert Report.objects.count() == before_reports + 2
     assert IdentityRecord.objects.count() == before_vault + 2  # the refused one left no vault record behind
     assert {r.tracking_code for r in (results[0], results[2])} == {"GGGG-HHHH-JJJJ", "KKKK-MMMM-NNNN"}
+    # the failure is logged by type only: PostgreSQL's message would quote the row (here the code's hash)
+    assert "could not be stored on its own" in caplog.text
+    assert report_services.tracking_hash(taken) not in caplog.text
 
 
 def test_an_unexpected_failure_leaves_nothing_of_the_batch(monkeypatch):
