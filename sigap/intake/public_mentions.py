@@ -131,6 +131,16 @@ class HandledWebhookMixin:
                              "processed": counts.get("processed", 0), "ignored": counts.get("ignored", 0)})
 
 
+class PublicMentionsMixin(HandledWebhookMixin):
+    """For adapters whose deliveries mix public posts and direct messages (Twitter/X, Facebook, Instagram):
+    ``events`` splits them; public ones are filed here (``public_handle``), direct ones go to the chat dialog."""
+
+    def parse(self, request, body: bytes) -> list[Inbound]:
+        public, private = self.events(body)
+        self._handled(self.name, public, self.public_handle)
+        return private
+
+
 # --- small shared helpers ---------------------------------------------------------------------
 
 def language_guess(text: str) -> str:

@@ -83,6 +83,24 @@ class Adapter:
     def handshake(self, request):  # GET verification; None = not supported
         return None
 
+    def signature_check(self, request, header: str, expected: str) -> None:
+        """Refuse the delivery unless request header ``header`` is exactly ``expected`` (constant time,
+        compared as bytes so a non-ASCII header is refused rather than raising)."""
+        got = request.headers.get(header, "")
+        if not got or not hmac.compare_digest(got.encode(), expected.encode()):
+            raise refuse_signature(self.name)
+
+    def hub_challenge(self, request):
+        """Meta's GET verification (WhatsApp, Facebook, Instagram): echo hub.challenge when the token matches."""
+        from django.http import HttpResponse
+
+        token = request.GET.get("hub.verify_token", "")
+        challenge = request.GET.get("hub.challenge", "")
+        if (request.GET.get("hub.mode") == "subscribe" and challenge
+                and hmac.compare_digest(token.encode(), self.config["verify_token"].encode())):
+            return HttpResponse(challenge, content_type="text/plain")
+        return HttpResponse("verification failed", status=403, content_type="text/plain")
+
     def verify(self, request, body: bytes) -> None:
         raise NotImplementedError
 

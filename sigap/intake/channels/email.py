@@ -49,7 +49,7 @@ from sigap.privacy import vault
 
 from ..public_mentions import (IGNORED, PROCESSED, Handled, HandledWebhookMixin, inbound_accept_handled, language_guess,
                                notify, photos_usable, place_from_text)
-from .base import Adapter, Inbound, hmac_hex, malformed, refuse_signature
+from .base import Adapter, Inbound, hmac_hex, malformed
 
 log = logging.getLogger(__name__)
 
@@ -572,10 +572,7 @@ class EmailAdapter(HandledWebhookMixin, Adapter):
     required = ("inbound_secret",)
 
     def verify(self, request, body: bytes) -> None:
-        header = request.headers.get("X-Sigap-Signature", "")
-        expected = "sha256=" + hmac_hex(self.config["inbound_secret"], body)
-        if not header or not hmac.compare_digest(header.encode(), expected.encode()):
-            raise refuse_signature(self.name)
+        self.signature_check(request, "X-Sigap-Signature", "sha256=" + hmac_hex(self.config["inbound_secret"], body))
 
     def parse(self, request, body: bytes) -> list[Inbound]:
         """Every email is processed here by the email dialog (``email_handle``), never by the chat dialog."""

@@ -28,18 +28,15 @@ Answers (bearer: the Page access token):
 """
 from __future__ import annotations
 
-import hmac
 import json
 
-from django.http import HttpResponse
-
-from ..public_mentions import HandledWebhookMixin, media_fetch_tolerant, public_mention_file
-from .base import Adapter, Inbound, hmac_hex, malformed, refuse_signature
+from ..public_mentions import PublicMentionsMixin, media_fetch_tolerant, public_mention_file
+from .base import Adapter, Inbound, hmac_hex, malformed
 
 COMMENT = "comment:"
 
 
-class MetaAdapter(HandledWebhookMixin, Adapter):
+class MetaAdapter(PublicMentionsMixin, Adapter):
     name = ""
     object_type = ""
     token_key = ""
@@ -53,24 +50,10 @@ class MetaAdapter(HandledWebhookMixin, Adapter):
 
     # --- inbound ------------------------------------------------------------------------------
     def handshake(self, request):
-        mode = request.GET.get("hub.mode")
-        token = request.GET.get("hub.verify_token", "")
-        challenge = request.GET.get("hub.challenge", "")
-        if mode == "subscribe" and hmac.compare_digest(token.encode(), self.config["verify_token"].encode()) and challenge:
-            return HttpResponse(challenge, content_type="text/plain")
-        return HttpResponse("verification failed", status=403, content_type="text/plain")
+        return self.hub_challenge(request)
 
     def verify(self, request, body: bytes) -> None:
-        header = request.headers.get("X-Hub-Signature-256", "")
-        expected = "sha256=" + hmac_hex(self.config["app_secret"], body)
-        if not header or not hmac.compare_digest(header.encode(), expected.encode()):
-            raise refuse_signature(self.name)
-
-    def parse(self, request, body: bytes) -> list[Inbound]:
-        """Public comments are filed here (see ``public_mentions``); direct messages go to the chat dialog."""
-        public, private = self.events(body)
-        self._handled(self.name, public, self.public_handle)
-        return private
+        self.signature_check(request, "X-Hub-Signature-256", "sha256=" + hmac_hex(self.config["app_secret"], body))
 
     def events(self, body: bytes) -> tuple[list[Inbound], list[Inbound]]:
         try:

@@ -9,11 +9,10 @@ are sent as several parts of at most 153 characters, each numbered.
 """
 from __future__ import annotations
 
-import hmac
 import json
 from urllib.parse import parse_qs
 
-from .base import Adapter, Inbound, hmac_hex, malformed, refuse_signature
+from .base import Adapter, Inbound, hmac_hex, malformed
 
 SEGMENT = 153
 
@@ -55,10 +54,7 @@ class SmsAdapter(Adapter):
     required = ("inbound_secret",)
 
     def verify(self, request, body: bytes) -> None:
-        header = request.headers.get("X-Sigap-Signature", "")
-        expected = "sha256=" + hmac_hex(self.config["inbound_secret"], body)
-        if not header or not hmac.compare_digest(header, expected):
-            raise refuse_signature(self.name)
+        self.signature_check(request, "X-Sigap-Signature", "sha256=" + hmac_hex(self.config["inbound_secret"], body))
 
     def parse(self, request, body: bytes) -> list[Inbound]:
         content_type = (request.content_type or "").lower()

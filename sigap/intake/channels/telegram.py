@@ -7,10 +7,9 @@ Updates: ``{"update_id", "message": {"message_id", "from": {...}, "chat": {"id"}
 """
 from __future__ import annotations
 
-import hmac
 import json
 
-from .base import Adapter, Inbound, malformed, refuse_signature
+from .base import Adapter, Inbound, malformed
 
 
 class TelegramAdapter(Adapter):
@@ -18,9 +17,7 @@ class TelegramAdapter(Adapter):
     required = ("bot_token", "secret_token")
 
     def verify(self, request, body: bytes) -> None:
-        header = request.headers.get("X-Telegram-Bot-Api-Secret-Token", "")
-        if not header or not hmac.compare_digest(header, self.config["secret_token"]):
-            raise refuse_signature(self.name)
+        self.signature_check(request, "X-Telegram-Bot-Api-Secret-Token", self.config["secret_token"])
 
     def parse(self, request, body: bytes) -> list[Inbound]:
         try:

@@ -29,8 +29,8 @@ from urllib.parse import urlsplit
 
 from django.http import JsonResponse
 
-from ..public_mentions import HandledWebhookMixin, media_fetch_tolerant, public_mention_file, public_reply_sent_for
-from .base import Adapter, Inbound, malformed, refuse_signature
+from ..public_mentions import PublicMentionsMixin, media_fetch_tolerant, public_mention_file, public_reply_sent_for
+from .base import Adapter, Inbound, malformed
 
 PUBLIC_PREFIX = "twitter:"
 
@@ -40,7 +40,7 @@ def crc_response_token(secret: str, crc_token: str) -> str:
     return "sha256=" + base64.b64encode(digest).decode()
 
 
-class TwitterAdapter(HandledWebhookMixin, Adapter):
+class TwitterAdapter(PublicMentionsMixin, Adapter):
     name = "twitter"
     required = ("consumer_secret", "bearer_token", "account_ids")
 
@@ -56,17 +56,8 @@ class TwitterAdapter(HandledWebhookMixin, Adapter):
         return JsonResponse({"response_token": crc_response_token(self.config["consumer_secret"], token)})
 
     def verify(self, request, body: bytes) -> None:
-        header = request.headers.get("x-twitter-webhooks-signature", "")
-        expected = "sha256=" + base64.b64encode(
-            hmac.new(self.config["consumer_secret"].encode(), body, hashlib.sha256).digest()).decode()
-        if not header or not hmac.compare_digest(header.encode(), expected.encode()):
-            raise refuse_signature(self.name)
-
-    def parse(self, request, body: bytes) -> list[Inbound]:
-        """Public mentions are filed here (see ``public_mentions``); direct messages go to the chat dialog."""
-        public, private = self.events(body)
-        self._handled(self.name, public, self.public_handle)
-        return private
+        self.signature_check(request, "x-twitter-webhooks-signature", "sha256=" + base64.b64encode(
+            hmac.new(self.config["consumer_secret"].encode(), body, hashlib.sha256).digest()).decode())
 
     def events(self, body: bytes) -> tuple[list[Inbound], list[Inbound]]:
         """(public mentions, direct messages) of one webhook delivery; everything else is dropped."""

@@ -82,6 +82,11 @@ def test_tampered_whatsapp_payload_is_refused_and_nothing_is_stored(deliver, fak
     response = deliver("whatsapp", tampered, signature)
     assert response.status_code == 401 and response.json()["code"] == "bad_signature"
     assert deliver("whatsapp", body, {}).status_code == 401
+    # a non-ASCII header is refused like any wrong one (not a server error)
+    for channel in ("whatsapp", "sms", "telegram"):
+        header = {"telegram": "X-Telegram-Bot-Api-Secret-Token", "sms": "X-Sigap-Signature"}.get(channel, "X-Hub-Signature-256")
+        odd = deliver(channel, body, {header: "sha256=é"})
+        assert odd.status_code == 401 and odd.json()["code"] == "bad_signature", channel
     assert InboundMessage.objects.count() == 0 and fake.requests == []
 
 
