@@ -43,11 +43,6 @@ def text_similarity(a: str, b: str) -> float:
     return _similarity(_features(a), _features(b))
 
 
-def candidates_for(report) -> list[tuple[object, float, float]]:
-    """(older open report, distance m, text similarity) for a new report, best first."""
-    return candidates_for_many([report])[0]
-
-
 def candidates_for_many(reports: list) -> list[list[tuple[object, float, float]]]:
     """Candidates for each of several new reports (in the order given), with one query for all of them.
 

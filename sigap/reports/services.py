@@ -53,9 +53,14 @@ def new_secret() -> str:
     return secrets.token_urlsafe(12)
 
 
+def _user(actor):
+    """The signed-in user behind an action, or None (the reporter, the system, an anonymous request)."""
+    return actor if getattr(actor, "is_authenticated", False) else None
+
+
 def _audit(*, action: str, actor, actor_kind: str, report: Report | None, **detail) -> None:
     AuditEvent.objects.create(
-        action=action, actor=actor if getattr(actor, "is_authenticated", False) else None, actor_kind=actor_kind,
+        action=action, actor=_user(actor), actor_kind=actor_kind,
         report_id=report.pk if report else None, detail=detail,
     )
 
@@ -130,7 +135,7 @@ def _transition(
 
     change = StatusChange.objects.create(
         report=report, old_status=old, new_status=to, unit=report.unit,
-        actor=actor if getattr(actor, "is_authenticated", False) else None, actor_kind=actor_kind,
+        actor=_user(actor), actor_kind=actor_kind,
         public_note=public_note, internal_note=internal_note or reason, created_at=now,
     )
     _audit(action=f"status:{to}", actor=actor, actor_kind=actor_kind, report=report, old=old, new=str(to),
@@ -220,11 +225,6 @@ class NewReport:
     category_source: str = "reporter"
     category_confidence: float | None = None
     routed: tuple[Location, Unit] | None = None
-
-
-def report_create(**fields) -> ReportCreated:
-    """Create one report (see ``NewReport`` for the fields and ``reports_create`` for what is written)."""
-    return reports_create([NewReport(**fields)])[0]
 
 
 def _reserve_numbers(day, count: int) -> list[str]:
@@ -317,13 +317,13 @@ def reports_create(items: list[NewReport]) -> list[ReportCreated]:
                 saved_files.append(photo.image.name)
         changes = [
             StatusChange(report=report, old_status="", new_status=Status.WAITING, unit=unit,
-                         actor=item.actor if getattr(item.actor, "is_authenticated", False) else None,
+                         actor=_user(item.actor),
                          actor_kind=item.actor_kind, created_at=now)
             for report, (item, now, _location, unit, _t) in zip(reports, plans)
         ]
         _insert(changes)
         AuditEvent.objects.bulk_create([
-            AuditEvent(action="report:create", actor=item.actor if getattr(item.actor, "is_authenticated", False) else None,
+            AuditEvent(action="report:create", actor=_user(item.actor),
                        actor_kind=item.actor_kind, report_id=report.pk,
                        detail={"channel": item.channel, "unit": unit.kode,
                                "kelurahan": location.kode if location else None,
@@ -357,7 +357,7 @@ def reports_create(items: list[NewReport]) -> list[ReportCreated]:
 
 def _photo_save(report: Report, clean: CleanPhoto, *, kind: str, unit: Unit | None, actor, now: datetime,
                 original_ref: str = "") -> Photo:
-    photo = Photo(report=report, kind=kind, unit=unit, uploaded_by=actor if getattr(actor, "is_authenticated", False) else None,
+    photo = Photo(report=report, kind=kind, unit=unit, uploaded_by=_user(actor),
                   width=clean.width, height=clean.height, sha256=clean.sha256, content_type=clean.content_type,
                   created_at=now, original_ref=original_ref)
     photo.image.save(f"{report.number}-{kind}-{secrets.token_hex(6)}.jpg", ContentFile(clean.data), save=False)
