@@ -16,7 +16,7 @@ from django.core import mail
 from django.db import connection
 from PIL import Image
 
-from sigap.intake.services import Reporter, Submission, report_submit
+from sigap.intake.services import Reporter, Submission, report_submit, report_submit_many
 from sigap.organization.models import StaffRole
 from sigap.reports import services
 from sigap.reports.models import Notification, Report
@@ -91,6 +91,14 @@ def canary_reports(client, django_capture_on_commit_callbacks):
         ))
         assert created.report.unit.kode == "triase"
         numbers.append(created.report.number)
+        # 5. the batched write path (bulk imports): two in one transaction, one with the photo
+        batch = report_submit_many([Submission(
+            category=category, description=TYPED, lat=lat, lon=lon, channel="lapor",
+            address=f"Jl. Mawar No. 14, a.n. {NAME}", reporter=Reporter(name=NAME, phone=PHONE, email=EMAIL, nik=NIK),
+            photos=photos,
+        ) for category, photos in (("sampah", [("canary.jpg", photo)]), ("lampu-jalan", []))])
+        assert all(not isinstance(result, Exception) for result in batch), batch
+        numbers += [result.report.number for result in batch]
     return numbers, photo
 
 
