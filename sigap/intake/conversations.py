@@ -125,9 +125,9 @@ def _open_conversation(inbound: Inbound) -> Conversation:
 
 def _answer_to_question(inbound: Inbound) -> bool:
     """A message from someone whose report waits for their answer is that answer (not a new report)."""
-    from sigap.privacy.redaction import redact
-    from sigap.reports import services as report_services
     from sigap.reports.states import Status
+
+    from .services import reporter_answer_for
 
     text = (inbound.text or "").strip()
     if not text:
@@ -138,9 +138,7 @@ def _answer_to_question(inbound: Inbound) -> bool:
     if filed is None:
         return False
     report = filed.report
-    if report.reporter_ref:
-        vault.identity_update(report.reporter_ref, last_answer=text)
-    report_services.report_resume_with_answer(report_id=report.pk, answer_redacted=redact(text).text)
+    reporter_answer_for(report, text)
     _say(filed, "answer_received", number=report.number)
     return True
 
@@ -280,6 +278,7 @@ def _file(conv: Conversation, data: dict):
         lon=data["location"][1], channel=conv.channel, address=data.get("address", ""), privacy=data["privacy"],
         reporter=None if anonymous else Reporter(name=identity.get("name", ""), phone=identity.get("phone", "")),
         photos=[p for p in photos if p[1]], notify_received=False,
+        known_names=(identity.get("name", ""),) if anonymous and identity.get("name") else (),
     )
     try:
         with transaction.atomic():

@@ -17,7 +17,7 @@ from django.db import IntegrityError, transaction
 from sigap.core.errors import DomainError
 from sigap.privacy import vault
 from sigap.privacy.photos import CleanPhoto, gps_distance_warning, photo_clean
-from sigap.privacy.redaction import redact
+from sigap.privacy import door
 from sigap.reports import services as report_services
 from sigap.reports.models import Channel, Privacy, Report
 
@@ -61,6 +61,8 @@ class Submission:
     about_unit: str = ""  # for complaints about officials: the unit concerned (never shown the report)
     notify_received: bool = True  # False when the channel confirms the filing itself (chat dialogs)
     allow_no_location: bool = False  # channels that may bring only text: the report goes to the triage desk
+    # names the channel knows but does not keep (an anonymous reporter's chat profile name): still redacted
+    known_names: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -164,9 +166,6 @@ def _prepare(sub: Submission, *, actor, actor_kind: str, now: datetime | None) -
 
     reporter = sub.reporter or Reporter()
     anonymous = sub.privacy == Privacy.ANONYMOUS
-    names = [reporter.name] if reporter.name.strip() and not anonymous else []
-    redacted = redact(sub.description.strip(), names=names)
-    redacted_address = redact(sub.address.strip(), names=names)
     identity = None if anonymous else {
         "channel": sub.channel,
         "name": reporter.name.strip(),
@@ -177,6 +176,10 @@ def _prepare(sub: Submission, *, actor, actor_kind: str, now: datetime | None) -
         "original_address": sub.address,
         "photo_meta": [p.meta for p in photos],
     }
+    # everything the reporter typed passes the one door, with what we know of them (even when not kept)
+    terms = {} if anonymous else identity
+    redacted = door.for_officers(sub.description.strip(), identity=terms, names=sub.known_names)
+    redacted_address = door.for_officers(sub.address.strip(), identity=terms, names=sub.known_names)
     new = report_services.NewReport(
         kategori=kategori, description=redacted.text, lat=None if location is None else float(sub.lat),
         lon=None if location is None else float(sub.lon), address=redacted_address.text, channel=sub.channel,
@@ -269,9 +272,22 @@ def reporter_answer(*, tracking_code: str, answer: str, secret: str = "", now: d
         raise _invalid("answer", "Jawaban terlalu panjang.", "The answer is too long.", "answer_too_long")
     with transaction.atomic():
         report = report_services.report_by_tracking(tracking_code, for_update=True, secret=secret)
-        if report.reporter_ref:
-            vault.identity_update(report.reporter_ref, last_answer=text)
-        return report_services.report_resume_with_answer(report_id=report.pk, answer_redacted=redact(text).text, now=now)
+        return reporter_answer_for(report, text, now=now)
+
+
+def reporter_answer_for(report: Report, text: str, *, now: datetime | None = None):
+    """An answer that reached us for ``report`` (tracking page, API, chat, email): the original is kept in the
+    vault, officers read it through the redaction door with the reporter's own names and numbers."""
+    text = text.strip()[:MAX_DESCRIPTION]
+    if report.reporter_ref:
+        vault.identity_update(report.reporter_ref, last_answer=text)
+    return report_services.report_resume_with_answer(
+        report_id=report.pk, answer_redacted=door.for_officers(text, reporter_ref=report.reporter_ref).text, now=now)
+
+
+def _reporter_ref(tracking_code: str, secret: str) -> str:
+    """The vault reference of the report behind a tracking code (checked again by the service that acts)."""
+    return report_services.report_by_tracking(tracking_code, secret=secret).reporter_ref
 
 
 def reporter_dispute(*, tracking_code: str, reason: str, secret: str = "", now: datetime | None = None):
@@ -279,11 +295,23 @@ def reporter_dispute(*, tracking_code: str, reason: str, secret: str = "", now: 
     if len(text) < 5:
         raise _invalid("reason", "Jelaskan mengapa laporan belum selesai.", "Explain why the report is not resolved.",
                        "reason_required")
-    return report_services.report_dispute(tracking_code=tracking_code, reason=redact(text[:MAX_DESCRIPTION]).text,
-                                          secret=secret, now=now)
+    text = text[:MAX_DESCRIPTION]
+    with transaction.atomic():
+        ref = _reporter_ref(tracking_code, secret)
+        if ref:
+            vault.identity_update(ref, last_dispute=text)
+        return report_services.report_dispute(tracking_code=tracking_code,
+                                              reason=door.for_officers(text, reporter_ref=ref).text,
+                                              secret=secret, now=now)
 
 
 def reporter_rate(*, tracking_code: str, rating: int, comment: str = "", secret: str = "",
                   now: datetime | None = None) -> Report:
-    return report_services.report_rate(tracking_code=tracking_code, rating=rating,
-                                       comment=redact((comment or "")[:MAX_DESCRIPTION]).text, secret=secret, now=now)
+    text = (comment or "").strip()[:MAX_DESCRIPTION]
+    with transaction.atomic():
+        ref = _reporter_ref(tracking_code, secret) if text else ""
+        if ref:
+            vault.identity_update(ref, last_comment=text)
+        return report_services.report_rate(tracking_code=tracking_code, rating=rating,
+                                           comment=door.for_officers(text, reporter_ref=ref).text if text else "",
+                                           secret=secret, now=now)

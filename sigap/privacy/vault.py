@@ -187,6 +187,15 @@ def contact_channel(ref: str) -> tuple[str, str] | None:
     return None
 
 
+def identity_redaction_terms(ref: str) -> dict | None:
+    """The reporter's names and contact values, for the redaction door (``sigap.privacy.door``) only:
+    what a reporter writes later is redacted with them. Nothing it returns leaves ``sigap.privacy``."""
+    payload = _identity(ref)
+    if not payload:
+        return None
+    return {key: payload.get(key, "") for key in ("name", "phone", "email", "nik", "handle")}
+
+
 def identity_for_reveal(ref: str) -> dict | None:
     """Decrypt an identity for the due-process reveal (sigap.privacy.reveal). No other caller."""
     return _identity(ref)

@@ -377,6 +377,7 @@ def _file(conv, data: dict):
         privacy=privacy, reporter=None if anonymous else Reporter(name=identity.get("name", ""),
                                                                    email=identity.get("email", "")),
         photos=photos, notify_received=False, allow_no_location=True,
+        known_names=(identity.get("name", ""),) if anonymous and identity.get("name") else (),
     )
     note = ("", "")
     try:
@@ -462,9 +463,9 @@ def _start(inbound: Inbound, sender_hash: str) -> Handled:
 
 def _about_report(report, conv, inbound: Inbound) -> Handled | None:
     """A reply to one of our emails about a filed report, from that report's reporter."""
-    from sigap.privacy.redaction import redact
-    from sigap.reports import services as report_services
     from sigap.reports.states import Status, label_en, label_id
+
+    from ..services import reporter_answer_for
 
     contact = vault.contact_channel(report.reporter_ref) if report.reporter_ref else None
     if contact is None or contact[0] != "email" or contact[1].strip().lower() != inbound.sender:
@@ -479,10 +480,7 @@ def _about_report(report, conv, inbound: Inbound) -> Handled | None:
             conv.save()
     text = inbound.text.strip()
     if report.status == Status.AWAITING_REPORTER and text:
-        vault.identity_update(report.reporter_ref, last_answer=text)
-        identity = vault.identity_for_reveal(report.reporter_ref) or {}
-        report_services.report_resume_with_answer(
-            report_id=report.pk, answer_redacted=redact(text[:5000], names=[identity.get("name", "")]).text)
+        reporter_answer_for(report, text)
         _say(conv, "answer_received", report=report, number=report.number)
     else:
         _say(conv, "followup", report=report, number=report.number,

@@ -130,18 +130,15 @@ class LaporAdapter(Adapter):
             if place:
                 lat, lon = place[0], place[1]
         description = inbound.text[:5000]
-        if privasi == "anonim":
-            # nothing of the person is kept, but a name typed into the text is still taken out
-            from sigap.privacy.redaction import redact
-
-            description = redact(description, names=[str(pelapor.get("nama") or "")]).text
         reporter = Reporter() if privasi == "anonim" else Reporter(
             name=str(pelapor.get("nama") or ""), phone=str(pelapor.get("telepon") or ""),
             email=str(pelapor.get("email") or ""))
         sub = Submission(category=category, description=description, lat=lat, lon=lon, channel=self.name,
                          address=address, privacy=privacy, reporter=reporter,
                          photos=photos_usable(media_fetch_tolerant(self, inbound)), notify_received=True,
-                         allow_no_location=True)
+                         allow_no_location=True,
+                         # nothing of an anonymous person is kept, but a name typed into the text is still taken out
+                         known_names=(str(pelapor.get("nama") or ""),) if privasi == "anonim" else ())
         for _attempt in range(3):
             sub.category = category  # report_submit writes its own guess into the submission
             try:

@@ -1,0 +1,147 @@
+"""The one door for everything a reporter writes.
+
+A description, an address, an answer to an officer's question, a dispute reason, a rating comment, a chat
+message, an email body: whatever a reporter writes, through whichever channel and at whatever time, reaches
+officers only through :func:`for_officers`. It redacts with the generic rules (``redaction.redact``) *and* with
+what Sigap knows of this reporter: their names, phone, email, NIK and channel handle, fetched here from the
+vault by the report's opaque ``reporter_ref``. Callers never see the identity; officer-facing code never
+imports this module (it lives in ``sigap.privacy``, which imports the vault).
+
+The known values catch what generic rules miss: the reporter's first name alone in an ordinary sentence, their
+number written with odd separators or spelled in words ("nol delapan satu tiga ..."), the local part of their
+email without the domain, a 16-digit NIK split any way.
+
+``sigap/privacy/tests/test_door.py`` checks that no module outside ``sigap.privacy`` calls the redaction rules
+directly, so a new path cannot bypass this door.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Iterable, Mapping
+
+from . import vault
+from .redaction import PLACEHOLDER, Redacted, redact
+
+__all__ = ["Known", "for_officers", "known_from_identity"]
+
+# A run of digits with the separators people put between them (spaces, dots, dashes, brackets, a leading +).
+_DIGIT_RUN = re.compile(r"\+?\d(?:[\s.\-()/]{0,3}\d)+")
+# Digits spelled in Indonesian (and the English a few reporters use), separated by spaces, commas or dashes.
+_WORD_DIGITS = {
+    "nol": "0", "kosong": "0", "zero": "0", "satu": "1", "one": "1", "dua": "2", "two": "2", "tiga": "3",
+    "three": "3", "empat": "4", "four": "4", "lima": "5", "five": "5", "enam": "6", "six": "6", "tujuh": "7",
+    "seven": "7", "delapan": "8", "eight": "8", "sembilan": "9", "nine": "9",
+}
+_DIGIT_WORD = r"(?:%s|\d)" % "|".join(sorted(_WORD_DIGITS, key=len, reverse=True))
+_SPELLED_RUN = re.compile(rf"\b{_DIGIT_WORD}(?:[\s,.\-]+{_DIGIT_WORD}){{5,}}\b", re.IGNORECASE)
+_MIN_TAIL = 7  # this many trailing digits of a known phone identify it (an 8-digit local number has 7-8)
+
+
+@dataclass(frozen=True)
+class Known:
+    """What Sigap knows of one reporter, as redaction terms. Never leaves ``sigap.privacy``."""
+    names: tuple[str, ...] = ()
+    phones: tuple[str, ...] = ()   # digits only, national form without the leading 0 / 62
+    emails: tuple[str, ...] = ()   # lowercase
+    numbers: tuple[str, ...] = ()  # other identifying digit strings (NIK)
+    handles: tuple[str, ...] = ()  # social account names, lowercase, without "@"
+
+    def __bool__(self) -> bool:
+        return any((self.names, self.phones, self.emails, self.numbers, self.handles))
+
+
+def _national(digits: str) -> str:
+    if digits.startswith("62"):
+        return digits[2:]
+    return digits.lstrip("0")
+
+
+def known_from_identity(identity: Mapping | None, *, names: Iterable[str] = ()) -> Known:
+    """Redaction terms from an identity payload (as stored in the vault) and any extra names."""
+    identity = identity or {}
+    all_names = [n.strip() for n in (identity.get("name", ""), *names) if n and n.strip()]
+    phone = _national(re.sub(r"\D", "", str(identity.get("phone", ""))))
+    email = str(identity.get("email", "")).strip().lower()
+    nik = re.sub(r"\D", "", str(identity.get("nik", "")))
+    handle = str(identity.get("handle", "")).strip().lstrip("@").lower()
+    return Known(
+        names=tuple(dict.fromkeys(all_names)),
+        phones=(phone,) if len(phone) >= _MIN_TAIL else (),
+        emails=(email,) if "@" in email else (),
+        numbers=(nik,) if len(nik) >= 8 else (),
+        # a numeric handle is a chat id or a phone: the digit rules cover it
+        handles=(handle,) if len(handle) >= 3 and not handle.isdigit() else (),
+    )
+
+
+def _is_known_number(digits: str, known: Known) -> str | None:
+    for phone in known.phones:
+        tail = phone[-_MIN_TAIL:]
+        if tail in digits:
+            return "phone"
+    for number in known.numbers:
+        if number in digits or (len(digits) >= 10 and digits in number):
+            return "nik"
+    return None
+
+
+def _known_values(text: str, known: Known, found: dict[str, int]) -> str:
+    """Replace the reporter's own phone, NIK, email and handle wherever and however they are written."""
+    spans: list[tuple[int, int, str]] = []
+    if known.phones or known.numbers:
+        for m in _DIGIT_RUN.finditer(text):
+            kind = _is_known_number(re.sub(r"\D", "", m.group(0)), known)
+            if kind:
+                spans.append((m.start(), m.end(), kind))
+        for m in _SPELLED_RUN.finditer(text):
+            digits = "".join(_WORD_DIGITS.get(w.lower(), w) for w in re.findall(_DIGIT_WORD, m.group(0), re.IGNORECASE))
+            kind = _is_known_number(digits, known)
+            if kind:
+                spans.append((m.start(), m.end(), kind))
+    lowered = text.lower()
+    for email in known.emails:
+        local = email.split("@", 1)[0]
+        for term, kind in ((email, "email"), (local, "email")):
+            if len(term) < 4:
+                continue
+            for m in re.finditer(r"(?<![\w.])" + re.escape(term) + r"(?![\w])", lowered):
+                spans.append((m.start(), m.end(), kind))
+    for handle in known.handles:
+        for m in re.finditer(r"(?<![\w])@?" + re.escape(handle) + r"(?![\w])", lowered):
+            spans.append((m.start(), m.end(), "handle"))
+    if not spans:
+        return text
+    spans.sort()
+    merged: list[list] = []
+    for start, end, kind in spans:
+        if merged and start <= merged[-1][1]:
+            merged[-1][1] = max(merged[-1][1], end)
+        else:
+            merged.append([start, end, kind])
+    out, last = [], 0
+    for start, end, kind in merged:
+        out.append(text[last:start])
+        out.append(PLACEHOLDER[kind])
+        found[kind] = found.get(kind, 0) + 1
+        last = end
+    out.append(text[last:])
+    return "".join(out)
+
+
+def for_officers(text: str, *, reporter_ref: str = "", identity: Mapping | None = None,
+                 names: Iterable[str] = ()) -> Redacted:
+    """Redact what a reporter wrote before anyone but the reporter reads it.
+
+    ``reporter_ref``: the report's vault reference (answers, disputes, comments, chat and email follow-ups);
+    ``identity``: the payload about to be stored (at intake, before the vault record exists);
+    ``names``: names known only to the caller (e.g. an anonymous LAPOR! reporter's name, which is not kept)."""
+    if identity is None and reporter_ref:
+        identity = vault.identity_redaction_terms(reporter_ref)
+    known = known_from_identity(identity, names=names)
+    found: dict[str, int] = {}
+    text = _known_values(text or "", known, found) if known else (text or "")
+    result = redact(text, names=known.names)
+    for kind, count in found.items():
+        result.found[kind] = result.found.get(kind, 0) + count
+    return result

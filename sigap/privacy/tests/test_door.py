@@ -1,0 +1,83 @@
+"""The one door for what reporters write: known values of the reporter are taken out however they are
+written, and no module outside the privacy package can reach the redaction rules except through the door."""
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+import pytest
+
+from sigap.privacy import door, vault
+
+SIGAP = Path(__file__).resolve().parents[2]
+
+IDENTITY = {"name": "Ratna Sari Dewi", "phone": "0812-3456-7890", "email": "ratna.dewi77@mail.example",
+            "nik": "3175074401900003", "handle": "ratnasd"}
+
+
+@pytest.mark.parametrize("text, gone", [
+    ("Ratna Sari Dewi, Gang Mawar RT 02", "Ratna"),
+    ("Hubungi Ratna di rumah, sore saja", "Ratna"),
+    ("nomor saya 0812 3456 7890 ya pak", "3456"),
+    ("wa ke +62 812-3456-7890", "7890"),
+    ("telp (0812) 3456.7890", "3456"),
+    ("no hp nol delapan satu dua tiga empat lima enam tujuh delapan sembilan nol", "delapan sembilan"),
+    ("kirim ke ratna.dewi77 di mail ya", "ratna.dewi77"),
+    ("email RATNA.DEWI77@MAIL.EXAMPLE", "DEWI77"),
+    ("KTP 3175 0744 0190 0003", "0190"),
+    ("follow ig @ratnasd", "ratnasd"),
+])
+def test_the_reporters_own_values_are_removed_however_written(text, gone):
+    out = door.for_officers(text, identity=IDENTITY).text
+    assert gone.lower() not in out.lower(), out
+    assert "disembunyikan" in out
+
+
+def test_other_numbers_and_words_stay():
+    text = "Lubang 2 meter di depan No. 14... biaya Rp 1.500.000, tiang 0812 bukan nomor. Gang Mawar RT 02/RW 05."
+    out = door.for_officers(text, identity=IDENTITY).text
+    for kept in ("2 meter", "Rp 1.500.000", "Gang Mawar", "RT 02/RW 05", "tiang 0812"):
+        assert kept in out, out
+
+
+@pytest.mark.django_db
+def test_a_later_text_is_redacted_with_the_identity_in_the_vault():
+    ref = vault.identity_store(payload={**IDENTITY, "channel": "web"})
+    out = door.for_officers("Saya sendiri, Ratna Sari Dewi. Hubungi Ratna di 081234567890.", reporter_ref=ref).text
+    assert "Ratna" not in out and "4567" not in out
+    # without the reference the rules alone cannot know this bare name
+    assert "Ratna" in door.for_officers("Hubungi Ratna di rumah", reporter_ref="").text
+
+
+@pytest.mark.django_db
+def test_names_known_to_the_caller_only_are_added():
+    ref = vault.identity_store(payload={"channel": "web", "name": "Budi Santoso"})
+    out = door.for_officers("Kata Budi dan Wati, airnya naik", reporter_ref=ref, names=["Wati Lestari"]).text
+    assert "Budi" not in out and "Wati" not in out
+
+
+def _redaction_imports(path: Path) -> list[str]:
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    found = []
+    for node in ast.walk(tree):
+        if isinstance(node, ast.ImportFrom):
+            module = node.module or ""
+            names = {a.name for a in node.names}
+            if module.endswith("redaction") or (module.endswith("privacy") and "redaction" in names):
+                found.append(f"{path.relative_to(SIGAP.parent)}:{node.lineno}")
+        elif isinstance(node, ast.Import):
+            if any(a.name.endswith("privacy.redaction") for a in node.names):
+                found.append(f"{path.relative_to(SIGAP.parent)}:{node.lineno}")
+    return found
+
+
+def test_only_the_privacy_package_reaches_the_redaction_rules():
+    """Every path that stores what a reporter wrote goes through ``door.for_officers``: outside
+    ``sigap.privacy`` (and tests), nothing imports ``sigap.privacy.redaction``."""
+    offenders = []
+    for path in SIGAP.rglob("*.py"):
+        rel = path.relative_to(SIGAP)
+        if rel.parts[0] == "privacy" or "tests" in rel.parts:
+            continue
+        offenders += _redaction_imports(path)
+    assert offenders == [], f"redact through sigap.privacy.door.for_officers, not directly: {offenders}"
