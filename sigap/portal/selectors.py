@@ -3,12 +3,13 @@
 * The reporter (holding the tracking code) sees the journey of their own report: statuses, the units
   that held it (names only, never an officer), public notes and the de-identified photos.
 * The public sees Publik reports only: redacted description, status, kelurahan, de-identified photos
-  and a location coarsened to a ~200 m grid (never finer than the kelurahan for sensitive categories,
-  which cannot be public anyway). Never the address text.
+  and a location snapped to a fixed ~220 m grid. Never the address text. What may be shown is decided by
+  ``sigap.reports.exposure`` (the same rule as Open311 and the dashboards), not here.
 * Statistics count reports per kota and kelurahan; nothing finer.
-* "Similar reports nearby" shows only category, status, date and distance; the redacted description
-  only for Publik reports; and nothing at all for sensitive categories, so nobody can probe whether
-  their own workplace or building was reported.
+* "Similar reports nearby" lists Publik reports as the public pages show them (with their number, never a
+  distance) and only counts Privat and Anonim ones; it selects by grid cells around the resident's cell,
+  never by the exact distance, so moving the question around learns no more than a report's cell. Nothing
+  at all for sensitive categories, so nobody can probe whether their own workplace or building was reported.
 """
 from __future__ import annotations
 
@@ -25,14 +26,15 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from sigap.core.errors import DomainError
-from sigap.core.geo import distance_m
 from sigap.organization.models import Kategori, Wilayah
-from sigap.reports.models import Hop, Photo, Privacy, Report
+from sigap.reports import exposure
+from sigap.reports.exposure import Audience
+from sigap.reports.models import Hop, Photo, Report
 from sigap.reports.states import COLOUR, Status, StatusType, is_open, status_type
 from sigap.routing.cache import routing_data
 
-COARSE_DEG = 0.002  # ≈ 220 m at Jakarta's latitude
-SIMILAR_RADIUS_M = 300
+SIMILAR_REACH = 1  # cells around the resident's cell: a 3×3 block of public grid cells (≈ 660 m square)
+SIMILAR_RADIUS_M = 300  # what the page calls that block ("about 300 m around you")
 SIMILAR_DAYS = 30
 SIMILAR_LIMIT = 5
 MAP_LIMIT = 1000
@@ -234,47 +236,68 @@ def kota_outlines() -> dict:
 
 @dataclass
 class SimilarReport:
+    """A Publik report, as the public pages show it."""
     number: str
     category: str
     status: dict
     created_at: datetime
-    distance_m: int
-    public: bool
-    description: str = ""  # Publik reports only (already redacted at intake)
+    kelurahan: str
+    description: str
 
 
-def similar_reports_near(*, kategori_code: str, lat: float, lon: float, now: datetime | None = None) -> list[SimilarReport]:
-    """Open reports of the same category within ``SIMILAR_RADIUS_M`` filed in the last ``SIMILAR_DAYS`` days."""
+@dataclass
+class SimilarFound:
+    public: list[SimilarReport] = field(default_factory=list)
+    private_count: int = 0  # Privat and Anonim reports: only counted, never shown
+
+    def __bool__(self) -> bool:
+        return bool(self.public or self.private_count)
+
+
+def similar_reports_near(*, kategori_code: str, lat: float, lon: float, now: datetime | None = None) -> SimilarFound:
+    """Open reports of the same category filed in the last ``SIMILAR_DAYS`` days whose public grid cell is
+    within ``SIMILAR_REACH`` cells of the resident's cell. Everything is decided on cells, never on the
+    exact point."""
     kategori = kategori_active(kategori_code)
     if kategori is None or kategori.sensitif:
-        return []
+        return SimilarFound()
     if not (math.isfinite(lat) and math.isfinite(lon) and -90 <= lat <= 90 and -180 <= lon <= 180):
-        return []
+        return SimilarFound()
     now = now or timezone.now()
-    dlat = SIMILAR_RADIUS_M / 111_000
-    dlon = SIMILAR_RADIUS_M / (111_000 * max(0.1, math.cos(math.radians(lat))))
+    grid = exposure.PUBLIC_GRID_DEG
+    here = exposure.cell_of(lat, lon, grid)
+    margin = (SIMILAR_REACH + 1) * grid  # a box a little larger than the block; the cells decide
+    centre = exposure.cell_centre(here, grid)
     candidates = (Report.objects.filter(kategori=kategori, status__in=OPEN_STATUSES,
                                         created_at__gte=now - timedelta(days=SIMILAR_DAYS),
-                                        lat__range=(lat - dlat, lat + dlat), lon__range=(lon - dlon, lon + dlon))
-                  .only("number", "status", "created_at", "lat", "lon", "privacy", "description"))
-    found = []
+                                        lat__range=(centre[0] - margin, centre[0] + margin),
+                                        lon__range=(centre[1] - margin, centre[1] + margin))
+                  .select_related("kelurahan")
+                  .only("number", "status", "created_at", "lat", "lon", "privacy", "description", "address",
+                        "kelurahan__nama", "kelurahan__inner_lat", "kelurahan__inner_lon"))
+    found = SimilarFound()
+    ranked = []
     for r in candidates:
-        d = distance_m(lat, lon, r.lat, r.lon)
-        if d > SIMILAR_RADIUS_M:
+        r.kategori = kategori
+        shown = exposure.expose_report(r, Audience.NEIGHBOUR)
+        if shown.cell is None or not exposure.cells_near(here, shown.cell, SIMILAR_REACH):
             continue
-        public = r.privacy == Privacy.PUBLIC
-        found.append(SimilarReport(number=r.number, category=kategori_label(kategori), status=status_view(r.status),
-                                   created_at=r.created_at, distance_m=max(10, int(round(d, -1))), public=public,
-                                   description=r.description if public else ""))
-    found.sort(key=lambda s: (s.distance_m, -s.created_at.timestamp()))
-    return found[:SIMILAR_LIMIT]
+        if shown.listed:
+            step = max(abs(shown.cell[0] - here[0]), abs(shown.cell[1] - here[1]))
+            ranked.append((step, -r.created_at.timestamp(), SimilarReport(
+                number=r.number, category=kategori_label(kategori), status=status_view(r.status),
+                created_at=r.created_at, kelurahan=shown.area, description=r.description)))
+        elif shown.counted:
+            found.private_count += 1
+    found.public = [item for *_key, item in sorted(ranked, key=lambda t: (t[0], t[1]))][:SIMILAR_LIMIT]
+    return found
 
 
 def similar_report_get(number: str) -> Report | None:
-    """A report offered as "similar": open, non-sensitive. Anything else is as good as absent."""
-    report = (Report.objects.select_related("kategori", "unit")
-              .filter(number=number, kategori__sensitif=False, status__in=OPEN_STATUSES).first())
-    return report
+    """A report offered as "similar": open and public (``exposure.PUBLIC_FILTER``: Publik, non-sensitive).
+    A Privat or Anonim report is never offered by number, so a guessed one is as good as absent."""
+    return (Report.objects.select_related("kategori", "unit")
+            .filter(number=number, status__in=OPEN_STATUSES, **exposure.PUBLIC_FILTER).first())
 
 
 # --- the public ------------------------------------------------------------------------------------
@@ -287,8 +310,9 @@ STATE_FILTERS = {
 
 
 def public_reports(*, kota: str = "", kategori: str = "", state: str = "") -> QuerySet[Report]:
-    """Publik reports only. Sensitive categories are excluded even if one was ever marked public."""
-    qs = (Report.objects.filter(privacy=Privacy.PUBLIC, kategori__sensitif=False)
+    """Publik reports only (``exposure.PUBLIC_FILTER``). Sensitive categories are excluded even if one was
+    ever marked public."""
+    qs = (Report.objects.filter(**exposure.PUBLIC_FILTER)
           .select_related("kategori", "kelurahan", "kelurahan__parent", "kelurahan__parent__parent")
           .order_by("-created_at", "-id"))
     if kota and kota.startswith(_service_prefix()):
@@ -305,18 +329,9 @@ def public_report_get(number: str) -> Report | None:
 
 
 def public_point(report: Report) -> tuple[float, float] | None:
-    """Where the public may see a report: a ~200 m grid point, or the kelurahan's inner point for sensitive
-    categories and reports without coordinates. Never the exact location."""
-    kel = report.kelurahan
-    if report.kategori.sensitif or report.lat is None or report.lon is None:
-        if kel is None or kel.inner_lat is None:
-            return None
-        return (round(kel.inner_lat, 3), round(kel.inner_lon, 3))
-
-    def snap(v: float) -> float:
-        return round(round(v / COARSE_DEG) * COARSE_DEG, 3)
-
-    return (snap(report.lat), snap(report.lon))
+    """Where the public may see a report (``exposure``): the centre of its ~220 m grid cell, or the kelurahan's
+    inner point for sensitive categories and reports without coordinates. Never the exact location."""
+    return exposure.expose_report(report, Audience.PUBLIC).point
 
 
 def _kota_kecamatan(kel: Wilayah | None) -> tuple[str, str]:
@@ -484,7 +499,7 @@ def journey_for_reporter(report: Report, *, now: datetime | None = None) -> dict
         "status": status_view(report.status),
         "unit": report.unit.nama if report.unit else "",
         "kelurahan": region_path(report.kelurahan),
-        "address": report.address,
+        "address": exposure.expose_report(report, Audience.REPORTER).address or "",
         "description": report.description,
         "created_at": report.created_at,
         "due_at": report.due_at if is_open(status) else None,

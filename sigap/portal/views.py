@@ -229,7 +229,8 @@ def region_view(request):
 
 @require_POST
 def similar_view(request):
-    """Open reports of the same category nearby (htmx, before sending)."""
+    """Open reports of the same category nearby (htmx, before sending): Publik ones as the public pages show
+    them; Privat and Anonim ones only counted (``selectors.similar_reports_near``)."""
     if _throttled(request, "similar", settings.SIGAP_TRACK_RATE):
         return _too_many(request)
     lat, lon = _float(request.POST.get("lat")), _float(request.POST.get("lon"))
@@ -239,15 +240,17 @@ def similar_view(request):
             lat, lon = kelurahan.inner_lat, kelurahan.inner_lon
     category = request.POST.get("category", "")
     ready = bool(category) and lat is not None and lon is not None
-    similar = selectors.similar_reports_near(kategori_code=category, lat=lat, lon=lon) if ready else []
-    return render(request, "portal/_similar.html", {"ready": ready, "similar": similar,
+    found = selectors.similar_reports_near(kategori_code=category, lat=lat, lon=lon) if ready else None
+    return render(request, "portal/_similar.html", {"ready": ready, "found": found,
                                                     "radius": selectors.SIMILAR_RADIUS_M,
                                                     "days": selectors.SIMILAR_DAYS})
 
 
 @require_POST
 def similar_follow_view(request, number: str):
-    """"Ini laporan yang sama": count the resident in, file nothing. Publik → its public page."""
+    """"Ini laporan yang sama" for a Publik report: count the resident in, file nothing, open its public page.
+    A Privat or Anonim report cannot be followed (404, like one that does not exist): its number and its
+    handling unit are never told; the resident files their own report and the duplicate finder links it."""
     if _throttled(request, "similar", settings.SIGAP_TRACK_RATE):
         return _too_many(request)
     report = selectors.similar_report_get(number)
@@ -257,19 +260,13 @@ def similar_follow_view(request, number: str):
     if number not in followed:
         report_interest_record(number=number)
         request.session[INTEREST_SESSION] = (followed + [number])[-50:]
-    if report.privacy == Privacy.PUBLIC:
-        url = reverse("portal:public_detail", args=[number])
-        messages.success(request, _("Terima kasih. Kami mencatat bahwa Anda juga mengalami masalah ini."))
-        if _is_htmx(request):
-            response = HttpResponse(status=204)
-            response["HX-Redirect"] = url
-            return response
-        return redirect(url)
-    context = {"unit": report.unit.nama if report.unit else "", "number": number}
+    url = reverse("portal:public_detail", args=[number])
+    messages.success(request, _("Terima kasih. Kami mencatat bahwa Anda juga mengalami masalah ini."))
     if _is_htmx(request):
-        return render(request, "portal/_similar_followed.html", context)
-    messages.info(request, _("Laporan serupa sudah ditangani oleh %(unit)s.") % {"unit": context["unit"]})
-    return redirect("portal:report")
+        response = HttpResponse(status=204)
+        response["HX-Redirect"] = url
+        return response
+    return redirect(url)
 
 
 @require_POST

@@ -185,16 +185,41 @@ def similar(client, category="saluran-tersumbat", **point):
     return client.post("/lapor/serupa/", {"category": category, **point}, **htmx()).content.decode()
 
 
-def test_similar_private_reports_show_only_category_status_date_and_distance(client):
+def test_similar_private_reports_are_only_counted(client):
+    """A Private report is told as a count in a coarse area: never its number, distance, text or unit."""
     secret_text = "Got mampet di depan rumah pak RT, sudah seminggu tidak diurus warga."
     private = submit(description=secret_text)
     public = submit(privacy="public", description="Saluran depan pasar tersumbat plastik dan lumpur tebal.")
     html = similar(client)
-    assert private.report.number in html and public.report.number in html
-    assert secret_text not in html and "Laporan privat: isinya tidak ditampilkan." in html
-    assert "Saluran depan pasar tersumbat plastik" in html
-    assert "Saluran Air Tersumbat" in html and "Menunggu" in html and "sekitar 10 m dari titik Anda" in html
-    assert "Kelurahan Pondok Bambu" not in html  # which unit holds it is told only after "this is the same"
+    assert private.report.number not in html and public.report.number in html
+    assert secret_text not in html
+    assert "1 laporan privat serupa" in html
+    assert "Saluran depan pasar tersumbat plastik" in html and "Saluran Air Tersumbat" in html and "Menunggu" in html
+    assert "dari titik Anda" not in html  # no distance for anyone
+    assert "Kelurahan Pondok Bambu" not in html  # no handling unit
+
+
+def test_moved_queries_cannot_pin_a_private_report_inside_its_grid_cell(client):
+    """The attack: eight queries moved around a point. Two placements of a Private report in the same public
+    grid cell must give the very same answers to every query, so the answers cannot tell them apart."""
+    report = submit(description="Got mampet di gang buntu, air hitam menggenang.").report
+    Report.objects.filter(pk=report.pk).update(lat=-6.2372, lon=106.8985)
+    twin_lat, twin_lon = -6.2379, 106.8981  # ~90 m away, still in the same 0.002° cell of the public grid
+    assert [round(v / 0.002) for v in (-6.2372, 106.8985)] == [round(v / 0.002) for v in (twin_lat, twin_lon)]
+    queries = [(-6.2372 + dy, 106.8985 + dx) for dy, dx in (
+        (0.0027, 0), (-0.0027, 0), (0, 0.0027), (0, -0.0027),
+        (0.0019, 0.0019), (-0.0019, -0.0019), (0.0019, -0.0019), (-0.0019, 0.0019))]
+
+    def answers():
+        return [similar(client, lat=f"{lat:.6f}", lon=f"{lon:.6f}") for lat, lon in queries]
+
+    first = answers()
+    assert any("Belum ada laporan terbuka" not in a for a in first)  # the report is a candidate to some queries
+    Report.objects.filter(pk=report.pk).update(lat=twin_lat, lon=twin_lon)
+    assert answers() == first
+
+
+FOUND = "Mungkin masalah ini sudah dilaporkan."
 
 
 def test_similar_reports_leave_out_far_old_closed_other_category_and_every_sensitive_one(client, finish):
@@ -202,27 +227,47 @@ def test_similar_reports_leave_out_far_old_closed_other_category_and_every_sensi
     submit(now=timezone.now() - timedelta(days=40))  # too old
     finish(submit().report)  # done
     submit(category="jalan-rusak", description="Jalan berlubang dalam di depan sekolah dasar.")
-    assert "Ini laporan yang sama" not in similar(client)
+    assert FOUND not in similar(client)
     submit(category="ketenagakerjaan", description="Gaji tidak dibayar tiga bulan oleh pabrik di sini.")
-    assert "Ini laporan yang sama" not in similar(client, category="ketenagakerjaan")
-    assert "Ini laporan yang sama" in similar(client, category="jalan-rusak")
+    assert FOUND not in similar(client, category="ketenagakerjaan")  # not even counted
+    road = similar(client, category="jalan-rusak")
+    assert FOUND in road and "1 laporan privat serupa" in road
 
 
 def test_the_similar_step_works_from_a_chosen_kelurahan_and_waits_for_a_location(client):
     submit()
-    assert "Ini laporan yang sama" in similar(client, kelurahan=PB)
+    assert FOUND in similar(client, kelurahan=PB)
     assert "Setelah kategori dan lokasi dipilih" in client.post("/lapor/serupa/", {"category": "saluran-tersumbat"},
                                                                  **htmx()).content.decode()
 
 
-def test_this_is_the_same_problem_counts_the_resident_once_and_names_the_handling_unit(client):
-    number = submit().report.number
-    response = client.post(f"/lapor/serupa/{number}/", **htmx())
-    html = response.content.decode()
-    assert response.status_code == 200 and "Laporan serupa sudah ditangani oleh Kelurahan Pondok Bambu." in html
+def test_a_publik_similar_report_is_shown_as_on_the_public_pages_in_english_too(client):
+    public = submit(privacy="public", description="Saluran depan pasar tersumbat plastik dan lumpur tebal.").report
+    submit()
+    submit(privacy="anonymous", reporter=None)
+    html = client.post("/lapor/serupa/", {"category": "saluran-tersumbat", "kelurahan": PB},
+                       **htmx(HTTP_ACCEPT_LANGUAGE="en")).content.decode()
+    assert public.number in html and f'href="/publik/{public.number}/"' in html and "Pondok Bambu" in html
+    assert "2 similar private reports are already recorded near this place" in html
+    assert "This is the same problem" in html
+
+
+def test_this_is_the_same_problem_counts_the_resident_once(client):
+    number = submit(privacy="public").report.number
+    client.post(f"/lapor/serupa/{number}/", **htmx())
     client.post(f"/lapor/serupa/{number}/", **htmx())
     assert ReportInterest.objects.filter(report__number=number).count() == 1
     assert Report.objects.count() == 1  # nothing filed
+
+
+def test_a_private_report_cannot_be_followed_by_number_and_its_unit_is_never_named(client):
+    """A Private report's number is not offered; guessed, it answers like a report that does not exist."""
+    number = submit().report.number
+    for headers in (htmx(), {}):
+        response = client.post(f"/lapor/serupa/{number}/", **headers)
+        assert response.status_code == 404
+        assert "Pondok Bambu" not in response.content.decode()
+    assert ReportInterest.objects.count() == 0
 
 
 def test_this_is_the_same_problem_for_a_public_report_opens_its_public_page(client):
