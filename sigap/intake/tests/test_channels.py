@@ -328,3 +328,24 @@ def test_identity_canary_across_whatsapp_telegram_and_sms(client, deliver, fake,
     assert any(r["json"]["to"] == phone_wa for r in fake.sent("/messages"))
     assert any(str(r["json"]["chat_id"]) == str(chat_id) for r in fake.sent("/sendMessage"))
     assert any(r["json"]["to"] == phone_sms for r in fake.sent("/sms/send"))
+
+
+def test_a_chat_answer_is_redacted_with_the_reporters_own_names(deliver, fake, staff, django_capture_on_commit_callbacks):
+    """An officer asks for a name; the WhatsApp answer carries the reporter's profile name bare: officers never read it."""
+    lat, lon = inner_point("31.75.07.1002")
+    for msg in (wa_text("wamid.N1", "Got mampet parah di gang buntu"), wa_location("wamid.N2", lat, lon),
+                wa_text("wamid.N3", "ya"), wa_text("wamid.N4", "1")):
+        body = wa_payload(msg, name="Zyxwvut Qoppaname")
+        deliver("whatsapp", body, wa_sign(body))
+    report = Report.objects.get()
+    officer = staff("petugas.pb", "kel:31.75.07.1002")
+    with django_capture_on_commit_callbacks(execute=True):
+        services.report_accept(report_id=report.pk, actor=officer)
+        services.report_ask_reporter(report_id=report.pk, actor=officer, question="Mohon tulis nama lengkap Anda")
+    body = wa_payload(wa_text("wamid.N5", "Zyxwvut Qoppaname, rumah cat hijau. 0812 9988 7766"), name="Zyxwvut Qoppaname")
+    deliver("whatsapp", body, wa_sign(body))
+    report.refresh_from_db()
+    answer = report.history.last().internal_note
+    assert report.status == "in_progress" and "rumah cat hijau" in answer
+    for marker in ("Zyxwvut", "Qoppaname", "9988"):
+        assert marker not in answer, answer

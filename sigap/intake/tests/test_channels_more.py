@@ -790,3 +790,24 @@ def test_identity_canary_across_email_twitter_meta_and_lapor(client, deliver, ma
     # the identities are in the vault, where the relay found them
     assert {m.to[0] for m in mail.outbox} == {RESIDENT}
     assert dms_to(remote) and graph_sent(remote, "/me/messages")
+
+
+def test_an_email_answer_is_redacted_with_what_we_know_of_the_reporter(mail_in, remote, staff,
+                                                                       django_capture_on_commit_callbacks):
+    """The answer passes the same door as the description: the reporter's name and the local part of their own
+    address, written bare, never reach the officer."""
+    mail_in(mime(f"Parkir liar menutup jalan di depan sekolah, {ELSEWHERE}."))
+    report = Report.objects.get()
+    officer = staff("petugas.tanya", report.unit.kode)
+    with django_capture_on_commit_callbacks(execute=True):
+        services.report_accept(report_id=report.pk, actor=officer)
+        services.report_ask_reporter(report_id=report.pk, actor=officer, question="Siapa yang bisa kami hubungi?")
+    question = to_resident()[-1]
+    mail_in(mime("Tanya langsung Qoppa Zyxwvut, atau tulis ke qoppa.canary di kantor. Qoppa ada tiap sore.",
+                 subject=f"Re: {question.subject}", message_id="<CAK9.who@mail.example.org>",
+                 in_reply_to=question.extra_headers["Message-ID"]))
+    report.refresh_from_db()
+    note = report.history.last().internal_note
+    assert "tiap sore" in note
+    for marker in ("Qoppa", "Zyxwvut", "canary"):
+        assert marker not in note, note
