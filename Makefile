@@ -9,7 +9,7 @@ PORT ?= 8000
 TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/sigap
 PYTEST_WORKERS ?= 2
 
-.PHONY: run setup install install-test test test-sqlite test-postgres bench clean
+.PHONY: run setup install install-test test test-sqlite test-postgres audit bench clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -37,6 +37,10 @@ test-sqlite:
 test-postgres:
 	@echo "== tests on PostgreSQL ($(TEST_DATABASE_URL)) =="
 	@home=$$(mktemp -d) && SIGAP_HOME=$$home DATABASE_URL=$(TEST_DATABASE_URL) $(BIN)/pytest -n $(PYTEST_WORKERS) --dist loadgroup -q; rc=$$?; rm -rf $$home; exit $$rc
+
+# known vulnerabilities in the installed dependencies (pip-audit; CI runs it after the tests)
+audit: install-test
+	$(BIN)/python .ci/audit-deps.py $$($(BIN)/python -c 'import sysconfig; print(sysconfig.get_paths()["purelib"])')
 
 bench: install-test
 	$(BIN)/python bench/routing.py
