@@ -1,27 +1,33 @@
 """What an Open311 client may read, and how a Sigap report looks as a GeoReport v2 ``request``.
 
-Visibility, one rule: a Publik report is public; a Privat or Anonim report is visible only to the client
-app that filed it (``ClientReport``), identified by its api_key. Nothing here reads the vault: a report's
-description and address were redacted at intake, and personal fields never reach a ``Report`` row.
+Visibility and what is shown follow ``sigap.reports.exposure``, the rule the portal's public pages use too:
 
-Location, for every reader: coordinates rounded to 3 decimals (about 100 m); for a sensitive category the
-kelurahan's inner point instead, and the address text is replaced by the kelurahan's name.
+* anyone: Publik reports of non-sensitive categories (``exposure.PUBLIC_FILTER``), at the centre of their
+  ~220 m grid cell (the very point the portal's public map shows), with ``Kelurahan <name>`` as the address,
+  never the address text;
+* the client app that filed a report (``ClientReport``, identified by its api_key) also reads its Privat and
+  Anonim reports, and sees the redacted address text of its own reports, on the same grid; for a sensitive
+  category the kelurahan's inner point and name only.
+
+Nothing here reads the vault: a report's description and address were redacted at intake, and personal fields
+never reach a ``Report`` row.
 """
 from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import datetime
 
-from django.db.models import Max, Prefetch, Q, QuerySet
+from django.db.models import Exists, Max, OuterRef, Prefetch, Q, QuerySet, Value
 from django.utils import translation
 
 from sigap.organization.models import Kategori
+from sigap.reports import exposure
+from sigap.reports.exposure import Audience
 from sigap.reports.models import Hop, Photo, Privacy, Report
 from sigap.reports.states import Status, StatusType, label_en, label_id, status_type
 
 from .models import ApiClient, ClientReport, ServiceAttribute
 
-COORD_DECIMALS = 3
 SPECIFICATION = "http://wiki.open311.org/GeoReport_v2"
 
 
@@ -85,14 +91,17 @@ def catalog_changeset() -> datetime | None:
 # --- requests --------------------------------------------------------------------------------
 
 def reports_visible(client: ApiClient | None) -> QuerySet[Report]:
-    q = Q(privacy=Privacy.PUBLIC)
+    q = Q(**exposure.PUBLIC_FILTER)
     if client is not None:
         q |= Q(open311_client__client=client)
     return Report.objects.filter(q)
 
 
-def _with_details(qs: QuerySet[Report]) -> QuerySet[Report]:
-    return qs.select_related("kategori", "unit", "kelurahan").prefetch_related(
+def _with_details(qs: QuerySet[Report], client: ApiClient | None) -> QuerySet[Report]:
+    """Rows for ``request_out``; ``filed_by_caller``: the calling client app filed the report."""
+    filed = (Exists(ClientReport.objects.filter(report=OuterRef("pk"), client=client)) if client is not None
+             else Value(False))
+    return qs.annotate(filed_by_caller=filed).select_related("kategori", "unit", "kelurahan").prefetch_related(
         Prefetch("hops", queryset=Hop.objects.select_related("from_unit", "to_unit").order_by("created_at", "id")),
         Prefetch("photos", queryset=Photo.objects.filter(kind=Photo.Kind.REPORT).order_by("created_at", "id"),
                  to_attr="report_photos"),
@@ -116,11 +125,11 @@ def requests_search(*, client: ApiClient | None, ids: list[str] | None = None, s
         if statuses and set(statuses) != {"open", "closed"}:
             wanted = {"open": [StatusType.OPEN], "closed": [StatusType.CLOSED, StatusType.DONE]}[statuses[0]]
             qs = qs.filter(status__in=[s for s in Status if status_type(s) in wanted])
-    return list(_with_details(qs.order_by("-created_at", "-id"))[offset:offset + limit])
+    return list(_with_details(qs.order_by("-created_at", "-id"), client)[offset:offset + limit])
 
 
 def request_get(*, client: ApiClient | None, number: str) -> Report | None:
-    return _with_details(reports_visible(client).filter(number=number)).first()
+    return _with_details(reports_visible(client).filter(number=number), client).first()
 
 
 def token_get(token: str) -> ClientReport | None:
@@ -131,25 +140,25 @@ def open311_status(status: str) -> str:
     return "open" if status_type(status) == StatusType.OPEN else "closed"
 
 
-def _location(report: Report) -> tuple[float | None, float | None, str]:
-    if report.kategori.sensitif and report.kelurahan_id:
-        kel = report.kelurahan
-        lat, lon = kel.inner_lat, kel.inner_lon
-        address = f"Kelurahan {kel.nama}"
-    else:
-        lat, lon, address = report.lat, report.lon, report.address
-        if (lat is None or lon is None) and report.kelurahan_id:
-            lat, lon = report.kelurahan.inner_lat, report.kelurahan.inner_lon
-    rounded = lambda v: round(v, COORD_DECIMALS) if v is not None else None  # noqa: E731
-    return rounded(lat), rounded(lon), address
+def audience(report: Report) -> Audience:
+    """The filing client app reads its own report as its reporter; everyone else as the public."""
+    return Audience.REPORTER if getattr(report, "filed_by_caller", False) else Audience.PUBLIC
+
+
+def _location(shown: exposure.Shown) -> tuple[float | None, float | None, str | None]:
+    lat, lon = shown.point if shown.point else (None, None)
+    address = shown.address or (f"Kelurahan {shown.area}" if shown.area else None)
+    return lat, lon, address
 
 
 def request_out(report: Report, *, media_url: Callable[[Report, Photo], str]) -> dict:
-    lat, lon, address = _location(report)
+    shown = exposure.expose_report(report, audience(report))
+    lat, lon, address = _location(shown)
     photos = getattr(report, "report_photos", None)
     if photos is None:
         photos = list(report.photos.filter(kind=Photo.Kind.REPORT).order_by("created_at", "id"))
-    media = media_url(report, photos[0]) if report.privacy == Privacy.PUBLIC and photos else None
+    public = exposure.expose_report(report, Audience.PUBLIC).listed  # photos are served to the public only
+    media = media_url(report, photos[0]) if public and photos else None
     status = Status(report.status)
     return {
         "service_request_id": report.number,
@@ -157,8 +166,8 @@ def request_out(report: Report, *, media_url: Callable[[Report, Photo], str]) ->
         "status_notes": report.public_note or None,
         "service_name": report.kategori.nama,
         "service_code": report.kategori.kode,
-        "description": report.description,
-        "agency_responsible": report.unit.nama if report.unit_id else None,
+        "description": report.description if shown.description else None,
+        "agency_responsible": report.unit.nama if report.unit_id and shown.handling_unit else None,
         "service_notice": None,
         "requested_datetime": report.created_at,
         "updated_datetime": report.updated_at,
@@ -192,6 +201,6 @@ def _label_id(choice) -> str:
 
 
 def public_photo(*, number: str, photo_id: int) -> Photo | None:
-    """A reporter photo (de-identified copy) of a Publik report; nothing else is ever served."""
-    return Photo.objects.filter(report__number=number, report__privacy=Privacy.PUBLIC, kind=Photo.Kind.REPORT,
-                                pk=photo_id).first()
+    """A reporter photo (de-identified copy) of a report the public may see; nothing else is ever served."""
+    public = {f"report__{k}": v for k, v in exposure.PUBLIC_FILTER.items()}
+    return Photo.objects.filter(report__number=number, kind=Photo.Kind.REPORT, pk=photo_id, **public).first()

@@ -14,6 +14,7 @@ from sigap.open311.models import ClientReport  # noqa: E402
 from sigap.privacy import vault  # noqa: E402
 from sigap.privacy.tests.test_canary import (EMAIL, MARKERS, NAME, NIK, PHONE, TYPED, assert_clean,  # noqa: E402,F401
                                              canary_reports)
+from sigap.reports.exposure import PUBLIC_GRID_DEG, snap  # noqa: E402
 from sigap.reports.models import Report  # noqa: E402
 from sigap.reports.tests.factories import inner_point  # noqa: E402
 
@@ -187,7 +188,7 @@ def test_a_public_report_appears_in_the_public_listing_coarsened(o311, key, serv
     lat, lon = inner_point(PB)
     number = body(o311.post(**road(key, privacy="public", lat=f"{lat + 0.000444:.6f}")))[0]["service_request_id"]
     item = next(r for r in body(o311.get("requests")) if r["service_request_id"] == number)
-    assert item["lat"] == round(lat + 0.000444, 3) and item["long"] == round(lon, 3)
+    assert (item["lat"], item["long"]) == snap(lat + 0.000444, lon, PUBLIC_GRID_DEG)
 
 
 def test_posting_is_rate_limited_per_client(o311, api_key, service_definitions):

@@ -14,6 +14,7 @@ from django.utils import timezone  # noqa: E402
 from sigap.open311.models import ClientReport  # noqa: E402
 from sigap.privacy.photos import photo_clean  # noqa: E402
 from sigap.reports import services  # noqa: E402
+from sigap.reports.exposure import PUBLIC_GRID_DEG, snap  # noqa: E402
 from sigap.reports.models import Report  # noqa: E402
 from sigap.reports.tests.factories import inner_point, submit  # noqa: E402
 
@@ -100,7 +101,7 @@ def test_unknown_service_answers_404_in_the_error_shape(o311, fmt):
 
 # --- who sees which request ------------------------------------------------------------------------
 
-def test_public_listing_shows_only_publik_reports_with_coarsened_coordinates(o311):
+def test_public_listing_shows_only_publik_reports_on_the_public_grid(o311):
     public = submit("jalan-rusak", PB, privacy="public").report
     private = submit("jalan-rusak", PB, privacy="private").report
     anonymous = submit("jalan-rusak", PB, privacy="anonymous").report
@@ -109,9 +110,31 @@ def test_public_listing_shows_only_publik_reports_with_coarsened_coordinates(o31
     assert public.number in numbers
     assert private.number not in numbers and anonymous.number not in numbers
     item = next(r for r in listed if r["service_request_id"] == public.number)
-    assert item["lat"] == round(public.lat, 3) and item["long"] == round(public.lon, 3)
+    assert (item["lat"], item["long"]) == snap(public.lat, public.lon, PUBLIC_GRID_DEG)  # the portal's grid
     assert o311.get(f"requests/{private.number}").status_code == 404
     assert o311.get(f"requests/{anonymous.number}").status_code == 404
+
+
+def test_a_publik_report_has_the_same_point_and_address_rule_as_the_portal(o311, client):
+    """One rule for the public: Open311 and the portal show a Publik report at the same grid point, and neither
+    shows the address text (only the kelurahan)."""
+    report = submit("jalan-rusak", PB, privacy="public").report
+    Report.objects.filter(pk=report.pk).update(lat=-6.23717, lon=106.89853, address="Jl. Pahlawan Revolusi gang 3")
+    (item,) = body(o311.get(f"requests/{report.number}"))
+    (feature,) = [f for f in client.get("/publik/peta.json").json()["features"]
+                  if f["properties"]["number"] == report.number]
+    assert [item["long"], item["lat"]] == feature["geometry"]["coordinates"] == [106.898, -6.238]
+    assert item["address"] == "Kelurahan Pondok Bambu"
+    assert "Pahlawan" not in o311.get(f"requests/{report.number}", "xml").content.decode()
+    assert "Pahlawan" not in client.get(f"/publik/{report.number}/").content.decode()
+
+
+def test_a_sensitive_report_marked_publik_is_no_more_public_in_open311_than_on_the_portal(o311, client):
+    report = submit("ketenagakerjaan", PB, privacy="private").report
+    Report.objects.filter(pk=report.pk).update(privacy="public")  # cannot happen through intake; held anyway
+    assert client.get(f"/publik/{report.number}/").status_code == 404
+    assert report.number not in ids(o311.get("requests"))
+    assert o311.get(f"requests/{report.number}").status_code == 404
 
 
 def test_a_private_report_is_visible_only_to_the_client_app_that_filed_it(o311, api_key):
@@ -139,6 +162,18 @@ def test_a_sensitive_category_shows_the_kelurahan_inner_point_and_no_address(o31
     assert (item["lat"], item["long"]) == (round(lat, 3), round(lon, 3))
     assert item["address"] == "Kelurahan Pondok Bambu"
     assert "Mawar" not in o311.get(f"requests/{report.number}", "xml", api_key=key).content.decode()
+
+
+def test_the_filing_client_reads_its_own_redacted_address_and_everyone_else_the_kelurahan(o311, api_key):
+    app, key = api_key("app-a")
+    _other, other_key = api_key("app-b")
+    report = owned_by(app, submit("jalan-rusak", PB, privacy="public").report)
+    Report.objects.filter(pk=report.pk).update(address="Jl. Pahlawan Revolusi gang 3", lat=-6.23717, lon=106.89853)
+    (own,) = body(o311.get(f"requests/{report.number}", api_key=key))
+    assert own["address"] == "Jl. Pahlawan Revolusi gang 3" and (own["lat"], own["long"]) == (-6.238, 106.898)
+    for params in ({}, {"api_key": other_key}):
+        (item,) = body(o311.get(f"requests/{report.number}", **params))
+        assert item["address"] == "Kelurahan Pondok Bambu" and (item["lat"], item["long"]) == (-6.238, 106.898)
 
 
 def test_invalid_api_key_answers_403_even_for_reading(o311):
@@ -173,7 +208,7 @@ def test_a_request_carries_the_georeport_fields_in_order(o311):
     assert root.tag == "service_requests"
     (req,) = root.findall("request")
     assert req.findtext("service_request_id") == report.number and req.findtext("status") == "open"
-    assert req.findtext("lat") == str(round(report.lat, 3))
+    assert req.findtext("lat") == str(snap(report.lat, report.lon, PUBLIC_GRID_DEG)[0])
 
 
 def test_status_is_open_or_closed_from_the_status_type(o311, staff, jpeg):
