@@ -25,7 +25,7 @@ from sigap.reports.categorize import categorize
 
 log = logging.getLogger(__name__)
 
-CONDUCT_CATEGORY = "pelayanan-aparatur"
+CONDUCT_CATEGORY = report_services.CONDUCT_CATEGORY
 # A machine never files these on its own: a complaint about officials hides the report from the unit
 # concerned, and "other" has no responsible unit. A person at the triage desk confirms.
 HUMAN_CONFIRMS = {CONDUCT_CATEGORY, "lainnya"}
@@ -108,22 +108,10 @@ def submission_validate(sub: Submission) -> None:
                        f"Too many photos (at most {settings.SIGAP_PHOTOS_PER_REPORT}).", "too_many_photos")
 
 
-def _concerned_unit(sub: Submission, kategori, location_unit_code: str):
-    """Complaints about officials: the unit concerned may never see the report. Without an explicit
-    unit, the kelurahan where it happened is assumed concerned (the conservative choice)."""
-    from sigap.organization.models import Unit
-    from sigap.routing.cache import routing_data
-
-    units = routing_data().units_by_code
-    if sub.about_unit:
-        unit = units.get(sub.about_unit) or Unit.objects.filter(kode=sub.about_unit).first()
-        if unit is None:
-            raise _invalid("about_unit", f"Unit '{sub.about_unit}' tidak dikenal.", f"Unknown unit '{sub.about_unit}'.",
-                           "unknown_unit")
-        return unit
-    if kategori.kode == CONDUCT_CATEGORY:
-        return units.get(location_unit_code) or Unit.objects.filter(kode=location_unit_code).first()
-    return None
+def _concerned_unit(sub: Submission, kategori):
+    """Complaints about officials: the unit the reporter names, checked by the reports domain, which also
+    sets the default (the kelurahan of the location) on every path (``reports.services.conflict_settle``)."""
+    return report_services.about_unit_check(kategori=kategori, about_unit=sub.about_unit)
 
 
 @dataclass
@@ -158,7 +146,7 @@ def _prepare(sub: Submission, *, actor, actor_kind: str, now: datetime | None) -
     if sub.lat is not None and sub.lon is not None:
         routed = report_services.report_route(kategori=kategori, lat=sub.lat, lon=sub.lon)
         location = routed[0]
-    concerned = _concerned_unit(sub, kategori, f"kel:{location.kode}" if location else "")
+    concerned = _concerned_unit(sub, kategori)
     photos: list[CleanPhoto] = [photo_clean(raw, filename=name) for name, raw in sub.photos]
     warnings = tuple(w for w in (gps_distance_warning(p.meta, lat=sub.lat, lon=sub.lon,
                                                       threshold_m=settings.SIGAP_PHOTO_GPS_WARN_M) for p in photos)

@@ -54,7 +54,10 @@ def report_suggestions(report: Report) -> Suggestions:
                                       exclude_unit=report.unit.kode if report.unit else None) if report.kelurahan else []
     units = {u.kode: u for u in Unit.objects.filter(kode__in=codes).select_related("parent")}
     below = list(Unit.objects.filter(parent=report.unit, aktif=True).select_related("parent")) if report.unit else []
-    return Suggestions(coordinate=[units[c] for c in codes if c in units], dispose=below)
+    # conflict of interest: never offer the unit a complaint is about, nor a unit below it (the services refuse them)
+    barred = roles.descendant_unit_ids({report.concerned_unit_id}) if report.concerned_unit_id else set()
+    return Suggestions(coordinate=[units[c] for c in codes if c in units and units[c].pk not in barred],
+                       dispose=[u for u in below if u.pk not in barred])
 
 
 def units_search(q: str = "", *, limit: int = 20):

@@ -9,12 +9,14 @@ from pydantic import ConfigDict, Field
 
 from sigap.core.errors import DomainError
 from sigap.core.schemas import ErrorOut
+from sigap.organization.loaders import kelurahan_unit_code
 from sigap.organization.models import Kategori, Wilayah
 from sigap.privacy.access_log import Action, access_record
 from sigap.reports import selectors, services
 from sigap.reports.categorize import categorize
 from sigap.reports.models import DuplicateCandidate, Report
 from sigap.reports.schemas import CodeName, StatusOut, status_out
+from sigap.routing.cache import routing_data
 from sigap.routing.places import place_match
 
 from .api import AUTH
@@ -46,6 +48,10 @@ class TriageItem(Schema):
     category: CodeName
     categories: list[CategoryGuess]
     places: list[PlaceGuess]
+    about_unit: CodeName | None = Field(None, description=(
+        "For a complaint about officials (pelayanan-aparatur): the unit it would be about unless the desk names "
+        "another, i.e. the one already recorded, else the kelurahan of the location. That unit and the units "
+        "below it never see the report."))
 
 
 class TriageIn(Schema):
@@ -54,6 +60,9 @@ class TriageIn(Schema):
     lat: float | None = Field(None, ge=-90, le=90)
     lon: float | None = Field(None, ge=-180, le=180)
     kelurahan: str = Field("", max_length=20, description="Kemendagri code; its inner point becomes the location")
+    about_unit: str = Field("", max_length=80, description=(
+        "Only with category pelayanan-aparatur: code of the unit the complaint is about (default: the unit the "
+        "reporter named, else the kelurahan of the location). Refused (422) with any other category."))
     note: str = Field("", max_length=2000)
 
 
@@ -72,6 +81,14 @@ class DuplicateOut(Schema):
     state: str
 
 
+def _about_unit(report: Report) -> dict | None:
+    """The concerned unit the desk would set for a complaint about officials (see ``conflict_settle``)."""
+    unit = report.concerned_unit
+    if unit is None and report.kelurahan_id is not None:
+        unit = routing_data().units_by_code.get(kelurahan_unit_code(report.kelurahan.kode))
+    return {"code": unit.kode, "name": unit.nama} if unit is not None else None
+
+
 def _suggestions(report: Report) -> dict:
     ranked, _threshold = categorize(report.description)
     names = dict(Kategori.objects.filter(kode__in=[c for c, _ in ranked]).values_list("kode", "nama"))
@@ -85,12 +102,13 @@ def _suggestions(report: Report) -> dict:
 
 @router.get("/triage", response={200: list[TriageItem], **ERRORS}, summary="The triage desk: reports needing a human")
 def triage_queue_endpoint(request, limit: int = 50):
-    qs = selectors.report_queue(user=request.auth).exclude(triage_reason="")[: max(1, min(limit, 200))]
+    qs = (selectors.report_queue(user=request.auth).exclude(triage_reason="").select_related("concerned_unit")
+          [: max(1, min(limit, 200))])
     rows = list(qs)
     access_record(actor=request.auth, action=Action.LIST_REPORTS, reports=[r.number for r in rows], filters={"triage": True})
     return [{"id": r.number, "status": status_out(r.status), "reason": r.triage_reason, "excerpt": r.description[:300],
              "address": r.address, "created_at": r.created_at, "category": {"code": r.kategori.kode, "name": r.kategori.nama},
-             **_suggestions(r)} for r in rows]
+             "about_unit": _about_unit(r), **_suggestions(r)} for r in rows]
 
 
 @router.post("/triage/{number}", response={200: TriageOut, **ERRORS}, summary="Place and categorize; route onwards")
@@ -104,7 +122,7 @@ def triage_endpoint(request, number: str, payload: TriageIn):
                               code="unknown_kelurahan", status=422, field="kelurahan")
         lat, lon = w.inner_lat, w.inner_lon
     services.report_triage(report_id=report.pk, actor=request.auth, kategori=payload.category, lat=lat, lon=lon,
-                           note=payload.note)
+                           note=payload.note, about_unit=payload.about_unit)
     report.refresh_from_db()
     return {"id": report.number, "status": status_out(report.status), "unit": {"code": report.unit.kode, "name": report.unit.nama}}
 

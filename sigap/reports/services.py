@@ -117,8 +117,8 @@ def _transition(
         report.resume_status = ""
     if to == Status.AWAITING_REPORTER:
         report.resume_status = old
-    if unit is not None:
-        report.unit = unit
+    # the conflict-of-interest rule on every write: whatever changed the category or location before
+    report.unit = conflict_settle(report, unit=unit)
 
     if to in (Status.COORDINATION, Status.DISPOSITION, Status.REOPENED):
         report.hop_deadline = cal.add_working_hours(now, sla_hours)
@@ -159,6 +159,112 @@ def _unit_by_code(code: str, field: str = "to_unit") -> Unit:
     if unit is None:
         raise DomainError(f"Unit '{code}' tidak dikenal.", f"Unknown unit '{code}'.", code="unknown_unit",
                           status=422, field=field)
+    return unit
+
+
+# --- conflict of interest: one rule for every path ----------------------------------------------
+#
+# A complaint about officials is never visible to the unit it concerns nor to any unit below it
+# (``selectors.reports_visible_to``), and never passed to them (``_hop``). Which unit that is follows the
+# category, whenever and however the category or the location is set: ``conflict_settle`` decides it, and
+# it is called by ``reports_create`` and by ``_transition`` (the single write path for status), so a path
+# that changes a category or a location and records the change cannot leave it out.
+
+CONDUCT_CATEGORY = "pelayanan-aparatur"
+CONDUCT_UNIT = "inspektorat"  # handles complaints about officials
+
+
+def is_conduct(kategori: Kategori | None) -> bool:
+    """A complaint about officials (pungli, misconduct): the category that has a concerned unit."""
+    return kategori is not None and kategori.kode == CONDUCT_CATEGORY
+
+
+def _unit_cached(code: str) -> Unit | None:
+    if not code:
+        return None
+    return routing_data().units_by_code.get(code) or Unit.objects.filter(kode=code).first()
+
+
+def _within(unit_id: int, concerned_id: int) -> bool:
+    """``unit_id`` is the concerned unit or below it."""
+    return concerned_id in roles.ancestor_unit_ids({unit_id})
+
+
+def _about_refused(msg_id: str, msg_en: str, code: str) -> DomainError:
+    return DomainError(msg_id, msg_en, code=code, status=422, field="about_unit")
+
+
+def about_unit_check(*, kategori: Kategori, about_unit: str) -> Unit | None:
+    """The unit a reporter (``about_unit``) or the triage desk names as the subject of a complaint about
+    officials, or None when none is named. Refused with a 422 on ``about_unit``:
+
+    * on any other category: nothing there is "about" a unit, and the unit named could be the very unit
+      the report is routed to, leaving a report nobody may open;
+    * an unknown or inactive unit;
+    * a unit with Inspektorat or the triage desk at or below it (the provincial government, Inspektorat,
+      the desk): nobody would be left to handle the complaint; it belongs to an outside body.
+    """
+    code = (about_unit or "").strip()
+    if not code:
+        return None
+    if not is_conduct(kategori):
+        raise _about_refused(
+            f"Unit yang dilaporkan (about_unit) hanya untuk kategori pengaduan perilaku aparatur ({CONDUCT_CATEGORY}).",
+            f"The unit concerned (about_unit) is only for complaints about officials ({CONDUCT_CATEGORY}).",
+            "about_unit_not_misconduct")
+    unit = _unit_cached(code)
+    if unit is None or not unit.aktif:
+        raise _about_refused(f"Unit '{code}' tidak dikenal.", f"Unknown unit '{code}'.", "unknown_unit")
+    handlers = [u.pk for u in (_unit_cached(CONDUCT_UNIT), _unit_cached(TRIAGE_UNIT)) if u is not None]
+    if any(_within(pk, unit.pk) for pk in handlers):
+        raise _about_refused(
+            f"Pengaduan tentang {unit.nama} tidak dapat ditangani lewat Sigap karena tidak ada unit lain yang berwenang; "
+            "sampaikan kepada Ombudsman Republik Indonesia.",
+            f"A complaint about {unit.nama} cannot be handled in Sigap, since no other unit has authority over it; "
+            "please take it to the Ombudsman of the Republic of Indonesia.",
+            "about_unit_unhandled")
+    return unit
+
+
+def _kelurahan_office(report: Report) -> Unit | None:
+    """The kelurahan office of the report's location (the unit concerned when none is named)."""
+    if report.kelurahan_id is None:
+        return None
+    data = routing_data()
+    kode = next((k for k, pk in data.kelurahan_ids.items() if pk == report.kelurahan_id), None)
+    if kode is None:
+        kode = report.kelurahan.kode
+    return _unit_cached(data.kelurahan_units.get(kode, ""))
+
+
+def conflict_settle(report: Report, *, unit: Unit | None = None, named: Unit | None = None,
+                    reroute: bool = False) -> Unit | None:
+    """THE conflict-of-interest rule. Sets ``report.concerned_unit`` from its category and location and
+    returns the handling unit to use (``unit``, default the report's own). Does not save.
+
+    * Not a complaint about officials: no concerned unit.
+    * A complaint about officials: the unit ``named`` (already checked by ``about_unit_check``), else the
+      one already recorded (the reporter's or an earlier decision: protection is never dropped silently
+      while the category stays), else the kelurahan office of the location; none while the report has no
+      location (it waits at the triage desk, which sets it when it places the report).
+    * The handling unit may never be the concerned unit or below it, or nobody could open the report:
+      when routing chose it (``reroute``) the report goes to Inspektorat instead; any other move is refused.
+    """
+    unit = unit if unit is not None else report.unit
+    if not is_conduct(report.kategori):
+        report.concerned_unit = None
+        return unit
+    concerned = named or (report.concerned_unit if report.concerned_unit_id else None) or _kelurahan_office(report)
+    if concerned is not None and unit is not None and _within(unit.pk, concerned.pk):
+        guardian = _unit_cached(CONDUCT_UNIT)
+        if not reroute or guardian is None or _within(guardian.pk, concerned.pk):
+            raise TransitionRefused(
+                "Laporan ini menyangkut unit tersebut dan tidak boleh ditangani olehnya.",
+                "This report concerns that unit (or a unit above it) and cannot be handled by it.",
+                code="conflict_of_interest", field="to_unit",
+            )
+        unit = guardian
+    report.concerned_unit = concerned
     return unit
 
 
@@ -219,7 +325,7 @@ class NewReport:
     now: datetime | None = None
     is_demo: bool = False
     secret: str = ""
-    concerned_unit: Unit | None = None
+    concerned_unit: Unit | None = None  # named by the reporter (``about_unit_check``); else ``conflict_settle`` decides
     notify_received: bool = True
     triage_reason: str = ""
     category_source: str = "reporter"
@@ -292,10 +398,14 @@ def reports_create(items: list[NewReport]) -> list[ReportCreated]:
             category_source=item.category_source, category_confidence=item.category_confidence,
             status=Status.WAITING, status_changed_at=now, channel=item.channel, privacy=item.privacy,
             reporter_ref=item.reporter_ref, created_at=now, is_demo=item.is_demo,
-            secret_hash=tracking_hash(item.secret) if item.secret else "", concerned_unit=item.concerned_unit,
+            secret_hash=tracking_hash(item.secret) if item.secret else "",
             hop_deadline=cal.add_working_hours(now, item.kategori.sla_jam_koordinasi or settings.SIGAP_HOP_HOURS),
             due_at=cal.add_working_days(now, item.kategori.sla_hari_selesai),
         )
+        settled = conflict_settle(report, named=item.concerned_unit, reroute=True)
+        if settled is not unit:
+            report.unit = unit = settled
+            plans[len(reports)] = (item, now, location, unit, triage_reason)
         reports.append(report)
     # Reads first: the duplicate query needs no ids. Then the numbers, whose counter row stays locked
     # until commit (so concurrent writers wait on it as briefly as possible), and the inserts.
@@ -623,10 +733,12 @@ def reports_close_unanswered(*, now: datetime | None = None, days: int | None = 
 
 @transaction.atomic
 def report_triage(*, report_id: int, actor, kategori: str, lat: float | None = None, lon: float | None = None,
-                  note: str = "", now: datetime | None = None) -> Hop:
+                  note: str = "", about_unit: str = "", now: datetime | None = None) -> Hop:
     """The triage desk places and categorizes a report; routing then sends it to the responsible unit.
 
-    The category becomes officer-confirmed (it trains the categorizer on the next ``sigap triage retrain``)."""
+    The category becomes officer-confirmed (it trains the categorizer on the next ``sigap triage retrain``).
+    For a complaint about officials the desk may name the unit it is about (``about_unit``); by default it
+    is the one the reporter named, else the kelurahan of the location (``conflict_settle``)."""
     now = now or timezone.now()
     report = _lock(report_id)
     _require_working_unit(actor, report)
@@ -634,6 +746,7 @@ def report_triage(*, report_id: int, actor, kategori: str, lat: float | None = N
         raise TransitionRefused("Laporan ini tidak berada di desk triase.", "This report is not at the triage desk.",
                                 code="not_in_triage")
     category = kategori_get(kategori)
+    named = about_unit_check(kategori=category, about_unit=about_unit)
     lat = report.lat if lat is None else lat
     lon = report.lon if lon is None else lon
     if lat is None or lon is None:
@@ -646,12 +759,13 @@ def report_triage(*, report_id: int, actor, kategori: str, lat: float | None = N
     report.kategori, report.lat, report.lon = category, lat, lon
     report.kelurahan_id = data.kelurahan_ids[location.kode]
     report.locate_method, report.triage_reason, report.category_source = location.method, "", "officer"
+    target = conflict_settle(report, unit=target, named=named, reroute=True)
     hop = _hop(report, Hop.Kind.REROUTE, to_unit=target, actor=actor,
                reason=f"triase: {category.nama}" + (f" — {note.strip()}" if note.strip() else ""), now=now)
     _transition(report, Status.COORDINATION, actor=actor, actor_kind="officer", now=now, unit=target,
                 reason=hop.reason, public_note=f"Laporan diteruskan ke {target.nama}.")
     _audit(action="report:triage", actor=actor, actor_kind="officer", report=report, kategori=category.kode,
-           kelurahan=location.kode)
+           kelurahan=location.kode, concerned=report.concerned_unit.kode if report.concerned_unit_id else None)
     return hop
 
 
