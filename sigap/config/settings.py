@@ -218,6 +218,13 @@ SIGAP_TRACK_RATE = os.environ.get("SIGAP_TRACK_RATE", "120/m")
 
 # Vault: previous master keys, readable until `sigap vault rotate` has re-wrapped every record.
 SIGAP_VAULT_OLD_KEYS = [k for k in os.environ.get("SIGAP_VAULT_OLD_KEYS", "").split(",") if k.strip()]
+# Access log: the audit key (urlsafe base64 of 32 bytes) keys the hash chain (HMAC) and signs checkpoints
+# (Ed25519, derived). Not the vault key, never in the database. Embedded default: a generated file under SIGAP_HOME.
+SIGAP_AUDIT_KEY = os.environ.get("SIGAP_AUDIT_KEY", "")
+SIGAP_AUDIT_KEY_FILE = os.environ.get("SIGAP_AUDIT_KEY_FILE", str(SIGAP_HOME / "audit.key"))
+SIGAP_AUDIT_OLD_KEYS = [k for k in os.environ.get("SIGAP_AUDIT_OLD_KEYS", "").split(",") if k.strip()]
+# Where `sigap audit checkpoint` writes by default and whose checkpoints `sigap audit verify` and the audit API check.
+SIGAP_AUDIT_CHECKPOINT_DIR = os.environ.get("SIGAP_AUDIT_CHECKPOINT_DIR", "")
 # Retention: identities and original photos are crypto-shredded this many days after a report closes.
 SIGAP_RETENTION_DAYS = int(os.environ.get("SIGAP_RETENTION_DAYS", "365"))
 # A report waiting for the reporter's answer is closed after this many working days without one.

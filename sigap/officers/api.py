@@ -173,6 +173,7 @@ def photo_endpoint(request, number: str, photo_id: int):
 def suggestions_endpoint(request, number: str):
     report = _get(request, number)
     found = flow.report_suggestions(report)
+    access_record(actor=request.auth, action=Action.VIEW_REPORT, report_number=report.number, view="suggestions")
     return {"coordinate": [_unit_out(u) for u in found.coordinate], "dispose": [_unit_out(u) for u in found.dispose]}
 
 

@@ -2,15 +2,15 @@
 identities: the log holds none, and this module cannot reach the vault."""
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timezone
 
 from ninja import Router, Schema
 
-from sigap.core.errors import PermissionDenied
+from sigap.core.errors import DomainError, PermissionDenied
 from sigap.core.schemas import ErrorOut
 from sigap.organization import roles
 from sigap.organization.models import StaffRole
-from sigap.privacy.access_log import Action, access_record, access_verify
+from sigap.privacy.access_log import Action, access_record, access_verify, configured_checkpoints
 from sigap.privacy.models import AccessEvent
 
 from .api import AUTH
@@ -38,6 +38,28 @@ class VerifyOut(Schema):
     rows: int
     problem: str
     seq: int | None
+    checkpoints: int
+
+
+MAX_OFFSET = 10**12  # far beyond any log; a bigger offset is a client error, not a database overflow
+# Dates the database can compare in every time zone (year 1 or 9999 with an offset overflow on conversion).
+EARLIEST, LATEST = datetime(1900, 1, 1, tzinfo=timezone.utc), datetime(9000, 1, 1, tzinfo=timezone.utc)
+
+
+def _paging_checked(offset: int, since: datetime | None, until: datetime | None) -> None:
+    if not 0 <= offset <= MAX_OFFSET:
+        raise DomainError(f"offset harus antara 0 dan {MAX_OFFSET}.", f"offset must be between 0 and {MAX_OFFSET}.",
+                          code="invalid_input", status=422, field="offset")
+    for name, value in (("since", since), ("until", until)):
+        if value is None:
+            continue
+        try:
+            ok = EARLIEST <= (value if value.tzinfo else value.replace(tzinfo=timezone.utc)) <= LATEST
+        except OverflowError:
+            ok = False
+        if not ok:
+            raise DomainError(f"{name} harus antara tahun 1900 dan 9000.", f"{name} must be between the years 1900 "
+                              "and 9000.", code="invalid_input", status=422, field=name)
 
 
 def _require_auditor(user) -> None:
@@ -49,6 +71,7 @@ def _require_auditor(user) -> None:
 def access_list_endpoint(request, report: str = "", officer: str = "", action: str = "", since: datetime | None = None,
                          until: datetime | None = None, limit: int = 100, offset: int = 0):
     _require_auditor(request.auth)
+    _paging_checked(offset, since, until)
     qs = AccessEvent.objects.all()
     if report:
         qs = qs.filter(report_number=report)
@@ -74,5 +97,10 @@ def access_list_endpoint(request, report: str = "", officer: str = "", action: s
 @router.get("/verify", response={200: VerifyOut, **ERRORS}, summary="Verify the hash chain of the access log")
 def access_verify_endpoint(request):
     _require_auditor(request.auth)
-    result = access_verify()
-    return {"ok": result.ok, "rows": result.rows, "problem": result.problem, "seq": result.seq}
+    try:
+        checkpoints = configured_checkpoints()
+    except ValueError as exc:
+        return {"ok": False, "rows": 0, "problem": str(exc), "seq": None, "checkpoints": 0}
+    result = access_verify(checkpoints)
+    return {"ok": result.ok, "rows": result.rows, "problem": result.problem, "seq": result.seq,
+            "checkpoints": result.checkpoints}

@@ -131,8 +131,10 @@ def triage_endpoint(request, number: str, payload: TriageIn):
 def duplicates_endpoint(request, number: str):
     report = selectors.report_get_visible(user=request.auth, number=number)
     visible = selectors.reports_visible_to(request.auth).values("pk")
-    rows = (DuplicateCandidate.objects.filter(report=report, original__in=visible).select_related("original")
-            .order_by("-similarity"))
+    rows = list(DuplicateCandidate.objects.filter(report=report, original__in=visible).select_related("original")
+                .order_by("-similarity"))
+    access_record(actor=request.auth, action=Action.LIST_REPORTS, reports=[d.original.number for d in rows],
+                  filters={"duplicates_of": report.number})
     return [{"id": d.pk, "original": d.original.number, "original_status": status_out(d.original.status),
              "distance_m": d.distance_m, "similarity": d.similarity, "state": d.state} for d in rows]
 

@@ -13,6 +13,7 @@ from sigap.organization import roles
 from sigap.organization.models import StaffRole
 
 from . import reveal
+from .access_log import Action, access_record
 from .models import RevealRequest
 
 router = Router(tags=["privacy"], auth=AUTH)
@@ -63,7 +64,10 @@ def _out(r: RevealRequest) -> dict:
 def reveal_list_endpoint(request):
     if not roles.has_role(request.auth, StaffRole.Role.PRIVACY_OFFICER):
         raise PermissionDenied("Hanya petugas privasi.", "Privacy officers only.")
-    return [_out(r) for r in RevealRequest.objects.select_related("report", "requester", "approver").order_by("-pk")[:200]]
+    rows = list(RevealRequest.objects.select_related("report", "requester", "approver").order_by("-pk")[:200])
+    access_record(actor=request.auth, action=Action.REVEAL_LIST, reports=list(dict.fromkeys(r.report.number for r in rows)),
+                  requests=[r.pk for r in rows])
+    return [_out(r) for r in rows]
 
 
 @router.post("/reveal", response={201: RevealOut, **ERRORS}, summary="Request an identity reveal (with legal basis)")

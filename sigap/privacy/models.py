@@ -52,9 +52,11 @@ class AccessEvent(models.Model):
     """Append-only, hash-chained record of every look: report views, photo views, listings, exports,
     identity reveals, key destruction. ``sigap audit verify`` recomputes the chain.
 
-    Each row's hash covers its own fields and the previous row's hash, and rows are numbered
-    without gaps, so an edited, inserted or deleted row breaks the chain at that point. Database
-    triggers additionally refuse UPDATE and DELETE on this table.
+    Each row's hash is an HMAC (keyed with the audit key, which is not in the database) over its own
+    fields and the previous row's hash, and rows are numbered without gaps, so an edited, inserted or
+    deleted row breaks the chain at that point; signed checkpoints kept outside the database catch a
+    truncation (sigap/privacy/access_log.py). Database triggers additionally refuse UPDATE and DELETE
+    on this table.
     """
 
     seq = models.BigIntegerField(unique=True)
@@ -74,10 +76,12 @@ class AccessEvent(models.Model):
 
 
 class ChainHead(models.Model):
-    """The last sequence number and hash of the access log (a single row, locked while appending)."""
+    """The last sequence number and hash of the access log (a single row, locked while appending), and the
+    id of the audit key the chain continues with (empty: not keyed yet, the log predates the keyed chain)."""
 
     seq = models.BigIntegerField(default=0)
     hash = models.CharField(max_length=64, default="0" * 64)
+    key_id = models.CharField(max_length=16, blank=True, default="")
 
 
 class RevealRequest(models.Model):

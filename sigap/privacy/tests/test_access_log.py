@@ -122,3 +122,57 @@ def test_exports_are_recorded_with_the_reports_they_contain(client, staff):
     assert lines[0].startswith("nomor,kategori") and report.number in lines[1]
     event = AccessEvent.objects.get(action="export")
     assert event.detail["reports"] == [report.number] and event.actor_username == "petugas.pb"
+
+
+def test_suggestions_duplicates_and_the_reveal_list_are_recorded(client, staff):
+    officer = staff("petugas.pb", "kel:31.75.07.1002")
+    drain = "Got mampet penuh sampah plastik di depan gang Mawar, air meluap ke jalan kalau hujan."
+    first = submit(description=drain).report
+    second = submit(description="got mampet gang mawar sampah plastik air meluap").report
+    client.force_login(officer)
+    assert client.get(f"/api/v1/officer/reports/{second.number}/suggestions").status_code == 200
+    event = AccessEvent.objects.order_by("-seq").first()
+    assert (event.action, event.actor_username, event.report_number) == ("view_report", "petugas.pb", second.number)
+    assert event.detail["view"] == "suggestions"
+    candidates = client.get(f"/api/v1/officer/desk/duplicates/{second.number}").json()
+    assert [c["original"] for c in candidates] == [first.number]
+    event = AccessEvent.objects.order_by("-seq").first()
+    assert (event.action, event.actor_username) == ("list_reports", "petugas.pb")
+    assert event.detail["reports"] == [first.number] and event.detail["filters"] == {"duplicates_of": second.number}
+
+    ppid = staff("ppid.satu", "biro-pemerintahan", StaffRole.Role.PRIVACY_OFFICER)
+    from sigap.privacy import reveal
+
+    req = reveal.reveal_request(actor=ppid, report_number=first.number,
+                                legal_basis="Permintaan penyidik No. B/123/XI/2026 berdasarkan KUHAP pasal 7")
+    client.force_login(ppid)
+    assert client.get("/api/v1/privacy/reveal").status_code == 200
+    event = AccessEvent.objects.order_by("-seq").first()
+    assert (event.action, event.actor_username) == ("reveal_list", "ppid.satu")
+    assert event.detail["reports"] == [first.number] and event.detail["requests"] == [req.pk]
+    assert access_verify().ok
+
+
+@pytest.mark.parametrize("params, field", [
+    ({"offset": -5}, "offset"), ({"offset": 10**30}, "offset"), ({"offset": "abc"}, "offset"),
+    ({"since": "0001-01-01T00:00:00+14:00"}, "since"), ({"until": "9999-12-31T23:59:59-12:00"}, "until"),
+])
+def test_bad_paging_of_the_audit_api_is_a_clear_4xx(client, staff, chain, params, field):
+    auditor = staff("auditor.insp", "inspektorat", StaffRole.Role.AUDITOR)
+    client.force_login(auditor)
+    response = client.get("/api/v1/audit/access", params)
+    assert response.status_code == 422, response.content
+    body = response.json()
+    assert body["field"] == field and body["message"] and body["message_en"]
+
+
+def test_paging_the_access_log(client, staff, chain):
+    auditor = staff("auditor.insp", "inspektorat", StaffRole.Role.AUDITOR)
+    client.force_login(auditor)
+    page = client.get("/api/v1/audit/access", {"officer": "petugas.pb", "limit": 2, "offset": 2}).json()
+    assert page["count"] == 5 and [r["seq"] for r in page["results"]] == [3, 2]
+    assert client.get("/api/v1/audit/access", {"offset": 1000}).json()["results"] == []
+    # limit is clamped to 1..500 (documented), never an error
+    rows = AccessEvent.objects.count()
+    assert len(client.get("/api/v1/audit/access", {"limit": 10**30}).json()["results"]) == rows
+    assert len(client.get("/api/v1/audit/access", {"limit": -1}).json()["results"]) == 1

@@ -1,17 +1,74 @@
+import json
+from datetime import datetime, timezone
+from pathlib import Path
+
+from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from sigap.privacy.access_log import access_verify
+from sigap.core.errors import DomainError
+from sigap.privacy import access_log
 
 
 class Command(BaseCommand):
-    help = "'sigap audit verify': recompute the access log's hash chain and report the first tampered row."
+    help = ("The access log. 'verify': recompute the keyed hash chain, report the first tampered row and check that "
+            "every given checkpoint is still a prefix of the log. 'checkpoint': write a signed checkpoint of the "
+            "log's last row for auditors to keep outside the database. 'public-key': print the key that verifies "
+            "checkpoints (auditors keep it). 'new-key': print a fresh audit key for SIGAP_AUDIT_KEY.")
 
     def add_arguments(self, parser):
-        parser.add_argument("action", choices=["verify"])
+        parser.add_argument("action", choices=["verify", "checkpoint", "public-key", "new-key"])
+        parser.add_argument("--checkpoint", action="append", default=[], metavar="PATH",
+                            help="verify: a checkpoint file, or a directory of them (repeatable). "
+                                 "SIGAP_AUDIT_CHECKPOINT_DIR is always checked when set.")
+        parser.add_argument("--public-key", default="",
+                            help="verify: check checkpoint signatures against this public key (the one you kept)")
+        parser.add_argument("--out", default="", metavar="FILE", help="checkpoint: write to FILE")
+        parser.add_argument("--out-dir", default="", metavar="DIR",
+                            help="checkpoint: write checkpoint-<row>-<time>.json into DIR "
+                                 "(default SIGAP_AUDIT_CHECKPOINT_DIR; without either, print it)")
 
     def handle(self, *args, action: str, **options):
-        result = access_verify()
+        if action == "new-key":
+            self.stdout.write(access_log.generate_audit_key())
+        elif action == "public-key":
+            self.stdout.write(access_log.public_key_text())
+        elif action == "checkpoint":
+            self._checkpoint(options["out"], options["out_dir"] or settings.SIGAP_AUDIT_CHECKPOINT_DIR)
+        else:
+            self._verify(options["checkpoint"], options["public_key"])
+
+    def _checkpoint(self, out: str, out_dir: str):
+        try:
+            checkpoint = access_log.access_checkpoint()
+        except DomainError as exc:
+            raise CommandError(exc.message_en) from exc
+        text = json.dumps(checkpoint, indent=2, sort_keys=True) + "\n"
+        if not out and not out_dir:
+            self.stdout.write(text, ending="")
+            return
+        if out:
+            path = Path(out)
+        else:
+            stamp = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%SZ")
+            path = Path(out_dir) / f"checkpoint-{checkpoint['seq']:012d}-{stamp}.json"
+            path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text)
+        self.stdout.write(self.style.SUCCESS(f"Checkpoint of row {checkpoint['seq']} written to {path}."))
+
+    def _verify(self, paths: list[str], public_key: str):
+        for p in paths:
+            if not Path(p).exists():
+                raise CommandError(f"checkpoint {p} does not exist")
+        try:
+            checkpoints = access_log.configured_checkpoints()
+            checkpoints += [cp for p in paths for cp in access_log.checkpoints_in(p)]
+            key = access_log.parse_public_key(public_key) if public_key else None
+        except ValueError as exc:
+            raise CommandError(str(exc)) from exc
+        result = access_log.access_verify(checkpoints, public_key=key)
         if result.ok:
-            self.stdout.write(self.style.SUCCESS(f"Access log intact: {result.rows} rows verified."))
+            noun = "checkpoint" if result.checkpoints == 1 else "checkpoints"
+            self.stdout.write(self.style.SUCCESS(
+                f"Access log intact: {result.rows} rows verified, {result.checkpoints} {noun} matched."))
             return
         raise CommandError(f"Access log TAMPERED at row {result.seq}: {result.problem}")
