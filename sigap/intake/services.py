@@ -164,8 +164,9 @@ def _prepare(sub: Submission, *, actor, actor_kind: str, now: datetime | None) -
         "original_address": sub.address,
         "photo_meta": [p.meta for p in photos],
     }
-    # everything the reporter typed passes the one door, with what we know of them (even when not kept)
-    terms = {} if anonymous else identity
+    # everything the reporter typed passes the one door, with what we know of them (even when not kept:
+    # an anonymous reporter who still gave a name has it taken out of the text, and nothing of it is stored)
+    terms = {"name": reporter.name, "phone": reporter.phone, "email": reporter.email, "nik": reporter.nik}
     redacted = door.for_officers(sub.description.strip(), identity=terms, names=sub.known_names)
     redacted_address = door.for_officers(sub.address.strip(), identity=terms, names=sub.known_names)
     new = report_services.NewReport(
