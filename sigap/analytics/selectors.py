@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import statistics
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
 from django.db.models import Count, F, QuerySet
@@ -25,6 +25,8 @@ from django.utils import timezone
 
 from sigap.organization import roles
 from sigap.organization.models import StaffRole, Unit
+from sigap.reports import exposure
+from sigap.reports.exposure import Audience
 from sigap.reports.models import Hop, Report, StatusChange
 from sigap.reports.selectors import overdue_q, reports_visible_to
 from sigap.reports.states import Status, is_open
@@ -162,8 +164,44 @@ def unit_performance(qs: QuerySet[Report], *, since: datetime, until: datetime |
     return sorted(out, key=lambda s: (-s.received, -s.done, s.unit.nama))
 
 
-def open_report_points(qs: QuerySet[Report], *, limit: int = 2000) -> list[dict]:
-    """Open reports with a location, for the dashboard map (rounded to ~10 m: a dashboard is an overview)."""
-    rows = (qs.filter(status__in=OPEN_STATUSES, lat__isnull=False, lon__isnull=False).order_by("-created_at")
-            .values("pk", "number", "lat", "lon", "status", "kategori__nama", "kategori__name_en", "unit__nama")[:limit])
-    return [{**r, "lat": round(r["lat"], 4), "lon": round(r["lon"], 4)} for r in rows]
+@dataclass
+class MapCell:
+    """Open reports counted in one grid cell of ``exposure.OVERSIGHT_GRID_DEG`` (no number, category or unit)."""
+    lat: float
+    lon: float
+    count: int = 0
+    by_status: dict[str, int] = field(default_factory=dict)
+
+
+def open_report_map(qs: QuerySet[Report], *, openable: QuerySet[Report] | None = None,
+                    limit: int = 2000) -> tuple[list[dict], list[MapCell]]:
+    """The dashboard map, by ``sigap.reports.exposure``: open reports the user may open (``openable``; None:
+    all of ``qs``) as points to ~10 m with their number, category and unit (at most ``limit``, newest first);
+    every other open report in ``qs`` only counted in a ~1.1 km grid cell with its status."""
+    located = qs.filter(status__in=OPEN_STATUSES, lat__isnull=False, lon__isnull=False).order_by()
+    mine = located if openable is None else located.filter(pk__in=openable.order_by().values("pk"))
+    rows = (mine.order_by("-created_at")
+            .values("pk", "number", "lat", "lon", "status", "privacy", "kategori__nama", "kategori__name_en",
+                    "kategori__sensitif", "unit__nama")[:limit])
+    points = []
+    for r in rows:
+        shown = exposure.expose(_facts(r), Audience.HANDLER)
+        points.append({k: v for k, v in r.items() if k not in ("privacy", "kategori__sensitif")}
+                      | {"lat": shown.point[0], "lon": shown.point[1]})
+    cells: dict[tuple[int, int], MapCell] = {}
+    if openable is not None:
+        others = located.exclude(pk__in=openable.order_by().values("pk"))
+        for r in others.values("lat", "lon", "status", "privacy", "kategori__sensitif").iterator(chunk_size=2000):
+            shown = exposure.expose(_facts(r), Audience.OVERSIGHT)
+            if not shown.counted or shown.cell is None:
+                continue
+            cell = cells.get(shown.cell)
+            if cell is None:
+                cell = cells[shown.cell] = MapCell(lat=shown.point[0], lon=shown.point[1])
+            cell.count += 1
+            cell.by_status[r["status"]] = cell.by_status.get(r["status"], 0) + 1
+    return points, sorted(cells.values(), key=lambda c: (-c.count, c.lat, c.lon))
+
+
+def _facts(row: dict) -> exposure.Facts:
+    return exposure.Facts(privacy=row["privacy"], sensitive=row["kategori__sensitif"], lat=row["lat"], lon=row["lon"])

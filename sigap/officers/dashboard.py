@@ -13,6 +13,7 @@ from django.views.decorators.http import require_GET
 
 from sigap.analytics import selectors as stats
 from sigap.privacy.access_log import Action, access_record
+from sigap.reports import exposure
 from sigap.reports.selectors import reports_visible_to
 from sigap.reports.states import COLOUR, Status
 
@@ -68,15 +69,18 @@ def dashboard_view(request):
 @require_GET
 @console_view(user_can_see_dashboard)
 def dashboard_map_view(request):
+    """Open reports in the dashboard's scope, by ``sigap.reports.exposure``: the reports this user may open as
+    points (number, category, unit, link); for a city-wide overseer (validator, the Biro's leadership) every
+    other open report only as a count per ~1.1 km grid cell, by status. Only the listed points are logged."""
     user = request.user
     scope = stats.dashboard_scope(user)
     if scope is None:
         return JsonResponse({"code": "forbidden"}, status=403)
-    points = stats.open_report_points(scope)
-    visible = _visible_numbers(user, not stats.dashboard_sees_all(user))
+    openable = reports_visible_to(user) if stats.dashboard_sees_all(user) else None
+    points, cells = stats.open_report_map(scope, openable=openable)
     english = (get_language() or "id").startswith("en")
     access_record(actor=user, action=Action.LIST_REPORTS, reports=[p["number"] for p in points],
-                  filters={"open": True}, view="dashboard-map")
+                  filters={"open": True, "cells": len(cells)}, view="dashboard-map")
     features = []
     for p in points:
         status = Status(p["status"])
@@ -87,12 +91,16 @@ def dashboard_map_view(request):
                 "number": p["number"], "status": status.value, "status_label": str(status.label),
                 "colour": COLOUR[status], "category": (p["kategori__name_en"] or p["kategori__nama"]) if english else p["kategori__nama"],
                 "unit": p["unit__nama"] or "",
-                "url": reverse("officers:report", args=[p["number"]]) if visible is None or p["number"] in visible else None,
+                "url": reverse("officers:report", args=[p["number"]]),
             },
+        })
+    cell_m = exposure.cell_metres(exposure.OVERSIGHT_GRID_DEG)
+    for c in cells:
+        features.append({
+            "type": "Feature",
+            "geometry": {"type": "Point", "coordinates": [c.lon, c.lat]},
+            "properties": {"count": c.count, "by_status": c.by_status, "cell_m": cell_m},
         })
     response = JsonResponse({"type": "FeatureCollection", "features": features})
     response["Cache-Control"] = "private, no-store"
     return response
-
-
-

@@ -75,8 +75,19 @@ def test_a_median_from_fewer_than_the_minimum_done_reports_is_not_shown(scenario
     assert pb.done == 2 and pb.median_seconds == 6 * 3600 and not pb.median_shown
 
 
-def test_open_report_points_carry_no_more_than_the_map_needs(scenario):
-    points = stats.open_report_points(stats.dashboard_scope(scenario.validator))
-    assert {p["number"] for p in points} == {scenario.bounced.number, scenario.late.number, scenario.gambir.number}
-    assert set(points[0]) == {"pk", "number", "lat", "lon", "status", "kategori__nama", "kategori__name_en", "unit__nama"}
+def test_the_map_shows_openable_reports_as_points_and_only_counts_the_rest_in_coarse_cells(scenario):
+    from sigap.reports.models import Report
+    from sigap.reports.selectors import reports_visible_to
+
+    scope = stats.dashboard_scope(scenario.validator)
+    Report.objects.filter(pk=scenario.late.pk).update(lat=-6.23717, lon=106.89853)
+    points, cells = stats.open_report_map(scope, openable=reports_visible_to(scenario.validator))
+    assert [p["number"] for p in points] == [scenario.bounced.number]
+    assert set(points[0]) == {"pk", "number", "lat", "lon", "status", "kategori__nama", "kategori__name_en",
+                              "unit__nama"}
     assert all(round(p["lat"], 4) == p["lat"] for p in points)
+    assert sum(c.count for c in cells) == 2  # late and gambir, counted only
+    late_cell = next(c for c in cells if (c.lat, c.lon) == (-6.24, 106.9))
+    assert late_cell.by_status == {"waiting": 1}
+    everything, none = stats.open_report_map(scope)  # openable=None: every report in scope is a point
+    assert len(everything) == 3 and none == []

@@ -74,12 +74,31 @@ def test_dashboard_map_json_lists_open_reports_in_scope_and_is_logged(scenario, 
     assert late["geometry"]["coordinates"] == [round(scenario.late.lon, 4), round(scenario.late.lat, 4)]
     logged = AccessEvent.objects.order_by("seq")[before]
     assert logged.action == "list_reports" and set(logged.detail["reports"]) == set(features)
+
+
+def test_the_city_map_shows_reports_outside_the_validators_queue_only_as_counted_grid_cells(scenario):
+    """A validator oversees the city: the reports it may open are points with their details; every other open
+    report is only counted in a ~1 km grid cell, with no number, category, unit or precise point."""
+    from sigap.reports.models import Report
+
+    Report.objects.filter(pk=scenario.late.pk).update(lat=-6.23717, lon=106.89853)
+    before = AccessEvent.objects.count()
     city = console(scenario.validator).get("/petugas/dasbor/peta.json", **EN).json()
-    links = {f["properties"]["number"]: f["properties"]["url"] for f in city["features"]}
-    # a validator opens only what it validates (or validated): the bounced report, not the others
-    assert links == {scenario.bounced.number: f"/petugas/laporan/{scenario.bounced.number}/",
-                     scenario.late.number: None, scenario.gambir.number: None}
-    assert {f["properties"]["category"] for f in city["features"]} >= {"Clogged drain"}
+    assert AccessEvent.objects.order_by("seq")[before].detail["reports"] == [scenario.bounced.number]
+    points = [f for f in city["features"] if "number" in f["properties"]]
+    cells = [f for f in city["features"] if "number" not in f["properties"]]
+    # a validator opens only what it validates (or validated): the bounced report
+    assert [(f["properties"]["number"], f["properties"]["url"]) for f in points] == [
+        (scenario.bounced.number, f"/petugas/laporan/{scenario.bounced.number}/")]
+    assert points[0]["properties"]["category"] == "Damaged or potholed road"
+    raw = str(cells)
+    for hidden in (scenario.late.number, scenario.gambir.number, "Clogged drain", "Saluran", "Kelurahan", "6.23717"):
+        assert hidden not in raw
+    assert sum(f["properties"]["count"] for f in cells) == 2
+    for f in cells:
+        lon, lat = f["geometry"]["coordinates"]
+        assert abs(lat / 0.01 - round(lat / 0.01)) < 1e-6 and abs(lon / 0.01 - round(lon / 0.01)) < 1e-6
+        assert set(f["properties"]) == {"count", "by_status", "cell_m"}
 
 
 def test_officers_and_operators_have_no_dashboard(scenario, staff):

@@ -66,9 +66,18 @@
       .then(function (r) { return r.ok ? r.json() : { features: [] }; })
       .then(function (data) {
         var bounds = [];
+        var cellLabel = el.getAttribute("data-label-cell") || "";
         (data.features || []).forEach(function (f) {
           var c = f.geometry.coordinates;
           var p = f.properties;
+          if (p.count) {  // reports outside the user's queue: only a count per grid cell
+            var cell = window.L.circleMarker([c[1], c[0]], { radius: Math.min(18, 6 + 2 * Math.sqrt(p.count)),
+              color: COLOURS.grey, fillColor: COLOURS.grey, fillOpacity: 0.35, weight: 1 });
+            cell.bindPopup(document.createTextNode(p.count + " " + cellLabel));
+            cell.addTo(map);
+            bounds.push([c[1], c[0]]);
+            return;
+          }
           var colour = COLOURS[p.colour] || COLOURS.grey;
           var marker = window.L.circleMarker([c[1], c[0]], { radius: 6, color: colour, fillColor: colour, fillOpacity: 0.8, weight: 1 });
           var box = document.createElement("div");
