@@ -303,3 +303,21 @@ def test_the_rule_is_applied_by_the_single_write_path(staff):
     report.refresh_from_db()
     assert report.concerned_unit.kode == PB_UNIT
     assert not visible(pb, report) and visible(insp, report)
+
+
+def test_reports_left_unopenable_by_an_about_unit_on_another_category_are_repaired_by_the_migration(staff):
+    """Before the rule, ``about_unit`` was accepted on any category: a drain report "about" the kelurahan it
+    was routed to could be opened by nobody. The data migration clears such concerned units."""
+    import importlib
+
+    from django.apps import apps
+
+    pb = staff("petugas.pb", PB_UNIT)
+    drain, conduct = submit().report, submit(CONDUCT, description=PUNGLI).report
+    Report.objects.filter(pk=drain.pk).update(concerned_unit=Unit.objects.get(kode=PB_UNIT))  # as stored before
+    assert not openable(drain) and not visible(pb, drain)
+    migration = importlib.import_module("sigap.reports.migrations.0008_concerned_unit_only_on_conduct")
+    migration.forwards(apps, None)
+    assert openable(drain) and visible(pb, drain) and drain.concerned_unit is None
+    conduct.refresh_from_db()
+    assert conduct.concerned_unit.kode == PB_UNIT  # complaints about officials keep theirs
