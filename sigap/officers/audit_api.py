@@ -5,12 +5,14 @@ from __future__ import annotations
 from datetime import datetime, timezone
 
 from ninja import Router, Schema
+from pydantic import ConfigDict, Field
 
 from sigap.core.errors import DomainError, PermissionDenied
 from sigap.core.schemas import ErrorOut
 from sigap.organization import roles
 from sigap.organization.models import StaffRole
-from sigap.privacy.access_log import Action, access_record, access_verify, configured_checkpoints
+from sigap.privacy.access_log import (Action, access_checkpoint, access_record, access_verify,
+                                      configured_checkpoints, parse_public_key)
 from sigap.privacy.models import AccessEvent
 
 from .api import AUTH
@@ -94,13 +96,55 @@ def access_list_endpoint(request, report: str = "", officer: str = "", action: s
          "detail": e.detail} for e in rows]}
 
 
+def _verify(extra: list[dict], public_key: bytes | None = None) -> dict:
+    try:
+        checkpoints = configured_checkpoints() + extra
+    except ValueError as exc:
+        return {"ok": False, "rows": 0, "problem": str(exc), "seq": None, "checkpoints": 0}
+    result = access_verify(checkpoints, public_key=public_key)
+    return {"ok": result.ok, "rows": result.rows, "problem": result.problem, "seq": result.seq,
+            "checkpoints": result.checkpoints}
+
+
 @router.get("/verify", response={200: VerifyOut, **ERRORS}, summary="Verify the hash chain of the access log")
 def access_verify_endpoint(request):
     _require_auditor(request.auth)
+    return _verify([])
+
+
+class VerifyIn(Schema):
+    model_config = ConfigDict(extra="forbid")
+    checkpoints: list[dict] = Field(default_factory=list, max_length=1000)
+    public_key: str = Field("", max_length=100, description="check the signatures against this key (the one you kept)")
+
+
+@router.post("/verify", response={200: VerifyOut, **ERRORS},
+             summary="Verify the chain and that each checkpoint you kept is still a prefix of the log")
+def access_verify_checkpoints_endpoint(request, payload: VerifyIn):
+    _require_auditor(request.auth)
     try:
-        checkpoints = configured_checkpoints()
+        key = parse_public_key(payload.public_key) if payload.public_key else None
     except ValueError as exc:
-        return {"ok": False, "rows": 0, "problem": str(exc), "seq": None, "checkpoints": 0}
-    result = access_verify(checkpoints)
-    return {"ok": result.ok, "rows": result.rows, "problem": result.problem, "seq": result.seq,
-            "checkpoints": result.checkpoints}
+        raise DomainError("Kunci publik tidak valid.", f"Invalid public key: {exc}.", code="invalid_input", status=422,
+                          field="public_key") from exc
+    return _verify(payload.checkpoints, key)
+
+
+class CheckpointOut(Schema):
+    format: str
+    seq: int
+    hash: str
+    row_at: str | None
+    at: str
+    key_id: str
+    signature: str
+
+
+@router.get("/checkpoint", response={200: CheckpointOut, **ERRORS, 409: ErrorOut},
+            summary="A signed checkpoint of the log's last row, to keep outside the database")
+def access_checkpoint_endpoint(request):
+    _require_auditor(request.auth)
+    checkpoint = access_checkpoint()
+    access_record(actor=request.auth, action=Action.AUDIT_QUERY, checkpoint=checkpoint["seq"])
+    return checkpoint
+

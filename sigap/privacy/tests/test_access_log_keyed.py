@@ -260,3 +260,29 @@ def test_rotating_the_audit_key_keeps_old_rows_verifiable(chain, settings, tmp_p
     settings.SIGAP_AUDIT_OLD_KEYS = []
     result = access_verify()
     assert not result.ok and result.seq == 1 and "key" in result.problem
+
+
+def test_auditors_take_and_check_checkpoints_over_the_api(chain, client, staff):
+    from sigap.privacy import access_log
+
+    auditor = staff("auditor.insp", "inspektorat", StaffRole.Role.AUDITOR)
+    client.force_login(auditor)
+    checkpoint = client.get("/api/v1/audit/checkpoint").json()
+    assert checkpoint["seq"] == 5 and checkpoint["format"] == access_log.CHECKPOINT_FORMAT
+    assert AccessEvent.objects.order_by("-seq").first().action == Action.AUDIT_QUERY  # taking one is recorded
+    kept_key = access_log.public_key_text()  # what the auditor received at deployment
+    body = {"checkpoints": [checkpoint], "public_key": kept_key}
+    result = client.post("/api/v1/audit/verify", body, content_type="application/json").json()
+    assert result["ok"] is True and result["checkpoints"] == 1
+    row3 = AccessEvent.objects.get(seq=3)
+    _raw("DELETE FROM privacy_accessevent WHERE seq >= 4")
+    _raw("UPDATE privacy_chainhead SET seq = 3, hash = %s WHERE id = 1", (row3.hash,))
+    assert client.get("/api/v1/audit/verify").json()["ok"] is True  # without the checkpoint, nothing shows
+    result = client.post("/api/v1/audit/verify", body, content_type="application/json").json()
+    assert result["ok"] is False and "truncated" in result["problem"]
+    bad = client.post("/api/v1/audit/verify", {"checkpoints": [], "public_key": "not a key"},
+                      content_type="application/json")
+    assert bad.status_code == 422 and bad.json()["field"] == "public_key"
+    client.force_login(chain)
+    assert client.get("/api/v1/audit/checkpoint").status_code == 403
+    assert client.post("/api/v1/audit/verify", {}, content_type="application/json").status_code == 403
