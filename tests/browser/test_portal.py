@@ -226,6 +226,11 @@ def test_this_is_the_same_problem_instead_of_a_duplicate(new_page, e2e_server):
     page = new_page("id-ID", mobile=True)
     page.goto("/lapor/")
     file_clogged_drain(page, photo=False)
+    page.get_by_role("button", name="Kirim laporan").click()  # Privat
+    expect(page).to_have_url(re.compile(r"/lapor/terkirim/$"))
+    page.goto("/lapor/")
+    file_clogged_drain(page, photo=False, description="Saluran depan pasar tersumbat plastik dan lumpur tebal.")
+    page.check("#privacy-public")
     page.get_by_role("button", name="Kirim laporan").click()
     expect(page).to_have_url(re.compile(r"/lapor/terkirim/$"))
 
@@ -233,13 +238,14 @@ def test_this_is_the_same_problem_instead_of_a_duplicate(new_page, e2e_server):
     other.goto("/lapor/")
     other.select_option("#id_category", "saluran-tersumbat")
     choose_pondok_bambu(other)
-    expect(other.locator("#similar-results")).to_contain_text("Mungkin masalah ini sudah dilaporkan")
-    expect(other.locator("#similar-results")).to_contain_text("Laporan privat: isinya tidak ditampilkan.")
+    results = other.locator("#similar-results")
+    expect(results).to_contain_text("Mungkin masalah ini sudah dilaporkan")
+    expect(results).to_contain_text("laporan privat serupa sudah tercatat di sekitar lokasi ini")  # counted only
+    expect(results).not_to_contain_text("Kelurahan Pondok Bambu")  # never the handling unit
     checked(other, "portal-report-similar")
-    other.get_by_role("button", name="Ini laporan yang sama").first.click()
-    message = other.locator("#similar-results [role=status]")
-    expect(message).to_contain_text("Laporan serupa sudah ditangani oleh Kelurahan Pondok Bambu.")
-    expect(message).to_be_focused()
+    other.get_by_role("button", name="Ini laporan yang sama").first.click()  # a Publik one: its public page
+    expect(other).to_have_url(re.compile(r"/publik/[A-Z0-9]+/$"))
+    expect(other.locator("body")).to_contain_text("Kami mencatat bahwa Anda juga mengalami masalah ini")
     assert other.js_errors == []
 
 
