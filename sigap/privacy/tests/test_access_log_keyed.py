@@ -226,10 +226,17 @@ def _write_plain_rows(n: int):
 def test_upgrading_a_plain_log_anchors_it_with_a_keyed_row(staff):
     from sigap.privacy import access_log
 
+    import importlib
+
+    from django.apps import apps
+
     _write_plain_rows(4)
     assert not access_verify().ok  # an unkeyed log is not accepted as intact
-    marker = access_log.access_log_key_upgrade()
-    assert marker.action == Action.CHAIN_KEYED and marker.seq == 5 and marker.detail["plain_rows"] == 4
+    migration = importlib.import_module("sigap.privacy.migrations.0004_chainhead_key_id_keyed_access_log")
+    migration.anchor(apps, None)  # what `sigap migrate` runs on a deployed database
+    marker = AccessEvent.objects.get(seq=5)
+    assert marker.action == Action.CHAIN_KEYED and marker.detail["plain_rows"] == 4
+    assert marker.prev_hash == AccessEvent.objects.get(seq=4).hash
     assert access_log.access_log_key_upgrade() is None  # idempotent
     access_record(actor=staff("petugas.pb", "kel:31.75.07.1002"), action=Action.VIEW_REPORT, report_number="JK1")
     assert access_verify().ok and access_verify().rows == 6
@@ -286,3 +293,22 @@ def test_auditors_take_and_check_checkpoints_over_the_api(chain, client, staff):
     client.force_login(chain)
     assert client.get("/api/v1/audit/checkpoint").status_code == 403
     assert client.post("/api/v1/audit/verify", {}, content_type="application/json").status_code == 403
+
+
+def test_rows_appended_while_verifying_are_not_taken_for_a_truncation(chain, monkeypatch):
+    from sigap.privacy import access_log
+
+    real = access_log.ChainHead
+
+    class HeadReadAfterAnAppend:
+        class objects:
+            @staticmethod
+            def filter(**kwargs):
+                monkeypatch.setattr(access_log, "ChainHead", real)
+                access_record(actor=chain, action=Action.VIEW_REPORT, report_number="JK202611280077")
+                return real.objects.filter(**kwargs)
+
+    monkeypatch.setattr(access_log, "ChainHead", HeadReadAfterAnAppend)
+    result = access_verify()
+    assert result.ok and result.rows == 5
+    assert access_verify().rows == 6
