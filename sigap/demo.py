@@ -70,7 +70,33 @@ def accounts_load(password: str) -> list[DemoAccount]:
     if created:
         admin.set_password(password)
         admin.save()
+    second_factors_load()
     return DEMO_ACCOUNTS
+
+
+def second_factors_load() -> list[tuple[str, str]]:
+    """A demo authenticator (TOTP) for each demo account that signs in with a second factor.
+
+    Returns (username, otpauth URI) for each. `sigap demo` prints them; `sigap otp code USERNAME` prints the
+    current code of a demo device, so the demo can be tried without an authenticator app. Accounts enrolled
+    for real (`sigap otp enroll`) are left alone and not listed.
+    """
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    from sigap.officers.signin import DEMO_DEVICE, needs_second_factor
+
+    User = get_user_model()
+    out = []
+    for username in ["admin", *(acc.username for acc in DEMO_ACCOUNTS)]:
+        user = User.objects.filter(username=username).first()
+        if user is None or not needs_second_factor(user):
+            continue
+        device = TOTPDevice.objects.filter(user=user).first()
+        if device is None:
+            device = TOTPDevice.objects.create(user=user, name=DEMO_DEVICE, confirmed=True)
+        if device.name == DEMO_DEVICE:
+            out.append((username, device.config_url))
+    return out
 
 
 def _jpeg(colour: tuple[int, int, int], text: str) -> bytes:

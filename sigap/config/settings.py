@@ -49,6 +49,9 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    "django_otp",  # before the sigap apps: sigap.officers.admin replaces their admin pages
+    "django_otp.plugins.otp_totp",
+    "axes",
     "sigap.core",
     "sigap.privacy",
     "sigap.organization",
@@ -69,6 +72,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "axes.middleware.AxesMiddleware",
     "sigap.core.middleware.SecurityHeadersMiddleware",
 ]
 
@@ -265,3 +269,30 @@ SIGAP_CHANNELS = {
 SIGAP_WEBHOOK_MAX_BYTES = int(os.environ.get("SIGAP_WEBHOOK_MAX_BYTES", str(2 * 1024 * 1024)))
 SIGAP_MEDIA_MAX_BYTES = int(os.environ.get("SIGAP_MEDIA_MAX_BYTES", str(10 * 1024 * 1024)))
 SIGAP_CONVERSATION_HOURS = float(os.environ.get("SIGAP_CONVERSATION_HOURS", "24"))
+
+# Staff sign-in (docs/deployment.md, "Staff sign-in").
+# Second factor (TOTP, django-otp) for accounts with a role above officer and for admin accounts (is_staff or
+# is_superuser), on the console login, the admin login and POST /api/v1/officer/auth/token. Must stay on in
+# production; tests switch it off except where they test it.
+SIGAP_OTP_REQUIRED = _env_bool("SIGAP_OTP_REQUIRED", True)
+SIGAP_OTP_ROLES = frozenset(r.strip() for r in os.environ.get(
+    "SIGAP_OTP_ROLES", "unit_admin,validator,supervisor,privacy_officer,auditor").split(",") if r.strip())
+OTP_TOTP_ISSUER = os.environ.get("SIGAP_OTP_ISSUER", "Sigap")
+# API tokens stop working this many hours after they were issued.
+SIGAP_API_TOKEN_HOURS = float(os.environ.get("SIGAP_API_TOKEN_HOURS", "12"))
+# Sign-in lockout (django-axes, sigap/core/throttles.py): failures within AXES_COOLOFF_TIME per account and
+# address, per account from any address, and per address for any account.
+AUTHENTICATION_BACKENDS = ["axes.backends.AxesStandaloneBackend", "django.contrib.auth.backends.ModelBackend"]
+SIGAP_LOGIN_LOCKOUT = {
+    "account_address": int(os.environ.get("SIGAP_LOGIN_LIMIT_ACCOUNT_ADDRESS", "5")),
+    "account": int(os.environ.get("SIGAP_LOGIN_LIMIT_ACCOUNT", "20")),
+    "address": int(os.environ.get("SIGAP_LOGIN_LIMIT_ADDRESS", "100")),
+}
+AXES_HANDLER = "sigap.core.throttles.LockoutHandler"
+AXES_FAILURE_LIMIT = SIGAP_LOGIN_LOCKOUT["account_address"]
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"], "username", "ip_address"]
+AXES_COOLOFF_TIME = float(os.environ.get("SIGAP_LOGIN_COOLOFF_MINUTES", "15")) / 60  # hours
+AXES_CLIENT_IP_CALLABLE = "sigap.core.throttles.client_ip"
+AXES_LOCKOUT_CALLABLE = "sigap.core.throttles.lockout_response"
+AXES_RESET_ON_SUCCESS = False
+AXES_SENSITIVE_PARAMETERS = ["password", "otp", "otp_token"]

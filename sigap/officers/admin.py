@@ -1,13 +1,91 @@
+"""Staff sign-in in the admin: API tokens, authenticator devices, the login form, and the user pages.
+
+* API tokens: look and revoke (delete), never add or edit. A token is issued only by signing in
+  (``POST /api/v1/officer/auth/token``) and belongs to that account for good: an admin who could add a
+  token or move one could act as any officer, a privacy officer included, with the access log naming them.
+* Authenticator (TOTP) devices: look and delete (a lost phone), never add, edit or see the secret; they are
+  enrolled with ``sigap otp enroll USERNAME`` on the server, shown to their owner only.
+* The admin login asks for the second factor (``sigap.officers.signin``).
+* Users: setting an account's password in the admin is an access-log row and revokes the account's API
+  tokens; an account holding the PPID role cannot be deleted here (its role is removed by two admins first).
+"""
 from django.contrib import admin
+from django.contrib.auth import get_user_model
+from django.contrib.auth.admin import UserAdmin
+
+from sigap.core.admin import ReadOnlyAdmin
+from sigap.organization.models import StaffRole
+from sigap.privacy.access_log import access_record
 
 from .models import ApiToken
+from .signin import AdminSignInForm
+
+admin.site.login_form = AdminSignInForm
+admin.site.login_template = "admin/sigap_login.html"
 
 
 @admin.register(ApiToken)
-class ApiTokenAdmin(admin.ModelAdmin):
-    list_display = ("user", "name", "created_at", "last_used_at")
-    fields = ("user", "name", "created_at", "last_used_at")
-    readonly_fields = ("created_at", "last_used_at")
+class ApiTokenAdmin(ReadOnlyAdmin):
+    list_display = ("user", "name", "created_at", "expires_at", "last_used_at")
+    fields = ("user", "name", "created_at", "expires_at", "last_used_at")
+    readonly_fields = fields
+    search_fields = ("user__username",)
 
-    def has_add_permission(self, request):
-        return False  # tokens are issued by POST /api/v1/officer/auth/token and shown once
+    def has_delete_permission(self, request, obj=None):
+        return admin.ModelAdmin.has_delete_permission(self, request, obj)  # revoking is allowed
+
+
+def _replace_totp_admin() -> None:
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    if admin.site.is_registered(TOTPDevice):
+        admin.site.unregister(TOTPDevice)
+
+    @admin.register(TOTPDevice)
+    class TOTPDeviceAdmin(ReadOnlyAdmin):
+        list_display = ("user", "name", "confirmed", "created_at", "last_used_at")
+        fields = list_display
+        readonly_fields = fields
+        search_fields = ("user__username",)
+
+        def has_delete_permission(self, request, obj=None):
+            return admin.ModelAdmin.has_delete_permission(self, request, obj)
+
+
+_replace_totp_admin()
+
+User = get_user_model()
+
+
+def _holds_guarded_role(user) -> bool:
+    """The PPID role is removed by two admins (``sigap.organization.rolechanges``), never by deleting the account."""
+    return StaffRole.objects.filter(user=user, role=StaffRole.Role.PRIVACY_OFFICER).exists()
+
+
+class SigapUserAdmin(UserAdmin):
+    def has_delete_permission(self, request, obj=None):
+        if obj is not None and _holds_guarded_role(obj):
+            return False
+        return super().has_delete_permission(request, obj)
+
+    def get_actions(self, request):
+        actions = super().get_actions(request)
+        actions.pop("delete_selected", None)  # a bulk delete would skip the per-account refusal above
+        return actions
+
+    def user_change_password(self, request, id, form_url=""):
+        before = User.objects.filter(pk=id).values_list("password", flat=True).first()
+        response = super().user_change_password(request, id, form_url)
+        after = User.objects.filter(pk=id).values_list("password", flat=True).first()
+        if request.method == "POST" and before is not None and after != before:
+            target = User.objects.get(pk=id)
+            revoked, _ = ApiToken.objects.filter(user=target).delete()
+            access_record(actor=request.user, action="staff_password_set", account=target.get_username(),
+                          roles=sorted(set(StaffRole.objects.filter(user=target).values_list("role", flat=True))),
+                          tokens_revoked=revoked)
+        return response
+
+
+if admin.site.is_registered(User):
+    admin.site.unregister(User)
+admin.site.register(User, SigapUserAdmin)

@@ -12,7 +12,7 @@ from ninja import File, Form, Router
 from ninja import Status as HttpStatus
 from ninja.files import UploadedFile
 from ninja.security import APIKeyCookie, HttpBearer
-from sigap.core.throttles import per_ip
+from sigap.core.throttles import LOCKED_EN, LOCKED_ID
 
 from sigap.core.schemas import ErrorOut
 from sigap.core.errors import DomainError, NotFound, PermissionDenied
@@ -27,6 +27,7 @@ from sigap.reports.states import Status
 
 from . import flow
 from .models import ApiToken
+from .signin import second_factor_check
 from .schemas import (ActionOut, ForwardIn, HopIn, MergeIn, NoteIn, QuestionIn, QueueOut, ReasonIn, ReportDetail,
                       SuggestionOut, TokenIn, TokenOut, UnitOut, ValidateIn)
 
@@ -36,7 +37,12 @@ class BearerAuth(HttpBearer):
         row = ApiToken.objects.select_related("user").filter(key_hash=ApiToken.hash(token)).first()
         if row is None or not row.user.is_active:
             return None
-        ApiToken.objects.filter(pk=row.pk).update(last_used_at=timezone.now())
+        now = timezone.now()
+        if row.is_expired(now):
+            raise DomainError("Token API sudah kedaluwarsa; minta token baru lewat POST /api/v1/officer/auth/token.",
+                              "The API token has expired; get a new one with POST /api/v1/officer/auth/token.",
+                              code="token_expired", status=401)
+        ApiToken.objects.filter(pk=row.pk).update(last_used_at=now)
         request.user = row.user
         return row.user
 
@@ -65,15 +71,19 @@ def cn(obj) -> dict | None:
 
 
 @router.post("/auth/token", auth=None, response={200: TokenOut, **ERRORS, 429: ErrorOut},
-             throttle=[per_ip("login", "10/m")], summary="Exchange username and password for an API token")
+             summary="Exchange username, password (and a one-time code above officer) for an API token")
 def token_endpoint(request, payload: TokenIn):
     user = authenticate(request, username=payload.username, password=payload.password)
+    if getattr(request, "axes_locked_out", False):
+        raise DomainError(LOCKED_ID, LOCKED_EN, code="locked_out", status=429)
     if user is None or not user.is_active:
         raise DomainError("Nama pengguna atau kata sandi salah.", "Wrong username or password.", code="bad_credentials",
                           status=401)
+    second_factor_check(request, user, payload.otp)
     key = ApiToken.issue(user, name="api")
+    expires_at = ApiToken.objects.filter(key_hash=ApiToken.hash(key)).values_list("expires_at", flat=True).get()
     staff = StaffRole.objects.filter(user=user).select_related("unit")
-    return {"token": key, "username": user.username, "units": [cn(s.unit) for s in staff],
+    return {"token": key, "expires_at": expires_at, "username": user.username, "units": [cn(s.unit) for s in staff],
             "roles": sorted({s.role for s in staff})}
 
 

@@ -12,10 +12,12 @@ class TokenIn(Schema):
     model_config = ConfigDict(extra="forbid")
     username: str = Field(..., min_length=1, max_length=150)
     password: str = Field(..., min_length=1, max_length=256)
+    otp: str = Field("", max_length=12, description="6-digit code from the authenticator app (accounts above officer)")
 
 
 class TokenOut(Schema):
     token: str
+    expires_at: datetime
     username: str
     units: list[CodeName]
     roles: list[str]

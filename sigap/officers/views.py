@@ -10,7 +10,6 @@ from urllib.parse import urlencode
 from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth import views as auth_views
-from django.core.cache import cache
 from django.core.paginator import Paginator
 from django.db.models import F
 from django.http import Http404, HttpResponse
@@ -31,46 +30,36 @@ from . import flow
 from .access import (console_view, forbidden, is_htmx, refusal_text, user_can_enter_reports, user_can_use_queue,
                      user_can_validate)
 from .actions import ACTIONS, BY_NAME
-from .forms import ALL, SORTS, ConsoleLoginForm, QueueFilterForm
+from .forms import ALL, SORTS, QueueFilterForm
+from .signin import SignInForm, mark_verified
 
 PAGE_SIZE = 25
 OPEN_STATUSES = [s.value for s in Status if is_open(s)]
 VALIDATION_PAGE_SIZE = 10
-LOGIN_FAILURES_ALLOWED = 10
-LOGIN_FAILURE_WINDOW_S = 300
 REFUSAL_HEADER = "X-Sigap-Refusal"
 
 
 # --- login / logout ----------------------------------------------------------------------------
 
-def _client_ip(request) -> str:
-    return request.META.get("REMOTE_ADDR", "")
-
-
 class ConsoleLoginView(auth_views.LoginView):
-    """Django's LoginView with our labels, and a brake on password guessing per client address."""
+    """Django's LoginView with our labels, the second factor for roles above officer (``signin``), and the
+    sign-in lockout per account and address (django-axes, ``sigap.core.throttles``)."""
 
     template_name = "officers/login.html"
-    authentication_form = ConsoleLoginForm
+    authentication_form = SignInForm
     redirect_authenticated_user = True
 
-    def _key(self) -> str:
-        return f"sigap:console-login-failures:{_client_ip(self.request)}"
-
-    def post(self, request, *args, **kwargs):
-        if cache.get(self._key(), 0) >= LOGIN_FAILURES_ALLOWED:
-            form = self.get_form()
+    def form_invalid(self, form):
+        if getattr(self.request, "axes_locked_out", False):
             form.errors.clear()
             form.add_error(None, _("Terlalu banyak percobaan masuk yang gagal. Coba lagi dalam beberapa menit."))
             return self.render_to_response(self.get_context_data(form=form), status=429)
-        return super().post(request, *args, **kwargs)
-
-    def form_invalid(self, form):
-        try:
-            cache.incr(self._key())
-        except ValueError:
-            cache.set(self._key(), 1, LOGIN_FAILURE_WINDOW_S)
         return super().form_invalid(form)
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        mark_verified(self.request, form.otp_device)
+        return response
 
 
 class ConsoleLogoutView(auth_views.LogoutView):

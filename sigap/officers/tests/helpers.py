@@ -45,5 +45,14 @@ def to_validation(report: Report, officer, jpeg, *, now=None) -> None:
     services.report_request_validation(report_id=report.pk, actor=officer, now=now)
 
 
+def totp_code(user) -> str:
+    """The current one-time code of the account's authenticator (the staff factory enrols one above officer)."""
+    from django_otp.oath import totp
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
+    return f"{totp(device.bin_key, step=device.step, t0=device.t0, digits=device.digits, drift=device.drift):0{device.digits}d}"
+
+
 def text(response) -> str:
     return response.content.decode()

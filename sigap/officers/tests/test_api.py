@@ -182,5 +182,6 @@ def test_merge_into_a_report_i_cannot_see_is_refused(pb):
 def test_password_guessing_is_throttled(client, staff):
     staff("petugas.pb", PB_UNIT)
     codes = [client.post("/api/v1/officer/auth/token", data={"username": "petugas.pb", "password": f"guess{i}"},
-                         content_type="application/json").status_code for i in range(12)]
-    assert codes[:10] == [401] * 10 and codes[10:] == [429, 429]
+                         content_type="application/json").status_code for i in range(7)]
+    # the fifth failure for this account from this address locks it (SIGAP_LOGIN_LOCKOUT, django-axes)
+    assert codes[:4] == [401] * 4 and codes[4:] == [429, 429, 429]

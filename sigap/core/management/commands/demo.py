@@ -17,3 +17,12 @@ class Command(BaseCommand):
         self.stdout.write(f"  {'admin':24} superuser (Django admin)")
         for acc in result["accounts"]:
             self.stdout.write(f"  {acc.username:24} {acc.role:16} {acc.description}")
+        from sigap.demo import second_factors_load
+
+        factors = second_factors_load()
+        if factors:
+            self.stdout.write("\nThese accounts also ask for a one-time code (second factor): add the URI to an "
+                              "authenticator app,\nor print the current code with `sigap otp code USERNAME` "
+                              "(demo devices only):")
+            for username, uri in factors:
+                self.stdout.write(f"  {username:24} {uri}")

@@ -1,0 +1,134 @@
+"""Staff sign-in: who needs a second factor, and the check shared by the console, the admin and the API.
+
+Accounts holding a role in ``SIGAP_OTP_ROLES`` (by default unit CRM admin, validator, supervisor/pimpinan,
+privacy officer, auditor) and every admin account (``is_staff`` or ``is_superuser``) sign in with a TOTP
+code from an authenticator app (django-otp), enrolled with ``sigap otp enroll USERNAME``. The check runs
+after the password was accepted and before any session or token exists; a missing or wrong code counts as
+a failed sign-in for the lockout (``sigap.core.throttles``). An account that needs a factor and has none
+enrolled cannot sign in (closed, not open).
+
+Officers (petugas) and channel operators sign in with a password alone unless ``SIGAP_OTP_ROLES`` names them.
+"""
+from __future__ import annotations
+
+from django import forms
+from django.conf import settings
+from django.contrib.admin.forms import AdminAuthenticationForm
+from django.contrib.auth.signals import user_login_failed
+from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
+
+from sigap.core.errors import DomainError
+from sigap.organization.models import StaffRole
+
+from .forms import ConsoleLoginForm
+
+DEMO_DEVICE = "demo"  # devices made by `sigap demo`; only these can print their current code (`sigap otp code`)
+
+
+def needs_second_factor(user) -> bool:
+    """Whether this account's role calls for a second factor (whatever ``SIGAP_OTP_REQUIRED`` says)."""
+    if user.is_superuser or user.is_staff:
+        return True
+    return StaffRole.objects.filter(user=user, role__in=settings.SIGAP_OTP_ROLES).exists()
+
+
+def otp_required(user) -> bool:
+    return getattr(settings, "SIGAP_OTP_REQUIRED", True) and needs_second_factor(user)
+
+
+def _devices(user):
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    return TOTPDevice.objects.filter(user=user, confirmed=True)
+
+
+def otp_matching_device(user, token: str):
+    token = "".join((token or "").split())
+    if not token.isdigit():
+        return None
+    for device in _devices(user):
+        allowed, _info = device.verify_is_allowed()
+        if allowed and device.verify_token(token):
+            return device
+    return None
+
+
+def second_factor_check(request, user, token: str | None):
+    """The TOTP device that matched ``token``, or None when this account needs no factor.
+
+    Raises a 401 ``DomainError`` otherwise; a missing or wrong code is a failed sign-in for the lockout.
+    """
+    if not otp_required(user):
+        return None
+    if not _devices(user).exists():
+        _failed(request, user)
+        raise DomainError("Akun ini wajib memakai kode OTP, tetapi belum ada perangkat autentikator yang terdaftar. "
+                          "Minta admin mendaftarkannya (sigap otp enroll).",
+                          "This account needs a one-time code but has no authenticator enrolled. Ask an "
+                          "administrator to enrol one (sigap otp enroll).", code="otp_not_enrolled", status=401,
+                          field="otp")
+    if not (token or "").strip():
+        _failed(request, user)
+        raise DomainError("Akun ini wajib memakai kode OTP: masukkan 6 angka dari aplikasi autentikator.",
+                          "This account needs a one-time code: enter the 6 digits from the authenticator app.",
+                          code="otp_required", status=401, field="otp")
+    device = otp_matching_device(user, token)
+    if device is None:
+        _failed(request, user)
+        raise DomainError("Kode OTP salah atau sudah kedaluwarsa.", "The one-time code is wrong or has expired.",
+                          code="otp_invalid", status=401, field="otp")
+    return device
+
+
+def _failed(request, user) -> None:
+    user_login_failed.send(sender=__name__, credentials={"username": user.get_username()}, request=request)
+
+
+def _text(exc: DomainError) -> str:
+    return exc.message_en if (get_language() or "id").startswith("en") else exc.message_id
+
+
+OTP_FIELD = forms.CharField(label=_("Kode OTP"), required=False, max_length=12, strip=True,
+                            help_text=_("Untuk akun admin, validator, pimpinan, PPID dan auditor: 6 angka dari "
+                                        "aplikasi autentikator."),
+                            widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "numeric"}))
+
+
+class _SecondFactorMixin:
+    otp_device = None
+
+    def confirm_login_allowed(self, user):
+        super().confirm_login_allowed(user)
+        try:
+            self.otp_device = second_factor_check(self.request, user, self.cleaned_data.get("otp"))
+        except DomainError as exc:
+            raise forms.ValidationError(_text(exc), code=exc.code) from None
+
+
+class SignInForm(_SecondFactorMixin, ConsoleLoginForm):
+    otp = OTP_FIELD
+
+
+class AdminSignInForm(_SecondFactorMixin, AdminAuthenticationForm):
+    otp = OTP_FIELD
+
+
+def mark_verified(request, device) -> None:
+    """Record in the session which device verified this sign-in (django-otp's own session key)."""
+    if device is not None:
+        from django_otp import login as otp_login
+
+        otp_login(request, device)
+
+
+def enroll(user, *, replace: bool = False, name: str = "default"):
+    """Create the account's confirmed TOTP device. Refuses when one exists unless ``replace``."""
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    existing = TOTPDevice.objects.filter(user=user)
+    if existing.exists():
+        if not replace:
+            raise ValueError(f"{user.get_username()} already has an authenticator; use --replace to make a new one")
+        existing.delete()
+    return TOTPDevice.objects.create(user=user, name=name, confirmed=True)

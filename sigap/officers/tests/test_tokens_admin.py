@@ -1,0 +1,90 @@
+"""API tokens expire, and no admin can mint, move or edit one (issue 10, leak 3 and leak 7)."""
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.test import Client
+from django.utils import timezone
+
+from sigap.officers.models import ApiToken
+from sigap.organization.models import StaffRole
+
+pytestmark = pytest.mark.django_db
+PB_UNIT = "kel:31.75.07.1002"
+
+
+@pytest.fixture
+def superuser():
+    return get_user_model().objects.create_superuser("root", "root@example.org", "root-password-123")
+
+
+def admin_client(user) -> Client:
+    c = Client()
+    c.force_login(user)
+    return c
+
+
+def test_a_superuser_cannot_move_a_token_to_a_privacy_officer_in_the_admin(staff, superuser):
+    ppid = staff("ppid.x", "biro-pemerintahan", StaffRole.Role.PRIVACY_OFFICER)
+    officer = staff("petugas.pb", PB_UNIT)
+    ApiToken.issue(officer, name="api")
+    token = ApiToken.objects.get(user=officer)
+    c = admin_client(superuser)
+    response = c.post(f"/admin/officers/apitoken/{token.pk}/change/", {"user": ppid.pk, "name": "api"})
+    assert response.status_code == 403
+    token.refresh_from_db()
+    assert token.user_id == officer.pk
+
+
+def test_a_superuser_cannot_add_a_token_in_the_admin(staff, superuser):
+    ppid = staff("ppid.x", "biro-pemerintahan", StaffRole.Role.PRIVACY_OFFICER)
+    c = admin_client(superuser)
+    assert c.get("/admin/officers/apitoken/add/").status_code == 403
+    assert c.post("/admin/officers/apitoken/add/", {"user": ppid.pk, "name": "x"}).status_code == 403
+    assert not ApiToken.objects.filter(user=ppid).exists()
+
+
+def test_a_token_can_be_revoked_in_the_admin(staff, superuser):
+    officer = staff("petugas.pb", PB_UNIT)
+    ApiToken.issue(officer)
+    token = ApiToken.objects.get(user=officer)
+    response = admin_client(superuser).post(f"/admin/officers/apitoken/{token.pk}/delete/", {"post": "yes"})
+    assert response.status_code == 302 and not ApiToken.objects.filter(pk=token.pk).exists()
+
+
+def test_a_token_row_refuses_a_new_owner_even_outside_the_admin(staff):
+    officer = staff("petugas.pb", PB_UNIT)
+    other = staff("petugas.lain", PB_UNIT)
+    ApiToken.issue(officer)
+    token = ApiToken.objects.get(user=officer)
+    token.user = other
+    with pytest.raises(ValueError):
+        token.save()
+
+
+def test_a_token_expires_after_its_lifetime_and_says_so(client, staff, settings):
+    settings.SIGAP_API_TOKEN_HOURS = 12
+    staff("petugas.pb", PB_UNIT)
+    response = client.post("/api/v1/officer/auth/token", {"username": "petugas.pb", "password": "test-password-123"},
+                           content_type="application/json")
+    assert response.status_code == 200
+    body = response.json()
+    row = ApiToken.objects.get(key_hash=ApiToken.hash(body["token"]))
+    assert timedelta(hours=11.9) < row.expires_at - row.created_at <= timedelta(hours=12)
+    auth = {"HTTP_AUTHORIZATION": f"Bearer {body['token']}"}
+    assert client.get("/api/v1/officer/reports", **auth).status_code == 200
+    ApiToken.objects.filter(pk=row.pk).update(expires_at=timezone.now() - timedelta(seconds=1))
+    expired = client.get("/api/v1/officer/reports", **auth)
+    assert expired.status_code == 401
+    assert expired.json()["code"] == "token_expired" and "expired" in expired.json()["message_en"]
+
+
+def test_the_token_answer_states_when_it_expires(client, staff):
+    staff("petugas.pb", PB_UNIT)
+    body = client.post("/api/v1/officer/auth/token", {"username": "petugas.pb", "password": "test-password-123"},
+                       content_type="application/json").json()
+    row = ApiToken.objects.get(key_hash=ApiToken.hash(body["token"]))
+    assert body["expires_at"].startswith(row.expires_at.astimezone(timezone.get_current_timezone()).isoformat()[:16]) \
+        or body["expires_at"].startswith(row.expires_at.isoformat()[:16])
