@@ -55,6 +55,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Callable, Iterable
 
 import phonenumbers
@@ -110,6 +111,7 @@ begitu gitu gini begini kayak kaya seperti spt mungkin kayaknya sepertinya tampa
 betul salah cukup sangat amat paling lebih kurang makin semakin terlalu agak sedikit dikit banyak byk beberapa
 para seluruh tiap-tiap masing-masing semuanya hal tolonglah mohonlah silakan silahkan monggo mari ayo yuk
 ok sip siap mantap mantab sukses semoga amin aamiin insyaallah alhamdulillah astaghfirullah innalillahi
+swastiastu punten sampurasun horas shalom rahayu wr wb
 """)
 
 # Roles and titles-as-roles: "Pak RT", "Bu Lurah", "Pak Polisi", "bang ojol", "pak ogah".
@@ -124,6 +126,7 @@ jukir juru preman warga tetangga dinas sudin kelurahan kecamatan kota pemkot pem
 aparat oknum tni camatnya lurahnya direksi komandan sekdes kaling kadus tua muda haji-haji bapak ibu pak bu
 mas mbak bang kak om tante rt/rw ketuanya pengurus pengelola developer kontraktor pemborong penghuni pelapor
 terlapor korban pelaku saksi sekuriti pengacara hakim jaksa wartawan mahasiswa pelajar siswa murid anak cucu
+komite panitia paguyuban forum komunitas operator op pel petugasnya pelapornya penelepon
 suami istri ayah bunda adik kakak abang paman bibi nenek kakek keluarga teman kawan sahabat pacar mertua
 """)
 
@@ -137,6 +140,13 @@ wisma plaza mall mal apotek klinik puskesmas kantor gereja vihara pura klenteng 
 tower blok kav kavling ruko pertigaan perempatan simpang bundaran flyover underpass jpo kolong bantaran danau
 setu situ waduk pantai pulau tanjung muara bukit gunung lembah hutan
 warung toko bengkel kedai depot rm warteg kantin bakso soto sate mie nasi martabak pecel ayam sop salon laundry
+""")
+
+# Verbs that ask the officer to reach someone ("Hubungi Budi di rumah", "Temui Pak RT"): never part of a proper noun,
+# so a capitalised one next to a reporter's name does not make that name a place.
+_CONTACT_VERBS = _words("""
+hubungi hubungin hubungilah kontak telepon telpon telfon tilpon telponin panggil kabari kabarin temui temuin jumpai
+datangi samperin cari tanya tanyakan tanyain tanyai ajak jemput ikuti japri sampaikan beritahu sms chat
 """)
 
 # Everyday vocabulary: lowercase words after an honorific that are not names ("bu warung", "pak buang").
@@ -175,7 +185,9 @@ lapor ngadu mengadu tanya nanya nanyain minta mohon protes keberatan setuju sena
 tunggu ngecek cek ngurus urus bantu nolong ngomong omong cerita curhat kerja sekolah kuliah dagang jualan belanja
 liat lihat nonton denger dengerin baca tulis foto video rekam kirim upload posting share viral
 pulang pergi berangkat sampai sampe nyampe lewat mampir nginep tidur bangun
-""")
+nol kosong satu dua tiga empat lima enam tujuh delapan sembilan sepuluh sebelas belas puluh ratus ribu juta
+longsor amblas ambruk rob pipa
+""") | _CONTACT_VERBS
 
 # Honorifics. Case-insensitive ones work in chat ("pak slamet"); the rest only capitalised, because their
 # lowercase forms are ordinary words ("haji" = the pilgrimage, "teh" = tea, "uda" = "udah").
@@ -183,9 +195,16 @@ _HON_ANYCASE = (
     "bapak", "bpk", "pak", "ibu", "bu", "mas", "mbak", "mba", "mbk", "bang", "abang", "kak", "om", "tante",
     "sdr", "sdri", "saudara", "saudari", "koh", "cik", "engkong", "ncang", "encang", "encing", "mpok", "ustadz",
     "ustad", "ustaz", "ustadzah", "hj", "hajjah", "kang", "akang", "neng", "mbah", "eyang", "opa", "oma", "pakde",
-    "bude", "budhe", "bulik", "paklik", "babe", "babeh", "cak", "mang",
+    "bude", "budhe", "bulik", "paklik", "babe", "babeh", "cak", "mang", "abah", "ceu", "bli",
 )
-_HON_CAPITAL = ("Haji", "Ko", "Ci", "Uda", "Uni", "Aa", "Kyai", "Kiai", "Habib", "Mr", "Mrs", "Ms", "Romo", "Nyai")
+# Police and military ranks count as honorifics too ("Kompol Sugiarto", "Serka Wahyudi"); streets named after
+# officers ("Jl. Kapten Tendean", "Jl. Letjen Suprapto") stay, like every honorific in a place name.
+_RANKS = ("Kompol", "AKP", "AKBP", "Kombes", "Iptu", "Ipda", "Aiptu", "Aipda", "Bripka", "Brigpol", "Briptu", "Bripda",
+          "Bharada", "Serka", "Sertu", "Serda", "Serma", "Pelda", "Peltu", "Kopda", "Koptu", "Kopka", "Praka", "Pratu",
+          "Prada", "Letda", "Lettu", "Kapten", "Mayor", "Letkol", "Kolonel", "Brigjen", "Mayjen", "Letjen", "Jenderal")
+_HON_CAPITAL = ("Haji", "Ko", "Ci", "Uda", "Uni", "Aa", "Kyai", "Kiai", "Habib", "Mr", "Mrs", "Ms", "Romo", "Nyai",
+                "Teh", "Mak", "Dek", "Nek", "Kek", "Wak", "Uwak", "Opung", "Ompung", "Inang", "Amang", "Gus", "Pendeta",
+                "Suster", "Bruder") + _RANKS
 _HON_DOTTED = ("Dr", "dr", "Drs", "Dra", "Ir", "Prof", "H", "h", "Hj", "KH", "Pdt")  # only with a dot: "dr" is also "dari"
 # Titles that may sit between a place prefix and its name ("Jl. KH. Mas Mansyur", "Jl. Letjen S. Parman").
 _TITLES = (r"(?:H|Hj|KH|K\.H|Dr|dr|Drs|Ir|Prof|Haji|Hajjah|Kyai|Kiai|Habib|Letjen|Mayjen|Brigjen|Jend|Jenderal|Kapten|"
@@ -201,8 +220,12 @@ _HON_RE = re.compile(
     + _alt(_HON_DOTTED) + r")\.)(?=[ \t])"
 )
 # After an honorific, more honorifics or RT/RW may follow before the name: "Pak Haji Sanusi", "Pak RT Sukardi".
+# Roles that may stand between an honorific and a name ("Bu Lurah Yanti", "Pak Satpam Ruslan", "Pak Ustadz Hamid");
+# what follows them may also be a place ("Pak Lurah Manggarai"), checked against the places list.
+_CHAIN_ROLES = ("lurah", "camat", "satpam", "ustadz", "ustad", "ustaz", "ustadzah", "dokter", "dok", "guru", "bidan",
+                "kades", "kapolsek", "babinsa", "mandor", "ketua", "wakil lurah", "sekretaris lurah")
 _HON_CHAIN = re.compile(
-    r"[ \t]+(?:(?i:" + _alt(_HON_ANYCASE + ("haji", "ketua rt", "ketua rw", "rt", "rw")) + r")\.?|(?:"
+    r"[ \t]+(?:(?i:" + _alt(_HON_ANYCASE + ("haji", "ketua rt", "ketua rw", "rt", "rw") + _CHAIN_ROLES) + r")\.?|(?:"
     + _alt(_HON_CAPITAL) + r")\.?|(?:" + _alt(_HON_DOTTED) + r")\.)(?=[ \t])"
 )
 _HON_TOKENS_LOWER = {h.lower() for h in _HON_ANYCASE + _HON_CAPITAL + _HON_DOTTED}
@@ -243,12 +266,17 @@ _PLACE_BEFORE = re.compile(
     r"(?:^|[^\w])(?:(?i:" + _alt(_PLACE_ANYCASE) + r")|(?:"
     + _alt(p.capitalize() for p in _PLACE_PREFIXES if "-" not in p and p not in _PLACE_ANYCASE) + r"|"
     + _alt(p.upper() for p in _PLACE_PREFIXES if len(p) <= 4 and "-" not in p) + r"|Rumah[ \t]+Sakit))"
-    r"\.?[ \t]+(?:" + _TITLES + r"\.?[ \t]+|[A-Z][\w'’\-]*\.?[ \t]+){0,3}$"
+    r"(\.?)[ \t]+(?:" + _TITLES + r"\.?[ \t]+|[A-Z]\.[ \t]+|[A-Z][\w'’\-]*[ \t]+){0,3}$"
 )
+_PLACE_ABBREVIATED = frozenset(p for p in _PLACE_PREFIXES | set(_PLACE_ANYCASE) if len(p) <= 4)
 
 
 def _in_place(text: str, start: int) -> bool:
-    return bool(_PLACE_BEFORE.search(text, max(0, start - 60), start))
+    m = _PLACE_BEFORE.search(text, max(0, start - 60), start)
+    if m and m.group(1):  # a dot after the place word: "Jl. Budi" is a street, "nutupin jalan. bunga" a new sentence
+        word = _WORD_BEFORE.findall(text, m.start(), m.start(1))
+        return bool(word) and word[-1].lower() in _PLACE_ABBREVIATED
+    return bool(m)
 
 
 def _name_tokens(text: str, pos: int, *, allow_lower: bool, strict: bool = False,
@@ -411,10 +439,23 @@ _EMERGENCY = frozenset({"110", "112", "113", "115", "117", "118", "119", "129"})
 _STRONG_CUE = re.compile(
     r"(?i)(?<![\w])(?:nama[ \t]+(?:saya|sy|aku|ku|gue|gw|gua|pelapor|lengkap(?:[ \t]+saya)?)|namaku|namanya|"
     r"(?:saya|sy|aku)[ \t]+(?:yang|yg)[ \t]+bernama|(?:yang|yg)[ \t]+bernama|bernama|atas[ \t]+nama|a[ \t]?\.[ \t]?n\.?|a/n|"
-    r"perkenalkan(?:[ \t]*,)?(?:[ \t]+nama)?(?:[ \t]+(?:saya|sy|aku|ku))?|pelapor[ \t]*:|dilaporkan[ \t]+oleh|"
+    r"perkenalkan(?:[ \t]*,)?(?:[ \t]+nama)?(?:[ \t]+(?:saya|sy|aku|ku))?|dilaporkan[ \t]+oleh|"
+    r"(?:saya|sy|aku|gw|gue)[ \t]+(?:sendiri[ \t]+)?(?:yang|yg)[ \t]+(?:lihat|liat|melihat|lapor|melapor|telepon|telpon|nelpon|"
+    r"menelepon|foto|motret|memotret|nemu|menemukan|rekam|merekam)(?=[ \t]*[,:\-])|"
+    r"(?:biasa[ \t]+)?dipanggil|panggilannya|sapaannya|(?:manggil|memanggil|panggil)[ \t]+(?:dia|saya|aku|sy|beliau)|"
+    r"(?:bin|binti)(?=[ \t]+[A-Z])|"
     r"hormat[ \t]+(?:saya|kami)|salam[ \t]+hormat|wassalam\w*(?:[ \t]+wr\.?[ \t]*wb\.?)?|tertanda|ttd\.?|nama[ \t]*:)"
     r"(?:[ \t]*[,:\-][ \t]*\n?[ \t]*|[ \t]*\n[ \t]*|[ \t]+)(?:(?:adalah|ialah)[ \t]+)?(?=\S)"
 )
+# A speaker label in a call transcript or a form ("Pelapor: Air PAM mati"): a name may follow, but so may the complaint.
+_LABEL_CUE = re.compile(r"(?i)(?<![\w])(?:pelapor|penelepon|pemohon|pengadu)[ \t]*:[ \t]*")
+# "Nama Nur Halimah binti Sanusi": "nama" then a capitalised name (not "nama jalan", "Nama Bapak?").
+_NAME_WORD_CUE = re.compile(r"(?<![\w])(?:Nama|nama)(?=[ \t]+[A-Z])")
+# A sign-off after a dash at the end of a line ("... gelap banget. - nico", "-Siska ibunya Kenzo").
+_SIGNOFF = re.compile(r"(?:^|(?<=[ \t]))[-–—~][ \t]*(?=[A-Za-z])")
+_SIGNOFF_END = re.compile(r"[ \t]*(?:$|\n|\(|,|[ \t](?:warga|dari|dr|ibunya|bapaknya|ayahnya|anaknya)\b)")
+# After a name, "dan"/"sama"/"&" joins a second person ("Pelapor: Putu Ayu dan Komang Adi").
+_AND_NEXT = re.compile(r"[ \t]*,?[ \t]*(?:dan|sama|serta|&)[ \t]+")
 _WEAK_CUE = re.compile(
     r"(?<![\w])(?:(?i:saya|sy|aku|gue|gw)|(?i:(?:halo|hallo|hai|hi|pagi|siang|sore|malam)[ \t]*[,!.]*[ \t]*"
     r"(?:ini|dengan|dgn)))[ \t]*,?(?=[ \t])"
@@ -422,7 +463,8 @@ _WEAK_CUE = re.compile(
 # "tetangga saya Joko", "suami saya Iwan", "pelakunya Rudi", "atasan kami Hendro": a person noun with a possessive,
 # then a capitalised word that is not a common word.
 _RELATION_CUE = re.compile(
-    r"(?<![\w])(?i:(?:tetangga|suami|istri|anak|ayah|adik|kakak|abang|paman|bibi|nenek|kakek|mertua|menantu|"
+    r"(?<![\w])(?i:(?:tetangga|suami|istri|anak|ayah|ibu|bapak|bokap|nyokap|mama|papa|emak|cucu|ponakan|saksi|korban|"
+    r"adik|kakak|abang|paman|bibi|nenek|kakek|mertua|menantu|"
     r"keponakan|sepupu|teman|temen|kawan|sahabat|pacar|atasan|bos|majikan|mandor|pelaku|oknum|tersangka|pemilik|"
     r"penyewa|pengontrak|penghuni)(?:[ \t]+(?:saya|sy|aku|kami|kita|gw|gue)|nya|ku))[ \t]*,?(?=[ \t])"
 )
@@ -432,17 +474,53 @@ _WEAK_LOWER_FOLLOW = re.compile(
 )
 
 
+def _load_places() -> tuple[frozenset[str], int]:
+    path = Path(__file__).resolve().parent / "data" / "jakarta_places.txt"
+    try:
+        lines = path.read_text(encoding="utf-8").splitlines()
+    except OSError:  # the rules still work without the list; only "Pak Lurah Manggarai" would be taken for a name
+        return frozenset(), 0
+    names = frozenset(" ".join(line.lower().split()) for line in lines if line.strip() and not line.startswith("#"))
+    return names, max((n.count(" ") + 1 for n in names), default=0)
+
+
+_PLACE_NAMES, _PLACE_MAX_WORDS = _load_places()
+_PLACE_WORD = re.compile(r"[ \t]*([A-Za-z][A-Za-z'’\-]*)")
+
+
+def _place_name_at(text: str, pos: int) -> bool:
+    """Whether the words at ``pos`` start with a kelurahan, kecamatan or kota name ("Manggarai", "Kalibata City")."""
+    words, p = [], pos
+    for _ in range(_PLACE_MAX_WORDS):
+        m = _PLACE_WORD.match(text, p)
+        if not m:
+            break
+        words.append(m.group(1).lower())
+        p = m.end()
+        if " ".join(words) in _PLACE_NAMES:
+            return True
+    return False
+
+
 def _honorific_names(text: str, add: Callable[[str, int, int], None]) -> None:
     for m in _HON_RE.finditer(text):
         if _in_place(text, m.start()):
             continue
         pos = m.end()
-        for _ in range(3):  # "Pak Haji Sanusi", "Bapak Drs. Suparno", "pak h. sobri", "Pak RT Sukardi"
+        role = False
+        for _ in range(3):  # "Pak Haji Sanusi", "Bapak Drs. Suparno", "pak h. sobri", "Pak RT Sukardi", "Bu Lurah Yanti"
             nxt = _HON_CHAIN.match(text, pos)
             if not nxt:
                 break
+            role = nxt.group(0).strip(" \t.").lower() in _CHAIN_ROLES
             pos = nxt.end()
-        span = _name_tokens(text, pos, allow_lower=True)
+        if role and _place_name_at(text, pos):
+            continue  # "Pak Lurah Manggarai", "Pak Satpam Kalibata City": the office of a place
+        if pos == m.end() and m.group(0).endswith(".") and m.group(0)[:-1] not in _HON_DOTTED:
+            # "Terima kasih, Neng. Panggil petugas saja": the dot ends a sentence; only a real name may follow
+            span = _name_tokens(text, pos, allow_lower=False, strict=True)
+        else:
+            span = _name_tokens(text, pos, allow_lower=True)
         if span:
             add("name", *span)
 
@@ -472,6 +550,34 @@ def _cue_names(text: str, add: Callable[[str, int, int], None]) -> None:
         span = _name_tokens(text, m.end(), allow_lower=False, strict=True)
         if span:
             add("name", *span)
+    if "-" in text or "~" in text or "–" in text or "—" in text:
+        for m in _SIGNOFF.finditer(text):
+            span = _name_tokens(text, m.end(), allow_lower=True, max_tokens=2)
+            if span and _SIGNOFF_END.match(text, span[1]):
+                add("name", *span)
+    for cue, allow_lower, hint in ((_LABEL_CUE, True, ":"), (_NAME_WORD_CUE, False, "ama ")):
+        if hint not in text:
+            continue
+        for m in cue.finditer(text):
+            pos = m.end() + (0 if cue is _LABEL_CUE else 1)
+            if _HON_RE.match(text, pos):
+                continue  # the honorific rule takes it
+            span = _name_tokens(text, pos, allow_lower=allow_lower, strict=True)
+            if span:
+                add("name", *span)
+
+
+def _joined_names(text: str, spans: list[tuple[int, int, str]], add: Callable[[str, int, int], None]) -> None:
+    """A second person joined to a found name by "dan"/"sama"/"&": "Pak Darto sama istrinya, Bu Marni", "Putu Ayu dan
+    Komang Adi". Capitalised, not common words (the honorific rule already took "dan Bu Marni")."""
+    for start, end, kind in list(spans):
+        if kind != "name":
+            continue
+        m = _AND_NEXT.match(text, end)
+        if m and not _HON_RE.match(text, m.end()):
+            span = _name_tokens(text, m.end(), allow_lower=False, strict=True)
+            if span:
+                add("name", *span)
 
 
 _ANY_DIGIT = re.compile(r"\d")  # the same characters as str.isdigit() for the digits that matter here
@@ -494,6 +600,16 @@ def _reporter_names(text: str, names: Iterable[str], add: Callable[[str, int, in
             parts[low] = _is_common(low)
     if not fulls:
         return
+    if parts and _SINGLE_LETTER.search(text):  # every spelled name has a vowel said as one letter
+        _spelled(text, parts, add)
+    # Short forms of a long part: "Gisel" for Gisella, "Meli" for Meliana, "Harti" for Suharti (4+ letters, not a
+    # common word). Built per call from a handful of names: a few dozen strings, no regex.
+    affixes = {}
+    for low, common in parts.items():
+        if len(low) >= 6 and not common:
+            for k in range(4, len(low)):
+                affixes.setdefault(low[:k], False)
+                affixes.setdefault(low[-k:], False)
     words = [(m.start(), m.end(), m.group(0).lower()) for m in _WORD.finditer(text)]
     for tokens in fulls:
         n = len(tokens)
@@ -506,12 +622,51 @@ def _reporter_names(text: str, names: Iterable[str], add: Callable[[str, int, in
     for start, end, low in words:
         common = parts.get(low)
         if common is None:
-            continue
-        if common and text[start].islower():
-            continue  # "indah", "bagus": an ordinary word unless capitalised
+            common = affixes.get(low)
+            if common is None or _is_common(low):
+                continue
+        if common and text[start].islower() and not _introduces_self(text, start, end):
+            continue  # "indah", "teguh": an ordinary word unless capitalised or introducing the writer ("ini teguh.")
         if _in_place(text, start) or _glued_to_other_proper_noun(text, start, end, parts.keys()):
             continue
         add("name", start, end)
+
+
+_SELF_BEFORE = re.compile(
+    r"(?i)(?:(?<![\w])(?:ini|saya|sy|aku|gw|gue|gua|namaku|nama|namanya|dipanggil|panggil)[ \t]*,?[ \t]*|(?:^|[ \t])[-–—~][ \t]*)$")
+_SELF_AFTER = re.compile(r"(?i)[ \t]*,?[ \t]*(?:nih|ni|di[ \t]?sini|dsini|disini|here|warga)(?![\w])")
+_LAST_WORD_SIGNOFF = re.compile(r"[.!?\n][ \t]*$")  # "... di Kebon Kosong. tulus" (the text ends with the word)
+
+
+def _introduces_self(text: str, start: int, end: int) -> bool:
+    """"ini teguh.", "saya tulus", "- tulus" (a sign-off), "bunga di sini", "teguh nih"."""
+    return bool(_SELF_BEFORE.search(text, max(0, start - 20), start) or _SELF_AFTER.match(text, end)
+                or not text[end:].strip(" \t.!") and _LAST_WORD_SIGNOFF.search(text, max(0, start - 5), start))
+
+
+# Letters spelled out one by one ("B-U-D-I", "b u d i", "B.U.D.I"), also by their Indonesian names ("be u de i").
+_LETTER_NAMES = {"be": "b", "ce": "c", "de": "d", "ef": "f", "ge": "g", "ha": "h", "je": "j", "ka": "k", "el": "l",
+                 "em": "m", "en": "n", "pe": "p", "ki": "q", "er": "r", "es": "s", "te": "t", "ve": "v", "fe": "v",
+                 "we": "w", "eks": "x", "ye": "y", "zet": "z"}
+_LETTER = r"(?:" + _alt(_LETTER_NAMES) + r"|[a-z])"
+_SPELLED_RUN = re.compile(r"(?i)(?<![\w])" + _LETTER + r"(?:(?:[ \t]*[\-.][ \t]*|[ \t]+)" + _LETTER + r"(?![\w])){2,}\.?")
+_SPELLED_TOKEN = re.compile(r"(?i)" + _LETTER + r"(?![\w])")
+# Capital letters joined by hyphens are a name being spelled whoever it belongs to ("F-A-D-L-I", "S-I-M-A-T-U-P-A-N-G").
+_SINGLE_LETTER = re.compile(r"(?<![\w])[A-Za-z](?![\w])")
+_HYPHEN_SPELLED = re.compile(r"(?<![\w\-])[A-Z](?:-[A-Z]){3,}(?![\w\-])")
+
+
+def _spelled(text: str, parts: dict[str, bool], add: Callable[[str, int, int], None]) -> None:
+    """The reporter's name parts spelled letter by letter: any window of a run of spelled letters that reads as a part."""
+    for run in _SPELLED_RUN.finditer(text):
+        tokens = [(m.start(), m.end(), _LETTER_NAMES.get(m.group(0).lower(), m.group(0).lower()))
+                  for m in _SPELLED_TOKEN.finditer(text, run.start(), run.end())]
+        letters = "".join(t[2] for t in tokens)
+        for part in parts:
+            i = letters.find(part)
+            while i >= 0:
+                add("name", tokens[i][0], tokens[i + len(part) - 1][1])
+                i = letters.find(part, i + 1)
 
 
 _PREV_WORD = re.compile(r"([A-Za-z][\w'’]*)[ \t]+$")
@@ -532,7 +687,8 @@ def _glued_to_other_proper_noun(text: str, start: int, end: int, own) -> bool:
         if len(w) < 2 or text[m.end(1):m.end(1) + 1] == ".":
             continue  # an initial ("Siti N.")
         if w[0].isupper() and low not in own and low not in _FUNCTION and low not in _HON_TOKENS_LOWER \
-                and low not in _ROLES and not (m is prev and _sentence_start(text, m.start(1)) and _is_common(w)):
+                and low not in _ROLES and low not in _CONTACT_VERBS \
+                and not (m is prev and _sentence_start(text, m.start(1)) and _is_common(w)):
             return True  # ("Laporan Budi": a capitalised ordinary word opening the sentence does not count)
     return False
 
@@ -577,7 +733,8 @@ def _plates(text: str, add: Callable[[str, int, int], None]) -> None:
         if not (region.isupper() and suffix.isupper() or region.islower() and suffix.islower()):
             continue
         cue = _PLATE_CUE_BEFORE.search(before)
-        if not cue and (suffix.lower() in _PLATE_SUFFIX_STOP or _PLATE_BEFORE_STOP.search(before)):
+        full = bool(sep1 and sep2) and len(number) >= 3 and len(suffix) >= 2  # "bus B 7001 TGA" is a plate, "bus B11" not
+        if not cue and (suffix.lower() in _PLATE_SUFFIX_STOP or not full and _PLATE_BEFORE_STOP.search(before)):
             continue
         if region.islower() and (len(number) < 3 or suffix in _COMMON) and not cue:
             continue
@@ -619,6 +776,47 @@ def _houses(text: str, add: Callable[[str, int, int], None]) -> None:
         add("house", m.start(), m.end())
 
 
+# Numbers read out digit by digit, as operators type what callers say ("nol delapan satu dua, tiga empat ...").
+_DIGIT_WORDS = {"nol": "0", "kosong": "0", "satu": "1", "dua": "2", "tiga": "3", "empat": "4", "lima": "5",
+                "enam": "6", "tujuh": "7", "delapan": "8", "sembilan": "9"}
+_DIGIT_WORD = r"(?:" + _alt(_DIGIT_WORDS) + r")"
+_NUM_TOKEN = r"(?:" + _DIGIT_WORD + r"|\d{1,6})(?![\w])"
+_NUM_RUN = re.compile(r"(?i)(?<![\w])" + _NUM_TOKEN + r"(?:(?:[ \t]*[,.\-][ \t]*|[ \t]+)" + _NUM_TOKEN + r"){5,}")
+_NUM_PIECE = re.compile(r"(?i)" + _DIGIT_WORD + r"|\d+")
+_NUMBER_WORDS = r"(?:se|satu|dua|tiga|empat|lima|enam|tujuh|delapan|sembilan|sepuluh|sebelas|seratus|belas|puluh|ratus)"
+_HOUSE_IN_WORDS = re.compile(
+    r"(?i)(?<![\w])(?:no|nomor|nomer|nmr)\.?[ \t]+" + _NUMBER_WORDS + r"(?:[ \t]+" + _NUMBER_WORDS + r"){0,4}(?![\w])")
+_PLATE_IN_WORDS = re.compile(
+    r"(?<![\w])(Be|[A-Z]{1,2})[ \t]+(?i:" + _DIGIT_WORD + r")(?:[ \t]+(?i:" + _DIGIT_WORD + r")){0,3}"
+    r"[ \t]+[A-Z](?:[ \t]+[A-Z]){0,2}(?![\w])")
+
+
+def _numbers_in_words(text: str, add: Callable[[str, int, int], None]) -> None:
+    for m in _NUM_RUN.finditer(text):
+        pieces = _NUM_PIECE.findall(m.group(0))
+        if all(p.isdigit() for p in pieces):
+            continue  # plain digits: the phone and NIK rules see them
+        digits = "".join(_DIGIT_WORDS.get(p.lower(), p) for p in pieces)
+        if len(digits) == 16 or 14 <= len(digits) <= 18 and _NIK_CUE_BEFORE.search(text, max(0, m.start() - 30), m.start()):
+            add("nik", m.start(), m.end())
+        elif 8 <= len(digits) <= 15:
+            add("phone", m.start(), m.end())
+    for m in _HOUSE_IN_WORDS.finditer(text):
+        before = text[max(0, m.start() - 40):m.start()]
+        if _house_stopped(before):
+            continue
+        if any(w.lower() in _HOUSE_CONTEXT_WORDS for w in _WORD_BEFORE.findall(text, max(0, m.start() - 60), m.start())) \
+                or _HOUSE_CONTEXT_AFTER.match(text, m.end()):
+            add("house", m.start(), m.end())
+    for m in _PLATE_IN_WORDS.finditer(text):
+        if m.group(1) == "Be" or m.group(1) in _REGIONS:
+            add("plate", m.start(), m.end())
+
+
+_DIGIT_WORD_STEMS = ("nol", "kosong", "satu", "dua", "tiga", "empat", "lima", "enam", "tujuh", "lapan", "bilan")  # cheap test
+_NIK_CUE_BEFORE = re.compile(r"(?i)\b(?:nik|ktp|kk|nomor[ \t]+induk)\b[^\d\n]{0,20}$")
+
+
 def find(text: str, *, names: Iterable[str] = ()) -> list[tuple[int, int, str]]:
     """The personal data in ``text`` as sorted, non-overlapping ``(start, end, kind)`` spans (what ``redact`` removes)."""
     text = text or ""
@@ -641,11 +839,17 @@ def find(text: str, *, names: Iterable[str] = ()) -> list[tuple[int, int, str]]:
         _phones(text, add)
         _plates(text, add)
         _houses(text, add)
+    lowered = text.lower()
+    if any(w in lowered for w in _DIGIT_WORD_STEMS):
+        _numbers_in_words(text, add)
     _handles(text, add)
+    for m in _HYPHEN_SPELLED.finditer(text):
+        add("name", m.start(), m.end())
     _honorific_names(text, add)
     _cue_names(text, add)
     if names:
         _reporter_names(text, names, add)
+    _joined_names(text, spans, add)
 
     # Overlapping findings merge into their union, labelled with the highest-priority kind.
     spans.sort()
@@ -692,8 +896,8 @@ def pii_removed(kind: str, value: str, output: str, keep: Iterable[str] = ()) ->
     residue = output
     for k in keep:
         residue = residue.replace(k, " ")
-    if value in residue:
-        return False
+    if re.search(r"(?<![^\W_])" + re.escape(value) + r"(?![^\W_])", residue):
+        return False  # as a word: "anya" is not left behind in "banyak"
     if kind in ("phone", "nik"):
         digits = re.sub(r"\D", "", value)
         runs = {re.sub(r"\D", "", r) for r in _DIGIT_RUN.findall(output)}

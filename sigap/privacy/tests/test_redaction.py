@@ -431,3 +431,112 @@ def test_labelled_set_meets_recall_and_keep_targets(labelled, split):
         stats = result["kinds"][kind]
         assert stats["recall"] >= target, (kind, stats, [m for m in result["misses"] if m["kind"] == kind])
     assert result["keep"]["rate"] >= KEEP_TARGET, (result["keep"], result["lost"])
+
+
+# --- the reporter's own names in every form (issue: "Hubungi Budi di rumah" was left untouched) ---------------
+
+@pytest.mark.parametrize("text, value", [
+    ("Hubungi Budi di rumah", "Budi"),
+    ("Temui Budi di pos ronda RT 03 jam 7 malam.", "Budi"),
+    ("Telepon Santoso aja, saya siap dihubungi.", "Santoso"),
+    ("Kabari Budi kalau petugas sudah datang.", "Budi"),
+    ("Panggil Budi di warung depan gang.", "Budi"),
+    ("Jalan sudah rusak 3 bulan. Hubungi Budi di rumah.", "Budi"),
+    ("Mohon Hubungi Budi Di Rumah", "Budi"),
+    ("Tanyakan Budi, dia yang foto.", "Budi"),
+])
+def test_reporters_first_or_last_name_after_a_capitalised_verb_is_replaced(text, value):
+    assert_gone("name", text, value, names=["Budi Santoso"])
+
+
+@pytest.mark.parametrize("text, value", [
+    ("nama saya B-U-D-I, pakai U", "B-U-D-I"),
+    ("namanya b u d i pak", "b u d i"),
+    ("dieja B.U.D.I ya", "B.U.D.I"),
+    ("Santoso: S-A-N-T-O-S-O", "S-A-N-T-O-S-O"),
+    ("Pel: Budi, be u de i.", "be u de i"),
+])
+def test_reporters_name_spelled_letter_by_letter_is_replaced(text, value):
+    out = redact(text, names=["Budi Santoso"]).text
+    assert value not in out and "Budi" not in out and PLACEHOLDER["name"] in out, out
+
+
+@pytest.mark.parametrize("text, names, value", [
+    ("min, kiki nih. jalan rusak parah", ["Muhammad Rizki Pratama", "Kiki"], "kiki"),
+    ("pak ini teguh. ada orang mabuk di pos ronda", ["Teguh Wibisono"], "teguh"),
+    ("air bau kaporit di Kebon Kosong. - tulus", ["Tulus Wicaksono"], "tulus"),
+    ("gisel di sini, jalan banjir selutut", ["Gisella Manopo"], "gisel"),
+])
+def test_reporters_nickname_and_common_word_names_are_replaced_when_they_introduce_themselves(text, names, value):
+    assert_gone("name", text, value, names=names)
+
+
+@pytest.mark.parametrize("text, names, keep", [
+    ("Banjir di Setia Budi sejak pagi, hubungi saya.", ["Budi Santoso"], "Setia Budi"),
+    ("warga harus teguh dan sabar menunggu", ["Teguh Wibisono"], "teguh"),
+    ("Sudah lapor ke PAM Jaya kemarin, hubungi saya", ["Jaya Kusuma"], "PAM Jaya"),
+])
+def test_reporters_name_in_places_and_ordinary_words_still_stays(text, names, keep):
+    assert_kept(text, keep, names=names)
+
+
+# --- numbers in words (phone-call transcripts) ---------------------------------------------------------------
+
+@pytest.mark.parametrize("kind, text, value", [
+    ("phone", "nomornya nol delapan satu dua tiga empat lima enam tujuh delapan", "nol delapan satu dua tiga empat lima enam tujuh delapan"),
+    ("phone", "Pel: kosong delapan lima enam, sembilan sembilan sembilan, delapan delapan delapan, tujuh. Saya Sumi.",
+     "kosong delapan lima enam, sembilan sembilan sembilan, delapan delapan delapan, tujuh"),
+    ("phone", "Nol delapan satu tiga. Delapan sembilan nol. Satu dua tiga. Empat lima.",
+     "Nol delapan satu tiga. Delapan sembilan nol. Satu dua tiga. Empat lima"),
+    ("phone", "HP 0815 nol tujuh tujuh delapan, sembilan sembilan satu satu", "0815 nol tujuh tujuh delapan, sembilan sembilan satu satu"),
+    ("nik", "NIK saya tiga satu tujuh satu, nol dua, lima dua, nol delapan, delapan tujuh, nol nol nol empat",
+     "tiga satu tujuh satu, nol dua, lima dua, nol delapan, delapan tujuh, nol nol nol empat"),
+    ("house", "Jl. Cempaka Putih Tengah nomor dua puluh tujuh, RT 08", "nomor dua puluh tujuh"),
+    ("plate", "platnya B empat lima enam tujuh U O A, sedan hitam", "B empat lima enam tujuh U O A"),
+])
+def test_numbers_spelled_in_words_are_replaced(kind, text, value):
+    out = redact(text).text
+    assert value not in out and PLACEHOLDER[kind] in out, out
+
+
+@pytest.mark.parametrize("text", [
+    "Airnya mati tiga hari, sudah dua kali lapor.",
+    "Lubangnya satu meter, ada dua tiga motor jatuh minggu ini.",
+    "Tarifnya lima ribu, kadang sepuluh ribu.",
+])
+def test_small_numbers_in_words_stay(text):
+    assert redact(text).text == text
+
+
+# --- self-identification, witnesses, family, more titles -------------------------------------------------------
+
+@pytest.mark.parametrize("text, value", [
+    ("Saya yang lihat, Citra. Kejadiannya pas saya pulang kerja.", "Citra"),
+    ("Nama Nur Halimah binti Sanusi, warga Kelurahan Galur.", "Nur Halimah"),
+    ("Nama Nur Halimah binti Sanusi, warga Kelurahan Galur.", "Sanusi"),
+    ("Saya Ahmad Fauzi bin Abdul Rahman, warga RT 01", "Abdul Rahman"),
+    ("sy Dewi, ibunya Raka kls 3", "Raka"),
+    ("yang nyuri motor itu gendut, dipanggil Gembul", "Gembul"),
+    ("Pelapor: Putu Ayu dan Komang Adi", "Komang Adi"),
+    ("Saksinya Pak Darto sama istrinya, Bu Marni.", "Marni"),
+    ("Saya mengadukan sikap Kompol Sugiarto di Polsek Tanah Abang", "Sugiarto"),
+    ("makasih Bu Lurah Yanti udah turun langsung", "Yanti"),
+    ("yang jaga parkir Pak Satpam Ruslan", "Ruslan"),
+    ("bu Ceu Imas tukang gorengan jg liat", "Imas"),
+    ("rumah Teh Euis sebelah sy atapnya mau ambruk", "Euis"),
+    ("yang buang puing itu Abah Ujang dari gang sebelah", "Ujang"),
+    ("Saya Nyoman, Bli Nyoman Sukadana.", "Nyoman Sukadana"),
+    ("nenek aku Mak Odah masih di rumah", "Odah"),
+])
+def test_self_identification_witnesses_family_and_titles_are_replaced(text, value):
+    assert_gone("name", text, value)
+
+
+@pytest.mark.parametrize("text", [
+    "Op: Keluhannya apa Bu?\nPelapor: Air PAM mati tiga hari.",
+    "Petugas: Keluhan?\nPelapor: Tanah makam dipakai parkir mobil.",
+    "Pak Lurah Manggarai dan Bu Camat Tebet sudah tahu.",
+    "Terima kasih, Neng. Panggil petugas saja.",
+])
+def test_speaker_labels_and_roles_before_places_are_not_names(text):
+    assert redact(text).text == text
