@@ -13,6 +13,7 @@ from .errors import bad_request
 MAX_WINDOW = timedelta(days=90)
 DEFAULT_LIMIT = 1000  # GeoReport v2: "90 days or first 1000 requests returned, whichever is smallest"
 MAX_IDS = 200
+FIRST_YEAR, LAST_YEAR = 1900, 2999  # start_date/end_date outside these years are refused
 STATUSES = ("open", "closed")
 
 
@@ -32,6 +33,11 @@ def parse_when(value: str, field: str) -> datetime:
         raise bad_request(f"{field} bukan tanggal-waktu ISO 8601 (contoh 2026-11-01T00:00:00+07:00).",
                           f"{field} is not an ISO 8601 date-time (e.g. 2026-11-01T00:00:00+07:00).",
                           code="invalid_date", field=field) from None
+    if not FIRST_YEAR <= when.year <= LAST_YEAR:
+        # far dates overflow the 90-day arithmetic and the conversion to UTC (0001-01-01, 9999-12-31)
+        raise bad_request(f"{field} harus antara tahun {FIRST_YEAR} dan {LAST_YEAR}.",
+                          f"{field} must be between the years {FIRST_YEAR} and {LAST_YEAR}.",
+                          code="invalid_date", field=field)
     if timezone.is_naive(when):
         when = timezone.make_aware(when)
     return when

@@ -48,3 +48,16 @@ def test_lists_and_statuses():
     assert parse_statuses("Open,closed") == ["open", "closed"]
     with pytest.raises(Open311Error):
         parse_statuses("open,pending")
+
+
+@pytest.mark.parametrize("start, end, field", [
+    ("9999-12-31", None, "start_date"),
+    (None, "0001-01-01", "end_date"),
+    ("0001-01-01T00:00:00+14:00", "0001-01-02", "start_date"),
+    ("9999-12-31T23:59:59-12:00", None, "start_date"),
+])
+def test_dates_at_the_ends_of_the_calendar_are_400_not_an_overflow(start, end, field):
+    with pytest.raises(Open311Error) as err:
+        parse_window(start, end, now=NOW)
+    assert (err.value.status, err.value.code, err.value.field) == (400, "invalid_date", field)
+    assert "1900" in err.value.message_en and "1900" in err.value.message_id
