@@ -67,6 +67,7 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
+    "sigap.core.middleware.RequestLimitsMiddleware",  # bad or oversized bodies: 4xx before they are read
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -165,6 +166,21 @@ SIGAP_PHOTO_MAX_PIXELS = int(os.environ.get("SIGAP_PHOTO_MAX_PIXELS", str(40_000
 SIGAP_PHOTO_MAX_SIDE = int(os.environ.get("SIGAP_PHOTO_MAX_SIDE", "2048"))
 SIGAP_PHOTOS_PER_REPORT = int(os.environ.get("SIGAP_PHOTOS_PER_REPORT", "5"))
 DATA_UPLOAD_MAX_NUMBER_FILES = SIGAP_PHOTOS_PER_REPORT + 1
+# Request limits (sigap/core/limits.py), checked from the headers before a body is read: a multipart body
+# may declare at most SIGAP_UPLOAD_MAX_BYTES, any other body DATA_UPLOAD_MAX_MEMORY_SIZE, a channel webhook
+# SIGAP_WEBHOOK_MAX_BYTES; each file part at most SIGAP_PHOTO_MAX_BYTES.
+SIGAP_UPLOAD_MAX_BYTES = int(os.environ.get("SIGAP_UPLOAD_MAX_BYTES", str(32 * 1024 * 1024)))
+SIGAP_WEBHOOK_PATH_PREFIX = "/channels/"
+# Image decoding work: at most this many pixels decoded per image (a JPEG is decoded at 1/2, 1/4 or 1/8
+# scale when that still covers SIGAP_PHOTO_MAX_SIDE) and per request, all images together.
+SIGAP_PHOTO_MAX_DECODE_PIXELS = int(os.environ.get("SIGAP_PHOTO_MAX_DECODE_PIXELS", str(24_000_000)))
+SIGAP_PHOTO_REQUEST_PIXELS = int(os.environ.get("SIGAP_PHOTO_REQUEST_PIXELS", str(60_000_000)))
+# How a refused request is answered, by path prefix; any other path gets a bilingual HTML page.
+SIGAP_REFUSAL_RENDERERS = {
+    "/api/": "sigap.core.limits.json_refusal",
+    "/channels/": "sigap.core.limits.json_refusal",
+    "/open311/": "sigap.open311.views.refusal_response",
+}
 
 # Vault master key: base64 (urlsafe) 32 bytes. Embedded default: a generated file under SIGAP_HOME.
 SIGAP_VAULT_KEY = os.environ.get("SIGAP_VAULT_KEY", "")

@@ -5,6 +5,8 @@ from urllib.parse import urlsplit
 
 from django.conf import settings
 
+from . import limits
+
 
 def _tile_origin() -> str:
     url = settings.SIGAP_TILE_URL
@@ -41,3 +43,22 @@ class SecurityHeadersMiddleware:
         response.headers.setdefault("Referrer-Policy", "same-origin")
         response.headers.setdefault("Permissions-Policy", "camera=(self), geolocation=(self), microphone=()")
         return response
+
+
+class RequestLimitsMiddleware:
+    """Bad or oversized request bodies are refused here, before any view reads them (see ``sigap.core.limits``).
+
+    Placed after LocaleMiddleware (a refusal page speaks the visitor's language) and before
+    CsrfViewMiddleware (the first to read a form)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        try:
+            limits.headers_check(request)
+            limits.form_parse(request)
+        except limits.RequestRefused as exc:
+            return limits.refusal_response(request, exc)
+        with limits.pixel_budget(settings.SIGAP_PHOTO_REQUEST_PIXELS):
+            return self.get_response(request)

@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from . import selectors
-from .errors import not_found
+from .errors import description, not_found, open311_status
 from .formats import format_from_path, render, render_error
 from .http import client_from_request, jurisdiction_check, open311_view, throttle
 from .params import DEFAULT_LIMIT, parse_ids, parse_int, parse_list, parse_statuses, parse_window
@@ -123,6 +123,12 @@ def media_view(request, number: str, photo_id: str, *, fmt: str):
         response = HttpResponse(fh.read(), content_type=photo.content_type)
     response["Cache-Control"] = "public, max-age=3600"
     return response
+
+
+def refusal_response(request, exc) -> HttpResponse:
+    """A request refused before any view ran (``sigap.core.limits``), as a GeoReport v2 error document."""
+    return render_error(format_from_path(request.path), open311_status(exc), description(exc), code=exc.code,
+                        field=exc.field)
 
 
 def not_found_view(request, rest: str = ""):

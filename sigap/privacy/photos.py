@@ -12,8 +12,9 @@ Capture time and GPS are read before stripping and returned in ``meta`` so intak
 vault and warn the reporter (``gps_distance_warning``) when the photo itself gives away where it was taken.
 
 Malformed, oversized, decompression-bomb and non-image uploads are refused with a ``DomainError``. The
-declared pixel count is checked from the header before anything is decoded. Only the first frame of an
-animated or multi-page image is used.
+declared pixel count, the pixels that will be decoded (per image) and the request's pixel budget (all its
+images together, ``sigap.core.limits``) are checked from the header before anything is decoded. Only the
+first frame of an animated or multi-page image is used.
 
 Face/plate detection uses the Haar cascades that ship inside opencv-python-headless (nothing is ever
 downloaded), run on a downscaled grayscale copy. If the detector cannot be loaded, blurring fails closed:
@@ -36,6 +37,7 @@ from django.conf import settings
 from PIL import ExifTags, Image, ImageOps, UnidentifiedImageError
 
 from sigap.core.errors import DomainError
+from sigap.core.limits import pixels_spend
 from sigap.core.geo import distance_m
 
 # Pillow plugins we let parse an upload at all. Anything else (PDF, EPS, PSD, SVG, ZIP, HTML, ...) is
@@ -116,14 +118,29 @@ def _meta(image: Image.Image) -> dict:
 
 # --- decoding --------------------------------------------------------------------------------------
 
+def _mp(pixels: int) -> str:
+    return f"{pixels / 1_000_000:.1f}".rstrip("0").rstrip(".") + " MP"
+
+
 def _open(raw: bytes, filename: str, max_side: int) -> Image.Image:
-    """Open, check the declared size, and decode only the first frame. Refusals are DomainErrors."""
+    """Open, check the declared and the to-be-decoded size, and decode only the first frame.
+
+    Refusals are DomainErrors. Decoding work is bounded three ways, all checked from the header before any
+    pixel is decoded: the declared size (``SIGAP_PHOTO_MAX_PIXELS``), the pixels that will actually be
+    decoded (``SIGAP_PHOTO_MAX_DECODE_PIXELS``; a large JPEG is decoded at a reduced scale), and the
+    request's budget for all its images together (``sigap.core.limits.pixels_spend``)."""
     max_pixels = settings.SIGAP_PHOTO_MAX_PIXELS
-    too_many = _refuse(
-        f"Foto '{filename}' memiliki terlalu banyak piksel.",
-        f"Photo '{filename}' has too many pixels (possible decompression bomb).",
-        "photo_too_many_pixels", 413,
-    )
+    max_decode = settings.SIGAP_PHOTO_MAX_DECODE_PIXELS
+
+    def too_many(pixels: int | None, limit: int) -> DomainError:
+        size_id = f"{_mp(pixels)}; maksimum {_mp(limit)}" if pixels else f"maksimum {_mp(limit)}"
+        size_en = f"{_mp(pixels)}; the limit is {_mp(limit)}" if pixels else f"the limit is {_mp(limit)}"
+        return _refuse(
+            f"Foto '{filename}' terlalu besar resolusinya ({size_id}). Perkecil foto, lalu kirim lagi.",
+            f"Photo '{filename}' has too many pixels ({size_en}). Resize it and send it again.",
+            "photo_too_many_pixels", 413,
+        )
+
     not_supported = _refuse(
         f"Berkas '{filename}' bukan foto yang didukung (JPEG, PNG, WebP).",
         f"File '{filename}' is not a supported photo (JPEG, PNG, WebP).",
@@ -135,7 +152,7 @@ def _open(raw: bytes, filename: str, max_side: int) -> Image.Image:
         "photo_not_image",
     )
     # Neither Image.MAX_IMAGE_PIXELS nor the warnings filters are touched: both are process-wide, and
-    # our own check below, made from the header before any decoding, is the one that counts. Pillow's
+    # our own checks below, made from the header before any decoding, are the ones that count. Pillow's
     # own DecompressionBombError (past 2 x its default limit) stays as a second line.
     try:
         # Image.open reads the header only: the declared size is known before any pixel is decoded.
@@ -146,21 +163,25 @@ def _open(raw: bytes, filename: str, max_side: int) -> Image.Image:
         if width <= 0 or height <= 0:
             raise unreadable
         if width * height > max_pixels:
-            raise too_many
-        probe.verify()
+            raise too_many(width * height, max_pixels)
         image = Image.open(io.BytesIO(raw), formats=OPEN_FORMATS)
         if image.size != (width, height):
             raise unreadable
         if image.format in ("JPEG", "MPO") and max(width, height) > max_side:
             # Let libjpeg decode at 1/2, 1/4 or 1/8 scale when the result is still at least the capped
-            # size: same output, a fraction of the work.
+            # size: same output, a fraction of the work. The image's size becomes the decoded size.
             scale = max_side / max(width, height)
             image.draft(None, (math.ceil(width * scale), math.ceil(height * scale)))
+        decoded = image.size[0] * image.size[1]
+        if decoded > max_decode:
+            raise too_many(width * height, max_decode)
+        pixels_spend(decoded)  # the request's budget, before the work
+        probe.verify()
         image.load()  # the first frame only (animated GIF/WebP/APNG, MPO, multi-page TIFF)
     except DomainError:
         raise
     except Image.DecompressionBombError:
-        raise too_many from None
+        raise too_many(None, max_pixels) from None
     except UnidentifiedImageError:
         raise not_supported from None
     except (OSError, SyntaxError, ValueError, EOFError, TypeError, IndexError, KeyError, struct_error,

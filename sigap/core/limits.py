@@ -1,0 +1,282 @@
+"""Request limits: what a request body may be, checked before it is read, and how much image decoding one
+request may cause.
+
+``RequestLimitsMiddleware`` (in ``sigap.core.middleware``) uses this module so that every endpoint that
+takes a body (the JSON API, the portal, the console, Open311, channel webhooks) refuses bad input the same
+way, with a clear 4xx and before any work is done:
+
+* the declared ``Content-Length`` is checked first: past the limit for its kind of body the request is
+  refused with 413 without a byte being read. Django's own settings do not do this:
+  ``DATA_UPLOAD_MAX_MEMORY_SIZE`` counts only the non-file part of a form (and raises only once the body is
+  being read), ``FILE_UPLOAD_MAX_MEMORY_SIZE`` only decides when an upload is spooled to a temporary file,
+  and ``DATA_UPLOAD_MAX_NUMBER_FILES`` counts files while parsing;
+* a form (multipart or urlencoded) must be UTF-8 and a multipart body must name a valid boundary: both are
+  read from the ``Content-Type`` header;
+* a form is then parsed once, here, so that a broken body, too many files or fields, or a file part past
+  ``SIGAP_PHOTO_MAX_BYTES`` (from the part's own ``Content-Length`` header when it has one, otherwise as
+  soon as that many bytes have streamed in) is refused here and not as a 500 somewhere in a view. Channel
+  webhooks are never parsed here: their views verify a signature over the raw body;
+* every request gets a pixel budget (``SIGAP_PHOTO_REQUEST_PIXELS``) that ``sigap.privacy.photos`` draws from
+  before it decodes an image (``pixels_spend``), so the decoding work of one request is bounded.
+
+A refusal is answered in the shape of the endpoint: ``SIGAP_REFUSAL_RENDERERS`` maps a path prefix to a
+function ``(request, error) -> HttpResponse``; anything else gets a small bilingual HTML page.
+
+This module imports no Sigap app (``core`` is the bottom layer).
+"""
+from __future__ import annotations
+
+import codecs
+import contextlib
+import contextvars
+import re
+from collections.abc import Iterator
+
+from django.conf import settings
+from django.core.exceptions import (BadRequest, RequestDataTooBig, SuspiciousOperation, TooManyFieldsSent,
+                                    TooManyFilesSent)
+from django.core.files.uploadhandler import FileUploadHandler
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http.multipartparser import MultiPartParserError
+from django.shortcuts import render
+from django.utils.module_loading import import_string
+from django.utils.translation import get_language
+
+from .errors import DomainError
+
+FORM_TYPES = ("multipart/form-data", "application/x-www-form-urlencoded")
+UTF8_NAMES = {"utf-8", "ascii"}
+# The boundary Django's multipart parser accepts (RFC 2046: 1-70 characters; Django allows up to 201).
+_BOUNDARY = re.compile(r"[ -~]{0,200}[!-~]")
+MB = 1024 * 1024
+
+
+class RequestRefused(DomainError):
+    status = 400
+    code = "bad_request"
+
+
+def _mb(n: int) -> str:
+    return f"{n / MB:.0f} MB" if n >= MB else f"{max(1, n // 1024)} KB"
+
+
+def _mp(pixels: int) -> str:
+    return f"{pixels / 1_000_000:.1f}".rstrip("0").rstrip(".") + " MP"
+
+
+# --- errors -------------------------------------------------------------------------------------------
+
+def too_large(limit: int) -> RequestRefused:
+    return RequestRefused(
+        f"Data yang dikirim terlalu besar (maksimum {_mb(limit)}). Kirim foto yang lebih kecil atau lebih sedikit.",
+        f"The request is too large (at most {_mb(limit)}). Send smaller or fewer photos.",
+        code="request_too_large", status=413)
+
+
+def photo_too_large(filename: str) -> RequestRefused:
+    limit = settings.SIGAP_PHOTO_MAX_BYTES
+    return RequestRefused(
+        f"Foto '{filename}' terlalu besar (maksimum {_mb(limit)}).",
+        f"Photo '{filename}' is too large (the limit is {_mb(limit)}).",
+        code="photo_too_large", status=413, field="photos")
+
+
+def _invalid_length() -> RequestRefused:
+    return RequestRefused("Header Content-Length tidak valid.", "The Content-Length header is not valid.",
+                          code="invalid_content_length", status=400)
+
+
+def _bad_charset(charset: str) -> RequestRefused:
+    shown = charset[:40]
+    return RequestRefused(
+        f"Formulir harus dikirim dalam UTF-8, bukan '{shown}'.",
+        f"Forms must be sent in UTF-8, not '{shown}'.",
+        code="unsupported_charset", status=415)
+
+
+def _bad_boundary() -> RequestRefused:
+    return RequestRefused(
+        "Formulir tidak dapat dibaca: Content-Type multipart/form-data tanpa boundary yang valid.",
+        "The form could not be read: multipart/form-data without a valid boundary.",
+        code="invalid_multipart", status=400)
+
+
+def _broken_multipart() -> RequestRefused:
+    return RequestRefused(
+        "Formulir tidak dapat dibaca: isi multipart rusak atau terpotong.",
+        "The form could not be read: the multipart body is malformed or truncated.",
+        code="invalid_multipart", status=400)
+
+
+def _too_many_files() -> RequestRefused:
+    n = settings.SIGAP_PHOTOS_PER_REPORT
+    return RequestRefused(f"Terlalu banyak foto (maksimal {n}).", f"Too many photos (at most {n}).",
+                          code="too_many_photos", status=422, field="photos")
+
+
+def _too_many_fields() -> RequestRefused:
+    return RequestRefused("Formulir berisi terlalu banyak kolom.", "The form has too many fields.",
+                          code="too_many_fields", status=400)
+
+
+def _unreadable() -> RequestRefused:
+    return RequestRefused("Isi permintaan tidak dapat dibaca.", "The request body could not be read.",
+                          code="unreadable_request", status=400)
+
+
+# --- header checks ------------------------------------------------------------------------------------
+
+def _is_webhook(request: HttpRequest) -> bool:
+    return request.path.startswith(settings.SIGAP_WEBHOOK_PATH_PREFIX)
+
+
+def declared_length(request: HttpRequest) -> int:
+    value = (request.META.get("CONTENT_LENGTH") or "").strip()
+    if not value:
+        return 0
+    if not value.isdigit() or len(value) > 18:
+        raise _invalid_length()
+    return int(value)
+
+
+def body_limit(request: HttpRequest) -> int:
+    """The largest body this request may declare."""
+    if _is_webhook(request):
+        return settings.SIGAP_WEBHOOK_MAX_BYTES
+    if request.content_type == "multipart/form-data":
+        return settings.SIGAP_UPLOAD_MAX_BYTES
+    # JSON, urlencoded forms and anything else is held in memory whole: Django's own limit for that.
+    return settings.DATA_UPLOAD_MAX_MEMORY_SIZE or settings.SIGAP_UPLOAD_MAX_BYTES
+
+
+def headers_check(request: HttpRequest) -> None:
+    """Everything that can be refused from the request line and headers alone. Raises ``RequestRefused``."""
+    limit = body_limit(request)
+    if declared_length(request) > limit:
+        raise too_large(limit)
+    if request.content_type not in FORM_TYPES:
+        return
+    charset = request.content_params.get("charset")
+    if charset is not None:
+        try:
+            name = codecs.lookup(charset.strip()).name
+        except LookupError:
+            name = ""
+        if name not in UTF8_NAMES:
+            raise _bad_charset(charset)
+        request.encoding = "utf-8"  # "UTF8", "ascii": the same bytes; Django's form parser wants the exact name
+    if request.content_type == "multipart/form-data":
+        boundary = request.content_params.get("boundary") or ""
+        if not _BOUNDARY.fullmatch(boundary):
+            raise _bad_boundary()
+
+
+# --- parsing ------------------------------------------------------------------------------------------
+
+class PhotoSizeLimitHandler(FileUploadHandler):
+    """First upload handler: refuses a file part past ``SIGAP_PHOTO_MAX_BYTES`` as soon as that is known."""
+
+    def __init__(self, request=None):
+        super().__init__(request)
+        self.max_bytes = settings.SIGAP_PHOTO_MAX_BYTES
+        self.received = 0
+
+    def new_file(self, field_name, file_name, content_type, content_length, charset=None, content_type_extra=None):
+        super().new_file(field_name, file_name, content_type, content_length, charset, content_type_extra)
+        self.received = 0
+        if content_length is not None and content_length > self.max_bytes:
+            raise photo_too_large(file_name or field_name)
+
+    def receive_data_chunk(self, raw_data, start):
+        self.received += len(raw_data)
+        if self.received > self.max_bytes:
+            raise photo_too_large(self.file_name or self.field_name)
+        return raw_data
+
+    def file_complete(self, file_size):
+        return None
+
+
+def form_parse(request: HttpRequest) -> None:
+    """Parse a POSTed form now, turning every way it can fail into a ``RequestRefused``."""
+    if request.method != "POST" or request.content_type not in FORM_TYPES or _is_webhook(request):
+        return
+    if request.content_type == "multipart/form-data":
+        request.upload_handlers.insert(0, PhotoSizeLimitHandler(request))
+    try:
+        request.POST  # noqa: B018 - parses the body (and, for multipart, request.FILES)
+    except RequestRefused:
+        raise
+    except TooManyFilesSent:
+        raise _too_many_files() from None
+    except TooManyFieldsSent:
+        raise _too_many_fields() from None
+    except RequestDataTooBig:
+        raise too_large(settings.DATA_UPLOAD_MAX_MEMORY_SIZE) from None
+    except MultiPartParserError:
+        raise _broken_multipart() from None
+    except (BadRequest, SuspiciousOperation, UnicodeDecodeError, ValueError, OSError):
+        raise _unreadable() from None
+    finally:
+        if not hasattr(request, "_post"):
+            request._mark_post_parse_error()  # a view must not try to read the half-consumed body again
+
+
+# --- image decoding budget -----------------------------------------------------------------------------
+
+_pixels_left: contextvars.ContextVar[list[int] | None] = contextvars.ContextVar("sigap_pixels_left", default=None)
+
+
+@contextlib.contextmanager
+def pixel_budget(total: int) -> Iterator[None]:
+    """Within this block, images decoded by ``sigap.privacy.photos`` may have at most ``total`` pixels together."""
+    token = _pixels_left.set([total, total])
+    try:
+        yield
+    finally:
+        _pixels_left.reset(token)
+
+
+def pixels_spend(pixels: int) -> None:
+    """Take ``pixels`` from the current budget before decoding them; refuse (413) if they do not fit.
+
+    Outside a budget (management commands, background tasks) only the per-image limits apply."""
+    budget = _pixels_left.get()
+    if budget is None:
+        return
+    left, total = budget
+    if pixels > left:
+        raise RequestRefused(
+            f"Foto-foto dalam satu kiriman terlalu besar resolusinya: lebih dari {_mp(total)} bersama-sama. "
+            "Kirim foto yang lebih kecil atau lebih sedikit.",
+            f"Together, the photos in one request have too many pixels (more than {_mp(total)}). "
+            "Send smaller or fewer photos.",
+            code="photos_too_many_pixels", status=413, field="photos")
+    budget[0] = left - pixels
+
+
+# --- answering a refusal --------------------------------------------------------------------------------
+
+def json_refusal(request: HttpRequest, error: DomainError) -> HttpResponse:
+    return JsonResponse(error.as_dict(), status=error.status)
+
+
+def html_refusal(request: HttpRequest, error: DomainError) -> HttpResponse:
+    english = (get_language() or "id").lower().startswith("en")
+    context = {
+        "code": error.code,
+        "title": "Request refused" if english else "Permintaan ditolak",
+        "message": error.message_en if english else error.message_id,
+        "other_message": error.message_id if english else error.message_en,
+        "other_lang": "id" if english else "en",
+        "back": request.path if request.method == "POST" else "/",
+        "back_label": "Back to the form" if english else "Kembali ke formulir",
+    }
+    return render(request, "sigap/refused.html", context, status=error.status)
+
+
+def refusal_response(request: HttpRequest, error: DomainError) -> HttpResponse:
+    for prefix, dotted in getattr(settings, "SIGAP_REFUSAL_RENDERERS", {}).items():
+        if request.path.startswith(prefix):
+            return import_string(dotted)(request, error)
+    return html_refusal(request, error)
