@@ -1,6 +1,10 @@
-from django.contrib import admin
+from django import forms
+from django.contrib import admin, messages
 
-from .models import Kategori, StaffRole, Tupoksi, Unit, Wilayah
+from sigap.core.errors import DomainError
+
+from . import rolechanges
+from .models import Kategori, RoleChange, StaffRole, Tupoksi, Unit, Wilayah
 
 
 @admin.register(Wilayah)
@@ -37,7 +41,102 @@ class TupoksiAdmin(admin.ModelAdmin):
 
 @admin.register(StaffRole)
 class StaffRoleAdmin(admin.ModelAdmin):
+    """Roles are added or deleted, never edited (an edit would move a role to another account or unit).
+
+    The privacy-officer (PPID) role is not here at all: it is granted and removed through "PPID role
+    changes", which take a second admin.
+    """
+
     list_display = ("user", "role", "unit")
     list_filter = ("role",)
     search_fields = ("user__username", "unit__kode", "unit__nama")
     raw_id_fields = ("user", "unit")
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        if obj is not None and obj.role in rolechanges.GUARDED_ROLES:
+            return False
+        return super().has_delete_permission(request, obj)
+
+    def get_actions(self, request):
+        actions = super().get_actions(request)
+        actions.pop("delete_selected", None)  # a bulk delete would skip the per-row refusal above
+        return actions
+
+    def formfield_for_choice_field(self, db_field, request, **kwargs):
+        if db_field.name == "role":
+            kwargs["choices"] = [(v, label) for v, label in StaffRole.Role.choices if v not in rolechanges.GUARDED_ROLES]
+        return super().formfield_for_choice_field(db_field, request, **kwargs)
+
+    def save_model(self, request, obj, form, change):
+        if change or obj.role in rolechanges.GUARDED_ROLES:  # unreachable through the form; never through a bypass
+            raise PermissionError("guarded or existing staff roles are not written from the admin")
+        super().save_model(request, obj, form, change)
+
+
+class RoleChangeForm(forms.ModelForm):
+    class Meta:
+        model = RoleChange
+        fields = ("user", "unit", "role", "kind", "reason")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["role"].choices = [(v, label) for v, label in StaffRole.Role.choices if v in rolechanges.GUARDED_ROLES]
+
+    def clean(self):
+        data = super().clean()
+        if not self.errors:
+            try:
+                rolechanges.role_change_check(user=data["user"], unit=data["unit"], role=data["role"], kind=data["kind"],
+                                              reason=data.get("reason", ""))
+            except DomainError as exc:
+                raise forms.ValidationError(f"{exc.message_id} / {exc.message_en}", code=exc.code) from None
+        return data
+
+
+@admin.register(RoleChange)
+class RoleChangeAdmin(admin.ModelAdmin):
+    """Ask for a PPID grant or removal here; a different admin approves or rejects it with the list's actions."""
+
+    form = RoleChangeForm
+    list_display = ("id", "kind", "user", "role", "unit", "state", "requested_by", "requested_at", "decided_by",
+                    "decided_at")
+    list_filter = ("state", "kind")
+    raw_id_fields = ("user", "unit")
+    readonly_fields = ("state", "requested_by", "requested_at", "decided_by", "decided_at")
+    actions = ("approve", "reject")
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def has_decide_permission(self, request):
+        return request.user.has_perm("organization.add_rolechange")
+
+    def save_model(self, request, obj, form, change):
+        created = rolechanges.role_change_request(actor=request.user, user=obj.user, unit=obj.unit, role=obj.role,
+                                                  kind=obj.kind, reason=obj.reason)
+        obj.pk = created.pk
+        obj.state, obj.requested_by, obj.requested_at = created.state, created.requested_by, created.requested_at
+
+    def _decide(self, request, queryset, approve: bool) -> None:
+        for change in queryset.order_by("pk"):
+            try:
+                rolechanges.role_change_decide(actor=request.user, change_id=change.pk, approve=approve)
+            except DomainError as exc:
+                self.message_user(request, f"#{change.pk}: {exc.message_id} / {exc.message_en}", messages.ERROR)
+            else:
+                self.message_user(request, f"#{change.pk}: {'disetujui / approved' if approve else 'ditolak / rejected'}",
+                                  messages.SUCCESS)
+
+    @admin.action(description="Setujui (admin kedua) / Approve (second admin)", permissions=["decide"])
+    def approve(self, request, queryset):
+        self._decide(request, queryset, True)
+
+    @admin.action(description="Tolak / Reject", permissions=["decide"])
+    def reject(self, request, queryset):
+        self._decide(request, queryset, False)

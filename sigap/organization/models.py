@@ -175,3 +175,64 @@ class StaffRole(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} — {self.get_role_display()} @ {self.unit.kode}"
+
+
+class RoleChange(models.Model):
+    """Granting or removing a guarded role (the privacy officer, PPID): one admin asks, a different admin decides.
+
+    Written and decided only through ``sigap.organization.rolechanges`` (the admin calls it); every step is
+    an access-log row and every privacy officer is told.
+    """
+
+    class Kind(models.TextChoices):
+        GRANT = "grant", _("Beri peran")
+        REVOKE = "revoke", _("Cabut peran")
+
+    class State(models.TextChoices):
+        PENDING = "pending", _("Menunggu persetujuan admin kedua")
+        APPROVED = "approved", _("Disetujui")
+        REJECTED = "rejected", _("Ditolak")
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
+                             verbose_name=_("akun"))
+    unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="+", verbose_name=_("unit kerja"))
+    role = models.CharField(_("peran"), max_length=20, choices=StaffRole.Role.choices)
+    kind = models.CharField(_("perubahan"), max_length=10, choices=Kind.choices)
+    reason = models.TextField(_("alasan"))
+    state = models.CharField(_("status"), max_length=10, choices=State.choices, default=State.PENDING)
+    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
+                                     verbose_name=_("diminta oleh"))
+    requested_at = models.DateTimeField(_("diminta pada"), auto_now_add=True)
+    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
+                                   related_name="+", verbose_name=_("diputuskan oleh"))
+    decided_at = models.DateTimeField(_("diputuskan pada"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("perubahan peran PPID")
+        verbose_name_plural = _("perubahan peran PPID")
+        constraints = [models.UniqueConstraint(fields=["user", "unit", "role"], condition=models.Q(state="pending"),
+                                               name="rolechange_one_pending")]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()}: {self.user} — {self.get_role_display()} @ {self.unit.kode}"
+
+
+class StaffNotice(models.Model):
+    """A message to one staff account, e.g. every privacy officer is told of each reveal step and PPID role change.
+
+    Read through ``GET /api/v1/privacy/notices``; also mailed to the account's email address when mail is set up.
+    Bodies name reports, staff accounts and legal bases, never a reporter's identity.
+    """
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="staff_notices")
+    kind = models.CharField(max_length=40)
+    body = models.TextField()
+    body_en = models.TextField(blank=True)
+    report_number = models.CharField(max_length=32, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    read_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-id"]
+        verbose_name = _("pemberitahuan staf")
+        verbose_name_plural = _("pemberitahuan staf")

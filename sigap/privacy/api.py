@@ -87,3 +87,24 @@ def reveal_decide_endpoint(request, request_id: int, payload: DecideIn):
 @router.post("/reveal/{request_id}/show", response={200: IdentityOut, **ERRORS}, summary="Show the identity once, to the requester")
 def reveal_show_endpoint(request, request_id: int):
     return reveal.reveal_show(actor=request.auth, request_id=request_id)
+
+
+class NoticeOut(Schema):
+    id: int
+    kind: str
+    report: str
+    body: str
+    body_en: str
+    created_at: datetime
+
+
+@router.get("/notices", response={200: list[NoticeOut], **ERRORS},
+            summary="My notices: every reveal step and PPID role change, told to every privacy officer")
+def notices_endpoint(request):
+    from sigap.organization.models import StaffNotice
+
+    if not roles.has_role(request.auth, StaffRole.Role.PRIVACY_OFFICER):
+        raise PermissionDenied("Hanya petugas privasi.", "Privacy officers only.")
+    rows = StaffNotice.objects.filter(user=request.auth).order_by("-pk")[:200]
+    return [{"id": n.pk, "kind": n.kind, "report": n.report_number, "body": n.body, "body_en": n.body_en,
+             "created_at": n.created_at} for n in rows]

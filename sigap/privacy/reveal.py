@@ -14,6 +14,7 @@ from django.utils import timezone
 from sigap.core.errors import DomainError, NotFound, PermissionDenied, TransitionRefused
 from sigap.organization import roles
 from sigap.organization.models import StaffRole
+from sigap.organization.notices import notify_privacy_officers
 from sigap.reports import outbox
 from sigap.reports.models import Notification, Report
 
@@ -46,7 +47,19 @@ def reveal_request(*, actor, report_number: str, legal_basis: str, legal_hold: b
     req = RevealRequest.objects.create(report=report, requester=actor, legal_basis=legal_basis.strip(), legal_hold=legal_hold)
     access_record(actor=actor, action=Action.REVEAL_REQUEST, report_number=report.number, request=req.pk,
                   legal_hold=legal_hold)
+    hold_id, hold_en = (" (dengan larangan memberi tahu pelapor)", " (with a legal hold)") if legal_hold else ("", "")
+    _tell_every_privacy_officer(
+        req, "reveal_request",
+        f"{actor.get_username()} meminta pembukaan identitas pelapor laporan {report.number}{hold_id}. "
+        f"Dasar hukum: {req.legal_basis}",
+        f"{actor.get_username()} asked to reveal the reporter's identity on report {report.number}{hold_en}. "
+        f"Legal basis: {req.legal_basis}")
     return req
+
+
+def _tell_every_privacy_officer(req: RevealRequest, kind: str, body: str, body_en: str) -> None:
+    """Every privacy officer, not only the two involved, hears of each step (a lone or colluding pair is seen)."""
+    notify_privacy_officers(kind=kind, body=body, body_en=body_en, report_number=req.report.number)
 
 
 def _pending(request_id: int) -> RevealRequest:
@@ -70,6 +83,13 @@ def reveal_decide(*, actor, request_id: int, approve: bool, note: str = "") -> R
     req.save(update_fields=["state", "approver", "decided_at", "decision_note"])
     access_record(actor=actor, action=Action.REVEAL_APPROVE if approve else Action.REVEAL_REJECT,
                   report_number=req.report.number, request=req.pk)
+    verdict_id, verdict_en = ("menyetujui", "approved") if approve else ("menolak", "rejected")
+    _tell_every_privacy_officer(
+        req, "reveal_decision",
+        f"{actor.get_username()} {verdict_id} permintaan {req.requester.get_username()} membuka identitas pelapor "
+        f"laporan {req.report.number}.",
+        f"{actor.get_username()} {verdict_en} {req.requester.get_username()}'s request to reveal the reporter's "
+        f"identity on report {req.report.number}.")
     return req
 
 
@@ -91,6 +111,13 @@ def reveal_show(*, actor, request_id: int) -> dict:
     req.state, req.shown_at = RevealRequest.State.SHOWN, timezone.now()
     req.save(update_fields=["state", "shown_at"])
     access_record(actor=actor, action=Action.REVEAL_SHOW, report_number=req.report.number, request=req.pk)
+    approver = req.approver.get_username() if req.approver_id else "?"
+    _tell_every_privacy_officer(
+        req, "reveal_shown",
+        f"Identitas pelapor laporan {req.report.number} telah dibuka untuk {actor.get_username()} "
+        f"(disetujui {approver}). Dasar hukum: {req.legal_basis}",
+        f"The reporter's identity on report {req.report.number} was shown to {actor.get_username()} "
+        f"(approved by {approver}). Legal basis: {req.legal_basis}")
     if not req.legal_hold:
         note = Notification.objects.create(
             report=req.report, kind="identity_revealed",

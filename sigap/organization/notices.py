@@ -1,0 +1,44 @@
+"""Messages to staff accounts (``StaffNotice``): every privacy officer hears of each reveal step and PPID role change.
+
+A row per recipient, written in the caller's transaction; after commit each recipient with an email address
+gets a mail (when ``SIGAP_EMAIL_HOST`` is set; the embedded default discards mail). A failed mail never
+undoes the change that caused it: the row is what counts, read through ``GET /api/v1/privacy/notices``.
+"""
+from __future__ import annotations
+
+import logging
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.core.mail import send_mail
+from django.db import transaction
+
+from .models import StaffNotice, StaffRole
+
+log = logging.getLogger(__name__)
+
+
+def privacy_officers():
+    """Every active account holding the privacy-officer role, at any unit."""
+    ids = StaffRole.objects.filter(role=StaffRole.Role.PRIVACY_OFFICER).values_list("user_id", flat=True)
+    return get_user_model().objects.filter(pk__in=ids, is_active=True).order_by("pk")
+
+
+def notify_privacy_officers(*, kind: str, body: str, body_en: str, report_number: str = "") -> list[StaffNotice]:
+    rows = StaffNotice.objects.bulk_create([
+        StaffNotice(user=user, kind=kind, body=body, body_en=body_en, report_number=report_number)
+        for user in privacy_officers()
+    ])
+    addresses = list(privacy_officers().exclude(email="").values_list("email", flat=True))
+    if addresses:
+        transaction.on_commit(lambda: _mail(addresses, body, body_en))
+    return rows
+
+
+def _mail(addresses: list[str], body: str, body_en: str) -> None:
+    for address in addresses:  # one mail each: privacy officers do not learn each other's addresses
+        try:
+            send_mail("Sigap: pemberitahuan petugas privasi / privacy officer notice", f"{body}\n\n{body_en}\n",
+                      settings.DEFAULT_FROM_EMAIL, [address])
+        except Exception:  # noqa: BLE001 - the notice row stays; mail is a convenience
+            log.exception("staff notice: mail could not be sent")

@@ -1,0 +1,163 @@
+"""No single admin makes a privacy officer: roles are not reassigned in the admin, and the PPID role takes two.
+
+Issue 10, leak 3: a superuser alone could give privacy-officer powers (and reassign roles) in the admin.
+"""
+from __future__ import annotations
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.test import Client
+
+from sigap.organization.models import RoleChange, StaffNotice, StaffRole, Unit
+from sigap.privacy.models import AccessEvent
+
+pytestmark = pytest.mark.django_db
+R = StaffRole.Role
+PB_UNIT = "kel:31.75.07.1002"
+
+
+def superuser(name: str):
+    return get_user_model().objects.create_superuser(name, f"{name}@example.org", "root-password-123")
+
+
+def admin_client(user) -> Client:
+    c = Client()
+    c.force_login(user)
+    return c
+
+
+@pytest.fixture
+def two_admins():
+    return superuser("admin.satu"), superuser("admin.dua")
+
+
+@pytest.fixture
+def biro():
+    return Unit.objects.get(kode="biro-pemerintahan")
+
+
+def ask(c: Client, user, unit, kind="grant", reason="Penunjukan PPID baru berdasarkan SK Sekda."):
+    return c.post("/admin/organization/rolechange/add/", {"user": user.pk, "unit": unit.pk, "role": R.PRIVACY_OFFICER,
+                                                          "kind": kind, "reason": reason})
+
+
+def decide(c: Client, change: RoleChange, action: str = "approve"):
+    return c.post("/admin/organization/rolechange/", {"action": action, "_selected_action": [change.pk]}, follow=True)
+
+
+# --- StaffRole rows in the admin ----------------------------------------------------------------
+
+def test_a_staff_role_cannot_be_moved_to_another_account_in_the_admin(staff, two_admins):
+    officer = staff("petugas.pb", PB_UNIT)
+    other = staff("petugas.lain", "kel:31.71.01.1001")
+    role = StaffRole.objects.get(user=officer)
+    response = admin_client(two_admins[0]).post(f"/admin/organization/staffrole/{role.pk}/change/",
+                                                 {"user": other.pk, "unit": role.unit_id, "role": R.PRIVACY_OFFICER})
+    assert response.status_code == 403
+    role.refresh_from_db()
+    assert (role.user_id, role.role) == (officer.pk, R.OFFICER)
+
+
+def test_the_privacy_officer_role_cannot_be_added_directly_in_the_admin(staff, two_admins, biro):
+    someone = staff("petugas.pb", PB_UNIT)
+    c = admin_client(two_admins[0])
+    response = c.post("/admin/organization/staffrole/add/", {"user": someone.pk, "unit": biro.pk,
+                                                             "role": R.PRIVACY_OFFICER})
+    assert response.status_code == 200  # the form again, with the choice refused
+    assert not StaffRole.objects.filter(user=someone, role=R.PRIVACY_OFFICER).exists()
+    # other roles are still added as before
+    response = c.post("/admin/organization/staffrole/add/", {"user": someone.pk, "unit": biro.pk, "role": R.OPERATOR})
+    assert response.status_code == 302 and StaffRole.objects.filter(user=someone, role=R.OPERATOR).exists()
+
+
+def test_the_privacy_officer_role_cannot_be_deleted_directly_in_the_admin(staff, two_admins):
+    ppid = staff("ppid.x", "biro-pemerintahan", R.PRIVACY_OFFICER)
+    role = StaffRole.objects.get(user=ppid)
+    c = admin_client(two_admins[0])
+    assert c.post(f"/admin/organization/staffrole/{role.pk}/delete/", {"post": "yes"}).status_code == 403
+    bulk = c.post("/admin/organization/staffrole/", {"action": "delete_selected", "_selected_action": [role.pk],
+                                                      "post": "yes"})
+    assert bulk.status_code in (200, 302)
+    assert StaffRole.objects.filter(pk=role.pk).exists()
+    assert c.post(f"/admin/auth/user/{ppid.pk}/delete/", {"post": "yes"}).status_code == 403
+    assert get_user_model().objects.filter(pk=ppid.pk).exists()
+
+
+# --- PPID grant and removal take a second admin -------------------------------------------------
+
+def test_a_privacy_officer_grant_by_one_admin_is_pending_until_a_second_approves(staff, two_admins, biro):
+    first, second = two_admins
+    watchers = [staff("ppid.lama1", "biro-pemerintahan", R.PRIVACY_OFFICER),
+                staff("ppid.lama2", "biro-pemerintahan", R.PRIVACY_OFFICER)]
+    candidate = staff("calon.ppid", PB_UNIT)
+    c1, c2 = admin_client(first), admin_client(second)
+    assert ask(c1, candidate, biro).status_code == 302
+    change = RoleChange.objects.get(user=candidate)
+    assert change.state == RoleChange.State.PENDING and change.requested_by == first
+    assert not StaffRole.objects.filter(user=candidate, role=R.PRIVACY_OFFICER).exists()
+
+    page = decide(c1, change)  # the asker cannot approve
+    assert "admin lain" in page.content.decode()
+    change.refresh_from_db()
+    assert change.state == RoleChange.State.PENDING
+    assert not StaffRole.objects.filter(user=candidate, role=R.PRIVACY_OFFICER).exists()
+
+    decide(c2, change)
+    change.refresh_from_db()
+    assert change.state == RoleChange.State.APPROVED and change.decided_by == second
+    assert StaffRole.objects.filter(user=candidate, unit=biro, role=R.PRIVACY_OFFICER).exists()
+
+    logged = list(AccessEvent.objects.filter(action__startswith="role_change").order_by("seq")
+                  .values_list("action", "actor_username"))
+    assert logged == [("role_change_request", "admin.satu"), ("role_change_approve", "admin.dua")]
+    for ppid in watchers:
+        kinds = set(StaffNotice.objects.filter(user=ppid).values_list("kind", flat=True))
+        assert kinds == {"ppid_role_request", "ppid_role_decision"}
+
+
+def test_removing_a_privacy_officer_also_takes_a_second_admin(staff, two_admins, biro):
+    first, second = two_admins
+    ppid = staff("ppid.x", "biro-pemerintahan", R.PRIVACY_OFFICER)
+    c1 = admin_client(first)
+    assert ask(c1, ppid, biro, kind="revoke", reason="Pindah tugas ke dinas lain per 1 Desember.").status_code == 302
+    change = RoleChange.objects.get(user=ppid)
+    decide(c1, change)
+    assert StaffRole.objects.filter(user=ppid, role=R.PRIVACY_OFFICER).exists()
+    decide(admin_client(second), change)
+    assert not StaffRole.objects.filter(user=ppid, role=R.PRIVACY_OFFICER).exists()
+
+
+def test_an_admin_cannot_approve_a_grant_to_themselves(two_admins, biro):
+    first, second = two_admins
+    ask(admin_client(first), second, biro)
+    change = RoleChange.objects.get(user=second)
+    decide(admin_client(second), change)
+    change.refresh_from_db()
+    assert change.state == RoleChange.State.PENDING
+    assert not StaffRole.objects.filter(user=second, role=R.PRIVACY_OFFICER).exists()
+
+
+def test_a_rejected_grant_changes_nothing_and_a_request_needs_a_reason(staff, two_admins, biro):
+    first, second = two_admins
+    candidate = staff("calon.ppid", PB_UNIT)
+    c1 = admin_client(first)
+    assert ask(c1, candidate, biro, reason="x").status_code == 200  # refused: the form again
+    assert not RoleChange.objects.exists()
+    ask(c1, candidate, biro)
+    change = RoleChange.objects.get()
+    decide(admin_client(second), change, "reject")
+    change.refresh_from_db()
+    assert change.state == RoleChange.State.REJECTED
+    assert not StaffRole.objects.filter(user=candidate, role=R.PRIVACY_OFFICER).exists()
+    assert admin_client(second).post(f"/admin/organization/rolechange/{change.pk}/change/",
+                                     {"state": "approved"}).status_code == 403
+
+
+def test_a_non_admin_cannot_ask_or_decide(staff, biro):
+    from sigap.core.errors import PermissionDenied
+    from sigap.organization import rolechanges
+
+    officer = staff("petugas.pb", PB_UNIT)
+    with pytest.raises(PermissionDenied):
+        rolechanges.role_change_request(actor=officer, user=officer, unit=biro, role=R.PRIVACY_OFFICER,
+                                        kind="grant", reason="Saya ingin menjadi PPID sendiri.")
