@@ -6,8 +6,9 @@ Visibility and what is shown follow ``sigap.reports.exposure``, the rule the por
   ~220 m grid cell (the very point the portal's public map shows), with ``Kelurahan <name>`` as the address,
   never the address text;
 * the client app that filed a report (``ClientReport``, identified by its api_key) also reads its Privat and
-  Anonim reports, and sees the redacted address text of its own reports, on the same grid; for a sensitive
-  category the kelurahan's inner point and name only.
+  Anonim reports, and sees the redacted address text and the status notes of its own reports, on the same
+  grid; for a sensitive category the kelurahan's inner point and name only. The status notes (what officers
+  wrote to the reporter: a question, a dispute reason) are not public, as on the portal.
 
 Nothing here reads the vault: a report's description and address were redacted at intake, and personal fields
 never reach a ``Report`` row.
@@ -163,7 +164,7 @@ def request_out(report: Report, *, media_url: Callable[[Report, Photo], str]) ->
     return {
         "service_request_id": report.number,
         "status": open311_status(status),
-        "status_notes": report.public_note or None,
+        "status_notes": (report.public_note or None) if shown.notes else None,
         "service_name": report.kategori.nama,
         "service_code": report.kategori.kode,
         "description": report.description if shown.description else None,

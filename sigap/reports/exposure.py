@@ -10,14 +10,15 @@ Audiences and what their duty needs:
 
 * ``PUBLIC`` (anyone: the portal's public pages and map, Open311 without the filing client's key): Publik
   reports of non-sensitive categories only; number, category, status, redacted description, handling unit,
-  the kelurahan; the point **snapped to a fixed ~220 m grid** (``PUBLIC_GRID_DEG``); never the address text.
+  the kelurahan; the point **snapped to a fixed ~220 m grid** (``PUBLIC_GRID_DEG``); never the address text
+  and never the notes written to the reporter (a question, an answer, a dispute reason).
   A Privat or Anonim report, or one of a sensitive category, does not exist for the public (statistics per
   kota and kelurahan still count it).
 * ``NEIGHBOUR`` (a resident about to file, asking "is this already reported?"): Publik reports as the public
   sees them; a Privat or Anonim report is only **counted** by its grid cell, never with its number, a
   distance, its text or its handling unit; sensitive categories are neither shown nor counted.
 * ``REPORTER`` (the holder of the tracking code, or the Open311 client app that filed the report): their own
-  report with its redacted address text, on the same public grid; for a sensitive category the kelurahan
+  report with its redacted address text and the notes written to them, on the same public grid; for a sensitive category the kelurahan
   only (a leaked tracking code or client key must not place a labour or misconduct complaint).
 * ``HANDLER`` (staff who may open the report: its units, their supervisors, a validator for what it
   validates): the point to ~10 m on overview maps (the report page has the exact point) and every detail.
@@ -85,6 +86,7 @@ class Shown:
     category: bool = False
     description: bool = False
     handling_unit: bool = False
+    notes: bool = False  # the public note of each status change (written to the reporter)
     area: str = ""
     address: str | None = None
     point: tuple[float, float] | None = None  # (lat, lon)
@@ -174,7 +176,7 @@ def expose(f: Facts, audience: Audience | str) -> Shown:
         return NOTHING
     if audience == Audience.REPORTER:
         point, precision, cell = _public_point(f)
-        return Shown(listed=True, counted=True, category=True, description=True, handling_unit=True,
+        return Shown(listed=True, counted=True, category=True, description=True, handling_unit=True, notes=True,
                      area=f.area_name, address=None if f.sensitive else f.address, point=point,
                      precision=precision, cell=cell)
     if audience == Audience.HANDLER:
@@ -182,7 +184,7 @@ def expose(f: Facts, audience: Audience | str) -> Shown:
             point, precision = (round(f.lat, HANDLER_DECIMALS), round(f.lon, HANDLER_DECIMALS)), Precision.FINE
         else:
             point, precision = _area_point(f)
-        return Shown(listed=True, counted=True, category=True, description=True, handling_unit=True,
+        return Shown(listed=True, counted=True, category=True, description=True, handling_unit=True, notes=True,
                      area=f.area_name, address=f.address, point=point, precision=precision)
     # OVERSIGHT: a count in a coarse cell, nothing else
     lat, lon = (f.lat, f.lon) if _finite(f.lat, f.lon) else (f.area_lat, f.area_lon)

@@ -176,6 +176,17 @@ def test_the_filing_client_reads_its_own_redacted_address_and_everyone_else_the_
         assert item["address"] == "Kelurahan Pondok Bambu" and (item["lat"], item["long"]) == (-6.238, 106.898)
 
 
+def test_status_notes_are_the_filing_clients_and_never_public_as_on_the_portal(o311, api_key, client):
+    app, key = api_key("app-a")
+    report = owned_by(app, submit("jalan-rusak", PB, privacy="public").report)
+    note = "Mohon tulis nama lengkap Anda dan nomor rumah."
+    Report.objects.filter(pk=report.pk).update(public_note=note)
+    assert body(o311.get(f"requests/{report.number}", api_key=key))[0]["status_notes"] == note
+    assert note not in o311.get(f"requests/{report.number}").content.decode()
+    assert note not in o311.get("requests", "xml").content.decode()
+    assert note not in client.get(f"/publik/{report.number}/").content.decode()
+
+
 def test_invalid_api_key_answers_403_even_for_reading(o311):
     response = o311.get("requests", api_key="o311_not-a-key")
     assert response.status_code == 403
@@ -200,7 +211,7 @@ def test_a_request_carries_the_georeport_fields_in_order(o311):
         "service_request_id", "status", "status_notes", "service_name", "service_code", "description",
         "agency_responsible", "service_notice", "requested_datetime", "updated_datetime", "expected_datetime",
         "address", "address_id", "zipcode", "lat", "long", "media_url"]
-    assert item["status"] == "open" and item["status_notes"] == "Dijadwalkan perbaikan minggu depan."
+    assert item["status"] == "open" and item["status_notes"] is None  # written to the reporter, not public
     assert item["service_code"] == "jalan-rusak" and item["agency_responsible"] == "Kelurahan Pondok Bambu"
     assert item["requested_datetime"].endswith("+07:00") and item["expected_datetime"].endswith("+07:00")
     assert item["description"] == report.description

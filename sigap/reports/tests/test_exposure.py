@@ -42,6 +42,8 @@ def test_the_public_sees_publik_non_sensitive_reports_only_and_never_the_address
     public = expose(facts("public"), Audience.PUBLIC)
     assert public.listed and public.number and public.category and public.description and public.handling_unit
     assert public.address is None and public.area == "Pondok Bambu" and public.point == (-6.238, 106.898)
+    assert not public.notes  # what was written to the reporter is theirs
+    assert expose(facts("public"), Audience.REPORTER).notes and expose(facts("public"), Audience.HANDLER).notes
     for privacy in ("private", "anonymous"):
         assert expose(facts(privacy), Audience.PUBLIC) == Shown()  # as if it did not exist
     hidden = expose(facts("public", sensitive=True), Audience.PUBLIC)
