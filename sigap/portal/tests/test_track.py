@@ -183,3 +183,14 @@ def test_guessing_tracking_codes_is_rate_limited(client, settings):
         assert client.post("/lacak/", {"code": "AAAA-BBBB-CCCC"}).status_code == 200
     response = client.post("/lacak/", {"code": "AAAA-BBBB-CCCC"})
     assert response.status_code == 429 and "Terlalu banyak permintaan" in response.content.decode()
+
+
+def test_the_journey_shows_the_address_except_for_a_sensitive_category(client):
+    """The exposure rule for the holder of a tracking code: a leaked code must not place a labour complaint."""
+    plain, labour = submit(), submit("ketenagakerjaan", description="Gaji tidak dibayar tiga bulan oleh pabrik.")
+    for created in (plain, labour):
+        Report.objects.filter(pk=created.report.pk).update(address="Gang Mawar dekat pabrik garmen")
+        follow(client, created)
+    assert "Gang Mawar" in client.get(f"/lacak/laporan/{plain.report.number}/").content.decode()
+    page = client.get(f"/lacak/laporan/{labour.report.number}/").content.decode()
+    assert "Gang Mawar" not in page and "Pondok Bambu" in page
