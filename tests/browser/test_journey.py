@@ -10,7 +10,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from .conftest import axe_violations, screenshot
+from .conftest import axe_violations, one_time_code, screenshot
 from .test_console import jpeg as proof_jpeg
 from .test_portal import photo_file
 
@@ -43,6 +43,9 @@ def officer_login(page, username: str, password: str, lang: str) -> None:
     switch_language(page, lang)
     page.fill("#id_username", username)
     page.fill("#id_password", password)
+    code = one_time_code(username)
+    if code:
+        page.fill("#id_otp", code)
     page.locator("form button[type=submit]").last.click()
     page.wait_for_url("**/petugas/**")
 
