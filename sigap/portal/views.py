@@ -162,8 +162,8 @@ def report_view(request):
         _add_error(errors, "photos", _("Terlalu banyak foto (maksimal %(n)d).") % {"n": settings.SIGAP_PHOTOS_PER_REPORT})
     if not errors:
         privacy = data["privacy"]
-        anonymous = privacy == Privacy.ANONYMOUS
-        reporter = None if anonymous else intake.Reporter(name=data["name"], phone=data["phone"], email=data["email"])
+        # passed even for Anonim: intake stores nothing of it then, but takes the name out of the text
+        reporter = intake.Reporter(name=data["name"], phone=data["phone"], email=data["email"])
         photos = [(f.name or "foto", f.read(settings.SIGAP_PHOTO_MAX_BYTES + 1)) for f in files]
         try:
             result = intake.report_submit(intake.Submission(

@@ -31,7 +31,9 @@ NIK = "3175079988776655"
 EXIF_ARTIST = "CanaryArtistXq"
 MARKERS = ["Zyxwvut", "Qoppaname", "7717-2345", "77172345", "0813 7717", "canary.zq", NIK, EXIF_ARTIST, "106.777777"]
 TYPED = (f"Got mampet parah. Saya Bapak {NAME}, hubungi {PHONE} atau {EMAIL}, NIK {NIK}. "
-         "Rumah saya No. 14 dekat musala RT 05/RW 03.")
+         "Rumah saya No. 14 dekat musala RT 05/RW 03. "
+         # the same person written bare, as residents do: no cue, first name alone, odd separators, email local part
+         f"{NAME}, Gang Mawar. Tanya Zyxwvut saja, 0813.7717.2345 / canary.zq, KTP 3175 0799 8877 6655.")
 
 
 def canary_photo() -> bytes:

@@ -31,7 +31,7 @@ REPORTER = Reporter(name=NAME, phone=PHONE, email=EMAIL, nik=NIK)
 # What a reporter writes when an officer asks "Mohon tulis nama lengkap dan nomor Anda": no "nama saya", no honorific.
 WRITES = ("{tag} Zyxwvut Qoppaname, Gang Mawar RT 02. Hubungi Zyxwvut di rumah sore hari, "
           "+62 813.7717.2345 atau canary.zq, KTP 3175 0799 8877 6655.")
-MARKERS = ("Zyxwvut", "Qoppaname", "7717", "canary.zq", "8877 6655", "88776655")
+MARKERS = ("Zyxwvut", "Qoppaname", "7717.2345", "77172345", "813.7717", "canary.zq", "8877 6655", "88776655")
 
 
 def assert_clean(text, where: str) -> None:
