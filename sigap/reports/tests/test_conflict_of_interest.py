@@ -321,3 +321,30 @@ def test_reports_left_unopenable_by_an_about_unit_on_another_category_are_repair
     assert openable(drain) and visible(pb, drain) and drain.concerned_unit is None
     conduct.refresh_from_db()
     assert conduct.concerned_unit.kode == PB_UNIT  # complaints about officials keep theirs
+
+
+def test_routing_into_the_concerned_branch_sends_the_complaint_to_inspektorat(staff):
+    """A city routes complaints about officials in Jakarta Timur to a kecamatan office; a complaint about the
+    Kota (above that kecamatan) must not land there: it goes to Inspektorat, at intake and at the desk."""
+    from sigap.organization.models import Kategori, Tupoksi, Wilayah
+    from sigap.reports.models import StatusChange
+
+    Tupoksi.objects.create(kategori=Kategori.objects.get(kode=CONDUCT), wilayah=Wilayah.objects.get(kode="31.75"),
+                           unit=Unit.objects.get(kode="kec:31.75.07"), verifikasi_kelurahan=False)
+    lat, lon = inner_point(PB)
+    plain = report_submit(Submission(category=CONDUCT, description=PUNGLI, lat=lat, lon=lon, channel="web")).report
+    assert plain.unit.kode == "kec:31.75.07" and plain.concerned_unit.kode == PB_UNIT  # the city's rule applies
+    about_kota = report_submit(Submission(category=CONDUCT, description=PUNGLI, lat=lat, lon=lon, channel="web",
+                                          about_unit="kota:31.75")).report
+    about_kota.refresh_from_db()
+    assert about_kota.unit.kode == "inspektorat" and about_kota.concerned_unit.kode == "kota:31.75"
+    assert StatusChange.objects.get(report=about_kota).unit.kode == "inspektorat"
+    assert openable(about_kota)
+
+    desk_user = staff("petugas.triase", "triase")
+    placed = _no_location(category="lainnya")
+    services.report_triage(report_id=placed.pk, actor=desk_user, kategori=CONDUCT, lat=lat, lon=lon,
+                           about_unit="kota:31.75")
+    placed.refresh_from_db()
+    assert placed.unit.kode == "inspektorat" and placed.concerned_unit.kode == "kota:31.75" and openable(placed)
+    assert not visible(staff("petugas.kec", "kec:31.75.07"), placed)
