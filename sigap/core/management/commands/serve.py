@@ -31,7 +31,11 @@ class Command(BaseCommand):
         if trusted_proxy:
             proxy = {"trusted_proxy": trusted_proxy, "trusted_proxy_headers": {"x-forwarded-for", "x-forwarded-proto"},
                      "clear_untrusted_proxy_headers": True}
-        serve(application, host=host, port=port, threads=threads, ident="sigap", **proxy)
+        # waitress buffers a whole body before the application sees it (up to 1 GB by default). Past twice the
+        # largest body Sigap accepts it refuses from the Content-Length alone, before receiving anything; below
+        # that, RequestLimitsMiddleware answers with its bilingual 413 without parsing the body.
+        serve(application, host=host, port=port, threads=threads, ident="sigap",
+              max_request_body_size=2 * settings.SIGAP_UPLOAD_MAX_BYTES, **proxy)
 
 
 def _warm_categorizer() -> None:
