@@ -1,9 +1,15 @@
 """Benchmark of the redaction of personal data (``sigap.privacy.redaction``) on the labelled set.
 
-    python bench/redaction.py [--failures] [--set PATH] [--seconds 2]
+    python bench/redaction.py [--failures [COLUMN]] [--set PATH] [--seconds 2]
 
-The set is ``sigap/privacy/data/redaction_set.jsonl`` (see the README beside it): texts as reporters type
-them, each with the personal values that must go (kind and exact substring) and the text that must stay.
+Two labelled sets (see the README beside them): texts as reporters type them, each with the personal values
+that must go (kind and exact substring) and the text that must stay.
+
+- the team's set, ``sigap/privacy/data/redaction_set.jsonl``, written together with the rules;
+- the registers set, ``redaction_registers_dev.jsonl`` and ``redaction_registers_test.jsonl``, written before
+  its author read the rules (formal letters, chat slang, call transcripts with numbers in words, tweets), split
+  once 50/50 by a seeded random draw. Rules are changed looking at the dev half only; the test half is the
+  estimate.
 
 Per kind it prints the count of labelled values, the recall, how many spans the redactor found and how
 many of those were spurious (touching no labelled value: over-redaction). A personal value counts as
@@ -15,10 +21,11 @@ house numbers, the number after "No"/"Nomor" (``sigap.privacy.redaction.pii_remo
 fraction of must-keep strings still present verbatim. "overall" pools every personal value. Throughput is
 texts per CPU-second through ``redact`` (reporter names included), one core.
 
-The set is split deterministically into a "dev" half and a "held-out" half by a hash of the text (SHA-256,
-first byte even = dev), so overfitting shows: change the rules looking at the dev half's failures
-(``--failures``, dev by default) and check that the held-out half follows. The targets apply to both halves;
-the exit status is 1 when one is missed on any split.
+The team's set is split deterministically into a "dev" half and a "held-out" half by a hash of the text
+(SHA-256, first byte even = dev). Columns: ``team/dev``, ``team/held-out``, ``registers/dev``,
+``registers/test``. ``--failures`` prints the misses of one column (``registers/dev`` by default; look at the
+test column only to report, never to change the rules). ``--set PATH`` scores one other file, split by hash.
+The targets apply to every column; the exit status is 1 when one is missed anywhere.
 """
 from __future__ import annotations
 
@@ -34,7 +41,9 @@ sys.path.insert(0, str(ROOT))
 
 from sigap.privacy.redaction import evaluate, redact  # noqa: E402
 
-SET = ROOT / "sigap" / "privacy" / "data" / "redaction_set.jsonl"
+DATA = ROOT / "sigap" / "privacy" / "data"
+SET = DATA / "redaction_set.jsonl"
+REGISTERS = {"dev": DATA / "redaction_registers_dev.jsonl", "test": DATA / "redaction_registers_test.jsonl"}
 # Targets (issue): recall >= 0.98 for phones, NIK, emails and plates; >= 0.90 for names; >= 0.95 of must-keep kept.
 TARGETS = {"phone": 0.98, "nik": 0.98, "email": 0.98, "plate": 0.98, "name": 0.90}
 KEEP_TARGET = 0.95
@@ -73,7 +82,7 @@ def table(results: dict[str, dict], speeds: dict[str, float]) -> str:
     kinds = []
     for r in results.values():
         kinds += [k for k in r["kinds"] if k not in kinds]
-    w = 30
+    w = 30  # width of one column
     lines = [f"{'':<10}" + "".join(f"{n:>{w}}" for n in names),
              f"{'':<10}" + "".join(f"{'count':>8}{'recall':>8}{'found':>7}{'spur.':>7}" for _ in names)]
     for kind in kinds:
@@ -96,25 +105,32 @@ def table(results: dict[str, dict], speeds: dict[str, float]) -> str:
 
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    ap.add_argument("--set", type=Path, default=SET)
-    ap.add_argument("--seconds", type=float, default=2.0, help="time spent measuring throughput per split")
-    ap.add_argument("--failures", choices=["dev", "held-out", "all"], nargs="?", const="dev",
-                    help="print missed values and lost must-keep text (default: dev half only)")
+    ap.add_argument("--set", type=Path, help="score this file only (split by hash) instead of the two sets")
+    ap.add_argument("--seconds", type=float, default=1.0, help="time spent measuring throughput per column")
+    ap.add_argument("--failures", nargs="?", const="registers/dev", metavar="COLUMN",
+                    help="print missed values and lost must-keep text of one column (default: registers/dev)")
     args = ap.parse_args(argv)
 
-    examples = load(args.set)
-    splits = {"all": examples,
-              "dev": [e for e in examples if split_of(e["text"]) == "dev"],
-              "held-out": [e for e in examples if split_of(e["text"]) == "held-out"]}
+    splits: dict[str, list[dict]] = {}
+    sources = [("team", args.set or SET)] if args.set else [("team", SET)]
+    for prefix, path in sources:
+        examples = load(path)
+        splits[f"{prefix}/dev"] = [e for e in examples if split_of(e["text"]) == "dev"]
+        splits[f"{prefix}/held-out"] = [e for e in examples if split_of(e["text"]) == "held-out"]
+    if not args.set:
+        for half, path in REGISTERS.items():
+            splits[f"registers/{half}"] = load(path)
+    if args.failures and args.failures not in splits:
+        ap.error(f"--failures: one of {', '.join(splits)}")
     results = {name: evaluate(exs) for name, exs in splits.items()}
-    speeds = {name: throughput(exs, args.seconds / 2 if name != "all" else args.seconds) for name, exs in splits.items()}
-    print(f"Redaction benchmark: {args.set.relative_to(ROOT) if args.set.is_relative_to(ROOT) else args.set}, "
-          f"{len(examples)} texts (dev {len(splits['dev'])}, held-out {len(splits['held-out'])})\n")
+    speeds = {name: throughput(exs, args.seconds) for name, exs in splits.items()}
+    described = ", ".join(f"{name} {len(exs)}" for name, exs in splits.items())
+    where = args.set if args.set else SET.parent
+    print(f"Redaction benchmark: {where.relative_to(ROOT) if where.is_relative_to(ROOT) else where} ({described} texts)\n")
     print(table(results, speeds))
 
     if args.failures:
-        shown = ["dev", "held-out"] if args.failures == "all" else [args.failures]
-        for name in shown:
+        for name in [args.failures]:
             print(f"\n--- {name}: missed personal data ---")
             for m in results[name]["misses"]:
                 print(f"[{m['kind']}] {m['value']!r}\n   in:  {m['text']}\n   out: {m['output']}")

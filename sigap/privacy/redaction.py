@@ -1,4 +1,5 @@
-"""Redaction of personal data in what reporters type. Pure: text in, text out (no I/O, no Django).
+"""Redaction of personal data in what reporters type. Pure: text in, text out (no Django; the only I/O is reading
+the places list once at import).
 
 Officers read only the redacted text; the original goes to the vault. Each kind of personal data is
 replaced by a visible placeholder so the officer knows something was removed.
@@ -27,17 +28,31 @@ labelled with the kind of highest priority, so nothing half-redacted is left beh
            and landmarks stay. Not a house: numbers of poles, counters, queues, reports, laws (``Perda
            No. 8 Tahun 2007``), emergency numbers.
 ``name``   (1) the reporter's own names (``names=``): the full name anywhere, case-insensitive, and each
-           part of 3+ letters that is not an honorific, also first name only; a part that is a common
-           word ("Indah", "Bagus") only when capitalised; a part glued to another capitalised word that
-           is not part of the reporter's name (``Setia Budi``, ``Jl. Budi Utomo``) is a place, not them.
+           part of 3+ letters that is not an honorific, also first or last name only; short forms of a
+           long part (4+ letters: "Gisel" for Gisella, "Harti" for Suharti); a part spelled letter by
+           letter ("B-U-D-I", "b u d i", "B.U.D.I", "be u de i"); a part that is a common word ("Indah",
+           "Teguh") when capitalised, or lowercase when it introduces the writer ("ini teguh.", "- tulus",
+           "bunga warga Kalibata"); a part glued to another capitalised word that is not part of the
+           reporter's name (``Setia Budi``, ``Jl. Budi Utomo``) is a place, not them -- unless that word is
+           a verb asking to reach someone ("Hubungi Budi di rumah", "Temui Budi"), or an ordinary word
+           opening the sentence.
            (2) a name after an honorific (Pak, Bu, Mas, Mbak, Bang, Kak, H., Hj., Haji, Sdr., Koh, Cik,
-           Ustadz, ...; chains such as ``Pak Haji Sanusi``, ``Bapak Drs. Suparno``): capitalised words, or
-           -- in lowercase chat -- up to two words that are not common Indonesian words, roles ("pak rt",
-           "bu lurah", "pak ogah") or affixed verbs. (3) after an introduction: "nama saya", "bernama",
-           "namanya", "atas nama", "a.n.", "perkenalkan", sign-offs ("Hormat saya,", "Wassalam,",
-           "ttd"), and "saya/aku Budi" with a capitalised name (lowercase "saya budi" only when followed
-           by "warga/dari/tinggal/..."); "tetangga saya Joko", "pelakunya Rudi" (a person noun with a
-           possessive, then a capitalised name). Street and place names are never names: an honorific or a
+           Ustadz, Abah, Ceu, Teh, Bli, Mak, police and military ranks such as Kompol or Serka, ...; chains
+           such as ``Pak Haji Sanusi``, ``Bapak Drs. Suparno``, ``Bu Lurah Yanti``, ``Pak Satpam Ruslan``):
+           capitalised words, or -- in lowercase chat -- up to two words that are not common Indonesian
+           words, roles ("pak rt", "bu lurah", "pak ogah") or affixed verbs. After "Lurah", "Camat",
+           "Satpam"... a kelurahan, kecamatan or kota name (``data/jakarta_places.txt``) is the office of a
+           place ("Pak Lurah Manggarai"), not a person. An honorific ending a sentence ("Terima kasih, Neng.
+           Panggil petugas") takes only a real name after it.
+           (3) after an introduction: "nama saya", "bernama", "namanya", "atas nama", "a.n.", "perkenalkan",
+           "Nama X", "bin/binti X", "dipanggil X", "saya yang lihat, X", sign-offs ("Hormat saya,",
+           "Wassalam,", "ttd", "- nico" at the end of a line), and "saya/aku Budi" with a capitalised name
+           (lowercase "saya budi" only when followed by "warga/dari/tinggal/..."); "tetangga saya Joko",
+           "pelakunya Rudi", "ibunya Raka", "saksinya Darto" (a person noun with a possessive, then a
+           capitalised name); a second person joined by "dan/sama/&" to a name found ("Putu Ayu dan Komang
+           Adi"); after a speaker label ("Pelapor: ...") only a word that is not an ordinary one. Capital
+           letters joined by hyphens ("F-A-D-L-I") are a name being spelled, whoever's it is.
+           Street and place names are never names: an honorific or a
            reporter's name right after Jalan/Jl./Gang/Gg./Masjid/Pasar/RS/Asrama/Kelurahan/... (titles
            in between allowed: ``Jl. KH. Mas Mansyur``, ``Jl. H. Naman``, ``Gang Haji Ung``) stays, and so
            does a business named after its owner when written as a name ("Warung Pak Kumis", "Soto Betawi
@@ -45,9 +60,18 @@ labelled with the kind of highest priority, so nothing half-redacted is left beh
            like capitalised text, because that is how most WhatsApp reports are typed; the price is that
            lowercase names that are also ordinary words ("mas bagus", "pak jaya") are missed.
 
-Not found (known limits): a bare name with no cue ("Kemarin Slamet yang jaga parkir"), numbers spelled in
-words ("nol delapan satu dua ..."), house numbers written without No/Nomor ("Jl. Kenari 5"), a plate split
-across words. ``bench/redaction.py`` measures the rules on ``data/redaction_set.jsonl``.
+Numbers read out in words, as call-centre operators type them: a run of 6+ digit words or digit groups
+("nol delapan satu dua, tiga empat ...", "0815 nol tujuh ...") of 8-15 digits is a phone number, of 16 (or
+14-18 after NIK/KTP/KK) a NIK; "nomor dua puluh tujuh" in an address is a house number; "B empat lima enam
+tujuh U O A" is a plate.
+
+Not found (known limits): a bare name with no cue ("Kemarin Slamet yang jaga parkir"; a given-names list was
+tried and not adopted: on the labelled sets it found almost nothing more and took month names and saints in
+church names), nicknames that share no letters with the name given ("Kiki" for Rizki, unless the reporter gave
+it), names after an owner's business or market name ("Lurah Pasar Baru Pak Sumanto"), house numbers written
+without No/Nomor ("Jl. Kenari 5"), a plate split across words. ``bench/redaction.py`` measures the rules on
+``data/redaction_set.jsonl`` and on the registers set written before the rules were read
+(``data/redaction_registers_{dev,test}.jsonl``).
 
 The result is idempotent: placeholders contain nothing any rule matches.
 """
@@ -843,8 +867,9 @@ def find(text: str, *, names: Iterable[str] = ()) -> list[tuple[int, int, str]]:
     if any(w in lowered for w in _DIGIT_WORD_STEMS):
         _numbers_in_words(text, add)
     _handles(text, add)
-    for m in _HYPHEN_SPELLED.finditer(text):
-        add("name", m.start(), m.end())
+    if "-" in text:
+        for m in _HYPHEN_SPELLED.finditer(text):
+            add("name", m.start(), m.end())
     _honorific_names(text, add)
     _cue_names(text, add)
     if names:

@@ -16,6 +16,8 @@ from sigap.privacy.redaction import PLACEHOLDER, evaluate, find, pii_removed, re
 
 DATA = Path(__file__).resolve().parent.parent / "data"
 LABELLED_SET = DATA / "redaction_set.jsonl"
+# Written before its author read the rules, split once 50/50 by a seeded random draw; rules change on dev only.
+REGISTERS = {"dev": DATA / "redaction_registers_dev.jsonl", "test": DATA / "redaction_registers_test.jsonl"}
 RECALL_TARGETS = {"phone": 0.98, "nik": 0.98, "email": 0.98, "plate": 0.98, "name": 0.90}
 KEEP_TARGET = 0.95
 
@@ -391,6 +393,8 @@ def test_names_argument_accepts_lists_tuples_and_blank_names():
     ("name", "Dewi", "Saya [nama]. Jl. Dewi Sartika", True),  # with "Jl. Dewi Sartika" as must-keep
     ("plate", "B 1234 XYZ", "mobil B [x] 1234 XYZ", False),
     ("house", "No. 14", "No. [disembunyikan]", True),
+    ("name", "anya", "[nama disembunyikan], nyamuk banyak", True),  # a word, not a piece of "banyak"
+    ("name", "anya", "sayang anya.", False),
 ])
 def test_the_removal_measure_catches_remnants(kind, value, output, removed):
     assert pii_removed(kind, value, output, keep=["Jl. Dewi Sartika"]) is removed
@@ -540,3 +544,33 @@ def test_self_identification_witnesses_family_and_titles_are_replaced(text, valu
 ])
 def test_speaker_labels_and_roles_before_places_are_not_names(text):
     assert redact(text).text == text
+
+
+# --- the registers set (letters, chat, call transcripts, tweets), written apart from the rules ------------------
+
+def _load(path: Path) -> list[dict]:
+    with open(path, encoding="utf-8") as f:
+        return [json.loads(line) for line in f if line.strip()]
+
+
+def test_registers_set_is_well_formed_and_its_halves_are_disjoint():
+    halves = {half: _load(path) for half, path in REGISTERS.items()}
+    assert all(len(rows) >= 150 for rows in halves.values())
+    assert not {ex["text"] for ex in halves["dev"]} & {ex["text"] for ex in halves["test"]}
+    kinds = {"phone", "nik", "email", "plate", "handle", "house", "name"}
+    for rows in halves.values():
+        for ex in rows:
+            assert set(ex) == {"text", "names", "pii", "keep"}
+            for item in ex["pii"]:
+                assert item["kind"] in kinds and item["value"] in ex["text"], item
+            for keep in ex["keep"]:
+                assert keep in ex["text"], keep
+
+
+@pytest.mark.parametrize("half", ["dev", "test"])
+def test_registers_set_meets_recall_and_keep_targets(half):
+    result = evaluate(_load(REGISTERS[half]))
+    for kind, target in RECALL_TARGETS.items():
+        stats = result["kinds"][kind]
+        assert stats["recall"] >= target, (kind, stats, [m for m in result["misses"] if m["kind"] == kind])
+    assert result["keep"]["rate"] >= KEEP_TARGET, (result["keep"], result["lost"])
