@@ -51,8 +51,11 @@ class Command(BaseCommand):
         else:
             stamp = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%SZ")
             path = Path(out_dir) / f"checkpoint-{checkpoint['seq']:012d}-{stamp}.json"
+        try:
             path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(text)
+            path.write_text(text)
+        except OSError as exc:
+            raise CommandError(f"cannot write the checkpoint to {path}: {exc.strerror or exc}") from exc
         self.stdout.write(self.style.SUCCESS(f"Checkpoint of row {checkpoint['seq']} written to {path}."))
 
     def _verify(self, paths: list[str], public_key: str):
