@@ -159,7 +159,7 @@ def test_open311_multipart_without_boundary_is_400(client):
 
 # --- a form in another charset ------------------------------------------------------------------------
 
-@pytest.mark.parametrize("url", [API, PORTAL, OPEN311])
+@pytest.mark.parametrize("url", [API, PORTAL, OPEN311, WEBHOOK])
 def test_urlencoded_form_in_utf16_is_415(client, url):
     body = "category=saluran-tersumbat&description=Got mampet".encode("utf-16")
     response = post(client, url, body, "application/x-www-form-urlencoded; charset=utf-16")
