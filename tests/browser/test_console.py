@@ -212,6 +212,19 @@ def test_supervisor_dashboard_and_its_map(new_page, e2e_server):
     assert page.locator("svg.bars rect.bar").count() == 7
 
 
+def test_the_validators_city_map_shows_counted_grid_cells(new_page, e2e_server):
+    page = new_page()
+    login(page, "validator", e2e_server["password"])
+    page.goto("/petugas/dasbor/")
+    page.locator("#dashboard-map path.leaflet-interactive").first.wait_for()
+    data = page.evaluate("fetch('/petugas/dasbor/peta.json').then(r => r.json())")
+    cells = [f["properties"] for f in data["features"] if "count" in f["properties"]]
+    assert cells and all(set(c) == {"count", "by_status", "cell_m"} for c in cells)  # counted only
+    drawn = page.locator("#dashboard-map path.leaflet-interactive").count()
+    assert drawn == len(data["features"])
+    assert page.js_errors == [], page.js_errors
+
+
 def test_operator_enters_a_phone_report_for_a_resident(new_page, e2e_server):
     page = new_page()
     login(page, "operator", e2e_server["password"])
