@@ -18,12 +18,15 @@ Audiences and what their duty needs:
   sees them; a Privat or Anonim report is only **counted** by its grid cell, never with its number, a
   distance, its text or its handling unit; sensitive categories are neither shown nor counted.
 * ``REPORTER`` (the holder of the tracking code, or the Open311 client app that filed the report): their own
-  report with its redacted address text and the notes written to them, on the same public grid; for a sensitive category the kelurahan
-  only (a leaked tracking code or client key must not place a labour or misconduct complaint).
+  report with its redacted address text and the notes written to them, on the same public grid; for a
+  sensitive category the kelurahan only (a leaked tracking code or client key must not place a labour or
+  misconduct complaint).
 * ``HANDLER`` (staff who may open the report: its units, their supervisors, a validator for what it
   validates): the point to ~10 m on overview maps (the report page has the exact point) and every detail.
 * ``OVERSIGHT`` (a validator or the Biro's leadership on the city map, for reports they may not open): only
-  counted in a ~1.1 km grid cell (``OVERSIGHT_GRID_DEG``) with its status; no number, category, unit or point.
+  counted in a ~1.1 km grid cell (``OVERSIGHT_GRID_DEG``) with its status; no number, category, unit or
+  point. (Their dashboard's tables still name overdue reports by number, category and unit, without a
+  place: chasing late units is that duty.)
 
 Why a grid and not a random offset: a random offset averages away over repeated requests, and a radius
 around the caller's point can be walked to trilaterate. A fixed grid gives every request the same cell, and
