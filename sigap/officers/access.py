@@ -9,12 +9,15 @@ from functools import wraps
 from urllib.parse import quote, urlsplit
 
 from django.conf import settings
+from django.contrib.auth import logout
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import get_language
 
 from sigap.core.errors import DomainError
 from sigap.organization.models import StaffRole
+
+from .signin import session_lacks_second_factor
 
 R = StaffRole.Role
 QUEUE_ROLES = frozenset({R.OFFICER, R.UNIT_ADMIN, R.SUPERVISOR, R.VALIDATOR})
@@ -60,11 +63,14 @@ def forbidden(request, *, status: int = 403) -> HttpResponse:
 
 
 def console_view(check=None):
-    """Login required (htmx-aware), a staff role required, and optionally ``check(request)``."""
+    """Login required (htmx-aware; with the second factor where the roles need it), a staff role required, and
+    optionally ``check(request)``."""
 
     def decorate(view):
         @wraps(view)
         def wrapper(request, *args, **kwargs):
+            if request.user.is_authenticated and session_lacks_second_factor(request):
+                logout(request)  # signed in without the second factor its roles now need: sign in again
             if not request.user.is_authenticated:
                 login = f"{settings.LOGIN_URL}?next={quote(request.get_full_path())}"
                 if is_htmx(request):

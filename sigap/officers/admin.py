@@ -18,10 +18,19 @@ from sigap.organization.models import StaffRole
 from sigap.privacy.access_log import access_record
 
 from .models import ApiToken
-from .signin import AdminSignInForm
+from .signin import AdminSignInForm, session_lacks_second_factor
 
 admin.site.login_form = AdminSignInForm
 admin.site.login_template = "admin/sigap_login.html"
+_has_permission = admin.site.has_permission
+
+
+def _has_permission_with_second_factor(request) -> bool:
+    """An admin session that did not give the second factor at sign-in is sent back to the login."""
+    return _has_permission(request) and not session_lacks_second_factor(request)
+
+
+admin.site.has_permission = _has_permission_with_second_factor
 
 
 @admin.register(ApiToken)

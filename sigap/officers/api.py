@@ -27,7 +27,7 @@ from sigap.reports.states import Status
 
 from . import flow
 from .models import ApiToken
-from .signin import second_factor_check
+from .signin import second_factor_check, session_lacks_second_factor
 from .schemas import (ActionOut, ForwardIn, HopIn, MergeIn, NoteIn, QuestionIn, QueueOut, ReasonIn, ReportDetail,
                       SuggestionOut, TokenIn, TokenOut, UnitOut, ValidateIn)
 
@@ -54,7 +54,7 @@ class SessionAuth(APIKeyCookie):
 
     def authenticate(self, request, key):
         user = getattr(request, "user", None)
-        if user is not None and user.is_authenticated and user.is_active:
+        if user is not None and user.is_authenticated and user.is_active and not session_lacks_second_factor(request):
             return user
         return None
 

@@ -132,3 +132,24 @@ def enroll(user, *, replace: bool = False, name: str = "default"):
             raise ValueError(f"{user.get_username()} already has an authenticator; use --replace to make a new one")
         existing.delete()
     return TOTPDevice.objects.create(user=user, name=name, confirmed=True)
+
+
+def session_verified(request) -> bool:
+    """Whether this session's sign-in passed the second factor (django-otp's session key names the device)."""
+    from django_otp import DEVICE_ID_SESSION_KEY
+    from django_otp.models import Device
+
+    persistent_id = request.session.get(DEVICE_ID_SESSION_KEY) if hasattr(request, "session") else None
+    device = Device.from_persistent_id(persistent_id) if persistent_id else None
+    return device is not None and device.user_id == request.user.pk and device.confirmed
+
+
+def session_lacks_second_factor(request) -> bool:
+    """A signed-in session of an account that needs a factor but did not give one at sign-in (its role came
+    later, or the session was made some other way): such a session opens no console page, API or admin."""
+    cached = getattr(request, "_sigap_lacks_factor", None)
+    if cached is None:
+        user = getattr(request, "user", None)
+        cached = bool(user is not None and user.is_authenticated and otp_required(user) and not session_verified(request))
+        request._sigap_lacks_factor = cached
+    return cached

@@ -54,5 +54,19 @@ def totp_code(user) -> str:
     return f"{totp(device.bin_key, step=device.step, t0=device.t0, digits=device.digits, drift=device.drift):0{device.digits}d}"
 
 
+def console_verified(user) -> Client:
+    """A signed-in client whose sign-in passed the second factor, as the login form records it."""
+    from django_otp import DEVICE_ID_SESSION_KEY
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    c = console(user)
+    device = TOTPDevice.objects.filter(user=user, confirmed=True).first() or TOTPDevice.objects.create(
+        user=user, name="test", confirmed=True)
+    session = c.session
+    session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+    session.save()
+    return c
+
+
 def text(response) -> str:
     return response.content.decode()

@@ -9,7 +9,7 @@ from django.contrib.auth import get_user_model
 from django.test import Client
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from sigap.officers.tests.helpers import EN, PB_UNIT, text, totp_code
+from sigap.officers.tests.helpers import EN, HTMX, PB_UNIT, console, console_verified, text, totp_code
 from sigap.organization.models import StaffRole
 
 pytestmark = pytest.mark.django_db
@@ -118,8 +118,7 @@ def test_the_admin_login_needs_the_code_for_a_superuser(otp_on):
 def test_a_password_set_by_an_admin_does_not_let_the_admin_act_as_a_privacy_officer(otp_on, staff):
     ppid = staff("ppid.x", "biro-pemerintahan", R.PRIVACY_OFFICER)
     root = get_user_model().objects.create_superuser("root", "root@example.org", PASSWORD)
-    admin = Client()
-    admin.force_login(root)
+    admin = console_verified(root)
     response = admin.post(f"/admin/auth/user/{ppid.pk}/password/",
                           {"password1": "chosen-by-admin-77", "password2": "chosen-by-admin-77", "usable_password": "true"})
     assert response.status_code == 302
@@ -137,8 +136,7 @@ def test_the_authenticator_secret_is_not_in_the_admin(otp_on, staff):
     user = staff("validator.biro", "biro-pemerintahan", R.VALIDATOR)
     device = TOTPDevice.objects.get(user=user)
     root = get_user_model().objects.create_superuser("root", "root@example.org", PASSWORD)
-    admin = Client()
-    admin.force_login(root)
+    admin = console_verified(root)
     page = admin.get(f"/admin/otp_totp/totpdevice/{device.pk}/change/")
     assert page.status_code == 200 and device.key not in text(page)
     assert admin.get("/admin/otp_totp/totpdevice/add/").status_code == 403
@@ -146,6 +144,28 @@ def test_the_authenticator_secret_is_not_in_the_admin(otp_on, staff):
         page = admin.get(f"/admin/otp_totp/totpdevice/{device.pk}/{view}/", follow=True)
         assert "svg" not in page.get("Content-Type", "")
         assert device.key not in text(page) and "otpauth" not in text(page)
+
+
+def test_a_session_without_the_second_factor_opens_no_console_page_api_or_admin(otp_on, staff):
+    """E.g. an officer signed in by password alone and was made validator afterwards: sign in again, with the code."""
+    validator = staff("validator.biro", "biro-pemerintahan", R.VALIDATOR)
+    c = console(validator)
+    response = c.get("/petugas/validasi/")
+    assert response.status_code == 302 and response["Location"].startswith("/petugas/masuk/")
+    assert not signed_in(c)  # the session was ended
+    poll = console(validator).get("/petugas/antrean/", **HTMX)
+    assert poll["HX-Redirect"].startswith("/petugas/masuk/")
+    assert console(validator).get("/api/v1/officer/reports").status_code == 401
+    assert console_verified(validator).get("/petugas/validasi/").status_code == 200
+    assert console_verified(validator).get("/api/v1/officer/reports").status_code == 200
+
+    root = get_user_model().objects.create_superuser("root", "root@example.org", PASSWORD)
+    response = console(root).get("/admin/")
+    assert response.status_code == 302 and response["Location"].startswith("/admin/login/")
+    assert console_verified(root).get("/admin/").status_code == 200
+
+    officer = staff("petugas.pb", PB_UNIT)  # needs no factor: a password session is enough
+    assert console(officer).get("/petugas/").status_code == 200
 
 
 # --- lockout per account and address ----------------------------------------------------------
