@@ -312,3 +312,4 @@ AXES_CLIENT_IP_CALLABLE = "sigap.core.throttles.client_ip"
 AXES_LOCKOUT_CALLABLE = "sigap.core.throttles.lockout_response"
 AXES_RESET_ON_SUCCESS = False
 AXES_SENSITIVE_PARAMETERS = ["password", "otp", "otp_token"]
+LOGGING["loggers"]["axes"] = {"level": "WARNING"}  # failures and lockouts are WARNING; no banner at every start
