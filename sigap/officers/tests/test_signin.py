@@ -60,6 +60,13 @@ def test_a_supervisor_needs_the_one_time_code_on_the_console(otp_on, staff):
     assert response.status_code == 302 and signed_in(c)
 
 
+def test_both_login_pages_have_the_one_time_code_field():
+    for path in ("/petugas/masuk/", "/admin/login/"):
+        page = text(Client().get(path))
+        assert 'name="otp"' in page and 'autocomplete="one-time-code"' in page, path
+    assert "One-time code" in text(Client().get("/petugas/masuk/", **EN))
+
+
 def test_the_refusal_speaks_english_on_request(otp_on, staff):
     staff("validator.biro", "biro-pemerintahan", R.VALIDATOR)
     response = console_login(Client(), "validator.biro", **EN)
