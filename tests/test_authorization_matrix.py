@@ -28,8 +28,9 @@ Report relations (one report each, all Menunggu Validasi with before/after proof
   Pemerintahan for validator, operator and privacy officer); for the auditor, the superuser, anonymous callers and
   the reporter, the one about Pondok Bambu (no report may concern the Inspektorat that handles them).
 
-Console and portal requests use Django's test client with ``force_login``; API requests use bearer tokens issued
-directly by ``ApiToken.issue``; the login flows themselves are not exercised here.
+Console and portal requests use Django's test client with ``force_login`` and a session that records the second
+factor (as the login form does); API requests use bearer tokens issued directly by ``ApiToken.issue``; the login
+flows themselves are not exercised here.
 """
 from __future__ import annotations
 
@@ -102,7 +103,7 @@ def _build_world() -> World:
 
     from sigap.intake.services import Reporter, Submission, report_submit
     from sigap.officers.models import ApiToken
-    from sigap.officers.tests.helpers import to_validation
+    from sigap.officers.tests.helpers import console_verified, to_validation
     from sigap.open311.models import ClientReport, ServiceAttribute
     from sigap.open311.services import apiclient_issue
     from sigap.organization.models import StaffRole, Unit
@@ -174,8 +175,7 @@ def _build_world() -> World:
         w.users[role] = user(f"matrix.{role}", unit, STAFF_ROLE[role])
     w.users["superuser"] = user("matrix.superuser", is_superuser=True, is_staff=True)
     for role, u in w.users.items():
-        c = Client()
-        c.force_login(u)
+        c = console_verified(u)  # force_login, and the session records a second factor as the login form does
         w.sessions[role] = c.cookies[settings.SESSION_COOKIE_NAME].value
         w.tokens[role] = ApiToken.issue(u, name="matrix")
     reporter = Client()
@@ -186,12 +186,6 @@ def _build_world() -> World:
 
     # objects for the admin pages
     group, _ = Group.objects.get_or_create(name="matrix")
-    from django.apps import apps
-
-    if apps.is_installed("django_otp.plugins.otp_totp"):  # a privacy officer's second factor
-        from django_otp.plugins.otp_totp.models import TOTPDevice
-
-        TOTPDevice.objects.create(user=w.users["privacy"], name="matrix", confirmed=True)
     client_app, _key = apiclient_issue(name="matrix-app", rate_per_minute=60)
     ClientReport.objects.get_or_create(client=client_app, report=other)
     if not ServiceAttribute.objects.exists():
