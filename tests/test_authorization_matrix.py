@@ -731,3 +731,55 @@ def test_cell(world, key, role, rel, expected):
         f"({', '.join(sorted(got))}) {_body(response)[:300]!r}")
     if writes and (expected in table.REFUSED or expected == "U"):
         assert _snapshot() == before, f"{key} as {role} on the {rel} report was refused but changed something"
+
+
+MISSING_NUMBER = "JK209901019999"  # the number of no report
+
+
+def _hidden_cells():
+    """(route, role, relation) where an officer or a validator must get 404 for a report that exists, named in the
+    URL."""
+    out = []
+    for key in table.EXPECTED:
+        if not _is_relational(key) or not ("number" in key or "service_request_id" in key):
+            continue
+        for role, rel, expected in table.cells(key, True):
+            if role in ("officer", "validator") and expected == "N" and (key, role, rel) not in table.FINDINGS:
+                out.append(pytest.param(key, role, rel, id=f"{key} | {role} | {rel}"))
+    return out
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("key,role,rel", _hidden_cells())
+def test_a_hidden_report_answers_exactly_like_a_missing_one(world, key, role, rel):
+    """A report outside the caller's sight must be indistinguishable from one that does not exist."""
+    call = CALLS[key](world, role, rel)
+    number = world.report(role, rel).number
+    assert number in call.path
+    hidden = _send(world, role, call)
+    call.path = call.path.replace(number, MISSING_NUMBER)
+    missing = _send(world, role, call)
+    a, b = _unmasked(_body(hidden).replace(number, MISSING_NUMBER)), _unmasked(_body(missing))
+    assert (hidden.status_code, a) == (missing.status_code, b)
+
+
+CSRF = re.compile(r'(csrfmiddlewaretoken" value="|"X-CSRFToken": ")[A-Za-z0-9]+')
+
+
+def _unmasked(body: str) -> str:
+    """The page without its CSRF tokens (masked afresh on every response)."""
+    return CSRF.sub(r"\1…", body)
+
+
+def test_the_route_checks_catch_a_stale_and_a_missing_entry(monkeypatch):
+    """The checks above, on a table with one entry too many and two too few."""
+    monkeypatch.setitem(table.EXPECTED, "GET petugas/tidak-ada/", "L L L L L L L L L L")
+    with pytest.raises(AssertionError, match="petugas/tidak-ada/"):
+        test_every_entry_names_a_route_that_exists()
+    monkeypatch.delitem(table.EXPECTED, "GET petugas/tidak-ada/")
+    monkeypatch.delitem(table.EXPECTED, "GET petugas/validasi/")
+    monkeypatch.delitem(table.EXPECTED, "GET /api/v1/audit/verify")
+    with pytest.raises(AssertionError, match="petugas/validasi/"):
+        test_every_url_pattern_has_an_entry()
+    with pytest.raises(AssertionError, match="GET /api/v1/audit/verify"):
+        test_every_api_operation_has_an_entry()
