@@ -7,7 +7,11 @@
   enrolled with ``sigap otp enroll USERNAME`` on the server, shown to their owner only.
 * The admin login asks for the second factor (``sigap.officers.signin``).
 * Users: setting an account's password in the admin is an access-log row and revokes the account's API
-  tokens; an account holding the PPID role cannot be deleted here (its role is removed by two admins first).
+  tokens; an account holding the PPID role cannot be deleted here, and its sign-in fields (username, email,
+  active, staff, superuser, groups, permissions) are read-only: its role is removed by two admins first
+  (``sigap.organization.rolechanges``). Any change to those fields on a staff account is an access-log row
+  (``staff_account_change``). Deactivating a PPID account by any path tells every privacy officer
+  (``sigap.officers.seal``).
 """
 from django.contrib import admin
 from django.contrib.auth import get_user_model
@@ -71,7 +75,34 @@ def _holds_guarded_role(user) -> bool:
     return StaffRole.objects.filter(user=user, role=StaffRole.Role.PRIVACY_OFFICER).exists()
 
 
+SIGN_IN_FIELDS = ("username", "email", "is_active", "is_staff", "is_superuser", "groups", "user_permissions")
+
+
+def _is_staff_account(user) -> bool:
+    return bool(user.is_staff or user.is_superuser or StaffRole.objects.filter(user=user).exists())
+
+
 class SigapUserAdmin(UserAdmin):
+    def get_readonly_fields(self, request, obj=None):
+        fields = tuple(super().get_readonly_fields(request, obj))
+        if obj is not None and _holds_guarded_role(obj):
+            fields += tuple(f for f in SIGN_IN_FIELDS if f not in fields)
+        return fields
+
+    def save_model(self, request, obj, form, change):
+        changed = [f for f in SIGN_IN_FIELDS if f in form.changed_data] if change else []
+        if changed:
+            before = User.objects.get(pk=obj.pk)
+            if _holds_guarded_role(before):  # read-only in the form; never through a bypass either
+                raise PermissionError("a PPID account's sign-in fields change only after its role is removed")
+            if _is_staff_account(before) or _is_staff_account(obj):
+                detail = {f: getattr(obj, f) for f in ("is_active", "is_staff", "is_superuser") if f in changed}
+                if "username" in changed:
+                    detail["old_username"] = before.get_username()
+                access_record(actor=request.user, action="staff_account_change", account=obj.get_username(),
+                              fields=changed, **detail)
+        super().save_model(request, obj, form, change)
+
     def has_delete_permission(self, request, obj=None):
         if obj is not None and _holds_guarded_role(obj):
             return False

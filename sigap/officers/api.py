@@ -27,14 +27,17 @@ from sigap.reports.states import Status
 
 from . import flow
 from .models import ApiToken
-from .signin import second_factor_check, session_lacks_second_factor
+from .signin import credential_seal_check, otp_required, second_factor_check, session_lacks_second_factor
 from .schemas import (ActionOut, ForwardIn, HopIn, MergeIn, NoteIn, QuestionIn, QueueOut, ReasonIn, ReportDetail,
                       SuggestionOut, TokenIn, TokenOut, UnitOut, ValidateIn)
 
 
 class BearerAuth(HttpBearer):
+    """A token from ``POST /auth/token``: found by its keyed hash, refused when expired, when its account now
+    needs a second factor the sign-in for it did not give, or when the account's credential seal is broken."""
+
     def authenticate(self, request, token):
-        row = ApiToken.objects.select_related("user").filter(key_hash=ApiToken.hash(token)).first()
+        row = ApiToken.lookup(token)
         if row is None or not row.user.is_active:
             return None
         now = timezone.now()
@@ -42,6 +45,13 @@ class BearerAuth(HttpBearer):
             raise DomainError("Token API sudah kedaluwarsa; minta token baru lewat POST /api/v1/officer/auth/token.",
                               "The API token has expired; get a new one with POST /api/v1/officer/auth/token.",
                               code="token_expired", status=401)
+        if not row.otp_verified and otp_required(row.user):
+            raise DomainError("Token ini dibuat tanpa kode OTP, tetapi peran akun ini sekarang memerlukannya; minta "
+                              "token baru lewat POST /api/v1/officer/auth/token dengan kode OTP.",
+                              "This token was issued without a one-time code, but this account's role now needs one; "
+                              "get a new token with POST /api/v1/officer/auth/token and the code.",
+                              code="token_lacks_second_factor", status=401)
+        credential_seal_check(request, row.user, via="api_token")
         ApiToken.objects.filter(pk=row.pk).update(last_used_at=now)
         request.user = row.user
         return row.user
@@ -79,9 +89,9 @@ def token_endpoint(request, payload: TokenIn):
     if user is None or not user.is_active:
         raise DomainError("Nama pengguna atau kata sandi salah.", "Wrong username or password.", code="bad_credentials",
                           status=401)
-    second_factor_check(request, user, payload.otp)
-    key = ApiToken.issue(user, name="api")
-    expires_at = ApiToken.objects.filter(key_hash=ApiToken.hash(key)).values_list("expires_at", flat=True).get()
+    device = second_factor_check(request, user, payload.otp, via="api_token_endpoint")
+    key = ApiToken.issue(user, name="api", otp_verified=device is not None)
+    expires_at = ApiToken.lookup(key).expires_at
     staff = StaffRole.objects.filter(user=user).select_related("unit")
     return {"token": key, "expires_at": expires_at, "username": user.username, "units": [cn(s.unit) for s in staff],
             "roles": sorted({s.role for s in staff})}

@@ -54,11 +54,33 @@ def otp_matching_device(user, token: str):
     return None
 
 
-def second_factor_check(request, user, token: str | None):
+SEAL_REFUSED_ID = "Akun ini tidak dapat masuk saat ini. Hubungi admin."
+SEAL_REFUSED_EN = "This account cannot sign in at the moment. Contact an administrator."
+
+
+def credential_seal_check(request, user, *, via: str) -> None:
+    """Refuse (403, neutral message) an account whose credential seal does not match what the database holds:
+    its password hash, status, authenticator or roles were written outside the application
+    (``sigap.officers.seal``). The refusal is an access-log row and every privacy officer is told."""
+    from .seal import seal_broken_report, seal_valid
+
+    if seal_valid(user.pk):
+        return
+    seal_broken_report(request, user, via=via)
+    raise DomainError(SEAL_REFUSED_ID, SEAL_REFUSED_EN, code="sign_in_refused", status=403)
+
+
+def second_factor_check(request, user, token: str | None, *, via: str = "sign_in"):
     """The TOTP device that matched ``token``, or None when this account needs no factor.
 
-    Raises a 401 ``DomainError`` otherwise; a missing or wrong code is a failed sign-in for the lockout.
+    First checks the account's credential seal (every account, whatever its role). Raises a 401
+    ``DomainError`` otherwise; a missing or wrong code is a failed sign-in for the lockout.
     """
+    try:
+        credential_seal_check(request, user, via=via)
+    except DomainError:
+        _failed(request, user)
+        raise
     if not otp_required(user):
         return None
     if not _devices(user).exists():
@@ -97,21 +119,24 @@ OTP_FIELD = forms.CharField(label=_("Kode OTP"), required=False, max_length=12, 
 
 class _SecondFactorMixin:
     otp_device = None
+    via = "sign_in"
 
     def confirm_login_allowed(self, user):
         super().confirm_login_allowed(user)
         try:
-            self.otp_device = second_factor_check(self.request, user, self.cleaned_data.get("otp"))
+            self.otp_device = second_factor_check(self.request, user, self.cleaned_data.get("otp"), via=self.via)
         except DomainError as exc:
             raise forms.ValidationError(_text(exc), code=exc.code) from None
 
 
 class SignInForm(_SecondFactorMixin, ConsoleLoginForm):
     otp = OTP_FIELD
+    via = "console"
 
 
 class AdminSignInForm(_SecondFactorMixin, AdminAuthenticationForm):
     otp = OTP_FIELD
+    via = "admin"
 
 
 def mark_verified(request, device) -> None:

@@ -4,6 +4,9 @@
                                             secret and a QR code to scan (shown once, to whoever runs it)
     sigap otp status                        accounts that need a second factor and whether they have one
     sigap otp code USERNAME                 the current code of a *demo* device (made by `sigap demo`) only
+    sigap otp reseal USERNAME               re-write the account's credential seal over what the database holds
+                                            now, after checking that its password hash, status, authenticator and
+                                            roles are what they should be (``sigap.officers.seal``); access-logged
 """
 from __future__ import annotations
 
@@ -25,6 +28,8 @@ class Command(BaseCommand):
         sub.add_parser("status", help="accounts that need a second factor, with or without an authenticator")
         code = sub.add_parser("code", help="the current code of a demo device (made by `sigap demo`)")
         code.add_argument("username")
+        reseal = sub.add_parser("reseal", help="re-write the account's credential seal (after checking the account)")
+        reseal.add_argument("username")
 
     def handle(self, *args, action: str, **options):
         return getattr(self, f"_{action}")(**options)
@@ -76,3 +81,14 @@ class Command(BaseCommand):
             raise CommandError(f"{username} has no demo device: only devices made by `sigap demo` print their code")
         code = totp(device.bin_key, step=device.step, t0=device.t0, digits=device.digits, drift=device.drift)
         self.stdout.write(f"{code:0{device.digits}d}")
+
+    def _reseal(self, *, username: str, **_):
+        from sigap.officers.seal import seal_valid, seal_write
+        from sigap.privacy.access_log import access_record
+
+        user = self._user(username)
+        was_valid = seal_valid(user.pk)
+        seal_write(user.pk, create=True)
+        access_record(actor=None, action="credential_seal_rewritten", account=username, was_valid=was_valid,
+                      via="sigap otp reseal")
+        self.stdout.write(f"credential seal of {username} rewritten (it was {'valid' if was_valid else 'BROKEN'})")
