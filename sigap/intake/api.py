@@ -16,6 +16,7 @@ from sigap.core.throttles import per_ip
 from sigap.core.schemas import ErrorOut
 from sigap.core.errors import DomainError, NotFound
 from sigap.organization.models import Kategori, Wilayah
+from sigap.reports import exposure
 from sigap.reports import services as report_services
 from sigap.reports.models import Channel, Photo, Report
 from sigap.reports.schemas import status_out
@@ -166,7 +167,9 @@ def track_payload(report: Report, code: str) -> dict:
         "can_rate": report.status == ReportStatus.DONE and report.rating is None,
         "can_dispute": done_recently and report.closed_at is not None
         and timezone.now() - report.closed_at <= timedelta(days=report_services.DISPUTE_WINDOW_DAYS),
-        "merged_into": report.merged_into.number if report.merged_into_id else None,
+        # another person's report: its number only where the public may see it too
+        "merged_into": report.merged_into.number if report.merged_into_id and exposure.expose_report(
+            report.merged_into, exposure.Audience.MERGED_REPORTER).listed else None,
         "timeline": [
             {"at": h.created_at, "status": status_out(h.new_status), "unit": h.unit.nama if h.unit else None,
              "note": h.public_note}
@@ -184,7 +187,8 @@ TRACK_THROTTLE = [per_ip("track", settings.SIGAP_TRACK_RATE)]
             throttle=TRACK_THROTTLE)
 def track_endpoint(request, code: str):
     report = report_services.report_by_tracking(code)
-    report = Report.objects.select_related("kategori", "unit", "kelurahan", "merged_into").get(pk=report.pk)
+    report = Report.objects.select_related("kategori", "unit", "kelurahan", "merged_into", "merged_into__kategori",
+                                           "merged_into__kelurahan").get(pk=report.pk)
     return track_payload(report, code)
 
 

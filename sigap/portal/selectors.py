@@ -483,14 +483,17 @@ def _targets(code: str, total: AreaStats, kotas: dict, kels: dict, kel_names: di
 def journey_for_reporter(report: Report, *, now: datetime | None = None) -> dict:
     """Everything the holder of the tracking code may see. Unit names only; never an officer."""
     now = now or timezone.now()
-    report = (Report.objects.select_related("kategori", "unit", "kelurahan", "merged_into", "merged_into__unit")
+    report = (Report.objects.select_related("kategori", "unit", "kelurahan", "merged_into", "merged_into__unit",
+                                            "merged_into__kategori", "merged_into__kelurahan")
               .get(pk=report.pk))
     status = Status(report.status)
     merged = None
     if report.merged_into_id:
+        # another person's report: its number and unit only where the public may see them too
         target = report.merged_into
-        merged = {"number": target.number, "status": status_view(target.status),
-                  "unit": target.unit.nama if target.unit else ""}
+        shown = exposure.expose_report(target, Audience.MERGED_REPORTER)
+        merged = {"number": target.number if shown.listed else "", "status": status_view(target.status),
+                  "unit": target.unit.nama if shown.handling_unit and target.unit else ""}
     disputable = (status == Status.DONE and report.closed_at is not None
                   and now - report.closed_at <= timedelta(days=DISPUTE_WINDOW_DAYS))
     return {

@@ -23,6 +23,11 @@ Audiences and what their duty needs:
   misconduct complaint).
 * ``HANDLER`` (staff who may open the report: its units, their supervisors, a validator for what it
   validates): the point to ~10 m on overview maps (the report page has the exact point) and every detail.
+* ``MERGED_REPORTER`` (the reporter of a duplicate that was merged into this report: another person, who
+  keeps following through it): the status only; the number, category and handling unit only when the public
+  may see them too (a Publik report of a non-sensitive category); never the notes written to this report's
+  own reporter (a question, a dispute reason), its address or its point. Someone who files a look-alike of a
+  complaint must not learn through the merge what the public may not.
 * ``OVERSIGHT`` (a validator or the Biro's leadership on the city map, for reports they may not open): only
   counted in a ~1.1 km grid cell (``OVERSIGHT_GRID_DEG``) with its status; no number, category, unit or
   point. (Their dashboard's tables still name overdue reports by number, category and unit, without a
@@ -57,6 +62,7 @@ class Audience(StrEnum):
     REPORTER = "reporter"
     HANDLER = "handler"
     OVERSIGHT = "oversight"
+    MERGED_REPORTER = "merged_reporter"
 
 
 class Precision(StrEnum):
@@ -177,6 +183,8 @@ def expose(f: Facts, audience: Audience | str) -> Shown:
             _point, _precision, cell = _public_point(f)
             return Shown(counted=cell is not None, cell=cell)
         return NOTHING
+    if audience == Audience.MERGED_REPORTER:
+        return Shown(listed=True, category=True, handling_unit=True, area=f.area_name) if public else NOTHING
     if audience == Audience.REPORTER:
         point, precision, cell = _public_point(f)
         return Shown(listed=True, counted=True, category=True, description=True, handling_unit=True, notes=True,

@@ -27,7 +27,7 @@ from sigap.privacy.photos import CleanPhoto
 from sigap.routing.cache import routing_data
 from sigap.routing.rules import Location
 
-from . import outbox
+from . import exposure, outbox
 from .duplicates import candidates_for_many
 from .models import DuplicateCandidate, Hop, Notification, NumberSequence, Photo, Report, StatusChange
 from .states import AWAITING_ACCEPTANCE, WORKING, Status, check_transition, is_open, label_en, label_id
@@ -66,14 +66,32 @@ def _audit(*, action: str, actor, actor_kind: str, report: Report | None, **deta
 
 
 def _notify(report: Report, change: StatusChange | None, *, kind: str, body: str, body_en: str) -> None:
-    """Queue a message to the reporter, and to every reporter whose duplicate was merged into this report
-    (each keeps their own report, privacy level and channel)."""
-    recipients = [report] + ([] if kind != "status" else list(
-        Report.objects.filter(merged_into=report, status=Status.MERGED).exclude(reporter_ref="")))
-    for target in recipients:
-        if not target.reporter_ref:
-            continue  # anonymous: the reporter reads the timeline with the tracking code
-        note = Notification.objects.create(report=target, status_change=change, kind=kind, body=body, body_en=body_en)
+    """Queue a message to the report's own reporter (anonymous ones read the timeline with the tracking code)."""
+    if not report.reporter_ref:
+        return
+    note = Notification.objects.create(report=report, status_change=change, kind=kind, body=body, body_en=body_en)
+    transaction.on_commit(lambda pk=note.pk: outbox.enqueue(pk))
+
+
+def _notify_merged(report: Report, change: StatusChange, status: Status) -> None:
+    """Tell every reporter whose duplicate was merged into ``report`` that it moved on: the status only, and
+    the number and handling unit only when the public may see them (``exposure.MERGED_REPORTER``). A question
+    to this report's own reporter is not theirs to hear."""
+    if status == Status.AWAITING_REPORTER:
+        return
+    merged = list(Report.objects.filter(merged_into=report, status=Status.MERGED).exclude(reporter_ref="")
+                  .only("pk", "number", "reporter_ref"))
+    if not merged:
+        return
+    shown = exposure.expose_report(report, exposure.Audience.MERGED_REPORTER)
+    which_id = f" {report.number}" if shown.listed else ""
+    where_id = f" Ditangani oleh {report.unit.nama}." if shown.handling_unit and report.unit else ""
+    where_en = f" Handled by {report.unit.nama}." if shown.handling_unit and report.unit else ""
+    for dup in merged:
+        note = Notification.objects.create(
+            report=dup, status_change=change, kind="status",
+            body=f"Laporan {dup.number} (digabung dengan laporan serupa{which_id}): status {label_id(status)}.{where_id}",
+            body_en=f"Report {dup.number} (merged with a similar report{which_id}): status {label_en(status)}.{where_en}")
         transaction.on_commit(lambda pk=note.pk: outbox.enqueue(pk))
 
 
@@ -143,6 +161,7 @@ def _transition(
     if notify:
         body, body_en = _status_message(report, to, report.unit, public_note)
         _notify(report, change, kind="status", body=body, body_en=body_en)
+        _notify_merged(report, change, to)
     return change
 
 
@@ -580,16 +599,23 @@ def report_merge(*, report_id: int, actor, into_number: str, reason: str = "", n
     now = now or timezone.now()
     report = _lock(report_id)
     _require_working_unit(actor, report)
-    target = Report.objects.filter(number=into_number).first()
+    target = Report.objects.select_related("kategori", "kelurahan").filter(number=into_number).first()
     if target is None or target.pk == report.pk or not is_open(target.status):
         raise DomainError("Laporan tujuan penggabungan tidak ditemukan atau sudah ditutup.",
                           "The report to merge into was not found or is closed.", code="bad_merge_target",
                           status=422, field="into")
+    if is_conduct(report.kategori) or is_conduct(target.kategori):
+        # each complaint about officials is its own case; a merge would let a look-alike's reporter follow it
+        raise DomainError("Pengaduan tentang perilaku aparatur tidak digabung: setiap pengaduan ditangani tersendiri.",
+                          "Complaints about officials are not merged: each one is handled on its own.",
+                          code="conduct_not_merged", status=422, field="into")
     report.merged_into = target
     DuplicateCandidate.objects.filter(report=report, original=target).update(state="merged", decided_by=actor)
+    shown = exposure.expose_report(target, exposure.Audience.MERGED_REPORTER)
+    which = f" {target.number}" if shown.listed else ""
     return _transition(report, Status.MERGED, actor=actor, actor_kind="officer", now=now,
                        reason=reason or f"duplikat {target.number}",
-                       public_note=f"Digabung dengan laporan {target.number}; perkembangan mengikuti laporan tersebut.")
+                       public_note=f"Digabung dengan laporan serupa{which}; perkembangan mengikuti laporan tersebut.")
 
 
 @transaction.atomic
