@@ -26,7 +26,9 @@ Report relations (one report each, all Menunggu Validasi with before/after proof
 * ``about``: a complaint about officials (``pelayanan-aparatur``, held by Inspektorat) whose concerned unit is
   the caller's home unit (Pondok Bambu for officer and unit admin, Kota Jakarta Timur for the supervisor, Biro
   Pemerintahan for validator, operator and privacy officer); for the auditor, the superuser, anonymous callers and
-  the reporter, the one about Pondok Bambu (no report may concern the Inspektorat that handles them).
+  the reporter, the one about Pondok Bambu (no report may concern the Inspektorat that handles them). The one
+  about Pondok Bambu came the long way: filed under another category, held by the kelurahan, passed to the triage
+  desk and categorized there, so the kelurahan's hops are in its history.
 
 Console and portal requests use Django's test client with ``force_login`` and a session that records the second
 factor (as the login form does); API requests use bearer tokens issued directly by ``ApiToken.issue``; the login
@@ -52,6 +54,7 @@ GAMBIR_UNIT = "kel:31.71.01.1001"
 KOTA_JT = "kota:31.75"
 BIRO = "biro-pemerintahan"
 INSPEKTORAT = "inspektorat"
+TRIAGE_UNIT = "triase"
 MISCONDUCT = "pelayanan-aparatur"
 WRONG_CODE = "ZZZZ-ZZZZ-ZZZZ"  # a well-formed tracking code of no report
 LEGAL_BASIS = "Permintaan penyidik Polda Metro Jaya nomor B/123/XI/2026 (uji matriks akses)"
@@ -108,6 +111,7 @@ def _build_world() -> World:
     from sigap.open311.services import apiclient_issue
     from sigap.organization.models import StaffRole, Unit
     from sigap.privacy import reveal
+    from sigap.reports import services as report_services
     from sigap.reports.models import DuplicateCandidate
     from sigap.reports.tests.factories import inner_point
 
@@ -134,6 +138,7 @@ def _build_world() -> World:
     worker_pb = user("matrix.kerja.pb", PB_UNIT, "officer")
     worker_gambir = user("matrix.kerja.gambir", GAMBIR_UNIT, "officer")
     worker_insp = user("matrix.kerja.insp", INSPEKTORAT, "officer")
+    worker_desk = user("matrix.kerja.triase", TRIAGE_UNIT, "officer")
     other_ppid = user("matrix.ppid.lain", BIRO, "privacy_officer")
 
     drain = "Got mampet di depan gang, air meluap ke jalan saat hujan deras."
@@ -148,10 +153,21 @@ def _build_world() -> World:
         KOTA_JT: ("31.75.07.1001", KOTA_JT),
         BIRO: (GAMBIR_KEL, BIRO),
     }
-    # an earlier complaint about Pondok Bambu, so the one in the matrix has a duplicate candidate too
-    w.reports["about-earlier"] = file(MISCONDUCT, PB_KEL, bribe, about_unit=PB_UNIT)
     for unit, (kel, concerned) in about.items():
+        if unit == PB_UNIT:
+            continue
         w.reports[f"about:{unit}"] = file(MISCONDUCT, kel, bribe, about_unit=concerned)
+    # The complaint about Pondok Bambu takes the longest way: filed under another category, held by the
+    # kelurahan, passed to the triage desk, and categorized there as a complaint about officials. The kelurahan's
+    # hops stay in its history; the concerned unit follows the category.
+    late = file("lainnya", PB_KEL, bribe)
+    assert late.unit.kode == PB_UNIT, late.unit.kode
+    report_services.report_coordinate(report_id=late.pk, actor=worker_pb, to_unit=TRIAGE_UNIT,
+                                      reason="bukan tupoksi kelurahan")
+    report_services.report_triage(report_id=late.pk, actor=worker_desk, kategori=MISCONDUCT)
+    late.refresh_from_db()
+    assert (late.unit.kode, late.concerned_unit and late.concerned_unit.kode) == (INSPEKTORAT, PB_UNIT)
+    w.reports[f"about:{PB_UNIT}"] = late
 
     for report, worker in [(own, worker_pb), (other, worker_gambir)] + [
             (w.reports[f"about:{u}"], worker_insp) for u in about]:
@@ -164,7 +180,7 @@ def _build_world() -> World:
         cand = DuplicateCandidate.objects.filter(report=report).values_list("pk", flat=True).first()
         if cand:
             w.candidates[report.number] = cand
-    for name in ("own", "other", f"about:{PB_UNIT}"):
+    for name in ("own", "other"):
         assert w.reports[name].number in w.candidates, f"{name}: no duplicate candidate was found"
     for name in ("own", "other", *[f"about:{u}" for u in about]):
         number = w.reports[name].number
