@@ -17,6 +17,15 @@ Logs written before the chain was keyed (plain SHA-256) are anchored, not rewrit
 (action ``chain_keyed``) carries the plain chain's last hash in its keyed hash, so the old rows can no
 longer be changed either. A key rotation appends a ``chain_rekeyed`` row; rows before it are verified with
 the previous key (``SIGAP_AUDIT_OLD_KEYS``).
+
+A rotation is usually done because a key leaked, so the retired key must not be able to take the log back:
+a ``chain_rekeyed`` row names the key it leaves (``old_key_id``, which must be the key in force) and the key
+it switches to, and its hash is keyed with both (``handover_digest``), so neither key alone can write one.
+Keys follow one fixed order, ``SIGAP_AUDIT_OLD_KEYS`` oldest first and then ``SIGAP_AUDIT_KEY``: every switch
+goes forward in it, so a key switched away from is never accepted again. A process that does not hold the
+key the log continues with (still running with the retired key) refuses to write instead of switching back.
+What a retired key can still do is cut the log back to before the switch and continue under itself; so the
+switch is pinned by a checkpoint written into ``SIGAP_AUDIT_CHECKPOINT_DIR`` as soon as it is committed.
 """
 from __future__ import annotations
 
@@ -29,6 +38,7 @@ import os
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
+from datetime import timezone as dt_timezone
 from functools import cached_property
 from pathlib import Path
 
@@ -38,7 +48,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey,
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
 from django.conf import settings
-from django.db import transaction
+from django.db import models, transaction
 from django.utils import timezone
 
 from sigap.core.errors import DomainError
@@ -65,6 +75,7 @@ class Action:
     REVEAL_LIST = "reveal_list"
     KEY_DESTROY = "key_destroy"
     AUDIT_QUERY = "audit_query"
+    NOTICE_LIST = "notice_list"  # a privacy officer read their notices (which name reports and reveal steps)
     CHAIN_KEYED = "chain_keyed"  # the log switched from the plain SHA-256 chain to the keyed chain
     CHAIN_REKEYED = "chain_rekeyed"  # the audit key was rotated
 
@@ -155,12 +166,19 @@ def audit_key() -> AuditKey:
     return key
 
 
+def audit_keys_in_order() -> list[AuditKey]:
+    """The only valid sequence of audit keys: ``SIGAP_AUDIT_OLD_KEYS`` oldest first, then the current key."""
+    current = audit_key()
+    order: list[AuditKey] = []
+    for key in (AuditKey.parse(t) for t in settings.SIGAP_AUDIT_OLD_KEYS if t.strip()):
+        if key.key_id != current.key_id and all(k.key_id != key.key_id for k in order):
+            order.append(key)
+    return [*order, current]
+
+
 def audit_keyring() -> dict[str, AuditKey]:
     """Every audit key that verifies: the current one and ``SIGAP_AUDIT_OLD_KEYS``."""
-    keys = {k.key_id: k for k in (AuditKey.parse(t) for t in settings.SIGAP_AUDIT_OLD_KEYS if t.strip())}
-    current = audit_key()
-    keys[current.key_id] = current
-    return keys
+    return {k.key_id: k for k in audit_keys_in_order()}
 
 
 # --- digests ------------------------------------------------------------------------------------------------
@@ -183,6 +201,11 @@ def keyed_digest(key: AuditKey, prev_hash: str, body: bytes) -> str:
     return hmac.new(key.chain_key, prev_hash.encode() + b"|" + body, hashlib.sha256).hexdigest()
 
 
+def handover_digest(old: AuditKey, new: AuditKey, prev_hash: str, body: bytes) -> str:
+    """The hash of a key-change row: keyed with the key it leaves, then with the key it switches to."""
+    return keyed_digest(new, keyed_digest(old, prev_hash, body), body)
+
+
 def _event_body(event) -> bytes:
     return _body(seq=event.seq, created_at=event.created_at, actor_id=event.actor_id,
                  actor_username=event.actor_username, action=event.action, report_number=event.report_number,
@@ -192,30 +215,78 @@ def _event_body(event) -> bytes:
 # --- appending ----------------------------------------------------------------------------------------------
 
 
-def _append(model, head, key: AuditKey, *, user, action: str, report_number: str, detail: dict):
+def _append(model, head, key: AuditKey, *, user, action: str, report_number: str, detail: dict,
+            leaving: AuditKey | None = None):
     seq = head.seq + 1
     now = timezone.now()
     username = user.get_username() if user else ""
-    digest = keyed_digest(key, head.hash, _body(seq=seq, created_at=now, actor_id=user.pk if user else None,
-                                                actor_username=username, action=action,
-                                                report_number=report_number, detail=detail))
+    body = _body(seq=seq, created_at=now, actor_id=user.pk if user else None, actor_username=username,
+                 action=action, report_number=report_number, detail=detail)
+    digest = handover_digest(leaving, key, head.hash, body) if leaving else keyed_digest(key, head.hash, body)
     event = model.objects.create(seq=seq, created_at=now, actor=user, actor_username=username, action=action,
                                  report_number=report_number, detail=detail, prev_hash=head.hash, hash=digest)
     head.seq, head.hash = seq, digest
     return event
 
 
+def _retired_key_refused(head_key_id: str, key: AuditKey, why_en: str, why_id: str) -> DomainError:
+    log.error("access log: not switching from audit key %s to %s: %s", head_key_id, key.key_id, why_en)
+    return DomainError(
+        f"Log akses tidak dapat ditulis: log berlanjut dengan kunci audit {head_key_id}, proses ini memakai kunci "
+        f"{key.key_id}, {why_id}. Periksa SIGAP_AUDIT_KEY dan SIGAP_AUDIT_OLD_KEYS proses ini.",
+        f"The access log cannot be written: it continues with audit key {head_key_id}, this process uses key "
+        f"{key.key_id}, {why_en}. Check this process's SIGAP_AUDIT_KEY and SIGAP_AUDIT_OLD_KEYS.",
+        code="audit_key_retired", status=503)
+
+
 def _marker(model, head, key: AuditKey):
-    """The row that switches the chain to ``key``: from the plain chain, or from the previous audit key."""
+    """The row that switches the chain to ``key``: from the plain chain, or from the previous audit key.
+
+    A switch from a previous key is signed by that key too, goes forward in the order of the keys, and never
+    back to a key the log has already left; a process that cannot do that refuses (it is running with a
+    retired key, or its configuration was rolled back). Once committed, the switch is pinned by a checkpoint
+    in ``SIGAP_AUDIT_CHECKPOINT_DIR`` when one is configured."""
+    leaving = None
     if head.key_id:
+        order = audit_keys_in_order()
+        position = {k.key_id: n for n, k in enumerate(order)}
+        if head.key_id not in position:
+            raise _retired_key_refused(head.key_id, key, "which this process does not hold (is it still running with "
+                                       "a retired key?)", "yang tidak dimiliki proses ini (masih memakai kunci lama?)")
+        used = (models.Q(detail__key_id=key.key_id) | models.Q(detail__old_key_id=key.key_id))
+        if model.objects.filter(action__in=MARKERS).filter(used).exists():
+            raise _retired_key_refused(head.key_id, key, "a key the log already switched away from (a retired key is "
+                                       "never used again)", "kunci yang sudah pernah dipensiunkan (tidak dipakai lagi)")
+        leaving = order[position[head.key_id]]
         detail = {"alg": ALG, "key_id": key.key_id, "old_key_id": head.key_id}
         action = Action.CHAIN_REKEYED
     else:
         detail = {"alg": ALG, "key_id": key.key_id, "plain_rows": head.seq, "plain_head": head.hash}
         action = Action.CHAIN_KEYED
-    event = _append(model, head, key, user=None, action=action, report_number="", detail=detail)
+    event = _append(model, head, key, user=None, action=action, report_number="", detail=detail, leaving=leaving)
+    log.warning("access log: switched to audit key %s (from %s) at row %s, hash %s", key.key_id,
+                head.key_id or "the unkeyed chain", event.seq, event.hash)
     head.key_id = key.key_id
+    pinned = (event.seq, event.hash, event.created_at)
+    transaction.on_commit(lambda: _checkpoint_the_switch(*pinned, key))
     return event
+
+
+def _checkpoint_the_switch(seq: int, digest: str, row_at: datetime, key: AuditKey) -> None:
+    """After a key change is committed: a checkpoint of it into ``SIGAP_AUDIT_CHECKPOINT_DIR`` (if set), so
+    that cutting the log back to before the switch is detected even by someone holding the retired key."""
+    directory = settings.SIGAP_AUDIT_CHECKPOINT_DIR
+    if not directory:
+        log.warning("access log: the audit key changed at row %s but SIGAP_AUDIT_CHECKPOINT_DIR is not set; take a "
+                    "checkpoint now (sigap audit checkpoint --out FILE) and keep it outside the database", seq)
+        return
+    try:
+        path = write_checkpoint(_signed_checkpoint(seq, digest, row_at, key), directory)
+    except OSError as exc:
+        log.error("access log: the audit key changed at row %s but its checkpoint could not be written to %s: %s; "
+                  "take one now (sigap audit checkpoint)", seq, directory, exc)
+        return
+    log.warning("access log: checkpoint of the key change at row %s written to %s", seq, path)
 
 
 def access_record(*, actor, action: str, report_number: str = "", **detail) -> AccessEvent:
@@ -289,13 +360,47 @@ def _signature_ok(cp: dict, public_keys: dict[str, bytes]) -> bool:
     return True
 
 
+def _switch_problem(event, mode: str | None, keys: dict[str, AuditKey], position: dict[str, int],
+                    retired: dict[str, int]) -> str:
+    """What is wrong with a key-change row given the key in force before it (``mode``), or ""."""
+    detail = event.detail if isinstance(event.detail, dict) else {}
+    kid, old = str(detail.get("key_id", "")), str(detail.get("old_key_id", ""))
+    if mode is None:
+        return "changes the audit key, but no row precedes it"
+    if event.action == Action.CHAIN_KEYED:
+        if mode != "plain":
+            return "claims to key an unkeyed log, but the rows before it are already keyed"
+        if detail.get("plain_rows") != event.seq - 1 or detail.get("plain_head") != event.prev_hash:
+            return "keys the unkeyed log, but does not name the unkeyed chain's last row and hash"
+    else:
+        if mode == "plain":
+            return "rotates the audit key, but the rows before it are not keyed"
+        if old != mode:
+            return (f"names {old or '?'} as the previous audit key, but the rows before it are written with key {mode} "
+                    "(a switch must be signed by the key in force before it)")
+        if kid == mode:
+            return f"switches the log to audit key {kid}, which is already in force"
+        if kid in retired:
+            return (f"switches the log back to audit key {kid}, retired at row {retired[kid]}: a key the log has left "
+                    "is never accepted again")
+    if kid not in keys:
+        return (f"switches the log to audit key {kid or '?'}, which this instance does not hold "
+                "(SIGAP_AUDIT_KEY / SIGAP_AUDIT_OLD_KEYS)")
+    if mode != "plain" and position[kid] <= position[mode]:
+        return (f"switches from audit key {mode} to key {kid}, which was retired before it: a retired key is never "
+                "accepted again (SIGAP_AUDIT_OLD_KEYS lists the previous keys oldest first, then SIGAP_AUDIT_KEY)")
+    return ""
+
+
 def access_verify(checkpoints: Iterable[dict] = (), *, public_key: bytes | None = None) -> VerifyResult:
     """Recompute the chain; report the first edited, inserted or deleted row; then check each checkpoint.
 
     ``public_key``: check the checkpoints' signatures against this key (the one an auditor kept) instead of
     the keys this instance holds."""
     checkpoints = list(checkpoints)
-    keys = audit_keyring()
+    order = audit_keys_in_order()
+    keys = {k.key_id: k for k in order}
+    position = {k.key_id: n for n, k in enumerate(order)}
     if public_key is not None:
         public_keys = {hashlib.sha256(public_key).hexdigest()[:16]: public_key}
     else:
@@ -313,6 +418,7 @@ def access_verify(checkpoints: Iterable[dict] = (), *, public_key: bytes | None 
 
     prev_hash, expected_seq, rows = GENESIS, 1, 0
     mode: str | None = None  # "plain" before the log was keyed, else the id of the key that verifies the rows
+    retired: dict[str, int] = {}  # key id -> the row that switched away from it
     for event in AccessEvent.objects.order_by("seq").iterator(chunk_size=2000):
         rows += 1
         if event.seq != expected_seq:
@@ -321,13 +427,21 @@ def access_verify(checkpoints: Iterable[dict] = (), *, public_key: bytes | None 
             return VerifyResult(False, rows, f"row {event.seq} inserted out of sequence", event.seq)
         body = _event_body(event)
         if event.action in MARKERS:
-            kid = str((event.detail or {}).get("key_id", "")) if isinstance(event.detail, dict) else ""
-            key = keys.get(kid)
-            if key is None:
-                return VerifyResult(False, rows, f"row {event.seq} switches the log to audit key {kid or '?'}, which this "
-                                                 "instance does not hold (SIGAP_AUDIT_KEY / SIGAP_AUDIT_OLD_KEYS)", event.seq)
-            intact = hmac.compare_digest(keyed_digest(key, event.prev_hash, body), event.hash)
-            mode = kid
+            problem = _switch_problem(event, mode, keys, position, retired)
+            if problem:
+                return VerifyResult(False, rows, f"row {event.seq} {problem}", event.seq)
+            detail = event.detail
+            key = keys[detail["key_id"]]
+            if event.action == Action.CHAIN_KEYED:
+                intact = hmac.compare_digest(keyed_digest(key, event.prev_hash, body), event.hash)
+            else:
+                intact = hmac.compare_digest(handover_digest(keys[mode], key, event.prev_hash, body), event.hash)
+                if not intact:
+                    return VerifyResult(False, rows, f"row {event.seq} switches the audit key but is not signed by the "
+                                                     f"previous key {mode} and the new key {key.key_id} together (forged "
+                                                     "by someone holding only one of them, or edited)", event.seq)
+                retired[mode] = event.seq
+            mode = key.key_id
         elif mode is None:  # the first row: keyed from the start, or the plain chain of an older log
             mode = next((kid for kid, k in keys.items()
                          if hmac.compare_digest(keyed_digest(k, event.prev_hash, body), event.hash)), None)
@@ -386,14 +500,26 @@ def access_checkpoint() -> dict:
                           f"The access log is not intact; no checkpoint written: {result.problem}",
                           code="access_log_tampered", status=409)
     row = AccessEvent.objects.filter(seq=result.rows).first() if result.rows else None
-    key = audit_key()
+    return _signed_checkpoint(result.rows, row.hash if row else GENESIS, row.created_at if row else None, audit_key())
+
+
+def _signed_checkpoint(seq: int, digest: str, row_at: datetime | None, key: AuditKey) -> dict:
     checkpoint = {
-        "format": CHECKPOINT_FORMAT, "seq": result.rows, "hash": row.hash if row else GENESIS,
-        "row_at": row.created_at.isoformat(timespec="microseconds") if row else None,
+        "format": CHECKPOINT_FORMAT, "seq": seq, "hash": digest,
+        "row_at": row_at.isoformat(timespec="microseconds") if row_at else None,
         "at": timezone.now().isoformat(timespec="seconds"), "key_id": key.key_id,
     }
     checkpoint["signature"] = _b64(key.signing_key.sign(_canonical(checkpoint)))
     return checkpoint
+
+
+def write_checkpoint(checkpoint: dict, directory: str | os.PathLike) -> Path:
+    """Write ``checkpoint-<row>-<time>.json`` into ``directory`` (created if missing); raises OSError."""
+    stamp = datetime.now(dt_timezone.utc).strftime("%Y%m%dT%H%M%SZ")
+    path = Path(directory) / f"checkpoint-{checkpoint['seq']:012d}-{stamp}.json"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(checkpoint, indent=2, sort_keys=True) + "\n")
+    return path
 
 
 def checkpoints_in(path: str | os.PathLike) -> list[dict]:

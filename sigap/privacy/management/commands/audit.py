@@ -1,5 +1,4 @@
 import json
-from datetime import datetime, timezone
 from pathlib import Path
 
 from django.conf import settings
@@ -46,14 +45,13 @@ class Command(BaseCommand):
         if not out and not out_dir:
             self.stdout.write(text, ending="")
             return
-        if out:
-            path = Path(out)
-        else:
-            stamp = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%SZ")
-            path = Path(out_dir) / f"checkpoint-{checkpoint['seq']:012d}-{stamp}.json"
+        path = Path(out or out_dir)
         try:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            path.write_text(text)
+            if out:
+                path.parent.mkdir(parents=True, exist_ok=True)
+                path.write_text(text)
+            else:
+                path = access_log.write_checkpoint(checkpoint, out_dir)
         except OSError as exc:
             raise CommandError(f"cannot write the checkpoint to {path}: {exc.strerror or exc}") from exc
         self.stdout.write(self.style.SUCCESS(f"Checkpoint of row {checkpoint['seq']} written to {path}."))

@@ -1,0 +1,242 @@
+"""Rotating the audit key, against someone who holds a retired key (rotation is usually done because a key
+leaked) and can write to the database past the triggers.
+
+A key change must be signed by the key in force before it, keys follow one fixed order (a key switched away
+from is never accepted again), and a rotation is pinned by a checkpoint outside the database.
+"""
+from __future__ import annotations
+
+import io
+import json
+
+import pytest
+from django.core.management import call_command
+from django.core.management.base import CommandError
+from django.db import connection
+from django.utils import timezone
+
+from sigap.core.errors import DomainError
+from sigap.organization.models import StaffRole
+from sigap.privacy import access_log
+from sigap.privacy.access_log import (ALG, Action, AuditKey, access_checkpoint, access_record, access_verify,
+                                      configured_checkpoints, generate_audit_key)
+from sigap.privacy.models import AccessEvent
+
+pytestmark = pytest.mark.django_db
+
+
+def _raw(sql, params=()):
+    """Write as a database superuser would: past the PostgreSQL append-only trigger."""
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute("SET session_replication_role = replica")
+        cursor.execute(sql, params)
+        if connection.vendor == "postgresql":
+            cursor.execute("SET session_replication_role = DEFAULT")
+
+
+def _new_key() -> AuditKey:
+    return AuditKey.parse(generate_audit_key())
+
+
+def _use(settings, current: AuditKey, *old: AuditKey):
+    """The deployment's configuration: SIGAP_AUDIT_KEY and SIGAP_AUDIT_OLD_KEYS (oldest first)."""
+    settings.SIGAP_AUDIT_KEY = current.text
+    settings.SIGAP_AUDIT_OLD_KEYS = [k.text for k in old]
+
+
+def _forge(key: AuditKey, seq: int, action: str, detail: dict, report: str = "", *, mac=None) -> AccessEvent:
+    """Append a row the way the chain writes it, keyed with ``key`` (what a holder of that key can compute)."""
+    prev = AccessEvent.objects.get(seq=seq - 1).hash
+    now = timezone.now()
+    body = json.dumps({"seq": seq, "at": now.isoformat(timespec="microseconds"), "actor_id": None, "actor": "",
+                       "action": action, "report": report, "detail": detail},
+                      sort_keys=True, ensure_ascii=False, separators=(",", ":")).encode()
+    digest = (mac or access_log.keyed_digest)(key, prev, body)
+    return AccessEvent.objects.create(seq=seq, created_at=now, actor=None, actor_username="", action=action,
+                                      report_number=report, detail=detail, prev_hash=prev, hash=digest)
+
+
+def _cut_from(seq: int):
+    _raw("DELETE FROM privacy_accessevent WHERE seq >= %s", (seq,))
+
+
+def _move_head(event: AccessEvent, key: AuditKey):
+    _raw("UPDATE privacy_chainhead SET seq = %s, hash = %s, key_id = %s WHERE id = 1", (event.seq, event.hash, key.key_id))
+
+
+def _look(user, n: int, prefix: str = "JK20261128"):
+    for i in range(n):
+        access_record(actor=user, action=Action.VIEW_REPORT, report_number=f"{prefix}{i:04d}")
+
+
+@pytest.fixture
+def officer(staff):
+    return staff("petugas.pb", "kel:31.75.07.1002")
+
+
+@pytest.mark.parametrize("names_as_previous", ["the current key", "the retired key itself"])
+def test_a_retired_key_cannot_switch_the_log_back_to_itself(officer, settings, names_as_previous):
+    k1, k2 = _new_key(), _new_key()
+    _use(settings, k1)
+    _look(officer, 3)
+    checkpoint = access_checkpoint()
+    assert checkpoint["seq"] == 3
+    _use(settings, k2, k1)  # rotation: K1 leaked, K2 is the new key
+    _look(officer, 3)  # row 4 is the key change, rows 5..7 are written with K2
+    assert AccessEvent.objects.get(seq=4).action == Action.CHAIN_REKEYED
+    assert access_verify([checkpoint]).ok
+
+    # whoever holds K1 alone: cut off everything after the checkpoint, switch back to K1 and write what they like
+    _cut_from(4)
+    previous = k2 if names_as_previous == "the current key" else k1
+    _forge(k1, 4, Action.CHAIN_REKEYED, {"alg": ALG, "key_id": k1.key_id, "old_key_id": previous.key_id})
+    forged = _forge(k1, 5, Action.VIEW_REPORT, {}, report="JK-FORGED")
+    _move_head(forged, k1)
+
+    result = access_verify([checkpoint])
+    assert not result.ok and result.seq == 4, result
+    # the next real row must not launder the forged switch (it is refused, or written after it: still detected)
+    try:
+        _look(officer, 1, "JK20261129")
+    except DomainError:
+        pass
+    assert not access_verify([checkpoint]).ok
+
+
+def test_a_key_change_must_be_signed_by_the_key_before_it(officer, settings):
+    """Holding the current key alone is not enough to claim a switch from a retired key (nor the other way)."""
+    k1, k2, k3 = _new_key(), _new_key(), _new_key()
+    _use(settings, k2, k1)
+    _look(officer, 2)  # the log starts with K2
+    # a switch to K3 that only K3 signed
+    marker = _forge(k3, 3, Action.CHAIN_REKEYED, {"alg": ALG, "key_id": k3.key_id, "old_key_id": k2.key_id})
+    _move_head(marker, k3)
+    _use(settings, k3, k1, k2)
+    result = access_verify()
+    assert not result.ok and result.seq == 3 and "previous" in result.problem
+
+
+def test_a_rotation_takes_a_checkpoint_that_pins_the_switch(officer, settings, tmp_path,
+                                                            django_capture_on_commit_callbacks):
+    k1, k2 = _new_key(), _new_key()
+    directory = tmp_path / "checkpoints"
+    settings.SIGAP_AUDIT_CHECKPOINT_DIR = str(directory)
+    _use(settings, k1)
+    _look(officer, 3)
+    _use(settings, k2, k1)
+    with django_capture_on_commit_callbacks(execute=True):
+        _look(officer, 1)  # the first row after the rotation: the key change (row 4), then the look (row 5)
+    files = sorted(directory.glob("*.json"))
+    assert len(files) == 1
+    pinned = json.loads(files[0].read_text())
+    assert pinned["seq"] == 4 and pinned["hash"] == AccessEvent.objects.get(seq=4).hash
+    assert pinned["key_id"] == k2.key_id  # signed with the new key
+    _look(officer, 2)
+    assert access_verify(configured_checkpoints()).ok
+
+    # whoever holds K1 alone: cut off the switch and everything after it, continue under K1 as if nothing rotated
+    _cut_from(4)
+    _forge(k1, 4, Action.VIEW_REPORT, {}, report="JK-FORGED")
+    forged = _forge(k1, 5, Action.VIEW_REPORT, {}, report="JK-FORGED")
+    _move_head(forged, k1)
+    result = access_verify(configured_checkpoints())
+    assert not result.ok and result.seq == 4 and "rewritten" in result.problem
+    # the application then switches to K2 again, honestly: the rotation's checkpoint still tells
+    with django_capture_on_commit_callbacks(execute=True):
+        _look(officer, 1, "JK20261129")
+    assert not access_verify(configured_checkpoints()).ok
+    with pytest.raises(CommandError):
+        call_command("audit", "verify", stdout=io.StringIO())
+
+
+def test_a_rotation_without_a_checkpoint_directory_writes_none(officer, settings, tmp_path,
+                                                               django_capture_on_commit_callbacks):
+    k1, k2 = _new_key(), _new_key()
+    settings.SIGAP_AUDIT_CHECKPOINT_DIR = ""
+    _use(settings, k1)
+    _look(officer, 2)
+    _use(settings, k2, k1)
+    with django_capture_on_commit_callbacks(execute=True):
+        _look(officer, 1)
+    assert access_verify().ok and AccessEvent.objects.get(seq=3).action == Action.CHAIN_REKEYED
+
+
+def test_a_process_still_running_with_the_retired_key_does_not_switch_the_log_back(officer, settings):
+    k1, k2 = _new_key(), _new_key()
+    _use(settings, k1)
+    _look(officer, 2)
+    _use(settings, k2, k1)
+    _look(officer, 1)  # rows 3 (key change) and 4
+    # a worker not yet restarted: it only knows K1
+    _use(settings, k1)
+    with pytest.raises(DomainError) as err:
+        _look(officer, 1)
+    assert err.value.code == "audit_key_retired"
+    # a configuration rolled back to K1, with K2 among the old keys: K1 was retired, it is not used again
+    _use(settings, k1, k2)
+    with pytest.raises(DomainError):
+        _look(officer, 1)
+    assert AccessEvent.objects.count() == 4
+    _use(settings, k2, k1)
+    assert access_verify().ok and access_verify().rows == 4
+
+
+def test_successive_rotations_follow_the_order_of_the_keys(officer, settings):
+    k0, k1, k2 = _new_key(), _new_key(), _new_key()
+    _use(settings, k0)
+    _look(officer, 2)
+    _use(settings, k1, k0)
+    _look(officer, 1)  # row 3: K0 -> K1
+    _use(settings, k2, k0, k1)
+    _look(officer, 1)  # row 5: K1 -> K2
+    markers = [(e.detail["old_key_id"], e.detail["key_id"])
+               for e in AccessEvent.objects.filter(action=Action.CHAIN_REKEYED).order_by("seq")]
+    assert markers == [(k0.key_id, k1.key_id), (k1.key_id, k2.key_id)]
+    assert access_verify().ok
+
+    _use(settings, k2, k1, k0)  # old keys listed in the wrong order: K0 -> K1 would be a switch back
+    result = access_verify()
+    assert not result.ok and result.seq == 3 and "SIGAP_AUDIT_OLD_KEYS" in result.problem
+    _use(settings, k2, k0, k1)
+
+    # someone holding both retired keys: cut at the switch to K2, switch from K1 back to K0 (signed by both)
+    _cut_from(5)
+    _forge(k0, 5, Action.CHAIN_REKEYED, {"alg": ALG, "key_id": k0.key_id, "old_key_id": k1.key_id},
+           mac=lambda key, prev, body: access_log.handover_digest(k1, k0, prev, body))
+    forged = _forge(k0, 6, Action.VIEW_REPORT, {}, report="JK-FORGED")
+    _move_head(forged, k0)
+    result = access_verify()
+    assert not result.ok and result.seq == 5 and "retired" in result.problem
+
+
+def test_the_notices_and_the_audit_reads_are_recorded(client, staff, officer):
+    from sigap.organization.models import StaffNotice
+
+    _look(officer, 2)
+    ppid = staff("ppid.satu", "biro-pemerintahan", StaffRole.Role.PRIVACY_OFFICER)
+    notice = StaffNotice.objects.create(user=ppid, kind="reveal_requested", body="Permintaan buka identitas",
+                                        report_number="JK202611280001")
+    client.force_login(ppid)
+    assert client.get("/api/v1/privacy/notices").status_code == 200
+    event = AccessEvent.objects.order_by("-seq").first()
+    assert (event.action, event.actor_username) == ("notice_list", "ppid.satu")
+    assert event.detail["reports"] == ["JK202611280001"] and event.detail["notices"] == [notice.pk]
+
+    auditor = staff("auditor.insp", "inspektorat", StaffRole.Role.AUDITOR)
+    client.force_login(auditor)
+    before = AccessEvent.objects.count()
+    assert client.get("/api/v1/audit/verify").json()["ok"] is True
+    event = AccessEvent.objects.order_by("-seq").first()
+    assert (event.seq, event.action, event.actor_username) == (before + 1, Action.AUDIT_QUERY, "auditor.insp")
+    assert event.detail["verify"] == {"ok": True, "rows": before, "checkpoints": 0}
+    assert client.post("/api/v1/audit/verify", {"checkpoints": []}, content_type="application/json").json()["ok"]
+    event = AccessEvent.objects.order_by("-seq").first()
+    assert (event.seq, event.action) == (before + 2, Action.AUDIT_QUERY) and event.detail["verify"]["ok"] is True
+    assert access_verify().ok
+    # a checkpoint refused because the log is not intact: the attempt is recorded as well
+    _raw("UPDATE privacy_accessevent SET report_number = 'JK-EDITED' WHERE seq = 1")
+    assert client.get("/api/v1/audit/checkpoint").status_code == 409
+    event = AccessEvent.objects.order_by("-seq").first()
+    assert (event.action, event.actor_username, event.detail) == (
+        Action.AUDIT_QUERY, "auditor.insp", {"checkpoint": None, "refused": "access_log_tampered"})
