@@ -96,20 +96,25 @@ def access_list_endpoint(request, report: str = "", officer: str = "", action: s
          "detail": e.detail} for e in rows]}
 
 
-def _verify(extra: list[dict], public_key: bytes | None = None) -> dict:
+def _verify(user, extra: list[dict], public_key: bytes | None = None) -> dict:
+    """Verify, then record the look (after the walk, so the result covers the log as it was)."""
     try:
         checkpoints = configured_checkpoints() + extra
     except ValueError as exc:
-        return {"ok": False, "rows": 0, "problem": str(exc), "seq": None, "checkpoints": 0}
-    result = access_verify(checkpoints, public_key=public_key)
-    return {"ok": result.ok, "rows": result.rows, "problem": result.problem, "seq": result.seq,
-            "checkpoints": result.checkpoints}
+        body = {"ok": False, "rows": 0, "problem": str(exc), "seq": None, "checkpoints": 0}
+    else:
+        result = access_verify(checkpoints, public_key=public_key)
+        body = {"ok": result.ok, "rows": result.rows, "problem": result.problem, "seq": result.seq,
+                "checkpoints": result.checkpoints}
+    access_record(actor=user, action=Action.AUDIT_QUERY,
+                  verify={"ok": body["ok"], "rows": body["rows"], "checkpoints": body["checkpoints"]})
+    return body
 
 
 @router.get("/verify", response={200: VerifyOut, **ERRORS}, summary="Verify the hash chain of the access log")
 def access_verify_endpoint(request):
     _require_auditor(request.auth)
-    return _verify([])
+    return _verify(request.auth, [])
 
 
 class VerifyIn(Schema):
@@ -127,7 +132,7 @@ def access_verify_checkpoints_endpoint(request, payload: VerifyIn):
     except ValueError as exc:
         raise DomainError("Kunci publik tidak valid.", f"Invalid public key: {exc}.", code="invalid_input", status=422,
                           field="public_key") from exc
-    return _verify(payload.checkpoints, key)
+    return _verify(request.auth, payload.checkpoints, key)
 
 
 class CheckpointOut(Schema):
@@ -144,7 +149,11 @@ class CheckpointOut(Schema):
             summary="A signed checkpoint of the log's last row, to keep outside the database")
 def access_checkpoint_endpoint(request):
     _require_auditor(request.auth)
-    checkpoint = access_checkpoint()
+    try:
+        checkpoint = access_checkpoint()
+    except DomainError as exc:  # a log that is not intact: the attempt is recorded too
+        access_record(actor=request.auth, action=Action.AUDIT_QUERY, checkpoint=None, refused=exc.code)
+        raise
     access_record(actor=request.auth, action=Action.AUDIT_QUERY, checkpoint=checkpoint["seq"])
     return checkpoint
 

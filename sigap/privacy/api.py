@@ -105,6 +105,8 @@ def notices_endpoint(request):
 
     if not roles.has_role(request.auth, StaffRole.Role.PRIVACY_OFFICER):
         raise PermissionDenied("Hanya petugas privasi.", "Privacy officers only.")
-    rows = StaffNotice.objects.filter(user=request.auth).order_by("-pk")[:200]
+    rows = list(StaffNotice.objects.filter(user=request.auth).order_by("-pk")[:200])
+    access_record(actor=request.auth, action=Action.NOTICE_LIST, notices=[n.pk for n in rows],
+                  reports=list(dict.fromkeys(n.report_number for n in rows if n.report_number)))
     return [{"id": n.pk, "kind": n.kind, "report": n.report_number, "body": n.body, "body_en": n.body_en,
              "created_at": n.created_at} for n in rows]
