@@ -52,6 +52,17 @@ labelled with the kind of highest priority, so nothing half-redacted is left beh
            capitalised name); a second person joined by "dan/sama/&" to a name found ("Putu Ayu dan Komang
            Adi"); after a speaker label ("Pelapor: ...") only a word that is not an ordinary one. Capital
            letters joined by hyphens ("F-A-D-L-I") are a name being spelled, whoever's it is.
+           (4) after a label that asks for a person, then ":" or " - ", opening a line, a clause or an Open311
+           answer (which reach the description as "<question>: <answer>"): kontak (di lokasi), narahubung, cp,
+           saksi, yang melihat, penanggung jawab, pemilik ..., pelaku, korban, ketua RT, petugas yang melayani
+           (a bare "Petugas:" or "Operator:" is a speaker in a call transcript), nama ... (not "nama jalan/toko"),
+           contact, witness, owner: the whole answer when it is 1-4 words that are not ordinary ones (also
+           lowercase: "kontak: ratna sari dewi"), else the capitalised words. And whatever the label,
+           "<label>: <2-4 Capitalised Words>" closing a line or an Open311 answer ("Ditegur oleh: Fransiska
+           Lumbantobing"), unless the label asks for a thing or a place ("Lokasi", "Kategori", "Jenis
+           kendaraan", "Tembusan") or a word is an ordinary one. In both, words that start a Jakarta place name
+           or name an agency, company, brand or month ("Kebon Kacang", "Sudin Bina Marga", "PLN UP3 Menteng",
+           "Honda Beat"; an acronym of 2-4 capitals among other words) stay.
            Street and place names are never names: an honorific or a
            reporter's name right after Jalan/Jl./Gang/Gg./Masjid/Pasar/RS/Asrama/Kelurahan/... (titles
            in between allowed: ``Jl. KH. Mas Mansyur``, ``Jl. H. Naman``, ``Gang Haji Ung``) stays, and so
@@ -69,9 +80,10 @@ Not found (known limits): a bare name with no cue ("Kemarin Slamet yang jaga par
 tried and not adopted: on the labelled sets it found almost nothing more and took month names and saints in
 church names), nicknames that share no letters with the name given ("Kiki" for Rizki, unless the reporter gave
 it), names after an owner's business or market name ("Lurah Pasar Baru Pak Sumanto"), house numbers written
-without No/Nomor ("Jl. Kenari 5"), a plate split across words. ``bench/redaction.py`` measures the rules on
-``data/redaction_set.jsonl`` and on the registers set written before the rules were read
-(``data/redaction_registers_{dev,test}.jsonl``).
+without No/Nomor ("Jl. Kenari 5"), a plate split across words, a name after a label the lists above do not know
+when more words follow it on the line ("Ditegur oleh: Fransiska Lumbantobing kemarin sore").
+``bench/redaction.py`` measures the rules on ``data/redaction_set.jsonl`` and on the registers set written before
+the rules were read (``data/redaction_registers_{dev,test}.jsonl``).
 
 The result is idempotent: placeholders contain nothing any rule matches.
 """
@@ -475,6 +487,80 @@ _STRONG_CUE = re.compile(
 _LABEL_CUE = re.compile(r"(?i)(?<![\w])(?:pelapor|penelepon|pemohon|pengadu)[ \t]*:[ \t]*")
 # "Nama Nur Halimah binti Sanusi": "nama" then a capitalised name (not "nama jalan", "Nama Bapak?").
 _NAME_WORD_CUE = re.compile(r"(?<![\w])(?:Nama|nama)(?=[ \t]+[A-Z])")
+# A label that asks for a person, then ":" or " - " ("Kontak di lokasi: Ratna Sari Dewi", "Siapa yang melihat
+# kejadian: ...", "Nama pemilik warung: Sumarni", "Witness: ..."): form fields, and Open311 extra questions, which
+# reach the description as "<question>: <answer>" joined by "; " after "[Open311] ". The label opens a line, an
+# answer or a clause; up to four words may qualify it ("Kontak di lokasi", "Pemilik bangunan", "Ketua RT").
+_PERSON_LABEL_HEADS = (
+    "kontak", "contact", "contact person", "narahubung", "penghubung", "cp", "pic", "person in charge", "saksi",
+    "saksi mata", "saksinya", "witness", "witnesses", "yang melihat", "yg melihat", "yang lihat", "yg lihat",
+    "yang menyaksikan", "yg menyaksikan", "yang menemukan", "yang mengetahui", "penanggung jawab", "penanggungjawab",
+    "pj", "pemilik", "owner", "pelaku", "pelakunya", "terlapor", "tersangka", "suspect", "perpetrator", "korban",
+    "victim", "penghuni", "penyewa", "pengontrak", "perwakilan", "wakil warga", "ketua", "pengurus", "pengelola",
+    "sopir", "supir", "pengemudi", "driver", "penjual", "pedagang", "tetangga", "nama", "name", "petugas", "officer",
+    "staf", "staff", "pegawai",
+)
+_PERSON_LABEL = re.compile(  # matched where a line, answer or clause starts before a separator (_LABEL_SEPARATOR)
+    r"(?i)[ \t]*(?:siapa[ \t]+)?(" + _alt(_PERSON_LABEL_HEADS) + r")((?:[ \t]+[a-z/]+){0,4}?)"
+    r"(?:[ \t]*\??[ \t]*[:=][ \t]*|[ \t]+[-–—][ \t]+)"
+)
+# The whole answer after such a label, when it is 1-4 words up to the end of the line, answer or clause.
+_LABEL_ANSWER = re.compile(
+    r"([A-Za-z][A-Za-z'’\-]*(?:[ \t]+[A-Za-z][A-Za-z'’\-]*){0,3})[ \t]*(?=$|[\n\r;,.()/]|[ \t]+[+\d]|[ \t]+[-–—])"
+)
+# "Petugas: ..." alone is a speaker in a call transcript (what follows is speech): it asks for a person only when
+# qualified ("Petugas yang melayani: ..."). "Nama jalan/toko/...: ..." asks for a thing.
+_PERSON_LABEL_NEEDS_QUALIFIER = _words("petugas officer staf staff pegawai")
+_NAME_OF_A_THING = _words("""
+jalan jl jln gang gg lorong toko warung usaha tempat gedung sekolah masjid mesjid musala gereja perusahaan pt cv
+kantor dinas instansi kelurahan kecamatan kota daerah lokasi aplikasi akun bank produk barang merek merk jenis
+kategori layanan halte stasiun terminal rs rumah pasar mall mal komplek kompleks perumahan perum proyek kegiatan
+acara program kendaraan motor mobil apartemen rusun tower blok cluster klaster hotel restoran kafe cafe bengkel
+""")
+# "<label>: <2-4 Capitalised Words>" closing a line or an Open311 answer ("Ditegur oleh: Fransiska Lumbantobing"):
+# a name, unless the label asks for a thing or a place, or the words are ordinary words, a place or an agency.
+_LINE_LABEL = re.compile(  # matched where a line or an answer starts
+    r"[ \t]*([A-Za-z][A-Za-z/]*(?:[ \t]+[A-Za-z][A-Za-z/]*){0,5})[ \t]*:[ \t]*"
+    r"([A-Z][a-z'’]+(?:-[A-Za-z][a-z'’]+)?(?:[ \t]+[A-Z][a-z'’]+(?:-[A-Za-z][a-z'’]+)?){1,3})"
+    r"[ \t]*[.!]?[ \t]*(?=$|[\n\r;])"
+)
+_THING_LABEL = _NAME_OF_A_THING | _words("""
+lokasi alamat titik patokan dekat depan arah rute koridor tujuan asal rt rw kab kabupaten provinsi wilayah kawasan
+kategori jenis tipe type perihal hal judul subjek subject topik status prioritas dinas instansi unit bidang seksi
+sudin suku agency department service kanal channel sumber tanggal waktu jam hari bulan tahun cuaca kondisi
+keterangan ket catatan tembusan kepada yth re lampiran warna model diteruskan disposisi ke kepada cc
+""")
+# Words of an agency, a company, a month or a brand: "Sudin Bina Marga", "PLN UP3 Menteng", "Honda Beat".
+_NOT_A_PERSON = _words("""
+sigap jaki jakarta dki pemprov pemkot pemkab pemda provinsi transjakarta tije mrt lrt krl kci kai commuter pln pam
+palyja aetra telkom indihome pertamina pgn bpjs bpbd basarnas damkar gulkarmat satpol dishub dukcapil bapenda bina
+marga cipta karya citata pertamanan kehutanan perhubungan perumahan kesehatan pendidikan sosial kominfotik polri
+polda polres polsek polrestro tni kodim koramil rsud bumd pt cv tbk ud persero perumda badan bagian seksi bidang
+unit tim loket satuan pelaksana upt uptd ppsu sda dlh pos posko sekretariat
+januari februari maret april mei juni juli agustus september oktober november desember
+honda yamaha suzuki kawasaki toyota daihatsu mitsubishi nissan wuling hyundai vespa grab gojek maxim shopee tokopedia
+""")
+# What may follow "kontak:" instead of a name: a channel ("kontak gue: tiktok @...", "Kontak: wa 0812...").
+_CHANNEL_WORDS = _words("""
+ig insta instagram tiktok twitter twiter fb facebook telegram tele line wa whatsapp email e-mail surel hp telp telpon
+telepon sms dm threads youtube linkedin signal
+""")
+# The rules above are tried only where a separator is (few per text), from the start of its line, answer or clause.
+_LABEL_SEPARATOR = re.compile(r"[:=]|[ \t][-–—][ \t]")
+_LABEL_WORD = re.compile(r"[A-Za-z][A-Za-z'’]*")
+
+
+def _not_a_person(text: str, start: int, end: int) -> bool:
+    """The words at ``start:end`` are an agency, a company, a brand, a month or begin a Jakarta place name.
+
+    An acronym (2-4 capitals: "PLN UP3 Menteng", "CCTV") makes them an organisation or a thing, unless every word
+    is in capitals ("SITI AMINAH", as some forms are typed)."""
+    words = _LABEL_WORD.findall(text, start, end)
+    if any(w.lower() in _NOT_A_PERSON for w in words):
+        return True
+    if any(w.isupper() and len(w) <= 4 for w in words) and (len(words) == 1 or not all(w.isupper() for w in words)):
+        return True
+    return _place_name_at(text, start)
 # A sign-off after a dash at the end of a line ("... gelap banget. - nico", "-Siska ibunya Kenzo").
 _SIGNOFF = re.compile(r"(?:^|(?<=[ \t]))[-–—~][ \t]*(?=[A-Za-z])")
 _SIGNOFF_END = re.compile(r"[ \t]*(?:$|\n|\(|,|[ \t](?:warga|dari|dr|ibunya|bapaknya|ayahnya|anaknya)\b)")
@@ -589,6 +675,63 @@ def _cue_names(text: str, add: Callable[[str, int, int], None]) -> None:
             span = _name_tokens(text, pos, allow_lower=allow_lower, strict=True)
             if span:
                 add("name", *span)
+    if ":" in text or " - " in text or "–" in text or "—" in text or "=" in text:
+        _label_names(text, add)
+
+
+def _label_names(text: str, add: Callable[[str, int, int], None]) -> None:
+    """A name after a label that asks for a person; capitalised words closing a labelled line or Open311 answer."""
+    tried_person, tried_line = set(), set()
+    for sep in _LABEL_SEPARATOR.finditer(text):
+        at = end = sep.start()
+        while end and text[end - 1] in " \t?":  # "Siapa yang melihat kejadian?: ..."
+            end -= 1
+        lo = max(0, at - 80)
+        start = max(text.rfind(c, lo, end) for c in "\n;].!?,(") + 1
+        if (start or not lo) and start not in tried_person:
+            tried_person.add(start)
+            _person_label(text, start, add)
+        if text[at] == ":":
+            start = max(text.rfind(c, lo, end) for c in "\n;]") + 1
+            if (start or not lo) and start not in tried_line:
+                tried_line.add(start)
+                _line_label(text, start, add)
+
+
+def _person_label(text: str, start: int, add: Callable[[str, int, int], None]) -> None:
+    m = _PERSON_LABEL.match(text, start)
+    if not m:
+        return
+    head, qualifier = m.group(1).lower(), m.group(2).split()
+    if head in _PERSON_LABEL_NEEDS_QUALIFIER and not qualifier:
+        return
+    if head in ("nama", "name") and qualifier and qualifier[0].lower() in _NAME_OF_A_THING:
+        return
+    if _HON_RE.match(text, m.end()):
+        return  # the honorific rule takes it
+    whole = _LABEL_ANSWER.match(text, m.end())
+    if whole and not any(_is_common(w) or w.lower() in _HON_TOKENS_LOWER or w.lower() in _CHANNEL_WORDS
+                         for w in whole.group(1).split()):
+        span = whole.span(1)  # "kontak di lokasi: ratna sari dewi"
+    else:
+        span = _name_tokens(text, m.end(), allow_lower=True, strict=True, max_tokens=4)
+        if not span:  # "Pelaku: Teguh Santoso": a first name that is also a word, then one that is not
+            span = _name_tokens(text, m.end(), allow_lower=False, max_tokens=4)
+            if span and (len(text[span[0]:span[1]].split()) < 2
+                         or all(_is_common(w) for w in text[span[0]:span[1]].split())):
+                span = None
+    if span and not _not_a_person(text, *span) and text[span[0]:span[1]].split()[0].lower() not in _CHANNEL_WORDS:
+        add("name", *span)
+
+
+def _line_label(text: str, start: int, add: Callable[[str, int, int], None]) -> None:
+    m = _LINE_LABEL.match(text, start)
+    if not m or any(w.lower() in _THING_LABEL for w in m.group(1).split()):
+        return
+    words = m.group(2).split()
+    if any(_is_common(w) or w.lower() in _HON_TOKENS_LOWER for w in words) or _not_a_person(text, *m.span(2)):
+        return
+    add("name", *m.span(2))
 
 
 def _joined_names(text: str, spans: list[tuple[int, int, str]], add: Callable[[str, int, int], None]) -> None:

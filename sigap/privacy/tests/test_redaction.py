@@ -574,3 +574,74 @@ def test_registers_set_meets_recall_and_keep_targets(half):
         stats = result["kinds"][kind]
         assert stats["recall"] >= target, (kind, stats, [m for m in result["misses"] if m["kind"] == kind])
     assert result["keep"]["rate"] >= KEEP_TARGET, (result["keep"], result["lost"])
+
+
+# --- names after labels that ask for a person (form fields, Open311 extra questions "<question>: <answer>") -----
+
+@pytest.mark.parametrize("text, value", [
+    ("Lampu jalan mati.\nKontak di lokasi: Ratna Sari Dewi", "Ratna Sari Dewi"),
+    ("Siapa yang melihat kejadian: Hendra Gunawan", "Hendra Gunawan"),
+    ("Narahubung: Yulia Citra Kirana", "Yulia Citra Kirana"),
+    ("Saksi: Darto Wibisono, tinggal di RT 03", "Darto Wibisono"),
+    ("Penanggung jawab - Slamet Riyadi", "Slamet Riyadi"),
+    ("Pemilik bangunan: Liem Hok Tjoan", "Liem Hok Tjoan"),
+    ("Pelaku: Rudi Hartanto, kabur ke arah pasar", "Rudi Hartanto"),
+    ("Petugas yang melayani: Andreas Wijaya", "Andreas Wijaya"),
+    ("Nama pemilik warung: Sumarni", "Sumarni"),
+    ("Nama saksi: Yosef Kurniadi", "Yosef Kurniadi"),
+    ("Ketua RT: Sukardi Hadiwinoto", "Sukardi Hadiwinoto"),
+    ("Contact person: Kevin Sanjaya", "Kevin Sanjaya"),
+    ("Witness: Bambang Irawan", "Bambang Irawan"),
+    ("Owner: Hendrawan Saputra", "Hendrawan Saputra"),
+    ("kontak saya: arif rahman", "arif rahman"),
+    ("kontak di lokasi: ratna sari dewi", "ratna sari dewi"),
+    ("Pelaku: Teguh Santoso", "Teguh Santoso"),
+    ("NAMA PEMILIK: SITI AMINAH", "SITI AMINAH"),
+    ("Siapa yang melihat kejadian?: Ratna", "Ratna"),
+    ("Jalan berlubang.\n\n[Open311] Ukuran lubang terbesar: Besar; Kontak di lokasi: Ratna Sari Dewi",
+     "Ratna Sari Dewi"),
+    ("Sampah menumpuk.\n\n[Open311] Siapa yang melihat kejadian: Margareta Sihombing; Sejak kapan: 3 hari",
+     "Margareta Sihombing"),
+])
+def test_a_name_after_a_label_that_asks_for_a_person_is_replaced(text, value):
+    assert_gone("name", text, value)
+
+
+@pytest.mark.parametrize("text, value", [
+    ("Pohon tumbang menutup jalan.\nDitegur oleh: Fransiska Lumbantobing", "Fransiska Lumbantobing"),
+    ("Info didapat dari: Yohanes Purba", "Yohanes Purba"),
+    ("Air PAM mati.\n\n[Open311] Yang bisa ditanya: Agustinus Tanoto; Sejak kapan: kemarin", "Agustinus Tanoto"),
+])
+def test_capitalised_words_ending_a_labelled_line_are_a_name_unless_a_place_or_agency(text, value):
+    assert_gone("name", text, value)
+
+
+@pytest.mark.parametrize("text, keep", [
+    ("Lokasi: Taman Suropati", "Taman Suropati"),
+    ("Kelurahan: Setia Budi", "Setia Budi"),
+    ("Patokan: Kebon Kacang", "Kebon Kacang"),
+    ("Wilayah: Jakarta Selatan", "Jakarta Selatan"),
+    ("Alamat: Jl. Haji Nawi", "Jl. Haji Nawi"),
+    ("Kategori: Jalan Rusak", "Jalan Rusak"),
+    ("Perihal: Lampu Jalan Mati", "Lampu Jalan Mati"),
+    ("Status: Belum Ditangani", "Belum Ditangani"),
+    ("Tembusan: Sudin Bina Marga", "Sudin Bina Marga"),
+    ("Diteruskan ke: Bina Marga", "Bina Marga"),
+    ("Halte terdekat: Harmoni Sentral", "Harmoni Sentral"),
+    ("Jenis kendaraan: Honda Beat", "Honda Beat"),
+    ("Nama toko: Sinar Abadi", "Sinar Abadi"),
+    ("Pemilik: Toko Sinar Abadi", "Toko Sinar Abadi"),
+    ("Saksi: Warga Sekitar", "Warga Sekitar"),
+    ("Pelaku: Tidak Diketahui", "Tidak Diketahui"),
+    ("Penanggung jawab: PLN UP3 Menteng", "PLN UP3 Menteng"),
+    ("Petugas: Sigap Jakarta, selamat pagi, ada yang bisa dibantu?", "Sigap Jakarta"),
+    ("Operator: Baik Pak, saksi ya", "saksi ya"),
+    ("Saksi: CCTV", "CCTV"),
+    ("Pemilik: PT Jaya Konstruksi", "PT Jaya Konstruksi"),
+    ("Kontak di lokasi: Pos Satpam", "Pos Satpam"),
+    ("Pelaku: Orang Tak Dikenal", "Orang Tak Dikenal"),
+    ("kontak gue: tiktok @fajaralfian99", "kontak gue: tiktok"),
+    ("[Open311] Ukuran lubang terbesar: Sedang (30–100 cm); Jumlah lubang: 3", "Ukuran lubang terbesar: Sedang"),
+])
+def test_places_agencies_and_ordinary_answers_after_labels_stay(text, keep):
+    assert_kept(text, keep)
