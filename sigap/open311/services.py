@@ -119,6 +119,9 @@ def attributes_check(kategori: Kategori, given: dict[str, list[str]]) -> list[tu
 
 
 def _answer_text(attr: ServiceAttribute, values: list[str]) -> str:
+    """"<question>: <answer>", appended to the description. A free-text answer is reporter-written text: it reaches
+    officers only with the description, through the one door (``sigap.privacy.door.for_officers`` in intake), whose
+    rules read a name after a question that asks for a person ("Kontak di lokasi: ...", "Siapa yang melihat: ...")."""
     if attr.datatype in ServiceAttribute.LISTS:
         names = {str(v["key"]): str(v["name"]) for v in attr.values}
         values = [names.get(v, v) for v in values]
