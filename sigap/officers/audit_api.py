@@ -12,7 +12,7 @@ from sigap.core.schemas import ErrorOut
 from sigap.organization import roles
 from sigap.organization.models import StaffRole
 from sigap.privacy.access_log import (Action, access_checkpoint, access_record, access_verify,
-                                      configured_checkpoints, parse_public_key)
+                                      configured_checkpoints, parse_public_keys)
 from sigap.privacy.models import AccessEvent
 
 from .api import AUTH
@@ -96,7 +96,7 @@ def access_list_endpoint(request, report: str = "", officer: str = "", action: s
          "detail": e.detail} for e in rows]}
 
 
-def _verify(user, extra: list[dict], public_key: bytes | None = None) -> dict:
+def _verify(user, extra: list[dict], public_key: list[bytes] | None = None) -> dict:
     """Verify, then record the look (after the walk, so the result covers the log as it was)."""
     try:
         checkpoints = configured_checkpoints() + extra
@@ -120,7 +120,8 @@ def access_verify_endpoint(request):
 class VerifyIn(Schema):
     model_config = ConfigDict(extra="forbid")
     checkpoints: list[dict] = Field(default_factory=list, max_length=1000)
-    public_key: str = Field("", max_length=100, description="check the signatures against this key (the one you kept)")
+    public_key: str = Field("", max_length=1000, description="check the signatures against this key (the one you "
+                            "kept); several comma-separated, one per audit key the checkpoints were signed with")
 
 
 @router.post("/verify", response={200: VerifyOut, **ERRORS},
@@ -128,7 +129,7 @@ class VerifyIn(Schema):
 def access_verify_checkpoints_endpoint(request, payload: VerifyIn):
     _require_auditor(request.auth)
     try:
-        key = parse_public_key(payload.public_key) if payload.public_key else None
+        key = parse_public_keys(payload.public_key) if payload.public_key else None
     except ValueError as exc:
         raise DomainError("Kunci publik tidak valid.", f"Invalid public key: {exc}.", code="invalid_input", status=422,
                           field="public_key") from exc

@@ -392,17 +392,20 @@ def _switch_problem(event, mode: str | None, keys: dict[str, AuditKey], position
     return ""
 
 
-def access_verify(checkpoints: Iterable[dict] = (), *, public_key: bytes | None = None) -> VerifyResult:
+def access_verify(checkpoints: Iterable[dict] = (), *,
+                  public_key: bytes | Iterable[bytes] | None = None) -> VerifyResult:
     """Recompute the chain; report the first edited, inserted or deleted row; then check each checkpoint.
 
-    ``public_key``: check the checkpoints' signatures against this key (the one an auditor kept) instead of
-    the keys this instance holds."""
+    ``public_key``: check the checkpoints' signatures against this key, or these keys (the ones an auditor
+    kept: one per audit key, old checkpoints stay signed by the key of their time), instead of the keys this
+    instance holds."""
     checkpoints = list(checkpoints)
     order = audit_keys_in_order()
     keys = {k.key_id: k for k in order}
     position = {k.key_id: n for n, k in enumerate(order)}
     if public_key is not None:
-        public_keys = {hashlib.sha256(public_key).hexdigest()[:16]: public_key}
+        given = [public_key] if isinstance(public_key, bytes) else list(public_key)
+        public_keys = {hashlib.sha256(k).hexdigest()[:16]: k for k in given}
     else:
         public_keys = {kid: k.public_key for kid, k in keys.items()}
     pinned: dict[int, str] = {}  # seq -> checkpoint hash, checked during the walk
@@ -555,3 +558,12 @@ def parse_public_key(text: str) -> bytes:
     if len(raw) != 32:
         raise ValueError("public key must be 32 bytes (urlsafe base64)")
     return raw
+
+
+def parse_public_keys(texts: str | Iterable[str]) -> list[bytes]:
+    """One or more public keys, comma-separated and/or given several times."""
+    texts = [texts] if isinstance(texts, str) else list(texts)
+    parts = [p for t in texts for p in t.split(",") if p.strip()]
+    if not parts:
+        raise ValueError("no public key given")
+    return [parse_public_key(p) for p in parts]

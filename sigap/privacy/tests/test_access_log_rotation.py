@@ -240,3 +240,37 @@ def test_the_notices_and_the_audit_reads_are_recorded(client, staff, officer):
     event = AccessEvent.objects.order_by("-seq").first()
     assert (event.action, event.actor_username, event.detail) == (
         Action.AUDIT_QUERY, "auditor.insp", {"checkpoint": None, "refused": "access_log_tampered"})
+
+
+def test_auditors_verify_checkpoints_from_before_and_after_a_rotation_with_both_public_keys(
+        officer, settings, tmp_path, client, staff, django_capture_on_commit_callbacks):
+    k1, k2 = _new_key(), _new_key()
+    _use(settings, k1)
+    _look(officer, 2)
+    before = tmp_path / "before.json"
+    call_command("audit", "checkpoint", "--out", str(before), stdout=io.StringIO())
+    public_k1 = access_log.public_key_text()
+    _use(settings, k2, k1)
+    _look(officer, 2)
+    after = tmp_path / "after.json"
+    call_command("audit", "checkpoint", "--out", str(after), stdout=io.StringIO())
+    public_k2 = access_log.public_key_text()
+    assert public_k1 != public_k2
+
+    with pytest.raises(CommandError) as err:  # the old key alone cannot vouch for a checkpoint of the new one
+        call_command("audit", "verify", "--checkpoint", str(before), "--checkpoint", str(after),
+                     "--public-key", public_k1, stdout=io.StringIO())
+    assert "signature" in str(err.value)
+    stdout = io.StringIO()
+    call_command("audit", "verify", "--checkpoint", str(before), "--checkpoint", str(after),
+                 "--public-key", public_k1, "--public-key", public_k2, stdout=stdout)
+    assert "2 checkpoints matched" in stdout.getvalue()
+
+    client.force_login(staff("auditor.insp", "inspektorat", StaffRole.Role.AUDITOR))
+    body = {"checkpoints": [json.loads(before.read_text()), json.loads(after.read_text())],
+            "public_key": f"{public_k1},{public_k2}"}
+    result = client.post("/api/v1/audit/verify", body, content_type="application/json").json()
+    assert result["ok"] is True and result["checkpoints"] == 2, result
+    bad = client.post("/api/v1/audit/verify", {**body, "public_key": f"{public_k1},nonsense"},
+                      content_type="application/json")
+    assert bad.status_code == 422 and bad.json()["field"] == "public_key"

@@ -19,8 +19,9 @@ class Command(BaseCommand):
         parser.add_argument("--checkpoint", action="append", default=[], metavar="PATH",
                             help="verify: a checkpoint file, or a directory of them (repeatable). "
                                  "SIGAP_AUDIT_CHECKPOINT_DIR is always checked when set.")
-        parser.add_argument("--public-key", default="",
-                            help="verify: check checkpoint signatures against this public key (the one you kept)")
+        parser.add_argument("--public-key", action="append", default=[], metavar="KEY",
+                            help="verify: check checkpoint signatures against this public key (the one you kept); "
+                                 "repeatable or comma-separated, one per audit key the checkpoints were signed with")
         parser.add_argument("--out", default="", metavar="FILE", help="checkpoint: write to FILE")
         parser.add_argument("--out-dir", default="", metavar="DIR",
                             help="checkpoint: write checkpoint-<row>-<time>.json into DIR "
@@ -56,14 +57,14 @@ class Command(BaseCommand):
             raise CommandError(f"cannot write the checkpoint to {path}: {exc.strerror or exc}") from exc
         self.stdout.write(self.style.SUCCESS(f"Checkpoint of row {checkpoint['seq']} written to {path}."))
 
-    def _verify(self, paths: list[str], public_key: str):
+    def _verify(self, paths: list[str], public_keys: list[str]):
         for p in paths:
             if not Path(p).exists():
                 raise CommandError(f"checkpoint {p} does not exist")
         try:
             checkpoints = access_log.configured_checkpoints()
             checkpoints += [cp for p in paths for cp in access_log.checkpoints_in(p)]
-            key = access_log.parse_public_key(public_key) if public_key else None
+            key = access_log.parse_public_keys(public_keys) if public_keys else None
         except ValueError as exc:
             raise CommandError(str(exc)) from exc
         result = access_log.access_verify(checkpoints, public_key=key)
