@@ -5,7 +5,7 @@ write a password hash they know, re-activate an account, swap an authenticator's
 or add a ``StaffRole`` row, and then sign in as that person. The seal stops that: for every account, an
 HMAC-SHA256 under a key derived from Django's ``SECRET_KEY`` (never in the database) covers
 
-    user id, username, password hash, is_active, is_staff, is_superuser,
+    user id, username, email, password hash, is_active, is_staff, is_superuser,
     the confirmed TOTP devices' secrets, and the set of StaffRole rows (unit, role).
 
 It is checked at every sign-in (console, admin, ``POST /auth/token``) and on every use of an API token. A
@@ -57,12 +57,12 @@ def seal_payload(user_id: int, *, models=None) -> bytes | None:
         models = (get_user_model(), _devices_model(), StaffRole)
     user_model, device_model, role_model = models
     row = user_model.objects.filter(pk=user_id).values(
-        "pk", "username", "password", "is_active", "is_staff", "is_superuser").first()
+        "pk", "username", "email", "password", "is_active", "is_staff", "is_superuser").first()
     if row is None:
         return None
     devices = sorted(device_model.objects.filter(user_id=user_id, confirmed=True).values_list("key", flat=True))
     staff_roles = sorted(role_model.objects.filter(user_id=user_id).values_list("unit_id", "role"))
-    body = [row["pk"], row["username"], row["password"], row["is_active"], row["is_staff"], row["is_superuser"],
+    body = [row["pk"], row["username"], row["email"], row["password"], row["is_active"], row["is_staff"], row["is_superuser"],
             devices, [list(r) for r in staff_roles]]
     return json.dumps(body, separators=(",", ":"), ensure_ascii=True).encode()
 

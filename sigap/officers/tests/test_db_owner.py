@@ -156,6 +156,14 @@ def test_an_authenticator_secret_swapped_by_sql_cannot_sign_in(otp_on, staff):
     assert answer.status_code == 403 and answer.json()["code"] == "sign_in_refused"
 
 
+def test_an_email_address_rewritten_by_sql_is_caught_at_the_next_sign_in(otp_on, staff):
+    """Where notices and any future reset mail would go: the owner cannot move it quietly."""
+    ppid = staff("ppid.satu", BIRO, R.PRIVACY_OFFICER)
+    sql("UPDATE auth_user SET email = %s WHERE id = %s", ["owner@example.org", ppid.pk])
+    answer = token(Client(), "ppid.satu", PASSWORD, totp_code(ppid))
+    assert answer.status_code == 403 and answer.json()["code"] == "sign_in_refused"
+
+
 def test_a_role_row_inserted_by_sql_gives_nothing(otp_on, staff):
     officer = staff("petugas.pb", PB_UNIT)
     TOTPDevice.objects.create(user=officer, name="phone", confirmed=True)
@@ -208,6 +216,18 @@ def test_a_new_authenticator_enrolled_on_the_server_works(otp_on, staff):
     ppid = staff("ppid.satu", BIRO, R.PRIVACY_OFFICER)
     call_command("otp", "enroll", "ppid.satu", "--replace", "--no-qr", stdout=open("/dev/null", "w"))
     assert token(Client(), "ppid.satu", PASSWORD, totp_code(ppid)).status_code == 200
+
+
+def test_the_demo_accounts_are_sealed_and_sign_in(otp_on):
+    from sigap.demo import accounts_load
+
+    accounts_load("demo-password-123")
+    root = get_user_model().objects.get(username="admin")
+    answer = token(Client(), "admin", "demo-password-123", totp_code(root))
+    assert answer.status_code == 200, answer.content
+    ppid_account = StaffRole.objects.filter(role=R.PRIVACY_OFFICER).select_related("user").first().user
+    answer = token(Client(), ppid_account.username, "demo-password-123", totp_code(ppid_account))
+    assert answer.status_code == 200, answer.content
 
 
 def test_the_console_sign_in_of_a_sealed_account_works(otp_on, staff):
