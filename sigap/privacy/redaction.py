@@ -530,7 +530,8 @@ kategori jenis tipe type perihal hal judul subjek subject topik status prioritas
 sudin suku agency department service kanal channel sumber tanggal waktu jam hari bulan tahun cuaca kondisi
 keterangan ket catatan tembusan kepada yth re lampiran warna model diteruskan disposisi ke kepada cc
 """)
-# Words of an agency, a company, a month or a brand: "Sudin Bina Marga", "PLN UP3 Menteng", "Honda Beat".
+# Words of an agency, a company, a month or a brand ("Sudin Bina Marga", "PLN UP3 Menteng", "Honda Beat"), or of a
+# description of people rather than a name ("Pedagang: Kaki Lima", "Pelaku: Geng Motor", "Korban: Pejalan Kaki").
 _NOT_A_PERSON = _words("""
 sigap jaki jakarta dki pemprov pemkot pemkab pemda provinsi transjakarta tije mrt lrt krl kci kai commuter pln pam
 palyja aetra telkom indihome pertamina pgn bpjs bpbd basarnas damkar gulkarmat satpol dishub dukcapil bapenda bina
@@ -539,6 +540,9 @@ polda polres polsek polrestro tni kodim koramil rsud bumd pt cv tbk ud persero p
 unit tim loket satuan pelaksana upt uptd ppsu sda dlh pos posko sekretariat
 januari februari maret april mei juni juli agustus september oktober november desember
 honda yamaha suzuki kawasaki toyota daihatsu mitsubishi nissan wuling hyundai vespa grab gojek maxim shopee tokopedia
+kaki lima sayur keliling pejalan geng gerombolan rombongan kelompok sekelompok ormas pemotor pengendara pengguna
+penumpang pengunjung pemulung pengamen pengemis gelandangan remaja pemuda bocah berseragam berhelm bertato hitam
+putih merah biru hijau kuning abu coklat
 """)
 # What may follow "kontak:" instead of a name: a channel ("kontak gue: tiktok @...", "Kontak: wa 0812...").
 _CHANNEL_WORDS = _words("""
@@ -718,7 +722,7 @@ def _person_label(text: str, start: int, add: Callable[[str, int, int], None]) -
         if not span:  # "Pelaku: Teguh Santoso": a first name that is also a word, then one that is not
             span = _name_tokens(text, m.end(), allow_lower=False, max_tokens=4)
             if span and (len(text[span[0]:span[1]].split()) < 2
-                         or all(_is_common(w) for w in text[span[0]:span[1]].split())):
+                         or any(_is_common(w) for w in text[span[0]:span[1]].split()[1:])):
                 span = None
     if span and not _not_a_person(text, *span) and text[span[0]:span[1]].split()[0].lower() not in _CHANNEL_WORDS:
         add("name", *span)

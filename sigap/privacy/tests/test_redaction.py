@@ -640,6 +640,9 @@ def test_capitalised_words_ending_a_labelled_line_are_a_name_unless_a_place_or_a
     ("Pemilik: PT Jaya Konstruksi", "PT Jaya Konstruksi"),
     ("Kontak di lokasi: Pos Satpam", "Pos Satpam"),
     ("Pelaku: Orang Tak Dikenal", "Orang Tak Dikenal"),
+    ("Pedagang: Kaki Lima", "Kaki Lima"),
+    ("Pelaku: Geng Motor", "Geng Motor"),
+    ("Pelaku: Pemotor Berhelm Hitam", "Pemotor Berhelm Hitam"),
     ("kontak gue: tiktok @fajaralfian99", "kontak gue: tiktok"),
     ("[Open311] Ukuran lubang terbesar: Sedang (30–100 cm); Jumlah lubang: 3", "Ukuran lubang terbesar: Sedang"),
 ])
