@@ -338,3 +338,22 @@ def test_deactivating_a_ppid_account_tells_every_privacy_officer(staff):
     first.save()  # by any path (a shell, a script): the admin form does not allow it
     notice = StaffNotice.objects.filter(user=second, kind="ppid_account_deactivated").get()
     assert "ppid.satu" in notice.body
+
+
+# --- a live session read out of the database ------------------------------------------------------------------------
+
+def test_a_session_key_read_out_of_the_database_opens_no_session(staff):
+    """The session table holds sessions by key; the cookie must not be what is stored there."""
+    ppid = staff("ppid.satu", BIRO, R.PRIVACY_OFFICER)
+    c = console_verified(ppid)
+    assert c.get("/api/v1/privacy/reveal").status_code == 200
+    cookie = c.cookies["sessionid"].value
+    stored = [row[0] for row in sql("SELECT session_key FROM django_session")]
+    assert stored and cookie not in stored
+    for key in stored:  # the owner presents each stored key as a cookie
+        thief = Client()
+        thief.cookies["sessionid"] = key
+        assert thief.get("/api/v1/privacy/reveal").status_code == 401
+    assert c.get("/api/v1/privacy/reveal").status_code == 200  # the real session still works
+    c.post("/petugas/keluar/")
+    assert sql("SELECT COUNT(*) FROM django_session")[0][0] == 0  # signing out deletes the stored row
