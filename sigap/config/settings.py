@@ -39,6 +39,9 @@ def _generated_secret(filename: str, nbytes: int) -> str:
 
 DEBUG = _env_bool("SIGAP_DEBUG", False)
 SECRET_KEY = os.environ.get("SECRET_KEY") or _generated_secret("secret_key", 48)
+# Previous SECRET_KEY values (comma-separated) while rotating it: API tokens and credential seals made under them
+# still verify (sigap.officers.seal). Sessions end at the change.
+SECRET_KEY_FALLBACKS = [k for k in os.environ.get("SECRET_KEY_FALLBACKS", "").split(",") if k.strip()]
 ALLOWED_HOSTS = [h.strip() for h in os.environ.get("SIGAP_ALLOWED_HOSTS", "127.0.0.1,localhost,testserver").split(",") if h.strip()]
 CSRF_TRUSTED_ORIGINS = [o.strip() for o in os.environ.get("SIGAP_CSRF_TRUSTED_ORIGINS", "").split(",") if o.strip()]
 

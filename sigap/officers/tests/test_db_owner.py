@@ -357,3 +357,18 @@ def test_a_session_key_read_out_of_the_database_opens_no_session(staff):
     assert c.get("/api/v1/privacy/reveal").status_code == 200  # the real session still works
     c.post("/petugas/keluar/")
     assert sql("SELECT COUNT(*) FROM django_session")[0][0] == 0  # signing out deletes the stored row
+
+
+def test_tokens_and_seals_survive_a_secret_key_rotation_with_the_old_key_as_fallback(otp_on, staff, settings):
+    validator = staff("validator.biro", BIRO, R.VALIDATOR)
+    key = token(Client(), "validator.biro", PASSWORD, totp_code(validator)).json()["token"]
+    old = settings.SECRET_KEY
+    settings.SECRET_KEY, settings.SECRET_KEY_FALLBACKS = "a-new-secret-key-" + "x" * 40, [old]
+    assert Client().get("/api/v1/officer/reports", **bearer(key)).status_code == 200
+    validator.first_name = "Rotated"
+    validator.save()  # the seal is rewritten under the new key at the account's next write
+    settings.SECRET_KEY_FALLBACKS = []
+    assert Client().get("/api/v1/officer/reports", **bearer(key)).status_code == 401  # the old token is gone with it
+    from sigap.officers.seal import seal_valid
+
+    assert seal_valid(validator.pk)  # under the new key alone
