@@ -372,3 +372,20 @@ def test_tokens_and_seals_survive_a_secret_key_rotation_with_the_old_key_as_fall
     from sigap.officers.seal import seal_valid
 
     assert seal_valid(validator.pk)  # under the new key alone
+
+
+def test_reseal_all_moves_valid_seals_to_the_new_key_and_leaves_broken_ones(staff, settings):
+    from io import StringIO
+
+    from sigap.officers.seal import seal_valid
+
+    kept = staff("validator.biro", BIRO, R.VALIDATOR)
+    tampered = staff("ppid.satu", BIRO, R.PRIVACY_OFFICER)
+    sql("UPDATE auth_user SET password = %s WHERE id = %s", [make_password(OWNER_PASSWORD), tampered.pk])
+    old = settings.SECRET_KEY
+    settings.SECRET_KEY, settings.SECRET_KEY_FALLBACKS = "a-new-secret-key-" + "y" * 40, [old]
+    out = StringIO()
+    call_command("otp", "reseal", "--all", stdout=out)
+    assert "BROKEN, left alone: ppid.satu" in out.getvalue()
+    settings.SECRET_KEY_FALLBACKS = []
+    assert seal_valid(kept.pk) and not seal_valid(tampered.pk)

@@ -7,6 +7,8 @@
     sigap otp reseal USERNAME               re-write the account's credential seal over what the database holds
                                             now, after checking that its password hash, status, authenticator and
                                             roles are what they should be (``sigap.officers.seal``); access-logged
+    sigap otp reseal --all                  re-write under the current SECRET_KEY every seal that verifies now (also
+                                            under SECRET_KEY_FALLBACKS); list the broken ones, leave them alone
 """
 from __future__ import annotations
 
@@ -29,7 +31,9 @@ class Command(BaseCommand):
         code = sub.add_parser("code", help="the current code of a demo device (made by `sigap demo`)")
         code.add_argument("username")
         reseal = sub.add_parser("reseal", help="re-write the account's credential seal (after checking the account)")
-        reseal.add_argument("username")
+        reseal.add_argument("username", nargs="?")
+        reseal.add_argument("--all", action="store_true", dest="every",
+                            help="every account whose seal verifies now (after a SECRET_KEY rotation)")
 
     def handle(self, *args, action: str, **options):
         return getattr(self, f"_{action}")(**options)
@@ -82,10 +86,23 @@ class Command(BaseCommand):
         code = totp(device.bin_key, step=device.step, t0=device.t0, digits=device.digits, drift=device.drift)
         self.stdout.write(f"{code:0{device.digits}d}")
 
-    def _reseal(self, *, username: str, **_):
+    def _reseal(self, *, username: str | None, every: bool, **_):
         from sigap.officers.seal import seal_valid, seal_write
         from sigap.privacy.access_log import access_record
 
+        if every == bool(username):
+            raise CommandError("name one account, or use --all")
+        if every:
+            broken = []
+            for user in get_user_model().objects.order_by("username"):
+                if seal_valid(user.pk):
+                    seal_write(user.pk)
+                else:
+                    broken.append(user.username)
+            for name in broken:
+                self.stdout.write(f"  BROKEN, left alone: {name}")
+            self.stdout.write(f"credential seals rewritten under the current key; {len(broken)} broken")
+            return
         user = self._user(username)
         was_valid = seal_valid(user.pk)
         seal_write(user.pk, create=True)
