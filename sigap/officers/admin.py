@@ -39,8 +39,8 @@ admin.site.has_permission = _has_permission_with_second_factor
 
 @admin.register(ApiToken)
 class ApiTokenAdmin(ReadOnlyAdmin):
-    list_display = ("user", "name", "created_at", "expires_at", "last_used_at")
-    fields = ("user", "name", "created_at", "expires_at", "last_used_at")
+    list_display = ("user", "name", "otp_verified", "created_at", "expires_at", "last_used_at")
+    fields = ("user", "name", "otp_verified", "created_at", "expires_at", "last_used_at")
     readonly_fields = fields
     search_fields = ("user__username",)
 

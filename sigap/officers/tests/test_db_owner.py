@@ -139,6 +139,22 @@ def test_the_admin_login_of_a_superuser_whose_hash_was_rewritten_by_sql_is_refus
     assert [e.detail["via"] for e in seal_broken_rows("root")] == ["admin"]
 
 
+def test_an_account_inserted_by_sql_cannot_sign_in(otp_on):
+    sql("INSERT INTO auth_user (password, is_superuser, username, first_name, last_name, email, is_staff, is_active, "
+        "date_joined) VALUES (%s, %s, %s, '', '', '', %s, %s, %s)",
+        [make_password(OWNER_PASSWORD), True, "owner.root", True, True, timezone.now()])
+    user = get_user_model().objects.get(username="owner.root")
+    owners_key = "00112233445566778899aabbccddeeff00112233"
+    sql("INSERT INTO otp_totp_totpdevice (user_id, name, confirmed, key, step, t0, digits, tolerance, drift, last_t, "
+        "throttling_failure_timestamp, throttling_failure_count, created_at, last_used_at) "
+        "VALUES (%s, 'phone', %s, %s, 30, 0, 6, 1, 0, -1, NULL, 0, NULL, NULL)", [user.pk, True, owners_key])
+    c = Client()
+    c.post("/admin/login/", {"username": "owner.root", "password": OWNER_PASSWORD, "otp": code_from_key(owners_key)})
+    assert "_auth_user_id" not in c.session
+    answer = token(Client(), "owner.root", OWNER_PASSWORD, code_from_key(owners_key))
+    assert answer.status_code == 403 and answer.json()["code"] == "sign_in_refused"
+
+
 def test_an_account_reactivated_by_sql_cannot_sign_in(otp_on, staff):
     ppid = staff("ppid.satu", BIRO, R.PRIVACY_OFFICER)
     ppid.is_active = False
