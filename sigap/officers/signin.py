@@ -8,6 +8,10 @@ a failed sign-in for the lockout (``sigap.core.throttles``). An account that nee
 enrolled cannot sign in (closed, not open).
 
 Officers (petugas) and channel operators sign in with a password alone unless ``SIGAP_OTP_ROLES`` names them.
+
+Before the factor, every sign-in (and every API token use) checks the account's credential seal
+(``sigap.officers.seal``): an account whose password hash, status, authenticator or roles were written outside
+the application is refused with a neutral message.
 """
 from __future__ import annotations
 
