@@ -405,3 +405,13 @@ def test_reseal_all_moves_valid_seals_to_the_new_key_and_leaves_broken_ones(staf
     assert "BROKEN, left alone: ppid.satu" in out.getvalue()
     settings.SECRET_KEY_FALLBACKS = []
     assert seal_valid(kept.pk) and not seal_valid(tampered.pk)
+
+
+def test_deleting_a_staff_account_takes_its_seal_and_tokens_with_it(staff):
+    from sigap.officers.models import CredentialSeal
+
+    validator = staff("validator.biro", BIRO, R.VALIDATOR)
+    token(Client(), "validator.biro")
+    assert CredentialSeal.objects.filter(user=validator).exists()
+    validator.delete()
+    assert not CredentialSeal.objects.exists() and not ApiToken.objects.exists()
