@@ -728,7 +728,10 @@ def assert_no_identity(text: str, where: str) -> None:
 
 def test_identity_canary_across_email_twitter_meta_and_lapor(client, deliver, mail_in, remote, staff, selesai,
                                                               log_capture, django_capture_on_commit_callbacks):
-    typed = f"Saya {RESIDENT_NAME}, hubungi 0813-7717-2345 atau qoppa.canary@example.org."
+    cued = f"Saya {RESIDENT_NAME}, hubungi 0813-7717-2345 atau qoppa.canary@example.org."
+    # and written bare, as residents do (no cue before the name, the first name alone), on every channel that
+    # gives Sigap the sender's name; Messenger gives none, so only the cued form is redacted there (a known limit)
+    typed = f"{cued} {RESIDENT_NAME}, rumah cat hijau. Tanya Qoppa saja."
     remote.fail_sends = 1  # one failed delivery, so the relay has something to log
     refused = mime(f"{typed} ditolak")  # and one refused (tampered) webhook
     deliver("email", refused + b" ", hex_sign(EMAIL_SECRET, refused, "X-Sigap-Signature"), content_type="message/rfc822")
@@ -746,7 +749,7 @@ def test_identity_canary_across_email_twitter_meta_and_lapor(client, deliver, ma
     remote.psid_for_comment["555000_9900"] = PSID
     body = fb_comment("555000_9900", f"Lampu jalan mati di {ELSEWHERE}. {typed}")
     deliver("facebook", body, hex_sign(FB_SECRET, body, "X-Hub-Signature-256"))
-    for body in (fb_message("m_c1", text=f"Trotoar rusak di {ELSEWHERE}. {typed}"), fb_message("m_c2", text="ya"),
+    for body in (fb_message("m_c1", text=f"Trotoar rusak di {ELSEWHERE}. {cued}"), fb_message("m_c2", text="ya"),
                  fb_message("m_c3", text="1")):
         deliver("facebook", body, hex_sign(FB_SECRET, body, "X-Hub-Signature-256"))
     body = ig_payload("comments", {"from": {"id": IGSID, "username": IG_USER}, "media": {"id": "17900000000000009"},
