@@ -18,7 +18,8 @@ from sigap.privacy.models import AccessEvent
 from .api import AUTH
 
 router = Router(tags=["audit"], auth=AUTH)
-ERRORS = {401: ErrorOut, 403: ErrorOut, 422: ErrorOut}
+# 400: a body that is not JSON; 413: too large; 503: this process holds a retired audit key
+ERRORS = {400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 413: ErrorOut, 422: ErrorOut, 503: ErrorOut}
 
 
 class AccessEventOut(Schema):
