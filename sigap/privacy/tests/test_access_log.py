@@ -14,17 +14,9 @@ from sigap.privacy.access_log import Action, access_record, access_verify
 from sigap.privacy.models import AccessEvent
 from sigap.reports.tests.factories import submit
 
+from .helpers import as_database_owner as _raw
+
 pytestmark = pytest.mark.django_db
-
-
-def _raw(sql, params=()):
-    """Tamper as a database superuser would: past the PostgreSQL append-only trigger."""
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            cursor.execute("SET session_replication_role = replica")  # a superuser skipping triggers
-        cursor.execute(sql, params)
-        if connection.vendor == "postgresql":
-            cursor.execute("SET session_replication_role = DEFAULT")
 
 
 @pytest.fixture

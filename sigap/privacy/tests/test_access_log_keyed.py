@@ -15,23 +15,14 @@ import os
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
-from django.db import connection
 
 from sigap.organization.models import StaffRole
 from sigap.privacy.access_log import Action, access_record, access_verify
 from sigap.privacy.models import AccessEvent
 
+from .helpers import as_database_owner as _raw
+
 pytestmark = pytest.mark.django_db
-
-
-def _raw(sql, params=()):
-    """Write as a database superuser would: past the PostgreSQL append-only trigger."""
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            cursor.execute("SET session_replication_role = replica")
-        cursor.execute(sql, params)
-        if connection.vendor == "postgresql":
-            cursor.execute("SET session_replication_role = DEFAULT")
 
 
 def _body(event: AccessEvent) -> str:

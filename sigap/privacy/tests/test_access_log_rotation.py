@@ -12,7 +12,6 @@ import json
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
-from django.db import connection
 from django.utils import timezone
 
 from sigap.core.errors import DomainError
@@ -22,17 +21,9 @@ from sigap.privacy.access_log import (ALG, Action, AuditKey, access_checkpoint, 
                                       configured_checkpoints, generate_audit_key)
 from sigap.privacy.models import AccessEvent
 
+from .helpers import as_database_owner as _raw
+
 pytestmark = pytest.mark.django_db
-
-
-def _raw(sql, params=()):
-    """Write as a database superuser would: past the PostgreSQL append-only trigger."""
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            cursor.execute("SET session_replication_role = replica")
-        cursor.execute(sql, params)
-        if connection.vendor == "postgresql":
-            cursor.execute("SET session_replication_role = DEFAULT")
 
 
 def _new_key() -> AuditKey:
