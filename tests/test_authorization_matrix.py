@@ -30,9 +30,10 @@ Report relations (one report each, all Menunggu Validasi with before/after proof
   about Pondok Bambu came the long way: filed under another category, held by the kelurahan, passed to the triage
   desk and categorized there, so the kelurahan's hops are in its history.
 
-Console and portal requests use Django's test client with ``force_login`` and a session that records the second
-factor (as the login form does); API requests use bearer tokens issued directly by ``ApiToken.issue``; the login
-flows themselves are not exercised here.
+The second factor is on, as in production. Console and portal requests use Django's test client with
+``force_login`` and a session that records the second factor (as the login form does); API requests use bearer
+tokens issued directly by ``ApiToken.issue`` as a sign-in with the code would; the login flows themselves are not
+exercised here.
 """
 from __future__ import annotations
 
@@ -193,7 +194,7 @@ def _build_world() -> World:
     for role, u in w.users.items():
         c = console_verified(u)  # force_login, and the session records a second factor as the login form does
         w.sessions[role] = c.cookies[settings.SESSION_COOKIE_NAME].value
-        w.tokens[role] = ApiToken.issue(u, name="matrix")
+        w.tokens[role] = ApiToken.issue(u, name="matrix", otp_verified=True)  # as a sign-in with the code
     reporter = Client()
     for number, code in w.codes.items():
         response = reporter.get(f"/lacak/{code}/")
@@ -219,6 +220,11 @@ def _build_world() -> World:
     w.admin_ids["open311/apiclient"] = client_app.pk
     w.admin_ids["reports/report"] = own.pk
     return w
+
+
+@pytest.fixture(autouse=True)
+def _second_factor_as_in_production(settings):
+    settings.SIGAP_OTP_REQUIRED = True  # the test settings turn it off for password sign-ins; the matrix is production's
 
 
 @pytest.fixture(scope="module")
