@@ -216,12 +216,7 @@ def _admin_rows() -> dict[str, str]:
 EXPECTED.update(_admin_rows())
 
 # (route, role, relation) → why today's answer is wrong. Relation "-" for routes without a report.
-_CONCERNED_PPID = ("a privacy officer whose own unit is the subject of a complaint about officials can ask for, "
-                   "and approve, the reveal of the complainant's identity; conflict of interest should refuse it (403)")
-FINDINGS: dict[tuple[str, str, str], str] = {
-    ("POST /api/v1/privacy/reveal", "privacy", "about"): _CONCERNED_PPID,
-    ("POST /api/v1/privacy/reveal/{request_id}/decide", "privacy", "about"): _CONCERNED_PPID,
-}
+FINDINGS: dict[tuple[str, str, str], str] = {}
 
 
 def cells(key: str, relational: bool) -> list[tuple[str, str, str]]:

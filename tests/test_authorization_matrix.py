@@ -141,6 +141,8 @@ def _build_world() -> World:
     worker_insp = user("matrix.kerja.insp", INSPEKTORAT, "officer")
     worker_desk = user("matrix.kerja.triase", TRIAGE_UNIT, "officer")
     other_ppid = user("matrix.ppid.lain", BIRO, "privacy_officer")
+    # a complaint about Biro Pemerintahan is not for its own privacy officers (conflict of interest)
+    outside_ppid = user("matrix.ppid.luar", INSPEKTORAT, "privacy_officer")
 
     drain = "Got mampet di depan gang, air meluap ke jalan saat hujan deras."
     earlier_pb = file("saluran-tersumbat", PB_KEL, drain)
@@ -185,7 +187,8 @@ def _build_world() -> World:
         assert w.reports[name].number in w.candidates, f"{name}: no duplicate candidate was found"
     for name in ("own", "other", *[f"about:{u}" for u in about]):
         number = w.reports[name].number
-        w.reveals[number] = reveal.reveal_request(actor=other_ppid, report_number=number, legal_basis=LEGAL_BASIS).pk
+        requester = outside_ppid if name == f"about:{BIRO}" else other_ppid
+        w.reveals[number] = reveal.reveal_request(actor=requester, report_number=number, legal_basis=LEGAL_BASIS).pk
 
     # the callers
     for role, unit in HOME_UNIT.items():

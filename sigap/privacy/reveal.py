@@ -31,12 +31,22 @@ def _require_privacy_officer(user) -> None:
                                "Only a privacy officer (PPID) can reveal a reporter's identity.")
 
 
+def _require_no_conflict(user, report: Report) -> None:
+    """A privacy officer whose own unit (or a unit above it) is the subject of a complaint about officials takes
+    no part in revealing who complained: the same conflict-of-interest rule that hides the report from that unit."""
+    if report.concerned_unit_id and report.concerned_unit_id in roles.ancestor_unit_ids(roles.unit_ids_where(user)):
+        raise PermissionDenied("Pengaduan ini tentang unit Anda: petugas privasi lain yang memutuskan.",
+                               "This complaint is about your own unit: another privacy officer must handle it.",
+                               code="conflict_of_interest")
+
+
 @transaction.atomic
 def reveal_request(*, actor, report_number: str, legal_basis: str, legal_hold: bool = False) -> RevealRequest:
     _require_privacy_officer(actor)
     report = Report.objects.filter(number=report_number).first()
     if report is None:
         raise NotFound("Laporan tidak ditemukan.", "Report not found.")
+    _require_no_conflict(actor, report)
     if not report.reporter_ref:
         raise DomainError("Laporan ini anonim: tidak ada identitas yang tersimpan.",
                           "This report is anonymous: no identity is stored.", code="no_identity", status=409)
@@ -76,6 +86,7 @@ def reveal_decide(*, actor, request_id: int, approve: bool, note: str = "") -> R
     if req.requester_id == actor.pk:
         raise PermissionDenied("Persetujuan harus diberikan oleh petugas privasi lain.",
                                "Approval must come from a different privacy officer.", code="same_officer")
+    _require_no_conflict(actor, req.report)
     if req.state != RevealRequest.State.PENDING:
         raise TransitionRefused("Permintaan ini sudah diputuskan.", "This request has already been decided.")
     req.state = RevealRequest.State.APPROVED if approve else RevealRequest.State.REJECTED
@@ -100,6 +111,7 @@ def reveal_show(*, actor, request_id: int) -> dict:
     req = _pending(request_id)
     if req.requester_id != actor.pk:
         raise PermissionDenied("Identitas hanya ditampilkan kepada peminta.", "The identity is shown only to the requester.")
+    _require_no_conflict(actor, req.report)  # the requester's unit may have become the subject since
     if req.state != RevealRequest.State.APPROVED:
         raise TransitionRefused("Identitas hanya dapat dibuka sekali setelah disetujui.",
                                 "The identity can be shown once, after approval.", code="not_approved")

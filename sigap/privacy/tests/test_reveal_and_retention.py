@@ -189,3 +189,27 @@ def test_unanswered_question_closes_the_report_and_tells_the_reporter(staff):
     report.refresh_from_db()
     assert report.status == "closed_no_response"
     assert Notification.objects.filter(report=report, status_change__new_status="closed_no_response").exists()
+
+
+def test_privacy_officers_of_the_unit_a_complaint_is_about_take_no_part_in_revealing_its_reporter(ppid, staff):
+    """A complaint about Biro Pemerintahan: its own privacy officers can neither ask for, approve nor see the
+    complainant's identity; privacy officers elsewhere can, by the same two-person process."""
+    from sigap.intake.services import Submission, report_submit
+    from sigap.privacy import reveal
+
+    first, second = ppid
+    lat, lon = inner_point("31.71.01.1001")
+    complaint = report_submit(Submission(
+        category="pelayanan-aparatur", description="Petugas biro meminta uang untuk mempercepat surat rekomendasi.",
+        lat=lat, lon=lon, channel="web", reporter=reporter(), about_unit="biro-pemerintahan")).report
+    assert complaint.concerned_unit.kode == "biro-pemerintahan"
+    with pytest.raises(PermissionDenied) as refused:
+        reveal.reveal_request(actor=first, report_number=complaint.number, legal_basis=BASIS)
+    assert refused.value.code == "conflict_of_interest"
+    outside = (staff("ppid.insp", "inspektorat", StaffRole.Role.PRIVACY_OFFICER),
+               staff("ppid.insp2", "inspektorat", StaffRole.Role.PRIVACY_OFFICER))
+    req = reveal.reveal_request(actor=outside[0], report_number=complaint.number, legal_basis=BASIS)
+    with pytest.raises(PermissionDenied):
+        reveal.reveal_decide(actor=second, request_id=req.pk, approve=True)
+    reveal.reveal_decide(actor=outside[1], request_id=req.pk, approve=True)
+    assert reveal.reveal_show(actor=outside[0], request_id=req.pk)["name"] == "Rina Marlina"
