@@ -30,6 +30,7 @@ from sigap.organization.models import Kategori, Wilayah
 from sigap.reports import exposure
 from sigap.reports.exposure import Audience
 from sigap.reports.models import Hop, Photo, Report
+from sigap.reports.services import CONDUCT_CATEGORY
 from sigap.reports.states import COLOUR, Status, StatusType, is_open, status_type
 from sigap.routing.cache import routing_data
 
@@ -492,7 +493,9 @@ def journey_for_reporter(report: Report, *, now: datetime | None = None) -> dict
         # another person's report: its number and unit only where the public may see them too
         target = report.merged_into
         shown = exposure.expose_report(target, Audience.MERGED_REPORTER)
-        merged = {"number": target.number if shown.listed else "", "status": status_view(target.status),
+        conduct = bool(target.kategori and target.kategori.kode == CONDUCT_CATEGORY)  # became a complaint since
+        merged = {"number": target.number if shown.listed else "",
+                  "status": None if conduct else status_view(target.status),
                   "unit": target.unit.nama if shown.handling_unit and target.unit else ""}
     disputable = (status == Status.DONE and report.closed_at is not None
                   and now - report.closed_at <= timedelta(days=DISPUTE_WINDOW_DAYS))

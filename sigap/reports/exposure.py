@@ -185,6 +185,7 @@ def expose(f: Facts, audience: Audience | str) -> Shown:
         return NOTHING
     if audience == Audience.MERGED_REPORTER:
         return Shown(listed=True, category=True, handling_unit=True, area=f.area_name) if public else NOTHING
+    # (callers also stop telling a merged reporter anything once the report is a complaint about officials)
     if audience == Audience.REPORTER:
         point, precision, cell = _public_point(f)
         return Shown(listed=True, counted=True, category=True, description=True, handling_unit=True, notes=True,

@@ -77,8 +77,8 @@ def _notify_merged(report: Report, change: StatusChange, status: Status) -> None
     """Tell every reporter whose duplicate was merged into ``report`` that it moved on: the status only, and
     the number and handling unit only when the public may see them (``exposure.MERGED_REPORTER``). A question
     to this report's own reporter is not theirs to hear."""
-    if status == Status.AWAITING_REPORTER:
-        return
+    if status == Status.AWAITING_REPORTER or is_conduct(report.kategori):
+        return  # a question to the other reporter; or the report became a complaint about officials since
     merged = list(Report.objects.filter(merged_into=report, status=Status.MERGED).exclude(reporter_ref="")
                   .only("pk", "number", "reporter_ref"))
     if not merged:

@@ -97,3 +97,23 @@ def test_complaints_about_officials_are_never_merged(staff):
     with pytest.raises(DomainError):
         services.report_merge(report_id=ordinary.pk, actor=officer, into_number=complaint.number)
     json.dumps(refused.value.code)
+
+
+def test_a_merged_reporter_hears_nothing_more_once_the_report_becomes_a_complaint_about_officials(
+        client, staff, django_capture_on_commit_callbacks):
+    """An officer merges his own look-alike into a report that the triage desk later finds is about his unit: his
+    look-alike must not keep following it."""
+    officer, first, second = _merged_pair(staff, "private", django_capture_on_commit_callbacks)
+    desk = staff("petugas.triase", "triase")
+    with django_capture_on_commit_callbacks(execute=True):
+        services.report_coordinate(report_id=first.report.pk, actor=officer, to_unit="triase",
+                                   reason="bukan tupoksi kelurahan")
+        services.report_triage(report_id=first.report.pk, actor=desk, kategori="pelayanan-aparatur")
+        first.report.refresh_from_db()
+        assert first.report.concerned_unit.kode == PB
+        services.report_accept(report_id=first.report.pk, actor=staff("petugas.insp", "inspektorat"))
+    assert not Notification.objects.filter(report=second.report, status_change__report=first.report,
+                                           status_change__new_status="in_progress").exists()
+    assert client.get(f"/lacak/{second.tracking_code}/").status_code == 302
+    page = client.get(f"/lacak/laporan/{second.report.number}/").content.decode()
+    assert "Status laporan tersebut" not in page
