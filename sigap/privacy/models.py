@@ -104,6 +104,11 @@ class RevealRequest(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     decided_at = models.DateTimeField(null=True, blank=True)
     shown_at = models.DateTimeField(null=True, blank=True)
+    # the report's vault reference when the request was made, and a MAC under the vault master key over the
+    # request (report, reference, requester, approver, state, legal hold, basis): a row edited in the database
+    # (approved without a second officer, pointed at another report or identity) no longer matches
+    reporter_ref = models.CharField(max_length=64, blank=True, default="")
+    seal = models.CharField(max_length=100, blank=True, default="")
 
     class Meta:
         verbose_name = _("permintaan buka identitas")

@@ -31,6 +31,53 @@ def _require_privacy_officer(user) -> None:
                                "Only a privacy officer (PPID) can reveal a reporter's identity.")
 
 
+SEAL_PURPOSE = "reveal-request"
+
+
+def _seal_fields(req: RevealRequest) -> list:
+    return [req.pk, req.report_id, req.reporter_ref, req.requester_id, req.approver_id, req.state, req.legal_hold,
+            req.legal_basis]
+
+
+def _seal(req: RevealRequest) -> None:
+    req.seal = vault.record_seal(SEAL_PURPOSE, _seal_fields(req))
+    req.save(update_fields=["seal"])
+
+
+def _intact(req: RevealRequest) -> bool:
+    return vault.record_seal_ok(req.seal, SEAL_PURPOSE, _seal_fields(req)) and req.reporter_ref == req.report.reporter_ref
+
+
+def _tampered() -> DomainError:
+    return DomainError("Permintaan ini tidak utuh (diubah di luar aplikasi); tidak ada yang ditampilkan.",
+                       "This request is not intact (changed outside the application); nothing is shown.",
+                       code="request_tampered", status=409)
+
+
+def _refuse_if_tampered(request_id: int) -> None:
+    """Before the transaction of a decision or a display: a request edited in the database (approved without a
+    second officer, pointed at another report or identity) is refused, and the refusal is recorded -- access log,
+    every privacy officer told -- in its own commit, so that raising cannot roll the record back."""
+    req = RevealRequest.objects.select_related("report").filter(pk=request_id).first()
+    if req is None or _intact(req):
+        return
+    with transaction.atomic():
+        access_record(actor=None, action="reveal_request_tampered", report_number=req.report.number, request=req.pk)
+        notify_privacy_officers(
+            kind="reveal_tampered", report_number=req.report.number,
+            body=f"Permintaan buka identitas #{req.pk} (laporan {req.report.number}) diubah di luar aplikasi; tidak "
+                 "ada yang ditampilkan. Periksa basis data dan log akses.",
+            body_en=f"Reveal request #{req.pk} (report {req.report.number}) was changed outside the application; "
+                    "nothing was shown. Check the database and the access log.")
+    raise _tampered()
+
+
+def _require_intact(req: RevealRequest) -> None:
+    """Checked again under the row lock (an edit between the two checks is refused too)."""
+    if not _intact(req):
+        raise _tampered()
+
+
 def _require_no_conflict(user, report: Report) -> None:
     """A privacy officer whose own unit (or a unit above it) is the subject of a complaint about officials takes
     no part in revealing who complained: the same conflict-of-interest rule that hides the report from that unit."""
@@ -54,7 +101,9 @@ def reveal_request(*, actor, report_number: str, legal_basis: str, legal_hold: b
         raise DomainError(f"Sebutkan dasar hukum dengan jelas (minimal {MIN_LEGAL_BASIS} karakter).",
                           f"State the legal basis clearly (at least {MIN_LEGAL_BASIS} characters).",
                           code="legal_basis_required", status=422, field="legal_basis")
-    req = RevealRequest.objects.create(report=report, requester=actor, legal_basis=legal_basis.strip(), legal_hold=legal_hold)
+    req = RevealRequest.objects.create(report=report, requester=actor, legal_basis=legal_basis.strip(),
+                                       legal_hold=legal_hold, reporter_ref=report.reporter_ref)
+    _seal(req)
     access_record(actor=actor, action=Action.REVEAL_REQUEST, report_number=report.number, request=req.pk,
                   legal_hold=legal_hold)
     hold_id, hold_en = (" (dengan larangan memberi tahu pelapor)", " (with a legal hold)") if legal_hold else ("", "")
@@ -79,8 +128,14 @@ def _pending(request_id: int) -> RevealRequest:
     return req
 
 
-@transaction.atomic
 def reveal_decide(*, actor, request_id: int, approve: bool, note: str = "") -> RevealRequest:
+    _require_privacy_officer(actor)
+    _refuse_if_tampered(request_id)
+    return _decide(actor=actor, request_id=request_id, approve=approve, note=note)
+
+
+@transaction.atomic
+def _decide(*, actor, request_id: int, approve: bool, note: str) -> RevealRequest:
     _require_privacy_officer(actor)
     req = _pending(request_id)
     if req.requester_id == actor.pk:
@@ -89,9 +144,11 @@ def reveal_decide(*, actor, request_id: int, approve: bool, note: str = "") -> R
     _require_no_conflict(actor, req.report)
     if req.state != RevealRequest.State.PENDING:
         raise TransitionRefused("Permintaan ini sudah diputuskan.", "This request has already been decided.")
+    _require_intact(req)
     req.state = RevealRequest.State.APPROVED if approve else RevealRequest.State.REJECTED
     req.approver, req.decided_at, req.decision_note = actor, timezone.now(), note
     req.save(update_fields=["state", "approver", "decided_at", "decision_note"])
+    _seal(req)
     access_record(actor=actor, action=Action.REVEAL_APPROVE if approve else Action.REVEAL_REJECT,
                   report_number=req.report.number, request=req.pk)
     verdict_id, verdict_en = ("menyetujui", "approved") if approve else ("menolak", "rejected")
@@ -104,9 +161,15 @@ def reveal_decide(*, actor, request_id: int, approve: bool, note: str = "") -> R
     return req
 
 
-@transaction.atomic
 def reveal_show(*, actor, request_id: int) -> dict:
     """The identity, once, to the officer who requested it."""
+    _require_privacy_officer(actor)
+    _refuse_if_tampered(request_id)
+    return _show(actor=actor, request_id=request_id)
+
+
+@transaction.atomic
+def _show(*, actor, request_id: int) -> dict:
     _require_privacy_officer(actor)
     req = _pending(request_id)
     if req.requester_id != actor.pk:
@@ -115,13 +178,15 @@ def reveal_show(*, actor, request_id: int) -> dict:
     if req.state != RevealRequest.State.APPROVED:
         raise TransitionRefused("Identitas hanya dapat dibuka sekali setelah disetujui.",
                                 "The identity can be shown once, after approval.", code="not_approved")
-    payload = vault.identity_for_reveal(req.report.reporter_ref)
+    _require_intact(req)
+    payload = vault.identity_for_reveal(req.reporter_ref)
     if payload is None:
         raise DomainError("Identitas sudah dimusnahkan sesuai masa retensi.",
                           "The identity has been destroyed under the retention policy.", code="identity_destroyed",
                           status=410)
     req.state, req.shown_at = RevealRequest.State.SHOWN, timezone.now()
     req.save(update_fields=["state", "shown_at"])
+    _seal(req)
     access_record(actor=actor, action=Action.REVEAL_SHOW, report_number=req.report.number, request=req.pk)
     approver = req.approver.get_username() if req.approver_id else "?"
     _tell_every_privacy_officer(

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import base64
 import hashlib
+import hmac
 import json
 import logging
 import os
@@ -185,6 +186,25 @@ def contact_channel(ref: str) -> tuple[str, str] | None:
     if payload.get("email"):
         return ("email", payload["email"])
     return None
+
+
+def _record_mac(key: MasterKey, purpose: bytes, fields: list) -> str:
+    derived = hmac.new(key.key, b"sigap-vault-mac:" + purpose, hashlib.sha256).digest()
+    payload = json.dumps(fields, ensure_ascii=False, separators=(",", ":"), default=str).encode()
+    return hmac.new(derived, payload, hashlib.sha256).hexdigest()
+
+
+def record_seal(purpose: str, fields: list) -> str:
+    """A MAC over ``fields`` under the master key, which the database never holds: a row sealed with it cannot be
+    edited by someone who can only write to the database (the reveal flow seals its requests with it)."""
+    key = master_key()
+    return f"{key.key_id}:{_record_mac(key, purpose.encode(), fields)}"
+
+
+def record_seal_ok(seal: str, purpose: str, fields: list) -> bool:
+    key_id, _, mac = (seal or "").partition(":")
+    key = keyring().get(key_id)
+    return key is not None and hmac.compare_digest(mac, _record_mac(key, purpose.encode(), fields))
 
 
 def identity_redaction_terms(ref: str) -> dict | None:

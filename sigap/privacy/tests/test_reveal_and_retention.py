@@ -213,3 +213,36 @@ def test_privacy_officers_of_the_unit_a_complaint_is_about_take_no_part_in_revea
         reveal.reveal_decide(actor=second, request_id=req.pk, approve=True)
     reveal.reveal_decide(actor=outside[1], request_id=req.pk, approve=True)
     assert reveal.reveal_show(actor=outside[0], request_id=req.pk)["name"] == "Rina Marlina"
+
+
+@pytest.mark.parametrize("tamper", ["approve_by_sql", "point_at_another_identity", "reopen_a_shown_request"])
+def test_a_reveal_request_edited_in_the_database_shows_nothing(ppid, tamper):
+    """A database owner without the vault key approves a request by SQL, points an approved request at another
+    report's identity, or sets a shown request back to approved: nothing is shown, the access log records the
+    attempt and every privacy officer is told."""
+    from django.db import connection
+
+    from sigap.organization.models import StaffNotice
+    from sigap.privacy import reveal
+
+    first, second = ppid
+    report = submit(reporter=reporter()).report
+    other = submit(reporter=Reporter(name="Bunga Saksi", phone="081211112222")).report
+    req = reveal.reveal_request(actor=first, report_number=report.number, legal_basis=BASIS)
+    with connection.cursor() as cursor:
+        if tamper == "approve_by_sql":
+            cursor.execute("UPDATE privacy_revealrequest SET state = 'approved', approver_id = %s WHERE id = %s",
+                           [second.pk, req.pk])
+        elif tamper == "point_at_another_identity":
+            reveal.reveal_decide(actor=second, request_id=req.pk, approve=True)
+            cursor.execute("UPDATE reports_report SET reporter_ref = %s WHERE id = %s", [other.reporter_ref, report.pk])
+        else:
+            reveal.reveal_decide(actor=second, request_id=req.pk, approve=True)
+            assert reveal.reveal_show(actor=first, request_id=req.pk)["name"] == "Rina Marlina"
+            cursor.execute("UPDATE privacy_revealrequest SET state = 'approved' WHERE id = %s", [req.pk])
+    with pytest.raises(DomainError) as refused:
+        reveal.reveal_show(actor=first, request_id=req.pk)
+    assert refused.value.code == "request_tampered"
+    assert AccessEvent.objects.filter(action="reveal_request_tampered", report_number=report.number).exists()
+    assert StaffNotice.objects.filter(kind="reveal_tampered", user=second).exists()
+    assert access_verify().ok
