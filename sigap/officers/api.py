@@ -33,7 +33,8 @@ from .schemas import (ActionOut, ForwardIn, HopIn, MergeIn, NoteIn, QuestionIn, 
 
 
 class BearerAuth(HttpBearer):
-    """A token from ``POST /auth/token``: found by its keyed hash, refused when expired, when its account now
+    """A token from ``POST /auth/token``: found by its keyed hash, refused when expired, when its row's binding
+    (account, second factor, expiry) does not verify (as an unknown token), when its account now
     needs a second factor the sign-in for it did not give, or when the account's credential seal is broken."""
 
     def authenticate(self, request, token):
@@ -45,6 +46,8 @@ class BearerAuth(HttpBearer):
             raise DomainError("Token API sudah kedaluwarsa; minta token baru lewat POST /api/v1/officer/auth/token.",
                               "The API token has expired; get a new one with POST /api/v1/officer/auth/token.",
                               code="token_expired", status=401)
+        if not row.binding_valid():
+            return None  # owner, factor or expiry rewritten outside the application: as an unknown token
         if not row.otp_verified and otp_required(row.user):
             raise DomainError("Token ini dibuat tanpa kode OTP, tetapi peran akun ini sekarang memerlukannya; minta "
                               "token baru lewat POST /api/v1/officer/auth/token dengan kode OTP.",

@@ -1,7 +1,9 @@
 from __future__ import annotations
 
+import hmac
+import json
 import secrets
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 from django.conf import settings
 from django.db import models
@@ -15,6 +17,8 @@ def token_lifetime() -> timedelta:
 
 
 TOKEN_SALT = "sigap.officers.ApiToken"
+BINDING_SALT = "sigap.officers.ApiToken.binding"
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 
 
 def _secrets() -> list[str]:
@@ -30,6 +34,10 @@ class ApiToken(models.Model):
     account needs one (``BearerAuth``), and every staff-role change revokes the account's tokens
     (``sigap.officers.seal``).
 
+    ``binding`` is a keyed MAC (same key derivation, a purpose label of its own) over ``key_hash``, ``user_id``,
+    ``otp_verified`` and ``expires_at``, written by ``issue`` and checked on every use (``BearerAuth``): a row
+    moved to another account, given the second factor or kept alive by SQL is refused like an unknown token.
+
     A token belongs to the account that signed in for it, for good: nothing (the admin included) can
     move it to another account, and it stops working ``SIGAP_API_TOKEN_HOURS`` after it was issued.
     """
@@ -41,6 +49,7 @@ class ApiToken(models.Model):
     expires_at = models.DateTimeField(_("berlaku sampai"), default=timezone.now)
     last_used_at = models.DateTimeField(null=True, blank=True)
     otp_verified = models.BooleanField(_("dengan kode OTP"), default=False)
+    binding = models.CharField(max_length=64, blank=True, default="", db_default="", editable=False)
 
     class Meta:
         verbose_name = _("token API")
@@ -60,9 +69,26 @@ class ApiToken(models.Model):
     def issue(cls, user, name: str = "", *, now=None, otp_verified: bool = False) -> str:
         key = "sgp_" + secrets.token_urlsafe(32)
         now = now or timezone.now()
-        cls.objects.create(user=user, key_hash=cls.hash(key), name=name, expires_at=now + token_lifetime(),
-                           otp_verified=otp_verified)
+        key_hash, expires_at = cls.hash(key), now + token_lifetime()
+        cls.objects.create(user=user, key_hash=key_hash, name=name, expires_at=expires_at, otp_verified=otp_verified,
+                           binding=cls.binding_mac(key_hash, user.pk, otp_verified, expires_at))
         return key
+
+    @staticmethod
+    def binding_mac(key_hash: str, user_id: int, otp_verified: bool, expires_at, secret: str | None = None) -> str:
+        """The keyed MAC binding a token row to its account, its second factor and its expiry."""
+        if timezone.is_naive(expires_at):
+            expires_at = timezone.make_aware(expires_at, UTC)
+        micros = (expires_at - _EPOCH) // timedelta(microseconds=1)
+        payload = json.dumps([key_hash, int(user_id), bool(otp_verified), micros], separators=(",", ":"))
+        return salted_hmac(BINDING_SALT, payload, secret=secret or settings.SECRET_KEY, algorithm="sha256").hexdigest()
+
+    def binding_valid(self) -> bool:
+        """Whether ``binding`` matches the row as stored (under the current secret key or a fallback)."""
+        if not self.binding:
+            return False
+        return any(hmac.compare_digest(self.binding, self.binding_mac(
+            self.key_hash, self.user_id, self.otp_verified, self.expires_at, s)) for s in _secrets())
 
     def is_expired(self, now=None) -> bool:
         return (now or timezone.now()) >= self.expires_at
