@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import io
 
+from django.db import connection
 from django.test import Client
 
 from sigap.reports import services
@@ -70,3 +71,10 @@ def console_verified(user) -> Client:
 
 def text(response) -> str:
     return response.content.decode()
+
+
+def sql(statement: str, params=()):
+    """Run SQL as a database owner would, straight to the tables; returns the rows of a query."""
+    with connection.cursor() as cur:
+        cur.execute(statement, params)
+        return cur.fetchall() if cur.description else None

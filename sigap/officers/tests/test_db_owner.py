@@ -21,7 +21,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from sigap.intake.services import Reporter
 from sigap.officers.models import ApiToken
-from sigap.officers.tests.helpers import PB_UNIT, console_verified, totp_code
+from sigap.officers.tests.helpers import PB_UNIT, console_verified, sql, totp_code
 from sigap.organization import rolechanges
 from sigap.organization.models import RoleChange, StaffNotice, StaffRole, Unit
 from sigap.privacy.models import AccessEvent
@@ -34,18 +34,6 @@ OWNER_PASSWORD = "chosen-by-the-db-owner-1"
 BIRO = "biro-pemerintahan"
 BASIS = "Permintaan penyidik Polda Metro Jaya No. B/123/XI/2026 berdasarkan KUHAP pasal 7"
 NAME = "Ratna Sari Dewi"
-
-
-@pytest.fixture
-def otp_on(settings):
-    settings.SIGAP_OTP_REQUIRED = True
-    return settings
-
-
-def sql(statement: str, params=()):
-    with connection.cursor() as cur:
-        cur.execute(statement, params)
-        return cur.fetchall() if cur.description else None
 
 
 def code_from_key(hex_key: str) -> str:

@@ -11,12 +11,11 @@ from unittest import mock
 
 import pytest
 from django.conf import settings as django_settings
-from django.db import connection
 from django.test import Client
 from django.utils import timezone
 
 from sigap.officers.sessions import stored_key
-from sigap.officers.tests.helpers import HTMX, PB_UNIT, console_verified
+from sigap.officers.tests.helpers import HTMX, PB_UNIT, console_verified, sql
 from sigap.organization.models import StaffRole
 from sigap.reports.tests.factories import submit
 
@@ -25,12 +24,6 @@ R = StaffRole.Role
 BIRO = "biro-pemerintahan"
 PASSWORD = "test-password-123"
 REVEAL = "/api/v1/privacy/reveal"
-
-
-def sql(statement: str, params=()):
-    with connection.cursor() as cur:
-        cur.execute(statement, params)
-        return cur.fetchall() if cur.description else None
 
 
 def row_data(cookie: str) -> str:

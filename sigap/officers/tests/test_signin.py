@@ -17,12 +17,6 @@ R = StaffRole.Role
 PASSWORD = "test-password-123"
 
 
-@pytest.fixture
-def otp_on(settings):
-    settings.SIGAP_OTP_REQUIRED = True
-    return settings
-
-
 def after_a_wrong_code(user) -> None:
     """django-otp also slows a device down after a wrong code (1 s, doubling); a test does not wait it out."""
     TOTPDevice.objects.get(user=user).throttle_reset()

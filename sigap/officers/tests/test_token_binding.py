@@ -16,7 +16,7 @@ from django.utils import timezone
 
 from sigap.intake.services import Reporter
 from sigap.officers.models import ApiToken
-from sigap.officers.tests.helpers import PB_UNIT, totp_code
+from sigap.officers.tests.helpers import PB_UNIT, sql, totp_code
 from sigap.organization.models import StaffRole
 from sigap.reports.tests.factories import submit
 
@@ -26,17 +26,6 @@ PASSWORD = "test-password-123"
 BIRO = "biro-pemerintahan"
 BASIS = "Permintaan penyidik Polda Metro Jaya No. B/123/XI/2026 berdasarkan KUHAP pasal 7"
 UNKNOWN = "sgp_no-such-token-0123456789abcdefghijklmnopqrs"
-
-
-@pytest.fixture
-def otp_on(settings):
-    settings.SIGAP_OTP_REQUIRED = True
-    return settings
-
-
-def sql(statement: str, params=()):
-    with connection.cursor() as cur:
-        cur.execute(statement, params)
 
 
 def bearer(key: str) -> dict:

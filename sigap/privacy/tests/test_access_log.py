@@ -10,22 +10,13 @@ from django.core.management.base import CommandError
 from django.db import connection
 
 from sigap.organization.models import StaffRole
-from sigap.privacy.access_log import Action, access_record, access_verify
+from sigap.privacy.access_log import access_verify
 from sigap.privacy.models import AccessEvent
 from sigap.reports.tests.factories import submit
 
 from .helpers import as_database_owner as _raw
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def chain(staff):
-    user = staff("petugas.pb", "kel:31.75.07.1002")
-    for i in range(5):
-        access_record(actor=user, action=Action.VIEW_REPORT, report_number=f"JK2026112800{i:02d}")
-    assert access_verify().ok
-    return user
 
 
 def test_officer_views_are_recorded(client, staff):

@@ -48,15 +48,6 @@ def _rechain(digest, from_seq: int = 1):
     _raw("UPDATE privacy_chainhead SET hash = %s WHERE id = 1", (prev,))
 
 
-@pytest.fixture
-def chain(staff):
-    user = staff("petugas.pb", "kel:31.75.07.1002")
-    for i in range(5):
-        access_record(actor=user, action=Action.VIEW_REPORT, report_number=f"JK2026112800{i:02d}")
-    assert access_verify().ok
-    return user
-
-
 def test_a_rewrite_that_recomputes_the_plain_sha256_chain_is_detected(chain):
     # what anyone with database write access could do: hide that row 3 was a look at this report
     _raw("UPDATE privacy_accessevent SET report_number = 'JK-HIDDEN' WHERE seq = 3")
