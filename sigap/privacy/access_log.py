@@ -95,6 +95,17 @@ def _unb64(text: str) -> bytes:
     return base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
 
 
+def _key32(text: str, what: str) -> bytes:
+    """A 32-byte key written in urlsafe base64 (the audit key, a checkpoint's public key)."""
+    try:
+        raw = _unb64(text)
+    except (ValueError, TypeError) as exc:
+        raise ValueError(f"{what} is not valid base64") from exc
+    if len(raw) != 32:
+        raise ValueError(f"{what} must be 32 bytes (urlsafe base64)")
+    return raw
+
+
 def generate_audit_key() -> str:
     return _b64(os.urandom(32))
 
@@ -112,13 +123,7 @@ class AuditKey:
 
     @classmethod
     def parse(cls, text: str) -> AuditKey:
-        try:
-            raw = _unb64(text)
-        except (ValueError, TypeError) as exc:
-            raise ValueError("audit key is not valid base64") from exc
-        if len(raw) != 32:
-            raise ValueError("audit key must be 32 bytes (urlsafe base64)")
-        return cls(text.strip(), raw)
+        return cls(text.strip(), _key32(text, "audit key"))
 
     @cached_property
     def chain_key(self) -> bytes:
@@ -551,13 +556,7 @@ def public_key_text() -> str:
 
 
 def parse_public_key(text: str) -> bytes:
-    try:
-        raw = _unb64(text)
-    except (ValueError, TypeError) as exc:
-        raise ValueError("public key is not valid base64") from exc
-    if len(raw) != 32:
-        raise ValueError("public key must be 32 bytes (urlsafe base64)")
-    return raw
+    return _key32(text, "public key")
 
 
 def parse_public_keys(texts: str | Iterable[str]) -> list[bytes]:
