@@ -157,6 +157,7 @@ def test_no_identity_reaches_any_officer_surface(client, staff, canary_reports, 
         grab(f"audit:access:{number}", c.get("/api/v1/audit/access", {"report": number}))
     grab("audit:verify", c.get("/api/v1/audit/verify"))
     grab("privacy:reveal-list", as_user(ppid).get("/api/v1/privacy/reveal"))
+    grab("privacy:notices", as_user(ppid).get("/api/v1/privacy/notices"))
     desk = staff("petugas.triase", "triase")
     grab("desk:triage", as_user(desk).get("/api/v1/officer/desk/triage"))
     for number in numbers:
