@@ -1,0 +1,29 @@
+"""Data derived from the reports that the write path keeps current (visibility sets, summaries, features).
+
+Each part registers here one set-based rebuild: SQL over the whole table, never row by row through the ORM.
+They run after a bulk load that bypassed the write path (``bench/city.py``) and may be run by an operator
+to repair derived data; each must be idempotent and leave the same rows the write path would have written.
+"""
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from django.db import transaction
+
+Rebuild = Callable[[], None]
+
+REBUILDS: list[tuple[str, str]] = [
+    # ("name", "dotted.path.to.function"), in the order they must run
+]
+
+
+def rebuild_all(*, only: set[str] | None = None, say: Callable[[str], None] = lambda _m: None) -> None:
+    from importlib import import_module
+
+    for name, path in REBUILDS:
+        if only is not None and name not in only:
+            continue
+        module, _, attr = path.rpartition(".")
+        with transaction.atomic():
+            getattr(import_module(module), attr)()
+        say(name)
