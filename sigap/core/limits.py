@@ -16,6 +16,10 @@ way, with a clear 4xx and before any work is done:
   ``SIGAP_PHOTO_MAX_BYTES`` (from the part's own ``Content-Length`` header when it has one, otherwise as
   soon as that many bytes have streamed in) is refused here and not as a 500 somewhere in a view. Channel
   webhooks are never parsed here: their views verify a signature over the raw body;
+* no text a person sends may hold a NUL character (U+0000): PostgreSQL refuses it in text columns, so it
+  would be a 500 deep inside a write (and sink the other reports of a group-commit batch). Form fields,
+  file names, query parameters and JSON strings are checked (``text_check``); webhooks are checked by the
+  domain (``intake.services.submission_validate``) after their signature;
 * every request gets a pixel budget (``SIGAP_PHOTO_REQUEST_PIXELS``) that ``sigap.privacy.photos`` draws from
   before it decodes an image (``pixels_spend``), so the decoding work of one request is bounded.
 
@@ -28,6 +32,7 @@ from __future__ import annotations
 
 import codecs
 import contextlib
+import json
 import contextvars
 import re
 from collections.abc import Iterator
@@ -220,6 +225,64 @@ def form_parse(request: HttpRequest) -> None:
     finally:
         if not hasattr(request, "_post"):
             request._mark_post_parse_error()  # a view must not try to read the half-consumed body again
+
+
+# --- NUL characters ------------------------------------------------------------------------------------
+
+_JSON_NUL = re.compile(rb"\\u0000", re.IGNORECASE)
+
+
+def nul_refused(field: str | None = None) -> RequestRefused:
+    return RequestRefused(
+        "Teks berisi karakter yang tidak diizinkan (NUL, kode 0). Hapus karakter itu lalu kirim lagi.",
+        "The text holds a character that is not allowed (NUL, code 0). Remove it and send again.",
+        code="invalid_character", status=422, field=field)
+
+
+def _json_strings(value, path: str = "") -> Iterator[tuple[str, str]]:
+    if isinstance(value, str):
+        yield path, value
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            yield path, str(key)
+            yield from _json_strings(item, f"{path}.{key}" if path else str(key))
+    elif isinstance(value, list):
+        for item in value:
+            yield from _json_strings(item, path)
+
+
+def text_check(request: HttpRequest) -> None:
+    """Refuse (422) a NUL character in a query parameter, a form field, a file name or a JSON string.
+
+    Runs after ``form_parse``. A JSON body is decoded only when it holds an escaped NUL at all."""
+    if _is_webhook(request):
+        return
+    for key, value in request.GET.lists():
+        if "\x00" in key or any("\x00" in v for v in value):
+            raise nul_refused(key.replace("\x00", ""))
+    if request.method not in ("POST", "PUT", "PATCH"):
+        return
+    content_type = request.content_type or ""
+    if content_type in FORM_TYPES:
+        if getattr(request, "_post_parse_error", False):
+            return
+        for key, values in request.POST.lists():
+            if "\x00" in key or any("\x00" in v for v in values):
+                raise nul_refused(key.replace("\x00", ""))
+        for key, files in request.FILES.lists():
+            if any("\x00" in (f.name or "") for f in files):
+                raise nul_refused(key)
+    elif content_type == "application/json" or content_type.endswith("+json"):
+        body = request.body
+        if not _JSON_NUL.search(body):
+            return
+        try:
+            data = json.loads(body)
+        except ValueError:
+            return  # the endpoint answers a broken body its own way
+        for path, text in _json_strings(data):
+            if "\x00" in text:
+                raise nul_refused(path or None)
 
 
 # --- image decoding budget -----------------------------------------------------------------------------

@@ -58,6 +58,7 @@ class RequestLimitsMiddleware:
         try:
             limits.headers_check(request)
             limits.form_parse(request)
+            limits.text_check(request)
         except limits.RequestRefused as exc:
             return limits.refusal_response(request, exc)
         with limits.pixel_budget(settings.SIGAP_PHOTO_REQUEST_PIXELS):

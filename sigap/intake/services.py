@@ -79,7 +79,32 @@ def _invalid(field_name: str, msg_id: str, msg_en: str, code: str = "invalid_inp
     return DomainError(msg_id, msg_en, code=code, status=422, field=field_name)
 
 
+def _nul_refused(field_name: str) -> DomainError:
+    return _invalid(field_name, "Teks berisi karakter yang tidak diizinkan (NUL, kode 0). Hapus karakter itu lalu kirim lagi.",
+                    "The text holds a character that is not allowed (NUL, code 0). Remove it and send again.",
+                    "invalid_character")
+
+
+def text_check(field_name: str, value: str | None) -> None:
+    """PostgreSQL refuses U+0000 in text: refused here (422) before any write, never a 500 in a batch."""
+    if value and "\x00" in value:
+        raise _nul_refused(field_name)
+
+
+def _texts(sub: Submission):
+    reporter = sub.reporter or Reporter()
+    yield from (("category", sub.category), ("description", sub.description), ("address", sub.address),
+                ("privacy", sub.privacy), ("channel", sub.channel), ("about_unit", sub.about_unit),
+                ("reporter.name", reporter.name), ("reporter.phone", reporter.phone),
+                ("reporter.email", reporter.email), ("reporter.nik", reporter.nik))
+    yield from (("known_names", name) for name in sub.known_names)
+    yield from (("photos", filename) for filename, _raw in sub.photos)
+
+
 def submission_validate(sub: Submission) -> None:
+    for field_name, value in _texts(sub):
+        if isinstance(value, str):
+            text_check(field_name, value)
     text = (sub.description or "").strip()
     if len(text) < MIN_DESCRIPTION:
         raise _invalid("description", f"Uraian terlalu pendek (minimal {MIN_DESCRIPTION} karakter). Jelaskan lokasi dan kronologi.",
@@ -254,6 +279,7 @@ def _write_each(prepared: list[_Prepared]) -> list[IntakeResult | DomainError]:
 
 def reporter_answer(*, tracking_code: str, answer: str, secret: str = "", now: datetime | None = None):
     """The reporter answers an officer's question: the original goes to the vault, officers read it redacted."""
+    text_check("answer", answer)
     text = (answer or "").strip()
     if not text:
         raise _invalid("answer", "Jawaban tidak boleh kosong.", "The answer must not be empty.", "answer_required")
@@ -280,6 +306,7 @@ def _reporter_ref(tracking_code: str, secret: str) -> str:
 
 
 def reporter_dispute(*, tracking_code: str, reason: str, secret: str = "", now: datetime | None = None):
+    text_check("reason", reason)
     text = (reason or "").strip()
     if len(text) < 5:
         raise _invalid("reason", "Jelaskan mengapa laporan belum selesai.", "Explain why the report is not resolved.",
@@ -296,6 +323,7 @@ def reporter_dispute(*, tracking_code: str, reason: str, secret: str = "", now: 
 
 def reporter_rate(*, tracking_code: str, rating: int, comment: str = "", secret: str = "",
                   now: datetime | None = None) -> Report:
+    text_check("comment", comment)
     text = (comment or "").strip()[:MAX_DESCRIPTION]
     with transaction.atomic():
         ref = _reporter_ref(tracking_code, secret) if text else ""

@@ -43,6 +43,14 @@ class Inbound:
     language: str = ""
     extra: dict = field(default_factory=dict)
 
+    def __post_init__(self) -> None:
+        # A NUL character (U+0000) means nothing in a chat message and PostgreSQL refuses it in text columns:
+        # taken out here, once, for every channel (a webhook cannot be answered "remove it and send again").
+        for name in ("message_id", "sender", "sender_name", "text", "reply_to", "language"):
+            value = getattr(self, name)
+            if isinstance(value, str) and "\x00" in value:
+                setattr(self, name, value.replace("\x00", ""))
+
     def as_dict(self) -> dict:
         return {k: (list(v) if isinstance(v, tuple) else v) for k, v in self.__dict__.items()}
 
