@@ -11,6 +11,7 @@ from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 from ninja.errors import Throttled
 
+from sigap.core import outage
 from sigap.core.errors import DomainError
 from sigap.core.schemas import ErrorOut  # noqa: F401 - re-exported
 
@@ -36,7 +37,8 @@ def _body(code: str, msg_id: str, msg_en: str, **extra) -> dict:
 
 @api.exception_handler(DomainError)
 def _domain_error(request, exc: DomainError):
-    return api.create_response(request, exc.as_dict(), status=exc.status)
+    response = api.create_response(request, exc.as_dict(), status=exc.status)
+    return outage.with_retry_after(response) if exc.status == 503 else response
 
 
 @api.exception_handler(ValidationError)
@@ -84,6 +86,8 @@ def _http_error(request, exc: HttpError):
 
 @api.exception_handler(Exception)
 def _unexpected(request, exc):
+    if outage.is_outage(exc):  # the database cannot be reached: 503, try again shortly
+        return outage.outage_response(request, exc)
     log.exception("unhandled API error on %s %s", request.method, request.path)
     return api.create_response(
         request,

@@ -71,6 +71,7 @@ MIDDLEWARE = [
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "sigap.core.middleware.RequestLimitsMiddleware",  # bad or oversized bodies: 4xx before they are read
+    "sigap.core.outage.DatabaseOutageMiddleware",  # a database outage in a view: 503 with Retry-After
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -202,6 +203,8 @@ SIGAP_REFERENCE_CHECK_SECONDS = float(os.environ.get("SIGAP_REFERENCE_CHECK_SECO
 # Group commit (sigap/intake/groupcommit.py): reports filed at the same moment share one transaction.
 SIGAP_INTAKE_GROUP_COMMIT = _env_bool("SIGAP_INTAKE_GROUP_COMMIT", True)
 SIGAP_INTAKE_BATCH_MAX = int(os.environ.get("SIGAP_INTAKE_BATCH_MAX", "200"))
+# A database outage (or a full intake queue) is answered 503 with this Retry-After (seconds).
+SIGAP_RETRY_AFTER_SECONDS = int(os.environ.get("SIGAP_RETRY_AFTER_SECONDS", "5"))
 SIGAP_INTAKE_WAIT_SECONDS = float(os.environ.get("SIGAP_INTAKE_WAIT_SECONDS", "60"))
 
 # Celery: eager (in-process) unless a broker is configured.

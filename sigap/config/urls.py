@@ -5,6 +5,8 @@ from sigap.core.views import healthz_view
 
 from .api import api
 
+handler500 = "sigap.core.outage.server_error_view"  # a database outage met in a middleware is a 503
+
 admin.site.site_header = "Sigap — administrasi"
 admin.site.site_title = "Sigap"
 
