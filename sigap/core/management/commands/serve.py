@@ -1,48 +1,72 @@
-import logging
 import os
-import threading
 
 from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
 
+def default_workers() -> int:
+    """One process per core on PostgreSQL; one on SQLite (one writer at a time: more processes only wait)."""
+    if settings.DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+        return 1
+    return max(1, os.cpu_count() or 1)
+
+
+def _env_int(name: str, default: int) -> int:
+    return int(os.environ.get(name) or default)
+
+
 class Command(BaseCommand):
-    help = "Run Sigap's web server (waitress, a production WSGI server; static files by WhiteNoise)."
+    help = ("Run Sigap's web server: gunicorn, --workers processes of --threads threads, each request received "
+            "whole before a thread takes it; static files by WhiteNoise. SIGHUP reloads the workers gracefully.")
 
     def add_arguments(self, parser):
         parser.add_argument("--host", default="127.0.0.1")
         parser.add_argument("--port", type=int, default=8000)
-        parser.add_argument("--threads", type=int, default=8)
+        parser.add_argument("--workers", type=int, default=_env_int("SIGAP_WEB_WORKERS", 0),
+                            help="worker processes (default: one per core on PostgreSQL, 1 on SQLite)")
+        parser.add_argument("--threads", type=int, default=_env_int("SIGAP_WEB_THREADS", 8),
+                            help="request threads per worker process")
+        parser.add_argument("--timeout", type=int, default=_env_int("SIGAP_WEB_TIMEOUT", 60),
+                            help="a worker that stops answering the master's heartbeat this long is restarted")
+        parser.add_argument("--graceful-timeout", type=int, default=30,
+                            help="seconds a stopping or reloading worker has to finish its requests")
+        parser.add_argument("--keepalive", type=int, default=5, help="seconds an idle connection is kept open")
+        parser.add_argument("--header-seconds", type=float, default=float(os.environ.get("SIGAP_HEADER_SECONDS") or 10),
+                            help="a request's line and headers must arrive within this many seconds (else 408)")
+        parser.add_argument("--body-seconds", type=float, default=float(os.environ.get("SIGAP_BODY_SECONDS") or 60),
+                            help="its body must arrive within this many seconds after the headers (else 408)")
+        parser.add_argument("--max-requests", type=int, default=_env_int("SIGAP_WEB_MAX_REQUESTS", 0),
+                            help="restart a worker after this many requests (0: never)")
+        parser.add_argument("--access-log", action="store_true", default=os.environ.get("SIGAP_ACCESS_LOG") == "1",
+                            help="log every request to stderr (off: the proxy logs them)")
+        parser.add_argument("--warm-categorizer", action="store_true", default=None,
+                            help="load the categorizer when a worker starts (default: only with one worker)")
         parser.add_argument("--trusted-proxy", default=os.environ.get("SIGAP_TRUSTED_PROXY", ""),
-                            help="address of the reverse proxy whose X-Forwarded-For/-Proto headers are trusted")
+                            help="addresses (comma-separated, CIDR allowed) of the reverse proxy whose "
+                                 "X-Forwarded-For/-Proto headers are trusted")
 
-    def handle(self, *args, host: str, port: int, threads: int, trusted_proxy: str, **options):
-        from waitress import serve
-
-        from sigap.config.wsgi import application
+    def handle(self, *args, host: str, port: int, workers: int, threads: int, timeout: int, graceful_timeout: int,
+               keepalive: int, header_seconds: float, body_seconds: float, max_requests: int, access_log: bool,
+               warm_categorizer, trusted_proxy: str, **options):
+        from sigap.core.server import SigapServer
+        from sigap.core.server import options as server_options
 
         call_command("collectstatic", interactive=False, verbosity=0)
-        threading.Thread(target=_warm_categorizer, name="warm-categorizer", daemon=True).start()
-        self.stdout.write(f"Sigap berjalan di http://{host}:{port}/  (API: /api/docs, admin: /admin/) — Ctrl+C untuk berhenti")
+        workers = workers or default_workers()
+        if warm_categorizer is None:
+            warm_categorizer = workers == 1
+        self.stdout.write(f"Sigap berjalan di http://{host}:{port}/  (API: /api/docs, admin: /admin/) — Ctrl+C untuk berhenti"
+                          f"\n{workers} proses × {threads} thread")
         if settings.DEBUG:
             self.stdout.write("SIGAP_DEBUG is on: do not use this in production.")
-        proxy = {}
-        if trusted_proxy:
-            proxy = {"trusted_proxy": trusted_proxy, "trusted_proxy_headers": {"x-forwarded-for", "x-forwarded-proto"},
-                     "clear_untrusted_proxy_headers": True}
-        # waitress buffers a whole body before the application sees it (up to 1 GB by default). Past twice the
-        # largest body Sigap accepts it refuses from the Content-Length alone, before receiving anything; below
-        # that, RequestLimitsMiddleware answers with its bilingual 413 without parsing the body.
-        serve(application, host=host, port=port, threads=threads, ident="sigap",
-              max_request_body_size=2 * settings.SIGAP_UPLOAD_MAX_BYTES, **proxy)
+        self.stdout.flush()
+        # Close what this (master) process opened (collectstatic, settings checks): workers open their own.
+        from django.db import connections
 
-
-def _warm_categorizer() -> None:
-    """Train/load the categorizer in the background so the first uncategorized report does not wait."""
-    try:
-        from sigap.reports.categorize import model
-
-        model()
-    except Exception:  # noqa: BLE001 - intake falls back to the catalog match
-        logging.getLogger(__name__).warning("could not warm the categorizer", exc_info=True)
+        connections.close_all()
+        SigapServer(server_options(
+            host=host, port=port, workers=workers, threads=threads, timeout=timeout, graceful_timeout=graceful_timeout,
+            keepalive=keepalive, header_seconds=header_seconds, body_seconds=body_seconds, max_requests=max_requests,
+            access_log=access_log, warm_categorizer=warm_categorizer, trusted_proxy=trusted_proxy,
+        ), trusted_proxy=trusted_proxy).run()

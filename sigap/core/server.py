@@ -1,0 +1,284 @@
+"""The production web server behind ``sigap serve``: gunicorn, N processes of M threads each.
+
+Three things are Sigap's own:
+
+* ``ReadFirstWorker``, a gunicorn ``gthread`` worker that receives each request's head and body on its event
+  loop (non-blocking, no thread held) and hands a request to a thread only once it is complete. gunicorn's own
+  threads read blocking once the first byte has arrived, so a hundred clients sending one byte every two seconds
+  would hold every thread of every worker; here they only hold a socket each. The head must be complete within
+  ``header_seconds`` of the connection (or of the first byte of a kept-alive connection's next request) and the
+  body within ``body_seconds`` after the head; a client that is slower is answered 408 and disconnected.
+  A chunked body, or one larger than ``READ_FIRST_MAX_BODY``, is read by the thread as gunicorn does
+  (``RequestLimitsMiddleware`` refuses a body larger than Sigap accepts from its headers before reading it).
+* ``ProxyHeaders``: behind a trusted reverse proxy, the client address and scheme come from its
+  ``X-Forwarded-For``/``X-Forwarded-Proto``; from anybody else those headers are removed before Django sees them.
+* ``SigapServer``: gunicorn configured from ``sigap serve``'s options, without a configuration file.
+
+gunicorn gives the rest: a master process that restarts a worker that dies or stops answering its heartbeat
+(``--timeout``), graceful reload of every worker on SIGHUP (new code and settings, no dropped request), graceful
+stop on SIGTERM. Each worker imports the application itself after the fork, so per-process state (the group
+commit writer thread, database connections, the categorizer) is created in the process that uses it.
+"""
+from __future__ import annotations
+
+import ipaddress
+import re
+import selectors
+import socket
+import time
+from functools import partial
+
+from gunicorn.app.base import BaseApplication
+from gunicorn.workers.gthread import ThreadWorker
+
+# A body up to this size is received before a thread takes the request (larger ones: see the module docstring).
+READ_FIRST_MAX_BODY = 64 * 1024 * 1024
+# The request line and headers together (gunicorn refuses more anyway: limit_request_line/fields/field_size).
+MAX_HEAD = 64 * 1024
+_CONTENT_LENGTH = re.compile(rb"^content-length[ \t]*:[ \t]*(\d+)[ \t]*\r?$", re.I | re.M)
+_CHUNKED = re.compile(rb"^transfer-encoding[ \t]*:.*chunked", re.I | re.M)
+_EXPECT_CONTINUE = re.compile(rb"^expect[ \t]*:[ \t]*100-continue[ \t]*\r?$", re.I | re.M)
+_TIMEOUT_RESPONSE = (b"HTTP/1.1 408 Request Timeout\r\nConnection: close\r\nContent-Type: text/plain; charset=utf-8\r\n"
+                     b"Content-Length: 68\r\n\r\nPermintaan terlalu lambat dikirim.\nThe request was sent too slowly.\n")
+
+
+class _Pending:
+    """A request being received on the event loop."""
+
+    __slots__ = ("conn", "buf", "deadline", "head_end", "need", "continued")
+
+    def __init__(self, conn, deadline: float):
+        self.conn = conn
+        self.buf = bytearray()
+        self.deadline = deadline
+        self.head_end = -1
+        self.need = -1  # total bytes (head + body) once the head is known
+        self.continued = False
+
+
+class ReadFirstWorker(ThreadWorker):
+    """gthread worker that receives a whole request before giving it a thread (see the module docstring)."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.reading: dict[int, _Pending] = {}
+        env = self.cfg.env or {}
+        self.header_seconds = float(env.get("SIGAP_HEADER_SECONDS") or 10)
+        self.body_seconds = float(env.get("SIGAP_BODY_SECONDS") or 60)
+
+    def accept(self, listener):
+        try:
+            client_sock, client_addr = listener.accept()
+        except OSError as e:
+            if e.errno in (11, 103):  # EAGAIN, ECONNABORTED
+                return
+            raise
+        self.nr_conns += 1
+        from gunicorn.workers.gthread import TConn
+
+        conn = TConn(self.cfg, client_sock, client_addr, listener.getsockname())
+        if self.cfg.is_ssl:  # the TLS handshake happens in the thread; keep gunicorn's path
+            client_sock.setblocking(True)
+            self.enqueue_req(conn)
+            return
+        self._start_reading(conn, time.monotonic() + self.header_seconds)
+
+    def on_client_socket_readable(self, conn, client):
+        """A kept-alive connection's next request starts: receive it like a new one."""
+        self.poller.unregister(client)
+        self.keepalived_conns.remove(conn)
+        self._start_reading(conn, time.monotonic() + self.header_seconds)
+
+    def _start_reading(self, conn, deadline: float) -> None:
+        pending = _Pending(conn, deadline)
+        conn.sock.setblocking(False)
+        self.reading[conn.sock.fileno()] = pending
+        self.poller.register(conn.sock, selectors.EVENT_READ, partial(self._on_readable, pending))
+        self._on_readable(pending, conn.sock)  # data may be there already
+
+    def _on_readable(self, pending: _Pending, sock) -> None:
+        while True:
+            try:
+                data = sock.recv(256 * 1024)
+            except (BlockingIOError, InterruptedError):
+                return
+            except OSError:
+                self._drop(pending)
+                return
+            if not data:
+                self._drop(pending)
+                return
+            pending.buf += data
+            if self._complete(pending):
+                self._hand_over(pending)
+                return
+
+    def _complete(self, pending: _Pending) -> bool:
+        buf = pending.buf
+        if pending.head_end < 0:
+            end = buf.find(b"\r\n\r\n")
+            if end < 0:
+                return len(buf) > MAX_HEAD  # gunicorn's parser answers the oversized head
+            pending.head_end = end + 4
+            head = bytes(buf[:pending.head_end])
+            if _CHUNKED.search(head):
+                return True
+            match = _CONTENT_LENGTH.search(head)
+            length = int(match.group(1)) if match else 0
+            if length > READ_FIRST_MAX_BODY:
+                return True
+            pending.need = pending.head_end + length
+            pending.deadline = time.monotonic() + self.body_seconds
+            if length and _EXPECT_CONTINUE.search(head) and len(buf) < pending.need:
+                # the client waits for this before sending the body (gunicorn sends its own later; a second
+                # 1xx before the final answer is allowed and ignored by clients)
+                try:
+                    pending.conn.sock.send(b"HTTP/1.1 100 Continue\r\n\r\n")
+                except OSError:
+                    pass
+        return len(buf) >= pending.need
+
+    def _forget(self, pending: _Pending) -> None:
+        self.reading.pop(pending.conn.sock.fileno(), None)
+        try:
+            self.poller.unregister(pending.conn.sock)
+        except (KeyError, ValueError, OSError):
+            pass
+
+    def _drop(self, pending: _Pending) -> None:
+        self._forget(pending)
+        self.nr_conns -= 1
+        pending.conn.close()
+
+    def _hand_over(self, pending: _Pending) -> None:
+        self._forget(pending)
+        conn = pending.conn
+        conn.sock.setblocking(True)
+        conn.init()
+        conn.data_ready = True
+        conn.parser.unreader.unread(bytes(pending.buf))
+        self.enqueue_req(conn)
+
+    def murder_pending(self):
+        super().murder_pending()
+        now = time.monotonic()
+        for pending in [p for p in self.reading.values() if p.deadline <= now]:
+            self._forget(pending)
+            self.nr_conns -= 1
+            try:
+                pending.conn.sock.setblocking(True)
+                pending.conn.sock.settimeout(1)
+                pending.conn.sock.sendall(_TIMEOUT_RESPONSE)
+            except OSError:
+                pass
+            pending.conn.close()
+
+    def murder_keepalived(self, force=False):
+        super().murder_keepalived(force)
+        if force:
+            for pending in list(self.reading.values()):
+                self._drop(pending)
+
+
+class ProxyHeaders:
+    """WSGI wrapper: trust ``X-Forwarded-For``/``-Proto`` only from the configured proxy addresses."""
+
+    HEADERS = ("HTTP_X_FORWARDED_FOR", "HTTP_X_FORWARDED_PROTO", "HTTP_X_FORWARDED_HOST", "HTTP_X_FORWARDED_PORT",
+               "HTTP_FORWARDED", "HTTP_X_REAL_IP")
+
+    def __init__(self, app, trusted: str):
+        self.app = app
+        self.networks = [ipaddress.ip_network(a.strip(), strict=False) for a in trusted.split(",") if a.strip()]
+
+    def _trusted(self, addr: str) -> bool:
+        try:
+            ip = ipaddress.ip_address(addr)
+        except ValueError:
+            return False
+        return any(ip in net for net in self.networks)
+
+    def __call__(self, environ, start_response):
+        if self.networks and self._trusted(environ.get("REMOTE_ADDR", "")):
+            forwarded = [a.strip() for a in environ.get("HTTP_X_FORWARDED_FOR", "").split(",") if a.strip()]
+            # the nearest address the proxy did not add itself (a client can prepend anything)
+            while forwarded and self._trusted(forwarded[-1]) and len(forwarded) > 1:
+                forwarded.pop()
+            if forwarded:
+                environ["REMOTE_ADDR"] = forwarded[-1]
+            proto = environ.get("HTTP_X_FORWARDED_PROTO", "").split(",")[-1].strip().lower()
+            if proto in ("http", "https"):
+                environ["wsgi.url_scheme"] = proto
+                environ["HTTP_X_FORWARDED_PROTO"] = proto
+        else:
+            for header in self.HEADERS:
+                environ.pop(header, None)
+        return self.app(environ, start_response)
+
+
+def wsgi_application(trusted_proxy: str = ""):
+    from sigap.config.wsgi import application
+
+    return ProxyHeaders(application, trusted_proxy)
+
+
+def _post_fork(server, worker) -> None:
+    """In each worker after the fork: nothing inherited from the master may be used (it holds none: the
+    application is imported in the worker). Warm the categorizer here when asked to (embedded default)."""
+    if (worker.cfg.env or {}).get("SIGAP_WARM_CATEGORIZER") == "1":
+        import threading
+
+        threading.Thread(target=_warm_categorizer, name="warm-categorizer", daemon=True).start()
+
+
+def _warm_categorizer() -> None:
+    """Load the categorizer in the background so the first uncategorized report does not wait for it."""
+    import logging
+
+    try:
+        import django
+
+        django.setup()
+        from sigap.reports.categorize import model
+
+        model()
+    except Exception:  # noqa: BLE001 - intake falls back to the catalog match
+        logging.getLogger(__name__).warning("could not warm the categorizer", exc_info=True)
+
+
+class SigapServer(BaseApplication):
+    def __init__(self, options: dict, trusted_proxy: str = ""):
+        self.options = options
+        self.trusted_proxy = trusted_proxy
+        super().__init__()
+
+    def load_config(self):
+        for key, value in self.options.items():
+            self.cfg.set(key, value)
+
+    def load(self):
+        return wsgi_application(self.trusted_proxy)
+
+
+def options(*, host: str, port: int, workers: int, threads: int, timeout: int, graceful_timeout: int,
+            keepalive: int, header_seconds: float, body_seconds: float, max_requests: int, access_log: bool,
+            warm_categorizer: bool, trusted_proxy: str) -> dict:
+    bind = f"[{host}]:{port}" if ":" in host else f"{host}:{port}"
+    return {
+        "bind": [bind], "workers": workers, "threads": threads, "worker_class": "sigap.core.server.ReadFirstWorker",
+        "timeout": timeout, "graceful_timeout": graceful_timeout, "keepalive": keepalive,
+        # gunicorn would honour X-Forwarded-Proto from these addresses on its own; ProxyHeaders decides instead
+        "forwarded_allow_ips": trusted_proxy or "", "secure_scheme_headers": {},
+        "max_requests": max_requests, "max_requests_jitter": max(1, max_requests // 10) if max_requests else 0,
+        "accesslog": "-" if access_log else None, "errorlog": "-", "loglevel": "warning",
+        "control_socket_disable": True, "proc_name": "sigap",
+        "worker_connections": 1000,
+        "raw_env": [f"SIGAP_HEADER_SECONDS={header_seconds}", f"SIGAP_BODY_SECONDS={body_seconds}",
+                    f"SIGAP_WARM_CATEGORIZER={'1' if warm_categorizer else '0'}"],
+        "post_fork": _post_fork,
+    }
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]

@@ -1,0 +1,258 @@
+"""`sigap serve`: gunicorn with Sigap's read-first worker, run as a real process on a free port.
+
+Slow clients (one byte every so often) cannot hold the threads that serve everybody else, and are cut off with
+408 once their head or body takes longer than allowed; several worker processes each file reports through
+their own group-commit writer; SIGHUP replaces the workers without stopping the service; a web worker that
+filed a report has not loaded OpenCV or scikit-learn; forwarded headers are trusted only from the proxy.
+"""
+from __future__ import annotations
+
+import json
+import os
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import urllib.request
+from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
+from pathlib import Path
+
+import pytest
+
+from tests.live_sigap import CLI, database_url, free_port
+
+pytestmark = pytest.mark.xdist_group("live-server")
+
+REPORT = {"category": "jalan-rusak", "description": "Jalan berlubang dalam di depan sekolah, bahaya untuk motor.",
+          "lat": -6.2351, "lon": 106.9009, "privacy": "private", "reporter": {"name": "Siti", "phone": "0812-3456-7890"}}
+
+
+def children(pid: int) -> set[int]:
+    out = set()
+    for task in Path(f"/proc/{pid}/task").iterdir():
+        out |= {int(p) for p in (task / "children").read_text().split()}
+    return out
+
+
+def get(url: str, timeout: float = 10) -> tuple[int, bytes]:
+    with urllib.request.urlopen(url, timeout=timeout) as r:
+        return r.status, r.read()
+
+
+def post_report(base: str) -> tuple[int, dict]:
+    req = urllib.request.Request(base + "/api/v1/reports", data=json.dumps(REPORT).encode(), method="POST",
+                                 headers={"Content-Type": "application/json"})
+    try:
+        with urllib.request.urlopen(req, timeout=60) as r:
+            return r.status, json.loads(r.read())
+    except urllib.error.HTTPError as e:
+        return e.code, json.loads(e.read() or b"{}")
+
+
+@contextmanager
+def serve(name: str, *args: str):
+    """A migrated database with the reference data (no demo) and `sigap serve ARGS` on a free port."""
+    home = Path(tempfile.mkdtemp(prefix="sigap-serve-"))
+    env = {**os.environ, "SIGAP_HOME": str(home), "DATABASE_URL": database_url(name, home), "SIGAP_TILE_URL": "",
+           "SIGAP_CITIZEN_RATE": "10000/m", "PYTHONPATH": os.pathsep.join(sys.path)}
+    for command in (["migrate", "--verbosity", "0"], ["reference"]):
+        subprocess.run(CLI + command, env=env, check=True, cwd=home, stdout=subprocess.DEVNULL,
+                       stderr=subprocess.DEVNULL)
+    port = free_port()
+    log = open(home / "server.log", "w")
+    proc = subprocess.Popen(CLI + ["serve", "--port", str(port), *args], env=env, cwd=home, stdout=log,
+                            stderr=subprocess.STDOUT)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        for _ in range(200):
+            try:
+                if get(base + "/healthz", timeout=1)[0] == 200:
+                    break
+            except OSError:
+                time.sleep(0.1)
+        else:
+            raise RuntimeError("server did not start: " + (home / "server.log").read_text()[-3000:])
+        yield base, proc, port, env
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+        log.close()
+
+
+class Trickler:
+    """Connections that send a request one byte at a time, every ``interval`` seconds."""
+
+    def __init__(self, port: int, count: int, payload: bytes, interval: float, prefix_bytes: int = 0):
+        self.socks = []
+        for _ in range(count):
+            s = socket.create_connection(("127.0.0.1", port))
+            if prefix_bytes:
+                s.sendall(payload[:prefix_bytes])
+            self.socks.append(s)
+        self.payload, self.offset, self.interval = payload, prefix_bytes, interval
+        self.stop = threading.Event()
+        self.thread = threading.Thread(target=self._run, daemon=True)
+        self.thread.start()
+
+    def _run(self):
+        while not self.stop.wait(self.interval) and self.offset < len(self.payload):
+            byte = self.payload[self.offset:self.offset + 1]
+            self.offset += 1
+            for s in self.socks:
+                try:
+                    s.send(byte)
+                except OSError:
+                    pass
+
+    def answers(self) -> list[bytes]:
+        out = []
+        for s in self.socks:
+            s.settimeout(30)
+            try:
+                out.append(s.recv(200))
+            except OSError:
+                out.append(b"")
+        return out
+
+    def close(self):
+        self.stop.set()
+        for s in self.socks:
+            s.close()
+
+
+BODY = json.dumps(REPORT).encode()
+SLOW_HEAD = (b"POST /api/v1/reports HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
+             b"Content-Length: %d\r\nX-Padding: " % len(BODY)) + b"x" * 200 + b"\r\n\r\n" + BODY
+SLOW_BODY = (b"POST /api/v1/reports HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
+             b"Content-Length: %d\r\n\r\n" % len(BODY)) + BODY
+
+
+@pytest.mark.parametrize("payload,prefix", [(SLOW_HEAD, 0), (SLOW_BODY, SLOW_BODY.index(b"\r\n\r\n") + 4)],
+                         ids=["slow-head", "slow-body"])
+def test_slow_clients_do_not_shut_others_out_and_are_cut_off(payload, prefix):
+    # One worker with two threads: a server that gave each slow connection a thread would serve nobody else.
+    with serve("sigap_serve_slow", "--workers", "1", "--threads", "2", "--header-seconds", "6",
+               "--body-seconds", "6") as (base, _proc, port, _env):
+        slow = Trickler(port, 100, payload, interval=0.5, prefix_bytes=prefix)
+        try:
+            time.sleep(1.5)  # every slow connection is open and has sent something
+            status, body = get(base + "/healthz", timeout=4)
+            assert status == 200 and json.loads(body)["status"] == "ok"
+            status, created = post_report(base)
+            assert status == 201, created
+            # none of them finishes in time: each is answered 408 and closed
+            answers = slow.answers()
+        finally:
+            slow.close()
+    assert len(answers) == 100
+    assert all(a.startswith(b"HTTP/1.1 408") for a in answers), {a[:40] for a in answers}
+
+
+def test_expect_continue_is_answered_before_the_body():
+    with serve("sigap_serve_expect", "--workers", "1") as (_base, _proc, port, _env):
+        s = socket.create_connection(("127.0.0.1", port), timeout=10)
+        s.sendall(b"POST /api/v1/reports HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
+                  b"Expect: 100-continue\r\nContent-Length: %d\r\nConnection: close\r\n\r\n" % len(BODY))
+        assert s.recv(100).startswith(b"HTTP/1.1 100 Continue")
+        s.sendall(BODY)
+        answer = b""
+        while chunk := s.recv(65536):
+            answer += chunk
+        s.close()
+    assert b"HTTP/1.1 201" in answer
+
+
+def test_workers_file_through_their_own_group_commit_and_reload_on_sighup():
+    """Two worker processes (forked by gunicorn's master) file 60 concurrent reports: each is stored once,
+    each number is distinct; SIGHUP replaces both workers and the service keeps answering; a web worker that
+    filed reports has loaded neither OpenCV nor scikit-learn."""
+    with serve("sigap_serve_workers", "--workers", "2", "--threads", "8") as (base, proc, _port, env):
+        with ThreadPoolExecutor(16) as pool:
+            results = list(pool.map(lambda _: post_report(base), range(60)))
+        assert [s for s, _ in results] == [201] * 60, results[:3]
+        numbers = {r["id"] for _, r in results}
+        assert len(numbers) == 60
+        workers = children(proc.pid)
+        assert len(workers) == 2
+        for pid in workers:
+            maps = Path(f"/proc/{pid}/maps").read_text()
+            assert "cv2" not in maps and "sklearn" not in maps, pid
+        check = subprocess.run(CLI + ["shell", "-c", "from sigap.reports.models import Report; "
+                                      "print(Report.objects.count(), Report.objects.values('number').distinct().count())"],
+                               env=env, capture_output=True, text=True, check=True)
+        assert check.stdout.split()[-2:] == ["60", "60"]
+
+        proc.send_signal(signal.SIGHUP)
+        for _ in range(200):
+            now = children(proc.pid)
+            if len(now) == 2 and not now & workers:
+                break
+            time.sleep(0.1)
+        assert len(now) == 2 and not now & workers, (workers, now)
+        assert post_report(base)[0] == 201
+
+
+def test_wsgi_application_does_not_load_opencv_or_scikit_learn(tmp_path):
+    code = ("import sys; import sigap.config.wsgi as w; from django.urls import resolve; "
+            "resolve('/api/v1/reports'); resolve('/petugas/'); resolve('/'); "
+            "print(sorted(m for m in ('cv2', 'sklearn', 'scipy', 'joblib') if m in sys.modules))")
+    env = {**os.environ, "SIGAP_HOME": str(tmp_path), "DATABASE_URL": "", "PYTHONPATH": os.pathsep.join(sys.path)}
+    out = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[]"
+
+
+def test_proxy_headers_are_trusted_only_from_the_proxy():
+    from sigap.core.server import ProxyHeaders
+
+    seen = {}
+
+    def app(environ, start_response):
+        seen.clear()
+        seen.update(environ)
+        return []
+
+    wrapped = ProxyHeaders(app, "10.0.0.5, 10.1.0.0/16")
+    forwarded = {"HTTP_X_FORWARDED_FOR": "1.2.3.4, 203.0.113.9", "HTTP_X_FORWARDED_PROTO": "https",
+                 "wsgi.url_scheme": "http"}
+    wrapped({"REMOTE_ADDR": "10.0.0.5", **forwarded}, None)
+    assert (seen["REMOTE_ADDR"], seen["wsgi.url_scheme"]) == ("203.0.113.9", "https")
+    wrapped({"REMOTE_ADDR": "10.1.2.3", **forwarded, "HTTP_X_FORWARDED_FOR": "203.0.113.9, 10.1.9.9"}, None)
+    assert seen["REMOTE_ADDR"] == "203.0.113.9"
+    wrapped({"REMOTE_ADDR": "198.51.100.7", **forwarded}, None)
+    assert seen["REMOTE_ADDR"] == "198.51.100.7" and seen["wsgi.url_scheme"] == "http"
+    assert "HTTP_X_FORWARDED_FOR" not in seen and "HTTP_X_FORWARDED_PROTO" not in seen
+    ProxyHeaders(app, "")({"REMOTE_ADDR": "10.0.0.5", **forwarded}, None)
+    assert seen["REMOTE_ADDR"] == "10.0.0.5" and "HTTP_X_FORWARDED_PROTO" not in seen
+
+
+def test_group_commit_writer_is_per_process_after_fork(monkeypatch):
+    """A writer thread started before a fork does not exist in the child: the child's first report starts
+    the child's own writer (a forked child would otherwise wait forever on a queue nobody reads)."""
+    from sigap.intake import groupcommit, services
+
+    monkeypatch.setattr(services, "_write", lambda batch: [("written", os.getpid(), item) for item in batch])
+    monkeypatch.setattr(groupcommit, "enabled", lambda: True)
+    groupcommit.stop()
+    try:
+        assert groupcommit.submit("parent")[1] == os.getpid()
+        parent_writer = groupcommit._writer
+        pid = os.fork()
+        if pid == 0:  # the child: exit status says whether its report was written by its own writer
+            ok = False
+            try:
+                result = groupcommit.submit("child")
+                ok = result == ("written", os.getpid(), "child") and groupcommit._writer is not parent_writer
+            finally:
+                os._exit(0 if ok else 1)
+        _pid, status = os.waitpid(pid, 0)
+        assert os.waitstatus_to_exitcode(status) == 0
+        assert groupcommit._writer is parent_writer
+    finally:
+        groupcommit.stop()
