@@ -15,6 +15,7 @@ import dj_database_url
 from django.utils.translation import gettext_lazy as _
 
 from sigap.core.files import write_secret_file
+from sigap.core.objectstore import object_storage
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 SIGAP_HOME = Path(os.environ.get("SIGAP_HOME", Path.cwd() / "var")).resolve()
@@ -135,8 +136,11 @@ USE_TZ = True
 STATIC_URL = "/static/"
 STATIC_ROOT = SIGAP_HOME / "static"
 STATIC_ROOT.mkdir(exist_ok=True)
+# Photos: files under $SIGAP_HOME/media, or an S3-compatible object store when SIGAP_S3_BUCKET is set (needed as
+# soon as web and worker processes run on more than one machine; see sigap/core/objectstore.py).
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage", "OPTIONS": {"location": str(SIGAP_HOME / "media")}},
+    "default": object_storage(os.environ) or {
+        "BACKEND": "django.core.files.storage.FileSystemStorage", "OPTIONS": {"location": str(SIGAP_HOME / "media")}},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
 }
 WHITENOISE_USE_FINDERS = True
@@ -219,9 +223,13 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 
+# Cache (rate-limit counters, the Open311 windows): per-process memory, or Redis shared by every process and
+# machine when SIGAP_REDIS_URL (or its older name SIGAP_REDIS_CACHE_URL) is set.
+SIGAP_REDIS_URL = os.environ.get("SIGAP_REDIS_URL") or os.environ.get("SIGAP_REDIS_CACHE_URL", "")
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
-if os.environ.get("SIGAP_REDIS_CACHE_URL"):
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": os.environ["SIGAP_REDIS_CACHE_URL"]}}
+if SIGAP_REDIS_URL:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": SIGAP_REDIS_URL,
+                          "KEY_PREFIX": os.environ.get("SIGAP_REDIS_PREFIX", "sigap")}}
 
 LOGGING = {
     "version": 1,

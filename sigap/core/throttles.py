@@ -1,7 +1,10 @@
 """Rate limits and the sign-in lockout.
 
-``per_ip``: request rate limits per client IP, each with its own counter (filing and tracking must not
-share one).
+``per_ip``: request rate limits per client IP, each scope with its own counter (filing and tracking must not
+share one). A counter is a fixed window of the rate's period, one cache key per (scope, address, window),
+counted with the cache's atomic ``add``/``incr``: with Redis (``SIGAP_REDIS_URL``) every web process and
+machine counts into the same key; with the per-process memory cache (embedded default) each process counts
+alone. A client can pass at most twice the rate across a window boundary.
 
 Sign-in lockout (django-axes, one mechanism for the console login, the admin login and the API token
 endpoint, since all three call ``authenticate(request, ...)``). Failures are counted per rule, each with
@@ -24,10 +27,40 @@ LOCKED_ID = "Terlalu banyak percobaan masuk yang gagal. Coba lagi dalam beberapa
 LOCKED_EN = "Too many failed sign-in attempts. Try again in a few minutes."
 
 
-def per_ip(scope: str, rate: str) -> AnonRateThrottle:
-    throttle = AnonRateThrottle(rate)
-    throttle.scope = scope
-    return throttle
+class WindowThrottle(AnonRateThrottle):
+    """A fixed-window counter per scope and client address, atomic in the cache (see the module docstring)."""
+
+    def __init__(self, scope: str, rate: str):
+        self.scope = scope
+        super().__init__(rate)
+
+    def get_ident(self, request) -> str | None:
+        return client_ip(request)  # never X-Forwarded-For itself: the server rewrites the address for a trusted proxy
+
+    def allow_request(self, request) -> bool:
+        from django.core.cache import cache
+
+        ident = self.get_ident(request)
+        if ident is None or self.num_requests is None:
+            return True
+        self.now = self.timer()
+        window = int(self.now // self.duration)
+        key = f"throttle:{self.scope}:{ident}:{window}"
+        cache.add(key, 0, timeout=self.duration + 5)
+        try:
+            count = cache.incr(key)
+        except ValueError:  # expired between add and incr
+            cache.set(key, 1, timeout=self.duration + 5)
+            count = 1
+        self.window_end = (window + 1) * self.duration
+        return count <= self.num_requests
+
+    def wait(self) -> float:
+        return max(0.0, self.window_end - self.now)
+
+
+def per_ip(scope: str, rate: str) -> WindowThrottle:
+    return WindowThrottle(scope, rate)
 
 
 def client_ip(request) -> str | None:

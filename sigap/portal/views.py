@@ -19,9 +19,9 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
-from ninja.throttling import AnonRateThrottle
 
 from sigap.core.errors import DomainError
+from sigap.core.throttles import per_ip
 from sigap.intake import services as intake
 from sigap.privacy.photos import gps_distance_warning, photo_clean
 from sigap.reports.models import Channel, Photo, Privacy
@@ -41,14 +41,8 @@ LOCATION_CODES = {"outside_area", "no_boundaries", "invalid_coordinates", "no_tu
 
 # --- helpers ---------------------------------------------------------------------------------------
 
-class _Throttle(AnonRateThrottle):
-    def __init__(self, scope: str, rate: str):
-        self.scope = scope
-        super().__init__(rate)
-
-
 def _throttled(request: HttpRequest, scope: str, rate: str) -> bool:
-    return not _Throttle(f"portal_{scope}", rate).allow_request(request)
+    return not per_ip(f"portal_{scope}", rate).allow_request(request)
 
 
 def _too_many(request: HttpRequest) -> HttpResponse:
