@@ -9,7 +9,7 @@ PORT ?= 8000
 TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/sigap
 PYTEST_WORKERS ?= 2
 
-.PHONY: run setup install install-test test test-sqlite test-postgres audit bench clean
+.PHONY: run setup install install-test test test-sqlite test-postgres audit bench bench-city bench-pages clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -45,6 +45,19 @@ audit: install-test
 bench: install-test
 	$(BIN)/python bench/routing.py
 	$(BIN)/python bench/intake.py
+
+# A big city on PostgreSQL (docs/performance.md, "A big city"): 10k reports in one kelurahan, 100k and 1M shaped
+# like a city in its fifth year (the 1M build takes about 10 minutes here), then every page measured on each.
+CITY_SIZES ?= 10k,100k,1m
+bench-city: install-test
+	$(BIN)/python bench/city.py --reports 10000 --hot-kelurahan-share 1 --fresh --scenario
+	$(BIN)/python bench/city.py --reports 100000 --fresh --scenario
+	$(BIN)/python bench/city.py --reports 1000000 --fresh --scenario
+	$(BIN)/python bench/pages.py --sizes $(CITY_SIZES) --explain
+
+# the pages again on the databases bench-city built (after a change to a page)
+bench-pages: install-test
+	$(BIN)/python bench/pages.py --sizes $(CITY_SIZES) --explain
 
 clean:
 	rm -rf $(VENV) var build *.egg-info

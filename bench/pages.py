@@ -1,0 +1,376 @@
+"""The pages' cost against a big city: p50/p95 and SQL statements per request, at several sizes.
+
+    python bench/pages.py [--sizes 10k,100k,1m | --database URL ...] [--repeat 25] [--explain] [--only NAME,...]
+
+Runs against databases built by ``bench/city.py`` (default: ``sigap_city_10k``, ``sigap_city_100k`` and
+``sigap_city_1m`` on 127.0.0.1:5432; the 10k one is built with every report in one kelurahan:
+``python bench/city.py --reports 10000 --hot-kelurahan-share 1 --scenario``). Each database is measured in
+its own child process (Django reads its settings once per process), in-process with Django's test ``Client``
+(no HTTP server: what is measured is the view, its queries and its template). Each page is requested a few
+times to warm up, then ``--repeat`` times; the table shows p50/p95 in milliseconds and the number of SQL
+statements of one request (``CaptureQueriesContext``), per database, and the ratio of each to the first.
+
+The actors are those ``bench/city.py --scenario`` wrote (``$SIGAP_HOME/bench/<database>.json``): an officer
+at the hot kelurahan's office, pimpinan of its kecamatan and kota, a validator, a triage-desk officer. API
+pages use their bearer tokens; console pages a signed-in session that passed the second factor, as the login
+form records it. When the scenario is missing or its tokens do not verify under this ``SIGAP_HOME`` (tokens
+are keyed with its ``SECRET_KEY``), it is written again first.
+
+Targets printed against (issue "as fast at year five"): p50 ≤ 20 ms at the 10k database (every report in the
+caller's unit), no page above 1.5× its 10k figure at 1M, the supervisor dashboard ≤ 100 ms at 1M.
+``--explain`` prints ``EXPLAIN (ANALYZE, BUFFERS)`` of the officer queue's slowest statement at each size.
+
+Every page writes its access-log row(s) as in production, so the databases grow a little with each run.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "bench"))
+
+TARGET_P50_MS = 20.0
+TARGET_RATIO = 1.5
+TARGET_DASHBOARD_MS = 100.0
+WARMUP = 3
+
+
+def machine_state() -> str:
+    load = os.getloadavg()
+    return f"load average {load[0]:.2f} {load[1]:.2f} {load[2]:.2f} on {os.cpu_count()} cores"
+
+
+# --- the child: one database ------------------------------------------------------------------------
+
+def pages(sc: dict, number: str) -> list[tuple[str, str, str, str]]:
+    """(name, who, how, path). ``how``: api (bearer token) or console (session)."""
+    return [
+        ("officer queue API, page of 50", "officer", "api", "/api/v1/officer/reports?page_size=50"),
+        ("officer queue API, page 3", "officer", "api", "/api/v1/officer/reports?page_size=50&page=3"),
+        ("kota pimpinan queue API", "supervisor_kota", "api", "/api/v1/officer/reports?page_size=50"),
+        ("console queue", "officer", "console", "/petugas/"),
+        ("console queue (htmx partial)", "officer", "console", "/petugas/antrean/"),
+        ("report detail API", "officer", "api", f"/api/v1/officer/reports/{number}"),
+        ("report detail console", "officer", "console", f"/petugas/laporan/{number}/"),
+        ("validator queue", "validator", "console", "/petugas/validasi/"),
+        ("validator queue API", "validator", "api", "/api/v1/officer/reports?status=awaiting_validation&page_size=50"),
+        ("triage desk API", "triage", "api", "/api/v1/officer/desk/triage"),
+        ("dashboard, kecamatan pimpinan", "supervisor_kecamatan", "console", "/petugas/dasbor/"),
+        ("dashboard, kota pimpinan", "supervisor_kota", "console", "/petugas/dasbor/"),
+        ("dashboard map, kota pimpinan", "supervisor_kota", "console", "/petugas/dasbor/peta.json"),
+        ("public statistics", None, "public", "/statistik/"),
+        ("public list", None, "public", "/publik/"),
+        ("public map", None, "public", "/publik/peta.json"),
+        ("Open311 requests", None, "public", "/open311/v2/requests.json"),
+        ("CSV export", "officer", "api", "/api/v1/officer/export/reports.csv"),
+        ("XLSX export", "officer", "api", "/api/v1/officer/export/reports.xlsx"),
+    ]
+
+
+def scenario_load(url: str, reports_hint: int) -> dict:
+    import city
+    from sigap.officers.models import ApiToken
+
+    path = city.scenario_path(url)
+    sc = json.loads(path.read_text()) if path.exists() else None
+    if sc is not None:
+        for u in sc["users"].values():
+            row = ApiToken.lookup(u["token"])
+            if row is None or not row.binding_valid() or row.is_expired():
+                sc = None
+                break
+    if sc is None:
+        args = argparse.Namespace(hot_kelurahan=_hot_kelurahan(), reports=reports_hint)
+        city.scenario_write(url, args)
+        sc = json.loads(path.read_text())
+    return sc
+
+
+def _hot_kelurahan() -> str:
+    """The kelurahan whose office holds the most reports (the city's hot spot)."""
+    from django.db.models import Count
+
+    from sigap.reports.models import Report
+
+    row = (Report.objects.filter(unit__jenis="kelurahan").values("unit__wilayah__kode").annotate(n=Count("id"))
+           .order_by("-n").first())
+    return row["unit__wilayah__kode"]
+
+
+def clients(sc: dict) -> dict:
+    from django.contrib.auth import get_user_model
+    from django.test import Client
+
+    out = {}
+    User = get_user_model()
+    for key, u in sc["users"].items():
+        api = Client(HTTP_AUTHORIZATION=f"Bearer {u['token']}")
+        console = Client()
+        user = User.objects.get(username=u["username"])
+        console.force_login(user)
+        if u.get("device"):
+            from django_otp import DEVICE_ID_SESSION_KEY
+
+            session = console.session
+            session[DEVICE_ID_SESSION_KEY] = u["device"]
+            session.save()
+        out[key] = {"api": api, "console": console}
+    out[None] = {"public": Client()}
+    return out
+
+
+def detail_number(sc: dict) -> str:
+    """A report at the officer's unit with a long history (as the pages of a busy unit's reports are)."""
+    from django.db.models import Count
+
+    from sigap.reports.models import Report
+
+    unit = sc["users"]["officer"]["unit"]
+    row = (Report.objects.filter(unit__kode=unit).annotate(n=Count("history")).order_by("-n", "-id")
+           .values_list("number", flat=True)[:1])
+    return row[0] if row else sc["sample_reports"][0]["number"]
+
+
+class PageTimeout(Exception):
+    pass
+
+
+def _get(client, path: str, limit_s: float):
+    """One request, cut off after ``limit_s`` seconds (a page whose cost grows with history can take minutes
+    at a million reports; the table then says so instead of the run never ending)."""
+    import signal
+
+    def alarm(_signum, _frame):
+        raise PageTimeout()
+
+    previous = signal.signal(signal.SIGALRM, alarm)
+    signal.setitimer(signal.ITIMER_REAL, limit_s)
+    try:
+        return client.get(path)
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+
+
+def explain_slowest(queries: list[dict]) -> str:
+    """EXPLAIN (ANALYZE, BUFFERS) of every SELECT on the reports of one request; the plan of the slowest."""
+    from django.db import connection
+
+    best = (-1.0, "", "")
+    for q in queries:
+        sql = q["sql"]
+        if not sql.lstrip().upper().startswith(("SELECT", "WITH")) or "reports_report" not in sql:
+            continue
+        with connection.cursor() as cur:
+            cur.execute("EXPLAIN (ANALYZE, BUFFERS) " + sql)
+            plan = "\n".join(r[0] for r in cur.fetchall())
+        took = next((float(line.split(":")[1].split()[0]) for line in plan.splitlines()
+                     if line.startswith("Execution Time")), 0.0)
+        if took > best[0]:
+            best = (took, sql, plan)
+    if best[0] < 0:
+        return ""
+    return f"-- the slowest statement on reports of the officer queue API ({best[0]:.1f} ms):\n{best[1]}\n\n{best[2]}"
+
+
+def measure(url: str, repeat: int, explain: bool, only: set[str] | None, budget_s: float, limit_s: float) -> dict:
+    from django.core.cache import cache
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from sigap.reports.models import Report
+
+    n_reports = Report.objects.count()
+    sc = scenario_load(url, n_reports)
+    number = detail_number(sc)
+    who = clients(sc)
+    results = {}
+    plan = ""
+    for name, user, how, path in pages(sc, number):
+        if only and not any(o in name for o in only):
+            continue
+        client = who[user][how]
+        times: list[float] = []
+        try:
+            cache.clear()  # rate-limit counters
+            t = time.perf_counter()
+            response = _get(client, path, limit_s)
+            first = (time.perf_counter() - t) * 1000
+            if response.status_code == 404 and path.endswith(".xlsx"):
+                results[name] = {"status": 404, "missing": True}
+                continue
+            if first / 1000 > budget_s:
+                times.append(first)  # too slow to warm up: its first request is a sample
+            else:
+                for _ in range(WARMUP - 1):
+                    cache.clear()
+                    _get(client, path, limit_s)
+            while len(times) < repeat and not (len(times) >= 3 and sum(times) / 1000 > budget_s):
+                cache.clear()
+                t = time.perf_counter()
+                response = _get(client, path, limit_s)
+                times.append((time.perf_counter() - t) * 1000)
+            cache.clear()
+            with CaptureQueriesContext(connection) as ctx:
+                response = _get(client, path, limit_s)
+        except PageTimeout:
+            connection.close()  # a statement may have been cut off: go on with a fresh connection
+            results[name] = {"status": 0, "timeout": limit_s}
+            print(f"   {name}: more than {limit_s:.0f} s, cut off", file=sys.stderr, flush=True)
+            continue
+        times.sort()
+        print(f"   {name}: p50 {statistics.median(times):.1f} ms ({len(times)} samples), "
+              f"{len(ctx.captured_queries)} statements", file=sys.stderr, flush=True)
+        results[name] = {
+            "status": response.status_code, "p50": statistics.median(times),
+            "p95": times[min(len(times) - 1, int(round(0.95 * len(times) + 0.5)) - 1)], "samples": len(times),
+            "statements": len(ctx.captured_queries), "bytes": len(response.content),
+        }
+        if explain and name == "officer queue API, page of 50":
+            plan = explain_slowest(ctx.captured_queries)
+    with connection.cursor() as cur:
+        cur.execute("SELECT COUNT(*) FROM reports_report r JOIN organization_unit u ON u.id = r.unit_id WHERE u.kode = %s",
+                    [sc["users"]["officer"]["unit"]])
+        at_unit = cur.fetchone()[0]
+        cur.execute("SELECT COUNT(*) FROM reports_report r JOIN organization_wilayah w ON w.id = r.kelurahan_id "
+                    "WHERE w.kode = %s", [sc["hot_kelurahan"]])
+        in_kelurahan = cur.fetchone()[0]
+    return {"database": sc["database"], "reports": n_reports, "at_unit": at_unit, "in_kelurahan": in_kelurahan,
+            "detail": number, "pages": results, "plan": plan, "machine": machine_state()}
+
+
+def child(url: str, repeat: int, explain: bool, only: set[str] | None, budget_s: float, limit_s: float) -> None:
+    os.environ["DATABASE_URL"] = url
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "sigap.config.settings")
+    import django
+
+    django.setup()
+    from django.conf import settings
+
+    settings.SIGAP_OUTBOX_SYNC = True
+    out = measure(url, repeat, explain, only, budget_s, limit_s)
+    print("@@RESULT@@" + json.dumps(out))
+
+
+# --- the parent: each database in a child, one table -------------------------------------------------
+
+def urls_from(args) -> list[str]:
+    if args.database:
+        return args.database
+    return [f"postgres://postgres@127.0.0.1:5432/sigap_city_{s.strip()}" for s in args.sizes.split(",") if s.strip()]
+
+
+def table(runs: list[dict]) -> str:
+    names = list(dict.fromkeys(n for r in runs for n in r["pages"]))
+    head = ["page"] + [f"{r['database']} p50 / p95 ms (stmts)" for r in runs]
+    if len(runs) > 1:
+        head += [f"{r['database']} ÷ {runs[0]['database']}" for r in runs[1:]]
+    head.append("target")
+    rows = []
+    misses = []
+    for name in names:
+        cells = [name]
+        base = runs[0]["pages"].get(name)
+        for r in runs:
+            p = r["pages"].get(name)
+            if p is None:
+                cells.append("—")
+            elif p.get("missing"):
+                cells.append("no such page")
+            elif p.get("timeout"):
+                cells.append(f"> {p['timeout']:.0f} s (cut off)")
+            else:
+                bad = "" if p["status"] == 200 else f" [HTTP {p['status']}]"
+                cells.append(f"{p['p50']:.1f} / {p['p95']:.1f} ({p['statements']}){bad}")
+        ratios = []
+        for r in runs[1:]:
+            p = r["pages"].get(name)
+            if p is None or base is None or any(x.get("missing") or x.get("timeout") for x in (p, base)):
+                cells.append("—")
+                continue
+            ratio = p["p50"] / base["p50"] if base["p50"] else float("nan")
+            ratios.append(ratio)
+            same = "" if p["statements"] == base["statements"] else f", stmts {base['statements']}→{p['statements']}"
+            cells.append(f"{ratio:.2f}×{same}")
+        target = []
+        if base is not None and not base.get("missing") and not base.get("timeout"):
+            ok = base["p50"] <= TARGET_P50_MS
+            target.append(f"p50 ≤ {TARGET_P50_MS:.0f} ms at {runs[0]['database']}: {'ok' if ok else 'MISS'}")
+            if not ok:
+                misses.append(f"{name}: {base['p50']:.1f} ms at {runs[0]['database']}")
+        if ratios:
+            ok = ratios[-1] <= TARGET_RATIO
+            target.append(f"≤ {TARGET_RATIO}×: {'ok' if ok else 'MISS'}")
+            if not ok:
+                misses.append(f"{name}: {ratios[-1]:.2f}× at {runs[-1]['database']}")
+        last = runs[-1]["pages"].get(name)
+        if name.startswith("dashboard,") and last and not last.get("timeout") and not last.get("missing"):
+            p50 = last["p50"]
+            ok = p50 <= TARGET_DASHBOARD_MS
+            target.append(f"≤ {TARGET_DASHBOARD_MS:.0f} ms at {runs[-1]['database']}: {'ok' if ok else 'MISS'}")
+            if not ok:
+                misses.append(f"{name}: {p50:.1f} ms at {runs[-1]['database']} (dashboard target)")
+        cells.append("; ".join(target))
+        rows.append(cells)
+    lines = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
+    lines += ["| " + " | ".join(c) + " |" for c in rows]
+    if misses:
+        lines.append("")
+        lines.append(f"targets missed ({len(misses)}): " + "; ".join(misses))
+    return "\n".join(lines)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--sizes", default="10k,100k,1m", help="sigap_city_<size> databases, first is the baseline")
+    parser.add_argument("--database", action="append", help="postgres://… (repeatable; overrides --sizes)")
+    parser.add_argument("--repeat", type=int, default=25)
+    parser.add_argument("--explain", action="store_true")
+    parser.add_argument("--only", help="comma-separated parts of page names")
+    parser.add_argument("--budget", type=float, default=20.0,
+                        help="seconds of timed requests per page before stopping early (at least 3 samples)")
+    parser.add_argument("--limit", type=float, default=180.0, help="seconds after which one request is cut off")
+    parser.add_argument("--child", help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    only = {o.strip() for o in args.only.split(",")} if args.only else None
+    if args.child:
+        child(args.child, args.repeat, args.explain, only, args.budget, args.limit)
+        return
+    runs = []
+    print(f"== pages: {platform.python_version()}, {machine_state()} at start", flush=True)
+    for url in urls_from(args):
+        cmd = [sys.executable, __file__, "--child", url, "--repeat", str(args.repeat), "--budget", str(args.budget),
+               "--limit", str(args.limit)]
+        if args.explain:
+            cmd.append("--explain")
+        if args.only:
+            cmd += ["--only", args.only]
+        t = time.perf_counter()
+        proc = subprocess.run(cmd, capture_output=True, text=True, env={**os.environ, "PYTHONPATH": str(ROOT)})
+        line = next((ln for ln in proc.stdout.splitlines() if ln.startswith("@@RESULT@@")), None)
+        if line is None:
+            print(f"!! {url}: the child failed\n{proc.stdout[-3000:]}\n{proc.stderr[-3000:]}", flush=True)
+            continue
+        run = json.loads(line[len("@@RESULT@@"):])
+        runs.append(run)
+        print(f"-- {run['database']}: {run['reports']:,} reports; {run['at_unit']:,} now at the officer's unit, "
+              f"{run['in_kelurahan']:,} in its kelurahan; detail page of {run['detail']}; "
+              f"{time.perf_counter() - t:.0f} s; {run['machine']} after", flush=True)
+        if run["plan"]:
+            print(run["plan"], flush=True)
+    if runs:
+        print()
+        print(table(runs))
+
+
+if __name__ == "__main__":
+    main()
