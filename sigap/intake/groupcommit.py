@@ -7,7 +7,8 @@ the prepared submission to this process's writer thread and waits. The writer ta
 waiting at that moment and writes them with the batched write path (``intake.services._write``: one
 transaction, multi-row INSERTs). Each caller gets its answer only after the commit, so an
 acknowledged report is always stored. If a batch fails, its submissions are written one by one, so a
-bad one is refused alone and the others are still filed.
+bad one is refused alone and the others are still filed; a batch whose COMMIT reached the database but
+whose answer was lost is answered as filed and not written again (``services.write_batch``).
 
 There is no waiting for company: a lone report is written at once; batches form only while the writer
 is busy, i.e. exactly under load. Calls made inside a transaction of the caller (a channel storing its
@@ -65,26 +66,23 @@ class _Writer:
         connection.close()
 
     def _write(self, batch: list[tuple[object, Future]]) -> None:
-        from .services import _write, _write_each
+        from .services import write_batch
 
         self.batches += 1
         self.reports += len(batch)
         self.largest = max(self.largest, len(batch))
         try:
-            results = _write([prepared for prepared, _future in batch])
-        except Exception as exc:  # noqa: BLE001 - answered below, one by one
-            if len(batch) == 1:
-                batch[0][1].set_exception(exc)
-                return
-            log.info("intake: a batch of %d failed (%s); writing each on its own", len(batch), type(exc).__name__)
-            for (_prepared, future), outcome in zip(batch, _write_each([prepared for prepared, _f in batch])):
-                if isinstance(outcome, Exception):
-                    future.set_exception(outcome)
-                else:
-                    future.set_result(outcome)
+            # a failed batch is written one by one, except what its transaction stored although the
+            # COMMIT's answer was lost (``services.write_batch``)
+            outcomes = write_batch([prepared for prepared, _future in batch])
+        except Exception as exc:  # noqa: BLE001 - a lone submission's own refusal
+            batch[0][1].set_exception(exc)
             return
-        for (_prepared, future), result in zip(batch, results):
-            future.set_result(result)
+        for (_prepared, future), outcome in zip(batch, outcomes):
+            if isinstance(outcome, Exception):
+                future.set_exception(outcome)
+            else:
+                future.set_result(outcome)
 
 
 _writer: _Writer | None = None

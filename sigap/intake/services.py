@@ -12,14 +12,16 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from django.conf import settings
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
+from django.utils import timezone
 
 from sigap.core.errors import DomainError
 from sigap.privacy import vault
 from sigap.privacy.photos import CleanPhoto, gps_distance_warning, photo_clean
 from sigap.privacy import door
 from sigap.reports import services as report_services
-from sigap.reports.models import Channel, Privacy, Report
+from sigap.reports import outbox
+from sigap.reports.models import Channel, Notification, Privacy, Report
 
 from sigap.reports.categorize import categorize
 
@@ -197,10 +199,12 @@ def _prepare(sub: Submission, *, actor, actor_kind: str, now: datetime | None) -
     new = report_services.NewReport(
         kategori=kategori, description=redacted.text, lat=None if location is None else float(sub.lat),
         lon=None if location is None else float(sub.lon), address=redacted_address.text, channel=sub.channel,
-        privacy=sub.privacy, actor=actor, actor_kind=actor_kind, now=now, is_demo=sub.is_demo,
+        privacy=sub.privacy, actor=actor, actor_kind=actor_kind, now=now or timezone.now(), is_demo=sub.is_demo,
         secret=report_services.new_secret() if anonymous else "", concerned_unit=concerned,
         notify_received=sub.notify_received, triage_reason=triage_reason, category_source=category_source,
         category_confidence=confidence, routed=routed,
+        # chosen now, with the time: what ``_committed`` looks for if the COMMIT's answer is lost
+        tracking_code=report_services.new_tracking_code(),
     )
     return _Prepared(sub=sub, new=new, photos=photos, identity=identity, warnings=warnings, confidence=confidence)
 
@@ -230,7 +234,7 @@ def report_submit(sub: Submission, *, actor=None, actor_kind: str = "reporter", 
     prepared = _prepare(sub, actor=actor, actor_kind=actor_kind, now=now)
     if groupcommit.enabled():
         return groupcommit.submit(prepared)
-    return _write([prepared])[0]
+    return _write_one(prepared)
 
 
 def report_submit_many(subs: list[Submission], *, actor=None, actor_kind: str = "reporter",
@@ -247,15 +251,103 @@ def report_submit_many(subs: list[Submission], *, actor=None, actor_kind: str = 
         except DomainError as exc:
             results[i] = exc
     if ready:
-        try:
-            for (i, _p), result in zip(ready, _write([p for _i, p in ready])):
-                results[i] = result
-        except (DomainError, IntegrityError):
-            if len(ready) == 1:
-                raise
-            for (i, _p), outcome in zip(ready, _write_each([p for _i, p in ready])):
-                results[i] = outcome
+        for (i, _p), outcome in zip(ready, write_batch([p for _i, p in ready])):
+            results[i] = outcome
     return results
+
+
+# --- writing, and knowing what was written when the answer is lost ---------------------------------------
+#
+# A transaction can fail after its COMMIT reached the database: the connection is cut before the answer
+# comes back (a network blip, a proxy, PostgreSQL restarting). The driver then raises exactly as for a
+# transaction that failed, yet everything in it is stored. Writing those reports again would file each
+# twice (two numbers, two "received" messages); answering "not stored" would make their reporters file
+# them again. So after any failure of a transaction of our own, the reports' tracking codes (chosen before
+# the write, with the time) are looked up: what is there is answered as filed; only the rest is written
+# again. If the database cannot even be asked, the outcome is unknown and said so (503, "outcome_unknown").
+
+def _outcome_unknown() -> DomainError:
+    return DomainError("Basis data terganggu saat laporan Anda disimpan; laporan mungkin sudah tersimpan. "
+                       "Kirim lagi dalam beberapa detik dengan Idempotency-Key yang sama agar tidak tercatat dua kali.",
+                       "The database failed while your report was being stored; it may have been stored. Send it "
+                       "again in a few seconds with the same Idempotency-Key so that it is not filed twice.",
+                       code="outcome_unknown", status=503)
+
+
+def _committed(prepared: list[_Prepared]) -> dict[int, IntakeResult]:
+    """Which of ``prepared`` are stored (by tracking code and time of filing), as their IntakeResults."""
+    wanted = {report_services.tracking_hash(p.new.tracking_code): i for i, p in enumerate(prepared)}
+    found = Report.objects.filter(tracking_hash__in=list(wanted)).select_related("kategori", "unit", "kelurahan")
+    done: dict[int, IntakeResult] = {}
+    for report in found:
+        i = wanted[report.tracking_hash]
+        p = prepared[i]
+        if report.created_at != p.new.now:
+            continue  # another report holds that code (the write failed on it): not ours
+        done[i] = IntakeResult(report=report, tracking_code=p.new.tracking_code,
+                               location=p.new.routed[0] if p.new.routed else None, secret=p.new.secret,
+                               warnings=p.warnings, category_confidence=p.confidence)
+    return done
+
+
+def _recover(prepared: list[_Prepared]) -> dict[int, IntakeResult] | None:
+    """After a transaction of our own failed: those of ``prepared`` it stored anyway (their "received"
+    messages, whose after-commit hook never ran, are queued now). None when the database cannot say."""
+    try:
+        connection.close_if_unusable_or_obsolete()  # a cut connection: the lookup opens a new one
+        done = _committed(prepared)
+        if done:
+            log.warning("intake: a transaction that failed had committed %d report(s); answered as filed, "
+                        "not written again", len(done))
+            for pk in Notification.objects.filter(report_id__in=[r.report.pk for r in done.values()],
+                                                  kind="received").values_list("pk", flat=True):
+                outbox.enqueue(pk)
+        return done
+    except Exception as exc:  # noqa: BLE001 - the database cannot be asked
+        log.error("intake: could not learn whether a failed write was stored (%s)", type(exc).__name__)
+        return None
+
+
+def _write_one(p: _Prepared) -> IntakeResult:
+    """Write one submission in its own transaction (or the caller's). Raises what refused it; a report that
+    was stored although its COMMIT's answer was lost is returned as filed."""
+    try:
+        return _write([p])[0]
+    except Exception as exc:
+        if connection.in_atomic_block:
+            raise  # part of the caller's transaction: nothing of it is committed yet
+        done = _recover([p])
+        if done is None:
+            raise _outcome_unknown() from exc
+        if done:
+            return done[0]
+        raise
+
+
+def write_batch(prepared: list[_Prepared]) -> list[IntakeResult | DomainError]:
+    """Write submissions together in one transaction; if that fails, each on its own, so a bad one is
+    refused alone, and none that the failed transaction stored after all is written twice.
+
+    A single submission raises what refused it; in a batch, each refused one gets its DomainError."""
+    if len(prepared) == 1:
+        return [_write_one(prepared[0])]
+    try:
+        return _write(prepared)
+    except Exception as exc:  # noqa: BLE001 - sorted out below
+        failure = exc
+    if connection.in_atomic_block:
+        if not isinstance(failure, (DomainError, IntegrityError)):
+            raise failure
+        return _write_each(prepared)
+    done = _recover(prepared)
+    if done is None:
+        return [_outcome_unknown() for _p in prepared]
+    rest = [i for i in range(len(prepared)) if i not in done]
+    if rest:
+        log.info("intake: a batch of %d failed (%s); writing each on its own", len(prepared), type(failure).__name__)
+    outcomes: dict[int, IntakeResult | DomainError] = dict(done)
+    outcomes.update(zip(rest, _write_each([prepared[i] for i in rest])))
+    return [outcomes[i] for i in range(len(prepared))]
 
 
 def _write_each(prepared: list[_Prepared]) -> list[IntakeResult | DomainError]:
@@ -264,7 +356,7 @@ def _write_each(prepared: list[_Prepared]) -> list[IntakeResult | DomainError]:
     outcomes: list[IntakeResult | DomainError] = []
     for p in prepared:
         try:
-            outcomes.append(_write([p])[0])
+            outcomes.append(_write_one(p))
         except DomainError as exc:
             outcomes.append(exc)
         except Exception as exc:  # noqa: BLE001 - logged; this submission alone is refused

@@ -350,6 +350,13 @@ class NewReport:
     category_source: str = "reporter"
     category_confidence: float | None = None
     routed: tuple[Location, Unit] | None = None
+    # chosen by the caller before the write (``new_tracking_code``), so that after a failed COMMIT it can ask
+    # whether this report was stored after all; chosen here when empty
+    tracking_code: str = ""
+
+
+def new_tracking_code() -> str:
+    return _new_tracking_code()
 
 
 def _reserve_numbers(day, count: int) -> list[str]:
@@ -406,7 +413,7 @@ def reports_create(items: list[NewReport]) -> list[ReportCreated]:
             unit = data.units_by_code.get(TRIAGE_UNIT) or Unit.objects.get(kode=TRIAGE_UNIT)
         plans.append((item, now, location, unit, triage_reason))
 
-    codes = [_new_tracking_code() for _ in plans]
+    codes = [item.tracking_code or _new_tracking_code() for item, *_rest in plans]
     reports = []
     for (item, now, location, unit, triage_reason), code in zip(plans, codes):
         report = Report(
