@@ -222,6 +222,7 @@ CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
+CELERY_TIMEZONE = TIME_ZONE  # the periodic jobs' times (sigap/core/periodic.py) are the city's local time
 
 # Cache (rate-limit counters, the Open311 windows): per-process memory, or Redis shared by every process and
 # machine when SIGAP_REDIS_URL (or its older name SIGAP_REDIS_CACHE_URL) is set.

@@ -54,7 +54,7 @@ def post_report(base: str) -> tuple[int, dict]:
 
 
 @contextmanager
-def serve(name: str, *args: str):
+def serve(name: str, *args: str, periodic: bool = False):
     """A migrated database with the reference data (no demo) and `sigap serve ARGS` on a free port."""
     home = Path(tempfile.mkdtemp(prefix="sigap-serve-"))
     env = {**os.environ, "SIGAP_HOME": str(home), "DATABASE_URL": database_url(name, home), "SIGAP_TILE_URL": "",
@@ -64,7 +64,7 @@ def serve(name: str, *args: str):
                        stderr=subprocess.DEVNULL)
     port = free_port()
     log = open(home / "server.log", "w")
-    proc = subprocess.Popen(CLI + ["serve", "--port", str(port), *args], env=env, cwd=home, stdout=log,
+    proc = subprocess.Popen(CLI + ["serve", "--port", str(port), *([] if periodic else ["--no-periodic"]), *args], env=env, cwd=home, stdout=log,
                             stderr=subprocess.STDOUT)
     base = f"http://127.0.0.1:{port}"
     try:
@@ -197,6 +197,19 @@ def test_workers_file_through_their_own_group_commit_and_reload_on_sighup():
             time.sleep(0.1)
         assert len(now) == 2 and not now & workers, (workers, now)
         assert post_report(base)[0] == 201
+
+
+def test_embedded_server_runs_the_periodic_jobs_beside_it_and_stops_them():
+    with serve("sigap_serve_periodic", "--workers", "1", periodic=True) as (_base, proc, _port, _env):
+        commands = {pid: Path(f"/proc/{pid}/cmdline").read_bytes().split(b"\0") for pid in children(proc.pid)}
+        scheduler = [pid for pid, argv in commands.items() if b"periodic" in argv and b"run" in argv]
+        assert len(scheduler) == 1 and len(commands) == 2, commands
+    for _ in range(100):
+        if not Path(f"/proc/{scheduler[0]}").exists() or "Z" in Path(f"/proc/{scheduler[0]}/stat").read_text().split()[2]:
+            break
+        time.sleep(0.1)
+    else:
+        raise AssertionError("the periodic-jobs process outlived the server")
 
 
 def test_wsgi_application_does_not_load_opencv_or_scikit_learn(tmp_path):

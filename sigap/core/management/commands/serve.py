@@ -1,4 +1,6 @@
 import os
+import subprocess
+import sys
 
 from django.conf import settings
 from django.core.management import call_command
@@ -42,16 +44,16 @@ class Command(BaseCommand):
                             help="log every request to stderr (off: the proxy logs them)")
         parser.add_argument("--warm-categorizer", action="store_true", default=None,
                             help="load the categorizer when a worker starts (default: only with one worker)")
+        parser.add_argument("--no-periodic", action="store_true",
+                            help="do not run the periodic jobs next to the server (default: run them when no Celery "
+                                 "broker is configured; with one, `celery -A sigap.config beat` runs them)")
         parser.add_argument("--trusted-proxy", default=os.environ.get("SIGAP_TRUSTED_PROXY", ""),
                             help="addresses (comma-separated, CIDR allowed) of the reverse proxy whose "
                                  "X-Forwarded-For/-Proto headers are trusted")
 
     def handle(self, *args, host: str, port: int, workers: int, threads: int, timeout: int, graceful_timeout: int,
                keepalive: int, header_seconds: float, body_seconds: float, max_requests: int, access_log: bool,
-               warm_categorizer, trusted_proxy: str, **options):
-        from sigap.core.server import SigapServer
-        from sigap.core.server import options as server_options
-
+               warm_categorizer, no_periodic: bool, trusted_proxy: str, **options):
         call_command("collectstatic", interactive=False, verbosity=0)
         workers = workers or default_workers()
         if warm_categorizer is None:
@@ -65,6 +67,27 @@ class Command(BaseCommand):
         from django.db import connections
 
         connections.close_all()
+        periodic, master = None, os.getpid()
+        if not settings.CELERY_BROKER_URL and not no_periodic:
+            # the embedded default runs the periodic jobs itself: one small process next to the server
+            periodic = subprocess.Popen([sys.executable, "-m", "sigap.cli", "periodic", "run", "--parent", str(os.getpid())])
+        try:
+            self._run(host, port, workers, threads, timeout, graceful_timeout, keepalive, header_seconds, body_seconds,
+                      max_requests, access_log, warm_categorizer, trusted_proxy)
+        finally:
+            # (a gunicorn worker leaves through here too when it exits: only the master stops the jobs)
+            if periodic is not None and os.getpid() == master:
+                periodic.terminate()
+                try:
+                    periodic.wait(timeout=10)
+                except subprocess.TimeoutExpired:
+                    periodic.kill()
+
+    def _run(self, host, port, workers, threads, timeout, graceful_timeout, keepalive, header_seconds, body_seconds,
+             max_requests, access_log, warm_categorizer, trusted_proxy):
+        from sigap.core.server import SigapServer
+        from sigap.core.server import options as server_options
+
         SigapServer(server_options(
             host=host, port=port, workers=workers, threads=threads, timeout=timeout, graceful_timeout=graceful_timeout,
             keepalive=keepalive, header_seconds=header_seconds, body_seconds=body_seconds, max_requests=max_requests,

@@ -1,0 +1,59 @@
+"""The periodic jobs: one schedule shipped in code, sent by Celery beat in production and run by the embedded
+default's own scheduler; each job is the management command a city would otherwise run from cron."""
+from __future__ import annotations
+
+import pytest
+from celery.schedules import crontab
+
+from sigap.core import periodic
+
+
+def test_beat_schedule_is_shipped_with_the_celery_app():
+    from sigap.config.celery import app
+
+    schedule = app.conf.beat_schedule
+    assert set(schedule) == {f"sigap-{name}" for name in periodic.JOBS}
+    for name, entry in schedule.items():
+        assert entry["task"] == "sigap.core.tasks.periodic" and isinstance(entry["schedule"], crontab)
+        assert entry["args"] == (name.removeprefix("sigap-"),)
+    assert "sigap.core.tasks.periodic" in app.tasks
+    # the jobs the deployment guide lists for cron are all there
+    commands = {job.command for job in periodic.JOBS.values()}
+    assert {("outbox", "flush"), ("timeouts", "run"), ("retention", "run"), ("audit", "verify"),
+            ("audit", "checkpoint")} <= commands
+
+
+@pytest.mark.django_db
+def test_the_task_runs_the_job_and_skips_what_is_not_configured(settings, tmp_path):
+    from sigap.core.tasks import periodic as task
+
+    assert task("timeouts").startswith("Closed 0 unanswered reports")
+    settings.SIGAP_AUDIT_CHECKPOINT_DIR = ""
+    assert task("audit-checkpoint") == "skipped: not configured"
+    settings.SIGAP_AUDIT_CHECKPOINT_DIR = str(tmp_path)
+    task("audit-checkpoint")
+    assert len(list(tmp_path.glob("checkpoint-*.json"))) == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_embedded_scheduler_runs_due_jobs_and_survives_a_failing_one(monkeypatch):
+    ran = []
+
+    def fake_run(name):
+        ran.append(name)
+        if name == "timeouts":
+            raise RuntimeError("boom")
+        return "ok"
+
+    every_minute = periodic.Job(("timeouts", "run"), crontab(minute="*"), "test")
+    monkeypatch.setattr(periodic, "JOBS", {"timeouts": every_minute, "outbox-flush": every_minute,
+                                           "retention": periodic.Job(("retention", "run"), crontab(hour=2, minute=30), "t")})
+    monkeypatch.setattr(periodic, "run_job", fake_run)
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    passes = []
+    periodic.run_forever(tick=0, stop=lambda: passes.append(1) or len(passes) > 1,
+                         since=timezone.now() - timedelta(minutes=2))
+    assert sorted(ran) == ["outbox-flush", "timeouts"]  # both due; the failure did not stop the other
