@@ -743,19 +743,53 @@ def _ts(t: float) -> str:
 
 # --- the build -------------------------------------------------------------------------------------
 
-def columns_check(conn) -> dict[str, str]:
-    """Columns other parts added to the loaded tables since this builder was written: each must be nullable or
-    have a database default (COPY leaves them to it). Returns {table.column: what is done}."""
+EXTRA: dict[str, tuple[tuple[str, ...], str]] = {}  # table -> (columns, "\tvalue..." appended to every line)
+
+
+def _copy_text(value) -> str:
+    if value is None:
+        return "\\N"
+    if isinstance(value, bool):
+        return "t" if value else "f"
+    if isinstance(value, datetime):
+        return value.isoformat()
+    text = str(value)
+    assert not any(ch in text for ch in "\t\n\r\\"), f"default {text!r} needs COPY escaping"
+    return text
+
+
+def columns_check(cur) -> dict[str, str]:
+    """Columns other parts added to the loaded tables since this builder was written. One with a database
+    default is left to it; else the model field's default is written into every row (a new column's state,
+    say); a nullable one without either stays NULL; anything else stops the build. Fills ``EXTRA``; returns
+    {table.column: what is done}."""
+    from django.apps import apps
+
     notes = {}
+    EXTRA.clear()
+    models = {m._meta.db_table: m for m in apps.get_models()}
     for table, cols in COLUMNS.items():
-        rows = conn.execute("SELECT column_name, is_nullable, column_default FROM information_schema.columns "
-                            "WHERE table_name = %s", [table]).fetchall()
-        for name, nullable, default in rows:
+        cur.execute("SELECT column_name, is_nullable, column_default FROM information_schema.columns "
+                    "WHERE table_name = %s ORDER BY ordinal_position", [table])
+        extra_cols, extra_values = [], []
+        for name, nullable, default in cur.fetchall():
             if name in cols:
                 continue
-            if nullable == "NO" and default is None:
-                raise SystemExit(f"{table}.{name} is NOT NULL without a database default: teach bench/city.py its value")
-            notes[f"{table}.{name}"] = "NULL" if default is None else f"default {default}"
+            if default is not None:
+                notes[f"{table}.{name}"] = f"database default {default}"
+                continue
+            field = next((f for f in models[table]._meta.concrete_fields if f.column == name), None)
+            if field is not None and field.has_default():
+                value = field.get_default()
+                extra_cols.append(name)
+                extra_values.append(_copy_text(value))
+                notes[f"{table}.{name}"] = f"the model's default {value!r}"
+            elif nullable == "YES":
+                notes[f"{table}.{name}"] = "NULL"
+            else:
+                raise SystemExit(f"{table}.{name} is NOT NULL without any default: teach bench/city.py its value")
+        if extra_cols:
+            EXTRA[table] = (tuple(extra_cols), "".join("\t" + v for v in extra_values))
     return notes
 
 
@@ -763,9 +797,11 @@ def copy_chunk(cur, rows: dict[str, list[str]]) -> None:
     """COPY one chunk's rows, table by table (in the order foreign keys need), on a psycopg cursor."""
     for table in LOADED:
         lines = rows[table]
-        if lines:
-            with cur.copy(f"COPY {table} ({', '.join(COLUMNS[table])}) FROM STDIN") as copy:
-                copy.write("\n".join(lines) + "\n")
+        if not lines:
+            continue
+        extra_cols, suffix = EXTRA.get(table, ((), ""))
+        with cur.copy(f"COPY {table} ({', '.join(COLUMNS[table] + extra_cols)}) FROM STDIN") as copy:
+            copy.write("".join(line + suffix + "\n" for line in lines) if suffix else "\n".join(lines) + "\n")
 
 
 def city_populate(cur, *, n: int, seed: int = 2026, years: float = 5.0, end: float | None = None,
@@ -778,6 +814,8 @@ def city_populate(cur, *, n: int, seed: int = 2026, years: float = 5.0, end: flo
     city = city_load(rng, points_per_kelurahan=20)
     weights = kelurahan_weights(city, rng, hot_kel=hot_kelurahan, hot_kel_share=hot_kelurahan_share,
                                 hot_kota=hot_kota, hot_kota_share=hot_kota_share)
+    for col, what in columns_check(cur).items():
+        say(f"  note: {col}: {what}")
     first_ids = {}
     for table in LOADED:
         cur.execute(f"SELECT COALESCE(MAX(id), 0) FROM {table}")
@@ -862,9 +900,9 @@ def build(args) -> None:
     with psycopg.connect(dsn, autocommit=True) as conn:
         if conn.execute("SELECT EXISTS (SELECT 1 FROM reports_report)").fetchone()[0]:
             raise SystemExit(f"{db_name(url)} already holds reports: use --fresh to rebuild it")
-        extra = columns_check(conn)
+        extra = columns_check(conn.cursor())
         for col, what in extra.items():
-            say(f"  note: {col} is left to the database ({what})")
+            say(f"  note: {col}: {what}")
         first_ids = {table: conn.execute(f"SELECT COALESCE(MAX(id), 0) FROM {table}").fetchone()[0] for table in LOADED}
 
     statuses_load()
