@@ -49,8 +49,9 @@ class Job:
 
 
 JOBS: dict[str, Job] = {
-    "outbox-flush": Job(("outbox", "flush"), crontab(minute="*/5"),
-                        "deliver notifications still pending (picks up what a crashed process left)"),
+    "outbox-sweep": Job(("outbox", "sweep"), crontab(minute="*"),
+                        "deliver what is due in the outbox: rows a crash or an outage left pending, claims cut before "
+                        "their send, failed rows whose backoff is over (the embedded sender also sweeps every 30 s)"),
     "inbox-flush": Job(("inbox", "flush"), crontab(minute="*/5"),
                        "process inbound channel messages still pending"),
     "timeouts": Job(("timeouts", "run"), crontab(minute=0),

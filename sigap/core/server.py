@@ -230,6 +230,13 @@ def _post_fork(server, worker) -> None:
         threading.Thread(target=_warm_categorizer, name="warm-categorizer", daemon=True).start()
 
 
+def _post_worker_init(worker) -> None:
+    """Each worker, once the application is loaded: its outbox sender starts and sweeps what a crash left."""
+    from sigap.reports import outbox
+
+    outbox.start()
+
+
 def _warm_categorizer() -> None:
     """Load the categorizer in the background so the first uncategorized report does not wait for it."""
     import logging
@@ -274,7 +281,7 @@ def options(*, host: str, port: int, workers: int, threads: int, timeout: int, g
         "worker_connections": 1000,
         "raw_env": [f"SIGAP_HEADER_SECONDS={header_seconds}", f"SIGAP_BODY_SECONDS={body_seconds}",
                     f"SIGAP_WARM_CATEGORIZER={'1' if warm_categorizer else '0'}"],
-        "post_fork": _post_fork,
+        "post_fork": _post_fork, "post_worker_init": _post_worker_init,
     }
 
 

@@ -1,38 +1,80 @@
 """Deliver outbox rows to reporters without exposing their address to anyone.
 
-The address is resolved inside the vault at send time and never written anywhere else. Delivery is
-at most once per notification: the row is claimed (PENDING/FAILED → SENDING) and that claim committed
-before the channel is called; only then is it marked SENT. A worker that dies mid-send leaves the row
-in SENDING; ``outbox_flush`` moves rows stuck there to UNKNOWN (for a human to check in the admin)
-instead of sending them twice. Failures are retried with backoff, then land in DEAD (the dead-letter
-list in the admin).
+The address is resolved inside the vault at send time and never written anywhere else. Delivery goes by batches
+(``deliver_batch``), each in a constant number of SQL statements whatever its size:
+
+1. **claim**: one ``UPDATE … WHERE id IN (SELECT … LIMIT n [FOR UPDATE SKIP LOCKED]) RETURNING …`` moves up to n due
+   rows (PENDING, FAILED past its backoff, HELD past its pause) to CLAIMED under a fresh claim token. On PostgreSQL
+   concurrent senders skip each other's rows; on SQLite the statement takes the write lock before it reads, so two
+   senders never claim the same row either;
+2. **resolve**: the reports' numbers and the reporters' addresses (one SELECT each, the vault decrypts in memory);
+3. **mark**: one UPDATE moves the rows about to be sent from CLAIMED to SENDING (``attempts`` + 1), only where the
+   claim is still this sender's;
+4. **send** each row on its channel, then **record** every result in one UPDATE.
+
+So the states say what happened. CLAIMED: the send has not begun, and a claim cut by a crash or a database failure
+goes back to PENDING (by the sender itself, or by the sweep after ``CLAIM_STALE_AFTER``) and is sent later. SENDING:
+a send may have happened; a row left there longer than ``STUCK_AFTER`` (the sender died before it could record the
+result) becomes UNKNOWN, for a person to check in the admin, instead of being sent twice. A result the database
+could not take is kept in memory and recorded by the sender's next batch, so UNKNOWN needs the sender's process to
+die as well. Failures are retried with backoff (``next_attempt_at``: 30 s, 1, 2, 4 min), then land in DEAD (the
+dead-letter list in the admin); a channel without a configured adapter holds its rows (HELD) and is tried again
+every ``HELD_PAUSE``.
+
+``outbox_sweep`` is what the running system calls by itself (the embedded sender on start and periodically, the
+periodic job ``outbox-sweep`` every minute); ``outbox_flush`` (``sigap outbox flush``) is the same without waiting for
+backoffs.
 """
 from __future__ import annotations
 
 import logging
+import secrets
+import threading
 from datetime import timedelta
 
-from django.core.mail import EmailMessage
-from django.db import transaction
+from django.db import DatabaseError, connection
 from django.utils import timezone
 
-from sigap.reports.models import Notification
+from sigap.reports.models import Notification, Report
 
 from . import vault
 
 log = logging.getLogger(__name__)
 MAX_ATTEMPTS = 5
+BATCH = 100
 STUCK_AFTER = timedelta(minutes=15)
+CLAIM_STALE_AFTER = timedelta(minutes=2)
+HELD_PAUSE = timedelta(minutes=15)
 # Messages after which the conversation's contact record is destroyed (anonymous filing, cancellation).
 SHRED_RECIPIENT_AFTER = {"dialog:filed_anon", "dialog:cancelled"}
+S = Notification.State
+
+# Results sent but not yet recorded (the database refused the record): recorded by the next batch of this process.
+_unrecorded: list[tuple[list[Notification], list[str]]] = []
+_unreleased: list[str] = []  # claim tokens whose rows could not be given back yet
+_pending_lock = threading.Lock()
+
+
+def backoff(attempts: int) -> timedelta:
+    """Wait before the next try of a row that failed ``attempts`` times (as the Celery retries always did)."""
+    return timedelta(seconds=min(3600, 30 * 2 ** max(0, attempts - 1)))
 
 
 def _email_send(address: str, text: str, *, number: str, reply_context: str) -> str:
+    from django.core.mail import EmailMessage
+
     headers = {"In-Reply-To": reply_context, "References": reply_context} if reply_context else {}
     subject = f"Sigap: laporan {number}" if number else "Sigap"
     message = EmailMessage(subject=subject, body=text, to=[address], headers=headers)
     message.send()
     return message.extra_headers.get("Message-ID", "")
+
+
+def _adapter_ready(channel: str) -> bool:
+    from sigap.intake.channels.registry import ADAPTERS
+
+    adapter = ADAPTERS.get(channel)
+    return channel == "email" or (adapter is not None and adapter.enabled())
 
 
 def _send(channel: str, address: str, text: str, *, number: str, reply_context: str) -> str:
@@ -50,64 +92,285 @@ def _send(channel: str, address: str, text: str, *, number: str, reply_context: 
     return adapter.send(address, text, reply_context=reply_context)
 
 
-def _claim(notification_id: int) -> Notification | None:
-    with transaction.atomic():
-        note = (Notification.objects.select_for_update(of=("self",)).select_related("report")
-                .filter(pk=notification_id).first())
-        if note is None or note.state not in (Notification.State.PENDING, Notification.State.FAILED,
-                                              Notification.State.HELD):
-            return None
-        note.state, note.claimed_at = Notification.State.SENDING, timezone.now()
+# --- the statements --------------------------------------------------------------------------------------------
+
+def _table() -> str:
+    return connection.ops.quote_name(Notification._meta.db_table)
+
+
+def _dt(value):
+    return connection.ops.adapt_datetimefield_value(value)
+
+
+def _claim(*, ids: list[int] | None, limit: int, force: bool, token: str, now, since=None) -> list[Notification]:
+    """Claim up to ``limit`` rows in one statement. ``ids``: only those (the ones just enqueued), and only while
+    still pending (with ``force``: failed or held too). Otherwise every due row, held ones after the rest so they never starve it; ``force`` ignores
+    backoffs and pauses (a person's ``outbox flush``); ``since``: skip rows claimed since then (one sweep takes
+    each row once)."""
+    params: list = [S.CLAIMED, _dt(now), token]
+    if ids is not None:
+        states = [S.PENDING, S.FAILED, S.HELD] if force else [S.PENDING]
+        where = f"state IN ({', '.join(['%s'] * len(states))}) AND id IN ({', '.join(['%s'] * len(ids))})"
+        params += [*states, *ids]
+    else:
+        where = "state IN (%s, %s, %s)"
+        params += [S.PENDING, S.FAILED, S.HELD]
+        if not force:
+            where += " AND (next_attempt_at IS NULL OR next_attempt_at <= %s)"
+            params.append(_dt(now))
+        if since is not None:
+            where += " AND (claimed_at IS NULL OR claimed_at < %s)"
+            params.append(_dt(since))
+    lock = " FOR UPDATE SKIP LOCKED" if connection.vendor == "postgresql" else ""
+    order = "id" if ids is not None else f"CASE WHEN state = '{S.HELD}' THEN 1 ELSE 0 END, id"
+    params.append(limit)
+    table = _table()
+    sql = (f"UPDATE {table} SET state = %s, claimed_at = %s, claim_token = %s "
+           f"WHERE id IN (SELECT id FROM {table} WHERE {where} ORDER BY {order} LIMIT %s{lock}) "
+           "RETURNING id, report_id, recipient_ref, reply_context, kind, body, attempts")
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        rows = cursor.fetchall()
+    notes = [Notification(pk=r[0], report_id=r[1], recipient_ref=r[2], reply_context=r[3], kind=r[4], body=r[5],
+                          attempts=r[6], state=S.CLAIMED, claimed_at=now, claim_token=token) for r in rows]
+    return sorted(notes, key=lambda n: n.pk)
+
+
+def _mark_sending(token: str, ids: list[int]) -> set[int]:
+    """CLAIMED → SENDING for the rows about to be sent, where the claim is still ours; the ids really marked."""
+    if not ids:
+        return set()
+    sql = (f"UPDATE {_table()} SET state = %s, attempts = attempts + 1 "
+           f"WHERE claim_token = %s AND state = %s AND id IN ({', '.join(['%s'] * len(ids))}) RETURNING id")
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [S.SENDING, token, S.CLAIMED, *ids])
+        return {row[0] for row in cursor.fetchall()}
+
+
+def _release(token: str) -> int:
+    """Give back every row of a claim whose send never began (CLAIMED, or SENDING when the mark's reply was lost)."""
+    sql = (f"UPDATE {_table()} SET state = %s, claim_token = '', "
+           f"attempts = CASE WHEN state = %s THEN attempts - 1 ELSE attempts END "
+           "WHERE claim_token = %s AND state IN (%s, %s)")
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [S.PENDING, S.SENDING, token, S.CLAIMED, S.SENDING])
+        return cursor.rowcount
+
+
+# (column, cast on PostgreSQL): what a result sets on its row
+RECORDED = [("state", None), ("attempts", None), ("sent_at", "timestamp with time zone"), ("remote_id", None),
+            ("last_error", None), ("next_attempt_at", "timestamp with time zone")]
+
+
+def _record(notes: list[Notification]) -> None:
+    """Every result of a batch in one UPDATE (a CASE on the id per column; the ids are integers from the claim)."""
+    if not notes:
+        return
+    pg = connection.vendor == "postgresql"
+    sets, params = [], []
+    for column, cast in RECORDED:
+        value = "%s" if not (pg and cast) else f"CAST(%s AS {cast})"
+        sets.append(f"{column} = CASE id " + " ".join(f"WHEN {int(n.pk)} THEN {value}" for n in notes) + " END")
+        for note in notes:
+            v = getattr(note, column)
+            params.append(_dt(v) if cast and v is not None else v)
+    ids = ", ".join(str(int(n.pk)) for n in notes)
+    with connection.cursor() as cursor:
+        cursor.execute(f"UPDATE {_table()} SET {', '.join(sets)}, claim_token = '' WHERE id IN ({ids})", params)
+
+
+def _catch_up() -> None:
+    """Record results and give back claims that an earlier batch of this process could not write."""
+    with _pending_lock:
+        results, tokens = list(_unrecorded), list(_unreleased)
+        _unrecorded.clear()
+        _unreleased.clear()
+    for i, (notes, shred) in enumerate(results):
+        try:
+            _record(notes)
+            _shred(shred)
+        except DatabaseError:
+            with _pending_lock:
+                _unrecorded.extend(results[i:])
+                _unreleased.extend(tokens)
+            raise
+    for i, token in enumerate(tokens):
+        try:
+            _release(token)
+        except DatabaseError:
+            with _pending_lock:
+                _unreleased.extend(tokens[i:])
+            raise
+
+
+def _shred(refs: list[str]) -> None:
+    for ref in refs:
+        vault.identity_destroy(ref)
+
+
+# --- a batch ---------------------------------------------------------------------------------------------------
+
+def deliver_batch(ids: list[int] | None = None, *, limit: int = BATCH, force: bool = False, since=None) -> dict[str, int]:
+    """Claim, resolve, send and record one batch; counts by outcome (``claimed``: how many rows it took)."""
+    if _unrecorded or _unreleased:
+        _catch_up()
+    now = timezone.now()
+    token = secrets.token_hex(8)
+    if ids is not None:
+        ids = sorted(set(ids))[:limit]
+        if not ids:
+            return {}
+    notes = _claim(ids=ids, limit=limit, force=force, token=token, now=now, since=since)
+    if not notes:
+        return {}
+    try:
+        return _deliver_claimed(notes, token)
+    except DatabaseError:
+        # Cut before any send began: the rows go back to pending (now, or by the next batch or sweep).
+        try:
+            _release(token)
+        except DatabaseError:
+            with _pending_lock:
+                _unreleased.append(token)
+        raise
+
+
+def _deliver_claimed(notes: list[Notification], token: str) -> dict[str, int]:
+    counts: dict[str, int] = {"claimed": len(notes)}
+    report_ids = {n.report_id for n in notes if n.report_id}
+    reports = {pk: (number, ref) for pk, number, ref in
+               Report.objects.filter(pk__in=report_ids).values_list("pk", "number", "reporter_ref")} if report_ids else {}
+    refs = {n.pk: n.recipient_ref or reports.get(n.report_id, ("", ""))[1] for n in notes}
+    contacts = vault.contact_channels(refs.values())
+    now = timezone.now()
+    done: list[Notification] = []
+    to_send: list[tuple[Notification, str, str]] = []
+    for note in notes:
+        note.claim_token, note.remote_id, note.last_error, note.sent_at = "", "", "", None
+        target = contacts.get(refs[note.pk])
+        if target is None:
+            note.state, note.next_attempt_at = S.SKIPPED, None
+            done.append(note)
+        elif not _adapter_ready(target[0]):
+            # No outbound adapter configured for this channel: the row is held (not lost) until it is.
+            note.state, note.next_attempt_at = S.HELD, now + HELD_PAUSE
+            done.append(note)
+        else:
+            to_send.append((note, *target))
+    marked = _mark_sending(token, [note.pk for note, _, _ in to_send])
+    # From here on a send may happen: a database failure no longer gives the rows back.
+    shred: list[str] = []
+    sending = [(note, channel, address, reports.get(note.report_id, ("", ""))[0])
+               for note, channel, address in to_send if note.pk in marked]  # else: the sweep gave it back meanwhile
+    for (note, channel, _, _), (outcome, value) in zip(sending, _send_all(sending)):
         note.attempts += 1
-        note.save(update_fields=["state", "claimed_at", "attempts"])
-        return note
+        if outcome == "held":
+            note.state, note.next_attempt_at, note.attempts = S.HELD, now + HELD_PAUSE, note.attempts - 1
+            log.debug("relay: notification %s waits for the %s channel to be configured", note.pk, channel)
+        elif outcome == "failed":
+            note.state = S.DEAD if note.attempts >= MAX_ATTEMPTS else S.FAILED
+            note.next_attempt_at = None if note.state == S.DEAD else timezone.now() + backoff(note.attempts)
+            note.last_error = value  # the exception's name, never its message: it may carry an address
+            log.warning("relay: notification %s failed (%s), attempt %s", note.pk, value, note.attempts)
+        else:
+            note.state, note.sent_at, note.remote_id, note.next_attempt_at = (
+                S.SENT, timezone.now(), str(value or "")[:200], None)
+            if note.kind in SHRED_RECIPIENT_AFTER and note.recipient_ref:
+                shred.append(note.recipient_ref)
+        done.append(note)
+    for note in done:
+        key = {S.SENT: "sent", S.FAILED: "failed", S.DEAD: "failed", S.SKIPPED: "no-contact", S.HELD: "no-adapter"}[note.state]
+        counts[key] = counts.get(key, 0) + 1
+    try:
+        _record(done)
+        _shred(shred)
+    except DatabaseError:
+        # Sent, but the result could not be written: kept, and recorded by this process's next batch.
+        with _pending_lock:
+            _unrecorded.append((done, shred))
+        log.warning("relay: %s delivery results could not be recorded yet; the next batch records them", len(done))
+        counts["unrecorded"] = len(done)
+    return counts
 
 
-def _finish(note: Notification, **fields) -> None:
-    for key, value in fields.items():
-        setattr(note, key, value)
-    note.save(update_fields=list(fields))
+def _send_one(note: Notification, channel: str, address: str, number: str) -> tuple[str, str]:
+    try:
+        return "sent", _send(channel, address, note.body, number=number, reply_context=note.reply_context)
+    except LookupError:
+        return "held", ""
+    except Exception as exc:  # noqa: BLE001 - one failed send never stops the batch
+        return "failed", type(exc).__name__
+
+
+def _send_pooled(args) -> tuple[str, str]:
+    from django.db import close_old_connections
+
+    try:
+        return _send_one(*args)
+    finally:
+        close_old_connections()  # an adapter that read the database: its connection kept only while healthy
+
+
+_pool = None
+_pool_pid = None
+_pool_lock = threading.Lock()
+
+
+def _send_all(sending: list[tuple]) -> list[tuple[str, str]]:
+    """Send every row of a batch; a channel's round trip (100-300 ms to a real API) overlaps with the others' on
+    SIGAP_OUTBOX_SEND_THREADS threads. In the request (SIGAP_OUTBOX_SYNC) they go one after the other."""
+    from django.conf import settings
+
+    threads = int(getattr(settings, "SIGAP_OUTBOX_SEND_THREADS", 1))
+    if len(sending) < 2 or threads < 2 or getattr(settings, "SIGAP_OUTBOX_SYNC", False):
+        return [_send_one(*row) for row in sending]
+    global _pool, _pool_pid
+    import os
+    from concurrent.futures import ThreadPoolExecutor
+
+    with _pool_lock:
+        if _pool is None or _pool_pid != os.getpid():
+            _pool, _pool_pid = ThreadPoolExecutor(max_workers=threads, thread_name_prefix="sigap-send"), os.getpid()
+    return list(_pool.map(_send_pooled, sending))
+
+
+def _add(total: dict[str, int], counts: dict[str, int]) -> None:
+    for key, value in counts.items():
+        total[key] = total.get(key, 0) + value
 
 
 def notification_deliver(notification_id: int) -> str:
-    note = _claim(notification_id)
-    if note is None:
-        return "skip"
-    ref = note.recipient_ref or (note.report.reporter_ref if note.report_id else "")
-    target = vault.contact_channel(ref)
-    if target is None:
-        _finish(note, state=Notification.State.SKIPPED)
-        return "no-contact"
-    channel, address = target
-    number = note.report.number if note.report_id else ""
-    try:
-        remote_id = _send(channel, address, note.body, number=number, reply_context=note.reply_context)
-    except LookupError:
-        # No outbound adapter configured for this channel: the row is held (not lost) until it is.
-        _finish(note, state=Notification.State.HELD, attempts=note.attempts - 1)
-        log.debug("relay: notification %s waits for the %s channel to be configured", note.pk, channel)
-        return "no-adapter"
-    except Exception as exc:  # noqa: BLE001
-        state = Notification.State.DEAD if note.attempts >= MAX_ATTEMPTS else Notification.State.FAILED
-        _finish(note, state=state, last_error=type(exc).__name__)  # never the message: it may carry an address
-        log.warning("relay: notification %s failed (%s), attempt %s", note.pk, type(exc).__name__, note.attempts)
-        return "failed"
-    _finish(note, state=Notification.State.SENT, sent_at=timezone.now(), remote_id=str(remote_id or "")[:200])
-    if note.kind in SHRED_RECIPIENT_AFTER and note.recipient_ref:
-        vault.identity_destroy(note.recipient_ref)
-    return "sent"
+    """Deliver one row now if it is waiting (pending, failed or held), whatever its backoff: a person asked."""
+    counts = deliver_batch([notification_id], force=True)
+    counts.pop("claimed", None)
+    return next(iter(counts), "skip")
+
+
+# --- what the running system does by itself --------------------------------------------------------------------
+
+def outbox_sweep(*, limit: int = 5000, batch: int = BATCH, force: bool = False) -> dict[str, int]:
+    """Give back claims cut before their send began, park rows stuck mid-send as UNKNOWN, then deliver every due row
+    (at most ``limit``). Run by the embedded sender on start and periodically, by Celery beat in production."""
+    now = timezone.now()
+    counts: dict[str, int] = {}
+    if _unrecorded or _unreleased:
+        _catch_up()
+    counts["released"] = (Notification.objects.filter(state=S.CLAIMED, claimed_at__lt=now - CLAIM_STALE_AFTER)
+                          .update(state=S.PENDING, claim_token=""))
+    counts["unknown"] = (Notification.objects.filter(state=S.SENDING, claimed_at__lt=now - STUCK_AFTER)
+                         .update(state=S.UNKNOWN, claim_token=""))
+    done = 0
+    while done < limit:
+        size = min(batch, limit - done)
+        result = deliver_batch(limit=size, force=force, since=now)
+        taken = result.pop("claimed", 0)
+        _add(counts, result)
+        done += taken
+        if taken < size:
+            break
+    return {k: v for k, v in counts.items() if v}
 
 
 def outbox_flush(limit: int = 500) -> dict[str, int]:
-    counts: dict[str, int] = {}
-    stuck = Notification.objects.filter(state=Notification.State.SENDING, claimed_at__lt=timezone.now() - STUCK_AFTER)
-    counts["unknown"] = stuck.update(state=Notification.State.UNKNOWN)
-    ids = list(Notification.objects.filter(state__in=[Notification.State.PENDING, Notification.State.FAILED])
-               .order_by("pk").values_list("pk", flat=True)[:limit])
-    # held rows (their channel had no adapter) are retried after everything else, so they never starve it
-    ids += list(Notification.objects.filter(state=Notification.State.HELD)
-                .order_by("pk").values_list("pk", flat=True)[:max(0, limit - len(ids))])
-    for pk in ids:
-        result = notification_deliver(pk)
-        counts[result] = counts.get(result, 0) + 1
-    return {k: v for k, v in counts.items() if v}
+    """``sigap outbox flush``: the sweep, without waiting for backoffs or held channels' pauses."""
+    return outbox_sweep(limit=limit, force=True)

@@ -1,11 +1,17 @@
 from celery import shared_task
 
-from .relay import notification_deliver
+from .relay import deliver_batch
 
 
-@shared_task(name="sigap.privacy.tasks.deliver_notification", bind=True, max_retries=5, acks_late=True)
-def deliver_notification(self, notification_id: int) -> str:
-    result = notification_deliver(notification_id)
-    if result == "failed":
-        raise self.retry(countdown=min(3600, 30 * 2 ** self.request.retries))
-    return result
+@shared_task(name="sigap.privacy.tasks.deliver_notifications", acks_late=True)
+def deliver_notifications(notification_ids: list[int]) -> dict:
+    """One batch of rows enqueued together: claimed, resolved, sent and recorded in a few statements. A failed
+    send gets its backoff in the row (``next_attempt_at``) and the beat sweep retries it when due."""
+    return deliver_batch(notification_ids)
+
+
+@shared_task(name="sigap.privacy.tasks.deliver_notification", acks_late=True)
+def deliver_notification(notification_id: int) -> dict:
+    """One id (tasks queued by an earlier version still in the broker)."""
+    return deliver_batch([notification_id])
+

@@ -172,7 +172,21 @@ def identity_update(ref: str, **fields) -> None:
 
 def contact_channel(ref: str) -> tuple[str, str] | None:
     """(channel, address) for the relay only; nothing outside ``sigap.privacy`` ever gets it."""
-    payload = _identity(ref)
+    return _contact_of(_identity(ref))
+
+
+def contact_channels(refs) -> dict[str, tuple[str, str] | None]:
+    """``contact_channel`` for many refs with one SELECT (the relay's batches); a ref without a readable record
+    maps to None."""
+    wanted = {ref for ref in refs if ref}
+    found: dict[str, tuple[str, str] | None] = dict.fromkeys(wanted)
+    for record in IdentityRecord.objects.filter(ref__in=wanted) if wanted else ():
+        plain = _unseal(record)
+        found[record.ref] = _contact_of(json.loads(plain)) if plain is not None else None
+    return found
+
+
+def _contact_of(payload: dict | None) -> tuple[str, str] | None:
     if not payload:
         return None
     channel = payload.get("channel", "")

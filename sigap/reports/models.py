@@ -171,6 +171,7 @@ class Notification(models.Model):
         SENDING = "sending", _("sedang dikirim")
         UNKNOWN = "unknown", _("tidak pasti terkirim (cek manual)")
         HELD = "held", _("menunggu kanal dikonfigurasi")
+        CLAIMED = "claimed", _("diambil pengirim (belum dikirim)")
 
     report = models.ForeignKey(Report, null=True, blank=True, on_delete=models.CASCADE, related_name="notifications")
     recipient_ref = models.CharField(max_length=64, blank=True,
@@ -188,9 +189,14 @@ class Notification(models.Model):
     claimed_at = models.DateTimeField(null=True, blank=True)
     sent_at = models.DateTimeField(null=True, blank=True)
     remote_id = models.CharField(max_length=200, blank=True)
+    # Not claimed before this moment: the backoff of a failed row, the pause of a held one (null: at once).
+    next_attempt_at = models.DateTimeField(null=True, blank=True)
+    # Which sender's claim holds the row (CLAIMED/SENDING): a claim taken over by the sweep is not sent by its old owner.
+    claim_token = models.CharField(max_length=32, blank=True)
 
     class Meta:
         ordering = ["id"]
+        indexes = [models.Index(fields=["state", "next_attempt_at"], name="notification_due")]
 
 
 class NumberSequence(models.Model):

@@ -19,7 +19,7 @@ def test_beat_schedule_is_shipped_with_the_celery_app():
     assert "sigap.core.tasks.periodic" in app.tasks
     # the jobs the deployment guide lists for cron are all there
     commands = {job.command for job in periodic.JOBS.values()}
-    assert {("outbox", "flush"), ("timeouts", "run"), ("retention", "run"), ("audit", "verify"),
+    assert {("outbox", "sweep"), ("timeouts", "run"), ("retention", "run"), ("audit", "verify"),
             ("audit", "checkpoint")} <= commands
 
 

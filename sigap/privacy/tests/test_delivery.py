@@ -1,0 +1,251 @@
+"""Batched outbox delivery: claims that never double-send, cut claims that go back to pending (not to 'unknown'),
+rows a crash left behind that the running system picks up by itself, and a statement count per batch that does
+not grow with the batch. The channel is WhatsApp's Cloud API, faked on loopback (our client code is real)."""
+from __future__ import annotations
+
+import contextlib
+import queue
+import threading
+import time
+from datetime import timedelta
+
+import pytest
+from django.db import OperationalError, connection
+from django.db.models import F
+from django.test.utils import CaptureQueriesContext
+
+from sigap.intake.tests.fake_services import FakeServices
+from sigap.privacy import relay, vault
+from sigap.privacy.models import IdentityRecord
+from sigap.reports import outbox
+from sigap.reports.models import Notification
+
+
+@pytest.fixture
+def fake(settings):
+    with FakeServices() as fake:
+        settings.SIGAP_CHANNELS = {
+            **settings.SIGAP_CHANNELS,
+            "whatsapp": {"verify_token": "v", "app_secret": "s", "access_token": "wa-token",
+                         "phone_number_id": "1098765", "api_base": f"{fake.url}/graph"},
+        }
+        yield fake
+
+
+@pytest.fixture(autouse=True)
+def _fresh_relay_memory():
+    relay._unrecorded.clear()
+    relay._unreleased.clear()
+    yield
+    relay._unrecorded.clear()
+    relay._unreleased.clear()
+
+
+def notes(n: int, *, start: int = 0) -> list[int]:
+    """n pending 'received' messages, each to its own WhatsApp reporter (as a crash would leave them: never queued)."""
+    refs = vault.identity_store_many([{"channel": "whatsapp", "handle": f"62812{start + i:07d}", "name": "Warga"}
+                                      for i in range(n)])
+    rows = Notification.objects.bulk_create(
+        [Notification(recipient_ref=ref, kind="received", body=f"Laporan Anda diterima ({start + i}).")
+         for i, ref in enumerate(refs)])
+    return [row.pk for row in rows]
+
+
+def delivered(fake) -> list[str]:
+    return [r["json"]["text"]["body"] for r in fake.sent("/messages")]
+
+
+def age_claims(minutes: int) -> None:
+    """As if ``minutes`` passed since the rows were claimed."""
+    Notification.objects.update(claimed_at=F("claimed_at") - timedelta(minutes=minutes))
+
+
+def failing_vault_reads(monkeypatch):
+    """The database fails right after the claim (the address lookup is the next statement)."""
+    def boom(*args, **kwargs):
+        raise OperationalError("server closed the connection unexpectedly")
+    monkeypatch.setattr(IdentityRecord.objects, "filter", boom)
+
+
+@pytest.mark.django_db
+def test_a_claim_cut_by_a_database_failure_goes_back_to_pending_and_is_sent_once(fake, monkeypatch):
+    [pk] = notes(1)
+    failing_vault_reads(monkeypatch)
+    # ... and giving the claim back fails too: the database is down
+    monkeypatch.setattr(relay, "_release", lambda token: (_ for _ in ()).throw(OperationalError("down")), raising=False)
+    with contextlib.suppress(OperationalError):
+        relay.outbox_flush()
+    monkeypatch.undo()
+    relay._unreleased.clear()  # the process died with the database: only the sweep can know
+    assert delivered(fake) == []
+    age_claims(30)
+    relay.outbox_flush()
+    note = Notification.objects.get(pk=pk)
+    assert note.state == "sent", "nothing was sent, so the row is retried rather than parked as 'unknown'"
+    assert len(delivered(fake)) == 1 and note.attempts == 1
+
+
+@pytest.mark.django_db
+def test_a_cut_claim_is_given_back_by_the_same_process_once_the_database_answers(fake, monkeypatch):
+    [pk] = notes(1)
+    failing_vault_reads(monkeypatch)
+    with contextlib.suppress(OperationalError):
+        relay.deliver_batch([pk])
+    monkeypatch.undo()
+    assert Notification.objects.get(pk=pk).state == "pending"
+    relay.outbox_sweep()
+    assert Notification.objects.get(pk=pk).state == "sent" and len(delivered(fake)) == 1
+
+
+@pytest.mark.django_db
+def test_sent_but_not_recorded_is_recorded_later_and_never_sent_twice(fake, monkeypatch):
+    first, second = notes(2)
+    monkeypatch.setattr(relay, "_record", lambda rows: (_ for _ in ()).throw(OperationalError("COMMIT reply lost")))
+    counts = relay.deliver_batch([first])
+    monkeypatch.undo()
+    assert counts["unrecorded"] == 1 and Notification.objects.get(pk=first).state == "sending"
+    relay.deliver_batch([second])  # the next batch records what the last one could not
+    assert set(Notification.objects.values_list("state", flat=True)) == {"sent"}
+    assert len(delivered(fake)) == 2
+
+
+@pytest.mark.django_db
+def test_sent_but_not_recorded_by_a_process_that_died_is_unknown_not_resent(fake, monkeypatch):
+    [pk] = notes(1)
+    monkeypatch.setattr(relay, "_record", lambda rows: (_ for _ in ()).throw(OperationalError("COMMIT reply lost")))
+    relay.deliver_batch([pk])
+    monkeypatch.undo()
+    relay._unrecorded.clear()  # the process died
+    age_claims(60)
+    relay.outbox_sweep()
+    assert Notification.objects.get(pk=pk).state == "unknown"  # honest: it may well have arrived
+    assert len(delivered(fake)) == 1
+
+
+@pytest.mark.django_db
+def test_two_senders_claim_disjoint_rows():
+    notes(30)
+    now = relay.timezone.now()
+    a = relay._claim(ids=None, limit=20, force=False, token="a" * 16, now=now)
+    b = relay._claim(ids=None, limit=20, force=False, token="b" * 16, now=now)
+    assert len(a) == 20 and len(b) == 10
+    assert not {n.pk for n in a} & {n.pk for n in b}
+    assert relay._claim(ids=None, limit=20, force=False, token="c" * 16, now=now) == []
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_sender_threads_send_every_row_exactly_once(fake):
+    if connection.vendor != "postgresql":
+        pytest.skip("concurrent writers: PostgreSQL (SQLite has one writer; the claim above covers it)")
+    notes(300)
+    errors: list[BaseException] = []
+
+    def sender():
+        try:
+            while relay.deliver_batch(limit=25).get("claimed"):
+                pass
+        except BaseException as exc:  # noqa: BLE001
+            errors.append(exc)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=sender) for _ in range(2)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(60)
+    assert not errors
+    bodies = delivered(fake)
+    assert len(bodies) == 300 and len(set(bodies)) == 300
+    assert set(Notification.objects.values_list("state", flat=True)) == {"sent"}
+
+
+@pytest.mark.django_db
+def test_statements_per_batch_do_not_grow_with_the_batch(fake):
+    def statements(n: int, start: int) -> int:
+        ids = notes(n, start=start)
+        with CaptureQueriesContext(connection) as ctx:
+            counts = relay.deliver_batch(ids)
+        assert counts == {"claimed": n, "sent": n}
+        return len(ctx.captured_queries)
+
+    assert statements(3, 0) == statements(60, 100) <= 6
+
+
+@pytest.mark.django_db
+def test_a_failed_send_waits_for_its_backoff_then_goes_out(fake):
+    [pk] = notes(1)
+    fake.fail_sends = 1
+    assert relay.deliver_batch([pk])["failed"] == 1
+    note = Notification.objects.get(pk=pk)
+    assert note.state == "failed" and note.attempts == 1 and note.next_attempt_at > note.claimed_at
+    assert relay.outbox_sweep() == {}  # not due yet
+    Notification.objects.update(next_attempt_at=F("next_attempt_at") - relay.backoff(1))
+    assert relay.outbox_sweep() == {"sent": 1}
+    assert Notification.objects.get(pk=pk).attempts == 2 and len(delivered(fake)) == 1
+
+
+@pytest.mark.django_db
+def test_held_rows_do_not_starve_the_others_and_pause(fake, settings):
+    settings.SIGAP_CHANNELS = {**settings.SIGAP_CHANNELS, "telegram": {}}
+    held = vault.identity_store(payload={"channel": "telegram", "handle": "999"})
+    Notification.objects.create(recipient_ref=held, kind="received", body="tunggu kanal")
+    notes(3)
+    assert relay.outbox_sweep(batch=2) == {"sent": 3, "no-adapter": 1}
+    assert relay.outbox_sweep() == {}  # paused, not retried on every sweep
+    assert Notification.objects.get(recipient_ref=held).attempts == 0
+
+
+@pytest.mark.django_db(transaction=True)
+def test_rows_a_crash_left_behind_go_out_without_a_manual_command(fake, settings):
+    settings.SIGAP_OUTBOX_SYNC = False  # the embedded default: the process's own sender thread
+    pending = notes(5)
+    cut = notes(2, start=50)
+    Notification.objects.filter(pk__in=cut).update(state="claimed", claim_token="dead" * 4,
+                                                   claimed_at=relay.timezone.now() - timedelta(hours=1))
+    outbox.start()  # what a server process does when it starts
+    try:
+        deadline = time.monotonic() + 30
+        while Notification.objects.exclude(state="sent").exists() and time.monotonic() < deadline:
+            time.sleep(0.1)
+    finally:
+        outbox.stop()
+    assert set(Notification.objects.filter(pk__in=pending + cut).values_list("state", flat=True)) == {"sent"}
+    assert len(delivered(fake)) == 7
+
+
+def test_the_periodic_schedule_sweeps_the_outbox_every_minute(fake, db):
+    from sigap.config.celery import app
+    from sigap.core import periodic
+
+    [entry] = [e for e in app.conf.beat_schedule.values() if e["args"] == ("outbox-sweep",)]
+    assert entry["schedule"].minute == set(range(60))
+    [pk] = notes(1)  # left pending by a crash: never queued
+    periodic.run_job("outbox-sweep")
+    assert Notification.objects.get(pk=pk).state == "sent"
+
+
+def test_enqueued_ids_go_to_the_broker_as_one_task_per_batch(settings, monkeypatch):
+    from sigap.config.celery import app
+
+    settings.CELERY_BROKER_URL = "redis://127.0.0.1:1/0"
+    sent: list = []
+    monkeypatch.setattr(app, "send_task", lambda name, args: sent.append((name, args)))
+    q = queue.Queue()
+    for pk in range(1, 8):
+        q.put(pk)  # what enqueue() does after commit
+    outbox._dispatch(outbox._take(q, 0))
+    assert sent == [("sigap.privacy.tasks.deliver_notifications", [[1, 2, 3, 4, 5, 6, 7]])]
+
+
+@pytest.mark.django_db
+def test_a_batch_sends_on_several_threads_and_records_each_row_once(fake, settings):
+    settings.SIGAP_OUTBOX_SYNC, settings.SIGAP_OUTBOX_SEND_THREADS = False, 4
+    ids = notes(40)
+    fake.fail_sends = 3
+    with CaptureQueriesContext(connection) as ctx:
+        counts = relay.deliver_batch(ids)
+    assert counts == {"claimed": 40, "sent": 37, "failed": 3} and len(ctx.captured_queries) <= 6
+    assert len(delivered(fake)) == 37 and len(set(delivered(fake))) == 37
+    states = list(Notification.objects.values_list("state", flat=True))
+    assert states.count("sent") == 37 and states.count("failed") == 3
