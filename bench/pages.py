@@ -14,7 +14,9 @@ The actors are those ``bench/city.py --scenario`` wrote (``$SIGAP_HOME/bench/<da
 at the hot kelurahan's office, pimpinan of its kecamatan and kota, a validator, a triage-desk officer. API
 pages use their bearer tokens; console pages a signed-in session that passed the second factor, as the login
 form records it. When the scenario is missing or its tokens do not verify under this ``SIGAP_HOME`` (tokens
-are keyed with its ``SECRET_KEY``), it is written again first.
+are keyed with its ``SECRET_KEY``), it is written again first. Run it with the ``SIGAP_HOME`` the database was
+built with: every page appends to the hash-chained access log, which continues under that home's audit key
+(another home's key is refused, as a retired key would be).
 
 Targets printed against (issue "as fast at year five"): p50 ≤ 20 ms at the 10k database (every report in the
 caller's unit), no page above 1.5× its 10k figure at 1M, the supervisor dashboard ≤ 100 ms at 1M.
@@ -76,34 +78,22 @@ def pages(sc: dict, number: str) -> list[tuple[str, str, str, str]]:
     ]
 
 
-def scenario_load(url: str, reports_hint: int) -> dict:
+def scenario_load(url: str, hot_kelurahan: str) -> dict:
     import city
     from sigap.officers.models import ApiToken
 
     path = city.scenario_path(url)
     sc = json.loads(path.read_text()) if path.exists() else None
-    if sc is not None:
-        for u in sc["users"].values():
-            row = ApiToken.lookup(u["token"])
-            if row is None or not row.binding_valid() or row.is_expired():
-                sc = None
-                break
-    if sc is None:
-        args = argparse.Namespace(hot_kelurahan=_hot_kelurahan(), reports=reports_hint)
-        city.scenario_write(url, args)
+    valid = sc is not None and sc.get("hot_kelurahan") == hot_kelurahan
+    for u in sc["users"].values() if valid else ():
+        row = ApiToken.lookup(u["token"])
+        if row is None or not row.binding_valid() or row.is_expired():
+            valid = False
+            break
+    if not valid:
+        city.scenario_write(url, argparse.Namespace(hot_kelurahan=hot_kelurahan))
         sc = json.loads(path.read_text())
     return sc
-
-
-def _hot_kelurahan() -> str:
-    """The kelurahan whose office holds the most reports (the city's hot spot)."""
-    from django.db.models import Count
-
-    from sigap.reports.models import Report
-
-    row = (Report.objects.filter(unit__jenis="kelurahan").values("unit__wilayah__kode").annotate(n=Count("id"))
-           .order_by("-n").first())
-    return row["unit__wilayah__kode"]
 
 
 def clients(sc: dict) -> dict:
@@ -182,7 +172,8 @@ def explain_slowest(queries: list[dict]) -> str:
     return f"-- the slowest statement on reports of the officer queue API ({best[0]:.1f} ms):\n{best[1]}\n\n{best[2]}"
 
 
-def measure(url: str, repeat: int, explain: bool, only: set[str] | None, budget_s: float, limit_s: float) -> dict:
+def measure(url: str, repeat: int, explain: bool, only: set[str] | None, budget_s: float, limit_s: float,
+            hot_kelurahan: str) -> dict:
     from django.core.cache import cache
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
@@ -190,7 +181,7 @@ def measure(url: str, repeat: int, explain: bool, only: set[str] | None, budget_
     from sigap.reports.models import Report
 
     n_reports = Report.objects.count()
-    sc = scenario_load(url, n_reports)
+    sc = scenario_load(url, hot_kelurahan)
     number = detail_number(sc)
     who = clients(sc)
     results = {}
@@ -248,7 +239,8 @@ def measure(url: str, repeat: int, explain: bool, only: set[str] | None, budget_
             "detail": number, "pages": results, "plan": plan, "machine": machine_state()}
 
 
-def child(url: str, repeat: int, explain: bool, only: set[str] | None, budget_s: float, limit_s: float) -> None:
+def child(url: str, repeat: int, explain: bool, only: set[str] | None, budget_s: float, limit_s: float,
+          hot_kelurahan: str) -> None:
     os.environ["DATABASE_URL"] = url
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "sigap.config.settings")
     import django
@@ -257,7 +249,7 @@ def child(url: str, repeat: int, explain: bool, only: set[str] | None, budget_s:
     from django.conf import settings
 
     settings.SIGAP_OUTBOX_SYNC = True
-    out = measure(url, repeat, explain, only, budget_s, limit_s)
+    out = measure(url, repeat, explain, only, budget_s, limit_s, hot_kelurahan)
     print("@@RESULT@@" + json.dumps(out))
 
 
@@ -339,17 +331,19 @@ def main() -> None:
     parser.add_argument("--budget", type=float, default=20.0,
                         help="seconds of timed requests per page before stopping early (at least 3 samples)")
     parser.add_argument("--limit", type=float, default=180.0, help="seconds after which one request is cut off")
+    parser.add_argument("--hot-kelurahan", default="31.75.07.1002",
+                        help="the kelurahan the scenario's actors work at (as built by city.py; Pondok Bambu)")
     parser.add_argument("--child", help=argparse.SUPPRESS)
     args = parser.parse_args()
     only = {o.strip() for o in args.only.split(",")} if args.only else None
     if args.child:
-        child(args.child, args.repeat, args.explain, only, args.budget, args.limit)
+        child(args.child, args.repeat, args.explain, only, args.budget, args.limit, args.hot_kelurahan)
         return
     runs = []
     print(f"== pages: {platform.python_version()}, {machine_state()} at start", flush=True)
     for url in urls_from(args):
         cmd = [sys.executable, __file__, "--child", url, "--repeat", str(args.repeat), "--budget", str(args.budget),
-               "--limit", str(args.limit)]
+               "--limit", str(args.limit), "--hot-kelurahan", args.hot_kelurahan]
         if args.explain:
             cmd.append("--explain")
         if args.only:
