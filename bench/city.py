@@ -779,8 +779,9 @@ def columns_check(cur) -> dict[str, str]:
                 notes[f"{table}.{name}"] = f"database default {default}"
                 continue
             field = next((f for f in models[table]._meta.concrete_fields if f.column == name), None)
-            if field is not None and field.has_default():
-                value = field.get_default()
+            # Django's default: the field's own, else "" for a text field that is not nullable
+            value = field.get_default() if field is not None and (field.has_default() or not field.null) else None
+            if value is not None:
                 extra_cols.append(name)
                 extra_values.append(_copy_text(value))
                 notes[f"{table}.{name}"] = f"the model's default {value!r}"
