@@ -116,13 +116,36 @@ def report_create_endpoint(request):
         "warnings": list(created.warnings),
         "status": status_out(report.status),
         "unit": {"code": report.unit.kode, "name": report.unit.nama},
-        "kelurahan": {"code": report.kelurahan.kode, "name": report.kelurahan.nama} if report.kelurahan_id else None,
+        "kelurahan": _kelurahan_out(report),
         "category": {"code": report.kategori.kode, "name": report.kategori.nama},
         "category_confidence": created.category_confidence,
         "triage": bool(report.triage_reason),
         "privacy": report.privacy,
         "locate_method": report.locate_method,
     })
+
+
+_kelurahan_names: tuple[object, dict[int, tuple[str, str]]] = (None, {})
+
+
+def _kelurahan_out(report) -> dict | None:
+    """The filed report's kelurahan (code, name) without a query per report: the write path sets only its id,
+    so the names come from one query per version of the reference data (kept with the routing data)."""
+    global _kelurahan_names
+    if not report.kelurahan_id:
+        return None
+    if Report.kelurahan.is_cached(report):
+        return {"code": report.kelurahan.kode, "name": report.kelurahan.nama}
+    data = routing_data()
+    version, names = _kelurahan_names
+    if version is not data:
+        names = {pk: (kode, nama) for pk, kode, nama in Wilayah.objects.filter(
+            id__in=list(data.kelurahan_ids.values())).values_list("id", "kode", "nama")}
+        _kelurahan_names = (data, names)
+    if report.kelurahan_id not in names:
+        return {"code": report.kelurahan.kode, "name": report.kelurahan.nama}
+    code, name = names[report.kelurahan_id]
+    return {"code": code, "name": name}
 
 
 @router.get("/categories", response=list[CategoryOut], summary="The category catalog")
