@@ -47,7 +47,8 @@ TOTP device where the role needs a second factor and an API token issued as a si
 with the same ``SIGAP_HOME``). It writes ``$SIGAP_HOME/bench/<database>.json`` for ``bench/pages.py``.
 
 ``--rebuild-only`` migrates an existing database (new migrations landed since it was built) and runs the
-derived rebuilds again, timed.
+derived rebuilds again, timed. It refuses a database whose schema the models no longer match after migrating
+(a migration applied while it was an empty placeholder is never run again): build that one with ``--fresh``.
 """
 from __future__ import annotations
 
@@ -946,6 +947,27 @@ def build(args) -> None:
         scenario_write(url, args)
 
 
+def schema_missing() -> list[str]:
+    """Tables and columns the models have and the database lacks: a database migrated while a migration was
+    still an empty placeholder records it as applied and never gets its operations (rebuild it with --fresh)."""
+    from django.apps import apps
+    from django.db import connection
+
+    missing = []
+    with connection.cursor() as cur:
+        tables = set(connection.introspection.table_names(cur))
+        for model in apps.get_models():
+            if model._meta.managed is False or model._meta.proxy:
+                continue
+            table = model._meta.db_table
+            if table not in tables:
+                missing.append(table)
+                continue
+            columns = {c.name for c in connection.introspection.get_table_description(cur, table)}
+            missing += [f"{table}.{f.column}" for f in model._meta.concrete_fields if f.column not in columns]
+    return missing
+
+
 def statuses_load() -> None:
     from sigap.reports.states import Status, label_en, label_id
 
@@ -1095,6 +1117,11 @@ def main(argv: list[str] | None = None) -> None:
             t = time.perf_counter()
             call_command("migrate", verbosity=0)
             clock.phase("migrated", t)
+            missing = schema_missing()
+            if missing:
+                raise SystemExit(f"{db_name(args.database)} lacks {', '.join(missing[:8])}"
+                                 f"{' …' if len(missing) > 8 else ''}: it was migrated while a migration was an empty "
+                                 "placeholder, so migrate will not add them; build it again with --fresh")
             say(f"== derived rebuilds on {db_name(args.database)}: {rebuild(clock)}")
         if args.scenario_only:
             scenario_write(args.database, args)

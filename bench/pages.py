@@ -180,6 +180,12 @@ def measure(url: str, repeat: int, explain: bool, only: set[str] | None, budget_
 
     from sigap.reports.models import Report
 
+    import city
+
+    missing = city.schema_missing()
+    if missing:
+        raise SystemExit(f"{url}: the database lacks {', '.join(missing[:8])} (built before those migrations were "
+                         "filled in?): build it again with bench/city.py --fresh")
     n_reports = Report.objects.count()
     sc = scenario_load(url, hot_kelurahan)
     number = detail_number(sc)
