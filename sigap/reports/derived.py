@@ -14,6 +14,9 @@ Rebuild = Callable[[], None]
 
 REBUILDS: list[tuple[str, str]] = [
     # ("name", "dotted.path.to.function"), in the order they must run
+    # words, trigram hashes, cells and clusters of the duplicate finder; computed in Python (the write path's
+    # code), written in batches with executemany
+    ("duplicate_features", "sigap.reports.duplicates.rebuild"),
 ]
 
 

@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from sigap.organization.models import Kategori, Unit, Wilayah
 
+from .duplicates import DuplicateState
 from .states import Status
 
 
@@ -77,6 +78,12 @@ class Report(models.Model):
                                        help_text="reporter, machine or officer (officer-confirmed rows train the categorizer)")
     category_confidence = models.FloatField(null=True, blank=True)
     is_demo = models.BooleanField(default=False)
+    # the duplicate finder's features, computed once when the report is written (``duplicates.py``)
+    dup_tokens = models.TextField(blank=True, default="", editable=False)
+    dup_grams = models.BinaryField(default=b"", editable=False)
+    dup_cell = models.BigIntegerField(null=True, blank=True, editable=False)
+    dup_rep = models.ForeignKey("self", null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
+                                editable=False, help_text="the representative of its duplicate cluster; empty: itself")
 
     class Meta:
         ordering = ["-created_at"]
@@ -86,6 +93,9 @@ class Report(models.Model):
             models.Index(fields=["unit", "status"]), models.Index(fields=["kategori", "status"]),
             # the duplicate finder: same category, a narrow latitude band (then longitude, time, distance)
             models.Index(fields=["kategori", "lat"], name="report_dup_lookup"),
+            # duplicate candidates: the representatives in a block of cells, most recent first
+            models.Index(fields=["kategori", "dup_cell", "created_at"], name="report_dup_rep_cell",
+                         condition=models.Q(dup_rep__isnull=True)),
         ]
 
     def __str__(self) -> str:
@@ -213,7 +223,7 @@ class DuplicateCandidate(models.Model):
     original = models.ForeignKey(Report, on_delete=models.CASCADE, related_name="+")
     distance_m = models.FloatField()
     similarity = models.FloatField()
-    state = models.CharField(max_length=10, default="open", db_index=True)
+    state = models.CharField(max_length=10, choices=DuplicateState.choices, default=DuplicateState.OPEN, db_index=True)
     created_at = models.DateTimeField(auto_now_add=True)
     decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
 

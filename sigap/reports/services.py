@@ -28,7 +28,8 @@ from sigap.routing.cache import routing_data
 from sigap.routing.rules import Location
 
 from . import exposure, outbox
-from .duplicates import candidates_for_many
+from .duplicates import (DuplicateState, candidates_for_many, cluster_leave, cluster_link_batch, cluster_merge,
+                         place_changed)
 from .models import DuplicateCandidate, Hop, Notification, NumberSequence, Photo, Report, StatusChange
 from .states import AWAITING_ACCEPTANCE, WORKING, Status, check_transition, is_open, label_en, label_id
 
@@ -443,6 +444,7 @@ def reports_create(items: list[NewReport]) -> list[ReportCreated]:
         for i, number in zip(by_day[day], _reserve_numbers(day, len(by_day[day]))):
             reports[i].number = number
     _insert(reports)
+    cluster_link_batch(reports)
 
     saved_files: list[str] = []
     try:
@@ -617,7 +619,8 @@ def report_merge(*, report_id: int, actor, into_number: str, reason: str = "", n
                           "Complaints about officials are not merged: each one is handled on its own.",
                           code="conduct_not_merged", status=422, field="into")
     report.merged_into = target
-    DuplicateCandidate.objects.filter(report=report, original=target).update(state="merged", decided_by=actor)
+    DuplicateCandidate.objects.filter(report=report, original=target).update(state=DuplicateState.MERGED, decided_by=actor)
+    cluster_merge(report, target)
     shown = exposure.expose_report(target, exposure.Audience.MERGED_REPORTER)
     which = f" {target.number}" if shown.listed else ""
     return _transition(report, Status.MERGED, actor=actor, actor_kind="officer", now=now,
@@ -797,6 +800,7 @@ def report_triage(*, report_id: int, actor, kategori: str, lat: float | None = N
                reason=f"triase: {category.nama}" + (f" — {note.strip()}" if note.strip() else ""), now=now)
     _transition(report, Status.COORDINATION, actor=actor, actor_kind="officer", now=now, unit=target,
                 reason=hop.reason, public_note=f"Laporan diteruskan ke {target.nama}.")
+    place_changed(report)
     _audit(action="report:triage", actor=actor, actor_kind="officer", report=report, kategori=category.kode,
            kelurahan=location.kode, concerned=report.concerned_unit.kode if report.concerned_unit_id else None)
     return hop
@@ -808,8 +812,9 @@ def duplicate_dismiss(*, candidate_id: int, actor) -> DuplicateCandidate:
     if cand is None:
         raise NotFound("Kandidat duplikat tidak ditemukan.", "Duplicate candidate not found.")
     _require_working_unit(actor, cand.report)
-    cand.state, cand.decided_by = "dismissed", actor
+    cand.state, cand.decided_by = DuplicateState.DISMISSED, actor
     cand.save(update_fields=["state", "decided_by"])
+    cluster_leave(cand.report, cand.original_id)
     _audit(action="duplicate:dismiss", actor=actor, actor_kind="officer", report=cand.report, original=cand.original_id)
     return cand
 

@@ -88,20 +88,36 @@ def test_a_batch_filed_for_an_earlier_day_takes_that_days_numbers():
 
 def test_duplicates_are_found_against_older_reports_and_inside_the_batch():
     older = report_submit(sub()).report
-    first, second, elsewhere = report_submit_many([
+    first, second, elsewhere, fresh, again = report_submit_many([
         sub(description="got mampet di gang mawar, sampah plastik numpuk dan air meluap ke jalan"),
         sub(description="Gang Mawar got mampet sampah plastik, air meluap kalau hujan deras."),
         sub(kelurahan="31.71.01.1001"),
+        sub("sampah", description="Tumpukan sampah di gang Mawar tidak diangkut seminggu, bau sekali."),
+        sub("sampah", description="Sampah menumpuk di gang Mawar, seminggu tidak diangkut dan bau."),
     ])
     assert set(DuplicateCandidate.objects.filter(report=first.report).values_list("original_id", flat=True)) == {older.pk}
+    # By design, a new report is compared with a cluster's representative only: ``first`` joined ``older``'s
+    # cluster, so ``second`` (which repeats both) is linked to ``older`` alone. Before clusters it listed both.
     assert set(DuplicateCandidate.objects.filter(report=second.report).values_list("original_id", flat=True)) == {
-        older.pk, first.report.pk}
+        older.pk}
     assert not DuplicateCandidate.objects.filter(report=elsewhere.report).exists()
+    # inside the batch: the first report of a new cluster is found by the next one, which joins its cluster
+    assert set(DuplicateCandidate.objects.filter(report=again.report).values_list("original_id", flat=True)) == {
+        fresh.report.pk}
+    reps = dict(Report.objects.values_list("pk", "dup_rep_id"))
+    assert reps[older.pk] is None and reps[first.report.pk] == reps[second.report.pk] == older.pk
+    assert reps[elsewhere.report.pk] is None and reps[fresh.report.pk] is None and reps[again.report.pk] == fresh.report.pk
 
 
-def test_candidates_per_report_are_capped_best_first():
+def test_candidates_per_report_are_capped_best_first(staff):
+    officer = staff("petugas.pb", f"kel:{PONDOK_BAMBU}")
     for k in range(MAX_CANDIDATES + 2):
         report_submit(sub(description=f"{DRAIN} Laporan warga ke-{k}."))
+    # each was judged a repeat of the first; an officer says it is not, so each becomes a cluster of its own
+    # (a new report is compared with representatives only: these are now seven)
+    for cand in DuplicateCandidate.objects.all():
+        report_services.duplicate_dismiss(candidate_id=cand.pk, actor=officer)
+    assert not Report.objects.filter(dup_rep__isnull=False).exists()
     exact = report_submit(sub(description=DRAIN)).report
     cands = list(DuplicateCandidate.objects.filter(report=exact).order_by("-similarity"))
     assert len(cands) == MAX_CANDIDATES
