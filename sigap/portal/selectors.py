@@ -38,6 +38,7 @@ SIMILAR_REACH = 1  # cells around the resident's cell: a 3×3 block of public gr
 SIMILAR_RADIUS_M = 300  # what the page calls that block ("about 300 m around you")
 SIMILAR_DAYS = 30
 SIMILAR_LIMIT = 5
+EDGE_DEG = 1e-6  # ≈ 0.1 m: points this close to the block's edge are placed in their cells one by one
 MAP_LIMIT = 1000
 DISPUTE_WINDOW_DAYS = 30  # mirrors sigap.reports.services.DISPUTE_WINDOW_DAYS (the service decides)
 
@@ -267,30 +268,47 @@ def similar_reports_near(*, kategori_code: str, lat: float, lon: float, now: dat
     now = now or timezone.now()
     grid = exposure.PUBLIC_GRID_DEG
     here = exposure.cell_of(lat, lon, grid)
-    margin = (SIMILAR_REACH + 1) * grid  # a box a little larger than the block; the cells decide
-    centre = exposure.cell_centre(here, grid)
-    candidates = (Report.objects.filter(kategori=kategori, status__in=OPEN_STATUSES,
-                                        created_at__gte=now - timedelta(days=SIMILAR_DAYS),
-                                        lat__range=(centre[0] - margin, centre[0] + margin),
-                                        lon__range=(centre[1] - margin, centre[1] + margin))
-                  .select_related("kelurahan")
-                  .only("number", "status", "created_at", "lat", "lon", "privacy", "description", "address",
-                        "kelurahan__nama", "kelurahan__inner_lat", "kelurahan__inner_lon"))
+    recent = Report.objects.filter(kategori=kategori, status__in=OPEN_STATUSES,
+                                   created_at__gte=now - timedelta(days=SIMILAR_DAYS))
+
+    def box(reach: int, pad: float) -> Q:
+        """The block of cells around ``here``, grown (pad > 0) or shrunk (pad < 0) by ``pad`` degrees: the
+        database narrows, the cells decide (``exposure.cells_near``), exactly as for every other request."""
+        lo_lat, hi_lat = (here[0] - reach - 0.5) * grid - pad, (here[0] + reach + 0.5) * grid + pad
+        lo_lon, hi_lon = (here[1] - reach - 0.5) * grid - pad, (here[1] + reach + 0.5) * grid + pad
+        return Q(lat__gte=lo_lat, lat__lte=hi_lat, lon__gte=lo_lon, lon__lte=hi_lon)
+
+    # Bounded reads at a hot spot: the Publik reports shown are the most recent of the resident's own cell,
+    # then of the block, so the most recent few of each are enough (a few more than shown, for the points on
+    # a cell's edge that the cells then leave out).
+    public = recent.filter(privacy=exposure.PUBLIC).select_related("kelurahan").only(
+        "number", "status", "created_at", "lat", "lon", "privacy", "description", "address",
+        "kelurahan__nama", "kelurahan__inner_lat", "kelurahan__inner_lon").order_by("-created_at", "-pk")
+    take = 2 * SIMILAR_LIMIT
+    rows = {r.pk: r for part in (public.filter(box(0, EDGE_DEG))[:take], public.filter(box(SIMILAR_REACH, EDGE_DEG))[:take])
+            for r in part}
     found = SimilarFound()
     ranked = []
-    for r in candidates:
+    for r in rows.values():
         r.kategori = kategori
         shown = exposure.expose_report(r, Audience.NEIGHBOUR)
-        if shown.cell is None or not exposure.cells_near(here, shown.cell, SIMILAR_REACH):
-            continue
-        if shown.listed:
+        if shown.listed and shown.cell is not None and exposure.cells_near(here, shown.cell, SIMILAR_REACH):
             step = max(abs(shown.cell[0] - here[0]), abs(shown.cell[1] - here[1]))
             ranked.append((step, -r.created_at.timestamp(), SimilarReport(
                 number=r.number, category=kategori_label(kategori), status=status_view(r.status),
                 created_at=r.created_at, kelurahan=shown.area, description=r.description)))
-        elif shown.counted:
-            found.private_count += 1
     found.public = [item for *_key, item in sorted(ranked, key=lambda t: (t[0], t[1]))][:SIMILAR_LIMIT]
+    # Privat and Anonim ones are counted by the database well inside the block; only the few on its edge
+    # are read and put in their cells here, so the count is the one the cells give, without reading them all.
+    private = recent.exclude(privacy=exposure.PUBLIC)
+    found.private_count = private.filter(box(SIMILAR_REACH, -EDGE_DEG)).count()
+    edge = private.filter(box(SIMILAR_REACH, EDGE_DEG)).exclude(box(SIMILAR_REACH, -EDGE_DEG))
+    for r_lat, r_lon, privacy in edge.values_list("lat", "lon", "privacy"):
+        # a non-sensitive category and a point: the public cell of the point (no kelurahan needed)
+        shown = exposure.expose(exposure.Facts(privacy=privacy, sensitive=False, lat=r_lat, lon=r_lon),
+                                Audience.NEIGHBOUR)
+        if shown.counted and shown.cell is not None and exposure.cells_near(here, shown.cell, SIMILAR_REACH):
+            found.private_count += 1
     return found
 
 
