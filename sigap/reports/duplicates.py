@@ -73,7 +73,11 @@ def _features(text: str) -> tuple[frozenset[str], frozenset[int]]:
 
 def text_features(text: str) -> tuple[str, bytes]:
     """What a report stores: its words (sorted, space-separated) and its trigram hashes (sorted uint32, little-endian)."""
-    words, grams = _features(text)
+    return _packed(_features(text))
+
+
+def _packed(features: tuple[frozenset[str], frozenset[int]]) -> tuple[str, bytes]:
+    words, grams = features
     packed = array("I", sorted(grams))
     if sys.byteorder == "big":
         packed.byteswap()
@@ -123,16 +127,12 @@ def cells_around(lat: float, lon: float, radius_m: int) -> list[int]:
     return [(row + dr) * _ROW + col + dc + _COL for dr in (-1, 0, 1) for dc in range(-reach, reach + 1)]
 
 
-def cell_sql(lat_col: str, lon_col: str) -> str:
-    """The cell key as SQL (both databases: Django gives SQLite a FLOOR), with parameters (dlat, dlon)."""
-    return (f"CAST(FLOOR({lat_col} / %s) * {_ROW} + FLOOR({lon_col} / %s) + {_COL} AS BIGINT)")
-
-
 # --- the write path --------------------------------------------------------------------------------
 
 def features_set(report) -> None:
     """Compute and set a new report's stored features (words, trigram hashes, cell)."""
-    report.dup_tokens, report.dup_grams = text_features(report.description or "")
+    report._dup_features = _features(report.description or "")
+    report.dup_tokens, report.dup_grams = _packed(report._dup_features)
     report.dup_cell = (cell_key(report.lat, report.lon, report.kategori.dup_radius_m)
                        if report.lat is not None and report.lon is not None else None)
 
@@ -154,6 +154,7 @@ def _representatives(groups: list[tuple[int, list[int], object, object]]) -> lis
     cols = ", ".join(qn(c) for c in ("id", "kategori_id", "lat", "lon", "created_at", "status", "dup_cell",
                                      "dup_tokens", "dup_grams"))
     statuses = _open_statuses()
+    at = connection.ops.adapt_datetimefield_value
     parts, params = [], []
     for kategori_id, cells, since, until in groups:
         parts.append(
@@ -161,7 +162,7 @@ def _representatives(groups: list[tuple[int, list[int], object, object]]) -> lis
             f" AND {qn('dup_cell')} IN ({', '.join(['%s'] * len(cells))}) AND {qn('dup_rep_id')} IS NULL"
             f" AND {qn('created_at')} BETWEEN %s AND %s AND {qn('status')} IN ({', '.join(['%s'] * len(statuses))})"
             f" ORDER BY {qn('created_at')} DESC LIMIT {SCAN_LIMIT}) {qn(f'g{len(parts)}')}")
-        params += [kategori_id, *cells, since, until, *statuses]
+        params += [kategori_id, *cells, at(since), at(until), *statuses]
     return list(Report.objects.raw(" UNION ALL ".join(parts), params))
 
 
@@ -210,7 +211,7 @@ def candidates_for_many(reports: list) -> list[list[tuple[object, float, float]]
             results.append([])
             continue
         radius, since = window
-        mine = report._dup_features = stored_features(report.dup_tokens, report.dup_grams)
+        mine = report._dup_features
         found = []
         near = [other for cell in cells_around(report.lat, report.lon, radius)
                 for other in by_cell.get((report.kategori_id, cell), ())]
@@ -299,6 +300,8 @@ def features_rebuild(*, connection=None, kategori_id: int | None = None) -> int:
 
     from django.db import connection as default_connection
 
+    from .states import Status
+
     conn = connection or default_connection
     qn = conn.ops.quote_name
     cats = {}
@@ -358,7 +361,7 @@ def features_rebuild(*, connection=None, kategori_id: int | None = None) -> int:
                     if best is not None:
                         rep = best[1]
                     else:
-                        gone = closed if status != "merged" else changed
+                        gone = closed if status != Status.MERGED else changed
                         reps.setdefault((kid, cell), deque()).append((pk, created, lat, lon, mine, gone))
                 rows_out.append((tokens, grams, cell, rep, pk))
             write.executemany(update, rows_out)
