@@ -294,7 +294,8 @@ def features_rebuild(*, connection=None, kategori_id: int | None = None) -> int:
     """Recompute every report's stored features, cell and cluster, as the write path would have: reports in
     filing order, each compared with the representatives open at its filing time (not closed before it,
     not merged) in its cell block and window. Words and trigrams are computed in Python (the same code as
-    the write path) and written with ``executemany`` in batches; nothing is saved row by row through the ORM.
+    the write path), streamed with COPY into a temporary table and applied with one ``UPDATE … FROM`` on
+    PostgreSQL (``executemany`` in batches on SQLite); nothing is saved row by row through the ORM.
     Works on the tables directly, so the data migration can use it too. Returns the number of reports."""
     from collections import deque
 
@@ -321,7 +322,11 @@ def features_rebuild(*, connection=None, kategori_id: int | None = None) -> int:
     rows_out, count = [], 0
     args = [kategori_id] if kategori_id is not None else []
     postgres = conn.vendor == "postgresql"
+    tmp = qn("dup_features_rebuild")
     with (conn.chunked_cursor() if postgres else conn.cursor()) as cur, conn.cursor() as write:
+        if postgres:  # PostgreSQL: COPY into a temporary table, then one UPDATE … FROM it
+            write.execute(f"DROP TABLE IF EXISTS {tmp}")
+            write.execute(f"CREATE TEMPORARY TABLE {tmp} (id bigint, tokens text, grams bytea, cell bigint, rep bigint)")
         cur.execute(sql, args)
         # PostgreSQL streams through a server-side cursor; SQLite (the embedded default, small) reads it all
         # first, so the UPDATEs never run under its open SELECT
@@ -364,8 +369,18 @@ def features_rebuild(*, connection=None, kategori_id: int | None = None) -> int:
                         gone = closed if status != Status.MERGED else changed
                         reps.setdefault((kid, cell), deque()).append((pk, created, lat, lon, mine, gone))
                 rows_out.append((tokens, grams, cell, rep, pk))
-            write.executemany(update, rows_out)
+            if postgres:
+                with write.cursor.copy(f"COPY {tmp} (tokens, grams, cell, rep, id) FROM STDIN") as copy:
+                    for row in rows_out:
+                        copy.write_row(row)
+            else:
+                write.executemany(update, rows_out)
             rows_out = []
+        if postgres:
+            write.execute(f"ANALYZE {tmp}")
+            write.execute(f"UPDATE {table} AS r SET {qn('dup_tokens')} = t.tokens, {qn('dup_grams')} = t.grams, "
+                          f"{qn('dup_cell')} = t.cell, {qn('dup_rep_id')} = t.rep FROM {tmp} AS t WHERE r.{qn('id')} = t.id")
+            write.execute(f"DROP TABLE {tmp}")
     return count
 
 

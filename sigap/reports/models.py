@@ -79,8 +79,9 @@ class Report(models.Model):
     category_confidence = models.FloatField(null=True, blank=True)
     is_demo = models.BooleanField(default=False)
     # the duplicate finder's features, computed once when the report is written (``duplicates.py``)
-    dup_tokens = models.TextField(blank=True, default="", editable=False)
-    dup_grams = models.BinaryField(default=b"", editable=False)
+    # (database defaults too: a bulk load that names only the other columns still loads; then rebuild)
+    dup_tokens = models.TextField(blank=True, default="", db_default="", editable=False)
+    dup_grams = models.BinaryField(default=b"", db_default=b"", editable=False)
     dup_cell = models.BigIntegerField(null=True, blank=True, editable=False)
     dup_rep = models.ForeignKey("self", null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
                                 editable=False, help_text="the representative of its duplicate cluster; empty: itself")

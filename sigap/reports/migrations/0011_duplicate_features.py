@@ -26,7 +26,7 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name="report",
             name="dup_grams",
-            field=models.BinaryField(default=b""),
+            field=models.BinaryField(db_default=b"", default=b""),
         ),
         migrations.AddField(
             model_name="report",
@@ -38,7 +38,7 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name="report",
             name="dup_tokens",
-            field=models.TextField(blank=True, default="", editable=False),
+            field=models.TextField(blank=True, db_default="", default="", editable=False),
         ),
         migrations.AlterField(
             model_name="duplicatecandidate",
