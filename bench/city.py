@@ -1006,6 +1006,12 @@ def rebuild(clock: Clock) -> str:
         last = now
 
     derived.rebuild_all(say=said)
+    if times:  # the planner needs the derived tables' statistics before the first page
+        from django.db import connection
+
+        with connection.cursor() as cur:
+            cur.execute("ANALYZE")
+        said("ANALYZE")
     return ", ".join(times) or "none registered"
 
 
