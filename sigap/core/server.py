@@ -216,8 +216,13 @@ class ProxyHeaders:
 
 
 def wsgi_application(trusted_proxy: str = ""):
+    from django.urls import get_resolver
+
     from sigap.config.wsgi import application
 
+    # Import the URL configuration (every view module, the API's schemas) now, in the worker before it accepts
+    # connections, instead of inside its first request (about 1.5 s of CPU on the development machine).
+    get_resolver().url_patterns
     return ProxyHeaders(application, trusted_proxy)
 
 

@@ -213,8 +213,8 @@ def test_embedded_server_runs_the_periodic_jobs_beside_it_and_stops_them():
 
 
 def test_wsgi_application_does_not_load_opencv_or_scikit_learn(tmp_path):
-    code = ("import sys; import sigap.config.wsgi as w; from django.urls import resolve; "
-            "resolve('/api/v1/reports'); resolve('/petugas/'); resolve('/'); "
+    code = ("import sys; from sigap.core.server import wsgi_application; wsgi_application(); "
+            "from django.urls import resolve; resolve('/api/v1/reports'); resolve('/petugas/'); resolve('/'); "
             "print(sorted(m for m in ('cv2', 'sklearn', 'scipy', 'joblib') if m in sys.modules))")
     env = {**os.environ, "SIGAP_HOME": str(tmp_path), "DATABASE_URL": "", "PYTHONPATH": os.pathsep.join(sys.path)}
     out = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True)
