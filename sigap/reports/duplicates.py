@@ -260,7 +260,11 @@ def cluster_merge(report, target) -> None:
     from .models import Report
 
     rep = target.dup_rep_id or target.pk
-    Report.objects.filter(dup_rep_id=report.pk).update(dup_rep_id=rep)
+    if rep == report.pk:  # a representative merged into a member of its own cluster: that member takes over
+        rep = target.pk
+        Report.objects.filter(pk=target.pk).update(dup_rep_id=None)
+        target.dup_rep_id = None
+    Report.objects.filter(dup_rep_id=report.pk).exclude(pk=rep).update(dup_rep_id=rep)
     Report.objects.filter(pk=report.pk).update(dup_rep_id=rep)
     report.dup_rep_id = rep
 

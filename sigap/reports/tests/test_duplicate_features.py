@@ -107,6 +107,11 @@ def test_a_representative_stands_for_its_cluster_and_merge_and_dismissal_move_re
     # the representative merged into another report: its cluster follows that report's cluster
     services.report_merge(report_id=rep.pk, actor=officer, into_number=member.number)
     assert set(Report.objects.filter(pk__in=[rep.pk, third.pk]).values_list("dup_rep_id", flat=True)) == {member.pk}
+    # a representative merged into a member of its own cluster: that member represents the cluster
+    assert Report.objects.get(pk=fourth.pk).dup_rep_id == member.pk
+    services.report_merge(report_id=member.pk, actor=officer, into_number=fourth.number)
+    reps = dict(Report.objects.values_list("pk", "dup_rep_id"))
+    assert reps[fourth.pk] is None and reps[member.pk] == reps[third.pk] == reps[rep.pk] == fourth.pk
 
 
 def test_each_category_has_its_own_window_and_radius():
