@@ -46,6 +46,8 @@ bench: install-test
 	$(BIN)/python bench/routing.py
 	$(BIN)/python bench/intake.py
 	$(BIN)/python bench/pgbench/run.py
+	@if command -v wrk >/dev/null; then $(BIN)/python bench/http_server.py; \
+	else echo "wrk is not installed (apt-get install wrk): bench/http_server.py skipped"; fi
 
 # A big city on PostgreSQL (docs/performance.md, "A big city"): 10k reports in one kelurahan, 100k and 1M shaped
 # like a city in its fifth year (the 1M build takes about 10 minutes here), then every page measured on each.
