@@ -116,6 +116,9 @@ def serve_fake(latency_ms: float, port_out) -> None:
     fakes it, answering after ``latency_ms``."""
     from sigap.intake.tests.fake_services import FakeServices
 
+    from http.server import ThreadingHTTPServer
+
+    ThreadingHTTPServer.request_queue_size = 256  # as a real API takes many senders' connections at once
     fake = FakeServices()
     if latency_ms:
         handler = fake.server.RequestHandlerClass
@@ -217,9 +220,12 @@ def child(args) -> int:
     t = time.perf_counter()
     counts = relay.outbox_sweep(limit=args.n)
     batch_s = time.perf_counter() - t
-    assert counts.get("sent") == len(ids), counts
-    out["batch_per_s"] = len(ids) / batch_s
-    print(f"(b) batched sweep: {len(ids)} in {batch_s:.1f} s = {out['batch_per_s']:.1f}/s", flush=True)
+    out["batch_per_s"] = counts.get("sent", 0) / batch_s
+    print(f"(b) batched sweep: {counts.get('sent', 0)} of {len(ids)} sent in {batch_s:.1f} s = {out['batch_per_s']:.1f}/s"
+          f"{'; failed (retried after their backoff): ' + str(counts['failed']) if counts.get('failed') else ''}",
+          flush=True)
+    Notification.objects.filter(state="failed").update(next_attempt_at=None)
+    relay.outbox_sweep()  # the failed ones (if any), so the next run starts from an empty outbox
 
     # (c) the embedded sender thread, ids enqueued at once
     settings.SIGAP_OUTBOX_SYNC = False

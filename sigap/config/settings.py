@@ -219,7 +219,7 @@ SIGAP_OUTBOX_SYNC = _env_bool("SIGAP_OUTBOX_SYNC", False)
 # How often the embedded sender sweeps the outbox for rows left behind (a crash, an outage, retries due).
 SIGAP_OUTBOX_SWEEP_SECONDS = float(os.environ.get("SIGAP_OUTBOX_SWEEP_SECONDS", "30"))
 # Sends of one outbox batch in flight at once (each waits for the channel's API, not for a core).
-SIGAP_OUTBOX_SEND_THREADS = int(os.environ.get("SIGAP_OUTBOX_SEND_THREADS", "8"))
+SIGAP_OUTBOX_SEND_THREADS = int(os.environ.get("SIGAP_OUTBOX_SEND_THREADS", "32"))
 CELERY_TASK_EAGER_PROPAGATES = False
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
