@@ -23,8 +23,6 @@ from sigap.privacy.photos import photo_clean
 from sigap.reports import selectors, services
 from sigap.reports.models import Photo, Report
 from sigap.reports.schemas import status_out
-from sigap.reports.states import Status
-
 from . import flow
 from .models import ApiToken
 from .signin import credential_seal_check, otp_required, second_factor_check, session_lacks_second_factor
@@ -111,23 +109,32 @@ def _item(report: Report, now) -> dict:
 
 @router.get("/reports", response={200: QueueOut, **ERRORS}, summary="My unit's queue")
 def queue_endpoint(request, status: str | None = None, category: str | None = None, kelurahan: str | None = None,
-                   overdue: bool | None = None, unit: str | None = None, page: int = 1, page_size: int = 25):
-    if status and status not in Status.values:
-        raise DomainError(f"Status tidak dikenal: {status}.", f"Unknown status: {status}.", code="invalid_input",
-                          status=422, field="status")
+                   overdue: bool | None = None, unit: str | None = None, page: int = 1, page_size: int = 25,
+                   cursor: str | None = None):
+    """``status``: ``open`` (default), ``closed``, ``all`` or a status code. Pages: ``cursor`` (the previous
+    page's ``next_cursor``; cost independent of the depth) or ``page`` (an offset; kept for old clients)."""
     if page < 1 or not 1 <= page_size <= 100:
         raise DomainError("page ≥ 1 dan page_size 1–100.", "page must be ≥ 1 and page_size 1–100.", code="invalid_input",
                           status=422, field="page")
     now = timezone.now()
-    qs = selectors.report_queue(user=request.auth, status=status, kategori=category, kelurahan=kelurahan,
-                                overdue=overdue, unit=unit, now=now)
-    base = selectors.report_queue(user=request.auth, kategori=category, kelurahan=kelurahan, unit=unit, now=now)
-    total = qs.count()
-    rows = list(qs[(page - 1) * page_size: page * page_size])
+    scope = selectors.scope_of(request.auth)
+    filters = dict(status=status, kategori=category, kelurahan=kelurahan, overdue=overdue, unit=unit, now=now,
+                   scope=scope)
+    qs = selectors.report_queue(user=request.auth, **filters)
+    if cursor:
+        rows = list(selectors.report_queue(user=request.auth, cursor=cursor, **filters)[: page_size + 1])
+    else:
+        rows = list(qs[(page - 1) * page_size: page * page_size + 1])
+    more, rows = len(rows) > page_size, rows[:page_size]
+    total, capped = selectors.capped_count(qs)
+    counts = selectors.queue_counts(user=request.auth, kategori=category, kelurahan=kelurahan, scope=scope)
     access_record(actor=request.auth, action=Action.LIST_REPORTS, reports=[r.number for r in rows],
                   filters={k: v for k, v in {"status": status, "category": category, "kelurahan": kelurahan,
-                                             "overdue": overdue, "unit": unit, "page": page}.items() if v is not None})
-    return {"count": total, "page": page, "page_size": page_size, "counts": selectors.queue_counts(base),
+                                             "overdue": overdue, "unit": unit, "page": page if not cursor else None,
+                                             "cursor": cursor}.items() if v is not None})
+    return {"count": total, "count_capped": capped, "page": page, "page_size": page_size,
+            "next_cursor": selectors.cursor_of(rows[-1], qs) if more else None,
+            "counts": counts.by_status, "closed_capped": counts.closed_capped,
             "results": [_item(r, now) for r in rows]}
 
 

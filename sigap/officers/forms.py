@@ -11,6 +11,7 @@ from sigap.reports.states import Status
 
 TEXT = 2000
 ALL = "all"  # the status filter value for every report, open or closed (the default is open ones)
+CLOSED = "closed"  # the status filter value for the closed ones only
 
 
 class ConsoleLoginForm(AuthenticationForm):
@@ -24,7 +25,7 @@ class ConsoleLoginForm(AuthenticationForm):
     }
 
 
-SORTS = {
+SORTS = {  # besides "urgent" (the default: the hop deadline while a unit must accept, else the due date)
     "due": ("due_at", "created_at"),
     "hop": ("hop_deadline", "due_at"),
     "new": ("-created_at",),
@@ -38,13 +39,13 @@ class QueueFilterForm(forms.Form):
     overdue = forms.ChoiceField(label=_("Tenggat"), required=False, choices=[
         ("", _("Semua")), ("1", _("Hanya yang terlambat")), ("0", _("Tidak terlambat"))])
     sort = forms.ChoiceField(label=_("Urutkan"), required=False, choices=[
-        ("due", _("Batas selesai terdekat")), ("hop", _("Batas tahap terdekat")), ("new", _("Terbaru"))])
+        ("urgent", _("Paling mendesak")), ("due", _("Batas selesai terdekat")), ("hop", _("Batas tahap terdekat")), ("new", _("Terbaru"))])
     page = forms.IntegerField(required=False, min_value=1)
 
     def __init__(self, *args, kategori_choices=(), kelurahan_choices=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["status"].choices = [("", _("Semua yang masih terbuka")), (ALL, _("Semua, termasuk yang ditutup")),
-                                         *Status.choices]
+                                         (CLOSED, _("Hanya yang ditutup")), *Status.choices]
         self.fields["kategori"].choices = [("", _("Semua kategori")), *kategori_choices]
         self.fields["kelurahan"].choices = [("", _("Semua kelurahan")), *kelurahan_choices]
 

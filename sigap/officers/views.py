@@ -11,7 +11,8 @@ from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth import views as auth_views
 from django.core.paginator import Paginator
-from django.db.models import F
+from django.utils.functional import cached_property
+from django.db.models import F, Prefetch
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -20,21 +21,33 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from sigap.core.errors import DomainError, NotFound
-from sigap.organization.models import Kategori
-from sigap.privacy.access_log import Action, access_record
+from sigap.privacy.access_log import Action, access_record, access_record_many
 from sigap.reports import selectors, services
 from sigap.reports.models import Photo, Report
 from sigap.reports.states import Status, is_open
+from sigap.routing.cache import routing_data
 
 from . import flow
 from .access import (console_view, forbidden, is_htmx, refusal_text, user_can_enter_reports, user_can_use_queue,
                      user_can_validate)
 from .actions import ACTIONS, BY_NAME
-from .forms import ALL, SORTS, QueueFilterForm
+from .forms import ALL, CLOSED, SORTS, QueueFilterForm
 from .signin import SignInForm, mark_verified
 
 PAGE_SIZE = 25
 OPEN_STATUSES = [s.value for s in Status if is_open(s)]
+
+
+class CappedPaginator(Paginator):
+    """Page numbers over a queue whose count stops at ``selectors.COUNT_CAP`` (closed reports are history:
+    counting them all would grow with it); ``capped`` says the real total is larger."""
+
+    capped = False
+
+    @cached_property
+    def count(self) -> int:
+        n, self.capped = selectors.capped_count(self.object_list)
+        return n
 VALIDATION_PAGE_SIZE = 10
 REFUSAL_HEADER = "X-Sigap-Refusal"
 
@@ -72,49 +85,56 @@ def _kategori_label(k) -> str:
     return (k.name_en or k.nama) if (get_language() or "id").startswith("en") else k.nama
 
 
+def _count_label(n: int, capped: bool) -> str:
+    """A count as the console shows it: "27", or "10.000+" past the cap (Indonesian thousands separator)."""
+    return f"{n:,}".replace(",", ".") + "+" if capped else str(n)
+
+
 def _queue(request) -> dict:
+    """The console queue. Open reports by default (bounded by the workload, so exact counts and page numbers);
+    closed ones behind the status filter, with counts that stop at 10,000. A fixed number of statements."""
     user = request.user
-    every = selectors.report_queue(user=user)
-    kelurahan_choices = sorted(
-        {(kode, nama) for kode, nama in every.order_by().values_list("kelurahan__kode", "kelurahan__nama") if kode},
-        key=lambda kv: kv[1])
-    form = QueueFilterForm(request.GET, kategori_choices=[
-        (k.kode, _kategori_label(k)) for k in Kategori.objects.filter(aktif=True).order_by("nama")],
-        kelurahan_choices=kelurahan_choices)
+    scope = selectors.scope_of(user)
+    kategori_rows = sorted(routing_data().kategori_by_code.values(), key=lambda k: k.nama)
+    form = QueueFilterForm(request.GET, kategori_choices=[(k.kode, _kategori_label(k)) for k in kategori_rows],
+                           kelurahan_choices=selectors.kelurahan_choices(user=user, scope=scope))
     form.is_valid()
     value = form.value
     status, kategori, kelurahan = value("status"), value("kategori"), value("kelurahan")
     overdue = {"1": True, "0": False}.get(value("overdue") or "")
-    sort = value("sort") or "due"
+    sort = value("sort") or "urgent"
     now = timezone.now()
-    qs = selectors.report_queue(user=user, status=status if status != ALL else None, kategori=kategori,
-                                kelurahan=kelurahan, overdue=overdue, now=now)
-    if status is None:  # by default the queue is the work still to do
-        qs = qs.filter(status__in=OPEN_STATUSES)
-    ordering = [F(f[1:]).desc(nulls_last=True) if f.startswith("-") else F(f).asc(nulls_last=True) for f in SORTS[sort]]
-    qs = qs.order_by(*ordering, "pk")
-    base = selectors.report_queue(user=user, kategori=kategori, kelurahan=kelurahan, now=now)
-    counts = selectors.queue_counts(base)
-    page = Paginator(qs, PAGE_SIZE).get_page(value("page") or 1)
+    qs = selectors.report_queue(user=user, status=status, kategori=kategori, kelurahan=kelurahan, overdue=overdue,
+                                now=now, scope=scope)
+    if sort != "urgent":
+        ordering = [F(f[1:]).desc(nulls_last=True) if f.startswith("-") else F(f).asc(nulls_last=True)
+                    for f in SORTS[sort]]
+        qs = qs.order_by(*ordering, "-pk")
+    counts = selectors.queue_counts(user=user, kategori=kategori, kelurahan=kelurahan, scope=scope)
+    page = CappedPaginator(qs, PAGE_SIZE).get_page(value("page") or 1)
     rows = list(page.object_list)
     filters = {k: v for k, v in {"status": status, "category": kategori, "kelurahan": kelurahan, "overdue": overdue,
                                  "sort": sort, "page": page.number}.items() if v is not None}
     access_record(actor=user, action=Action.LIST_REPORTS, reports=[r.number for r in rows], filters=filters,
                   view="console")
     params = {k: v for k, v in {"status": status, "kategori": kategori, "kelurahan": kelurahan,
-                                "overdue": value("overdue"), "sort": sort if sort != "due" else None}.items() if v}
+                                "overdue": value("overdue"), "sort": sort if sort != "urgent" else None}.items() if v}
 
     def qs_with(**changes) -> str:
         merged = {**params, **changes}
         return urlencode({k: v for k, v in merged.items() if v})
 
+    by_status = counts.by_status
     return {
         "form": form, "page": page, "now": now, "status": status,
         "rows": [{"report": r, "overdue": services.report_is_overdue(r, now)} for r in rows],
-        "counts": [{"status": s, "n": counts[s.value], "query": qs_with(status=s.value)} for s in Status if counts.get(s.value)],
-        "total": sum(counts.values()), "all_query": qs_with(status=ALL),
-        "open_total": sum(n for s, n in counts.items() if s in OPEN_STATUSES), "open_query": qs_with(status=None),
-        "show_all": status == ALL,
+        "counts": [{"status": s, "n": by_status[s.value], "query": qs_with(status=s.value)}
+                   for s in Status if by_status.get(s.value)],
+        "total": counts.open + counts.closed, "total_label": _count_label(counts.open + counts.closed, counts.closed_capped),
+        "page_total_label": _count_label(page.paginator.count, page.paginator.capped), "all_query": qs_with(status=ALL),
+        "closed_total": counts.closed, "closed_query": qs_with(status=CLOSED),
+        "open_total": counts.open, "open_query": qs_with(status=None),
+        "show_all": status == ALL, "show_closed": status == CLOSED,
         "query": qs_with(page=page.number if page.number > 1 else None),
         "prev_query": qs_with(page=page.previous_page_number()) if page.has_previous() else None,
         "next_query": qs_with(page=page.next_page_number()) if page.has_next() else None,
@@ -170,10 +190,14 @@ def _report_context(request, report: Report, *, bound: tuple[str, object] | None
         open_action = open_action or "coordinate"
     candidates = []
     if "merge" in allowed and report.kelurahan_id:
-        open_statuses = [s for s in Status if is_open(s)]
-        candidates = list(selectors.reports_visible_to(user).filter(
-            kategori_id=report.kategori_id, kelurahan_id=report.kelurahan_id, status__in=open_statuses,
-        ).exclude(pk=report.pk).order_by("-created_at").values_list("number", flat=True)[:8])
+        # open reports of the same category and kelurahan at the handling unit (the caller's: only it may
+        # merge): one range of the open-queue index, never the unit's history
+        barred = selectors.scope_of(user).barred
+        candidates = list(Report.objects.filter(
+            unit_rows__unit_id=report.unit_id, unit_rows__holds=True, unit_rows__is_open=True,
+            unit_rows__kategori_id=report.kategori_id, unit_rows__kelurahan_id=report.kelurahan_id,
+        ).exclude(pk=report.pk).exclude(concerned_unit_id__in=barred).order_by("-pk")
+            .values_list("number", flat=True)[:8])
         if candidates:
             access_record(actor=user, action=Action.LIST_REPORTS, reports=candidates,
                           filters={"duplicates_of": report.number}, view="console")
@@ -312,7 +336,7 @@ def unit_search_view(request):
 # --- the validator queue -----------------------------------------------------------------------
 
 def _validation_item(report: Report) -> dict:
-    photos = list(report.photos.select_related("unit").filter(kind__in=(Photo.Kind.BEFORE, Photo.Kind.AFTER)))
+    photos = [p for p in report.photos.all() if p.kind in (Photo.Kind.BEFORE, Photo.Kind.AFTER)]
     return {"report": report, "before": [p for p in photos if p.kind == Photo.Kind.BEFORE],
             "after": [p for p in photos if p.kind == Photo.Kind.AFTER],
             "last_note": report.public_note}
@@ -322,13 +346,15 @@ def _validation_item(report: Report) -> dict:
 @console_view(user_can_validate)
 def validation_view(request):
     qs = selectors.report_queue(user=request.user, status=Status.AWAITING_VALIDATION).order_by("status_changed_at", "pk")
+    qs = qs.prefetch_related(Prefetch("photos", queryset=Photo.objects.select_related("unit")))
     page = Paginator(qs, VALIDATION_PAGE_SIZE).get_page(request.GET.get("page") or 1)
     items = [_validation_item(r) for r in page.object_list]
     numbers = [i["report"].number for i in items]
-    access_record(actor=request.user, action=Action.LIST_REPORTS, reports=numbers,
-                  filters={"status": Status.AWAITING_VALIDATION.value, "page": page.number}, view="validation")
-    for number in numbers:  # each card shows the whole report: a view of it
-        access_record(actor=request.user, action=Action.VIEW_REPORT, report_number=number, view="validation")
+    # the listing, then each card (it shows the whole report: a view of it), written as one INSERT
+    access_record_many(actor=request.user, entries=[
+        (Action.LIST_REPORTS, "", {"reports": numbers, "filters": {"status": Status.AWAITING_VALIDATION.value,
+                                                                   "page": page.number}, "view": "validation"}),
+        *[(Action.VIEW_REPORT, number, {"view": "validation"}) for number in numbers]])
     return render(request, "officers/validation.html", {"items": items, "page": page, "form": BY_NAME["validate"].form()})
 
 
@@ -336,7 +362,8 @@ def _validation_answer(request, number: str, action, *, error: str, status: int,
     if not is_htmx(request):
         (messages.error if error else messages.success)(request, f"{number}: {error or result}")
         return redirect("officers:validation")
-    report = Report.objects.select_related("kategori", "unit", "kelurahan").get(number=number)
+    report = Report.objects.select_related("kategori", "unit", "kelurahan").prefetch_related(
+        Prefetch("photos", queryset=Photo.objects.select_related("unit"))).get(number=number)
     access_record(actor=request.user, action=Action.VIEW_REPORT, report_number=number, view="validation",
                   **({"refused": action.name} if error else {"after": action.name}))
     context = {"item": _validation_item(report), "error": error, "result": result,

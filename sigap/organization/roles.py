@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from functools import lru_cache
 
-from .models import StaffRole, Unit
+from .models import StaffRole
 
 R = StaffRole.Role
 WORKING_ROLES = (R.OFFICER, R.UNIT_ADMIN)
@@ -34,12 +34,19 @@ def user_can_enter_reports_for_residents(user) -> bool:
     return has_role(user, R.OPERATOR)
 
 
+def _tree():
+    """The unit tree from the cached reference data (``sigap.routing.cache``: rebuilt when a unit changes), so
+    a lookup costs no query of its own and never loads every unit per call."""
+    from sigap.routing.cache import routing_data
+
+    return routing_data()
+
+
 def descendant_unit_ids(root_ids: set[int]) -> set[int]:
     """The units below the given ones in the unit tree (the given ones included)."""
-    children: dict[int, list[int]] = {}
-    for pk, parent in Unit.objects.values_list("id", "parent_id"):
-        if parent is not None:
-            children.setdefault(parent, []).append(pk)
+    if not root_ids:
+        return set()
+    children = _tree().unit_children
     out, stack = set(), list(root_ids)
     while stack:
         node = stack.pop()
@@ -52,7 +59,9 @@ def descendant_unit_ids(root_ids: set[int]) -> set[int]:
 
 def ancestor_unit_ids(unit_ids: set[int]) -> set[int]:
     """The given units and every unit above them."""
-    parent_of = dict(Unit.objects.values_list("id", "parent_id"))
+    if not unit_ids:
+        return set()
+    parent_of = _tree().unit_parent
     out: set[int] = set()
     for pk in unit_ids:
         node = pk

@@ -222,14 +222,23 @@ def _event_body(event) -> bytes:
 
 def _append(model, head, key: AuditKey, *, user, action: str, report_number: str, detail: dict,
             leaving: AuditKey | None = None):
+    event = _next(model, head, key, user=user, action=action, report_number=report_number, detail=detail,
+                  leaving=leaving)
+    event.save(force_insert=True)
+    return event
+
+
+def _next(model, head, key: AuditKey, *, user, action: str, report_number: str, detail: dict,
+          leaving: AuditKey | None = None):
+    """The next row of the chain after ``head`` (not saved); moves ``head`` on to it."""
     seq = head.seq + 1
     now = timezone.now()
     username = user.get_username() if user else ""
     body = _body(seq=seq, created_at=now, actor_id=user.pk if user else None, actor_username=username,
                  action=action, report_number=report_number, detail=detail)
     digest = handover_digest(leaving, key, head.hash, body) if leaving else keyed_digest(key, head.hash, body)
-    event = model.objects.create(seq=seq, created_at=now, actor=user, actor_username=username, action=action,
-                                 report_number=report_number, detail=detail, prev_hash=head.hash, hash=digest)
+    event = model(seq=seq, created_at=now, actor=user, actor_username=username, action=action,
+                  report_number=report_number, detail=detail, prev_hash=head.hash, hash=digest)
     head.seq, head.hash = seq, digest
     return event
 
@@ -307,6 +316,27 @@ def access_record(*, actor, action: str, report_number: str = "", **detail) -> A
         event = _append(AccessEvent, head, key, user=user, action=action, report_number=report_number, detail=detail)
         head.save(update_fields=["seq", "hash", "key_id"])
     return event
+
+
+def access_record_many(*, actor, entries: list[tuple[str, str, dict]]) -> list[AccessEvent]:
+    """Append several rows, in order, as one multi-row INSERT: a page that shows many reports at once (the
+    validator's cards) costs the same statements whatever its length. ``entries``: (action, report number,
+    detail)."""
+    if not entries:
+        return []
+    user = actor if getattr(actor, "is_authenticated", False) else None
+    key = audit_key()
+    with transaction.atomic():
+        head, _created = ChainHead.objects.select_for_update().get_or_create(pk=1)
+        if head.key_id != key.key_id:
+            if head.seq > 0:
+                _marker(AccessEvent, head, key)
+            head.key_id = key.key_id
+        events = [_next(AccessEvent, head, key, user=user, action=action, report_number=number, detail=detail)
+                  for action, number, detail in entries]
+        AccessEvent.objects.bulk_create(events)
+        head.save(update_fields=["seq", "hash", "key_id"])
+    return events
 
 
 def access_log_key_upgrade(event_model=AccessEvent, head_model=ChainHead):

@@ -44,13 +44,15 @@ def model():
     return Categorizer.default()
 
 
-def categorize(text: str) -> tuple[list[tuple[str, float]], float]:
-    """Top-3 (category, confidence), and the confidence threshold below which a human triages."""
+def categorize(text: str, active: set[str] | None = None) -> tuple[list[tuple[str, float]], float]:
+    """Top-3 (category, confidence), and the confidence threshold below which a human triages.
+    ``active``: the active category codes, when the caller already has them (a page of many reports)."""
     try:
         from sigap.triage.categorizer import THRESHOLD
 
         predictions = model().predict(text)[:3]
-        active = set(Kategori.objects.filter(aktif=True).values_list("kode", flat=True))
+        if active is None:
+            active = set(Kategori.objects.filter(aktif=True).values_list("kode", flat=True))
         predictions = [(c, round(float(p), 3)) for c, p in predictions if c in active]
         if predictions:
             return predictions, THRESHOLD

@@ -17,6 +17,7 @@ REBUILDS: list[tuple[str, str]] = [
     # words, trigram hashes, cells and clusters of the duplicate finder; computed in Python (the write path's
     # code), written in batches with executemany
     ("duplicate_features", "sigap.reports.duplicates.rebuild"),
+    ("report_visibility", "sigap.reports.visibility.rebuild"),  # ReportUnit: who may see each report
 ]
 
 

@@ -97,10 +97,52 @@ class Report(models.Model):
             # duplicate candidates: the representatives in a block of cells, most recent first
             models.Index(fields=["kategori", "dup_cell", "created_at"], name="report_dup_rep_cell",
                          condition=models.Q(dup_rep__isnull=True)),
+            # the validator queue: reports awaiting validation, longest waiting first
+            models.Index(fields=["status_changed_at", "id"], name="report_awaiting_validation",
+                         condition=models.Q(status="awaiting_validation")),
         ]
 
     def __str__(self) -> str:
         return self.number
+
+
+class ReportUnit(models.Model):
+    """Which units may see a report: one row per unit that holds or ever held it (the current unit and either
+    end of every hop), with the few report columns the officer queue sorts and filters on, so a queue page
+    is one range of one index. Written by the write path in the same transaction (``visibility.py``);
+    ``visibility.rebuild`` derives the same rows from reports and hops in one statement.
+
+    Supervisors see the units below theirs: they query with that unit set (``roles.descendant_unit_ids``);
+    ancestors are not stored, so each report has as many rows as units it passed through (usually one)."""
+
+    report = models.ForeignKey(Report, on_delete=models.CASCADE, related_name="unit_rows")
+    unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="+")
+    holds = models.BooleanField(help_text="the report is now at this unit (exactly one row per report)")
+    is_open = models.BooleanField()
+    status = models.CharField(max_length=30, choices=Status.choices)
+    sort_at = models.DateTimeField(null=True, help_text=(
+        "open reports: the most urgent deadline (the hop deadline while a hop awaits acceptance, else the due "
+        "date, else the creation time); closed reports: null"))
+    kategori = models.ForeignKey(Kategori, on_delete=models.PROTECT, related_name="+")
+    kelurahan = models.ForeignKey(Wilayah, null=True, on_delete=models.PROTECT, related_name="+")
+    concerned_unit = models.ForeignKey(Unit, null=True, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["report", "unit"], name="reportunit_once")]
+        indexes = [
+            # the open queue of a unit, most urgent first (keyset on sort_at, then newest); status for the counts
+            models.Index(fields=["unit", "sort_at", "-report"], include=["status"], name="reportunit_open_queue",
+                         condition=models.Q(holds=True, is_open=True)),
+            # everything a unit holds, newest first (the "all" and "closed" views, the capped closed counts)
+            models.Index(fields=["unit", "-report"], include=["status", "is_open"], name="reportunit_held",
+                         condition=models.Q(holds=True)),
+            # one status of a unit (a status filter), newest first
+            models.Index(fields=["unit", "status", "-report"], name="reportunit_status",
+                         condition=models.Q(holds=True)),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.report_id}@{self.unit_id}"
 
 
 class StatusChange(models.Model):

@@ -27,7 +27,7 @@ from sigap.privacy.photos import CleanPhoto
 from sigap.routing.cache import routing_data
 from sigap.routing.rules import Location
 
-from . import exposure, outbox
+from . import exposure, outbox, visibility
 from .duplicates import (DuplicateState, candidates_for_many, cluster_leave, cluster_link_batch, cluster_merge,
                          place_changed)
 from .models import DuplicateCandidate, Hop, Notification, NumberSequence, Photo, Report, StatusChange
@@ -151,6 +151,7 @@ def _transition(
     if public_note:
         report.public_note = public_note
     report.save()
+    visibility.report_sync(report)
 
     change = StatusChange.objects.create(
         report=report, old_status=old, new_status=to, unit=report.unit,
@@ -445,6 +446,7 @@ def reports_create(items: list[NewReport]) -> list[ReportCreated]:
             reports[i].number = number
     _insert(reports)
     cluster_link_batch(reports)
+    visibility.rows_create(reports)
 
     saved_files: list[str] = []
     try:

@@ -29,6 +29,9 @@ class RoutingData:
     # query them per report. Never modify these instances; they are shared by every thread.
     kategori_by_code: dict[str, Kategori]
     units_by_code: dict[str, Unit]
+    # The unit tree (every unit, active or not): parent of each unit id, and the children of each.
+    unit_parent: dict[int, int | None]
+    unit_children: dict[int, tuple[int, ...]]
 
 
 _lock = threading.Lock()
@@ -56,9 +59,16 @@ def _build(fingerprint: tuple) -> RoutingData:
     ]
     grup = dict(Kategori.objects.values_list("kode", "grup"))
     units = Unit.objects.filter(aktif=True)
+    every_unit = list(Unit.objects.all())
+    children: dict[int, list[int]] = {}
+    for u in every_unit:
+        if u.parent_id is not None:
+            children.setdefault(u.parent_id, []).append(u.pk)
     return RoutingData(
         kategori_by_code={k.kode: k for k in Kategori.objects.filter(aktif=True)},
-        units_by_code={u.kode: u for u in Unit.objects.all()},
+        units_by_code={u.kode: u for u in every_unit},
+        unit_parent={u.pk: u.parent_id for u in every_unit},
+        unit_children={pk: tuple(kids) for pk, kids in children.items()},
         fingerprint=fingerprint,
         index=index,
         rulebook=RuleBook(rules, kategori_grup=grup),

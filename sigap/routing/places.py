@@ -53,6 +53,11 @@ def _places(version: tuple) -> _Places:
     return _Places(AddressIndex(regions, _gazetteer()), points)
 
 
+def place_data() -> _Places:
+    """The current gazetteer (one query to check it is current), for ``place_match(text, places)``."""
+    return _current()
+
+
 def _current() -> _Places:
     from django.db.models import Count, Max
 
@@ -65,9 +70,10 @@ def address_parse(text: str) -> AddressResult:
     return _current().index.parse(text or "")
 
 
-def place_match(text: str) -> list[PlaceMatch]:
-    """Candidate kelurahan for ``text``, best first; confidence is the parser's probability (0..0.99)."""
-    places = _current()
+def place_match(text: str, places: _Places | None = None) -> list[PlaceMatch]:
+    """Candidate kelurahan for ``text``, best first; confidence is the parser's probability (0..0.99).
+    ``places``: the reference data from ``place_data()``, to match many texts with one check of it."""
+    places = places or _current()
     result = places.index.parse(text or "")
     out = []
     for kode, confidence in result.candidates:

@@ -1,0 +1,99 @@
+"""The per-report set of units that may see a report (``ReportUnit``), kept by the write path.
+
+One row per (report, unit) for every unit that holds or ever held the report: its current unit and either
+end of each hop. ``holds`` marks the current unit (one row per report). Each row repeats what the officer
+queue sorts and filters on (open or not, status, the urgency key, category, kelurahan), so a unit's queue
+page is a range of one partial index and never touches the unit's history.
+
+Written in the same transaction as the change behind it:
+
+* ``rows_create`` by ``reports_create`` (one multi-row INSERT for a whole intake batch);
+* ``report_sync`` by ``_transition`` after the report is saved (one INSERT of the current unit's row if
+  new, one UPDATE of every row of the report) — every status change, hop, triage and reopening passes there.
+
+``rebuild`` derives the same rows from ``reports_report`` and ``reports_hop`` in one INSERT … SELECT
+(``derived.REBUILDS``; run after a bulk load that bypassed the write path).
+"""
+from __future__ import annotations
+
+from datetime import datetime
+
+from django.db import connection
+from django.db.models import Case, Value, When
+
+from .models import Report, ReportUnit
+from .states import AWAITING_ACCEPTANCE, Status, is_open
+
+OPEN_STATUSES = tuple(s.value for s in Status if is_open(s))
+ACCEPTANCE_STATUSES = tuple(s.value for s in AWAITING_ACCEPTANCE)
+
+
+def sort_at(report: Report) -> datetime | None:
+    """The queue's urgency key: while the report waits for a unit to accept it, that hop's deadline; else
+    the due date (else the creation time). Closed reports have none (they are listed newest first)."""
+    if not is_open(report.status):
+        return None
+    if report.status in ACCEPTANCE_STATUSES and report.hop_deadline is not None:
+        return report.hop_deadline
+    return report.due_at or report.created_at
+
+
+def _fields(report: Report) -> dict:
+    return {"is_open": is_open(report.status), "status": str(report.status), "sort_at": sort_at(report),
+            "kategori_id": report.kategori_id, "kelurahan_id": report.kelurahan_id,
+            "concerned_unit_id": report.concerned_unit_id}
+
+
+def rows_create(reports: list[Report]) -> None:
+    """The first row of each new report (its unit holds it), one INSERT for the batch."""
+    ReportUnit.objects.bulk_create([ReportUnit(report_id=r.pk, unit_id=r.unit_id, holds=True, **_fields(r))
+                                    for r in reports if r.unit_id is not None])
+
+
+def report_sync(report: Report) -> None:
+    """After ``report`` was saved: its current unit gets a row if it has none, and every row of the report
+    takes the new status, urgency key, category and kelurahan; only the current unit's row ``holds``."""
+    fields = _fields(report)
+    if report.unit_id is not None:
+        ReportUnit.objects.bulk_create([ReportUnit(report_id=report.pk, unit_id=report.unit_id, holds=True, **fields)],
+                                       ignore_conflicts=True)
+    ReportUnit.objects.filter(report_id=report.pk).update(
+        holds=Case(When(unit_id=report.unit_id, then=Value(True)), default=Value(False)), **fields)
+
+
+def _in(values) -> str:
+    return "(" + ", ".join("'" + v + "'" for v in values) + ")"
+
+
+def rebuild_sql() -> list[str]:
+    """The statements that rebuild every row from the reports and their hops (PostgreSQL and SQLite)."""
+    table = ReportUnit._meta.db_table
+    if connection.vendor == "postgresql":
+        # TRUNCATE (not a DELETE of millions of rows); deferred foreign-key checks of rows written earlier in
+        # the same transaction must run first, or PostgreSQL refuses to truncate the table
+        delete = f"SET CONSTRAINTS ALL IMMEDIATE; TRUNCATE {table}"
+    else:
+        delete = f"DELETE FROM {table}"
+    insert = f"""
+        INSERT INTO {table} (report_id, unit_id, holds, is_open, status, sort_at, kategori_id, kelurahan_id,
+                             concerned_unit_id)
+        SELECT r.id, u.unit_id, (r.unit_id IS NOT NULL AND u.unit_id = r.unit_id), r.status IN {_in(OPEN_STATUSES)},
+               r.status,
+               CASE WHEN r.status NOT IN {_in(OPEN_STATUSES)} THEN NULL
+                    WHEN r.status IN {_in(ACCEPTANCE_STATUSES)} AND r.hop_deadline IS NOT NULL THEN r.hop_deadline
+                    ELSE COALESCE(r.due_at, r.created_at) END,
+               r.kategori_id, r.kelurahan_id, r.concerned_unit_id
+        FROM (SELECT id AS report_id, unit_id FROM {Report._meta.db_table} WHERE unit_id IS NOT NULL
+              UNION SELECT report_id, from_unit_id FROM reports_hop
+              UNION SELECT report_id, to_unit_id FROM reports_hop) u
+        JOIN {Report._meta.db_table} r ON r.id = u.report_id"""
+    return [*delete.split("; "), insert]
+
+
+def rebuild() -> None:
+    """Every row from scratch, set-based (``derived.REBUILDS``)."""
+    with connection.cursor() as cur:
+        for sql in rebuild_sql():
+            cur.execute(sql)
+        if connection.vendor == "postgresql":
+            cur.execute(f"ANALYZE {ReportUnit._meta.db_table}")
