@@ -126,7 +126,7 @@ def queue_endpoint(request, status: str | None = None, category: str | None = No
     else:
         rows = list(qs[(page - 1) * page_size: page * page_size + 1])
     more, rows = len(rows) > page_size, rows[:page_size]
-    total, capped = selectors.capped_count(qs)
+    total, capped = selectors.queue_size(user=request.auth, **filters)
     counts = selectors.queue_counts(user=request.auth, kategori=category, kelurahan=kelurahan, scope=scope)
     access_record(actor=request.auth, action=Action.LIST_REPORTS, reports=[r.number for r in rows],
                   filters={k: v for k, v in {"status": status, "category": category, "kelurahan": kelurahan,

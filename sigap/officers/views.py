@@ -44,9 +44,13 @@ class CappedPaginator(Paginator):
 
     capped = False
 
+    def __init__(self, object_list, per_page, *, size=None):
+        super().__init__(object_list, per_page)
+        self._size = size or (lambda: selectors.capped_count(self.object_list))
+
     @cached_property
     def count(self) -> int:
-        n, self.capped = selectors.capped_count(self.object_list)
+        n, self.capped = self._size()
         return n
 VALIDATION_PAGE_SIZE = 10
 REFUSAL_HEADER = "X-Sigap-Refusal"
@@ -111,7 +115,9 @@ def _queue(request) -> dict:
                     for f in SORTS[sort]]
         qs = qs.order_by(*ordering, "-pk")
     counts = selectors.queue_counts(user=user, kategori=kategori, kelurahan=kelurahan, scope=scope)
-    page = CappedPaginator(qs, PAGE_SIZE).get_page(value("page") or 1)
+    size = (lambda: selectors.queue_size(user=user, status=status, kategori=kategori, kelurahan=kelurahan,
+                                         overdue=overdue, now=now, scope=scope))
+    page = CappedPaginator(qs, PAGE_SIZE, size=size).get_page(value("page") or 1)
     rows = list(page.object_list)
     filters = {k: v for k, v in {"status": status, "category": kategori, "kelurahan": kelurahan, "overdue": overdue,
                                  "sort": sort, "page": page.number}.items() if v is not None}

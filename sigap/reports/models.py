@@ -131,10 +131,12 @@ class ReportUnit(models.Model):
         constraints = [models.UniqueConstraint(fields=["report", "unit"], name="reportunit_once")]
         indexes = [
             # the open queue of a unit, most urgent first (keyset on sort_at, then newest); status for the counts
-            models.Index(fields=["unit", "sort_at", "-report"], include=["status"], name="reportunit_open_queue",
+            models.Index(fields=["unit", "sort_at", "-report"], include=["status", "concerned_unit"],
+                         name="reportunit_open_queue",
                          condition=models.Q(holds=True, is_open=True)),
             # everything a unit holds, newest first (the "all" and "closed" views, the capped closed counts)
-            models.Index(fields=["unit", "-report"], include=["status", "is_open"], name="reportunit_held",
+            models.Index(fields=["unit", "-report"], include=["status", "is_open", "concerned_unit"],
+                         name="reportunit_held",
                          condition=models.Q(holds=True)),
             # one status of a unit (a status filter), newest first
             models.Index(fields=["unit", "status", "-report"], name="reportunit_status",

@@ -160,16 +160,10 @@ def report_queue(*, user, status: str | None = None, kategori: str | None = None
     else:
         units = scope.queue_units
     if units:
-        rows = {f"{prefix}unit_id__in": units, f"{prefix}holds": True}
-        if view == OPEN:
-            rows[f"{prefix}is_open"] = True
-        elif view == CLOSED:
-            rows[f"{prefix}is_open"] = False
-        elif view != ALL:
-            rows[f"{prefix}status"] = view
         sort = f"{prefix}sort_at" if by_urgency(view) else None
-        # one filter() call: the cursor's condition must use the same join as the rows' (one index range)
-        qs = Report.objects.filter(Q(**rows) & _after(position, sort))
+        # one filter() call: every condition on the rows (and the cursor's) must use the same join: one index range
+        qs = Report.objects.filter(_rows_q(scope, units, view, kategori, kelurahan, prefix) & _after(position, sort))
+        kategori = kelurahan = None  # already on the rows
     else:
         if unit:  # a unit outside the account's own: the reports there it may see through their history
             qs = reports_visible_to(user, scope).filter(unit_id=_unit_id(unit))
@@ -198,6 +192,42 @@ def report_queue(*, user, status: str | None = None, kategori: str | None = None
     if sort:
         return qs.order_by(F(sort).asc(nulls_last=True), "-pk")
     return qs.order_by("-pk")
+
+
+def _rows_q(scope: Scope, units, view: str, kategori: str | None, kelurahan: str | None, prefix: str = "") -> Q:
+    """The ``ReportUnit`` rows of a queue view (``prefix``: seen from ``Report``)."""
+    q = Q(**{f"{prefix}unit_id__in": units, f"{prefix}holds": True})
+    if view == OPEN:
+        q &= Q(**{f"{prefix}is_open": True})
+    elif view == CLOSED:
+        q &= Q(**{f"{prefix}is_open": False})
+    elif view != ALL:
+        q &= Q(**{f"{prefix}status": view})
+    if scope.barred and not prefix:  # the report's concerned unit, repeated on its rows (seen from Report, the
+        q &= ~Q(concerned_unit_id__in=scope.barred)  # caller filters the report's own: a negation there is a subquery)
+    if kategori:
+        from sigap.routing.cache import routing_data
+
+        k = routing_data().kategori_by_code.get(kategori)
+        q &= Q(**{f"{prefix}kategori_id": k.pk if k else -1})
+    if kelurahan:
+        q &= Q(**{f"{prefix}kelurahan__kode": kelurahan}) | Q(**{f"{prefix}kelurahan__nama__iexact": kelurahan})
+    return q
+
+
+def queue_size(*, user, status: str | None = None, kategori: str | None = None, kelurahan: str | None = None,
+               overdue: bool | None = None, unit: str | None = None, now: datetime | None = None,
+               scope: Scope | None = None) -> tuple[int, bool]:
+    """How many reports ``report_queue`` with these filters holds, counted up to COUNT_CAP (then True). From the
+    ``ReportUnit`` rows alone (no join to the reports) unless a filter needs the report itself."""
+    scope = scope or scope_of(user)
+    view = _view(status)
+    units = scope.queue_units if not unit and not (view == Status.AWAITING_VALIDATION and scope.validator) else None
+    if units and overdue is None:
+        rows = ReportUnit.objects.filter(_rows_q(scope, units, view, kategori, kelurahan))
+        return capped_count(rows)
+    return capped_count(report_queue(user=user, status=status, kategori=kategori, kelurahan=kelurahan,
+                                     overdue=overdue, unit=unit, now=now, scope=scope))
 
 
 # --- keyset pages ------------------------------------------------------------------------------
@@ -260,15 +290,7 @@ class Counts:
 
 
 def _unit_rows(scope: Scope, kategori: str | None, kelurahan: str | None) -> QuerySet[ReportUnit]:
-    rows = _not_barred(ReportUnit.objects.filter(unit_id__in=scope.queue_units, holds=True), scope)
-    if kategori:
-        from sigap.routing.cache import routing_data
-
-        k = routing_data().kategori_by_code.get(kategori)
-        rows = rows.filter(kategori_id=k.pk if k else -1)
-    if kelurahan:
-        rows = rows.filter(Q(kelurahan__kode=kelurahan) | Q(kelurahan__nama__iexact=kelurahan))
-    return rows
+    return ReportUnit.objects.filter(_rows_q(scope, scope.queue_units, ALL, kategori, kelurahan))
 
 
 def queue_counts(*, user, kategori: str | None = None, kelurahan: str | None = None,
@@ -296,7 +318,7 @@ def queue_counts(*, user, kategori: str | None = None, kelurahan: str | None = N
 
 def capped_count(qs: QuerySet) -> tuple[int, bool]:
     """How many rows ``qs`` has, counting at most COUNT_CAP (then True: "10.000+")."""
-    n = qs.order_by()[: COUNT_CAP + 1].count()
+    n = qs.order_by().values("pk")[: COUNT_CAP + 1].count()
     return min(n, COUNT_CAP), n > COUNT_CAP
 
 

@@ -43,11 +43,11 @@ class Migration(migrations.Migration):
         ),
         migrations.AddIndex(
             model_name="reportunit",
-            index=models.Index(condition=models.Q(("holds", True), ("is_open", True)), fields=["unit", "sort_at", "-report"], include=("status",), name="reportunit_open_queue"),
+            index=models.Index(condition=models.Q(("holds", True), ("is_open", True)), fields=["unit", "sort_at", "-report"], include=("status", "concerned_unit"), name="reportunit_open_queue"),
         ),
         migrations.AddIndex(
             model_name="reportunit",
-            index=models.Index(condition=models.Q(("holds", True)), fields=["unit", "-report"], include=("status", "is_open"), name="reportunit_held"),
+            index=models.Index(condition=models.Q(("holds", True)), fields=["unit", "-report"], include=("status", "is_open", "concerned_unit"), name="reportunit_held"),
         ),
         migrations.AddIndex(
             model_name="reportunit",
