@@ -96,7 +96,7 @@ def measure(url: str, repeat: int, plans: bool) -> dict:
 
 
 def child(url: str, repeat: int, plans: bool, code: Path) -> None:
-    sys.path[:0] = [str(code), str(code / "bench"), str(ROOT / "bench")]
+    sys.path[:0] = [str(code), str(ROOT / "bench")]  # the pages and actors of this checkout's bench
     os.environ["DATABASE_URL"] = url
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "sigap.config.settings")
     import django
