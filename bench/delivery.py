@@ -5,10 +5,10 @@
 Each database runs in its own child process with a fresh temporary SIGAP_HOME (PostgreSQL: the database
 ``sigap_bench_delivery`` on 127.0.0.1:5432, user postgres, dropped and created anew). The channel is WhatsApp's
 Cloud API, faked on loopback by the test suite's recorder (``sigap/intake/tests/fake_services.py``: the real
-adapter posts the real request and reads the real answer), in a process of its own; nothing leaves the machine. Reporters file through the
-service layer on the WhatsApp channel, so each report writes one "received" notification whose address the vault
-resolves at send time. ``--latency-ms`` makes the fake answer as slowly as a real API over the internet (the
-sends of a batch overlap on SIGAP_OUTBOX_SEND_THREADS threads). The child measures:
+adapter posts the real request and reads the real answer), in a process of its own; nothing leaves the machine.
+Reporters file through the service layer on the WhatsApp channel, so each report writes one "received"
+notification whose address the vault resolves at send time. ``--latency-ms`` makes the fake answer as slowly as
+a real API over the internet (the sends of a batch overlap on SIGAP_OUTBOX_SEND_THREADS threads). The child measures:
 
 (a0) the sender as it was: one row at a time, a new database connection and a new TLS context (CA bundle) for
     each send, on 100 rows;

@@ -15,7 +15,9 @@ The address is resolved inside the vault at send time and never written anywhere
 So the states say what happened. CLAIMED: the send has not begun, and a claim cut by a crash or a database failure
 goes back to PENDING (by the sender itself, or by the sweep after ``CLAIM_STALE_AFTER``) and is sent later. SENDING:
 a send may have happened; a row left there longer than ``STUCK_AFTER`` (the sender died before it could record the
-result) becomes UNKNOWN, for a person to check in the admin, instead of being sent twice. A result the database
+result) becomes UNKNOWN, for a person to check in the admin, instead of being sent twice; on a channel that takes
+an idempotency key (``Adapter.idempotent``) it is sent again with the same key instead, and the far end drops the
+repeat. A result the database
 could not take is kept in memory and recorded by the sender's next batch, so UNKNOWN needs the sender's process to
 die as well. Failures are retried with backoff (``next_attempt_at``: 30 s, 1, 2, 4 min), then land in DEAD (the
 dead-letter list in the admin); a channel without a configured adapter holds its rows (HELD) and is tried again
@@ -48,6 +50,7 @@ HELD_PAUSE = timedelta(minutes=15)
 # Messages after which the conversation's contact record is destroyed (anonymous filing, cancellation).
 SHRED_RECIPIENT_AFTER = {"dialog:filed_anon", "dialog:cancelled"}
 S = Notification.State
+OUTCOME = {S.SENT: "sent", S.FAILED: "failed", S.DEAD: "failed", S.SKIPPED: "no-contact", S.HELD: "no-adapter"}
 
 # Results sent but not yet recorded (the database refused the record): recorded by the next batch of this process.
 _unrecorded: list[tuple[list[Notification], list[str]]] = []
@@ -77,7 +80,7 @@ def _adapter_ready(channel: str) -> bool:
     return channel == "email" or (adapter is not None and adapter.enabled())
 
 
-def _send(channel: str, address: str, text: str, *, number: str, reply_context: str) -> str:
+def _send(channel: str, address: str, text: str, *, number: str, reply_context: str, idempotency_key: str = "") -> str:
     from sigap.intake.channels.registry import ADAPTERS
 
     adapter = ADAPTERS.get(channel)
@@ -89,7 +92,20 @@ def _send(channel: str, address: str, text: str, *, number: str, reply_context: 
         return adapter.send(address, text, reply_context=reply_context, number=number)
     if adapter is None or not adapter.enabled():
         raise LookupError(channel)
+    if getattr(adapter, "idempotent", False) and idempotency_key:
+        return adapter.send(address, text, reply_context=reply_context, idempotency_key=idempotency_key)
     return adapter.send(address, text, reply_context=reply_context)
+
+
+def _idempotent(channel: str) -> bool:
+    from sigap.intake.channels.registry import ADAPTERS
+
+    return bool(getattr(ADAPTERS.get(channel), "idempotent", False))
+
+
+def idempotency_key(notification_id: int) -> str:
+    """The same for every try of one notification: a channel that takes it sends the message once."""
+    return f"sigap-notification-{notification_id}"
 
 
 # --- the statements --------------------------------------------------------------------------------------------
@@ -104,9 +120,9 @@ def _dt(value):
 
 def _claim(*, ids: list[int] | None, limit: int, force: bool, token: str, now, since=None) -> list[Notification]:
     """Claim up to ``limit`` rows in one statement. ``ids``: only those (the ones just enqueued), and only while
-    still pending (with ``force``: failed or held too). Otherwise every due row, held ones after the rest so they never starve it; ``force`` ignores
-    backoffs and pauses (a person's ``outbox flush``); ``since``: skip rows claimed since then (one sweep takes
-    each row once)."""
+    still pending (with ``force``: failed or held too). Otherwise every due row, held ones after the rest so they
+    never starve it; ``force`` ignores backoffs and pauses (a person's ``outbox flush``); ``since``: skip rows
+    claimed since then (one sweep takes each row once)."""
     params: list = [S.CLAIMED, _dt(now), token]
     if ids is not None:
         states = [S.PENDING, S.FAILED, S.HELD] if force else [S.PENDING]
@@ -136,14 +152,19 @@ def _claim(*, ids: list[int] | None, limit: int, force: bool, token: str, now, s
     return sorted(notes, key=lambda n: n.pk)
 
 
-def _mark_sending(token: str, ids: list[int]) -> set[int]:
-    """CLAIMED → SENDING for the rows about to be sent, where the claim is still ours; the ids really marked."""
+def _mark_sending(token: str, ids: list[int], resendable: set[int] = frozenset()) -> set[int]:
+    """CLAIMED → SENDING for the rows about to be sent, where the claim is still ours; the ids really marked. Rows
+    whose channel takes an idempotency key get the token prefixed ``i``: if their outcome is lost, the sweep may
+    send them again (the channel drops the repeat) rather than park them as 'unknown'."""
     if not ids:
         return set()
-    sql = (f"UPDATE {_table()} SET state = %s, attempts = attempts + 1 "
+    again = [pk for pk in ids if pk in resendable]
+    prefix = (f"CASE WHEN id IN ({', '.join(str(int(pk)) for pk in again)}) THEN %s ELSE claim_token END"
+              if again else "claim_token")
+    sql = (f"UPDATE {_table()} SET state = %s, attempts = attempts + 1, claim_token = {prefix} "
            f"WHERE claim_token = %s AND state = %s AND id IN ({', '.join(['%s'] * len(ids))}) RETURNING id")
     with connection.cursor() as cursor:
-        cursor.execute(sql, [S.SENDING, token, S.CLAIMED, *ids])
+        cursor.execute(sql, [S.SENDING, *(["i" + token] if again else []), token, S.CLAIMED, *ids])
         return {row[0] for row in cursor.fetchall()}
 
 
@@ -151,9 +172,9 @@ def _release(token: str) -> int:
     """Give back every row of a claim whose send never began (CLAIMED, or SENDING when the mark's reply was lost)."""
     sql = (f"UPDATE {_table()} SET state = %s, claim_token = '', "
            f"attempts = CASE WHEN state = %s THEN attempts - 1 ELSE attempts END "
-           "WHERE claim_token = %s AND state IN (%s, %s)")
+           "WHERE claim_token IN (%s, %s) AND state IN (%s, %s)")
     with connection.cursor() as cursor:
-        cursor.execute(sql, [S.PENDING, S.SENDING, token, S.CLAIMED, S.SENDING])
+        cursor.execute(sql, [S.PENDING, S.SENDING, token, "i" + token, S.CLAIMED, S.SENDING])
         return cursor.rowcount
 
 
@@ -257,7 +278,8 @@ def _deliver_claimed(notes: list[Notification], token: str) -> dict[str, int]:
             done.append(note)
         else:
             to_send.append((note, *target))
-    marked = _mark_sending(token, [note.pk for note, _, _ in to_send])
+    marked = _mark_sending(token, [note.pk for note, _, _ in to_send],
+                           {note.pk for note, channel, _ in to_send if _idempotent(channel)})
     # From here on a send may happen: a database failure no longer gives the rows back.
     shred: list[str] = []
     sending = [(note, channel, address, reports.get(note.report_id, ("", ""))[0])
@@ -279,7 +301,7 @@ def _deliver_claimed(notes: list[Notification], token: str) -> dict[str, int]:
                 shred.append(note.recipient_ref)
         done.append(note)
     for note in done:
-        key = {S.SENT: "sent", S.FAILED: "failed", S.DEAD: "failed", S.SKIPPED: "no-contact", S.HELD: "no-adapter"}[note.state]
+        key = OUTCOME[note.state]
         counts[key] = counts.get(key, 0) + 1
     try:
         _record(done)
@@ -295,7 +317,8 @@ def _deliver_claimed(notes: list[Notification], token: str) -> dict[str, int]:
 
 def _send_one(note: Notification, channel: str, address: str, number: str) -> tuple[str, str]:
     try:
-        return "sent", _send(channel, address, note.body, number=number, reply_context=note.reply_context)
+        return "sent", _send(channel, address, note.body, number=number, reply_context=note.reply_context,
+                             idempotency_key=idempotency_key(note.pk))
     except LookupError:
         return "held", ""
     except Exception as exc:  # noqa: BLE001 - one failed send never stops the batch
@@ -320,7 +343,8 @@ _pool_lock = threading.Lock()
 
 def _send_all(sending: list[tuple]) -> list[tuple[str, str]]:
     """Send every row of a batch; a channel's round trip (100-300 ms to a real API) overlaps with the others' on
-    SIGAP_OUTBOX_SEND_THREADS threads (at 150 ms a round trip, 32 threads allow ~200 sends/s). In the request (SIGAP_OUTBOX_SYNC) they go one after the other."""
+    SIGAP_OUTBOX_SEND_THREADS threads (at 150 ms a round trip, 32 threads allow ~200 sends/s). In the request
+    (SIGAP_OUTBOX_SYNC) they go one after the other."""
     from django.conf import settings
 
     threads = int(getattr(settings, "SIGAP_OUTBOX_SEND_THREADS", 1))
@@ -359,8 +383,10 @@ def outbox_sweep(*, limit: int = 5000, batch: int = BATCH, force: bool = False) 
         _catch_up()
     counts["released"] = (Notification.objects.filter(state=S.CLAIMED, claimed_at__lt=now - CLAIM_STALE_AFTER)
                           .update(state=S.PENDING, claim_token=""))
-    counts["unknown"] = (Notification.objects.filter(state=S.SENDING, claimed_at__lt=now - STUCK_AFTER)
-                         .update(state=S.UNKNOWN, claim_token=""))
+    stuck = Notification.objects.filter(state=S.SENDING, claimed_at__lt=now - STUCK_AFTER)
+    # a channel with an idempotency key: sent again with the same key (the channel drops a repeat)
+    counts["resent"] = stuck.filter(claim_token__startswith="i").update(state=S.PENDING, claim_token="")
+    counts["unknown"] = stuck.update(state=S.UNKNOWN, claim_token="")
     done = 0
     while done < limit:
         size = min(batch, limit - done)

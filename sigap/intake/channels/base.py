@@ -85,6 +85,9 @@ def _tls_context():
 
 class Adapter:
     name = ""
+    #: ``send`` takes ``idempotency_key`` and the far end drops a repeat: the relay may resend a message whose
+    #: outcome it does not know (exactly-once effect) instead of parking it as 'unknown'
+    idempotent = False
     #: channel config keys that must be set for the channel to be enabled
     required: tuple[str, ...] = ()
 

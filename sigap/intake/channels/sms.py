@@ -83,14 +83,19 @@ class SmsAdapter(Adapter):
             inbound.extra["keyword"] = keyword
         return [inbound]
 
-    def send(self, address: str, text: str, *, reply_context: str = "") -> str:
+    #: the gateway takes an Idempotency-Key: a message resent after a lost answer is not sent twice
+    idempotent = True
+
+    def send(self, address: str, text: str, *, reply_context: str = "", idempotency_key: str = "") -> str:
         if not self.config.get("outbound_url"):
             raise RuntimeError("SMS outbound gateway not configured")
         ids = []
         with self.http() as client:
-            for part in split_sms(text):
-                response = client.post(self.config["outbound_url"], json={"to": address, "text": part},
-                                       headers={"Authorization": f"Bearer {self.config.get('outbound_token', '')}"})
+            for i, part in enumerate(split_sms(text)):
+                headers = {"Authorization": f"Bearer {self.config.get('outbound_token', '')}"}
+                if idempotency_key:
+                    headers["Idempotency-Key"] = f"{idempotency_key}-{i + 1}"
+                response = client.post(self.config["outbound_url"], json={"to": address, "text": part}, headers=headers)
                 response.raise_for_status()
                 ids.append(str(response.json().get("id", "")))
         return ",".join(ids)

@@ -249,3 +249,21 @@ def test_a_batch_sends_on_several_threads_and_records_each_row_once(fake, settin
     assert len(delivered(fake)) == 37 and len(set(delivered(fake))) == 37
     states = list(Notification.objects.values_list("state", flat=True))
     assert states.count("sent") == 37 and states.count("failed") == 3
+
+
+@pytest.mark.django_db
+def test_a_lost_outcome_on_a_channel_with_an_idempotency_key_is_sent_again_with_the_same_key(fake, settings,
+                                                                                             monkeypatch):
+    settings.SIGAP_CHANNELS = {**settings.SIGAP_CHANNELS, "sms": {
+        "inbound_secret": "s", "outbound_url": f"{fake.url}/sms/send", "outbound_token": "t"}}
+    ref = vault.identity_store(payload={"channel": "sms", "phone": "6281234567890"})
+    pk = Notification.objects.create(recipient_ref=ref, kind="received", body="Laporan Anda diterima.").pk
+    monkeypatch.setattr(relay, "_record", lambda rows: (_ for _ in ()).throw(OperationalError("COMMIT reply lost")))
+    relay.deliver_batch([pk])
+    monkeypatch.undo()
+    relay._unrecorded.clear()  # the process died: nobody knows whether the gateway took it
+    age_claims(60)
+    assert relay.outbox_sweep() == {"resent": 1, "sent": 1}
+    keys = [{k.lower(): v for k, v in r["headers"].items()}["idempotency-key"] for r in fake.sent("/sms/send")]
+    assert keys == [f"sigap-notification-{pk}-1"] * 2  # the gateway drops the repeat: one SMS reaches the resident
+    assert Notification.objects.get(pk=pk).state == "sent"
