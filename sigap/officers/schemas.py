@@ -37,15 +37,15 @@ class QueueItem(Schema):
 
 
 class QueueOut(Schema):
-    count: int = Field(..., description="Reports matching the filters; counted up to 10,000 (see count_capped)")
-    count_capped: bool = Field(False, description="More than 10,000 match: count is 10,000 (shown as \"10.000+\")")
+    count: int = Field(..., description="Reports matching the filters; counted up to 1,000 (see count_capped)")
+    count_capped: bool = Field(False, description="More than 1,000 match: count is 1,000 (shown as \"1.000+\")")
     page: int
     page_size: int
     next_cursor: str | None = Field(None, description="Pass as cursor= for the next page (keyset; none after the last)")
     counts: dict[str, int] = Field(..., description=(
         "Reports per status in the queue, ignoring the status and overdue filters: every open status; closed "
-        "statuses only while there are at most 10,000 closed reports (else see closed_capped)"))
-    closed_capped: bool = Field(False, description="More than 10,000 closed reports: counts lists open statuses only")
+        "statuses only while there are at most 1,000 closed reports (else see closed_capped)"))
+    closed_capped: bool = Field(False, description="More than 1,000 closed reports: counts lists open statuses only")
     results: list[QueueItem]
 
 

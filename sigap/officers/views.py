@@ -90,13 +90,13 @@ def _kategori_label(k) -> str:
 
 
 def _count_label(n: int, capped: bool) -> str:
-    """A count as the console shows it: "27", or "10.000+" past the cap (Indonesian thousands separator)."""
+    """A count as the console shows it: "27", or "1.000+" past the cap (Indonesian thousands separator)."""
     return f"{n:,}".replace(",", ".") + "+" if capped else str(n)
 
 
 def _queue(request) -> dict:
     """The console queue. Open reports by default (bounded by the workload, so exact counts and page numbers);
-    closed ones behind the status filter, with counts that stop at 10,000. A fixed number of statements."""
+    closed ones behind the status filter, with counts that stop at 1,000. A fixed number of statements."""
     user = request.user
     scope = selectors.scope_of(user)
     kategori_rows = sorted(routing_data().kategori_by_code.values(), key=lambda k: k.nama)

@@ -28,7 +28,7 @@ from .states import AWAITING_ACCEPTANCE, Status, is_open
 
 R = StaffRole.Role
 OPEN, CLOSED, ALL = "open", "closed", "all"  # the queue's status views besides one status code
-COUNT_CAP = 10_000  # counts over closed (history-sized) sets stop here and say "10.000+"
+COUNT_CAP = 1_000  # counts over closed (history-sized) sets stop here and say "1.000+"
 
 
 @dataclass(frozen=True)
@@ -101,7 +101,8 @@ def report_sees(user, report: Report, scope: Scope | None = None) -> bool:
 
 
 def report_get_visible(*, user, number: str) -> Report:
-    report = Report.objects.select_related("kategori", "unit", "kelurahan").filter(number=number).first()
+    report = (Report.objects.select_related("kategori", "unit", "kelurahan").defer("kelurahan__geometry")
+              .filter(number=number).first())
     if report is None or not report_sees(user, report):
         raise NotFound("Laporan tidak ditemukan.", "Report not found.")
     return report
@@ -180,7 +181,8 @@ def report_queue(*, user, status: str | None = None, kategori: str | None = None
             qs = qs.filter(status=view)
         sort = "status_changed_at" if view in (OPEN, Status.AWAITING_VALIDATION) else None
         qs = qs.filter(_after(position, sort))
-    qs = _not_barred(qs, scope).select_related("kategori", "unit", "kelurahan")
+    # (the kelurahan's boundary is a large GeoJSON column no queue shows: not read per row)
+    qs = _not_barred(qs, scope).select_related("kategori", "unit", "kelurahan").defer("kelurahan__geometry")
     if kategori:
         qs = qs.filter(kategori__kode=kategori)
     if kelurahan:
@@ -296,7 +298,7 @@ def _unit_rows(scope: Scope, kategori: str | None, kelurahan: str | None) -> Que
 def queue_counts(*, user, kategori: str | None = None, kelurahan: str | None = None,
                  scope: Scope | None = None) -> Counts:
     """Reports per status in the account's queue: exact over the open ones (bounded by the workload), and over
-    the closed ones up to COUNT_CAP (beyond it only "10.000+"). Two statements, whatever the history."""
+    the closed ones up to COUNT_CAP (beyond it only "1.000+"). Two statements, whatever the history."""
     scope = scope or scope_of(user)
     if not scope.queue_units:
         if scope.validator:
@@ -317,7 +319,7 @@ def queue_counts(*, user, kategori: str | None = None, kelurahan: str | None = N
 
 
 def capped_count(qs: QuerySet) -> tuple[int, bool]:
-    """How many rows ``qs`` has, counting at most COUNT_CAP (then True: "10.000+")."""
+    """How many rows ``qs`` has, counting at most COUNT_CAP (then True: "1.000+")."""
     n = qs.order_by().values("pk")[: COUNT_CAP + 1].count()
     return min(n, COUNT_CAP), n > COUNT_CAP
 
