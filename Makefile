@@ -45,6 +45,7 @@ audit: install-test
 bench: install-test
 	$(BIN)/python bench/routing.py
 	$(BIN)/python bench/intake.py
+	$(BIN)/python bench/duplicates.py
 	$(BIN)/python bench/delivery.py
 	$(BIN)/python bench/pgbench/run.py
 	@if command -v wrk >/dev/null; then $(BIN)/python bench/http_server.py; \
