@@ -1,5 +1,7 @@
 """Dashboards and statistics: selectors only (a plain package, not a Django app).
 
-Every function takes a report queryset the caller is entitled to (``dashboard_scope``) and never joins
-anything about the reporter: there is nothing about the reporter to join.
+Every function takes what the caller is entitled to (``summary_scope``: units and the conflict-of-interest
+exclusions; ``dashboard_scope``: the same as a report queryset) and reads the summaries the write path keeps
+(``sigap.reports.summaries``) or open reports only. Nothing about the reporter is joined: there is nothing
+about the reporter to join.
 """

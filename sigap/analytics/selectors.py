@@ -1,16 +1,27 @@
-"""Numbers for the supervisor dashboard.
+"""Numbers for the supervisor dashboard, read from the summaries the write path keeps
+(``sigap.reports.summaries``) and, for open reports, live over open reports only: no page reads the
+reports' whole history.
 
-Scope first (``dashboard_scope``): a pimpinan sees the reports visible to them (their units and every unit
-below: a walikota sees their kota); validators and the leadership of a Biro oversee the whole city. Every
-other function takes that queryset and only narrows it.
+Scope first (``dashboard_scope``, ``summary_scope``): a pimpinan oversees their units and every unit below
+(a walikota: their kota); validators and the leadership of a Biro oversee the whole city. Conflict of
+interest holds on every figure: what concerns one of the user's units or a unit above them (a complaint
+about officials, ``Report.concerned_unit``) is neither listed nor counted.
+
+The per-unit table of a pimpinan lists the units below theirs and, for a kota / kecamatan / kelurahan, the
+units working in that territory (a walikota's Suku Dinas): counts only. A unit elsewhere that handled a report
+after it left the scope is not in the table (a summary counts a unit's work, not one report's journey).
 
 Definitions (per unit, within the period):
-* received: distinct reports that arrived at the unit (routed there on creation, or a koordinasi /
-  disposisi / reroute hop to it);
-* done: distinct reports validated Selesai while the unit was handling them;
-* median time to done: from the report's latest arrival at the unit to Selesai, in seconds; only shown
-  from ``MEDIAN_MIN_DONE`` reports up, so one fast fix cannot make a unit look best;
-* rejections: follow-ups rejected by the validator (TL Ditolak) while the unit was handling the report.
+* reports per day: reports filed per local day at a unit in scope (the unit they were first routed to);
+* open reports (by status, by unit, overdue, map): open reports that are or were at a unit in scope (held
+  there now, or either end of a hop), counted live over open reports only;
+* received: arrivals at the unit (routed there on filing, or a koordinasi / disposisi / reroute hop to it),
+  counted by local day from the first day of the period through the last;
+* done: Selesai validations while the unit was handling the report;
+* median time to done: from the report's latest arrival at the unit to Selesai, in seconds, over those
+  validations (exact); only shown from ``MEDIAN_MIN_DONE`` up, so one fast fix cannot make a unit look best;
+* rejections: follow-ups rejected by the validator (TL Ditolak) while the unit was handling the report,
+  counted by local day like received.
 """
 from __future__ import annotations
 
@@ -19,17 +30,18 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
-from django.db.models import Count, F, QuerySet
-from django.db.models.functions import TruncDate
+from django.db import connection
+from django.db.models import Aggregate, Count, Exists, F, FloatField, OuterRef, Q, QuerySet, Sum
 from django.utils import timezone
 
 from sigap.organization import roles
 from sigap.organization.models import StaffRole, Unit
 from sigap.reports import exposure
 from sigap.reports.exposure import Audience
-from sigap.reports.models import Hop, Report, StatusChange
+from sigap.reports.models import DoneTime, Hop, Report, UnitDay
 from sigap.reports.selectors import overdue_q, reports_visible_to
 from sigap.reports.states import Status, is_open
+from sigap.reports.summaries import local_day
 
 R = StaffRole.Role
 MEDIAN_MIN_DONE = 3
@@ -44,7 +56,8 @@ def dashboard_sees_all(user) -> bool:
 
 
 def dashboard_scope(user) -> QuerySet[Report] | None:
-    """The reports a dashboard counts for ``user``; None when the user has no dashboard."""
+    """The reports a dashboard's user oversees (for listing and tests); None when the user has no dashboard.
+    The dashboard's figures use ``summary_scope``, which says the same in units."""
     if not getattr(user, "is_authenticated", False) or not user.is_active:
         return None
     if dashboard_sees_all(user):
@@ -59,25 +72,84 @@ def dashboard_scope(user) -> QuerySet[Report] | None:
 
 
 @dataclass(frozen=True)
+class Scope:
+    """What a dashboard counts: the units it oversees (None: the whole city) and the concerned units whose
+    reports it must not count (conflict of interest: the user's units and every unit above them)."""
+    units: frozenset[int] | None
+    hidden: frozenset[int]
+    area_units: frozenset[int] | None = None  # the per-unit table's units (``units`` and those working in the area)
+
+    def summary_q(self, *, table: bool = False) -> Q:
+        """Rows of ``UnitDay``/``DoneTime`` in scope (``table``: the per-unit table's units)."""
+        units = (self.area_units if self.area_units is not None else self.units) if table else self.units
+        q = ~Q(concerned_id__in=self.hidden) if self.hidden else Q()
+        return q & Q(unit_id__in=units) if units is not None else q
+
+    def open_reports(self) -> QuerySet[Report]:
+        """Open reports that are or were at a unit in scope (now held there, or either end of a hop): what
+        ``reports_visible_to`` shows a supervisor, read over open reports only (index on status, hops by
+        report), so the cost follows the open workload and not the history."""
+        qs = Report.objects.filter(status__in=OPEN_STATUSES)
+        if self.units is not None:
+            passed = Hop.objects.filter(report_id=OuterRef("pk")).filter(
+                Q(to_unit_id__in=self.units) | Q(from_unit_id__in=self.units))
+            qs = qs.filter(Q(unit_id__in=self.units) | Exists(passed))
+        if self.hidden:
+            qs = qs.exclude(concerned_unit_id__in=self.hidden)
+        return qs
+
+
+def summary_scope(user) -> Scope | None:
+    """``dashboard_scope`` in units: the whole city for an overseer, else the units the user works at and
+    every unit below those they supervise; None when the user has no dashboard."""
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return None
+    mine = roles.unit_ids_where(user)
+    hidden = frozenset(roles.ancestor_unit_ids(mine)) if mine else frozenset()
+    if dashboard_sees_all(user):
+        return Scope(units=None, hidden=hidden)
+    supervised = roles.unit_ids_where(user, R.SUPERVISOR)
+    if not supervised:
+        return None
+    units = roles.descendant_unit_ids(supervised) | roles.unit_ids_where(user, R.OFFICER, R.UNIT_ADMIN)
+    return Scope(units=frozenset(units), hidden=hidden, area_units=frozenset(units | _units_in_area(supervised)))
+
+
+TERRITORIAL = (Unit.Jenis.KOTA, Unit.Jenis.KECAMATAN, Unit.Jenis.KELURAHAN)
+
+
+def _units_in_area(supervised: set[int]) -> set[int]:
+    """The units working inside the territory of a supervised kota / kecamatan / kelurahan (a walikota's Suku
+    Dinas), for the per-unit table only: counts, never a report."""
+    areas = [k for k in Unit.objects.filter(pk__in=supervised, jenis__in=TERRITORIAL, wilayah__isnull=False)
+             .values_list("wilayah__kode", flat=True)]
+    if not areas:
+        return set()
+    q = Q()
+    for code in areas:
+        q |= Q(wilayah__kode=code) | Q(wilayah__kode__startswith=code + ".")
+    return set(Unit.objects.filter(q).values_list("pk", flat=True))
+
+
+@dataclass(frozen=True)
 class DayCount:
     day: date
     n: int
 
 
-def reports_per_day(qs: QuerySet[Report], *, days: int, today: date | None = None) -> list[DayCount]:
-    """Reports created per local day over the last ``days`` days (today included), zeros filled in."""
-    tz = timezone.get_current_timezone()
-    today = today or timezone.localdate()
+def reports_per_day(scope: Scope, *, days: int, today: date | None = None) -> list[DayCount]:
+    """Reports filed per local day at the scope's units over the last ``days`` days (today included), zeros
+    filled in. One statement over ``UnitDay`` (units × days rows)."""
+    today = today or local_day(timezone.now())
     first = today - timedelta(days=days - 1)
-    start = timezone.make_aware(datetime.combine(first, datetime.min.time()), tz)
-    rows = (qs.filter(created_at__gte=start).order_by().annotate(day=TruncDate("created_at", tzinfo=tz))
-            .values("day").annotate(n=Count("id")).values_list("day", "n"))
+    rows = (UnitDay.objects.filter(scope.summary_q(), day__gte=first, day__lte=today).order_by()
+            .values("day").annotate(n=Sum("created")).values_list("day", "n"))
     found = {d: n for d, n in rows}
-    return [DayCount(first + timedelta(days=i), found.get(first + timedelta(days=i), 0)) for i in range(days)]
+    return [DayCount(first + timedelta(days=i), found.get(first + timedelta(days=i)) or 0) for i in range(days)]
 
 
-def open_by_status(qs: QuerySet[Report]) -> list[tuple[Status, int]]:
-    counts = dict(qs.filter(status__in=OPEN_STATUSES).order_by().values_list("status").annotate(n=Count("id")))
+def open_by_status(scope: Scope) -> list[tuple[Status, int]]:
+    counts = dict(scope.open_reports().order_by().values_list("status").annotate(n=Count("id")))
     return [(s, counts[s.value]) for s in OPEN_STATUSES if counts.get(s.value)]
 
 
@@ -89,15 +161,18 @@ class UnitCount:
     n: int
 
 
-def open_by_unit(qs: QuerySet[Report], *, limit: int = 25) -> list[UnitCount]:
-    rows = (qs.filter(status__in=OPEN_STATUSES).order_by().values("unit_id", "unit__kode", "unit__nama")
-            .annotate(n=Count("id")).order_by("-n", "unit__nama"))[:limit]
-    return [UnitCount(r["unit_id"], r["unit__kode"] or "", r["unit__nama"] or "", r["n"]) for r in rows]
+def open_by_unit(scope: Scope, *, limit: int = 25) -> list[UnitCount]:
+    """Open reports per unit, most first; two statements (the counts, at most one row per unit; the names)."""
+    counts = dict(scope.open_reports().order_by().values_list("unit_id").annotate(n=Count("id")))
+    units = {u.pk: u for u in Unit.objects.filter(pk__in=[u for u in counts if u is not None]).only("kode", "nama")}
+    out = [UnitCount(u, units[u].kode if u in units else "", units[u].nama if u in units else "", n)
+           for u, n in counts.items()]
+    return sorted(out, key=lambda c: (-c.n, c.nama))[:limit]
 
 
-def overdue_reports(qs: QuerySet[Report], *, now: datetime | None = None, limit: int = 50) -> tuple[list[Report], int]:
+def overdue_reports(scope: Scope, *, now: datetime | None = None, limit: int = 50) -> tuple[list[Report], int]:
     """The overdue open reports, oldest deadline first (at most ``limit``), and how many there are."""
-    overdue = qs.filter(overdue_q(now))
+    overdue = scope.open_reports().filter(overdue_q(now))
     rows = list(overdue.select_related("kategori", "unit", "kelurahan")
                 .order_by(F("due_at").asc(nulls_last=True), "created_at")[:limit])
     return rows, overdue.count()
@@ -116,51 +191,48 @@ class UnitStats:
         return self.median_seconds is not None and self.done >= MEDIAN_MIN_DONE
 
 
-def unit_performance(qs: QuerySet[Report], *, since: datetime, until: datetime | None = None) -> list[UnitStats]:
+class Median(Aggregate):
+    """PostgreSQL's exact median (``percentile_cont(0.5)``)."""
+    function = "PERCENTILE_CONT"
+    template = "%(function)s(0.5) WITHIN GROUP (ORDER BY %(expressions)s)"
+    output_field = FloatField()
+
+
+def _done_by_unit(scope: Scope, since: datetime, until: datetime) -> dict[int, tuple[int, float | None]]:
+    """{unit: (Selesai validations in [since, until], median seconds)}: one statement over the period's
+    ``DoneTime`` rows."""
+    rows = DoneTime.objects.filter(scope.summary_q(table=True), done_at__gte=since, done_at__lte=until).order_by()
+    if connection.vendor == "postgresql":
+        return {u: (n, m) for u, n, m in rows.values("unit_id").annotate(n=Count("id"), m=Median("seconds"))
+                .values_list("unit_id", "n", "m")}
+    seconds: dict[int, list[float]] = defaultdict(list)
+    counts: dict[int, int] = defaultdict(int)
+    for unit_id, secs in rows.values_list("unit_id", "seconds"):
+        counts[unit_id] += 1
+        if secs is not None:
+            seconds[unit_id].append(secs)
+    return {u: (n, statistics.median(seconds[u]) if seconds.get(u) else None) for u, n in counts.items()}
+
+
+def unit_performance(scope: Scope, *, since: datetime, until: datetime | None = None) -> list[UnitStats]:
+    """Per unit: received and rejections by whole local days (``UnitDay``), done and the median exactly
+    (``DoneTime``). Three statements whatever the history."""
     until = until or timezone.now()
-    ids = qs.order_by().values("pk")
-    in_period = {"created_at__gte": since, "created_at__lte": until}
-
-    # every arrival of a report at a unit (any time: the median needs the arrival before Selesai)
-    arrivals: dict[tuple[int, int], list[datetime]] = defaultdict(list)
-    for report_id, unit_id, at in StatusChange.objects.filter(report_id__in=ids, old_status="").values_list(
-            "report_id", "unit_id", "created_at"):
-        if unit_id:
-            arrivals[(unit_id, report_id)].append(at)
-    for report_id, unit_id, at in Hop.objects.filter(report_id__in=ids).values_list("report_id", "to_unit_id", "created_at"):
-        arrivals[(unit_id, report_id)].append(at)
-
-    received: dict[int, set[int]] = defaultdict(set)
-    for (unit_id, report_id), times in arrivals.items():
-        if any(since <= t <= until for t in times):
-            received[unit_id].add(report_id)
-
-    done_at: dict[tuple[int, int], datetime] = {}
-    for report_id, unit_id, at in StatusChange.objects.filter(report_id__in=ids, new_status=Status.DONE,
-                                                              unit_id__isnull=False, **in_period).values_list(
-            "report_id", "unit_id", "created_at").order_by("created_at"):
-        done_at[(unit_id, report_id)] = at  # the latest Selesai per (unit, report)
-    durations: dict[int, list[float]] = defaultdict(list)
-    done: dict[int, int] = defaultdict(int)
-    for (unit_id, report_id), at in done_at.items():
-        done[unit_id] += 1
-        before = [t for t in arrivals.get((unit_id, report_id), ()) if t <= at]
-        if before:
-            durations[unit_id].append((at - max(before)).total_seconds())
-
-    rejected = dict(StatusChange.objects.filter(report_id__in=ids, new_status=Status.FOLLOWUP_REJECTED,
-                                                unit_id__isnull=False, **in_period)
-                    .order_by().values_list("unit_id").annotate(n=Count("id")))
-
-    unit_ids = set(received) | set(done) | set(rejected)
+    days = (UnitDay.objects.filter(scope.summary_q(table=True), day__gte=local_day(since), day__lte=local_day(until))
+            .order_by().values("unit_id").annotate(received=Sum("received"), rejected=Sum("rejected"))
+            .values_list("unit_id", "received", "rejected"))
+    counted = {u: (rec or 0, rej or 0) for u, rec, rej in days}
+    done = _done_by_unit(scope, since, until)
+    unit_ids = {u for u, (rec, rej) in counted.items() if rec or rej} | set(done)
     units = {u.pk: u for u in Unit.objects.filter(pk__in=unit_ids)}
     out = []
     for unit_id in unit_ids:
-        out.append(UnitStats(
-            unit=units[unit_id], received=len(received.get(unit_id, ())), done=done.get(unit_id, 0),
-            median_seconds=statistics.median(durations[unit_id]) if durations.get(unit_id) else None,
-            followup_rejected=rejected.get(unit_id, 0),
-        ))
+        if unit_id not in units:
+            continue
+        received, rejected = counted.get(unit_id, (0, 0))
+        n_done, median = done.get(unit_id, (0, None))
+        out.append(UnitStats(unit=units[unit_id], received=received, done=n_done, median_seconds=median,
+                             followup_rejected=rejected))
     return sorted(out, key=lambda s: (-s.received, -s.done, s.unit.nama))
 
 

@@ -1,5 +1,6 @@
 """The supervisor dashboard: reports per day, open reports by status and unit, overdue list, per-unit
-table, and a map of open reports (JSON). Scoped by ``sigap.analytics.selectors.dashboard_scope``."""
+table, and a map of open reports (JSON). Scoped by ``sigap.analytics.selectors.summary_scope``; the figures
+read the summaries the write path keeps (``sigap.reports.summaries``), open reports are counted live."""
 from __future__ import annotations
 
 from datetime import datetime
@@ -31,27 +32,29 @@ def _period(request) -> int:
     return days if days in PERIODS else 30
 
 
-def _visible_numbers(user, scope_is_visible: bool) -> set[str] | None:
-    """None: every report in scope may be opened; else the open reports this user may open."""
+def _openable(user, reports, scope_is_visible: bool) -> set[str] | None:
+    """None: every report in scope may be opened; else which of ``reports`` this user may open."""
     if scope_is_visible:
         return None
-    return set(reports_visible_to(user).filter(status__in=stats.OPEN_STATUSES).values_list("number", flat=True))
+    numbers = [r.number for r in reports]
+    return set(reports_visible_to(user).filter(number__in=numbers).values_list("number", flat=True)) if numbers else set()
 
 
 @require_GET
 @console_view(user_can_see_dashboard)
 def dashboard_view(request):
     user = request.user
-    scope = stats.dashboard_scope(user)
+    scope = stats.summary_scope(user)
     if scope is None:
         return forbidden(request)
-    sees_all = stats.dashboard_sees_all(user)
+    sees_all = scope.units is None
     days = _period(request)
     now = timezone.now()
     per_day = stats.reports_per_day(scope, days=days)
-    since = timezone.make_aware(datetime.combine(per_day[0].day, datetime.min.time()))
+    since = timezone.make_aware(datetime.combine(per_day[0].day, datetime.min.time()),
+                                timezone.get_default_timezone())
     overdue, overdue_total = stats.overdue_reports(scope, now=now)
-    visible = _visible_numbers(user, not sees_all)
+    visible = _openable(user, overdue, not sees_all)
     access_record(actor=user, action=Action.LIST_REPORTS, reports=[r.number for r in overdue],
                   filters={"overdue": True, "days": days}, view="dashboard")
     by_status = stats.open_by_status(scope)
@@ -73,11 +76,11 @@ def dashboard_map_view(request):
     points (number, category, unit, link); for a city-wide overseer (validator, the Biro's leadership) every
     other open report only as a count per ~1.1 km grid cell, by status. Only the listed points are logged."""
     user = request.user
-    scope = stats.dashboard_scope(user)
+    scope = stats.summary_scope(user)
     if scope is None:
         return JsonResponse({"code": "forbidden"}, status=403)
-    openable = reports_visible_to(user) if stats.dashboard_sees_all(user) else None
-    points, cells = stats.open_report_map(scope, openable=openable)
+    openable = reports_visible_to(user) if scope.units is None else None
+    points, cells = stats.open_report_map(scope.open_reports(), openable=openable)
     english = (get_language() or "id").startswith("en")
     access_record(actor=user, action=Action.LIST_REPORTS, reports=[p["number"] for p in points],
                   filters={"open": True, "cells": len(cells)}, view="dashboard-map")

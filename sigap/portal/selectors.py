@@ -14,12 +14,11 @@
 from __future__ import annotations
 
 import math
-import statistics
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from django.conf import settings
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Q, QuerySet
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import get_language
@@ -29,7 +28,7 @@ from sigap.core.errors import DomainError
 from sigap.organization.models import Kategori, Wilayah
 from sigap.reports import exposure
 from sigap.reports.exposure import Audience
-from sigap.reports.models import Hop, Photo, Report
+from sigap.reports.models import AreaDoneDays, AreaStatus, Hop, Photo, Report
 from sigap.reports.services import CONDUCT_CATEGORY
 from sigap.reports.states import COLOUR, Status, StatusType, is_open, status_type
 from sigap.routing.cache import routing_data
@@ -442,38 +441,47 @@ class AreaStats:
     received: int = 0
     open: int = 0
     done: int = 0
-    days: list[float] = field(default_factory=list, repr=False)
+    done_days: dict[int, int] = field(default_factory=dict, repr=False)  # whole days to Selesai → reports
 
     @property
     def median_days(self) -> float | None:
-        return round(statistics.median(self.days), 1) if self.days else None
+        """The median days from filing to Selesai, from the whole-day histogram (``reports.summaries``):
+        linear within the day that holds the middle report, so it is within a day of the exact median."""
+        total = sum(self.done_days.values())
+        if not total:
+            return None
+        middle, before = total / 2, 0
+        for day in sorted(self.done_days):
+            n = self.done_days[day]
+            if n > 0 and before + n >= middle:
+                return round(day + (middle - before) / n, 1)
+            before += n
+        return None
 
 
 def statistics_by_area(*, kota: str = "") -> tuple[list[AreaStats], list[AreaStats], AreaStats]:
-    """Counts per kota and per kelurahan over every report, whatever its privacy. Only counts."""
+    """Counts per kota and per kelurahan over every report, whatever its privacy. Only counts, read from the
+    summaries the write path keeps (``AreaStatus``, ``AreaDoneDays``: kelurahan × status and kelurahan × days
+    rows), so the page costs the same at any history: four statements."""
     prefix = _service_prefix()
     names = dict(Wilayah.objects.filter(kode__startswith=prefix, tingkat__lte=Wilayah.Tingkat.KECAMATAN)
                  .values_list("kode", "nama"))
-    kel_names = dict(Wilayah.objects.filter(kode__startswith=prefix, tingkat=Wilayah.Tingkat.KELURAHAN)
-                     .values_list("kode", "nama"))
-    rows = (Report.objects.order_by().values("kelurahan__kode")
-            .annotate(received=Count("id"), open=Count("id", filter=Q(status__in=OPEN_STATUSES)),
-                      done=Count("id", filter=Q(status__in=DONE_STATUSES))))
+    kel_rows = Wilayah.objects.filter(kode__startswith=prefix, tingkat=Wilayah.Tingkat.KELURAHAN)
+    kel_names, kel_codes = {}, {}
+    for pk, code, name in kel_rows.values_list("pk", "kode", "nama"):
+        kel_names[code], kel_codes[pk] = name, code
     total = AreaStats(code="", name=str(_("Semua wilayah")))
     kotas = {code: AreaStats(code=code, name=_short(name)) for code, name in names.items() if code.count(".") == 1}
     kels: dict[str, AreaStats] = {}
-    for row in rows:
-        code = row["kelurahan__kode"] or ""
-        for target in _targets(code, total, kotas, kels, kel_names, names):
-            target.received += row["received"]
-            target.open += row["open"]
-            target.done += row["done"]
-    durations = (Report.objects.order_by().filter(status__in=DONE_STATUSES, closed_at__isnull=False)
-                 .values_list("kelurahan__kode", "created_at", "closed_at"))
-    for code, created, closed in durations.iterator(chunk_size=2000):
-        days = max(0.0, (closed - created).total_seconds() / 86400)
-        for target in _targets(code or "", total, kotas, kels, kel_names, names):
-            target.days.append(days)
+    open_set, done_set = set(OPEN_STATUSES), set(DONE_STATUSES)
+    for kel_id, status, n in AreaStatus.objects.filter(n__gt=0).values_list("kelurahan_id", "status", "n"):
+        for target in _targets(kel_codes.get(kel_id, ""), total, kotas, kels, kel_names, names):
+            target.received += n
+            target.open += n if status in open_set else 0
+            target.done += n if status in done_set else 0
+    for kel_id, days, n in AreaDoneDays.objects.filter(n__gt=0).values_list("kelurahan_id", "days", "n"):
+        for target in _targets(kel_codes.get(kel_id, ""), total, kotas, kels, kel_names, names):
+            target.done_days[days] = target.done_days.get(days, 0) + n
     kota_rows = sorted(kotas.values(), key=lambda a: a.name)
     kel_rows = sorted((k for k in kels.values() if not kota or k.code.startswith(kota + ".")),
                       key=lambda a: (a.parent, a.name))

@@ -18,6 +18,7 @@ REBUILDS: list[tuple[str, str]] = [
     # code), written in batches with executemany
     ("duplicate_features", "sigap.reports.duplicates.rebuild"),
     ("report_visibility", "sigap.reports.visibility.rebuild"),  # ReportUnit: who may see each report
+    ("summaries", "sigap.reports.summaries.rebuild"),
 ]
 
 

@@ -274,3 +274,58 @@ class DuplicateCandidate(models.Model):
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["report", "original"], name="duplicate_pair_once")]
+
+
+# --- summaries (``sigap.reports.summaries``): what the dashboard and the public statistics read -----------
+# Plain integer ids, no foreign keys: a summary row outlives nothing and is rebuilt from the raw tables.
+
+class UnitDay(models.Model):
+    """Per local day, unit and concerned unit (0: none): reports filed there (``created``: the first unit),
+    arrivals there (``received``: filing or a hop to it), Selesai validations there (``done``) and follow-ups
+    rejected there (``rejected``). Kept by the write path; ``summaries.rebuild`` recounts it."""
+    day = models.DateField()
+    unit_id = models.IntegerField()
+    concerned_id = models.IntegerField(default=0)
+    created = models.IntegerField(default=0)
+    received = models.IntegerField(default=0)
+    done = models.IntegerField(default=0)
+    rejected = models.IntegerField(default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["day", "unit_id", "concerned_id"], name="unitday_key")]
+        indexes = [models.Index(fields=["unit_id", "day"], name="unitday_unit_day")]
+
+
+class DoneTime(models.Model):
+    """One row per Selesai validation: the unit that handled it and the seconds from the report's latest
+    arrival at that unit (the dashboard's exact median reads the rows of its period only)."""
+    report = models.ForeignKey(Report, on_delete=models.CASCADE, related_name="+")
+    unit_id = models.IntegerField()
+    concerned_id = models.IntegerField(default=0)
+    done_at = models.DateTimeField()
+    seconds = models.FloatField(null=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["done_at", "unit_id"], name="donetime_at_unit"),
+                   models.Index(fields=["unit_id", "done_at"], name="donetime_unit_at")]
+
+
+class AreaStatus(models.Model):
+    """How many reports of a kelurahan (0: none yet) are in each status now: the public statistics' counts."""
+    kelurahan_id = models.IntegerField()
+    status = models.CharField(max_length=30)
+    n = models.IntegerField(default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["kelurahan_id", "status"], name="areastatus_key")]
+
+
+class AreaDoneDays(models.Model):
+    """Reports of a kelurahan now Selesai, by whole days from filing to Selesai (``days`` capped at
+    ``summaries.DAYS_CAP``): the histogram behind the public statistics' median."""
+    kelurahan_id = models.IntegerField()
+    days = models.IntegerField()
+    n = models.IntegerField(default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["kelurahan_id", "days"], name="areadonedays_key")]

@@ -27,7 +27,7 @@ from sigap.privacy.photos import CleanPhoto
 from sigap.routing.cache import routing_data
 from sigap.routing.rules import Location
 
-from . import exposure, outbox, visibility
+from . import exposure, outbox, summaries, visibility
 from .duplicates import (DuplicateState, candidates_for_many, cluster_leave, cluster_link_batch, cluster_merge,
                          place_changed)
 from .models import DuplicateCandidate, Hop, Notification, NumberSequence, Photo, Report, StatusChange
@@ -136,6 +136,7 @@ def _transition(
         report.resume_status = ""
     if to == Status.AWAITING_REPORTER:
         report.resume_status = old
+    summary_before = summaries.before_transition(report)
     # the conflict-of-interest rule on every write: whatever changed the category or location before
     report.unit = conflict_settle(report, unit=unit)
 
@@ -160,6 +161,7 @@ def _transition(
     )
     _audit(action=f"status:{to}", actor=actor, actor_kind=actor_kind, report=report, old=old, new=str(to),
            unit=report.unit.kode if report.unit else None)
+    summaries.after_transition(report, summary_before, now=now)
     if notify:
         body, body_en = _status_message(report, to, report.unit, public_note)
         _notify(report, change, kind="status", body=body, body_en=body_en)
@@ -462,6 +464,7 @@ def reports_create(items: list[NewReport]) -> list[ReportCreated]:
             for report, (item, now, _location, unit, _t) in zip(reports, plans)
         ]
         _insert(changes)
+        summaries.on_created(reports)
         AuditEvent.objects.bulk_create([
             AuditEvent(action="report:create", actor=_user(item.actor),
                        actor_kind=item.actor_kind, report_id=report.pk,
@@ -538,8 +541,10 @@ def _hop(report: Report, kind: str, *, to_unit: Unit, actor, reason: str, now: d
         )
     held_before = {report.unit_id} | set(report.hops.values_list("from_unit_id", flat=True)) | set(
         report.hops.values_list("to_unit_id", flat=True))
-    return Hop.objects.create(report=report, kind=kind, from_unit=report.unit, to_unit=to_unit, actor=actor,
-                              reason=reason, revisit=to_unit.pk in held_before, created_at=now)
+    hop = Hop.objects.create(report=report, kind=kind, from_unit=report.unit, to_unit=to_unit, actor=actor,
+                             reason=reason, revisit=to_unit.pk in held_before, created_at=now)
+    summaries.on_hop(report, to_unit_id=to_unit.pk, at=now)
+    return hop
 
 
 @transaction.atomic

@@ -40,16 +40,16 @@ def test_a_walikota_sees_their_kota_and_a_validator_sees_the_whole_city(scenario
 def test_reports_per_day_counts_local_days_and_fills_gaps(scenario, staff):
     jaktim = staff("walikota.jt", "kota:31.75", R.SUPERVISOR)
     today = timezone.localdate()
-    days = stats.reports_per_day(stats.dashboard_scope(jaktim), days=30, today=today)
+    days = stats.reports_per_day(stats.summary_scope(jaktim), days=30, today=today)
     assert len(days) == 30 and days[-1].day == today and days[0].day == today - timedelta(days=29)
     counts = {(today - d.day).days: d.n for d in days if d.n}
     assert counts == {1: 1, 2: 1, 3: 1, 4: 1, 20: 1}
-    city = stats.reports_per_day(stats.dashboard_scope(scenario.validator), days=7, today=today)
+    city = stats.reports_per_day(stats.summary_scope(scenario.validator), days=7, today=today)
     assert [d.n for d in city] == [0, 0, 1, 1, 1, 1, 1]
 
 
 def test_open_reports_by_status_and_unit_and_the_overdue_list(scenario, staff):
-    scope = stats.dashboard_scope(staff("walikota.jt", "kota:31.75", R.SUPERVISOR))
+    scope = stats.summary_scope(staff("walikota.jt", "kota:31.75", R.SUPERVISOR))
     assert [(s.value, n) for s, n in stats.open_by_status(scope)] == [("waiting", 1), ("followup_rejected", 1)]
     assert {u.kode: u.n for u in stats.open_by_unit(scope)} == {PB_UNIT: 1, SUDIN: 1}
     overdue, total = stats.overdue_reports(scope)
@@ -57,7 +57,7 @@ def test_open_reports_by_status_and_unit_and_the_overdue_list(scenario, staff):
 
 
 def test_unit_performance_counts_received_done_median_and_followup_rejections(scenario, staff):
-    scope = stats.dashboard_scope(staff("walikota.jt", "kota:31.75", R.SUPERVISOR))
+    scope = stats.summary_scope(staff("walikota.jt", "kota:31.75", R.SUPERVISOR))
     rows = {s.unit.kode: s for s in stats.unit_performance(scope, since=scenario.now - timedelta(days=30),
                                                              until=scenario.now + timedelta(minutes=1))}
     pb, sudin = rows[PB_UNIT], rows[SUDIN]
@@ -69,7 +69,7 @@ def test_unit_performance_counts_received_done_median_and_followup_rejections(sc
 
 
 def test_a_median_from_fewer_than_the_minimum_done_reports_is_not_shown(scenario, staff):
-    scope = stats.dashboard_scope(staff("walikota.jt", "kota:31.75", R.SUPERVISOR))
+    scope = stats.summary_scope(staff("walikota.jt", "kota:31.75", R.SUPERVISOR))
     since = scenario.now - timedelta(days=3, hours=1)  # only A (5 h) and B (7 h) were done in this window
     pb = {s.unit.kode: s for s in stats.unit_performance(scope, since=since)}[PB_UNIT]
     assert pb.done == 2 and pb.median_seconds == 6 * 3600 and not pb.median_shown
