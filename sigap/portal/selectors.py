@@ -16,11 +16,14 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from datetime import timezone as dt_timezone
 
 from django.conf import settings
+from django.core.paginator import Paginator
 from django.db.models import Q, QuerySet
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.functional import cached_property
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
@@ -342,6 +345,26 @@ def public_reports(*, kota: str = "", kategori: str = "", state: str = "") -> Qu
     return qs
 
 
+PUBLIC_COUNT_CAP = 10_000  # the public list counts at most this many (then says "more than"): 500 pages of 20
+
+
+class CappedPaginator(Paginator):
+    """Pages of the public list whose count stops at ``PUBLIC_COUNT_CAP``: counting every public report of the
+    city's history grows with the years, and nobody pages past the 500th page (filters narrow the list)."""
+
+    @cached_property
+    def _counted(self) -> int:
+        return self.object_list.order_by()[:PUBLIC_COUNT_CAP + 1].count()
+
+    @cached_property
+    def count(self) -> int:
+        return min(self._counted, PUBLIC_COUNT_CAP)
+
+    @property
+    def capped(self) -> bool:
+        return self._counted > PUBLIC_COUNT_CAP
+
+
 def public_report_get(number: str) -> Report | None:
     return public_reports().filter(number=number).first()
 
@@ -412,9 +435,17 @@ def interest_count(report: Report) -> int:
     return report.portal_interest.count()
 
 
-def public_map(*, kota: str = "", kategori: str = "", state: str = "") -> dict:
+def public_map(*, kota: str = "", kategori: str = "", state: str = "", cursor: str = "") -> dict:
+    """At most ``MAP_LIMIT`` public reports, newest first; ``next``: the cursor of the following (older) page
+    (keyset on created_at and id, so a page costs the same however far back it is)."""
+    qs = public_reports(kota=kota, kategori=kategori, state=state)
+    after = _map_cursor(cursor)
+    if after is not None:
+        qs = qs.filter(Q(created_at__lt=after[0]) | Q(created_at=after[0], id__lt=after[1]))
+    rows = list(qs[:MAP_LIMIT + 1])
+    more, rows = len(rows) > MAP_LIMIT, rows[:MAP_LIMIT]
     features = []
-    for r in public_reports(kota=kota, kategori=kategori, state=state)[:MAP_LIMIT]:
+    for r in rows:
         point = public_point(r)
         if point is None:
             continue
@@ -428,7 +459,18 @@ def public_map(*, kota: str = "", kategori: str = "", state: str = "") -> dict:
                 "date": timezone.localdate(r.created_at).isoformat(), "url": reverse("portal:public_detail", args=[r.number]),
             },
         })
-    return {"type": "FeatureCollection", "features": features}
+    last = rows[-1] if more else None
+    return {"type": "FeatureCollection", "features": features,
+            "next": f"{last.created_at.astimezone(dt_timezone.utc):%Y%m%dT%H%M%S.%f}~{last.pk}" if last else None}
+
+
+def _map_cursor(value: str) -> tuple[datetime, int] | None:
+    """``<UTC time>~<id>`` from a previous page's ``next``; anything else starts at the newest."""
+    stamp, _sep, pk = (value or "").partition("~")
+    try:
+        return datetime.strptime(stamp, "%Y%m%dT%H%M%S.%f").replace(tzinfo=dt_timezone.utc), int(pk)
+    except ValueError:
+        return None
 
 
 # --- statistics ------------------------------------------------------------------------------------

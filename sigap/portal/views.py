@@ -13,7 +13,6 @@ from urllib.parse import urlencode
 
 from django.conf import settings
 from django.contrib import messages
-from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -432,7 +431,7 @@ def _public_filters(request) -> dict:
 @require_GET
 def public_list_view(request):
     filters = _public_filters(request)
-    page = Paginator(selectors.public_reports(**filters), PAGE_SIZE).get_page(request.GET.get("page"))
+    page = selectors.CappedPaginator(selectors.public_reports(**filters), PAGE_SIZE).get_page(request.GET.get("page"))
     query = urlencode({k: v for k, v in filters.items() if v})
     return render(request, "portal/public_list.html", {
         "nav": "public", "page": page, "items": selectors.public_items(page.object_list), "filters": filters,
@@ -464,7 +463,7 @@ def public_photo_view(request, number: str, photo_id: int):
 
 @require_GET
 def public_map_json_view(request):
-    return JsonResponse(selectors.public_map(**_public_filters(request)))
+    return JsonResponse(selectors.public_map(**_public_filters(request), cursor=request.GET.get("sebelum", "")[:40]))
 
 
 @require_GET

@@ -100,6 +100,8 @@ class Report(models.Model):
             # the validator queue: reports awaiting validation, longest waiting first
             models.Index(fields=["status_changed_at", "id"], name="report_awaiting_validation",
                          condition=models.Q(status="awaiting_validation")),
+            # the public list and map, Open311 requests: public reports, newest first (keyset on created_at, id)
+            models.Index(fields=["privacy", "created_at", "id"], name="report_public_recent"),
         ]
 
     def __str__(self) -> str:

@@ -136,3 +136,24 @@ def test_the_dashboard_is_right_straight_after_an_action(scenario, staff, jpeg):
 
     statistics = Client().get("/statistik/").context["total"]
     assert (statistics.received, statistics.open, statistics.done) == (7, 3, 4)
+
+
+def test_the_public_map_pages_by_keyset_and_the_public_list_stops_counting_at_the_cap(monkeypatch):
+    from sigap.portal import selectors as portal
+
+    numbers = [submit(privacy="public", now=timezone.now() - timedelta(hours=h)).report.number for h in range(5)]
+    monkeypatch.setattr(portal, "MAP_LIMIT", 2)
+    seen, cursor, pages = [], "", 0
+    while True:
+        data = Client().get("/publik/peta.json", {"sebelum": cursor} if cursor else {}).json()
+        seen += [f["properties"]["number"] for f in data["features"]]
+        pages += 1
+        if not data["next"]:
+            break
+        cursor = data["next"]
+    assert seen == numbers and pages == 3  # newest first, each once
+    monkeypatch.setattr(portal, "PUBLIC_COUNT_CAP", 3)
+    page = Client().get("/publik/").content.decode()
+    assert "Lebih dari 3 laporan" in page
+    monkeypatch.setattr(portal, "PUBLIC_COUNT_CAP", 10)
+    assert "5 laporan" in Client().get("/publik/").content.decode()

@@ -75,5 +75,9 @@ class Migration(migrations.Migration):
                 'indexes': [models.Index(fields=['done_at', 'unit_id'], name='donetime_at_unit'), models.Index(fields=['unit_id', 'done_at'], name='donetime_unit_at')],
             },
         ),
+        migrations.AddIndex(
+            model_name="report",
+            index=models.Index(fields=["privacy", "created_at", "id"], name="report_public_recent"),
+        ),
         migrations.RunPython(populate, migrations.RunPython.noop),
     ]
