@@ -74,12 +74,15 @@ def on_created(reports: list[Report]) -> None:
             units.setdefault((local_day(r.created_at), r.unit_id, r.concerned_unit_id or 0), Counter()).update(
                 created=1, received=1)
         areas[(r.kelurahan_id or 0, str(r.status))] += 1
-    _unitday(units)
+    # every writer takes the row locks in one order (AreaStatus, AreaDoneDays, UnitDay): no deadlock between them
     _upsert(AreaStatus, ("kelurahan_id", "status"), ("n",), {k: (n,) for k, n in areas.items()})
+    _unitday(units)
 
 
 def on_hop(report: Report, *, to_unit_id: int, at: datetime) -> None:
-    _unitday({(local_day(at), to_unit_id, report.concerned_unit_id or 0): Counter(received=1)})
+    """A hop to ``to_unit_id``: an arrival there, counted by the status change that always follows a hop in
+    the same transaction (``after_transition``), so the locks are taken in the one order."""
+    report.__dict__.setdefault("_summary_arrivals", []).append((to_unit_id, at))
 
 
 def before_transition(report: Report) -> tuple:
@@ -114,14 +117,16 @@ def after_transition(report: Report, before: tuple, *, now: datetime) -> None:
         done_days[(new_kel, days_bucket(report.created_at, now))] += 1
     _upsert(AreaDoneDays, ("kelurahan_id", "days"), ("n",), {k: (n,) for k, n in done_days.items()})
 
-    if not report.unit_id or new_status not in (Status.DONE, Status.FOLLOWUP_REJECTED):
-        return
     concerned = report.concerned_unit_id or 0
-    key = (local_day(now), report.unit_id, concerned)
-    if new_status == Status.FOLLOWUP_REJECTED:
-        _unitday({key: Counter(rejected=1)})
+    units: dict[tuple[date, int, int], Counter] = {}
+    for unit_id, at in report.__dict__.pop("_summary_arrivals", ()):
+        units.setdefault((local_day(at), unit_id, concerned), Counter()).update(received=1)
+    if report.unit_id and new_status in (Status.DONE, Status.FOLLOWUP_REJECTED):
+        column = "done" if new_status == Status.DONE else "rejected"
+        units.setdefault((local_day(now), report.unit_id, concerned), Counter()).update({column: 1})
+    _unitday(units)
+    if not report.unit_id or new_status != Status.DONE:
         return
-    _unitday({key: Counter(done=1)})
     arrived = _arrival(report.pk, report.unit_id, now)
     DoneTime.objects.create(report_id=report.pk, unit_id=report.unit_id, concerned_id=concerned, done_at=now,
                             seconds=(now - arrived).total_seconds() if arrived else None)
