@@ -91,7 +91,9 @@ class Scope:
         report), so the cost follows the open workload and not the history."""
         qs = Report.objects.filter(status__in=OPEN_STATUSES)
         if self.units is not None:
-            passed = Hop.objects.filter(report_id=OuterRef("pk")).filter(
+            # ``report_id`` between the outer id and itself, not ``=``: the same rows, but PostgreSQL cannot turn
+            # it into one hash of every hop of the scope's units (the history); it probes each open report's hops
+            passed = Hop.objects.filter(report_id__gte=OuterRef("pk"), report_id__lte=OuterRef("pk")).filter(
                 Q(to_unit_id__in=self.units) | Q(from_unit_id__in=self.units))
             qs = qs.filter(Q(unit_id__in=self.units) | Exists(passed))
         if self.hidden:
