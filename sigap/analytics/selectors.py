@@ -175,7 +175,7 @@ def open_by_unit(scope: Scope, *, limit: int = 25) -> list[UnitCount]:
 def overdue_reports(scope: Scope, *, now: datetime | None = None, limit: int = 50) -> tuple[list[Report], int]:
     """The overdue open reports, oldest deadline first (at most ``limit``), and how many there are."""
     overdue = scope.open_reports().filter(overdue_q(now))
-    rows = list(overdue.select_related("kategori", "unit", "kelurahan")
+    rows = list(overdue.select_related("kategori", "unit", "kelurahan").defer("kelurahan__geometry")
                 .order_by(F("due_at").asc(nulls_last=True), "created_at")[:limit])
     return rows, overdue.count()
 

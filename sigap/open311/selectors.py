@@ -102,7 +102,8 @@ def _with_details(qs: QuerySet[Report], client: ApiClient | None) -> QuerySet[Re
     """Rows for ``request_out``; ``filed_by_caller``: the calling client app filed the report."""
     filed = (Exists(ClientReport.objects.filter(report=OuterRef("pk"), client=client)) if client is not None
              else Value(False))
-    return qs.annotate(filed_by_caller=filed).select_related("kategori", "unit", "kelurahan").prefetch_related(
+    return qs.annotate(filed_by_caller=filed).select_related("kategori", "unit", "kelurahan").defer(
+        "kelurahan__geometry").prefetch_related(  # the kelurahan's name and inner point, never its boundary
         Prefetch("hops", queryset=Hop.objects.select_related("from_unit", "to_unit").order_by("created_at", "id")),
         Prefetch("photos", queryset=Photo.objects.filter(kind=Photo.Kind.REPORT).order_by("created_at", "id"),
                  to_attr="report_photos"),

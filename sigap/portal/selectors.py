@@ -335,6 +335,8 @@ def public_reports(*, kota: str = "", kategori: str = "", state: str = "") -> Qu
     ever marked public."""
     qs = (Report.objects.filter(**exposure.PUBLIC_FILTER)
           .select_related("kategori", "kelurahan", "kelurahan__parent", "kelurahan__parent__parent")
+          # never the boundaries: three GeoJSON polygons decoded per report made a map page of 1,000 take seconds
+          .defer("kelurahan__geometry", "kelurahan__parent__geometry", "kelurahan__parent__parent__geometry")
           .order_by("-created_at", "-id"))
     if kota and kota.startswith(_service_prefix()):
         qs = qs.filter(kelurahan__kode__startswith=kota + ".")

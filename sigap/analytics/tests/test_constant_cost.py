@@ -106,6 +106,19 @@ def test_the_dashboard_and_the_statistics_read_summaries_not_the_history(scenari
         assert "reports_report" not in sql and not any(t in sql for t in HISTORY_TABLES), sql
 
 
+def test_lists_of_reports_never_load_the_kelurahan_boundaries(scenario, staff):
+    """Each listed report used to bring its kelurahan's, kecamatan's and kota's GeoJSON polygons (decoded for
+    every row): the public map and Open311 took seconds for 1,000 reports even on a small database."""
+    submit(privacy="public")
+    validator = Client()
+    validator.force_login(scenario.validator)
+    for client, url in ((Client(), "/publik/peta.json"), (Client(), "/publik/"), (Client(), "/open311/v2/requests.json"),
+                        (validator, "/petugas/dasbor/")):
+        for sql in statements(client, url):
+            if "reports_report" in sql:
+                assert '"geometry"' not in sql, (url, sql)
+
+
 def cell(page: str, unit: str, col: str) -> str:
     row = re.search(rf'<tr data-unit="{re.escape(unit)}">(.*?)</tr>', page, re.S).group(1)
     return re.sub(r"<[^>]+>", "", re.search(rf'data-col="{col}">(.*?)</td>', row, re.S).group(1)).strip()
