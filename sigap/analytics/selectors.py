@@ -31,7 +31,8 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
 from django.db import connection
-from django.db.models import Aggregate, Count, Exists, F, FloatField, OuterRef, Q, QuerySet, Sum
+from django.db.models import (Aggregate, Case, Count, Exists, F, FloatField, IntegerField, OuterRef, Q, QuerySet,
+                              Sum, Value, When)
 from django.utils import timezone
 
 from sigap.organization import roles
@@ -172,12 +173,41 @@ def open_by_unit(scope: Scope, *, limit: int = 25) -> list[UnitCount]:
     return sorted(out, key=lambda c: (-c.n, c.nama))[:limit]
 
 
-def overdue_reports(scope: Scope, *, now: datetime | None = None, limit: int = 50) -> tuple[list[Report], int]:
-    """The overdue open reports, oldest deadline first (at most ``limit``), and how many there are."""
+def overdue_reports(scope: Scope, *, now: datetime | None = None, limit: int = 50,
+                    total: int | None = None) -> tuple[list[Report], int]:
+    """The overdue open reports, oldest deadline first (at most ``limit``), and how many there are (``total``:
+    already counted by ``open_summary``)."""
     overdue = scope.open_reports().filter(overdue_q(now))
     rows = list(overdue.select_related("kategori", "unit", "kelurahan").defer("kelurahan__geometry")
                 .order_by(F("due_at").asc(nulls_last=True), "created_at")[:limit])
-    return rows, overdue.count()
+    return rows, overdue.count() if total is None else total
+
+
+@dataclass(frozen=True)
+class OpenSummary:
+    by_status: list[tuple[Status, int]]
+    by_unit: list[UnitCount]
+    overdue: int
+
+
+def open_summary(scope: Scope, *, now: datetime | None = None, limit: int = 25) -> OpenSummary:
+    """Open reports by status, by unit (most first, at most ``limit``) and how many are overdue: one pass over
+    the scope's open reports (grouped by status, unit and lateness) and one for the units' names."""
+    late = Case(When(overdue_q(now), then=Value(1)), default=Value(0), output_field=IntegerField())
+    rows = list(scope.open_reports().order_by().annotate(late=late).values_list("status", "unit_id", "late")
+                .annotate(n=Count("id")))
+    statuses: dict[str, int] = defaultdict(int)
+    units: dict[int | None, int] = defaultdict(int)
+    overdue = 0
+    for status, unit_id, is_late, n in rows:
+        statuses[status] += n
+        units[unit_id] += n
+        overdue += n if is_late else 0
+    names = {u.pk: u for u in Unit.objects.filter(pk__in=[u for u in units if u is not None]).only("kode", "nama")}
+    by_unit = sorted((UnitCount(u, names[u].kode if u in names else "", names[u].nama if u in names else "", n)
+                      for u, n in units.items()), key=lambda c: (-c.n, c.nama))[:limit]
+    return OpenSummary(by_status=[(s, statuses[s.value]) for s in OPEN_STATUSES if statuses.get(s.value)],
+                       by_unit=by_unit, overdue=overdue)
 
 
 @dataclass

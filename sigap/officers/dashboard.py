@@ -53,15 +53,16 @@ def dashboard_view(request):
     per_day = stats.reports_per_day(scope, days=days)
     since = timezone.make_aware(datetime.combine(per_day[0].day, datetime.min.time()),
                                 timezone.get_default_timezone())
-    overdue, overdue_total = stats.overdue_reports(scope, now=now)
+    opened = stats.open_summary(scope, now=now)
+    overdue, overdue_total = stats.overdue_reports(scope, now=now, total=opened.overdue)
     visible = _openable(user, overdue, not sees_all)
     access_record(actor=user, action=Action.LIST_REPORTS, reports=[r.number for r in overdue],
                   filters={"overdue": True, "days": days}, view="dashboard")
-    by_status = stats.open_by_status(scope)
+    by_status = opened.by_status
     return render(request, "officers/dashboard.html", {
         "days": days, "periods": PERIODS, "chart": bar_chart(per_day), "per_day": per_day,
         "by_status": by_status, "open_total": sum(n for _s, n in by_status),
-        "by_unit": stats.open_by_unit(scope), "overdue": [
+        "by_unit": opened.by_unit, "overdue": [
             {"report": r, "link": visible is None or r.number in visible} for r in overdue],
         "overdue_total": overdue_total, "units": stats.unit_performance(scope, since=since, until=now),
         "median_min": stats.MEDIAN_MIN_DONE, "sees_all": sees_all, "since": since, "now": now,

@@ -54,6 +54,9 @@ def test_open_reports_by_status_and_unit_and_the_overdue_list(scenario, staff):
     assert {u.kode: u.n for u in stats.open_by_unit(scope)} == {PB_UNIT: 1, SUDIN: 1}
     overdue, total = stats.overdue_reports(scope)
     assert [r.number for r in overdue] == [scenario.late.number] and total == 1
+    together = stats.open_summary(scope)  # the dashboard's one pass: the same figures
+    assert together.by_status == stats.open_by_status(scope) and together.overdue == 1
+    assert {u.kode: u.n for u in together.by_unit} == {PB_UNIT: 1, SUDIN: 1}
 
 
 def test_unit_performance_counts_received_done_median_and_followup_rejections(scenario, staff):
