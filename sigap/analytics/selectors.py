@@ -31,7 +31,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
 from django.db import connection
-from django.db.models import (Aggregate, Case, Count, Exists, F, FloatField, IntegerField, OuterRef, Q, QuerySet,
+from django.db.models import (Aggregate, Case, Count, F, FloatField, IntegerField, Q, QuerySet,
                               Sum, Value, When)
 from django.utils import timezone
 
@@ -39,7 +39,7 @@ from sigap.organization import roles
 from sigap.organization.models import StaffRole, Unit
 from sigap.reports import exposure
 from sigap.reports.exposure import Audience
-from sigap.reports.models import DoneTime, Hop, Report, UnitDay
+from sigap.reports.models import DoneTime, Report, ReportUnit, UnitDay
 from sigap.reports.selectors import overdue_q, reports_visible_to
 from sigap.reports.states import Status, is_open
 from sigap.reports.summaries import local_day
@@ -88,15 +88,12 @@ class Scope:
 
     def open_reports(self) -> QuerySet[Report]:
         """Open reports that are or were at a unit in scope (now held there, or either end of a hop): what
-        ``reports_visible_to`` shows a supervisor, read over open reports only (index on status, hops by
-        report), so the cost follows the open workload and not the history."""
+        ``reports_visible_to`` shows a supervisor, read from the open rows of ``ReportUnit`` (partial index
+        ``reportunit_open_any``), so the cost follows the scope's open workload and not the history."""
         qs = Report.objects.filter(status__in=OPEN_STATUSES)
-        if self.units is not None:
-            # ``report_id`` between the outer id and itself, not ``=``: the same rows, but PostgreSQL cannot turn
-            # it into one hash of every hop of the scope's units (the history); it probes each open report's hops
-            passed = Hop.objects.filter(report_id__gte=OuterRef("pk"), report_id__lte=OuterRef("pk")).filter(
-                Q(to_unit_id__in=self.units) | Q(from_unit_id__in=self.units))
-            qs = qs.filter(Q(unit_id__in=self.units) | Exists(passed))
+        if self.units is not None:  # the visibility rows kept by the write path (``ReportUnit``), open ones only
+            seen = ReportUnit.objects.filter(unit_id__in=self.units, is_open=True).values("report_id")
+            qs = qs.filter(pk__in=seen)
         if self.hidden:
             qs = qs.exclude(concerned_unit_id__in=self.hidden)
         return qs

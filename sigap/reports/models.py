@@ -143,6 +143,8 @@ class ReportUnit(models.Model):
             # one status of a unit (a status filter), newest first
             models.Index(fields=["unit", "status", "-report"], name="reportunit_status",
                          condition=models.Q(holds=True)),
+            # the open reports a unit holds or held (a supervisor's dashboard counts: ``analytics.Scope``)
+            models.Index(fields=["unit", "report"], name="reportunit_open_any", condition=models.Q(is_open=True)),
         ]
 
     def __str__(self) -> str:

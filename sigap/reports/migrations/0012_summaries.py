@@ -79,5 +79,10 @@ class Migration(migrations.Migration):
             model_name="report",
             index=models.Index(fields=["privacy", "created_at", "id"], name="report_public_recent"),
         ),
+        migrations.AddIndex(
+            model_name="reportunit",
+            index=models.Index(condition=models.Q(("is_open", True)), fields=["unit", "report"],
+                               name="reportunit_open_any"),
+        ),
         migrations.RunPython(populate, migrations.RunPython.noop),
     ]
