@@ -8,8 +8,10 @@ Three things are Sigap's own:
   would hold every thread of every worker; here they only hold a socket each. The head must be complete within
   ``header_seconds`` of the connection (or of the first byte of a kept-alive connection's next request) and the
   body within ``body_seconds`` after the head; a client that is slower is answered 408 and disconnected.
-  A chunked body, or one larger than ``READ_FIRST_MAX_BODY``, is read by the thread as gunicorn does
-  (``RequestLimitsMiddleware`` refuses a body larger than Sigap accepts from its headers before reading it).
+  A chunked body is received the same way, up to its last chunk, and handed over de-chunked with a
+  ``Content-Length`` (Django reads no body without one; trailer fields are dropped). A body declared larger than
+  ``READ_FIRST_MAX_BODY`` is handed over after the head (``RequestLimitsMiddleware`` refuses a body larger than
+  Sigap accepts from its headers, before reading it).
 * ``ProxyHeaders``: behind a trusted reverse proxy, the client address and scheme come from its
   ``X-Forwarded-For``/``X-Forwarded-Proto``; from anybody else those headers are removed before Django sees them.
 * ``SigapServer``: gunicorn configured from ``sigap serve``'s options, without a configuration file.
@@ -37,6 +39,8 @@ READ_FIRST_MAX_BODY = 64 * 1024 * 1024
 MAX_HEAD = 64 * 1024
 _CONTENT_LENGTH = re.compile(rb"^content-length[ \t]*:[ \t]*(\d+)[ \t]*\r?$", re.I | re.M)
 _CHUNKED = re.compile(rb"^transfer-encoding[ \t]*:.*chunked", re.I | re.M)
+# the end of a chunked body: the last (zero-size) chunk, optional trailer fields, an empty line
+_LAST_CHUNK = re.compile(rb"(?:^|\n)0+(?:;[^\r\n]*)?\r\n(?:[^\r\n]+\r\n)*\r\n$")
 _EXPECT_CONTINUE = re.compile(rb"^expect[ \t]*:[ \t]*100-continue[ \t]*\r?$", re.I | re.M)
 _TIMEOUT_RESPONSE = (b"HTTP/1.1 408 Request Timeout\r\nConnection: close\r\nContent-Type: text/plain; charset=utf-8\r\n"
                      b"Content-Length: 68\r\n\r\nPermintaan terlalu lambat dikirim.\nThe request was sent too slowly.\n")
@@ -45,7 +49,7 @@ _TIMEOUT_RESPONSE = (b"HTTP/1.1 408 Request Timeout\r\nConnection: close\r\nCont
 class _Pending:
     """A request being received on the event loop."""
 
-    __slots__ = ("conn", "buf", "deadline", "head_end", "need", "continued")
+    __slots__ = ("conn", "buf", "deadline", "head_end", "need", "continued", "chunked")
 
     def __init__(self, conn, deadline: float):
         self.conn = conn
@@ -54,6 +58,7 @@ class _Pending:
         self.head_end = -1
         self.need = -1  # total bytes (head + body) once the head is known
         self.continued = False
+        self.chunked = False
 
 
 class ReadFirstWorker(ThreadWorker):
@@ -121,21 +126,25 @@ class ReadFirstWorker(ThreadWorker):
                 return len(buf) > MAX_HEAD  # gunicorn's parser answers the oversized head
             pending.head_end = end + 4
             head = bytes(buf[:pending.head_end])
-            if _CHUNKED.search(head):
-                return True
+            pending.chunked = bool(_CHUNKED.search(head))
             match = _CONTENT_LENGTH.search(head)
-            length = int(match.group(1)) if match else 0
+            length = int(match.group(1)) if match and not pending.chunked else 0
             if length > READ_FIRST_MAX_BODY:
                 return True
             pending.need = pending.head_end + length
             pending.deadline = time.monotonic() + self.body_seconds
-            if length and _EXPECT_CONTINUE.search(head) and len(buf) < pending.need:
+            if _EXPECT_CONTINUE.search(head) and (len(buf) < pending.need or (pending.chunked and len(buf) == pending.head_end)):
                 # the client waits for this before sending the body (gunicorn sends its own later; a second
                 # 1xx before the final answer is allowed and ignored by clients)
                 try:
                     pending.conn.sock.send(b"HTTP/1.1 100 Continue\r\n\r\n")
                 except OSError:
                     pass
+        if pending.chunked:
+            body = len(buf) - pending.head_end
+            # from the head's last byte on: a body that is only the last chunk starts right after its "\n"
+            start = max(pending.head_end - 1, len(buf) - 4096)
+            return body > READ_FIRST_MAX_BODY or (body > 0 and _LAST_CHUNK.search(buf, start) is not None)
         return len(buf) >= pending.need
 
     def _forget(self, pending: _Pending) -> None:
@@ -156,7 +165,10 @@ class ReadFirstWorker(ThreadWorker):
         conn.sock.setblocking(True)
         conn.init()
         conn.data_ready = True
-        conn.parser.unreader.unread(bytes(pending.buf))
+        data = bytes(pending.buf)
+        if pending.chunked and pending.head_end > 0:
+            data = _dechunked(data, pending.head_end) or data
+        conn.parser.unreader.unread(data)
         self.enqueue_req(conn)
 
     def murder_pending(self):
@@ -178,6 +190,41 @@ class ReadFirstWorker(ThreadWorker):
         if force:
             for pending in list(self.reading.values()):
                 self._drop(pending)
+
+
+_TE_LINE = re.compile(rb"^transfer-encoding[ \t]*:[^\n]*\n", re.I | re.M)
+
+
+def _dechunked(data: bytes, head_end: int) -> bytes | None:
+    """A complete chunked request as the same request with a Content-Length, or None when it is not one
+    (malformed, or also carrying a Content-Length: gunicorn's parser then answers 400 itself)."""
+    head, body = data[:head_end], data[head_end:]
+    if _CONTENT_LENGTH.search(head) or len(_TE_LINE.findall(head)) != 1:
+        return None
+    out, pos = bytearray(), 0
+    while True:
+        eol = body.find(b"\r\n", pos)
+        if eol < 0:
+            return None
+        size_text = body[pos:eol].split(b";", 1)[0].strip()
+        try:
+            size = int(size_text, 16)
+        except ValueError:
+            return None
+        if size == 0:
+            rest = body[eol + 2:]
+            end = rest.find(b"\r\n\r\n") + 4 if not rest.startswith(b"\r\n") else 2
+            if end < 4 and not rest.startswith(b"\r\n"):
+                return None
+            leftover = rest[end:]  # a pipelined next request
+            break
+        chunk_end = eol + 2 + size
+        if body[chunk_end:chunk_end + 2] != b"\r\n":
+            return None
+        out += body[eol + 2:chunk_end]
+        pos = chunk_end + 2
+    head = _TE_LINE.sub(b"", head)
+    return head[:-2] + b"Content-Length: %d\r\n\r\n" % len(out) + bytes(out) + leftover
 
 
 class ProxyHeaders:

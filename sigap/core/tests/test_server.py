@@ -132,10 +132,13 @@ SLOW_HEAD = (b"POST /api/v1/reports HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type:
              b"Content-Length: %d\r\nX-Padding: " % len(BODY)) + b"x" * 200 + b"\r\n\r\n" + BODY
 SLOW_BODY = (b"POST /api/v1/reports HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
              b"Content-Length: %d\r\n\r\n" % len(BODY)) + BODY
+SLOW_CHUNKED = (b"POST /api/v1/reports HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
+                b"Transfer-Encoding: chunked\r\n\r\n%x\r\n" % len(BODY)) + BODY + b"\r\n0\r\n\r\n"
 
 
-@pytest.mark.parametrize("payload,prefix", [(SLOW_HEAD, 0), (SLOW_BODY, SLOW_BODY.index(b"\r\n\r\n") + 4)],
-                         ids=["slow-head", "slow-body"])
+@pytest.mark.parametrize("payload,prefix", [(SLOW_HEAD, 0), (SLOW_BODY, SLOW_BODY.index(b"\r\n\r\n") + 4),
+                                            (SLOW_CHUNKED, SLOW_CHUNKED.index(b"\r\n\r\n") + 4)],
+                         ids=["slow-head", "slow-body", "slow-chunked-body"])
 def test_slow_clients_do_not_shut_others_out_and_are_cut_off(payload, prefix):
     # One worker with two threads: a server that gave each slow connection a thread would serve nobody else.
     with serve("sigap_serve_slow", "--workers", "1", "--threads", "2", "--header-seconds", "6",
@@ -153,6 +156,22 @@ def test_slow_clients_do_not_shut_others_out_and_are_cut_off(payload, prefix):
             slow.close()
     assert len(answers) == 100
     assert all(a.startswith(b"HTTP/1.1 408") for a in answers), {a[:40] for a in answers}
+
+
+def test_chunked_body_is_received_whole():
+    with serve("sigap_serve_chunked", "--workers", "1") as (_base, _proc, port, _env):
+        for chunks in ([BODY[:50], BODY[50:]], [BODY]):
+            s = socket.create_connection(("127.0.0.1", port), timeout=10)
+            s.sendall(b"POST /api/v1/reports HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
+                      b"Transfer-Encoding: chunked\r\nConnection: close\r\n\r\n")
+            for chunk in chunks:
+                s.sendall(b"%x\r\n%s\r\n" % (len(chunk), chunk))
+            s.sendall(b"0\r\n\r\n")
+            answer = b""
+            while part := s.recv(65536):
+                answer += part
+            s.close()
+            assert answer.startswith(b"HTTP/1.1 201"), answer[:300]
 
 
 def test_expect_continue_is_answered_before_the_body():
