@@ -209,6 +209,8 @@ SIGAP_INTAKE_GROUP_COMMIT = _env_bool("SIGAP_INTAKE_GROUP_COMMIT", True)
 SIGAP_INTAKE_BATCH_MAX = int(os.environ.get("SIGAP_INTAKE_BATCH_MAX", "200"))
 # A database outage (or a full intake queue) is answered 503 with this Retry-After (seconds).
 SIGAP_RETRY_AFTER_SECONDS = int(os.environ.get("SIGAP_RETRY_AFTER_SECONDS", "5"))
+# How long an Idempotency-Key of POST /api/v1/reports is remembered (docs/api.md).
+SIGAP_IDEMPOTENCY_HOURS = int(os.environ.get("SIGAP_IDEMPOTENCY_HOURS", "24"))
 SIGAP_INTAKE_WAIT_SECONDS = float(os.environ.get("SIGAP_INTAKE_WAIT_SECONDS", "60"))
 
 # Celery: eager (in-process) unless a broker is configured.

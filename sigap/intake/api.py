@@ -23,7 +23,7 @@ from sigap.reports.schemas import status_out
 from sigap.reports.states import Status as ReportStatus
 from sigap.routing.cache import routing_data
 
-from . import services
+from . import idempotency, services
 from .schemas import (AnswerIn, CategoryOut, DisputeIn, LocateOut, OkOut, RatingIn, ReportCreatedOut, ReportIn,
                       TrackOut)
 
@@ -92,37 +92,39 @@ _REPORT_BODY = {
 
 
 @router.post(
-    "/reports", response={201: ReportCreatedOut, **ERRORS, 415: ErrorOut}, summary="File a report",
-    openapi_extra={"requestBody": _REPORT_BODY}, throttle=[per_ip("report", settings.SIGAP_CITIZEN_RATE)],
+    "/reports", response={201: ReportCreatedOut, **ERRORS, 415: ErrorOut, 503: ErrorOut}, summary="File a report",
+    openapi_extra={"requestBody": _REPORT_BODY, "parameters": [{
+        "in": "header", "name": "Idempotency-Key", "required": False,
+        "description": "Makes a retry safe: the same key and request answer the first answer again (24 h).",
+        "schema": {"type": "string", "minLength": 16, "maxLength": 255, "pattern": "^[!-~]+$"}}]}, throttle=[per_ip("report", settings.SIGAP_CITIZEN_RATE)],
 )
-def report_create_endpoint(request):
+def report_create_endpoint(request, response: HttpResponse):
     """File a report. JSON, or multipart/form-data with up to 5 photos under `photos`.
 
     The reporter's name, phone and email go only to the encrypted vault; officers never see them.
     Keep the returned `tracking_code`: it is shown once.
+
+    Send an `Idempotency-Key` header (a UUID) to make retries safe: the same key with the same request
+    answers the first answer again (`Idempotency-Replayed: true`) and files nothing; see docs/api.md.
     """
+    key = idempotency.key_from(request)
     payload, files = _parse_report(request)
+    claim = None
+    if key is not None:
+        claim = idempotency.claim(key, payload.model_dump(mode="json"), files)
+        earlier = idempotency.lookup(claim)
+        if earlier is not None:
+            response["Idempotency-Replayed"] = "true"
+            return Status(201, {**earlier, "status": status_out(earlier["status"])})
     reporter = payload.reporter
     created = services.report_submit(services.Submission(
         category=payload.category, description=payload.description, lat=payload.lat, lon=payload.lon,
         address=payload.address, privacy=payload.privacy, channel=Channel.API,
         reporter=services.Reporter(**reporter.dict()) if reporter else None, photos=files, about_unit=payload.about_unit,
+        idempotency=claim,
     ))
-    report = created.report
-    return Status(201, {
-        "id": report.number,
-        "tracking_code": created.tracking_code,
-        "secret": created.secret or None,
-        "warnings": list(created.warnings),
-        "status": status_out(report.status),
-        "unit": {"code": report.unit.kode, "name": report.unit.nama},
-        "kelurahan": _kelurahan_out(report),
-        "category": {"code": report.kategori.kode, "name": report.kategori.nama},
-        "category_confidence": created.category_confidence,
-        "triage": bool(report.triage_reason),
-        "privacy": report.privacy,
-        "locate_method": report.locate_method,
-    })
+    body = idempotency.summary(created, _kelurahan_out(created.report))
+    return Status(201, {**body, "status": status_out(body["status"])})
 
 
 _kelurahan_names: tuple[object, dict[int, tuple[str, str]]] = (None, {})

@@ -55,3 +55,22 @@ class Conversation(models.Model):
     class Meta:
         verbose_name = _("percakapan")
         verbose_name_plural = _("percakapan")
+
+
+class IdempotencyRecord(models.Model):
+    """A report filed with an ``Idempotency-Key``: a retry with the same key and body gets the same answer.
+
+    Nothing here names the reporter, and neither the key nor the tracking code is stored in the clear:
+    ``key_hash`` and ``fingerprint`` are keyed hashes, ``sealed`` is the first answer encrypted with a key
+    derived from the client's Idempotency-Key (which only the client holds). Kept 24 hours
+    (``SIGAP_IDEMPOTENCY_HOURS``); see ``sigap.intake.idempotency``."""
+
+    key_hash = models.CharField(max_length=64, unique=True)
+    fingerprint = models.CharField(max_length=64)
+    report = models.ForeignKey("reports.Report", on_delete=models.CASCADE, related_name="+")
+    sealed = models.TextField()
+    created_at = models.DateTimeField(db_index=True)
+
+    class Meta:
+        verbose_name = _("kunci idempotensi")
+        verbose_name_plural = _("kunci idempotensi")

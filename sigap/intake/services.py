@@ -25,6 +25,8 @@ from sigap.reports.models import Channel, Notification, Privacy, Report
 
 from sigap.reports.categorize import categorize
 
+from . import idempotency
+
 log = logging.getLogger(__name__)
 
 CONDUCT_CATEGORY = report_services.CONDUCT_CATEGORY
@@ -65,6 +67,8 @@ class Submission:
     allow_no_location: bool = False  # channels that may bring only text: the report goes to the triage desk
     # names the channel knows but does not keep (an anonymous reporter's chat profile name): still redacted
     known_names: tuple[str, ...] = ()
+    # an API client's Idempotency-Key (``idempotency.Claim``): recorded in the report's own transaction
+    idempotency: object = None
 
 
 @dataclass(frozen=True)
@@ -151,6 +155,7 @@ class _Prepared:
     identity: dict | None
     warnings: tuple[dict, ...]
     confidence: float | None
+    idempotency: object = None
 
 
 def _prepare(sub: Submission, *, actor, actor_kind: str, now: datetime | None) -> _Prepared:
@@ -206,7 +211,8 @@ def _prepare(sub: Submission, *, actor, actor_kind: str, now: datetime | None) -
         # chosen now, with the time: what ``_committed`` looks for if the COMMIT's answer is lost
         tracking_code=report_services.new_tracking_code(),
     )
-    return _Prepared(sub=sub, new=new, photos=photos, identity=identity, warnings=warnings, confidence=confidence)
+    return _Prepared(sub=sub, new=new, photos=photos, identity=identity, warnings=warnings, confidence=confidence,
+                     idempotency=sub.idempotency)
 
 
 @transaction.atomic
@@ -218,9 +224,11 @@ def _write(prepared: list[_Prepared]) -> list[IntakeResult]:
         p.new.photos = [(clean, vault.blob_store(raw, content_type="application/octet-stream"))
                         for clean, (_name, raw) in zip(p.photos, p.sub.photos)]
     created = report_services.reports_create([p.new for p in prepared])
-    return [IntakeResult(report=c.report, tracking_code=c.tracking_code, location=c.location, secret=p.new.secret,
-                         warnings=p.warnings, category_confidence=p.confidence)
-            for c, p in zip(created, prepared)]
+    results = [IntakeResult(report=c.report, tracking_code=c.tracking_code, location=c.location, secret=p.new.secret,
+                            warnings=p.warnings, category_confidence=p.confidence)
+               for c, p in zip(created, prepared)]
+    idempotency.records_create([(p.idempotency, r) for p, r in zip(prepared, results) if p.idempotency is not None])
+    return results
 
 
 def report_submit(sub: Submission, *, actor=None, actor_kind: str = "reporter", now: datetime | None = None) -> IntakeResult:
@@ -314,13 +322,14 @@ def _write_one(p: _Prepared) -> IntakeResult:
     try:
         return _write([p])[0]
     except Exception as exc:
-        if connection.in_atomic_block:
-            raise  # part of the caller's transaction: nothing of it is committed yet
-        done = _recover([p])
-        if done is None:
-            raise _outcome_unknown() from exc
-        if done:
-            return done[0]
+        if not connection.in_atomic_block:  # else part of the caller's transaction: nothing committed yet
+            done = _recover([p])
+            if done is None:
+                raise _outcome_unknown() from exc
+            if done:
+                return done[0]
+        if isinstance(exc, IntegrityError) and p.idempotency is not None and idempotency.exists(p.idempotency):
+            raise idempotency.in_use() from None  # the same key, filed at the same moment by another request
         raise
 
 

@@ -1,0 +1,177 @@
+"""``Idempotency-Key`` for ``POST /api/v1/reports``: a client's retry never files a report twice.
+
+Follows the IETF draft "The Idempotency-Key HTTP Header Field" (draft-ietf-httpapi-idempotency-key-header):
+
+* the same key with the same request answers what the first request answered (201, the same number, the
+  same tracking code and secret), with ``Idempotency-Replayed: true``;
+* the same key with a different request is refused: 422 ``idempotency_key_reused``;
+* the same key while the first request is still being written: 409 ``idempotency_key_in_use``;
+* a key is kept ``SIGAP_IDEMPOTENCY_HOURS`` (24) after the first request; then it is forgotten.
+
+Scope: a key is scoped to this endpoint, not to the client's address. Reports are filed without an account,
+and a resident's phone changes address between tries (Wi-Fi to mobile data, carrier-grade NAT), which is
+exactly when it retries. The key therefore has to be unguessable (16-255 printable characters; a UUID v4
+is the usual choice), and a replay needs both the key and the identical request.
+
+What is stored (``IdempotencyRecord``) names no reporter and reveals no secret: ``key_hash`` is an HMAC of
+the key under the server's ``SECRET_KEY``; ``fingerprint`` an HMAC of the request (fields and photo digests)
+under a key derived from the Idempotency-Key; ``sealed`` the first answer (number, unit, tracking code,
+secret, warnings) encrypted (Fernet) under that derived key. Without the client's key the tracking code
+cannot be read back from the database. The record is written in the same transaction as the report, so
+it exists exactly when the report does (also after a COMMIT whose answer was lost).
+"""
+from __future__ import annotations
+
+import base64
+import hashlib
+import hmac
+import json
+import threading
+import time
+from dataclasses import dataclass
+from datetime import timedelta
+
+from cryptography.fernet import Fernet, InvalidToken
+from django.conf import settings
+from django.utils import timezone
+
+from sigap.core.errors import DomainError
+
+from .models import IdempotencyRecord
+
+HEADER = "Idempotency-Key"
+SCOPE = "POST /api/v1/reports"
+MIN_LENGTH, MAX_LENGTH = 16, 255
+_PURGE_EVERY_SECONDS = 600
+_last_purge = [0.0]
+_purge_lock = threading.Lock()
+
+
+@dataclass(frozen=True)
+class Claim:
+    key_hash: str
+    fingerprint: str
+    seal_key: bytes
+
+
+def hours() -> int:
+    return int(getattr(settings, "SIGAP_IDEMPOTENCY_HOURS", 24))
+
+
+def key_from(request) -> str | None:
+    """The request's Idempotency-Key (an RFC 8941 string, quoted or not), or None. Raises 400 if malformed."""
+    raw = request.headers.get(HEADER)
+    if raw is None:
+        return None
+    value = raw.strip()
+    if len(value) >= 2 and value[0] == value[-1] == '"':
+        value = value[1:-1]
+    if not MIN_LENGTH <= len(value) <= MAX_LENGTH or not all(" " < ch <= "~" for ch in value):
+        raise DomainError(
+            f"Header Idempotency-Key harus {MIN_LENGTH}-{MAX_LENGTH} karakter ASCII tanpa spasi (misalnya sebuah UUID).",
+            f"The Idempotency-Key header must be {MIN_LENGTH}-{MAX_LENGTH} printable ASCII characters (a UUID, say).",
+            code="invalid_idempotency_key", status=400, field=HEADER)
+    return value
+
+
+def _hmac(key: bytes, text: str) -> bytes:
+    return hmac.new(key, text.encode(), hashlib.sha256).digest()
+
+
+def claim(key: str, fields: dict, photos: list[tuple[str, bytes]]) -> Claim:
+    server = settings.SECRET_KEY.encode()
+    seal_key = _hmac(server, f"sigap-idempotency-seal\n{SCOPE}\n{key}")
+    canonical = json.dumps({"fields": fields, "photos": [[name, hashlib.sha256(raw).hexdigest()] for name, raw in photos]},
+                           sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+    return Claim(key_hash=_hmac(server, f"sigap-idempotency-key\n{SCOPE}\n{key}").hex(),
+                 fingerprint=hmac.new(seal_key, canonical.encode(), hashlib.sha256).hexdigest(), seal_key=seal_key)
+
+
+def _fernet(c: Claim) -> Fernet:
+    return Fernet(base64.urlsafe_b64encode(c.seal_key))
+
+
+def summary(result, kelurahan: dict | None) -> dict:
+    """What the 201 answer says, independent of the language it is rendered in (from an IntakeResult and
+    the report's kelurahan as ``{"code", "name"}``)."""
+    report = result.report
+    return {
+        "id": report.number, "tracking_code": result.tracking_code, "secret": result.secret or None,
+        "warnings": list(result.warnings), "status": report.status,
+        "unit": {"code": report.unit.kode, "name": report.unit.nama},
+        "kelurahan": kelurahan,
+        "category": {"code": report.kategori.kode, "name": report.kategori.nama},
+        "category_confidence": result.category_confidence, "triage": bool(report.triage_reason),
+        "privacy": report.privacy, "locate_method": report.locate_method,
+    }
+
+
+def records_create(pairs: list[tuple[Claim, object]]) -> None:
+    """Inside the intake transaction: one record per keyed report just created (``pairs``: claim, IntakeResult)."""
+    if not pairs:
+        return
+    from sigap.organization.models import Wilayah
+
+    kel_ids = {r.report.kelurahan_id for _c, r in pairs if r.report.kelurahan_id}
+    kelurahan = Wilayah.objects.in_bulk(list(kel_ids)) if kel_ids else {}
+    IdempotencyRecord.objects.bulk_create([
+        IdempotencyRecord(key_hash=c.key_hash, fingerprint=c.fingerprint, report_id=r.report.pk,
+                          created_at=r.report.created_at,
+                          sealed=_fernet(c).encrypt(json.dumps(summary(r, _kelurahan_out(kelurahan.get(
+                              r.report.kelurahan_id))), default=str).encode()).decode())
+        for c, r in pairs
+    ])
+
+
+def _kelurahan_out(w) -> dict | None:
+    return {"code": w.kode, "name": w.nama} if w is not None else None
+
+
+def _cutoff():
+    return timezone.now() - timedelta(hours=hours())
+
+
+def lookup(c: Claim) -> dict | None:
+    """The first answer for this key (None if the key is new or expired). Raises 422 for another request."""
+    _purge_now_and_then()
+    record = IdempotencyRecord.objects.filter(key_hash=c.key_hash).first()
+    if record is None:
+        return None
+    if record.created_at < _cutoff():
+        record.delete()  # expired: the key may be used afresh
+        return None
+    if not hmac.compare_digest(record.fingerprint, c.fingerprint):
+        raise DomainError(
+            "Idempotency-Key ini sudah dipakai untuk laporan lain. Pakai kunci baru untuk laporan baru.",
+            "This Idempotency-Key was used for a different report. Use a new key for a new report.",
+            code="idempotency_key_reused", status=422, field=HEADER)
+    try:
+        return json.loads(_fernet(c).decrypt(record.sealed.encode()))
+    except InvalidToken:  # SECRET_KEY changed since: cannot be read back
+        raise in_use() from None
+
+
+def in_use() -> DomainError:
+    return DomainError("Laporan dengan Idempotency-Key ini sedang diproses. Coba lagi sebentar lagi.",
+                       "A report with this Idempotency-Key is being processed. Try again shortly.",
+                       code="idempotency_key_in_use", status=409, field=HEADER)
+
+
+def exists(c: Claim) -> bool:
+    return IdempotencyRecord.objects.filter(key_hash=c.key_hash).exists()
+
+
+def purge() -> int:
+    """Forget keys past their time (one indexed DELETE)."""
+    deleted, _ = IdempotencyRecord.objects.filter(created_at__lt=_cutoff()).delete()
+    return deleted
+
+
+def _purge_now_and_then() -> None:
+    """At most every ten minutes per process, so the table holds about a day of keys without a scheduler."""
+    now = time.monotonic()
+    with _purge_lock:
+        if now - _last_purge[0] < _PURGE_EVERY_SECONDS:
+            return
+        _last_purge[0] = now
+    purge()
