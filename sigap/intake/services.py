@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import logging
 import math
+import threading
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -215,6 +216,9 @@ def _prepare(sub: Submission, *, actor, actor_kind: str, now: datetime | None) -
                      idempotency=sub.idempotency)
 
 
+_commit = threading.local()  # .reached: the last _write of this thread got as far as its COMMIT
+
+
 @transaction.atomic
 def _write(prepared: list[_Prepared]) -> list[IntakeResult]:
     """Vault first (originals of photos, identities), then the reports: one transaction for all."""
@@ -228,6 +232,7 @@ def _write(prepared: list[_Prepared]) -> list[IntakeResult]:
                             warnings=p.warnings, category_confidence=p.confidence)
                for c, p in zip(created, prepared)]
     idempotency.records_create([(p.idempotency, r) for p, r in zip(prepared, results) if p.idempotency is not None])
+    _commit.reached = True  # everything is written: only the COMMIT (on leaving this function) is left
     return results
 
 
@@ -319,10 +324,12 @@ def _recover(prepared: list[_Prepared]) -> dict[int, IntakeResult] | None:
 def _write_one(p: _Prepared) -> IntakeResult:
     """Write one submission in its own transaction (or the caller's). Raises what refused it; a report that
     was stored although its COMMIT's answer was lost is returned as filed."""
+    _commit.reached = False
     try:
         return _write([p])[0]
     except Exception as exc:
-        if not connection.in_atomic_block:  # else part of the caller's transaction: nothing committed yet
+        # failed before its COMMIT, or inside the caller's transaction: nothing of it is stored
+        if getattr(_commit, "reached", False) and not connection.in_atomic_block:
             done = _recover([p])
             if done is None:
                 raise _outcome_unknown() from exc
@@ -340,6 +347,7 @@ def write_batch(prepared: list[_Prepared]) -> list[IntakeResult | DomainError]:
     A single submission raises what refused it; in a batch, each refused one gets its DomainError."""
     if len(prepared) == 1:
         return [_write_one(prepared[0])]
+    _commit.reached = False
     try:
         return _write(prepared)
     except Exception as exc:  # noqa: BLE001 - sorted out below
@@ -348,7 +356,8 @@ def write_batch(prepared: list[_Prepared]) -> list[IntakeResult | DomainError]:
         if not isinstance(failure, (DomainError, IntegrityError)):
             raise failure
         return _write_each(prepared)
-    done = _recover(prepared)
+    # only a failure at the COMMIT itself can have stored anything
+    done = _recover(prepared) if getattr(_commit, "reached", False) else {}
     if done is None:
         return [_outcome_unknown() for _p in prepared]
     rest = [i for i in range(len(prepared)) if i not in done]

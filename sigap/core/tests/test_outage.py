@@ -12,6 +12,7 @@ from django.db.backends.base.base import BaseDatabaseWrapper
 from django.test import Client
 
 from sigap.reports.models import Report
+from sigap.intake.tests.test_groupcommit import quiet_reference  # noqa: F401 - fixture
 from sigap.reports.tests.factories import inner_point
 
 pytestmark = pytest.mark.django_db
@@ -72,12 +73,14 @@ def test_healthz_says_degraded_with_503(outage):
 
 
 @pytest.mark.django_db(transaction=True)
-def test_postgresql_unreachable_is_503_and_the_next_request_after_it_returns_files(settings):
+def test_postgresql_unreachable_is_503_and_the_next_request_after_it_returns_files(settings, request):
     from django.db import connection
 
     if connection.vendor != "postgresql":
         pytest.skip("a refused TCP connection needs a database server (PostgreSQL); SQLite is a file")
     from tests.faults import closed_port
+
+    request.getfixturevalue("quiet_reference")  # reference rows again if a transactional test emptied them
 
     settings.SIGAP_INTAKE_GROUP_COMMIT = False
     client = Client(raise_request_exception=False)
