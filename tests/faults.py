@@ -43,6 +43,10 @@ class PgProxy:
     def stop(self) -> None:
         listener, self._listener = self._listener, None
         if listener is not None:
+            try:
+                listener.shutdown(socket.SHUT_RDWR)  # wakes the thread blocked in accept(), freeing the port
+            except OSError:
+                pass
             listener.close()
         with self._lock:
             socks, self._socks = self._socks, []

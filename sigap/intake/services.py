@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from django.conf import settings
-from django.db import IntegrityError, connection, transaction
+from django.db import IntegrityError, InterfaceError, OperationalError, connection, transaction
 from django.utils import timezone
 
 from sigap.core.errors import DomainError
@@ -321,12 +321,25 @@ def _recover(prepared: list[_Prepared]) -> dict[int, IntakeResult] | None:
         return None
 
 
+def _attempt(prepared: list[_Prepared]) -> list[IntakeResult]:
+    """``_write``, once more on a new connection if the one held went stale (the database restarted or was
+    unreachable since it was opened) and failed before anything was written."""
+    _commit.reached = False
+    try:
+        return _write(prepared)
+    except (OperationalError, InterfaceError):
+        if getattr(_commit, "reached", False) or connection.in_atomic_block:
+            raise
+        connection.close()
+        _commit.reached = False
+        return _write(prepared)
+
+
 def _write_one(p: _Prepared) -> IntakeResult:
     """Write one submission in its own transaction (or the caller's). Raises what refused it; a report that
     was stored although its COMMIT's answer was lost is returned as filed."""
-    _commit.reached = False
     try:
-        return _write([p])[0]
+        return _attempt([p])[0]
     except Exception as exc:
         # failed before its COMMIT, or inside the caller's transaction: nothing of it is stored
         if getattr(_commit, "reached", False) and not connection.in_atomic_block:
@@ -347,9 +360,8 @@ def write_batch(prepared: list[_Prepared]) -> list[IntakeResult | DomainError]:
     A single submission raises what refused it; in a batch, each refused one gets its DomainError."""
     if len(prepared) == 1:
         return [_write_one(prepared[0])]
-    _commit.reached = False
     try:
-        return _write(prepared)
+        return _attempt(prepared)
     except Exception as exc:  # noqa: BLE001 - sorted out below
         failure = exc
     if connection.in_atomic_block:

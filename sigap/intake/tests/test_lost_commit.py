@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 
 import pytest
-from django.db import OperationalError, connection
+from django.db import IntegrityError, OperationalError, connection
 from django.test import Client
 
 from sigap.intake import groupcommit
@@ -80,7 +80,7 @@ def test_a_batch_that_really_failed_is_still_written_one_by_one(quiet_reference,
     def fails_once(prepared):
         calls.append(len(prepared))
         if len(calls) == 1:
-            raise OperationalError("could not serialize access")  # nothing committed
+            raise IntegrityError("duplicate key value")  # nothing committed
         return real(prepared)
 
     monkeypatch.setattr(intake, "_write", fails_once)
