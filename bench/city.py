@@ -933,12 +933,16 @@ def build(args) -> None:
                 copy.write_row((_EPOCH_DAY + timedelta(days=local_day), last))
         conn.execute("ANALYZE")
     t = clock.phase("sequences, day counters, ANALYZE", t)
-    # the rebuilds before the secondary indexes: one that rewrites every report (the duplicate features) then
-    # maintains no index of the reports table; none of them needs one (hash joins over whole tables)
+    # the other tables' indexes before the rebuilds (some look rows up by report), the reports' own after them:
+    # a rebuild that rewrites every report (the duplicate features) then maintains none of its indexes
+    first = ([i for i in indexes if " ON public.reports_report " not in i[1]],
+             [c for c in constraints if c[0] != "reports_report"])
+    secondary_create(dsn, *first)
+    t = clock.phase("recreated the other tables' indexes and constraints", t)
     rebuilds = rebuild(clock)
     t = time.perf_counter()
-    secondary_create(dsn, indexes, constraints)
-    t = clock.phase("recreated indexes and constraints", t)
+    secondary_create(dsn, [i for i in indexes if i not in first[0]], [c for c in constraints if c not in first[1]])
+    t = clock.phase("recreated the reports' indexes and constraints", t)
     with psycopg.connect(dsn, autocommit=True) as conn:
         conn.execute("VACUUM (ANALYZE)")  # rows rewritten by the rebuilds; the visibility map for index-only scans
     t = clock.phase("VACUUM (ANALYZE)", t)
