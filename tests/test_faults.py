@@ -95,7 +95,7 @@ def _copy_of_the_test_database(home: Path) -> tuple[str, bool]:
         conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
         try:
             conn.execute(f'CREATE DATABASE "{name}" TEMPLATE "{source}"')
-        except psycopg.Error:  # another session holds the test database: start from an empty one
+        except psycopg.Error:  # another connection holds the test database: start from an empty one
             return database_url(name, home), False
     return urlunsplit(urlsplit(url)._replace(path=f"/{name}")), has_reference
 
