@@ -23,6 +23,10 @@ def _fast_passwords_and_fresh_rate_limits(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     settings.SIGAP_REFERENCE_CHECK_SECONDS = 0  # tests change reference rows and expect it at once
     settings.SIGAP_OUTBOX_SYNC = True  # tests check what was delivered right after the change
+    # Photos: the worker runs as soon as a photo row is written, in the test's own transaction, so tests that
+    # read a photo right after filing find it ready. Tests of the processing window use "manual" and drain
+    # the queue themselves (the photos_drain fixture); "thread" runs the embedded background worker.
+    settings.SIGAP_PHOTO_WORKER = "inline"
     # The second factor is on in production. Tests that sign in by password as a validator, pimpinan, PPID, ...
     # would each need a code, so it is off here; the tests about it turn it on (sigap/officers/tests/test_signin.py)
     # and the staff factory enrols a device for those roles (helpers.totp_code gives its current code).
@@ -33,6 +37,9 @@ def _fast_passwords_and_fresh_rate_limits(settings):
     from sigap.intake import groupcommit
 
     groupcommit.stop()  # a test that filed outside a transaction started the writer: close its DB connection
+    from sigap.reports import photoqueue
+
+    photoqueue.stop()  # a test that ran the embedded photo thread: it must not sweep another test's rows
 
 
 @pytest.fixture
@@ -84,3 +91,17 @@ def log_capture():
     yield stream
     root.removeHandler(handler)
     root.setLevel(old_level)
+
+
+@pytest.fixture
+def photos_drain(settings):
+    """Photos are left "processing" by the request (as in production); call the returned function to run the
+    worker over everything pending, as the background worker would, and get its counts."""
+    settings.SIGAP_PHOTO_WORKER = "manual"
+
+    def drain() -> dict:
+        from sigap.privacy.photo_worker import photos_sweep
+
+        return photos_sweep()
+
+    return drain

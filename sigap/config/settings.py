@@ -175,6 +175,12 @@ SIGAP_PHOTO_MAX_BYTES = int(os.environ.get("SIGAP_PHOTO_MAX_BYTES", str(10 * 102
 SIGAP_PHOTO_MAX_PIXELS = int(os.environ.get("SIGAP_PHOTO_MAX_PIXELS", str(40_000_000)))
 SIGAP_PHOTO_MAX_SIDE = int(os.environ.get("SIGAP_PHOTO_MAX_SIDE", "2048"))
 SIGAP_PHOTOS_PER_REPORT = int(os.environ.get("SIGAP_PHOTOS_PER_REPORT", "5"))
+# Photos are de-identified by a worker, not in the request (sigap.reports.photoqueue): "celery" when a broker
+# is configured, else "thread" (one background thread per process); "inline"/"manual" are for tests.
+SIGAP_PHOTO_WORKER = os.environ.get("SIGAP_PHOTO_WORKER", "")
+SIGAP_PHOTO_MAX_ATTEMPTS = int(os.environ.get("SIGAP_PHOTO_MAX_ATTEMPTS", "3"))  # then "failed", admins told
+SIGAP_PHOTO_LEASE_SECONDS = int(os.environ.get("SIGAP_PHOTO_LEASE_SECONDS", "300"))  # a claim older is retried
+SIGAP_PHOTO_SWEEP_SECONDS = int(os.environ.get("SIGAP_PHOTO_SWEEP_SECONDS", "30"))  # embedded thread's sweep
 DATA_UPLOAD_MAX_NUMBER_FILES = SIGAP_PHOTOS_PER_REPORT + 1
 # Request limits (sigap/core/limits.py), checked from the headers before a body is read: a multipart body
 # may declare at most SIGAP_UPLOAD_MAX_BYTES, any other body DATA_UPLOAD_MAX_MEMORY_SIZE, a channel webhook

@@ -54,6 +54,8 @@ JOBS: dict[str, Job] = {
                         "their send, failed rows whose backoff is over (the embedded sender also sweeps every 30 s)"),
     "inbox-flush": Job(("inbox", "flush"), crontab(minute="*/5"),
                        "process inbound channel messages still pending"),
+    "photos-sweep": Job(("photos", "sweep"), crontab(minute="*"),
+                        "de-identify photos left processing (broker down at upload, a worker killed mid-way)"),
     "timeouts": Job(("timeouts", "run"), crontab(minute=0),
                     "close reports whose question to the reporter went unanswered"),
     "retention": Job(("retention", "run"), crontab(hour=2, minute=30),

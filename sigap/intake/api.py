@@ -16,6 +16,7 @@ from sigap.core.throttles import per_ip
 from sigap.core.schemas import ErrorOut
 from sigap.core.errors import DomainError, NotFound
 from sigap.organization.models import Kategori, Wilayah
+from sigap.reports import photoserve
 from sigap.reports import exposure
 from sigap.reports import services as report_services
 from sigap.reports.models import Channel, Photo, Report
@@ -201,7 +202,8 @@ def track_payload(report: Report, code: str) -> dict:
             for h in history
         ],
         "hops": [{"kind": h.kind, "from_unit": h.from_unit.nama, "to_unit": h.to_unit.nama, "at": h.created_at} for h in hops],
-        "photos": [{"kind": p.kind, "url": f"/api/v1/track/{code}/photos/{p.pk}"} for p in report.photos.all()],
+        "photos": [{"kind": p.kind, "url": f"/api/v1/track/{code}/photos/{p.pk}", "state": p.state,
+                    "state_text": photoserve.state_text(p)} for p in report.photos.all()],
     }
 
 
@@ -224,8 +226,7 @@ def track_photo_endpoint(request, code: str, photo_id: int):
     photo = Photo.objects.filter(report=report, pk=photo_id).first()
     if photo is None:
         raise NotFound("Foto tidak ditemukan.", "Photo not found.")
-    with photo.image.open("rb") as fh:
-        return HttpResponse(fh.read(), content_type=photo.content_type)
+    return photoserve.photo_response(photo, cache_control="private, no-store")
 
 
 @router.post("/track/{code}/rating", response={200: OkOut, **ERRORS}, summary="Rate a finished report 1–5",

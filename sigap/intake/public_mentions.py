@@ -168,12 +168,12 @@ def photos_usable(photos: list[tuple[str, bytes]]) -> list[tuple[str, bytes]]:
     """Drop what is not a readable photo instead of refusing the whole report."""
     from django.conf import settings
 
-    from sigap.privacy.photos import photo_clean
+    from sigap.privacy.photos import photo_check
 
     usable = []
     for name, raw in photos:
         try:
-            photo_clean(raw, filename=name)
+            photo_check(raw, filename=name)  # the header; a photo the worker cannot decode later shows "failed"
         except DomainError:
             continue
         usable.append((name, raw))

@@ -86,6 +86,8 @@ class HopPublic(Schema):
 class PhotoPublic(Schema):
     kind: str
     url: str
+    state: str = "ready"  # "processing" until the worker has de-identified it (the URL serves a placeholder)
+    state_text: str = ""
 
 
 class TrackOut(Schema):

@@ -1,6 +1,7 @@
 """The intake pipeline: what every channel calls to file a report or speak for its reporter.
 
-Order matters for privacy: photos are de-identified, typed text is redacted and the identity goes to
+Order matters for privacy: photos are checked (header only; the worker de-identifies them after commit and
+nothing of a photo is shown before that), typed text is redacted and the identity goes to
 the vault *before* anything is written where officers can read it. One transaction: a failure at any
 step leaves nothing behind.
 """
@@ -18,7 +19,7 @@ from django.utils import timezone
 
 from sigap.core.errors import DomainError
 from sigap.privacy import vault
-from sigap.privacy.photos import CleanPhoto, gps_distance_warning, photo_clean
+from sigap.privacy.photos import CheckedPhoto, gps_distance_warning, photo_check
 from sigap.privacy import door
 from sigap.reports import services as report_services
 from sigap.reports import outbox
@@ -152,7 +153,7 @@ class _Prepared:
 
     sub: Submission
     new: report_services.NewReport
-    photos: list[CleanPhoto]
+    photos: list[CheckedPhoto]  # header checked; de-identified later by the worker (sigap.reports.photoqueue)
     identity: dict | None
     warnings: tuple[dict, ...]
     confidence: float | None
@@ -180,7 +181,7 @@ def _prepare(sub: Submission, *, actor, actor_kind: str, now: datetime | None) -
         routed = report_services.report_route(kategori=kategori, lat=sub.lat, lon=sub.lon)
         location = routed[0]
     concerned = _concerned_unit(sub, kategori)
-    photos: list[CleanPhoto] = [photo_clean(raw, filename=name) for name, raw in sub.photos]
+    photos: list[CheckedPhoto] = [photo_check(raw, filename=name) for name, raw in sub.photos]
     warnings = tuple(w for w in (gps_distance_warning(p.meta, lat=sub.lat, lon=sub.lon,
                                                       threshold_m=settings.SIGAP_PHOTO_GPS_WARN_M) for p in photos)
                      if w) if location else ()
@@ -225,8 +226,8 @@ def _write(prepared: list[_Prepared]) -> list[IntakeResult]:
     refs = iter(vault.identity_store_many([p.identity for p in prepared if p.identity is not None]))
     for p in prepared:
         p.new.reporter_ref = next(refs) if p.identity is not None else ""
-        p.new.photos = [(clean, vault.blob_store(raw, content_type="application/octet-stream"))
-                        for clean, (_name, raw) in zip(p.photos, p.sub.photos)]
+        p.new.photos = [(checked, vault.blob_store(checked.original, content_type="application/octet-stream"))
+                        for checked in p.photos]
     created = report_services.reports_create([p.new for p in prepared])
     results = [IntakeResult(report=c.report, tracking_code=c.tracking_code, location=c.location, secret=p.new.secret,
                             warnings=p.warnings, category_confidence=p.confidence)

@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy
 
 from sigap.core.errors import DomainError, PermissionDenied
 from sigap.organization import roles
-from sigap.privacy.photos import photo_clean
+from sigap.privacy.photos import photo_check
 from sigap.reports import selectors, services
 from sigap.reports.models import Photo, Report
 
@@ -57,8 +57,8 @@ def _photo(*, user, report: Report, data: dict) -> str:
         raise PermissionDenied("Hanya unit yang menangani yang dapat mengunggah foto bukti.",
                                "Only the handling unit can upload proof photos.")
     upload = data["photo"]
-    clean = photo_clean(upload.read(settings.SIGAP_PHOTO_MAX_BYTES + 1), filename=upload.name or "photo")
-    services.photo_add(report_id=report.pk, actor=user, kind=data["kind"], photo=clean)
+    checked = photo_check(upload.read(settings.SIGAP_PHOTO_MAX_BYTES + 1), filename=upload.name or "photo")
+    services.photo_add(report_id=report.pk, actor=user, kind=data["kind"], photo=checked)
     if data["kind"] == Photo.Kind.BEFORE:
         return _("Foto sebelum tersimpan.")
     return _("Foto sesudah tersimpan.")

@@ -19,7 +19,8 @@ from sigap.core.errors import DomainError, NotFound, PermissionDenied
 from sigap.organization import roles
 from sigap.organization.models import StaffRole, Unit
 from sigap.privacy.access_log import Action, access_record
-from sigap.privacy.photos import photo_clean
+from sigap.privacy.photos import photo_check
+from sigap.reports import photoserve
 from sigap.reports import selectors, services
 from sigap.reports.models import Photo, Report
 from sigap.reports.schemas import status_out
@@ -157,7 +158,7 @@ def _detail(user, report: Report) -> dict:
         "photos": [
             {"id": p.pk, "kind": p.kind, "unit": p.unit.kode if p.unit_id else None,
              "url": f"/api/v1/officer/reports/{report.number}/photos/{p.pk}", "width": p.width, "height": p.height,
-             "created_at": p.created_at}
+             "created_at": p.created_at, "state": p.state, "state_text": photoserve.state_text(p)}
             for p in report.photos.select_related("unit")
         ],
         "history": [
@@ -194,8 +195,7 @@ def photo_endpoint(request, number: str, photo_id: int):
     if photo is None:
         raise NotFound("Foto tidak ditemukan.", "Photo not found.")
     access_record(actor=request.auth, action=Action.VIEW_PHOTO, report_number=report.number, photo=photo.pk)
-    with photo.image.open("rb") as fh:
-        return HttpResponse(fh.read(), content_type=photo.content_type)
+    return photoserve.photo_response(photo, cache_control="private, no-store")
 
 
 @router.get("/reports/{number}/suggestions", response={200: SuggestionOut, **ERRORS},
@@ -282,8 +282,8 @@ def photo_upload_endpoint(request, number: str, kind: Form[str], photo: File[Upl
                                "Only the handling unit can upload proof photos.")
     from django.conf import settings
 
-    clean = photo_clean(photo.read(settings.SIGAP_PHOTO_MAX_BYTES + 1), filename=photo.name or "photo")
-    services.photo_add(report_id=report.pk, actor=request.auth, kind=kind, photo=clean)
+    checked = photo_check(photo.read(settings.SIGAP_PHOTO_MAX_BYTES + 1), filename=photo.name or "photo")
+    services.photo_add(report_id=report.pk, actor=request.auth, kind=kind, photo=checked)
     return HttpStatus(201, _action(number))
 
 

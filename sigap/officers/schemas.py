@@ -57,6 +57,8 @@ class PhotoOut(Schema):
     width: int
     height: int
     created_at: datetime
+    state: str = "ready"  # "processing": the worker has not finished (the URL serves a placeholder); "failed"
+    state_text: str = ""  # "foto sedang diproses" / "foto tidak dapat ditampilkan" in the caller's language
 
 
 class HistoryOut(Schema):

@@ -22,6 +22,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from sigap.core.errors import DomainError, NotFound
 from sigap.privacy.access_log import Action, access_record, access_record_many
+from sigap.reports import photoserve
 from sigap.reports import selectors, services
 from sigap.reports.models import Photo, Report
 from sigap.reports.states import Status, is_open
@@ -323,12 +324,9 @@ def photo_view(request, number: str, photo_id: int):
         return _not_found(request)
     access_record(actor=request.user, action=Action.VIEW_PHOTO, report_number=report.number, photo=photo.pk,
                   view="console")
-    with photo.image.open("rb") as fh:
-        data = fh.read()
-    response = HttpResponse(data, content_type=photo.content_type)
-    response["Cache-Control"] = "private, no-store"  # every look goes through the access log
-    response["Content-Disposition"] = f'inline; filename="{report.number}-{photo.kind}-{photo.pk}.jpg"'
-    return response
+    # every look goes through the access log: never cached
+    return photoserve.photo_response(photo, cache_control="private, no-store",
+                                     filename=f"{report.number}-{photo.kind}-{photo.pk}.jpg")
 
 
 @require_GET

@@ -10,6 +10,8 @@ from django.http import HttpResponse
 from django.urls import reverse
 from django.utils import timezone
 
+from sigap.reports import photoserve
+
 from . import selectors
 from .errors import description, not_found, open311_status
 from .formats import format_from_path, render, render_error
@@ -119,10 +121,7 @@ def media_view(request, number: str, photo_id: str, *, fmt: str):
     photo = selectors.public_photo(number=number[:64], photo_id=int(photo_id))
     if photo is None:
         raise not_found("Foto tidak ditemukan.", "Photo not found.", code="unknown_media")
-    with photo.image.open("rb") as fh:
-        response = HttpResponse(fh.read(), content_type=photo.content_type)
-    response["Cache-Control"] = "public, max-age=3600"
-    return response
+    return photoserve.photo_response(photo, cache_control="public, max-age=3600")
 
 
 def refusal_response(request, exc) -> HttpResponse:

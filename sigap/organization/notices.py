@@ -35,10 +35,28 @@ def notify_privacy_officers(*, kind: str, body: str, body_en: str, report_number
     return rows
 
 
-def _mail(addresses: list[str], body: str, body_en: str) -> None:
+def _mail(addresses: list[str], body: str, body_en: str,
+          subject: str = "Sigap: pemberitahuan petugas privasi / privacy officer notice") -> None:
     for address in addresses:  # one mail each: privacy officers do not learn each other's addresses
         try:
-            send_mail("Sigap: pemberitahuan petugas privasi / privacy officer notice", f"{body}\n\n{body_en}\n",
+            send_mail(subject, f"{body}\n\n{body_en}\n",
                       settings.DEFAULT_FROM_EMAIL, [address])
         except Exception:  # noqa: BLE001 - the notice row stays; mail is a convenience
             log.exception("staff notice: mail could not be sent")
+
+
+def admins():
+    """Every active administrator account (``is_superuser``): they run the installation."""
+    return get_user_model().objects.filter(is_superuser=True, is_active=True).order_by("pk")
+
+
+def notify_admins(*, kind: str, body: str, body_en: str, report_number: str = "") -> list[StaffNotice]:
+    """Tell every admin of something the system could not do by itself (e.g. a photo that failed to process)."""
+    rows = StaffNotice.objects.bulk_create([
+        StaffNotice(user=user, kind=kind, body=body, body_en=body_en, report_number=report_number)
+        for user in admins()
+    ])
+    addresses = list(admins().exclude(email="").values_list("email", flat=True))
+    if addresses:
+        transaction.on_commit(lambda: _mail(addresses, body, body_en, subject="Sigap: pemberitahuan admin / admin notice"))
+    return rows

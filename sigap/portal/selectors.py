@@ -29,7 +29,7 @@ from django.utils.translation import gettext_lazy as _
 
 from sigap.core.errors import DomainError
 from sigap.organization.models import Kategori, Wilayah
-from sigap.reports import exposure
+from sigap.reports import exposure, photoserve
 from sigap.reports.exposure import Audience
 from sigap.reports.models import AreaDoneDays, AreaStatus, Hop, Photo, Report
 from sigap.reports.services import CONDUCT_CATEGORY
@@ -401,7 +401,8 @@ def public_item(report: Report, *, photos: bool = False) -> dict:
         "point": public_point(report),
     }
     if photos:
-        item["photos"] = [{"id": p.pk, "kind": str(PHOTO_LABELS.get(p.kind, p.kind))}
+        item["photos"] = [{"id": p.pk, "kind": str(PHOTO_LABELS.get(p.kind, p.kind)), "ready": p.is_ready,
+                           "state_text": photoserve.state_text(p)}
                           for p in report.photos.all()]
     return item
 
@@ -599,5 +600,6 @@ def journey_for_reporter(report: Report, *, now: datetime | None = None) -> dict
              "at": h.created_at}
             for h in report.hops.select_related("from_unit", "to_unit")
         ],
-        "photos": [{"id": p.pk, "kind": str(PHOTO_LABELS.get(p.kind, p.kind))} for p in report.photos.all()],
+        "photos": [{"id": p.pk, "kind": str(PHOTO_LABELS.get(p.kind, p.kind)), "ready": p.is_ready,
+                    "state_text": photoserve.state_text(p)} for p in report.photos.all()],
     }

@@ -22,7 +22,8 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from sigap.core.errors import DomainError
 from sigap.core.throttles import per_ip
 from sigap.intake import services as intake
-from sigap.privacy.photos import gps_distance_warning, photo_clean
+from sigap.privacy.photos import gps_distance_warning, photo_check
+from sigap.reports import photoserve
 from sigap.reports.models import Channel, Photo, Privacy
 from sigap.reports.services import report_by_tracking
 
@@ -89,11 +90,7 @@ def _tracked(request: HttpRequest, number: str):
 
 
 def _photo_response(photo: Photo, cache: str) -> HttpResponse:
-    with photo.image.open("rb") as fh:
-        response = HttpResponse(fh.read(), content_type=photo.content_type)
-    response["Cache-Control"] = cache
-    response["Content-Disposition"] = f'inline; filename="foto-{photo.pk}.jpg"'
-    return response
+    return photoserve.photo_response(photo, cache_control=cache, filename=f"foto-{photo.pk}.jpg")
 
 
 # --- home ------------------------------------------------------------------------------------------
@@ -272,7 +269,7 @@ def photo_check_view(request):
     if upload is None:
         return JsonResponse({"warnings": [], "errors": [_("Tidak ada foto.")]}, status=400)
     try:
-        clean = photo_clean(upload.read(settings.SIGAP_PHOTO_MAX_BYTES + 1), filename=upload.name or "foto", blur=False)
+        clean = photo_check(upload.read(settings.SIGAP_PHOTO_MAX_BYTES + 1), filename=upload.name or "foto")
     except DomainError as exc:
         return JsonResponse({"warnings": [], "errors": [selectors.domain_message(exc)]})
     lat, lon = _float(request.POST.get("lat")), _float(request.POST.get("lon"))

@@ -17,8 +17,22 @@ class PrivacyConfig(AppConfig):
         # A web process starts its sender (which sweeps what a crash left) with its first request at the latest.
         request_started.connect(_start_outbox, dispatch_uid="sigap-outbox-start")
 
+        from sigap.reports import photoqueue
+
+        from .photo_worker import original_store, photo_process, photos_sweep
+
+        photoqueue.register(store=original_store, process=photo_process, sweep=photos_sweep)
+        # the same for the photo thread (embedded default; sigap.config.wsgi starts it at import already)
+        request_started.connect(_start_photos, dispatch_uid="sigap-photos-start")
+
 
 def _start_outbox(**kwargs) -> None:
     from sigap.reports import outbox
 
     outbox.start()
+
+
+def _start_photos(**kwargs) -> None:
+    from sigap.reports import photoqueue
+
+    photoqueue.start()

@@ -123,7 +123,12 @@ def _mp(pixels: int) -> str:
 
 
 def _open(raw: bytes, filename: str, max_side: int) -> Image.Image:
-    """Open, check the declared and the to-be-decoded size, and decode only the first frame.
+    """Open, check the declared and the to-be-decoded size, and decode only the first frame."""
+    return _probe(raw, filename, max_side, decode=True)
+
+
+def _probe(raw: bytes, filename: str, max_side: int, *, decode: bool) -> Image.Image:
+    """Open and check the declared and the to-be-decoded size; with ``decode``, decode the first frame.
 
     Refusals are DomainErrors. Decoding work is bounded three ways, all checked from the header before any
     pixel is decoded: the declared size (``SIGAP_PHOTO_MAX_PIXELS``), the pixels that will actually be
@@ -177,7 +182,8 @@ def _open(raw: bytes, filename: str, max_side: int) -> Image.Image:
             raise too_many(width * height, max_decode)
         pixels_spend(decoded)  # the request's budget, before the work
         probe.verify()
-        image.load()  # the first frame only (animated GIF/WebP/APNG, MPO, multi-page TIFF)
+        if decode:
+            image.load()  # the first frame only (animated GIF/WebP/APNG, MPO, multi-page TIFF)
     except DomainError:
         raise
     except Image.DecompressionBombError:
@@ -374,9 +380,39 @@ def obscure(rgb: np.ndarray, x: int, y: int, w: int, h: int) -> None:
 
 # --- public API ----------------------------------------------------------------------------------
 
-def photo_clean(raw: bytes, *, filename: str = "", blur: bool = True) -> CleanPhoto:
-    """Check and de-identify one upload. ``blur=False`` skips face/plate blurring (officers' proof photos)."""
+@dataclass
+class CheckedPhoto:
+    """An upload whose header passed every check (``photo_check``); nothing of it was decoded.
+
+    ``original`` goes to the encrypted vault only; the worker makes the officer copy from it later."""
+
+    width: int  # declared size, before orientation and capping
+    height: int
+    format: str
+    meta: dict = field(default_factory=dict, repr=False)  # captured_at, gps (lat, lon): vault only
+    original: bytes = field(default=b"", repr=False)
+
+
+def photo_check(raw: bytes, *, filename: str = "") -> CheckedPhoto:
+    """The request's part: declared type, byte size and pixel count, from the header only (no pixel is
+    decoded), and the capture time/GPS from the EXIF header (for ``gps_distance_warning``). Refusals are
+    the same DomainErrors as ``photo_clean``'s; the request's pixel budget is drawn from here, since the
+    worker runs outside any request."""
     raw = bytes(raw)
+    _check_bytes(raw, filename)
+    image = _probe(raw, filename, settings.SIGAP_PHOTO_MAX_SIDE, decode=False)
+    width, height = _declared_size(raw, image)
+    return CheckedPhoto(width=width, height=height, format=image.format or "", meta=_meta(image), original=raw)
+
+
+def _declared_size(raw: bytes, image: Image.Image) -> tuple[int, int]:
+    try:  # image.size may be the draft (reduced) size; the header's own size is what was declared
+        return Image.open(io.BytesIO(raw), formats=OPEN_FORMATS).size
+    except Exception:  # noqa: BLE001 - already opened once above
+        return image.size
+
+
+def _check_bytes(raw: bytes, filename: str) -> None:
     if len(raw) > settings.SIGAP_PHOTO_MAX_BYTES:
         raise _refuse(
             f"Foto '{filename}' terlalu besar ({len(raw) // 1024} KB; maksimum {settings.SIGAP_PHOTO_MAX_BYTES // 1024} KB).",
@@ -385,6 +421,13 @@ def photo_clean(raw: bytes, *, filename: str = "", blur: bool = True) -> CleanPh
         )
     if not raw:
         raise _refuse(f"Foto '{filename}' kosong.", f"Photo '{filename}' is empty.", "photo_empty")
+
+
+def photo_clean(raw: bytes, *, filename: str = "", blur: bool = True) -> CleanPhoto:
+    """Check and de-identify one upload (the worker's part, or a synchronous caller's). ``blur=False`` skips
+    face/plate blurring (the portal's GPS check, which keeps nothing)."""
+    raw = bytes(raw)
+    _check_bytes(raw, filename)
     max_side = settings.SIGAP_PHOTO_MAX_SIDE
     image = _open(raw, filename, max_side)
 

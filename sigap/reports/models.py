@@ -191,27 +191,51 @@ class Hop(models.Model):
 
 
 class Photo(models.Model):
-    """A de-identified photo (re-encoded, metadata stripped). Reporter photos, and proof before/after."""
+    """A de-identified photo (re-encoded, metadata stripped). Reporter photos, and proof before/after.
+
+    The request stores the original (encrypted, vault blob ``original_ref``) and a row in state
+    ``processing`` with no ``image``; the worker (``sigap.reports.photoqueue``) de-identifies it and sets
+    ``image``, size and hash in state ``ready``. Only a ``ready`` photo's file is ever served; until then
+    every surface shows "foto sedang diproses", and after ``SIGAP_PHOTO_MAX_ATTEMPTS`` failed attempts
+    the row is ``failed`` ("foto tidak dapat ditampilkan") and the admins are told."""
 
     class Kind(models.TextChoices):
         REPORT = "report", _("Foto laporan")
         BEFORE = "before", _("Foto sebelum")
         AFTER = "after", _("Foto sesudah")
 
+    class State(models.TextChoices):
+        PROCESSING = "processing", _("foto sedang diproses")
+        READY = "ready", _("siap")
+        FAILED = "failed", _("foto tidak dapat ditampilkan")
+
     report = models.ForeignKey(Report, on_delete=models.CASCADE, related_name="photos")
     kind = models.CharField(max_length=10, choices=Kind.choices)
     unit = models.ForeignKey(Unit, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
     uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
-    image = models.FileField(upload_to="photos/%Y/%m/")
+    image = models.FileField(upload_to="photos/%Y/%m/", blank=True)  # empty until the worker is done
     content_type = models.CharField(max_length=40, default="image/jpeg")
-    width = models.PositiveIntegerField()
+    width = models.PositiveIntegerField()  # while processing: the upload's declared size
     height = models.PositiveIntegerField()
-    sha256 = models.CharField(max_length=64)
+    sha256 = models.CharField(max_length=64, blank=True)
     original_ref = models.CharField(max_length=64, blank=True, help_text="vault blob of the original upload")
     created_at = models.DateTimeField()
+    state = models.CharField(max_length=12, choices=State.choices, default=State.READY)
+    attempts = models.PositiveSmallIntegerField(default=0, help_text="worker attempts so far (counted at claim)")
+    claimed_at = models.DateTimeField(null=True, blank=True, help_text="when a worker took it; stale claims are retried")
+    last_error = models.CharField(max_length=200, blank=True)  # an exception type or refusal code, never content
 
     class Meta:
         ordering = ["created_at", "id"]
+        indexes = [
+            # the sweep reads only unfinished photos: its cost does not grow with history
+            models.Index(fields=["claimed_at", "id"], name="photo_processing",
+                         condition=models.Q(state="processing")),
+        ]
+
+    @property
+    def is_ready(self) -> bool:
+        return self.state == self.State.READY and bool(self.image)
 
 
 class Notification(models.Model):

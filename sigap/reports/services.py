@@ -23,11 +23,11 @@ from sigap.core.models import AuditEvent
 from sigap.organization import roles
 from sigap.organization.loaders import TRIAGE_UNIT
 from sigap.organization.models import Kategori, Unit
-from sigap.privacy.photos import CleanPhoto
+from sigap.privacy.photos import CheckedPhoto, CleanPhoto
 from sigap.routing.cache import routing_data
 from sigap.routing.rules import Location
 
-from . import exposure, outbox, summaries, visibility
+from . import exposure, outbox, photoqueue, summaries, visibility
 from .duplicates import (DuplicateState, candidates_for_many, cluster_leave, cluster_link_batch, cluster_merge,
                          place_changed)
 from .models import DuplicateCandidate, Hop, Notification, NumberSequence, Photo, Report, StatusChange
@@ -114,13 +114,32 @@ def _lock(report_id: int) -> Report:
         raise NotFound("Laporan tidak ditemukan.", "Report not found.") from None
 
 
+def _proof_counts(report: Report) -> tuple[int, int]:
+    """Ready before/after photos of the handling unit. A validator must see the proof, so a photo still being
+    processed does not count, and asking for validation while one is refused with a clear "wait" (409)."""
+    rows = dict.fromkeys(((k, s) for k in (Photo.Kind.BEFORE, Photo.Kind.AFTER) for s in Photo.State.values), 0)
+    for kind, state in report.photos.filter(kind__in=(Photo.Kind.BEFORE, Photo.Kind.AFTER),
+                                            unit_id=report.unit_id).values_list("kind", "state"):
+        rows[(kind, state)] += 1
+    before, after = rows[(Photo.Kind.BEFORE, Photo.State.READY)], rows[(Photo.Kind.AFTER, Photo.State.READY)]
+    waiting = (rows[(Photo.Kind.BEFORE, Photo.State.PROCESSING)] and not before) or (
+        rows[(Photo.Kind.AFTER, Photo.State.PROCESSING)] and not after)
+    if waiting:
+        raise TransitionRefused(
+            "Foto bukti masih diproses (wajah dan pelat nomor disamarkan). Coba ajukan lagi sebentar lagi.",
+            "The proof photos are still being processed (faces and plates blurred). Try again in a moment.",
+            code="photo_processing", status=409)
+    return before, after
+
+
 def _transition(
     report: Report, to: Status, *, actor, actor_kind: str, now: datetime, unit: Unit | None = None,
     reason: str = "", public_note: str = "", internal_note: str = "", notify: bool = True,
 ) -> StatusChange:
     """Apply one status change to a locked report. The caller holds the transaction."""
-    before = report.photos.filter(kind=Photo.Kind.BEFORE, unit_id=report.unit_id).count() if to == Status.AWAITING_VALIDATION else 0
-    after = report.photos.filter(kind=Photo.Kind.AFTER, unit_id=report.unit_id).count() if to == Status.AWAITING_VALIDATION else 0
+    before = after = 0
+    if to == Status.AWAITING_VALIDATION:
+        before, after = _proof_counts(report)
     check_transition(report.status, to, before_photos=before, after_photos=after, reason=reason,
                      resume_status=report.resume_status)
     cal = working_calendar()
@@ -342,7 +361,8 @@ class NewReport:
     privacy: str
     address: str = ""
     reporter_ref: str = ""
-    photos: list[tuple[CleanPhoto, str]] = field(default_factory=list)
+    # (photo, vault ref of the original): a CheckedPhoto is written "processing" for the worker
+    photos: list[tuple[CheckedPhoto | CleanPhoto, str]] = field(default_factory=list)
     actor: object = None
     actor_kind: str = "reporter"
     now: datetime | None = None
@@ -452,11 +472,18 @@ def reports_create(items: list[NewReport]) -> list[ReportCreated]:
 
     saved_files: list[str] = []
     try:
+        pending: list[Photo] = []
         for report, (item, now, *_rest) in zip(reports, plans):
             for clean, original_ref in item.photos:
+                if isinstance(clean, CheckedPhoto):
+                    pending.append(_photo_pending(report, clean, kind=Photo.Kind.REPORT, unit=None, actor=None,
+                                                  now=now, original_ref=original_ref))
+                    continue
                 photo = _photo_save(report, clean, kind=Photo.Kind.REPORT, unit=None, actor=None, now=now,
                                     original_ref=original_ref)
                 saved_files.append(photo.image.name)
+        if pending:
+            Photo.objects.bulk_create(pending)
         changes = [
             StatusChange(report=report, old_status="", new_status=Status.WAITING, unit=unit,
                          actor=_user(item.actor),
@@ -491,11 +518,19 @@ def reports_create(items: list[NewReport]) -> list[ReportCreated]:
             DuplicateCandidate(report=report, original=original, distance_m=dist, similarity=sim)
             for report, found in zip(reports, duplicates) for original, dist, sim in found
         ])
+        photoqueue.enqueue([p.pk for p in pending])  # last: after commit, the worker takes them
     except BaseException:
         _delete_files(saved_files)
         raise
     return [ReportCreated(report=report, tracking_code=code, location=location)
             for report, code, (_item, _now, location, _unit, _t) in zip(reports, codes, plans)]
+
+
+def _photo_pending(report: Report, checked: CheckedPhoto, *, kind: str, unit: Unit | None, actor, now: datetime,
+                   original_ref: str) -> Photo:
+    """A photo the worker has yet to de-identify: no file, the declared size, state "processing"."""
+    return Photo(report=report, kind=kind, unit=unit, uploaded_by=_user(actor), width=checked.width,
+                 height=checked.height, created_at=now, original_ref=original_ref, state=Photo.State.PROCESSING)
 
 
 def _photo_save(report: Report, clean: CleanPhoto, *, kind: str, unit: Unit | None, actor, now: datetime,
@@ -657,8 +692,11 @@ def report_resume_with_answer(*, report_id: int, answer_redacted: str, now: date
 
 
 @transaction.atomic
-def photo_add(*, report_id: int, actor, kind: str, photo: CleanPhoto, now: datetime | None = None) -> Photo:
-    """Foto sebelum/sesudah from the handling unit."""
+def photo_add(*, report_id: int, actor, kind: str, photo: CheckedPhoto | CleanPhoto,
+              now: datetime | None = None) -> Photo:
+    """Foto sebelum/sesudah from the handling unit. A CheckedPhoto (an upload whose header passed) is stored
+    as an encrypted original and de-identified by the worker like a reporter's photo: a proof photo can
+    show bystanders' faces and plates too. Until it is ready it does not count for "ajukan validasi"."""
     now = now or timezone.now()
     report = _lock(report_id)
     _require_working_unit(actor, report)
@@ -671,8 +709,15 @@ def photo_add(*, report_id: int, actor, kind: str, photo: CleanPhoto, now: datet
             f"Proof photos can only be added while the report is being worked on (now: {label_en(report.status)}).",
             code="not_in_progress",
         )
-    saved = _photo_save(report, photo, kind=kind, unit=report.unit, actor=actor, now=now)
+    if isinstance(photo, CheckedPhoto):
+        saved = _photo_pending(report, photo, kind=kind, unit=report.unit, actor=actor, now=now,
+                               original_ref=photoqueue.original_store(photo.original))
+        saved.save()
+    else:
+        saved = _photo_save(report, photo, kind=kind, unit=report.unit, actor=actor, now=now)
     _audit(action=f"photo:{kind}", actor=actor, actor_kind="officer", report=report, photo=saved.pk)
+    if saved.state == Photo.State.PROCESSING:
+        photoqueue.enqueue([saved.pk])
     return saved
 
 

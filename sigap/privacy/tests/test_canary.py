@@ -234,3 +234,109 @@ def test_stored_photos_carry_no_metadata(canary_reports):
     assert b"Exif" not in data and original_photo[:4000] not in data
     image = Image.open(io.BytesIO(data))
     assert not image.getexif() and "comment" not in image.info
+
+
+def test_processing_window_shows_nothing_of_the_original(client, staff, settings, log_capture,
+                                                         django_capture_on_commit_callbacks):
+    """Photos still waiting for the worker: every surface is rendered while they are "processing" and none
+    shows an identity marker, the original's bytes, its hash, its EXIF or its file name; each photo URL
+    answers the placeholder. Then the worker runs and the ready copies are clean too."""
+    import hashlib
+
+    from sigap.privacy.photo_worker import photos_sweep
+    from sigap.reports.models import Photo
+
+    settings.SIGAP_PHOTO_WORKER = "manual"  # the worker has not run yet: the processing window
+    settings.DEBUG = False
+    photo = canary_photo()
+    digest = hashlib.sha256(photo).hexdigest()
+    lat, lon = inner_point("31.75.07.1002")
+    filed = []  # (number, tracking code)
+    with django_capture_on_commit_callbacks(execute=True):
+        created = report_submit(Submission(
+            category="saluran-tersumbat", description=TYPED, lat=lat, lon=lon, channel="email",
+            reporter=Reporter(name=NAME, phone=PHONE, email=EMAIL, nik=NIK), photos=[("canary.jpg", photo)]))
+        filed.append((created.report.number, created.tracking_code))
+        for privacy in ("public", "private"):
+            f = io.BytesIO(photo)
+            f.name = "canary.jpg"
+            response = client.post("/api/v1/reports", data={
+                "category": "saluran-tersumbat", "description": TYPED, "lat": str(lat), "lon": str(lon),
+                "privacy": privacy, "reporter_name": NAME, "reporter_phone": PHONE, "reporter_email": EMAIL,
+                "photos": f})
+            assert response.status_code == 201
+            assert "photo_location_far" in response.content.decode()  # the GPS warning, from the header
+            filed.append((response.json()["id"], response.json()["tracking_code"]))
+    assert set(Photo.objects.values_list("state", flat=True)) == {Photo.State.PROCESSING}
+    officer = staff("petugas.pb", "kel:31.75.07.1002")
+    supervisor = staff("pimpinan.jt", "kota:31.75", StaffRole.Role.SUPERVISOR)
+    rendered: list[tuple[str, bytes]] = []
+    photo_urls: list[tuple[str, object, str]] = []
+
+    def grab(label, response, ok=(200,)):
+        assert response.status_code in ok, (label, response.status_code)
+        rendered.append((label, response.content))
+        return response
+
+    def as_user(user):
+        c = type(client)()
+        c.force_login(user)
+        return c
+
+    for user in (officer, supervisor):
+        c = as_user(user)
+        grab(f"queue:{user}", c.get("/api/v1/officer/reports"))
+        grab(f"console-queue:{user}", c.get("/petugas/"))
+        for number, _code in filed:
+            detail = grab(f"detail:{number}", c.get(f"/api/v1/officer/reports/{number}")).json()
+            grab(f"console:{number}", c.get(f"/petugas/laporan/{number}/"))
+            for p in detail["photos"]:
+                assert p["state"] == "processing"
+                photo_urls += [(p["url"], c, "officer api"), (f"/petugas/laporan/{number}/foto/{p['id']}/", c, "console")]
+    for number, code in filed:
+        resident = type(client)()
+        track = grab(f"track:{code}", resident.get(f"/api/v1/track/{code}")).json()
+        photo_urls += [(p["url"], resident, "track api") for p in track["photos"]]
+        grab(f"journey:{number}", resident.get(f"/lacak/{code}/", follow=True))
+        journey = grab(f"journey-page:{number}", resident.get(f"/lacak/laporan/{number}/"))
+        assert "foto sedang diproses" in journey.content.decode()
+        for pk in Photo.objects.filter(report__number=number).values_list("pk", flat=True):
+            photo_urls.append((f"/lacak/laporan/{number}/foto/{pk}/", resident, "journey photo"))
+    public_number = filed[1][0]
+    public_pk = Photo.objects.get(report__number=public_number).pk
+    grab("public list", client.get("/publik/"))
+    grab("public detail", client.get(f"/publik/{public_number}/"))
+    photo_urls.append((f"/publik/{public_number}/foto/{public_pk}/", client, "public photo"))
+    requests = grab("open311", client.get("/open311/v2/requests.json")).json()
+    media = [r["media_url"] for r in requests if r["service_request_id"] == public_number]
+    assert media and media[0]
+    photo_urls.append((media[0].replace("http://testserver", ""), client, "open311 media"))
+    assert {label for _u, _c, label in photo_urls} == {"officer api", "console", "track api", "journey photo",
+                                                       "public photo", "open311 media"}
+    for url, c, label in photo_urls:
+        response = grab(f"{label}:{url}", c.get(url))
+        assert response["X-Sigap-Photo-State"] == "processing", (label, url)
+        assert b"foto sedang diproses" in response.content and b"\xff\xd8" not in response.content, (label, url)
+
+    def assert_nothing_of_the_original(text: bytes | str, where: str) -> None:
+        assert_clean(text, where)
+        data = text if isinstance(text, bytes) else text.encode()
+        assert photo[:64] not in data and photo[-64:] not in data, where
+        assert digest.encode() not in data and b"canary.jpg" not in data and b"Exif" not in data, where
+
+    for label, content in rendered:
+        assert_nothing_of_the_original(content, label)
+    assert_nothing_of_the_original(log_capture.getvalue(), "log output")
+    dumped = []
+    with connection.cursor() as cursor:
+        for table in connection.introspection.table_names():
+            cursor.execute(f'SELECT * FROM "{table}"')
+            dumped += [str(v) for row in cursor.fetchall() for v in row if not isinstance(v, (bytes, memoryview))]
+    assert_nothing_of_the_original("\n".join(dumped), "database dump (processing)")
+
+    # the worker runs: the ready copies are clean, and served as JPEGs
+    assert photos_sweep() == {"ready": 3}
+    for url, c, label in photo_urls:
+        response = c.get(url)
+        assert response["X-Sigap-Photo-State"] == "ready", (label, url)
+        assert_nothing_of_the_original(response.content, f"ready {label}")

@@ -1,0 +1,287 @@
+"""Photos off the request path: the request stores the original and answers; the worker de-identifies.
+
+Covers the embedded background thread, the Celery hand-off (eager task and a broker that is down), crash
+recovery (a row left "processing" by a worker that died is claimed again), N failures -> "failed" with an
+admin notice, proof photos that must be ready before validation, and the placeholder every surface shows.
+"""
+from __future__ import annotations
+
+import io
+import time
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+from PIL import Image
+
+from sigap.core.models import AuditEvent
+from sigap.organization.models import StaffNotice
+from sigap.privacy import photo_worker, vault
+from sigap.reports import photoqueue, services
+from sigap.reports.models import Photo, Report
+from sigap.reports.tests.factories import inner_point, submit
+
+pytestmark = pytest.mark.django_db
+
+URL = "/api/v1/reports"
+
+
+def upload(raw: bytes, name: str = "jalan.jpg"):
+    f = io.BytesIO(raw)
+    f.name = name
+    return f
+
+
+def file_with_photo(client, raw: bytes) -> Report:
+    lat, lon = inner_point("31.75.07.1002")
+    response = client.post(URL, data={"category": "saluran-tersumbat", "description": "Got mampet di depan gang, air meluap.",
+                                      "lat": str(lat), "lon": str(lon), "photos": upload(raw)})
+    assert response.status_code == 201, response.content
+    return Report.objects.get(number=response.json()["id"])
+
+
+def test_the_request_stores_the_original_and_leaves_the_photo_processing(client, jpeg, photos_drain):
+    raw = jpeg((640, 480))
+    report = file_with_photo(client, raw)
+    photo = report.photos.get()
+    assert photo.state == Photo.State.PROCESSING and not photo.image and photo.attempts == 0
+    assert (photo.width, photo.height) == (640, 480)  # the declared size, read from the header
+    assert vault.blob_read(photo.original_ref) == raw  # the original, encrypted in the vault
+    assert photos_drain() == {"ready": 1}
+    photo.refresh_from_db()
+    assert photo.state == Photo.State.READY and photo.image and photo.attempts == 1 and photo.claimed_at is None
+    with photo.image.open("rb") as fh:
+        data = fh.read()
+    assert data != raw and Image.open(io.BytesIO(data)).format == "JPEG"
+    assert photos_drain() == {}  # nothing left
+
+
+def test_a_broken_image_whose_header_passes_is_accepted_then_fails_once(client, jpeg, photos_drain, settings):
+    """The request reads the header only; a truncated body is the worker's to find. Retrying cannot help, so
+    it fails at the first attempt (and the admins hear of it)."""
+    from django.contrib.auth import get_user_model
+
+    get_user_model().objects.create_superuser("root", "root@sigap.invalid", "x")
+    import numpy as np
+
+    buf = io.BytesIO()
+    Image.fromarray(np.random.default_rng(3).integers(0, 255, (600, 800, 3), dtype=np.uint8)).save(buf, "JPEG")
+    raw = buf.getvalue()
+    report = file_with_photo(client, raw[: len(raw) // 2])  # the header is whole, half the picture is missing
+    assert photos_drain() == {"failed": 1}
+    photo = report.photos.get()
+    assert photo.state == Photo.State.FAILED and photo.attempts == 1 and photo.last_error == "photo_not_image"
+
+
+@pytest.fixture
+def reference(transactional_db, settings):
+    from sigap.organization.loaders import reference_load
+    from sigap.organization.models import Wilayah
+    from sigap.routing.cache import routing_reset
+
+    if not Wilayah.objects.exists():  # a transactional test before this one emptied the tables at its end
+        reference_load(progress=False)
+        routing_reset()
+
+
+def test_the_embedded_thread_processes_after_commit(reference, settings, jpeg):
+    settings.SIGAP_PHOTO_WORKER = "thread"
+    settings.SIGAP_INTAKE_GROUP_COMMIT = False
+    created = submit(photos=[("a.jpg", jpeg((320, 240)))])
+    photo = created.report.photos.get()
+    assert photo.state == Photo.State.PROCESSING  # answered before any de-identification
+    for _ in range(200):  # the background thread takes it from the queue (polling, no timing assertion)
+        photo.refresh_from_db()
+        if photo.state != Photo.State.PROCESSING:
+            break
+        time.sleep(0.05)
+    assert photo.state == Photo.State.READY and photo.image
+
+
+def test_celery_mode_sends_a_task_after_commit_and_the_task_processes(settings, jpeg, monkeypatch,
+                                                                      django_capture_on_commit_callbacks):
+    from sigap.config.celery import app
+    from sigap.privacy import tasks
+
+    settings.SIGAP_PHOTO_WORKER = "celery"
+    sent = []
+    monkeypatch.setattr(app, "send_task", lambda name, args=(), **kw: sent.append((name, list(args))))
+    with django_capture_on_commit_callbacks(execute=True):
+        created = submit(photos=[("a.jpg", jpeg((320, 240)))])
+    photo = created.report.photos.get()
+    assert sent == [(photoqueue.PROCESS_TASK, [photo.pk])]
+    assert photo.state == Photo.State.PROCESSING
+    assert tasks.process_photo.apply(args=[photo.pk]).get() == "ready"  # what the worker runs, eagerly
+    photo.refresh_from_db()
+    assert photo.state == Photo.State.READY
+    assert tasks.process_photo.apply(args=[photo.pk]).get() == "skipped"  # a duplicate delivery does nothing
+
+
+def test_a_broker_that_is_down_loses_nothing_the_sweep_takes_it(settings, jpeg, monkeypatch,
+                                                               django_capture_on_commit_callbacks):
+    from sigap.config.celery import app
+    from sigap.privacy import tasks
+
+    settings.SIGAP_PHOTO_WORKER = "celery"
+
+    def down(*args, **kwargs):
+        raise ConnectionError("broker down")
+
+    monkeypatch.setattr(app, "send_task", down)
+    with django_capture_on_commit_callbacks(execute=True):
+        created = submit(photos=[("a.jpg", jpeg((320, 240)))])  # still answered: the report is stored
+    photo = created.report.photos.get()
+    assert photo.state == Photo.State.PROCESSING
+    assert tasks.sweep_photos.apply().get() == {"ready": 1}  # the beat schedule's task
+    photo.refresh_from_db()
+    assert photo.state == Photo.State.READY
+    from sigap.core.periodic import JOBS, beat_schedule
+
+    assert JOBS["photos-sweep"].command == ("photos", "sweep") and "sigap-photos-sweep" in beat_schedule()
+
+
+def test_a_photo_left_by_a_dead_worker_is_claimed_again_after_the_lease(jpeg, photos_drain, settings):
+    created = submit(photos=[("a.jpg", jpeg((320, 240)))])
+    photo = created.report.photos.get()
+    now = timezone.now()
+    # a worker claimed it a minute ago and died: its lease has not run out, nobody else takes it yet
+    Photo.objects.filter(pk=photo.pk).update(claimed_at=now - timedelta(seconds=60), attempts=1)
+    assert photo_worker.photos_sweep(now=now) == {}
+    assert photo_worker.photo_process(photo.pk, now=now) == "skipped"
+    # past the lease the running system's sweep takes it up, counting the attempt
+    later = now + timedelta(seconds=settings.SIGAP_PHOTO_LEASE_SECONDS)
+    assert photo_worker.photos_sweep(now=later) == {"ready": 1}
+    photo.refresh_from_db()
+    assert photo.state == Photo.State.READY and photo.attempts == 2
+
+
+def test_the_thread_sweeps_at_start(reference, settings, jpeg):
+    """A process that starts takes up what the previous one left, before any new upload arrives."""
+    settings.SIGAP_PHOTO_WORKER = "manual"
+    settings.SIGAP_INTAKE_GROUP_COMMIT = False
+    created = submit(photos=[("a.jpg", jpeg((320, 240)))])
+    photo = created.report.photos.get()
+    settings.SIGAP_PHOTO_WORKER = "thread"
+    photoqueue.stop()  # a fresh process: no thread yet
+    photoqueue.start()
+    for _ in range(200):
+        photo.refresh_from_db()
+        if photo.state != Photo.State.PROCESSING:
+            break
+        time.sleep(0.05)
+    assert photo.state == Photo.State.READY
+
+
+def test_n_failed_attempts_make_the_photo_failed_and_alert_the_admins(client, jpeg, photos_drain, settings,
+                                                                     monkeypatch, staff):
+    from django.contrib.auth import get_user_model
+
+    admin = get_user_model().objects.create_superuser("root", "root@sigap.invalid", "x")
+    settings.SIGAP_PHOTO_MAX_ATTEMPTS = 3
+    created = submit(photos=[("a.jpg", jpeg((320, 240)))])
+    photo = created.report.photos.get()
+
+    def broken(*args, **kwargs):
+        raise MemoryError
+
+    monkeypatch.setattr(photo_worker, "photo_clean", broken)
+    assert photos_drain() == {"retry": 1}
+    assert photos_drain() == {"retry": 1}
+    photo.refresh_from_db()
+    assert photo.state == Photo.State.PROCESSING and photo.attempts == 2 and photo.last_error == "MemoryError"
+    assert not StaffNotice.objects.exists()
+    assert photos_drain() == {"failed": 1}
+    photo.refresh_from_db()
+    assert photo.state == Photo.State.FAILED and photo.attempts == 3
+    assert photos_drain() == {}  # never tried again by itself
+    notice = StaffNotice.objects.get(user=admin)
+    assert notice.kind == "photo_failed" and notice.report_number == created.report.number
+    assert AuditEvent.objects.filter(action="photo:failed", report_id=created.report.pk).count() == 1
+    # every surface says so, and serves no file
+    officer = staff("petugas.pb", "kel:31.75.07.1002")
+    client.force_login(officer)
+    detail = client.get(f"/api/v1/officer/reports/{created.report.number}").json()
+    assert detail["photos"][0]["state"] == "failed"
+    assert detail["photos"][0]["state_text"] == "foto tidak dapat ditampilkan"
+    served = client.get(detail["photos"][0]["url"])
+    assert served["X-Sigap-Photo-State"] == "failed" and b"foto tidak dapat ditampilkan" in served.content
+    page = client.get(f"/petugas/laporan/{created.report.number}/").content.decode()
+    assert "foto tidak dapat ditampilkan" in page
+    # after the cause is fixed an admin puts it back in the queue
+    from django.core.management import call_command
+
+    monkeypatch.undo()
+    settings.SIGAP_PHOTO_WORKER = "manual"
+    call_command("photos", "retry", str(photo.pk), stdout=io.StringIO())
+    assert photos_drain() == {"ready": 1}
+
+
+def test_proof_photos_go_through_the_worker_and_count_only_when_ready(client, jpeg, photos_drain, staff):
+    officer = staff("petugas.pb", "kel:31.75.07.1002")
+    created = submit()
+    report = created.report
+    services.report_accept(report_id=report.pk, actor=officer)
+    client.force_login(officer)
+    for kind in ("before", "after"):
+        response = client.post(f"/api/v1/officer/reports/{report.number}/photos",
+                               data={"kind": kind, "photo": upload(jpeg((400, 300)))})
+        assert response.status_code == 201, response.content
+    assert set(report.photos.values_list("state", flat=True)) == {Photo.State.PROCESSING}
+    response = client.post(f"/api/v1/officer/reports/{report.number}/request-validation", data="{}",
+                           content_type="application/json")
+    assert response.status_code == 409 and response.json()["code"] == "photo_processing"
+    report.refresh_from_db()
+    assert report.status != "awaiting_validation"
+    assert photos_drain() == {"ready": 2}
+    response = client.post(f"/api/v1/officer/reports/{report.number}/request-validation", data="{}",
+                           content_type="application/json")
+    assert response.status_code == 200, response.content
+
+
+def test_processing_placeholder_on_every_surface_and_never_the_original(client, jpeg, photos_drain, staff):
+    raw = jpeg((640, 480), colour=(1, 2, 3))
+    lat, lon = inner_point("31.75.07.1002")
+    resident = type(client)()
+    response = resident.post(URL, data={"category": "saluran-tersumbat", "privacy": "public",
+                                        "description": "Got mampet di depan gang, air meluap.",
+                                        "lat": str(lat), "lon": str(lon), "photos": upload(raw)})
+    assert response.status_code == 201
+    number, code = response.json()["id"], response.json()["tracking_code"]
+    photo = Photo.objects.get(report__number=number)
+
+    def placeholder(response, label):
+        assert response.status_code == 200, label
+        assert response["X-Sigap-Photo-State"] == "processing", label
+        assert response["Content-Type"] == "image/svg+xml" and response["Cache-Control"] == "no-store", label
+        assert b"foto sedang diproses" in response.content and raw[:200] not in response.content, label
+
+    officer = staff("petugas.pb", "kel:31.75.07.1002")
+    c = type(client)()
+    c.force_login(officer)
+    detail = c.get(f"/api/v1/officer/reports/{number}").json()
+    assert detail["photos"][0]["state"] == "processing" and detail["photos"][0]["state_text"] == "foto sedang diproses"
+    placeholder(c.get(detail["photos"][0]["url"]), "officer api")
+    placeholder(c.get(f"/petugas/laporan/{number}/foto/{photo.pk}/"), "console")
+    page = c.get(f"/petugas/laporan/{number}/").content.decode()
+    assert "foto sedang diproses" in page and f"/foto/{photo.pk}/" not in page
+    track = resident.get(f"/api/v1/track/{code}").json()
+    assert track["photos"][0]["state"] == "processing"
+    placeholder(resident.get(track["photos"][0]["url"]), "track api")
+    placeholder(client.get(f"/publik/{number}/foto/{photo.pk}/"), "portal public")
+    requests = client.get("/open311/v2/requests.json", {"service_request_id": number}).json()
+    placeholder(client.get(requests[0]["media_url"].replace("http://testserver", "")), "open311 media")
+    assert photos_drain() == {"ready": 1}
+    ready = client.get(f"/publik/{number}/foto/{photo.pk}/")
+    assert ready["Content-Type"] == "image/jpeg" and ready["X-Sigap-Photo-State"] == "ready"
+
+
+def test_web_requests_do_not_import_opencv():
+    """The request path checks headers only; OpenCV is imported by whoever de-identifies (lazily)."""
+    import subprocess
+    import sys
+
+    code = ("import os, sys, django; os.environ.setdefault('DJANGO_SETTINGS_MODULE', 'sigap.config.settings'); "
+            "django.setup(); import sigap.config.urls, sigap.intake.services, sigap.officers.api, sigap.portal.views; "
+            "print('cv2' in sys.modules)")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "False"

@@ -1,0 +1,54 @@
+"""The one way a photo's bytes leave the server: the de-identified copy once it is ready, else a placeholder.
+
+Every photo endpoint (officer API and console, the reporter's tracking page and API, the public portal,
+Open311 ``media_url``) answers through ``photo_response``. While the worker has not finished, or after it
+gave up, the answer is a small SVG saying "foto sedang diproses" / "foto tidak dapat ditampilkan", never
+cached, with ``X-Sigap-Photo-State``; the original upload is never read here (it is in the vault, which
+only the worker opens) and a row that is not ``ready`` has no file at all.
+"""
+from __future__ import annotations
+
+from html import escape
+
+from django.http import HttpResponse
+from django.utils.translation import gettext as _
+
+from .models import Photo
+
+PROCESSING_TEXT = "foto sedang diproses"
+FAILED_TEXT = "foto tidak dapat ditampilkan"
+
+
+def state_text(photo: Photo) -> str:
+    """What a reader is told instead of the photo ("" when it is ready), in the active language."""
+    if photo.is_ready:
+        return ""
+    if photo.state == Photo.State.FAILED:
+        return _("foto tidak dapat ditampilkan")
+    return _("foto sedang diproses")
+
+
+def placeholder_svg(text: str) -> bytes:
+    return (
+        '<svg xmlns="http://www.w3.org/2000/svg" width="320" height="240" viewBox="0 0 320 240" role="img" '
+        f'aria-label="{escape(text)}"><rect width="320" height="240" fill="#e5e7eb"/>'
+        '<text x="160" y="125" font-family="sans-serif" font-size="18" fill="#374151" text-anchor="middle">'
+        f"{escape(text)}</text></svg>"
+    ).encode()
+
+
+def photo_response(photo: Photo, *, cache_control: str, filename: str = "") -> HttpResponse:
+    """The ready copy with ``cache_control`` (and ``filename`` as an inline name), or the placeholder."""
+    if not photo.is_ready:
+        response = HttpResponse(placeholder_svg(state_text(photo)), content_type="image/svg+xml")
+        response["Cache-Control"] = "no-store"  # it will change: a cache must not keep the placeholder
+        response["X-Sigap-Photo-State"] = photo.state
+        response["Content-Security-Policy"] = "default-src 'none'; style-src 'unsafe-inline'"
+        return response
+    with photo.image.open("rb") as fh:
+        response = HttpResponse(fh.read(), content_type=photo.content_type)
+    response["Cache-Control"] = cache_control
+    response["X-Sigap-Photo-State"] = photo.state
+    if filename:
+        response["Content-Disposition"] = f'inline; filename="{filename}"'
+    return response
