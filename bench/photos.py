@@ -1,7 +1,7 @@
 """Photos off the request path: what the request costs, and what the worker does per core.
 
     python bench/photos.py [--db sqlite|postgres] [--duration 20] [--connections 4] [--runs 5]
-                           [--skip-http] [--skip-worker]
+                           [--skip-http] [--skip-worker] [--sides 1024,640] [--drain 20]
 
 (a) HTTP: ``sigap serve`` on loopback (a fresh SIGAP_HOME and database; PostgreSQL database ``sigap_photos``
     is dropped and created) and ``wrk`` (a compiled load generator, so the client does not eat the cores) posting
@@ -74,7 +74,7 @@ def machine_state() -> str:
 
 # --- (b) the worker's de-identification ------------------------------------------------------------------
 
-def bench_clean(runs: int) -> None:
+def bench_clean(runs: int, sides: list[int]) -> None:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "sigap.config.settings")
     os.environ.setdefault("SIGAP_HOME", tempfile.mkdtemp(prefix="sigap-bench-photos-"))
     import django
@@ -83,10 +83,11 @@ def bench_clean(runs: int) -> None:
     from sigap.privacy import photos
 
     face_photo = FACE.read_bytes()
-    print("\n(b) de-identification of one photo, one process (photo_clean; the worker's step)")
+    print(flush=True)
+    print("(b) de-identification of one photo, one process (photo_clean; the worker's step)")
     print(f"    {machine_state()}")
     with_face, without = scene(4000, 3000, True), scene(4000, 3000, False, seed=8)
-    for side in (1024, 800, 640):
+    for side in sides:
         photos.DETECT_MAX_SIDE = side
         found = [r for r in photos.photo_clean(face_photo).blurred_regions if r[0] == "face"]
         for label, raw in (("4000x3000 JPEG with a face", with_face), ("4000x3000 JPEG, no face", without)):
@@ -100,7 +101,7 @@ def bench_clean(runs: int) -> None:
                 faces = sum(1 for r in clean.blurred_regions if r[0] == "face")
             cpu_s, wall_s = sorted(cpu)[len(cpu) // 2], sorted(wall)[len(wall) // 2]
             print(f"    detect at {side:4} px  {label:28} {len(raw) // 1024:5} KB  median {cpu_s:.3f} s CPU "
-                  f"({1 / cpu_s:.2f} photos/s per core), {wall_s:.3f} s wall; faces found {faces}")
+                  f"({1 / cpu_s:.2f} photos/s per core), {wall_s:.3f} s wall; faces found {faces}", flush=True)
         print(f"    detect at {side:4} px  the face photo (512x512, data set): face found: {bool(found)} {found[:1]}")
     photos.DETECT_MAX_SIDE = 1024
 
@@ -155,7 +156,7 @@ end
 """ % BOUNDARY
 
 
-def bench_http(db: str, duration: int, connections: int) -> None:
+def bench_http(db: str, duration: int, connections: int, drain_n: int = 20) -> None:
     if shutil.which("wrk") is None:
         print("\n(a) skipped: wrk is not installed (apt-get install wrk)")
         return
@@ -181,7 +182,7 @@ def bench_http(db: str, duration: int, connections: int) -> None:
     script = Path(home) / "multipart.lua"
     script.write_text(LUA)
     port = free_port()
-    server = subprocess.Popen(sigap + ["serve", "--port", str(port)], env=env, cwd=str(ROOT),
+    server = subprocess.Popen(sigap + ["serve", "--port", str(port), "--no-periodic"], env=env, cwd=str(ROOT),
                               stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, start_new_session=True)
     try:
         url = f"http://127.0.0.1:{port}/api/v1/reports"
@@ -191,35 +192,55 @@ def bench_http(db: str, duration: int, connections: int) -> None:
                 break
             except OSError:
                 time.sleep(0.2)
-        print(f"\n(a) HTTP, {db}: multipart report with one 4000x3000 JPEG ({len(jpeg) // 1024} KB), "
+        print(flush=True)
+        print(f"(a) HTTP, {db}: multipart report with one 4000x3000 JPEG ({len(jpeg) // 1024} KB), "
               f"sigap serve, wrk -c{connections} -t2 -d{duration}s")
         print(f"    {machine_state()}")
         wenv = {**os.environ, "SIGAP_BENCH_BODY": str(body)}
         subprocess.run(["wrk", "-c", str(connections), "-t", "2", "-d", "3s", "-s", str(script), url], env=wenv,
                        capture_output=True, check=True)  # warm-up
+        cpu0 = session_cpu_s(server.pid)
         out = subprocess.run(["wrk", "-c", str(connections), "-t", "2", "-d", f"{duration}s", "--timeout", "30s",
                               "-s", str(script), url], env=wenv, capture_output=True, text=True, check=True).stdout
         result = json.loads(re.search(r"^JSON (.*)$", out, re.M).group(1))
+        server_cpu = session_cpu_s(server.pid) - cpu0
         rate = result["requests"] / (result["duration_us"] / 1e6)
         print(f"    {rate:.1f} req/s, p50 {result['p50_ms']:.0f} ms, p99 {result['p99_ms']:.0f} ms, "
-              f"{result['requests']} requests, non-2xx {result['non2xx']}, socket errors {result['errors']}")
+              f"{result['requests']} requests, non-2xx {result['non2xx']}, socket errors {result['errors']}", flush=True)
+        if result["requests"] and server_cpu > 0:
+            print(f"    server CPU {1000 * server_cpu / result['requests']:.0f} ms per request: "
+                  f"{result['requests'] / server_cpu:.1f} requests per CPU-second (per core, whatever the load)",
+                  flush=True)
     finally:
         os.killpg(server.pid, signal.SIGTERM)
         server.wait(30)
     # the backlog the run left: one worker process drains it
     drain = ("import time; from sigap.privacy.photo_worker import photos_sweep; from sigap.reports.models import Photo; "
-             "n = Photo.objects.filter(state='processing').count(); c, w = time.process_time(), time.perf_counter(); "
-             "done = {}\nwhile True:\n    r = photos_sweep(limit=50)\n    [done.__setitem__(k, done.get(k, 0) + v) for k, v in r.items()]\n"
-             "    if not r: break\n"
+             f"c, w = time.process_time(), time.perf_counter(); done = photos_sweep(limit={drain_n}); "
+             "n = sum(done.values()); "
              "print('DRAINED', n, time.process_time() - c, time.perf_counter() - w, done)")
     out = subprocess.run(sigap + ["shell", "-c", drain], env={**env, "SIGAP_PHOTO_WORKER": "manual"}, check=True,
                          cwd=str(ROOT), capture_output=True, text=True).stdout
     out = out[out.index("DRAINED"):].split(maxsplit=4)[1:]
     n, cpu_s, wall_s = int(out[0]), float(out[1]), float(out[2])
     if n:
-        print(f"    worker drained the {n} photos left processing: {n / cpu_s:.2f} photos per CPU-second (per core), "
+        print(f"    worker took {n} of the photos the run left processing: {n / cpu_s:.2f} photos per CPU-second (per core), "
               f"{n / wall_s:.2f} photos/s wall, one process; outcomes {out[3].strip()}")
     shutil.rmtree(home, ignore_errors=True)
+
+
+def session_cpu_s(sid: int) -> float:
+    """CPU seconds used so far by every live process of a session (the server: master, workers, threads)."""
+    tick = os.sysconf("SC_CLK_TCK")
+    total = 0.0
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(fields[3]) == sid:  # field 6 of stat: the session id
+            total += (int(fields[11]) + int(fields[12])) / tick
+    return total
 
 
 def main() -> None:
@@ -230,12 +251,14 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--skip-http", action="store_true")
     parser.add_argument("--skip-worker", action="store_true")
+    parser.add_argument("--sides", default="1024,640", help="detection sizes to measure (long side, px)")
+    parser.add_argument("--drain", type=int, default=20, help="photos the worker takes from the HTTP run's backlog")
     args = parser.parse_args()
     print(f"cores {os.cpu_count()}, python {sys.version.split()[0]}")
     if not args.skip_http:
-        bench_http(args.db, args.duration, args.connections)
+        bench_http(args.db, args.duration, args.connections, args.drain)
     if not args.skip_worker:
-        bench_clean(args.runs)
+        bench_clean(args.runs, [int(x) for x in args.sides.split(",")])
 
 
 if __name__ == "__main__":

@@ -23,6 +23,7 @@ commit writer thread, database connections, the categorizer) is created in the p
 """
 from __future__ import annotations
 
+import io
 import ipaddress
 import re
 import selectors
@@ -262,6 +263,25 @@ class ProxyHeaders:
         return self.app(environ, start_response)
 
 
+class WholeBody:
+    """WSGI wrapper: a body the worker has received whole (``ReadFirstWorker``) is handed on as one in-memory
+    buffer. gunicorn's body reader copies all that is left of its buffer on every read, so Django's 64 KB reads
+    of a 4 MB photo upload cost about 25 ms of CPU (quadratic in the size); one read costs about 4 ms."""
+
+    def __init__(self, app):
+        self.app = app
+
+    def __call__(self, environ, start_response):
+        try:
+            length = int(environ.get("CONTENT_LENGTH") or 0)
+        except ValueError:
+            length = 0
+        chunked = "chunked" in environ.get("HTTP_TRANSFER_ENCODING", "").lower()
+        if 64 * 1024 < length <= READ_FIRST_MAX_BODY and not chunked:
+            environ["wsgi.input"] = io.BytesIO(environ["wsgi.input"].read(length))
+        return self.app(environ, start_response)
+
+
 def wsgi_application(trusted_proxy: str = ""):
     from django.urls import get_resolver
 
@@ -270,7 +290,7 @@ def wsgi_application(trusted_proxy: str = ""):
     # Import the URL configuration (every view module, the API's schemas) now, in the worker before it accepts
     # connections, instead of inside its first request (about 1.5 s of CPU on the development machine).
     get_resolver().url_patterns
-    return ProxyHeaders(application, trusted_proxy)
+    return ProxyHeaders(WholeBody(application), trusted_proxy)
 
 
 def _post_fork(server, worker) -> None:
