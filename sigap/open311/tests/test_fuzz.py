@@ -54,13 +54,22 @@ def test_filing_never_answers_5xx(client, api_key, service_definitions, params, 
     assert response.status_code < 500, (params, response.content[:300])
 
 
-def test_nul_characters_never_reach_the_database(client, api_key, service_definitions):
-    """PostgreSQL refuses NUL in text; Open311 drops it from paths, queries and forms."""
+def test_nul_characters_are_refused_before_any_work(client, api_key, service_definitions):
+    """PostgreSQL refuses NUL in text: Open311 answers a clear 400 in its own error format and stores nothing."""
+    from sigap.reports.models import Report
+
     key = api_key()[1]
     for url in ("/open311/v2/services/jalan%00rusak.json", "/open311/v2/requests/JK%00.xml", "/open311/v2/tokens/t%00.json"):
         assert client.get(url).status_code == 404
-    assert client.get("/open311/v2/requests.json", {"service_code": "a\x00b", "service_request_id": "JK\x00"}).status_code == 200
-    response = client.post("/open311/v2/requests.json", {
-        "api_key": key, "service_code": "jalan-rusak\x00", "lat": "-6.2351", "long": "106.9009",
-        "attribute[ukuran_lubang]": "kecil", "description": "Lubang\x00 besar di depan sekolah.", "first_name": "A\x00"})
-    assert response.status_code == 201, response.content
+    response = client.get("/open311/v2/requests.json", {"service_code": "a\x00b", "service_request_id": "JK\x00"})
+    assert response.status_code == 400, response.content
+    assert response.json()[0]["code"] == 400 and response.json()[0]["description"]
+    before = Report.objects.count()
+    form = {"api_key": key, "service_code": "jalan-rusak", "lat": "-6.2351", "long": "106.9009",
+            "attribute[ukuran_lubang]": "kecil", "description": "Lubang besar di depan sekolah.", "first_name": "A"}
+    for field in ("service_code", "description", "first_name"):
+        response = client.post("/open311/v2/requests.json", {**form, field: form[field] + "\x00"})
+        assert response.status_code == 400, (field, response.content)
+        assert response.json()[0]["code"] == 400
+    assert Report.objects.count() == before
+    assert client.post("/open311/v2/requests.json", form).status_code == 201
