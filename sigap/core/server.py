@@ -36,6 +36,10 @@ from gunicorn.workers.gthread import ThreadWorker
 
 # A body up to this size is received before a thread takes the request (larger ones: see the module docstring).
 READ_FIRST_MAX_BODY = 64 * 1024 * 1024
+# The bytes all requests being received on one worker's event loop may hold together. Past it, the request whose
+# bytes crossed it goes to a thread, which reads the rest itself: memory stays bounded by this budget plus one
+# body per thread, whatever the number of connections (each could otherwise hold up to READ_FIRST_MAX_BODY).
+READ_FIRST_BUDGET = 256 * 1024 * 1024
 # The request line and headers together (gunicorn refuses more anyway: limit_request_line/fields/field_size).
 MAX_HEAD = 64 * 1024
 _CONTENT_LENGTH = re.compile(rb"^content-length[ \t]*:[ \t]*(\d+)[ \t]*\r?$", re.I | re.M)
@@ -71,6 +75,8 @@ class ReadFirstWorker(ThreadWorker):
         env = self.cfg.env or {}
         self.header_seconds = float(env.get("SIGAP_HEADER_SECONDS") or 10)
         self.body_seconds = float(env.get("SIGAP_BODY_SECONDS") or 60)
+        self.budget = int(env.get("SIGAP_READ_FIRST_BUDGET") or READ_FIRST_BUDGET)
+        self.buffered = 0  # bytes held by ``self.reading`` together
 
     def accept(self, listener):
         try:
@@ -115,7 +121,8 @@ class ReadFirstWorker(ThreadWorker):
                 self._drop(pending)
                 return
             pending.buf += data
-            if self._complete(pending):
+            self.buffered += len(data)
+            if self._complete(pending) or self.buffered > self.budget:
                 self._hand_over(pending)
                 return
 
@@ -149,7 +156,8 @@ class ReadFirstWorker(ThreadWorker):
         return len(buf) >= pending.need
 
     def _forget(self, pending: _Pending) -> None:
-        self.reading.pop(pending.conn.sock.fileno(), None)
+        if self.reading.pop(pending.conn.sock.fileno(), None) is not None:
+            self.buffered -= len(pending.buf)
         try:
             self.poller.unregister(pending.conn.sock)
         except (KeyError, ValueError, OSError):
@@ -194,24 +202,34 @@ class ReadFirstWorker(ThreadWorker):
 
 
 _TE_LINE = re.compile(rb"^transfer-encoding[ \t]*:[^\n]*\n", re.I | re.M)
+_TE_CHUNKED = re.compile(rb"^transfer-encoding:[ \t]*chunked[ \t]*\r\n", re.I | re.M)
+_HEX = re.compile(rb"[0-9A-Fa-f]+")
 
 
 def _dechunked(data: bytes, head_end: int) -> bytes | None:
     """A complete chunked request as the same request with a Content-Length, or None when it is not one
-    (malformed, or also carrying a Content-Length: gunicorn's parser then answers 400 itself)."""
+    (malformed, or also carrying a Content-Length: gunicorn's parser then answers 400 itself).
+
+    Only the framing HTTP/1.1 allows is rewritten, by the same rules as gunicorn's parser (one field that is
+    exactly ``Transfer-Encoding: chunked``, chunk sizes of hex digits only, blanks only before an extension):
+    a lenient rewrite ("0x10", "+5", "1_0", "Transfer-Encoding : chunked") would frame the body differently from
+    a proxy in front that reads or refuses those otherwise (request smuggling). Anything else is handed on as
+    received, for gunicorn to refuse."""
     head, body = data[:head_end], data[head_end:]
-    if _CONTENT_LENGTH.search(head) or len(_TE_LINE.findall(head)) != 1:
+    if (_CONTENT_LENGTH.search(head) or len(_TE_LINE.findall(head)) != 1 or not _TE_CHUNKED.search(head)
+            or not head.split(b"\r\n", 1)[0].endswith(b" HTTP/1.1")):
         return None
     out, pos = bytearray(), 0
     while True:
         eol = body.find(b"\r\n", pos)
         if eol < 0:
             return None
-        size_text = body[pos:eol].split(b";", 1)[0].strip()
-        try:
-            size = int(size_text, 16)
-        except ValueError:
+        size_text, *ext = body[pos:eol].split(b";", 1)
+        if ext:
+            size_text = size_text.rstrip(b" \t")
+        if not _HEX.fullmatch(size_text) or (ext and b"\r" in ext[0]):
             return None
+        size = int(size_text, 16)
         if size == 0:
             rest = body[eol + 2:]
             end = rest.find(b"\r\n\r\n") + 4 if not rest.startswith(b"\r\n") else 2
