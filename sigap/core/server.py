@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import io
 import ipaddress
+import os
 import re
 import selectors
 import socket
@@ -75,7 +76,8 @@ class ReadFirstWorker(ThreadWorker):
         env = self.cfg.env or {}
         self.header_seconds = float(env.get("SIGAP_HEADER_SECONDS") or 10)
         self.body_seconds = float(env.get("SIGAP_BODY_SECONDS") or 60)
-        self.budget = int(env.get("SIGAP_READ_FIRST_BUDGET") or READ_FIRST_BUDGET)
+        self.budget = int(env.get("SIGAP_READ_FIRST_BUDGET") or os.environ.get("SIGAP_READ_FIRST_BUDGET")
+                          or READ_FIRST_BUDGET)
         self.buffered = 0  # bytes held by ``self.reading`` together
 
     def accept(self, listener):
