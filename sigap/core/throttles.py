@@ -19,6 +19,8 @@ A wrong one-time code counts as a failure too (``sigap.officers.signin``).
 """
 from __future__ import annotations
 
+import ipaddress
+
 from django.conf import settings
 from django.http import HttpResponse, JsonResponse
 from ninja.throttling import AnonRateThrottle
@@ -35,7 +37,8 @@ class WindowThrottle(AnonRateThrottle):
         super().__init__(rate)
 
     def get_ident(self, request) -> str | None:
-        return client_ip(request)  # never X-Forwarded-For itself: the server rewrites the address for a trusted proxy
+        # never X-Forwarded-For itself: the server rewrites the address for a trusted proxy
+        return address_bucket(client_ip(request))
 
     def allow_request(self, request) -> bool:
         from django.core.cache import cache
@@ -61,6 +64,23 @@ class WindowThrottle(AnonRateThrottle):
 
 def per_ip(scope: str, rate: str) -> WindowThrottle:
     return WindowThrottle(scope, rate)
+
+
+def address_bucket(addr: str | None) -> str | None:
+    """What one client is counted by: an IPv4 address alone, an IPv6 address by its /64 (a subscriber line or a
+    host is routinely given a whole /64: counting each address alone would let it change addresses without
+    limit); an IPv4-mapped IPv6 address as its IPv4 address."""
+    if not addr:
+        return None
+    try:
+        ip = ipaddress.ip_address(addr.split("%", 1)[0])
+    except ValueError:
+        return addr
+    if isinstance(ip, ipaddress.IPv6Address):
+        if ip.ipv4_mapped is not None:
+            return str(ip.ipv4_mapped)
+        return str(ipaddress.IPv6Network((ip, 64), strict=False))
+    return str(ip)
 
 
 def client_ip(request) -> str | None:
