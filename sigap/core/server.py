@@ -52,6 +52,24 @@ _TIMEOUT_RESPONSE = (b"HTTP/1.1 408 Request Timeout\r\nConnection: close\r\nCont
                      b"Content-Length: 68\r\n\r\nPermintaan terlalu lambat dikirim.\nThe request was sent too slowly.\n")
 
 
+_app_max: list[int] = []
+
+
+def app_max_body() -> int:
+    """The largest body the application accepts from any request (``sigap.core.limits.body_limit``), at most
+    ``READ_FIRST_MAX_BODY``: a body declared larger is refused from its headers, so it is neither received on the
+    event loop, nor answered ``100 Continue``, nor read whole by ``WholeBody`` before the refusal."""
+    if not _app_max:
+        try:
+            from django.conf import settings
+
+            _app_max.append(min(READ_FIRST_MAX_BODY, max(settings.SIGAP_UPLOAD_MAX_BYTES, settings.SIGAP_WEBHOOK_MAX_BYTES,
+                                                         settings.DATA_UPLOAD_MAX_MEMORY_SIZE or 0)))
+        except Exception:  # noqa: BLE001 - settings not configured (not a Sigap application)
+            return READ_FIRST_MAX_BODY
+    return _app_max[0]
+
+
 class _Pending:
     """A request being received on the event loop."""
 
@@ -139,8 +157,8 @@ class ReadFirstWorker(ThreadWorker):
             pending.chunked = bool(_CHUNKED.search(head))
             match = _CONTENT_LENGTH.search(head)
             length = int(match.group(1)) if match and not pending.chunked else 0
-            if length > READ_FIRST_MAX_BODY:
-                return True
+            if length > app_max_body():
+                return True  # refused from its headers by the application: neither received nor 100-continued
             pending.need = pending.head_end + length
             pending.deadline = time.monotonic() + self.body_seconds
             if _EXPECT_CONTINUE.search(head) and (len(buf) < pending.need or (pending.chunked and len(buf) == pending.head_end)):
@@ -297,7 +315,7 @@ class WholeBody:
         except ValueError:
             length = 0
         chunked = "chunked" in environ.get("HTTP_TRANSFER_ENCODING", "").lower()
-        if 64 * 1024 < length <= READ_FIRST_MAX_BODY and not chunked:
+        if 64 * 1024 < length <= app_max_body() and not chunked:
             environ["wsgi.input"] = io.BytesIO(environ["wsgi.input"].read(length))
         return self.app(environ, start_response)
 

@@ -96,3 +96,41 @@ def test_the_budget_is_released_when_a_request_is_handed_over():
     worker.reading[sock.fileno()] = pending
     worker._on_readable(pending, sock)
     assert worker.handed == [pending] and worker.buffered == 0
+
+
+class _SendSock(_Sock):
+    def __init__(self, chunks):
+        super().__init__(chunks)
+        self.sent = b""
+
+    def send(self, data):
+        self.sent += data
+        return len(data)
+
+
+def test_a_body_larger_than_the_application_accepts_is_not_received_nor_continued():
+    too_big = server.app_max_body() + 1
+    assert too_big <= server.READ_FIRST_MAX_BODY  # the application's limit is below the worker's
+    head = (b"POST /api/v1/reports HTTP/1.1\r\nHost: x\r\nExpect: 100-continue\r\n"
+            b"Content-Length: %d\r\n\r\n" % too_big)
+    worker = _worker(budget=server.READ_FIRST_BUDGET)
+    sock = _SendSock([head])
+    pending = _Pending(_Conn(sock), time.monotonic() + 10)
+    worker.reading[sock.fileno()] = pending
+    worker._on_readable(pending, sock)
+    assert worker.handed == [pending]  # at once: the application answers 413 from the headers
+    assert b"100 Continue" not in sock.sent
+
+
+def test_whole_body_does_not_read_a_body_the_application_refuses():
+    import io
+
+    seen = {}
+
+    def app(environ, start_response):
+        seen["input"] = environ["wsgi.input"]
+        return []
+
+    stream = io.BytesIO(b"")
+    server.WholeBody(app)({"CONTENT_LENGTH": str(server.app_max_body() + 1), "wsgi.input": stream}, None)
+    assert seen["input"] is stream
