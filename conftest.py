@@ -8,6 +8,14 @@ import pytest
 from PIL import Image
 
 
+def pytest_configure(config):
+    """Before collection: a test module that imports the WSGI application (which starts the embedded photo
+    thread) must not start a background worker outside any test's database access."""
+    from django.conf import settings
+
+    settings.SIGAP_PHOTO_WORKER = "inline"
+
+
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup, django_db_blocker):
     from sigap.organization.loaders import reference_load

@@ -160,8 +160,10 @@ def _run(q: "queue.Queue[int]") -> None:
             if pk is not None:
                 _run_one(pk)
             else:
-                sweep()
+                # the next sweep is due one interval on even when this one fails (a database outage must not
+                # turn the thread into a loop that retries at full speed)
                 next_sweep = time.monotonic() + interval
+                sweep()
         except Exception:  # noqa: BLE001 - the row stays processing; the next sweep retries it
             log.exception("photos: the background worker failed (photo %s)", pk)
         finally:

@@ -172,6 +172,30 @@ def test_the_thread_sweeps_at_start(reference, settings, jpeg):
     assert photo.state == Photo.State.READY
 
 
+def test_a_failing_sweep_waits_for_its_interval_instead_of_spinning(settings, monkeypatch):
+    """A sweep that fails (the database is down) is retried one interval later, not at once in a tight loop."""
+    settings.SIGAP_PHOTO_WORKER = "thread"
+    settings.SIGAP_PHOTO_SWEEP_SECONDS = 3600
+    calls = []
+
+    def broken_sweep():
+        calls.append(1)
+        raise RuntimeError("database unavailable")
+
+    monkeypatch.setattr(photoqueue, "_sweep", broken_sweep)
+    photoqueue.stop()
+    photoqueue.start()
+    try:
+        for _ in range(200):
+            if calls:
+                break
+            time.sleep(0.01)
+        time.sleep(0.3)  # a spinning thread would call it hundreds of times by now
+        assert len(calls) == 1
+    finally:
+        photoqueue.stop()
+
+
 def test_n_failed_attempts_make_the_photo_failed_and_alert_the_admins(client, jpeg, photos_drain, settings,
                                                                      monkeypatch, staff):
     from django.contrib.auth import get_user_model
