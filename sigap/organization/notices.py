@@ -25,19 +25,24 @@ def privacy_officers():
 
 
 def notify_privacy_officers(*, kind: str, body: str, body_en: str, report_number: str = "") -> list[StaffNotice]:
+    return _notify(privacy_officers(), kind=kind, body=body, body_en=body_en, report_number=report_number,
+                   subject="Sigap: pemberitahuan petugas privasi / privacy officer notice")
+
+
+def _notify(recipients, *, kind: str, body: str, body_en: str, report_number: str, subject: str) -> list[StaffNotice]:
+    """One notice row per recipient, and a mail to each after the change commits."""
     rows = StaffNotice.objects.bulk_create([
         StaffNotice(user=user, kind=kind, body=body, body_en=body_en, report_number=report_number)
-        for user in privacy_officers()
+        for user in recipients
     ])
-    addresses = list(privacy_officers().exclude(email="").values_list("email", flat=True))
+    addresses = list(recipients.exclude(email="").values_list("email", flat=True))
     if addresses:
-        transaction.on_commit(lambda: _mail(addresses, body, body_en))
+        transaction.on_commit(lambda: _mail(addresses, body, body_en, subject))
     return rows
 
 
-def _mail(addresses: list[str], body: str, body_en: str,
-          subject: str = "Sigap: pemberitahuan petugas privasi / privacy officer notice") -> None:
-    for address in addresses:  # one mail each: privacy officers do not learn each other's addresses
+def _mail(addresses: list[str], body: str, body_en: str, subject: str) -> None:
+    for address in addresses:  # one mail each: recipients do not learn each other's addresses
         try:
             send_mail(subject, f"{body}\n\n{body_en}\n",
                       settings.DEFAULT_FROM_EMAIL, [address])
@@ -52,11 +57,5 @@ def admins():
 
 def notify_admins(*, kind: str, body: str, body_en: str, report_number: str = "") -> list[StaffNotice]:
     """Tell every admin of something the system could not do by itself (e.g. a photo that failed to process)."""
-    rows = StaffNotice.objects.bulk_create([
-        StaffNotice(user=user, kind=kind, body=body, body_en=body_en, report_number=report_number)
-        for user in admins()
-    ])
-    addresses = list(admins().exclude(email="").values_list("email", flat=True))
-    if addresses:
-        transaction.on_commit(lambda: _mail(addresses, body, body_en, subject="Sigap: pemberitahuan admin / admin notice"))
-    return rows
+    return _notify(admins(), kind=kind, body=body, body_en=body_en, report_number=report_number,
+                   subject="Sigap: pemberitahuan admin / admin notice")

@@ -305,17 +305,7 @@ def _checkpoint_the_switch(seq: int, digest: str, row_at: datetime, key: AuditKe
 
 def access_record(*, actor, action: str, report_number: str = "", **detail) -> AccessEvent:
     """Append one row. Call inside the request; it joins the caller's transaction if there is one."""
-    user = actor if getattr(actor, "is_authenticated", False) else None
-    key = audit_key()
-    with transaction.atomic():
-        head, _created = ChainHead.objects.select_for_update().get_or_create(pk=1)
-        if head.key_id != key.key_id:
-            if head.seq > 0:
-                _marker(AccessEvent, head, key)
-            head.key_id = key.key_id
-        event = _append(AccessEvent, head, key, user=user, action=action, report_number=report_number, detail=detail)
-        head.save(update_fields=["seq", "hash", "key_id"])
-    return event
+    return access_record_many(actor=actor, entries=[(action, report_number, detail)])[0]
 
 
 def access_record_many(*, actor, entries: list[tuple[str, str, dict]]) -> list[AccessEvent]:
