@@ -73,7 +73,7 @@ def app_max_body() -> int:
 class _Pending:
     """A request being received on the event loop."""
 
-    __slots__ = ("conn", "buf", "deadline", "head_end", "need", "continued", "chunked")
+    __slots__ = ("conn", "buf", "deadline", "head_end", "need", "continued", "chunked", "scanned")
 
     def __init__(self, conn, deadline: float):
         self.conn = conn
@@ -83,6 +83,7 @@ class _Pending:
         self.need = -1  # total bytes (head + body) once the head is known
         self.continued = False
         self.chunked = False
+        self.scanned = 0  # the head's end is not before this offset (each byte is searched once, not on every recv)
 
 
 class ReadFirstWorker(ThreadWorker):
@@ -149,8 +150,9 @@ class ReadFirstWorker(ThreadWorker):
     def _complete(self, pending: _Pending) -> bool:
         buf = pending.buf
         if pending.head_end < 0:
-            end = buf.find(b"\r\n\r\n")
+            end = buf.find(b"\r\n\r\n", pending.scanned)
             if end < 0:
+                pending.scanned = max(0, len(buf) - 3)
                 return len(buf) > MAX_HEAD  # gunicorn's parser answers the oversized head
             pending.head_end = end + 4
             head = bytes(buf[:pending.head_end])
