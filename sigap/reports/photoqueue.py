@@ -17,6 +17,7 @@ claim counts an attempt; after ``SIGAP_PHOTO_MAX_ATTEMPTS`` the photo is ``faile
 """
 from __future__ import annotations
 
+import atexit
 import logging
 import os
 import queue
@@ -126,6 +127,9 @@ def _background() -> "queue.Queue[int]":
             _queue, _queue_pid = queue.Queue(), os.getpid()
             _thread = threading.Thread(target=_run, args=(_queue,), name="sigap-photos", daemon=True)
             _thread.start()
+            # A process that ends (a command such as `sigap demo`, a worker stopping) lets the thread finish the
+            # photos handed to it first: killed inside OpenCV at interpreter exit, the process aborts.
+            atexit.register(stop)
     return _queue
 
 

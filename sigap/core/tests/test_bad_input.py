@@ -231,7 +231,7 @@ def test_a_photo_part_past_the_photo_limit_stops_the_parse(client, settings, mon
 
     settings.SIGAP_PHOTO_MAX_BYTES = 100_000
     cleaned = []
-    monkeypatch.setattr(services, "photo_clean", lambda *a, **k: cleaned.append(1))
+    monkeypatch.setattr(services, "photo_check", lambda *a, **k: cleaned.append(1))  # intake reads photos here
     big = b"\x89PNG" + b"\0" * 2_000_000
     body = multipart(fields(), [("photos", "big.png", big), ("photos", "small.png", png((10, 10)))])
     stream = Counting(body)

@@ -16,6 +16,7 @@ def test_beat_schedule_is_shipped_with_the_celery_app():
     for name, entry in schedule.items():
         assert entry["task"] == "sigap.core.tasks.periodic" and isinstance(entry["schedule"], crontab)
         assert entry["args"] == (name.removeprefix("sigap-"),)
+    app.loader.import_default_modules()  # what a worker and beat do at start: the autodiscovered task modules
     assert "sigap.core.tasks.periodic" in app.tasks
     # the jobs the deployment guide lists for cron are all there
     commands = {job.command for job in periodic.JOBS.values()}

@@ -159,7 +159,7 @@ def test_checkpoints_are_signed_with_a_public_key_auditors_can_keep(chain, tmp_p
     other = base64.urlsafe_b64encode(Ed25519PrivateKey.generate().public_key().public_bytes(
         Encoding.Raw, PublicFormat.Raw)).decode()
     with pytest.raises(CommandError) as err:
-        call_command("audit", "verify", "--checkpoint", str(out), "--public-key", other, stdout=io.StringIO())
+        call_command("audit", "verify", "--checkpoint", str(out), f"--public-key={other}", stdout=io.StringIO())
     assert "signature" in str(err.value)
 
 

@@ -250,11 +250,11 @@ def test_auditors_verify_checkpoints_from_before_and_after_a_rotation_with_both_
 
     with pytest.raises(CommandError) as err:  # the old key alone cannot vouch for a checkpoint of the new one
         call_command("audit", "verify", "--checkpoint", str(before), "--checkpoint", str(after),
-                     "--public-key", public_k1, stdout=io.StringIO())
+                     f"--public-key={public_k1}", stdout=io.StringIO())
     assert "signature" in str(err.value)
     stdout = io.StringIO()
     call_command("audit", "verify", "--checkpoint", str(before), "--checkpoint", str(after),
-                 "--public-key", public_k1, "--public-key", public_k2, stdout=stdout)
+                 f"--public-key={public_k1}", f"--public-key={public_k2}", stdout=stdout)
     assert "2 checkpoints matched" in stdout.getvalue()
 
     client.force_login(staff("auditor.insp", "inspektorat", StaffRole.Role.AUDITOR))
