@@ -175,8 +175,11 @@ def overdue_reports(scope: Scope, *, now: datetime | None = None, limit: int = 5
     """The overdue open reports, oldest deadline first (at most ``limit``), and how many there are (``total``:
     already counted by ``open_summary``)."""
     overdue = scope.open_reports().filter(overdue_q(now))
-    rows = list(overdue.select_related("kategori", "unit", "kelurahan").defer("kelurahan__geometry")
-                .order_by(F("due_at").asc(nulls_last=True), "created_at")[:limit])
+    order = (F("due_at").asc(nulls_last=True), "created_at")
+    # the page's reports chosen index-only (``report_open_cover``), then only those read and joined
+    first = overdue.order_by(*order).values("pk")[:limit]
+    rows = list(Report.objects.filter(pk__in=first).select_related("kategori", "unit", "kelurahan")
+                .defer("kelurahan__geometry").order_by(*order))
     return rows, overdue.count() if total is None else total
 
 
@@ -281,9 +284,10 @@ def open_report_map(qs: QuerySet[Report], *, openable: QuerySet[Report] | None =
     every other open report in ``qs`` only counted in a ~1.1 km grid cell with its status."""
     located = qs.filter(status__in=OPEN_STATUSES, lat__isnull=False, lon__isnull=False).order_by()
     mine = located if openable is None else located.filter(pk__in=openable.order_by().values("pk"))
-    rows = (mine.order_by("-created_at")
+    newest = mine.order_by("-created_at").values("pk")[:limit]  # chosen index-only (``report_open_cover``)
+    rows = (Report.objects.filter(pk__in=newest).order_by("-created_at")
             .values("pk", "number", "lat", "lon", "status", "privacy", "kategori__nama", "kategori__name_en",
-                    "kategori__sensitif", "unit__nama")[:limit])
+                    "kategori__sensitif", "unit__nama"))
     points = []
     for r in rows:
         shown = exposure.expose(_facts(r), Audience.HANDLER)

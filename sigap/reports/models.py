@@ -12,7 +12,9 @@ from django.utils.translation import gettext_lazy as _
 from sigap.organization.models import Kategori, Unit, Wilayah
 
 from .duplicates import DuplicateState
-from .states import Status
+from .states import Status, is_open
+
+OPEN_STATUS_VALUES = [s.value for s in Status if is_open(s)]
 
 
 class Channel(models.TextChoices):
@@ -102,6 +104,12 @@ class Report(models.Model):
                          condition=models.Q(status="awaiting_validation")),
             # the public list and map, Open311 requests: public reports, newest first (keyset on created_at, id)
             models.Index(fields=["privacy", "created_at", "id"], name="report_public_recent"),
+            # the supervisor dashboard: the open reports only, with what its counts, overdue list and map sort and
+            # filter on, so a scope's open reports are read index-only (hash-joined with ``ReportUnit``)
+            models.Index(fields=["id"], name="report_open_cover",
+                         include=["status", "unit", "concerned_unit", "due_at", "hop_deadline", "created_at",
+                                  "lat", "lon"],
+                         condition=models.Q(status__in=OPEN_STATUS_VALUES)),
         ]
 
     def __str__(self) -> str:

@@ -94,3 +94,23 @@ def test_the_map_shows_openable_reports_as_points_and_only_counts_the_rest_in_co
     assert late_cell.by_status == {"waiting": 1}
     everything, none = stats.open_report_map(scope)  # openable=None: every report in scope is a point
     assert len(everything) == 3 and none == []
+
+
+def test_the_overdue_list_and_the_map_keep_their_order_and_limit_when_chosen_by_ids_first(scenario, staff):
+    """The overdue list and the map pick their page's ids first (``report_open_cover``), then read those rows:
+    the same reports, in the same order, as sorting every row would give."""
+    from sigap.reports.models import Report
+
+    scope = stats.summary_scope(staff("walikota.jt", "kota:31.75", R.SUPERVISOR))
+    Report.objects.filter(pk=scenario.bounced.pk).update(due_at=scenario.late.due_at - timedelta(days=1))
+    overdue, total = stats.overdue_reports(scope)
+    assert [r.number for r in overdue] == [scenario.bounced.number, scenario.late.number] and total == 2
+    first, _ = stats.overdue_reports(scope, limit=1)
+    assert [r.number for r in first] == [scenario.bounced.number] and first[0].kategori.nama
+    located = Report.objects.filter(pk__in=[scenario.late.pk, scenario.bounced.pk])
+    located.update(lat=-6.23717, lon=106.89853)
+    newest = sorted((scenario.late, scenario.bounced), key=lambda r: r.created_at, reverse=True)
+    points, _ = stats.open_report_map(scope.open_reports())
+    assert [p["number"] for p in points] == [r.number for r in newest]
+    one, _ = stats.open_report_map(scope.open_reports(), limit=1)
+    assert [p["number"] for p in one] == [newest[0].number]
