@@ -35,8 +35,14 @@ def e2e_server(worker_id):
 
 @pytest.fixture(scope="session")
 def browser(e2e_server):
+    import os
+
     from playwright.sync_api import sync_playwright
 
+    # Playwright's sync API leaves an event loop running in this thread for the rest of the session, and Django
+    # then refuses every ORM call a later test on this worker makes here (SynchronousOnlyOperation). The browser
+    # talks to a separate server process; this process's ORM is not used from any coroutine.
+    os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
     with sync_playwright() as p:
         b = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=[
             "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-quic", "--no-first-run",
@@ -114,3 +120,15 @@ def login(page, username: str, password: str) -> None:
     if code:
         page.get_by_label("Kode OTP").or_(page.get_by_label("One-time code")).fill(code)
     page.get_by_role("button", name="Masuk").or_(page.get_by_role("button", name="Log in")).click()
+
+
+def reload_until_photos(page, selector: str, count: int, *, seconds: float = 60) -> None:
+    """Photos are de-identified by the background worker after the upload answers ("foto sedang diproses" until
+    then): reload the page, as an officer would, until ``count`` images match ``selector``."""
+    deadline = time.monotonic() + seconds
+    while page.locator(selector).count() < count:
+        assert time.monotonic() < deadline, f"{count} photos not ready after {seconds} s"
+        time.sleep(0.5)
+        page.reload()
+        page.wait_for_load_state("domcontentloaded")
+    assert page.locator(selector).count() == count

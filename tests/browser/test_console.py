@@ -11,7 +11,7 @@ import httpx
 import pytest
 from PIL import Image, ImageDraw
 
-from .conftest import axe_violations, login, screenshot
+from .conftest import axe_violations, login, reload_until_photos, screenshot
 
 pytestmark = pytest.mark.xdist_group("browser")
 
@@ -113,7 +113,7 @@ def test_the_whole_flow_through_the_console(new_page, e2e_server):
             files=[{"name": f"{kind}.jpg", "mimeType": "image/jpeg", "buffer": jpeg(colour, kind)}])
         upload.get_by_role("button", name="Unggah foto").click()
         page.get_by_text(saved).wait_for()
-    assert page.locator(".proof-pair img").count() == 2
+    reload_until_photos(page, ".proof-pair img", 2)
     page.locator("#act-request_validation").get_by_role("button", name="Ajukan validasi").click()
     page.get_by_text("Tindak lanjut diajukan untuk validasi.").wait_for()
     check_page(page, "console-report-proof")

@@ -10,7 +10,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from .conftest import axe_violations, one_time_code, screenshot
+from .conftest import axe_violations, one_time_code, reload_until_photos, screenshot
 from .test_console import jpeg as proof_jpeg
 from .test_portal import photo_file
 
@@ -111,7 +111,7 @@ def test_resident_to_selesai_across_the_portal_and_the_console(new_page, e2e_ser
         upload.locator("button[type=submit]").click()
         expect(officer.locator("#report-panel [role=status]")).to_be_visible()
         officer.wait_for_load_state("networkidle")
-    expect(officer.locator(".proof-pair img")).to_have_count(2)
+    reload_until_photos(officer, ".proof-pair img", 2)
     officer.locator("#act-request_validation button[type=submit]").click()
     expect(officer.locator("#act-request_validation")).to_have_count(0)
     officer_page(officer, lang)
