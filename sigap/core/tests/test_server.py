@@ -60,8 +60,9 @@ def serve(name: str, *args: str, periodic: bool = False):
     env = {**os.environ, "SIGAP_HOME": str(home), "DATABASE_URL": database_url(name, home), "SIGAP_TILE_URL": "",
            "SIGAP_CITIZEN_RATE": "10000/m", "PYTHONPATH": os.pathsep.join(sys.path)}
     for command in (["migrate", "--verbosity", "0"], ["reference"]):
-        subprocess.run(CLI + command, env=env, check=True, cwd=home, stdout=subprocess.DEVNULL,
-                       stderr=subprocess.DEVNULL)
+        done = subprocess.run(CLI + command, env=env, cwd=home, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+                              text=True)
+        assert done.returncode == 0, f"sigap {' '.join(command)} failed:\n{done.stderr[-3000:]}"
     port = free_port()
     log = open(home / "server.log", "w")
     proc = subprocess.Popen(CLI + ["serve", "--port", str(port), *([] if periodic else ["--no-periodic"]), *args], env=env, cwd=home, stdout=log,
@@ -139,9 +140,11 @@ SLOW_CHUNKED = (b"POST /api/v1/reports HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Ty
 @pytest.mark.parametrize("payload,prefix", [(SLOW_HEAD, 0), (SLOW_BODY, SLOW_BODY.index(b"\r\n\r\n") + 4),
                                             (SLOW_CHUNKED, SLOW_CHUNKED.index(b"\r\n\r\n") + 4)],
                          ids=["slow-head", "slow-body", "slow-chunked-body"])
-def test_slow_clients_do_not_shut_others_out_and_are_cut_off(payload, prefix):
+def test_slow_clients_do_not_shut_others_out_and_are_cut_off(payload, prefix, request):
     # One worker with two threads: a server that gave each slow connection a thread would serve nobody else.
-    with serve("sigap_serve_slow", "--workers", "1", "--threads", "2", "--header-seconds", "6",
+    # One database per case: the cases may run at the same time on different test workers.
+    case = request.node.callspec.id.replace("-", "_")
+    with serve(f"sigap_serve_{case}", "--workers", "1", "--threads", "2", "--header-seconds", "6",
                "--body-seconds", "6") as (base, _proc, port, _env):
         slow = Trickler(port, 100, payload, interval=0.5, prefix_bytes=prefix)
         try:
