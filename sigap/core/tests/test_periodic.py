@@ -3,7 +3,7 @@ default's own scheduler; each job is the management command a city would otherwi
 from __future__ import annotations
 
 import pytest
-from celery.schedules import crontab
+from celery.schedules import crontab, schedstate
 
 from sigap.core import periodic
 
@@ -47,8 +47,16 @@ def test_embedded_scheduler_runs_due_jobs_and_survives_a_failing_one(monkeypatch
         return "ok"
 
     every_minute = periodic.Job(("timeouts", "run"), crontab(minute="*"), "test")
+
+    class NotDueInThisTest:
+        """A daily job whose time is not in the test's window, whatever the wall clock says (a real
+        ``crontab(hour=2, minute=30)`` is due when the suite happens to run at 02:30 in Jakarta)."""
+
+        def is_due(self, last_run_at):
+            return schedstate(is_due=False, next=60.0)
+
     monkeypatch.setattr(periodic, "JOBS", {"timeouts": every_minute, "outbox-flush": every_minute,
-                                           "retention": periodic.Job(("retention", "run"), crontab(hour=2, minute=30), "t")})
+                                           "retention": periodic.Job(("retention", "run"), NotDueInThisTest(), "t")})
     monkeypatch.setattr(periodic, "run_job", fake_run)
     from datetime import timedelta
 
