@@ -1,4 +1,5 @@
 """Shared test fixtures: Jakarta's reference data loaded once per test database, staff factories."""
+
 from __future__ import annotations
 
 import io

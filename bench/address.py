@@ -19,6 +19,7 @@ Figures, per split:
   per kind        the same by the item's kind (kelurahan, kel_kec, street, landmark, typo, none, ...)
   texts/s         parses per second over the whole set, index built once (build time printed apart)
 """
+
 from __future__ import annotations
 
 import argparse
@@ -63,16 +64,21 @@ def evaluate(index: AddressIndex, items: list[dict]) -> dict:
     wrong_top = [i for i in with_cands if i["result"].best not in i["expected"]]
     share = lambda part, whole: (len(part) / len(whole)) if whole else float("nan")  # noqa: E731
     return {
-        "n": len(items), "located": len(located), "none": len(nones),
-        "top1": share(ok1, located), "top3": share(ok3, located),
+        "n": len(items),
+        "located": len(located),
+        "none": len(nones),
+        "top1": share(ok1, located),
+        "top3": share(ok3, located),
         "none_recall": share([i for i in nones if not i["result"].candidates], nones),
         "none_precision": share([i for i in predicted_none if not i["expected"]], predicted_none),
         "ambiguity_rate": share([i for i in with_cands if i["result"].ambiguous], with_cands),
         "ambiguous_when_right": share([i for i in right_single if i["result"].ambiguous], right_single),
         "ambiguous_when_several": share([i for i in several if i["result"].ambiguous], several),
         "ambiguous_when_wrong": share([i for i in wrong_top if i["result"].ambiguous], wrong_top),
-        "confident_accuracy": share([i for i in with_cands if not i["result"].ambiguous and i["result"].best in i["expected"]],
-                                    [i for i in with_cands if not i["result"].ambiguous]),
+        "confident_accuracy": share(
+            [i for i in with_cands if not i["result"].ambiguous and i["result"].best in i["expected"]],
+            [i for i in with_cands if not i["result"].ambiguous],
+        ),
     }
 
 
@@ -80,7 +86,11 @@ def calibration(items: list[dict]) -> list[tuple[str, int, float, float]]:
     bands = [(0.0, 0.3), (0.3, 0.5), (0.5, 0.7), (0.7, 0.9), (0.9, 1.01)]
     rows = []
     for lo, hi in bands:
-        sel = [i for i in items if len(i["expected"]) == 1 and i["result"].candidates and lo <= i["result"].candidates[0][1] < hi]
+        sel = [
+            i
+            for i in items
+            if len(i["expected"]) == 1 and i["result"].candidates and lo <= i["result"].candidates[0][1] < hi
+        ]
         if sel:
             conf = sum(i["result"].candidates[0][1] for i in sel) / len(sel)
             acc = sum(i["result"].best in i["expected"] for i in sel) / len(sel)
@@ -108,7 +118,9 @@ def report(name: str, figures: dict) -> None:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--failures", choices=["dev", "held-out", "all"], help="list the items whose top candidate is wrong")
+    parser.add_argument(
+        "--failures", choices=["dev", "held-out", "all"], help="list the items whose top candidate is wrong"
+    )
     parser.add_argument("--repeat", type=int, default=5, help="passes over the set for the speed figure")
     args = parser.parse_args()
 
@@ -124,8 +136,10 @@ def main() -> None:
     from sigap.routing import address as module
 
     backend = "rapidfuzz " + __import__("rapidfuzz").__version__ if module._OSA is not None else "pure Python"
-    print(f"regions {len(regions)} (kelurahan {len(index.kelurahan)}), gazetteer {len(gazetteer)} entries, "
-          f"set {len(items)} items; regions read and index built in {build * 1000:.0f} ms; fuzzy distance: {backend}")
+    print(
+        f"regions {len(regions)} (kelurahan {len(index.kelurahan)}), gazetteer {len(gazetteer)} entries, "
+        f"set {len(items)} items; regions read and index built in {build * 1000:.0f} ms; fuzzy distance: {backend}"
+    )
     for name in ("dev", "held-out"):
         report(name, evaluate(index, by_split[name]))
     overall = evaluate(index, items)
@@ -142,11 +156,17 @@ def main() -> None:
         loc = [i for i in sel if i["expected"]]
         ho = [i for i in loc if split_of(i["text"]) == "held-out"]
         top1 = sum(i["result"].best in i["expected"] for i in loc) / len(loc) if loc else float("nan")
-        top3 = sum(any(c in i["expected"] for c, _ in i["result"].candidates[:3]) for i in loc) / len(loc) if loc else float("nan")
+        top3 = (
+            sum(any(c in i["expected"] for c, _ in i["result"].candidates[:3]) for i in loc) / len(loc)
+            if loc
+            else float("nan")
+        )
         nocand = sum(not i["result"].candidates for i in sel) / len(sel)
         amb = sum(i["result"].ambiguous for i in sel) / len(sel)
         ho1 = sum(i["result"].best in i["expected"] for i in ho) / len(ho) if ho else float("nan")
-        print(f"  {kind:14s} {len(sel):4d}  {fmt(top1)}  {fmt(top3)}  {fmt(nocand)}  {fmt(amb)}   | {fmt(ho1)} (n={len(ho)})")
+        print(
+            f"  {kind:14s} {len(sel):4d}  {fmt(top1)}  {fmt(top3)}  {fmt(nocand)}  {fmt(amb)}   | {fmt(ho1)} (n={len(ho)})"
+        )
 
     texts = [i["text"] for i in items]
     t = time.perf_counter()
@@ -154,7 +174,9 @@ def main() -> None:
         for text in texts:
             index.parse(text)
     elapsed = time.perf_counter() - t
-    print(f"\nspeed: {len(texts) * args.repeat / elapsed:,.0f} texts/s ({elapsed / (len(texts) * args.repeat) * 1e6:.0f} us per text)")
+    print(
+        f"\nspeed: {len(texts) * args.repeat / elapsed:,.0f} texts/s ({elapsed / (len(texts) * args.repeat) * 1e6:.0f} us per text)"
+    )
 
     if args.failures:
         print(f"\nfailures ({args.failures}):")
@@ -166,7 +188,9 @@ def main() -> None:
             if wrong:
                 got = ", ".join(f"{names.get(c, c)} {p:.2f}" for c, p in r.candidates[:4]) or "none"
                 want = ", ".join(names.get(c, c) for c in item["expected"][:4]) or "none"
-                print(f"  [{item.get('kind')}] {item['text']!r}\n      got: {got}{' (ambiguous)' if r.ambiguous else ''}\n      want: {want}")
+                print(
+                    f"  [{item.get('kind')}] {item['text']!r}\n      got: {got}{' (ambiguous)' if r.ambiguous else ''}\n      want: {want}"
+                )
 
 
 if __name__ == "__main__":

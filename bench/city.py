@@ -50,6 +50,7 @@ with the same ``SIGAP_HOME``). It writes ``$SIGAP_HOME/bench/<database>.json`` f
 derived rebuilds again, timed. It refuses a database whose schema the models no longer match after migrating
 (a migration applied while it was an empty placeholder is never run again): build that one with ``--fresh``.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -81,22 +82,63 @@ SHARED_PHOTO = "photos/city/shared.jpg"
 # --- the shape of the city --------------------------------------------------------------------------
 
 CATEGORY_WEIGHTS = {
-    "saluran-tersumbat": 15, "sampah": 13, "jalan-rusak": 11, "banjir-genangan": 7, "lampu-jalan": 7,
-    "parkir-liar": 7, "pkl-liar": 5, "pohon-tumbang": 4, "trotoar-rusak": 4, "gangguan-ketertiban": 3,
-    "lalu-lintas": 3, "taman": 2, "pencemaran": 2, "sungai-kali": 2, "bangunan-liar": 2, "air-bersih": 2,
-    "angkutan-umum": 2, "adminduk": 1.5, "bansos": 1.5, "kesehatan": 1, "pendidikan": 1, "ketenagakerjaan": 1,
-    "kartu-pekerja": 0.5, "pelanggaran-pembatasan": 0.5, "jembatan": 0.5, "kebakaran": 0.3,
-    "pelayanan-aparatur": 0.5, "lainnya": 3,
+    "saluran-tersumbat": 15,
+    "sampah": 13,
+    "jalan-rusak": 11,
+    "banjir-genangan": 7,
+    "lampu-jalan": 7,
+    "parkir-liar": 7,
+    "pkl-liar": 5,
+    "pohon-tumbang": 4,
+    "trotoar-rusak": 4,
+    "gangguan-ketertiban": 3,
+    "lalu-lintas": 3,
+    "taman": 2,
+    "pencemaran": 2,
+    "sungai-kali": 2,
+    "bangunan-liar": 2,
+    "air-bersih": 2,
+    "angkutan-umum": 2,
+    "adminduk": 1.5,
+    "bansos": 1.5,
+    "kesehatan": 1,
+    "pendidikan": 1,
+    "ketenagakerjaan": 1,
+    "kartu-pekerja": 0.5,
+    "pelanggaran-pembatasan": 0.5,
+    "jembatan": 0.5,
+    "kebakaran": 0.3,
+    "pelayanan-aparatur": 0.5,
+    "lainnya": 3,
 }
 CHANNEL_WEIGHTS = {
-    "web": 30, "whatsapp": 25, "api": 8, "lapor": 8, "sms": 5, "twitter": 5, "email": 4, "counter": 4,
-    "instagram": 3, "call_center": 3, "facebook": 2, "telegram": 2, "open311": 1,
+    "web": 30,
+    "whatsapp": 25,
+    "api": 8,
+    "lapor": 8,
+    "sms": 5,
+    "twitter": 5,
+    "email": 4,
+    "counter": 4,
+    "instagram": 3,
+    "call_center": 3,
+    "facebook": 2,
+    "telegram": 2,
+    "open311": 1,
 }
 PRIVACY_WEIGHTS = {"private": 55, "public": 35, "anonymous": 10}
 CLOSED_SHARE = 0.95
 CLOSED_WEIGHTS = {"done": 80, "rejected": 6, "merged": 4, "forwarded": 3, "closed_no_response": 7}
-OPEN_WEIGHTS = {"waiting": 22, "coordination": 10, "disposition": 4, "in_progress": 32, "awaiting_reporter": 5,
-                "awaiting_validation": 15, "followup_rejected": 5, "reopened": 7}
+OPEN_WEIGHTS = {
+    "waiting": 22,
+    "coordination": 10,
+    "disposition": 4,
+    "in_progress": 32,
+    "awaiting_reporter": 5,
+    "awaiting_validation": 15,
+    "followup_rejected": 5,
+    "reopened": 7,
+}
 P_HOP = 0.85  # a report the kelurahan verifies for another unit is passed on to it (the rest are closed there)
 P_BOUNCE = 0.04  # ... and comes back once before it sticks
 P_DISPOSE = 0.7  # a report at a dinas with a suku dinas for the place is passed down to it
@@ -108,24 +150,48 @@ P_TRIAGED = 0.015
 P_OPEN_AT_TRIAGE = 0.06  # of open waiting reports
 
 TEXTS = {
-    "saluran-tersumbat": ["Got mampet di depan {p}, air meluap ke jalan setiap hujan dan baunya menyengat.",
-                          "Saluran air di samping {p} tersumbat sampah plastik, genangan tidak surut."],
-    "sampah": ["Sampah menumpuk di TPS dekat {p} dan tidak diangkut sejak tiga hari.",
-               "Tumpukan sampah liar di pinggir jalan dekat {p}, bau dan banyak lalat."],
-    "jalan-rusak": ["Jalan berlubang cukup dalam di dekat {p}, sudah dua motor jatuh minggu ini.",
-                    "Aspal mengelupas dan bergelombang di depan {p}, berbahaya saat malam."],
-    "banjir-genangan": ["Genangan setinggi betis di depan {p} tidak surut sejak semalam.",
-                        "Banjir masuk ke rumah warga di belakang {p} setelah hujan deras."],
+    "saluran-tersumbat": [
+        "Got mampet di depan {p}, air meluap ke jalan setiap hujan dan baunya menyengat.",
+        "Saluran air di samping {p} tersumbat sampah plastik, genangan tidak surut.",
+    ],
+    "sampah": [
+        "Sampah menumpuk di TPS dekat {p} dan tidak diangkut sejak tiga hari.",
+        "Tumpukan sampah liar di pinggir jalan dekat {p}, bau dan banyak lalat.",
+    ],
+    "jalan-rusak": [
+        "Jalan berlubang cukup dalam di dekat {p}, sudah dua motor jatuh minggu ini.",
+        "Aspal mengelupas dan bergelombang di depan {p}, berbahaya saat malam.",
+    ],
+    "banjir-genangan": [
+        "Genangan setinggi betis di depan {p} tidak surut sejak semalam.",
+        "Banjir masuk ke rumah warga di belakang {p} setelah hujan deras.",
+    ],
     "lampu-jalan": ["Lampu penerangan jalan di sekitar {p} mati sudah seminggu, rawan kejahatan malam hari."],
     "parkir-liar": ["Mobil parkir di bahu jalan dekat {p} setiap sore sehingga macet panjang."],
     "pkl-liar": ["Pedagang kaki lima berjualan di trotoar depan {p} sampai pejalan kaki turun ke jalan."],
     "pohon-tumbang": ["Pohon besar miring ke arah kabel listrik dekat {p} setelah angin kencang."],
     "trotoar-rusak": ["Trotoar di depan {p} ambles dan pecah, pejalan kaki terpaksa turun ke jalan."],
 }
-DEFAULT_TEXT = ["Mohon ditindaklanjuti: ada masalah {k} di sekitar {p} yang sudah lama dikeluhkan warga.",
-                "Warga sekitar {p} melaporkan {k}, kejadian berulang setiap minggu."]
-PLACES = ["pasar", "SDN 03", "masjid", "puskesmas", "halte TransJakarta", "pos RW 05", "minimarket", "gereja",
-          "gang Haji Naim", "kantor kelurahan", "stasiun", "taman warga", "pertigaan lampu merah", "rusun"]
+DEFAULT_TEXT = [
+    "Mohon ditindaklanjuti: ada masalah {k} di sekitar {p} yang sudah lama dikeluhkan warga.",
+    "Warga sekitar {p} melaporkan {k}, kejadian berulang setiap minggu.",
+]
+PLACES = [
+    "pasar",
+    "SDN 03",
+    "masjid",
+    "puskesmas",
+    "halte TransJakarta",
+    "pos RW 05",
+    "minimarket",
+    "gereja",
+    "gang Haji Naim",
+    "kantor kelurahan",
+    "stasiun",
+    "taman warga",
+    "pertigaan lampu merah",
+    "rusun",
+]
 ADDRESSES = ["", "RT 05/RW 03, dekat musala", "RT 01/RW 07", "depan warung", "samping pos ronda", "RW 02, gang buntu"]
 NOTES = {
     "coordination": "bukan tupoksi kelurahan: diteruskan ke unit yang berwenang",
@@ -185,6 +251,7 @@ class Clock:
 
 # --- the database around the load ------------------------------------------------------------------
 
+
 def database_prepare(url: str, *, fresh: bool) -> bool:
     """Create the database (dropped first with ``fresh``). Returns whether it was created."""
     import psycopg
@@ -216,17 +283,23 @@ LOADED = ("reports_report", "reports_statuschange", "reports_hop", "reports_phot
 def secondary_ddl(conn) -> tuple[list[tuple[str, str]], list[tuple[str, str, str]]]:
     """(index name, CREATE INDEX) of every index not backing a constraint, and (table, constraint, definition)
     of every foreign key and unique constraint, on the loaded tables."""
-    indexes = conn.execute("""
+    indexes = conn.execute(
+        """
         SELECT c.relname, pg_get_indexdef(i.indexrelid)
         FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid JOIN pg_class t ON t.oid = i.indrelid
         WHERE t.relname = ANY(%s) AND NOT i.indisprimary
           AND NOT EXISTS (SELECT 1 FROM pg_constraint k WHERE k.conindid = i.indexrelid AND k.contype IN ('p', 'u', 'x'))
-        ORDER BY t.relname, c.relname""", [list(LOADED)]).fetchall()
-    constraints = conn.execute("""
+        ORDER BY t.relname, c.relname""",
+        [list(LOADED)],
+    ).fetchall()
+    constraints = conn.execute(
+        """
         SELECT t.relname, k.conname, pg_get_constraintdef(k.oid)
         FROM pg_constraint k JOIN pg_class t ON t.oid = k.conrelid
         WHERE t.relname = ANY(%s) AND k.contype IN ('f', 'u')
-        ORDER BY k.contype DESC, t.relname, k.conname""", [list(LOADED)]).fetchall()  # unique ones first
+        ORDER BY k.contype DESC, t.relname, k.conname""",
+        [list(LOADED)],
+    ).fetchall()  # unique ones first
     return indexes, constraints
 
 
@@ -235,7 +308,9 @@ def secondary_drop(conn, indexes, constraints) -> None:
 
     for table, name, _definition in constraints:
         if table in LOADED:
-            conn.execute(sql.SQL("ALTER TABLE {} DROP CONSTRAINT {}").format(sql.Identifier(table), sql.Identifier(name)))
+            conn.execute(
+                sql.SQL("ALTER TABLE {} DROP CONSTRAINT {}").format(sql.Identifier(table), sql.Identifier(name))
+            )
     for name, _ddl in indexes:
         conn.execute(sql.SQL("DROP INDEX {}").format(sql.Identifier(name)))
 
@@ -273,11 +348,14 @@ def secondary_create(dsn: str, indexes, constraints) -> None:
     with psycopg.connect(dsn, autocommit=True) as conn:
         conn.execute("SET maintenance_work_mem = '512MB'")
         for table, name, definition in constraints:
-            conn.execute(sql.SQL("ALTER TABLE {} ADD CONSTRAINT {} ").format(sql.Identifier(table), sql.Identifier(name))
-                         + sql.SQL(definition))
+            conn.execute(
+                sql.SQL("ALTER TABLE {} ADD CONSTRAINT {} ").format(sql.Identifier(table), sql.Identifier(name))
+                + sql.SQL(definition)
+            )
 
 
 # --- reference data as the generator needs it -------------------------------------------------------
+
 
 @dataclass
 class UnitInfo:
@@ -324,8 +402,12 @@ def city_load(rng: random.Random, *, points_per_kelurahan: int = 200) -> City:
 
     data = routing_data()
     wilayah_code = dict(Wilayah.objects.values_list("id", "kode"))
-    units = {u.kode: UnitInfo(id=u.pk, kode=u.kode, nama=u.nama, wilayah=wilayah_code.get(u.wilayah_id, ""),
-                              parent_id=u.parent_id) for u in Unit.objects.filter(aktif=True)}
+    units = {
+        u.kode: UnitInfo(
+            id=u.pk, kode=u.kode, nama=u.nama, wilayah=wilayah_code.get(u.wilayah_id, ""), parent_id=u.parent_id
+        )
+        for u in Unit.objects.filter(aktif=True)
+    }
     by_id = {u.id: u for u in units.values()}
     children: dict[int, list[UnitInfo]] = {}
     for u in units.values():
@@ -337,10 +419,16 @@ def city_load(rng: random.Random, *, points_per_kelurahan: int = 200) -> City:
     unusable = make_password(None)
     wanted = {f"city.u{u.id}": u for u in units.values()}
     existing = dict(User.objects.filter(username__startswith="city.").values_list("username", "id"))
-    new = [User(username=name, password=unusable, first_name=f"Petugas {u.nama}"[:150])
-           for name, u in wanted.items() if name not in existing]
-    new += [User(username=f"city.validator{i}", password=unusable, first_name="Validator")
-            for i in range(1, 4) if f"city.validator{i}" not in existing]
+    new = [
+        User(username=name, password=unusable, first_name=f"Petugas {u.nama}"[:150])
+        for name, u in wanted.items()
+        if name not in existing
+    ]
+    new += [
+        User(username=f"city.validator{i}", password=unusable, first_name="Validator")
+        for i in range(1, 4)
+        if f"city.validator{i}" not in existing
+    ]
     User.objects.bulk_create(new, batch_size=1000)
     ids = dict(User.objects.filter(username__startswith="city.").values_list("username", "id"))
     for name, u in wanted.items():
@@ -350,11 +438,16 @@ def city_load(rng: random.Random, *, points_per_kelurahan: int = 200) -> City:
     StaffRole.objects.bulk_create(
         [StaffRole(user_id=u.officer_id, unit_id=u.id, role=StaffRole.Role.OFFICER) for u in wanted.values()]
         + [StaffRole(user_id=v, unit_id=biro.pk, role=StaffRole.Role.VALIDATOR) for v in validators],
-        ignore_conflicts=True, batch_size=1000)
+        ignore_conflicts=True,
+        batch_size=1000,
+    )
 
     kelurahan = []
-    for pk, kode, nama, geometry in Wilayah.objects.filter(tingkat=Wilayah.Tingkat.KELURAHAN).order_by("kode").values_list(
-            "id", "kode", "nama", "geometry"):
+    for pk, kode, nama, geometry in (
+        Wilayah.objects.filter(tingkat=Wilayah.Tingkat.KELURAHAN)
+        .order_by("kode")
+        .values_list("id", "kode", "nama", "geometry")
+    ):
         office = units.get(data.kelurahan_units.get(kode, ""))
         kel = Kelurahan(id=pk, kode=kode, nama=nama, office=office)
         if geometry:
@@ -372,17 +465,26 @@ def city_load(rng: random.Random, *, points_per_kelurahan: int = 200) -> City:
             kel.points.append((w.inner_lat, w.inner_lon))
         kelurahan.append(kel)
     kategori = {k.kode: (k.pk, k) for k in Kategori.objects.filter(aktif=True)}
-    return City(kategori=kategori, kelurahan=kelurahan, units=units, units_by_id=by_id, children=children,
-                rulebook=data.rulebook, validator_ids=validators, triage=units[TRIAGE_UNIT],
-                inspektorat=units[CONDUCT_UNIT])
+    return City(
+        kategori=kategori,
+        kelurahan=kelurahan,
+        units=units,
+        units_by_id=by_id,
+        children=children,
+        rulebook=data.rulebook,
+        validator_ids=validators,
+        triage=units[TRIAGE_UNIT],
+        inspektorat=units[CONDUCT_UNIT],
+    )
 
 
 def covers(area: str, kode: str) -> bool:
     return not area or area == kode or kode.startswith(area + ".")
 
 
-def kelurahan_weights(city: City, rng: random.Random, *, hot_kel: str, hot_kel_share: float, hot_kota: str,
-                      hot_kota_share: float) -> list[float]:
+def kelurahan_weights(
+    city: City, rng: random.Random, *, hot_kel: str, hot_kel_share: float, hot_kota: str, hot_kota_share: float
+) -> list[float]:
     """Lognormal weights (a few kelurahan hold much more), rescaled so the hot kelurahan and the hot kota
     hold their shares exactly."""
     raw = [rng.lognormvariate(0, 0.8) for _ in city.kelurahan]
@@ -402,6 +504,7 @@ def kelurahan_weights(city: City, rng: random.Random, *, hot_kel: str, hot_kel_s
 
 
 # --- one report's life ------------------------------------------------------------------------------
+
 
 @dataclass
 class Step:
@@ -424,13 +527,24 @@ class Route:
 class Generator:
     """Rows of N reports as COPY text, chunk by chunk, from one seeded RNG."""
 
-    def __init__(self, city: City, *, n: int, seed: int, years: float, end: float, weights: list[float],
-                 first_ids: dict[str, int]) -> None:
+    def __init__(
+        self,
+        city: City,
+        *,
+        n: int,
+        seed: int,
+        years: float,
+        end: float,
+        weights: list[float],
+        first_ids: dict[str, int],
+    ) -> None:
         self.city, self.n, self.years, self.end = city, n, years, end
         self.rng = random.Random(seed)
         self.start = end - years * 365.25 * DAY
         self.kel_cum = list(itertools.accumulate(weights))
-        codes = [k for k in CATEGORY_WEIGHTS if k in city.kategori] + [k for k in city.kategori if k not in CATEGORY_WEIGHTS]
+        codes = [k for k in CATEGORY_WEIGHTS if k in city.kategori] + [
+            k for k in city.kategori if k not in CATEGORY_WEIGHTS
+        ]
         self.kat_codes = codes
         self.kat_cum = list(itertools.accumulate(CATEGORY_WEIGHTS.get(k, 0.5) for k in codes))
         self.channels = list(CHANNEL_WEIGHTS)
@@ -440,8 +554,10 @@ class Generator:
         self.last_by_place: dict[tuple[int, int], int] = {}  # (kelurahan, kategori) -> last report id (merges)
         self.ids = dict(first_ids)
         self.day_counter: dict[int, int] = {}
-        self.texts = {k: [t.format(p=p, k=city.kategori[k][1].nama.lower()) for t in TEXTS.get(k, DEFAULT_TEXT) for p in PLACES]
-                      for k in codes}
+        self.texts = {
+            k: [t.format(p=p, k=city.kategori[k][1].nama.lower()) for t in TEXTS.get(k, DEFAULT_TEXT) for p in PLACES]
+            for k in codes
+        }
         self.stats: dict[str, int] = {}
 
     # -- the plan: every report's creation time and whether it is still open, in creation order
@@ -473,20 +589,26 @@ class Generator:
             concerned = None
             if kat == "pelayanan-aparatur":
                 concerned, first, responsible, below = kel.office, self.city.inspektorat, self.city.inspektorat, []
-            route = Route(first=first, responsible=responsible, dispose_to=below[0] if below else None, concerned=concerned)
+            route = Route(
+                first=first, responsible=responsible, dispose_to=below[0] if below else None, concerned=concerned
+            )
             self.routes[key] = route
         return route
 
     def life(self, created: float, final: str, route: Route) -> tuple[list[Step], list[tuple]]:
         """The steps that lead to ``final`` and the hops on the way: (kind, from, to, at, accepted_at, revisit)."""
         rng, units = self.rng, self.city
-        steps = [Step("waiting", route.first, created, None, rng.choice(("reporter", "reporter", "reporter", "operator")))]
+        steps = [
+            Step("waiting", route.first, created, None, rng.choice(("reporter", "reporter", "reporter", "operator")))
+        ]
         hops: list[list] = []
 
         def t() -> float:
             return steps[-1].at
 
-        def add(status: str, at: float, actor: int | None, kind: str = "officer", note: str = "", to: UnitInfo | None = None):
+        def add(
+            status: str, at: float, actor: int | None, kind: str = "officer", note: str = "", to: UnitInfo | None = None
+        ):
             steps.append(Step(status, to or steps[-1].unit, at, actor, kind, note))
 
         def pass_on(kind: str, to: UnitInfo, status: str, revisit: bool = False) -> None:
@@ -502,18 +624,33 @@ class Generator:
             add("in_progress", at, steps[-1].unit.officer_id)
 
         stage_order = ("waiting", "coordination", "disposition", "in_progress", "awaiting_validation")
-        target_stage = {"waiting": 0, "coordination": 1, "disposition": 2, "awaiting_reporter": rng.randrange(0, 4),
-                        "rejected": rng.choice((0, 0, 1, 3)), "forwarded": rng.choice((0, 1)), "merged": 0,
-                        "closed_no_response": 0, "in_progress": 3}.get(final, 4)
+        target_stage = {
+            "waiting": 0,
+            "coordination": 1,
+            "disposition": 2,
+            "awaiting_reporter": rng.randrange(0, 4),
+            "rejected": rng.choice((0, 0, 1, 3)),
+            "forwarded": rng.choice((0, 1)),
+            "merged": 0,
+            "closed_no_response": 0,
+            "in_progress": 3,
+        }.get(final, 4)
         # passing on, as far as this report goes
-        if target_stage >= 1 and route.responsible is not steps[-1].unit and (
-                final in ("coordination", "disposition") or rng.random() < P_HOP):
+        if (
+            target_stage >= 1
+            and route.responsible is not steps[-1].unit
+            and (final in ("coordination", "disposition") or rng.random() < P_HOP)
+        ):
             pass_on("koordinasi", route.responsible, "coordination")
             if rng.random() < P_BOUNCE and target_stage > 1:
                 pass_on("koordinasi", route.first, "coordination", revisit=True)
                 pass_on("koordinasi", route.responsible, "coordination", revisit=True)
-        if target_stage >= 2 and route.dispose_to is not None and steps[-1].unit is route.responsible and (
-                final == "disposition" or rng.random() < P_DISPOSE):
+        if (
+            target_stage >= 2
+            and route.dispose_to is not None
+            and steps[-1].unit is route.responsible
+            and (final == "disposition" or rng.random() < P_DISPOSE)
+        ):
             pass_on("disposisi", route.dispose_to, "disposition")
         if target_stage >= 3:
             accept()
@@ -528,8 +665,13 @@ class Generator:
                     break
                 validator = rng.choice(units.validator_ids)
                 if cycle < cycles - 1 or final == "followup_rejected":
-                    add("followup_rejected", t() + rng.expovariate(1 / DAY), validator, "officer",
-                        NOTES["followup_rejected"])
+                    add(
+                        "followup_rejected",
+                        t() + rng.expovariate(1 / DAY),
+                        validator,
+                        "officer",
+                        NOTES["followup_rejected"],
+                    )
                     if final == "followup_rejected":
                         break
                 else:
@@ -545,8 +687,12 @@ class Generator:
         elif final == "awaiting_reporter":
             add("awaiting_reporter", t() + rng.expovariate(1 / DAY), steps[-1].unit.officer_id, note=NOTES[final])
         elif final == "closed_no_response":
-            add("awaiting_reporter", t() + rng.expovariate(1 / DAY), steps[-1].unit.officer_id,
-                note=NOTES["awaiting_reporter"])
+            add(
+                "awaiting_reporter",
+                t() + rng.expovariate(1 / DAY),
+                steps[-1].unit.officer_id,
+                note=NOTES["awaiting_reporter"],
+            )
             add("closed_no_response", t() + rng.uniform(3, 5) * DAY, None, "system", NOTES[final])
         elif final in ("rejected", "forwarded", "merged"):
             add(final, t() + rng.expovariate(1 / DAY), steps[-1].unit.officer_id, note=NOTES[final])
@@ -591,8 +737,9 @@ class Generator:
                 steps[0].unit = unit
                 triage_reason = rng.choice(("category", "category", "location"))
             if triage_reason != "location":
-                lat, lon = kel.points[min(bisect.bisect_left(self.point_cum, rng.random() * self.point_cum[-1]),
-                                          len(kel.points) - 1)]
+                lat, lon = kel.points[
+                    min(bisect.bisect_left(self.point_cum, rng.random() * self.point_cum[-1]), len(kel.points) - 1)
+                ]
             else:
                 kel_id, locate = None, ""
             privacy = _pick(rng, PRIVACY_WEIGHTS)
@@ -631,78 +778,202 @@ class Generator:
             if status == "awaiting_reporter":
                 prior = [s.status for s in steps[:-1] if not s.status.startswith("_")]
                 resume = prior[-1]
-            source, confidence = ("machine", round(rng.uniform(0.8, 0.99), 3)) if rng.random() < 0.2 else ("reporter", None)
+            source, confidence = (
+                ("machine", round(rng.uniform(0.8, 0.99), 3)) if rng.random() < 0.2 else ("reporter", None)
+            )
             if triage_reason == "category":
                 source, confidence = "machine", round(rng.uniform(0.3, 0.79), 3)
             elif triaged:  # placed or categorized by the triage desk before it reached its unit
                 source, confidence = "officer", None
             channel = self.channels[bisect.bisect_left(self.channel_cum, rng.random() * self.channel_cum[-1])]
             description = rng.choice(self.texts[kat])
-            public_note = next((s.note for s in reversed(steps) if s.note and s.status in ("rejected", "forwarded")), "")
+            public_note = next(
+                (s.note for s in reversed(steps) if s.note and s.status in ("rejected", "forwarded")), ""
+            )
             self.stats[status] = self.stats.get(status, 0) + 1
-            reports.append("\t".join((
-                str(rid), number, _sha("sigap-tracking:" + tracking_code(rid).replace("-", "")), description,
-                N if lat is None else repr(lat), N if lon is None else repr(lon), rng.choice(ADDRESSES), locate, status,
-                ts(last_at), resume, channel, privacy, reporter_ref, ts(created), ts(max(last_at, rated_at or 0)),
-                N if hop_deadline is None else ts(hop_deadline), ts(due), ts(last_at) if closed else N, public_note,
-                N if rating is None else str(rating), rating_comment, N if rated_at is None else ts(rated_at), "f",
-                str(kat_id), N if kel_id is None else str(kel_id), N if merged_into is None else str(merged_into),
-                str(unit.id), N if route.concerned is None else str(route.concerned.id), secret_hash,
-                N if confidence is None else repr(confidence), source, triage_reason,
-            )))
+            reports.append(
+                "\t".join(
+                    (
+                        str(rid),
+                        number,
+                        _sha("sigap-tracking:" + tracking_code(rid).replace("-", "")),
+                        description,
+                        N if lat is None else repr(lat),
+                        N if lon is None else repr(lon),
+                        rng.choice(ADDRESSES),
+                        locate,
+                        status,
+                        ts(last_at),
+                        resume,
+                        channel,
+                        privacy,
+                        reporter_ref,
+                        ts(created),
+                        ts(max(last_at, rated_at or 0)),
+                        N if hop_deadline is None else ts(hop_deadline),
+                        ts(due),
+                        ts(last_at) if closed else N,
+                        public_note,
+                        N if rating is None else str(rating),
+                        rating_comment,
+                        N if rated_at is None else ts(rated_at),
+                        "f",
+                        str(kat_id),
+                        N if kel_id is None else str(kel_id),
+                        N if merged_into is None else str(merged_into),
+                        str(unit.id),
+                        N if route.concerned is None else str(route.concerned.id),
+                        secret_hash,
+                        N if confidence is None else repr(confidence),
+                        source,
+                        triage_reason,
+                    )
+                )
+            )
             # history, proof, notifications
             previous = ""
             for i, s in enumerate(steps):
                 if s.status == "_photos":
                     for kind, dt in (("before", 0.0), ("after", 1800.0)):
                         pid = self.ids["reports_photo"] = self.ids["reports_photo"] + 1
-                        photos.append(f"{pid}\t{kind}\t{SHARED_PHOTO}\timage/jpeg\t1024\t768\t{PHOTO_SHA}\t"
-                                      f"{ts(s.at + dt)}\t{s.unit.id}\t{s.actor}\t{rid}\t")
+                        photos.append(
+                            f"{pid}\t{kind}\t{SHARED_PHOTO}\timage/jpeg\t1024\t768\t{PHOTO_SHA}\t"
+                            f"{ts(s.at + dt)}\t{s.unit.id}\t{s.actor}\t{rid}\t"
+                        )
                     continue
                 cid = self.ids["reports_statuschange"] = self.ids["reports_statuschange"] + 1
-                changes.append(f"{previous}\t{s.status}\t{s.actor_kind}\t\t{s.note}\t{ts(s.at)}\t"
-                               f"{N if s.actor is None else s.actor}\t{rid}\t{s.unit.id}\t{cid}")
+                changes.append(
+                    f"{previous}\t{s.status}\t{s.actor_kind}\t\t{s.note}\t{ts(s.at)}\t"
+                    f"{N if s.actor is None else s.actor}\t{rid}\t{s.unit.id}\t{cid}"
+                )
                 if i == 0 and rng.random() < P_REPORT_PHOTO:
                     pid = self.ids["reports_photo"] = self.ids["reports_photo"] + 1
-                    photos.append(f"{pid}\treport\t{SHARED_PHOTO}\timage/jpeg\t1024\t768\t{PHOTO_SHA}\t{ts(s.at)}\t"
-                                  f"{N}\t{N}\t{rid}\t")
+                    photos.append(
+                        f"{pid}\treport\t{SHARED_PHOTO}\timage/jpeg\t1024\t768\t{PHOTO_SHA}\t{ts(s.at)}\t"
+                        f"{N}\t{N}\t{rid}\t"
+                    )
                 if reporter_ref:
                     nid = self.ids["reports_notification"] = self.ids["reports_notification"] + 1
                     if i == 0:
                         kind = "received"
-                        body = (f"Laporan Anda diterima dengan nomor {number} dan diteruskan ke {s.unit.nama}. "
-                                "Ikuti perkembangannya dengan kode lacak Anda.")
-                        body_en = (f"Your report was received as {number} and passed to {s.unit.nama}. "
-                                   "Follow it with your tracking code.")
+                        body = (
+                            f"Laporan Anda diterima dengan nomor {number} dan diteruskan ke {s.unit.nama}. "
+                            "Ikuti perkembangannya dengan kode lacak Anda."
+                        )
+                        body_en = (
+                            f"Your report was received as {number} and passed to {s.unit.nama}. "
+                            "Follow it with your tracking code."
+                        )
                     else:
                         kind = "status"
                         body = f"Laporan {number}: status {STATUS_ID[s.status]}. Ditangani oleh {s.unit.nama}."
                         body_en = f"Report {number}: status {STATUS_EN[s.status]}. Handled by {s.unit.nama}."
-                    notes.append(f"{nid}\t{kind}\t{body}\t{body_en}\tsent\t1\t\t{ts(s.at)}\t{ts(s.at + 5)}\t{rid}\t"
-                                 f"{cid}\t{ts(s.at + 2)}\t\t\t")
+                    notes.append(
+                        f"{nid}\t{kind}\t{body}\t{body_en}\tsent\t1\t\t{ts(s.at)}\t{ts(s.at + 5)}\t{rid}\t"
+                        f"{cid}\t{ts(s.at + 2)}\t\t\t"
+                    )
                 previous = s.status
             for kind, src, dst, at, accepted, revisit in hops:
                 hid = self.ids["reports_hop"] = self.ids["reports_hop"] + 1
-                hops_out.append(f"{hid}\t{kind}\t{NOTES['coordination' if kind == 'koordinasi' else 'disposition']}\t"
-                                f"{'t' if revisit else 'f'}\t{ts(at)}\t{N if accepted is None else ts(accepted)}\t"
-                                f"{src.officer_id}\t{src.id}\t{dst.id}\t{rid}")
+                hops_out.append(
+                    f"{hid}\t{kind}\t{NOTES['coordination' if kind == 'koordinasi' else 'disposition']}\t"
+                    f"{'t' if revisit else 'f'}\t{ts(at)}\t{N if accepted is None else ts(accepted)}\t"
+                    f"{src.officer_id}\t{src.id}\t{dst.id}\t{rid}"
+                )
         return out
 
 
 COLUMNS = {
-    "reports_report": ("id", "number", "tracking_hash", "description", "lat", "lon", "address", "locate_method", "status",
-                       "status_changed_at", "resume_status", "channel", "privacy", "reporter_ref", "created_at",
-                       "updated_at", "hop_deadline", "due_at", "closed_at", "public_note", "rating", "rating_comment",
-                       "rated_at", "is_demo", "kategori_id", "kelurahan_id", "merged_into_id", "unit_id",
-                       "concerned_unit_id", "secret_hash", "category_confidence", "category_source", "triage_reason"),
-    "reports_statuschange": ("old_status", "new_status", "actor_kind", "public_note", "internal_note", "created_at",
-                             "actor_id", "report_id", "unit_id", "id"),
-    "reports_hop": ("id", "kind", "reason", "revisit", "created_at", "accepted_at", "actor_id", "from_unit_id",
-                    "to_unit_id", "report_id"),
-    "reports_photo": ("id", "kind", "image", "content_type", "width", "height", "sha256", "created_at", "unit_id",
-                      "uploaded_by_id", "report_id", "original_ref"),
-    "reports_notification": ("id", "kind", "body", "body_en", "state", "attempts", "last_error", "created_at", "sent_at",
-                             "report_id", "status_change_id", "claimed_at", "recipient_ref", "remote_id", "reply_context"),
+    "reports_report": (
+        "id",
+        "number",
+        "tracking_hash",
+        "description",
+        "lat",
+        "lon",
+        "address",
+        "locate_method",
+        "status",
+        "status_changed_at",
+        "resume_status",
+        "channel",
+        "privacy",
+        "reporter_ref",
+        "created_at",
+        "updated_at",
+        "hop_deadline",
+        "due_at",
+        "closed_at",
+        "public_note",
+        "rating",
+        "rating_comment",
+        "rated_at",
+        "is_demo",
+        "kategori_id",
+        "kelurahan_id",
+        "merged_into_id",
+        "unit_id",
+        "concerned_unit_id",
+        "secret_hash",
+        "category_confidence",
+        "category_source",
+        "triage_reason",
+    ),
+    "reports_statuschange": (
+        "old_status",
+        "new_status",
+        "actor_kind",
+        "public_note",
+        "internal_note",
+        "created_at",
+        "actor_id",
+        "report_id",
+        "unit_id",
+        "id",
+    ),
+    "reports_hop": (
+        "id",
+        "kind",
+        "reason",
+        "revisit",
+        "created_at",
+        "accepted_at",
+        "actor_id",
+        "from_unit_id",
+        "to_unit_id",
+        "report_id",
+    ),
+    "reports_photo": (
+        "id",
+        "kind",
+        "image",
+        "content_type",
+        "width",
+        "height",
+        "sha256",
+        "created_at",
+        "unit_id",
+        "uploaded_by_id",
+        "report_id",
+        "original_ref",
+    ),
+    "reports_notification": (
+        "id",
+        "kind",
+        "body",
+        "body_en",
+        "state",
+        "attempts",
+        "last_error",
+        "created_at",
+        "sent_at",
+        "report_id",
+        "status_change_id",
+        "claimed_at",
+        "recipient_ref",
+        "remote_id",
+        "reply_context",
+    ),
 }
 PHOTO_SHA = hashlib.sha256(b"city-shared-photo").hexdigest()
 STATUS_ID: dict[str, str] = {}
@@ -713,7 +984,7 @@ _MIX = 1_000_000_007  # odd, coprime with 31: n -> n·_MIX mod 31^12 is a biject
 
 def tracking_code(report_id: int) -> str:
     """The tracking code of a generated report (12 characters of the real alphabet, derived from its id)."""
-    v = (report_id * _MIX + 7_777_777) % (31 ** 12)
+    v = (report_id * _MIX + 7_777_777) % (31**12)
     chars = []
     for _ in range(12):
         v, r = divmod(v, 31)
@@ -770,8 +1041,11 @@ def columns_check(cur) -> dict[str, str]:
     EXTRA.clear()
     models = {m._meta.db_table: m for m in apps.get_models()}
     for table, cols in COLUMNS.items():
-        cur.execute("SELECT column_name, is_nullable, column_default FROM information_schema.columns "
-                    "WHERE table_name = %s ORDER BY ordinal_position", [table])
+        cur.execute(
+            "SELECT column_name, is_nullable, column_default FROM information_schema.columns "
+            "WHERE table_name = %s ORDER BY ordinal_position",
+            [table],
+        )
         extra_cols, extra_values = [], []
         for name, nullable, default in cur.fetchall():
             if name in cols:
@@ -806,16 +1080,31 @@ def copy_chunk(cur, rows: dict[str, list[str]]) -> None:
             copy.write("".join(line + suffix + "\n" for line in lines) if suffix else "\n".join(lines) + "\n")
 
 
-def city_populate(cur, *, n: int, seed: int = 2026, years: float = 5.0, end: float | None = None,
-                  hot_kelurahan: str = "31.75.07.1002", hot_kelurahan_share: float = 0.02, hot_kota: str = "31.75",
-                  hot_kota_share: float = 0.20) -> Generator:
+def city_populate(
+    cur,
+    *,
+    n: int,
+    seed: int = 2026,
+    years: float = 5.0,
+    end: float | None = None,
+    hot_kelurahan: str = "31.75.07.1002",
+    hot_kelurahan_share: float = 0.02,
+    hot_kota: str = "31.75",
+    hot_kota_share: float = 0.20,
+) -> Generator:
     """Generate ``n`` reports and COPY them on ``cur`` (a psycopg cursor, e.g. Django's connection's), in one
     thread and with the indexes in place: the small builds (the test) take this path."""
     statuses_load()
     rng = random.Random(seed)
     city = city_load(rng, points_per_kelurahan=20)
-    weights = kelurahan_weights(city, rng, hot_kel=hot_kelurahan, hot_kel_share=hot_kelurahan_share,
-                                hot_kota=hot_kota, hot_kota_share=hot_kota_share)
+    weights = kelurahan_weights(
+        city,
+        rng,
+        hot_kel=hot_kelurahan,
+        hot_kel_share=hot_kelurahan_share,
+        hot_kota=hot_kota,
+        hot_kota_share=hot_kota_share,
+    )
     for col, what in columns_check(cur).items():
         say(f"  note: {col}: {what}")
     first_ids = {}
@@ -825,7 +1114,7 @@ def city_populate(cur, *, n: int, seed: int = 2026, years: float = 5.0, end: flo
     gen = Generator(city, n=n, seed=seed + 1, years=years, end=end or time.time(), weights=weights, first_ids=first_ids)
     plan = gen.plan()
     for i in range(0, len(plan), CHUNK):
-        copy_chunk(cur, gen.chunk(plan[i:i + CHUNK]))
+        copy_chunk(cur, gen.chunk(plan[i : i + CHUNK]))
     for table in LOADED:
         cur.execute(f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), (SELECT MAX(id) FROM {table}))")
     return gen
@@ -862,14 +1151,14 @@ def load(url: str, gen: Generator, plan: list[tuple[float, bool]], clock: Clock)
     started = time.perf_counter()
     for i in range(0, len(plan), CHUNK):
         t = time.perf_counter()
-        rows = gen.chunk(plan[i:i + CHUNK])
+        rows = gen.chunk(plan[i : i + CHUNK])
         t_gen += time.perf_counter() - t
         for table, lines in rows.items():
             counts[table] += len(lines)
         if errors:
             break
         work.put(rows)
-        done += len(plan[i:i + CHUNK])
+        done += len(plan[i : i + CHUNK])
         if done % (CHUNK * 10) == 0 or done == len(plan):
             rate = done / (time.perf_counter() - started)
             say(f"    {done:,} reports ({rate:,.0f}/s; Python generating {t_gen:.0f} s so far)")
@@ -910,11 +1199,18 @@ def build(args) -> None:
     statuses_load()
     rng = random.Random(args.seed)
     city = city_load(rng)
-    weights = kelurahan_weights(city, rng, hot_kel=args.hot_kelurahan, hot_kel_share=args.hot_kelurahan_share,
-                                hot_kota=args.hot_kota, hot_kota_share=args.hot_kota_share)
+    weights = kelurahan_weights(
+        city,
+        rng,
+        hot_kel=args.hot_kelurahan,
+        hot_kel_share=args.hot_kelurahan_share,
+        hot_kota=args.hot_kota,
+        hot_kota_share=args.hot_kota_share,
+    )
     end = args.end.timestamp() if args.end else time.time()
-    gen = Generator(city, n=args.reports, seed=args.seed + 1, years=args.years, end=end, weights=weights,
-                    first_ids=first_ids)
+    gen = Generator(
+        city, n=args.reports, seed=args.seed + 1, years=args.years, end=end, weights=weights, first_ids=first_ids
+    )
     plan = gen.plan()
     photo_file_write()
     t = clock.phase("plan (creation times, open or closed), reference data and actors", t)
@@ -935,8 +1231,10 @@ def build(args) -> None:
     t = clock.phase("sequences, day counters, ANALYZE", t)
     # the other tables' indexes before the rebuilds (some look rows up by report), the reports' own after them:
     # a rebuild that rewrites every report (the duplicate features) then maintains none of its indexes
-    first = ([i for i in indexes if " ON public.reports_report " not in i[1]],
-             [c for c in constraints if c[0] != "reports_report"])
+    first = (
+        [i for i in indexes if " ON public.reports_report " not in i[1]],
+        [c for c in constraints if c[0] != "reports_report"],
+    )
     secondary_create(dsn, *first)
     t = clock.phase("recreated the other tables' indexes and constraints", t)
     rebuilds = rebuild(clock)
@@ -948,8 +1246,10 @@ def build(args) -> None:
     t = clock.phase("VACUUM (ANALYZE)", t)
     total = time.perf_counter() - clock.t0
     shape = shape_summary(dsn, args)
-    say(f"== built {db_name(url)}: {args.reports:,} reports in {total:.0f} s ({total / 60:.1f} min; "
-        f"target ≤ 15 min for 1,000,000 here); derived rebuilds: {rebuilds}")
+    say(
+        f"== built {db_name(url)}: {args.reports:,} reports in {total:.0f} s ({total / 60:.1f} min; "
+        f"target ≤ 15 min for 1,000,000 here); derived rebuilds: {rebuilds}"
+    )
     say(shape)
     if gen.stats:
         say("   statuses: " + ", ".join(f"{k} {v:,}" for k, v in sorted(gen.stats.items())))
@@ -1030,18 +1330,31 @@ def shape_summary(dsn: str, args) -> str:
 
     with psycopg.connect(dsn) as conn:
         total, closed = conn.execute(
-            "SELECT COUNT(*), COUNT(*) FILTER (WHERE closed_at IS NOT NULL) FROM reports_report").fetchone()
-        hot_kel = conn.execute("SELECT COUNT(*) FROM reports_report r JOIN organization_wilayah w ON w.id = r.kelurahan_id "
-                               "WHERE w.kode = %s", [args.hot_kelurahan]).fetchone()[0]
-        hot_kota = conn.execute("SELECT COUNT(*) FROM reports_report r JOIN organization_wilayah w ON w.id = r.kelurahan_id "
-                                "WHERE w.kode LIKE %s", [args.hot_kota + ".%"]).fetchone()[0]
-        at_office = conn.execute("SELECT COUNT(*) FROM reports_report r JOIN organization_unit u ON u.id = r.unit_id "
-                                 "WHERE u.kode = %s", ["kel:" + args.hot_kelurahan]).fetchone()[0]
-        top = conn.execute("SELECT COUNT(*) AS n FROM reports_report GROUP BY kelurahan_id ORDER BY n DESC LIMIT 5").fetchall()
+            "SELECT COUNT(*), COUNT(*) FILTER (WHERE closed_at IS NOT NULL) FROM reports_report"
+        ).fetchone()
+        hot_kel = conn.execute(
+            "SELECT COUNT(*) FROM reports_report r JOIN organization_wilayah w ON w.id = r.kelurahan_id "
+            "WHERE w.kode = %s",
+            [args.hot_kelurahan],
+        ).fetchone()[0]
+        hot_kota = conn.execute(
+            "SELECT COUNT(*) FROM reports_report r JOIN organization_wilayah w ON w.id = r.kelurahan_id "
+            "WHERE w.kode LIKE %s",
+            [args.hot_kota + ".%"],
+        ).fetchone()[0]
+        at_office = conn.execute(
+            "SELECT COUNT(*) FROM reports_report r JOIN organization_unit u ON u.id = r.unit_id WHERE u.kode = %s",
+            ["kel:" + args.hot_kelurahan],
+        ).fetchone()[0]
+        top = conn.execute(
+            "SELECT COUNT(*) AS n FROM reports_report GROUP BY kelurahan_id ORDER BY n DESC LIMIT 5"
+        ).fetchall()
         sizes = conn.execute("SELECT pg_size_pretty(pg_database_size(current_database()))").fetchone()[0]
-    return (f"   shape: {closed / max(total, 1):.1%} closed; hot kelurahan {args.hot_kelurahan}: {hot_kel:,} reports "
-            f"({at_office:,} now at its office); hot kota {args.hot_kota}: {hot_kota:,}; largest kelurahan: "
-            f"{', '.join(f'{n:,}' for (n,) in top)}; database size {sizes}")
+    return (
+        f"   shape: {closed / max(total, 1):.1%} closed; hot kelurahan {args.hot_kelurahan}: {hot_kel:,} reports "
+        f"({at_office:,} now at its office); hot kota {args.hot_kota}: {hot_kota:,}; largest kelurahan: "
+        f"{', '.join(f'{n:,}' for (n,) in top)}; database size {sizes}"
+    )
 
 
 # --- the page benchmark's actors ---------------------------------------------------------------------
@@ -1085,10 +1398,16 @@ def scenario_write(url: str, args) -> Path:
         device = None
         if role in settings.SIGAP_OTP_ROLES:
             device = TOTPDevice.objects.filter(user=user, confirmed=True).first() or TOTPDevice.objects.create(
-                user=user, name="bench", confirmed=True)
+                user=user, name="bench", confirmed=True
+            )
         token = ApiToken.issue(user, name="bench", otp_verified=device is not None)
-        out["users"][key] = {"username": username, "unit": unit.kode, "role": role, "token": token,
-                             "device": device.persistent_id if device else None}
+        out["users"][key] = {
+            "username": username,
+            "unit": unit.kode,
+            "role": role,
+            "token": token,
+            "device": device.persistent_id if device else None,
+        }
     from sigap.reports.models import Report
 
     sample = list(Report.objects.filter(unit__kode=f"kel:{kel}").order_by("-id").values_list("id", "number")[:3])
@@ -1098,28 +1417,41 @@ def scenario_write(url: str, args) -> Path:
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(json.dumps(out, indent=2))
     path.chmod(0o600)
-    say(f"== scenario written to {path} (users: {', '.join(u['username'] for u in out['users'].values())}; "
-        f"tokens valid {out['token_hours']:.0f} h, keyed with this SIGAP_HOME's SECRET_KEY)")
+    say(
+        f"== scenario written to {path} (users: {', '.join(u['username'] for u in out['users'].values())}; "
+        f"tokens valid {out['token_hours']:.0f} h, keyed with this SIGAP_HOME's SECRET_KEY)"
+    )
     return path
 
 
 def main(argv: list[str] | None = None) -> None:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0], formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__.split("\n\n")[0], formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--reports", type=int, default=1_000_000)
-    parser.add_argument("--database", help="postgres://… (default postgres://postgres@127.0.0.1:5432/sigap_city_<size>)")
+    parser.add_argument(
+        "--database", help="postgres://… (default postgres://postgres@127.0.0.1:5432/sigap_city_<size>)"
+    )
     parser.add_argument("--fresh", action="store_true", help="drop and recreate the database first")
     parser.add_argument("--seed", type=int, default=2026)
     parser.add_argument("--years", type=float, default=5.0)
-    parser.add_argument("--end", type=lambda s: datetime.fromisoformat(s).replace(tzinfo=UTC), default=None,
-                        help="the build's 'now' (ISO, UTC; default: the time of the build)")
+    parser.add_argument(
+        "--end",
+        type=lambda s: datetime.fromisoformat(s).replace(tzinfo=UTC),
+        default=None,
+        help="the build's 'now' (ISO, UTC; default: the time of the build)",
+    )
     parser.add_argument("--hot-kelurahan", default="31.75.07.1002", help="Pondok Bambu (default)")
     parser.add_argument("--hot-kelurahan-share", type=float, default=0.02)
     parser.add_argument("--hot-kota", default="31.75", help="Jakarta Timur (default)")
     parser.add_argument("--hot-kota-share", type=float, default=0.20)
     parser.add_argument("--scenario", action="store_true", help="also write the page benchmark's users and tokens")
-    parser.add_argument("--scenario-only", action="store_true", help="only (re)write the scenario on an existing database")
-    parser.add_argument("--rebuild-only", action="store_true",
-                        help="migrate an existing database and run the derived rebuilds again")
+    parser.add_argument(
+        "--scenario-only", action="store_true", help="only (re)write the scenario on an existing database"
+    )
+    parser.add_argument(
+        "--rebuild-only", action="store_true", help="migrate an existing database and run the derived rebuilds again"
+    )
     args = parser.parse_args(argv)
     args.database = args.database or default_url(args.reports)
     if not args.database.startswith(("postgres://", "postgresql://")):
@@ -1135,9 +1467,11 @@ def main(argv: list[str] | None = None) -> None:
             clock.phase("migrated", t)
             missing = schema_missing()
             if missing:
-                raise SystemExit(f"{db_name(args.database)} lacks {', '.join(missing[:8])}"
-                                 f"{' …' if len(missing) > 8 else ''}: it was migrated while a migration was an empty "
-                                 "placeholder, so migrate will not add them; build it again with --fresh")
+                raise SystemExit(
+                    f"{db_name(args.database)} lacks {', '.join(missing[:8])}"
+                    f"{' …' if len(missing) > 8 else ''}: it was migrated while a migration was an empty "
+                    "placeholder, so migrate will not add them; build it again with --fresh"
+                )
             say(f"== derived rebuilds on {db_name(args.database)}: {rebuild(clock)}")
         if args.scenario_only:
             scenario_write(args.database, args)

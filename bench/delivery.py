@@ -23,6 +23,7 @@ a real API over the internet (the sends of a batch overlap on SIGAP_OUTBOX_SEND_
 The CPU use of other processes is sampled before each database: on a shared 2-core machine figures taken while it
 is busy are noisy, and each run says so.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -69,9 +70,23 @@ def parent(args) -> int:
         env = child_env(db, home)
         if db == "postgres":
             env["DATABASE_URL"] = PG_URL
-        cmd = [sys.executable, "-u", str(Path(__file__).resolve()), "--_child", db, "--n", str(args.n),
-               "--rate", str(args.rate), "--seconds", str(args.seconds), "--_out", str(out),
-               "--latency-ms", str(args.latency_ms)]
+        cmd = [
+            sys.executable,
+            "-u",
+            str(Path(__file__).resolve()),
+            "--_child",
+            db,
+            "--n",
+            str(args.n),
+            "--rate",
+            str(args.rate),
+            "--seconds",
+            str(args.seconds),
+            "--_out",
+            str(out),
+            "--latency-ms",
+            str(args.latency_ms),
+        ]
         rc = subprocess.call(cmd, env=env, cwd=str(ROOT))
         if rc != 0 or not out.exists():
             print(f"!!! {db}: the child process failed (exit {rc})", flush=True)
@@ -81,18 +96,22 @@ def parent(args) -> int:
         if not args.keep:
             shutil.rmtree(home, ignore_errors=True)
     if results:
-        print(f"\n{'=' * 90}\nSUMMARY (notifications/s delivered in-process to WhatsApp's API faked on loopback, "
-              f"answering in {args.latency_ms:.0f} ms)")
+        print(
+            f"\n{'=' * 90}\nSUMMARY (notifications/s delivered in-process to WhatsApp's API faked on loopback, "
+            f"answering in {args.latency_ms:.0f} ms)"
+        )
         print(f"{'':52s}" + "".join(f"{db:>16s}" for db in results))
-        rows = [("(a0) as before: + a TLS context per send", "before_per_s", "{:.1f}/s"),
-                ("(a) old shape: one row, new connection each", "old_per_s", "{:.1f}/s"),
-                ("(b) batched sweep (batches of 100)", "batch_per_s", "{:.1f}/s"),
-                ("(c) embedded sender thread, ids enqueued", "thread_per_s", "{:.1f}/s"),
-                ("(d) burst: intake rate reached", "burst_rate", "{:.1f}/s"),
-                ("    backlog at the end of the burst", "backlog_end", "{:d}"),
-                ("    largest backlog during the burst", "backlog_max", "{:d}"),
-                ("    drained after the burst in", "drain_s", "{:.1f} s"),
-                ("    other processes' CPU before the run", "busy", "{:.0%}")]
+        rows = [
+            ("(a0) as before: + a TLS context per send", "before_per_s", "{:.1f}/s"),
+            ("(a) old shape: one row, new connection each", "old_per_s", "{:.1f}/s"),
+            ("(b) batched sweep (batches of 100)", "batch_per_s", "{:.1f}/s"),
+            ("(c) embedded sender thread, ids enqueued", "thread_per_s", "{:.1f}/s"),
+            ("(d) burst: intake rate reached", "burst_rate", "{:.1f}/s"),
+            ("    backlog at the end of the burst", "backlog_end", "{:d}"),
+            ("    largest backlog during the burst", "backlog_max", "{:d}"),
+            ("    drained after the burst in", "drain_s", "{:.1f} s"),
+            ("    other processes' CPU before the run", "busy", "{:.0%}"),
+        ]
         for label, key, fmt in rows:
             print(f"{label:52s}" + "".join(f"{fmt.format(r[key]):>16s}" for r in results.values()))
     return status
@@ -103,20 +122,29 @@ def submissions(work: Workload, n: int):
     from sigap.intake.services import Reporter, Submission
 
     subs = []
-    for i in range(n):
+    for _i in range(n):
         p = work.next()
-        subs.append(Submission(category=p["category"], description=p["description"], lat=p["lat"], lon=p["lon"],
-                               channel="whatsapp", address=p["address"], privacy="private",
-                               reporter=Reporter(name=p["reporter"]["name"], phone=f"62812{work.i:08d}")))
+        subs.append(
+            Submission(
+                category=p["category"],
+                description=p["description"],
+                lat=p["lat"],
+                lon=p["lon"],
+                channel="whatsapp",
+                address=p["address"],
+                privacy="private",
+                reporter=Reporter(name=p["reporter"]["name"], phone=f"62812{work.i:08d}"),
+            )
+        )
     return subs
 
 
 def serve_fake(latency_ms: float, port_out) -> None:
     """The channel's far end, in a process of its own (as a real API is): WhatsApp's Cloud API as the test suite
     fakes it, answering after ``latency_ms``."""
-    from sigap.intake.tests.fake_services import FakeServices
-
     from http.server import ThreadingHTTPServer
+
+    from sigap.intake.tests.fake_services import FakeServices
 
     ThreadingHTTPServer.request_queue_size = 256  # as a real API takes many senders' connections at once
     fake = FakeServices()
@@ -127,6 +155,7 @@ def serve_fake(latency_ms: float, port_out) -> None:
         def slow_post(self, answer=answer):
             time.sleep(latency_ms / 1000)
             return answer(self)
+
         handler.do_POST = slow_post
     fake.requests = _Forgetful()  # a long run must not keep every request in memory
     port_out.put(fake.url)
@@ -172,14 +201,28 @@ def child(args) -> int:
     call_command("migrate", verbosity=0)
     reference_load(progress=False)
     busy = cpu_busy()
-    print(f"machine: {os.cpu_count()} cores, load average {loadavg()}; other processes kept {busy:.0%} of the cores "
-          f"busy in the second before start{' (BUSY: figures are noisy)' if busy > 0.15 else ''}", flush=True)
-    settings.SIGAP_CHANNELS = {**settings.SIGAP_CHANNELS, "whatsapp": {
-        "verify_token": "v", "app_secret": "s", "access_token": "bench", "phone_number_id": "1098765",
-        "api_base": f"{fake_url}/graph"}}
+    print(
+        f"machine: {os.cpu_count()} cores, load average {loadavg()}; other processes kept {busy:.0%} of the cores "
+        f"busy in the second before start{' (BUSY: figures are noisy)' if busy > 0.15 else ''}",
+        flush=True,
+    )
+    settings.SIGAP_CHANNELS = {
+        **settings.SIGAP_CHANNELS,
+        "whatsapp": {
+            "verify_token": "v",
+            "app_secret": "s",
+            "access_token": "bench",
+            "phone_number_id": "1098765",
+            "api_base": f"{fake_url}/graph",
+        },
+    }
     work = Workload()
-    waiting = (Notification.State.PENDING, Notification.State.CLAIMED, Notification.State.SENDING,
-               Notification.State.FAILED)
+    waiting = (
+        Notification.State.PENDING,
+        Notification.State.CLAIMED,
+        Notification.State.SENDING,
+        Notification.State.FAILED,
+    )
 
     def file_quietly(n: int) -> list[int]:
         """File n reports with delivery deferred (no id handed to a sender): the rows wait in the outbox."""
@@ -187,7 +230,7 @@ def child(args) -> int:
         try:
             subs = submissions(work, n)
             for i in range(0, n, 100):
-                report_submit_many(subs[i:i + 100])
+                report_submit_many(subs[i : i + 100])
         finally:
             outbox.enqueue = real
         return list(Notification.objects.filter(state="pending").order_by("pk").values_list("pk", flat=True))
@@ -203,8 +246,10 @@ def child(args) -> int:
         relay.deliver_batch([pk])
         connection.close()
     out["before_per_s"] = len(ids) / (time.perf_counter() - t)
-    print(f"(a0) as before: one row, new connection and TLS context each: {len(ids)} = {out['before_per_s']:.1f}/s",
-          flush=True)
+    print(
+        f"(a0) as before: one row, new connection and TLS context each: {len(ids)} = {out['before_per_s']:.1f}/s",
+        flush=True,
+    )
     # (a) the old shape
     ids = file_quietly(OLD_SHAPE_N)
     t = time.perf_counter()
@@ -213,7 +258,10 @@ def child(args) -> int:
         connection.close()
     old_s = time.perf_counter() - t
     out["old_per_s"] = len(ids) / old_s
-    print(f"(a) one row per batch, new connection each: {len(ids)} in {old_s:.1f} s = {out['old_per_s']:.1f}/s", flush=True)
+    print(
+        f"(a) one row per batch, new connection each: {len(ids)} in {old_s:.1f} s = {out['old_per_s']:.1f}/s",
+        flush=True,
+    )
 
     # (b) batched sweep
     ids = file_quietly(args.n)
@@ -221,9 +269,11 @@ def child(args) -> int:
     counts = relay.outbox_sweep(limit=args.n)
     batch_s = time.perf_counter() - t
     out["batch_per_s"] = counts.get("sent", 0) / batch_s
-    print(f"(b) batched sweep: {counts.get('sent', 0)} of {len(ids)} sent in {batch_s:.1f} s = {out['batch_per_s']:.1f}/s"
-          f"{'; failed (retried after their backoff): ' + str(counts['failed']) if counts.get('failed') else ''}",
-          flush=True)
+    print(
+        f"(b) batched sweep: {counts.get('sent', 0)} of {len(ids)} sent in {batch_s:.1f} s = {out['batch_per_s']:.1f}/s"
+        f"{'; failed (retried after their backoff): ' + str(counts['failed']) if counts.get('failed') else ''}",
+        flush=True,
+    )
     Notification.objects.filter(state="failed").update(next_attempt_at=None)
     relay.outbox_sweep()  # the failed ones (if any), so the next run starts from an empty outbox
 
@@ -253,7 +303,7 @@ def child(args) -> int:
         delay = due - time.perf_counter()
         if delay > 0:
             time.sleep(delay)
-        report_submit_many(subs[i:i + step])  # delivery is queued after commit, as group commit does
+        report_submit_many(subs[i : i + step])  # delivery is queued after commit, as group commit does
         if time.perf_counter() >= next_sample:
             samples.append((time.perf_counter() - t0, Notification.objects.filter(state__in=waiting).count()))
             next_sample += 1
@@ -264,13 +314,22 @@ def child(args) -> int:
     drain_s = time.perf_counter() - t0 - burst_s
     filed = Notification.objects.count() - before
     sent = Notification.objects.filter(state="sent").count()
-    out.update(burst_rate=total / burst_s, backlog_end=backlog_end, backlog_max=max([b for _, b in samples] + [backlog_end]),
-               drain_s=drain_s)
-    print(f"(d) burst: {total} reports in {burst_s:.1f} s = {total / burst_s:.1f}/s ({filed} notifications); backlog "
-          f"each second: {[b for _, b in samples]}; at the end {backlog_end}; drained {drain_s:.1f} s later", flush=True)
+    out.update(
+        burst_rate=total / burst_s,
+        backlog_end=backlog_end,
+        backlog_max=max([b for _, b in samples] + [backlog_end]),
+        drain_s=drain_s,
+    )
+    print(
+        f"(d) burst: {total} reports in {burst_s:.1f} s = {total / burst_s:.1f}/s ({filed} notifications); backlog "
+        f"each second: {[b for _, b in samples]}; at the end {backlog_end}; drained {drain_s:.1f} s later",
+        flush=True,
+    )
     answered = Notification.objects.filter(state="sent").values("remote_id").distinct().count()
-    print(f"    every notification sent: {sent} rows sent, {answered} distinct message ids answered by the fake API",
-          flush=True)
+    print(
+        f"    every notification sent: {sent} rows sent, {answered} distinct message ids answered by the fake API",
+        flush=True,
+    )
     outbox.stop()
     fake.terminate()
     print(f"load average at the end: {loadavg()}", flush=True)

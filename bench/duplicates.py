@@ -20,6 +20,7 @@ The script only calls ``report_submit`` and ``candidates_for_many``, so it also 
 (before features were stored) for a before/after comparison. The machine's CPU use by other processes is
 sampled before each database: on a shared 2-core machine, figures taken while it is busy are noisy.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -54,13 +55,28 @@ WORDS = ("Mawar", "Melati", "Kenanga", "Anggrek", "Dahlia")
 
 def child_env(db: str, home: str) -> dict:
     env = os.environ.copy()
-    for name in ("DATABASE_URL", "CELERY_BROKER_URL", "SIGAP_REDIS_CACHE_URL", "SIGAP_VAULT_KEY", "SIGAP_VAULT_KEY_FILE",
-                 "SECRET_KEY", "SIGAP_DEBUG"):
+    for name in (
+        "DATABASE_URL",
+        "CELERY_BROKER_URL",
+        "SIGAP_REDIS_CACHE_URL",
+        "SIGAP_VAULT_KEY",
+        "SIGAP_VAULT_KEY_FILE",
+        "SECRET_KEY",
+        "SIGAP_DEBUG",
+    ):
         env.pop(name, None)
-    env.update({"DJANGO_SETTINGS_MODULE": "sigap.config.settings", "SIGAP_HOME": home,
-                "SIGAP_CITIZEN_RATE": "1000000/m", "SIGAP_TRACK_RATE": "1000000/m",
-                "SIGAP_EMAIL_BACKEND": "django.core.mail.backends.locmem.EmailBackend", "SIGAP_LOG_LEVEL": "ERROR",
-                "NO_PROXY": "127.0.0.1,localhost", "no_proxy": "127.0.0.1,localhost"})
+    env.update(
+        {
+            "DJANGO_SETTINGS_MODULE": "sigap.config.settings",
+            "SIGAP_HOME": home,
+            "SIGAP_CITIZEN_RATE": "1000000/m",
+            "SIGAP_TRACK_RATE": "1000000/m",
+            "SIGAP_EMAIL_BACKEND": "django.core.mail.backends.locmem.EmailBackend",
+            "SIGAP_LOG_LEVEL": "ERROR",
+            "NO_PROXY": "127.0.0.1,localhost",
+            "no_proxy": "127.0.0.1,localhost",
+        }
+    )
     if db == "postgres":
         env["DATABASE_URL"] = PG_URL
     return env
@@ -68,6 +84,7 @@ def child_env(db: str, home: str) -> dict:
 
 def cpu_busy(seconds: float = 1.0) -> float:
     """Share of all cores busy over ``seconds`` (this process sleeps meanwhile), from /proc/stat."""
+
     def sample():
         fields = [int(x) for x in Path("/proc/stat").read_text().splitlines()[0].split()[1:]]
         return sum(fields), fields[3] + (fields[4] if len(fields) > 4 else 0)
@@ -90,6 +107,7 @@ def loadavg() -> str:
 
 # --- parent ---------------------------------------------------------------------------------------
 
+
 def parent(args) -> int:
     dbs = ["sqlite", "postgres"] if args.db == "both" else [args.db]
     results, status = {}, 0
@@ -103,8 +121,18 @@ def parent(args) -> int:
         home = tempfile.mkdtemp(prefix="sigap-bench-dup-")
         out = Path(home) / "result.json"
         print(f"\n=== {db} ===", flush=True)
-        cmd = [sys.executable, "-u", str(Path(__file__).resolve()), "--_child", "--n", str(args.n),
-               "--points-n", str(args.points_n), "--_out", str(out)]
+        cmd = [
+            sys.executable,
+            "-u",
+            str(Path(__file__).resolve()),
+            "--_child",
+            "--n",
+            str(args.n),
+            "--points-n",
+            str(args.points_n),
+            "--_out",
+            str(out),
+        ]
         rc = subprocess.call(cmd, env=child_env(db, home), cwd=str(ROOT))
         if rc != 0 or not out.exists():
             print(f"!!! {db}: the child failed (exit {rc})", flush=True)
@@ -115,29 +143,41 @@ def parent(args) -> int:
             shutil.rmtree(home, ignore_errors=True)
     if results:
         print(f"\n{'=' * 100}\nSUMMARY (in-process report_submit, delivery deferred; {os.cpu_count()} cores)")
-        for db, r in results.items():
+        for r in results.values():
             h, f = r["hot"], r["five"]
-            print(f"{r['db']}: hot spot {r['n']} reports within 100 m: first 1,000 {h['first']:.0f}/s, "
-                  f"last 1,000 {h['last']:.0f}/s (last/first {h['last'] / h['first']:.2f}; target >= 0.80: "
-                  f"{'MET' if h['last'] >= 0.8 * h['first'] else 'NOT MET'}); statements per filing "
-                  f"{h['statements_start']} at the start, {h['statements_end']} at the end; the lookup compared "
-                  f"{h['compared_start']} then {h['compared_end']} earlier reports; "
-                  f"{h['clusters']} clusters; lookup {h['lookup_ms_first']:.2f} -> {h['lookup_ms_last']:.2f} ms per "
-                  f"filing; process CPU {h['cpu_ms_first']:.2f} -> {h['cpu_ms_last']:.2f} ms per filing; busy before start {r['busy']:.0%}")
-            print(f"{r['db']}: five points, {r['points_n']} reports: first fifth {f['first']:.0f}/s, last fifth "
-                  f"{f['last']:.0f}/s, overall {f['all']:.0f}/s; lookup {f['lookup_ms_first']:.2f} -> "
-                  f"{f['lookup_ms_last']:.2f} ms per filing")
+            print(
+                f"{r['db']}: hot spot {r['n']} reports within 100 m: first 1,000 {h['first']:.0f}/s, "
+                f"last 1,000 {h['last']:.0f}/s (last/first {h['last'] / h['first']:.2f}; target >= 0.80: "
+                f"{'MET' if h['last'] >= 0.8 * h['first'] else 'NOT MET'}); statements per filing "
+                f"{h['statements_start']} at the start, {h['statements_end']} at the end; the lookup compared "
+                f"{h['compared_start']} then {h['compared_end']} earlier reports; "
+                f"{h['clusters']} clusters; lookup {h['lookup_ms_first']:.2f} -> {h['lookup_ms_last']:.2f} ms per "
+                f"filing; process CPU {h['cpu_ms_first']:.2f} -> {h['cpu_ms_last']:.2f} ms per filing; busy before start {r['busy']:.0%}"
+            )
+            print(
+                f"{r['db']}: five points, {r['points_n']} reports: first fifth {f['first']:.0f}/s, last fifth "
+                f"{f['last']:.0f}/s, overall {f['all']:.0f}/s; lookup {f['lookup_ms_first']:.2f} -> "
+                f"{f['lookup_ms_last']:.2f} ms per filing"
+            )
     return status
 
 
 # --- child ----------------------------------------------------------------------------------------
 
+
 def submission(lat: float, lon: float, i: int, *, phrase: int | None = None):
     from sigap.intake.services import Reporter, Submission
 
     text = PHRASES[(i * 7) % len(PHRASES) if phrase is None else phrase].format(w=WORDS[(i * 3) % len(WORDS)])
-    return Submission(category=CATEGORY, description=f"{text} (laporan {i})", lat=lat, lon=lon, channel="api",
-                      privacy="private", reporter=Reporter(name="Budi Santoso", phone="081234567890"))
+    return Submission(
+        category=CATEGORY,
+        description=f"{text} (laporan {i})",
+        lat=lat,
+        lon=lon,
+        channel="api",
+        privacy="private",
+        reporter=Reporter(name="Budi Santoso", phone="081234567890"),
+    )
 
 
 def one_filing(sub) -> tuple[int, int]:
@@ -187,9 +227,12 @@ def child(args) -> int:
 
         db = f"SQLite {sqlite3.sqlite_version}"
     busy = cpu_busy()
-    print(f"machine: {os.cpu_count()} cores, {platform.system()} {platform.release()}, load average {loadavg()}; "
-          f"other processes kept {busy:.0%} of the cores busy in the second before start; database {db}; "
-          f"run at {time.strftime('%Y-%m-%d %H:%M:%S %Z')}", flush=True)
+    print(
+        f"machine: {os.cpu_count()} cores, {platform.system()} {platform.release()}, load average {loadavg()}; "
+        f"other processes kept {busy:.0%} of the cores busy in the second before start; database {db}; "
+        f"run at {time.strftime('%Y-%m-%d %H:%M:%S %Z')}",
+        flush=True,
+    )
     outbox.register_sender(lambda _pk: None)  # delivery deferred: the figures are about filing
     from sigap.reports import services
 
@@ -239,17 +282,31 @@ def child(args) -> int:
     cpu_last = 1000 * (cpu[-1] - cpu[-k - 1]) / k
     try:
         clusters = Report.objects.filter(dup_rep__isnull=True).count()
-    except Exception:  # a tree before clusters
+    except Exception:  # noqa: BLE001 - a tree before clusters
         clusters = -1
     ms_first = 1000 * sum(lookup[:k]) / k
     ms_last = 1000 * sum(lookup[-k:]) / k
-    hot_result = {"cpu_ms_first": cpu_first, "cpu_ms_last": cpu_last, "lookup_ms_first": ms_first, "lookup_ms_last": ms_last, "first": first, "last": last, "statements_start": statements_start, "statements_end": statements_end,
-                  "compared_start": compared_start, "compared_end": compared_end, "clusters": clusters}
-    print(f"(1) hot spot, {n} reports within 100 m, one category: first {k} {first:.0f}/s, last {k} {last:.0f}/s "
-          f"(last/first {last / first:.2f}); statements per filing {statements_start} -> {statements_end}; "
-          f"earlier reports compared by the lookup {compared_start} -> {compared_end}; representatives {clusters}; "
-          f"duplicate lookup {ms_first:.2f} ms -> {ms_last:.2f} ms per filing; process CPU {cpu_first:.2f} ms -> "
-          f"{cpu_last:.2f} ms per filing", flush=True)
+    hot_result = {
+        "cpu_ms_first": cpu_first,
+        "cpu_ms_last": cpu_last,
+        "lookup_ms_first": ms_first,
+        "lookup_ms_last": ms_last,
+        "first": first,
+        "last": last,
+        "statements_start": statements_start,
+        "statements_end": statements_end,
+        "compared_start": compared_start,
+        "compared_end": compared_end,
+        "clusters": clusters,
+    }
+    print(
+        f"(1) hot spot, {n} reports within 100 m, one category: first {k} {first:.0f}/s, last {k} {last:.0f}/s "
+        f"(last/first {last / first:.2f}); statements per filing {statements_start} -> {statements_end}; "
+        f"earlier reports compared by the lookup {compared_start} -> {compared_end}; representatives {clusters}; "
+        f"duplicate lookup {ms_first:.2f} ms -> {ms_last:.2f} ms per filing; process CPU {cpu_first:.2f} ms -> "
+        f"{cpu_last:.2f} ms per filing",
+        flush=True,
+    )
 
     # (2) 500 at five points (another category's reports are far away; same category, five kelurahan)
     points = [(x.inner_lat, x.inner_lon) for x in Wilayah.objects.filter(kode__in=FIVE)]
@@ -262,14 +319,22 @@ def child(args) -> int:
         report_submit(submission(lat + rng.uniform(-d, d) / 1.42, lon + rng.uniform(-d, d) / 1.42, n + i))
         stamps.append(time.perf_counter())
     fifth = max(1, m // 5)
-    five = {"first": fifth / (stamps[fifth - 1] - t0), "last": fifth / (stamps[-1] - stamps[-fifth - 1]),
-            "all": m / (stamps[-1] - t0), "lookup_ms_first": 1000 * sum(lookup[:fifth]) / fifth,
-            "lookup_ms_last": 1000 * sum(lookup[-fifth:]) / fifth}
-    print(f"(2) five points, {m} reports: first {fifth} {five['first']:.0f}/s, last {fifth} {five['last']:.0f}/s, "
-          f"overall {five['all']:.0f}/s; duplicate lookup {five['lookup_ms_first']:.2f} ms -> "
-          f"{five['lookup_ms_last']:.2f} ms per filing", flush=True)
-    Path(args._out).write_text(json.dumps({"db": db, "busy": busy, "n": n, "points_n": m, "hot": hot_result,
-                                           "five": five}))
+    five = {
+        "first": fifth / (stamps[fifth - 1] - t0),
+        "last": fifth / (stamps[-1] - stamps[-fifth - 1]),
+        "all": m / (stamps[-1] - t0),
+        "lookup_ms_first": 1000 * sum(lookup[:fifth]) / fifth,
+        "lookup_ms_last": 1000 * sum(lookup[-fifth:]) / fifth,
+    }
+    print(
+        f"(2) five points, {m} reports: first {fifth} {five['first']:.0f}/s, last {fifth} {five['last']:.0f}/s, "
+        f"overall {five['all']:.0f}/s; duplicate lookup {five['lookup_ms_first']:.2f} ms -> "
+        f"{five['lookup_ms_last']:.2f} ms per filing",
+        flush=True,
+    )
+    Path(args._out).write_text(
+        json.dumps({"db": db, "busy": busy, "n": n, "points_n": m, "hot": hot_result, "five": five})
+    )
     return 0
 
 

@@ -12,6 +12,7 @@ second, p50/p90/p99 latency, statuses; then the workers' memory (RSS and PSS) af
 (each answered 201 must be stored exactly once), and the machine's load (this benchmark is meant for a shared
 2-core machine: figures taken while other work runs are noisy, so the load is printed next to them).
 """
+
 from __future__ import annotations
 
 import argparse
@@ -41,9 +42,11 @@ def free_port() -> int:
 
 def cpu_busy(seconds: float = 2.0) -> float:
     """Share of the machine's CPU time that was busy over ``seconds`` (all processes)."""
+
     def sample():
         fields = [int(x) for x in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]]
         return sum(fields), fields[3] + fields[4]
+
     total0, idle0 = sample()
     time.sleep(seconds)
     total1, idle1 = sample()
@@ -116,24 +119,49 @@ def main() -> None:
         url = f"postgres://postgres@127.0.0.1:5432/{PG_DB}"
     else:
         url = f"sqlite:///{home / 'sigap.sqlite3'}"
-    env = {**os.environ, "SIGAP_HOME": str(home), "DATABASE_URL": url, "PYTHONPATH": str(ROOT),
-           "SIGAP_CITIZEN_RATE": "1000000/m", "SIGAP_TILE_URL": "", "SIGAP_LOG_LEVEL": "WARNING",
-           "SIGAP_DB_CONN_MAX_AGE": "3600"}
+    env = {
+        **os.environ,
+        "SIGAP_HOME": str(home),
+        "DATABASE_URL": url,
+        "PYTHONPATH": str(ROOT),
+        "SIGAP_CITIZEN_RATE": "1000000/m",
+        "SIGAP_TILE_URL": "",
+        "SIGAP_LOG_LEVEL": "WARNING",
+        "SIGAP_DB_CONN_MAX_AGE": "3600",
+    }
     cli = [sys.executable, "-m", "sigap.cli"]
     for command in (["migrate", "--verbosity", "0"], ["reference"]):
-        subprocess.run(cli + command, env=env, check=True, cwd=home, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        subprocess.run(
+            cli + command, env=env, check=True, cwd=home, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+        )
     points = home / "points.txt"
-    code = ("from sigap.organization.models import Wilayah; "
-            "print('\\n'.join(f'{w.inner_lat} {w.inner_lon}' for w in Wilayah.objects.exclude(inner_lat=None) "
-            "if len(w.kode) == 13))")
+    code = (
+        "from sigap.organization.models import Wilayah; "
+        "print('\\n'.join(f'{w.inner_lat} {w.inner_lon}' for w in Wilayah.objects.exclude(inner_lat=None) "
+        "if len(w.kode) == 13))"
+    )
     out = subprocess.run(cli + ["shell", "-c", code], env=env, check=True, capture_output=True, text=True).stdout
-    points.write_text("\n".join(l for l in out.splitlines() if re.match(r"^-?\d", l)) + "\n")
+    points.write_text("\n".join(line for line in out.splitlines() if re.match(r"^-?\d", line)) + "\n")
 
     port = free_port()
     log = open(home / "server.log", "w")
-    server = subprocess.Popen(cli + ["serve", "--port", str(port), "--workers", str(args.workers), "--threads",
-                                     str(args.threads), "--no-periodic"], env=env, cwd=home, stdout=log,
-                              stderr=subprocess.STDOUT)
+    server = subprocess.Popen(
+        cli
+        + [
+            "serve",
+            "--port",
+            str(port),
+            "--workers",
+            str(args.workers),
+            "--threads",
+            str(args.threads),
+            "--no-periodic",
+        ],
+        env=env,
+        cwd=home,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
     base = f"http://127.0.0.1:{port}"
     try:
         for _ in range(300):
@@ -144,22 +172,43 @@ def main() -> None:
                 time.sleep(0.1)
         else:
             sys.exit("server did not start:\n" + (home / "server.log").read_text()[-3000:])
-        print(f"sigap serve --workers {args.workers} --threads {args.threads} on {args.db}; wrk -t{args.wrk_threads} "
-              f"-c{args.connections} -d{args.duration}s; {os.cpu_count()} cores", flush=True)
+        print(
+            f"sigap serve --workers {args.workers} --threads {args.threads} on {args.db}; wrk -t{args.wrk_threads} "
+            f"-c{args.connections} -d{args.duration}s; {os.cpu_count()} cores",
+            flush=True,
+        )
         busy = cpu_busy()
-        print(f"machine before: load average {os.getloadavg()[0]:.1f}, CPU {busy:.0%} busy (other processes)", flush=True)
+        print(
+            f"machine before: load average {os.getloadavg()[0]:.1f}, CPU {busy:.0%} busy (other processes)", flush=True
+        )
         # warm up: every worker imports, connects and routes once
-        subprocess.run(["wrk", "-t1", "-c4", "-d3s", "-s", str(LUA), base, "--", str(points)], check=True,
-                       capture_output=True)
+        subprocess.run(
+            ["wrk", "-t1", "-c4", "-d3s", "-s", str(LUA), base, "--", str(points)], check=True, capture_output=True
+        )
         results = []
         for run in range(args.runs):
             workers = children(server.pid)
             cpu0 = cpu_by_pid(workers)
             pg0 = cpu_by_pid(pg_backends(PG_DB)) if args.db == "postgres" else {}
-            wrk = subprocess.run(["wrk", f"-t{args.wrk_threads}", f"-c{args.connections}", f"-d{args.duration}s",
-                                  "--timeout", "10s", "-s", str(LUA), base, "--", str(points)],
-                                 check=True, capture_output=True, text=True)
-            line = next(l for l in wrk.stdout.splitlines() if l.startswith("WRK_JSON "))
+            wrk = subprocess.run(
+                [
+                    "wrk",
+                    f"-t{args.wrk_threads}",
+                    f"-c{args.connections}",
+                    f"-d{args.duration}s",
+                    "--timeout",
+                    "10s",
+                    "-s",
+                    str(LUA),
+                    base,
+                    "--",
+                    str(points),
+                ],
+                check=True,
+                capture_output=True,
+                text=True,
+            )
+            line = next(x for x in wrk.stdout.splitlines() if x.startswith("WRK_JSON "))
             result = json.loads(line.removeprefix("WRK_JSON "))
             results.append(result)
             # CPU per request: the web workers' (Python) and their PostgreSQL backends' (a backend closed during
@@ -167,24 +216,43 @@ def main() -> None:
             web_ms = cpu_used(cpu0, cpu_by_pid(workers)) * 1000 / max(1, result["requests"])
             backends = pg_backends(PG_DB) if args.db == "postgres" else []
             pg_ms = cpu_used(pg0, cpu_by_pid(backends)) * 1000 / max(1, result["requests"])
-            print(f"run {run + 1}: {result['rate']:.1f} req/s, p50 {result['p50_ms']:.1f} ms, p90 "
-                  f"{result['p90_ms']:.1f} ms, p99 {result['p99_ms']:.1f} ms, max {result['max_ms']:.0f} ms, "
-                  f"statuses {result['statuses']}, socket errors {result['errors']}; CPU per request: web workers "
-                  f"{web_ms:.1f} ms" + (f", PostgreSQL {pg_ms:.1f} ms" if backends else ""), flush=True)
+            print(
+                f"run {run + 1}: {result['rate']:.1f} req/s, p50 {result['p50_ms']:.1f} ms, p90 "
+                f"{result['p90_ms']:.1f} ms, p99 {result['p99_ms']:.1f} ms, max {result['max_ms']:.0f} ms, "
+                f"statuses {result['statuses']}, socket errors {result['errors']}; CPU per request: web workers "
+                f"{web_ms:.1f} ms" + (f", PostgreSQL {pg_ms:.1f} ms" if backends else ""),
+                flush=True,
+            )
         workers = children(server.pid)
         mem = [memory(pid) for pid in workers]
         total_requests = sum(r["requests"] for r in results)
-        print(f"workers after {total_requests:,} measured requests (+ warm-up): "
-              + ", ".join(f"RSS {r:.0f} MB / PSS {p:.0f} MB" for r, p in mem)
-              + f"; together RSS {sum(r for r, _ in mem):.0f} MB, PSS {sum(p for _, p in mem):.0f} MB", flush=True)
+        print(
+            f"workers after {total_requests:,} measured requests (+ warm-up): "
+            + ", ".join(f"RSS {r:.0f} MB / PSS {p:.0f} MB" for r, p in mem)
+            + f"; together RSS {sum(r for r, _ in mem):.0f} MB, PSS {sum(p for _, p in mem):.0f} MB",
+            flush=True,
+        )
         master = memory(server.pid)
         print(f"master: RSS {master[0]:.0f} MB / PSS {master[1]:.0f} MB", flush=True)
-        count = subprocess.run(cli + ["shell", "-c", "from sigap.reports.models import Report; "
-                                      "print('REPORTS', Report.objects.count(), Report.objects.values('number').distinct().count())"],
-                               env=env, check=True, capture_output=True, text=True).stdout
-        stored = next(l for l in count.splitlines() if l.startswith("REPORTS")).split()[1:]
-        print(f"reports stored: {stored[0]} ({stored[1]} distinct numbers); answered 201 in the measured runs: "
-              f"{sum(r['statuses'].get('201', 0) for r in results)} (+ warm-up)", flush=True)
+        count = subprocess.run(
+            cli
+            + [
+                "shell",
+                "-c",
+                "from sigap.reports.models import Report; "
+                "print('REPORTS', Report.objects.count(), Report.objects.values('number').distinct().count())",
+            ],
+            env=env,
+            check=True,
+            capture_output=True,
+            text=True,
+        ).stdout
+        stored = next(x for x in count.splitlines() if x.startswith("REPORTS")).split()[1:]
+        print(
+            f"reports stored: {stored[0]} ({stored[1]} distinct numbers); answered 201 in the measured runs: "
+            f"{sum(r['statuses'].get('201', 0) for r in results)} (+ warm-up)",
+            flush=True,
+        )
         print(f"machine after: load average {os.getloadavg()[0]:.1f}", flush=True)
     finally:
         server.terminate()

@@ -29,6 +29,7 @@ Reports go to random points inside the 267 kelurahan of ``sigap/data/jakarta_kel
 for the duplicate finder. E-mail goes to Django's in-memory backend: nothing leaves
 the machine, and every socket this script opens is on 127.0.0.1. The parent prints a summary table.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -54,10 +55,30 @@ PG_DB = "sigap_bench"
 PG_URL = f"postgres://postgres@127.0.0.1:5432/{PG_DB}"
 TARGET_PER_S = 500  # the project's target: service-layer intake on PostgreSQL on a 2-core machine
 CATEGORIES = ("saluran-tersumbat", "jalan-rusak", "sampah", "lampu-jalan", "banjir-genangan", "trotoar-rusak")
-NAMES = ("Siti Rahmawati", "Budi Santoso", "Agus Setiawan", "Dewi Lestari", "Rina Wulandari", "Hendra Gunawan",
-         "Nur Aini", "Yusuf Hidayat", "Maria Simanjuntak", "Andi Pratama")
-STREETS = ("Jl. Pahlawan Revolusi", "Jl. Raya Bogor", "Jl. Kemang Raya", "Jl. Daan Mogot", "Jl. Pramuka",
-           "Jl. Tebet Barat Dalam", "Jl. Gunung Sahari", "Gg. Haji Naim", "Jl. Swadaya", "Jl. Masjid Al-Falah")
+NAMES = (
+    "Siti Rahmawati",
+    "Budi Santoso",
+    "Agus Setiawan",
+    "Dewi Lestari",
+    "Rina Wulandari",
+    "Hendra Gunawan",
+    "Nur Aini",
+    "Yusuf Hidayat",
+    "Maria Simanjuntak",
+    "Andi Pratama",
+)
+STREETS = (
+    "Jl. Pahlawan Revolusi",
+    "Jl. Raya Bogor",
+    "Jl. Kemang Raya",
+    "Jl. Daan Mogot",
+    "Jl. Pramuka",
+    "Jl. Tebet Barat Dalam",
+    "Jl. Gunung Sahari",
+    "Gg. Haji Naim",
+    "Jl. Swadaya",
+    "Jl. Masjid Al-Falah",
+)
 TEXTS = {
     "saluran-tersumbat": "Got mampet di depan {place}, air meluap ke jalan setiap hujan dan baunya menyengat.",
     "jalan-rusak": "Jalan berlubang cukup dalam di dekat {place}, sudah dua motor jatuh minggu ini.",
@@ -73,30 +94,41 @@ PROFILE_N = 200
 
 # --- shared helpers ------------------------------------------------------------------------------
 
+
 def pct(sorted_values: list[float], q: float) -> float:
     """Nearest-rank percentile of an already sorted list."""
     if not sorted_values:
         return float("nan")
-    k = max(0, min(len(sorted_values) - 1, int(round(q / 100 * len(sorted_values) + 0.5)) - 1))
+    k = max(0, min(len(sorted_values) - 1, round(q / 100 * len(sorted_values) + 0.5) - 1))
     return sorted_values[k]
 
 
 def summarize(latencies_s: list[float], wall_s: float, failures: int = 0, cpu_s: float = float("nan")) -> dict:
     lat = sorted(x * 1000 for x in latencies_s)
     ok = len(latencies_s) - failures
-    return {"n": len(latencies_s), "failures": failures, "wall_s": wall_s,
-            "per_s": ok / wall_s if wall_s > 0 else float("nan"),
-            "p50": pct(lat, 50), "p99": pct(lat, 99), "max": lat[-1] if lat else float("nan"),
-            "cpu_ms": cpu_s * 1000 / len(latencies_s) if latencies_s else float("nan")}
+    return {
+        "n": len(latencies_s),
+        "failures": failures,
+        "wall_s": wall_s,
+        "per_s": ok / wall_s if wall_s > 0 else float("nan"),
+        "p50": pct(lat, 50),
+        "p99": pct(lat, 99),
+        "max": lat[-1] if lat else float("nan"),
+        "cpu_ms": cpu_s * 1000 / len(latencies_s) if latencies_s else float("nan"),
+    }
 
 
 def line(label: str, s: dict) -> None:
     fail = f"   FAILED {s['failures']}/{s['n']}" if s["failures"] else ""
-    print(f"{label:<44} {s['per_s']:8.1f} reports/s   p50 {s['p50']:7.2f} ms   p99 {s['p99']:7.2f} ms"
-          f"   cpu {s['cpu_ms']:6.2f} ms/report   (n={s['n']}, {s['wall_s']:.1f} s){fail}", flush=True)
+    print(
+        f"{label:<44} {s['per_s']:8.1f} reports/s   p50 {s['p50']:7.2f} ms   p99 {s['p99']:7.2f} ms"
+        f"   cpu {s['cpu_ms']:6.2f} ms/report   (n={s['n']}, {s['wall_s']:.1f} s){fail}",
+        flush=True,
+    )
 
 
 # --- parent ----------------------------------------------------------------------------------------
+
 
 def pg_recreate() -> None:
     import psycopg
@@ -109,18 +141,28 @@ def pg_recreate() -> None:
 def child_env(db: str, home: str) -> dict:
     env = os.environ.copy()
     # Nothing inherited may point the child at another database, broker, cache or key.
-    for name in ("DATABASE_URL", "CELERY_BROKER_URL", "SIGAP_REDIS_CACHE_URL", "SIGAP_VAULT_KEY", "SIGAP_VAULT_KEY_FILE",
-                 "SECRET_KEY", "SIGAP_DEBUG"):
+    for name in (
+        "DATABASE_URL",
+        "CELERY_BROKER_URL",
+        "SIGAP_REDIS_CACHE_URL",
+        "SIGAP_VAULT_KEY",
+        "SIGAP_VAULT_KEY_FILE",
+        "SECRET_KEY",
+        "SIGAP_DEBUG",
+    ):
         env.pop(name, None)
-    env.update({
-        "DJANGO_SETTINGS_MODULE": "sigap.config.settings",
-        "SIGAP_HOME": home,
-        "SIGAP_CITIZEN_RATE": "1000000/m",
-        "SIGAP_TRACK_RATE": "1000000/m",
-        "SIGAP_EMAIL_BACKEND": "django.core.mail.backends.locmem.EmailBackend",
-        "SIGAP_LOG_LEVEL": "ERROR",
-        "NO_PROXY": "127.0.0.1,localhost", "no_proxy": "127.0.0.1,localhost",
-    })
+    env.update(
+        {
+            "DJANGO_SETTINGS_MODULE": "sigap.config.settings",
+            "SIGAP_HOME": home,
+            "SIGAP_CITIZEN_RATE": "1000000/m",
+            "SIGAP_TRACK_RATE": "1000000/m",
+            "SIGAP_EMAIL_BACKEND": "django.core.mail.backends.locmem.EmailBackend",
+            "SIGAP_LOG_LEVEL": "ERROR",
+            "NO_PROXY": "127.0.0.1,localhost",
+            "no_proxy": "127.0.0.1,localhost",
+        }
+    )
     if db == "postgres":
         env["DATABASE_URL"] = PG_URL
     return env
@@ -137,8 +179,21 @@ def parent(args) -> int:
         if db == "postgres":
             pg_recreate()
         print(f"\n{'=' * 100}\n{db.upper()}  (SIGAP_HOME={home})\n{'=' * 100}", flush=True)
-        cmd = [sys.executable, "-u", str(Path(__file__).resolve()), "--_child", db, "--n", str(args.n),
-               "--concurrency", str(args.concurrency), "--photo-n", str(args.photo_n), "--_out", str(out)]
+        cmd = [
+            sys.executable,
+            "-u",
+            str(Path(__file__).resolve()),
+            "--_child",
+            db,
+            "--n",
+            str(args.n),
+            "--concurrency",
+            str(args.concurrency),
+            "--photo-n",
+            str(args.photo_n),
+            "--_out",
+            str(out),
+        ]
         cmd += ["--batch", str(args.batch), "--procs", str(args.procs), "--threads", str(args.threads)]
         if args.profile:
             cmd.append("--profile")
@@ -162,41 +217,51 @@ def summary(results: dict[str, dict], args) -> None:
     if not results:
         return
     print(f"\n{'=' * 100}\nSUMMARY  (n={args.n}; {os.cpu_count()} cores; Python {platform.python_version()})")
-    rows = [("service", "(a) service layer report_submit"), ("service_deferred", "(a') service, delivery deferred"),
-            ("service_threads", f"(a) {args.threads} threads, group commit"),
-            ("service_batch", f"(a'') service, batches of {args.batch}"),
-            ("service_batch_deferred", f"(a'') batches of {args.batch}, deferred"),
-            ("service_procs", f"(a''') {args.procs} processes x {args.batch}"),
-            ("service_procs_deferred", f"(a''') {args.procs} proc x {args.batch}, deferred"),
-            ("api_seq", "(b) HTTP JSON, 1 client"), ("api_conc", f"(b) HTTP JSON, {args.concurrency} clients"),
-            ("api_photo", "(c) HTTP multipart + 800x600 JPEG")]
+    rows = [
+        ("service", "(a) service layer report_submit"),
+        ("service_deferred", "(a') service, delivery deferred"),
+        ("service_threads", f"(a) {args.threads} threads, group commit"),
+        ("service_batch", f"(a'') service, batches of {args.batch}"),
+        ("service_batch_deferred", f"(a'') batches of {args.batch}, deferred"),
+        ("service_procs", f"(a''') {args.procs} processes x {args.batch}"),
+        ("service_procs_deferred", f"(a''') {args.procs} proc x {args.batch}, deferred"),
+        ("api_seq", "(b) HTTP JSON, 1 client"),
+        ("api_conc", f"(b) HTTP JSON, {args.concurrency} clients"),
+        ("api_photo", "(c) HTTP multipart + 800x600 JPEG"),
+    ]
     print(f"{'database':<18} {'path':<40} {'reports/s':>10} {'p50 ms':>9} {'p99 ms':>9} {'failed':>7}")
-    for db, r in results.items():
+    for _db, r in results.items():
         vendor = " ".join(r["facts"]["db"].split()[:2])
         for key, label in rows:
             s = r.get(key)
             if s:
                 print(f"{vendor:<18} {label:<40} {s['per_s']:10.1f} {s['p50']:9.2f} {s['p99']:9.2f} {s['failures']:7d}")
-        for key, label in (("memo", "what-if: fingerprints memoized"),
-                           ("memo_deferred", "what-if: memoized + delivery deferred")):
+        for key, label in (
+            ("memo", "what-if: fingerprints memoized"),
+            ("memo_deferred", "what-if: memoized + delivery deferred"),
+        ):
             s = r.get("what_if", {}).get(key)
             if s:
                 print(f"{vendor:<18} {label:<40} {s['per_s']:10.1f} {s['p50']:9.2f} {s['p99']:9.2f} {'-':>7}")
         split = r.get("split", {})
         if "queries_per_submit" not in r:
             continue
-        print(f"{vendor:<18} SQL statements per submit: {r['queries_per_submit']}"
-              f" (JSON API request: {r.get('queries_per_request')}); per submit "
-              f"{split.get('db_ms', float('nan')):.2f} ms in cursor.execute, "
-              f"{split.get('cpu_ms', float('nan')):.2f} ms CPU in Python; DB round trip {r['db_roundtrip_us']:.0f} us; "
-              f"cores busy before start {r['facts'].get('busy_before', float('nan')):.0%}")
+        print(
+            f"{vendor:<18} SQL statements per submit: {r['queries_per_submit']}"
+            f" (JSON API request: {r.get('queries_per_request')}); per submit "
+            f"{split.get('db_ms', float('nan')):.2f} ms in cursor.execute, "
+            f"{split.get('cpu_ms', float('nan')):.2f} ms CPU in Python; DB round trip {r['db_roundtrip_us']:.0f} us; "
+            f"cores busy before start {r['facts'].get('busy_before', float('nan')):.0%}"
+        )
     pg = results.get("postgres")
     if pg:
         for key, label in (("service", "one report per call"), ("service_batch", f"batches of {args.batch}")):
             rate = pg[key]["per_s"]
             verdict = "MET" if rate >= TARGET_PER_S else "NOT MET"
-            print(f"target: service-layer intake >= {TARGET_PER_S} reports/s on PostgreSQL, {label}: {verdict} "
-                  f"({rate:.0f}/s = {rate / TARGET_PER_S:.0%} of target)")
+            print(
+                f"target: service-layer intake >= {TARGET_PER_S} reports/s on PostgreSQL, {label}: {verdict} "
+                f"({rate:.0f}/s = {rate / TARGET_PER_S:.0%} of target)"
+            )
     total_fail = sum(r.get("failures_total", 0) for r in results.values())
     if total_fail:
         print(f"!!! {total_fail} REQUESTS FAILED: the figures above are NOT valid measurements of intake !!!")
@@ -205,6 +270,7 @@ def summary(results: dict[str, dict], args) -> None:
 
 
 # --- child: workload ---------------------------------------------------------------------------------
+
 
 def kelurahan_shapes() -> list[tuple[str, object]]:
     """(name, prepared polygon) of every kelurahan, to draw report locations from."""
@@ -257,11 +323,17 @@ class Workload:
             description += " Bisa hubungi saya di 0812-3456-7890, Pak Darmawan juga tahu."
         name = NAMES[i % len(NAMES)]
         return {
-            "category": category, "description": description, "lat": lat, "lon": lon,
+            "category": category,
+            "description": description,
+            "lat": lat,
+            "lon": lon,
             "address": f"{rng.choice(STREETS)} RT 0{1 + i % 9}/RW 0{1 + i % 7}, Kel. {nama}",
             "privacy": "private",
-            "reporter": {"name": name, "phone": f"0812{i % 10000:04d}{rng.randrange(10000):04d}",
-                         "email": f"warga{i}@example.org"},
+            "reporter": {
+                "name": name,
+                "phone": f"0812{i % 10000:04d}{rng.randrange(10000):04d}",
+                "email": f"warga{i}@example.org",
+            },
         }
 
     def submission(self, photos=()):
@@ -269,9 +341,17 @@ class Workload:
         from sigap.reports.models import Channel
 
         p = self.next()
-        return Submission(category=p["category"], description=p["description"], lat=p["lat"], lon=p["lon"],
-                          channel=Channel.API, address=p["address"], privacy=p["privacy"],
-                          reporter=Reporter(**p["reporter"]), photos=list(photos))
+        return Submission(
+            category=p["category"],
+            description=p["description"],
+            lat=p["lat"],
+            lon=p["lon"],
+            channel=Channel.API,
+            address=p["address"],
+            privacy=p["privacy"],
+            reporter=Reporter(**p["reporter"]),
+            photos=list(photos),
+        )
 
 
 def make_jpeg(width: int = 800, height: int = 600) -> bytes:
@@ -285,7 +365,9 @@ def make_jpeg(width: int = 800, height: int = 600) -> bytes:
     draw.rectangle([int(width * 0.12), int(height * 0.33), int(width * 0.38), int(height * 0.66)], fill=(180, 160, 140))
     draw.ellipse([int(width * 0.62), int(height * 0.63), int(width * 0.78), int(height * 0.78)], fill=(40, 40, 40))
     image = image.filter(ImageFilter.GaussianBlur(2))
-    noisy = np.asarray(image, dtype=np.int16) + np.random.default_rng(1).normal(0, 6, (height, width, 3)).astype(np.int16)
+    noisy = np.asarray(image, dtype=np.int16) + np.random.default_rng(1).normal(0, 6, (height, width, 3)).astype(
+        np.int16
+    )
     image = Image.fromarray(np.clip(noisy, 0, 255).astype(np.uint8))
     exif = Image.Exif()
     exif[0x0132] = "2026:08:20 09:15:00"  # DateTime
@@ -297,6 +379,7 @@ def make_jpeg(width: int = 800, height: int = 600) -> bytes:
 
 
 # --- child: measurements -------------------------------------------------------------------------------
+
 
 def bench_service(work: Workload, n: int) -> dict:
     from sigap.intake.services import report_submit
@@ -362,7 +445,9 @@ def bench_service_threads(work: Workload, n: int, threads: int) -> tuple[dict, d
     for th in pool:
         th.join()
     wall = time.perf_counter() - t
-    return summarize([x for part in lats for x in part], wall, fails.count, time.process_time() - c), groupcommit.stats()
+    return summarize(
+        [x for part in lats for x in part], wall, fails.count, time.process_time() - c
+    ), groupcommit.stats()
 
 
 def bench_service_batch(work: Workload, n: int, batch: int) -> dict:
@@ -377,7 +462,7 @@ def bench_service_batch(work: Workload, n: int, batch: int) -> dict:
     t = clock()
     for k in range(0, n, batch):
         t0 = clock()
-        results = report_submit_many(subs[k:k + batch])
+        results = report_submit_many(subs[k : k + batch])
         lat.append(clock() - t0)
         refused += sum(1 for r in results if isinstance(r, Exception))
     wall = clock() - t
@@ -412,10 +497,10 @@ def _proc_worker(k: int, n: int, batch: int, deferred: bool, barrier, out) -> No
         lat = []
         for i in range(0, n, batch):
             b0 = time.perf_counter()
-            refused += sum(1 for r in report_submit_many(subs[i:i + batch]) if isinstance(r, Exception))
+            refused += sum(1 for r in report_submit_many(subs[i : i + batch]) if isinstance(r, Exception))
             lat.append(time.perf_counter() - b0)
         out.put((t0, time.time(), n - refused, refused, time.process_time() - c, lat))
-    except BaseException as exc:  # noqa: BLE001 - reported to the parent instead of a silent hang
+    except BaseException as exc:
         out.put(("error", f"{type(exc).__name__}: {exc}"))
         raise
 
@@ -441,9 +526,16 @@ def bench_service_procs(procs: int, n: int, batch: int, deferred: bool) -> dict:
     start, end = min(p[0] for p in parts), max(p[1] for p in parts)
     ok, refused = sum(p[2] for p in parts), sum(p[3] for p in parts)
     lat = sorted(x * 1000 for p in parts for x in p[5])
-    return {"n": ok + refused, "failures": refused, "wall_s": end - start, "per_s": ok / (end - start),
-            "p50": pct(lat, 50), "p99": pct(lat, 99), "max": lat[-1],
-            "cpu_ms": sum(p[4] for p in parts) * 1000 / max(1, ok + refused)}
+    return {
+        "n": ok + refused,
+        "failures": refused,
+        "wall_s": end - start,
+        "per_s": ok / (end - start),
+        "p50": pct(lat, 50),
+        "p99": pct(lat, 99),
+        "max": lat[-1],
+        "cpu_ms": sum(p[4] for p in parts) * 1000 / max(1, ok + refused),
+    }
 
 
 class Failures:
@@ -605,8 +697,10 @@ def capture_one_request(work: Workload, submit_queries: list[dict]) -> int | Non
         print(f"!!! in-process API request answered {r.status_code}: {r.content[:300]!r}")
         return None
     extra = Counter(_shape(q["sql"]) for q in ctx.captured_queries) - Counter(_shape(q["sql"]) for q in submit_queries)
-    print(f"one JSON API request (in-process test client, full middleware): {len(ctx.captured_queries)} statements"
-          + (f"; beyond report_submit: {dict(extra)}" if extra else "; the same as report_submit"))
+    print(
+        f"one JSON API request (in-process test client, full middleware): {len(ctx.captured_queries)} statements"
+        + (f"; beyond report_submit: {dict(extra)}" if extra else "; the same as report_submit")
+    )
     return len(ctx.captured_queries)
 
 
@@ -625,8 +719,9 @@ def db_roundtrip_us(samples: int = 2000) -> float:
 
 
 def _strip_paths(text: str) -> str:
-    for prefix in sorted({str(ROOT) + "/", *(p + "/" for p in sys.path if p and "site-packages" in p)}, key=len,
-                         reverse=True):
+    for prefix in sorted(
+        {str(ROOT) + "/", *(p + "/" for p in sys.path if p and "site-packages" in p)}, key=len, reverse=True
+    ):
         text = text.replace(prefix, "")
     return text
 
@@ -663,18 +758,27 @@ def db_time_by_statement(work: Workload, n: int) -> dict:
     db_s = sum(v[1] for v in kinds.values())
     calls = sum(v[0] for v in kinds.values())
     print(f"\n--- time split over {n} submits (every cursor.execute timed, no profiler) ---")
-    print(f"wall {wall * 1000 / n:.2f} ms/report = {n / wall:.0f} reports/s; CPU of this process {cpu * 1000 / n:.2f} "
-          f"ms/report; inside cursor.execute {db_s * 1000 / n:.2f} ms/report ({calls / n:.1f} calls/report, "
-          f"{db_s / wall:.0%} of wall; plus BEGIN/COMMIT not counted here)")
+    print(
+        f"wall {wall * 1000 / n:.2f} ms/report = {n / wall:.0f} reports/s; CPU of this process {cpu * 1000 / n:.2f} "
+        f"ms/report; inside cursor.execute {db_s * 1000 / n:.2f} ms/report ({calls / n:.1f} calls/report, "
+        f"{db_s / wall:.0%} of wall; plus BEGIN/COMMIT not counted here)"
+    )
     print("statement kinds by DB time (calls/report, ms/report, us/call):")
     for key, (cnt, tt) in sorted(kinds.items(), key=lambda kv: -kv[1][1])[:14]:
         print(f"  {cnt / n:4.1f}x {tt * 1000 / n:6.3f} ms {tt * 1e6 / cnt:7.0f} us  {key}")
     fp = sum(v[1] for k, v in kinds.items() if k.startswith("SELECT COUNT(") and "MAX(" in k)
     fp_n = sum(v[0] for k, v in kinds.items() if k.startswith("SELECT COUNT(") and "MAX(" in k)
-    print(f"COUNT/MAX fingerprint aggregates (routing.cache._fingerprint): {fp_n / n:.1f} queries/report, "
-          f"{fp * 1000 / n:.2f} ms/report DB time = {fp / wall:.0%} of wall")
-    return {"wall_ms": wall * 1000 / n, "cpu_ms": cpu * 1000 / n, "db_ms": db_s * 1000 / n,
-            "db_calls": calls / n, "fingerprint_ms": fp * 1000 / n}
+    print(
+        f"COUNT/MAX fingerprint aggregates (routing.cache._fingerprint): {fp_n / n:.1f} queries/report, "
+        f"{fp * 1000 / n:.2f} ms/report DB time = {fp / wall:.0%} of wall"
+    )
+    return {
+        "wall_ms": wall * 1000 / n,
+        "cpu_ms": cpu * 1000 / n,
+        "db_ms": db_s * 1000 / n,
+        "db_calls": calls / n,
+        "fingerprint_ms": fp * 1000 / n,
+    }
 
 
 def stage_breakdown(work: Workload, n: int) -> dict:
@@ -716,6 +820,7 @@ def stage_breakdown(work: Workload, n: int) -> dict:
                 entry = acc[label]
                 entry[0] += 1
                 entry[1] += clock() - t0
+
         return inner
 
     saved = [(mod, attr, getattr(mod, attr)) for mod, attr, _label in targets]
@@ -762,8 +867,10 @@ def photo_costs(jpeg: bytes) -> dict:
         cpu = (time.process_time() - c) / reps
         out[label] = wall * 1000
         regions = len(getattr(clean, "blurred_regions", ()) or ())
-        print(f"  {label:<46} {wall * 1000:8.1f} ms wall, {cpu * 1000:8.1f} ms CPU (all threads), "
-              f"{regions} regions blurred")
+        print(
+            f"  {label:<46} {wall * 1000:8.1f} ms wall, {cpu * 1000:8.1f} ms CPU (all threads), "
+            f"{regions} regions blurred"
+        )
     return out
 
 
@@ -813,10 +920,13 @@ def profile_submits(work: Workload, n: int) -> None:
         pstats.Stats(prof, stream=buf).sort_stats(sort).print_stats(*restrict)
         text = _strip_paths(buf.getvalue())
         print(title)
-        print(text[text.find("   ncalls"):].rstrip() if "   ncalls" in text else text.rstrip())
+        print(text[text.find("   ncalls") :].rstrip() if "   ncalls" in text else text.rstrip())
 
-    show("cumulative", (r"sigap/|psycopg/connection|psycopg/cursor|sqlite3|aggregate|get_aggregation|send_mail", 30),
-         "sigap functions and DB driver entry points, by cumulative time:")
+    show(
+        "cumulative",
+        (r"sigap/|psycopg/connection|psycopg/cursor|sqlite3|aggregate|get_aggregation|send_mail", 30),
+        "sigap functions and DB driver entry points, by cumulative time:",
+    )
     show("tottime", (15,), "top 15 by own time:")
 
 
@@ -831,6 +941,7 @@ def sigap_calls_per_submit(work: Workload) -> dict[str, int]:
         def inner(*a, **kw):
             counts[name] += 1
             return fn(*a, **kw)
+
         return inner
 
     # The names as bound in sigap.reports.services, where every call comes from.
@@ -847,6 +958,7 @@ def sigap_calls_per_submit(work: Workload) -> dict[str, int]:
 
 def cpu_busy(seconds: float = 1.0) -> float:
     """Share of all cores busy over ``seconds`` (this process sleeps meanwhile), from /proc/stat."""
+
     def sample():
         fields = [int(x) for x in Path("/proc/stat").read_text().splitlines()[0].split()[1:]]
         idle = fields[3] + (fields[4] if len(fields) > 4 else 0)
@@ -895,12 +1007,15 @@ def child(args) -> int:
     from sigap.reports import outbox
     from sigap.reports.models import Report
 
-    assert settings.SIGAP_HOME == Path(os.environ["SIGAP_HOME"]).resolve()
+    assert Path(os.environ["SIGAP_HOME"]).resolve() == settings.SIGAP_HOME
     try:
         call_command("makemigrations", check=True, dry_run=True, verbosity=0)
     except SystemExit:
-        print("!!! the models have changes that no migration covers (work in progress in this tree?): "
-              "the benchmark may fail on a missing column", flush=True)
+        print(
+            "!!! the models have changes that no migration covers (work in progress in this tree?): "
+            "the benchmark may fail on a missing column",
+            flush=True,
+        )
     t = time.perf_counter()
     call_command("migrate", verbosity=0)
     migrate_s = time.perf_counter() - t
@@ -925,24 +1040,41 @@ def child(args) -> int:
             dbver = f"SQLite {sqlite3.sqlite_version} (journal_mode={jm}, synchronous={cur.fetchone()[0]})"
     cpu = ""
     try:
-        cpu = next((ln.split(":", 1)[1].strip() for ln in Path("/proc/cpuinfo").read_text().splitlines()
-                    if ln.startswith("model name")), "")
+        cpu = next(
+            (
+                ln.split(":", 1)[1].strip()
+                for ln in Path("/proc/cpuinfo").read_text().splitlines()
+                if ln.startswith("model name")
+            ),
+            "",
+        )
     except OSError:
         pass
     busy = cpu_busy()
-    print(f"machine: {os.cpu_count()} cores{' (' + cpu + ')' if cpu else ''}, {platform.system()} {platform.release()}, "
-          f"load average {loadavg()}; other processes kept {busy:.0%} of the cores busy in the second before start")
+    print(
+        f"machine: {os.cpu_count()} cores{' (' + cpu + ')' if cpu else ''}, {platform.system()} {platform.release()}, "
+        f"load average {loadavg()}; other processes kept {busy:.0%} of the cores busy in the second before start"
+    )
     if busy > 0.15:
         print(f"!!! the machine is not idle ({busy:.0%} busy before start): the figures below are noisy", flush=True)
-    print(f"python {platform.python_version()} ({platform.python_implementation()}), Django {django.get_version()}; "
-          f"sigap code fingerprint {code_fingerprint()} (sha256 of sigap/**/*.py), "
-          f"run at {time.strftime('%Y-%m-%d %H:%M:%S %Z')}")
-    print(f"database: {dbver}; vendor={connection.vendor}; CONN_MAX_AGE={settings.DATABASES['default'].get('CONN_MAX_AGE')}")
-    print(f"celery eager={settings.CELERY_TASK_ALWAYS_EAGER} (notifications delivered in-process after commit), "
-          f"email backend={settings.EMAIL_BACKEND.rsplit('.', 2)[-2]} (in memory), rate limit={settings.SIGAP_CITIZEN_RATE}")
+    print(
+        f"python {platform.python_version()} ({platform.python_implementation()}), Django {django.get_version()}; "
+        f"sigap code fingerprint {code_fingerprint()} (sha256 of sigap/**/*.py), "
+        f"run at {time.strftime('%Y-%m-%d %H:%M:%S %Z')}"
+    )
+    print(
+        f"database: {dbver}; vendor={connection.vendor}; CONN_MAX_AGE={settings.DATABASES['default'].get('CONN_MAX_AGE')}"
+    )
+    print(
+        f"celery eager={settings.CELERY_TASK_ALWAYS_EAGER} (notifications delivered in-process after commit), "
+        f"email backend={settings.EMAIL_BACKEND.rsplit('.', 2)[-2]} (in memory), rate limit={settings.SIGAP_CITIZEN_RATE}"
+    )
     print(f"setup: migrate {migrate_s:.1f} s, reference_load {load_s:.1f} s ({dict(stats.created)})")
-    print(f"workload: {args.n} reports per run, categories {', '.join(CATEGORIES)}, random points inside the 267 kelurahan (every 20th a repeat: a duplicate), "
-          "each with a reporter (name, phone, e-mail -> vault), privacy=private", flush=True)
+    print(
+        f"workload: {args.n} reports per run, categories {', '.join(CATEGORIES)}, random points inside the 267 kelurahan (every 20th a repeat: a duplicate), "
+        "each with a reporter (name, phone, e-mail -> vault), privacy=private",
+        flush=True,
+    )
 
     work = Workload()
     for _ in range(WARMUP):
@@ -1018,7 +1150,7 @@ def child(args) -> int:
 
     # (b) HTTP API
     settle()
-    server, base_url = start_server(threads=4)
+    _server, base_url = start_server(threads=4)
     with http_client(base_url) as c:
         r = c.get("/healthz")
     print(f"\nwaitress on {base_url} (4 threads): GET /healthz -> {r.status_code}", flush=True)
@@ -1045,8 +1177,10 @@ def child(args) -> int:
     expected += args.n
     result["api_conc"] = s
     line(f"(b) HTTP JSON POST, {args.concurrency} client threads", s)
-    print(f"    group commit in the server: {gc1['reports'] - gc0['reports']} reports in "
-          f"{gc1['batches'] - gc0['batches']} transactions, largest {gc1['largest']}")
+    print(
+        f"    group commit in the server: {gc1['reports'] - gc0['reports']} reports in "
+        f"{gc1['batches'] - gc0['batches']} transactions, largest {gc1['largest']}"
+    )
     fails.report("(b) concurrent")
     total_fail += fails.count
 
@@ -1068,8 +1202,10 @@ def child(args) -> int:
     got = Report.objects.count()
     vault_rows = IdentityRecord.objects.count()
     photos = sum(1 for _ in (Path(settings.SIGAP_HOME) / "media").rglob("*.jpg"))
-    print(f"\nreports stored: {got} (expected {expected}); vault records: {vault_rows}; photo files: {photos} "
-          f"(expected {n_photo - fails.count})")
+    print(
+        f"\nreports stored: {got} (expected {expected}); vault records: {vault_rows}; photo files: {photos} "
+        f"(expected {n_photo - fails.count})"
+    )
     if got != expected or vault_rows != got:
         print(f"!!! STORE MISMATCH: {got} reports, {vault_rows} vault records, {expected} expected")
         total_fail += max(1, abs(got - expected))
@@ -1084,22 +1220,29 @@ def child(args) -> int:
     print("\n(diagnostics below: report_submit in this thread, group commit off)")
     queries = capture_one_submit(work)
     result["queries_per_submit"] = len(queries)
-    print(f"\n--- SQL of one report_submit: {len(queries)} statements incl. BEGIN/SAVEPOINT/COMMIT "
-          "(the 'received' e-mail is delivered by the background sender after commit) ---")
+    print(
+        f"\n--- SQL of one report_submit: {len(queries)} statements incl. BEGIN/SAVEPOINT/COMMIT "
+        "(the 'received' e-mail is delivered by the background sender after commit) ---"
+    )
     for k, q in enumerate(queries, 1):
         print(f"{k:3d}. {abbreviate(q['sql'])}")
     calls = sigap_calls_per_submit(work)
-    print(f"calls per submit: reports.services.report_route x{calls['report_route']}, "
-          f"routing.cache.routing_data x{calls['routing_data']} (4 aggregate queries each), "
-          f"core.calendar.working_calendar x{calls['working_calendar']} (1 query each)")
+    print(
+        f"calls per submit: reports.services.report_route x{calls['report_route']}, "
+        f"routing.cache.routing_data x{calls['routing_data']} (4 aggregate queries each), "
+        f"core.calendar.working_calendar x{calls['working_calendar']} (1 query each)"
+    )
     result["queries_per_request"] = capture_one_request(work, queries)
     result["split"] = db_time_by_statement(work, PROFILE_N)
     result["stages"] = stage_breakdown(work, PROFILE_N)
     result["photo"] = photo_costs(jpeg)
     below = result["service"]["per_s"] < TARGET_PER_S
     if args.profile or below:
-        why = "requested" if args.profile else (f"service layer {result['service']['per_s']:.0f}/s "
-                                                f"< target {TARGET_PER_S}/s")
+        why = (
+            "requested"
+            if args.profile
+            else (f"service layer {result['service']['per_s']:.0f}/s < target {TARGET_PER_S}/s")
+        )
         print(f"\nprofiling ({why})")
         result["what_if"] = what_if(work, max(50, args.n // 4))
         profile_submits(work, PROFILE_N)
@@ -1114,9 +1257,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--db", choices=("sqlite", "postgres", "both"), default="both")
     parser.add_argument("--n", type=int, default=500, help="reports per measured run")
     parser.add_argument("--concurrency", type=int, default=4, help="client threads of the concurrent HTTP run")
-    parser.add_argument("--photo-n", type=int, default=0,
-                        help="reports of the multipart photo run (default n/10, at least 5, at most 20: "
-                             "face/plate blurring costs about 1.5 s per photo)")
+    parser.add_argument(
+        "--photo-n",
+        type=int,
+        default=0,
+        help="reports of the multipart photo run (default n/10, at least 5, at most 20: "
+        "face/plate blurring costs about 1.5 s per photo)",
+    )
     parser.add_argument("--batch", type=int, default=100, help="submissions per report_submit_many call in (a'')")
     parser.add_argument("--threads", type=int, default=8, help="threads calling report_submit at once")
     parser.add_argument("--procs", type=int, default=2, help="processes writing batches at once in (a''')")

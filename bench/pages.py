@@ -24,6 +24,7 @@ caller's unit), no page above 1.5× its 10k figure at 1M, the supervisor dashboa
 
 Every page writes its access-log row(s) as in production, so the databases grow a little with each run.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -53,6 +54,7 @@ def machine_state() -> str:
 
 # --- the child: one database ------------------------------------------------------------------------
 
+
 def pages(sc: dict, number: str) -> list[tuple[str, str, str, str]]:
     """(name, who, how, path). ``how``: api (bearer token) or console (session)."""
     return [
@@ -80,6 +82,7 @@ def pages(sc: dict, number: str) -> list[tuple[str, str, str, str]]:
 
 def scenario_load(url: str, hot_kelurahan: str) -> dict:
     import city
+
     from sigap.officers.models import ApiToken
 
     path = city.scenario_path(url)
@@ -125,8 +128,12 @@ def detail_number(sc: dict) -> str:
     from sigap.reports.models import Report
 
     unit = sc["users"]["officer"]["unit"]
-    row = (Report.objects.filter(unit__kode=unit).annotate(n=Count("history")).order_by("-n", "-id")
-           .values_list("number", flat=True)[:1])
+    row = (
+        Report.objects.filter(unit__kode=unit)
+        .annotate(n=Count("history"))
+        .order_by("-n", "-id")
+        .values_list("number", flat=True)[:1]
+    )
     return row[0] if row else sc["sample_reports"][0]["number"]
 
 
@@ -163,8 +170,10 @@ def explain_slowest(queries: list[dict]) -> str:
         with connection.cursor() as cur:
             cur.execute("EXPLAIN (ANALYZE, BUFFERS) " + sql)
             plan = "\n".join(r[0] for r in cur.fetchall())
-        took = next((float(line.split(":")[1].split()[0]) for line in plan.splitlines()
-                     if line.startswith("Execution Time")), 0.0)
+        took = next(
+            (float(line.split(":")[1].split()[0]) for line in plan.splitlines() if line.startswith("Execution Time")),
+            0.0,
+        )
         if took > best[0]:
             best = (took, sql, plan)
     if best[0] < 0:
@@ -172,20 +181,22 @@ def explain_slowest(queries: list[dict]) -> str:
     return f"-- the slowest statement on reports of the officer queue API ({best[0]:.1f} ms):\n{best[1]}\n\n{best[2]}"
 
 
-def measure(url: str, repeat: int, explain: bool, only: set[str] | None, budget_s: float, limit_s: float,
-            hot_kelurahan: str) -> dict:
+def measure(
+    url: str, repeat: int, explain: bool, only: set[str] | None, budget_s: float, limit_s: float, hot_kelurahan: str
+) -> dict:
+    import city
     from django.core.cache import cache
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
     from sigap.reports.models import Report
 
-    import city
-
     missing = city.schema_missing()
     if missing:
-        raise SystemExit(f"{url}: the database lacks {', '.join(missing[:8])} (built before those migrations were "
-                         "filled in?): build it again with bench/city.py --fresh")
+        raise SystemExit(
+            f"{url}: the database lacks {', '.join(missing[:8])} (built before those migrations were "
+            "filled in?): build it again with bench/city.py --fresh"
+        )
     n_reports = Report.objects.count()
     sc = scenario_load(url, hot_kelurahan)
     number = detail_number(sc)
@@ -225,28 +236,49 @@ def measure(url: str, repeat: int, explain: bool, only: set[str] | None, budget_
             print(f"   {name}: more than {limit_s:.0f} s, cut off", file=sys.stderr, flush=True)
             continue
         times.sort()
-        print(f"   {name}: p50 {statistics.median(times):.1f} ms ({len(times)} samples), "
-              f"{len(ctx.captured_queries)} statements", file=sys.stderr, flush=True)
+        print(
+            f"   {name}: p50 {statistics.median(times):.1f} ms ({len(times)} samples), "
+            f"{len(ctx.captured_queries)} statements",
+            file=sys.stderr,
+            flush=True,
+        )
         results[name] = {
-            "status": response.status_code, "p50": statistics.median(times),
-            "p95": times[min(len(times) - 1, int(round(0.95 * len(times) + 0.5)) - 1)], "samples": len(times),
-            "statements": len(ctx.captured_queries), "bytes": len(response.content),
+            "status": response.status_code,
+            "p50": statistics.median(times),
+            "p95": times[min(len(times) - 1, round(0.95 * len(times) + 0.5) - 1)],
+            "samples": len(times),
+            "statements": len(ctx.captured_queries),
+            "bytes": len(response.content),
         }
         if explain and name == "officer queue API, page of 50":
             plan = explain_slowest(ctx.captured_queries)
     with connection.cursor() as cur:
-        cur.execute("SELECT COUNT(*) FROM reports_report r JOIN organization_unit u ON u.id = r.unit_id WHERE u.kode = %s",
-                    [sc["users"]["officer"]["unit"]])
+        cur.execute(
+            "SELECT COUNT(*) FROM reports_report r JOIN organization_unit u ON u.id = r.unit_id WHERE u.kode = %s",
+            [sc["users"]["officer"]["unit"]],
+        )
         at_unit = cur.fetchone()[0]
-        cur.execute("SELECT COUNT(*) FROM reports_report r JOIN organization_wilayah w ON w.id = r.kelurahan_id "
-                    "WHERE w.kode = %s", [sc["hot_kelurahan"]])
+        cur.execute(
+            "SELECT COUNT(*) FROM reports_report r JOIN organization_wilayah w ON w.id = r.kelurahan_id "
+            "WHERE w.kode = %s",
+            [sc["hot_kelurahan"]],
+        )
         in_kelurahan = cur.fetchone()[0]
-    return {"database": sc["database"], "reports": n_reports, "at_unit": at_unit, "in_kelurahan": in_kelurahan,
-            "detail": number, "pages": results, "plan": plan, "machine": machine_state()}
+    return {
+        "database": sc["database"],
+        "reports": n_reports,
+        "at_unit": at_unit,
+        "in_kelurahan": in_kelurahan,
+        "detail": number,
+        "pages": results,
+        "plan": plan,
+        "machine": machine_state(),
+    }
 
 
-def child(url: str, repeat: int, explain: bool, only: set[str] | None, budget_s: float, limit_s: float,
-          hot_kelurahan: str) -> None:
+def child(
+    url: str, repeat: int, explain: bool, only: set[str] | None, budget_s: float, limit_s: float, hot_kelurahan: str
+) -> None:
     os.environ["DATABASE_URL"] = url
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "sigap.config.settings")
     import django
@@ -260,6 +292,7 @@ def child(url: str, repeat: int, explain: bool, only: set[str] | None, budget_s:
 
 
 # --- the parent: each database in a child, one table -------------------------------------------------
+
 
 def urls_from(args) -> list[str]:
     if args.database:
@@ -334,11 +367,18 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=25)
     parser.add_argument("--explain", action="store_true")
     parser.add_argument("--only", help="comma-separated parts of page names")
-    parser.add_argument("--budget", type=float, default=20.0,
-                        help="seconds of timed requests per page before stopping early (at least 3 samples)")
+    parser.add_argument(
+        "--budget",
+        type=float,
+        default=20.0,
+        help="seconds of timed requests per page before stopping early (at least 3 samples)",
+    )
     parser.add_argument("--limit", type=float, default=180.0, help="seconds after which one request is cut off")
-    parser.add_argument("--hot-kelurahan", default="31.75.07.1002",
-                        help="the kelurahan the scenario's actors work at (as built by city.py; Pondok Bambu)")
+    parser.add_argument(
+        "--hot-kelurahan",
+        default="31.75.07.1002",
+        help="the kelurahan the scenario's actors work at (as built by city.py; Pondok Bambu)",
+    )
     parser.add_argument("--child", help=argparse.SUPPRESS)
     args = parser.parse_args()
     only = {o.strip() for o in args.only.split(",")} if args.only else None
@@ -348,8 +388,20 @@ def main() -> None:
     runs = []
     print(f"== pages: {platform.python_version()}, {machine_state()} at start", flush=True)
     for url in urls_from(args):
-        cmd = [sys.executable, __file__, "--child", url, "--repeat", str(args.repeat), "--budget", str(args.budget),
-               "--limit", str(args.limit), "--hot-kelurahan", args.hot_kelurahan]
+        cmd = [
+            sys.executable,
+            __file__,
+            "--child",
+            url,
+            "--repeat",
+            str(args.repeat),
+            "--budget",
+            str(args.budget),
+            "--limit",
+            str(args.limit),
+            "--hot-kelurahan",
+            args.hot_kelurahan,
+        ]
         if args.explain:
             cmd.append("--explain")
         if args.only:
@@ -360,11 +412,14 @@ def main() -> None:
         if line is None:
             print(f"!! {url}: the child failed (its errors are above)\n{proc.stdout[-3000:]}", flush=True)
             continue
-        run = json.loads(line[len("@@RESULT@@"):])
+        run = json.loads(line[len("@@RESULT@@") :])
         runs.append(run)
-        print(f"-- {run['database']}: {run['reports']:,} reports; {run['at_unit']:,} now at the officer's unit, "
-              f"{run['in_kelurahan']:,} in its kelurahan; detail page of {run['detail']}; "
-              f"{time.perf_counter() - t:.0f} s; {run['machine']} after", flush=True)
+        print(
+            f"-- {run['database']}: {run['reports']:,} reports; {run['at_unit']:,} now at the officer's unit, "
+            f"{run['in_kelurahan']:,} in its kelurahan; detail page of {run['detail']}; "
+            f"{time.perf_counter() - t:.0f} s; {run['machine']} after",
+            flush=True,
+        )
         if run["plan"]:
             print(run["plan"], flush=True)
     if runs:

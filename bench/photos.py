@@ -15,6 +15,7 @@
 
 Needs ``wrk`` (Debian: ``apt-get install wrk``) for (a).
 """
+
 from __future__ import annotations
 
 import argparse
@@ -68,11 +69,14 @@ def cpu_busy(seconds: float = 1.0) -> float:
 
 def machine_state() -> str:
     load = os.getloadavg()
-    return (f"cores {os.cpu_count()}, load average {load[0]:.1f}/{load[1]:.1f}/{load[2]:.1f}, "
-            f"CPU busy before the run {cpu_busy():.0%}")
+    return (
+        f"cores {os.cpu_count()}, load average {load[0]:.1f}/{load[1]:.1f}/{load[2]:.1f}, "
+        f"CPU busy before the run {cpu_busy():.0%}"
+    )
 
 
 # --- (b) the worker's de-identification ------------------------------------------------------------------
+
 
 def bench_clean(runs: int, sides: list[int]) -> None:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "sigap.config.settings")
@@ -100,13 +104,17 @@ def bench_clean(runs: int, sides: list[int]) -> None:
                 wall.append(time.perf_counter() - w0)
                 faces = sum(1 for r in clean.blurred_regions if r[0] == "face")
             cpu_s, wall_s = sorted(cpu)[len(cpu) // 2], sorted(wall)[len(wall) // 2]
-            print(f"    detect at {side:4} px  {label:28} {len(raw) // 1024:5} KB  median {cpu_s:.3f} s CPU "
-                  f"({1 / cpu_s:.2f} photos/s per core), {wall_s:.3f} s wall; faces found {faces}", flush=True)
+            print(
+                f"    detect at {side:4} px  {label:28} {len(raw) // 1024:5} KB  median {cpu_s:.3f} s CPU "
+                f"({1 / cpu_s:.2f} photos/s per core), {wall_s:.3f} s wall; faces found {faces}",
+                flush=True,
+            )
         print(f"    detect at {side:4} px  the face photo (512x512, data set): face found: {bool(found)} {found[:1]}")
     photos.DETECT_MAX_SIDE = 1024
 
 
 # --- (a) HTTP --------------------------------------------------------------------------------------------
+
 
 def free_port() -> int:
     with socket.socket() as s:
@@ -116,44 +124,69 @@ def free_port() -> int:
 
 def child_env(db: str, home: str) -> dict:
     env = os.environ.copy()
-    for name in ("DATABASE_URL", "CELERY_BROKER_URL", "SIGAP_REDIS_CACHE_URL", "SIGAP_VAULT_KEY", "SIGAP_VAULT_KEY_FILE",
-                 "SECRET_KEY", "SIGAP_DEBUG"):
+    for name in (
+        "DATABASE_URL",
+        "CELERY_BROKER_URL",
+        "SIGAP_REDIS_CACHE_URL",
+        "SIGAP_VAULT_KEY",
+        "SIGAP_VAULT_KEY_FILE",
+        "SECRET_KEY",
+        "SIGAP_DEBUG",
+    ):
         env.pop(name, None)
-    env.update({
-        "DJANGO_SETTINGS_MODULE": "sigap.config.settings", "SIGAP_HOME": home, "PYTHONPATH": str(ROOT),
-        "SIGAP_CITIZEN_RATE": "1000000/m", "SIGAP_TRACK_RATE": "1000000/m", "SIGAP_LOG_LEVEL": "ERROR",
-        "SIGAP_EMAIL_BACKEND": "django.core.mail.backends.locmem.EmailBackend",
-        "SIGAP_PHOTO_WORKER": "manual",  # the web tier alone; the backlog is drained afterwards
-        "NO_PROXY": "127.0.0.1,localhost", "no_proxy": "127.0.0.1,localhost",
-    })
+    env.update(
+        {
+            "DJANGO_SETTINGS_MODULE": "sigap.config.settings",
+            "SIGAP_HOME": home,
+            "PYTHONPATH": str(ROOT),
+            "SIGAP_CITIZEN_RATE": "1000000/m",
+            "SIGAP_TRACK_RATE": "1000000/m",
+            "SIGAP_LOG_LEVEL": "ERROR",
+            "SIGAP_EMAIL_BACKEND": "django.core.mail.backends.locmem.EmailBackend",
+            "SIGAP_PHOTO_WORKER": "manual",  # the web tier alone; the backlog is drained afterwards
+            "NO_PROXY": "127.0.0.1,localhost",
+            "no_proxy": "127.0.0.1,localhost",
+        }
+    )
     if db == "postgres":
         env["DATABASE_URL"] = PG_URL
     return env
 
 
 def multipart_body(jpeg: bytes, lat: float, lon: float) -> bytes:
-    fields = {"category": "saluran-tersumbat", "description": "Got mampet di depan gang, air meluap ke jalan saat hujan.",
-              "lat": f"{lat:.6f}", "lon": f"{lon:.6f}", "reporter_email": "warga.bench@example.org"}
-    parts = [f'--{BOUNDARY}\r\nContent-Disposition: form-data; name="{k}"\r\n\r\n{v}\r\n'.encode() for k, v in fields.items()]
-    parts.append(f'--{BOUNDARY}\r\nContent-Disposition: form-data; name="photos"; filename="jalan.jpg"\r\n'
-                 "Content-Type: image/jpeg\r\n\r\n".encode() + jpeg + b"\r\n")
+    fields = {
+        "category": "saluran-tersumbat",
+        "description": "Got mampet di depan gang, air meluap ke jalan saat hujan.",
+        "lat": f"{lat:.6f}",
+        "lon": f"{lon:.6f}",
+        "reporter_email": "warga.bench@example.org",
+    }
+    parts = [
+        f'--{BOUNDARY}\r\nContent-Disposition: form-data; name="{k}"\r\n\r\n{v}\r\n'.encode() for k, v in fields.items()
+    ]
+    parts.append(
+        f'--{BOUNDARY}\r\nContent-Disposition: form-data; name="photos"; filename="jalan.jpg"\r\n'
+        "Content-Type: image/jpeg\r\n\r\n".encode()
+        + jpeg
+        + b"\r\n"
+    )
     parts.append(f"--{BOUNDARY}--\r\n".encode())
     return b"".join(parts)
 
 
-LUA = """
+LUA = f"""
 local f = assert(io.open(os.getenv("SIGAP_BENCH_BODY"), "rb"))
 wrk.body = f:read("*all")
 f:close()
 wrk.method = "POST"
-wrk.headers["Content-Type"] = "multipart/form-data; boundary=%s"
+wrk.headers["Content-Type"] = "multipart/form-data; boundary={BOUNDARY}"
 done = function(summary, latency, requests)
-  io.write(string.format("JSON {\\"requests\\": %%d, \\"duration_us\\": %%d, \\"non2xx\\": %%d, \\"errors\\": %%d, "
-    .. "\\"p50_ms\\": %%.1f, \\"p99_ms\\": %%.1f}\\n", summary.requests, summary.duration,
+  io.write(string.format("JSON {{\\"requests\\": %d, \\"duration_us\\": %d, \\"non2xx\\": %d, \\"errors\\": %d, "
+    .. "\\"p50_ms\\": %.1f, \\"p99_ms\\": %.1f}}\\n", summary.requests, summary.duration,
     summary.errors.status, summary.errors.connect + summary.errors.read + summary.errors.write + summary.errors.timeout,
     latency:percentile(50) / 1000, latency:percentile(99) / 1000))
 end
-""" % BOUNDARY
+"""
 
 
 def bench_http(db: str, duration: int, connections: int, drain_n: int = 20) -> None:
@@ -171,19 +204,37 @@ def bench_http(db: str, duration: int, connections: int, drain_n: int = 20) -> N
             conn.execute(f"CREATE DATABASE {PG_DB}")
     sigap = [sys.executable, "-c", "from sigap.cli import main; main()"]
     subprocess.run(sigap + ["migrate", "--verbosity", "0"], env=env, check=True, cwd=str(ROOT))
-    subprocess.run(sigap + ["reference"], env=env, check=True, cwd=str(ROOT), stdout=subprocess.DEVNULL,
-                   stderr=subprocess.DEVNULL)
-    point = subprocess.run(sigap + ["shell", "-c", "from sigap.organization.models import Wilayah; "
-                                    "w = Wilayah.objects.get(kode='31.75.07.1002'); print(w.inner_lat, w.inner_lon)"],
-                           env=env, check=True, cwd=str(ROOT), capture_output=True, text=True).stdout.split()[-2:]
+    subprocess.run(
+        sigap + ["reference"], env=env, check=True, cwd=str(ROOT), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+    )
+    point = subprocess.run(
+        sigap
+        + [
+            "shell",
+            "-c",
+            "from sigap.organization.models import Wilayah; "
+            "w = Wilayah.objects.get(kode='31.75.07.1002'); print(w.inner_lat, w.inner_lon)",
+        ],
+        env=env,
+        check=True,
+        cwd=str(ROOT),
+        capture_output=True,
+        text=True,
+    ).stdout.split()[-2:]
     jpeg = scene(4000, 3000, True)
     body = Path(home) / "body.bin"
     body.write_bytes(multipart_body(jpeg, float(point[0]), float(point[1])))
     script = Path(home) / "multipart.lua"
     script.write_text(LUA)
     port = free_port()
-    server = subprocess.Popen(sigap + ["serve", "--port", str(port), "--no-periodic"], env=env, cwd=str(ROOT),
-                              stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, start_new_session=True)
+    server = subprocess.Popen(
+        sigap + ["serve", "--port", str(port), "--no-periodic"],
+        env=env,
+        cwd=str(ROOT),
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        start_new_session=True,
+    )
     try:
         url = f"http://127.0.0.1:{port}/api/v1/reports"
         for _ in range(300):
@@ -193,39 +244,78 @@ def bench_http(db: str, duration: int, connections: int, drain_n: int = 20) -> N
             except OSError:
                 time.sleep(0.2)
         print(flush=True)
-        print(f"(a) HTTP, {db}: multipart report with one 4000x3000 JPEG ({len(jpeg) // 1024} KB), "
-              f"sigap serve, wrk -c{connections} -t2 -d{duration}s")
+        print(
+            f"(a) HTTP, {db}: multipart report with one 4000x3000 JPEG ({len(jpeg) // 1024} KB), "
+            f"sigap serve, wrk -c{connections} -t2 -d{duration}s"
+        )
         print(f"    {machine_state()}")
         wenv = {**os.environ, "SIGAP_BENCH_BODY": str(body)}
-        subprocess.run(["wrk", "-c", str(connections), "-t", "2", "-d", "3s", "-s", str(script), url], env=wenv,
-                       capture_output=True, check=True)  # warm-up
+        subprocess.run(
+            ["wrk", "-c", str(connections), "-t", "2", "-d", "3s", "-s", str(script), url],
+            env=wenv,
+            capture_output=True,
+            check=True,
+        )  # warm-up
         cpu0 = session_cpu_s(server.pid)
-        out = subprocess.run(["wrk", "-c", str(connections), "-t", "2", "-d", f"{duration}s", "--timeout", "30s",
-                              "-s", str(script), url], env=wenv, capture_output=True, text=True, check=True).stdout
+        out = subprocess.run(
+            [
+                "wrk",
+                "-c",
+                str(connections),
+                "-t",
+                "2",
+                "-d",
+                f"{duration}s",
+                "--timeout",
+                "30s",
+                "-s",
+                str(script),
+                url,
+            ],
+            env=wenv,
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout
         result = json.loads(re.search(r"^JSON (.*)$", out, re.M).group(1))
         server_cpu = session_cpu_s(server.pid) - cpu0
         rate = result["requests"] / (result["duration_us"] / 1e6)
-        print(f"    {rate:.1f} req/s, p50 {result['p50_ms']:.0f} ms, p99 {result['p99_ms']:.0f} ms, "
-              f"{result['requests']} requests, non-2xx {result['non2xx']}, socket errors {result['errors']}", flush=True)
+        print(
+            f"    {rate:.1f} req/s, p50 {result['p50_ms']:.0f} ms, p99 {result['p99_ms']:.0f} ms, "
+            f"{result['requests']} requests, non-2xx {result['non2xx']}, socket errors {result['errors']}",
+            flush=True,
+        )
         if result["requests"] and server_cpu > 0:
-            print(f"    server CPU {1000 * server_cpu / result['requests']:.0f} ms per request: "
-                  f"{result['requests'] / server_cpu:.1f} requests per CPU-second (per core, whatever the load)",
-                  flush=True)
+            print(
+                f"    server CPU {1000 * server_cpu / result['requests']:.0f} ms per request: "
+                f"{result['requests'] / server_cpu:.1f} requests per CPU-second (per core, whatever the load)",
+                flush=True,
+            )
     finally:
         os.killpg(server.pid, signal.SIGTERM)
         server.wait(30)
     # the backlog the run left: one worker process drains it
-    drain = ("import time; from sigap.privacy.photo_worker import photos_sweep; from sigap.reports.models import Photo; "
-             f"c, w = time.process_time(), time.perf_counter(); done = photos_sweep(limit={drain_n}); "
-             "n = sum(done.values()); "
-             "print('DRAINED', n, time.process_time() - c, time.perf_counter() - w, done)")
-    out = subprocess.run(sigap + ["shell", "-c", drain], env={**env, "SIGAP_PHOTO_WORKER": "manual"}, check=True,
-                         cwd=str(ROOT), capture_output=True, text=True).stdout
-    out = out[out.index("DRAINED"):].split(maxsplit=4)[1:]
+    drain = (
+        "import time; from sigap.privacy.photo_worker import photos_sweep; from sigap.reports.models import Photo; "
+        f"c, w = time.process_time(), time.perf_counter(); done = photos_sweep(limit={drain_n}); "
+        "n = sum(done.values()); "
+        "print('DRAINED', n, time.process_time() - c, time.perf_counter() - w, done)"
+    )
+    out = subprocess.run(
+        sigap + ["shell", "-c", drain],
+        env={**env, "SIGAP_PHOTO_WORKER": "manual"},
+        check=True,
+        cwd=str(ROOT),
+        capture_output=True,
+        text=True,
+    ).stdout
+    out = out[out.index("DRAINED") :].split(maxsplit=4)[1:]
     n, cpu_s, wall_s = int(out[0]), float(out[1]), float(out[2])
     if n:
-        print(f"    worker took {n} of the photos the run left processing: {n / cpu_s:.2f} photos per CPU-second (per core), "
-              f"{n / wall_s:.2f} photos/s wall, one process; outcomes {out[3].strip()}")
+        print(
+            f"    worker took {n} of the photos the run left processing: {n / cpu_s:.2f} photos per CPU-second (per core), "
+            f"{n / wall_s:.2f} photos/s wall, one process; outcomes {out[3].strip()}"
+        )
     shutil.rmtree(home, ignore_errors=True)
 
 

@@ -11,6 +11,7 @@ statement. ``--code DIR`` measures another checkout of the code (its ``sigap`` p
 compare the code before and after a change on the very same database. Each database is measured in its own
 process. The machine's load is printed with the figures.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -24,9 +25,19 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 
-OFFICER_PAGES = ("officer queue API, page of 50", "officer queue API, page 3", "kota pimpinan queue API",
-                 "console queue", "console queue (htmx partial)", "report detail API", "report detail console",
-                 "validator queue", "validator queue API", "triage desk API", "CSV export")
+OFFICER_PAGES = (
+    "officer queue API, page of 50",
+    "officer queue API, page 3",
+    "kota pimpinan queue API",
+    "console queue",
+    "console queue (htmx partial)",
+    "report detail API",
+    "report detail console",
+    "validator queue",
+    "validator queue API",
+    "triage desk API",
+    "CSV export",
+)
 
 
 def _explain(sql: str) -> tuple[float, int, str]:
@@ -81,18 +92,34 @@ def measure(url: str, repeat: int, plans: bool) -> dict:
             buffers += blocks
             if took > worst[0]:
                 worst = (took, sql, text)
-        out[name] = {"status": response.status_code, "p50": statistics.median(times),
-                     "statements": len(ctx.captured_queries), "exec_ms": exec_ms, "buffers": buffers,
-                     "plan": f"{worst[1]}\n\n{worst[2]}" if plans else ""}
-        print(f"   {name}: p50 {out[name]['p50']:.1f} ms, {out[name]['statements']} statements, "
-              f"PostgreSQL {exec_ms:.2f} ms / {buffers} buffers", file=sys.stderr, flush=True)
+        out[name] = {
+            "status": response.status_code,
+            "p50": statistics.median(times),
+            "statements": len(ctx.captured_queries),
+            "exec_ms": exec_ms,
+            "buffers": buffers,
+            "plan": f"{worst[1]}\n\n{worst[2]}" if plans else "",
+        }
+        print(
+            f"   {name}: p50 {out[name]['p50']:.1f} ms, {out[name]['statements']} statements, "
+            f"PostgreSQL {exec_ms:.2f} ms / {buffers} buffers",
+            file=sys.stderr,
+            flush=True,
+        )
     with connection.cursor() as cur:
-        cur.execute("SELECT COUNT(*) FROM reports_report r JOIN organization_unit u ON u.id = r.unit_id "
-                    "WHERE u.kode = %s", [sc["users"]["officer"]["unit"]])
+        cur.execute(
+            "SELECT COUNT(*) FROM reports_report r JOIN organization_unit u ON u.id = r.unit_id WHERE u.kode = %s",
+            [sc["users"]["officer"]["unit"]],
+        )
         at_unit = cur.fetchone()[0]
     load = os.getloadavg()
-    return {"database": sc["database"], "reports": Report.objects.count(), "at_unit": at_unit, "pages": out,
-            "load": f"{load[0]:.1f} {load[1]:.1f} {load[2]:.1f} on {os.cpu_count()} cores"}
+    return {
+        "database": sc["database"],
+        "reports": Report.objects.count(),
+        "at_unit": at_unit,
+        "pages": out,
+        "load": f"{load[0]:.1f} {load[1]:.1f} {load[2]:.1f} on {os.cpu_count()} cores",
+    }
 
 
 def child(url: str, repeat: int, plans: bool, code: Path) -> None:
@@ -127,16 +154,24 @@ def main() -> None:
         line = next((x for x in proc.stdout.splitlines() if x.startswith("@@RESULT@@")), None)
         if line is None:
             sys.exit(f"{url}: failed\n{proc.stderr[-3000:]}")
-        runs.append(json.loads(line[len("@@RESULT@@"):]))
-    print("| page | " + " | ".join(f"{r['database']} ({r['reports']:,} reports, {r['at_unit']:,} at the unit): "
-                                     "p50 ms · statements · PG ms · buffers" for r in runs) + " |")
+        runs.append(json.loads(line[len("@@RESULT@@") :]))
+    print(
+        "| page | "
+        + " | ".join(
+            f"{r['database']} ({r['reports']:,} reports, {r['at_unit']:,} at the unit): "
+            "p50 ms · statements · PG ms · buffers"
+            for r in runs
+        )
+        + " |"
+    )
     print("|---|" + "---|" * len(runs))
     for name in OFFICER_PAGES:
         cells = []
         for r in runs:
             p = r["pages"].get(name)
-            cells.append("—" if p is None else
-                         f"{p['p50']:.1f} · {p['statements']} · {p['exec_ms']:.2f} · {p['buffers']:,}")
+            cells.append(
+                "—" if p is None else f"{p['p50']:.1f} · {p['statements']} · {p['exec_ms']:.2f} · {p['buffers']:,}"
+            )
         print(f"| {name} | " + " | ".join(cells) + " |")
     print("\nmachine load (1/5/15 min): " + "; ".join(f"{r['database']}: {r['load']}" for r in runs))
     if args.plans:

@@ -27,6 +27,7 @@ The team's set is split deterministically into a "dev" half and a "held-out" hal
 test column only to report, never to change the rules). ``--set PATH`` scores one other file, split by hash.
 The targets apply to every column; the exit status is 1 when one is missed anywhere.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -70,8 +71,11 @@ def throughput(examples: list[dict], seconds: float) -> float:
 
 
 def targets_missed(result: dict) -> list[str]:
-    missed = [f"{kind} recall {result['kinds'][kind]['recall']:.3f} < {target}"
-              for kind, target in TARGETS.items() if kind in result["kinds"] and result["kinds"][kind]["recall"] < target]
+    missed = [
+        f"{kind} recall {result['kinds'][kind]['recall']:.3f} < {target}"
+        for kind, target in TARGETS.items()
+        if kind in result["kinds"] and result["kinds"][kind]["recall"] < target
+    ]
     if result["keep"]["rate"] < KEEP_TARGET:
         missed.append(f"keep {result['keep']['rate']:.3f} < {KEEP_TARGET}")
     return missed
@@ -83,21 +87,34 @@ def table(results: dict[str, dict], speeds: dict[str, float]) -> str:
     for r in results.values():
         kinds += [k for k in r["kinds"] if k not in kinds]
     w = 30  # width of one column
-    lines = [f"{'':<10}" + "".join(f"{n:>{w}}" for n in names),
-             f"{'':<10}" + "".join(f"{'count':>8}{'recall':>8}{'found':>7}{'spur.':>7}" for _ in names)]
+    lines = [
+        f"{'':<10}" + "".join(f"{n:>{w}}" for n in names),
+        f"{'':<10}" + "".join(f"{'count':>8}{'recall':>8}{'found':>7}{'spur.':>7}" for _ in names),
+    ]
     for kind in kinds:
         row = f"{kind:<10}"
         for n in names:
             s = results[n]["kinds"].get(kind)
-            row += (f"{s['count']:>8}{s['recall']:>8.3f}{s['spans']:>7}{s['spurious']:>7}" if s and s["count"]
-                    else f"{'-':>8}{'-':>8}{s['spans'] if s else 0:>7}{s['spurious'] if s else 0:>7}")
+            row += (
+                f"{s['count']:>8}{s['recall']:>8.3f}{s['spans']:>7}{s['spurious']:>7}"
+                if s and s["count"]
+                else f"{'-':>8}{'-':>8}{s['spans'] if s else 0:>7}{s['spurious'] if s else 0:>7}"
+            )
         target = TARGETS.get(kind)
         lines.append(row + (f"   target {target:.2f}" if target else ""))
-    lines.append(f"{'overall':<10}" + "".join(
-        f"{results[n]['pii']['count']:>8}{results[n]['pii']['recall']:>8.3f}"
-        f"{sum(k['spans'] for k in results[n]['kinds'].values()):>7}{len(results[n]['spurious']):>7}" for n in names))
-    lines.append(f"{'keep':<10}" + "".join(f"{results[n]['keep']['count']:>8}{results[n]['keep']['rate']:>8.3f}{'':>14}"
-                                           for n in names) + f"   target {KEEP_TARGET:.2f}")
+    lines.append(
+        f"{'overall':<10}"
+        + "".join(
+            f"{results[n]['pii']['count']:>8}{results[n]['pii']['recall']:>8.3f}"
+            f"{sum(k['spans'] for k in results[n]['kinds'].values()):>7}{len(results[n]['spurious']):>7}"
+            for n in names
+        )
+    )
+    lines.append(
+        f"{'keep':<10}"
+        + "".join(f"{results[n]['keep']['count']:>8}{results[n]['keep']['rate']:>8.3f}{'':>14}" for n in names)
+        + f"   target {KEEP_TARGET:.2f}"
+    )
     lines.append(f"{'texts':<10}" + "".join(f"{results[n]['texts']:>{w}}" for n in names))
     lines.append(f"{'texts/s':<10}" + "".join(f"{speeds[n]:>{w},.0f}" for n in names))
     return "\n".join(lines)
@@ -107,8 +124,13 @@ def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--set", type=Path, help="score this file only (split by hash) instead of the two sets")
     ap.add_argument("--seconds", type=float, default=1.0, help="time spent measuring throughput per column")
-    ap.add_argument("--failures", nargs="?", const="registers/dev", metavar="COLUMN",
-                    help="print missed values and lost must-keep text of one column (default: registers/dev)")
+    ap.add_argument(
+        "--failures",
+        nargs="?",
+        const="registers/dev",
+        metavar="COLUMN",
+        help="print missed values and lost must-keep text of one column (default: registers/dev)",
+    )
     args = ap.parse_args(argv)
 
     splits: dict[str, list[dict]] = {}
@@ -126,7 +148,9 @@ def main(argv: list[str] | None = None) -> int:
     speeds = {name: throughput(exs, args.seconds) for name, exs in splits.items()}
     described = ", ".join(f"{name} {len(exs)}" for name, exs in splits.items())
     where = args.set if args.set else SET.parent
-    print(f"Redaction benchmark: {where.relative_to(ROOT) if where.is_relative_to(ROOT) else where} ({described} texts)\n")
+    print(
+        f"Redaction benchmark: {where.relative_to(ROOT) if where.is_relative_to(ROOT) else where} ({described} texts)\n"
+    )
     print(table(results, speeds))
 
     if args.failures:

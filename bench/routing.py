@@ -9,6 +9,7 @@
 
 Prints one labelled figure per line. Seeds are fixed, so runs differ only by machine noise.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -108,15 +109,19 @@ def main(argv: list[str] | None = None) -> None:
     print(f"python {sys.version.split()[0]}, shapely {shapely.__version__}, numpy {np.__version__}")
     print(f"lookups per measurement:           {len(ax):10,d}")
     print(f"(a) Jakarta polygons:              {len(jakarta):10,d}")
-    print(f"(a) grid cells used / (cell, area) pairs: {jakarta.grid_stats['cells_used']:,d} / "
-          f"{jakarta.grid_stats['pairs']:,d}")
+    print(
+        f"(a) grid cells used / (cell, area) pairs: {jakarta.grid_stats['cells_used']:,d} / "
+        f"{jakarta.grid_stats['pairs']:,d}"
+    )
     single_a = bench_single(jakarta, ax.tolist(), ay.tolist())
     bulk_a = bench_bulk(jakarta, ax, ay)
     report("(a) Jakarta", build_a, single_a, bulk_a)
     if len(gx):
         snap = bench_single(jakarta, gx.tolist(), gy.tolist())
-        print(f"(a) Jakarta gap/coast snap lookups/s:{snap['per_s']:10,.0f}  "
-              f"({len(gx):,d} points, p50 {snap['p50']:.1f} us)")
+        print(
+            f"(a) Jakarta gap/coast snap lookups/s:{snap['per_s']:10,.0f}  "
+            f"({len(gx):,d} points, p50 {snap['p50']:.1f} us)"
+        )
 
     # (b) synthetic national grid
     areas = synthetic_grid()
@@ -125,8 +130,10 @@ def main(argv: list[str] | None = None) -> None:
     bx = rng.uniform(x0, x1, len(ax))
     by = rng.uniform(y0, y1, len(ax))
     print(f"(b) synthetic polygons:            {len(synthetic):10,d}")
-    print(f"(b) grid cells used / (cell, area) pairs: {synthetic.grid_stats['cells_used']:,d} / "
-          f"{synthetic.grid_stats['pairs']:,d}")
+    print(
+        f"(b) grid cells used / (cell, area) pairs: {synthetic.grid_stats['cells_used']:,d} / "
+        f"{synthetic.grid_stats['pairs']:,d}"
+    )
     single_b = bench_single(synthetic, bx.tolist(), by.tolist())
     bulk_b = bench_bulk(synthetic, bx, by)
     report("(b) synthetic", build_b, single_b, bulk_b)

@@ -18,6 +18,7 @@
 
 Seeds are fixed, so runs differ only by machine noise in the timings.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -34,7 +35,12 @@ sys.path.insert(0, str(ROOT))
 
 from sigap.triage import normalize as norm  # noqa: E402
 from sigap.triage.categorizer import (  # noqa: E402
-    HOLDOUT_FRACTION, HOLDOUT_SEED, THRESHOLD, Categorizer, holdout_split, load_training_data,
+    HOLDOUT_FRACTION,
+    HOLDOUT_SEED,
+    THRESHOLD,
+    Categorizer,
+    holdout_split,
+    load_training_data,
 )
 
 TARGET_TOP1, TARGET_TOP3, TARGET_RATE = 0.85, 0.95, 1000.0
@@ -56,12 +62,18 @@ def data_stats(texts, labels) -> None:
     keys = [norm.normalize(t) for t in texts]
     dupes = len(keys) - len(set(keys))
     print("== data: sigap/triage/data/training.csv (CC0-1.0, synthetic) ==")
-    print(f"rows {len(texts)}, categories {len(counts)}, per category min {min(counts.values())} "
-          f"max {max(counts.values())} mean {len(texts) / len(counts):.1f}")
-    print(f"words per text: median {statistics.median(words):.0f}, min {min(words)}, max {max(words)}; "
-          f"chars mean {statistics.mean(len(t) for t in texts):.0f}")
-    print(f"with @mention {sum('@' in t for t in texts)}, with #hashtag {sum('#' in t for t in texts)}, "
-          f"all-lowercase (chat style) {sum(t == t.lower() for t in texts)}")
+    print(
+        f"rows {len(texts)}, categories {len(counts)}, per category min {min(counts.values())} "
+        f"max {max(counts.values())} mean {len(texts) / len(counts):.1f}"
+    )
+    print(
+        f"words per text: median {statistics.median(words):.0f}, min {min(words)}, max {max(words)}; "
+        f"chars mean {statistics.mean(len(t) for t in texts):.0f}"
+    )
+    print(
+        f"with @mention {sum('@' in t for t in texts)}, with #hashtag {sum('#' in t for t in texts)}, "
+        f"all-lowercase (chat style) {sum(t == t.lower() for t in texts)}"
+    )
     print(f"normalized duplicates dropped before splitting: {dupes}")
     print("smallest categories: " + ", ".join(f"{c} {n}" for c, n in sorted(counts.items(), key=lambda x: x[1])[:5]))
 
@@ -69,18 +81,28 @@ def data_stats(texts, labels) -> None:
 def similarity_check(train_x, test_x) -> None:
     from sklearn.feature_extraction.text import TfidfVectorizer
 
-    vec = TfidfVectorizer(preprocessor=lambda a: a[0], tokenizer=str.split, token_pattern=None,
-                          lowercase=False, ngram_range=(1, 2), sublinear_tf=True)
+    vec = TfidfVectorizer(
+        preprocessor=lambda a: a[0],
+        tokenizer=str.split,
+        token_pattern=None,
+        lowercase=False,
+        ngram_range=(1, 2),
+        sublinear_tf=True,
+    )
     a_train = vec.fit_transform(norm.analyze_many(train_x))
     a_test = vec.transform(norm.analyze_many(test_x))
     sims = (a_test @ a_train.T).toarray()
     best = sims.max(axis=1)
     arg = sims.argmax(axis=1)
     print("== near-duplicate check: cosine(test text, nearest training text), TF-IDF of normalized word 1-2-grams ==")
-    print(f"max {best.max():.3f}  p99 {np.percentile(best, 99):.3f}  p95 {np.percentile(best, 95):.3f}  "
-          f"median {np.median(best):.3f}  mean {best.mean():.3f}")
-    print(f"test texts with nearest >= 0.8: {(best >= 0.8).sum()}, >= 0.6: {(best >= 0.6).sum()}, "
-          f">= 0.5: {(best >= 0.5).sum()} of {len(test_x)}")
+    print(
+        f"max {best.max():.3f}  p99 {np.percentile(best, 99):.3f}  p95 {np.percentile(best, 95):.3f}  "
+        f"median {np.median(best):.3f}  mean {best.mean():.3f}"
+    )
+    print(
+        f"test texts with nearest >= 0.8: {(best >= 0.8).sum()}, >= 0.6: {(best >= 0.6).sum()}, "
+        f">= 0.5: {(best >= 0.5).sum()} of {len(test_x)}"
+    )
     for i in np.argsort(-best)[:3]:
         print(f"  {best[i]:.3f}  test : {test_x[i]}")
         print(f"         train: {train_x[arg[i]]}")
@@ -100,18 +122,26 @@ def evaluate(model: Categorizer, test_x, test_y) -> np.ndarray:
     per = f1_score(y, pred, average=None, labels=classes)
     conf = proba.max(axis=1)
     print("== held-out evaluation ==")
-    print(f"top-1 accuracy {top1:.3f} (target >= {TARGET_TOP1})  "
-          f"top-3 accuracy {top3:.3f} (target >= {TARGET_TOP3})  macro-F1 {macro:.3f}")
+    print(
+        f"top-1 accuracy {top1:.3f} (target >= {TARGET_TOP1})  "
+        f"top-3 accuracy {top3:.3f} (target >= {TARGET_TOP3})  macro-F1 {macro:.3f}"
+    )
     print("lowest per-category F1: " + ", ".join(f"{classes[i]} {per[i]:.2f}" for i in np.argsort(per)[:5]))
     confusions = collections.Counter((a, b) for a, b in zip(y, pred) if a != b)
-    print("most frequent confusions (true -> predicted): "
-          + "; ".join(f"{a} -> {b} x{n}" for (a, b), n in confusions.most_common(6)))
-    print(f"calibration: mean top-1 confidence {conf.mean():.3f} vs accuracy {top1:.3f}; "
-          f"ECE (10 bins) {_ece(conf, pred == y):.3f}; temperature {model.meta.get('temperature')}")
+    print(
+        "most frequent confusions (true -> predicted): "
+        + "; ".join(f"{a} -> {b} x{n}" for (a, b), n in confusions.most_common(6))
+    )
+    print(
+        f"calibration: mean top-1 confidence {conf.mean():.3f} vs accuracy {top1:.3f}; "
+        f"ECE (10 bins) {_ece(conf, pred == y):.3f}; temperature {model.meta.get('temperature')}"
+    )
     auto = conf >= THRESHOLD
-    print(f"shipped THRESHOLD {THRESHOLD}: routed automatically {auto.mean():.1%} of held-out reports, "
-          f"{(pred[auto] == y[auto]).mean():.1%} of them correct; {(~auto).sum()} to the triage desk "
-          f"(of which {(pred[~auto] != y[~auto]).sum()} would have been wrong)")
+    print(
+        f"shipped THRESHOLD {THRESHOLD}: routed automatically {auto.mean():.1%} of held-out reports, "
+        f"{(pred[auto] == y[auto]).mean():.1%} of them correct; {(~auto).sum()} to the triage desk "
+        f"(of which {(pred[~auto] != y[~auto]).sum()} would have been wrong)"
+    )
     return np.array([top1, top3, macro])
 
 
@@ -138,12 +168,16 @@ def throughput(model: Categorizer, test_x) -> float:
     cpu = time.process_time() - cpu
     n = len(batch)
     print("== throughput ==")
-    print(f"predict_many (batch of {n:,}): {n / cold[0]:,.0f} texts/s with cold word caches "
-          f"[{n / cold[1]:,.0f}/CPU-s], {n / warm[0]:,.0f} texts/s warm [{n / warm[1]:,.0f}/CPU-s] "
-          f"(target >= {TARGET_RATE:,.0f})")
-    print(f"predict (one text a call, {len(singles)} calls): {len(singles) / sum(singles):,.0f} texts/s "
-          f"[{len(singles) / max(cpu, 1e-9):,.0f}/CPU-s], median {statistics.median(singles) * 1000:.2f} ms, "
-          f"p95 {np.percentile(singles, 95) * 1000:.2f} ms")
+    print(
+        f"predict_many (batch of {n:,}): {n / cold[0]:,.0f} texts/s with cold word caches "
+        f"[{n / cold[1]:,.0f}/CPU-s], {n / warm[0]:,.0f} texts/s warm [{n / warm[1]:,.0f}/CPU-s] "
+        f"(target >= {TARGET_RATE:,.0f})"
+    )
+    print(
+        f"predict (one text a call, {len(singles)} calls): {len(singles) / sum(singles):,.0f} texts/s "
+        f"[{len(singles) / max(cpu, 1e-9):,.0f}/CPU-s], median {statistics.median(singles) * 1000:.2f} ms, "
+        f"p95 {np.percentile(singles, 95) * 1000:.2f} ms"
+    )
     return n / max(cold[0], warm[0])
 
 
@@ -159,8 +193,10 @@ def threshold_analysis(texts, labels, folds: int) -> None:
         pred = model.predict_many([texts[i] for i in test_idx], k=1)
         conf[test_idx] = [p[0][1] for p in pred]
         correct[test_idx] = [p[0][0] == y[i] for p, i in zip(pred, test_idx)]
-    print(f"== threshold: {folds}-fold out-of-fold predictions over all {len(y)} deduplicated texts "
-          f"({time.perf_counter() - t:.1f} s) ==")
+    print(
+        f"== threshold: {folds}-fold out-of-fold predictions over all {len(y)} deduplicated texts "
+        f"({time.perf_counter() - t:.1f} s) =="
+    )
     print(f"out-of-fold top-1 accuracy {correct.mean():.3f}; ECE {_ece(conf, correct):.3f}")
     print("cut-off  auto-routed  auto accuracy  to desk  desk share wrong")
     suggested = None
@@ -172,8 +208,10 @@ def threshold_analysis(texts, labels, folds: int) -> None:
         if suggested is None and acc >= AUTO_ACCURACY:
             suggested = cut
             mark = "  <- lowest cut-off with auto accuracy >= 95 %"
-        print(f"  {cut:4.2f}     {auto.mean():6.1%}       {acc:6.1%}       "
-              f"{(~auto).mean():6.1%}   {desk_wrong:6.1%}{mark}")
+        print(
+            f"  {cut:4.2f}     {auto.mean():6.1%}       {acc:6.1%}       "
+            f"{(~auto).mean():6.1%}   {desk_wrong:6.1%}{mark}"
+        )
     print(f"suggested THRESHOLD {suggested}; shipped THRESHOLD {THRESHOLD}")
 
 
@@ -199,8 +237,10 @@ def main() -> int:
     model = Categorizer().train(train_x, train_y)
     wall, cpu = time.perf_counter() - wall, time.process_time() - cpu
     print("== training ==")
-    print(f"{len(train_x)} texts in {wall:.2f} s wall, {cpu:.2f} s CPU (3-fold temperature calibration + final fit, "
-          f"cold stem cache); scikit-learn {sklearn.__version__}")
+    print(
+        f"{len(train_x)} texts in {wall:.2f} s wall, {cpu:.2f} s CPU (3-fold temperature calibration + final fit, "
+        f"cold stem cache); scikit-learn {sklearn.__version__}"
+    )
     top1, top3, _ = evaluate(model, test_x, test_y)
     rate = throughput(model, test_x)
     if not args.no_threshold:

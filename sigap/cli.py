@@ -1,11 +1,12 @@
 """The ``sigap`` command: Django's management commands with Sigap's settings.
 
-    sigap migrate                 create or upgrade the database
-    sigap demo                    load Jakarta's reference data, demo staff and sample reports
-    sigap serve [--host --port --workers N]   run the web server (gunicorn), default 127.0.0.1:8000
-    sigap reference [--all-regions]  load only the reference data
-    sigap <any Django command>    e.g. sigap createsuperuser, sigap shell
+sigap migrate                 create or upgrade the database
+sigap demo                    load Jakarta's reference data, demo staff and sample reports
+sigap serve [--host --port --workers N]   run the web server (gunicorn), default 127.0.0.1:8000
+sigap reference [--all-regions]  load only the reference data
+sigap <any Django command>    e.g. sigap createsuperuser, sigap shell
 """
+
 from __future__ import annotations
 
 import os

@@ -3,6 +3,7 @@
 Idempotent: accounts are created or their roles completed; sample reports are created only once.
 Every sample report travels through the real services, so its history, hops and audit rows are real.
 """
+
 from __future__ import annotations
 
 import io
@@ -61,7 +62,9 @@ def demo_password() -> str:
 def accounts_load(password: str) -> list[DemoAccount]:
     User = get_user_model()
     for acc in DEMO_ACCOUNTS:
-        user, created = User.objects.get_or_create(username=acc.username, defaults={"first_name": acc.description[:150]})
+        user, created = User.objects.get_or_create(
+            username=acc.username, defaults={"first_name": acc.description[:150]}
+        )
         if created or not user.has_usable_password():
             user.set_password(password)
             user.save()
@@ -130,8 +133,18 @@ SAMPLE_TEXTS = {
 }
 
 OTHER_KELURAHAN = [
-    "31.71.01.1001", "31.71.03.1004", "31.72.01.1001", "31.73.01.1001", "31.74.01.1001", "31.74.06.1001",
-    "31.75.01.1001", "31.75.03.1001", "31.75.07.1001", "31.75.08.1005", "31.73.05.1002", "31.72.04.1003",
+    "31.71.01.1001",
+    "31.71.03.1004",
+    "31.72.01.1001",
+    "31.73.01.1001",
+    "31.74.01.1001",
+    "31.74.06.1001",
+    "31.75.01.1001",
+    "31.75.03.1001",
+    "31.75.07.1001",
+    "31.75.08.1005",
+    "31.73.05.1002",
+    "31.72.04.1003",
 ]
 
 
@@ -147,22 +160,32 @@ def reports_load(*, now: datetime | None = None) -> int:
     rng = random.Random(20261128)
     count = 0
 
-    def submit(category: str, kel: str, days_ago: float, privacy: str = "private", photo: bool = True, name: str = "Warga Demo"):
+    def submit(
+        category: str, kel: str, days_ago: float, privacy: str = "private", photo: bool = True, name: str = "Warga Demo"
+    ):
         nonlocal count
         lat, lon = _point(kel)
         created_at = now - timedelta(days=days_ago)
         sub = Submission(
-            category=category, description=SAMPLE_TEXTS.get(category, SAMPLE_TEXTS["lainnya"]), lat=lat, lon=lon,
-            channel=rng.choice(["web", "whatsapp", "sms", "email", "counter"]), privacy=privacy,
-            address="RT 05/RW 03, dekat musala", reporter=Reporter(name=name, phone="081200000000"),
-            photos=[("foto.jpg", _jpeg((90, 110, 140), category))] if photo else [], is_demo=True,
+            category=category,
+            description=SAMPLE_TEXTS.get(category, SAMPLE_TEXTS["lainnya"]),
+            lat=lat,
+            lon=lon,
+            channel=rng.choice(["web", "whatsapp", "sms", "email", "counter"]),
+            privacy=privacy,
+            address="RT 05/RW 03, dekat musala",
+            reporter=Reporter(name=name, phone="081200000000"),
+            photos=[("foto.jpg", _jpeg((90, 110, 140), category))] if photo else [],
+            is_demo=True,
         )
         count += 1
         return report_submit(sub, now=created_at).report
 
     def proof(report: Report, user, at: datetime) -> None:
         for kind, colour in (("before", (120, 80, 60)), ("after", (60, 120, 80))):
-            services.photo_add(report_id=report.pk, actor=user, kind=kind, photo=photo_clean(_jpeg(colour, kind)), now=at)
+            services.photo_add(
+                report_id=report.pk, actor=user, kind=kind, photo=photo_clean(_jpeg(colour, kind)), now=at
+            )
 
     pb = _user("petugas.pondokbambu")
     sudin = _user("sudin.binamarga.jt")
@@ -178,7 +201,9 @@ def reports_load(*, now: datetime | None = None) -> int:
     r = submit("saluran-tersumbat", kel_pb, 6)
     services.report_accept(report_id=r.pk, actor=pb, now=now - timedelta(days=5.9))
     proof(r, pb, now - timedelta(days=5))
-    services.report_request_validation(report_id=r.pk, actor=pb, note="Saluran sudah dibersihkan PPSU.", now=now - timedelta(days=4.9))
+    services.report_request_validation(
+        report_id=r.pk, actor=pb, note="Saluran sudah dibersihkan PPSU.", now=now - timedelta(days=4.9)
+    )
     for days in (9, 12):
         r = submit("saluran-tersumbat", kel_pb, days)
         services.report_accept(report_id=r.pk, actor=pb, now=now - timedelta(days=days - 0.1))
@@ -186,30 +211,62 @@ def reports_load(*, now: datetime | None = None) -> int:
         services.report_request_validation(report_id=r.pk, actor=pb, now=now - timedelta(days=days - 1.1))
         services.report_validate(report_id=r.pk, actor=validator, accept=True, now=now - timedelta(days=days - 1.5))
     r = submit("lainnya", kel_pb, 2)
-    services.report_ask_reporter(report_id=r.pk, actor=pb, question="Di RT berapa tepatnya papan itu roboh?", now=now - timedelta(days=1.9))
+    services.report_ask_reporter(
+        report_id=r.pk, actor=pb, question="Di RT berapa tepatnya papan itu roboh?", now=now - timedelta(days=1.9)
+    )
     r = submit("lainnya", kel_pb, 4, photo=False)
-    services.report_reject(report_id=r.pk, actor=pb, reason="Lokasi berada di lahan milik swasta; silakan hubungi pengelola.", now=now - timedelta(days=3.9))
+    services.report_reject(
+        report_id=r.pk,
+        actor=pb,
+        reason="Lokasi berada di lahan milik swasta; silakan hubungi pengelola.",
+        now=now - timedelta(days=3.9),
+    )
 
     # Roads in Pondok Bambu: coordinated to Suku Dinas Bina Marga Jakarta Timur.
     r = submit("jalan-rusak", kel_pb, 1, privacy="public")
     r = submit("jalan-rusak", kel_pb, 2.5)
-    services.report_coordinate(report_id=r.pk, actor=pb, to_unit="sudin-bina-marga:31.75",
-                               reason="bukan tupoksi: jalan kota, wewenang Suku Dinas Bina Marga", now=now - timedelta(days=2.4))
+    services.report_coordinate(
+        report_id=r.pk,
+        actor=pb,
+        to_unit="sudin-bina-marga:31.75",
+        reason="bukan tupoksi: jalan kota, wewenang Suku Dinas Bina Marga",
+        now=now - timedelta(days=2.4),
+    )
     r = submit("jalan-rusak", kel_pb, 5)
-    services.report_coordinate(report_id=r.pk, actor=pb, to_unit="sudin-bina-marga:31.75",
-                               reason="bukan tupoksi: perbaikan aspal", now=now - timedelta(days=4.9))
+    services.report_coordinate(
+        report_id=r.pk,
+        actor=pb,
+        to_unit="sudin-bina-marga:31.75",
+        reason="bukan tupoksi: perbaikan aspal",
+        now=now - timedelta(days=4.9),
+    )
     services.report_accept(report_id=r.pk, actor=sudin, now=now - timedelta(days=4.5))
     r = submit("lampu-jalan", kel_pb, 8)
-    services.report_coordinate(report_id=r.pk, actor=pb, to_unit="sudin-bina-marga:31.75",
-                               reason="bukan tupoksi: PJU", now=now - timedelta(days=7.9))
+    services.report_coordinate(
+        report_id=r.pk,
+        actor=pb,
+        to_unit="sudin-bina-marga:31.75",
+        reason="bukan tupoksi: PJU",
+        now=now - timedelta(days=7.9),
+    )
     services.report_accept(report_id=r.pk, actor=sudin, now=now - timedelta(days=7.5))
     proof(r, sudin, now - timedelta(days=7))
     services.report_request_validation(report_id=r.pk, actor=sudin, now=now - timedelta(days=6.9))
-    services.report_validate(report_id=r.pk, actor=validator, accept=False,
-                             reason="Foto sesudah tidak menunjukkan lampu menyala.", now=now - timedelta(days=6.5))
+    services.report_validate(
+        report_id=r.pk,
+        actor=validator,
+        accept=False,
+        reason="Foto sesudah tidak menunjukkan lampu menyala.",
+        now=now - timedelta(days=6.5),
+    )
     r = submit("trotoar-rusak", kel_pb, 11, privacy="public")
-    services.report_coordinate(report_id=r.pk, actor=pb, to_unit="sudin-bina-marga:31.75",
-                               reason="bukan tupoksi: trotoar", now=now - timedelta(days=10.9))
+    services.report_coordinate(
+        report_id=r.pk,
+        actor=pb,
+        to_unit="sudin-bina-marga:31.75",
+        reason="bukan tupoksi: trotoar",
+        now=now - timedelta(days=10.9),
+    )
     services.report_accept(report_id=r.pk, actor=sudin, now=now - timedelta(days=10.5))
     proof(r, sudin, now - timedelta(days=10))
     services.report_request_validation(report_id=r.pk, actor=sudin, now=now - timedelta(days=9.9))
@@ -218,7 +275,9 @@ def reports_load(*, now: datetime | None = None) -> int:
     # Labour: straight to Disnakertransgi's Bidang Pengawasan (sensitive, never public).
     submit("ketenagakerjaan", "31.75.07.1001", 0.5, photo=False)
     r = submit("ketenagakerjaan", "31.74.06.1001", 3, photo=False)
-    services.report_accept(report_id=r.pk, actor=pengawasan, note="Pengawas ketenagakerjaan dijadwalkan.", now=now - timedelta(days=2.9))
+    services.report_accept(
+        report_id=r.pk, actor=pengawasan, note="Pengawas ketenagakerjaan dijadwalkan.", now=now - timedelta(days=2.9)
+    )
     submit("kartu-pekerja", "31.71.03.1004", 2, photo=False)  # waits at the Hubungan Sosial team
 
     # Elsewhere in Jakarta: waiting at their kelurahan, some already overdue.

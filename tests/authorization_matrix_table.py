@@ -12,10 +12,21 @@ The table says what *should* happen. Where today's code does something else, the
 ``FINDINGS`` with the reason: the test marks it ``xfail(strict=True)`` until the code is fixed, and then fails
 until the finding is removed from this file.
 """
+
 from __future__ import annotations
 
-ROLES = ("anon", "officer", "unit_admin", "validator", "operator", "supervisor", "privacy", "auditor", "superuser",
-         "reporter")
+ROLES = (
+    "anon",
+    "officer",
+    "unit_admin",
+    "validator",
+    "operator",
+    "supervisor",
+    "privacy",
+    "auditor",
+    "superuser",
+    "reporter",
+)
 RELATIONS = ("own", "other", "about")
 
 LEGEND = {
@@ -154,34 +165,40 @@ EXPECTED: dict[str, str] = {
 # object URL (a redirect to change).
 ADMIN_MODELS = {
     #                             list add history delete change bare
-    "auth/group":                 "2 2 2 2 2 R",
-    "auth/user":                  "2 2 2 D 2 R",  # the object is a privacy officer's account
-    "axes/accessattempt":         "2 D R R R R",  # no row: pages of a missing id go back to the list
-    "axes/accesslog":             "2 D 2 2 2 R",
-    "axes/accessfailurelog":      "2 D R R R R",  # no row
-    "core/holiday":               "2 2 2 2 2 R",
-    "core/auditevent":            "2 D 2 D 2 R",  # read-only
-    "privacy/identityrecord":     "2 D 2 D 2 R",  # read-only, metadata only
-    "privacy/vaultblob":          "2 D 2 D 2 R",  # read-only, metadata only
-    "privacy/accessevent":        "2 D 2 D 2 R",  # read-only
-    "privacy/revealrequest":      "2 D 2 D 2 R",  # read-only
-    "organization/wilayah":       "2 2 2 2 2 R",
-    "organization/kategori":      "2 2 2 2 2 R",
-    "organization/unit":          "2 2 2 2 2 R",
-    "organization/tupoksi":       "2 2 2 2 2 R",
-    "organization/staffrole":     "2 2 2 2 2 R",
-    "organization/rolechange":    "2 2 R D R R",  # no row
-    "reports/report":             "2 D 2 D 2 R",  # read-only
-    "reports/notification":       "2 D 2 D 2 R",  # read-only
-    "officers/apitoken":          "2 D 2 2 2 R",  # read-only but revocable
-    "otp_totp/totpdevice":        "2 D 2 2 2 R",  # read-only; deletable (a lost phone; enrolling is on the server)
-    "open311/apiclient":          "2 2 2 D 2 R",
-    "open311/serviceattribute":   "2 2 2 2 2 R",
-    "open311/clientreport":       "2 D 2 D 2 R",
+    "auth/group": "2 2 2 2 2 R",
+    "auth/user": "2 2 2 D 2 R",  # the object is a privacy officer's account
+    "axes/accessattempt": "2 D R R R R",  # no row: pages of a missing id go back to the list
+    "axes/accesslog": "2 D 2 2 2 R",
+    "axes/accessfailurelog": "2 D R R R R",  # no row
+    "core/holiday": "2 2 2 2 2 R",
+    "core/auditevent": "2 D 2 D 2 R",  # read-only
+    "privacy/identityrecord": "2 D 2 D 2 R",  # read-only, metadata only
+    "privacy/vaultblob": "2 D 2 D 2 R",  # read-only, metadata only
+    "privacy/accessevent": "2 D 2 D 2 R",  # read-only
+    "privacy/revealrequest": "2 D 2 D 2 R",  # read-only
+    "organization/wilayah": "2 2 2 2 2 R",
+    "organization/kategori": "2 2 2 2 2 R",
+    "organization/unit": "2 2 2 2 2 R",
+    "organization/tupoksi": "2 2 2 2 2 R",
+    "organization/staffrole": "2 2 2 2 2 R",
+    "organization/rolechange": "2 2 R D R R",  # no row
+    "reports/report": "2 D 2 D 2 R",  # read-only
+    "reports/notification": "2 D 2 D 2 R",  # read-only
+    "officers/apitoken": "2 D 2 2 2 R",  # read-only but revocable
+    "otp_totp/totpdevice": "2 D 2 2 2 R",  # read-only; deletable (a lost phone; enrolling is on the server)
+    "open311/apiclient": "2 2 2 D 2 R",
+    "open311/serviceattribute": "2 2 2 2 2 R",
+    "open311/clientreport": "2 D 2 D 2 R",
 }
 ADMIN_APPS = ("auth", "axes", "core", "privacy", "organization", "reports", "officers", "otp_totp", "open311")
-ADMIN_PAGES = ("", "add/", "<path:object_id>/history/", "<path:object_id>/delete/", "<path:object_id>/change/",
-               "<path:object_id>/")
+ADMIN_PAGES = (
+    "",
+    "add/",
+    "<path:object_id>/history/",
+    "<path:object_id>/delete/",
+    "<path:object_id>/change/",
+    "<path:object_id>/",
+)
 ADMIN_OTHER = {  # "anon staff superuser" (staff: every StaffRole; the reporter answers as anon)
     "GET admin/": "L L 2",
     "GET admin/login/": "2 2 R",
@@ -235,4 +252,3 @@ def cells(key: str, relational: bool) -> list[tuple[str, str, str]]:
         else:
             out.append((role, "-", token))
     return out
-

@@ -1,6 +1,7 @@
 """Fault injection for the recovery tests: a TCP proxy on loopback in front of PostgreSQL that can be
 stopped (the database is unreachable) and can drop the reply to a COMMIT (the transaction is committed,
 the client never learns it), and a port where nothing listens."""
+
 from __future__ import annotations
 
 import socket
@@ -31,7 +32,7 @@ class PgProxy:
         self._socks: list[socket.socket] = []
         self._listener: socket.socket | None = None
 
-    def start(self) -> "PgProxy":
+    def start(self) -> PgProxy:
         listener = socket.socket()
         listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         listener.bind(("127.0.0.1", self.port))

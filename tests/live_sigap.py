@@ -1,6 +1,7 @@
 """Start a real Sigap server for end-to-end tests: a separate `sigap serve` process with its own database (a
 SQLite file, or a PostgreSQL database named after the xdist worker when the suite runs on PostgreSQL), set up
 with the same commands a city runs (`sigap migrate`, `sigap demo`, ...)."""
+
 from __future__ import annotations
 
 import os
@@ -43,15 +44,25 @@ def live_sigap(db_name: str, *, env: dict | None = None, setup: tuple[tuple[str,
 
     Each extra command's standard output is kept in ``env["_outputs"][i]``."""
     home = Path(tempfile.mkdtemp(prefix=prefix))
-    env = {**os.environ, "SIGAP_HOME": str(home), "DATABASE_URL": database_url(db_name, home), "SIGAP_TILE_URL": "",
-           "DJANGO_SETTINGS_MODULE": os.environ.get("DJANGO_SETTINGS_MODULE", "sigap.config.settings"), **(env or {})}
+    env = {
+        **os.environ,
+        "SIGAP_HOME": str(home),
+        "DATABASE_URL": database_url(db_name, home),
+        "SIGAP_TILE_URL": "",
+        "DJANGO_SETTINGS_MODULE": os.environ.get("DJANGO_SETTINGS_MODULE", "sigap.config.settings"),
+        **(env or {}),
+    }
     for args in (("migrate", "--verbosity", "0"), ("demo", "--no-progress")):
         subprocess.run(CLI + list(args), env=env, check=True, cwd=home, stdout=subprocess.DEVNULL)
-    outputs = [subprocess.run(CLI + list(args), env=env, check=True, cwd=home, capture_output=True, text=True).stdout
-               for args in setup]
+    outputs = [
+        subprocess.run(CLI + list(args), env=env, check=True, cwd=home, capture_output=True, text=True).stdout
+        for args in setup
+    ]
     port = free_port()
     log = open(home / "server.log", "w")
-    proc = subprocess.Popen(CLI + ["serve", "--port", str(port)], env=env, cwd=home, stdout=log, stderr=subprocess.STDOUT)
+    proc = subprocess.Popen(
+        CLI + ["serve", "--port", str(port)], env=env, cwd=home, stdout=log, stderr=subprocess.STDOUT
+    )
     base = f"http://127.0.0.1:{port}"
     try:
         for _ in range(150):

@@ -35,6 +35,7 @@ The second factor is on, as in production. Console and portal requests use Djang
 tokens issued directly by ``ApiToken.issue`` as a sign-in with the code would; the login flows themselves are not
 exercised here.
 """
+
 from __future__ import annotations
 
 import io
@@ -61,18 +62,34 @@ WRONG_CODE = "ZZZZ-ZZZZ-ZZZZ"  # a well-formed tracking code of no report
 LEGAL_BASIS = "Permintaan penyidik Polda Metro Jaya nomor B/123/XI/2026 (uji matriks akses)"
 
 HOME_UNIT = {
-    "officer": PB_UNIT, "unit_admin": PB_UNIT, "supervisor": KOTA_JT, "validator": BIRO, "operator": BIRO,
-    "privacy": BIRO, "auditor": INSPEKTORAT,
+    "officer": PB_UNIT,
+    "unit_admin": PB_UNIT,
+    "supervisor": KOTA_JT,
+    "validator": BIRO,
+    "operator": BIRO,
+    "privacy": BIRO,
+    "auditor": INSPEKTORAT,
 }
 STAFF_ROLE = {
-    "officer": "officer", "unit_admin": "unit_admin", "supervisor": "supervisor", "validator": "validator",
-    "operator": "operator", "privacy": "privacy_officer", "auditor": "auditor",
+    "officer": "officer",
+    "unit_admin": "unit_admin",
+    "supervisor": "supervisor",
+    "validator": "validator",
+    "operator": "operator",
+    "privacy": "privacy_officer",
+    "auditor": "auditor",
 }
-ABOUT_UNIT = {**{r: PB_UNIT for r in table.ROLES}, "supervisor": KOTA_JT, "validator": BIRO, "operator": BIRO,
-              "privacy": BIRO}
+ABOUT_UNIT = {
+    **{r: PB_UNIT for r in table.ROLES},
+    "supervisor": KOTA_JT,
+    "validator": BIRO,
+    "operator": BIRO,
+    "privacy": BIRO,
+}
 
 
 # --- the world ------------------------------------------------------------------------------------
+
 
 @dataclass
 class World:
@@ -125,13 +142,29 @@ def _build_world() -> World:
             StaffRole.objects.get_or_create(user=u, unit=Unit.objects.get(kode=unit), role=role)
         return u
 
-    def file(category: str, kel: str, description: str, *, privacy: str = "private", about_unit: str = "",
-             name: str = "Budi Santoso"):
+    def file(
+        category: str,
+        kel: str,
+        description: str,
+        *,
+        privacy: str = "private",
+        about_unit: str = "",
+        name: str = "Budi Santoso",
+    ):
         lat, lon = inner_point(kel)
-        result = report_submit(Submission(
-            category=category, description=description, lat=lat, lon=lon, channel="web", privacy=privacy,
-            reporter=Reporter(name=name, phone="081234567890"), photos=[("lapor.jpg", _jpeg())],
-            about_unit=about_unit))
+        result = report_submit(
+            Submission(
+                category=category,
+                description=description,
+                lat=lat,
+                lon=lon,
+                channel="web",
+                privacy=privacy,
+                reporter=Reporter(name=name, phone="081234567890"),
+                photos=[("lapor.jpg", _jpeg())],
+                about_unit=about_unit,
+            )
+        )
         w.codes[result.report.number] = result.tracking_code
         return result.report
 
@@ -165,20 +198,22 @@ def _build_world() -> World:
     # hops stay in its history; the concerned unit follows the category.
     late = file("lainnya", PB_KEL, bribe)
     assert late.unit.kode == PB_UNIT, late.unit.kode
-    report_services.report_coordinate(report_id=late.pk, actor=worker_pb, to_unit=TRIAGE_UNIT,
-                                      reason="bukan tupoksi kelurahan")
+    report_services.report_coordinate(
+        report_id=late.pk, actor=worker_pb, to_unit=TRIAGE_UNIT, reason="bukan tupoksi kelurahan"
+    )
     report_services.report_triage(report_id=late.pk, actor=worker_desk, kategori=MISCONDUCT)
     late.refresh_from_db()
     assert (late.unit.kode, late.concerned_unit and late.concerned_unit.kode) == (INSPEKTORAT, PB_UNIT)
     w.reports[f"about:{PB_UNIT}"] = late
 
     for report, worker in [(own, worker_pb), (other, worker_gambir)] + [
-            (w.reports[f"about:{u}"], worker_insp) for u in about]:
+        (w.reports[f"about:{u}"], worker_insp) for u in about
+    ]:
         to_validation(report, worker, lambda colour=(1, 2, 3): _jpeg(colour))
         report.refresh_from_db()
         assert report.status == "awaiting_validation", report.status
 
-    for name, report in w.reports.items():
+    for report in w.reports.values():
         w.photos[report.number] = report.photos.order_by("pk").values_list("pk", flat=True).first()
         cand = DuplicateCandidate.objects.filter(report=report).values_list("pk", flat=True).first()
         if cand:
@@ -209,8 +244,9 @@ def _build_world() -> World:
     client_app, _key = apiclient_issue(name="matrix-app", rate_per_minute=60)
     ClientReport.objects.get_or_create(client=client_app, report=other)
     if not ServiceAttribute.objects.exists():
-        ServiceAttribute.objects.create(kategori_kode="saluran-tersumbat", code="matrix", datatype="string",
-                                        description="uji")
+        ServiceAttribute.objects.create(
+            kategori_kode="saluran-tersumbat", code="matrix", datatype="string", description="uji"
+        )
     from django.contrib import admin
 
     for model in admin.site._registry:
@@ -227,18 +263,20 @@ def _build_world() -> World:
 
 @pytest.fixture(autouse=True)
 def _second_factor_as_in_production(settings):
-    settings.SIGAP_OTP_REQUIRED = True  # the test settings turn it off for password sign-ins; the matrix is production's
+    settings.SIGAP_OTP_REQUIRED = (
+        True  # the test settings turn it off for password sign-ins; the matrix is production's
+    )
 
 
 @pytest.fixture(scope="module")
 def world(django_db_setup, django_db_blocker):
-    with django_db_blocker.unblock():
-        with transaction.atomic():
-            yield _build_world()
-            transaction.set_rollback(True)
+    with django_db_blocker.unblock(), transaction.atomic():
+        yield _build_world()
+        transaction.set_rollback(True)
 
 
 # --- requests -------------------------------------------------------------------------------------
+
 
 @dataclass
 class Call:
@@ -268,8 +306,7 @@ def _send(w: World, role: str, call: Call):
     if call.method == "GET":
         return c.get(call.path, call.data or {}, **extra)
     if call.json:
-        return c.generic(call.method, call.path, json.dumps(call.data or {}), content_type="application/json",
-                         **extra)
+        return c.generic(call.method, call.path, json.dumps(call.data or {}), content_type="application/json", **extra)
     return c.post(call.path, call.data or {}, **extra)
 
 
@@ -285,12 +322,17 @@ def _code(w: World, role: str, report) -> str:
 
 def _api(path: str):
     """Officer-API calls on a report: the path gets the report's number."""
+
     def build(w, role, rel, *, method="GET", data=None, json_body=True):
         r = w.report(role, rel)
-        return Call(method, "/api/v1" + path.format(number=r.number, photo=w.photos[r.number],
-                                                    candidate=w.candidates.get(r.number, 0)),
-                    data=data(w, role, rel) if callable(data) else data, json=json_body and method != "GET",
-                    marker=r.number)
+        return Call(
+            method,
+            "/api/v1" + path.format(number=r.number, photo=w.photos[r.number], candidate=w.candidates.get(r.number, 0)),
+            data=data(w, role, rel) if callable(data) else data,
+            json=json_body and method != "GET",
+            marker=r.number,
+        )
+
     return build
 
 
@@ -309,11 +351,13 @@ def api_post(path, data=None, *, json_body=True):
 
 def listing(method, path, data=None, *, json_body=False, marker=None):
     """A route without a report in its URL that lists reports: S/H say whether the relation's report is listed."""
+
     def build(w, role, rel):
         r = w.report(role, rel) if rel != "-" else None
         body = data(w, role, rel) if callable(data) else data
         mark = "" if r is None else (marker(w, r) if marker else r.number)
         return Call(method, path, data=body, json=json_body, marker=mark)
+
     return _relational(build)
 
 
@@ -321,6 +365,7 @@ def plain(method, path, data=None, *, json_body=False, headers=None):
     def build(w, role, rel):
         body = data(w, role, rel) if callable(data) else data
         return Call(method, path.format(**_fmt(w)), data=body, json=json_body, headers=headers or {})
+
     return build
 
 
@@ -330,13 +375,26 @@ def _fmt(w: World) -> dict:
 
 def on_report(method, path, data=None, *, code=False, headers=None, marker=None):
     """A route with the report in its URL (number, tracking code, photo, reveal request, admin id...)."""
+
     def build(w, role, rel):
         r = w.report(role, rel)
-        values = {"number": r.number, "photo": w.photos[r.number], "candidate": w.candidates.get(r.number, 0),
-                  "code": _code(w, role, r) if code else "", "reveal": w.reveals.get(r.number, 0)}
+        values = {
+            "number": r.number,
+            "photo": w.photos[r.number],
+            "candidate": w.candidates.get(r.number, 0),
+            "code": _code(w, role, r) if code else "",
+            "reveal": w.reveals.get(r.number, 0),
+        }
         body = data(w, role, rel) if callable(data) else data
-        return Call(method, path.format(**values), data=body, json=path.startswith("/api/") and method != "GET",
-                    headers=headers or {}, marker=marker(w, r) if marker else r.number)
+        return Call(
+            method,
+            path.format(**values),
+            data=body,
+            json=path.startswith("/api/") and method != "GET",
+            headers=headers or {},
+            marker=marker(w, r) if marker else r.number,
+        )
+
     return _relational(build)
 
 
@@ -344,8 +402,13 @@ def _new_report(w, role, rel):
     from sigap.reports.tests.factories import inner_point
 
     lat, lon = inner_point(PB_KEL)
-    return {"category": "sampah", "description": "Sampah menumpuk di pinggir jalan tiga hari tidak diangkut.",
-            "lat": lat, "lon": lon, "privacy": "private"}
+    return {
+        "category": "sampah",
+        "description": "Sampah menumpuk di pinggir jalan tiga hari tidak diangkut.",
+        "lat": lat,
+        "lon": lon,
+        "privacy": "private",
+    }
 
 
 HOP = {"to_unit": "sudin-bina-marga:31.75", "reason": "bukan tupoksi kelurahan (uji matriks)"}
@@ -416,13 +479,18 @@ CALLS = {
     "GET /api/v1/track/{code}": on_report("GET", "/api/v1/track/{code}", code=True),
     "GET /api/v1/track/{code}/photos/{photo_id}": on_report("GET", "/api/v1/track/{code}/photos/{photo}", code=True),
     "POST /api/v1/track/{code}/rating": on_report("POST", "/api/v1/track/{code}/rating", {"rating": 5}, code=True),
-    "POST /api/v1/track/{code}/dispute": on_report("POST", "/api/v1/track/{code}/dispute",
-                                                   {"reason": "Saluran masih mampet (uji matriks)."}, code=True),
-    "POST /api/v1/track/{code}/answer": on_report("POST", "/api/v1/track/{code}/answer",
-                                                  {"answer": "Di depan gang nomor tiga (uji matriks)."}, code=True),
-    "POST /api/v1/officer/auth/token": plain("POST", "/api/v1/officer/auth/token",
-                                             {"username": "matrix.tidak.ada", "password": "salah-sekali-123"},
-                                             json_body=True),
+    "POST /api/v1/track/{code}/dispute": on_report(
+        "POST", "/api/v1/track/{code}/dispute", {"reason": "Saluran masih mampet (uji matriks)."}, code=True
+    ),
+    "POST /api/v1/track/{code}/answer": on_report(
+        "POST", "/api/v1/track/{code}/answer", {"answer": "Di depan gang nomor tiga (uji matriks)."}, code=True
+    ),
+    "POST /api/v1/officer/auth/token": plain(
+        "POST",
+        "/api/v1/officer/auth/token",
+        {"username": "matrix.tidak.ada", "password": "salah-sekali-123"},
+        json_body=True,
+    ),
     "GET /api/v1/officer/reports": listing("GET", "/api/v1/officer/reports"),
     "GET /api/v1/officer/reports/{number}": api_get("/officer/reports/{number}"),
     "GET /api/v1/officer/reports/{number}/photos/{photo_id}": api_get("/officer/reports/{number}/photos/{photo}"),
@@ -433,21 +501,27 @@ CALLS = {
     "POST /api/v1/officer/reports/{number}/dispose": api_post("/officer/reports/{number}/dispose", HOP),
     "POST /api/v1/officer/reports/{number}/reject": api_post("/officer/reports/{number}/reject", REASON),
     "POST /api/v1/officer/reports/{number}/forward": api_post(
-        "/officer/reports/{number}/forward", CONSOLE_ACTIONS["teruskan"]),
+        "/officer/reports/{number}/forward", CONSOLE_ACTIONS["teruskan"]
+    ),
     "POST /api/v1/officer/reports/{number}/merge": api_post("/officer/reports/{number}/merge", _merge_into),
     "POST /api/v1/officer/reports/{number}/ask": api_post("/officer/reports/{number}/ask", CONSOLE_ACTIONS["tanya"]),
-    "POST /api/v1/officer/reports/{number}/photos": api_post("/officer/reports/{number}/photos", _photo_form,
-                                                             json_body=False),
+    "POST /api/v1/officer/reports/{number}/photos": api_post(
+        "/officer/reports/{number}/photos", _photo_form, json_body=False
+    ),
     "POST /api/v1/officer/reports/{number}/request-validation": api_post(
-        "/officer/reports/{number}/request-validation", {"note": ""}),
+        "/officer/reports/{number}/request-validation", {"note": ""}
+    ),
     "POST /api/v1/officer/reports/{number}/validate": api_post(
-        "/officer/reports/{number}/validate", {"accept": False, "reason": CONSOLE_ACTIONS["validasi"]["reason"]}),
+        "/officer/reports/{number}/validate", {"accept": False, "reason": CONSOLE_ACTIONS["validasi"]["reason"]}
+    ),
     "GET /api/v1/officer/desk/triage": listing("GET", "/api/v1/officer/desk/triage"),
-    "POST /api/v1/officer/desk/triage/{number}": api_post("/officer/desk/triage/{number}",
-                                                          {"category": "saluran-tersumbat"}),
+    "POST /api/v1/officer/desk/triage/{number}": api_post(
+        "/officer/desk/triage/{number}", {"category": "saluran-tersumbat"}
+    ),
     "GET /api/v1/officer/desk/duplicates/{number}": api_get("/officer/desk/duplicates/{number}"),
     "POST /api/v1/officer/desk/duplicates/{number}/{candidate_id}/dismiss": api_post(
-        "/officer/desk/duplicates/{number}/{candidate}/dismiss"),
+        "/officer/desk/duplicates/{number}/{candidate}/dismiss"
+    ),
     "GET /api/v1/officer/export/reports.csv": listing("GET", "/api/v1/officer/export/reports.csv"),
     "GET /api/v1/audit/access": plain("GET", "/api/v1/audit/access"),
     "GET /api/v1/audit/verify": plain("GET", "/api/v1/audit/verify"),
@@ -456,8 +530,9 @@ CALLS = {
     "GET /api/v1/privacy/notices": plain("GET", "/api/v1/privacy/notices"),
     "GET /api/v1/privacy/reveal": plain("GET", "/api/v1/privacy/reveal"),
     "POST /api/v1/privacy/reveal": listing("POST", "/api/v1/privacy/reveal", _reveal_body, json_body=True),
-    "POST /api/v1/privacy/reveal/{request_id}/decide": on_report("POST", "/api/v1/privacy/reveal/{reveal}/decide",
-                                                                 {"approve": True}),
+    "POST /api/v1/privacy/reveal/{request_id}/decide": on_report(
+        "POST", "/api/v1/privacy/reveal/{reveal}/decide", {"approve": True}
+    ),
     "POST /api/v1/privacy/reveal/{request_id}/show": on_report("POST", "/api/v1/privacy/reveal/{reveal}/show"),
     # --- the API's own pages ---
     "GET api/openapi.json": plain("GET", "/api/openapi.json"),
@@ -480,10 +555,15 @@ CALLS = {
     "GET petugas/dasbor/peta.json": listing("GET", "/petugas/dasbor/peta.json"),
     "GET petugas/laporan/<str:number>/": on_report("GET", "/petugas/laporan/{number}/"),
     "GET petugas/laporan/<str:number>/panel/": on_report("GET", "/petugas/laporan/{number}/panel/", headers=HTMX),
-    "GET petugas/laporan/<str:number>/foto/<int:photo_id>/": on_report("GET",
-                                                                       "/petugas/laporan/{number}/foto/{photo}/"),
-    **{f"POST petugas/laporan/<str:number>/<slug:slug>/#{slug}": on_report(
-        "POST", f"/petugas/laporan/{{number}}/{slug}/", data) for slug, data in CONSOLE_ACTIONS.items()},
+    "GET petugas/laporan/<str:number>/foto/<int:photo_id>/": on_report(
+        "GET", "/petugas/laporan/{number}/foto/{photo}/"
+    ),
+    **{
+        f"POST petugas/laporan/<str:number>/<slug:slug>/#{slug}": on_report(
+            "POST", f"/petugas/laporan/{{number}}/{slug}/", data
+        )
+        for slug, data in CONSOLE_ACTIONS.items()
+    },
     "GET petugas/operator/": plain("GET", "/petugas/operator/"),
     "POST petugas/operator/": plain("POST", "/petugas/operator/", {}),
     "GET petugas/operator/lokasi/": plain("GET", "/petugas/operator/lokasi/", {"kota": "31.75"}),
@@ -501,8 +581,12 @@ CALLS = {
     "POST lacak/lupakan/": plain("POST", "/lacak/lupakan/"),
     "GET lacak/laporan/<str:number>/": on_report("GET", "/lacak/laporan/{number}/"),
     "GET lacak/laporan/<str:number>/foto/<int:photo_id>/": on_report("GET", "/lacak/laporan/{number}/foto/{photo}/"),
-    **{f"POST lacak/laporan/<str:number>/<str:action>/#{action}": on_report(
-        "POST", f"/lacak/laporan/{{number}}/{action}/", data) for action, data in JOURNEY_ACTIONS.items()},
+    **{
+        f"POST lacak/laporan/<str:number>/<str:action>/#{action}": on_report(
+            "POST", f"/lacak/laporan/{{number}}/{action}/", data
+        )
+        for action, data in JOURNEY_ACTIONS.items()
+    },
     "GET lacak/<str:code>/": on_report("GET", "/lacak/{code}/", code=True),
     "GET publik/": listing("GET", "/publik/"),
     "GET publik/peta.json": listing("GET", "/publik/peta.json"),
@@ -515,15 +599,19 @@ CALLS = {
     r"GET open311/v2/^discovery\.(?P<fmt>json|xml)$": plain("GET", "/open311/v2/discovery.json"),
     r"GET open311/v2/^services\.(?P<fmt>json|xml)$": plain("GET", "/open311/v2/services.json"),
     r"GET open311/v2/^services/(?P<service_code>[^/]+?)\.(?P<fmt>json|xml)$": plain(
-        "GET", "/open311/v2/services/saluran-tersumbat.json"),
+        "GET", "/open311/v2/services/saluran-tersumbat.json"
+    ),
     r"GET open311/v2/^requests\.(?P<fmt>json|xml)$": listing("GET", "/open311/v2/requests.json"),
     r"POST open311/v2/^requests\.(?P<fmt>json|xml)$": plain("POST", "/open311/v2/requests.json", _new_report),
     r"GET open311/v2/^requests/(?P<service_request_id>[^/]+?)\.(?P<fmt>json|xml)$": on_report(
-        "GET", "/open311/v2/requests/{number}.json"),
+        "GET", "/open311/v2/requests/{number}.json"
+    ),
     r"GET open311/v2/^tokens/(?P<token_id>[^/]+?)\.(?P<fmt>json|xml)$": plain(
-        "GET", "/open311/v2/tokens/tidak-ada.json"),
+        "GET", "/open311/v2/tokens/tidak-ada.json"
+    ),
     r"GET open311/v2/^media/(?P<number>[A-Za-z0-9]{1,64})/(?P<photo_id>[0-9]{1,18})\.jpg$": on_report(
-        "GET", "/open311/v2/media/{number}/{photo}.jpg"),
+        "GET", "/open311/v2/media/{number}/{photo}.jpg"
+    ),
     r"GET open311/v2/^(?P<rest>.*)$": plain("GET", "/open311/v2/tidak-ada.json"),
 }
 
@@ -531,7 +619,7 @@ CALLS = {
 def _admin_calls() -> dict:
     out = {}
     for model, _row in table.ADMIN_MODELS.items():
-        app, name = model.split("/")
+        _app, _name = model.split("/")
 
         def obj(suffix, model=model):
             return lambda w, role, rel: Call("GET", f"/admin/{model}/{w.admin_ids[model]}/{suffix}")
@@ -545,22 +633,31 @@ def _admin_calls() -> dict:
     for label in table.ADMIN_APPS:
         out[f"GET admin/^(?P<app_label>{'|'.join(table.ADMIN_APPS)})/$#{label}"] = plain("GET", f"/admin/{label}/")
     out["GET admin/auth/user/<id>/password/"] = lambda w, role, rel: Call(
-        "GET", f"/admin/auth/user/{w.admin_ids['auth/user']}/password/")
+        "GET", f"/admin/auth/user/{w.admin_ids['auth/user']}/password/"
+    )
     out["GET admin/r/<path:content_type_id>/<path:object_id>/"] = lambda w, role, rel: Call(
-        "GET", f"/admin/r/{_content_type_id('reports', 'report')}/{w.reports['own'].pk}/")
+        "GET", f"/admin/r/{_content_type_id('reports', 'report')}/{w.reports['own'].pk}/"
+    )
     for page in ("", "login/", "password_change/", "password_change/done/", "jsi18n/"):
         out[f"GET admin/{page}"] = plain("GET", f"/admin/{page}")
     out["POST admin/logout/"] = plain("POST", "/admin/logout/")
-    out["GET admin/autocomplete/"] = plain("GET", "/admin/autocomplete/", {
-        "app_label": "reports", "model_name": "report", "field_name": "unit", "term": "bambu"})
+    out["GET admin/autocomplete/"] = plain(
+        "GET",
+        "/admin/autocomplete/",
+        {"app_label": "reports", "model_name": "report", "field_name": "unit", "term": "bambu"},
+    )
     out["GET admin/(?P<url>.*)$"] = plain("GET", "/admin/tidak-ada/")
     # the side doors to an identity: a token moved to another account, a role granted by one admin alone
     out["POST admin/officers/apitoken/<path:object_id>/change/"] = lambda w, role, rel: Call(
-        "POST", f"/admin/officers/apitoken/{_token_pk(w, 'superuser')}/change/",
-        {"user": w.users["privacy"].pk, "name": "matrix"})
+        "POST",
+        f"/admin/officers/apitoken/{_token_pk(w, 'superuser')}/change/",
+        {"user": w.users["privacy"].pk, "name": "matrix"},
+    )
     out["POST admin/organization/staffrole/add/"] = lambda w, role, rel: Call(
-        "POST", "/admin/organization/staffrole/add/",
-        {"user": w.users["superuser"].pk, "unit": _unit_pk(BIRO), "role": "privacy_officer"})
+        "POST",
+        "/admin/organization/staffrole/add/",
+        {"user": w.users["superuser"].pk, "unit": _unit_pk(BIRO), "role": "privacy_officer"},
+    )
     return out
 
 
@@ -586,6 +683,7 @@ CALLS.update(_admin_calls())
 
 
 # --- the routes the running code has ------------------------------------------------------------------
+
 
 def _walk(patterns, prefix=""):
     from django.urls import URLResolver
@@ -618,18 +716,20 @@ def url_routes() -> set[str]:
 
 def _route_of(key: str) -> str:
     """The route an entry names: the key without its method and its #variant."""
-    method, _, rest = key.partition(" ")
+    _method, _, rest = key.partition(" ")
     return rest.split("#", 1)[0]
 
 
 # --- the checks ---------------------------------------------------------------------------------------
+
 
 def test_every_api_operation_has_an_entry():
     missing = sorted(api_routes() - {k for k in table.EXPECTED if k.split(" ", 1)[1].startswith("/api/")})
     assert not missing, (
         "These API operations have no entry in tests/authorization_matrix_table.py (EXPECTED). Add a line per "
         "operation, 'METHOD /path': one token per role in ROLES order, saying what each role must get, and a "
-        f"request for it in CALLS of tests/test_authorization_matrix.py: {missing}")
+        f"request for it in CALLS of tests/test_authorization_matrix.py: {missing}"
+    )
 
 
 def test_every_url_pattern_has_an_entry():
@@ -638,21 +738,25 @@ def test_every_url_pattern_has_an_entry():
     assert not missing, (
         "These URL patterns have no entry in tests/authorization_matrix_table.py (EXPECTED). Add 'METHOD pattern' "
         "(the pattern as Django's resolver prints it; '#variant' for one value of a path argument), one token "
-        f"per role in ROLES order, and a request for it in CALLS of tests/test_authorization_matrix.py: {missing}")
+        f"per role in ROLES order, and a request for it in CALLS of tests/test_authorization_matrix.py: {missing}"
+    )
 
 
 def test_every_entry_names_a_route_that_exists():
     existing = api_routes() | url_routes()
-    stale = sorted(k for k in table.EXPECTED
-                   if (k if _route_of(k).startswith("/api/") else _route_of(k)) not in existing
-                   and k not in existing)
+    stale = sorted(
+        k
+        for k in table.EXPECTED
+        if (k if _route_of(k).startswith("/api/") else _route_of(k)) not in existing and k not in existing
+    )
     assert not stale, f"These entries of the matrix name routes that no longer exist; remove them: {stale}"
 
 
 def test_every_entry_has_a_request_and_a_well_formed_row():
     assert set(table.EXPECTED) == set(CALLS), (
         f"entries without a request: {sorted(set(table.EXPECTED) - set(CALLS))}; "
-        f"requests without an entry: {sorted(set(CALLS) - set(table.EXPECTED))}")
+        f"requests without an entry: {sorted(set(CALLS) - set(table.EXPECTED))}"
+    )
     for key in table.EXPECTED:
         table.cells(key, _is_relational(key))  # raises on a malformed row
     for key in table.FINDINGS:
@@ -678,7 +782,9 @@ def _snapshot() -> tuple:
 
     return (
         tuple(Report.objects.order_by("pk").values_list("pk", "status", "unit_id", "public_note", "rating")),
-        StatusChange.objects.count(), Hop.objects.count(), Photo.objects.count(),
+        StatusChange.objects.count(),
+        Hop.objects.count(),
+        Photo.objects.count(),
         tuple(RevealRequest.objects.order_by("pk").values_list("pk", "state", "approver_id")),
         tuple(DuplicateCandidate.objects.order_by("pk").values_list("pk", "state")),
         tuple(ApiToken.objects.order_by("pk").values_list("pk", "user_id")),
@@ -753,7 +859,8 @@ def test_cell(world, key, role, rel, expected):
     got = classify(response, call.marker)
     assert expected in got, (
         f"{key} as {role} on the {rel} report: expected {table.LEGEND[expected]}, got {response.status_code} "
-        f"({', '.join(sorted(got))}) {_body(response)[:300]!r}")
+        f"({', '.join(sorted(got))}) {_body(response)[:300]!r}"
+    )
     if writes and (expected in table.REFUSED or expected == "U"):
         assert _snapshot() == before, f"{key} as {role} on the {rel} report was refused but changed something"
 

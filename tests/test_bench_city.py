@@ -1,8 +1,10 @@
 """The big-city builder (``bench/city.py``) keeps writing a city the application would have written: a small
 build into the test database, its shape checked, so the builder cannot rot as the models change."""
+
 from __future__ import annotations
 
 import importlib.util
+import itertools
 import sys
 from collections import Counter, defaultdict
 from pathlib import Path
@@ -10,8 +12,10 @@ from pathlib import Path
 import pytest
 from django.db import connection
 
-pytestmark = pytest.mark.skipif(connection.vendor != "postgresql",
-                                reason="bench/city.py writes with PostgreSQL's COPY; the builder is PostgreSQL-only")
+pytestmark = pytest.mark.skipif(
+    connection.vendor != "postgresql",
+    reason="bench/city.py writes with PostgreSQL's COPY; the builder is PostgreSQL-only",
+)
 
 CITY = Path(__file__).resolve().parent.parent / "bench" / "city.py"
 REBUILT: list[str] = []
@@ -48,7 +52,7 @@ def test_a_small_city_has_the_shape_of_a_real_one(built):
     from sigap.reports.models import Hop, Notification, Photo, Report, StatusChange
     from sigap.reports.states import NEXT, Status, StatusType, status_type
 
-    gen, rebuilt = built
+    _gen, rebuilt = built
     reports = list(Report.objects.select_related("unit__wilayah", "kelurahan", "kategori"))
     assert len(reports) == 300
     assert REBUILT == ["ran"] and rebuilt[-1] == "bench-test"  # every registered rebuild ran, ours last
@@ -83,9 +87,13 @@ def test_a_small_city_has_the_shape_of_a_real_one(built):
     for r in reports:
         steps = history[r.pk]
         assert steps[0].old_status == "" and steps[0].new_status == Status.WAITING
-        for before, after in zip(steps, steps[1:]):
+        for before, after in itertools.pairwise(steps):
             assert after.old_status == before.new_status
-            assert Status(after.new_status) in NEXT[Status(before.new_status)], (r.number, before.new_status, after.new_status)
+            assert Status(after.new_status) in NEXT[Status(before.new_status)], (
+                r.number,
+                before.new_status,
+                after.new_status,
+            )
             assert before.created_at <= after.created_at
         assert steps[-1].new_status == r.status
         if r.status != Status.MERGED:
@@ -94,7 +102,7 @@ def test_a_small_city_has_the_shape_of_a_real_one(built):
         chain = hops[r.pk]
         if chain:
             assert chain[0].from_unit_id == steps[0].unit_id
-            for a, b in zip(chain, chain[1:]):
+            for a, b in itertools.pairwise(chain):
                 assert b.from_unit_id == a.to_unit_id
             assert chain[-1].to_unit_id == r.unit_id
             assert all(h.kind in (Hop.Kind.KOORDINASI, Hop.Kind.DISPOSISI) for h in chain)

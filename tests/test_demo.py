@@ -1,4 +1,5 @@
 """`sigap demo` loads the reference data, demo accounts and sample reports, and can run again safely."""
+
 from __future__ import annotations
 
 import io
@@ -14,8 +15,16 @@ pytestmark = pytest.mark.django_db
 
 
 def counts():
-    return (Wilayah.objects.count(), Unit.objects.count(), Tupoksi.objects.count(), Kategori.objects.count(),
-            get_user_model().objects.count(), StaffRole.objects.count(), Report.objects.count(), Hop.objects.count())
+    return (
+        Wilayah.objects.count(),
+        Unit.objects.count(),
+        Tupoksi.objects.count(),
+        Kategori.objects.count(),
+        get_user_model().objects.count(),
+        StaffRole.objects.count(),
+        Report.objects.count(),
+        Hop.objects.count(),
+    )
 
 
 def test_demo_is_idempotent_and_prints_the_logins(monkeypatch):
@@ -29,8 +38,16 @@ def test_demo_is_idempotent_and_prints_the_logins(monkeypatch):
     assert counts() == first
     assert Report.objects.filter(is_demo=True).count() >= 24
     statuses = set(Report.objects.values_list("status", flat=True))
-    assert {"waiting", "coordination", "in_progress", "awaiting_validation", "done", "followup_rejected", "rejected",
-            "awaiting_reporter"} <= statuses
+    assert {
+        "waiting",
+        "coordination",
+        "in_progress",
+        "awaiting_validation",
+        "done",
+        "followup_rejected",
+        "rejected",
+        "awaiting_reporter",
+    } <= statuses
     assert get_user_model().objects.get(username="petugas.pondokbambu").check_password("another-demo-pass")
 
 
@@ -53,8 +70,12 @@ def test_tupoksi_is_data_a_city_changes_without_code():
 
     # Rubbish is Suku Dinas LH's per kota, verified by the kelurahan first. A more specific rule for
     # Kecamatan Duren Sawit hands it straight to the kecamatan instead; the rest of the city is unchanged.
-    Tupoksi.objects.create(kategori=Kategori.objects.get(kode="sampah"), wilayah=Wilayah.objects.get(kode="31.75.07"),
-                           unit=Unit.objects.get(kode="kec:31.75.07"), verifikasi_kelurahan=False)
+    Tupoksi.objects.create(
+        kategori=Kategori.objects.get(kode="sampah"),
+        wilayah=Wilayah.objects.get(kode="31.75.07"),
+        unit=Unit.objects.get(kode="kec:31.75.07"),
+        verifikasi_kelurahan=False,
+    )
     text = "Sampah menumpuk di TPS tidak diangkut tiga hari."
     assert submit("sampah", "31.75.07.1002", description=text).report.unit.kode == "kec:31.75.07"
     assert submit("sampah", "31.71.01.1001", description=text).report.unit.kode == "kel:31.71.01.1001"

@@ -10,6 +10,7 @@
 
 The lost COMMIT reply is in ``sigap/intake/tests/test_lost_commit.py``, outages in-process in
 ``sigap/core/tests/test_outage.py``."""
+
 from __future__ import annotations
 
 import json
@@ -38,8 +39,9 @@ PB = "31.75.07.1002"
 
 def _http(method: str, url: str, body: dict | None = None, headers: dict | None = None, timeout: float = 10):
     data = json.dumps(body).encode() if body is not None else None
-    req = urllib.request.Request(url, data=data, method=method,
-                                 headers={"Content-Type": "application/json", **(headers or {})})
+    req = urllib.request.Request(
+        url, data=data, method=method, headers={"Content-Type": "application/json", **(headers or {})}
+    )
     try:
         with urllib.request.urlopen(req, timeout=timeout) as r:
             return r.status, json.loads(r.read() or b"null"), dict(r.headers)
@@ -50,8 +52,9 @@ def _http(method: str, url: str, body: dict | None = None, headers: dict | None 
 def _serve(env: dict, home: Path) -> tuple[subprocess.Popen, str]:
     port = free_port()
     log = open(home / "server.log", "a")
-    proc = subprocess.Popen(CLI + ["serve", "--port", str(port)], env=env, cwd=home, stdout=log,
-                            stderr=subprocess.STDOUT)
+    proc = subprocess.Popen(
+        CLI + ["serve", "--port", str(port)], env=env, cwd=home, stdout=log, stderr=subprocess.STDOUT
+    )
     base = f"http://127.0.0.1:{port}"
     for _ in range(300):
         try:
@@ -104,17 +107,30 @@ def _word() -> str:
     return "".join(random.choice(string.ascii_lowercase) for _ in range(10))
 
 
-def test_kill_9_mid_load_loses_no_acknowledged_report_and_retries_file_once(tmp_path, django_db_setup,
-                                                                           django_db_blocker):
+def test_kill_9_mid_load_loses_no_acknowledged_report_and_retries_file_once(
+    tmp_path, django_db_setup, django_db_blocker
+):
     home = tmp_path
     with django_db_blocker.unblock():
         url, ready = _copy_of_the_test_database(home)
-    env = {**os.environ, "SIGAP_HOME": str(home), "SIGAP_TILE_URL": "", "SIGAP_CITIZEN_RATE": "100000/m",
-           "DATABASE_URL": url, "DJANGO_SETTINGS_MODULE": "sigap.config.settings"}
+    env = {
+        **os.environ,
+        "SIGAP_HOME": str(home),
+        "SIGAP_TILE_URL": "",
+        "SIGAP_CITIZEN_RATE": "100000/m",
+        "DATABASE_URL": url,
+        "DJANGO_SETTINGS_MODULE": "sigap.config.settings",
+    }
     if not ready:
         subprocess.run(CLI + ["migrate", "--verbosity", "0"], env=env, check=True, cwd=home, stdout=subprocess.DEVNULL)
-        subprocess.run(CLI + ["reference", "--no-progress"], env=env, check=True, cwd=home,
-                       stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        subprocess.run(
+            CLI + ["reference", "--no-progress"],
+            env=env,
+            check=True,
+            cwd=home,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
     proc, base = _serve(env, home)
     point = _http("GET", f"{base}/api/v1/locate?lat=-6.2351&lon=106.9009")  # warms routing in the server
     assert point[0] == 200, point
@@ -126,8 +142,13 @@ def test_kill_9_mid_load_loses_no_acknowledged_report_and_retries_file_once(tmp_
     def client() -> None:
         while not stop.is_set():
             key, word = str(uuid.uuid4()), _word()
-            body = {"category": "saluran-tersumbat", "lat": -6.2351, "lon": 106.9009,
-                    "description": f"Got mampet di gang {word}, air meluap ke jalan.", "reporter": {"name": "Warga"}}
+            body = {
+                "category": "saluran-tersumbat",
+                "lat": -6.2351,
+                "lon": 106.9009,
+                "description": f"Got mampet di gang {word}, air meluap ke jalan.",
+                "reporter": {"name": "Warga"},
+            }
             with lock:
                 sent[key] = body
             try:
@@ -153,7 +174,7 @@ def test_kill_9_mid_load_loses_no_acknowledged_report_and_retries_file_once(tmp_
 
     proc, base = _serve(env, home)
     try:
-        for key, answer in acknowledged.items():  # every acknowledged report is there, under its tracking code
+        for answer in acknowledged.values():  # every acknowledged report is there, under its tracking code
             status, tracked, _h = _http("GET", f"{base}/api/v1/track/{answer['tracking_code']}")
             assert status == 200 and tracked["id"] == answer["id"]
         for key, body in sent.items():  # every client retries what it did not hear back about: filed once
@@ -176,7 +197,7 @@ def _descriptions(env: dict) -> list[str]:
     if url.startswith("sqlite:///"):
         import sqlite3
 
-        with sqlite3.connect(url[len("sqlite:///"):]) as db:
+        with sqlite3.connect(url[len("sqlite:///") :]) as db:
             return [row[0] for row in db.execute(sql)]
     import psycopg
 
@@ -185,6 +206,7 @@ def _descriptions(env: dict) -> list[str]:
 
 
 # --- PostgreSQL unreachable for a while ---------------------------------------------------------------------
+
 
 @pytest.mark.django_db(transaction=True)
 def test_postgresql_unreachable_for_a_while_then_filing_resumes_by_itself(settings):
@@ -214,8 +236,13 @@ def test_postgresql_unreachable_for_a_while_then_filing_resumes_by_itself(settin
 
     def file(k: int):
         close_old_connections()  # what the server does at each request's start (the test client does not)
-        body = {"category": "saluran-tersumbat", "lat": w.inner_lat, "lon": w.inner_lon,
-                "description": f"Got mampet di gang nomor {k}, air meluap ke jalan.", "reporter": {"name": "Warga"}}
+        body = {
+            "category": "saluran-tersumbat",
+            "lat": w.inner_lat,
+            "lon": w.inner_lon,
+            "description": f"Got mampet di gang nomor {k}, air meluap ke jalan.",
+            "reporter": {"name": "Warga"},
+        }
         return client.post("/api/v1/reports", data=json.dumps(body), content_type="application/json")
 
     try:
@@ -236,6 +263,8 @@ def test_postgresql_unreachable_for_a_while_then_filing_resumes_by_itself(settin
 
 # --- 1,000 repeated webhook messages --------------------------------------------------------------------------------
 
+import itertools  # noqa: E402
+
 from sigap.intake.tests.test_channels import deliver, fake, replies_to, wa_location, wa_payload, wa_sign, wa_text  # noqa: E402,F401
 
 
@@ -247,15 +276,19 @@ def _many(payload: bytes, copies: int) -> bytes:
 
 
 @pytest.mark.django_db
-def test_a_thousand_repeated_webhooks_file_one_report(deliver, fake, settings):  # noqa: F811
+def test_a_thousand_repeated_webhooks_file_one_report(deliver, fake, settings):
     from sigap.intake.models import InboundMessage
     from sigap.organization.models import Wilayah
     from sigap.reports.models import Report
 
     w = Wilayah.objects.get(kode=PB)
-    messages = [wa_text("wamid.R1", "Got mampet di depan rumah, air meluap ke jalan kalau hujan"),
-                wa_location("wamid.R2", w.inner_lat, w.inner_lon), wa_text("wamid.R3", "ya"), wa_text("wamid.R4", "1")]
-    bodies = [wa_payload(m) for m in messages]
+    messages = [
+        wa_text("wamid.R1", "Got mampet di depan rumah, air meluap ke jalan kalau hujan"),
+        wa_location("wamid.R2", w.inner_lat, w.inner_lon),
+        wa_text("wamid.R3", "ya"),
+        wa_text("wamid.R4", "1"),
+    ]
+    [wa_payload(m) for m in messages]
     statuses = set()
     for message in messages:  # each message 250 times, in 10 webhooks of 25 copies: it moves the dialog once
         body = _many(wa_payload(message), 25)
@@ -269,6 +302,7 @@ def test_a_thousand_repeated_webhooks_file_one_report(deliver, fake, settings): 
 
 
 # --- 200 racing officer actions --------------------------------------------------------------------------------
+
 
 @pytest.mark.django_db(transaction=True)
 def test_two_hundred_racing_officer_actions_on_one_report(staff):
@@ -323,4 +357,4 @@ def test_two_hundred_racing_officer_actions_on_one_report(staff):
     # status the one before it left (no two officers moved the report from the same status)
     history = list(StatusChange.objects.filter(report=report).order_by("pk").values_list("old_status", "new_status"))
     assert 1 <= outcomes.count("ok") == len(history) - 1 <= 2, history  # accept, then perhaps reject
-    assert all(later[0] == earlier[1] for earlier, later in zip(history, history[1:])), history
+    assert all(later[0] == earlier[1] for earlier, later in itertools.pairwise(history)), history

@@ -9,6 +9,7 @@ database named after the worker when the suite runs on PostgreSQL), loaded by ``
 key made by ``sigap apikey create`` — the same commands a city runs. It uses this test run's settings
 module, so it sees sigap.open311 exactly as the tests do.
 """
+
 from __future__ import annotations
 
 import pytest
@@ -25,19 +26,31 @@ from sigap.privacy.tests.test_canary import assert_clean  # noqa: E402
 from tests.live_sigap import live_sigap  # noqa: E402
 
 pytestmark = pytest.mark.xdist_group("open311_e2e")  # one server, on one worker
-PERSON = {"first_name": "Ojqzvarmo", "last_name": "Pelaporx", "email": "ojqz.pelapor@example.org",
-          "phone": "0813-5550-9182", "device_id": "dev-ojqz-77", "account_id": "acct-ojqz-42"}
+PERSON = {
+    "first_name": "Ojqzvarmo",
+    "last_name": "Pelaporx",
+    "email": "ojqz.pelapor@example.org",
+    "phone": "0813-5550-9182",
+    "device_id": "dev-ojqz-77",
+    "account_id": "acct-ojqz-42",
+}
 
 
 @pytest.fixture(scope="module")
 def open311_server(worker_id):
     from django.conf import settings
 
-    env = {"DJANGO_SETTINGS_MODULE": settings.SETTINGS_MODULE,
-           # the relay really mails the reporter; keep those mails out of the server log we search
-           "SIGAP_EMAIL_BACKEND": "django.core.mail.backends.locmem.EmailBackend"}
-    with live_sigap(f"sigap_o311_{worker_id}", env=env, setup=(("apikey", "create", "e2e-client", "--rate", "1000"),),
-                    prefix="sigap-o311-") as (base, full_env, home):
+    env = {
+        "DJANGO_SETTINGS_MODULE": settings.SETTINGS_MODULE,
+        # the relay really mails the reporter; keep those mails out of the server log we search
+        "SIGAP_EMAIL_BACKEND": "django.core.mail.backends.locmem.EmailBackend",
+    }
+    with live_sigap(
+        f"sigap_o311_{worker_id}",
+        env=env,
+        setup=(("apikey", "create", "e2e-client", "--rate", "1000"),),
+        prefix="sigap-o311-",
+    ) as (base, full_env, home):
         yield {"root": f"{base}/open311/v2", "key": full_env["_outputs"][0].strip(), "log": home / "server.log"}
 
 
@@ -54,11 +67,20 @@ def posted(open311_server):
     root, key = open311_server["root"], open311_server["key"]
     out = {}
     for privacy, fmt in (("public", "json"), ("private", "xml")):
-        response = requests.post(f"{root}/requests.{fmt}", data={
-            "api_key": key, "service_code": "jalan-rusak", "attribute[ukuran_lubang]": "besar",
-            "address_string": "Jl. Pahlawan Revolusi, Kel. Pondok Bambu, Kec. Duren Sawit",
-            "description": "Lubang besar di jalan depan sekolah, sudah ada motor jatuh.", "privacy": privacy,
-            "media_url": "https://img.example.org/lubang.jpg", **PERSON}, timeout=30)
+        response = requests.post(
+            f"{root}/requests.{fmt}",
+            data={
+                "api_key": key,
+                "service_code": "jalan-rusak",
+                "attribute[ukuran_lubang]": "besar",
+                "address_string": "Jl. Pahlawan Revolusi, Kel. Pondok Bambu, Kec. Duren Sawit",
+                "description": "Lubang besar di jalan depan sekolah, sudah ada motor jatuh.",
+                "privacy": privacy,
+                "media_url": "https://img.example.org/lubang.jpg",
+                **PERSON,
+            },
+            timeout=30,
+        )
         assert response.status_code == 201, response.text
         for value in PERSON.values():
             assert value not in response.text
@@ -145,6 +167,9 @@ def test_errors_reach_the_client_in_the_specification_shape(open311_server):
     assert response.status_code == 403
     error = xmltodict.parse(response.content)["errors"]["error"]
     assert error["code"] == "403" and error["description"]
-    response = requests.get(f"{root}/requests.json", params={"start_date": "2026-01-01T00:00:00Z",
-                                                              "end_date": "2026-12-01T00:00:00Z"}, timeout=30)
+    response = requests.get(
+        f"{root}/requests.json",
+        params={"start_date": "2026-01-01T00:00:00Z", "end_date": "2026-12-01T00:00:00Z"},
+        timeout=30,
+    )
     assert response.status_code == 400 and response.json()[0]["code"] == 400

@@ -5,6 +5,7 @@ bounded, derandomized number of examples (no shrinking, no database of past fail
 officer (a Bearer token) and as an anonymous resident. Checks: no 5xx, responses conform to the documented
 schema, and the status code is one the operation documents.
 """
+
 from __future__ import annotations
 
 import pytest
@@ -16,8 +17,11 @@ from hypothesis import HealthCheck, Phase, settings  # noqa: E402
 from sigap.config.wsgi import application  # noqa: E402
 
 schema = schemathesis.openapi.from_wsgi("/api/openapi.json", application)
-CHECKS = [schemathesis.checks.not_a_server_error, schemathesis.checks.response_schema_conformance,
-          schemathesis.checks.status_code_conformance]
+CHECKS = [
+    schemathesis.checks.not_a_server_error,
+    schemathesis.checks.response_schema_conformance,
+    schemathesis.checks.status_code_conformance,
+]
 MAX_EXAMPLES = 15
 PB = "31.75.07.1002"
 
@@ -70,10 +74,19 @@ def headers_for(request, db):
 @pytest.mark.django_db
 @pytest.mark.parametrize("actor", ["officer", "resident"])
 @schema.parametrize()
-@settings(max_examples=MAX_EXAMPLES, derandomize=True, database=None, deadline=None,
-          phases=[Phase.explicit, Phase.generate],
-          suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow, HealthCheck.filter_too_much,
-                                 HealthCheck.data_too_large])
+@settings(
+    max_examples=MAX_EXAMPLES,
+    derandomize=True,
+    database=None,
+    deadline=None,
+    phases=[Phase.explicit, Phase.generate],
+    suppress_health_check=[
+        HealthCheck.function_scoped_fixture,
+        HealthCheck.too_slow,
+        HealthCheck.filter_too_much,
+        HealthCheck.data_too_large,
+    ],
+)
 def test_api_operation(case, actor, headers_for):
     headers = headers_for(actor)
     response = case.call(headers=headers)

@@ -14,6 +14,7 @@ loaded with the reference data the normal way (``sigap migrate``, ``sigap refere
 constraints and foreign keys are the application's. ``pgbench`` (Debian's ``postgresql-client``) runs with
 ``-M prepared``, two threads, ``synchronous_commit`` as the server has it (on by default, like production).
 """
+
 from __future__ import annotations
 
 import argparse
@@ -38,7 +39,6 @@ NUMBER_FREE = "'JX' || substr(md5(random()::text || clock_timestamp()::text), 1,
 def prepare(url: str) -> dict[str, str]:
     """A fresh database with the application's schema and reference data; the ids the script needs."""
     import psycopg
-
     from city import database_prepare, psycopg_dsn
 
     database_prepare(url, fresh=True)
@@ -51,16 +51,40 @@ def prepare(url: str) -> dict[str, str]:
     with psycopg.connect(psycopg_dsn(url)) as conn:
         kategori = conn.execute("SELECT id FROM organization_kategori WHERE kode = 'saluran-tersumbat'").fetchone()[0]
         kelurahan, lat, lon = conn.execute(
-            "SELECT id, inner_lat, inner_lon FROM organization_wilayah WHERE kode = '31.75.07.1002'").fetchone()
+            "SELECT id, inner_lat, inner_lon FROM organization_wilayah WHERE kode = '31.75.07.1002'"
+        ).fetchone()
         unit = conn.execute("SELECT id FROM organization_unit WHERE kode = 'kel:31.75.07.1002'").fetchone()[0]
-    return {"kategori": str(kategori), "kelurahan": str(kelurahan), "unit": str(unit), "lat0": f"{lat - 0.01:.6f}",
-            "lon0": f"{lon - 0.01:.6f}"}
+    return {
+        "kategori": str(kategori),
+        "kelurahan": str(kelurahan),
+        "unit": str(unit),
+        "lat0": f"{lat - 0.01:.6f}",
+        "lon0": f"{lon - 0.01:.6f}",
+    }
 
 
 def pgbench(url: str, script: Path, variables: dict[str, str], *, clients: int, seconds: int) -> tuple[float, float]:
     parts = urlsplit(url)
-    cmd = ["pgbench", "-n", "-M", "prepared", "-c", str(clients), "-j", "2", "-T", str(seconds), "-f", str(script),
-           "-h", parts.hostname or "127.0.0.1", "-p", str(parts.port or 5432), "-U", parts.username or "postgres"]
+    cmd = [
+        "pgbench",
+        "-n",
+        "-M",
+        "prepared",
+        "-c",
+        str(clients),
+        "-j",
+        "2",
+        "-T",
+        str(seconds),
+        "-f",
+        str(script),
+        "-h",
+        parts.hostname or "127.0.0.1",
+        "-p",
+        str(parts.port or 5432),
+        "-U",
+        parts.username or "postgres",
+    ]
     for k, v in variables.items():
         cmd += ["-D", f"{k}={v}"]
     cmd.append(parts.path.lstrip("/"))
@@ -81,9 +105,12 @@ def main() -> None:
     args = parser.parse_args()
     variables = prepare(args.database)
     load = os.getloadavg()
-    print(f"== pgbench: one intake's writes per transaction on {urlsplit(args.database).path.lstrip('/')} "
-          f"(-M prepared, -j 2, {args.seconds} s each); load average {load[0]:.2f} {load[1]:.2f} {load[2]:.2f} "
-          f"on {os.cpu_count()} cores at start", flush=True)
+    print(
+        f"== pgbench: one intake's writes per transaction on {urlsplit(args.database).path.lstrip('/')} "
+        f"(-M prepared, -j 2, {args.seconds} s each); load average {load[0]:.2f} {load[1]:.2f} {load[2]:.2f} "
+        f"on {os.cpu_count()} cores at start",
+        flush=True,
+    )
     script = HERE / "intake.sql"
     text = script.read_text()
     assert COUNTER.search(text) and NUMBER in text, "the day's counter is not where run.py expects it"

@@ -23,6 +23,7 @@ Definitions (per unit, within the period):
 * rejections: follow-ups rejected by the validator (TL Ditolak) while the unit was handling the report,
   counted by local day like received.
 """
+
 from __future__ import annotations
 
 import statistics
@@ -31,8 +32,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
 from django.db import connection
-from django.db.models import (Aggregate, Case, Count, F, FloatField, IntegerField, Q, QuerySet,
-                              Sum, Value, When)
+from django.db.models import Aggregate, Case, Count, F, FloatField, IntegerField, Q, QuerySet, Sum, Value, When
 from django.utils import timezone
 
 from sigap.organization import roles
@@ -53,7 +53,9 @@ def dashboard_sees_all(user) -> bool:
     if not getattr(user, "is_authenticated", False) or not user.is_active:
         return False
     staff = StaffRole.objects.filter(user=user)
-    return staff.filter(role=R.VALIDATOR).exists() or staff.filter(role=R.SUPERVISOR, unit__jenis=Unit.Jenis.BIRO).exists()
+    return (
+        staff.filter(role=R.VALIDATOR).exists() or staff.filter(role=R.SUPERVISOR, unit__jenis=Unit.Jenis.BIRO).exists()
+    )
 
 
 def dashboard_scope(user) -> QuerySet[Report] | None:
@@ -76,6 +78,7 @@ def dashboard_scope(user) -> QuerySet[Report] | None:
 class Scope:
     """What a dashboard counts: the units it oversees (None: the whole city) and the concerned units whose
     reports it must not count (conflict of interest: the user's units and every unit above them)."""
+
     units: frozenset[int] | None
     hidden: frozenset[int]
     area_units: frozenset[int] | None = None  # the per-unit table's units (``units`` and those working in the area)
@@ -121,8 +124,12 @@ TERRITORIAL = (Unit.Jenis.KOTA, Unit.Jenis.KECAMATAN, Unit.Jenis.KELURAHAN)
 def _units_in_area(supervised: set[int]) -> set[int]:
     """The units working inside the territory of a supervised kota / kecamatan / kelurahan (a walikota's Suku
     Dinas), for the per-unit table only: counts, never a report."""
-    areas = [k for k in Unit.objects.filter(pk__in=supervised, jenis__in=TERRITORIAL, wilayah__isnull=False)
-             .values_list("wilayah__kode", flat=True)]
+    areas = [
+        k
+        for k in Unit.objects.filter(pk__in=supervised, jenis__in=TERRITORIAL, wilayah__isnull=False).values_list(
+            "wilayah__kode", flat=True
+        )
+    ]
     if not areas:
         return set()
     q = Q()
@@ -142,8 +149,13 @@ def reports_per_day(scope: Scope, *, days: int, today: date | None = None) -> li
     filled in. One statement over ``UnitDay`` (units × days rows)."""
     today = today or local_day(timezone.now())
     first = today - timedelta(days=days - 1)
-    rows = (UnitDay.objects.filter(scope.summary_q(), day__gte=first, day__lte=today).order_by()
-            .values("day").annotate(n=Sum("created")).values_list("day", "n"))
+    rows = (
+        UnitDay.objects.filter(scope.summary_q(), day__gte=first, day__lte=today)
+        .order_by()
+        .values("day")
+        .annotate(n=Sum("created"))
+        .values_list("day", "n")
+    )
     found = {d: n for d, n in rows}
     return [DayCount(first + timedelta(days=i), found.get(first + timedelta(days=i)) or 0) for i in range(days)]
 
@@ -165,21 +177,28 @@ def open_by_unit(scope: Scope, *, limit: int = 25) -> list[UnitCount]:
     """Open reports per unit, most first; two statements (the counts, at most one row per unit; the names)."""
     counts = dict(scope.open_reports().order_by().values_list("unit_id").annotate(n=Count("id")))
     units = {u.pk: u for u in Unit.objects.filter(pk__in=[u for u in counts if u is not None]).only("kode", "nama")}
-    out = [UnitCount(u, units[u].kode if u in units else "", units[u].nama if u in units else "", n)
-           for u, n in counts.items()]
+    out = [
+        UnitCount(u, units[u].kode if u in units else "", units[u].nama if u in units else "", n)
+        for u, n in counts.items()
+    ]
     return sorted(out, key=lambda c: (-c.n, c.nama))[:limit]
 
 
-def overdue_reports(scope: Scope, *, now: datetime | None = None, limit: int = 50,
-                    total: int | None = None) -> tuple[list[Report], int]:
+def overdue_reports(
+    scope: Scope, *, now: datetime | None = None, limit: int = 50, total: int | None = None
+) -> tuple[list[Report], int]:
     """The overdue open reports, oldest deadline first (at most ``limit``), and how many there are (``total``:
     already counted by ``open_summary``)."""
     overdue = scope.open_reports().filter(overdue_q(now))
     order = (F("due_at").asc(nulls_last=True), "created_at")
     # the page's reports chosen index-only (``report_open_cover``), then only those read and joined
     first = overdue.order_by(*order).values("pk")[:limit]
-    rows = list(Report.objects.filter(pk__in=first).select_related("kategori", "unit", "kelurahan")
-                .defer("kelurahan__geometry").order_by(*order))
+    rows = list(
+        Report.objects.filter(pk__in=first)
+        .select_related("kategori", "unit", "kelurahan")
+        .defer("kelurahan__geometry")
+        .order_by(*order)
+    )
     return rows, overdue.count() if total is None else total
 
 
@@ -194,8 +213,13 @@ def open_summary(scope: Scope, *, now: datetime | None = None, limit: int = 25) 
     """Open reports by status, by unit (most first, at most ``limit``) and how many are overdue: one pass over
     the scope's open reports (grouped by status, unit and lateness) and one for the units' names."""
     late = Case(When(overdue_q(now), then=Value(1)), default=Value(0), output_field=IntegerField())
-    rows = list(scope.open_reports().order_by().annotate(late=late).values_list("status", "unit_id", "late")
-                .annotate(n=Count("id")))
+    rows = list(
+        scope.open_reports()
+        .order_by()
+        .annotate(late=late)
+        .values_list("status", "unit_id", "late")
+        .annotate(n=Count("id"))
+    )
     statuses: dict[str, int] = defaultdict(int)
     units: dict[int | None, int] = defaultdict(int)
     overdue = 0
@@ -204,10 +228,18 @@ def open_summary(scope: Scope, *, now: datetime | None = None, limit: int = 25) 
         units[unit_id] += n
         overdue += n if is_late else 0
     names = {u.pk: u for u in Unit.objects.filter(pk__in=[u for u in units if u is not None]).only("kode", "nama")}
-    by_unit = sorted((UnitCount(u, names[u].kode if u in names else "", names[u].nama if u in names else "", n)
-                      for u, n in units.items()), key=lambda c: (-c.n, c.nama))[:limit]
-    return OpenSummary(by_status=[(s, statuses[s.value]) for s in OPEN_STATUSES if statuses.get(s.value)],
-                       by_unit=by_unit, overdue=overdue)
+    by_unit = sorted(
+        (
+            UnitCount(u, names[u].kode if u in names else "", names[u].nama if u in names else "", n)
+            for u, n in units.items()
+        ),
+        key=lambda c: (-c.n, c.nama),
+    )[:limit]
+    return OpenSummary(
+        by_status=[(s, statuses[s.value]) for s in OPEN_STATUSES if statuses.get(s.value)],
+        by_unit=by_unit,
+        overdue=overdue,
+    )
 
 
 @dataclass
@@ -225,6 +257,7 @@ class UnitStats:
 
 class Median(Aggregate):
     """PostgreSQL's exact median (``percentile_cont(0.5)``)."""
+
     function = "PERCENTILE_CONT"
     template = "%(function)s(0.5) WITHIN GROUP (ORDER BY %(expressions)s)"
     output_field = FloatField()
@@ -235,8 +268,12 @@ def _done_by_unit(scope: Scope, since: datetime, until: datetime) -> dict[int, t
     ``DoneTime`` rows."""
     rows = DoneTime.objects.filter(scope.summary_q(table=True), done_at__gte=since, done_at__lte=until).order_by()
     if connection.vendor == "postgresql":
-        return {u: (n, m) for u, n, m in rows.values("unit_id").annotate(n=Count("id"), m=Median("seconds"))
-                .values_list("unit_id", "n", "m")}
+        return {
+            u: (n, m)
+            for u, n, m in rows.values("unit_id")
+            .annotate(n=Count("id"), m=Median("seconds"))
+            .values_list("unit_id", "n", "m")
+        }
     seconds: dict[int, list[float]] = defaultdict(list)
     counts: dict[int, int] = defaultdict(int)
     for unit_id, secs in rows.values_list("unit_id", "seconds"):
@@ -250,9 +287,13 @@ def unit_performance(scope: Scope, *, since: datetime, until: datetime | None = 
     """Per unit: received and rejections by whole local days (``UnitDay``), done and the median exactly
     (``DoneTime``). Three statements whatever the history."""
     until = until or timezone.now()
-    days = (UnitDay.objects.filter(scope.summary_q(table=True), day__gte=local_day(since), day__lte=local_day(until))
-            .order_by().values("unit_id").annotate(received=Sum("received"), rejected=Sum("rejected"))
-            .values_list("unit_id", "received", "rejected"))
+    days = (
+        UnitDay.objects.filter(scope.summary_q(table=True), day__gte=local_day(since), day__lte=local_day(until))
+        .order_by()
+        .values("unit_id")
+        .annotate(received=Sum("received"), rejected=Sum("rejected"))
+        .values_list("unit_id", "received", "rejected")
+    )
     counted = {u: (rec or 0, rej or 0) for u, rec, rej in days}
     done = _done_by_unit(scope, since, until)
     unit_ids = {u for u, (rec, rej) in counted.items() if rec or rej} | set(done)
@@ -263,36 +304,56 @@ def unit_performance(scope: Scope, *, since: datetime, until: datetime | None = 
             continue
         received, rejected = counted.get(unit_id, (0, 0))
         n_done, median = done.get(unit_id, (0, None))
-        out.append(UnitStats(unit=units[unit_id], received=received, done=n_done, median_seconds=median,
-                             followup_rejected=rejected))
+        out.append(
+            UnitStats(
+                unit=units[unit_id], received=received, done=n_done, median_seconds=median, followup_rejected=rejected
+            )
+        )
     return sorted(out, key=lambda s: (-s.received, -s.done, s.unit.nama))
 
 
 @dataclass
 class MapCell:
     """Open reports counted in one grid cell of ``exposure.OVERSIGHT_GRID_DEG`` (no number, category or unit)."""
+
     lat: float
     lon: float
     count: int = 0
     by_status: dict[str, int] = field(default_factory=dict)
 
 
-def open_report_map(qs: QuerySet[Report], *, openable: QuerySet[Report] | None = None,
-                    limit: int = 2000) -> tuple[list[dict], list[MapCell]]:
+def open_report_map(
+    qs: QuerySet[Report], *, openable: QuerySet[Report] | None = None, limit: int = 2000
+) -> tuple[list[dict], list[MapCell]]:
     """The dashboard map, by ``sigap.reports.exposure``: open reports the user may open (``openable``; None:
     all of ``qs``) as points to ~10 m with their number, category and unit (at most ``limit``, newest first);
     every other open report in ``qs`` only counted in a ~1.1 km grid cell with its status."""
     located = qs.filter(status__in=OPEN_STATUSES, lat__isnull=False, lon__isnull=False).order_by()
     mine = located if openable is None else located.filter(pk__in=openable.order_by().values("pk"))
     newest = mine.order_by("-created_at").values("pk")[:limit]  # chosen index-only (``report_open_cover``)
-    rows = (Report.objects.filter(pk__in=newest).order_by("-created_at")
-            .values("pk", "number", "lat", "lon", "status", "privacy", "kategori__nama", "kategori__name_en",
-                    "kategori__sensitif", "unit__nama"))
+    rows = (
+        Report.objects.filter(pk__in=newest)
+        .order_by("-created_at")
+        .values(
+            "pk",
+            "number",
+            "lat",
+            "lon",
+            "status",
+            "privacy",
+            "kategori__nama",
+            "kategori__name_en",
+            "kategori__sensitif",
+            "unit__nama",
+        )
+    )
     points = []
     for r in rows:
         shown = exposure.expose(_facts(r), Audience.HANDLER)
-        points.append({k: v for k, v in r.items() if k not in ("privacy", "kategori__sensitif")}
-                      | {"lat": shown.point[0], "lon": shown.point[1]})
+        points.append(
+            {k: v for k, v in r.items() if k not in ("privacy", "kategori__sensitif")}
+            | {"lat": shown.point[0], "lon": shown.point[1]}
+        )
     cells: dict[tuple[int, int], MapCell] = {}
     if openable is not None:
         others = located.exclude(pk__in=openable.order_by().values("pk"))

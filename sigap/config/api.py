@@ -2,14 +2,14 @@
 
 Every error answers ``{"code", "message" (Bahasa Indonesia), "message_en", "field"?}``.
 """
+
 from __future__ import annotations
 
 import logging
 
 from django.http import Http404
 from ninja import NinjaAPI
-from ninja.errors import AuthenticationError, HttpError, ValidationError
-from ninja.errors import Throttled
+from ninja.errors import AuthenticationError, HttpError, Throttled, ValidationError
 
 from sigap.core import outage
 from sigap.core.errors import DomainError
@@ -52,8 +52,13 @@ def _validation_error(request, exc: ValidationError):
     names = ", ".join(dict.fromkeys(fields))
     return api.create_response(
         request,
-        _body("invalid_input", f"Data tidak valid: {names}.", f"Invalid input: {names}.",
-              field=fields[0] if fields else None, errors=errors),
+        _body(
+            "invalid_input",
+            f"Data tidak valid: {names}.",
+            f"Invalid input: {names}.",
+            field=fields[0] if fields else None,
+            errors=errors,
+        ),
         status=422,
     )
 
@@ -61,7 +66,8 @@ def _validation_error(request, exc: ValidationError):
 @api.exception_handler(AuthenticationError)
 def _auth_error(request, exc):
     return api.create_response(
-        request, _body("unauthorized", "Perlu masuk (login) atau token yang valid.", "Login or a valid token is required."),
+        request,
+        _body("unauthorized", "Perlu masuk (login) atau token yang valid.", "Login or a valid token is required."),
         status=401,
     )
 
@@ -69,7 +75,12 @@ def _auth_error(request, exc):
 @api.exception_handler(Throttled)
 def _throttled(request, exc):
     return api.create_response(
-        request, _body("rate_limited", "Terlalu banyak permintaan, coba lagi sebentar lagi.", "Too many requests, try again shortly."),
+        request,
+        _body(
+            "rate_limited",
+            "Terlalu banyak permintaan, coba lagi sebentar lagi.",
+            "Too many requests, try again shortly.",
+        ),
         status=429,
     )
 
@@ -91,15 +102,17 @@ def _unexpected(request, exc):
     log.exception("unhandled API error on %s %s", request.method, request.path)
     return api.create_response(
         request,
-        _body("server_error", "Terjadi kesalahan pada server; laporan Anda tidak tersimpan sebagian. Coba lagi.",
-              "A server error occurred; nothing was half-saved. Please try again."),
+        _body(
+            "server_error",
+            "Terjadi kesalahan pada server; laporan Anda tidak tersimpan sebagian. Coba lagi.",
+            "A server error occurred; nothing was half-saved. Please try again.",
+        ),
         status=500,
     )
 
 
 from sigap.intake.api import router as citizen_router  # noqa: E402
 from sigap.officers.api import router as officer_router  # noqa: E402
-
 from sigap.officers.audit_api import router as audit_router  # noqa: E402
 from sigap.officers.export_api import router as export_router  # noqa: E402
 from sigap.officers.triage_api import router as triage_router  # noqa: E402

@@ -4,6 +4,7 @@ Its beat schedule (``celery -A sigap.config beat``, one process per installation
 ``sigap.core.periodic.JOBS``; the embedded default runs the same jobs itself (``sigap periodic run``, started by
 ``sigap serve``).
 """
+
 from __future__ import annotations
 
 import os

@@ -4,6 +4,7 @@ The composition root may import both.
 
 Mount with ``path("open311/v2/", include("sigap.config.open311_dispatch"))``.
 """
+
 from __future__ import annotations
 
 from django.urls import include, path, re_path

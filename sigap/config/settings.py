@@ -5,6 +5,7 @@ Production: set ``DATABASE_URL`` (PostgreSQL), ``SECRET_KEY``, ``SIGAP_VAULT_KEY
 ``SIGAP_VAULT_KEY_FILE``), ``CELERY_BROKER_URL`` (Redis) and ``SIGAP_ALLOWED_HOSTS``.
 See docs/deployment.md.
 """
+
 from __future__ import annotations
 
 import os
@@ -37,13 +38,14 @@ def _generated_secret(filename: str, nbytes: int) -> str:
     return path.read_text().strip()
 
 
-
 DEBUG = _env_bool("SIGAP_DEBUG", False)
 SECRET_KEY = os.environ.get("SECRET_KEY") or _generated_secret("secret_key", 48)
 # Previous SECRET_KEY values (comma-separated) while rotating it: API tokens and credential seals made under them
 # still verify (sigap.officers.seal). Sessions end at the change.
 SECRET_KEY_FALLBACKS = [k for k in os.environ.get("SECRET_KEY_FALLBACKS", "").split(",") if k.strip()]
-ALLOWED_HOSTS = [h.strip() for h in os.environ.get("SIGAP_ALLOWED_HOSTS", "127.0.0.1,localhost,testserver").split(",") if h.strip()]
+ALLOWED_HOSTS = [
+    h.strip() for h in os.environ.get("SIGAP_ALLOWED_HOSTS", "127.0.0.1,localhost,testserver").split(",") if h.strip()
+]
 CSRF_TRUSTED_ORIGINS = [o.strip() for o in os.environ.get("SIGAP_CSRF_TRUSTED_ORIGINS", "").split(",") if o.strip()]
 
 # ReportUnit's queue indexes INCLUDE the columns a page shows (an index-only scan on PostgreSQL); SQLite has no
@@ -143,8 +145,8 @@ STATIC_ROOT.mkdir(exist_ok=True)
 # Photos: files under $SIGAP_HOME/media, or an S3-compatible object store when SIGAP_S3_BUCKET is set (needed as
 # soon as web and worker processes run on more than one machine; see sigap/core/objectstore.py).
 STORAGES = {
-    "default": object_storage(os.environ) or {
-        "BACKEND": "django.core.files.storage.FileSystemStorage", "OPTIONS": {"location": str(SIGAP_HOME / "media")}},
+    "default": object_storage(os.environ)
+    or {"BACKEND": "django.core.files.storage.FileSystemStorage", "OPTIONS": {"location": str(SIGAP_HOME / "media")}},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
 }
 WHITENOISE_USE_FINDERS = True
@@ -169,7 +171,8 @@ EMAIL_HOST_USER = os.environ.get("SIGAP_EMAIL_USER", "")
 EMAIL_HOST_PASSWORD = os.environ.get("SIGAP_EMAIL_PASSWORD", "")
 EMAIL_USE_TLS = _env_bool("SIGAP_EMAIL_TLS", True)
 EMAIL_BACKEND = os.environ.get("SIGAP_EMAIL_BACKEND") or (
-    "django.core.mail.backends.smtp.EmailBackend" if EMAIL_HOST else "django.core.mail.backends.dummy.EmailBackend")
+    "django.core.mail.backends.smtp.EmailBackend" if EMAIL_HOST else "django.core.mail.backends.dummy.EmailBackend"
+)
 DEFAULT_FROM_EMAIL = os.environ.get("SIGAP_FROM_EMAIL", "sigap@localhost")
 
 # Uploads: photos are checked and re-encoded by sigap.privacy.photos
@@ -245,8 +248,13 @@ CELERY_TIMEZONE = TIME_ZONE  # the periodic jobs' times (sigap/core/periodic.py)
 SIGAP_REDIS_URL = os.environ.get("SIGAP_REDIS_URL") or os.environ.get("SIGAP_REDIS_CACHE_URL", "")
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 if SIGAP_REDIS_URL:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": SIGAP_REDIS_URL,
-                          "KEY_PREFIX": os.environ.get("SIGAP_REDIS_PREFIX", "sigap")}}
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": SIGAP_REDIS_URL,
+            "KEY_PREFIX": os.environ.get("SIGAP_REDIS_PREFIX", "sigap"),
+        }
+    }
 
 LOGGING = {
     "version": 1,
@@ -256,9 +264,14 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain", "filters": ["secrets"]}},
     "root": {"handlers": ["console"], "level": os.environ.get("SIGAP_LOG_LEVEL", "INFO")},
     # PIL logs EXIF tag values (a photographer's name, GPS) at DEBUG: never let them reach a log.
-    "loggers": {"django.db.backends": {"level": "WARNING"}, "django.request": {"filters": ["secrets"]}, "PIL": {"level": "WARNING"},
-                # httpx logs request URLs at INFO; the Telegram Bot API puts the bot token in the URL
-                "httpx": {"level": "WARNING"}, "httpcore": {"level": "WARNING"}},
+    "loggers": {
+        "django.db.backends": {"level": "WARNING"},
+        "django.request": {"filters": ["secrets"]},
+        "PIL": {"level": "WARNING"},
+        # httpx logs request URLs at INFO; the Telegram Bot API puts the bot token in the URL
+        "httpx": {"level": "WARNING"},
+        "httpcore": {"level": "WARNING"},
+    },
 }
 
 # Working time for deadlines (Pergub 128/2017): office hours in TIME_ZONE; holidays are rows (admin).
@@ -294,6 +307,7 @@ LOGIN_REDIRECT_URL = "/petugas/"
 LOGOUT_REDIRECT_URL = "/"
 SIGAP_CITY_NAME = os.environ.get("SIGAP_CITY_NAME", "DKI Jakarta")
 
+
 # Channels: each is enabled when its secrets are set. Base URLs are configurable so tests (and a
 # city's proxy) can point the real client code at another endpoint.
 def _channel(prefix: str, **defaults: str) -> dict:
@@ -301,18 +315,44 @@ def _channel(prefix: str, **defaults: str) -> dict:
 
 
 SIGAP_CHANNELS = {
-    "whatsapp": _channel("WHATSAPP", verify_token="", app_secret="", access_token="", phone_number_id="",
-                         api_base="https://graph.facebook.com/v21.0"),
+    "whatsapp": _channel(
+        "WHATSAPP",
+        verify_token="",
+        app_secret="",
+        access_token="",
+        phone_number_id="",
+        api_base="https://graph.facebook.com/v21.0",
+    ),
     "telegram": _channel("TELEGRAM", bot_token="", secret_token="", api_base="https://api.telegram.org"),
     "sms": _channel("SMS", inbound_secret="", outbound_url="", outbound_token="", keyword="LAPOR"),
-    "email": _channel("EMAIL", inbound_secret="", imap_host="", imap_port="993", imap_user="", imap_password="",
-                      imap_ssl="1", imap_folder="INBOX", address=""),
-    "twitter": _channel("TWITTER", consumer_secret="", bearer_token="", account_ids="",
-                        api_base="https://api.x.com"),
-    "facebook": _channel("FACEBOOK", app_secret="", verify_token="", page_token="", page_ids="",
-                         api_base="https://graph.facebook.com/v21.0"),
-    "instagram": _channel("INSTAGRAM", app_secret="", verify_token="", access_token="", account_ids="",
-                          api_base="https://graph.facebook.com/v21.0"),
+    "email": _channel(
+        "EMAIL",
+        inbound_secret="",
+        imap_host="",
+        imap_port="993",
+        imap_user="",
+        imap_password="",
+        imap_ssl="1",
+        imap_folder="INBOX",
+        address="",
+    ),
+    "twitter": _channel("TWITTER", consumer_secret="", bearer_token="", account_ids="", api_base="https://api.x.com"),
+    "facebook": _channel(
+        "FACEBOOK",
+        app_secret="",
+        verify_token="",
+        page_token="",
+        page_ids="",
+        api_base="https://graph.facebook.com/v21.0",
+    ),
+    "instagram": _channel(
+        "INSTAGRAM",
+        app_secret="",
+        verify_token="",
+        access_token="",
+        account_ids="",
+        api_base="https://graph.facebook.com/v21.0",
+    ),
     "lapor": _channel("LAPOR", api_base="", token="", instansi=""),
 }
 SIGAP_WEBHOOK_MAX_BYTES = int(os.environ.get("SIGAP_WEBHOOK_MAX_BYTES", str(2 * 1024 * 1024)))
@@ -324,8 +364,11 @@ SIGAP_CONVERSATION_HOURS = float(os.environ.get("SIGAP_CONVERSATION_HOURS", "24"
 # is_superuser), on the console login, the admin login and POST /api/v1/officer/auth/token. Must stay on in
 # production; tests switch it off except where they test it.
 SIGAP_OTP_REQUIRED = _env_bool("SIGAP_OTP_REQUIRED", True)
-SIGAP_OTP_ROLES = frozenset(r.strip() for r in os.environ.get(
-    "SIGAP_OTP_ROLES", "unit_admin,validator,supervisor,privacy_officer,auditor").split(",") if r.strip())
+SIGAP_OTP_ROLES = frozenset(
+    r.strip()
+    for r in os.environ.get("SIGAP_OTP_ROLES", "unit_admin,validator,supervisor,privacy_officer,auditor").split(",")
+    if r.strip()
+)
 OTP_TOTP_ISSUER = os.environ.get("SIGAP_OTP_ISSUER", "Sigap")
 # API tokens stop working this many hours after they were issued.
 SIGAP_API_TOKEN_HOURS = float(os.environ.get("SIGAP_API_TOKEN_HOURS", "12"))

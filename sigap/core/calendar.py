@@ -1,9 +1,10 @@
 """The city's working calendar, from settings and the Holiday rows (cached until they change)."""
+
 from __future__ import annotations
 
 import threading
-from time import monotonic
 from datetime import time
+from time import monotonic
 
 from django.conf import settings
 

@@ -25,15 +25,16 @@ A *working period* is the half-open interval ``[day_start, day_end)`` in the cal
 absolute (UTC) time line, so a zone with daylight-saving changes is counted correctly; Asia/Jakarta
 has none.
 """
+
 from __future__ import annotations
 
 import math
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import date, datetime, time, timedelta, timezone, tzinfo
+from datetime import UTC, date, datetime, time, timedelta, tzinfo
 from zoneinfo import ZoneInfo
 
-__all__ = ["WorkingCalendar", "indonesian_holidays", "JAKARTA"]
+__all__ = ["JAKARTA", "WorkingCalendar", "indonesian_holidays"]
 
 JAKARTA = ZoneInfo("Asia/Jakarta")
 
@@ -49,7 +50,7 @@ def _require_aware(dt: datetime, name: str) -> None:
 
 
 def _utc(dt: datetime) -> datetime:
-    return dt.astimezone(timezone.utc)
+    return dt.astimezone(UTC)
 
 
 @dataclass(frozen=True)
@@ -83,15 +84,15 @@ class WorkingCalendar:
             if value.tzinfo is not None:
                 raise ValueError(f"{name} must be a wall-clock time without tzinfo (the zone is tz)")
         if not self.day_start < self.day_end:
-            raise ValueError(
-                f"day_start ({self.day_start}) must be before day_end ({self.day_end}) on the same day"
-            )
+            raise ValueError(f"day_start ({self.day_start}) must be before day_end ({self.day_end}) on the same day")
 
         workdays = frozenset(self.workdays)
         if not workdays:
             raise ValueError("workdays must contain at least one weekday")
         if any(isinstance(w, bool) or not isinstance(w, int) or not 0 <= w <= 6 for w in workdays):
-            raise ValueError(f"workdays must be weekday numbers 0 (Monday) .. 6 (Sunday), got {sorted(workdays, key=str)}")
+            raise ValueError(
+                f"workdays must be weekday numbers 0 (Monday) .. 6 (Sunday), got {sorted(workdays, key=str)}"
+            )
         object.__setattr__(self, "workdays", workdays)
 
         holidays = frozenset(self.holidays)

@@ -4,6 +4,7 @@ Every refusal a user can meet carries a stable ``code`` (for API clients), a mes
 Indonesia and one in English, the HTTP status the API answers with, and optionally the input field
 it is about. Pure modules raise it too, so this module imports nothing from Django.
 """
+
 from __future__ import annotations
 
 

@@ -1,4 +1,5 @@
 """Small file helpers (no Django imports: settings use them)."""
+
 from __future__ import annotations
 
 import os

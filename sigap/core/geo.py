@@ -1,4 +1,5 @@
 """Small geodesy helpers shared by routing, duplicates, photos and the portal. Pure."""
+
 from __future__ import annotations
 
 import math

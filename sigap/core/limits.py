@@ -28,18 +28,24 @@ function ``(request, error) -> HttpResponse``; anything else gets a small biling
 
 This module imports no Sigap app (``core`` is the bottom layer).
 """
+
 from __future__ import annotations
 
 import codecs
 import contextlib
-import json
 import contextvars
+import json
 import re
 from collections.abc import Iterator
 
 from django.conf import settings
-from django.core.exceptions import (BadRequest, RequestDataTooBig, SuspiciousOperation, TooManyFieldsSent,
-                                    TooManyFilesSent)
+from django.core.exceptions import (
+    BadRequest,
+    RequestDataTooBig,
+    SuspiciousOperation,
+    TooManyFieldsSent,
+    TooManyFilesSent,
+)
 from django.core.files.uploadhandler import FileUploadHandler
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.http.multipartparser import MultiPartParserError
@@ -71,11 +77,14 @@ def _mp(pixels: int) -> str:
 
 # --- errors -------------------------------------------------------------------------------------------
 
+
 def too_large(limit: int) -> RequestRefused:
     return RequestRefused(
         f"Data yang dikirim terlalu besar (maksimum {_mb(limit)}). Kirim foto yang lebih kecil atau lebih sedikit.",
         f"The request is too large (at most {_mb(limit)}). Send smaller or fewer photos.",
-        code="request_too_large", status=413)
+        code="request_too_large",
+        status=413,
+    )
 
 
 def photo_too_large(filename: str) -> RequestRefused:
@@ -83,12 +92,19 @@ def photo_too_large(filename: str) -> RequestRefused:
     return RequestRefused(
         f"Foto '{filename}' terlalu besar (maksimum {_mb(limit)}).",
         f"Photo '{filename}' is too large (the limit is {_mb(limit)}).",
-        code="photo_too_large", status=413, field="photos")
+        code="photo_too_large",
+        status=413,
+        field="photos",
+    )
 
 
 def _invalid_length() -> RequestRefused:
-    return RequestRefused("Header Content-Length tidak valid.", "The Content-Length header is not valid.",
-                          code="invalid_content_length", status=400)
+    return RequestRefused(
+        "Header Content-Length tidak valid.",
+        "The Content-Length header is not valid.",
+        code="invalid_content_length",
+        status=400,
+    )
 
 
 def _bad_charset(charset: str) -> RequestRefused:
@@ -96,40 +112,57 @@ def _bad_charset(charset: str) -> RequestRefused:
     return RequestRefused(
         f"Formulir harus dikirim dalam UTF-8, bukan '{shown}'.",
         f"Forms must be sent in UTF-8, not '{shown}'.",
-        code="unsupported_charset", status=415)
+        code="unsupported_charset",
+        status=415,
+    )
 
 
 def _bad_boundary() -> RequestRefused:
     return RequestRefused(
         "Formulir tidak dapat dibaca: Content-Type multipart/form-data tanpa boundary yang valid.",
         "The form could not be read: multipart/form-data without a valid boundary.",
-        code="invalid_multipart", status=400)
+        code="invalid_multipart",
+        status=400,
+    )
 
 
 def _broken_multipart() -> RequestRefused:
     return RequestRefused(
         "Formulir tidak dapat dibaca: isi multipart rusak atau terpotong.",
         "The form could not be read: the multipart body is malformed or truncated.",
-        code="invalid_multipart", status=400)
+        code="invalid_multipart",
+        status=400,
+    )
 
 
 def _too_many_files() -> RequestRefused:
     n = settings.SIGAP_PHOTOS_PER_REPORT
-    return RequestRefused(f"Terlalu banyak foto (maksimal {n}).", f"Too many photos (at most {n}).",
-                          code="too_many_photos", status=422, field="photos")
+    return RequestRefused(
+        f"Terlalu banyak foto (maksimal {n}).",
+        f"Too many photos (at most {n}).",
+        code="too_many_photos",
+        status=422,
+        field="photos",
+    )
 
 
 def _too_many_fields() -> RequestRefused:
-    return RequestRefused("Formulir berisi terlalu banyak kolom.", "The form has too many fields.",
-                          code="too_many_fields", status=400)
+    return RequestRefused(
+        "Formulir berisi terlalu banyak kolom.", "The form has too many fields.", code="too_many_fields", status=400
+    )
 
 
 def _unreadable() -> RequestRefused:
-    return RequestRefused("Isi permintaan tidak dapat dibaca.", "The request body could not be read.",
-                          code="unreadable_request", status=400)
+    return RequestRefused(
+        "Isi permintaan tidak dapat dibaca.",
+        "The request body could not be read.",
+        code="unreadable_request",
+        status=400,
+    )
 
 
 # --- header checks ------------------------------------------------------------------------------------
+
 
 def _is_webhook(request: HttpRequest) -> bool:
     return request.path.startswith(settings.SIGAP_WEBHOOK_PATH_PREFIX)
@@ -177,6 +210,7 @@ def headers_check(request: HttpRequest) -> None:
 
 
 # --- parsing ------------------------------------------------------------------------------------------
+
 
 class PhotoSizeLimitHandler(FileUploadHandler):
     """First upload handler: refuses a file part past ``SIGAP_PHOTO_MAX_BYTES`` as soon as that is known."""
@@ -236,7 +270,10 @@ def nul_refused(field: str | None = None) -> RequestRefused:
     return RequestRefused(
         "Teks berisi karakter yang tidak diizinkan (NUL, kode 0). Hapus karakter itu lalu kirim lagi.",
         "The text holds a character that is not allowed (NUL, code 0). Remove it and send again.",
-        code="invalid_character", status=422, field=field)
+        code="invalid_character",
+        status=422,
+        field=field,
+    )
 
 
 def _json_strings(value, path: str = "") -> Iterator[tuple[str, str]]:
@@ -314,11 +351,15 @@ def pixels_spend(pixels: int) -> None:
             "Kirim foto yang lebih kecil atau lebih sedikit.",
             f"Together, the photos in one request have too many pixels (more than {_mp(total)}). "
             "Send smaller or fewer photos.",
-            code="photos_too_many_pixels", status=413, field="photos")
+            code="photos_too_many_pixels",
+            status=413,
+            field="photos",
+        )
     budget[0] = left - pixels
 
 
 # --- answering a refusal --------------------------------------------------------------------------------
+
 
 def json_refusal(request: HttpRequest, error: DomainError) -> HttpResponse:
     return JsonResponse(error.as_dict(), status=error.status)

@@ -1,4 +1,5 @@
 """Keep secrets out of log lines: tracking codes appear in request paths (Django logs 4xx paths)."""
+
 from __future__ import annotations
 
 import logging

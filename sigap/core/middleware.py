@@ -1,4 +1,5 @@
 """Security headers for every page: a Content-Security-Policy without inline scripts, and friends."""
+
 from __future__ import annotations
 
 from urllib.parse import urlsplit
@@ -22,18 +23,20 @@ class SecurityHeadersMiddleware:
         self.get_response = get_response
         tiles = _tile_origin()
         img = "'self' data: blob:" + (f" {tiles}" if tiles else "")
-        self.csp = "; ".join([
-            "default-src 'self'",
-            "script-src 'self'",
-            "style-src 'self'",
-            f"img-src {img}",
-            "connect-src 'self'",
-            "font-src 'self'",
-            "object-src 'none'",
-            "base-uri 'self'",
-            "form-action 'self'",
-            "frame-ancestors 'none'",
-        ])
+        self.csp = "; ".join(
+            [
+                "default-src 'self'",
+                "script-src 'self'",
+                "style-src 'self'",
+                f"img-src {img}",
+                "connect-src 'self'",
+                "font-src 'self'",
+                "object-src 'none'",
+                "base-uri 'self'",
+                "form-action 'self'",
+                "frame-ancestors 'none'",
+            ]
+        )
 
     def __call__(self, request):
         response = self.get_response(request)

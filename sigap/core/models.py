@@ -1,4 +1,5 @@
 """Cross-cutting rows: public holidays (for the working-time clock) and the audit trail."""
+
 from __future__ import annotations
 
 from django.conf import settings
@@ -29,7 +30,9 @@ class AuditEvent(models.Model):
     """
 
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
-    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     actor_kind = models.CharField(max_length=20)  # officer, reporter, system, operator
     action = models.CharField(max_length=60, db_index=True)
     report_id = models.BigIntegerField(null=True, blank=True, db_index=True)

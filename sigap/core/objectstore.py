@@ -14,6 +14,7 @@ served through Sigap's access-checked endpoints, which read them through the sto
 | ``SIGAP_S3_PREFIX`` | key prefix inside the bucket (default ``media``) |
 | ``SIGAP_S3_ADDRESSING`` | ``path`` or ``virtual`` (default ``path`` with an endpoint, else boto3's choice) |
 """
+
 from __future__ import annotations
 
 from collections.abc import Mapping
@@ -32,9 +33,9 @@ def object_storage(env: Mapping[str, str]) -> dict | None:
         "access_key": env.get("SIGAP_S3_ACCESS_KEY") or None,
         "secret_key": env.get("SIGAP_S3_SECRET_KEY") or None,
         "location": env.get("SIGAP_S3_PREFIX", "media").strip("/"),
-        "default_acl": None,          # objects stay private: the bucket's own policy applies
-        "querystring_auth": True,     # never a public URL (Sigap does not hand out storage URLs anyway)
-        "file_overwrite": False,      # a name already taken gets a suffix, as on disk
+        "default_acl": None,  # objects stay private: the bucket's own policy applies
+        "querystring_auth": True,  # never a public URL (Sigap does not hand out storage URLs anyway)
+        "file_overwrite": False,  # a name already taken gets a suffix, as on disk
         "addressing_style": env.get("SIGAP_S3_ADDRESSING") or ("path" if endpoint else None),
         "signature_version": "s3v4",
     }

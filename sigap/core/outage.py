@@ -10,6 +10,7 @@ Three places answer it, so every kind of endpoint does: the JSON API's exception
 (``handler500``) for a failure inside a middleware (the session store, the sign-in check). The answer
 has the shape of the endpoint (``limits.refusal_response``: JSON, Open311, or a small bilingual page).
 """
+
 from __future__ import annotations
 
 import logging
@@ -43,7 +44,8 @@ def unavailable() -> DatabaseUnavailable:
         "Layanan sedang terganggu (basis data tidak dapat dihubungi). Tidak ada yang tersimpan setengah; "
         "coba lagi dalam beberapa detik.",
         "The service is disrupted (the database cannot be reached). Nothing was half-saved; "
-        "please try again in a few seconds.")
+        "please try again in a few seconds.",
+    )
 
 
 def with_retry_after(response: HttpResponse) -> HttpResponse:
@@ -53,8 +55,13 @@ def with_retry_after(response: HttpResponse) -> HttpResponse:
 
 def outage_response(request: HttpRequest, exc: BaseException) -> HttpResponse:
     # the type and the first line only: a database error's message can quote the row's values
-    log.warning("database unavailable on %s %s (%s: %s)", request.method, request.path, type(exc).__name__,
-                str(exc).splitlines()[0][:200] if str(exc) else "")
+    log.warning(
+        "database unavailable on %s %s (%s: %s)",
+        request.method,
+        request.path,
+        type(exc).__name__,
+        str(exc).splitlines()[0][:200] if str(exc) else "",
+    )
     return with_retry_after(limits.refusal_response(request, unavailable()))
 
 

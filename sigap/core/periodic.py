@@ -9,6 +9,7 @@
 Each job is the management command a city would otherwise put in cron, so the two paths and ``sigap <command>``
 by hand do exactly the same thing. A job whose channel or setting is not configured is skipped.
 """
+
 from __future__ import annotations
 
 import io
@@ -49,35 +50,58 @@ class Job:
 
 
 JOBS: dict[str, Job] = {
-    "outbox-sweep": Job(("outbox", "sweep"), crontab(minute="*"),
-                        "deliver what is due in the outbox: rows a crash or an outage left pending, claims cut before "
-                        "their send, failed rows whose backoff is over (the embedded sender also sweeps every 30 s)"),
-    "inbox-flush": Job(("inbox", "flush"), crontab(minute="*/5"),
-                       "process inbound channel messages still pending"),
-    "photos-sweep": Job(("photos", "sweep"), crontab(minute="*"),
-                        "de-identify photos left processing (broker down at upload, a worker killed mid-way)"),
-    "timeouts": Job(("timeouts", "run"), crontab(minute=0),
-                    "close reports whose question to the reporter went unanswered"),
-    "retention": Job(("retention", "run"), crontab(hour=2, minute=30),
-                     "crypto-shred identities and original photos past SIGAP_RETENTION_DAYS"),
-    "audit-verify": Job(("audit", "verify"), crontab(hour=3, minute=0),
-                        "recompute the access log's keyed chain and check the kept checkpoints"),
-    "audit-checkpoint": Job(("audit", "checkpoint"), crontab(minute=55),
-                            "a signed checkpoint of the access log into SIGAP_AUDIT_CHECKPOINT_DIR",
-                            when=_checkpoint_dir),
+    "outbox-sweep": Job(
+        ("outbox", "sweep"),
+        crontab(minute="*"),
+        "deliver what is due in the outbox: rows a crash or an outage left pending, claims cut before "
+        "their send, failed rows whose backoff is over (the embedded sender also sweeps every 30 s)",
+    ),
+    "inbox-flush": Job(("inbox", "flush"), crontab(minute="*/5"), "process inbound channel messages still pending"),
+    "photos-sweep": Job(
+        ("photos", "sweep"),
+        crontab(minute="*"),
+        "de-identify photos left processing (broker down at upload, a worker killed mid-way)",
+    ),
+    "timeouts": Job(
+        ("timeouts", "run"), crontab(minute=0), "close reports whose question to the reporter went unanswered"
+    ),
+    "retention": Job(
+        ("retention", "run"),
+        crontab(hour=2, minute=30),
+        "crypto-shred identities and original photos past SIGAP_RETENTION_DAYS",
+    ),
+    "audit-verify": Job(
+        ("audit", "verify"),
+        crontab(hour=3, minute=0),
+        "recompute the access log's keyed chain and check the kept checkpoints",
+    ),
+    "audit-checkpoint": Job(
+        ("audit", "checkpoint"),
+        crontab(minute=55),
+        "a signed checkpoint of the access log into SIGAP_AUDIT_CHECKPOINT_DIR",
+        when=_checkpoint_dir,
+    ),
     "imap-poll": Job(("imap", "poll"), crontab(minute="*/2"), "fetch email reports (IMAP)", when=_imap_configured),
-    "lapor-import": Job(("lapor", "import"), crontab(minute="*/5"), "import reports from LAPOR!",
-                        when=_lapor_configured),
-    "lapor-push": Job(("lapor", "push"), crontab(minute="*/10"), "retry status updates to LAPOR!",
-                      when=_lapor_configured),
+    "lapor-import": Job(
+        ("lapor", "import"), crontab(minute="*/5"), "import reports from LAPOR!", when=_lapor_configured
+    ),
+    "lapor-push": Job(
+        ("lapor", "push"), crontab(minute="*/10"), "retry status updates to LAPOR!", when=_lapor_configured
+    ),
 }
 
 
 def beat_schedule() -> dict:
     """Celery beat's schedule: one entry per job, all through the one task that runs a job by name."""
-    return {f"sigap-{name}": {"task": "sigap.core.tasks.periodic", "schedule": job.schedule, "args": (name,),
-                              "options": {"expires": 30 * 60, **job.options}}
-            for name, job in JOBS.items()}
+    return {
+        f"sigap-{name}": {
+            "task": "sigap.core.tasks.periodic",
+            "schedule": job.schedule,
+            "args": (name,),
+            "options": {"expires": 30 * 60, **job.options},
+        }
+        for name, job in JOBS.items()
+    }
 
 
 def run_job(name: str) -> str:
@@ -113,7 +137,7 @@ def run_forever(*, parent: int | None = None, tick: float = 20.0, stop=None, sin
             try:
                 result = run_job(name)
                 log.info("periodic %s: %s", name, result.splitlines()[-1] if result else "done")
-            except (Exception, SystemExit):  # noqa: BLE001 - keep the schedule running; the next time tries again
+            except (Exception, SystemExit):
                 log.exception("periodic %s failed", name)
         connection.close()
         time.sleep(tick)

@@ -21,6 +21,7 @@ gunicorn gives the rest: a master process that restarts a worker that dies or st
 stop on SIGTERM. Each worker imports the application itself after the fork, so per-process state (the group
 commit writer thread, database connections, the categorizer) is created in the process that uses it.
 """
+
 from __future__ import annotations
 
 import io
@@ -48,8 +49,10 @@ _CHUNKED = re.compile(rb"^transfer-encoding[ \t]*:.*chunked", re.I | re.M)
 # the end of a chunked body: the last (zero-size) chunk, optional trailer fields, an empty line
 _LAST_CHUNK = re.compile(rb"(?:^|\n)0+(?:;[^\r\n]*)?\r\n(?:[^\r\n]+\r\n)*\r\n$")
 _EXPECT_CONTINUE = re.compile(rb"^expect[ \t]*:[ \t]*100-continue[ \t]*\r?$", re.I | re.M)
-_TIMEOUT_RESPONSE = (b"HTTP/1.1 408 Request Timeout\r\nConnection: close\r\nContent-Type: text/plain; charset=utf-8\r\n"
-                     b"Content-Length: 68\r\n\r\nPermintaan terlalu lambat dikirim.\nThe request was sent too slowly.\n")
+_TIMEOUT_RESPONSE = (
+    b"HTTP/1.1 408 Request Timeout\r\nConnection: close\r\nContent-Type: text/plain; charset=utf-8\r\n"
+    b"Content-Length: 68\r\n\r\nPermintaan terlalu lambat dikirim.\nThe request was sent too slowly.\n"
+)
 
 
 _app_max: list[int] = []
@@ -63,8 +66,16 @@ def app_max_body() -> int:
         try:
             from django.conf import settings
 
-            _app_max.append(min(READ_FIRST_MAX_BODY, max(settings.SIGAP_UPLOAD_MAX_BYTES, settings.SIGAP_WEBHOOK_MAX_BYTES,
-                                                         settings.DATA_UPLOAD_MAX_MEMORY_SIZE or 0)))
+            _app_max.append(
+                min(
+                    READ_FIRST_MAX_BODY,
+                    max(
+                        settings.SIGAP_UPLOAD_MAX_BYTES,
+                        settings.SIGAP_WEBHOOK_MAX_BYTES,
+                        settings.DATA_UPLOAD_MAX_MEMORY_SIZE or 0,
+                    ),
+                )
+            )
         except Exception:  # noqa: BLE001 - settings not configured (not a Sigap application)
             return READ_FIRST_MAX_BODY
     return _app_max[0]
@@ -73,7 +84,7 @@ def app_max_body() -> int:
 class _Pending:
     """A request being received on the event loop."""
 
-    __slots__ = ("conn", "buf", "deadline", "head_end", "need", "continued", "chunked", "scanned")
+    __slots__ = ("buf", "chunked", "conn", "continued", "deadline", "head_end", "need", "scanned")
 
     def __init__(self, conn, deadline: float):
         self.conn = conn
@@ -95,8 +106,9 @@ class ReadFirstWorker(ThreadWorker):
         env = self.cfg.env or {}
         self.header_seconds = float(env.get("SIGAP_HEADER_SECONDS") or 10)
         self.body_seconds = float(env.get("SIGAP_BODY_SECONDS") or 60)
-        self.budget = int(env.get("SIGAP_READ_FIRST_BUDGET") or os.environ.get("SIGAP_READ_FIRST_BUDGET")
-                          or READ_FIRST_BUDGET)
+        self.budget = int(
+            env.get("SIGAP_READ_FIRST_BUDGET") or os.environ.get("SIGAP_READ_FIRST_BUDGET") or READ_FIRST_BUDGET
+        )
         self.buffered = 0  # bytes held by ``self.reading`` together
 
     def accept(self, listener):
@@ -155,7 +167,7 @@ class ReadFirstWorker(ThreadWorker):
                 pending.scanned = max(0, len(buf) - 3)
                 return len(buf) > MAX_HEAD  # gunicorn's parser answers the oversized head
             pending.head_end = end + 4
-            head = bytes(buf[:pending.head_end])
+            head = bytes(buf[: pending.head_end])
             pending.chunked = bool(_CHUNKED.search(head))
             match = _CONTENT_LENGTH.search(head)
             length = int(match.group(1)) if match and not pending.chunked else 0
@@ -163,7 +175,9 @@ class ReadFirstWorker(ThreadWorker):
                 return True  # refused from its headers by the application: neither received nor 100-continued
             pending.need = pending.head_end + length
             pending.deadline = time.monotonic() + self.body_seconds
-            if _EXPECT_CONTINUE.search(head) and (len(buf) < pending.need or (pending.chunked and len(buf) == pending.head_end)):
+            if _EXPECT_CONTINUE.search(head) and (
+                len(buf) < pending.need or (pending.chunked and len(buf) == pending.head_end)
+            ):
                 # the client waits for this before sending the body (gunicorn sends its own later; a second
                 # 1xx before the final answer is allowed and ignored by clients)
                 try:
@@ -238,8 +252,12 @@ def _dechunked(data: bytes, head_end: int) -> bytes | None:
     a proxy in front that reads or refuses those otherwise (request smuggling). Anything else is handed on as
     received, for gunicorn to refuse."""
     head, body = data[:head_end], data[head_end:]
-    if (_CONTENT_LENGTH.search(head) or len(_TE_LINE.findall(head)) != 1 or not _TE_CHUNKED.search(head)
-            or not head.split(b"\r\n", 1)[0].endswith(b" HTTP/1.1")):
+    if (
+        _CONTENT_LENGTH.search(head)
+        or len(_TE_LINE.findall(head)) != 1
+        or not _TE_CHUNKED.search(head)
+        or not head.split(b"\r\n", 1)[0].endswith(b" HTTP/1.1")
+    ):
         return None
     out, pos = bytearray(), 0
     while True:
@@ -253,16 +271,16 @@ def _dechunked(data: bytes, head_end: int) -> bytes | None:
             return None
         size = int(size_text, 16)
         if size == 0:
-            rest = body[eol + 2:]
+            rest = body[eol + 2 :]
             end = rest.find(b"\r\n\r\n") + 4 if not rest.startswith(b"\r\n") else 2
             if end < 4 and not rest.startswith(b"\r\n"):
                 return None
             leftover = rest[end:]  # a pipelined next request
             break
         chunk_end = eol + 2 + size
-        if body[chunk_end:chunk_end + 2] != b"\r\n":
+        if body[chunk_end : chunk_end + 2] != b"\r\n":
             return None
-        out += body[eol + 2:chunk_end]
+        out += body[eol + 2 : chunk_end]
         pos = chunk_end + 2
     head = _TE_LINE.sub(b"", head)
     return head[:-2] + b"Content-Length: %d\r\n\r\n" % len(out) + bytes(out) + leftover
@@ -271,8 +289,14 @@ def _dechunked(data: bytes, head_end: int) -> bytes | None:
 class ProxyHeaders:
     """WSGI wrapper: trust ``X-Forwarded-For``/``-Proto`` only from the configured proxy addresses."""
 
-    HEADERS = ("HTTP_X_FORWARDED_FOR", "HTTP_X_FORWARDED_PROTO", "HTTP_X_FORWARDED_HOST", "HTTP_X_FORWARDED_PORT",
-               "HTTP_FORWARDED", "HTTP_X_REAL_IP")
+    HEADERS = (
+        "HTTP_X_FORWARDED_FOR",
+        "HTTP_X_FORWARDED_PROTO",
+        "HTTP_X_FORWARDED_HOST",
+        "HTTP_X_FORWARDED_PORT",
+        "HTTP_FORWARDED",
+        "HTTP_X_REAL_IP",
+    )
 
     def __init__(self, app, trusted: str):
         self.app = app
@@ -329,7 +353,7 @@ def wsgi_application(trusted_proxy: str = ""):
 
     # Import the URL configuration (every view module, the API's schemas) now, in the worker before it accepts
     # connections, instead of inside its first request (about 1.5 s of CPU on the development machine).
-    get_resolver().url_patterns
+    _ = get_resolver().url_patterns
     return ProxyHeaders(WholeBody(application), trusted_proxy)
 
 
@@ -360,7 +384,7 @@ def _warm_categorizer() -> None:
         from sigap.reports.categorize import model
 
         model()
-    except Exception:  # noqa: BLE001 - intake falls back to the catalog match
+    except Exception:
         logging.getLogger(__name__).warning("could not warm the categorizer", exc_info=True)
 
 
@@ -378,22 +402,49 @@ class SigapServer(BaseApplication):
         return wsgi_application(self.trusted_proxy)
 
 
-def options(*, host: str, port: int, workers: int, threads: int, timeout: int, graceful_timeout: int,
-            keepalive: int, header_seconds: float, body_seconds: float, max_requests: int, access_log: bool,
-            warm_categorizer: bool, trusted_proxy: str) -> dict:
+def options(
+    *,
+    host: str,
+    port: int,
+    workers: int,
+    threads: int,
+    timeout: int,
+    graceful_timeout: int,
+    keepalive: int,
+    header_seconds: float,
+    body_seconds: float,
+    max_requests: int,
+    access_log: bool,
+    warm_categorizer: bool,
+    trusted_proxy: str,
+) -> dict:
     bind = f"[{host}]:{port}" if ":" in host else f"{host}:{port}"
     return {
-        "bind": [bind], "workers": workers, "threads": threads, "worker_class": "sigap.core.server.ReadFirstWorker",
-        "timeout": timeout, "graceful_timeout": graceful_timeout, "keepalive": keepalive,
+        "bind": [bind],
+        "workers": workers,
+        "threads": threads,
+        "worker_class": "sigap.core.server.ReadFirstWorker",
+        "timeout": timeout,
+        "graceful_timeout": graceful_timeout,
+        "keepalive": keepalive,
         # gunicorn would honour X-Forwarded-Proto from these addresses on its own; ProxyHeaders decides instead
-        "forwarded_allow_ips": trusted_proxy or "", "secure_scheme_headers": {},
-        "max_requests": max_requests, "max_requests_jitter": max(1, max_requests // 10) if max_requests else 0,
-        "accesslog": "-" if access_log else None, "errorlog": "-", "loglevel": "warning",
-        "control_socket_disable": True, "proc_name": "sigap",
+        "forwarded_allow_ips": trusted_proxy or "",
+        "secure_scheme_headers": {},
+        "max_requests": max_requests,
+        "max_requests_jitter": max(1, max_requests // 10) if max_requests else 0,
+        "accesslog": "-" if access_log else None,
+        "errorlog": "-",
+        "loglevel": "warning",
+        "control_socket_disable": True,
+        "proc_name": "sigap",
         "worker_connections": 1000,
-        "raw_env": [f"SIGAP_HEADER_SECONDS={header_seconds}", f"SIGAP_BODY_SECONDS={body_seconds}",
-                    f"SIGAP_WARM_CATEGORIZER={'1' if warm_categorizer else '0'}"],
-        "post_fork": _post_fork, "post_worker_init": _post_worker_init,
+        "raw_env": [
+            f"SIGAP_HEADER_SECONDS={header_seconds}",
+            f"SIGAP_BODY_SECONDS={body_seconds}",
+            f"SIGAP_WARM_CATEGORIZER={'1' if warm_categorizer else '0'}",
+        ],
+        "post_fork": _post_fork,
+        "post_worker_init": _post_worker_init,
     }
 
 

@@ -17,6 +17,7 @@ its own limit within ``AXES_COOLOFF_TIME`` (settings ``SIGAP_LOGIN_LOCKOUT``):
 
 A wrong one-time code counts as a failure too (``sigap.officers.signin``).
 """
+
 from __future__ import annotations
 
 import ipaddress
@@ -90,8 +91,11 @@ def client_ip(request) -> str | None:
 
 def lockout_rules() -> list[tuple[tuple[str, ...], int]]:
     rules = settings.SIGAP_LOGIN_LOCKOUT
-    return [(("username", "ip_address"), int(rules["account_address"])), (("username",), int(rules["account"])),
-            (("ip_address",), int(rules["address"]))]
+    return [
+        (("username", "ip_address"), int(rules["account_address"])),
+        (("username",), int(rules["account"])),
+        (("ip_address",), int(rules["address"])),
+    ]
 
 
 def _failures(request, credentials, fields: tuple[str, ...]) -> int:

@@ -1,5 +1,6 @@
 """Citizen API: file a report (JSON or multipart with photos), follow it by tracking code, answer,
 rate, dispute. Nothing here ever returns an officer's personal name or a reporter's identity."""
+
 from __future__ import annotations
 
 import json
@@ -11,13 +12,12 @@ from django.http import HttpResponse
 from django.utils import timezone
 from ninja import Router, Status
 from ninja.errors import ValidationError as NinjaValidationError
-from sigap.core.throttles import per_ip
 
-from sigap.core.schemas import ErrorOut
 from sigap.core.errors import DomainError, NotFound
+from sigap.core.schemas import ErrorOut
+from sigap.core.throttles import per_ip
 from sigap.organization.models import Kategori, Wilayah
-from sigap.reports import photoserve
-from sigap.reports import exposure
+from sigap.reports import exposure, photoserve
 from sigap.reports import services as report_services
 from sigap.reports.models import Channel, Photo, Report
 from sigap.reports.schemas import status_out
@@ -25,11 +25,19 @@ from sigap.reports.states import Status as ReportStatus
 from sigap.routing.cache import routing_data
 
 from . import idempotency, services
-from .schemas import (AnswerIn, CategoryOut, DisputeIn, LocateOut, OkOut, RatingIn, ReportCreatedOut, ReportIn,
-                      TrackOut)
+from .schemas import AnswerIn, CategoryOut, DisputeIn, LocateOut, OkOut, RatingIn, ReportCreatedOut, ReportIn, TrackOut
 
 router = Router(tags=["citizen"])
-ERRORS = {400: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 410: ErrorOut, 413: ErrorOut, 422: ErrorOut, 429: ErrorOut}
+ERRORS = {
+    400: ErrorOut,
+    403: ErrorOut,
+    404: ErrorOut,
+    409: ErrorOut,
+    410: ErrorOut,
+    413: ErrorOut,
+    422: ErrorOut,
+    429: ErrorOut,
+}
 
 
 _MULTIPART_FIELDS = ("category", "description", "lat", "lon", "address", "privacy", "about_unit")
@@ -40,33 +48,61 @@ def _parse_report(request) -> tuple[ReportIn, list[tuple[str, bytes]]]:
     try:
         if content_type.startswith("multipart/form-data") or content_type == "application/x-www-form-urlencoded":
             data = {k: request.POST[k] for k in _MULTIPART_FIELDS if k in request.POST}
-            reporter = {k: request.POST[f"reporter_{k}"] for k in ("name", "phone", "email", "nik") if f"reporter_{k}" in request.POST}
+            reporter = {
+                k: request.POST[f"reporter_{k}"]
+                for k in ("name", "phone", "email", "nik")
+                if f"reporter_{k}" in request.POST
+            }
             if "reporter" in request.POST:
                 reporter.update(json.loads(request.POST["reporter"]))
             if reporter:
                 data["reporter"] = reporter
-            unknown = set(request.POST) - set(_MULTIPART_FIELDS) - {"reporter", "reporter_name", "reporter_phone", "reporter_email", "reporter_nik"}
+            unknown = (
+                set(request.POST)
+                - set(_MULTIPART_FIELDS)
+                - {"reporter", "reporter_name", "reporter_phone", "reporter_email", "reporter_nik"}
+            )
             if unknown:
-                raise DomainError(f"Kolom tidak dikenal: {', '.join(sorted(unknown))}.",
-                                  f"Unknown fields: {', '.join(sorted(unknown))}.", code="invalid_input", status=422,
-                                  field=sorted(unknown)[0])
+                raise DomainError(
+                    f"Kolom tidak dikenal: {', '.join(sorted(unknown))}.",
+                    f"Unknown fields: {', '.join(sorted(unknown))}.",
+                    code="invalid_input",
+                    status=422,
+                    field=sorted(unknown)[0],
+                )
             payload = ReportIn.model_validate(data)
-            files = [(f.name or "photo", f.read(settings.SIGAP_PHOTO_MAX_BYTES + 1)) for f in request.FILES.getlist("photos")]
+            files = [
+                (f.name or "photo", f.read(settings.SIGAP_PHOTO_MAX_BYTES + 1)) for f in request.FILES.getlist("photos")
+            ]
             other_files = set(request.FILES) - {"photos"}
             if other_files:
-                raise DomainError("Unggah foto dengan nama kolom 'photos'.", "Upload photos under the field name 'photos'.",
-                                  code="invalid_input", status=422, field="photos")
+                raise DomainError(
+                    "Unggah foto dengan nama kolom 'photos'.",
+                    "Upload photos under the field name 'photos'.",
+                    code="invalid_input",
+                    status=422,
+                    field="photos",
+                )
             return payload, files
         if content_type in ("application/json", "") or content_type.endswith("+json"):
             return ReportIn.model_validate_json(request.body or b"{}"), []
     except pydantic.ValidationError as exc:
-        raise NinjaValidationError([{"loc": ("body",) + tuple(e["loc"]), "msg": e["msg"], "type": e["type"]} for e in exc.errors()]) from None
+        raise NinjaValidationError(
+            [{"loc": ("body",) + tuple(e["loc"]), "msg": e["msg"], "type": e["type"]} for e in exc.errors()]
+        ) from None
     except json.JSONDecodeError:
-        raise DomainError("Kolom 'reporter' harus JSON.", "Field 'reporter' must be JSON.", code="invalid_input",
-                          status=422, field="reporter") from None
+        raise DomainError(
+            "Kolom 'reporter' harus JSON.",
+            "Field 'reporter' must be JSON.",
+            code="invalid_input",
+            status=422,
+            field="reporter",
+        ) from None
     raise DomainError(
         "Kirim laporan sebagai application/json atau multipart/form-data.",
-        "Send the report as application/json or multipart/form-data.", code="unsupported_media_type", status=415,
+        "Send the report as application/json or multipart/form-data.",
+        code="unsupported_media_type",
+        status=415,
     )
 
 
@@ -79,11 +115,16 @@ _REPORT_BODY = {
                 "type": "object",
                 "required": ["description", "lat", "lon"],
                 "properties": {
-                    "category": {"type": "string"}, "description": {"type": "string"},
-                    "lat": {"type": "number"}, "lon": {"type": "number"}, "address": {"type": "string"},
+                    "category": {"type": "string"},
+                    "description": {"type": "string"},
+                    "lat": {"type": "number"},
+                    "lon": {"type": "number"},
+                    "address": {"type": "string"},
                     "privacy": {"type": "string", "enum": ["private", "public", "anonymous"]},
-                    "reporter_name": {"type": "string"}, "reporter_phone": {"type": "string"},
-                    "reporter_email": {"type": "string"}, "about_unit": {"type": "string"},
+                    "reporter_name": {"type": "string"},
+                    "reporter_phone": {"type": "string"},
+                    "reporter_email": {"type": "string"},
+                    "about_unit": {"type": "string"},
                     "photos": {"type": "array", "items": {"type": "string", "format": "binary"}},
                 },
             }
@@ -93,11 +134,22 @@ _REPORT_BODY = {
 
 
 @router.post(
-    "/reports", response={201: ReportCreatedOut, **ERRORS, 415: ErrorOut, 503: ErrorOut}, summary="File a report",
-    openapi_extra={"requestBody": _REPORT_BODY, "parameters": [{
-        "in": "header", "name": "Idempotency-Key", "required": False,
-        "description": "Makes a retry safe: the same key and request answer the first answer again (24 h).",
-        "schema": {"type": "string", "minLength": 16, "maxLength": 255, "pattern": "^[!-~]+$"}}]}, throttle=[per_ip("report", settings.SIGAP_CITIZEN_RATE)],
+    "/reports",
+    response={201: ReportCreatedOut, **ERRORS, 415: ErrorOut, 503: ErrorOut},
+    summary="File a report",
+    openapi_extra={
+        "requestBody": _REPORT_BODY,
+        "parameters": [
+            {
+                "in": "header",
+                "name": "Idempotency-Key",
+                "required": False,
+                "description": "Makes a retry safe: the same key and request answer the first answer again (24 h).",
+                "schema": {"type": "string", "minLength": 16, "maxLength": 255, "pattern": "^[!-~]+$"},
+            }
+        ],
+    },
+    throttle=[per_ip("report", settings.SIGAP_CITIZEN_RATE)],
 )
 def report_create_endpoint(request, response: HttpResponse):
     """File a report. JSON, or multipart/form-data with up to 5 photos under `photos`.
@@ -118,12 +170,21 @@ def report_create_endpoint(request, response: HttpResponse):
             response["Idempotency-Replayed"] = "true"
             return Status(201, {**earlier, "status": status_out(earlier["status"])})
     reporter = payload.reporter
-    created = services.report_submit(services.Submission(
-        category=payload.category, description=payload.description, lat=payload.lat, lon=payload.lon,
-        address=payload.address, privacy=payload.privacy, channel=Channel.API,
-        reporter=services.Reporter(**reporter.dict()) if reporter else None, photos=files, about_unit=payload.about_unit,
-        idempotency=claim,
-    ))
+    created = services.report_submit(
+        services.Submission(
+            category=payload.category,
+            description=payload.description,
+            lat=payload.lat,
+            lon=payload.lon,
+            address=payload.address,
+            privacy=payload.privacy,
+            channel=Channel.API,
+            reporter=services.Reporter(**reporter.dict()) if reporter else None,
+            photos=files,
+            about_unit=payload.about_unit,
+            idempotency=claim,
+        )
+    )
     body = idempotency.summary(created, _kelurahan_out(created.report))
     return Status(201, {**body, "status": status_out(body["status"])})
 
@@ -142,8 +203,12 @@ def _kelurahan_out(report) -> dict | None:
     data = routing_data()
     version, names = _kelurahan_names
     if version is not data:
-        names = {pk: (kode, nama) for pk, kode, nama in Wilayah.objects.filter(
-            id__in=list(data.kelurahan_ids.values())).values_list("id", "kode", "nama")}
+        names = {
+            pk: (kode, nama)
+            for pk, kode, nama in Wilayah.objects.filter(id__in=list(data.kelurahan_ids.values())).values_list(
+                "id", "kode", "nama"
+            )
+        }
         _kelurahan_names = (data, names)
     if report.kelurahan_id not in names:
         return {"code": report.kelurahan.kode, "name": report.kelurahan.nama}
@@ -154,8 +219,15 @@ def _kelurahan_out(report) -> dict | None:
 @router.get("/categories", response=list[CategoryOut], summary="The category catalog")
 def categories_endpoint(request):
     return [
-        {"code": k.kode, "group": k.grup, "name": k.nama, "name_en": k.name_en, "sensitive": k.sensitif,
-         "examples": k.contoh, "days_to_resolve": k.sla_hari_selesai}
+        {
+            "code": k.kode,
+            "group": k.grup,
+            "name": k.nama,
+            "name_en": k.name_en,
+            "sensitive": k.sensitif,
+            "examples": k.contoh,
+            "days_to_resolve": k.sla_hari_selesai,
+        }
         for k in Kategori.objects.filter(aktif=True)
     ]
 
@@ -164,14 +236,21 @@ def categories_endpoint(request):
 def locate_endpoint(request, lat: float, lon: float):
     data = routing_data()
     if data.index is None:
-        raise DomainError("Data batas wilayah belum dimuat.", "No boundary data is loaded.", code="no_boundaries", status=503)
+        raise DomainError(
+            "Data batas wilayah belum dimuat.", "No boundary data is loaded.", code="no_boundaries", status=503
+        )
     location = data.index.locate(lon, lat)
     kel = Wilayah.objects.select_related("parent__parent").get(kode=location.kode)
     kec = kel.parent
     kota = kec.parent if kec else None
     cn = lambda w: {"code": w.kode, "name": w.nama} if w else None  # noqa: E731
-    return {"kelurahan": cn(kel), "kecamatan": cn(kec), "kota": cn(kota), "method": location.method,
-            "distance_m": round(location.distance_m, 1)}
+    return {
+        "kelurahan": cn(kel),
+        "kecamatan": cn(kec),
+        "kota": cn(kota),
+        "method": location.method,
+        "distance_m": round(location.distance_m, 1),
+    }
 
 
 def track_payload(report: Report, code: str) -> dict:
@@ -191,36 +270,61 @@ def track_payload(report: Report, code: str) -> dict:
         "question": question,
         "rating": report.rating,
         "can_rate": report.status == ReportStatus.DONE and report.rating is None,
-        "can_dispute": done_recently and report.closed_at is not None
+        "can_dispute": done_recently
+        and report.closed_at is not None
         and timezone.now() - report.closed_at <= timedelta(days=report_services.DISPUTE_WINDOW_DAYS),
         # another person's report: its number only where the public may see it too
-        "merged_into": report.merged_into.number if report.merged_into_id and exposure.expose_report(
-            report.merged_into, exposure.Audience.MERGED_REPORTER).listed else None,
+        "merged_into": report.merged_into.number
+        if report.merged_into_id
+        and exposure.expose_report(report.merged_into, exposure.Audience.MERGED_REPORTER).listed
+        else None,
         "timeline": [
-            {"at": h.created_at, "status": status_out(h.new_status), "unit": h.unit.nama if h.unit else None,
-             "note": h.public_note}
+            {
+                "at": h.created_at,
+                "status": status_out(h.new_status),
+                "unit": h.unit.nama if h.unit else None,
+                "note": h.public_note,
+            }
             for h in history
         ],
-        "hops": [{"kind": h.kind, "from_unit": h.from_unit.nama, "to_unit": h.to_unit.nama, "at": h.created_at} for h in hops],
-        "photos": [{"kind": p.kind, "url": f"/api/v1/track/{code}/photos/{p.pk}", "state": p.state,
-                    "state_text": photoserve.state_text(p)} for p in report.photos.all()],
+        "hops": [
+            {"kind": h.kind, "from_unit": h.from_unit.nama, "to_unit": h.to_unit.nama, "at": h.created_at} for h in hops
+        ],
+        "photos": [
+            {
+                "kind": p.kind,
+                "url": f"/api/v1/track/{code}/photos/{p.pk}",
+                "state": p.state,
+                "state_text": photoserve.state_text(p),
+            }
+            for p in report.photos.all()
+        ],
     }
 
 
 TRACK_THROTTLE = [per_ip("track", settings.SIGAP_TRACK_RATE)]
 
 
-@router.get("/track/{code}", response={200: TrackOut, **ERRORS}, summary="Follow a report by tracking code",
-            throttle=TRACK_THROTTLE)
+@router.get(
+    "/track/{code}",
+    response={200: TrackOut, **ERRORS},
+    summary="Follow a report by tracking code",
+    throttle=TRACK_THROTTLE,
+)
 def track_endpoint(request, code: str):
     report = report_services.report_by_tracking(code)
-    report = Report.objects.select_related("kategori", "unit", "kelurahan", "merged_into", "merged_into__kategori",
-                                           "merged_into__kelurahan").get(pk=report.pk)
+    report = Report.objects.select_related(
+        "kategori", "unit", "kelurahan", "merged_into", "merged_into__kategori", "merged_into__kelurahan"
+    ).get(pk=report.pk)
     return track_payload(report, code)
 
 
-@router.get("/track/{code}/photos/{photo_id}", summary="A de-identified photo of a report (reporter's view)",
-            response={200: None, **ERRORS}, throttle=TRACK_THROTTLE)
+@router.get(
+    "/track/{code}/photos/{photo_id}",
+    summary="A de-identified photo of a report (reporter's view)",
+    response={200: None, **ERRORS},
+    throttle=TRACK_THROTTLE,
+)
 def track_photo_endpoint(request, code: str, photo_id: int):
     report = report_services.report_by_tracking(code)
     photo = Photo.objects.filter(report=report, pk=photo_id).first()
@@ -229,23 +333,36 @@ def track_photo_endpoint(request, code: str, photo_id: int):
     return photoserve.photo_response(photo, cache_control="private, no-store")
 
 
-@router.post("/track/{code}/rating", response={200: OkOut, **ERRORS}, summary="Rate a finished report 1–5",
-             throttle=TRACK_THROTTLE)
+@router.post(
+    "/track/{code}/rating",
+    response={200: OkOut, **ERRORS},
+    summary="Rate a finished report 1–5",
+    throttle=TRACK_THROTTLE,
+)
 def rate_endpoint(request, code: str, payload: RatingIn):
-    report = services.reporter_rate(tracking_code=code, rating=payload.rating, comment=payload.comment,
-                                    secret=payload.secret)
+    report = services.reporter_rate(
+        tracking_code=code, rating=payload.rating, comment=payload.comment, secret=payload.secret
+    )
     return {"ok": True, "status": status_out(report.status)}
 
 
-@router.post("/track/{code}/dispute", response={200: OkOut, **ERRORS}, summary="Dispute a fix that was not done",
-             throttle=TRACK_THROTTLE)
+@router.post(
+    "/track/{code}/dispute",
+    response={200: OkOut, **ERRORS},
+    summary="Dispute a fix that was not done",
+    throttle=TRACK_THROTTLE,
+)
 def dispute_endpoint(request, code: str, payload: DisputeIn):
     change = services.reporter_dispute(tracking_code=code, reason=payload.reason, secret=payload.secret)
     return {"ok": True, "status": status_out(change.new_status)}
 
 
-@router.post("/track/{code}/answer", response={200: OkOut, **ERRORS}, summary="Answer an officer's question",
-             throttle=TRACK_THROTTLE)
+@router.post(
+    "/track/{code}/answer",
+    response={200: OkOut, **ERRORS},
+    summary="Answer an officer's question",
+    throttle=TRACK_THROTTLE,
+)
 def answer_endpoint(request, code: str, payload: AnswerIn):
     change = services.reporter_answer(tracking_code=code, answer=payload.answer, secret=payload.secret)
     return {"ok": True, "status": status_out(change.new_status)}

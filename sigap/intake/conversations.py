@@ -5,6 +5,7 @@ Steps: description → location (shared location or address text; a photo is inv
 any point; a dialog idle for SIGAP_CONVERSATION_HOURS expires politely. State lives in the database
 (the collected content encrypted in the vault), so it survives restarts.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -20,50 +21,86 @@ from sigap.core.errors import DomainError
 from sigap.organization.models import Kategori
 from sigap.privacy import vault
 from sigap.reports import outbox
-from sigap.reports.models import Notification, Privacy
-
 from sigap.reports.categorize import categorize
+from sigap.reports.models import Notification, Privacy
+from sigap.routing.places import address_parse, place_match
+
 from .channels.base import Inbound
 from .models import Conversation
-from sigap.routing.places import address_parse, place_match
 
 CANCEL = {"batal", "cancel", "stop", "berhenti"}
 YES = {"ya", "iya", "y", "yes", "ok", "oke", "benar", "betul", "setuju"}
 SKIP = {"lewati", "skip", "tidak ada", "ga ada", "gak ada", "no photo"}
-EN_WORDS = {"the", "is", "there", "a", "in", "on", "of", "and", "my", "street", "please", "broken", "near", "not", "has"}
+EN_WORDS = {
+    "the",
+    "is",
+    "there",
+    "a",
+    "in",
+    "on",
+    "of",
+    "and",
+    "my",
+    "street",
+    "please",
+    "broken",
+    "near",
+    "not",
+    "has",
+}
 ID_WORDS = {"yang", "di", "dan", "ada", "tidak", "sudah", "jalan", "mohon", "dekat", "rumah", "saya", "sampah", "gak"}
 
 T = {
-    "ask_description": ("Halo, ini Sigap. Ceritakan masalah yang ingin Anda laporkan (apa dan di mana).",
-                        "Hello, this is Sigap. Tell us the problem you want to report (what and where)."),
-    "ask_location": ("Terima kasih. Di mana lokasinya? Kirim lokasi (Share Location) atau tulis nama jalan dan "
-                     "kelurahan. Bila ada, kirim juga fotonya.",
-                     "Thank you. Where is it? Share your location or type the street and kelurahan. "
-                     "If you have a photo, send it too."),
-    "ask_location_again": ("Lokasi belum dapat kami kenali. Kirim lokasi (Share Location) atau tulis nama kelurahan.",
-                           "We could not recognise the place. Share your location or type the kelurahan's name."),
-    "ask_location_pick": ("Lokasi mana yang dimaksud? Balas dengan nomornya: {options}",
-                          "Which place do you mean? Reply with its number: {options}"),
-    "ask_category": ("Apakah laporan Anda tentang: {category}? Balas YA, atau pilih nomor: {options}",
-                     "Is your report about: {category}? Reply YES, or choose a number: {options}"),
-    "ask_privacy": ("Pilih privasi laporan: 1 Privat/Rahasia (disarankan: hanya petugas yang menangani melihat isinya, "
-                    "identitas Anda tidak pernah terlihat), 2 Publik (isi tampil di peta publik tanpa identitas), "
-                    "3 Anonim (tidak ada data Anda yang disimpan). Balas 1, 2 atau 3.",
-                    "Choose the report's privacy: 1 Private (recommended: only the handling officers see it, never your "
-                    "identity), 2 Public (shown on the public map without your identity), 3 Anonymous (nothing about "
-                    "you is stored). Reply 1, 2 or 3."),
-    "filed": ("Laporan Anda diterima dengan nomor {number} dan diteruskan ke {unit}. Kode lacak: {code}. "
-              "Kami kabari perkembangannya di sini.",
-              "Your report was received as {number} and passed to {unit}. Tracking code: {code}. "
-              "We will keep you posted here."),
-    "filed_anon": ("Laporan anonim Anda diterima dengan nomor {number}. Kode lacak: {code}, kode rahasia: {secret}. "
-                   "Simpan keduanya: kami tidak menyimpan data Anda dan tidak akan mengirim kabar lagi.",
-                   "Your anonymous report was received as {number}. Tracking code: {code}, secret: {secret}. "
-                   "Keep both: we store nothing about you and will not message you again."),
-    "answer_received": ("Terima kasih, jawaban Anda untuk laporan {number} sudah diteruskan ke petugas.",
-                        "Thank you, your answer on report {number} has been passed to the officers."),
-    "cancelled": ("Laporan dibatalkan. Kirim pesan baru kapan saja untuk melapor.",
-                  "Report cancelled. Send a new message any time to report."),
+    "ask_description": (
+        "Halo, ini Sigap. Ceritakan masalah yang ingin Anda laporkan (apa dan di mana).",
+        "Hello, this is Sigap. Tell us the problem you want to report (what and where).",
+    ),
+    "ask_location": (
+        "Terima kasih. Di mana lokasinya? Kirim lokasi (Share Location) atau tulis nama jalan dan "
+        "kelurahan. Bila ada, kirim juga fotonya.",
+        "Thank you. Where is it? Share your location or type the street and kelurahan. "
+        "If you have a photo, send it too.",
+    ),
+    "ask_location_again": (
+        "Lokasi belum dapat kami kenali. Kirim lokasi (Share Location) atau tulis nama kelurahan.",
+        "We could not recognise the place. Share your location or type the kelurahan's name.",
+    ),
+    "ask_location_pick": (
+        "Lokasi mana yang dimaksud? Balas dengan nomornya: {options}",
+        "Which place do you mean? Reply with its number: {options}",
+    ),
+    "ask_category": (
+        "Apakah laporan Anda tentang: {category}? Balas YA, atau pilih nomor: {options}",
+        "Is your report about: {category}? Reply YES, or choose a number: {options}",
+    ),
+    "ask_privacy": (
+        "Pilih privasi laporan: 1 Privat/Rahasia (disarankan: hanya petugas yang menangani melihat isinya, "
+        "identitas Anda tidak pernah terlihat), 2 Publik (isi tampil di peta publik tanpa identitas), "
+        "3 Anonim (tidak ada data Anda yang disimpan). Balas 1, 2 atau 3.",
+        "Choose the report's privacy: 1 Private (recommended: only the handling officers see it, never your "
+        "identity), 2 Public (shown on the public map without your identity), 3 Anonymous (nothing about "
+        "you is stored). Reply 1, 2 or 3.",
+    ),
+    "filed": (
+        "Laporan Anda diterima dengan nomor {number} dan diteruskan ke {unit}. Kode lacak: {code}. "
+        "Kami kabari perkembangannya di sini.",
+        "Your report was received as {number} and passed to {unit}. Tracking code: {code}. "
+        "We will keep you posted here.",
+    ),
+    "filed_anon": (
+        "Laporan anonim Anda diterima dengan nomor {number}. Kode lacak: {code}, kode rahasia: {secret}. "
+        "Simpan keduanya: kami tidak menyimpan data Anda dan tidak akan mengirim kabar lagi.",
+        "Your anonymous report was received as {number}. Tracking code: {code}, secret: {secret}. "
+        "Keep both: we store nothing about you and will not message you again.",
+    ),
+    "answer_received": (
+        "Terima kasih, jawaban Anda untuk laporan {number} sudah diteruskan ke petugas.",
+        "Thank you, your answer on report {number} has been passed to the officers.",
+    ),
+    "cancelled": (
+        "Laporan dibatalkan. Kirim pesan baru kapan saja untuk melapor.",
+        "Report cancelled. Send a new message any time to report.",
+    ),
     "refused": ("Maaf, laporan belum dapat dibuat: {reason}", "Sorry, the report could not be filed: {reason}"),
 }
 
@@ -80,15 +117,23 @@ def _language(text: str) -> str:
 def _say(conv: Conversation, key: str, **fmt) -> None:
     text_id, text_en = T[key]
     body = (text_en if conv.language == "en" else text_id).format(**fmt)
-    note = Notification.objects.create(report=conv.report, recipient_ref=conv.identity_ref, kind=f"dialog:{key}",
-                                       body=body, body_en=text_en.format(**fmt))
+    note = Notification.objects.create(
+        report=conv.report,
+        recipient_ref=conv.identity_ref,
+        kind=f"dialog:{key}",
+        body=body,
+        body_en=text_en.format(**fmt),
+    )
     transaction.on_commit(lambda: outbox.enqueue(note.pk))
 
 
 def _load(conv: Conversation) -> dict:
     raw = vault.blob_read(conv.data_ref) if conv.data_ref else None
-    return json.loads(raw) if raw else {"texts": [], "photos": [], "location": None, "category": None,
-                                        "candidates": [], "places": []}
+    return (
+        json.loads(raw)
+        if raw
+        else {"texts": [], "photos": [], "location": None, "category": None, "candidates": [], "places": []}
+    )
 
 
 def _save(conv: Conversation, data: dict) -> None:
@@ -105,8 +150,11 @@ def _guess_categories(text: str) -> list[tuple[str, float]]:
 def _open_conversation(inbound: Inbound) -> Conversation:
     now = timezone.now()
     sender_hash = _hash(inbound.channel, inbound.sender)
-    conv = (Conversation.objects.select_for_update()
-            .filter(channel=inbound.channel, sender_hash=sender_hash, state=Conversation.State.OPEN).first())
+    conv = (
+        Conversation.objects.select_for_update()
+        .filter(channel=inbound.channel, sender_hash=sender_hash, state=Conversation.State.OPEN)
+        .first()
+    )
     if conv is not None and conv.expires_at < now:
         conv.state = Conversation.State.EXPIRED
         conv.save(update_fields=["state", "updated_at"])
@@ -115,7 +163,9 @@ def _open_conversation(inbound: Inbound) -> Conversation:
         identity = {"channel": inbound.channel, "name": inbound.sender_name}
         identity["phone" if inbound.channel in ("sms", "whatsapp") else "handle"] = inbound.sender
         conv = Conversation.objects.create(
-            channel=inbound.channel, sender_hash=sender_hash, identity_ref=vault.identity_store(payload=identity),
+            channel=inbound.channel,
+            sender_hash=sender_hash,
+            identity_ref=vault.identity_store(payload=identity),
             language=inbound.language if inbound.language in ("id", "en") else _language(inbound.text),
             expires_at=now,
         )
@@ -132,9 +182,17 @@ def _answer_to_question(inbound: Inbound) -> bool:
     text = (inbound.text or "").strip()
     if not text:
         return False
-    filed = (Conversation.objects.filter(channel=inbound.channel, sender_hash=_hash(inbound.channel, inbound.sender),
-                                         state=Conversation.State.FILED, report__status=Status.AWAITING_REPORTER)
-             .select_related("report").order_by("-updated_at").first())
+    filed = (
+        Conversation.objects.filter(
+            channel=inbound.channel,
+            sender_hash=_hash(inbound.channel, inbound.sender),
+            state=Conversation.State.FILED,
+            report__status=Status.AWAITING_REPORTER,
+        )
+        .select_related("report")
+        .order_by("-updated_at")
+        .first()
+    )
     if filed is None:
         return False
     report = filed.report
@@ -202,10 +260,19 @@ def conversation_handle(inbound: Inbound):
         elif answer:
             data["texts"].append(text)
     elif step == "privacy" and text:
-        choice = {"1": Privacy.PRIVATE, "2": Privacy.PUBLIC, "3": Privacy.ANONYMOUS, "ya": Privacy.PRIVATE,
-                  "yes": Privacy.PRIVATE, "privat": Privacy.PRIVATE, "private": Privacy.PRIVATE,
-                  "publik": Privacy.PUBLIC, "public": Privacy.PUBLIC, "anonim": Privacy.ANONYMOUS,
-                  "anonymous": Privacy.ANONYMOUS}.get(answer)
+        choice = {
+            "1": Privacy.PRIVATE,
+            "2": Privacy.PUBLIC,
+            "3": Privacy.ANONYMOUS,
+            "ya": Privacy.PRIVATE,
+            "yes": Privacy.PRIVATE,
+            "privat": Privacy.PRIVATE,
+            "private": Privacy.PRIVATE,
+            "publik": Privacy.PUBLIC,
+            "public": Privacy.PUBLIC,
+            "anonim": Privacy.ANONYMOUS,
+            "anonymous": Privacy.ANONYMOUS,
+        }.get(answer)
         if choice:
             data["privacy"] = choice
     elif text and step in ("", "description"):
@@ -274,10 +341,16 @@ def _file(conv: Conversation, data: dict):
     anonymous = data["privacy"] == Privacy.ANONYMOUS
     photos = [(p["name"], vault.blob_read(p["ref"]) or b"") for p in data["photos"]]
     sub = Submission(
-        category=data["category"], description="\n".join(data["texts"]), lat=data["location"][0],
-        lon=data["location"][1], channel=conv.channel, address=data.get("address", ""), privacy=data["privacy"],
+        category=data["category"],
+        description="\n".join(data["texts"]),
+        lat=data["location"][0],
+        lon=data["location"][1],
+        channel=conv.channel,
+        address=data.get("address", ""),
+        privacy=data["privacy"],
         reporter=None if anonymous else Reporter(name=identity.get("name", ""), phone=identity.get("phone", "")),
-        photos=[p for p in photos if p[1]], notify_received=False,
+        photos=[p for p in photos if p[1]],
+        notify_received=False,
         known_names=(identity.get("name", ""),) if anonymous and identity.get("name") else (),
     )
     try:
@@ -292,8 +365,9 @@ def _file(conv: Conversation, data: dict):
     report = result.report
     if not anonymous:
         # the report's own identity record gets the channel address, so status updates reach this chat
-        vault.identity_update(report.reporter_ref, **{k: v for k, v in identity.items() if k in ("handle", "phone")},
-                              channel=conv.channel)
+        vault.identity_update(
+            report.reporter_ref, **{k: v for k, v in identity.items() if k in ("handle", "phone")}, channel=conv.channel
+        )
     conv.report = report
     conv.state = Conversation.State.FILED
     conv.step = "done"

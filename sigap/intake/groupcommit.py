@@ -15,6 +15,7 @@ is busy, i.e. exactly under load. Calls made inside a transaction of the caller 
 inbound message and the report together, the tests) write in that transaction instead; so does
 everything when ``SIGAP_INTAKE_GROUP_COMMIT`` is off.
 """
+
 from __future__ import annotations
 
 import logging
@@ -93,8 +94,11 @@ def enabled() -> bool:
     """Group commit applies when it is switched on, the caller holds no transaction of its own and is not
     the writer itself (an after-commit callback filing a report would otherwise wait for itself)."""
     writer = _writer
-    return (bool(getattr(settings, "SIGAP_INTAKE_GROUP_COMMIT", True)) and not connection.in_atomic_block
-            and not (writer is not None and writer.thread is threading.current_thread()))
+    return (
+        bool(getattr(settings, "SIGAP_INTAKE_GROUP_COMMIT", True))
+        and not connection.in_atomic_block
+        and not (writer is not None and writer.thread is threading.current_thread())
+    )
 
 
 def submit(prepared) -> object:
@@ -110,16 +114,22 @@ def submit(prepared) -> object:
     try:
         return future.result(timeout=float(getattr(settings, "SIGAP_INTAKE_WAIT_SECONDS", 60)))
     except TimeoutError:
-        raise DomainError("Sistem sedang sibuk; laporan Anda mungkin belum tersimpan. Coba lagi sebentar lagi.",
-                          "The system is busy; your report may not have been stored. Please try again shortly.",
-                          code="busy", status=503) from None
+        raise DomainError(
+            "Sistem sedang sibuk; laporan Anda mungkin belum tersimpan. Coba lagi sebentar lagi.",
+            "The system is busy; your report may not have been stored. Please try again shortly.",
+            code="busy",
+            status=503,
+        ) from None
 
 
 def stats() -> dict[str, int]:
     """Batches written and reports in them by this process's writer (for the benchmark and the tests)."""
     w = _writer
-    return {"batches": w.batches, "reports": w.reports, "largest": w.largest} if w else {
-        "batches": 0, "reports": 0, "largest": 0}
+    return (
+        {"batches": w.batches, "reports": w.reports, "largest": w.largest}
+        if w
+        else {"batches": 0, "reports": 0, "largest": 0}
+    )
 
 
 def stop() -> None:

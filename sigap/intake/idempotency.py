@@ -20,6 +20,7 @@ secret, warnings) encrypted (Fernet) under that derived key. Without the client'
 cannot be read back from the database. The record is written in the same transaction as the report, so
 it exists exactly when the report does (also after a COMMIT whose answer was lost).
 """
+
 from __future__ import annotations
 
 import base64
@@ -70,7 +71,10 @@ def key_from(request) -> str | None:
         raise DomainError(
             f"Header Idempotency-Key harus {MIN_LENGTH}-{MAX_LENGTH} karakter ASCII tanpa spasi (misalnya sebuah UUID).",
             f"The Idempotency-Key header must be {MIN_LENGTH}-{MAX_LENGTH} printable ASCII characters (a UUID, say).",
-            code="invalid_idempotency_key", status=400, field=HEADER)
+            code="invalid_idempotency_key",
+            status=400,
+            field=HEADER,
+        )
     return value
 
 
@@ -81,10 +85,17 @@ def _hmac(key: bytes, text: str) -> bytes:
 def claim(key: str, fields: dict, photos: list[tuple[str, bytes]]) -> Claim:
     server = settings.SECRET_KEY.encode()
     seal_key = _hmac(server, f"sigap-idempotency-seal\n{SCOPE}\n{key}")
-    canonical = json.dumps({"fields": fields, "photos": [[name, hashlib.sha256(raw).hexdigest()] for name, raw in photos]},
-                           sort_keys=True, ensure_ascii=False, separators=(",", ":"))
-    return Claim(key_hash=_hmac(server, f"sigap-idempotency-key\n{SCOPE}\n{key}").hex(),
-                 fingerprint=hmac.new(seal_key, canonical.encode(), hashlib.sha256).hexdigest(), seal_key=seal_key)
+    canonical = json.dumps(
+        {"fields": fields, "photos": [[name, hashlib.sha256(raw).hexdigest()] for name, raw in photos]},
+        sort_keys=True,
+        ensure_ascii=False,
+        separators=(",", ":"),
+    )
+    return Claim(
+        key_hash=_hmac(server, f"sigap-idempotency-key\n{SCOPE}\n{key}").hex(),
+        fingerprint=hmac.new(seal_key, canonical.encode(), hashlib.sha256).hexdigest(),
+        seal_key=seal_key,
+    )
 
 
 def _fernet(c: Claim) -> Fernet:
@@ -96,13 +107,18 @@ def summary(result, kelurahan: dict | None) -> dict:
     the report's kelurahan as ``{"code", "name"}``)."""
     report = result.report
     return {
-        "id": report.number, "tracking_code": result.tracking_code, "secret": result.secret or None,
-        "warnings": list(result.warnings), "status": report.status,
+        "id": report.number,
+        "tracking_code": result.tracking_code,
+        "secret": result.secret or None,
+        "warnings": list(result.warnings),
+        "status": report.status,
         "unit": {"code": report.unit.kode, "name": report.unit.nama},
         "kelurahan": kelurahan,
         "category": {"code": report.kategori.kode, "name": report.kategori.nama},
-        "category_confidence": result.category_confidence, "triage": bool(report.triage_reason),
-        "privacy": report.privacy, "locate_method": report.locate_method,
+        "category_confidence": result.category_confidence,
+        "triage": bool(report.triage_reason),
+        "privacy": report.privacy,
+        "locate_method": report.locate_method,
     }
 
 
@@ -114,13 +130,22 @@ def records_create(pairs: list[tuple[Claim, object]]) -> None:
 
     kel_ids = {r.report.kelurahan_id for _c, r in pairs if r.report.kelurahan_id}
     kelurahan = Wilayah.objects.in_bulk(list(kel_ids)) if kel_ids else {}
-    IdempotencyRecord.objects.bulk_create([
-        IdempotencyRecord(key_hash=c.key_hash, fingerprint=c.fingerprint, report_id=r.report.pk,
-                          created_at=r.report.created_at,
-                          sealed=_fernet(c).encrypt(json.dumps(summary(r, _kelurahan_out(kelurahan.get(
-                              r.report.kelurahan_id))), default=str).encode()).decode())
-        for c, r in pairs
-    ])
+    IdempotencyRecord.objects.bulk_create(
+        [
+            IdempotencyRecord(
+                key_hash=c.key_hash,
+                fingerprint=c.fingerprint,
+                report_id=r.report.pk,
+                created_at=r.report.created_at,
+                sealed=_fernet(c)
+                .encrypt(
+                    json.dumps(summary(r, _kelurahan_out(kelurahan.get(r.report.kelurahan_id))), default=str).encode()
+                )
+                .decode(),
+            )
+            for c, r in pairs
+        ]
+    )
 
 
 def _kelurahan_out(w) -> dict | None:
@@ -144,7 +169,10 @@ def lookup(c: Claim) -> dict | None:
         raise DomainError(
             "Idempotency-Key ini sudah dipakai untuk laporan lain. Pakai kunci baru untuk laporan baru.",
             "This Idempotency-Key was used for a different report. Use a new key for a new report.",
-            code="idempotency_key_reused", status=422, field=HEADER)
+            code="idempotency_key_reused",
+            status=422,
+            field=HEADER,
+        )
     try:
         return json.loads(_fernet(c).decrypt(record.sealed.encode()))
     except InvalidToken:  # SECRET_KEY changed since: cannot be read back
@@ -152,9 +180,13 @@ def lookup(c: Claim) -> dict | None:
 
 
 def in_use() -> DomainError:
-    return DomainError("Laporan dengan Idempotency-Key ini sedang diproses. Coba lagi sebentar lagi.",
-                       "A report with this Idempotency-Key is being processed. Try again shortly.",
-                       code="idempotency_key_in_use", status=409, field=HEADER)
+    return DomainError(
+        "Laporan dengan Idempotency-Key ini sedang diproses. Coba lagi sebentar lagi.",
+        "A report with this Idempotency-Key is being processed. Try again shortly.",
+        code="idempotency_key_in_use",
+        status=409,
+        field=HEADER,
+    )
 
 
 def exists(c: Claim) -> bool:

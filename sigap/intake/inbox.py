@@ -4,6 +4,7 @@ A message the webhook acknowledged is in the database (``InboundMessage``, conte
 the answer leaves; processing happens after commit (a Celery task, or in-process in the embedded
 default) and is retried by ``sigap inbox flush`` if it failed or the worker died.
 """
+
 from __future__ import annotations
 
 import json
@@ -31,8 +32,9 @@ def inbound_accept(channel: str, inbounds: list[Inbound]) -> list[int]:
                 continue
             try:
                 with transaction.atomic():
-                    ref = vault.blob_store(json.dumps(inbound.as_dict(), ensure_ascii=False).encode(),
-                                           content_type="application/json")
+                    ref = vault.blob_store(
+                        json.dumps(inbound.as_dict(), ensure_ascii=False).encode(), content_type="application/json"
+                    )
                     row = InboundMessage.objects.create(channel=channel, message_id=inbound.message_id, payload_ref=ref)
             except IntegrityError:  # the same message arrived concurrently
                 continue
@@ -49,12 +51,12 @@ def _schedule(pk: int) -> None:
         try:
             app.send_task(PROCESS_TASK, args=[pk])
             return
-        except Exception:  # noqa: BLE001 - broker down: the row stays RECEIVED for the flush
+        except Exception:
             log.exception("inbox: could not queue message %s; it stays for the flush", pk)
             return
     try:
         inbound_process(pk)
-    except Exception:  # noqa: BLE001 - never lose the message; it is marked failed for a retry
+    except Exception:
         log.exception("inbox: processing message %s failed", pk)
 
 
@@ -84,9 +86,13 @@ def inbound_process(pk: int) -> str:
 
 def inbox_flush(limit: int = 200) -> dict[str, int]:
     counts: dict[str, int] = {}
-    ids = InboundMessage.objects.filter(
-        state__in=[InboundMessage.State.RECEIVED, InboundMessage.State.FAILED], attempts__lt=MAX_ATTEMPTS
-    ).order_by("pk").values_list("pk", flat=True)[:limit]
+    ids = (
+        InboundMessage.objects.filter(
+            state__in=[InboundMessage.State.RECEIVED, InboundMessage.State.FAILED], attempts__lt=MAX_ATTEMPTS
+        )
+        .order_by("pk")
+        .values_list("pk", flat=True)[:limit]
+    )
     for pk in list(ids):
         try:
             result = inbound_process(pk)

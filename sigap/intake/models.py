@@ -3,6 +3,7 @@
 Nothing here is readable by officers: a message's content (sender address, text, media ids) lives in a
 vault blob; only its channel, the channel's own message id and the processing state are plain.
 """
+
 from __future__ import annotations
 
 from django.db import models

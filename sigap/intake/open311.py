@@ -5,6 +5,7 @@ last_name, phone, device_id, account_id) to the identity vault through ``report_
 package never imports the vault. Everything else (api_key, rate limit, service definition answers,
 location from lat/long or address_string, the response shape) is ``sigap.open311``'s.
 """
+
 from __future__ import annotations
 
 from django.db import transaction
@@ -29,8 +30,11 @@ def _personal(data) -> dict[str, str]:
     for name, limit in PERSONAL_LIMITS.items():
         value = (data.get(name) or "").strip()
         if len(value) > limit:  # never echo the value itself
-            raise bad_request(f"{name} terlalu panjang (maksimal {limit} karakter).",
-                              f"{name} is too long (at most {limit} characters).", field=name)
+            raise bad_request(
+                f"{name} terlalu panjang (maksimal {limit} karakter).",
+                f"{name} is too long (at most {limit} characters).",
+                field=name,
+            )
         out[name] = value
     return out
 
@@ -41,8 +45,11 @@ def request_create_view(request, *, fmt: str):
     content_type = (request.content_type or "").lower()
     has_body = (request.META.get("CONTENT_LENGTH") or "0").strip() not in ("", "0")
     if has_body and content_type not in FORM_TYPES:
-        raise bad_request("Kirim formulir application/x-www-form-urlencoded.",
-                          "Send the request as application/x-www-form-urlencoded.", code="unsupported_media_type")
+        raise bad_request(
+            "Kirim formulir application/x-www-form-urlencoded.",
+            "Send the request as application/x-www-form-urlencoded.",
+            code="unsupported_media_type",
+        )
     jurisdiction_check(request)
     client = client_from_request(request, required=True)
     throttle(request, client)
@@ -51,17 +58,25 @@ def request_create_view(request, *, fmt: str):
     personal = _personal(data)
     name = " ".join(p for p in (personal["first_name"], personal["last_name"]) if p)
     with transaction.atomic():
-        created = services.report_submit(services.Submission(
-            category=prepared.kategori.kode, description=prepared.description, lat=prepared.lat, lon=prepared.lon,
-            channel=Channel.OPEN311, address=prepared.address, privacy=prepared.privacy,
-            reporter=services.Reporter(name=name, phone=personal["phone"], email=personal["email"]),
-        ))
+        created = services.report_submit(
+            services.Submission(
+                category=prepared.kategori.kode,
+                description=prepared.description,
+                lat=prepared.lat,
+                lon=prepared.lon,
+                channel=Channel.OPEN311,
+                address=prepared.address,
+                privacy=prepared.privacy,
+                reporter=services.Reporter(name=name, phone=personal["phone"], email=personal["email"]),
+            )
+        )
         report = created.report
         extra = {k: personal[k] for k in ("device_id", "account_id") if personal[k]}
         if extra and report.reporter_ref and prepared.privacy != Privacy.ANONYMOUS:
             vault.identity_update(report.reporter_ref, **extra)
         row = open311_services.client_report_record(client=client, report=report)
     lang_en = (translation.get_language() or "").lower().startswith("en")
-    body = open311_services.created_out(report=report, tracking_code=created.tracking_code, secret=created.secret,
-                                        token=row.token, lang_en=lang_en)
+    body = open311_services.created_out(
+        report=report, tracking_code=created.tracking_code, secret=created.secret, token=row.token, lang_en=lang_en
+    )
     return render(fmt, "service_requests", body, status=201, item="request")

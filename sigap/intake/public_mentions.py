@@ -14,6 +14,7 @@ PROCESSED or IGNORED when the inbox's after-commit hook looks at it, so the dial
 processing fails nothing is stored and the sender delivers again (the webhook answers 503, the IMAP
 message stays unseen, the LAPOR! report is imported by the next run).
 """
+
 from __future__ import annotations
 
 import logging
@@ -35,8 +36,10 @@ from .models import InboundMessage
 
 log = logging.getLogger(__name__)
 
-PUBLIC_ACK = ("Terima kasih, laporan Anda tercatat dengan nomor {number}. Kami lanjutkan lewat pesan langsung.",
-              "Thank you, your report is recorded as {number}. We will continue by direct message.")
+PUBLIC_ACK = (
+    "Terima kasih, laporan Anda tercatat dengan nomor {number}. Kami lanjutkan lewat pesan langsung.",
+    "Thank you, your report is recorded as {number}. We will continue by direct message.",
+)
 PRIVATE_FILED = (
     "Laporan Anda dari unggahan publik tercatat dengan nomor {number} dan diteruskan ke {unit}. Kode lacak: {code}. "
     "Laporan ini bersifat privat: isinya hanya dilihat petugas yang menangani dan identitas Anda tidak pernah "
@@ -48,11 +51,28 @@ PRIVATE_FILED = (
 PUBLIC_ROUTE = "public"
 MENTION = re.compile(r"(?<![\w@])@\w{1,50}")
 URL = re.compile(r"https?://\S+")
-EN_WORDS = {"the", "is", "there", "a", "in", "on", "of", "and", "my", "street", "please", "broken", "near", "not", "has"}
+EN_WORDS = {
+    "the",
+    "is",
+    "there",
+    "a",
+    "in",
+    "on",
+    "of",
+    "and",
+    "my",
+    "street",
+    "please",
+    "broken",
+    "near",
+    "not",
+    "has",
+}
 ID_WORDS = {"yang", "di", "dan", "ada", "tidak", "sudah", "jalan", "mohon", "dekat", "rumah", "saya", "sampah", "gak"}
 
 
 # --- one processing path for messages that are not a chat dialog ----------------------------
+
 
 @dataclass(frozen=True)
 class Handled:
@@ -100,9 +120,12 @@ def inbound_accept_handled(channel: str, inbounds: list[Inbound], handle: Callab
 
 
 def retry_later(channel: str) -> WebhookRefused:
-    return WebhookRefused(f"Pesan {channel} belum dapat diproses; kirim ulang nanti.",
-                          f"The {channel} message could not be processed yet; deliver it again later.",
-                          code="retry_later", status=503)
+    return WebhookRefused(
+        f"Pesan {channel} belum dapat diproses; kirim ulang nanti.",
+        f"The {channel} message could not be processed yet; deliver it again later.",
+        code="retry_later",
+        status=503,
+    )
 
 
 class HandledWebhookMixin:
@@ -118,8 +141,11 @@ class HandledWebhookMixin:
         try:
             self._local.counts = inbound_accept_handled(channel, inbounds, handle)
         except Exception as exc:  # noqa: BLE001 - never the message content in the log: it may carry identity
-            log.warning("%s: processing a webhook message failed (%s); asking the sender to deliver again",
-                        channel, type(exc).__name__)
+            log.warning(
+                "%s: processing a webhook message failed (%s); asking the sender to deliver again",
+                channel,
+                type(exc).__name__,
+            )
             raise retry_later(channel) from None
 
     def acknowledge(self, accepted: list[int]):
@@ -127,8 +153,14 @@ class HandledWebhookMixin:
 
         counts = getattr(self._local, "counts", None) or {}
         self._local.counts = None
-        return JsonResponse({"ok": True, "accepted": len(accepted) + counts.get("processed", 0) + counts.get("ignored", 0),
-                             "processed": counts.get("processed", 0), "ignored": counts.get("ignored", 0)})
+        return JsonResponse(
+            {
+                "ok": True,
+                "accepted": len(accepted) + counts.get("processed", 0) + counts.get("ignored", 0),
+                "processed": counts.get("processed", 0),
+                "ignored": counts.get("ignored", 0),
+            }
+        )
 
 
 class PublicMentionsMixin(HandledWebhookMixin):
@@ -142,6 +174,7 @@ class PublicMentionsMixin(HandledWebhookMixin):
 
 
 # --- small shared helpers ---------------------------------------------------------------------
+
 
 def language_guess(text: str) -> str:
     words = set(re.findall(r"[a-z]+", (text or "").lower()))
@@ -193,19 +226,23 @@ def media_fetch_tolerant(adapter, inbound: Inbound) -> list[tuple[str, bytes]]:
     return photos
 
 
-def notify(*, report: Report | None, kind: str, body: str, body_en: str, recipient_ref: str = "",
-           reply_context: str = "") -> Notification:
+def notify(
+    *, report: Report | None, kind: str, body: str, body_en: str, recipient_ref: str = "", reply_context: str = ""
+) -> Notification:
     """Queue one message (delivered after commit by the relay, which resolves the address in the vault)."""
-    note = Notification.objects.create(report=report, recipient_ref=recipient_ref, kind=kind, body=body,
-                                       body_en=body_en, reply_context=reply_context)
+    note = Notification.objects.create(
+        report=report, recipient_ref=recipient_ref, kind=kind, body=body, body_en=body_en, reply_context=reply_context
+    )
     transaction.on_commit(lambda: outbox.enqueue(note.pk))
     return note
 
 
 # --- public mentions --------------------------------------------------------------------------
 
-def public_mention_file(inbound: Inbound, *, private_handle: str, public_target: str,
-                        photos: list[tuple[str, bytes]] = ()) -> Handled:
+
+def public_mention_file(
+    inbound: Inbound, *, private_handle: str, public_target: str, photos: list[tuple[str, bytes]] = ()
+) -> Handled:
     """File a PRIVATE report from a public post right away and queue the two answers.
 
     ``private_handle``: where the resident is reached privately (a user id, or ``comment:<id>`` for a
@@ -225,9 +262,17 @@ def public_mention_file(inbound: Inbound, *, private_handle: str, public_target:
         if place:
             lat, lon, address = place[0], place[1], place[2]
     sub = Submission(
-        category="", description=description, lat=lat, lon=lon, channel=inbound.channel, address=address,
-        privacy=Privacy.PRIVATE, reporter=Reporter(name=inbound.sender_name), photos=photos_usable(list(photos)),
-        notify_received=False, allow_no_location=True,
+        category="",
+        description=description,
+        lat=lat,
+        lon=lon,
+        channel=inbound.channel,
+        address=address,
+        privacy=Privacy.PRIVATE,
+        reporter=Reporter(name=inbound.sender_name),
+        photos=photos_usable(list(photos)),
+        notify_received=False,
+        allow_no_location=True,
     )
     try:
         with transaction.atomic():
@@ -245,14 +290,24 @@ def public_mention_file(inbound: Inbound, *, private_handle: str, public_target:
     # The public answer does not depend on a private route (an Instagram caption mention has none): its
     # recipient record names only the channel; the adapter answers the object in ``reply_context``.
     public_route = vault.identity_store(payload={"channel": inbound.channel, "handle": PUBLIC_ROUTE})
-    notify(report=report, kind="public_ack", body=PUBLIC_ACK[0].format(number=number),
-           body_en=PUBLIC_ACK[1].format(number=number), recipient_ref=public_route, reply_context=public_target)
+    notify(
+        report=report,
+        kind="public_ack",
+        body=PUBLIC_ACK[0].format(number=number),
+        body_en=PUBLIC_ACK[1].format(number=number),
+        recipient_ref=public_route,
+        reply_context=public_target,
+    )
     fmt = {"number": number, "unit": report.unit.nama, "code": result.tracking_code}
-    notify(report=report, kind="dialog:filed", body=PRIVATE_FILED[0].format(**fmt), body_en=PRIVATE_FILED[1].format(**fmt))
+    notify(
+        report=report, kind="dialog:filed", body=PRIVATE_FILED[0].format(**fmt), body_en=PRIVATE_FILED[1].format(**fmt)
+    )
     return Handled(PROCESSED, report)
 
 
 def public_reply_sent_for(channel: str, remote_id: str) -> bool:
     """Is ``remote_id`` one of our own public answers (a reply to it is not a new complaint)?"""
-    return bool(remote_id) and Notification.objects.filter(kind="public_ack", remote_id=str(remote_id),
-                                                           report__channel=channel).exists()
+    return (
+        bool(remote_id)
+        and Notification.objects.filter(kind="public_ack", remote_id=str(remote_id), report__channel=channel).exists()
+    )

@@ -19,22 +19,36 @@ class ReporterIn(Schema):
 class ReportIn(Schema):
     model_config = ConfigDict(
         extra="forbid",
-        json_schema_extra={"example": {
-            "category": "saluran-tersumbat", "description": "Got mampet di depan pasar, air meluap ke jalan saat hujan.",
-            "lat": -6.2352, "lon": 106.8925, "address": "Jl. Pahlawan Revolusi, dekat pasar", "privacy": "private",
-            "reporter": {"name": "Siti", "phone": "0812-3456-7890"},
-        }},
+        json_schema_extra={
+            "example": {
+                "category": "saluran-tersumbat",
+                "description": "Got mampet di depan pasar, air meluap ke jalan saat hujan.",
+                "lat": -6.2352,
+                "lon": 106.8925,
+                "address": "Jl. Pahlawan Revolusi, dekat pasar",
+                "privacy": "private",
+                "reporter": {"name": "Siti", "phone": "0812-3456-7890"},
+            }
+        },
     )
-    category: str = Field("", max_length=60, description="Category code (GET /api/v1/categories). Leave empty and "
-                          "Sigap chooses one from the description (the response says which, with its confidence)")
+    category: str = Field(
+        "",
+        max_length=60,
+        description="Category code (GET /api/v1/categories). Leave empty and "
+        "Sigap chooses one from the description (the response says which, with its confidence)",
+    )
     description: str = Field(..., min_length=1, max_length=5000)
     lat: float = Field(..., ge=-90, le=90)
     lon: float = Field(..., ge=-180, le=180)
     address: str = Field("", max_length=500)
     privacy: str = Field("private", description="private (default, Privat/Rahasia), public, or anonymous")
     reporter: ReporterIn | None = None
-    about_unit: str = Field("", max_length=80, description="Complaints about officials: code of the unit concerned; "
-                            "that unit and the units below it never see the report")
+    about_unit: str = Field(
+        "",
+        max_length=80,
+        description="Complaints about officials: code of the unit concerned; "
+        "that unit and the units below it never see the report",
+    )
 
 
 class WarningOut(Schema):
@@ -46,8 +60,12 @@ class WarningOut(Schema):
 
 class ReportCreatedOut(Schema):
     id: str = Field(..., description="The public report number, e.g. JK202611280001")
-    tracking_code: str = Field(..., description="Keep it: it is shown only once and is the only way to follow the report")
-    secret: str | None = Field(None, description="Anonymous reports only: needed to answer, rate or dispute. Shown once.")
+    tracking_code: str = Field(
+        ..., description="Keep it: it is shown only once and is the only way to follow the report"
+    )
+    secret: str | None = Field(
+        None, description="Anonymous reports only: needed to answer, rate or dispute. Shown once."
+    )
     warnings: list[WarningOut] = []
     status: StatusOut
     unit: CodeName

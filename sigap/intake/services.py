@@ -5,6 +5,7 @@ nothing of a photo is shown before that), typed text is redacted and the identit
 the vault *before* anything is written where officers can read it. One transaction: a failure at any
 step leaves nothing behind.
 """
+
 from __future__ import annotations
 
 import logging
@@ -18,14 +19,12 @@ from django.db import IntegrityError, InterfaceError, OperationalError, connecti
 from django.utils import timezone
 
 from sigap.core.errors import DomainError
-from sigap.privacy import vault
+from sigap.privacy import door, vault
 from sigap.privacy.photos import CheckedPhoto, gps_distance_warning, photo_check
-from sigap.privacy import door
-from sigap.reports import services as report_services
 from sigap.reports import outbox
-from sigap.reports.models import Channel, Notification, Privacy, Report
-
+from sigap.reports import services as report_services
 from sigap.reports.categorize import categorize
+from sigap.reports.models import Channel, Notification, Privacy, Report
 
 from . import idempotency
 
@@ -88,9 +87,12 @@ def _invalid(field_name: str, msg_id: str, msg_en: str, code: str = "invalid_inp
 
 
 def _nul_refused(field_name: str) -> DomainError:
-    return _invalid(field_name, "Teks berisi karakter yang tidak diizinkan (NUL, kode 0). Hapus karakter itu lalu kirim lagi.",
-                    "The text holds a character that is not allowed (NUL, code 0). Remove it and send again.",
-                    "invalid_character")
+    return _invalid(
+        field_name,
+        "Teks berisi karakter yang tidak diizinkan (NUL, kode 0). Hapus karakter itu lalu kirim lagi.",
+        "The text holds a character that is not allowed (NUL, code 0). Remove it and send again.",
+        "invalid_character",
+    )
 
 
 def text_check(field_name: str, value: str | None) -> None:
@@ -101,10 +103,18 @@ def text_check(field_name: str, value: str | None) -> None:
 
 def _texts(sub: Submission):
     reporter = sub.reporter or Reporter()
-    yield from (("category", sub.category), ("description", sub.description), ("address", sub.address),
-                ("privacy", sub.privacy), ("channel", sub.channel), ("about_unit", sub.about_unit),
-                ("reporter.name", reporter.name), ("reporter.phone", reporter.phone),
-                ("reporter.email", reporter.email), ("reporter.nik", reporter.nik))
+    yield from (
+        ("category", sub.category),
+        ("description", sub.description),
+        ("address", sub.address),
+        ("privacy", sub.privacy),
+        ("channel", sub.channel),
+        ("about_unit", sub.about_unit),
+        ("reporter.name", reporter.name),
+        ("reporter.phone", reporter.phone),
+        ("reporter.email", reporter.email),
+        ("reporter.nik", reporter.nik),
+    )
     yield from (("known_names", name) for name in sub.known_names)
     yield from (("photos", filename) for filename, _raw in sub.photos)
 
@@ -115,30 +125,57 @@ def submission_validate(sub: Submission) -> None:
             text_check(field_name, value)
     text = (sub.description or "").strip()
     if len(text) < MIN_DESCRIPTION:
-        raise _invalid("description", f"Uraian terlalu pendek (minimal {MIN_DESCRIPTION} karakter). Jelaskan lokasi dan kronologi.",
-                       f"The description is too short (at least {MIN_DESCRIPTION} characters). Describe the place and what happened.",
-                       "description_too_short")
+        raise _invalid(
+            "description",
+            f"Uraian terlalu pendek (minimal {MIN_DESCRIPTION} karakter). Jelaskan lokasi dan kronologi.",
+            f"The description is too short (at least {MIN_DESCRIPTION} characters). Describe the place and what happened.",
+            "description_too_short",
+        )
     if len(text) > MAX_DESCRIPTION:
-        raise _invalid("description", f"Uraian terlalu panjang (maksimal {MAX_DESCRIPTION} karakter).",
-                       f"The description is too long (at most {MAX_DESCRIPTION} characters).", "description_too_long")
+        raise _invalid(
+            "description",
+            f"Uraian terlalu panjang (maksimal {MAX_DESCRIPTION} karakter).",
+            f"The description is too long (at most {MAX_DESCRIPTION} characters).",
+            "description_too_long",
+        )
     if (sub.lat is None or sub.lon is None) and not sub.allow_no_location:
-        raise _invalid("lat", "Lokasi (lat dan lon) wajib diisi.", "A location (lat and lon) is required.", "location_required")
+        raise _invalid(
+            "lat", "Lokasi (lat dan lon) wajib diisi.", "A location (lat and lon) is required.", "location_required"
+        )
     for name, value, low, high in (("lat", sub.lat, -90, 90), ("lon", sub.lon, -180, 180)):
         if value is None and sub.allow_no_location:
             continue
         if not isinstance(value, (int, float)) or not math.isfinite(value) or not low <= value <= high:
-            raise _invalid(name, f"Koordinat {name} tidak valid: {value!r}.", f"Invalid {name} coordinate: {value!r}.",
-                           "invalid_coordinates")
+            raise _invalid(
+                name,
+                f"Koordinat {name} tidak valid: {value!r}.",
+                f"Invalid {name} coordinate: {value!r}.",
+                "invalid_coordinates",
+            )
     if sub.privacy not in Privacy.values:
-        raise _invalid("privacy", f"Pilihan privasi tidak dikenal: {sub.privacy!r} (pilih private, public, atau anonymous).",
-                       f"Unknown privacy choice {sub.privacy!r} (use private, public or anonymous).", "invalid_privacy")
+        raise _invalid(
+            "privacy",
+            f"Pilihan privasi tidak dikenal: {sub.privacy!r} (pilih private, public, atau anonymous).",
+            f"Unknown privacy choice {sub.privacy!r} (use private, public or anonymous).",
+            "invalid_privacy",
+        )
     if sub.channel not in Channel.values:
-        raise _invalid("channel", f"Kanal tidak dikenal: {sub.channel!r}.", f"Unknown channel {sub.channel!r}.", "invalid_channel")
+        raise _invalid(
+            "channel", f"Kanal tidak dikenal: {sub.channel!r}.", f"Unknown channel {sub.channel!r}.", "invalid_channel"
+        )
     if len(sub.address or "") > 500:
-        raise _invalid("address", "Alamat terlalu panjang (maksimal 500 karakter).", "The address is too long (at most 500 characters).")
+        raise _invalid(
+            "address",
+            "Alamat terlalu panjang (maksimal 500 karakter).",
+            "The address is too long (at most 500 characters).",
+        )
     if len(sub.photos) > settings.SIGAP_PHOTOS_PER_REPORT:
-        raise _invalid("photos", f"Terlalu banyak foto (maksimal {settings.SIGAP_PHOTOS_PER_REPORT}).",
-                       f"Too many photos (at most {settings.SIGAP_PHOTOS_PER_REPORT}).", "too_many_photos")
+        raise _invalid(
+            "photos",
+            f"Terlalu banyak foto (maksimal {settings.SIGAP_PHOTOS_PER_REPORT}).",
+            f"Too many photos (at most {settings.SIGAP_PHOTOS_PER_REPORT}).",
+            "too_many_photos",
+        )
 
 
 def _concerned_unit(sub: Submission, kategori):
@@ -172,9 +209,12 @@ def _prepare(sub: Submission, *, actor, actor_kind: str, now: datetime | None) -
             triage_reason = "category"
     kategori = report_services.kategori_get(sub.category)
     if kategori.sensitif and sub.privacy == Privacy.PUBLIC:
-        raise _invalid("privacy", f"Laporan kategori '{kategori.nama}' tidak dapat dibuat publik demi melindungi pelapor.",
-                       f"Reports in category '{kategori.name_en or kategori.kode}' cannot be public, to protect the reporter.",
-                       "sensitive_not_public")
+        raise _invalid(
+            "privacy",
+            f"Laporan kategori '{kategori.nama}' tidak dapat dibuat publik demi melindungi pelapor.",
+            f"Reports in category '{kategori.name_en or kategori.kode}' cannot be public, to protect the reporter.",
+            "sensitive_not_public",
+        )
     # Route first: a point outside every area is refused before any work is done.
     location, routed = None, None
     if sub.lat is not None and sub.lon is not None:
@@ -182,39 +222,71 @@ def _prepare(sub: Submission, *, actor, actor_kind: str, now: datetime | None) -
         location = routed[0]
     concerned = _concerned_unit(sub, kategori)
     photos: list[CheckedPhoto] = [photo_check(raw, filename=name) for name, raw in sub.photos]
-    warnings = tuple(w for w in (gps_distance_warning(p.meta, lat=sub.lat, lon=sub.lon,
-                                                      threshold_m=settings.SIGAP_PHOTO_GPS_WARN_M) for p in photos)
-                     if w) if location else ()
+    warnings = (
+        tuple(
+            w
+            for w in (
+                gps_distance_warning(p.meta, lat=sub.lat, lon=sub.lon, threshold_m=settings.SIGAP_PHOTO_GPS_WARN_M)
+                for p in photos
+            )
+            if w
+        )
+        if location
+        else ()
+    )
 
     reporter = sub.reporter or Reporter()
     anonymous = sub.privacy == Privacy.ANONYMOUS
-    identity = None if anonymous else {
-        "channel": sub.channel,
-        "name": reporter.name.strip(),
-        "phone": reporter.phone.strip(),
-        "email": reporter.email.strip(),
-        "nik": reporter.nik.strip(),
-        "original_description": sub.description,
-        "original_address": sub.address,
-        "photo_meta": [p.meta for p in photos],
-    }
+    identity = (
+        None
+        if anonymous
+        else {
+            "channel": sub.channel,
+            "name": reporter.name.strip(),
+            "phone": reporter.phone.strip(),
+            "email": reporter.email.strip(),
+            "nik": reporter.nik.strip(),
+            "original_description": sub.description,
+            "original_address": sub.address,
+            "photo_meta": [p.meta for p in photos],
+        }
+    )
     # everything the reporter typed passes the one door, with what we know of them (even when not kept:
     # an anonymous reporter who still gave a name has it taken out of the text, and nothing of it is stored)
     terms = {"name": reporter.name, "phone": reporter.phone, "email": reporter.email, "nik": reporter.nik}
     redacted = door.for_officers(sub.description.strip(), identity=terms, names=sub.known_names)
     redacted_address = door.for_officers(sub.address.strip(), identity=terms, names=sub.known_names)
     new = report_services.NewReport(
-        kategori=kategori, description=redacted.text, lat=None if location is None else float(sub.lat),
-        lon=None if location is None else float(sub.lon), address=redacted_address.text, channel=sub.channel,
-        privacy=sub.privacy, actor=actor, actor_kind=actor_kind, now=now or timezone.now(), is_demo=sub.is_demo,
-        secret=report_services.new_secret() if anonymous else "", concerned_unit=concerned,
-        notify_received=sub.notify_received, triage_reason=triage_reason, category_source=category_source,
-        category_confidence=confidence, routed=routed,
+        kategori=kategori,
+        description=redacted.text,
+        lat=None if location is None else float(sub.lat),
+        lon=None if location is None else float(sub.lon),
+        address=redacted_address.text,
+        channel=sub.channel,
+        privacy=sub.privacy,
+        actor=actor,
+        actor_kind=actor_kind,
+        now=now or timezone.now(),
+        is_demo=sub.is_demo,
+        secret=report_services.new_secret() if anonymous else "",
+        concerned_unit=concerned,
+        notify_received=sub.notify_received,
+        triage_reason=triage_reason,
+        category_source=category_source,
+        category_confidence=confidence,
+        routed=routed,
         # chosen now, with the time: what ``_committed`` looks for if the COMMIT's answer is lost
         tracking_code=report_services.new_tracking_code(),
     )
-    return _Prepared(sub=sub, new=new, photos=photos, identity=identity, warnings=warnings, confidence=confidence,
-                     idempotency=sub.idempotency)
+    return _Prepared(
+        sub=sub,
+        new=new,
+        photos=photos,
+        identity=identity,
+        warnings=warnings,
+        confidence=confidence,
+        idempotency=sub.idempotency,
+    )
 
 
 _commit = threading.local()  # .reached: the last _write of this thread got as far as its COMMIT
@@ -226,18 +298,30 @@ def _write(prepared: list[_Prepared]) -> list[IntakeResult]:
     refs = iter(vault.identity_store_many([p.identity for p in prepared if p.identity is not None]))
     for p in prepared:
         p.new.reporter_ref = next(refs) if p.identity is not None else ""
-        p.new.photos = [(checked, vault.blob_store(checked.original, content_type="application/octet-stream"))
-                        for checked in p.photos]
+        p.new.photos = [
+            (checked, vault.blob_store(checked.original, content_type="application/octet-stream"))
+            for checked in p.photos
+        ]
     created = report_services.reports_create([p.new for p in prepared])
-    results = [IntakeResult(report=c.report, tracking_code=c.tracking_code, location=c.location, secret=p.new.secret,
-                            warnings=p.warnings, category_confidence=p.confidence)
-               for c, p in zip(created, prepared)]
+    results = [
+        IntakeResult(
+            report=c.report,
+            tracking_code=c.tracking_code,
+            location=c.location,
+            secret=p.new.secret,
+            warnings=p.warnings,
+            category_confidence=p.confidence,
+        )
+        for c, p in zip(created, prepared)
+    ]
     idempotency.records_create([(p.idempotency, r) for p, r in zip(prepared, results) if p.idempotency is not None])
     _commit.reached = True  # everything is written: only the COMMIT (on leaving this function) is left
     return results
 
 
-def report_submit(sub: Submission, *, actor=None, actor_kind: str = "reporter", now: datetime | None = None) -> IntakeResult:
+def report_submit(
+    sub: Submission, *, actor=None, actor_kind: str = "reporter", now: datetime | None = None
+) -> IntakeResult:
     """File one report from any channel. Returns the report, the tracking code (and secret), warnings.
     Raises DomainError (bilingual) when the submission is refused; nothing is written then.
 
@@ -251,8 +335,9 @@ def report_submit(sub: Submission, *, actor=None, actor_kind: str = "reporter", 
     return _write_one(prepared)
 
 
-def report_submit_many(subs: list[Submission], *, actor=None, actor_kind: str = "reporter",
-                       now: datetime | None = None) -> list[IntakeResult | DomainError]:
+def report_submit_many(
+    subs: list[Submission], *, actor=None, actor_kind: str = "reporter", now: datetime | None = None
+) -> list[IntakeResult | DomainError]:
     """File several reports at once (bulk imports, queued intake): each result in order is either the
     IntakeResult or the DomainError that refused that submission. Accepted ones are written together in
     one transaction; if that write fails, each is written on its own so one bad row cannot sink the
@@ -280,12 +365,16 @@ def report_submit_many(subs: list[Submission], *, actor=None, actor_kind: str = 
 # the write, with the time) are looked up: what is there is answered as filed; only the rest is written
 # again. If the database cannot even be asked, the outcome is unknown and said so (503, "outcome_unknown").
 
+
 def _outcome_unknown() -> DomainError:
-    return DomainError("Basis data terganggu saat laporan Anda disimpan; laporan mungkin sudah tersimpan. "
-                       "Kirim lagi dalam beberapa detik dengan Idempotency-Key yang sama agar tidak tercatat dua kali.",
-                       "The database failed while your report was being stored; it may have been stored. Send it "
-                       "again in a few seconds with the same Idempotency-Key so that it is not filed twice.",
-                       code="outcome_unknown", status=503)
+    return DomainError(
+        "Basis data terganggu saat laporan Anda disimpan; laporan mungkin sudah tersimpan. "
+        "Kirim lagi dalam beberapa detik dengan Idempotency-Key yang sama agar tidak tercatat dua kali.",
+        "The database failed while your report was being stored; it may have been stored. Send it "
+        "again in a few seconds with the same Idempotency-Key so that it is not filed twice.",
+        code="outcome_unknown",
+        status=503,
+    )
 
 
 def _committed(prepared: list[_Prepared]) -> dict[int, IntakeResult]:
@@ -298,9 +387,14 @@ def _committed(prepared: list[_Prepared]) -> dict[int, IntakeResult]:
         p = prepared[i]
         if report.created_at != p.new.now:
             continue  # another report holds that code (the write failed on it): not ours
-        done[i] = IntakeResult(report=report, tracking_code=p.new.tracking_code,
-                               location=p.new.routed[0] if p.new.routed else None, secret=p.new.secret,
-                               warnings=p.warnings, category_confidence=p.confidence)
+        done[i] = IntakeResult(
+            report=report,
+            tracking_code=p.new.tracking_code,
+            location=p.new.routed[0] if p.new.routed else None,
+            secret=p.new.secret,
+            warnings=p.warnings,
+            category_confidence=p.confidence,
+        )
     return done
 
 
@@ -311,10 +405,13 @@ def _recover(prepared: list[_Prepared]) -> dict[int, IntakeResult] | None:
         connection.close_if_unusable_or_obsolete()  # a cut connection: the lookup opens a new one
         done = _committed(prepared)
         if done:
-            log.warning("intake: a transaction that failed had committed %d report(s); answered as filed, "
-                        "not written again", len(done))
-            for pk in Notification.objects.filter(report_id__in=[r.report.pk for r in done.values()],
-                                                  kind="received").values_list("pk", flat=True):
+            log.warning(
+                "intake: a transaction that failed had committed %d report(s); answered as filed, not written again",
+                len(done),
+            )
+            for pk in Notification.objects.filter(
+                report_id__in=[r.report.pk for r in done.values()], kind="received"
+            ).values_list("pk", flat=True):
                 outbox.enqueue(pk)
         return done
     except Exception as exc:  # noqa: BLE001 - the database cannot be asked
@@ -392,11 +489,17 @@ def _write_each(prepared: list[_Prepared]) -> list[IntakeResult | DomainError]:
             outcomes.append(exc)
         except Exception as exc:  # noqa: BLE001 - logged; this submission alone is refused
             # the type only: a database error's message can quote the row's values
-            log.error("intake: a report of a failed batch could not be stored on its own either (%s)",
-                      type(exc).__name__)
-            outcomes.append(DomainError("Laporan tidak dapat disimpan, coba kirim lagi.",
-                                        "The report could not be stored; please send it again.",
-                                        code="not_stored", status=503))
+            log.error(
+                "intake: a report of a failed batch could not be stored on its own either (%s)", type(exc).__name__
+            )
+            outcomes.append(
+                DomainError(
+                    "Laporan tidak dapat disimpan, coba kirim lagi.",
+                    "The report could not be stored; please send it again.",
+                    code="not_stored",
+                    status=503,
+                )
+            )
     return outcomes
 
 
@@ -420,7 +523,8 @@ def reporter_answer_for(report: Report, text: str, *, now: datetime | None = Non
     if report.reporter_ref:
         vault.identity_update(report.reporter_ref, last_answer=text)
     return report_services.report_resume_with_answer(
-        report_id=report.pk, answer_redacted=door.for_officers(text, reporter_ref=report.reporter_ref).text, now=now)
+        report_id=report.pk, answer_redacted=door.for_officers(text, reporter_ref=report.reporter_ref).text, now=now
+    )
 
 
 def _reporter_ref(tracking_code: str, secret: str) -> str:
@@ -432,26 +536,35 @@ def reporter_dispute(*, tracking_code: str, reason: str, secret: str = "", now: 
     text_check("reason", reason)
     text = (reason or "").strip()
     if len(text) < 5:
-        raise _invalid("reason", "Jelaskan mengapa laporan belum selesai.", "Explain why the report is not resolved.",
-                       "reason_required")
+        raise _invalid(
+            "reason",
+            "Jelaskan mengapa laporan belum selesai.",
+            "Explain why the report is not resolved.",
+            "reason_required",
+        )
     text = text[:MAX_DESCRIPTION]
     with transaction.atomic():
         ref = _reporter_ref(tracking_code, secret)
         if ref:
             vault.identity_update(ref, last_dispute=text)
-        return report_services.report_dispute(tracking_code=tracking_code,
-                                              reason=door.for_officers(text, reporter_ref=ref).text,
-                                              secret=secret, now=now)
+        return report_services.report_dispute(
+            tracking_code=tracking_code, reason=door.for_officers(text, reporter_ref=ref).text, secret=secret, now=now
+        )
 
 
-def reporter_rate(*, tracking_code: str, rating: int, comment: str = "", secret: str = "",
-                  now: datetime | None = None) -> Report:
+def reporter_rate(
+    *, tracking_code: str, rating: int, comment: str = "", secret: str = "", now: datetime | None = None
+) -> Report:
     text_check("comment", comment)
     text = (comment or "").strip()[:MAX_DESCRIPTION]
     with transaction.atomic():
         ref = _reporter_ref(tracking_code, secret) if text else ""
         if ref:
             vault.identity_update(ref, last_comment=text)
-        return report_services.report_rate(tracking_code=tracking_code, rating=rating,
-                                           comment=door.for_officers(text, reporter_ref=ref).text if text else "",
-                                           secret=secret, now=now)
+        return report_services.report_rate(
+            tracking_code=tracking_code,
+            rating=rating,
+            comment=door.for_officers(text, reporter_ref=ref).text if text else "",
+            secret=secret,
+            now=now,
+        )

@@ -7,5 +7,5 @@ from .inbox import inbound_process
 def process_inbound(self, pk: int) -> str:
     result = inbound_process(pk)
     if result == "failed":
-        raise self.retry(countdown=min(1800, 15 * 2 ** self.request.retries))
+        raise self.retry(countdown=min(1800, 15 * 2**self.request.retries))
     return result

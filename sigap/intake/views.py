@@ -5,6 +5,7 @@ other channel; the page then shows the number and tracking code to read out, nev
 This lives in the intake app (not the officer console) because it hands identity to the vault; officer
 code must never import the vault.
 """
+
 from __future__ import annotations
 
 from django import forms
@@ -31,13 +32,22 @@ def _english() -> bool:
 
 
 def _kelurahan_qs():
-    return Wilayah.objects.filter(tingkat=Wilayah.Tingkat.KELURAHAN, kode__startswith=settings.SIGAP_PROVINCE + ".",
-                                  geometry__isnull=False, inner_lat__isnull=False, inner_lon__isnull=False)
+    return Wilayah.objects.filter(
+        tingkat=Wilayah.Tingkat.KELURAHAN,
+        kode__startswith=settings.SIGAP_PROVINCE + ".",
+        geometry__isnull=False,
+        inner_lat__isnull=False,
+        inner_lon__isnull=False,
+    )
 
 
 class OperatorReportForm(forms.Form):
-    channel = forms.ChoiceField(label=_("Diterima lewat"), widget=forms.RadioSelect,
-                                choices=[(c.value, c.label) for c in OPERATOR_CHANNELS], initial=Channel.COUNTER)
+    channel = forms.ChoiceField(
+        label=_("Diterima lewat"),
+        widget=forms.RadioSelect,
+        choices=[(c.value, c.label) for c in OPERATOR_CHANNELS],
+        initial=Channel.COUNTER,
+    )
     category = forms.ChoiceField(label=_("Kategori"))
     description = forms.CharField(label=_("Uraian"), max_length=5000, widget=forms.Textarea(attrs={"rows": 5}))
     kota = forms.CharField(label=_("Kota / kabupaten"), required=False, max_length=20)
@@ -46,8 +56,9 @@ class OperatorReportForm(forms.Form):
     lat = forms.FloatField(label=_("Lintang (lat)"), required=False, min_value=-90, max_value=90)
     lon = forms.FloatField(label=_("Bujur (lon)"), required=False, min_value=-180, max_value=180)
     address = forms.CharField(label=_("Alamat / patokan"), required=False, max_length=500)
-    privacy = forms.ChoiceField(label=_("Privasi"), widget=forms.RadioSelect, choices=Privacy.choices,
-                                initial=Privacy.PRIVATE)
+    privacy = forms.ChoiceField(
+        label=_("Privasi"), widget=forms.RadioSelect, choices=Privacy.choices, initial=Privacy.PRIVATE
+    )
     reporter_name = forms.CharField(label=_("Nama warga"), required=False, max_length=200)
     reporter_phone = forms.CharField(label=_("Nomor telepon"), required=False, max_length=40)
     reporter_email = forms.EmailField(label=_("Email"), required=False, max_length=254)
@@ -57,13 +68,17 @@ class OperatorReportForm(forms.Form):
         super().__init__(*args, **kwargs)
         english = _english()
         self.fields["category"].choices = [("", _("— pilih kategori —"))] + [
-            (k.kode, (k.name_en or k.nama) if english else k.nama) for k in Kategori.objects.filter(aktif=True).order_by("nama")]
+            (k.kode, (k.name_en or k.nama) if english else k.nama)
+            for k in Kategori.objects.filter(aktif=True).order_by("nama")
+        ]
 
     def clean(self):
         data = super().clean()
         lat, lon = data.get("lat"), data.get("lon")
         if (lat is None) != (lon is None):
-            raise forms.ValidationError(_("Isi lintang dan bujur keduanya, atau kosongkan keduanya dan pilih kelurahan."))
+            raise forms.ValidationError(
+                _("Isi lintang dan bujur keduanya, atau kosongkan keduanya dan pilih kelurahan.")
+            )
         if lat is None and "lat" not in self.errors and "lon" not in self.errors:
             kel = _kelurahan_qs().filter(kode=data.get("kelurahan") or "").first()
             if kel is None:
@@ -75,7 +90,9 @@ class OperatorReportForm(forms.Form):
 
 def _location_choices(kota: str = "", kecamatan: str = "") -> dict:
     """Kota → kecamatan → kelurahan options; a choice narrows the lists below it."""
-    kels = list(_kelurahan_qs().select_related("parent__parent").order_by("parent__parent__nama", "parent__nama", "nama"))
+    kels = list(
+        _kelurahan_qs().select_related("parent__parent").order_by("parent__parent__nama", "parent__nama", "nama")
+    )
     kecamatan_by_kode = {}
     kota_by_kode = {}
     for k in kels:
@@ -86,8 +103,11 @@ def _location_choices(kota: str = "", kecamatan: str = "") -> dict:
     if kecamatan and kecamatan in kecamatan_by_kode:
         kota = kecamatan_by_kode[kecamatan].parent.kode if kecamatan_by_kode[kecamatan].parent else kota
     kotas = sorted(kota_by_kode.values(), key=lambda w: w.nama)
-    kecs = [w for w in sorted(kecamatan_by_kode.values(), key=lambda w: (w.parent.nama if w.parent else "", w.nama))
-            if not kota or (w.parent and w.parent.kode == kota)]
+    kecs = [
+        w
+        for w in sorted(kecamatan_by_kode.values(), key=lambda w: (w.parent.nama if w.parent else "", w.nama))
+        if not kota or (w.parent and w.parent.kode == kota)
+    ]
     kec_groups: dict[str, list] = {}
     for w in kecs:
         kec_groups.setdefault(w.parent.nama if w.parent else "", []).append(w)
@@ -98,8 +118,13 @@ def _location_choices(kota: str = "", kecamatan: str = "") -> dict:
         if not kecamatan and kota and (not k.parent or not k.parent.parent or k.parent.parent.kode != kota):
             continue
         kel_groups.setdefault(k.parent.nama if k.parent else "", []).append(k)
-    return {"kotas": kotas, "kecamatan_groups": list(kec_groups.items()), "kelurahan_groups": list(kel_groups.items()),
-            "kota": kota, "kecamatan": kecamatan if kecamatan in kecamatan_by_kode else ""}
+    return {
+        "kotas": kotas,
+        "kecamatan_groups": list(kec_groups.items()),
+        "kelurahan_groups": list(kel_groups.items()),
+        "kota": kota,
+        "kecamatan": kecamatan if kecamatan in kecamatan_by_kode else "",
+    }
 
 
 def _operator_only(view):
@@ -127,13 +152,25 @@ def operator_view(request):
                 upload = data["photo"]
                 photos.append((upload.name or "foto", upload.read(settings.SIGAP_PHOTO_MAX_BYTES + 1)))
             try:
-                created = report_submit(Submission(
-                    category=data["category"], description=data["description"], lat=data["lat"], lon=data["lon"],
-                    channel=data["channel"], address=data.get("address") or "", privacy=data["privacy"],
-                    reporter=Reporter(name=data.get("reporter_name") or "", phone=data.get("reporter_phone") or "",
-                                      email=data.get("reporter_email") or ""),
-                    photos=photos,
-                ), actor=request.user, actor_kind="operator")
+                created = report_submit(
+                    Submission(
+                        category=data["category"],
+                        description=data["description"],
+                        lat=data["lat"],
+                        lon=data["lon"],
+                        channel=data["channel"],
+                        address=data.get("address") or "",
+                        privacy=data["privacy"],
+                        reporter=Reporter(
+                            name=data.get("reporter_name") or "",
+                            phone=data.get("reporter_phone") or "",
+                            email=data.get("reporter_email") or "",
+                        ),
+                        photos=photos,
+                    ),
+                    actor=request.user,
+                    actor_kind="operator",
+                )
             except DomainError as exc:
                 field = exc.field if exc.field in form.fields else None
                 form.add_error(field, exc.message_en if _english() else exc.message_id)
@@ -141,9 +178,14 @@ def operator_view(request):
                 report = created.report
                 # shown once, after the redirect (so a reload does not file the report twice)
                 request.session[RESULT_KEY] = {
-                    "number": report.number, "tracking_code": created.tracking_code, "secret": created.secret,
-                    "unit": report.unit.nama if report.unit else "", "kelurahan": report.kelurahan.nama if report.kelurahan else "",
-                    "category": report.kategori.kode, "channel": report.channel, "privacy": report.privacy,
+                    "number": report.number,
+                    "tracking_code": created.tracking_code,
+                    "secret": created.secret,
+                    "unit": report.unit.nama if report.unit else "",
+                    "kelurahan": report.kelurahan.nama if report.kelurahan else "",
+                    "category": report.kategori.kode,
+                    "channel": report.channel,
+                    "privacy": report.privacy,
                 }
                 return redirect("intake:operator")
         status = 422 if form.errors else 200
@@ -153,7 +195,9 @@ def operator_view(request):
         status = 200
     if result:
         kategori = Kategori.objects.filter(kode=result["category"]).first()
-        result["category_name"] = ((kategori.name_en or kategori.nama) if _english() else kategori.nama) if kategori else ""
+        result["category_name"] = (
+            ((kategori.name_en or kategori.nama) if _english() else kategori.nama) if kategori else ""
+        )
         result["channel_label"] = Channel(result["channel"]).label
         result["privacy_label"] = Privacy(result["privacy"]).label
     location = _location_choices(form["kota"].value() or "", form["kecamatan"].value() or "")

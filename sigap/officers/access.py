@@ -3,6 +3,7 @@
 Reports themselves are guarded by ``sigap.reports.selectors`` (a report the user may not see is "not
 found"); this module only decides which *pages* a staff account may open and what the nav shows.
 """
+
 from __future__ import annotations
 
 from functools import wraps
@@ -28,7 +29,9 @@ def staff_roles(request) -> set[str]:
     cached = getattr(request, "_sigap_roles", None)
     if cached is None:
         user = request.user
-        cached = set(StaffRole.objects.filter(user=user).values_list("role", flat=True)) if user.is_authenticated else set()
+        cached = (
+            set(StaffRole.objects.filter(user=user).values_list("role", flat=True)) if user.is_authenticated else set()
+        )
         request._sigap_roles = cached
     return cached
 

@@ -2,6 +2,7 @@
 
 Each ``run`` returns the success message; refusals are the services' ``DomainError``s, raised as they are.
 """
+
 from __future__ import annotations
 
 from collections.abc import Callable
@@ -18,8 +19,7 @@ from sigap.privacy.photos import photo_check
 from sigap.reports import selectors, services
 from sigap.reports.models import Photo, Report
 
-from .forms import (ForwardForm, HopForm, MergeForm, NoteForm, PhotoForm, QuestionForm, ReasonForm,
-                    ValidateForm)
+from .forms import ForwardForm, HopForm, MergeForm, NoteForm, PhotoForm, QuestionForm, ReasonForm, ValidateForm
 
 
 @dataclass(frozen=True)
@@ -54,8 +54,10 @@ def _ask(*, user, report: Report, data: dict) -> str:
 
 def _photo(*, user, report: Report, data: dict) -> str:
     if not roles.user_can_work_at_unit(user, report.unit_id):
-        raise PermissionDenied("Hanya unit yang menangani yang dapat mengunggah foto bukti.",
-                               "Only the handling unit can upload proof photos.")
+        raise PermissionDenied(
+            "Hanya unit yang menangani yang dapat mengunggah foto bukti.",
+            "Only the handling unit can upload proof photos.",
+        )
     upload = data["photo"]
     checked = photo_check(upload.read(settings.SIGAP_PHOTO_MAX_BYTES + 1), filename=upload.name or "photo")
     services.photo_add(report_id=report.pk, actor=user, kind=data["kind"], photo=checked)
@@ -83,8 +85,13 @@ def _merge(*, user, report: Report, data: dict) -> str:
     into = data["into"].strip().upper()
     target = selectors.reports_visible_to(user).filter(number=into).first() if into else None
     if target is None:
-        raise DomainError("Laporan tujuan tidak ditemukan.", "The report to merge into was not found.",
-                          code="bad_merge_target", status=422, field="into")
+        raise DomainError(
+            "Laporan tujuan tidak ditemukan.",
+            "The report to merge into was not found.",
+            code="bad_merge_target",
+            status=422,
+            field="into",
+        )
     services.report_merge(report_id=report.pk, actor=user, into_number=target.number, reason=data["reason"])
     return _("Laporan digabung ke %(number)s.") % {"number": target.number}
 
@@ -97,17 +104,21 @@ def _validate(*, user, report: Report, data: dict) -> str:
     return _("Tindak lanjut ditolak (TL Ditolak): laporan kembali ke unit yang menangani.")
 
 
-ACTIONS: dict[str, ConsoleAction] = {a.slug: a for a in (
-    ConsoleAction("accept", "terima", gettext_lazy("Terima / proses"), NoteForm, _accept),
-    ConsoleAction("coordinate", "koordinasi", gettext_lazy("Koordinasi ke unit lain"), HopForm, _coordinate),
-    ConsoleAction("dispose", "disposisi", gettext_lazy("Disposisi ke unit di bawah"), HopForm, _dispose),
-    ConsoleAction("ask", "tanya", gettext_lazy("Tanya pelapor"), QuestionForm, _ask),
-    ConsoleAction("add_photo", "foto", gettext_lazy("Unggah foto sebelum/sesudah"), PhotoForm, _photo),
-    ConsoleAction("request_validation", "ajukan-validasi", gettext_lazy("Ajukan validasi"), NoteForm,
-                  _request_validation),
-    ConsoleAction("reject", "tolak", gettext_lazy("Tolak laporan"), ReasonForm, _reject, danger=True),
-    ConsoleAction("forward", "teruskan", gettext_lazy("Teruskan ke instansi lain"), ForwardForm, _forward),
-    ConsoleAction("merge", "gabungkan", gettext_lazy("Gabungkan duplikat"), MergeForm, _merge),
-    ConsoleAction("validate", "validasi", gettext_lazy("Validasi tindak lanjut"), ValidateForm, _validate),
-)}
+ACTIONS: dict[str, ConsoleAction] = {
+    a.slug: a
+    for a in (
+        ConsoleAction("accept", "terima", gettext_lazy("Terima / proses"), NoteForm, _accept),
+        ConsoleAction("coordinate", "koordinasi", gettext_lazy("Koordinasi ke unit lain"), HopForm, _coordinate),
+        ConsoleAction("dispose", "disposisi", gettext_lazy("Disposisi ke unit di bawah"), HopForm, _dispose),
+        ConsoleAction("ask", "tanya", gettext_lazy("Tanya pelapor"), QuestionForm, _ask),
+        ConsoleAction("add_photo", "foto", gettext_lazy("Unggah foto sebelum/sesudah"), PhotoForm, _photo),
+        ConsoleAction(
+            "request_validation", "ajukan-validasi", gettext_lazy("Ajukan validasi"), NoteForm, _request_validation
+        ),
+        ConsoleAction("reject", "tolak", gettext_lazy("Tolak laporan"), ReasonForm, _reject, danger=True),
+        ConsoleAction("forward", "teruskan", gettext_lazy("Teruskan ke instansi lain"), ForwardForm, _forward),
+        ConsoleAction("merge", "gabungkan", gettext_lazy("Gabungkan duplikat"), MergeForm, _merge),
+        ConsoleAction("validate", "validasi", gettext_lazy("Validasi tindak lanjut"), ValidateForm, _validate),
+    )
+}
 BY_NAME: dict[str, ConsoleAction] = {a.name: a for a in ACTIONS.values()}

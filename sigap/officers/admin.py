@@ -13,6 +13,7 @@
   (``staff_account_change``). Deactivating a PPID account by any path tells every privacy officer
   (``sigap.officers.seal``).
 """
+
 from django.contrib import admin
 from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import UserAdmin
@@ -99,8 +100,13 @@ class SigapUserAdmin(UserAdmin):
                 detail = {f: getattr(obj, f) for f in ("is_active", "is_staff", "is_superuser") if f in changed}
                 if "username" in changed:
                     detail["old_username"] = before.get_username()
-                access_record(actor=request.user, action="staff_account_change", account=obj.get_username(),
-                              fields=changed, **detail)
+                access_record(
+                    actor=request.user,
+                    action="staff_account_change",
+                    account=obj.get_username(),
+                    fields=changed,
+                    **detail,
+                )
         super().save_model(request, obj, form, change)
 
     def has_delete_permission(self, request, obj=None):
@@ -120,9 +126,13 @@ class SigapUserAdmin(UserAdmin):
         if request.method == "POST" and before is not None and after != before:
             target = User.objects.get(pk=id)
             revoked, _ = ApiToken.objects.filter(user=target).delete()
-            access_record(actor=request.user, action="staff_password_set", account=target.get_username(),
-                          roles=sorted(set(StaffRole.objects.filter(user=target).values_list("role", flat=True))),
-                          tokens_revoked=revoked)
+            access_record(
+                actor=request.user,
+                action="staff_password_set",
+                account=target.get_username(),
+                roles=sorted(set(StaffRole.objects.filter(user=target).values_list("role", flat=True))),
+                tokens_revoked=revoked,
+            )
         return response
 
 

@@ -3,32 +3,46 @@
 Authentication: a session (with CSRF) or ``Authorization: Bearer <token>`` from ``POST /auth/token``.
 A report the caller may not see answers 404, the same as one that does not exist.
 """
+
 from __future__ import annotations
 
 from django.contrib.auth import authenticate
-from django.http import HttpResponse
 from django.utils import timezone
 from ninja import File, Form, Router
 from ninja import Status as HttpStatus
 from ninja.files import UploadedFile
 from ninja.security import APIKeyCookie, HttpBearer
-from sigap.core.throttles import LOCKED_EN, LOCKED_ID
 
-from sigap.core.schemas import ErrorOut
 from sigap.core.errors import DomainError, NotFound, PermissionDenied
+from sigap.core.schemas import ErrorOut
+from sigap.core.throttles import LOCKED_EN, LOCKED_ID
 from sigap.organization import roles
 from sigap.organization.models import StaffRole, Unit
 from sigap.privacy.access_log import Action, access_record
 from sigap.privacy.photos import photo_check
-from sigap.reports import photoserve
-from sigap.reports import selectors, services
+from sigap.reports import photoserve, selectors, services
 from sigap.reports.models import Photo, Report
 from sigap.reports.schemas import status_out
+
 from . import flow
 from .models import ApiToken
+from .schemas import (
+    ActionOut,
+    ForwardIn,
+    HopIn,
+    MergeIn,
+    NoteIn,
+    QuestionIn,
+    QueueOut,
+    ReasonIn,
+    ReportDetail,
+    SuggestionOut,
+    TokenIn,
+    TokenOut,
+    UnitOut,
+    ValidateIn,
+)
 from .signin import credential_seal_check, otp_required, second_factor_check, session_lacks_second_factor
-from .schemas import (ActionOut, ForwardIn, HopIn, MergeIn, NoteIn, QuestionIn, QueueOut, ReasonIn, ReportDetail,
-                      SuggestionOut, TokenIn, TokenOut, UnitOut, ValidateIn)
 
 
 class BearerAuth(HttpBearer):
@@ -42,17 +56,23 @@ class BearerAuth(HttpBearer):
             return None
         now = timezone.now()
         if row.is_expired(now):
-            raise DomainError("Token API sudah kedaluwarsa; minta token baru lewat POST /api/v1/officer/auth/token.",
-                              "The API token has expired; get a new one with POST /api/v1/officer/auth/token.",
-                              code="token_expired", status=401)
+            raise DomainError(
+                "Token API sudah kedaluwarsa; minta token baru lewat POST /api/v1/officer/auth/token.",
+                "The API token has expired; get a new one with POST /api/v1/officer/auth/token.",
+                code="token_expired",
+                status=401,
+            )
         if not row.binding_valid():
             return None  # owner, factor or expiry rewritten outside the application: as an unknown token
         if not row.otp_verified and otp_required(row.user):
-            raise DomainError("Token ini dibuat tanpa kode OTP, tetapi peran akun ini sekarang memerlukannya; minta "
-                              "token baru lewat POST /api/v1/officer/auth/token dengan kode OTP.",
-                              "This token was issued without a one-time code, but this account's role now needs one; "
-                              "get a new token with POST /api/v1/officer/auth/token and the code.",
-                              code="token_lacks_second_factor", status=401)
+            raise DomainError(
+                "Token ini dibuat tanpa kode OTP, tetapi peran akun ini sekarang memerlukannya; minta "
+                "token baru lewat POST /api/v1/officer/auth/token dengan kode OTP.",
+                "This token was issued without a one-time code, but this account's role now needs one; "
+                "get a new token with POST /api/v1/officer/auth/token and the code.",
+                code="token_lacks_second_factor",
+                status=401,
+            )
         credential_seal_check(request, row.user, via="api_token")
         ApiToken.objects.filter(pk=row.pk).update(last_used_at=now)
         request.user = row.user
@@ -79,64 +99,114 @@ ERRORS = {400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: Error
 def cn(obj) -> dict | None:
     if obj is None:
         return None
-    return {"code": getattr(obj, "kode"), "name": getattr(obj, "nama")}
+    return {"code": obj.kode, "name": obj.nama}
 
 
-@router.post("/auth/token", auth=None, response={200: TokenOut, **ERRORS, 429: ErrorOut},
-             summary="Exchange username, password (and a one-time code above officer) for an API token")
+@router.post(
+    "/auth/token",
+    auth=None,
+    response={200: TokenOut, **ERRORS, 429: ErrorOut},
+    summary="Exchange username, password (and a one-time code above officer) for an API token",
+)
 def token_endpoint(request, payload: TokenIn):
     user = authenticate(request, username=payload.username, password=payload.password)
     if getattr(request, "axes_locked_out", False):
         raise DomainError(LOCKED_ID, LOCKED_EN, code="locked_out", status=429)
     if user is None or not user.is_active:
-        raise DomainError("Nama pengguna atau kata sandi salah.", "Wrong username or password.", code="bad_credentials",
-                          status=401)
+        raise DomainError(
+            "Nama pengguna atau kata sandi salah.", "Wrong username or password.", code="bad_credentials", status=401
+        )
     device = second_factor_check(request, user, payload.otp, via="api_token_endpoint")
     key = ApiToken.issue(user, name="api", otp_verified=device is not None)
     expires_at = ApiToken.lookup(key).expires_at
     staff = StaffRole.objects.filter(user=user).select_related("unit")
-    return {"token": key, "expires_at": expires_at, "username": user.username, "units": [cn(s.unit) for s in staff],
-            "roles": sorted({s.role for s in staff})}
+    return {
+        "token": key,
+        "expires_at": expires_at,
+        "username": user.username,
+        "units": [cn(s.unit) for s in staff],
+        "roles": sorted({s.role for s in staff}),
+    }
 
 
 def _item(report: Report, now) -> dict:
     return {
-        "id": report.number, "category": cn(report.kategori), "status": status_out(report.status),
-        "unit": cn(report.unit), "kelurahan": cn(report.kelurahan), "created_at": report.created_at,
-        "due_at": report.due_at, "hop_deadline": report.hop_deadline,
-        "overdue": services.report_is_overdue(report, now), "excerpt": report.description[:160],
+        "id": report.number,
+        "category": cn(report.kategori),
+        "status": status_out(report.status),
+        "unit": cn(report.unit),
+        "kelurahan": cn(report.kelurahan),
+        "created_at": report.created_at,
+        "due_at": report.due_at,
+        "hop_deadline": report.hop_deadline,
+        "overdue": services.report_is_overdue(report, now),
+        "excerpt": report.description[:160],
     }
 
 
 @router.get("/reports", response={200: QueueOut, **ERRORS}, summary="My unit's queue")
-def queue_endpoint(request, status: str | None = None, category: str | None = None, kelurahan: str | None = None,
-                   overdue: bool | None = None, unit: str | None = None, page: int = 1, page_size: int = 25,
-                   cursor: str | None = None):
+def queue_endpoint(
+    request,
+    status: str | None = None,
+    category: str | None = None,
+    kelurahan: str | None = None,
+    overdue: bool | None = None,
+    unit: str | None = None,
+    page: int = 1,
+    page_size: int = 25,
+    cursor: str | None = None,
+):
     """``status``: ``open`` (default), ``closed``, ``all`` or a status code. Pages: ``cursor`` (the previous
     page's ``next_cursor``; cost independent of the depth) or ``page`` (an offset; kept for old clients)."""
     if page < 1 or not 1 <= page_size <= 100:
-        raise DomainError("page ≥ 1 dan page_size 1–100.", "page must be ≥ 1 and page_size 1–100.", code="invalid_input",
-                          status=422, field="page")
+        raise DomainError(
+            "page ≥ 1 dan page_size 1–100.",
+            "page must be ≥ 1 and page_size 1–100.",
+            code="invalid_input",
+            status=422,
+            field="page",
+        )
     now = timezone.now()
     scope = selectors.scope_of(request.auth)
-    filters = dict(status=status, kategori=category, kelurahan=kelurahan, overdue=overdue, unit=unit, now=now,
-                   scope=scope)
+    filters = dict(
+        status=status, kategori=category, kelurahan=kelurahan, overdue=overdue, unit=unit, now=now, scope=scope
+    )
     qs = selectors.report_queue(user=request.auth, **filters)
     if cursor:
         rows = list(selectors.report_queue(user=request.auth, cursor=cursor, **filters)[: page_size + 1])
     else:
-        rows = list(qs[(page - 1) * page_size: page * page_size + 1])
+        rows = list(qs[(page - 1) * page_size : page * page_size + 1])
     more, rows = len(rows) > page_size, rows[:page_size]
     total, capped = selectors.queue_size(user=request.auth, **filters)
     counts = selectors.queue_counts(user=request.auth, kategori=category, kelurahan=kelurahan, scope=scope)
-    access_record(actor=request.auth, action=Action.LIST_REPORTS, reports=[r.number for r in rows],
-                  filters={k: v for k, v in {"status": status, "category": category, "kelurahan": kelurahan,
-                                             "overdue": overdue, "unit": unit, "page": page if not cursor else None,
-                                             "cursor": cursor}.items() if v is not None})
-    return {"count": total, "count_capped": capped, "page": page, "page_size": page_size,
-            "next_cursor": selectors.cursor_of(rows[-1], qs) if more else None,
-            "counts": counts.by_status, "closed_capped": counts.closed_capped,
-            "results": [_item(r, now) for r in rows]}
+    access_record(
+        actor=request.auth,
+        action=Action.LIST_REPORTS,
+        reports=[r.number for r in rows],
+        filters={
+            k: v
+            for k, v in {
+                "status": status,
+                "category": category,
+                "kelurahan": kelurahan,
+                "overdue": overdue,
+                "unit": unit,
+                "page": page if not cursor else None,
+                "cursor": cursor,
+            }.items()
+            if v is not None
+        },
+    )
+    return {
+        "count": total,
+        "count_capped": capped,
+        "page": page,
+        "page_size": page_size,
+        "next_cursor": selectors.cursor_of(rows[-1], qs) if more else None,
+        "counts": counts.by_status,
+        "closed_capped": counts.closed_capped,
+        "results": [_item(r, now) for r in rows],
+    }
 
 
 _allowed_actions = flow.allowed_actions  # shared with the console (sigap.officers.flow)
@@ -147,30 +217,63 @@ def _detail(user, report: Report) -> dict:
     history = selectors.report_history(report)
     hops = selectors.report_hops(report)
     return {
-        "id": report.number, "category": cn(report.kategori), "description": report.description,
-        "address": report.address, "lat": report.lat, "lon": report.lon, "kelurahan": cn(report.kelurahan),
-        "unit": cn(report.unit), "status": status_out(report.status), "channel": report.channel,
-        "privacy": report.privacy, "created_at": report.created_at, "due_at": report.due_at,
-        "hop_deadline": report.hop_deadline, "overdue": services.report_is_overdue(report, now),
-        "bounces": sum(1 for h in hops if h.revisit), "public_note": report.public_note, "rating": report.rating,
+        "id": report.number,
+        "category": cn(report.kategori),
+        "description": report.description,
+        "address": report.address,
+        "lat": report.lat,
+        "lon": report.lon,
+        "kelurahan": cn(report.kelurahan),
+        "unit": cn(report.unit),
+        "status": status_out(report.status),
+        "channel": report.channel,
+        "privacy": report.privacy,
+        "created_at": report.created_at,
+        "due_at": report.due_at,
+        "hop_deadline": report.hop_deadline,
+        "overdue": services.report_is_overdue(report, now),
+        "bounces": sum(1 for h in hops if h.revisit),
+        "public_note": report.public_note,
+        "rating": report.rating,
         "rating_comment": report.rating_comment,
         "merged_into": report.merged_into.number if report.merged_into_id else None,
         "photos": [
-            {"id": p.pk, "kind": p.kind, "unit": p.unit.kode if p.unit_id else None,
-             "url": f"/api/v1/officer/reports/{report.number}/photos/{p.pk}", "width": p.width, "height": p.height,
-             "created_at": p.created_at, "state": p.state, "state_text": photoserve.state_text(p)}
+            {
+                "id": p.pk,
+                "kind": p.kind,
+                "unit": p.unit.kode if p.unit_id else None,
+                "url": f"/api/v1/officer/reports/{report.number}/photos/{p.pk}",
+                "width": p.width,
+                "height": p.height,
+                "created_at": p.created_at,
+                "state": p.state,
+                "state_text": photoserve.state_text(p),
+            }
             for p in report.photos.select_related("unit")
         ],
         "history": [
-            {"at": h.created_at, "old_status": h.old_status, "status": status_out(h.new_status), "unit": cn(h.unit),
-             "by": h.actor.username if h.actor_id else h.actor_kind, "public_note": h.public_note,
-             "internal_note": h.internal_note}
+            {
+                "at": h.created_at,
+                "old_status": h.old_status,
+                "status": status_out(h.new_status),
+                "unit": cn(h.unit),
+                "by": h.actor.username if h.actor_id else h.actor_kind,
+                "public_note": h.public_note,
+                "internal_note": h.internal_note,
+            }
             for h in history
         ],
         "hops": [
-            {"kind": h.kind, "from_unit": cn(h.from_unit), "to_unit": cn(h.to_unit),
-             "by": h.actor.username if h.actor_id else None, "reason": h.reason, "at": h.created_at,
-             "accepted_at": h.accepted_at, "revisit": h.revisit}
+            {
+                "kind": h.kind,
+                "from_unit": cn(h.from_unit),
+                "to_unit": cn(h.to_unit),
+                "by": h.actor.username if h.actor_id else None,
+                "reason": h.reason,
+                "at": h.created_at,
+                "accepted_at": h.accepted_at,
+                "revisit": h.revisit,
+            }
             for h in hops
         ],
         "allowed": _allowed_actions(user, report),
@@ -198,8 +301,11 @@ def photo_endpoint(request, number: str, photo_id: int):
     return photoserve.photo_response(photo, cache_control="private, no-store")
 
 
-@router.get("/reports/{number}/suggestions", response={200: SuggestionOut, **ERRORS},
-            summary="Units to coordinate or dispose to, from the tupoksi data")
+@router.get(
+    "/reports/{number}/suggestions",
+    response={200: SuggestionOut, **ERRORS},
+    summary="Units to coordinate or dispose to, from the tupoksi data",
+)
 def suggestions_endpoint(request, number: str):
     report = _get(request, number)
     found = flow.report_suggestions(report)
@@ -235,7 +341,9 @@ def coordinate_endpoint(request, number: str, payload: HopIn):
     return _action(number)
 
 
-@router.post("/reports/{number}/dispose", response={200: ActionOut, **ERRORS}, summary="Disposisi ke Suku Dinas / bidang")
+@router.post(
+    "/reports/{number}/dispose", response={200: ActionOut, **ERRORS}, summary="Disposisi ke Suku Dinas / bidang"
+)
 def dispose_endpoint(request, number: str, payload: HopIn):
     report = _get(request, number)
     services.report_dispose(report_id=report.pk, actor=request.auth, to_unit=payload.to_unit, reason=payload.reason)
@@ -252,7 +360,9 @@ def reject_endpoint(request, number: str, payload: ReasonIn):
 @router.post("/reports/{number}/forward", response={200: ActionOut, **ERRORS}, summary="Teruskan ke instansi di luar")
 def forward_endpoint(request, number: str, payload: ForwardIn):
     report = _get(request, number)
-    services.report_forward(report_id=report.pk, actor=request.auth, destination=payload.destination, reason=payload.reason)
+    services.report_forward(
+        report_id=report.pk, actor=request.auth, destination=payload.destination, reason=payload.reason
+    )
     return _action(number)
 
 
@@ -261,8 +371,13 @@ def merge_endpoint(request, number: str, payload: MergeIn):
     report = _get(request, number)
     target = selectors.reports_visible_to(request.auth).filter(number=payload.into).first()
     if target is None:
-        raise DomainError("Laporan tujuan tidak ditemukan.", "The report to merge into was not found.",
-                          code="bad_merge_target", status=422, field="into")
+        raise DomainError(
+            "Laporan tujuan tidak ditemukan.",
+            "The report to merge into was not found.",
+            code="bad_merge_target",
+            status=422,
+            field="into",
+        )
     services.report_merge(report_id=report.pk, actor=request.auth, into_number=target.number, reason=payload.reason)
     return _action(number)
 
@@ -278,8 +393,10 @@ def ask_endpoint(request, number: str, payload: QuestionIn):
 def photo_upload_endpoint(request, number: str, kind: Form[str], photo: File[UploadedFile]):
     report = _get(request, number)
     if not roles.user_can_work_at_unit(request.auth, report.unit_id):
-        raise PermissionDenied("Hanya unit yang menangani yang dapat mengunggah foto bukti.",
-                               "Only the handling unit can upload proof photos.")
+        raise PermissionDenied(
+            "Hanya unit yang menangani yang dapat mengunggah foto bukti.",
+            "Only the handling unit can upload proof photos.",
+        )
     from django.conf import settings
 
     checked = photo_check(photo.read(settings.SIGAP_PHOTO_MAX_BYTES + 1), filename=photo.name or "photo")
@@ -294,7 +411,9 @@ def request_validation_endpoint(request, number: str, payload: NoteIn):
     return _action(number)
 
 
-@router.post("/reports/{number}/validate", response={200: ActionOut, **ERRORS}, summary="Validasi: Selesai atau TL Ditolak")
+@router.post(
+    "/reports/{number}/validate", response={200: ActionOut, **ERRORS}, summary="Validasi: Selesai atau TL Ditolak"
+)
 def validate_endpoint(request, number: str, payload: ValidateIn):
     report = _get(request, number)
     services.report_validate(report_id=report.pk, actor=request.auth, accept=payload.accept, reason=payload.reason)

@@ -1,8 +1,9 @@
 """Auditor API (Inspektorat): query the access log by report, by officer, by time. Auditors never see
 identities: the log holds none, and this module cannot reach the vault."""
+
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from ninja import Router, Schema
 from pydantic import ConfigDict, Field
@@ -11,8 +12,14 @@ from sigap.core.errors import DomainError, PermissionDenied
 from sigap.core.schemas import ErrorOut
 from sigap.organization import roles
 from sigap.organization.models import StaffRole
-from sigap.privacy.access_log import (Action, access_checkpoint, access_record, access_verify,
-                                      configured_checkpoints, parse_public_keys)
+from sigap.privacy.access_log import (
+    Action,
+    access_checkpoint,
+    access_record,
+    access_verify,
+    configured_checkpoints,
+    parse_public_keys,
+)
 from sigap.privacy.models import AccessEvent
 
 from .api import AUTH
@@ -46,23 +53,33 @@ class VerifyOut(Schema):
 
 MAX_OFFSET = 10**12  # far beyond any log; a bigger offset is a client error, not a database overflow
 # Dates the database can compare in every time zone (year 1 or 9999 with an offset overflow on conversion).
-EARLIEST, LATEST = datetime(1900, 1, 1, tzinfo=timezone.utc), datetime(9000, 1, 1, tzinfo=timezone.utc)
+EARLIEST, LATEST = datetime(1900, 1, 1, tzinfo=UTC), datetime(9000, 1, 1, tzinfo=UTC)
 
 
 def _paging_checked(offset: int, since: datetime | None, until: datetime | None) -> None:
     if not 0 <= offset <= MAX_OFFSET:
-        raise DomainError(f"offset harus antara 0 dan {MAX_OFFSET}.", f"offset must be between 0 and {MAX_OFFSET}.",
-                          code="invalid_input", status=422, field="offset")
+        raise DomainError(
+            f"offset harus antara 0 dan {MAX_OFFSET}.",
+            f"offset must be between 0 and {MAX_OFFSET}.",
+            code="invalid_input",
+            status=422,
+            field="offset",
+        )
     for name, value in (("since", since), ("until", until)):
         if value is None:
             continue
         try:
-            ok = EARLIEST <= (value if value.tzinfo else value.replace(tzinfo=timezone.utc)) <= LATEST
+            ok = EARLIEST <= (value if value.tzinfo else value.replace(tzinfo=UTC)) <= LATEST
         except OverflowError:
             ok = False
         if not ok:
-            raise DomainError(f"{name} harus antara tahun 1900 dan 9000.", f"{name} must be between the years 1900 "
-                              "and 9000.", code="invalid_input", status=422, field=name)
+            raise DomainError(
+                f"{name} harus antara tahun 1900 dan 9000.",
+                f"{name} must be between the years 1900 and 9000.",
+                code="invalid_input",
+                status=422,
+                field=name,
+            )
 
 
 def _require_auditor(user) -> None:
@@ -71,8 +88,16 @@ def _require_auditor(user) -> None:
 
 
 @router.get("/access", response={200: AccessPage, **ERRORS}, summary="The access log, filtered")
-def access_list_endpoint(request, report: str = "", officer: str = "", action: str = "", since: datetime | None = None,
-                         until: datetime | None = None, limit: int = 100, offset: int = 0):
+def access_list_endpoint(
+    request,
+    report: str = "",
+    officer: str = "",
+    action: str = "",
+    since: datetime | None = None,
+    until: datetime | None = None,
+    limit: int = 100,
+    offset: int = 0,
+):
     _require_auditor(request.auth)
     _paging_checked(offset, since, until)
     qs = AccessEvent.objects.all()
@@ -88,13 +113,30 @@ def access_list_endpoint(request, report: str = "", officer: str = "", action: s
         qs = qs.filter(created_at__lt=until)
     limit = max(1, min(limit, 500))
     total = qs.count()
-    rows = list(qs.order_by("-seq")[offset: offset + limit])
-    access_record(actor=request.auth, action=Action.AUDIT_QUERY,
-                  query={k: str(v) for k, v in {"report": report, "officer": officer, "action": action, "since": since,
-                                                "until": until}.items() if v})
-    return {"count": total, "results": [
-        {"seq": e.seq, "at": e.created_at, "officer": e.actor_username, "action": e.action, "report": e.report_number,
-         "detail": e.detail} for e in rows]}
+    rows = list(qs.order_by("-seq")[offset : offset + limit])
+    access_record(
+        actor=request.auth,
+        action=Action.AUDIT_QUERY,
+        query={
+            k: str(v)
+            for k, v in {"report": report, "officer": officer, "action": action, "since": since, "until": until}.items()
+            if v
+        },
+    )
+    return {
+        "count": total,
+        "results": [
+            {
+                "seq": e.seq,
+                "at": e.created_at,
+                "officer": e.actor_username,
+                "action": e.action,
+                "report": e.report_number,
+                "detail": e.detail,
+            }
+            for e in rows
+        ],
+    }
 
 
 def _verify(user, extra: list[dict], public_key: list[bytes] | None = None) -> dict:
@@ -105,10 +147,18 @@ def _verify(user, extra: list[dict], public_key: list[bytes] | None = None) -> d
         body = {"ok": False, "rows": 0, "problem": str(exc), "seq": None, "checkpoints": 0}
     else:
         result = access_verify(checkpoints, public_key=public_key)
-        body = {"ok": result.ok, "rows": result.rows, "problem": result.problem, "seq": result.seq,
-                "checkpoints": result.checkpoints}
-    access_record(actor=user, action=Action.AUDIT_QUERY,
-                  verify={"ok": body["ok"], "rows": body["rows"], "checkpoints": body["checkpoints"]})
+        body = {
+            "ok": result.ok,
+            "rows": result.rows,
+            "problem": result.problem,
+            "seq": result.seq,
+            "checkpoints": result.checkpoints,
+        }
+    access_record(
+        actor=user,
+        action=Action.AUDIT_QUERY,
+        verify={"ok": body["ok"], "rows": body["rows"], "checkpoints": body["checkpoints"]},
+    )
     return body
 
 
@@ -121,19 +171,31 @@ def access_verify_endpoint(request):
 class VerifyIn(Schema):
     model_config = ConfigDict(extra="forbid")
     checkpoints: list[dict] = Field(default_factory=list, max_length=1000)
-    public_key: str = Field("", max_length=1000, description="check the signatures against this key (the one you "
-                            "kept); several comma-separated, one per audit key the checkpoints were signed with")
+    public_key: str = Field(
+        "",
+        max_length=1000,
+        description="check the signatures against this key (the one you "
+        "kept); several comma-separated, one per audit key the checkpoints were signed with",
+    )
 
 
-@router.post("/verify", response={200: VerifyOut, **ERRORS},
-             summary="Verify the chain and that each checkpoint you kept is still a prefix of the log")
+@router.post(
+    "/verify",
+    response={200: VerifyOut, **ERRORS},
+    summary="Verify the chain and that each checkpoint you kept is still a prefix of the log",
+)
 def access_verify_checkpoints_endpoint(request, payload: VerifyIn):
     _require_auditor(request.auth)
     try:
         key = parse_public_keys(payload.public_key) if payload.public_key else None
     except ValueError as exc:
-        raise DomainError("Kunci publik tidak valid.", f"Invalid public key: {exc}.", code="invalid_input", status=422,
-                          field="public_key") from exc
+        raise DomainError(
+            "Kunci publik tidak valid.",
+            f"Invalid public key: {exc}.",
+            code="invalid_input",
+            status=422,
+            field="public_key",
+        ) from exc
     return _verify(request.auth, payload.checkpoints, key)
 
 
@@ -147,8 +209,11 @@ class CheckpointOut(Schema):
     signature: str
 
 
-@router.get("/checkpoint", response={200: CheckpointOut, **ERRORS, 409: ErrorOut},
-            summary="A signed checkpoint of the log's last row, to keep outside the database")
+@router.get(
+    "/checkpoint",
+    response={200: CheckpointOut, **ERRORS, 409: ErrorOut},
+    summary="A signed checkpoint of the log's last row, to keep outside the database",
+)
 def access_checkpoint_endpoint(request):
     _require_auditor(request.auth)
     try:
@@ -158,4 +223,3 @@ def access_checkpoint_endpoint(request):
         raise
     access_record(actor=request.auth, action=Action.AUDIT_QUERY, checkpoint=checkpoint["seq"])
     return checkpoint
-

@@ -1,4 +1,5 @@
 """Server-rendered SVG charts: geometry computed here, drawn by a template. No JavaScript needed."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -33,8 +34,16 @@ def _nice_max(value: int) -> int:
     return value
 
 
-def bar_chart(days: list[DayCount], *, plot_w: int = 640, plot_h: int = 160, left: int = 34, right: int = 18,
-              bottom: int = 22, top: int = 8) -> dict:
+def bar_chart(
+    days: list[DayCount],
+    *,
+    plot_w: int = 640,
+    plot_h: int = 160,
+    left: int = 34,
+    right: int = 18,
+    bottom: int = 22,
+    top: int = 8,
+) -> dict:
     """Bars for reports per day, with y ticks and a date label about once a week."""
     step = max(6, plot_w // max(1, len(days)))
     bar_w, gap = max(4, round(step * 0.75)), step - max(4, round(step * 0.75))
@@ -48,6 +57,15 @@ def bar_chart(days: list[DayCount], *, plot_w: int = 640, plot_h: int = 160, lef
             labels.append(Tick(pos=x + bar_w / 2, text=date_format(d.day, "j/n")))
     y_ticks = [Tick(pos=top + plot_h - plot_h * f, text=str(round(top_value * f))) for f in (0, 0.5, 1)]
     width = left + len(days) * (bar_w + gap) + right
-    return {"bars": bars, "x_labels": labels, "y_ticks": y_ticks, "width": width, "height": top + plot_h + bottom,
-            "axis_y": top + plot_h, "left": left, "label_y": top + plot_h + 16, "total": sum(d.n for d in days),
-            "peak": max((d.n for d in days), default=0)}
+    return {
+        "bars": bars,
+        "x_labels": labels,
+        "y_ticks": y_ticks,
+        "width": width,
+        "height": top + plot_h + bottom,
+        "axis_y": top + plot_h,
+        "left": left,
+        "label_y": top + plot_h + 16,
+        "total": sum(d.n for d in days),
+        "peak": max((d.n for d in days), default=0),
+    }

@@ -1,6 +1,7 @@
 """The supervisor dashboard: reports per day, open reports by status and unit, overdue list, per-unit
 table, and a map of open reports (JSON). Scoped by ``sigap.analytics.selectors.summary_scope``; the figures
 read the summaries the write path keeps (``sigap.reports.summaries``), open reports are counted live."""
+
 from __future__ import annotations
 
 from datetime import datetime
@@ -37,7 +38,9 @@ def _openable(user, reports, scope_is_visible: bool) -> set[str] | None:
     if scope_is_visible:
         return None
     numbers = [r.number for r in reports]
-    return set(reports_visible_to(user).filter(number__in=numbers).values_list("number", flat=True)) if numbers else set()
+    return (
+        set(reports_visible_to(user).filter(number__in=numbers).values_list("number", flat=True)) if numbers else set()
+    )
 
 
 @require_GET
@@ -51,23 +54,39 @@ def dashboard_view(request):
     days = _period(request)
     now = timezone.now()
     per_day = stats.reports_per_day(scope, days=days)
-    since = timezone.make_aware(datetime.combine(per_day[0].day, datetime.min.time()),
-                                timezone.get_default_timezone())
+    since = timezone.make_aware(datetime.combine(per_day[0].day, datetime.min.time()), timezone.get_default_timezone())
     opened = stats.open_summary(scope, now=now)
     overdue, overdue_total = stats.overdue_reports(scope, now=now, total=opened.overdue)
     visible = _openable(user, overdue, not sees_all)
-    access_record(actor=user, action=Action.LIST_REPORTS, reports=[r.number for r in overdue],
-                  filters={"overdue": True, "days": days}, view="dashboard")
+    access_record(
+        actor=user,
+        action=Action.LIST_REPORTS,
+        reports=[r.number for r in overdue],
+        filters={"overdue": True, "days": days},
+        view="dashboard",
+    )
     by_status = opened.by_status
-    return render(request, "officers/dashboard.html", {
-        "days": days, "periods": PERIODS, "chart": bar_chart(per_day), "per_day": per_day,
-        "by_status": by_status, "open_total": sum(n for _s, n in by_status),
-        "by_unit": opened.by_unit, "overdue": [
-            {"report": r, "link": visible is None or r.number in visible} for r in overdue],
-        "overdue_total": overdue_total, "units": stats.unit_performance(scope, since=since, until=now),
-        "median_min": stats.MEDIAN_MIN_DONE, "sees_all": sees_all, "since": since, "now": now,
-        "map_url": reverse("officers:dashboard_map"),
-    })
+    return render(
+        request,
+        "officers/dashboard.html",
+        {
+            "days": days,
+            "periods": PERIODS,
+            "chart": bar_chart(per_day),
+            "per_day": per_day,
+            "by_status": by_status,
+            "open_total": sum(n for _s, n in by_status),
+            "by_unit": opened.by_unit,
+            "overdue": [{"report": r, "link": visible is None or r.number in visible} for r in overdue],
+            "overdue_total": overdue_total,
+            "units": stats.unit_performance(scope, since=since, until=now),
+            "median_min": stats.MEDIAN_MIN_DONE,
+            "sees_all": sees_all,
+            "since": since,
+            "now": now,
+            "map_url": reverse("officers:dashboard_map"),
+        },
+    )
 
 
 @require_GET
@@ -83,28 +102,40 @@ def dashboard_map_view(request):
     openable = reports_visible_to(user) if scope.units is None else None
     points, cells = stats.open_report_map(scope.open_reports(), openable=openable)
     english = (get_language() or "id").startswith("en")
-    access_record(actor=user, action=Action.LIST_REPORTS, reports=[p["number"] for p in points],
-                  filters={"open": True, "cells": len(cells)}, view="dashboard-map")
+    access_record(
+        actor=user,
+        action=Action.LIST_REPORTS,
+        reports=[p["number"] for p in points],
+        filters={"open": True, "cells": len(cells)},
+        view="dashboard-map",
+    )
     features = []
     for p in points:
         status = Status(p["status"])
-        features.append({
-            "type": "Feature",
-            "geometry": {"type": "Point", "coordinates": [p["lon"], p["lat"]]},
-            "properties": {
-                "number": p["number"], "status": status.value, "status_label": str(status.label),
-                "colour": COLOUR[status], "category": (p["kategori__name_en"] or p["kategori__nama"]) if english else p["kategori__nama"],
-                "unit": p["unit__nama"] or "",
-                "url": reverse("officers:report", args=[p["number"]]),
-            },
-        })
+        features.append(
+            {
+                "type": "Feature",
+                "geometry": {"type": "Point", "coordinates": [p["lon"], p["lat"]]},
+                "properties": {
+                    "number": p["number"],
+                    "status": status.value,
+                    "status_label": str(status.label),
+                    "colour": COLOUR[status],
+                    "category": (p["kategori__name_en"] or p["kategori__nama"]) if english else p["kategori__nama"],
+                    "unit": p["unit__nama"] or "",
+                    "url": reverse("officers:report", args=[p["number"]]),
+                },
+            }
+        )
     cell_m = exposure.cell_metres(exposure.OVERSIGHT_GRID_DEG)
     for c in cells:
-        features.append({
-            "type": "Feature",
-            "geometry": {"type": "Point", "coordinates": [c.lon, c.lat]},
-            "properties": {"count": c.count, "by_status": c.by_status, "cell_m": cell_m},
-        })
+        features.append(
+            {
+                "type": "Feature",
+                "geometry": {"type": "Point", "coordinates": [c.lon, c.lat]},
+                "properties": {"count": c.count, "by_status": c.by_status, "cell_m": cell_m},
+            }
+        )
     response = JsonResponse({"type": "FeatureCollection", "features": features})
     response["Cache-Control"] = "private, no-store"
     return response

@@ -1,4 +1,5 @@
 """Exports for officers: the same redacted, de-identified view as the pages; every export is access-logged."""
+
 from __future__ import annotations
 
 import csv
@@ -20,26 +21,53 @@ COLUMNS = ["nomor", "kategori", "status", "unit", "kelurahan", "kanal", "privasi
 MAX_ROWS = 10_000
 
 
-@router.get("/reports.csv", response={200: None, 401: ErrorOut, 422: ErrorOut},
-            summary="Export my queue as CSV (redacted; access-logged)")
-def export_csv_endpoint(request, status: str | None = None, category: str | None = None, kelurahan: str | None = None,
-                        overdue: bool | None = None):
+@router.get(
+    "/reports.csv",
+    response={200: None, 401: ErrorOut, 422: ErrorOut},
+    summary="Export my queue as CSV (redacted; access-logged)",
+)
+def export_csv_endpoint(
+    request,
+    status: str | None = None,
+    category: str | None = None,
+    kelurahan: str | None = None,
+    overdue: bool | None = None,
+):
     """``status``: ``open`` (default), ``closed``, ``all`` or a status code (422 otherwise); at most 10,000 rows,
     in the queue's order, read from one index range."""
-    rows = list(selectors.report_queue(user=request.auth, status=status, kategori=category, kelurahan=kelurahan,
-                                       overdue=overdue)[:MAX_ROWS])
-    access_record(actor=request.auth, action=Action.EXPORT, reports=[r.number for r in rows],
-                  filters={k: v for k, v in {"status": status, "category": category, "kelurahan": kelurahan,
-                                             "overdue": overdue}.items() if v is not None})
+    rows = list(
+        selectors.report_queue(
+            user=request.auth, status=status, kategori=category, kelurahan=kelurahan, overdue=overdue
+        )[:MAX_ROWS]
+    )
+    access_record(
+        actor=request.auth,
+        action=Action.EXPORT,
+        reports=[r.number for r in rows],
+        filters={
+            k: v
+            for k, v in {"status": status, "category": category, "kelurahan": kelurahan, "overdue": overdue}.items()
+            if v is not None
+        },
+    )
     buf = io.StringIO()
     writer = csv.writer(buf)
     writer.writerow(COLUMNS)
     for r in rows:
-        writer.writerow([r.number, r.kategori.kode, label_id(r.status), r.unit.nama if r.unit else "",
-                         r.kelurahan.nama if r.kelurahan else "", r.channel, r.privacy,
-                         timezone.localtime(r.created_at).isoformat(timespec="minutes"),
-                         timezone.localtime(r.due_at).isoformat(timespec="minutes") if r.due_at else "",
-                         r.description])
+        writer.writerow(
+            [
+                r.number,
+                r.kategori.kode,
+                label_id(r.status),
+                r.unit.nama if r.unit else "",
+                r.kelurahan.nama if r.kelurahan else "",
+                r.channel,
+                r.privacy,
+                timezone.localtime(r.created_at).isoformat(timespec="minutes"),
+                timezone.localtime(r.due_at).isoformat(timespec="minutes") if r.due_at else "",
+                r.description,
+            ]
+        )
     response = HttpResponse(buf.getvalue(), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="sigap-{timezone.localdate():%Y%m%d}.csv"'
     return response

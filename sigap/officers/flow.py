@@ -3,6 +3,7 @@
 Reads only (no writes): the allowed actions for a user, the tupoksi suggestions for koordinasi, the units
 below the handling unit for disposisi, and the unit search.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -16,8 +17,18 @@ from sigap.reports.states import NEXT, WORKING, Status
 from sigap.routing.cache import routing_data
 
 # The actions of the flow, in the order the console shows them.
-ACTIONS = ("accept", "coordinate", "dispose", "ask", "add_photo", "request_validation", "reject", "forward", "merge",
-           "validate")
+ACTIONS = (
+    "accept",
+    "coordinate",
+    "dispose",
+    "ask",
+    "add_photo",
+    "request_validation",
+    "reject",
+    "forward",
+    "merge",
+    "validate",
+)
 
 
 def allowed_actions(user, report: Report) -> list[str]:
@@ -28,9 +39,15 @@ def allowed_actions(user, report: Report) -> list[str]:
         nxt = NEXT[status]
         if Status.IN_PROGRESS in nxt and status != Status.AWAITING_REPORTER:
             allowed.append("accept")
-        for target, name in ((Status.COORDINATION, "coordinate"), (Status.DISPOSITION, "dispose"),
-                             (Status.REJECTED, "reject"), (Status.FORWARDED, "forward"), (Status.MERGED, "merge"),
-                             (Status.AWAITING_REPORTER, "ask"), (Status.AWAITING_VALIDATION, "request_validation")):
+        for target, name in (
+            (Status.COORDINATION, "coordinate"),
+            (Status.DISPOSITION, "dispose"),
+            (Status.REJECTED, "reject"),
+            (Status.FORWARDED, "forward"),
+            (Status.MERGED, "merge"),
+            (Status.AWAITING_REPORTER, "ask"),
+            (Status.AWAITING_VALIDATION, "request_validation"),
+        ):
             if target in nxt:
                 allowed.append(name)
         if "dispose" in allowed and not Unit.objects.filter(parent_id=report.unit_id, aktif=True).exists():
@@ -50,14 +67,23 @@ class Suggestions:
 
 def report_suggestions(report: Report) -> Suggestions:
     data = routing_data()
-    codes = data.rulebook.suggestions(kategori=report.kategori.kode, kelurahan=report.kelurahan.kode,
-                                      exclude_unit=report.unit.kode if report.unit else None) if report.kelurahan else []
+    codes = (
+        data.rulebook.suggestions(
+            kategori=report.kategori.kode,
+            kelurahan=report.kelurahan.kode,
+            exclude_unit=report.unit.kode if report.unit else None,
+        )
+        if report.kelurahan
+        else []
+    )
     units = {u.kode: u for u in Unit.objects.filter(kode__in=codes).select_related("parent")}
     below = list(Unit.objects.filter(parent=report.unit, aktif=True).select_related("parent")) if report.unit else []
     # conflict of interest: never offer the unit a complaint is about, nor a unit below it (the services refuse them)
     barred = roles.descendant_unit_ids({report.concerned_unit_id}) if report.concerned_unit_id else set()
-    return Suggestions(coordinate=[units[c] for c in codes if c in units and units[c].pk not in barred],
-                       dispose=[u for u in below if u.pk not in barred])
+    return Suggestions(
+        coordinate=[units[c] for c in codes if c in units and units[c].pk not in barred],
+        dispose=[u for u in below if u.pk not in barred],
+    )
 
 
 def units_search(q: str = "", *, limit: int = 20):

@@ -1,5 +1,6 @@
 """Console forms. They only parse input; every rule of the flow is the services' to enforce, so texts
 such as a reason are not "required" here: a missing reason comes back as the service's own refusal."""
+
 from __future__ import annotations
 
 from django import forms
@@ -15,10 +16,14 @@ CLOSED = "closed"  # the status filter value for the closed ones only
 
 
 class ConsoleLoginForm(AuthenticationForm):
-    username = forms.CharField(label=_("Nama pengguna"), max_length=150,
-                               widget=forms.TextInput(attrs={"autocomplete": "username", "autofocus": True}))
-    password = forms.CharField(label=_("Kata sandi"), strip=False,
-                               widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}))
+    username = forms.CharField(
+        label=_("Nama pengguna"),
+        max_length=150,
+        widget=forms.TextInput(attrs={"autocomplete": "username", "autofocus": True}),
+    )
+    password = forms.CharField(
+        label=_("Kata sandi"), strip=False, widget=forms.PasswordInput(attrs={"autocomplete": "current-password"})
+    )
     error_messages = {
         "invalid_login": _("Nama pengguna atau kata sandi salah."),
         "inactive": _("Akun ini tidak aktif."),
@@ -36,16 +41,31 @@ class QueueFilterForm(forms.Form):
     status = forms.ChoiceField(label=_("Status"), required=False)
     kategori = forms.ChoiceField(label=_("Kategori"), required=False)
     kelurahan = forms.ChoiceField(label=_("Kelurahan"), required=False)
-    overdue = forms.ChoiceField(label=_("Tenggat"), required=False, choices=[
-        ("", _("Semua")), ("1", _("Hanya yang terlambat")), ("0", _("Tidak terlambat"))])
-    sort = forms.ChoiceField(label=_("Urutkan"), required=False, choices=[
-        ("urgent", _("Paling mendesak")), ("due", _("Batas selesai terdekat")), ("hop", _("Batas tahap terdekat")), ("new", _("Terbaru"))])
+    overdue = forms.ChoiceField(
+        label=_("Tenggat"),
+        required=False,
+        choices=[("", _("Semua")), ("1", _("Hanya yang terlambat")), ("0", _("Tidak terlambat"))],
+    )
+    sort = forms.ChoiceField(
+        label=_("Urutkan"),
+        required=False,
+        choices=[
+            ("urgent", _("Paling mendesak")),
+            ("due", _("Batas selesai terdekat")),
+            ("hop", _("Batas tahap terdekat")),
+            ("new", _("Terbaru")),
+        ],
+    )
     page = forms.IntegerField(required=False, min_value=1)
 
     def __init__(self, *args, kategori_choices=(), kelurahan_choices=(), **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["status"].choices = [("", _("Semua yang masih terbuka")), (ALL, _("Semua, termasuk yang ditutup")),
-                                         (CLOSED, _("Hanya yang ditutup")), *Status.choices]
+        self.fields["status"].choices = [
+            ("", _("Semua yang masih terbuka")),
+            (ALL, _("Semua, termasuk yang ditutup")),
+            (CLOSED, _("Hanya yang ditutup")),
+            *Status.choices,
+        ]
         self.fields["kategori"].choices = [("", _("Semua kategori")), *kategori_choices]
         self.fields["kelurahan"].choices = [("", _("Semua kelurahan")), *kelurahan_choices]
 
@@ -57,47 +77,64 @@ class QueueFilterForm(forms.Form):
 
 
 class NoteForm(forms.Form):
-    note = forms.CharField(label=_("Catatan untuk pelapor (opsional)"), max_length=TEXT, required=False,
-                           widget=forms.Textarea(attrs={"rows": 2}))
+    note = forms.CharField(
+        label=_("Catatan untuk pelapor (opsional)"),
+        max_length=TEXT,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
 
 
 class HopForm(forms.Form):
     to_unit = forms.CharField(max_length=80, required=True, error_messages={"required": _("Pilih unit tujuan.")})
-    reason = forms.CharField(label=_("Alasan"), max_length=TEXT, required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    reason = forms.CharField(
+        label=_("Alasan"), max_length=TEXT, required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
 
 
 class ReasonForm(forms.Form):
-    reason = forms.CharField(label=_("Alasan (dibaca pelapor)"), max_length=TEXT, required=False,
-                             widget=forms.Textarea(attrs={"rows": 2}))
+    reason = forms.CharField(
+        label=_("Alasan (dibaca pelapor)"), max_length=TEXT, required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
 
 
 class ForwardForm(forms.Form):
     destination = forms.CharField(label=_("Instansi tujuan"), max_length=200, required=False)
-    reason = forms.CharField(label=_("Alasan"), max_length=TEXT, required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    reason = forms.CharField(
+        label=_("Alasan"), max_length=TEXT, required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
 
 
 class MergeForm(forms.Form):
     into = forms.CharField(label=_("Nomor laporan yang dipertahankan"), max_length=32, required=False)
-    reason = forms.CharField(label=_("Alasan (opsional)"), max_length=TEXT, required=False,
-                             widget=forms.Textarea(attrs={"rows": 2}))
+    reason = forms.CharField(
+        label=_("Alasan (opsional)"), max_length=TEXT, required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
 
 
 class QuestionForm(forms.Form):
-    question = forms.CharField(label=_("Pertanyaan"), max_length=TEXT, required=False,
-                               widget=forms.Textarea(attrs={"rows": 2}))
+    question = forms.CharField(
+        label=_("Pertanyaan"), max_length=TEXT, required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
 
 
 class PhotoForm(forms.Form):
-    kind = forms.ChoiceField(label=_("Jenis foto"), choices=[(Photo.Kind.BEFORE, _("Foto sebelum")),
-                                                             (Photo.Kind.AFTER, _("Foto sesudah"))],
-                             error_messages={"required": _("Pilih jenis foto: sebelum atau sesudah."),
-                                             "invalid_choice": _("Pilih jenis foto: sebelum atau sesudah.")})
+    kind = forms.ChoiceField(
+        label=_("Jenis foto"),
+        choices=[(Photo.Kind.BEFORE, _("Foto sebelum")), (Photo.Kind.AFTER, _("Foto sesudah"))],
+        error_messages={
+            "required": _("Pilih jenis foto: sebelum atau sesudah."),
+            "invalid_choice": _("Pilih jenis foto: sebelum atau sesudah."),
+        },
+    )
     photo = forms.FileField(label=_("Berkas foto"), error_messages={"required": _("Pilih berkas foto.")})
 
 
 class ValidateForm(forms.Form):
-    decision = forms.ChoiceField(choices=[("accept", "accept"), ("reject", "reject")],
-                                 error_messages={"required": _("Pilih terima atau tolak."),
-                                                 "invalid_choice": _("Pilih terima atau tolak.")})
-    reason = forms.CharField(label=_("Catatan / alasan penolakan"), max_length=TEXT, required=False,
-                             widget=forms.Textarea(attrs={"rows": 2}))
+    decision = forms.ChoiceField(
+        choices=[("accept", "accept"), ("reject", "reject")],
+        error_messages={"required": _("Pilih terima atau tolak."), "invalid_choice": _("Pilih terima atau tolak.")},
+    )
+    reason = forms.CharField(
+        label=_("Catatan / alasan penolakan"), max_length=TEXT, required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )

@@ -70,8 +70,14 @@ class ApiToken(models.Model):
         key = "sgp_" + secrets.token_urlsafe(32)
         now = now or timezone.now()
         key_hash, expires_at = cls.hash(key), now + token_lifetime()
-        cls.objects.create(user=user, key_hash=key_hash, name=name, expires_at=expires_at, otp_verified=otp_verified,
-                           binding=cls.binding_mac(key_hash, user.pk, otp_verified, expires_at))
+        cls.objects.create(
+            user=user,
+            key_hash=key_hash,
+            name=name,
+            expires_at=expires_at,
+            otp_verified=otp_verified,
+            binding=cls.binding_mac(key_hash, user.pk, otp_verified, expires_at),
+        )
         return key
 
     @staticmethod
@@ -87,8 +93,12 @@ class ApiToken(models.Model):
         """Whether ``binding`` matches the row as stored (under the current secret key or a fallback)."""
         if not self.binding:
             return False
-        return any(hmac.compare_digest(self.binding, self.binding_mac(
-            self.key_hash, self.user_id, self.otp_verified, self.expires_at, s)) for s in _secrets())
+        return any(
+            hmac.compare_digest(
+                self.binding, self.binding_mac(self.key_hash, self.user_id, self.otp_verified, self.expires_at, s)
+            )
+            for s in _secrets()
+        )
 
     def is_expired(self, now=None) -> bool:
         return (now or timezone.now()) >= self.expires_at

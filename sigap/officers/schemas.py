@@ -38,13 +38,17 @@ class QueueItem(Schema):
 
 class QueueOut(Schema):
     count: int = Field(..., description="Reports matching the filters; counted up to 1,000 (see count_capped)")
-    count_capped: bool = Field(False, description="More than 1,000 match: count is 1,000 (shown as \"1.000+\")")
+    count_capped: bool = Field(False, description='More than 1,000 match: count is 1,000 (shown as "1.000+")')
     page: int
     page_size: int
     next_cursor: str | None = Field(None, description="Pass as cursor= for the next page (keyset; none after the last)")
-    counts: dict[str, int] = Field(..., description=(
-        "Reports per status in the queue, ignoring the status and overdue filters: every open status; closed "
-        "statuses only while there are at most 1,000 closed reports (else see closed_capped)"))
+    counts: dict[str, int] = Field(
+        ...,
+        description=(
+            "Reports per status in the queue, ignoring the status and overdue filters: every open status; closed "
+            "statuses only while there are at most 1,000 closed reports (else see closed_capped)"
+        ),
+    )
     closed_capped: bool = Field(False, description="More than 1,000 closed reports: counts lists open statuses only")
     results: list[QueueItem]
 
@@ -115,7 +119,15 @@ class NoteIn(Schema):
 
 
 class HopIn(Schema):
-    model_config = ConfigDict(extra="forbid", json_schema_extra={"example": {"to_unit": "sudin-bina-marga:31.75", "reason": "bukan tupoksi: jalan kota, wewenang Suku Dinas Bina Marga"}})
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={
+            "example": {
+                "to_unit": "sudin-bina-marga:31.75",
+                "reason": "bukan tupoksi: jalan kota, wewenang Suku Dinas Bina Marga",
+            }
+        },
+    )
     to_unit: str = Field(..., min_length=1, max_length=80)
     reason: str = Field(..., min_length=1, max_length=2000)
 

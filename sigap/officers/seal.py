@@ -22,6 +22,7 @@ A broken seal is repaired only on the server, by whoever holds the keys: ``sigap
 Rotating ``SECRET_KEY``: keep the old one in ``SECRET_KEY_FALLBACKS`` for a while; seals and tokens made
 under a fallback still verify, and each seal is rewritten under the new key at the account's next write.
 """
+
 from __future__ import annotations
 
 import hmac
@@ -56,14 +57,26 @@ def seal_payload(user_id: int, *, models=None) -> bytes | None:
 
         models = (get_user_model(), _devices_model(), StaffRole)
     user_model, device_model, role_model = models
-    row = user_model.objects.filter(pk=user_id).values(
-        "pk", "username", "email", "password", "is_active", "is_staff", "is_superuser").first()
+    row = (
+        user_model.objects.filter(pk=user_id)
+        .values("pk", "username", "email", "password", "is_active", "is_staff", "is_superuser")
+        .first()
+    )
     if row is None:
         return None
     devices = sorted(device_model.objects.filter(user_id=user_id, confirmed=True).values_list("key", flat=True))
     staff_roles = sorted(role_model.objects.filter(user_id=user_id).values_list("unit_id", "role"))
-    body = [row["pk"], row["username"], row["email"], row["password"], row["is_active"], row["is_staff"], row["is_superuser"],
-            devices, [list(r) for r in staff_roles]]
+    body = [
+        row["pk"],
+        row["username"],
+        row["email"],
+        row["password"],
+        row["is_active"],
+        row["is_staff"],
+        row["is_superuser"],
+        devices,
+        [list(r) for r in staff_roles],
+    ]
     return json.dumps(body, separators=(",", ":"), ensure_ascii=True).encode()
 
 
@@ -138,8 +151,9 @@ def _user_before(sender, instance, raw=False, **kwargs):
     """Also remember is_active as stored, so a deactivated PPID account can be told to the other PPIDs."""
     _before(sender, instance, raw=raw, **kwargs)
     if not raw and instance.pk is not None:
-        instance._sigap_was_active = get_user_model().objects.filter(pk=instance.pk).values_list(
-            "is_active", flat=True).first()
+        instance._sigap_was_active = (
+            get_user_model().objects.filter(pk=instance.pk).values_list("is_active", flat=True).first()
+        )
 
 
 def _user_after(sender, instance, raw=False, created=False, **kwargs):
@@ -152,9 +166,11 @@ def _user_after(sender, instance, raw=False, created=False, **kwargs):
 
         if StaffRole.objects.filter(user_id=instance.pk, role=StaffRole.Role.PRIVACY_OFFICER).exists():
             name = instance.get_username()
-            notify_privacy_officers(kind="ppid_account_deactivated",
-                                    body=f"Akun petugas privasi (PPID) {name} dinonaktifkan.",
-                                    body_en=f"The privacy officer (PPID) account {name} was deactivated.")
+            notify_privacy_officers(
+                kind="ppid_account_deactivated",
+                body=f"Akun petugas privasi (PPID) {name} dinonaktifkan.",
+                body_en=f"The privacy officer (PPID) account {name} was deactivated.",
+            )
 
 
 def _role_changed(sender, instance, raw=False, **kwargs):
@@ -192,11 +208,17 @@ def seal_broken_report(request, user, *, via: str) -> None:
     from sigap.privacy.access_log import access_record
 
     name = user.get_username()
-    access_record(actor=None, action=BROKEN, account=name, via=via,
-                  ip=(request.META.get("REMOTE_ADDR", "") if request is not None else ""))
+    access_record(
+        actor=None,
+        action=BROKEN,
+        account=name,
+        via=via,
+        ip=(request.META.get("REMOTE_ADDR", "") if request is not None else ""),
+    )
     notify_privacy_officers(
         kind=BROKEN,
         body=f"Masuk sebagai {name} ditolak: data masuk akun ini (kata sandi, status, autentikator atau peran) "
-             f"diubah di luar aplikasi. Periksa basis data; perbaiki dengan `sigap otp reseal` setelah diperiksa.",
+        f"diubah di luar aplikasi. Periksa basis data; perbaiki dengan `sigap otp reseal` setelah diperiksa.",
         body_en=f"Sign-in as {name} refused: this account's sign-in data (password, status, authenticator or roles) "
-                f"was changed outside the application. Check the database; repair with `sigap otp reseal` once checked.")
+        f"was changed outside the application. Check the database; repair with `sigap otp reseal` once checked.",
+    )

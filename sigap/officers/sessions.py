@@ -14,6 +14,7 @@ before this binding existed does not load either: everyone signs in once more.
 
 ``SESSION_ENGINE = "sigap.officers.sessions"`` (settings).
 """
+
 from __future__ import annotations
 
 import logging
@@ -42,8 +43,12 @@ class SessionStore(DatabaseSessionStore):
     def encode(self, session_dict, expire_date: datetime | None = None):
         if expire_date is None:
             expire_date = timezone.now() + timedelta(seconds=self.get_session_cookie_age())
-        return signing.dumps({"s": session_dict, "e": int(expire_date.timestamp())}, salt=self.key_salt,
-                             serializer=self.serializer, compress=True)
+        return signing.dumps(
+            {"s": session_dict, "e": int(expire_date.timestamp())},
+            salt=self.key_salt,
+            serializer=self.serializer,
+            compress=True,
+        )
 
     def _open(self, session_data):
         """The session's data if its signature (under this row's key) holds and its signed expiry is ahead."""
@@ -52,10 +57,14 @@ class SessionStore(DatabaseSessionStore):
         except signing.BadSignature:
             logging.getLogger("django.security.SuspiciousSession").warning("Session data corrupted")
             return None
-        except Exception:
+        except Exception:  # noqa: BLE001 - any unreadable session is no session, as in Django's own backend
             return None
-        if not isinstance(payload, dict) or not isinstance(payload.get("s"), dict) or \
-                not isinstance(payload.get("e"), int) or payload["e"] <= timezone.now().timestamp():
+        if (
+            not isinstance(payload, dict)
+            or not isinstance(payload.get("s"), dict)
+            or not isinstance(payload.get("e"), int)
+            or payload["e"] <= timezone.now().timestamp()
+        ):
             return None
         return payload["s"]
 
@@ -97,8 +106,9 @@ class SessionStore(DatabaseSessionStore):
         if self.session_key is None:
             return None
         try:
-            return await self.model.objects.aget(session_key=stored_key(self.session_key),
-                                                 expire_date__gt=timezone.now())
+            return await self.model.objects.aget(
+                session_key=stored_key(self.session_key), expire_date__gt=timezone.now()
+            )
         except (self.model.DoesNotExist, SuspiciousOperation) as e:
             if isinstance(e, SuspiciousOperation):
                 logging.getLogger(f"django.security.{e.__class__.__name__}").warning(str(e))

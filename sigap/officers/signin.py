@@ -13,6 +13,7 @@ Before the factor, every sign-in (and every API token use) checks the account's 
 (``sigap.officers.seal``): an account whose password hash, status, authenticator or roles were written outside
 the application is refused with a neutral message.
 """
+
 from __future__ import annotations
 
 from django import forms
@@ -89,21 +90,34 @@ def second_factor_check(request, user, token: str | None, *, via: str = "sign_in
         return None
     if not _devices(user).exists():
         _failed(request, user)
-        raise DomainError("Akun ini wajib memakai kode OTP, tetapi belum ada perangkat autentikator yang terdaftar. "
-                          "Minta admin mendaftarkannya (sigap otp enroll).",
-                          "This account needs a one-time code but has no authenticator enrolled. Ask an "
-                          "administrator to enrol one (sigap otp enroll).", code="otp_not_enrolled", status=401,
-                          field="otp")
+        raise DomainError(
+            "Akun ini wajib memakai kode OTP, tetapi belum ada perangkat autentikator yang terdaftar. "
+            "Minta admin mendaftarkannya (sigap otp enroll).",
+            "This account needs a one-time code but has no authenticator enrolled. Ask an "
+            "administrator to enrol one (sigap otp enroll).",
+            code="otp_not_enrolled",
+            status=401,
+            field="otp",
+        )
     if not (token or "").strip():
         _failed(request, user)
-        raise DomainError("Akun ini wajib memakai kode OTP: masukkan 6 angka dari aplikasi autentikator.",
-                          "This account needs a one-time code: enter the 6 digits from the authenticator app.",
-                          code="otp_required", status=401, field="otp")
+        raise DomainError(
+            "Akun ini wajib memakai kode OTP: masukkan 6 angka dari aplikasi autentikator.",
+            "This account needs a one-time code: enter the 6 digits from the authenticator app.",
+            code="otp_required",
+            status=401,
+            field="otp",
+        )
     device = otp_matching_device(user, token)
     if device is None:
         _failed(request, user)
-        raise DomainError("Kode OTP salah atau sudah kedaluwarsa.", "The one-time code is wrong or has expired.",
-                          code="otp_invalid", status=401, field="otp")
+        raise DomainError(
+            "Kode OTP salah atau sudah kedaluwarsa.",
+            "The one-time code is wrong or has expired.",
+            code="otp_invalid",
+            status=401,
+            field="otp",
+        )
     return device
 
 
@@ -115,10 +129,14 @@ def _text(exc: DomainError) -> str:
     return exc.message_en if (get_language() or "id").startswith("en") else exc.message_id
 
 
-OTP_FIELD = forms.CharField(label=_("Kode OTP"), required=False, max_length=12, strip=True,
-                            help_text=_("Untuk akun admin, validator, pimpinan, PPID dan auditor: 6 angka dari "
-                                        "aplikasi autentikator."),
-                            widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "numeric"}))
+OTP_FIELD = forms.CharField(
+    label=_("Kode OTP"),
+    required=False,
+    max_length=12,
+    strip=True,
+    help_text=_("Untuk akun admin, validator, pimpinan, PPID dan auditor: 6 angka dari aplikasi autentikator."),
+    widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "numeric"}),
+)
 
 
 class _SecondFactorMixin:
@@ -179,6 +197,8 @@ def session_lacks_second_factor(request) -> bool:
     cached = getattr(request, "_sigap_lacks_factor", None)
     if cached is None:
         user = getattr(request, "user", None)
-        cached = bool(user is not None and user.is_authenticated and otp_required(user) and not session_verified(request))
+        cached = bool(
+            user is not None and user.is_authenticated and otp_required(user) and not session_verified(request)
+        )
         request._sigap_lacks_factor = cached
     return cached

@@ -1,5 +1,6 @@
 """Triage desk and duplicates for officers: reports needing a human, with the machine's suggestions,
 and one action to accept a suggestion."""
+
 from __future__ import annotations
 
 from datetime import datetime
@@ -48,21 +49,32 @@ class TriageItem(Schema):
     category: CodeName
     categories: list[CategoryGuess]
     places: list[PlaceGuess]
-    about_unit: CodeName | None = Field(None, description=(
-        "For a complaint about officials (pelayanan-aparatur): the unit it would be about unless the desk names "
-        "another, i.e. the one already recorded, else the kelurahan of the location. That unit and the units "
-        "below it never see the report."))
+    about_unit: CodeName | None = Field(
+        None,
+        description=(
+            "For a complaint about officials (pelayanan-aparatur): the unit it would be about unless the desk names "
+            "another, i.e. the one already recorded, else the kelurahan of the location. That unit and the units "
+            "below it never see the report."
+        ),
+    )
 
 
 class TriageIn(Schema):
-    model_config = ConfigDict(extra="forbid", json_schema_extra={"example": {"category": "saluran-tersumbat", "kelurahan": "31.75.07.1002"}})
+    model_config = ConfigDict(
+        extra="forbid", json_schema_extra={"example": {"category": "saluran-tersumbat", "kelurahan": "31.75.07.1002"}}
+    )
     category: str = Field(..., min_length=1, max_length=60)
     lat: float | None = Field(None, ge=-90, le=90)
     lon: float | None = Field(None, ge=-180, le=180)
     kelurahan: str = Field("", max_length=20, description="Kemendagri code; its inner point becomes the location")
-    about_unit: str = Field("", max_length=80, description=(
-        "Only with category pelayanan-aparatur: code of the unit the complaint is about (default: the unit the "
-        "reporter named, else the kelurahan of the location). Refused (422) with any other category."))
+    about_unit: str = Field(
+        "",
+        max_length=80,
+        description=(
+            "Only with category pelayanan-aparatur: code of the unit the complaint is about (default: the unit the "
+            "reporter named, else the kelurahan of the location). Refused (422) with any other category."
+        ),
+    )
     note: str = Field("", max_length=2000)
 
 
@@ -95,8 +107,10 @@ def _suggestions(report: Report, data, places) -> dict:
     found = place_match(f"{report.address} {report.description}", places)[:5]
     return {
         "categories": [{"code": c, "name": names.get(c, c), "confidence": p} for c, p in ranked],
-        "places": [{"kelurahan": {"code": m.kode, "name": m.nama}, "lat": m.lat, "lon": m.lon, "confidence": m.confidence}
-                   for m in found],
+        "places": [
+            {"kelurahan": {"code": m.kode, "name": m.nama}, "lat": m.lat, "lon": m.lon, "confidence": m.confidence}
+            for m in found
+        ],
     }
 
 
@@ -104,14 +118,30 @@ def _suggestions(report: Report, data, places) -> dict:
 def triage_queue_endpoint(request, limit: int = 50):
     """The open reports at the caller's units that need a human, most urgent first: one index range, and the
     reference data read once for the page (a fixed number of statements whatever the page's length)."""
-    qs = (selectors.report_queue(user=request.auth).exclude(triage_reason="").select_related("concerned_unit")
-          [: max(1, min(limit, 200))])
+    qs = (
+        selectors.report_queue(user=request.auth)
+        .exclude(triage_reason="")
+        .select_related("concerned_unit")[: max(1, min(limit, 200))]
+    )
     rows = list(qs)
-    access_record(actor=request.auth, action=Action.LIST_REPORTS, reports=[r.number for r in rows], filters={"triage": True})
+    access_record(
+        actor=request.auth, action=Action.LIST_REPORTS, reports=[r.number for r in rows], filters={"triage": True}
+    )
     data, places = routing_data(), place_data()
-    return [{"id": r.number, "status": status_out(r.status), "reason": r.triage_reason, "excerpt": r.description[:300],
-             "address": r.address, "created_at": r.created_at, "category": {"code": r.kategori.kode, "name": r.kategori.nama},
-             "about_unit": _about_unit(r, data), **_suggestions(r, data, places)} for r in rows]
+    return [
+        {
+            "id": r.number,
+            "status": status_out(r.status),
+            "reason": r.triage_reason,
+            "excerpt": r.description[:300],
+            "address": r.address,
+            "created_at": r.created_at,
+            "category": {"code": r.kategori.kode, "name": r.kategori.nama},
+            "about_unit": _about_unit(r, data),
+            **_suggestions(r, data, places),
+        }
+        for r in rows
+    ]
 
 
 @router.post("/triage/{number}", response={200: TriageOut, **ERRORS}, summary="Place and categorize; route onwards")
@@ -121,34 +151,76 @@ def triage_endpoint(request, number: str, payload: TriageIn):
     if payload.kelurahan and (lat is None or lon is None) and report.lat is None:
         w = Wilayah.objects.filter(kode=payload.kelurahan, tingkat=Wilayah.Tingkat.KELURAHAN).first()
         if w is None:
-            raise DomainError(f"Kelurahan '{payload.kelurahan}' tidak dikenal.", f"Unknown kelurahan '{payload.kelurahan}'.",
-                              code="unknown_kelurahan", status=422, field="kelurahan")
+            raise DomainError(
+                f"Kelurahan '{payload.kelurahan}' tidak dikenal.",
+                f"Unknown kelurahan '{payload.kelurahan}'.",
+                code="unknown_kelurahan",
+                status=422,
+                field="kelurahan",
+            )
         lat, lon = w.inner_lat, w.inner_lon
-    services.report_triage(report_id=report.pk, actor=request.auth, kategori=payload.category, lat=lat, lon=lon,
-                           note=payload.note, about_unit=payload.about_unit)
+    services.report_triage(
+        report_id=report.pk,
+        actor=request.auth,
+        kategori=payload.category,
+        lat=lat,
+        lon=lon,
+        note=payload.note,
+        about_unit=payload.about_unit,
+    )
     report.refresh_from_db()
-    return {"id": report.number, "status": status_out(report.status), "unit": {"code": report.unit.kode, "name": report.unit.nama}}
+    return {
+        "id": report.number,
+        "status": status_out(report.status),
+        "unit": {"code": report.unit.kode, "name": report.unit.nama},
+    }
 
 
-@router.get("/duplicates/{number}", response={200: list[DuplicateOut], **ERRORS}, summary="Duplicate candidates of a report")
+@router.get(
+    "/duplicates/{number}", response={200: list[DuplicateOut], **ERRORS}, summary="Duplicate candidates of a report"
+)
 def duplicates_endpoint(request, number: str):
     report = selectors.report_get_visible(user=request.auth, number=number)
     visible = selectors.reports_visible_to(request.auth).values("pk")
-    rows = list(DuplicateCandidate.objects.filter(report=report, original__in=visible).select_related("original")
-                .order_by("-similarity"))
-    access_record(actor=request.auth, action=Action.LIST_REPORTS, reports=[d.original.number for d in rows],
-                  filters={"duplicates_of": report.number})
-    return [{"id": d.pk, "original": d.original.number, "original_status": status_out(d.original.status),
-             "distance_m": d.distance_m, "similarity": d.similarity, "state": d.state} for d in rows]
+    rows = list(
+        DuplicateCandidate.objects.filter(report=report, original__in=visible)
+        .select_related("original")
+        .order_by("-similarity")
+    )
+    access_record(
+        actor=request.auth,
+        action=Action.LIST_REPORTS,
+        reports=[d.original.number for d in rows],
+        filters={"duplicates_of": report.number},
+    )
+    return [
+        {
+            "id": d.pk,
+            "original": d.original.number,
+            "original_status": status_out(d.original.status),
+            "distance_m": d.distance_m,
+            "similarity": d.similarity,
+            "state": d.state,
+        }
+        for d in rows
+    ]
 
 
-@router.post("/duplicates/{number}/{candidate_id}/dismiss", response={200: DuplicateOut, **ERRORS},
-             summary="Not a duplicate")
+@router.post(
+    "/duplicates/{number}/{candidate_id}/dismiss", response={200: DuplicateOut, **ERRORS}, summary="Not a duplicate"
+)
 def duplicate_dismiss_endpoint(request, number: str, candidate_id: int):
     report = selectors.report_get_visible(user=request.auth, number=number)
     if not DuplicateCandidate.objects.filter(pk=candidate_id, report=report).exists():
-        raise DomainError("Kandidat duplikat tidak ditemukan.", "Duplicate candidate not found.", code="not_found",
-                          status=404)
+        raise DomainError(
+            "Kandidat duplikat tidak ditemukan.", "Duplicate candidate not found.", code="not_found", status=404
+        )
     d = services.duplicate_dismiss(candidate_id=candidate_id, actor=request.auth)
-    return {"id": d.pk, "original": d.original.number, "original_status": status_out(d.original.status),
-            "distance_m": d.distance_m, "similarity": d.similarity, "state": d.state}
+    return {
+        "id": d.pk,
+        "original": d.original.number,
+        "original_status": status_out(d.original.status),
+        "distance_m": d.distance_m,
+        "similarity": d.similarity,
+        "state": d.state,
+    }

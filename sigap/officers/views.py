@@ -3,6 +3,7 @@
 Views parse input, call one selector or service, render. Every listing, report view and photo view is
 written to the access log, exactly as the officer API does.
 """
+
 from __future__ import annotations
 
 from urllib.parse import urlencode
@@ -11,26 +12,32 @@ from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth import views as auth_views
 from django.core.paginator import Paginator
-from django.utils.functional import cached_property
 from django.db.models import F, Prefetch
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.functional import cached_property
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from sigap.core.errors import DomainError, NotFound
 from sigap.privacy.access_log import Action, access_record, access_record_many
-from sigap.reports import photoserve
-from sigap.reports import selectors, services
+from sigap.reports import photoserve, selectors, services
 from sigap.reports.models import Photo, Report
 from sigap.reports.states import Status, is_open
 from sigap.routing.cache import routing_data
 
 from . import flow
-from .access import (console_view, forbidden, is_htmx, refusal_text, user_can_enter_reports, user_can_use_queue,
-                     user_can_validate)
+from .access import (
+    console_view,
+    forbidden,
+    is_htmx,
+    refusal_text,
+    user_can_enter_reports,
+    user_can_use_queue,
+    user_can_validate,
+)
 from .actions import ACTIONS, BY_NAME
 from .forms import ALL, CLOSED, SORTS, QueueFilterForm
 from .signin import SignInForm, mark_verified
@@ -53,11 +60,14 @@ class CappedPaginator(Paginator):
     def count(self) -> int:
         n, self.capped = self._size()
         return n
+
+
 VALIDATION_PAGE_SIZE = 10
 REFUSAL_HEADER = "X-Sigap-Refusal"
 
 
 # --- login / logout ----------------------------------------------------------------------------
+
 
 class ConsoleLoginView(auth_views.LoginView):
     """Django's LoginView with our labels, the second factor for roles above officer (``signin``), and the
@@ -86,6 +96,7 @@ class ConsoleLogoutView(auth_views.LogoutView):
 
 # --- the queue ---------------------------------------------------------------------------------
 
+
 def _kategori_label(k) -> str:
     return (k.name_en or k.nama) if (get_language() or "id").startswith("en") else k.nama
 
@@ -101,31 +112,60 @@ def _queue(request) -> dict:
     user = request.user
     scope = selectors.scope_of(user)
     kategori_rows = sorted(routing_data().kategori_by_code.values(), key=lambda k: k.nama)
-    form = QueueFilterForm(request.GET, kategori_choices=[(k.kode, _kategori_label(k)) for k in kategori_rows],
-                           kelurahan_choices=selectors.kelurahan_choices(user=user, scope=scope))
+    form = QueueFilterForm(
+        request.GET,
+        kategori_choices=[(k.kode, _kategori_label(k)) for k in kategori_rows],
+        kelurahan_choices=selectors.kelurahan_choices(user=user, scope=scope),
+    )
     form.is_valid()
     value = form.value
     status, kategori, kelurahan = value("status"), value("kategori"), value("kelurahan")
     overdue = {"1": True, "0": False}.get(value("overdue") or "")
     sort = value("sort") or "urgent"
     now = timezone.now()
-    qs = selectors.report_queue(user=user, status=status, kategori=kategori, kelurahan=kelurahan, overdue=overdue,
-                                now=now, scope=scope)
+    qs = selectors.report_queue(
+        user=user, status=status, kategori=kategori, kelurahan=kelurahan, overdue=overdue, now=now, scope=scope
+    )
     if sort != "urgent":
-        ordering = [F(f[1:]).desc(nulls_last=True) if f.startswith("-") else F(f).asc(nulls_last=True)
-                    for f in SORTS[sort]]
+        ordering = [
+            F(f[1:]).desc(nulls_last=True) if f.startswith("-") else F(f).asc(nulls_last=True) for f in SORTS[sort]
+        ]
         qs = qs.order_by(*ordering, "-pk")
     counts = selectors.queue_counts(user=user, kategori=kategori, kelurahan=kelurahan, scope=scope)
-    size = (lambda: selectors.queue_size(user=user, status=status, kategori=kategori, kelurahan=kelurahan,
-                                         overdue=overdue, now=now, scope=scope))
+
+    def size():
+        return selectors.queue_size(
+            user=user, status=status, kategori=kategori, kelurahan=kelurahan, overdue=overdue, now=now, scope=scope
+        )
+
     page = CappedPaginator(qs, PAGE_SIZE, size=size).get_page(value("page") or 1)
     rows = list(page.object_list)
-    filters = {k: v for k, v in {"status": status, "category": kategori, "kelurahan": kelurahan, "overdue": overdue,
-                                 "sort": sort, "page": page.number}.items() if v is not None}
-    access_record(actor=user, action=Action.LIST_REPORTS, reports=[r.number for r in rows], filters=filters,
-                  view="console")
-    params = {k: v for k, v in {"status": status, "kategori": kategori, "kelurahan": kelurahan,
-                                "overdue": value("overdue"), "sort": sort if sort != "urgent" else None}.items() if v}
+    filters = {
+        k: v
+        for k, v in {
+            "status": status,
+            "category": kategori,
+            "kelurahan": kelurahan,
+            "overdue": overdue,
+            "sort": sort,
+            "page": page.number,
+        }.items()
+        if v is not None
+    }
+    access_record(
+        actor=user, action=Action.LIST_REPORTS, reports=[r.number for r in rows], filters=filters, view="console"
+    )
+    params = {
+        k: v
+        for k, v in {
+            "status": status,
+            "kategori": kategori,
+            "kelurahan": kelurahan,
+            "overdue": value("overdue"),
+            "sort": sort if sort != "urgent" else None,
+        }.items()
+        if v
+    }
 
     def qs_with(**changes) -> str:
         merged = {**params, **changes}
@@ -133,15 +173,26 @@ def _queue(request) -> dict:
 
     by_status = counts.by_status
     return {
-        "form": form, "page": page, "now": now, "status": status,
+        "form": form,
+        "page": page,
+        "now": now,
+        "status": status,
         "rows": [{"report": r, "overdue": services.report_is_overdue(r, now)} for r in rows],
-        "counts": [{"status": s, "n": by_status[s.value], "query": qs_with(status=s.value)}
-                   for s in Status if by_status.get(s.value)],
-        "total": counts.open + counts.closed, "total_label": _count_label(counts.open + counts.closed, counts.closed_capped),
-        "page_total_label": _count_label(page.paginator.count, page.paginator.capped), "all_query": qs_with(status=ALL),
-        "closed_total": counts.closed, "closed_query": qs_with(status=CLOSED),
-        "open_total": counts.open, "open_query": qs_with(status=None),
-        "show_all": status == ALL, "show_closed": status == CLOSED,
+        "counts": [
+            {"status": s, "n": by_status[s.value], "query": qs_with(status=s.value)}
+            for s in Status
+            if by_status.get(s.value)
+        ],
+        "total": counts.open + counts.closed,
+        "total_label": _count_label(counts.open + counts.closed, counts.closed_capped),
+        "page_total_label": _count_label(page.paginator.count, page.paginator.capped),
+        "all_query": qs_with(status=ALL),
+        "closed_total": counts.closed,
+        "closed_query": qs_with(status=CLOSED),
+        "open_total": counts.open,
+        "open_query": qs_with(status=None),
+        "show_all": status == ALL,
+        "show_closed": status == CLOSED,
         "query": qs_with(page=page.number if page.number > 1 else None),
         "prev_query": qs_with(page=page.previous_page_number()) if page.has_previous() else None,
         "next_query": qs_with(page=page.next_page_number()) if page.has_next() else None,
@@ -167,6 +218,7 @@ def queue_partial_view(request):
 
 # --- the report page ---------------------------------------------------------------------------
 
+
 def _visible(request, number: str) -> Report:
     try:
         return selectors.report_get_visible(user=request.user, number=number)
@@ -182,8 +234,15 @@ def _not_found(request) -> HttpResponse:
     return render(request, "officers/not_found.html", status=404)
 
 
-def _report_context(request, report: Report, *, bound: tuple[str, object] | None = None,
-                    errors: dict[str, str] | None = None, result: str = "", open_action: str = "") -> dict:
+def _report_context(
+    request,
+    report: Report,
+    *,
+    bound: tuple[str, object] | None = None,
+    errors: dict[str, str] | None = None,
+    result: str = "",
+    open_action: str = "",
+) -> dict:
     user = request.user
     now = timezone.now()
     allowed = flow.allowed_actions(user, report)
@@ -200,14 +259,27 @@ def _report_context(request, report: Report, *, bound: tuple[str, object] | None
         # open reports of the same category and kelurahan at the handling unit (the caller's: only it may
         # merge): one range of the open-queue index, never the unit's history
         barred = selectors.scope_of(user).barred
-        candidates = list(Report.objects.filter(
-            unit_rows__unit_id=report.unit_id, unit_rows__holds=True, unit_rows__is_open=True,
-            unit_rows__kategori_id=report.kategori_id, unit_rows__kelurahan_id=report.kelurahan_id,
-        ).exclude(pk=report.pk).exclude(concerned_unit_id__in=barred).order_by("-pk")
-            .values_list("number", flat=True)[:8])
+        candidates = list(
+            Report.objects.filter(
+                unit_rows__unit_id=report.unit_id,
+                unit_rows__holds=True,
+                unit_rows__is_open=True,
+                unit_rows__kategori_id=report.kategori_id,
+                unit_rows__kelurahan_id=report.kelurahan_id,
+            )
+            .exclude(pk=report.pk)
+            .exclude(concerned_unit_id__in=barred)
+            .order_by("-pk")
+            .values_list("number", flat=True)[:8]
+        )
         if candidates:
-            access_record(actor=user, action=Action.LIST_REPORTS, reports=candidates,
-                          filters={"duplicates_of": report.number}, view="console")
+            access_record(
+                actor=user,
+                action=Action.LIST_REPORTS,
+                reports=candidates,
+                filters={"duplicates_of": report.number},
+                view="console",
+            )
     photos = list(report.photos.select_related("unit"))
     proof_kinds = {p.kind for p in photos if p.unit_id == report.unit_id}
     hops = selectors.report_hops(report)
@@ -215,17 +287,31 @@ def _report_context(request, report: Report, *, bound: tuple[str, object] | None
     actor_ids = {h.actor_id for h in history if h.actor_id} | {h.actor_id for h in hops if h.actor_id}
     usernames = dict(get_user_model().objects.filter(pk__in=actor_ids).values_list("pk", "username"))
     return {
-        "report": report, "now": now, "allowed": allowed, "forms": forms, "errors": errors or {}, "result": result,
-        "open_action": open_action, "suggestions": suggestions, "unit_q": unit_q, "unit_results": unit_results,
-        "merge_candidates": candidates, "history": history, "hops": hops, "usernames": usernames,
-        "revisits": sum(1 for h in hops if h.revisit), "overdue": services.report_is_overdue(report, now),
+        "report": report,
+        "now": now,
+        "allowed": allowed,
+        "forms": forms,
+        "errors": errors or {},
+        "result": result,
+        "open_action": open_action,
+        "suggestions": suggestions,
+        "unit_q": unit_q,
+        "unit_results": unit_results,
+        "merge_candidates": candidates,
+        "history": history,
+        "hops": hops,
+        "usernames": usernames,
+        "revisits": sum(1 for h in hops if h.revisit),
+        "overdue": services.report_is_overdue(report, now),
         "report_photos": [p for p in photos if p.kind == Photo.Kind.REPORT],
         "before_photos": [p for p in photos if p.kind == Photo.Kind.BEFORE],
         "after_photos": [p for p in photos if p.kind == Photo.Kind.AFTER],
         "titles": {a.name: a.title for a in ACTIONS.values()},
         "slugs": {a.name: a.slug for a in ACTIONS.values()},
         "merged_into": report.merged_into.number if report.merged_into_id else "",
-        "photo_kind": Photo.Kind.AFTER if Photo.Kind.BEFORE in proof_kinds and Photo.Kind.AFTER not in proof_kinds else Photo.Kind.BEFORE,
+        "photo_kind": Photo.Kind.AFTER
+        if Photo.Kind.BEFORE in proof_kinds and Photo.Kind.AFTER not in proof_kinds
+        else Photo.Kind.BEFORE,
     }
 
 
@@ -277,8 +363,9 @@ def report_action_view(request, number: str, slug: str):
         error, status, code = _form_errors(form), 422, "invalid_input"
 
     if in_validation_queue:
-        return _validation_answer(request, number, action, error=error, status=status, code=code,
-                                  result="" if error else result)
+        return _validation_answer(
+            request, number, action, error=error, status=status, code=code, result="" if error else result
+        )
     if not error:
         if not is_htmx(request):
             messages.success(request, result)
@@ -287,17 +374,27 @@ def report_action_view(request, number: str, slug: str):
             report = _visible(request, number)
         except Http404:  # the action took the report out of this user's sight
             return render(request, "officers/_report_gone.html", {"result": result, "number": number})
-        access_record(actor=request.user, action=Action.VIEW_REPORT, report_number=report.number, view="console",
-                      after=action.name)
+        access_record(
+            actor=request.user,
+            action=Action.VIEW_REPORT,
+            report_number=report.number,
+            view="console",
+            after=action.name,
+        )
         keep_open = action.name if action.name == "add_photo" else ""  # the next photo is usually the "after" one
-        return render(request, "officers/_report_panel.html",
-                      _report_context(request, report, result=result, open_action=keep_open))
+        return render(
+            request,
+            "officers/_report_panel.html",
+            _report_context(request, report, result=result, open_action=keep_open),
+        )
 
     report = _visible(request, number)
-    context = _report_context(request, report, bound=(action.name, form), errors={action.name: error},
-                              open_action=action.name)
-    access_record(actor=request.user, action=Action.VIEW_REPORT, report_number=report.number, view="console",
-                  refused=action.name)
+    context = _report_context(
+        request, report, bound=(action.name, form), errors={action.name: error}, open_action=action.name
+    )
+    access_record(
+        actor=request.user, action=Action.VIEW_REPORT, report_number=report.number, view="console", refused=action.name
+    )
     if is_htmx(request):
         return _refusal(render(request, "officers/_report_panel.html", context), action.name, status, code)
     return render(request, "officers/report.html", context, status=status)
@@ -322,11 +419,13 @@ def photo_view(request, number: str, photo_id: int):
     photo = Photo.objects.filter(report=report, pk=photo_id).first()
     if photo is None:
         return _not_found(request)
-    access_record(actor=request.user, action=Action.VIEW_PHOTO, report_number=report.number, photo=photo.pk,
-                  view="console")
+    access_record(
+        actor=request.user, action=Action.VIEW_PHOTO, report_number=report.number, photo=photo.pk, view="console"
+    )
     # every look goes through the access log: never cached
-    return photoserve.photo_response(photo, cache_control="private, no-store",
-                                     filename=f"{report.number}-{photo.kind}-{photo.pk}.jpg")
+    return photoserve.photo_response(
+        photo, cache_control="private, no-store", filename=f"{report.number}-{photo.kind}-{photo.pk}.jpg"
+    )
 
 
 @require_GET
@@ -339,39 +438,72 @@ def unit_search_view(request):
 
 # --- the validator queue -----------------------------------------------------------------------
 
+
 def _validation_item(report: Report) -> dict:
     photos = [p for p in report.photos.all() if p.kind in (Photo.Kind.BEFORE, Photo.Kind.AFTER)]
-    return {"report": report, "before": [p for p in photos if p.kind == Photo.Kind.BEFORE],
-            "after": [p for p in photos if p.kind == Photo.Kind.AFTER],
-            "last_note": report.public_note}
+    return {
+        "report": report,
+        "before": [p for p in photos if p.kind == Photo.Kind.BEFORE],
+        "after": [p for p in photos if p.kind == Photo.Kind.AFTER],
+        "last_note": report.public_note,
+    }
 
 
 @require_GET
 @console_view(user_can_validate)
 def validation_view(request):
-    qs = selectors.report_queue(user=request.user, status=Status.AWAITING_VALIDATION).order_by("status_changed_at", "pk")
+    qs = selectors.report_queue(user=request.user, status=Status.AWAITING_VALIDATION).order_by(
+        "status_changed_at", "pk"
+    )
     qs = qs.prefetch_related(Prefetch("photos", queryset=Photo.objects.select_related("unit")))
     page = Paginator(qs, VALIDATION_PAGE_SIZE).get_page(request.GET.get("page") or 1)
     items = [_validation_item(r) for r in page.object_list]
     numbers = [i["report"].number for i in items]
     # the listing, then each card (it shows the whole report: a view of it), written as one INSERT
-    access_record_many(actor=request.user, entries=[
-        (Action.LIST_REPORTS, "", {"reports": numbers, "filters": {"status": Status.AWAITING_VALIDATION.value,
-                                                                   "page": page.number}, "view": "validation"}),
-        *[(Action.VIEW_REPORT, number, {"view": "validation"}) for number in numbers]])
-    return render(request, "officers/validation.html", {"items": items, "page": page, "form": BY_NAME["validate"].form()})
+    access_record_many(
+        actor=request.user,
+        entries=[
+            (
+                Action.LIST_REPORTS,
+                "",
+                {
+                    "reports": numbers,
+                    "filters": {"status": Status.AWAITING_VALIDATION.value, "page": page.number},
+                    "view": "validation",
+                },
+            ),
+            *[(Action.VIEW_REPORT, number, {"view": "validation"}) for number in numbers],
+        ],
+    )
+    return render(
+        request, "officers/validation.html", {"items": items, "page": page, "form": BY_NAME["validate"].form()}
+    )
 
 
-def _validation_answer(request, number: str, action, *, error: str, status: int, code: str, result: str) -> HttpResponse:
+def _validation_answer(
+    request, number: str, action, *, error: str, status: int, code: str, result: str
+) -> HttpResponse:
     if not is_htmx(request):
         (messages.error if error else messages.success)(request, f"{number}: {error or result}")
         return redirect("officers:validation")
-    report = Report.objects.select_related("kategori", "unit", "kelurahan").prefetch_related(
-        Prefetch("photos", queryset=Photo.objects.select_related("unit"))).get(number=number)
-    access_record(actor=request.user, action=Action.VIEW_REPORT, report_number=number, view="validation",
-                  **({"refused": action.name} if error else {"after": action.name}))
-    context = {"item": _validation_item(report), "error": error, "result": result,
-               "form": BY_NAME["validate"].form(request.POST) if error else BY_NAME["validate"].form()}
+    report = (
+        Report.objects.select_related("kategori", "unit", "kelurahan")
+        .prefetch_related(Prefetch("photos", queryset=Photo.objects.select_related("unit")))
+        .get(number=number)
+    )
+    access_record(
+        actor=request.user,
+        action=Action.VIEW_REPORT,
+        report_number=number,
+        view="validation",
+        **({"refused": action.name} if error else {"after": action.name}),
+    )
+    context = {
+        "item": _validation_item(report),
+        "error": error,
+        "result": result,
+        "form": BY_NAME["validate"].form(request.POST) if error else BY_NAME["validate"].form(),
+    }
     if not error:
         context["done"] = True
     response = render(request, "officers/_validation_card.html", context)

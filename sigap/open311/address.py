@@ -13,6 +13,7 @@ Rules, in order:
 4. Exactly one left: that kelurahan. None or several: a 400 error that says what was found (never echoing
    the text itself, which may carry personal data).
 """
+
 from __future__ import annotations
 
 import re
@@ -55,7 +56,7 @@ def _find(tokens: tuple[str, ...], areas, kind: str) -> list[_Match]:
         if not n:
             continue
         for i in range(len(tokens) - n + 1):
-            if tokens[i:i + n] == name:
+            if tokens[i : i + n] == name:
                 out.append(_Match(i, i + n, area, kind))
     return out
 
@@ -64,8 +65,11 @@ def kelurahan_from_text(text: str, *, kelurahan, kecamatan) -> Area:
     tokens = words(text)
     matches = _find(tokens, kelurahan, "kel") + _find(tokens, kecamatan, "kec")
     # 1. drop matches strictly inside a longer one
-    matches = [m for m in matches if not any(
-        o.start <= m.start and m.end <= o.end and (o.end - o.start) > (m.end - m.start) for o in matches)]
+    matches = [
+        m
+        for m in matches
+        if not any(o.start <= m.start and m.end <= o.end and (o.end - o.start) > (m.end - m.start) for o in matches)
+    ]
     # 2. the word before a name says what it is
     before = {m: tokens[m.start - 1] if m.start > 0 else "" for m in matches}
     kel = [m for m in matches if m.kind == "kel" and before[m] not in KEC_WORDS]
@@ -80,6 +84,7 @@ def kelurahan_from_text(text: str, *, kelurahan, kecamatan) -> Area:
     candidates = list({m.area.kode: m.area for m in kel}.values())
     # 3. a bare name that is both a kelurahan and a kecamatan holding another candidate means the kecamatan
     if len(candidates) > 1:
+
         def means_kecamatan(c: Area) -> bool:
             for span in spans[c.kode]:
                 area = kec_at.get(span)
@@ -101,17 +106,23 @@ def kelurahan_from_text(text: str, *, kelurahan, kecamatan) -> Area:
         raise bad_request(
             f"address_string menyebut beberapa kelurahan ({names}); sebutkan satu kelurahan atau kirim lat/long.",
             f"address_string names several kelurahan ({names}); name one kelurahan or send lat/long.",
-            code="address_ambiguous", field="address_string")
+            code="address_ambiguous",
+            field="address_string",
+        )
     if mentioned_kec:
         names = ", ".join(sorted(a.nama for a in mentioned_kec.values()))
         raise bad_request(
             f"address_string hanya menyebut kecamatan ({names}); tambahkan nama kelurahan atau kirim lat/long.",
             f"address_string names only a kecamatan ({names}); add the kelurahan's name or send lat/long.",
-            code="address_kelurahan_missing", field="address_string")
+            code="address_kelurahan_missing",
+            field="address_string",
+        )
     raise bad_request(
         "Tidak ada nama kelurahan yang dikenali dalam address_string; sebutkan kelurahannya atau kirim lat/long.",
         "No kelurahan name was recognised in address_string; name the kelurahan or send lat/long.",
-        code="address_not_understood", field="address_string")
+        code="address_not_understood",
+        field="address_string",
+    )
 
 
 @lru_cache(maxsize=4)
@@ -121,9 +132,13 @@ def _areas(fingerprint: tuple) -> tuple[tuple[Area, ...], tuple[Area, ...], dict
     from sigap.organization.models import Wilayah
 
     prefix = settings.SIGAP_PROVINCE + "."
-    rows = Wilayah.objects.filter(kode__startswith=prefix, tingkat__in=[Wilayah.Tingkat.KECAMATAN, Wilayah.Tingkat.KELURAHAN])
+    rows = Wilayah.objects.filter(
+        kode__startswith=prefix, tingkat__in=[Wilayah.Tingkat.KECAMATAN, Wilayah.Tingkat.KELURAHAN]
+    )
     kel, kec, points = [], [], {}
-    for kode, nama, tingkat, parent, lat, lon in rows.values_list("kode", "nama", "tingkat", "parent__kode", "inner_lat", "inner_lon"):
+    for kode, nama, tingkat, parent, lat, lon in rows.values_list(
+        "kode", "nama", "tingkat", "parent__kode", "inner_lat", "inner_lon"
+    ):
         if tingkat == Wilayah.Tingkat.KECAMATAN:
             kec.append(Area(kode, nama))
         elif lat is not None and lon is not None:

@@ -1,5 +1,6 @@
 """Open311 in the admin: client apps (the key is shown once, when the client is added), the extra questions
 of each category's service definition (data a city edits), and the read-only client ↔ report record."""
+
 from django.contrib import admin, messages
 from django.utils.translation import gettext_lazy as _
 
@@ -19,8 +20,10 @@ class ApiClientAdmin(admin.ModelAdmin):
             key = ApiClient.new_key()
             obj.set_key(key)
             super().save_model(request, obj, form, change)
-            messages.warning(request, _("Kunci API untuk %(name)s (hanya ditampilkan sekali): %(key)s")
-                             % {"name": obj.name, "key": key})
+            messages.warning(
+                request,
+                _("Kunci API untuk %(name)s (hanya ditampilkan sekali): %(key)s") % {"name": obj.name, "key": key},
+            )
             return
         super().save_model(request, obj, form, change)
 

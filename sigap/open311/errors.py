@@ -4,6 +4,7 @@ GeoReport v2 knows 400 (bad or missing input), 403 (api_key missing or invalid) 
 jurisdiction, service or request); Sigap adds 405, 429 and 503 where they apply. A domain refusal from
 the intake pipeline (422 invalid input, 409, 413, 415, ...) is a bad request to an Open311 client: 400.
 """
+
 from __future__ import annotations
 
 from django.utils import translation

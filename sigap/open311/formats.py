@@ -6,6 +6,7 @@ element with one child per item (``attributes`` → ``attribute``, ``values`` �
 fields live under the key ``sigap``: a ``sigap`` object in JSON, elements in the ``sigap:`` namespace in XML,
 so plain GeoReport clients ignore them.
 """
+
 from __future__ import annotations
 
 import json
@@ -24,8 +25,14 @@ ET.register_namespace("sigap", SIGAP_NS)
 
 # Wrapper element → child element. Anything else that is a list is rendered with the singular "item".
 CHILDREN = {
-    "attributes": "attribute", "values": "value", "endpoints": "endpoint", "formats": "format",
-    "hops": "hop", "errors": "error", "services": "service", "service_requests": "request",
+    "attributes": "attribute",
+    "values": "value",
+    "endpoints": "endpoint",
+    "formats": "format",
+    "hops": "hop",
+    "errors": "error",
+    "services": "service",
+    "service_requests": "request",
 }
 _XML_ILLEGAL = re.compile("[^\x09\x0a\x0d\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
 

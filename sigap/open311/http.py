@@ -4,6 +4,7 @@ logged and answered as a 500 in the same shape).
 
 Shared by the read views here and the POST handler in ``sigap.intake.open311``.
 """
+
 from __future__ import annotations
 
 import functools
@@ -44,8 +45,12 @@ def param(request, name: str) -> str | None:
 def jurisdiction_check(request) -> None:
     value = param(request, "jurisdiction_id")
     if value and value.strip() != jurisdiction_id():
-        raise not_found("jurisdiction_id tidak dikenal.", "jurisdiction_id not found.", code="unknown_jurisdiction",
-                        field="jurisdiction_id")
+        raise not_found(
+            "jurisdiction_id tidak dikenal.",
+            "jurisdiction_id not found.",
+            code="unknown_jurisdiction",
+            field="jurisdiction_id",
+        )
 
 
 def client_from_request(request, *, required: bool) -> ApiClient | None:
@@ -53,8 +58,11 @@ def client_from_request(request, *, required: bool) -> ApiClient | None:
     key = param(request, "api_key") or request.headers.get("X-API-Key")
     if not key:
         if required:
-            raise forbidden("api_key wajib untuk membuat laporan.", "An api_key is required to create a request.",
-                            code="api_key_required")
+            raise forbidden(
+                "api_key wajib untuk membuat laporan.",
+                "An api_key is required to create a request.",
+                code="api_key_required",
+            )
         return None
     client = ApiClient.objects.filter(key_hash=ApiClient.hash(key.strip()), active=True).first()
     if client is None:
@@ -73,8 +81,12 @@ def rate_check(*, bucket: str, per_minute: int) -> None:
         cache.set(key, 1, timeout=120)
         count = 1
     if count > per_minute:
-        raise Open311Error("Terlalu banyak permintaan, coba lagi sebentar lagi.", "Too many requests, try again shortly.",
-                           code="rate_limited", status=429)
+        raise Open311Error(
+            "Terlalu banyak permintaan, coba lagi sebentar lagi.",
+            "Too many requests, try again shortly.",
+            code="rate_limited",
+            status=429,
+        )
 
 
 def throttle(request, client: ApiClient | None) -> None:

@@ -4,6 +4,7 @@ questions (service definition attributes) a category asks.
 Nothing here holds anything about a person: an ``ApiClient`` is an app (its key stored only as a hash),
 and personal fields posted by a client go to the vault through ``sigap.intake.open311``.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -23,8 +24,12 @@ class ApiClient(models.Model):
 
     name = models.CharField(_("nama aplikasi"), max_length=100, unique=True)
     key_hash = models.CharField(max_length=64, unique=True, editable=False)
-    key_hint = models.CharField(_("awal kunci"), max_length=16, editable=False,
-                                help_text=_("Beberapa karakter pertama kunci, untuk mengenalinya."))
+    key_hint = models.CharField(
+        _("awal kunci"),
+        max_length=16,
+        editable=False,
+        help_text=_("Beberapa karakter pertama kunci, untuk mengenalinya."),
+    )
     rate_per_minute = models.PositiveIntegerField(_("batas permintaan per menit"), default=60)
     active = models.BooleanField(_("aktif"), default=True)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -91,15 +96,20 @@ class ServiceAttribute(models.Model):
 
     kategori_kode = models.SlugField(_("kode kategori"), max_length=60, db_index=True)
     code = models.SlugField(_("kode atribut"), max_length=60)
-    variable = models.BooleanField(_("diisi pelapor"), default=True,
-                                   help_text=_("Tidak dicentang: hanya keterangan, tanpa isian."))
+    variable = models.BooleanField(
+        _("diisi pelapor"), default=True, help_text=_("Tidak dicentang: hanya keterangan, tanpa isian.")
+    )
     datatype = models.CharField(_("jenis data"), max_length=20, choices=Datatype.choices, default=Datatype.STRING)
     required = models.BooleanField(_("wajib"), default=False)
     datatype_description = models.CharField(_("petunjuk isian"), max_length=300, blank=True)
     order = models.PositiveSmallIntegerField(_("urutan"), default=1)
     description = models.CharField(_("pertanyaan"), max_length=300)
-    values = models.JSONField(_("pilihan"), default=list, blank=True,
-                              help_text=_('Untuk singlevaluelist/multivaluelist: [{"key": "...", "name": "..."}, ...]'))
+    values = models.JSONField(
+        _("pilihan"),
+        default=list,
+        blank=True,
+        help_text=_('Untuk singlevaluelist/multivaluelist: [{"key": "...", "name": "..."}, ...]'),
+    )
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
@@ -113,8 +123,14 @@ class ServiceAttribute(models.Model):
 
     def clean(self) -> None:
         if self.datatype in self.LISTS:
-            ok = isinstance(self.values, list) and self.values and all(
-                isinstance(v, dict) and str(v.get("key", "")).strip() and str(v.get("name", "")).strip() for v in self.values)
+            ok = (
+                isinstance(self.values, list)
+                and self.values
+                and all(
+                    isinstance(v, dict) and str(v.get("key", "")).strip() and str(v.get("name", "")).strip()
+                    for v in self.values
+                )
+            )
             if not ok:
                 raise ValidationError({"values": _('Isi daftar pilihan: [{"key": "...", "name": "..."}, ...].')})
         elif self.values:

@@ -13,6 +13,7 @@ Visibility and what is shown follow ``sigap.reports.exposure``, the rule the por
 Nothing here reads the vault: a report's description and address were redacted at intake, and personal fields
 never reach a ``Report`` row.
 """
+
 from __future__ import annotations
 
 from collections.abc import Callable
@@ -33,6 +34,7 @@ SPECIFICATION = "http://wiki.open311.org/GeoReport_v2"
 
 
 # --- services --------------------------------------------------------------------------------
+
 
 def attributes_by_kategori() -> dict[str, list[ServiceAttribute]]:
     out: dict[str, list[ServiceAttribute]] = {}
@@ -84,12 +86,16 @@ def service_definition(k: Kategori) -> dict:
 
 
 def catalog_changeset() -> datetime | None:
-    stamps = [Kategori.objects.aggregate(t=Max("updated_at"))["t"], ServiceAttribute.objects.aggregate(t=Max("updated_at"))["t"]]
+    stamps = [
+        Kategori.objects.aggregate(t=Max("updated_at"))["t"],
+        ServiceAttribute.objects.aggregate(t=Max("updated_at"))["t"],
+    ]
     stamps = [s for s in stamps if s is not None]
     return max(stamps) if stamps else None
 
 
 # --- requests --------------------------------------------------------------------------------
+
 
 def reports_visible(client: ApiClient | None) -> QuerySet[Report]:
     q = Q(**exposure.PUBLIC_FILTER)
@@ -100,19 +106,37 @@ def reports_visible(client: ApiClient | None) -> QuerySet[Report]:
 
 def _with_details(qs: QuerySet[Report], client: ApiClient | None) -> QuerySet[Report]:
     """Rows for ``request_out``; ``filed_by_caller``: the calling client app filed the report."""
-    filed = (Exists(ClientReport.objects.filter(report=OuterRef("pk"), client=client)) if client is not None
-             else Value(False))
-    return qs.annotate(filed_by_caller=filed).select_related("kategori", "unit", "kelurahan").defer(
-        "kelurahan__geometry").prefetch_related(  # the kelurahan's name and inner point, never its boundary
-        Prefetch("hops", queryset=Hop.objects.select_related("from_unit", "to_unit").order_by("created_at", "id")),
-        Prefetch("photos", queryset=Photo.objects.filter(kind=Photo.Kind.REPORT).order_by("created_at", "id"),
-                 to_attr="report_photos"),
+    filed = (
+        Exists(ClientReport.objects.filter(report=OuterRef("pk"), client=client))
+        if client is not None
+        else Value(False)
+    )
+    return (
+        qs.annotate(filed_by_caller=filed)
+        .select_related("kategori", "unit", "kelurahan")
+        .defer("kelurahan__geometry")
+        .prefetch_related(  # the kelurahan's name and inner point, never its boundary
+            Prefetch("hops", queryset=Hop.objects.select_related("from_unit", "to_unit").order_by("created_at", "id")),
+            Prefetch(
+                "photos",
+                queryset=Photo.objects.filter(kind=Photo.Kind.REPORT).order_by("created_at", "id"),
+                to_attr="report_photos",
+            ),
+        )
     )
 
 
-def requests_search(*, client: ApiClient | None, ids: list[str] | None = None, service_codes: list[str] | None = None,
-                    start: datetime | None = None, end: datetime | None = None, statuses: list[str] | None = None,
-                    offset: int = 0, limit: int = 1000) -> list[Report]:
+def requests_search(
+    *,
+    client: ApiClient | None,
+    ids: list[str] | None = None,
+    service_codes: list[str] | None = None,
+    start: datetime | None = None,
+    end: datetime | None = None,
+    statuses: list[str] | None = None,
+    offset: int = 0,
+    limit: int = 1000,
+) -> list[Report]:
     """GET requests: ``ids`` override every other filter (GeoReport v2). Newest first."""
     qs = reports_visible(client)
     if ids:
@@ -127,7 +151,7 @@ def requests_search(*, client: ApiClient | None, ids: list[str] | None = None, s
         if statuses and set(statuses) != {"open", "closed"}:
             wanted = {"open": [StatusType.OPEN], "closed": [StatusType.CLOSED, StatusType.DONE]}[statuses[0]]
             qs = qs.filter(status__in=[s for s in Status if status_type(s) in wanted])
-    return list(_with_details(qs.order_by("-created_at", "-id"), client)[offset:offset + limit])
+    return list(_with_details(qs.order_by("-created_at", "-id"), client)[offset : offset + limit])
 
 
 def request_get(*, client: ApiClient | None, number: str) -> Report | None:
@@ -189,8 +213,13 @@ def request_out(report: Report, *, media_url: Callable[[Report, Photo], str]) ->
             "privacy_label": _label_id(Privacy(report.privacy)),
             "kelurahan": report.kelurahan.nama if report.kelurahan_id else None,
             "hops": [
-                {"kind": h.kind, "from_unit": h.from_unit.nama, "to_unit": h.to_unit.nama, "at": h.created_at,
-                 "accepted_at": h.accepted_at}
+                {
+                    "kind": h.kind,
+                    "from_unit": h.from_unit.nama,
+                    "to_unit": h.to_unit.nama,
+                    "at": h.created_at,
+                    "accepted_at": h.accepted_at,
+                }
                 for h in report.hops.all()
             ],
         },

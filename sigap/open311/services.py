@@ -5,6 +5,7 @@ description with the answers to the service definition's questions, privacy). It
 personal fields (email, names, phone, device_id, account_id): ``sigap.intake.open311`` hands those to the
 vault through ``report_submit``.
 """
+
 from __future__ import annotations
 
 import math
@@ -63,7 +64,7 @@ class PreparedRequest:
 
 def _attribute_values(data: MultiValueDict) -> dict[str, list[str]]:
     found: dict[str, list[str]] = {}
-    for key in data.keys():
+    for key in data:
         match = _ATTRIBUTE.match(key)
         if match:
             values = [v.strip() for v in data.getlist(key) if v.strip()]
@@ -76,9 +77,12 @@ def attributes_check(kategori: Kategori, given: dict[str, list[str]]) -> list[tu
     definitions = {a.code: a for a in ServiceAttribute.objects.filter(kategori_kode=kategori.kode)}
     unknown = sorted(set(given) - set(definitions))
     if unknown:
-        raise bad_request(f"Atribut tidak dikenal untuk {kategori.kode}: {', '.join(unknown)}.",
-                          f"Unknown attribute(s) for {kategori.kode}: {', '.join(unknown)}.",
-                          code="unknown_attribute", field=f"attribute[{unknown[0]}]")
+        raise bad_request(
+            f"Atribut tidak dikenal untuk {kategori.kode}: {', '.join(unknown)}.",
+            f"Unknown attribute(s) for {kategori.kode}: {', '.join(unknown)}.",
+            code="unknown_attribute",
+            field=f"attribute[{unknown[0]}]",
+        )
     out = []
     for code, attr in sorted(definitions.items(), key=lambda kv: (kv[1].order, kv[0])):
         values = given.get(code, [])
@@ -87,39 +91,56 @@ def attributes_check(kategori: Kategori, given: dict[str, list[str]]) -> list[tu
             continue
         if not values:
             if attr.required:
-                raise bad_request(f"Atribut {code} wajib diisi ({attr.description}).",
-                                  f"Attribute {code} is required ({attr.description}).", code="attribute_required",
-                                  field=field)
+                raise bad_request(
+                    f"Atribut {code} wajib diisi ({attr.description}).",
+                    f"Attribute {code} is required ({attr.description}).",
+                    code="attribute_required",
+                    field=field,
+                )
             continue
         if attr.datatype != ServiceAttribute.Datatype.MULTI and len(values) > 1:
-            raise bad_request(f"Atribut {code} hanya satu nilai.", f"Attribute {code} takes one value.",
-                              code="invalid_attribute", field=field)
+            raise bad_request(
+                f"Atribut {code} hanya satu nilai.",
+                f"Attribute {code} takes one value.",
+                code="invalid_attribute",
+                field=field,
+            )
         if attr.datatype in ServiceAttribute.LISTS:
             keys = attr.value_keys()
             if any(v not in keys for v in values):
-                raise bad_request(f"Nilai atribut {code} harus salah satu dari: {', '.join(keys)}.",
-                                  f"Attribute {code} must be one of: {', '.join(keys)}.", code="invalid_attribute",
-                                  field=field)
+                raise bad_request(
+                    f"Nilai atribut {code} harus salah satu dari: {', '.join(keys)}.",
+                    f"Attribute {code} must be one of: {', '.join(keys)}.",
+                    code="invalid_attribute",
+                    field=field,
+                )
         elif attr.datatype == ServiceAttribute.Datatype.NUMBER:
             try:
                 number = float(values[0])
             except ValueError:
                 number = math.nan
             if not math.isfinite(number):
-                raise bad_request(f"Atribut {code} harus angka.", f"Attribute {code} must be a number.",
-                                  code="invalid_attribute", field=field)
+                raise bad_request(
+                    f"Atribut {code} harus angka.",
+                    f"Attribute {code} must be a number.",
+                    code="invalid_attribute",
+                    field=field,
+                )
         elif attr.datatype == ServiceAttribute.Datatype.DATETIME:
             parse_when(values[0], field)
         if any(len(v) > MAX_ATTRIBUTE_TEXT for v in values):
-            raise bad_request(f"Atribut {code} terlalu panjang (maksimal {MAX_ATTRIBUTE_TEXT} karakter).",
-                              f"Attribute {code} is too long (at most {MAX_ATTRIBUTE_TEXT} characters).",
-                              code="invalid_attribute", field=field)
+            raise bad_request(
+                f"Atribut {code} terlalu panjang (maksimal {MAX_ATTRIBUTE_TEXT} karakter).",
+                f"Attribute {code} is too long (at most {MAX_ATTRIBUTE_TEXT} characters).",
+                code="invalid_attribute",
+                field=field,
+            )
         out.append((attr, values))
     return out
 
 
 def _answer_text(attr: ServiceAttribute, values: list[str]) -> str:
-    """"<question>: <answer>", appended to the description. A free-text answer is reporter-written text: it reaches
+    """ "<question>: <answer>", appended to the description. A free-text answer is reporter-written text: it reaches
     officers only with the description, through the one door (``sigap.privacy.door.for_officers`` in intake), whose
     rules read a name after a question that asks for a person ("Kontak di lokasi: ...", "Siapa yang melihat: ...")."""
     if attr.datatype in ServiceAttribute.LISTS:
@@ -133,9 +154,12 @@ def _media_url(value: str | None) -> str:
     if not url:
         return ""
     if len(url) > MAX_MEDIA_URL or not re.match(r"^https?://[^\s/]+\S*$", url, re.IGNORECASE):
-        raise bad_request(f"media_url harus URL http(s) (maksimal {MAX_MEDIA_URL} karakter).",
-                          f"media_url must be an http(s) URL (at most {MAX_MEDIA_URL} characters).",
-                          code="invalid_media_url", field="media_url")
+        raise bad_request(
+            f"media_url harus URL http(s) (maksimal {MAX_MEDIA_URL} karakter).",
+            f"media_url must be an http(s) URL (at most {MAX_MEDIA_URL} characters).",
+            code="invalid_media_url",
+            field="media_url",
+        )
     return url
 
 
@@ -143,37 +167,56 @@ def request_prepare(data: MultiValueDict) -> PreparedRequest:
     """Check the non-personal fields of a POSTed request; raise a 400 ``Open311Error`` on bad input."""
     code = (data.get("service_code") or "").strip()
     if not code:
-        raise bad_request("service_code wajib diisi.", "service_code is required.", code="service_code_required",
-                          field="service_code")
+        raise bad_request(
+            "service_code wajib diisi.", "service_code is required.", code="service_code_required", field="service_code"
+        )
     kategori = Kategori.objects.filter(kode=code[:60], aktif=True).first()
     if kategori is None:
-        raise bad_request("service_code tidak dikenal; lihat services.json.", "service_code not found; see services.json.",
-                          code="unknown_service_code", field="service_code")
+        raise bad_request(
+            "service_code tidak dikenal; lihat services.json.",
+            "service_code not found; see services.json.",
+            code="unknown_service_code",
+            field="service_code",
+        )
     answers = attributes_check(kategori, _attribute_values(data))
     media_url = _media_url(data.get("media_url"))
 
     privacy = (data.get("privacy") or Privacy.PRIVATE).strip().lower()
     if privacy not in Privacy.values:
-        raise bad_request("privacy harus private, public, atau anonymous.", "privacy must be private, public or anonymous.",
-                          code="invalid_privacy", field="privacy")
+        raise bad_request(
+            "privacy harus private, public, atau anonymous.",
+            "privacy must be private, public or anonymous.",
+            code="invalid_privacy",
+            field="privacy",
+        )
 
     lat = parse_coordinate(data.get("lat"), "lat", -90, 90)
     lon = parse_coordinate(data.get("long"), "long", -180, 180)
     address = (data.get("address_string") or "").strip()
     if len(address) > 500:
-        raise bad_request("address_string terlalu panjang (maksimal 500 karakter).",
-                          "address_string is too long (at most 500 characters).", field="address_string")
+        raise bad_request(
+            "address_string terlalu panjang (maksimal 500 karakter).",
+            "address_string is too long (at most 500 characters).",
+            field="address_string",
+        )
     from_address = ""
     if (lat is None) != (lon is None):
-        raise bad_request("Kirim lat dan long bersama-sama.", "Send lat and long together.", code="location_incomplete",
-                          field="long" if lon is None else "lat")
+        raise bad_request(
+            "Kirim lat dan long bersama-sama.",
+            "Send lat and long together.",
+            code="location_incomplete",
+            field="long" if lon is None else "lat",
+        )
     if lat is None:
         if not address:
             what = " (address_id tidak didukung)" if data.get("address_id") else ""
             what_en = " (address_id is not supported)" if data.get("address_id") else ""
-            raise bad_request(f"Lokasi wajib: kirim lat dan long, atau address_string{what}.",
-                              f"A location is required: send lat and long, or address_string{what_en}.",
-                              code="location_required", field="lat")
+            raise bad_request(
+                f"Lokasi wajib: kirim lat dan long, atau address_string{what}.",
+                f"A location is required: send lat and long, or address_string{what_en}.",
+                code="location_required",
+                field="lat",
+            )
         area, lat, lon = kelurahan_locate(address)
         from_address = area.kode
 
@@ -185,24 +228,36 @@ def request_prepare(data: MultiValueDict) -> PreparedRequest:
         description = f"{kategori.nama} (laporan Open311 tanpa uraian)."
     if notes:
         description = description + "\n\n[Open311] " + "; ".join(notes)
-    return PreparedRequest(kategori=kategori, lat=lat, lon=lon, address=address, description=description,
-                           privacy=privacy, kelurahan_from_address=from_address)
+    return PreparedRequest(
+        kategori=kategori,
+        lat=lat,
+        lon=lon,
+        address=address,
+        description=description,
+        privacy=privacy,
+        kelurahan_from_address=from_address,
+    )
 
 
 def created_out(*, report: Report, tracking_code: str, secret: str, token: str, lang_en: bool) -> list[dict]:
     unit = report.unit.nama if report.unit_id else ""
     due = timezone.localtime(report.due_at).strftime("%Y-%m-%d") if isinstance(report.due_at, datetime) else "-"
-    notice = (f"Received and passed to {unit}; expected to be handled by {due}." if lang_en
-              else f"Laporan diterima dan diteruskan ke {unit}; target selesai {due}.")
-    return [{
-        "service_request_id": report.number,
-        "token": token,
-        "service_notice": notice,
-        "sigap": {
-            "tracking_code": tracking_code,
-            "secret": secret or None,
-            "status_code": report.status,
-            "privacy": report.privacy,
-            "agency_responsible": unit,
-        },
-    }]
+    notice = (
+        f"Received and passed to {unit}; expected to be handled by {due}."
+        if lang_en
+        else f"Laporan diterima dan diteruskan ke {unit}; target selesai {due}."
+    )
+    return [
+        {
+            "service_request_id": report.number,
+            "token": token,
+            "service_notice": notice,
+            "sigap": {
+                "tracking_code": tracking_code,
+                "secret": secret or None,
+                "status_code": report.status,
+                "privacy": report.privacy,
+                "agency_responsible": unit,
+            },
+        }
+    ]

@@ -4,6 +4,7 @@ Each view answers ``.json`` or ``.xml`` (the ``fmt`` URL argument). ``POST reque
 ``sigap.intake.open311`` (it hands personal fields to the vault); ``sigap.config.open311_dispatch`` sends
 each method of ``requests.<fmt>`` to the right one.
 """
+
 from __future__ import annotations
 
 from django.http import HttpResponse
@@ -33,7 +34,10 @@ def base_url(request) -> str:
 
 def media_url_for(request):
     def build(report, photo) -> str:
-        return request.build_absolute_uri(reverse("open311:media", kwargs={"number": report.number, "photo_id": photo.pk}))
+        return request.build_absolute_uri(
+            reverse("open311:media", kwargs={"number": report.number, "photo_id": photo.pk})
+        )
+
     return build
 
 
@@ -49,13 +53,15 @@ def discovery_view(request, *, fmt: str):
         or f"{settings.SIGAP_CITY_NAME}: {settings.DEFAULT_FROM_EMAIL}",
         "key_service": getattr(settings, "SIGAP_OPEN311_KEY_SERVICE", "")
         or "Kunci API diberikan oleh administrator Sigap kota / API keys are issued by the city's Sigap administrators.",
-        "endpoints": [{
-            "specification": selectors.SPECIFICATION,
-            "url": base_url(request),
-            "changeset": changeset,
-            "type": "production",
-            "formats": ["text/xml", "application/json"],
-        }],
+        "endpoints": [
+            {
+                "specification": selectors.SPECIFICATION,
+                "url": base_url(request),
+                "changeset": changeset,
+                "type": "production",
+                "formats": ["text/xml", "application/json"],
+            }
+        ],
     }
     return render(fmt, "discovery", body)
 
@@ -71,8 +77,9 @@ def service_definition_view(request, service_code: str, *, fmt: str):
     _begin(request)
     kategori = selectors.kategori_active(service_code)
     if kategori is None:
-        raise not_found("service_code tidak dikenal.", "service_code not found.", code="unknown_service_code",
-                        field="service_code")
+        raise not_found(
+            "service_code tidak dikenal.", "service_code not found.", code="unknown_service_code", field="service_code"
+        )
     return render(fmt, "service_definition", selectors.service_definition(kategori))
 
 
@@ -86,9 +93,14 @@ def requests_view(request, *, fmt: str):
     page = parse_int(q.get("page"), "page", default=1, low=1, high=100_000)
     page_size = parse_int(q.get("page_size"), "page_size", default=DEFAULT_LIMIT, low=1, high=DEFAULT_LIMIT)
     reports = selectors.requests_search(
-        client=client, ids=ids, service_codes=parse_list(q.get("service_code")),
-        start=window.start if window else None, end=window.end if window else None, statuses=statuses,
-        offset=(page - 1) * page_size, limit=page_size,
+        client=client,
+        ids=ids,
+        service_codes=parse_list(q.get("service_code")),
+        start=window.start if window else None,
+        end=window.end if window else None,
+        statuses=statuses,
+        offset=(page - 1) * page_size,
+        limit=page_size,
     )
     build = media_url_for(request)
     return render(fmt, "service_requests", [selectors.request_out(r, media_url=build) for r in reports], item="request")
@@ -99,10 +111,15 @@ def request_view(request, service_request_id: str, *, fmt: str):
     client = _begin(request)
     report = selectors.request_get(client=client, number=service_request_id[:64])
     if report is None:
-        raise not_found("service_request_id tidak ditemukan.", "service_request_id not found.",
-                        code="unknown_service_request", field="service_request_id")
-    return render(fmt, "service_requests", [selectors.request_out(report, media_url=media_url_for(request))],
-                  item="request")
+        raise not_found(
+            "service_request_id tidak ditemukan.",
+            "service_request_id not found.",
+            code="unknown_service_request",
+            field="service_request_id",
+        )
+    return render(
+        fmt, "service_requests", [selectors.request_out(report, media_url=media_url_for(request))], item="request"
+    )
 
 
 @open311_view()
@@ -111,8 +128,9 @@ def token_view(request, token_id: str, *, fmt: str):
     row = selectors.token_get(token_id[:40])
     if row is None:
         raise not_found("token tidak ditemukan.", "token not found.", code="unknown_token", field="token_id")
-    return render(fmt, "service_requests", [{"service_request_id": row.report.number, "token": row.token}],
-                  item="request")
+    return render(
+        fmt, "service_requests", [{"service_request_id": row.report.number, "token": row.token}], item="request"
+    )
 
 
 @open311_view()
@@ -126,10 +144,12 @@ def media_view(request, number: str, photo_id: str, *, fmt: str):
 
 def refusal_response(request, exc) -> HttpResponse:
     """A request refused before any view ran (``sigap.core.limits``), as a GeoReport v2 error document."""
-    return render_error(format_from_path(request.path), open311_status(exc), description(exc), code=exc.code,
-                        field=exc.field)
+    return render_error(
+        format_from_path(request.path), open311_status(exc), description(exc), code=exc.code, field=exc.field
+    )
 
 
 def not_found_view(request, rest: str = ""):
-    return render_error(format_from_path(request.path), 404, "Not found: see discovery.xml for the endpoints.",
-                        code="not_found")
+    return render_error(
+        format_from_path(request.path), 404, "Not found: see discovery.xml for the endpoints.", code="not_found"
+    )

@@ -18,7 +18,16 @@ class WilayahAdmin(admin.ModelAdmin):
 
 @admin.register(Kategori)
 class KategoriAdmin(admin.ModelAdmin):
-    list_display = ("kode", "nama", "grup", "verifikasi_kelurahan", "sensitif", "sla_jam_koordinasi", "sla_hari_selesai", "aktif")
+    list_display = (
+        "kode",
+        "nama",
+        "grup",
+        "verifikasi_kelurahan",
+        "sensitif",
+        "sla_jam_koordinasi",
+        "sla_hari_selesai",
+        "aktif",
+    )
     list_filter = ("grup", "sensitif", "verifikasi_kelurahan", "aktif")
     search_fields = ("kode", "nama", "name_en")
 
@@ -67,7 +76,9 @@ class StaffRoleAdmin(admin.ModelAdmin):
 
     def formfield_for_choice_field(self, db_field, request, **kwargs):
         if db_field.name == "role":
-            kwargs["choices"] = [(v, label) for v, label in StaffRole.Role.choices if v not in rolechanges.GUARDED_ROLES]
+            kwargs["choices"] = [
+                (v, label) for v, label in StaffRole.Role.choices if v not in rolechanges.GUARDED_ROLES
+            ]
         return super().formfield_for_choice_field(db_field, request, **kwargs)
 
     def save_model(self, request, obj, form, change):
@@ -83,14 +94,21 @@ class RoleChangeForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["role"].choices = [(v, label) for v, label in StaffRole.Role.choices if v in rolechanges.GUARDED_ROLES]
+        self.fields["role"].choices = [
+            (v, label) for v, label in StaffRole.Role.choices if v in rolechanges.GUARDED_ROLES
+        ]
 
     def clean(self):
         data = super().clean()
         if not self.errors:
             try:
-                rolechanges.role_change_check(user=data["user"], unit=data["unit"], role=data["role"], kind=data["kind"],
-                                              reason=data.get("reason", ""))
+                rolechanges.role_change_check(
+                    user=data["user"],
+                    unit=data["unit"],
+                    role=data["role"],
+                    kind=data["kind"],
+                    reason=data.get("reason", ""),
+                )
             except DomainError as exc:
                 raise forms.ValidationError(f"{exc.message_id} / {exc.message_en}", code=exc.code) from None
         return data
@@ -101,8 +119,18 @@ class RoleChangeAdmin(admin.ModelAdmin):
     """Ask for a PPID grant or removal here; a different admin approves or rejects it with the list's actions."""
 
     form = RoleChangeForm
-    list_display = ("id", "kind", "user", "role", "unit", "state", "requested_by", "requested_at", "decided_by",
-                    "decided_at")
+    list_display = (
+        "id",
+        "kind",
+        "user",
+        "role",
+        "unit",
+        "state",
+        "requested_by",
+        "requested_at",
+        "decided_by",
+        "decided_at",
+    )
     list_filter = ("state", "kind")
     raw_id_fields = ("user", "unit")
     readonly_fields = ("state", "requested_by", "requested_at", "decided_by", "decided_at")
@@ -118,8 +146,9 @@ class RoleChangeAdmin(admin.ModelAdmin):
         return request.user.has_perm("organization.add_rolechange")
 
     def save_model(self, request, obj, form, change):
-        created = rolechanges.role_change_request(actor=request.user, user=obj.user, unit=obj.unit, role=obj.role,
-                                                  kind=obj.kind, reason=obj.reason)
+        created = rolechanges.role_change_request(
+            actor=request.user, user=obj.user, unit=obj.unit, role=obj.role, kind=obj.kind, reason=obj.reason
+        )
         obj.pk = created.pk
         obj.state, obj.requested_by, obj.requested_at = created.state, created.requested_by, created.requested_at
 
@@ -130,8 +159,11 @@ class RoleChangeAdmin(admin.ModelAdmin):
             except DomainError as exc:
                 self.message_user(request, f"#{change.pk}: {exc.message_id} / {exc.message_en}", messages.ERROR)
             else:
-                self.message_user(request, f"#{change.pk}: {'disetujui / approved' if approve else 'ditolak / rejected'}",
-                                  messages.SUCCESS)
+                self.message_user(
+                    request,
+                    f"#{change.pk}: {'disetujui / approved' if approve else 'ditolak / rejected'}",
+                    messages.SUCCESS,
+                )
 
     @admin.action(description="Setujui (admin kedua) / Approve (second admin)", permissions=["decide"])
     def approve(self, request, queryset):

@@ -3,6 +3,7 @@
 Idempotent: rows that exist are left as they are (a city's edits in the admin survive a re-run);
 missing rows are created; missing geometry is filled in.
 """
+
 from __future__ import annotations
 
 import csv
@@ -24,8 +25,12 @@ TRIAGE_UNIT = "triase"
 KOTA_PREFIXES = ("Kota Administrasi ", "Kabupaten Administrasi ", "Kota ", "Kabupaten ")
 
 JENIS_UNIT = {
-    "biro": Unit.Jenis.BIRO, "inspektorat": Unit.Jenis.INSPEKTORAT, "dinas": Unit.Jenis.DINAS,
-    "suku-dinas": Unit.Jenis.SUKU_DINAS, "bidang": Unit.Jenis.BIDANG, "satuan": Unit.Jenis.SATUAN,
+    "biro": Unit.Jenis.BIRO,
+    "inspektorat": Unit.Jenis.INSPEKTORAT,
+    "dinas": Unit.Jenis.DINAS,
+    "suku-dinas": Unit.Jenis.SUKU_DINAS,
+    "bidang": Unit.Jenis.BIDANG,
+    "satuan": Unit.Jenis.SATUAN,
     "bumd": Unit.Jenis.BUMD,
 }
 
@@ -41,7 +46,7 @@ class LoadStats:
 def short_name(nama: str) -> str:
     for prefix in KOTA_PREFIXES:
         if nama.startswith(prefix):
-            return nama[len(prefix):]
+            return nama[len(prefix) :]
     return nama
 
 
@@ -56,10 +61,17 @@ def _progress(iterable, *, desc: str, total: int | None, show: bool):
 def wilayah_load(*, province: str, all_regions: bool, stats: LoadStats, progress: bool) -> None:
     path = DATA_DIR / "wilayah_indonesia.csv"
     with path.open(encoding="utf-8") as fh:
-        rows = [r for r in csv.DictReader(fh) if all_regions or r["kode"] == province or r["kode"].startswith(province + ".")]
+        rows = [
+            r
+            for r in csv.DictReader(fh)
+            if all_regions or r["kode"] == province or r["kode"].startswith(province + ".")
+        ]
     existing = set(Wilayah.objects.values_list("kode", flat=True))
-    new = [Wilayah(kode=r["kode"], nama=r["nama"], tingkat=int(r["tingkat"]), jenis=r["jenis"])
-           for r in _progress(rows, desc="Wilayah", total=len(rows), show=progress) if r["kode"] not in existing]
+    new = [
+        Wilayah(kode=r["kode"], nama=r["nama"], tingkat=int(r["tingkat"]), jenis=r["jenis"])
+        for r in _progress(rows, desc="Wilayah", total=len(rows), show=progress)
+        if r["kode"] not in existing
+    ]
     Wilayah.objects.bulk_create(new, batch_size=2000)
     stats.add("wilayah", len(new))
     ids = dict(Wilayah.objects.values_list("kode", "id"))
@@ -74,12 +86,17 @@ def wilayah_load(*, province: str, all_regions: bool, stats: LoadStats, progress
 
 
 def boundaries_load(*, stats: LoadStats, progress: bool) -> None:
-    for filename, code_prop in (("jakarta_kota.geojson", "kode_kota"), ("jakarta_kecamatan.geojson", "kode_kecamatan"),
-                                ("jakarta_kelurahan.geojson", "kode_kelurahan")):
+    for filename, code_prop in (
+        ("jakarta_kota.geojson", "kode_kota"),
+        ("jakarta_kecamatan.geojson", "kode_kecamatan"),
+        ("jakarta_kelurahan.geojson", "kode_kelurahan"),
+    ):
         features = json.loads((DATA_DIR / filename).read_text(encoding="utf-8"))["features"]
         by_code = {w.kode: w for w in Wilayah.objects.filter(kode__in=[f["properties"][code_prop] for f in features])}
         changed = []
-        for feature in _progress(features, desc=f"Batas {filename.split('_')[1].split('.')[0]}", total=len(features), show=progress):
+        for feature in _progress(
+            features, desc=f"Batas {filename.split('_')[1].split('.')[0]}", total=len(features), show=progress
+        ):
             props = feature["properties"]
             w = by_code.get(props[code_prop])
             if w is None or w.geometry:
@@ -96,12 +113,20 @@ def kategori_load(*, stats: LoadStats) -> list[dict]:
     with (DATA_DIR / "kategori.csv").open(encoding="utf-8") as fh:
         rows = list(csv.DictReader(fh))
     for r in rows:
-        _obj, created = Kategori.objects.get_or_create(kode=r["kode"], defaults={
-            "grup": r["grup"], "nama": r["nama"], "name_en": r["name_en"], "penanggung_jawab": r["penanggung_jawab"],
-            "verifikasi_kelurahan": r["verifikasi_kelurahan"] == "ya", "sensitif": r["sensitif"] == "ya",
-            "sla_jam_koordinasi": int(r["sla_jam_koordinasi"]), "sla_hari_selesai": int(r["sla_hari_selesai"]),
-            "contoh": r["contoh"],
-        })
+        _obj, created = Kategori.objects.get_or_create(
+            kode=r["kode"],
+            defaults={
+                "grup": r["grup"],
+                "nama": r["nama"],
+                "name_en": r["name_en"],
+                "penanggung_jawab": r["penanggung_jawab"],
+                "verifikasi_kelurahan": r["verifikasi_kelurahan"] == "ya",
+                "sensitif": r["sensitif"] == "ya",
+                "sla_jam_koordinasi": int(r["sla_jam_koordinasi"]),
+                "sla_hari_selesai": int(r["sla_hari_selesai"]),
+                "contoh": r["contoh"],
+            },
+        )
         stats.add("kategori", int(created))
     return rows
 
@@ -117,16 +142,32 @@ def units_load(*, province: str, stats: LoadStats, progress: bool) -> dict[str, 
     prov = Wilayah.objects.get(kode=province)
     root = _unit(stats, "pemprov", nama=f"Pemerintah Provinsi {prov.nama}", jenis=Unit.Jenis.PROVINSI, wilayah=prov)
     kota_units, kec_units = {}, {}
-    areas = list(Wilayah.objects.filter(kode__startswith=province + ".", tingkat__in=[2, 3, 4]).order_by("tingkat", "kode"))
+    areas = list(
+        Wilayah.objects.filter(kode__startswith=province + ".", tingkat__in=[2, 3, 4]).order_by("tingkat", "kode")
+    )
     for w in _progress(areas, desc="Unit wilayah", total=len(areas), show=progress):
         if w.tingkat == Wilayah.Tingkat.KOTA:
-            kota_units[w.kode] = _unit(stats, f"kota:{w.kode}", nama=w.nama, jenis=Unit.Jenis.KOTA, parent=root, wilayah=w)
+            kota_units[w.kode] = _unit(
+                stats, f"kota:{w.kode}", nama=w.nama, jenis=Unit.Jenis.KOTA, parent=root, wilayah=w
+            )
         elif w.tingkat == Wilayah.Tingkat.KECAMATAN:
-            kec_units[w.kode] = _unit(stats, f"kec:{w.kode}", nama=f"Kecamatan {w.nama}", jenis=Unit.Jenis.KECAMATAN,
-                                      parent=kota_units.get(w.kode.rsplit(".", 1)[0]), wilayah=w)
+            kec_units[w.kode] = _unit(
+                stats,
+                f"kec:{w.kode}",
+                nama=f"Kecamatan {w.nama}",
+                jenis=Unit.Jenis.KECAMATAN,
+                parent=kota_units.get(w.kode.rsplit(".", 1)[0]),
+                wilayah=w,
+            )
         else:
-            _unit(stats, kelurahan_unit_code(w.kode), nama=f"Kelurahan {w.nama}", jenis=Unit.Jenis.KELURAHAN,
-                  parent=kec_units.get(w.kode.rsplit(".", 1)[0]), wilayah=w)
+            _unit(
+                stats,
+                kelurahan_unit_code(w.kode),
+                nama=f"Kelurahan {w.nama}",
+                jenis=Unit.Jenis.KELURAHAN,
+                parent=kec_units.get(w.kode.rsplit(".", 1)[0]),
+                wilayah=w,
+            )
 
     with (DATA_DIR / "unit_kerja.csv").open(encoding="utf-8") as fh:
         templates = {r["kode"]: r for r in csv.DictReader(fh)}
@@ -138,16 +179,38 @@ def units_load(*, province: str, stats: LoadStats, progress: bool) -> dict[str, 
         jenis = JENIS_UNIT.get(t["jenis"], Unit.Jenis.DINAS)
         parent = Unit.objects.filter(kode=t["induk"]).first() if t["induk"] else root
         if t["lingkup"] == "provinsi":
-            _unit(stats, kode, nama=t["nama"], jenis=jenis, parent=parent, wilayah=prov, template=kode,
-                  external=t["jenis"] == "bumd")
+            _unit(
+                stats,
+                kode,
+                nama=t["nama"],
+                jenis=jenis,
+                parent=parent,
+                wilayah=prov,
+                template=kode,
+                external=t["jenis"] == "bumd",
+            )
         elif t["lingkup"] == "kota":
             for k in kotas:
-                _unit(stats, f"{kode}:{k.kode}", nama=f"{t['nama']} {short_name(k.nama)}", jenis=jenis, parent=parent,
-                      wilayah=k, template=kode)
+                _unit(
+                    stats,
+                    f"{kode}:{k.kode}",
+                    nama=f"{t['nama']} {short_name(k.nama)}",
+                    jenis=jenis,
+                    parent=parent,
+                    wilayah=k,
+                    template=kode,
+                )
         elif t["lingkup"] == "kecamatan":
             for k in kecs:
-                _unit(stats, f"{kode}:{k.kode}", nama=f"{t['nama']} {k.nama}", jenis=jenis, parent=parent, wilayah=k,
-                      template=kode)
+                _unit(
+                    stats,
+                    f"{kode}:{k.kode}",
+                    nama=f"{t['nama']} {k.nama}",
+                    jenis=jenis,
+                    parent=parent,
+                    wilayah=k,
+                    template=kode,
+                )
     return templates
 
 
@@ -181,7 +244,11 @@ def tupoksi_load(*, province: str, kategori_rows: list[dict], templates: dict[st
 
 def holidays_load(*, years: list[int], stats: LoadStats) -> None:
     existing = set(Holiday.objects.values_list("date", flat=True))
-    new = [Holiday(date=d, name=name) for d, name in indonesian_holidays(years, cuti_bersama=True).items() if d not in existing]
+    new = [
+        Holiday(date=d, name=name)
+        for d, name in indonesian_holidays(years, cuti_bersama=True).items()
+        if d not in existing
+    ]
     Holiday.objects.bulk_create(new)
     stats.add("hari libur", len(new))
 

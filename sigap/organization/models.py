@@ -3,6 +3,7 @@
 Everything here is reference data a city edits in the admin; routing reads it through
 ``sigap.routing.cache`` which rebuilds its in-memory index when these rows change.
 """
+
 from __future__ import annotations
 
 from django.conf import settings
@@ -61,7 +62,9 @@ class Kategori(models.Model):
     nama = models.CharField(_("nama"), max_length=200)
     name_en = models.CharField(_("nama (English)"), max_length=200, blank=True)
     penanggung_jawab = models.CharField(
-        _("jenis unit penanggung jawab"), max_length=80, blank=True,
+        _("jenis unit penanggung jawab"),
+        max_length=80,
+        blank=True,
         help_text=_("Kode unit di unit_kerja.csv, atau 'kelurahan'. Hanya informasi: aturan sebenarnya di Tupoksi."),
     )
     verifikasi_kelurahan = models.BooleanField(_("kelurahan verifikasi dahulu"), default=True)
@@ -105,8 +108,14 @@ class Unit(models.Model):
     nama = models.CharField(_("nama"), max_length=200)
     jenis = models.CharField(_("jenis"), max_length=20, choices=Jenis.choices)
     parent = models.ForeignKey("self", null=True, blank=True, on_delete=models.PROTECT, related_name="children")
-    wilayah = models.ForeignKey(Wilayah, null=True, blank=True, on_delete=models.PROTECT, related_name="units",
-                                help_text=_("Wilayah kerja unit ini (kosong = seluruh kota/provinsi)."))
+    wilayah = models.ForeignKey(
+        Wilayah,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="units",
+        help_text=_("Wilayah kerja unit ini (kosong = seluruh kota/provinsi)."),
+    )
     template = models.CharField(_("jenis dari unit_kerja"), max_length=80, blank=True, db_index=True)
     external = models.BooleanField(_("badan di luar pemerintah kota"), default=False)
     aktif = models.BooleanField(_("aktif"), default=True)
@@ -122,7 +131,7 @@ class Unit(models.Model):
     def __str__(self) -> str:
         return self.nama
 
-    def ancestors(self) -> list["Unit"]:
+    def ancestors(self) -> list[Unit]:
         out, node = [], self.parent
         while node is not None:
             out.append(node)
@@ -134,8 +143,14 @@ class Tupoksi(models.Model):
     """Which unit handles which category in which area. The most specific area wins."""
 
     kategori = models.ForeignKey(Kategori, on_delete=models.CASCADE, related_name="tupoksi")
-    wilayah = models.ForeignKey(Wilayah, null=True, blank=True, on_delete=models.CASCADE, related_name="tupoksi",
-                                help_text=_("Kosong = seluruh wilayah layanan."))
+    wilayah = models.ForeignKey(
+        Wilayah,
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="tupoksi",
+        help_text=_("Kosong = seluruh wilayah layanan."),
+    )
     unit = models.ForeignKey(Unit, on_delete=models.CASCADE, related_name="tupoksi")
     verifikasi_kelurahan = models.BooleanField(_("kelurahan verifikasi dahulu"), default=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -193,25 +208,36 @@ class RoleChange(models.Model):
         APPROVED = "approved", _("Disetujui")
         REJECTED = "rejected", _("Ditolak")
 
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
-                             verbose_name=_("akun"))
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("akun")
+    )
     unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="+", verbose_name=_("unit kerja"))
     role = models.CharField(_("peran"), max_length=20, choices=StaffRole.Role.choices)
     kind = models.CharField(_("perubahan"), max_length=10, choices=Kind.choices)
     reason = models.TextField(_("alasan"))
     state = models.CharField(_("status"), max_length=10, choices=State.choices, default=State.PENDING)
-    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
-                                     verbose_name=_("diminta oleh"))
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("diminta oleh")
+    )
     requested_at = models.DateTimeField(_("diminta pada"), auto_now_add=True)
-    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
-                                   related_name="+", verbose_name=_("diputuskan oleh"))
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("diputuskan oleh"),
+    )
     decided_at = models.DateTimeField(_("diputuskan pada"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("perubahan peran PPID")
         verbose_name_plural = _("perubahan peran PPID")
-        constraints = [models.UniqueConstraint(fields=["user", "unit", "role"], condition=models.Q(state="pending"),
-                                               name="rolechange_one_pending")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "unit", "role"], condition=models.Q(state="pending"), name="rolechange_one_pending"
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()}: {self.user} — {self.get_role_display()} @ {self.unit.kode}"

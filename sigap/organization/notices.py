@@ -4,6 +4,7 @@ A row per recipient, written in the caller's transaction; after commit each reci
 gets a mail (when ``SIGAP_EMAIL_HOST`` is set; the embedded default discards mail). A failed mail never
 undoes the change that caused it: the row is what counts, read through ``GET /api/v1/privacy/notices``.
 """
+
 from __future__ import annotations
 
 import logging
@@ -25,16 +26,24 @@ def privacy_officers():
 
 
 def notify_privacy_officers(*, kind: str, body: str, body_en: str, report_number: str = "") -> list[StaffNotice]:
-    return _notify(privacy_officers(), kind=kind, body=body, body_en=body_en, report_number=report_number,
-                   subject="Sigap: pemberitahuan petugas privasi / privacy officer notice")
+    return _notify(
+        privacy_officers(),
+        kind=kind,
+        body=body,
+        body_en=body_en,
+        report_number=report_number,
+        subject="Sigap: pemberitahuan petugas privasi / privacy officer notice",
+    )
 
 
 def _notify(recipients, *, kind: str, body: str, body_en: str, report_number: str, subject: str) -> list[StaffNotice]:
     """One notice row per recipient, and a mail to each after the change commits."""
-    rows = StaffNotice.objects.bulk_create([
-        StaffNotice(user=user, kind=kind, body=body, body_en=body_en, report_number=report_number)
-        for user in recipients
-    ])
+    rows = StaffNotice.objects.bulk_create(
+        [
+            StaffNotice(user=user, kind=kind, body=body, body_en=body_en, report_number=report_number)
+            for user in recipients
+        ]
+    )
     addresses = list(recipients.exclude(email="").values_list("email", flat=True))
     if addresses:
         transaction.on_commit(lambda: _mail(addresses, body, body_en, subject))
@@ -44,9 +53,8 @@ def _notify(recipients, *, kind: str, body: str, body_en: str, report_number: st
 def _mail(addresses: list[str], body: str, body_en: str, subject: str) -> None:
     for address in addresses:  # one mail each: recipients do not learn each other's addresses
         try:
-            send_mail(subject, f"{body}\n\n{body_en}\n",
-                      settings.DEFAULT_FROM_EMAIL, [address])
-        except Exception:  # noqa: BLE001 - the notice row stays; mail is a convenience
+            send_mail(subject, f"{body}\n\n{body_en}\n", settings.DEFAULT_FROM_EMAIL, [address])
+        except Exception:
             log.exception("staff notice: mail could not be sent")
 
 
@@ -57,5 +65,11 @@ def admins():
 
 def notify_admins(*, kind: str, body: str, body_en: str, report_number: str = "") -> list[StaffNotice]:
     """Tell every admin of something the system could not do by itself (e.g. a photo that failed to process)."""
-    return _notify(admins(), kind=kind, body=body, body_en=body_en, report_number=report_number,
-                   subject="Sigap: pemberitahuan admin / admin notice")
+    return _notify(
+        admins(),
+        kind=kind,
+        body=body,
+        body_en=body_en,
+        report_number=report_number,
+        subject="Sigap: pemberitahuan admin / admin notice",
+    )

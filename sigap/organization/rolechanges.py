@@ -5,6 +5,7 @@ not the account concerned, approves or rejects. Only an approval changes ``Staff
 access-log row and every privacy officer is told (``sigap.organization.notices``). The admin's StaffRole
 page cannot add, edit or delete a guarded role directly (``sigap.organization.admin``).
 """
+
 from __future__ import annotations
 
 from django.db import transaction
@@ -28,46 +29,78 @@ class Action:  # access-log actions of this module
 
 def _require_admin(actor) -> None:
     if not (getattr(actor, "is_active", False) and actor.is_staff and actor.has_perm("organization.add_rolechange")):
-        raise PermissionDenied("Hanya admin yang dapat mengubah peran PPID.", "Only an administrator can change PPID roles.")
+        raise PermissionDenied(
+            "Hanya admin yang dapat mengubah peran PPID.", "Only an administrator can change PPID roles."
+        )
 
 
 def _describe(rc: RoleChange) -> tuple[str, str]:
     if rc.kind == RoleChange.Kind.GRANT:
-        return (f"pemberian peran PPID kepada {rc.user.get_username()} di {rc.unit.kode}",
-                f"granting the PPID role to {rc.user.get_username()} at {rc.unit.kode}")
-    return (f"pencabutan peran PPID dari {rc.user.get_username()} di {rc.unit.kode}",
-            f"removing the PPID role from {rc.user.get_username()} at {rc.unit.kode}")
+        return (
+            f"pemberian peran PPID kepada {rc.user.get_username()} di {rc.unit.kode}",
+            f"granting the PPID role to {rc.user.get_username()} at {rc.unit.kode}",
+        )
+    return (
+        f"pencabutan peran PPID dari {rc.user.get_username()} di {rc.unit.kode}",
+        f"removing the PPID role from {rc.user.get_username()} at {rc.unit.kode}",
+    )
 
 
 def _log(actor, action: str, rc: RoleChange) -> None:
-    access_record(actor=actor, action=action, change=rc.pk, kind=rc.kind, role=rc.role,
-                  account=rc.user.get_username(), unit=rc.unit.kode, requested_by=rc.requested_by.get_username())
+    access_record(
+        actor=actor,
+        action=action,
+        change=rc.pk,
+        kind=rc.kind,
+        role=rc.role,
+        account=rc.user.get_username(),
+        unit=rc.unit.kode,
+        requested_by=rc.requested_by.get_username(),
+    )
 
 
 def role_change_check(*, user, unit: Unit, role: str, kind: str, reason: str) -> str:
     """The refusals of ``role_change_request`` short of the actor check (the admin form shows them); the reason."""
     if role not in GUARDED_ROLES:
-        raise DomainError("Peran ini tidak memerlukan persetujuan admin kedua; atur di halaman peran staf.",
-                          "This role needs no second admin; set it on the staff roles page.", code="role_not_guarded",
-                          status=422, field="role")
+        raise DomainError(
+            "Peran ini tidak memerlukan persetujuan admin kedua; atur di halaman peran staf.",
+            "This role needs no second admin; set it on the staff roles page.",
+            code="role_not_guarded",
+            status=422,
+            field="role",
+        )
     if kind not in RoleChange.Kind.values:
-        raise DomainError("Jenis perubahan tidak dikenal.", "Unknown kind of change.", code="invalid_input", status=422,
-                          field="kind")
+        raise DomainError(
+            "Jenis perubahan tidak dikenal.", "Unknown kind of change.", code="invalid_input", status=422, field="kind"
+        )
     reason = (reason or "").strip()
     if len(reason) < MIN_REASON:
-        raise DomainError(f"Tuliskan alasannya (minimal {MIN_REASON} karakter).",
-                          f"State the reason (at least {MIN_REASON} characters).", code="reason_required", status=422,
-                          field="reason")
+        raise DomainError(
+            f"Tuliskan alasannya (minimal {MIN_REASON} karakter).",
+            f"State the reason (at least {MIN_REASON} characters).",
+            code="reason_required",
+            status=422,
+            field="reason",
+        )
     holds = StaffRole.objects.filter(user=user, unit=unit, role=role).exists()
     if kind == RoleChange.Kind.GRANT and holds:
-        raise TransitionRefused("Akun ini sudah memegang peran tersebut di unit itu.",
-                                "This account already holds that role at that unit.", code="role_held")
+        raise TransitionRefused(
+            "Akun ini sudah memegang peran tersebut di unit itu.",
+            "This account already holds that role at that unit.",
+            code="role_held",
+        )
     if kind == RoleChange.Kind.REVOKE and not holds:
-        raise TransitionRefused("Akun ini tidak memegang peran tersebut di unit itu.",
-                                "This account does not hold that role at that unit.", code="role_not_held")
+        raise TransitionRefused(
+            "Akun ini tidak memegang peran tersebut di unit itu.",
+            "This account does not hold that role at that unit.",
+            code="role_not_held",
+        )
     if RoleChange.objects.filter(user=user, unit=unit, role=role, state=RoleChange.State.PENDING).exists():
-        raise TransitionRefused("Sudah ada permintaan yang menunggu untuk peran ini.",
-                                "A request for this role is already waiting.", code="change_pending")
+        raise TransitionRefused(
+            "Sudah ada permintaan yang menunggu untuk peran ini.",
+            "A request for this role is already waiting.",
+            code="change_pending",
+        )
     return reason
 
 
@@ -78,27 +111,39 @@ def role_change_request(*, actor, user, unit: Unit, role: str, kind: str, reason
     rc = RoleChange.objects.create(user=user, unit=unit, role=role, kind=kind, reason=reason, requested_by=actor)
     _log(actor, Action.REQUEST, rc)
     what_id, what_en = _describe(rc)
-    notify_privacy_officers(kind="ppid_role_request",
-                            body=f"{actor.get_username()} meminta {what_id}. Menunggu persetujuan admin kedua.",
-                            body_en=f"{actor.get_username()} asked for {what_en}. Waiting for a second admin.")
+    notify_privacy_officers(
+        kind="ppid_role_request",
+        body=f"{actor.get_username()} meminta {what_id}. Menunggu persetujuan admin kedua.",
+        body_en=f"{actor.get_username()} asked for {what_en}. Waiting for a second admin.",
+    )
     return rc
 
 
 @transaction.atomic
 def role_change_decide(*, actor, change_id: int, approve: bool) -> RoleChange:
     _require_admin(actor)
-    rc = RoleChange.objects.select_for_update().select_related("user", "unit", "requested_by").filter(pk=change_id).first()
+    rc = (
+        RoleChange.objects.select_for_update()
+        .select_related("user", "unit", "requested_by")
+        .filter(pk=change_id)
+        .first()
+    )
     if rc is None:
         raise NotFound("Permintaan tidak ditemukan.", "Request not found.")
     if rc.state != RoleChange.State.PENDING:
         raise TransitionRefused("Permintaan ini sudah diputuskan.", "This request has already been decided.")
     if rc.requested_by_id == actor.pk:
-        raise PermissionDenied("Persetujuan harus diberikan oleh admin lain, bukan peminta.",
-                               "Approval must come from a different administrator than the one who asked.",
-                               code="same_admin")
+        raise PermissionDenied(
+            "Persetujuan harus diberikan oleh admin lain, bukan peminta.",
+            "Approval must come from a different administrator than the one who asked.",
+            code="same_admin",
+        )
     if rc.user_id == actor.pk:
-        raise PermissionDenied("Admin tidak dapat memutuskan perubahan peran akunnya sendiri.",
-                               "An administrator cannot decide a change to their own roles.", code="own_role")
+        raise PermissionDenied(
+            "Admin tidak dapat memutuskan perubahan peran akunnya sendiri.",
+            "An administrator cannot decide a change to their own roles.",
+            code="own_role",
+        )
     if approve:
         if rc.kind == RoleChange.Kind.GRANT:
             StaffRole.objects.get_or_create(user=rc.user, unit=rc.unit, role=rc.role)
@@ -110,7 +155,9 @@ def role_change_decide(*, actor, change_id: int, approve: bool) -> RoleChange:
     _log(actor, Action.APPROVE if approve else Action.REJECT, rc)
     what_id, what_en = _describe(rc)
     verdict_id, verdict_en = ("menyetujui", "approved") if approve else ("menolak", "rejected")
-    notify_privacy_officers(kind="ppid_role_decision",
-                            body=f"{actor.get_username()} {verdict_id} {what_id} (diminta {rc.requested_by.get_username()}).",
-                            body_en=f"{actor.get_username()} {verdict_en} {what_en} (asked by {rc.requested_by.get_username()}).")
+    notify_privacy_officers(
+        kind="ppid_role_decision",
+        body=f"{actor.get_username()} {verdict_id} {what_id} (diminta {rc.requested_by.get_username()}).",
+        body_en=f"{actor.get_username()} {verdict_en} {what_en} (asked by {rc.requested_by.get_username()}).",
+    )
     return rc

@@ -1,4 +1,5 @@
 """Who may do what, phrased as sentences. Every check reads StaffRole rows."""
+
 from __future__ import annotations
 
 from functools import lru_cache

@@ -3,6 +3,7 @@
 "Ini laporan yang sama" does not create a report; it is counted here. Nothing about the resident is
 stored: no session, no address, no time finer than the row's own creation.
 """
+
 from __future__ import annotations
 
 from django.db import models
@@ -14,8 +15,9 @@ from sigap.reports.models import Report
 class ReportInterest(models.Model):
     """One resident said "this is my problem too" about an existing report."""
 
-    report = models.ForeignKey(Report, on_delete=models.CASCADE, related_name="portal_interest",
-                               verbose_name=_("laporan"))
+    report = models.ForeignKey(
+        Report, on_delete=models.CASCADE, related_name="portal_interest", verbose_name=_("laporan")
+    )
     created_at = models.DateTimeField(_("waktu"), db_index=True)
 
     class Meta:

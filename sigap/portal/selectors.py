@@ -11,12 +11,12 @@
   never by the exact distance, so moving the question around learns no more than a report's cell. Nothing
   at all for sensitive categories, so nobody can probe whether their own workplace or building was reported.
 """
+
 from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
-from datetime import timezone as dt_timezone
+from datetime import UTC, datetime, timedelta
 
 from django.conf import settings
 from django.core.paginator import Paginator
@@ -70,6 +70,7 @@ PHOTO_LABELS = {
 
 # --- small shared pieces ---------------------------------------------------------------------------
 
+
 def english() -> bool:
     return (get_language() or "id").startswith("en")
 
@@ -85,8 +86,12 @@ def kategori_label(kategori: Kategori) -> str:
 
 def status_view(code: str) -> dict:
     status = Status(code)
-    return {"code": status.value, "label": str(status.label), "colour": COLOUR[status],
-            "type": status_type(status).value}
+    return {
+        "code": status.value,
+        "label": str(status.label),
+        "colour": COLOUR[status],
+        "type": status_type(status).value,
+    }
 
 
 OPEN_STATUSES = [s.value for s in Status if is_open(s)]
@@ -94,6 +99,7 @@ DONE_STATUSES = [s.value for s in Status if status_type(s) == StatusType.DONE]
 
 
 # --- categories ------------------------------------------------------------------------------------
+
 
 @dataclass
 class CategoryItem:
@@ -126,6 +132,7 @@ def kategori_active(code: str) -> Kategori | None:
 
 # --- regions ---------------------------------------------------------------------------------------
 
+
 def _service_prefix() -> str:
     return f"{settings.SIGAP_PROVINCE}."
 
@@ -145,7 +152,7 @@ def _short(name: str) -> str:
     """'Kota Administrasi Jakarta Timur' → 'Jakarta Timur' (the name residents use)."""
     for prefix in ("Kota Administrasi ", "Kabupaten Administrasi ", "Kota ", "Kabupaten "):
         if name.startswith(prefix):
-            return name[len(prefix):]
+            return name[len(prefix) :]
     return name
 
 
@@ -153,8 +160,12 @@ def region_choices(*, kota: str = "", kecamatan: str = "", kelurahan: str = "") 
     """The three dependent lists. Without JavaScript the kelurahan list is always complete for what is
     chosen so far (all of the city, a kota, or a kecamatan), so it works as a plain select."""
     prefix = _service_prefix()
-    wilayah = {w.kode: w for w in Wilayah.objects.filter(kode__startswith=prefix, tingkat__gte=Wilayah.Tingkat.KOTA)
-               .only("kode", "nama", "tingkat", "inner_lat", "inner_lon")}
+    wilayah = {
+        w.kode: w
+        for w in Wilayah.objects.filter(kode__startswith=prefix, tingkat__gte=Wilayah.Tingkat.KOTA).only(
+            "kode", "nama", "tingkat", "inner_lat", "inner_lon"
+        )
+    }
     for w in wilayah.values():
         w.short = _short(w.nama)
     chosen_kel = wilayah.get(kelurahan) if kelurahan else None
@@ -171,8 +182,10 @@ def region_choices(*, kota: str = "", kecamatan: str = "", kelurahan: str = "") 
         kota, kecamatan = "", ""
 
     def level(tingkat: int, under: str = "") -> list[Wilayah]:
-        return sorted((w for w in wilayah.values() if w.tingkat == tingkat and (not under or w.kode.startswith(under + "."))),
-                      key=lambda w: w.nama)
+        return sorted(
+            (w for w in wilayah.values() if w.tingkat == tingkat and (not under or w.kode.startswith(under + "."))),
+            key=lambda w: w.nama,
+        )
 
     kota_list = level(Wilayah.Tingkat.KOTA)
     if kota:
@@ -182,11 +195,20 @@ def region_choices(*, kota: str = "", kecamatan: str = "", kelurahan: str = "") 
     if kecamatan:
         kel_groups = [("", level(Wilayah.Tingkat.KELURAHAN, kecamatan))]
     else:
-        kel_groups = [(f"{kec.nama}, {wilayah[kec.kode.rsplit('.', 1)[0]].short}", level(Wilayah.Tingkat.KELURAHAN, kec.kode))
-                      for _label, kecs in kec_groups for kec in kecs]
-    return RegionChoices(kota=kota_list, kecamatan_groups=kec_groups, kelurahan_groups=kel_groups, kota_code=kota,
-                         kecamatan_code=kecamatan, kelurahan_code=chosen_kel.kode if chosen_kel else "",
-                         kelurahan=chosen_kel)
+        kel_groups = [
+            (f"{kec.nama}, {wilayah[kec.kode.rsplit('.', 1)[0]].short}", level(Wilayah.Tingkat.KELURAHAN, kec.kode))
+            for _label, kecs in kec_groups
+            for kec in kecs
+        ]
+    return RegionChoices(
+        kota=kota_list,
+        kecamatan_groups=kec_groups,
+        kelurahan_groups=kel_groups,
+        kota_code=kota,
+        kecamatan_code=kecamatan,
+        kelurahan_code=chosen_kel.kode if chosen_kel else "",
+        kelurahan=chosen_kel,
+    )
 
 
 def kelurahan_get(code: str) -> Wilayah | None:
@@ -199,8 +221,9 @@ def point_locate(*, lat: float, lon: float) -> Wilayah:
     """The kelurahan containing a point; ``DomainError`` (OutsideArea, invalid coordinates) otherwise."""
     data = routing_data()
     if data.index is None:
-        raise DomainError("Data batas wilayah belum dimuat.", "No boundary data is loaded.", code="no_boundaries",
-                          status=503)
+        raise DomainError(
+            "Data batas wilayah belum dimuat.", "No boundary data is loaded.", code="no_boundaries", status=503
+        )
     location = data.index.locate(lon, lat)
     return Wilayah.objects.get(kode=location.kode)
 
@@ -210,8 +233,9 @@ def region_path(kelurahan: Wilayah | None) -> str:
     if kelurahan is None:
         return ""
     names = {w.kode: w.nama for w in Wilayah.objects.filter(kode__in=_ancestor_codes(kelurahan.kode))}
-    parts = [kelurahan.nama] + [_short(names[c]) for c in reversed(_ancestor_codes(kelurahan.kode)) if c in names
-                                and c.count(".") >= 1]
+    parts = [kelurahan.nama] + [
+        _short(names[c]) for c in reversed(_ancestor_codes(kelurahan.kode)) if c in names and c.count(".") >= 1
+    ]
     return ", ".join(parts)
 
 
@@ -230,17 +254,20 @@ def boundary_feature(code: str) -> dict | None:
 def kota_outlines() -> dict:
     features = [
         {"type": "Feature", "geometry": w.geometry, "properties": {"code": w.kode, "name": _short(w.nama)}}
-        for w in Wilayah.objects.filter(kode__startswith=_service_prefix(), tingkat=Wilayah.Tingkat.KOTA)
-        .exclude(geometry__isnull=True)
+        for w in Wilayah.objects.filter(kode__startswith=_service_prefix(), tingkat=Wilayah.Tingkat.KOTA).exclude(
+            geometry__isnull=True
+        )
     ]
     return {"type": "FeatureCollection", "features": features}
 
 
 # --- similar reports nearby ------------------------------------------------------------------------
 
+
 @dataclass
 class SimilarReport:
     """A Publik report, as the public pages show it."""
+
     number: str
     category: str
     status: dict
@@ -270,8 +297,9 @@ def similar_reports_near(*, kategori_code: str, lat: float, lon: float, now: dat
     now = now or timezone.now()
     grid = exposure.PUBLIC_GRID_DEG
     here = exposure.cell_of(lat, lon, grid)
-    recent = Report.objects.filter(kategori=kategori, status__in=OPEN_STATUSES,
-                                   created_at__gte=now - timedelta(days=SIMILAR_DAYS))
+    recent = Report.objects.filter(
+        kategori=kategori, status__in=OPEN_STATUSES, created_at__gte=now - timedelta(days=SIMILAR_DAYS)
+    )
 
     def box(reach: int, pad: float) -> Q:
         """The block of cells around ``here``, grown (pad > 0) or shrunk (pad < 0) by ``pad`` degrees: the
@@ -283,12 +311,30 @@ def similar_reports_near(*, kategori_code: str, lat: float, lon: float, now: dat
     # Bounded reads at a hot spot: the Publik reports shown are the most recent of the resident's own cell,
     # then of the block, so the most recent few of each are enough (a few more than shown, for the points on
     # a cell's edge that the cells then leave out).
-    public = recent.filter(privacy=exposure.PUBLIC).select_related("kelurahan").only(
-        "number", "status", "created_at", "lat", "lon", "privacy", "description", "address",
-        "kelurahan__nama", "kelurahan__inner_lat", "kelurahan__inner_lon").order_by("-created_at", "-pk")
+    public = (
+        recent.filter(privacy=exposure.PUBLIC)
+        .select_related("kelurahan")
+        .only(
+            "number",
+            "status",
+            "created_at",
+            "lat",
+            "lon",
+            "privacy",
+            "description",
+            "address",
+            "kelurahan__nama",
+            "kelurahan__inner_lat",
+            "kelurahan__inner_lon",
+        )
+        .order_by("-created_at", "-pk")
+    )
     take = 2 * SIMILAR_LIMIT
-    rows = {r.pk: r for part in (public.filter(box(0, EDGE_DEG))[:take], public.filter(box(SIMILAR_REACH, EDGE_DEG))[:take])
-            for r in part}
+    rows = {
+        r.pk: r
+        for part in (public.filter(box(0, EDGE_DEG))[:take], public.filter(box(SIMILAR_REACH, EDGE_DEG))[:take])
+        for r in part
+    }
     found = SimilarFound()
     ranked = []
     for r in rows.values():
@@ -296,9 +342,20 @@ def similar_reports_near(*, kategori_code: str, lat: float, lon: float, now: dat
         shown = exposure.expose_report(r, Audience.NEIGHBOUR)
         if shown.listed and shown.cell is not None and exposure.cells_near(here, shown.cell, SIMILAR_REACH):
             step = max(abs(shown.cell[0] - here[0]), abs(shown.cell[1] - here[1]))
-            ranked.append((step, -r.created_at.timestamp(), SimilarReport(
-                number=r.number, category=kategori_label(kategori), status=status_view(r.status),
-                created_at=r.created_at, kelurahan=shown.area, description=r.description)))
+            ranked.append(
+                (
+                    step,
+                    -r.created_at.timestamp(),
+                    SimilarReport(
+                        number=r.number,
+                        category=kategori_label(kategori),
+                        status=status_view(r.status),
+                        created_at=r.created_at,
+                        kelurahan=shown.area,
+                        description=r.description,
+                    ),
+                )
+            )
     found.public = [item for *_key, item in sorted(ranked, key=lambda t: (t[0], t[1]))][:SIMILAR_LIMIT]
     # Privat and Anonim ones are counted by the database well inside the block; only the few on its edge
     # are read and put in their cells here, so the count is the one the cells give, without reading them all.
@@ -307,8 +364,9 @@ def similar_reports_near(*, kategori_code: str, lat: float, lon: float, now: dat
     edge = private.filter(box(SIMILAR_REACH, EDGE_DEG)).exclude(box(SIMILAR_REACH, -EDGE_DEG))
     for r_lat, r_lon, privacy in edge.values_list("lat", "lon", "privacy"):
         # a non-sensitive category and a point: the public cell of the point (no kelurahan needed)
-        shown = exposure.expose(exposure.Facts(privacy=privacy, sensitive=False, lat=r_lat, lon=r_lon),
-                                Audience.NEIGHBOUR)
+        shown = exposure.expose(
+            exposure.Facts(privacy=privacy, sensitive=False, lat=r_lat, lon=r_lon), Audience.NEIGHBOUR
+        )
         if shown.counted and shown.cell is not None and exposure.cells_near(here, shown.cell, SIMILAR_REACH):
             found.private_count += 1
     return found
@@ -317,8 +375,11 @@ def similar_reports_near(*, kategori_code: str, lat: float, lon: float, now: dat
 def similar_report_get(number: str) -> Report | None:
     """A report offered as "similar": open and public (``exposure.PUBLIC_FILTER``: Publik, non-sensitive).
     A Privat or Anonim report is never offered by number, so a guessed one is as good as absent."""
-    return (Report.objects.select_related("kategori", "unit")
-            .filter(number=number, status__in=OPEN_STATUSES, **exposure.PUBLIC_FILTER).first())
+    return (
+        Report.objects.select_related("kategori", "unit")
+        .filter(number=number, status__in=OPEN_STATUSES, **exposure.PUBLIC_FILTER)
+        .first()
+    )
 
 
 # --- the public ------------------------------------------------------------------------------------
@@ -333,11 +394,13 @@ STATE_FILTERS = {
 def public_reports(*, kota: str = "", kategori: str = "", state: str = "") -> QuerySet[Report]:
     """Publik reports only (``exposure.PUBLIC_FILTER``). Sensitive categories are excluded even if one was
     ever marked public."""
-    qs = (Report.objects.filter(**exposure.PUBLIC_FILTER)
-          .select_related("kategori", "kelurahan", "kelurahan__parent", "kelurahan__parent__parent")
-          # never the boundaries: three GeoJSON polygons decoded per report made a map page of 1,000 take seconds
-          .defer("kelurahan__geometry", "kelurahan__parent__geometry", "kelurahan__parent__parent__geometry")
-          .order_by("-created_at", "-id"))
+    qs = (
+        Report.objects.filter(**exposure.PUBLIC_FILTER)
+        .select_related("kategori", "kelurahan", "kelurahan__parent", "kelurahan__parent__parent")
+        # never the boundaries: three GeoJSON polygons decoded per report made a map page of 1,000 take seconds
+        .defer("kelurahan__geometry", "kelurahan__parent__geometry", "kelurahan__parent__parent__geometry")
+        .order_by("-created_at", "-id")
+    )
     if kota and kota.startswith(_service_prefix()):
         qs = qs.filter(kelurahan__kode__startswith=kota + ".")
     if kategori:
@@ -356,7 +419,7 @@ class CappedPaginator(Paginator):
 
     @cached_property
     def _counted(self) -> int:
-        return self.object_list.order_by()[:PUBLIC_COUNT_CAP + 1].count()
+        return self.object_list.order_by()[: PUBLIC_COUNT_CAP + 1].count()
 
     @cached_property
     def count(self) -> int:
@@ -401,17 +464,26 @@ def public_item(report: Report, *, photos: bool = False) -> dict:
         "point": public_point(report),
     }
     if photos:
-        item["photos"] = [{"id": p.pk, "kind": str(PHOTO_LABELS.get(p.kind, p.kind)), "ready": p.is_ready,
-                           "state_text": photoserve.state_text(p)}
-                          for p in report.photos.all()]
+        item["photos"] = [
+            {
+                "id": p.pk,
+                "kind": str(PHOTO_LABELS.get(p.kind, p.kind)),
+                "ready": p.is_ready,
+                "state_text": photoserve.state_text(p),
+            }
+            for p in report.photos.all()
+        ]
     return item
 
 
 def public_items(reports) -> list[dict]:
     reports = list(reports)
     first_photo = {}
-    for report_id, photo_id in (Photo.objects.filter(report__in=reports, kind=Photo.Kind.REPORT)
-                                .order_by("report_id", "created_at", "id").values_list("report_id", "id")):
+    for report_id, photo_id in (
+        Photo.objects.filter(report__in=reports, kind=Photo.Kind.REPORT)
+        .order_by("report_id", "created_at", "id")
+        .values_list("report_id", "id")
+    ):
         first_photo.setdefault(report_id, photo_id)
     out = []
     for r in reports:
@@ -423,8 +495,10 @@ def public_items(reports) -> list[dict]:
 
 def public_timeline(report: Report) -> list[dict]:
     """Statuses and the units that held the report. Notes are for the reporter, not the public."""
-    return [{"at": h.created_at, "status": status_view(h.new_status), "unit": h.unit.nama if h.unit else ""}
-            for h in report.history.select_related("unit")]
+    return [
+        {"at": h.created_at, "status": status_view(h.new_status), "unit": h.unit.nama if h.unit else ""}
+        for h in report.history.select_related("unit")
+    ]
 
 
 def public_photo_get(number: str, photo_id: int) -> Photo | None:
@@ -445,7 +519,7 @@ def public_map(*, kota: str = "", kategori: str = "", state: str = "", cursor: s
     after = _map_cursor(cursor)
     if after is not None:
         qs = qs.filter(Q(created_at__lt=after[0]) | Q(created_at=after[0], id__lt=after[1]))
-    rows = list(qs[:MAP_LIMIT + 1])
+    rows = list(qs[: MAP_LIMIT + 1])
     more, rows = len(rows) > MAP_LIMIT, rows[:MAP_LIMIT]
     features = []
     for r in rows:
@@ -453,30 +527,40 @@ def public_map(*, kota: str = "", kategori: str = "", state: str = "", cursor: s
         if point is None:
             continue
         status = status_view(r.status)
-        features.append({
-            "type": "Feature",
-            "geometry": {"type": "Point", "coordinates": [point[1], point[0]]},
-            "properties": {
-                "number": r.number, "category": kategori_label(r.kategori), "status": status["label"],
-                "colour": status["colour"], "kelurahan": r.kelurahan.nama if r.kelurahan else "",
-                "date": timezone.localdate(r.created_at).isoformat(), "url": reverse("portal:public_detail", args=[r.number]),
-            },
-        })
+        features.append(
+            {
+                "type": "Feature",
+                "geometry": {"type": "Point", "coordinates": [point[1], point[0]]},
+                "properties": {
+                    "number": r.number,
+                    "category": kategori_label(r.kategori),
+                    "status": status["label"],
+                    "colour": status["colour"],
+                    "kelurahan": r.kelurahan.nama if r.kelurahan else "",
+                    "date": timezone.localdate(r.created_at).isoformat(),
+                    "url": reverse("portal:public_detail", args=[r.number]),
+                },
+            }
+        )
     last = rows[-1] if more else None
-    return {"type": "FeatureCollection", "features": features,
-            "next": f"{last.created_at.astimezone(dt_timezone.utc):%Y%m%dT%H%M%S.%f}~{last.pk}" if last else None}
+    return {
+        "type": "FeatureCollection",
+        "features": features,
+        "next": f"{last.created_at.astimezone(UTC):%Y%m%dT%H%M%S.%f}~{last.pk}" if last else None,
+    }
 
 
 def _map_cursor(value: str) -> tuple[datetime, int] | None:
     """``<UTC time>~<id>`` from a previous page's ``next``; anything else starts at the newest."""
     stamp, _sep, pk = (value or "").partition("~")
     try:
-        return datetime.strptime(stamp, "%Y%m%dT%H%M%S.%f").replace(tzinfo=dt_timezone.utc), int(pk)
+        return datetime.strptime(stamp, "%Y%m%dT%H%M%S.%f").replace(tzinfo=UTC), int(pk)
     except ValueError:
         return None
 
 
 # --- statistics ------------------------------------------------------------------------------------
+
 
 @dataclass
 class AreaStats:
@@ -509,8 +593,11 @@ def statistics_by_area(*, kota: str = "") -> tuple[list[AreaStats], list[AreaSta
     summaries the write path keeps (``AreaStatus``, ``AreaDoneDays``: kelurahan × status and kelurahan × days
     rows), so the page costs the same at any history: four statements."""
     prefix = _service_prefix()
-    names = dict(Wilayah.objects.filter(kode__startswith=prefix, tingkat__lte=Wilayah.Tingkat.KECAMATAN)
-                 .values_list("kode", "nama"))
+    names = dict(
+        Wilayah.objects.filter(kode__startswith=prefix, tingkat__lte=Wilayah.Tingkat.KECAMATAN).values_list(
+            "kode", "nama"
+        )
+    )
     kel_rows = Wilayah.objects.filter(kode__startswith=prefix, tingkat=Wilayah.Tingkat.KELURAHAN)
     kel_names, kel_codes = {}, {}
     for pk, code, name in kel_rows.values_list("pk", "kode", "nama"):
@@ -528,8 +615,9 @@ def statistics_by_area(*, kota: str = "") -> tuple[list[AreaStats], list[AreaSta
         for target in _targets(kel_codes.get(kel_id, ""), total, kotas, kels, kel_names, names):
             target.done_days[days] = target.done_days.get(days, 0) + n
     kota_rows = sorted(kotas.values(), key=lambda a: a.name)
-    kel_rows = sorted((k for k in kels.values() if not kota or k.code.startswith(kota + ".")),
-                      key=lambda a: (a.parent, a.name))
+    kel_rows = sorted(
+        (k for k in kels.values() if not kota or k.code.startswith(kota + ".")), key=lambda a: (a.parent, a.name)
+    )
     return kota_rows, kel_rows, total
 
 
@@ -544,20 +632,30 @@ def _targets(code: str, total: AreaStats, kotas: dict, kels: dict, kel_names: di
         kel = kels.get(code)
         if kel is None:
             kec_code = code.rsplit(".", 1)[0]
-            kel = kels[code] = AreaStats(code=code, name=kel_names[code],
-                                         parent=f"{_short(names.get(kota_code, ''))} — {names.get(kec_code, '')}")
+            kel = kels[code] = AreaStats(
+                code=code,
+                name=kel_names[code],
+                parent=f"{_short(names.get(kota_code, ''))} — {names.get(kec_code, '')}",
+            )
         out.append(kel)
     return out
 
 
 # --- the reporter's own journey -------------------------------------------------------------------
 
+
 def journey_for_reporter(report: Report, *, now: datetime | None = None) -> dict:
     """Everything the holder of the tracking code may see. Unit names only; never an officer."""
     now = now or timezone.now()
-    report = (Report.objects.select_related("kategori", "unit", "kelurahan", "merged_into", "merged_into__unit",
-                                            "merged_into__kategori", "merged_into__kelurahan")
-              .get(pk=report.pk))
+    report = Report.objects.select_related(
+        "kategori",
+        "unit",
+        "kelurahan",
+        "merged_into",
+        "merged_into__unit",
+        "merged_into__kategori",
+        "merged_into__kelurahan",
+    ).get(pk=report.pk)
     status = Status(report.status)
     merged = None
     if report.merged_into_id:
@@ -565,11 +663,16 @@ def journey_for_reporter(report: Report, *, now: datetime | None = None) -> dict
         target = report.merged_into
         shown = exposure.expose_report(target, Audience.MERGED_REPORTER)
         conduct = bool(target.kategori and target.kategori.kode == CONDUCT_CATEGORY)  # became a complaint since
-        merged = {"number": target.number if shown.listed else "",
-                  "status": None if conduct else status_view(target.status),
-                  "unit": target.unit.nama if shown.handling_unit and target.unit else ""}
-    disputable = (status == Status.DONE and report.closed_at is not None
-                  and now - report.closed_at <= timedelta(days=DISPUTE_WINDOW_DAYS))
+        merged = {
+            "number": target.number if shown.listed else "",
+            "status": None if conduct else status_view(target.status),
+            "unit": target.unit.nama if shown.handling_unit and target.unit else "",
+        }
+    disputable = (
+        status == Status.DONE
+        and report.closed_at is not None
+        and now - report.closed_at <= timedelta(days=DISPUTE_WINDOW_DAYS)
+    )
     return {
         "number": report.number,
         "category": kategori_label(report.kategori),
@@ -591,15 +694,30 @@ def journey_for_reporter(report: Report, *, now: datetime | None = None) -> dict
         "rating_comment": report.rating_comment,
         "merged": merged,
         "timeline": [
-            {"at": h.created_at, "status": status_view(h.new_status), "unit": h.unit.nama if h.unit else "",
-             "note": h.public_note}
+            {
+                "at": h.created_at,
+                "status": status_view(h.new_status),
+                "unit": h.unit.nama if h.unit else "",
+                "note": h.public_note,
+            }
             for h in report.history.select_related("unit")
         ],
         "hops": [
-            {"kind": str(HOP_LABELS.get(h.kind, h.kind)), "from_unit": h.from_unit.nama, "to_unit": h.to_unit.nama,
-             "at": h.created_at}
+            {
+                "kind": str(HOP_LABELS.get(h.kind, h.kind)),
+                "from_unit": h.from_unit.nama,
+                "to_unit": h.to_unit.nama,
+                "at": h.created_at,
+            }
             for h in report.hops.select_related("from_unit", "to_unit")
         ],
-        "photos": [{"id": p.pk, "kind": str(PHOTO_LABELS.get(p.kind, p.kind)), "ready": p.is_ready,
-                    "state_text": photoserve.state_text(p)} for p in report.photos.all()],
+        "photos": [
+            {
+                "id": p.pk,
+                "kind": str(PHOTO_LABELS.get(p.kind, p.kind)),
+                "ready": p.is_ready,
+                "state_text": photoserve.state_text(p),
+            }
+            for p in report.photos.all()
+        ],
     }

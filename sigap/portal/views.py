@@ -6,6 +6,7 @@ the session (``portal_track``: report number → code), so they stay out of serv
 and Referer headers. ``/lacak/<code>/`` still works (links in old notifications): it stores the code
 and redirects to the code-free journey URL.
 """
+
 from __future__ import annotations
 
 import json
@@ -40,6 +41,7 @@ LOCATION_CODES = {"outside_area", "no_boundaries", "invalid_coordinates", "no_tu
 
 
 # --- helpers ---------------------------------------------------------------------------------------
+
 
 def _throttled(request: HttpRequest, scope: str, rate: str) -> bool:
     return not per_ip(f"portal_{scope}", rate).allow_request(request)
@@ -95,6 +97,7 @@ def _photo_response(photo: Photo, cache: str) -> HttpResponse:
 
 # --- home ------------------------------------------------------------------------------------------
 
+
 @require_GET
 def home_view(request):
     return render(request, "portal/home.html", {"nav": "home", "track_form": TrackForm()})
@@ -102,9 +105,11 @@ def home_view(request):
 
 # --- making a report -------------------------------------------------------------------------------
 
+
 def _report_context(request, *, values: dict, errors: dict, had_photos: bool = False) -> dict:
-    region = selectors.region_choices(kota=values.get("kota", ""), kecamatan=values.get("kecamatan", ""),
-                                      kelurahan=values.get("kelurahan", ""))
+    region = selectors.region_choices(
+        kota=values.get("kota", ""), kecamatan=values.get("kecamatan", ""), kelurahan=values.get("kelurahan", "")
+    )
     return {
         "nav": "report",
         "groups": selectors.categories_grouped(),
@@ -146,27 +151,43 @@ def report_view(request):
         if kelurahan is not None and kelurahan.inner_lat is not None:
             lat, lon = kelurahan.inner_lat, kelurahan.inner_lon
     if (lat is None or lon is None) and "location" not in errors:
-        _add_error(errors, "location", _("Tentukan lokasi: tandai di peta, gunakan lokasi Anda, atau pilih "
-                                         "kota, kecamatan dan kelurahan."))
+        _add_error(
+            errors,
+            "location",
+            _("Tentukan lokasi: tandai di peta, gunakan lokasi Anda, atau pilih kota, kecamatan dan kelurahan."),
+        )
     if len(files) > settings.SIGAP_PHOTOS_PER_REPORT:
-        _add_error(errors, "photos", _("Terlalu banyak foto (maksimal %(n)d).") % {"n": settings.SIGAP_PHOTOS_PER_REPORT})
+        _add_error(
+            errors, "photos", _("Terlalu banyak foto (maksimal %(n)d).") % {"n": settings.SIGAP_PHOTOS_PER_REPORT}
+        )
     if not errors:
         privacy = data["privacy"]
         # passed even for Anonim: intake stores nothing of it then, but takes the name out of the text
         reporter = intake.Reporter(name=data["name"], phone=data["phone"], email=data["email"])
         photos = [(f.name or "foto", f.read(settings.SIGAP_PHOTO_MAX_BYTES + 1)) for f in files]
         try:
-            result = intake.report_submit(intake.Submission(
-                category=data["category"], description=data["description"], lat=lat, lon=lon, channel=Channel.WEB,
-                address=data["address"], privacy=privacy, reporter=reporter, photos=photos,
-            ))
+            result = intake.report_submit(
+                intake.Submission(
+                    category=data["category"],
+                    description=data["description"],
+                    lat=lat,
+                    lon=lon,
+                    channel=Channel.WEB,
+                    address=data["address"],
+                    privacy=privacy,
+                    reporter=reporter,
+                    photos=photos,
+                )
+            )
         except DomainError as exc:
             field = REPORT_FIELD_FOR.get(exc.field or "") or ("location" if exc.code in LOCATION_CODES else "general")
             _add_error(errors, field, selectors.domain_message(exc))
         else:
             report = result.report
             request.session[SUBMITTED_SESSION] = {
-                "number": report.number, "code": result.tracking_code, "secret": result.secret,
+                "number": report.number,
+                "code": result.tracking_code,
+                "secret": result.secret,
                 "unit": report.unit.nama if report.unit else "",
                 "kelurahan": selectors.region_path(report.kelurahan),
                 "category": selectors.kategori_label(report.kategori),
@@ -209,12 +230,19 @@ def region_view(request):
                 located = True
             except DomainError as exc:
                 error = selectors.domain_message(exc)
-    region = selectors.region_choices(kota=params.get("kota", ""), kecamatan=params.get("kecamatan", ""),
-                                      kelurahan=kelurahan)
-    return render(request, "portal/_region.html", {
-        "region": region, "region_error": error, "located": located,
-        "region_path": selectors.region_path(region.kelurahan) if located else "",
-    })
+    region = selectors.region_choices(
+        kota=params.get("kota", ""), kecamatan=params.get("kecamatan", ""), kelurahan=kelurahan
+    )
+    return render(
+        request,
+        "portal/_region.html",
+        {
+            "region": region,
+            "region_error": error,
+            "located": located,
+            "region_path": selectors.region_path(region.kelurahan) if located else "",
+        },
+    )
 
 
 @require_POST
@@ -231,14 +259,16 @@ def similar_view(request):
     category = request.POST.get("category", "")
     ready = bool(category) and lat is not None and lon is not None
     found = selectors.similar_reports_near(kategori_code=category, lat=lat, lon=lon) if ready else None
-    return render(request, "portal/_similar.html", {"ready": ready, "found": found,
-                                                    "radius": selectors.SIMILAR_RADIUS_M,
-                                                    "days": selectors.SIMILAR_DAYS})
+    return render(
+        request,
+        "portal/_similar.html",
+        {"ready": ready, "found": found, "radius": selectors.SIMILAR_RADIUS_M, "days": selectors.SIMILAR_DAYS},
+    )
 
 
 @require_POST
 def similar_follow_view(request, number: str):
-    """"Ini laporan yang sama" for a Publik report: count the resident in, file nothing, open its public page.
+    """ "Ini laporan yang sama" for a Publik report: count the resident in, file nothing, open its public page.
     A Privat or Anonim report cannot be followed (404, like one that does not exist): its number and its
     handling unit are never told; the resident files their own report and the duplicate finder links it."""
     if _throttled(request, "similar", settings.SIGAP_TRACK_RATE):
@@ -263,8 +293,9 @@ def similar_follow_view(request, number: str):
 def photo_check_view(request):
     """Read a chosen photo's own GPS and compare it with the chosen location. Nothing is stored."""
     if _throttled(request, "photo_check", settings.SIGAP_CITIZEN_RATE):
-        return JsonResponse({"warnings": [], "errors": [_("Terlalu banyak permintaan. Coba lagi sebentar lagi.")]},
-                            status=429)
+        return JsonResponse(
+            {"warnings": [], "errors": [_("Terlalu banyak permintaan. Coba lagi sebentar lagi.")]}, status=429
+        )
     upload = request.FILES.get("photo")
     if upload is None:
         return JsonResponse({"warnings": [], "errors": [_("Tidak ada foto.")]}, status=400)
@@ -283,12 +314,14 @@ def photo_check_view(request):
         warning = gps_distance_warning(clean.meta, lat=lat, lon=lon, threshold_m=settings.SIGAP_PHOTO_GPS_WARN_M)
         if warning:
             warnings.append(warning["message_en"] if selectors.english() else warning["message"])
-    response = JsonResponse({"warnings": warnings, "errors": [], "has_gps": has_gps,
-                             "located": lat is not None and lon is not None})
+    response = JsonResponse(
+        {"warnings": warnings, "errors": [], "has_gps": has_gps, "located": lat is not None and lon is not None}
+    )
     return _no_store(response)
 
 
 # --- following a report ----------------------------------------------------------------------------
+
 
 @require_http_methods(["GET", "POST"])
 def track_view(request):
@@ -306,7 +339,9 @@ def track_view(request):
                 _track_remember(request, report.number, code)
                 return redirect("portal:journey", number=report.number)
     tracked = list(request.session.get(TRACK_SESSION, {}).keys())
-    return _no_store(render(request, "portal/track_form.html", {"nav": "track", "form": form, "tracked": tracked[::-1]}))
+    return _no_store(
+        render(request, "portal/track_form.html", {"nav": "track", "form": form, "tracked": tracked[::-1]})
+    )
 
 
 @require_GET
@@ -319,8 +354,9 @@ def track_code_view(request, code: str):
     except DomainError as exc:
         form = TrackForm()
         form.errors["code"] = form.error_class([selectors.domain_message(exc)])
-        return _no_store(render(request, "portal/track_form.html", {"nav": "track", "form": form, "tracked": []},
-                                status=exc.status))
+        return _no_store(
+            render(request, "portal/track_form.html", {"nav": "track", "form": form, "tracked": []}, status=exc.status)
+        )
     _track_remember(request, report.number, code.strip().upper())
     return redirect("portal:journey", number=report.number)
 
@@ -333,8 +369,14 @@ def track_forget_view(request):
 
 
 def _journey_context(report, *, errors=None, values=None, active: str = "", success: str = "") -> dict:
-    return {"nav": "track", "j": selectors.journey_for_reporter(report), "errors": errors or {},
-            "values": values or {}, "active": active, "success": success}
+    return {
+        "nav": "track",
+        "j": selectors.journey_for_reporter(report),
+        "errors": errors or {},
+        "values": values or {},
+        "active": active,
+        "success": success,
+    }
 
 
 @require_GET
@@ -383,8 +425,9 @@ def journey_action_view(request, number: str, action: str):
                 intake.reporter_answer(tracking_code=code, answer=data["answer"], secret=data["secret"])
                 success = _("Terima kasih, jawaban Anda sudah diteruskan kepada petugas.")
             elif name == "rating":
-                intake.reporter_rate(tracking_code=code, rating=data["rating"], comment=data["comment"],
-                                     secret=data["secret"])
+                intake.reporter_rate(
+                    tracking_code=code, rating=data["rating"], comment=data["comment"], secret=data["secret"]
+                )
                 success = _("Terima kasih atas penilaian Anda.")
             else:
                 intake.reporter_dispute(tracking_code=code, reason=data["reason"], secret=data["secret"])
@@ -402,8 +445,9 @@ def journey_action_view(request, number: str, action: str):
         context = _journey_context(report, errors=errors, values=request.POST, active=name)
         context["code"] = code
         return _no_store(render(request, "portal/journey.html", context))
-    context = _journey_context(report, errors=errors, values=request.POST if errors else {}, active=name,
-                               success=success)
+    context = _journey_context(
+        report, errors=errors, values=request.POST if errors else {}, active=name, success=success
+    )
     context["code"] = code
     return _no_store(render(request, "portal/_journey.html", context))
 
@@ -421,6 +465,7 @@ def journey_photo_view(request, number: str, photo_id: int):
 
 # --- the public ------------------------------------------------------------------------------------
 
+
 def _public_filters(request) -> dict:
     return {k: request.GET.get(k, "")[:60] for k in ("kota", "kategori", "state")}
 
@@ -430,11 +475,20 @@ def public_list_view(request):
     filters = _public_filters(request)
     page = selectors.CappedPaginator(selectors.public_reports(**filters), PAGE_SIZE).get_page(request.GET.get("page"))
     query = urlencode({k: v for k, v in filters.items() if v})
-    return render(request, "portal/public_list.html", {
-        "nav": "public", "page": page, "items": selectors.public_items(page.object_list), "filters": filters,
-        "filter_query": query, "kota_list": selectors.region_choices().kota, "groups": selectors.categories_grouped(),
-        "states": [("open", _("Belum selesai")), ("done", _("Selesai")), ("closed", _("Ditutup"))],
-    })
+    return render(
+        request,
+        "portal/public_list.html",
+        {
+            "nav": "public",
+            "page": page,
+            "items": selectors.public_items(page.object_list),
+            "filters": filters,
+            "filter_query": query,
+            "kota_list": selectors.region_choices().kota,
+            "groups": selectors.categories_grouped(),
+            "states": [("open", _("Belum selesai")), ("done", _("Selesai")), ("closed", _("Ditutup"))],
+        },
+    )
 
 
 @require_GET
@@ -443,11 +497,17 @@ def public_detail_view(request, number: str):
     if report is None:
         raise Http404
     item = selectors.public_item(report, photos=True)
-    return render(request, "portal/public_detail.html", {
-        "nav": "public", "item": item, "timeline": selectors.public_timeline(report),
-        "interest": selectors.interest_count(report),
-        "point_json": json.dumps(item["point"]) if item["point"] else "",
-    })
+    return render(
+        request,
+        "portal/public_detail.html",
+        {
+            "nav": "public",
+            "item": item,
+            "timeline": selectors.public_timeline(report),
+            "interest": selectors.interest_count(report),
+            "point_json": json.dumps(item["point"]) if item["point"] else "",
+        },
+    )
 
 
 @require_GET
@@ -467,12 +527,21 @@ def public_map_json_view(request):
 def statistics_view(request):
     kota = request.GET.get("kota", "")[:20]
     kota_rows, kel_rows, total = selectors.statistics_by_area(kota=kota)
-    return render(request, "portal/statistics.html", {
-        "nav": "stats", "kota_rows": kota_rows, "kel_rows": kel_rows, "total": total, "kota": kota,
-    })
+    return render(
+        request,
+        "portal/statistics.html",
+        {
+            "nav": "stats",
+            "kota_rows": kota_rows,
+            "kel_rows": kel_rows,
+            "total": total,
+            "kota": kota,
+        },
+    )
 
 
 # --- boundaries (public reference data, for the maps) ----------------------------------------------
+
 
 @require_GET
 def boundary_json_view(request, code: str):

@@ -27,6 +27,7 @@ key the log continues with (still running with the retired key) refuses to write
 What a retired key can still do is cut the log back to before the switch and continue under itself; so the
 switch is pinned by a checkpoint written into ``SIGAP_AUDIT_CHECKPOINT_DIR`` as soon as it is committed.
 """
+
 from __future__ import annotations
 
 import base64
@@ -37,8 +38,7 @@ import logging
 import os
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import datetime
-from datetime import timezone as dt_timezone
+from datetime import UTC, datetime
 from functools import cached_property
 from pathlib import Path
 
@@ -189,12 +189,30 @@ def audit_keyring() -> dict[str, AuditKey]:
 # --- digests ------------------------------------------------------------------------------------------------
 
 
-def _body(*, seq: int, created_at: datetime, actor_id: int | None, actor_username: str, action: str,
-          report_number: str, detail: dict) -> bytes:
-    return json.dumps({
-        "seq": seq, "at": created_at.isoformat(timespec="microseconds"), "actor_id": actor_id,
-        "actor": actor_username, "action": action, "report": report_number, "detail": detail,
-    }, sort_keys=True, ensure_ascii=False, separators=(",", ":")).encode()
+def _body(
+    *,
+    seq: int,
+    created_at: datetime,
+    actor_id: int | None,
+    actor_username: str,
+    action: str,
+    report_number: str,
+    detail: dict,
+) -> bytes:
+    return json.dumps(
+        {
+            "seq": seq,
+            "at": created_at.isoformat(timespec="microseconds"),
+            "actor_id": actor_id,
+            "actor": actor_username,
+            "action": action,
+            "report": report_number,
+            "detail": detail,
+        },
+        sort_keys=True,
+        ensure_ascii=False,
+        separators=(",", ":"),
+    ).encode()
 
 
 def plain_digest(prev_hash: str, body: bytes) -> str:
@@ -212,33 +230,58 @@ def handover_digest(old: AuditKey, new: AuditKey, prev_hash: str, body: bytes) -
 
 
 def _event_body(event) -> bytes:
-    return _body(seq=event.seq, created_at=event.created_at, actor_id=event.actor_id,
-                 actor_username=event.actor_username, action=event.action, report_number=event.report_number,
-                 detail=event.detail)
+    return _body(
+        seq=event.seq,
+        created_at=event.created_at,
+        actor_id=event.actor_id,
+        actor_username=event.actor_username,
+        action=event.action,
+        report_number=event.report_number,
+        detail=event.detail,
+    )
 
 
 # --- appending ----------------------------------------------------------------------------------------------
 
 
-def _append(model, head, key: AuditKey, *, user, action: str, report_number: str, detail: dict,
-            leaving: AuditKey | None = None):
-    event = _next(model, head, key, user=user, action=action, report_number=report_number, detail=detail,
-                  leaving=leaving)
+def _append(
+    model, head, key: AuditKey, *, user, action: str, report_number: str, detail: dict, leaving: AuditKey | None = None
+):
+    event = _next(
+        model, head, key, user=user, action=action, report_number=report_number, detail=detail, leaving=leaving
+    )
     event.save(force_insert=True)
     return event
 
 
-def _next(model, head, key: AuditKey, *, user, action: str, report_number: str, detail: dict,
-          leaving: AuditKey | None = None):
+def _next(
+    model, head, key: AuditKey, *, user, action: str, report_number: str, detail: dict, leaving: AuditKey | None = None
+):
     """The next row of the chain after ``head`` (not saved); moves ``head`` on to it."""
     seq = head.seq + 1
     now = timezone.now()
     username = user.get_username() if user else ""
-    body = _body(seq=seq, created_at=now, actor_id=user.pk if user else None, actor_username=username,
-                 action=action, report_number=report_number, detail=detail)
+    body = _body(
+        seq=seq,
+        created_at=now,
+        actor_id=user.pk if user else None,
+        actor_username=username,
+        action=action,
+        report_number=report_number,
+        detail=detail,
+    )
     digest = handover_digest(leaving, key, head.hash, body) if leaving else keyed_digest(key, head.hash, body)
-    event = model(seq=seq, created_at=now, actor=user, actor_username=username, action=action,
-                  report_number=report_number, detail=detail, prev_hash=head.hash, hash=digest)
+    event = model(
+        seq=seq,
+        created_at=now,
+        actor=user,
+        actor_username=username,
+        action=action,
+        report_number=report_number,
+        detail=detail,
+        prev_hash=head.hash,
+        hash=digest,
+    )
     head.seq, head.hash = seq, digest
     return event
 
@@ -250,7 +293,9 @@ def _retired_key_refused(head_key_id: str, key: AuditKey, why_en: str, why_id: s
         f"{key.key_id}, {why_id}. Periksa SIGAP_AUDIT_KEY dan SIGAP_AUDIT_OLD_KEYS proses ini.",
         f"The access log cannot be written: it continues with audit key {head_key_id}, this process uses key "
         f"{key.key_id}, {why_en}. Check this process's SIGAP_AUDIT_KEY and SIGAP_AUDIT_OLD_KEYS.",
-        code="audit_key_retired", status=503)
+        code="audit_key_retired",
+        status=503,
+    )
 
 
 def _marker(model, head, key: AuditKey):
@@ -265,12 +310,20 @@ def _marker(model, head, key: AuditKey):
         order = audit_keys_in_order()
         position = {k.key_id: n for n, k in enumerate(order)}
         if head.key_id not in position:
-            raise _retired_key_refused(head.key_id, key, "which this process does not hold (is it still running with "
-                                       "a retired key?)", "yang tidak dimiliki proses ini (masih memakai kunci lama?)")
-        used = (models.Q(detail__key_id=key.key_id) | models.Q(detail__old_key_id=key.key_id))
+            raise _retired_key_refused(
+                head.key_id,
+                key,
+                "which this process does not hold (is it still running with a retired key?)",
+                "yang tidak dimiliki proses ini (masih memakai kunci lama?)",
+            )
+        used = models.Q(detail__key_id=key.key_id) | models.Q(detail__old_key_id=key.key_id)
         if model.objects.filter(action__in=MARKERS).filter(used).exists():
-            raise _retired_key_refused(head.key_id, key, "a key the log already switched away from (a retired key is "
-                                       "never used again)", "kunci yang sudah pernah dipensiunkan (tidak dipakai lagi)")
+            raise _retired_key_refused(
+                head.key_id,
+                key,
+                "a key the log already switched away from (a retired key is never used again)",
+                "kunci yang sudah pernah dipensiunkan (tidak dipakai lagi)",
+            )
         leaving = order[position[head.key_id]]
         detail = {"alg": ALG, "key_id": key.key_id, "old_key_id": head.key_id}
         action = Action.CHAIN_REKEYED
@@ -278,8 +331,13 @@ def _marker(model, head, key: AuditKey):
         detail = {"alg": ALG, "key_id": key.key_id, "plain_rows": head.seq, "plain_head": head.hash}
         action = Action.CHAIN_KEYED
     event = _append(model, head, key, user=None, action=action, report_number="", detail=detail, leaving=leaving)
-    log.warning("access log: switched to audit key %s (from %s) at row %s, hash %s", key.key_id,
-                head.key_id or "the unkeyed chain", event.seq, event.hash)
+    log.warning(
+        "access log: switched to audit key %s (from %s) at row %s, hash %s",
+        key.key_id,
+        head.key_id or "the unkeyed chain",
+        event.seq,
+        event.hash,
+    )
     head.key_id = key.key_id
     pinned = (event.seq, event.hash, event.created_at)
     transaction.on_commit(lambda: _checkpoint_the_switch(*pinned, key))
@@ -291,14 +349,22 @@ def _checkpoint_the_switch(seq: int, digest: str, row_at: datetime, key: AuditKe
     that cutting the log back to before the switch is detected even by someone holding the retired key."""
     directory = settings.SIGAP_AUDIT_CHECKPOINT_DIR
     if not directory:
-        log.warning("access log: the audit key changed at row %s but SIGAP_AUDIT_CHECKPOINT_DIR is not set; take a "
-                    "checkpoint now (sigap audit checkpoint --out FILE) and keep it outside the database", seq)
+        log.warning(
+            "access log: the audit key changed at row %s but SIGAP_AUDIT_CHECKPOINT_DIR is not set; take a "
+            "checkpoint now (sigap audit checkpoint --out FILE) and keep it outside the database",
+            seq,
+        )
         return
     try:
         path = write_checkpoint(_signed_checkpoint(seq, digest, row_at, key), directory)
     except OSError as exc:
-        log.error("access log: the audit key changed at row %s but its checkpoint could not be written to %s: %s; "
-                  "take one now (sigap audit checkpoint)", seq, directory, exc)
+        log.error(
+            "access log: the audit key changed at row %s but its checkpoint could not be written to %s: %s; "
+            "take one now (sigap audit checkpoint)",
+            seq,
+            directory,
+            exc,
+        )
         return
     log.warning("access log: checkpoint of the key change at row %s written to %s", seq, path)
 
@@ -322,8 +388,10 @@ def access_record_many(*, actor, entries: list[tuple[str, str, dict]]) -> list[A
             if head.seq > 0:
                 _marker(AccessEvent, head, key)
             head.key_id = key.key_id
-        events = [_next(AccessEvent, head, key, user=user, action=action, report_number=number, detail=detail)
-                  for action, number, detail in entries]
+        events = [
+            _next(AccessEvent, head, key, user=user, action=action, report_number=number, detail=detail)
+            for action, number, detail in entries
+        ]
         AccessEvent.objects.bulk_create(events)
         head.save(update_fields=["seq", "hash", "key_id"])
     return events
@@ -385,8 +453,9 @@ def _signature_ok(cp: dict, public_keys: dict[str, bytes]) -> bool:
     return True
 
 
-def _switch_problem(event, mode: str | None, keys: dict[str, AuditKey], position: dict[str, int],
-                    retired: dict[str, int]) -> str:
+def _switch_problem(
+    event, mode: str | None, keys: dict[str, AuditKey], position: dict[str, int], retired: dict[str, int]
+) -> str:
     """What is wrong with a key-change row given the key in force before it (``mode``), or ""."""
     detail = event.detail if isinstance(event.detail, dict) else {}
     kid, old = str(detail.get("key_id", "")), str(detail.get("old_key_id", ""))
@@ -401,24 +470,33 @@ def _switch_problem(event, mode: str | None, keys: dict[str, AuditKey], position
         if mode == "plain":
             return "rotates the audit key, but the rows before it are not keyed"
         if old != mode:
-            return (f"names {old or '?'} as the previous audit key, but the rows before it are written with key {mode} "
-                    "(a switch must be signed by the key in force before it)")
+            return (
+                f"names {old or '?'} as the previous audit key, but the rows before it are written with key {mode} "
+                "(a switch must be signed by the key in force before it)"
+            )
         if kid == mode:
             return f"switches the log to audit key {kid}, which is already in force"
         if kid in retired:
-            return (f"switches the log back to audit key {kid}, retired at row {retired[kid]}: a key the log has left "
-                    "is never accepted again")
+            return (
+                f"switches the log back to audit key {kid}, retired at row {retired[kid]}: a key the log has left "
+                "is never accepted again"
+            )
     if kid not in keys:
-        return (f"switches the log to audit key {kid or '?'}, which this instance does not hold "
-                "(SIGAP_AUDIT_KEY / SIGAP_AUDIT_OLD_KEYS)")
+        return (
+            f"switches the log to audit key {kid or '?'}, which this instance does not hold "
+            "(SIGAP_AUDIT_KEY / SIGAP_AUDIT_OLD_KEYS)"
+        )
     if mode != "plain" and position[kid] <= position[mode]:
-        return (f"switches from audit key {mode} to key {kid}, which was retired before it: a retired key is never "
-                "accepted again (SIGAP_AUDIT_OLD_KEYS lists the previous keys oldest first, then SIGAP_AUDIT_KEY)")
+        return (
+            f"switches from audit key {mode} to key {kid}, which was retired before it: a retired key is never "
+            "accepted again (SIGAP_AUDIT_OLD_KEYS lists the previous keys oldest first, then SIGAP_AUDIT_KEY)"
+        )
     return ""
 
 
-def access_verify(checkpoints: Iterable[dict] = (), *,
-                  public_key: bytes | Iterable[bytes] | None = None) -> VerifyResult:
+def access_verify(
+    checkpoints: Iterable[dict] = (), *, public_key: bytes | Iterable[bytes] | None = None
+) -> VerifyResult:
     """Recompute the chain; report the first edited, inserted or deleted row; then check each checkpoint.
 
     ``public_key``: check the checkpoints' signatures against this key, or these keys (the ones an auditor
@@ -439,8 +517,13 @@ def access_verify(checkpoints: Iterable[dict] = (), *,
         if isinstance(fields, str):
             return VerifyResult(False, 0, fields)
         if not _signature_ok(cp, public_keys):
-            return VerifyResult(False, 0, f"checkpoint of row {fields[0]}: signature invalid (the file was edited, or "
-                                          "it was not signed by this instance's audit key)", fields[0])
+            return VerifyResult(
+                False,
+                0,
+                f"checkpoint of row {fields[0]}: signature invalid (the file was edited, or "
+                "it was not signed by this instance's audit key)",
+                fields[0],
+            )
         pinned.setdefault(fields[0], fields[1])
     seen: dict[int, str] = {}
 
@@ -451,7 +534,9 @@ def access_verify(checkpoints: Iterable[dict] = (), *,
         rows += 1
         if event.seq != expected_seq:
             if event.seq > expected_seq:
-                return VerifyResult(False, rows, f"row(s) {expected_seq}..{event.seq - 1} deleted before row {event.seq}", expected_seq)
+                return VerifyResult(
+                    False, rows, f"row(s) {expected_seq}..{event.seq - 1} deleted before row {event.seq}", expected_seq
+                )
             return VerifyResult(False, rows, f"row {event.seq} inserted out of sequence", event.seq)
         body = _event_body(event)
         if event.action in MARKERS:
@@ -465,55 +550,99 @@ def access_verify(checkpoints: Iterable[dict] = (), *,
             else:
                 intact = hmac.compare_digest(handover_digest(keys[mode], key, event.prev_hash, body), event.hash)
                 if not intact:
-                    return VerifyResult(False, rows, f"row {event.seq} switches the audit key but is not signed by the "
-                                                     f"previous key {mode} and the new key {key.key_id} together (forged "
-                                                     "by someone holding only one of them, or edited)", event.seq)
+                    return VerifyResult(
+                        False,
+                        rows,
+                        f"row {event.seq} switches the audit key but is not signed by the "
+                        f"previous key {mode} and the new key {key.key_id} together (forged "
+                        "by someone holding only one of them, or edited)",
+                        event.seq,
+                    )
                 retired[mode] = event.seq
             mode = key.key_id
         elif mode is None:  # the first row: keyed from the start, or the plain chain of an older log
-            mode = next((kid for kid, k in keys.items()
-                         if hmac.compare_digest(keyed_digest(k, event.prev_hash, body), event.hash)), None)
+            mode = next(
+                (
+                    kid
+                    for kid, k in keys.items()
+                    if hmac.compare_digest(keyed_digest(k, event.prev_hash, body), event.hash)
+                ),
+                None,
+            )
             if mode is None and plain_digest(event.prev_hash, body) == event.hash:
                 mode = "plain"
             intact = mode is not None
             if not intact:
-                return VerifyResult(False, rows, f"row {event.seq} edited (its hash does not match its contents), or "
-                                                 "written with an audit key this instance does not hold "
-                                                 "(SIGAP_AUDIT_OLD_KEYS)", event.seq)
+                return VerifyResult(
+                    False,
+                    rows,
+                    f"row {event.seq} edited (its hash does not match its contents), or "
+                    "written with an audit key this instance does not hold "
+                    "(SIGAP_AUDIT_OLD_KEYS)",
+                    event.seq,
+                )
         elif mode == "plain":
             intact = plain_digest(event.prev_hash, body) == event.hash
         else:
             intact = hmac.compare_digest(keyed_digest(keys[mode], event.prev_hash, body), event.hash)
         if not intact:
-            return VerifyResult(False, rows, f"row {event.seq} edited (its hash does not match its contents)", event.seq)
+            return VerifyResult(
+                False, rows, f"row {event.seq} edited (its hash does not match its contents)", event.seq
+            )
         if event.prev_hash != prev_hash:
-            return VerifyResult(False, rows, f"row {event.seq} inserted or the row before it deleted (chain link broken)", event.seq)
+            return VerifyResult(
+                False, rows, f"row {event.seq} inserted or the row before it deleted (chain link broken)", event.seq
+            )
         if event.seq in pinned:
             seen[event.seq] = event.hash
         prev_hash, expected_seq = event.hash, expected_seq + 1
     last = expected_seq - 1
     if mode == "plain":
-        return VerifyResult(False, rows, f"the access log is not keyed: rows 1..{last} carry only the unkeyed SHA-256 "
-                                         "chain, which anyone with database access can recompute (rewritten, or the "
-                                         "upgrade migration has not run)", last)
+        return VerifyResult(
+            False,
+            rows,
+            f"the access log is not keyed: rows 1..{last} carry only the unkeyed SHA-256 "
+            "chain, which anyone with database access can recompute (rewritten, or the "
+            "upgrade migration has not run)",
+            last,
+        )
     head = ChainHead.objects.filter(pk=1).first()
     if head is not None:
         if head.seq < last:
-            return VerifyResult(False, rows, f"the chain head records row {head.seq}, behind row {last} (head rewritten)", head.seq)
+            return VerifyResult(
+                False, rows, f"the chain head records row {head.seq}, behind row {last} (head rewritten)", head.seq
+            )
         if head.seq == last and head.hash != prev_hash:
-            return VerifyResult(False, rows, f"the chain head does not match row {last} (the head or the last row was "
-                                             "replaced)", last)
-        if head.seq > last and not AccessEvent.objects.filter(seq=last + 1).exists():  # rows appended meanwhile are fine
-            return VerifyResult(False, rows, f"row(s) after {last} deleted (the chain head records {head.seq})", last + 1)
+            return VerifyResult(
+                False, rows, f"the chain head does not match row {last} (the head or the last row was replaced)", last
+            )
+        if (
+            head.seq > last and not AccessEvent.objects.filter(seq=last + 1).exists()
+        ):  # rows appended meanwhile are fine
+            return VerifyResult(
+                False, rows, f"row(s) after {last} deleted (the chain head records {head.seq})", last + 1
+            )
     for n, (seq, digest) in enumerate(sorted(pinned.items())):
         if seq == 0:
             continue
         if seq > last:
-            return VerifyResult(False, rows, f"the access log ends at row {last}, before the checkpoint's row {seq}: "
-                                             "truncated after the checkpoint was taken", last + 1, n)
+            return VerifyResult(
+                False,
+                rows,
+                f"the access log ends at row {last}, before the checkpoint's row {seq}: "
+                "truncated after the checkpoint was taken",
+                last + 1,
+                n,
+            )
         if seen.get(seq) != digest:
-            return VerifyResult(False, rows, f"row {seq} differs from the checkpoint: rows up to {seq} were rewritten "
-                                             "after the checkpoint was taken", seq, n)
+            return VerifyResult(
+                False,
+                rows,
+                f"row {seq} differs from the checkpoint: rows up to {seq} were rewritten "
+                "after the checkpoint was taken",
+                seq,
+                n,
+            )
     return VerifyResult(True, rows, checkpoints=len(checkpoints))
 
 
@@ -524,18 +653,24 @@ def access_checkpoint() -> dict:
     """A signed checkpoint of the verified chain's last row, for auditors to keep outside the database."""
     result = access_verify()
     if not result.ok:
-        raise DomainError(f"Log akses tidak utuh, checkpoint tidak dibuat: {result.problem}",
-                          f"The access log is not intact; no checkpoint written: {result.problem}",
-                          code="access_log_tampered", status=409)
+        raise DomainError(
+            f"Log akses tidak utuh, checkpoint tidak dibuat: {result.problem}",
+            f"The access log is not intact; no checkpoint written: {result.problem}",
+            code="access_log_tampered",
+            status=409,
+        )
     row = AccessEvent.objects.filter(seq=result.rows).first() if result.rows else None
     return _signed_checkpoint(result.rows, row.hash if row else GENESIS, row.created_at if row else None, audit_key())
 
 
 def _signed_checkpoint(seq: int, digest: str, row_at: datetime | None, key: AuditKey) -> dict:
     checkpoint = {
-        "format": CHECKPOINT_FORMAT, "seq": seq, "hash": digest,
+        "format": CHECKPOINT_FORMAT,
+        "seq": seq,
+        "hash": digest,
         "row_at": row_at.isoformat(timespec="microseconds") if row_at else None,
-        "at": timezone.now().isoformat(timespec="seconds"), "key_id": key.key_id,
+        "at": timezone.now().isoformat(timespec="seconds"),
+        "key_id": key.key_id,
     }
     checkpoint["signature"] = _b64(key.signing_key.sign(_canonical(checkpoint)))
     return checkpoint
@@ -543,7 +678,7 @@ def _signed_checkpoint(seq: int, digest: str, row_at: datetime | None, key: Audi
 
 def write_checkpoint(checkpoint: dict, directory: str | os.PathLike) -> Path:
     """Write ``checkpoint-<row>-<time>.json`` into ``directory`` (created if missing); raises OSError."""
-    stamp = datetime.now(dt_timezone.utc).strftime("%Y%m%dT%H%M%SZ")
+    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
     path = Path(directory) / f"checkpoint-{checkpoint['seq']:012d}-{stamp}.json"
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(json.dumps(checkpoint, indent=2, sort_keys=True) + "\n")

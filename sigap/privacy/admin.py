@@ -1,4 +1,5 @@
 """The vault in the admin shows only metadata: a record's ref, key id and dates. Never its contents."""
+
 from django.contrib import admin
 
 from sigap.core.admin import ReadOnlyAdmin

@@ -1,4 +1,5 @@
 """Privacy officer API: the due-process identity reveal (request, approve/reject, show once)."""
+
 from __future__ import annotations
 
 from datetime import datetime
@@ -55,9 +56,18 @@ class IdentityOut(Schema):
 
 
 def _out(r: RevealRequest) -> dict:
-    return {"id": r.pk, "report": r.report.number, "requester": r.requester.username, "legal_basis": r.legal_basis,
-            "legal_hold": r.legal_hold, "state": r.state, "approver": r.approver.username if r.approver_id else None,
-            "created_at": r.created_at, "decided_at": r.decided_at, "shown_at": r.shown_at}
+    return {
+        "id": r.pk,
+        "report": r.report.number,
+        "requester": r.requester.username,
+        "legal_basis": r.legal_basis,
+        "legal_hold": r.legal_hold,
+        "state": r.state,
+        "approver": r.approver.username if r.approver_id else None,
+        "created_at": r.created_at,
+        "decided_at": r.decided_at,
+        "shown_at": r.shown_at,
+    }
 
 
 @router.get("/reveal", response={200: list[RevealOut], **ERRORS}, summary="Reveal requests")
@@ -65,8 +75,12 @@ def reveal_list_endpoint(request):
     if not roles.has_role(request.auth, StaffRole.Role.PRIVACY_OFFICER):
         raise PermissionDenied("Hanya petugas privasi.", "Privacy officers only.")
     rows = list(RevealRequest.objects.select_related("report", "requester", "approver").order_by("-pk")[:200])
-    access_record(actor=request.auth, action=Action.REVEAL_LIST, reports=list(dict.fromkeys(r.report.number for r in rows)),
-                  requests=[r.pk for r in rows])
+    access_record(
+        actor=request.auth,
+        action=Action.REVEAL_LIST,
+        reports=list(dict.fromkeys(r.report.number for r in rows)),
+        requests=[r.pk for r in rows],
+    )
     return [_out(r) for r in rows]
 
 
@@ -74,17 +88,26 @@ def reveal_list_endpoint(request):
 def reveal_request_endpoint(request, payload: RevealIn):
     from ninja import Status
 
-    req = reveal.reveal_request(actor=request.auth, report_number=payload.report, legal_basis=payload.legal_basis,
-                                legal_hold=payload.legal_hold)
+    req = reveal.reveal_request(
+        actor=request.auth, report_number=payload.report, legal_basis=payload.legal_basis, legal_hold=payload.legal_hold
+    )
     return Status(201, _out(req))
 
 
-@router.post("/reveal/{request_id}/decide", response={200: RevealOut, **ERRORS}, summary="Approve or reject (another officer)")
+@router.post(
+    "/reveal/{request_id}/decide", response={200: RevealOut, **ERRORS}, summary="Approve or reject (another officer)"
+)
 def reveal_decide_endpoint(request, request_id: int, payload: DecideIn):
-    return _out(reveal.reveal_decide(actor=request.auth, request_id=request_id, approve=payload.approve, note=payload.note))
+    return _out(
+        reveal.reveal_decide(actor=request.auth, request_id=request_id, approve=payload.approve, note=payload.note)
+    )
 
 
-@router.post("/reveal/{request_id}/show", response={200: IdentityOut, **ERRORS}, summary="Show the identity once, to the requester")
+@router.post(
+    "/reveal/{request_id}/show",
+    response={200: IdentityOut, **ERRORS},
+    summary="Show the identity once, to the requester",
+)
 def reveal_show_endpoint(request, request_id: int):
     return reveal.reveal_show(actor=request.auth, request_id=request_id)
 
@@ -98,15 +121,31 @@ class NoticeOut(Schema):
     created_at: datetime
 
 
-@router.get("/notices", response={200: list[NoticeOut], **ERRORS},
-            summary="My notices: every reveal step and PPID role change, told to every privacy officer")
+@router.get(
+    "/notices",
+    response={200: list[NoticeOut], **ERRORS},
+    summary="My notices: every reveal step and PPID role change, told to every privacy officer",
+)
 def notices_endpoint(request):
     from sigap.organization.models import StaffNotice
 
     if not roles.has_role(request.auth, StaffRole.Role.PRIVACY_OFFICER):
         raise PermissionDenied("Hanya petugas privasi.", "Privacy officers only.")
     rows = list(StaffNotice.objects.filter(user=request.auth).order_by("-pk")[:200])
-    access_record(actor=request.auth, action=Action.NOTICE_LIST, notices=[n.pk for n in rows],
-                  reports=list(dict.fromkeys(n.report_number for n in rows if n.report_number)))
-    return [{"id": n.pk, "kind": n.kind, "report": n.report_number, "body": n.body, "body_en": n.body_en,
-             "created_at": n.created_at} for n in rows]
+    access_record(
+        actor=request.auth,
+        action=Action.NOTICE_LIST,
+        notices=[n.pk for n in rows],
+        reports=list(dict.fromkeys(n.report_number for n in rows if n.report_number)),
+    )
+    return [
+        {
+            "id": n.pk,
+            "kind": n.kind,
+            "report": n.report_number,
+            "body": n.body,
+            "body_en": n.body_en,
+            "created_at": n.created_at,
+        }
+        for n in rows
+    ]

@@ -14,11 +14,12 @@ email without the domain, a 16-digit NIK split any way.
 ``sigap/privacy/tests/test_door.py`` checks that no module outside ``sigap.privacy`` calls the redaction rules
 directly, so a new path cannot bypass this door.
 """
+
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from typing import Iterable, Mapping
 
 from . import vault
 from .redaction import PLACEHOLDER, Redacted, redact
@@ -29,11 +30,29 @@ __all__ = ["Known", "for_officers", "known_from_identity"]
 _DIGIT_RUN = re.compile(r"\+?\d(?:[\s.\-()/]{0,3}\d)+")
 # Digits spelled in Indonesian (and the English a few reporters use), separated by spaces, commas or dashes.
 _WORD_DIGITS = {
-    "nol": "0", "kosong": "0", "zero": "0", "satu": "1", "one": "1", "dua": "2", "two": "2", "tiga": "3",
-    "three": "3", "empat": "4", "four": "4", "lima": "5", "five": "5", "enam": "6", "six": "6", "tujuh": "7",
-    "seven": "7", "delapan": "8", "eight": "8", "sembilan": "9", "nine": "9",
+    "nol": "0",
+    "kosong": "0",
+    "zero": "0",
+    "satu": "1",
+    "one": "1",
+    "dua": "2",
+    "two": "2",
+    "tiga": "3",
+    "three": "3",
+    "empat": "4",
+    "four": "4",
+    "lima": "5",
+    "five": "5",
+    "enam": "6",
+    "six": "6",
+    "tujuh": "7",
+    "seven": "7",
+    "delapan": "8",
+    "eight": "8",
+    "sembilan": "9",
+    "nine": "9",
 }
-_DIGIT_WORD = r"(?:%s|\d)" % "|".join(sorted(_WORD_DIGITS, key=len, reverse=True))
+_DIGIT_WORD = r"(?:{}|\d)".format("|".join(sorted(_WORD_DIGITS, key=len, reverse=True)))
 _SPELLED_RUN = re.compile(rf"\b{_DIGIT_WORD}(?:[\s,.\-]+{_DIGIT_WORD}){{5,}}\b", re.IGNORECASE)
 _MIN_TAIL = 7  # this many trailing digits of a known phone identify it (an 8-digit local number has 7-8)
 
@@ -41,9 +60,10 @@ _MIN_TAIL = 7  # this many trailing digits of a known phone identify it (an 8-di
 @dataclass(frozen=True)
 class Known:
     """What Sigap knows of one reporter, as redaction terms. Never leaves ``sigap.privacy``."""
+
     names: tuple[str, ...] = ()
-    phones: tuple[str, ...] = ()   # digits only, national form without the leading 0 / 62
-    emails: tuple[str, ...] = ()   # lowercase
+    phones: tuple[str, ...] = ()  # digits only, national form without the leading 0 / 62
+    emails: tuple[str, ...] = ()  # lowercase
     numbers: tuple[str, ...] = ()  # other identifying digit strings (NIK)
     handles: tuple[str, ...] = ()  # social account names, lowercase, without "@"
 
@@ -129,8 +149,9 @@ def _known_values(text: str, known: Known, found: dict[str, int]) -> str:
     return "".join(out)
 
 
-def for_officers(text: str, *, reporter_ref: str = "", identity: Mapping | None = None,
-                 names: Iterable[str] = ()) -> Redacted:
+def for_officers(
+    text: str, *, reporter_ref: str = "", identity: Mapping | None = None, names: Iterable[str] = ()
+) -> Redacted:
     """Redact what a reporter wrote before anyone but the reporter reads it.
 
     ``reporter_ref``: the report's vault reference (answers, disputes, comments, chat and email follow-ups);

@@ -4,6 +4,7 @@ Each ``IdentityRecord`` holds one reporter's identity and the original (unredact
 encrypted with its own data key (AES-256-GCM); the data key is stored only wrapped by the master key
 (AES key wrap, RFC 3394). Destroying the wrapped key crypto-shreds the record.
 """
+
 from __future__ import annotations
 
 from django.conf import settings
@@ -61,7 +62,9 @@ class AccessEvent(models.Model):
 
     seq = models.BigIntegerField(unique=True)
     created_at = models.DateTimeField(db_index=True)
-    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     actor_username = models.CharField(max_length=150, blank=True)
     action = models.CharField(max_length=40, db_index=True)
     report_number = models.CharField(max_length=32, blank=True, db_index=True)
@@ -99,7 +102,9 @@ class RevealRequest(models.Model):
     legal_basis = models.TextField(_("dasar hukum"))
     legal_hold = models.BooleanField(_("larangan pemberitahuan (legal hold)"), default=False)
     state = models.CharField(max_length=10, choices=State.choices, default=State.PENDING)
-    approver = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    approver = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     decision_note = models.TextField(blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     decided_at = models.DateTimeField(null=True, blank=True)

@@ -14,6 +14,7 @@ help; any other error releases the claim for the next sweep. After ``SIGAP_PHOTO
 the row is ``failed``: every surface shows "foto tidak dapat ditampilkan", an audit event is written and
 every admin account gets a staff notice.
 """
+
 from __future__ import annotations
 
 import logging
@@ -70,8 +71,15 @@ def photo_process(photo_id: int, *, now: datetime | None = None) -> str:
     photo.image.save(name, ContentFile(clean.data), save=False)
     with transaction.atomic():
         done = Photo.objects.filter(pk=photo.pk, state=Photo.State.PROCESSING, claimed_at=photo.claimed_at).update(
-            state=Photo.State.READY, image=photo.image.name, width=clean.width, height=clean.height,
-            sha256=clean.sha256, content_type=clean.content_type, claimed_at=None, last_error="")
+            state=Photo.State.READY,
+            image=photo.image.name,
+            width=clean.width,
+            height=clean.height,
+            sha256=clean.sha256,
+            content_type=clean.content_type,
+            claimed_at=None,
+            last_error="",
+        )
     if not done:  # the lease ran out and another worker finished it: keep theirs
         photo.image.storage.delete(photo.image.name)
         return "skipped"
@@ -82,28 +90,38 @@ def _retry_or_fail(photo: Photo, error: str) -> str:
     if photo.attempts >= settings.SIGAP_PHOTO_MAX_ATTEMPTS:
         return _fail(photo, error)
     Photo.objects.filter(pk=photo.pk, state=Photo.State.PROCESSING, claimed_at=photo.claimed_at).update(
-        claimed_at=None, last_error=error[:200])
+        claimed_at=None, last_error=error[:200]
+    )
     return "retry"
 
 
 @transaction.atomic
 def _fail(photo: Photo, error: str) -> str:
     failed = Photo.objects.filter(pk=photo.pk, state=Photo.State.PROCESSING).update(
-        state=Photo.State.FAILED, claimed_at=None, last_error=error[:200])
+        state=Photo.State.FAILED, claimed_at=None, last_error=error[:200]
+    )
     if not failed:
         return "skipped"
     number = photo.report.number
-    AuditEvent.objects.create(action="photo:failed", actor_kind="system", report_id=photo.report_id,
-                              detail={"photo": photo.pk, "kind": photo.kind, "attempts": photo.attempts,
-                                      "error": error[:200]})
+    AuditEvent.objects.create(
+        action="photo:failed",
+        actor_kind="system",
+        report_id=photo.report_id,
+        detail={"photo": photo.pk, "kind": photo.kind, "attempts": photo.attempts, "error": error[:200]},
+    )
     from sigap.organization.notices import notify_admins
 
     notify_admins(
-        kind="photo_failed", report_number=number,
-        body=(f"Foto {photo.pk} pada laporan {number} tidak dapat diproses setelah {photo.attempts} kali percobaan "
-              f"({error[:80]}). Petugas dan publik melihat 'foto tidak dapat ditampilkan'."),
-        body_en=(f"Photo {photo.pk} of report {number} could not be processed after {photo.attempts} attempts "
-                 f"({error[:80]}). Officers and the public see 'photo cannot be shown'."),
+        kind="photo_failed",
+        report_number=number,
+        body=(
+            f"Foto {photo.pk} pada laporan {number} tidak dapat diproses setelah {photo.attempts} kali percobaan "
+            f"({error[:80]}). Petugas dan publik melihat 'foto tidak dapat ditampilkan'."
+        ),
+        body_en=(
+            f"Photo {photo.pk} of report {number} could not be processed after {photo.attempts} attempts "
+            f"({error[:80]}). Officers and the public see 'photo cannot be shown'."
+        ),
     )
     log.error("photos: photo %s of report %s failed after %s attempts (%s)", photo.pk, number, photo.attempts, error)
     return "failed"
@@ -112,8 +130,9 @@ def _fail(photo: Photo, error: str) -> str:
 def photos_sweep(*, limit: int = 200, now: datetime | None = None) -> dict[str, int]:
     """Process every photo nobody holds: never claimed (broker down, process stopped before its thread
     took it) or claimed longer ago than the lease (its worker died). One attempt each per sweep."""
-    ids = list(Photo.objects.filter(_claimable(now or timezone.now())).order_by("id")
-               .values_list("pk", flat=True)[:limit])
+    ids = list(
+        Photo.objects.filter(_claimable(now or timezone.now())).order_by("id").values_list("pk", flat=True)[:limit]
+    )
     counts: dict[str, int] = {}
     for pk in ids:
         outcome = photo_process(pk, now=now)

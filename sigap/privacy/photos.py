@@ -20,6 +20,7 @@ Face/plate detection uses the Haar cascades that ship inside opencv-python-headl
 downloaded), run on a downscaled grayscale copy. If the detector cannot be loaded, blurring fails closed:
 the photo is refused (503) rather than shown to officers unblurred.
 """
+
 from __future__ import annotations
 
 import contextlib
@@ -37,8 +38,8 @@ from django.conf import settings
 from PIL import ExifTags, Image, ImageOps, UnidentifiedImageError
 
 from sigap.core.errors import DomainError
-from sigap.core.limits import pixels_spend
 from sigap.core.geo import distance_m
+from sigap.core.limits import pixels_spend
 
 # Pillow plugins we let parse an upload at all. Anything else (PDF, EPS, PSD, SVG, ZIP, HTML, ...) is
 # "not an image" without any other plugin ever touching it. MPO (multi-picture JPEG from phones) is
@@ -105,7 +106,9 @@ def _meta(image: Image.Image) -> dict:
         return meta
     if exif:
         try:
-            taken = exif.get_ifd(ExifTags.IFD.Exif).get(ExifTags.Base.DateTimeOriginal) or exif.get(ExifTags.Base.DateTime)
+            taken = exif.get_ifd(ExifTags.IFD.Exif).get(ExifTags.Base.DateTimeOriginal) or exif.get(
+                ExifTags.Base.DateTime
+            )
         except Exception:  # noqa: BLE001
             taken = None
         if taken:
@@ -117,6 +120,7 @@ def _meta(image: Image.Image) -> dict:
 
 
 # --- decoding --------------------------------------------------------------------------------------
+
 
 def _mp(pixels: int) -> str:
     return f"{pixels / 1_000_000:.1f}".rstrip("0").rstrip(".") + " MP"
@@ -143,7 +147,8 @@ def _probe(raw: bytes, filename: str, max_side: int, *, decode: bool) -> Image.I
         return _refuse(
             f"Foto '{filename}' terlalu besar resolusinya ({size_id}). Perkecil foto, lalu kirim lagi.",
             f"Photo '{filename}' has too many pixels ({size_en}). Resize it and send it again.",
-            "photo_too_many_pixels", 413,
+            "photo_too_many_pixels",
+            413,
         )
 
     not_supported = _refuse(
@@ -190,8 +195,18 @@ def _probe(raw: bytes, filename: str, max_side: int, *, decode: bool) -> Image.I
         raise too_many(None, max_pixels) from None
     except UnidentifiedImageError:
         raise not_supported from None
-    except (OSError, SyntaxError, ValueError, EOFError, TypeError, IndexError, KeyError, struct_error,
-            MemoryError, ZeroDivisionError):
+    except (
+        OSError,
+        SyntaxError,
+        ValueError,
+        EOFError,
+        TypeError,
+        IndexError,
+        KeyError,
+        struct_error,
+        MemoryError,
+        ZeroDivisionError,
+    ):
         raise unreadable from None
     return image
 
@@ -247,7 +262,9 @@ def _unavailable(reason: str) -> DomainError:
     return DomainError(
         "Foto tidak dapat diproses saat ini. Silakan coba lagi nanti.",
         f"Photos cannot be processed right now ({reason}). Please try again later.",
-        code="photo_blur_unavailable", status=503, field="photos",
+        code="photo_blur_unavailable",
+        status=503,
+        field="photos",
     )
 
 
@@ -321,8 +338,9 @@ def _views(gray: np.ndarray):
             else:
                 angle = TILT_DEGREES if name == "tilt_left" else -TILT_DEGREES
                 forward = cv2.getRotationMatrix2D((width / 2, height / 2), angle, 1.0)
-                view = cv2.warpAffine(gray, forward, (width, height), flags=cv2.INTER_LINEAR,
-                                      borderMode=cv2.BORDER_REPLICATE)
+                view = cv2.warpAffine(
+                    gray, forward, (width, height), flags=cv2.INTER_LINEAR, borderMode=cv2.BORDER_REPLICATE
+                )
                 built[name] = (view, cv2.invertAffineTransform(forward))
         return built[name]
 
@@ -337,8 +355,9 @@ def detect_regions(rgb: np.ndarray) -> list[Region]:
     gray = cv2.cvtColor(np.ascontiguousarray(rgb), cv2.COLOR_RGB2GRAY)
     factor = max(width, height) / DETECT_MAX_SIDE
     if factor > 1:
-        gray = cv2.resize(gray, (max(1, round(width / factor)), max(1, round(height / factor))),
-                          interpolation=cv2.INTER_AREA)
+        gray = cv2.resize(
+            gray, (max(1, round(width / factor)), max(1, round(height / factor))), interpolation=cv2.INTER_AREA
+        )
     else:
         factor = 1.0
     view = _views(cv2.equalizeHist(gray))
@@ -349,7 +368,7 @@ def detect_regions(rgb: np.ndarray) -> list[Region]:
             if src.shape[0] < min_size[1] or src.shape[1] < min_size[0]:
                 continue
             hits = cascades[name].detectMultiScale(src, scaleFactor=scale, minNeighbors=neighbours, minSize=min_size)
-            for x, y, w, h in (hits if len(hits) else ()):
+            for x, y, w, h in hits if len(hits) else ():
                 left, top, right, bottom = _PAD[kind]
                 xa, ya, xb, yb = x - left * w, y - top * h, x + w + right * w, y + h + bottom * h
                 corners = np.array([[xa, ya, 1], [xb, ya, 1], [xa, yb, 1], [xb, yb, 1]], dtype=np.float64)
@@ -368,7 +387,7 @@ def obscure(rgb: np.ndarray, x: int, y: int, w: int, h: int) -> None:
     """Destroy the detail inside a box in place: pixelate to at most 6 cells on the long side, then blur."""
     import cv2
 
-    roi = rgb[y:y + h, x:x + w]
+    roi = rgb[y : y + h, x : x + w]
     if roi.size == 0:
         return
     cell = max(w, h) / 6
@@ -379,6 +398,7 @@ def obscure(rgb: np.ndarray, x: int, y: int, w: int, h: int) -> None:
 
 
 # --- public API ----------------------------------------------------------------------------------
+
 
 @dataclass
 class CheckedPhoto:
@@ -417,7 +437,8 @@ def _check_bytes(raw: bytes, filename: str) -> None:
         raise _refuse(
             f"Foto '{filename}' terlalu besar ({len(raw) // 1024} KB; maksimum {settings.SIGAP_PHOTO_MAX_BYTES // 1024} KB).",
             f"Photo '{filename}' is too large ({len(raw) // 1024} KB; the limit is {settings.SIGAP_PHOTO_MAX_BYTES // 1024} KB).",
-            "photo_too_large", 413,
+            "photo_too_large",
+            413,
         )
     if not raw:
         raise _refuse(f"Foto '{filename}' kosong.", f"Photo '{filename}' is empty.", "photo_empty")
@@ -455,8 +476,15 @@ def photo_clean(raw: bytes, *, filename: str = "", blur: bool = True) -> CleanPh
     buf = io.BytesIO()
     clean.save(buf, format="JPEG", quality=JPEG_QUALITY, optimize=True)
     data = buf.getvalue()
-    return CleanPhoto(data=data, width=clean.width, height=clean.height, sha256=hashlib.sha256(data).hexdigest(),
-                      meta=meta, original=raw, blurred_regions=regions)
+    return CleanPhoto(
+        data=data,
+        width=clean.width,
+        height=clean.height,
+        sha256=hashlib.sha256(data).hexdigest(),
+        meta=meta,
+        original=raw,
+        blurred_regions=regions,
+    )
 
 
 def _distance_text(metres: float, decimal: str) -> str:
@@ -485,7 +513,7 @@ def gps_distance_warning(meta: dict, *, lat: float, lon: float, threshold_m: flo
         return None
     return {
         "code": "photo_location_far",
-        "distance_m": int(round(distance)),
+        "distance_m": round(distance),
         "message": (
             f"Foto ini mungkin menunjukkan dari mana Anda memotretnya: lokasi foto itu sendiri sekitar "
             f"{_distance_text(distance, ',')} dari tempat yang Anda laporkan. Petugas hanya melihat salinan tanpa "

@@ -87,12 +87,13 @@ the rules were read (``data/redaction_registers_{dev,test}.jsonl``).
 
 The result is idempotent: placeholders contain nothing any rule matches.
 """
+
 from __future__ import annotations
 
 import re
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable, Iterable
 
 import phonenumbers
 
@@ -186,7 +187,11 @@ datangi samperin cari tanya tanyakan tanyain tanyai ajak jemput ikuti japri samp
 """)
 
 # Everyday vocabulary: lowercase words after an honorific that are not names ("bu warung", "pak buang").
-_COMMON = _FUNCTION | _ROLES | _PLACE_PREFIXES | _words("""
+_COMMON = (
+    _FUNCTION
+    | _ROLES
+    | _PLACE_PREFIXES
+    | _words("""
 jalan jln rumah rmh got selokan saluran sampah air banjir genangan lampu listrik kabel tiang pohon dahan ranting
 warung toko kios lapak pasar masjid sekolah kantor gang rt rw trotoar aspal lubang jembatan kali sungai
 parkir parkiran motor mobil truk bus angkot bajaj sepeda becak gerobak kendaraan plat pelat nomor no hp wa telp
@@ -223,28 +228,152 @@ liat lihat nonton denger dengerin baca tulis foto video rekam kirim upload posti
 pulang pergi berangkat sampai sampe nyampe lewat mampir nginep tidur bangun
 nol kosong satu dua tiga empat lima enam tujuh delapan sembilan sepuluh sebelas belas puluh ratus ribu juta
 longsor amblas ambruk rob pipa
-""") | _CONTACT_VERBS
+""")
+    | _CONTACT_VERBS
+)
 
 # Honorifics. Case-insensitive ones work in chat ("pak slamet"); the rest only capitalised, because their
 # lowercase forms are ordinary words ("haji" = the pilgrimage, "teh" = tea, "uda" = "udah").
 _HON_ANYCASE = (
-    "bapak", "bpk", "pak", "ibu", "bu", "mas", "mbak", "mba", "mbk", "bang", "abang", "kak", "om", "tante",
-    "sdr", "sdri", "saudara", "saudari", "koh", "cik", "engkong", "ncang", "encang", "encing", "mpok", "ustadz",
-    "ustad", "ustaz", "ustadzah", "hj", "hajjah", "kang", "akang", "neng", "mbah", "eyang", "opa", "oma", "pakde",
-    "bude", "budhe", "bulik", "paklik", "babe", "babeh", "cak", "mang", "abah", "ceu", "bli",
+    "bapak",
+    "bpk",
+    "pak",
+    "ibu",
+    "bu",
+    "mas",
+    "mbak",
+    "mba",
+    "mbk",
+    "bang",
+    "abang",
+    "kak",
+    "om",
+    "tante",
+    "sdr",
+    "sdri",
+    "saudara",
+    "saudari",
+    "koh",
+    "cik",
+    "engkong",
+    "ncang",
+    "encang",
+    "encing",
+    "mpok",
+    "ustadz",
+    "ustad",
+    "ustaz",
+    "ustadzah",
+    "hj",
+    "hajjah",
+    "kang",
+    "akang",
+    "neng",
+    "mbah",
+    "eyang",
+    "opa",
+    "oma",
+    "pakde",
+    "bude",
+    "budhe",
+    "bulik",
+    "paklik",
+    "babe",
+    "babeh",
+    "cak",
+    "mang",
+    "abah",
+    "ceu",
+    "bli",
 )
 # Police and military ranks count as honorifics too ("Kompol Sugiarto", "Serka Wahyudi"); streets named after
 # officers ("Jl. Kapten Tendean", "Jl. Letjen Suprapto") stay, like every honorific in a place name.
-_RANKS = ("Kompol", "AKP", "AKBP", "Kombes", "Iptu", "Ipda", "Aiptu", "Aipda", "Bripka", "Brigpol", "Briptu", "Bripda",
-          "Bharada", "Serka", "Sertu", "Serda", "Serma", "Pelda", "Peltu", "Kopda", "Koptu", "Kopka", "Praka", "Pratu",
-          "Prada", "Letda", "Lettu", "Kapten", "Mayor", "Letkol", "Kolonel", "Brigjen", "Mayjen", "Letjen", "Jenderal")
-_HON_CAPITAL = ("Haji", "Ko", "Ci", "Uda", "Uni", "Aa", "Kyai", "Kiai", "Habib", "Mr", "Mrs", "Ms", "Romo", "Nyai",
-                "Teh", "Mak", "Dek", "Nek", "Kek", "Wak", "Uwak", "Opung", "Ompung", "Inang", "Amang", "Gus", "Pendeta",
-                "Suster", "Bruder") + _RANKS
-_HON_DOTTED = ("Dr", "dr", "Drs", "Dra", "Ir", "Prof", "H", "h", "Hj", "KH", "Pdt")  # only with a dot: "dr" is also "dari"
+_RANKS = (
+    "Kompol",
+    "AKP",
+    "AKBP",
+    "Kombes",
+    "Iptu",
+    "Ipda",
+    "Aiptu",
+    "Aipda",
+    "Bripka",
+    "Brigpol",
+    "Briptu",
+    "Bripda",
+    "Bharada",
+    "Serka",
+    "Sertu",
+    "Serda",
+    "Serma",
+    "Pelda",
+    "Peltu",
+    "Kopda",
+    "Koptu",
+    "Kopka",
+    "Praka",
+    "Pratu",
+    "Prada",
+    "Letda",
+    "Lettu",
+    "Kapten",
+    "Mayor",
+    "Letkol",
+    "Kolonel",
+    "Brigjen",
+    "Mayjen",
+    "Letjen",
+    "Jenderal",
+)
+_HON_CAPITAL = (
+    "Haji",
+    "Ko",
+    "Ci",
+    "Uda",
+    "Uni",
+    "Aa",
+    "Kyai",
+    "Kiai",
+    "Habib",
+    "Mr",
+    "Mrs",
+    "Ms",
+    "Romo",
+    "Nyai",
+    "Teh",
+    "Mak",
+    "Dek",
+    "Nek",
+    "Kek",
+    "Wak",
+    "Uwak",
+    "Opung",
+    "Ompung",
+    "Inang",
+    "Amang",
+    "Gus",
+    "Pendeta",
+    "Suster",
+    "Bruder",
+) + _RANKS
+_HON_DOTTED = (
+    "Dr",
+    "dr",
+    "Drs",
+    "Dra",
+    "Ir",
+    "Prof",
+    "H",
+    "h",
+    "Hj",
+    "KH",
+    "Pdt",
+)  # only with a dot: "dr" is also "dari"
 # Titles that may sit between a place prefix and its name ("Jl. KH. Mas Mansyur", "Jl. Letjen S. Parman").
-_TITLES = (r"(?:H|Hj|KH|K\.H|Dr|dr|Drs|Ir|Prof|Haji|Hajjah|Kyai|Kiai|Habib|Letjen|Mayjen|Brigjen|Jend|Jenderal|Kapten|"
-           r"Kolonel|Marsekal|Laksamana|Pangeran|Raden|R|Ki|Nyi|Teuku|Tengku|Cut|Tjut|Sultan|Sunan|H\.R)")
+_TITLES = (
+    r"(?:H|Hj|KH|K\.H|Dr|dr|Drs|Ir|Prof|Haji|Hajjah|Kyai|Kiai|Habib|Letjen|Mayjen|Brigjen|Jend|Jenderal|Kapten|"
+    r"Kolonel|Marsekal|Laksamana|Pangeran|Raden|R|Ki|Nyi|Teuku|Tengku|Cut|Tjut|Sultan|Sunan|H\.R)"
+)
 
 
 def _alt(words) -> str:
@@ -252,17 +381,45 @@ def _alt(words) -> str:
 
 
 _HON_RE = re.compile(
-    r"(?<![\w\-./@])(?:(?i:" + _alt(_HON_ANYCASE) + r")\.?|(?:" + _alt(_HON_CAPITAL) + r")\.?|(?:"
-    + _alt(_HON_DOTTED) + r")\.)(?=[ \t])"
+    r"(?<![\w\-./@])(?:(?i:"
+    + _alt(_HON_ANYCASE)
+    + r")\.?|(?:"
+    + _alt(_HON_CAPITAL)
+    + r")\.?|(?:"
+    + _alt(_HON_DOTTED)
+    + r")\.)(?=[ \t])"
 )
 # After an honorific, more honorifics or RT/RW may follow before the name: "Pak Haji Sanusi", "Pak RT Sukardi".
 # Roles that may stand between an honorific and a name ("Bu Lurah Yanti", "Pak Satpam Ruslan", "Pak Ustadz Hamid");
 # what follows them may also be a place ("Pak Lurah Manggarai"), checked against the places list.
-_CHAIN_ROLES = ("lurah", "camat", "satpam", "ustadz", "ustad", "ustaz", "ustadzah", "dokter", "dok", "guru", "bidan",
-                "kades", "kapolsek", "babinsa", "mandor", "ketua", "wakil lurah", "sekretaris lurah")
+_CHAIN_ROLES = (
+    "lurah",
+    "camat",
+    "satpam",
+    "ustadz",
+    "ustad",
+    "ustaz",
+    "ustadzah",
+    "dokter",
+    "dok",
+    "guru",
+    "bidan",
+    "kades",
+    "kapolsek",
+    "babinsa",
+    "mandor",
+    "ketua",
+    "wakil lurah",
+    "sekretaris lurah",
+)
 _HON_CHAIN = re.compile(
-    r"[ \t]+(?:(?i:" + _alt(_HON_ANYCASE + ("haji", "ketua rt", "ketua rw", "rt", "rw") + _CHAIN_ROLES) + r")\.?|(?:"
-    + _alt(_HON_CAPITAL) + r")\.?|(?:" + _alt(_HON_DOTTED) + r")\.)(?=[ \t])"
+    r"[ \t]+(?:(?i:"
+    + _alt(_HON_ANYCASE + ("haji", "ketua rt", "ketua rw", "rt", "rw") + _CHAIN_ROLES)
+    + r")\.?|(?:"
+    + _alt(_HON_CAPITAL)
+    + r")\.?|(?:"
+    + _alt(_HON_DOTTED)
+    + r")\.)(?=[ \t])"
 )
 _HON_TOKENS_LOWER = {h.lower() for h in _HON_ANYCASE + _HON_CAPITAL + _HON_DOTTED}
 
@@ -295,13 +452,43 @@ def _case(word: str) -> str:
 # Place context: the text before a candidate ends with a place prefix and optional titles/capitalised words.
 # Street and worship-place words count in any case ("gg. hj. sanusi"); the others only capitalised, since
 # "kali", "situ", "pintu", "kota" are also ordinary words ("sudah 3 kali pak budi datang").
-_PLACE_ANYCASE = ("jl", "jln", "jalan", "gg", "gang", "lorong", "masjid", "mesjid", "musala", "mushola", "musholla",
-                  "mushala", "langgar", "surau", "pasar", "asrama", "komplek", "kompleks", "perumahan", "perum",
-                  "kelurahan", "kel", "kecamatan", "kec", "kampung", "kp", "makam")
+_PLACE_ANYCASE = (
+    "jl",
+    "jln",
+    "jalan",
+    "gg",
+    "gang",
+    "lorong",
+    "masjid",
+    "mesjid",
+    "musala",
+    "mushola",
+    "musholla",
+    "mushala",
+    "langgar",
+    "surau",
+    "pasar",
+    "asrama",
+    "komplek",
+    "kompleks",
+    "perumahan",
+    "perum",
+    "kelurahan",
+    "kel",
+    "kecamatan",
+    "kec",
+    "kampung",
+    "kp",
+    "makam",
+)
 _PLACE_BEFORE = re.compile(
-    r"(?:^|[^\w])(?:(?i:" + _alt(_PLACE_ANYCASE) + r")|(?:"
-    + _alt(p.capitalize() for p in _PLACE_PREFIXES if "-" not in p and p not in _PLACE_ANYCASE) + r"|"
-    + _alt(p.upper() for p in _PLACE_PREFIXES if len(p) <= 4 and "-" not in p) + r"|Rumah[ \t]+Sakit))"
+    r"(?:^|[^\w])(?:(?i:"
+    + _alt(_PLACE_ANYCASE)
+    + r")|(?:"
+    + _alt(p.capitalize() for p in _PLACE_PREFIXES if "-" not in p and p not in _PLACE_ANYCASE)
+    + r"|"
+    + _alt(p.upper() for p in _PLACE_PREFIXES if len(p) <= 4 and "-" not in p)
+    + r"|Rumah[ \t]+Sakit))"
     r"(\.?)[ \t]+(?:" + _TITLES + r"\.?[ \t]+|[A-Z]\.[ \t]+|[A-Z][\w'’\-]*[ \t]+){0,3}$"
 )
 _PLACE_ABBREVIATED = frozenset(p for p in _PLACE_PREFIXES | set(_PLACE_ANYCASE) if len(p) <= 4)
@@ -315,8 +502,9 @@ def _in_place(text: str, start: int) -> bool:
     return bool(m)
 
 
-def _name_tokens(text: str, pos: int, *, allow_lower: bool, strict: bool = False,
-                 max_tokens: int = 3) -> tuple[int, int] | None:
+def _name_tokens(
+    text: str, pos: int, *, allow_lower: bool, strict: bool = False, max_tokens: int = 3
+) -> tuple[int, int] | None:
     """The span of name-like words starting at ``pos`` (after optional blanks), or None.
 
     Capitalised words (and initials) are taken unless they are function words, roles or place words;
@@ -333,13 +521,19 @@ def _name_tokens(text: str, pos: int, *, allow_lower: bool, strict: bool = False
         word = m.group(1)
         low = word.lower().rstrip(".")
         case = _case(word)
-        if low in _FUNCTION or low in _ROLES or low in _PLACE_PREFIXES or (tokens and low in _HON_TOKENS_LOWER
-                                                                           and case != "initial"):
+        if (
+            low in _FUNCTION
+            or low in _ROLES
+            or low in _PLACE_PREFIXES
+            or (tokens and low in _HON_TOKENS_LOWER and case != "initial")
+        ):
             break
         if not tokens:
-            if case in ("lower", "upper") and (not allow_lower and case == "lower" or len(word) < 3 or _is_common(word)):
+            if case in ("lower", "upper") and (
+                (not allow_lower and case == "lower") or len(word) < 3 or _is_common(word)
+            ):
                 break
-            if case == "title" and (len(word) < 2 or strict and _is_common(word)):
+            if case == "title" and (len(word) < 2 or (strict and _is_common(word))):
                 break
             first_case = case
         elif case == "initial":
@@ -370,8 +564,14 @@ _OB_AT = r"(?:[ \t]*[\[\(\{<][ \t]*(?:at|et|@)[ \t]*[\]\)\}>][ \t]*|[ \t]+(?:at|
 _OB_DOT = r"(?:[ \t]*[\[\(\{<][ \t]*(?:dot|titik|\.)[ \t]*[\]\)\}>][ \t]*|[ \t]+(?:dot|titik)[ \t]+|\.)"
 _OBFUSCATED_AT = re.compile(r"(?i)[\[\(\{<][ \t]*(?:at|et|@)[ \t]*[\]\)\}>]|[ \t](?:at|et)[ \t]")
 _EMAIL_OBFUSCATED = re.compile(
-    r"(?i)(?<![\w.+\-])[a-z0-9][a-z0-9._%+\-]*" + _OB_AT + r"[a-z0-9][a-z0-9\-]*(?:" + _OB_DOT + r"[a-z0-9\-]+)*"
-    + _OB_DOT + _TLD + r"\b"
+    r"(?i)(?<![\w.+\-])[a-z0-9][a-z0-9._%+\-]*"
+    + _OB_AT
+    + r"[a-z0-9][a-z0-9\-]*(?:"
+    + _OB_DOT
+    + r"[a-z0-9\-]+)*"
+    + _OB_DOT
+    + _TLD
+    + r"\b"
 )
 
 _SEP = r"[ \t]*[.\-][ \t]*|[ \t]"
@@ -398,10 +598,69 @@ _DATE_OR_TIME = re.compile(
     r"|\d{4}[./\-]\d{1,2}[./\-]\d{1,2})$"
 )
 
-_REGIONS = (
-    "A B D E F G H K L M N P R S T W Z AA AB AD AE AG BA BB BD BE BG BH BK BL BM BN BP DA DB DC DD DE DG DH DK DL DM "
-    "DN DP DR DS DT DW EA EB ED KB KH KT KU PA PB PG CD CC"
-).split()
+_REGIONS = [
+    "A",
+    "B",
+    "D",
+    "E",
+    "F",
+    "G",
+    "H",
+    "K",
+    "L",
+    "M",
+    "N",
+    "P",
+    "R",
+    "S",
+    "T",
+    "W",
+    "Z",
+    "AA",
+    "AB",
+    "AD",
+    "AE",
+    "AG",
+    "BA",
+    "BB",
+    "BD",
+    "BE",
+    "BG",
+    "BH",
+    "BK",
+    "BL",
+    "BM",
+    "BN",
+    "BP",
+    "DA",
+    "DB",
+    "DC",
+    "DD",
+    "DE",
+    "DG",
+    "DH",
+    "DK",
+    "DL",
+    "DM",
+    "DN",
+    "DP",
+    "DR",
+    "DS",
+    "DT",
+    "DW",
+    "EA",
+    "EB",
+    "ED",
+    "KB",
+    "KH",
+    "KT",
+    "KU",
+    "PA",
+    "PB",
+    "PG",
+    "CD",
+    "CC",
+]
 _PLATE = re.compile(
     r"(?i)(?<![\w.\-/])(" + "|".join(sorted(_REGIONS, key=len, reverse=True)) + r")([ \t]?[.\-]?[ \t]?)(\d{1,4})"
     r"(?:([ \t]?[.\-]?[ \t]?)([A-Z]{1,3}))?(?![\w])"
@@ -464,7 +723,9 @@ tinggal komplek kompleks perum perumahan cluster klaster rt rw lantai lt tower u
 apartemen apartment rusun rusunawa wisma asrama tetangga sebelah depan samping pavilyun paviliun villa griya
 residence townhouse bangunan pagar gedung
 """)
-_HOUSE_CONTEXT_AFTER = re.compile(r"(?i)[ \t]*[,.]?[ \t]*(?:rt|rw|jl|jln|jalan|gg|gang|blok|kel|kec|kelurahan|kecamatan)\b")
+_HOUSE_CONTEXT_AFTER = re.compile(
+    r"(?i)[ \t]*[,.]?[ \t]*(?:rt|rw|jl|jln|jalan|gg|gang|blok|kel|kec|kelurahan|kecamatan)\b"
+)
 _HOUSE_AFTER_STOP = re.compile(r"(?i)[ \t]*(?:tahun|thn|th\.|/[ \t]*\d{4}\b)")
 _EMERGENCY = frozenset({"110", "112", "113", "115", "117", "118", "119", "129"})
 
@@ -492,13 +753,62 @@ _NAME_WORD_CUE = re.compile(r"(?<![\w])(?:Nama|nama)(?=[ \t]+[A-Z])")
 # reach the description as "<question>: <answer>" joined by "; " after "[Open311] ". The label opens a line, an
 # answer or a clause; up to four words may qualify it ("Kontak di lokasi", "Pemilik bangunan", "Ketua RT").
 _PERSON_LABEL_HEADS = (
-    "kontak", "contact", "contact person", "narahubung", "penghubung", "cp", "pic", "person in charge", "saksi",
-    "saksi mata", "saksinya", "witness", "witnesses", "yang melihat", "yg melihat", "yang lihat", "yg lihat",
-    "yang menyaksikan", "yg menyaksikan", "yang menemukan", "yang mengetahui", "penanggung jawab", "penanggungjawab",
-    "pj", "pemilik", "owner", "pelaku", "pelakunya", "terlapor", "tersangka", "suspect", "perpetrator", "korban",
-    "victim", "penghuni", "penyewa", "pengontrak", "perwakilan", "wakil warga", "ketua", "pengurus", "pengelola",
-    "sopir", "supir", "pengemudi", "driver", "penjual", "pedagang", "tetangga", "nama", "name", "petugas", "officer",
-    "staf", "staff", "pegawai",
+    "kontak",
+    "contact",
+    "contact person",
+    "narahubung",
+    "penghubung",
+    "cp",
+    "pic",
+    "person in charge",
+    "saksi",
+    "saksi mata",
+    "saksinya",
+    "witness",
+    "witnesses",
+    "yang melihat",
+    "yg melihat",
+    "yang lihat",
+    "yg lihat",
+    "yang menyaksikan",
+    "yg menyaksikan",
+    "yang menemukan",
+    "yang mengetahui",
+    "penanggung jawab",
+    "penanggungjawab",
+    "pj",
+    "pemilik",
+    "owner",
+    "pelaku",
+    "pelakunya",
+    "terlapor",
+    "tersangka",
+    "suspect",
+    "perpetrator",
+    "korban",
+    "victim",
+    "penghuni",
+    "penyewa",
+    "pengontrak",
+    "perwakilan",
+    "wakil warga",
+    "ketua",
+    "pengurus",
+    "pengelola",
+    "sopir",
+    "supir",
+    "pengemudi",
+    "driver",
+    "penjual",
+    "pedagang",
+    "tetangga",
+    "nama",
+    "name",
+    "petugas",
+    "officer",
+    "staf",
+    "staff",
+    "pegawai",
 )
 _PERSON_LABEL = re.compile(  # matched where a line, answer or clause starts before a separator (_label_separators)
     r"(?i)[ \t]*(?:siapa[ \t]+)?(" + _alt(_PERSON_LABEL_HEADS) + r")((?:[ \t]+[a-z/]+){0,4}?)"
@@ -564,6 +874,8 @@ def _not_a_person(text: str, start: int, end: int) -> bool:
     if any(w.isupper() and len(w) <= 4 for w in words) and (len(words) == 1 or not all(w.isupper() for w in words)):
         return True
     return _place_name_at(text, start)
+
+
 # A sign-off after a dash at the end of a line ("... gelap banget. - nico", "-Siska ibunya Kenzo").
 _SIGNOFF = re.compile(r"(?:^|(?<=[ \t]))[-–—~][ \t]*(?=[A-Za-z])")
 _SIGNOFF_END = re.compile(r"[ \t]*(?:$|\n|\(|,|[ \t](?:warga|dari|dr|ibunya|bapaknya|ayahnya|anaknya)\b)")
@@ -621,7 +933,9 @@ def _honorific_names(text: str, add: Callable[[str, int, int], None]) -> None:
             continue
         pos = m.end()
         role = False
-        for _ in range(3):  # "Pak Haji Sanusi", "Bapak Drs. Suparno", "pak h. sobri", "Pak RT Sukardi", "Bu Lurah Yanti"
+        for _ in range(
+            3
+        ):  # "Pak Haji Sanusi", "Bapak Drs. Suparno", "pak h. sobri", "Pak RT Sukardi", "Bu Lurah Yanti"
             nxt = _HON_CHAIN.match(text, pos)
             if not nxt:
                 break
@@ -708,7 +1022,7 @@ def _label_separators(text: str) -> list[int]:
     for ch in (":", "=", "-", "–", "—"):
         i = text.find(ch)
         while i >= 0:
-            if ch in ":=" or 0 < i < len(text) - 1 and text[i - 1] in " \t" and text[i + 1] in " \t":
+            if ch in ":=" or (0 < i < len(text) - 1 and text[i - 1] in " \t" and text[i + 1] in " \t"):
                 found.append(i)
             i = text.find(ch, i + 1)
     return sorted(found)
@@ -726,17 +1040,20 @@ def _person_label(text: str, start: int, add: Callable[[str, int, int], None]) -
     if _HON_RE.match(text, m.end()):
         return  # the honorific rule takes it
     whole = _LABEL_ANSWER.match(text, m.end())
-    if whole and not any(_is_common(w) or w.lower() in _HON_TOKENS_LOWER or w.lower() in _CHANNEL_WORDS
-                         for w in whole.group(1).split()):
+    if whole and not any(
+        _is_common(w) or w.lower() in _HON_TOKENS_LOWER or w.lower() in _CHANNEL_WORDS for w in whole.group(1).split()
+    ):
         span = whole.span(1)  # "kontak di lokasi: ratna sari dewi"
     else:
         span = _name_tokens(text, m.end(), allow_lower=True, strict=True, max_tokens=4)
         if not span:  # "Pelaku: Teguh Santoso": a first name that is also a word, then one that is not
             span = _name_tokens(text, m.end(), allow_lower=False, max_tokens=4)
-            if span and (len(text[span[0]:span[1]].split()) < 2
-                         or any(_is_common(w) for w in text[span[0]:span[1]].split()[1:])):
+            if span and (
+                len(text[span[0] : span[1]].split()) < 2
+                or any(_is_common(w) for w in text[span[0] : span[1]].split()[1:])
+            ):
                 span = None
-    if span and not _not_a_person(text, *span) and text[span[0]:span[1]].split()[0].lower() not in _CHANNEL_WORDS:
+    if span and not _not_a_person(text, *span) and text[span[0] : span[1]].split()[0].lower() not in _CHANNEL_WORDS:
         add("name", *span)
 
 
@@ -753,7 +1070,7 @@ def _line_label(text: str, start: int, add: Callable[[str, int, int], None]) -> 
 def _joined_names(text: str, spans: list[tuple[int, int, str]], add: Callable[[str, int, int], None]) -> None:
     """A second person joined to a found name by "dan"/"sama"/"&": "Pak Darto sama istrinya, Bu Marni", "Putu Ayu dan
     Komang Adi". Capitalised, not common words (the honorific rule already took "dan Bu Marni")."""
-    for start, end, kind in list(spans):
+    for _start, end, kind in list(spans):
         if kind != "name":
             continue
         m = _AND_NEXT.match(text, end)
@@ -797,11 +1114,16 @@ def _reporter_names(text: str, names: Iterable[str], add: Callable[[str, int, in
     for tokens in fulls:
         n = len(tokens)
         for i in range(len(words) - n + 1):
-            if all(words[i + k][2] == tokens[k] for k in range(n)) and all(
-                    text[words[i + k][1]:words[i + k + 1][0]].strip(" \t") == "" and words[i + k][1] < words[i + k + 1][0]
-                    for k in range(n - 1)):
-                if not _in_place(text, words[i][0]):
-                    add("name", words[i][0], words[i + n - 1][1])
+            if (
+                all(words[i + k][2] == tokens[k] for k in range(n))
+                and all(
+                    text[words[i + k][1] : words[i + k + 1][0]].strip(" \t") == ""
+                    and words[i + k][1] < words[i + k + 1][0]
+                    for k in range(n - 1)
+                )
+                and not _in_place(text, words[i][0])
+            ):
+                add("name", words[i][0], words[i + n - 1][1])
     for start, end, low in words:
         common = parts.get(low)
         if common is None:
@@ -816,23 +1138,50 @@ def _reporter_names(text: str, names: Iterable[str], add: Callable[[str, int, in
 
 
 _SELF_BEFORE = re.compile(
-    r"(?i)(?:(?<![\w])(?:ini|saya|sy|aku|gw|gue|gua|namaku|nama|namanya|dipanggil|panggil)[ \t]*,?[ \t]*|(?:^|[ \t])[-–—~][ \t]*)$")
+    r"(?i)(?:(?<![\w])(?:ini|saya|sy|aku|gw|gue|gua|namaku|nama|namanya|dipanggil|panggil)[ \t]*,?[ \t]*|(?:^|[ \t])[-–—~][ \t]*)$"
+)
 _SELF_AFTER = re.compile(r"(?i)[ \t]*,?[ \t]*(?:nih|ni|di[ \t]?sini|dsini|disini|here|warga)(?![\w])")
 _LAST_WORD_SIGNOFF = re.compile(r"[.!?\n][ \t]*$")  # "... di Kebon Kosong. tulus" (the text ends with the word)
 
 
 def _introduces_self(text: str, start: int, end: int) -> bool:
-    """"ini teguh.", "saya tulus", "- tulus" (a sign-off), "bunga di sini", "teguh nih"."""
-    return bool(_SELF_BEFORE.search(text, max(0, start - 20), start) or _SELF_AFTER.match(text, end)
-                or not text[end:].strip(" \t.!") and _LAST_WORD_SIGNOFF.search(text, max(0, start - 5), start))
+    """ "ini teguh.", "saya tulus", "- tulus" (a sign-off), "bunga di sini", "teguh nih"."""
+    return bool(
+        _SELF_BEFORE.search(text, max(0, start - 20), start)
+        or _SELF_AFTER.match(text, end)
+        or (not text[end:].strip(" \t.!") and _LAST_WORD_SIGNOFF.search(text, max(0, start - 5), start))
+    )
 
 
 # Letters spelled out one by one ("B-U-D-I", "b u d i", "B.U.D.I"), also by their Indonesian names ("be u de i").
-_LETTER_NAMES = {"be": "b", "ce": "c", "de": "d", "ef": "f", "ge": "g", "ha": "h", "je": "j", "ka": "k", "el": "l",
-                 "em": "m", "en": "n", "pe": "p", "ki": "q", "er": "r", "es": "s", "te": "t", "ve": "v", "fe": "v",
-                 "we": "w", "eks": "x", "ye": "y", "zet": "z"}
+_LETTER_NAMES = {
+    "be": "b",
+    "ce": "c",
+    "de": "d",
+    "ef": "f",
+    "ge": "g",
+    "ha": "h",
+    "je": "j",
+    "ka": "k",
+    "el": "l",
+    "em": "m",
+    "en": "n",
+    "pe": "p",
+    "ki": "q",
+    "er": "r",
+    "es": "s",
+    "te": "t",
+    "ve": "v",
+    "fe": "v",
+    "we": "w",
+    "eks": "x",
+    "ye": "y",
+    "zet": "z",
+}
 _LETTER = r"(?:" + _alt(_LETTER_NAMES) + r"|[a-z])"
-_SPELLED_RUN = re.compile(r"(?i)(?<![\w])" + _LETTER + r"(?:(?:[ \t]*[\-.][ \t]*|[ \t]+)" + _LETTER + r"(?![\w])){2,}\.?")
+_SPELLED_RUN = re.compile(
+    r"(?i)(?<![\w])" + _LETTER + r"(?:(?:[ \t]*[\-.][ \t]*|[ \t]+)" + _LETTER + r"(?![\w])){2,}\.?"
+)
 _SPELLED_TOKEN = re.compile(r"(?i)" + _LETTER + r"(?![\w])")
 # Capital letters joined by hyphens are a name being spelled whoever it belongs to ("F-A-D-L-I", "S-I-M-A-T-U-P-A-N-G").
 _SINGLE_LETTER = re.compile(r"(?<![\w])[A-Za-z](?![\w])")
@@ -842,8 +1191,10 @@ _HYPHEN_SPELLED = re.compile(r"(?<![\w\-])[A-Z](?:-[A-Z]){3,}(?![\w\-])")
 def _spelled(text: str, parts: dict[str, bool], add: Callable[[str, int, int], None]) -> None:
     """The reporter's name parts spelled letter by letter: any window of a run of spelled letters that reads as a part."""
     for run in _SPELLED_RUN.finditer(text):
-        tokens = [(m.start(), m.end(), _LETTER_NAMES.get(m.group(0).lower(), m.group(0).lower()))
-                  for m in _SPELLED_TOKEN.finditer(text, run.start(), run.end())]
+        tokens = [
+            (m.start(), m.end(), _LETTER_NAMES.get(m.group(0).lower(), m.group(0).lower()))
+            for m in _SPELLED_TOKEN.finditer(text, run.start(), run.end())
+        ]
         letters = "".join(t[2] for t in tokens)
         for part in parts:
             i = letters.find(part)
@@ -857,8 +1208,8 @@ _NEXT_WORD = re.compile(r"[ \t]+([A-Za-z][\w'’]*)")
 
 
 def _glued_to_other_proper_noun(text: str, start: int, end: int, own) -> bool:
-    """"Setia Budi", "Budi Utomo": the part sits in another capitalised phrase, so it is a place or another person."""
-    if not text[start].isupper() or text[start:end].isupper() and len(text[start:end]) > 1 and _mostly_upper(text):
+    """ "Setia Budi", "Budi Utomo": the part sits in another capitalised phrase, so it is a place or another person."""
+    if not text[start].isupper() or (text[start:end].isupper() and len(text[start:end]) > 1 and _mostly_upper(text)):
         return False
     prev = _PREV_WORD.search(text, max(0, start - 40), start)
     nxt = _NEXT_WORD.match(text, end)
@@ -867,11 +1218,17 @@ def _glued_to_other_proper_noun(text: str, start: int, end: int, own) -> bool:
             continue
         w = m.group(1)
         low = w.lower()
-        if len(w) < 2 or text[m.end(1):m.end(1) + 1] == ".":
+        if len(w) < 2 or text[m.end(1) : m.end(1) + 1] == ".":
             continue  # an initial ("Siti N.")
-        if w[0].isupper() and low not in own and low not in _FUNCTION and low not in _HON_TOKENS_LOWER \
-                and low not in _ROLES and low not in _CONTACT_VERBS \
-                and not (m is prev and _sentence_start(text, m.start(1)) and _is_common(w)):
+        if (
+            w[0].isupper()
+            and low not in own
+            and low not in _FUNCTION
+            and low not in _HON_TOKENS_LOWER
+            and low not in _ROLES
+            and low not in _CONTACT_VERBS
+            and not (m is prev and _sentence_start(text, m.start(1)) and _is_common(w))
+        ):
             return True  # ("Laporan Budi": a capitalised ordinary word opening the sentence does not count)
     return False
 
@@ -908,16 +1265,18 @@ def _phones(text: str, add: Callable[[str, int, int], None]) -> None:
 def _plates(text: str, add: Callable[[str, int, int], None]) -> None:
     for m in _PLATE.finditer(text):
         region, sep1, number, sep2, suffix = m.group(1), m.group(2), m.group(3), m.group(4) or "", m.group(5)
-        before = text[max(0, m.start() - 30):m.start()]
+        before = text[max(0, m.start() - 30) : m.start()]
         if suffix is None:
             if _PLATE_CUE_BEFORE.search(before) and (region.isupper() or region.islower()):
                 add("plate", m.start(), m.end(3))
             continue
-        if not (region.isupper() and suffix.isupper() or region.islower() and suffix.islower()):
+        if not ((region.isupper() and suffix.isupper()) or (region.islower() and suffix.islower())):
             continue
         cue = _PLATE_CUE_BEFORE.search(before)
-        full = bool(sep1 and sep2) and len(number) >= 3 and len(suffix) >= 2  # "bus B 7001 TGA" is a plate, "bus B11" not
-        if not cue and (suffix.lower() in _PLATE_SUFFIX_STOP or not full and _PLATE_BEFORE_STOP.search(before)):
+        full = (
+            bool(sep1 and sep2) and len(number) >= 3 and len(suffix) >= 2
+        )  # "bus B 7001 TGA" is a plate, "bus B11" not
+        if not cue and (suffix.lower() in _PLATE_SUFFIX_STOP or (not full and _PLATE_BEFORE_STOP.search(before))):
             continue
         if region.islower() and (len(number) < 3 or suffix in _COMMON) and not cue:
             continue
@@ -936,9 +1295,8 @@ def _handles(text: str, add: Callable[[str, int, int], None]) -> None:
         weak_cue, sep, handle = m.group(1), m.group(2), m.group(3)
         explicit = any(c in sep for c in ":=@")
         shaped = any(c in handle for c in "_.0123456789")
-        if explicit or (shaped and not weak_cue):
-            if shaped or not _is_common(handle):
-                add("handle", m.start(3) - (1 if sep.endswith("@") else 0), m.end(3))
+        if (explicit or (shaped and not weak_cue)) and (shaped or not _is_common(handle)):
+            add("handle", m.start(3) - (1 if sep.endswith("@") else 0), m.end(3))
     for m in _FB_CUE.finditer(text):
         if m.group(1) or " " in m.group(2).strip():
             add("handle", m.start(2), m.end(2))
@@ -947,12 +1305,15 @@ def _handles(text: str, add: Callable[[str, int, int], None]) -> None:
 def _houses(text: str, add: Callable[[str, int, int], None]) -> None:
     for m in _HOUSE.finditer(text):
         number = m.group(1)
-        before = text[max(0, m.start() - 40):m.start()]
+        before = text[max(0, m.start() - 40) : m.start()]
         if number.strip() in _EMERGENCY or _house_stopped(before) or _HOUSE_AFTER_STOP.match(text, m.end()):
             continue
         if number.isdigit() and not (
-                any(w.lower() in _HOUSE_CONTEXT_WORDS for w in _WORD_BEFORE.findall(text, max(0, m.start() - 60), m.start()))
-                or _HOUSE_CONTEXT_AFTER.match(text, m.end())):
+            any(
+                w.lower() in _HOUSE_CONTEXT_WORDS for w in _WORD_BEFORE.findall(text, max(0, m.start() - 60), m.start())
+            )
+            or _HOUSE_CONTEXT_AFTER.match(text, m.end())
+        ):
             continue  # a bare "no. 1" is a rank or a song ("yang harus diperbaiki no. 1"), not a house
         add("house", m.start(), m.end())
     for m in _HOUSE_UNIT.finditer(text):
@@ -960,18 +1321,31 @@ def _houses(text: str, add: Callable[[str, int, int], None]) -> None:
 
 
 # Numbers read out digit by digit, as operators type what callers say ("nol delapan satu dua, tiga empat ...").
-_DIGIT_WORDS = {"nol": "0", "kosong": "0", "satu": "1", "dua": "2", "tiga": "3", "empat": "4", "lima": "5",
-                "enam": "6", "tujuh": "7", "delapan": "8", "sembilan": "9"}
+_DIGIT_WORDS = {
+    "nol": "0",
+    "kosong": "0",
+    "satu": "1",
+    "dua": "2",
+    "tiga": "3",
+    "empat": "4",
+    "lima": "5",
+    "enam": "6",
+    "tujuh": "7",
+    "delapan": "8",
+    "sembilan": "9",
+}
 _DIGIT_WORD = r"(?:" + _alt(_DIGIT_WORDS) + r")"
 _NUM_TOKEN = r"(?:" + _DIGIT_WORD + r"|\d{1,6})(?![\w])"
 _NUM_RUN = re.compile(r"(?i)(?<![\w])" + _NUM_TOKEN + r"(?:(?:[ \t]*[,.\-][ \t]*|[ \t]+)" + _NUM_TOKEN + r"){5,}")
 _NUM_PIECE = re.compile(r"(?i)" + _DIGIT_WORD + r"|\d+")
 _NUMBER_WORDS = r"(?:se|satu|dua|tiga|empat|lima|enam|tujuh|delapan|sembilan|sepuluh|sebelas|seratus|belas|puluh|ratus)"
 _HOUSE_IN_WORDS = re.compile(
-    r"(?i)(?<![\w])(?:no|nomor|nomer|nmr)\.?[ \t]+" + _NUMBER_WORDS + r"(?:[ \t]+" + _NUMBER_WORDS + r"){0,4}(?![\w])")
+    r"(?i)(?<![\w])(?:no|nomor|nomer|nmr)\.?[ \t]+" + _NUMBER_WORDS + r"(?:[ \t]+" + _NUMBER_WORDS + r"){0,4}(?![\w])"
+)
 _PLATE_IN_WORDS = re.compile(
     r"(?<![\w])(Be|[A-Z]{1,2})[ \t]+(?i:" + _DIGIT_WORD + r")(?:[ \t]+(?i:" + _DIGIT_WORD + r")){0,3}"
-    r"[ \t]+[A-Z](?:[ \t]+[A-Z]){0,2}(?![\w])")
+    r"[ \t]+[A-Z](?:[ \t]+[A-Z]){0,2}(?![\w])"
+)
 
 
 def _numbers_in_words(text: str, add: Callable[[str, int, int], None]) -> None:
@@ -980,23 +1354,38 @@ def _numbers_in_words(text: str, add: Callable[[str, int, int], None]) -> None:
         if all(p.isdigit() for p in pieces):
             continue  # plain digits: the phone and NIK rules see them
         digits = "".join(_DIGIT_WORDS.get(p.lower(), p) for p in pieces)
-        if len(digits) == 16 or 14 <= len(digits) <= 18 and _NIK_CUE_BEFORE.search(text, max(0, m.start() - 30), m.start()):
+        if len(digits) == 16 or (
+            14 <= len(digits) <= 18 and _NIK_CUE_BEFORE.search(text, max(0, m.start() - 30), m.start())
+        ):
             add("nik", m.start(), m.end())
         elif 8 <= len(digits) <= 15:
             add("phone", m.start(), m.end())
     for m in _HOUSE_IN_WORDS.finditer(text):
-        before = text[max(0, m.start() - 40):m.start()]
+        before = text[max(0, m.start() - 40) : m.start()]
         if _house_stopped(before):
             continue
-        if any(w.lower() in _HOUSE_CONTEXT_WORDS for w in _WORD_BEFORE.findall(text, max(0, m.start() - 60), m.start())) \
-                or _HOUSE_CONTEXT_AFTER.match(text, m.end()):
+        if any(
+            w.lower() in _HOUSE_CONTEXT_WORDS for w in _WORD_BEFORE.findall(text, max(0, m.start() - 60), m.start())
+        ) or _HOUSE_CONTEXT_AFTER.match(text, m.end()):
             add("house", m.start(), m.end())
     for m in _PLATE_IN_WORDS.finditer(text):
         if m.group(1) == "Be" or m.group(1) in _REGIONS:
             add("plate", m.start(), m.end())
 
 
-_DIGIT_WORD_STEMS = ("nol", "kosong", "satu", "dua", "tiga", "empat", "lima", "enam", "tujuh", "lapan", "bilan")  # cheap test
+_DIGIT_WORD_STEMS = (
+    "nol",
+    "kosong",
+    "satu",
+    "dua",
+    "tiga",
+    "empat",
+    "lima",
+    "enam",
+    "tujuh",
+    "lapan",
+    "bilan",
+)  # cheap test
 _NIK_CUE_BEFORE = re.compile(r"(?i)\b(?:nik|ktp|kk|nomor[ \t]+induk)\b[^\d\n]{0,20}$")
 
 
@@ -1085,7 +1474,7 @@ def pii_removed(kind: str, value: str, output: str, keep: Iterable[str] = ()) ->
     if kind in ("phone", "nik"):
         digits = re.sub(r"\D", "", value)
         runs = {re.sub(r"\D", "", r) for r in _DIGIT_RUN.findall(output)}
-        return not any(digits[i:i + 6] in run for i in range(len(digits) - 5) for run in runs)
+        return not any(digits[i : i + 6] in run for i in range(len(digits) - 5) for run in runs)
     if kind == "email":
         local = re.split(r"\s*(?:@|[\[\(\{<]\s*at\s*[\]\)\}>]|\s+at\s+)", value, maxsplit=1, flags=re.I)[0]
         return not (len(local) >= 4 and local.lower() in residue.lower())
@@ -1104,7 +1493,7 @@ def pii_removed(kind: str, value: str, output: str, keep: Iterable[str] = ()) ->
     return True
 
 
-def evaluate(examples: Iterable[dict], finder: Callable[..., list[tuple[int, int, str]]] = None) -> dict:
+def evaluate(examples: Iterable[dict], finder: Callable[..., list[tuple[int, int, str]]] | None = None) -> dict:
     """Score ``finder`` (default: ``find``, i.e. ``redact``) on labelled examples ({"text", "names", "pii", "keep"}).
 
     Returns {"texts": n, "kinds": {kind: {"count", "removed", "recall", "spans", "spurious"}},

@@ -27,6 +27,7 @@ every ``HELD_PAUSE``.
 periodic job ``outbox-sweep`` every minute); ``outbox_flush`` (``sigap outbox flush``) is the same without waiting for
 backoffs.
 """
+
 from __future__ import annotations
 
 import logging
@@ -110,6 +111,7 @@ def idempotency_key(notification_id: int) -> str:
 
 # --- the statements --------------------------------------------------------------------------------------------
 
+
 def _table() -> str:
     return connection.ops.quote_name(Notification._meta.db_table)
 
@@ -141,14 +143,29 @@ def _claim(*, ids: list[int] | None, limit: int, force: bool, token: str, now, s
     order = "id" if ids is not None else f"CASE WHEN state = '{S.HELD}' THEN 1 ELSE 0 END, id"
     params.append(limit)
     table = _table()
-    sql = (f"UPDATE {table} SET state = %s, claimed_at = %s, claim_token = %s "
-           f"WHERE id IN (SELECT id FROM {table} WHERE {where} ORDER BY {order} LIMIT %s{lock}) "
-           "RETURNING id, report_id, recipient_ref, reply_context, kind, body, attempts")
+    sql = (
+        f"UPDATE {table} SET state = %s, claimed_at = %s, claim_token = %s "
+        f"WHERE id IN (SELECT id FROM {table} WHERE {where} ORDER BY {order} LIMIT %s{lock}) "
+        "RETURNING id, report_id, recipient_ref, reply_context, kind, body, attempts"
+    )
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         rows = cursor.fetchall()
-    notes = [Notification(pk=r[0], report_id=r[1], recipient_ref=r[2], reply_context=r[3], kind=r[4], body=r[5],
-                          attempts=r[6], state=S.CLAIMED, claimed_at=now, claim_token=token) for r in rows]
+    notes = [
+        Notification(
+            pk=r[0],
+            report_id=r[1],
+            recipient_ref=r[2],
+            reply_context=r[3],
+            kind=r[4],
+            body=r[5],
+            attempts=r[6],
+            state=S.CLAIMED,
+            claimed_at=now,
+            claim_token=token,
+        )
+        for r in rows
+    ]
     return sorted(notes, key=lambda n: n.pk)
 
 
@@ -159,10 +176,15 @@ def _mark_sending(token: str, ids: list[int], resendable: set[int] = frozenset()
     if not ids:
         return set()
     again = [pk for pk in ids if pk in resendable]
-    prefix = (f"CASE WHEN id IN ({', '.join(str(int(pk)) for pk in again)}) THEN %s ELSE claim_token END"
-              if again else "claim_token")
-    sql = (f"UPDATE {_table()} SET state = %s, attempts = attempts + 1, claim_token = {prefix} "
-           f"WHERE claim_token = %s AND state = %s AND id IN ({', '.join(['%s'] * len(ids))}) RETURNING id")
+    prefix = (
+        f"CASE WHEN id IN ({', '.join(str(int(pk)) for pk in again)}) THEN %s ELSE claim_token END"
+        if again
+        else "claim_token"
+    )
+    sql = (
+        f"UPDATE {_table()} SET state = %s, attempts = attempts + 1, claim_token = {prefix} "
+        f"WHERE claim_token = %s AND state = %s AND id IN ({', '.join(['%s'] * len(ids))}) RETURNING id"
+    )
     with connection.cursor() as cursor:
         cursor.execute(sql, [S.SENDING, *(["i" + token] if again else []), token, S.CLAIMED, *ids])
         return {row[0] for row in cursor.fetchall()}
@@ -170,17 +192,25 @@ def _mark_sending(token: str, ids: list[int], resendable: set[int] = frozenset()
 
 def _release(token: str) -> int:
     """Give back every row of a claim whose send never began (CLAIMED, or SENDING when the mark's reply was lost)."""
-    sql = (f"UPDATE {_table()} SET state = %s, claim_token = '', "
-           f"attempts = CASE WHEN state = %s THEN attempts - 1 ELSE attempts END "
-           "WHERE claim_token IN (%s, %s) AND state IN (%s, %s)")
+    sql = (
+        f"UPDATE {_table()} SET state = %s, claim_token = '', "
+        f"attempts = CASE WHEN state = %s THEN attempts - 1 ELSE attempts END "
+        "WHERE claim_token IN (%s, %s) AND state IN (%s, %s)"
+    )
     with connection.cursor() as cursor:
         cursor.execute(sql, [S.PENDING, S.SENDING, token, "i" + token, S.CLAIMED, S.SENDING])
         return cursor.rowcount
 
 
 # (column, cast on PostgreSQL): what a result sets on its row
-RECORDED = [("state", None), ("attempts", None), ("sent_at", "timestamp with time zone"), ("remote_id", None),
-            ("last_error", None), ("next_attempt_at", "timestamp with time zone")]
+RECORDED = [
+    ("state", None),
+    ("attempts", None),
+    ("sent_at", "timestamp with time zone"),
+    ("remote_id", None),
+    ("last_error", None),
+    ("next_attempt_at", "timestamp with time zone"),
+]
 
 
 def _record(notes: list[Notification]) -> None:
@@ -231,7 +261,10 @@ def _shred(refs: list[str]) -> None:
 
 # --- a batch ---------------------------------------------------------------------------------------------------
 
-def deliver_batch(ids: list[int] | None = None, *, limit: int = BATCH, force: bool = False, since=None) -> dict[str, int]:
+
+def deliver_batch(
+    ids: list[int] | None = None, *, limit: int = BATCH, force: bool = False, since=None
+) -> dict[str, int]:
     """Claim, resolve, send and record one batch; counts by outcome (``claimed``: how many rows it took)."""
     if _unrecorded or _unreleased:
         _catch_up()
@@ -259,8 +292,14 @@ def deliver_batch(ids: list[int] | None = None, *, limit: int = BATCH, force: bo
 def _deliver_claimed(notes: list[Notification], token: str) -> dict[str, int]:
     counts: dict[str, int] = {"claimed": len(notes)}
     report_ids = {n.report_id for n in notes if n.report_id}
-    reports = {pk: (number, ref) for pk, number, ref in
-               Report.objects.filter(pk__in=report_ids).values_list("pk", "number", "reporter_ref")} if report_ids else {}
+    reports = (
+        {
+            pk: (number, ref)
+            for pk, number, ref in Report.objects.filter(pk__in=report_ids).values_list("pk", "number", "reporter_ref")
+        }
+        if report_ids
+        else {}
+    )
     refs = {n.pk: n.recipient_ref or reports.get(n.report_id, ("", ""))[1] for n in notes}
     contacts = vault.contact_channels(refs.values())
     now = timezone.now()
@@ -278,12 +317,16 @@ def _deliver_claimed(notes: list[Notification], token: str) -> dict[str, int]:
             done.append(note)
         else:
             to_send.append((note, *target))
-    marked = _mark_sending(token, [note.pk for note, _, _ in to_send],
-                           {note.pk for note, channel, _ in to_send if _idempotent(channel)})
+    marked = _mark_sending(
+        token, [note.pk for note, _, _ in to_send], {note.pk for note, channel, _ in to_send if _idempotent(channel)}
+    )
     # From here on a send may happen: a database failure no longer gives the rows back.
     shred: list[str] = []
-    sending = [(note, channel, address, reports.get(note.report_id, ("", ""))[0])
-               for note, channel, address in to_send if note.pk in marked]  # else: the sweep gave it back meanwhile
+    sending = [
+        (note, channel, address, reports.get(note.report_id, ("", ""))[0])
+        for note, channel, address in to_send
+        if note.pk in marked
+    ]  # else: the sweep gave it back meanwhile
     for (note, channel, _, _), (outcome, value) in zip(sending, _send_all(sending)):
         note.attempts += 1
         if outcome == "held":
@@ -296,7 +339,11 @@ def _deliver_claimed(notes: list[Notification], token: str) -> dict[str, int]:
             log.warning("relay: notification %s failed (%s), attempt %s", note.pk, value, note.attempts)
         else:
             note.state, note.sent_at, note.remote_id, note.next_attempt_at = (
-                S.SENT, timezone.now(), str(value or "")[:200], None)
+                S.SENT,
+                timezone.now(),
+                str(value or "")[:200],
+                None,
+            )
             if note.kind in SHRED_RECIPIENT_AFTER and note.recipient_ref:
                 shred.append(note.recipient_ref)
         done.append(note)
@@ -317,8 +364,14 @@ def _deliver_claimed(notes: list[Notification], token: str) -> dict[str, int]:
 
 def _send_one(note: Notification, channel: str, address: str, number: str) -> tuple[str, str]:
     try:
-        return "sent", _send(channel, address, note.body, number=number, reply_context=note.reply_context,
-                             idempotency_key=idempotency_key(note.pk))
+        return "sent", _send(
+            channel,
+            address,
+            note.body,
+            number=number,
+            reply_context=note.reply_context,
+            idempotency_key=idempotency_key(note.pk),
+        )
     except LookupError:
         return "held", ""
     except Exception as exc:  # noqa: BLE001 - one failed send never stops the batch
@@ -374,6 +427,7 @@ def notification_deliver(notification_id: int) -> str:
 
 # --- what the running system does by itself --------------------------------------------------------------------
 
+
 def outbox_sweep(*, limit: int = 5000, batch: int = BATCH, force: bool = False) -> dict[str, int]:
     """Give back claims cut before their send began, park rows stuck mid-send as UNKNOWN, then deliver every due row
     (at most ``limit``). Run by the embedded sender on start and periodically, by Celery beat in production."""
@@ -381,8 +435,9 @@ def outbox_sweep(*, limit: int = 5000, batch: int = BATCH, force: bool = False) 
     counts: dict[str, int] = {}
     if _unrecorded or _unreleased:
         _catch_up()
-    counts["released"] = (Notification.objects.filter(state=S.CLAIMED, claimed_at__lt=now - CLAIM_STALE_AFTER)
-                          .update(state=S.PENDING, claim_token=""))
+    counts["released"] = Notification.objects.filter(state=S.CLAIMED, claimed_at__lt=now - CLAIM_STALE_AFTER).update(
+        state=S.PENDING, claim_token=""
+    )
     stuck = Notification.objects.filter(state=S.SENDING, claimed_at__lt=now - STUCK_AFTER)
     # a channel with an idempotency key: sent again with the same key (the channel drops a repeat)
     counts["resent"] = stuck.filter(claim_token__startswith="i").update(state=S.PENDING, claim_token="")

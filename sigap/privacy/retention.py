@@ -1,6 +1,7 @@
 """Retention: a configurable time after a report closes, its reporter's identity and original photos are
 crypto-shredded (their data keys destroyed). The report stays, de-identified. Idempotent; every
 destruction is written to the access log."""
+
 from __future__ import annotations
 
 import logging
@@ -26,20 +27,32 @@ def retention_run(*, now: datetime | None = None, days: int | None = None) -> di
     cutoff = now - timedelta(days=days)
     live_refs = IdentityRecord.objects.filter(wrapped_key__isnull=False).values("ref")
     live_blobs = VaultBlob.objects.filter(wrapped_key__isnull=False).values("ref")
-    due = Report.objects.filter(closed_at__lte=cutoff).filter(
-        Q(reporter_ref__in=live_refs) | Q(photos__original_ref__in=live_blobs)).distinct()
+    due = (
+        Report.objects.filter(closed_at__lte=cutoff)
+        .filter(Q(reporter_ref__in=live_refs) | Q(photos__original_ref__in=live_blobs))
+        .distinct()
+    )
     counts = {"reports": 0, "identities": 0, "photos": 0}
     for report in due.iterator():
         with transaction.atomic():
             identities = int(vault.identity_destroy(report.reporter_ref)) if report.reporter_ref else 0
-            photos = sum(int(vault.blob_destroy(ref)) for ref in
-                         Photo.objects.filter(report=report).exclude(original_ref="").values_list("original_ref", flat=True))
+            photos = sum(
+                int(vault.blob_destroy(ref))
+                for ref in Photo.objects.filter(report=report)
+                .exclude(original_ref="")
+                .values_list("original_ref", flat=True)
+            )
             if identities or photos:
-                access_record(actor=None, action=Action.KEY_DESTROY, report_number=report.number,
-                              identities=identities, photos=photos, reason=f"retention {days} days")
+                access_record(
+                    actor=None,
+                    action=Action.KEY_DESTROY,
+                    report_number=report.number,
+                    identities=identities,
+                    photos=photos,
+                    reason=f"retention {days} days",
+                )
                 counts["reports"] += 1
                 counts["identities"] += identities
                 counts["photos"] += photos
     log.info("retention: %s (closed before %s)", counts, cutoff.isoformat())
     return counts
-

@@ -6,6 +6,7 @@
 Each step is written to the access log; the reporter is told unless a legal hold is recorded.
 This module and ``sigap.privacy.relay`` are the only code paths that decrypt an identity.
 """
+
 from __future__ import annotations
 
 from django.db import transaction
@@ -27,16 +28,26 @@ MIN_LEGAL_BASIS = 20
 
 def _require_privacy_officer(user) -> None:
     if not roles.has_role(user, StaffRole.Role.PRIVACY_OFFICER):
-        raise PermissionDenied("Hanya petugas privasi (PPID) yang dapat membuka identitas pelapor.",
-                               "Only a privacy officer (PPID) can reveal a reporter's identity.")
+        raise PermissionDenied(
+            "Hanya petugas privasi (PPID) yang dapat membuka identitas pelapor.",
+            "Only a privacy officer (PPID) can reveal a reporter's identity.",
+        )
 
 
 SEAL_PURPOSE = "reveal-request"
 
 
 def _seal_fields(req: RevealRequest) -> list:
-    return [req.pk, req.report_id, req.reporter_ref, req.requester_id, req.approver_id, req.state, req.legal_hold,
-            req.legal_basis]
+    return [
+        req.pk,
+        req.report_id,
+        req.reporter_ref,
+        req.requester_id,
+        req.approver_id,
+        req.state,
+        req.legal_hold,
+        req.legal_basis,
+    ]
 
 
 def _seal(req: RevealRequest) -> None:
@@ -45,13 +56,18 @@ def _seal(req: RevealRequest) -> None:
 
 
 def _intact(req: RevealRequest) -> bool:
-    return vault.record_seal_ok(req.seal, SEAL_PURPOSE, _seal_fields(req)) and req.reporter_ref == req.report.reporter_ref
+    return (
+        vault.record_seal_ok(req.seal, SEAL_PURPOSE, _seal_fields(req)) and req.reporter_ref == req.report.reporter_ref
+    )
 
 
 def _tampered() -> DomainError:
-    return DomainError("Permintaan ini tidak utuh (diubah di luar aplikasi); tidak ada yang ditampilkan.",
-                       "This request is not intact (changed outside the application); nothing is shown.",
-                       code="request_tampered", status=409)
+    return DomainError(
+        "Permintaan ini tidak utuh (diubah di luar aplikasi); tidak ada yang ditampilkan.",
+        "This request is not intact (changed outside the application); nothing is shown.",
+        code="request_tampered",
+        status=409,
+    )
 
 
 def _refuse_if_tampered(request_id: int) -> None:
@@ -64,11 +80,13 @@ def _refuse_if_tampered(request_id: int) -> None:
     with transaction.atomic():
         access_record(actor=None, action="reveal_request_tampered", report_number=req.report.number, request=req.pk)
         notify_privacy_officers(
-            kind="reveal_tampered", report_number=req.report.number,
+            kind="reveal_tampered",
+            report_number=req.report.number,
             body=f"Permintaan buka identitas #{req.pk} (laporan {req.report.number}) diubah di luar aplikasi; tidak "
-                 "ada yang ditampilkan. Periksa basis data dan log akses.",
+            "ada yang ditampilkan. Periksa basis data dan log akses.",
             body_en=f"Reveal request #{req.pk} (report {req.report.number}) was changed outside the application; "
-                    "nothing was shown. Check the database and the access log.")
+            "nothing was shown. Check the database and the access log.",
+        )
     raise _tampered()
 
 
@@ -82,9 +100,11 @@ def _require_no_conflict(user, report: Report) -> None:
     """A privacy officer whose own unit (or a unit above it) is the subject of a complaint about officials takes
     no part in revealing who complained: the same conflict-of-interest rule that hides the report from that unit."""
     if report.concerned_unit_id and report.concerned_unit_id in roles.ancestor_unit_ids(roles.unit_ids_where(user)):
-        raise PermissionDenied("Pengaduan ini tentang unit Anda: petugas privasi lain yang memutuskan.",
-                               "This complaint is about your own unit: another privacy officer must handle it.",
-                               code="conflict_of_interest")
+        raise PermissionDenied(
+            "Pengaduan ini tentang unit Anda: petugas privasi lain yang memutuskan.",
+            "This complaint is about your own unit: another privacy officer must handle it.",
+            code="conflict_of_interest",
+        )
 
 
 @transaction.atomic
@@ -95,24 +115,40 @@ def reveal_request(*, actor, report_number: str, legal_basis: str, legal_hold: b
         raise NotFound("Laporan tidak ditemukan.", "Report not found.")
     _require_no_conflict(actor, report)
     if not report.reporter_ref:
-        raise DomainError("Laporan ini anonim: tidak ada identitas yang tersimpan.",
-                          "This report is anonymous: no identity is stored.", code="no_identity", status=409)
+        raise DomainError(
+            "Laporan ini anonim: tidak ada identitas yang tersimpan.",
+            "This report is anonymous: no identity is stored.",
+            code="no_identity",
+            status=409,
+        )
     if len((legal_basis or "").strip()) < MIN_LEGAL_BASIS:
-        raise DomainError(f"Sebutkan dasar hukum dengan jelas (minimal {MIN_LEGAL_BASIS} karakter).",
-                          f"State the legal basis clearly (at least {MIN_LEGAL_BASIS} characters).",
-                          code="legal_basis_required", status=422, field="legal_basis")
-    req = RevealRequest.objects.create(report=report, requester=actor, legal_basis=legal_basis.strip(),
-                                       legal_hold=legal_hold, reporter_ref=report.reporter_ref)
+        raise DomainError(
+            f"Sebutkan dasar hukum dengan jelas (minimal {MIN_LEGAL_BASIS} karakter).",
+            f"State the legal basis clearly (at least {MIN_LEGAL_BASIS} characters).",
+            code="legal_basis_required",
+            status=422,
+            field="legal_basis",
+        )
+    req = RevealRequest.objects.create(
+        report=report,
+        requester=actor,
+        legal_basis=legal_basis.strip(),
+        legal_hold=legal_hold,
+        reporter_ref=report.reporter_ref,
+    )
     _seal(req)
-    access_record(actor=actor, action=Action.REVEAL_REQUEST, report_number=report.number, request=req.pk,
-                  legal_hold=legal_hold)
+    access_record(
+        actor=actor, action=Action.REVEAL_REQUEST, report_number=report.number, request=req.pk, legal_hold=legal_hold
+    )
     hold_id, hold_en = (" (dengan larangan memberi tahu pelapor)", " (with a legal hold)") if legal_hold else ("", "")
     _tell_every_privacy_officer(
-        req, "reveal_request",
+        req,
+        "reveal_request",
         f"{actor.get_username()} meminta pembukaan identitas pelapor laporan {report.number}{hold_id}. "
         f"Dasar hukum: {req.legal_basis}",
         f"{actor.get_username()} asked to reveal the reporter's identity on report {report.number}{hold_en}. "
-        f"Legal basis: {req.legal_basis}")
+        f"Legal basis: {req.legal_basis}",
+    )
     return req
 
 
@@ -139,8 +175,11 @@ def _decide(*, actor, request_id: int, approve: bool, note: str) -> RevealReques
     _require_privacy_officer(actor)
     req = _pending(request_id)
     if req.requester_id == actor.pk:
-        raise PermissionDenied("Persetujuan harus diberikan oleh petugas privasi lain.",
-                               "Approval must come from a different privacy officer.", code="same_officer")
+        raise PermissionDenied(
+            "Persetujuan harus diberikan oleh petugas privasi lain.",
+            "Approval must come from a different privacy officer.",
+            code="same_officer",
+        )
     _require_no_conflict(actor, req.report)
     if req.state != RevealRequest.State.PENDING:
         raise TransitionRefused("Permintaan ini sudah diputuskan.", "This request has already been decided.")
@@ -149,15 +188,21 @@ def _decide(*, actor, request_id: int, approve: bool, note: str) -> RevealReques
     req.approver, req.decided_at, req.decision_note = actor, timezone.now(), note
     req.save(update_fields=["state", "approver", "decided_at", "decision_note"])
     _seal(req)
-    access_record(actor=actor, action=Action.REVEAL_APPROVE if approve else Action.REVEAL_REJECT,
-                  report_number=req.report.number, request=req.pk)
+    access_record(
+        actor=actor,
+        action=Action.REVEAL_APPROVE if approve else Action.REVEAL_REJECT,
+        report_number=req.report.number,
+        request=req.pk,
+    )
     verdict_id, verdict_en = ("menyetujui", "approved") if approve else ("menolak", "rejected")
     _tell_every_privacy_officer(
-        req, "reveal_decision",
+        req,
+        "reveal_decision",
         f"{actor.get_username()} {verdict_id} permintaan {req.requester.get_username()} membuka identitas pelapor "
         f"laporan {req.report.number}.",
         f"{actor.get_username()} {verdict_en} {req.requester.get_username()}'s request to reveal the reporter's "
-        f"identity on report {req.report.number}.")
+        f"identity on report {req.report.number}.",
+    )
     return req
 
 
@@ -173,35 +218,48 @@ def _show(*, actor, request_id: int) -> dict:
     _require_privacy_officer(actor)
     req = _pending(request_id)
     if req.requester_id != actor.pk:
-        raise PermissionDenied("Identitas hanya ditampilkan kepada peminta.", "The identity is shown only to the requester.")
+        raise PermissionDenied(
+            "Identitas hanya ditampilkan kepada peminta.", "The identity is shown only to the requester."
+        )
     _require_no_conflict(actor, req.report)  # the requester's unit may have become the subject since
     if req.state != RevealRequest.State.APPROVED:
-        raise TransitionRefused("Identitas hanya dapat dibuka sekali setelah disetujui.",
-                                "The identity can be shown once, after approval.", code="not_approved")
+        raise TransitionRefused(
+            "Identitas hanya dapat dibuka sekali setelah disetujui.",
+            "The identity can be shown once, after approval.",
+            code="not_approved",
+        )
     _require_intact(req)
     payload = vault.identity_for_reveal(req.reporter_ref)
     if payload is None:
-        raise DomainError("Identitas sudah dimusnahkan sesuai masa retensi.",
-                          "The identity has been destroyed under the retention policy.", code="identity_destroyed",
-                          status=410)
+        raise DomainError(
+            "Identitas sudah dimusnahkan sesuai masa retensi.",
+            "The identity has been destroyed under the retention policy.",
+            code="identity_destroyed",
+            status=410,
+        )
     req.state, req.shown_at = RevealRequest.State.SHOWN, timezone.now()
     req.save(update_fields=["state", "shown_at"])
     _seal(req)
     access_record(actor=actor, action=Action.REVEAL_SHOW, report_number=req.report.number, request=req.pk)
     approver = req.approver.get_username() if req.approver_id else "?"
     _tell_every_privacy_officer(
-        req, "reveal_shown",
+        req,
+        "reveal_shown",
         f"Identitas pelapor laporan {req.report.number} telah dibuka untuk {actor.get_username()} "
         f"(disetujui {approver}). Dasar hukum: {req.legal_basis}",
         f"The reporter's identity on report {req.report.number} was shown to {actor.get_username()} "
-        f"(approved by {approver}). Legal basis: {req.legal_basis}")
+        f"(approved by {approver}). Legal basis: {req.legal_basis}",
+    )
     if not req.legal_hold:
         note = Notification.objects.create(
-            report=req.report, kind="identity_revealed",
-            body=(f"Identitas Anda pada laporan {req.report.number} dibuka oleh petugas privasi berdasarkan: "
-                  f"{req.legal_basis}"),
+            report=req.report,
+            kind="identity_revealed",
+            body=(
+                f"Identitas Anda pada laporan {req.report.number} dibuka oleh petugas privasi berdasarkan: "
+                f"{req.legal_basis}"
+            ),
             body_en=f"Your identity on report {req.report.number} was revealed by a privacy officer on the basis of: "
-                    f"{req.legal_basis}",
+            f"{req.legal_basis}",
         )
         transaction.on_commit(lambda: outbox.enqueue(note.pk))
     identity = {k: payload.get(k, "") for k in ("name", "phone", "email", "nik", "channel")}

@@ -16,6 +16,7 @@ Master key: ``SIGAP_VAULT_KEY`` (urlsafe base64 of 32 bytes) or the file ``SIGAP
 ``SIGAP_VAULT_OLD_KEYS`` (comma-separated). In production the master key comes from a KMS/HSM at start
 (docs/privacy.md).
 """
+
 from __future__ import annotations
 
 import base64
@@ -121,13 +122,18 @@ def _unseal(record: IdentityRecord | VaultBlob) -> bytes | None:
         return None  # crypto-shredded
     mk = keyring().get(record.key_id)
     if mk is None:
-        raise DomainError("Kunci induk vault untuk catatan ini tidak tersedia.",
-                          "The vault master key for this record is not available.", code="vault_key_missing", status=500)
+        raise DomainError(
+            "Kunci induk vault untuk catatan ini tidak tersedia.",
+            "The vault master key for this record is not available.",
+            code="vault_key_missing",
+            status=500,
+        )
     data_key = aes_key_unwrap(mk.key, bytes(record.wrapped_key))
     return AESGCM(data_key).decrypt(bytes(record.nonce), bytes(record.ciphertext), record.ref.encode())
 
 
 # --- identities -------------------------------------------------------------------------------
+
 
 def identity_store(*, payload: dict) -> str:
     """Encrypt ``payload`` (name, phone, email, nik, channel, address, original text, ...) and return its ref."""
@@ -166,7 +172,8 @@ def identity_update(ref: str, **fields) -> None:
         payload = json.loads(plain)
         payload.update(fields)
         record.key_id, record.wrapped_key, record.nonce, record.ciphertext = _seal(
-            ref, json.dumps(payload, ensure_ascii=False).encode())
+            ref, json.dumps(payload, ensure_ascii=False).encode()
+        )
         record.save(update_fields=["key_id", "wrapped_key", "nonce", "ciphertext"])
 
 
@@ -237,17 +244,22 @@ def identity_for_reveal(ref: str) -> dict | None:
 
 def identity_destroy(ref: str) -> bool:
     """Crypto-shred: drop the wrapped data key (and the ciphertext) so the record can never be read again."""
-    return bool(IdentityRecord.objects.filter(ref=ref, wrapped_key__isnull=False).update(
-        wrapped_key=None, ciphertext=b"", destroyed_at=timezone.now()))
+    return bool(
+        IdentityRecord.objects.filter(ref=ref, wrapped_key__isnull=False).update(
+            wrapped_key=None, ciphertext=b"", destroyed_at=timezone.now()
+        )
+    )
 
 
 # --- original files (photos as uploaded) -----------------------------------------------------
 
+
 def blob_store(data: bytes, *, content_type: str = "") -> str:
     ref = "vbl_" + secrets.token_urlsafe(24)
     key_id, wrapped, nonce, ciphertext = _seal(ref, data)
-    VaultBlob.objects.create(ref=ref, key_id=key_id, wrapped_key=wrapped, nonce=nonce, ciphertext=ciphertext,
-                             content_type=content_type)
+    VaultBlob.objects.create(
+        ref=ref, key_id=key_id, wrapped_key=wrapped, nonce=nonce, ciphertext=ciphertext, content_type=content_type
+    )
     return ref
 
 
@@ -257,11 +269,15 @@ def blob_read(ref: str) -> bytes | None:
 
 
 def blob_destroy(ref: str) -> bool:
-    return bool(VaultBlob.objects.filter(ref=ref, wrapped_key__isnull=False).update(
-        wrapped_key=None, ciphertext=b"", destroyed_at=timezone.now()))
+    return bool(
+        VaultBlob.objects.filter(ref=ref, wrapped_key__isnull=False).update(
+            wrapped_key=None, ciphertext=b"", destroyed_at=timezone.now()
+        )
+    )
 
 
 # --- key rotation -----------------------------------------------------------------------------
+
 
 def rotate(*, batch_size: int = 500) -> dict[str, int]:
     """Re-wrap every data key under the current master key. Payloads are never decrypted."""
@@ -273,8 +289,11 @@ def rotate(*, batch_size: int = 500) -> dict[str, int]:
         counts["shredded"] += model.objects.filter(wrapped_key__isnull=True).exclude(key_id=current.key_id).count()
         while True:
             with transaction.atomic():
-                batch = list(model.objects.select_for_update().filter(wrapped_key__isnull=False)
-                             .exclude(key_id=current.key_id)[:batch_size])
+                batch = list(
+                    model.objects.select_for_update()
+                    .filter(wrapped_key__isnull=False)
+                    .exclude(key_id=current.key_id)[:batch_size]
+                )
                 if not batch:
                     break
                 for record in batch:
@@ -283,7 +302,9 @@ def rotate(*, batch_size: int = 500) -> dict[str, int]:
                         raise DomainError(
                             f"Kunci induk lama {record.key_id} tidak ada di SIGAP_VAULT_OLD_KEYS.",
                             f"Old master key {record.key_id} is not in SIGAP_VAULT_OLD_KEYS.",
-                            code="vault_key_missing", status=500)
+                            code="vault_key_missing",
+                            status=500,
+                        )
                     data_key = aes_key_unwrap(old.key, bytes(record.wrapped_key))
                     record.wrapped_key = aes_key_wrap(current.key, data_key)
                     record.key_id = current.key_id

@@ -1,4 +1,5 @@
 """Reports in the admin are read-only: every change goes through the services (history, audit, notify)."""
+
 from django.contrib import admin
 
 from sigap.core.admin import ReadOnlyAdmin

@@ -5,6 +5,7 @@ categories by ``sigap triage retrain`` (kept under SIGAP_HOME) when there is one
 from the shipped training set. If no model can be loaded, a plain word overlap with the category catalog
 keeps intake working (with low confidence, so a human triages).
 """
+
 from __future__ import annotations
 
 import logging
@@ -36,7 +37,7 @@ def model():
             if _retrained["mtime"] != mtime:
                 try:
                     _retrained["model"], _retrained["mtime"] = Categorizer.load(path), mtime
-                except Exception:  # noqa: BLE001 - a broken file must not stop intake
+                except Exception:
                     log.exception("categorize: retrained model %s could not be loaded; using the shipped one", path)
                     _retrained["model"], _retrained["mtime"] = None, mtime
             if _retrained["model"] is not None:
@@ -56,7 +57,7 @@ def categorize(text: str, active: set[str] | None = None) -> tuple[list[tuple[st
         predictions = [(c, round(float(p), 3)) for c, p in predictions if c in active]
         if predictions:
             return predictions, THRESHOLD
-    except Exception:  # noqa: BLE001 - keep intake working without a model
+    except Exception:
         log.warning("categorize: no trained model available; using the catalog word match", exc_info=True)
     words = set(re.findall(r"[a-z]+", text.lower()))
     scored = []

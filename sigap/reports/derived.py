@@ -4,6 +4,7 @@ Each part registers here one set-based rebuild: SQL over the whole table, never 
 They run after a bulk load that bypassed the write path (``bench/city.py``) and may be run by an operator
 to repair derived data; each must be idempotent and leave the same rows the write path would have written.
 """
+
 from __future__ import annotations
 
 from collections.abc import Callable

@@ -20,6 +20,7 @@ Cost that does not grow at a hot spot:
 The similarity is the one used before features were stored (half word overlap, half trigram overlap);
 trigrams are compared by their CRC-32, which only differs from comparing the strings on a collision.
 """
+
 from __future__ import annotations
 
 import math
@@ -33,8 +34,36 @@ from django.db import models
 
 from sigap.core.geo import distance_m
 
-STOP = {"di", "yang", "dan", "ke", "dari", "ini", "itu", "ada", "sudah", "tidak", "dengan", "untuk", "saya", "kami",
-        "mohon", "tolong", "pak", "bu", "the", "a", "of", "in", "is", "dekat", "depan", "sangat", "sekali", "jalan"}
+STOP = {
+    "di",
+    "yang",
+    "dan",
+    "ke",
+    "dari",
+    "ini",
+    "itu",
+    "ada",
+    "sudah",
+    "tidak",
+    "dengan",
+    "untuk",
+    "saya",
+    "kami",
+    "mohon",
+    "tolong",
+    "pak",
+    "bu",
+    "the",
+    "a",
+    "of",
+    "in",
+    "is",
+    "dekat",
+    "depan",
+    "sangat",
+    "sekali",
+    "jalan",
+}
 TEXT_THRESHOLD = 0.15
 MAX_CANDIDATES = 5  # per new report, best first: enough for the triage desk to decide
 SCAN_LIMIT = 50  # representatives read per (category, cell) of a batch, most recent first
@@ -53,6 +82,7 @@ class DuplicateState(models.TextChoices):
 
 # --- features (pure) -------------------------------------------------------------------------------
 
+
 def _tokens(text: str) -> set[str]:
     words = re.findall(r"[a-z0-9]+", text.lower())
     return {w for w in words if len(w) > 2 and w not in STOP}
@@ -60,7 +90,7 @@ def _tokens(text: str) -> set[str]:
 
 def _trigrams(text: str) -> set[str]:
     t = re.sub(r"\s+", " ", text.lower())
-    return {t[i:i + 3] for i in range(max(0, len(t) - 2))}
+    return {t[i : i + 3] for i in range(max(0, len(t) - 2))}
 
 
 def _gram_hashes(text: str) -> set[int]:
@@ -106,6 +136,7 @@ def text_similarity(a: str, b: str) -> float:
 
 # --- cells (pure) ----------------------------------------------------------------------------------
 
+
 def cell_steps(radius_m: int) -> tuple[float, float]:
     """Cell size in degrees (latitude, longitude) for a category's duplicate radius."""
     r = max(1, int(radius_m or 0))
@@ -129,12 +160,16 @@ def cells_around(lat: float, lon: float, radius_m: int) -> list[int]:
 
 # --- the write path --------------------------------------------------------------------------------
 
+
 def features_set(report) -> None:
     """Compute and set a new report's stored features (words, trigram hashes, cell)."""
     report._dup_features = _features(report.description or "")
     report.dup_tokens, report.dup_grams = _packed(report._dup_features)
-    report.dup_cell = (cell_key(report.lat, report.lon, report.kategori.dup_radius_m)
-                       if report.lat is not None and report.lon is not None else None)
+    report.dup_cell = (
+        cell_key(report.lat, report.lon, report.kategori.dup_radius_m)
+        if report.lat is not None and report.lon is not None
+        else None
+    )
 
 
 def _open_statuses() -> list[str]:
@@ -151,8 +186,10 @@ def _representatives(groups: list[tuple[int, list[int], object, object]]) -> lis
 
     qn = connection.ops.quote_name
     table = qn(Report._meta.db_table)
-    cols = ", ".join(qn(c) for c in ("id", "kategori_id", "lat", "lon", "created_at", "status", "dup_cell",
-                                     "dup_tokens", "dup_grams"))
+    cols = ", ".join(
+        qn(c)
+        for c in ("id", "kategori_id", "lat", "lon", "created_at", "status", "dup_cell", "dup_tokens", "dup_grams")
+    )
     statuses = _open_statuses()
     at = connection.ops.adapt_datetimefield_value
     parts, params = [], []
@@ -161,7 +198,8 @@ def _representatives(groups: list[tuple[int, list[int], object, object]]) -> lis
             f"SELECT * FROM (SELECT {cols} FROM {table} WHERE {qn('kategori_id')} = %s"
             f" AND {qn('dup_cell')} IN ({', '.join(['%s'] * len(cells))}) AND {qn('dup_rep_id')} IS NULL"
             f" AND {qn('created_at')} BETWEEN %s AND %s AND {qn('status')} IN ({', '.join(['%s'] * len(statuses))})"
-            f" ORDER BY {qn('created_at')} DESC LIMIT {SCAN_LIMIT}) {qn(f'g{len(parts)}')}")
+            f" ORDER BY {qn('created_at')} DESC LIMIT {SCAN_LIMIT}) {qn(f'g{len(parts)}')}"
+        )
         params += [kategori_id, *cells, at(since), at(until), *statuses]
     return list(Report.objects.raw(" UNION ALL ".join(parts), params))
 
@@ -187,8 +225,11 @@ def candidates_for_many(reports: list) -> list[list[tuple[object, float, float]]
         group = groups.get((report.kategori_id, report.dup_cell))
         if group is None:
             groups[(report.kategori_id, report.dup_cell)] = [
-                report.kategori_id, cells_around(report.lat, report.lon, report.kategori.dup_radius_m),
-                since, report.created_at]
+                report.kategori_id,
+                cells_around(report.lat, report.lon, report.kategori.dup_radius_m),
+                since,
+                report.created_at,
+            ]
         else:  # one read per (category, cell): the widest window of the batch's reports there
             group[2], group[3] = min(group[2], since), max(group[3], report.created_at)
     if not windows:
@@ -213,8 +254,11 @@ def candidates_for_many(reports: list) -> list[list[tuple[object, float, float]]
         radius, since = window
         mine = report._dup_features
         found = []
-        near = [other for cell in cells_around(report.lat, report.lon, radius)
-                for other in by_cell.get((report.kategori_id, cell), ())]
+        near = [
+            other
+            for cell in cells_around(report.lat, report.lon, radius)
+            for other in by_cell.get((report.kategori_id, cell), ())
+        ]
         for other in near + [r for r in batch_reps if r.kategori_id == report.kategori_id]:
             if other.lat is None or other.lon is None or not since <= other.created_at <= report.created_at:
                 continue
@@ -252,7 +296,8 @@ def cluster_link_batch(reports: list) -> None:
         if r.pk in pending:
             r.dup_rep_id = pending[r.pk]
     Report.objects.filter(pk__in=list(pending)).update(
-        dup_rep_id=Case(*[When(pk=pk, then=rep) for pk, rep in pending.items()], output_field=IntegerField()))
+        dup_rep_id=Case(*[When(pk=pk, then=rep) for pk, rep in pending.items()], output_field=IntegerField())
+    )
 
 
 def cluster_merge(report, target) -> None:
@@ -283,8 +328,11 @@ def place_changed(report) -> None:
     """The report's category or point changed (the triage desk): its cell follows."""
     from .models import Report
 
-    cell = (cell_key(report.lat, report.lon, report.kategori.dup_radius_m)
-            if report.lat is not None and report.lon is not None else None)
+    cell = (
+        cell_key(report.lat, report.lon, report.kategori.dup_radius_m)
+        if report.lat is not None and report.lon is not None
+        else None
+    )
     Report.objects.filter(pk=report.pk).update(dup_cell=cell)
     report.dup_cell = cell
 
@@ -311,26 +359,34 @@ def features_rebuild(*, connection=None, kategori_id: int | None = None) -> int:
     qn = conn.ops.quote_name
     cats = {}
     with conn.cursor() as cur:
-        cur.execute(f"SELECT {qn('id')}, {qn('dup_radius_m')}, {qn('dup_window_days')} FROM {qn('organization_kategori')}")
+        cur.execute(
+            f"SELECT {qn('id')}, {qn('dup_radius_m')}, {qn('dup_window_days')} FROM {qn('organization_kategori')}"
+        )
         for kid, radius, days in cur.fetchall():
             cats[kid] = (radius, days)
     table = qn("reports_report")
     where = f" WHERE {qn('kategori_id')} = %s" if kategori_id is not None else ""
-    sql = (f"SELECT {qn('id')}, {qn('kategori_id')}, {qn('description')}, {qn('lat')}, {qn('lon')}, "
-           f"{qn('created_at')}, {qn('closed_at')}, {qn('status')}, {qn('status_changed_at')} FROM {table}{where} "
-           f"ORDER BY {qn('created_at')}, {qn('id')}")
-    update = (f"UPDATE {table} SET {qn('dup_tokens')} = %s, {qn('dup_grams')} = %s, {qn('dup_cell')} = %s, "
-              f"{qn('dup_rep_id')} = %s WHERE {qn('id')} = %s")
+    sql = (
+        f"SELECT {qn('id')}, {qn('kategori_id')}, {qn('description')}, {qn('lat')}, {qn('lon')}, "
+        f"{qn('created_at')}, {qn('closed_at')}, {qn('status')}, {qn('status_changed_at')} FROM {table}{where} "
+        f"ORDER BY {qn('created_at')}, {qn('id')}"
+    )
+    update = (
+        f"UPDATE {table} SET {qn('dup_tokens')} = %s, {qn('dup_grams')} = %s, {qn('dup_cell')} = %s, "
+        f"{qn('dup_rep_id')} = %s WHERE {qn('id')} = %s"
+    )
     # per (category, cell): the representatives of the last window, oldest first
     reps: dict[tuple[int, int], deque] = {}
     rows_out, count = [], 0
     args = [kategori_id] if kategori_id is not None else []
     postgres = conn.vendor == "postgresql"
     tmp = qn("dup_features_rebuild")
-    with (conn.chunked_cursor() if postgres else conn.cursor()) as cur, conn.cursor() as write:
+    with conn.chunked_cursor() if postgres else conn.cursor() as cur, conn.cursor() as write:
         if postgres:  # PostgreSQL: COPY into a temporary table, then one UPDATE … FROM it
             write.execute(f"DROP TABLE IF EXISTS {tmp}")
-            write.execute(f"CREATE TEMPORARY TABLE {tmp} (id bigint, tokens text, grams bytea, cell bigint, rep bigint)")
+            write.execute(
+                f"CREATE TEMPORARY TABLE {tmp} (id bigint, tokens text, grams bytea, cell bigint, rep bigint)"
+            )
         cur.execute(sql, args)
         # PostgreSQL streams through a server-side cursor; SQLite (the embedded default, small) reads it all
         # first, so the UPDATEs never run under its open SELECT
@@ -358,7 +414,7 @@ def features_rebuild(*, connection=None, kategori_id: int | None = None) -> int:
                             continue
                         while queue and queue[0][1] < since:
                             queue.popleft()
-                        for opk, ocreated, olat, olon, ofeat, ogone in list(queue)[-SCAN_LIMIT:]:
+                        for opk, _ocreated, olat, olon, ofeat, ogone in list(queue)[-SCAN_LIMIT:]:
                             if ogone is not None and ogone <= created:
                                 continue
                             d = distance_m(lat, lon, olat, olon)
@@ -382,8 +438,10 @@ def features_rebuild(*, connection=None, kategori_id: int | None = None) -> int:
             rows_out = []
         if postgres:
             write.execute(f"ANALYZE {tmp}")
-            write.execute(f"UPDATE {table} AS r SET {qn('dup_tokens')} = t.tokens, {qn('dup_grams')} = t.grams, "
-                          f"{qn('dup_cell')} = t.cell, {qn('dup_rep_id')} = t.rep FROM {tmp} AS t WHERE r.{qn('id')} = t.id")
+            write.execute(
+                f"UPDATE {table} AS r SET {qn('dup_tokens')} = t.tokens, {qn('dup_grams')} = t.grams, "
+                f"{qn('dup_cell')} = t.cell, {qn('dup_rep_id')} = t.rep FROM {tmp} AS t WHERE r.{qn('id')} = t.id"
+            )
             write.execute(f"DROP TABLE {tmp}")
     return count
 

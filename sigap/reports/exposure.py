@@ -38,6 +38,7 @@ around the caller's point can be walked to trilaterate. A fixed grid gives every
 neighbourhoods are computed between cells (``cells_near``), never from the exact point, so moving the
 question around a report learns at most which cell it is in.
 """
+
 from __future__ import annotations
 
 import math
@@ -76,6 +77,7 @@ class Precision(StrEnum):
 @dataclass(frozen=True)
 class Facts:
     """The values of a report the rule looks at."""
+
     privacy: str
     sensitive: bool
     lat: float | None = None
@@ -90,6 +92,7 @@ class Facts:
 class Shown:
     """What one audience may see of one report. ``listed``: it may appear on its own, with its number;
     ``counted``: it may only add to a count (of ``cell``); neither: as if it did not exist."""
+
     listed: bool = False
     counted: bool = False
     category: bool = False
@@ -116,14 +119,19 @@ def facts_of(report: Any) -> Facts:
     kategori = getattr(report, "kategori", None)
     kel = getattr(report, "kelurahan", None) if getattr(report, "kelurahan_id", True) else None
     return Facts(
-        privacy=report.privacy, sensitive=bool(getattr(kategori, "sensitif", True)),
-        lat=report.lat, lon=report.lon, address=report.address or "",
+        privacy=report.privacy,
+        sensitive=bool(getattr(kategori, "sensitif", True)),
+        lat=report.lat,
+        lon=report.lon,
+        address=report.address or "",
         area_name=kel.nama if kel is not None else "",
-        area_lat=getattr(kel, "inner_lat", None), area_lon=getattr(kel, "inner_lon", None),
+        area_lat=getattr(kel, "inner_lat", None),
+        area_lon=getattr(kel, "inner_lon", None),
     )
 
 
 # --- the grid --------------------------------------------------------------------------------------
+
 
 def _finite(*values: float | None) -> bool:
     return all(v is not None and math.isfinite(v) for v in values)
@@ -154,6 +162,7 @@ def cell_metres(grid: float) -> int:
 
 # --- the rule --------------------------------------------------------------------------------------
 
+
 def _area_point(f: Facts) -> tuple[tuple[float, float] | None, Precision]:
     if not _finite(f.area_lat, f.area_lon):
         return None, Precision.NONE
@@ -177,8 +186,18 @@ def expose(f: Facts, audience: Audience | str) -> Shown:
     if audience in (Audience.PUBLIC, Audience.NEIGHBOUR):
         if public:
             point, precision, cell = _public_point(f)
-            return Shown(listed=True, counted=True, category=True, description=True, handling_unit=True,
-                         area=f.area_name, address=None, point=point, precision=precision, cell=cell)
+            return Shown(
+                listed=True,
+                counted=True,
+                category=True,
+                description=True,
+                handling_unit=True,
+                area=f.area_name,
+                address=None,
+                point=point,
+                precision=precision,
+                cell=cell,
+            )
         if audience == Audience.NEIGHBOUR and not f.sensitive:
             _point, _precision, cell = _public_point(f)
             return Shown(counted=cell is not None, cell=cell)
@@ -188,23 +207,44 @@ def expose(f: Facts, audience: Audience | str) -> Shown:
     # (callers also stop telling a merged reporter anything once the report is a complaint about officials)
     if audience == Audience.REPORTER:
         point, precision, cell = _public_point(f)
-        return Shown(listed=True, counted=True, category=True, description=True, handling_unit=True, notes=True,
-                     area=f.area_name, address=None if f.sensitive else f.address, point=point,
-                     precision=precision, cell=cell)
+        return Shown(
+            listed=True,
+            counted=True,
+            category=True,
+            description=True,
+            handling_unit=True,
+            notes=True,
+            area=f.area_name,
+            address=None if f.sensitive else f.address,
+            point=point,
+            precision=precision,
+            cell=cell,
+        )
     if audience == Audience.HANDLER:
         if _finite(f.lat, f.lon):
             point, precision = (round(f.lat, HANDLER_DECIMALS), round(f.lon, HANDLER_DECIMALS)), Precision.FINE
         else:
             point, precision = _area_point(f)
-        return Shown(listed=True, counted=True, category=True, description=True, handling_unit=True, notes=True,
-                     area=f.area_name, address=f.address, point=point, precision=precision)
+        return Shown(
+            listed=True,
+            counted=True,
+            category=True,
+            description=True,
+            handling_unit=True,
+            notes=True,
+            area=f.area_name,
+            address=f.address,
+            point=point,
+            precision=precision,
+        )
     # OVERSIGHT: a count in a coarse cell, nothing else
     lat, lon = (f.lat, f.lon) if _finite(f.lat, f.lon) else (f.area_lat, f.area_lon)
     if not _finite(lat, lon):
         return NOTHING
     cell = cell_of(lat, lon, OVERSIGHT_GRID_DEG)
-    return Shown(counted=True, point=cell_centre(cell, OVERSIGHT_GRID_DEG), precision=Precision.OVERSIGHT_CELL,
-                 cell=cell)
+    return Shown(
+        counted=True, point=cell_centre(cell, OVERSIGHT_GRID_DEG), precision=Precision.OVERSIGHT_CELL, cell=cell
+    )
 
 
 def expose_report(report: Any, audience: Audience | str) -> Shown:

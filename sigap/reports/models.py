@@ -3,6 +3,7 @@
 A ``Report`` carries nothing about the person who made it: only ``reporter_ref``, an opaque id of a
 vault record (``sigap.privacy``). Its ``description`` is the redacted text officers read.
 """
+
 from __future__ import annotations
 
 from django.conf import settings
@@ -50,8 +51,9 @@ class Report(models.Model):
     address = models.CharField(_("alamat / patokan"), max_length=500, blank=True)
     kelurahan = models.ForeignKey(Wilayah, null=True, blank=True, on_delete=models.PROTECT, related_name="reports")
     locate_method = models.CharField(max_length=20, blank=True)
-    unit = models.ForeignKey(Unit, null=True, blank=True, on_delete=models.PROTECT, related_name="reports",
-                             verbose_name=_("unit penanganan"))
+    unit = models.ForeignKey(
+        Unit, null=True, blank=True, on_delete=models.PROTECT, related_name="reports", verbose_name=_("unit penanganan")
+    )
     status = models.CharField(_("status"), max_length=30, choices=Status.choices, default=Status.WAITING, db_index=True)
     status_changed_at = models.DateTimeField()
     resume_status = models.CharField(max_length=30, choices=Status.choices, blank=True)
@@ -60,9 +62,15 @@ class Report(models.Model):
     reporter_ref = models.CharField(max_length=64, blank=True, db_index=True)
     secret_hash = models.CharField(max_length=64, blank=True, help_text="Anonim: hash of the reporter's secret")
     concerned_unit = models.ForeignKey(
-        Unit, null=True, blank=True, on_delete=models.PROTECT, related_name="reports_about",
+        Unit,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="reports_about",
         verbose_name=_("unit yang dilaporkan"),
-        help_text=_("Laporan tentang perilaku aparatur: unit ini (dan unit di bawahnya) tidak pernah dapat melihatnya."),
+        help_text=_(
+            "Laporan tentang perilaku aparatur: unit ini (dan unit di bawahnya) tidak pernah dapat melihatnya."
+        ),
     )
     created_at = models.DateTimeField(db_index=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -74,10 +82,17 @@ class Report(models.Model):
     rating_comment = models.TextField(blank=True)
     rated_at = models.DateTimeField(null=True, blank=True)
     merged_into = models.ForeignKey("self", null=True, blank=True, on_delete=models.PROTECT, related_name="merged")
-    triage_reason = models.CharField(max_length=20, blank=True, db_index=True,
-                                     help_text="why a human must triage it: location, category, location+category")
-    category_source = models.CharField(max_length=10, default="reporter",
-                                       help_text="reporter, machine or officer (officer-confirmed rows train the categorizer)")
+    triage_reason = models.CharField(
+        max_length=20,
+        blank=True,
+        db_index=True,
+        help_text="why a human must triage it: location, category, location+category",
+    )
+    category_source = models.CharField(
+        max_length=10,
+        default="reporter",
+        help_text="reporter, machine or officer (officer-confirmed rows train the categorizer)",
+    )
     category_confidence = models.FloatField(null=True, blank=True)
     is_demo = models.BooleanField(default=False)
     # the duplicate finder's features, computed once when the report is written (``duplicates.py``)
@@ -85,31 +100,47 @@ class Report(models.Model):
     dup_tokens = models.TextField(blank=True, default="", db_default="", editable=False)
     dup_grams = models.BinaryField(default=b"", db_default=b"", editable=False)
     dup_cell = models.BigIntegerField(null=True, blank=True, editable=False)
-    dup_rep = models.ForeignKey("self", null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
-                                editable=False, help_text="the representative of its duplicate cluster; empty: itself")
+    dup_rep = models.ForeignKey(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        editable=False,
+        help_text="the representative of its duplicate cluster; empty: itself",
+    )
 
     class Meta:
         ordering = ["-created_at"]
         verbose_name = _("laporan")
         verbose_name_plural = _("laporan")
         indexes = [
-            models.Index(fields=["unit", "status"]), models.Index(fields=["kategori", "status"]),
+            models.Index(fields=["unit", "status"]),
+            models.Index(fields=["kategori", "status"]),
             # the duplicate finder: same category, a narrow latitude band (then longitude, time, distance)
             models.Index(fields=["kategori", "lat"], name="report_dup_lookup"),
             # duplicate candidates: the representatives in a block of cells, most recent first
-            models.Index(fields=["kategori", "dup_cell", "created_at"], name="report_dup_rep_cell",
-                         condition=models.Q(dup_rep__isnull=True)),
+            models.Index(
+                fields=["kategori", "dup_cell", "created_at"],
+                name="report_dup_rep_cell",
+                condition=models.Q(dup_rep__isnull=True),
+            ),
             # the validator queue: reports awaiting validation, longest waiting first
-            models.Index(fields=["status_changed_at", "id"], name="report_awaiting_validation",
-                         condition=models.Q(status="awaiting_validation")),
+            models.Index(
+                fields=["status_changed_at", "id"],
+                name="report_awaiting_validation",
+                condition=models.Q(status="awaiting_validation"),
+            ),
             # the public list and map, Open311 requests: public reports, newest first (keyset on created_at, id)
             models.Index(fields=["privacy", "created_at", "id"], name="report_public_recent"),
             # the supervisor dashboard: the open reports only, with what its counts, overdue list and map sort and
             # filter on, so a scope's open reports are read index-only (hash-joined with ``ReportUnit``)
-            models.Index(fields=["id"], name="report_open_cover",
-                         include=["status", "unit", "concerned_unit", "due_at", "hop_deadline", "created_at",
-                                  "lat", "lon"],
-                         condition=models.Q(status__in=OPEN_STATUS_VALUES)),
+            models.Index(
+                fields=["id"],
+                name="report_open_cover",
+                include=["status", "unit", "concerned_unit", "due_at", "hop_deadline", "created_at", "lat", "lon"],
+                condition=models.Q(status__in=OPEN_STATUS_VALUES),
+            ),
         ]
 
     def __str__(self) -> str:
@@ -130,9 +161,13 @@ class ReportUnit(models.Model):
     holds = models.BooleanField(help_text="the report is now at this unit (exactly one row per report)")
     is_open = models.BooleanField()
     status = models.CharField(max_length=30, choices=Status.choices)
-    sort_at = models.DateTimeField(null=True, help_text=(
-        "open reports: the most urgent deadline (the hop deadline while a hop awaits acceptance, else the due "
-        "date, else the creation time); closed reports: null"))
+    sort_at = models.DateTimeField(
+        null=True,
+        help_text=(
+            "open reports: the most urgent deadline (the hop deadline while a hop awaits acceptance, else the due "
+            "date, else the creation time); closed reports: null"
+        ),
+    )
     kategori = models.ForeignKey(Kategori, on_delete=models.PROTECT, related_name="+")
     kelurahan = models.ForeignKey(Wilayah, null=True, on_delete=models.PROTECT, related_name="+")
     concerned_unit = models.ForeignKey(Unit, null=True, on_delete=models.PROTECT, related_name="+")
@@ -141,16 +176,23 @@ class ReportUnit(models.Model):
         constraints = [models.UniqueConstraint(fields=["report", "unit"], name="reportunit_once")]
         indexes = [
             # the open queue of a unit, most urgent first (keyset on sort_at, then newest); status for the counts
-            models.Index(fields=["unit", "sort_at", "-report"], include=["status", "concerned_unit"],
-                         name="reportunit_open_queue",
-                         condition=models.Q(holds=True, is_open=True)),
+            models.Index(
+                fields=["unit", "sort_at", "-report"],
+                include=["status", "concerned_unit"],
+                name="reportunit_open_queue",
+                condition=models.Q(holds=True, is_open=True),
+            ),
             # everything a unit holds, newest first (the "all" and "closed" views, the capped closed counts)
-            models.Index(fields=["unit", "-report"], include=["status", "is_open", "concerned_unit"],
-                         name="reportunit_held",
-                         condition=models.Q(holds=True)),
+            models.Index(
+                fields=["unit", "-report"],
+                include=["status", "is_open", "concerned_unit"],
+                name="reportunit_held",
+                condition=models.Q(holds=True),
+            ),
             # one status of a unit (a status filter), newest first
-            models.Index(fields=["unit", "status", "-report"], name="reportunit_status",
-                         condition=models.Q(holds=True)),
+            models.Index(
+                fields=["unit", "status", "-report"], name="reportunit_status", condition=models.Q(holds=True)
+            ),
             # the open reports a unit holds or held (a supervisor's dashboard counts: ``analytics.Scope``)
             models.Index(fields=["unit", "report"], name="reportunit_open_any", condition=models.Q(is_open=True)),
         ]
@@ -166,7 +208,9 @@ class StatusChange(models.Model):
     old_status = models.CharField(max_length=30, choices=Status.choices, blank=True)
     new_status = models.CharField(max_length=30, choices=Status.choices)
     unit = models.ForeignKey(Unit, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
-    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     actor_kind = models.CharField(max_length=20)
     public_note = models.TextField(blank=True)
     internal_note = models.TextField(blank=True)
@@ -188,7 +232,9 @@ class Hop(models.Model):
     kind = models.CharField(max_length=20, choices=Kind.choices)
     from_unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="hops_out")
     to_unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="hops_in")
-    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     reason = models.TextField()
     revisit = models.BooleanField(default=False, help_text=_("Unit tujuan pernah memegang laporan ini (bolak-balik)."))
     created_at = models.DateTimeField()
@@ -220,7 +266,9 @@ class Photo(models.Model):
     report = models.ForeignKey(Report, on_delete=models.CASCADE, related_name="photos")
     kind = models.CharField(max_length=10, choices=Kind.choices)
     unit = models.ForeignKey(Unit, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
-    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     image = models.FileField(upload_to="photos/%Y/%m/", blank=True)  # empty until the worker is done
     content_type = models.CharField(max_length=40, default="image/jpeg")
     width = models.PositiveIntegerField()  # while processing: the upload's declared size
@@ -230,15 +278,16 @@ class Photo(models.Model):
     created_at = models.DateTimeField()
     state = models.CharField(max_length=12, choices=State.choices, default=State.READY)
     attempts = models.PositiveSmallIntegerField(default=0, help_text="worker attempts so far (counted at claim)")
-    claimed_at = models.DateTimeField(null=True, blank=True, help_text="when a worker took it; stale claims are retried")
+    claimed_at = models.DateTimeField(
+        null=True, blank=True, help_text="when a worker took it; stale claims are retried"
+    )
     last_error = models.CharField(max_length=200, blank=True)  # an exception type or refusal code, never content
 
     class Meta:
         ordering = ["created_at", "id"]
         indexes = [
             # the sweep reads only unfinished photos: its cost does not grow with history
-            models.Index(fields=["claimed_at", "id"], name="photo_processing",
-                         condition=models.Q(state="processing")),
+            models.Index(fields=["claimed_at", "id"], name="photo_processing", condition=models.Q(state="processing")),
         ]
 
     @property
@@ -265,10 +314,12 @@ class Notification(models.Model):
         CLAIMED = "claimed", _("diambil pengirim (belum dikirim)")
 
     report = models.ForeignKey(Report, null=True, blank=True, on_delete=models.CASCADE, related_name="notifications")
-    recipient_ref = models.CharField(max_length=64, blank=True,
-                                     help_text="vault ref of the recipient when there is no report yet (chat dialog)")
-    reply_context = models.CharField(max_length=200, blank=True,
-                                     help_text="channel threading (e.g. the tweet to answer publicly)")
+    recipient_ref = models.CharField(
+        max_length=64, blank=True, help_text="vault ref of the recipient when there is no report yet (chat dialog)"
+    )
+    reply_context = models.CharField(
+        max_length=200, blank=True, help_text="channel threading (e.g. the tweet to answer publicly)"
+    )
     status_change = models.ForeignKey(StatusChange, null=True, blank=True, on_delete=models.CASCADE, related_name="+")
     kind = models.CharField(max_length=30)
     body = models.TextField()
@@ -306,7 +357,9 @@ class DuplicateCandidate(models.Model):
     similarity = models.FloatField()
     state = models.CharField(max_length=10, choices=DuplicateState.choices, default=DuplicateState.OPEN, db_index=True)
     created_at = models.DateTimeField(auto_now_add=True)
-    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["report", "original"], name="duplicate_pair_once")]
@@ -315,10 +368,12 @@ class DuplicateCandidate(models.Model):
 # --- summaries (``sigap.reports.summaries``): what the dashboard and the public statistics read -----------
 # Plain integer ids, no foreign keys: a summary row outlives nothing and is rebuilt from the raw tables.
 
+
 class UnitDay(models.Model):
     """Per local day, unit and concerned unit (0: none): reports filed there (``created``: the first unit),
     arrivals there (``received``: filing or a hop to it), Selesai validations there (``done``) and follow-ups
     rejected there (``rejected``). Kept by the write path; ``summaries.rebuild`` recounts it."""
+
     day = models.DateField()
     unit_id = models.IntegerField()
     concerned_id = models.IntegerField(default=0)
@@ -335,6 +390,7 @@ class UnitDay(models.Model):
 class DoneTime(models.Model):
     """One row per Selesai validation: the unit that handled it and the seconds from the report's latest
     arrival at that unit (the dashboard's exact median reads the rows of its period only)."""
+
     report = models.ForeignKey(Report, on_delete=models.CASCADE, related_name="+")
     unit_id = models.IntegerField()
     concerned_id = models.IntegerField(default=0)
@@ -342,12 +398,15 @@ class DoneTime(models.Model):
     seconds = models.FloatField(null=True)
 
     class Meta:
-        indexes = [models.Index(fields=["done_at", "unit_id"], name="donetime_at_unit"),
-                   models.Index(fields=["unit_id", "done_at"], name="donetime_unit_at")]
+        indexes = [
+            models.Index(fields=["done_at", "unit_id"], name="donetime_at_unit"),
+            models.Index(fields=["unit_id", "done_at"], name="donetime_unit_at"),
+        ]
 
 
 class AreaStatus(models.Model):
     """How many reports of a kelurahan (0: none yet) are in each status now: the public statistics' counts."""
+
     kelurahan_id = models.IntegerField()
     status = models.CharField(max_length=30)
     n = models.IntegerField(default=0)
@@ -359,6 +418,7 @@ class AreaStatus(models.Model):
 class AreaDoneDays(models.Model):
     """Reports of a kelurahan now Selesai, by whole days from filing to Selesai (``days`` capped at
     ``summaries.DAYS_CAP``): the histogram behind the public statistics' median."""
+
     kelurahan_id = models.IntegerField()
     days = models.IntegerField()
     n = models.IntegerField(default=0)

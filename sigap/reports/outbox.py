@@ -13,6 +13,7 @@ the change that caused it, so nothing acknowledged is lost; ids handed over here
   (``sigap/core/periodic.py``: Celery beat, or ``sigap periodic run``) sweeps.
 * ``SIGAP_OUTBOX_SYNC``: delivered in the request, after commit (tests).
 """
+
 from __future__ import annotations
 
 import logging
@@ -70,7 +71,7 @@ def stop() -> None:
 def _deliver(ids: list[int]) -> None:
     try:
         _sender(ids)
-    except Exception:  # noqa: BLE001 - delivery failure never undoes the change that caused it
+    except Exception:
         log.exception("outbox: delivery of %s notification(s) failed; they stay for the sweep", len(ids))
 
 
@@ -80,17 +81,17 @@ def _dispatch(ids: list[int]) -> None:
 
     try:
         app.send_task(DELIVER_TASK, args=[ids])
-    except Exception:  # noqa: BLE001 - broker down: the rows stay pending for the beat sweep
+    except Exception:
         log.exception("outbox: could not queue %s notification(s); they stay pending for the sweep", len(ids))
 
 
 _STOP = -1
-_queue: "queue.Queue[int] | None" = None
+_queue: queue.Queue[int] | None = None
 _queue_pid: int | None = None
 _queue_lock = threading.Lock()
 
 
-def _thread() -> "queue.Queue[int]":
+def _thread() -> queue.Queue[int]:
     """The process's sender thread (started once per process: a forked worker starts its own)."""
     global _queue, _queue_pid
     with _queue_lock:
@@ -100,7 +101,7 @@ def _thread() -> "queue.Queue[int]":
     return _queue
 
 
-def _take(q: "queue.Queue[int]", timeout: float) -> list[int]:
+def _take(q: queue.Queue[int], timeout: float) -> list[int]:
     """Block up to ``timeout`` for one id, then take every id already waiting (up to BATCH)."""
     try:
         ids = [q.get(timeout=max(0.0, timeout))]
@@ -114,7 +115,7 @@ def _take(q: "queue.Queue[int]", timeout: float) -> list[int]:
     return ids
 
 
-def _run(q: "queue.Queue[int]") -> None:
+def _run(q: queue.Queue[int]) -> None:
     from django.db import connection
 
     brokered = bool(settings.CELERY_BROKER_URL)
@@ -138,7 +139,7 @@ def _run(q: "queue.Queue[int]") -> None:
             if time.monotonic() >= next_sweep and _sweeper is not None:
                 next_sweep = time.monotonic() + every
                 _sweeper()
-        except Exception:  # noqa: BLE001 - the thread lives on; what it could not send, the sweep sends
+        except Exception:
             log.exception("outbox: the sender thread hit an error; the rows stay for its next sweep")
             # A failed connection is dropped (the next batch opens a new one); a healthy one is kept for good.
             if connection.connection is not None and not connection.is_usable():

@@ -15,6 +15,7 @@ The sweep is what makes the work survive a crash: any row still ``processing`` w
 ``SIGAP_PHOTO_LEASE_SECONDS`` (or that nobody claimed, e.g. the broker was down) is claimed again. Every
 claim counts an attempt; after ``SIGAP_PHOTO_MAX_ATTEMPTS`` the photo is ``failed`` and the admins are told.
 """
+
 from __future__ import annotations
 
 import atexit
@@ -80,7 +81,7 @@ def dispatch(ids: list[int]) -> None:
         for pk in ids:
             try:
                 app.send_task(PROCESS_TASK, args=[pk])
-            except Exception:  # noqa: BLE001 - broker down: the row stays processing for the sweep
+            except Exception:
                 log.exception("photos: could not queue photo %s; the sweep will take it", pk)
                 return
         return
@@ -107,7 +108,7 @@ def _run_one(pk: int) -> str:
 # --- the embedded default: one background thread per process ------------------------------------------
 
 _STOP = -1
-_queue: "queue.Queue[int] | None" = None
+_queue: queue.Queue[int] | None = None
 _thread: threading.Thread | None = None
 _queue_pid = 0  # a forked child (a pre-forking server's worker) inherits the queue but not the thread
 _lock = threading.Lock()
@@ -120,7 +121,7 @@ def start() -> None:
         _background()
 
 
-def _background() -> "queue.Queue[int]":
+def _background() -> queue.Queue[int]:
     global _queue, _queue_pid, _thread
     with _lock:
         if _queue is None or _queue_pid != os.getpid():
@@ -143,7 +144,7 @@ def stop(timeout: float = 30) -> None:
         thread.join(timeout)
 
 
-def _run(q: "queue.Queue[int]") -> None:
+def _run(q: queue.Queue[int]) -> None:
     from django.db import close_old_connections, connection
 
     interval = max(1.0, float(getattr(settings, "SIGAP_PHOTO_SWEEP_SECONDS", 30)))
@@ -168,7 +169,7 @@ def _run(q: "queue.Queue[int]") -> None:
                 # turn the thread into a loop that retries at full speed)
                 next_sweep = time.monotonic() + interval
                 sweep()
-        except Exception:  # noqa: BLE001 - the row stays processing; the next sweep retries it
+        except Exception:
             log.exception("photos: the background worker failed (photo %s)", pk)
         finally:
             connection.close()

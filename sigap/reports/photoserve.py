@@ -6,6 +6,7 @@ gave up, the answer is a small SVG saying "foto sedang diproses" / "foto tidak d
 cached, with ``X-Sigap-Photo-State``; the original upload is never read here (it is in the vault, which
 only the worker opens) and a row that is not ``ready`` has no file at all.
 """
+
 from __future__ import annotations
 
 from html import escape

@@ -1,4 +1,5 @@
 """Schemas shared by every interface app (citizen, officer, later Open311)."""
+
 from __future__ import annotations
 
 from ninja import Schema
@@ -20,4 +21,9 @@ class StatusOut(Schema):
 
 def status_out(code: str) -> dict:
     status = Status(code)
-    return {"code": status.value, "label": str(status.label), "type": status_type(status).value, "colour": COLOUR[status]}
+    return {
+        "code": status.value,
+        "label": str(status.label),
+        "type": status_type(status).value,
+        "colour": COLOUR[status],
+    }

@@ -8,6 +8,7 @@ Every read here costs a fixed number of statements, whatever the history: which 
 is the ``ReportUnit`` table kept by the write path (``visibility.py``), a unit's queue is a range of one
 of its partial indexes, and the unit tree comes from the cached reference data.
 """
+
 from __future__ import annotations
 
 import base64
@@ -60,8 +61,12 @@ def scope_of(user) -> Scope:
     working = {u for r, u in pairs if r in (R.OFFICER, R.UNIT_ADMIN)}
     supervised = roles.descendant_unit_ids({u for r, u in pairs if r == R.SUPERVISOR})
     mine = {u for _r, u in pairs}
-    return Scope(frozenset(working), frozenset(supervised), any(r == R.VALIDATOR for r, _u in pairs),
-                 frozenset(roles.ancestor_unit_ids(mine)))
+    return Scope(
+        frozenset(working),
+        frozenset(supervised),
+        any(r == R.VALIDATOR for r, _u in pairs),
+        frozenset(roles.ancestor_unit_ids(mine)),
+    )
 
 
 def _not_barred(qs: QuerySet, scope: Scope, field: str = "concerned_unit_id") -> QuerySet:
@@ -77,7 +82,9 @@ def reports_visible_to(user, scope: Scope | None = None) -> QuerySet[Report]:
     if scope.units:
         q |= Exists(ReportUnit.objects.filter(report=OuterRef("pk"), unit_id__in=scope.units))
     if scope.validator:
-        q |= Q(status=Status.AWAITING_VALIDATION) | Exists(StatusChange.objects.filter(report=OuterRef("pk"), actor=user))
+        q |= Q(status=Status.AWAITING_VALIDATION) | Exists(
+            StatusChange.objects.filter(report=OuterRef("pk"), actor=user)
+        )
     return _not_barred(Report.objects.filter(q), scope)
 
 
@@ -101,8 +108,12 @@ def report_sees(user, report: Report, scope: Scope | None = None) -> bool:
 
 
 def report_get_visible(*, user, number: str) -> Report:
-    report = (Report.objects.select_related("kategori", "unit", "kelurahan").defer("kelurahan__geometry")
-              .filter(number=number).first())
+    report = (
+        Report.objects.select_related("kategori", "unit", "kelurahan")
+        .defer("kelurahan__geometry")
+        .filter(number=number)
+        .first()
+    )
     if report is None or not report_sees(user, report):
         raise NotFound("Laporan tidak ditemukan.", "Report not found.")
     return report
@@ -122,8 +133,13 @@ def _view(status: str | None) -> str:
         return OPEN
     if status in (OPEN, CLOSED, ALL) or status in Status.values:
         return status
-    raise DomainError(f"Status tidak dikenal: {status}.", f"Unknown status: {status}.", code="invalid_input",
-                      status=422, field="status")
+    raise DomainError(
+        f"Status tidak dikenal: {status}.",
+        f"Unknown status: {status}.",
+        code="invalid_input",
+        status=422,
+        field="status",
+    )
 
 
 def by_urgency(view: str) -> bool:
@@ -138,9 +154,18 @@ def _unit_id(code: str) -> int | None:
     return unit.pk if unit is not None else None
 
 
-def report_queue(*, user, status: str | None = None, kategori: str | None = None, kelurahan: str | None = None,
-                 overdue: bool | None = None, unit: str | None = None, now: datetime | None = None,
-                 scope: Scope | None = None, cursor: str | None = None) -> QuerySet[Report]:
+def report_queue(
+    *,
+    user,
+    status: str | None = None,
+    kategori: str | None = None,
+    kelurahan: str | None = None,
+    overdue: bool | None = None,
+    unit: str | None = None,
+    now: datetime | None = None,
+    scope: Scope | None = None,
+    cursor: str | None = None,
+) -> QuerySet[Report]:
     """The reports a staff member works on: those now at their units (officers, unit admins), or at the units
     below theirs (supervisors), or awaiting validation (validators). ``status``: ``open`` (the default),
     ``closed``, ``all`` or one status code. Open views: the most urgent first (the hop deadline while a unit
@@ -169,8 +194,11 @@ def report_queue(*, user, status: str | None = None, kategori: str | None = None
         if unit:  # a unit outside the account's own: the reports there it may see through their history
             qs = reports_visible_to(user, scope).filter(unit_id=_unit_id(unit))
         elif scope.validator:  # awaiting validation, and (behind a filter) what the validator acted on
-            qs = Report.objects.filter(status=Status.AWAITING_VALIDATION) if view in (OPEN, Status.AWAITING_VALIDATION) \
+            qs = (
+                Report.objects.filter(status=Status.AWAITING_VALIDATION)
+                if view in (OPEN, Status.AWAITING_VALIDATION)
                 else reports_visible_to(user, scope)
+            )
         else:
             return Report.objects.none()
         if view == OPEN:
@@ -217,9 +245,17 @@ def _rows_q(scope: Scope, units, view: str, kategori: str | None, kelurahan: str
     return q
 
 
-def queue_size(*, user, status: str | None = None, kategori: str | None = None, kelurahan: str | None = None,
-               overdue: bool | None = None, unit: str | None = None, now: datetime | None = None,
-               scope: Scope | None = None) -> tuple[int, bool]:
+def queue_size(
+    *,
+    user,
+    status: str | None = None,
+    kategori: str | None = None,
+    kelurahan: str | None = None,
+    overdue: bool | None = None,
+    unit: str | None = None,
+    now: datetime | None = None,
+    scope: Scope | None = None,
+) -> tuple[int, bool]:
     """How many reports ``report_queue`` with these filters holds, counted up to COUNT_CAP (then True). From the
     ``ReportUnit`` rows alone (no join to the reports) unless a filter needs the report itself."""
     scope = scope or scope_of(user)
@@ -228,11 +264,22 @@ def queue_size(*, user, status: str | None = None, kategori: str | None = None, 
     if units and overdue is None:
         rows = ReportUnit.objects.filter(_rows_q(scope, units, view, kategori, kelurahan))
         return capped_count(rows)
-    return capped_count(report_queue(user=user, status=status, kategori=kategori, kelurahan=kelurahan,
-                                     overdue=overdue, unit=unit, now=now, scope=scope))
+    return capped_count(
+        report_queue(
+            user=user,
+            status=status,
+            kategori=kategori,
+            kelurahan=kelurahan,
+            overdue=overdue,
+            unit=unit,
+            now=now,
+            scope=scope,
+        )
+    )
 
 
 # --- keyset pages ------------------------------------------------------------------------------
+
 
 def cursor_of(report: Report, qs: QuerySet) -> str:
     """An opaque position just after ``report`` in ``qs`` (a ``report_queue``), for ``cursor=``."""
@@ -259,8 +306,9 @@ def _cursor_parse(cursor: str) -> tuple[datetime | None, int]:
             raise ValueError(at_text)
         return at, int(pk_text)
     except (ValueError, UnicodeDecodeError):
-        raise DomainError("Kursor halaman tidak valid.", "Invalid page cursor.", code="invalid_input", status=422,
-                          field="cursor") from None
+        raise DomainError(
+            "Kursor halaman tidak valid.", "Invalid page cursor.", code="invalid_input", status=422, field="cursor"
+        ) from None
 
 
 def _after(position: tuple[datetime | None, int] | None, sort: str | None) -> Q:
@@ -276,6 +324,7 @@ def _after(position: tuple[datetime | None, int] | None, sort: str | None) -> Q:
 
 
 # --- counts ------------------------------------------------------------------------------------
+
 
 @dataclass(frozen=True)
 class Counts:
@@ -295,8 +344,9 @@ def _unit_rows(scope: Scope, kategori: str | None, kelurahan: str | None) -> Que
     return ReportUnit.objects.filter(_rows_q(scope, scope.queue_units, ALL, kategori, kelurahan))
 
 
-def queue_counts(*, user, kategori: str | None = None, kelurahan: str | None = None,
-                 scope: Scope | None = None) -> Counts:
+def queue_counts(
+    *, user, kategori: str | None = None, kelurahan: str | None = None, scope: Scope | None = None
+) -> Counts:
     """Reports per status in the account's queue: exact over the open ones (bounded by the workload), and over
     the closed ones up to COUNT_CAP (beyond it only "1.000+"). Two statements, whatever the history."""
     scope = scope or scope_of(user)

@@ -4,6 +4,7 @@ Every status change goes through ``_transition``: row lock, ``check_transition``
 ``states.py``), history row, audit row, outbox row, and delivery scheduled after commit. Services are
 keyword-only; they raise ``DomainError`` subclasses with bilingual messages.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -28,8 +29,14 @@ from sigap.routing.cache import routing_data
 from sigap.routing.rules import Location
 
 from . import exposure, outbox, photoqueue, summaries, visibility
-from .duplicates import (DuplicateState, candidates_for_many, cluster_leave, cluster_link_batch, cluster_merge,
-                         place_changed)
+from .duplicates import (
+    DuplicateState,
+    candidates_for_many,
+    cluster_leave,
+    cluster_link_batch,
+    cluster_merge,
+    place_changed,
+)
 from .models import DuplicateCandidate, Hop, Notification, NumberSequence, Photo, Report, StatusChange
 from .states import AWAITING_ACCEPTANCE, WORKING, Status, check_transition, is_open, label_en, label_id
 
@@ -38,6 +45,7 @@ DISPUTE_WINDOW_DAYS = 30
 
 
 # --- small helpers ---------------------------------------------------------------------------
+
 
 def tracking_hash(code: str) -> str:
     normalized = "".join(ch for ch in code.upper() if ch.isalnum())
@@ -61,8 +69,11 @@ def _user(actor):
 
 def _audit(*, action: str, actor, actor_kind: str, report: Report | None, **detail) -> None:
     AuditEvent.objects.create(
-        action=action, actor=_user(actor), actor_kind=actor_kind,
-        report_id=report.pk if report else None, detail=detail,
+        action=action,
+        actor=_user(actor),
+        actor_kind=actor_kind,
+        report_id=report.pk if report else None,
+        detail=detail,
     )
 
 
@@ -80,8 +91,11 @@ def _notify_merged(report: Report, change: StatusChange, status: Status) -> None
     to this report's own reporter is not theirs to hear."""
     if status == Status.AWAITING_REPORTER or is_conduct(report.kategori):
         return  # a question to the other reporter; or the report became a complaint about officials since
-    merged = list(Report.objects.filter(merged_into=report, status=Status.MERGED).exclude(reporter_ref="")
-                  .only("pk", "number", "reporter_ref"))
+    merged = list(
+        Report.objects.filter(merged_into=report, status=Status.MERGED)
+        .exclude(reporter_ref="")
+        .only("pk", "number", "reporter_ref")
+    )
     if not merged:
         return
     shown = exposure.expose_report(report, exposure.Audience.MERGED_REPORTER)
@@ -90,9 +104,12 @@ def _notify_merged(report: Report, change: StatusChange, status: Status) -> None
     where_en = f" Handled by {report.unit.nama}." if shown.handling_unit and report.unit else ""
     for dup in merged:
         note = Notification.objects.create(
-            report=dup, status_change=change, kind="status",
+            report=dup,
+            status_change=change,
+            kind="status",
             body=f"Laporan {dup.number} (digabung dengan laporan serupa{which_id}): status {label_id(status)}.{where_id}",
-            body_en=f"Report {dup.number} (merged with a similar report{which_id}): status {label_en(status)}.{where_en}")
+            body_en=f"Report {dup.number} (merged with a similar report{which_id}): status {label_en(status)}.{where_en}",
+        )
         transaction.on_commit(lambda pk=note.pk: outbox.enqueue(pk))
 
 
@@ -118,30 +135,44 @@ def _proof_counts(report: Report) -> tuple[int, int]:
     """Ready before/after photos of the handling unit. A validator must see the proof, so a photo still being
     processed does not count, and asking for validation while one is refused with a clear "wait" (409)."""
     rows = dict.fromkeys(((k, s) for k in (Photo.Kind.BEFORE, Photo.Kind.AFTER) for s in Photo.State.values), 0)
-    for kind, state in report.photos.filter(kind__in=(Photo.Kind.BEFORE, Photo.Kind.AFTER),
-                                            unit_id=report.unit_id).values_list("kind", "state"):
+    for kind, state in report.photos.filter(
+        kind__in=(Photo.Kind.BEFORE, Photo.Kind.AFTER), unit_id=report.unit_id
+    ).values_list("kind", "state"):
         rows[(kind, state)] += 1
     before, after = rows[(Photo.Kind.BEFORE, Photo.State.READY)], rows[(Photo.Kind.AFTER, Photo.State.READY)]
     waiting = (rows[(Photo.Kind.BEFORE, Photo.State.PROCESSING)] and not before) or (
-        rows[(Photo.Kind.AFTER, Photo.State.PROCESSING)] and not after)
+        rows[(Photo.Kind.AFTER, Photo.State.PROCESSING)] and not after
+    )
     if waiting:
         raise TransitionRefused(
             "Foto bukti masih diproses (wajah dan pelat nomor disamarkan). Coba ajukan lagi sebentar lagi.",
             "The proof photos are still being processed (faces and plates blurred). Try again in a moment.",
-            code="photo_processing", status=409)
+            code="photo_processing",
+            status=409,
+        )
     return before, after
 
 
 def _transition(
-    report: Report, to: Status, *, actor, actor_kind: str, now: datetime, unit: Unit | None = None,
-    reason: str = "", public_note: str = "", internal_note: str = "", notify: bool = True,
+    report: Report,
+    to: Status,
+    *,
+    actor,
+    actor_kind: str,
+    now: datetime,
+    unit: Unit | None = None,
+    reason: str = "",
+    public_note: str = "",
+    internal_note: str = "",
+    notify: bool = True,
 ) -> StatusChange:
     """Apply one status change to a locked report. The caller holds the transaction."""
     before = after = 0
     if to == Status.AWAITING_VALIDATION:
         before, after = _proof_counts(report)
-    check_transition(report.status, to, before_photos=before, after_photos=after, reason=reason,
-                     resume_status=report.resume_status)
+    check_transition(
+        report.status, to, before_photos=before, after_photos=after, reason=reason, resume_status=report.resume_status
+    )
     cal = working_calendar()
     old = Status(report.status)
     sla_hours = report.kategori.sla_jam_koordinasi or settings.SIGAP_HOP_HOURS
@@ -174,12 +205,25 @@ def _transition(
     visibility.report_sync(report)
 
     change = StatusChange.objects.create(
-        report=report, old_status=old, new_status=to, unit=report.unit,
-        actor=_user(actor), actor_kind=actor_kind,
-        public_note=public_note, internal_note=internal_note or reason, created_at=now,
+        report=report,
+        old_status=old,
+        new_status=to,
+        unit=report.unit,
+        actor=_user(actor),
+        actor_kind=actor_kind,
+        public_note=public_note,
+        internal_note=internal_note or reason,
+        created_at=now,
     )
-    _audit(action=f"status:{to}", actor=actor, actor_kind=actor_kind, report=report, old=old, new=str(to),
-           unit=report.unit.kode if report.unit else None)
+    _audit(
+        action=f"status:{to}",
+        actor=actor,
+        actor_kind=actor_kind,
+        report=report,
+        old=old,
+        new=str(to),
+        unit=report.unit.kode if report.unit else None,
+    )
     summaries.after_transition(report, summary_before, now=now)
     if notify:
         body, body_en = _status_message(report, to, report.unit, public_note)
@@ -199,8 +243,9 @@ def _require_working_unit(actor, report: Report) -> None:
 def _unit_by_code(code: str, field: str = "to_unit") -> Unit:
     unit = Unit.objects.filter(kode=code, aktif=True).first()
     if unit is None:
-        raise DomainError(f"Unit '{code}' tidak dikenal.", f"Unknown unit '{code}'.", code="unknown_unit",
-                          status=422, field=field)
+        raise DomainError(
+            f"Unit '{code}' tidak dikenal.", f"Unknown unit '{code}'.", code="unknown_unit", status=422, field=field
+        )
     return unit
 
 
@@ -253,7 +298,8 @@ def about_unit_check(*, kategori: Kategori, about_unit: str) -> Unit | None:
         raise _about_refused(
             f"Unit yang dilaporkan (about_unit) hanya untuk kategori pengaduan perilaku aparatur ({CONDUCT_CATEGORY}).",
             f"The unit concerned (about_unit) is only for complaints about officials ({CONDUCT_CATEGORY}).",
-            "about_unit_not_misconduct")
+            "about_unit_not_misconduct",
+        )
     unit = _unit_cached(code)
     if unit is None or not unit.aktif:
         raise _about_refused(f"Unit '{code}' tidak dikenal.", f"Unknown unit '{code}'.", "unknown_unit")
@@ -264,7 +310,8 @@ def about_unit_check(*, kategori: Kategori, about_unit: str) -> Unit | None:
             "sampaikan kepada Ombudsman Republik Indonesia.",
             f"A complaint about {unit.nama} cannot be handled in Sigap, since no other unit has authority over it; "
             "please take it to the Ombudsman of the Republic of Indonesia.",
-            "about_unit_unhandled")
+            "about_unit_unhandled",
+        )
     return unit
 
 
@@ -279,8 +326,9 @@ def _kelurahan_office(report: Report) -> Unit | None:
     return _unit_cached(data.kelurahan_units.get(kode, ""))
 
 
-def conflict_settle(report: Report, *, unit: Unit | None = None, named: Unit | None = None,
-                    reroute: bool = False) -> Unit | None:
+def conflict_settle(
+    report: Report, *, unit: Unit | None = None, named: Unit | None = None, reroute: bool = False
+) -> Unit | None:
     """THE conflict-of-interest rule. Sets ``report.concerned_unit`` from its category and location and
     returns the handling unit to use (``unit``, default the report's own). Does not save.
 
@@ -303,7 +351,8 @@ def conflict_settle(report: Report, *, unit: Unit | None = None, named: Unit | N
             raise TransitionRefused(
                 "Laporan ini menyangkut unit tersebut dan tidak boleh ditangani olehnya.",
                 "This report concerns that unit (or a unit above it) and cannot be handled by it.",
-                code="conflict_of_interest", field="to_unit",
+                code="conflict_of_interest",
+                field="to_unit",
             )
         unit = guardian
     report.concerned_unit = concerned
@@ -311,6 +360,7 @@ def conflict_settle(report: Report, *, unit: Unit | None = None, named: Unit | N
 
 
 # --- creating a report -----------------------------------------------------------------------
+
 
 @dataclass(frozen=True)
 class ReportCreated:
@@ -326,7 +376,9 @@ def kategori_get(code: str) -> Kategori:
         raise DomainError(
             f"Kategori '{code}' tidak dikenal. Lihat daftar kategori di /api/v1/categories.",
             f"Unknown category '{code}'. See the category list at /api/v1/categories.",
-            code="unknown_category", status=422, field="category",
+            code="unknown_category",
+            status=422,
+            field="category",
         )
     return kategori
 
@@ -335,8 +387,9 @@ def report_route(*, kategori: Kategori, lat: float, lon: float) -> tuple[Locatio
     """Where a new report lands: the kelurahan containing the point, then the tupoksi rule for it."""
     data = routing_data()
     if data.index is None:
-        raise DomainError("Data batas wilayah belum dimuat.", "No boundary data is loaded.", code="no_boundaries",
-                          status=503)
+        raise DomainError(
+            "Data batas wilayah belum dimuat.", "No boundary data is loaded.", code="no_boundaries", status=503
+        )
     location = data.index.locate(lon, lat)
     rule = data.rulebook.responsible(kategori=kategori.kode, kelurahan=location.kode)
     unit_code = rule.unit
@@ -390,9 +443,11 @@ def _reserve_numbers(day, count: int) -> list[str]:
 
     qn = connection.ops.quote_name
     table = qn(NumberSequence._meta.db_table)
-    sql = (f"INSERT INTO {table} ({qn('day')}, {qn('last')}) VALUES (%s, %s) "
-           f"ON CONFLICT ({qn('day')}) DO UPDATE SET {qn('last')} = {table}.{qn('last')} + excluded.{qn('last')} "
-           f"RETURNING {qn('last')}")
+    sql = (
+        f"INSERT INTO {table} ({qn('day')}, {qn('last')}) VALUES (%s, %s) "
+        f"ON CONFLICT ({qn('day')}) DO UPDATE SET {qn('last')} = {table}.{qn('last')} + excluded.{qn('last')} "
+        f"RETURNING {qn('last')}"
+    )
     with connection.cursor() as cur:
         cur.execute(sql, [day, count])
         last = cur.fetchone()[0]
@@ -441,13 +496,25 @@ def reports_create(items: list[NewReport]) -> list[ReportCreated]:
     reports = []
     for (item, now, location, unit, triage_reason), code in zip(plans, codes):
         report = Report(
-            tracking_hash=tracking_hash(code), kategori=item.kategori, description=item.description,
-            lat=item.lat, lon=item.lon, address=item.address,
+            tracking_hash=tracking_hash(code),
+            kategori=item.kategori,
+            description=item.description,
+            lat=item.lat,
+            lon=item.lon,
+            address=item.address,
             kelurahan_id=data.kelurahan_ids[location.kode] if location else None,
-            locate_method=location.method if location else "", unit=unit, triage_reason=triage_reason,
-            category_source=item.category_source, category_confidence=item.category_confidence,
-            status=Status.WAITING, status_changed_at=now, channel=item.channel, privacy=item.privacy,
-            reporter_ref=item.reporter_ref, created_at=now, is_demo=item.is_demo,
+            locate_method=location.method if location else "",
+            unit=unit,
+            triage_reason=triage_reason,
+            category_source=item.category_source,
+            category_confidence=item.category_confidence,
+            status=Status.WAITING,
+            status_changed_at=now,
+            channel=item.channel,
+            privacy=item.privacy,
+            reporter_ref=item.reporter_ref,
+            created_at=now,
+            is_demo=item.is_demo,
             secret_hash=tracking_hash(item.secret) if item.secret else "",
             hop_deadline=cal.add_working_hours(now, item.kategori.sla_jam_koordinasi or settings.SIGAP_HOP_HOURS),
             due_at=cal.add_working_days(now, item.kategori.sla_hari_selesai),
@@ -476,37 +543,69 @@ def reports_create(items: list[NewReport]) -> list[ReportCreated]:
         for report, (item, now, *_rest) in zip(reports, plans):
             for clean, original_ref in item.photos:
                 if isinstance(clean, CheckedPhoto):
-                    pending.append(_photo_pending(report, clean, kind=Photo.Kind.REPORT, unit=None, actor=None,
-                                                  now=now, original_ref=original_ref))
+                    pending.append(
+                        _photo_pending(
+                            report,
+                            clean,
+                            kind=Photo.Kind.REPORT,
+                            unit=None,
+                            actor=None,
+                            now=now,
+                            original_ref=original_ref,
+                        )
+                    )
                     continue
-                photo = _photo_save(report, clean, kind=Photo.Kind.REPORT, unit=None, actor=None, now=now,
-                                    original_ref=original_ref)
+                photo = _photo_save(
+                    report, clean, kind=Photo.Kind.REPORT, unit=None, actor=None, now=now, original_ref=original_ref
+                )
                 saved_files.append(photo.image.name)
         if pending:
             Photo.objects.bulk_create(pending)
         changes = [
-            StatusChange(report=report, old_status="", new_status=Status.WAITING, unit=unit,
-                         actor=_user(item.actor),
-                         actor_kind=item.actor_kind, created_at=now)
+            StatusChange(
+                report=report,
+                old_status="",
+                new_status=Status.WAITING,
+                unit=unit,
+                actor=_user(item.actor),
+                actor_kind=item.actor_kind,
+                created_at=now,
+            )
             for report, (item, now, _location, unit, _t) in zip(reports, plans)
         ]
         _insert(changes)
         summaries.on_created(reports)
-        AuditEvent.objects.bulk_create([
-            AuditEvent(action="report:create", actor=_user(item.actor),
-                       actor_kind=item.actor_kind, report_id=report.pk,
-                       detail={"channel": item.channel, "unit": unit.kode,
-                               "kelurahan": location.kode if location else None,
-                               "locate": location.method if location else "none", "triage": triage_reason})
-            for report, (item, _now, location, unit, triage_reason) in zip(reports, plans)
-        ])
+        AuditEvent.objects.bulk_create(
+            [
+                AuditEvent(
+                    action="report:create",
+                    actor=_user(item.actor),
+                    actor_kind=item.actor_kind,
+                    report_id=report.pk,
+                    detail={
+                        "channel": item.channel,
+                        "unit": unit.kode,
+                        "kelurahan": location.kode if location else None,
+                        "locate": location.method if location else "none",
+                        "triage": triage_reason,
+                    },
+                )
+                for report, (item, _now, location, unit, triage_reason) in zip(reports, plans)
+            ]
+        )
         notes = [
             Notification(
-                report=report, status_change=change, kind="received",
-                body=(f"Laporan Anda diterima dengan nomor {report.number} dan diteruskan ke {unit.nama}. "
-                      "Ikuti perkembangannya dengan kode lacak Anda."),
-                body_en=(f"Your report was received as {report.number} and passed to {unit.nama}. "
-                         "Follow it with your tracking code."),
+                report=report,
+                status_change=change,
+                kind="received",
+                body=(
+                    f"Laporan Anda diterima dengan nomor {report.number} dan diteruskan ke {unit.nama}. "
+                    "Ikuti perkembangannya dengan kode lacak Anda."
+                ),
+                body_en=(
+                    f"Your report was received as {report.number} and passed to {unit.nama}. "
+                    "Follow it with your tracking code."
+                ),
             )
             for report, change, (item, _now, _location, unit, _t) in zip(reports, changes, plans)
             if item.notify_received and report.reporter_ref
@@ -514,30 +613,55 @@ def reports_create(items: list[NewReport]) -> list[ReportCreated]:
         _insert(notes)
         for note in notes:
             transaction.on_commit(lambda pk=note.pk: outbox.enqueue(pk))
-        DuplicateCandidate.objects.bulk_create([
-            DuplicateCandidate(report=report, original=original, distance_m=dist, similarity=sim)
-            for report, found in zip(reports, duplicates) for original, dist, sim in found
-        ])
+        DuplicateCandidate.objects.bulk_create(
+            [
+                DuplicateCandidate(report=report, original=original, distance_m=dist, similarity=sim)
+                for report, found in zip(reports, duplicates)
+                for original, dist, sim in found
+            ]
+        )
         photoqueue.enqueue([p.pk for p in pending])  # last: after commit, the worker takes them
     except BaseException:
         _delete_files(saved_files)
         raise
-    return [ReportCreated(report=report, tracking_code=code, location=location)
-            for report, code, (_item, _now, location, _unit, _t) in zip(reports, codes, plans)]
+    return [
+        ReportCreated(report=report, tracking_code=code, location=location)
+        for report, code, (_item, _now, location, _unit, _t) in zip(reports, codes, plans)
+    ]
 
 
-def _photo_pending(report: Report, checked: CheckedPhoto, *, kind: str, unit: Unit | None, actor, now: datetime,
-                   original_ref: str) -> Photo:
+def _photo_pending(
+    report: Report, checked: CheckedPhoto, *, kind: str, unit: Unit | None, actor, now: datetime, original_ref: str
+) -> Photo:
     """A photo the worker has yet to de-identify: no file, the declared size, state "processing"."""
-    return Photo(report=report, kind=kind, unit=unit, uploaded_by=_user(actor), width=checked.width,
-                 height=checked.height, created_at=now, original_ref=original_ref, state=Photo.State.PROCESSING)
+    return Photo(
+        report=report,
+        kind=kind,
+        unit=unit,
+        uploaded_by=_user(actor),
+        width=checked.width,
+        height=checked.height,
+        created_at=now,
+        original_ref=original_ref,
+        state=Photo.State.PROCESSING,
+    )
 
 
-def _photo_save(report: Report, clean: CleanPhoto, *, kind: str, unit: Unit | None, actor, now: datetime,
-                original_ref: str = "") -> Photo:
-    photo = Photo(report=report, kind=kind, unit=unit, uploaded_by=_user(actor),
-                  width=clean.width, height=clean.height, sha256=clean.sha256, content_type=clean.content_type,
-                  created_at=now, original_ref=original_ref)
+def _photo_save(
+    report: Report, clean: CleanPhoto, *, kind: str, unit: Unit | None, actor, now: datetime, original_ref: str = ""
+) -> Photo:
+    photo = Photo(
+        report=report,
+        kind=kind,
+        unit=unit,
+        uploaded_by=_user(actor),
+        width=clean.width,
+        height=clean.height,
+        sha256=clean.sha256,
+        content_type=clean.content_type,
+        created_at=now,
+        original_ref=original_ref,
+    )
     photo.image.save(f"{report.number}-{kind}-{secrets.token_hex(6)}.jpg", ContentFile(clean.data), save=False)
     try:
         photo.save()
@@ -556,6 +680,7 @@ def _delete_files(names: list[str]) -> None:
 
 # --- officer actions ---------------------------------------------------------------------------
 
+
 @transaction.atomic
 def report_accept(*, report_id: int, actor, note: str = "", now: datetime | None = None) -> StatusChange:
     """Terima / proses: the handling unit takes the report into work."""
@@ -572,12 +697,24 @@ def _hop(report: Report, kind: str, *, to_unit: Unit, actor, reason: str, now: d
         raise TransitionRefused(
             "Laporan ini menyangkut unit tersebut dan tidak boleh diteruskan kepadanya.",
             "This report concerns that unit (or a unit above it) and cannot be passed to it.",
-            code="conflict_of_interest", field="to_unit",
+            code="conflict_of_interest",
+            field="to_unit",
         )
-    held_before = {report.unit_id} | set(report.hops.values_list("from_unit_id", flat=True)) | set(
-        report.hops.values_list("to_unit_id", flat=True))
-    hop = Hop.objects.create(report=report, kind=kind, from_unit=report.unit, to_unit=to_unit, actor=actor,
-                             reason=reason, revisit=to_unit.pk in held_before, created_at=now)
+    held_before = (
+        {report.unit_id}
+        | set(report.hops.values_list("from_unit_id", flat=True))
+        | set(report.hops.values_list("to_unit_id", flat=True))
+    )
+    hop = Hop.objects.create(
+        report=report,
+        kind=kind,
+        from_unit=report.unit,
+        to_unit=to_unit,
+        actor=actor,
+        reason=reason,
+        revisit=to_unit.pk in held_before,
+        created_at=now,
+    )
     summaries.on_hop(report, to_unit_id=to_unit.pk, at=now)
     return hop
 
@@ -590,12 +727,24 @@ def report_coordinate(*, report_id: int, actor, to_unit: str, reason: str, now: 
     _require_working_unit(actor, report)
     target = _unit_by_code(to_unit)
     if target.pk == report.unit_id:
-        raise TransitionRefused("Laporan sudah berada di unit tersebut.", "The report is already at that unit.",
-                                code="same_unit", field="to_unit")
+        raise TransitionRefused(
+            "Laporan sudah berada di unit tersebut.",
+            "The report is already at that unit.",
+            code="same_unit",
+            field="to_unit",
+        )
     check_transition(report.status, Status.COORDINATION, reason=reason, resume_status=report.resume_status)
     hop = _hop(report, Hop.Kind.KOORDINASI, to_unit=target, actor=actor, reason=reason, now=now)
-    _transition(report, Status.COORDINATION, actor=actor, actor_kind="officer", now=now, unit=target, reason=reason,
-                public_note=f"Dikoordinasikan ke {target.nama}.")
+    _transition(
+        report,
+        Status.COORDINATION,
+        actor=actor,
+        actor_kind="officer",
+        now=now,
+        unit=target,
+        reason=reason,
+        public_note=f"Dikoordinasikan ke {target.nama}.",
+    )
     if hop.revisit:
         _audit(action="hop:revisit", actor=actor, actor_kind="officer", report=report, to_unit=target.kode)
     return hop
@@ -612,12 +761,21 @@ def report_dispose(*, report_id: int, actor, to_unit: str, reason: str, now: dat
         raise TransitionRefused(
             f"Disposisi hanya ke unit di bawah {report.unit.nama}; gunakan koordinasi untuk unit lain.",
             f"Disposition goes only to a unit below {report.unit.nama}; use coordination for other units.",
-            code="not_a_subunit", field="to_unit",
+            code="not_a_subunit",
+            field="to_unit",
         )
     check_transition(report.status, Status.DISPOSITION, reason=reason, resume_status=report.resume_status)
     hop = _hop(report, Hop.Kind.DISPOSISI, to_unit=target, actor=actor, reason=reason, now=now)
-    _transition(report, Status.DISPOSITION, actor=actor, actor_kind="officer", now=now, unit=target, reason=reason,
-                public_note=f"Didisposisikan ke {target.nama}.")
+    _transition(
+        report,
+        Status.DISPOSITION,
+        actor=actor,
+        actor_kind="officer",
+        now=now,
+        unit=target,
+        reason=reason,
+        public_note=f"Didisposisikan ke {target.nama}.",
+    )
     return hop
 
 
@@ -627,47 +785,80 @@ def report_reject(*, report_id: int, actor, reason: str, now: datetime | None = 
     now = now or timezone.now()
     report = _lock(report_id)
     _require_working_unit(actor, report)
-    return _transition(report, Status.REJECTED, actor=actor, actor_kind="officer", now=now, reason=reason,
-                       public_note=reason)
+    return _transition(
+        report, Status.REJECTED, actor=actor, actor_kind="officer", now=now, reason=reason, public_note=reason
+    )
 
 
 @transaction.atomic
-def report_forward(*, report_id: int, actor, destination: str, reason: str, now: datetime | None = None) -> StatusChange:
+def report_forward(
+    *, report_id: int, actor, destination: str, reason: str, now: datetime | None = None
+) -> StatusChange:
     """Forwarded outside the city's units (PLN, police, a national agency via LAPOR!)."""
     now = now or timezone.now()
     if not destination.strip():
-        raise DomainError("Sebutkan instansi tujuan.", "Name the receiving agency.", code="destination_required",
-                          status=422, field="destination")
+        raise DomainError(
+            "Sebutkan instansi tujuan.",
+            "Name the receiving agency.",
+            code="destination_required",
+            status=422,
+            field="destination",
+        )
     report = _lock(report_id)
     _require_working_unit(actor, report)
-    return _transition(report, Status.FORWARDED, actor=actor, actor_kind="officer", now=now, reason=reason,
-                       public_note=f"Diteruskan ke {destination.strip()}: {reason.strip()}")
+    return _transition(
+        report,
+        Status.FORWARDED,
+        actor=actor,
+        actor_kind="officer",
+        now=now,
+        reason=reason,
+        public_note=f"Diteruskan ke {destination.strip()}: {reason.strip()}",
+    )
 
 
 @transaction.atomic
-def report_merge(*, report_id: int, actor, into_number: str, reason: str = "", now: datetime | None = None) -> StatusChange:
+def report_merge(
+    *, report_id: int, actor, into_number: str, reason: str = "", now: datetime | None = None
+) -> StatusChange:
     """Merge a duplicate into an open report; the reporter keeps following through the surviving one."""
     now = now or timezone.now()
     report = _lock(report_id)
     _require_working_unit(actor, report)
     target = Report.objects.select_related("kategori", "kelurahan").filter(number=into_number).first()
     if target is None or target.pk == report.pk or not is_open(target.status):
-        raise DomainError("Laporan tujuan penggabungan tidak ditemukan atau sudah ditutup.",
-                          "The report to merge into was not found or is closed.", code="bad_merge_target",
-                          status=422, field="into")
+        raise DomainError(
+            "Laporan tujuan penggabungan tidak ditemukan atau sudah ditutup.",
+            "The report to merge into was not found or is closed.",
+            code="bad_merge_target",
+            status=422,
+            field="into",
+        )
     if is_conduct(report.kategori) or is_conduct(target.kategori):
         # each complaint about officials is its own case; a merge would let a look-alike's reporter follow it
-        raise DomainError("Pengaduan tentang perilaku aparatur tidak digabung: setiap pengaduan ditangani tersendiri.",
-                          "Complaints about officials are not merged: each one is handled on its own.",
-                          code="conduct_not_merged", status=422, field="into")
+        raise DomainError(
+            "Pengaduan tentang perilaku aparatur tidak digabung: setiap pengaduan ditangani tersendiri.",
+            "Complaints about officials are not merged: each one is handled on its own.",
+            code="conduct_not_merged",
+            status=422,
+            field="into",
+        )
     report.merged_into = target
-    DuplicateCandidate.objects.filter(report=report, original=target).update(state=DuplicateState.MERGED, decided_by=actor)
+    DuplicateCandidate.objects.filter(report=report, original=target).update(
+        state=DuplicateState.MERGED, decided_by=actor
+    )
     cluster_merge(report, target)
     shown = exposure.expose_report(target, exposure.Audience.MERGED_REPORTER)
     which = f" {target.number}" if shown.listed else ""
-    return _transition(report, Status.MERGED, actor=actor, actor_kind="officer", now=now,
-                       reason=reason or f"duplikat {target.number}",
-                       public_note=f"Digabung dengan laporan serupa{which}; perkembangan mengikuti laporan tersebut.")
+    return _transition(
+        report,
+        Status.MERGED,
+        actor=actor,
+        actor_kind="officer",
+        now=now,
+        reason=reason or f"duplikat {target.number}",
+        public_note=f"Digabung dengan laporan serupa{which}; perkembangan mengikuti laporan tersebut.",
+    )
 
 
 @transaction.atomic
@@ -676,8 +867,15 @@ def report_ask_reporter(*, report_id: int, actor, question: str, now: datetime |
     now = now or timezone.now()
     report = _lock(report_id)
     _require_working_unit(actor, report)
-    return _transition(report, Status.AWAITING_REPORTER, actor=actor, actor_kind="officer", now=now, reason=question,
-                       public_note=f"Pertanyaan petugas: {question.strip()}")
+    return _transition(
+        report,
+        Status.AWAITING_REPORTER,
+        actor=actor,
+        actor_kind="officer",
+        now=now,
+        reason=question,
+        public_note=f"Pertanyaan petugas: {question.strip()}",
+    )
 
 
 @transaction.atomic
@@ -685,15 +883,26 @@ def report_resume_with_answer(*, report_id: int, answer_redacted: str, now: date
     now = now or timezone.now()
     report = _lock(report_id)
     if report.status != Status.AWAITING_REPORTER:
-        raise TransitionRefused("Laporan ini tidak sedang menunggu jawaban Anda.",
-                                "This report is not waiting for your answer.", code="not_waiting_for_reporter")
-    return _transition(report, Status(report.resume_status), actor=None, actor_kind="reporter", now=now,
-                       internal_note=f"Jawaban pelapor: {answer_redacted}", notify=False)
+        raise TransitionRefused(
+            "Laporan ini tidak sedang menunggu jawaban Anda.",
+            "This report is not waiting for your answer.",
+            code="not_waiting_for_reporter",
+        )
+    return _transition(
+        report,
+        Status(report.resume_status),
+        actor=None,
+        actor_kind="reporter",
+        now=now,
+        internal_note=f"Jawaban pelapor: {answer_redacted}",
+        notify=False,
+    )
 
 
 @transaction.atomic
-def photo_add(*, report_id: int, actor, kind: str, photo: CheckedPhoto | CleanPhoto,
-              now: datetime | None = None) -> Photo:
+def photo_add(
+    *, report_id: int, actor, kind: str, photo: CheckedPhoto | CleanPhoto, now: datetime | None = None
+) -> Photo:
     """Foto sebelum/sesudah from the handling unit. A CheckedPhoto (an upload whose header passed) is stored
     as an encrypted original and de-identified by the worker like a reporter's photo: a proof photo can
     show bystanders' faces and plates too. Until it is ready it does not count for "ajukan validasi"."""
@@ -701,8 +910,13 @@ def photo_add(*, report_id: int, actor, kind: str, photo: CheckedPhoto | CleanPh
     report = _lock(report_id)
     _require_working_unit(actor, report)
     if kind not in (Photo.Kind.BEFORE, Photo.Kind.AFTER):
-        raise DomainError("Jenis foto harus 'before' atau 'after'.", "Photo kind must be 'before' or 'after'.",
-                          code="bad_photo_kind", status=422, field="kind")
+        raise DomainError(
+            "Jenis foto harus 'before' atau 'after'.",
+            "Photo kind must be 'before' or 'after'.",
+            code="bad_photo_kind",
+            status=422,
+            field="kind",
+        )
     if Status(report.status) not in WORKING:
         raise TransitionRefused(
             f"Foto bukti hanya dapat diunggah saat laporan diproses (status sekarang: {label_id(report.status)}).",
@@ -710,8 +924,15 @@ def photo_add(*, report_id: int, actor, kind: str, photo: CheckedPhoto | CleanPh
             code="not_in_progress",
         )
     if isinstance(photo, CheckedPhoto):
-        saved = _photo_pending(report, photo, kind=kind, unit=report.unit, actor=actor, now=now,
-                               original_ref=photoqueue.original_store(photo.original))
+        saved = _photo_pending(
+            report,
+            photo,
+            kind=kind,
+            unit=report.unit,
+            actor=actor,
+            now=now,
+            original_ref=photoqueue.original_store(photo.original),
+        )
         saved.save()
     else:
         saved = _photo_save(report, photo, kind=kind, unit=report.unit, actor=actor, now=now)
@@ -727,26 +948,49 @@ def report_request_validation(*, report_id: int, actor, note: str = "", now: dat
     now = now or timezone.now()
     report = _lock(report_id)
     _require_working_unit(actor, report)
-    return _transition(report, Status.AWAITING_VALIDATION, actor=actor, actor_kind="officer", now=now,
-                       public_note=note or "Tindak lanjut selesai, menunggu validasi.")
+    return _transition(
+        report,
+        Status.AWAITING_VALIDATION,
+        actor=actor,
+        actor_kind="officer",
+        now=now,
+        public_note=note or "Tindak lanjut selesai, menunggu validasi.",
+    )
 
 
 @transaction.atomic
-def report_validate(*, report_id: int, actor, accept: bool, reason: str = "", now: datetime | None = None) -> StatusChange:
+def report_validate(
+    *, report_id: int, actor, accept: bool, reason: str = "", now: datetime | None = None
+) -> StatusChange:
     """The validator (Biro Pemerintahan) accepts the follow-up (Selesai) or rejects it (TL Ditolak, back to work)."""
     now = now or timezone.now()
     if not roles.user_can_validate(actor):
-        raise PermissionDenied("Hanya validator yang dapat memvalidasi tindak lanjut.",
-                               "Only a validator can validate a follow-up.")
+        raise PermissionDenied(
+            "Hanya validator yang dapat memvalidasi tindak lanjut.", "Only a validator can validate a follow-up."
+        )
     report = _lock(report_id)
     if accept:
-        return _transition(report, Status.DONE, actor=actor, actor_kind="validator", now=now,
-                           public_note=reason or "Tindak lanjut telah divalidasi.")
-    return _transition(report, Status.FOLLOWUP_REJECTED, actor=actor, actor_kind="validator", now=now, reason=reason,
-                       public_note=f"Tindak lanjut ditolak: {reason.strip()}")
+        return _transition(
+            report,
+            Status.DONE,
+            actor=actor,
+            actor_kind="validator",
+            now=now,
+            public_note=reason or "Tindak lanjut telah divalidasi.",
+        )
+    return _transition(
+        report,
+        Status.FOLLOWUP_REJECTED,
+        actor=actor,
+        actor_kind="validator",
+        now=now,
+        reason=reason,
+        public_note=f"Tindak lanjut ditolak: {reason.strip()}",
+    )
 
 
 # --- reporter actions (by tracking code) -------------------------------------------------------
+
 
 def report_by_tracking(code: str, *, for_update: bool = False, secret: str | None = None) -> Report:
     """The report behind a tracking code. ``secret``: pass it (even "") for actions; an anonymous
@@ -756,25 +1000,35 @@ def report_by_tracking(code: str, *, for_update: bool = False, secret: str | Non
     if report is None:
         raise NotFound("Kode lacak tidak dikenal.", "Unknown tracking code.")
     if secret is not None and report.secret_hash and not hmac.compare_digest(report.secret_hash, tracking_hash(secret)):
-        raise PermissionDenied("Laporan anonim: masukkan kode rahasia yang Anda terima saat melapor.",
-                               "Anonymous report: enter the secret you received when reporting.", code="secret_required",
-                               field="secret")
+        raise PermissionDenied(
+            "Laporan anonim: masukkan kode rahasia yang Anda terima saat melapor.",
+            "Anonymous report: enter the secret you received when reporting.",
+            code="secret_required",
+            field="secret",
+        )
     return report
 
 
 @transaction.atomic
-def report_rate(*, tracking_code: str, rating: int, comment: str = "", secret: str = "",
-                now: datetime | None = None) -> Report:
+def report_rate(
+    *, tracking_code: str, rating: int, comment: str = "", secret: str = "", now: datetime | None = None
+) -> Report:
     now = now or timezone.now()
     report = report_by_tracking(tracking_code, for_update=True, secret=secret)
     if report.status != Status.DONE:
-        raise TransitionRefused("Penilaian hanya untuk laporan yang sudah Selesai.",
-                                "Only a report marked Done can be rated.", code="not_done")
+        raise TransitionRefused(
+            "Penilaian hanya untuk laporan yang sudah Selesai.",
+            "Only a report marked Done can be rated.",
+            code="not_done",
+        )
     if not 1 <= int(rating) <= 5:
-        raise DomainError("Nilai harus 1 sampai 5.", "Rating must be 1 to 5.", code="bad_rating", status=422,
-                          field="rating")
+        raise DomainError(
+            "Nilai harus 1 sampai 5.", "Rating must be 1 to 5.", code="bad_rating", status=422, field="rating"
+        )
     if report.rating is not None:
-        raise TransitionRefused("Laporan ini sudah dinilai.", "This report has already been rated.", code="already_rated")
+        raise TransitionRefused(
+            "Laporan ini sudah dinilai.", "This report has already been rated.", code="already_rated"
+        )
     report.rating, report.rating_comment, report.rated_at = int(rating), comment, now
     report.save(update_fields=["rating", "rating_comment", "rated_at", "updated_at"])
     _audit(action="report:rate", actor=None, actor_kind="reporter", report=report, rating=int(rating))
@@ -789,15 +1043,26 @@ def report_dispute(*, tracking_code: str, reason: str, secret: str = "", now: da
     """
     now = now or timezone.now()
     report = report_by_tracking(tracking_code, for_update=True, secret=secret)
-    if report.status == Status.DONE and report.closed_at and now - report.closed_at > timedelta(days=DISPUTE_WINDOW_DAYS):
+    if (
+        report.status == Status.DONE
+        and report.closed_at
+        and now - report.closed_at > timedelta(days=DISPUTE_WINDOW_DAYS)
+    ):
         raise TransitionRefused(
             f"Sanggahan hanya dapat diajukan dalam {DISPUTE_WINDOW_DAYS} hari setelah laporan selesai.",
             f"A dispute can only be filed within {DISPUTE_WINDOW_DAYS} days after the report was done.",
             code="dispute_window_closed",
         )
     report = Report.objects.select_related("kategori", "unit").get(pk=report.pk)
-    return _transition(report, Status.REOPENED, actor=None, actor_kind="reporter", now=now, reason=reason,
-                       public_note=f"Pelapor menyanggah: {reason.strip()}")
+    return _transition(
+        report,
+        Status.REOPENED,
+        actor=None,
+        actor_kind="reporter",
+        now=now,
+        reason=reason,
+        public_note=f"Pelapor menyanggah: {reason.strip()}",
+    )
 
 
 def reports_close_unanswered(*, now: datetime | None = None, days: int | None = None) -> list[str]:
@@ -811,17 +1076,34 @@ def reports_close_unanswered(*, now: datetime | None = None, days: int | None = 
             report = _lock(pk)
             if report.status != Status.AWAITING_REPORTER or cal.add_working_days(report.status_changed_at, days) > now:
                 continue
-            _transition(report, Status.CLOSED_NO_RESPONSE, actor=None, actor_kind="system", now=now,
-                        reason=f"tidak ada jawaban pelapor dalam {days} hari kerja",
-                        public_note=(f"Laporan ditutup karena pertanyaan petugas tidak dijawab dalam {days} hari kerja. "
-                                     "Anda dapat membuat laporan baru bila masalahnya masih ada."))
+            _transition(
+                report,
+                Status.CLOSED_NO_RESPONSE,
+                actor=None,
+                actor_kind="system",
+                now=now,
+                reason=f"tidak ada jawaban pelapor dalam {days} hari kerja",
+                public_note=(
+                    f"Laporan ditutup karena pertanyaan petugas tidak dijawab dalam {days} hari kerja. "
+                    "Anda dapat membuat laporan baru bila masalahnya masih ada."
+                ),
+            )
             closed.append(report.number)
     return closed
 
 
 @transaction.atomic
-def report_triage(*, report_id: int, actor, kategori: str, lat: float | None = None, lon: float | None = None,
-                  note: str = "", about_unit: str = "", now: datetime | None = None) -> Hop:
+def report_triage(
+    *,
+    report_id: int,
+    actor,
+    kategori: str,
+    lat: float | None = None,
+    lon: float | None = None,
+    note: str = "",
+    about_unit: str = "",
+    now: datetime | None = None,
+) -> Hop:
     """The triage desk places and categorizes a report; routing then sends it to the responsible unit.
 
     The category becomes officer-confirmed (it trains the categorizer on the next ``sigap triage retrain``).
@@ -831,16 +1113,21 @@ def report_triage(*, report_id: int, actor, kategori: str, lat: float | None = N
     report = _lock(report_id)
     _require_working_unit(actor, report)
     if report.unit.kode != TRIAGE_UNIT:
-        raise TransitionRefused("Laporan ini tidak berada di desk triase.", "This report is not at the triage desk.",
-                                code="not_in_triage")
+        raise TransitionRefused(
+            "Laporan ini tidak berada di desk triase.", "This report is not at the triage desk.", code="not_in_triage"
+        )
     category = kategori_get(kategori)
     named = about_unit_check(kategori=category, about_unit=about_unit)
     lat = report.lat if lat is None else lat
     lon = report.lon if lon is None else lon
     if lat is None or lon is None:
-        raise DomainError("Tentukan lokasi laporan (lat dan lon, atau kelurahan).",
-                          "Set the report's location (lat and lon, or a kelurahan).", code="location_required",
-                          status=422, field="lat")
+        raise DomainError(
+            "Tentukan lokasi laporan (lat dan lon, atau kelurahan).",
+            "Set the report's location (lat and lon, or a kelurahan).",
+            code="location_required",
+            status=422,
+            field="lat",
+        )
     location, target = report_route(kategori=category, lat=lat, lon=lon)
     data = routing_data()
     check_transition(report.status, Status.COORDINATION, reason="triase", resume_status=report.resume_status)
@@ -848,13 +1135,34 @@ def report_triage(*, report_id: int, actor, kategori: str, lat: float | None = N
     report.kelurahan_id = data.kelurahan_ids[location.kode]
     report.locate_method, report.triage_reason, report.category_source = location.method, "", "officer"
     target = conflict_settle(report, unit=target, named=named, reroute=True)
-    hop = _hop(report, Hop.Kind.REROUTE, to_unit=target, actor=actor,
-               reason=f"triase: {category.nama}" + (f" — {note.strip()}" if note.strip() else ""), now=now)
-    _transition(report, Status.COORDINATION, actor=actor, actor_kind="officer", now=now, unit=target,
-                reason=hop.reason, public_note=f"Laporan diteruskan ke {target.nama}.")
+    hop = _hop(
+        report,
+        Hop.Kind.REROUTE,
+        to_unit=target,
+        actor=actor,
+        reason=f"triase: {category.nama}" + (f" — {note.strip()}" if note.strip() else ""),
+        now=now,
+    )
+    _transition(
+        report,
+        Status.COORDINATION,
+        actor=actor,
+        actor_kind="officer",
+        now=now,
+        unit=target,
+        reason=hop.reason,
+        public_note=f"Laporan diteruskan ke {target.nama}.",
+    )
     place_changed(report)
-    _audit(action="report:triage", actor=actor, actor_kind="officer", report=report, kategori=category.kode,
-           kelurahan=location.kode, concerned=report.concerned_unit.kode if report.concerned_unit_id else None)
+    _audit(
+        action="report:triage",
+        actor=actor,
+        actor_kind="officer",
+        report=report,
+        kategori=category.kode,
+        kelurahan=location.kode,
+        concerned=report.concerned_unit.kode if report.concerned_unit_id else None,
+    )
     return hop
 
 
@@ -875,5 +1183,7 @@ def report_is_overdue(report: Report, now: datetime | None = None) -> bool:
     now = now or timezone.now()
     if not is_open(report.status) or report.status == Status.AWAITING_REPORTER:
         return False
-    return bool((report.due_at and report.due_at < now) or
-                (report.hop_deadline and report.hop_deadline < now and Status(report.status) in AWAITING_ACCEPTANCE))
+    return bool(
+        (report.due_at and report.due_at < now)
+        or (report.hop_deadline and report.hop_deadline < now and Status(report.status) in AWAITING_ACCEPTANCE)
+    )

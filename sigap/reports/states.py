@@ -3,6 +3,7 @@
 Pure: no I/O. ``check_transition`` is the only place that decides whether a move is legal; the
 service layer (``sigap.reports.services``) calls it inside the row lock.
 """
+
 from __future__ import annotations
 
 from django.db import models
@@ -83,10 +84,18 @@ NEXT: dict[Status, frozenset[Status]] = {
     S.IN_PROGRESS: frozenset({S.AWAITING_VALIDATION}) | _PASS_ON,
     S.FOLLOWUP_REJECTED: frozenset({S.IN_PROGRESS, S.AWAITING_VALIDATION}) | _PASS_ON,
     S.REOPENED: frozenset({S.IN_PROGRESS, S.AWAITING_VALIDATION}) | _PASS_ON,
-    S.AWAITING_REPORTER: frozenset({
-        S.WAITING, S.COORDINATION, S.DISPOSITION, S.IN_PROGRESS, S.FOLLOWUP_REJECTED, S.REOPENED, S.REJECTED,
-        S.CLOSED_NO_RESPONSE,
-    }),
+    S.AWAITING_REPORTER: frozenset(
+        {
+            S.WAITING,
+            S.COORDINATION,
+            S.DISPOSITION,
+            S.IN_PROGRESS,
+            S.FOLLOWUP_REJECTED,
+            S.REOPENED,
+            S.REJECTED,
+            S.CLOSED_NO_RESPONSE,
+        }
+    ),
     S.AWAITING_VALIDATION: frozenset({S.DONE, S.FOLLOWUP_REJECTED}),
     S.DONE: frozenset({S.REOPENED}),
     S.REJECTED: frozenset(),
@@ -96,8 +105,18 @@ NEXT: dict[Status, frozenset[Status]] = {
 }
 
 # Moves that need a reason the reporter (or the next unit) can read.
-NEEDS_REASON = frozenset({S.COORDINATION, S.DISPOSITION, S.REJECTED, S.FOLLOWUP_REJECTED, S.FORWARDED, S.REOPENED,
-                          S.AWAITING_REPORTER, S.CLOSED_NO_RESPONSE})
+NEEDS_REASON = frozenset(
+    {
+        S.COORDINATION,
+        S.DISPOSITION,
+        S.REJECTED,
+        S.FOLLOWUP_REJECTED,
+        S.FORWARDED,
+        S.REOPENED,
+        S.AWAITING_REPORTER,
+        S.CLOSED_NO_RESPONSE,
+    }
+)
 
 
 def status_type(status: Status | str) -> StatusType:
@@ -108,8 +127,15 @@ def is_open(status: Status | str) -> bool:
     return TYPE[Status(status)] == StatusType.OPEN
 
 
-def check_transition(current: Status | str, target: Status | str, *, before_photos: int = 0, after_photos: int = 0,
-                     reason: str = "", resume_status: str = "") -> None:
+def check_transition(
+    current: Status | str,
+    target: Status | str,
+    *,
+    before_photos: int = 0,
+    after_photos: int = 0,
+    reason: str = "",
+    resume_status: str = "",
+) -> None:
     """Raise ``TransitionRefused`` unless ``current → target`` is allowed with what is known."""
     current, target = Status(current), Status(target)
     if target not in NEXT[current]:
@@ -117,7 +143,12 @@ def check_transition(current: Status | str, target: Status | str, *, before_phot
             f"Perubahan status dari {_id(current)} ke {_id(target)} tidak diizinkan.",
             f"Moving from {_en(current)} to {_en(target)} is not allowed.",
         )
-    if current == S.AWAITING_REPORTER and target not in (S.REJECTED, S.CLOSED_NO_RESPONSE) and resume_status and target != Status(resume_status):
+    if (
+        current == S.AWAITING_REPORTER
+        and target not in (S.REJECTED, S.CLOSED_NO_RESPONSE)
+        and resume_status
+        and target != Status(resume_status)
+    ):
         raise TransitionRefused(
             f"Laporan yang menunggu pelapor hanya dapat kembali ke status {_id(Status(resume_status))}.",
             f"A report waiting for the reporter can only return to {_en(Status(resume_status))}.",
@@ -134,15 +165,26 @@ def check_transition(current: Status | str, target: Status | str, *, before_phot
         raise TransitionRefused(
             f"Perubahan ke {_id(target)} memerlukan alasan.",
             f"Moving to {_en(target)} needs a reason.",
-            code="reason_required", status=422, field="reason",
+            code="reason_required",
+            status=422,
+            field="reason",
         )
 
 
 _EN = {
-    S.WAITING: "Waiting", S.COORDINATION: "Coordination", S.DISPOSITION: "Disposition", S.IN_PROGRESS: "In progress",
-    S.AWAITING_REPORTER: "Waiting for the reporter", S.AWAITING_VALIDATION: "Awaiting validation", S.DONE: "Done",
-    S.FOLLOWUP_REJECTED: "Follow-up rejected", S.REOPENED: "Reopened", S.REJECTED: "Rejected", S.MERGED: "Merged",
-    S.FORWARDED: "Forwarded to another agency", S.CLOSED_NO_RESPONSE: "Closed: the reporter did not answer",
+    S.WAITING: "Waiting",
+    S.COORDINATION: "Coordination",
+    S.DISPOSITION: "Disposition",
+    S.IN_PROGRESS: "In progress",
+    S.AWAITING_REPORTER: "Waiting for the reporter",
+    S.AWAITING_VALIDATION: "Awaiting validation",
+    S.DONE: "Done",
+    S.FOLLOWUP_REJECTED: "Follow-up rejected",
+    S.REOPENED: "Reopened",
+    S.REJECTED: "Rejected",
+    S.MERGED: "Merged",
+    S.FORWARDED: "Forwarded to another agency",
+    S.CLOSED_NO_RESPONSE: "Closed: the reporter did not answer",
 }
 
 

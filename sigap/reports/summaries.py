@@ -13,6 +13,7 @@ set-based SQL (registered in ``derived.REBUILDS``, run after a bulk load). The c
 the report's at the time of the event; ``rebuild`` uses the report's current one (they differ only for a
 report whose category became a complaint about officials after it was counted, at the triage desk).
 """
+
 from __future__ import annotations
 
 from collections import Counter
@@ -52,18 +53,25 @@ def _upsert(model, keys: tuple[str, ...], columns: tuple[str, ...], rows: dict[t
     one = "(" + ", ".join(["%s"] * len(names)) + ")"
     params = [v for key in sorted(rows) for v in (*key, *rows[key])]
     sets = ", ".join(f"{qn(c)} = {table}.{qn(c)} + excluded.{qn(c)}" for c in columns)
-    sql = (f"INSERT INTO {table} ({', '.join(qn(n) for n in names)}) VALUES {', '.join([one] * len(rows))} "
-           f"ON CONFLICT ({', '.join(qn(k) for k in keys)}) DO UPDATE SET {sets}")
+    sql = (
+        f"INSERT INTO {table} ({', '.join(qn(n) for n in names)}) VALUES {', '.join([one] * len(rows))} "
+        f"ON CONFLICT ({', '.join(qn(k) for k in keys)}) DO UPDATE SET {sets}"
+    )
     with connection.cursor() as cur:
         cur.execute(sql, params)
 
 
 def _unitday(rows: dict[tuple[date, int, int], Counter]) -> None:
-    _upsert(UnitDay, ("day", "unit_id", "concerned_id"), UNITDAY_COLUMNS,
-            {k: [c[col] for col in UNITDAY_COLUMNS] for k, c in rows.items()})
+    _upsert(
+        UnitDay,
+        ("day", "unit_id", "concerned_id"),
+        UNITDAY_COLUMNS,
+        {k: [c[col] for col in UNITDAY_COLUMNS] for k, c in rows.items()},
+    )
 
 
 # --- the write path --------------------------------------------------------------------------------
+
 
 def on_created(reports: list[Report]) -> None:
     """New reports (status Menunggu, at ``report.unit``): filed and received at their unit."""
@@ -72,7 +80,8 @@ def on_created(reports: list[Report]) -> None:
     for r in reports:
         if r.unit_id:
             units.setdefault((local_day(r.created_at), r.unit_id, r.concerned_unit_id or 0), Counter()).update(
-                created=1, received=1)
+                created=1, received=1
+            )
         areas[(r.kelurahan_id or 0, str(r.status))] += 1
     # every writer takes the row locks in one order (AreaStatus, AreaDoneDays, UnitDay): no deadlock between them
     _upsert(AreaStatus, ("kelurahan_id", "status"), ("n",), {k: (n,) for k, n in areas.items()})
@@ -93,10 +102,16 @@ def before_transition(report: Report) -> tuple:
 
 def _arrival(report_id: int, unit_id: int, at: datetime) -> datetime | None:
     """The report's latest arrival at the unit up to ``at``: its filing there or a hop to it."""
-    filed = StatusChange.objects.filter(report_id=report_id, old_status="", unit_id=unit_id,
-                                        created_at__lte=at).order_by().values_list("created_at")
-    hops = Hop.objects.filter(report_id=report_id, to_unit_id=unit_id, created_at__lte=at).order_by().values_list(
-        "created_at")
+    filed = (
+        StatusChange.objects.filter(report_id=report_id, old_status="", unit_id=unit_id, created_at__lte=at)
+        .order_by()
+        .values_list("created_at")
+    )
+    hops = (
+        Hop.objects.filter(report_id=report_id, to_unit_id=unit_id, created_at__lte=at)
+        .order_by()
+        .values_list("created_at")
+    )
     times = [t for (t,) in filed.union(hops, all=True)]
     return max(times) if times else None
 
@@ -128,11 +143,17 @@ def after_transition(report: Report, before: tuple, *, now: datetime) -> None:
     if not report.unit_id or new_status != Status.DONE:
         return
     arrived = _arrival(report.pk, report.unit_id, now)
-    DoneTime.objects.create(report_id=report.pk, unit_id=report.unit_id, concerned_id=concerned, done_at=now,
-                            seconds=(now - arrived).total_seconds() if arrived else None)
+    DoneTime.objects.create(
+        report_id=report.pk,
+        unit_id=report.unit_id,
+        concerned_id=concerned,
+        done_at=now,
+        seconds=(now - arrived).total_seconds() if arrived else None,
+    )
 
 
 # --- the set-based rebuild (``derived.REBUILDS``) -------------------------------------------------------
+
 
 def _table(model) -> str:
     return connection.ops.quote_name(model._meta.db_table)
@@ -150,8 +171,12 @@ def _rebuild_unitday() -> None:
     rows: dict[tuple, Counter] = {}
 
     def add(qs, unit_field: str, *columns: str) -> None:
-        grouped = (qs.order_by().annotate(d=TruncDate("created_at", tzinfo=tz), c=concerned)
-                   .values_list("d", unit_field, "c").annotate(n=Count("id")))
+        grouped = (
+            qs.order_by()
+            .annotate(d=TruncDate("created_at", tzinfo=tz), c=concerned)
+            .values_list("d", unit_field, "c")
+            .annotate(n=Count("id"))
+        )
         for day, unit_id, conc, n in grouped.iterator(chunk_size=5000):
             counter = rows.setdefault((day, unit_id, conc), Counter())
             for col in columns:
@@ -164,17 +189,21 @@ def _rebuild_unitday() -> None:
     add(with_unit.filter(new_status=Status.FOLLOWUP_REJECTED), "unit_id", "rejected")
     with connection.cursor() as cur:
         cur.execute(f"DELETE FROM {_table(UnitDay)}")
-    batch = [UnitDay(day=d, unit_id=u, concerned_id=c, **{col: n[col] for col in UNITDAY_COLUMNS})
-             for (d, u, c), n in rows.items()]
+    batch = [
+        UnitDay(day=d, unit_id=u, concerned_id=c, **{col: n[col] for col in UNITDAY_COLUMNS})
+        for (d, u, c), n in rows.items()
+    ]
     UnitDay.objects.bulk_create(batch, batch_size=5000)
 
 
 def _rebuild_donetime() -> None:
     sc, hop, rep = _table(StatusChange), _table(Hop), _table(Report)
-    arrival = (f"(SELECT MAX(x.at) FROM (SELECT a.created_at AS at FROM {sc} a WHERE a.report_id = s.report_id "
-               f"AND a.old_status = '' AND a.unit_id = s.unit_id AND a.created_at <= s.created_at UNION ALL "
-               f"SELECT h.created_at FROM {hop} h WHERE h.report_id = s.report_id AND h.to_unit_id = s.unit_id "
-               f"AND h.created_at <= s.created_at) x)")
+    arrival = (
+        f"(SELECT MAX(x.at) FROM (SELECT a.created_at AS at FROM {sc} a WHERE a.report_id = s.report_id "
+        f"AND a.old_status = '' AND a.unit_id = s.unit_id AND a.created_at <= s.created_at UNION ALL "
+        f"SELECT h.created_at FROM {hop} h WHERE h.report_id = s.report_id AND h.to_unit_id = s.unit_id "
+        f"AND h.created_at <= s.created_at) x)"
+    )
     with connection.cursor() as cur:
         cur.execute(f"DELETE FROM {_table(DoneTime)}")
         cur.execute(
@@ -182,7 +211,8 @@ def _rebuild_donetime() -> None:
             f"SELECT s.report_id, s.unit_id, COALESCE(r.concerned_unit_id, 0), s.created_at, "
             f"{_seconds_between('s.created_at', arrival)} "
             f"FROM {sc} s JOIN {rep} r ON r.id = s.report_id WHERE s.new_status = %s AND s.unit_id IS NOT NULL",
-            [Status.DONE.value])
+            [Status.DONE.value],
+        )
 
 
 def _rebuild_areas() -> None:
@@ -197,12 +227,17 @@ def _rebuild_areas() -> None:
     marks = ", ".join(["%s"] * len(done))
     with connection.cursor() as cur:
         cur.execute(f"DELETE FROM {_table(AreaStatus)}")
-        cur.execute(f"INSERT INTO {_table(AreaStatus)} (kelurahan_id, status, n) "
-                    f"SELECT COALESCE(kelurahan_id, 0), status, COUNT(*) FROM {rep} GROUP BY COALESCE(kelurahan_id, 0), status")
+        cur.execute(
+            f"INSERT INTO {_table(AreaStatus)} (kelurahan_id, status, n) "
+            f"SELECT COALESCE(kelurahan_id, 0), status, COUNT(*) FROM {rep} GROUP BY COALESCE(kelurahan_id, 0), status"
+        )
         cur.execute(f"DELETE FROM {_table(AreaDoneDays)}")
-        cur.execute(f"INSERT INTO {_table(AreaDoneDays)} (kelurahan_id, days, n) "
-                    f"SELECT k, b, COUNT(*) FROM (SELECT COALESCE(kelurahan_id, 0) AS k, {bucket} AS b FROM {rep} "
-                    f"WHERE status IN ({marks}) AND closed_at IS NOT NULL) t GROUP BY k, b", done)
+        cur.execute(
+            f"INSERT INTO {_table(AreaDoneDays)} (kelurahan_id, days, n) "
+            f"SELECT k, b, COUNT(*) FROM (SELECT COALESCE(kelurahan_id, 0) AS k, {bucket} AS b FROM {rep} "
+            f"WHERE status IN ({marks}) AND closed_at IS NOT NULL) t GROUP BY k, b",
+            done,
+        )
 
 
 def rebuild() -> None:

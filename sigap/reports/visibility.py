@@ -14,6 +14,7 @@ Written in the same transaction as the change behind it:
 ``rebuild`` derives the same rows from ``reports_report`` and ``reports_hop`` in one INSERT … SELECT
 (``derived.REBUILDS``; run after a bulk load that bypassed the write path).
 """
+
 from __future__ import annotations
 
 from datetime import datetime
@@ -39,15 +40,25 @@ def sort_at(report: Report) -> datetime | None:
 
 
 def _fields(report: Report) -> dict:
-    return {"is_open": is_open(report.status), "status": str(report.status), "sort_at": sort_at(report),
-            "kategori_id": report.kategori_id, "kelurahan_id": report.kelurahan_id,
-            "concerned_unit_id": report.concerned_unit_id}
+    return {
+        "is_open": is_open(report.status),
+        "status": str(report.status),
+        "sort_at": sort_at(report),
+        "kategori_id": report.kategori_id,
+        "kelurahan_id": report.kelurahan_id,
+        "concerned_unit_id": report.concerned_unit_id,
+    }
 
 
 def rows_create(reports: list[Report]) -> None:
     """The first row of each new report (its unit holds it), one INSERT for the batch."""
-    ReportUnit.objects.bulk_create([ReportUnit(report_id=r.pk, unit_id=r.unit_id, holds=True, **_fields(r))
-                                    for r in reports if r.unit_id is not None])
+    ReportUnit.objects.bulk_create(
+        [
+            ReportUnit(report_id=r.pk, unit_id=r.unit_id, holds=True, **_fields(r))
+            for r in reports
+            if r.unit_id is not None
+        ]
+    )
 
 
 def report_sync(report: Report) -> None:
@@ -55,10 +66,12 @@ def report_sync(report: Report) -> None:
     takes the new status, urgency key, category and kelurahan; only the current unit's row ``holds``."""
     fields = _fields(report)
     if report.unit_id is not None:
-        ReportUnit.objects.bulk_create([ReportUnit(report_id=report.pk, unit_id=report.unit_id, holds=True, **fields)],
-                                       ignore_conflicts=True)
+        ReportUnit.objects.bulk_create(
+            [ReportUnit(report_id=report.pk, unit_id=report.unit_id, holds=True, **fields)], ignore_conflicts=True
+        )
     ReportUnit.objects.filter(report_id=report.pk).update(
-        holds=Case(When(unit_id=report.unit_id, then=Value(True)), default=Value(False)), **fields)
+        holds=Case(When(unit_id=report.unit_id, then=Value(True)), default=Value(False)), **fields
+    )
 
 
 def _in(values) -> str:

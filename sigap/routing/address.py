@@ -29,6 +29,7 @@ How it works
    only the kelurahan on both, a conflicting kecamatan lowers the confidence instead of vetoing.
    Normalising gives a probability for each kelurahan: the candidates' confidence.
 """
+
 from __future__ import annotations
 
 import csv
@@ -82,13 +83,22 @@ MIN_FUZZY_LEN = 6
 ABBREVIATIONS: dict[str, tuple[str, ...]] = {
     **dict.fromkeys(("jl", "jln", "jaln", "jlan", "jaan", "jalan"), ("jalan",)),
     **dict.fromkeys(("gg", "gng", "gang"), ("gang",)),
-    **dict.fromkeys(("kel", "kelurahan", "kelurhan", "kelurahn", "klurahan", "klrhn", "kelrhn", "lurah", "desa", "kelu"), ("kelurahan",)),
+    **dict.fromkeys(
+        ("kel", "kelurahan", "kelurhan", "kelurahn", "klurahan", "klrhn", "kelrhn", "lurah", "desa", "kelu"),
+        ("kelurahan",),
+    ),
     **dict.fromkeys(("kec", "kecamatan", "kecamtan", "kecmatan", "kcmtn", "kecam", "camat"), ("kecamatan",)),
     **dict.fromkeys(("kab", "kabupaten"), ("kabupaten",)),
     **dict.fromkeys(("kota", "kotamadya", "kodya"), ("kota",)),
-    "jaktim": ("jakarta", "timur"), "jakbar": ("jakarta", "barat"), "jaksel": ("jakarta", "selatan"),
-    "jakut": ("jakarta", "utara"), "jakpus": ("jakarta", "pusat"), "jakpusat": ("jakarta", "pusat"),
-    "jaktimur": ("jakarta", "timur"), "jakselatan": ("jakarta", "selatan"), "jakbarat": ("jakarta", "barat"),
+    "jaktim": ("jakarta", "timur"),
+    "jakbar": ("jakarta", "barat"),
+    "jaksel": ("jakarta", "selatan"),
+    "jakut": ("jakarta", "utara"),
+    "jakpus": ("jakarta", "pusat"),
+    "jakpusat": ("jakarta", "pusat"),
+    "jaktimur": ("jakarta", "timur"),
+    "jakselatan": ("jakarta", "selatan"),
+    "jakbarat": ("jakarta", "barat"),
     **dict.fromkeys(("jkt", "jak", "dki", "jakarta"), ("jakarta",)),
     **dict.fromkeys(("kep", "kepl", "kepulauan"), ("kepulauan",)),
     **dict.fromkeys(("pd", "pdk", "pndk", "pondok"), ("pondok",)),
@@ -119,37 +129,292 @@ ADMIN_MARKERS = {"jalan", "gang", "kelurahan", "kecamatan", "kota", "kabupaten"}
 MARKERS = ADMIN_MARKERS | FACILITY_MARKERS
 # Function words and the everyday vocabulary of complaints: never part of a fuzzy match, and the end of
 # a street name.
-STOPWORDS = set("""
-di ke dari dan yang dekat dkt deket dket depan dpn samping smpg belakang blkg seberang sbrg sebelah sblh arah
-menuju sekitar sekitaran daerah wilayah lokasi alamat tepatnya tinggal warga sih ya yg pak bu bapak ibu min
-admin kak mas mbak tolong mohon lapor ada sudah sdh udah belum blm tidak tdk gak ga nggak enggak bisa jadi
-untuk utk karena krn kalau kalo pas saat ini itu sana sini situ nya lagi lg juga jg sering banyak bikin sampai
-sampe hingga sejak tiap setiap semua para kami saya aku kita kamu mereka dengan dgn atau pada oleh the of in at
-near rt rw no nomor km
-""".split())
-COMMON_WORDS = STOPWORDS | set("""
-rusak berlubang lubang banjir genangan tergenang air sampah lampu pju mati padam got saluran selokan mampet
-tersumbat meluap pohon tumbang roboh miring kabel tiang listrik parkir liar pedagang pkl trotoar macet bau busuk
-asap bakar bangunan izin imb pungli narkoba tawuran kebakaran kumuh kotor bersih pipa bocor pdam pam sumur kali
-sungai jembatan rumah kosong lahan pagar tembok atap hari minggu bulan tahun pagi siang sore malam jam baru lama
-besar kecil raya tengah dalam luar atas bawah panjang pendek tinggi rendah motor mobil orang anak sekolah toko
-warung ruko kios taman jalanan ambles amblas retak licin gelap terang parah sekali banget udah tumpukan
-""".split())
+STOPWORDS = set(
+    [
+        "di",
+        "ke",
+        "dari",
+        "dan",
+        "yang",
+        "dekat",
+        "dkt",
+        "deket",
+        "dket",
+        "depan",
+        "dpn",
+        "samping",
+        "smpg",
+        "belakang",
+        "blkg",
+        "seberang",
+        "sbrg",
+        "sebelah",
+        "sblh",
+        "arah",
+        "menuju",
+        "sekitar",
+        "sekitaran",
+        "daerah",
+        "wilayah",
+        "lokasi",
+        "alamat",
+        "tepatnya",
+        "tinggal",
+        "warga",
+        "sih",
+        "ya",
+        "yg",
+        "pak",
+        "bu",
+        "bapak",
+        "ibu",
+        "min",
+        "admin",
+        "kak",
+        "mas",
+        "mbak",
+        "tolong",
+        "mohon",
+        "lapor",
+        "ada",
+        "sudah",
+        "sdh",
+        "udah",
+        "belum",
+        "blm",
+        "tidak",
+        "tdk",
+        "gak",
+        "ga",
+        "nggak",
+        "enggak",
+        "bisa",
+        "jadi",
+        "untuk",
+        "utk",
+        "karena",
+        "krn",
+        "kalau",
+        "kalo",
+        "pas",
+        "saat",
+        "ini",
+        "itu",
+        "sana",
+        "sini",
+        "situ",
+        "nya",
+        "lagi",
+        "lg",
+        "juga",
+        "jg",
+        "sering",
+        "banyak",
+        "bikin",
+        "sampai",
+        "sampe",
+        "hingga",
+        "sejak",
+        "tiap",
+        "setiap",
+        "semua",
+        "para",
+        "kami",
+        "saya",
+        "aku",
+        "kita",
+        "kamu",
+        "mereka",
+        "dengan",
+        "dgn",
+        "atau",
+        "pada",
+        "oleh",
+        "the",
+        "of",
+        "in",
+        "at",
+        "near",
+        "rt",
+        "rw",
+        "no",
+        "nomor",
+        "km",
+    ]
+)
+COMMON_WORDS = STOPWORDS | set(
+    [
+        "rusak",
+        "berlubang",
+        "lubang",
+        "banjir",
+        "genangan",
+        "tergenang",
+        "air",
+        "sampah",
+        "lampu",
+        "pju",
+        "mati",
+        "padam",
+        "got",
+        "saluran",
+        "selokan",
+        "mampet",
+        "tersumbat",
+        "meluap",
+        "pohon",
+        "tumbang",
+        "roboh",
+        "miring",
+        "kabel",
+        "tiang",
+        "listrik",
+        "parkir",
+        "liar",
+        "pedagang",
+        "pkl",
+        "trotoar",
+        "macet",
+        "bau",
+        "busuk",
+        "asap",
+        "bakar",
+        "bangunan",
+        "izin",
+        "imb",
+        "pungli",
+        "narkoba",
+        "tawuran",
+        "kebakaran",
+        "kumuh",
+        "kotor",
+        "bersih",
+        "pipa",
+        "bocor",
+        "pdam",
+        "pam",
+        "sumur",
+        "kali",
+        "sungai",
+        "jembatan",
+        "rumah",
+        "kosong",
+        "lahan",
+        "pagar",
+        "tembok",
+        "atap",
+        "hari",
+        "minggu",
+        "bulan",
+        "tahun",
+        "pagi",
+        "siang",
+        "sore",
+        "malam",
+        "jam",
+        "baru",
+        "lama",
+        "besar",
+        "kecil",
+        "raya",
+        "tengah",
+        "dalam",
+        "luar",
+        "atas",
+        "bawah",
+        "panjang",
+        "pendek",
+        "tinggi",
+        "rendah",
+        "motor",
+        "mobil",
+        "orang",
+        "anak",
+        "sekolah",
+        "toko",
+        "warung",
+        "ruko",
+        "kios",
+        "taman",
+        "jalanan",
+        "ambles",
+        "amblas",
+        "retak",
+        "licin",
+        "gelap",
+        "terang",
+        "parah",
+        "sekali",
+        "banget",
+        "udah",
+        "tumpukan",
+    ]
+)
 # everyday words that also occur inside street names ("Jl. Kebon Kacang Raya", "Gg. Masjid Baru")
-STREET_NAME_WORDS = {"raya", "baru", "lama", "dalam", "tengah", "besar", "kecil", "atas", "bawah", "panjang", "tinggi", "luar",
-                     "taman", "kali", "sungai", "jembatan", "masjid", "sekolah", "pasar"}
+STREET_NAME_WORDS = {
+    "raya",
+    "baru",
+    "lama",
+    "dalam",
+    "tengah",
+    "besar",
+    "kecil",
+    "atas",
+    "bawah",
+    "panjang",
+    "tinggi",
+    "luar",
+    "taman",
+    "kali",
+    "sungai",
+    "jembatan",
+    "masjid",
+    "sekolah",
+    "pasar",
+}
 # Kelurahan (or base) names that are also everyday words or names of places outside the city: they
 # count only when marked ("kel. baru") or backed by their kecamatan or kota.
-COMMON_WORD_NAMES = set("""
-baru tengah gunung pulo jati setu karet dukuh gedong bangka guntur kartini gelora kamal tangki makasar selong
-rambutan joglo tugu duri kenari kramat bungur kapuk galur serdang sukabumi tamansari
-""".split())
+COMMON_WORD_NAMES = set(
+    [
+        "baru",
+        "tengah",
+        "gunung",
+        "pulo",
+        "jati",
+        "setu",
+        "karet",
+        "dukuh",
+        "gedong",
+        "bangka",
+        "guntur",
+        "kartini",
+        "gelora",
+        "kamal",
+        "tangki",
+        "makasar",
+        "selong",
+        "rambutan",
+        "joglo",
+        "tugu",
+        "duri",
+        "kenari",
+        "kramat",
+        "bungur",
+        "kapuk",
+        "galur",
+        "serdang",
+        "sukabumi",
+        "tamansari",
+    ]
+)
 
 _TOKEN = re.compile(r"[^\W_]+", re.UNICODE)
 _BREAK = re.compile(r"[,;:/#()\[\]!?|\n\r\t\"]|\s-\s|\.\s*\.|\s{3,}")
 _RT_RW = re.compile(
     r"\br\.?\s?t\.?\s*(?:/\s*r\.?\s?w\.?\s*)?[.:]?\s*0*(\d{1,3})\s*"
-    r"(?:[/\\\-.]\s*(?:r\.?\s?w\.?\s*[.:]?\s*)?|,?\s*r\.?\s?w\.?\s*[.:]?\s*)0*(\d{1,3})(?!\d)", re.I)
+    r"(?:[/\\\-.]\s*(?:r\.?\s?w\.?\s*[.:]?\s*)?|,?\s*r\.?\s?w\.?\s*[.:]?\s*)0*(\d{1,3})(?!\d)",
+    re.I,
+)
 _RT = re.compile(r"\br\.?\s?t\.?\s*[.:]?\s*0*(\d{1,3})(?!\d)", re.I)
 _RW = re.compile(r"\br\.?\s?w\.?\s*[.:]?\s*0*(\d{1,3})(?!\d)", re.I)
 _HOUSE = re.compile(r"\b(?:no|nomor|nmr)\b\.?\s*:?\s*(\d+\s?[a-z]?)\b", re.I)
@@ -235,7 +500,11 @@ def regions_from_csv(path: str | Path, prefix: str = "31") -> tuple[Region, ...]
     with open(path, newline="", encoding="utf-8") as f:
         for row in csv.DictReader(f):
             kode = row["kode"]
-            if (kode == prefix or kode.startswith(prefix + ".")) and int(row["tingkat"]) in (KOTA, KECAMATAN, KELURAHAN):
+            if (kode == prefix or kode.startswith(prefix + ".")) and int(row["tingkat"]) in (
+                KOTA,
+                KECAMATAN,
+                KELURAHAN,
+            ):
                 out.append(Region(kode, row["nama"], int(row["tingkat"]), row.get("kode_induk") or ""))
     return tuple(out)
 
@@ -246,7 +515,9 @@ def gazetteer_load(path: str | Path = GAZETTEER_CSV) -> tuple[Place, ...]:
     with open(path, newline="", encoding="utf-8") as f:
         for row in csv.DictReader(f):
             split = lambda s: tuple(p.strip() for p in (s or "").split(";") if p.strip())  # noqa: E731
-            out.append(Place(row["name"].strip(), row["kind"].strip(), split(row.get("aliases")), split(row.get("kelurahan"))))
+            out.append(
+                Place(row["name"].strip(), row["kind"].strip(), split(row.get("aliases")), split(row.get("kelurahan")))
+            )
     return tuple(out)
 
 
@@ -284,7 +555,7 @@ def _tokens(text: str, removed: list[tuple[int, int]] = ()) -> list[_Tok]:
         t = raw[i]
         for phrase, repl in PHRASES.items():
             n = len(phrase)
-            if tuple(x.norm for x in raw[i:i + n]) == phrase and not any(x.brk for x in raw[i + 1:i + n]):
+            if tuple(x.norm for x in raw[i : i + n]) == phrase and not any(x.brk for x in raw[i + 1 : i + n]):
                 out.extend(_Tok(r, t.start, raw[i + n - 1].end, t.brk and k == 0) for k, r in enumerate(repl))
                 i += n
                 break
@@ -321,10 +592,10 @@ def _extract_numbers(text: str) -> tuple[str | None, str | None, str | None, lis
         rt, rw = str(int(m.group(1))), str(int(m.group(2)))
         removed.append(m.span())
     else:
-        if (m := _RT.search(text)):
+        if m := _RT.search(text):
             rt = str(int(m.group(1)))
             removed.append(m.span())
-        if (m := _RW.search(text)):
+        if m := _RW.search(text):
             rw = str(int(m.group(1)))
             removed.append(m.span())
     for m in _HOUSE.finditer(text):
@@ -346,6 +617,7 @@ class _Reading:
 @dataclass
 class _Group:
     """One stretch of text and what it may mean."""
+
     start: int  # token range
     end: int
     readings: list[tuple[str, str | int, frozenset[str], float]]  # (kind, target, kelurahan set, weight)
@@ -367,7 +639,9 @@ class AddressIndex:
                 self.regions[r.kode] = r
         self.kelurahan = tuple(sorted(k for k, r in self.regions.items() if r.tingkat == KELURAHAN))
         kel_set = set(self.kelurahan)
-        self.places = tuple(p if isinstance(p, Place) else Place(p[0], p[1], tuple(p[2]), tuple(p[3])) for p in gazetteer)
+        self.places = tuple(
+            p if isinstance(p, Place) else Place(p[0], p[1], tuple(p[2]), tuple(p[3])) for p in gazetteer
+        )
         self.place_sets = tuple(frozenset(c for c in p.kelurahan if c in kel_set) for p in self.places)
         # kelurahan under each kota / kecamatan
         self.members: dict[str, frozenset[str]] = {}
@@ -396,7 +670,9 @@ class AddressIndex:
         key = "".join(tokens)
         self.key_tokens.setdefault(key, tokens)
         lst = self.lexicon.setdefault(key, [])
-        if len(tokens) == 1 and (tokens[0] in COMMON_WORD_NAMES or tokens[0] in COMMON_WORDS) or key in COMMON_WORD_NAMES:
+        if (
+            len(tokens) == 1 and (tokens[0] in COMMON_WORD_NAMES or tokens[0] in COMMON_WORDS)
+        ) or key in COMMON_WORD_NAMES:
             reading = _Reading(reading.kind, reading.target, reading.weight, True)
         if reading not in lst:
             lst.append(reading)
@@ -467,11 +743,17 @@ class AddressIndex:
                 if key in self.lexicon:
                     found.append((i, j + 1, 0, [key]))
                     continue
-                window = toks[i:j + 1]
+                window = toks[i : j + 1]
                 core = [t.norm for t in window if t.norm not in MARKERS]  # "pasar manggiss": fuzzy on the name part
-                if (j - i + 1 > MAX_FUZZY_WINDOW or len(key) < MIN_FUZZY_LEN or not key.isalpha()
-                        or window[-1].norm in MARKERS or len("".join(core)) < MIN_FUZZY_LEN - 1
-                        or any(t.norm in STOPWORDS for t in window) or all(c in COMMON_WORDS for c in core)):
+                if (
+                    j - i + 1 > MAX_FUZZY_WINDOW
+                    or len(key) < MIN_FUZZY_LEN
+                    or not key.isalpha()
+                    or window[-1].norm in MARKERS
+                    or len("".join(core)) < MIN_FUZZY_LEN - 1
+                    or any(t.norm in STOPWORDS for t in window)
+                    or all(c in COMMON_WORDS for c in core)
+                ):
                     continue
                 d, keys = self._fuzzy(key, tuple(t.norm for t in window))
                 if keys:
@@ -482,7 +764,7 @@ class AddressIndex:
         taken: list[tuple[int, int, int, list[str]]] = []
         used = [False] * n
         for m in found:
-            if not any(used[m[0]:m[1]]):
+            if not any(used[m[0] : m[1]]):
                 taken.append(m)
                 for k in range(m[0], m[1]):
                     used[k] = True
@@ -499,7 +781,13 @@ class AddressIndex:
         k = start - 1
         if k >= 0 and not toks[start].brk and toks[k].norm in MARKERS:
             marker = toks[k].norm
-        elif k >= 1 and not toks[start].brk and not toks[k].brk and toks[k].norm == "raya" and toks[k - 1].norm == "jalan":
+        elif (
+            k >= 1
+            and not toks[start].brk
+            and not toks[k].brk
+            and toks[k].norm == "raya"
+            and toks[k - 1].norm == "jalan"
+        ):
             marker = "jalan"
         out = []
         for r in readings:
@@ -557,8 +845,11 @@ class AddressIndex:
         elif marker in FACILITY_MARKERS and family in ("kelurahan", "kecamatan"):
             g.q *= Q_FACILITY_NAMED_AFTER
         used = {(kd, t) for kd, t, *_ in out}
-        if marker not in ("kelurahan", "kecamatan") and family != "luar" and all(
-                r.weak for r in readings if (r.kind, r.target) in used):
+        if (
+            marker not in ("kelurahan", "kecamatan")
+            and family != "luar"
+            and all(r.weak for r in readings if (r.kind, r.target) in used)
+        ):
             g.common_word = True
         return g
 
@@ -577,7 +868,9 @@ class AddressIndex:
                 g.q *= 0.9 if backed else Q_COMMON_WORD
         mentions = self._mentions(text, toks, groups)
         candidates, elsewhere = self._combine(groups)
-        ambiguous = bool(candidates) and (candidates[0][1] < STRONG or (len(candidates) > 1 and candidates[0][1] - candidates[1][1] < MARGIN))
+        ambiguous = bool(candidates) and (
+            candidates[0][1] < STRONG or (len(candidates) > 1 and candidates[0][1] - candidates[1][1] < MARGIN)
+        )
         return AddressResult(text, tuple(mentions), tuple(candidates), ambiguous, round(elsewhere, 3), rt, rw, house)
 
     def _combine(self, groups: list[_Group]) -> tuple[list[tuple[str, float]], float]:
@@ -646,13 +939,19 @@ class AddressIndex:
             if t.norm not in ("jalan", "gang") or i in street_tokens:
                 continue
             j = i + 1
-            while j < len(toks) and j - i <= 4 and not toks[j].brk and j not in street_tokens and toks[j].norm not in STOPWORDS \
-                    and toks[j].norm not in ADMIN_MARKERS and not (toks[j].norm in COMMON_WORDS
-                                                                   and (j == i + 1 or toks[j].norm not in STREET_NAME_WORDS)):
+            while (
+                j < len(toks)
+                and j - i <= 4
+                and not toks[j].brk
+                and j not in street_tokens
+                and toks[j].norm not in STOPWORDS
+                and toks[j].norm not in ADMIN_MARKERS
+                and not (toks[j].norm in COMMON_WORDS and (j == i + 1 or toks[j].norm not in STREET_NAME_WORDS))
+            ):
                 j += 1
             if j > i + 1:
                 s, e = toks[i + 1].start, toks[j - 1].end
-                out.append(Mention(t.norm, text[s:e], text[toks[i].start:e], toks[i].start, e, (), "", 1.0))
+                out.append(Mention(t.norm, text[s:e], text[toks[i].start : e], toks[i].start, e, (), "", 1.0))
         out.sort(key=lambda m: (m.start, -m.score))
         return out
 
@@ -692,8 +991,10 @@ def address_index(regions: Iterable[Region | tuple], gazetteer: Iterable[Place |
     hit = _by_identity.get((id(regions), id(gazetteer)))
     if hit and hit[0] is regions and hit[1] is gazetteer:
         return hit[2]
-    index = _index_for(tuple(r if isinstance(r, Region) else Region(*r) for r in regions),
-                       tuple(p if isinstance(p, Place) else Place(p[0], p[1], tuple(p[2]), tuple(p[3])) for p in gazetteer))
+    index = _index_for(
+        tuple(r if isinstance(r, Region) else Region(*r) for r in regions),
+        tuple(p if isinstance(p, Place) else Place(p[0], p[1], tuple(p[2]), tuple(p[3])) for p in gazetteer),
+    )
     if len(_by_identity) > 8:
         _by_identity.clear()
     _by_identity[(id(regions), id(gazetteer))] = (regions, gazetteer, index)
@@ -705,6 +1006,15 @@ def parse_address(text: str, *, regions: Iterable[Region | tuple], gazetteer: It
     return address_index(regions, gazetteer).parse(text)
 
 
-__all__ = ["AddressIndex", "AddressResult", "Mention", "Place", "Region", "address_index", "gazetteer_load",
-           "parse_address", "regions_from_csv", "GAZETTEER_CSV"]
-
+__all__ = [
+    "GAZETTEER_CSV",
+    "AddressIndex",
+    "AddressResult",
+    "Mention",
+    "Place",
+    "Region",
+    "address_index",
+    "gazetteer_load",
+    "parse_address",
+    "regions_from_csv",
+]

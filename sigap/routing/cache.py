@@ -3,6 +3,7 @@
 The cache is rebuilt when a fingerprint of the reference rows (count and last change of kelurahan,
 units and tupoksi) changes, so an edit in the admin takes effect on the next report in every process.
 """
+
 from __future__ import annotations
 
 import threading
@@ -40,14 +41,21 @@ _current: RoutingData | None = None
 
 def _fingerprint() -> tuple:
     parts = []
-    for qs in (Wilayah.objects.filter(tingkat=Wilayah.Tingkat.KELURAHAN), Unit.objects.all(), Tupoksi.objects.all(), Kategori.objects.all()):
+    for qs in (
+        Wilayah.objects.filter(tingkat=Wilayah.Tingkat.KELURAHAN),
+        Unit.objects.all(),
+        Tupoksi.objects.all(),
+        Kategori.objects.all(),
+    ):
         agg = qs.aggregate(n=Count("id"), t=Max("updated_at"))
         parts.append((agg["n"], agg["t"]))
     return tuple(parts)
 
 
 def _build(fingerprint: tuple) -> RoutingData:
-    kelurahan = list(Wilayah.objects.filter(tingkat=Wilayah.Tingkat.KELURAHAN).values_list("kode", "id", "geometry", "nama"))
+    kelurahan = list(
+        Wilayah.objects.filter(tingkat=Wilayah.Tingkat.KELURAHAN).values_list("kode", "id", "geometry", "nama")
+    )
     areas = [(kode, shape(geom)) for kode, _id, geom, _nama in kelurahan if geom]
     names = {kode: nama for kode, _id, _geom, nama in kelurahan}
     index = KelurahanIndex(areas, max_snap_m=_max_snap(), names=names) if areas else None
@@ -75,7 +83,10 @@ def _build(fingerprint: tuple) -> RoutingData:
         kelurahan_ids={kode: pk for kode, pk, _g, _n in kelurahan},
         unit_ids=dict(units.values_list("kode", "id")),
         kelurahan_units={
-            w: u for u, w in units.filter(jenis=Unit.Jenis.KELURAHAN, wilayah__isnull=False).values_list("kode", "wilayah__kode")
+            w: u
+            for u, w in units.filter(jenis=Unit.Jenis.KELURAHAN, wilayah__isnull=False).values_list(
+                "kode", "wilayah__kode"
+            )
         },
     )
 

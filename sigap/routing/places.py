@@ -5,6 +5,7 @@ Used by the chat dialog, public mentions and the triage desk. A thin adapter ove
 and their kecamatan and kota), the street and landmark gazetteer from ``data/gazetteer.csv``. Both are
 compiled once and rebuilt when the Wilayah rows change (count and last update).
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -37,11 +38,17 @@ def _gazetteer():
 
 @lru_cache(maxsize=4)
 def _places(version: tuple) -> _Places:
-    rows = list(Wilayah.objects.filter(tingkat__in=(Wilayah.Tingkat.KOTA, Wilayah.Tingkat.KECAMATAN, Wilayah.Tingkat.KELURAHAN))
-                .values_list("kode", "nama", "tingkat", "parent__kode", "inner_lat", "inner_lon"))
+    rows = list(
+        Wilayah.objects.filter(
+            tingkat__in=(Wilayah.Tingkat.KOTA, Wilayah.Tingkat.KECAMATAN, Wilayah.Tingkat.KELURAHAN)
+        ).values_list("kode", "nama", "tingkat", "parent__kode", "inner_lat", "inner_lon")
+    )
     # the kelurahan we can place a report in (those with an inner point), and the areas above them
-    points = {kode: (nama, lat, lon) for kode, nama, tingkat, _p, lat, lon in rows
-              if tingkat == Wilayah.Tingkat.KELURAHAN and lat is not None and lon is not None}
+    points = {
+        kode: (nama, lat, lon)
+        for kode, nama, tingkat, _p, lat, lon in rows
+        if tingkat == Wilayah.Tingkat.KELURAHAN and lat is not None and lon is not None
+    }
     parents = {kode: parent for kode, _n, _t, parent, _la, _lo in rows}
     keep = set(points)
     for kode in points:
@@ -49,7 +56,9 @@ def _places(version: tuple) -> _Places:
         while code and code not in keep:
             keep.add(code)
             code = parents.get(code)
-    regions = tuple(Region(kode, nama, tingkat, parent or "") for kode, nama, tingkat, parent, _la, _lo in rows if kode in keep)
+    regions = tuple(
+        Region(kode, nama, tingkat, parent or "") for kode, nama, tingkat, parent, _la, _lo in rows if kode in keep
+    )
     return _Places(AddressIndex(regions, _gazetteer()), points)
 
 

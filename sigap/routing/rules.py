@@ -30,6 +30,7 @@ areas whose envelope overlaps it; a lookup is then one cell computation plus a p
 ``shapely.intersects_xy`` on one to a few candidates. Both paths end in the same tie-breaking code,
 and the tests check they agree.
 """
+
 from __future__ import annotations
 
 import math
@@ -45,10 +46,10 @@ from shapely.geometry.base import BaseGeometry
 from sigap.core.errors import DomainError, NoTupoksi, OutsideArea
 
 __all__ = [
-    "Location",
     "KelurahanIndex",
-    "TupoksiRule",
+    "Location",
     "RuleBook",
+    "TupoksiRule",
 ]
 
 # WGS84 ellipsoid.
@@ -171,9 +172,7 @@ class KelurahanIndex:
             if geom.geom_type not in ("Polygon", "MultiPolygon"):
                 raise ValueError(f"area {kode!r} is a {geom.geom_type}, expected (Multi)Polygon")
             if not geom.is_valid:
-                raise ValueError(
-                    f"area {kode!r} has an invalid geometry: {shapely.is_valid_reason(geom)}"
-                )
+                raise ValueError(f"area {kode!r} has an invalid geometry: {shapely.is_valid_reason(geom)}")
             codes.append(kode)
             geoms.append(geom)
         if not codes:
@@ -207,9 +206,7 @@ class KelurahanIndex:
         name_property: str | None = "nama_kelurahan",
     ) -> KelurahanIndex:
         """Build from an already-parsed GeoJSON FeatureCollection (a dict)."""
-        if not isinstance(feature_collection, Mapping) or not isinstance(
-            feature_collection.get("features"), list
-        ):
+        if not isinstance(feature_collection, Mapping) or not isinstance(feature_collection.get("features"), list):
             raise ValueError("expected a GeoJSON FeatureCollection with a 'features' list")
         areas: list[tuple[str, BaseGeometry]] = []
         names: dict[str, str] = {}
@@ -337,9 +334,7 @@ class KelurahanIndex:
             loc = self._pick_nearest(
                 lon,
                 lat,
-                self._tree.query(
-                    Point(lon, lat), predicate="dwithin", distance=self._snap_radius_deg(lat)
-                ).tolist(),
+                self._tree.query(Point(lon, lat), predicate="dwithin", distance=self._snap_radius_deg(lat)).tolist(),
             )
             if loc is not None:
                 return loc
@@ -542,8 +537,7 @@ class RuleBook:
             if not rule.kategori or not rule.unit:
                 raise ValueError(f"rule needs a kategori and a unit: {rule!r}")
             if rule.wilayah and (
-                any(not part for part in rule.wilayah.split("."))
-                or rule.wilayah != rule.wilayah.strip()
+                any(not part for part in rule.wilayah.split(".")) or rule.wilayah != rule.wilayah.strip()
             ):
                 raise ValueError(f"malformed wilayah code {rule.wilayah!r} in {rule!r}")
             key = (rule.kategori, rule.wilayah, rule.unit)
@@ -578,8 +572,7 @@ class RuleBook:
             err = NoTupoksi(
                 f"Belum ada unit kerja yang bertugas (tupoksi) menangani kategori '{kategori}' "
                 f"di kelurahan {kelurahan}.",
-                f"No unit is responsible (tupoksi) for category '{kategori}' in kelurahan "
-                f"{kelurahan}.",
+                f"No unit is responsible (tupoksi) for category '{kategori}' in kelurahan {kelurahan}.",
             )
             err.kategori = kategori
             err.kelurahan = kelurahan

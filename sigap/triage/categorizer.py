@@ -21,6 +21,7 @@ version, the normalizer version and a SHA-256 of its training data; ``default()`
 ``data/model.joblib`` only if all three still match, else it trains from ``data/training.csv`` (once per
 process, then cached in memory).
 """
+
 from __future__ import annotations
 
 import csv
@@ -179,8 +180,7 @@ class _FastScorer:
             norms = np.sqrt(np.add.reduceat(val * val, starts))
             val /= np.repeat(norms, np.diff(np.append(starts, len(val))))
             val *= self.col_weight[col]
-        return sparse.csr_matrix((val, col, np.asarray(indptr, dtype=np.int64)),
-                                 shape=(len(texts), self.n_features))
+        return sparse.csr_matrix((val, col, np.asarray(indptr, dtype=np.int64)), shape=(len(texts), self.n_features))
 
     def predict_proba(self, texts: list[str]) -> np.ndarray:
         z = np.asarray(self.features(texts) @ self.coef_t) + self.intercept
@@ -194,18 +194,31 @@ class _FastScorer:
 def build_pipeline(C: float = 50.0, temperature: float = 1.0) -> Pipeline:
     """The untrained scikit-learn pipeline (text → normalized views → TF-IDF features → classifier)."""
     word = TfidfVectorizer(
-        preprocessor=itemgetter(0), tokenizer=str.split, token_pattern=None, lowercase=False,
-        ngram_range=(1, 2), sublinear_tf=True, min_df=1, dtype=np.float32,
+        preprocessor=itemgetter(0),
+        tokenizer=str.split,
+        token_pattern=None,
+        lowercase=False,
+        ngram_range=(1, 2),
+        sublinear_tf=True,
+        min_df=1,
+        dtype=np.float32,
     )
     char = TfidfVectorizer(
-        preprocessor=itemgetter(1), analyzer="char_wb", lowercase=False,
-        ngram_range=(3, 5), sublinear_tf=True, min_df=2, dtype=np.float32,
+        preprocessor=itemgetter(1),
+        analyzer="char_wb",
+        lowercase=False,
+        ngram_range=(3, 5),
+        sublinear_tf=True,
+        min_df=2,
+        dtype=np.float32,
     )
-    return Pipeline([
-        ("normalize", FunctionTransformer(analyze_many)),
-        ("features", FeatureUnion([("word", word), ("char", char)])),
-        ("clf", TemperatureScaledLogisticRegression(C=C, temperature=temperature)),
-    ])
+    return Pipeline(
+        [
+            ("normalize", FunctionTransformer(analyze_many)),
+            ("features", FeatureUnion([("word", word), ("char", char)])),
+            ("clf", TemperatureScaledLogisticRegression(C=C, temperature=temperature)),
+        ]
+    )
 
 
 def load_training_data(path: str | os.PathLike = TRAINING_CSV) -> tuple[list[str], list[str]]:
@@ -232,8 +245,9 @@ def data_hash(texts: Sequence[str], labels: Sequence[str]) -> str:
     return h.hexdigest()
 
 
-def holdout_split(texts: Sequence[str], labels: Sequence[str], *, test_size: float = HOLDOUT_FRACTION,
-                  seed: int = HOLDOUT_SEED):
+def holdout_split(
+    texts: Sequence[str], labels: Sequence[str], *, test_size: float = HOLDOUT_FRACTION, seed: int = HOLDOUT_SEED
+):
     """Deterministic stratified split after removing texts whose normalized form repeats an earlier one
     (so no test text is a normalized duplicate of a training text). Returns (train_x, test_x, train_y, test_y)."""
     from sklearn.model_selection import train_test_split
@@ -261,8 +275,14 @@ class Categorizer:
         self.meta = dict(meta or {})
 
     # --- training ---------------------------------------------------------------------------------------
-    def train(self, texts: Iterable[str], labels: Iterable[str], *,
-              sample_weight: Sequence[float] | None = None, calibrate: bool = True) -> Categorizer:
+    def train(
+        self,
+        texts: Iterable[str],
+        labels: Iterable[str],
+        *,
+        sample_weight: Sequence[float] | None = None,
+        calibrate: bool = True,
+    ) -> Categorizer:
         """Fit on (texts, labels). With ``calibrate`` (default), first estimate the confidence temperature on
         ``CALIBRATION_FOLDS``-fold out-of-fold predictions (features refitted per fold, so nothing leaks)."""
         texts, labels = list(texts), list(labels)
@@ -315,8 +335,14 @@ class Categorizer:
             oof[np.ix_(test_idx, cols)] = np.log(np.clip(proba, 1e-12, 1.0))
         return fit_temperature(oof, np.array([index[c] for c in y]))
 
-    def retrain(self, extra: Iterable[tuple[str, str]], *, extra_weight: float = 1.0,
-                base: tuple[Sequence[str], Sequence[str]] | None = None, calibrate: bool = True) -> Categorizer:
+    def retrain(
+        self,
+        extra: Iterable[tuple[str, str]],
+        *,
+        extra_weight: float = 1.0,
+        base: tuple[Sequence[str], Sequence[str]] | None = None,
+        calibrate: bool = True,
+    ) -> Categorizer:
         """Train anew on the shipped set (or ``base``) plus officer-confirmed ``(text, category)`` pairs.
 
         ``extra_weight`` > 1 makes each confirmed example count more than a synthetic one. A category code
@@ -402,9 +428,11 @@ class Categorizer:
         the installed scikit-learn and normalizer versions."""
         if texts is None or labels is None:
             texts, labels = load_training_data()
-        return (self.meta.get("sklearn") == sklearn.__version__
-                and self.meta.get("normalize_version") == NORMALIZE_VERSION
-                and self.meta.get("data_sha256") == data_hash(texts, labels))
+        return (
+            self.meta.get("sklearn") == sklearn.__version__
+            and self.meta.get("normalize_version") == NORMALIZE_VERSION
+            and self.meta.get("data_sha256") == data_hash(texts, labels)
+        )
 
     # --- the shared default model ------------------------------------------------------------------------
     _default: Categorizer | None = None
@@ -436,7 +464,7 @@ class Categorizer:
                 if model.is_current(texts, labels):
                     return model
                 log.warning("triage model %s is stale (data, scikit-learn or normalizer changed); retraining", path)
-            except Exception as exc:  # a corrupt or incompatible file must not take the intake down
+            except Exception as exc:  # noqa: BLE001 - a corrupt or incompatible file must not take the intake down
                 log.warning("triage model %s could not be loaded (%s); retraining", path, exc)
         return cls().train(texts, labels)
 

@@ -4,6 +4,7 @@ The server is a separate process (`sigap serve`) with its own database — a SQL
 database named after the test database when the suite runs on PostgreSQL — loaded with `sigap demo`.
 Screenshots of the pages go to ``artifacts/screenshots/`` (a build artefact, not committed).
 """
+
 from __future__ import annotations
 
 import os
@@ -26,8 +27,12 @@ AXE = ROOT / "tests" / "vendor" / "axe-core" / "axe.min.js"
 def e2e_server(worker_id):
     if not Path(CHROMIUM).exists():
         pytest.fail(f"Chromium not found at {CHROMIUM}: install Debian's chromium package (apt-get install chromium)")
-    env = {"SIGAP_DEMO_PASSWORD": DEMO_PASSWORD, "SIGAP_CITIZEN_RATE": "10000/m", "SIGAP_TRACK_RATE": "10000/m",
-           "DJANGO_SETTINGS_MODULE": "sigap.config.settings"}
+    env = {
+        "SIGAP_DEMO_PASSWORD": DEMO_PASSWORD,
+        "SIGAP_CITIZEN_RATE": "10000/m",
+        "SIGAP_TRACK_RATE": "10000/m",
+        "DJANGO_SETTINGS_MODULE": "sigap.config.settings",
+    }
     with live_sigap(f"sigap_e2e_{worker_id}", env=env) as (base, full_env, home):
         _SERVER.update(env=full_env, home=home)
         yield {"url": base, "env": full_env, "home": home, "password": DEMO_PASSWORD, "log": home / "server.log"}
@@ -44,10 +49,20 @@ def browser(e2e_server):
     # talks to a separate server process; this process's ORM is not used from any coroutine.
     os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
     with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=[
-            "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-quic", "--no-first-run",
-            "--disable-background-networking", "--disable-component-update", "--disable-sync",
-        ])
+        b = p.chromium.launch(
+            executable_path=CHROMIUM,
+            headless=True,
+            args=[
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-dev-shm-usage",
+                "--disable-quic",
+                "--no-first-run",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+            ],
+        )
         yield b
         b.close()
 
@@ -87,7 +102,8 @@ def axe_violations(page, *, impacts=("serious", "critical")) -> list[dict]:
     result = page.evaluate("async () => await axe.run(document, {resultTypes: ['violations']})")
     return [
         {"id": v["id"], "impact": v["impact"], "help": v["help"], "nodes": [n["target"] for n in v["nodes"]][:5]}
-        for v in result["violations"] if v["impact"] in impacts
+        for v in result["violations"]
+        if v["impact"] in impacts
     ]
 
 
@@ -102,8 +118,9 @@ def one_time_code(username: str) -> str:
     A code is accepted once, so a second sign-in of the same account waits for the next 30-second code."""
     env = {k: v for k, v in _SERVER["env"].items() if not k.startswith("_")}
     for _ in range(40):
-        result = subprocess.run([*CLI, "otp", "code", username], env=env, cwd=_SERVER["home"], capture_output=True,
-                                text=True)
+        result = subprocess.run(
+            [*CLI, "otp", "code", username], env=env, cwd=_SERVER["home"], capture_output=True, text=True
+        )
         code = result.stdout.strip() if result.returncode == 0 else ""
         if not code or _LAST_CODE.get(username) != code:
             break

@@ -2,6 +2,7 @@
 the drain found in Pondok Bambu's queue, the road coordinated to the Suku Dinas, accepted and proven there,
 validated side by side, and the resident sees "done". Also in English, on a 360 px phone, the validator,
 supervisor and operator pages; axe-core finds nothing serious and no page logs a JavaScript error."""
+
 from __future__ import annotations
 
 import io
@@ -30,10 +31,19 @@ def jpeg(colour: tuple[int, int, int], label: str) -> bytes:
 
 
 def file_report(e2e_server, category: str, description: str, *, lat=ROAD_POINT[0], lon=ROAD_POINT[1]) -> dict:
-    response = httpx.post(e2e_server["url"] + "/api/v1/reports", json={
-        "category": category, "description": description, "lat": lat, "lon": lon, "privacy": "private",
-        "address": "Jl. Pahlawan Revolusi", "reporter": REPORTER,
-    }, timeout=30)
+    response = httpx.post(
+        e2e_server["url"] + "/api/v1/reports",
+        json={
+            "category": category,
+            "description": description,
+            "lat": lat,
+            "lon": lon,
+            "privacy": "private",
+            "address": "Jl. Pahlawan Revolusi",
+            "reporter": REPORTER,
+        },
+        timeout=30,
+    )
     assert response.status_code == 201, response.text
     return response.json()
 
@@ -103,14 +113,17 @@ def test_the_whole_flow_through_the_console(new_page, e2e_server):
     page.goto(f"/petugas/laporan/{road['id']}/")
     page.get_by_role("button", name="Terima / proses").click()
     page.get_by_text("Laporan diterima dan sedang diproses oleh unit Anda.").wait_for()
-    for kind, label, colour, saved in (("before", "Foto sebelum", (120, 80, 60), "Foto sebelum tersimpan."),
-                                        ("after", "Foto sesudah", (60, 130, 80), "Foto sesudah tersimpan.")):
+    for kind, label, colour, saved in (
+        ("before", "Foto sebelum", (120, 80, 60), "Foto sebelum tersimpan."),
+        ("after", "Foto sesudah", (60, 130, 80), "Foto sesudah tersimpan."),
+    ):
         upload = page.locator("#act-add_photo")
         if upload.get_attribute("open") is None:
             upload.locator("summary").click()
         upload.get_by_label(label, exact=True).check()
         upload.locator("input[type=file]").set_input_files(
-            files=[{"name": f"{kind}.jpg", "mimeType": "image/jpeg", "buffer": jpeg(colour, kind)}])
+            files=[{"name": f"{kind}.jpg", "mimeType": "image/jpeg", "buffer": jpeg(colour, kind)}]
+        )
         upload.get_by_role("button", name="Unggah foto").click()
         page.get_by_text(saved).wait_for()
     reload_until_photos(page, ".proof-pair img", 2)
@@ -122,10 +135,14 @@ def test_the_whole_flow_through_the_console(new_page, e2e_server):
     login(page, "validator", e2e_server["password"])
     page.goto("/petugas/validasi/")
     card = page.locator(f"#val-{road['id']}")
-    before, after = card.locator(".proof-pair > div").nth(0).locator("img"), card.locator(".proof-pair > div").nth(1).locator("img")
+    before, after = (
+        card.locator(".proof-pair > div").nth(0).locator("img"),
+        card.locator(".proof-pair > div").nth(1).locator("img"),
+    )
     before.scroll_into_view_if_needed()
-    page.wait_for_function("imgs => imgs.every(i => i.complete && i.naturalWidth > 0)",
-                           arg=card.locator("img").element_handles())
+    page.wait_for_function(
+        "imgs => imgs.every(i => i.complete && i.naturalWidth > 0)", arg=card.locator("img").element_handles()
+    )
     b, a = before.bounding_box(), after.bounding_box()
     assert b["x"] < a["x"] and abs(b["y"] - a["y"]) < 5  # side by side
     check_page(page, "console-validation")

@@ -3,6 +3,7 @@ Pondok Bambu on the portal; the Pondok Bambu officer finds it in the console (no
 coordinates it to Suku Dinas Bina Marga Jakarta Timur; the Suku Dinas works it and proves it with photos; the
 validator accepts; the resident sees Selesai on the portal and rates it. Once in Indonesian, once in English
 (both the resident and the officers switch language)."""
+
 from __future__ import annotations
 
 import re
@@ -107,7 +108,8 @@ def test_resident_to_selesai_across_the_portal_and_the_console(new_page, e2e_ser
             upload.locator("summary").click()
         upload.locator(f"input[name=kind][value={kind}]").check()
         upload.locator("input[type=file]").set_input_files(
-            files=[{"name": f"{kind}.jpg", "mimeType": "image/jpeg", "buffer": proof_jpeg(colour, kind)}])
+            files=[{"name": f"{kind}.jpg", "mimeType": "image/jpeg", "buffer": proof_jpeg(colour, kind)}]
+        )
         upload.locator("button[type=submit]").click()
         expect(officer.locator("#report-panel [role=status]")).to_be_visible()
         officer.wait_for_load_state("networkidle")

@@ -1,6 +1,7 @@
 """The citizen portal in a real browser: a resident on a 360 px phone makes a report, follows it, answers a
 question; the same in English; every page passes axe-core, logs no JavaScript error, never scrolls sideways,
 and never asks a remote tile server for anything."""
+
 from __future__ import annotations
 
 import io
@@ -24,10 +25,12 @@ def jpeg(colour=(90, 120, 60), gps: tuple[float, float] | None = None) -> bytes:
     image = Image.new("RGB", (640, 480), colour)
     buf = io.BytesIO()
     if gps:
+
         def dms(v):
             v = abs(v)
             d, m = int(v), int((abs(v) - int(v)) * 60)
             return (float(d), float(m), round(((v - d) * 60 - m) * 60, 4))
+
         exif = Image.Exif()
         exif[0x8825] = {1: "S", 2: dms(gps[0]), 3: "E", 4: dms(gps[1])}
         image.save(buf, "JPEG", exif=exif)
@@ -55,8 +58,10 @@ def checked(page, name: str, *, mobile: bool = True) -> None:
 
 def watch_requests(page, base: str) -> list[str]:
     remote = []
-    page.on("request", lambda request: remote.append(request.url)
-            if not request.url.startswith((base, "data:", "blob:")) else None)
+    page.on(
+        "request",
+        lambda request: remote.append(request.url) if not request.url.startswith((base, "data:", "blob:")) else None,
+    )
     return remote
 
 
@@ -70,7 +75,9 @@ def choose_pondok_bambu(page) -> None:
     expect(page.locator("#location-status")).to_contain_text("Pondok Bambu")
 
 
-def file_clogged_drain(page, *, photo=True, description="Got mampet di depan gang, air meluap ke jalan setiap hujan.") -> None:
+def file_clogged_drain(
+    page, *, photo=True, description="Got mampet di depan gang, air meluap ke jalan setiap hujan."
+) -> None:
     if photo:
         page.set_input_files("#id_photos", files=[photo_file()])
         expect(page.locator("#photo-preview img")).to_have_count(1)
@@ -83,15 +90,19 @@ def file_clogged_drain(page, *, photo=True, description="Got mampet di depan gan
 
 def officer_token(server) -> str:
     body = json.dumps({"username": "petugas.pondokbambu", "password": server["password"]}).encode()
-    request = urllib.request.Request(server["url"] + "/api/v1/officer/auth/token", data=body,
-                                     headers={"Content-Type": "application/json"})
+    request = urllib.request.Request(
+        server["url"] + "/api/v1/officer/auth/token", data=body, headers={"Content-Type": "application/json"}
+    )
     with urllib.request.urlopen(request) as response:
         return json.load(response)["token"]
 
 
 def officer_post(server, token: str, path: str, payload: dict) -> None:
-    request = urllib.request.Request(server["url"] + path, data=json.dumps(payload).encode(), headers={
-        "Content-Type": "application/json", "Authorization": f"Bearer {token}"})
+    request = urllib.request.Request(
+        server["url"] + path,
+        data=json.dumps(payload).encode(),
+        headers={"Content-Type": "application/json", "Authorization": f"Bearer {token}"},
+    )
     with urllib.request.urlopen(request) as response:
         assert response.status == 200
 
@@ -139,9 +150,22 @@ def test_the_same_in_english_after_switching_language(new_page, e2e_server):
         page.select_option("#lang-select", "en")
     expect(page.locator("html")).to_have_attribute("lang", "en")
     expect(page.get_by_role("heading", level=1)).to_have_text("Make a report")
-    for label in ("Photos of the problem", "Search categories", "Category", "Description", "City/Regency",
-                  "District (kecamatan)", "Kelurahan", "Address or landmark (optional)", "Private/Confidential",
-                  "Public", "Anonymous", "Name", "Phone / WhatsApp number", "Email"):
+    for label in (
+        "Photos of the problem",
+        "Search categories",
+        "Category",
+        "Description",
+        "City/Regency",
+        "District (kecamatan)",
+        "Kelurahan",
+        "Address or landmark (optional)",
+        "Private/Confidential",
+        "Public",
+        "Anonymous",
+        "Name",
+        "Phone / WhatsApp number",
+        "Email",
+    ):
         expect(page.get_by_label(label, exact=False).first).to_be_attached()
     expect(page.locator("#description-hint")).to_contain_text("Describe the place and what happened")
     page.set_input_files("#id_photos", files=[photo_file()])
@@ -256,8 +280,12 @@ def test_the_reporter_answers_an_officers_question_in_place(new_page, e2e_server
     page.get_by_role("button", name="Kirim laporan").click()
     number = page.locator("#report-number").inner_text()
     code = page.locator("#tracking-code").inner_text()
-    officer_post(e2e_server, officer_token(e2e_server), f"/api/v1/officer/reports/{number}/ask",
-                 {"question": "Di RT berapa saluran itu?"})
+    officer_post(
+        e2e_server,
+        officer_token(e2e_server),
+        f"/api/v1/officer/reports/{number}/ask",
+        {"question": "Di RT berapa saluran itu?"},
+    )
 
     reader = new_page("id-ID", mobile=True)  # the resident later, on another device, with the code
     reader.goto("/lacak/")

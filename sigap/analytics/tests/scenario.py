@@ -1,4 +1,5 @@
 """A small known set of reports for the dashboard numbers (built through the real services)."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -38,11 +39,23 @@ def build(staff, jpeg) -> Scenario:
     def work(report, unit_officer, *, start, hours, accept=True):
         services.report_accept(report_id=report.pk, actor=unit_officer, now=start + timedelta(minutes=30))
         for kind, colour in (("before", (120, 80, 60)), ("after", (60, 120, 80))):
-            services.photo_add(report_id=report.pk, actor=unit_officer, kind=kind,
-                               photo=photo_clean(jpeg(colour=colour), blur=False), now=start + timedelta(hours=hours - 1))
-        services.report_request_validation(report_id=report.pk, actor=unit_officer, now=start + timedelta(hours=hours - 0.5))
-        services.report_validate(report_id=report.pk, actor=validator, accept=accept,
-                                 reason="" if accept else "Foto sesudah buram.", now=start + timedelta(hours=hours))
+            services.photo_add(
+                report_id=report.pk,
+                actor=unit_officer,
+                kind=kind,
+                photo=photo_clean(jpeg(colour=colour), blur=False),
+                now=start + timedelta(hours=hours - 1),
+            )
+        services.report_request_validation(
+            report_id=report.pk, actor=unit_officer, now=start + timedelta(hours=hours - 0.5)
+        )
+        services.report_validate(
+            report_id=report.pk,
+            actor=validator,
+            accept=accept,
+            reason="" if accept else "Foto sesudah buram.",
+            now=start + timedelta(hours=hours),
+        )
 
     done = []
     for days, hours in ((2, 5), (3, 7), (4, 9)):
@@ -52,12 +65,18 @@ def build(staff, jpeg) -> Scenario:
         done.append(report)
     start = now - timedelta(days=1)
     bounced = submit("jalan-rusak", description="Jalan berlubang dalam di depan sekolah.", now=start).report
-    services.report_coordinate(report_id=bounced.pk, actor=officer, to_unit=SUDIN, reason="bukan tupoksi: jalan kota",
-                               now=start + timedelta(hours=1))
+    services.report_coordinate(
+        report_id=bounced.pk,
+        actor=officer,
+        to_unit=SUDIN,
+        reason="bukan tupoksi: jalan kota",
+        now=start + timedelta(hours=1),
+    )
     work(bounced, sudin, start=start + timedelta(hours=1), hours=3, accept=False)
     late = submit(now=now - timedelta(days=20)).report
     gambir = submit("saluran-tersumbat", GAMBIR_KEL, now=now - timedelta(minutes=5)).report
     for r in (*done, bounced, late, gambir):
         r.refresh_from_db()
-    return Scenario(now=now, done=done, bounced=bounced, late=late, gambir=gambir, officer=officer, sudin=sudin,
-                    validator=validator)
+    return Scenario(
+        now=now, done=done, bounced=bounced, late=late, gambir=gambir, officer=officer, sudin=sudin, validator=validator
+    )

@@ -2,6 +2,7 @@
 ``requests`` run the same number of SQL statements with a few reports and with many more and years of
 history, and the dashboard and statistics never read the history tables (they read the summaries). The
 dashboard's figures are right straight after an action."""
+
 from __future__ import annotations
 
 import re
@@ -47,11 +48,21 @@ def add_history(scenario, jpeg, *, n: int, days_back: int) -> None:
             continue  # left open (and overdue for the old ones)
         services.report_accept(report_id=report.pk, actor=scenario.officer, now=start + timedelta(minutes=20))
         for kind in ("before", "after"):
-            services.photo_add(report_id=report.pk, actor=scenario.officer, kind=kind,
-                               photo=photo_clean(jpeg(), blur=False), now=start + timedelta(hours=1))
+            services.photo_add(
+                report_id=report.pk,
+                actor=scenario.officer,
+                kind=kind,
+                photo=photo_clean(jpeg(), blur=False),
+                now=start + timedelta(hours=1),
+            )
         services.report_request_validation(report_id=report.pk, actor=scenario.officer, now=start + timedelta(hours=2))
-        services.report_validate(report_id=report.pk, actor=scenario.validator, accept=i % 3 != 0, reason="buram",
-                                 now=start + timedelta(hours=3))
+        services.report_validate(
+            report_id=report.pk,
+            actor=scenario.validator,
+            accept=i % 3 != 0,
+            reason="buram",
+            now=start + timedelta(hours=3),
+        )
 
 
 PAGES = {
@@ -112,8 +123,12 @@ def test_lists_of_reports_never_load_the_kelurahan_boundaries(scenario, staff):
     submit(privacy="public")
     validator = Client()
     validator.force_login(scenario.validator)
-    for client, url in ((Client(), "/publik/peta.json"), (Client(), "/publik/"), (Client(), "/open311/v2/requests.json"),
-                        (validator, "/petugas/dasbor/")):
+    for client, url in (
+        (Client(), "/publik/peta.json"),
+        (Client(), "/publik/"),
+        (Client(), "/open311/v2/requests.json"),
+        (validator, "/petugas/dasbor/"),
+    ):
         for sql in statements(client, url):
             if "reports_report" in sql:
                 assert '"geometry"' not in sql, (url, sql)

@@ -1,4 +1,5 @@
 """Dashboard selectors on a small known set: scope per role, per-day counts, open counts, overdue, units."""
+
 from __future__ import annotations
 
 from datetime import timedelta
@@ -61,8 +62,12 @@ def test_open_reports_by_status_and_unit_and_the_overdue_list(scenario, staff):
 
 def test_unit_performance_counts_received_done_median_and_followup_rejections(scenario, staff):
     scope = stats.summary_scope(staff("walikota.jt", "kota:31.75", R.SUPERVISOR))
-    rows = {s.unit.kode: s for s in stats.unit_performance(scope, since=scenario.now - timedelta(days=30),
-                                                             until=scenario.now + timedelta(minutes=1))}
+    rows = {
+        s.unit.kode: s
+        for s in stats.unit_performance(
+            scope, since=scenario.now - timedelta(days=30), until=scenario.now + timedelta(minutes=1)
+        )
+    }
     pb, sudin = rows[PB_UNIT], rows[SUDIN]
     assert (pb.received, pb.done, pb.followup_rejected) == (5, 3, 0)
     assert pb.median_seconds == 7 * 3600 and pb.median_shown
@@ -86,8 +91,16 @@ def test_the_map_shows_openable_reports_as_points_and_only_counts_the_rest_in_co
     Report.objects.filter(pk=scenario.late.pk).update(lat=-6.23717, lon=106.89853)
     points, cells = stats.open_report_map(scope, openable=reports_visible_to(scenario.validator))
     assert [p["number"] for p in points] == [scenario.bounced.number]
-    assert set(points[0]) == {"pk", "number", "lat", "lon", "status", "kategori__nama", "kategori__name_en",
-                              "unit__nama"}
+    assert set(points[0]) == {
+        "pk",
+        "number",
+        "lat",
+        "lon",
+        "status",
+        "kategori__nama",
+        "kategori__name_en",
+        "unit__nama",
+    }
     assert all(round(p["lat"], 4) == p["lat"] for p in points)
     assert sum(c.count for c in cells) == 2  # late and gambir, counted only
     late_cell = next(c for c in cells if (c.lat, c.lon) == (-6.24, 106.9))

@@ -3,6 +3,7 @@ nothing behind: a body declared too large is refused before a byte of it is read
 per-photo limit stops the parse, a form in another charset or a multipart body without a boundary is
 refused from its headers, too many files is the same refusal as too many photos, and image decoding work
 is bounded per image and per request."""
+
 from __future__ import annotations
 
 import io
@@ -32,20 +33,34 @@ def nothing_written() -> bool:
 
 def fields(**extra) -> list[tuple[str, bytes]]:
     lat, lon = inner_point("31.75.07.1002")
-    data = {"category": "saluran-tersumbat", "description": "Got mampet di depan gang, air meluap ke jalan.",
-            "lat": str(lat), "lon": str(lon), "address": "Jl. Pahlawan Revolusi", "privacy": "private",
-            "reporter_name": "Siti Aminah", **extra}
+    data = {
+        "category": "saluran-tersumbat",
+        "description": "Got mampet di depan gang, air meluap ke jalan.",
+        "lat": str(lat),
+        "lon": str(lon),
+        "address": "Jl. Pahlawan Revolusi",
+        "privacy": "private",
+        "reporter_name": "Siti Aminah",
+        **extra,
+    }
     return [(k, v.encode()) for k, v in data.items()]
 
 
-def multipart(values: list[tuple[str, bytes]], files: list[tuple[str, str, bytes]] = (), *,
-              part_headers: str = "") -> bytes:
+def multipart(
+    values: list[tuple[str, bytes]], files: list[tuple[str, str, bytes]] = (), *, part_headers: str = ""
+) -> bytes:
     out = b""
     for name, value in values:
         out += f'--{BOUNDARY}\r\nContent-Disposition: form-data; name="{name}"\r\n\r\n'.encode() + value + b"\r\n"
     for name, filename, data in files:
-        out += (f'--{BOUNDARY}\r\nContent-Disposition: form-data; name="{name}"; filename="{filename}"\r\n'
-                f"Content-Type: image/png\r\n{part_headers}\r\n").encode() + data + b"\r\n"
+        out += (
+            (
+                f'--{BOUNDARY}\r\nContent-Disposition: form-data; name="{name}"; filename="{filename}"\r\n'
+                f"Content-Type: image/png\r\n{part_headers}\r\n"
+            ).encode()
+            + data
+            + b"\r\n"
+        )
     return out + f"--{BOUNDARY}--\r\n".encode()
 
 
@@ -126,8 +141,10 @@ def assert_clear(response, status: int, code: str, *words_id: str):
 
 # --- multipart without a boundary -------------------------------------------------------------------
 
-@pytest.mark.parametrize("content_type", ["multipart/form-data", "multipart/form-data; boundary=",
-                                          "multipart/form-data; boundary=\"a\x7fb\""])
+
+@pytest.mark.parametrize(
+    "content_type", ["multipart/form-data", "multipart/form-data; boundary=", 'multipart/form-data; boundary="a\x7fb"']
+)
 def test_api_multipart_without_a_valid_boundary_is_400(client, content_type):
     response = post(client, API, multipart(fields()), content_type)
     assert_clear(response, 400, "invalid_multipart", "boundary")
@@ -159,6 +176,7 @@ def test_open311_multipart_without_boundary_is_400(client):
 
 # --- a form in another charset ------------------------------------------------------------------------
 
+
 @pytest.mark.parametrize("url", [API, PORTAL, OPEN311, WEBHOOK])
 def test_urlencoded_form_in_utf16_is_415(client, url):
     body = "category=saluran-tersumbat&description=Got mampet".encode("utf-16")
@@ -181,6 +199,7 @@ def test_utf8_under_another_spelling_is_accepted(client):
 
 # --- too many files ---------------------------------------------------------------------------------
 
+
 @pytest.mark.parametrize("url", [API, PORTAL])
 def test_seven_files_is_the_too_many_photos_refusal(client, url):
     files = [("photos", f"p{i}.jpg", jpeg((40, 30))) for i in range(7)]
@@ -191,25 +210,36 @@ def test_seven_files_is_the_too_many_photos_refusal(client, url):
 
 def test_operator_seven_files_is_422(operator):
     files = [("photo", f"p{i}.jpg", jpeg((40, 30))) for i in range(7)]
-    response = post(operator, OPERATOR, multipart(fields(channel="counter"), files),
-                    f"multipart/form-data; boundary={BOUNDARY}")
+    response = post(
+        operator, OPERATOR, multipart(fields(channel="counter"), files), f"multipart/form-data; boundary={BOUNDARY}"
+    )
     assert_clear(response, 422, "too_many_photos")
     assert nothing_written()
 
 
 # --- size, declared before it is read ----------------------------------------------------------------
 
-@pytest.mark.parametrize("url, content_type", [
-    (API, f"multipart/form-data; boundary={BOUNDARY}"),
-    (API, "application/json"),
-    (PORTAL, f"multipart/form-data; boundary={BOUNDARY}"),
-    (OPEN311, "application/x-www-form-urlencoded"),
-    (WEBHOOK, "application/json"),
-])
+
+@pytest.mark.parametrize(
+    "url, content_type",
+    [
+        (API, f"multipart/form-data; boundary={BOUNDARY}"),
+        (API, "application/json"),
+        (PORTAL, f"multipart/form-data; boundary={BOUNDARY}"),
+        (OPEN311, "application/x-www-form-urlencoded"),
+        (WEBHOOK, "application/json"),
+    ],
+)
 def test_a_50_mb_body_is_413_before_a_byte_is_read(client, url, content_type):
     Unreadable.read_count = 0
-    response = client.generic("POST", url, b"", CONTENT_TYPE=content_type,
-                              CONTENT_LENGTH=str(50 * 1024 * 1024), **{"wsgi.input": Unreadable()})
+    response = client.generic(
+        "POST",
+        url,
+        b"",
+        CONTENT_TYPE=content_type,
+        CONTENT_LENGTH=str(50 * 1024 * 1024),
+        **{"wsgi.input": Unreadable()},
+    )
     assert_clear(response, on(url, 413), "request_too_large", "MB")
     assert Unreadable.read_count == 0
     assert nothing_written()
@@ -235,8 +265,14 @@ def test_a_photo_part_past_the_photo_limit_stops_the_parse(client, settings, mon
     big = b"\x89PNG" + b"\0" * 2_000_000
     body = multipart(fields(), [("photos", "big.png", big), ("photos", "small.png", png((10, 10)))])
     stream = Counting(body)
-    response = client.generic("POST", API, b"", CONTENT_TYPE=f"multipart/form-data; boundary={BOUNDARY}",
-                              CONTENT_LENGTH=str(len(body)), **{"wsgi.input": stream})
+    response = client.generic(
+        "POST",
+        API,
+        b"",
+        CONTENT_TYPE=f"multipart/form-data; boundary={BOUNDARY}",
+        CONTENT_LENGTH=str(len(body)),
+        **{"wsgi.input": stream},
+    )
     assert_clear(response, 413, "photo_too_large", "big.png")
     assert stream.consumed < len(body) // 2  # refused while streaming, not after reading it all
     assert cleaned == [] and nothing_written()
@@ -251,6 +287,7 @@ def test_a_photo_part_declaring_its_size_past_the_limit_is_refused_from_its_head
 
 
 # --- image decoding work, bounded -----------------------------------------------------------------
+
 
 def count_decoding(monkeypatch) -> set:
     """The uploads whose pixels get decoded (an image file with tiles still to decode), by object id."""
@@ -306,6 +343,7 @@ def test_five_photos_within_the_budget_are_accepted(client):
 
 
 # --- Open311 dates --------------------------------------------------------------------------------
+
 
 @pytest.mark.parametrize("params", [{"start_date": "9999-12-31"}, {"end_date": "0001-01-01"}])
 def test_open311_dates_at_the_ends_of_the_calendar_are_400(client, params):

@@ -1,9 +1,10 @@
 """Tests of the pure working-time clock (no Django, no database)."""
+
 from __future__ import annotations
 
 import dataclasses
 import random
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -67,8 +68,7 @@ def test_calendar_accepts_the_holiday_dict_directly():
         (JAKARTA_2026, date(2026, 3, 23), True),  # cuti bersama not loaded
         (JAKARTA_2026_CUTI, date(2026, 3, 23), False),  # cuti bersama Idul Fitri
     ],
-    ids=["friday", "saturday", "sunday", "holiday-not-loaded", "independence-day",
-         "cuti-not-loaded", "cuti-loaded"],
+    ids=["friday", "saturday", "sunday", "holiday-not-loaded", "independence-day", "cuti-not-loaded", "cuti-loaded"],
 )
 def test_is_working_day(calendar, day, expected):
     assert calendar.is_working_day(day) is expected
@@ -98,12 +98,20 @@ def test_is_working_day(calendar, day, expected):
         (JAKARTA_2026_CUTI, wib(2026, 3, 18, 15), 6, wib(2026, 3, 25, 14)),
     ],
     ids=[
-        "friday-afternoon-to-monday", "evening-start-counts-from-next-morning",
-        "early-start-counts-from-opening", "weekend-start-counts-from-monday",
-        "ends-exactly-at-closing-time", "closing-time-is-outside-working-time",
-        "zero-hours-inside-working-time", "zero-hours-outside-working-time",
-        "fractional-hours", "two-whole-days", "independence-day-skipped",
-        "start-on-holiday", "nyepi-skipped-without-cuti", "idul-fitri-cluster-with-cuti",
+        "friday-afternoon-to-monday",
+        "evening-start-counts-from-next-morning",
+        "early-start-counts-from-opening",
+        "weekend-start-counts-from-monday",
+        "ends-exactly-at-closing-time",
+        "closing-time-is-outside-working-time",
+        "zero-hours-inside-working-time",
+        "zero-hours-outside-working-time",
+        "fractional-hours",
+        "two-whole-days",
+        "independence-day-skipped",
+        "start-on-holiday",
+        "nyepi-skipped-without-cuti",
+        "idul-fitri-cluster-with-cuti",
         "start-inside-idul-fitri-cluster",
     ],
 )
@@ -114,15 +122,15 @@ def test_add_working_hours(calendar, start, hours, expected):
 
 
 def test_add_working_hours_result_is_in_the_start_zone():
-    start = datetime(2026, 7, 13, 3, 0, tzinfo=timezone.utc)  # 10:00 WIB
+    start = datetime(2026, 7, 13, 3, 0, tzinfo=UTC)  # 10:00 WIB
     result = PLAIN.add_working_hours(start, 2)
-    assert result == datetime(2026, 7, 13, 5, 0, tzinfo=timezone.utc)  # 12:00 WIB
+    assert result == datetime(2026, 7, 13, 5, 0, tzinfo=UTC)  # 12:00 WIB
     assert result.utcoffset() == timedelta(0)
 
 
 def test_start_in_utc_late_evening_is_already_next_day_in_jakarta():
     # Sunday 23:30 UTC = Monday 06:30 WIB: counting starts Monday 08:00 WIB.
-    start = datetime(2026, 7, 12, 23, 30, tzinfo=timezone.utc)
+    start = datetime(2026, 7, 12, 23, 30, tzinfo=UTC)
     assert PLAIN.add_working_hours(start, 1) == wib(2026, 7, 13, 9)
 
 
@@ -155,10 +163,17 @@ def test_thousand_working_hours_skip_whole_days():
         (JAKARTA_2026_CUTI, wib(2026, 3, 17, 10), 2, wib(2026, 3, 26, 16)),  # Idul Fitri cluster
     ],
     ids=[
-        "in-hours-start-next-day-is-day-1", "three-days", "after-hours-start",
-        "before-opening-start", "start-at-opening", "friday-over-weekend",
-        "weekend-start", "seven-days-over-weekend", "weekend-and-independence-day",
-        "start-on-holiday", "idul-fitri-cluster-with-cuti",
+        "in-hours-start-next-day-is-day-1",
+        "three-days",
+        "after-hours-start",
+        "before-opening-start",
+        "start-at-opening",
+        "friday-over-weekend",
+        "weekend-start",
+        "seven-days-over-weekend",
+        "weekend-and-independence-day",
+        "start-on-holiday",
+        "idul-fitri-cluster-with-cuti",
     ],
 )
 def test_add_working_days(calendar, start, days, expected):
@@ -187,15 +202,24 @@ def test_add_working_days_refuses_non_positive_or_non_int(days):
         (JAKARTA_2026, wib(2026, 8, 14, 15), wib(2026, 8, 18, 13), 6),  # holiday Monday
         (JAKARTA_2026_CUTI, wib(2026, 3, 17, 0), wib(2026, 3, 26, 0), 16),  # only 17 and 25 Mar
     ],
-    ids=["same-day", "reversed-is-zero", "empty-is-zero", "over-weekend", "weekend-only",
-         "whole-week", "past-closing", "holiday-monday", "idul-fitri-cluster"],
+    ids=[
+        "same-day",
+        "reversed-is-zero",
+        "empty-is-zero",
+        "over-weekend",
+        "weekend-only",
+        "whole-week",
+        "past-closing",
+        "holiday-monday",
+        "idul-fitri-cluster",
+    ],
 )
 def test_working_seconds_between(calendar, a, b, hours):
     assert calendar.working_seconds_between(a, b) == hours * 3600
 
 
 def test_working_seconds_between_mixed_zones():
-    a = datetime(2026, 7, 13, 2, 0, tzinfo=timezone.utc)  # 09:00 WIB
+    a = datetime(2026, 7, 13, 2, 0, tzinfo=UTC)  # 09:00 WIB
     b = wib(2026, 7, 13, 12)
     assert PLAIN.working_seconds_between(a, b) == 3 * 3600
 
@@ -270,16 +294,12 @@ def test_custom_office_hours():
 
 
 def test_city_can_remove_a_national_holiday_as_data():
-    without_17_aug = dataclasses.replace(
-        JAKARTA_2026, holidays=JAKARTA_2026.holidays - {date(2026, 8, 17)}
-    )
+    without_17_aug = dataclasses.replace(JAKARTA_2026, holidays=JAKARTA_2026.holidays - {date(2026, 8, 17)})
     assert without_17_aug.add_working_hours(wib(2026, 8, 14, 15), 6) == wib(2026, 8, 17, 13)
 
 
 def test_city_can_add_a_local_holiday_as_data():
-    with_local_day = dataclasses.replace(
-        JAKARTA_2026, holidays=JAKARTA_2026.holidays | {date(2026, 8, 18)}
-    )
+    with_local_day = dataclasses.replace(JAKARTA_2026, holidays=JAKARTA_2026.holidays | {date(2026, 8, 18)})
     assert with_local_day.add_working_hours(wib(2026, 8, 14, 15), 6) == wib(2026, 8, 19, 13)
 
 
@@ -294,8 +314,7 @@ def test_calendar_in_another_zone_wita():
 def test_daylight_saving_day_counts_real_hours():
     # Europe/Berlin springs forward 02:00 -> 03:00 on Sunday 29 March 2026.
     berlin = ZoneInfo("Europe/Berlin")
-    night = WorkingCalendar(tz=berlin, day_start=time(0, 0), day_end=time(6, 0),
-                            workdays=frozenset(range(7)))
+    night = WorkingCalendar(tz=berlin, day_start=time(0, 0), day_end=time(6, 0), workdays=frozenset(range(7)))
     a = datetime(2026, 3, 29, 0, 0, tzinfo=berlin)
     assert night.working_seconds_between(a, a + timedelta(days=1)) == 5 * 3600
     assert night.add_working_hours(a, 5) == datetime(2026, 3, 29, 6, 0, tzinfo=berlin)
@@ -316,8 +335,9 @@ def _random_instant(rng: random.Random) -> datetime:
     return base + timedelta(seconds=rng.randrange(0, 365 * 86400))
 
 
-@pytest.mark.parametrize("calendar", [PLAIN, JAKARTA_2026, JAKARTA_2026_CUTI],
-                         ids=["plain", "holidays", "holidays-and-cuti"])
+@pytest.mark.parametrize(
+    "calendar", [PLAIN, JAKARTA_2026, JAKARTA_2026_CUTI], ids=["plain", "holidays", "holidays-and-cuti"]
+)
 def test_counting_back_the_added_hours_gives_them_back(calendar):
     rng = random.Random(20260817)
     for _ in range(400):

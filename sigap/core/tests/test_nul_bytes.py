@@ -4,6 +4,7 @@ PostgreSQL refuses U+0000 in text columns: left to reach the database it was a 5
 batch it sank every report written with it. It is refused at the door (``RequestLimitsMiddleware``) for
 every form field, JSON string and query parameter, and again in the domain for what channels hand in
 without HTTP forms (``intake.services.submission_validate``, the reporter's answers, disputes, comments)."""
+
 from __future__ import annotations
 
 import json
@@ -24,17 +25,26 @@ pytestmark = pytest.mark.django_db
 
 def _json_body(**overrides) -> dict:
     lat, lon = inner_point("31.75.07.1002")
-    data = {"category": "saluran-tersumbat", "description": "Got mampet di depan gang, air meluap ke jalan.",
-            "lat": lat, "lon": lon, "privacy": "private", "reporter": {"name": "Siti Aminah"}}
+    data = {
+        "category": "saluran-tersumbat",
+        "description": "Got mampet di depan gang, air meluap ke jalan.",
+        "lat": lat,
+        "lon": lon,
+        "privacy": "private",
+        "reporter": {"name": "Siti Aminah"},
+    }
     data.update(overrides)
     return data
 
 
-@pytest.mark.parametrize("overrides", [
-    {"description": "Got mampet di depan gang,\x00 air meluap ke jalan."},
-    {"address": "Jl. Pahlawan\x00 Revolusi"},
-    {"reporter": {"name": "Siti\x00 Aminah"}},
-])
+@pytest.mark.parametrize(
+    "overrides",
+    [
+        {"description": "Got mampet di depan gang,\x00 air meluap ke jalan."},
+        {"address": "Jl. Pahlawan\x00 Revolusi"},
+        {"reporter": {"name": "Siti\x00 Aminah"}},
+    ],
+)
 def test_api_json_with_a_nul_anywhere_is_422_and_nothing_is_written(client, overrides):
     response = client.post(API, data=json.dumps(_json_body(**overrides)), content_type="application/json")
     assert_clear(response, 422, "invalid_character", "karakter")
@@ -60,8 +70,11 @@ def test_officer_inputs_with_a_nul_are_422_before_anything_else(client, staff):
 
     from sigap.organization.models import StaffRole
 
-    response = client.post("/api/v1/officer/reports/JK000/reject", data=json.dumps({"reason": "bukan\x00 wewenang"}),
-                           content_type="application/json")
+    response = client.post(
+        "/api/v1/officer/reports/JK000/reject",
+        data=json.dumps({"reason": "bukan\x00 wewenang"}),
+        content_type="application/json",
+    )
     assert_clear(response, 422, "invalid_character")
     operator = Client()
     operator.force_login(staff("operator.loket", "biro-pemerintahan", StaffRole.Role.OPERATOR))
@@ -74,29 +87,42 @@ def test_a_nul_in_the_query_string_is_422(client):
 
 
 def test_an_escaped_backslash_before_u0000_is_not_a_nul(client):
-    response = client.post(API, data=json.dumps(_json_body(description="Got mampet di gang \\u0000 air meluap.")),
-                           content_type="application/json")
+    response = client.post(
+        API,
+        data=json.dumps(_json_body(description="Got mampet di gang \\u0000 air meluap.")),
+        content_type="application/json",
+    )
     assert response.status_code == 201, response.content
 
 
 # --- the domain: channels that hand in a Submission directly -------------------------------------------
 
+
 def _sub(**overrides) -> intake.Submission:
     lat, lon = inner_point("31.75.07.1002")
-    base = intake.Submission(category="saluran-tersumbat", description="Got mampet di depan gang, air meluap ke jalan.",
-                             lat=lat, lon=lon, channel="whatsapp", reporter=intake.Reporter(name="Siti Aminah"))
+    base = intake.Submission(
+        category="saluran-tersumbat",
+        description="Got mampet di depan gang, air meluap ke jalan.",
+        lat=lat,
+        lon=lon,
+        channel="whatsapp",
+        reporter=intake.Reporter(name="Siti Aminah"),
+    )
     return replace(base, **overrides)
 
 
-@pytest.mark.parametrize("overrides, field", [
-    ({"description": "Got mampet di depan gang,\x00 air meluap."}, "description"),
-    ({"address": "Jl.\x00 Pahlawan"}, "address"),
-    ({"category": "saluran\x00"}, "category"),
-    ({"about_unit": "kel:\x00"}, "about_unit"),
-    ({"reporter": intake.Reporter(name="Siti", phone="0812\x00")}, "reporter.phone"),
-    ({"known_names": ("Siti\x00",)}, "known_names"),
-    ({"photos": [("a\x00.jpg", b"\x00\xff")]}, "photos"),
-])
+@pytest.mark.parametrize(
+    "overrides, field",
+    [
+        ({"description": "Got mampet di depan gang,\x00 air meluap."}, "description"),
+        ({"address": "Jl.\x00 Pahlawan"}, "address"),
+        ({"category": "saluran\x00"}, "category"),
+        ({"about_unit": "kel:\x00"}, "about_unit"),
+        ({"reporter": intake.Reporter(name="Siti", phone="0812\x00")}, "reporter.phone"),
+        ({"known_names": ("Siti\x00",)}, "known_names"),
+        ({"photos": [("a\x00.jpg", b"\x00\xff")]}, "photos"),
+    ],
+)
 def test_submission_validate_refuses_a_nul_in_every_text_field(overrides, field):
     with pytest.raises(DomainError) as caught:
         intake.submission_validate(_sub(**overrides))
@@ -108,9 +134,11 @@ def test_photo_bytes_may_hold_nul_bytes():
 
 
 def test_reporter_texts_with_a_nul_are_refused_before_any_lookup():
-    for call in (lambda: intake.reporter_answer(tracking_code="XXXX-XXXX-XXXX", answer="di depan\x00 rumah"),
-                 lambda: intake.reporter_dispute(tracking_code="XXXX-XXXX-XXXX", reason="belum\x00 selesai"),
-                 lambda: intake.reporter_rate(tracking_code="XXXX-XXXX-XXXX", rating=3, comment="lambat\x00")):
+    for call in (
+        lambda: intake.reporter_answer(tracking_code="XXXX-XXXX-XXXX", answer="di depan\x00 rumah"),
+        lambda: intake.reporter_dispute(tracking_code="XXXX-XXXX-XXXX", reason="belum\x00 selesai"),
+        lambda: intake.reporter_rate(tracking_code="XXXX-XXXX-XXXX", rating=3, comment="lambat\x00"),
+    ):
         with pytest.raises(DomainError) as caught:
             call()
         assert caught.value.code == "invalid_character" and caught.value.status == 422

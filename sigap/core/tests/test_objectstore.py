@@ -1,5 +1,6 @@
 """Photos through Django's storage API on an S3-compatible object store, selected by environment, against a
 real S3-compatible server on loopback (moto's server mode, started on a free port)."""
+
 from __future__ import annotations
 
 import os
@@ -27,8 +28,11 @@ def s3_server():
     except ImportError as exc:
         pytest.skip(f"moto[server] is not installed ({exc}); install the [test] extra")
     port = free_port()
-    proc = subprocess.Popen([sys.executable, "-m", "moto.server", "-H", "127.0.0.1", "-p", str(port)],
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "moto.server", "-H", "127.0.0.1", "-p", str(port)],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     url = f"http://127.0.0.1:{port}"
     try:
         for _ in range(150):
@@ -49,16 +53,27 @@ def s3_server():
 
 @pytest.fixture
 def s3_env(s3_server):
-    return {"SIGAP_S3_BUCKET": BUCKET, "SIGAP_S3_ENDPOINT": s3_server, "SIGAP_S3_REGION": "us-east-1",
-            "SIGAP_S3_ACCESS_KEY": "testing", "SIGAP_S3_SECRET_KEY": "testing", "SIGAP_S3_PREFIX": "media"}
+    return {
+        "SIGAP_S3_BUCKET": BUCKET,
+        "SIGAP_S3_ENDPOINT": s3_server,
+        "SIGAP_S3_REGION": "us-east-1",
+        "SIGAP_S3_ACCESS_KEY": "testing",
+        "SIGAP_S3_SECRET_KEY": "testing",
+        "SIGAP_S3_PREFIX": "media",
+    }
 
 
 @pytest.fixture
 def bucket(s3_env, settings):
     import boto3
 
-    client = boto3.client("s3", endpoint_url=s3_env["SIGAP_S3_ENDPOINT"], region_name="us-east-1",
-                          aws_access_key_id="testing", aws_secret_access_key="testing")
+    client = boto3.client(
+        "s3",
+        endpoint_url=s3_env["SIGAP_S3_ENDPOINT"],
+        region_name="us-east-1",
+        aws_access_key_id="testing",
+        aws_secret_access_key="testing",
+    )
     client.create_bucket(Bucket=BUCKET)
     settings.STORAGES = {**settings.STORAGES, "default": object_storage(s3_env)}  # resets default_storage
     yield client
@@ -80,12 +95,25 @@ def test_local_files_unless_a_bucket_is_named():
 
 
 def test_settings_select_the_object_store_from_the_environment(s3_env, tmp_path):
-    code = ("from django.core.files.storage import default_storage; "
-            "print(type(default_storage._wrapped if hasattr(default_storage, 'bucket_name') else default_storage).__name__)")
-    env = {**os.environ, **s3_env, "SIGAP_HOME": str(tmp_path), "DATABASE_URL": "",
-           "DJANGO_SETTINGS_MODULE": "sigap.config.settings", "PYTHONPATH": os.pathsep.join(sys.path)}
-    out = subprocess.run([sys.executable, "-c", "import django; django.setup(); " + code], env=env,
-                         capture_output=True, text=True, check=True)
+    code = (
+        "from django.core.files.storage import default_storage; "
+        "print(type(default_storage._wrapped if hasattr(default_storage, 'bucket_name') else default_storage).__name__)"
+    )
+    env = {
+        **os.environ,
+        **s3_env,
+        "SIGAP_HOME": str(tmp_path),
+        "DATABASE_URL": "",
+        "DJANGO_SETTINGS_MODULE": "sigap.config.settings",
+        "PYTHONPATH": os.pathsep.join(sys.path),
+    }
+    out = subprocess.run(
+        [sys.executable, "-c", "import django; django.setup(); " + code],
+        env=env,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
     assert out.stdout.split()[-1] == "S3Storage"
 
 
@@ -96,8 +124,15 @@ def test_photo_file_is_written_read_and_deleted_in_the_bucket(bucket):
 
     report = submit().report
     content = b"\xff\xd8\xff\xe0 not really a jpeg, but bytes the storage must keep exactly \xff\xd9"
-    photo = Photo.objects.create(report=report, kind=Photo.Kind.REPORT, image=ContentFile(content, name="p.jpg"),
-                                 width=1, height=1, sha256="0" * 64, created_at=timezone.now())
+    photo = Photo.objects.create(
+        report=report,
+        kind=Photo.Kind.REPORT,
+        image=ContentFile(content, name="p.jpg"),
+        width=1,
+        height=1,
+        sha256="0" * 64,
+        created_at=timezone.now(),
+    )
     stored = keys(bucket)
     assert stored == ["media/" + photo.image.name]
     assert photo.image.name.startswith("photos/")
@@ -105,8 +140,15 @@ def test_photo_file_is_written_read_and_deleted_in_the_bucket(bucket):
     with again.image.open("rb") as fh:
         assert fh.read() == content
     # a second photo with the same name does not overwrite the first
-    second = Photo.objects.create(report=report, kind=Photo.Kind.REPORT, image=ContentFile(b"other", name="p.jpg"),
-                                  width=1, height=1, sha256="1" * 64, created_at=timezone.now())
+    second = Photo.objects.create(
+        report=report,
+        kind=Photo.Kind.REPORT,
+        image=ContentFile(b"other", name="p.jpg"),
+        width=1,
+        height=1,
+        sha256="1" * 64,
+        created_at=timezone.now(),
+    )
     assert second.image.name != photo.image.name and len(keys(bucket)) == 2
     default_storage.delete(photo.image.name)  # how retention removes a file
     assert keys(bucket) == ["media/" + second.image.name]

@@ -2,6 +2,7 @@
 
 In-process (both databases) the outage is every new cursor failing the way Django reports a refused
 connection; on PostgreSQL the server really is unreachable (a closed port)."""
+
 from __future__ import annotations
 
 import json
@@ -11,8 +12,8 @@ from django.db import OperationalError
 from django.db.backends.base.base import BaseDatabaseWrapper
 from django.test import Client
 
-from sigap.reports.models import Report
 from sigap.intake.tests.test_groupcommit import quiet_reference  # noqa: F401 - fixture
+from sigap.reports.models import Report
 from sigap.reports.tests.factories import inner_point
 
 pytestmark = pytest.mark.django_db
@@ -30,8 +31,15 @@ def outage(monkeypatch):
 
 def report_json() -> str:
     lat, lon = inner_point("31.75.07.1002")
-    return json.dumps({"category": "saluran-tersumbat", "description": "Got mampet di depan gang, air meluap ke jalan.",
-                       "lat": lat, "lon": lon, "reporter": {"name": "Siti Aminah"}})
+    return json.dumps(
+        {
+            "category": "saluran-tersumbat",
+            "description": "Got mampet di depan gang, air meluap ke jalan.",
+            "lat": lat,
+            "lon": lon,
+            "reporter": {"name": "Siti Aminah"},
+        }
+    )
 
 
 def assert_unavailable(response, *, json_body: bool = True):

@@ -1,5 +1,6 @@
 """The periodic jobs: one schedule shipped in code, sent by Celery beat in production and run by the embedded
 default's own scheduler; each job is the management command a city would otherwise run from cron."""
+
 from __future__ import annotations
 
 import pytest
@@ -20,8 +21,13 @@ def test_beat_schedule_is_shipped_with_the_celery_app():
     assert "sigap.core.tasks.periodic" in app.tasks
     # the jobs the deployment guide lists for cron are all there
     commands = {job.command for job in periodic.JOBS.values()}
-    assert {("outbox", "sweep"), ("timeouts", "run"), ("retention", "run"), ("audit", "verify"),
-            ("audit", "checkpoint")} <= commands
+    assert {
+        ("outbox", "sweep"),
+        ("timeouts", "run"),
+        ("retention", "run"),
+        ("audit", "verify"),
+        ("audit", "checkpoint"),
+    } <= commands
 
 
 @pytest.mark.django_db
@@ -55,14 +61,22 @@ def test_embedded_scheduler_runs_due_jobs_and_survives_a_failing_one(monkeypatch
         def is_due(self, last_run_at):
             return schedstate(is_due=False, next=60.0)
 
-    monkeypatch.setattr(periodic, "JOBS", {"timeouts": every_minute, "outbox-flush": every_minute,
-                                           "retention": periodic.Job(("retention", "run"), NotDueInThisTest(), "t")})
+    monkeypatch.setattr(
+        periodic,
+        "JOBS",
+        {
+            "timeouts": every_minute,
+            "outbox-flush": every_minute,
+            "retention": periodic.Job(("retention", "run"), NotDueInThisTest(), "t"),
+        },
+    )
     monkeypatch.setattr(periodic, "run_job", fake_run)
     from datetime import timedelta
 
     from django.utils import timezone
 
     passes = []
-    periodic.run_forever(tick=0, stop=lambda: passes.append(1) or len(passes) > 1,
-                         since=timezone.now() - timedelta(minutes=2))
+    periodic.run_forever(
+        tick=0, stop=lambda: passes.append(1) or len(passes) > 1, since=timezone.now() - timedelta(minutes=2)
+    )
     assert sorted(ran) == ["outbox-flush", "timeouts"]  # both due; the failure did not stop the other

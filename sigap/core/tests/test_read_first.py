@@ -8,6 +8,7 @@
 * The bytes held by requests being received are bounded per worker: past the budget a request goes to a
   thread (which reads the rest itself) instead of every connection buffering up to ``READ_FIRST_MAX_BODY``.
 """
+
 from __future__ import annotations
 
 import time
@@ -33,8 +34,15 @@ def test_a_chunk_size_that_is_not_plain_hex_is_not_rewritten(size):
     assert _dechunked(data, len(HEAD)) is None  # handed over as received: gunicorn refuses it (400)
 
 
-@pytest.mark.parametrize("line", [b"Transfer-Encoding : chunked", b"Transfer-Encoding: xchunked",
-                                  b"Transfer-Encoding: gzip, chunked", b"Transfer-Encoding: chunked, identity"])
+@pytest.mark.parametrize(
+    "line",
+    [
+        b"Transfer-Encoding : chunked",
+        b"Transfer-Encoding: xchunked",
+        b"Transfer-Encoding: gzip, chunked",
+        b"Transfer-Encoding: chunked, identity",
+    ],
+)
 def test_a_transfer_encoding_other_than_plain_chunked_is_not_rewritten(line):
     head = HEAD.replace(b"Transfer-Encoding: chunked", line)
     assert _dechunked(head + b"5\r\nhello\r\n0\r\n\r\n", len(head)) is None
@@ -111,8 +119,7 @@ class _SendSock(_Sock):
 def test_a_body_larger_than_the_application_accepts_is_not_received_nor_continued():
     too_big = server.app_max_body() + 1
     assert too_big <= server.READ_FIRST_MAX_BODY  # the application's limit is below the worker's
-    head = (b"POST /api/v1/reports HTTP/1.1\r\nHost: x\r\nExpect: 100-continue\r\n"
-            b"Content-Length: %d\r\n\r\n" % too_big)
+    head = b"POST /api/v1/reports HTTP/1.1\r\nHost: x\r\nExpect: 100-continue\r\nContent-Length: %d\r\n\r\n" % too_big
     worker = _worker(budget=server.READ_FIRST_BUDGET)
     sock = _SendSock([head])
     pending = _Pending(_Conn(sock), time.monotonic() + 10)
@@ -155,7 +162,7 @@ def test_a_head_sent_byte_by_byte_is_searched_once_not_once_per_byte():
     every byte (64 KB heads × 1,000 connections: quadratic CPU on the loop every client shares)."""
     head = b"GET / HTTP/1.1\r\nHost: x\r\n" + b"X-Pad: " + b"a" * 20_000 + b"\r\n\r\n"
     worker = _worker(budget=server.READ_FIRST_BUDGET)
-    sock = _Sock([head[i:i + 1] for i in range(len(head))])
+    sock = _Sock([head[i : i + 1] for i in range(len(head))])
     pending = _Pending(_Conn(sock), time.monotonic() + 10)
     pending.buf = _CountingBuf()
     _CountingBuf.searched = 0

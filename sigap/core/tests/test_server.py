@@ -5,6 +5,7 @@ Slow clients (one byte every so often) cannot hold the threads that serve everyb
 their own group-commit writer; SIGHUP replaces the workers without stopping the service; a web worker that
 filed a report has not loaded OpenCV or scikit-learn; forwarded headers are trusted only from the proxy.
 """
+
 from __future__ import annotations
 
 import json
@@ -27,8 +28,14 @@ from tests.live_sigap import CLI, database_url, free_port
 
 pytestmark = pytest.mark.xdist_group("live-server")
 
-REPORT = {"category": "jalan-rusak", "description": "Jalan berlubang dalam di depan sekolah, bahaya untuk motor.",
-          "lat": -6.2351, "lon": 106.9009, "privacy": "private", "reporter": {"name": "Siti", "phone": "0812-3456-7890"}}
+REPORT = {
+    "category": "jalan-rusak",
+    "description": "Jalan berlubang dalam di depan sekolah, bahaya untuk motor.",
+    "lat": -6.2351,
+    "lon": 106.9009,
+    "privacy": "private",
+    "reporter": {"name": "Siti", "phone": "0812-3456-7890"},
+}
 
 
 def children(pid: int) -> set[int]:
@@ -44,8 +51,12 @@ def get(url: str, timeout: float = 10) -> tuple[int, bytes]:
 
 
 def post_report(base: str) -> tuple[int, dict]:
-    req = urllib.request.Request(base + "/api/v1/reports", data=json.dumps(REPORT).encode(), method="POST",
-                                 headers={"Content-Type": "application/json"})
+    req = urllib.request.Request(
+        base + "/api/v1/reports",
+        data=json.dumps(REPORT).encode(),
+        method="POST",
+        headers={"Content-Type": "application/json"},
+    )
     try:
         with urllib.request.urlopen(req, timeout=60) as r:
             return r.status, json.loads(r.read())
@@ -57,16 +68,28 @@ def post_report(base: str) -> tuple[int, dict]:
 def serve(name: str, *args: str, periodic: bool = False):
     """A migrated database with the reference data (no demo) and `sigap serve ARGS` on a free port."""
     home = Path(tempfile.mkdtemp(prefix="sigap-serve-"))
-    env = {**os.environ, "SIGAP_HOME": str(home), "DATABASE_URL": database_url(name, home), "SIGAP_TILE_URL": "",
-           "SIGAP_CITIZEN_RATE": "10000/m", "PYTHONPATH": os.pathsep.join(sys.path)}
+    env = {
+        **os.environ,
+        "SIGAP_HOME": str(home),
+        "DATABASE_URL": database_url(name, home),
+        "SIGAP_TILE_URL": "",
+        "SIGAP_CITIZEN_RATE": "10000/m",
+        "PYTHONPATH": os.pathsep.join(sys.path),
+    }
     for command in (["migrate", "--verbosity", "0"], ["reference"]):
-        done = subprocess.run(CLI + command, env=env, cwd=home, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
-                              text=True)
+        done = subprocess.run(
+            CLI + command, env=env, cwd=home, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True
+        )
         assert done.returncode == 0, f"sigap {' '.join(command)} failed:\n{done.stderr[-3000:]}"
     port = free_port()
     log = open(home / "server.log", "w")
-    proc = subprocess.Popen(CLI + ["serve", "--port", str(port), *([] if periodic else ["--no-periodic"]), *args], env=env, cwd=home, stdout=log,
-                            stderr=subprocess.STDOUT)
+    proc = subprocess.Popen(
+        CLI + ["serve", "--port", str(port), *([] if periodic else ["--no-periodic"]), *args],
+        env=env,
+        cwd=home,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
     base = f"http://127.0.0.1:{port}"
     try:
         for _ in range(200):
@@ -104,7 +127,7 @@ class Trickler:
 
     def _run(self):
         while not self.stop.wait(self.interval) and self.offset < len(self.payload):
-            byte = self.payload[self.offset:self.offset + 1]
+            byte = self.payload[self.offset : self.offset + 1]
             self.offset += 1
             for s in self.socks:
                 try:
@@ -129,23 +152,45 @@ class Trickler:
 
 
 BODY = json.dumps(REPORT).encode()
-SLOW_HEAD = (b"POST /api/v1/reports HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
-             b"Content-Length: %d\r\nX-Padding: " % len(BODY)) + b"x" * 200 + b"\r\n\r\n" + BODY
-SLOW_BODY = (b"POST /api/v1/reports HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
-             b"Content-Length: %d\r\n\r\n" % len(BODY)) + BODY
-SLOW_CHUNKED = (b"POST /api/v1/reports HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
-                b"Transfer-Encoding: chunked\r\n\r\n%x\r\n" % len(BODY)) + BODY + b"\r\n0\r\n\r\n"
+SLOW_HEAD = (
+    (
+        b"POST /api/v1/reports HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
+        b"Content-Length: %d\r\nX-Padding: " % len(BODY)
+    )
+    + b"x" * 200
+    + b"\r\n\r\n"
+    + BODY
+)
+SLOW_BODY = (
+    b"POST /api/v1/reports HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
+    b"Content-Length: %d\r\n\r\n" % len(BODY)
+) + BODY
+SLOW_CHUNKED = (
+    (
+        b"POST /api/v1/reports HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
+        b"Transfer-Encoding: chunked\r\n\r\n%x\r\n" % len(BODY)
+    )
+    + BODY
+    + b"\r\n0\r\n\r\n"
+)
 
 
-@pytest.mark.parametrize("payload,prefix", [(SLOW_HEAD, 0), (SLOW_BODY, SLOW_BODY.index(b"\r\n\r\n") + 4),
-                                            (SLOW_CHUNKED, SLOW_CHUNKED.index(b"\r\n\r\n") + 4)],
-                         ids=["slow-head", "slow-body", "slow-chunked-body"])
+@pytest.mark.parametrize(
+    "payload,prefix",
+    [
+        (SLOW_HEAD, 0),
+        (SLOW_BODY, SLOW_BODY.index(b"\r\n\r\n") + 4),
+        (SLOW_CHUNKED, SLOW_CHUNKED.index(b"\r\n\r\n") + 4),
+    ],
+    ids=["slow-head", "slow-body", "slow-chunked-body"],
+)
 def test_slow_clients_do_not_shut_others_out_and_are_cut_off(payload, prefix, request):
     # One worker with two threads: a server that gave each slow connection a thread would serve nobody else.
     # One database per case: the cases may run at the same time on different test workers.
     case = request.node.callspec.id.replace("-", "_")
-    with serve(f"sigap_serve_{case}", "--workers", "1", "--threads", "2", "--header-seconds", "6",
-               "--body-seconds", "6") as (base, _proc, port, _env):
+    with serve(
+        f"sigap_serve_{case}", "--workers", "1", "--threads", "2", "--header-seconds", "6", "--body-seconds", "6"
+    ) as (base, _proc, port, _env):
         slow = Trickler(port, 100, payload, interval=0.5, prefix_bytes=prefix)
         try:
             time.sleep(1.5)  # every slow connection is open and has sent something
@@ -165,8 +210,10 @@ def test_chunked_body_is_received_whole():
     with serve("sigap_serve_chunked", "--workers", "1") as (_base, _proc, port, _env):
         for chunks in ([BODY[:50], BODY[50:]], [BODY]):
             s = socket.create_connection(("127.0.0.1", port), timeout=10)
-            s.sendall(b"POST /api/v1/reports HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
-                      b"Transfer-Encoding: chunked\r\nConnection: close\r\n\r\n")
+            s.sendall(
+                b"POST /api/v1/reports HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
+                b"Transfer-Encoding: chunked\r\nConnection: close\r\n\r\n"
+            )
             for chunk in chunks:
                 s.sendall(b"%x\r\n%s\r\n" % (len(chunk), chunk))
             s.sendall(b"0\r\n\r\n")
@@ -180,8 +227,10 @@ def test_chunked_body_is_received_whole():
 def test_expect_continue_is_answered_before_the_body():
     with serve("sigap_serve_expect", "--workers", "1") as (_base, _proc, port, _env):
         s = socket.create_connection(("127.0.0.1", port), timeout=10)
-        s.sendall(b"POST /api/v1/reports HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
-                  b"Expect: 100-continue\r\nContent-Length: %d\r\nConnection: close\r\n\r\n" % len(BODY))
+        s.sendall(
+            b"POST /api/v1/reports HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
+            b"Expect: 100-continue\r\nContent-Length: %d\r\nConnection: close\r\n\r\n" % len(BODY)
+        )
         assert s.recv(100).startswith(b"HTTP/1.1 100 Continue")
         s.sendall(BODY)
         answer = b""
@@ -206,9 +255,19 @@ def test_workers_file_through_their_own_group_commit_and_reload_on_sighup():
         for pid in workers:
             maps = Path(f"/proc/{pid}/maps").read_text()
             assert "cv2" not in maps and "sklearn" not in maps, pid
-        check = subprocess.run(CLI + ["shell", "-c", "from sigap.reports.models import Report; "
-                                      "print(Report.objects.count(), Report.objects.values('number').distinct().count())"],
-                               env=env, capture_output=True, text=True, check=True)
+        check = subprocess.run(
+            CLI
+            + [
+                "shell",
+                "-c",
+                "from sigap.reports.models import Report; "
+                "print(Report.objects.count(), Report.objects.values('number').distinct().count())",
+            ],
+            env=env,
+            capture_output=True,
+            text=True,
+            check=True,
+        )
         assert check.stdout.split()[-2:] == ["60", "60"]
 
         proc.send_signal(signal.SIGHUP)
@@ -227,7 +286,10 @@ def test_embedded_server_runs_the_periodic_jobs_beside_it_and_stops_them():
         scheduler = [pid for pid, argv in commands.items() if b"periodic" in argv and b"run" in argv]
         assert len(scheduler) == 1 and len(commands) == 2, commands
     for _ in range(100):
-        if not Path(f"/proc/{scheduler[0]}").exists() or "Z" in Path(f"/proc/{scheduler[0]}/stat").read_text().split()[2]:
+        if (
+            not Path(f"/proc/{scheduler[0]}").exists()
+            or "Z" in Path(f"/proc/{scheduler[0]}/stat").read_text().split()[2]
+        ):
             break
         time.sleep(0.1)
     else:
@@ -235,9 +297,11 @@ def test_embedded_server_runs_the_periodic_jobs_beside_it_and_stops_them():
 
 
 def test_wsgi_application_does_not_load_opencv_or_scikit_learn(tmp_path):
-    code = ("import sys; from sigap.core.server import wsgi_application; wsgi_application(); "
-            "from django.urls import resolve; resolve('/api/v1/reports'); resolve('/petugas/'); resolve('/'); "
-            "print(sorted(m for m in ('cv2', 'sklearn', 'scipy', 'joblib') if m in sys.modules))")
+    code = (
+        "import sys; from sigap.core.server import wsgi_application; wsgi_application(); "
+        "from django.urls import resolve; resolve('/api/v1/reports'); resolve('/petugas/'); resolve('/'); "
+        "print(sorted(m for m in ('cv2', 'sklearn', 'scipy', 'joblib') if m in sys.modules))"
+    )
     env = {**os.environ, "SIGAP_HOME": str(tmp_path), "DATABASE_URL": "", "PYTHONPATH": os.pathsep.join(sys.path)}
     out = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "[]"
@@ -254,8 +318,11 @@ def test_proxy_headers_are_trusted_only_from_the_proxy():
         return []
 
     wrapped = ProxyHeaders(app, "10.0.0.5, 10.1.0.0/16")
-    forwarded = {"HTTP_X_FORWARDED_FOR": "1.2.3.4, 203.0.113.9", "HTTP_X_FORWARDED_PROTO": "https",
-                 "wsgi.url_scheme": "http"}
+    forwarded = {
+        "HTTP_X_FORWARDED_FOR": "1.2.3.4, 203.0.113.9",
+        "HTTP_X_FORWARDED_PROTO": "https",
+        "wsgi.url_scheme": "http",
+    }
     wrapped({"REMOTE_ADDR": "10.0.0.5", **forwarded}, None)
     assert (seen["REMOTE_ADDR"], seen["wsgi.url_scheme"]) == ("203.0.113.9", "https")
     wrapped({"REMOTE_ADDR": "10.1.2.3", **forwarded, "HTTP_X_FORWARDED_FOR": "203.0.113.9, 10.1.9.9"}, None)

@@ -1,5 +1,6 @@
 """Rate limits counted in Redis (SIGAP_REDIS_URL) are shared by every process: four processes filing from one
 address together get exactly the limit, not four times it. Needs the local Redis at 127.0.0.1:6379."""
+
 from __future__ import annotations
 
 import os
@@ -38,14 +39,21 @@ print(sum(throttle.allow_request(request) for _ in range(20)), per_ip("track", "
 
 
 def run_children(env: dict, n: int) -> list[list[str]]:
-    procs = [subprocess.Popen([sys.executable, "-c", CHILD], env=env, stdout=subprocess.PIPE, text=True)
-             for _ in range(n)]
+    procs = [
+        subprocess.Popen([sys.executable, "-c", CHILD], env=env, stdout=subprocess.PIPE, text=True) for _ in range(n)
+    ]
     return [p.communicate(timeout=120)[0].split() for p in procs]
 
 
 def child_env(tmp_path, **extra) -> dict:
-    return {**os.environ, "SIGAP_HOME": str(tmp_path), "DATABASE_URL": "", "DJANGO_SETTINGS_MODULE": "sigap.config.settings",
-            "PYTHONPATH": os.pathsep.join(sys.path), **extra}
+    return {
+        **os.environ,
+        "SIGAP_HOME": str(tmp_path),
+        "DATABASE_URL": "",
+        "DJANGO_SETTINGS_MODULE": "sigap.config.settings",
+        "PYTHONPATH": os.pathsep.join(sys.path),
+        **extra,
+    }
 
 
 def test_redis_counts_are_shared_by_processes(tmp_path):

@@ -1,6 +1,7 @@
 """Rate limits per address count an IPv6 client by its /64: one subscriber line or host is routinely given a
 whole /64 (2^64 addresses), so counting each address alone lets a client file or guess tracking codes without
 limit by changing the last 64 bits. IPv4 addresses still count alone."""
+
 from __future__ import annotations
 
 import pytest

@@ -1,4 +1,5 @@
 """A request body the server received whole reaches Django as one buffer, read once from gunicorn's reader."""
+
 from __future__ import annotations
 
 import io
@@ -34,8 +35,11 @@ def test_a_large_body_is_read_once_and_passed_on_unchanged():
 
 
 def test_small_chunked_or_unsized_bodies_are_left_to_the_server():
-    for environ in ({"CONTENT_LENGTH": "10"}, {"CONTENT_LENGTH": "", "HTTP_TRANSFER_ENCODING": "chunked"},
-                    {"CONTENT_LENGTH": "bad"}):
+    for environ in (
+        {"CONTENT_LENGTH": "10"},
+        {"CONTENT_LENGTH": "", "HTTP_TRANSFER_ENCODING": "chunked"},
+        {"CONTENT_LENGTH": "bad"},
+    ):
         data = b"x" * 200_000 if environ["CONTENT_LENGTH"] != "10" else b"0123456789"
         source = CountingInput(data)
         assert run({**environ, "wsgi.input": source}) == data

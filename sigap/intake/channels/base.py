@@ -5,6 +5,7 @@ raw body; raise ``WebhookRefused``), ``parse`` (raw body → ``Inbound`` message
 with 400 on malformed input), ``fetch_media`` (download a photo the message refers to).
 Outbound: ``send(address, text, reply_context)`` → the service's message id.
 """
+
 from __future__ import annotations
 
 import functools
@@ -56,7 +57,7 @@ class Inbound:
         return {k: (list(v) if isinstance(v, tuple) else v) for k, v in self.__dict__.items()}
 
     @classmethod
-    def from_dict(cls, data: dict) -> "Inbound":
+    def from_dict(cls, data: dict) -> Inbound:
         data = dict(data)
         if data.get("location"):
             data["location"] = tuple(data["location"])
@@ -68,13 +69,21 @@ def hmac_hex(secret: str, body: bytes) -> str:
 
 
 def refuse_signature(channel: str) -> WebhookRefused:
-    return WebhookRefused(f"Tanda tangan webhook {channel} tidak valid.", f"Invalid {channel} webhook signature.",
-                          code="bad_signature", status=401)
+    return WebhookRefused(
+        f"Tanda tangan webhook {channel} tidak valid.",
+        f"Invalid {channel} webhook signature.",
+        code="bad_signature",
+        status=401,
+    )
 
 
 def malformed(channel: str, what: str) -> WebhookRefused:
-    return WebhookRefused(f"Data webhook {channel} tidak valid: {what}.", f"Malformed {channel} webhook: {what}.",
-                          code="malformed_webhook", status=400)
+    return WebhookRefused(
+        f"Data webhook {channel} tidak valid: {what}.",
+        f"Malformed {channel} webhook: {what}.",
+        code="malformed_webhook",
+        status=400,
+    )
 
 
 @functools.cache
@@ -114,8 +123,11 @@ class Adapter:
 
         token = request.GET.get("hub.verify_token", "")
         challenge = request.GET.get("hub.challenge", "")
-        if (request.GET.get("hub.mode") == "subscribe" and challenge
-                and hmac.compare_digest(token.encode(), self.config["verify_token"].encode())):
+        if (
+            request.GET.get("hub.mode") == "subscribe"
+            and challenge
+            and hmac.compare_digest(token.encode(), self.config["verify_token"].encode())
+        ):
             return HttpResponse(challenge, content_type="text/plain")
         return HttpResponse("verification failed", status=403, content_type="text/plain")
 
@@ -144,7 +156,11 @@ class Adapter:
             for chunk in response.iter_bytes():
                 size += len(chunk)
                 if size > limit:
-                    raise DomainError("Berkas media terlalu besar.", "The media file is too large.", code="media_too_large",
-                                      status=413)
+                    raise DomainError(
+                        "Berkas media terlalu besar.",
+                        "The media file is too large.",
+                        code="media_too_large",
+                        status=413,
+                    )
                 chunks.append(chunk)
         return b"".join(chunks)

@@ -23,6 +23,7 @@ Outbound (the relay hands every email notification to ``send``): our Message-IDs
 reply finds its dialog or report; mails carry ``In-Reply-To``/``References`` of the resident's message and
 ``Auto-Submitted`` (RFC 3834) so auto-responders do not answer them.
 """
+
 from __future__ import annotations
 
 import base64
@@ -47,8 +48,17 @@ from django.utils import timezone
 from sigap.core.errors import DomainError
 from sigap.privacy import vault
 
-from ..public_mentions import (IGNORED, PROCESSED, Handled, HandledWebhookMixin, inbound_accept_handled, language_guess,
-                               notify, photos_usable, place_from_text)
+from ..public_mentions import (
+    IGNORED,
+    PROCESSED,
+    Handled,
+    HandledWebhookMixin,
+    inbound_accept_handled,
+    language_guess,
+    notify,
+    photos_usable,
+    place_from_text,
+)
 from .base import Adapter, Inbound, hmac_hex, malformed
 
 log = logging.getLogger(__name__)
@@ -60,11 +70,15 @@ COORDS = re.compile(r"(-?\d{1,2}\.\d{3,})\s*,\s*(-?\d{2,3}\.\d{3,})")
 PRIVACY_WORD = r"(1|2|3|privat|private|rahasia|publik|public|anonim|anonymous)"
 PRIVACY_LABELLED = re.compile(rf"^\s*(?:\d[.)]\s*)?(?:privasi|privacy)\s*[:=\-]?\s*{PRIVACY_WORD}\b", re.I | re.M)
 PRIVACY_BARE = re.compile(rf"^\s*{PRIVACY_WORD}\s*[.!]?\s*$", re.I | re.M)
-AUTO_SUBJECT = re.compile(r"^\s*(out of (the )?office|automatic reply|auto[- ]?reply|autoreply|balasan otomatis|"
-                          r"sedang cuti|delivery status notification|undeliverable|undelivered mail)", re.I)
+AUTO_SUBJECT = re.compile(
+    r"^\s*(out of (the )?office|automatic reply|auto[- ]?reply|autoreply|balasan otomatis|"
+    r"sedang cuti|delivery status notification|undeliverable|undelivered mail)",
+    re.I,
+)
 QUOTE_HEADER = re.compile(r"^\s*(on\b.*|pada\b.*|le\b.*|am\b.*)(wrote|menulis|a écrit|schrieb)\s*:\s*$", re.I)
-QUOTE_CUT = re.compile(r"^\s*(-{2,}\s*(original message|pesan asli|forwarded message|pesan terusan)\s*-{2,}|_{10,})\s*$",
-                       re.I)
+QUOTE_CUT = re.compile(
+    r"^\s*(-{2,}\s*(original message|pesan asli|forwarded message|pesan terusan)\s*-{2,}|_{10,})\s*$", re.I
+)
 QUOTE_FROM = re.compile(r"^\s*\*?(from|dari)\s*:\*?\s*\S", re.I)  # Outlook's quoted header block: From: / Sent:
 QUOTE_FROM_NEXT = re.compile(r"^\s*\*?(sent|date|dikirim|tanggal|to|kepada|subject|perihal)\s*:", re.I)
 
@@ -73,7 +87,8 @@ T = {
         "Terima kasih, email Anda sudah kami terima, tetapi belum berisi uraian masalah. Balas email ini dengan "
         "apa masalahnya dan di mana (nama jalan dan kelurahan).",
         "Thank you, we received your email but it does not describe a problem yet. Reply with what the problem "
-        "is and where (street and kelurahan)."),
+        "is and where (street and kelurahan).",
+    ),
     "ask_details": (
         "Terima kasih, laporan Anda sudah kami terima. Agar dapat diteruskan ke kelurahan yang tepat, balas email "
         "ini dengan:\n1. Lokasi: nama jalan dan kelurahan, atau tautan Google Maps / koordinat.\n2. Privasi, "
@@ -85,33 +100,44 @@ T = {
         "1. Location: street and kelurahan, or a Google Maps link / coordinates.\n2. Privacy, on a line of its "
         "own: 1 Private (recommended; used if you do not choose), 2 Public (shown on the public map without your "
         "identity), 3 Anonymous (nothing about you is stored).\nPhotos are welcome. If we have no answer within "
-        "{hours} hours we still file it as Private and the triage desk places it."),
+        "{hours} hours we still file it as Private and the triage desk places it.",
+    ),
     "filed": (
         "Laporan Anda diterima dengan nomor {number} dan diteruskan ke {unit}. Kode lacak: {code}. Privasi: "
         "{privacy}.{note} Kami kabari perkembangannya lewat email ini.",
         "Your report was received as {number} and passed to {unit}. Tracking code: {code}. Privacy: "
-        "{privacy}.{note} We will keep you posted by email."),
+        "{privacy}.{note} We will keep you posted by email.",
+    ),
     "filed_anon": (
         "Laporan anonim Anda diterima dengan nomor {number}. Kode lacak: {code}, kode rahasia: {secret}. Simpan "
         "keduanya: kami tidak menyimpan data Anda dan tidak akan mengirim email lagi.",
         "Your anonymous report was received as {number}. Tracking code: {code}, secret: {secret}. Keep both: we "
-        "store nothing about you and will not email you again."),
+        "store nothing about you and will not email you again.",
+    ),
     "followup": (
         "Laporan {number} sedang ditangani (status: {status}). Balasan atas email kami tidak dibaca petugas, "
         "kecuali petugas meminta informasi tambahan. Untuk melaporkan masalah lain, kirim email baru (bukan balasan).",
         "Report {number} is being handled (status: {status}). Replies to our emails are not read by officers "
-        "unless they asked you something. To report another problem, send a new email (not a reply)."),
+        "unless they asked you something. To report another problem, send a new email (not a reply).",
+    ),
     "answer_received": (
         "Terima kasih, jawaban Anda untuk laporan {number} sudah kami teruskan ke petugas.",
-        "Thank you, your answer about report {number} has been passed to the officers."),
+        "Thank you, your answer about report {number} has been passed to the officers.",
+    ),
 }
-PRIVACY_LABEL = {"private": ("Privat/Rahasia", "Private"), "public": ("Publik", "Public"),
-                 "anonymous": ("Anonim", "Anonymous")}
-PUBLIC_REFUSED_NOTE = (" Kategori laporan ini sensitif, sehingga laporan dibuat Privat, bukan Publik.",
-                       " This category is sensitive, so the report is Private, not Public.")
+PRIVACY_LABEL = {
+    "private": ("Privat/Rahasia", "Private"),
+    "public": ("Publik", "Public"),
+    "anonymous": ("Anonim", "Anonymous"),
+}
+PUBLIC_REFUSED_NOTE = (
+    " Kategori laporan ini sensitif, sehingga laporan dibuat Privat, bukan Publik.",
+    " This category is sensitive, so the report is Private, not Public.",
+)
 
 
 # --- parsing --------------------------------------------------------------------------------
+
 
 class _HtmlText(HTMLParser):
     BLOCK = {"p", "div", "br", "li", "tr", "h1", "h2", "h3", "h4", "blockquote", "table"}
@@ -196,8 +222,11 @@ def ignore_reason(msg, sender: str) -> str:
         return "auto_reply"
     if msg.get_content_type() == "multipart/report":
         return "bounce"
-    if any(part.get_content_type() in ("message/delivery-status", "message/disposition-notification",
-                                       "message/feedback-report") for part in msg.walk()):
+    if any(
+        part.get_content_type()
+        in ("message/delivery-status", "message/disposition-notification", "message/feedback-report")
+        for part in msg.walk()
+    ):
         return "bounce"
     local = sender.split("@", 1)[0].lower()
     if local in ("mailer-daemon", "postmaster", "mail-daemon", "noreply-dmarc-support"):
@@ -231,8 +260,13 @@ def _photos(msg) -> list[dict]:
             continue
         ext = {"image/png": ".png", "image/gif": ".gif", "image/webp": ".webp"}.get(part.get_content_type(), ".jpg")
         # never the attachment's own file name: "foto rumah Budi.jpg" would carry the sender's identity
-        media.append({"data_b64": base64.b64encode(data).decode(), "name": f"email-photo-{len(media) + 1}{ext}",
-                      "mime": part.get_content_type()})
+        media.append(
+            {
+                "data_b64": base64.b64encode(data).decode(),
+                "name": f"email-photo-{len(media) + 1}{ext}",
+                "mime": part.get_content_type(),
+            }
+        )
         if len(media) >= settings.SIGAP_PHOTOS_PER_REPORT:
             break
     return media
@@ -252,8 +286,12 @@ def email_inbound(raw: bytes) -> Inbound:
         in_reply_to = _ids(str(msg.get("In-Reply-To", "")))
         reason = ignore_reason(msg, sender)
         inbound = Inbound(
-            channel="email", message_id=message_key(message_id, raw), sender=sender, sender_name=name.strip(),
-            text="" if reason else reply_strip(_body_text(msg)), media=[] if reason else _photos(msg),
+            channel="email",
+            message_id=message_key(message_id, raw),
+            sender=sender,
+            sender_name=name.strip(),
+            text="" if reason else reply_strip(_body_text(msg)),
+            media=[] if reason else _photos(msg),
             reply_to=in_reply_to[0] if in_reply_to else "",
             extra={"subject": subject, "message_id": message_id, "references": references, "ignore": reason},
         )
@@ -264,6 +302,7 @@ def email_inbound(raw: bytes) -> Inbound:
 
 
 # --- recognising our own Message-IDs ----------------------------------------------------------
+
 
 def _mac(token: str) -> str:
     key = hashlib.sha256(b"sigap-email-message-id:" + settings.SECRET_KEY.encode()).digest()
@@ -286,6 +325,7 @@ def thread_target(inbound: Inbound) -> tuple[str, str] | None:
 
 
 # --- the email dialog ---------------------------------------------------------------------------
+
 
 def _sender_hash(address: str) -> str:
     return hashlib.sha256(f"sigap-conversation:email:{address.lower()}".encode()).hexdigest()
@@ -312,8 +352,14 @@ def _say(conv, key: str, *, report=None, **fmt) -> None:
     fmt_id = {k: (v[0] if isinstance(v, tuple) else v) for k, v in fmt.items()}
     fmt_en = {k: (v[1] if isinstance(v, tuple) else v) for k, v in fmt.items()}
     body_id, body_en = text_id.format(**fmt_id), text_en.format(**fmt_en)
-    notify(report=report, kind=f"dialog:{key}", body=body_en if conv.language == "en" else body_id, body_en=body_en,
-           recipient_ref=conv.identity_ref, reply_context=f"email:c{conv.pk}")
+    notify(
+        report=report,
+        kind=f"dialog:{key}",
+        body=body_en if conv.language == "en" else body_id,
+        body_en=body_en,
+        recipient_ref=conv.identity_ref,
+        reply_context=f"email:c{conv.pk}",
+    )
 
 
 def _location(text: str) -> tuple[float, float, str] | None:
@@ -327,9 +373,18 @@ def _location(text: str) -> tuple[float, float, str] | None:
 def _privacy(text: str) -> str | None:
     from sigap.reports.models import Privacy
 
-    words = {"1": Privacy.PRIVATE, "privat": Privacy.PRIVATE, "private": Privacy.PRIVATE, "rahasia": Privacy.PRIVATE,
-             "2": Privacy.PUBLIC, "publik": Privacy.PUBLIC, "public": Privacy.PUBLIC,
-             "3": Privacy.ANONYMOUS, "anonim": Privacy.ANONYMOUS, "anonymous": Privacy.ANONYMOUS}
+    words = {
+        "1": Privacy.PRIVATE,
+        "privat": Privacy.PRIVATE,
+        "private": Privacy.PRIVATE,
+        "rahasia": Privacy.PRIVATE,
+        "2": Privacy.PUBLIC,
+        "publik": Privacy.PUBLIC,
+        "public": Privacy.PUBLIC,
+        "3": Privacy.ANONYMOUS,
+        "anonim": Privacy.ANONYMOUS,
+        "anonymous": Privacy.ANONYMOUS,
+    }
     found = {words[m.lower()] for m in PRIVACY_LABELLED.findall(text or "") + PRIVACY_BARE.findall(text or "")}
     # conservative: only one clear choice counts; anything ambiguous stays Private (the safe default)
     return found.pop() if len(found) == 1 else None
@@ -372,11 +427,17 @@ def _file(conv, data: dict):
     photos = photos_usable([(p["name"], vault.blob_read(p["ref"]) or b"") for p in data["photos"]])
     location = data.get("location")
     sub = Submission(
-        category="", description="\n".join(data["texts"])[:5000], lat=location[0] if location else None,
-        lon=location[1] if location else None, channel="email", address=data.get("address", "") if location else "",
-        privacy=privacy, reporter=None if anonymous else Reporter(name=identity.get("name", ""),
-                                                                   email=identity.get("email", "")),
-        photos=photos, notify_received=False, allow_no_location=True,
+        category="",
+        description="\n".join(data["texts"])[:5000],
+        lat=location[0] if location else None,
+        lon=location[1] if location else None,
+        channel="email",
+        address=data.get("address", "") if location else "",
+        privacy=privacy,
+        reporter=None if anonymous else Reporter(name=identity.get("name", ""), email=identity.get("email", "")),
+        photos=photos,
+        notify_received=False,
+        allow_no_location=True,
         known_names=(identity.get("name", ""),) if anonymous and identity.get("name") else (),
     )
     note = ("", "")
@@ -405,8 +466,16 @@ def _file(conv, data: dict):
         vault.blob_destroy(conv.data_ref)
         conv.data_ref = ""
     else:
-        _say(conv, "filed", report=report, number=report.number, unit=report.unit.nama, code=result.tracking_code,
-             privacy=PRIVACY_LABEL[sub.privacy], note=note)
+        _say(
+            conv,
+            "filed",
+            report=report,
+            number=report.number,
+            unit=report.unit.nama,
+            code=result.tracking_code,
+            privacy=PRIVACY_LABEL[sub.privacy],
+            note=note,
+        )
         _save(conv, {"subject": data.get("subject", ""), "last_message_id": data.get("last_message_id", "")})
     conv.save()
     return report
@@ -416,8 +485,14 @@ def _open(inbound: Inbound, sender_hash: str):
     from ..models import Conversation
 
     identity = vault.identity_store(payload={"channel": "email", "email": inbound.sender, "name": inbound.sender_name})
-    return Conversation.objects.create(channel="email", sender_hash=sender_hash, identity_ref=identity,
-                                       language=inbound.language or "id", expires_at=timezone.now() + _wait(), step="")
+    return Conversation.objects.create(
+        channel="email",
+        sender_hash=sender_hash,
+        identity_ref=identity,
+        language=inbound.language or "id",
+        expires_at=timezone.now() + _wait(),
+        step="",
+    )
 
 
 def _described(data: dict) -> bool:
@@ -483,8 +558,13 @@ def _about_report(report, conv, inbound: Inbound) -> Handled | None:
         reporter_answer_for(report, text)
         _say(conv, "answer_received", report=report, number=report.number)
     else:
-        _say(conv, "followup", report=report, number=report.number,
-             status=(label_id(report.status), label_en(report.status)))
+        _say(
+            conv,
+            "followup",
+            report=report,
+            number=report.number,
+            status=(label_id(report.status), label_en(report.status)),
+        )
     data = _load(conv) if conv.data_ref else {}
     data["last_message_id"] = inbound.extra.get("message_id", "")
     _save(conv, data)
@@ -503,8 +583,11 @@ def email_handle(inbound: Inbound) -> Handled:
     sender_hash = _sender_hash(inbound.sender)
     target = thread_target(inbound)
     if target and target[0] == "c":
-        conv = Conversation.objects.select_for_update().filter(pk=int(target[1]), channel="email",
-                                                              sender_hash=sender_hash).first()
+        conv = (
+            Conversation.objects.select_for_update()
+            .filter(pk=int(target[1]), channel="email", sender_hash=sender_hash)
+            .first()
+        )
         if conv is not None and conv.state == Conversation.State.OPEN:
             return _continue(conv, inbound)
         if conv is not None and conv.report_id:
@@ -516,8 +599,11 @@ def email_handle(inbound: Inbound) -> Handled:
         handled = _about_report(report, None, inbound) if report else None
         if handled:
             return handled
-    pending = list(Conversation.objects.select_for_update().filter(channel="email", sender_hash=sender_hash,
-                                                                   state=Conversation.State.OPEN).order_by("pk"))
+    pending = list(
+        Conversation.objects.select_for_update()
+        .filter(channel="email", sender_hash=sender_hash, state=Conversation.State.OPEN)
+        .order_by("pk")
+    )
     if pending and REPLY_PREFIX.match(inbound.extra.get("subject", "")):
         return _continue(pending[-1], inbound)  # a reply whose threading headers were lost
     for conv in pending:  # a new email: first file what this sender left unanswered
@@ -544,8 +630,11 @@ def email_pending_sweep(*, now=None) -> int:
 
     now = now or timezone.now()
     done = 0
-    ids = list(Conversation.objects.filter(channel="email", state=Conversation.State.OPEN, expires_at__lt=now)
-               .values_list("pk", flat=True))
+    ids = list(
+        Conversation.objects.filter(channel="email", state=Conversation.State.OPEN, expires_at__lt=now).values_list(
+            "pk", flat=True
+        )
+    )
     for pk in ids:
         try:
             with transaction.atomic():
@@ -564,6 +653,7 @@ def email_accept(raw: bytes) -> dict:
 
 
 # --- the adapter ------------------------------------------------------------------------------------
+
 
 class EmailAdapter(HandledWebhookMixin, Adapter):
     name = "email"
@@ -609,10 +699,12 @@ class EmailAdapter(HandledWebhookMixin, Adapter):
             conv = Conversation.objects.filter(channel="email", report__number=number).order_by("-pk").first()
         data = _load(conv) if conv is not None and conv.data_ref else {}
         kind, value = ("c", str(conv.pk)) if conv is not None else (("r", number) if number else ("c", "0"))
-        headers = {"Message-ID": our_message_id(kind, value, self._domain()),
-                   # RFC 3834: automatic mail; responders (out-of-office) must not answer it
-                   "Auto-Submitted": "auto-replied" if data.get("last_message_id") else "auto-generated",
-                   "X-Auto-Response-Suppress": "All"}
+        headers = {
+            "Message-ID": our_message_id(kind, value, self._domain()),
+            # RFC 3834: automatic mail; responders (out-of-office) must not answer it
+            "Auto-Submitted": "auto-replied" if data.get("last_message_id") else "auto-generated",
+            "X-Auto-Response-Suppress": "All",
+        }
         if data.get("last_message_id"):
             headers["In-Reply-To"] = data["last_message_id"]
             headers["References"] = data["last_message_id"]
@@ -630,6 +722,7 @@ class EmailAdapter(HandledWebhookMixin, Adapter):
 
 # --- IMAP --------------------------------------------------------------------------------------------
 
+
 def imap_poll(config: dict | None = None) -> dict:
     """Fetch UNSEEN messages, store and process each, and mark it \\Seen only once it is stored.
 
@@ -640,8 +733,12 @@ def imap_poll(config: dict | None = None) -> dict:
     config = config or settings.SIGAP_CHANNELS.get("email", {})
     host, port = config.get("imap_host"), int(config.get("imap_port") or 993)
     if not host:
-        raise DomainError("IMAP belum dikonfigurasi (SIGAP_EMAIL_IMAP_HOST).", "IMAP is not configured (SIGAP_EMAIL_IMAP_HOST).",
-                          code="channel_disabled", status=404)
+        raise DomainError(
+            "IMAP belum dikonfigurasi (SIGAP_EMAIL_IMAP_HOST).",
+            "IMAP is not configured (SIGAP_EMAIL_IMAP_HOST).",
+            code="channel_disabled",
+            status=404,
+        )
     use_ssl = str(config.get("imap_ssl", "1")).lower() not in ("0", "false", "no", "")
     conn = imaplib.IMAP4_SSL(host, port, timeout=30) if use_ssl else imaplib.IMAP4(host, port, timeout=30)
     counts = {"fetched": 0, "processed": 0, "ignored": 0, "duplicate": 0, "failed": 0, "too_large": 0}
@@ -649,8 +746,9 @@ def imap_poll(config: dict | None = None) -> dict:
         conn.login(config.get("imap_user", ""), config.get("imap_password", ""))
         typ, _ = conn.select(config.get("imap_folder") or "INBOX")
         if typ != "OK":
-            raise DomainError("Folder IMAP tidak dapat dibuka.", "The IMAP folder cannot be opened.", code="imap_folder",
-                              status=502)
+            raise DomainError(
+                "Folder IMAP tidak dapat dibuka.", "The IMAP folder cannot be opened.", code="imap_folder", status=502
+            )
         typ, found = conn.search(None, "UNSEEN")
         for num in (found[0] or b"").split():
             typ, fetched = conn.fetch(num, "(BODY.PEEK[])")

@@ -16,6 +16,7 @@ full table), with ``Authorization: Bearer <token>`` on every call:
   claim-then-send protocol). ``status`` follows ``STATUS_TO_LAPOR``; ``waktu`` is the time of the status
   change itself, so LAPOR! orders updates by it (a retried update can arrive after a later one).
 """
+
 from __future__ import annotations
 
 import logging
@@ -60,16 +61,21 @@ class LaporAdapter(Adapter):
         return {"Authorization": f"Bearer {self.config['token']}"}
 
     def verify(self, request, body: bytes) -> None:
-        raise ChannelDisabled("LAPOR! tidak mengirim webhook; gunakan 'sigap lapor import'.",
-                              "LAPOR! sends no webhook; use 'sigap lapor import'.")
+        raise ChannelDisabled(
+            "LAPOR! tidak mengirim webhook; gunakan 'sigap lapor import'.",
+            "LAPOR! sends no webhook; use 'sigap lapor import'.",
+        )
 
     # --- import ---------------------------------------------------------------------------------
     def laporan_fetch(self) -> list[dict]:
         items, page = [], 1
         with self.http() as client:
             while page and page <= MAX_PAGES:
-                response = client.get(f"{self.config['api_base']}/laporan", headers=self._auth(), params={
-                    "instansi": self.config["instansi"], "status": "disposisi", "page": page})
+                response = client.get(
+                    f"{self.config['api_base']}/laporan",
+                    headers=self._auth(),
+                    params={"instansi": self.config["instansi"], "status": "disposisi", "page": page},
+                )
                 response.raise_for_status()
                 body = response.json()
                 if isinstance(body, list):
@@ -83,10 +89,14 @@ class LaporAdapter(Adapter):
     def inbound(self, item: dict) -> Inbound:
         pelapor = item.get("pelapor") or {}
         lokasi = item.get("lokasi") or {}
-        inbound = Inbound(channel=self.name, message_id=str(item["id"]).strip(), sender=str(item["id"]).strip(),
-                          sender_name=str(pelapor.get("nama") or ""),
-                          text="\n".join(str(item.get(k) or "").strip() for k in ("judul", "isi")).strip(),
-                          extra={"laporan": item})
+        inbound = Inbound(
+            channel=self.name,
+            message_id=str(item["id"]).strip(),
+            sender=str(item["id"]).strip(),
+            sender_name=str(pelapor.get("nama") or ""),
+            text="\n".join(str(item.get(k) or "").strip() for k in ("judul", "isi")).strip(),
+            extra={"laporan": item},
+        )
         if not inbound.message_id:
             raise ValueError("laporan without id")
         try:
@@ -95,8 +105,11 @@ class LaporAdapter(Adapter):
                 inbound.location = (lat, lon)
         except (KeyError, TypeError, ValueError):
             pass
-        inbound.media = [{"url": a["url"], "mime": a.get("tipe", "image/jpeg")} for a in item.get("lampiran") or []
-                         if a.get("url") and str(a.get("tipe", "image/jpeg")).startswith("image/")]
+        inbound.media = [
+            {"url": a["url"], "mime": a.get("tipe", "image/jpeg")}
+            for a in item.get("lampiran") or []
+            if a.get("url") and str(a.get("tipe", "image/jpeg")).startswith("image/")
+        ]
         return inbound
 
     def fetch_media(self, media: dict) -> tuple[str, bytes]:
@@ -130,15 +143,30 @@ class LaporAdapter(Adapter):
             if place:
                 lat, lon = place[0], place[1]
         description = inbound.text[:5000]
-        reporter = Reporter() if privasi == "anonim" else Reporter(
-            name=str(pelapor.get("nama") or ""), phone=str(pelapor.get("telepon") or ""),
-            email=str(pelapor.get("email") or ""))
-        sub = Submission(category=category, description=description, lat=lat, lon=lon, channel=self.name,
-                         address=address, privacy=privacy, reporter=reporter,
-                         photos=photos_usable(media_fetch_tolerant(self, inbound)), notify_received=True,
-                         allow_no_location=True,
-                         # nothing of an anonymous person is kept, but a name typed into the text is still taken out
-                         known_names=(str(pelapor.get("nama") or ""),) if privasi == "anonim" else ())
+        reporter = (
+            Reporter()
+            if privasi == "anonim"
+            else Reporter(
+                name=str(pelapor.get("nama") or ""),
+                phone=str(pelapor.get("telepon") or ""),
+                email=str(pelapor.get("email") or ""),
+            )
+        )
+        sub = Submission(
+            category=category,
+            description=description,
+            lat=lat,
+            lon=lon,
+            channel=self.name,
+            address=address,
+            privacy=privacy,
+            reporter=reporter,
+            photos=photos_usable(media_fetch_tolerant(self, inbound)),
+            notify_received=True,
+            allow_no_location=True,
+            # nothing of an anonymous person is kept, but a name typed into the text is still taken out
+            known_names=(str(pelapor.get("nama") or ""),) if privasi == "anonim" else (),
+        )
         for _attempt in range(3):
             sub.category = category  # report_submit writes its own guess into the submission
             try:
@@ -153,8 +181,9 @@ class LaporAdapter(Adapter):
                 else:
                     raise
         else:  # pragma: no cover - every fallback tried
-            raise DomainError("Laporan LAPOR! tidak dapat dibuat.", "The LAPOR! report could not be filed.",
-                              code="lapor_unfiled")
+            raise DomainError(
+                "Laporan LAPOR! tidak dapat dibuat.", "The LAPOR! report could not be filed.", code="lapor_unfiled"
+            )
         # the identity answers to LAPOR!: every notification of this report is pushed back there
         vault.identity_update(result.report.reporter_ref, channel=self.name, handle=inbound.message_id)
         return Handled(PROCESSED, result.report)
@@ -183,11 +212,15 @@ class LaporAdapter(Adapter):
     def send(self, address: str, text: str, *, reply_context: str = "") -> str:
         """Post one notification of a LAPOR! report as a tindak-lanjut (``address``: the LAPOR! id)."""
         status, waktu = self._status_of(address, text)
-        body = {"status": STATUS_TO_LAPOR.get(status, "diproses"), "keterangan": text[:4000],
-                "waktu": timezone.localtime(waktu).isoformat()}
+        body = {
+            "status": STATUS_TO_LAPOR.get(status, "diproses"),
+            "keterangan": text[:4000],
+            "waktu": timezone.localtime(waktu).isoformat(),
+        }
         with self.http() as client:
-            response = client.post(f"{self.config['api_base']}/laporan/{address}/tindak-lanjut", json=body,
-                                   headers=self._auth())
+            response = client.post(
+                f"{self.config['api_base']}/laporan/{address}/tindak-lanjut", json=body, headers=self._auth()
+            )
             response.raise_for_status()
             try:
                 return str(response.json().get("id", ""))
@@ -201,11 +234,21 @@ class LaporAdapter(Adapter):
 
         from ..models import InboundMessage
 
-        report_id = (InboundMessage.objects.filter(channel=self.name, message_id=lapor_id)
-                     .values_list("report_id", flat=True).first())
-        note = (Notification.objects.select_related("status_change")
+        report_id = (
+            InboundMessage.objects.filter(channel=self.name, message_id=lapor_id)
+            .values_list("report_id", flat=True)
+            .first()
+        )
+        note = (
+            (
+                Notification.objects.select_related("status_change")
                 .filter(report_id=report_id, state=Notification.State.SENDING, body=text)
-                .order_by("claimed_at", "pk").first()) if report_id else None
+                .order_by("claimed_at", "pk")
+                .first()
+            )
+            if report_id
+            else None
+        )
         if note is not None and note.status_change_id:
             return note.status_change.new_status, note.status_change.created_at
         if note is not None and note.kind == "received":

@@ -26,6 +26,7 @@ Answers (bearer: the Page access token):
   (Messenger: ``messaging_type MESSAGE_TAG``, ``tag ACCOUNT_UPDATE``, so status updates may arrive after
   the 24-hour window).
 """
+
 from __future__ import annotations
 
 import json
@@ -80,7 +81,9 @@ class MetaAdapter(PublicMentionsMixin, Adapter):
         sender = str(event["sender"]["id"])
         if not message or message.get("is_echo") or sender in ours:
             return None
-        inbound = Inbound(channel=self.name, message_id=f"dm:{message['mid']}", sender=sender, text=message.get("text", ""))
+        inbound = Inbound(
+            channel=self.name, message_id=f"dm:{message['mid']}", sender=sender, text=message.get("text", "")
+        )
         for attachment in message.get("attachments", []) or []:
             payload = attachment.get("payload") or {}
             if attachment.get("type") == "image" and payload.get("url"):
@@ -95,8 +98,9 @@ class MetaAdapter(PublicMentionsMixin, Adapter):
     def public_handle(self, inbound: Inbound):
         self.public_prepare(inbound)
         photos = media_fetch_tolerant(self, inbound)
-        return public_mention_file(inbound, private_handle=inbound.sender,
-                                   public_target=f"{self.name}:{inbound.reply_to}", photos=photos)
+        return public_mention_file(
+            inbound, private_handle=inbound.sender, public_target=f"{self.name}:{inbound.reply_to}", photos=photos
+        )
 
     def public_prepare(self, inbound: Inbound) -> None:
         """Complete what the webhook did not carry (Instagram mentions)."""
@@ -114,7 +118,7 @@ class MetaAdapter(PublicMentionsMixin, Adapter):
 
     def send(self, address: str, text: str, *, reply_context: str = "") -> str:
         if reply_context.startswith(f"{self.name}:"):
-            return self.public_reply(reply_context[len(self.name) + 1:], text)
+            return self.public_reply(reply_context[len(self.name) + 1 :], text)
         if address.startswith(COMMENT):
             return self._private_reply(address, text)
         return str(self._post("me/messages", self.message_body(address, text)).get("message_id", ""))
@@ -131,12 +135,17 @@ class MetaAdapter(PublicMentionsMixin, Adapter):
 
         from ..models import InboundMessage
 
-        comment_id, _sep, fallback = address[len(COMMENT):].partition(":")
+        comment_id, _sep, fallback = address[len(COMMENT) :].partition(":")
         answer = self._post("me/messages", {"recipient": {"comment_id": comment_id}, "message": {"text": text[:2000]}})
         recipient = str(answer.get("recipient_id") or fallback or "")
-        ref = (InboundMessage.objects.filter(channel=self.name, message_id__in=[f"comment:{comment_id}",
-                                                                               f"mention:{comment_id}"])
-               .exclude(report=None).values_list("report__reporter_ref", flat=True).first())
+        ref = (
+            InboundMessage.objects.filter(
+                channel=self.name, message_id__in=[f"comment:{comment_id}", f"mention:{comment_id}"]
+            )
+            .exclude(report=None)
+            .values_list("report__reporter_ref", flat=True)
+            .first()
+        )
         if ref:
             # Meta allows one private reply per comment: from now on the PSID/IGSID, or no private route at all
             vault.identity_update(ref, handle=recipient)
@@ -158,9 +167,15 @@ class FacebookAdapter(MetaAdapter):
         if str(author.get("id", "")) in ours:
             return None  # the page's own comment (our public answers too)
         comment_id = str(value["comment_id"])
-        inbound = Inbound(channel=self.name, message_id=f"comment:{comment_id}", sender=f"{COMMENT}{comment_id}",
-                          sender_name=str(author.get("name", "")), text=value.get("message", ""), public=True,
-                          reply_to=comment_id)
+        inbound = Inbound(
+            channel=self.name,
+            message_id=f"comment:{comment_id}",
+            sender=f"{COMMENT}{comment_id}",
+            sender_name=str(author.get("name", "")),
+            text=value.get("message", ""),
+            public=True,
+            reply_to=comment_id,
+        )
         if value.get("photo"):
             inbound.media = [{"url": value["photo"], "mime": "image/jpeg"}]
         return inbound
@@ -169,8 +184,12 @@ class FacebookAdapter(MetaAdapter):
         return str(self._post(f"{target}/comments", {"message": text[:8000]})["id"])
 
     def message_body(self, recipient: str, text: str) -> dict:
-        return {"recipient": {"id": recipient}, "messaging_type": "MESSAGE_TAG", "tag": "ACCOUNT_UPDATE",
-                "message": {"text": text[:2000]}}
+        return {
+            "recipient": {"id": recipient},
+            "messaging_type": "MESSAGE_TAG",
+            "tag": "ACCOUNT_UPDATE",
+            "message": {"text": text[:2000]},
+        }
 
 
 class InstagramAdapter(MetaAdapter):
@@ -189,17 +208,27 @@ class InstagramAdapter(MetaAdapter):
             if igsid in ours or str(author.get("self_ig_scoped_id", "")) in ours:
                 return None
             comment_id = str(value["id"])
-            return Inbound(channel=self.name, message_id=f"comment:{comment_id}",
-                           sender=f"{COMMENT}{comment_id}:{igsid}", sender_name=str(author.get("username", "")),
-                           text=value.get("text", ""), public=True, reply_to=comment_id)
+            return Inbound(
+                channel=self.name,
+                message_id=f"comment:{comment_id}",
+                sender=f"{COMMENT}{comment_id}:{igsid}",
+                sender_name=str(author.get("username", "")),
+                text=value.get("text", ""),
+                public=True,
+                reply_to=comment_id,
+            )
         if field == "mentions":
             media_id = str(value["media_id"])
             comment_id = str(value.get("comment_id") or "")
             key = comment_id or f"media-{media_id}"
-            return Inbound(channel=self.name, message_id=f"mention:{key}",
-                           sender=f"{COMMENT}{comment_id}:" if comment_id else "", public=True,
-                           reply_to=f"mention:{entry_id}:{media_id}:{comment_id}",
-                           extra={"mention": {"account": entry_id, "media_id": media_id, "comment_id": comment_id}})
+            return Inbound(
+                channel=self.name,
+                message_id=f"mention:{key}",
+                sender=f"{COMMENT}{comment_id}:" if comment_id else "",
+                public=True,
+                reply_to=f"mention:{entry_id}:{media_id}:{comment_id}",
+                extra={"mention": {"account": entry_id, "media_id": media_id, "comment_id": comment_id}},
+            )
         return None
 
     def public_prepare(self, inbound: Inbound) -> None:
@@ -213,8 +242,9 @@ class InstagramAdapter(MetaAdapter):
             fields = f"mentioned_media.media_id({mention['media_id']}){{id,caption,username,media_type,media_url}}"
             key = "mentioned_media"
         with self.http() as client:
-            response = client.get(f"{self.config['api_base']}/{mention['account']}", params={"fields": fields},
-                                  headers=self._auth())
+            response = client.get(
+                f"{self.config['api_base']}/{mention['account']}", params={"fields": fields}, headers=self._auth()
+            )
             response.raise_for_status()
             found = response.json().get(key) or {}
         inbound.text = found.get("text") or found.get("caption") or ""

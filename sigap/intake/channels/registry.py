@@ -9,10 +9,19 @@ from .telegram import TelegramAdapter
 from .twitter import TwitterAdapter
 from .whatsapp import WhatsAppAdapter
 
-ADAPTERS: dict[str, Adapter] = {a.name: a for a in (
-    WhatsAppAdapter(), TelegramAdapter(), SmsAdapter(), EmailAdapter(), TwitterAdapter(), FacebookAdapter(),
-    InstagramAdapter(), LaporAdapter(),
-)}
+ADAPTERS: dict[str, Adapter] = {
+    a.name: a
+    for a in (
+        WhatsAppAdapter(),
+        TelegramAdapter(),
+        SmsAdapter(),
+        EmailAdapter(),
+        TwitterAdapter(),
+        FacebookAdapter(),
+        InstagramAdapter(),
+        LaporAdapter(),
+    )
+}
 
 
 def register(adapter: Adapter) -> None:
@@ -22,6 +31,7 @@ def register(adapter: Adapter) -> None:
 def adapter_get(name: str) -> Adapter:
     adapter = ADAPTERS.get(name)
     if adapter is None or not adapter.enabled():
-        raise ChannelDisabled(f"Kanal '{name}' tidak dikenal atau belum dikonfigurasi.",
-                              f"Channel '{name}' is unknown or not configured.")
+        raise ChannelDisabled(
+            f"Kanal '{name}' tidak dikenal atau belum dikonfigurasi.", f"Channel '{name}' is unknown or not configured."
+        )
     return adapter

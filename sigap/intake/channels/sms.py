@@ -7,6 +7,7 @@ Optional keyword format: ``LAPOR#<kategori>#<lokasi>#<uraian>``.
 Outbound: ``POST outbound_url`` JSON ``{"to", "text"}`` with a bearer token; texts longer than one SMS
 are sent as several parts of at most 153 characters, each numbered.
 """
+
 from __future__ import annotations
 
 import json

@@ -5,6 +5,7 @@ Updates: ``{"update_id", "message": {"message_id", "from": {...}, "chat": {"id"}
 + "caption" | "location": {"latitude", "longitude"}}}``. Photos: ``getFile`` then
 ``{api_base}/file/bot<token>/<file_path>``. Send: ``sendMessage``.
 """
+
 from __future__ import annotations
 
 import json
@@ -26,9 +27,13 @@ class TelegramAdapter(Adapter):
             if msg is None:
                 return []
             sender = msg.get("from", {})
-            inbound = Inbound(channel=self.name, message_id=str(update["update_id"]), sender=str(msg["chat"]["id"]),
-                              sender_name=" ".join(x for x in (sender.get("first_name", ""), sender.get("last_name", "")) if x),
-                              language=(sender.get("language_code") or "")[:2])
+            inbound = Inbound(
+                channel=self.name,
+                message_id=str(update["update_id"]),
+                sender=str(msg["chat"]["id"]),
+                sender_name=" ".join(x for x in (sender.get("first_name", ""), sender.get("last_name", "")) if x),
+                language=(sender.get("language_code") or "")[:2],
+            )
             if "text" in msg:
                 inbound.text = msg["text"]
             if "photo" in msg:

@@ -19,6 +19,7 @@ Answers: ``POST {api_base}/2/tweets {"text", "reply": {"in_reply_to_tweet_id"}}`
 bearer token, which must be a user-context token of the city's account (OAuth 2.0 with tweet.write and
 dm.write scopes).
 """
+
 from __future__ import annotations
 
 import base64
@@ -51,13 +52,21 @@ class TwitterAdapter(PublicMentionsMixin, Adapter):
     def handshake(self, request):
         token = request.GET.get("crc_token", "")
         if not token:
-            return JsonResponse({"code": "crc_token_missing", "message": "crc_token wajib.",
-                                 "message_en": "crc_token is required."}, status=400)
+            return JsonResponse(
+                {"code": "crc_token_missing", "message": "crc_token wajib.", "message_en": "crc_token is required."},
+                status=400,
+            )
         return JsonResponse({"response_token": crc_response_token(self.config["consumer_secret"], token)})
 
     def verify(self, request, body: bytes) -> None:
-        self.signature_check(request, "x-twitter-webhooks-signature", "sha256=" + base64.b64encode(
-            hmac.new(self.config["consumer_secret"].encode(), body, hashlib.sha256).digest()).decode())
+        self.signature_check(
+            request,
+            "x-twitter-webhooks-signature",
+            "sha256="
+            + base64.b64encode(
+                hmac.new(self.config["consumer_secret"].encode(), body, hashlib.sha256).digest()
+            ).decode(),
+        )
 
     def events(self, body: bytes) -> tuple[list[Inbound], list[Inbound]]:
         """(public mentions, direct messages) of one webhook delivery; everything else is dropped."""
@@ -88,7 +97,9 @@ class TwitterAdapter(PublicMentionsMixin, Adapter):
         tweet_id = str(tweet["id_str"] if "id_str" in tweet else tweet["id"])
         if author in ours or "retweeted_status" in tweet:
             return None
-        mentioned = {str(m.get("id_str") or m.get("id")) for m in (tweet.get("entities", {}) or {}).get("user_mentions", [])}
+        mentioned = {
+            str(m.get("id_str") or m.get("id")) for m in (tweet.get("entities", {}) or {}).get("user_mentions", [])
+        }
         reply_to_user = str(tweet.get("in_reply_to_user_id_str") or "")
         if not (mentioned & ours or reply_to_user in ours):
             return None  # an event of the subscribed account that is not addressed to it
@@ -96,15 +107,25 @@ class TwitterAdapter(PublicMentionsMixin, Adapter):
             return None  # "terima kasih" under our own public answer is not a new complaint
         extended = tweet.get("extended_tweet") or {}
         text = extended.get("full_text") or tweet.get("full_text") or tweet.get("text", "")
-        inbound = Inbound(channel=self.name, message_id=f"tweet:{tweet_id}", sender=author,
-                          sender_name=str(user.get("name", "")), text=text, public=True,
-                          language=(tweet.get("lang") or "")[:2], reply_to=tweet_id)
+        inbound = Inbound(
+            channel=self.name,
+            message_id=f"tweet:{tweet_id}",
+            sender=author,
+            sender_name=str(user.get("name", "")),
+            text=text,
+            public=True,
+            language=(tweet.get("lang") or "")[:2],
+            reply_to=tweet_id,
+        )
         coordinates = (tweet.get("coordinates") or {}).get("coordinates")
         if coordinates and len(coordinates) == 2:
             inbound.location = (float(coordinates[1]), float(coordinates[0]))  # GeoJSON order: lon, lat
         entities = extended.get("extended_entities") or tweet.get("extended_entities") or {}
-        inbound.media = [{"url": m["media_url_https"], "mime": "image/jpeg"}
-                         for m in entities.get("media", []) if m.get("type") == "photo" and m.get("media_url_https")]
+        inbound.media = [
+            {"url": m["media_url_https"], "mime": "image/jpeg"}
+            for m in entities.get("media", [])
+            if m.get("type") == "photo" and m.get("media_url_https")
+        ]
         return inbound
 
     def _dm(self, event: dict, ours: set[str], users: dict) -> Inbound | None:
@@ -115,9 +136,14 @@ class TwitterAdapter(PublicMentionsMixin, Adapter):
         if sender in ours:
             return None  # the echo of a message we sent
         data = create.get("message_data", {}) or {}
-        inbound = Inbound(channel=self.name, message_id=f"dm:{event['id']}", sender=sender,
-                          sender_name=str((users.get(sender) or {}).get("name", "")), text=data.get("text", ""))
-        media = ((data.get("attachment") or {}).get("media") or {})
+        inbound = Inbound(
+            channel=self.name,
+            message_id=f"dm:{event['id']}",
+            sender=sender,
+            sender_name=str((users.get(sender) or {}).get("name", "")),
+            text=data.get("text", ""),
+        )
+        media = (data.get("attachment") or {}).get("media") or {}
         if media.get("media_url_https") and media.get("type", "photo") == "photo":
             inbound.media = [{"url": media["media_url_https"], "mime": "image/jpeg"}]
             url = media.get("url")  # the t.co link of the attachment is appended to the text
@@ -127,8 +153,9 @@ class TwitterAdapter(PublicMentionsMixin, Adapter):
 
     def public_handle(self, inbound: Inbound):
         photos = media_fetch_tolerant(self, inbound)
-        return public_mention_file(inbound, private_handle=inbound.sender,
-                                   public_target=f"{PUBLIC_PREFIX}{inbound.reply_to}", photos=photos)
+        return public_mention_file(
+            inbound, private_handle=inbound.sender, public_target=f"{PUBLIC_PREFIX}{inbound.reply_to}", photos=photos
+        )
 
     # --- outbound -----------------------------------------------------------------------------
     def _auth(self) -> dict:
@@ -144,11 +171,14 @@ class TwitterAdapter(PublicMentionsMixin, Adapter):
         with self.http() as client:
             if reply_context.startswith(PUBLIC_PREFIX):
                 # the public answer to a tweet: the ticket number only (written by public_mentions)
-                body = {"text": text[:280], "reply": {"in_reply_to_tweet_id": reply_context[len(PUBLIC_PREFIX):]}}
+                body = {"text": text[:280], "reply": {"in_reply_to_tweet_id": reply_context[len(PUBLIC_PREFIX) :]}}
                 response = client.post(f"{self.config['api_base']}/2/tweets", json=body, headers=self._auth())
                 response.raise_for_status()
                 return str(response.json()["data"]["id"])
-            response = client.post(f"{self.config['api_base']}/2/dm_conversations/with/{address}/messages",
-                                   json={"text": text[:10000]}, headers=self._auth())
+            response = client.post(
+                f"{self.config['api_base']}/2/dm_conversations/with/{address}/messages",
+                json={"text": text[:10000]},
+                headers=self._auth(),
+            )
             response.raise_for_status()
             return str(response.json()["data"]["dm_event_id"])

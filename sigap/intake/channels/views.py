@@ -1,4 +1,5 @@
 """``/channels/<channel>/webhook``: verify, store (encrypted, idempotent), acknowledge, then process."""
+
 from __future__ import annotations
 
 import logging
@@ -26,20 +27,34 @@ def webhook_view(request, channel: str):
         if request.method == "GET":
             response = adapter.handshake(request)
             if response is None:
-                return JsonResponse({"code": "method_not_allowed", "message": "Gunakan POST.", "message_en": "Use POST."},
-                                    status=405)
+                return JsonResponse(
+                    {"code": "method_not_allowed", "message": "Gunakan POST.", "message_en": "Use POST."}, status=405
+                )
             return response
         if request.method != "POST":
-            return JsonResponse({"code": "method_not_allowed", "message": "Gunakan POST.", "message_en": "Use POST."},
-                                status=405)
+            return JsonResponse(
+                {"code": "method_not_allowed", "message": "Gunakan POST.", "message_en": "Use POST."}, status=405
+            )
         length = int(request.headers.get("Content-Length") or 0)
         if length > settings.SIGAP_WEBHOOK_MAX_BYTES:
-            return JsonResponse({"code": "payload_too_large", "message": "Data webhook terlalu besar.",
-                                 "message_en": "Webhook payload too large."}, status=413)
+            return JsonResponse(
+                {
+                    "code": "payload_too_large",
+                    "message": "Data webhook terlalu besar.",
+                    "message_en": "Webhook payload too large.",
+                },
+                status=413,
+            )
         body = request.body
         if len(body) > settings.SIGAP_WEBHOOK_MAX_BYTES:
-            return JsonResponse({"code": "payload_too_large", "message": "Data webhook terlalu besar.",
-                                 "message_en": "Webhook payload too large."}, status=413)
+            return JsonResponse(
+                {
+                    "code": "payload_too_large",
+                    "message": "Data webhook terlalu besar.",
+                    "message_en": "Webhook payload too large.",
+                },
+                status=413,
+            )
         adapter.verify(request, body)
         inbounds = adapter.parse(request, body)
         accepted = inbound_accept(adapter.name, inbounds)

@@ -7,6 +7,7 @@ signed with ``X-Hub-Signature-256: sha256=<HMAC-SHA256(app secret, raw body)>``;
 Media: ``GET {api_base}/{media-id}`` → ``{"url": ...}``, then ``GET url`` with the bearer token.
 Send: ``POST {api_base}/{phone-number-id}/messages`` with a text message.
 """
+
 from __future__ import annotations
 
 import json
@@ -44,8 +45,12 @@ class WhatsAppAdapter(Adapter):
 
     def _message(self, msg: dict, names: dict) -> Inbound:
         kind = msg["type"]
-        inbound = Inbound(channel=self.name, message_id=str(msg["id"]), sender=str(msg["from"]),
-                          sender_name=names.get(msg["from"], ""))
+        inbound = Inbound(
+            channel=self.name,
+            message_id=str(msg["id"]),
+            sender=str(msg["from"]),
+            sender_name=names.get(msg["from"], ""),
+        )
         if kind == "text":
             inbound.text = msg["text"]["body"]
         elif kind == "image":
@@ -70,10 +75,16 @@ class WhatsAppAdapter(Adapter):
         return f"whatsapp-{media['id']}.jpg", self.download(url, headers=self._auth())
 
     def send(self, address: str, text: str, *, reply_context: str = "") -> str:
-        body = {"messaging_product": "whatsapp", "recipient_type": "individual", "to": address, "type": "text",
-                "text": {"preview_url": False, "body": text[:4096]}}
+        body = {
+            "messaging_product": "whatsapp",
+            "recipient_type": "individual",
+            "to": address,
+            "type": "text",
+            "text": {"preview_url": False, "body": text[:4096]},
+        }
         with self.http() as client:
-            response = client.post(f"{self.config['api_base']}/{self.config['phone_number_id']}/messages",
-                                   json=body, headers=self._auth())
+            response = client.post(
+                f"{self.config['api_base']}/{self.config['phone_number_id']}/messages", json=body, headers=self._auth()
+            )
             response.raise_for_status()
             return response.json()["messages"][0]["id"]

@@ -7,6 +7,7 @@ end is this recorder.
   FETCH (BODY.PEEK[] / RFC822 / BODY[]), STORE +FLAGS (\\Seen), LOGOUT. ``FETCH RFC822`` and ``BODY[]`` set
   \\Seen as a real server does (RFC 3501 §6.4.5); ``BODY.PEEK[]`` does not.
 """
+
 from __future__ import annotations
 
 import json
@@ -45,21 +46,32 @@ class FakeRemote:
             def do_GET(self):
                 split = urlsplit(self.path)
                 query = {k: v[0] for k, v in parse_qs(split.query).items()}
-                outer.requests.append({"method": "GET", "path": split.path, "query": query, "headers": dict(self.headers)})
+                outer.requests.append(
+                    {"method": "GET", "path": split.path, "query": query, "headers": dict(self.headers)}
+                )
                 if split.path.startswith("/cdn/"):
                     name = split.path.rsplit("/", 1)[-1]
-                    return self._reply(200, outer.media[name], "image/jpeg") if name in outer.media else self._reply(404, {})
+                    return (
+                        self._reply(200, outer.media[name], "image/jpeg")
+                        if name in outer.media
+                        else self._reply(404, {})
+                    )
                 if split.path == "/lapor/laporan":
                     page = int(query.get("page", "1"))
                     size = outer.page_size
-                    chunk = outer.laporan[(page - 1) * size: page * size]
+                    chunk = outer.laporan[(page - 1) * size : page * size]
                     more = page * size < len(outer.laporan)
                     return self._reply(200, {"data": chunk, "next_page": page + 1 if more else None})
                 if split.path.startswith("/graph/") and "fields" in query:
                     found = re.search(r"mentioned_(comment|media)\.\w+_id\(([^)]+)\)", query["fields"])
                     if found and found.group(2) in outer.mentioned:
-                        return self._reply(200, {f"mentioned_{found.group(1)}": outer.mentioned[found.group(2)],
-                                                 "id": split.path.rsplit("/", 1)[-1]})
+                        return self._reply(
+                            200,
+                            {
+                                f"mentioned_{found.group(1)}": outer.mentioned[found.group(2)],
+                                "id": split.path.rsplit("/", 1)[-1],
+                            },
+                        )
                 self._reply(404, {"error": "not found"})
 
             def do_POST(self):
@@ -104,8 +116,14 @@ class FakeRemote:
 
     def sent(self, prefix: str = "", suffix: str = "") -> list[dict]:
         """Successful POSTs (what really reached the far end)."""
-        return [r for r in self.requests if r["method"] == "POST" and r["path"].startswith(prefix)
-                and r["path"].endswith(suffix) and not r.get("failed")]
+        return [
+            r
+            for r in self.requests
+            if r["method"] == "POST"
+            and r["path"].startswith(prefix)
+            and r["path"].endswith(suffix)
+            and not r.get("failed")
+        ]
 
 
 class FakeImap:
@@ -137,7 +155,9 @@ class FakeImap:
                     command = command.upper()
                     outer.commands.append(f"{command} {args}".strip() if command != "LOGIN" else "LOGIN")
                     if command == "CAPABILITY":
-                        self.send(b"* CAPABILITY IMAP4rev1 AUTH=PLAIN\r\n" + f"{tag} OK CAPABILITY completed\r\n".encode())
+                        self.send(
+                            b"* CAPABILITY IMAP4rev1 AUTH=PLAIN\r\n" + f"{tag} OK CAPABILITY completed\r\n".encode()
+                        )
                     elif command == "LOGIN":
                         user, _sp, password = args.partition(" ")
                         if user.strip('"') == outer.user and password.strip('"') == outer.password:
@@ -146,8 +166,10 @@ class FakeImap:
                             self.send(f"{tag} NO [AUTHENTICATIONFAILED] invalid credentials\r\n".encode())
                     elif command == "SELECT":
                         selected = True
-                        self.send(f"* {len(outer.messages)} EXISTS\r\n* 0 RECENT\r\n* FLAGS (\\Seen)\r\n"
-                                  f"{tag} OK [READ-WRITE] SELECT completed\r\n".encode())
+                        self.send(
+                            f"* {len(outer.messages)} EXISTS\r\n* 0 RECENT\r\n* FLAGS (\\Seen)\r\n"
+                            f"{tag} OK [READ-WRITE] SELECT completed\r\n".encode()
+                        )
                     elif command == "SEARCH" and selected:
                         unseen = [str(i + 1) for i, m in enumerate(outer.messages) if "\\Seen" not in m["flags"]]
                         if args.upper().strip() != "UNSEEN":
@@ -166,15 +188,21 @@ class FakeImap:
                             message["flags"].add("\\Seen")  # RFC822 / BODY[] set \Seen implicitly
                         label = "RFC822" if "RFC822" in upper else "BODY[]"
                         data = message["raw"]
-                        self.send(f"* {n} FETCH ({label} {{{len(data)}}}\r\n".encode() + data + b")\r\n"
-                                  + f"{tag} OK FETCH completed\r\n".encode())
+                        self.send(
+                            f"* {n} FETCH ({label} {{{len(data)}}}\r\n".encode()
+                            + data
+                            + b")\r\n"
+                            + f"{tag} OK FETCH completed\r\n".encode()
+                        )
                     elif command == "STORE" and selected:
                         seq, _sp, items = args.partition(" ")
                         n = int(seq)
                         if "+FLAGS" in items.upper() and "\\SEEN" in items.upper():
                             outer.messages[n - 1]["flags"].add("\\Seen")
-                        self.send(f"* {n} FETCH (FLAGS ({' '.join(sorted(outer.messages[n - 1]['flags']))}))\r\n"
-                                  f"{tag} OK STORE completed\r\n".encode())
+                        self.send(
+                            f"* {n} FETCH (FLAGS ({' '.join(sorted(outer.messages[n - 1]['flags']))}))\r\n"
+                            f"{tag} OK STORE completed\r\n".encode()
+                        )
                     elif command == "LOGOUT":
                         self.send(f"* BYE logging out\r\n{tag} OK LOGOUT completed\r\n".encode())
                         return

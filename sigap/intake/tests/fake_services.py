@@ -2,6 +2,7 @@
 
 Our client code is real; only the far end is this recorder. Every request is kept in ``requests``.
 """
+
 from __future__ import annotations
 
 import io
@@ -47,7 +48,9 @@ class FakeServices:
                     return self._reply(200, outer.media[path.rsplit("/", 1)[-1]], "image/jpeg")
                 if path.endswith("/getFile"):
                     file_id = self.path.split("file_id=")[1]
-                    return self._reply(200, {"ok": True, "result": {"file_id": file_id, "file_path": f"photos/{file_id}.jpg"}})
+                    return self._reply(
+                        200, {"ok": True, "result": {"file_id": file_id, "file_path": f"photos/{file_id}.jpg"}}
+                    )
                 if "/file/bot" in path:
                     return self._reply(200, outer.media[path.rsplit("/", 1)[-1].removesuffix(".jpg")], "image/jpeg")
                 self._reply(404, {"error": "not found"})
@@ -59,7 +62,9 @@ class FakeServices:
                     payload = json.loads(body)
                 except ValueError:
                     payload = body.decode("utf-8", "replace")
-                outer.requests.append({"method": "POST", "path": self.path, "headers": dict(self.headers), "json": payload})
+                outer.requests.append(
+                    {"method": "POST", "path": self.path, "headers": dict(self.headers), "json": payload}
+                )
                 if outer.fail_sends > 0:
                     outer.fail_sends -= 1
                     outer.requests[-1]["failed"] = True
@@ -87,4 +92,8 @@ class FakeServices:
 
     def sent(self, path_suffix: str) -> list[dict]:
         """Successful POSTs to paths ending with ``path_suffix`` (what really reached the resident)."""
-        return [r for r in self.requests if r["method"] == "POST" and r["path"].endswith(path_suffix) and not r.get("failed")]
+        return [
+            r
+            for r in self.requests
+            if r["method"] == "POST" and r["path"].endswith(path_suffix) and not r.get("failed")
+        ]

@@ -1,5 +1,6 @@
 """Citizen API: filing, following, rating, disputing; and every error case answers 4xx with a clear
 bilingual message and leaves nothing behind."""
+
 from __future__ import annotations
 
 import io
@@ -18,9 +19,15 @@ URL = "/api/v1/reports"
 
 def body(**overrides):
     lat, lon = inner_point("31.75.07.1002")
-    data = {"category": "saluran-tersumbat", "description": "Got mampet di depan gang, air meluap ke jalan.",
-            "lat": lat, "lon": lon, "address": "Jl. Pahlawan Revolusi", "privacy": "private",
-            "reporter": {"name": "Siti Aminah", "phone": "0812-3456-7890", "email": "siti@example.org"}}
+    data = {
+        "category": "saluran-tersumbat",
+        "description": "Got mampet di depan gang, air meluap ke jalan.",
+        "lat": lat,
+        "lon": lon,
+        "address": "Jl. Pahlawan Revolusi",
+        "privacy": "private",
+        "reporter": {"name": "Siti Aminah", "phone": "0812-3456-7890", "email": "siti@example.org"},
+    }
     data.update(overrides)
     return data
 
@@ -54,8 +61,12 @@ def test_status_label_in_english_when_asked(client):
 def test_multipart_report_with_photo(client, jpeg):
     data = body()
     reporter = data.pop("reporter")
-    form = {**{k: str(v) for k, v in data.items()}, "reporter_name": reporter["name"], "reporter_phone": reporter["phone"],
-            "photos": io.BytesIO(jpeg((800, 600)))}
+    form = {
+        **{k: str(v) for k, v in data.items()},
+        "reporter_name": reporter["name"],
+        "reporter_phone": reporter["phone"],
+        "photos": io.BytesIO(jpeg((800, 600))),
+    }
     form["photos"].name = "drain.jpg"
     response = client.post(URL, data=form)
     assert response.status_code == 201, response.content
@@ -72,16 +83,19 @@ def test_anonymous_report_stores_nothing_about_the_person(client):
     assert "Siti" not in report.description
 
 
-@pytest.mark.parametrize("overrides,field,code", [
-    ({"category": "no-such-category"}, "category", "unknown_category"),
-    ({"lat": -5.95, "lon": 106.77}, None, "outside_area"),      # in the sea north of Jakarta
-    ({"lat": -6.9175, "lon": 107.6191}, None, "outside_area"),  # Bandung
-    ({"lat": 123}, "lat", "invalid_input"),
-    ({"privacy": "everyone"}, "privacy", "invalid_privacy"),
-    ({"description": "rusak"}, "description", "description_too_short"),
-    ({"category": "ketenagakerjaan", "privacy": "public"}, "privacy", "sensitive_not_public"),
-    ({"reporter": {"name": "x", "ssn": "1"}}, "reporter.ssn", "invalid_input"),
-])
+@pytest.mark.parametrize(
+    "overrides,field,code",
+    [
+        ({"category": "no-such-category"}, "category", "unknown_category"),
+        ({"lat": -5.95, "lon": 106.77}, None, "outside_area"),  # in the sea north of Jakarta
+        ({"lat": -6.9175, "lon": 107.6191}, None, "outside_area"),  # Bandung
+        ({"lat": 123}, "lat", "invalid_input"),
+        ({"privacy": "everyone"}, "privacy", "invalid_privacy"),
+        ({"description": "rusak"}, "description", "description_too_short"),
+        ({"category": "ketenagakerjaan", "privacy": "public"}, "privacy", "sensitive_not_public"),
+        ({"reporter": {"name": "x", "ssn": "1"}}, "reporter.ssn", "invalid_input"),
+    ],
+)
 def test_bad_input_is_refused_with_a_clear_bilingual_error_and_nothing_is_written(client, overrides, field, code):
     response = post_json(client, body(**overrides))
     assert 400 <= response.status_code < 500, response.content
@@ -155,8 +169,10 @@ def test_failure_after_photos_were_stored_leaves_no_file_behind(client, jpeg, mo
     from django.core.files.storage import default_storage
 
     # a media folder of this test's own (other test workers write photos to the shared one)
-    settings.STORAGES = {**settings.STORAGES, "default": {"BACKEND": "django.core.files.storage.FileSystemStorage",
-                                                          "OPTIONS": {"location": str(tmp_path)}}}
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "default": {"BACKEND": "django.core.files.storage.FileSystemStorage", "OPTIONS": {"location": str(tmp_path)}},
+    }
 
     from sigap.reports import services
 
@@ -204,11 +220,13 @@ def test_unknown_tracking_code_is_404(client):
 
 def test_rating_a_report_that_is_not_done_is_refused(client):
     created = post_json(client, body()).json()
-    response = client.post(f"/api/v1/track/{created['tracking_code']}/rating", data={"rating": 5},
-                           content_type="application/json")
+    response = client.post(
+        f"/api/v1/track/{created['tracking_code']}/rating", data={"rating": 5}, content_type="application/json"
+    )
     assert response.status_code == 409 and response.json()["code"] == "not_done"
-    response = client.post(f"/api/v1/track/{created['tracking_code']}/rating", data={"rating": 9},
-                           content_type="application/json")
+    response = client.post(
+        f"/api/v1/track/{created['tracking_code']}/rating", data={"rating": 9}, content_type="application/json"
+    )
     assert response.status_code == 422 and response.json()["field"] == "rating"
 
 

@@ -1,5 +1,6 @@
 """The batched write path: report_submit_many files many submissions in one transaction, each with the
 same checks, privacy steps and rows as report_submit, and refuses each bad one on its own."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -21,22 +22,43 @@ PONDOK_BAMBU = "31.75.07.1002"
 DRAIN = "Got mampet penuh sampah plastik di depan gang Mawar, air meluap ke jalan kalau hujan."
 
 
-def sub(category="saluran-tersumbat", kelurahan=PONDOK_BAMBU, *, description=DRAIN, privacy="private",
-        reporter=None, lat=None, lon=None) -> Submission:
+def sub(
+    category="saluran-tersumbat",
+    kelurahan=PONDOK_BAMBU,
+    *,
+    description=DRAIN,
+    privacy="private",
+    reporter=None,
+    lat=None,
+    lon=None,
+) -> Submission:
     if lat is None:
         lat, lon = inner_point(kelurahan)
-    return Submission(category=category, description=description, lat=lat, lon=lon, channel="api", privacy=privacy,
-                      reporter=reporter if reporter is not None else Reporter(name="Siti Rahmawati", phone="081234567890"))
+    return Submission(
+        category=category,
+        description=description,
+        lat=lat,
+        lon=lon,
+        channel="api",
+        privacy=privacy,
+        reporter=reporter if reporter is not None else Reporter(name="Siti Rahmawati", phone="081234567890"),
+    )
 
 
 def test_each_submission_is_filed_or_refused_on_its_own():
-    results = report_submit_many([
-        sub(),
-        sub("bukan-kategori"),
-        sub(lat=-6.0, lon=110.0),  # far outside Jakarta
-        sub("jalan-rusak", description="Jalan berlubang dalam di depan pasar, motor sering jatuh.", privacy="anonymous",
-            reporter=Reporter()),
-    ])
+    results = report_submit_many(
+        [
+            sub(),
+            sub("bukan-kategori"),
+            sub(lat=-6.0, lon=110.0),  # far outside Jakarta
+            sub(
+                "jalan-rusak",
+                description="Jalan berlubang dalam di depan pasar, motor sering jatuh.",
+                privacy="anonymous",
+                reporter=Reporter(),
+            ),
+        ]
+    )
     ok, bad_category, outside, anonymous = results
     assert isinstance(ok, IntakeResult) and isinstance(anonymous, IntakeResult)
     assert isinstance(bad_category, DomainError) and bad_category.code == "unknown_category"
@@ -88,25 +110,33 @@ def test_a_batch_filed_for_an_earlier_day_takes_that_days_numbers():
 
 def test_duplicates_are_found_against_older_reports_and_inside_the_batch():
     older = report_submit(sub()).report
-    first, second, elsewhere, fresh, again = report_submit_many([
-        sub(description="got mampet di gang mawar, sampah plastik numpuk dan air meluap ke jalan"),
-        sub(description="Gang Mawar got mampet sampah plastik, air meluap kalau hujan deras."),
-        sub(kelurahan="31.71.01.1001"),
-        sub("sampah", description="Tumpukan sampah di gang Mawar tidak diangkut seminggu, bau sekali."),
-        sub("sampah", description="Sampah menumpuk di gang Mawar, seminggu tidak diangkut dan bau."),
-    ])
-    assert set(DuplicateCandidate.objects.filter(report=first.report).values_list("original_id", flat=True)) == {older.pk}
+    first, second, elsewhere, fresh, again = report_submit_many(
+        [
+            sub(description="got mampet di gang mawar, sampah plastik numpuk dan air meluap ke jalan"),
+            sub(description="Gang Mawar got mampet sampah plastik, air meluap kalau hujan deras."),
+            sub(kelurahan="31.71.01.1001"),
+            sub("sampah", description="Tumpukan sampah di gang Mawar tidak diangkut seminggu, bau sekali."),
+            sub("sampah", description="Sampah menumpuk di gang Mawar, seminggu tidak diangkut dan bau."),
+        ]
+    )
+    assert set(DuplicateCandidate.objects.filter(report=first.report).values_list("original_id", flat=True)) == {
+        older.pk
+    }
     # By design, a new report is compared with a cluster's representative only: ``first`` joined ``older``'s
     # cluster, so ``second`` (which repeats both) is linked to ``older`` alone. Before clusters it listed both.
     assert set(DuplicateCandidate.objects.filter(report=second.report).values_list("original_id", flat=True)) == {
-        older.pk}
+        older.pk
+    }
     assert not DuplicateCandidate.objects.filter(report=elsewhere.report).exists()
     # inside the batch: the first report of a new cluster is found by the next one, which joins its cluster
     assert set(DuplicateCandidate.objects.filter(report=again.report).values_list("original_id", flat=True)) == {
-        fresh.report.pk}
+        fresh.report.pk
+    }
     reps = dict(Report.objects.values_list("pk", "dup_rep_id"))
     assert reps[older.pk] is None and reps[first.report.pk] == reps[second.report.pk] == older.pk
-    assert reps[elsewhere.report.pk] is None and reps[fresh.report.pk] is None and reps[again.report.pk] == fresh.report.pk
+    assert (
+        reps[elsewhere.report.pk] is None and reps[fresh.report.pk] is None and reps[again.report.pk] == fresh.report.pk
+    )
 
 
 def test_candidates_per_report_are_capped_best_first(staff):
@@ -148,8 +178,12 @@ def test_when_the_batch_write_fails_each_submission_is_written_on_its_own(monkey
 
 
 def test_an_unexpected_failure_leaves_nothing_of_the_batch(monkeypatch):
-    before = (Report.objects.count(), IdentityRecord.objects.count(), StatusChange.objects.count(),
-              Notification.objects.count())
+    before = (
+        Report.objects.count(),
+        IdentityRecord.objects.count(),
+        StatusChange.objects.count(),
+        Notification.objects.count(),
+    )
 
     def boom(*args, **kwargs):
         raise RuntimeError("disk full")
@@ -157,8 +191,12 @@ def test_an_unexpected_failure_leaves_nothing_of_the_batch(monkeypatch):
     monkeypatch.setattr(report_services.AuditEvent.objects, "bulk_create", boom)
     with pytest.raises(RuntimeError):
         report_submit_many([sub(), sub("sampah")])
-    assert (Report.objects.count(), IdentityRecord.objects.count(), StatusChange.objects.count(),
-            Notification.objects.count()) == before
+    assert (
+        Report.objects.count(),
+        IdentityRecord.objects.count(),
+        StatusChange.objects.count(),
+        Notification.objects.count(),
+    ) == before
 
 
 def test_a_single_submission_still_raises_its_refusal():

@@ -1,6 +1,7 @@
 """Email, Twitter/X, Facebook, Instagram and LAPOR! end to end: the real payload shapes, signatures (good and
 tampered), idempotent retries, public complaints moved into private cases, every notification reaching
 the resident exactly once on their channel, and the identity canary across all of them."""
+
 from __future__ import annotations
 
 import base64
@@ -51,14 +52,36 @@ def remote(settings):
     with FakeRemote() as remote:
         settings.SIGAP_CHANNELS = {
             **settings.SIGAP_CHANNELS,
-            "email": {"inbound_secret": EMAIL_SECRET, "imap_host": "", "imap_port": "993", "imap_user": "",
-                      "imap_password": "", "imap_ssl": "1", "imap_folder": "INBOX", "address": f"Sigap Kota <{CITY}>"},
-            "twitter": {"consumer_secret": TW_SECRET, "bearer_token": "tw-user-token", "account_ids": CITY_TW,
-                        "api_base": f"{remote.url}/x"},
-            "facebook": {"app_secret": FB_SECRET, "verify_token": "fb-verify", "page_token": "fb-page-token",
-                         "page_ids": PAGE_ID, "api_base": f"{remote.url}/graph"},
-            "instagram": {"app_secret": IG_SECRET, "verify_token": "ig-verify", "access_token": "ig-token",
-                          "account_ids": IG_ID, "api_base": f"{remote.url}/graph"},
+            "email": {
+                "inbound_secret": EMAIL_SECRET,
+                "imap_host": "",
+                "imap_port": "993",
+                "imap_user": "",
+                "imap_password": "",
+                "imap_ssl": "1",
+                "imap_folder": "INBOX",
+                "address": f"Sigap Kota <{CITY}>",
+            },
+            "twitter": {
+                "consumer_secret": TW_SECRET,
+                "bearer_token": "tw-user-token",
+                "account_ids": CITY_TW,
+                "api_base": f"{remote.url}/x",
+            },
+            "facebook": {
+                "app_secret": FB_SECRET,
+                "verify_token": "fb-verify",
+                "page_token": "fb-page-token",
+                "page_ids": PAGE_ID,
+                "api_base": f"{remote.url}/graph",
+            },
+            "instagram": {
+                "app_secret": IG_SECRET,
+                "verify_token": "ig-verify",
+                "access_token": "ig-token",
+                "account_ids": IG_ID,
+                "api_base": f"{remote.url}/graph",
+            },
             "lapor": {"api_base": f"{remote.url}/lapor", "token": "lapor-token", "instansi": "pemprov-dki"},
         }
         yield remote
@@ -68,24 +91,33 @@ def remote(settings):
 def deliver(client, django_capture_on_commit_callbacks):
     def post(channel, body: bytes, headers: dict, content_type="application/json"):
         with django_capture_on_commit_callbacks(execute=True):
-            return client.post(f"/channels/{channel}/webhook", data=body, content_type=content_type,
-                               **{f"HTTP_{k.upper().replace('-', '_')}": v for k, v in headers.items()})
+            return client.post(
+                f"/channels/{channel}/webhook",
+                data=body,
+                content_type=content_type,
+                **{f"HTTP_{k.upper().replace('-', '_')}": v for k, v in headers.items()},
+            )
+
     return post
 
 
 @pytest.fixture
 def selesai(staff, django_capture_on_commit_callbacks):
     """Follow a report to Selesai at whatever unit holds it (proof photos, validation)."""
+
     def run(report):
         officer = staff(f"petugas.{report.unit.kode.replace(':', '.')}", report.unit.kode)
         validator = staff("validator.biro", "biro-pemerintahan", StaffRole.Role.VALIDATOR)
         with django_capture_on_commit_callbacks(execute=True):
             services.report_accept(report_id=report.pk, actor=officer)
             for kind, colour in (("before", (90, 90, 20)), ("after", (20, 90, 90))):
-                services.photo_add(report_id=report.pk, actor=officer, kind=kind, photo=photo_clean(jpeg_colour(colour)))
+                services.photo_add(
+                    report_id=report.pk, actor=officer, kind=kind, photo=photo_clean(jpeg_colour(colour))
+                )
             services.report_request_validation(report_id=report.pk, actor=officer)
             services.report_validate(report_id=report.pk, actor=validator, accept=True)
         return officer
+
     return run
 
 
@@ -99,9 +131,18 @@ def hex_sign(secret: str, body: bytes, header: str) -> dict:
 
 # --- email ------------------------------------------------------------------------------------------
 
-def mime(text: str, *, subject="Got mampet di gang kami", sender=f"{RESIDENT_NAME} <{RESIDENT}>",
-         message_id="<CAK1.first@mail.example.org>", in_reply_to: str = "", photo: bytes | None = None,
-         headers: dict | None = None, html: str | None = None) -> bytes:
+
+def mime(
+    text: str,
+    *,
+    subject="Got mampet di gang kami",
+    sender=f"{RESIDENT_NAME} <{RESIDENT}>",
+    message_id="<CAK1.first@mail.example.org>",
+    in_reply_to: str = "",
+    photo: bytes | None = None,
+    headers: dict | None = None,
+    html: str | None = None,
+) -> bytes:
     msg = Mime()
     msg["From"] = sender
     msg["To"] = CITY
@@ -126,6 +167,7 @@ def mime(text: str, *, subject="Got mampet di gang kami", sender=f"{RESIDENT_NAM
 def mail_in(deliver):
     def post(raw: bytes, secret: str = EMAIL_SECRET):
         return deliver("email", raw, hex_sign(secret, raw, "X-Sigap-Signature"), content_type="message/rfc822")
+
     return post
 
 
@@ -139,7 +181,9 @@ OUR_ID = re.compile(r"^<sigap\.[cr][A-Za-z0-9]+\.[0-9a-f]{12}\.[0-9a-f]{16}@kota
 def test_email_signature_is_checked_and_a_tampered_mail_is_refused(mail_in, deliver, remote):
     raw = mime(f"Got mampet di Jl. Mawar, {ELSEWHERE}, air meluap ke jalan.")
     tampered = raw.replace(b"meluap", b"surut")
-    response = deliver("email", tampered, hex_sign(EMAIL_SECRET, raw, "X-Sigap-Signature"), content_type="message/rfc822")
+    response = deliver(
+        "email", tampered, hex_sign(EMAIL_SECRET, raw, "X-Sigap-Signature"), content_type="message/rfc822"
+    )
     assert response.status_code == 401 and response.json()["code"] == "bad_signature"
     assert mail_in(raw, secret="wrong").status_code == 401
     wrong_type = deliver("email", raw, hex_sign(EMAIL_SECRET, raw, "X-Sigap-Signature"), content_type="text/plain")
@@ -150,8 +194,11 @@ def test_email_signature_is_checked_and_a_tampered_mail_is_refused(mail_in, deli
 
 
 def test_email_naming_a_kelurahan_is_filed_at_once_with_its_photo(mail_in, remote):
-    raw = mime(f"Selamat pagi,\n\nGot mampet di Jl. Mawar, {ELSEWHERE}. Air meluap ke jalan kalau hujan.\n\n-- \n"
-               f"{RESIDENT_NAME}\n0813-7717-2345", photo=jpeg_colour((10, 200, 30)))
+    raw = mime(
+        f"Selamat pagi,\n\nGot mampet di Jl. Mawar, {ELSEWHERE}. Air meluap ke jalan kalau hujan.\n\n-- \n"
+        f"{RESIDENT_NAME}\n0813-7717-2345",
+        photo=jpeg_colour((10, 200, 30)),
+    )
     assert mail_in(raw).status_code == 200
     report = Report.objects.get()
     assert report.channel == "email" and report.privacy == "private" and report.kelurahan.nama == "Pondok Bambu"
@@ -167,16 +214,27 @@ def test_email_naming_a_kelurahan_is_filed_at_once_with_its_photo(mail_in, remot
 
 
 def test_email_without_a_place_asks_once_for_location_and_privacy_then_files_the_reply(mail_in, remote):
-    first = mime("Lampu jalan mati sudah seminggu, gelap sekali kalau malam.", subject="Lampu jalan mati",
-                 photo=jpeg_colour((200, 200, 10)))
+    first = mime(
+        "Lampu jalan mati sudah seminggu, gelap sekali kalau malam.",
+        subject="Lampu jalan mati",
+        photo=jpeg_colour((200, 200, 10)),
+    )
     mail_in(first)
     assert Report.objects.count() == 0
     [ask] = to_resident()
-    assert "Lokasi" in ask.body and "Privasi" in ask.body and ask.extra_headers["In-Reply-To"] == "<CAK1.first@mail.example.org>"
+    assert (
+        "Lokasi" in ask.body
+        and "Privasi" in ask.body
+        and ask.extra_headers["In-Reply-To"] == "<CAK1.first@mail.example.org>"
+    )
     ours = ask.extra_headers["Message-ID"]
-    reply = mime(f"Lokasinya di Jl. Kenanga, {ELSEWHERE}\nPrivasi: 1\n\nOn Sat, 28 Nov 2026 at 10:00, Sigap Kota <{CITY}> wrote:\n"
-                 f"> {ask.body.splitlines()[0]}\n> Privasi 2 Publik", subject="Re: Lampu jalan mati",
-                 message_id="<CAK2.reply@mail.example.org>", in_reply_to=ours)
+    reply = mime(
+        f"Lokasinya di Jl. Kenanga, {ELSEWHERE}\nPrivasi: 1\n\nOn Sat, 28 Nov 2026 at 10:00, Sigap Kota <{CITY}> wrote:\n"
+        f"> {ask.body.splitlines()[0]}\n> Privasi 2 Publik",
+        subject="Re: Lampu jalan mati",
+        message_id="<CAK2.reply@mail.example.org>",
+        in_reply_to=ours,
+    )
     mail_in(reply)
     report = Report.objects.get()
     assert report.kelurahan.nama == "Pondok Bambu" and report.privacy == "private" and report.photos.count() == 1
@@ -190,8 +248,14 @@ def test_email_without_a_place_asks_once_for_location_and_privacy_then_files_the
 def test_an_email_answer_without_a_usable_place_is_filed_for_the_triage_desk(mail_in, remote):
     mail_in(mime("Ada pohon tumbang menutup jalan di dekat sekolah.", subject="Pohon tumbang"))
     ours = to_resident()[0].extra_headers["Message-ID"]
-    mail_in(mime("Saya kurang tahu nama kelurahannya, dekat SD negeri.\n3", message_id="<CAK3@mail.example.org>",
-                 subject="Re: Pohon tumbang", in_reply_to=ours))
+    mail_in(
+        mime(
+            "Saya kurang tahu nama kelurahannya, dekat SD negeri.\n3",
+            message_id="<CAK3@mail.example.org>",
+            subject="Re: Pohon tumbang",
+            in_reply_to=ours,
+        )
+    )
     report = Report.objects.get()
     assert report.unit.kode == "triase" and report.lat is None and report.privacy == "anonymous"
     assert report.reporter_ref == ""
@@ -205,8 +269,14 @@ def test_an_email_without_a_description_is_asked_for_one(mail_in, remote):
     mail_in(mime("Tes", subject="Hai"))
     [ask] = to_resident()
     assert "uraian" in ask.body and Report.objects.count() == 0
-    mail_in(mime(f"Got mampet di Jl. Mawar, {ELSEWHERE}, air meluap.", subject="Re: Hai",
-                 message_id="<CAK4@mail.example.org>", in_reply_to=ask.extra_headers["Message-ID"]))
+    mail_in(
+        mime(
+            f"Got mampet di Jl. Mawar, {ELSEWHERE}, air meluap.",
+            subject="Re: Hai",
+            message_id="<CAK4@mail.example.org>",
+            in_reply_to=ask.extra_headers["Message-ID"],
+        )
+    )
     report = Report.objects.get()
     assert report.kelurahan.nama == "Pondok Bambu" and len(to_resident()) == 2
 
@@ -264,15 +334,20 @@ Laporan JK202611280001: status Proses.
 """
 
 
-@pytest.mark.parametrize("headers,sender,subject,content", [
-    ({"Auto-Submitted": "auto-replied"}, RESIDENT, "Re: Sigap", None),
-    ({"X-Autoreply": "yes"}, RESIDENT, "Terima kasih", None),
-    ({"Precedence": "bulk"}, RESIDENT, "Newsletter", None),
-    ({}, RESIDENT, "Out of Office: sedang cuti sampai Senin", None),
-    ({}, "MAILER-DAEMON@mx.example.org", "Undelivered Mail Returned to Sender", None),
-    ({}, "postmaster@example.org", "Delivery Status Notification (Failure)", "report"),
-])
-def test_auto_replies_and_bounces_are_acknowledged_but_not_processed(mail_in, remote, headers, sender, subject, content):
+@pytest.mark.parametrize(
+    "headers,sender,subject,content",
+    [
+        ({"Auto-Submitted": "auto-replied"}, RESIDENT, "Re: Sigap", None),
+        ({"X-Autoreply": "yes"}, RESIDENT, "Terima kasih", None),
+        ({"Precedence": "bulk"}, RESIDENT, "Newsletter", None),
+        ({}, RESIDENT, "Out of Office: sedang cuti sampai Senin", None),
+        ({}, "MAILER-DAEMON@mx.example.org", "Undelivered Mail Returned to Sender", None),
+        ({}, "postmaster@example.org", "Delivery Status Notification (Failure)", "report"),
+    ],
+)
+def test_auto_replies_and_bounces_are_acknowledged_but_not_processed(
+    mail_in, remote, headers, sender, subject, content
+):
     text = f"Saya sedang cuti. Untuk urusan got mampet di {ELSEWHERE} hubungi kantor."
     if content == "report":
         raw = BOUNCE.replace("{sender}", sender).replace("{subject}", subject).encode()
@@ -286,9 +361,17 @@ def test_auto_replies_and_bounces_are_acknowledged_but_not_processed(mail_in, re
 
 def test_html_only_email_is_read_as_text(mail_in, remote):
     msg = Mime()
-    msg["From"], msg["To"], msg["Subject"], msg["Message-ID"] = RESIDENT, CITY, "Trotoar rusak", "<html1@mail.example.org>"
-    msg.set_content(f"<html><body><p>Trotoar ambles di depan pasar, <b>{ELSEWHERE}</b>.</p><style>p{{}}</style>"
-                    "<blockquote>kutipan lama</blockquote></body></html>", subtype="html")
+    msg["From"], msg["To"], msg["Subject"], msg["Message-ID"] = (
+        RESIDENT,
+        CITY,
+        "Trotoar rusak",
+        "<html1@mail.example.org>",
+    )
+    msg.set_content(
+        f"<html><body><p>Trotoar ambles di depan pasar, <b>{ELSEWHERE}</b>.</p><style>p{{}}</style>"
+        "<blockquote>kutipan lama</blockquote></body></html>",
+        subtype="html",
+    )
     mail_in(msg.as_bytes())
     report = Report.objects.get()
     assert "Trotoar ambles di depan pasar" in report.description and "kutipan" not in report.description
@@ -308,7 +391,9 @@ def test_email_report_followed_to_selesai_notifies_once_each_in_the_same_thread(
     assert Notification.objects.filter(report=report).exclude(state="sent").count() == 0
 
 
-def test_a_reply_to_a_status_mail_answers_the_officers_question(mail_in, remote, staff, django_capture_on_commit_callbacks):
+def test_a_reply_to_a_status_mail_answers_the_officers_question(
+    mail_in, remote, staff, django_capture_on_commit_callbacks
+):
     mail_in(mime(f"Parkir liar menutup jalan di depan sekolah, {ELSEWHERE}."))
     report = Report.objects.get()
     officer = staff("petugas.tanya", report.unit.kode)
@@ -317,8 +402,12 @@ def test_a_reply_to_a_status_mail_answers_the_officers_question(mail_in, remote,
         services.report_ask_reporter(report_id=report.pk, actor=officer, question="Jam berapa biasanya parkir liar?")
     question = to_resident()[-1]
     assert "Jam berapa" in question.body
-    answer = mime(f"Biasanya jam 7 pagi. Hubungi saya di {RESIDENT}\n\n> Laporan ...", subject=f"Re: {question.subject}",
-                  message_id="<CAK9.answer@mail.example.org>", in_reply_to=question.extra_headers["Message-ID"])
+    answer = mime(
+        f"Biasanya jam 7 pagi. Hubungi saya di {RESIDENT}\n\n> Laporan ...",
+        subject=f"Re: {question.subject}",
+        message_id="<CAK9.answer@mail.example.org>",
+        in_reply_to=question.extra_headers["Message-ID"],
+    )
     mail_in(answer)
     report.refresh_from_db()
     assert report.status == "in_progress" and Report.objects.count() == 1
@@ -327,23 +416,45 @@ def test_a_reply_to_a_status_mail_answers_the_officers_question(mail_in, remote,
     assert "jawaban Anda" in to_resident()[-1].body
     # a reply that only looks like ours (forged Message-ID) from someone else is a new email, not an answer
     forged = question.extra_headers["Message-ID"].replace("@", "0@", 1)
-    mail_in(mime("Ini balasan palsu tentang laporan tadi, tolong abaikan.", sender="other@example.net",
-                 message_id="<forged@example.net>", in_reply_to=forged))
+    mail_in(
+        mime(
+            "Ini balasan palsu tentang laporan tadi, tolong abaikan.",
+            sender="other@example.net",
+            message_id="<forged@example.net>",
+            in_reply_to=forged,
+        )
+    )
     assert Report.objects.get(pk=report.pk).status == "in_progress"
     assert Conversation.objects.filter(state="open").count() == 1  # the stranger got the location question
 
 
-def test_imap_poll_stores_then_marks_seen_and_leaves_a_failed_message_unseen(remote, settings, django_capture_on_commit_callbacks):
+def test_imap_poll_stores_then_marks_seen_and_leaves_a_failed_message_unseen(
+    remote, settings, django_capture_on_commit_callbacks
+):
     messages = [
         mime(f"Got mampet di Jl. Dahlia, {ELSEWHERE}, bau sekali.", message_id="<imap1@mail.example.org>"),
-        mime("Out of office", subject="Automatic reply: Sigap", message_id="<imap2@mail.example.org>",
-             headers={"Auto-Submitted": "auto-replied"}),
-        mime(f"Lampu PJU mati di Jl. Anggrek, {ELSEWHERE}.", message_id="<imap3@mail.example.org>",
-             sender="Warga Lain <warga.lain@example.net>"),
+        mime(
+            "Out of office",
+            subject="Automatic reply: Sigap",
+            message_id="<imap2@mail.example.org>",
+            headers={"Auto-Submitted": "auto-replied"},
+        ),
+        mime(
+            f"Lampu PJU mati di Jl. Anggrek, {ELSEWHERE}.",
+            message_id="<imap3@mail.example.org>",
+            sender="Warga Lain <warga.lain@example.net>",
+        ),
     ]
     with FakeImap(messages) as imap:
-        settings.SIGAP_CHANNELS["email"].update({"imap_host": "127.0.0.1", "imap_port": str(imap.port),
-                                                 "imap_user": imap.user, "imap_password": imap.password, "imap_ssl": "0"})
+        settings.SIGAP_CHANNELS["email"].update(
+            {
+                "imap_host": "127.0.0.1",
+                "imap_port": str(imap.port),
+                "imap_user": imap.user,
+                "imap_password": imap.password,
+                "imap_ssl": "0",
+            }
+        )
         imap.fail_fetch = {3}
         with django_capture_on_commit_callbacks(execute=True):
             call_command("imap", "poll")
@@ -354,38 +465,96 @@ def test_imap_poll_stores_then_marks_seen_and_leaves_a_failed_message_unseen(rem
             call_command("imap", "poll")
         assert imap.seen() == [True, True, True] and Report.objects.count() == 2
         assert [c.split()[0] for c in imap.commands if not c.startswith(("FETCH", "STORE"))][:4] == [
-            "CAPABILITY", "LOGIN", "SELECT", "SEARCH"]
+            "CAPABILITY",
+            "LOGIN",
+            "SELECT",
+            "SEARCH",
+        ]
     assert {m.to[0] for m in mail.outbox} == {RESIDENT, "warga.lain@example.net"}
 
 
 # --- Twitter/X ---------------------------------------------------------------------------------------
+
 
 def tw_sign(body: bytes, secret: str = TW_SECRET) -> dict:
     digest = hmac.new(secret.encode(), body, hashlib.sha256).digest()
     return {"x-twitter-webhooks-signature": "sha256=" + base64.b64encode(digest).decode()}
 
 
-def tweet(tid: str, text: str, *, user_id=TW_USER, screen=TW_SCREEN, name=RESIDENT_NAME, mention=True,
-          reply_to_status: str | None = None, photo_url: str | None = None, **extra) -> dict:
+def tweet(
+    tid: str,
+    text: str,
+    *,
+    user_id=TW_USER,
+    screen=TW_SCREEN,
+    name=RESIDENT_NAME,
+    mention=True,
+    reply_to_status: str | None = None,
+    photo_url: str | None = None,
+    **extra,
+) -> dict:
     """A v1.1 Tweet object as the Account Activity API delivers it."""
     data = {
-        "created_at": "Sat Nov 28 03:00:00 +0000 2026", "id": int(tid), "id_str": tid, "text": text,
-        "source": "<a href=\"https://mobile.twitter.com\">Twitter Web App</a>", "truncated": False,
+        "created_at": "Sat Nov 28 03:00:00 +0000 2026",
+        "id": int(tid),
+        "id_str": tid,
+        "text": text,
+        "source": '<a href="https://mobile.twitter.com">Twitter Web App</a>',
+        "truncated": False,
         "in_reply_to_status_id": int(reply_to_status) if reply_to_status else None,
-        "in_reply_to_status_id_str": reply_to_status, "in_reply_to_user_id": int(CITY_TW) if reply_to_status else None,
+        "in_reply_to_status_id_str": reply_to_status,
+        "in_reply_to_user_id": int(CITY_TW) if reply_to_status else None,
         "in_reply_to_user_id_str": CITY_TW if reply_to_status else None,
         "in_reply_to_screen_name": "DKIJakarta" if reply_to_status else None,
-        "user": {"id": int(user_id), "id_str": user_id, "name": name, "screen_name": screen, "location": "Jakarta",
-                 "protected": False, "verified": False, "followers_count": 12},
-        "geo": None, "coordinates": None, "place": None, "is_quote_status": False, "quote_count": 0,
-        "reply_count": 0, "retweet_count": 0, "favorite_count": 0, "lang": "in", "timestamp_ms": "1764298800000",
-        "entities": {"hashtags": [], "urls": [], "symbols": [], "user_mentions": [
-            {"screen_name": "DKIJakarta", "name": "Pemprov DKI Jakarta", "id": int(CITY_TW), "id_str": CITY_TW,
-             "indices": [0, 11]}] if mention else []},
+        "user": {
+            "id": int(user_id),
+            "id_str": user_id,
+            "name": name,
+            "screen_name": screen,
+            "location": "Jakarta",
+            "protected": False,
+            "verified": False,
+            "followers_count": 12,
+        },
+        "geo": None,
+        "coordinates": None,
+        "place": None,
+        "is_quote_status": False,
+        "quote_count": 0,
+        "reply_count": 0,
+        "retweet_count": 0,
+        "favorite_count": 0,
+        "lang": "in",
+        "timestamp_ms": "1764298800000",
+        "entities": {
+            "hashtags": [],
+            "urls": [],
+            "symbols": [],
+            "user_mentions": [
+                {
+                    "screen_name": "DKIJakarta",
+                    "name": "Pemprov DKI Jakarta",
+                    "id": int(CITY_TW),
+                    "id_str": CITY_TW,
+                    "indices": [0, 11],
+                }
+            ]
+            if mention
+            else [],
+        },
     }
     if photo_url:
-        media = [{"id": 1, "id_str": "1", "indices": [60, 83], "media_url_https": photo_url, "url": "https://t.co/abc",
-                  "type": "photo", "sizes": {}}]
+        media = [
+            {
+                "id": 1,
+                "id_str": "1",
+                "indices": [60, 83],
+                "media_url_https": photo_url,
+                "url": "https://t.co/abc",
+                "type": "photo",
+                "sizes": {},
+            }
+        ]
         data["entities"]["media"] = media
         data["extended_entities"] = {"media": media}
     data.update(extra)
@@ -399,16 +568,27 @@ def tw_payload(*tweets: dict, dms: list[dict] | None = None) -> bytes:
         body["tweet_create_events"] = list(tweets)
     if dms is not None:
         body["direct_message_events"] = dms
-        body["users"] = {TW_USER: {"id": TW_USER, "name": RESIDENT_NAME, "screen_name": TW_SCREEN},
-                         CITY_TW: {"id": CITY_TW, "name": "Pemprov DKI Jakarta", "screen_name": "DKIJakarta"}}
+        body["users"] = {
+            TW_USER: {"id": TW_USER, "name": RESIDENT_NAME, "screen_name": TW_SCREEN},
+            CITY_TW: {"id": CITY_TW, "name": "Pemprov DKI Jakarta", "screen_name": "DKIJakarta"},
+        }
     return json.dumps(body).encode()
 
 
 def dm(event_id: str, text: str, sender=TW_USER) -> dict:
-    return {"type": "message_create", "id": event_id, "created_timestamp": "1764298800000",
-            "message_create": {"target": {"recipient_id": CITY_TW if sender == TW_USER else TW_USER},
-                               "sender_id": sender, "message_data": {"text": text, "entities": {
-                                   "hashtags": [], "symbols": [], "user_mentions": [], "urls": []}}}}
+    return {
+        "type": "message_create",
+        "id": event_id,
+        "created_timestamp": "1764298800000",
+        "message_create": {
+            "target": {"recipient_id": CITY_TW if sender == TW_USER else TW_USER},
+            "sender_id": sender,
+            "message_data": {
+                "text": text,
+                "entities": {"hashtags": [], "symbols": [], "user_mentions": [], "urls": []},
+            },
+        },
+    }
 
 
 def public_replies(remote) -> list[dict]:
@@ -436,9 +616,13 @@ def test_tampered_or_unsigned_twitter_events_are_refused(deliver, remote):
 
 
 def test_a_public_mention_becomes_a_private_report_answered_publicly_with_the_number_only(deliver, remote):
-    body = tw_payload(tweet("1900000000000000200", "@DKIJakarta jalan berlubang besar di depan sekolah, sudah ada "
-                                                   "motor jatuh, tolong segera diperbaiki",
-                            photo_url=f"{remote.url}/cdn/PHOTO1"))
+    body = tw_payload(
+        tweet(
+            "1900000000000000200",
+            "@DKIJakarta jalan berlubang besar di depan sekolah, sudah ada motor jatuh, tolong segera diperbaiki",
+            photo_url=f"{remote.url}/cdn/PHOTO1",
+        )
+    )
     for _ in range(2):  # X may deliver the same event twice
         assert deliver("twitter", body, tw_sign(body)).status_code == 200
     report = Report.objects.get()
@@ -446,9 +630,11 @@ def test_a_public_mention_becomes_a_private_report_answered_publicly_with_the_nu
     assert report.unit.kode == "triase" and report.photos.count() == 1
     assert "@DKIJakarta" not in report.description
     [public] = public_replies(remote)
-    assert public == {"text": f"Terima kasih, laporan Anda tercatat dengan nomor {report.number}. "
-                              "Kami lanjutkan lewat pesan langsung.",
-                      "reply": {"in_reply_to_tweet_id": "1900000000000000200"}}
+    assert public == {
+        "text": f"Terima kasih, laporan Anda tercatat dengan nomor {report.number}. "
+        "Kami lanjutkan lewat pesan langsung.",
+        "reply": {"in_reply_to_tweet_id": "1900000000000000200"},
+    }
     [private] = dms_to(remote)
     assert report.number in private and "Kode lacak" in private
     assert all(r["headers"]["Authorization"] == "Bearer tw-user-token" for r in remote.sent("/x/"))
@@ -459,12 +645,25 @@ def test_our_own_tweets_retweets_and_thanks_under_our_answer_are_not_complaints(
     deliver("twitter", first, tw_sign(first))
     ack_id = Notification.objects.get(kind="public_ack").remote_id
     others = tw_payload(
-        tweet("1900000000000000301", "@warga_canaryq Terima kasih, laporan Anda tercatat dengan nomor JK1",
-              user_id=CITY_TW, screen="DKIJakarta", name="Pemprov DKI Jakarta", mention=False),
-        tweet("1900000000000000302", "RT @someone: @DKIJakarta banjir di kolong tol sudah sepinggang",
-              retweeted_status={"id_str": "1"}),
-        tweet("1900000000000000303", "@DKIJakarta terima kasih banyak atas tanggapannya ya", reply_to_status=ack_id,
-              mention=False),
+        tweet(
+            "1900000000000000301",
+            "@warga_canaryq Terima kasih, laporan Anda tercatat dengan nomor JK1",
+            user_id=CITY_TW,
+            screen="DKIJakarta",
+            name="Pemprov DKI Jakarta",
+            mention=False,
+        ),
+        tweet(
+            "1900000000000000302",
+            "RT @someone: @DKIJakarta banjir di kolong tol sudah sepinggang",
+            retweeted_status={"id_str": "1"},
+        ),
+        tweet(
+            "1900000000000000303",
+            "@DKIJakarta terima kasih banyak atas tanggapannya ya",
+            reply_to_status=ack_id,
+            mention=False,
+        ),
         tweet("1900000000000000304", "hari ini cerah sekali di jakarta, semoga tidak banjir", mention=False),
     )
     response = deliver("twitter", others, tw_sign(others))
@@ -485,17 +684,21 @@ def test_a_public_mention_followed_to_selesai_is_continued_privately_by_dm(deliv
     assert len(dms_to(remote)) == 4
     [public] = public_replies(remote)  # still the one public answer, and nothing of the case in it
     text = public["text"]
-    assert text == (f"Terima kasih, laporan Anda tercatat dengan nomor {report.number}. "
-                    "Kami lanjutkan lewat pesan langsung.")
+    assert text == (
+        f"Terima kasih, laporan Anda tercatat dengan nomor {report.number}. Kami lanjutkan lewat pesan langsung."
+    )
     for secret in ("mampet", "Pondok Bambu", report.unit.nama, "Kode lacak", "Selesai"):
         assert secret not in text
     assert Notification.objects.filter(report=report).exclude(state="sent").count() == 0
 
 
 def test_a_twitter_dm_goes_through_the_chat_dialog(deliver, remote):
-    for event in (dm("2000000000000000001", f"Got mampet di gang rumah saya, {ELSEWHERE}, air meluap"),
-                  dm("2000000000000000002", "ya"), dm("2000000000000000003", "1"),
-                  dm("2000000000000000004", "echo of our own message", sender=CITY_TW)):
+    for event in (
+        dm("2000000000000000001", f"Got mampet di gang rumah saya, {ELSEWHERE}, air meluap"),
+        dm("2000000000000000002", "ya"),
+        dm("2000000000000000003", "1"),
+        dm("2000000000000000004", "echo of our own message", sender=CITY_TW),
+    ):
         body = tw_payload(dms=[event])
         assert deliver("twitter", body, tw_sign(body)).status_code == 200
     report = Report.objects.get()
@@ -507,17 +710,35 @@ def test_a_twitter_dm_goes_through_the_chat_dialog(deliver, remote):
 
 # --- Facebook and Instagram -------------------------------------------------------------------------
 
+
 def fb_comment(cid: str, text: str, *, from_id="2200000000000001", name=RESIDENT_NAME, photo=None) -> bytes:
     post = f"{PAGE_ID}_555000"
-    value = {"from": {"id": from_id, "name": name},
-             "post": {"status_type": "added_photos", "is_published": True, "updated_time": "2026-11-28T03:00:00+0000",
-                      "permalink_url": f"https://www.facebook.com/{post}", "promotion_status": "inactive", "id": post},
-             "message": text, "post_id": post, "comment_id": cid, "created_time": 1764298800, "item": "comment",
-             "parent_id": post, "verb": "add"}
+    value = {
+        "from": {"id": from_id, "name": name},
+        "post": {
+            "status_type": "added_photos",
+            "is_published": True,
+            "updated_time": "2026-11-28T03:00:00+0000",
+            "permalink_url": f"https://www.facebook.com/{post}",
+            "promotion_status": "inactive",
+            "id": post,
+        },
+        "message": text,
+        "post_id": post,
+        "comment_id": cid,
+        "created_time": 1764298800,
+        "item": "comment",
+        "parent_id": post,
+        "verb": "add",
+    }
     if photo:
         value["photo"] = photo
-    return json.dumps({"object": "page", "entry": [{"id": PAGE_ID, "time": 1764298801,
-                                                    "changes": [{"field": "feed", "value": value}]}]}).encode()
+    return json.dumps(
+        {
+            "object": "page",
+            "entry": [{"id": PAGE_ID, "time": 1764298801, "changes": [{"field": "feed", "value": value}]}],
+        }
+    ).encode()
 
 
 def fb_message(mid: str, *, text: str | None = None, attachments: list | None = None) -> bytes:
@@ -526,8 +747,25 @@ def fb_message(mid: str, *, text: str | None = None, attachments: list | None = 
         message["text"] = text
     if attachments:
         message["attachments"] = attachments
-    return json.dumps({"object": "page", "entry": [{"id": PAGE_ID, "time": 1764298801, "messaging": [
-        {"sender": {"id": PSID}, "recipient": {"id": PAGE_ID}, "timestamp": 1764298800, "message": message}]}]}).encode()
+    return json.dumps(
+        {
+            "object": "page",
+            "entry": [
+                {
+                    "id": PAGE_ID,
+                    "time": 1764298801,
+                    "messaging": [
+                        {
+                            "sender": {"id": PSID},
+                            "recipient": {"id": PAGE_ID},
+                            "timestamp": 1764298800,
+                            "message": message,
+                        }
+                    ],
+                }
+            ],
+        }
+    ).encode()
 
 
 def graph_sent(remote, suffix: str) -> list[dict]:
@@ -535,13 +773,24 @@ def graph_sent(remote, suffix: str) -> list[dict]:
 
 
 def test_facebook_verification_and_signatures(client, deliver, remote):
-    ok = client.get("/channels/facebook/webhook", {"hub.mode": "subscribe", "hub.verify_token": "fb-verify",
-                                                   "hub.challenge": "9876"})
+    ok = client.get(
+        "/channels/facebook/webhook",
+        {"hub.mode": "subscribe", "hub.verify_token": "fb-verify", "hub.challenge": "9876"},
+    )
     assert ok.status_code == 200 and ok.content == b"9876"
-    assert client.get("/channels/facebook/webhook", {"hub.mode": "subscribe", "hub.verify_token": "x",
-                                                     "hub.challenge": "1"}).status_code == 403
+    assert (
+        client.get(
+            "/channels/facebook/webhook", {"hub.mode": "subscribe", "hub.verify_token": "x", "hub.challenge": "1"}
+        ).status_code
+        == 403
+    )
     body = fb_comment("555000_9001", "Lampu jalan mati sepanjang gang kami sejak minggu lalu")
-    assert deliver("facebook", body.replace(b"mati", b"nyala"), hex_sign(FB_SECRET, body, "X-Hub-Signature-256")).status_code == 401
+    assert (
+        deliver(
+            "facebook", body.replace(b"mati", b"nyala"), hex_sign(FB_SECRET, body, "X-Hub-Signature-256")
+        ).status_code
+        == 401
+    )
     assert deliver("facebook", body, hex_sign(IG_SECRET, body, "X-Hub-Signature-256")).status_code == 401
     assert InboundMessage.objects.count() == 0 and remote.requests == []
 
@@ -550,15 +799,18 @@ def test_a_page_comment_is_answered_publicly_then_privately_to_selesai(deliver, 
     from sigap.privacy.relay import outbox_flush
 
     remote.psid_for_comment["555000_9002"] = PSID
-    body = fb_comment("555000_9002", f"Got mampet di Jl. Mawar, {ELSEWHERE}, mohon dibersihkan",
-                      photo=f"{remote.url}/cdn/PHOTO2")
+    body = fb_comment(
+        "555000_9002", f"Got mampet di Jl. Mawar, {ELSEWHERE}, mohon dibersihkan", photo=f"{remote.url}/cdn/PHOTO2"
+    )
     for _ in range(2):
         assert deliver("facebook", body, hex_sign(FB_SECRET, body, "X-Hub-Signature-256")).status_code == 200
     report = Report.objects.get()
     assert report.channel == "facebook" and report.privacy == "private" and report.photos.count() == 1
     [public] = graph_sent(remote, "/555000_9002/comments")
-    assert public == {"message": f"Terima kasih, laporan Anda tercatat dengan nomor {report.number}. "
-                                 "Kami lanjutkan lewat pesan langsung."}
+    assert public == {
+        "message": f"Terima kasih, laporan Anda tercatat dengan nomor {report.number}. "
+        "Kami lanjutkan lewat pesan langsung."
+    }
     private = graph_sent(remote, "/me/messages")
     assert len(private) == 1 and private[0]["recipient"] == {"comment_id": "555000_9002"}
     assert report.number in private[0]["message"]["text"]
@@ -569,7 +821,9 @@ def test_a_page_comment_is_answered_publicly_then_privately_to_selesai(deliver, 
     assert statuses([m["message"]["text"] for m in later], report.number) == ["Proses", "Menunggu Validasi", "Selesai"]
     assert len(graph_sent(remote, "/comments")) == 1  # the only public word
     # the page's own comment (our answer, seen by the webhook) is not a complaint
-    ours = fb_comment("555000_9003", f"Terima kasih, laporan Anda tercatat dengan nomor {report.number}.", from_id=PAGE_ID)
+    ours = fb_comment(
+        "555000_9003", f"Terima kasih, laporan Anda tercatat dengan nomor {report.number}.", from_id=PAGE_ID
+    )
     deliver("facebook", ours, hex_sign(FB_SECRET, ours, "X-Hub-Signature-256"))
     assert Report.objects.count() == 1
 
@@ -579,10 +833,19 @@ def test_a_messenger_conversation_with_photo_and_location_files_one_report(deliv
 
     lat, lon = inner_point("31.75.07.1002")
     messages = [
-        fb_message("m_1", text="Pohon tumbang menutup jalan depan rumah",
-                   attachments=[{"type": "image", "payload": {"url": f"{remote.url}/cdn/PHOTO1"}}]),
-        fb_message("m_2", attachments=[{"type": "location", "title": "Lokasi", "payload": {"coordinates": {"lat": lat, "long": lon}}}]),
-        fb_message("m_3", text="ya"), fb_message("m_4", text="1"),
+        fb_message(
+            "m_1",
+            text="Pohon tumbang menutup jalan depan rumah",
+            attachments=[{"type": "image", "payload": {"url": f"{remote.url}/cdn/PHOTO1"}}],
+        ),
+        fb_message(
+            "m_2",
+            attachments=[
+                {"type": "location", "title": "Lokasi", "payload": {"coordinates": {"lat": lat, "long": lon}}}
+            ],
+        ),
+        fb_message("m_3", text="ya"),
+        fb_message("m_4", text="1"),
     ]
     for body in messages:
         assert deliver("facebook", body, hex_sign(FB_SECRET, body, "X-Hub-Signature-256")).status_code == 200
@@ -594,43 +857,69 @@ def test_a_messenger_conversation_with_photo_and_location_files_one_report(deliv
 
 
 def ig_payload(field: str, value: dict) -> bytes:
-    return json.dumps({"object": "instagram", "entry": [{"id": IG_ID, "time": 1764298801,
-                                                         "changes": [{"field": field, "value": value}]}]}).encode()
+    return json.dumps(
+        {
+            "object": "instagram",
+            "entry": [{"id": IG_ID, "time": 1764298801, "changes": [{"field": field, "value": value}]}],
+        }
+    ).encode()
 
 
 def test_an_instagram_comment_becomes_a_private_report_and_continues_by_dm(deliver, remote, selesai):
     from sigap.privacy.relay import outbox_flush
 
-    body = ig_payload("comments", {"from": {"id": IGSID, "username": IG_USER}, "media": {
-        "id": "17900000000000001", "media_product_type": "FEED"}, "id": "17800000000000001",
-        "text": "@kotajakarta trotoar rusak parah di depan pasar, banyak yang jatuh"})
-    assert deliver("instagram", body.replace(b"parah", b"sedikit"), hex_sign(IG_SECRET, body, "X-Hub-Signature-256")).status_code == 401
+    body = ig_payload(
+        "comments",
+        {
+            "from": {"id": IGSID, "username": IG_USER},
+            "media": {"id": "17900000000000001", "media_product_type": "FEED"},
+            "id": "17800000000000001",
+            "text": "@kotajakarta trotoar rusak parah di depan pasar, banyak yang jatuh",
+        },
+    )
+    assert (
+        deliver(
+            "instagram", body.replace(b"parah", b"sedikit"), hex_sign(IG_SECRET, body, "X-Hub-Signature-256")
+        ).status_code
+        == 401
+    )
     for _ in range(2):
         assert deliver("instagram", body, hex_sign(IG_SECRET, body, "X-Hub-Signature-256")).status_code == 200
     report = Report.objects.get()
     assert report.channel == "instagram" and report.privacy == "private" and report.unit.kode == "triase"
     [public] = graph_sent(remote, "/17800000000000001/replies")
-    assert public["message"] == (f"Terima kasih, laporan Anda tercatat dengan nomor {report.number}. "
-                                 "Kami lanjutkan lewat pesan langsung.")
+    assert public["message"] == (
+        f"Terima kasih, laporan Anda tercatat dengan nomor {report.number}. Kami lanjutkan lewat pesan langsung."
+    )
     selesai(report)
     outbox_flush()
     private = graph_sent(remote, "/me/messages")
     assert private[0]["recipient"] == {"comment_id": "17800000000000001"}
     assert all(m["recipient"] == {"id": IGSID} for m in private[1:])
-    assert statuses([m["message"]["text"] for m in private], report.number) == ["Proses", "Menunggu Validasi", "Selesai"]
+    assert statuses([m["message"]["text"] for m in private], report.number) == [
+        "Proses",
+        "Menunggu Validasi",
+        "Selesai",
+    ]
 
 
 def test_an_instagram_mention_is_read_through_the_api_and_answered_on_the_mention(deliver, remote):
-    remote.mentioned["17800000000000002"] = {"id": "17800000000000002", "username": IG_USER,
-                                             "text": f"@kotajakarta got mampet di {ELSEWHERE}, bau sekali"}
+    remote.mentioned["17800000000000002"] = {
+        "id": "17800000000000002",
+        "username": IG_USER,
+        "text": f"@kotajakarta got mampet di {ELSEWHERE}, bau sekali",
+    }
     body = ig_payload("mentions", {"media_id": "17900000000000002", "comment_id": "17800000000000002"})
     assert deliver("instagram", body, hex_sign(IG_SECRET, body, "X-Hub-Signature-256")).status_code == 200
     report = Report.objects.get()
     assert report.kelurahan.nama == "Pondok Bambu"
     [public] = graph_sent(remote, f"/{IG_ID}/mentions")
-    assert public == {"media_id": "17900000000000002", "comment_id": "17800000000000002",
-                      "message": f"Terima kasih, laporan Anda tercatat dengan nomor {report.number}. "
-                                 "Kami lanjutkan lewat pesan langsung."}
+    assert public == {
+        "media_id": "17900000000000002",
+        "comment_id": "17800000000000002",
+        "message": f"Terima kasih, laporan Anda tercatat dengan nomor {report.number}. "
+        "Kami lanjutkan lewat pesan langsung.",
+    }
     lookup = [r for r in remote.requests if r["method"] == "GET" and r["path"] == f"/graph/{IG_ID}"]
     assert "mentioned_comment.comment_id(17800000000000002)" in lookup[0]["query"]["fields"]
     # Meta named no IGSID for the private reply: later updates are skipped instead of a second private reply
@@ -641,11 +930,18 @@ def test_an_instagram_mention_is_read_through_the_api_and_answered_on_the_mentio
 
 # --- LAPOR! ------------------------------------------------------------------------------------------
 
+
 def laporan(lid: int, **fields) -> dict:
-    item = {"id": lid, "judul": "Saluran air tersumbat", "isi": "Saluran di depan rumah tersumbat sampah, air meluap.",
-            "kategori": "saluran-tersumbat", "lokasi": {"lat": None, "lon": None, "alamat": ""}, "privasi": "rahasia",
-            "pelapor": {"nama": RESIDENT_NAME, "telepon": "0813-7717-2345", "email": "lapor.canary@example.org"},
-            "tanggal": "2026-11-27T09:00:00+07:00"}
+    item = {
+        "id": lid,
+        "judul": "Saluran air tersumbat",
+        "isi": "Saluran di depan rumah tersumbat sampah, air meluap.",
+        "kategori": "saluran-tersumbat",
+        "lokasi": {"lat": None, "lon": None, "alamat": ""},
+        "privasi": "rahasia",
+        "pelapor": {"nama": RESIDENT_NAME, "telepon": "0813-7717-2345", "email": "lapor.canary@example.org"},
+        "tanggal": "2026-11-27T09:00:00+07:00",
+    }
     item.update(fields)
     return item
 
@@ -661,8 +957,13 @@ def test_lapor_import_is_idempotent_and_maps_privacy(remote, django_capture_on_c
     remote.laporan = [
         laporan(5001, lokasi={"lat": lat, "lon": lon, "alamat": "Jl. Mawar No. 3"}),
         laporan(5002, privasi="anonim", lokasi={"alamat": f"Jl. Kenanga, {ELSEWHERE}"}),
-        laporan(5003, privasi="publik", kategori="Infrastruktur", judul="Jalan rusak",
-                isi="Jalan berlubang besar di depan kantor kelurahan, sering ada kecelakaan."),
+        laporan(
+            5003,
+            privasi="publik",
+            kategori="Infrastruktur",
+            judul="Jalan rusak",
+            isi="Jalan berlubang besar di depan kantor kelurahan, sering ada kecelakaan.",
+        ),
     ]
     for _ in range(2):
         with django_capture_on_commit_callbacks(execute=True):
@@ -681,8 +982,12 @@ def test_lapor_import_is_idempotent_and_maps_privacy(remote, django_capture_on_c
         assert received["status"] == "diterima" and by_id[str(lid)].number in received["keterangan"]
     gets = [r for r in remote.requests if r["method"] == "GET" and r["path"] == "/lapor/laporan"]
     assert {r["query"]["page"] for r in gets} == {"1", "2"}
-    assert all(r["query"]["instansi"] == "pemprov-dki" and r["query"]["status"] == "disposisi"
-               and r["headers"]["Authorization"] == "Bearer lapor-token" for r in gets)
+    assert all(
+        r["query"]["instansi"] == "pemprov-dki"
+        and r["query"]["status"] == "disposisi"
+        and r["headers"]["Authorization"] == "Bearer lapor-token"
+        for r in gets
+    )
 
 
 def test_lapor_has_no_webhook(client, remote):
@@ -692,7 +997,9 @@ def test_lapor_has_no_webhook(client, remote):
     assert InboundMessage.objects.count() == 0
 
 
-def test_every_status_of_a_lapor_report_is_pushed_back_exactly_once(remote, selesai, django_capture_on_commit_callbacks):
+def test_every_status_of_a_lapor_report_is_pushed_back_exactly_once(
+    remote, selesai, django_capture_on_commit_callbacks
+):
     from sigap.reports.tests.factories import inner_point
 
     lat, lon = inner_point("31.75.07.1002")
@@ -710,15 +1017,33 @@ def test_every_status_of_a_lapor_report_is_pushed_back_exactly_once(remote, sele
     in_order = [u["status"] for u in sorted(updates, key=lambda u: u["waktu"])]
     assert in_order == ["diterima", "diproses", "diproses", "selesai"]
     changes = {c.new_status: timezone.localtime(c.created_at).isoformat() for c in report.history.all()}
-    assert {u["waktu"] for u in updates[1:]} == {changes["in_progress"], changes["awaiting_validation"], changes["done"]}
+    assert {u["waktu"] for u in updates[1:]} == {
+        changes["in_progress"],
+        changes["awaiting_validation"],
+        changes["done"],
+    }
     assert Notification.objects.filter(report=report).exclude(state="sent").count() == 0
     assert mail.outbox == []  # a LAPOR! reporter hears from LAPOR!, not from us
 
 
 # --- the identity canary -----------------------------------------------------------------------------
 
-CANARY = [RESIDENT_NAME, "Qoppa", "Zyxwvut", "qoppa.canary", "7717-2345", "77172345", TW_USER, TW_SCREEN, PSID,
-          IGSID, IG_USER, "lapor.canary", "CAK1", "mail.example.org"]
+CANARY = [
+    RESIDENT_NAME,
+    "Qoppa",
+    "Zyxwvut",
+    "qoppa.canary",
+    "7717-2345",
+    "77172345",
+    TW_USER,
+    TW_SCREEN,
+    PSID,
+    IGSID,
+    IG_USER,
+    "lapor.canary",
+    "CAK1",
+    "mail.example.org",
+]
 
 
 def assert_no_identity(text: str, where: str) -> None:
@@ -726,39 +1051,60 @@ def assert_no_identity(text: str, where: str) -> None:
         assert marker not in text, f"identity marker {marker!r} leaked into {where}"
 
 
-def test_identity_canary_across_email_twitter_meta_and_lapor(client, deliver, mail_in, remote, staff, selesai,
-                                                              log_capture, django_capture_on_commit_callbacks):
+def test_identity_canary_across_email_twitter_meta_and_lapor(
+    client, deliver, mail_in, remote, staff, selesai, log_capture, django_capture_on_commit_callbacks
+):
     cued = f"Saya {RESIDENT_NAME}, hubungi 0813-7717-2345 atau qoppa.canary@example.org."
     # and written bare, as residents do (no cue before the name, the first name alone), on every channel that
     # gives Sigap the sender's name; Messenger gives none, so only the cued form is redacted there (a known limit)
     typed = f"{cued} {RESIDENT_NAME}, rumah cat hijau. Tanya Qoppa saja."
     remote.fail_sends = 1  # one failed delivery, so the relay has something to log
     refused = mime(f"{typed} ditolak")  # and one refused (tampered) webhook
-    deliver("email", refused + b" ", hex_sign(EMAIL_SECRET, refused, "X-Sigap-Signature"), content_type="message/rfc822")
+    deliver(
+        "email", refused + b" ", hex_sign(EMAIL_SECRET, refused, "X-Sigap-Signature"), content_type="message/rfc822"
+    )
     # email (filed at once), with the name and number in the text and a signature
-    mail_in(mime(f"Got mampet di Jl. Mawar, {ELSEWHERE}. {typed}\n-- \n{RESIDENT_NAME}\n081377172345",
-                 photo=jpeg_colour((1, 2, 3))))
+    mail_in(
+        mime(
+            f"Got mampet di Jl. Mawar, {ELSEWHERE}. {typed}\n-- \n{RESIDENT_NAME}\n081377172345",
+            photo=jpeg_colour((1, 2, 3)),
+        )
+    )
     # a public tweet and a DM dialog
     body = tw_payload(tweet("1900000000000000900", f"@DKIJakarta @{TW_SCREEN} got mampet di {ELSEWHERE}. {typed}"))
     deliver("twitter", body, tw_sign(body))
-    for event in (dm("2000000000000000901", f"Sampah menumpuk di {ELSEWHERE}. {typed}"), dm("2000000000000000902", "ya"),
-                  dm("2000000000000000903", "1")):
+    for event in (
+        dm("2000000000000000901", f"Sampah menumpuk di {ELSEWHERE}. {typed}"),
+        dm("2000000000000000902", "ya"),
+        dm("2000000000000000903", "1"),
+    ):
         body = tw_payload(dms=[event])
         deliver("twitter", body, tw_sign(body))
     # a page comment, a Messenger dialog, an Instagram comment
     remote.psid_for_comment["555000_9900"] = PSID
     body = fb_comment("555000_9900", f"Lampu jalan mati di {ELSEWHERE}. {typed}")
     deliver("facebook", body, hex_sign(FB_SECRET, body, "X-Hub-Signature-256"))
-    for body in (fb_message("m_c1", text=f"Trotoar rusak di {ELSEWHERE}. {cued}"), fb_message("m_c2", text="ya"),
-                 fb_message("m_c3", text="1")):
+    for body in (
+        fb_message("m_c1", text=f"Trotoar rusak di {ELSEWHERE}. {cued}"),
+        fb_message("m_c2", text="ya"),
+        fb_message("m_c3", text="1"),
+    ):
         deliver("facebook", body, hex_sign(FB_SECRET, body, "X-Hub-Signature-256"))
-    body = ig_payload("comments", {"from": {"id": IGSID, "username": IG_USER}, "media": {"id": "17900000000000009"},
-                                   "id": "17800000000000009", "text": f"@kota pohon tumbang di {ELSEWHERE}, "
-                                                                      "hubungi 0813-7717-2345"})
+    body = ig_payload(
+        "comments",
+        {
+            "from": {"id": IGSID, "username": IG_USER},
+            "media": {"id": "17900000000000009"},
+            "id": "17800000000000009",
+            "text": f"@kota pohon tumbang di {ELSEWHERE}, hubungi 0813-7717-2345",
+        },
+    )
     deliver("instagram", body, hex_sign(IG_SECRET, body, "X-Hub-Signature-256"))
     # LAPOR!, one confidential and one anonymous
-    remote.laporan = [laporan(7001, isi=f"Saluran mampet di {ELSEWHERE}. {typed}"),
-                      laporan(7002, privasi="anonim", isi=f"Parkir liar di {ELSEWHERE}. {typed}")]
+    remote.laporan = [
+        laporan(7001, isi=f"Saluran mampet di {ELSEWHERE}. {typed}"),
+        laporan(7002, privasi="anonim", isi=f"Parkir liar di {ELSEWHERE}. {typed}"),
+    ]
     with django_capture_on_commit_callbacks(execute=True):
         call_command("lapor", "import")
 
@@ -768,8 +1114,10 @@ def test_identity_canary_across_email_twitter_meta_and_lapor(client, deliver, ma
 
     for report in reports:
         report.refresh_from_db()
-        assert_no_identity(" ".join([report.description, report.address, report.public_note, report.rating_comment]),
-                           f"report {report.channel}")
+        assert_no_identity(
+            " ".join([report.description, report.address, report.public_note, report.rating_comment]),
+            f"report {report.channel}",
+        )
         for change in report.history.all():
             assert_no_identity(change.public_note + change.internal_note, "status history")
         officer = staff(f"canary.{report.unit.kode.replace(':', '.')}", report.unit.kode)
@@ -795,8 +1143,9 @@ def test_identity_canary_across_email_twitter_meta_and_lapor(client, deliver, ma
     assert dms_to(remote) and graph_sent(remote, "/me/messages")
 
 
-def test_an_email_answer_is_redacted_with_what_we_know_of_the_reporter(mail_in, remote, staff,
-                                                                       django_capture_on_commit_callbacks):
+def test_an_email_answer_is_redacted_with_what_we_know_of_the_reporter(
+    mail_in, remote, staff, django_capture_on_commit_callbacks
+):
     """The answer passes the same door as the description: the reporter's name and the local part of their own
     address, written bare, never reach the officer."""
     mail_in(mime(f"Parkir liar menutup jalan di depan sekolah, {ELSEWHERE}."))
@@ -806,9 +1155,14 @@ def test_an_email_answer_is_redacted_with_what_we_know_of_the_reporter(mail_in, 
         services.report_accept(report_id=report.pk, actor=officer)
         services.report_ask_reporter(report_id=report.pk, actor=officer, question="Siapa yang bisa kami hubungi?")
     question = to_resident()[-1]
-    mail_in(mime("Tanya langsung Qoppa Zyxwvut, atau tulis ke qoppa.canary di kantor. Qoppa ada tiap sore.",
-                 subject=f"Re: {question.subject}", message_id="<CAK9.who@mail.example.org>",
-                 in_reply_to=question.extra_headers["Message-ID"]))
+    mail_in(
+        mime(
+            "Tanya langsung Qoppa Zyxwvut, atau tulis ke qoppa.canary di kantor. Qoppa ada tiap sore.",
+            subject=f"Re: {question.subject}",
+            message_id="<CAK9.who@mail.example.org>",
+            in_reply_to=question.extra_headers["Message-ID"],
+        )
+    )
     report.refresh_from_db()
     note = report.history.last().internal_note
     assert "tiap sore" in note

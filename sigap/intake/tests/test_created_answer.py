@@ -1,5 +1,6 @@
 """The answer to POST /api/v1/reports is built from what the write path already holds: no query for the
 kelurahan's name per report (one per version of the reference data)."""
+
 from __future__ import annotations
 
 import json
@@ -16,8 +17,14 @@ pytestmark = pytest.mark.django_db
 
 def post(client, kelurahan):
     lat, lon = inner_point(kelurahan)
-    body = {"category": "saluran-tersumbat", "description": "Got mampet di depan gang, air meluap ke jalan.",
-            "lat": lat, "lon": lon, "privacy": "private", "reporter": {"name": "Siti", "phone": "081234567890"}}
+    body = {
+        "category": "saluran-tersumbat",
+        "description": "Got mampet di depan gang, air meluap ke jalan.",
+        "lat": lat,
+        "lon": lon,
+        "privacy": "private",
+        "reporter": {"name": "Siti", "phone": "081234567890"},
+    }
     with CaptureQueriesContext(connection) as queries:
         response = client.post("/api/v1/reports", json.dumps(body), content_type="application/json")
     assert response.status_code == 201, response.content

@@ -1,5 +1,6 @@
 """Group commit: reports filed at the same moment by different threads are written in one transaction,
 each caller gets its own answer after the commit, and a bad one is refused alone."""
+
 from __future__ import annotations
 
 import threading
@@ -41,8 +42,14 @@ def quiet_reference(settings):
 
 def _sub(point, k: int, category: str = "saluran-tersumbat") -> Submission:
     lat, lon = point
-    return Submission(category=category, description=f"Got mampet di gang {GANG[k % len(GANG)]}, air meluap ke jalan kalau hujan.",
-                      lat=lat, lon=lon, channel="web", reporter=Reporter(name=f"Warga {k}", email=f"warga{k}@example.org"))
+    return Submission(
+        category=category,
+        description=f"Got mampet di gang {GANG[k % len(GANG)]}, air meluap ke jalan kalau hujan.",
+        lat=lat,
+        lon=lon,
+        channel="web",
+        reporter=Reporter(name=f"Warga {k}", email=f"warga{k}@example.org"),
+    )
 
 
 def _hold_first_batch(monkeypatch, waiting: int) -> list[int]:
@@ -98,9 +105,15 @@ def test_concurrent_callers_share_one_transaction_and_each_gets_its_own_report(q
 def test_a_bad_submission_in_a_batch_is_refused_alone(quiet_reference, monkeypatch):
     taken = report_submit(_sub(quiet_reference, 6)).tracking_code
     sizes = _hold_first_batch(monkeypatch, 2)
-    codes = iter(["AAAA-BBBB-CCCC",  # the first caller, alone
-                  "DDDD-EEEE-FFFF", taken,  # the batch of two: the second collides, so the batch rolls back
-                  "GGGG-HHHH-JJJJ", taken])  # one by one: the first is filed, the second refused
+    codes = iter(
+        [
+            "AAAA-BBBB-CCCC",  # the first caller, alone
+            "DDDD-EEEE-FFFF",
+            taken,  # the batch of two: the second collides, so the batch rolls back
+            "GGGG-HHHH-JJJJ",
+            taken,
+        ]
+    )  # one by one: the first is filed, the second refused
     monkeypatch.setattr(report_services, "_new_tracking_code", lambda: next(codes))
     results = _file_concurrently([_sub(quiet_reference, k) for k in range(3)])
     assert sizes[:2] == [1, 2]
@@ -114,9 +127,8 @@ def test_a_bad_submission_in_a_batch_is_refused_alone(quiet_reference, monkeypat
 def test_inside_a_callers_transaction_the_report_is_part_of_it(quiet_reference):
     from django.db import transaction
 
-    with pytest.raises(RuntimeError):
-        with transaction.atomic():
-            report_submit(_sub(quiet_reference, 1))
-            raise RuntimeError("the channel failed to store its inbound message")
+    with pytest.raises(RuntimeError), transaction.atomic():
+        report_submit(_sub(quiet_reference, 1))
+        raise RuntimeError("the channel failed to store its inbound message")
     assert not Report.objects.exists() and not IdentityRecord.objects.exists()
     assert groupcommit.stats()["reports"] == 0  # never went through the writer

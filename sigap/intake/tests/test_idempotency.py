@@ -3,6 +3,7 @@
 Same key and same request: the first answer again (same number, tracking code and secret), nothing filed.
 Same key, another request: 422. Same key at the same moment: 409. Keys expire after 24 hours. Neither the
 key, the tracking code nor anything of the reporter is stored in the clear."""
+
 from __future__ import annotations
 
 import io
@@ -30,9 +31,14 @@ URL = "/api/v1/reports"
 
 def body(**overrides) -> dict:
     lat, lon = inner_point("31.75.07.1002")
-    data = {"category": "saluran-tersumbat", "description": "Got mampet di depan gang, air meluap ke jalan.",
-            "lat": lat, "lon": lon, "privacy": "private",
-            "reporter": {"name": "Siti Aminah", "phone": "0812-3456-7890"}}
+    data = {
+        "category": "saluran-tersumbat",
+        "description": "Got mampet di depan gang, air meluap ke jalan.",
+        "lat": lat,
+        "lon": lon,
+        "privacy": "private",
+        "reporter": {"name": "Siti Aminah", "phone": "0812-3456-7890"},
+    }
     data.update(overrides)
     return data
 
@@ -66,8 +72,13 @@ def test_an_anonymous_report_replays_its_secret_too(client):
 def test_the_replay_speaks_the_language_asked_for(client):
     key = str(uuid.uuid4())
     post(client, body(), key)
-    again = client.post(URL, data=json.dumps(body()), content_type="application/json", HTTP_IDEMPOTENCY_KEY=key,
-                        HTTP_ACCEPT_LANGUAGE="en")
+    again = client.post(
+        URL,
+        data=json.dumps(body()),
+        content_type="application/json",
+        HTTP_IDEMPOTENCY_KEY=key,
+        HTTP_ACCEPT_LANGUAGE="en",
+    )
     assert again.json()["status"]["label"] == "Waiting"
 
 
@@ -89,8 +100,12 @@ def test_without_a_key_or_with_other_keys_each_request_files(client):
 
 @pytest.mark.parametrize("key", ["short", "x" * 256, "with space in the key 1234", "caf\u00e9-1234567890abcdef"])
 def test_a_malformed_key_is_400(client, key):
-    response = client.post(URL, data=json.dumps(body()), content_type="application/json",
-                           HTTP_IDEMPOTENCY_KEY=key.encode("utf-8").decode("latin-1"))
+    response = client.post(
+        URL,
+        data=json.dumps(body()),
+        content_type="application/json",
+        HTTP_IDEMPOTENCY_KEY=key.encode("utf-8").decode("latin-1"),
+    )
     assert response.status_code == 400 and response.json()["code"] == "invalid_idempotency_key"
     assert not Report.objects.exists()
 
@@ -108,7 +123,8 @@ def test_expired_keys_are_purged(client):
     post(client, body(), str(uuid.uuid4()))
     post(client, body(), str(uuid.uuid4()))
     IdempotencyRecord.objects.filter(pk=IdempotencyRecord.objects.first().pk).update(
-        created_at=IdempotencyRecord.objects.first().created_at - timedelta(hours=25))
+        created_at=IdempotencyRecord.objects.first().created_at - timedelta(hours=25)
+    )
     assert idempotency.purge() == 1 and IdempotencyRecord.objects.count() == 1
 
 
@@ -117,8 +133,15 @@ def test_nothing_readable_is_stored(client):
     data = post(client, body(), key).json()
     row = IdempotencyRecord.objects.values().get()
     stored = json.dumps(row, default=str)
-    for secret in (key, data["tracking_code"], data["tracking_code"].replace("-", ""), "Siti", "0812", data["id"],
-                   report_services.tracking_hash(data["tracking_code"])):
+    for secret in (
+        key,
+        data["tracking_code"],
+        data["tracking_code"].replace("-", ""),
+        "Siti",
+        "0812",
+        data["id"],
+        report_services.tracking_hash(data["tracking_code"]),
+    ):
         assert secret not in stored
 
 
@@ -129,8 +152,13 @@ def test_multipart_with_the_same_photo_is_a_replay_and_another_photo_is_not(clie
     def form(colour):
         photo = io.BytesIO(jpeg((64, 48), colour))
         photo.name = "got.jpg"
-        return {"category": "saluran-tersumbat", "description": "Got mampet di depan gang, air meluap.",
-                "lat": str(lat), "lon": str(lon), "photos": photo}
+        return {
+            "category": "saluran-tersumbat",
+            "description": "Got mampet di depan gang, air meluap.",
+            "lat": str(lat),
+            "lon": str(lon),
+            "photos": photo,
+        }
 
     first = client.post(URL, data=form((200, 30, 30)), HTTP_IDEMPOTENCY_KEY=key)
     assert first.status_code == 201, first.content

@@ -5,6 +5,7 @@ raises like a failed batch. The one-by-one fallback first asks which of the batc
 tracking codes are chosen before the write) and answers those as filed; only the others are written again.
 In-process (both databases) the write commits and then raises; on PostgreSQL a proxy on loopback really
 swallows the COMMIT's reply and cuts the connection."""
+
 from __future__ import annotations
 
 import json
@@ -91,6 +92,7 @@ def test_a_batch_that_really_failed_is_still_written_one_by_one(quiet_reference,
 
 # --- a real lost reply: a proxy in front of PostgreSQL ----------------------------------------------------
 
+
 @pytest.fixture
 def through_proxy():
     if connection.vendor != "postgresql":
@@ -121,8 +123,15 @@ def test_postgresql_lost_commit_reply_for_a_batch(quiet_reference, through_proxy
 
 def test_postgresql_lost_commit_reply_for_a_report_filed_over_the_api(quiet_reference, through_proxy):
     lat, lon = quiet_reference
-    body = json.dumps({"category": "saluran-tersumbat", "description": "Got mampet di gang mawar, air meluap ke jalan.",
-                       "lat": lat, "lon": lon, "reporter": {"name": "Siti Aminah"}})
+    body = json.dumps(
+        {
+            "category": "saluran-tersumbat",
+            "description": "Got mampet di gang mawar, air meluap ke jalan.",
+            "lat": lat,
+            "lon": lon,
+            "reporter": {"name": "Siti Aminah"},
+        }
+    )
     through_proxy.drop_commit_replies = 1
     response = Client(raise_request_exception=False).post("/api/v1/reports", data=body, content_type="application/json")
     assert through_proxy.dropped == 1

@@ -1,5 +1,6 @@
 """The channel operator's page: a report entered for a resident (counter, call center, press), the contact
 into the vault, the number and tracking code read out once; nothing of the contact anywhere else."""
+
 from __future__ import annotations
 
 import io
@@ -27,9 +28,17 @@ def operator(staff):
 
 
 def form(**overrides) -> dict:
-    data = {"channel": "counter", "category": "saluran-tersumbat", "kelurahan": "31.75.07.1002",
-            "description": "Got di depan pasar mampet, air meluap ke jalan setiap hujan.", "address": "Jl. Pahlawan Revolusi",
-            "privacy": "private", "reporter_name": NAME, "reporter_phone": PHONE, "reporter_email": EMAIL}
+    data = {
+        "channel": "counter",
+        "category": "saluran-tersumbat",
+        "kelurahan": "31.75.07.1002",
+        "description": "Got di depan pasar mampet, air meluap ke jalan setiap hujan.",
+        "address": "Jl. Pahlawan Revolusi",
+        "privacy": "private",
+        "reporter_name": NAME,
+        "reporter_phone": PHONE,
+        "reporter_email": EMAIL,
+    }
     data.update(overrides)
     return data
 
@@ -87,14 +96,17 @@ def test_the_location_can_be_coordinates_instead_of_a_kelurahan(operator):
     assert report.kelurahan.kode == "31.71.01.1001" and report.channel == "call_center"
 
 
-@pytest.mark.parametrize("overrides, message", [
-    ({"kelurahan": ""}, "Pilih kelurahan, atau isi koordinat lintang dan bujur."),
-    ({"lat": "-6.2"}, "Isi lintang dan bujur keduanya"),
-    ({"description": "pendek"}, "Uraian terlalu pendek"),
-    ({"category": "ketenagakerjaan", "privacy": "public"}, "tidak dapat dibuat publik"),
-    ({"channel": "whatsapp"}, '<a href="#id_channel_0">Diterima lewat</a>'),
-    ({"reporter_email": "bukan-email"}, "email"),
-])
+@pytest.mark.parametrize(
+    "overrides, message",
+    [
+        ({"kelurahan": ""}, "Pilih kelurahan, atau isi koordinat lintang dan bujur."),
+        ({"lat": "-6.2"}, "Isi lintang dan bujur keduanya"),
+        ({"description": "pendek"}, "Uraian terlalu pendek"),
+        ({"category": "ketenagakerjaan", "privacy": "public"}, "tidak dapat dibuat publik"),
+        ({"channel": "whatsapp"}, '<a href="#id_channel_0">Diterima lewat</a>'),
+        ({"reporter_email": "bukan-email"}, "email"),
+    ],
+)
 def test_refusals_are_shown_on_the_form_and_nothing_is_filed(operator, overrides, message):
     response = operator.post(URL, form(**overrides))
     assert response.status_code == 422 and message in response.content.decode()
@@ -118,15 +130,22 @@ def test_a_photo_taken_at_the_counter_is_de_identified(operator, jpeg):
 
 
 def test_the_location_partial_narrows_kecamatan_and_kelurahan(operator):
-    body = operator.get("/petugas/operator/lokasi/", {"kota": "31.75"}, HTTP_HX_TRIGGER="id_kota", **HTMX).content.decode()
+    body = operator.get(
+        "/petugas/operator/lokasi/", {"kota": "31.75"}, HTTP_HX_TRIGGER="id_kota", **HTMX
+    ).content.decode()
     assert body.startswith('<div id="location-fields"')
     assert 'value="31.75.07"' in body and 'value="31.71.01"' not in body
     assert 'value="31.75.07.1002"' in body and 'value="31.71.01.1001"' not in body
-    narrowed = operator.get("/petugas/operator/lokasi/", {"kota": "31.75", "kecamatan": "31.75.07", "kelurahan": "31.75.07.1002"},
-                            HTTP_HX_TRIGGER="id_kecamatan", **HTMX).content.decode()
+    narrowed = operator.get(
+        "/petugas/operator/lokasi/",
+        {"kota": "31.75", "kecamatan": "31.75.07", "kelurahan": "31.75.07.1002"},
+        HTTP_HX_TRIGGER="id_kecamatan",
+        **HTMX,
+    ).content.decode()
     assert 'value="31.75.07.1002" selected' in narrowed and 'value="31.75.01.1001"' not in narrowed
-    reset = operator.get("/petugas/operator/lokasi/", {"kota": "31.71", "kecamatan": "31.75.07"},
-                         HTTP_HX_TRIGGER="id_kota", **HTMX).content.decode()
+    reset = operator.get(
+        "/petugas/operator/lokasi/", {"kota": "31.71", "kecamatan": "31.75.07"}, HTTP_HX_TRIGGER="id_kota", **HTMX
+    ).content.decode()
     assert 'value="31.75.07"' not in reset and 'value="31.71.01" ' not in reset
 
 

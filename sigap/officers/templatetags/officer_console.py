@@ -1,4 +1,5 @@
 """Template helpers of the console: the nav for the user's roles, labels in the active language."""
+
 from __future__ import annotations
 
 from django import template
@@ -36,8 +37,11 @@ def console_nav(context):
             return path == queue or path.startswith(report_pages)
         return path.startswith(url)
 
-    return {"items": [{"url": u, "label": label, "current": current(u)} for u, label in items],
-            "user": request.user, "csrf_token": context.get("csrf_token")}
+    return {
+        "items": [{"url": u, "label": label, "current": current(u)} for u, label in items],
+        "user": request.user,
+        "csrf_token": context.get("csrf_token"),
+    }
 
 
 def _english() -> bool:
@@ -89,6 +93,11 @@ def get(mapping, key):
 
 @register.filter
 def actor_kind_label(kind) -> str:
-    labels = {"reporter": _("pelapor"), "officer": _("petugas"), "validator": _("validator"),
-              "operator": _("operator kanal"), "system": _("sistem")}
+    labels = {
+        "reporter": _("pelapor"),
+        "officer": _("petugas"),
+        "validator": _("validator"),
+        "operator": _("operator kanal"),
+        "system": _("sistem"),
+    }
     return labels.get(kind, kind)

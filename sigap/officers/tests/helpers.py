@@ -1,4 +1,5 @@
 """Small helpers for the console tests: clients per staff member, htmx requests, the flow up to a point."""
+
 from __future__ import annotations
 
 import io
@@ -41,8 +42,9 @@ def to_validation(report: Report, officer, jpeg, *, now=None) -> None:
     if report.status != "in_progress":
         services.report_accept(report_id=report.pk, actor=officer, now=now)
     for kind, colour in (("before", (120, 80, 60)), ("after", (60, 120, 80))):
-        services.photo_add(report_id=report.pk, actor=officer, kind=kind,
-                           photo=photo_clean(jpeg(colour=colour), blur=False), now=now)
+        services.photo_add(
+            report_id=report.pk, actor=officer, kind=kind, photo=photo_clean(jpeg(colour=colour), blur=False), now=now
+        )
     services.report_request_validation(report_id=report.pk, actor=officer, now=now)
 
 
@@ -62,7 +64,8 @@ def console_verified(user) -> Client:
 
     c = console(user)
     device = TOTPDevice.objects.filter(user=user, confirmed=True).first() or TOTPDevice.objects.create(
-        user=user, name="test", confirmed=True)
+        user=user, name="test", confirmed=True
+    )
     session = c.session
     session[DEVICE_ID_SESSION_KEY] = device.persistent_id
     session.save()

@@ -1,4 +1,5 @@
 """Officer API: token and session auth, the queue, detail, and every action; unit scoping answers 404."""
+
 from __future__ import annotations
 
 import io
@@ -16,8 +17,11 @@ SUDIN = "sudin-bina-marga:31.75"
 
 
 def token_for(client, user) -> str:
-    response = client.post("/api/v1/officer/auth/token", data={"username": user.username, "password": "test-password-123"},
-                           content_type="application/json")
+    response = client.post(
+        "/api/v1/officer/auth/token",
+        data={"username": user.username, "password": "test-password-123"},
+        content_type="application/json",
+    )
     assert response.status_code == 200, response.content
     return response.json()["token"]
 
@@ -31,13 +35,16 @@ class Officer:
         return self.client.get(f"/api/v1/officer{path}", params, **self.auth)
 
     def post(self, path, data=None):
-        return self.client.post(f"/api/v1/officer{path}", data=json.dumps(data or {}), content_type="application/json",
-                                **self.auth)
+        return self.client.post(
+            f"/api/v1/officer{path}", data=json.dumps(data or {}), content_type="application/json", **self.auth
+        )
 
     def upload(self, number, kind, data):
         f = io.BytesIO(data)
         f.name = f"{kind}.jpg"
-        return self.client.post(f"/api/v1/officer/reports/{number}/photos", data={"kind": kind, "photo": f}, **self.auth)
+        return self.client.post(
+            f"/api/v1/officer/reports/{number}/photos", data={"kind": kind, "photo": f}, **self.auth
+        )
 
 
 @pytest.fixture
@@ -63,8 +70,11 @@ def test_without_credentials_the_api_answers_401(client):
 
 def test_wrong_password_is_refused(client, staff):
     staff("petugas.pb", PB_UNIT)
-    response = client.post("/api/v1/officer/auth/token", data={"username": "petugas.pb", "password": "nope"},
-                           content_type="application/json")
+    response = client.post(
+        "/api/v1/officer/auth/token",
+        data={"username": "petugas.pb", "password": "nope"},
+        content_type="application/json",
+    )
     assert response.status_code == 401 and response.json()["code"] == "bad_credentials"
 
 
@@ -98,10 +108,20 @@ def test_kelurahan_officer_cannot_open_another_kelurahan_report(client, staff, p
 
 
 def test_whole_flow_through_the_api(client, pb, sudin, validator, jpeg):
-    created = client.post("/api/v1/reports", data=json.dumps({
-        "category": "jalan-rusak", "description": "Jalan berlubang di depan sekolah, motor sering jatuh.",
-        "lat": -6.2351316, "lon": 106.9009, "privacy": "private", "reporter": {"name": "Ani", "phone": "081298765432"},
-    }), content_type="application/json").json()
+    created = client.post(
+        "/api/v1/reports",
+        data=json.dumps(
+            {
+                "category": "jalan-rusak",
+                "description": "Jalan berlubang di depan sekolah, motor sering jatuh.",
+                "lat": -6.2351316,
+                "lon": 106.9009,
+                "privacy": "private",
+                "reporter": {"name": "Ani", "phone": "081298765432"},
+            }
+        ),
+        content_type="application/json",
+    ).json()
     number, code = created["id"], created["tracking_code"]
     assert created["unit"]["code"] == PB_UNIT
 
@@ -117,7 +137,9 @@ def test_whole_flow_through_the_api(client, pb, sudin, validator, jpeg):
     assert moved.json()["unit"]["code"] == SUDIN
     assert pb.post(f"/reports/{number}/accept").status_code == 403  # no longer at Pondok Bambu
 
-    assert sudin.post(f"/reports/{number}/accept", {"note": "Tim dijadwalkan."}).json()["status"]["code"] == "in_progress"
+    assert (
+        sudin.post(f"/reports/{number}/accept", {"note": "Tim dijadwalkan."}).json()["status"]["code"] == "in_progress"
+    )
     early = sudin.post(f"/reports/{number}/request-validation")
     assert early.status_code == 409 and early.json()["code"] == "proof_missing"
     assert sudin.upload(number, "before", jpeg()).status_code == 201
@@ -141,12 +163,20 @@ def test_whole_flow_through_the_api(client, pb, sudin, validator, jpeg):
     track = client.get(f"/api/v1/track/{code}").json()
     assert track["status"]["code"] == "done" and track["can_rate"]
     assert [h["to_unit"] for h in track["hops"]] == ["Suku Dinas Bina Marga Jakarta Timur"]
-    rated = client.post(f"/api/v1/track/{code}/rating", data={"rating": 5, "comment": "Mantap"}, content_type="application/json")
+    rated = client.post(
+        f"/api/v1/track/{code}/rating", data={"rating": 5, "comment": "Mantap"}, content_type="application/json"
+    )
     assert rated.status_code == 200
 
     detail = sudin.get(f"/reports/{number}").json()
     assert detail["hops"][0]["reason"] == "bukan tupoksi: jalan kota" and detail["hops"][0]["by"] == "petugas.pb"
-    assert [h["status"]["code"] for h in detail["history"]] == ["waiting", "coordination", "in_progress", "awaiting_validation", "done"]
+    assert [h["status"]["code"] for h in detail["history"]] == [
+        "waiting",
+        "coordination",
+        "in_progress",
+        "awaiting_validation",
+        "done",
+    ]
 
 
 def test_session_auth_requires_csrf_for_actions(client, staff):
@@ -155,7 +185,9 @@ def test_session_auth_requires_csrf_for_actions(client, staff):
     csrf_client = type(client)(enforce_csrf_checks=True)
     csrf_client.force_login(user)
     assert csrf_client.get("/api/v1/officer/reports").status_code == 200
-    response = csrf_client.post(f"/api/v1/officer/reports/{report.number}/accept", data="{}", content_type="application/json")
+    response = csrf_client.post(
+        f"/api/v1/officer/reports/{report.number}/accept", data="{}", content_type="application/json"
+    )
     assert response.status_code in (401, 403)
     report.refresh_from_db()
     assert report.status == "waiting"
@@ -163,9 +195,16 @@ def test_session_auth_requires_csrf_for_actions(client, staff):
 
 def test_every_action_endpoint_refuses_bad_input_with_422(pb):
     number = submit().report.number
-    for path, payload in [("coordinate", {"to_unit": "x"}), ("dispose", {}), ("reject", {"reason": ""}),
-                          ("forward", {"destination": "PLN"}), ("merge", {}), ("ask", {"question": ""}),
-                          ("validate", {"reason": "x"}), ("accept", {"note": 5, "extra": 1})]:
+    for path, payload in [
+        ("coordinate", {"to_unit": "x"}),
+        ("dispose", {}),
+        ("reject", {"reason": ""}),
+        ("forward", {"destination": "PLN"}),
+        ("merge", {}),
+        ("ask", {"question": ""}),
+        ("validate", {"reason": "x"}),
+        ("accept", {"note": 5, "extra": 1}),
+    ]:
         response = pb.post(f"/reports/{number}/{path}", payload)
         assert response.status_code == 422, (path, response.content)
         assert response.json()["code"] == "invalid_input" and response.json()["message"]
@@ -181,7 +220,13 @@ def test_merge_into_a_report_i_cannot_see_is_refused(pb):
 
 def test_password_guessing_is_throttled(client, staff):
     staff("petugas.pb", PB_UNIT)
-    codes = [client.post("/api/v1/officer/auth/token", data={"username": "petugas.pb", "password": f"guess{i}"},
-                         content_type="application/json").status_code for i in range(7)]
+    codes = [
+        client.post(
+            "/api/v1/officer/auth/token",
+            data={"username": "petugas.pb", "password": f"guess{i}"},
+            content_type="application/json",
+        ).status_code
+        for i in range(7)
+    ]
     # the fifth failure for this account from this address locks it (SIGAP_LOGIN_LOCKOUT, django-axes)
     assert codes[:4] == [401] * 4 and codes[4:] == [429, 429, 429]

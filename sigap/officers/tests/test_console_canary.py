@@ -2,6 +2,7 @@
 every entry point, including the operator's page; then every console page and partial is rendered as each
 officer role, with DEBUG off, before and after working the reports through every action. No marker and no
 byte run of the original photo may appear anywhere."""
+
 from __future__ import annotations
 
 import io
@@ -10,8 +11,14 @@ import re
 import pytest
 
 from sigap.organization.models import StaffRole
-from sigap.privacy.tests.test_canary import (EMAIL, MARKERS, NAME, NIK, PHONE, TYPED, assert_clean,  # noqa: F401
-                                             canary_photo, canary_reports)
+from sigap.privacy.tests.test_canary import (
+    EMAIL,
+    NAME,
+    PHONE,
+    TYPED,
+    assert_clean,
+    canary_photo,
+)
 from sigap.reports.models import Report
 
 from .helpers import HTMX, PB_UNIT, SUDIN, console
@@ -20,8 +27,9 @@ pytestmark = pytest.mark.django_db(transaction=False)
 R = StaffRole.Role
 
 
-def test_no_identity_reaches_any_console_page_or_partial(staff, canary_reports, log_capture, settings,
-                                                          django_capture_on_commit_callbacks):
+def test_no_identity_reaches_any_console_page_or_partial(
+    staff, canary_reports, log_capture, settings, django_capture_on_commit_callbacks
+):
     numbers, original_photo = canary_reports
     settings.DEBUG = False
     settings.SIGAP_TILE_URL = ""
@@ -42,7 +50,11 @@ def test_no_identity_reaches_any_console_page_or_partial(staff, canary_reports, 
     def photos_in(c, label, body: bytes):
         for url in sorted(set(re.findall(rb"/petugas/laporan/[A-Z0-9]+/foto/\d+/", body))):
             served = grab(f"{label}:{url.decode()}", c.get(url.decode())).content
-            assert original_photo not in served and original_photo[:2000] not in served and original_photo[-2000:] not in served
+            assert (
+                original_photo not in served
+                and original_photo[:2000] not in served
+                and original_photo[-2000:] not in served
+            )
             photos_seen.add(url.decode())
 
     # 1. the operator files two canary reports through the operator page, as a resident at the counter dictates
@@ -51,11 +63,21 @@ def test_no_identity_reaches_any_console_page_or_partial(staff, canary_reports, 
         f = io.BytesIO(canary_photo())
         f.name = "canary.jpg"
         with django_capture_on_commit_callbacks(execute=True):
-            response = op.post("/petugas/operator/", {
-                "channel": "counter", "category": "saluran-tersumbat", "description": TYPED, "kelurahan": "31.75.07.1002",
-                "address": f"Jl. Mawar No. 14 RT 05/RW 03, a.n. {NAME}", "privacy": "private", "reporter_name": NAME,
-                "reporter_phone": PHONE, "reporter_email": EMAIL, "photo": f,
-            })
+            response = op.post(
+                "/petugas/operator/",
+                {
+                    "channel": "counter",
+                    "category": "saluran-tersumbat",
+                    "description": TYPED,
+                    "kelurahan": "31.75.07.1002",
+                    "address": f"Jl. Mawar No. 14 RT 05/RW 03, a.n. {NAME}",
+                    "privacy": "private",
+                    "reporter_name": NAME,
+                    "reporter_phone": PHONE,
+                    "reporter_email": EMAIL,
+                    "photo": f,
+                },
+            )
         assert response.status_code == 302, response.content[:2000]
         grab(f"operator:result:{n}", op.get("/petugas/operator/"))
     grab("operator:form", op.get("/petugas/operator/"))
@@ -96,7 +118,9 @@ def test_no_identity_reaches_any_console_page_or_partial(staff, canary_reports, 
 
     def act(c, number, slug, data=None, label=""):
         with django_capture_on_commit_callbacks(execute=True):
-            return grab(f"action:{slug}:{label or number}", c.post(f"/petugas/laporan/{number}/{slug}/", data or {}, **HTMX))
+            return grab(
+                f"action:{slug}:{label or number}", c.post(f"/petugas/laporan/{number}/{slug}/", data or {}, **HTMX)
+            )
 
     drain, road, drain_photo = numbers[:3]  # later entry points (more channels) are rendered above and below
     act(pb, road, "koordinasi", {"to_unit": SUDIN, "reason": " "}, label="refused")

@@ -1,4 +1,5 @@
 """The officer console: login, queue, report page, every action (htmx and plain POST), photos, scoping."""
+
 from __future__ import annotations
 
 from datetime import timedelta
@@ -47,6 +48,7 @@ def road():
 
 # --- login / logout ----------------------------------------------------------------------------
 
+
 def test_login_page_speaks_indonesian_by_default_and_english_on_request(client):
     page = text(client.get("/petugas/masuk/"))
     assert "Nama pengguna" in page and "Kata sandi" in page and ">Masuk</button>" in page
@@ -90,14 +92,23 @@ def test_account_without_a_staff_role_is_refused(client, django_user_model):
 
 # --- navigation --------------------------------------------------------------------------------
 
-@pytest.mark.parametrize("role, unit, shown, hidden", [
-    (R.OFFICER, PB_UNIT, ["/petugas/"], ["/petugas/validasi/", "/petugas/dasbor/", "/petugas/operator/"]),
-    (R.VALIDATOR, "biro-pemerintahan", ["/petugas/", "/petugas/validasi/", "/petugas/dasbor/"], ["/petugas/operator/"]),
-    (R.SUPERVISOR, "kota:31.75", ["/petugas/", "/petugas/dasbor/"], ["/petugas/validasi/", "/petugas/operator/"]),
-])
+
+@pytest.mark.parametrize(
+    "role, unit, shown, hidden",
+    [
+        (R.OFFICER, PB_UNIT, ["/petugas/"], ["/petugas/validasi/", "/petugas/dasbor/", "/petugas/operator/"]),
+        (
+            R.VALIDATOR,
+            "biro-pemerintahan",
+            ["/petugas/", "/petugas/validasi/", "/petugas/dasbor/"],
+            ["/petugas/operator/"],
+        ),
+        (R.SUPERVISOR, "kota:31.75", ["/petugas/", "/petugas/dasbor/"], ["/petugas/validasi/", "/petugas/operator/"]),
+    ],
+)
 def test_nav_shows_the_pages_the_role_allows(staff, role, unit, shown, hidden):
     page = text(console(staff("someone", unit, role)).get("/petugas/"))
-    nav = page[page.index('<nav class="site-nav"'):page.index("</nav>")]
+    nav = page[page.index('<nav class="site-nav"') : page.index("</nav>")]
     for url in shown:
         assert f'href="{url}"' in nav
     for url in hidden:
@@ -117,12 +128,14 @@ def test_a_kelurahan_officer_cannot_open_the_validator_or_supervisor_pages(pb, p
 
 # --- the queue ---------------------------------------------------------------------------------
 
+
 def test_queue_lists_my_units_open_reports_with_counts_soonest_deadline_first(pb, sudin):
     now = timezone.now()
     old = submit(now=now - timedelta(days=20)).report
     new = submit("sampah", description="Sampah menumpuk di TPS tiga hari tidak diangkut.").report
     closed = submit().report
     from sigap.reports import services
+
     services.report_reject(report_id=closed.pk, actor=pb, reason="duplikat laporan lain")
     gambir = submit("saluran-tersumbat", GAMBIR_KEL).report
     page = text(console(pb).get("/petugas/"))
@@ -192,6 +205,7 @@ def test_queue_renders_in_english(pb):
 
 # --- the report page ---------------------------------------------------------------------------
 
+
 def test_report_page_shows_the_report_map_suggestions_and_history_and_is_logged(pb, settings):
     settings.SIGAP_TILE_URL = ""
     report = road()
@@ -203,8 +217,14 @@ def test_report_page_shows_the_report_map_suggestions_and_history_and_is_logged(
     assert 'class="map js-map"' in page and 'data-tiles=""' in page and "vendor/leaflet/leaflet.js" in page
     assert f'data-lat="{report.lat}"' in page
     assert 'value="sudin-bina-marga:31.75"' in page and "Suku Dinas Bina Marga Jakarta Timur" in page
-    for title in ("Terima / proses", "Koordinasi ke unit lain", "Tanya pelapor", "Tolak laporan",
-                  "Teruskan ke instansi lain", "Gabungkan duplikat"):
+    for title in (
+        "Terima / proses",
+        "Koordinasi ke unit lain",
+        "Tanya pelapor",
+        "Tolak laporan",
+        "Teruskan ke instansi lain",
+        "Gabungkan duplikat",
+    ):
         assert title in page
     assert "Ajukan validasi" not in page  # not allowed while waiting
     assert "Budi" not in page and "081234567890" not in page  # the factory's reporter
@@ -259,6 +279,7 @@ def test_unit_search_without_javascript_renders_in_the_report_page(pb):
 
 # --- actions -----------------------------------------------------------------------------------
 
+
 def test_accept_through_htmx_swaps_the_panel_with_the_new_status(pb):
     report = road()
     response = action(console(pb), report.number, "terima", {"note": "Tim dijadwalkan."})
@@ -272,7 +293,9 @@ def test_accept_through_htmx_swaps_the_panel_with_the_new_status(pb):
 
 def test_coordinate_via_the_suggestion_moves_the_report_to_the_suku_dinas(pb):
     report = road()
-    response = action(console(pb), report.number, "koordinasi", {"to_unit": SUDIN, "reason": "bukan tupoksi: jalan kota"})
+    response = action(
+        console(pb), report.number, "koordinasi", {"to_unit": SUDIN, "reason": "bukan tupoksi: jalan kota"}
+    )
     assert response.status_code == 200
     assert "Laporan dikoordinasikan ke Suku Dinas Bina Marga Jakarta Timur." in text(response)
     report.refresh_from_db()
@@ -282,9 +305,13 @@ def test_coordinate_via_the_suggestion_moves_the_report_to_the_suku_dinas(pb):
     assert "Tidak ada tindakan yang dapat Anda lakukan" in text(response)  # no longer at Pondok Bambu
 
 
-@pytest.mark.parametrize("lang, expected", [
-    ({}, "Perubahan ke Koordinasi memerlukan alasan."), (EN, "Moving to Coordination needs a reason."),
-])
+@pytest.mark.parametrize(
+    "lang, expected",
+    [
+        ({}, "Perubahan ke Koordinasi memerlukan alasan."),
+        (EN, "Moving to Coordination needs a reason."),
+    ],
+)
 def test_a_refusal_is_shown_next_to_the_form_in_the_active_language(pb, lang, expected):
     report = road()
     response = action(console(pb), report.number, "koordinasi", {"to_unit": SUDIN, "reason": "  "}, **lang)
@@ -308,7 +335,10 @@ def test_dispose_from_the_dinas_to_its_suku_dinas(staff):
     pb_officer = staff("petugas.pb", PB_UNIT)
     report = road()
     from sigap.reports import services
-    services.report_coordinate(report_id=report.pk, actor=pb_officer, to_unit="dinas-bina-marga", reason="jalan provinsi?")
+
+    services.report_coordinate(
+        report_id=report.pk, actor=pb_officer, to_unit="dinas-bina-marga", reason="jalan provinsi?"
+    )
     c = console(admin)
     page = text(c.get(f"/petugas/laporan/{report.number}/"))
     assert "Disposisi ke unit di bawah" in page and 'value="sudin-bina-marga:31.71"' in page
@@ -409,6 +439,7 @@ def test_actions_need_the_csrf_token(pb):
 def test_panel_partial_renders_and_revisits_are_flagged(pb, sudin):
     report = road()
     from sigap.reports import services
+
     services.report_coordinate(report_id=report.pk, actor=pb, to_unit=SUDIN, reason="bukan tupoksi")
     services.report_coordinate(report_id=report.pk, actor=sudin, to_unit=PB_UNIT, reason="saluran, bukan jalan")
     body = text(console(pb).get(f"/petugas/laporan/{report.number}/panel/", **HTMX))
@@ -416,6 +447,7 @@ def test_panel_partial_renders_and_revisits_are_flagged(pb, sudin):
 
 
 # --- the validator queue -----------------------------------------------------------------------
+
 
 def test_validation_queue_shows_before_and_after_side_by_side_and_accepts_in_place(pb, validator, jpeg):
     report = submit().report
@@ -428,10 +460,16 @@ def test_validation_queue_shows_before_and_after_side_by_side_and_accepts_in_pla
     assert page.index(f"/foto/{before.pk}/") < page.index(f"/foto/{after.pk}/")
     actions_logged = [e.action for e in AccessEvent.objects.order_by("seq")[before_log:]]
     assert actions_logged == ["list_reports", "view_report"]
-    refused = c.post(f"/petugas/laporan/{report.number}/validasi/", {"decision": "reject", "reason": "", "context": "validation"}, **HTMX)
+    refused = c.post(
+        f"/petugas/laporan/{report.number}/validasi/",
+        {"decision": "reject", "reason": "", "context": "validation"},
+        **HTMX,
+    )
     assert refused_status(refused) == 422 and "memerlukan alasan" in text(refused)
     assert text(refused).startswith(f'<article class="card validation-card" id="val-{report.number}"')
-    accepted = c.post(f"/petugas/laporan/{report.number}/validasi/", {"decision": "accept", "context": "validation"}, **HTMX)
+    accepted = c.post(
+        f"/petugas/laporan/{report.number}/validasi/", {"decision": "accept", "context": "validation"}, **HTMX
+    )
     assert accepted.status_code == 200 and "laporan Selesai" in text(accepted)
     report.refresh_from_db()
     assert report.status == "done"
@@ -442,8 +480,10 @@ def test_validator_rejects_the_follow_up_with_a_reason_without_javascript(pb, va
     report = submit().report
     to_validation(report, pb, jpeg)
     c = console(validator)
-    response = c.post(f"/petugas/laporan/{report.number}/validasi/",
-                      {"decision": "reject", "reason": "Foto sesudah buram.", "context": "validation"})
+    response = c.post(
+        f"/petugas/laporan/{report.number}/validasi/",
+        {"decision": "reject", "reason": "Foto sesudah buram.", "context": "validation"},
+    )
     assert response.status_code == 302 and response["Location"] == "/petugas/validasi/"
     assert "(TL Ditolak)" in text(c.get("/petugas/validasi/"))
     report.refresh_from_db()
@@ -482,8 +522,14 @@ PAGES = [
     (R.OFFICER, PB_UNIT, "/petugas/dasbor/", False, "Halaman ini tidak tersedia", "This page is not available"),
     (R.VALIDATOR, "biro-pemerintahan", "/petugas/validasi/", False, "Antrean validasi", "Validation queue"),
     (R.SUPERVISOR, "kota:31.75", "/petugas/dasbor/", False, "Dasbor pimpinan", "Supervisor dashboard"),
-    (R.OPERATOR, "biro-pemerintahan", "/petugas/operator/", False, "Input laporan atas nama warga",
-     "Enter a report on behalf of a resident"),
+    (
+        R.OPERATOR,
+        "biro-pemerintahan",
+        "/petugas/operator/",
+        False,
+        "Input laporan atas nama warga",
+        "Enter a report on behalf of a resident",
+    ),
     (R.OPERATOR, "biro-pemerintahan", "/petugas/operator/lokasi/?kota=31.75", True, "semua kecamatan", "all kecamatan"),
 ]
 

@@ -1,4 +1,5 @@
 """The supervisor dashboard page and its map JSON, on the analytics scenario's small known set."""
+
 from __future__ import annotations
 
 import re
@@ -31,7 +32,9 @@ def test_walikota_dashboard_shows_the_right_numbers(scenario, staff):
     response = c.get("/petugas/dasbor/")
     page = text(response)
     assert response.status_code == 200
-    assert "Laporan masuk per hari (30 hari terakhir)" in page and "Total 5 laporan; paling banyak 1 dalam sehari." in page
+    assert (
+        "Laporan masuk per hari (30 hari terakhir)" in page and "Total 5 laporan; paling banyak 1 dalam sehari." in page
+    )
     assert page.count('<rect class="bar"') == 30
     assert "Laporan terbuka menurut status (2)" in page
     assert 'data-status="waiting">1<' in page and 'data-status="followup_rejected">1<' in page
@@ -89,7 +92,8 @@ def test_the_city_map_shows_reports_outside_the_validators_queue_only_as_counted
     cells = [f for f in city["features"] if "number" not in f["properties"]]
     # a validator opens only what it validates (or validated): the bounced report
     assert [(f["properties"]["number"], f["properties"]["url"]) for f in points] == [
-        (scenario.bounced.number, f"/petugas/laporan/{scenario.bounced.number}/")]
+        (scenario.bounced.number, f"/petugas/laporan/{scenario.bounced.number}/")
+    ]
     assert points[0]["properties"]["category"] == "Damaged or potholed road"
     raw = str(cells)
     for hidden in (scenario.late.number, scenario.gambir.number, "Clogged drain", "Saluran", "Kelurahan", "6.23717"):

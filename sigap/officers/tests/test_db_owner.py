@@ -4,6 +4,7 @@ The owner of the database (a DBA, whoever holds a dump they can write back, a cl
 but holds neither ``SECRET_KEY`` nor the other key files under SIGAP_HOME. Each test plays them with raw SQL
 through ``connection.cursor()``: no model, no signal, exactly what they can do.
 """
+
 from __future__ import annotations
 
 import json
@@ -51,15 +52,19 @@ def bearer(key: str) -> dict:
 
 
 def reveal_post(key: str, path: str, data: dict):
-    return Client().post(f"/api/v1/privacy{path}", data=json.dumps(data), content_type="application/json",
-                         **bearer(key))
+    return Client().post(
+        f"/api/v1/privacy{path}", data=json.dumps(data), content_type="application/json", **bearer(key)
+    )
 
 
 def seal_broken_rows(account: str):
-    return [e for e in AccessEvent.objects.filter(action="credential_seal_broken") if e.detail.get("account") == account]
+    return [
+        e for e in AccessEvent.objects.filter(action="credential_seal_broken") if e.detail.get("account") == account
+    ]
 
 
 # --- repro A: a token row written by SQL ------------------------------------------------------------------------
+
 
 def test_a_token_row_inserted_by_sql_opens_nothing(staff):
     ppid = staff("ppid.satu", BIRO, R.PRIVACY_OFFICER)
@@ -68,8 +73,13 @@ def test_a_token_row_inserted_by_sql_opens_nothing(staff):
 
     columns = {c.name for c in connection.introspection.get_table_description(connection.cursor(), "officers_apitoken")}
     now = timezone.now()
-    row = {"user_id": ppid.pk, "key_hash": hashlib.sha256(chosen.encode()).hexdigest(), "name": "api",
-           "created_at": now, "expires_at": now + timedelta(hours=12)}
+    row = {
+        "user_id": ppid.pk,
+        "key_hash": hashlib.sha256(chosen.encode()).hexdigest(),
+        "name": "api",
+        "created_at": now,
+        "expires_at": now + timedelta(hours=12),
+    }
     if "otp_verified" in columns:
         row["otp_verified"] = True  # the owner claims the second factor too
     sql(f"INSERT INTO officers_apitoken ({', '.join(row)}) VALUES ({', '.join(['%s'] * len(row))})", list(row.values()))
@@ -89,6 +99,7 @@ def test_the_stored_token_hash_is_keyed_not_a_plain_digest(staff, client):
 
 # --- repro B: a password hash written by SQL, TOTP codes computed from the stored secrets -----------------------
 
+
 def test_a_password_hash_rewritten_by_sql_does_not_sign_in_even_with_the_right_code(otp_on, staff):
     report = submit(reporter=Reporter(name=NAME, phone="081377001122", email="ratna@example.org")).report
     first = staff("ppid.satu", BIRO, R.PRIVACY_OFFICER)
@@ -97,7 +108,7 @@ def test_a_password_hash_rewritten_by_sql_does_not_sign_in_even_with_the_right_c
     keys = {}
     for user in (first, second):
         sql("UPDATE auth_user SET password = %s WHERE id = %s", [make_password(OWNER_PASSWORD), user.pk])
-        (hex_key,), = sql("SELECT key FROM otp_totp_totpdevice WHERE user_id = %s", [user.pk])
+        ((hex_key,),) = sql("SELECT key FROM otp_totp_totpdevice WHERE user_id = %s", [user.pk])
         answer = token(Client(), user.username, OWNER_PASSWORD, code_from_key(hex_key))
         assert answer.status_code in (401, 403), answer.content
         assert answer.json()["code"] == "sign_in_refused" and "seal" not in answer.content.decode().lower()
@@ -105,7 +116,7 @@ def test_a_password_hash_rewritten_by_sql_does_not_sign_in_even_with_the_right_c
     assert keys == {"ppid.satu": None, "ppid.dua": None}
     # the console login refuses it too
     c = Client()
-    (hex_key,), = sql("SELECT key FROM otp_totp_totpdevice WHERE user_id = %s", [first.pk])
+    ((hex_key,),) = sql("SELECT key FROM otp_totp_totpdevice WHERE user_id = %s", [first.pk])
     c.post("/petugas/masuk/", {"username": "ppid.satu", "password": OWNER_PASSWORD, "otp": code_from_key(hex_key)})
     assert "_auth_user_id" not in c.session
     # each refusal is an access-log row, and every privacy officer (the third one too) was told
@@ -121,21 +132,27 @@ def test_the_admin_login_of_a_superuser_whose_hash_was_rewritten_by_sql_is_refus
     TOTPDevice.objects.create(user=root, name="phone", confirmed=True)
     sql("UPDATE auth_user SET password = %s WHERE id = %s", [make_password(OWNER_PASSWORD), root.pk])
     c = Client()
-    response = c.post("/admin/login/", {"username": "root", "password": OWNER_PASSWORD, "otp": totp_code(root),
-                                        "next": "/admin/"})
+    response = c.post(
+        "/admin/login/", {"username": "root", "password": OWNER_PASSWORD, "otp": totp_code(root), "next": "/admin/"}
+    )
     assert response.status_code == 200 and "_auth_user_id" not in c.session
     assert [e.detail["via"] for e in seal_broken_rows("root")] == ["admin"]
 
 
 def test_an_account_inserted_by_sql_cannot_sign_in(otp_on):
-    sql("INSERT INTO auth_user (password, is_superuser, username, first_name, last_name, email, is_staff, is_active, "
+    sql(
+        "INSERT INTO auth_user (password, is_superuser, username, first_name, last_name, email, is_staff, is_active, "
         "date_joined) VALUES (%s, %s, %s, '', '', '', %s, %s, %s)",
-        [make_password(OWNER_PASSWORD), True, "owner.root", True, True, timezone.now()])
+        [make_password(OWNER_PASSWORD), True, "owner.root", True, True, timezone.now()],
+    )
     user = get_user_model().objects.get(username="owner.root")
     owners_key = "00112233445566778899aabbccddeeff00112233"
-    sql("INSERT INTO otp_totp_totpdevice (user_id, name, confirmed, key, step, t0, digits, tolerance, drift, last_t, "
+    sql(
+        "INSERT INTO otp_totp_totpdevice (user_id, name, confirmed, key, step, t0, digits, tolerance, drift, last_t, "
         "throttling_failure_timestamp, throttling_failure_count, created_at, last_used_at) "
-        "VALUES (%s, 'phone', %s, %s, 30, 0, 6, 1, 0, -1, NULL, 0, NULL, NULL)", [user.pk, True, owners_key])
+        "VALUES (%s, 'phone', %s, %s, 30, 0, 6, 1, 0, -1, NULL, 0, NULL, NULL)",
+        [user.pk, True, owners_key],
+    )
     c = Client()
     c.post("/admin/login/", {"username": "owner.root", "password": OWNER_PASSWORD, "otp": code_from_key(owners_key)})
     assert "_auth_user_id" not in c.session
@@ -171,8 +188,10 @@ def test_an_email_address_rewritten_by_sql_is_caught_at_the_next_sign_in(otp_on,
 def test_a_role_row_inserted_by_sql_gives_nothing(otp_on, staff):
     officer = staff("petugas.pb", PB_UNIT)
     TOTPDevice.objects.create(user=officer, name="phone", confirmed=True)
-    sql("INSERT INTO organization_staffrole (user_id, unit_id, role) VALUES (%s, %s, %s)",
-        [officer.pk, Unit.objects.get(kode=BIRO).pk, R.PRIVACY_OFFICER])
+    sql(
+        "INSERT INTO organization_staffrole (user_id, unit_id, role) VALUES (%s, %s, %s)",
+        [officer.pk, Unit.objects.get(kode=BIRO).pk, R.PRIVACY_OFFICER],
+    )
     answer = token(Client(), "petugas.pb", PASSWORD, totp_code(officer))
     assert answer.status_code == 403 and answer.json()["code"] == "sign_in_refused"
 
@@ -205,11 +224,14 @@ def test_a_later_edit_through_the_application_does_not_bless_an_sql_rewrite(otp_
 
 # --- the legitimate paths keep working ---------------------------------------------------------------------------
 
+
 def test_a_password_set_in_the_admin_and_the_sign_in_after_it_work(otp_on, staff):
     ppid = staff("ppid.satu", BIRO, R.PRIVACY_OFFICER)
     root = get_user_model().objects.create_superuser("root", "root@example.org", PASSWORD)
-    response = console_verified(root).post(f"/admin/auth/user/{ppid.pk}/password/", {
-        "password1": "a-new-password-77", "password2": "a-new-password-77", "usable_password": "true"})
+    response = console_verified(root).post(
+        f"/admin/auth/user/{ppid.pk}/password/",
+        {"password1": "a-new-password-77", "password2": "a-new-password-77", "usable_password": "true"},
+    )
     assert response.status_code == 302
     answer = token(Client(), "ppid.satu", "a-new-password-77", totp_code(ppid))
     assert answer.status_code == 200, answer.content
@@ -243,15 +265,21 @@ def test_the_console_sign_in_of_a_sealed_account_works(otp_on, staff):
 
 # --- tokens follow the second factor and every role change --------------------------------------------------------
 
+
 def test_a_token_issued_before_the_ppid_role_stops_working(otp_on, staff):
     officer = staff("petugas.pb", PB_UNIT)
     key = token(Client(), "petugas.pb").json()["token"]
     assert Client().get("/api/v1/officer/reports", **bearer(key)).status_code == 200
     one = get_user_model().objects.create_superuser("root.satu", "a@example.org", PASSWORD)
     two = get_user_model().objects.create_superuser("root.dua", "b@example.org", PASSWORD)
-    rc = rolechanges.role_change_request(actor=one, user=officer, unit=Unit.objects.get(kode=BIRO),
-                                         role=R.PRIVACY_OFFICER, kind=RoleChange.Kind.GRANT,
-                                         reason="Ditunjuk sebagai PPID pembantu oleh SK Gubernur")
+    rc = rolechanges.role_change_request(
+        actor=one,
+        user=officer,
+        unit=Unit.objects.get(kode=BIRO),
+        role=R.PRIVACY_OFFICER,
+        kind=RoleChange.Kind.GRANT,
+        reason="Ditunjuk sebagai PPID pembantu oleh SK Gubernur",
+    )
     rolechanges.role_change_decide(actor=two, change_id=rc.pk, approve=True)
     fresh = token(Client(), "petugas.pb")
     assert fresh.status_code == 401 and fresh.json()["code"] == "otp_not_enrolled"
@@ -275,8 +303,10 @@ def test_a_role_added_in_the_admin_revokes_the_accounts_tokens(staff):
     officer = staff("petugas.pb", PB_UNIT)
     key = token(Client(), "petugas.pb").json()["token"]
     root = get_user_model().objects.create_superuser("root", "root@example.org", PASSWORD)
-    response = console_verified(root).post("/admin/organization/staffrole/add/", {
-        "user": officer.pk, "unit": Unit.objects.get(kode=BIRO).pk, "role": R.VALIDATOR})
+    response = console_verified(root).post(
+        "/admin/organization/staffrole/add/",
+        {"user": officer.pk, "unit": Unit.objects.get(kode=BIRO).pk, "role": R.VALIDATOR},
+    )
     assert response.status_code == 302
     assert Client().get("/api/v1/officer/reports", **bearer(key)).status_code == 401
 
@@ -299,10 +329,18 @@ def test_a_token_issued_with_the_factor_keeps_working(otp_on, staff):
 
 # --- a PPID account's sign-in fields in the admin ------------------------------------------------------------------
 
+
 def change_form(user, **changes) -> dict:
-    data = {"username": user.username, "first_name": user.first_name, "last_name": user.last_name,
-            "email": user.email, "date_joined_0": "2026-01-01", "date_joined_1": "00:00:00",
-            "last_login_0": "", "last_login_1": ""}
+    data = {
+        "username": user.username,
+        "first_name": user.first_name,
+        "last_name": user.last_name,
+        "email": user.email,
+        "date_joined_0": "2026-01-01",
+        "date_joined_1": "00:00:00",
+        "last_login_0": "",
+        "last_login_1": "",
+    }
     for flag in ("is_active", "is_staff", "is_superuser"):
         if changes.pop(flag, getattr(user, flag)):
             data[flag] = "on"
@@ -316,19 +354,27 @@ def test_a_ppid_accounts_sign_in_fields_are_read_only_in_the_admin(staff):
     ppid.save()
     root = get_user_model().objects.create_superuser("root", "root@example.org", PASSWORD)
     admin = console_verified(root)
-    response = admin.post(f"/admin/auth/user/{ppid.pk}/change/", change_form(
-        ppid, is_active=False, is_superuser=True, email="owner@example.org", username="ppid.lain"))
+    response = admin.post(
+        f"/admin/auth/user/{ppid.pk}/change/",
+        change_form(ppid, is_active=False, is_superuser=True, email="owner@example.org", username="ppid.lain"),
+    )
     assert response.status_code == 302
     ppid.refresh_from_db()
     assert (ppid.is_active, ppid.is_superuser, ppid.email, ppid.username) == (
-        True, False, "ppid.satu@jakarta.go.id", "ppid.satu")
+        True,
+        False,
+        "ppid.satu@jakarta.go.id",
+        "ppid.satu",
+    )
 
 
 def test_a_change_to_a_staff_accounts_sign_in_fields_is_access_logged(staff):
     validator = staff("validator.biro", BIRO, R.VALIDATOR)
     root = get_user_model().objects.create_superuser("root", "root@example.org", PASSWORD)
-    response = console_verified(root).post(f"/admin/auth/user/{validator.pk}/change/", change_form(
-        validator, is_active=False, email="elsewhere@example.org"))
+    response = console_verified(root).post(
+        f"/admin/auth/user/{validator.pk}/change/",
+        change_form(validator, is_active=False, email="elsewhere@example.org"),
+    )
     assert response.status_code == 302
     event = AccessEvent.objects.filter(action="staff_account_change").get()
     assert event.actor_username == "root" and event.detail["account"] == "validator.biro"
@@ -345,6 +391,7 @@ def test_deactivating_a_ppid_account_tells_every_privacy_officer(staff):
 
 
 # --- a live session read out of the database ------------------------------------------------------------------------
+
 
 def test_a_session_key_read_out_of_the_database_opens_no_session(staff):
     """The session table holds sessions by key; the cookie must not be what is stored there."""

@@ -1,4 +1,5 @@
 """`sigap otp enroll|status|code` and the demo's authenticators."""
+
 from __future__ import annotations
 
 import io
@@ -47,14 +48,22 @@ def test_the_demo_accounts_sign_in_with_the_code_the_demo_offers(settings, monke
     monkeypatch.setenv("SIGAP_DEMO_PASSWORD", "another-demo-pass")
     demo.accounts_load("another-demo-pass")
     factors = dict(demo.second_factors_load())
-    assert {"admin", "validator", "pimpinan.jaktim", "ppid.satu", "ppid.dua", "auditor", "admin.binamarga"} <= set(factors)
+    assert {"admin", "validator", "pimpinan.jaktim", "ppid.satu", "ppid.dua", "auditor", "admin.binamarga"} <= set(
+        factors
+    )
     assert "petugas.pondokbambu" not in factors and "operator" not in factors
     settings.SIGAP_OTP_REQUIRED = True
     c = Client()
-    refused = c.post("/api/v1/officer/auth/token", {"username": "validator", "password": "another-demo-pass"},
-                     content_type="application/json")
+    refused = c.post(
+        "/api/v1/officer/auth/token",
+        {"username": "validator", "password": "another-demo-pass"},
+        content_type="application/json",
+    )
     assert refused.status_code == 401
     code = run("code", "validator").strip()
-    ok = c.post("/api/v1/officer/auth/token", {"username": "validator", "password": "another-demo-pass", "otp": code},
-                content_type="application/json")
+    ok = c.post(
+        "/api/v1/officer/auth/token",
+        {"username": "validator", "password": "another-demo-pass", "otp": code},
+        content_type="application/json",
+    )
     assert ok.status_code == 200

@@ -4,6 +4,7 @@ Each page is measured once with a few reports in the caller's unit, then again a
 history (closed reports, reports hopped away and back, answered questions) were added: the number of
 statements must not move. Statement counts, never wall-clock time (figures live in bench/queue_pages.py).
 """
+
 from __future__ import annotations
 
 import pytest
@@ -30,11 +31,19 @@ def _reference_data_cached_as_in_production(settings):
 
 def file(n: int, *, kelurahan: str = "31.75.07.1002", located: bool = True) -> list:
     lat, lon = inner_point(kelurahan)
-    subs = [Submission(category="saluran-tersumbat" if located else "", description=f"{DRAIN} Nomor {i}.",
-                       lat=lat if located else None, lon=lon if located else None,
-                       channel="web" if located else "twitter", allow_no_location=not located,
-                       privacy="private", reporter=Reporter(name="Budi Santoso", phone="081234567890"))
-            for i in range(n)]
+    subs = [
+        Submission(
+            category="saluran-tersumbat" if located else "",
+            description=f"{DRAIN} Nomor {i}.",
+            lat=lat if located else None,
+            lon=lon if located else None,
+            channel="web" if located else "twitter",
+            allow_no_location=not located,
+            privacy="private",
+            reporter=Reporter(name="Budi Santoso", phone="081234567890"),
+        )
+        for i in range(n)
+    ]
     return [r.report for r in report_submit_many(subs)]
 
 
@@ -122,7 +131,11 @@ def test_the_api_queue_pages_by_cursor_without_gaps_or_repeats(people):
         if cursor is None:
             break
     assert len(seen) == len(set(seen)) == 7 and set(seen) == numbers
-    by_offset = [r["id"] for p in (1, 2, 3) for r in c.get("/api/v1/officer/reports", {"page_size": 3, "page": p}).json()["results"]]
+    by_offset = [
+        r["id"]
+        for p in (1, 2, 3)
+        for r in c.get("/api/v1/officer/reports", {"page_size": 3, "page": p}).json()["results"]
+    ]
     assert by_offset == seen  # the same order either way
     bad = c.get("/api/v1/officer/reports", {"cursor": "not-a-cursor"})
     assert bad.status_code == 422 and bad.json()["field"] == "cursor"

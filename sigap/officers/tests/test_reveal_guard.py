@@ -1,5 +1,6 @@
 """No single person can reveal (issue 10, leak 3): a superuser holds no identity path, and every privacy officer
 hears of each reveal step, not only the two involved."""
+
 from __future__ import annotations
 
 import json
@@ -62,8 +63,9 @@ def test_every_privacy_officer_is_told_of_each_reveal_step(staff, django_capture
     third.save()
     officer = staff("petugas.pb", "kel:31.75.07.1002")
     with django_capture_on_commit_callbacks(execute=True):
-        rid = post(session(first), "/reveal", {"report": report.number, "legal_basis": BASIS,
-                                               "legal_hold": True}).json()["id"]
+        rid = post(
+            session(first), "/reveal", {"report": report.number, "legal_basis": BASIS, "legal_hold": True}
+        ).json()["id"]
         post(session(second), f"/reveal/{rid}/decide", {"approve": True})
         shown = post(session(first), f"/reveal/{rid}/show")
     assert shown.status_code == 200 and shown.json()["name"] == NAME

@@ -4,6 +4,7 @@ a row whose cookie they hold, nor keep a session alive past its signed expiry by
 The owner is played with raw SQL through ``connection.cursor()`` (see test_db_owner.py). They know which row is
 theirs (here: ``stored_key`` of their own cookie; in life, the newest row after their visit).
 """
+
 from __future__ import annotations
 
 from datetime import timedelta
@@ -46,8 +47,10 @@ def test_a_ppid_sessions_data_copied_onto_another_row_opens_nothing(staff):
     attacker = anonymous_portal_session()
     assert attacker.get(REVEAL).status_code == 401
     mine = stored_key(attacker.cookies["sessionid"].value)
-    sql("UPDATE django_session SET session_data = %s, expire_date = %s WHERE session_key = %s",
-        [row_data(c.cookies["sessionid"].value), timezone.now() + timedelta(days=3650), mine])
+    sql(
+        "UPDATE django_session SET session_data = %s, expire_date = %s WHERE session_key = %s",
+        [row_data(c.cookies["sessionid"].value), timezone.now() + timedelta(days=3650), mine],
+    )
     assert attacker.get(REVEAL).status_code == 401
     assert c.get(REVEAL).status_code == 200  # the real session is untouched
 

@@ -2,6 +2,7 @@
 
 The test settings switch the factor off (conftest.py); every test here that is about it switches it on.
 """
+
 from __future__ import annotations
 
 import pytest
@@ -41,6 +42,7 @@ def token(c: Client, username: str, password: str = PASSWORD, otp: str | None = 
 
 
 # --- second factor ------------------------------------------------------------------------------
+
 
 def test_a_supervisor_needs_the_one_time_code_on_the_console(otp_on, staff):
     boss = staff("pimpinan.jt", "kota:31.75", R.SUPERVISOR)
@@ -112,7 +114,9 @@ def test_the_admin_login_needs_the_code_for_a_superuser(otp_on):
     assert c.post("/admin/login/", {"username": "root", "password": PASSWORD, "otp": "000000"}).status_code == 200
     assert not signed_in(c)
     after_a_wrong_code(root)
-    response = c.post("/admin/login/", {"username": "root", "password": PASSWORD, "otp": totp_code(root), "next": "/admin/"})
+    response = c.post(
+        "/admin/login/", {"username": "root", "password": PASSWORD, "otp": totp_code(root), "next": "/admin/"}
+    )
     assert response.status_code == 302 and signed_in(c)
 
 
@@ -120,8 +124,10 @@ def test_a_password_set_by_an_admin_does_not_let_the_admin_act_as_a_privacy_offi
     ppid = staff("ppid.x", "biro-pemerintahan", R.PRIVACY_OFFICER)
     root = get_user_model().objects.create_superuser("root", "root@example.org", PASSWORD)
     admin = console_verified(root)
-    response = admin.post(f"/admin/auth/user/{ppid.pk}/password/",
-                          {"password1": "chosen-by-admin-77", "password2": "chosen-by-admin-77", "usable_password": "true"})
+    response = admin.post(
+        f"/admin/auth/user/{ppid.pk}/password/",
+        {"password1": "chosen-by-admin-77", "password2": "chosen-by-admin-77", "usable_password": "true"},
+    )
     assert response.status_code == 302
     ppid.refresh_from_db()
     assert ppid.check_password("chosen-by-admin-77")
@@ -170,6 +176,7 @@ def test_a_session_without_the_second_factor_opens_no_console_page_api_or_admin(
 
 
 # --- lockout per account and address ----------------------------------------------------------
+
 
 def test_the_admin_login_locks_after_five_failures_for_one_account_from_one_address():
     get_user_model().objects.create_superuser("root", "root@example.org", PASSWORD)

@@ -4,6 +4,7 @@
 and ``expires_at``, so a row rewritten by SQL (moved to a privacy officer, given the factor, kept alive) opens
 nothing: it is refused exactly as an unknown token is.
 """
+
 from __future__ import annotations
 
 import json
@@ -45,8 +46,7 @@ def row_id(key: str) -> int:
 
 def refused_like_an_unknown_token(response, path: str) -> bool:
     unknown = Client().get(path, **bearer(UNKNOWN))
-    return (response.status_code, response.content) == (unknown.status_code, unknown.content) == (
-        401, unknown.content)
+    return (response.status_code, response.content) == (unknown.status_code, unknown.content) == (401, unknown.content)
 
 
 def test_a_token_moved_to_a_privacy_officer_by_sql_reveals_nothing(otp_on, staff):
@@ -55,13 +55,19 @@ def test_a_token_moved_to_a_privacy_officer_by_sql_reveals_nothing(otp_on, staff
     ppid = staff("ppid.satu", BIRO, R.PRIVACY_OFFICER)
     key = token("petugas.pb")  # a password-only officer
     sql("UPDATE officers_apitoken SET user_id = %s, otp_verified = %s WHERE id = %s", [ppid.pk, True, row_id(key)])
-    asked = Client().post("/api/v1/privacy/reveal", data=json.dumps({"report": report.number, "legal_basis": BASIS}),
-                          content_type="application/json", **bearer(key))
+    asked = Client().post(
+        "/api/v1/privacy/reveal",
+        data=json.dumps({"report": report.number, "legal_basis": BASIS}),
+        content_type="application/json",
+        **bearer(key),
+    )
     assert asked.status_code == 401, asked.content
-    assert refused_like_an_unknown_token(Client().get("/api/v1/privacy/reveal", **bearer(key)),
-                                         "/api/v1/privacy/reveal")
-    assert refused_like_an_unknown_token(Client().get("/api/v1/officer/reports", **bearer(key)),
-                                         "/api/v1/officer/reports")
+    assert refused_like_an_unknown_token(
+        Client().get("/api/v1/privacy/reveal", **bearer(key)), "/api/v1/privacy/reveal"
+    )
+    assert refused_like_an_unknown_token(
+        Client().get("/api/v1/officer/reports", **bearer(key)), "/api/v1/officer/reports"
+    )
 
 
 def test_a_token_moved_to_another_officer_by_sql_is_refused(staff):

@@ -1,4 +1,5 @@
 """API tokens expire, and no admin can mint, move or edit one (issue 10, leak 3 and leak 7)."""
+
 from __future__ import annotations
 
 from datetime import timedelta
@@ -67,8 +68,11 @@ def test_a_token_row_refuses_a_new_owner_even_outside_the_admin(staff):
 def test_a_token_expires_after_its_lifetime_and_says_so(client, staff, settings):
     settings.SIGAP_API_TOKEN_HOURS = 12
     staff("petugas.pb", PB_UNIT)
-    response = client.post("/api/v1/officer/auth/token", {"username": "petugas.pb", "password": "test-password-123"},
-                           content_type="application/json")
+    response = client.post(
+        "/api/v1/officer/auth/token",
+        {"username": "petugas.pb", "password": "test-password-123"},
+        content_type="application/json",
+    )
     assert response.status_code == 200
     body = response.json()
     row = ApiToken.objects.get(key_hash=ApiToken.hash(body["token"]))
@@ -83,8 +87,12 @@ def test_a_token_expires_after_its_lifetime_and_says_so(client, staff, settings)
 
 def test_the_token_answer_states_when_it_expires(client, staff):
     staff("petugas.pb", PB_UNIT)
-    body = client.post("/api/v1/officer/auth/token", {"username": "petugas.pb", "password": "test-password-123"},
-                       content_type="application/json").json()
+    body = client.post(
+        "/api/v1/officer/auth/token",
+        {"username": "petugas.pb", "password": "test-password-123"},
+        content_type="application/json",
+    ).json()
     row = ApiToken.objects.get(key_hash=ApiToken.hash(body["token"]))
-    assert body["expires_at"].startswith(row.expires_at.astimezone(timezone.get_current_timezone()).isoformat()[:16]) \
-        or body["expires_at"].startswith(row.expires_at.isoformat()[:16])
+    assert body["expires_at"].startswith(
+        row.expires_at.astimezone(timezone.get_current_timezone()).isoformat()[:16]
+    ) or body["expires_at"].startswith(row.expires_at.isoformat()[:16])

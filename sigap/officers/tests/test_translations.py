@@ -1,5 +1,6 @@
 """The console speaks Bahasa Indonesia by default and English on request: every message of the console's
 templates and code has an English translation in the compiled catalogs (officers and intake)."""
+
 from __future__ import annotations
 
 import gettext
@@ -28,7 +29,13 @@ def po_msgids(app: str) -> set[str]:
             continue
         match = re.search(r'^msgid ((?:".*"\n?)+)', block, re.M)
         if match:
-            ids.add("".join(re.findall(r'"(.*)"', match.group(1))).encode().decode("unicode_escape").encode("latin-1").decode("utf-8"))
+            ids.add(
+                "".join(re.findall(r'"(.*)"', match.group(1)))
+                .encode()
+                .decode("unicode_escape")
+                .encode("latin-1")
+                .decode("utf-8")
+            )
     return ids - {""}
 
 

@@ -1,5 +1,6 @@
 """Fixtures for the Open311 tests: client apps with keys, the example service definitions, and a small
 helper that speaks GeoReport v2 to the Django test client."""
+
 from __future__ import annotations
 
 import importlib

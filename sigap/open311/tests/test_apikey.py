@@ -1,4 +1,5 @@
 """Client keys: `sigap apikey create NAME [--rate N]` prints a key once, stores only its hash; the admin."""
+
 from __future__ import annotations
 
 import io
@@ -9,9 +10,9 @@ from django.apps import apps
 if not apps.is_installed("sigap.open311"):
     pytest.skip("sigap.open311 is not in INSTALLED_APPS (see docs/open311.md)", allow_module_level=True)
 
-from django.core.management import CommandError, call_command  # noqa: E402
+from django.core.management import CommandError, call_command
 
-from sigap.open311.models import ApiClient  # noqa: E402
+from sigap.open311.models import ApiClient
 
 pytestmark = pytest.mark.django_db
 
@@ -45,8 +46,9 @@ def test_adding_a_client_in_the_admin_shows_its_key_once(client):
 
     admin = get_user_model().objects.create_superuser("root", "root@sigap.invalid", "test-password-123")
     client.force_login(admin)
-    response = client.post("/admin/open311/apiclient/add/", {"name": "dari-admin", "rate_per_minute": "30", "active": "on"},
-                           follow=True)
+    response = client.post(
+        "/admin/open311/apiclient/add/", {"name": "dari-admin", "rate_per_minute": "30", "active": "on"}, follow=True
+    )
     assert response.status_code == 200
     (message,) = [str(m) for m in response.context["messages"] if "o311_" in str(m)]
     key = message.rsplit(" ", 1)[-1]

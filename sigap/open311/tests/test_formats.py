@@ -1,9 +1,10 @@
 """Rendering GeoReport documents: element names, the sigap: namespace, dates, errors. No database."""
+
 from __future__ import annotations
 
 import json
 import xml.etree.ElementTree as ET
-from datetime import datetime, timezone as dt_timezone
+from datetime import UTC, datetime
 
 from sigap.open311.formats import SIGAP_NS, error_body, iso, json_bytes, render, render_error, xml_bytes
 
@@ -11,8 +12,15 @@ NS = {"sigap": SIGAP_NS}
 
 
 def test_a_list_becomes_wrapper_and_child_elements_and_the_extension_is_namespaced():
-    doc = [{"service_code": "a", "metadata": True, "values": [{"key": "k", "name": "n"}], "empty": None,
-            "sigap": {"status_code": "waiting", "hops": [{"kind": "koordinasi"}]}}]
+    doc = [
+        {
+            "service_code": "a",
+            "metadata": True,
+            "values": [{"key": "k", "name": "n"}],
+            "empty": None,
+            "sigap": {"status_code": "waiting", "hops": [{"kind": "koordinasi"}]},
+        }
+    ]
     root = ET.fromstring(xml_bytes("services", doc, "service"))
     service = root.find("service")
     assert service.findtext("metadata") == "true" and service.findtext("empty") == ""
@@ -29,16 +37,21 @@ def test_xml_starts_with_the_utf8_declaration_and_drops_characters_xml_cannot_ho
 
 
 def test_dates_carry_the_city_offset():
-    assert iso(datetime(2026, 11, 28, 3, 0, tzinfo=dt_timezone.utc)) == "2026-11-28T10:00:00+07:00"
-    assert json.loads(json_bytes({"at": datetime(2026, 11, 28, 3, 0, tzinfo=dt_timezone.utc)})) == {"at": "2026-11-28T10:00:00+07:00"}
+    assert iso(datetime(2026, 11, 28, 3, 0, tzinfo=UTC)) == "2026-11-28T10:00:00+07:00"
+    assert json.loads(json_bytes({"at": datetime(2026, 11, 28, 3, 0, tzinfo=UTC)})) == {
+        "at": "2026-11-28T10:00:00+07:00"
+    }
 
 
 def test_errors_have_the_specification_shape_in_both_formats():
     assert error_body(403, "Invalid api_key.", code="invalid_api_key", field="api_key") == [
-        {"code": 403, "description": "Invalid api_key.", "sigap": {"code": "invalid_api_key", "field": "api_key"}}]
+        {"code": 403, "description": "Invalid api_key.", "sigap": {"code": "invalid_api_key", "field": "api_key"}}
+    ]
     response = render_error("xml", 400, "service_code is required.", code="service_code_required")
     root = ET.fromstring(response.content)
     assert response.status_code == 400 and root.tag == "errors"
     assert root.findtext("error/code") == "400" and root.findtext("error/description") == "service_code is required."
     response = render("json", "errors", error_body(404, "x"), status=404)
-    assert response["Content-Type"] == "application/json; charset=utf-8" and json.loads(response.content)[0]["code"] == 404
+    assert (
+        response["Content-Type"] == "application/json; charset=utf-8" and json.loads(response.content)[0]["code"] == 404
+    )

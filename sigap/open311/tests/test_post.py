@@ -1,5 +1,6 @@
 """POST requests (sigap.intake.open311): a client app files a report for a resident. Personal fields go only
 to the vault; the response and every later read carry none of them."""
+
 from __future__ import annotations
 
 import socket
@@ -10,15 +11,22 @@ from django.apps import apps
 if not apps.is_installed("sigap.open311"):
     pytest.skip("sigap.open311 is not in INSTALLED_APPS (see docs/open311.md)", allow_module_level=True)
 
-from sigap.open311.models import ClientReport  # noqa: E402
-from sigap.privacy import vault  # noqa: E402
-from sigap.privacy.tests.test_canary import (EMAIL, MARKERS, NAME, NIK, PHONE, TYPED, assert_clean,  # noqa: E402,F401
-                                             canary_reports)
-from sigap.reports.exposure import PUBLIC_GRID_DEG, snap  # noqa: E402
-from sigap.reports.models import Report  # noqa: E402
-from sigap.reports.tests.factories import inner_point  # noqa: E402
+from sigap.open311.models import ClientReport
+from sigap.privacy import vault
+from sigap.privacy.tests.test_canary import (
+    EMAIL,
+    MARKERS,
+    NAME,
+    NIK,
+    PHONE,
+    TYPED,
+    assert_clean,
+)
+from sigap.reports.exposure import PUBLIC_GRID_DEG, snap
+from sigap.reports.models import Report
+from sigap.reports.tests.factories import inner_point
 
-from .conftest import NS, body, xml  # noqa: E402
+from .conftest import NS, body, xml
 
 pytestmark = pytest.mark.django_db
 PB = "31.75.07.1002"
@@ -31,8 +39,14 @@ def key(api_key):
 
 def road(key, **extra):
     lat, lon = inner_point(PB)
-    form = {"api_key": key, "service_code": "jalan-rusak", "lat": str(lat), "long": str(lon),
-            "description": "Jalan berlubang dalam di depan sekolah.", "attribute[ukuran_lubang]": "sedang"}
+    form = {
+        "api_key": key,
+        "service_code": "jalan-rusak",
+        "lat": str(lat),
+        "long": str(lon),
+        "description": "Jalan berlubang dalam di depan sekolah.",
+        "attribute[ukuran_lubang]": "sedang",
+    }
     form.update(extra)
     return {k: v for k, v in form.items() if v is not None}
 
@@ -51,12 +65,23 @@ def no_network(monkeypatch):
     return calls
 
 
-def test_a_client_app_files_a_report_and_the_identity_goes_only_to_the_vault(o311, key, service_definitions,
-                                                                             no_network, django_capture_on_commit_callbacks):
+def test_a_client_app_files_a_report_and_the_identity_goes_only_to_the_vault(
+    o311, key, service_definitions, no_network, django_capture_on_commit_callbacks
+):
     with django_capture_on_commit_callbacks(execute=True):
-        response = o311.post(**road(key, first_name="Siti", last_name="Rahayu", email="siti@example.org",
-                                    phone="0812-3456-7890", device_id="device-77", account_id="acct-42",
-                                    media_url="https://img.example.org/lubang.jpg", **{"attribute[jumlah_lubang]": "3"}))
+        response = o311.post(
+            **road(
+                key,
+                first_name="Siti",
+                last_name="Rahayu",
+                email="siti@example.org",
+                phone="0812-3456-7890",
+                device_id="device-77",
+                account_id="acct-42",
+                media_url="https://img.example.org/lubang.jpg",
+                **{"attribute[jumlah_lubang]": "3"},
+            )
+        )
     assert response.status_code == 201, response.content
     (created,) = body(response)
     report = Report.objects.get(number=created["service_request_id"])
@@ -98,8 +123,16 @@ def test_the_client_that_filed_a_private_report_reads_it_back_others_do_not(o311
 
 
 def test_a_report_located_by_address_string_lands_at_the_named_kelurahan(o311, key):
-    response = o311.post(**road(key, lat=None, long=None, service_code="sampah", **{"attribute[ukuran_lubang]": None},
-                                address_string="Jl. Pahlawan Revolusi dekat pasar, Kel. Pondok Bambu, Kec. Duren Sawit"))
+    response = o311.post(
+        **road(
+            key,
+            lat=None,
+            long=None,
+            service_code="sampah",
+            **{"attribute[ukuran_lubang]": None},
+            address_string="Jl. Pahlawan Revolusi dekat pasar, Kel. Pondok Bambu, Kec. Duren Sawit",
+        )
+    )
     assert response.status_code == 201, response.content
     report = Report.objects.get(number=body(response)[0]["service_request_id"])
     assert report.kelurahan.kode == PB
@@ -107,44 +140,63 @@ def test_a_report_located_by_address_string_lands_at_the_named_kelurahan(o311, k
     assert "Pahlawan Revolusi" in report.address
 
 
-@pytest.mark.parametrize("address, code", [
-    ("di depan rumah saya", "address_not_understood"),
-    ("Kecamatan Duren Sawit", "address_kelurahan_missing"),
-    ("antara Pondok Bambu dan Gambir", "address_ambiguous"),
-])
+@pytest.mark.parametrize(
+    "address, code",
+    [
+        ("di depan rumah saya", "address_not_understood"),
+        ("Kecamatan Duren Sawit", "address_kelurahan_missing"),
+        ("antara Pondok Bambu dan Gambir", "address_ambiguous"),
+    ],
+)
 def test_an_address_string_without_one_kelurahan_is_a_clear_400(o311, key, address, code):
-    response = o311.post(**road(key, lat=None, long=None, service_code="sampah", **{"attribute[ukuran_lubang]": None},
-                                address_string=address))
+    response = o311.post(
+        **road(
+            key,
+            lat=None,
+            long=None,
+            service_code="sampah",
+            **{"attribute[ukuran_lubang]": None},
+            address_string=address,
+        )
+    )
     assert response.status_code == 400
     (error,) = body(response)
     assert error["sigap"] == {"code": code, "field": "address_string"}
     assert address.encode() not in response.content
 
 
-@pytest.mark.parametrize("change, status, code", [
-    ({"api_key": None}, 403, "api_key_required"),
-    ({"api_key": "o311_wrong"}, 403, "invalid_api_key"),
-    ({"service_code": None}, 400, "service_code_required"),
-    ({"service_code": "tidak-ada"}, 400, "unknown_service_code"),
-    ({"lat": None, "long": None}, 400, "location_required"),
-    ({"long": None}, 400, "location_incomplete"),
-    ({"lat": "north"}, 400, "invalid_coordinates"),
-    ({"lat": "nan"}, 400, "invalid_coordinates"),
-    ({"lat": "0", "long": "0"}, 400, "outside_area"),
-    ({"attribute[ukuran_lubang]": None}, 400, "attribute_required"),
-    ({"attribute[ukuran_lubang]": "raksasa"}, 400, "invalid_attribute"),
-    ({"attribute[jumlah_lubang]": "banyak"}, 400, "invalid_attribute"),
-    ({"attribute[warna]": "merah"}, 400, "unknown_attribute"),
-    ({"media_url": "javascript:alert(1)"}, 400, "invalid_media_url"),
-    ({"privacy": "semi"}, 400, "invalid_privacy"),
-    ({"service_code": "ketenagakerjaan", "privacy": "public", "attribute[ukuran_lubang]": None}, 400,
-     "sensitive_not_public"),
-    ({"description": "x" * 5001}, 400, "description_too_long"),
-    ({"jurisdiction_id": "nyc.gov"}, 404, "unknown_jurisdiction"),
-    ({"first_name": "x" * 101}, 400, "bad_request"),
-])
+@pytest.mark.parametrize(
+    "change, status, code",
+    [
+        ({"api_key": None}, 403, "api_key_required"),
+        ({"api_key": "o311_wrong"}, 403, "invalid_api_key"),
+        ({"service_code": None}, 400, "service_code_required"),
+        ({"service_code": "tidak-ada"}, 400, "unknown_service_code"),
+        ({"lat": None, "long": None}, 400, "location_required"),
+        ({"long": None}, 400, "location_incomplete"),
+        ({"lat": "north"}, 400, "invalid_coordinates"),
+        ({"lat": "nan"}, 400, "invalid_coordinates"),
+        ({"lat": "0", "long": "0"}, 400, "outside_area"),
+        ({"attribute[ukuran_lubang]": None}, 400, "attribute_required"),
+        ({"attribute[ukuran_lubang]": "raksasa"}, 400, "invalid_attribute"),
+        ({"attribute[jumlah_lubang]": "banyak"}, 400, "invalid_attribute"),
+        ({"attribute[warna]": "merah"}, 400, "unknown_attribute"),
+        ({"media_url": "javascript:alert(1)"}, 400, "invalid_media_url"),
+        ({"privacy": "semi"}, 400, "invalid_privacy"),
+        (
+            {"service_code": "ketenagakerjaan", "privacy": "public", "attribute[ukuran_lubang]": None},
+            400,
+            "sensitive_not_public",
+        ),
+        ({"description": "x" * 5001}, 400, "description_too_long"),
+        ({"jurisdiction_id": "nyc.gov"}, 404, "unknown_jurisdiction"),
+        ({"first_name": "x" * 101}, 400, "bad_request"),
+    ],
+)
 @pytest.mark.parametrize("fmt", ["json", "xml"])
-def test_every_refusal_is_an_open311_error_and_nothing_is_saved(o311, key, service_definitions, change, status, code, fmt):
+def test_every_refusal_is_an_open311_error_and_nothing_is_saved(
+    o311, key, service_definitions, change, status, code, fmt
+):
     before = Report.objects.count()
     response = o311.post(fmt, **road(key, **change))
     assert response.status_code == status, response.content
@@ -166,11 +218,15 @@ def test_error_descriptions_follow_the_accept_language(client, key):
 
 
 def test_a_body_that_is_not_a_form_is_refused(client, key):
-    response = client.post(f"/open311/v2/requests.json?api_key={key}", data='{"service_code": "sampah"}',
-                           content_type="application/json")
+    response = client.post(
+        f"/open311/v2/requests.json?api_key={key}", data='{"service_code": "sampah"}', content_type="application/json"
+    )
     assert response.status_code == 400 and response.json()[0]["sigap"]["code"] == "unsupported_media_type"
-    broken = client.post(f"/open311/v2/requests.xml?api_key={key}", data=b"--x\r\nnonsense",
-                         content_type="multipart/form-data; boundary=x")
+    broken = client.post(
+        f"/open311/v2/requests.xml?api_key={key}",
+        data=b"--x\r\nnonsense",
+        content_type="multipart/form-data; boundary=x",
+    )
     assert broken.status_code == 400 and xml(broken).findtext("error/code") == "400"
 
 
@@ -198,15 +254,32 @@ def test_posting_is_rate_limited_per_client(o311, api_key, service_definitions):
     assert response.status_code == 429 and body(response)[0]["code"] == 429
 
 
-def test_the_identity_canary_never_reaches_an_open311_response(o311, client, key, api_key, service_definitions,
-                                                               canary_reports, django_capture_on_commit_callbacks):
+def test_the_identity_canary_never_reaches_an_open311_response(
+    o311, client, key, api_key, service_definitions, canary_reports, django_capture_on_commit_callbacks
+):
     """Reports full of identity markers, filed by the other channels and by Open311 (public and private), then
     every Open311 read as the filing client, as another client and as the public."""
     with django_capture_on_commit_callbacks(execute=True):
-        posted = [body(o311.post(fmt, **road(key, description=TYPED, first_name=NAME.split()[0], last_name=NAME.split()[1],
-                                              email=EMAIL, phone=PHONE, device_id=NIK, account_id=EMAIL,
-                                              privacy=privacy, address_string=f"Jl. Mawar a.n. {NAME}")))
-                  for fmt, privacy in (("json", "public"), ("json", "private"), ("json", "anonymous"))]
+        posted = [
+            body(
+                o311.post(
+                    fmt,
+                    **road(
+                        key,
+                        description=TYPED,
+                        first_name=NAME.split()[0],
+                        last_name=NAME.split()[1],
+                        email=EMAIL,
+                        phone=PHONE,
+                        device_id=NIK,
+                        account_id=EMAIL,
+                        privacy=privacy,
+                        address_string=f"Jl. Mawar a.n. {NAME}",
+                    ),
+                )
+            )
+            for fmt, privacy in (("json", "public"), ("json", "private"), ("json", "anonymous"))
+        ]
     numbers = [p[0]["service_request_id"] for p in posted] + canary_reports[0]
     for p in posted:
         assert_clean(repr(p), "POST response")

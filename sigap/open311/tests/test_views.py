@@ -1,4 +1,5 @@
 """GeoReport v2 read side, as an anonymous client, as the client app that filed a report and as another app."""
+
 from __future__ import annotations
 
 from datetime import timedelta
@@ -9,16 +10,16 @@ from django.apps import apps
 if not apps.is_installed("sigap.open311"):
     pytest.skip("sigap.open311 is not in INSTALLED_APPS (see docs/open311.md)", allow_module_level=True)
 
-from django.utils import timezone  # noqa: E402
+from django.utils import timezone
 
-from sigap.open311.models import ClientReport  # noqa: E402
-from sigap.privacy.photos import photo_clean  # noqa: E402
-from sigap.reports import services  # noqa: E402
-from sigap.reports.exposure import PUBLIC_GRID_DEG, snap  # noqa: E402
-from sigap.reports.models import Report  # noqa: E402
-from sigap.reports.tests.factories import inner_point, submit  # noqa: E402
+from sigap.open311.models import ClientReport
+from sigap.privacy.photos import photo_clean
+from sigap.reports import services
+from sigap.reports.exposure import PUBLIC_GRID_DEG, snap
+from sigap.reports.models import Report
+from sigap.reports.tests.factories import inner_point, submit
 
-from .conftest import NS, body, xml  # noqa: E402
+from .conftest import NS, body, xml
 
 pytestmark = pytest.mark.django_db
 PB = "31.75.07.1002"  # Pondok Bambu
@@ -34,6 +35,7 @@ def ids(response) -> list[str]:
 
 
 # --- discovery, services, definitions ------------------------------------------------------------
+
 
 def test_discovery_names_the_v2_endpoint_and_both_formats(o311):
     data = body(o311.get("discovery"))
@@ -53,8 +55,13 @@ def test_services_are_the_active_categories_with_metadata_where_a_definition_exi
     services_json = {s["service_code"]: s for s in body(o311.get("services"))}
     road = services_json["jalan-rusak"]
     assert road == {
-        "service_code": "jalan-rusak", "service_name": "Jalan Rusak / Berlubang", "description": "Damaged or potholed road",
-        "metadata": True, "type": "realtime", "keywords": "jalan berlubang, aspal mengelupas", "group": "infrastruktur",
+        "service_code": "jalan-rusak",
+        "service_name": "Jalan Rusak / Berlubang",
+        "description": "Damaged or potholed road",
+        "metadata": True,
+        "type": "realtime",
+        "keywords": "jalan berlubang, aspal mengelupas",
+        "group": "infrastruktur",
         "sigap": {"name_en": "Damaged or potholed road", "sensitive": False, "days_to_resolve": 7},
     }
     assert services_json["pohon-tumbang"]["metadata"] is True
@@ -63,7 +70,15 @@ def test_services_are_the_active_categories_with_metadata_where_a_definition_exi
     assert root.tag == "services"
     assert {s.findtext("service_code") for s in root.findall("service")} == set(services_json)
     tree = next(s for s in root.findall("service") if s.findtext("service_code") == "pohon-tumbang")
-    assert [c.tag for c in tree][:7] == ["service_code", "service_name", "description", "metadata", "type", "keywords", "group"]
+    assert [c.tag for c in tree][:7] == [
+        "service_code",
+        "service_name",
+        "description",
+        "metadata",
+        "type",
+        "keywords",
+        "group",
+    ]
     assert tree.findtext("metadata") == "true" and tree.findtext("type") == "realtime"
     assert tree.findtext("sigap:name_en", namespaces=NS) == "Fallen or unsafe tree"
 
@@ -101,6 +116,7 @@ def test_unknown_service_answers_404_in_the_error_shape(o311, fmt):
 
 # --- who sees which request ------------------------------------------------------------------------
 
+
 def test_public_listing_shows_only_publik_reports_on_the_public_grid(o311):
     public = submit("jalan-rusak", PB, privacy="public").report
     private = submit("jalan-rusak", PB, privacy="private").report
@@ -121,8 +137,9 @@ def test_a_publik_report_has_the_same_point_and_address_rule_as_the_portal(o311,
     report = submit("jalan-rusak", PB, privacy="public").report
     Report.objects.filter(pk=report.pk).update(lat=-6.23717, lon=106.89853, address="Jl. Pahlawan Revolusi gang 3")
     (item,) = body(o311.get(f"requests/{report.number}"))
-    (feature,) = [f for f in client.get("/publik/peta.json").json()["features"]
-                  if f["properties"]["number"] == report.number]
+    (feature,) = [
+        f for f in client.get("/publik/peta.json").json()["features"] if f["properties"]["number"] == report.number
+    ]
     assert [item["long"], item["lat"]] == feature["geometry"]["coordinates"] == [106.898, -6.238]
     assert item["address"] == "Kelurahan Pondok Bambu"
     assert "Pahlawan" not in o311.get(f"requests/{report.number}", "xml").content.decode()
@@ -155,8 +172,9 @@ def test_a_private_report_is_visible_only_to_the_client_app_that_filed_it(o311, 
 def test_a_sensitive_category_shows_the_kelurahan_inner_point_and_no_address(o311, api_key):
     app, key = api_key()
     report = owned_by(app, submit("ketenagakerjaan", PB, privacy="private").report)
-    Report.objects.filter(pk=report.pk).update(lat=report.lat + 0.0011, lon=report.lon - 0.0012,
-                                               address="Pabrik garmen Jl. Mawar No. 14")
+    Report.objects.filter(pk=report.pk).update(
+        lat=report.lat + 0.0011, lon=report.lon - 0.0012, address="Pabrik garmen Jl. Mawar No. 14"
+    )
     (item,) = body(o311.get(f"requests/{report.number}", api_key=key))
     lat, lon = inner_point(PB)
     assert (item["lat"], item["long"]) == (round(lat, 3), round(lon, 3))
@@ -203,14 +221,30 @@ def test_a_deactivated_key_is_refused(o311, api_key):
 
 # --- the mapping -------------------------------------------------------------------------------------
 
+
 def test_a_request_carries_the_georeport_fields_in_order(o311):
     report = submit("jalan-rusak", PB, privacy="public").report
     Report.objects.filter(pk=report.pk).update(public_note="Dijadwalkan perbaikan minggu depan.")
     (item,) = body(o311.get(f"requests/{report.number}"))
     assert list(item)[:17] == [
-        "service_request_id", "status", "status_notes", "service_name", "service_code", "description",
-        "agency_responsible", "service_notice", "requested_datetime", "updated_datetime", "expected_datetime",
-        "address", "address_id", "zipcode", "lat", "long", "media_url"]
+        "service_request_id",
+        "status",
+        "status_notes",
+        "service_name",
+        "service_code",
+        "description",
+        "agency_responsible",
+        "service_notice",
+        "requested_datetime",
+        "updated_datetime",
+        "expected_datetime",
+        "address",
+        "address_id",
+        "zipcode",
+        "lat",
+        "long",
+        "media_url",
+    ]
     assert item["status"] == "open" and item["status_notes"] is None  # written to the reporter, not public
     assert item["service_code"] == "jalan-rusak" and item["agency_responsible"] == "Kelurahan Pondok Bambu"
     assert item["requested_datetime"].endswith("+07:00") and item["expected_datetime"].endswith("+07:00")
@@ -250,8 +284,9 @@ def test_the_extension_carries_sigap_status_privacy_and_hops_but_no_officer_name
     officer.first_name, officer.last_name = "Qwertyofficer", "Namapetugas"
     officer.save()
     report = submit("jalan-rusak", PB, privacy="public").report
-    services.report_coordinate(report_id=report.pk, actor=officer, to_unit="sudin-bina-marga:31.75",
-                               reason="bukan tupoksi kata Qwertyofficer")
+    services.report_coordinate(
+        report_id=report.pk, actor=officer, to_unit="sudin-bina-marga:31.75", reason="bukan tupoksi kata Qwertyofficer"
+    )
     response = o311.get(f"requests/{report.number}")
     (item,) = body(response)
     ext = item["sigap"]
@@ -274,6 +309,7 @@ def test_the_extension_carries_sigap_status_privacy_and_hops_but_no_officer_name
 
 # --- the query parameters ----------------------------------------------------------------------------
 
+
 def test_listing_defaults_to_the_last_90_days_and_refuses_a_longer_window(o311):
     old = submit("jalan-rusak", PB, privacy="public", now=timezone.now() - timedelta(days=100)).report
     recent = submit("jalan-rusak", PB, privacy="public").report
@@ -291,15 +327,18 @@ def test_listing_defaults_to_the_last_90_days_and_refuses_a_longer_window(o311):
     assert ids(o311.get("requests", service_request_id=f"{old.number},{recent.number}")) == [recent.number, old.number]
 
 
-@pytest.mark.parametrize("params, code", [
-    ({"start_date": "kemarin"}, "invalid_date"),
-    ({"start_date": "2026-02-01T00:00:00Z", "end_date": "2026-01-01T00:00:00Z"}, "invalid_date_range"),
-    ({"status": "pending"}, "invalid_status"),
-    ({"page_size": "0"}, "invalid_number"),
-    ({"page_size": "1001"}, "invalid_number"),
-    ({"page": "x"}, "invalid_number"),
-    ({"service_request_id": ",".join(f"JK{i}" for i in range(201))}, "too_many_ids"),
-])
+@pytest.mark.parametrize(
+    "params, code",
+    [
+        ({"start_date": "kemarin"}, "invalid_date"),
+        ({"start_date": "2026-02-01T00:00:00Z", "end_date": "2026-01-01T00:00:00Z"}, "invalid_date_range"),
+        ({"status": "pending"}, "invalid_status"),
+        ({"page_size": "0"}, "invalid_number"),
+        ({"page_size": "1001"}, "invalid_number"),
+        ({"page": "x"}, "invalid_number"),
+        ({"service_request_id": ",".join(f"JK{i}" for i in range(201))}, "too_many_ids"),
+    ],
+)
 def test_bad_query_parameters_answer_400_in_both_formats(o311, params, code):
     response = o311.get("requests", **params)
     assert response.status_code == 400
@@ -330,6 +369,7 @@ def test_the_jurisdiction_is_checked_when_given(o311, settings):
 
 
 # --- media, tokens, the rest ---------------------------------------------------------------------------
+
 
 def test_media_url_is_a_deidentified_photo_of_a_publik_report_only(o311, client, jpeg):
     public = submit("jalan-rusak", PB, privacy="public", photos=[("a.jpg", jpeg())]).report

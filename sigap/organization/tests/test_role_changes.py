@@ -2,6 +2,7 @@
 
 Issue 10, leak 3: a superuser alone could give privacy-officer powers (and reassign roles) in the admin.
 """
+
 from __future__ import annotations
 
 import pytest
@@ -37,8 +38,10 @@ def biro():
 
 
 def ask(c: Client, user, unit, kind="grant", reason="Penunjukan PPID baru berdasarkan SK Sekda."):
-    return c.post("/admin/organization/rolechange/add/", {"user": user.pk, "unit": unit.pk, "role": R.PRIVACY_OFFICER,
-                                                          "kind": kind, "reason": reason})
+    return c.post(
+        "/admin/organization/rolechange/add/",
+        {"user": user.pk, "unit": unit.pk, "role": R.PRIVACY_OFFICER, "kind": kind, "reason": reason},
+    )
 
 
 def decide(c: Client, change: RoleChange, action: str = "approve"):
@@ -47,12 +50,15 @@ def decide(c: Client, change: RoleChange, action: str = "approve"):
 
 # --- StaffRole rows in the admin ----------------------------------------------------------------
 
+
 def test_a_staff_role_cannot_be_moved_to_another_account_in_the_admin(staff, two_admins):
     officer = staff("petugas.pb", PB_UNIT)
     other = staff("petugas.lain", "kel:31.71.01.1001")
     role = StaffRole.objects.get(user=officer)
-    response = admin_client(two_admins[0]).post(f"/admin/organization/staffrole/{role.pk}/change/",
-                                                 {"user": other.pk, "unit": role.unit_id, "role": R.PRIVACY_OFFICER})
+    response = admin_client(two_admins[0]).post(
+        f"/admin/organization/staffrole/{role.pk}/change/",
+        {"user": other.pk, "unit": role.unit_id, "role": R.PRIVACY_OFFICER},
+    )
     assert response.status_code == 403
     role.refresh_from_db()
     assert (role.user_id, role.role) == (officer.pk, R.OFFICER)
@@ -61,8 +67,9 @@ def test_a_staff_role_cannot_be_moved_to_another_account_in_the_admin(staff, two
 def test_the_privacy_officer_role_cannot_be_added_directly_in_the_admin(staff, two_admins, biro):
     someone = staff("petugas.pb", PB_UNIT)
     c = admin_client(two_admins[0])
-    response = c.post("/admin/organization/staffrole/add/", {"user": someone.pk, "unit": biro.pk,
-                                                             "role": R.PRIVACY_OFFICER})
+    response = c.post(
+        "/admin/organization/staffrole/add/", {"user": someone.pk, "unit": biro.pk, "role": R.PRIVACY_OFFICER}
+    )
     assert response.status_code == 200  # the form again, with the choice refused
     assert not StaffRole.objects.filter(user=someone, role=R.PRIVACY_OFFICER).exists()
     # other roles are still added as before
@@ -75,8 +82,9 @@ def test_the_privacy_officer_role_cannot_be_deleted_directly_in_the_admin(staff,
     role = StaffRole.objects.get(user=ppid)
     c = admin_client(two_admins[0])
     assert c.post(f"/admin/organization/staffrole/{role.pk}/delete/", {"post": "yes"}).status_code == 403
-    bulk = c.post("/admin/organization/staffrole/", {"action": "delete_selected", "_selected_action": [role.pk],
-                                                      "post": "yes"})
+    bulk = c.post(
+        "/admin/organization/staffrole/", {"action": "delete_selected", "_selected_action": [role.pk], "post": "yes"}
+    )
     assert bulk.status_code in (200, 302)
     assert StaffRole.objects.filter(pk=role.pk).exists()
     assert c.post(f"/admin/auth/user/{ppid.pk}/delete/", {"post": "yes"}).status_code == 403
@@ -85,10 +93,13 @@ def test_the_privacy_officer_role_cannot_be_deleted_directly_in_the_admin(staff,
 
 # --- PPID grant and removal take a second admin -------------------------------------------------
 
+
 def test_a_privacy_officer_grant_by_one_admin_is_pending_until_a_second_approves(staff, two_admins, biro):
     first, second = two_admins
-    watchers = [staff("ppid.lama1", "biro-pemerintahan", R.PRIVACY_OFFICER),
-                staff("ppid.lama2", "biro-pemerintahan", R.PRIVACY_OFFICER)]
+    watchers = [
+        staff("ppid.lama1", "biro-pemerintahan", R.PRIVACY_OFFICER),
+        staff("ppid.lama2", "biro-pemerintahan", R.PRIVACY_OFFICER),
+    ]
     candidate = staff("calon.ppid", PB_UNIT)
     c1, c2 = admin_client(first), admin_client(second)
     assert ask(c1, candidate, biro).status_code == 302
@@ -107,8 +118,11 @@ def test_a_privacy_officer_grant_by_one_admin_is_pending_until_a_second_approves
     assert change.state == RoleChange.State.APPROVED and change.decided_by == second
     assert StaffRole.objects.filter(user=candidate, unit=biro, role=R.PRIVACY_OFFICER).exists()
 
-    logged = list(AccessEvent.objects.filter(action__startswith="role_change").order_by("seq")
-                  .values_list("action", "actor_username"))
+    logged = list(
+        AccessEvent.objects.filter(action__startswith="role_change")
+        .order_by("seq")
+        .values_list("action", "actor_username")
+    )
     assert logged == [("role_change_request", "admin.satu"), ("role_change_approve", "admin.dua")]
     for ppid in watchers:
         kinds = set(StaffNotice.objects.filter(user=ppid).values_list("kind", flat=True))
@@ -149,8 +163,12 @@ def test_a_rejected_grant_changes_nothing_and_a_request_needs_a_reason(staff, tw
     change.refresh_from_db()
     assert change.state == RoleChange.State.REJECTED
     assert not StaffRole.objects.filter(user=candidate, role=R.PRIVACY_OFFICER).exists()
-    assert admin_client(second).post(f"/admin/organization/rolechange/{change.pk}/change/",
-                                     {"state": "approved"}).status_code == 403
+    assert (
+        admin_client(second)
+        .post(f"/admin/organization/rolechange/{change.pk}/change/", {"state": "approved"})
+        .status_code
+        == 403
+    )
 
 
 def test_a_non_admin_cannot_ask_or_decide(staff, biro):
@@ -159,5 +177,11 @@ def test_a_non_admin_cannot_ask_or_decide(staff, biro):
 
     officer = staff("petugas.pb", PB_UNIT)
     with pytest.raises(PermissionDenied):
-        rolechanges.role_change_request(actor=officer, user=officer, unit=biro, role=R.PRIVACY_OFFICER,
-                                        kind="grant", reason="Saya ingin menjadi PPID sendiri.")
+        rolechanges.role_change_request(
+            actor=officer,
+            user=officer,
+            unit=biro,
+            role=R.PRIVACY_OFFICER,
+            kind="grant",
+            reason="Saya ingin menjadi PPID sendiri.",
+        )

@@ -1,4 +1,5 @@
 """Helpers for the portal tests: the report form as a resident fills it, and reports moved along by officers."""
+
 from __future__ import annotations
 
 import io
@@ -20,9 +21,16 @@ def form_data(**overrides) -> dict:
     data = {
         "category": "saluran-tersumbat",
         "description": "Got mampet di depan gang, air meluap ke jalan setiap hujan deras.",
-        "kota": "31.75", "kecamatan": "31.75.07", "kelurahan": PB, "lat": "", "lon": "",
-        "address": "Jl. Pahlawan Revolusi, dekat musala", "privacy": "private",
-        "name": "Siti Aminah", "phone": "0812-3456-7890", "email": "siti@example.org",
+        "kota": "31.75",
+        "kecamatan": "31.75.07",
+        "kelurahan": PB,
+        "lat": "",
+        "lon": "",
+        "address": "Jl. Pahlawan Revolusi, dekat musala",
+        "privacy": "private",
+        "name": "Siti Aminah",
+        "phone": "0812-3456-7890",
+        "email": "siti@example.org",
     }
     data.update(overrides)
     return data
@@ -34,6 +42,7 @@ def upload(raw: bytes, name: str = "got.jpg") -> SimpleUploadedFile:
 
 def gps_jpeg(lat: float, lon: float) -> bytes:
     """A JPEG whose EXIF says it was taken at (lat, lon) (southern/eastern hemisphere)."""
+
     def dms(value: float) -> tuple[float, float, float]:
         value = abs(value)
         d = int(value)
@@ -79,6 +88,7 @@ def officers(staff):
 @pytest.fixture
 def finish(officers, jpeg):
     """finish(report) → the report worked on by Pondok Bambu, proven with photos and validated (Selesai)."""
+
     def make(report):
         services.report_accept(report_id=report.pk, actor=officers["pb"])
         for kind in ("before", "after"):

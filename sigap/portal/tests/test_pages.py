@@ -1,5 +1,6 @@
 """Every portal page and partial renders, in Bahasa Indonesia (the default) and in English, with a label
 for every input and CSRF on every form."""
+
 from __future__ import annotations
 
 import re
@@ -89,8 +90,9 @@ def test_the_region_partial_narrows_kota_to_kecamatan_to_kelurahan(client):
 
 @pytest.mark.parametrize("lang,label", [("id", "Titik di peta berada di"), ("en", "The point on the map is in")])
 def test_a_pin_is_located_to_its_kelurahan(client, lang, label):
-    html = client.post("/lapor/wilayah/", {"lat": "-6.2351", "lon": "106.9009"}, HTTP_ACCEPT_LANGUAGE=lang,
-                       **htmx()).content.decode()
+    html = client.post(
+        "/lapor/wilayah/", {"lat": "-6.2351", "lon": "106.9009"}, HTTP_ACCEPT_LANGUAGE=lang, **htmx()
+    ).content.decode()
     assert f"{label}: Pondok Bambu, Duren Sawit, Jakarta Timur" in html
     assert 'data-located="1"' in html and f'data-kelurahan="{PB}"' in html
 

@@ -1,4 +1,5 @@
 """What anyone may see: Publik reports only, at coarsened locations, and counts per kota and kelurahan."""
+
 from __future__ import annotations
 
 import pytest

@@ -1,5 +1,6 @@
 """A resident makes a report through the portal: the form, its refusals, the one-time page with the codes,
 the photo GPS check and the similar-reports step."""
+
 from __future__ import annotations
 
 import re
@@ -24,6 +25,7 @@ def nothing_written() -> bool:
 
 
 # --- filing -------------------------------------------------------------------------------------
+
 
 def test_a_resident_reports_a_clogged_drain_with_a_photo_chosen_by_kelurahan(client, jpeg):
     response = client.post("/lapor/", {**form_data(), "photos": upload(jpeg((640, 480)))})
@@ -77,13 +79,20 @@ def test_the_submit_response_carries_the_photo_gps_warning(client):
 
 # --- refusals keep what the resident typed -------------------------------------------------------
 
-@pytest.mark.parametrize("lang,message", [
-    ("id", "Uraian terlalu pendek"),
-    ("en", "The description is too short"),
-])
+
+@pytest.mark.parametrize(
+    "lang,message",
+    [
+        ("id", "Uraian terlalu pendek"),
+        ("en", "The description is too short"),
+    ],
+)
 def test_a_too_short_description_is_refused_next_to_the_field_keeping_the_input(client, jpeg, lang, message):
-    response = client.post("/lapor/", {**form_data(description="mampet", address="Gang Kelinci 3"),
-                                       "photos": upload(jpeg())}, HTTP_ACCEPT_LANGUAGE=lang)
+    response = client.post(
+        "/lapor/",
+        {**form_data(description="mampet", address="Gang Kelinci 3"), "photos": upload(jpeg())},
+        HTTP_ACCEPT_LANGUAGE=lang,
+    )
     assert response.status_code == 200 and nothing_written()
     html = response.content.decode()
     error = re.search(r'<p class="field-error" id="description-error">([^<]+)</p>', html)
@@ -96,10 +105,13 @@ def test_a_too_short_description_is_refused_next_to_the_field_keeping_the_input(
     assert 'id="error-summary"' in html
 
 
-@pytest.mark.parametrize("lang,message", [
-    ("id", "Tentukan lokasi"),
-    ("en", "Give a location"),
-])
+@pytest.mark.parametrize(
+    "lang,message",
+    [
+        ("id", "Tentukan lokasi"),
+        ("en", "Give a location"),
+    ],
+)
 def test_a_report_without_location_is_refused(client, lang, message):
     response = client.post("/lapor/", form_data(kota="", kecamatan="", kelurahan=""), HTTP_ACCEPT_LANGUAGE=lang)
     assert response.status_code == 200 and nothing_written()
@@ -115,9 +127,11 @@ def test_a_pin_outside_the_city_is_refused(client, lang, message):
 
 @pytest.mark.parametrize("lang,message", [("id", "tidak dapat dibuat publik"), ("en", "cannot be public")])
 def test_a_sensitive_category_cannot_be_public(client, lang, message):
-    response = client.post("/lapor/", form_data(category="ketenagakerjaan", privacy="public",
-                                                description="Gaji karyawan tidak dibayar tiga bulan."),
-                           HTTP_ACCEPT_LANGUAGE=lang)
+    response = client.post(
+        "/lapor/",
+        form_data(category="ketenagakerjaan", privacy="public", description="Gaji karyawan tidak dibayar tiga bulan."),
+        HTTP_ACCEPT_LANGUAGE=lang,
+    )
     assert response.status_code == 200 and nothing_written()
     html = response.content.decode()
     assert re.search(rf'id="privacy-error">[^<]*{message}', html)
@@ -126,8 +140,9 @@ def test_a_sensitive_category_cannot_be_public(client, lang, message):
 
 @pytest.mark.parametrize("lang,message", [("id", "bukan foto"), ("en", "not a supported photo")])
 def test_a_file_that_is_not_a_photo_is_refused_next_to_the_photo_field(client, lang, message):
-    response = client.post("/lapor/", {**form_data(), "photos": upload(b"%PDF-1.4 not a photo", "a.pdf")},
-                           HTTP_ACCEPT_LANGUAGE=lang)
+    response = client.post(
+        "/lapor/", {**form_data(), "photos": upload(b"%PDF-1.4 not a photo", "a.pdf")}, HTTP_ACCEPT_LANGUAGE=lang
+    )
     assert response.status_code == 200 and nothing_written()
     html = response.content.decode()
     assert re.search(rf'id="photos-error">[^<]*{message}', html) and 'id="photos-reselect"' in html
@@ -148,14 +163,21 @@ def test_contact_fields_are_ignored_for_an_anonymous_report(client):
 
 # --- the photo GPS check ----------------------------------------------------------------------------
 
-@pytest.mark.parametrize("lang,message", [
-    ("id", "Foto ini mungkin menunjukkan dari mana Anda memotretnya"),
-    ("en", "This photo may show where you took it from"),
-])
+
+@pytest.mark.parametrize(
+    "lang,message",
+    [
+        ("id", "Foto ini mungkin menunjukkan dari mana Anda memotretnya"),
+        ("en", "This photo may show where you took it from"),
+    ],
+)
 def test_the_photo_check_warns_when_the_photo_was_taken_far_away_and_stores_nothing(client, lang, message):
     lat, lon = inner_point(PB)
-    response = client.post("/lapor/cek-foto/", {"photo": upload(gps_jpeg(-6.1754, 106.8272)), "lat": lat, "lon": lon},
-                           HTTP_ACCEPT_LANGUAGE=lang)
+    response = client.post(
+        "/lapor/cek-foto/",
+        {"photo": upload(gps_jpeg(-6.1754, 106.8272)), "lat": lat, "lon": lon},
+        HTTP_ACCEPT_LANGUAGE=lang,
+    )
     data = response.json()
     assert response.status_code == 200 and data["has_gps"] is True
     assert len(data["warnings"]) == 1 and message in data["warnings"][0]
@@ -177,6 +199,7 @@ def test_the_photo_check_refuses_a_file_that_is_not_a_photo(client):
 
 
 # --- similar reports nearby ---------------------------------------------------------------------
+
 
 def similar(client, category="saluran-tersumbat", **point):
     if not point:
@@ -206,9 +229,19 @@ def test_moved_queries_cannot_pin_a_private_report_inside_its_grid_cell(client):
     Report.objects.filter(pk=report.pk).update(lat=-6.2372, lon=106.8985)
     twin_lat, twin_lon = -6.2379, 106.8981  # ~90 m away, still in the same 0.002° cell of the public grid
     assert [round(v / 0.002) for v in (-6.2372, 106.8985)] == [round(v / 0.002) for v in (twin_lat, twin_lon)]
-    queries = [(-6.2372 + dy, 106.8985 + dx) for dy, dx in (
-        (0.0027, 0), (-0.0027, 0), (0, 0.0027), (0, -0.0027),
-        (0.0019, 0.0019), (-0.0019, -0.0019), (0.0019, -0.0019), (-0.0019, 0.0019))]
+    queries = [
+        (-6.2372 + dy, 106.8985 + dx)
+        for dy, dx in (
+            (0.0027, 0),
+            (-0.0027, 0),
+            (0, 0.0027),
+            (0, -0.0027),
+            (0.0019, 0.0019),
+            (-0.0019, -0.0019),
+            (0.0019, -0.0019),
+            (-0.0019, 0.0019),
+        )
+    ]
 
     def answers():
         return [similar(client, lat=f"{lat:.6f}", lon=f"{lon:.6f}") for lat, lon in queries]
@@ -237,16 +270,19 @@ def test_similar_reports_leave_out_far_old_closed_other_category_and_every_sensi
 def test_the_similar_step_works_from_a_chosen_kelurahan_and_waits_for_a_location(client):
     submit()
     assert FOUND in similar(client, kelurahan=PB)
-    assert "Setelah kategori dan lokasi dipilih" in client.post("/lapor/serupa/", {"category": "saluran-tersumbat"},
-                                                                 **htmx()).content.decode()
+    assert (
+        "Setelah kategori dan lokasi dipilih"
+        in client.post("/lapor/serupa/", {"category": "saluran-tersumbat"}, **htmx()).content.decode()
+    )
 
 
 def test_a_publik_similar_report_is_shown_as_on_the_public_pages_in_english_too(client):
     public = submit(privacy="public", description="Saluran depan pasar tersumbat plastik dan lumpur tebal.").report
     submit()
     submit(privacy="anonymous", reporter=None)
-    html = client.post("/lapor/serupa/", {"category": "saluran-tersumbat", "kelurahan": PB},
-                       **htmx(HTTP_ACCEPT_LANGUAGE="en")).content.decode()
+    html = client.post(
+        "/lapor/serupa/", {"category": "saluran-tersumbat", "kelurahan": PB}, **htmx(HTTP_ACCEPT_LANGUAGE="en")
+    ).content.decode()
     assert public.number in html and f'href="/publik/{public.number}/"' in html and "Pondok Bambu" in html
     assert "2 similar private reports are already recorded near this place" in html
     assert "This is the same problem" in html

@@ -1,4 +1,5 @@
-""""Similar reports nearby" at a hot spot: the rows read do not grow with the open reports around the resident."""
+""" "Similar reports nearby" at a hot spot: the rows read do not grow with the open reports around the resident."""
+
 from __future__ import annotations
 
 import pytest
@@ -17,11 +18,19 @@ pytestmark = pytest.mark.django_db
 
 def file_near(n: int, privacy: str) -> list:
     lat, lon = inner_point(PB)
-    subs = [Submission(category="saluran-tersumbat", description=f"Got mampet di gang Mawar, air meluap ({i}).",
-                       lat=lat + (i % 7) * 1e-4, lon=lon + (i % 5) * 1e-4, channel="api", privacy=privacy,
-                       reporter=Reporter() if privacy == "anonymous" else Reporter(name="Budi", phone="081234567890"))
-            for i in range(n)]
-    return [r.report for start in range(0, n, 100) for r in report_submit_many(subs[start:start + 100])]
+    subs = [
+        Submission(
+            category="saluran-tersumbat",
+            description=f"Got mampet di gang Mawar, air meluap ({i}).",
+            lat=lat + (i % 7) * 1e-4,
+            lon=lon + (i % 5) * 1e-4,
+            channel="api",
+            privacy=privacy,
+            reporter=Reporter() if privacy == "anonymous" else Reporter(name="Budi", phone="081234567890"),
+        )
+        for i in range(n)
+    ]
+    return [r.report for start in range(0, n, 100) for r in report_submit_many(subs[start : start + 100])]
 
 
 @pytest.mark.parametrize("nearby", [10, 200])
@@ -44,7 +53,7 @@ def test_similar_reports_read_a_bounded_number_of_rows_however_many_are_open_nea
         return max(abs(cell[0] - here[0]), abs(cell[1] - here[1]))
 
     best = sorted((r for r in public if step(r) <= 1), key=lambda r: (step(r), -r.created_at.timestamp()))
-    assert [s.number for s in found.public] == [r.number for r in best][:selectors.SIMILAR_LIMIT]
+    assert [s.number for s in found.public] == [r.number for r in best][: selectors.SIMILAR_LIMIT]
     # ... yet no more rows are read into Python, nor statements run, with 200 around than with 10
     assert len(placed) <= 4 * selectors.SIMILAR_LIMIT
     assert len(queries.captured_queries) == 5  # the category, two short lists, a count, the edge of the block

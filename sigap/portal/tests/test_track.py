@@ -1,5 +1,6 @@
 """A reporter follows a report by tracking code: the code stays out of URLs, the journey shows statuses,
 units and public notes (never an officer), and the reporter answers, rates and disputes through htmx forms."""
+
 from __future__ import annotations
 
 import re
@@ -73,13 +74,17 @@ def test_the_journey_shows_hops_and_public_notes_with_unit_names_never_officers(
     officer.first_name, officer.last_name = "Rahmat", "Hidayatullah"
     officer.save()
     created = submit(category="jalan-rusak", description="Jalan berlubang dalam di depan sekolah dasar negeri.")
-    services.report_coordinate(report_id=created.report.pk, actor=officer, to_unit="sudin-bina-marga:31.75",
-                               reason="bukan tupoksi kelurahan: jalan kota")
+    services.report_coordinate(
+        report_id=created.report.pk,
+        actor=officer,
+        to_unit="sudin-bina-marga:31.75",
+        reason="bukan tupoksi kelurahan: jalan kota",
+    )
     follow(client, created)
     html = client.get(f"/lacak/laporan/{created.report.number}/").content.decode()
     assert "Koordinasi" in html and "Kelurahan Pondok Bambu → Suku Dinas Bina Marga" in html
     assert "Dikoordinasikan ke Suku Dinas Bina Marga" in html  # the public note
-    assert 'status-orange' in html
+    assert "status-orange" in html
     for name in ("Rahmat", "Hidayatullah", "petugas.pb.tester", "bukan tupoksi kelurahan"):
         assert name not in html
 
@@ -135,8 +140,11 @@ def test_the_reporter_disputes_a_fix_that_was_not_done(client, finish):
     created = submit()
     finish(created.report)
     follow(client, created)
-    response = client.post(f"/lacak/laporan/{created.report.number}/sanggah/",
-                           {"reason": "Got masih mampet, tidak ada yang datang."}, **htmx())
+    response = client.post(
+        f"/lacak/laporan/{created.report.number}/sanggah/",
+        {"reason": "Got masih mampet, tidak ada yang datang."},
+        **htmx(),
+    )
     html = response.content.decode()
     assert response.status_code == 200 and "Sanggahan Anda diterima" in html
     assert "Dibuka Kembali" in html and "Pelapor menyanggah" in html

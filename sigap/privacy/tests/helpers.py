@@ -1,4 +1,5 @@
 """Helpers for the privacy tests."""
+
 from __future__ import annotations
 
 from django.db import connection

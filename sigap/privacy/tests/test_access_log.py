@@ -1,4 +1,5 @@
 """The access log: every look is recorded, the chain detects an edited, inserted or deleted row."""
+
 from __future__ import annotations
 
 import io
@@ -56,9 +57,11 @@ def test_inserting_a_forged_row_is_detected(chain):
     last = AccessEvent.objects.order_by("-seq").first()
     # renumber the tail to make room, as a forger must, then insert a row with a made-up hash
     _raw("UPDATE privacy_accessevent SET seq = seq + 100 WHERE seq >= 3")
-    _raw("INSERT INTO privacy_accessevent (seq, created_at, actor_id, actor_username, action, report_number, detail,"
-         " prev_hash, hash) VALUES (%s, %s, NULL, 'ghost', 'view_report', 'JK-FORGED', %s, %s, %s)",
-         (3, last.created_at, json.dumps({}), "f" * 64, "e" * 64))
+    _raw(
+        "INSERT INTO privacy_accessevent (seq, created_at, actor_id, actor_username, action, report_number, detail,"
+        " prev_hash, hash) VALUES (%s, %s, NULL, 'ghost', 'view_report', 'JK-FORGED', %s, %s, %s)",
+        (3, last.created_at, json.dumps({}), "f" * 64, "e" * 64),
+    )
     result = access_verify()
     assert not result.ok and result.seq == 3
 
@@ -126,8 +129,11 @@ def test_suggestions_duplicates_and_the_reveal_list_are_recorded(client, staff):
     ppid = staff("ppid.satu", "biro-pemerintahan", StaffRole.Role.PRIVACY_OFFICER)
     from sigap.privacy import reveal
 
-    req = reveal.reveal_request(actor=ppid, report_number=first.number,
-                                legal_basis="Permintaan penyidik No. B/123/XI/2026 berdasarkan KUHAP pasal 7")
+    req = reveal.reveal_request(
+        actor=ppid,
+        report_number=first.number,
+        legal_basis="Permintaan penyidik No. B/123/XI/2026 berdasarkan KUHAP pasal 7",
+    )
     client.force_login(ppid)
     assert client.get("/api/v1/privacy/reveal").status_code == 200
     event = AccessEvent.objects.order_by("-seq").first()
@@ -136,10 +142,16 @@ def test_suggestions_duplicates_and_the_reveal_list_are_recorded(client, staff):
     assert access_verify().ok
 
 
-@pytest.mark.parametrize("params, field", [
-    ({"offset": -5}, "offset"), ({"offset": 10**30}, "offset"), ({"offset": "abc"}, "offset"),
-    ({"since": "0001-01-01T00:00:00+14:00"}, "since"), ({"until": "9999-12-31T23:59:59-12:00"}, "until"),
-])
+@pytest.mark.parametrize(
+    "params, field",
+    [
+        ({"offset": -5}, "offset"),
+        ({"offset": 10**30}, "offset"),
+        ({"offset": "abc"}, "offset"),
+        ({"since": "0001-01-01T00:00:00+14:00"}, "since"),
+        ({"until": "9999-12-31T23:59:59-12:00"}, "until"),
+    ],
+)
 def test_bad_paging_of_the_audit_api_is_a_clear_4xx(client, staff, chain, params, field):
     auditor = staff("auditor.insp", "inspektorat", StaffRole.Role.AUDITOR)
     client.force_login(auditor)

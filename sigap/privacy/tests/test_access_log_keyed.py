@@ -3,6 +3,7 @@ and signed checkpoints kept outside the database pin its head, so a rewrite or a
 
 The attacker here has full write access to the database (past the PostgreSQL triggers) but not the audit key.
 """
+
 from __future__ import annotations
 
 import base64
@@ -27,10 +28,20 @@ pytestmark = pytest.mark.django_db
 
 def _body(event: AccessEvent) -> str:
     """The row content exactly as the chain serializes it."""
-    return json.dumps({
-        "seq": event.seq, "at": event.created_at.isoformat(timespec="microseconds"), "actor_id": event.actor_id,
-        "actor": event.actor_username, "action": event.action, "report": event.report_number, "detail": event.detail,
-    }, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+    return json.dumps(
+        {
+            "seq": event.seq,
+            "at": event.created_at.isoformat(timespec="microseconds"),
+            "actor_id": event.actor_id,
+            "actor": event.actor_username,
+            "action": event.action,
+            "report": event.report_number,
+            "detail": event.detail,
+        },
+        sort_keys=True,
+        ensure_ascii=False,
+        separators=(",", ":"),
+    )
 
 
 def _plain(prev_hash: str, event: AccessEvent) -> str:
@@ -156,8 +167,9 @@ def test_checkpoints_are_signed_with_a_public_key_auditors_can_keep(chain, tmp_p
     from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
     from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
 
-    other = base64.urlsafe_b64encode(Ed25519PrivateKey.generate().public_key().public_bytes(
-        Encoding.Raw, PublicFormat.Raw)).decode()
+    other = base64.urlsafe_b64encode(
+        Ed25519PrivateKey.generate().public_key().public_bytes(Encoding.Raw, PublicFormat.Raw)
+    ).decode()
     with pytest.raises(CommandError) as err:
         call_command("audit", "verify", "--checkpoint", str(out), f"--public-key={other}", stdout=io.StringIO())
     assert "signature" in str(err.value)
@@ -197,8 +209,15 @@ def _write_plain_rows(n: int):
 
     prev = "0" * 64
     for seq in range(1, n + 1):
-        event = AccessEvent(seq=seq, created_at=timezone.now(), actor_username="petugas.lama", action="view_report",
-                            report_number=f"JK2025010100{seq:02d}", detail={}, prev_hash=prev)
+        event = AccessEvent(
+            seq=seq,
+            created_at=timezone.now(),
+            actor_username="petugas.lama",
+            action="view_report",
+            report_number=f"JK2025010100{seq:02d}",
+            detail={},
+            prev_hash=prev,
+        )
         event.hash = _plain(prev, event)
         event.save()
         prev = event.hash
@@ -206,11 +225,11 @@ def _write_plain_rows(n: int):
 
 
 def test_upgrading_a_plain_log_anchors_it_with_a_keyed_row(staff):
-    from sigap.privacy import access_log
-
     import importlib
 
     from django.apps import apps
+
+    from sigap.privacy import access_log
 
     _write_plain_rows(4)
     assert not access_verify().ok  # an unkeyed log is not accepted as intact
@@ -269,8 +288,9 @@ def test_auditors_take_and_check_checkpoints_over_the_api(chain, client, staff):
     assert client.get("/api/v1/audit/verify").json()["ok"] is True  # without the checkpoint, nothing shows
     result = client.post("/api/v1/audit/verify", body, content_type="application/json").json()
     assert result["ok"] is False and "truncated" in result["problem"]
-    bad = client.post("/api/v1/audit/verify", {"checkpoints": [], "public_key": "not a key"},
-                      content_type="application/json")
+    bad = client.post(
+        "/api/v1/audit/verify", {"checkpoints": [], "public_key": "not a key"}, content_type="application/json"
+    )
     assert bad.status_code == 422 and bad.json()["field"] == "public_key"
     client.force_login(chain)
     assert client.get("/api/v1/audit/checkpoint").status_code == 403

@@ -4,6 +4,7 @@ leaked) and can write to the database past the triggers.
 A key change must be signed by the key in force before it, keys follow one fixed order (a key switched away
 from is never accepted again), and a rotation is pinned by a checkpoint outside the database.
 """
+
 from __future__ import annotations
 
 import io
@@ -17,8 +18,16 @@ from django.utils import timezone
 from sigap.core.errors import DomainError
 from sigap.organization.models import StaffRole
 from sigap.privacy import access_log
-from sigap.privacy.access_log import (ALG, Action, AuditKey, access_checkpoint, access_record, access_verify,
-                                      configured_checkpoints, generate_audit_key)
+from sigap.privacy.access_log import (
+    ALG,
+    Action,
+    AuditKey,
+    access_checkpoint,
+    access_record,
+    access_verify,
+    configured_checkpoints,
+    generate_audit_key,
+)
 from sigap.privacy.models import AccessEvent
 
 from .helpers import as_database_owner as _raw
@@ -40,12 +49,32 @@ def _forge(key: AuditKey, seq: int, action: str, detail: dict, report: str = "",
     """Append a row the way the chain writes it, keyed with ``key`` (what a holder of that key can compute)."""
     prev = AccessEvent.objects.get(seq=seq - 1).hash
     now = timezone.now()
-    body = json.dumps({"seq": seq, "at": now.isoformat(timespec="microseconds"), "actor_id": None, "actor": "",
-                       "action": action, "report": report, "detail": detail},
-                      sort_keys=True, ensure_ascii=False, separators=(",", ":")).encode()
+    body = json.dumps(
+        {
+            "seq": seq,
+            "at": now.isoformat(timespec="microseconds"),
+            "actor_id": None,
+            "actor": "",
+            "action": action,
+            "report": report,
+            "detail": detail,
+        },
+        sort_keys=True,
+        ensure_ascii=False,
+        separators=(",", ":"),
+    ).encode()
     digest = (mac or access_log.keyed_digest)(key, prev, body)
-    return AccessEvent.objects.create(seq=seq, created_at=now, actor=None, actor_username="", action=action,
-                                      report_number=report, detail=detail, prev_hash=prev, hash=digest)
+    return AccessEvent.objects.create(
+        seq=seq,
+        created_at=now,
+        actor=None,
+        actor_username="",
+        action=action,
+        report_number=report,
+        detail=detail,
+        prev_hash=prev,
+        hash=digest,
+    )
 
 
 def _cut_from(seq: int):
@@ -53,7 +82,10 @@ def _cut_from(seq: int):
 
 
 def _move_head(event: AccessEvent, key: AuditKey):
-    _raw("UPDATE privacy_chainhead SET seq = %s, hash = %s, key_id = %s WHERE id = 1", (event.seq, event.hash, key.key_id))
+    _raw(
+        "UPDATE privacy_chainhead SET seq = %s, hash = %s, key_id = %s WHERE id = 1",
+        (event.seq, event.hash, key.key_id),
+    )
 
 
 def _look(user, n: int, prefix: str = "JK20261128"):
@@ -108,8 +140,9 @@ def test_a_key_change_must_be_signed_by_the_key_before_it(officer, settings):
     assert not result.ok and result.seq == 3 and "previous" in result.problem
 
 
-def test_a_rotation_takes_a_checkpoint_that_pins_the_switch(officer, settings, tmp_path,
-                                                            django_capture_on_commit_callbacks):
+def test_a_rotation_takes_a_checkpoint_that_pins_the_switch(
+    officer, settings, tmp_path, django_capture_on_commit_callbacks
+):
     k1, k2 = _new_key(), _new_key()
     directory = tmp_path / "checkpoints"
     settings.SIGAP_AUDIT_CHECKPOINT_DIR = str(directory)
@@ -141,8 +174,9 @@ def test_a_rotation_takes_a_checkpoint_that_pins_the_switch(officer, settings, t
         call_command("audit", "verify", stdout=io.StringIO())
 
 
-def test_a_rotation_without_a_checkpoint_directory_writes_none(officer, settings, tmp_path,
-                                                               django_capture_on_commit_callbacks):
+def test_a_rotation_without_a_checkpoint_directory_writes_none(
+    officer, settings, tmp_path, django_capture_on_commit_callbacks
+):
     k1, k2 = _new_key(), _new_key()
     settings.SIGAP_AUDIT_CHECKPOINT_DIR = ""
     _use(settings, k1)
@@ -181,8 +215,10 @@ def test_successive_rotations_follow_the_order_of_the_keys(officer, settings):
     _look(officer, 1)  # row 3: K0 -> K1
     _use(settings, k2, k0, k1)
     _look(officer, 1)  # row 5: K1 -> K2
-    markers = [(e.detail["old_key_id"], e.detail["key_id"])
-               for e in AccessEvent.objects.filter(action=Action.CHAIN_REKEYED).order_by("seq")]
+    markers = [
+        (e.detail["old_key_id"], e.detail["key_id"])
+        for e in AccessEvent.objects.filter(action=Action.CHAIN_REKEYED).order_by("seq")
+    ]
     assert markers == [(k0.key_id, k1.key_id), (k1.key_id, k2.key_id)]
     assert access_verify().ok
 
@@ -193,8 +229,13 @@ def test_successive_rotations_follow_the_order_of_the_keys(officer, settings):
 
     # someone holding both retired keys: cut at the switch to K2, switch from K1 back to K0 (signed by both)
     _cut_from(5)
-    _forge(k0, 5, Action.CHAIN_REKEYED, {"alg": ALG, "key_id": k0.key_id, "old_key_id": k1.key_id},
-           mac=lambda key, prev, body: access_log.handover_digest(k1, k0, prev, body))
+    _forge(
+        k0,
+        5,
+        Action.CHAIN_REKEYED,
+        {"alg": ALG, "key_id": k0.key_id, "old_key_id": k1.key_id},
+        mac=lambda key, prev, body: access_log.handover_digest(k1, k0, prev, body),
+    )
     forged = _forge(k0, 6, Action.VIEW_REPORT, {}, report="JK-FORGED")
     _move_head(forged, k0)
     result = access_verify()
@@ -206,8 +247,9 @@ def test_the_notices_and_the_audit_reads_are_recorded(client, staff, officer):
 
     _look(officer, 2)
     ppid = staff("ppid.satu", "biro-pemerintahan", StaffRole.Role.PRIVACY_OFFICER)
-    notice = StaffNotice.objects.create(user=ppid, kind="reveal_requested", body="Permintaan buka identitas",
-                                        report_number="JK202611280001")
+    notice = StaffNotice.objects.create(
+        user=ppid, kind="reveal_requested", body="Permintaan buka identitas", report_number="JK202611280001"
+    )
     client.force_login(ppid)
     assert client.get("/api/v1/privacy/notices").status_code == 200
     event = AccessEvent.objects.order_by("-seq").first()
@@ -230,11 +272,15 @@ def test_the_notices_and_the_audit_reads_are_recorded(client, staff, officer):
     assert client.get("/api/v1/audit/checkpoint").status_code == 409
     event = AccessEvent.objects.order_by("-seq").first()
     assert (event.action, event.actor_username, event.detail) == (
-        Action.AUDIT_QUERY, "auditor.insp", {"checkpoint": None, "refused": "access_log_tampered"})
+        Action.AUDIT_QUERY,
+        "auditor.insp",
+        {"checkpoint": None, "refused": "access_log_tampered"},
+    )
 
 
 def test_auditors_verify_checkpoints_from_before_and_after_a_rotation_with_both_public_keys(
-        officer, settings, tmp_path, client, staff, django_capture_on_commit_callbacks):
+    officer, settings, tmp_path, client, staff, django_capture_on_commit_callbacks
+):
     k1, k2 = _new_key(), _new_key()
     _use(settings, k1)
     _look(officer, 2)
@@ -249,19 +295,39 @@ def test_auditors_verify_checkpoints_from_before_and_after_a_rotation_with_both_
     assert public_k1 != public_k2
 
     with pytest.raises(CommandError) as err:  # the old key alone cannot vouch for a checkpoint of the new one
-        call_command("audit", "verify", "--checkpoint", str(before), "--checkpoint", str(after),
-                     f"--public-key={public_k1}", stdout=io.StringIO())
+        call_command(
+            "audit",
+            "verify",
+            "--checkpoint",
+            str(before),
+            "--checkpoint",
+            str(after),
+            f"--public-key={public_k1}",
+            stdout=io.StringIO(),
+        )
     assert "signature" in str(err.value)
     stdout = io.StringIO()
-    call_command("audit", "verify", "--checkpoint", str(before), "--checkpoint", str(after),
-                 f"--public-key={public_k1}", f"--public-key={public_k2}", stdout=stdout)
+    call_command(
+        "audit",
+        "verify",
+        "--checkpoint",
+        str(before),
+        "--checkpoint",
+        str(after),
+        f"--public-key={public_k1}",
+        f"--public-key={public_k2}",
+        stdout=stdout,
+    )
     assert "2 checkpoints matched" in stdout.getvalue()
 
     client.force_login(staff("auditor.insp", "inspektorat", StaffRole.Role.AUDITOR))
-    body = {"checkpoints": [json.loads(before.read_text()), json.loads(after.read_text())],
-            "public_key": f"{public_k1},{public_k2}"}
+    body = {
+        "checkpoints": [json.loads(before.read_text()), json.loads(after.read_text())],
+        "public_key": f"{public_k1},{public_k2}",
+    }
     result = client.post("/api/v1/audit/verify", body, content_type="application/json").json()
     assert result["ok"] is True and result["checkpoints"] == 2, result
-    bad = client.post("/api/v1/audit/verify", {**body, "public_key": f"{public_k1},nonsense"},
-                      content_type="application/json")
+    bad = client.post(
+        "/api/v1/audit/verify", {**body, "public_key": f"{public_k1},nonsense"}, content_type="application/json"
+    )
     assert bad.status_code == 422 and bad.json()["field"] == "public_key"

@@ -5,6 +5,7 @@ dump of every database table) and none may contain a marker or the original phot
 
 Later issues extend ENTRY_POINTS and the surfaces list.
 """
+
 from __future__ import annotations
 
 import io
@@ -30,10 +31,12 @@ EMAIL = "canary.zq@example.org"
 NIK = "3175079988776655"
 EXIF_ARTIST = "CanaryArtistXq"
 MARKERS = ["Zyxwvut", "Qoppaname", "7717-2345", "77172345", "0813 7717", "canary.zq", NIK, EXIF_ARTIST, "106.777777"]
-TYPED = (f"Got mampet parah. Saya Bapak {NAME}, hubungi {PHONE} atau {EMAIL}, NIK {NIK}. "
-         "Rumah saya No. 14 dekat musala RT 05/RW 03. "
-         # the same person written bare, as residents do: no cue, first name alone, odd separators, email local part
-         f"{NAME}, Gang Mawar. Tanya Zyxwvut saja, 0813.7717.2345 / canary.zq, KTP 3175 0799 8877 6655.")
+TYPED = (
+    f"Got mampet parah. Saya Bapak {NAME}, hubungi {PHONE} atau {EMAIL}, NIK {NIK}. "
+    "Rumah saya No. 14 dekat musala RT 05/RW 03. "
+    # the same person written bare, as residents do: no cue, first name alone, odd separators, email local part
+    f"{NAME}, Gang Mawar. Tanya Zyxwvut saja, 0813.7717.2345 / canary.zq, KTP 3175 0799 8877 6655."
+)
 
 
 def canary_photo() -> bytes:
@@ -64,48 +67,92 @@ def canary_reports(client, django_capture_on_commit_callbacks):
     numbers = []
     with django_capture_on_commit_callbacks(execute=True):
         # 1. the service layer (what every channel calls)
-        created = report_submit(Submission(
-            category="saluran-tersumbat", description=TYPED, lat=lat, lon=lon, channel="email",
-            address=f"Jl. Mawar No. 14 RT 05/RW 03, a.n. {NAME}",
-            reporter=Reporter(name=NAME, phone=PHONE, email=EMAIL, nik=NIK), photos=[("canary.jpg", photo)],
-        ))
+        created = report_submit(
+            Submission(
+                category="saluran-tersumbat",
+                description=TYPED,
+                lat=lat,
+                lon=lon,
+                channel="email",
+                address=f"Jl. Mawar No. 14 RT 05/RW 03, a.n. {NAME}",
+                reporter=Reporter(name=NAME, phone=PHONE, email=EMAIL, nik=NIK),
+                photos=[("canary.jpg", photo)],
+            )
+        )
         numbers.append(created.report.number)
         # 2. the citizen API, JSON
-        response = client.post("/api/v1/reports", data=json.dumps({
-            "category": "jalan-rusak", "description": TYPED, "lat": lat, "lon": lon, "address": f"dekat rumah {NAME}",
-            "reporter": {"name": NAME, "phone": PHONE, "email": EMAIL, "nik": NIK},
-        }), content_type="application/json")
+        response = client.post(
+            "/api/v1/reports",
+            data=json.dumps(
+                {
+                    "category": "jalan-rusak",
+                    "description": TYPED,
+                    "lat": lat,
+                    "lon": lon,
+                    "address": f"dekat rumah {NAME}",
+                    "reporter": {"name": NAME, "phone": PHONE, "email": EMAIL, "nik": NIK},
+                }
+            ),
+            content_type="application/json",
+        )
         assert response.status_code == 201
         numbers.append(response.json()["id"])
         # 3. the citizen API, multipart with the photo
         f = io.BytesIO(photo)
         f.name = "canary.jpg"
-        response = client.post("/api/v1/reports", data={
-            "category": "saluran-tersumbat", "description": TYPED, "lat": str(lat), "lon": str(lon),
-            "reporter_name": NAME, "reporter_phone": PHONE, "reporter_email": EMAIL, "photos": f,
-        })
+        response = client.post(
+            "/api/v1/reports",
+            data={
+                "category": "saluran-tersumbat",
+                "description": TYPED,
+                "lat": str(lat),
+                "lon": str(lon),
+                "reporter_name": NAME,
+                "reporter_phone": PHONE,
+                "reporter_email": EMAIL,
+                "photos": f,
+            },
+        )
         assert response.status_code == 201
         numbers.append(response.json()["id"])
         # 4. a text-only channel without location or category: it waits at the triage desk
-        created = report_submit(Submission(
-            category="", description=TYPED, lat=None, lon=None, channel="twitter", allow_no_location=True,
-            reporter=Reporter(name=NAME, phone=PHONE, email=EMAIL),
-        ))
+        created = report_submit(
+            Submission(
+                category="",
+                description=TYPED,
+                lat=None,
+                lon=None,
+                channel="twitter",
+                allow_no_location=True,
+                reporter=Reporter(name=NAME, phone=PHONE, email=EMAIL),
+            )
+        )
         assert created.report.unit.kode == "triase"
         numbers.append(created.report.number)
         # 5. the batched write path (bulk imports): two in one transaction, one with the photo
-        batch = report_submit_many([Submission(
-            category=category, description=TYPED, lat=lat, lon=lon, channel="lapor",
-            address=f"Jl. Mawar No. 14, a.n. {NAME}", reporter=Reporter(name=NAME, phone=PHONE, email=EMAIL, nik=NIK),
-            photos=photos,
-        ) for category, photos in (("sampah", [("canary.jpg", photo)]), ("lampu-jalan", []))])
+        batch = report_submit_many(
+            [
+                Submission(
+                    category=category,
+                    description=TYPED,
+                    lat=lat,
+                    lon=lon,
+                    channel="lapor",
+                    address=f"Jl. Mawar No. 14, a.n. {NAME}",
+                    reporter=Reporter(name=NAME, phone=PHONE, email=EMAIL, nik=NIK),
+                    photos=photos,
+                )
+                for category, photos in (("sampah", [("canary.jpg", photo)]), ("lampu-jalan", []))
+            ]
+        )
         assert all(not isinstance(result, Exception) for result in batch), batch
         numbers += [result.report.number for result in batch]
     return numbers, photo
 
 
-def test_no_identity_reaches_any_officer_surface(client, staff, canary_reports, log_capture, settings,
-                                                 django_capture_on_commit_callbacks):
+def test_no_identity_reaches_any_officer_surface(
+    client, staff, canary_reports, log_capture, settings, django_capture_on_commit_callbacks
+):
     from django.contrib.auth import get_user_model
 
     numbers, original_photo = canary_reports
@@ -130,24 +177,52 @@ def test_no_identity_reaches_any_officer_surface(client, staff, canary_reports, 
     road = Report.objects.get(number=numbers[1])
     with django_capture_on_commit_callbacks(execute=True):
         c = as_user(officer)
-        for path in ("/api/v1/officer/reports", f"/api/v1/officer/reports/{road.number}",
-                     f"/api/v1/officer/reports/{road.number}/suggestions", "/api/v1/officer/units?q=bina"):
+        for path in (
+            "/api/v1/officer/reports",
+            f"/api/v1/officer/reports/{road.number}",
+            f"/api/v1/officer/reports/{road.number}/suggestions",
+            "/api/v1/officer/units?q=bina",
+        ):
             grab(path, c.get(path))
-        grab("coordinate", c.post(f"/api/v1/officer/reports/{road.number}/coordinate",
-                                  data={"to_unit": "sudin-bina-marga:31.75", "reason": "bukan tupoksi"},
-                                  content_type="application/json"))
+        grab(
+            "coordinate",
+            c.post(
+                f"/api/v1/officer/reports/{road.number}/coordinate",
+                data={"to_unit": "sudin-bina-marga:31.75", "reason": "bukan tupoksi"},
+                content_type="application/json",
+            ),
+        )
         services.report_accept(report_id=road.pk, actor=sudin)
         for kind in ("before", "after"):
             f = io.BytesIO(original_photo)
             f.name = "proof.jpg"
-            grab("upload", as_user(sudin).post(f"/api/v1/officer/reports/{road.number}/photos", data={"kind": kind, "photo": f}))
-        grab("request-validation", as_user(sudin).post(f"/api/v1/officer/reports/{road.number}/request-validation",
-                                                       data="{}", content_type="application/json"))
-        grab("validate", as_user(validator).post(f"/api/v1/officer/reports/{road.number}/validate",
-                                                 data={"accept": True}, content_type="application/json"))
+            grab(
+                "upload",
+                as_user(sudin).post(f"/api/v1/officer/reports/{road.number}/photos", data={"kind": kind, "photo": f}),
+            )
+        grab(
+            "request-validation",
+            as_user(sudin).post(
+                f"/api/v1/officer/reports/{road.number}/request-validation", data="{}", content_type="application/json"
+            ),
+        )
+        grab(
+            "validate",
+            as_user(validator).post(
+                f"/api/v1/officer/reports/{road.number}/validate",
+                data={"accept": True},
+                content_type="application/json",
+            ),
+        )
         drain = Report.objects.get(number=numbers[0])
-        grab("ask", c.post(f"/api/v1/officer/reports/{drain.number}/ask", data={"question": "RT berapa?"},
-                           content_type="application/json"))
+        grab(
+            "ask",
+            c.post(
+                f"/api/v1/officer/reports/{drain.number}/ask",
+                data={"question": "RT berapa?"},
+                content_type="application/json",
+            ),
+        )
 
     auditor = staff("auditor.insp", "inspektorat", StaffRole.Role.AUDITOR)
     ppid = staff("ppid.satu", "biro-pemerintahan", StaffRole.Role.PRIVACY_OFFICER)
@@ -209,7 +284,7 @@ def test_no_identity_reaches_any_officer_surface(client, staff, canary_reports, 
 
 
 def test_a_database_dump_reveals_no_identity(canary_reports):
-    numbers, original_photo = canary_reports
+    numbers, _original_photo = canary_reports
     dumped = []
     with connection.cursor() as cursor:
         for table in connection.introspection.table_names():
@@ -236,8 +311,9 @@ def test_stored_photos_carry_no_metadata(canary_reports):
     assert not image.getexif() and "comment" not in image.info
 
 
-def test_processing_window_shows_nothing_of_the_original(client, staff, settings, log_capture,
-                                                         django_capture_on_commit_callbacks):
+def test_processing_window_shows_nothing_of_the_original(
+    client, staff, settings, log_capture, django_capture_on_commit_callbacks
+):
     """Photos still waiting for the worker: every surface is rendered while they are "processing" and none
     shows an identity marker, the original's bytes, its hash, its EXIF or its file name; each photo URL
     answers the placeholder. Then the worker runs and the ready copies are clean too."""
@@ -253,17 +329,35 @@ def test_processing_window_shows_nothing_of_the_original(client, staff, settings
     lat, lon = inner_point("31.75.07.1002")
     filed = []  # (number, tracking code)
     with django_capture_on_commit_callbacks(execute=True):
-        created = report_submit(Submission(
-            category="saluran-tersumbat", description=TYPED, lat=lat, lon=lon, channel="email",
-            reporter=Reporter(name=NAME, phone=PHONE, email=EMAIL, nik=NIK), photos=[("canary.jpg", photo)]))
+        created = report_submit(
+            Submission(
+                category="saluran-tersumbat",
+                description=TYPED,
+                lat=lat,
+                lon=lon,
+                channel="email",
+                reporter=Reporter(name=NAME, phone=PHONE, email=EMAIL, nik=NIK),
+                photos=[("canary.jpg", photo)],
+            )
+        )
         filed.append((created.report.number, created.tracking_code))
         for privacy in ("public", "private"):
             f = io.BytesIO(photo)
             f.name = "canary.jpg"
-            response = client.post("/api/v1/reports", data={
-                "category": "saluran-tersumbat", "description": TYPED, "lat": str(lat), "lon": str(lon),
-                "privacy": privacy, "reporter_name": NAME, "reporter_phone": PHONE, "reporter_email": EMAIL,
-                "photos": f})
+            response = client.post(
+                "/api/v1/reports",
+                data={
+                    "category": "saluran-tersumbat",
+                    "description": TYPED,
+                    "lat": str(lat),
+                    "lon": str(lon),
+                    "privacy": privacy,
+                    "reporter_name": NAME,
+                    "reporter_phone": PHONE,
+                    "reporter_email": EMAIL,
+                    "photos": f,
+                },
+            )
             assert response.status_code == 201
             assert "photo_location_far" in response.content.decode()  # the GPS warning, from the header
             filed.append((response.json()["id"], response.json()["tracking_code"]))
@@ -292,7 +386,10 @@ def test_processing_window_shows_nothing_of_the_original(client, staff, settings
             grab(f"console:{number}", c.get(f"/petugas/laporan/{number}/"))
             for p in detail["photos"]:
                 assert p["state"] == "processing"
-                photo_urls += [(p["url"], c, "officer api"), (f"/petugas/laporan/{number}/foto/{p['id']}/", c, "console")]
+                photo_urls += [
+                    (p["url"], c, "officer api"),
+                    (f"/petugas/laporan/{number}/foto/{p['id']}/", c, "console"),
+                ]
     for number, code in filed:
         resident = type(client)()
         track = grab(f"track:{code}", resident.get(f"/api/v1/track/{code}")).json()
@@ -311,8 +408,14 @@ def test_processing_window_shows_nothing_of_the_original(client, staff, settings
     media = [r["media_url"] for r in requests if r["service_request_id"] == public_number]
     assert media and media[0]
     photo_urls.append((media[0].replace("http://testserver", ""), client, "open311 media"))
-    assert {label for _u, _c, label in photo_urls} == {"officer api", "console", "track api", "journey photo",
-                                                       "public photo", "open311 media"}
+    assert {label for _u, _c, label in photo_urls} == {
+        "officer api",
+        "console",
+        "track api",
+        "journey photo",
+        "public photo",
+        "open311 media",
+    }
     for url, c, label in photo_urls:
         response = grab(f"{label}:{url}", c.get(url))
         assert response["X-Sigap-Photo-State"] == "processing", (label, url)

@@ -7,6 +7,7 @@ notification bodies, logs and a dump of every table.
 The chat channels' and email's answer paths have their own canary cases beside their channel tests
 (``sigap/intake/tests``); the description and address of every entry point are in ``test_canary.py``.
 """
+
 from __future__ import annotations
 
 import json
@@ -29,8 +30,10 @@ EMAIL = "canary.zq@example.org"
 NIK = "3175079988776655"
 REPORTER = Reporter(name=NAME, phone=PHONE, email=EMAIL, nik=NIK)
 # What a reporter writes when an officer asks "Mohon tulis nama lengkap dan nomor Anda": no "nama saya", no honorific.
-WRITES = ("{tag} Zyxwvut Qoppaname, Gang Mawar RT 02. Hubungi Zyxwvut di rumah sore hari, "
-          "+62 813.7717.2345 atau canary.zq, KTP 3175 0799 8877 6655.")
+WRITES = (
+    "{tag} Zyxwvut Qoppaname, Gang Mawar RT 02. Hubungi Zyxwvut di rumah sore hari, "
+    "+62 813.7717.2345 atau canary.zq, KTP 3175 0799 8877 6655."
+)
 MARKERS = ("Zyxwvut", "Qoppaname", "7717.2345", "77172345", "813.7717", "canary.zq", "8877 6655", "88776655")
 
 
@@ -52,7 +55,8 @@ def _finish(report, officer, validator, jpeg):
 
 
 def test_what_a_reporter_writes_later_reaches_no_officer_auditor_or_public_surface(
-        client, staff, jpeg, log_capture, settings, django_capture_on_commit_callbacks):
+    client, staff, jpeg, log_capture, settings, django_capture_on_commit_callbacks
+):
     settings.DEBUG = False
     officer = staff("petugas.pb", "kel:31.75.07.1002")
     validator = staff("validator.biro", "biro-pemerintahan", StaffRole.Role.VALIDATOR)
@@ -66,28 +70,44 @@ def test_what_a_reporter_writes_later_reaches_no_officer_auditor_or_public_surfa
         for created in (public, private):
             services.report_accept(report_id=created.report.pk, actor=officer)
         # 1. answers: through the API, then through the portal's tracking page
-        services.report_ask_reporter(report_id=public.report.pk, actor=officer,
-                                     question="Mohon tulis nama lengkap dan nomor Anda")
+        services.report_ask_reporter(
+            report_id=public.report.pk, actor=officer, question="Mohon tulis nama lengkap dan nomor Anda"
+        )
         response = api(f"/api/v1/track/{public.tracking_code}/answer", {"answer": WRITES.format(tag="API-answer")})
         assert response.status_code == 200, response.content
         services.report_ask_reporter(report_id=public.report.pk, actor=officer, question="Rumah yang mana?")
         resident = type(client)()
         assert resident.get(f"/lacak/{public.tracking_code}/").status_code == 302
-        response = resident.post(f"/lacak/laporan/{public.report.number}/jawab/",
-                                 {"answer": WRITES.format(tag="portal-answer"), "secret": ""})
+        response = resident.post(
+            f"/lacak/laporan/{public.report.number}/jawab/",
+            {"answer": WRITES.format(tag="portal-answer"), "secret": ""},
+        )
         assert response.status_code in (200, 302)
         # 2. rating comments and dispute reasons, each through the API and the portal
         _finish(public.report, officer, validator, jpeg)
         _finish(private.report, officer, validator, jpeg)
-        assert api(f"/api/v1/track/{public.tracking_code}/rating",
-                   {"rating": 2, "comment": WRITES.format(tag="API-comment")}).status_code == 200
-        assert api(f"/api/v1/track/{public.tracking_code}/dispute",
-                   {"reason": WRITES.format(tag="API-dispute")}).status_code == 200
+        assert (
+            api(
+                f"/api/v1/track/{public.tracking_code}/rating",
+                {"rating": 2, "comment": WRITES.format(tag="API-comment")},
+            ).status_code
+            == 200
+        )
+        assert (
+            api(
+                f"/api/v1/track/{public.tracking_code}/dispute", {"reason": WRITES.format(tag="API-dispute")}
+            ).status_code
+            == 200
+        )
         assert resident.get(f"/lacak/{private.tracking_code}/").status_code == 302
-        resident.post(f"/lacak/laporan/{private.report.number}/nilai/",
-                      {"rating": 3, "comment": WRITES.format(tag="portal-comment"), "secret": ""})
-        resident.post(f"/lacak/laporan/{private.report.number}/sanggah/",
-                      {"reason": WRITES.format(tag="portal-dispute"), "secret": ""})
+        resident.post(
+            f"/lacak/laporan/{private.report.number}/nilai/",
+            {"rating": 3, "comment": WRITES.format(tag="portal-comment"), "secret": ""},
+        )
+        resident.post(
+            f"/lacak/laporan/{private.report.number}/sanggah/",
+            {"reason": WRITES.format(tag="portal-dispute"), "secret": ""},
+        )
 
     reports = {r.number: r for r in Report.objects.all()}
     public_report, private_report = reports[public.report.number], reports[private.report.number]
@@ -99,9 +119,10 @@ def test_what_a_reporter_writes_later_reaches_no_officer_auditor_or_public_surfa
         assert any(tag in note for note in notes), tag
     assert "API-comment" in public_report.rating_comment and "portal-comment" in private_report.rating_comment
 
-    rendered: list[tuple[str, bytes | str]] = [("history notes", "\n".join(notes)),
-                                               ("rating comments", public_report.rating_comment
-                                                + private_report.rating_comment)]
+    rendered: list[tuple[str, bytes | str]] = [
+        ("history notes", "\n".join(notes)),
+        ("rating comments", public_report.rating_comment + private_report.rating_comment),
+    ]
 
     def grab(label, response):
         assert response.status_code < 500, (label, response.status_code)
@@ -127,8 +148,11 @@ def test_what_a_reporter_writes_later_reaches_no_officer_auditor_or_public_surfa
         grab(f"portal-public:{number}", anonymous.get(f"/publik/{number}/"))
     grab("portal-public-list", anonymous.get("/publik/"))
     grab("portal-public-map", anonymous.get("/publik/peta.json"))
-    assert any(public.report.number.encode() in content for label, content in rendered
-               if label.startswith("open311:") and isinstance(content, bytes))  # the public surface was real
+    assert any(
+        public.report.number.encode() in content
+        for label, content in rendered
+        if label.startswith("open311:") and isinstance(content, bytes)
+    )  # the public surface was real
 
     for label, content in rendered:
         assert_clean(content, label)

@@ -1,6 +1,7 @@
 """Batched outbox delivery: claims that never double-send, cut claims that go back to pending (not to 'unknown'),
 rows a crash left behind that the running system picks up by itself, and a statement count per batch that does
 not grow with the batch. The channel is WhatsApp's Cloud API, faked on loopback (our client code is real)."""
+
 from __future__ import annotations
 
 import contextlib
@@ -26,8 +27,13 @@ def fake(settings):
     with FakeServices() as fake:
         settings.SIGAP_CHANNELS = {
             **settings.SIGAP_CHANNELS,
-            "whatsapp": {"verify_token": "v", "app_secret": "s", "access_token": "wa-token",
-                         "phone_number_id": "1098765", "api_base": f"{fake.url}/graph"},
+            "whatsapp": {
+                "verify_token": "v",
+                "app_secret": "s",
+                "access_token": "wa-token",
+                "phone_number_id": "1098765",
+                "api_base": f"{fake.url}/graph",
+            },
         }
         yield fake
 
@@ -43,11 +49,15 @@ def _fresh_relay_memory():
 
 def notes(n: int, *, start: int = 0) -> list[int]:
     """n pending 'received' messages, each to its own WhatsApp reporter (as a crash would leave them: never queued)."""
-    refs = vault.identity_store_many([{"channel": "whatsapp", "handle": f"62812{start + i:07d}", "name": "Warga"}
-                                      for i in range(n)])
+    refs = vault.identity_store_many(
+        [{"channel": "whatsapp", "handle": f"62812{start + i:07d}", "name": "Warga"} for i in range(n)]
+    )
     rows = Notification.objects.bulk_create(
-        [Notification(recipient_ref=ref, kind="received", body=f"Laporan Anda diterima ({start + i}).")
-         for i, ref in enumerate(refs)])
+        [
+            Notification(recipient_ref=ref, kind="received", body=f"Laporan Anda diterima ({start + i}).")
+            for i, ref in enumerate(refs)
+        ]
+    )
     return [row.pk for row in rows]
 
 
@@ -62,8 +72,10 @@ def age_claims(minutes: int) -> None:
 
 def failing_vault_reads(monkeypatch):
     """The database fails right after the claim (the address lookup is the next statement)."""
+
     def boom(*args, **kwargs):
         raise OperationalError("server closed the connection unexpectedly")
+
     monkeypatch.setattr(IdentityRecord.objects, "filter", boom)
 
 
@@ -201,8 +213,9 @@ def test_rows_a_crash_left_behind_go_out_without_a_manual_command(fake, settings
     settings.SIGAP_OUTBOX_SYNC = False  # the embedded default: the process's own sender thread
     pending = notes(5)
     cut = notes(2, start=50)
-    Notification.objects.filter(pk__in=cut).update(state="claimed", claim_token="dead" * 4,
-                                                   claimed_at=relay.timezone.now() - timedelta(hours=1))
+    Notification.objects.filter(pk__in=cut).update(
+        state="claimed", claim_token="dead" * 4, claimed_at=relay.timezone.now() - timedelta(hours=1)
+    )
     outbox.start()  # what a server process does when it starts
     try:
         deadline = time.monotonic() + 30
@@ -252,10 +265,13 @@ def test_a_batch_sends_on_several_threads_and_records_each_row_once(fake, settin
 
 
 @pytest.mark.django_db
-def test_a_lost_outcome_on_a_channel_with_an_idempotency_key_is_sent_again_with_the_same_key(fake, settings,
-                                                                                             monkeypatch):
-    settings.SIGAP_CHANNELS = {**settings.SIGAP_CHANNELS, "sms": {
-        "inbound_secret": "s", "outbound_url": f"{fake.url}/sms/send", "outbound_token": "t"}}
+def test_a_lost_outcome_on_a_channel_with_an_idempotency_key_is_sent_again_with_the_same_key(
+    fake, settings, monkeypatch
+):
+    settings.SIGAP_CHANNELS = {
+        **settings.SIGAP_CHANNELS,
+        "sms": {"inbound_secret": "s", "outbound_url": f"{fake.url}/sms/send", "outbound_token": "t"},
+    }
     ref = vault.identity_store(payload={"channel": "sms", "phone": "6281234567890"})
     pk = Notification.objects.create(recipient_ref=ref, kind="received", body="Laporan Anda diterima.").pk
     monkeypatch.setattr(relay, "_record", lambda rows: (_ for _ in ()).throw(OperationalError("COMMIT reply lost")))

@@ -1,5 +1,6 @@
 """The one door for what reporters write: known values of the reporter are taken out however they are
 written, and no module outside the privacy package can reach the redaction rules except through the door."""
+
 from __future__ import annotations
 
 import ast
@@ -11,22 +12,30 @@ from sigap.privacy import door, vault
 
 SIGAP = Path(__file__).resolve().parents[2]
 
-IDENTITY = {"name": "Ratna Sari Dewi", "phone": "0812-3456-7890", "email": "ratna.dewi77@mail.example",
-            "nik": "3175074401900003", "handle": "ratnasd"}
+IDENTITY = {
+    "name": "Ratna Sari Dewi",
+    "phone": "0812-3456-7890",
+    "email": "ratna.dewi77@mail.example",
+    "nik": "3175074401900003",
+    "handle": "ratnasd",
+}
 
 
-@pytest.mark.parametrize("text, gone", [
-    ("Ratna Sari Dewi, Gang Mawar RT 02", "Ratna"),
-    ("Hubungi Ratna di rumah, sore saja", "Ratna"),
-    ("nomor saya 0812 3456 7890 ya pak", "3456"),
-    ("wa ke +62 812-3456-7890", "7890"),
-    ("telp (0812) 3456.7890", "3456"),
-    ("no hp nol delapan satu dua tiga empat lima enam tujuh delapan sembilan nol", "delapan sembilan"),
-    ("kirim ke ratna.dewi77 di mail ya", "ratna.dewi77"),
-    ("email RATNA.DEWI77@MAIL.EXAMPLE", "DEWI77"),
-    ("KTP 3175 0744 0190 0003", "0190"),
-    ("follow ig @ratnasd", "ratnasd"),
-])
+@pytest.mark.parametrize(
+    "text, gone",
+    [
+        ("Ratna Sari Dewi, Gang Mawar RT 02", "Ratna"),
+        ("Hubungi Ratna di rumah, sore saja", "Ratna"),
+        ("nomor saya 0812 3456 7890 ya pak", "3456"),
+        ("wa ke +62 812-3456-7890", "7890"),
+        ("telp (0812) 3456.7890", "3456"),
+        ("no hp nol delapan satu dua tiga empat lima enam tujuh delapan sembilan nol", "delapan sembilan"),
+        ("kirim ke ratna.dewi77 di mail ya", "ratna.dewi77"),
+        ("email RATNA.DEWI77@MAIL.EXAMPLE", "DEWI77"),
+        ("KTP 3175 0744 0190 0003", "0190"),
+        ("follow ig @ratnasd", "ratnasd"),
+    ],
+)
 def test_the_reporters_own_values_are_removed_however_written(text, gone):
     out = door.for_officers(text, identity=IDENTITY).text
     assert gone.lower() not in out.lower(), out
@@ -65,9 +74,8 @@ def _redaction_imports(path: Path) -> list[str]:
             names = {a.name for a in node.names}
             if module.endswith("redaction") or (module.endswith("privacy") and "redaction" in names):
                 found.append(f"{path.relative_to(SIGAP.parent)}:{node.lineno}")
-        elif isinstance(node, ast.Import):
-            if any(a.name.endswith("privacy.redaction") for a in node.names):
-                found.append(f"{path.relative_to(SIGAP.parent)}:{node.lineno}")
+        elif isinstance(node, ast.Import) and any(a.name.endswith("privacy.redaction") for a in node.names):
+            found.append(f"{path.relative_to(SIGAP.parent)}:{node.lineno}")
     return found
 
 

@@ -3,6 +3,7 @@
 The walk reads every module's source (imports at any depth, including inside functions) and follows
 ``sigap.*`` imports transitively.
 """
+
 from __future__ import annotations
 
 import ast
@@ -15,8 +16,14 @@ import sigap
 
 ROOT = Path(sigap.__file__).resolve().parent
 VAULT = "sigap.privacy.vault"
-OFFICER_FACING_PACKAGES = ("sigap.officers", "sigap.analytics", "sigap.open311", "sigap.reports", "sigap.organization",
-                           "sigap.routing")
+OFFICER_FACING_PACKAGES = (
+    "sigap.officers",
+    "sigap.analytics",
+    "sigap.open311",
+    "sigap.reports",
+    "sigap.organization",
+    "sigap.routing",
+)
 
 
 def module_path(name: str) -> Path | None:

@@ -1,4 +1,5 @@
 """Decoding work per photo and per request is bounded from the image header, before any pixel is decoded."""
+
 from __future__ import annotations
 
 import io

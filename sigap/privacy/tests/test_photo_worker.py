@@ -4,6 +4,7 @@ Covers the embedded background thread, the Celery hand-off (eager task and a bro
 recovery (a row left "processing" by a worker that died is claimed again), N failures -> "failed" with an
 admin notice, proof photos that must be ready before validation, and the placeholder every surface shows.
 """
+
 from __future__ import annotations
 
 import io
@@ -34,8 +35,16 @@ def upload(raw: bytes, name: str = "jalan.jpg"):
 
 def file_with_photo(client, raw: bytes) -> Report:
     lat, lon = inner_point("31.75.07.1002")
-    response = client.post(URL, data={"category": "saluran-tersumbat", "description": "Got mampet di depan gang, air meluap.",
-                                      "lat": str(lat), "lon": str(lon), "photos": upload(raw)})
+    response = client.post(
+        URL,
+        data={
+            "category": "saluran-tersumbat",
+            "description": "Got mampet di depan gang, air meluap.",
+            "lat": str(lat),
+            "lon": str(lon),
+            "photos": upload(raw),
+        },
+    )
     assert response.status_code == 201, response.content
     return Report.objects.get(number=response.json()["id"])
 
@@ -98,8 +107,9 @@ def test_the_embedded_thread_processes_after_commit(reference, settings, jpeg):
     assert photo.state == Photo.State.READY and photo.image
 
 
-def test_celery_mode_sends_a_task_after_commit_and_the_task_processes(settings, jpeg, monkeypatch,
-                                                                      django_capture_on_commit_callbacks):
+def test_celery_mode_sends_a_task_after_commit_and_the_task_processes(
+    settings, jpeg, monkeypatch, django_capture_on_commit_callbacks
+):
     from sigap.config.celery import app
     from sigap.privacy import tasks
 
@@ -117,8 +127,9 @@ def test_celery_mode_sends_a_task_after_commit_and_the_task_processes(settings, 
     assert tasks.process_photo.apply(args=[photo.pk]).get() == "skipped"  # a duplicate delivery does nothing
 
 
-def test_a_broker_that_is_down_loses_nothing_the_sweep_takes_it(settings, jpeg, monkeypatch,
-                                                               django_capture_on_commit_callbacks):
+def test_a_broker_that_is_down_loses_nothing_the_sweep_takes_it(
+    settings, jpeg, monkeypatch, django_capture_on_commit_callbacks
+):
     from sigap.config.celery import app
     from sigap.privacy import tasks
 
@@ -196,8 +207,9 @@ def test_a_failing_sweep_waits_for_its_interval_instead_of_spinning(settings, mo
         photoqueue.stop()
 
 
-def test_n_failed_attempts_make_the_photo_failed_and_alert_the_admins(client, jpeg, photos_drain, settings,
-                                                                     monkeypatch, staff):
+def test_n_failed_attempts_make_the_photo_failed_and_alert_the_admins(
+    client, jpeg, photos_drain, settings, monkeypatch, staff
+):
     from django.contrib.auth import get_user_model
 
     admin = get_user_model().objects.create_superuser("root", "root@sigap.invalid", "x")
@@ -247,18 +259,21 @@ def test_proof_photos_go_through_the_worker_and_count_only_when_ready(client, jp
     services.report_accept(report_id=report.pk, actor=officer)
     client.force_login(officer)
     for kind in ("before", "after"):
-        response = client.post(f"/api/v1/officer/reports/{report.number}/photos",
-                               data={"kind": kind, "photo": upload(jpeg((400, 300)))})
+        response = client.post(
+            f"/api/v1/officer/reports/{report.number}/photos", data={"kind": kind, "photo": upload(jpeg((400, 300)))}
+        )
         assert response.status_code == 201, response.content
     assert set(report.photos.values_list("state", flat=True)) == {Photo.State.PROCESSING}
-    response = client.post(f"/api/v1/officer/reports/{report.number}/request-validation", data="{}",
-                           content_type="application/json")
+    response = client.post(
+        f"/api/v1/officer/reports/{report.number}/request-validation", data="{}", content_type="application/json"
+    )
     assert response.status_code == 409 and response.json()["code"] == "photo_processing"
     report.refresh_from_db()
     assert report.status != "awaiting_validation"
     assert photos_drain() == {"ready": 2}
-    response = client.post(f"/api/v1/officer/reports/{report.number}/request-validation", data="{}",
-                           content_type="application/json")
+    response = client.post(
+        f"/api/v1/officer/reports/{report.number}/request-validation", data="{}", content_type="application/json"
+    )
     assert response.status_code == 200, response.content
 
 
@@ -266,9 +281,17 @@ def test_processing_placeholder_on_every_surface_and_never_the_original(client, 
     raw = jpeg((640, 480), colour=(1, 2, 3))
     lat, lon = inner_point("31.75.07.1002")
     resident = type(client)()
-    response = resident.post(URL, data={"category": "saluran-tersumbat", "privacy": "public",
-                                        "description": "Got mampet di depan gang, air meluap.",
-                                        "lat": str(lat), "lon": str(lon), "photos": upload(raw)})
+    response = resident.post(
+        URL,
+        data={
+            "category": "saluran-tersumbat",
+            "privacy": "public",
+            "description": "Got mampet di depan gang, air meluap.",
+            "lat": str(lat),
+            "lon": str(lon),
+            "photos": upload(raw),
+        },
+    )
     assert response.status_code == 201
     number, code = response.json()["id"], response.json()["tracking_code"]
     photo = Photo.objects.get(report__number=number)
@@ -304,8 +327,10 @@ def test_web_requests_do_not_import_opencv():
     import subprocess
     import sys
 
-    code = ("import os, sys, django; os.environ.setdefault('DJANGO_SETTINGS_MODULE', 'sigap.config.settings'); "
-            "django.setup(); import sigap.config.urls, sigap.intake.services, sigap.officers.api, sigap.portal.views; "
-            "print('cv2' in sys.modules)")
+    code = (
+        "import os, sys, django; os.environ.setdefault('DJANGO_SETTINGS_MODULE', 'sigap.config.settings'); "
+        "django.setup(); import sigap.config.urls, sigap.intake.services, sigap.officers.api, sigap.portal.views; "
+        "print('cv2' in sys.modules)"
+    )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "False"

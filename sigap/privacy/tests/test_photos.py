@@ -3,6 +3,7 @@ uploads are refused before they cost anything. No database is needed here.
 
 Metadata absence is checked by walking the output JPEG's marker segments, not by asking Pillow.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -30,6 +31,7 @@ RED, GREEN, BLUE, YELLOW, WHITE = (220, 30, 30), (30, 200, 30), (30, 30, 220), (
 
 
 # --- helpers: images made in the test -----------------------------------------------------------
+
 
 def encode(image: Image.Image, fmt: str = "JPEG", **params) -> bytes:
     buf = io.BytesIO()
@@ -94,9 +96,13 @@ def jpeg_with_exif_thumbnail() -> bytes:
     thumb = encode(quadrants(16, 12), "JPEG", comment=b"THUMBCANARY")
     ifd0 = struct.pack("<H", 1) + struct.pack("<HHII", 0x0112, 3, 1, 1) + struct.pack("<I", 26)
     thumb_at = 26 + 2 + 3 * 12 + 4
-    ifd1 = (struct.pack("<H", 3) + struct.pack("<HHII", 0x0103, 3, 1, 6)
-            + struct.pack("<HHII", 0x0201, 4, 1, thumb_at) + struct.pack("<HHII", 0x0202, 4, 1, len(thumb))
-            + struct.pack("<I", 0))
+    ifd1 = (
+        struct.pack("<H", 3)
+        + struct.pack("<HHII", 0x0103, 3, 1, 6)
+        + struct.pack("<HHII", 0x0201, 4, 1, thumb_at)
+        + struct.pack("<HHII", 0x0202, 4, 1, len(thumb))
+        + struct.pack("<I", 0)
+    )
     tiff = b"II*\x00" + struct.pack("<I", 8) + ifd0 + ifd1 + thumb
     assert len(b"II*\x00") + 4 + len(ifd0) == 26
     return splice(encode(quadrants(120, 80), quality=95), segment(0xE1, b"Exif\x00\x00" + tiff))
@@ -106,10 +112,12 @@ def srgb_icc() -> bytes:
     return ImageCms.ImageCmsProfile(ImageCms.createProfile("sRGB")).tobytes()
 
 
-XMP = (b'<?xpacket begin="" id="W5M0MpCehiHzreSzNTczkc9d"?><x:xmpmeta xmlns:x="adobe:ns:meta/">'
-       b'<rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#"><rdf:Description '
-       b'xmlns:dc="http://purl.org/dc/elements/1.1/" dc:creator="XMPCANARY"/></rdf:RDF></x:xmpmeta>'
-       b'<?xpacket end="w"?>')
+XMP = (
+    b'<?xpacket begin="" id="W5M0MpCehiHzreSzNTczkc9d"?><x:xmpmeta xmlns:x="adobe:ns:meta/">'
+    b'<rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#"><rdf:Description '
+    b'xmlns:dc="http://purl.org/dc/elements/1.1/" dc:creator="XMPCANARY"/></rdf:RDF></x:xmpmeta>'
+    b'<?xpacket end="w"?>'
+)
 
 
 def iptc_app13() -> bytes:
@@ -145,6 +153,7 @@ def car_with_plate(text: str = "B 1234 XYZ") -> tuple[bytes, tuple[int, int, int
 
 # --- helpers: reading the output -----------------------------------------------------------------
 
+
 def jpeg_segments(data: bytes) -> list[tuple[int, bytes]]:
     """Walk a JPEG's marker segments: [(marker, payload)], including SOI, SOS and EOI (empty payloads)."""
     assert data[:2] == b"\xff\xd8", "not a JPEG"
@@ -163,8 +172,8 @@ def jpeg_segments(data: bytes) -> list[tuple[int, bytes]]:
         if 0xD0 <= marker <= 0xD7 or marker == 0x01:
             out.append((marker, b""))
             continue
-        (length,) = struct.unpack(">H", data[i:i + 2])
-        out.append((marker, data[i + 2:i + length]))
+        (length,) = struct.unpack(">H", data[i : i + 2])
+        out.append((marker, data[i + 2 : i + length]))
         i += length
         if marker == 0xDA:  # entropy-coded data runs until a marker that is not stuffing or RSTn
             while not (data[i] == 0xFF and data[i + 1] != 0x00 and not 0xD0 <= data[i + 1] <= 0xD7):
@@ -179,7 +188,9 @@ def assert_no_metadata(data: bytes) -> None:
     for marker, payload in segs:
         assert marker != 0xFE, "COM segment present"
         if 0xE0 <= marker <= 0xEF:
-            assert marker == 0xE0 and payload.startswith(b"JFIF\x00"), f"APP{marker - 0xE0} segment present: {payload[:30]!r}"
+            assert marker == 0xE0 and payload.startswith(b"JFIF\x00"), (
+                f"APP{marker - 0xE0} segment present: {payload[:30]!r}"
+            )
     for word in (b"Exif\x00", b"http://ns.adobe.com", b"ICC_PROFILE", b"Photoshop", b"8BIM"):
         assert word not in data
 
@@ -194,8 +205,9 @@ def near(pixel, colour, tol: int = 40) -> bool:
     return all(abs(int(a) - int(b)) <= tol for a, b in zip(pixel, colour, strict=True))
 
 
-def detect(rgb: np.ndarray, cascade: str = "haarcascade_frontalface_default.xml", scale: float = 1.1,
-           neighbours: int = 5) -> list[tuple[int, int, int, int]]:
+def detect(
+    rgb: np.ndarray, cascade: str = "haarcascade_frontalface_default.xml", scale: float = 1.1, neighbours: int = 5
+) -> list[tuple[int, int, int, int]]:
     classifier = cv2.CascadeClassifier(cv2.data.haarcascades + cascade)
     gray = cv2.cvtColor(np.ascontiguousarray(rgb), cv2.COLOR_RGB2GRAY)
     return [tuple(map(int, b)) for b in classifier.detectMultiScale(gray, scale, neighbours)]
@@ -215,7 +227,7 @@ def contains(outer, inner) -> bool:
 
 def crop(rgb: np.ndarray, box) -> np.ndarray:
     x, y, w, h = box
-    return rgb[y:y + h, x:x + w].astype(np.float64)
+    return rgb[y : y + h, x : x + w].astype(np.float64)
 
 
 def detail(rgb: np.ndarray, box) -> float:
@@ -225,6 +237,7 @@ def detail(rgb: np.ndarray, box) -> float:
 
 
 # --- refusals ------------------------------------------------------------------------------------
+
 
 def zip_bytes() -> bytes:
     import zipfile
@@ -239,14 +252,20 @@ NOT_IMAGES = {
     "zip_renamed_jpg": zip_bytes,
     "pdf_renamed_jpg": lambda: b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n",
     "html_renamed_jpg": lambda: b"<!DOCTYPE html><html><body><img src=x onerror=alert(1)></body></html>",
-    "svg_renamed_jpg": lambda: (b'<?xml version="1.0"?><svg xmlns="http://www.w3.org/2000/svg" width="10" height="10">'
-                                b'<rect width="10" height="10" fill="red"/></svg>'),
+    "svg_renamed_jpg": lambda: (
+        b'<?xml version="1.0"?><svg xmlns="http://www.w3.org/2000/svg" width="10" height="10">'
+        b'<rect width="10" height="10" fill="red"/></svg>'
+    ),
     "eps_renamed_jpg": lambda: b"%!PS-Adobe-3.0 EPSF-3.0\n%%BoundingBox: 0 0 10 10\nshowpage\n",
-    "psd_renamed_jpg": lambda: b"8BPS\x00\x01" + b"\x00" * 6 + b"\x00\x03" + struct.pack(">II", 10, 10) + b"\x00\x08\x00\x03" + b"\x00" * 64,
+    "psd_renamed_jpg": lambda: (
+        b"8BPS\x00\x01" + b"\x00" * 6 + b"\x00\x03" + struct.pack(">II", 10, 10) + b"\x00\x08\x00\x03" + b"\x00" * 64
+    ),
     "plain_text": lambda: b"just some text, not a photo",
     "random_bytes": lambda: np.random.default_rng(1).integers(0, 256, 4096, dtype=np.uint8).tobytes(),
     "jpeg_magic_then_garbage": lambda: b"\xff\xd8\xff\xe0" + b"\x00" * 200,
-    "truncated_jpeg": lambda: (lambda b: b[: len(b) * 6 // 10])(encode(Image.fromarray(textured(400, 300)), quality=90)),
+    "truncated_jpeg": lambda: (lambda b: b[: len(b) * 6 // 10])(
+        encode(Image.fromarray(textured(400, 300)), quality=90)
+    ),
     "truncated_png": lambda: (lambda b: b[: len(b) * 6 // 10])(encode(Image.fromarray(textured(200, 150)), "PNG")),
     "png_with_corrupt_crc": lambda: (lambda b: b[:29] + b"\x00\x00\x00\x00" + b[33:])(encode(quadrants(), "PNG")),
 }
@@ -287,7 +306,7 @@ def huge_gif() -> bytes:
 def huge_jpeg() -> bytes:
     data = bytearray(encode(quadrants(64, 64), quality=90))
     sof = data.index(b"\xff\xc0")
-    data[sof + 5:sof + 9] = struct.pack(">HH", 60_000, 60_000)  # height, width in the frame header
+    data[sof + 5 : sof + 9] = struct.pack(">HH", 60_000, 60_000)  # height, width in the frame header
     return bytes(data)
 
 
@@ -352,10 +371,11 @@ def test_refusing_a_bomb_leaves_pillow_global_limit_alone(settings):
     settings.SIGAP_PHOTO_MAX_PIXELS = 10_000
     with pytest.raises(DomainError):
         photo_clean(encode(quadrants(200, 100)))
-    assert Image.MAX_IMAGE_PIXELS == before
+    assert before == Image.MAX_IMAGE_PIXELS
 
 
 # --- accepted formats and odd encodings --------------------------------------------------------
+
 
 def animated_gif() -> bytes:
     frames = [Image.new("RGB", (40, 30), RED), Image.new("RGB", (40, 30), BLUE)]
@@ -393,15 +413,29 @@ ACCEPTED = [
     ("animated_webp_first_frame", animated_webp, (40, 30), [(20, 15, RED)]),
     ("webp", lambda: encode(quadrants(), "WEBP", lossless=True), (60, 40), [(5, 5, RED), (55, 35, YELLOW)]),
     ("cmyk_jpeg", cmyk_jpeg, (40, 30), [(5, 15, (255, 0, 0)), (35, 15, (0, 0, 255))]),
-    ("png_16bit_gray_is_scaled_not_clipped", png16_gray_gradient, (256, 8),
-     [(0, 4, (0, 0, 0)), (128, 4, (128, 128, 128)), (255, 4, (255, 255, 255))]),
+    (
+        "png_16bit_gray_is_scaled_not_clipped",
+        png16_gray_gradient,
+        (256, 8),
+        [(0, 4, (0, 0, 0)), (128, 4, (128, 128, 128)), (255, 4, (255, 255, 255))],
+    ),
     ("png_16bit_rgb", png16_rgb, (32, 16), [(4, 8, (0xC0, 0x20, 0x20)), (28, 8, (0x20, 0x20, 0xC0))]),
     ("palette_png_transparency_on_white", palette_png_with_transparency, (40, 30), [(5, 15, WHITE), (35, 15, RED)]),
     ("rgba_png_transparency_on_white", rgba_png, (40, 30), [(5, 15, WHITE), (35, 15, BLUE)]),
-    ("grayscale_jpeg", lambda: encode(quadrants().convert("L")), (60, 40), [(5, 5, (quadrants().convert("L").getpixel((5, 5)),) * 3)]),
+    (
+        "grayscale_jpeg",
+        lambda: encode(quadrants().convert("L")),
+        (60, 40),
+        [(5, 5, (quadrants().convert("L").getpixel((5, 5)),) * 3)],
+    ),
     ("bmp", lambda: encode(quadrants(), "BMP"), (60, 40), [(5, 5, RED), (55, 35, YELLOW)]),
     ("tiff", lambda: encode(quadrants(), "TIFF"), (60, 40), [(5, 5, RED), (55, 35, YELLOW)]),
-    ("progressive_jpeg", lambda: encode(quadrants(), progressive=True, quality=95), (60, 40), [(5, 5, RED), (55, 35, YELLOW)]),
+    (
+        "progressive_jpeg",
+        lambda: encode(quadrants(), progressive=True, quality=95),
+        (60, 40),
+        [(5, 5, RED), (55, 35, YELLOW)],
+    ),
 ]
 
 
@@ -421,8 +455,14 @@ def test_supported_upload_becomes_a_plain_rgb_jpeg_with_its_picture(make, size, 
     ("orientation", "corners"),
     [
         # stored: red top-left, green top-right, blue bottom-left, yellow bottom-right (60 x 40)
-        (6, {"top_left": BLUE, "top_right": RED, "bottom_left": YELLOW, "bottom_right": GREEN}),  # turn 90 deg clockwise
-        (8, {"top_left": GREEN, "top_right": YELLOW, "bottom_left": RED, "bottom_right": BLUE}),  # turn 90 deg anticlockwise
+        (
+            6,
+            {"top_left": BLUE, "top_right": RED, "bottom_left": YELLOW, "bottom_right": GREEN},
+        ),  # turn 90 deg clockwise
+        (
+            8,
+            {"top_left": GREEN, "top_right": YELLOW, "bottom_left": RED, "bottom_right": BLUE},
+        ),  # turn 90 deg anticlockwise
         (3, {"top_left": YELLOW, "top_right": BLUE, "bottom_left": GREEN, "bottom_right": RED}),  # upside down
     ],
     ids=["orientation_6", "orientation_8", "orientation_3"],
@@ -435,7 +475,12 @@ def test_exif_orientation_is_applied_to_pixels_and_size(orientation, corners):
     swapped = orientation in (6, 8)
     assert (clean.width, clean.height) == ((40, 60) if swapped else (60, 40))
     h, w = out.shape[:2]
-    at = {"top_left": out[5, 5], "top_right": out[5, w - 6], "bottom_left": out[h - 6, 5], "bottom_right": out[h - 6, w - 6]}
+    at = {
+        "top_left": out[5, 5],
+        "top_right": out[5, w - 6],
+        "bottom_left": out[h - 6, 5],
+        "bottom_right": out[h - 6, w - 6],
+    }
     for corner, colour in corners.items():
         assert near(at[corner], colour), (corner, at[corner], colour)
     assert_no_metadata(clean.data)  # the orientation tag itself is gone: viewers cannot turn it twice
@@ -457,9 +502,16 @@ def test_large_jpeg_is_capped_to_the_configured_side(settings):
 
 # --- metadata ----------------------------------------------------------------------------------
 
+
 def jpeg_with_everything() -> bytes:
-    base = encode(quadrants(120, 80), quality=95, exif=exif_with_gps_and_canary(), icc_profile=srgb_icc(),
-                  comment=b"COMCANARY", xmp=XMP)
+    base = encode(
+        quadrants(120, 80),
+        quality=95,
+        exif=exif_with_gps_and_canary(),
+        icc_profile=srgb_icc(),
+        comment=b"COMCANARY",
+        xmp=XMP,
+    )
     return splice(base, iptc_app13())
 
 
@@ -471,12 +523,16 @@ def png_with_everything() -> bytes:
 
 
 def webp_with_everything() -> bytes:
-    return encode(quadrants(120, 80), "WEBP", lossless=True, icc_profile=srgb_icc(), exif=exif_with_gps_and_canary(),
-                  xmp=XMP)
+    return encode(
+        quadrants(120, 80), "WEBP", lossless=True, icc_profile=srgb_icc(), exif=exif_with_gps_and_canary(), xmp=XMP
+    )
 
 
 METADATA_CARRIERS = {
-    "jpeg_exif_gps_icc_xmp_iptc_comment": (jpeg_with_everything, [b"EXIFCANARY", b"XMPCANARY", b"COMCANARY", b"IPTCCANARY"]),
+    "jpeg_exif_gps_icc_xmp_iptc_comment": (
+        jpeg_with_everything,
+        [b"EXIFCANARY", b"XMPCANARY", b"COMCANARY", b"IPTCCANARY"],
+    ),
     "png_text_itxt_xmp_iccp_exif": (png_with_everything, [b"EXIFCANARY", b"XMPCANARY", b"PNGTEXTCANARY"]),
     "webp_icc_exif_xmp": (webp_with_everything, [b"EXIFCANARY", b"XMPCANARY"]),
     "jpeg_exif_thumbnail": (jpeg_with_exif_thumbnail, [b"THUMBCANARY"]),
@@ -504,12 +560,15 @@ def test_exif_thumbnail_is_gone():
     clean = photo_clean(raw)
     segs = jpeg_segments(clean.data)
     assert not any(m == 0xE1 for m, _ in segs)
-    assert sum(1 for m, _ in segs if m == 0xD8) == 1 and clean.data.count(b"\xff\xd8") == 1  # one image, no embedded one
+    assert (
+        sum(1 for m, _ in segs if m == 0xD8) == 1 and clean.data.count(b"\xff\xd8") == 1
+    )  # one image, no embedded one
     assert b"THUMBCANARY" not in clean.data
 
 
-@pytest.mark.parametrize("make", [jpeg_with_everything, png_with_everything, webp_with_everything],
-                         ids=["jpeg", "png", "webp"])
+@pytest.mark.parametrize(
+    "make", [jpeg_with_everything, png_with_everything, webp_with_everything], ids=["jpeg", "png", "webp"]
+)
 def test_capture_time_and_gps_are_read_for_the_vault_before_stripping(make):
     clean = photo_clean(make())
     assert clean.meta["captured_at"] == "2024:05:01 10:20:30"
@@ -533,6 +592,7 @@ def test_clean_photo_can_still_be_built_with_the_old_fields():
 
 # --- faces and plates --------------------------------------------------------------------------
 
+
 def test_face_in_reporter_photo_is_blurred_in_officer_copy():
     raw = FACE_PNG.read_bytes()
     original = face_rgb()
@@ -548,8 +608,12 @@ def test_face_in_reporter_photo_is_blurred_in_officer_copy():
     assert np.abs(crop(out, FACE_BOX) - crop(original, FACE_BOX)).mean() > 20
     assert detail(out, FACE_BOX) < 0.05 * detail(original, FACE_BOX)
     # The detector (and more lenient ones) no longer find it.
-    for cascade, neighbours in [("haarcascade_frontalface_default.xml", 5), ("haarcascade_frontalface_default.xml", 2),
-                                ("haarcascade_frontalface_alt2.xml", 2), ("haarcascade_profileface.xml", 2)]:
+    for cascade, neighbours in [
+        ("haarcascade_frontalface_default.xml", 5),
+        ("haarcascade_frontalface_default.xml", 2),
+        ("haarcascade_frontalface_alt2.xml", 2),
+        ("haarcascade_profileface.xml", 2),
+    ]:
         assert not [b for b in detect(out, cascade, neighbours=neighbours) if overlaps(b, FACE_BOX)], cascade
     # The rest of the evidence is intact (bottom-right: helmet, away from the face).
     corner = (300, 350, 200, 150)
@@ -577,8 +641,11 @@ def test_face_in_sideways_stored_photo_is_blurred_where_it_appears_upright():
 @pytest.mark.parametrize("angle", [-20, 25], ids=["tilted_20_clockwise", "tilted_25_anticlockwise"])
 def test_tilted_face_is_blurred_too(angle):
     """Upright Haar cascades miss heads tilted ~20 degrees; the detector also looks at turned copies."""
-    tilted = Image.open(FACE_PNG).convert("RGB").rotate(angle, resample=Image.Resampling.BICUBIC, expand=True,
-                                                        fillcolor=(128, 128, 128))
+    tilted = (
+        Image.open(FACE_PNG)
+        .convert("RGB")
+        .rotate(angle, resample=Image.Resampling.BICUBIC, expand=True, fillcolor=(128, 128, 128))
+    )
     canvas = Image.fromarray(textured(900, 900, seed=2))
     canvas.paste(tilted, (100, 100))
     # Where the face centre went: Pillow turns anticlockwise about the centre of the expanded image.
@@ -604,7 +671,7 @@ def test_face_in_large_photo_is_found_on_a_downscaled_copy_and_mapped_back(setti
     inner = (scaled[0] + 20, scaled[1] + 20, scaled[2] - 40, scaled[3] - 40)
     assert any(contains(f[1:], inner) for f in faces), faces
     for _, x, y, w, h in clean.blurred_regions:
-        assert 0 <= x and 0 <= y and x + w <= clean.width and y + h <= clean.height
+        assert x >= 0 and y >= 0 and x + w <= clean.width and y + h <= clean.height
     small = np.asarray(Image.open(io.BytesIO(clean.data)).resize((512, 512)))
     assert not [b for b in detect(small) if overlaps(b, FACE_BOX)]
 
@@ -632,7 +699,9 @@ def test_photo_without_faces_or_plates_is_not_blurred():
 
 def test_blurring_fails_closed_when_the_detector_cannot_load(monkeypatch):
     monkeypatch.setattr(photos, "_pool", [])
-    monkeypatch.setattr(photos, "_DETECTORS", (("face", "haarcascade_does_not_exist.xml", 1.1, 5, (24, 24), "upright"),))
+    monkeypatch.setattr(
+        photos, "_DETECTORS", (("face", "haarcascade_does_not_exist.xml", 1.1, 5, (24, 24), "upright"),)
+    )
     with pytest.raises(DomainError) as err:
         photo_clean(FACE_PNG.read_bytes())
     assert (err.value.code, err.value.status) == ("photo_blur_unavailable", 503)
@@ -709,8 +778,21 @@ REPORTED = (-6.2000, 106.8166)  # Monas-ish
         ({"gps": ("north", "east")}, 150.0, None),
         ({"gps": (1.0,)}, 150.0, None),
     ],
-    ids=["no_meta", "gps_none", "time_only", "same_place", "111m_near", "1112m_far", "gps_as_list",
-         "custom_threshold", "221m_east", "nan", "out_of_range", "garbage", "one_number"],
+    ids=[
+        "no_meta",
+        "gps_none",
+        "time_only",
+        "same_place",
+        "111m_near",
+        "1112m_far",
+        "gps_as_list",
+        "custom_threshold",
+        "221m_east",
+        "nan",
+        "out_of_range",
+        "garbage",
+        "one_number",
+    ],
 )
 def test_gps_far_from_reported_location_warns_the_reporter(meta, threshold, expected_m):
     warning = gps_distance_warning(meta, lat=REPORTED[0], lon=REPORTED[1], threshold_m=threshold)
@@ -719,8 +801,7 @@ def test_gps_far_from_reported_location_warns_the_reporter(meta, threshold, expe
         return
     assert warning["code"] == "photo_location_far"
     assert warning["distance_m"] == pytest.approx(expected_m, abs=1)
-    assert warning["message_en"].startswith(
-        "This photo may show where you took it from: its own location is about ")
+    assert warning["message_en"].startswith("This photo may show where you took it from: its own location is about ")
     assert "from the place you reported." in warning["message_en"]
     assert "dari tempat yang Anda laporkan" in warning["message"]
 

@@ -3,6 +3,7 @@
 Table-driven: each row is a text and what must go (personal data) or stay (what officers need). The last
 tests hold the rules to the targets on the labelled set, so a regression fails the build.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -40,115 +41,140 @@ def assert_kept(text: str, keep: str, names=()) -> None:
 
 # --- phones -------------------------------------------------------------------------------------------------
 
-@pytest.mark.parametrize("text, value", [
-    ("hubungi 081234567890 ya", "081234567890"),
-    ("HP 0812-3456-7890", "0812-3456-7890"),
-    ("wa 0812 3456 7890", "0812 3456 7890"),
-    ("nomor saya 0812.3456.7890", "0812.3456.7890"),
-    ("kontak +62 812 3456 7890", "+62 812 3456 7890"),
-    ("kontak +6281234567890, makasih", "+6281234567890"),
-    ("wa 6281234567890", "6281234567890"),
-    ("wa 62812-3456-7890", "62812-3456-7890"),
-    ("kantor (021) 555-1234", "(021) 555-1234"),
-    ("telp rumah 021-8561234", "021-8561234"),
-    ("hub. +62 21 7654 3210 jam kerja", "+62 21 7654 3210"),
-    ("call 08-12-34-56-78-91", "08-12-34-56-78-91"),
-    ("nomor 0812 34 56 78 90", "0812 34 56 78 90"),
-    ("hp08577654321 (sms aja)", "08577654321"),
-    ("wa.me/6285777889900", "6285777889900"),
-    ("(+62) 857 1357 2468", "(+62) 857 1357 2468"),
-    ("telp 5551234", "5551234"),
-    ("no hp sy O812-3456-1122", "O812-3456-1122"),
-])
+
+@pytest.mark.parametrize(
+    "text, value",
+    [
+        ("hubungi 081234567890 ya", "081234567890"),
+        ("HP 0812-3456-7890", "0812-3456-7890"),
+        ("wa 0812 3456 7890", "0812 3456 7890"),
+        ("nomor saya 0812.3456.7890", "0812.3456.7890"),
+        ("kontak +62 812 3456 7890", "+62 812 3456 7890"),
+        ("kontak +6281234567890, makasih", "+6281234567890"),
+        ("wa 6281234567890", "6281234567890"),
+        ("wa 62812-3456-7890", "62812-3456-7890"),
+        ("kantor (021) 555-1234", "(021) 555-1234"),
+        ("telp rumah 021-8561234", "021-8561234"),
+        ("hub. +62 21 7654 3210 jam kerja", "+62 21 7654 3210"),
+        ("call 08-12-34-56-78-91", "08-12-34-56-78-91"),
+        ("nomor 0812 34 56 78 90", "0812 34 56 78 90"),
+        ("hp08577654321 (sms aja)", "08577654321"),
+        ("wa.me/6285777889900", "6285777889900"),
+        ("(+62) 857 1357 2468", "(+62) 857 1357 2468"),
+        ("telp 5551234", "5551234"),
+        ("no hp sy O812-3456-1122", "O812-3456-1122"),
+    ],
+)
 def test_phone_numbers_in_every_common_format_are_replaced(text, value):
     out = assert_gone("phone", text, value)
     assert not re.search(r"\d{4}", digits(out)), out
 
 
-@pytest.mark.parametrize("text, keep", [
-    ("biaya Rp 1.500.000 dibayar", "Rp 1.500.000"),
-    ("retribusi Rp75.000 per bulan", "Rp75.000"),
-    ("tanggal 12-05-2024 jam 07.30", "12-05-2024"),
-    ("buka 08.00-16.00 setiap hari", "08.00-16.00"),
-    ("kantor (021) 5790 1234 ext. 105", "105"),
-    ("koordinat -6.2351, 106.8925", "-6.2351, 106.8925"),
-    ("nomor laporan SGP-2024-00123", "SGP-2024-00123"),
-    ("sudah telepon 112 tapi tidak diangkat", "112"),
-])
+@pytest.mark.parametrize(
+    "text, keep",
+    [
+        ("biaya Rp 1.500.000 dibayar", "Rp 1.500.000"),
+        ("retribusi Rp75.000 per bulan", "Rp75.000"),
+        ("tanggal 12-05-2024 jam 07.30", "12-05-2024"),
+        ("buka 08.00-16.00 setiap hari", "08.00-16.00"),
+        ("kantor (021) 5790 1234 ext. 105", "105"),
+        ("koordinat -6.2351, 106.8925", "-6.2351, 106.8925"),
+        ("nomor laporan SGP-2024-00123", "SGP-2024-00123"),
+        ("sudah telepon 112 tapi tidak diangkat", "112"),
+    ],
+)
 def test_money_dates_times_and_codes_are_not_phone_numbers(text, keep):
     assert_kept(text, keep)
 
 
 # --- NIK -----------------------------------------------------------------------------------------------------
 
-@pytest.mark.parametrize("text, value", [
-    ("NIK 3175071234560001", "3175071234560001"),
-    ("NIK: 3173 0412 0585 0007", "3173 0412 0585 0007"),
-    ("nik 3175.0145.0190.0003 ya", "3175.0145.0190.0003"),
-    ("KTP 3171-0102-0390-0011", "3171-0102-0390-0011"),
-    ("Nomor induk kependudukan: 3171 - 0211 - 0985 - 0001", "3171 - 0211 - 0985 - 0001"),
-    ("no KK 3175081007760011", "3175081007760011"),
-    ("data saya 3172011905880003 mohon dicek", "3172011905880003"),
-    ("NIK 317507123456789 (kurang satu digit)", "317507123456789"),
-])
+
+@pytest.mark.parametrize(
+    "text, value",
+    [
+        ("NIK 3175071234560001", "3175071234560001"),
+        ("NIK: 3173 0412 0585 0007", "3173 0412 0585 0007"),
+        ("nik 3175.0145.0190.0003 ya", "3175.0145.0190.0003"),
+        ("KTP 3171-0102-0390-0011", "3171-0102-0390-0011"),
+        ("Nomor induk kependudukan: 3171 - 0211 - 0985 - 0001", "3171 - 0211 - 0985 - 0001"),
+        ("no KK 3175081007760011", "3175081007760011"),
+        ("data saya 3172011905880003 mohon dicek", "3172011905880003"),
+        ("NIK 317507123456789 (kurang satu digit)", "317507123456789"),
+    ],
+)
 def test_nik_with_or_without_separators_is_replaced(text, value):
     assert_gone("nik", text, value)
 
 
 # --- emails --------------------------------------------------------------------------------------------------
 
-@pytest.mark.parametrize("text, value", [
-    ("email saya budi.santoso@gmail.com ya", "budi.santoso@gmail.com"),
-    ("e-mail: YUDHA.PRATAMA@GMAIL.COM", "YUDHA.PRATAMA@GMAIL.COM"),
-    ("kirim ke aryani.p@kantorku.co.id", "aryani.p@kantorku.co.id"),
-    ("email febby.r @ gmail.com (spasinya hapus)", "febby.r @ gmail.com"),
-    ("kirim ke tirta.kusuma [at] gmail [dot] com", "tirta.kusuma [at] gmail [dot] com"),
-    ("balas ke sekar.ayu(at)yahoo(dot)com ya", "sekar.ayu(at)yahoo(dot)com"),
-    ("surel gisel (at) yahoo (dot) co (dot) id", "gisel (at) yahoo (dot) co (dot) id"),
-    ("kontak enzy{at}gmail{dot}com aja", "enzy{at}gmail{dot}com"),
-    ("email yuki.kato at gmail dot com kalau perlu", "yuki.kato at gmail dot com"),
-])
+
+@pytest.mark.parametrize(
+    "text, value",
+    [
+        ("email saya budi.santoso@gmail.com ya", "budi.santoso@gmail.com"),
+        ("e-mail: YUDHA.PRATAMA@GMAIL.COM", "YUDHA.PRATAMA@GMAIL.COM"),
+        ("kirim ke aryani.p@kantorku.co.id", "aryani.p@kantorku.co.id"),
+        ("email febby.r @ gmail.com (spasinya hapus)", "febby.r @ gmail.com"),
+        ("kirim ke tirta.kusuma [at] gmail [dot] com", "tirta.kusuma [at] gmail [dot] com"),
+        ("balas ke sekar.ayu(at)yahoo(dot)com ya", "sekar.ayu(at)yahoo(dot)com"),
+        ("surel gisel (at) yahoo (dot) co (dot) id", "gisel (at) yahoo (dot) co (dot) id"),
+        ("kontak enzy{at}gmail{dot}com aja", "enzy{at}gmail{dot}com"),
+        ("email yuki.kato at gmail dot com kalau perlu", "yuki.kato at gmail dot com"),
+    ],
+)
 def test_emails_plain_and_obfuscated_are_replaced(text, value):
     assert_gone("email", text, value)
 
 
-@pytest.mark.parametrize("text", [
-    "ketemu di kantor at 10, dot kecil di peta",
-    "laporan ke @DKIJakarta sudah dikirim",
-])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "ketemu di kantor at 10, dot kecil di peta",
+        "laporan ke @DKIJakarta sudah dikirim",
+    ],
+)
 def test_at_and_dot_in_prose_are_not_emails(text):
     assert "email" not in redact(text).found
 
 
 # --- plates --------------------------------------------------------------------------------------------------
 
-@pytest.mark.parametrize("text, value", [
-    ("mobil B 1234 XYZ parkir di trotoar", "B 1234 XYZ"),
-    ("mobil B1234XYZ parkir", "B1234XYZ"),
-    ("motor D 12 AB kabur", "D 12 AB"),
-    ("mobil boks AB 1234 CD menghalangi", "AB 1234 CD"),
-    ("pelat B-6677-TRW ngebut", "B-6677-TRW"),
-    ("mobil bak B.9345.UAF buang sampah", "B.9345.UAF"),
-    ("plat truk yg nabrak b 9087 kcd", "b 9087 kcd"),
-    ("plat B 1234 (belakangnya ga kebaca)", "B 1234"),
-    ("Pelat nomor E 1234 PP (Cirebon)", "E 1234 PP"),
-])
+
+@pytest.mark.parametrize(
+    "text, value",
+    [
+        ("mobil B 1234 XYZ parkir di trotoar", "B 1234 XYZ"),
+        ("mobil B1234XYZ parkir", "B1234XYZ"),
+        ("motor D 12 AB kabur", "D 12 AB"),
+        ("mobil boks AB 1234 CD menghalangi", "AB 1234 CD"),
+        ("pelat B-6677-TRW ngebut", "B-6677-TRW"),
+        ("mobil bak B.9345.UAF buang sampah", "B.9345.UAF"),
+        ("plat truk yg nabrak b 9087 kcd", "b 9087 kcd"),
+        ("plat B 1234 (belakangnya ga kebaca)", "B 1234"),
+        ("Pelat nomor E 1234 PP (Cirebon)", "E 1234 PP"),
+    ],
+)
 def test_vehicle_plates_are_replaced(text, value):
     assert_gone("plate", text, value)
 
 
-@pytest.mark.parametrize("text, keep", [
-    ("banjir di RT 05/RW 03", "RT 05/RW 03"),
-    ("macet di Tol Jagorawi KM 5", "KM 5"),
-    ("kotak P3K kosong di pos K3L", "P3K"),
-    ("limbah B3 dibuang ke kali", "B3"),
-    ("bus B11 dan S12 jarang lewat", "B11"),
-    ("naik TJ 9D dari Pluit", "TJ 9D"),
-    ("Mikrotrans JAK 10 kurang armada", "JAK 10"),
-    ("Gedung B Lt. 2 bocor", "Gedung B Lt. 2"),
-    ("jam 10 WIB pintu air dibuka", "10 WIB"),
-    ("Honda CB 150 R parkir", "CB 150 R"),
-])
+@pytest.mark.parametrize(
+    "text, keep",
+    [
+        ("banjir di RT 05/RW 03", "RT 05/RW 03"),
+        ("macet di Tol Jagorawi KM 5", "KM 5"),
+        ("kotak P3K kosong di pos K3L", "P3K"),
+        ("limbah B3 dibuang ke kali", "B3"),
+        ("bus B11 dan S12 jarang lewat", "B11"),
+        ("naik TJ 9D dari Pluit", "TJ 9D"),
+        ("Mikrotrans JAK 10 kurang armada", "JAK 10"),
+        ("Gedung B Lt. 2 bocor", "Gedung B Lt. 2"),
+        ("jam 10 WIB pintu air dibuka", "10 WIB"),
+        ("Honda CB 150 R parkir", "CB 150 R"),
+    ],
+)
 def test_plate_lookalikes_stay(text, keep):
     assert_kept(text, keep)
     assert "plate" not in redact(text).found
@@ -156,17 +182,21 @@ def test_plate_lookalikes_stay(text, keep):
 
 # --- handles -------------------------------------------------------------------------------------------------
 
-@pytest.mark.parametrize("text, value", [
-    ("cc @pemprovdki tolong", "@pemprovdki"),
-    ("ig ku @miralestari_ kalo mau liat", "miralestari_"),
-    ("IG: alditaher_real", "alditaher_real"),
-    ("twitter: @eddy_sptr", "eddy_sptr"),
-    ("DM ke IG saya samuel_tobing88", "samuel_tobing88"),
-    ("tiktok @samtobing", "samtobing"),
-    ("akun line: lolita.agst", "lolita.agst"),
-    ("fotonya di instagram.com/kevinaprilio", "kevinaprilio"),
-    ("FB: Irfan Hakim Official", "Irfan Hakim Official"),
-])
+
+@pytest.mark.parametrize(
+    "text, value",
+    [
+        ("cc @pemprovdki tolong", "@pemprovdki"),
+        ("ig ku @miralestari_ kalo mau liat", "miralestari_"),
+        ("IG: alditaher_real", "alditaher_real"),
+        ("twitter: @eddy_sptr", "eddy_sptr"),
+        ("DM ke IG saya samuel_tobing88", "samuel_tobing88"),
+        ("tiktok @samtobing", "samtobing"),
+        ("akun line: lolita.agst", "lolita.agst"),
+        ("fotonya di instagram.com/kevinaprilio", "kevinaprilio"),
+        ("FB: Irfan Hakim Official", "Irfan Hakim Official"),
+    ],
+)
 def test_social_handles_are_replaced(text, value):
     assert_gone("handle", text, value)
 
@@ -178,148 +208,177 @@ def test_platform_words_without_a_handle_stay(text):
 
 # --- house numbers -------------------------------------------------------------------------------------------
 
-@pytest.mark.parametrize("text, value, keeps", [
-    ("Jl. Kenari II No. 14 RT 05/RW 03, Kel. Kenari, Kec. Senen", "No. 14",
-     ["Jl. Kenari II", "RT 05/RW 03", "Kel. Kenari", "Kec. Senen"]),
-    ("Gg. Haji Ung nomor 14A Kemayoran", "nomor 14A", ["Gg. Haji Ung", "Kemayoran"]),
-    ("Jl. Tebet Dalam IV no 3/5, RT.005 RW.003", "no 3/5", ["Jl. Tebet Dalam IV", "RT.005 RW.003"]),
-    ("Komplek Perumnas Klender Blok C2 No. 7", "No. 7", ["Blok C2", "Komplek Perumnas Klender"]),
-    ("Rumah saya No. 14 dekat musala RT 05/RW 03.", "No. 14", ["dekat musala", "RT 05/RW 03"]),
-    ("Perumahan Duta Indah No. 45-A Pondok Kelapa", "No. 45-A", ["Perumahan Duta Indah", "Pondok Kelapa"]),
-    ("Apartemen Kalibata City lantai 12 unit 12-07", "unit 12-07", ["Apartemen Kalibata City", "lantai 12"]),
-    ("rmh no.15 gang sawo, dekat masjid Al-Ikhlas", "no.15", ["gang sawo", "dekat masjid Al-Ikhlas"]),
-])
+
+@pytest.mark.parametrize(
+    "text, value, keeps",
+    [
+        (
+            "Jl. Kenari II No. 14 RT 05/RW 03, Kel. Kenari, Kec. Senen",
+            "No. 14",
+            ["Jl. Kenari II", "RT 05/RW 03", "Kel. Kenari", "Kec. Senen"],
+        ),
+        ("Gg. Haji Ung nomor 14A Kemayoran", "nomor 14A", ["Gg. Haji Ung", "Kemayoran"]),
+        ("Jl. Tebet Dalam IV no 3/5, RT.005 RW.003", "no 3/5", ["Jl. Tebet Dalam IV", "RT.005 RW.003"]),
+        ("Komplek Perumnas Klender Blok C2 No. 7", "No. 7", ["Blok C2", "Komplek Perumnas Klender"]),
+        ("Rumah saya No. 14 dekat musala RT 05/RW 03.", "No. 14", ["dekat musala", "RT 05/RW 03"]),
+        ("Perumahan Duta Indah No. 45-A Pondok Kelapa", "No. 45-A", ["Perumahan Duta Indah", "Pondok Kelapa"]),
+        ("Apartemen Kalibata City lantai 12 unit 12-07", "unit 12-07", ["Apartemen Kalibata City", "lantai 12"]),
+        ("rmh no.15 gang sawo, dekat masjid Al-Ikhlas", "no.15", ["gang sawo", "dekat masjid Al-Ikhlas"]),
+    ],
+)
 def test_house_numbers_go_but_street_rt_rw_and_landmarks_stay(text, value, keeps):
     out = assert_gone("house", text, value)
     for keep in keeps:
         assert keep in out, f"{keep!r} lost: {out!r}"
 
 
-@pytest.mark.parametrize("text, keep", [
-    ("Sesuai Perda No. 8 Tahun 2007 tentang Ketertiban Umum", "Perda No. 8 Tahun 2007"),
-    ("Mohon tindak lanjut UU No. 22 Tahun 2009", "UU No. 22 Tahun 2009"),
-    ("Loket No. 3 di kecamatan tutup", "Loket No. 3"),
-    ("Tiang listrik nomor 6 dari ujung gang roboh", "nomor 6"),
-    ("tiang PLN nomor 17 kabelnya terkelupas", "nomor 17"),
-    ("Pak, saya dapat nomor 112 tapi tidak ada respon", "nomor 112"),
-    ("Yang harus diperbaiki no. 1 itu jalan di depan pasar", "no. 1"),
-    ("Kios No. 12 di Pasar Senen Blok III bocor", "Kios No. 12"),
-])
+@pytest.mark.parametrize(
+    "text, keep",
+    [
+        ("Sesuai Perda No. 8 Tahun 2007 tentang Ketertiban Umum", "Perda No. 8 Tahun 2007"),
+        ("Mohon tindak lanjut UU No. 22 Tahun 2009", "UU No. 22 Tahun 2009"),
+        ("Loket No. 3 di kecamatan tutup", "Loket No. 3"),
+        ("Tiang listrik nomor 6 dari ujung gang roboh", "nomor 6"),
+        ("tiang PLN nomor 17 kabelnya terkelupas", "nomor 17"),
+        ("Pak, saya dapat nomor 112 tapi tidak ada respon", "nomor 112"),
+        ("Yang harus diperbaiki no. 1 itu jalan di depan pasar", "no. 1"),
+        ("Kios No. 12 di Pasar Senen Blok III bocor", "Kios No. 12"),
+    ],
+)
 def test_numbers_that_are_not_house_numbers_stay(text, keep):
     assert_kept(text, keep)
 
 
 # --- names ---------------------------------------------------------------------------------------------------
 
-@pytest.mark.parametrize("text, value", [
-    ("Pemiliknya Pak Slamet tidak mau ditegur", "Slamet"),
-    ("Yang buang sampah itu Bu Dewi Lestari dari RT 07", "Dewi Lestari"),
-    ("Kontraktor proyek, H. Mahmud, tidak menutup galian", "Mahmud"),
-    ("Hj. Aisyah memungut iuran sampah", "Aisyah"),
-    ("Ketua RT kami Pak Haji Mukhlis sudah mengirim surat", "Mukhlis"),
-    ("Ketua RW kami, Bapak Drs. Suparno, sudah tahu", "Suparno"),
-    ("Saya sudah bicara dengan Sdr. Kurniawan selaku mandor", "Kurniawan"),
-    ("Koh Hendrik menaruh barang di trotoar", "Hendrik"),
-    ("Ustadz Abdul Karim juga sudah melapor", "Abdul Karim"),
-    ("Pak RT Sukardi tahu lokasinya", "Sukardi"),
-    ("eh pak slamet tetangga sebelah bakar sampah lagi", "slamet"),
-    ("bu dewi yg jualan gorengan buang minyak ke got", "dewi"),
-    ("mbak rini pemilik kos galak bgt", "rini"),
-    ("yg parkir sembarangan itu koh ahong pemilik toko", "ahong"),
-    ("dulu pak h. sobri yg ngurus kebersihan", "sobri"),
-    ("PAK BUDI TOLONG JALAN RUSAK", "BUDI"),
-])
+
+@pytest.mark.parametrize(
+    "text, value",
+    [
+        ("Pemiliknya Pak Slamet tidak mau ditegur", "Slamet"),
+        ("Yang buang sampah itu Bu Dewi Lestari dari RT 07", "Dewi Lestari"),
+        ("Kontraktor proyek, H. Mahmud, tidak menutup galian", "Mahmud"),
+        ("Hj. Aisyah memungut iuran sampah", "Aisyah"),
+        ("Ketua RT kami Pak Haji Mukhlis sudah mengirim surat", "Mukhlis"),
+        ("Ketua RW kami, Bapak Drs. Suparno, sudah tahu", "Suparno"),
+        ("Saya sudah bicara dengan Sdr. Kurniawan selaku mandor", "Kurniawan"),
+        ("Koh Hendrik menaruh barang di trotoar", "Hendrik"),
+        ("Ustadz Abdul Karim juga sudah melapor", "Abdul Karim"),
+        ("Pak RT Sukardi tahu lokasinya", "Sukardi"),
+        ("eh pak slamet tetangga sebelah bakar sampah lagi", "slamet"),
+        ("bu dewi yg jualan gorengan buang minyak ke got", "dewi"),
+        ("mbak rini pemilik kos galak bgt", "rini"),
+        ("yg parkir sembarangan itu koh ahong pemilik toko", "ahong"),
+        ("dulu pak h. sobri yg ngurus kebersihan", "sobri"),
+        ("PAK BUDI TOLONG JALAN RUSAK", "BUDI"),
+    ],
+)
 def test_names_after_honorifics_are_replaced(text, value):
     assert_gone("name", text, value)
 
 
-@pytest.mark.parametrize("text, value", [
-    ("Nama saya Rina, warga RT 3", "Rina"),
-    ("perkenalkan nama saya nadia, saya mau lapor", "nadia"),
-    ("namaku laksmi, kerja di pabrik sepatu", "laksmi"),
-    ("Saya Budi warga RT 3", "Budi"),
-    ("sy bolot warga rt 7 mau lapor got mampet", "bolot"),
-    ("Saya, Eddy Sud, menyampaikan keluhan warga", "Eddy Sud"),
-    ("Tukang sampah namanya Mang Ujang, ramah", "Ujang"),
-    ("sy mau lapor pemilik kos, namanya haji rohim", "rohim"),
-    ("Pelapor a.n. Sumanto Hadi, RT 002 RW 005", "Sumanto Hadi"),
-    ("Hormat saya, Agus Setiawan.", "Agus Setiawan"),
-    ("Salam hormat,\nFirmansyah Putra\nWarga Jl. Kalibata Tengah", "Firmansyah Putra"),
-    ("Tetangga saya Agus Setiadi menutup saluran", "Agus Setiadi"),
-    ("Halo, ini Tere, mau lapor jalan rusak", "Tere"),
-])
+@pytest.mark.parametrize(
+    "text, value",
+    [
+        ("Nama saya Rina, warga RT 3", "Rina"),
+        ("perkenalkan nama saya nadia, saya mau lapor", "nadia"),
+        ("namaku laksmi, kerja di pabrik sepatu", "laksmi"),
+        ("Saya Budi warga RT 3", "Budi"),
+        ("sy bolot warga rt 7 mau lapor got mampet", "bolot"),
+        ("Saya, Eddy Sud, menyampaikan keluhan warga", "Eddy Sud"),
+        ("Tukang sampah namanya Mang Ujang, ramah", "Ujang"),
+        ("sy mau lapor pemilik kos, namanya haji rohim", "rohim"),
+        ("Pelapor a.n. Sumanto Hadi, RT 002 RW 005", "Sumanto Hadi"),
+        ("Hormat saya, Agus Setiawan.", "Agus Setiawan"),
+        ("Salam hormat,\nFirmansyah Putra\nWarga Jl. Kalibata Tengah", "Firmansyah Putra"),
+        ("Tetangga saya Agus Setiadi menutup saluran", "Agus Setiadi"),
+        ("Halo, ini Tere, mau lapor jalan rusak", "Tere"),
+    ],
+)
 def test_self_introductions_and_introduced_names_are_replaced(text, value):
     assert_gone("name", text, value)
 
 
-@pytest.mark.parametrize("text", [
-    "ini bu rt ga respon, pak rw juga",
-    "pak lurah pondok bambu ga pernah ngantor",
-    "Pak Camat Tebet dan Pak Lurah Manggarai sudah kami surati.",
-    "Mohon Bapak Gubernur turun ke lapangan.",
-    "pak ogah di u-turn pasar rebo bikin macet",
-    "bang ojol parkir di trotoar tiap sore",
-    "Yth. Bapak/Ibu petugas, saya mohon Bapak/Ibu menindaklanjuti laporan ini.",
-    "ibu-ibu PKK RW 02 sudah kerja bakti",
-    "Tolong Pak, kami sudah lelah. Mohon Bu, tolong dibantu.",
-    "Terima kasih pak atas bantuannya. Sukses selalu bu.",
-    "Pak Satpam Kalibata City membantu warga.",
-    "kata pak haji yg punya lahan, boleh dipakai",
-    "ibu kota harus bersih",
-    "Saya sebagai warga kecewa. Saya Warga Jl. Kemuning. Saya Sangat Kecewa.",
-    "Perkenalkan, kami dari Komunitas Peduli Ciliwung.",
-])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "ini bu rt ga respon, pak rw juga",
+        "pak lurah pondok bambu ga pernah ngantor",
+        "Pak Camat Tebet dan Pak Lurah Manggarai sudah kami surati.",
+        "Mohon Bapak Gubernur turun ke lapangan.",
+        "pak ogah di u-turn pasar rebo bikin macet",
+        "bang ojol parkir di trotoar tiap sore",
+        "Yth. Bapak/Ibu petugas, saya mohon Bapak/Ibu menindaklanjuti laporan ini.",
+        "ibu-ibu PKK RW 02 sudah kerja bakti",
+        "Tolong Pak, kami sudah lelah. Mohon Bu, tolong dibantu.",
+        "Terima kasih pak atas bantuannya. Sukses selalu bu.",
+        "Pak Satpam Kalibata City membantu warga.",
+        "kata pak haji yg punya lahan, boleh dipakai",
+        "ibu kota harus bersih",
+        "Saya sebagai warga kecewa. Saya Warga Jl. Kemuning. Saya Sangat Kecewa.",
+        "Perkenalkan, kami dari Komunitas Peduli Ciliwung.",
+    ],
+)
 def test_roles_and_greetings_after_honorifics_are_not_names(text):
     assert redact(text).text == text
 
 
-@pytest.mark.parametrize("text, keep", [
-    ("Genangan di Jl. Haji Nawi sudah surut", "Jl. Haji Nawi"),
-    ("Tolong, saluran di Jalan Haji Nawi mampet", "Jalan Haji Nawi"),
-    ("Gang Haji Ung rusak", "Gang Haji Ung"),
-    ("Lampu mati di Jl. H. Naman", "Jl. H. Naman"),
-    ("aspal mengelupas di Jl. KH. Mas Mansyur", "Jl. KH. Mas Mansyur"),
-    ("Trotoar Jl. Cik Ditiro rusak", "Jl. Cik Ditiro"),
-    ("Jembatan dekat Masjid Haji Ahmad Syafii retak", "Masjid Haji Ahmad Syafii"),
-    ("Air got di Asrama Haji Pondok Gede", "Asrama Haji Pondok Gede"),
-    ("Antrean di RS Haji Jakarta", "RS Haji Jakarta"),
-    ("Jalan di gang haji mirin rusak berat", "gang haji mirin"),
-    ("saluran di gg. hj. sanusi ambles", "gg. hj. sanusi"),
-    ("rusak dekat Makam Mbah Priok", "Makam Mbah Priok"),
-    ("Depan Warung Pak Kumis ada lubang", "Warung Pak Kumis"),
-    ("Genangan di depan Soto Betawi H. Ma'ruf", "Soto Betawi H. Ma'ruf"),
-    ("sampah dekat masjid Al-Ikhlas dan depan Indomaret", "dekat masjid Al-Ikhlas"),
-    ("sampah dekat masjid Al-Ikhlas dan depan Indomaret", "depan Indomaret"),
-    ("Kelurahan Wijaya Kusuma dan Kelurahan Setia Budi belum fogging", "Kelurahan Setia Budi"),
-])
+@pytest.mark.parametrize(
+    "text, keep",
+    [
+        ("Genangan di Jl. Haji Nawi sudah surut", "Jl. Haji Nawi"),
+        ("Tolong, saluran di Jalan Haji Nawi mampet", "Jalan Haji Nawi"),
+        ("Gang Haji Ung rusak", "Gang Haji Ung"),
+        ("Lampu mati di Jl. H. Naman", "Jl. H. Naman"),
+        ("aspal mengelupas di Jl. KH. Mas Mansyur", "Jl. KH. Mas Mansyur"),
+        ("Trotoar Jl. Cik Ditiro rusak", "Jl. Cik Ditiro"),
+        ("Jembatan dekat Masjid Haji Ahmad Syafii retak", "Masjid Haji Ahmad Syafii"),
+        ("Air got di Asrama Haji Pondok Gede", "Asrama Haji Pondok Gede"),
+        ("Antrean di RS Haji Jakarta", "RS Haji Jakarta"),
+        ("Jalan di gang haji mirin rusak berat", "gang haji mirin"),
+        ("saluran di gg. hj. sanusi ambles", "gg. hj. sanusi"),
+        ("rusak dekat Makam Mbah Priok", "Makam Mbah Priok"),
+        ("Depan Warung Pak Kumis ada lubang", "Warung Pak Kumis"),
+        ("Genangan di depan Soto Betawi H. Ma'ruf", "Soto Betawi H. Ma'ruf"),
+        ("sampah dekat masjid Al-Ikhlas dan depan Indomaret", "dekat masjid Al-Ikhlas"),
+        ("sampah dekat masjid Al-Ikhlas dan depan Indomaret", "depan Indomaret"),
+        ("Kelurahan Wijaya Kusuma dan Kelurahan Setia Budi belum fogging", "Kelurahan Setia Budi"),
+    ],
+)
 def test_street_and_place_names_with_honorifics_stay(text, keep):
     assert_kept(text, keep)
 
 
-@pytest.mark.parametrize("text, names, value", [
-    ("Selamat siang, saya Siti Rahmawati warga RT 05", ["Siti Rahmawati"], "Siti Rahmawati"),
-    ("pagi kak, sy rina mau lapor lampu mati", ["Rina Wulandari"], "rina"),
-    ("Sy AISYAH mau tanya laporan", ["Aisyah Putri"], "AISYAH"),
-    ("min, sinta wijaya di sini, airnya udh surut", ["Sinta Wijaya"], "sinta wijaya"),
-    ("Laporan dari Nur: banjir di Jl. Pondok Kopi Raya", ["Mohammad Nur Hidayat"], "Nur"),
-    ("Terima kasih, Kartini.", ["Kartini Manurung"], "Kartini"),
-    ("Saya Mahmud, Jalan Haji Nawi", ["Haji Mahmud"], "Mahmud"),
-    ("pelapor: budi (budi santoso), BUDI", ["Budi Santoso"], "budi santoso"),
-])
+@pytest.mark.parametrize(
+    "text, names, value",
+    [
+        ("Selamat siang, saya Siti Rahmawati warga RT 05", ["Siti Rahmawati"], "Siti Rahmawati"),
+        ("pagi kak, sy rina mau lapor lampu mati", ["Rina Wulandari"], "rina"),
+        ("Sy AISYAH mau tanya laporan", ["Aisyah Putri"], "AISYAH"),
+        ("min, sinta wijaya di sini, airnya udh surut", ["Sinta Wijaya"], "sinta wijaya"),
+        ("Laporan dari Nur: banjir di Jl. Pondok Kopi Raya", ["Mohammad Nur Hidayat"], "Nur"),
+        ("Terima kasih, Kartini.", ["Kartini Manurung"], "Kartini"),
+        ("Saya Mahmud, Jalan Haji Nawi", ["Haji Mahmud"], "Mahmud"),
+        ("pelapor: budi (budi santoso), BUDI", ["Budi Santoso"], "budi santoso"),
+    ],
+)
 def test_reporters_own_name_is_replaced_in_full_partially_and_in_any_case(text, names, value):
     out = assert_gone("name", text, value, names=names)
     for part in value.split():
         assert part.lower() not in out.lower()
 
 
-@pytest.mark.parametrize("text, names, keep", [
-    ("Trotoar Jl. Dewi Sartika berlubang. Saya Dewi.", ["Dewi Sartika"], "Jl. Dewi Sartika"),
-    ("Got mampet di Jl. Setiabudi Tengah, Kelurahan Setia Budi", ["Setiabudi Rahardjo"], "Kelurahan Setia Budi"),
-    ("Jalan di Jl. Budi Utomo tergenang. Hormat saya Budi Utomo.", ["Budi Utomo"], "Jl. Budi Utomo"),
-    ("Saya Mahmud, Jalan Haji Nawi", ["Haji Mahmud"], "Jalan Haji Nawi"),
-    ("Sampah di Jl. Haji Agus Salim", ["Agus Salim"], "Jl. Haji Agus Salim"),
-    ("kolam di taman indah sekali", ["Indah Permata"], "taman indah"),
-])
+@pytest.mark.parametrize(
+    "text, names, keep",
+    [
+        ("Trotoar Jl. Dewi Sartika berlubang. Saya Dewi.", ["Dewi Sartika"], "Jl. Dewi Sartika"),
+        ("Got mampet di Jl. Setiabudi Tengah, Kelurahan Setia Budi", ["Setiabudi Rahardjo"], "Kelurahan Setia Budi"),
+        ("Jalan di Jl. Budi Utomo tergenang. Hormat saya Budi Utomo.", ["Budi Utomo"], "Jl. Budi Utomo"),
+        ("Saya Mahmud, Jalan Haji Nawi", ["Haji Mahmud"], "Jalan Haji Nawi"),
+        ("Sampah di Jl. Haji Agus Salim", ["Agus Salim"], "Jl. Haji Agus Salim"),
+        ("kolam di taman indah sekali", ["Indah Permata"], "taman indah"),
+    ],
+)
 def test_reporters_name_inside_a_street_place_or_ordinary_word_stays(text, names, keep):
     assert_kept(text, keep, names=names)
 
@@ -331,19 +390,45 @@ def test_reporters_name_is_still_removed_next_to_the_street_that_shares_it():
 
 # --- things that are not personal ----------------------------------------------------------------------------
 
-@pytest.mark.parametrize("keep", [
-    "RT 05/RW 03", "RT.005 RW.003", "rt 3 rw 5", "RT/RW 005/003", "Rp 50.000", "Rp1.500.000", "Rp. 50.000,-",
-    "3 hari", "2 meter", "2x24 jam", "12 Maret 2024", "10/05/2024", "2024-08-17", "pukul 19.00 WIB", "jam 07.30",
-    "Koridor 13", "rute 1A", "Metromini 640", "KM 24", "40 cm", "SDN Cawang 05", "Halte Cawang UKI", "lantai 3",
-])
+
+@pytest.mark.parametrize(
+    "keep",
+    [
+        "RT 05/RW 03",
+        "RT.005 RW.003",
+        "rt 3 rw 5",
+        "RT/RW 005/003",
+        "Rp 50.000",
+        "Rp1.500.000",
+        "Rp. 50.000,-",
+        "3 hari",
+        "2 meter",
+        "2x24 jam",
+        "12 Maret 2024",
+        "10/05/2024",
+        "2024-08-17",
+        "pukul 19.00 WIB",
+        "jam 07.30",
+        "Koridor 13",
+        "rute 1A",
+        "Metromini 640",
+        "KM 24",
+        "40 cm",
+        "SDN Cawang 05",
+        "Halte Cawang UKI",
+        "lantai 3",
+    ],
+)
 def test_non_personal_numbers_durations_money_dates_and_routes_stay(keep):
     assert_kept(f"Laporan: {keep} di Jl. Pramuka, mohon dicek.", keep)
 
 
 # --- placeholders, counts, properties -----------------------------------------------------------------------
 
-TYPED = ("Saya Bapak Zyxwvut Qoppaname, hubungi 0813-7717-2345 atau canary.zq@example.org, NIK 3175079988776655. "
-         "Rumah saya No. 14 dekat musala RT 05/RW 03. Mobil B 1234 XYZ, ig @zq_canary.")
+TYPED = (
+    "Saya Bapak Zyxwvut Qoppaname, hubungi 0813-7717-2345 atau canary.zq@example.org, NIK 3175079988776655. "
+    "Rumah saya No. 14 dekat musala RT 05/RW 03. Mobil B 1234 XYZ, ig @zq_canary."
+)
 
 
 def test_placeholders_are_visible_and_say_what_was_removed():
@@ -358,7 +443,9 @@ def test_found_counts_each_kind():
     result = redact(TYPED + " Atau 0812 3456 7890, pak Joko.", names=["Zyxwvut Qoppaname"])
     assert result.found == {"name": 2, "phone": 2, "email": 1, "nik": 1, "house": 1, "plate": 1, "handle": 1}
     assert result.changed
-    assert sum(result.found.values()) == len(find(TYPED + " Atau 0812 3456 7890, pak Joko.", names=["Zyxwvut Qoppaname"]))
+    assert sum(result.found.values()) == len(
+        find(TYPED + " Atau 0812 3456 7890, pak Joko.", names=["Zyxwvut Qoppaname"])
+    )
 
 
 def test_overlapping_findings_are_removed_whole_under_the_stronger_kind():
@@ -384,23 +471,27 @@ def test_names_argument_accepts_lists_tuples_and_blank_names():
     assert redact(text, names=["", "  "]).text == redact(text).text
 
 
-@pytest.mark.parametrize("kind, value, output, removed", [
-    ("phone", "0812-3456-7890", "hubungi [nomor telepon disembunyikan]", True),
-    ("phone", "0812-3456-7890", "hubungi 0812-3456-[x]", False),  # 8 of its digits remain
-    ("nik", "3175071234560001", "NIK 3175 0712 [x]", False),
-    ("email", "budi.santoso@gmail.com", "[email] budi.santoso", False),
-    ("name", "Dewi Lestari", "Bu [nama] Lestari", False),
-    ("name", "Dewi", "Saya [nama]. Jl. Dewi Sartika", True),  # with "Jl. Dewi Sartika" as must-keep
-    ("plate", "B 1234 XYZ", "mobil B [x] 1234 XYZ", False),
-    ("house", "No. 14", "No. [disembunyikan]", True),
-    ("name", "anya", "[nama disembunyikan], nyamuk banyak", True),  # a word, not a piece of "banyak"
-    ("name", "anya", "sayang anya.", False),
-])
+@pytest.mark.parametrize(
+    "kind, value, output, removed",
+    [
+        ("phone", "0812-3456-7890", "hubungi [nomor telepon disembunyikan]", True),
+        ("phone", "0812-3456-7890", "hubungi 0812-3456-[x]", False),  # 8 of its digits remain
+        ("nik", "3175071234560001", "NIK 3175 0712 [x]", False),
+        ("email", "budi.santoso@gmail.com", "[email] budi.santoso", False),
+        ("name", "Dewi Lestari", "Bu [nama] Lestari", False),
+        ("name", "Dewi", "Saya [nama]. Jl. Dewi Sartika", True),  # with "Jl. Dewi Sartika" as must-keep
+        ("plate", "B 1234 XYZ", "mobil B [x] 1234 XYZ", False),
+        ("house", "No. 14", "No. [disembunyikan]", True),
+        ("name", "anya", "[nama disembunyikan], nyamuk banyak", True),  # a word, not a piece of "banyak"
+        ("name", "anya", "sayang anya.", False),
+    ],
+)
 def test_the_removal_measure_catches_remnants(kind, value, output, removed):
     assert pii_removed(kind, value, output, keep=["Jl. Dewi Sartika"]) is removed
 
 
 # --- the labelled set ----------------------------------------------------------------------------------------
+
 
 @pytest.fixture(scope="module")
 def labelled() -> list[dict]:
@@ -439,114 +530,159 @@ def test_labelled_set_meets_recall_and_keep_targets(labelled, split):
 
 # --- the reporter's own names in every form (issue: "Hubungi Budi di rumah" was left untouched) ---------------
 
-@pytest.mark.parametrize("text, value", [
-    ("Hubungi Budi di rumah", "Budi"),
-    ("Temui Budi di pos ronda RT 03 jam 7 malam.", "Budi"),
-    ("Telepon Santoso aja, saya siap dihubungi.", "Santoso"),
-    ("Kabari Budi kalau petugas sudah datang.", "Budi"),
-    ("Panggil Budi di warung depan gang.", "Budi"),
-    ("Jalan sudah rusak 3 bulan. Hubungi Budi di rumah.", "Budi"),
-    ("Mohon Hubungi Budi Di Rumah", "Budi"),
-    ("Tanyakan Budi, dia yang foto.", "Budi"),
-])
+
+@pytest.mark.parametrize(
+    "text, value",
+    [
+        ("Hubungi Budi di rumah", "Budi"),
+        ("Temui Budi di pos ronda RT 03 jam 7 malam.", "Budi"),
+        ("Telepon Santoso aja, saya siap dihubungi.", "Santoso"),
+        ("Kabari Budi kalau petugas sudah datang.", "Budi"),
+        ("Panggil Budi di warung depan gang.", "Budi"),
+        ("Jalan sudah rusak 3 bulan. Hubungi Budi di rumah.", "Budi"),
+        ("Mohon Hubungi Budi Di Rumah", "Budi"),
+        ("Tanyakan Budi, dia yang foto.", "Budi"),
+    ],
+)
 def test_reporters_first_or_last_name_after_a_capitalised_verb_is_replaced(text, value):
     assert_gone("name", text, value, names=["Budi Santoso"])
 
 
-@pytest.mark.parametrize("text, value", [
-    ("nama saya B-U-D-I, pakai U", "B-U-D-I"),
-    ("namanya b u d i pak", "b u d i"),
-    ("dieja B.U.D.I ya", "B.U.D.I"),
-    ("Santoso: S-A-N-T-O-S-O", "S-A-N-T-O-S-O"),
-    ("Pel: Budi, be u de i.", "be u de i"),
-])
+@pytest.mark.parametrize(
+    "text, value",
+    [
+        ("nama saya B-U-D-I, pakai U", "B-U-D-I"),
+        ("namanya b u d i pak", "b u d i"),
+        ("dieja B.U.D.I ya", "B.U.D.I"),
+        ("Santoso: S-A-N-T-O-S-O", "S-A-N-T-O-S-O"),
+        ("Pel: Budi, be u de i.", "be u de i"),
+    ],
+)
 def test_reporters_name_spelled_letter_by_letter_is_replaced(text, value):
     out = redact(text, names=["Budi Santoso"]).text
     assert value not in out and "Budi" not in out and PLACEHOLDER["name"] in out, out
 
 
-@pytest.mark.parametrize("text, names, value", [
-    ("min, kiki nih. jalan rusak parah", ["Muhammad Rizki Pratama", "Kiki"], "kiki"),
-    ("pak ini teguh. ada orang mabuk di pos ronda", ["Teguh Wibisono"], "teguh"),
-    ("air bau kaporit di Kebon Kosong. - tulus", ["Tulus Wicaksono"], "tulus"),
-    ("gisel di sini, jalan banjir selutut", ["Gisella Manopo"], "gisel"),
-])
+@pytest.mark.parametrize(
+    "text, names, value",
+    [
+        ("min, kiki nih. jalan rusak parah", ["Muhammad Rizki Pratama", "Kiki"], "kiki"),
+        ("pak ini teguh. ada orang mabuk di pos ronda", ["Teguh Wibisono"], "teguh"),
+        ("air bau kaporit di Kebon Kosong. - tulus", ["Tulus Wicaksono"], "tulus"),
+        ("gisel di sini, jalan banjir selutut", ["Gisella Manopo"], "gisel"),
+    ],
+)
 def test_reporters_nickname_and_common_word_names_are_replaced_when_they_introduce_themselves(text, names, value):
     assert_gone("name", text, value, names=names)
 
 
-@pytest.mark.parametrize("text, names, keep", [
-    ("Banjir di Setia Budi sejak pagi, hubungi saya.", ["Budi Santoso"], "Setia Budi"),
-    ("warga harus teguh dan sabar menunggu", ["Teguh Wibisono"], "teguh"),
-    ("Sudah lapor ke PAM Jaya kemarin, hubungi saya", ["Jaya Kusuma"], "PAM Jaya"),
-])
+@pytest.mark.parametrize(
+    "text, names, keep",
+    [
+        ("Banjir di Setia Budi sejak pagi, hubungi saya.", ["Budi Santoso"], "Setia Budi"),
+        ("warga harus teguh dan sabar menunggu", ["Teguh Wibisono"], "teguh"),
+        ("Sudah lapor ke PAM Jaya kemarin, hubungi saya", ["Jaya Kusuma"], "PAM Jaya"),
+    ],
+)
 def test_reporters_name_in_places_and_ordinary_words_still_stays(text, names, keep):
     assert_kept(text, keep, names=names)
 
 
 # --- numbers in words (phone-call transcripts) ---------------------------------------------------------------
 
-@pytest.mark.parametrize("kind, text, value", [
-    ("phone", "nomornya nol delapan satu dua tiga empat lima enam tujuh delapan", "nol delapan satu dua tiga empat lima enam tujuh delapan"),
-    ("phone", "Pel: kosong delapan lima enam, sembilan sembilan sembilan, delapan delapan delapan, tujuh. Saya Sumi.",
-     "kosong delapan lima enam, sembilan sembilan sembilan, delapan delapan delapan, tujuh"),
-    ("phone", "Nol delapan satu tiga. Delapan sembilan nol. Satu dua tiga. Empat lima.",
-     "Nol delapan satu tiga. Delapan sembilan nol. Satu dua tiga. Empat lima"),
-    ("phone", "HP 0815 nol tujuh tujuh delapan, sembilan sembilan satu satu", "0815 nol tujuh tujuh delapan, sembilan sembilan satu satu"),
-    ("nik", "NIK saya tiga satu tujuh satu, nol dua, lima dua, nol delapan, delapan tujuh, nol nol nol empat",
-     "tiga satu tujuh satu, nol dua, lima dua, nol delapan, delapan tujuh, nol nol nol empat"),
-    ("house", "Jl. Cempaka Putih Tengah nomor dua puluh tujuh, RT 08", "nomor dua puluh tujuh"),
-    ("plate", "platnya B empat lima enam tujuh U O A, sedan hitam", "B empat lima enam tujuh U O A"),
-])
+
+@pytest.mark.parametrize(
+    "kind, text, value",
+    [
+        (
+            "phone",
+            "nomornya nol delapan satu dua tiga empat lima enam tujuh delapan",
+            "nol delapan satu dua tiga empat lima enam tujuh delapan",
+        ),
+        (
+            "phone",
+            "Pel: kosong delapan lima enam, sembilan sembilan sembilan, delapan delapan delapan, tujuh. Saya Sumi.",
+            "kosong delapan lima enam, sembilan sembilan sembilan, delapan delapan delapan, tujuh",
+        ),
+        (
+            "phone",
+            "Nol delapan satu tiga. Delapan sembilan nol. Satu dua tiga. Empat lima.",
+            "Nol delapan satu tiga. Delapan sembilan nol. Satu dua tiga. Empat lima",
+        ),
+        (
+            "phone",
+            "HP 0815 nol tujuh tujuh delapan, sembilan sembilan satu satu",
+            "0815 nol tujuh tujuh delapan, sembilan sembilan satu satu",
+        ),
+        (
+            "nik",
+            "NIK saya tiga satu tujuh satu, nol dua, lima dua, nol delapan, delapan tujuh, nol nol nol empat",
+            "tiga satu tujuh satu, nol dua, lima dua, nol delapan, delapan tujuh, nol nol nol empat",
+        ),
+        ("house", "Jl. Cempaka Putih Tengah nomor dua puluh tujuh, RT 08", "nomor dua puluh tujuh"),
+        ("plate", "platnya B empat lima enam tujuh U O A, sedan hitam", "B empat lima enam tujuh U O A"),
+    ],
+)
 def test_numbers_spelled_in_words_are_replaced(kind, text, value):
     out = redact(text).text
     assert value not in out and PLACEHOLDER[kind] in out, out
 
 
-@pytest.mark.parametrize("text", [
-    "Airnya mati tiga hari, sudah dua kali lapor.",
-    "Lubangnya satu meter, ada dua tiga motor jatuh minggu ini.",
-    "Tarifnya lima ribu, kadang sepuluh ribu.",
-])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Airnya mati tiga hari, sudah dua kali lapor.",
+        "Lubangnya satu meter, ada dua tiga motor jatuh minggu ini.",
+        "Tarifnya lima ribu, kadang sepuluh ribu.",
+    ],
+)
 def test_small_numbers_in_words_stay(text):
     assert redact(text).text == text
 
 
 # --- self-identification, witnesses, family, more titles -------------------------------------------------------
 
-@pytest.mark.parametrize("text, value", [
-    ("Saya yang lihat, Citra. Kejadiannya pas saya pulang kerja.", "Citra"),
-    ("Nama Nur Halimah binti Sanusi, warga Kelurahan Galur.", "Nur Halimah"),
-    ("Nama Nur Halimah binti Sanusi, warga Kelurahan Galur.", "Sanusi"),
-    ("Saya Ahmad Fauzi bin Abdul Rahman, warga RT 01", "Abdul Rahman"),
-    ("sy Dewi, ibunya Raka kls 3", "Raka"),
-    ("yang nyuri motor itu gendut, dipanggil Gembul", "Gembul"),
-    ("Pelapor: Putu Ayu dan Komang Adi", "Komang Adi"),
-    ("Saksinya Pak Darto sama istrinya, Bu Marni.", "Marni"),
-    ("Saya mengadukan sikap Kompol Sugiarto di Polsek Tanah Abang", "Sugiarto"),
-    ("makasih Bu Lurah Yanti udah turun langsung", "Yanti"),
-    ("yang jaga parkir Pak Satpam Ruslan", "Ruslan"),
-    ("bu Ceu Imas tukang gorengan jg liat", "Imas"),
-    ("rumah Teh Euis sebelah sy atapnya mau ambruk", "Euis"),
-    ("yang buang puing itu Abah Ujang dari gang sebelah", "Ujang"),
-    ("Saya Nyoman, Bli Nyoman Sukadana.", "Nyoman Sukadana"),
-    ("nenek aku Mak Odah masih di rumah", "Odah"),
-])
+
+@pytest.mark.parametrize(
+    "text, value",
+    [
+        ("Saya yang lihat, Citra. Kejadiannya pas saya pulang kerja.", "Citra"),
+        ("Nama Nur Halimah binti Sanusi, warga Kelurahan Galur.", "Nur Halimah"),
+        ("Nama Nur Halimah binti Sanusi, warga Kelurahan Galur.", "Sanusi"),
+        ("Saya Ahmad Fauzi bin Abdul Rahman, warga RT 01", "Abdul Rahman"),
+        ("sy Dewi, ibunya Raka kls 3", "Raka"),
+        ("yang nyuri motor itu gendut, dipanggil Gembul", "Gembul"),
+        ("Pelapor: Putu Ayu dan Komang Adi", "Komang Adi"),
+        ("Saksinya Pak Darto sama istrinya, Bu Marni.", "Marni"),
+        ("Saya mengadukan sikap Kompol Sugiarto di Polsek Tanah Abang", "Sugiarto"),
+        ("makasih Bu Lurah Yanti udah turun langsung", "Yanti"),
+        ("yang jaga parkir Pak Satpam Ruslan", "Ruslan"),
+        ("bu Ceu Imas tukang gorengan jg liat", "Imas"),
+        ("rumah Teh Euis sebelah sy atapnya mau ambruk", "Euis"),
+        ("yang buang puing itu Abah Ujang dari gang sebelah", "Ujang"),
+        ("Saya Nyoman, Bli Nyoman Sukadana.", "Nyoman Sukadana"),
+        ("nenek aku Mak Odah masih di rumah", "Odah"),
+    ],
+)
 def test_self_identification_witnesses_family_and_titles_are_replaced(text, value):
     assert_gone("name", text, value)
 
 
-@pytest.mark.parametrize("text", [
-    "Op: Keluhannya apa Bu?\nPelapor: Air PAM mati tiga hari.",
-    "Petugas: Keluhan?\nPelapor: Tanah makam dipakai parkir mobil.",
-    "Pak Lurah Manggarai dan Bu Camat Tebet sudah tahu.",
-    "Terima kasih, Neng. Panggil petugas saja.",
-])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Op: Keluhannya apa Bu?\nPelapor: Air PAM mati tiga hari.",
+        "Petugas: Keluhan?\nPelapor: Tanah makam dipakai parkir mobil.",
+        "Pak Lurah Manggarai dan Bu Camat Tebet sudah tahu.",
+        "Terima kasih, Neng. Panggil petugas saja.",
+    ],
+)
 def test_speaker_labels_and_roles_before_places_are_not_names(text):
     assert redact(text).text == text
 
 
 # --- the registers set (letters, chat, call transcripts, tweets), written apart from the rules ------------------
+
 
 def _load(path: Path) -> list[dict]:
     with open(path, encoding="utf-8") as f:
@@ -578,73 +714,87 @@ def test_registers_set_meets_recall_and_keep_targets(half):
 
 # --- names after labels that ask for a person (form fields, Open311 extra questions "<question>: <answer>") -----
 
-@pytest.mark.parametrize("text, value", [
-    ("Lampu jalan mati.\nKontak di lokasi: Ratna Sari Dewi", "Ratna Sari Dewi"),
-    ("Siapa yang melihat kejadian: Hendra Gunawan", "Hendra Gunawan"),
-    ("Narahubung: Yulia Citra Kirana", "Yulia Citra Kirana"),
-    ("Saksi: Darto Wibisono, tinggal di RT 03", "Darto Wibisono"),
-    ("Penanggung jawab - Slamet Riyadi", "Slamet Riyadi"),
-    ("Pemilik bangunan: Liem Hok Tjoan", "Liem Hok Tjoan"),
-    ("Pelaku: Rudi Hartanto, kabur ke arah pasar", "Rudi Hartanto"),
-    ("Petugas yang melayani: Andreas Wijaya", "Andreas Wijaya"),
-    ("Nama pemilik warung: Sumarni", "Sumarni"),
-    ("Nama saksi: Yosef Kurniadi", "Yosef Kurniadi"),
-    ("Ketua RT: Sukardi Hadiwinoto", "Sukardi Hadiwinoto"),
-    ("Contact person: Kevin Sanjaya", "Kevin Sanjaya"),
-    ("Witness: Bambang Irawan", "Bambang Irawan"),
-    ("Owner: Hendrawan Saputra", "Hendrawan Saputra"),
-    ("kontak saya: arif rahman", "arif rahman"),
-    ("kontak di lokasi: ratna sari dewi", "ratna sari dewi"),
-    ("Pelaku: Teguh Santoso", "Teguh Santoso"),
-    ("NAMA PEMILIK: SITI AMINAH", "SITI AMINAH"),
-    ("Siapa yang melihat kejadian?: Ratna", "Ratna"),
-    ("Jalan berlubang.\n\n[Open311] Ukuran lubang terbesar: Besar; Kontak di lokasi: Ratna Sari Dewi",
-     "Ratna Sari Dewi"),
-    ("Sampah menumpuk.\n\n[Open311] Siapa yang melihat kejadian: Margareta Sihombing; Sejak kapan: 3 hari",
-     "Margareta Sihombing"),
-])
+
+@pytest.mark.parametrize(
+    "text, value",
+    [
+        ("Lampu jalan mati.\nKontak di lokasi: Ratna Sari Dewi", "Ratna Sari Dewi"),
+        ("Siapa yang melihat kejadian: Hendra Gunawan", "Hendra Gunawan"),
+        ("Narahubung: Yulia Citra Kirana", "Yulia Citra Kirana"),
+        ("Saksi: Darto Wibisono, tinggal di RT 03", "Darto Wibisono"),
+        ("Penanggung jawab - Slamet Riyadi", "Slamet Riyadi"),
+        ("Pemilik bangunan: Liem Hok Tjoan", "Liem Hok Tjoan"),
+        ("Pelaku: Rudi Hartanto, kabur ke arah pasar", "Rudi Hartanto"),
+        ("Petugas yang melayani: Andreas Wijaya", "Andreas Wijaya"),
+        ("Nama pemilik warung: Sumarni", "Sumarni"),
+        ("Nama saksi: Yosef Kurniadi", "Yosef Kurniadi"),
+        ("Ketua RT: Sukardi Hadiwinoto", "Sukardi Hadiwinoto"),
+        ("Contact person: Kevin Sanjaya", "Kevin Sanjaya"),
+        ("Witness: Bambang Irawan", "Bambang Irawan"),
+        ("Owner: Hendrawan Saputra", "Hendrawan Saputra"),
+        ("kontak saya: arif rahman", "arif rahman"),
+        ("kontak di lokasi: ratna sari dewi", "ratna sari dewi"),
+        ("Pelaku: Teguh Santoso", "Teguh Santoso"),
+        ("NAMA PEMILIK: SITI AMINAH", "SITI AMINAH"),
+        ("Siapa yang melihat kejadian?: Ratna", "Ratna"),
+        (
+            "Jalan berlubang.\n\n[Open311] Ukuran lubang terbesar: Besar; Kontak di lokasi: Ratna Sari Dewi",
+            "Ratna Sari Dewi",
+        ),
+        (
+            "Sampah menumpuk.\n\n[Open311] Siapa yang melihat kejadian: Margareta Sihombing; Sejak kapan: 3 hari",
+            "Margareta Sihombing",
+        ),
+    ],
+)
 def test_a_name_after_a_label_that_asks_for_a_person_is_replaced(text, value):
     assert_gone("name", text, value)
 
 
-@pytest.mark.parametrize("text, value", [
-    ("Pohon tumbang menutup jalan.\nDitegur oleh: Fransiska Lumbantobing", "Fransiska Lumbantobing"),
-    ("Info didapat dari: Yohanes Purba", "Yohanes Purba"),
-    ("Air PAM mati.\n\n[Open311] Yang bisa ditanya: Agustinus Tanoto; Sejak kapan: kemarin", "Agustinus Tanoto"),
-])
+@pytest.mark.parametrize(
+    "text, value",
+    [
+        ("Pohon tumbang menutup jalan.\nDitegur oleh: Fransiska Lumbantobing", "Fransiska Lumbantobing"),
+        ("Info didapat dari: Yohanes Purba", "Yohanes Purba"),
+        ("Air PAM mati.\n\n[Open311] Yang bisa ditanya: Agustinus Tanoto; Sejak kapan: kemarin", "Agustinus Tanoto"),
+    ],
+)
 def test_capitalised_words_ending_a_labelled_line_are_a_name_unless_a_place_or_agency(text, value):
     assert_gone("name", text, value)
 
 
-@pytest.mark.parametrize("text, keep", [
-    ("Lokasi: Taman Suropati", "Taman Suropati"),
-    ("Kelurahan: Setia Budi", "Setia Budi"),
-    ("Patokan: Kebon Kacang", "Kebon Kacang"),
-    ("Wilayah: Jakarta Selatan", "Jakarta Selatan"),
-    ("Alamat: Jl. Haji Nawi", "Jl. Haji Nawi"),
-    ("Kategori: Jalan Rusak", "Jalan Rusak"),
-    ("Perihal: Lampu Jalan Mati", "Lampu Jalan Mati"),
-    ("Status: Belum Ditangani", "Belum Ditangani"),
-    ("Tembusan: Sudin Bina Marga", "Sudin Bina Marga"),
-    ("Diteruskan ke: Bina Marga", "Bina Marga"),
-    ("Halte terdekat: Harmoni Sentral", "Harmoni Sentral"),
-    ("Jenis kendaraan: Honda Beat", "Honda Beat"),
-    ("Nama toko: Sinar Abadi", "Sinar Abadi"),
-    ("Pemilik: Toko Sinar Abadi", "Toko Sinar Abadi"),
-    ("Saksi: Warga Sekitar", "Warga Sekitar"),
-    ("Pelaku: Tidak Diketahui", "Tidak Diketahui"),
-    ("Penanggung jawab: PLN UP3 Menteng", "PLN UP3 Menteng"),
-    ("Petugas: Sigap Jakarta, selamat pagi, ada yang bisa dibantu?", "Sigap Jakarta"),
-    ("Operator: Baik Pak, saksi ya", "saksi ya"),
-    ("Saksi: CCTV", "CCTV"),
-    ("Pemilik: PT Jaya Konstruksi", "PT Jaya Konstruksi"),
-    ("Kontak di lokasi: Pos Satpam", "Pos Satpam"),
-    ("Pelaku: Orang Tak Dikenal", "Orang Tak Dikenal"),
-    ("Pedagang: Kaki Lima", "Kaki Lima"),
-    ("Pelaku: Geng Motor", "Geng Motor"),
-    ("Pelaku: Pemotor Berhelm Hitam", "Pemotor Berhelm Hitam"),
-    ("kontak gue: tiktok @fajaralfian99", "kontak gue: tiktok"),
-    ("[Open311] Ukuran lubang terbesar: Sedang (30–100 cm); Jumlah lubang: 3", "Ukuran lubang terbesar: Sedang"),
-])
+@pytest.mark.parametrize(
+    "text, keep",
+    [
+        ("Lokasi: Taman Suropati", "Taman Suropati"),
+        ("Kelurahan: Setia Budi", "Setia Budi"),
+        ("Patokan: Kebon Kacang", "Kebon Kacang"),
+        ("Wilayah: Jakarta Selatan", "Jakarta Selatan"),
+        ("Alamat: Jl. Haji Nawi", "Jl. Haji Nawi"),
+        ("Kategori: Jalan Rusak", "Jalan Rusak"),
+        ("Perihal: Lampu Jalan Mati", "Lampu Jalan Mati"),
+        ("Status: Belum Ditangani", "Belum Ditangani"),
+        ("Tembusan: Sudin Bina Marga", "Sudin Bina Marga"),
+        ("Diteruskan ke: Bina Marga", "Bina Marga"),
+        ("Halte terdekat: Harmoni Sentral", "Harmoni Sentral"),
+        ("Jenis kendaraan: Honda Beat", "Honda Beat"),
+        ("Nama toko: Sinar Abadi", "Sinar Abadi"),
+        ("Pemilik: Toko Sinar Abadi", "Toko Sinar Abadi"),
+        ("Saksi: Warga Sekitar", "Warga Sekitar"),
+        ("Pelaku: Tidak Diketahui", "Tidak Diketahui"),
+        ("Penanggung jawab: PLN UP3 Menteng", "PLN UP3 Menteng"),
+        ("Petugas: Sigap Jakarta, selamat pagi, ada yang bisa dibantu?", "Sigap Jakarta"),
+        ("Operator: Baik Pak, saksi ya", "saksi ya"),
+        ("Saksi: CCTV", "CCTV"),
+        ("Pemilik: PT Jaya Konstruksi", "PT Jaya Konstruksi"),
+        ("Kontak di lokasi: Pos Satpam", "Pos Satpam"),
+        ("Pelaku: Orang Tak Dikenal", "Orang Tak Dikenal"),
+        ("Pedagang: Kaki Lima", "Kaki Lima"),
+        ("Pelaku: Geng Motor", "Geng Motor"),
+        ("Pelaku: Pemotor Berhelm Hitam", "Pemotor Berhelm Hitam"),
+        ("kontak gue: tiktok @fajaralfian99", "kontak gue: tiktok"),
+        ("[Open311] Ukuran lubang terbesar: Sedang (30–100 cm); Jumlah lubang: 3", "Ukuran lubang terbesar: Sedang"),
+    ],
+)
 def test_places_agencies_and_ordinary_answers_after_labels_stay(text, keep):
     assert_kept(text, keep)

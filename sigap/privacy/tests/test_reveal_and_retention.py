@@ -1,4 +1,5 @@
 """Due-process reveal, retention by crypto-shredding, anonymous reporting, conflict of interest."""
+
 from __future__ import annotations
 
 import json
@@ -24,8 +25,10 @@ BASIS = "Permintaan penyidik Polda Metro Jaya No. B/123/XI/2026 berdasarkan KUHA
 
 @pytest.fixture
 def ppid(staff):
-    return (staff("ppid.satu", "biro-pemerintahan", StaffRole.Role.PRIVACY_OFFICER),
-            staff("ppid.dua", "biro-pemerintahan", StaffRole.Role.PRIVACY_OFFICER))
+    return (
+        staff("ppid.satu", "biro-pemerintahan", StaffRole.Role.PRIVACY_OFFICER),
+        staff("ppid.dua", "biro-pemerintahan", StaffRole.Role.PRIVACY_OFFICER),
+    )
 
 
 def reporter():
@@ -76,8 +79,11 @@ def test_only_privacy_officers_can_ask_and_officers_get_no_reveal_api(client, st
     report = submit(reporter=reporter()).report
     for user in (officer, validator):
         client.force_login(user)
-        response = client.post("/api/v1/privacy/reveal", data=json.dumps({"report": report.number, "legal_basis": BASIS}),
-                               content_type="application/json")
+        response = client.post(
+            "/api/v1/privacy/reveal",
+            data=json.dumps({"report": report.number, "legal_basis": BASIS}),
+            content_type="application/json",
+        )
         assert response.status_code == 403
 
 
@@ -87,11 +93,19 @@ def test_reveal_flow_over_the_api(client, ppid):
     c1, c2 = type(client)(), type(client)()
     c1.force_login(first)
     c2.force_login(second)
-    created = c1.post("/api/v1/privacy/reveal", data=json.dumps({"report": report.number, "legal_basis": BASIS}),
-                      content_type="application/json")
+    created = c1.post(
+        "/api/v1/privacy/reveal",
+        data=json.dumps({"report": report.number, "legal_basis": BASIS}),
+        content_type="application/json",
+    )
     assert created.status_code == 201
     rid = created.json()["id"]
-    assert c2.post(f"/api/v1/privacy/reveal/{rid}/decide", data={"approve": True}, content_type="application/json").status_code == 200
+    assert (
+        c2.post(
+            f"/api/v1/privacy/reveal/{rid}/decide", data={"approve": True}, content_type="application/json"
+        ).status_code
+        == 200
+    )
     shown = c1.post(f"/api/v1/privacy/reveal/{rid}/show")
     assert shown.status_code == 200 and shown.json()["email"] == "rina@example.org"
     assert c1.post(f"/api/v1/privacy/reveal/{rid}/show").status_code == 409
@@ -101,10 +115,20 @@ def test_anonymous_reports_store_nothing_and_need_the_secret(client):
     from sigap.intake.services import reporter_dispute
 
     lat, lon = inner_point("31.75.07.1002")
-    response = client.post("/api/v1/reports", data=json.dumps({
-        "category": "saluran-tersumbat", "description": "Got mampet di gang buntu sejak minggu lalu.",
-        "lat": lat, "lon": lon, "privacy": "anonymous", "reporter": {"name": "Tidak Disimpan", "phone": "081200001111"},
-    }), content_type="application/json")
+    response = client.post(
+        "/api/v1/reports",
+        data=json.dumps(
+            {
+                "category": "saluran-tersumbat",
+                "description": "Got mampet di gang buntu sejak minggu lalu.",
+                "lat": lat,
+                "lon": lon,
+                "privacy": "anonymous",
+                "reporter": {"name": "Tidak Disimpan", "phone": "081200001111"},
+            }
+        ),
+        content_type="application/json",
+    )
     data = response.json()
     assert response.status_code == 201 and data["secret"]
     report = Report.objects.get(number=data["id"])
@@ -115,7 +139,9 @@ def test_anonymous_reports_store_nothing_and_need_the_secret(client):
         reporter_dispute(tracking_code=data["tracking_code"], reason="belum dikerjakan sama sekali", secret="wrong")
     assert err.value.code == "secret_required"
     # rating and answering need it too, through the API
-    r = client.post(f"/api/v1/track/{data['tracking_code']}/answer", data={"answer": "RT 3"}, content_type="application/json")
+    r = client.post(
+        f"/api/v1/track/{data['tracking_code']}/answer", data={"answer": "RT 3"}, content_type="application/json"
+    )
     assert r.status_code in (403, 409)
 
 
@@ -162,15 +188,29 @@ def test_explicit_unit_concerned_hides_the_report_from_it_and_units_below(client
     sudin = staff("sudin.bm", "sudin-bina-marga:31.75")
     dinas = staff("admin.bm", "dinas-bina-marga", StaffRole.Role.UNIT_ADMIN)
     lat, lon = inner_point("31.75.07.1002")
-    response = client.post("/api/v1/reports", data=json.dumps({
-        "category": "pelayanan-aparatur", "description": "Petugas dinas meminta pungutan untuk perbaikan jalan.",
-        "lat": lat, "lon": lon, "about_unit": "dinas-bina-marga"}), content_type="application/json")
+    response = client.post(
+        "/api/v1/reports",
+        data=json.dumps(
+            {
+                "category": "pelayanan-aparatur",
+                "description": "Petugas dinas meminta pungutan untuk perbaikan jalan.",
+                "lat": lat,
+                "lon": lon,
+                "about_unit": "dinas-bina-marga",
+            }
+        ),
+        content_type="application/json",
+    )
     assert response.status_code == 201
     report = Report.objects.get(number=response.json()["id"])
     assert not selectors.reports_visible_to(dinas).filter(pk=report.pk).exists()
     with pytest.raises(TransitionRefused):
-        services.report_coordinate(report_id=report.pk, actor=staff("insp", "inspektorat"), to_unit="sudin-bina-marga:31.75",
-                                   reason="tindak lanjut")
+        services.report_coordinate(
+            report_id=report.pk,
+            actor=staff("insp", "inspektorat"),
+            to_unit="sudin-bina-marga:31.75",
+            reason="tindak lanjut",
+        )
     assert not selectors.reports_visible_to(sudin).filter(pk=report.pk).exists()
 
 
@@ -199,15 +239,25 @@ def test_privacy_officers_of_the_unit_a_complaint_is_about_take_no_part_in_revea
 
     first, second = ppid
     lat, lon = inner_point("31.71.01.1001")
-    complaint = report_submit(Submission(
-        category="pelayanan-aparatur", description="Petugas biro meminta uang untuk mempercepat surat rekomendasi.",
-        lat=lat, lon=lon, channel="web", reporter=reporter(), about_unit="biro-pemerintahan")).report
+    complaint = report_submit(
+        Submission(
+            category="pelayanan-aparatur",
+            description="Petugas biro meminta uang untuk mempercepat surat rekomendasi.",
+            lat=lat,
+            lon=lon,
+            channel="web",
+            reporter=reporter(),
+            about_unit="biro-pemerintahan",
+        )
+    ).report
     assert complaint.concerned_unit.kode == "biro-pemerintahan"
     with pytest.raises(PermissionDenied) as refused:
         reveal.reveal_request(actor=first, report_number=complaint.number, legal_basis=BASIS)
     assert refused.value.code == "conflict_of_interest"
-    outside = (staff("ppid.insp", "inspektorat", StaffRole.Role.PRIVACY_OFFICER),
-               staff("ppid.insp2", "inspektorat", StaffRole.Role.PRIVACY_OFFICER))
+    outside = (
+        staff("ppid.insp", "inspektorat", StaffRole.Role.PRIVACY_OFFICER),
+        staff("ppid.insp2", "inspektorat", StaffRole.Role.PRIVACY_OFFICER),
+    )
     req = reveal.reveal_request(actor=outside[0], report_number=complaint.number, legal_basis=BASIS)
     with pytest.raises(PermissionDenied):
         reveal.reveal_decide(actor=second, request_id=req.pk, approve=True)
@@ -231,8 +281,10 @@ def test_a_reveal_request_edited_in_the_database_shows_nothing(ppid, tamper):
     req = reveal.reveal_request(actor=first, report_number=report.number, legal_basis=BASIS)
     with connection.cursor() as cursor:
         if tamper == "approve_by_sql":
-            cursor.execute("UPDATE privacy_revealrequest SET state = 'approved', approver_id = %s WHERE id = %s",
-                           [second.pk, req.pk])
+            cursor.execute(
+                "UPDATE privacy_revealrequest SET state = 'approved', approver_id = %s WHERE id = %s",
+                [second.pk, req.pk],
+            )
         elif tamper == "point_at_another_identity":
             reveal.reveal_decide(actor=second, request_id=req.pk, approve=True)
             cursor.execute("UPDATE reports_report SET reporter_ref = %s WHERE id = %s", [other.reporter_ref, report.pk])

@@ -1,4 +1,5 @@
 """The vault: envelope encryption, rotation without decrypting payloads, crypto-shredding."""
+
 from __future__ import annotations
 
 import pytest

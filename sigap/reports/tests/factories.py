@@ -1,8 +1,8 @@
 """Small factories for report tests: real services, real reference data."""
+
 from __future__ import annotations
 
 from sigap.intake.services import Reporter, Submission, report_submit
-
 
 
 def inner_point(kode: str) -> tuple[float, float]:
@@ -12,12 +12,28 @@ def inner_point(kode: str) -> tuple[float, float]:
     return w.inner_lat, w.inner_lon
 
 
-def submit(category: str = "saluran-tersumbat", kelurahan: str = "31.75.07.1002", *, privacy: str = "private",
-           description: str = "Got mampet di depan gang, air meluap ke jalan saat hujan.", reporter: Reporter | None = None,
-           photos=(), channel: str = "web", now=None):
+def submit(
+    category: str = "saluran-tersumbat",
+    kelurahan: str = "31.75.07.1002",
+    *,
+    privacy: str = "private",
+    description: str = "Got mampet di depan gang, air meluap ke jalan saat hujan.",
+    reporter: Reporter | None = None,
+    photos=(),
+    channel: str = "web",
+    now=None,
+):
     lat, lon = inner_point(kelurahan)
-    return report_submit(Submission(
-        category=category, description=description, lat=lat, lon=lon, channel=channel, privacy=privacy,
-        reporter=reporter if reporter is not None else Reporter(name="Budi Santoso", phone="081234567890"),
-        photos=list(photos),
-    ), now=now)
+    return report_submit(
+        Submission(
+            category=category,
+            description=description,
+            lat=lat,
+            lon=lon,
+            channel=channel,
+            privacy=privacy,
+            reporter=reporter if reporter is not None else Reporter(name="Budi Santoso", phone="081234567890"),
+            photos=list(photos),
+        ),
+        now=now,
+    )

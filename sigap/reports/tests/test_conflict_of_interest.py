@@ -9,6 +9,7 @@ placed later, Open311, the operator page) and check the same three things after 
 * koordinasi/disposisi to the concerned unit or a unit below it is refused;
 * at least one unit may open the report: the handling unit is never the concerned unit or below it.
 """
+
 from __future__ import annotations
 
 import json
@@ -59,7 +60,9 @@ def assert_protected(report: Report, staff, concerned: str = PB_UNIT) -> None:
     targets = [concerned] + ([below.kode] if below else [])
     for target in targets:
         with pytest.raises(TransitionRefused) as err:
-            services.report_coordinate(report_id=report.pk, actor=inspektorat, to_unit=target, reason="mohon klarifikasi")
+            services.report_coordinate(
+                report_id=report.pk, actor=inspektorat, to_unit=target, reason="mohon klarifikasi"
+            )
         assert err.value.code == "conflict_of_interest"
 
 
@@ -71,8 +74,17 @@ def desk(staff):
 
 
 def _no_location(category: str = "", channel: str = "twitter", text: str = PUNGLI) -> Report:
-    return report_submit(Submission(category=category, description=text, lat=None, lon=None, channel=channel,
-                                    allow_no_location=True, reporter=Reporter(name="Warga"))).report
+    return report_submit(
+        Submission(
+            category=category,
+            description=text,
+            lat=None,
+            lon=None,
+            channel=channel,
+            allow_no_location=True,
+            reporter=Reporter(name="Warga"),
+        )
+    ).report
 
 
 def _machine_says(monkeypatch, code: str, confidence: float = 0.31) -> None:
@@ -82,20 +94,24 @@ def _machine_says(monkeypatch, code: str, confidence: float = 0.31) -> None:
 
 # --- the triage desk -------------------------------------------------------------------------------
 
+
 def test_triage_desk_categorizing_a_report_as_misconduct_sets_the_concerned_unit(desk, staff):
     report = _no_location(category="lainnya")
     assert report.unit.kode == "triase" and report.concerned_unit is None
-    out = desk.post(f"{TRIAGE_URL}/{report.number}", data={"category": CONDUCT, "kelurahan": PB},
-                    content_type="application/json")
+    out = desk.post(
+        f"{TRIAGE_URL}/{report.number}", data={"category": CONDUCT, "kelurahan": PB}, content_type="application/json"
+    )
     assert out.status_code == 200, out.content
     assert_protected(report, staff)
 
 
 def test_triage_desk_names_the_unit_the_complaint_is_about(desk, staff):
     report = _no_location(category="lainnya", text="Petugas Suku Dinas Bina Marga meminta uang agar jalan diperbaiki.")
-    out = desk.post(f"{TRIAGE_URL}/{report.number}", data={"category": CONDUCT, "kelurahan": PB,
-                                                         "about_unit": "sudin-bina-marga:31.75"},
-                    content_type="application/json")
+    out = desk.post(
+        f"{TRIAGE_URL}/{report.number}",
+        data={"category": CONDUCT, "kelurahan": PB, "about_unit": "sudin-bina-marga:31.75"},
+        content_type="application/json",
+    )
     assert out.status_code == 200, out.content
     assert_protected(report, staff, concerned="sudin-bina-marga:31.75")
 
@@ -110,9 +126,11 @@ def test_triage_desk_lists_the_concerned_unit_it_would_set(desk, monkeypatch):
 
 def test_about_unit_at_the_triage_desk_is_refused_for_other_categories(desk, staff):
     report = _no_location(category="lainnya", text="Lampu jalan mati di gang Mawar Pondok Bambu sejak seminggu.")
-    out = desk.post(f"{TRIAGE_URL}/{report.number}", data={"category": "lampu-jalan", "kelurahan": PB,
-                                                         "about_unit": PB_UNIT},
-                    content_type="application/json")
+    out = desk.post(
+        f"{TRIAGE_URL}/{report.number}",
+        data={"category": "lampu-jalan", "kelurahan": PB, "about_unit": PB_UNIT},
+        content_type="application/json",
+    )
     assert out.status_code == 422 and out.json()["field"] == "about_unit"
     report.refresh_from_db()
     assert report.unit.kode == "triase" and report.concerned_unit is None  # nothing half-written
@@ -120,12 +138,16 @@ def test_about_unit_at_the_triage_desk_is_refused_for_other_categories(desk, sta
 
 def test_unknown_about_unit_at_the_triage_desk_is_refused(desk):
     report = _no_location(category="lainnya")
-    out = desk.post(f"{TRIAGE_URL}/{report.number}", data={"category": CONDUCT, "kelurahan": PB, "about_unit": "nope"},
-                    content_type="application/json")
+    out = desk.post(
+        f"{TRIAGE_URL}/{report.number}",
+        data={"category": CONDUCT, "kelurahan": PB, "about_unit": "nope"},
+        content_type="application/json",
+    )
     assert out.status_code == 422 and out.json()["field"] == "about_unit"
 
 
 # --- re-categorization -----------------------------------------------------------------------------
+
 
 def test_recategorizing_into_misconduct_at_the_desk_sets_the_concerned_unit(desk, staff, monkeypatch):
     _machine_says(monkeypatch, "lainnya", 0.2)  # unsure: the desk decides
@@ -137,13 +159,24 @@ def test_recategorizing_into_misconduct_at_the_desk_sets_the_concerned_unit(desk
     assert_protected(report, staff)
 
 
-def test_recategorizing_away_from_misconduct_clears_the_concerned_unit_so_the_handler_can_open_it(desk, staff, monkeypatch):
+def test_recategorizing_away_from_misconduct_clears_the_concerned_unit_so_the_handler_can_open_it(
+    desk, staff, monkeypatch
+):
     _machine_says(monkeypatch, CONDUCT, 0.9)
     lat, lon = inner_point(PB)
-    report = report_submit(Submission(category="", description="Got mampet di depan gang, air meluap ke jalan saat hujan.",
-                                      lat=lat, lon=lon, channel="web")).report
+    report = report_submit(
+        Submission(
+            category="",
+            description="Got mampet di depan gang, air meluap ke jalan saat hujan.",
+            lat=lat,
+            lon=lon,
+            channel="web",
+        )
+    ).report
     assert report.unit.kode == "triase" and report.concerned_unit.kode == PB_UNIT
-    out = desk.post(f"{TRIAGE_URL}/{report.number}", data={"category": "saluran-tersumbat"}, content_type="application/json")
+    out = desk.post(
+        f"{TRIAGE_URL}/{report.number}", data={"category": "saluran-tersumbat"}, content_type="application/json"
+    )
     assert out.status_code == 200, out.content
     report.refresh_from_db()
     assert report.unit.kode == PB_UNIT and report.concerned_unit is None
@@ -167,11 +200,13 @@ def test_a_report_that_becomes_misconduct_is_withdrawn_from_the_unit_that_alread
 
 # --- a chat report without location, placed later --------------------------------------------------
 
+
 def test_chat_report_without_location_gets_its_concerned_unit_when_the_desk_places_it(desk, staff):
     report = _no_location(category=CONDUCT, channel="whatsapp")
     assert report.unit.kode == "triase" and report.kategori.kode == CONDUCT
-    out = desk.post(f"{TRIAGE_URL}/{report.number}", data={"category": CONDUCT, "kelurahan": PB},
-                    content_type="application/json")
+    out = desk.post(
+        f"{TRIAGE_URL}/{report.number}", data={"category": CONDUCT, "kelurahan": PB}, content_type="application/json"
+    )
     assert out.status_code == 200, out.content
     assert_protected(report, staff)
 
@@ -186,6 +221,7 @@ def test_placing_with_the_service_directly_also_sets_it(staff):
 
 # --- Open311 and the operator page ------------------------------------------------------------------
 
+
 @pytest.mark.parametrize("where", ["point", "address"])
 def test_open311_request_in_the_misconduct_category(client, staff, where):
     from sigap.open311.services import apiclient_issue
@@ -193,7 +229,9 @@ def test_open311_request_in_the_misconduct_category(client, staff, where):
     _client, key = apiclient_issue(name="app-warga", rate_per_minute=60)
     lat, lon = inner_point(PB)
     form = {"api_key": key, "service_code": CONDUCT, "description": PUNGLI}
-    form.update({"lat": str(lat), "long": str(lon)} if where == "point" else {"address_string": "Pondok Bambu, Duren Sawit"})
+    form.update(
+        {"lat": str(lat), "long": str(lon)} if where == "point" else {"address_string": "Pondok Bambu, Duren Sawit"}
+    )
     response = client.post("/open311/v2/requests.json", form)
     assert response.status_code == 201, response.content
     report = Report.objects.get(number=response.json()[0]["service_request_id"])
@@ -203,28 +241,50 @@ def test_open311_request_in_the_misconduct_category(client, staff, where):
 def test_operator_page_report_in_the_misconduct_category(staff):
     operator = Client()
     operator.force_login(staff("operator.loket", "biro-pemerintahan", StaffRole.Role.OPERATOR))
-    response = operator.post("/petugas/operator/", {
-        "channel": "call_center", "category": CONDUCT, "kelurahan": PB, "description": PUNGLI, "privacy": "private",
-        "reporter_name": "Warga"})
+    response = operator.post(
+        "/petugas/operator/",
+        {
+            "channel": "call_center",
+            "category": CONDUCT,
+            "kelurahan": PB,
+            "description": PUNGLI,
+            "privacy": "private",
+            "reporter_name": "Warga",
+        },
+    )
     assert response.status_code == 302, response.content
     assert_protected(Report.objects.get(), staff)
 
 
 def test_api_report_in_the_misconduct_category(client, staff):
     lat, lon = inner_point(PB)
-    response = client.post("/api/v1/reports", data=json.dumps({"category": CONDUCT, "description": PUNGLI,
-                                                                 "lat": lat, "lon": lon}), content_type="application/json")
+    response = client.post(
+        "/api/v1/reports",
+        data=json.dumps({"category": CONDUCT, "description": PUNGLI, "lat": lat, "lon": lon}),
+        content_type="application/json",
+    )
     assert response.status_code == 201, response.content
     assert_protected(Report.objects.get(number=response.json()["id"]), staff)
 
 
 # --- about_unit: only for misconduct, and never one that leaves nobody to open the report -------------
 
+
 def test_about_unit_on_another_category_is_refused(client):
     lat, lon = inner_point(PB)
-    response = client.post("/api/v1/reports", data=json.dumps({
-        "category": "saluran-tersumbat", "description": "Got mampet di depan gang, air meluap ke jalan.",
-        "lat": lat, "lon": lon, "about_unit": PB_UNIT}), content_type="application/json")
+    response = client.post(
+        "/api/v1/reports",
+        data=json.dumps(
+            {
+                "category": "saluran-tersumbat",
+                "description": "Got mampet di depan gang, air meluap ke jalan.",
+                "lat": lat,
+                "lon": lon,
+                "about_unit": PB_UNIT,
+            }
+        ),
+        content_type="application/json",
+    )
     assert response.status_code == 422, response.content
     assert response.json()["field"] == "about_unit" and response.json()["code"] == "about_unit_not_misconduct"
     assert not Report.objects.exists()
@@ -233,17 +293,32 @@ def test_about_unit_on_another_category_is_refused(client):
 @pytest.mark.parametrize("unit", ["pemprov", "inspektorat", "triase"])
 def test_about_unit_that_would_leave_nobody_to_open_the_report_is_refused(client, unit):
     lat, lon = inner_point(PB)
-    response = client.post("/api/v1/reports", data=json.dumps({
-        "category": CONDUCT, "description": PUNGLI, "lat": lat, "lon": lon, "about_unit": unit}),
-        content_type="application/json")
+    response = client.post(
+        "/api/v1/reports",
+        data=json.dumps({"category": CONDUCT, "description": PUNGLI, "lat": lat, "lon": lon, "about_unit": unit}),
+        content_type="application/json",
+    )
     assert response.status_code == 422, response.content
     assert response.json()["field"] == "about_unit"
     assert not Report.objects.exists()
 
 
-UNIT_SAMPLE = ["pemprov", "inspektorat", "triase", "biro-pemerintahan", "kota:31.75", "kec:31.75.07", PB_UNIT,
-               "kel:31.71.01.1001", "dinas-bina-marga", "sudin-bina-marga:31.75", "satpol-pp-kecamatan:31.75.07",
-               "disnakertransgi", "disnakertransgi:pengawasan", ""]
+UNIT_SAMPLE = [
+    "pemprov",
+    "inspektorat",
+    "triase",
+    "biro-pemerintahan",
+    "kota:31.75",
+    "kec:31.75.07",
+    PB_UNIT,
+    "kel:31.71.01.1001",
+    "dinas-bina-marga",
+    "sudin-bina-marga:31.75",
+    "satpol-pp-kecamatan:31.75.07",
+    "disnakertransgi",
+    "disnakertransgi:pengawasan",
+    "",
+]
 
 
 @pytest.mark.parametrize("category", [CONDUCT, "saluran-tersumbat", "jalan-rusak", "ketenagakerjaan"])
@@ -255,9 +330,17 @@ def test_no_combination_leaves_a_report_nobody_can_open(staff, category, located
     lat, lon = inner_point(PB)
     for about in UNIT_SAMPLE:
         try:
-            result = report_submit(Submission(
-                category=category, description=PUNGLI, lat=lat if located else None, lon=lon if located else None,
-                channel="twitter", allow_no_location=True, about_unit=about))
+            result = report_submit(
+                Submission(
+                    category=category,
+                    description=PUNGLI,
+                    lat=lat if located else None,
+                    lon=lon if located else None,
+                    channel="twitter",
+                    allow_no_location=True,
+                    about_unit=about,
+                )
+            )
         except DomainError as exc:
             assert 400 <= exc.status < 500 and exc.field == "about_unit", (about, exc.code)
             continue
@@ -278,8 +361,9 @@ def test_coordination_suggestions_leave_out_the_concerned_unit_and_units_below(s
 
     lat, lon = inner_point(PB)
     text = "Petugas Dukcapil meminta uang agar KTP cepat jadi, tanpa kuitansi."
-    report = report_submit(Submission(category=CONDUCT, description=text, lat=lat, lon=lon, channel="web",
-                                      about_unit="dukcapil")).report
+    report = report_submit(
+        Submission(category=CONDUCT, description=text, lat=lat, lon=lon, channel="web", about_unit="dukcapil")
+    ).report
     report = Report.objects.select_related("kategori", "kelurahan", "unit").get(pk=report.pk)
     below = roles.descendant_unit_ids({report.concerned_unit_id})
     suggested = report_suggestions(report)
@@ -329,13 +413,18 @@ def test_routing_into_the_concerned_branch_sends_the_complaint_to_inspektorat(st
     from sigap.organization.models import Kategori, Tupoksi, Wilayah
     from sigap.reports.models import StatusChange
 
-    Tupoksi.objects.create(kategori=Kategori.objects.get(kode=CONDUCT), wilayah=Wilayah.objects.get(kode="31.75"),
-                           unit=Unit.objects.get(kode="kec:31.75.07"), verifikasi_kelurahan=False)
+    Tupoksi.objects.create(
+        kategori=Kategori.objects.get(kode=CONDUCT),
+        wilayah=Wilayah.objects.get(kode="31.75"),
+        unit=Unit.objects.get(kode="kec:31.75.07"),
+        verifikasi_kelurahan=False,
+    )
     lat, lon = inner_point(PB)
     plain = report_submit(Submission(category=CONDUCT, description=PUNGLI, lat=lat, lon=lon, channel="web")).report
     assert plain.unit.kode == "kec:31.75.07" and plain.concerned_unit.kode == PB_UNIT  # the city's rule applies
-    about_kota = report_submit(Submission(category=CONDUCT, description=PUNGLI, lat=lat, lon=lon, channel="web",
-                                          about_unit="kota:31.75")).report
+    about_kota = report_submit(
+        Submission(category=CONDUCT, description=PUNGLI, lat=lat, lon=lon, channel="web", about_unit="kota:31.75")
+    ).report
     about_kota.refresh_from_db()
     assert about_kota.unit.kode == "inspektorat" and about_kota.concerned_unit.kode == "kota:31.75"
     assert StatusChange.objects.get(report=about_kota).unit.kode == "inspektorat"
@@ -343,8 +432,9 @@ def test_routing_into_the_concerned_branch_sends_the_complaint_to_inspektorat(st
 
     desk_user = staff("petugas.triase", "triase")
     placed = _no_location(category="lainnya")
-    services.report_triage(report_id=placed.pk, actor=desk_user, kategori=CONDUCT, lat=lat, lon=lon,
-                           about_unit="kota:31.75")
+    services.report_triage(
+        report_id=placed.pk, actor=desk_user, kategori=CONDUCT, lat=lat, lon=lon, about_unit="kota:31.75"
+    )
     placed.refresh_from_db()
     assert placed.unit.kode == "inspektorat" and placed.concerned_unit.kode == "kota:31.75" and openable(placed)
     assert not visible(staff("petugas.kec", "kec:31.75.07"), placed)

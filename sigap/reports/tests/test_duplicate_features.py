@@ -1,4 +1,5 @@
 """The duplicate finder at a hot spot: stored features, cells, cluster representatives, one bounded query."""
+
 from __future__ import annotations
 
 import math
@@ -27,10 +28,20 @@ def file_at(points, *, description=DRAIN, category="saluran-tersumbat", now=None
     """File reports at the given points in batches, through the real intake."""
     out = []
     for start in range(0, len(points), 100):
-        out += report_submit_many([
-            Submission(category=category, description=description, lat=lat, lon=lon, channel="api",
-                       reporter=Reporter(name="Budi", phone="081234567890"))
-            for lat, lon in points[start:start + 100]], now=now)
+        out += report_submit_many(
+            [
+                Submission(
+                    category=category,
+                    description=description,
+                    lat=lat,
+                    lon=lon,
+                    channel="api",
+                    reporter=Reporter(name="Budi", phone="081234567890"),
+                )
+                for lat, lon in points[start : start + 100]
+            ],
+            now=now,
+        )
     assert all(hasattr(r, "report") for r in out), out
     return [r.report for r in out]
 
@@ -48,8 +59,13 @@ def lookup_cost(monkeypatch):
     real = duplicates._similarity
     monkeypatch.setattr(duplicates, "_similarity", lambda a, b: compared.append(1) or real(a, b))
     lat, lon = inner_point(PB)
-    new = Report(kategori=Kategori.objects.get(kode="saluran-tersumbat"), description=SIMILAR, lat=lat, lon=lon,
-                 created_at=timezone.now())
+    new = Report(
+        kategori=Kategori.objects.get(kode="saluran-tersumbat"),
+        description=SIMILAR,
+        lat=lat,
+        lon=lon,
+        created_at=timezone.now(),
+    )
     with CaptureQueriesContext(connection) as queries:
         found = duplicates.candidates_for_many([new])[0]
     return len(queries.captured_queries), len(compared), found
@@ -103,7 +119,9 @@ def test_a_representative_stands_for_its_cluster_and_merge_and_dismissal_move_re
     assert Report.objects.get(pk=member.pk).dup_rep_id is None
     fourth = submit(description=SIMILAR).report
     assert set(DuplicateCandidate.objects.filter(report=fourth).values_list("original_id", flat=True)) == {
-        rep.pk, member.pk}
+        rep.pk,
+        member.pk,
+    }
     # the representative merged into another report: its cluster follows that report's cluster
     services.report_merge(report_id=rep.pk, actor=officer, into_number=member.number)
     assert set(Report.objects.filter(pk__in=[rep.pk, third.pk]).values_list("dup_rep_id", flat=True)) == {member.pk}
@@ -142,8 +160,12 @@ def test_the_rebuild_leaves_the_rows_the_write_path_wrote():
     file_at([(lat, lon)], category="sampah", description="Sampah menumpuk di gang Mawar, bau sekali.")
 
     def rows():
-        return {pk: (tokens, bytes(grams), cell, rep) for pk, tokens, grams, cell, rep in
-                Report.objects.values_list("pk", "dup_tokens", "dup_grams", "dup_cell", "dup_rep_id")}
+        return {
+            pk: (tokens, bytes(grams), cell, rep)
+            for pk, tokens, grams, cell, rep in Report.objects.values_list(
+                "pk", "dup_tokens", "dup_grams", "dup_cell", "dup_rep_id"
+            )
+        }
 
     written = rows()
     assert len(written) == 10 and all(t and g and c is not None for t, g, c, _r in written.values())

@@ -1,4 +1,5 @@
 """The one rule for what each audience may see of a report (pure: no database)."""
+
 from __future__ import annotations
 
 import random

@@ -1,6 +1,7 @@
 """A merged duplicate's reporter is another person: through the merge they learn the status of the report
 they now follow, and its number and unit only where the public may see them too -- never a question or a
 dispute reason written to the other reporter. Complaints about officials are never merged."""
+
 from __future__ import annotations
 
 import json
@@ -23,29 +24,39 @@ def _merged_pair(staff, privacy: str, captured):
     officer = staff("petugas.pb", PB)
     with captured(execute=True):
         first = submit(description=DRAIN, privacy=privacy, reporter=Reporter(name="Ratna Sari", phone="081399998888"))
-        second = submit(description="got mampet gang mawar sampah plastik air meluap", privacy="private",
-                        reporter=Reporter(name="Budi", email="budi@example.org"))
+        second = submit(
+            description="got mampet gang mawar sampah plastik air meluap",
+            privacy="private",
+            reporter=Reporter(name="Budi", email="budi@example.org"),
+        )
         services.report_merge(report_id=second.report.pk, actor=officer, into_number=first.report.number)
     return officer, first, second
 
 
-def test_the_merged_reporter_never_hears_the_other_reporters_question_or_dispute(staff, jpeg,
-                                                                                 django_capture_on_commit_callbacks):
+def test_the_merged_reporter_never_hears_the_other_reporters_question_or_dispute(
+    staff, jpeg, django_capture_on_commit_callbacks
+):
     officer, first, second = _merged_pair(staff, "private", django_capture_on_commit_callbacks)
     validator = staff("validator.biro", "biro-pemerintahan", "validator")
     with django_capture_on_commit_callbacks(execute=True):
         services.report_accept(report_id=first.report.pk, actor=officer)
-        services.report_ask_reporter(report_id=first.report.pk, actor=officer,
-                                     question="Rumah Ibu yang cat hijau nomor berapa?")
+        services.report_ask_reporter(
+            report_id=first.report.pk, actor=officer, question="Rumah Ibu yang cat hijau nomor berapa?"
+        )
         services.report_resume_with_answer(report_id=first.report.pk, answer_redacted="nomor disembunyikan")
         for kind in ("before", "after"):
-            services.photo_add(report_id=first.report.pk, actor=officer, kind=kind, photo=photo_clean(jpeg(), blur=False))
+            services.photo_add(
+                report_id=first.report.pk, actor=officer, kind=kind, photo=photo_clean(jpeg(), blur=False)
+            )
         services.report_request_validation(report_id=first.report.pk, actor=officer)
         services.report_validate(report_id=first.report.pk, actor=validator, accept=True)
         services.report_dispute(tracking_code=first.tracking_code, reason="got depan warung ibu saya masih mampet")
     # what the merged reporter hears of the other report's progress
-    theirs = list(Notification.objects.filter(report=second.report, status_change__report=first.report)
-                  .values_list("body", "body_en"))
+    theirs = list(
+        Notification.objects.filter(report=second.report, status_change__report=first.report).values_list(
+            "body", "body_en"
+        )
+    )
     assert len(theirs) >= 3, theirs  # they are still told how it goes (in progress, done, reopened)
     text = "\n".join(b + " " + e for b, e in theirs)
     for secret in ("cat hijau", "warung ibu", first.report.number, "Pondok Bambu", "Menunggu Informasi"):
@@ -65,8 +76,9 @@ def test_the_merged_reporter_sees_a_publik_reports_number_and_unit(staff, django
 
 
 @pytest.mark.parametrize("privacy, shown", [("private", False), ("public", True)])
-def test_the_reporters_pages_name_the_other_report_only_when_it_is_public(client, staff, privacy, shown,
-                                                                         django_capture_on_commit_callbacks):
+def test_the_reporters_pages_name_the_other_report_only_when_it_is_public(
+    client, staff, privacy, shown, django_capture_on_commit_callbacks
+):
     _officer, first, second = _merged_pair(staff, privacy, django_capture_on_commit_callbacks)
     track = client.get(f"/api/v1/track/{second.tracking_code}").json()
     assert (track["merged_into"] == first.report.number) is shown and (track["merged_into"] is None) is not shown
@@ -80,12 +92,26 @@ def test_complaints_about_officials_are_never_merged(staff):
     """A look-alike filed by someone of the unit concerned must not let them follow the complaint."""
     inspektorat = staff("petugas.insp", "inspektorat")
     lat, lon = inner_point("31.75.07.1002")
-    complaint = report_submit(Submission(
-        category="pelayanan-aparatur", description="Petugas loket kelurahan meminta uang untuk surat pengantar.",
-        lat=lat, lon=lon, channel="web", reporter=Reporter(name="Ratna Sari"))).report
-    lookalike = report_submit(Submission(
-        category="pelayanan-aparatur", description="Petugas loket kelurahan minta uang untuk surat pengantar.",
-        lat=lat, lon=lon, channel="web", reporter=Reporter(name="Orang Dalam", email="dalam@example.org"))).report
+    complaint = report_submit(
+        Submission(
+            category="pelayanan-aparatur",
+            description="Petugas loket kelurahan meminta uang untuk surat pengantar.",
+            lat=lat,
+            lon=lon,
+            channel="web",
+            reporter=Reporter(name="Ratna Sari"),
+        )
+    ).report
+    lookalike = report_submit(
+        Submission(
+            category="pelayanan-aparatur",
+            description="Petugas loket kelurahan minta uang untuk surat pengantar.",
+            lat=lat,
+            lon=lon,
+            channel="web",
+            reporter=Reporter(name="Orang Dalam", email="dalam@example.org"),
+        )
+    ).report
     assert complaint.unit.kode == lookalike.unit.kode == "inspektorat"
     with pytest.raises(DomainError) as refused:
         services.report_merge(report_id=lookalike.pk, actor=inspektorat, into_number=complaint.number)
@@ -100,20 +126,23 @@ def test_complaints_about_officials_are_never_merged(staff):
 
 
 def test_a_merged_reporter_hears_nothing_more_once_the_report_becomes_a_complaint_about_officials(
-        client, staff, django_capture_on_commit_callbacks):
+    client, staff, django_capture_on_commit_callbacks
+):
     """An officer merges his own look-alike into a report that the triage desk later finds is about his unit: his
     look-alike must not keep following it."""
     officer, first, second = _merged_pair(staff, "private", django_capture_on_commit_callbacks)
     desk = staff("petugas.triase", "triase")
     with django_capture_on_commit_callbacks(execute=True):
-        services.report_coordinate(report_id=first.report.pk, actor=officer, to_unit="triase",
-                                   reason="bukan tupoksi kelurahan")
+        services.report_coordinate(
+            report_id=first.report.pk, actor=officer, to_unit="triase", reason="bukan tupoksi kelurahan"
+        )
         services.report_triage(report_id=first.report.pk, actor=desk, kategori="pelayanan-aparatur")
         first.report.refresh_from_db()
         assert first.report.concerned_unit.kode == PB
         services.report_accept(report_id=first.report.pk, actor=staff("petugas.insp", "inspektorat"))
-    assert not Notification.objects.filter(report=second.report, status_change__report=first.report,
-                                           status_change__new_status="in_progress").exists()
+    assert not Notification.objects.filter(
+        report=second.report, status_change__report=first.report, status_change__new_status="in_progress"
+    ).exists()
     assert client.get(f"/lacak/{second.tracking_code}/").status_code == 302
     page = client.get(f"/lacak/laporan/{second.report.number}/").content.decode()
     assert "Status laporan tersebut" not in page

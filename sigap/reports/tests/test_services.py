@@ -1,4 +1,5 @@
 """Service tests on the real database: each service, the rows it writes, and its refusals."""
+
 from __future__ import annotations
 
 from datetime import datetime, timedelta
@@ -92,9 +93,15 @@ def test_deadlines_run_in_working_time():
 def test_full_flow_road_coordinated_to_suku_dinas_worked_proven_validated(pb_officer, sudin_officer, validator, jpeg):
     created = submit("jalan-rusak", description="Jalan berlubang dalam di depan sekolah, motor sering jatuh.")
     report = created.report
-    hop = services.report_coordinate(report_id=report.pk, actor=pb_officer, to_unit=SUDIN_BM_JT,
-                                     reason="bukan tupoksi: jalan kota")
-    assert (hop.from_unit.kode, hop.to_unit.kode, hop.actor, hop.kind) == (PB_UNIT, SUDIN_BM_JT, pb_officer, "koordinasi")
+    hop = services.report_coordinate(
+        report_id=report.pk, actor=pb_officer, to_unit=SUDIN_BM_JT, reason="bukan tupoksi: jalan kota"
+    )
+    assert (hop.from_unit.kode, hop.to_unit.kode, hop.actor, hop.kind) == (
+        PB_UNIT,
+        SUDIN_BM_JT,
+        pb_officer,
+        "koordinasi",
+    )
     assert hop.reason == "bukan tupoksi: jalan kota" and not hop.revisit
     report.refresh_from_db()
     assert report.status == Status.COORDINATION and report.unit.kode == SUDIN_BM_JT
@@ -167,13 +174,18 @@ def test_disposition_only_goes_to_a_unit_below(staff):
     report = submit("kartu-pekerja", description="Kartu Pekerja Jakarta belum cair tiga bulan.").report
     assert report.unit.kode == "disnakertransgi:hubungan-sosial"
     officer_hubsos = staff("hubsos", "disnakertransgi:hubungan-sosial")
-    services.report_coordinate(report_id=report.pk, actor=officer_hubsos, to_unit="disnakertransgi",
-                               reason="bukan tupoksi tim: perlu pemeriksaan")
+    services.report_coordinate(
+        report_id=report.pk,
+        actor=officer_hubsos,
+        to_unit="disnakertransgi",
+        reason="bukan tupoksi tim: perlu pemeriksaan",
+    )
     with pytest.raises(TransitionRefused) as err:
         services.report_dispose(report_id=report.pk, actor=disnaker, to_unit=SUDIN_BM_JT, reason="x")
     assert err.value.code == "not_a_subunit"
-    hop = services.report_dispose(report_id=report.pk, actor=disnaker, to_unit="disnakertransgi:pengawasan",
-                                  reason="pelanggaran normatif")
+    hop = services.report_dispose(
+        report_id=report.pk, actor=disnaker, to_unit="disnakertransgi:pengawasan", reason="pelanggaran normatif"
+    )
     assert hop.kind == Hop.Kind.DISPOSISI
     services.report_accept(report_id=report.pk, actor=pengawasan)
 
@@ -181,8 +193,9 @@ def test_disposition_only_goes_to_a_unit_below(staff):
 def test_bouncing_back_is_recorded_as_a_revisit(pb_officer, sudin_officer):
     report = submit("jalan-rusak").report
     services.report_coordinate(report_id=report.pk, actor=pb_officer, to_unit=SUDIN_BM_JT, reason="bukan tupoksi")
-    back = services.report_coordinate(report_id=report.pk, actor=sudin_officer, to_unit=PB_UNIT,
-                                      reason="bukan tupoksi: jalan lingkungan")
+    back = services.report_coordinate(
+        report_id=report.pk, actor=sudin_officer, to_unit=PB_UNIT, reason="bukan tupoksi: jalan lingkungan"
+    )
     assert back.revisit is True
     assert AuditEvent.objects.filter(report_id=report.pk, action="hop:revisit").count() == 1
     with pytest.raises(TransitionRefused):
@@ -218,14 +231,18 @@ def test_asking_the_reporter_pauses_the_clock_and_the_answer_resumes(pb_officer)
     created = submit(now=start)
     report = created.report
     services.report_accept(report_id=report.pk, actor=pb_officer, now=start + timedelta(hours=1))
-    services.report_ask_reporter(report_id=report.pk, actor=pb_officer, question="Di RT berapa?",
-                                 now=start + timedelta(hours=2))
+    services.report_ask_reporter(
+        report_id=report.pk, actor=pb_officer, question="Di RT berapa?", now=start + timedelta(hours=2)
+    )
     report.refresh_from_db()
     due_before = report.due_at
     assert report.status == Status.AWAITING_REPORTER and report.resume_status == Status.IN_PROGRESS
     # answered the next morning at 10:00: 8 working hours paused (11:00-16:00 + 08:00-10:00 = 5 + 2 = 7h)
-    reporter_answer(tracking_code=created.tracking_code, answer="RT 05, nomor HP saya 0812-9999-8888",
-                    now=datetime(2026, 11, 24, 10, 0, tzinfo=WIB))
+    reporter_answer(
+        tracking_code=created.tracking_code,
+        answer="RT 05, nomor HP saya 0812-9999-8888",
+        now=datetime(2026, 11, 24, 10, 0, tzinfo=WIB),
+    )
     report.refresh_from_db()
     assert report.status == Status.IN_PROGRESS
     assert report.due_at - due_before >= timedelta(hours=7)

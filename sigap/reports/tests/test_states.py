@@ -1,4 +1,5 @@
 """The transition table, exhaustively: every (from, to) pair against the moves the flow allows."""
+
 import pytest
 
 from sigap.core.errors import TransitionRefused
@@ -16,8 +17,16 @@ EXPECTED = {
     S.IN_PROGRESS: {S.AWAITING_VALIDATION} | PASS_ON,
     S.FOLLOWUP_REJECTED: {S.IN_PROGRESS, S.AWAITING_VALIDATION} | PASS_ON,
     S.REOPENED: {S.IN_PROGRESS, S.AWAITING_VALIDATION} | PASS_ON,
-    S.AWAITING_REPORTER: {S.WAITING, S.COORDINATION, S.DISPOSITION, S.IN_PROGRESS, S.FOLLOWUP_REJECTED, S.REOPENED,
-                          S.REJECTED, S.CLOSED_NO_RESPONSE},
+    S.AWAITING_REPORTER: {
+        S.WAITING,
+        S.COORDINATION,
+        S.DISPOSITION,
+        S.IN_PROGRESS,
+        S.FOLLOWUP_REJECTED,
+        S.REOPENED,
+        S.REJECTED,
+        S.CLOSED_NO_RESPONSE,
+    },
     S.AWAITING_VALIDATION: {S.DONE, S.FOLLOWUP_REJECTED},
     S.DONE: {S.REOPENED},
     S.REJECTED: set(),
@@ -47,7 +56,12 @@ def test_transition_table(current, target):
 
 def test_closed_and_done_types():
     assert TYPE[S.DONE] == StatusType.DONE
-    assert {s for s, t in TYPE.items() if t == StatusType.CLOSED} == {S.REJECTED, S.MERGED, S.FORWARDED, S.CLOSED_NO_RESPONSE}
+    assert {s for s, t in TYPE.items() if t == StatusType.CLOSED} == {
+        S.REJECTED,
+        S.MERGED,
+        S.FORWARDED,
+        S.CLOSED_NO_RESPONSE,
+    }
 
 
 @pytest.mark.parametrize("before,after", [(0, 0), (1, 0), (0, 1)])

@@ -1,5 +1,6 @@
 """The summaries the write path keeps equal a recount from the raw tables and what ``derived`` rebuilds, after
 a random sequence of actions through the real services."""
+
 from __future__ import annotations
 
 import random
@@ -25,10 +26,15 @@ KELURAHAN = ["31.75.07.1002", "31.71.01.1001"]
 def stored() -> dict:
     """Every summary table as comparable values (zero counters dropped: a row may stay at 0 after -1)."""
     return {
-        "unitday": {(r.day, r.unit_id, r.concerned_id): (r.created, r.received, r.done, r.rejected)
-                    for r in UnitDay.objects.all() if (r.created, r.received, r.done, r.rejected) != (0, 0, 0, 0)},
-        "donetime": sorted((r.report_id, r.unit_id, r.concerned_id, r.done_at, round(r.seconds or -1, 1))
-                           for r in DoneTime.objects.all()),
+        "unitday": {
+            (r.day, r.unit_id, r.concerned_id): (r.created, r.received, r.done, r.rejected)
+            for r in UnitDay.objects.all()
+            if (r.created, r.received, r.done, r.rejected) != (0, 0, 0, 0)
+        },
+        "donetime": sorted(
+            (r.report_id, r.unit_id, r.concerned_id, r.done_at, round(r.seconds or -1, 1))
+            for r in DoneTime.objects.all()
+        ),
         "areastatus": {(r.kelurahan_id, r.status): r.n for r in AreaStatus.objects.all() if r.n},
         "areadonedays": {(r.kelurahan_id, r.days): r.n for r in AreaDoneDays.objects.all() if r.n},
     }
@@ -63,13 +69,21 @@ def recount() -> dict:
     for sc in done_rows:
         before = [t for t in arrivals.get((sc.report_id, sc.unit_id), ()) if t <= sc.created_at]
         seconds = (sc.created_at - max(before)).total_seconds() if before else -1
-        donetime.append((sc.report_id, sc.unit_id, reports[sc.report_id].concerned_unit_id or 0, sc.created_at,
-                         round(seconds, 1)))
+        donetime.append(
+            (sc.report_id, sc.unit_id, reports[sc.report_id].concerned_unit_id or 0, sc.created_at, round(seconds, 1))
+        )
     areas = Counter((r.kelurahan_id or 0, r.status) for r in reports.values())
-    days = Counter((r.kelurahan_id or 0, summaries.days_bucket(r.created_at, r.closed_at))
-                   for r in reports.values() if r.status == Status.DONE and r.closed_at)
-    return {"unitday": {k: tuple(v) for k, v in unitday.items()}, "donetime": sorted(donetime),
-            "areastatus": dict(areas), "areadonedays": dict(days)}
+    days = Counter(
+        (r.kelurahan_id or 0, summaries.days_bucket(r.created_at, r.closed_at))
+        for r in reports.values()
+        if r.status == Status.DONE and r.closed_at
+    )
+    return {
+        "unitday": {k: tuple(v) for k, v in unitday.items()},
+        "donetime": sorted(donetime),
+        "areastatus": dict(areas),
+        "areadonedays": dict(days),
+    }
 
 
 def test_summaries_after_random_actions_equal_a_recount_and_the_rebuild(staff, jpeg):
@@ -87,7 +101,7 @@ def test_summaries_after_random_actions_equal_a_recount_and_the_rebuild(staff, j
         return clock[0]
 
     made = []
-    for i in range(14):
+    for _i in range(14):
         created = submit(kelurahan=rng.choice(KELURAHAN), privacy=rng.choice(["public", "private"]), now=tick())
         made.append(created)
     codes = {c.report.pk: c.tracking_code for c in made}
@@ -102,18 +116,21 @@ def test_summaries_after_random_actions_equal_a_recount_and_the_rebuild(staff, j
                 if choice < 0.6:
                     services.report_accept(report_id=report.pk, actor=officer, now=now)
                 elif choice < 0.8 and report.unit.kode == PB:
-                    services.report_coordinate(report_id=report.pk, actor=officer, to_unit=SUDIN,
-                                               reason="bukan tupoksi", now=now)
+                    services.report_coordinate(
+                        report_id=report.pk, actor=officer, to_unit=SUDIN, reason="bukan tupoksi", now=now
+                    )
                 else:
                     services.report_reject(report_id=report.pk, actor=officer, reason="bukan laporan", now=now)
             elif status in (Status.IN_PROGRESS, Status.FOLLOWUP_REJECTED) and officer:
                 for kind in ("before", "after"):
-                    services.photo_add(report_id=report.pk, actor=officer, kind=kind,
-                                       photo=photo_clean(jpeg(), blur=False), now=now)
+                    services.photo_add(
+                        report_id=report.pk, actor=officer, kind=kind, photo=photo_clean(jpeg(), blur=False), now=now
+                    )
                 services.report_request_validation(report_id=report.pk, actor=officer, now=now)
             elif status == Status.AWAITING_VALIDATION:
-                services.report_validate(report_id=report.pk, actor=validator, accept=rng.random() < 0.7,
-                                         reason="foto buram", now=now)
+                services.report_validate(
+                    report_id=report.pk, actor=validator, accept=rng.random() < 0.7, reason="foto buram", now=now
+                )
             elif status == Status.DONE and rng.random() < 0.5:
                 services.report_dispute(tracking_code=codes[report.pk], reason="belum diperbaiki", now=now)
         except Exception as exc:  # a refused action changes nothing (the services' own rule)

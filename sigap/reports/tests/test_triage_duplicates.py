@@ -1,6 +1,6 @@
 """The triage desk and duplicate candidates."""
-from __future__ import annotations
 
+from __future__ import annotations
 
 import pytest
 
@@ -17,9 +17,17 @@ DRAIN = "Got mampet penuh sampah plastik di depan gang Mawar, air meluap ke jala
 
 def test_report_without_location_waits_at_the_triage_desk_and_is_routed_from_there(client, staff):
     desk = staff("petugas.triase", "triase")
-    result = report_submit(Submission(category="", description="Lampu jalan mati di gang Mawar dekat Pondok Bambu sejak seminggu",
-                                      lat=None, lon=None, channel="twitter", allow_no_location=True,
-                                      reporter=Reporter(name="X")))
+    result = report_submit(
+        Submission(
+            category="",
+            description="Lampu jalan mati di gang Mawar dekat Pondok Bambu sejak seminggu",
+            lat=None,
+            lon=None,
+            channel="twitter",
+            allow_no_location=True,
+            reporter=Reporter(name="X"),
+        )
+    )
     report = result.report
     assert report.unit.kode == "triase" and report.kelurahan is None and "location" in report.triage_reason
     client.force_login(desk)
@@ -27,15 +35,22 @@ def test_report_without_location_waits_at_the_triage_desk_and_is_routed_from_the
     item = next(i for i in queue if i["id"] == report.number)
     assert item["places"][0]["kelurahan"]["name"] == "Pondok Bambu"
     assert item["categories"] and len(item["categories"]) <= 3
-    bad = client.post(f"/api/v1/officer/desk/triage/{report.number}", data={"category": "lampu-jalan", "kelurahan": "99"},
-                      content_type="application/json")
+    bad = client.post(
+        f"/api/v1/officer/desk/triage/{report.number}",
+        data={"category": "lampu-jalan", "kelurahan": "99"},
+        content_type="application/json",
+    )
     assert bad.status_code == 422 and bad.json()["field"] == "kelurahan"
-    done = client.post(f"/api/v1/officer/desk/triage/{report.number}",
-                       data={"category": "lampu-jalan", "kelurahan": item["places"][0]["kelurahan"]["code"]},
-                       content_type="application/json")
+    done = client.post(
+        f"/api/v1/officer/desk/triage/{report.number}",
+        data={"category": "lampu-jalan", "kelurahan": item["places"][0]["kelurahan"]["code"]},
+        content_type="application/json",
+    )
     assert done.status_code == 200, done.content
     report.refresh_from_db()
-    assert report.unit.kode == "kel:31.75.07.1002" and report.triage_reason == "" and report.category_source == "officer"
+    assert (
+        report.unit.kode == "kel:31.75.07.1002" and report.triage_reason == "" and report.category_source == "officer"
+    )
     assert report.hops.get().kind == "reroute"
     with pytest.raises(PermissionDenied):  # it left the desk: the desk no longer works on it
         services.report_triage(report_id=report.pk, actor=desk, kategori="lampu-jalan")
@@ -43,7 +58,9 @@ def test_report_without_location_waits_at_the_triage_desk_and_is_routed_from_the
 
 def test_similar_nearby_report_of_the_same_category_is_a_duplicate_candidate():
     first = submit("saluran-tersumbat", description=DRAIN).report
-    second = submit("saluran-tersumbat", description="got mampet di gang mawar, sampah plastik numpuk air meluap").report
+    second = submit(
+        "saluran-tersumbat", description="got mampet di gang mawar, sampah plastik numpuk air meluap"
+    ).report
     other_category = submit("sampah", description=DRAIN).report
     far = submit("saluran-tersumbat", "31.71.01.1001", description=DRAIN).report
     unrelated = submit("saluran-tersumbat", description="Penutup saluran patah dan berbahaya bagi anak sekolah.").report
@@ -93,8 +110,11 @@ def test_retrain_learns_from_officer_confirmed_categories(settings, tmp_path, st
     desk = staff("petugas.triase", "triase")
     odd = "banyak kucing liar berkeliaran di kompleks perumahan"
     for i in range(8):
-        r = report_submit(Submission(category="", description=f"{odd} nomor {i}", lat=None, lon=None, channel="sms",
-                                     allow_no_location=True)).report
+        r = report_submit(
+            Submission(
+                category="", description=f"{odd} nomor {i}", lat=None, lon=None, channel="sms", allow_no_location=True
+            )
+        ).report
         services.report_triage(report_id=r.pk, actor=desk, kategori="gangguan-ketertiban", lat=-6.2351316, lon=106.9009)
     before = glue.categorize(odd)[0][0][0]
     assert before != "gangguan-ketertiban"  # the shipped model does not know this yet

@@ -1,4 +1,5 @@
 """The free-text address parser (pure, no database) and its use through places.place_match (test database)."""
+
 from __future__ import annotations
 
 import importlib.util
@@ -56,6 +57,7 @@ def top(index, text):
 
 # --- the brief's examples and the structure of a result ----------------------------------------------
 
+
 def test_gang_rt_rw_kelurahan_and_kecamatan_are_all_read(index, code):
     r = index.parse("gg. mawar rt 05/03 pondok bambu duren sawit")
     assert (r.rt, r.rw) == ("5", "3")
@@ -78,10 +80,19 @@ def test_full_formal_address(index, code):
     assert r.best == code("Pondok Kelapa") and r.candidates[0][1] > 0.95
 
 
-@pytest.mark.parametrize("text, rt, rw", [
-    ("rt 05/03", "5", "3"), ("RT 003/RW 007", "3", "7"), ("rt.005/rw.003", "5", "3"), ("RT05/RW03", "5", "3"),
-    ("rt/rw 05/03", "5", "3"), ("RT 10 RW 04", "10", "4"), ("di rw 09 saja", None, "9"), ("rt 4, rw 2", "4", "2"),
-])
+@pytest.mark.parametrize(
+    "text, rt, rw",
+    [
+        ("rt 05/03", "5", "3"),
+        ("RT 003/RW 007", "3", "7"),
+        ("rt.005/rw.003", "5", "3"),
+        ("RT05/RW03", "5", "3"),
+        ("rt/rw 05/03", "5", "3"),
+        ("RT 10 RW 04", "10", "4"),
+        ("di rw 09 saja", None, "9"),
+        ("rt 4, rw 2", "4", "2"),
+    ],
+)
 def test_rt_rw_forms(index, text, rt, rw):
     r = index.parse(text)
     assert (r.rt, r.rw) == (rt, rw)
@@ -97,34 +108,41 @@ def test_confidences_are_probabilities_best_first(index):
 
 # --- abbreviations, spelling, typos ------------------------------------------------------------------
 
-@pytest.mark.parametrize("text, expected", [
-    ("pdk bambu dr swt jaktim, pohon tumbang", "Pondok Bambu"),
-    ("jln rusak di kb jeruk jakbar", "Kebon Jeruk"),
-    ("sampah di tj priok jakut blm diangkut", "Tanjung Priok"),
-    ("kel. cemp. putih timur, got mampet", "Cempaka Putih Timur"),
-    ("kp. melayu banjir lg", "Kampung Melayu"),
-    ("tebet tmr rt 10 banjir", "Tebet Timur"),
-    ("tiang roboh, utan kayu utr, matraman", "Utan Kayu Utara"),
-    ("duren 3 pancoran, sampah di bantaran", "Duren Tiga"),
-    ("pegangsaan 2 kelapa gading, genangan air", "Pegangsaan Dua"),
-    ("ps baru jakpus banyak pengamen", "Pasar Baru"),
-    ("Kpd Yth Camat Pademangan, jalan di kel. Ancol rusak", "Ancol"),
-    ("Yth. Bapak Lurah Cipulir, saluran di RW 07 meluap", "Cipulir"),
-])
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("pdk bambu dr swt jaktim, pohon tumbang", "Pondok Bambu"),
+        ("jln rusak di kb jeruk jakbar", "Kebon Jeruk"),
+        ("sampah di tj priok jakut blm diangkut", "Tanjung Priok"),
+        ("kel. cemp. putih timur, got mampet", "Cempaka Putih Timur"),
+        ("kp. melayu banjir lg", "Kampung Melayu"),
+        ("tebet tmr rt 10 banjir", "Tebet Timur"),
+        ("tiang roboh, utan kayu utr, matraman", "Utan Kayu Utara"),
+        ("duren 3 pancoran, sampah di bantaran", "Duren Tiga"),
+        ("pegangsaan 2 kelapa gading, genangan air", "Pegangsaan Dua"),
+        ("ps baru jakpus banyak pengamen", "Pasar Baru"),
+        ("Kpd Yth Camat Pademangan, jalan di kel. Ancol rusak", "Ancol"),
+        ("Yth. Bapak Lurah Cipulir, saluran di RW 07 meluap", "Cipulir"),
+    ],
+)
 def test_abbreviations(index, code, text, expected):
     assert top(index, text)[0] == code(expected)
 
 
-@pytest.mark.parametrize("text, expected", [
-    ("jalan rusak di kelurahan rawamagun", "Rawamangun"),
-    ("pondok bamboo duren sawit got mampet", "Pondok Bambu"),
-    ("jln berlubang di pesangrahan", "Pesanggrahan"),
-    ("got mampet di Kalideris", "Kalideres"),
-    ("lampu mati di kebyoran lama utara", "Kebayoran Lama Utara"),
-    ("ada tawuran di pulogadung", "Pulo Gadung"),  # joined spelling, exact
-    ("PJU mati di Kramat Jati, Jaktim", "Kramatjati"),  # split spelling, exact
-    ("Halo, di kelurahan Setiabudi lampu mati", "Setia Budi"),
-])
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("jalan rusak di kelurahan rawamagun", "Rawamangun"),
+        ("pondok bamboo duren sawit got mampet", "Pondok Bambu"),
+        ("jln berlubang di pesangrahan", "Pesanggrahan"),
+        ("got mampet di Kalideris", "Kalideres"),
+        ("lampu mati di kebyoran lama utara", "Kebayoran Lama Utara"),
+        ("ada tawuran di pulogadung", "Pulo Gadung"),  # joined spelling, exact
+        ("PJU mati di Kramat Jati, Jaktim", "Kramatjati"),  # split spelling, exact
+        ("Halo, di kelurahan Setiabudi lampu mati", "Setia Budi"),
+    ],
+)
 def test_typos_and_spellings(index, code, text, expected):
     assert top(index, text)[0] == code(expected)
 
@@ -147,26 +165,38 @@ def test_fuzzy_matching_does_not_swap_words(index, code):
 
 # --- words that are also names -----------------------------------------------------------------------
 
-@pytest.mark.parametrize("text", [
-    "di tengah jalan ada lubang besar", "jalan baru diaspal sudah rusak lagi", "pohon jati tumbang di taman",
-    "karet ban bekas dibuang sembarangan", "pemuda mabuk di jalan", "minta razia balap liar malam minggu",
-])
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "di tengah jalan ada lubang besar",
+        "jalan baru diaspal sudah rusak lagi",
+        "pohon jati tumbang di taman",
+        "karet ban bekas dibuang sembarangan",
+        "pemuda mabuk di jalan",
+        "minta razia balap liar malam minggu",
+    ],
+)
 def test_everyday_words_are_not_places(index, text):
     assert index.parse(text).candidates == ()
 
 
-@pytest.mark.parametrize("text, expected", [
-    ("kel. Baru kec. Pasar Rebo, got mampet", "Baru"),
-    ("sampah numpuk di Dukuh, Kramat Jati", "Dukuh"),
-    ("Setu, Cipayung: jalan rusak", "Setu"),
-    ("Kel. Jati, Pulogadung: PJU mati", "Jati"),
-    ("RT 2 RW 4 Kel. Gunung, Kebayoran Baru, jalan rusak", "Gunung"),
-])
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("kel. Baru kec. Pasar Rebo, got mampet", "Baru"),
+        ("sampah numpuk di Dukuh, Kramat Jati", "Dukuh"),
+        ("Setu, Cipayung: jalan rusak", "Setu"),
+        ("Kel. Jati, Pulogadung: PJU mati", "Jati"),
+        ("RT 2 RW 4 Kel. Gunung, Kebayoran Baru, jalan rusak", "Gunung"),
+    ],
+)
 def test_everyday_word_names_count_when_marked_or_backed(index, code, text, expected):
     assert top(index, text)[0] == code(expected)
 
 
 # --- disambiguation ----------------------------------------------------------------------------------
+
 
 def test_kecamatan_disambiguates_a_shared_name(index, code):
     assert top(index, "lampu mati di Kelapa Dua, Kebon Jeruk")[0] == code("Kelapa Dua")
@@ -200,20 +230,24 @@ def test_conflicting_kecamatan_lowers_confidence_without_veto(index, code):
 
 # --- streets and landmarks ---------------------------------------------------------------------------
 
+
 def test_street_only_gives_the_street_kelurahan_and_is_ambiguous(index, place):
     r = index.parse("lampu mati di jl. pahlawan revolusi")
     assert {c for c, _ in r.candidates} == set(place["Jalan Pahlawan Revolusi"].kelurahan)
     assert r.ambiguous and r.street.name == "Jalan Pahlawan Revolusi"
 
 
-@pytest.mark.parametrize("text, street", [
-    ("trotoar jl sudirman dipakai motor", "Jalan Jenderal Sudirman"),
-    ("jalan rusak di jl. m.h. thamrin", "Jalan MH Thamrin"),
-    ("lampu lalin mati di jl. t.b. simatupang", "Jalan TB Simatupang"),
-    ("Jl. MT Haryono depan halte, lubang besar", "Jalan MT Haryono"),
-    ("lampu pju mati sepanjang jalan gatot subroto", "Jalan Gatot Subroto"),
-    ("jalan berlubang di Jl. Raya Bogor km 21", "Jalan Raya Bogor"),
-])
+@pytest.mark.parametrize(
+    "text, street",
+    [
+        ("trotoar jl sudirman dipakai motor", "Jalan Jenderal Sudirman"),
+        ("jalan rusak di jl. m.h. thamrin", "Jalan MH Thamrin"),
+        ("lampu lalin mati di jl. t.b. simatupang", "Jalan TB Simatupang"),
+        ("Jl. MT Haryono depan halte, lubang besar", "Jalan MT Haryono"),
+        ("lampu pju mati sepanjang jalan gatot subroto", "Jalan Gatot Subroto"),
+        ("jalan berlubang di Jl. Raya Bogor km 21", "Jalan Raya Bogor"),
+    ],
+)
 def test_street_names_with_titles_and_initials(index, place, text, street):
     r = index.parse(text)
     assert r.street is not None and r.street.name == street
@@ -234,17 +268,20 @@ def test_street_not_in_gazetteer_is_reported_and_named_area_decides(index, code)
     assert r.best == code("Kebon Kacang")
 
 
-@pytest.mark.parametrize("text, expected, kind", [
-    ("depan stasiun manggarai banyak sampah numpuk", "Manggarai", "stasiun"),
-    ("sampah berserakan di sekitar Monas", "Gambir", "landmark"),
-    ("pengamen di depan RSCM", "Kenari", "rs"),
-    ("belakang Kalibata City banjir", "Rawajati", "landmark"),
-    ("halte depan PGC rusak", "Cililitan", "mall"),
-    ("jalan rusak menuju Setu Babakan", "Srengseng Sawah", "landmark"),
-    ("deket Kokas macet gara2 parkir", "Menteng Dalam", "mall"),
-    ("Lampu jalan di sekitar GBK mati", "Gelora", "landmark"),
-    ("jalan ke pulau pramuka dermaga rusak", "Pulau Panggang", "landmark"),
-])
+@pytest.mark.parametrize(
+    "text, expected, kind",
+    [
+        ("depan stasiun manggarai banyak sampah numpuk", "Manggarai", "stasiun"),
+        ("sampah berserakan di sekitar Monas", "Gambir", "landmark"),
+        ("pengamen di depan RSCM", "Kenari", "rs"),
+        ("belakang Kalibata City banjir", "Rawajati", "landmark"),
+        ("halte depan PGC rusak", "Cililitan", "mall"),
+        ("jalan rusak menuju Setu Babakan", "Srengseng Sawah", "landmark"),
+        ("deket Kokas macet gara2 parkir", "Menteng Dalam", "mall"),
+        ("Lampu jalan di sekitar GBK mati", "Gelora", "landmark"),
+        ("jalan ke pulau pramuka dermaga rusak", "Pulau Panggang", "landmark"),
+    ],
+)
 def test_landmark_only(index, code, text, expected, kind):
     r = index.parse(text)
     assert r.best == code(expected)
@@ -258,35 +295,62 @@ def test_landmark_spanning_kelurahan_is_ambiguous(index, place):
 
 # --- nothing usable, elsewhere, ambiguous ------------------------------------------------------------
 
-@pytest.mark.parametrize("text", [
-    "Lampu jalan mati sudah seminggu tolong diperbaiki", "Got mampet parah di gang", "Gang Mawar RT 05 RW 03 banjir",
-    "PJU mati, RT 04/RW 11", "Di Jakarta banyak jalan rusak", "Jakarta Selatan banyak banjir", "Jl. Mawar no 5 banjir", "",
-])
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Lampu jalan mati sudah seminggu tolong diperbaiki",
+        "Got mampet parah di gang",
+        "Gang Mawar RT 05 RW 03 banjir",
+        "PJU mati, RT 04/RW 11",
+        "Di Jakarta banyak jalan rusak",
+        "Jakarta Selatan banyak banjir",
+        "Jl. Mawar no 5 banjir",
+        "",
+    ],
+)
 def test_no_usable_place(index, text):
     r = index.parse(text)
     assert r.candidates == () and not r.ambiguous and r.best is None
 
 
-@pytest.mark.parametrize("text", [
-    "jalan rusak di Bekasi Barat", "banjir di Ciledug, Tangerang", "lampu jalan mati di Margonda Depok", "galian di BSD Serpong",
-])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "jalan rusak di Bekasi Barat",
+        "banjir di Ciledug, Tangerang",
+        "lampu jalan mati di Margonda Depok",
+        "galian di BSD Serpong",
+    ],
+)
 def test_outside_the_city(index, text):
     r = index.parse(text)
     assert r.candidates == () and r.elsewhere > 0.9 and any(m.kind == "luar" for m in r.mentions)
 
 
-@pytest.mark.parametrize("text", [
-    "banjir di Tebet", "lampu mati di Cipete", "PJU banyak mati di kecamatan Tebet", "got mampet di Meruya", "banjir di Condet",
-    "lampu pju mati sepanjang jalan gatot subroto",
-])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "banjir di Tebet",
+        "lampu mati di Cipete",
+        "PJU banyak mati di kecamatan Tebet",
+        "got mampet di Meruya",
+        "banjir di Condet",
+        "lampu pju mati sepanjang jalan gatot subroto",
+    ],
+)
 def test_ambiguous_flag_when_several_kelurahan_fit(index, text):
     r = index.parse(text)
     assert r.candidates and r.ambiguous
 
 
 def test_ambiguous_flag_off_when_one_kelurahan_is_clear(index):
-    for text in ("Kel. Kebon Baru Kec. Tebet", "Jl. Pahlawan Revolusi, Pondok Bambu", "depan stasiun manggarai",
-                 "RT 10 RW 04 Bukit Duri Tebet Jakarta Selatan 12840 banjir"):
+    for text in (
+        "Kel. Kebon Baru Kec. Tebet",
+        "Jl. Pahlawan Revolusi, Pondok Bambu",
+        "depan stasiun manggarai",
+        "RT 10 RW 04 Bukit Duri Tebet Jakarta Selatan 12840 banjir",
+    ):
         r = index.parse(text)
         assert r.candidates and not r.ambiguous, text
 
@@ -299,6 +363,7 @@ def test_kecamatan_only_spreads_over_its_kelurahan(index):
 
 # --- inputs ------------------------------------------------------------------------------------------
 
+
 def test_parse_address_takes_plain_data_and_caches_the_index(data, code):
     regions, gazetteer = data
     as_tuples = [(r.kode, r.nama, r.tingkat, r.parent) for r in regions]
@@ -309,8 +374,14 @@ def test_parse_address_takes_plain_data_and_caches_the_index(data, code):
 
 
 def test_works_for_any_region_list():
-    regions = [Region("1", "Kota Contoh", 2), Region("1.1", "Sukamaju", 3, "1"), Region("1.1.1", "Mekarsari", 4, "1.1"),
-               Region("1.1.2", "Cibeunying", 4, "1.1"), Region("1.2", "Sukasari", 3, "1"), Region("1.2.1", "Mekarsari", 4, "1.2")]
+    regions = [
+        Region("1", "Kota Contoh", 2),
+        Region("1.1", "Sukamaju", 3, "1"),
+        Region("1.1.1", "Mekarsari", 4, "1.1"),
+        Region("1.1.2", "Cibeunying", 4, "1.1"),
+        Region("1.2", "Sukasari", 3, "1"),
+        Region("1.2.1", "Mekarsari", 4, "1.2"),
+    ]
     gazetteer = [Place("Pasar Kembang", "pasar", ("ps kembang",), ("1.1.2",))]
     r = parse_address("lampu mati di Mekarsari, Sukasari", regions=regions, gazetteer=gazetteer)
     assert r.best == "1.2.1" and not r.ambiguous
@@ -331,6 +402,7 @@ def test_gazetteer_codes_are_jakarta_kelurahan(data):
 
 
 # --- the labelled set ----------------------------------------------------------------------------------
+
 
 def _bench():
     spec = importlib.util.spec_from_file_location("bench_address", ROOT / "bench" / "address.py")
@@ -354,6 +426,7 @@ def test_labelled_set_accuracy_floors(index):
 
 
 # --- places.place_match on the test database ---------------------------------------------------------
+
 
 @pytest.mark.django_db
 def test_place_match_uses_the_parser_with_inner_points():
@@ -386,6 +459,13 @@ def test_place_match_follows_changes_to_the_regions():
 
     assert place_match("banjir di Kelurahan Sukamakmur") == []
     kec = Wilayah.objects.get(kode="31.75.07")
-    Wilayah.objects.create(kode="31.75.07.1099", nama="Sukamakmur", tingkat=Wilayah.Tingkat.KELURAHAN, jenis="kelurahan",
-                           parent=kec, inner_lat=-6.23, inner_lon=106.91)
+    Wilayah.objects.create(
+        kode="31.75.07.1099",
+        nama="Sukamakmur",
+        tingkat=Wilayah.Tingkat.KELURAHAN,
+        jenis="kelurahan",
+        parent=kec,
+        inner_lat=-6.23,
+        inner_lon=106.91,
+    )
     assert place_match("banjir di Kelurahan Sukamakmur")[0].kode == "31.75.07.1099"

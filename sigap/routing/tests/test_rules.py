@@ -4,6 +4,7 @@ Geometry fixtures are tiny squares (a few hundred metres); the Jakarta tests use
 ``sigap/data/jakarta_kelurahan.geojson``. Every hard-coded Jakarta coordinate below was checked
 against that file (see the comment next to it).
 """
+
 from __future__ import annotations
 
 import itertools
@@ -31,7 +32,6 @@ def approx_m(expected: float, rel: float = 0.005):
     return pytest.approx(expected, rel=rel)
 
 
-
 # =========================================================================== Jakarta data
 
 
@@ -47,10 +47,7 @@ def jakarta(collection) -> KelurahanIndex:
 
 @pytest.fixture(scope="module")
 def nama(collection) -> dict[str, str]:
-    return {
-        f["properties"]["kode_kelurahan"]: f["properties"]["nama_kelurahan"]
-        for f in collection["features"]
-    }
+    return {f["properties"]["kode_kelurahan"]: f["properties"]["nama_kelurahan"] for f in collection["features"]}
 
 
 def _features():
@@ -62,9 +59,7 @@ def test_jakarta_index_has_all_267_kelurahan(jakarta):
     assert len(jakarta) == 267
 
 
-@pytest.mark.parametrize(
-    "props", _features(), ids=lambda p: f"{p['kode_kelurahan']}-{p['nama_kelurahan']}"
-)
+@pytest.mark.parametrize("props", _features(), ids=lambda p: f"{p['kode_kelurahan']}-{p['nama_kelurahan']}")
 def test_titik_dalam_of_every_kelurahan_locates_inside_that_kelurahan(jakarta, props):
     loc = jakarta.locate(props["titik_dalam_lon"], props["titik_dalam_lat"])
     assert loc == Location(props["kode_kelurahan"], "inside", 0.0)
@@ -96,9 +91,7 @@ JAKARTA_OVERLAPS = [
 
 
 @pytest.mark.parametrize("lon, lat, expected, other", JAKARTA_OVERLAPS)
-def test_jakarta_overlap_goes_to_the_kelurahan_the_point_is_deepest_in(
-    jakarta, collection, lon, lat, expected, other
-):
+def test_jakarta_overlap_goes_to_the_kelurahan_the_point_is_deepest_in(jakarta, collection, lon, lat, expected, other):
     assert jakarta.locate(lon, lat) == Location(expected, "overlap", 0.0)
     # The same answer whatever the order of the features.
     reversed_index = KelurahanIndex.from_geojson(
@@ -203,9 +196,7 @@ RIGHT = ("31.01", sq(0.0015, 0.0, 0.002))
     ],
 )
 @pytest.mark.parametrize("order", ["given", "reversed"])
-def test_overlap_picks_deeper_polygon_then_smaller_code_whatever_the_input_order(
-    x, expected, why, order
-):
+def test_overlap_picks_deeper_polygon_then_smaller_code_whatever_the_input_order(x, expected, why, order):
     areas = [LEFT, RIGHT] if order == "given" else [RIGHT, LEFT]
     index = KelurahanIndex(areas)
     assert index.locate(X0 + x, Y0 + 0.001) == Location(expected, "overlap", 0.0), why
@@ -236,9 +227,7 @@ def test_point_on_outer_boundary_counts_as_inside():
 def test_result_does_not_depend_on_the_order_of_many_areas():
     squares = [(f"31.{i:02d}", sq(0.0007 * (i % 5), 0.0007 * (i // 5), 0.001)) for i in range(25)]
     rng = random.Random(3)
-    points = [
-        (X0 + rng.uniform(-0.001, 0.005), Y0 + rng.uniform(-0.001, 0.005)) for _ in range(300)
-    ]
+    points = [(X0 + rng.uniform(-0.001, 0.005), Y0 + rng.uniform(-0.001, 0.005)) for _ in range(300)]
     expected = KelurahanIndex(squares).locate_many(*zip(*points))
     for _ in range(3):
         shuffled = squares[:]
@@ -363,11 +352,7 @@ def test_locate_many_handles_empty_and_mismatched_input(jakarta):
 def test_locate_and_locate_many_agree_on_points_including_exact_edges_and_corners():
     # Binary-fraction coordinates, so lattice points fall exactly on square edges and corners.
     s = 2.0**-10
-    squares = [
-        (f"K{i}{j}", box(i * s, j * s, (i + 1) * s, (j + 1) * s))
-        for i in range(4)
-        for j in range(4)
-    ]
+    squares = [(f"K{i}{j}", box(i * s, j * s, (i + 1) * s, (j + 1) * s)) for i in range(4) for j in range(4)]
     squares.append(("K99", box(0.5 * s, 0.5 * s, 2.5 * s, 1.5 * s)))  # overlaps several
     index = KelurahanIndex(squares, max_snap_m=50)
     lattice = [k * s / 4 for k in range(-3, 20)]
@@ -505,9 +490,7 @@ def test_same_wilayah_tie_goes_to_smallest_unit_code(order):
         (BANJIR, ""),
     ],
 )
-def test_no_responsible_unit_raises_no_tupoksi_naming_category_and_kelurahan(
-    book, kategori, kelurahan
-):
+def test_no_responsible_unit_raises_no_tupoksi_naming_category_and_kelurahan(book, kategori, kelurahan):
     with pytest.raises(NoTupoksi) as caught:
         book.responsible(kategori=kategori, kelurahan=kelurahan)
     err = caught.value
@@ -526,7 +509,10 @@ def test_categories_lists_categories_with_rules(book):
         # responsible first, then the same group (trotoar-rusak), then the others by code
         # (banjir, lainnya, sampah); duplicates dropped.
         (
-            JR, "31.75.02.1001", None, 5,
+            JR,
+            "31.75.02.1001",
+            None,
+            5,
             [
                 "kelurahan-bali-mester",
                 "sudin-bina-marga-jt",
@@ -537,14 +523,20 @@ def test_categories_lists_categories_with_rules(book):
         ),
         # the unit saying "bukan tupoksi" is never offered back
         (
-            JR, "31.75.02.1001", "kelurahan-bali-mester", 5,
+            JR,
+            "31.75.02.1001",
+            "kelurahan-bali-mester",
+            5,
             ["sudin-bina-marga-jt", "dinas-sda", "biro-pemerintahan", "sudin-lh-jt"],
         ),
         (JR, "31.75.02.1001", None, 2, ["kelurahan-bali-mester", "sudin-bina-marga-jt"]),
         (JR, "31.75.02.1001", None, 0, []),
         # same group for sampah is banjir; trotoar and jalan give the same unit (deduplicated)
         (
-            SAMPAH, "31.71.01.1001", None, 5,
+            SAMPAH,
+            "31.71.01.1001",
+            None,
+            5,
             ["dinas-lh", "dinas-sda", "dinas-bina-marga", "sudin-kominfo-jp"],
         ),
         (SAMPAH, "31.71.01.1001", "dinas-lh", 2, ["dinas-sda", "dinas-bina-marga"]),
@@ -552,14 +544,15 @@ def test_categories_lists_categories_with_rules(book):
         (JR, "32.73.01.1001", None, 5, ["biro-pemerintahan"]),
         # a category without a rule here still gets suggestions from its group and the rest
         (
-            "lampu-jalan", "31.75.01.1001", None, 5,
+            "lampu-jalan",
+            "31.75.01.1001",
+            None,
+            5,
             ["sudin-bina-marga-jt", "dinas-sda", "biro-pemerintahan", "sudin-lh-jt"],
         ),
     ],
 )
-def test_suggestions_order_dedup_exclusion_and_limit(
-    book, kategori, kelurahan, exclude, limit, expected
-):
+def test_suggestions_order_dedup_exclusion_and_limit(book, kategori, kelurahan, exclude, limit, expected):
     got = book.suggestions(kategori=kategori, kelurahan=kelurahan, exclude_unit=exclude, limit=limit)
     assert got == expected
 

@@ -1,4 +1,5 @@
 """Session fixtures: train each model once per test session (a few seconds each); no database."""
+
 from __future__ import annotations
 
 import pytest

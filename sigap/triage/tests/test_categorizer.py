@@ -1,4 +1,5 @@
 """The categorizer: output shape, obvious texts, persistence, retraining, and the held-out accuracy targets."""
+
 from __future__ import annotations
 
 import csv
@@ -10,8 +11,12 @@ import pytest
 pytest.importorskip("sklearn", reason="scikit-learn is needed for sigap.triage")
 pytest.importorskip("Sastrawi", reason="PySastrawi is needed for sigap.triage")
 
-from sigap.triage.categorizer import (  # noqa: E402
-    THRESHOLD, Categorizer, data_hash, holdout_split, load_training_data,
+from sigap.triage.categorizer import (
+    THRESHOLD,
+    Categorizer,
+    data_hash,
+    holdout_split,
+    load_training_data,
 )
 
 CATALOG = Path(__file__).resolve().parents[2] / "data" / "kategori.csv"
@@ -38,20 +43,23 @@ def test_predict_returns_three_sorted_pairs(model):
     assert prediction[0][0] == "jalan-rusak"
 
 
-@pytest.mark.parametrize("text, expected", [
-    ("got mampet depan rumah", "saluran-tersumbat"),
-    ("gaji blm dibayar 2 bulan", "ketenagakerjaan"),
-    ("lampu pju mati", "lampu-jalan"),
-    ("@DKIJakarta @BinaMargaJKT jln raya bogor bolong2 parah, udh ada yg jatoh #JalanRusak", "jalan-rusak"),
-    ("sampah ga diangkut udh seminggu, bau bgt", "sampah"),
-    ("pohon tumbang nutup jalan abis ujan angin", "pohon-tumbang"),
-    ("KTP saya sudah direkam tapi belum dicetak", "adminduk"),
-    ("pkl jualan di trotoar depan stasiun", "pkl-liar"),
-    ("kpj blm cair", "kartu-pekerja"),
-    ("air PAM mati dari kemarin", "air-bersih"),
-    ("lampu merah di perempatan mati, semua kendaraan serobot", "lalu-lintas"),
-    ("petugas kelurahan minta uang 200rb biar surat cepet jadi", "pelayanan-aparatur"),
-])
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("got mampet depan rumah", "saluran-tersumbat"),
+        ("gaji blm dibayar 2 bulan", "ketenagakerjaan"),
+        ("lampu pju mati", "lampu-jalan"),
+        ("@DKIJakarta @BinaMargaJKT jln raya bogor bolong2 parah, udh ada yg jatoh #JalanRusak", "jalan-rusak"),
+        ("sampah ga diangkut udh seminggu, bau bgt", "sampah"),
+        ("pohon tumbang nutup jalan abis ujan angin", "pohon-tumbang"),
+        ("KTP saya sudah direkam tapi belum dicetak", "adminduk"),
+        ("pkl jualan di trotoar depan stasiun", "pkl-liar"),
+        ("kpj blm cair", "kartu-pekerja"),
+        ("air PAM mati dari kemarin", "air-bersih"),
+        ("lampu merah di perempatan mati, semua kendaraan serobot", "lalu-lintas"),
+        ("petugas kelurahan minta uang 200rb biar surat cepet jadi", "pelayanan-aparatur"),
+    ],
+)
 def test_obvious_texts(model, text, expected):
     top, confidence = model.predict(text)[0]
     assert top == expected
@@ -130,7 +138,7 @@ def test_retrain_with_confirmed_examples_shifts_a_prediction(model):
 
 def test_heldout_accuracy_targets(holdout):
     """The benchmark's split (bench/triage_categorizer.py): a regression in data or model fails here."""
-    trained, train_x, test_x, test_y = holdout
+    trained, _train_x, test_x, test_y = holdout
     predictions = trained.predict_many(test_x)
     top1 = np.mean([p[0][0] == y for p, y in zip(predictions, test_y)])
     top3 = np.mean([y in {c for c, _ in p} for p, y in zip(predictions, test_y)])

@@ -1,11 +1,12 @@
 """The Indonesian normalizer: each slang rule, cleaning, numbers, repeated letters, stemming, stop words."""
+
 from __future__ import annotations
 
 import pytest
 
 pytest.importorskip("Sastrawi", reason="PySastrawi is needed for sigap.triage")
 
-from sigap.triage import normalize as N  # noqa: E402
+from sigap.triage import normalize as N
 
 
 def plain(text: str) -> str:
@@ -13,15 +14,43 @@ def plain(text: str) -> str:
     return N.normalize(text, stem_words=False, stopwords=False)
 
 
-@pytest.mark.parametrize("raw, expected", [
-    ("jln", "jalan"), ("jl", "jalan"), ("jl.", "jalan"), ("gg", "gang"), ("pju", "lampu jalan"),
-    ("bgt", "banget"), ("udh", "sudah"), ("udah", "sudah"), ("sdh", "sudah"),
-    ("gak", "tidak"), ("ga", "tidak"), ("nggak", "tidak"), ("ngga", "tidak"), ("tdk", "tidak"),
-    ("yg", "yang"), ("dgn", "dengan"), ("blm", "belum"), ("krn", "karena"), ("tp", "tapi"),
-    ("sy", "saya"), ("dr", "dari"), ("kl", "kalau"), ("klo", "kalau"), ("mcet", "macet"),
-    ("tj", "transjakarta"), ("busway", "transjakarta"), ("selokan", "got"), ("pdam", "pam"),
-    ("bolong", "berlubang"), ("ujan", "hujan"), ("skrg", "sekarang"), ("tlg", "tolong"),
-])
+@pytest.mark.parametrize(
+    "raw, expected",
+    [
+        ("jln", "jalan"),
+        ("jl", "jalan"),
+        ("jl.", "jalan"),
+        ("gg", "gang"),
+        ("pju", "lampu jalan"),
+        ("bgt", "banget"),
+        ("udh", "sudah"),
+        ("udah", "sudah"),
+        ("sdh", "sudah"),
+        ("gak", "tidak"),
+        ("ga", "tidak"),
+        ("nggak", "tidak"),
+        ("ngga", "tidak"),
+        ("tdk", "tidak"),
+        ("yg", "yang"),
+        ("dgn", "dengan"),
+        ("blm", "belum"),
+        ("krn", "karena"),
+        ("tp", "tapi"),
+        ("sy", "saya"),
+        ("dr", "dari"),
+        ("kl", "kalau"),
+        ("klo", "kalau"),
+        ("mcet", "macet"),
+        ("tj", "transjakarta"),
+        ("busway", "transjakarta"),
+        ("selokan", "got"),
+        ("pdam", "pam"),
+        ("bolong", "berlubang"),
+        ("ujan", "hujan"),
+        ("skrg", "sekarang"),
+        ("tlg", "tolong"),
+    ],
+)
 def test_slang_rule(raw, expected):
     assert plain(raw) == expected
 
@@ -50,10 +79,16 @@ def test_numbers_policy():
     assert plain("lubang-lubang") == "lubang"
 
 
-@pytest.mark.parametrize("raw, expected", [
-    ("bangeeet", "banget"), ("mampeeettt", "mampet"), ("maaaaf", "maaf"), ("gaaaa", "tidak"),
-    ("tolooong", "tolong"),
-])
+@pytest.mark.parametrize(
+    "raw, expected",
+    [
+        ("bangeeet", "banget"),
+        ("mampeeettt", "mampet"),
+        ("maaaaf", "maaf"),
+        ("gaaaa", "tidak"),
+        ("tolooong", "tolong"),
+    ],
+)
 def test_repeated_letters(raw, expected):
     assert plain(raw) == expected
 

@@ -12,8 +12,14 @@ class Command(BaseCommand):
     def handle(self, *args, no_progress: bool, **options):
         result = demo_load(progress=not no_progress)
         created = ", ".join(f"{k}: {v}" for k, v in result["reference"].items()) or "nothing new"
-        self.stdout.write(self.style.SUCCESS(f"Reference data: {created}. Sample reports created: {result['reports_created']}."))
-        self.stdout.write("\nDemo logins (password: " + ("$SIGAP_DEMO_PASSWORD" if demo_password() != "sigap-demo-2026" else "sigap-demo-2026") + "):")
+        self.stdout.write(
+            self.style.SUCCESS(f"Reference data: {created}. Sample reports created: {result['reports_created']}.")
+        )
+        self.stdout.write(
+            "\nDemo logins (password: "
+            + ("$SIGAP_DEMO_PASSWORD" if demo_password() != "sigap-demo-2026" else "sigap-demo-2026")
+            + "):"
+        )
         self.stdout.write(f"  {'admin':24} superuser (Django admin)")
         for acc in result["accounts"]:
             self.stdout.write(f"  {acc.username:24} {acc.role:16} {acc.description}")
@@ -21,8 +27,10 @@ class Command(BaseCommand):
 
         factors = second_factors_load()
         if factors:
-            self.stdout.write("\nThese accounts also ask for a one-time code (second factor): add the URI to an "
-                              "authenticator app,\nor print the current code with `sigap otp code USERNAME` "
-                              "(demo devices only):")
+            self.stdout.write(
+                "\nThese accounts also ask for a one-time code (second factor): add the URI to an "
+                "authenticator app,\nor print the current code with `sigap otp code USERNAME` "
+                "(demo devices only):"
+            )
             for username, uri in factors:
                 self.stdout.write(f"  {username:24} {uri}")

@@ -2,8 +2,10 @@ from django.core.management.base import BaseCommand, CommandError
 
 
 class Command(BaseCommand):
-    help = ("Outbox: 'sigap outbox sweep' delivers what is due (what a crash left, failed rows past their backoff; the "
-            "running system does this by itself); 'sigap outbox flush' delivers every waiting row now, backoffs or not.")
+    help = (
+        "Outbox: 'sigap outbox sweep' delivers what is due (what a crash left, failed rows past their backoff; the "
+        "running system does this by itself); 'sigap outbox flush' delivers every waiting row now, backoffs or not."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument("action", choices=["flush", "sweep"])

@@ -9,7 +9,9 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("--province", default=settings.SIGAP_PROVINCE)
-        parser.add_argument("--all-regions", action="store_true", help="load all 91,599 Indonesian regions, not only the province")
+        parser.add_argument(
+            "--all-regions", action="store_true", help="load all 91,599 Indonesian regions, not only the province"
+        )
         parser.add_argument("--no-progress", action="store_true")
 
     def handle(self, *args, province: str, all_regions: bool, no_progress: bool, **options):

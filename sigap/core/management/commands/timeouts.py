@@ -4,8 +4,10 @@ from sigap.reports.services import reports_close_unanswered
 
 
 class Command(BaseCommand):
-    help = ("'sigap timeouts run': close reports whose question to the reporter went unanswered for "
-            "SIGAP_REPORTER_ANSWER_DAYS working days (the reporter is told). Run it hourly (cron or Celery beat).")
+    help = (
+        "'sigap timeouts run': close reports whose question to the reporter went unanswered for "
+        "SIGAP_REPORTER_ANSWER_DAYS working days (the reporter is told). Run it hourly (cron or Celery beat)."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument("action", choices=["run"])

@@ -4,10 +4,12 @@ from sigap.core.errors import DomainError
 
 
 class Command(BaseCommand):
-    help = ("Email by IMAP. 'sigap imap poll' fetches the UNSEEN messages of SIGAP_EMAIL_IMAP_FOLDER, stores and "
-            "processes each (the same path as the email webhook) and marks it \\Seen once stored; then it files "
-            "the email dialogs whose resident did not answer in time. 'sigap imap sweep' does only the latter "
-            "(for installations that receive email by webhook). Run poll every minute or two (cron or Celery beat).")
+    help = (
+        "Email by IMAP. 'sigap imap poll' fetches the UNSEEN messages of SIGAP_EMAIL_IMAP_FOLDER, stores and "
+        "processes each (the same path as the email webhook) and marks it \\Seen once stored; then it files "
+        "the email dialogs whose resident did not answer in time. 'sigap imap sweep' does only the latter "
+        "(for installations that receive email by webhook). Run poll every minute or two (cron or Celery beat)."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument("action", choices=["poll", "sweep"])

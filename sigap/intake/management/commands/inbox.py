@@ -2,8 +2,10 @@ from django.core.management.base import BaseCommand
 
 
 class Command(BaseCommand):
-    help = ("'sigap inbox flush': process inbound channel messages that were stored but not processed (a worker "
-            "died, or processing failed); run it every few minutes from cron or Celery beat.")
+    help = (
+        "'sigap inbox flush': process inbound channel messages that were stored but not processed (a worker "
+        "died, or processing failed); run it every few minutes from cron or Celery beat."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument("action", choices=["flush"])

@@ -2,10 +2,12 @@ from django.core.management.base import BaseCommand, CommandError
 
 
 class Command(BaseCommand):
-    help = ("LAPOR! (SP4N-LAPOR!). 'sigap lapor import' pulls the reports disposed to SIGAP_LAPOR_INSTANSI and files "
-            "each once (idempotent on the LAPOR! id). 'sigap lapor push' delivers the status updates of LAPOR! "
-            "reports still waiting in the outbox (normally they go out at once; this retries failures). "
-            "Run import every few minutes (cron or Celery beat).")
+    help = (
+        "LAPOR! (SP4N-LAPOR!). 'sigap lapor import' pulls the reports disposed to SIGAP_LAPOR_INSTANSI and files "
+        "each once (idempotent on the LAPOR! id). 'sigap lapor push' delivers the status updates of LAPOR! "
+        "reports still waiting in the outbox (normally they go out at once; this retries failures). "
+        "Run import every few minutes (cron or Celery beat)."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument("action", choices=["import", "push"])
@@ -18,7 +20,9 @@ class Command(BaseCommand):
 
         adapter = ADAPTERS["lapor"]
         if not adapter.enabled():
-            raise CommandError("LAPOR! is not configured (SIGAP_LAPOR_API_BASE, SIGAP_LAPOR_TOKEN, SIGAP_LAPOR_INSTANSI).")
+            raise CommandError(
+                "LAPOR! is not configured (SIGAP_LAPOR_API_BASE, SIGAP_LAPOR_TOKEN, SIGAP_LAPOR_INSTANSI)."
+            )
         if action == "import":
             try:
                 counts = adapter.laporan_import()
@@ -32,8 +36,11 @@ class Command(BaseCommand):
         waiting = [Notification.State.PENDING, Notification.State.FAILED]
         if hasattr(Notification.State, "HELD"):  # rows that waited for the LAPOR! settings
             waiting.append(Notification.State.HELD)
-        ids = list(Notification.objects.filter(state__in=waiting, report__channel="lapor")
-                   .order_by("pk").values_list("pk", flat=True)[:limit])
+        ids = list(
+            Notification.objects.filter(state__in=waiting, report__channel="lapor")
+            .order_by("pk")
+            .values_list("pk", flat=True)[:limit]
+        )
         counts: dict[str, int] = {}
         for pk in ids:
             result = notification_deliver(pk)

@@ -1,15 +1,16 @@
 """``sigap otp``: enrol a staff account's authenticator (TOTP) and check who still needs one.
 
-    sigap otp enroll USERNAME [--replace]   create the account's authenticator and print its otpauth:// URI,
-                                            secret and a QR code to scan (shown once, to whoever runs it)
-    sigap otp status                        accounts that need a second factor and whether they have one
-    sigap otp code USERNAME                 the current code of a *demo* device (made by `sigap demo`) only
-    sigap otp reseal USERNAME               re-write the account's credential seal over what the database holds
-                                            now, after checking that its password hash, status, authenticator and
-                                            roles are what they should be (``sigap.officers.seal``); access-logged
-    sigap otp reseal --all                  re-write under the current SECRET_KEY every seal that verifies now (also
-                                            under SECRET_KEY_FALLBACKS); list the broken ones, leave them alone
+sigap otp enroll USERNAME [--replace]   create the account's authenticator and print its otpauth:// URI,
+                                        secret and a QR code to scan (shown once, to whoever runs it)
+sigap otp status                        accounts that need a second factor and whether they have one
+sigap otp code USERNAME                 the current code of a *demo* device (made by `sigap demo`) only
+sigap otp reseal USERNAME               re-write the account's credential seal over what the database holds
+                                        now, after checking that its password hash, status, authenticator and
+                                        roles are what they should be (``sigap.officers.seal``); access-logged
+sigap otp reseal --all                  re-write under the current SECRET_KEY every seal that verifies now (also
+                                        under SECRET_KEY_FALLBACKS); list the broken ones, leave them alone
 """
+
 from __future__ import annotations
 
 from base64 import b32encode
@@ -32,8 +33,12 @@ class Command(BaseCommand):
         code.add_argument("username")
         reseal = sub.add_parser("reseal", help="re-write the account's credential seal (after checking the account)")
         reseal.add_argument("username", nargs="?")
-        reseal.add_argument("--all", action="store_true", dest="every",
-                            help="every account whose seal verifies now (after a SECRET_KEY rotation)")
+        reseal.add_argument(
+            "--all",
+            action="store_true",
+            dest="every",
+            help="every account whose seal verifies now (after a SECRET_KEY rotation)",
+        )
 
     def handle(self, *args, action: str, **options):
         return getattr(self, f"_{action}")(**options)
@@ -106,6 +111,11 @@ class Command(BaseCommand):
         user = self._user(username)
         was_valid = seal_valid(user.pk)
         seal_write(user.pk, create=True)
-        access_record(actor=None, action="credential_seal_rewritten", account=username, was_valid=was_valid,
-                      via="sigap otp reseal")
+        access_record(
+            actor=None,
+            action="credential_seal_rewritten",
+            account=username,
+            was_valid=was_valid,
+            via="sigap otp reseal",
+        )
         self.stdout.write(f"credential seal of {username} rewritten (it was {'valid' if was_valid else 'BROKEN'})")

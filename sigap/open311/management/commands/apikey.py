@@ -1,4 +1,5 @@
 """``sigap apikey create NAME [--rate N]`` prints a new Open311 client key once; ``list``; ``deactivate NAME``."""
+
 from django.core.management.base import BaseCommand, CommandError
 
 from sigap.core.errors import DomainError
@@ -7,8 +8,10 @@ from sigap.open311.services import apiclient_issue
 
 
 class Command(BaseCommand):
-    help = ("Open311 client keys. 'create NAME [--rate N]' registers a client app and prints its key once (only a "
-            "hash is stored); 'list' shows the clients; 'deactivate NAME' revokes a key.")
+    help = (
+        "Open311 client keys. 'create NAME [--rate N]' registers a client app and prints its key once (only a "
+        "hash is stored); 'list' shows the clients; 'deactivate NAME' revokes a key."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument("action", choices=["create", "list", "deactivate"])

@@ -9,23 +9,39 @@ from sigap.privacy import access_log
 
 
 class Command(BaseCommand):
-    help = ("The access log. 'verify': recompute the keyed hash chain, report the first tampered row and check that "
-            "every given checkpoint is still a prefix of the log. 'checkpoint': write a signed checkpoint of the "
-            "log's last row for auditors to keep outside the database. 'public-key': print the key that verifies "
-            "checkpoints (auditors keep it). 'new-key': print a fresh audit key for SIGAP_AUDIT_KEY.")
+    help = (
+        "The access log. 'verify': recompute the keyed hash chain, report the first tampered row and check that "
+        "every given checkpoint is still a prefix of the log. 'checkpoint': write a signed checkpoint of the "
+        "log's last row for auditors to keep outside the database. 'public-key': print the key that verifies "
+        "checkpoints (auditors keep it). 'new-key': print a fresh audit key for SIGAP_AUDIT_KEY."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument("action", choices=["verify", "checkpoint", "public-key", "new-key"])
-        parser.add_argument("--checkpoint", action="append", default=[], metavar="PATH",
-                            help="verify: a checkpoint file, or a directory of them (repeatable). "
-                                 "SIGAP_AUDIT_CHECKPOINT_DIR is always checked when set.")
-        parser.add_argument("--public-key", action="append", default=[], metavar="KEY",
-                            help="verify: check checkpoint signatures against this public key (the one you kept); "
-                                 "repeatable or comma-separated, one per audit key the checkpoints were signed with")
+        parser.add_argument(
+            "--checkpoint",
+            action="append",
+            default=[],
+            metavar="PATH",
+            help="verify: a checkpoint file, or a directory of them (repeatable). "
+            "SIGAP_AUDIT_CHECKPOINT_DIR is always checked when set.",
+        )
+        parser.add_argument(
+            "--public-key",
+            action="append",
+            default=[],
+            metavar="KEY",
+            help="verify: check checkpoint signatures against this public key (the one you kept); "
+            "repeatable or comma-separated, one per audit key the checkpoints were signed with",
+        )
         parser.add_argument("--out", default="", metavar="FILE", help="checkpoint: write to FILE")
-        parser.add_argument("--out-dir", default="", metavar="DIR",
-                            help="checkpoint: write checkpoint-<row>-<time>.json into DIR "
-                                 "(default SIGAP_AUDIT_CHECKPOINT_DIR; without either, print it)")
+        parser.add_argument(
+            "--out-dir",
+            default="",
+            metavar="DIR",
+            help="checkpoint: write checkpoint-<row>-<time>.json into DIR "
+            "(default SIGAP_AUDIT_CHECKPOINT_DIR; without either, print it)",
+        )
 
     def handle(self, *args, action: str, **options):
         if action == "new-key":
@@ -70,7 +86,10 @@ class Command(BaseCommand):
         result = access_log.access_verify(checkpoints, public_key=key)
         if result.ok:
             noun = "checkpoint" if result.checkpoints == 1 else "checkpoints"
-            self.stdout.write(self.style.SUCCESS(
-                f"Access log intact: {result.rows} rows verified, {result.checkpoints} {noun} matched."))
+            self.stdout.write(
+                self.style.SUCCESS(
+                    f"Access log intact: {result.rows} rows verified, {result.checkpoints} {noun} matched."
+                )
+            )
             return
         raise CommandError(f"Access log TAMPERED at row {result.seq}: {result.problem}")

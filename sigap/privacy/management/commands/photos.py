@@ -2,9 +2,11 @@ from django.core.management.base import BaseCommand, CommandError
 
 
 class Command(BaseCommand):
-    help = ("Photos: 'sigap photos sweep' de-identifies every photo left processing (the running system does "
-            "this by itself every minute); 'sigap photos status' counts them by state; 'sigap photos retry ID...' "
-            "gives failed photos a new round of attempts (after fixing what made them fail).")
+    help = (
+        "Photos: 'sigap photos sweep' de-identifies every photo left processing (the running system does "
+        "this by itself every minute); 'sigap photos status' counts them by state; 'sigap photos retry ID...' "
+        "gives failed photos a new round of attempts (after fixing what made them fail)."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument("action", choices=["sweep", "status", "retry"])
@@ -27,5 +29,6 @@ class Command(BaseCommand):
             if not ids:
                 raise CommandError("give the ids of the failed photos to retry")
             n = Photo.objects.filter(pk__in=ids, state=Photo.State.FAILED).update(
-                state=Photo.State.PROCESSING, attempts=0, claimed_at=None)
+                state=Photo.State.PROCESSING, attempts=0, claimed_at=None
+            )
             self.stdout.write(f"{n} photo(s) back in the queue; the next sweep takes them")

@@ -5,8 +5,10 @@ from sigap.privacy.models import IdentityRecord, VaultBlob
 
 
 class Command(BaseCommand):
-    help = ("The identity vault. 'new-key' prints a fresh master key; 'rotate' re-wraps every data key under the "
-            "current master key (put the previous key in SIGAP_VAULT_OLD_KEYS first); 'status' counts records per key.")
+    help = (
+        "The identity vault. 'new-key' prints a fresh master key; 'rotate' re-wraps every data key under the "
+        "current master key (put the previous key in SIGAP_VAULT_OLD_KEYS first); 'status' counts records per key."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument("action", choices=["new-key", "rotate", "status"])
@@ -17,9 +19,12 @@ class Command(BaseCommand):
             return
         if action == "rotate":
             counts = vault.rotate()
-            self.stdout.write(self.style.SUCCESS(
-                f"Re-wrapped {counts['rewrapped']} data keys; {counts['already_current']} already current; "
-                f"{counts['shredded']} shredded records skipped. Payloads were not decrypted."))
+            self.stdout.write(
+                self.style.SUCCESS(
+                    f"Re-wrapped {counts['rewrapped']} data keys; {counts['already_current']} already current; "
+                    f"{counts['shredded']} shredded records skipped. Payloads were not decrypted."
+                )
+            )
             return
         current = vault.master_key().key_id
         for model in (IdentityRecord, VaultBlob):
@@ -27,4 +32,6 @@ class Command(BaseCommand):
             for key_id, destroyed in model.objects.values_list("key_id", "destroyed_at"):
                 label = "shredded" if destroyed else ("current key" if key_id == current else f"old key {key_id}")
                 rows[label] = rows.get(label, 0) + 1
-            self.stdout.write(f"{model._meta.verbose_name_plural}: " + (", ".join(f"{k}: {v}" for k, v in rows.items()) or "none"))
+            self.stdout.write(
+                f"{model._meta.verbose_name_plural}: " + (", ".join(f"{k}: {v}" for k, v in rows.items()) or "none")
+            )
