@@ -18,6 +18,7 @@ from sigap.privacy.tests.test_canary import (
     TYPED,
     assert_clean,
     canary_photo,
+    canary_reports,  # noqa: F401 - a pytest fixture
 )
 from sigap.reports.models import Report
 

@@ -21,6 +21,7 @@ from sigap.privacy.tests.test_canary import (
     PHONE,
     TYPED,
     assert_clean,
+    canary_reports,  # noqa: F401 - a pytest fixture
 )
 from sigap.reports.exposure import PUBLIC_GRID_DEG, snap
 from sigap.reports.models import Report
