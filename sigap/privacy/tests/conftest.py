@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from sigap.organization.models import StaffRole
 from sigap.privacy.access_log import Action, access_record, access_verify
 
 
@@ -15,3 +16,11 @@ def chain(staff):
         access_record(actor=user, action=Action.VIEW_REPORT, report_number=f"JK2026112800{i:02d}")
     assert access_verify().ok
     return user
+
+
+@pytest.fixture
+def ppid(staff):
+    return (
+        staff("ppid.satu", "biro-pemerintahan", StaffRole.Role.PRIVACY_OFFICER),
+        staff("ppid.dua", "biro-pemerintahan", StaffRole.Role.PRIVACY_OFFICER),
+    )

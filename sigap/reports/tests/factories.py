@@ -37,3 +37,8 @@ def submit(
         ),
         now=now,
     )
+
+
+def reporter() -> Reporter:
+    """A reporter with every contact field (name, phone, email, NIK), as the vault and reveal tests need."""
+    return Reporter(name="Rina Marlina", phone="081377001122", email="rina@example.org", nik="3175010101010001")

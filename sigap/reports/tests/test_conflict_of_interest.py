@@ -438,3 +438,50 @@ def test_routing_into_the_concerned_branch_sends_the_complaint_to_inspektorat(st
     placed.refresh_from_db()
     assert placed.unit.kode == "inspektorat" and placed.concerned_unit.kode == "kota:31.75" and openable(placed)
     assert not visible(staff("petugas.kec", "kec:31.75.07"), placed)
+
+
+def test_complaint_about_officials_is_never_visible_to_the_unit_concerned(staff):
+    pb = staff("petugas.pb", "kel:31.75.07.1002")
+    camat = staff("petugas.kec", "kec:31.75.07")
+    inspektorat = staff("petugas.insp", "inspektorat")
+    report = submit("pelayanan-aparatur", description="Petugas kelurahan meminta uang untuk surat pengantar.").report
+    assert report.unit.kode == "inspektorat" and report.concerned_unit.kode == "kel:31.75.07.1002"
+    assert selectors.reports_visible_to(inspektorat).filter(pk=report.pk).exists()
+    assert not selectors.reports_visible_to(pb).filter(pk=report.pk).exists()
+    with pytest.raises(TransitionRefused) as err:
+        services.report_coordinate(report_id=report.pk, actor=inspektorat, to_unit="kel:31.75.07.1002", reason="cek")
+    assert err.value.code == "conflict_of_interest"
+    # passing it to the kecamatan is allowed; the kelurahan still never sees it
+    services.report_coordinate(report_id=report.pk, actor=inspektorat, to_unit="kec:31.75.07", reason="pembinaan")
+    assert selectors.reports_visible_to(camat).filter(pk=report.pk).exists()
+    assert not selectors.reports_visible_to(pb).filter(pk=report.pk).exists()
+
+
+def test_explicit_unit_concerned_hides_the_report_from_it_and_units_below(client, staff):
+    sudin = staff("sudin.bm", "sudin-bina-marga:31.75")
+    dinas = staff("admin.bm", "dinas-bina-marga", StaffRole.Role.UNIT_ADMIN)
+    lat, lon = inner_point("31.75.07.1002")
+    response = client.post(
+        "/api/v1/reports",
+        data=json.dumps(
+            {
+                "category": "pelayanan-aparatur",
+                "description": "Petugas dinas meminta pungutan untuk perbaikan jalan.",
+                "lat": lat,
+                "lon": lon,
+                "about_unit": "dinas-bina-marga",
+            }
+        ),
+        content_type="application/json",
+    )
+    assert response.status_code == 201
+    report = Report.objects.get(number=response.json()["id"])
+    assert not selectors.reports_visible_to(dinas).filter(pk=report.pk).exists()
+    with pytest.raises(TransitionRefused):
+        services.report_coordinate(
+            report_id=report.pk,
+            actor=staff("insp", "inspektorat"),
+            to_unit="sudin-bina-marga:31.75",
+            reason="tindak lanjut",
+        )
+    assert not selectors.reports_visible_to(sudin).filter(pk=report.pk).exists()

@@ -15,27 +15,12 @@ from sigap.reports import selectors, services
 from sigap.reports.models import Hop, Notification, Report, StatusChange
 from sigap.reports.states import Status
 
-from .factories import submit
+from .factories import reporter, submit
 
 pytestmark = pytest.mark.django_db
 WIB = ZoneInfo("Asia/Jakarta")
 PB_UNIT = "kel:31.75.07.1002"
 SUDIN_BM_JT = "sudin-bina-marga:31.75"
-
-
-@pytest.fixture
-def pb_officer(staff):
-    return staff("petugas.pb", PB_UNIT)
-
-
-@pytest.fixture
-def sudin_officer(staff):
-    return staff("sudin.bm.jt", SUDIN_BM_JT)
-
-
-@pytest.fixture
-def validator(staff):
-    return staff("validator.biro", "biro-pemerintahan", StaffRole.Role.VALIDATOR)
 
 
 def proof(report, user, jpeg):
@@ -273,29 +258,6 @@ def test_reporter_rates_and_disputes_by_tracking_code(pb_officer, validator, jpe
         services.report_by_tracking("AAAA-BBBB-CCCC")
 
 
-def test_unit_scoping_officers_see_reports_that_are_or_were_at_their_units(pb_officer, sudin_officer, staff):
-    gambir = staff("petugas.gambir", "kel:31.71.01.1001")
-    report = submit("jalan-rusak").report
-    assert selectors.reports_visible_to(pb_officer).filter(pk=report.pk).exists()
-    assert not selectors.reports_visible_to(sudin_officer).filter(pk=report.pk).exists()
-    assert not selectors.reports_visible_to(gambir).filter(pk=report.pk).exists()
-    services.report_coordinate(report_id=report.pk, actor=pb_officer, to_unit=SUDIN_BM_JT, reason="bukan tupoksi")
-    assert selectors.reports_visible_to(sudin_officer).filter(pk=report.pk).exists()
-    assert selectors.reports_visible_to(pb_officer).filter(pk=report.pk).exists()  # was at Pondok Bambu
-    assert not selectors.reports_visible_to(gambir).filter(pk=report.pk).exists()
-    # the queue shows only what is at my unit now
-    assert not selectors.report_queue(user=pb_officer).filter(pk=report.pk).exists()
-    assert selectors.report_queue(user=sudin_officer).filter(pk=report.pk).exists()
-
-
-def test_supervisor_sees_reports_of_units_below(staff):
-    pimpinan = staff("pimpinan.jt", "kota:31.75", StaffRole.Role.SUPERVISOR)
-    pimpinan_jp = staff("pimpinan.jp", "kota:31.71", StaffRole.Role.SUPERVISOR)
-    report = submit().report
-    assert selectors.reports_visible_to(pimpinan).filter(pk=report.pk).exists()
-    assert not selectors.reports_visible_to(pimpinan_jp).filter(pk=report.pk).exists()
-
-
 def test_overdue_filter(pb_officer):
     old = submit(now=datetime(2026, 1, 5, 9, 0, tzinfo=WIB)).report
     fresh = submit().report
@@ -309,3 +271,20 @@ def test_photo_for_a_report_not_in_progress_is_refused(pb_officer, jpeg):
     with pytest.raises(TransitionRefused) as err:
         services.photo_add(report_id=report.pk, actor=pb_officer, kind="before", photo=photo_clean(jpeg()))
     assert err.value.code == "not_in_progress"
+
+
+def test_unanswered_question_closes_the_report_and_tells_the_reporter(staff):
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+
+    officer = staff("petugas.pb", "kel:31.75.07.1002")
+    wib = ZoneInfo("Asia/Jakarta")
+    start = datetime(2026, 11, 2, 9, 0, tzinfo=wib)  # Monday
+    report = submit(reporter=reporter(), now=start).report
+    services.report_ask_reporter(report_id=report.pk, actor=officer, question="Foto lokasi?", now=start)
+    assert services.reports_close_unanswered(now=datetime(2026, 11, 6, 9, 0, tzinfo=wib), days=5) == []
+    closed = services.reports_close_unanswered(now=datetime(2026, 11, 9, 17, 0, tzinfo=wib), days=5)
+    assert closed == [report.number]
+    report.refresh_from_db()
+    assert report.status == "closed_no_response"
+    assert Notification.objects.filter(report=report, status_change__new_status="closed_no_response").exists()
