@@ -265,7 +265,7 @@ def test_postgresql_unreachable_for_a_while_then_filing_resumes_by_itself(settin
 
 import itertools  # noqa: E402
 
-from sigap.intake.tests.test_channels import deliver, fake, replies_to, wa_location, wa_payload, wa_sign, wa_text  # noqa: E402,F401
+from sigap.intake.tests.channel_helpers import deliver, fake, replies_to, wa_location, wa_payload, wa_sign, wa_text  # noqa: E402,F401
 
 
 def _many(payload: bytes, copies: int) -> bytes:

@@ -1,0 +1,355 @@
+"""Email end to end: signed RFC 822 deliveries and the IMAP poll, the one-question email dialog, auto-replies
+and bounces, threading of our answers, and answers to an officer's question."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from email.message import EmailMessage as Mime
+
+import pytest
+from django.core import mail
+from django.core.management import call_command
+from django.utils import timezone
+
+from sigap.intake.models import Conversation, InboundMessage
+from sigap.intake.tests.channel_helpers import (
+    CITY,
+    ELSEWHERE,
+    EMAIL_SECRET,
+    OUR_ID,
+    RESIDENT,
+    RESIDENT_NAME,
+    hex_sign,
+    mime,
+    statuses,
+    to_resident,
+)
+from sigap.intake.tests.fake_more import FakeImap
+from sigap.intake.tests.fake_services import jpeg as jpeg_colour
+from sigap.privacy import vault
+from sigap.reports import services
+from sigap.reports.models import Notification, Report
+
+pytestmark = pytest.mark.django_db
+
+
+def test_email_signature_is_checked_and_a_tampered_mail_is_refused(mail_in, deliver, remote):
+    raw = mime(f"Got mampet di Jl. Mawar, {ELSEWHERE}, air meluap ke jalan.")
+    tampered = raw.replace(b"meluap", b"surut")
+    response = deliver(
+        "email", tampered, hex_sign(EMAIL_SECRET, raw, "X-Sigap-Signature"), content_type="message/rfc822"
+    )
+    assert response.status_code == 401 and response.json()["code"] == "bad_signature"
+    assert mail_in(raw, secret="wrong").status_code == 401
+    wrong_type = deliver("email", raw, hex_sign(EMAIL_SECRET, raw, "X-Sigap-Signature"), content_type="text/plain")
+    assert wrong_type.status_code == 400
+    assert InboundMessage.objects.count() == 0 and Report.objects.count() == 0 and mail.outbox == []
+    assert mail_in(raw).status_code == 200
+    assert Report.objects.count() == 1
+
+
+def test_email_naming_a_kelurahan_is_filed_at_once_with_its_photo(mail_in, remote):
+    raw = mime(
+        f"Selamat pagi,\n\nGot mampet di Jl. Mawar, {ELSEWHERE}. Air meluap ke jalan kalau hujan.\n\n-- \n"
+        f"{RESIDENT_NAME}\n0813-7717-2345",
+        photo=jpeg_colour((10, 200, 30)),
+    )
+    assert mail_in(raw).status_code == 200
+    report = Report.objects.get()
+    assert report.channel == "email" and report.privacy == "private" and report.kelurahan.nama == "Pondok Bambu"
+    assert report.photos.count() == 1
+    assert RESIDENT_NAME not in report.description and "7717" not in report.description  # signature cut
+    [sent] = to_resident()
+    assert report.number in sent.body and "Kode lacak" in sent.body
+    assert sent.extra_headers["In-Reply-To"] == "<CAK1.first@mail.example.org>"
+    assert OUR_ID.match(sent.extra_headers["Message-ID"]) and sent.extra_headers["Auto-Submitted"] == "auto-replied"
+    assert sent.subject == "Re: Got mampet di gang kami"
+    row = InboundMessage.objects.get()
+    assert row.state == "processed" and row.report == report and "CAK1" not in row.message_id  # only a hash
+
+
+def test_email_without_a_place_asks_once_for_location_and_privacy_then_files_the_reply(mail_in, remote):
+    first = mime(
+        "Lampu jalan mati sudah seminggu, gelap sekali kalau malam.",
+        subject="Lampu jalan mati",
+        photo=jpeg_colour((200, 200, 10)),
+    )
+    mail_in(first)
+    assert Report.objects.count() == 0
+    [ask] = to_resident()
+    assert (
+        "Lokasi" in ask.body
+        and "Privasi" in ask.body
+        and ask.extra_headers["In-Reply-To"] == "<CAK1.first@mail.example.org>"
+    )
+    ours = ask.extra_headers["Message-ID"]
+    reply = mime(
+        f"Lokasinya di Jl. Kenanga, {ELSEWHERE}\nPrivasi: 1\n\nOn Sat, 28 Nov 2026 at 10:00, Sigap Kota <{CITY}> wrote:\n"
+        f"> {ask.body.splitlines()[0]}\n> Privasi 2 Publik",
+        subject="Re: Lampu jalan mati",
+        message_id="<CAK2.reply@mail.example.org>",
+        in_reply_to=ours,
+    )
+    mail_in(reply)
+    report = Report.objects.get()
+    assert report.kelurahan.nama == "Pondok Bambu" and report.privacy == "private" and report.photos.count() == 1
+    assert "Lampu jalan mati" in report.description and "Kenanga" in report.description
+    assert "Terima kasih" not in report.description  # the quoted prompt stayed out
+    filed = to_resident()[-1]
+    assert report.number in filed.body and filed.extra_headers["In-Reply-To"] == "<CAK2.reply@mail.example.org>"
+    assert Conversation.objects.get().state == "filed"
+
+
+def test_an_email_answer_without_a_usable_place_is_filed_for_the_triage_desk(mail_in, remote):
+    mail_in(mime("Ada pohon tumbang menutup jalan di dekat sekolah.", subject="Pohon tumbang"))
+    ours = to_resident()[0].extra_headers["Message-ID"]
+    mail_in(
+        mime(
+            "Saya kurang tahu nama kelurahannya, dekat SD negeri.\n3",
+            message_id="<CAK3@mail.example.org>",
+            subject="Re: Pohon tumbang",
+            in_reply_to=ours,
+        )
+    )
+    report = Report.objects.get()
+    assert report.unit.kode == "triase" and report.lat is None and report.privacy == "anonymous"
+    assert report.reporter_ref == ""
+    last = to_resident()[-1]
+    assert "anonim" in last.body.lower() and report.number in last.body
+    conv = Conversation.objects.get()
+    assert vault.identity_for_reveal(conv.identity_ref) is None and conv.data_ref == ""  # nothing kept
+
+
+def test_an_email_without_a_description_is_asked_for_one(mail_in, remote):
+    mail_in(mime("Tes", subject="Hai"))
+    [ask] = to_resident()
+    assert "uraian" in ask.body and Report.objects.count() == 0
+    mail_in(
+        mime(
+            f"Got mampet di Jl. Mawar, {ELSEWHERE}, air meluap.",
+            subject="Re: Hai",
+            message_id="<CAK4@mail.example.org>",
+            in_reply_to=ask.extra_headers["Message-ID"],
+        )
+    )
+    report = Report.objects.get()
+    assert report.kelurahan.nama == "Pondok Bambu" and len(to_resident()) == 2
+
+
+def test_an_unanswered_email_dialog_is_filed_by_the_sweep(mail_in, remote):
+    mail_in(mime("Sampah menumpuk di pinggir kali sudah tiga hari tidak diangkut.", subject="Sampah"))
+    assert Report.objects.count() == 0
+    call_command("imap", "sweep")
+    assert Report.objects.count() == 0  # not yet due
+    Conversation.objects.update(expires_at=timezone.now() - timedelta(minutes=1))
+    call_command("imap", "sweep")
+    report = Report.objects.get()
+    assert report.unit.kode == "triase" and report.privacy == "private"
+
+
+def test_the_same_email_delivered_twice_files_one_report(mail_in, remote):
+    raw = mime(f"Jalan berlubang besar di Jl. Melati, {ELSEWHERE}, sudah ada motor jatuh.")
+    for _ in range(2):
+        assert mail_in(raw).status_code == 200
+    assert Report.objects.count() == 1 and InboundMessage.objects.count() == 1 and len(to_resident()) == 1
+
+
+# A delivery status notification as MTAs send it (RFC 3464): multipart/report with a delivery-status part.
+BOUNCE = """From: {sender}
+To: lapor@kota.go.id
+Subject: {subject}
+Message-ID: <bounce1@mx.example.org>
+Date: Sat, 28 Nov 2026 10:00:00 +0700
+MIME-Version: 1.0
+Content-Type: multipart/report; report-type=delivery-status; boundary="b1"
+
+--b1
+Content-Type: text/plain; charset=us-ascii
+
+Delivery to the following recipient failed permanently: budi@example.org
+(got mampet di Pondok Bambu, Duren Sawit)
+
+--b1
+Content-Type: message/delivery-status
+
+Reporting-MTA: dns; mx.example.org
+
+Final-Recipient: rfc822; budi@example.org
+Action: failed
+Status: 5.1.1
+
+--b1
+Content-Type: message/rfc822
+
+From: Sigap Kota <lapor@kota.go.id>
+Subject: Sigap: laporan JK202611280001
+
+Laporan JK202611280001: status Proses.
+--b1--
+"""
+
+
+@pytest.mark.parametrize(
+    "headers,sender,subject,content",
+    [
+        ({"Auto-Submitted": "auto-replied"}, RESIDENT, "Re: Sigap", None),
+        ({"X-Autoreply": "yes"}, RESIDENT, "Terima kasih", None),
+        ({"Precedence": "bulk"}, RESIDENT, "Newsletter", None),
+        ({}, RESIDENT, "Out of Office: sedang cuti sampai Senin", None),
+        ({}, "MAILER-DAEMON@mx.example.org", "Undelivered Mail Returned to Sender", None),
+        ({}, "postmaster@example.org", "Delivery Status Notification (Failure)", "report"),
+    ],
+)
+def test_auto_replies_and_bounces_are_acknowledged_but_not_processed(
+    mail_in, remote, headers, sender, subject, content
+):
+    text = f"Saya sedang cuti. Untuk urusan got mampet di {ELSEWHERE} hubungi kantor."
+    if content == "report":
+        raw = BOUNCE.replace("{sender}", sender).replace("{subject}", subject).encode()
+    else:
+        raw = mime(text, sender=sender, subject=subject, headers=headers)
+    response = mail_in(raw)
+    assert response.status_code == 200 and response.json()["ignored"] == 1
+    assert InboundMessage.objects.get().state == "ignored"
+    assert Report.objects.count() == 0 and Conversation.objects.count() == 0 and mail.outbox == []
+
+
+def test_html_only_email_is_read_as_text(mail_in, remote):
+    msg = Mime()
+    msg["From"], msg["To"], msg["Subject"], msg["Message-ID"] = (
+        RESIDENT,
+        CITY,
+        "Trotoar rusak",
+        "<html1@mail.example.org>",
+    )
+    msg.set_content(
+        f"<html><body><p>Trotoar ambles di depan pasar, <b>{ELSEWHERE}</b>.</p><style>p{{}}</style>"
+        "<blockquote>kutipan lama</blockquote></body></html>",
+        subtype="html",
+    )
+    mail_in(msg.as_bytes())
+    report = Report.objects.get()
+    assert "Trotoar ambles di depan pasar" in report.description and "kutipan" not in report.description
+
+
+def test_email_report_followed_to_selesai_notifies_once_each_in_the_same_thread(mail_in, remote, selesai):
+    from sigap.privacy.relay import outbox_flush
+
+    mail_in(mime(f"Got mampet parah di gang, {ELSEWHERE}, air masuk rumah warga."))
+    report = Report.objects.get()
+    selesai(report)
+    outbox_flush()  # a second delivery attempt resends nothing
+    bodies = [m.body for m in to_resident()]
+    assert statuses(bodies, report.number) == ["Proses", "Menunggu Validasi", "Selesai"]
+    assert len(bodies) == 4  # filed + three status updates
+    assert all(m.extra_headers["In-Reply-To"] == "<CAK1.first@mail.example.org>" for m in to_resident())
+    assert Notification.objects.filter(report=report).exclude(state="sent").count() == 0
+
+
+def test_a_reply_to_a_status_mail_answers_the_officers_question(
+    mail_in, remote, staff, django_capture_on_commit_callbacks
+):
+    mail_in(mime(f"Parkir liar menutup jalan di depan sekolah, {ELSEWHERE}."))
+    report = Report.objects.get()
+    officer = staff("petugas.tanya", report.unit.kode)
+    with django_capture_on_commit_callbacks(execute=True):
+        services.report_accept(report_id=report.pk, actor=officer)
+        services.report_ask_reporter(report_id=report.pk, actor=officer, question="Jam berapa biasanya parkir liar?")
+    question = to_resident()[-1]
+    assert "Jam berapa" in question.body
+    answer = mime(
+        f"Biasanya jam 7 pagi. Hubungi saya di {RESIDENT}\n\n> Laporan ...",
+        subject=f"Re: {question.subject}",
+        message_id="<CAK9.answer@mail.example.org>",
+        in_reply_to=question.extra_headers["Message-ID"],
+    )
+    mail_in(answer)
+    report.refresh_from_db()
+    assert report.status == "in_progress" and Report.objects.count() == 1
+    note = report.history.last().internal_note
+    assert "jam 7 pagi" in note and RESIDENT not in note
+    assert "jawaban Anda" in to_resident()[-1].body
+    # a reply that only looks like ours (forged Message-ID) from someone else is a new email, not an answer
+    forged = question.extra_headers["Message-ID"].replace("@", "0@", 1)
+    mail_in(
+        mime(
+            "Ini balasan palsu tentang laporan tadi, tolong abaikan.",
+            sender="other@example.net",
+            message_id="<forged@example.net>",
+            in_reply_to=forged,
+        )
+    )
+    assert Report.objects.get(pk=report.pk).status == "in_progress"
+    assert Conversation.objects.filter(state="open").count() == 1  # the stranger got the location question
+
+
+def test_imap_poll_stores_then_marks_seen_and_leaves_a_failed_message_unseen(
+    remote, settings, django_capture_on_commit_callbacks
+):
+    messages = [
+        mime(f"Got mampet di Jl. Dahlia, {ELSEWHERE}, bau sekali.", message_id="<imap1@mail.example.org>"),
+        mime(
+            "Out of office",
+            subject="Automatic reply: Sigap",
+            message_id="<imap2@mail.example.org>",
+            headers={"Auto-Submitted": "auto-replied"},
+        ),
+        mime(
+            f"Lampu PJU mati di Jl. Anggrek, {ELSEWHERE}.",
+            message_id="<imap3@mail.example.org>",
+            sender="Warga Lain <warga.lain@example.net>",
+        ),
+    ]
+    with FakeImap(messages) as imap:
+        settings.SIGAP_CHANNELS["email"].update(
+            {
+                "imap_host": "127.0.0.1",
+                "imap_port": str(imap.port),
+                "imap_user": imap.user,
+                "imap_password": imap.password,
+                "imap_ssl": "0",
+            }
+        )
+        imap.fail_fetch = {3}
+        with django_capture_on_commit_callbacks(execute=True):
+            call_command("imap", "poll")
+        assert imap.seen() == [True, True, False]
+        assert Report.objects.count() == 1 and InboundMessage.objects.filter(state="ignored").count() == 1
+        assert all("PEEK" in c for c in imap.commands if c.startswith("FETCH"))  # never \Seen before stored
+        with django_capture_on_commit_callbacks(execute=True):
+            call_command("imap", "poll")
+        assert imap.seen() == [True, True, True] and Report.objects.count() == 2
+        assert [c.split()[0] for c in imap.commands if not c.startswith(("FETCH", "STORE"))][:4] == [
+            "CAPABILITY",
+            "LOGIN",
+            "SELECT",
+            "SEARCH",
+        ]
+    assert {m.to[0] for m in mail.outbox} == {RESIDENT, "warga.lain@example.net"}
+
+
+def test_an_email_answer_is_redacted_with_what_we_know_of_the_reporter(
+    mail_in, remote, staff, django_capture_on_commit_callbacks
+):
+    """The answer passes the same door as the description: the reporter's name and the local part of their own
+    address, written bare, never reach the officer."""
+    mail_in(mime(f"Parkir liar menutup jalan di depan sekolah, {ELSEWHERE}."))
+    report = Report.objects.get()
+    officer = staff("petugas.tanya", report.unit.kode)
+    with django_capture_on_commit_callbacks(execute=True):
+        services.report_accept(report_id=report.pk, actor=officer)
+        services.report_ask_reporter(report_id=report.pk, actor=officer, question="Siapa yang bisa kami hubungi?")
+    question = to_resident()[-1]
+    mail_in(
+        mime(
+            "Tanya langsung Qoppa Zyxwvut, atau tulis ke qoppa.canary di kantor. Qoppa ada tiap sore.",
+            subject=f"Re: {question.subject}",
+            message_id="<CAK9.who@mail.example.org>",
+            in_reply_to=question.extra_headers["Message-ID"],
+        )
+    )
+    report.refresh_from_db()
+    note = report.history.last().internal_note
+    assert "tiap sore" in note
+    for marker in ("Qoppa", "Zyxwvut", "canary"):
+        assert marker not in note, note

@@ -1,0 +1,91 @@
+"""LAPOR! end to end: the import (idempotent, privacy mapped) and every status pushed back exactly once."""
+
+from __future__ import annotations
+
+import pytest
+from django.core import mail
+from django.core.management import call_command
+from django.utils import timezone
+
+from sigap.intake.models import InboundMessage
+from sigap.intake.tests.channel_helpers import ELSEWHERE, RESIDENT_NAME, laporan, pushed
+from sigap.privacy import vault
+from sigap.reports.models import Notification, Report
+
+pytestmark = pytest.mark.django_db
+
+
+def test_lapor_import_is_idempotent_and_maps_privacy(remote, django_capture_on_commit_callbacks):
+    from sigap.reports.tests.factories import inner_point
+
+    lat, lon = inner_point("31.75.07.1002")
+    remote.laporan = [
+        laporan(5001, lokasi={"lat": lat, "lon": lon, "alamat": "Jl. Mawar No. 3"}),
+        laporan(5002, privasi="anonim", lokasi={"alamat": f"Jl. Kenanga, {ELSEWHERE}"}),
+        laporan(
+            5003,
+            privasi="publik",
+            kategori="Infrastruktur",
+            judul="Jalan rusak",
+            isi="Jalan berlubang besar di depan kantor kelurahan, sering ada kecelakaan.",
+        ),
+    ]
+    for _ in range(2):
+        with django_capture_on_commit_callbacks(execute=True):
+            call_command("lapor", "import")
+    assert Report.objects.filter(channel="lapor").count() == 3 and InboundMessage.objects.count() == 3
+    by_id = {m.message_id: m.report for m in InboundMessage.objects.select_related("report")}
+    first, anonymous, public = by_id["5001"], by_id["5002"], by_id["5003"]
+    assert first.unit.kode == "kel:31.75.07.1002" and first.kategori.kode == "saluran-tersumbat"
+    assert anonymous.privacy == "private" and anonymous.kelurahan.nama == "Pondok Bambu"
+    kept = vault.identity_for_reveal(anonymous.reporter_ref)
+    assert kept["handle"] == "5002" and not kept["name"] and not kept["phone"] and not kept["email"]
+    assert vault.identity_for_reveal(first.reporter_ref)["name"] == RESIDENT_NAME
+    assert public.privacy == "public" and public.category_source == "machine"
+    for lid in (5001, 5002, 5003):
+        [received] = pushed(remote, lid)
+        assert received["status"] == "diterima" and by_id[str(lid)].number in received["keterangan"]
+    gets = [r for r in remote.requests if r["method"] == "GET" and r["path"] == "/lapor/laporan"]
+    assert {r["query"]["page"] for r in gets} == {"1", "2"}
+    assert all(
+        r["query"]["instansi"] == "pemprov-dki"
+        and r["query"]["status"] == "disposisi"
+        and r["headers"]["Authorization"] == "Bearer lapor-token"
+        for r in gets
+    )
+
+
+def test_lapor_has_no_webhook(client, remote):
+    response = client.post("/channels/lapor/webhook", data=b"{}", content_type="application/json")
+    assert response.status_code == 404 and response.json()["code"] == "channel_disabled"
+    assert client.get("/channels/lapor/webhook").status_code == 405
+    assert InboundMessage.objects.count() == 0
+
+
+def test_every_status_of_a_lapor_report_is_pushed_back_exactly_once(
+    remote, selesai, django_capture_on_commit_callbacks
+):
+    from sigap.reports.tests.factories import inner_point
+
+    lat, lon = inner_point("31.75.07.1002")
+    remote.laporan = [laporan(6001, lokasi={"lat": lat, "lon": lon, "alamat": "Jl. Mawar"})]
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command("lapor", "import")
+    report = Report.objects.get()
+    remote.fail_sends = 1  # the first status push fails once and is retried by `sigap lapor push`
+    selesai(report)
+    call_command("lapor", "push")
+    call_command("lapor", "push")
+    updates = pushed(remote, 6001)
+    assert len(updates) == 4 and len({u["keterangan"] for u in updates}) == 4  # each exactly once
+    # the retried one arrived late; `waktu` (the time of the change) puts LAPOR!'s history in order
+    in_order = [u["status"] for u in sorted(updates, key=lambda u: u["waktu"])]
+    assert in_order == ["diterima", "diproses", "diproses", "selesai"]
+    changes = {c.new_status: timezone.localtime(c.created_at).isoformat() for c in report.history.all()}
+    assert {u["waktu"] for u in updates[1:]} == {
+        changes["in_progress"],
+        changes["awaiting_validation"],
+        changes["done"],
+    }
+    assert Notification.objects.filter(report=report).exclude(state="sent").count() == 0
+    assert mail.outbox == []  # a LAPOR! reporter hears from LAPOR!, not from us

@@ -1,0 +1,175 @@
+"""Facebook and Instagram end to end: verification, page comments, Messenger dialogs, Instagram comments and
+mentions."""
+
+from __future__ import annotations
+
+import pytest
+
+from sigap.intake.models import InboundMessage
+from sigap.intake.tests.channel_helpers import (
+    ELSEWHERE,
+    FB_SECRET,
+    IG_ID,
+    IG_SECRET,
+    IG_USER,
+    IGSID,
+    PAGE_ID,
+    PSID,
+    fb_comment,
+    fb_message,
+    graph_sent,
+    hex_sign,
+    ig_payload,
+    statuses,
+)
+from sigap.privacy import vault
+from sigap.reports.models import Report
+
+pytestmark = pytest.mark.django_db
+
+
+def test_facebook_verification_and_signatures(client, deliver, remote):
+    ok = client.get(
+        "/channels/facebook/webhook",
+        {"hub.mode": "subscribe", "hub.verify_token": "fb-verify", "hub.challenge": "9876"},
+    )
+    assert ok.status_code == 200 and ok.content == b"9876"
+    assert (
+        client.get(
+            "/channels/facebook/webhook", {"hub.mode": "subscribe", "hub.verify_token": "x", "hub.challenge": "1"}
+        ).status_code
+        == 403
+    )
+    body = fb_comment("555000_9001", "Lampu jalan mati sepanjang gang kami sejak minggu lalu")
+    assert (
+        deliver(
+            "facebook", body.replace(b"mati", b"nyala"), hex_sign(FB_SECRET, body, "X-Hub-Signature-256")
+        ).status_code
+        == 401
+    )
+    assert deliver("facebook", body, hex_sign(IG_SECRET, body, "X-Hub-Signature-256")).status_code == 401
+    assert InboundMessage.objects.count() == 0 and remote.requests == []
+
+
+def test_a_page_comment_is_answered_publicly_then_privately_to_selesai(deliver, remote, selesai):
+    from sigap.privacy.relay import outbox_flush
+
+    remote.psid_for_comment["555000_9002"] = PSID
+    body = fb_comment(
+        "555000_9002", f"Got mampet di Jl. Mawar, {ELSEWHERE}, mohon dibersihkan", photo=f"{remote.url}/cdn/PHOTO2"
+    )
+    for _ in range(2):
+        assert deliver("facebook", body, hex_sign(FB_SECRET, body, "X-Hub-Signature-256")).status_code == 200
+    report = Report.objects.get()
+    assert report.channel == "facebook" and report.privacy == "private" and report.photos.count() == 1
+    [public] = graph_sent(remote, "/555000_9002/comments")
+    assert public == {
+        "message": f"Terima kasih, laporan Anda tercatat dengan nomor {report.number}. "
+        "Kami lanjutkan lewat pesan langsung."
+    }
+    private = graph_sent(remote, "/me/messages")
+    assert len(private) == 1 and private[0]["recipient"] == {"comment_id": "555000_9002"}
+    assert report.number in private[0]["message"]["text"]
+    selesai(report)
+    outbox_flush()
+    later = graph_sent(remote, "/me/messages")[1:]
+    assert all(m["recipient"] == {"id": PSID} and m["tag"] == "ACCOUNT_UPDATE" for m in later)
+    assert statuses([m["message"]["text"] for m in later], report.number) == ["Proses", "Menunggu Validasi", "Selesai"]
+    assert len(graph_sent(remote, "/comments")) == 1  # the only public word
+    # the page's own comment (our answer, seen by the webhook) is not a complaint
+    ours = fb_comment(
+        "555000_9003", f"Terima kasih, laporan Anda tercatat dengan nomor {report.number}.", from_id=PAGE_ID
+    )
+    deliver("facebook", ours, hex_sign(FB_SECRET, ours, "X-Hub-Signature-256"))
+    assert Report.objects.count() == 1
+
+
+def test_a_messenger_conversation_with_photo_and_location_files_one_report(deliver, remote):
+    from sigap.reports.tests.factories import inner_point
+
+    lat, lon = inner_point("31.75.07.1002")
+    messages = [
+        fb_message(
+            "m_1",
+            text="Pohon tumbang menutup jalan depan rumah",
+            attachments=[{"type": "image", "payload": {"url": f"{remote.url}/cdn/PHOTO1"}}],
+        ),
+        fb_message(
+            "m_2",
+            attachments=[
+                {"type": "location", "title": "Lokasi", "payload": {"coordinates": {"lat": lat, "long": lon}}}
+            ],
+        ),
+        fb_message("m_3", text="ya"),
+        fb_message("m_4", text="1"),
+    ]
+    for body in messages:
+        assert deliver("facebook", body, hex_sign(FB_SECRET, body, "X-Hub-Signature-256")).status_code == 200
+    report = Report.objects.get()
+    assert report.channel == "facebook" and report.photos.count() == 1 and report.unit.kode == "kel:31.75.07.1002"
+    replies = graph_sent(remote, "/me/messages")
+    assert all(r["recipient"] == {"id": PSID} for r in replies) and report.number in replies[-1]["message"]["text"]
+    assert graph_sent(remote, "/comments") == []
+
+
+def test_an_instagram_comment_becomes_a_private_report_and_continues_by_dm(deliver, remote, selesai):
+    from sigap.privacy.relay import outbox_flush
+
+    body = ig_payload(
+        "comments",
+        {
+            "from": {"id": IGSID, "username": IG_USER},
+            "media": {"id": "17900000000000001", "media_product_type": "FEED"},
+            "id": "17800000000000001",
+            "text": "@kotajakarta trotoar rusak parah di depan pasar, banyak yang jatuh",
+        },
+    )
+    assert (
+        deliver(
+            "instagram", body.replace(b"parah", b"sedikit"), hex_sign(IG_SECRET, body, "X-Hub-Signature-256")
+        ).status_code
+        == 401
+    )
+    for _ in range(2):
+        assert deliver("instagram", body, hex_sign(IG_SECRET, body, "X-Hub-Signature-256")).status_code == 200
+    report = Report.objects.get()
+    assert report.channel == "instagram" and report.privacy == "private" and report.unit.kode == "triase"
+    [public] = graph_sent(remote, "/17800000000000001/replies")
+    assert public["message"] == (
+        f"Terima kasih, laporan Anda tercatat dengan nomor {report.number}. Kami lanjutkan lewat pesan langsung."
+    )
+    selesai(report)
+    outbox_flush()
+    private = graph_sent(remote, "/me/messages")
+    assert private[0]["recipient"] == {"comment_id": "17800000000000001"}
+    assert all(m["recipient"] == {"id": IGSID} for m in private[1:])
+    assert statuses([m["message"]["text"] for m in private], report.number) == [
+        "Proses",
+        "Menunggu Validasi",
+        "Selesai",
+    ]
+
+
+def test_an_instagram_mention_is_read_through_the_api_and_answered_on_the_mention(deliver, remote):
+    remote.mentioned["17800000000000002"] = {
+        "id": "17800000000000002",
+        "username": IG_USER,
+        "text": f"@kotajakarta got mampet di {ELSEWHERE}, bau sekali",
+    }
+    body = ig_payload("mentions", {"media_id": "17900000000000002", "comment_id": "17800000000000002"})
+    assert deliver("instagram", body, hex_sign(IG_SECRET, body, "X-Hub-Signature-256")).status_code == 200
+    report = Report.objects.get()
+    assert report.kelurahan.nama == "Pondok Bambu"
+    [public] = graph_sent(remote, f"/{IG_ID}/mentions")
+    assert public == {
+        "media_id": "17900000000000002",
+        "comment_id": "17800000000000002",
+        "message": f"Terima kasih, laporan Anda tercatat dengan nomor {report.number}. "
+        "Kami lanjutkan lewat pesan langsung.",
+    }
+    lookup = [r for r in remote.requests if r["method"] == "GET" and r["path"] == f"/graph/{IG_ID}"]
+    assert "mentioned_comment.comment_id(17800000000000002)" in lookup[0]["query"]["fields"]
+    # Meta named no IGSID for the private reply: later updates are skipped instead of a second private reply
+    [private] = graph_sent(remote, "/me/messages")
+    assert private["recipient"] == {"comment_id": "17800000000000002"}
+    assert vault.contact_channel(report.reporter_ref) is None

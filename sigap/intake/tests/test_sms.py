@@ -1,0 +1,76 @@
+"""SMS end to end: the keyword format, long messages split by the network, and our own outbound split."""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+from urllib.parse import urlencode
+
+import pytest
+
+from sigap.intake.models import Conversation
+from sigap.reports.models import Report
+
+pytestmark = pytest.mark.django_db
+
+
+def test_sms_keyword_format_and_long_messages(deliver, fake):
+    def sms(data):
+        body = urlencode(data).encode()
+        sig = "sha256=" + hmac.new(b"sms-secret", body, hashlib.sha256).hexdigest()
+        return deliver("sms", body, {"X-Sigap-Signature": sig}, content_type="application/x-www-form-urlencoded")
+
+    assert (
+        sms(
+            {
+                "from": "081200001111",
+                "id": "s1",
+                "text": "LAPOR#jalan-rusak#Pondok Bambu Duren Sawit#Jalan berlubang besar",
+            }
+        ).status_code
+        == 200
+    )
+    assert sms({"from": "081200001111", "id": "s2", "text": "1"}).status_code == 200
+    report = Report.objects.get()
+    assert report.kategori.kode == "jalan-rusak" and report.kelurahan.nama == "Pondok Bambu"
+    final = [r["json"]["text"] for r in fake.sent("/sms/send")]
+    assert any(report.number in t for t in final)
+    assert all(len(t) <= 160 for t in final)
+
+    # a long message split by the network arrives in two parts, in any order
+    sms(
+        {
+            "from": "081233334444",
+            "id": "L2",
+            "text": "dan sudah tiga hari tidak diangkut petugas.",
+            "concat_ref": "9",
+            "concat_part": "2",
+            "concat_total": "2",
+        }
+    )
+    sms(
+        {
+            "from": "081233334444",
+            "id": "L1",
+            "text": "Sampah menumpuk di TPS dekat pasar ",
+            "concat_ref": "9",
+            "concat_part": "1",
+            "concat_total": "2",
+        }
+    )
+    conv = Conversation.objects.exclude(pk=Conversation.objects.get(state="filed").pk).get()
+    assert conv.step == "location"
+    bad = deliver(
+        "sms", b"from=0812&id=x", {"X-Sigap-Signature": "sha256=00"}, content_type="application/x-www-form-urlencoded"
+    )
+    assert bad.status_code == 401
+
+
+def test_sms_split_keeps_parts_short():
+    from sigap.intake.channels.sms import split_sms
+
+    text = "Laporan JK202611280001: status Proses. " + "Catatan petugas yang panjang sekali " * 10
+    parts = split_sms(text)
+    assert len(parts) > 1 and all(len(p) <= 153 for p in parts)
+    assert parts[0].endswith(f"(1/{len(parts)})")
+    assert split_sms("pendek") == ["pendek"]
