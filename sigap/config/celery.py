@@ -16,6 +16,7 @@ from sigap.core.periodic import beat_schedule
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "sigap.config.settings")
 
 app = Celery("sigap")
+app.set_default()  # every thread's current app: sigap.core.dispatch sends tasks through it by name
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks(["sigap.core", "sigap.reports", "sigap.privacy", "sigap.intake"])
 

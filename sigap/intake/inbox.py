@@ -10,9 +10,9 @@ from __future__ import annotations
 import json
 import logging
 
-from django.conf import settings
 from django.db import IntegrityError, transaction
 
+from sigap.core import dispatch
 from sigap.privacy import vault
 
 from .channels.base import Inbound
@@ -45,19 +45,8 @@ def inbound_accept(channel: str, inbounds: list[Inbound]) -> list[int]:
 
 
 def _schedule(pk: int) -> None:
-    if settings.CELERY_BROKER_URL:
-        from sigap.config.celery import app
-
-        try:
-            app.send_task(PROCESS_TASK, args=[pk])
-            return
-        except Exception:
-            log.exception("inbox: could not queue message %s; it stays for the flush", pk)
-            return
-    try:
-        inbound_process(pk)
-    except Exception:
-        log.exception("inbox: processing message %s failed", pk)
+    """After commit: a Celery task with a broker, else processed here; a failure stays for ``sigap inbox flush``."""
+    dispatch.run_or_send(PROCESS_TASK, pk, local=inbound_process, what=f"inbox: message {pk}")
 
 
 def inbound_process(pk: int) -> str:

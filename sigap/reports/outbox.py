@@ -25,6 +25,8 @@ from collections.abc import Callable
 
 from django.conf import settings
 
+from sigap.core import dispatch
+
 log = logging.getLogger(__name__)
 DELIVER_TASK = "sigap.privacy.tasks.deliver_notifications"
 BATCH = 100
@@ -76,13 +78,9 @@ def _deliver(ids: list[int]) -> None:
 
 
 def _dispatch(ids: list[int]) -> None:
-    """With a broker: one Celery task for the whole batch."""
-    from sigap.config.celery import app
-
-    try:
-        app.send_task(DELIVER_TASK, args=[ids])
-    except Exception:
-        log.exception("outbox: could not queue %s notification(s); they stay pending for the sweep", len(ids))
+    """With a broker: one Celery task for the whole batch (if the broker is down, the rows stay pending for the
+    sweep)."""
+    dispatch.send(DELIVER_TASK, ids, what=f"outbox: {len(ids)} notification(s)")
 
 
 _STOP = -1

@@ -29,6 +29,8 @@ from collections.abc import Callable, Iterable
 from django.conf import settings
 from django.db import transaction
 
+from sigap.core import dispatch as background
+
 log = logging.getLogger(__name__)
 PROCESS_TASK = "sigap.privacy.tasks.process_photo"
 SWEEP_TASK = "sigap.privacy.tasks.sweep_photos"
@@ -76,14 +78,9 @@ def enqueue(photo_ids: Iterable[int]) -> None:
 
 def dispatch(ids: list[int]) -> None:
     if mode() == "celery":
-        from sigap.config.celery import app
-
         for pk in ids:
-            try:
-                app.send_task(PROCESS_TASK, args=[pk])
-            except Exception:
-                log.exception("photos: could not queue photo %s; the sweep will take it", pk)
-                return
+            if not background.send(PROCESS_TASK, pk, what=f"photos: photo {pk}"):
+                return  # the broker is down: the sweep takes the rest
         return
     q = _background()
     for pk in ids:
