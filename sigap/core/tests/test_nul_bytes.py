@@ -18,7 +18,7 @@ from sigap.privacy.models import IdentityRecord
 from sigap.reports.models import Report
 from sigap.reports.tests.factories import inner_point
 
-from .test_bad_input import API, BOUNDARY, OPERATOR, PORTAL, assert_clear, fields, multipart, post
+from .test_limits import API, BOUNDARY, OPERATOR, PORTAL, assert_clear, fields, multipart, post
 
 pytestmark = pytest.mark.django_db
 

@@ -1,0 +1,53 @@
+"""Security headers on every page (``sigap.core.middleware``); the request-limits refusals it applies are tested
+on every endpoint in test_limits.py."""
+
+from __future__ import annotations
+
+import pytest
+from django.http import HttpResponse
+from django.test import RequestFactory
+
+from sigap.core.middleware import SecurityHeadersMiddleware, _tile_origin
+
+
+def headers_for(path: str, **preset) -> dict:
+    def view(request):
+        response = HttpResponse("ok")
+        for name, value in preset.items():
+            response.headers[name] = value
+        return response
+
+    return dict(SecurityHeadersMiddleware(view)(RequestFactory().get(path)).headers)
+
+
+def test_every_page_gets_a_policy_without_inline_scripts_and_no_framing(settings):
+    settings.SIGAP_TILE_URL = ""
+    headers = headers_for("/lapor/")
+    csp = dict(part.split(" ", 1) for part in headers["Content-Security-Policy"].split("; "))
+    assert csp["script-src"] == "'self'" and "unsafe-inline" not in headers["Content-Security-Policy"]
+    assert csp["frame-ancestors"] == "'none'" and csp["object-src"] == "'none'"
+    assert csp["img-src"] == "'self' data: blob:"
+    assert headers["Referrer-Policy"] == "same-origin"
+    assert headers["Permissions-Policy"] == "camera=(self), geolocation=(self), microphone=()"
+
+
+@pytest.mark.parametrize(
+    ("url", "origin"),
+    [
+        ("https://{s}.tile.openstreetmap.org/{z}/{x}/{y}.png", "https://*.tile.openstreetmap.org"),
+        ("https://tiles.example.org/{z}/{x}/{y}.png", "https://tiles.example.org"),
+        ("", ""),
+    ],
+)
+def test_map_tiles_are_the_only_other_image_origin(settings, url, origin):
+    settings.SIGAP_TILE_URL = url
+    assert _tile_origin() == origin
+    img = dict(part.split(" ", 1) for part in headers_for("/publik/")["Content-Security-Policy"].split("; "))["img-src"]
+    assert img == "'self' data: blob:" + (f" {origin}" if origin else "")
+
+
+def test_a_policy_set_by_the_view_is_kept_and_the_api_docs_get_none():
+    assert headers_for("/x", **{"Content-Security-Policy": "default-src 'none'"})["Content-Security-Policy"] == (
+        "default-src 'none'"
+    )
+    assert "Content-Security-Policy" not in headers_for("/api/docs")
