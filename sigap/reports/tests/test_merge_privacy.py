@@ -12,7 +12,7 @@ from sigap.core.errors import DomainError
 from sigap.intake.services import Reporter, Submission, report_submit
 from sigap.privacy.photos import photo_clean
 from sigap.reports import services
-from sigap.reports.models import Notification, Report
+from sigap.reports.models import DuplicateCandidate, Notification, Report
 from sigap.reports.tests.factories import inner_point, submit
 
 pytestmark = pytest.mark.django_db
@@ -146,3 +146,17 @@ def test_a_merged_reporter_hears_nothing_more_once_the_report_becomes_a_complain
     assert client.get(f"/lacak/{second.tracking_code}/").status_code == 302
     page = client.get(f"/lacak/laporan/{second.report.number}/").content.decode()
     assert "Status laporan tersebut" not in page
+
+
+def test_merged_reporter_keeps_their_privacy_and_is_still_notified(staff, django_capture_on_commit_callbacks):
+    officer = staff("petugas.pb", "kel:31.75.07.1002")
+    with django_capture_on_commit_callbacks(execute=True):
+        first = submit(description=DRAIN, privacy="public").report
+        second = submit(description="got mampet gang mawar sampah plastik air meluap", privacy="private").report
+        services.report_merge(report_id=second.pk, actor=officer, into_number=first.number)
+        services.report_accept(report_id=first.pk, actor=officer)
+    second.refresh_from_db()
+    assert second.status == "merged" and second.privacy == "private" and second.merged_into == first
+    assert DuplicateCandidate.objects.get(report=second).state == "merged"
+    proses = Notification.objects.filter(status_change__new_status="in_progress")
+    assert {n.report_id for n in proses} == {first.pk, second.pk}

@@ -172,3 +172,18 @@ def test_the_rebuild_leaves_the_rows_the_write_path_wrote():
     Report.objects.update(dup_tokens="", dup_grams=b"", dup_cell=None, dup_rep=None)
     assert features_rebuild() == 10
     assert rows() == written
+
+
+def test_similar_nearby_report_of_the_same_category_is_a_duplicate_candidate():
+    first = submit("saluran-tersumbat", description=DRAIN).report
+    second = submit(
+        "saluran-tersumbat", description="got mampet di gang mawar, sampah plastik numpuk air meluap"
+    ).report
+    other_category = submit("sampah", description=DRAIN).report
+    far = submit("saluran-tersumbat", "31.71.01.1001", description=DRAIN).report
+    unrelated = submit("saluran-tersumbat", description="Penutup saluran patah dan berbahaya bagi anak sekolah.").report
+    cand = DuplicateCandidate.objects.get(report=second)
+    assert cand.original == first and cand.distance_m < 100 and cand.similarity >= 0.15
+    for r in (first, other_category, far):
+        assert not DuplicateCandidate.objects.filter(report=r).exists()
+    assert not DuplicateCandidate.objects.filter(report=unrelated).exists()
