@@ -1,7 +1,7 @@
 """A session row's data is bound to its row: a database owner cannot move a privacy officer's signed-in data onto
 a row whose cookie they hold, nor keep a session alive past its signed expiry by rewriting ``expire_date``.
 
-The owner is played with raw SQL through ``connection.cursor()`` (see test_db_owner.py). They know which row is
+The owner is played with raw SQL through ``connection.cursor()`` (see test_seal.py). They know which row is
 theirs (here: ``stored_key`` of their own cookie; in life, the newest row after their visit).
 """
 
