@@ -70,6 +70,7 @@ INSTALLED_APPS = [
     "sigap.officers",
     "sigap.portal",
     "sigap.open311",
+    "sigap.config",  # the top layer: the server, the periodic jobs, `sigap serve`, `sigap periodic`, `sigap demo`
 ]
 
 MIDDLEWARE = [
@@ -241,7 +242,7 @@ CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
-CELERY_TIMEZONE = TIME_ZONE  # the periodic jobs' times (sigap/core/periodic.py) are the city's local time
+CELERY_TIMEZONE = TIME_ZONE  # the periodic jobs' times (sigap/config/periodic.py) are the city's local time
 
 # Cache (rate-limit counters, the Open311 windows): per-process memory, or Redis shared by every process and
 # machine when SIGAP_REDIS_URL (or its older name SIGAP_REDIS_CACHE_URL) is set.

@@ -10,7 +10,7 @@ the change that caused it, so nothing acknowledged is lost; ids handed over here
   claimed but never sent, failed past their backoff) go out without anyone running ``sigap outbox flush``.
 * With ``CELERY_BROKER_URL``: the same thread gathers the ids and sends one task per batch
   (``sigap.privacy.tasks.deliver_notifications``); the periodic job ``outbox-sweep``
-  (``sigap/core/periodic.py``: Celery beat, or ``sigap periodic run``) sweeps.
+  (``sigap/config/periodic.py``: Celery beat, or ``sigap periodic run``) sweeps.
 * ``SIGAP_OUTBOX_SYNC``: delivered in the request, after commit (tests).
 """
 

@@ -5,7 +5,7 @@ A request that receives a photo checks its header, stores the original (encrypte
 row in state ``processing``. After commit the row's id goes to the worker:
 
 * ``celery`` (a broker is configured): task ``sigap.privacy.tasks.process_photo`` on a worker; the periodic
-  job ``photos-sweep`` (``sigap.core.periodic``) sweeps every minute, and a worker sweeps when it starts;
+  job ``photos-sweep`` (``sigap.config.periodic``) sweeps every minute, and a worker sweeps when it starts;
 * ``thread`` (the embedded default): one background thread per process, which sweeps when it starts and
   every ``SIGAP_PHOTO_SWEEP_SECONDS``;
 * ``inline``: the worker runs at once, in the caller's thread and transaction (tests only);

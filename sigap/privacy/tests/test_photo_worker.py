@@ -146,7 +146,7 @@ def test_a_broker_that_is_down_loses_nothing_the_sweep_takes_it(
     assert tasks.sweep_photos.apply().get() == {"ready": 1}  # the beat schedule's task
     photo.refresh_from_db()
     assert photo.state == Photo.State.READY
-    from sigap.core.periodic import JOBS, beat_schedule
+    from sigap.config.periodic import JOBS, beat_schedule
 
     assert JOBS["photos-sweep"].command == ("photos", "sweep") and "sigap-photos-sweep" in beat_schedule()
 

@@ -228,8 +228,8 @@ def test_rows_a_crash_left_behind_go_out_without_a_manual_command(fake, settings
 
 
 def test_the_periodic_schedule_sweeps_the_outbox_every_minute(fake, db):
+    from sigap.config import periodic
     from sigap.config.celery import app
-    from sigap.core import periodic
 
     [entry] = [e for e in app.conf.beat_schedule.values() if e["args"] == ("outbox-sweep",)]
     assert entry["schedule"].minute == set(range(60))

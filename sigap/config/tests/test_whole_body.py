@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import io
 
-from sigap.core.server import WholeBody
+from sigap.config.server import WholeBody
 
 
 class CountingInput:

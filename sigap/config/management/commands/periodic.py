@@ -3,7 +3,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 class Command(BaseCommand):
     help = (
-        "Sigap's periodic jobs (sigap/core/periodic.py). 'list': the jobs and their times; 'once JOB': run one "
+        "Sigap's periodic jobs (sigap/config/periodic.py). 'list': the jobs and their times; 'once JOB': run one "
         "now; 'run': run every job at its times until stopped (the embedded default; `sigap serve` starts it "
         "when no Celery broker is configured; with a broker run `celery -A sigap.config beat` instead)."
     )
@@ -14,7 +14,7 @@ class Command(BaseCommand):
         parser.add_argument("--parent", type=int, default=None, help="run: stop when this process is gone")
 
     def handle(self, *args, action: str, job: str | None, parent: int | None, **options):
-        from sigap.core.periodic import JOBS, run_forever, run_job
+        from sigap.config.periodic import JOBS, run_forever, run_job
 
         if action == "list":
             for name, j in JOBS.items():

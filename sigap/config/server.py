@@ -423,7 +423,7 @@ def options(
         "bind": [bind],
         "workers": workers,
         "threads": threads,
-        "worker_class": "sigap.core.server.ReadFirstWorker",
+        "worker_class": "sigap.config.server.ReadFirstWorker",
         "timeout": timeout,
         "graceful_timeout": graceful_timeout,
         "keepalive": keepalive,

@@ -1,7 +1,7 @@
 """Sigap's periodic jobs, one schedule for both ways of running them.
 
 * Production (``CELERY_BROKER_URL`` set): ``celery -A sigap.config beat`` sends each job, at its time, to the
-  Celery workers as the task ``sigap.core.tasks.periodic`` (the schedule is ``sigap.config.celery``'s
+  Celery workers as the task ``sigap.core.tasks.periodic`` (``sigap/config/tasks.py``) (the schedule is ``sigap.config.celery``'s
   ``beat_schedule``, built from ``JOBS``). Run exactly one beat process for the installation.
 * Embedded default (no broker): ``sigap serve`` starts ``sigap periodic run``, a small process that runs the
   same jobs at the same times itself (one, next to gunicorn's master; it exits when the server does).

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 from celery.schedules import crontab, schedstate
 
-from sigap.core import periodic
+from sigap.config import periodic
 
 
 def test_beat_schedule_is_shipped_with_the_celery_app():
@@ -32,7 +32,7 @@ def test_beat_schedule_is_shipped_with_the_celery_app():
 
 @pytest.mark.django_db
 def test_the_task_runs_the_job_and_skips_what_is_not_configured(settings, tmp_path):
-    from sigap.core.tasks import periodic as task
+    from sigap.config.tasks import periodic as task
 
     assert task("timeouts").startswith("Closed 0 unanswered reports")
     settings.SIGAP_AUDIT_CHECKPOINT_DIR = ""

@@ -298,7 +298,7 @@ def test_embedded_server_runs_the_periodic_jobs_beside_it_and_stops_them():
 
 def test_wsgi_application_does_not_load_opencv_or_scikit_learn(tmp_path):
     code = (
-        "import sys; from sigap.core.server import wsgi_application; wsgi_application(); "
+        "import sys; from sigap.config.server import wsgi_application; wsgi_application(); "
         "from django.urls import resolve; resolve('/api/v1/reports'); resolve('/petugas/'); resolve('/'); "
         "print(sorted(m for m in ('cv2', 'sklearn', 'scipy', 'joblib') if m in sys.modules))"
     )
@@ -308,7 +308,7 @@ def test_wsgi_application_does_not_load_opencv_or_scikit_learn(tmp_path):
 
 
 def test_proxy_headers_are_trusted_only_from_the_proxy():
-    from sigap.core.server import ProxyHeaders
+    from sigap.config.server import ProxyHeaders
 
     seen = {}
 

@@ -173,8 +173,8 @@ class Command(BaseCommand):
         warm_categorizer,
         trusted_proxy,
     ):
-        from sigap.core.server import SigapServer
-        from sigap.core.server import options as server_options
+        from sigap.config.server import SigapServer
+        from sigap.config.server import options as server_options
 
         SigapServer(
             server_options(

@@ -15,8 +15,8 @@ import time
 
 import pytest
 
-from sigap.core import server
-from sigap.core.server import ReadFirstWorker, _dechunked, _Pending
+from sigap.config import server
+from sigap.config.server import ReadFirstWorker, _dechunked, _Pending
 
 HEAD = b"POST /api/v1/reports HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n"
 
