@@ -769,7 +769,7 @@ def db_time_by_statement(work: Workload, n: int) -> dict:
     fp = sum(v[1] for k, v in kinds.items() if k.startswith("SELECT COUNT(") and "MAX(" in k)
     fp_n = sum(v[0] for k, v in kinds.items() if k.startswith("SELECT COUNT(") and "MAX(" in k)
     print(
-        f"COUNT/MAX fingerprint aggregates (routing.cache._fingerprint): {fp_n / n:.1f} queries/report, "
+        f"COUNT/MAX fingerprint aggregates (organization.cache._fingerprint): {fp_n / n:.1f} queries/report, "
         f"{fp * 1000 / n:.2f} ms/report DB time = {fp / wall:.0%} of wall"
     )
     return {
@@ -786,10 +786,10 @@ def stage_breakdown(work: Workload, n: int) -> dict:
     from django.db import connection
 
     from sigap.intake import services as intake
+    from sigap.organization import cache as cache_mod
     from sigap.privacy import vault
     from sigap.reports import outbox
     from sigap.reports import services as rs
-    from sigap.routing import cache as cache_mod
 
     # (module, attribute, label); the attribute is the name the callers look up at call time.
     targets = [
@@ -797,7 +797,7 @@ def stage_breakdown(work: Workload, n: int) -> dict:
         (intake, "submission_validate", "  intake.submission_validate"),
         (rs, "kategori_get", "  reports.kategori_get (cached)"),
         (rs, "report_route", "  reports.report_route"),
-        (cache_mod, "_fingerprint", "    routing.cache._fingerprint (4 aggregates, at most every 5 s)"),
+        (cache_mod, "_fingerprint", "    organization.cache._fingerprint (4 aggregates, at most every 5 s)"),
         (intake, "redact", "  privacy.redact (description + address)"),
         (intake, "_write", "intake._write (vault + reports, one transaction)"),
         (vault, "identity_store_many", "  privacy.vault.identity_store_many (AES + INSERT)"),
@@ -876,10 +876,10 @@ def photo_costs(jpeg: bytes) -> dict:
 
 def what_if(work: Workload, n: int) -> dict:
     """Benchmark-only monkeypatches (no project file changes), to size the two largest costs."""
+    from sigap.organization import cache as cache_mod
     from sigap.privacy.relay import notification_deliver
     from sigap.reports import outbox
     from sigap.reports import services as rs
-    from sigap.routing import cache as cache_mod
 
     real_fp, real_cal = cache_mod._fingerprint, rs.working_calendar
     fp_value, cal_value = real_fp(), real_cal()

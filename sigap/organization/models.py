@@ -1,7 +1,7 @@
 """The organization as data: regions (wilayah), categories, units, tupoksi and staff roles.
 
-Everything here is reference data a city edits in the admin; routing reads it through
-``sigap.routing.cache`` which rebuilds its in-memory index when these rows change.
+Everything here is reference data a city edits in the admin; it is read through ``sigap.organization.cache``
+and ``sigap.routing.cache`` (built on it), which rebuild their in-memory copies when these rows change.
 """
 
 from __future__ import annotations

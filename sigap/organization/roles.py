@@ -36,11 +36,11 @@ def user_can_enter_reports_for_residents(user) -> bool:
 
 
 def _tree():
-    """The unit tree from the cached reference data (``sigap.routing.cache``: rebuilt when a unit changes), so
+    """The unit tree from the cached reference data (``cache.reference_data``: rebuilt when a unit changes), so
     a lookup costs no query of its own and never loads every unit per call."""
-    from sigap.routing.cache import routing_data
+    from .cache import reference_data
 
-    return routing_data()
+    return reference_data()
 
 
 def descendant_unit_ids(root_ids: set[int]) -> set[int]:

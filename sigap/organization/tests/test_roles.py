@@ -7,8 +7,8 @@ import pytest
 from django.contrib.auth.models import AnonymousUser
 
 from sigap.organization import roles
+from sigap.organization.cache import reference_data, reference_reset
 from sigap.organization.models import StaffRole, Unit
-from sigap.routing.cache import routing_data, routing_reset
 
 pytestmark = pytest.mark.django_db
 R = StaffRole.Role
@@ -27,9 +27,9 @@ def ids(*kodes: str) -> set[int]:
 
 @pytest.fixture(autouse=True)
 def _fresh_tree():
-    routing_reset()
+    reference_reset()
     yield
-    routing_reset()
+    reference_reset()
 
 
 # -- unit_ids_where, has_role -------------------------------------------------------------------------------------
@@ -159,7 +159,7 @@ def test_the_tree_follows_an_edit_in_the_admin():
 def test_tree_lookups_cost_no_query_once_the_reference_data_is_cached(settings, django_assert_num_queries):
     settings.SIGAP_REFERENCE_CHECK_SECONDS = 3600  # as in production: the fingerprint is read every few seconds
     pb, pemprov = uid(PB), uid("pemprov")
-    routing_data()
+    reference_data()
     with django_assert_num_queries(0):
         assert pemprov in roles.ancestor_unit_ids({pb})
         assert pb in roles.descendant_unit_ids({pemprov})

@@ -7,8 +7,8 @@ import time
 
 import pytest
 
+from sigap.organization import cache as reference_cache
 from sigap.organization.models import Kategori, Tupoksi, Unit, Wilayah
-from sigap.routing import cache
 from sigap.routing.cache import routing_data, routing_reset
 from sigap.routing.rules import KelurahanIndex, RuleBook
 
@@ -112,7 +112,7 @@ def test_a_cached_call_costs_only_the_fingerprint_and_no_query_between_checks(
         routing_data()
     settings.SIGAP_REFERENCE_CHECK_SECONDS = 5  # production: checked at most every 5 s
     clock = [time.monotonic() + 10_000]  # well past the last check
-    monkeypatch.setattr(cache.time, "monotonic", lambda: clock[0])
+    monkeypatch.setattr(reference_cache.time, "monotonic", lambda: clock[0])
     with django_assert_num_queries(FINGERPRINT_QUERIES):
         first = routing_data()  # the first check inside the interval
     with django_assert_num_queries(0):
@@ -126,7 +126,7 @@ def test_a_cached_call_costs_only_the_fingerprint_and_no_query_between_checks(
 def test_an_edit_is_seen_after_the_check_interval_not_before(settings, monkeypatch):
     settings.SIGAP_REFERENCE_CHECK_SECONDS = 5
     clock = [time.monotonic() + 10_000]
-    monkeypatch.setattr(cache.time, "monotonic", lambda: clock[0])
+    monkeypatch.setattr(reference_cache.time, "monotonic", lambda: clock[0])
     before = routing_data()
     unit = Unit.objects.get(kode="inspektorat")
     unit.nama = "Inspektorat (nama baru)"
