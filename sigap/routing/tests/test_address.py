@@ -1,4 +1,4 @@
-"""The free-text address parser (pure, no database) and its use through places.place_match (test database)."""
+"""The free-text address parser (pure, no database); its use on the database's regions is in test_places.py."""
 
 from __future__ import annotations
 
@@ -423,49 +423,3 @@ def test_labelled_set_accuracy_floors(index):
     assert held["none_recall"] >= 0.90 and held["none_precision"] >= 0.70
     assert held["ambiguous_when_wrong"] >= 0.80  # a wrong top candidate is almost always flagged
     assert dev["top1"] >= 0.95 and dev["top3"] >= 0.95 and dev["none_recall"] >= 0.95
-
-
-# --- places.place_match on the test database ---------------------------------------------------------
-
-
-@pytest.mark.django_db
-def test_place_match_uses_the_parser_with_inner_points():
-    from sigap.organization.models import Wilayah
-    from sigap.routing.places import PlaceMatch, place_match
-
-    matches = place_match("gg. mawar rt 05/03 pondok bambu duren sawit")
-    assert matches and isinstance(matches[0], PlaceMatch)
-    best = matches[0]
-    w = Wilayah.objects.get(kode=best.kode)
-    assert (best.nama, best.lat, best.lon) == ("Pondok Bambu", w.inner_lat, w.inner_lon)
-    assert 0.9 < best.confidence <= 0.99
-    assert place_match("Got mampet parah di gang") == []
-
-
-@pytest.mark.django_db
-def test_place_match_streets_landmarks_and_ambiguity():
-    from sigap.routing.places import address_parse, place_match
-
-    assert place_match("depan stasiun manggarai")[0].nama == "Manggarai"
-    several = place_match("lampu mati di jl. pahlawan revolusi")
-    assert {m.nama for m in several} == {"Pondok Bambu", "Duren Sawit", "Klender"}
-    assert address_parse("banjir di Tebet").ambiguous
-
-
-@pytest.mark.django_db
-def test_place_match_follows_changes_to_the_regions():
-    from sigap.organization.models import Wilayah
-    from sigap.routing.places import place_match
-
-    assert place_match("banjir di Kelurahan Sukamakmur") == []
-    kec = Wilayah.objects.get(kode="31.75.07")
-    Wilayah.objects.create(
-        kode="31.75.07.1099",
-        nama="Sukamakmur",
-        tingkat=Wilayah.Tingkat.KELURAHAN,
-        jenis="kelurahan",
-        parent=kec,
-        inner_lat=-6.23,
-        inner_lon=106.91,
-    )
-    assert place_match("banjir di Kelurahan Sukamakmur")[0].kode == "31.75.07.1099"
