@@ -1,5 +1,6 @@
-"""POST requests (sigap.intake.open311): a client app files a report for a resident. Personal fields go only
-to the vault; the response and every later read carry none of them."""
+"""Open311 POST requests (``sigap.intake.open311``; the read side is tested in sigap/open311/tests): a client app
+files a report for a resident. Personal fields go only to the vault; the response and every later read carry none
+of them."""
 
 from __future__ import annotations
 
@@ -12,6 +13,14 @@ if not apps.is_installed("sigap.open311"):
     pytest.skip("sigap.open311 is not in INSTALLED_APPS (see docs/open311.md)", allow_module_level=True)
 
 from sigap.open311.models import ClientReport
+from sigap.open311.tests.conftest import (
+    NS,
+    api_key,  # noqa: F401 - a pytest fixture
+    body,
+    o311,  # noqa: F401 - a pytest fixture
+    service_definitions,  # noqa: F401 - a pytest fixture
+    xml,
+)
 from sigap.privacy import vault
 from sigap.privacy.tests.test_canary import (
     EMAIL,
@@ -26,8 +35,6 @@ from sigap.privacy.tests.test_canary import (
 from sigap.reports.exposure import PUBLIC_GRID_DEG, snap
 from sigap.reports.models import Report
 from sigap.reports.tests.factories import inner_point
-
-from .conftest import NS, body, xml
 
 pytestmark = pytest.mark.django_db
 PB = "31.75.07.1002"
