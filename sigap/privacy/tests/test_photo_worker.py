@@ -1,14 +1,14 @@
 """Photos off the request path: the request stores the original and answers; the worker de-identifies.
 
-Covers the embedded background thread, the Celery hand-off (eager task and a broker that is down), crash
-recovery (a row left "processing" by a worker that died is claimed again), N failures -> "failed" with an
-admin notice, proof photos that must be ready before validation, and the placeholder every surface shows.
+Covers crash recovery (a row left "processing" by a worker that died is claimed again), N failures -> "failed"
+with an admin notice, proof photos that must be ready before validation, and the placeholder every surface shows.
+The hand-off to the worker (the embedded thread, a Celery task, a broker that is down) is tested in
+sigap/reports/tests/test_photoqueue.py.
 """
 
 from __future__ import annotations
 
 import io
-import time
 from datetime import timedelta
 
 import pytest
@@ -18,7 +18,7 @@ from PIL import Image
 from sigap.core.models import AuditEvent
 from sigap.organization.models import StaffNotice
 from sigap.privacy import photo_worker, vault
-from sigap.reports import photoqueue, services
+from sigap.reports import services
 from sigap.reports.models import Photo, Report
 from sigap.reports.tests.factories import inner_point, submit
 
@@ -82,75 +82,6 @@ def test_a_broken_image_whose_header_passes_is_accepted_then_fails_once(client, 
     assert photo.state == Photo.State.FAILED and photo.attempts == 1 and photo.last_error == "photo_not_image"
 
 
-@pytest.fixture
-def reference(transactional_db, settings):
-    from sigap.organization.loaders import reference_load
-    from sigap.organization.models import Wilayah
-    from sigap.routing.cache import routing_reset
-
-    if not Wilayah.objects.exists():  # a transactional test before this one emptied the tables at its end
-        reference_load(progress=False)
-        routing_reset()
-
-
-def test_the_embedded_thread_processes_after_commit(reference, settings, jpeg):
-    settings.SIGAP_PHOTO_WORKER = "thread"
-    settings.SIGAP_INTAKE_GROUP_COMMIT = False
-    created = submit(photos=[("a.jpg", jpeg((320, 240)))])
-    photo = created.report.photos.get()
-    assert photo.state == Photo.State.PROCESSING  # answered before any de-identification
-    for _ in range(200):  # the background thread takes it from the queue (polling, no timing assertion)
-        photo.refresh_from_db()
-        if photo.state != Photo.State.PROCESSING:
-            break
-        time.sleep(0.05)
-    assert photo.state == Photo.State.READY and photo.image
-
-
-def test_celery_mode_sends_a_task_after_commit_and_the_task_processes(
-    settings, jpeg, monkeypatch, django_capture_on_commit_callbacks
-):
-    from sigap.config.celery import app
-    from sigap.privacy import tasks
-
-    settings.SIGAP_PHOTO_WORKER = "celery"
-    sent = []
-    monkeypatch.setattr(app, "send_task", lambda name, args=(), **kw: sent.append((name, list(args))))
-    with django_capture_on_commit_callbacks(execute=True):
-        created = submit(photos=[("a.jpg", jpeg((320, 240)))])
-    photo = created.report.photos.get()
-    assert sent == [(photoqueue.PROCESS_TASK, [photo.pk])]
-    assert photo.state == Photo.State.PROCESSING
-    assert tasks.process_photo.apply(args=[photo.pk]).get() == "ready"  # what the worker runs, eagerly
-    photo.refresh_from_db()
-    assert photo.state == Photo.State.READY
-    assert tasks.process_photo.apply(args=[photo.pk]).get() == "skipped"  # a duplicate delivery does nothing
-
-
-def test_a_broker_that_is_down_loses_nothing_the_sweep_takes_it(
-    settings, jpeg, monkeypatch, django_capture_on_commit_callbacks
-):
-    from sigap.config.celery import app
-    from sigap.privacy import tasks
-
-    settings.SIGAP_PHOTO_WORKER = "celery"
-
-    def down(*args, **kwargs):
-        raise ConnectionError("broker down")
-
-    monkeypatch.setattr(app, "send_task", down)
-    with django_capture_on_commit_callbacks(execute=True):
-        created = submit(photos=[("a.jpg", jpeg((320, 240)))])  # still answered: the report is stored
-    photo = created.report.photos.get()
-    assert photo.state == Photo.State.PROCESSING
-    assert tasks.sweep_photos.apply().get() == {"ready": 1}  # the beat schedule's task
-    photo.refresh_from_db()
-    assert photo.state == Photo.State.READY
-    from sigap.config.periodic import JOBS, beat_schedule
-
-    assert JOBS["photos-sweep"].command == ("photos", "sweep") and "sigap-photos-sweep" in beat_schedule()
-
-
 def test_a_photo_left_by_a_dead_worker_is_claimed_again_after_the_lease(jpeg, photos_drain, settings):
     created = submit(photos=[("a.jpg", jpeg((320, 240)))])
     photo = created.report.photos.get()
@@ -164,47 +95,6 @@ def test_a_photo_left_by_a_dead_worker_is_claimed_again_after_the_lease(jpeg, ph
     assert photo_worker.photos_sweep(now=later) == {"ready": 1}
     photo.refresh_from_db()
     assert photo.state == Photo.State.READY and photo.attempts == 2
-
-
-def test_the_thread_sweeps_at_start(reference, settings, jpeg):
-    """A process that starts takes up what the previous one left, before any new upload arrives."""
-    settings.SIGAP_PHOTO_WORKER = "manual"
-    settings.SIGAP_INTAKE_GROUP_COMMIT = False
-    created = submit(photos=[("a.jpg", jpeg((320, 240)))])
-    photo = created.report.photos.get()
-    settings.SIGAP_PHOTO_WORKER = "thread"
-    photoqueue.stop()  # a fresh process: no thread yet
-    photoqueue.start()
-    for _ in range(200):
-        photo.refresh_from_db()
-        if photo.state != Photo.State.PROCESSING:
-            break
-        time.sleep(0.05)
-    assert photo.state == Photo.State.READY
-
-
-def test_a_failing_sweep_waits_for_its_interval_instead_of_spinning(settings, monkeypatch):
-    """A sweep that fails (the database is down) is retried one interval later, not at once in a tight loop."""
-    settings.SIGAP_PHOTO_WORKER = "thread"
-    settings.SIGAP_PHOTO_SWEEP_SECONDS = 3600
-    calls = []
-
-    def broken_sweep():
-        calls.append(1)
-        raise RuntimeError("database unavailable")
-
-    monkeypatch.setattr(photoqueue, "_sweep", broken_sweep)
-    photoqueue.stop()
-    photoqueue.start()
-    try:
-        for _ in range(200):
-            if calls:
-                break
-            time.sleep(0.01)
-        time.sleep(0.3)  # a spinning thread would call it hundreds of times by now
-        assert len(calls) == 1
-    finally:
-        photoqueue.stop()
 
 
 def test_n_failed_attempts_make_the_photo_failed_and_alert_the_admins(

@@ -5,7 +5,6 @@ not grow with the batch. The channel is WhatsApp's Cloud API, faked on loopback 
 from __future__ import annotations
 
 import contextlib
-import queue
 import threading
 import time
 from datetime import timedelta
@@ -236,19 +235,6 @@ def test_the_periodic_schedule_sweeps_the_outbox_every_minute(fake, db):
     [pk] = notes(1)  # left pending by a crash: never queued
     periodic.run_job("outbox-sweep")
     assert Notification.objects.get(pk=pk).state == "sent"
-
-
-def test_enqueued_ids_go_to_the_broker_as_one_task_per_batch(settings, monkeypatch):
-    from sigap.config.celery import app
-
-    settings.CELERY_BROKER_URL = "redis://127.0.0.1:1/0"
-    sent: list = []
-    monkeypatch.setattr(app, "send_task", lambda name, args: sent.append((name, args)))
-    q = queue.Queue()
-    for pk in range(1, 8):
-        q.put(pk)  # what enqueue() does after commit
-    outbox._dispatch(outbox._take(q, 0))
-    assert sent == [("sigap.privacy.tasks.deliver_notifications", [[1, 2, 3, 4, 5, 6, 7]])]
 
 
 @pytest.mark.django_db
