@@ -1,4 +1,5 @@
-""" "Similar reports nearby" at a hot spot: the rows read do not grow with the open reports around the resident."""
+"""Portal reads (``sigap.portal.selectors``). "Similar reports nearby" at a hot spot: the rows read do not grow
+with the open reports around the resident."""
 
 from __future__ import annotations
 

@@ -1,5 +1,6 @@
-"""Every portal page and partial renders, in Bahasa Indonesia (the default) and in English, with a label
-for every input and CSRF on every form."""
+"""Every portal page and partial (``sigap.portal.views``) renders, in Bahasa Indonesia (the default) and in English,
+with a label for every input and CSRF on every form. The rules of each page are tested per page:
+test_views_report.py (/lapor/), test_views_track.py (/lacak/), test_views_public.py (/publik/, /statistik/)."""
 
 from __future__ import annotations
 
