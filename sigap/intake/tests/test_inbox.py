@@ -1,0 +1,81 @@
+"""Inbound messages (``sigap.intake.inbox``): stored encrypted and once per channel message id before the webhook
+answers, processed after commit, a failure kept for ``sigap inbox flush`` and retried a bounded number of times.
+What the dialog does with a message is tested in test_conversations.py and each channel's test module."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from sigap.intake import conversations, inbox
+from sigap.intake.channels.base import Inbound
+from sigap.intake.models import InboundMessage
+from sigap.privacy import vault
+
+pytestmark = pytest.mark.django_db
+
+
+def message(n: int = 1, text: str = "Got mampet di gang Mawar") -> Inbound:
+    return Inbound(channel="telegram", message_id=f"m-{n}", sender="55501", sender_name="Rina", text=text)
+
+
+@pytest.fixture
+def handled(monkeypatch):
+    """The dialog replaced by a recorder (or a failure): what the inbox hands it, and what it answers."""
+    seen: list[Inbound] = []
+    state = {"fail": False}
+
+    def handle(inbound):
+        if state["fail"]:
+            raise RuntimeError("the dialog failed")
+        seen.append(inbound)
+
+    monkeypatch.setattr(conversations, "conversation_handle", handle)
+    return seen, state
+
+
+def test_a_message_is_stored_encrypted_and_once_per_message_id(handled):
+    [pk] = inbox.inbound_accept("telegram", [message(1, text="Nama saya Rina, HP 0812")])
+    row = InboundMessage.objects.get(pk=pk)
+    assert (row.channel, row.message_id, row.state) == ("telegram", "m-1", InboundMessage.State.RECEIVED)
+    assert "0812" not in json.dumps(list(InboundMessage.objects.values()), default=str)  # only a vault reference
+    assert json.loads(vault.blob_read(row.payload_ref))["text"] == "Nama saya Rina, HP 0812"
+    again = inbox.inbound_accept("telegram", [message(1), message(2)])  # a retried delivery, and a new message
+    assert len(again) == 1 and pk not in again
+    assert InboundMessage.objects.filter(message_id="m-1").count() == 1
+    assert inbox.inbound_accept("whatsapp", [Inbound(channel="whatsapp", message_id="m-1", sender="62812")])
+
+
+def test_a_message_is_processed_after_commit_and_only_once(handled, django_capture_on_commit_callbacks):
+    seen, _state = handled
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        [pk] = inbox.inbound_accept("telegram", [message()])
+    assert seen == [] and len(callbacks) == 1  # nothing runs before the webhook's transaction commits
+    callbacks[0]()
+    assert [m.text for m in seen] == ["Got mampet di gang Mawar"]
+    assert InboundMessage.objects.get(pk=pk).state == InboundMessage.State.PROCESSED
+    assert inbox.inbound_process(pk) == "skip" and len(seen) == 1
+
+
+def test_a_failure_is_kept_and_retried_by_the_flush_a_bounded_number_of_times(handled):
+    seen, state = handled
+    [pk] = inbox.inbound_accept("telegram", [message()])
+    state["fail"] = True
+    assert inbox.inbound_process(pk) == "failed"
+    row = InboundMessage.objects.get(pk=pk)
+    assert (row.state, row.attempts, row.last_error) == (InboundMessage.State.FAILED, 1, "RuntimeError")
+    for _ in range(inbox.MAX_ATTEMPTS - 1):
+        assert inbox.inbox_flush() == {"failed": 1}
+    assert InboundMessage.objects.get(pk=pk).attempts == inbox.MAX_ATTEMPTS
+    state["fail"] = False
+    assert inbox.inbox_flush() == {}  # given up: left for a person to look at
+    assert seen == []
+
+
+def test_the_flush_takes_up_received_messages_a_dead_worker_left(handled):
+    seen, _state = handled
+    assert len(inbox.inbound_accept("telegram", [message(1), message(2)])) == 2
+    assert inbox.inbox_flush() == {"processed": 2}
+    assert [m.message_id for m in seen] == ["m-1", "m-2"]
+    assert set(InboundMessage.objects.values_list("state", flat=True)) == {InboundMessage.State.PROCESSED}
