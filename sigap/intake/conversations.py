@@ -1,9 +1,21 @@
-"""The chat dialog: collect what a report needs over several messages, then file exactly one report.
+"""The dialog engine: collect what a report needs over several messages, then file exactly one report.
 
-Steps: description → location (shared location or address text; a photo is invited at the same time)
-→ confirm the guessed category → privacy (Privat/Rahasia by default) → file. "batal"/"cancel" cancels at
-any point; a dialog idle for SIGAP_CONVERSATION_HOURS expires politely. State lives in the database
-(the collected content encrypted in the vault), so it survives restarts.
+The engine (used by every conversational channel: WhatsApp, Telegram, SMS, Facebook and Instagram messages,
+Twitter/X DMs, and email's own shorter flow in ``channels/email.py``):
+
+* ``dialog_create``: one conversation per sender and channel, keyed by ``sender_hash`` (the address and name go
+  to the vault, under the identity field the adapter names: ``Adapter.address_field``);
+* ``dialog_load`` / ``dialog_save``: what the dialog collected so far, encrypted in the vault;
+* ``dialog_say``: one message to the resident in their language (``language_guess``), queued in the outbox;
+* ``dialog_place``: a place named in the text (or the candidates to choose from);
+* an answer to an officer's question (the resident's report waits for them) goes to that report.
+
+The chat flow (``conversation_handle``, the inbox's handler for every stored chat message): description →
+location (shared location or address text; a photo is invited at the same time) → confirm the guessed category
+→ privacy (Privat/Rahasia by default) → file. "batal"/"cancel" cancels at any point; a dialog idle for
+SIGAP_CONVERSATION_HOURS expires politely. What a message says is read by its adapter's ``dialog_text`` hook
+(the SMS keyword format and the parts of a long SMS live in the SMS adapter); photos come through its
+``fetch_media``. State lives in the database, so it survives restarts.
 """
 
 from __future__ import annotations
@@ -105,42 +117,76 @@ T = {
 }
 
 
-def _hash(channel: str, sender: str) -> str:
+# --- the engine: what every dialog (this chat flow, the email flow) is made of --------------------------------
+
+CHAT_EMPTY = {"texts": [], "photos": [], "location": None, "category": None, "candidates": [], "places": []}
+_CONVERSATION_REPORT = object()
+
+
+def sender_hash(channel: str, sender: str) -> str:
+    """The conversation's key for one sender on one channel (the address itself stays in the vault)."""
     return hashlib.sha256(f"sigap-conversation:{channel}:{sender}".encode()).hexdigest()
 
 
-def _language(text: str) -> str:
-    words = set(re.findall(r"[a-z]+", text.lower()))
+def language_guess(text: str) -> str:
+    words = set(re.findall(r"[a-z]+", (text or "").lower()))
     return "en" if len(words & EN_WORDS) > len(words & ID_WORDS) else "id"
 
 
-def _say(conv: Conversation, key: str, **fmt) -> None:
-    text_id, text_en = T[key]
-    body = (text_en if conv.language == "en" else text_id).format(**fmt)
+def dialog_create(inbound: Inbound, *, step: str = "") -> Conversation:
+    """A new conversation with this sender: their address and name go to the vault, under the identity field
+    their channel's adapter names (``Adapter.address_field``)."""
+    from .channels.registry import ADAPTERS
+
+    adapter = ADAPTERS.get(inbound.channel)
+    identity = {"channel": inbound.channel, "name": inbound.sender_name}
+    identity[adapter.address_field if adapter is not None else "handle"] = inbound.sender
+    return Conversation.objects.create(
+        channel=inbound.channel,
+        sender_hash=sender_hash(inbound.channel, inbound.sender),
+        identity_ref=vault.identity_store(payload=identity),
+        language=inbound.language if inbound.language in ("id", "en") else language_guess(inbound.text),
+        expires_at=timezone.now() + timedelta(hours=settings.SIGAP_CONVERSATION_HOURS),
+        step=step,
+    )
+
+
+def dialog_say(
+    conv: Conversation, key: str, texts: dict | None = None, *, report=_CONVERSATION_REPORT, reply_context="", **fmt
+) -> Notification:
+    """Queue one message of the dialog to its resident, in their language (delivered after commit by the relay,
+    which finds the address in the vault). ``texts``: the dialog's phrases (this chat's ``T`` by default); a
+    value given as an (Indonesian, English) pair is filled in each language."""
+    text_id, text_en = (texts or T)[key]
+    fmt_id = {k: (v[0] if isinstance(v, tuple) else v) for k, v in fmt.items()}
+    fmt_en = {k: (v[1] if isinstance(v, tuple) else v) for k, v in fmt.items()}
+    body_en = text_en.format(**fmt_en)
     note = Notification.objects.create(
-        report=conv.report,
+        report=conv.report if report is _CONVERSATION_REPORT else report,
         recipient_ref=conv.identity_ref,
         kind=f"dialog:{key}",
-        body=body,
-        body_en=text_en.format(**fmt),
+        body=body_en if conv.language == "en" else text_id.format(**fmt_id),
+        body_en=body_en,
+        reply_context=reply_context,
     )
     transaction.on_commit(lambda: outbox.enqueue(note.pk))
+    return note
 
 
-def _load(conv: Conversation) -> dict:
+def dialog_load(conv: Conversation, empty: dict | None = None) -> dict:
+    """What the dialog collected so far (kept encrypted in the vault); ``empty`` when nothing yet."""
     raw = vault.blob_read(conv.data_ref) if conv.data_ref else None
-    return (
-        json.loads(raw)
-        if raw
-        else {"texts": [], "photos": [], "location": None, "category": None, "candidates": [], "places": []}
-    )
+    return json.loads(raw) if raw else json.loads(json.dumps(CHAT_EMPTY if empty is None else empty))
 
 
-def _save(conv: Conversation, data: dict) -> None:
+def dialog_save(conv: Conversation, data: dict) -> None:
     old = conv.data_ref
     conv.data_ref = vault.blob_store(json.dumps(data, ensure_ascii=False).encode(), content_type="application/json")
     if old:
         vault.blob_destroy(old)
+
+
+# --- the chat flow ---------------------------------------------------------------------------------------------
 
 
 def _guess_categories(text: str) -> list[tuple[str, float]]:
@@ -149,10 +195,13 @@ def _guess_categories(text: str) -> list[tuple[str, float]]:
 
 def _open_conversation(inbound: Inbound) -> Conversation:
     now = timezone.now()
-    sender_hash = _hash(inbound.channel, inbound.sender)
     conv = (
         Conversation.objects.select_for_update()
-        .filter(channel=inbound.channel, sender_hash=sender_hash, state=Conversation.State.OPEN)
+        .filter(
+            channel=inbound.channel,
+            sender_hash=sender_hash(inbound.channel, inbound.sender),
+            state=Conversation.State.OPEN,
+        )
         .first()
     )
     if conv is not None and conv.expires_at < now:
@@ -160,15 +209,7 @@ def _open_conversation(inbound: Inbound) -> Conversation:
         conv.save(update_fields=["state", "updated_at"])
         conv = None
     if conv is None:
-        identity = {"channel": inbound.channel, "name": inbound.sender_name}
-        identity["phone" if inbound.channel in ("sms", "whatsapp") else "handle"] = inbound.sender
-        conv = Conversation.objects.create(
-            channel=inbound.channel,
-            sender_hash=sender_hash,
-            identity_ref=vault.identity_store(payload=identity),
-            language=inbound.language if inbound.language in ("id", "en") else _language(inbound.text),
-            expires_at=now,
-        )
+        conv = dialog_create(inbound)
     conv.expires_at = now + timedelta(hours=settings.SIGAP_CONVERSATION_HOURS)
     return conv
 
@@ -185,7 +226,7 @@ def _answer_to_question(inbound: Inbound) -> bool:
     filed = (
         Conversation.objects.filter(
             channel=inbound.channel,
-            sender_hash=_hash(inbound.channel, inbound.sender),
+            sender_hash=sender_hash(inbound.channel, inbound.sender),
             state=Conversation.State.FILED,
             report__status=Status.AWAITING_REPORTER,
         )
@@ -197,7 +238,7 @@ def _answer_to_question(inbound: Inbound) -> bool:
         return False
     report = filed.report
     reporter_answer_for(report, text)
-    _say(filed, "answer_received", number=report.number)
+    dialog_say(filed, "answer_received", number=report.number)
     return True
 
 
@@ -209,14 +250,14 @@ def conversation_handle(inbound: Inbound):
         return None
 
     conv = _open_conversation(inbound)
-    data = _load(conv)
+    data = dialog_load(conv)
     text = (inbound.text or "").strip()
     answer = text.lower().strip(" .!")
 
     if answer in CANCEL:
         conv.state = Conversation.State.CANCELLED
         conv.save()
-        _say(conv, "cancelled")
+        dialog_say(conv, "cancelled")
         return None
 
     for media in inbound.media:
@@ -226,28 +267,17 @@ def conversation_handle(inbound: Inbound):
         data["location"] = list(inbound.location)
 
     step = conv.step
-    keyword = inbound.extra.get("keyword")
-    if keyword and not data["texts"]:
-        # "LAPOR#<kategori>#<lokasi>#<uraian>": everything in one SMS
-        data["texts"].append(keyword["text"])
-        if Kategori.objects.filter(kode=keyword["category"], aktif=True).exists():
-            data["category"], data["category_confirmed"] = keyword["category"], True
-        _place_from_text(data, keyword["location_text"])
-        if data["location"]:
-            data["address"] = keyword["location_text"]
-        text = ""
-    concat = inbound.extra.get("concat")
-    if concat:
-        parts = data.setdefault("parts", {}).setdefault(concat[0], {})
-        parts[str(concat[1])] = text
-        if len(parts) < concat[2]:
-            _save(conv, data)
+    adapter = ADAPTERS.get(inbound.channel)
+    if adapter is not None:
+        # the channel's own reading of the message (SMS: the keyword format, the parts of a long message)
+        text = adapter.dialog_text(inbound, data)
+        if text is None:
+            dialog_save(conv, data)
             conv.save()
-            return None  # wait for the other parts of a long SMS
-        text = "".join(parts[str(i)] for i in range(1, concat[2] + 1))
+            return None  # the adapter waits for more messages
         answer = text.lower().strip(" .!")
     if step == "location" and text and not inbound.location:
-        _place_from_text(data, text)
+        dialog_place(data, text)
     elif step == "location_pick" and answer.isdigit() and 1 <= int(answer) <= len(data["places"]):
         place = data["places"][int(answer) - 1]
         data["location"] = [place["lat"], place["lon"]]
@@ -278,18 +308,19 @@ def conversation_handle(inbound: Inbound):
     elif text and step in ("", "description"):
         data["texts"].append(text)
         if not data["location"]:
-            _place_from_text(data, text, quiet=True)
+            dialog_place(data, text, quiet=True)
     elif text and step == "location" and inbound.location:
         data["texts"].append(text)
 
     report = _advance(conv, data, inbound)
-    _save(conv, data)
+    dialog_save(conv, data)
     conv.save()
     return report
 
 
-def _place_from_text(data: dict, text: str, quiet: bool = False) -> None:
-    """Place the report from text when the address parser is sure; offer the candidates when it is not."""
+def dialog_place(data: dict, text: str, quiet: bool = False) -> None:
+    """Place the report from text when the address parser is sure; offer the candidates when it is not
+    (adapters call it too: the SMS keyword format names the place)."""
     result = address_parse(text)
     matches = place_match(text)
     if matches and not result.ambiguous:
@@ -303,17 +334,17 @@ def _place_from_text(data: dict, text: str, quiet: bool = False) -> None:
 def _advance(conv: Conversation, data: dict, inbound: Inbound):
     if not data["texts"]:
         conv.step = "description"
-        _say(conv, "ask_description")
+        dialog_say(conv, "ask_description")
         return None
     if not data["location"]:
         if data.get("places") and conv.step != "location_pick":
             conv.step = "location_pick"
             options = ", ".join(f"{i} {p['nama']}" for i, p in enumerate(data["places"], 1))
-            _say(conv, "ask_location_pick", options=options)
+            dialog_say(conv, "ask_location_pick", options=options)
             return None
         again = conv.step in ("location", "location_pick")
         conv.step = "location"
-        _say(conv, "ask_location_again" if again else "ask_location")
+        dialog_say(conv, "ask_location_again" if again else "ask_location")
         return None
     if not data.get("category_confirmed"):
         if conv.step == "category":
@@ -325,11 +356,11 @@ def _advance(conv: Conversation, data: dict, inbound: Inbound):
             names = dict(Kategori.objects.filter(kode__in=data["candidates"]).values_list("kode", "nama"))
             conv.step = "category"
             options = ", ".join(f"{i} {names.get(c, c)}" for i, c in enumerate(data["candidates"], 1))
-            _say(conv, "ask_category", category=names.get(data["category"], data["category"]), options=options)
+            dialog_say(conv, "ask_category", category=names.get(data["category"], data["category"]), options=options)
             return None
     if not data.get("privacy"):
         conv.step = "privacy"
-        _say(conv, "ask_privacy")
+        dialog_say(conv, "ask_privacy")
         return None
     return _file(conv, data)
 
@@ -360,7 +391,7 @@ def _file(conv: Conversation, data: dict):
         conv.step = "location" if exc.code in ("outside_area", "invalid_coordinates") else conv.step
         if exc.code in ("outside_area", "invalid_coordinates"):
             data["location"] = None
-        _say(conv, "refused", reason=exc.message_en if conv.language == "en" else exc.message_id)
+        dialog_say(conv, "refused", reason=exc.message_en if conv.language == "en" else exc.message_id)
         return None
     report = result.report
     if not anonymous:
@@ -372,9 +403,9 @@ def _file(conv: Conversation, data: dict):
     conv.state = Conversation.State.FILED
     conv.step = "done"
     if anonymous:
-        _say(conv, "filed_anon", number=report.number, code=result.tracking_code, secret=result.secret)
+        dialog_say(conv, "filed_anon", number=report.number, code=result.tracking_code, secret=result.secret)
     else:
-        _say(conv, "filed", number=report.number, unit=report.unit.nama, code=result.tracking_code)
+        dialog_say(conv, "filed", number=report.number, unit=report.unit.nama, code=result.tracking_code)
     for p in data["photos"]:
         vault.blob_destroy(p["ref"])
     return report

@@ -51,24 +51,6 @@ PRIVATE_FILED = (
 PUBLIC_ROUTE = "public"
 MENTION = re.compile(r"(?<![\w@])@\w{1,50}")
 URL = re.compile(r"https?://\S+")
-EN_WORDS = {
-    "the",
-    "is",
-    "there",
-    "a",
-    "in",
-    "on",
-    "of",
-    "and",
-    "my",
-    "street",
-    "please",
-    "broken",
-    "near",
-    "not",
-    "has",
-}
-ID_WORDS = {"yang", "di", "dan", "ada", "tidak", "sudah", "jalan", "mohon", "dekat", "rumah", "saya", "sampah", "gak"}
 
 
 # --- one processing path for messages that are not a chat dialog ----------------------------
@@ -176,11 +158,6 @@ class PublicMentionsMixin(HandledWebhookMixin):
 # --- small shared helpers ---------------------------------------------------------------------
 
 
-def language_guess(text: str) -> str:
-    words = set(re.findall(r"[a-z]+", (text or "").lower()))
-    return "en" if len(words & EN_WORDS) > len(words & ID_WORDS) else "id"
-
-
 def public_text_clean(text: str) -> str:
     """A public post as a report description: without @handles (other people's too) and links."""
     text = URL.sub(" ", MENTION.sub(" ", text or ""))
@@ -282,7 +259,6 @@ def public_mention_file(
             raise
         sub.lat = sub.lon = None  # a point we cannot route: the triage desk places it
         sub.address = ""
-        sub.category = ""  # report_submit wrote its guess into the submission: let the machine decide again
         result = report_submit(sub)
     report = result.report
     vault.identity_update(report.reporter_ref, channel=inbound.channel, handle=private_handle)

@@ -200,14 +200,15 @@ class _Prepared:
 def _prepare(sub: Submission, *, actor, actor_kind: str, now: datetime | None) -> _Prepared:
     """Validate, categorize, route, de-identify photos and redact text. Raises DomainError; writes nothing."""
     submission_validate(sub)
-    category_source, confidence, triage_reason = "reporter", None, ""
-    if not sub.category:
+    # the caller's submission is left as it was given (a caller may submit it again after a refusal)
+    category, category_source, confidence, triage_reason = sub.category, "reporter", None, ""
+    if not category:
         ranked, threshold = categorize(sub.description)
-        sub.category, confidence = ranked[0] if ranked else ("lainnya", 0.0)
+        category, confidence = ranked[0] if ranked else ("lainnya", 0.0)
         category_source = "machine"
-        if confidence < threshold or sub.category in HUMAN_CONFIRMS:
+        if confidence < threshold or category in HUMAN_CONFIRMS:
             triage_reason = "category"
-    kategori = report_services.kategori_get(sub.category)
+    kategori = report_services.kategori_get(category)
     if kategori.sensitif and sub.privacy == Privacy.PUBLIC:
         raise _invalid(
             "privacy",

@@ -40,7 +40,7 @@ from django.utils import timezone
 
 from sigap.reports.models import Notification, Report
 
-from . import vault
+from . import senders, vault
 
 log = logging.getLogger(__name__)
 MAX_ATTEMPTS = 5
@@ -75,33 +75,27 @@ def _email_send(address: str, text: str, *, number: str, reply_context: str) -> 
 
 
 def _adapter_ready(channel: str) -> bool:
-    from sigap.intake.channels.registry import ADAPTERS
-
-    adapter = ADAPTERS.get(channel)
-    return channel == "email" or (adapter is not None and adapter.enabled())
+    sender = senders.sender_get(channel)
+    return channel == "email" or (sender is not None and sender.enabled())
 
 
 def _send(channel: str, address: str, text: str, *, number: str, reply_context: str, idempotency_key: str = "") -> str:
-    from sigap.intake.channels.registry import ADAPTERS
-
-    adapter = ADAPTERS.get(channel)
+    sender = senders.sender_get(channel)
     if channel == "email":
-        if adapter is None:
+        if sender is None:
             return _email_send(address, text, number=number, reply_context=reply_context)
         # The email adapter gives our mails a Message-ID it recognises in replies and threads them to the
         # resident's own mail; it sends through Django's mail backend, so it needs no inbound configuration.
-        return adapter.send(address, text, reply_context=reply_context, number=number)
-    if adapter is None or not adapter.enabled():
+        return sender.send(address, text, reply_context=reply_context, number=number)
+    if sender is None or not sender.enabled():
         raise LookupError(channel)
-    if getattr(adapter, "idempotent", False) and idempotency_key:
-        return adapter.send(address, text, reply_context=reply_context, idempotency_key=idempotency_key)
-    return adapter.send(address, text, reply_context=reply_context)
+    if getattr(sender, "idempotent", False) and idempotency_key:
+        return sender.send(address, text, reply_context=reply_context, idempotency_key=idempotency_key)
+    return sender.send(address, text, reply_context=reply_context)
 
 
 def _idempotent(channel: str) -> bool:
-    from sigap.intake.channels.registry import ADAPTERS
-
-    return bool(getattr(ADAPTERS.get(channel), "idempotent", False))
+    return bool(getattr(senders.sender_get(channel), "idempotent", False))
 
 
 def idempotency_key(notification_id: int) -> str:

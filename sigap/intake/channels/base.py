@@ -97,6 +97,9 @@ class Adapter:
     #: ``send`` takes ``idempotency_key`` and the far end drops a repeat: the relay may resend a message whose
     #: outcome it does not know (exactly-once effect) instead of parking it as 'unknown'
     idempotent = False
+    #: the field of the sender's identity record (in the vault) that holds their address on this channel:
+    #: "phone" for channels addressed by phone number, else "handle"
+    address_field = "handle"
     #: channel config keys that must be set for the channel to be enabled
     required: tuple[str, ...] = ()
 
@@ -142,6 +145,14 @@ class Adapter:
 
     def send(self, address: str, text: str, *, reply_context: str = "") -> str:
         raise NotImplementedError
+
+    def dialog_text(self, inbound: Inbound, data: dict) -> str | None:
+        """The text the chat dialog (``sigap.intake.conversations``) takes from this message.
+
+        ``data`` is what the dialog has collected so far (``texts``, ``location``, ``address``, ``category``,
+        ...); an adapter whose messages carry more than text may fill it (the SMS keyword format). ``None``:
+        the message is not complete yet (one part of a long SMS); the dialog saves ``data`` and waits."""
+        return (inbound.text or "").strip()
 
     # helpers
     def http(self) -> httpx.Client:

@@ -10,7 +10,8 @@ as a hash), ``In-Reply-To``/``References`` for threading. Auto-replies (``Auto-S
 subjects) and bounces/receipts (``multipart/report``, ``message/delivery-status``, ``MAILER-DAEMON``,
 ``postmaster``, an empty ``Return-Path``) are acknowledged and ignored.
 
-The email dialog (emails are slow, so at most one question):
+The email dialog (emails are slow, so at most one question), built on the dialog engine of
+``sigap.intake.conversations`` (conversation record, encrypted state, bilingual messages):
 * a new email whose text names a kelurahan (or carries coordinates / a map link) is filed at once, Private;
 * otherwise ONE reply asks for the location and the privacy choice together; whatever the resident
   answers is filed (no usable location: the triage desk places it); no answer within
@@ -30,7 +31,6 @@ import base64
 import hashlib
 import hmac
 import html
-import json
 import logging
 import re
 import secrets
@@ -48,14 +48,13 @@ from django.utils import timezone
 from sigap.core.errors import DomainError
 from sigap.privacy import vault
 
+from ..conversations import dialog_create, dialog_load, dialog_save, dialog_say, language_guess, sender_hash
 from ..public_mentions import (
     IGNORED,
     PROCESSED,
     Handled,
     HandledWebhookMixin,
     inbound_accept_handled,
-    language_guess,
-    notify,
     photos_usable,
     place_from_text,
 )
@@ -327,8 +326,9 @@ def thread_target(inbound: Inbound) -> tuple[str, str] | None:
 # --- the email dialog ---------------------------------------------------------------------------
 
 
-def _sender_hash(address: str) -> str:
-    return hashlib.sha256(f"sigap-conversation:email:{address.lower()}".encode()).hexdigest()
+# The email flow is built on the dialog engine (``sigap.intake.conversations``: the conversation record, its
+# encrypted state, the bilingual messages); only its steps are its own.
+EMPTY = {"texts": [], "photos": [], "location": None, "address": "", "privacy": None}
 
 
 def _wait() -> timedelta:
@@ -336,30 +336,12 @@ def _wait() -> timedelta:
 
 
 def _load(conv) -> dict:
-    raw = vault.blob_read(conv.data_ref) if conv.data_ref else None
-    return json.loads(raw) if raw else {"texts": [], "photos": [], "location": None, "address": "", "privacy": None}
+    return dialog_load(conv, EMPTY)
 
 
-def _save(conv, data: dict) -> None:
-    old = conv.data_ref
-    conv.data_ref = vault.blob_store(json.dumps(data, ensure_ascii=False).encode(), content_type="application/json")
-    if old:
-        vault.blob_destroy(old)
-
-
-def _say(conv, key: str, *, report=None, **fmt) -> None:
-    text_id, text_en = T[key]
-    fmt_id = {k: (v[0] if isinstance(v, tuple) else v) for k, v in fmt.items()}
-    fmt_en = {k: (v[1] if isinstance(v, tuple) else v) for k, v in fmt.items()}
-    body_id, body_en = text_id.format(**fmt_id), text_en.format(**fmt_en)
-    notify(
-        report=report,
-        kind=f"dialog:{key}",
-        body=body_en if conv.language == "en" else body_id,
-        body_en=body_en,
-        recipient_ref=conv.identity_ref,
-        reply_context=f"email:c{conv.pk}",
-    )
+def _say(conv, key: str, **fmt) -> None:
+    # our mails carry the conversation in their Message-ID (``send``), so a reply finds its dialog
+    dialog_say(conv, key, T, reply_context=f"email:c{conv.pk}", **fmt)
 
 
 def _location(text: str) -> tuple[float, float, str] | None:
@@ -452,7 +434,6 @@ def _file(conv, data: dict):
             sub.address = ""
         else:
             raise
-        sub.category = ""  # report_submit wrote its guess into the submission: let the machine decide again
         result = report_submit(sub)
     report = result.report
     conv.report, conv.state, conv.step = report, conv.State.FILED, "done"
@@ -476,23 +457,9 @@ def _file(conv, data: dict):
             privacy=PRIVACY_LABEL[sub.privacy],
             note=note,
         )
-        _save(conv, {"subject": data.get("subject", ""), "last_message_id": data.get("last_message_id", "")})
+        dialog_save(conv, {"subject": data.get("subject", ""), "last_message_id": data.get("last_message_id", "")})
     conv.save()
     return report
-
-
-def _open(inbound: Inbound, sender_hash: str):
-    from ..models import Conversation
-
-    identity = vault.identity_store(payload={"channel": "email", "email": inbound.sender, "name": inbound.sender_name})
-    return Conversation.objects.create(
-        channel="email",
-        sender_hash=sender_hash,
-        identity_ref=identity,
-        language=inbound.language or "id",
-        expires_at=timezone.now() + _wait(),
-        step="",
-    )
 
 
 def _described(data: dict) -> bool:
@@ -507,20 +474,20 @@ def _continue(conv, inbound: Inbound) -> Handled:
     conv.expires_at = timezone.now() + _wait()
     if not _described(data):
         _say(conv, "ask_description")
-        _save(conv, data)
+        dialog_save(conv, data)
         conv.save()
         return Handled(PROCESSED)
     if conv.step == "description" and not data.get("location"):
         conv.step = "details"
         _say(conv, "ask_details", hours=int(settings.SIGAP_CONVERSATION_HOURS))
-        _save(conv, data)
+        dialog_save(conv, data)
         conv.save()
         return Handled(PROCESSED)
     return Handled(PROCESSED, _file(conv, data))
 
 
-def _start(inbound: Inbound, sender_hash: str) -> Handled:
-    conv = _open(inbound, sender_hash)
+def _start(inbound: Inbound) -> Handled:
+    conv = dialog_create(inbound)
     data = _load(conv)
     _absorb(conv, data, inbound, first=True)
     if not _described(data):
@@ -531,7 +498,7 @@ def _start(inbound: Inbound, sender_hash: str) -> Handled:
     else:
         conv.step = "details"
         _say(conv, "ask_details", hours=int(settings.SIGAP_CONVERSATION_HOURS))
-    _save(conv, data)
+    dialog_save(conv, data)
     conv.save()
     return Handled(PROCESSED)
 
@@ -550,7 +517,7 @@ def _about_report(report, conv, inbound: Inbound) -> Handled | None:
 
         conv = Conversation.objects.filter(channel="email", report=report).first()
         if conv is None:  # a report from another channel notified by email: reply with a fresh record
-            conv = _open(inbound, _sender_hash(inbound.sender))
+            conv = dialog_create(inbound)
             conv.state, conv.report, conv.step = conv.State.FILED, report, "done"
             conv.save()
     text = inbound.text.strip()
@@ -567,7 +534,7 @@ def _about_report(report, conv, inbound: Inbound) -> Handled | None:
         )
     data = _load(conv) if conv.data_ref else {}
     data["last_message_id"] = inbound.extra.get("message_id", "")
-    _save(conv, data)
+    dialog_save(conv, data)
     conv.save()
     return Handled(PROCESSED, report)
 
@@ -580,12 +547,12 @@ def email_handle(inbound: Inbound) -> Handled:
 
     if inbound.extra.get("ignore"):
         return Handled(IGNORED, reason=inbound.extra["ignore"])
-    sender_hash = _sender_hash(inbound.sender)
+    sender = sender_hash("email", inbound.sender)
     target = thread_target(inbound)
     if target and target[0] == "c":
         conv = (
             Conversation.objects.select_for_update()
-            .filter(pk=int(target[1]), channel="email", sender_hash=sender_hash)
+            .filter(pk=int(target[1]), channel="email", sender_hash=sender)
             .first()
         )
         if conv is not None and conv.state == Conversation.State.OPEN:
@@ -601,14 +568,14 @@ def email_handle(inbound: Inbound) -> Handled:
             return handled
     pending = list(
         Conversation.objects.select_for_update()
-        .filter(channel="email", sender_hash=sender_hash, state=Conversation.State.OPEN)
+        .filter(channel="email", sender_hash=sender, state=Conversation.State.OPEN)
         .order_by("pk")
     )
     if pending and REPLY_PREFIX.match(inbound.extra.get("subject", "")):
         return _continue(pending[-1], inbound)  # a reply whose threading headers were lost
     for conv in pending:  # a new email: first file what this sender left unanswered
         _expire_or_file(conv)
-    return _start(inbound, sender_hash)
+    return _start(inbound)
 
 
 def _expire_or_file(conv) -> None:
@@ -657,6 +624,7 @@ def email_accept(raw: bytes) -> dict:
 
 class EmailAdapter(HandledWebhookMixin, Adapter):
     name = "email"
+    address_field = "email"
     required = ("inbound_secret",)
 
     def verify(self, request, body: bytes) -> None:

@@ -168,7 +168,6 @@ class LaporAdapter(Adapter):
             known_names=(str(pelapor.get("nama") or ""),) if privasi == "anonim" else (),
         )
         for _attempt in range(3):
-            sub.category = category  # report_submit writes its own guess into the submission
             try:
                 with transaction.atomic():
                     result = report_submit(sub)

@@ -52,6 +52,7 @@ def parse_keyword(text: str, keyword: str) -> dict | None:
 
 class SmsAdapter(Adapter):
     name = "sms"
+    address_field = "phone"
     required = ("inbound_secret",)
 
     def verify(self, request, body: bytes) -> None:
@@ -83,6 +84,32 @@ class SmsAdapter(Adapter):
         if keyword:
             inbound.extra["keyword"] = keyword
         return [inbound]
+
+    def dialog_text(self, inbound: Inbound, data: dict) -> str | None:
+        """The keyword format fills the dialog at once; the parts of a long message wait for each other."""
+        from sigap.organization.models import Kategori
+
+        from ..conversations import dialog_place
+
+        text = (inbound.text or "").strip()
+        keyword = inbound.extra.get("keyword")
+        if keyword and not data["texts"]:
+            # "LAPOR#<kategori>#<lokasi>#<uraian>": everything in one SMS
+            data["texts"].append(keyword["text"])
+            if Kategori.objects.filter(kode=keyword["category"], aktif=True).exists():
+                data["category"], data["category_confirmed"] = keyword["category"], True
+            dialog_place(data, keyword["location_text"])
+            if data["location"]:
+                data["address"] = keyword["location_text"]
+            text = ""
+        concat = inbound.extra.get("concat")
+        if concat:
+            parts = data.setdefault("parts", {}).setdefault(concat[0], {})
+            parts[str(concat[1])] = text
+            if len(parts) < concat[2]:
+                return None  # wait for the other parts of a long SMS
+            text = "".join(parts[str(i)] for i in range(1, concat[2] + 1))
+        return text
 
     #: the gateway takes an Idempotency-Key: a message resent after a lost answer is not sent twice
     idempotent = True

@@ -17,6 +17,7 @@ from .base import Adapter, Inbound, hmac_hex, malformed
 
 class WhatsAppAdapter(Adapter):
     name = "whatsapp"
+    address_field = "phone"
     required = ("verify_token", "app_secret", "access_token", "phone_number_id")
 
     def handshake(self, request):

@@ -46,3 +46,23 @@ def test_anonymous_reports_store_nothing_and_need_the_secret(client):
         f"/api/v1/track/{data['tracking_code']}/answer", data={"answer": "RT 3"}, content_type="application/json"
     )
     assert r.status_code in (403, 409)
+
+
+def test_filing_leaves_the_callers_submission_as_given():
+    """The machine's category guess goes to the report, not back into the submission: a caller that submits
+    again after a refusal (email, LAPOR!, public posts) lets the machine decide again."""
+    from sigap.intake.services import Reporter, Submission, report_submit
+
+    lat, lon = inner_point("31.75.07.1002")
+    sub = Submission(
+        category="",
+        description="Got mampet di depan rumah, air meluap ke jalan kalau hujan",
+        lat=lat,
+        lon=lon,
+        channel="api",
+        privacy="private",
+        reporter=Reporter(name="Warga"),
+    )
+    result = report_submit(sub)
+    assert result.report.category_source == "machine" and result.report.kategori.kode
+    assert sub.category == ""

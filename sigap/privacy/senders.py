@@ -1,0 +1,37 @@
+"""Who sends on each channel: the relay's whole knowledge of channels.
+
+The relay (``relay.py``) delivers a notification by asking this registry for the sender of the recipient's
+channel; it never imports the channels themselves, which live above it (``sigap.intake.channels``). The
+channel registry registers every adapter here when the intake app is ready (``IntakeConfig.ready``).
+
+A sender is any object with ``enabled()`` (configured?), ``idempotent`` (``send`` takes ``idempotency_key`` and
+the far end drops a repeat) and ``send(address, text, *, reply_context="")``; the email sender also takes
+``number`` (the report's number, for the subject and threading).
+"""
+
+from __future__ import annotations
+
+from typing import Protocol
+
+
+class Sender(Protocol):
+    idempotent: bool
+
+    def enabled(self) -> bool: ...
+
+    def send(self, address: str, text: str, *, reply_context: str = "") -> str: ...
+
+
+SENDERS: dict[str, Sender] = {}
+
+
+def sender_register(channel: str, sender: Sender) -> None:
+    SENDERS[channel] = sender
+
+
+def sender_unregister(channel: str) -> None:
+    SENDERS.pop(channel, None)
+
+
+def sender_get(channel: str) -> Sender | None:
+    return SENDERS.get(channel)
