@@ -82,3 +82,27 @@ def test_a_chat_answer_is_redacted_with_the_reporters_own_names(
     assert report.status == "in_progress" and "rumah cat hijau" in answer
     for marker in ("Zyxwvut", "Qoppaname", "9988"):
         assert marker not in answer, answer
+
+
+def test_the_engine_keeps_the_dialog_in_the_vault_and_speaks_the_residents_language():
+    """What every dialog is made of: the conversation record, its encrypted state, bilingual messages."""
+    from sigap.intake.channels.base import Inbound
+    from sigap.intake.conversations import dialog_create, dialog_load, dialog_save, dialog_say, sender_hash
+    from sigap.privacy import vault
+
+    inbound = Inbound(
+        channel="sms", message_id="e1", sender="081299990000", text="There is a broken street light near my house"
+    )
+    conv = dialog_create(inbound)
+    assert conv.language == "en" and conv.sender_hash == sender_hash("sms", "081299990000")
+    assert "081299990000" not in conv.sender_hash
+    # the address sits under the field the channel's adapter names (a phone number for SMS)
+    assert vault.identity_for_reveal(conv.identity_ref)["phone"] == "081299990000"
+    data = dialog_load(conv)
+    data["texts"].append("Lampu jalan mati")
+    assert dialog_load(conv)["texts"] == []  # a fresh empty state each time, never a shared one
+    dialog_save(conv, data)
+    assert dialog_load(conv)["texts"] == ["Lampu jalan mati"] and conv.data_ref
+    note = dialog_say(conv, "refused", reason=("alasannya", "the reason"))
+    assert note.body == note.body_en == "Sorry, the report could not be filed: the reason"
+    assert note.recipient_ref == conv.identity_ref and note.kind == "dialog:refused"
