@@ -878,23 +878,22 @@ def what_if(work: Workload, n: int) -> dict:
     """Benchmark-only monkeypatches (no project file changes), to size the two largest costs."""
     from sigap.organization import cache as cache_mod
     from sigap.privacy.relay import notification_deliver
-    from sigap.reports import outbox
-    from sigap.reports import services as rs
+    from sigap.reports import deadlines, outbox
 
-    real_fp, real_cal = cache_mod._fingerprint, rs.working_calendar
+    real_fp, real_cal = cache_mod._fingerprint, deadlines.working_calendar
     fp_value, cal_value = real_fp(), real_cal()
     out = {}
     print(f"\n--- what-if (monkeypatched in this process only; project files untouched), {n} submits each ---")
     try:
         cache_mod._fingerprint = lambda: fp_value  # routing_data(): no per-call fingerprint queries
-        rs.working_calendar = lambda: cal_value  # no per-call holiday query
+        deadlines.working_calendar = lambda: cal_value  # no per-call holiday query
         out["memo"] = bench_service(work, n)
         line("fingerprints memoized", out["memo"])
         outbox.register_sender(lambda _pk: None)
         out["memo_deferred"] = bench_service(work, n)
         line("fingerprints memoized + delivery deferred", out["memo_deferred"])
     finally:
-        cache_mod._fingerprint, rs.working_calendar = real_fp, real_cal
+        cache_mod._fingerprint, deadlines.working_calendar = real_fp, real_cal
         outbox.register_sender(notification_deliver)
     return out
 
@@ -933,6 +932,7 @@ def profile_submits(work: Workload, n: int) -> None:
 def sigap_calls_per_submit(work: Workload) -> dict[str, int]:
     """How often the cached-reference helpers run (each runs aggregate queries) per submit."""
     from sigap.intake.services import report_submit
+    from sigap.reports import deadlines
     from sigap.reports import services as rs
 
     counts = {"routing_data": 0, "working_calendar": 0, "report_route": 0}
@@ -944,15 +944,17 @@ def sigap_calls_per_submit(work: Workload) -> dict[str, int]:
 
         return inner
 
-    # The names as bound in sigap.reports.services, where every call comes from.
-    saved = {name: getattr(rs, name) for name in counts}
+    # The names as bound where every call comes from: sigap.reports.services, and sigap.reports.deadlines
+    # for the calendar.
+    home = {"routing_data": rs, "working_calendar": deadlines, "report_route": rs}
+    saved = {name: getattr(home[name], name) for name in counts}
     for name, fn in saved.items():
-        setattr(rs, name, wrap(name, fn))
+        setattr(home[name], name, wrap(name, fn))
     try:
         report_submit(work.submission())
     finally:
         for name, fn in saved.items():
-            setattr(rs, name, fn)
+            setattr(home[name], name, fn)
     return counts
 
 

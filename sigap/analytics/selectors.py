@@ -38,9 +38,10 @@ from django.utils import timezone
 from sigap.organization import roles
 from sigap.organization.models import StaffRole, Unit
 from sigap.reports import exposure
+from sigap.reports.deadlines import overdue_q
 from sigap.reports.exposure import Audience
 from sigap.reports.models import DoneTime, Report, ReportUnit, UnitDay
-from sigap.reports.selectors import overdue_q, reports_visible_to
+from sigap.reports.selectors import reports_visible_to
 from sigap.reports.states import Status, is_open
 from sigap.reports.summaries import local_day
 

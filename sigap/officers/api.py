@@ -20,7 +20,7 @@ from sigap.organization import roles
 from sigap.organization.models import StaffRole, Unit
 from sigap.privacy.access_log import Action, access_record
 from sigap.privacy.photos import photo_check
-from sigap.reports import photoserve, selectors, services
+from sigap.reports import deadlines, photoserve, selectors, services
 from sigap.reports.models import Photo, Report
 from sigap.reports.schemas import status_out
 
@@ -139,7 +139,7 @@ def _item(report: Report, now) -> dict:
         "created_at": report.created_at,
         "due_at": report.due_at,
         "hop_deadline": report.hop_deadline,
-        "overdue": services.report_is_overdue(report, now),
+        "overdue": deadlines.is_overdue(report, now),
         "excerpt": report.description[:160],
     }
 
@@ -231,7 +231,7 @@ def _detail(user, report: Report) -> dict:
         "created_at": report.created_at,
         "due_at": report.due_at,
         "hop_deadline": report.hop_deadline,
-        "overdue": services.report_is_overdue(report, now),
+        "overdue": deadlines.is_overdue(report, now),
         "bounces": sum(1 for h in hops if h.revisit),
         "public_note": report.public_note,
         "rating": report.rating,

@@ -23,7 +23,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from sigap.core.errors import DomainError, NotFound
 from sigap.privacy.access_log import Action, access_record, access_record_many
-from sigap.reports import photoserve, selectors, services
+from sigap.reports import deadlines, photoserve, selectors
 from sigap.reports.models import Photo, Report
 from sigap.reports.states import Status, is_open
 from sigap.routing.cache import routing_data
@@ -177,7 +177,7 @@ def _queue(request) -> dict:
         "page": page,
         "now": now,
         "status": status,
-        "rows": [{"report": r, "overdue": services.report_is_overdue(r, now)} for r in rows],
+        "rows": [{"report": r, "overdue": deadlines.is_overdue(r, now)} for r in rows],
         "counts": [
             {"status": s, "n": by_status[s.value], "query": qs_with(status=s.value)}
             for s in Status
@@ -302,7 +302,7 @@ def _report_context(
         "hops": hops,
         "usernames": usernames,
         "revisits": sum(1 for h in hops if h.revisit),
-        "overdue": services.report_is_overdue(report, now),
+        "overdue": deadlines.is_overdue(report, now),
         "report_photos": [p for p in photos if p.kind == Photo.Kind.REPORT],
         "before_photos": [p for p in photos if p.kind == Photo.Kind.BEFORE],
         "after_photos": [p for p in photos if p.kind == Photo.Kind.AFTER],

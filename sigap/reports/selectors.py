@@ -17,15 +17,15 @@ from datetime import datetime
 
 from django.db import connection
 from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet
-from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
 from sigap.core.errors import DomainError, NotFound
 from sigap.organization import roles
 from sigap.organization.models import StaffRole
 
+from . import deadlines
 from .models import Hop, Report, ReportUnit, StatusChange
-from .states import AWAITING_ACCEPTANCE, Status, is_open
+from .states import Status, is_open
 
 R = StaffRole.Role
 OPEN, CLOSED, ALL = "open", "closed", "all"  # the queue's status views besides one status code
@@ -119,14 +119,6 @@ def report_get_visible(*, user, number: str) -> Report:
     return report
 
 
-def overdue_q(now: datetime | None = None) -> Q:
-    now = now or timezone.now()
-    open_statuses = [s for s in Status if is_open(s) and s != Status.AWAITING_REPORTER]
-    return Q(status__in=open_statuses) & (
-        Q(due_at__lt=now) | (Q(hop_deadline__lt=now) & Q(status__in=list(AWAITING_ACCEPTANCE)))
-    )
-
-
 def _view(status: str | None) -> str:
     """open, closed, all, or a status code (None is open: the queue is the work still to do)."""
     if not status:
@@ -216,9 +208,9 @@ def report_queue(
     if kelurahan:
         qs = qs.filter(Q(kelurahan__kode=kelurahan) | Q(kelurahan__nama__iexact=kelurahan))
     if overdue is True:
-        qs = qs.filter(overdue_q(now))
+        qs = qs.filter(deadlines.overdue_q(now))
     elif overdue is False:
-        qs = qs.exclude(overdue_q(now))
+        qs = qs.exclude(deadlines.overdue_q(now))
     if sort:
         return qs.order_by(F(sort).asc(nulls_last=True), "-pk")
     return qs.order_by("-pk")
@@ -288,9 +280,7 @@ def cursor_of(report: Report, qs: QuerySet) -> str:
     if field == "status_changed_at":
         at = report.status_changed_at
     elif field is not None:
-        from .visibility import sort_at
-
-        at = sort_at(report)
+        at = deadlines.sort_at(report)
     else:
         at = None
     raw = f"{at.isoformat() if at else ''}~{report.pk}"

@@ -18,7 +18,6 @@ from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
 
-from sigap.core.calendar import working_calendar
 from sigap.core.errors import DomainError, NotFound, PermissionDenied, TransitionRefused
 from sigap.core.models import AuditEvent
 from sigap.organization import roles
@@ -28,7 +27,7 @@ from sigap.privacy.photos import CheckedPhoto, CleanPhoto
 from sigap.routing.cache import routing_data
 from sigap.routing.rules import Location
 
-from . import exposure, outbox, photoqueue, summaries, visibility
+from . import deadlines, exposure, outbox, photoqueue, summaries, visibility
 from .duplicates import (
     DuplicateState,
     candidates_for_many,
@@ -38,7 +37,7 @@ from .duplicates import (
     place_changed,
 )
 from .models import DuplicateCandidate, Hop, Notification, NumberSequence, Photo, Report, StatusChange
-from .states import AWAITING_ACCEPTANCE, WORKING, Status, check_transition, is_open, label_en, label_id
+from .states import WORKING, Status, check_transition, is_open, label_en, label_id
 
 TRACKING_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"  # no 0/O, 1/I/L
 DISPUTE_WINDOW_DAYS = 30
@@ -173,16 +172,8 @@ def _transition(
     check_transition(
         report.status, to, before_photos=before, after_photos=after, reason=reason, resume_status=report.resume_status
     )
-    cal = working_calendar()
     old = Status(report.status)
-    sla_hours = report.kategori.sla_jam_koordinasi or settings.SIGAP_HOP_HOURS
-
     if old == Status.AWAITING_REPORTER:
-        paused_h = cal.working_seconds_between(report.status_changed_at, now) / 3600
-        if report.due_at:
-            report.due_at = cal.add_working_hours(report.due_at, paused_h)
-        if report.hop_deadline:
-            report.hop_deadline = cal.add_working_hours(report.hop_deadline, paused_h)
         report.resume_status = ""
     if to == Status.AWAITING_REPORTER:
         report.resume_status = old
@@ -190,12 +181,7 @@ def _transition(
     # the conflict-of-interest rule on every write: whatever changed the category or location before
     report.unit = conflict_settle(report, unit=unit)
 
-    if to in (Status.COORDINATION, Status.DISPOSITION, Status.REOPENED):
-        report.hop_deadline = cal.add_working_hours(now, sla_hours)
-    elif to in (Status.IN_PROGRESS, Status.AWAITING_VALIDATION) or not is_open(to):
-        report.hop_deadline = None
-    if to in (Status.FOLLOWUP_REJECTED, Status.REOPENED):
-        report.due_at = cal.add_working_days(now, report.kategori.sla_hari_selesai)
+    deadlines.on_transition(report, old=old, to=to, now=now)  # pauses, resumes and sets them anew
     report.closed_at = None if is_open(to) else now
     report.status = to
     report.status_changed_at = now
@@ -479,7 +465,7 @@ def reports_create(items: list[NewReport]) -> list[ReportCreated]:
     candidates (one query), each as a single multi-row INSERT. Photos are saved one by one. A failure
     leaves nothing behind, files included."""
     data = routing_data()
-    cal = working_calendar()
+    cal = deadlines.working_calendar()  # one calendar for the batch
     plans = []
     for item in items:
         now = item.now or timezone.now()
@@ -516,9 +502,8 @@ def reports_create(items: list[NewReport]) -> list[ReportCreated]:
             created_at=now,
             is_demo=item.is_demo,
             secret_hash=tracking_hash(item.secret) if item.secret else "",
-            hop_deadline=cal.add_working_hours(now, item.kategori.sla_jam_koordinasi or settings.SIGAP_HOP_HOURS),
-            due_at=cal.add_working_days(now, item.kategori.sla_hari_selesai),
         )
+        deadlines.on_create(report, now, cal)
         settled = conflict_settle(report, named=item.concerned_unit, reroute=True)
         if settled is not unit:
             report.unit = unit = settled
@@ -1069,12 +1054,15 @@ def reports_close_unanswered(*, now: datetime | None = None, days: int | None = 
     """Close reports whose question to the reporter went unanswered for ``days`` working days; tell the reporter."""
     now = now or timezone.now()
     days = settings.SIGAP_REPORTER_ANSWER_DAYS if days is None else days
-    cal = working_calendar()
+    cal = deadlines.working_calendar()
     closed = []
     for pk in Report.objects.filter(status=Status.AWAITING_REPORTER).values_list("pk", flat=True):
         with transaction.atomic():
             report = _lock(pk)
-            if report.status != Status.AWAITING_REPORTER or cal.add_working_days(report.status_changed_at, days) > now:
+            if (
+                report.status != Status.AWAITING_REPORTER
+                or deadlines.answer_deadline(report.status_changed_at, days, cal) > now
+            ):
                 continue
             _transition(
                 report,
@@ -1177,13 +1165,3 @@ def duplicate_dismiss(*, candidate_id: int, actor) -> DuplicateCandidate:
     cluster_leave(cand.report, cand.original_id)
     _audit(action="duplicate:dismiss", actor=actor, actor_kind="officer", report=cand.report, original=cand.original_id)
     return cand
-
-
-def report_is_overdue(report: Report, now: datetime | None = None) -> bool:
-    now = now or timezone.now()
-    if not is_open(report.status) or report.status == Status.AWAITING_REPORTER:
-        return False
-    return bool(
-        (report.due_at and report.due_at < now)
-        or (report.hop_deadline and report.hop_deadline < now and Status(report.status) in AWAITING_ACCEPTANCE)
-    )

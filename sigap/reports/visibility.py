@@ -17,33 +17,21 @@ Written in the same transaction as the change behind it:
 
 from __future__ import annotations
 
-from datetime import datetime
-
 from django.db import connection
 from django.db.models import Case, Value, When
 
+from . import deadlines
 from .models import Report, ReportUnit
-from .states import AWAITING_ACCEPTANCE, Status, is_open
+from .states import Status, is_open
 
 OPEN_STATUSES = tuple(s.value for s in Status if is_open(s))
-ACCEPTANCE_STATUSES = tuple(s.value for s in AWAITING_ACCEPTANCE)
-
-
-def sort_at(report: Report) -> datetime | None:
-    """The queue's urgency key: while the report waits for a unit to accept it, that hop's deadline; else
-    the due date (else the creation time). Closed reports have none (they are listed newest first)."""
-    if not is_open(report.status):
-        return None
-    if report.status in ACCEPTANCE_STATUSES and report.hop_deadline is not None:
-        return report.hop_deadline
-    return report.due_at or report.created_at
 
 
 def _fields(report: Report) -> dict:
     return {
         "is_open": is_open(report.status),
         "status": str(report.status),
-        "sort_at": sort_at(report),
+        "sort_at": deadlines.sort_at(report),
         "kategori_id": report.kategori_id,
         "kelurahan_id": report.kelurahan_id,
         "concerned_unit_id": report.concerned_unit_id,
@@ -92,9 +80,7 @@ def rebuild_sql() -> list[str]:
                              concerned_unit_id)
         SELECT r.id, u.unit_id, (r.unit_id IS NOT NULL AND u.unit_id = r.unit_id), r.status IN {_in(OPEN_STATUSES)},
                r.status,
-               CASE WHEN r.status NOT IN {_in(OPEN_STATUSES)} THEN NULL
-                    WHEN r.status IN {_in(ACCEPTANCE_STATUSES)} AND r.hop_deadline IS NOT NULL THEN r.hop_deadline
-                    ELSE COALESCE(r.due_at, r.created_at) END,
+               {deadlines.sort_at_sql("r")},
                r.kategori_id, r.kelurahan_id, r.concerned_unit_id
         FROM (SELECT id AS report_id, unit_id FROM {Report._meta.db_table} WHERE unit_id IS NOT NULL
               UNION SELECT report_id, from_unit_id FROM reports_hop

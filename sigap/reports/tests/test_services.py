@@ -11,8 +11,8 @@ from sigap.core.errors import DomainError, NotFound, PermissionDenied, Transitio
 from sigap.core.models import AuditEvent
 from sigap.organization.models import StaffRole
 from sigap.privacy.photos import photo_clean
-from sigap.reports import selectors, services
-from sigap.reports.models import Hop, Notification, Report, StatusChange
+from sigap.reports import services
+from sigap.reports.models import Hop, Notification, StatusChange
 from sigap.reports.states import Status
 
 from .factories import reporter, submit
@@ -64,15 +64,6 @@ def test_report_numbers_are_sequential_per_day():
     assert a.number == "JK202611200001" and b.number == "JK202611200002"
     c = submit(now=now + timedelta(days=1)).report
     assert c.number == "JK202611210001"
-
-
-def test_deadlines_run_in_working_time():
-    friday_afternoon = datetime(2026, 11, 20, 15, 0, tzinfo=WIB)  # a Friday
-    report = submit(now=friday_afternoon).report
-    # 6 working hours from Friday 15:00 (08:00-16:00) → Monday 13:00
-    assert report.hop_deadline.astimezone(WIB) == datetime(2026, 11, 23, 13, 0, tzinfo=WIB)
-    # saluran-tersumbat: 3 working days; day 1 is Monday → Wednesday 16:00
-    assert report.due_at.astimezone(WIB) == datetime(2026, 11, 25, 16, 0, tzinfo=WIB)
 
 
 def test_full_flow_road_coordinated_to_suku_dinas_worked_proven_validated(pb_officer, sudin_officer, validator, jpeg):
@@ -209,32 +200,6 @@ def test_reject_forward_merge(pb_officer):
         services.report_merge(report_id=d.pk, actor=pb_officer, into_number=a.number)  # closed target
 
 
-def test_asking_the_reporter_pauses_the_clock_and_the_answer_resumes(pb_officer):
-    from sigap.intake.services import reporter_answer
-
-    start = datetime(2026, 11, 23, 9, 0, tzinfo=WIB)  # Monday
-    created = submit(now=start)
-    report = created.report
-    services.report_accept(report_id=report.pk, actor=pb_officer, now=start + timedelta(hours=1))
-    services.report_ask_reporter(
-        report_id=report.pk, actor=pb_officer, question="Di RT berapa?", now=start + timedelta(hours=2)
-    )
-    report.refresh_from_db()
-    due_before = report.due_at
-    assert report.status == Status.AWAITING_REPORTER and report.resume_status == Status.IN_PROGRESS
-    # answered the next morning at 10:00: 8 working hours paused (11:00-16:00 + 08:00-10:00 = 5 + 2 = 7h)
-    reporter_answer(
-        tracking_code=created.tracking_code,
-        answer="RT 05, nomor HP saya 0812-9999-8888",
-        now=datetime(2026, 11, 24, 10, 0, tzinfo=WIB),
-    )
-    report.refresh_from_db()
-    assert report.status == Status.IN_PROGRESS
-    assert report.due_at - due_before >= timedelta(hours=7)
-    last = report.history.last()
-    assert "0812" not in last.internal_note and "[nomor telepon disembunyikan]" in last.internal_note
-
-
 def test_reporter_rates_and_disputes_by_tracking_code(pb_officer, validator, jpeg):
     from sigap.intake.services import reporter_dispute, reporter_rate
 
@@ -256,14 +221,6 @@ def test_reporter_rates_and_disputes_by_tracking_code(pb_officer, validator, jpe
     assert report.status == Status.REOPENED and report.unit.kode == PB_UNIT
     with pytest.raises(NotFound):
         services.report_by_tracking("AAAA-BBBB-CCCC")
-
-
-def test_overdue_filter(pb_officer):
-    old = submit(now=datetime(2026, 1, 5, 9, 0, tzinfo=WIB)).report
-    fresh = submit().report
-    overdue = selectors.report_queue(user=pb_officer, overdue=True)
-    assert overdue.filter(pk=old.pk).exists() and not overdue.filter(pk=fresh.pk).exists()
-    assert services.report_is_overdue(Report.objects.get(pk=old.pk))
 
 
 def test_photo_for_a_report_not_in_progress_is_refused(pb_officer, jpeg):

@@ -1,0 +1,142 @@
+"""Deadlines and overdue: every rule about when a report is due, in one place.
+
+The arithmetic is ``core.clock.WorkingCalendar`` (office hours, weekdays, holidays); the city's calendar
+is ``core.calendar.working_calendar()``. The rules:
+
+* **Hop deadline** (``Report.hop_deadline``): ``Kategori.sla_jam_koordinasi`` working hours
+  (``SIGAP_HOP_HOURS`` for a category with 0) for the unit now holding the report to accept it or pass it
+  on. Set on creation and on every koordinasi, disposisi or reopening; cleared on acceptance, on asking for
+  validation and on closing.
+* **Due date** (``Report.due_at``): the end of the ``Kategori.sla_hari_selesai``-th working day. Set on
+  creation; recomputed on TL Ditolak and on reopening.
+* **Waiting for the reporter** pauses both: on the way out of ``awaiting_reporter`` they move by the
+  working time spent waiting. The reporter has ``SIGAP_REPORTER_ANSWER_DAYS`` working days to answer
+  (``answer_deadline``); then ``reports_close_unanswered`` closes the report.
+* **Overdue**: open, not waiting for the reporter, and past the due date, or past the hop deadline while
+  not yet accepted. ``is_overdue`` answers for one report in memory, ``overdue_q`` for a query (the
+  officer queue's filter, the dashboard's counts and list); the two say the same.
+* **Urgency** (``sort_at``, kept in ``ReportUnit.sort_at`` for the queue): the hop deadline while the report
+  awaits acceptance, else the due date (else the creation time); none for a closed report. ``sort_at_sql``
+  is the same rule for the set-based rebuild.
+
+The write path calls ``on_create`` and ``on_transition``; nothing else writes the two deadline fields.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from django.conf import settings
+from django.db.models import Q
+from django.utils import timezone
+
+from sigap.core.calendar import working_calendar
+from sigap.core.clock import WorkingCalendar
+from sigap.organization.models import Kategori
+
+from .models import Report
+from .states import AWAITING_ACCEPTANCE, Status, is_open
+
+_OPEN = tuple(s.value for s in Status if is_open(s))
+_ACCEPTANCE = tuple(s.value for s in AWAITING_ACCEPTANCE)
+
+# --- setting the deadlines --------------------------------------------------------------------
+
+
+def hop_hours(kategori: Kategori) -> float:
+    """Working hours a unit has to accept a report of this category or pass it on."""
+    return kategori.sla_jam_koordinasi or settings.SIGAP_HOP_HOURS
+
+
+def hop_deadline(kategori: Kategori, start: datetime, cal: WorkingCalendar | None = None) -> datetime:
+    """The deadline of a hop that starts at ``start``."""
+    return (cal or working_calendar()).add_working_hours(start, hop_hours(kategori))
+
+
+def due_date(kategori: Kategori, start: datetime, cal: WorkingCalendar | None = None) -> datetime:
+    """The due date of work that starts at ``start``: the end of the category's last working day."""
+    return (cal or working_calendar()).add_working_days(start, kategori.sla_hari_selesai)
+
+
+def on_create(report: Report, now: datetime, cal: WorkingCalendar | None = None) -> None:
+    """A new report's deadlines (in memory; the caller saves). ``cal``: one calendar for a whole batch."""
+    cal = cal or working_calendar()
+    report.hop_deadline = hop_deadline(report.kategori, now, cal)
+    report.due_at = due_date(report.kategori, now, cal)
+
+
+def on_transition(report: Report, *, old: Status, to: Status, now: datetime) -> None:
+    """Move the deadlines of ``report`` for its status change ``old`` → ``to`` at ``now`` (in memory; the
+    caller saves). ``report.status_changed_at`` must still be the time it entered ``old``."""
+    cal = working_calendar()
+    if old == Status.AWAITING_REPORTER:
+        resume(report, now, cal)
+    if to in (Status.COORDINATION, Status.DISPOSITION, Status.REOPENED):
+        report.hop_deadline = hop_deadline(report.kategori, now, cal)
+    elif to in (Status.IN_PROGRESS, Status.AWAITING_VALIDATION) or not is_open(to):
+        report.hop_deadline = None
+    if to in (Status.FOLLOWUP_REJECTED, Status.REOPENED):
+        report.due_at = due_date(report.kategori, now, cal)
+
+
+def resume(report: Report, now: datetime, cal: WorkingCalendar | None = None) -> None:
+    """Leaving ``awaiting_reporter`` at ``now``: both deadlines move by the working time spent waiting
+    (since ``report.status_changed_at``)."""
+    cal = cal or working_calendar()
+    paused_h = cal.working_seconds_between(report.status_changed_at, now) / 3600
+    if report.due_at:
+        report.due_at = cal.add_working_hours(report.due_at, paused_h)
+    if report.hop_deadline:
+        report.hop_deadline = cal.add_working_hours(report.hop_deadline, paused_h)
+
+
+def answer_deadline(asked_at: datetime, days: int, cal: WorkingCalendar | None = None) -> datetime:
+    """Until when a reporter asked a question at ``asked_at`` may answer: ``days`` working days."""
+    return (cal or working_calendar()).add_working_days(asked_at, days)
+
+
+# --- reading them -----------------------------------------------------------------------------
+
+
+def is_overdue(report: Report, now: datetime | None = None) -> bool:
+    """Is this report late (see ``overdue_q`` for the same rule as a query)?"""
+    now = now or timezone.now()
+    if not is_open(report.status) or report.status == Status.AWAITING_REPORTER:
+        return False
+    return bool(
+        (report.due_at and report.due_at < now)
+        or (report.hop_deadline and report.hop_deadline < now and Status(report.status) in AWAITING_ACCEPTANCE)
+    )
+
+
+def overdue_q(now: datetime | None = None) -> Q:
+    """The reports that are late, as a filter on ``Report`` (``is_overdue`` for one report)."""
+    now = now or timezone.now()
+    open_statuses = [s for s in Status if is_open(s) and s != Status.AWAITING_REPORTER]
+    return Q(status__in=open_statuses) & (
+        Q(due_at__lt=now) | (Q(hop_deadline__lt=now) & Q(status__in=list(AWAITING_ACCEPTANCE)))
+    )
+
+
+def sort_at(report: Report) -> datetime | None:
+    """The queue's urgency key: while the report waits for a unit to accept it, that hop's deadline; else
+    the due date (else the creation time). Closed reports have none (they are listed newest first)."""
+    if not is_open(report.status):
+        return None
+    if report.status in _ACCEPTANCE and report.hop_deadline is not None:
+        return report.hop_deadline
+    return report.due_at or report.created_at
+
+
+def sort_at_sql(alias: str) -> str:
+    """``sort_at`` as an SQL expression over the report table under ``alias`` (PostgreSQL and SQLite)."""
+
+    def _in(values) -> str:
+        return "(" + ", ".join("'" + v + "'" for v in values) + ")"
+
+    r = alias
+    return (
+        f"CASE WHEN {r}.status NOT IN {_in(_OPEN)} THEN NULL "
+        f"WHEN {r}.status IN {_in(_ACCEPTANCE)} AND {r}.hop_deadline IS NOT NULL THEN {r}.hop_deadline "
+        f"ELSE COALESCE({r}.due_at, {r}.created_at) END"
+    )
