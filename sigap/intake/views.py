@@ -18,8 +18,9 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from sigap.core.errors import DomainError
 from sigap.organization import roles
-from sigap.organization.models import Kategori, Wilayah
+from sigap.organization.models import Kategori
 from sigap.reports.models import Channel, Privacy
+from sigap.routing.places import kelurahan_choosable, kelurahan_point
 
 from .services import Reporter, Submission, report_submit
 
@@ -29,16 +30,6 @@ RESULT_KEY = "sigap_operator_result"
 
 def _english() -> bool:
     return (get_language() or "id").startswith("en")
-
-
-def _kelurahan_qs():
-    return Wilayah.objects.filter(
-        tingkat=Wilayah.Tingkat.KELURAHAN,
-        kode__startswith=settings.SIGAP_PROVINCE + ".",
-        geometry__isnull=False,
-        inner_lat__isnull=False,
-        inner_lon__isnull=False,
-    )
 
 
 class OperatorReportForm(forms.Form):
@@ -80,18 +71,18 @@ class OperatorReportForm(forms.Form):
                 _("Isi lintang dan bujur keduanya, atau kosongkan keduanya dan pilih kelurahan.")
             )
         if lat is None and "lat" not in self.errors and "lon" not in self.errors:
-            kel = _kelurahan_qs().filter(kode=data.get("kelurahan") or "").first()
-            if kel is None:
+            point = kelurahan_point(data.get("kelurahan") or "")
+            if point is None:
                 self.add_error("kelurahan", _("Pilih kelurahan, atau isi koordinat lintang dan bujur."))
             else:
-                data["lat"], data["lon"] = kel.inner_lat, kel.inner_lon
+                data["lat"], data["lon"] = point
         return data
 
 
 def _location_choices(kota: str = "", kecamatan: str = "") -> dict:
     """Kota → kecamatan → kelurahan options; a choice narrows the lists below it."""
     kels = list(
-        _kelurahan_qs().select_related("parent__parent").order_by("parent__parent__nama", "parent__nama", "nama")
+        kelurahan_choosable().select_related("parent__parent").order_by("parent__parent__nama", "parent__nama", "nama")
     )
     kecamatan_by_kode = {}
     kota_by_kode = {}

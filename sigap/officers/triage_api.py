@@ -11,14 +11,13 @@ from pydantic import ConfigDict, Field
 from sigap.core.errors import DomainError
 from sigap.core.schemas import ErrorOut
 from sigap.organization.loaders import kelurahan_unit_code
-from sigap.organization.models import Wilayah
 from sigap.privacy.access_log import Action, access_record
 from sigap.reports import selectors, services
 from sigap.reports.categorize import categorize
 from sigap.reports.models import DuplicateCandidate, Report
 from sigap.reports.schemas import CodeName, StatusOut, status_out
 from sigap.routing.cache import routing_data
-from sigap.routing.places import place_data, place_match
+from sigap.routing.places import kelurahan_point, place_data, place_match
 
 from .api import AUTH
 
@@ -149,8 +148,8 @@ def triage_endpoint(request, number: str, payload: TriageIn):
     report = selectors.report_get_visible(user=request.auth, number=number)
     lat, lon = payload.lat, payload.lon
     if payload.kelurahan and (lat is None or lon is None) and report.lat is None:
-        w = Wilayah.objects.filter(kode=payload.kelurahan, tingkat=Wilayah.Tingkat.KELURAHAN).first()
-        if w is None:
+        point = kelurahan_point(payload.kelurahan)
+        if point is None:
             raise DomainError(
                 f"Kelurahan '{payload.kelurahan}' tidak dikenal.",
                 f"Unknown kelurahan '{payload.kelurahan}'.",
@@ -158,7 +157,7 @@ def triage_endpoint(request, number: str, payload: TriageIn):
                 status=422,
                 field="kelurahan",
             )
-        lat, lon = w.inner_lat, w.inner_lon
+        lat, lon = point
     services.report_triage(
         report_id=report.pk,
         actor=request.auth,

@@ -211,12 +211,6 @@ def region_choices(*, kota: str = "", kecamatan: str = "", kelurahan: str = "") 
     )
 
 
-def kelurahan_get(code: str) -> Wilayah | None:
-    if not code or not code.startswith(_service_prefix()):
-        return None
-    return Wilayah.objects.filter(kode=code, tingkat=Wilayah.Tingkat.KELURAHAN).first()
-
-
 def point_locate(*, lat: float, lon: float) -> Wilayah:
     """The kelurahan containing a point; ``DomainError`` (OutsideArea, invalid coordinates) otherwise."""
     data = routing_data()

@@ -27,6 +27,7 @@ from sigap.privacy.photos import gps_distance_warning, photo_check
 from sigap.reports import photoserve
 from sigap.reports.models import Channel, Photo, Privacy
 from sigap.reports.services import report_by_tracking
+from sigap.routing.places import kelurahan_point
 
 from . import selectors
 from .forms import REPORT_FIELD_FOR, AnswerForm, DisputeForm, RatingForm, ReportForm, TrackForm
@@ -147,9 +148,9 @@ def report_view(request):
     data = form.cleaned_data if hasattr(form, "cleaned_data") else {}
     lat, lon = data.get("lat"), data.get("lon")
     if lat is None or lon is None:
-        kelurahan = selectors.kelurahan_get(data.get("kelurahan", ""))
-        if kelurahan is not None and kelurahan.inner_lat is not None:
-            lat, lon = kelurahan.inner_lat, kelurahan.inner_lon
+        point = kelurahan_point(data.get("kelurahan", ""))
+        if point is not None:
+            lat, lon = point
     if (lat is None or lon is None) and "location" not in errors:
         _add_error(
             errors,
@@ -253,9 +254,9 @@ def similar_view(request):
         return _too_many(request)
     lat, lon = _float(request.POST.get("lat")), _float(request.POST.get("lon"))
     if lat is None or lon is None:
-        kelurahan = selectors.kelurahan_get(request.POST.get("kelurahan", ""))
-        if kelurahan is not None:
-            lat, lon = kelurahan.inner_lat, kelurahan.inner_lon
+        point = kelurahan_point(request.POST.get("kelurahan", ""))
+        if point is not None:
+            lat, lon = point
     category = request.POST.get("category", "")
     ready = bool(category) and lat is not None and lon is not None
     found = selectors.similar_reports_near(kategori_code=category, lat=lat, lon=lon) if ready else None
@@ -305,9 +306,9 @@ def photo_check_view(request):
         return JsonResponse({"warnings": [], "errors": [selectors.domain_message(exc)]})
     lat, lon = _float(request.POST.get("lat")), _float(request.POST.get("lon"))
     if lat is None or lon is None:
-        kelurahan = selectors.kelurahan_get(request.POST.get("kelurahan", ""))
-        if kelurahan is not None:
-            lat, lon = kelurahan.inner_lat, kelurahan.inner_lon
+        point = kelurahan_point(request.POST.get("kelurahan", ""))
+        if point is not None:
+            lat, lon = point
     has_gps = "gps" in clean.meta
     warnings = []
     if lat is not None and lon is not None:

@@ -1,9 +1,12 @@
-"""Find the kelurahan a free-text address names ("gg mawar rt 05/03 pondok bambu duren sawit").
+"""Where a report is when the reporter gives no point: a kelurahan chosen from a list, or named in free text.
 
-Used by the chat dialog, public mentions and the triage desk. A thin adapter over
-``sigap.routing.address``: the region list comes from the Wilayah table (kelurahan with an inner point,
-and their kecamatan and kota), the street and landmark gazetteer from ``data/gazetteer.csv``. Both are
-compiled once and rebuilt when the Wilayah rows change (count and last update).
+* ``kelurahan_point``: a kelurahan chosen from the region lists (portal form, operator page, triage desk)
+  stands for its inner point, a point inside its boundary, so routing files the report there.
+* ``place_match``: the kelurahan a free-text address names ("gg mawar rt 05/03 pondok bambu duren sawit"),
+  used by the chat dialog, public mentions and the triage desk. A thin adapter over
+  ``sigap.routing.address``: the region list comes from the Wilayah table (kelurahan with an inner point,
+  and their kecamatan and kota), the street and landmark gazetteer from ``data/gazetteer.csv``. Both are
+  compiled once and rebuilt when the Wilayah rows change (count and last update).
 """
 
 from __future__ import annotations
@@ -11,9 +14,32 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import lru_cache
 
+from django.conf import settings
+from django.db.models import QuerySet
+
 from sigap.organization.models import Wilayah
 
 from .address import AddressIndex, AddressResult, Region, gazetteer_load
+
+
+def kelurahan_choosable() -> QuerySet[Wilayah]:
+    """The kelurahan a report can be placed in by choosing it from a list: in the service area
+    (``SIGAP_PROVINCE``), with a boundary and an inner point."""
+    return Wilayah.objects.filter(
+        tingkat=Wilayah.Tingkat.KELURAHAN,
+        kode__startswith=settings.SIGAP_PROVINCE + ".",
+        geometry__isnull=False,
+        inner_lat__isnull=False,
+        inner_lon__isnull=False,
+    )
+
+
+def kelurahan_point(code: str) -> tuple[float, float] | None:
+    """Where a report is when its kelurahan was chosen from a list (Kemendagri ``code``): the kelurahan's inner
+    point (lat, lon). ``None`` when the code is not a kelurahan of ``kelurahan_choosable``. One query."""
+    if not code:
+        return None
+    return kelurahan_choosable().filter(kode=code).values_list("inner_lat", "inner_lon").first()
 
 
 @dataclass(frozen=True)

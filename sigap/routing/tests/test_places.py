@@ -1,9 +1,15 @@
-"""Free-text place names to kelurahan on the database's regions (``sigap.routing.places``): the parser of
-``routing/address.py`` (tested without a database in test_address.py) fed with the Wilayah rows."""
+"""``sigap.routing.places``: a kelurahan chosen from a list stands for its inner point (``kelurahan_point``);
+free-text place names to kelurahan on the database's regions: the parser of ``routing/address.py`` (tested
+without a database in test_address.py) fed with the Wilayah rows."""
 
 from __future__ import annotations
 
 import pytest
+
+from sigap.organization.models import Wilayah
+from sigap.routing.places import kelurahan_choosable, kelurahan_point
+
+PB = "31.75.07.1002"  # Kelurahan Pondok Bambu, Jakarta Timur
 
 
 @pytest.mark.django_db
@@ -47,3 +53,63 @@ def test_place_match_follows_changes_to_the_regions():
         inner_lon=106.91,
     )
     assert place_match("banjir di Kelurahan Sukamakmur")[0].kode == "31.75.07.1099"
+
+
+# --- a kelurahan chosen from a list -------------------------------------------------------------
+
+
+@pytest.mark.django_db
+def test_a_chosen_kelurahan_stands_for_its_inner_point(django_assert_num_queries):
+    w = Wilayah.objects.get(kode=PB)
+    with django_assert_num_queries(1):
+        assert kelurahan_point(PB) == (w.inner_lat, w.inner_lon)
+
+
+@pytest.mark.django_db
+def test_the_inner_point_routes_to_that_kelurahan():
+    from sigap.routing.cache import routing_data
+
+    lat, lon = kelurahan_point(PB)
+    assert routing_data().index.locate(lon, lat).kode == PB
+
+
+@pytest.mark.parametrize(
+    "code",
+    [
+        "31.75.07",  # a kecamatan (Duren Sawit), not a kelurahan
+        "31.75",  # a kota
+        "31.75.07.9999",  # no such kelurahan
+        "32.73.01.1001",  # a kelurahan of the region list outside the service area (Bandung)
+        "31.75.07.1002'; --",
+    ],
+)
+@pytest.mark.django_db
+def test_anything_else_has_no_point(code):
+    assert kelurahan_point(code) is None
+
+
+@pytest.mark.django_db
+def test_an_empty_choice_has_no_point_and_costs_no_query(django_assert_num_queries):
+    with django_assert_num_queries(0):
+        assert kelurahan_point("") is None
+
+
+@pytest.mark.django_db
+def test_a_kelurahan_without_an_inner_point_or_boundary_cannot_be_chosen():
+    Wilayah.objects.filter(kode=PB).update(inner_lat=None)
+    assert kelurahan_point(PB) is None
+    Wilayah.objects.filter(kode="31.75.07.1001").update(geometry=None)
+    assert kelurahan_point("31.75.07.1001") is None
+
+
+@pytest.mark.django_db
+def test_the_service_area_is_the_configured_province(settings):
+    settings.SIGAP_PROVINCE = "32"
+    assert kelurahan_point(PB) is None
+
+
+@pytest.mark.django_db
+def test_the_list_is_every_kelurahan_of_the_city_with_a_point():
+    codes = set(kelurahan_choosable().values_list("kode", flat=True))
+    assert PB in codes and all(c.startswith("31.") and c.count(".") == 3 for c in codes)
+    assert len(codes) == 267  # sigap/data/jakarta_kelurahan.geojson
