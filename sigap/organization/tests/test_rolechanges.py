@@ -1,4 +1,5 @@
-"""No single admin makes a privacy officer: roles are not reassigned in the admin, and the PPID role takes two.
+"""No single admin makes a privacy officer (``sigap.organization.rolechanges``, asked and decided in the admin): the
+PPID role takes two. That roles are not reassigned in the admin at all is tested in test_admin.py.
 
 Issue 10, leak 3: a superuser alone could give privacy-officer powers (and reassign roles) in the admin.
 """
@@ -6,35 +7,16 @@ Issue 10, leak 3: a superuser alone could give privacy-officer powers (and reass
 from __future__ import annotations
 
 import pytest
-from django.contrib.auth import get_user_model
 from django.test import Client
 
-from sigap.organization.models import RoleChange, StaffNotice, StaffRole, Unit
+from sigap.organization.models import RoleChange, StaffNotice, StaffRole
 from sigap.privacy.models import AccessEvent
+
+from .helpers import admin_client
 
 pytestmark = pytest.mark.django_db
 R = StaffRole.Role
 PB_UNIT = "kel:31.75.07.1002"
-
-
-def superuser(name: str):
-    return get_user_model().objects.create_superuser(name, f"{name}@example.org", "root-password-123")
-
-
-def admin_client(user) -> Client:
-    c = Client()
-    c.force_login(user)
-    return c
-
-
-@pytest.fixture
-def two_admins():
-    return superuser("admin.satu"), superuser("admin.dua")
-
-
-@pytest.fixture
-def biro():
-    return Unit.objects.get(kode="biro-pemerintahan")
 
 
 def ask(c: Client, user, unit, kind="grant", reason="Penunjukan PPID baru berdasarkan SK Sekda."):
@@ -46,49 +28,6 @@ def ask(c: Client, user, unit, kind="grant", reason="Penunjukan PPID baru berdas
 
 def decide(c: Client, change: RoleChange, action: str = "approve"):
     return c.post("/admin/organization/rolechange/", {"action": action, "_selected_action": [change.pk]}, follow=True)
-
-
-# --- StaffRole rows in the admin ----------------------------------------------------------------
-
-
-def test_a_staff_role_cannot_be_moved_to_another_account_in_the_admin(staff, two_admins):
-    officer = staff("petugas.pb", PB_UNIT)
-    other = staff("petugas.lain", "kel:31.71.01.1001")
-    role = StaffRole.objects.get(user=officer)
-    response = admin_client(two_admins[0]).post(
-        f"/admin/organization/staffrole/{role.pk}/change/",
-        {"user": other.pk, "unit": role.unit_id, "role": R.PRIVACY_OFFICER},
-    )
-    assert response.status_code == 403
-    role.refresh_from_db()
-    assert (role.user_id, role.role) == (officer.pk, R.OFFICER)
-
-
-def test_the_privacy_officer_role_cannot_be_added_directly_in_the_admin(staff, two_admins, biro):
-    someone = staff("petugas.pb", PB_UNIT)
-    c = admin_client(two_admins[0])
-    response = c.post(
-        "/admin/organization/staffrole/add/", {"user": someone.pk, "unit": biro.pk, "role": R.PRIVACY_OFFICER}
-    )
-    assert response.status_code == 200  # the form again, with the choice refused
-    assert not StaffRole.objects.filter(user=someone, role=R.PRIVACY_OFFICER).exists()
-    # other roles are still added as before
-    response = c.post("/admin/organization/staffrole/add/", {"user": someone.pk, "unit": biro.pk, "role": R.OPERATOR})
-    assert response.status_code == 302 and StaffRole.objects.filter(user=someone, role=R.OPERATOR).exists()
-
-
-def test_the_privacy_officer_role_cannot_be_deleted_directly_in_the_admin(staff, two_admins):
-    ppid = staff("ppid.x", "biro-pemerintahan", R.PRIVACY_OFFICER)
-    role = StaffRole.objects.get(user=ppid)
-    c = admin_client(two_admins[0])
-    assert c.post(f"/admin/organization/staffrole/{role.pk}/delete/", {"post": "yes"}).status_code == 403
-    bulk = c.post(
-        "/admin/organization/staffrole/", {"action": "delete_selected", "_selected_action": [role.pk], "post": "yes"}
-    )
-    assert bulk.status_code in (200, 302)
-    assert StaffRole.objects.filter(pk=role.pk).exists()
-    assert c.post(f"/admin/auth/user/{ppid.pk}/delete/", {"post": "yes"}).status_code == 403
-    assert get_user_model().objects.filter(pk=ppid.pk).exists()
 
 
 # --- PPID grant and removal take a second admin -------------------------------------------------
