@@ -42,12 +42,11 @@ from sigap.reports.deadlines import overdue_q
 from sigap.reports.exposure import Audience
 from sigap.reports.models import DoneTime, Report, ReportUnit, UnitDay
 from sigap.reports.selectors import reports_visible_to
-from sigap.reports.states import Status, is_open
+from sigap.reports.states import OPEN_STATUSES, Status
 from sigap.reports.summaries import local_day
 
 R = StaffRole.Role
 MEDIAN_MIN_DONE = 3
-OPEN_STATUSES = [s for s in Status if is_open(s)]
 
 
 def dashboard_sees_all(user) -> bool:

@@ -25,7 +25,7 @@ from sigap.core.errors import DomainError, NotFound
 from sigap.privacy.access_log import Action, access_record, access_record_many
 from sigap.reports import deadlines, photoserve, selectors
 from sigap.reports.models import Photo, Report
-from sigap.reports.states import Status, is_open
+from sigap.reports.states import Status
 from sigap.routing.cache import routing_data
 
 from . import flow
@@ -43,7 +43,6 @@ from .forms import ALL, CLOSED, SORTS, QueueFilterForm
 from .signin import SignInForm, mark_verified
 
 PAGE_SIZE = 25
-OPEN_STATUSES = [s.value for s in Status if is_open(s)]
 
 
 class CappedPaginator(Paginator):

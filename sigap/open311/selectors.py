@@ -26,7 +26,7 @@ from sigap.organization.models import Kategori
 from sigap.reports import exposure
 from sigap.reports.exposure import Audience
 from sigap.reports.models import Hop, Photo, Privacy, Report
-from sigap.reports.states import Status, StatusType, label_en, label_id, status_type
+from sigap.reports.states import ENDED_STATUSES, OPEN_STATUSES, Status, is_open, label_en, label_id, status_type
 
 from .models import ApiClient, ClientReport, ServiceAttribute
 
@@ -149,8 +149,7 @@ def requests_search(
         if end is not None:
             qs = qs.filter(created_at__lte=end)
         if statuses and set(statuses) != {"open", "closed"}:
-            wanted = {"open": [StatusType.OPEN], "closed": [StatusType.CLOSED, StatusType.DONE]}[statuses[0]]
-            qs = qs.filter(status__in=[s for s in Status if status_type(s) in wanted])
+            qs = qs.filter(status__in={"open": OPEN_STATUSES, "closed": ENDED_STATUSES}[statuses[0]])
     return list(_with_details(qs.order_by("-created_at", "-id"), client)[offset : offset + limit])
 
 
@@ -163,7 +162,7 @@ def token_get(token: str) -> ClientReport | None:
 
 
 def open311_status(status: str) -> str:
-    return "open" if status_type(status) == StatusType.OPEN else "closed"
+    return "open" if is_open(status) else "closed"
 
 
 def audience(report: Report) -> Audience:

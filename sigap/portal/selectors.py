@@ -33,7 +33,7 @@ from sigap.reports import exposure, photoserve
 from sigap.reports.exposure import Audience
 from sigap.reports.models import AreaDoneDays, AreaStatus, Hop, Photo, Report
 from sigap.reports.services import CONDUCT_CATEGORY
-from sigap.reports.states import COLOUR, Status, StatusType, is_open, status_type
+from sigap.reports.states import CLOSED_STATUSES, COLOUR, DONE_STATUSES, OPEN_STATUSES, Status, is_open, status_type
 from sigap.routing.cache import routing_data
 
 SIMILAR_REACH = 1  # cells around the resident's cell: a 3×3 block of public grid cells (≈ 660 m square)
@@ -92,10 +92,6 @@ def status_view(code: str) -> dict:
         "colour": COLOUR[status],
         "type": status_type(status).value,
     }
-
-
-OPEN_STATUSES = [s.value for s in Status if is_open(s)]
-DONE_STATUSES = [s.value for s in Status if status_type(s) == StatusType.DONE]
 
 
 # --- categories ------------------------------------------------------------------------------------
@@ -381,7 +377,7 @@ def similar_report_get(number: str) -> Report | None:
 STATE_FILTERS = {
     "open": OPEN_STATUSES,
     "done": DONE_STATUSES,
-    "closed": [s.value for s in Status if status_type(s) == StatusType.CLOSED],
+    "closed": CLOSED_STATUSES,
 }
 
 

@@ -35,9 +35,8 @@ from sigap.core.clock import WorkingCalendar
 from sigap.organization.models import Kategori
 
 from .models import Report
-from .states import AWAITING_ACCEPTANCE, Status, is_open
+from .states import AWAITING_ACCEPTANCE, OPEN_STATUSES, Status, is_open
 
-_OPEN = tuple(s.value for s in Status if is_open(s))
 _ACCEPTANCE = tuple(s.value for s in AWAITING_ACCEPTANCE)
 
 # --- setting the deadlines --------------------------------------------------------------------
@@ -112,7 +111,7 @@ def is_overdue(report: Report, now: datetime | None = None) -> bool:
 def overdue_q(now: datetime | None = None) -> Q:
     """The reports that are late, as a filter on ``Report`` (``is_overdue`` for one report)."""
     now = now or timezone.now()
-    open_statuses = [s for s in Status if is_open(s) and s != Status.AWAITING_REPORTER]
+    open_statuses = [s for s in OPEN_STATUSES if s != Status.AWAITING_REPORTER]
     return Q(status__in=open_statuses) & (
         Q(due_at__lt=now) | (Q(hop_deadline__lt=now) & Q(status__in=list(AWAITING_ACCEPTANCE)))
     )
@@ -136,7 +135,7 @@ def sort_at_sql(alias: str) -> str:
 
     r = alias
     return (
-        f"CASE WHEN {r}.status NOT IN {_in(_OPEN)} THEN NULL "
+        f"CASE WHEN {r}.status NOT IN {_in(OPEN_STATUSES)} THEN NULL "
         f"WHEN {r}.status IN {_in(_ACCEPTANCE)} AND {r}.hop_deadline IS NOT NULL THEN {r}.hop_deadline "
         f"ELSE COALESCE({r}.due_at, {r}.created_at) END"
     )

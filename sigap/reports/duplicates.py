@@ -34,6 +34,8 @@ from django.db import models
 
 from sigap.core.geo import distance_m
 
+from .states import OPEN_STATUSES
+
 STOP = {
     "di",
     "yang",
@@ -172,12 +174,6 @@ def features_set(report) -> None:
     )
 
 
-def _open_statuses() -> list[str]:
-    from .states import Status, is_open
-
-    return [s.value for s in Status if is_open(s)]
-
-
 def _representatives(groups: list[tuple[int, list[int], object, object]]) -> list:
     """One statement: for each (category, cells, since, until), the most recent open representatives."""
     from django.db import connection
@@ -190,7 +186,7 @@ def _representatives(groups: list[tuple[int, list[int], object, object]]) -> lis
         qn(c)
         for c in ("id", "kategori_id", "lat", "lon", "created_at", "status", "dup_cell", "dup_tokens", "dup_grams")
     )
-    statuses = _open_statuses()
+    statuses = [s.value for s in OPEN_STATUSES]
     at = connection.ops.adapt_datetimefield_value
     parts, params = [], []
     for kategori_id, cells, since, until in groups:

@@ -13,9 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from sigap.organization.models import Kategori, Unit, Wilayah
 
 from .duplicates import DuplicateState
-from .states import Status, is_open
-
-OPEN_STATUS_VALUES = [s.value for s in Status if is_open(s)]
+from .states import OPEN_STATUSES, Status
 
 
 class Channel(models.TextChoices):
@@ -139,7 +137,7 @@ class Report(models.Model):
                 fields=["id"],
                 name="report_open_cover",
                 include=["status", "unit", "concerned_unit", "due_at", "hop_deadline", "created_at", "lat", "lon"],
-                condition=models.Q(status__in=OPEN_STATUS_VALUES),
+                condition=models.Q(status__in=[s.value for s in OPEN_STATUSES]),
             ),
         ]
 

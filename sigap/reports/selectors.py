@@ -25,7 +25,7 @@ from sigap.organization.models import StaffRole
 
 from . import deadlines
 from .models import Hop, Report, ReportUnit, StatusChange
-from .states import Status, is_open
+from .states import OPEN_STATUSES, Status, is_open
 
 R = StaffRole.Role
 OPEN, CLOSED, ALL = "open", "closed", "all"  # the queue's status views besides one status code
@@ -194,9 +194,9 @@ def report_queue(
         else:
             return Report.objects.none()
         if view == OPEN:
-            qs = qs.filter(status__in=[s for s in Status if is_open(s)])
+            qs = qs.filter(status__in=OPEN_STATUSES)
         elif view == CLOSED:
-            qs = qs.exclude(status__in=[s for s in Status if is_open(s)])
+            qs = qs.exclude(status__in=OPEN_STATUSES)
         elif view != ALL:
             qs = qs.filter(status=view)
         sort = "status_changed_at" if view in (OPEN, Status.AWAITING_VALIDATION) else None

@@ -70,6 +70,19 @@ COLOUR: dict[Status, str] = {
     S.CLOSED_NO_RESPONSE: "grey",
 }
 
+
+def _of_type(kind: StatusType) -> tuple[Status, ...]:
+    return tuple(s for s in Status if TYPE[s] == kind)
+
+
+# The status sets, each named here once. Tuples in the order ``Status`` lists them, so a query or an index
+# condition built from one reads the same in every process. Every status is in exactly one of OPEN, DONE
+# and CLOSED; ENDED is DONE and CLOSED together (the report has a ``closed_at``).
+OPEN_STATUSES: tuple[Status, ...] = _of_type(StatusType.OPEN)
+DONE_STATUSES: tuple[Status, ...] = _of_type(StatusType.DONE)
+CLOSED_STATUSES: tuple[Status, ...] = _of_type(StatusType.CLOSED)
+ENDED_STATUSES: tuple[Status, ...] = tuple(s for s in Status if TYPE[s] != StatusType.OPEN)
+
 # Statuses in which a unit holds the report but has not yet accepted it: the 6-hour hop clock runs.
 AWAITING_ACCEPTANCE = frozenset({S.WAITING, S.COORDINATION, S.DISPOSITION, S.REOPENED})
 # Statuses in which the handling unit is working (may add proof, ask for validation).

@@ -26,7 +26,7 @@ from django.db.models.functions import Coalesce, TruncDate
 from django.utils import timezone
 
 from .models import AreaDoneDays, AreaStatus, DoneTime, Hop, Report, StatusChange, UnitDay
-from .states import Status, StatusType, status_type
+from .states import DONE_STATUSES, Status, StatusType, status_type
 
 DAYS_CAP = 365  # the last bucket of the public histogram holds "a year or more"
 UNITDAY_COLUMNS = ("created", "received", "done", "rejected")
@@ -217,7 +217,7 @@ def _rebuild_donetime() -> None:
 
 def _rebuild_areas() -> None:
     rep = _table(Report)
-    done = [s.value for s in Status if status_type(s) == StatusType.DONE]
+    done = [s.value for s in DONE_STATUSES]
     secs = _seconds_between("closed_at", "created_at")
     if connection.vendor == "postgresql":
         bucket = f"LEAST({DAYS_CAP}, GREATEST(0, FLOOR({secs} / 86400)))::integer"

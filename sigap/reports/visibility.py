@@ -22,9 +22,7 @@ from django.db.models import Case, Value, When
 
 from . import deadlines
 from .models import Report, ReportUnit
-from .states import Status, is_open
-
-OPEN_STATUSES = tuple(s.value for s in Status if is_open(s))
+from .states import OPEN_STATUSES, is_open
 
 
 def _fields(report: Report) -> dict:

@@ -3,7 +3,20 @@
 import pytest
 
 from sigap.core.errors import TransitionRefused
-from sigap.reports.states import NEXT, TYPE, Status, StatusType, check_transition
+from sigap.reports.states import (
+    AWAITING_ACCEPTANCE,
+    CLOSED_STATUSES,
+    DONE_STATUSES,
+    ENDED_STATUSES,
+    NEXT,
+    OPEN_STATUSES,
+    TYPE,
+    WORKING,
+    Status,
+    StatusType,
+    check_transition,
+    is_open,
+)
 
 S = Status
 
@@ -64,6 +77,27 @@ def test_closed_and_done_types():
     }
 
 
+def test_the_status_sets_partition_every_status_exactly_once():
+    sets = {"open": OPEN_STATUSES, "done": DONE_STATUSES, "closed": CLOSED_STATUSES}
+    for status in Status:
+        assert [name for name, members in sets.items() if status in members] == [TYPE[status].value], status
+    assert set(ENDED_STATUSES) == set(Status) - set(OPEN_STATUSES) == set(DONE_STATUSES) | set(CLOSED_STATUSES)
+    assert set(OPEN_STATUSES) == {s for s in Status if is_open(s)}
+    assert DONE_STATUSES == (S.DONE,)
+
+
+def test_the_status_sets_keep_the_order_of_status():
+    """A query or index condition built from a set reads the same in every process (a migration compares it)."""
+    for members in (OPEN_STATUSES, DONE_STATUSES, CLOSED_STATUSES, ENDED_STATUSES):
+        assert list(members) == [s for s in Status if s in members]
+        assert len(set(members)) == len(members)
+
+
+def test_awaiting_acceptance_and_working_are_open_statuses():
+    assert AWAITING_ACCEPTANCE.issubset(OPEN_STATUSES) and WORKING.issubset(OPEN_STATUSES)
+    assert S.AWAITING_REPORTER not in AWAITING_ACCEPTANCE | WORKING
+
+
 @pytest.mark.parametrize("before,after", [(0, 0), (1, 0), (0, 1)])
 def test_asking_for_validation_without_before_and_after_photo_is_refused(before, after):
     with pytest.raises(TransitionRefused) as err:
@@ -88,3 +122,32 @@ def test_waiting_for_reporter_resumes_only_to_where_it_was():
     with pytest.raises(TransitionRefused):
         check_transition(S.AWAITING_REPORTER, S.WAITING, resume_status="in_progress")
     check_transition(S.AWAITING_REPORTER, S.REJECTED, resume_status="in_progress", reason="tidak ada jawaban")
+
+
+def _status_sets_built_outside_states() -> list[str]:
+    """Comprehensions over ``Status`` filtered by a status's type, in any module but ``states.py``."""
+    import ast
+    from pathlib import Path
+
+    import sigap
+
+    root = Path(sigap.__file__).resolve().parent
+    typed = {"is_open", "status_type", "TYPE", "StatusType"}
+    found = []
+    for path in sorted(root.rglob("*.py")):
+        rel = path.relative_to(root)
+        if rel.parts[1:2] in (("migrations",), ("tests",)) or rel == Path("reports/states.py"):
+            continue
+        for node in ast.walk(ast.parse(path.read_text(), str(path))):
+            if not isinstance(node, ast.comprehension):
+                continue
+            iterated = node.iter.id if isinstance(node.iter, ast.Name) else getattr(node.iter, "attr", "")
+            names = {n.id for cond in node.ifs for n in ast.walk(cond) if isinstance(n, ast.Name)}
+            if iterated == "Status" and names & typed:
+                found.append(f"{rel}:{node.iter.lineno}")
+    return found
+
+
+def test_status_sets_are_named_once_in_states():
+    """Open, done, closed: import ``OPEN_STATUSES`` and its siblings instead of filtering ``Status`` again."""
+    assert _status_sets_built_outside_states() == []
