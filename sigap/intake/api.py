@@ -4,7 +4,6 @@ rate, dispute. Nothing here ever returns an officer's personal name or a reporte
 from __future__ import annotations
 
 import json
-from datetime import timedelta
 
 import pydantic
 from django.conf import settings
@@ -22,6 +21,7 @@ from sigap.reports import services as report_services
 from sigap.reports.models import Channel, Photo, Report
 from sigap.reports.schemas import status_out
 from sigap.reports.states import Status as ReportStatus
+from sigap.reports.states import can_dispute
 from sigap.routing.cache import routing_data
 
 from . import idempotency, services
@@ -257,7 +257,6 @@ def track_payload(report: Report, code: str) -> dict:
     history = list(report.history.select_related("unit"))
     hops = list(report.hops.select_related("from_unit", "to_unit"))
     question = report.public_note if report.status == ReportStatus.AWAITING_REPORTER else None
-    done_recently = report.status == ReportStatus.DONE
     return {
         "id": report.number,
         "category": {"code": report.kategori.kode, "name": report.kategori.nama},
@@ -270,9 +269,7 @@ def track_payload(report: Report, code: str) -> dict:
         "question": question,
         "rating": report.rating,
         "can_rate": report.status == ReportStatus.DONE and report.rating is None,
-        "can_dispute": done_recently
-        and report.closed_at is not None
-        and timezone.now() - report.closed_at <= timedelta(days=report_services.DISPUTE_WINDOW_DAYS),
+        "can_dispute": can_dispute(report.status, report.closed_at, timezone.now()),
         # another person's report: its number only where the public may see it too
         "merged_into": report.merged_into.number
         if report.merged_into_id

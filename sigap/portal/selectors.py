@@ -33,7 +33,16 @@ from sigap.reports import exposure, photoserve
 from sigap.reports.exposure import Audience
 from sigap.reports.models import AreaDoneDays, AreaStatus, Hop, Photo, Report
 from sigap.reports.services import CONDUCT_CATEGORY
-from sigap.reports.states import CLOSED_STATUSES, COLOUR, DONE_STATUSES, OPEN_STATUSES, Status, is_open, status_type
+from sigap.reports.states import (
+    CLOSED_STATUSES,
+    COLOUR,
+    DONE_STATUSES,
+    OPEN_STATUSES,
+    Status,
+    can_dispute,
+    is_open,
+    status_type,
+)
 from sigap.routing.cache import routing_data
 
 SIMILAR_REACH = 1  # cells around the resident's cell: a 3×3 block of public grid cells (≈ 660 m square)
@@ -42,7 +51,6 @@ SIMILAR_DAYS = 30
 SIMILAR_LIMIT = 5
 EDGE_DEG = 1e-6  # ≈ 0.1 m: points this close to the block's edge are placed in their cells one by one
 MAP_LIMIT = 1000
-DISPUTE_WINDOW_DAYS = 30  # mirrors sigap.reports.services.DISPUTE_WINDOW_DAYS (the service decides)
 
 GRUP_LABELS = {
     "air": _("Air dan saluran"),
@@ -658,11 +666,6 @@ def journey_for_reporter(report: Report, *, now: datetime | None = None) -> dict
             "status": None if conduct else status_view(target.status),
             "unit": target.unit.nama if shown.handling_unit and target.unit else "",
         }
-    disputable = (
-        status == Status.DONE
-        and report.closed_at is not None
-        and now - report.closed_at <= timedelta(days=DISPUTE_WINDOW_DAYS)
-    )
     return {
         "number": report.number,
         "category": kategori_label(report.kategori),
@@ -679,7 +682,7 @@ def journey_for_reporter(report: Report, *, now: datetime | None = None) -> dict
         "question": report.public_note if status == Status.AWAITING_REPORTER else "",
         "can_answer": status == Status.AWAITING_REPORTER,
         "can_rate": status == Status.DONE and report.rating is None,
-        "can_dispute": disputable,
+        "can_dispute": can_dispute(status, report.closed_at, now),
         "rating": report.rating,
         "rating_comment": report.rating_comment,
         "merged": merged,

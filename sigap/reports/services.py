@@ -11,7 +11,7 @@ import hashlib
 import hmac
 import secrets
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from django.conf import settings
 from django.core.files.base import ContentFile
@@ -37,10 +37,18 @@ from .duplicates import (
     place_changed,
 )
 from .models import DuplicateCandidate, Hop, Notification, NumberSequence, Photo, Report, StatusChange
-from .states import WORKING, Status, check_transition, is_open, label_en, label_id
+from .states import (
+    DISPUTE_WINDOW_DAYS,
+    WORKING,
+    Status,
+    check_transition,
+    dispute_window_closed,
+    is_open,
+    label_en,
+    label_id,
+)
 
 TRACKING_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"  # no 0/O, 1/I/L
-DISPUTE_WINDOW_DAYS = 30
 
 
 # --- small helpers ---------------------------------------------------------------------------
@@ -1028,11 +1036,7 @@ def report_dispute(*, tracking_code: str, reason: str, secret: str = "", now: da
     """
     now = now or timezone.now()
     report = report_by_tracking(tracking_code, for_update=True, secret=secret)
-    if (
-        report.status == Status.DONE
-        and report.closed_at
-        and now - report.closed_at > timedelta(days=DISPUTE_WINDOW_DAYS)
-    ):
+    if report.status == Status.DONE and dispute_window_closed(report.closed_at, now):
         raise TransitionRefused(
             f"Sanggahan hanya dapat diajukan dalam {DISPUTE_WINDOW_DAYS} hari setelah laporan selesai.",
             f"A dispute can only be filed within {DISPUTE_WINDOW_DAYS} days after the report was done.",

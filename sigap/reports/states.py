@@ -6,6 +6,8 @@ service layer (``sigap.reports.services``) calls it inside the row lock.
 
 from __future__ import annotations
 
+from datetime import datetime, timedelta
+
 from django.db import models
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
@@ -130,6 +132,21 @@ NEEDS_REASON = frozenset(
         S.CLOSED_NO_RESPONSE,
     }
 )
+
+# The reporter may dispute a done report (done → reopened) for this many days after it was closed.
+DISPUTE_WINDOW_DAYS = 30
+
+
+def dispute_window_closed(closed_at: datetime | None, now: datetime) -> bool:
+    """Whether more than ``DISPUTE_WINDOW_DAYS`` days have passed since ``closed_at`` (the last instant of
+    the window still counts as open)."""
+    return closed_at is not None and now - closed_at > timedelta(days=DISPUTE_WINDOW_DAYS)
+
+
+def can_dispute(status: Status | str, closed_at: datetime | None, now: datetime) -> bool:
+    """Whether the reporter may dispute now: the report is done and its window is open. The pages and the
+    tracking API offer a dispute exactly when the service (``report_dispute``) would take it."""
+    return Status(status) == S.DONE and closed_at is not None and not dispute_window_closed(closed_at, now)
 
 
 def status_type(status: Status | str) -> StatusType:

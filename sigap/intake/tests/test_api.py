@@ -213,6 +213,20 @@ def test_track_timeline_has_no_officer_names(client, staff):
     assert "budi.petugas" not in text and "Hartono" not in text
 
 
+def test_track_offers_a_dispute_only_within_the_window_after_done(client):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from sigap.reports.states import DISPUTE_WINDOW_DAYS
+
+    created = post_json(client, body()).json()
+    window = timedelta(days=DISPUTE_WINDOW_DAYS)
+    for closed_ago, offered in ((window - timedelta(minutes=1), True), (window + timedelta(minutes=1), False)):
+        Report.objects.filter(number=created["id"]).update(status="done", closed_at=timezone.now() - closed_ago)
+        assert client.get(f"/api/v1/track/{created['tracking_code']}").json()["can_dispute"] is offered
+
+
 def test_unknown_tracking_code_is_404(client):
     response = client.get("/api/v1/track/ZZZZ-ZZZZ-ZZZZ")
     assert response.status_code == 404 and response.json()["code"] == "not_found"

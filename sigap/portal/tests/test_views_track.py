@@ -4,13 +4,16 @@ units and public notes (never an officer), and the reporter answers, rates and d
 from __future__ import annotations
 
 import re
+from datetime import timedelta
 
 import pytest
 
+from sigap.core.errors import TransitionRefused
 from sigap.core.models import AuditEvent
+from sigap.portal.selectors import journey_for_reporter
 from sigap.reports import services
 from sigap.reports.models import Report
-from sigap.reports.states import Status
+from sigap.reports.states import DISPUTE_WINDOW_DAYS, Status
 from sigap.reports.tests.factories import submit
 
 from .conftest import htmx
@@ -149,6 +152,22 @@ def test_the_reporter_disputes_a_fix_that_was_not_done(client, finish):
     assert response.status_code == 200 and "Sanggahan Anda diterima" in html
     assert "Dibuka Kembali" in html and "Pelapor menyanggah" in html
     assert Report.objects.get(pk=created.report.pk).status == Status.REOPENED
+
+
+@pytest.mark.parametrize("late", [timedelta(0), timedelta(microseconds=1)], ids=["last-instant", "just-after"])
+def test_the_journey_offers_a_dispute_exactly_when_the_service_takes_it(finish, late):
+    created = submit()
+    report = finish(created.report)
+    at = report.closed_at + timedelta(days=DISPUTE_WINDOW_DAYS) + late
+    offered = journey_for_reporter(report, now=at)["can_dispute"]
+    if offered:
+        services.report_dispute(tracking_code=created.tracking_code, reason="Got masih mampet.", now=at)
+        assert Report.objects.get(pk=report.pk).status == Status.REOPENED
+    else:
+        with pytest.raises(TransitionRefused) as refused:
+            services.report_dispute(tracking_code=created.tracking_code, reason="Got masih mampet.", now=at)
+        assert refused.value.code == "dispute_window_closed"
+    assert offered == (late == timedelta(0))
 
 
 def test_without_htmx_an_action_redirects_back_to_the_journey(client, finish):

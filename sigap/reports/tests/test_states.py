@@ -1,11 +1,14 @@
 """The transition table, exhaustively: every (from, to) pair against the moves the flow allows."""
 
+from datetime import UTC, datetime, timedelta
+
 import pytest
 
 from sigap.core.errors import TransitionRefused
 from sigap.reports.states import (
     AWAITING_ACCEPTANCE,
     CLOSED_STATUSES,
+    DISPUTE_WINDOW_DAYS,
     DONE_STATUSES,
     ENDED_STATUSES,
     NEXT,
@@ -14,7 +17,9 @@ from sigap.reports.states import (
     WORKING,
     Status,
     StatusType,
+    can_dispute,
     check_transition,
+    dispute_window_closed,
     is_open,
 )
 
@@ -96,6 +101,16 @@ def test_the_status_sets_keep_the_order_of_status():
 def test_awaiting_acceptance_and_working_are_open_statuses():
     assert AWAITING_ACCEPTANCE.issubset(OPEN_STATUSES) and WORKING.issubset(OPEN_STATUSES)
     assert S.AWAITING_REPORTER not in AWAITING_ACCEPTANCE | WORKING
+
+
+def test_a_done_report_can_be_disputed_up_to_the_last_instant_of_its_window():
+    closed = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
+    edge = closed + timedelta(days=DISPUTE_WINDOW_DAYS)
+    assert can_dispute(S.DONE, closed, edge) and not dispute_window_closed(closed, edge)
+    past = edge + timedelta(microseconds=1)
+    assert not can_dispute(S.DONE, closed, past) and dispute_window_closed(closed, past)
+    assert not can_dispute(S.REOPENED, closed, closed) and not can_dispute("rejected", closed, closed)
+    assert not can_dispute(S.DONE, None, closed) and not dispute_window_closed(None, past)
 
 
 @pytest.mark.parametrize("before,after", [(0, 0), (1, 0), (0, 1)])
