@@ -19,7 +19,7 @@ from sigap.organization.models import Kategori, Wilayah
 from sigap.reports import exposure, photoserve
 from sigap.reports import services as report_services
 from sigap.reports.models import Channel, Photo, Report
-from sigap.reports.schemas import status_out
+from sigap.reports.schemas import code_name, status_out
 from sigap.reports.states import Status as ReportStatus
 from sigap.reports.states import can_dispute
 from sigap.routing.cache import routing_data
@@ -199,7 +199,7 @@ def _kelurahan_out(report) -> dict | None:
     if not report.kelurahan_id:
         return None
     if Report.kelurahan.is_cached(report):
-        return {"code": report.kelurahan.kode, "name": report.kelurahan.nama}
+        return code_name(report.kelurahan)
     data = routing_data()
     version, names = _kelurahan_names
     if version is not data:
@@ -211,7 +211,7 @@ def _kelurahan_out(report) -> dict | None:
         }
         _kelurahan_names = (data, names)
     if report.kelurahan_id not in names:
-        return {"code": report.kelurahan.kode, "name": report.kelurahan.nama}
+        return code_name(report.kelurahan)
     code, name = names[report.kelurahan_id]
     return {"code": code, "name": name}
 
@@ -243,11 +243,10 @@ def locate_endpoint(request, lat: float, lon: float):
     kel = Wilayah.objects.select_related("parent__parent").get(kode=location.kode)
     kec = kel.parent
     kota = kec.parent if kec else None
-    cn = lambda w: {"code": w.kode, "name": w.nama} if w else None  # noqa: E731
     return {
-        "kelurahan": cn(kel),
-        "kecamatan": cn(kec),
-        "kota": cn(kota),
+        "kelurahan": code_name(kel),
+        "kecamatan": code_name(kec),
+        "kota": code_name(kota),
         "method": location.method,
         "distance_m": round(location.distance_m, 1),
     }
@@ -259,7 +258,7 @@ def track_payload(report: Report, code: str) -> dict:
     question = report.public_note if report.status == ReportStatus.AWAITING_REPORTER else None
     return {
         "id": report.number,
-        "category": {"code": report.kategori.kode, "name": report.kategori.nama},
+        "category": code_name(report.kategori),
         "status": status_out(report.status),
         "unit": report.unit.nama if report.unit else None,
         "kelurahan": report.kelurahan.nama if report.kelurahan else None,

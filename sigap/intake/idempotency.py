@@ -37,6 +37,7 @@ from django.conf import settings
 from django.utils import timezone
 
 from sigap.core.errors import DomainError
+from sigap.reports.schemas import code_name
 
 from .models import IdempotencyRecord
 
@@ -112,9 +113,9 @@ def summary(result, kelurahan: dict | None) -> dict:
         "secret": result.secret or None,
         "warnings": list(result.warnings),
         "status": report.status,
-        "unit": {"code": report.unit.kode, "name": report.unit.nama},
+        "unit": code_name(report.unit),
         "kelurahan": kelurahan,
-        "category": {"code": report.kategori.kode, "name": report.kategori.nama},
+        "category": code_name(report.kategori),
         "category_confidence": result.category_confidence,
         "triage": bool(report.triage_reason),
         "privacy": report.privacy,
@@ -138,18 +139,12 @@ def records_create(pairs: list[tuple[Claim, object]]) -> None:
                 report_id=r.report.pk,
                 created_at=r.report.created_at,
                 sealed=_fernet(c)
-                .encrypt(
-                    json.dumps(summary(r, _kelurahan_out(kelurahan.get(r.report.kelurahan_id))), default=str).encode()
-                )
+                .encrypt(json.dumps(summary(r, code_name(kelurahan.get(r.report.kelurahan_id))), default=str).encode())
                 .decode(),
             )
             for c, r in pairs
         ]
     )
-
-
-def _kelurahan_out(w) -> dict | None:
-    return {"code": w.kode, "name": w.nama} if w is not None else None
 
 
 def _cutoff():

@@ -22,7 +22,7 @@ from sigap.privacy.access_log import Action, access_record
 from sigap.privacy.photos import photo_check
 from sigap.reports import deadlines, photoserve, selectors, services
 from sigap.reports.models import Photo, Report
-from sigap.reports.schemas import status_out
+from sigap.reports.schemas import code_name, status_out
 
 from . import flow
 from .models import ApiToken
@@ -96,12 +96,6 @@ router = Router(tags=["officer"], auth=AUTH)
 ERRORS = {400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 413: ErrorOut, 422: ErrorOut}
 
 
-def cn(obj) -> dict | None:
-    if obj is None:
-        return None
-    return {"code": obj.kode, "name": obj.nama}
-
-
 @router.post(
     "/auth/token",
     auth=None,
@@ -124,7 +118,7 @@ def token_endpoint(request, payload: TokenIn):
         "token": key,
         "expires_at": expires_at,
         "username": user.username,
-        "units": [cn(s.unit) for s in staff],
+        "units": [code_name(s.unit) for s in staff],
         "roles": sorted({s.role for s in staff}),
     }
 
@@ -132,10 +126,10 @@ def token_endpoint(request, payload: TokenIn):
 def _item(report: Report, now) -> dict:
     return {
         "id": report.number,
-        "category": cn(report.kategori),
+        "category": code_name(report.kategori),
         "status": status_out(report.status),
-        "unit": cn(report.unit),
-        "kelurahan": cn(report.kelurahan),
+        "unit": code_name(report.unit),
+        "kelurahan": code_name(report.kelurahan),
         "created_at": report.created_at,
         "due_at": report.due_at,
         "hop_deadline": report.hop_deadline,
@@ -218,13 +212,13 @@ def _detail(user, report: Report) -> dict:
     hops = selectors.report_hops(report)
     return {
         "id": report.number,
-        "category": cn(report.kategori),
+        "category": code_name(report.kategori),
         "description": report.description,
         "address": report.address,
         "lat": report.lat,
         "lon": report.lon,
-        "kelurahan": cn(report.kelurahan),
-        "unit": cn(report.unit),
+        "kelurahan": code_name(report.kelurahan),
+        "unit": code_name(report.unit),
         "status": status_out(report.status),
         "channel": report.channel,
         "privacy": report.privacy,
@@ -256,7 +250,7 @@ def _detail(user, report: Report) -> dict:
                 "at": h.created_at,
                 "old_status": h.old_status,
                 "status": status_out(h.new_status),
-                "unit": cn(h.unit),
+                "unit": code_name(h.unit),
                 "by": h.actor.username if h.actor_id else h.actor_kind,
                 "public_note": h.public_note,
                 "internal_note": h.internal_note,
@@ -266,8 +260,8 @@ def _detail(user, report: Report) -> dict:
         "hops": [
             {
                 "kind": h.kind,
-                "from_unit": cn(h.from_unit),
-                "to_unit": cn(h.to_unit),
+                "from_unit": code_name(h.from_unit),
+                "to_unit": code_name(h.to_unit),
                 "by": h.actor.username if h.actor_id else None,
                 "reason": h.reason,
                 "at": h.created_at,
@@ -314,7 +308,7 @@ def suggestions_endpoint(request, number: str):
 
 
 def _unit_out(u: Unit) -> dict:
-    return {"code": u.kode, "name": u.nama, "kind": u.jenis, "parent": u.parent.kode if u.parent_id else None}
+    return {**code_name(u), "kind": u.jenis, "parent": u.parent.kode if u.parent_id else None}
 
 
 @router.get("/units", response={200: list[UnitOut], **ERRORS}, summary="Find units (for koordinasi)")
@@ -324,7 +318,7 @@ def units_endpoint(request, q: str = "", limit: int = 20):
 
 def _action(report_number: str) -> dict:
     report = Report.objects.select_related("unit").get(number=report_number)
-    return {"id": report.number, "status": status_out(report.status), "unit": cn(report.unit)}
+    return {"id": report.number, "status": status_out(report.status), "unit": code_name(report.unit)}
 
 
 @router.post("/reports/{number}/accept", response={200: ActionOut, **ERRORS}, summary="Terima / proses")

@@ -15,7 +15,7 @@ from sigap.privacy.access_log import Action, access_record
 from sigap.reports import selectors, services
 from sigap.reports.categorize import categorize
 from sigap.reports.models import DuplicateCandidate, Report
-from sigap.reports.schemas import CodeName, StatusOut, status_out
+from sigap.reports.schemas import CodeName, StatusOut, code_name, status_out
 from sigap.routing.cache import routing_data
 from sigap.routing.places import kelurahan_point, place_data, place_match
 
@@ -97,7 +97,7 @@ def _about_unit(report: Report, data) -> dict | None:
     unit = report.concerned_unit
     if unit is None and report.kelurahan_id is not None:
         unit = data.units_by_code.get(kelurahan_unit_code(report.kelurahan.kode))
-    return {"code": unit.kode, "name": unit.nama} if unit is not None else None
+    return code_name(unit)
 
 
 def _suggestions(report: Report, data, places) -> dict:
@@ -106,10 +106,7 @@ def _suggestions(report: Report, data, places) -> dict:
     found = place_match(f"{report.address} {report.description}", places)[:5]
     return {
         "categories": [{"code": c, "name": names.get(c, c), "confidence": p} for c, p in ranked],
-        "places": [
-            {"kelurahan": {"code": m.kode, "name": m.nama}, "lat": m.lat, "lon": m.lon, "confidence": m.confidence}
-            for m in found
-        ],
+        "places": [{"kelurahan": code_name(m), "lat": m.lat, "lon": m.lon, "confidence": m.confidence} for m in found],
     }
 
 
@@ -135,7 +132,7 @@ def triage_queue_endpoint(request, limit: int = 50):
             "excerpt": r.description[:300],
             "address": r.address,
             "created_at": r.created_at,
-            "category": {"code": r.kategori.kode, "name": r.kategori.nama},
+            "category": code_name(r.kategori),
             "about_unit": _about_unit(r, data),
             **_suggestions(r, data, places),
         }
@@ -171,7 +168,7 @@ def triage_endpoint(request, number: str, payload: TriageIn):
     return {
         "id": report.number,
         "status": status_out(report.status),
-        "unit": {"code": report.unit.kode, "name": report.unit.nama},
+        "unit": code_name(report.unit),
     }
 
 

@@ -32,6 +32,7 @@ from sigap.organization.models import Kategori, Wilayah
 from sigap.reports import exposure, photoserve
 from sigap.reports.exposure import Audience
 from sigap.reports.models import AreaDoneDays, AreaStatus, Hop, Photo, Report
+from sigap.reports.schemas import code_name
 from sigap.reports.services import CONDUCT_CATEGORY
 from sigap.reports.states import (
     CLOSED_STATUSES,
@@ -246,7 +247,7 @@ def boundary_feature(code: str) -> dict | None:
     w = Wilayah.objects.filter(kode=code, tingkat__gte=Wilayah.Tingkat.KOTA).only("kode", "nama", "geometry").first()
     if w is None or not w.geometry or not code.startswith(_service_prefix()):
         return None
-    return {"type": "Feature", "geometry": w.geometry, "properties": {"code": w.kode, "name": w.nama}}
+    return {"type": "Feature", "geometry": w.geometry, "properties": code_name(w)}
 
 
 def kota_outlines() -> dict:

@@ -12,6 +12,11 @@ class CodeName(Schema):
     name: str
 
 
+def code_name(ref) -> dict | None:
+    """A category, unit or region (anything with ``kode`` and ``nama``) as every API shows it; None for none."""
+    return {"code": ref.kode, "name": ref.nama} if ref is not None else None
+
+
 class StatusOut(Schema):
     code: str
     label: str
