@@ -42,7 +42,6 @@ from .models import Conversation
 
 CANCEL = {"batal", "cancel", "stop", "berhenti"}
 YES = {"ya", "iya", "y", "yes", "ok", "oke", "benar", "betul", "setuju"}
-SKIP = {"lewati", "skip", "tidak ada", "ga ada", "gak ada", "no photo"}
 EN_WORDS = {
     "the",
     "is",

@@ -17,7 +17,6 @@ from datetime import date, datetime
 from django.http import HttpResponse
 from django.utils import timezone
 
-FORMATS = ("json", "xml")
 CONTENT_TYPES = {"json": "application/json; charset=utf-8", "xml": "text/xml; charset=utf-8"}
 SIGAP_NS = "urn:sigap:open311:1"
 EXTENSION_KEY = "sigap"

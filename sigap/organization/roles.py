@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from functools import lru_cache
-
 from .models import StaffRole
 
 R = StaffRole.Role
@@ -70,8 +68,3 @@ def ancestor_unit_ids(unit_ids: set[int]) -> set[int]:
             out.add(node)
             node = parent_of.get(node)
     return out
-
-
-@lru_cache(maxsize=1)
-def role_labels() -> dict[str, str]:
-    return {value: str(label) for value, label in R.choices}

@@ -181,11 +181,6 @@ def audit_keys_in_order() -> list[AuditKey]:
     return [*order, current]
 
 
-def audit_keyring() -> dict[str, AuditKey]:
-    """Every audit key that verifies: the current one and ``SIGAP_AUDIT_OLD_KEYS``."""
-    return {k.key_id: k for k in audit_keys_in_order()}
-
-
 # --- digests ------------------------------------------------------------------------------------------------
 
 

@@ -11,8 +11,6 @@ from collections.abc import Callable
 
 from django.db import transaction
 
-Rebuild = Callable[[], None]
-
 REBUILDS: list[tuple[str, str]] = [
     # ("name", "dotted.path.to.function"), in the order they must run
     # words, trigram hashes, cells and clusters of the duplicate finder; computed in Python (the write path's

@@ -33,7 +33,6 @@ from sigap.core import dispatch as background
 
 log = logging.getLogger(__name__)
 PROCESS_TASK = "sigap.privacy.tasks.process_photo"
-SWEEP_TASK = "sigap.privacy.tasks.sweep_photos"
 MODES = ("thread", "celery", "inline", "manual")
 
 _store: Callable[[bytes], str] | None = None

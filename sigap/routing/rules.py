@@ -503,11 +503,6 @@ class TupoksiRule:
     unit: str
     verifikasi_kelurahan: bool
 
-    @property
-    def specificity(self) -> int:
-        """Number of dotted segments of ``wilayah`` (0 for everywhere)."""
-        return self.wilayah.count(".") + 1 if self.wilayah else 0
-
 
 def _wilayah_prefixes(kelurahan: str) -> list[str]:
     """Every wilayah code covering ``kelurahan``, most specific first, ending with ""."""

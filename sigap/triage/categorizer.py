@@ -450,12 +450,6 @@ class Categorizer:
         return cls._default
 
     @classmethod
-    def reset_default(cls) -> None:
-        """Forget the cached default model (tests; after shipping a new model file)."""
-        with cls._default_lock:
-            cls._default = None
-
-    @classmethod
     def _load_or_train(cls, path: Path) -> Categorizer:
         texts, labels = load_training_data()
         if path.exists():
