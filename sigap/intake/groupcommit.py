@@ -4,8 +4,8 @@ When many residents report at once (a flood evening, a viral post), every reques
 for its own transaction: a dozen statements, a commit and a disk flush per report. Instead each thread
 does its own CPU work (validation, routing, photo de-identification, redaction: ``_prepare``), hands
 the prepared submission to this process's writer thread and waits. The writer takes every submission
-waiting at that moment and writes them with the batched write path (``intake.services._write``: one
-transaction, multi-row INSERTs). Each caller gets its answer only after the commit, so an
+waiting at that moment and writes them with the batched write path the caller hands over
+(``intake.services.write_batch``: one transaction, multi-row INSERTs). Each caller gets its answer only after the commit, so an
 acknowledged report is always stored. If a batch fails, its submissions are written one by one, so a
 bad one is refused alone and the others are still filed; a batch whose COMMIT reached the database but
 whose answer was lost is answered as filed and not written again (``services.write_batch``).
@@ -22,6 +22,7 @@ import logging
 import os
 import queue
 import threading
+from collections.abc import Callable
 from concurrent.futures import Future
 
 from django.conf import settings
@@ -34,8 +35,9 @@ _STOP = object()
 
 
 class _Writer:
-    def __init__(self, max_batch: int):
+    def __init__(self, max_batch: int, write: Callable[[list], list]):
         self.max_batch = max_batch
+        self.write = write
         self.pid = os.getpid()
         self.queue: queue.Queue = queue.Queue()
         self.batches = 0
@@ -67,15 +69,13 @@ class _Writer:
         connection.close()
 
     def _write(self, batch: list[tuple[object, Future]]) -> None:
-        from .services import write_batch
-
         self.batches += 1
         self.reports += len(batch)
         self.largest = max(self.largest, len(batch))
         try:
             # a failed batch is written one by one, except what its transaction stored although the
             # COMMIT's answer was lost (``services.write_batch``)
-            outcomes = write_batch([prepared for prepared, _future in batch])
+            outcomes = self.write([prepared for prepared, _future in batch])
         except Exception as exc:  # noqa: BLE001 - a lone submission's own refusal
             batch[0][1].set_exception(exc)
             return
@@ -101,13 +101,14 @@ def enabled() -> bool:
     )
 
 
-def submit(prepared) -> object:
-    """Write one prepared submission together with whatever else is waiting; returns its IntakeResult
-    after the commit, or raises the error that refused it."""
+def submit(prepared, write: Callable[[list], list]) -> object:
+    """Write one prepared submission together with whatever else is waiting, with ``write(batch)`` (one
+    outcome per item: its result or the exception that refused it); returns its result after the commit, or
+    raises the error that refused it. The process has one writer: every caller passes the same ``write``."""
     global _writer
     with _lock:
         if _writer is None or _writer.pid != os.getpid() or not _writer.thread.is_alive():
-            _writer = _Writer(max_batch=int(getattr(settings, "SIGAP_INTAKE_BATCH_MAX", 200)))
+            _writer = _Writer(max_batch=int(getattr(settings, "SIGAP_INTAKE_BATCH_MAX", 200)), write=write)
         writer = _writer
     future: Future = Future()
     writer.queue.put((prepared, future))

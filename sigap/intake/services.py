@@ -26,7 +26,7 @@ from sigap.reports import services as report_services
 from sigap.reports.categorize import categorize
 from sigap.reports.models import Channel, Notification, Privacy, Report
 
-from . import idempotency
+from . import groupcommit, idempotency
 
 log = logging.getLogger(__name__)
 
@@ -328,11 +328,9 @@ def report_submit(
 
     Outside a transaction of the caller, reports filed at the same moment by other threads are written
     together with this one (``groupcommit``); it returns only after the commit either way."""
-    from . import groupcommit
-
     prepared = _prepare(sub, actor=actor, actor_kind=actor_kind, now=now)
     if groupcommit.enabled():
-        return groupcommit.submit(prepared)
+        return groupcommit.submit(prepared, write_batch)
     return _write_one(prepared)
 
 

@@ -2,7 +2,7 @@
 answering every refusal in the GeoReport v2 error shape (never a 5xx for bad input; an unexpected bug is
 logged and answered as a 500 in the same shape).
 
-Shared by the read views here and the POST handler in ``sigap.intake.open311``.
+Shared by the read views and the POST handler (``post.py``).
 """
 
 from __future__ import annotations

@@ -2,7 +2,7 @@
 questions (service definition attributes) a category asks.
 
 Nothing here holds anything about a person: an ``ApiClient`` is an app (its key stored only as a hash),
-and personal fields posted by a client go to the vault through ``sigap.intake.open311``.
+and personal fields posted by a client go to the vault through ``sigap.intake.open311`` (``post.py`` calls it).
 """
 
 from __future__ import annotations

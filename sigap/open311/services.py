@@ -3,7 +3,7 @@
 ``request_prepare`` turns the form of ``POST requests`` into what intake needs (category, location,
 description with the answers to the service definition's questions, privacy). It never touches the
 personal fields (email, names, phone, device_id, account_id): ``sigap.intake.open311`` hands those to the
-vault through ``report_submit``.
+vault through ``report_submit`` (``post.py`` is given it).
 """
 
 from __future__ import annotations

@@ -1,5 +1,6 @@
 """GeoReport v2 routes (mount under ``open311/v2/``). ``requests.<fmt>`` here answers GET only; the
-project's URLconf puts ``sigap.config.open311_dispatch`` in front of it so POST reaches intake."""
+project's URLconf puts ``sigap.config.open311_dispatch`` in front of it so POST reaches ``post.py`` with intake's
+filing function."""
 
 from django.urls import re_path
 

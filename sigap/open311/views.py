@@ -1,8 +1,8 @@
 """GeoReport v2, read side: discovery, services, service definitions, requests, tokens, public photos.
 
-Each view answers ``.json`` or ``.xml`` (the ``fmt`` URL argument). ``POST requests`` is in
-``sigap.intake.open311`` (it hands personal fields to the vault); ``sigap.config.open311_dispatch`` sends
-each method of ``requests.<fmt>`` to the right one.
+Each view answers ``.json`` or ``.xml`` (the ``fmt`` URL argument). ``POST requests`` is in ``post.py`` (it
+files through intake, which hands personal fields to the vault); ``sigap.config.open311_dispatch`` sends each
+method of ``requests.<fmt>`` to the right one.
 """
 
 from __future__ import annotations

@@ -4,21 +4,34 @@
 not the account concerned, approves or rejects. Only an approval changes ``StaffRole``. Each step is an
 access-log row and every privacy officer is told (``sigap.organization.notices``). The admin's StaffRole
 page cannot add, edit or delete a guarded role directly (``sigap.organization.admin``).
+
+The access log is ``sigap.privacy``'s, a layer above this one: it hands its ``access_record`` over at start-up
+(``record_with``), and a step refuses to run without it.
 """
 
 from __future__ import annotations
+
+from collections.abc import Callable
 
 from django.db import transaction
 from django.utils import timezone
 
 from sigap.core.errors import DomainError, NotFound, PermissionDenied, TransitionRefused
-from sigap.privacy.access_log import access_record
 
 from .models import RoleChange, StaffRole, Unit
 from .notices import notify_privacy_officers
 
 GUARDED_ROLES = frozenset({StaffRole.Role.PRIVACY_OFFICER})
 MIN_REASON = 10
+
+_access_record: Callable[..., object] | None = None
+
+
+def record_with(access_record: Callable[..., object]) -> None:
+    """Called once by ``sigap.privacy`` at start-up: each step is appended to its access log, in the step's
+    transaction."""
+    global _access_record
+    _access_record = access_record
 
 
 class Action:  # access-log actions of this module
@@ -47,7 +60,9 @@ def _describe(rc: RoleChange) -> tuple[str, str]:
 
 
 def _log(actor, action: str, rc: RoleChange) -> None:
-    access_record(
+    if _access_record is None:
+        raise RuntimeError("no access log registered (is sigap.privacy installed?)")
+    _access_record(
         actor=actor,
         action=action,
         change=rc.pk,

@@ -1,4 +1,9 @@
-"""Privacy officer API: the due-process identity reveal (request, approve/reject, show once)."""
+"""Privacy officer API: the due-process identity reveal (request, approve/reject, show once).
+
+Staff sign in as for the officer API: ``sigap.config.api`` mounts this router with the officer API's
+authentication (a session or a bearer token), which lives above this package. Mounted without it, the router
+refuses every caller.
+"""
 
 from __future__ import annotations
 
@@ -9,7 +14,6 @@ from pydantic import ConfigDict, Field
 
 from sigap.core.errors import PermissionDenied
 from sigap.core.schemas import ErrorOut
-from sigap.officers.api import AUTH
 from sigap.organization import roles
 from sigap.organization.models import StaffRole
 
@@ -17,7 +21,12 @@ from . import reveal
 from .access_log import Action, access_record
 from .models import RevealRequest
 
-router = Router(tags=["privacy"], auth=AUTH)
+
+def _refuse_until_mounted(request):
+    return None  # never authenticated: the mount's staff authentication replaces this
+
+
+router = Router(tags=["privacy"], auth=_refuse_until_mounted)
 ERRORS = {400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 410: ErrorOut, 422: ErrorOut}
 
 

@@ -9,6 +9,12 @@ class PrivacyConfig(AppConfig):
     def ready(self) -> None:
         from django.core.signals import request_started
 
+        from sigap.organization import rolechanges
+
+        from .access_log import access_record
+
+        rolechanges.record_with(access_record)  # the PPID role changes' steps go to the access log
+
         from sigap.reports import outbox
 
         from .relay import deliver_batch, outbox_sweep

@@ -30,7 +30,6 @@ import math
 import os
 import threading
 from collections.abc import Iterator
-from dataclasses import dataclass, field
 from struct import error as struct_error  # raised by some Pillow plugins on corrupt headers
 
 import numpy as np
@@ -40,6 +39,7 @@ from PIL import ExifTags, Image, ImageOps, UnidentifiedImageError
 from sigap.core.errors import DomainError
 from sigap.core.geo import distance_m
 from sigap.core.limits import pixels_spend
+from sigap.reports.uploads import CheckedPhoto, CleanPhoto, Region  # made here, defined for the write path
 
 # Pillow plugins we let parse an upload at all. Anything else (PDF, EPS, PSD, SVG, ZIP, HTML, ...) is
 # "not an image" without any other plugin ever touching it. MPO (multi-picture JPEG from phones) is
@@ -51,20 +51,6 @@ JPEG_QUALITY = 85
 # Longest side of the grayscale copy the detectors run on. Faces smaller than ~24 px at this size
 # (about 48 px in a 2048 px officer copy) are not found.
 DETECT_MAX_SIDE = 1024
-
-Region = tuple[str, int, int, int, int]  # kind ("face" | "plate"), x, y, w, h in the output image
-
-
-@dataclass
-class CleanPhoto:
-    data: bytes = field(repr=False)  # officer copy: JPEG, no metadata, oriented, capped, faces/plates blurred
-    width: int
-    height: int
-    sha256: str  # of ``data``
-    content_type: str = "image/jpeg"
-    meta: dict = field(default_factory=dict, repr=False)  # captured_at, gps (lat, lon): vault only
-    original: bytes = field(default=b"", repr=False)  # the exact upload: encrypted vault only
-    blurred_regions: list[Region] = field(default_factory=list)
 
 
 def _refuse(msg_id: str, msg_en: str, code: str, status: int = 422) -> DomainError:
@@ -398,19 +384,6 @@ def obscure(rgb: np.ndarray, x: int, y: int, w: int, h: int) -> None:
 
 
 # --- public API ----------------------------------------------------------------------------------
-
-
-@dataclass
-class CheckedPhoto:
-    """An upload whose header passed every check (``photo_check``); nothing of it was decoded.
-
-    ``original`` goes to the encrypted vault only; the worker makes the officer copy from it later."""
-
-    width: int  # declared size, before orientation and capping
-    height: int
-    format: str
-    meta: dict = field(default_factory=dict, repr=False)  # captured_at, gps (lat, lon): vault only
-    original: bytes = field(default=b"", repr=False)
 
 
 def photo_check(raw: bytes, *, filename: str = "") -> CheckedPhoto:

@@ -23,7 +23,6 @@ from sigap.core.models import AuditEvent
 from sigap.organization import roles
 from sigap.organization.loaders import TRIAGE_UNIT
 from sigap.organization.models import Kategori, Unit
-from sigap.privacy.photos import CheckedPhoto, CleanPhoto
 from sigap.routing.cache import routing_data
 from sigap.routing.rules import Location
 
@@ -47,6 +46,7 @@ from .states import (
     label_en,
     label_id,
 )
+from .uploads import CheckedPhoto, CleanPhoto
 
 TRACKING_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"  # no 0/O, 1/I/L
 

@@ -345,13 +345,13 @@ def test_group_commit_writer_is_per_process_after_fork(monkeypatch):
     monkeypatch.setattr(groupcommit, "enabled", lambda: True)
     groupcommit.stop()
     try:
-        assert groupcommit.submit("parent")[1] == os.getpid()
+        assert groupcommit.submit("parent", services.write_batch)[1] == os.getpid()
         parent_writer = groupcommit._writer
         pid = os.fork()
         if pid == 0:  # the child: exit status says whether its report was written by its own writer
             ok = False
             try:
-                result = groupcommit.submit("child")
+                result = groupcommit.submit("child", services.write_batch)
                 ok = result == ("written", os.getpid(), "child") and groupcommit._writer is not parent_writer
             finally:
                 os._exit(0 if ok else 1)

@@ -1,6 +1,6 @@
-"""Open311 POST requests (``sigap.intake.open311``; the read side is tested in sigap/open311/tests): a client app
-files a report for a resident. Personal fields go only to the vault; the response and every later read carry none
-of them."""
+"""Open311 POST requests, end to end: the view (``sigap.open311.post``) and the filing it is handed
+(``sigap.intake.open311``; the read side is tested in sigap/open311/tests): a client app files a report for a
+resident. Personal fields go only to the vault; the response and every later read carry none of them."""
 
 from __future__ import annotations
 

@@ -124,3 +124,24 @@ def test_a_non_admin_cannot_ask_or_decide(staff, biro):
             kind="grant",
             reason="Saya ingin menjadi PPID sendiri.",
         )
+
+
+def test_each_step_goes_to_the_access_log_that_privacy_registers_and_none_runs_without_it(
+    staff, two_admins, biro, monkeypatch
+):
+    from sigap.organization import rolechanges
+    from sigap.privacy.access_log import access_record
+
+    assert rolechanges._access_record is access_record  # registered by sigap.privacy at start-up
+    officer = staff("petugas.pb", PB_UNIT)
+    monkeypatch.setattr(rolechanges, "_access_record", None)
+    with pytest.raises(RuntimeError):
+        rolechanges.role_change_request(
+            actor=two_admins[0],
+            user=officer,
+            unit=biro,
+            role=R.PRIVACY_OFFICER,
+            kind="grant",
+            reason="Penunjukan PPID baru berdasarkan SK Sekda.",
+        )
+    assert not RoleChange.objects.exists()  # the step's transaction is undone

@@ -1,0 +1,78 @@
+"""Open311 GeoReport v2 ``POST requests``: a client app files a report for a resident.
+
+Everything of the request is handled here (api_key, rate limit, service definition answers, location from
+lat/long or address_string, the personal fields' limits, the response shape), except filing the report with
+the personal fields (email, first_name, last_name, phone, device_id, account_id): that goes to the identity
+vault, which this package never imports. ``sigap.config.open311_dispatch`` hands this view intake's
+``open311_report_file`` as ``file_report``, and the view calls it inside its transaction.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from django.db import transaction
+from django.utils import translation
+from django.views.decorators.csrf import csrf_exempt
+
+from . import services as open311_services
+from .errors import bad_request
+from .formats import render
+from .http import client_from_request, jurisdiction_check, open311_view, throttle
+
+FORM_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
+PERSONAL_LIMITS = {"first_name": 100, "last_name": 100, "email": 254, "phone": 40, "device_id": 200, "account_id": 200}
+
+
+def _personal(data) -> dict[str, str]:
+    out = {}
+    for name, limit in PERSONAL_LIMITS.items():
+        value = (data.get(name) or "").strip()
+        if len(value) > limit:  # never echo the value itself
+            raise bad_request(
+                f"{name} terlalu panjang (maksimal {limit} karakter).",
+                f"{name} is too long (at most {limit} characters).",
+                field=name,
+            )
+        out[name] = value
+    return out
+
+
+@csrf_exempt  # an API for client apps: authenticated by api_key, no cookies
+@open311_view(methods=("POST",))
+def request_create_view(request, *, fmt: str, file_report: Callable[..., object]):
+    content_type = (request.content_type or "").lower()
+    has_body = (request.META.get("CONTENT_LENGTH") or "0").strip() not in ("", "0")
+    if has_body and content_type not in FORM_TYPES:
+        raise bad_request(
+            "Kirim formulir application/x-www-form-urlencoded.",
+            "Send the request as application/x-www-form-urlencoded.",
+            code="unsupported_media_type",
+        )
+    jurisdiction_check(request)
+    client = client_from_request(request, required=True)
+    throttle(request, client)
+    data = request.POST
+    prepared = open311_services.request_prepare(data)
+    personal = _personal(data)
+    name = " ".join(p for p in (personal["first_name"], personal["last_name"]) if p)
+    with transaction.atomic():
+        created = file_report(
+            kategori=prepared.kategori.kode,
+            description=prepared.description,
+            lat=prepared.lat,
+            lon=prepared.lon,
+            address=prepared.address,
+            privacy=prepared.privacy,
+            name=name,
+            phone=personal["phone"],
+            email=personal["email"],
+            extra={k: personal[k] for k in ("device_id", "account_id") if personal[k]},
+        )
+        report = created.report
+        row = open311_services.client_report_record(client=client, report=report)
+    lang_en = (translation.get_language() or "").lower().startswith("en")
+    body = open311_services.created_out(
+        report=report, tracking_code=created.tracking_code, secret=created.secret, token=row.token, lang_en=lang_en
+    )
+    return render(fmt, "service_requests", body, status=201, item="request")
