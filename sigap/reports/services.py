@@ -26,7 +26,7 @@ from sigap.organization.models import Kategori, Unit
 from sigap.routing.cache import routing_data
 from sigap.routing.rules import Location
 
-from . import deadlines, exposure, outbox, photoqueue, summaries, visibility
+from . import deadlines, exposure, outbox, photoqueue, selectors, summaries, visibility
 from .duplicates import (
     DuplicateState,
     candidates_for_many,
@@ -226,7 +226,18 @@ def _transition(
     return change
 
 
+def _require_sight(actor, report: Report) -> None:
+    """A report outside the actor's sight is refused as if it did not exist (404), as every officer route
+    refuses it (``selectors``), so that no caller can leave the check out. Who may act (the working unit, the
+    validator role) and the status, which each service checks, imply the actor's sight but for one rule: a
+    complaint about officials is hidden from the unit it concerns and from every unit below it, whatever else
+    allows it. That rule is checked here (a query only for such a complaint)."""
+    if report.concerned_unit_id is not None and report.concerned_unit_id in selectors.scope_of(actor).barred:
+        raise NotFound("Laporan tidak ditemukan.", "Report not found.")
+
+
 def _require_working_unit(actor, report: Report) -> None:
+    _require_sight(actor, report)
     if not roles.user_can_work_at_unit(actor, report.unit_id):
         raise PermissionDenied(
             "Hanya petugas unit yang sedang menangani laporan ini yang dapat melakukan tindakan ini.",
@@ -817,9 +828,20 @@ def report_merge(
     """Merge a duplicate into an open report; the reporter keeps following through the surviving one."""
     now = now or timezone.now()
     report = _lock(report_id)
-    _require_working_unit(actor, report)
+    _require_sight(actor, report)
+    # the target before the right to act, as the officer API and console always answered: a report the actor
+    # may not see is refused exactly like one that does not exist
     target = Report.objects.select_related("kategori", "kelurahan").filter(number=into_number).first()
-    if target is None or target.pk == report.pk or not is_open(target.status):
+    if target is None or not selectors.report_sees(actor, target):
+        raise DomainError(
+            "Laporan tujuan tidak ditemukan.",
+            "The report to merge into was not found.",
+            code="bad_merge_target",
+            status=422,
+            field="into",
+        )
+    _require_working_unit(actor, report)
+    if target.pk == report.pk or not is_open(target.status):
         raise DomainError(
             "Laporan tujuan penggabungan tidak ditemukan atau sudah ditutup.",
             "The report to merge into was not found or is closed.",
@@ -962,6 +984,7 @@ def report_validate(
             "Hanya validator yang dapat memvalidasi tindak lanjut.", "Only a validator can validate a follow-up."
         )
     report = _lock(report_id)
+    _require_sight(actor, report)
     if accept:
         return _transition(
             report,
@@ -1164,6 +1187,10 @@ def duplicate_dismiss(*, candidate_id: int, actor) -> DuplicateCandidate:
     if cand is None:
         raise NotFound("Kandidat duplikat tidak ditemukan.", "Duplicate candidate not found.")
     _require_working_unit(actor, cand.report)
+    # a candidate whose original the actor may not see is not listed to them (``officers.triage_api``): the
+    # same here, and its answer would name the original
+    if not selectors.report_sees(actor, cand.original):
+        raise NotFound("Kandidat duplikat tidak ditemukan.", "Duplicate candidate not found.")
     cand.state, cand.decided_by = DuplicateState.DISMISSED, actor
     cand.save(update_fields=["state", "decided_by"])
     cluster_leave(cand.report, cand.original_id)

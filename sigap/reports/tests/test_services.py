@@ -245,3 +245,117 @@ def test_unanswered_question_closes_the_report_and_tells_the_reporter(staff):
     report.refresh_from_db()
     assert report.status == "closed_no_response"
     assert Notification.objects.filter(report=report, status_change__new_status="closed_no_response").exists()
+
+
+# --- what an actor may not see, a service refuses as if it did not exist -------------------------
+# Every officer route answers 404 for a report outside the caller's sight (``selectors``); the services make the
+# same check themselves, so no caller can leave it out.
+
+GAMBIR = "31.71.01.1001"  # a kelurahan far from Pondok Bambu: its reports were never at Pondok Bambu
+DRAIN = "Got mampet penuh sampah plastik di depan gang Mawar, air meluap ke jalan kalau hujan."
+PUNGLI = "Petugas kelurahan meminta uang lima ratus ribu untuk surat pengantar, tanpa kuitansi."
+
+
+def test_a_merge_into_a_report_the_officer_cannot_see_is_refused_like_a_missing_one(pb_officer):
+    mine = submit().report
+    unseen = submit("saluran-tersumbat", GAMBIR).report
+    assert not selectors.report_sees(pb_officer, unseen)
+    for into in (unseen.number, "JK000000000000"):
+        with pytest.raises(DomainError) as err:
+            services.report_merge(report_id=mine.pk, actor=pb_officer, into_number=into)
+        assert (err.value.code, err.value.status, err.value.field) == ("bad_merge_target", 422, "into")
+        assert (err.value.message_id, err.value.message_en) == (
+            "Laporan tujuan tidak ditemukan.",
+            "The report to merge into was not found.",
+        )
+    mine.refresh_from_db()
+    unseen.refresh_from_db()
+    assert mine.status == unseen.status == Status.WAITING and mine.merged_into_id is None
+
+
+def test_a_merge_target_looked_up_before_the_right_to_act_as_the_officer_routes_always_did(staff, pb_officer):
+    """Someone who may see the report but not act on it hears first that the target does not exist."""
+    supervisor = staff("pimpinan.jt", "kota:31.75", StaffRole.Role.SUPERVISOR)
+    mine, kept = submit().report, submit().report
+    with pytest.raises(DomainError) as unseen:
+        services.report_merge(report_id=mine.pk, actor=supervisor, into_number="JK000000000000")
+    assert unseen.value.code == "bad_merge_target"
+    with pytest.raises(PermissionDenied):
+        services.report_merge(report_id=mine.pk, actor=supervisor, into_number=kept.number)
+
+
+def test_dismissing_a_duplicate_whose_original_the_officer_cannot_see_is_not_found(staff, pb_officer, sudin_officer):
+    from sigap.reports.models import DuplicateCandidate
+
+    original = submit(description=DRAIN).report
+    repeat = submit(description="got mampet gang mawar sampah plastik air meluap").report
+    cand = DuplicateCandidate.objects.get(report=repeat, original=original)
+    services.report_coordinate(report_id=repeat.pk, actor=pb_officer, to_unit=SUDIN_BM_JT, reason="jalan kota")
+    # the Suku Dinas holds the repeat now, and never held the original
+    assert selectors.report_sees(sudin_officer, repeat) and not selectors.report_sees(sudin_officer, original)
+    with pytest.raises(NotFound) as err:
+        services.duplicate_dismiss(candidate_id=cand.pk, actor=sudin_officer)
+    assert err.value.message_en == "Duplicate candidate not found."
+    assert DuplicateCandidate.objects.get(pk=cand.pk).state == "open"
+    # given sight of the original too (a role at Pondok Bambu), the same account dismisses it
+    staff(sudin_officer.username, PB_UNIT)
+    assert services.duplicate_dismiss(candidate_id=cand.pk, actor=sudin_officer).state == "dismissed"
+
+
+def _complaint(about_unit: str = ""):
+    from sigap.intake.services import Reporter, Submission, report_submit
+
+    from .factories import inner_point
+
+    lat, lon = inner_point("31.75.07.1002")
+    return report_submit(
+        Submission(
+            category="pelayanan-aparatur",
+            description=PUNGLI,
+            lat=lat,
+            lon=lon,
+            channel="web",
+            reporter=Reporter(name="Ratna Sari"),
+            about_unit=about_unit,
+        )
+    ).report
+
+
+def test_a_complaint_about_the_actors_own_unit_is_not_found_even_where_another_role_could_act(staff):
+    """An account with roles at Inspektorat (which handles complaints about officials) and at the kelurahan a
+    complaint is about: the routes never show it the complaint, and the services refuse it the same way."""
+    complaint = _complaint()
+    assert (complaint.unit.kode, complaint.concerned_unit.kode) == ("inspektorat", PB_UNIT)
+    both = staff("petugas.dua", "inspektorat")
+    staff("petugas.dua", PB_UNIT)
+    assert not selectors.report_sees(both, complaint)
+    calls = [
+        lambda: services.report_accept(report_id=complaint.pk, actor=both),
+        lambda: services.report_reject(report_id=complaint.pk, actor=both, reason="bukan pengaduan"),
+        lambda: services.report_ask_reporter(report_id=complaint.pk, actor=both, question="Kapan kejadiannya?"),
+        lambda: services.report_coordinate(report_id=complaint.pk, actor=both, to_unit=SUDIN_BM_JT, reason="x"),
+        lambda: services.report_forward(report_id=complaint.pk, actor=both, destination="Ombudsman", reason="x"),
+    ]
+    for call in calls:
+        with pytest.raises(NotFound):
+            call()
+    complaint.refresh_from_db()
+    assert complaint.status == Status.WAITING
+    # the other officers of Inspektorat act as before
+    services.report_accept(report_id=complaint.pk, actor=staff("petugas.insp", "inspektorat"))
+
+
+def test_a_validator_at_the_unit_a_complaint_is_about_cannot_validate_it(staff, jpeg):
+    complaint = _complaint(about_unit="biro-pemerintahan")
+    assert complaint.concerned_unit.kode == "biro-pemerintahan"
+    inspektorat = staff("petugas.insp", "inspektorat")
+    services.report_accept(report_id=complaint.pk, actor=inspektorat)
+    proof(complaint, inspektorat, jpeg)
+    services.report_request_validation(report_id=complaint.pk, actor=inspektorat)
+    subject = staff("validator.biro", "biro-pemerintahan", StaffRole.Role.VALIDATOR)
+    with pytest.raises(NotFound):
+        services.report_validate(report_id=complaint.pk, actor=subject, accept=True)
+    complaint.refresh_from_db()
+    assert complaint.status == Status.AWAITING_VALIDATION
+    elsewhere = staff("validator.lain", "inspektorat", StaffRole.Role.VALIDATOR)
+    services.report_validate(report_id=complaint.pk, actor=elsewhere, accept=True)
