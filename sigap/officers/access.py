@@ -40,7 +40,9 @@ def user_can_use_queue(request) -> bool:
     return bool(staff_roles(request) & QUEUE_ROLES)
 
 
-def user_can_validate(request) -> bool:
+def user_can_open_validation_queue(request) -> bool:
+    """The validator queue page and its nav link (a validator role at any unit; the rule for validating itself
+    is ``sigap.organization.roles.user_can_validate``, checked by the service)."""
     return R.VALIDATOR in staff_roles(request)
 
 

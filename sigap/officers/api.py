@@ -13,34 +13,25 @@ from ninja import Status as HttpStatus
 from ninja.files import UploadedFile
 from ninja.security import APIKeyCookie, HttpBearer
 
-from sigap.core.errors import DomainError, NotFound, PermissionDenied
+from sigap.core.errors import DomainError, NotFound
 from sigap.core.schemas import ErrorOut
 from sigap.core.throttles import LOCKED_EN, LOCKED_ID
-from sigap.organization import roles
 from sigap.organization.models import StaffRole, Unit
 from sigap.privacy.access_log import Action, access_record
-from sigap.privacy.photos import photo_check
-from sigap.reports import deadlines, photoserve, selectors, services
+from sigap.reports import deadlines, photoserve, selectors
 from sigap.reports.models import Photo, Report
 from sigap.reports.schemas import code_name, status_out
 
-from . import flow
+from . import actions, flow
 from .models import ApiToken
 from .schemas import (
     ActionOut,
-    ForwardIn,
-    HopIn,
-    MergeIn,
-    NoteIn,
-    QuestionIn,
     QueueOut,
-    ReasonIn,
     ReportDetail,
     SuggestionOut,
     TokenIn,
     TokenOut,
     UnitOut,
-    ValidateIn,
 )
 from .signin import credential_seal_check, otp_required, second_factor_check, session_lacks_second_factor
 
@@ -203,9 +194,6 @@ def queue_endpoint(
     }
 
 
-_allowed_actions = flow.allowed_actions  # shared with the console (sigap.officers.flow)
-
-
 def _detail(user, report: Report) -> dict:
     now = timezone.now()
     history = selectors.report_history(report)
@@ -270,7 +258,7 @@ def _detail(user, report: Report) -> dict:
             }
             for h in hops
         ],
-        "allowed": _allowed_actions(user, report),
+        "allowed": actions.allowed_actions(user, report),
     }
 
 
@@ -321,94 +309,36 @@ def _action(report_number: str) -> dict:
     return {"id": report.number, "status": status_out(report.status), "unit": code_name(report.unit)}
 
 
-@router.post("/reports/{number}/accept", response={200: ActionOut, **ERRORS}, summary="Terima / proses")
-def accept_endpoint(request, number: str, payload: NoteIn):
+def _act(request, number: str, action: actions.OfficerAction, data: dict) -> dict:
     report = _get(request, number)
-    services.report_accept(report_id=report.pk, actor=request.auth, note=payload.note)
+    actions.perform(action, user=request.auth, report=report, data=data)
     return _action(number)
 
 
-@router.post("/reports/{number}/coordinate", response={200: ActionOut, **ERRORS}, summary="Koordinasi ke unit lain")
-def coordinate_endpoint(request, number: str, payload: HopIn):
-    report = _get(request, number)
-    services.report_coordinate(report_id=report.pk, actor=request.auth, to_unit=payload.to_unit, reason=payload.reason)
-    return _action(number)
+# --- the actions: one endpoint per row of the action table (sigap.officers.actions), in its order --------------
 
 
-@router.post(
-    "/reports/{number}/dispose", response={200: ActionOut, **ERRORS}, summary="Disposisi ke Suku Dinas / bidang"
-)
-def dispose_endpoint(request, number: str, payload: HopIn):
-    report = _get(request, number)
-    services.report_dispose(report_id=report.pk, actor=request.auth, to_unit=payload.to_unit, reason=payload.reason)
-    return _action(number)
+def _json_endpoint(action: actions.OfficerAction):
+    """The endpoint of an action whose input is a JSON body (``action.schema``)."""
+
+    def endpoint(request, number, payload):
+        return _act(request, number, action, payload.model_dump())
+
+    # named as the hand-written endpoints were: the OpenAPI operation ids stay as clients know them
+    endpoint.__name__ = endpoint.__qualname__ = f"{action.name}_endpoint"
+    endpoint.__annotations__ = {"number": str, "payload": action.schema}
+    return endpoint
 
 
-@router.post("/reports/{number}/reject", response={200: ActionOut, **ERRORS}, summary="Tolak dengan alasan")
-def reject_endpoint(request, number: str, payload: ReasonIn):
-    report = _get(request, number)
-    services.report_reject(report_id=report.pk, actor=request.auth, reason=payload.reason)
-    return _action(number)
-
-
-@router.post("/reports/{number}/forward", response={200: ActionOut, **ERRORS}, summary="Teruskan ke instansi di luar")
-def forward_endpoint(request, number: str, payload: ForwardIn):
-    report = _get(request, number)
-    services.report_forward(
-        report_id=report.pk, actor=request.auth, destination=payload.destination, reason=payload.reason
-    )
-    return _action(number)
-
-
-@router.post("/reports/{number}/merge", response={200: ActionOut, **ERRORS}, summary="Gabungkan duplikat")
-def merge_endpoint(request, number: str, payload: MergeIn):
-    report = _get(request, number)
-    target = selectors.reports_visible_to(request.auth).filter(number=payload.into).first()
-    if target is None:
-        raise DomainError(
-            "Laporan tujuan tidak ditemukan.",
-            "The report to merge into was not found.",
-            code="bad_merge_target",
-            status=422,
-            field="into",
-        )
-    services.report_merge(report_id=report.pk, actor=request.auth, into_number=target.number, reason=payload.reason)
-    return _action(number)
-
-
-@router.post("/reports/{number}/ask", response={200: ActionOut, **ERRORS}, summary="Tanya pelapor (lewat relay)")
-def ask_endpoint(request, number: str, payload: QuestionIn):
-    report = _get(request, number)
-    services.report_ask_reporter(report_id=report.pk, actor=request.auth, question=payload.question)
-    return _action(number)
-
-
-@router.post("/reports/{number}/photos", response={201: ActionOut, **ERRORS}, summary="Unggah foto sebelum/sesudah")
+# the one action whose input is a multipart upload (``schema`` None in the table); no docstring: it would become
+# the operation's description in the OpenAPI document
 def photo_upload_endpoint(request, number: str, kind: Form[str], photo: File[UploadedFile]):
-    report = _get(request, number)
-    if not roles.user_can_work_at_unit(request.auth, report.unit_id):
-        raise PermissionDenied(
-            "Hanya unit yang menangani yang dapat mengunggah foto bukti.",
-            "Only the handling unit can upload proof photos.",
-        )
-    from django.conf import settings
-
-    checked = photo_check(photo.read(settings.SIGAP_PHOTO_MAX_BYTES + 1), filename=photo.name or "photo")
-    services.photo_add(report_id=report.pk, actor=request.auth, kind=kind, photo=checked)
-    return HttpStatus(201, _action(number))
+    return HttpStatus(201, _act(request, number, actions.BY_NAME["add_photo"], {"kind": kind, "photo": photo}))
 
 
-@router.post("/reports/{number}/request-validation", response={200: ActionOut, **ERRORS}, summary="Ajukan validasi")
-def request_validation_endpoint(request, number: str, payload: NoteIn):
-    report = _get(request, number)
-    services.report_request_validation(report_id=report.pk, actor=request.auth, note=payload.note)
-    return _action(number)
-
-
-@router.post(
-    "/reports/{number}/validate", response={200: ActionOut, **ERRORS}, summary="Validasi: Selesai atau TL Ditolak"
-)
-def validate_endpoint(request, number: str, payload: ValidateIn):
-    report = _get(request, number)
-    services.report_validate(report_id=report.pk, actor=request.auth, accept=payload.accept, reason=payload.reason)
-    return _action(number)
+for _row in actions.ACTIONS:
+    router.post(
+        f"/reports/{{number}}/{_row.path}",
+        response={201 if _row.created else 200: ActionOut, **ERRORS},
+        summary=_row.summary,
+    )(_json_endpoint(_row) if _row.schema is not None else photo_upload_endpoint)

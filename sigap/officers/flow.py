@@ -1,7 +1,7 @@
-"""What an officer may do next with a report, and where it may go: shared by the API and the console.
+"""Where an officer may pass a report on: shared by the API and the console.
 
-Reads only (no writes): the allowed actions for a user, the tupoksi suggestions for koordinasi, the units
-below the handling unit for disposisi, and the unit search.
+Reads only (no writes): the tupoksi suggestions for koordinasi, the units below the handling unit for
+disposisi, and the unit search. What an officer may do next is the action table's (``actions.allowed_actions``).
 """
 
 from __future__ import annotations
@@ -13,50 +13,7 @@ from django.db.models import Q
 from sigap.organization import roles
 from sigap.organization.models import Unit
 from sigap.reports.models import Report
-from sigap.reports.states import NEXT, WORKING, Status
 from sigap.routing.cache import routing_data
-
-# The actions of the flow, in the order the console shows them.
-ACTIONS = (
-    "accept",
-    "coordinate",
-    "dispose",
-    "ask",
-    "add_photo",
-    "request_validation",
-    "reject",
-    "forward",
-    "merge",
-    "validate",
-)
-
-
-def allowed_actions(user, report: Report) -> list[str]:
-    """The actions ``user`` may attempt on ``report`` now (the services still decide)."""
-    status = Status(report.status)
-    allowed: list[str] = []
-    if roles.user_can_work_at_unit(user, report.unit_id):
-        nxt = NEXT[status]
-        if Status.IN_PROGRESS in nxt and status != Status.AWAITING_REPORTER:
-            allowed.append("accept")
-        for target, name in (
-            (Status.COORDINATION, "coordinate"),
-            (Status.DISPOSITION, "dispose"),
-            (Status.REJECTED, "reject"),
-            (Status.FORWARDED, "forward"),
-            (Status.MERGED, "merge"),
-            (Status.AWAITING_REPORTER, "ask"),
-            (Status.AWAITING_VALIDATION, "request_validation"),
-        ):
-            if target in nxt:
-                allowed.append(name)
-        if "dispose" in allowed and not Unit.objects.filter(parent_id=report.unit_id, aktif=True).exists():
-            allowed.remove("dispose")  # nothing below this unit to pass it down to
-        if status in WORKING:
-            allowed.append("add_photo")
-    if status == Status.AWAITING_VALIDATION and roles.user_can_validate(user):
-        allowed.append("validate")
-    return allowed
 
 
 @dataclass(frozen=True)

@@ -1,5 +1,6 @@
 """Console forms. They only parse input; every rule of the flow is the services' to enforce, so texts
-such as a reason are not "required" here: a missing reason comes back as the service's own refusal."""
+such as a reason are not "required" here: a missing reason comes back as the service's own refusal. An action's
+form gives the same fields as the API's schema for it (``sigap.officers.actions``)."""
 
 from __future__ import annotations
 
@@ -111,6 +112,9 @@ class MergeForm(forms.Form):
         label=_("Alasan (opsional)"), max_length=TEXT, required=False, widget=forms.Textarea(attrs={"rows": 2})
     )
 
+    def clean_into(self) -> str:
+        return self.cleaned_data["into"].strip().upper()  # report numbers are upper case; typed in any case
+
 
 class QuestionForm(forms.Form):
     question = forms.CharField(
@@ -138,3 +142,9 @@ class ValidateForm(forms.Form):
     reason = forms.CharField(
         label=_("Catatan / alasan penolakan"), max_length=TEXT, required=False, widget=forms.Textarea(attrs={"rows": 2})
     )
+
+    def clean(self) -> dict:
+        data = super().clean()
+        if "decision" in data:
+            data["accept"] = data["decision"] == "accept"  # the API's field (``ValidateIn.accept``)
+        return data

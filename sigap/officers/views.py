@@ -35,10 +35,10 @@ from .access import (
     is_htmx,
     refusal_text,
     user_can_enter_reports,
+    user_can_open_validation_queue,
     user_can_use_queue,
-    user_can_validate,
 )
-from .actions import ACTIONS, BY_NAME
+from .actions import ACTIONS, BY_NAME, BY_SLUG, allowed_actions, perform
 from .forms import ALL, CLOSED, SORTS, QueueFilterForm
 from .signin import SignInForm, mark_verified
 
@@ -244,8 +244,8 @@ def _report_context(
 ) -> dict:
     user = request.user
     now = timezone.now()
-    allowed = flow.allowed_actions(user, report)
-    forms = {a.name: a.form() for a in ACTIONS.values() if a.name in allowed}
+    allowed = allowed_actions(user, report)
+    forms = {a.name: a.form() for a in ACTIONS if a.name in allowed}
     if bound is not None:
         forms[bound[0]] = bound[1]
     suggestions = flow.report_suggestions(report) if {"coordinate", "dispose"} & set(allowed) else None
@@ -305,8 +305,8 @@ def _report_context(
         "report_photos": [p for p in photos if p.kind == Photo.Kind.REPORT],
         "before_photos": [p for p in photos if p.kind == Photo.Kind.BEFORE],
         "after_photos": [p for p in photos if p.kind == Photo.Kind.AFTER],
-        "titles": {a.name: a.title for a in ACTIONS.values()},
-        "slugs": {a.name: a.slug for a in ACTIONS.values()},
+        "titles": {a.name: a.title for a in ACTIONS},
+        "slugs": {a.name: a.slug for a in ACTIONS},
         "merged_into": report.merged_into.number if report.merged_into_id else "",
         "photo_kind": Photo.Kind.AFTER
         if Photo.Kind.BEFORE in proof_kinds and Photo.Kind.AFTER not in proof_kinds
@@ -343,7 +343,7 @@ def _form_errors(form) -> str:
 @require_POST
 @console_view()
 def report_action_view(request, number: str, slug: str):
-    action = ACTIONS.get(slug)
+    action = BY_SLUG.get(slug)
     if action is None:
         return _not_found(request)
     try:
@@ -355,7 +355,7 @@ def report_action_view(request, number: str, slug: str):
     error, status, code = "", 200, ""
     if form.is_valid():
         try:
-            result = action.run(user=request.user, report=report, data=form.cleaned_data)
+            result = perform(action, user=request.user, report=report, data=form.cleaned_data)
         except DomainError as exc:
             error, status, code = refusal_text(exc), exc.status, exc.code
     else:
@@ -449,7 +449,7 @@ def _validation_item(report: Report) -> dict:
 
 
 @require_GET
-@console_view(user_can_validate)
+@console_view(user_can_open_validation_queue)
 def validation_view(request):
     qs = selectors.report_queue(user=request.user, status=Status.AWAITING_VALIDATION).order_by(
         "status_changed_at", "pk"

@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 
 from sigap.reports.states import COLOUR, Status
 
-from ..access import user_can_enter_reports, user_can_see_dashboard, user_can_use_queue, user_can_validate
+from ..access import user_can_enter_reports, user_can_open_validation_queue, user_can_see_dashboard, user_can_use_queue
 
 register = template.Library()
 
@@ -23,7 +23,7 @@ def console_nav(context):
     items = []
     if user_can_use_queue(request):
         items.append((reverse("officers:queue"), _("Antrean")))
-    if user_can_validate(request):
+    if user_can_open_validation_queue(request):
         items.append((reverse("officers:validation"), _("Validasi")))
     if user_can_see_dashboard(request):
         items.append((reverse("officers:dashboard"), _("Dasbor")))
