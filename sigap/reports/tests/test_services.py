@@ -11,7 +11,7 @@ from sigap.core.errors import DomainError, NotFound, PermissionDenied, Transitio
 from sigap.core.models import AuditEvent
 from sigap.organization.models import StaffRole
 from sigap.privacy.photos import photo_clean
-from sigap.reports import services
+from sigap.reports import selectors, services
 from sigap.reports.models import Hop, Notification, StatusChange
 from sigap.reports.states import Status
 
