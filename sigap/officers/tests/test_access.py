@@ -27,7 +27,7 @@ def sentences(user) -> dict[str, bool]:
     request = request_as(user)
     return {
         "queue": access.user_can_use_queue(request),
-        "validate": access.user_can_validate(request),
+        "validate": access.user_can_open_validation_queue(request),
         "dashboard": access.user_can_see_dashboard(request),
         "enter": access.user_can_enter_reports(request),
     }
@@ -65,7 +65,7 @@ def test_roles_are_read_once_per_request(staff, django_assert_num_queries):
     with django_assert_num_queries(1):
         for _ in range(3):
             access.user_can_use_queue(request)
-            access.user_can_validate(request)
+            access.user_can_open_validation_queue(request)
 
 
 def page(request):
@@ -88,7 +88,7 @@ def test_an_account_without_a_staff_role_or_failing_the_pages_check_is_refused(s
     nobody = django_user_model.objects.create(username="tanpa.peran")
     assert access.console_view()(page)(request_as(nobody)).status_code == 403
     officer = staff("petugas.pb", PB)
-    assert access.console_view(access.user_can_validate)(page)(request_as(officer)).status_code == 403
+    assert access.console_view(access.user_can_open_validation_queue)(page)(request_as(officer)).status_code == 403
     allowed = access.console_view(access.user_can_use_queue)(page)(request_as(officer))
     assert allowed.status_code == 200 and allowed.content == b"halaman"
 
