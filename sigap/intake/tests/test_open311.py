@@ -1,38 +1,16 @@
-"""Open311 POST requests, end to end: the view (``sigap.open311.post``) and the filing it is handed
-(``sigap.intake.open311``; the read side is tested in sigap/open311/tests): a client app files a report for a
-resident. Personal fields go only to the vault; the response and every later read carry none of them."""
+"""Intake's part of Open311 POST (``sigap.intake.open311.open311_report_file``), called directly: the report is filed
+through the one intake pipeline on the Open311 channel, and the resident's personal fields, the client app's
+device and account ids included, go only to the identity vault. The HTTP side is in sigap/open311/tests/test_post.py."""
 
 from __future__ import annotations
 
-import socket
+import json
 
 import pytest
-from django.apps import apps
+from django.db import transaction
 
-if not apps.is_installed("sigap.open311"):
-    pytest.skip("sigap.open311 is not in INSTALLED_APPS (see docs/open311.md)", allow_module_level=True)
-
-from sigap.open311.models import ClientReport
-from sigap.open311.tests.conftest import (
-    NS,
-    api_key,  # noqa: F401 - a pytest fixture
-    body,
-    o311,  # noqa: F401 - a pytest fixture
-    service_definitions,  # noqa: F401 - a pytest fixture
-    xml,
-)
+from sigap.intake.open311 import open311_report_file
 from sigap.privacy import vault
-from sigap.privacy.tests.test_canary import (
-    EMAIL,
-    MARKERS,
-    NAME,
-    NIK,
-    PHONE,
-    TYPED,
-    assert_clean,
-    canary_reports,  # noqa: F401 - a pytest fixture
-)
-from sigap.reports.exposure import PUBLIC_GRID_DEG, snap
 from sigap.reports.models import Report
 from sigap.reports.tests.factories import inner_point
 
@@ -40,266 +18,40 @@ pytestmark = pytest.mark.django_db
 PB = "31.75.07.1002"
 
 
-@pytest.fixture
-def key(api_key):
-    return api_key("app-warga")[1]
-
-
-def road(key, **extra):
+def _file(**overrides):
     lat, lon = inner_point(PB)
-    form = {
-        "api_key": key,
-        "service_code": "jalan-rusak",
-        "lat": str(lat),
-        "long": str(lon),
-        "description": "Jalan berlubang dalam di depan sekolah.",
-        "attribute[ukuran_lubang]": "sedang",
-    }
-    form.update(extra)
-    return {k: v for k, v in form.items() if v is not None}
+    fields = dict(
+        kategori="jalan-rusak",
+        description="Jalan berlubang besar di depan sekolah, berbahaya untuk motor.",
+        lat=lat,
+        lon=lon,
+        address="",
+        privacy="private",
+        name="Siti Rahayu",
+        phone="0812-3456-7890",
+        email="siti@example.org",
+        extra={"device_id": "device-77", "account_id": "acct-42"},
+    )
+    fields.update(overrides)
+    with transaction.atomic():
+        return open311_report_file(**fields)
 
 
-@pytest.fixture
-def no_network(monkeypatch):
-    """Nothing may be fetched: any outgoing connection fails the test."""
-    calls = []
-
-    def refuse(*args, **kwargs):
-        calls.append(args)
-        raise AssertionError("Open311 intake tried to open a network connection")
-
-    monkeypatch.setattr(socket, "create_connection", refuse)
-    monkeypatch.setattr(socket.socket, "connect", refuse)
-    return calls
-
-
-def test_a_client_app_files_a_report_and_the_identity_goes_only_to_the_vault(
-    o311, key, service_definitions, no_network, django_capture_on_commit_callbacks
-):
-    with django_capture_on_commit_callbacks(execute=True):
-        response = o311.post(
-            **road(
-                key,
-                first_name="Siti",
-                last_name="Rahayu",
-                email="siti@example.org",
-                phone="0812-3456-7890",
-                device_id="device-77",
-                account_id="acct-42",
-                media_url="https://img.example.org/lubang.jpg",
-                **{"attribute[jumlah_lubang]": "3"},
-            )
-        )
-    assert response.status_code == 201, response.content
-    (created,) = body(response)
-    report = Report.objects.get(number=created["service_request_id"])
-    assert report.channel == "open311" and report.privacy == "private" and report.kategori.kode == "jalan-rusak"
-    assert created["token"] == report.open311_client.token and report.open311_client.client.name == "app-warga"
-    assert "Kelurahan Pondok Bambu" in created["service_notice"] or "Pondok Bambu" in created["service_notice"]
-    assert created["sigap"]["tracking_code"] and created["sigap"]["secret"] is None
-    assert "Ukuran lubang terbesar: Sedang (30–100 cm)" in report.description
-    assert "Jumlah lubang: 3" in report.description
-    assert "media_url (tidak diunduh): https://img.example.org/lubang.jpg" in report.description
-    assert no_network == []
+def test_the_report_is_filed_on_the_open311_channel_and_the_identity_goes_to_the_vault():
+    created = _file()
+    report = Report.objects.get(pk=created.report.pk)
+    assert report.channel == "open311" and report.privacy == "private" and report.kelurahan.kode == PB
     identity = vault.identity_for_reveal(report.reporter_ref)
-    assert identity["name"] == "Siti Rahayu" and identity["email"] == "siti@example.org"
-    assert identity["phone"] == "0812-3456-7890" and identity["channel"] == "open311"
+    assert identity["name"] == "Siti Rahayu" and identity["phone"] == "0812-3456-7890"
+    assert identity["email"] == "siti@example.org" and identity["channel"] == "open311"
     assert identity["device_id"] == "device-77" and identity["account_id"] == "acct-42"
+    row = json.dumps(Report.objects.filter(pk=report.pk).values().get(), default=str)
     for value in ("Siti", "Rahayu", "siti@example.org", "3456-7890", "device-77", "acct-42"):
-        assert value.encode() not in response.content
+        assert value not in row
 
 
-def test_the_xml_answer_has_the_service_request_id_and_token(o311, key, service_definitions):
-    response = o311.post("xml", **road(key))
-    assert response.status_code == 201
-    root = xml(response)
-    assert root.tag == "service_requests"
-    number = root.findtext("request/service_request_id")
-    assert Report.objects.filter(number=number).exists()
-    assert root.findtext("request/token") == ClientReport.objects.get(report__number=number).token
-    assert root.findtext("request/sigap:tracking_code", namespaces=NS)
-    assert o311.get(f"tokens/{root.findtext('request/token')}").json()[0]["service_request_id"] == number
-
-
-def test_the_client_that_filed_a_private_report_reads_it_back_others_do_not(o311, key, api_key, service_definitions):
-    number = body(o311.post(**road(key)))[0]["service_request_id"]
-    (item,) = body(o311.get(f"requests/{number}", api_key=key))
-    assert item["sigap"]["privacy"] == "private" and item["status"] == "open" and item["media_url"] is None
-    other = api_key("app-lain")[1]
-    assert o311.get(f"requests/{number}", api_key=other).status_code == 404
-    assert o311.get(f"requests/{number}").status_code == 404
-
-
-def test_a_report_located_by_address_string_lands_at_the_named_kelurahan(o311, key):
-    response = o311.post(
-        **road(
-            key,
-            lat=None,
-            long=None,
-            service_code="sampah",
-            **{"attribute[ukuran_lubang]": None},
-            address_string="Jl. Pahlawan Revolusi dekat pasar, Kel. Pondok Bambu, Kec. Duren Sawit",
-        )
-    )
-    assert response.status_code == 201, response.content
-    report = Report.objects.get(number=body(response)[0]["service_request_id"])
-    assert report.kelurahan.kode == PB
-    assert (report.lat, report.lon) == inner_point(PB)
-    assert "Pahlawan Revolusi" in report.address
-
-
-@pytest.mark.parametrize(
-    "address, code",
-    [
-        ("di depan rumah saya", "address_not_understood"),
-        ("Kecamatan Duren Sawit", "address_kelurahan_missing"),
-        ("antara Pondok Bambu dan Gambir", "address_ambiguous"),
-    ],
-)
-def test_an_address_string_without_one_kelurahan_is_a_clear_400(o311, key, address, code):
-    response = o311.post(
-        **road(
-            key,
-            lat=None,
-            long=None,
-            service_code="sampah",
-            **{"attribute[ukuran_lubang]": None},
-            address_string=address,
-        )
-    )
-    assert response.status_code == 400
-    (error,) = body(response)
-    assert error["sigap"] == {"code": code, "field": "address_string"}
-    assert address.encode() not in response.content
-
-
-@pytest.mark.parametrize(
-    "change, status, code",
-    [
-        ({"api_key": None}, 403, "api_key_required"),
-        ({"api_key": "o311_wrong"}, 403, "invalid_api_key"),
-        ({"service_code": None}, 400, "service_code_required"),
-        ({"service_code": "tidak-ada"}, 400, "unknown_service_code"),
-        ({"lat": None, "long": None}, 400, "location_required"),
-        ({"long": None}, 400, "location_incomplete"),
-        ({"lat": "north"}, 400, "invalid_coordinates"),
-        ({"lat": "nan"}, 400, "invalid_coordinates"),
-        ({"lat": "0", "long": "0"}, 400, "outside_area"),
-        ({"attribute[ukuran_lubang]": None}, 400, "attribute_required"),
-        ({"attribute[ukuran_lubang]": "raksasa"}, 400, "invalid_attribute"),
-        ({"attribute[jumlah_lubang]": "banyak"}, 400, "invalid_attribute"),
-        ({"attribute[warna]": "merah"}, 400, "unknown_attribute"),
-        ({"media_url": "javascript:alert(1)"}, 400, "invalid_media_url"),
-        ({"privacy": "semi"}, 400, "invalid_privacy"),
-        (
-            {"service_code": "ketenagakerjaan", "privacy": "public", "attribute[ukuran_lubang]": None},
-            400,
-            "sensitive_not_public",
-        ),
-        ({"description": "x" * 5001}, 400, "description_too_long"),
-        ({"jurisdiction_id": "nyc.gov"}, 404, "unknown_jurisdiction"),
-        ({"first_name": "x" * 101}, 400, "bad_request"),
-    ],
-)
-@pytest.mark.parametrize("fmt", ["json", "xml"])
-def test_every_refusal_is_an_open311_error_and_nothing_is_saved(
-    o311, key, service_definitions, change, status, code, fmt
-):
-    before = Report.objects.count()
-    response = o311.post(fmt, **road(key, **change))
-    assert response.status_code == status, response.content
-    if fmt == "json":
-        (error,) = body(response)
-        assert error["code"] == status and error["description"] and error["sigap"]["code"] == code
-    else:
-        root = xml(response)
-        assert root.tag == "errors" and root.findtext("error/code") == str(status)
-        assert root.findtext("error/description") and root.findtext("error/sigap:code", namespaces=NS) == code
-    assert Report.objects.count() == before
-
-
-def test_error_descriptions_follow_the_accept_language(client, key):
-    form = {"api_key": key}
-    indonesian = client.post("/open311/v2/requests.json", form).json()[0]["description"]
-    english = client.post("/open311/v2/requests.json", form, HTTP_ACCEPT_LANGUAGE="en").json()[0]["description"]
-    assert indonesian == "service_code wajib diisi." and english == "service_code is required."
-
-
-def test_a_body_that_is_not_a_form_is_refused(client, key):
-    response = client.post(
-        f"/open311/v2/requests.json?api_key={key}", data='{"service_code": "sampah"}', content_type="application/json"
-    )
-    assert response.status_code == 400 and response.json()[0]["sigap"]["code"] == "unsupported_media_type"
-    broken = client.post(
-        f"/open311/v2/requests.xml?api_key={key}",
-        data=b"--x\r\nnonsense",
-        content_type="multipart/form-data; boundary=x",
-    )
-    assert broken.status_code == 400 and xml(broken).findtext("error/code") == "400"
-
-
-def test_an_anonymous_report_stores_no_identity_and_returns_its_secret(o311, key, service_definitions):
-    response = o311.post(**road(key, privacy="anonymous", first_name="Siti", email="siti@example.org"))
-    assert response.status_code == 201
-    (created,) = body(response)
-    report = Report.objects.get(number=created["service_request_id"])
-    assert report.reporter_ref == "" and created["sigap"]["secret"]
-    assert o311.get(f"requests/{report.number}", api_key=key).status_code == 200  # Anonim is treated like Privat
-    assert o311.get(f"requests/{report.number}").status_code == 404
-
-
-def test_a_public_report_appears_in_the_public_listing_coarsened(o311, key, service_definitions):
-    lat, lon = inner_point(PB)
-    number = body(o311.post(**road(key, privacy="public", lat=f"{lat + 0.000444:.6f}")))[0]["service_request_id"]
-    item = next(r for r in body(o311.get("requests")) if r["service_request_id"] == number)
-    assert (item["lat"], item["long"]) == snap(lat + 0.000444, lon, PUBLIC_GRID_DEG)
-
-
-def test_posting_is_rate_limited_per_client(o311, api_key, service_definitions):
-    _app, slow = api_key("lambat", rate=1)
-    assert o311.post(**road(slow)).status_code == 201
-    response = o311.post(**road(slow))
-    assert response.status_code == 429 and body(response)[0]["code"] == 429
-
-
-def test_the_identity_canary_never_reaches_an_open311_response(
-    o311, client, key, api_key, service_definitions, canary_reports, django_capture_on_commit_callbacks
-):
-    """Reports full of identity markers, filed by the other channels and by Open311 (public and private), then
-    every Open311 read as the filing client, as another client and as the public."""
-    with django_capture_on_commit_callbacks(execute=True):
-        posted = [
-            body(
-                o311.post(
-                    fmt,
-                    **road(
-                        key,
-                        description=TYPED,
-                        first_name=NAME.split()[0],
-                        last_name=NAME.split()[1],
-                        email=EMAIL,
-                        phone=PHONE,
-                        device_id=NIK,
-                        account_id=EMAIL,
-                        privacy=privacy,
-                        address_string=f"Jl. Mawar a.n. {NAME}",
-                    ),
-                )
-            )
-            for fmt, privacy in (("json", "public"), ("json", "private"), ("json", "anonymous"))
-        ]
-    numbers = [p[0]["service_request_id"] for p in posted] + canary_reports[0]
-    for p in posted:
-        assert_clean(repr(p), "POST response")
-    other = api_key("app-lain")[1]
-    responses = []
-    for params in ({"api_key": key}, {"api_key": other}, {}):
-        for fmt in ("json", "xml"):
-            responses.append(o311.get("requests", fmt, **params))
-            responses.append(o311.get("requests", fmt, service_request_id=",".join(numbers), **params))
-            responses += [o311.get(f"requests/{n}", fmt, **params) for n in numbers]
-            responses += [o311.get(path, fmt, **params) for path in ("discovery", "services", "services/jalan-rusak")]
-    for response in responses:
-        assert response.status_code in (200, 404)
-        assert_clean(response.content, f"Open311 {response.wsgi_request.get_full_path()}")
-    assert len(MARKERS) > 5
+def test_an_anonymous_report_keeps_no_identity_and_not_the_client_ids():
+    created = _file(privacy="anonymous")
+    report = Report.objects.get(pk=created.report.pk)
+    assert report.privacy == "anonymous" and not report.reporter_ref
+    assert created.secret
