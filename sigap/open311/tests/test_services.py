@@ -1,6 +1,6 @@
 """Open311 writes and POST preparation (``sigap.open311.services``): client keys stored as a hash and shown once,
 and the non-personal fields of a POSTed request checked against the service definition. The whole POST, with the
-vault, is tested in sigap/intake/tests/test_open311.py."""
+vault, is tested in sigap/open311/tests/test_post.py."""
 
 from __future__ import annotations
 
