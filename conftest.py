@@ -62,7 +62,7 @@ def staff(db, settings):
         user, _ = get_user_model().objects.get_or_create(username=username)
         user.set_password("test-password-123")
         user.save()
-        StaffRole.objects.get_or_create(user=user, unit=Unit.objects.get(kode=unit), role=role)
+        StaffRole.objects.get_or_create(user=user, unit=Unit.objects.get(code=unit), role=role)
         if role in settings.SIGAP_OTP_ROLES:
             from django_otp.plugins.otp_totp.models import TOTPDevice
 

@@ -128,7 +128,7 @@ def main() -> None:
     regions, gazetteer = regions_from_csv(REGIONS, "31"), gazetteer_load()
     index = AddressIndex(regions, gazetteer)
     build = time.perf_counter() - t
-    names = {r.kode: r.nama for r in regions}
+    names = {r.code: r.name for r in regions}
     items = load_set()
     by_split = defaultdict(list)
     for item in items:

@@ -131,8 +131,8 @@ CLOSED_SHARE = 0.95
 CLOSED_WEIGHTS = {"done": 80, "rejected": 6, "merged": 4, "forwarded": 3, "closed_no_response": 7}
 OPEN_WEIGHTS = {
     "waiting": 22,
-    "coordination": 10,
-    "disposition": 4,
+    "koordinasi": 10,
+    "disposisi": 4,
     "in_progress": 32,
     "awaiting_reporter": 5,
     "awaiting_validation": 15,
@@ -194,8 +194,8 @@ PLACES = [
 ]
 ADDRESSES = ["", "RT 05/RW 03, dekat musala", "RT 01/RW 07", "depan warung", "samping pos ronda", "RW 02, gang buntu"]
 NOTES = {
-    "coordination": "bukan tupoksi kelurahan: diteruskan ke unit yang berwenang",
-    "disposition": "disposisi ke suku dinas wilayah",
+    "koordinasi": "bukan tupoksi kelurahan: diteruskan ke unit yang berwenang",
+    "disposisi": "disposisi ke suku dinas wilayah",
     "rejected": "Lokasi berada di lahan milik swasta; silakan hubungi pengelola.",
     "forwarded": "Kewenangan instansi vertikal; laporan diteruskan.",
     "awaiting_reporter": "Mohon sebutkan patokan lokasi yang lebih jelas.",
@@ -360,8 +360,8 @@ def secondary_create(dsn: str, indexes, constraints) -> None:
 @dataclass
 class UnitInfo:
     id: int
-    kode: str
-    nama: str
+    code: str
+    name: str
     wilayah: str  # wilayah code ("" = everywhere)
     parent_id: int | None
     officer_id: int = 0  # the generated officer whose actions this unit's rows name
@@ -370,15 +370,15 @@ class UnitInfo:
 @dataclass
 class Kelurahan:
     id: int
-    kode: str
-    nama: str
+    code: str
+    name: str
     office: UnitInfo | None
     points: list[tuple[float, float]] = field(default_factory=list)
 
 
 @dataclass
 class City:
-    kategori: dict[str, tuple[int, object]]  # kode -> (id, model)
+    category: dict[str, tuple[int, object]]  # kode -> (id, model)
     kelurahan: list[Kelurahan]
     units: dict[str, UnitInfo]
     units_by_id: dict[int, UnitInfo]
@@ -396,17 +396,17 @@ def city_load(rng: random.Random, *, points_per_kelurahan: int = 200) -> City:
     from shapely.prepared import prep
 
     from sigap.organization.loaders import TRIAGE_UNIT
-    from sigap.organization.models import Kategori, StaffRole, Unit, Wilayah
+    from sigap.organization.models import Category, StaffRole, Unit, Wilayah
     from sigap.reports.services import CONDUCT_UNIT
     from sigap.routing.cache import routing_data
 
     data = routing_data()
-    wilayah_code = dict(Wilayah.objects.values_list("id", "kode"))
+    wilayah_code = dict(Wilayah.objects.values_list("id", "code"))
     units = {
-        u.kode: UnitInfo(
-            id=u.pk, kode=u.kode, nama=u.nama, wilayah=wilayah_code.get(u.wilayah_id, ""), parent_id=u.parent_id
+        u.code: UnitInfo(
+            id=u.pk, code=u.code, name=u.name, wilayah=wilayah_code.get(u.wilayah_id, ""), parent_id=u.parent_id
         )
-        for u in Unit.objects.filter(aktif=True)
+        for u in Unit.objects.filter(active=True)
     }
     by_id = {u.id: u for u in units.values()}
     children: dict[int, list[UnitInfo]] = {}
@@ -420,7 +420,7 @@ def city_load(rng: random.Random, *, points_per_kelurahan: int = 200) -> City:
     wanted = {f"city.u{u.id}": u for u in units.values()}
     existing = dict(User.objects.filter(username__startswith="city.").values_list("username", "id"))
     new = [
-        User(username=name, password=unusable, first_name=f"Petugas {u.nama}"[:150])
+        User(username=name, password=unusable, first_name=f"Petugas {u.name}"[:150])
         for name, u in wanted.items()
         if name not in existing
     ]
@@ -434,7 +434,7 @@ def city_load(rng: random.Random, *, points_per_kelurahan: int = 200) -> City:
     for name, u in wanted.items():
         u.officer_id = ids[name]
     validators = [ids[f"city.validator{i}"] for i in range(1, 4)]
-    biro = Unit.objects.get(kode="biro-pemerintahan")
+    biro = Unit.objects.get(code="biro-pemerintahan")
     StaffRole.objects.bulk_create(
         [StaffRole(user_id=u.officer_id, unit_id=u.id, role=StaffRole.Role.OFFICER) for u in wanted.values()]
         + [StaffRole(user_id=v, unit_id=biro.pk, role=StaffRole.Role.VALIDATOR) for v in validators],
@@ -443,13 +443,13 @@ def city_load(rng: random.Random, *, points_per_kelurahan: int = 200) -> City:
     )
 
     kelurahan = []
-    for pk, kode, nama, geometry in (
-        Wilayah.objects.filter(tingkat=Wilayah.Tingkat.KELURAHAN)
-        .order_by("kode")
-        .values_list("id", "kode", "nama", "geometry")
+    for pk, code, name, geometry in (
+        Wilayah.objects.filter(level=Wilayah.Level.KELURAHAN)
+        .order_by("code")
+        .values_list("id", "code", "name", "geometry")
     ):
-        office = units.get(data.kelurahan_units.get(kode, ""))
-        kel = Kelurahan(id=pk, kode=kode, nama=nama, office=office)
+        office = units.get(data.kelurahan_units.get(code, ""))
+        kel = Kelurahan(id=pk, code=code, name=name, office=office)
         if geometry:
             poly = shape(geometry)
             inside = prep(poly)
@@ -464,9 +464,9 @@ def city_load(rng: random.Random, *, points_per_kelurahan: int = 200) -> City:
             w = Wilayah.objects.get(pk=pk)
             kel.points.append((w.inner_lat, w.inner_lon))
         kelurahan.append(kel)
-    kategori = {k.kode: (k.pk, k) for k in Kategori.objects.filter(aktif=True)}
+    category = {k.code: (k.pk, k) for k in Category.objects.filter(active=True)}
     return City(
-        kategori=kategori,
+        category=category,
         kelurahan=kelurahan,
         units=units,
         units_by_id=by_id,
@@ -478,8 +478,8 @@ def city_load(rng: random.Random, *, points_per_kelurahan: int = 200) -> City:
     )
 
 
-def covers(area: str, kode: str) -> bool:
-    return not area or area == kode or kode.startswith(area + ".")
+def covers(area: str, code: str) -> bool:
+    return not area or area == code or code.startswith(area + ".")
 
 
 def kelurahan_weights(
@@ -489,14 +489,14 @@ def kelurahan_weights(
     hold their shares exactly."""
     raw = [rng.lognormvariate(0, 0.8) for _ in city.kelurahan]
     hot_kota_share = max(hot_kota_share, hot_kel_share)
-    in_kota = [i for i, k in enumerate(city.kelurahan) if covers(hot_kota, k.kode) and k.kode != hot_kel]
-    outside = [i for i, k in enumerate(city.kelurahan) if not covers(hot_kota, k.kode)]
+    in_kota = [i for i, k in enumerate(city.kelurahan) if covers(hot_kota, k.code) and k.code != hot_kel]
+    outside = [i for i, k in enumerate(city.kelurahan) if not covers(hot_kota, k.code)]
     weights = [0.0] * len(raw)
     for group, share in ((in_kota, hot_kota_share - hot_kel_share), (outside, 1 - hot_kota_share)):
         total = sum(raw[i] for i in group) or 1.0
         for i in group:
             weights[i] = share * raw[i] / total
-    hot = [i for i, k in enumerate(city.kelurahan) if k.kode == hot_kel]
+    hot = [i for i, k in enumerate(city.kelurahan) if k.code == hot_kel]
     if not hot:
         raise SystemExit(f"unknown kelurahan {hot_kel}")
     weights[hot[0]] = hot_kel_share
@@ -542,11 +542,11 @@ class Generator:
         self.rng = random.Random(seed)
         self.start = end - years * 365.25 * DAY
         self.kel_cum = list(itertools.accumulate(weights))
-        codes = [k for k in CATEGORY_WEIGHTS if k in city.kategori] + [
-            k for k in city.kategori if k not in CATEGORY_WEIGHTS
+        codes = [k for k in CATEGORY_WEIGHTS if k in city.category] + [
+            k for k in city.category if k not in CATEGORY_WEIGHTS
         ]
-        self.kat_codes = codes
-        self.kat_cum = list(itertools.accumulate(CATEGORY_WEIGHTS.get(k, 0.5) for k in codes))
+        self.cat_codes = codes
+        self.cat_cum = list(itertools.accumulate(CATEGORY_WEIGHTS.get(k, 0.5) for k in codes))
         self.channels = list(CHANNEL_WEIGHTS)
         self.channel_cum = list(itertools.accumulate(CHANNEL_WEIGHTS.values()))
         self.point_cum = list(itertools.accumulate(1 / (i + 1) for i in range(200)))  # a few hot spots per kelurahan
@@ -555,7 +555,7 @@ class Generator:
         self.ids = dict(first_ids)
         self.day_counter: dict[int, int] = {}
         self.texts = {
-            k: [t.format(p=p, k=city.kategori[k][1].nama.lower()) for t in TEXTS.get(k, DEFAULT_TEXT) for p in PLACES]
+            k: [t.format(p=p, k=city.category[k][1].name.lower()) for t in TEXTS.get(k, DEFAULT_TEXT) for p in PLACES]
             for k in codes
         }
         self.stats: dict[str, int] = {}
@@ -578,16 +578,16 @@ class Generator:
         out.sort()
         return out
 
-    def route(self, kat: str, kel: Kelurahan) -> Route:
-        key = (kat, kel.kode)
+    def route(self, cat: str, kel: Kelurahan) -> Route:
+        key = (cat, kel.code)
         route = self.routes.get(key)
         if route is None:
-            rule = self.city.rulebook.responsible(kategori=kat, kelurahan=kel.kode)
+            rule = self.city.rulebook.responsible(category=cat, kelurahan=kel.code)
             responsible = self.city.units[rule.unit]
-            first = kel.office if (rule.verifikasi_kelurahan and kel.office is not None) else responsible
-            below = [c for c in self.city.children.get(responsible.id, ()) if c.wilayah and covers(c.wilayah, kel.kode)]
+            first = kel.office if (rule.kelurahan_verifies and kel.office is not None) else responsible
+            below = [c for c in self.city.children.get(responsible.id, ()) if c.wilayah and covers(c.wilayah, kel.code)]
             concerned = None
-            if kat == "pelayanan-aparatur":
+            if cat == "pelayanan-aparatur":
                 concerned, first, responsible, below = kel.office, self.city.inspektorat, self.city.inspektorat, []
             route = Route(
                 first=first, responsible=responsible, dispose_to=below[0] if below else None, concerned=concerned
@@ -623,11 +623,11 @@ class Generator:
                     hop[4] = at
             add("in_progress", at, steps[-1].unit.officer_id)
 
-        stage_order = ("waiting", "coordination", "disposition", "in_progress", "awaiting_validation")
+        stage_order = ("waiting", "koordinasi", "disposisi", "in_progress", "awaiting_validation")
         target_stage = {
             "waiting": 0,
-            "coordination": 1,
-            "disposition": 2,
+            "koordinasi": 1,
+            "disposisi": 2,
             "awaiting_reporter": rng.randrange(0, 4),
             "rejected": rng.choice((0, 0, 1, 3)),
             "forwarded": rng.choice((0, 1)),
@@ -639,19 +639,19 @@ class Generator:
         if (
             target_stage >= 1
             and route.responsible is not steps[-1].unit
-            and (final in ("coordination", "disposition") or rng.random() < P_HOP)
+            and (final in ("koordinasi", "disposisi") or rng.random() < P_HOP)
         ):
-            pass_on("koordinasi", route.responsible, "coordination")
+            pass_on("koordinasi", route.responsible, "koordinasi")
             if rng.random() < P_BOUNCE and target_stage > 1:
-                pass_on("koordinasi", route.first, "coordination", revisit=True)
-                pass_on("koordinasi", route.responsible, "coordination", revisit=True)
+                pass_on("koordinasi", route.first, "koordinasi", revisit=True)
+                pass_on("koordinasi", route.responsible, "koordinasi", revisit=True)
         if (
             target_stage >= 2
             and route.dispose_to is not None
             and steps[-1].unit is route.responsible
-            and (final == "disposition" or rng.random() < P_DISPOSE)
+            and (final == "disposisi" or rng.random() < P_DISPOSE)
         ):
-            pass_on("disposisi", route.dispose_to, "disposition")
+            pass_on("disposisi", route.dispose_to, "disposisi")
         if target_stage >= 3:
             accept()
         if target_stage >= 4:
@@ -722,9 +722,9 @@ class Generator:
         for created, is_open in plan:
             rid = self.ids["reports_report"] = self.ids["reports_report"] + 1
             kel = city.kelurahan[bisect.bisect_left(self.kel_cum, rng.random() * self.kel_cum[-1])]
-            kat = self.kat_codes[bisect.bisect_left(self.kat_cum, rng.random() * self.kat_cum[-1])]
-            kat_id, kat_obj = city.kategori[kat]
-            route = self.route(kat, kel)
+            cat = self.cat_codes[bisect.bisect_left(self.cat_cum, rng.random() * self.cat_cum[-1])]
+            cat_id, cat_obj = city.category[cat]
+            route = self.route(cat, kel)
             final = _pick(rng, OPEN_WEIGHTS if is_open else CLOSED_WEIGHTS)
             at_triage = is_open and final == "waiting" and rng.random() < P_OPEN_AT_TRIAGE
             triaged = not at_triage and rng.random() < P_TRIAGED
@@ -743,7 +743,7 @@ class Generator:
             else:
                 kel_id, locate = None, ""
             privacy = _pick(rng, PRIVACY_WEIGHTS)
-            if privacy == "public" and kat_obj.sensitif:
+            if privacy == "public" and cat_obj.sensitive:
                 privacy = "private"
             anonymous = privacy == "anonymous"
             reporter_ref = "" if anonymous else f"idr_city{rid:012d}"
@@ -753,21 +753,21 @@ class Generator:
             number = f"JK{_day(local_day)}{seq:04d}"
             closed = status in ("done", "rejected", "merged", "forwarded", "closed_no_response")
             last_at = steps[-1].at
-            sla_days = kat_obj.sla_hari_selesai or 7
+            sla_days = cat_obj.sla_done_days or 7
             due = created + sla_days * 1.4 * DAY
             reopened_at = next((s.at for s in reversed(steps) if s.status in ("reopened", "followup_rejected")), None)
             if reopened_at is not None:
                 due = reopened_at + sla_days * 1.4 * DAY
             hop_deadline = None
-            if status in ("waiting", "coordination", "disposition", "reopened"):
-                hop_deadline = last_at + (kat_obj.sla_jam_koordinasi or 6) * 3 * HOUR
+            if status in ("waiting", "koordinasi", "disposisi", "reopened"):
+                hop_deadline = last_at + (cat_obj.sla_hop_hours or 6) * 3 * HOUR
             merged_into = None
             if status == "merged":
-                merged_into = self.last_by_place.get((kel.id, kat_id))
+                merged_into = self.last_by_place.get((kel.id, cat_id))
                 if merged_into is None:  # nothing earlier here to merge with: rejected instead
                     status = steps[-1].status = "rejected"
                     steps[-1].note = NOTES["rejected"]
-            self.last_by_place[(kel.id, kat_id)] = rid
+            self.last_by_place[(kel.id, cat_id)] = rid
             rating = rated_at = None
             rating_comment = ""
             if status == "done" and not anonymous and rng.random() < P_RATED:
@@ -786,7 +786,7 @@ class Generator:
             elif triaged:  # placed or categorized by the triage desk before it reached its unit
                 source, confidence = "officer", None
             channel = self.channels[bisect.bisect_left(self.channel_cum, rng.random() * self.channel_cum[-1])]
-            description = rng.choice(self.texts[kat])
+            description = rng.choice(self.texts[cat])
             public_note = next(
                 (s.note for s in reversed(steps) if s.note and s.status in ("rejected", "forwarded")), ""
             )
@@ -818,7 +818,7 @@ class Generator:
                         rating_comment,
                         N if rated_at is None else ts(rated_at),
                         "f",
-                        str(kat_id),
+                        str(cat_id),
                         N if kel_id is None else str(kel_id),
                         N if merged_into is None else str(merged_into),
                         str(unit.id),
@@ -857,17 +857,17 @@ class Generator:
                     if i == 0:
                         kind = "received"
                         body = (
-                            f"Laporan Anda diterima dengan nomor {number} dan diteruskan ke {s.unit.nama}. "
+                            f"Laporan Anda diterima dengan nomor {number} dan diteruskan ke {s.unit.name}. "
                             "Ikuti perkembangannya dengan kode lacak Anda."
                         )
                         body_en = (
-                            f"Your report was received as {number} and passed to {s.unit.nama}. "
+                            f"Your report was received as {number} and passed to {s.unit.name}. "
                             "Follow it with your tracking code."
                         )
                     else:
                         kind = "status"
-                        body = f"Laporan {number}: status {STATUS_ID[s.status]}. Ditangani oleh {s.unit.nama}."
-                        body_en = f"Report {number}: status {STATUS_EN[s.status]}. Handled by {s.unit.nama}."
+                        body = f"Laporan {number}: status {STATUS_ID[s.status]}. Ditangani oleh {s.unit.name}."
+                        body_en = f"Report {number}: status {STATUS_EN[s.status]}. Handled by {s.unit.name}."
                     notes.append(
                         f"{nid}\t{kind}\t{body}\t{body_en}\tsent\t1\t\t{ts(s.at)}\t{ts(s.at + 5)}\t{rid}\t"
                         f"{cid}\t{ts(s.at + 2)}\t\t\t"
@@ -876,7 +876,7 @@ class Generator:
             for kind, src, dst, at, accepted, revisit in hops:
                 hid = self.ids["reports_hop"] = self.ids["reports_hop"] + 1
                 hops_out.append(
-                    f"{hid}\t{kind}\t{NOTES['coordination' if kind == 'koordinasi' else 'disposition']}\t"
+                    f"{hid}\t{kind}\t{NOTES['koordinasi' if kind == 'koordinasi' else 'disposisi']}\t"
                     f"{'t' if revisit else 'f'}\t{ts(at)}\t{N if accepted is None else ts(accepted)}\t"
                     f"{src.officer_id}\t{src.id}\t{dst.id}\t{rid}"
                 )
@@ -909,7 +909,7 @@ COLUMNS = {
         "rating_comment",
         "rated_at",
         "is_demo",
-        "kategori_id",
+        "category_id",
         "kelurahan_id",
         "merged_into_id",
         "unit_id",
@@ -1334,16 +1334,16 @@ def shape_summary(dsn: str, args) -> str:
         ).fetchone()
         hot_kel = conn.execute(
             "SELECT COUNT(*) FROM reports_report r JOIN organization_wilayah w ON w.id = r.kelurahan_id "
-            "WHERE w.kode = %s",
+            "WHERE w.code = %s",
             [args.hot_kelurahan],
         ).fetchone()[0]
         hot_kota = conn.execute(
             "SELECT COUNT(*) FROM reports_report r JOIN organization_wilayah w ON w.id = r.kelurahan_id "
-            "WHERE w.kode LIKE %s",
+            "WHERE w.code LIKE %s",
             [args.hot_kota + ".%"],
         ).fetchone()[0]
         at_office = conn.execute(
-            "SELECT COUNT(*) FROM reports_report r JOIN organization_unit u ON u.id = r.unit_id WHERE u.kode = %s",
+            "SELECT COUNT(*) FROM reports_report r JOIN organization_unit u ON u.id = r.unit_id WHERE u.code = %s",
             ["kel:" + args.hot_kelurahan],
         ).fetchone()[0]
         top = conn.execute(
@@ -1393,7 +1393,7 @@ def scenario_write(url: str, args) -> Path:
         if created:
             user.set_unusable_password()
             user.save()
-        unit = Unit.objects.get(kode=unit_code.format(kel=kel, kec=kec, kota=kota))
+        unit = Unit.objects.get(code=unit_code.format(kel=kel, kec=kec, kota=kota))
         StaffRole.objects.get_or_create(user=user, unit=unit, role=role)
         device = None
         if role in settings.SIGAP_OTP_ROLES:
@@ -1403,14 +1403,14 @@ def scenario_write(url: str, args) -> Path:
         token = ApiToken.issue(user, name="bench", otp_verified=device is not None)
         out["users"][key] = {
             "username": username,
-            "unit": unit.kode,
+            "unit": unit.code,
             "role": role,
             "token": token,
             "device": device.persistent_id if device else None,
         }
     from sigap.reports.models import Report
 
-    sample = list(Report.objects.filter(unit__kode=f"kel:{kel}").order_by("-id").values_list("id", "number")[:3])
+    sample = list(Report.objects.filter(unit__code=f"kel:{kel}").order_by("-id").values_list("id", "number")[:3])
     out["sample_reports"] = [{"number": number, "tracking_code": tracking_code(rid)} for rid, number in sample]
     out["token_hours"] = float(getattr(settings, "SIGAP_API_TOKEN_HOURS", 12))
     path = scenario_path(url)

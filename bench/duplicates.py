@@ -250,7 +250,7 @@ def child(args) -> int:
     rng = random.Random(20261202)
 
     # (1) the hot spot
-    w = Wilayah.objects.get(kode=HOT_SPOT)
+    w = Wilayah.objects.get(code=HOT_SPOT)
     lat0, lon0 = w.inner_lat, w.inner_lon
     d = 70 / 111_000  # every point within ~100 m of the centre (a 140 m square's corners are 99 m away)
 
@@ -309,7 +309,7 @@ def child(args) -> int:
     )
 
     # (2) 500 at five points (another category's reports are far away; same category, five kelurahan)
-    points = [(x.inner_lat, x.inner_lon) for x in Wilayah.objects.filter(kode__in=FIVE)]
+    points = [(x.inner_lat, x.inner_lon) for x in Wilayah.objects.filter(code__in=FIVE)]
     m = args.points_n
     stamps = []
     lookup.clear()

@@ -138,7 +138,7 @@ def main() -> None:
     code = (
         "from sigap.organization.models import Wilayah; "
         "print('\\n'.join(f'{w.inner_lat} {w.inner_lon}' for w in Wilayah.objects.exclude(inner_lat=None) "
-        "if len(w.kode) == 13))"
+        "if len(w.code) == 13))"
     )
     out = subprocess.run(cli + ["shell", "-c", code], env=env, check=True, capture_output=True, text=True).stdout
     points.write_text("\n".join(line for line in out.splitlines() if re.match(r"^-?\d", line)) + "\n")

@@ -292,7 +292,7 @@ class Workload:
         from shapely.prepared import prep
 
         if Workload._shapes is None:
-            Workload._shapes = [(nama, geom, prep(geom)) for nama, geom in kelurahan_shapes()]
+            Workload._shapes = [(kel_name, geom, prep(geom)) for kel_name, geom in kelurahan_shapes()]
         self.rng = random.Random(seed)
         self.i = 0
         self.history: list[tuple[str, float, float, str]] = []
@@ -300,23 +300,23 @@ class Workload:
     def _point(self) -> tuple[str, float, float]:
         from shapely.geometry import Point
 
-        nama, geom, prepared = self.rng.choice(self._shapes)
+        kel_name, geom, prepared = self.rng.choice(self._shapes)
         minx, miny, maxx, maxy = geom.bounds
         while True:
             lon, lat = self.rng.uniform(minx, maxx), self.rng.uniform(miny, maxy)
             if prepared.contains(Point(lon, lat)):
-                return nama, round(lat, 6), round(lon, 6)
+                return kel_name, round(lat, 6), round(lon, 6)
 
     def next(self) -> dict:
         self.i += 1
         i = self.i
         rng = self.rng
         if i % 20 == 0 and self.history:
-            category, lat, lon, nama = rng.choice(self.history)
+            category, lat, lon, kel_name = rng.choice(self.history)
         else:
             category = CATEGORIES[i % len(CATEGORIES)]
-            nama, lat, lon = self._point()
-            self.history.append((category, lat, lon, nama))
+            kel_name, lat, lon = self._point()
+            self.history.append((category, lat, lon, kel_name))
         place = rng.choice(PLACES)
         description = TEXTS[category].format(place=place) + f" Mohon segera ditindaklanjuti (laporan uji {i})."
         if i % 10 == 0:  # some reporters type personal data into the text: redaction has work to do
@@ -327,7 +327,7 @@ class Workload:
             "description": description,
             "lat": lat,
             "lon": lon,
-            "address": f"{rng.choice(STREETS)} RT 0{1 + i % 9}/RW 0{1 + i % 7}, Kel. {nama}",
+            "address": f"{rng.choice(STREETS)} RT 0{1 + i % 9}/RW 0{1 + i % 7}, Kel. {kel_name}",
             "privacy": "private",
             "reporter": {
                 "name": name,
@@ -795,7 +795,7 @@ def stage_breakdown(work: Workload, n: int) -> dict:
     targets = [
         (intake, "_prepare", "intake._prepare (checks, routing, redaction; no writes)"),
         (intake, "submission_validate", "  intake.submission_validate"),
-        (rs, "kategori_get", "  reports.kategori_get (cached)"),
+        (rs, "category_get", "  reports.category_get (cached)"),
         (rs, "report_route", "  reports.report_route"),
         (cache_mod, "_fingerprint", "    organization.cache._fingerprint (4 aggregates, at most every 5 s)"),
         (intake, "redact", "  privacy.redact (description + address)"),

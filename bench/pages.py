@@ -129,7 +129,7 @@ def detail_number(sc: dict) -> str:
 
     unit = sc["users"]["officer"]["unit"]
     row = (
-        Report.objects.filter(unit__kode=unit)
+        Report.objects.filter(unit__code=unit)
         .annotate(n=Count("history"))
         .order_by("-n", "-id")
         .values_list("number", flat=True)[:1]
@@ -254,13 +254,13 @@ def measure(
             plan = explain_slowest(ctx.captured_queries)
     with connection.cursor() as cur:
         cur.execute(
-            "SELECT COUNT(*) FROM reports_report r JOIN organization_unit u ON u.id = r.unit_id WHERE u.kode = %s",
+            "SELECT COUNT(*) FROM reports_report r JOIN organization_unit u ON u.id = r.unit_id WHERE u.code = %s",
             [sc["users"]["officer"]["unit"]],
         )
         at_unit = cur.fetchone()[0]
         cur.execute(
             "SELECT COUNT(*) FROM reports_report r JOIN organization_wilayah w ON w.id = r.kelurahan_id "
-            "WHERE w.kode = %s",
+            "WHERE w.code = %s",
             [sc["hot_kelurahan"]],
         )
         in_kelurahan = cur.fetchone()[0]

@@ -213,7 +213,7 @@ def bench_http(db: str, duration: int, connections: int, drain_n: int = 20) -> N
             "shell",
             "-c",
             "from sigap.organization.models import Wilayah; "
-            "w = Wilayah.objects.get(kode='31.75.07.1002'); print(w.inner_lat, w.inner_lon)",
+            "w = Wilayah.objects.get(code='31.75.07.1002'); print(w.inner_lat, w.inner_lon)",
         ],
         env=env,
         check=True,

@@ -108,7 +108,7 @@ def measure(url: str, repeat: int, plans: bool) -> dict:
         )
     with connection.cursor() as cur:
         cur.execute(
-            "SELECT COUNT(*) FROM reports_report r JOIN organization_unit u ON u.id = r.unit_id WHERE u.kode = %s",
+            "SELECT COUNT(*) FROM reports_report r JOIN organization_unit u ON u.id = r.unit_id WHERE u.code = %s",
             [sc["users"]["officer"]["unit"]],
         )
         at_unit = cur.fetchone()[0]

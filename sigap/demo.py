@@ -68,7 +68,7 @@ def accounts_load(password: str) -> list[DemoAccount]:
         if created or not user.has_usable_password():
             user.set_password(password)
             user.save()
-        StaffRole.objects.get_or_create(user=user, unit=Unit.objects.get(kode=acc.unit), role=acc.role)
+        StaffRole.objects.get_or_create(user=user, unit=Unit.objects.get(code=acc.unit), role=acc.role)
     admin, created = User.objects.get_or_create(username="admin", defaults={"is_staff": True, "is_superuser": True})
     if created:
         admin.set_password(password)
@@ -112,8 +112,8 @@ def _jpeg(colour: tuple[int, int, int], text: str) -> bytes:
     return buf.getvalue()
 
 
-def _point(kode: str) -> tuple[float, float]:
-    w = Wilayah.objects.get(kode=kode)
+def _point(code: str) -> tuple[float, float]:
+    w = Wilayah.objects.get(code=code)
     return w.inner_lat, w.inner_lon
 
 

@@ -177,7 +177,7 @@ ADMIN_MODELS = {
     "privacy/accessevent": "2 D 2 D 2 R",  # read-only
     "privacy/revealrequest": "2 D 2 D 2 R",  # read-only
     "organization/wilayah": "2 2 2 2 2 R",
-    "organization/kategori": "2 2 2 2 2 R",
+    "organization/category": "2 2 2 2 2 R",
     "organization/unit": "2 2 2 2 2 R",
     "organization/tupoksi": "2 2 2 2 2 R",
     "organization/staffrole": "2 2 2 2 2 R",

@@ -139,7 +139,7 @@ def _build_world() -> World:
     def user(username: str, unit: str | None = None, role: str | None = None, **extra):
         u, _ = User.objects.get_or_create(username=username, defaults=extra)
         if unit:
-            StaffRole.objects.get_or_create(user=u, unit=Unit.objects.get(kode=unit), role=role)
+            StaffRole.objects.get_or_create(user=u, unit=Unit.objects.get(code=unit), role=role)
         return u
 
     def file(
@@ -197,13 +197,13 @@ def _build_world() -> World:
     # kelurahan, passed to the triage desk, and categorized there as a complaint about officials. The kelurahan's
     # hops stay in its history; the concerned unit follows the category.
     late = file("lainnya", PB_KEL, bribe)
-    assert late.unit.kode == PB_UNIT, late.unit.kode
+    assert late.unit.code == PB_UNIT, late.unit.code
     report_services.report_coordinate(
         report_id=late.pk, actor=worker_pb, to_unit=TRIAGE_UNIT, reason="bukan tupoksi kelurahan"
     )
-    report_services.report_triage(report_id=late.pk, actor=worker_desk, kategori=MISCONDUCT)
+    report_services.report_triage(report_id=late.pk, actor=worker_desk, category=MISCONDUCT)
     late.refresh_from_db()
-    assert (late.unit.kode, late.concerned_unit and late.concerned_unit.kode) == (INSPEKTORAT, PB_UNIT)
+    assert (late.unit.code, late.concerned_unit and late.concerned_unit.code) == (INSPEKTORAT, PB_UNIT)
     w.reports[f"about:{PB_UNIT}"] = late
 
     for report, worker in [(own, worker_pb), (other, worker_gambir)] + [
@@ -245,7 +245,7 @@ def _build_world() -> World:
     ClientReport.objects.get_or_create(client=client_app, report=other)
     if not ServiceAttribute.objects.exists():
         ServiceAttribute.objects.create(
-            kategori_kode="saluran-tersumbat", code="matrix", datatype="string", description="uji"
+            category_code="saluran-tersumbat", code="matrix", datatype="string", description="uji"
         )
     from django.contrib import admin
 
@@ -435,7 +435,7 @@ def _reveal_body(w, role, rel):
 
 def _similar(w, role, rel):
     r = w.report(role, rel)
-    return {"category": r.kategori.kode, "lat": r.lat, "lon": r.lon}
+    return {"category": r.category.code, "lat": r.lat, "lon": r.lon}
 
 
 def _track_form(w, role, rel):
@@ -450,7 +450,7 @@ def _located(w, role, rel):
 
 
 def _unit_name(w, r):
-    return r.unit.nama
+    return r.unit.name
 
 
 CONSOLE_ACTIONS = {
@@ -670,7 +670,7 @@ def _token_pk(w: World, role: str) -> int:
 def _unit_pk(code: str) -> int:
     from sigap.organization.models import Unit
 
-    return Unit.objects.get(kode=code).pk
+    return Unit.objects.get(code=code).pk
 
 
 def _content_type_id(app: str, model: str) -> int:

@@ -53,7 +53,7 @@ def test_a_small_city_has_the_shape_of_a_real_one(built):
     from sigap.reports.states import NEXT, Status, StatusType, status_type
 
     _gen, rebuilt = built
-    reports = list(Report.objects.select_related("unit__wilayah", "kelurahan", "kategori"))
+    reports = list(Report.objects.select_related("unit__wilayah", "kelurahan", "category"))
     assert len(reports) == 300
     assert REBUILT == ["ran"] and rebuilt[-1] == "bench-test"  # every registered rebuild ran, ours last
 
@@ -68,14 +68,14 @@ def test_a_small_city_has_the_shape_of_a_real_one(built):
         assert r.number.startswith("JK") and len(r.tracking_hash) == 64
 
     # the hot kota holds about its share; every report with a place is in an area its unit serves
-    in_kota = sum(1 for r in reports if r.kelurahan and r.kelurahan.kode.startswith("31.75."))
+    in_kota = sum(1 for r in reports if r.kelurahan and r.kelurahan.code.startswith("31.75."))
     assert 0.35 <= in_kota / len(reports) <= 0.65
     for r in reports:
         if r.kelurahan_id is None:
-            assert r.unit.kode == "triase" and r.triage_reason == "location"
+            assert r.unit.code == "triase" and r.triage_reason == "location"
             continue
-        area = r.unit.wilayah.kode if r.unit.wilayah_id else ""
-        assert not area or r.kelurahan.kode == area or r.kelurahan.kode.startswith(area + "."), (r.number, r.unit.kode)
+        area = r.unit.wilayah.code if r.unit.wilayah_id else ""
+        assert not area or r.kelurahan.code == area or r.kelurahan.code.startswith(area + "."), (r.number, r.unit.code)
 
     # history: a legal path from "waiting" to the report's status, each step naming the unit then holding it
     history = defaultdict(list)
@@ -97,7 +97,7 @@ def test_a_small_city_has_the_shape_of_a_real_one(built):
             assert before.created_at <= after.created_at
         assert steps[-1].new_status == r.status
         if r.status != Status.MERGED:
-            assert steps[-1].unit_id == r.unit_id or r.unit.kode == "triase"
+            assert steps[-1].unit_id == r.unit_id or r.unit.code == "triase"
         # hops chain from the first unit to the one holding the report now
         chain = hops[r.pk]
         if chain:

@@ -8,7 +8,7 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
 
-from sigap.organization.models import Kategori, StaffRole, Tupoksi, Unit, Wilayah
+from sigap.organization.models import Category, StaffRole, Tupoksi, Unit, Wilayah
 from sigap.reports.models import Hop, Report
 
 pytestmark = pytest.mark.django_db
@@ -19,7 +19,7 @@ def counts():
         Wilayah.objects.count(),
         Unit.objects.count(),
         Tupoksi.objects.count(),
-        Kategori.objects.count(),
+        Category.objects.count(),
         get_user_model().objects.count(),
         StaffRole.objects.count(),
         Report.objects.count(),
@@ -40,7 +40,7 @@ def test_demo_is_idempotent_and_prints_the_logins(monkeypatch):
     statuses = set(Report.objects.values_list("status", flat=True))
     assert {
         "waiting",
-        "coordination",
+        "koordinasi",
         "in_progress",
         "awaiting_validation",
         "done",
@@ -52,17 +52,17 @@ def test_demo_is_idempotent_and_prints_the_logins(monkeypatch):
 
 
 def test_reference_data_has_the_whole_jakarta_unit_tree():
-    assert Wilayah.objects.filter(tingkat=4, geometry__isnull=False).count() == 267
-    assert Unit.objects.filter(jenis="kota").count() == 6
-    assert Unit.objects.filter(jenis="kecamatan").count() == 44
-    assert Unit.objects.filter(jenis="kelurahan").count() == 267
+    assert Wilayah.objects.filter(level=4, geometry__isnull=False).count() == 267
+    assert Unit.objects.filter(kind="kota").count() == 6
+    assert Unit.objects.filter(kind="kecamatan").count() == 44
+    assert Unit.objects.filter(kind="kelurahan").count() == 267
     assert Unit.objects.filter(template="sudin-bina-marga").count() == 6
     assert Unit.objects.filter(template="satpol-pp-kecamatan").count() == 44
-    assert Unit.objects.get(kode="sudin-bina-marga:31.75").nama == "Suku Dinas Bina Marga Jakarta Timur"
-    assert Unit.objects.get(kode="disnakertransgi:pengawasan").parent.kode == "disnakertransgi"
-    assert Unit.objects.get(kode="pam-jaya").external is True
-    for kode in ("biro-pemerintahan", "inspektorat", "disnakertransgi:hubungan-sosial"):
-        assert Unit.objects.filter(kode=kode).exists()
+    assert Unit.objects.get(code="sudin-bina-marga:31.75").name == "Suku Dinas Bina Marga Jakarta Timur"
+    assert Unit.objects.get(code="disnakertransgi:pengawasan").parent.code == "disnakertransgi"
+    assert Unit.objects.get(code="pam-jaya").external is True
+    for code in ("biro-pemerintahan", "inspektorat", "disnakertransgi:hubungan-sosial"):
+        assert Unit.objects.filter(code=code).exists()
 
 
 def test_tupoksi_is_data_a_city_changes_without_code():
@@ -71,14 +71,14 @@ def test_tupoksi_is_data_a_city_changes_without_code():
     # Rubbish is Suku Dinas LH's per kota, verified by the kelurahan first. A more specific rule for
     # Kecamatan Duren Sawit hands it straight to the kecamatan instead; the rest of the city is unchanged.
     Tupoksi.objects.create(
-        kategori=Kategori.objects.get(kode="sampah"),
-        wilayah=Wilayah.objects.get(kode="31.75.07"),
-        unit=Unit.objects.get(kode="kec:31.75.07"),
-        verifikasi_kelurahan=False,
+        category=Category.objects.get(code="sampah"),
+        wilayah=Wilayah.objects.get(code="31.75.07"),
+        unit=Unit.objects.get(code="kec:31.75.07"),
+        kelurahan_verifies=False,
     )
     text = "Sampah menumpuk di TPS tidak diangkut tiga hari."
-    assert submit("sampah", "31.75.07.1002", description=text).report.unit.kode == "kec:31.75.07"
-    assert submit("sampah", "31.71.01.1001", description=text).report.unit.kode == "kel:31.71.01.1001"
+    assert submit("sampah", "31.75.07.1002", description=text).report.unit.code == "kec:31.75.07"
+    assert submit("sampah", "31.71.01.1001", description=text).report.unit.code == "kel:31.71.01.1001"
     # ... and turning the kelurahan verification off for the kota rule sends it straight to the Suku Dinas.
-    Tupoksi.objects.filter(kategori__kode="sampah", wilayah__kode="31.71").update(verifikasi_kelurahan=False)
-    assert submit("sampah", "31.71.01.1001", description=text).report.unit.kode == "sudin-lh:31.71"
+    Tupoksi.objects.filter(category__code="sampah", wilayah__code="31.71").update(kelurahan_verifies=False)
+    assert submit("sampah", "31.71.01.1001", description=text).report.unit.code == "sudin-lh:31.71"

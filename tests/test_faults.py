@@ -225,7 +225,7 @@ def test_postgresql_unreachable_for_a_while_then_filing_resumes_by_itself(settin
     if not Wilayah.objects.exists():
         reference_load(progress=False)
     routing_reset()
-    w = Wilayah.objects.get(kode=PB)
+    w = Wilayah.objects.get(code=PB)
     conf = connection.settings_dict
     saved = {k: conf.get(k) for k in ("HOST", "PORT", "OPTIONS")}
     proxy = PgProxy((conf["HOST"] or "127.0.0.1", int(conf["PORT"] or 5432))).start()
@@ -282,7 +282,7 @@ def test_a_thousand_repeated_webhooks_file_one_report(deliver, fake, settings):
     from sigap.organization.models import Wilayah
     from sigap.reports.models import Report
 
-    w = Wilayah.objects.get(kode=PB)
+    w = Wilayah.objects.get(code=PB)
     messages = [
         wa_text("wamid.R1", "Got mampet di depan rumah, air meluap ke jalan kalau hujan"),
         wa_location("wamid.R2", w.inner_lat, w.inner_lon),

@@ -2,7 +2,7 @@
 -- with a reporter (statement for statement; values of the same size): the vault record, the duplicate finder's
 -- candidate query, the day's number counter (an upsert whose row stays locked until COMMIT, as in the
 -- application), the report, its first history row, its audit row and the "received" notification.
--- Variables from bench/pgbench/run.py: kategori, kelurahan, unit (ids of real reference rows), lat0, lon0.
+-- Variables from bench/pgbench/run.py: category, kelurahan, unit (ids of real reference rows), lat0, lon0.
 -- (chr(58) is a colon: pgbench would read one followed by a name as a variable.)
 \set dlat random(0, 20000)
 \set dlon random(0, 20000)
@@ -12,20 +12,20 @@ INSERT INTO privacy_identityrecord (ref, key_id, wrapped_key, nonce, ciphertext,
           decode(md5(random()::text) || md5(random()::text) || substr(md5(random()::text), 1, 16), 'hex'),
           decode(substr(md5(random()::text), 1, 24), 'hex'), decode(repeat(md5(random()::text), 14), 'hex'),
           now(), NULL) RETURNING id AS identity_id \gset
-SELECT id, kategori_id, description, lat, lon, status, created_at FROM reports_report
-  WHERE kategori_id = (:kategori)::bigint AND created_at BETWEEN now() - interval '14 days' AND now()
+SELECT id, category_id, description, lat, lon, status, created_at FROM reports_report
+  WHERE category_id = (:category)::bigint AND created_at BETWEEN now() - interval '14 days' AND now()
     AND lat BETWEEN (:lat0)::float8 + (:dlat)::int * 0.000001 - 0.0009 AND (:lat0)::float8 + (:dlat)::int * 0.000001 + 0.0009
     AND lon BETWEEN (:lon0)::float8 + (:dlon)::int * 0.000001 - 0.0009 AND (:lon0)::float8 + (:dlon)::int * 0.000001 + 0.0009
     AND NOT (status = 'merged');
 INSERT INTO reports_numbersequence (day, last) VALUES (current_date, 1)
   ON CONFLICT (day) DO UPDATE SET last = reports_numbersequence.last + excluded.last RETURNING last \gset
-INSERT INTO reports_report (number, tracking_hash, kategori_id, description, lat, lon, address, kelurahan_id,
+INSERT INTO reports_report (number, tracking_hash, category_id, description, lat, lon, address, kelurahan_id,
     locate_method, unit_id, status, status_changed_at, resume_status, channel, privacy, reporter_ref, secret_hash,
     concerned_unit_id, created_at, updated_at, hop_deadline, due_at, closed_at, public_note, rating, rating_comment,
     rated_at, merged_into_id, triage_reason, category_source, category_confidence, is_demo)
   VALUES ('JK' || to_char(current_date, 'YYYYMMDD') || lpad((:last)::int::text, 4, '0'),
           md5(random()::text || clock_timestamp()::text) || md5(random()::text),
-          (:kategori)::bigint, 'Got mampet di depan gang, air meluap ke jalan saat hujan dan baunya menyengat sampai rumah.',
+          (:category)::bigint, 'Got mampet di depan gang, air meluap ke jalan saat hujan dan baunya menyengat sampai rumah.',
           (:lat0)::float8 + (:dlat)::int * 0.000001, (:lon0)::float8 + (:dlon)::int * 0.000001, 'RT 05/RW 03, dekat musala', (:kelurahan)::bigint, 'inside',
           (:unit)::bigint, 'waiting', now(), '', 'web', 'private', 'idr_' || md5(random()::text), '', NULL, now(), now(),
           now() + interval '6 hours', now() + interval '3 days', NULL, '', NULL, '', NULL, NULL, '', 'reporter',

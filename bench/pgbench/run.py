@@ -49,13 +49,13 @@ def prepare(url: str) -> dict[str, str]:
         subprocess.run([*sigap, "migrate", "--verbosity", "0"], env=env, check=True)
         subprocess.run([*sigap, "reference", "--no-progress"], env=env, check=True, stdout=subprocess.DEVNULL)
     with psycopg.connect(psycopg_dsn(url)) as conn:
-        kategori = conn.execute("SELECT id FROM organization_kategori WHERE kode = 'saluran-tersumbat'").fetchone()[0]
+        category = conn.execute("SELECT id FROM organization_category WHERE code = 'saluran-tersumbat'").fetchone()[0]
         kelurahan, lat, lon = conn.execute(
-            "SELECT id, inner_lat, inner_lon FROM organization_wilayah WHERE kode = '31.75.07.1002'"
+            "SELECT id, inner_lat, inner_lon FROM organization_wilayah WHERE code = '31.75.07.1002'"
         ).fetchone()
-        unit = conn.execute("SELECT id FROM organization_unit WHERE kode = 'kel:31.75.07.1002'").fetchone()[0]
+        unit = conn.execute("SELECT id FROM organization_unit WHERE code = 'kel:31.75.07.1002'").fetchone()[0]
     return {
-        "kategori": str(kategori),
+        "category": str(category),
         "kelurahan": str(kelurahan),
         "unit": str(unit),
         "lat0": f"{lat - 0.01:.6f}",

@@ -54,7 +54,7 @@ def dashboard_sees_all(user) -> bool:
         return False
     staff = StaffRole.objects.filter(user=user)
     return (
-        staff.filter(role=R.VALIDATOR).exists() or staff.filter(role=R.SUPERVISOR, unit__jenis=Unit.Jenis.BIRO).exists()
+        staff.filter(role=R.VALIDATOR).exists() or staff.filter(role=R.SUPERVISOR, unit__kind=Unit.Kind.BIRO).exists()
     )
 
 
@@ -118,7 +118,7 @@ def summary_scope(user) -> Scope | None:
     return Scope(units=frozenset(units), hidden=hidden, area_units=frozenset(units | _units_in_area(supervised)))
 
 
-TERRITORIAL = (Unit.Jenis.KOTA, Unit.Jenis.KECAMATAN, Unit.Jenis.KELURAHAN)
+TERRITORIAL = (Unit.Kind.KOTA, Unit.Kind.KECAMATAN, Unit.Kind.KELURAHAN)
 
 
 def _units_in_area(supervised: set[int]) -> set[int]:
@@ -126,15 +126,15 @@ def _units_in_area(supervised: set[int]) -> set[int]:
     Dinas), for the per-unit table only: counts, never a report."""
     areas = [
         k
-        for k in Unit.objects.filter(pk__in=supervised, jenis__in=TERRITORIAL, wilayah__isnull=False).values_list(
-            "wilayah__kode", flat=True
+        for k in Unit.objects.filter(pk__in=supervised, kind__in=TERRITORIAL, wilayah__isnull=False).values_list(
+            "wilayah__code", flat=True
         )
     ]
     if not areas:
         return set()
     q = Q()
     for code in areas:
-        q |= Q(wilayah__kode=code) | Q(wilayah__kode__startswith=code + ".")
+        q |= Q(wilayah__code=code) | Q(wilayah__code__startswith=code + ".")
     return set(Unit.objects.filter(q).values_list("pk", flat=True))
 
 
@@ -168,20 +168,20 @@ def open_by_status(scope: Scope) -> list[tuple[Status, int]]:
 @dataclass(frozen=True)
 class UnitCount:
     unit_id: int | None
-    kode: str
-    nama: str
+    code: str
+    name: str
     n: int
 
 
 def open_by_unit(scope: Scope, *, limit: int = 25) -> list[UnitCount]:
     """Open reports per unit, most first; two statements (the counts, at most one row per unit; the names)."""
     counts = dict(scope.open_reports().order_by().values_list("unit_id").annotate(n=Count("id")))
-    units = {u.pk: u for u in Unit.objects.filter(pk__in=[u for u in counts if u is not None]).only("kode", "nama")}
+    units = {u.pk: u for u in Unit.objects.filter(pk__in=[u for u in counts if u is not None]).only("code", "name")}
     out = [
-        UnitCount(u, units[u].kode if u in units else "", units[u].nama if u in units else "", n)
+        UnitCount(u, units[u].code if u in units else "", units[u].name if u in units else "", n)
         for u, n in counts.items()
     ]
-    return sorted(out, key=lambda c: (-c.n, c.nama))[:limit]
+    return sorted(out, key=lambda c: (-c.n, c.name))[:limit]
 
 
 def overdue_reports(
@@ -195,7 +195,7 @@ def overdue_reports(
     first = overdue.order_by(*order).values("pk")[:limit]
     rows = list(
         Report.objects.filter(pk__in=first)
-        .select_related("kategori", "unit", "kelurahan")
+        .select_related("category", "unit", "kelurahan")
         .defer("kelurahan__geometry")
         .order_by(*order)
     )
@@ -227,13 +227,13 @@ def open_summary(scope: Scope, *, now: datetime | None = None, limit: int = 25) 
         statuses[status] += n
         units[unit_id] += n
         overdue += n if is_late else 0
-    names = {u.pk: u for u in Unit.objects.filter(pk__in=[u for u in units if u is not None]).only("kode", "nama")}
+    names = {u.pk: u for u in Unit.objects.filter(pk__in=[u for u in units if u is not None]).only("code", "name")}
     by_unit = sorted(
         (
-            UnitCount(u, names[u].kode if u in names else "", names[u].nama if u in names else "", n)
+            UnitCount(u, names[u].code if u in names else "", names[u].name if u in names else "", n)
             for u, n in units.items()
         ),
-        key=lambda c: (-c.n, c.nama),
+        key=lambda c: (-c.n, c.name),
     )[:limit]
     return OpenSummary(
         by_status=[(s, statuses[s.value]) for s in OPEN_STATUSES if statuses.get(s.value)],
@@ -309,7 +309,7 @@ def unit_performance(scope: Scope, *, since: datetime, until: datetime | None = 
                 unit=units[unit_id], received=received, done=n_done, median_seconds=median, followup_rejected=rejected
             )
         )
-    return sorted(out, key=lambda s: (-s.received, -s.done, s.unit.nama))
+    return sorted(out, key=lambda s: (-s.received, -s.done, s.unit.name))
 
 
 @dataclass
@@ -341,23 +341,23 @@ def open_report_map(
             "lon",
             "status",
             "privacy",
-            "kategori__nama",
-            "kategori__name_en",
-            "kategori__sensitif",
-            "unit__nama",
+            "category__name",
+            "category__name_en",
+            "category__sensitive",
+            "unit__name",
         )
     )
     points = []
     for r in rows:
         shown = exposure.expose(_facts(r), Audience.HANDLER)
         points.append(
-            {k: v for k, v in r.items() if k not in ("privacy", "kategori__sensitif")}
+            {k: v for k, v in r.items() if k not in ("privacy", "category__sensitive")}
             | {"lat": shown.point[0], "lon": shown.point[1]}
         )
     cells: dict[tuple[int, int], MapCell] = {}
     if openable is not None:
         others = located.exclude(pk__in=openable.order_by().values("pk"))
-        for r in others.values("lat", "lon", "status", "privacy", "kategori__sensitif").iterator(chunk_size=2000):
+        for r in others.values("lat", "lon", "status", "privacy", "category__sensitive").iterator(chunk_size=2000):
             shown = exposure.expose(_facts(r), Audience.OVERSIGHT)
             if not shown.counted or shown.cell is None:
                 continue
@@ -370,4 +370,4 @@ def open_report_map(
 
 
 def _facts(row: dict) -> exposure.Facts:
-    return exposure.Facts(privacy=row["privacy"], sensitive=row["kategori__sensitif"], lat=row["lat"], lon=row["lon"])
+    return exposure.Facts(privacy=row["privacy"], sensitive=row["category__sensitive"], lat=row["lat"], lon=row["lon"])

@@ -15,7 +15,7 @@ from ninja.errors import ValidationError as NinjaValidationError
 from sigap.core.errors import DomainError, NotFound
 from sigap.core.schemas import ErrorOut
 from sigap.core.throttles import per_ip
-from sigap.organization.models import Kategori, Wilayah
+from sigap.organization.models import Category, Wilayah
 from sigap.reports import exposure, photoserve
 from sigap.reports import services as report_services
 from sigap.reports.models import Channel, Photo, Report
@@ -204,9 +204,9 @@ def _kelurahan_out(report) -> dict | None:
     version, names = _kelurahan_names
     if version is not data:
         names = {
-            pk: (kode, nama)
-            for pk, kode, nama in Wilayah.objects.filter(id__in=list(data.kelurahan_ids.values())).values_list(
-                "id", "kode", "nama"
+            pk: (code, name)
+            for pk, code, name in Wilayah.objects.filter(id__in=list(data.kelurahan_ids.values())).values_list(
+                "id", "code", "name"
             )
         }
         _kelurahan_names = (data, names)
@@ -220,15 +220,15 @@ def _kelurahan_out(report) -> dict | None:
 def categories_endpoint(request):
     return [
         {
-            "code": k.kode,
-            "group": k.grup,
-            "name": k.nama,
+            "code": k.code,
+            "group": k.group,
+            "name": k.name,
             "name_en": k.name_en,
-            "sensitive": k.sensitif,
-            "examples": k.contoh,
-            "days_to_resolve": k.sla_hari_selesai,
+            "sensitive": k.sensitive,
+            "examples": k.examples,
+            "days_to_resolve": k.sla_done_days,
         }
-        for k in Kategori.objects.filter(aktif=True)
+        for k in Category.objects.filter(active=True)
     ]
 
 
@@ -240,7 +240,7 @@ def locate_endpoint(request, lat: float, lon: float):
             "Data batas wilayah belum dimuat.", "No boundary data is loaded.", code="no_boundaries", status=503
         )
     location = data.index.locate(lon, lat)
-    kel = Wilayah.objects.select_related("parent__parent").get(kode=location.kode)
+    kel = Wilayah.objects.select_related("parent__parent").get(code=location.code)
     kec = kel.parent
     kota = kec.parent if kec else None
     return {
@@ -258,10 +258,10 @@ def track_payload(report: Report, code: str) -> dict:
     question = report.public_note if report.status == ReportStatus.AWAITING_REPORTER else None
     return {
         "id": report.number,
-        "category": code_name(report.kategori),
+        "category": code_name(report.category),
         "status": status_out(report.status),
-        "unit": report.unit.nama if report.unit else None,
-        "kelurahan": report.kelurahan.nama if report.kelurahan else None,
+        "unit": report.unit.name if report.unit else None,
+        "kelurahan": report.kelurahan.name if report.kelurahan else None,
         "created_at": report.created_at,
         "due_at": report.due_at,
         "public_note": report.public_note,
@@ -278,13 +278,13 @@ def track_payload(report: Report, code: str) -> dict:
             {
                 "at": h.created_at,
                 "status": status_out(h.new_status),
-                "unit": h.unit.nama if h.unit else None,
+                "unit": h.unit.name if h.unit else None,
                 "note": h.public_note,
             }
             for h in history
         ],
         "hops": [
-            {"kind": h.kind, "from_unit": h.from_unit.nama, "to_unit": h.to_unit.nama, "at": h.created_at} for h in hops
+            {"kind": h.kind, "from_unit": h.from_unit.name, "to_unit": h.to_unit.name, "at": h.created_at} for h in hops
         ],
         "photos": [
             {
@@ -310,7 +310,7 @@ TRACK_THROTTLE = [per_ip("track", settings.SIGAP_TRACK_RATE)]
 def track_endpoint(request, code: str):
     report = report_services.report_by_tracking(code)
     report = Report.objects.select_related(
-        "kategori", "unit", "kelurahan", "merged_into", "merged_into__kategori", "merged_into__kelurahan"
+        "category", "unit", "kelurahan", "merged_into", "merged_into__category", "merged_into__kelurahan"
     ).get(pk=report.pk)
     return track_payload(report, code)
 

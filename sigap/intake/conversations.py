@@ -30,7 +30,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from sigap.core.errors import DomainError
-from sigap.organization.models import Kategori
+from sigap.organization.models import Category
 from sigap.privacy import vault
 from sigap.reports import outbox
 from sigap.reports.categorize import categorize
@@ -280,7 +280,7 @@ def conversation_handle(inbound: Inbound):
     elif step == "location_pick" and answer.isdigit() and 1 <= int(answer) <= len(data["places"]):
         place = data["places"][int(answer) - 1]
         data["location"] = [place["lat"], place["lon"]]
-        data["address"] = place["nama"]
+        data["address"] = place.get("name") or place.get("nama", "")  # a dialog saved before the rename says "nama"
     elif step == "category" and text:
         if answer in YES:
             pass
@@ -326,7 +326,7 @@ def dialog_place(data: dict, text: str, quiet: bool = False) -> None:
         data["location"] = [matches[0].lat, matches[0].lon]
         data["address"] = text
     elif matches and not quiet:
-        data["places"] = [{"kode": m.kode, "nama": m.nama, "lat": m.lat, "lon": m.lon} for m in matches[:5]]
+        data["places"] = [{"code": m.code, "name": m.name, "lat": m.lat, "lon": m.lon} for m in matches[:5]]
         data["address"] = text
 
 
@@ -338,7 +338,7 @@ def _advance(conv: Conversation, data: dict, inbound: Inbound):
     if not data["location"]:
         if data.get("places") and conv.step != "location_pick":
             conv.step = "location_pick"
-            options = ", ".join(f"{i} {p['nama']}" for i, p in enumerate(data["places"], 1))
+            options = ", ".join(f"{i} {p['name']}" for i, p in enumerate(data["places"], 1))
             dialog_say(conv, "ask_location_pick", options=options)
             return None
         again = conv.step in ("location", "location_pick")
@@ -352,7 +352,7 @@ def _advance(conv: Conversation, data: dict, inbound: Inbound):
             guesses = _guess_categories(" ".join(data["texts"]))
             data["candidates"] = [code for code, _score in guesses]
             data["category"] = data["candidates"][0] if data["candidates"] else "lainnya"
-            names = dict(Kategori.objects.filter(kode__in=data["candidates"]).values_list("kode", "nama"))
+            names = dict(Category.objects.filter(code__in=data["candidates"]).values_list("code", "name"))
             conv.step = "category"
             options = ", ".join(f"{i} {names.get(c, c)}" for i, c in enumerate(data["candidates"], 1))
             dialog_say(conv, "ask_category", category=names.get(data["category"], data["category"]), options=options)
@@ -404,7 +404,7 @@ def _file(conv: Conversation, data: dict):
     if anonymous:
         dialog_say(conv, "filed_anon", number=report.number, code=result.tracking_code, secret=result.secret)
     else:
-        dialog_say(conv, "filed", number=report.number, unit=report.unit.nama, code=result.tracking_code)
+        dialog_say(conv, "filed", number=report.number, unit=report.unit.name, code=result.tracking_code)
     for p in data["photos"]:
         vault.blob_destroy(p["ref"])
     return report

@@ -115,7 +115,7 @@ def summary(result, kelurahan: dict | None) -> dict:
         "status": report.status,
         "unit": code_name(report.unit),
         "kelurahan": kelurahan,
-        "category": code_name(report.kategori),
+        "category": code_name(report.category),
         "category_confidence": result.category_confidence,
         "triage": bool(report.triage_reason),
         "privacy": report.privacy,

@@ -16,7 +16,7 @@ from . import services
 
 def open311_report_file(
     *,
-    kategori: str,
+    category: str,
     description: str,
     lat: float | None,
     lon: float | None,
@@ -29,7 +29,7 @@ def open311_report_file(
 ) -> services.IntakeResult:
     created = services.report_submit(
         services.Submission(
-            category=kategori,
+            category=category,
             description=description,
             lat=lat,
             lon=lon,

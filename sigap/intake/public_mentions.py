@@ -170,7 +170,7 @@ def place_from_text(text: str) -> tuple[float, float, str] | None:
 
     matches = place_match(text)
     if len(matches) == 1 or (matches and matches[0].confidence - matches[1].confidence >= 0.2):
-        return matches[0].lat, matches[0].lon, matches[0].nama
+        return matches[0].lat, matches[0].lon, matches[0].name
     return None
 
 
@@ -274,7 +274,7 @@ def public_mention_file(
         recipient_ref=public_route,
         reply_context=public_target,
     )
-    fmt = {"number": number, "unit": report.unit.nama, "code": result.tracking_code}
+    fmt = {"number": number, "unit": report.unit.name, "code": result.tracking_code}
     notify(
         report=report, kind="dialog:filed", body=PRIVATE_FILED[0].format(**fmt), body_en=PRIVATE_FILED[1].format(**fmt)
     )

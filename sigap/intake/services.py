@@ -178,10 +178,10 @@ def submission_validate(sub: Submission) -> None:
         )
 
 
-def _concerned_unit(sub: Submission, kategori):
+def _concerned_unit(sub: Submission, category):
     """Complaints about officials: the unit the reporter names, checked by the reports domain, which also
     sets the default (the kelurahan of the location) on every path (``reports.services.conflict_settle``)."""
-    return report_services.about_unit_check(kategori=kategori, about_unit=sub.about_unit)
+    return report_services.about_unit_check(category=category, about_unit=sub.about_unit)
 
 
 @dataclass
@@ -208,20 +208,20 @@ def _prepare(sub: Submission, *, actor, actor_kind: str, now: datetime | None) -
         category_source = "machine"
         if confidence < threshold or category in HUMAN_CONFIRMS:
             triage_reason = "category"
-    kategori = report_services.kategori_get(category)
-    if kategori.sensitif and sub.privacy == Privacy.PUBLIC:
+    category = report_services.category_get(category)
+    if category.sensitive and sub.privacy == Privacy.PUBLIC:
         raise _invalid(
             "privacy",
-            f"Laporan kategori '{kategori.nama}' tidak dapat dibuat publik demi melindungi pelapor.",
-            f"Reports in category '{kategori.name_en or kategori.kode}' cannot be public, to protect the reporter.",
+            f"Laporan kategori '{category.name}' tidak dapat dibuat publik demi melindungi pelapor.",
+            f"Reports in category '{category.name_en or category.code}' cannot be public, to protect the reporter.",
             "sensitive_not_public",
         )
     # Route first: a point outside every area is refused before any work is done.
     location, routed = None, None
     if sub.lat is not None and sub.lon is not None:
-        routed = report_services.report_route(kategori=kategori, lat=sub.lat, lon=sub.lon)
+        routed = report_services.report_route(category=category, lat=sub.lat, lon=sub.lon)
         location = routed[0]
-    concerned = _concerned_unit(sub, kategori)
+    concerned = _concerned_unit(sub, category)
     photos: list[CheckedPhoto] = [photo_check(raw, filename=name) for name, raw in sub.photos]
     warnings = (
         tuple(
@@ -258,7 +258,7 @@ def _prepare(sub: Submission, *, actor, actor_kind: str, now: datetime | None) -
     redacted = door.for_officers(sub.description.strip(), identity=terms, names=sub.known_names)
     redacted_address = door.for_officers(sub.address.strip(), identity=terms, names=sub.known_names)
     new = report_services.NewReport(
-        kategori=kategori,
+        category=category,
         description=redacted.text,
         lat=None if location is None else float(sub.lat),
         lon=None if location is None else float(sub.lon),
@@ -379,7 +379,7 @@ def _outcome_unknown() -> DomainError:
 def _committed(prepared: list[_Prepared]) -> dict[int, IntakeResult]:
     """Which of ``prepared`` are stored (by tracking code and time of filing), as their IntakeResults."""
     wanted = {report_services.tracking_hash(p.new.tracking_code): i for i, p in enumerate(prepared)}
-    found = Report.objects.filter(tracking_hash__in=list(wanted)).select_related("kategori", "unit", "kelurahan")
+    found = Report.objects.filter(tracking_hash__in=list(wanted)).select_related("category", "unit", "kelurahan")
     done: dict[int, IntakeResult] = {}
     for report in found:
         i = wanted[report.tracking_hash]

@@ -18,7 +18,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from sigap.core.errors import DomainError
 from sigap.organization import roles
-from sigap.organization.models import Kategori
+from sigap.organization.models import Category
 from sigap.reports.models import Channel, Privacy
 from sigap.routing.places import kelurahan_choosable, kelurahan_point
 
@@ -59,8 +59,8 @@ class OperatorReportForm(forms.Form):
         super().__init__(*args, **kwargs)
         english = _english()
         self.fields["category"].choices = [("", _("— pilih kategori —"))] + [
-            (k.kode, (k.name_en or k.nama) if english else k.nama)
-            for k in Kategori.objects.filter(aktif=True).order_by("nama")
+            (k.code, (k.name_en or k.name) if english else k.name)
+            for k in Category.objects.filter(active=True).order_by("name")
         ]
 
     def clean(self):
@@ -82,39 +82,39 @@ class OperatorReportForm(forms.Form):
 def _location_choices(kota: str = "", kecamatan: str = "") -> dict:
     """Kota → kecamatan → kelurahan options; a choice narrows the lists below it."""
     kels = list(
-        kelurahan_choosable().select_related("parent__parent").order_by("parent__parent__nama", "parent__nama", "nama")
+        kelurahan_choosable().select_related("parent__parent").order_by("parent__parent__name", "parent__name", "name")
     )
-    kecamatan_by_kode = {}
-    kota_by_kode = {}
+    kecamatan_by_code = {}
+    kota_by_code = {}
     for k in kels:
         if k.parent:
-            kecamatan_by_kode[k.parent.kode] = k.parent
+            kecamatan_by_code[k.parent.code] = k.parent
             if k.parent.parent:
-                kota_by_kode[k.parent.parent.kode] = k.parent.parent
-    if kecamatan and kecamatan in kecamatan_by_kode:
-        kota = kecamatan_by_kode[kecamatan].parent.kode if kecamatan_by_kode[kecamatan].parent else kota
-    kotas = sorted(kota_by_kode.values(), key=lambda w: w.nama)
+                kota_by_code[k.parent.parent.code] = k.parent.parent
+    if kecamatan and kecamatan in kecamatan_by_code:
+        kota = kecamatan_by_code[kecamatan].parent.code if kecamatan_by_code[kecamatan].parent else kota
+    kotas = sorted(kota_by_code.values(), key=lambda w: w.name)
     kecs = [
         w
-        for w in sorted(kecamatan_by_kode.values(), key=lambda w: (w.parent.nama if w.parent else "", w.nama))
-        if not kota or (w.parent and w.parent.kode == kota)
+        for w in sorted(kecamatan_by_code.values(), key=lambda w: (w.parent.name if w.parent else "", w.name))
+        if not kota or (w.parent and w.parent.code == kota)
     ]
     kec_groups: dict[str, list] = {}
     for w in kecs:
-        kec_groups.setdefault(w.parent.nama if w.parent else "", []).append(w)
+        kec_groups.setdefault(w.parent.name if w.parent else "", []).append(w)
     kel_groups: dict[str, list] = {}
     for k in kels:
-        if kecamatan and (not k.parent or k.parent.kode != kecamatan):
+        if kecamatan and (not k.parent or k.parent.code != kecamatan):
             continue
-        if not kecamatan and kota and (not k.parent or not k.parent.parent or k.parent.parent.kode != kota):
+        if not kecamatan and kota and (not k.parent or not k.parent.parent or k.parent.parent.code != kota):
             continue
-        kel_groups.setdefault(k.parent.nama if k.parent else "", []).append(k)
+        kel_groups.setdefault(k.parent.name if k.parent else "", []).append(k)
     return {
         "kotas": kotas,
         "kecamatan_groups": list(kec_groups.items()),
         "kelurahan_groups": list(kel_groups.items()),
         "kota": kota,
-        "kecamatan": kecamatan if kecamatan in kecamatan_by_kode else "",
+        "kecamatan": kecamatan if kecamatan in kecamatan_by_code else "",
     }
 
 
@@ -172,9 +172,9 @@ def operator_view(request):
                     "number": report.number,
                     "tracking_code": created.tracking_code,
                     "secret": created.secret,
-                    "unit": report.unit.nama if report.unit else "",
-                    "kelurahan": report.kelurahan.nama if report.kelurahan else "",
-                    "category": report.kategori.kode,
+                    "unit": report.unit.name if report.unit else "",
+                    "kelurahan": report.kelurahan.name if report.kelurahan else "",
+                    "category": report.category.code,
                     "channel": report.channel,
                     "privacy": report.privacy,
                 }
@@ -185,9 +185,9 @@ def operator_view(request):
         result = request.session.pop(RESULT_KEY, None)
         status = 200
     if result:
-        kategori = Kategori.objects.filter(kode=result["category"]).first()
+        category = Category.objects.filter(code=result["category"]).first()
         result["category_name"] = (
-            ((kategori.name_en or kategori.nama) if _english() else kategori.nama) if kategori else ""
+            ((category.name_en or category.name) if _english() else category.name) if category else ""
         )
         result["channel_label"] = Channel(result["channel"]).label
         result["privacy_label"] = Privacy(result["privacy"]).label

@@ -68,7 +68,7 @@ def _moves_to(target: Status) -> Callable[[Report], bool]:
 
 
 def _has_units_below(report: Report) -> bool:
-    return Unit.objects.filter(parent_id=report.unit_id, aktif=True).exists()
+    return Unit.objects.filter(parent_id=report.unit_id, active=True).exists()
 
 
 # --- the calls: one service each, and the message -------------------------------------------------
@@ -81,12 +81,12 @@ def _accept(*, user, report: Report, data: dict) -> str:
 
 def _coordinate(*, user, report: Report, data: dict) -> str:
     hop = services.report_coordinate(report_id=report.pk, actor=user, to_unit=data["to_unit"], reason=data["reason"])
-    return _("Laporan dikoordinasikan ke %(unit)s.") % {"unit": hop.to_unit.nama}
+    return _("Laporan dikoordinasikan ke %(unit)s.") % {"unit": hop.to_unit.name}
 
 
 def _dispose(*, user, report: Report, data: dict) -> str:
     hop = services.report_dispose(report_id=report.pk, actor=user, to_unit=data["to_unit"], reason=data["reason"])
-    return _("Laporan didisposisikan ke %(unit)s.") % {"unit": hop.to_unit.nama}
+    return _("Laporan didisposisikan ke %(unit)s.") % {"unit": hop.to_unit.name}
 
 
 def _reject(*, user, report: Report, data: dict) -> str:
@@ -156,7 +156,7 @@ ACTIONS: tuple[OfficerAction, ...] = (
         schema=HopIn,
         form=HopForm,
         who=HANDLING,
-        offered=_moves_to(Status.COORDINATION),
+        offered=_moves_to(Status.KOORDINASI),
         run=_coordinate,
     ),
     OfficerAction(
@@ -168,7 +168,7 @@ ACTIONS: tuple[OfficerAction, ...] = (
         schema=HopIn,
         form=HopForm,
         who=HANDLING,
-        offered=_moves_to(Status.DISPOSITION),
+        offered=_moves_to(Status.DISPOSISI),
         also=_has_units_below,  # nothing below the handling unit: nowhere to pass it down to
         run=_dispose,
     ),

@@ -117,7 +117,7 @@ def token_endpoint(request, payload: TokenIn):
 def _item(report: Report, now) -> dict:
     return {
         "id": report.number,
-        "category": code_name(report.kategori),
+        "category": code_name(report.category),
         "status": status_out(report.status),
         "unit": code_name(report.unit),
         "kelurahan": code_name(report.kelurahan),
@@ -154,7 +154,7 @@ def queue_endpoint(
     now = timezone.now()
     scope = selectors.scope_of(request.auth)
     filters = dict(
-        status=status, kategori=category, kelurahan=kelurahan, overdue=overdue, unit=unit, now=now, scope=scope
+        status=status, category=category, kelurahan=kelurahan, overdue=overdue, unit=unit, now=now, scope=scope
     )
     qs = selectors.report_queue(user=request.auth, **filters)
     if cursor:
@@ -163,7 +163,7 @@ def queue_endpoint(
         rows = list(qs[(page - 1) * page_size : page * page_size + 1])
     more, rows = len(rows) > page_size, rows[:page_size]
     total, capped = selectors.queue_size(user=request.auth, **filters)
-    counts = selectors.queue_counts(user=request.auth, kategori=category, kelurahan=kelurahan, scope=scope)
+    counts = selectors.queue_counts(user=request.auth, category=category, kelurahan=kelurahan, scope=scope)
     access_record(
         actor=request.auth,
         action=Action.LIST_REPORTS,
@@ -200,7 +200,7 @@ def _detail(user, report: Report) -> dict:
     hops = selectors.report_hops(report)
     return {
         "id": report.number,
-        "category": code_name(report.kategori),
+        "category": code_name(report.category),
         "description": report.description,
         "address": report.address,
         "lat": report.lat,
@@ -223,7 +223,7 @@ def _detail(user, report: Report) -> dict:
             {
                 "id": p.pk,
                 "kind": p.kind,
-                "unit": p.unit.kode if p.unit_id else None,
+                "unit": p.unit.code if p.unit_id else None,
                 "url": f"/api/v1/officer/reports/{report.number}/photos/{p.pk}",
                 "width": p.width,
                 "height": p.height,
@@ -296,7 +296,7 @@ def suggestions_endpoint(request, number: str):
 
 
 def _unit_out(u: Unit) -> dict:
-    return {**code_name(u), "kind": u.jenis, "parent": u.parent.kode if u.parent_id else None}
+    return {**code_name(u), "kind": u.kind, "parent": u.parent.code if u.parent_id else None}
 
 
 @router.get("/units", response={200: list[UnitOut], **ERRORS}, summary="Find units (for koordinasi)")

@@ -121,8 +121,8 @@ def dashboard_map_view(request):
                     "status": status.value,
                     "status_label": str(status.label),
                     "colour": COLOUR[status],
-                    "category": (p["kategori__name_en"] or p["kategori__nama"]) if english else p["kategori__nama"],
-                    "unit": p["unit__nama"] or "",
+                    "category": (p["category__name_en"] or p["category__name"]) if english else p["category__name"],
+                    "unit": p["unit__name"] or "",
                     "url": reverse("officers:report", args=[p["number"]]),
                 },
             }

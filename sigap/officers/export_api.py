@@ -37,7 +37,7 @@ def export_csv_endpoint(
     in the queue's order, read from one index range."""
     rows = list(
         selectors.report_queue(
-            user=request.auth, status=status, kategori=category, kelurahan=kelurahan, overdue=overdue
+            user=request.auth, status=status, category=category, kelurahan=kelurahan, overdue=overdue
         )[:MAX_ROWS]
     )
     access_record(
@@ -57,10 +57,10 @@ def export_csv_endpoint(
         writer.writerow(
             [
                 r.number,
-                r.kategori.kode,
+                r.category.code,
                 label_id(r.status),
-                r.unit.nama if r.unit else "",
-                r.kelurahan.nama if r.kelurahan else "",
+                r.unit.name if r.unit else "",
+                r.kelurahan.name if r.kelurahan else "",
                 r.channel,
                 r.privacy,
                 timezone.localtime(r.created_at).isoformat(timespec="minutes"),

@@ -26,15 +26,15 @@ def report_suggestions(report: Report) -> Suggestions:
     data = routing_data()
     codes = (
         data.rulebook.suggestions(
-            kategori=report.kategori.kode,
-            kelurahan=report.kelurahan.kode,
-            exclude_unit=report.unit.kode if report.unit else None,
+            category=report.category.code,
+            kelurahan=report.kelurahan.code,
+            exclude_unit=report.unit.code if report.unit else None,
         )
         if report.kelurahan
         else []
     )
-    units = {u.kode: u for u in Unit.objects.filter(kode__in=codes).select_related("parent")}
-    below = list(Unit.objects.filter(parent=report.unit, aktif=True).select_related("parent")) if report.unit else []
+    units = {u.code: u for u in Unit.objects.filter(code__in=codes).select_related("parent")}
+    below = list(Unit.objects.filter(parent=report.unit, active=True).select_related("parent")) if report.unit else []
     # conflict of interest: never offer the unit a complaint is about, nor a unit below it (the services refuse them)
     barred = roles.descendant_unit_ids({report.concerned_unit_id}) if report.concerned_unit_id else set()
     return Suggestions(
@@ -45,8 +45,8 @@ def report_suggestions(report: Report) -> Suggestions:
 
 def units_search(q: str = "", *, limit: int = 20):
     """Active units whose name or code contains ``q``, by code."""
-    qs = Unit.objects.filter(aktif=True).select_related("parent")
+    qs = Unit.objects.filter(active=True).select_related("parent")
     q = (q or "").strip()
     if q:
-        qs = qs.filter(Q(nama__icontains=q) | Q(kode__icontains=q))
-    return qs.order_by("kode")[: max(1, min(limit, 100))]
+        qs = qs.filter(Q(name__icontains=q) | Q(code__icontains=q))
+    return qs.order_by("code")[: max(1, min(limit, 100))]

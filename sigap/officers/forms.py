@@ -40,7 +40,7 @@ SORTS = {  # besides "urgent" (the default: the hop deadline while a unit must a
 
 class QueueFilterForm(forms.Form):
     status = forms.ChoiceField(label=_("Status"), required=False)
-    kategori = forms.ChoiceField(label=_("Kategori"), required=False)
+    category = forms.ChoiceField(label=_("Kategori"), required=False)
     kelurahan = forms.ChoiceField(label=_("Kelurahan"), required=False)
     overdue = forms.ChoiceField(
         label=_("Tenggat"),
@@ -59,7 +59,7 @@ class QueueFilterForm(forms.Form):
     )
     page = forms.IntegerField(required=False, min_value=1)
 
-    def __init__(self, *args, kategori_choices=(), kelurahan_choices=(), **kwargs):
+    def __init__(self, *args, category_choices=(), kelurahan_choices=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["status"].choices = [
             ("", _("Semua yang masih terbuka")),
@@ -67,7 +67,7 @@ class QueueFilterForm(forms.Form):
             (CLOSED, _("Hanya yang ditutup")),
             *Status.choices,
         ]
-        self.fields["kategori"].choices = [("", _("Semua kategori")), *kategori_choices]
+        self.fields["category"].choices = [("", _("Semua kategori")), *category_choices]
         self.fields["kelurahan"].choices = [("", _("Semua kelurahan")), *kelurahan_choices]
 
     def value(self, name: str):

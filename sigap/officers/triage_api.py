@@ -96,12 +96,12 @@ def _about_unit(report: Report, data) -> dict | None:
     """The concerned unit the desk would set for a complaint about officials (see ``conflict_settle``)."""
     unit = report.concerned_unit
     if unit is None and report.kelurahan_id is not None:
-        unit = data.units_by_code.get(kelurahan_unit_code(report.kelurahan.kode))
+        unit = data.units_by_code.get(kelurahan_unit_code(report.kelurahan.code))
     return code_name(unit)
 
 
 def _suggestions(report: Report, data, places) -> dict:
-    names = {k: c.nama for k, c in data.kategori_by_code.items()}
+    names = {k: c.name for k, c in data.category_by_code.items()}
     ranked, _threshold = categorize(report.description, active=set(names))
     found = place_match(f"{report.address} {report.description}", places)[:5]
     return {
@@ -132,7 +132,7 @@ def triage_queue_endpoint(request, limit: int = 50):
             "excerpt": r.description[:300],
             "address": r.address,
             "created_at": r.created_at,
-            "category": code_name(r.kategori),
+            "category": code_name(r.category),
             "about_unit": _about_unit(r, data),
             **_suggestions(r, data, places),
         }
@@ -158,7 +158,7 @@ def triage_endpoint(request, number: str, payload: TriageIn):
     services.report_triage(
         report_id=report.pk,
         actor=request.auth,
-        kategori=payload.category,
+        category=payload.category,
         lat=lat,
         lon=lon,
         note=payload.note,

@@ -96,8 +96,8 @@ class ConsoleLogoutView(auth_views.LogoutView):
 # --- the queue ---------------------------------------------------------------------------------
 
 
-def _kategori_label(k) -> str:
-    return (k.name_en or k.nama) if (get_language() or "id").startswith("en") else k.nama
+def _category_label(k) -> str:
+    return (k.name_en or k.name) if (get_language() or "id").startswith("en") else k.name
 
 
 def _count_label(n: int, capped: bool) -> str:
@@ -110,31 +110,35 @@ def _queue(request) -> dict:
     closed ones behind the status filter, with counts that stop at 1,000. A fixed number of statements."""
     user = request.user
     scope = selectors.scope_of(user)
-    kategori_rows = sorted(routing_data().kategori_by_code.values(), key=lambda k: k.nama)
+    category_rows = sorted(routing_data().category_by_code.values(), key=lambda k: k.name)
+    query = request.GET
+    if "kategori" in query and "category" not in query:  # a bookmark made before the parameter was renamed
+        query = query.copy()
+        query["category"] = query["kategori"]
     form = QueueFilterForm(
-        request.GET,
-        kategori_choices=[(k.kode, _kategori_label(k)) for k in kategori_rows],
+        query,
+        category_choices=[(k.code, _category_label(k)) for k in category_rows],
         kelurahan_choices=selectors.kelurahan_choices(user=user, scope=scope),
     )
     form.is_valid()
     value = form.value
-    status, kategori, kelurahan = value("status"), value("kategori"), value("kelurahan")
+    status, category, kelurahan = value("status"), value("category"), value("kelurahan")
     overdue = {"1": True, "0": False}.get(value("overdue") or "")
     sort = value("sort") or "urgent"
     now = timezone.now()
     qs = selectors.report_queue(
-        user=user, status=status, kategori=kategori, kelurahan=kelurahan, overdue=overdue, now=now, scope=scope
+        user=user, status=status, category=category, kelurahan=kelurahan, overdue=overdue, now=now, scope=scope
     )
     if sort != "urgent":
         ordering = [
             F(f[1:]).desc(nulls_last=True) if f.startswith("-") else F(f).asc(nulls_last=True) for f in SORTS[sort]
         ]
         qs = qs.order_by(*ordering, "-pk")
-    counts = selectors.queue_counts(user=user, kategori=kategori, kelurahan=kelurahan, scope=scope)
+    counts = selectors.queue_counts(user=user, category=category, kelurahan=kelurahan, scope=scope)
 
     def size():
         return selectors.queue_size(
-            user=user, status=status, kategori=kategori, kelurahan=kelurahan, overdue=overdue, now=now, scope=scope
+            user=user, status=status, category=category, kelurahan=kelurahan, overdue=overdue, now=now, scope=scope
         )
 
     page = CappedPaginator(qs, PAGE_SIZE, size=size).get_page(value("page") or 1)
@@ -143,7 +147,7 @@ def _queue(request) -> dict:
         k: v
         for k, v in {
             "status": status,
-            "category": kategori,
+            "category": category,
             "kelurahan": kelurahan,
             "overdue": overdue,
             "sort": sort,
@@ -158,7 +162,7 @@ def _queue(request) -> dict:
         k: v
         for k, v in {
             "status": status,
-            "kategori": kategori,
+            "category": category,
             "kelurahan": kelurahan,
             "overdue": value("overdue"),
             "sort": sort if sort != "urgent" else None,
@@ -263,7 +267,7 @@ def _report_context(
                 unit_rows__unit_id=report.unit_id,
                 unit_rows__holds=True,
                 unit_rows__is_open=True,
-                unit_rows__kategori_id=report.kategori_id,
+                unit_rows__category_id=report.category_id,
                 unit_rows__kelurahan_id=report.kelurahan_id,
             )
             .exclude(pk=report.pk)
@@ -486,7 +490,7 @@ def _validation_answer(
         (messages.error if error else messages.success)(request, f"{number}: {error or result}")
         return redirect("officers:validation")
     report = (
-        Report.objects.select_related("kategori", "unit", "kelurahan")
+        Report.objects.select_related("category", "unit", "kelurahan")
         .prefetch_related(Prefetch("photos", queryset=Photo.objects.select_related("unit")))
         .get(number=number)
     )

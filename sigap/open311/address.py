@@ -29,9 +29,9 @@ KEL_WORDS = frozenset({"kelurahan", "kel", "kl", "desa", "ds"})
 
 @dataclass(frozen=True)
 class Area:
-    kode: str
-    nama: str
-    parent_kode: str = ""
+    code: str
+    name: str
+    parent_code: str = ""
 
 
 def words(text: str) -> tuple[str, ...]:
@@ -51,7 +51,7 @@ class _Match:
 def _find(tokens: tuple[str, ...], areas, kind: str) -> list[_Match]:
     out = []
     for area in areas:
-        name = words(area.nama)
+        name = words(area.name)
         n = len(name)
         if not n:
             continue
@@ -80,29 +80,29 @@ def kelurahan_from_text(text: str, *, kelurahan, kecamatan) -> Area:
     kec_at = {(m.start, m.end): m.area for m in kec}
     spans: dict[str, set] = {}
     for m in kel:
-        spans.setdefault(m.area.kode, set()).add((m.start, m.end))
-    candidates = list({m.area.kode: m.area for m in kel}.values())
+        spans.setdefault(m.area.code, set()).add((m.start, m.end))
+    candidates = list({m.area.code: m.area for m in kel}.values())
     # 3. a bare name that is both a kelurahan and a kecamatan holding another candidate means the kecamatan
     if len(candidates) > 1:
 
         def means_kecamatan(c: Area) -> bool:
-            for span in spans[c.kode]:
+            for span in spans[c.code]:
                 area = kec_at.get(span)
-                if area is not None and any(o is not c and o.parent_kode == area.kode for o in candidates):
+                if area is not None and any(o is not c and o.parent_code == area.code for o in candidates):
                     return True
             return False
 
         candidates = [c for c in candidates if not means_kecamatan(c)] or candidates
     # 4. a kecamatan mentioned on its own (not the same words as a remaining candidate) narrows the choice
-    taken = {span for c in candidates for span in spans[c.kode]}
-    narrowing = {m.area.kode for m in kec if (m.start, m.end) not in taken or before[m] in KEC_WORDS}
+    taken = {span for c in candidates for span in spans[c.code]}
+    narrowing = {m.area.code for m in kec if (m.start, m.end) not in taken or before[m] in KEC_WORDS}
     if len(candidates) > 1 and narrowing:
-        candidates = [c for c in candidates if c.parent_kode in narrowing] or candidates
-    mentioned_kec = {m.area.kode: m.area for m in kec}
+        candidates = [c for c in candidates if c.parent_code in narrowing] or candidates
+    mentioned_kec = {m.area.code: m.area for m in kec}
     if len(candidates) == 1:
         return candidates[0]
     if candidates:
-        names = ", ".join(sorted(c.nama for c in candidates))
+        names = ", ".join(sorted(c.name for c in candidates))
         raise bad_request(
             f"address_string menyebut beberapa kelurahan ({names}); sebutkan satu kelurahan atau kirim lat/long.",
             f"address_string names several kelurahan ({names}); name one kelurahan or send lat/long.",
@@ -110,7 +110,7 @@ def kelurahan_from_text(text: str, *, kelurahan, kecamatan) -> Area:
             field="address_string",
         )
     if mentioned_kec:
-        names = ", ".join(sorted(a.nama for a in mentioned_kec.values()))
+        names = ", ".join(sorted(a.name for a in mentioned_kec.values()))
         raise bad_request(
             f"address_string hanya menyebut kecamatan ({names}); tambahkan nama kelurahan atau kirim lat/long.",
             f"address_string names only a kecamatan ({names}); add the kelurahan's name or send lat/long.",
@@ -132,18 +132,16 @@ def _areas(fingerprint: tuple) -> tuple[tuple[Area, ...], tuple[Area, ...], dict
     from sigap.organization.models import Wilayah
 
     prefix = settings.SIGAP_PROVINCE + "."
-    rows = Wilayah.objects.filter(
-        kode__startswith=prefix, tingkat__in=[Wilayah.Tingkat.KECAMATAN, Wilayah.Tingkat.KELURAHAN]
-    )
+    rows = Wilayah.objects.filter(code__startswith=prefix, level__in=[Wilayah.Level.KECAMATAN, Wilayah.Level.KELURAHAN])
     kel, kec, points = [], [], {}
-    for kode, nama, tingkat, parent, lat, lon in rows.values_list(
-        "kode", "nama", "tingkat", "parent__kode", "inner_lat", "inner_lon"
+    for code, name, level, parent, lat, lon in rows.values_list(
+        "code", "name", "level", "parent__code", "inner_lat", "inner_lon"
     ):
-        if tingkat == Wilayah.Tingkat.KECAMATAN:
-            kec.append(Area(kode, nama))
+        if level == Wilayah.Level.KECAMATAN:
+            kec.append(Area(code, name))
         elif lat is not None and lon is not None:
-            kel.append(Area(kode, nama, parent or ""))
-            points[kode] = (lat, lon)
+            kel.append(Area(code, name, parent or ""))
+            points[code] = (lat, lon)
     return tuple(kel), tuple(kec), points
 
 
@@ -156,5 +154,5 @@ def kelurahan_locate(text: str) -> tuple[Area, float, float]:
     agg = Wilayah.objects.aggregate(n=Count("id"), t=Max("updated_at"))
     kel, kec, points = _areas((agg["n"], agg["t"]))
     area = kelurahan_from_text(text, kelurahan=kel, kecamatan=kec)
-    lat, lon = points[area.kode]
+    lat, lon = points[area.code]
     return area, lat, lon

@@ -33,9 +33,9 @@ class ApiClientAdmin(admin.ModelAdmin):
 
 @admin.register(ServiceAttribute)
 class ServiceAttributeAdmin(admin.ModelAdmin):
-    list_display = ("kategori_kode", "code", "datatype", "required", "order", "description")
+    list_display = ("category_code", "code", "datatype", "required", "order", "description")
     list_filter = ("datatype", "required")
-    search_fields = ("kategori_kode", "code", "description")
+    search_fields = ("category_code", "code", "description")
 
 
 @admin.register(ClientReport)

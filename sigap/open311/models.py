@@ -94,7 +94,7 @@ class ServiceAttribute(models.Model):
 
     LISTS = (Datatype.SINGLE, Datatype.MULTI)
 
-    kategori_kode = models.SlugField(_("kode kategori"), max_length=60, db_index=True)
+    category_code = models.SlugField(_("kode kategori"), max_length=60, db_index=True)
     code = models.SlugField(_("kode atribut"), max_length=60)
     variable = models.BooleanField(
         _("diisi pelapor"), default=True, help_text=_("Tidak dicentang: hanya keterangan, tanpa isian.")
@@ -113,13 +113,13 @@ class ServiceAttribute(models.Model):
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
-        ordering = ["kategori_kode", "order", "code"]
+        ordering = ["category_code", "order", "code"]
         verbose_name = _("atribut layanan Open311")
         verbose_name_plural = _("atribut layanan Open311")
-        constraints = [models.UniqueConstraint(fields=["kategori_kode", "code"], name="open311_attribute_unique")]
+        constraints = [models.UniqueConstraint(fields=["category_code", "code"], name="open311_attribute_unique")]
 
     def __str__(self) -> str:
-        return f"{self.kategori_kode}:{self.code}"
+        return f"{self.category_code}:{self.code}"
 
     def clean(self) -> None:
         if self.datatype in self.LISTS:

@@ -58,7 +58,7 @@ def request_create_view(request, *, fmt: str, file_report: Callable[..., object]
     name = " ".join(p for p in (personal["first_name"], personal["last_name"]) if p)
     with transaction.atomic():
         created = file_report(
-            kategori=prepared.kategori.kode,
+            category=prepared.category.code,
             description=prepared.description,
             lat=prepared.lat,
             lon=prepared.lon,

@@ -22,7 +22,7 @@ from datetime import datetime
 from django.db.models import Exists, Max, OuterRef, Prefetch, Q, QuerySet, Value
 from django.utils import translation
 
-from sigap.organization.models import Kategori
+from sigap.organization.models import Category
 from sigap.reports import exposure
 from sigap.reports.exposure import Audience
 from sigap.reports.models import Hop, Photo, Privacy, Report
@@ -36,33 +36,33 @@ SPECIFICATION = "http://wiki.open311.org/GeoReport_v2"
 # --- services --------------------------------------------------------------------------------
 
 
-def attributes_by_kategori() -> dict[str, list[ServiceAttribute]]:
+def attributes_by_category() -> dict[str, list[ServiceAttribute]]:
     out: dict[str, list[ServiceAttribute]] = {}
     for attr in ServiceAttribute.objects.all():
-        out.setdefault(attr.kategori_kode, []).append(attr)
+        out.setdefault(attr.category_code, []).append(attr)
     return out
 
 
 def services_list() -> list[dict]:
-    attrs = attributes_by_kategori()
-    return [service_out(k, has_definition=bool(attrs.get(k.kode))) for k in Kategori.objects.filter(aktif=True)]
+    attrs = attributes_by_category()
+    return [service_out(k, has_definition=bool(attrs.get(k.code))) for k in Category.objects.filter(active=True)]
 
 
-def service_out(k: Kategori, *, has_definition: bool) -> dict:
+def service_out(k: Category, *, has_definition: bool) -> dict:
     return {
-        "service_code": k.kode,
-        "service_name": k.nama,
-        "description": k.name_en or k.nama,
+        "service_code": k.code,
+        "service_name": k.name,
+        "description": k.name_en or k.name,
         "metadata": has_definition,
         "type": "realtime",
-        "keywords": k.contoh,
-        "group": k.grup,
-        "sigap": {"name_en": k.name_en, "sensitive": k.sensitif, "days_to_resolve": k.sla_hari_selesai},
+        "keywords": k.examples,
+        "group": k.group,
+        "sigap": {"name_en": k.name_en, "sensitive": k.sensitive, "days_to_resolve": k.sla_done_days},
     }
 
 
-def kategori_active(code: str) -> Kategori | None:
-    return Kategori.objects.filter(kode=code, aktif=True).first()
+def category_active(code: str) -> Category | None:
+    return Category.objects.filter(code=code, active=True).first()
 
 
 def attribute_out(a: ServiceAttribute) -> dict:
@@ -80,14 +80,14 @@ def attribute_out(a: ServiceAttribute) -> dict:
     return out
 
 
-def service_definition(k: Kategori) -> dict:
-    attrs = ServiceAttribute.objects.filter(kategori_kode=k.kode)
-    return {"service_code": k.kode, "attributes": [attribute_out(a) for a in attrs]}
+def service_definition(k: Category) -> dict:
+    attrs = ServiceAttribute.objects.filter(category_code=k.code)
+    return {"service_code": k.code, "attributes": [attribute_out(a) for a in attrs]}
 
 
 def catalog_changeset() -> datetime | None:
     stamps = [
-        Kategori.objects.aggregate(t=Max("updated_at"))["t"],
+        Category.objects.aggregate(t=Max("updated_at"))["t"],
         ServiceAttribute.objects.aggregate(t=Max("updated_at"))["t"],
     ]
     stamps = [s for s in stamps if s is not None]
@@ -113,7 +113,7 @@ def _with_details(qs: QuerySet[Report], client: ApiClient | None) -> QuerySet[Re
     )
     return (
         qs.annotate(filed_by_caller=filed)
-        .select_related("kategori", "unit", "kelurahan")
+        .select_related("category", "unit", "kelurahan")
         .defer("kelurahan__geometry")
         .prefetch_related(  # the kelurahan's name and inner point, never its boundary
             Prefetch("hops", queryset=Hop.objects.select_related("from_unit", "to_unit").order_by("created_at", "id")),
@@ -143,7 +143,7 @@ def requests_search(
         qs = qs.filter(number__in=ids)
     else:
         if service_codes:
-            qs = qs.filter(kategori__kode__in=service_codes)
+            qs = qs.filter(category__code__in=service_codes)
         if start is not None:
             qs = qs.filter(created_at__gte=start)
         if end is not None:
@@ -189,10 +189,10 @@ def request_out(report: Report, *, media_url: Callable[[Report, Photo], str]) ->
         "service_request_id": report.number,
         "status": open311_status(status),
         "status_notes": (report.public_note or None) if shown.notes else None,
-        "service_name": report.kategori.nama,
-        "service_code": report.kategori.kode,
+        "service_name": report.category.name,
+        "service_code": report.category.code,
         "description": report.description if shown.description else None,
-        "agency_responsible": report.unit.nama if report.unit_id and shown.handling_unit else None,
+        "agency_responsible": report.unit.name if report.unit_id and shown.handling_unit else None,
         "service_notice": None,
         "requested_datetime": report.created_at,
         "updated_datetime": report.updated_at,
@@ -210,12 +210,12 @@ def request_out(report: Report, *, media_url: Callable[[Report, Photo], str]) ->
             "status_type": status_type(status).value,
             "privacy": report.privacy,
             "privacy_label": _label_id(Privacy(report.privacy)),
-            "kelurahan": report.kelurahan.nama if report.kelurahan_id else None,
+            "kelurahan": report.kelurahan.name if report.kelurahan_id else None,
             "hops": [
                 {
                     "kind": h.kind,
-                    "from_unit": h.from_unit.nama,
-                    "to_unit": h.to_unit.nama,
+                    "from_unit": h.from_unit.name,
+                    "to_unit": h.to_unit.name,
                     "at": h.created_at,
                     "accepted_at": h.accepted_at,
                 }

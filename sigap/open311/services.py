@@ -17,7 +17,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.datastructures import MultiValueDict
 
-from sigap.organization.models import Kategori
+from sigap.organization.models import Category
 from sigap.reports.models import Privacy, Report
 
 from .address import kelurahan_locate
@@ -53,7 +53,7 @@ def client_report_record(*, client: ApiClient, report: Report) -> ClientReport:
 
 @dataclass(frozen=True)
 class PreparedRequest:
-    kategori: Kategori
+    category: Category
     lat: float
     lon: float
     address: str
@@ -72,14 +72,14 @@ def _attribute_values(data: MultiValueDict) -> dict[str, list[str]]:
     return found
 
 
-def attributes_check(kategori: Kategori, given: dict[str, list[str]]) -> list[tuple[ServiceAttribute, list[str]]]:
+def attributes_check(category: Category, given: dict[str, list[str]]) -> list[tuple[ServiceAttribute, list[str]]]:
     """Validate answers against the service definition; returns (attribute, answers) in definition order."""
-    definitions = {a.code: a for a in ServiceAttribute.objects.filter(kategori_kode=kategori.kode)}
+    definitions = {a.code: a for a in ServiceAttribute.objects.filter(category_code=category.code)}
     unknown = sorted(set(given) - set(definitions))
     if unknown:
         raise bad_request(
-            f"Atribut tidak dikenal untuk {kategori.kode}: {', '.join(unknown)}.",
-            f"Unknown attribute(s) for {kategori.kode}: {', '.join(unknown)}.",
+            f"Atribut tidak dikenal untuk {category.code}: {', '.join(unknown)}.",
+            f"Unknown attribute(s) for {category.code}: {', '.join(unknown)}.",
             code="unknown_attribute",
             field=f"attribute[{unknown[0]}]",
         )
@@ -170,15 +170,15 @@ def request_prepare(data: MultiValueDict) -> PreparedRequest:
         raise bad_request(
             "service_code wajib diisi.", "service_code is required.", code="service_code_required", field="service_code"
         )
-    kategori = Kategori.objects.filter(kode=code[:60], aktif=True).first()
-    if kategori is None:
+    category = Category.objects.filter(code=code[:60], active=True).first()
+    if category is None:
         raise bad_request(
             "service_code tidak dikenal; lihat services.json.",
             "service_code not found; see services.json.",
             code="unknown_service_code",
             field="service_code",
         )
-    answers = attributes_check(kategori, _attribute_values(data))
+    answers = attributes_check(category, _attribute_values(data))
     media_url = _media_url(data.get("media_url"))
 
     privacy = (data.get("privacy") or Privacy.PRIVATE).strip().lower()
@@ -218,18 +218,18 @@ def request_prepare(data: MultiValueDict) -> PreparedRequest:
                 field="lat",
             )
         area, lat, lon = kelurahan_locate(address)
-        from_address = area.kode
+        from_address = area.code
 
     description = (data.get("description") or "").strip()
     notes = [_answer_text(attr, values) for attr, values in answers]
     if media_url:
         notes.append(f"media_url (tidak diunduh): {media_url}")
     if not description:
-        description = f"{kategori.nama} (laporan Open311 tanpa uraian)."
+        description = f"{category.name} (laporan Open311 tanpa uraian)."
     if notes:
         description = description + "\n\n[Open311] " + "; ".join(notes)
     return PreparedRequest(
-        kategori=kategori,
+        category=category,
         lat=lat,
         lon=lon,
         address=address,
@@ -240,7 +240,7 @@ def request_prepare(data: MultiValueDict) -> PreparedRequest:
 
 
 def created_out(*, report: Report, tracking_code: str, secret: str, token: str, lang_en: bool) -> list[dict]:
-    unit = report.unit.nama if report.unit_id else ""
+    unit = report.unit.name if report.unit_id else ""
     due = timezone.localtime(report.due_at).strftime("%Y-%m-%d") if isinstance(report.due_at, datetime) else "-"
     notice = (
         f"Received and passed to {unit}; expected to be handled by {due}."

@@ -75,12 +75,12 @@ def services_view(request, *, fmt: str):
 @open311_view()
 def service_definition_view(request, service_code: str, *, fmt: str):
     _begin(request)
-    kategori = selectors.kategori_active(service_code)
-    if kategori is None:
+    category = selectors.category_active(service_code)
+    if category is None:
         raise not_found(
             "service_code tidak dikenal.", "service_code not found.", code="unknown_service_code", field="service_code"
         )
-    return render(fmt, "service_definition", selectors.service_definition(kategori))
+    return render(fmt, "service_definition", selectors.service_definition(category))
 
 
 @open311_view()

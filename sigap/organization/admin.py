@@ -4,47 +4,47 @@ from django.contrib import admin, messages
 from sigap.core.errors import DomainError
 
 from . import rolechanges
-from .models import Kategori, RoleChange, StaffRole, Tupoksi, Unit, Wilayah
+from .models import Category, RoleChange, StaffRole, Tupoksi, Unit, Wilayah
 
 
 @admin.register(Wilayah)
 class WilayahAdmin(admin.ModelAdmin):
-    list_display = ("kode", "nama", "tingkat", "jenis", "parent")
-    list_filter = ("tingkat", "jenis")
-    search_fields = ("kode", "nama")
+    list_display = ("code", "name", "level", "kind", "parent")
+    list_filter = ("level", "kind")
+    search_fields = ("code", "name")
     raw_id_fields = ("parent",)
     readonly_fields = ("updated_at",)
 
 
-@admin.register(Kategori)
-class KategoriAdmin(admin.ModelAdmin):
+@admin.register(Category)
+class CategoryAdmin(admin.ModelAdmin):
     list_display = (
-        "kode",
-        "nama",
-        "grup",
-        "verifikasi_kelurahan",
-        "sensitif",
-        "sla_jam_koordinasi",
-        "sla_hari_selesai",
-        "aktif",
+        "code",
+        "name",
+        "group",
+        "kelurahan_verifies",
+        "sensitive",
+        "sla_hop_hours",
+        "sla_done_days",
+        "active",
     )
-    list_filter = ("grup", "sensitif", "verifikasi_kelurahan", "aktif")
-    search_fields = ("kode", "nama", "name_en")
+    list_filter = ("group", "sensitive", "kelurahan_verifies", "active")
+    search_fields = ("code", "name", "name_en")
 
 
 @admin.register(Unit)
 class UnitAdmin(admin.ModelAdmin):
-    list_display = ("kode", "nama", "jenis", "parent", "wilayah", "external", "aktif")
-    list_filter = ("jenis", "external", "aktif")
-    search_fields = ("kode", "nama")
+    list_display = ("code", "name", "kind", "parent", "wilayah", "external", "active")
+    list_filter = ("kind", "external", "active")
+    search_fields = ("code", "name")
     raw_id_fields = ("parent", "wilayah")
 
 
 @admin.register(Tupoksi)
 class TupoksiAdmin(admin.ModelAdmin):
-    list_display = ("kategori", "wilayah", "unit", "verifikasi_kelurahan")
-    list_filter = ("kategori", "verifikasi_kelurahan")
-    search_fields = ("kategori__kode", "unit__kode", "unit__nama", "wilayah__nama", "wilayah__kode")
+    list_display = ("category", "wilayah", "unit", "kelurahan_verifies")
+    list_filter = ("category", "kelurahan_verifies")
+    search_fields = ("category__code", "unit__code", "unit__name", "wilayah__name", "wilayah__code")
     raw_id_fields = ("wilayah", "unit")
 
 
@@ -58,7 +58,7 @@ class StaffRoleAdmin(admin.ModelAdmin):
 
     list_display = ("user", "role", "unit")
     list_filter = ("role",)
-    search_fields = ("user__username", "unit__kode", "unit__nama")
+    search_fields = ("user__username", "unit__code", "unit__name")
     raw_id_fields = ("user", "unit")
 
     def has_change_permission(self, request, obj=None):

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from django.db.models import Count, Max
 
-from .models import Kategori, Tupoksi, Unit, Wilayah
+from .models import Category, Tupoksi, Unit, Wilayah
 
 
 @dataclass(frozen=True)
@@ -21,7 +21,7 @@ class ReferenceData:
     fingerprint: tuple
     # Read-only rows (a report's kategori and unit), so the write path does not query them per report.
     # Never modify these instances; they are shared by every thread.
-    kategori_by_code: dict[str, Kategori]
+    category_by_code: dict[str, Category]
     units_by_code: dict[str, Unit]
     # The unit tree (every unit, active or not): parent of each unit id, and the children of each.
     unit_parent: dict[int, int | None]
@@ -36,10 +36,10 @@ _checked_at = 0.0
 def _fingerprint() -> tuple:
     parts = []
     for qs in (
-        Wilayah.objects.filter(tingkat=Wilayah.Tingkat.KELURAHAN),
+        Wilayah.objects.filter(level=Wilayah.Level.KELURAHAN),
         Unit.objects.all(),
         Tupoksi.objects.all(),
-        Kategori.objects.all(),
+        Category.objects.all(),
     ):
         agg = qs.aggregate(n=Count("id"), t=Max("updated_at"))
         parts.append((agg["n"], agg["t"]))
@@ -54,8 +54,8 @@ def _build(fingerprint: tuple) -> ReferenceData:
             children.setdefault(u.parent_id, []).append(u.pk)
     return ReferenceData(
         fingerprint=fingerprint,
-        kategori_by_code={k.kode: k for k in Kategori.objects.filter(aktif=True)},
-        units_by_code={u.kode: u for u in every_unit},
+        category_by_code={k.code: k for k in Category.objects.filter(active=True)},
+        units_by_code={u.code: u for u in every_unit},
         unit_parent={u.pk: u.parent_id for u in every_unit},
         unit_children={pk: tuple(kids) for pk, kids in children.items()},
     )

@@ -26,16 +26,16 @@ ReferenceManager = models.Manager.from_queryset(ReferenceQuerySet)
 class Wilayah(models.Model):
     """An administrative area with its Kemendagri code (``31``, ``31.75``, ``31.75.02``, ``31.75.02.1001``)."""
 
-    class Tingkat(models.IntegerChoices):
+    class Level(models.IntegerChoices):
         PROVINSI = 1, _("Provinsi")
         KOTA = 2, _("Kota/Kabupaten")
         KECAMATAN = 3, _("Kecamatan")
         KELURAHAN = 4, _("Kelurahan/Desa")
 
-    kode = models.CharField(_("kode"), max_length=20, unique=True)
-    nama = models.CharField(_("nama"), max_length=200)
-    tingkat = models.PositiveSmallIntegerField(_("tingkat"), choices=Tingkat.choices, db_index=True)
-    jenis = models.CharField(_("jenis"), max_length=20)
+    code = models.CharField(_("kode"), max_length=20, unique=True)
+    name = models.CharField(_("nama"), max_length=200)
+    level = models.PositiveSmallIntegerField(_("tingkat"), choices=Level.choices, db_index=True)
+    kind = models.CharField(_("jenis"), max_length=20)
     parent = models.ForeignKey("self", null=True, blank=True, on_delete=models.PROTECT, related_name="children")
     geometry = models.JSONField(_("batas (GeoJSON)"), null=True, blank=True)
     inner_lat = models.FloatField(_("titik dalam (lat)"), null=True, blank=True)
@@ -45,53 +45,53 @@ class Wilayah(models.Model):
     objects = ReferenceManager()
 
     class Meta:
-        ordering = ["kode"]
+        ordering = ["code"]
         verbose_name = _("wilayah")
         verbose_name_plural = _("wilayah")
 
     def __str__(self) -> str:
-        return f"{self.nama} ({self.kode})"
+        return f"{self.name} ({self.code})"
 
-    def covers(self, kode: str) -> bool:
-        return kode == self.kode or kode.startswith(self.kode + ".")
+    def covers(self, code: str) -> bool:
+        return code == self.code or code.startswith(self.code + ".")
 
 
-class Kategori(models.Model):
-    kode = models.SlugField(_("kode"), max_length=60, unique=True)
-    grup = models.CharField(_("grup"), max_length=60)
-    nama = models.CharField(_("nama"), max_length=200)
+class Category(models.Model):
+    code = models.SlugField(_("kode"), max_length=60, unique=True)
+    group = models.CharField(_("grup"), max_length=60)
+    name = models.CharField(_("nama"), max_length=200)
     name_en = models.CharField(_("nama (English)"), max_length=200, blank=True)
-    penanggung_jawab = models.CharField(
+    responsible = models.CharField(
         _("jenis unit penanggung jawab"),
         max_length=80,
         blank=True,
         help_text=_("Kode unit di unit_kerja.csv, atau 'kelurahan'. Hanya informasi: aturan sebenarnya di Tupoksi."),
     )
-    verifikasi_kelurahan = models.BooleanField(_("kelurahan verifikasi dahulu"), default=True)
-    sensitif = models.BooleanField(_("sensitif"), default=False)
-    sla_jam_koordinasi = models.PositiveSmallIntegerField(_("batas jam per tahap"), default=6)
-    sla_hari_selesai = models.PositiveSmallIntegerField(_("batas hari selesai"), default=7)
-    contoh = models.CharField(_("contoh"), max_length=300, blank=True)
+    kelurahan_verifies = models.BooleanField(_("kelurahan verifikasi dahulu"), default=True)
+    sensitive = models.BooleanField(_("sensitif"), default=False)
+    sla_hop_hours = models.PositiveSmallIntegerField(_("batas jam per tahap"), default=6)
+    sla_done_days = models.PositiveSmallIntegerField(_("batas hari selesai"), default=7)
+    examples = models.CharField(_("contoh"), max_length=300, blank=True)
     dup_radius_m = models.PositiveIntegerField(_("radius duplikat (m)"), default=100)
     dup_window_days = models.PositiveSmallIntegerField(_("jendela duplikat (hari)"), default=14)
-    aktif = models.BooleanField(_("aktif"), default=True)
+    active = models.BooleanField(_("aktif"), default=True)
     updated_at = models.DateTimeField(auto_now=True)
 
     objects = ReferenceManager()
 
     class Meta:
-        ordering = ["grup", "kode"]
+        ordering = ["group", "code"]
         verbose_name = _("kategori")
         verbose_name_plural = _("kategori")
 
     def __str__(self) -> str:
-        return self.nama
+        return self.name
 
 
 class Unit(models.Model):
     """A working unit: a kelurahan office, a dinas, a Suku Dinas, a bidang, a Satpol PP post, ..."""
 
-    class Jenis(models.TextChoices):
+    class Kind(models.TextChoices):
         PROVINSI = "provinsi", _("Pemerintah Provinsi")
         KOTA = "kota", _("Kota/Kabupaten")
         KECAMATAN = "kecamatan", _("Kecamatan")
@@ -104,9 +104,9 @@ class Unit(models.Model):
         INSPEKTORAT = "inspektorat", _("Inspektorat")
         BUMD = "bumd", _("BUMD / badan luar")
 
-    kode = models.CharField(_("kode"), max_length=80, unique=True)
-    nama = models.CharField(_("nama"), max_length=200)
-    jenis = models.CharField(_("jenis"), max_length=20, choices=Jenis.choices)
+    code = models.CharField(_("kode"), max_length=80, unique=True)
+    name = models.CharField(_("nama"), max_length=200)
+    kind = models.CharField(_("jenis"), max_length=20, choices=Kind.choices)
     parent = models.ForeignKey("self", null=True, blank=True, on_delete=models.PROTECT, related_name="children")
     wilayah = models.ForeignKey(
         Wilayah,
@@ -118,18 +118,18 @@ class Unit(models.Model):
     )
     template = models.CharField(_("jenis dari unit_kerja"), max_length=80, blank=True, db_index=True)
     external = models.BooleanField(_("badan di luar pemerintah kota"), default=False)
-    aktif = models.BooleanField(_("aktif"), default=True)
+    active = models.BooleanField(_("aktif"), default=True)
     updated_at = models.DateTimeField(auto_now=True)
 
     objects = ReferenceManager()
 
     class Meta:
-        ordering = ["kode"]
+        ordering = ["code"]
         verbose_name = _("unit kerja")
         verbose_name_plural = _("unit kerja")
 
     def __str__(self) -> str:
-        return self.nama
+        return self.name
 
     def ancestors(self) -> list[Unit]:
         out, node = [], self.parent
@@ -142,7 +142,7 @@ class Unit(models.Model):
 class Tupoksi(models.Model):
     """Which unit handles which category in which area. The most specific area wins."""
 
-    kategori = models.ForeignKey(Kategori, on_delete=models.CASCADE, related_name="tupoksi")
+    category = models.ForeignKey(Category, on_delete=models.CASCADE, related_name="tupoksi")
     wilayah = models.ForeignKey(
         Wilayah,
         null=True,
@@ -152,7 +152,7 @@ class Tupoksi(models.Model):
         help_text=_("Kosong = seluruh wilayah layanan."),
     )
     unit = models.ForeignKey(Unit, on_delete=models.CASCADE, related_name="tupoksi")
-    verifikasi_kelurahan = models.BooleanField(_("kelurahan verifikasi dahulu"), default=True)
+    kelurahan_verifies = models.BooleanField(_("kelurahan verifikasi dahulu"), default=True)
     updated_at = models.DateTimeField(auto_now=True)
 
     objects = ReferenceManager()
@@ -160,11 +160,11 @@ class Tupoksi(models.Model):
     class Meta:
         verbose_name = _("tupoksi")
         verbose_name_plural = _("tupoksi")
-        constraints = [models.UniqueConstraint(fields=["kategori", "wilayah", "unit"], name="tupoksi_unique_rule")]
+        constraints = [models.UniqueConstraint(fields=["category", "wilayah", "unit"], name="tupoksi_unique_rule")]
 
     def __str__(self) -> str:
-        where = self.wilayah.nama if self.wilayah_id else "*"
-        return f"{self.kategori.kode} @ {where} → {self.unit.kode}"
+        where = self.wilayah.name if self.wilayah_id else "*"
+        return f"{self.category.code} @ {where} → {self.unit.code}"
 
 
 class StaffRole(models.Model):
@@ -189,7 +189,7 @@ class StaffRole(models.Model):
         constraints = [models.UniqueConstraint(fields=["user", "unit", "role"], name="staffrole_unique")]
 
     def __str__(self) -> str:
-        return f"{self.user} — {self.get_role_display()} @ {self.unit.kode}"
+        return f"{self.user} — {self.get_role_display()} @ {self.unit.code}"
 
 
 class RoleChange(models.Model):
@@ -240,7 +240,7 @@ class RoleChange(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.get_kind_display()}: {self.user} — {self.get_role_display()} @ {self.unit.kode}"
+        return f"{self.get_kind_display()}: {self.user} — {self.get_role_display()} @ {self.unit.code}"
 
 
 class StaffNotice(models.Model):

@@ -50,12 +50,12 @@ def _require_admin(actor) -> None:
 def _describe(rc: RoleChange) -> tuple[str, str]:
     if rc.kind == RoleChange.Kind.GRANT:
         return (
-            f"pemberian peran PPID kepada {rc.user.get_username()} di {rc.unit.kode}",
-            f"granting the PPID role to {rc.user.get_username()} at {rc.unit.kode}",
+            f"pemberian peran PPID kepada {rc.user.get_username()} di {rc.unit.code}",
+            f"granting the PPID role to {rc.user.get_username()} at {rc.unit.code}",
         )
     return (
-        f"pencabutan peran PPID dari {rc.user.get_username()} di {rc.unit.kode}",
-        f"removing the PPID role from {rc.user.get_username()} at {rc.unit.kode}",
+        f"pencabutan peran PPID dari {rc.user.get_username()} di {rc.unit.code}",
+        f"removing the PPID role from {rc.user.get_username()} at {rc.unit.code}",
     )
 
 
@@ -69,7 +69,7 @@ def _log(actor, action: str, rc: RoleChange) -> None:
         kind=rc.kind,
         role=rc.role,
         account=rc.user.get_username(),
-        unit=rc.unit.kode,
+        unit=rc.unit.code,
         requested_by=rc.requested_by.get_username(),
     )
 

@@ -28,7 +28,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from sigap.core.errors import DomainError
-from sigap.organization.models import Kategori, Wilayah
+from sigap.organization.models import Category, Wilayah
 from sigap.reports import exposure, photoserve
 from sigap.reports.exposure import Audience
 from sigap.reports.models import AreaDoneDays, AreaStatus, Hop, Photo, Report
@@ -53,7 +53,7 @@ SIMILAR_LIMIT = 5
 EDGE_DEG = 1e-6  # ≈ 0.1 m: points this close to the block's edge are placed in their cells one by one
 MAP_LIMIT = 1000
 
-GRUP_LABELS = {
+GROUP_LABELS = {
     "air": _("Air dan saluran"),
     "infrastruktur": _("Jalan dan infrastruktur"),
     "integritas": _("Integritas aparatur"),
@@ -89,8 +89,8 @@ def domain_message(exc: DomainError) -> str:
     return exc.message_en if english() else exc.message_id
 
 
-def kategori_label(kategori: Kategori) -> str:
-    return kategori.name_en if english() and kategori.name_en else kategori.nama
+def category_label(category: Category) -> str:
+    return category.name_en if english() and category.name_en else category.name
 
 
 def status_view(code: str) -> dict:
@@ -123,16 +123,20 @@ class CategoryGroup:
 
 def categories_grouped() -> list[CategoryGroup]:
     groups: dict[str, CategoryGroup] = {}
-    for k in Kategori.objects.filter(aktif=True).order_by("grup", "nama"):
-        group = groups.get(k.grup)
+    for k in Category.objects.filter(active=True).order_by("group", "name"):
+        group = groups.get(k.group)
         if group is None:
-            group = groups[k.grup] = CategoryGroup(code=k.grup, label=str(GRUP_LABELS.get(k.grup, k.grup.capitalize())))
-        group.items.append(CategoryItem(code=k.kode, label=kategori_label(k), sensitive=k.sensitif, examples=k.contoh))
+            group = groups[k.group] = CategoryGroup(
+                code=k.group, label=str(GROUP_LABELS.get(k.group, k.group.capitalize()))
+            )
+        group.items.append(
+            CategoryItem(code=k.code, label=category_label(k), sensitive=k.sensitive, examples=k.examples)
+        )
     return sorted(groups.values(), key=lambda g: (g.code == "lainnya", g.label.lower()))
 
 
-def kategori_active(code: str) -> Kategori | None:
-    return Kategori.objects.filter(kode=code, aktif=True).first() if code else None
+def category_active(code: str) -> Category | None:
+    return Category.objects.filter(code=code, active=True).first() if code else None
 
 
 # --- regions ---------------------------------------------------------------------------------------
@@ -166,42 +170,42 @@ def region_choices(*, kota: str = "", kecamatan: str = "", kelurahan: str = "") 
     chosen so far (all of the city, a kota, or a kecamatan), so it works as a plain select."""
     prefix = _service_prefix()
     wilayah = {
-        w.kode: w
-        for w in Wilayah.objects.filter(kode__startswith=prefix, tingkat__gte=Wilayah.Tingkat.KOTA).only(
-            "kode", "nama", "tingkat", "inner_lat", "inner_lon"
+        w.code: w
+        for w in Wilayah.objects.filter(code__startswith=prefix, level__gte=Wilayah.Level.KOTA).only(
+            "code", "name", "level", "inner_lat", "inner_lon"
         )
     }
     for w in wilayah.values():
-        w.short = _short(w.nama)
+        w.short = _short(w.name)
     chosen_kel = wilayah.get(kelurahan) if kelurahan else None
-    if chosen_kel is not None and chosen_kel.tingkat != Wilayah.Tingkat.KELURAHAN:
+    if chosen_kel is not None and chosen_kel.level != Wilayah.Level.KELURAHAN:
         chosen_kel = None
     if chosen_kel is not None:  # a located point or a chosen kelurahan fixes the levels above it
-        kecamatan = chosen_kel.kode.rsplit(".", 1)[0]
+        kecamatan = chosen_kel.code.rsplit(".", 1)[0]
         kota = kecamatan.rsplit(".", 1)[0]
-    if kecamatan and (kecamatan not in wilayah or wilayah[kecamatan].tingkat != Wilayah.Tingkat.KECAMATAN):
+    if kecamatan and (kecamatan not in wilayah or wilayah[kecamatan].level != Wilayah.Level.KECAMATAN):
         kecamatan = ""
     if kecamatan:
         kota = kecamatan.rsplit(".", 1)[0]
-    if kota and (kota not in wilayah or wilayah[kota].tingkat != Wilayah.Tingkat.KOTA):
+    if kota and (kota not in wilayah or wilayah[kota].level != Wilayah.Level.KOTA):
         kota, kecamatan = "", ""
 
-    def level(tingkat: int, under: str = "") -> list[Wilayah]:
+    def of_level(level: int, under: str = "") -> list[Wilayah]:
         return sorted(
-            (w for w in wilayah.values() if w.tingkat == tingkat and (not under or w.kode.startswith(under + "."))),
-            key=lambda w: w.nama,
+            (w for w in wilayah.values() if w.level == level and (not under or w.code.startswith(under + "."))),
+            key=lambda w: w.name,
         )
 
-    kota_list = level(Wilayah.Tingkat.KOTA)
+    kota_list = of_level(Wilayah.Level.KOTA)
     if kota:
-        kec_groups = [("", level(Wilayah.Tingkat.KECAMATAN, kota))]
+        kec_groups = [("", of_level(Wilayah.Level.KECAMATAN, kota))]
     else:
-        kec_groups = [(k.short, level(Wilayah.Tingkat.KECAMATAN, k.kode)) for k in kota_list]
+        kec_groups = [(k.short, of_level(Wilayah.Level.KECAMATAN, k.code)) for k in kota_list]
     if kecamatan:
-        kel_groups = [("", level(Wilayah.Tingkat.KELURAHAN, kecamatan))]
+        kel_groups = [("", of_level(Wilayah.Level.KELURAHAN, kecamatan))]
     else:
         kel_groups = [
-            (f"{kec.nama}, {wilayah[kec.kode.rsplit('.', 1)[0]].short}", level(Wilayah.Tingkat.KELURAHAN, kec.kode))
+            (f"{kec.name}, {wilayah[kec.code.rsplit('.', 1)[0]].short}", of_level(Wilayah.Level.KELURAHAN, kec.code))
             for _label, kecs in kec_groups
             for kec in kecs
         ]
@@ -211,7 +215,7 @@ def region_choices(*, kota: str = "", kecamatan: str = "", kelurahan: str = "") 
         kelurahan_groups=kel_groups,
         kota_code=kota,
         kecamatan_code=kecamatan,
-        kelurahan_code=chosen_kel.kode if chosen_kel else "",
+        kelurahan_code=chosen_kel.code if chosen_kel else "",
         kelurahan=chosen_kel,
     )
 
@@ -224,16 +228,16 @@ def point_locate(*, lat: float, lon: float) -> Wilayah:
             "Data batas wilayah belum dimuat.", "No boundary data is loaded.", code="no_boundaries", status=503
         )
     location = data.index.locate(lon, lat)
-    return Wilayah.objects.get(kode=location.kode)
+    return Wilayah.objects.get(code=location.code)
 
 
 def region_path(kelurahan: Wilayah | None) -> str:
     """'Pondok Bambu, Duren Sawit, Jakarta Timur'."""
     if kelurahan is None:
         return ""
-    names = {w.kode: w.nama for w in Wilayah.objects.filter(kode__in=_ancestor_codes(kelurahan.kode))}
-    parts = [kelurahan.nama] + [
-        _short(names[c]) for c in reversed(_ancestor_codes(kelurahan.kode)) if c in names and c.count(".") >= 1
+    names = {w.code: w.name for w in Wilayah.objects.filter(code__in=_ancestor_codes(kelurahan.code))}
+    parts = [kelurahan.name] + [
+        _short(names[c]) for c in reversed(_ancestor_codes(kelurahan.code)) if c in names and c.count(".") >= 1
     ]
     return ", ".join(parts)
 
@@ -244,7 +248,7 @@ def _ancestor_codes(code: str) -> list[str]:
 
 
 def boundary_feature(code: str) -> dict | None:
-    w = Wilayah.objects.filter(kode=code, tingkat__gte=Wilayah.Tingkat.KOTA).only("kode", "nama", "geometry").first()
+    w = Wilayah.objects.filter(code=code, level__gte=Wilayah.Level.KOTA).only("code", "name", "geometry").first()
     if w is None or not w.geometry or not code.startswith(_service_prefix()):
         return None
     return {"type": "Feature", "geometry": w.geometry, "properties": code_name(w)}
@@ -252,8 +256,8 @@ def boundary_feature(code: str) -> dict | None:
 
 def kota_outlines() -> dict:
     features = [
-        {"type": "Feature", "geometry": w.geometry, "properties": {"code": w.kode, "name": _short(w.nama)}}
-        for w in Wilayah.objects.filter(kode__startswith=_service_prefix(), tingkat=Wilayah.Tingkat.KOTA).exclude(
+        {"type": "Feature", "geometry": w.geometry, "properties": {"code": w.code, "name": _short(w.name)}}
+        for w in Wilayah.objects.filter(code__startswith=_service_prefix(), level=Wilayah.Level.KOTA).exclude(
             geometry__isnull=True
         )
     ]
@@ -284,12 +288,12 @@ class SimilarFound:
         return bool(self.public or self.private_count)
 
 
-def similar_reports_near(*, kategori_code: str, lat: float, lon: float, now: datetime | None = None) -> SimilarFound:
+def similar_reports_near(*, category_code: str, lat: float, lon: float, now: datetime | None = None) -> SimilarFound:
     """Open reports of the same category filed in the last ``SIMILAR_DAYS`` days whose public grid cell is
     within ``SIMILAR_REACH`` cells of the resident's cell. Everything is decided on cells, never on the
     exact point."""
-    kategori = kategori_active(kategori_code)
-    if kategori is None or kategori.sensitif:
+    category = category_active(category_code)
+    if category is None or category.sensitive:
         return SimilarFound()
     if not (math.isfinite(lat) and math.isfinite(lon) and -90 <= lat <= 90 and -180 <= lon <= 180):
         return SimilarFound()
@@ -297,7 +301,7 @@ def similar_reports_near(*, kategori_code: str, lat: float, lon: float, now: dat
     grid = exposure.PUBLIC_GRID_DEG
     here = exposure.cell_of(lat, lon, grid)
     recent = Report.objects.filter(
-        kategori=kategori, status__in=OPEN_STATUSES, created_at__gte=now - timedelta(days=SIMILAR_DAYS)
+        category=category, status__in=OPEN_STATUSES, created_at__gte=now - timedelta(days=SIMILAR_DAYS)
     )
 
     def box(reach: int, pad: float) -> Q:
@@ -322,7 +326,7 @@ def similar_reports_near(*, kategori_code: str, lat: float, lon: float, now: dat
             "privacy",
             "description",
             "address",
-            "kelurahan__nama",
+            "kelurahan__name",
             "kelurahan__inner_lat",
             "kelurahan__inner_lon",
         )
@@ -337,7 +341,7 @@ def similar_reports_near(*, kategori_code: str, lat: float, lon: float, now: dat
     found = SimilarFound()
     ranked = []
     for r in rows.values():
-        r.kategori = kategori
+        r.category = category
         shown = exposure.expose_report(r, Audience.NEIGHBOUR)
         if shown.listed and shown.cell is not None and exposure.cells_near(here, shown.cell, SIMILAR_REACH):
             step = max(abs(shown.cell[0] - here[0]), abs(shown.cell[1] - here[1]))
@@ -347,7 +351,7 @@ def similar_reports_near(*, kategori_code: str, lat: float, lon: float, now: dat
                     -r.created_at.timestamp(),
                     SimilarReport(
                         number=r.number,
-                        category=kategori_label(kategori),
+                        category=category_label(category),
                         status=status_view(r.status),
                         created_at=r.created_at,
                         kelurahan=shown.area,
@@ -375,7 +379,7 @@ def similar_report_get(number: str) -> Report | None:
     """A report offered as "similar": open and public (``exposure.PUBLIC_FILTER``: Publik, non-sensitive).
     A Privat or Anonim report is never offered by number, so a guessed one is as good as absent."""
     return (
-        Report.objects.select_related("kategori", "unit")
+        Report.objects.select_related("category", "unit")
         .filter(number=number, status__in=OPEN_STATUSES, **exposure.PUBLIC_FILTER)
         .first()
     )
@@ -390,20 +394,20 @@ STATE_FILTERS = {
 }
 
 
-def public_reports(*, kota: str = "", kategori: str = "", state: str = "") -> QuerySet[Report]:
+def public_reports(*, kota: str = "", category: str = "", state: str = "") -> QuerySet[Report]:
     """Publik reports only (``exposure.PUBLIC_FILTER``). Sensitive categories are excluded even if one was
     ever marked public."""
     qs = (
         Report.objects.filter(**exposure.PUBLIC_FILTER)
-        .select_related("kategori", "kelurahan", "kelurahan__parent", "kelurahan__parent__parent")
+        .select_related("category", "kelurahan", "kelurahan__parent", "kelurahan__parent__parent")
         # never the boundaries: three GeoJSON polygons decoded per report made a map page of 1,000 take seconds
         .defer("kelurahan__geometry", "kelurahan__parent__geometry", "kelurahan__parent__parent__geometry")
         .order_by("-created_at", "-id")
     )
     if kota and kota.startswith(_service_prefix()):
-        qs = qs.filter(kelurahan__kode__startswith=kota + ".")
-    if kategori:
-        qs = qs.filter(kategori__kode=kategori)
+        qs = qs.filter(kelurahan__code__startswith=kota + ".")
+    if category:
+        qs = qs.filter(category__code=category)
     if state in STATE_FILTERS:
         qs = qs.filter(status__in=STATE_FILTERS[state])
     return qs
@@ -444,19 +448,19 @@ def _kota_kecamatan(kel: Wilayah | None) -> tuple[str, str]:
         return "", ""
     kec = kel.parent
     kota = kec.parent if kec else None
-    return (_short(kota.nama) if kota else "", kec.nama if kec else "")
+    return (_short(kota.name) if kota else "", kec.name if kec else "")
 
 
 def public_item(report: Report, *, photos: bool = False) -> dict:
     kota, kecamatan = _kota_kecamatan(report.kelurahan)
     item = {
         "number": report.number,
-        "category": kategori_label(report.kategori),
+        "category": category_label(report.category),
         "status": status_view(report.status),
         "created_at": report.created_at,
         "closed_at": report.closed_at,
-        "kelurahan": report.kelurahan.nama if report.kelurahan else "",
-        "kelurahan_code": report.kelurahan.kode if report.kelurahan else "",
+        "kelurahan": report.kelurahan.name if report.kelurahan else "",
+        "kelurahan_code": report.kelurahan.code if report.kelurahan else "",
         "kecamatan": kecamatan,
         "kota": kota,
         "description": report.description,
@@ -495,7 +499,7 @@ def public_items(reports) -> list[dict]:
 def public_timeline(report: Report) -> list[dict]:
     """Statuses and the units that held the report. Notes are for the reporter, not the public."""
     return [
-        {"at": h.created_at, "status": status_view(h.new_status), "unit": h.unit.nama if h.unit else ""}
+        {"at": h.created_at, "status": status_view(h.new_status), "unit": h.unit.name if h.unit else ""}
         for h in report.history.select_related("unit")
     ]
 
@@ -511,10 +515,10 @@ def interest_count(report: Report) -> int:
     return report.portal_interest.count()
 
 
-def public_map(*, kota: str = "", kategori: str = "", state: str = "", cursor: str = "") -> dict:
+def public_map(*, kota: str = "", category: str = "", state: str = "", cursor: str = "") -> dict:
     """At most ``MAP_LIMIT`` public reports, newest first; ``next``: the cursor of the following (older) page
     (keyset on created_at and id, so a page costs the same however far back it is)."""
-    qs = public_reports(kota=kota, kategori=kategori, state=state)
+    qs = public_reports(kota=kota, category=category, state=state)
     after = _map_cursor(cursor)
     if after is not None:
         qs = qs.filter(Q(created_at__lt=after[0]) | Q(created_at=after[0], id__lt=after[1]))
@@ -532,10 +536,10 @@ def public_map(*, kota: str = "", kategori: str = "", state: str = "", cursor: s
                 "geometry": {"type": "Point", "coordinates": [point[1], point[0]]},
                 "properties": {
                     "number": r.number,
-                    "category": kategori_label(r.kategori),
+                    "category": category_label(r.category),
                     "status": status["label"],
                     "colour": status["colour"],
-                    "kelurahan": r.kelurahan.nama if r.kelurahan else "",
+                    "kelurahan": r.kelurahan.name if r.kelurahan else "",
                     "date": timezone.localdate(r.created_at).isoformat(),
                     "url": reverse("portal:public_detail", args=[r.number]),
                 },
@@ -593,13 +597,11 @@ def statistics_by_area(*, kota: str = "") -> tuple[list[AreaStats], list[AreaSta
     rows), so the page costs the same at any history: four statements."""
     prefix = _service_prefix()
     names = dict(
-        Wilayah.objects.filter(kode__startswith=prefix, tingkat__lte=Wilayah.Tingkat.KECAMATAN).values_list(
-            "kode", "nama"
-        )
+        Wilayah.objects.filter(code__startswith=prefix, level__lte=Wilayah.Level.KECAMATAN).values_list("code", "name")
     )
-    kel_rows = Wilayah.objects.filter(kode__startswith=prefix, tingkat=Wilayah.Tingkat.KELURAHAN)
+    kel_rows = Wilayah.objects.filter(code__startswith=prefix, level=Wilayah.Level.KELURAHAN)
     kel_names, kel_codes = {}, {}
-    for pk, code, name in kel_rows.values_list("pk", "kode", "nama"):
+    for pk, code, name in kel_rows.values_list("pk", "code", "name"):
         kel_names[code], kel_codes[pk] = name, code
     total = AreaStats(code="", name=str(_("Semua wilayah")))
     kotas = {code: AreaStats(code=code, name=_short(name)) for code, name in names.items() if code.count(".") == 1}
@@ -647,12 +649,12 @@ def journey_for_reporter(report: Report, *, now: datetime | None = None) -> dict
     """Everything the holder of the tracking code may see. Unit names only; never an officer."""
     now = now or timezone.now()
     report = Report.objects.select_related(
-        "kategori",
+        "category",
         "unit",
         "kelurahan",
         "merged_into",
         "merged_into__unit",
-        "merged_into__kategori",
+        "merged_into__category",
         "merged_into__kelurahan",
     ).get(pk=report.pk)
     status = Status(report.status)
@@ -661,17 +663,17 @@ def journey_for_reporter(report: Report, *, now: datetime | None = None) -> dict
         # another person's report: its number and unit only where the public may see them too
         target = report.merged_into
         shown = exposure.expose_report(target, Audience.MERGED_REPORTER)
-        conduct = bool(target.kategori and target.kategori.kode == CONDUCT_CATEGORY)  # became a complaint since
+        conduct = bool(target.category and target.category.code == CONDUCT_CATEGORY)  # became a complaint since
         merged = {
             "number": target.number if shown.listed else "",
             "status": None if conduct else status_view(target.status),
-            "unit": target.unit.nama if shown.handling_unit and target.unit else "",
+            "unit": target.unit.name if shown.handling_unit and target.unit else "",
         }
     return {
         "number": report.number,
-        "category": kategori_label(report.kategori),
+        "category": category_label(report.category),
         "status": status_view(report.status),
-        "unit": report.unit.nama if report.unit else "",
+        "unit": report.unit.name if report.unit else "",
         "kelurahan": region_path(report.kelurahan),
         "address": exposure.expose_report(report, Audience.REPORTER).address or "",
         "description": report.description,
@@ -691,7 +693,7 @@ def journey_for_reporter(report: Report, *, now: datetime | None = None) -> dict
             {
                 "at": h.created_at,
                 "status": status_view(h.new_status),
-                "unit": h.unit.nama if h.unit else "",
+                "unit": h.unit.name if h.unit else "",
                 "note": h.public_note,
             }
             for h in report.history.select_related("unit")
@@ -699,8 +701,8 @@ def journey_for_reporter(report: Report, *, now: datetime | None = None) -> dict
         "hops": [
             {
                 "kind": str(HOP_LABELS.get(h.kind, h.kind)),
-                "from_unit": h.from_unit.nama,
-                "to_unit": h.to_unit.nama,
+                "from_unit": h.from_unit.name,
+                "to_unit": h.to_unit.name,
                 "at": h.created_at,
             }
             for h in report.hops.select_related("from_unit", "to_unit")

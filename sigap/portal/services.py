@@ -20,7 +20,7 @@ from .models import ReportInterest
 @transaction.atomic
 def report_interest_record(*, number: str, now: datetime | None = None) -> Report:
     """Count one more resident affected by an open, non-sensitive report. Returns the report."""
-    report = Report.objects.select_related("kategori", "unit").filter(number=number, kategori__sensitif=False).first()
+    report = Report.objects.select_related("category", "unit").filter(number=number, category__sensitive=False).first()
     if report is None or not is_open(report.status):
         raise NotFound("Laporan tidak ditemukan atau sudah ditutup.", "Report not found or already closed.")
     ReportInterest.objects.create(report=report, created_at=now or timezone.now())

@@ -189,9 +189,9 @@ def report_view(request):
                 "number": report.number,
                 "code": result.tracking_code,
                 "secret": result.secret,
-                "unit": report.unit.nama if report.unit else "",
+                "unit": report.unit.name if report.unit else "",
                 "kelurahan": selectors.region_path(report.kelurahan),
-                "category": selectors.kategori_label(report.kategori),
+                "category": selectors.category_label(report.category),
                 "privacy": report.privacy,
                 "warnings": [{"id": w.get("message", ""), "en": w.get("message_en", "")} for w in result.warnings],
             }
@@ -227,7 +227,7 @@ def region_view(request):
             error = _("Koordinat tidak valid.")
         else:
             try:
-                kelurahan = selectors.point_locate(lat=lat, lon=lon).kode
+                kelurahan = selectors.point_locate(lat=lat, lon=lon).code
                 located = True
             except DomainError as exc:
                 error = selectors.domain_message(exc)
@@ -259,7 +259,7 @@ def similar_view(request):
             lat, lon = point
     category = request.POST.get("category", "")
     ready = bool(category) and lat is not None and lon is not None
-    found = selectors.similar_reports_near(kategori_code=category, lat=lat, lon=lon) if ready else None
+    found = selectors.similar_reports_near(category_code=category, lat=lat, lon=lon) if ready else None
     return render(
         request,
         "portal/_similar.html",
@@ -468,7 +468,9 @@ def journey_photo_view(request, number: str, photo_id: int):
 
 
 def _public_filters(request) -> dict:
-    return {k: request.GET.get(k, "")[:60] for k in ("kota", "kategori", "state")}
+    filters = {k: request.GET.get(k, "")[:60] for k in ("kota", "category", "state")}
+    filters["category"] = filters["category"] or request.GET.get("kategori", "")[:60]  # links made before the rename
+    return filters
 
 
 @require_GET

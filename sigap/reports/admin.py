@@ -26,8 +26,8 @@ class HopInline(HistoryInline):
 
 @admin.register(Report)
 class ReportAdmin(ReadOnlyAdmin):
-    list_display = ("number", "kategori", "status", "unit", "kelurahan", "channel", "privacy", "created_at", "due_at")
-    list_filter = ("status", "channel", "privacy", "kategori")
+    list_display = ("number", "category", "status", "unit", "kelurahan", "channel", "privacy", "created_at", "due_at")
+    list_filter = ("status", "channel", "privacy", "category")
     search_fields = ("number",)
     exclude = ("reporter_ref", "tracking_hash")
     inlines = [HopInline, HistoryInline]

@@ -15,7 +15,7 @@ from pathlib import Path
 
 from django.conf import settings
 
-from sigap.organization.models import Kategori
+from sigap.organization.models import Category
 
 log = logging.getLogger(__name__)
 FALLBACK_THRESHOLD = 0.5
@@ -53,7 +53,7 @@ def categorize(text: str, active: set[str] | None = None) -> tuple[list[tuple[st
 
         predictions = model().predict(text)[:3]
         if active is None:
-            active = set(Kategori.objects.filter(aktif=True).values_list("kode", flat=True))
+            active = set(Category.objects.filter(active=True).values_list("code", flat=True))
         predictions = [(c, round(float(p), 3)) for c, p in predictions if c in active]
         if predictions:
             return predictions, THRESHOLD
@@ -61,9 +61,9 @@ def categorize(text: str, active: set[str] | None = None) -> tuple[list[tuple[st
         log.warning("categorize: no trained model available; using the catalog word match", exc_info=True)
     words = set(re.findall(r"[a-z]+", text.lower()))
     scored = []
-    for k in Kategori.objects.filter(aktif=True):
-        vocab = set(re.findall(r"[a-z]+", f"{k.nama} {k.contoh}".lower())) - {"dan", "atau", "di", "yang", "tidak"}
-        scored.append((k.kode, round(len(words & vocab) / (len(vocab) or 1), 3)))
+    for k in Category.objects.filter(active=True):
+        vocab = set(re.findall(r"[a-z]+", f"{k.name} {k.examples}".lower())) - {"dan", "atau", "di", "yang", "tidak"}
+        scored.append((k.code, round(len(words & vocab) / (len(vocab) or 1), 3)))
     scored.sort(key=lambda s: -s[1])
     return scored[:3], FALLBACK_THRESHOLD
 
@@ -73,7 +73,7 @@ def categorizer_retrain() -> dict:
     from sigap.reports.models import Report
     from sigap.triage.categorizer import Categorizer
 
-    pairs = list(Report.objects.filter(category_source="officer").values_list("description", "kategori__kode"))
+    pairs = list(Report.objects.filter(category_source="officer").values_list("description", "category__code"))
     trained = Categorizer().retrain(pairs, extra_weight=2.0)
     path = trained.save(retrained_model_path())  # written atomically
     return {"confirmed_examples": len(pairs), "path": str(path), "n_texts": trained.meta.get("n_texts")}

@@ -3,11 +3,11 @@
 The arithmetic is ``core.clock.WorkingCalendar`` (office hours, weekdays, holidays); the city's calendar
 is ``core.calendar.working_calendar()``. The rules:
 
-* **Hop deadline** (``Report.hop_deadline``): ``Kategori.sla_jam_koordinasi`` working hours
+* **Hop deadline** (``Report.hop_deadline``): ``Category.sla_hop_hours`` working hours
   (``SIGAP_HOP_HOURS`` for a category with 0) for the unit now holding the report to accept it or pass it
   on. Set on creation and on every koordinasi, disposisi or reopening; cleared on acceptance, on asking for
   validation and on closing.
-* **Due date** (``Report.due_at``): the end of the ``Kategori.sla_hari_selesai``-th working day. Set on
+* **Due date** (``Report.due_at``): the end of the ``Category.sla_done_days``-th working day. Set on
   creation; recomputed on TL Ditolak and on reopening.
 * **Waiting for the reporter** pauses both: on the way out of ``awaiting_reporter`` they move by the
   working time spent waiting. The reporter has ``SIGAP_REPORTER_ANSWER_DAYS`` working days to answer
@@ -32,7 +32,7 @@ from django.utils import timezone
 
 from sigap.core.calendar import working_calendar
 from sigap.core.clock import WorkingCalendar
-from sigap.organization.models import Kategori
+from sigap.organization.models import Category
 
 from .models import Report
 from .states import AWAITING_ACCEPTANCE, OPEN_STATUSES, Status, is_open
@@ -42,26 +42,26 @@ _ACCEPTANCE = tuple(s.value for s in AWAITING_ACCEPTANCE)
 # --- setting the deadlines --------------------------------------------------------------------
 
 
-def hop_hours(kategori: Kategori) -> float:
+def hop_hours(category: Category) -> float:
     """Working hours a unit has to accept a report of this category or pass it on."""
-    return kategori.sla_jam_koordinasi or settings.SIGAP_HOP_HOURS
+    return category.sla_hop_hours or settings.SIGAP_HOP_HOURS
 
 
-def hop_deadline(kategori: Kategori, start: datetime, cal: WorkingCalendar | None = None) -> datetime:
+def hop_deadline(category: Category, start: datetime, cal: WorkingCalendar | None = None) -> datetime:
     """The deadline of a hop that starts at ``start``."""
-    return (cal or working_calendar()).add_working_hours(start, hop_hours(kategori))
+    return (cal or working_calendar()).add_working_hours(start, hop_hours(category))
 
 
-def due_date(kategori: Kategori, start: datetime, cal: WorkingCalendar | None = None) -> datetime:
+def due_date(category: Category, start: datetime, cal: WorkingCalendar | None = None) -> datetime:
     """The due date of work that starts at ``start``: the end of the category's last working day."""
-    return (cal or working_calendar()).add_working_days(start, kategori.sla_hari_selesai)
+    return (cal or working_calendar()).add_working_days(start, category.sla_done_days)
 
 
 def on_create(report: Report, now: datetime, cal: WorkingCalendar | None = None) -> None:
     """A new report's deadlines (in memory; the caller saves). ``cal``: one calendar for a whole batch."""
     cal = cal or working_calendar()
-    report.hop_deadline = hop_deadline(report.kategori, now, cal)
-    report.due_at = due_date(report.kategori, now, cal)
+    report.hop_deadline = hop_deadline(report.category, now, cal)
+    report.due_at = due_date(report.category, now, cal)
 
 
 def on_transition(report: Report, *, old: Status, to: Status, now: datetime) -> None:
@@ -70,12 +70,12 @@ def on_transition(report: Report, *, old: Status, to: Status, now: datetime) -> 
     cal = working_calendar()
     if old == Status.AWAITING_REPORTER:
         resume(report, now, cal)
-    if to in (Status.COORDINATION, Status.DISPOSITION, Status.REOPENED):
-        report.hop_deadline = hop_deadline(report.kategori, now, cal)
+    if to in (Status.KOORDINASI, Status.DISPOSISI, Status.REOPENED):
+        report.hop_deadline = hop_deadline(report.category, now, cal)
     elif to in (Status.IN_PROGRESS, Status.AWAITING_VALIDATION) or not is_open(to):
         report.hop_deadline = None
     if to in (Status.FOLLOWUP_REJECTED, Status.REOPENED):
-        report.due_at = due_date(report.kategori, now, cal)
+        report.due_at = due_date(report.category, now, cal)
 
 
 def resume(report: Report, now: datetime, cal: WorkingCalendar | None = None) -> None:

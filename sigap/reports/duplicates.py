@@ -15,7 +15,7 @@ Cost that does not grow at a hot spot:
   but not the representative is not linked; and the window counts from the representative's filing.
 * **One bounded, indexed query** per batch: for each (category, cell) of the batch, the most recent
   ``SCAN_LIMIT`` open representatives in the 3×3 block and the category's window (a partial index on
-  ``(kategori, dup_cell, created_at) WHERE dup_rep IS NULL``), all in one ``UNION ALL`` statement.
+  ``(category, dup_cell, created_at) WHERE dup_rep IS NULL``), all in one ``UNION ALL`` statement.
 
 The similarity is the one used before features were stored (half word overlap, half trigram overlap);
 trigrams are compared by their CRC-32, which only differs from comparing the strings on a collision.
@@ -168,7 +168,7 @@ def features_set(report) -> None:
     report._dup_features = _features(report.description or "")
     report.dup_tokens, report.dup_grams = _packed(report._dup_features)
     report.dup_cell = (
-        cell_key(report.lat, report.lon, report.kategori.dup_radius_m)
+        cell_key(report.lat, report.lon, report.category.dup_radius_m)
         if report.lat is not None and report.lon is not None
         else None
     )
@@ -184,19 +184,19 @@ def _representatives(groups: list[tuple[int, list[int], object, object]]) -> lis
     table = qn(Report._meta.db_table)
     cols = ", ".join(
         qn(c)
-        for c in ("id", "kategori_id", "lat", "lon", "created_at", "status", "dup_cell", "dup_tokens", "dup_grams")
+        for c in ("id", "category_id", "lat", "lon", "created_at", "status", "dup_cell", "dup_tokens", "dup_grams")
     )
     statuses = [s.value for s in OPEN_STATUSES]
     at = connection.ops.adapt_datetimefield_value
     parts, params = [], []
-    for kategori_id, cells, since, until in groups:
+    for category_id, cells, since, until in groups:
         parts.append(
-            f"SELECT * FROM (SELECT {cols} FROM {table} WHERE {qn('kategori_id')} = %s"
+            f"SELECT * FROM (SELECT {cols} FROM {table} WHERE {qn('category_id')} = %s"
             f" AND {qn('dup_cell')} IN ({', '.join(['%s'] * len(cells))}) AND {qn('dup_rep_id')} IS NULL"
             f" AND {qn('created_at')} BETWEEN %s AND %s AND {qn('status')} IN ({', '.join(['%s'] * len(statuses))})"
             f" ORDER BY {qn('created_at')} DESC LIMIT {SCAN_LIMIT}) {qn(f'g{len(parts)}')}"
         )
-        params += [kategori_id, *cells, at(since), at(until), *statuses]
+        params += [category_id, *cells, at(since), at(until), *statuses]
     return list(Report.objects.raw(" UNION ALL ".join(parts), params))
 
 
@@ -216,13 +216,13 @@ def candidates_for_many(reports: list) -> list[list[tuple[object, float, float]]
         report._dup_rep_pending = None
         if report.dup_cell is None:
             continue
-        since = report.created_at - timedelta(days=report.kategori.dup_window_days)
-        windows[i] = (report.kategori.dup_radius_m, since)
-        group = groups.get((report.kategori_id, report.dup_cell))
+        since = report.created_at - timedelta(days=report.category.dup_window_days)
+        windows[i] = (report.category.dup_radius_m, since)
+        group = groups.get((report.category_id, report.dup_cell))
         if group is None:
-            groups[(report.kategori_id, report.dup_cell)] = [
-                report.kategori_id,
-                cells_around(report.lat, report.lon, report.kategori.dup_radius_m),
+            groups[(report.category_id, report.dup_cell)] = [
+                report.category_id,
+                cells_around(report.lat, report.lon, report.category.dup_radius_m),
                 since,
                 report.created_at,
             ]
@@ -238,7 +238,7 @@ def candidates_for_many(reports: list) -> list[list[tuple[object, float, float]]
             continue
         seen.add(other.pk)
         other._dup_features = stored_features(other.dup_tokens, other.dup_grams)
-        by_cell.setdefault((other.kategori_id, other.dup_cell), []).append(other)
+        by_cell.setdefault((other.category_id, other.dup_cell), []).append(other)
 
     results = []
     batch_reps: list = []  # representatives of this batch, filed before the report looked at
@@ -253,9 +253,9 @@ def candidates_for_many(reports: list) -> list[list[tuple[object, float, float]]
         near = [
             other
             for cell in cells_around(report.lat, report.lon, radius)
-            for other in by_cell.get((report.kategori_id, cell), ())
+            for other in by_cell.get((report.category_id, cell), ())
         ]
-        for other in near + [r for r in batch_reps if r.kategori_id == report.kategori_id]:
+        for other in near + [r for r in batch_reps if r.category_id == report.category_id]:
             if other.lat is None or other.lon is None or not since <= other.created_at <= report.created_at:
                 continue
             d = distance_m(report.lat, report.lon, other.lat, other.lon)
@@ -325,7 +325,7 @@ def place_changed(report) -> None:
     from .models import Report
 
     cell = (
-        cell_key(report.lat, report.lon, report.kategori.dup_radius_m)
+        cell_key(report.lat, report.lon, report.category.dup_radius_m)
         if report.lat is not None and report.lon is not None
         else None
     )
@@ -338,7 +338,7 @@ def place_changed(report) -> None:
 REBUILD_BATCH = 2_000
 
 
-def features_rebuild(*, connection=None, kategori_id: int | None = None) -> int:
+def features_rebuild(*, connection=None, category_id: int | None = None) -> int:
     """Recompute every report's stored features, cell and cluster, as the write path would have: reports in
     filing order, each compared with the representatives open at its filing time (not closed before it,
     not merged) in its cell block and window. Words and trigrams are computed in Python (the same code as
@@ -356,14 +356,14 @@ def features_rebuild(*, connection=None, kategori_id: int | None = None) -> int:
     cats = {}
     with conn.cursor() as cur:
         cur.execute(
-            f"SELECT {qn('id')}, {qn('dup_radius_m')}, {qn('dup_window_days')} FROM {qn('organization_kategori')}"
+            f"SELECT {qn('id')}, {qn('dup_radius_m')}, {qn('dup_window_days')} FROM {qn('organization_category')}"
         )
         for kid, radius, days in cur.fetchall():
             cats[kid] = (radius, days)
     table = qn("reports_report")
-    where = f" WHERE {qn('kategori_id')} = %s" if kategori_id is not None else ""
+    where = f" WHERE {qn('category_id')} = %s" if category_id is not None else ""
     sql = (
-        f"SELECT {qn('id')}, {qn('kategori_id')}, {qn('description')}, {qn('lat')}, {qn('lon')}, "
+        f"SELECT {qn('id')}, {qn('category_id')}, {qn('description')}, {qn('lat')}, {qn('lon')}, "
         f"{qn('created_at')}, {qn('closed_at')}, {qn('status')}, {qn('status_changed_at')} FROM {table}{where} "
         f"ORDER BY {qn('created_at')}, {qn('id')}"
     )
@@ -374,7 +374,7 @@ def features_rebuild(*, connection=None, kategori_id: int | None = None) -> int:
     # per (category, cell): the representatives of the last window, oldest first
     reps: dict[tuple[int, int], deque] = {}
     rows_out, count = [], 0
-    args = [kategori_id] if kategori_id is not None else []
+    args = [category_id] if category_id is not None else []
     postgres = conn.vendor == "postgresql"
     tmp = qn("dup_features_rebuild")
     with conn.chunked_cursor() if postgres else conn.cursor() as cur, conn.cursor() as write:

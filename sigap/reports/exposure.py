@@ -54,7 +54,7 @@ AREA_DECIMALS = 3  # a kelurahan's inner point is public reference data
 PUBLIC = "public"  # values of reports.models.Privacy (kept as text: this module imports no models)
 
 # The queryset filter for "the public may see this report at all", for callers that read the database.
-PUBLIC_FILTER = {"privacy": PUBLIC, "kategori__sensitif": False}
+PUBLIC_FILTER = {"privacy": PUBLIC, "category__sensitive": False}
 
 
 class Audience(StrEnum):
@@ -114,17 +114,17 @@ NOTHING = Shown()
 
 
 def facts_of(report: Any) -> Facts:
-    """``Facts`` from a report row (any object with the ``Report`` attributes; ``kategori`` and ``kelurahan``
+    """``Facts`` from a report row (any object with the ``Report`` attributes; ``category`` and ``kelurahan``
     loaded, or ``None``)."""
-    kategori = getattr(report, "kategori", None)
+    category = getattr(report, "category", None)
     kel = getattr(report, "kelurahan", None) if getattr(report, "kelurahan_id", True) else None
     return Facts(
         privacy=report.privacy,
-        sensitive=bool(getattr(kategori, "sensitif", True)),
+        sensitive=bool(getattr(category, "sensitive", True)),
         lat=report.lat,
         lon=report.lon,
         address=report.address or "",
-        area_name=kel.nama if kel is not None else "",
+        area_name=kel.name if kel is not None else "",
         area_lat=getattr(kel, "inner_lat", None),
         area_lon=getattr(kel, "inner_lon", None),
     )

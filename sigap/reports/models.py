@@ -10,7 +10,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from sigap.organization.models import Kategori, Unit, Wilayah
+from sigap.organization.models import Category, Unit, Wilayah
 
 from .duplicates import DuplicateState
 from .states import OPEN_STATUSES, Status
@@ -42,7 +42,7 @@ class Privacy(models.TextChoices):
 class Report(models.Model):
     number = models.CharField(_("nomor laporan"), max_length=32, unique=True)
     tracking_hash = models.CharField(max_length=64, unique=True)
-    kategori = models.ForeignKey(Kategori, on_delete=models.PROTECT, related_name="reports")
+    category = models.ForeignKey(Category, on_delete=models.PROTECT, related_name="reports")
     description = models.TextField(_("uraian"))
     lat = models.FloatField(null=True, blank=True)
     lon = models.FloatField(null=True, blank=True)
@@ -114,12 +114,12 @@ class Report(models.Model):
         verbose_name_plural = _("laporan")
         indexes = [
             models.Index(fields=["unit", "status"]),
-            models.Index(fields=["kategori", "status"]),
+            models.Index(fields=["category", "status"]),
             # the duplicate finder: same category, a narrow latitude band (then longitude, time, distance)
-            models.Index(fields=["kategori", "lat"], name="report_dup_lookup"),
+            models.Index(fields=["category", "lat"], name="report_dup_lookup"),
             # duplicate candidates: the representatives in a block of cells, most recent first
             models.Index(
-                fields=["kategori", "dup_cell", "created_at"],
+                fields=["category", "dup_cell", "created_at"],
                 name="report_dup_rep_cell",
                 condition=models.Q(dup_rep__isnull=True),
             ),
@@ -166,7 +166,7 @@ class ReportUnit(models.Model):
             "date, else the creation time); closed reports: null"
         ),
     )
-    kategori = models.ForeignKey(Kategori, on_delete=models.PROTECT, related_name="+")
+    category = models.ForeignKey(Category, on_delete=models.PROTECT, related_name="+")
     kelurahan = models.ForeignKey(Wilayah, null=True, on_delete=models.PROTECT, related_name="+")
     concerned_unit = models.ForeignKey(Unit, null=True, on_delete=models.PROTECT, related_name="+")
 

@@ -13,8 +13,8 @@ class CodeName(Schema):
 
 
 def code_name(ref) -> dict | None:
-    """A category, unit or region (anything with ``kode`` and ``nama``) as every API shows it; None for none."""
-    return {"code": ref.kode, "name": ref.nama} if ref is not None else None
+    """A category, unit or region (anything with ``code`` and ``name``) as every API shows it; None for none."""
+    return {"code": ref.code, "name": ref.name} if ref is not None else None
 
 
 class StatusOut(Schema):

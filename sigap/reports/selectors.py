@@ -109,7 +109,7 @@ def report_sees(user, report: Report, scope: Scope | None = None) -> bool:
 
 def report_get_visible(*, user, number: str) -> Report:
     report = (
-        Report.objects.select_related("kategori", "unit", "kelurahan")
+        Report.objects.select_related("category", "unit", "kelurahan")
         .defer("kelurahan__geometry")
         .filter(number=number)
         .first()
@@ -150,7 +150,7 @@ def report_queue(
     *,
     user,
     status: str | None = None,
-    kategori: str | None = None,
+    category: str | None = None,
     kelurahan: str | None = None,
     overdue: bool | None = None,
     unit: str | None = None,
@@ -180,8 +180,8 @@ def report_queue(
     if units:
         sort = f"{prefix}sort_at" if by_urgency(view) else None
         # one filter() call: every condition on the rows (and the cursor's) must use the same join: one index range
-        qs = Report.objects.filter(_rows_q(scope, units, view, kategori, kelurahan, prefix) & _after(position, sort))
-        kategori = kelurahan = None  # already on the rows
+        qs = Report.objects.filter(_rows_q(scope, units, view, category, kelurahan, prefix) & _after(position, sort))
+        category = kelurahan = None  # already on the rows
     else:
         if unit:  # a unit outside the account's own: the reports there it may see through their history
             qs = reports_visible_to(user, scope).filter(unit_id=_unit_id(unit))
@@ -202,11 +202,11 @@ def report_queue(
         sort = "status_changed_at" if view in (OPEN, Status.AWAITING_VALIDATION) else None
         qs = qs.filter(_after(position, sort))
     # (the kelurahan's boundary is a large GeoJSON column no queue shows: not read per row)
-    qs = _not_barred(qs, scope).select_related("kategori", "unit", "kelurahan").defer("kelurahan__geometry")
-    if kategori:
-        qs = qs.filter(kategori__kode=kategori)
+    qs = _not_barred(qs, scope).select_related("category", "unit", "kelurahan").defer("kelurahan__geometry")
+    if category:
+        qs = qs.filter(category__code=category)
     if kelurahan:
-        qs = qs.filter(Q(kelurahan__kode=kelurahan) | Q(kelurahan__nama__iexact=kelurahan))
+        qs = qs.filter(Q(kelurahan__code=kelurahan) | Q(kelurahan__name__iexact=kelurahan))
     if overdue is True:
         qs = qs.filter(deadlines.overdue_q(now))
     elif overdue is False:
@@ -216,7 +216,7 @@ def report_queue(
     return qs.order_by("-pk")
 
 
-def _rows_q(scope: Scope, units, view: str, kategori: str | None, kelurahan: str | None, prefix: str = "") -> Q:
+def _rows_q(scope: Scope, units, view: str, category: str | None, kelurahan: str | None, prefix: str = "") -> Q:
     """The ``ReportUnit`` rows of a queue view (``prefix``: seen from ``Report``)."""
     q = Q(**{f"{prefix}unit_id__in": units, f"{prefix}holds": True})
     if view == OPEN:
@@ -227,13 +227,13 @@ def _rows_q(scope: Scope, units, view: str, kategori: str | None, kelurahan: str
         q &= Q(**{f"{prefix}status": view})
     if scope.barred and not prefix:  # the report's concerned unit, repeated on its rows (seen from Report, the
         q &= ~Q(concerned_unit_id__in=scope.barred)  # caller filters the report's own: a negation there is a subquery)
-    if kategori:
+    if category:
         from sigap.routing.cache import routing_data
 
-        k = routing_data().kategori_by_code.get(kategori)
-        q &= Q(**{f"{prefix}kategori_id": k.pk if k else -1})
+        k = routing_data().category_by_code.get(category)
+        q &= Q(**{f"{prefix}category_id": k.pk if k else -1})
     if kelurahan:
-        q &= Q(**{f"{prefix}kelurahan__kode": kelurahan}) | Q(**{f"{prefix}kelurahan__nama__iexact": kelurahan})
+        q &= Q(**{f"{prefix}kelurahan__code": kelurahan}) | Q(**{f"{prefix}kelurahan__name__iexact": kelurahan})
     return q
 
 
@@ -241,7 +241,7 @@ def queue_size(
     *,
     user,
     status: str | None = None,
-    kategori: str | None = None,
+    category: str | None = None,
     kelurahan: str | None = None,
     overdue: bool | None = None,
     unit: str | None = None,
@@ -254,13 +254,13 @@ def queue_size(
     view = _view(status)
     units = scope.queue_units if not unit and not (view == Status.AWAITING_VALIDATION and scope.validator) else None
     if units and overdue is None:
-        rows = ReportUnit.objects.filter(_rows_q(scope, units, view, kategori, kelurahan))
+        rows = ReportUnit.objects.filter(_rows_q(scope, units, view, category, kelurahan))
         return capped_count(rows)
     return capped_count(
         report_queue(
             user=user,
             status=status,
-            kategori=kategori,
+            category=category,
             kelurahan=kelurahan,
             overdue=overdue,
             unit=unit,
@@ -330,12 +330,12 @@ class Counts:
         return COUNT_CAP if self.closed_capped else sum(n for s, n in self.by_status.items() if not is_open(s))
 
 
-def _unit_rows(scope: Scope, kategori: str | None, kelurahan: str | None) -> QuerySet[ReportUnit]:
-    return ReportUnit.objects.filter(_rows_q(scope, scope.queue_units, ALL, kategori, kelurahan))
+def _unit_rows(scope: Scope, category: str | None, kelurahan: str | None) -> QuerySet[ReportUnit]:
+    return ReportUnit.objects.filter(_rows_q(scope, scope.queue_units, ALL, category, kelurahan))
 
 
 def queue_counts(
-    *, user, kategori: str | None = None, kelurahan: str | None = None, scope: Scope | None = None
+    *, user, category: str | None = None, kelurahan: str | None = None, scope: Scope | None = None
 ) -> Counts:
     """Reports per status in the account's queue: exact over the open ones (bounded by the workload), and over
     the closed ones up to COUNT_CAP (beyond it only "1.000+"). Two statements, whatever the history."""
@@ -345,7 +345,7 @@ def queue_counts(
             n = _not_barred(Report.objects.filter(status=Status.AWAITING_VALIDATION), scope).count()
             return Counts({Status.AWAITING_VALIDATION.value: n} if n else {}, False)
         return Counts({}, False)
-    rows = _unit_rows(scope, kategori, kelurahan)
+    rows = _unit_rows(scope, category, kelurahan)
     by_status = dict(rows.filter(is_open=True).order_by().values_list("status").annotate(n=Count("id")))
     sample = rows.filter(is_open=False).order_by().values("status")[: COUNT_CAP + 1]
     sql, params = sample.query.sql_with_params()
@@ -370,7 +370,7 @@ def kelurahan_choices(*, user, scope: Scope | None = None) -> list[tuple[str, st
     if not scope.queue_units:
         return []
     rows = _unit_rows(scope, None, None).filter(is_open=True, kelurahan__isnull=False)
-    return sorted(set(rows.order_by().values_list("kelurahan__kode", "kelurahan__nama")), key=lambda kv: kv[1])
+    return sorted(set(rows.order_by().values_list("kelurahan__code", "kelurahan__name")), key=lambda kv: kv[1])
 
 
 def report_history(report: Report) -> list[StatusChange]:

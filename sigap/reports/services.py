@@ -22,7 +22,7 @@ from sigap.core.errors import DomainError, NotFound, PermissionDenied, Transitio
 from sigap.core.models import AuditEvent
 from sigap.organization import roles
 from sigap.organization.loaders import TRIAGE_UNIT
-from sigap.organization.models import Kategori, Unit
+from sigap.organization.models import Category, Unit
 from sigap.routing.cache import routing_data
 from sigap.routing.rules import Location
 
@@ -96,7 +96,7 @@ def _notify_merged(report: Report, change: StatusChange, status: Status) -> None
     """Tell every reporter whose duplicate was merged into ``report`` that it moved on: the status only, and
     the number and handling unit only when the public may see them (``exposure.MERGED_REPORTER``). A question
     to this report's own reporter is not theirs to hear."""
-    if status == Status.AWAITING_REPORTER or is_conduct(report.kategori):
+    if status == Status.AWAITING_REPORTER or is_conduct(report.category):
         return  # a question to the other reporter; or the report became a complaint about officials since
     merged = list(
         Report.objects.filter(merged_into=report, status=Status.MERGED)
@@ -107,8 +107,8 @@ def _notify_merged(report: Report, change: StatusChange, status: Status) -> None
         return
     shown = exposure.expose_report(report, exposure.Audience.MERGED_REPORTER)
     which_id = f" {report.number}" if shown.listed else ""
-    where_id = f" Ditangani oleh {report.unit.nama}." if shown.handling_unit and report.unit else ""
-    where_en = f" Handled by {report.unit.nama}." if shown.handling_unit and report.unit else ""
+    where_id = f" Ditangani oleh {report.unit.name}." if shown.handling_unit and report.unit else ""
+    where_en = f" Handled by {report.unit.name}." if shown.handling_unit and report.unit else ""
     for dup in merged:
         note = Notification.objects.create(
             report=dup,
@@ -121,8 +121,8 @@ def _notify_merged(report: Report, change: StatusChange, status: Status) -> None
 
 
 def _status_message(report: Report, status: Status, unit: Unit | None, note: str) -> tuple[str, str]:
-    where_id = f" Ditangani oleh {unit.nama}." if unit else ""
-    where_en = f" Handled by {unit.nama}." if unit else ""
+    where_id = f" Ditangani oleh {unit.name}." if unit else ""
+    where_en = f" Handled by {unit.name}." if unit else ""
     note_part = f" Catatan: {note}" if note else ""
     note_en = f" Note: {note}" if note else ""
     return (
@@ -133,7 +133,7 @@ def _status_message(report: Report, status: Status, unit: Unit | None, note: str
 
 def _lock(report_id: int) -> Report:
     try:
-        return Report.objects.select_for_update(of=("self",)).select_related("kategori", "unit").get(pk=report_id)
+        return Report.objects.select_for_update(of=("self",)).select_related("category", "unit").get(pk=report_id)
     except Report.DoesNotExist:
         raise NotFound("Laporan tidak ditemukan.", "Report not found.") from None
 
@@ -216,7 +216,7 @@ def _transition(
         report=report,
         old=old,
         new=str(to),
-        unit=report.unit.kode if report.unit else None,
+        unit=report.unit.code if report.unit else None,
     )
     summaries.after_transition(report, summary_before, now=now)
     if notify:
@@ -246,7 +246,7 @@ def _require_working_unit(actor, report: Report) -> None:
 
 
 def _unit_by_code(code: str, field: str = "to_unit") -> Unit:
-    unit = Unit.objects.filter(kode=code, aktif=True).first()
+    unit = Unit.objects.filter(code=code, active=True).first()
     if unit is None:
         raise DomainError(
             f"Unit '{code}' tidak dikenal.", f"Unknown unit '{code}'.", code="unknown_unit", status=422, field=field
@@ -266,15 +266,15 @@ CONDUCT_CATEGORY = "pelayanan-aparatur"
 CONDUCT_UNIT = "inspektorat"  # handles complaints about officials
 
 
-def is_conduct(kategori: Kategori | None) -> bool:
+def is_conduct(category: Category | None) -> bool:
     """A complaint about officials (pungli, misconduct): the category that has a concerned unit."""
-    return kategori is not None and kategori.kode == CONDUCT_CATEGORY
+    return category is not None and category.code == CONDUCT_CATEGORY
 
 
 def _unit_cached(code: str) -> Unit | None:
     if not code:
         return None
-    return routing_data().units_by_code.get(code) or Unit.objects.filter(kode=code).first()
+    return routing_data().units_by_code.get(code) or Unit.objects.filter(code=code).first()
 
 
 def _within(unit_id: int, concerned_id: int) -> bool:
@@ -286,7 +286,7 @@ def _about_refused(msg_id: str, msg_en: str, code: str) -> DomainError:
     return DomainError(msg_id, msg_en, code=code, status=422, field="about_unit")
 
 
-def about_unit_check(*, kategori: Kategori, about_unit: str) -> Unit | None:
+def about_unit_check(*, category: Category, about_unit: str) -> Unit | None:
     """The unit a reporter (``about_unit``) or the triage desk names as the subject of a complaint about
     officials, or None when none is named. Refused with a 422 on ``about_unit``:
 
@@ -299,21 +299,21 @@ def about_unit_check(*, kategori: Kategori, about_unit: str) -> Unit | None:
     code = (about_unit or "").strip()
     if not code:
         return None
-    if not is_conduct(kategori):
+    if not is_conduct(category):
         raise _about_refused(
             f"Unit yang dilaporkan (about_unit) hanya untuk kategori pengaduan perilaku aparatur ({CONDUCT_CATEGORY}).",
             f"The unit concerned (about_unit) is only for complaints about officials ({CONDUCT_CATEGORY}).",
             "about_unit_not_misconduct",
         )
     unit = _unit_cached(code)
-    if unit is None or not unit.aktif:
+    if unit is None or not unit.active:
         raise _about_refused(f"Unit '{code}' tidak dikenal.", f"Unknown unit '{code}'.", "unknown_unit")
     handlers = [u.pk for u in (_unit_cached(CONDUCT_UNIT), _unit_cached(TRIAGE_UNIT)) if u is not None]
     if any(_within(pk, unit.pk) for pk in handlers):
         raise _about_refused(
-            f"Pengaduan tentang {unit.nama} tidak dapat ditangani lewat Sigap karena tidak ada unit lain yang berwenang; "
+            f"Pengaduan tentang {unit.name} tidak dapat ditangani lewat Sigap karena tidak ada unit lain yang berwenang; "
             "sampaikan kepada Ombudsman Republik Indonesia.",
-            f"A complaint about {unit.nama} cannot be handled in Sigap, since no other unit has authority over it; "
+            f"A complaint about {unit.name} cannot be handled in Sigap, since no other unit has authority over it; "
             "please take it to the Ombudsman of the Republic of Indonesia.",
             "about_unit_unhandled",
         )
@@ -325,10 +325,10 @@ def _kelurahan_office(report: Report) -> Unit | None:
     if report.kelurahan_id is None:
         return None
     data = routing_data()
-    kode = next((k for k, pk in data.kelurahan_ids.items() if pk == report.kelurahan_id), None)
-    if kode is None:
-        kode = report.kelurahan.kode
-    return _unit_cached(data.kelurahan_units.get(kode, ""))
+    code = next((k for k, pk in data.kelurahan_ids.items() if pk == report.kelurahan_id), None)
+    if code is None:
+        code = report.kelurahan.code
+    return _unit_cached(data.kelurahan_units.get(code, ""))
 
 
 def conflict_settle(
@@ -346,7 +346,7 @@ def conflict_settle(
       when routing chose it (``reroute``) the report goes to Inspektorat instead; any other move is refused.
     """
     unit = unit if unit is not None else report.unit
-    if not is_conduct(report.kategori):
+    if not is_conduct(report.category):
         report.concerned_unit = None
         return unit
     concerned = named or (report.concerned_unit if report.concerned_unit_id else None) or _kelurahan_office(report)
@@ -374,10 +374,10 @@ class ReportCreated:
     location: Location | None
 
 
-def kategori_get(code: str) -> Kategori:
+def category_get(code: str) -> Category:
     """An active category by code, from the cached reference data (read-only instance)."""
-    kategori = routing_data().kategori_by_code.get(code)
-    if kategori is None:
+    category = routing_data().category_by_code.get(code)
+    if category is None:
         raise DomainError(
             f"Kategori '{code}' tidak dikenal. Lihat daftar kategori di /api/v1/categories.",
             f"Unknown category '{code}'. See the category list at /api/v1/categories.",
@@ -385,10 +385,10 @@ def kategori_get(code: str) -> Kategori:
             status=422,
             field="category",
         )
-    return kategori
+    return category
 
 
-def report_route(*, kategori: Kategori, lat: float, lon: float) -> tuple[Location, Unit]:
+def report_route(*, category: Category, lat: float, lon: float) -> tuple[Location, Unit]:
     """Where a new report lands: the kelurahan containing the point, then the tupoksi rule for it."""
     data = routing_data()
     if data.index is None:
@@ -396,12 +396,12 @@ def report_route(*, kategori: Kategori, lat: float, lon: float) -> tuple[Locatio
             "Data batas wilayah belum dimuat.", "No boundary data is loaded.", code="no_boundaries", status=503
         )
     location = data.index.locate(lon, lat)
-    rule = data.rulebook.responsible(kategori=kategori.kode, kelurahan=location.kode)
+    rule = data.rulebook.responsible(category=category.code, kelurahan=location.code)
     unit_code = rule.unit
-    if rule.verifikasi_kelurahan and location.kode in data.kelurahan_units:
-        unit_code = data.kelurahan_units[location.kode]
+    if rule.kelurahan_verifies and location.code in data.kelurahan_units:
+        unit_code = data.kelurahan_units[location.code]
     unit = data.units_by_code.get(unit_code)
-    return location, unit if unit is not None else Unit.objects.get(kode=unit_code)
+    return location, unit if unit is not None else Unit.objects.get(code=unit_code)
 
 
 @dataclass
@@ -411,7 +411,7 @@ class NewReport:
     ``photos``: (de-identified copy, vault ref of the original). ``routed``: the (location, unit) the
     caller already computed, to avoid routing twice."""
 
-    kategori: Kategori
+    category: Category
     description: str
     lat: float | None
     lon: float | None
@@ -492,9 +492,9 @@ def reports_create(items: list[NewReport]) -> list[ReportCreated]:
         if item.lat is None or item.lon is None:
             triage_reason = "location+category" if triage_reason == "category" else "location"
         else:
-            location, unit = item.routed or report_route(kategori=item.kategori, lat=item.lat, lon=item.lon)
+            location, unit = item.routed or report_route(category=item.category, lat=item.lat, lon=item.lon)
         if triage_reason:
-            unit = data.units_by_code.get(TRIAGE_UNIT) or Unit.objects.get(kode=TRIAGE_UNIT)
+            unit = data.units_by_code.get(TRIAGE_UNIT) or Unit.objects.get(code=TRIAGE_UNIT)
         plans.append((item, now, location, unit, triage_reason))
 
     codes = [item.tracking_code or _new_tracking_code() for item, *_rest in plans]
@@ -502,12 +502,12 @@ def reports_create(items: list[NewReport]) -> list[ReportCreated]:
     for (item, now, location, unit, triage_reason), code in zip(plans, codes):
         report = Report(
             tracking_hash=tracking_hash(code),
-            kategori=item.kategori,
+            category=item.category,
             description=item.description,
             lat=item.lat,
             lon=item.lon,
             address=item.address,
-            kelurahan_id=data.kelurahan_ids[location.kode] if location else None,
+            kelurahan_id=data.kelurahan_ids[location.code] if location else None,
             locate_method=location.method if location else "",
             unit=unit,
             triage_reason=triage_reason,
@@ -588,8 +588,8 @@ def reports_create(items: list[NewReport]) -> list[ReportCreated]:
                     report_id=report.pk,
                     detail={
                         "channel": item.channel,
-                        "unit": unit.kode,
-                        "kelurahan": location.kode if location else None,
+                        "unit": unit.code,
+                        "kelurahan": location.code if location else None,
                         "locate": location.method if location else "none",
                         "triage": triage_reason,
                     },
@@ -603,11 +603,11 @@ def reports_create(items: list[NewReport]) -> list[ReportCreated]:
                 status_change=change,
                 kind="received",
                 body=(
-                    f"Laporan Anda diterima dengan nomor {report.number} dan diteruskan ke {unit.nama}. "
+                    f"Laporan Anda diterima dengan nomor {report.number} dan diteruskan ke {unit.name}. "
                     "Ikuti perkembangannya dengan kode lacak Anda."
                 ),
                 body_en=(
-                    f"Your report was received as {report.number} and passed to {unit.nama}. "
+                    f"Your report was received as {report.number} and passed to {unit.name}. "
                     "Follow it with your tracking code."
                 ),
             )
@@ -737,20 +737,20 @@ def report_coordinate(*, report_id: int, actor, to_unit: str, reason: str, now: 
             code="same_unit",
             field="to_unit",
         )
-    check_transition(report.status, Status.COORDINATION, reason=reason, resume_status=report.resume_status)
+    check_transition(report.status, Status.KOORDINASI, reason=reason, resume_status=report.resume_status)
     hop = _hop(report, Hop.Kind.KOORDINASI, to_unit=target, actor=actor, reason=reason, now=now)
     _transition(
         report,
-        Status.COORDINATION,
+        Status.KOORDINASI,
         actor=actor,
         actor_kind="officer",
         now=now,
         unit=target,
         reason=reason,
-        public_note=f"Dikoordinasikan ke {target.nama}.",
+        public_note=f"Dikoordinasikan ke {target.name}.",
     )
     if hop.revisit:
-        _audit(action="hop:revisit", actor=actor, actor_kind="officer", report=report, to_unit=target.kode)
+        _audit(action="hop:revisit", actor=actor, actor_kind="officer", report=report, to_unit=target.code)
     return hop
 
 
@@ -763,22 +763,22 @@ def report_dispose(*, report_id: int, actor, to_unit: str, reason: str, now: dat
     target = _unit_by_code(to_unit)
     if target.pk == report.unit_id or report.unit_id not in {u.pk for u in target.ancestors()}:
         raise TransitionRefused(
-            f"Disposisi hanya ke unit di bawah {report.unit.nama}; gunakan koordinasi untuk unit lain.",
-            f"Disposition goes only to a unit below {report.unit.nama}; use coordination for other units.",
+            f"Disposisi hanya ke unit di bawah {report.unit.name}; gunakan koordinasi untuk unit lain.",
+            f"Disposition goes only to a unit below {report.unit.name}; use coordination for other units.",
             code="not_a_subunit",
             field="to_unit",
         )
-    check_transition(report.status, Status.DISPOSITION, reason=reason, resume_status=report.resume_status)
+    check_transition(report.status, Status.DISPOSISI, reason=reason, resume_status=report.resume_status)
     hop = _hop(report, Hop.Kind.DISPOSISI, to_unit=target, actor=actor, reason=reason, now=now)
     _transition(
         report,
-        Status.DISPOSITION,
+        Status.DISPOSISI,
         actor=actor,
         actor_kind="officer",
         now=now,
         unit=target,
         reason=reason,
-        public_note=f"Didisposisikan ke {target.nama}.",
+        public_note=f"Didisposisikan ke {target.name}.",
     )
     return hop
 
@@ -831,7 +831,7 @@ def report_merge(
     _require_sight(actor, report)
     # the target before the right to act, as the officer API and console always answered: a report the actor
     # may not see is refused exactly like one that does not exist
-    target = Report.objects.select_related("kategori", "kelurahan").filter(number=into_number).first()
+    target = Report.objects.select_related("category", "kelurahan").filter(number=into_number).first()
     if target is None or not selectors.report_sees(actor, target):
         raise DomainError(
             "Laporan tujuan tidak ditemukan.",
@@ -849,7 +849,7 @@ def report_merge(
             status=422,
             field="into",
         )
-    if is_conduct(report.kategori) or is_conduct(target.kategori):
+    if is_conduct(report.category) or is_conduct(target.category):
         # each complaint about officials is its own case; a merge would let a look-alike's reporter follow it
         raise DomainError(
             "Pengaduan tentang perilaku aparatur tidak digabung: setiap pengaduan ditangani tersendiri.",
@@ -1065,7 +1065,7 @@ def report_dispute(*, tracking_code: str, reason: str, secret: str = "", now: da
             f"A dispute can only be filed within {DISPUTE_WINDOW_DAYS} days after the report was done.",
             code="dispute_window_closed",
         )
-    report = Report.objects.select_related("kategori", "unit").get(pk=report.pk)
+    report = Report.objects.select_related("category", "unit").get(pk=report.pk)
     return _transition(
         report,
         Status.REOPENED,
@@ -1112,7 +1112,7 @@ def report_triage(
     *,
     report_id: int,
     actor,
-    kategori: str,
+    category: str,
     lat: float | None = None,
     lon: float | None = None,
     note: str = "",
@@ -1127,12 +1127,12 @@ def report_triage(
     now = now or timezone.now()
     report = _lock(report_id)
     _require_working_unit(actor, report)
-    if report.unit.kode != TRIAGE_UNIT:
+    if report.unit.code != TRIAGE_UNIT:
         raise TransitionRefused(
             "Laporan ini tidak berada di desk triase.", "This report is not at the triage desk.", code="not_in_triage"
         )
-    category = kategori_get(kategori)
-    named = about_unit_check(kategori=category, about_unit=about_unit)
+    chosen = category_get(category)
+    named = about_unit_check(category=chosen, about_unit=about_unit)
     lat = report.lat if lat is None else lat
     lon = report.lon if lon is None else lon
     if lat is None or lon is None:
@@ -1143,11 +1143,11 @@ def report_triage(
             status=422,
             field="lat",
         )
-    location, target = report_route(kategori=category, lat=lat, lon=lon)
+    location, target = report_route(category=chosen, lat=lat, lon=lon)
     data = routing_data()
-    check_transition(report.status, Status.COORDINATION, reason="triase", resume_status=report.resume_status)
-    report.kategori, report.lat, report.lon = category, lat, lon
-    report.kelurahan_id = data.kelurahan_ids[location.kode]
+    check_transition(report.status, Status.KOORDINASI, reason="triase", resume_status=report.resume_status)
+    report.category, report.lat, report.lon = chosen, lat, lon
+    report.kelurahan_id = data.kelurahan_ids[location.code]
     report.locate_method, report.triage_reason, report.category_source = location.method, "", "officer"
     target = conflict_settle(report, unit=target, named=named, reroute=True)
     hop = _hop(
@@ -1155,18 +1155,18 @@ def report_triage(
         Hop.Kind.REROUTE,
         to_unit=target,
         actor=actor,
-        reason=f"triase: {category.nama}" + (f" — {note.strip()}" if note.strip() else ""),
+        reason=f"triase: {chosen.name}" + (f" — {note.strip()}" if note.strip() else ""),
         now=now,
     )
     _transition(
         report,
-        Status.COORDINATION,
+        Status.KOORDINASI,
         actor=actor,
         actor_kind="officer",
         now=now,
         unit=target,
         reason=hop.reason,
-        public_note=f"Laporan diteruskan ke {target.nama}.",
+        public_note=f"Laporan diteruskan ke {target.name}.",
     )
     place_changed(report)
     _audit(
@@ -1174,9 +1174,9 @@ def report_triage(
         actor=actor,
         actor_kind="officer",
         report=report,
-        kategori=category.kode,
-        kelurahan=location.kode,
-        concerned=report.concerned_unit.kode if report.concerned_unit_id else None,
+        category=chosen.code,
+        kelurahan=location.code,
+        concerned=report.concerned_unit.code if report.concerned_unit_id else None,
     )
     return hop
 

@@ -17,8 +17,8 @@ from sigap.core.errors import TransitionRefused
 
 class Status(models.TextChoices):
     WAITING = "waiting", _("Menunggu")
-    COORDINATION = "coordination", _("Koordinasi")
-    DISPOSITION = "disposition", _("Disposisi")
+    KOORDINASI = "koordinasi", _("Koordinasi")
+    DISPOSISI = "disposisi", _("Disposisi")
     IN_PROGRESS = "in_progress", _("Proses")
     AWAITING_REPORTER = "awaiting_reporter", _("Menunggu Informasi Pelapor")
     AWAITING_VALIDATION = "awaiting_validation", _("Menunggu Validasi")
@@ -41,8 +41,8 @@ S = Status
 
 TYPE: dict[Status, StatusType] = {
     S.WAITING: StatusType.OPEN,
-    S.COORDINATION: StatusType.OPEN,
-    S.DISPOSITION: StatusType.OPEN,
+    S.KOORDINASI: StatusType.OPEN,
+    S.DISPOSISI: StatusType.OPEN,
     S.IN_PROGRESS: StatusType.OPEN,
     S.AWAITING_REPORTER: StatusType.OPEN,
     S.AWAITING_VALIDATION: StatusType.OPEN,
@@ -58,8 +58,8 @@ TYPE: dict[Status, StatusType] = {
 # Jakarta's colours for the statuses residents know (Menunggu red, Proses yellow, Selesai green).
 COLOUR: dict[Status, str] = {
     S.WAITING: "red",
-    S.COORDINATION: "orange",
-    S.DISPOSITION: "orange",
+    S.KOORDINASI: "orange",
+    S.DISPOSISI: "orange",
     S.IN_PROGRESS: "yellow",
     S.AWAITING_REPORTER: "grey",
     S.AWAITING_VALIDATION: "blue",
@@ -86,24 +86,24 @@ CLOSED_STATUSES: tuple[Status, ...] = _of_type(StatusType.CLOSED)
 ENDED_STATUSES: tuple[Status, ...] = tuple(s for s in Status if TYPE[s] != StatusType.OPEN)
 
 # Statuses in which a unit holds the report but has not yet accepted it: the 6-hour hop clock runs.
-AWAITING_ACCEPTANCE = frozenset({S.WAITING, S.COORDINATION, S.DISPOSITION, S.REOPENED})
+AWAITING_ACCEPTANCE = frozenset({S.WAITING, S.KOORDINASI, S.DISPOSISI, S.REOPENED})
 # Statuses in which the handling unit is working (may add proof, ask for validation).
 WORKING = frozenset({S.IN_PROGRESS, S.FOLLOWUP_REJECTED, S.REOPENED})
 
-_PASS_ON = frozenset({S.COORDINATION, S.DISPOSITION, S.FORWARDED, S.REJECTED, S.MERGED, S.AWAITING_REPORTER})
+_PASS_ON = frozenset({S.KOORDINASI, S.DISPOSISI, S.FORWARDED, S.REJECTED, S.MERGED, S.AWAITING_REPORTER})
 
 NEXT: dict[Status, frozenset[Status]] = {
     S.WAITING: frozenset({S.IN_PROGRESS}) | _PASS_ON,
-    S.COORDINATION: frozenset({S.IN_PROGRESS}) | _PASS_ON,
-    S.DISPOSITION: frozenset({S.IN_PROGRESS}) | _PASS_ON,
+    S.KOORDINASI: frozenset({S.IN_PROGRESS}) | _PASS_ON,
+    S.DISPOSISI: frozenset({S.IN_PROGRESS}) | _PASS_ON,
     S.IN_PROGRESS: frozenset({S.AWAITING_VALIDATION}) | _PASS_ON,
     S.FOLLOWUP_REJECTED: frozenset({S.IN_PROGRESS, S.AWAITING_VALIDATION}) | _PASS_ON,
     S.REOPENED: frozenset({S.IN_PROGRESS, S.AWAITING_VALIDATION}) | _PASS_ON,
     S.AWAITING_REPORTER: frozenset(
         {
             S.WAITING,
-            S.COORDINATION,
-            S.DISPOSITION,
+            S.KOORDINASI,
+            S.DISPOSISI,
             S.IN_PROGRESS,
             S.FOLLOWUP_REJECTED,
             S.REOPENED,
@@ -122,8 +122,8 @@ NEXT: dict[Status, frozenset[Status]] = {
 # Moves that need a reason the reporter (or the next unit) can read.
 NEEDS_REASON = frozenset(
     {
-        S.COORDINATION,
-        S.DISPOSITION,
+        S.KOORDINASI,
+        S.DISPOSISI,
         S.REJECTED,
         S.FOLLOWUP_REJECTED,
         S.FORWARDED,
@@ -203,8 +203,8 @@ def check_transition(
 
 _EN = {
     S.WAITING: "Waiting",
-    S.COORDINATION: "Coordination",
-    S.DISPOSITION: "Disposition",
+    S.KOORDINASI: "Coordination",
+    S.DISPOSISI: "Disposition",
     S.IN_PROGRESS: "In progress",
     S.AWAITING_REPORTER: "Waiting for the reporter",
     S.AWAITING_VALIDATION: "Awaiting validation",

@@ -30,7 +30,7 @@ def _fields(report: Report) -> dict:
         "is_open": is_open(report.status),
         "status": str(report.status),
         "sort_at": deadlines.sort_at(report),
-        "kategori_id": report.kategori_id,
+        "category_id": report.category_id,
         "kelurahan_id": report.kelurahan_id,
         "concerned_unit_id": report.concerned_unit_id,
     }
@@ -74,12 +74,12 @@ def rebuild_sql() -> list[str]:
     else:
         delete = f"DELETE FROM {table}"
     insert = f"""
-        INSERT INTO {table} (report_id, unit_id, holds, is_open, status, sort_at, kategori_id, kelurahan_id,
+        INSERT INTO {table} (report_id, unit_id, holds, is_open, status, sort_at, category_id, kelurahan_id,
                              concerned_unit_id)
         SELECT r.id, u.unit_id, (r.unit_id IS NOT NULL AND u.unit_id = r.unit_id), r.status IN {_in(OPEN_STATUSES)},
                r.status,
                {deadlines.sort_at_sql("r")},
-               r.kategori_id, r.kelurahan_id, r.concerned_unit_id
+               r.category_id, r.kelurahan_id, r.concerned_unit_id
         FROM (SELECT id AS report_id, unit_id FROM {Report._meta.db_table} WHERE unit_id IS NOT NULL
               UNION SELECT report_id, from_unit_id FROM reports_hop
               UNION SELECT report_id, to_unit_id FROM reports_hop) u

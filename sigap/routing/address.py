@@ -424,9 +424,9 @@ _NOISE = re.compile(r"\bkm\.?\s*\d+(?:[.,]\d+)?\b|\b\d{5}\b|\b\d{6,}\b|@\w+|http
 # --- data --------------------------------------------------------------------------------------------
 @dataclass(frozen=True)
 class Region:
-    kode: str
-    nama: str
-    tingkat: int  # 2 kota/kabupaten, 3 kecamatan, 4 kelurahan/desa (others are ignored)
+    code: str
+    name: str
+    level: int  # 2 kota/kabupaten, 3 kecamatan, 4 kelurahan/desa (others are ignored)
     parent: str = ""
 
 
@@ -499,13 +499,13 @@ def regions_from_csv(path: str | Path, prefix: str = "31") -> tuple[Region, ...]
     out = []
     with open(path, newline="", encoding="utf-8") as f:
         for row in csv.DictReader(f):
-            kode = row["kode"]
-            if (kode == prefix or kode.startswith(prefix + ".")) and int(row["tingkat"]) in (
+            code = row["kode"]
+            if (code == prefix or code.startswith(prefix + ".")) and int(row["tingkat"]) in (
                 KOTA,
                 KECAMATAN,
                 KELURAHAN,
             ):
-                out.append(Region(kode, row["nama"], int(row["tingkat"]), row.get("kode_induk") or ""))
+                out.append(Region(code, row["nama"], int(row["tingkat"]), row.get("kode_induk") or ""))
     return tuple(out)
 
 
@@ -635,9 +635,9 @@ class AddressIndex:
         self.regions: dict[str, Region] = {}
         for r in regions:
             r = r if isinstance(r, Region) else Region(*r)
-            if r.tingkat in (KOTA, KECAMATAN, KELURAHAN):
-                self.regions[r.kode] = r
-        self.kelurahan = tuple(sorted(k for k, r in self.regions.items() if r.tingkat == KELURAHAN))
+            if r.level in (KOTA, KECAMATAN, KELURAHAN):
+                self.regions[r.code] = r
+        self.kelurahan = tuple(sorted(k for k, r in self.regions.items() if r.level == KELURAHAN))
         kel_set = set(self.kelurahan)
         self.places = tuple(
             p if isinstance(p, Place) else Place(p[0], p[1], tuple(p[2]), tuple(p[3])) for p in gazetteer
@@ -654,7 +654,7 @@ class AddressIndex:
                 under.setdefault(code, set()).add(k)
                 code = self.regions[code].parent
         for code, r in self.regions.items():
-            self.members[code] = frozenset([code]) if r.tingkat == KELURAHAN else frozenset(under.get(code, ()))
+            self.members[code] = frozenset([code]) if r.level == KELURAHAN else frozenset(under.get(code, ()))
         self.lexicon: dict[str, list[_Reading]] = {}
         self.key_tokens: dict[str, tuple[str, ...]] = {}
         self._build_lexicon()
@@ -678,8 +678,8 @@ class AddressIndex:
             lst.append(reading)
 
     def _region_variants(self, r: Region) -> list[tuple[str, ...]]:
-        toks = list(_name_tokens(r.nama))
-        if r.tingkat == KOTA:
+        toks = list(_name_tokens(r.name))
+        if r.level == KOTA:
             while toks and toks[0] in ADMIN_WORDS:
                 toks.pop(0)
         variants = [tuple(toks)]
@@ -691,8 +691,8 @@ class AddressIndex:
         kinds = {KOTA: "kota", KECAMATAN: "kecamatan", KELURAHAN: "kelurahan"}
         for code, r in self.regions.items():
             for v in self._region_variants(r):
-                self._add(v, _Reading(kinds[r.tingkat], code, 1.0))
-                if r.tingkat == KELURAHAN and len(v) >= 2 and v[-1] in DIRECTIONS:
+                self._add(v, _Reading(kinds[r.level], code, 1.0))
+                if r.level == KELURAHAN and len(v) >= 2 and v[-1] in DIRECTIONS:
                     self._add(v[:-1], _Reading("base", code, W_BASE))
         for i, p in enumerate(self.places):
             street = p.kind in ("jalan", "gang")
@@ -932,7 +932,7 @@ class AddressIndex:
                     out.append(Mention(kind, p.name, text[s:e], s, e, tuple(sorted(sset)), p.kind, round(score * w, 2)))
                 elif kd in ("kelurahan", "kecamatan", "kota", "base"):
                     kind = "kelurahan" if kd == "base" else kd
-                    out.append(Mention(kind, self.regions[t].nama, text[s:e], s, e, (t,), "", round(score * w, 2)))
+                    out.append(Mention(kind, self.regions[t].name, text[s:e], s, e, (t,), "", round(score * w, 2)))
         # streets and gangs not in the gazetteer: the words after "jl."/"gg." (also when they name an area,
         # "jl. kebon kacang raya": the area is a mention of its own)
         for i, t in enumerate(toks):

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from shapely.geometry import shape
 
 from sigap.organization.cache import ReferenceData, reference_data, reference_reset
-from sigap.organization.models import Kategori, Tupoksi, Unit, Wilayah
+from sigap.organization.models import Category, Tupoksi, Unit, Wilayah
 
 from .rules import KelurahanIndex, RuleBook, TupoksiRule
 
@@ -27,7 +27,7 @@ class RoutingData:
     kelurahan_units: dict[str, str]  # kelurahan wilayah code -> unit code of its kelurahan office
     # The reference data it was built with (``sigap.organization.cache.ReferenceData``), for the write path's
     # callers; read-only rows shared by every thread.
-    kategori_by_code: dict[str, Kategori]
+    category_by_code: dict[str, Category]
     units_by_code: dict[str, Unit]
     unit_parent: dict[int, int | None]
     unit_children: dict[int, tuple[int, ...]]
@@ -39,33 +39,33 @@ _current: RoutingData | None = None
 
 def _build(ref: ReferenceData) -> RoutingData:
     kelurahan = list(
-        Wilayah.objects.filter(tingkat=Wilayah.Tingkat.KELURAHAN).values_list("kode", "id", "geometry", "nama")
+        Wilayah.objects.filter(level=Wilayah.Level.KELURAHAN).values_list("code", "id", "geometry", "name")
     )
-    areas = [(kode, shape(geom)) for kode, _id, geom, _nama in kelurahan if geom]
-    names = {kode: nama for kode, _id, _geom, nama in kelurahan}
+    areas = [(code, shape(geom)) for code, _id, geom, _name in kelurahan if geom]
+    names = {code: name for code, _id, _geom, name in kelurahan}
     index = KelurahanIndex(areas, max_snap_m=_max_snap(), names=names) if areas else None
     rules = [
-        TupoksiRule(kategori=k, wilayah=w or "", unit=u, verifikasi_kelurahan=v)
-        for k, w, u, v in Tupoksi.objects.filter(unit__aktif=True, kategori__aktif=True).values_list(
-            "kategori__kode", "wilayah__kode", "unit__kode", "verifikasi_kelurahan"
+        TupoksiRule(category=k, wilayah=w or "", unit=u, kelurahan_verifies=v)
+        for k, w, u, v in Tupoksi.objects.filter(unit__active=True, category__active=True).values_list(
+            "category__code", "wilayah__code", "unit__code", "kelurahan_verifies"
         )
     ]
-    grup = dict(Kategori.objects.values_list("kode", "grup"))
-    units = Unit.objects.filter(aktif=True)
+    group = dict(Category.objects.values_list("code", "group"))
+    units = Unit.objects.filter(active=True)
     return RoutingData(
-        kategori_by_code=ref.kategori_by_code,
+        category_by_code=ref.category_by_code,
         units_by_code=ref.units_by_code,
         unit_parent=ref.unit_parent,
         unit_children=ref.unit_children,
         fingerprint=ref.fingerprint,
         index=index,
-        rulebook=RuleBook(rules, kategori_grup=grup),
-        kelurahan_ids={kode: pk for kode, pk, _g, _n in kelurahan},
-        unit_ids=dict(units.values_list("kode", "id")),
+        rulebook=RuleBook(rules, category_group=group),
+        kelurahan_ids={code: pk for code, pk, _g, _n in kelurahan},
+        unit_ids=dict(units.values_list("code", "id")),
         kelurahan_units={
             w: u
-            for u, w in units.filter(jenis=Unit.Jenis.KELURAHAN, wilayah__isnull=False).values_list(
-                "kode", "wilayah__kode"
+            for u, w in units.filter(kind=Unit.Kind.KELURAHAN, wilayah__isnull=False).values_list(
+                "code", "wilayah__code"
             )
         },
     )

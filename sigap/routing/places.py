@@ -26,8 +26,8 @@ def kelurahan_choosable() -> QuerySet[Wilayah]:
     """The kelurahan a report can be placed in by choosing it from a list: in the service area
     (``SIGAP_PROVINCE``), with a boundary and an inner point."""
     return Wilayah.objects.filter(
-        tingkat=Wilayah.Tingkat.KELURAHAN,
-        kode__startswith=settings.SIGAP_PROVINCE + ".",
+        level=Wilayah.Level.KELURAHAN,
+        code__startswith=settings.SIGAP_PROVINCE + ".",
         geometry__isnull=False,
         inner_lat__isnull=False,
         inner_lon__isnull=False,
@@ -39,13 +39,13 @@ def kelurahan_point(code: str) -> tuple[float, float] | None:
     point (lat, lon). ``None`` when the code is not a kelurahan of ``kelurahan_choosable``. One query."""
     if not code:
         return None
-    return kelurahan_choosable().filter(kode=code).values_list("inner_lat", "inner_lon").first()
+    return kelurahan_choosable().filter(code=code).values_list("inner_lat", "inner_lon").first()
 
 
 @dataclass(frozen=True)
 class PlaceMatch:
-    kode: str
-    nama: str
+    code: str
+    name: str
     lat: float
     lon: float
     confidence: float
@@ -66,24 +66,24 @@ def _gazetteer():
 def _places(version: tuple) -> _Places:
     rows = list(
         Wilayah.objects.filter(
-            tingkat__in=(Wilayah.Tingkat.KOTA, Wilayah.Tingkat.KECAMATAN, Wilayah.Tingkat.KELURAHAN)
-        ).values_list("kode", "nama", "tingkat", "parent__kode", "inner_lat", "inner_lon")
+            level__in=(Wilayah.Level.KOTA, Wilayah.Level.KECAMATAN, Wilayah.Level.KELURAHAN)
+        ).values_list("code", "name", "level", "parent__code", "inner_lat", "inner_lon")
     )
     # the kelurahan we can place a report in (those with an inner point), and the areas above them
     points = {
-        kode: (nama, lat, lon)
-        for kode, nama, tingkat, _p, lat, lon in rows
-        if tingkat == Wilayah.Tingkat.KELURAHAN and lat is not None and lon is not None
+        code: (name, lat, lon)
+        for code, name, level, _p, lat, lon in rows
+        if level == Wilayah.Level.KELURAHAN and lat is not None and lon is not None
     }
-    parents = {kode: parent for kode, _n, _t, parent, _la, _lo in rows}
+    parents = {code: parent for code, _n, _t, parent, _la, _lo in rows}
     keep = set(points)
-    for kode in points:
-        code = parents.get(kode)
-        while code and code not in keep:
-            keep.add(code)
-            code = parents.get(code)
+    for code in points:
+        up = parents.get(code)
+        while up and up not in keep:
+            keep.add(up)
+            up = parents.get(up)
     regions = tuple(
-        Region(kode, nama, tingkat, parent or "") for kode, nama, tingkat, parent, _la, _lo in rows if kode in keep
+        Region(code, name, level, parent or "") for code, name, level, parent, _la, _lo in rows if code in keep
     )
     return _Places(AddressIndex(regions, _gazetteer()), points)
 
@@ -96,7 +96,7 @@ def place_data() -> _Places:
 def _current() -> _Places:
     from django.db.models import Count, Max
 
-    agg = Wilayah.objects.filter(tingkat__gte=Wilayah.Tingkat.KOTA).aggregate(n=Count("id"), t=Max("updated_at"))
+    agg = Wilayah.objects.filter(level__gte=Wilayah.Level.KOTA).aggregate(n=Count("id"), t=Max("updated_at"))
     return _places((agg["n"], agg["t"]))
 
 
@@ -111,8 +111,8 @@ def place_match(text: str, places: _Places | None = None) -> list[PlaceMatch]:
     places = places or _current()
     result = places.index.parse(text or "")
     out = []
-    for kode, confidence in result.candidates:
-        if kode in places.kelurahan:
-            nama, lat, lon = places.kelurahan[kode]
-            out.append(PlaceMatch(kode, nama, lat, lon, min(round(confidence, 2), 0.99)))
+    for code, confidence in result.candidates:
+        if code in places.kelurahan:
+            name, lat, lon = places.kelurahan[code]
+            out.append(PlaceMatch(code, name, lat, lon, min(round(confidence, 2), 0.99)))
     return out

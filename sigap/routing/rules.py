@@ -9,13 +9,13 @@ Locating a point
 ----------------
 Boundaries are simplified polygons, so a point can be
 
-* in exactly one polygon -> ``Location(kode, "inside", 0.0)``;
+* in exactly one polygon -> ``Location(code, "inside", 0.0)``;
 * in several (small overlaps) -> ``"overlap"``: the polygon the point lies *deepest* in (largest
   distance in metres to that polygon's boundary) wins, ties (within a micrometre) go to the smallest
   code. The choice depends only on the geometries, never on the order they were given in;
 * in none, but within ``max_snap_m`` metres of one (sliver gaps, a coarse coastline) ->
   ``"nearest"`` with the distance in metres; ties again go to the smallest code;
-* farther away -> :class:`OutsideArea` carrying ``nearest_kode`` and ``distance_m``.
+* farther away -> :class:`OutsideArea` carrying ``nearest_code`` and ``distance_m``.
 
 "In" means *intersects*: a point exactly on a boundary belongs to that polygon.
 
@@ -86,7 +86,7 @@ class Location:
     ``distance_m`` is 0.0 except for ``"nearest"``.
     """
 
-    kode: str
+    code: str
     method: str
     distance_m: float
 
@@ -161,19 +161,19 @@ class KelurahanIndex:
         codes: list[str] = []
         geoms: list[BaseGeometry] = []
         seen: set[str] = set()
-        for kode, geom in areas:
-            if not isinstance(kode, str) or not kode:
-                raise ValueError(f"area code must be a non-empty string, got {kode!r}")
-            if kode in seen:
-                raise ValueError(f"duplicate area code {kode!r}")
-            seen.add(kode)
+        for code, geom in areas:
+            if not isinstance(code, str) or not code:
+                raise ValueError(f"area code must be a non-empty string, got {code!r}")
+            if code in seen:
+                raise ValueError(f"duplicate area code {code!r}")
+            seen.add(code)
             if not isinstance(geom, BaseGeometry) or geom.is_empty:
-                raise ValueError(f"area {kode!r} has no geometry")
+                raise ValueError(f"area {code!r} has no geometry")
             if geom.geom_type not in ("Polygon", "MultiPolygon"):
-                raise ValueError(f"area {kode!r} is a {geom.geom_type}, expected (Multi)Polygon")
+                raise ValueError(f"area {code!r} is a {geom.geom_type}, expected (Multi)Polygon")
             if not geom.is_valid:
-                raise ValueError(f"area {kode!r} has an invalid geometry: {shapely.is_valid_reason(geom)}")
-            codes.append(kode)
+                raise ValueError(f"area {code!r} has an invalid geometry: {shapely.is_valid_reason(geom)}")
+            codes.append(code)
             geoms.append(geom)
         if not codes:
             raise ValueError("a KelurahanIndex needs at least one area")
@@ -212,15 +212,15 @@ class KelurahanIndex:
         names: dict[str, str] = {}
         for n, feature in enumerate(feature_collection["features"]):
             props = feature.get("properties") or {}
-            kode = props.get(code_property)
-            if kode is None or kode == "":
+            code = props.get(code_property)
+            if code is None or code == "":
                 raise ValueError(f"feature #{n} has no {code_property!r} property")
-            kode = str(kode)
+            code = str(code)
             if not feature.get("geometry"):
-                raise ValueError(f"feature #{n} ({kode}) has no geometry")
-            areas.append((kode, shape(feature["geometry"])))
+                raise ValueError(f"feature #{n} ({code}) has no geometry")
+            areas.append((code, shape(feature["geometry"])))
             if name_property and props.get(name_property):
-                names[kode] = str(props[name_property])
+                names[code] = str(props[name_property])
         return cls(areas, max_snap_m=max_snap_m, names=names)
 
     def __len__(self) -> int:
@@ -471,9 +471,9 @@ class KelurahanIndex:
         return self._codes[p], best
 
     def _outside_error(self, lon: float, lat: float) -> OutsideArea:
-        kode, distance = self.nearest(lon, lat)
-        nama = self._names.get(kode)
-        label = f"{nama} ({kode})" if nama else kode
+        code, distance = self.nearest(lon, lat)
+        name = self._names.get(code)
+        label = f"{name} ({code})" if name else code
         err = OutsideArea(
             "Lokasi berada di luar wilayah layanan: kelurahan terdekat, "
             f"{label}, berjarak sekitar {_format_distance(distance, indonesian=True)}. "
@@ -482,7 +482,7 @@ class KelurahanIndex:
             f"{label}, is about {_format_distance(distance, indonesian=False)} away. "
             "Please check the report's location.",
         )
-        err.nearest_kode = kode
+        err.nearest_code = code
         err.distance_m = distance
         return err
 
@@ -492,16 +492,16 @@ class KelurahanIndex:
 
 @dataclass(frozen=True, slots=True)
 class TupoksiRule:
-    """``unit`` is responsible for ``kategori`` in the wilayah whose code starts with ``wilayah``.
+    """``unit`` is responsible for ``category`` in the wilayah whose code starts with ``wilayah``.
 
     ``wilayah`` is a dotted code prefix ("31", "31.75", "31.75.02", "31.75.02.1001") or "" for
-    everywhere. ``verifikasi_kelurahan``: the kelurahan checks on site before the unit acts.
+    everywhere. ``kelurahan_verifies``: the kelurahan checks on site before the unit acts.
     """
 
-    kategori: str
+    category: str
     wilayah: str
     unit: str
-    verifikasi_kelurahan: bool
+    kelurahan_verifies: bool
 
 
 def _wilayah_prefixes(kelurahan: str) -> list[str]:
@@ -514,14 +514,14 @@ class RuleBook:
     """Which unit is responsible (tupoksi) for a category in a kelurahan.
 
     The most specific covering ``wilayah`` wins; among rules for the same wilayah the smallest unit
-    code wins. ``kategori_grup`` maps category -> group, used to order :meth:`suggestions`.
+    code wins. ``category_group`` maps category -> group, used to order :meth:`suggestions`.
     """
 
     def __init__(
         self,
         rules: Iterable[TupoksiRule],
         *,
-        kategori_grup: Mapping[str, str] | None = None,
+        category_group: Mapping[str, str] | None = None,
     ) -> None:
         # kategori -> wilayah -> the winning rule for exactly that wilayah.
         self._index: dict[str, dict[str, TupoksiRule]] = {}
@@ -529,29 +529,29 @@ class RuleBook:
         for rule in rules:
             if not isinstance(rule, TupoksiRule):
                 raise TypeError(f"expected TupoksiRule, got {type(rule).__name__}")
-            if not rule.kategori or not rule.unit:
+            if not rule.category or not rule.unit:
                 raise ValueError(f"rule needs a kategori and a unit: {rule!r}")
             if rule.wilayah and (
                 any(not part for part in rule.wilayah.split(".")) or rule.wilayah != rule.wilayah.strip()
             ):
                 raise ValueError(f"malformed wilayah code {rule.wilayah!r} in {rule!r}")
-            key = (rule.kategori, rule.wilayah, rule.unit)
+            key = (rule.category, rule.wilayah, rule.unit)
             if key in seen and seen[key] != rule:
                 raise ValueError(f"contradictory rules: {seen[key]!r} and {rule!r}")
             seen[key] = rule
-            by_wilayah = self._index.setdefault(rule.kategori, {})
+            by_wilayah = self._index.setdefault(rule.category, {})
             current = by_wilayah.get(rule.wilayah)
             if current is None or rule.unit < current.unit:
                 by_wilayah[rule.wilayah] = rule
-        self._grup: dict[str, str] = dict(kategori_grup or {})
+        self._group: dict[str, str] = dict(category_group or {})
         self._sorted_categories: list[str] = sorted(self._index)
 
     def categories(self) -> set[str]:
         """Categories that have at least one rule."""
         return set(self._index)
 
-    def _find(self, kategori: str, kelurahan: str) -> TupoksiRule | None:
-        by_wilayah = self._index.get(kategori)
+    def _find(self, category: str, kelurahan: str) -> TupoksiRule | None:
+        by_wilayah = self._index.get(category)
         if not by_wilayah:
             return None
         for wilayah in _wilayah_prefixes(kelurahan):
@@ -560,16 +560,16 @@ class RuleBook:
                 return rule
         return None
 
-    def responsible(self, *, kategori: str, kelurahan: str) -> TupoksiRule:
-        """The rule deciding who handles ``kategori`` in ``kelurahan``; else :class:`NoTupoksi`."""
-        rule = self._find(kategori, kelurahan)
+    def responsible(self, *, category: str, kelurahan: str) -> TupoksiRule:
+        """The rule deciding who handles ``category`` in ``kelurahan``; else :class:`NoTupoksi`."""
+        rule = self._find(category, kelurahan)
         if rule is None:
             err = NoTupoksi(
-                f"Belum ada unit kerja yang bertugas (tupoksi) menangani kategori '{kategori}' "
+                f"Belum ada unit kerja yang bertugas (tupoksi) menangani kategori '{category}' "
                 f"di kelurahan {kelurahan}.",
-                f"No unit is responsible (tupoksi) for category '{kategori}' in kelurahan {kelurahan}.",
+                f"No unit is responsible (tupoksi) for category '{category}' in kelurahan {kelurahan}.",
             )
-            err.kategori = kategori
+            err.category = category
             err.kelurahan = kelurahan
             raise err
         return rule
@@ -577,7 +577,7 @@ class RuleBook:
     def suggestions(
         self,
         *,
-        kategori: str,
+        category: str,
         kelurahan: str,
         exclude_unit: str | None = None,
         limit: int = 5,
@@ -590,14 +590,14 @@ class RuleBook:
         """
         if limit <= 0:
             return []
-        grup = self._grup.get(kategori)
+        group = self._group.get(category)
         same: list[str] = []
         others: list[str] = []
         for k in self._sorted_categories:
-            if k != kategori:
-                (same if grup is not None and self._grup.get(k) == grup else others).append(k)
+            if k != category:
+                (same if group is not None and self._group.get(k) == group else others).append(k)
         out: list[str] = []
-        for k in [kategori, *same, *others]:
+        for k in [category, *same, *others]:
             rule = self._find(k, kelurahan)
             if rule is None or rule.unit == exclude_unit or rule.unit in out:
                 continue

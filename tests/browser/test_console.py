@@ -86,7 +86,7 @@ def test_the_whole_flow_through_the_console(new_page, e2e_server):
     expect_heading(page, "Antrean laporan unit saya")
     page.get_by_label("Kategori", exact=True).select_option("saluran-tersumbat")
     page.get_by_role("button", name="Terapkan").click()
-    page.wait_for_url("**kategori=saluran-tersumbat**")
+    page.wait_for_url("**category=saluran-tersumbat**")
     drain_link = page.get_by_role("link", name=drain["id"], exact=True)
     assert drain_link.is_visible()
     assert page.locator("#queue-live").get_attribute("hx-trigger") == "every 20s"

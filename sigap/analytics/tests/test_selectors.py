@@ -52,18 +52,18 @@ def test_reports_per_day_counts_local_days_and_fills_gaps(scenario, staff):
 def test_open_reports_by_status_and_unit_and_the_overdue_list(scenario, staff):
     scope = stats.summary_scope(staff("walikota.jt", "kota:31.75", R.SUPERVISOR))
     assert [(s.value, n) for s, n in stats.open_by_status(scope)] == [("waiting", 1), ("followup_rejected", 1)]
-    assert {u.kode: u.n for u in stats.open_by_unit(scope)} == {PB_UNIT: 1, SUDIN: 1}
+    assert {u.code: u.n for u in stats.open_by_unit(scope)} == {PB_UNIT: 1, SUDIN: 1}
     overdue, total = stats.overdue_reports(scope)
     assert [r.number for r in overdue] == [scenario.late.number] and total == 1
     together = stats.open_summary(scope)  # the dashboard's one pass: the same figures
     assert together.by_status == stats.open_by_status(scope) and together.overdue == 1
-    assert {u.kode: u.n for u in together.by_unit} == {PB_UNIT: 1, SUDIN: 1}
+    assert {u.code: u.n for u in together.by_unit} == {PB_UNIT: 1, SUDIN: 1}
 
 
 def test_unit_performance_counts_received_done_median_and_followup_rejections(scenario, staff):
     scope = stats.summary_scope(staff("walikota.jt", "kota:31.75", R.SUPERVISOR))
     rows = {
-        s.unit.kode: s
+        s.unit.code: s
         for s in stats.unit_performance(
             scope, since=scenario.now - timedelta(days=30), until=scenario.now + timedelta(minutes=1)
         )
@@ -79,7 +79,7 @@ def test_unit_performance_counts_received_done_median_and_followup_rejections(sc
 def test_a_median_from_fewer_than_the_minimum_done_reports_is_not_shown(scenario, staff):
     scope = stats.summary_scope(staff("walikota.jt", "kota:31.75", R.SUPERVISOR))
     since = scenario.now - timedelta(days=3, hours=1)  # only A (5 h) and B (7 h) were done in this window
-    pb = {s.unit.kode: s for s in stats.unit_performance(scope, since=since)}[PB_UNIT]
+    pb = {s.unit.code: s for s in stats.unit_performance(scope, since=since)}[PB_UNIT]
     assert pb.done == 2 and pb.median_seconds == 6 * 3600 and not pb.median_shown
 
 
@@ -97,9 +97,9 @@ def test_the_map_shows_openable_reports_as_points_and_only_counts_the_rest_in_co
         "lat",
         "lon",
         "status",
-        "kategori__nama",
-        "kategori__name_en",
-        "unit__nama",
+        "category__name",
+        "category__name_en",
+        "unit__name",
     }
     assert all(round(p["lat"], 4) == p["lat"] for p in points)
     assert sum(c.count for c in cells) == 2  # late and gambir, counted only
@@ -119,7 +119,7 @@ def test_the_overdue_list_and_the_map_keep_their_order_and_limit_when_chosen_by_
     overdue, total = stats.overdue_reports(scope)
     assert [r.number for r in overdue] == [scenario.bounced.number, scenario.late.number] and total == 2
     first, _ = stats.overdue_reports(scope, limit=1)
-    assert [r.number for r in first] == [scenario.bounced.number] and first[0].kategori.nama
+    assert [r.number for r in first] == [scenario.bounced.number] and first[0].category.name
     located = Report.objects.filter(pk__in=[scenario.late.pk, scenario.bounced.pk])
     located.update(lat=-6.23717, lon=106.89853)
     newest = sorted((scenario.late, scenario.bounced), key=lambda r: r.created_at, reverse=True)

@@ -452,7 +452,7 @@ def _file(conv, data: dict):
             "filed",
             report=report,
             number=report.number,
-            unit=report.unit.nama,
+            unit=report.unit.name,
             code=result.tracking_code,
             privacy=PRIVACY_LABEL[sub.privacy],
             note=note,

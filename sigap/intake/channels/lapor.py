@@ -67,7 +67,7 @@ class LaporAdapter(Adapter):
         )
 
     # --- import ---------------------------------------------------------------------------------
-    def laporan_fetch(self) -> list[dict]:
+    def reports_fetch(self) -> list[dict]:
         items, page = [], 1
         with self.http() as client:
             while page and page <= MAX_PAGES:
@@ -87,20 +87,20 @@ class LaporAdapter(Adapter):
         return items
 
     def inbound(self, item: dict) -> Inbound:
-        pelapor = item.get("pelapor") or {}
-        lokasi = item.get("lokasi") or {}
+        lapor_reporter = item.get("pelapor") or {}
+        lapor_location = item.get("lokasi") or {}
         inbound = Inbound(
             channel=self.name,
             message_id=str(item["id"]).strip(),
             sender=str(item["id"]).strip(),
-            sender_name=str(pelapor.get("nama") or ""),
+            sender_name=str(lapor_reporter.get("nama") or ""),
             text="\n".join(str(item.get(k) or "").strip() for k in ("judul", "isi")).strip(),
             extra={"laporan": item},
         )
         if not inbound.message_id:
             raise ValueError("laporan without id")
         try:
-            lat, lon = float(lokasi["lat"]), float(lokasi["lon"])
+            lat, lon = float(lapor_location["lat"]), float(lapor_location["lon"])
             if -90 <= lat <= 90 and -180 <= lon <= 180:
                 inbound.location = (lat, lon)
         except (KeyError, TypeError, ValueError):
@@ -118,9 +118,9 @@ class LaporAdapter(Adapter):
         own = urlsplit(media["url"]).hostname == urlsplit(self.config["api_base"]).hostname
         return "lapor-lampiran.jpg", self.download(media["url"], headers=self._auth() if own else {})
 
-    def laporan_handle(self, inbound: Inbound) -> Handled:
+    def report_handle(self, inbound: Inbound) -> Handled:
         """File one LAPOR! report (called in the transaction that stores it)."""
-        from sigap.organization.models import Kategori
+        from sigap.organization.models import Category
         from sigap.privacy import vault
         from sigap.reports.models import Privacy
 
@@ -128,13 +128,13 @@ class LaporAdapter(Adapter):
         from ..services import Reporter, Submission, report_submit
 
         item = inbound.extra["laporan"]
-        pelapor = item.get("pelapor") or {}
-        lokasi = item.get("lokasi") or {}
-        privasi = str(item.get("privasi") or "rahasia").strip().lower()
-        privacy = PRIVACY_FROM_LAPOR.get(privasi, Privacy.PRIVATE)
-        kategori = str(item.get("kategori") or "").strip().lower()
-        category = kategori if Kategori.objects.filter(kode=kategori, aktif=True).exists() else ""
-        address = str(lokasi.get("alamat") or "").strip()[:500]
+        lapor_reporter = item.get("pelapor") or {}
+        lapor_location = item.get("lokasi") or {}
+        lapor_privacy = str(item.get("privasi") or "rahasia").strip().lower()
+        privacy = PRIVACY_FROM_LAPOR.get(lapor_privacy, Privacy.PRIVATE)
+        wanted = str(item.get("kategori") or "").strip().lower()
+        category = wanted if Category.objects.filter(code=wanted, active=True).exists() else ""
+        address = str(lapor_location.get("alamat") or "").strip()[:500]
         lat = lon = None
         if inbound.location:
             lat, lon = inbound.location
@@ -145,11 +145,11 @@ class LaporAdapter(Adapter):
         description = inbound.text[:5000]
         reporter = (
             Reporter()
-            if privasi == "anonim"
+            if lapor_privacy == "anonim"
             else Reporter(
-                name=str(pelapor.get("nama") or ""),
-                phone=str(pelapor.get("telepon") or ""),
-                email=str(pelapor.get("email") or ""),
+                name=str(lapor_reporter.get("nama") or ""),
+                phone=str(lapor_reporter.get("telepon") or ""),
+                email=str(lapor_reporter.get("email") or ""),
             )
         )
         sub = Submission(
@@ -165,7 +165,7 @@ class LaporAdapter(Adapter):
             notify_received=True,
             allow_no_location=True,
             # nothing of an anonymous person is kept, but a name typed into the text is still taken out
-            known_names=(str(pelapor.get("nama") or ""),) if privasi == "anonim" else (),
+            known_names=(str(lapor_reporter.get("nama") or ""),) if lapor_privacy == "anonim" else (),
         )
         for _attempt in range(3):
             try:
@@ -187,9 +187,9 @@ class LaporAdapter(Adapter):
         vault.identity_update(result.report.reporter_ref, channel=self.name, handle=inbound.message_id)
         return Handled(PROCESSED, result.report)
 
-    def laporan_import(self) -> dict:
+    def reports_import(self) -> dict:
         counts = {"received": 0, "processed": 0, "ignored": 0, "duplicate": 0, "failed": 0}
-        for item in self.laporan_fetch():
+        for item in self.reports_fetch():
             counts["received"] += 1
             try:
                 inbound = self.inbound(item)
@@ -198,7 +198,7 @@ class LaporAdapter(Adapter):
                 log.warning("lapor: an item without a usable id was skipped")
                 continue
             try:
-                result = inbound_accept_handled(self.name, [inbound], self.laporan_handle)
+                result = inbound_accept_handled(self.name, [inbound], self.report_handle)
             except Exception as exc:  # noqa: BLE001 - nothing stored; the next import tries again
                 counts["failed"] += 1
                 log.warning("lapor: importing a report failed (%s); the next import tries again", type(exc).__name__)
@@ -210,11 +210,11 @@ class LaporAdapter(Adapter):
     # --- push-back ------------------------------------------------------------------------------
     def send(self, address: str, text: str, *, reply_context: str = "") -> str:
         """Post one notification of a LAPOR! report as a tindak-lanjut (``address``: the LAPOR! id)."""
-        status, waktu = self._status_of(address, text)
+        status, at = self._status_of(address, text)
         body = {
             "status": STATUS_TO_LAPOR.get(status, "diproses"),
             "keterangan": text[:4000],
-            "waktu": timezone.localtime(waktu).isoformat(),
+            "waktu": timezone.localtime(at).isoformat(),
         }
         with self.http() as client:
             response = client.post(

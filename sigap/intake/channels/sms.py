@@ -3,7 +3,7 @@
 Inbound: ``POST`` form-encoded or JSON with ``from``, ``text`` (or ``message``), ``id`` (the gateway's
 message id) and, for a long message split by the network, ``concat_ref``, ``concat_part``,
 ``concat_total``. Authenticated by ``X-Sigap-Signature: sha256=<HMAC-SHA256(inbound secret, raw body)>``.
-Optional keyword format: ``LAPOR#<kategori>#<lokasi>#<uraian>``.
+Optional keyword format: ``LAPOR#<category>#<lokasi>#<uraian>``.
 Outbound: ``POST outbound_url`` JSON ``{"to", "text"}`` with a bearer token; texts longer than one SMS
 are sent as several parts of at most 153 characters, each numbered.
 """
@@ -87,7 +87,7 @@ class SmsAdapter(Adapter):
 
     def dialog_text(self, inbound: Inbound, data: dict) -> str | None:
         """The keyword format fills the dialog at once; the parts of a long message wait for each other."""
-        from sigap.organization.models import Kategori
+        from sigap.organization.models import Category
 
         from ..conversations import dialog_place
 
@@ -96,7 +96,7 @@ class SmsAdapter(Adapter):
         if keyword and not data["texts"]:
             # "LAPOR#<kategori>#<lokasi>#<uraian>": everything in one SMS
             data["texts"].append(keyword["text"])
-            if Kategori.objects.filter(kode=keyword["category"], aktif=True).exists():
+            if Category.objects.filter(code=keyword["category"], active=True).exists():
                 data["category"], data["category_confirmed"] = keyword["category"], True
             dialog_place(data, keyword["location_text"])
             if data["location"]:

@@ -205,7 +205,7 @@ def selesai(staff, django_capture_on_commit_callbacks):
     """Follow a report to Selesai at whatever unit holds it (proof photos, validation)."""
 
     def run(report):
-        officer = staff(f"petugas.{report.unit.kode.replace(':', '.')}", report.unit.kode)
+        officer = staff(f"petugas.{report.unit.code.replace(':', '.')}", report.unit.code)
         validator = staff("validator.biro", "biro-pemerintahan", StaffRole.Role.VALIDATOR)
         with django_capture_on_commit_callbacks(execute=True):
             services.report_accept(report_id=report.pk, actor=officer)

@@ -276,6 +276,6 @@ def test_report_without_category_gets_one_chosen_by_the_machine(client):
     report = Report.objects.get(number=out["id"])
     assert report.category_source == "machine"
     if out["triage"]:
-        assert report.unit.kode == "triase" and report.triage_reason == "category"
+        assert report.unit.code == "triase" and report.triage_reason == "category"
     else:
-        assert report.unit.kode == "kel:31.75.07.1002"
+        assert report.unit.code == "kel:31.75.07.1002"

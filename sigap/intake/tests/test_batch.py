@@ -64,7 +64,7 @@ def test_each_submission_is_filed_or_refused_on_its_own():
     assert isinstance(bad_category, DomainError) and bad_category.code == "unknown_category"
     assert isinstance(outside, DomainError) and outside.code == "outside_area"
     # routed exactly as the single path routes
-    assert ok.report.unit.kode == f"kel:{PONDOK_BAMBU}" and ok.report.kelurahan.kode == PONDOK_BAMBU
+    assert ok.report.unit.code == f"kel:{PONDOK_BAMBU}" and ok.report.kelurahan.code == PONDOK_BAMBU
     assert anonymous.secret and not anonymous.report.reporter_ref
     assert Report.objects.count() == 2
     # numbers of one batch are consecutive, in the order given
@@ -85,7 +85,7 @@ def test_each_submission_is_filed_or_refused_on_its_own():
 def test_the_tracking_code_of_a_batch_report_follows_it():
     result = report_submit_many([sub(), sub("sampah")])[1]
     found = Report.objects.get(tracking_hash=report_services.tracking_hash(result.tracking_code))
-    assert found.pk == result.report.pk and found.kategori.kode == "sampah"
+    assert found.pk == result.report.pk and found.category.code == "sampah"
 
 
 def test_numbers_continue_across_batches_and_single_reports_and_restart_each_day(settings):

@@ -238,7 +238,7 @@ def test_identity_canary_across_email_twitter_meta_and_lapor(
         )
         for change in report.history.all():
             assert_no_identity(change.public_note + change.internal_note, "status history")
-        officer = staff(f"canary.{report.unit.kode.replace(':', '.')}", report.unit.kode)
+        officer = staff(f"canary.{report.unit.code.replace(':', '.')}", report.unit.code)
         c = client.__class__()
         c.force_login(officer)
         detail = c.get(f"/api/v1/officer/reports/{report.number}")

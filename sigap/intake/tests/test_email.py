@@ -56,7 +56,7 @@ def test_email_naming_a_kelurahan_is_filed_at_once_with_its_photo(mail_in, remot
     )
     assert mail_in(raw).status_code == 200
     report = Report.objects.get()
-    assert report.channel == "email" and report.privacy == "private" and report.kelurahan.nama == "Pondok Bambu"
+    assert report.channel == "email" and report.privacy == "private" and report.kelurahan.name == "Pondok Bambu"
     assert report.photos.count() == 1
     assert RESIDENT_NAME not in report.description and "7717" not in report.description  # signature cut
     [sent] = to_resident()
@@ -92,7 +92,7 @@ def test_email_without_a_place_asks_once_for_location_and_privacy_then_files_the
     )
     mail_in(reply)
     report = Report.objects.get()
-    assert report.kelurahan.nama == "Pondok Bambu" and report.privacy == "private" and report.photos.count() == 1
+    assert report.kelurahan.name == "Pondok Bambu" and report.privacy == "private" and report.photos.count() == 1
     assert "Lampu jalan mati" in report.description and "Kenanga" in report.description
     assert "Terima kasih" not in report.description  # the quoted prompt stayed out
     filed = to_resident()[-1]
@@ -112,7 +112,7 @@ def test_an_email_answer_without_a_usable_place_is_filed_for_the_triage_desk(mai
         )
     )
     report = Report.objects.get()
-    assert report.unit.kode == "triase" and report.lat is None and report.privacy == "anonymous"
+    assert report.unit.code == "triase" and report.lat is None and report.privacy == "anonymous"
     assert report.reporter_ref == ""
     last = to_resident()[-1]
     assert "anonim" in last.body.lower() and report.number in last.body
@@ -133,7 +133,7 @@ def test_an_email_without_a_description_is_asked_for_one(mail_in, remote):
         )
     )
     report = Report.objects.get()
-    assert report.kelurahan.nama == "Pondok Bambu" and len(to_resident()) == 2
+    assert report.kelurahan.name == "Pondok Bambu" and len(to_resident()) == 2
 
 
 def test_an_unanswered_email_dialog_is_filed_by_the_sweep(mail_in, remote):
@@ -144,7 +144,7 @@ def test_an_unanswered_email_dialog_is_filed_by_the_sweep(mail_in, remote):
     Conversation.objects.update(expires_at=timezone.now() - timedelta(minutes=1))
     call_command("imap", "sweep")
     report = Report.objects.get()
-    assert report.unit.kode == "triase" and report.privacy == "private"
+    assert report.unit.code == "triase" and report.privacy == "private"
 
 
 def test_the_same_email_delivered_twice_files_one_report(mail_in, remote):
@@ -251,7 +251,7 @@ def test_a_reply_to_a_status_mail_answers_the_officers_question(
 ):
     mail_in(mime(f"Parkir liar menutup jalan di depan sekolah, {ELSEWHERE}."))
     report = Report.objects.get()
-    officer = staff("petugas.tanya", report.unit.kode)
+    officer = staff("petugas.tanya", report.unit.code)
     with django_capture_on_commit_callbacks(execute=True):
         services.report_accept(report_id=report.pk, actor=officer)
         services.report_ask_reporter(report_id=report.pk, actor=officer, question="Jam berapa biasanya parkir liar?")
@@ -335,7 +335,7 @@ def test_an_email_answer_is_redacted_with_what_we_know_of_the_reporter(
     address, written bare, never reach the officer."""
     mail_in(mime(f"Parkir liar menutup jalan di depan sekolah, {ELSEWHERE}."))
     report = Report.objects.get()
-    officer = staff("petugas.tanya", report.unit.kode)
+    officer = staff("petugas.tanya", report.unit.code)
     with django_capture_on_commit_callbacks(execute=True):
         services.report_accept(report_id=report.pk, actor=officer)
         services.report_ask_reporter(report_id=report.pk, actor=officer, question="Siapa yang bisa kami hubungi?")

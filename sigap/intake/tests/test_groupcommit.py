@@ -36,7 +36,7 @@ def quiet_reference(settings):
     routing_reset()  # rows reloaded above have new ids
     routing_data()
     working_calendar()
-    w = Wilayah.objects.get(kode="31.75.07.1002")
+    w = Wilayah.objects.get(code="31.75.07.1002")
     return w.inner_lat, w.inner_lon
 
 

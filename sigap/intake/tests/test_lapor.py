@@ -36,8 +36,8 @@ def test_lapor_import_is_idempotent_and_maps_privacy(remote, django_capture_on_c
     assert Report.objects.filter(channel="lapor").count() == 3 and InboundMessage.objects.count() == 3
     by_id = {m.message_id: m.report for m in InboundMessage.objects.select_related("report")}
     first, anonymous, public = by_id["5001"], by_id["5002"], by_id["5003"]
-    assert first.unit.kode == "kel:31.75.07.1002" and first.kategori.kode == "saluran-tersumbat"
-    assert anonymous.privacy == "private" and anonymous.kelurahan.nama == "Pondok Bambu"
+    assert first.unit.code == "kel:31.75.07.1002" and first.category.code == "saluran-tersumbat"
+    assert anonymous.privacy == "private" and anonymous.kelurahan.name == "Pondok Bambu"
     kept = vault.identity_for_reveal(anonymous.reporter_ref)
     assert kept["handle"] == "5002" and not kept["name"] and not kept["phone"] and not kept["email"]
     assert vault.identity_for_reveal(first.reporter_ref)["name"] == RESIDENT_NAME

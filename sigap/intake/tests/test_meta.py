@@ -106,7 +106,7 @@ def test_a_messenger_conversation_with_photo_and_location_files_one_report(deliv
     for body in messages:
         assert deliver("facebook", body, hex_sign(FB_SECRET, body, "X-Hub-Signature-256")).status_code == 200
     report = Report.objects.get()
-    assert report.channel == "facebook" and report.photos.count() == 1 and report.unit.kode == "kel:31.75.07.1002"
+    assert report.channel == "facebook" and report.photos.count() == 1 and report.unit.code == "kel:31.75.07.1002"
     replies = graph_sent(remote, "/me/messages")
     assert all(r["recipient"] == {"id": PSID} for r in replies) and report.number in replies[-1]["message"]["text"]
     assert graph_sent(remote, "/comments") == []
@@ -133,7 +133,7 @@ def test_an_instagram_comment_becomes_a_private_report_and_continues_by_dm(deliv
     for _ in range(2):
         assert deliver("instagram", body, hex_sign(IG_SECRET, body, "X-Hub-Signature-256")).status_code == 200
     report = Report.objects.get()
-    assert report.channel == "instagram" and report.privacy == "private" and report.unit.kode == "triase"
+    assert report.channel == "instagram" and report.privacy == "private" and report.unit.code == "triase"
     [public] = graph_sent(remote, "/17800000000000001/replies")
     assert public["message"] == (
         f"Terima kasih, laporan Anda tercatat dengan nomor {report.number}. Kami lanjutkan lewat pesan langsung."
@@ -159,7 +159,7 @@ def test_an_instagram_mention_is_read_through_the_api_and_answered_on_the_mentio
     body = ig_payload("mentions", {"media_id": "17900000000000002", "comment_id": "17800000000000002"})
     assert deliver("instagram", body, hex_sign(IG_SECRET, body, "X-Hub-Signature-256")).status_code == 200
     report = Report.objects.get()
-    assert report.kelurahan.nama == "Pondok Bambu"
+    assert report.kelurahan.name == "Pondok Bambu"
     [public] = graph_sent(remote, f"/{IG_ID}/mentions")
     assert public == {
         "media_id": "17900000000000002",

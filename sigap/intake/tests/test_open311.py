@@ -21,7 +21,7 @@ PB = "31.75.07.1002"
 def _file(**overrides):
     lat, lon = inner_point(PB)
     fields = dict(
-        kategori="jalan-rusak",
+        category="jalan-rusak",
         description="Jalan berlubang besar di depan sekolah, berbahaya untuk motor.",
         lat=lat,
         lon=lon,
@@ -40,7 +40,7 @@ def _file(**overrides):
 def test_the_report_is_filed_on_the_open311_channel_and_the_identity_goes_to_the_vault():
     created = _file()
     report = Report.objects.get(pk=created.report.pk)
-    assert report.channel == "open311" and report.privacy == "private" and report.kelurahan.kode == PB
+    assert report.channel == "open311" and report.privacy == "private" and report.kelurahan.code == PB
     identity = vault.identity_for_reveal(report.reporter_ref)
     assert identity["name"] == "Siti Rahayu" and identity["phone"] == "0812-3456-7890"
     assert identity["email"] == "siti@example.org" and identity["channel"] == "open311"

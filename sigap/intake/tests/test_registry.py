@@ -101,7 +101,7 @@ def test_a_throwaway_adapter_works_end_to_end_through_the_registry(deliver, thro
         response = deliver("call_center", json.dumps(message).encode(), {"X-Throwaway-Secret": "s3cret"})
         assert response.status_code == 200, response.content
     report = Report.objects.get()
-    assert report.channel == "call_center" and report.unit.kode == "kel:31.75.07.1002"
+    assert report.channel == "call_center" and report.unit.code == "kel:31.75.07.1002"
     assert Conversation.objects.get().state == "filed"
     assert InboundMessage.objects.filter(state="processed").count() == 4
     # the relay found the sender through the registry: four answers to the caller, the last with the number

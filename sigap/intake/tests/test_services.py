@@ -64,5 +64,5 @@ def test_filing_leaves_the_callers_submission_as_given():
         reporter=Reporter(name="Warga"),
     )
     result = report_submit(sub)
-    assert result.report.category_source == "machine" and result.report.kategori.kode
+    assert result.report.category_source == "machine" and result.report.category.code
     assert sub.category == ""

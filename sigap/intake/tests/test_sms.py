@@ -32,7 +32,7 @@ def test_sms_keyword_format_and_long_messages(deliver, fake):
     )
     assert sms({"from": "081200001111", "id": "s2", "text": "1"}).status_code == 200
     report = Report.objects.get()
-    assert report.kategori.kode == "jalan-rusak" and report.kelurahan.nama == "Pondok Bambu"
+    assert report.category.code == "jalan-rusak" and report.kelurahan.name == "Pondok Bambu"
     final = [r["json"]["text"] for r in fake.sent("/sms/send")]
     assert any(report.number in t for t in final)
     assert all(len(t) <= 160 for t in final)

@@ -54,7 +54,7 @@ def test_a_public_mention_becomes_a_private_report_answered_publicly_with_the_nu
         assert deliver("twitter", body, tw_sign(body)).status_code == 200
     report = Report.objects.get()
     assert report.channel == "twitter" and report.privacy == "private" and report.category_source == "machine"
-    assert report.unit.kode == "triase" and report.photos.count() == 1
+    assert report.unit.code == "triase" and report.photos.count() == 1
     assert "@DKIJakarta" not in report.description
     [public] = public_replies(remote)
     assert public == {
@@ -104,7 +104,7 @@ def test_a_public_mention_followed_to_selesai_is_continued_privately_by_dm(deliv
     body = tw_payload(tweet("1900000000000000400", f"@DKIJakarta got mampet di gang, {ELSEWHERE}, air masuk rumah"))
     deliver("twitter", body, tw_sign(body))
     report = Report.objects.get()
-    assert report.kelurahan.nama == "Pondok Bambu"
+    assert report.kelurahan.name == "Pondok Bambu"
     selesai(report)
     outbox_flush()
     assert statuses(dms_to(remote), report.number) == ["Proses", "Menunggu Validasi", "Selesai"]
@@ -114,7 +114,7 @@ def test_a_public_mention_followed_to_selesai_is_continued_privately_by_dm(deliv
     assert text == (
         f"Terima kasih, laporan Anda tercatat dengan nomor {report.number}. Kami lanjutkan lewat pesan langsung."
     )
-    for secret in ("mampet", "Pondok Bambu", report.unit.nama, "Kode lacak", "Selesai"):
+    for secret in ("mampet", "Pondok Bambu", report.unit.name, "Kode lacak", "Selesai"):
         assert secret not in text
     assert Notification.objects.filter(report=report).exclude(state="sent").count() == 0
 
@@ -129,7 +129,7 @@ def test_a_twitter_dm_goes_through_the_chat_dialog(deliver, remote):
         body = tw_payload(dms=[event])
         assert deliver("twitter", body, tw_sign(body)).status_code == 200
     report = Report.objects.get()
-    assert report.channel == "twitter" and report.kelurahan.nama == "Pondok Bambu"
+    assert report.channel == "twitter" and report.kelurahan.name == "Pondok Bambu"
     replies = dms_to(remote)
     assert len(replies) == 3 and report.number in replies[-1]
     assert public_replies(remote) == []

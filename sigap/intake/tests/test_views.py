@@ -60,7 +60,7 @@ def test_filing_a_counter_report_puts_the_contact_in_the_vault_and_shows_the_tra
     response = operator.post(URL, form())
     assert response.status_code == 302 and response["Location"] == URL
     report = Report.objects.get()
-    assert report.channel == "counter" and report.unit.kode == "kel:31.75.07.1002"
+    assert report.channel == "counter" and report.unit.code == "kel:31.75.07.1002"
     assert report.reporter_ref and IdentityRecord.objects.filter(ref=report.reporter_ref).exists()
     identity = vault.identity_for_reveal(report.reporter_ref)
     assert (identity["name"], identity["phone"], identity["email"]) == (NAME, PHONE, EMAIL)
@@ -90,10 +90,10 @@ def test_the_officer_sees_the_operator_report_without_the_contact(operator, staf
 
 
 def test_the_location_can_be_coordinates_instead_of_a_kelurahan(operator):
-    kel = Wilayah.objects.get(kode="31.71.01.1001")
+    kel = Wilayah.objects.get(code="31.71.01.1001")
     operator.post(URL, form(kelurahan="", lat=str(kel.inner_lat), lon=str(kel.inner_lon), channel="call_center"))
     report = Report.objects.get()
-    assert report.kelurahan.kode == "31.71.01.1001" and report.channel == "call_center"
+    assert report.kelurahan.code == "31.71.01.1001" and report.channel == "call_center"
 
 
 @pytest.mark.parametrize(

@@ -68,8 +68,8 @@ def test_whatsapp_conversation_across_four_messages_files_one_report(deliver, fa
         body = wa_payload(msg)
         assert deliver("whatsapp", body, wa_sign(body)).status_code == 200
     report = Report.objects.get()
-    assert report.channel == "whatsapp" and report.unit.kode == "kel:31.75.07.1002"
-    assert report.privacy == "private" and report.kategori.kode == "saluran-tersumbat"
+    assert report.channel == "whatsapp" and report.unit.code == "kel:31.75.07.1002"
+    assert report.privacy == "private" and report.category.code == "saluran-tersumbat"
     assert PHONE not in report.description
     replies = replies_to(fake)
     assert len(replies) == 4  # location?, category?, privacy?, filed

@@ -49,10 +49,10 @@ def _english() -> bool:
 
 
 @register.filter
-def kategori_name(kategori) -> str:
-    if kategori is None:
+def category_name(category) -> str:
+    if category is None:
         return ""
-    return (kategori.name_en or kategori.nama) if _english() else kategori.nama
+    return (category.name_en or category.name) if _english() else category.name
 
 
 @register.filter

@@ -51,7 +51,7 @@ CASES = {
         "pb",
         "gambir",
         {"to_unit": SUDIN, "reason": "bukan tupoksi: jalan kota"},
-        "coordination",
+        "koordinasi",
         "Laporan dikoordinasikan ke Suku Dinas Bina Marga Jakarta Timur.",
     ),
     "dispose": (
@@ -59,7 +59,7 @@ CASES = {
         "dinas",
         "pb",
         {"to_unit": SUDIN, "reason": "wilayah Jakarta Timur"},
-        "disposition",
+        "disposisi",
         "Laporan didisposisikan ke Suku Dinas Bina Marga Jakarta Timur.",
     ),
     "reject": (None, "pb", "gambir", {"reason": "Lokasi di lahan swasta."}, "rejected", "Laporan ditolak"),
@@ -110,7 +110,7 @@ def _prepare(name: str, people, jpeg):
     report = submit("jalan-rusak", description="Jalan berlubang dalam di depan sekolah, motor sering jatuh.").report
     if state is not None:
         state(report, people, jpeg)
-    report = Report.objects.select_related("unit", "kategori", "kelurahan").get(pk=report.pk)
+    report = Report.objects.select_related("unit", "category", "kelurahan").get(pk=report.pk)
     data = dict(data)
     if data.get("into") == "<kept>":
         data["into"] = submit().report.number

@@ -133,7 +133,7 @@ def test_whole_flow_through_the_api(client, pb, sudin, validator, jpeg):
     refused = pb.post(f"/reports/{number}/coordinate", {"to_unit": SUDIN, "reason": " "})
     assert refused.status_code == 422 and refused.json()["code"] == "reason_required"
     moved = pb.post(f"/reports/{number}/coordinate", {"to_unit": SUDIN, "reason": "bukan tupoksi: jalan kota"})
-    assert moved.status_code == 200 and moved.json()["status"]["code"] == "coordination"
+    assert moved.status_code == 200 and moved.json()["status"]["code"] == "koordinasi"
     assert moved.json()["unit"]["code"] == SUDIN
     assert pb.post(f"/reports/{number}/accept").status_code == 403  # no longer at Pondok Bambu
 
@@ -172,7 +172,7 @@ def test_whole_flow_through_the_api(client, pb, sudin, validator, jpeg):
     assert detail["hops"][0]["reason"] == "bukan tupoksi: jalan kota" and detail["hops"][0]["by"] == "petugas.pb"
     assert [h["status"]["code"] for h in detail["history"]] == [
         "waiting",
-        "coordination",
+        "koordinasi",
         "in_progress",
         "awaiting_validation",
         "done",

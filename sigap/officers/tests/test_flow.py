@@ -14,26 +14,26 @@ pytestmark = pytest.mark.django_db
 
 
 def codes(units) -> list[str]:
-    return [u.kode for u in units]
+    return [u.code for u in units]
 
 
 def test_a_kelurahan_is_offered_the_units_responsible_here_and_has_nobody_below():
     report = submit("jalan-rusak").report
-    assert report.unit.kode == "kel:31.75.07.1002"
+    assert report.unit.code == "kel:31.75.07.1002"
     suggested = report_suggestions(report)
-    assert suggested.coordinate and suggested.coordinate[0].kode == "sudin-bina-marga:31.75"
+    assert suggested.coordinate and suggested.coordinate[0].code == "sudin-bina-marga:31.75"
     assert "kel:31.75.07.1002" not in codes(suggested.coordinate)  # never the unit holding it
     assert len(suggested.coordinate) <= 5 and suggested.dispose == []
 
 
 def test_an_agency_may_dispose_to_its_active_units_below(staff):
     report = submit("ketenagakerjaan", description="Gaji karyawan pabrik tidak dibayar dua bulan.").report
-    report.unit = Unit.objects.get(kode="disnakertransgi")
+    report.unit = Unit.objects.get(code="disnakertransgi")
     assert set(codes(report_suggestions(report).dispose)) == {
         "disnakertransgi:pengawasan",
         "disnakertransgi:hubungan-sosial",
     }
-    Unit.objects.filter(kode="disnakertransgi:pengawasan").update(aktif=False)
+    Unit.objects.filter(code="disnakertransgi:pengawasan").update(active=False)
     assert codes(report_suggestions(report).dispose) == ["disnakertransgi:hubungan-sosial"]
 
 
@@ -47,7 +47,7 @@ def test_the_unit_search_finds_active_units_by_name_or_code_in_code_order():
     found = codes(units_search("bina marga"))
     assert found == sorted(found) and "dinas-bina-marga" in found and "sudin-bina-marga:31.75" in found
     assert codes(units_search("inspektorat")) == ["inspektorat"]
-    Unit.objects.filter(kode="inspektorat").update(aktif=False)
+    Unit.objects.filter(code="inspektorat").update(active=False)
     assert codes(units_search("inspektorat")) == []
     assert len(units_search("", limit=3)) == 3 and len(units_search("", limit=10_000)) == 100
     assert len(units_search("", limit=0)) == 1

@@ -9,7 +9,7 @@ from django.test import RequestFactory
 from django.utils import translation
 
 from sigap.officers.templatetags import officer_console as tags
-from sigap.organization.models import Kategori, StaffRole
+from sigap.organization.models import Category, StaffRole
 from sigap.reports.states import COLOUR, Status
 
 R = StaffRole.Role
@@ -56,13 +56,13 @@ def test_a_visitor_gets_an_empty_nav():
 
 
 def test_category_names_status_labels_and_colours():
-    kategori = Kategori(kode="x", nama="Saluran Air Tersumbat", name_en="Clogged drain")
+    category = Category(code="x", name="Saluran Air Tersumbat", name_en="Clogged drain")
     with translation.override("id"):
-        assert tags.kategori_name(kategori) == "Saluran Air Tersumbat" and tags.status_label("done") == "Selesai"
+        assert tags.category_name(category) == "Saluran Air Tersumbat" and tags.status_label("done") == "Selesai"
     with translation.override("en"):
-        assert tags.kategori_name(kategori) == "Clogged drain"
-        assert tags.kategori_name(Kategori(kode="y", nama="Banjir", name_en="")) == "Banjir"
-    assert tags.kategori_name(None) == ""
+        assert tags.category_name(category) == "Clogged drain"
+        assert tags.category_name(Category(code="y", name="Banjir", name_en="")) == "Banjir"
+    assert tags.category_name(None) == ""
     assert tags.status_colour("done") == COLOUR[Status.DONE]
     assert (tags.status_label("no-such-status"), tags.status_colour("no-such-status")) == ("no-such-status", "grey")
 

@@ -190,7 +190,7 @@ def test_a_role_row_inserted_by_sql_gives_nothing(otp_on, staff):
     TOTPDevice.objects.create(user=officer, name="phone", confirmed=True)
     sql(
         "INSERT INTO organization_staffrole (user_id, unit_id, role) VALUES (%s, %s, %s)",
-        [officer.pk, Unit.objects.get(kode=BIRO).pk, R.PRIVACY_OFFICER],
+        [officer.pk, Unit.objects.get(code=BIRO).pk, R.PRIVACY_OFFICER],
     )
     answer = token(Client(), "petugas.pb", PASSWORD, totp_code(officer))
     assert answer.status_code == 403 and answer.json()["code"] == "sign_in_refused"
@@ -212,7 +212,7 @@ def test_a_later_edit_through_the_application_does_not_bless_an_sql_rewrite(otp_
     user = get_user_model().objects.get(pk=validator.pk)
     user.first_name = "Edited"
     user.save()  # e.g. an admin edits the account's name afterwards
-    StaffRole.objects.create(user=user, unit=Unit.objects.get(kode=BIRO), role=R.AUDITOR)
+    StaffRole.objects.create(user=user, unit=Unit.objects.get(code=BIRO), role=R.AUDITOR)
     answer = token(Client(), "validator.biro", OWNER_PASSWORD, totp_code(user))
     assert answer.status_code == 403 and answer.json()["code"] == "sign_in_refused"
     # repaired on the server, by whoever holds the keys, once the account was checked
@@ -275,7 +275,7 @@ def test_a_token_issued_before_the_ppid_role_stops_working(otp_on, staff):
     rc = rolechanges.role_change_request(
         actor=one,
         user=officer,
-        unit=Unit.objects.get(kode=BIRO),
+        unit=Unit.objects.get(code=BIRO),
         role=R.PRIVACY_OFFICER,
         kind=RoleChange.Kind.GRANT,
         reason="Ditunjuk sebagai PPID pembantu oleh SK Gubernur",
@@ -292,10 +292,10 @@ def test_a_token_issued_before_the_ppid_role_stops_working(otp_on, staff):
 def test_every_role_change_revokes_the_accounts_tokens(staff, role):
     officer = staff("petugas.pb", PB_UNIT)
     key = token(Client(), "petugas.pb").json()["token"]
-    StaffRole.objects.create(user=officer, unit=Unit.objects.get(kode=BIRO), role=role)  # added anywhere
+    StaffRole.objects.create(user=officer, unit=Unit.objects.get(code=BIRO), role=role)  # added anywhere
     assert Client().get("/api/v1/officer/reports", **bearer(key)).status_code == 401
     key = token(Client(), "petugas.pb").json()["token"]
-    StaffRole.objects.filter(user=officer, unit__kode=BIRO).delete()  # and removed
+    StaffRole.objects.filter(user=officer, unit__code=BIRO).delete()  # and removed
     assert Client().get("/api/v1/officer/reports", **bearer(key)).status_code == 401
 
 
@@ -305,7 +305,7 @@ def test_a_role_added_in_the_admin_revokes_the_accounts_tokens(staff):
     root = get_user_model().objects.create_superuser("root", "root@example.org", PASSWORD)
     response = console_verified(root).post(
         "/admin/organization/staffrole/add/",
-        {"user": officer.pk, "unit": Unit.objects.get(kode=BIRO).pk, "role": R.VALIDATOR},
+        {"user": officer.pk, "unit": Unit.objects.get(code=BIRO).pk, "role": R.VALIDATOR},
     )
     assert response.status_code == 302
     assert Client().get("/api/v1/officer/reports", **bearer(key)).status_code == 401

@@ -28,7 +28,7 @@ def test_report_without_location_waits_at_the_triage_desk_and_is_routed_from_the
         )
     )
     report = result.report
-    assert report.unit.kode == "triase" and report.kelurahan is None and "location" in report.triage_reason
+    assert report.unit.code == "triase" and report.kelurahan is None and "location" in report.triage_reason
     client.force_login(desk)
     queue = client.get("/api/v1/officer/desk/triage").json()
     item = next(i for i in queue if i["id"] == report.number)
@@ -48,11 +48,11 @@ def test_report_without_location_waits_at_the_triage_desk_and_is_routed_from_the
     assert done.status_code == 200, done.content
     report.refresh_from_db()
     assert (
-        report.unit.kode == "kel:31.75.07.1002" and report.triage_reason == "" and report.category_source == "officer"
+        report.unit.code == "kel:31.75.07.1002" and report.triage_reason == "" and report.category_source == "officer"
     )
     assert report.hops.get().kind == "reroute"
     with pytest.raises(PermissionDenied):  # it left the desk: the desk no longer works on it
-        services.report_triage(report_id=report.pk, actor=desk, kategori="lampu-jalan")
+        services.report_triage(report_id=report.pk, actor=desk, category="lampu-jalan")
 
 
 def test_dismissing_a_candidate(client, staff):

@@ -161,7 +161,8 @@ def test_queue_filters_by_status_category_kelurahan_and_overdue(pb):
         return {n for n in (late.number, bins.number) if f">{n}</a>" in page}
 
     assert numbers() == {late.number, bins.number}
-    assert numbers(kategori="sampah") == {bins.number}
+    assert numbers(category="sampah") == {bins.number}
+    assert numbers(kategori="sampah") == {bins.number}  # a bookmark from before the parameter was renamed
     assert numbers(overdue="1") == {late.number}
     assert numbers(overdue="0") == {bins.number}
     assert numbers(kelurahan="31.75.07.1002") == {late.number, bins.number}
@@ -178,11 +179,11 @@ def test_queue_paginates_and_the_partial_keeps_the_filters(pb):
     assert "Laporan 1–25 dari 27." in first and "?page=2" in first
     second = text(c.get("/petugas/", {"page": 2}))
     assert "Laporan 26–27 dari 27." in second
-    partial = c.get("/petugas/antrean/", {"page": 2, "kategori": "saluran-tersumbat"}, **HTMX)
+    partial = c.get("/petugas/antrean/", {"page": 2, "category": "saluran-tersumbat"}, **HTMX)
     body = text(partial)
     assert partial.status_code == 200 and body.startswith('<div id="queue-live"')
     assert "<html" not in body and "Laporan 26–27 dari 27." in body
-    assert 'hx-get="/petugas/antrean/?kategori=saluran-tersumbat&amp;page=2"' in body
+    assert 'hx-get="/petugas/antrean/?category=saluran-tersumbat&amp;page=2"' in body
 
 
 def test_every_queue_listing_and_poll_is_recorded(pb):
@@ -299,7 +300,7 @@ def test_coordinate_via_the_suggestion_moves_the_report_to_the_suku_dinas(pb):
     assert response.status_code == 200
     assert "Laporan dikoordinasikan ke Suku Dinas Bina Marga Jakarta Timur." in text(response)
     report.refresh_from_db()
-    assert report.status == "coordination" and report.unit.kode == SUDIN
+    assert report.status == "koordinasi" and report.unit.code == SUDIN
     hop = Hop.objects.get(report=report)
     assert hop.reason == "bukan tupoksi: jalan kota" and hop.actor.username == "petugas.pb"
     assert "Tidak ada tindakan yang dapat Anda lakukan" in text(response)  # no longer at Pondok Bambu
@@ -345,7 +346,7 @@ def test_dispose_from_the_dinas_to_its_suku_dinas(staff):
     response = action(c, report.number, "disposisi", {"to_unit": SUDIN, "reason": "wilayah Jakarta Timur"})
     assert "Laporan didisposisikan ke Suku Dinas Bina Marga Jakarta Timur." in text(response)
     report.refresh_from_db()
-    assert report.status == "disposition" and report.unit.kode == SUDIN
+    assert report.status == "disposisi" and report.unit.code == SUDIN
     back = action(c, report.number, "disposisi", {"to_unit": "kel:31.75.07.1002", "reason": "x"})
     assert refused(back) in (403, 409)  # no longer at the dinas
 
@@ -368,7 +369,7 @@ def test_proof_photos_then_validation_request_then_the_validator_accepts(pb, sud
     body = text(after)
     assert "Foto sesudah tersimpan." in body
     photos = list(Photo.objects.filter(report=report).order_by("pk"))
-    assert [p.kind for p in photos] == ["before", "after"] and all(p.unit.kode == SUDIN for p in photos)
+    assert [p.kind for p in photos] == ["before", "after"] and all(p.unit.code == SUDIN for p in photos)
     assert f"/petugas/laporan/{report.number}/foto/{photos[1].pk}/" in body
     asked = action(c, report.number, "ajukan-validasi", {"note": "Lubang sudah ditambal."})
     assert "Tindak lanjut diajukan untuk validasi." in text(asked)

@@ -19,7 +19,7 @@ KEL = [
 
 
 @pytest.mark.parametrize(
-    "text, kode",
+    "text, code",
     [
         ("Jl. Pahlawan Revolusi, Pondok Bambu", "l.pb"),
         ("pondok   BAMBU!!", "l.pb"),
@@ -31,13 +31,13 @@ KEL = [
         ("Pondok Kelapa atau Pondok Bambu, Kecamatan Gambir? tidak: Kec. Duren Sawit", None),
     ],
 )
-def test_the_named_kelurahan_is_found(text, kode):
-    if kode is None:
+def test_the_named_kelurahan_is_found(text, code):
+    if code is None:
         with pytest.raises(Open311Error) as err:
             kelurahan_from_text(text, kelurahan=KEL, kecamatan=KEC)
         assert err.value.code == "address_ambiguous"
         return
-    assert kelurahan_from_text(text, kelurahan=KEL, kecamatan=KEC).kode == kode
+    assert kelurahan_from_text(text, kelurahan=KEL, kecamatan=KEC).code == code
 
 
 @pytest.mark.parametrize(
@@ -61,7 +61,7 @@ def test_no_single_kelurahan_is_a_400_that_does_not_echo_the_text(text, code):
 
 def test_a_kecamatan_narrows_two_kelurahan_to_its_own():
     assert (
-        kelurahan_from_text("Pondok Bambu atau Gambir, Kecamatan Gambir", kelurahan=KEL, kecamatan=KEC).kode == "l.gb"
+        kelurahan_from_text("Pondok Bambu atau Gambir, Kecamatan Gambir", kelurahan=KEL, kecamatan=KEC).code == "l.gb"
     )
 
 
@@ -71,6 +71,6 @@ def test_jakarta_names_are_read_from_the_wilayah_table():
     from sigap.organization.models import Wilayah
 
     area, lat, lon = kelurahan_locate("Jl. Pahlawan Revolusi No. 3, Kel. Pondok Bambu, Kec. Duren Sawit, Jakarta Timur")
-    pb = Wilayah.objects.get(kode="31.75.07.1002")
-    assert area.kode == pb.kode and (lat, lon) == (pb.inner_lat, pb.inner_lon)
-    assert kelurahan_locate("Stasiun Gambir, Kelurahan Gambir")[0].kode == "31.71.01.1001"
+    pb = Wilayah.objects.get(code="31.75.07.1002")
+    assert area.code == pb.code and (lat, lon) == (pb.inner_lat, pb.inner_lon)
+    assert kelurahan_locate("Stasiun Gambir, Kelurahan Gambir")[0].code == "31.71.01.1001"

@@ -36,7 +36,7 @@ def person_questions(service_definitions):
         start=10,
     ):
         ServiceAttribute.objects.create(
-            kategori_kode="jalan-rusak", code=code, datatype=datatype, order=order, description=question
+            category_code="jalan-rusak", code=code, datatype=datatype, order=order, description=question
         )
 
 

@@ -34,7 +34,7 @@ def test_keys_and_tokens_are_random_and_only_the_keys_hash_is_kept():
     ],
 )
 def test_a_list_question_needs_well_formed_choices(values, ok):
-    attr = ServiceAttribute(kategori_kode="jalan-rusak", code="ukuran", datatype="singlevaluelist", values=values)
+    attr = ServiceAttribute(category_code="jalan-rusak", code="ukuran", datatype="singlevaluelist", values=values)
     if ok:
         attr.clean()
         assert attr.value_keys() == ["kecil", "besar"]
@@ -44,8 +44,8 @@ def test_a_list_question_needs_well_formed_choices(values, ok):
 
 
 def test_only_list_questions_have_choices():
-    ServiceAttribute(kategori_kode="jalan-rusak", code="jumlah", datatype="number", values=[]).clean()
+    ServiceAttribute(category_code="jalan-rusak", code="jumlah", datatype="number", values=[]).clean()
     with pytest.raises(ValidationError):
         ServiceAttribute(
-            kategori_kode="jalan-rusak", code="jumlah", datatype="number", values=[{"key": "1", "name": "1"}]
+            category_code="jalan-rusak", code="jumlah", datatype="number", values=[{"key": "1", "name": "1"}]
         ).clean()

@@ -93,7 +93,7 @@ def test_a_client_app_files_a_report_and_the_identity_goes_only_to_the_vault(
     assert response.status_code == 201, response.content
     (created,) = body(response)
     report = Report.objects.get(number=created["service_request_id"])
-    assert report.channel == "open311" and report.privacy == "private" and report.kategori.kode == "jalan-rusak"
+    assert report.channel == "open311" and report.privacy == "private" and report.category.code == "jalan-rusak"
     assert created["token"] == report.open311_client.token and report.open311_client.client.name == "app-warga"
     assert "Kelurahan Pondok Bambu" in created["service_notice"] or "Pondok Bambu" in created["service_notice"]
     assert created["sigap"]["tracking_code"] and created["sigap"]["secret"] is None
@@ -143,7 +143,7 @@ def test_a_report_located_by_address_string_lands_at_the_named_kelurahan(o311, k
     )
     assert response.status_code == 201, response.content
     report = Report.objects.get(number=body(response)[0]["service_request_id"])
-    assert report.kelurahan.kode == PB
+    assert report.kelurahan.code == PB
     assert (report.lat, report.lon) == inner_point(PB)
     assert "Pahlawan Revolusi" in report.address
 

@@ -26,7 +26,7 @@ def form(**fields) -> MultiValueDict:
 
 
 def at_pondok_bambu(**fields) -> MultiValueDict:
-    w = Wilayah.objects.get(kode=PB)
+    w = Wilayah.objects.get(code=PB)
     return form(lat=str(w.inner_lat), long=str(w.inner_lon), **fields)
 
 
@@ -51,7 +51,7 @@ def test_a_request_becomes_a_category_a_location_and_a_description(service_defin
             **{"attribute[ukuran_lubang]": "besar", "attribute[jumlah_lubang]": "3"},
         )
     )
-    assert prepared.kategori.kode == "jalan-rusak" and prepared.privacy == "private"
+    assert prepared.category.code == "jalan-rusak" and prepared.privacy == "private"
     assert prepared.description == (
         "Lubang besar di depan sekolah.\n\n[Open311] Ukuran lubang terbesar: Besar (lebih dari 1 m); Jumlah lubang: 3"
     )

@@ -290,7 +290,7 @@ def test_the_extension_carries_sigap_status_privacy_and_hops_but_no_officer_name
     response = o311.get(f"requests/{report.number}")
     (item,) = body(response)
     ext = item["sigap"]
-    assert ext["status_code"] == "coordination" and ext["status_label"] == "Koordinasi"
+    assert ext["status_code"] == "koordinasi" and ext["status_label"] == "Koordinasi"
     assert ext["status_label_en"] == "Coordination" and ext["status_type"] == "open"
     assert ext["privacy"] == "public" and ext["privacy_label"] == "Publik" and ext["kelurahan"] == "Pondok Bambu"
     (hop,) = ext["hops"]
@@ -299,7 +299,7 @@ def test_the_extension_carries_sigap_status_privacy_and_hops_but_no_officer_name
     assert item["agency_responsible"] == hop["to_unit"]
     root = xml(o311.get(f"requests/{report.number}", "xml"))
     req = root.find("request")
-    assert req.findtext("sigap:status_code", namespaces=NS) == "coordination"
+    assert req.findtext("sigap:status_code", namespaces=NS) == "koordinasi"
     assert req.findtext("sigap:hops/sigap:hop/sigap:kind", namespaces=NS) == "koordinasi"
     assert req.find("status_code") is None  # plain clients see only GeoReport elements
     for content in (response.content, o311.get(f"requests/{report.number}", "xml").content):

@@ -16,4 +16,4 @@ def two_admins():
 
 @pytest.fixture
 def biro():
-    return Unit.objects.get(kode="biro-pemerintahan")
+    return Unit.objects.get(code="biro-pemerintahan")

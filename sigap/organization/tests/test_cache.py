@@ -10,7 +10,7 @@ import pytest
 
 from sigap.organization import cache
 from sigap.organization.cache import reference_data, reference_reset
-from sigap.organization.models import Kategori, Unit
+from sigap.organization.models import Category, Unit
 
 pytestmark = pytest.mark.django_db
 PB = "kel:31.75.07.1002"  # the Pondok Bambu kelurahan office
@@ -26,8 +26,8 @@ def _fresh_cache():
 
 def test_it_holds_the_active_categories_every_unit_and_the_unit_tree():
     data = reference_data()
-    assert data.kategori_by_code["saluran-tersumbat"].kode == "saluran-tersumbat"
-    unit = Unit.objects.get(kode=PB)
+    assert data.category_by_code["saluran-tersumbat"].code == "saluran-tersumbat"
+    unit = Unit.objects.get(code=PB)
     assert data.units_by_code[PB].pk == unit.pk
     assert data.unit_parent[unit.pk] == unit.parent_id
     assert unit.pk in data.unit_children[unit.parent_id]
@@ -35,21 +35,21 @@ def test_it_holds_the_active_categories_every_unit_and_the_unit_tree():
 
 
 def test_inactive_categories_are_left_out_and_inactive_units_kept():
-    Unit.objects.filter(kode="inspektorat").update(aktif=False)
-    Kategori.objects.filter(kode="jalan-rusak").update(aktif=False)
+    Unit.objects.filter(code="inspektorat").update(active=False)
+    Category.objects.filter(code="jalan-rusak").update(active=False)
     data = reference_data()
-    assert "jalan-rusak" not in data.kategori_by_code
+    assert "jalan-rusak" not in data.category_by_code
     assert data.units_by_code["inspektorat"].pk in data.unit_parent
 
 
 def test_an_edit_rebuilds_and_nothing_else_does():
     first = reference_data()
     assert reference_data() is first
-    unit = Unit.objects.get(kode="inspektorat")
-    unit.nama = "Inspektorat (nama baru)"
+    unit = Unit.objects.get(code="inspektorat")
+    unit.name = "Inspektorat (nama baru)"
     unit.save()  # as the admin does: updated_at moves, so the fingerprint changes
     after = reference_data()
-    assert after is not first and after.units_by_code["inspektorat"].nama == "Inspektorat (nama baru)"
+    assert after is not first and after.units_by_code["inspektorat"].name == "Inspektorat (nama baru)"
     assert reference_data() is after
 
 

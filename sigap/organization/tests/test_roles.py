@@ -17,8 +17,8 @@ GAMBIR = "kel:31.71.01.1001"
 EVERY_ROLE = [choice for choice, _label in R.choices]
 
 
-def uid(kode: str) -> int:
-    return Unit.objects.get(kode=kode).pk
+def uid(code: str) -> int:
+    return Unit.objects.get(code=code).pk
 
 
 def ids(*kodes: str) -> set[int]:
@@ -122,7 +122,7 @@ def test_ancestors_are_the_units_and_every_unit_above_them():
 
 
 def test_descendants_are_the_units_and_every_unit_below_them():
-    kecamatan = Unit.objects.get(kode="kec:31.75.07")
+    kecamatan = Unit.objects.get(code="kec:31.75.07")
     below = roles.descendant_unit_ids({kecamatan.pk})
     assert below == {kecamatan.pk} | set(Unit.objects.filter(parent=kecamatan).values_list("pk", flat=True))
     assert uid(PB) in below and uid(GAMBIR) not in below and uid("kota:31.75") not in below
@@ -142,14 +142,14 @@ def test_every_unit_below_the_city_government_is_its_descendant_at_any_depth():
 
 
 def test_the_tree_keeps_inactive_units_so_a_past_holder_still_has_its_place():
-    Unit.objects.filter(kode=PB).update(aktif=False)
+    Unit.objects.filter(code=PB).update(active=False)
     assert uid(PB) in roles.descendant_unit_ids(ids("kec:31.75.07"))
     assert roles.ancestor_unit_ids(ids(PB)) == ids(PB, "kec:31.75.07", "kota:31.75", "pemprov")
 
 
 def test_the_tree_follows_an_edit_in_the_admin():
-    unit = Unit.objects.get(kode=PB)
-    unit.parent = Unit.objects.get(kode="kec:31.71.01")  # moved under Kecamatan Gambir
+    unit = Unit.objects.get(code=PB)
+    unit.parent = Unit.objects.get(code="kec:31.71.01")  # moved under Kecamatan Gambir
     unit.save()  # as the admin does: updated_at changes, so the cached tree is rebuilt
     assert roles.ancestor_unit_ids({unit.pk}) == ids(PB, "kec:31.71.01", "kota:31.71", "pemprov")
     assert unit.pk in roles.descendant_unit_ids(ids("kota:31.71"))

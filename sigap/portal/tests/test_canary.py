@@ -106,7 +106,7 @@ def test_no_identity_reaches_any_portal_page_partial_or_json(
         "/lapor/",
         "/lacak/",
         "/publik/",
-        "/publik/?kota=31.75&kategori=saluran-tersumbat",
+        "/publik/?kota=31.75&category=saluran-tersumbat",
         "/publik/peta.json",
         "/statistik/",
         "/statistik/?kota=31.75",

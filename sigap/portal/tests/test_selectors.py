@@ -44,7 +44,7 @@ def test_similar_reports_read_a_bounded_number_of_rows_however_many_are_open_nea
     monkeypatch.setattr(exposure, "expose_report", lambda r, a: placed.append(r) or real(r, a))
     lat, lon = inner_point(PB)
     with CaptureQueriesContext(connection) as queries:
-        found = selectors.similar_reports_near(kategori_code="saluran-tersumbat", lat=lat, lon=lon)
+        found = selectors.similar_reports_near(category_code="saluran-tersumbat", lat=lat, lon=lon)
     # every private report is still counted and the most recent Publik ones of the resident's cell are shown
     assert found.private_count == nearby + 3
     here = exposure.cell_of(lat, lon, exposure.PUBLIC_GRID_DEG)

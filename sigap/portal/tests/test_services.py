@@ -27,7 +27,7 @@ def test_a_closed_report_a_sensitive_one_and_an_unknown_number_are_not_found(sta
         report_id=closed.pk, actor=staff("petugas.pb", "kel:31.75.07.1002"), reason="bukan kewenangan"
     )
     sensitive = submit("pelayanan-aparatur", description="Petugas meminta uang untuk mengurus surat pengantar.").report
-    assert sensitive.kategori.sensitif
+    assert sensitive.category.sensitive
     for number in (closed.number, sensitive.number, "JK209901010001"):
         with pytest.raises(NotFound):
             report_interest_record(number=number)

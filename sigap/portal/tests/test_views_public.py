@@ -88,7 +88,8 @@ def test_the_public_list_filters_and_paginates(client):
     assert "Halaman 1 dari 2" in first.content.decode()
     assert len(client.get("/publik/?page=2").context["items"]) == 3
     assert client.get("/publik/?kota=31.71").context["page"].paginator.count == 1
-    assert client.get("/publik/?kategori=sampah").context["page"].paginator.count == 1
+    assert client.get("/publik/?category=sampah").context["page"].paginator.count == 1
+    assert client.get("/publik/?kategori=sampah").context["page"].paginator.count == 1  # links from before the rename
     assert client.get("/publik/?state=done").context["page"].paginator.count == 0
     assert len(client.get("/publik/peta.json?kota=31.71").json()["features"]) == 1
 

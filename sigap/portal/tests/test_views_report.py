@@ -31,9 +31,9 @@ def test_a_resident_reports_a_clogged_drain_with_a_photo_chosen_by_kelurahan(cli
     response = client.post("/lapor/", {**form_data(), "photos": upload(jpeg((640, 480)))})
     assert response.status_code == 302 and response["Location"] == "/lapor/terkirim/"
     report = Report.objects.get()
-    assert report.kelurahan.kode == PB and report.unit.nama == "Kelurahan Pondok Bambu"
+    assert report.kelurahan.code == PB and report.unit.name == "Kelurahan Pondok Bambu"
     assert (report.lat, report.lon) == inner_point(PB)
-    assert report.channel == "web" and report.privacy == "private" and report.kategori.kode == "saluran-tersumbat"
+    assert report.channel == "web" and report.privacy == "private" and report.category.code == "saluran-tersumbat"
     assert report.reporter_ref and report.photos.count() == 1
     assert "Siti" not in report.description + report.address
 
@@ -56,7 +56,7 @@ def test_a_pin_on_the_map_wins_over_the_region_selects(client):
     lat, lon = -6.2372, 106.8985  # inside Pondok Bambu, not its inner point
     client.post("/lapor/", form_data(lat=str(lat), lon=str(lon), kota="", kecamatan="", kelurahan=""))
     report = Report.objects.get()
-    assert (report.lat, report.lon) == (lat, lon) and report.kelurahan.kode == PB
+    assert (report.lat, report.lon) == (lat, lon) and report.kelurahan.code == PB
 
 
 def test_an_anonymous_report_keeps_nothing_about_the_resident_and_shows_the_secret_once(client):

@@ -127,7 +127,7 @@ def canary_reports(client, django_capture_on_commit_callbacks):
                 reporter=Reporter(name=NAME, phone=PHONE, email=EMAIL),
             )
         )
-        assert created.report.unit.kode == "triase"
+        assert created.report.unit.code == "triase"
         numbers.append(created.report.number)
         # 5. the batched write path (bulk imports): two in one transaction, one with the photo
         batch = report_submit_many(

@@ -75,7 +75,7 @@ def test_privacy_officers_of_the_unit_a_complaint_is_about_take_no_part_in_revea
             about_unit="biro-pemerintahan",
         )
     ).report
-    assert complaint.concerned_unit.kode == "biro-pemerintahan"
+    assert complaint.concerned_unit.code == "biro-pemerintahan"
     with pytest.raises(PermissionDenied) as refused:
         reveal.reveal_request(actor=first, report_number=complaint.number, legal_basis=BASIS)
     assert refused.value.code == "conflict_of_interest"

@@ -12,8 +12,12 @@ CONDUCT_CATEGORY = "pelayanan-aparatur"
 
 def forwards(apps, schema_editor):
     Report = apps.get_model("reports", "Report")
-    Report.objects.filter(concerned_unit__isnull=False).exclude(kategori__kode=CONDUCT_CATEGORY).update(
-        concerned_unit=None)
+    # The category is `kategori` (code `kode`) in the state this migration runs in; 0015_naming renames them
+    # `category` and `code`. Named from the model, so the repair also runs on today's schema (its test does).
+    field = next(f for f in Report._meta.fields if f.name in ("kategori", "category"))
+    code = next(f.name for f in field.related_model._meta.fields if f.name in ("kode", "code"))
+    Report.objects.filter(concerned_unit__isnull=False).exclude(
+        **{f"{field.name}__{code}": CONDUCT_CATEGORY}).update(concerned_unit=None)
 
 
 class Migration(migrations.Migration):

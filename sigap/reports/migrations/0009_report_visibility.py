@@ -8,6 +8,9 @@ from django.db import migrations, models
 
 
 def populate(apps, schema_editor):
+    Report = apps.get_model("reports", "Report")
+    if not Report.objects.using(schema_editor.connection.alias).exists():
+        return  # nothing to do on a fresh database (and today's code names today's columns)
     from sigap.reports.visibility import rebuild_sql
 
     with schema_editor.connection.cursor() as cur:

@@ -9,6 +9,9 @@ from django.db import migrations, models
 
 
 def fill(apps, schema_editor):
+    Report = apps.get_model("reports", "Report")
+    if not Report.objects.using(schema_editor.connection.alias).exists():
+        return  # nothing to do on a fresh database (and today's code names today's columns)
     from sigap.reports.duplicates import features_rebuild
 
     features_rebuild(connection=schema_editor.connection)

@@ -5,10 +5,10 @@ from __future__ import annotations
 from sigap.intake.services import Reporter, Submission, report_submit
 
 
-def inner_point(kode: str) -> tuple[float, float]:
+def inner_point(code: str) -> tuple[float, float]:
     from sigap.organization.models import Wilayah
 
-    w = Wilayah.objects.get(kode=kode)
+    w = Wilayah.objects.get(code=code)
     return w.inner_lat, w.inner_lon
 
 

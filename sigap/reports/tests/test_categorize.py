@@ -27,7 +27,7 @@ def test_retrain_learns_from_officer_confirmed_categories(settings, tmp_path, st
                 category="", description=f"{odd} nomor {i}", lat=None, lon=None, channel="sms", allow_no_location=True
             )
         ).report
-        services.report_triage(report_id=r.pk, actor=desk, kategori="gangguan-ketertiban", lat=-6.2351316, lon=106.9009)
+        services.report_triage(report_id=r.pk, actor=desk, category="gangguan-ketertiban", lat=-6.2351316, lon=106.9009)
     before = glue.categorize(odd)[0][0][0]
     assert before != "gangguan-ketertiban"  # the shipped model does not know this yet
     out = io.StringIO()

@@ -49,15 +49,15 @@ def openable(report: Report) -> bool:
 def assert_protected(report: Report, staff, concerned: str = PB_UNIT) -> None:
     """The concerned unit (and a unit below it) cannot see the report or receive it; the handling unit can."""
     report.refresh_from_db()
-    assert report.concerned_unit is not None and report.concerned_unit.kode == concerned
-    assert report.unit.kode == "inspektorat"
+    assert report.concerned_unit is not None and report.concerned_unit.code == concerned
+    assert report.unit.code == "inspektorat"
     assert openable(report)
     inspektorat = staff("petugas.insp", "inspektorat")
     assert visible(inspektorat, report)
     subject = staff("petugas.subject", concerned)
     assert not visible(subject, report)
-    below = Unit.objects.filter(parent__kode=concerned, aktif=True).first()
-    targets = [concerned] + ([below.kode] if below else [])
+    below = Unit.objects.filter(parent__code=concerned, active=True).first()
+    targets = [concerned] + ([below.code] if below else [])
     for target in targets:
         with pytest.raises(TransitionRefused) as err:
             services.report_coordinate(
@@ -97,7 +97,7 @@ def _machine_says(monkeypatch, code: str, confidence: float = 0.31) -> None:
 
 def test_triage_desk_categorizing_a_report_as_misconduct_sets_the_concerned_unit(desk, staff):
     report = _no_location(category="lainnya")
-    assert report.unit.kode == "triase" and report.concerned_unit is None
+    assert report.unit.code == "triase" and report.concerned_unit is None
     out = desk.post(
         f"{TRIAGE_URL}/{report.number}", data={"category": CONDUCT, "kelurahan": PB}, content_type="application/json"
     )
@@ -133,7 +133,7 @@ def test_about_unit_at_the_triage_desk_is_refused_for_other_categories(desk, sta
     )
     assert out.status_code == 422 and out.json()["field"] == "about_unit"
     report.refresh_from_db()
-    assert report.unit.kode == "triase" and report.concerned_unit is None  # nothing half-written
+    assert report.unit.code == "triase" and report.concerned_unit is None  # nothing half-written
 
 
 def test_unknown_about_unit_at_the_triage_desk_is_refused(desk):
@@ -153,7 +153,7 @@ def test_recategorizing_into_misconduct_at_the_desk_sets_the_concerned_unit(desk
     _machine_says(monkeypatch, "lainnya", 0.2)  # unsure: the desk decides
     lat, lon = inner_point(PB)
     report = report_submit(Submission(category="", description=PUNGLI, lat=lat, lon=lon, channel="web")).report
-    assert report.unit.kode == "triase" and report.concerned_unit is None
+    assert report.unit.code == "triase" and report.concerned_unit is None
     out = desk.post(f"{TRIAGE_URL}/{report.number}", data={"category": CONDUCT}, content_type="application/json")
     assert out.status_code == 200, out.content
     assert_protected(report, staff)
@@ -173,13 +173,13 @@ def test_recategorizing_away_from_misconduct_clears_the_concerned_unit_so_the_ha
             channel="web",
         )
     ).report
-    assert report.unit.kode == "triase" and report.concerned_unit.kode == PB_UNIT
+    assert report.unit.code == "triase" and report.concerned_unit.code == PB_UNIT
     out = desk.post(
         f"{TRIAGE_URL}/{report.number}", data={"category": "saluran-tersumbat"}, content_type="application/json"
     )
     assert out.status_code == 200, out.content
     report.refresh_from_db()
-    assert report.unit.kode == PB_UNIT and report.concerned_unit is None
+    assert report.unit.code == PB_UNIT and report.concerned_unit is None
     assert openable(report) and visible(staff("petugas.pb", PB_UNIT), report)
 
 
@@ -188,12 +188,12 @@ def test_a_report_that_becomes_misconduct_is_withdrawn_from_the_unit_that_alread
     moment the kelurahan cannot open it, although its hops stay in the history."""
     pb = staff("petugas.pb", PB_UNIT)
     report = submit("lainnya", description=PUNGLI).report
-    assert report.unit.kode == PB_UNIT and visible(pb, report)
+    assert report.unit.code == PB_UNIT and visible(pb, report)
     services.report_coordinate(report_id=report.pk, actor=pb, to_unit="triase", reason="bukan tupoksi kelurahan")
     assert visible(pb, report)
     out = desk.post(f"{TRIAGE_URL}/{report.number}", data={"category": CONDUCT}, content_type="application/json")
     assert out.status_code == 200, out.content
-    assert report.hops.filter(from_unit__kode=PB_UNIT).exists()
+    assert report.hops.filter(from_unit__code=PB_UNIT).exists()
     assert not visible(pb, report)
     assert_protected(report, staff)
 
@@ -203,7 +203,7 @@ def test_a_report_that_becomes_misconduct_is_withdrawn_from_the_unit_that_alread
 
 def test_chat_report_without_location_gets_its_concerned_unit_when_the_desk_places_it(desk, staff):
     report = _no_location(category=CONDUCT, channel="whatsapp")
-    assert report.unit.kode == "triase" and report.kategori.kode == CONDUCT
+    assert report.unit.code == "triase" and report.category.code == CONDUCT
     out = desk.post(
         f"{TRIAGE_URL}/{report.number}", data={"category": CONDUCT, "kelurahan": PB}, content_type="application/json"
     )
@@ -215,7 +215,7 @@ def test_placing_with_the_service_directly_also_sets_it(staff):
     desk_user = staff("petugas.triase", "triase")
     report = _no_location(category=CONDUCT, channel="lapor")
     lat, lon = inner_point(PB)
-    services.report_triage(report_id=report.pk, actor=desk_user, kategori=CONDUCT, lat=lat, lon=lon)
+    services.report_triage(report_id=report.pk, actor=desk_user, category=CONDUCT, lat=lat, lon=lon)
     assert_protected(report, staff)
 
 
@@ -346,9 +346,9 @@ def test_no_combination_leaves_a_report_nobody_can_open(staff, category, located
             continue
         report = result.report
         assert openable(report), (category, about)
-        if report.unit.kode == "triase":
+        if report.unit.code == "triase":
             try:
-                services.report_triage(report_id=report.pk, actor=desk_user, kategori=category, lat=lat, lon=lon)
+                services.report_triage(report_id=report.pk, actor=desk_user, category=category, lat=lat, lon=lon)
             except DomainError as exc:
                 assert 400 <= exc.status < 500, (about, exc.code)
             assert openable(report), (category, about, "after triage")
@@ -364,7 +364,7 @@ def test_coordination_suggestions_leave_out_the_concerned_unit_and_units_below(s
     report = report_submit(
         Submission(category=CONDUCT, description=text, lat=lat, lon=lon, channel="web", about_unit="dukcapil")
     ).report
-    report = Report.objects.select_related("kategori", "kelurahan", "unit").get(pk=report.pk)
+    report = Report.objects.select_related("category", "kelurahan", "unit").get(pk=report.pk)
     below = roles.descendant_unit_ids({report.concerned_unit_id})
     suggested = report_suggestions(report)
     assert suggested.coordinate  # other units are still offered
@@ -380,12 +380,12 @@ def test_the_rule_is_applied_by_the_single_write_path(staff):
     report.refresh_from_db()
     assert report.concerned_unit is None
     # a hypothetical new path: change the category and pass it on, without calling the rule itself
-    report.kategori = services.kategori_get(CONDUCT)
-    report.save(update_fields=["kategori"])
+    report.category = services.category_get(CONDUCT)
+    report.save(update_fields=["category"])
     insp = staff("petugas.insp", "inspektorat")
     services.report_accept(report_id=report.pk, actor=insp)
     report.refresh_from_db()
-    assert report.concerned_unit.kode == PB_UNIT
+    assert report.concerned_unit.code == PB_UNIT
     assert not visible(pb, report) and visible(insp, report)
 
 
@@ -398,45 +398,45 @@ def test_reports_left_unopenable_by_an_about_unit_on_another_category_are_repair
 
     pb = staff("petugas.pb", PB_UNIT)
     drain, conduct = submit().report, submit(CONDUCT, description=PUNGLI).report
-    Report.objects.filter(pk=drain.pk).update(concerned_unit=Unit.objects.get(kode=PB_UNIT))  # as stored before
+    Report.objects.filter(pk=drain.pk).update(concerned_unit=Unit.objects.get(code=PB_UNIT))  # as stored before
     assert not openable(drain) and not visible(pb, drain)
     migration = importlib.import_module("sigap.reports.migrations.0008_concerned_unit_only_on_conduct")
     migration.forwards(apps, None)
     assert openable(drain) and visible(pb, drain) and drain.concerned_unit is None
     conduct.refresh_from_db()
-    assert conduct.concerned_unit.kode == PB_UNIT  # complaints about officials keep theirs
+    assert conduct.concerned_unit.code == PB_UNIT  # complaints about officials keep theirs
 
 
 def test_routing_into_the_concerned_branch_sends_the_complaint_to_inspektorat(staff):
     """A city routes complaints about officials in Jakarta Timur to a kecamatan office; a complaint about the
     Kota (above that kecamatan) must not land there: it goes to Inspektorat, at intake and at the desk."""
-    from sigap.organization.models import Kategori, Tupoksi, Wilayah
+    from sigap.organization.models import Category, Tupoksi, Wilayah
     from sigap.reports.models import StatusChange
 
     Tupoksi.objects.create(
-        kategori=Kategori.objects.get(kode=CONDUCT),
-        wilayah=Wilayah.objects.get(kode="31.75"),
-        unit=Unit.objects.get(kode="kec:31.75.07"),
-        verifikasi_kelurahan=False,
+        category=Category.objects.get(code=CONDUCT),
+        wilayah=Wilayah.objects.get(code="31.75"),
+        unit=Unit.objects.get(code="kec:31.75.07"),
+        kelurahan_verifies=False,
     )
     lat, lon = inner_point(PB)
     plain = report_submit(Submission(category=CONDUCT, description=PUNGLI, lat=lat, lon=lon, channel="web")).report
-    assert plain.unit.kode == "kec:31.75.07" and plain.concerned_unit.kode == PB_UNIT  # the city's rule applies
+    assert plain.unit.code == "kec:31.75.07" and plain.concerned_unit.code == PB_UNIT  # the city's rule applies
     about_kota = report_submit(
         Submission(category=CONDUCT, description=PUNGLI, lat=lat, lon=lon, channel="web", about_unit="kota:31.75")
     ).report
     about_kota.refresh_from_db()
-    assert about_kota.unit.kode == "inspektorat" and about_kota.concerned_unit.kode == "kota:31.75"
-    assert StatusChange.objects.get(report=about_kota).unit.kode == "inspektorat"
+    assert about_kota.unit.code == "inspektorat" and about_kota.concerned_unit.code == "kota:31.75"
+    assert StatusChange.objects.get(report=about_kota).unit.code == "inspektorat"
     assert openable(about_kota)
 
     desk_user = staff("petugas.triase", "triase")
     placed = _no_location(category="lainnya")
     services.report_triage(
-        report_id=placed.pk, actor=desk_user, kategori=CONDUCT, lat=lat, lon=lon, about_unit="kota:31.75"
+        report_id=placed.pk, actor=desk_user, category=CONDUCT, lat=lat, lon=lon, about_unit="kota:31.75"
     )
     placed.refresh_from_db()
-    assert placed.unit.kode == "inspektorat" and placed.concerned_unit.kode == "kota:31.75" and openable(placed)
+    assert placed.unit.code == "inspektorat" and placed.concerned_unit.code == "kota:31.75" and openable(placed)
     assert not visible(staff("petugas.kec", "kec:31.75.07"), placed)
 
 
@@ -445,7 +445,7 @@ def test_complaint_about_officials_is_never_visible_to_the_unit_concerned(staff)
     camat = staff("petugas.kec", "kec:31.75.07")
     inspektorat = staff("petugas.insp", "inspektorat")
     report = submit("pelayanan-aparatur", description="Petugas kelurahan meminta uang untuk surat pengantar.").report
-    assert report.unit.kode == "inspektorat" and report.concerned_unit.kode == "kel:31.75.07.1002"
+    assert report.unit.code == "inspektorat" and report.concerned_unit.code == "kel:31.75.07.1002"
     assert selectors.reports_visible_to(inspektorat).filter(pk=report.pk).exists()
     assert not selectors.reports_visible_to(pb).filter(pk=report.pk).exists()
     with pytest.raises(TransitionRefused) as err:

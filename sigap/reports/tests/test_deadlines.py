@@ -14,7 +14,7 @@ from django.db.models.expressions import RawSQL
 
 from sigap.core.clock import WorkingCalendar
 from sigap.core.models import Holiday
-from sigap.organization.models import Kategori
+from sigap.organization.models import Category
 from sigap.privacy.photos import photo_clean
 from sigap.reports import deadlines, selectors, services
 from sigap.reports.models import Report
@@ -67,9 +67,9 @@ def test_a_holiday_after_the_weekend_moves_both_deadlines_a_day_further():
 def test_a_category_without_hop_hours_uses_the_setting(settings):
     settings.SIGAP_HOP_HOURS = 2
     cal = WorkingCalendar(tz="Asia/Jakarta", day_start=time(8), day_end=time(16), holidays=frozenset())
-    assert deadlines.hop_hours(Kategori(sla_jam_koordinasi=0)) == 2
-    assert deadlines.hop_hours(Kategori(sla_jam_koordinasi=1)) == 1
-    assert deadlines.hop_deadline(Kategori(sla_jam_koordinasi=0), MONDAY, cal) == MONDAY + timedelta(hours=2)
+    assert deadlines.hop_hours(Category(sla_hop_hours=0)) == 2
+    assert deadlines.hop_hours(Category(sla_hop_hours=1)) == 1
+    assert deadlines.hop_deadline(Category(sla_hop_hours=0), MONDAY, cal) == MONDAY + timedelta(hours=2)
 
 
 # --- moved by the lifecycle ----------------------------------------------------------------------
@@ -227,7 +227,7 @@ def test_the_predicate_the_query_and_the_sql_urgency_key_agree_for_every_status(
     assert seen_late == {s for s in Status if is_open(s) and s != Status.AWAITING_REPORTER}
     Report.objects.filter(pk=report.pk).update(status=Status.IN_PROGRESS, due_at=future, hop_deadline=past)
     assert not deadlines.is_overdue(Report.objects.get(pk=report.pk), now)
-    Report.objects.filter(pk=report.pk).update(status=Status.COORDINATION, due_at=future, hop_deadline=past)
+    Report.objects.filter(pk=report.pk).update(status=Status.KOORDINASI, due_at=future, hop_deadline=past)
     assert deadlines.is_overdue(Report.objects.get(pk=report.pk), now)
 
 

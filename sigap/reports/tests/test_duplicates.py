@@ -11,7 +11,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from sigap.intake.services import Reporter, Submission, report_submit_many
-from sigap.organization.models import Kategori
+from sigap.organization.models import Category
 from sigap.reports import duplicates, services
 from sigap.reports.duplicates import SCAN_LIMIT, cell_key, cell_steps, features_rebuild
 from sigap.reports.models import DuplicateCandidate, Report
@@ -60,7 +60,7 @@ def lookup_cost(monkeypatch):
     monkeypatch.setattr(duplicates, "_similarity", lambda a, b: compared.append(1) or real(a, b))
     lat, lon = inner_point(PB)
     new = Report(
-        kategori=Kategori.objects.get(kode="saluran-tersumbat"),
+        category=Category.objects.get(code="saluran-tersumbat"),
         description=SIMILAR,
         lat=lat,
         lon=lon,
@@ -92,7 +92,7 @@ def test_many_representatives_at_the_spot_are_read_up_to_a_limit(monkeypatch):
 @pytest.mark.parametrize("axis", ["lat", "lon"])
 def test_the_original_is_found_across_a_cell_boundary(axis):
     lat, lon = inner_point(PB)
-    radius = Kategori.objects.get(kode="saluran-tersumbat").dup_radius_m
+    radius = Category.objects.get(code="saluran-tersumbat").dup_radius_m
     step = cell_steps(radius)[0 if axis == "lat" else 1]
     value = lat if axis == "lat" else lon
     edge = math.floor(value / step) * step  # a cell boundary next to the point
@@ -133,9 +133,9 @@ def test_a_representative_stands_for_its_cluster_and_merge_and_dismissal_move_re
 
 
 def test_each_category_has_its_own_window_and_radius():
-    kategori = Kategori.objects.get(kode="saluran-tersumbat")
-    kategori.dup_window_days, kategori.dup_radius_m = 2, 50
-    kategori.save()
+    category = Category.objects.get(code="saluran-tersumbat")
+    category.dup_window_days, category.dup_radius_m = 2, 50
+    category.save()
     lat, lon = inner_point(PB)
     now = timezone.now()
     old = file_at([(lat, lon)], now=now - timedelta(days=3, hours=1))[0]
@@ -143,9 +143,9 @@ def test_each_category_has_its_own_window_and_radius():
     new = file_at([(lat + 10 / 111_000, lon)], description=SIMILAR, now=now)[0]
     assert not DuplicateCandidate.objects.filter(report=new).exists()  # too old; too far for 50 m
     # a wider radius: the cells follow once the category's features are rebuilt
-    kategori.dup_radius_m = 100
-    kategori.save()
-    features_rebuild(kategori_id=kategori.pk)
+    category.dup_radius_m = 100
+    category.save()
+    features_rebuild(category_id=category.pk)
     again = file_at([(lat + 10 / 111_000, lon)], description=SIMILAR, now=now)[0]
     assert list(DuplicateCandidate.objects.filter(report=again).values_list("original_id", flat=True)) == [recent.pk]
     assert Report.objects.get(pk=new.pk).dup_rep_id == recent.pk  # the rebuild judged it again at 100 m

@@ -112,7 +112,7 @@ def test_complaints_about_officials_are_never_merged(staff):
             reporter=Reporter(name="Orang Dalam", email="dalam@example.org"),
         )
     ).report
-    assert complaint.unit.kode == lookalike.unit.kode == "inspektorat"
+    assert complaint.unit.code == lookalike.unit.code == "inspektorat"
     with pytest.raises(DomainError) as refused:
         services.report_merge(report_id=lookalike.pk, actor=inspektorat, into_number=complaint.number)
     assert refused.value.code == "conduct_not_merged"
@@ -136,9 +136,9 @@ def test_a_merged_reporter_hears_nothing_more_once_the_report_becomes_a_complain
         services.report_coordinate(
             report_id=first.report.pk, actor=officer, to_unit="triase", reason="bukan tupoksi kelurahan"
         )
-        services.report_triage(report_id=first.report.pk, actor=desk, kategori="pelayanan-aparatur")
+        services.report_triage(report_id=first.report.pk, actor=desk, category="pelayanan-aparatur")
         first.report.refresh_from_db()
-        assert first.report.concerned_unit.kode == PB
+        assert first.report.concerned_unit.code == PB
         services.report_accept(report_id=first.report.pk, actor=staff("petugas.insp", "inspektorat"))
     assert not Notification.objects.filter(
         report=second.report, status_change__report=first.report, status_change__new_status="in_progress"

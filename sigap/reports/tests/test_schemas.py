@@ -7,7 +7,7 @@ from sigap.reports.schemas import code_name, status_out
 
 
 def test_a_reference_row_is_its_code_and_name():
-    unit = SimpleNamespace(kode="kel:31.75.07.1002", nama="Kelurahan Pondok Bambu", jenis="kelurahan")
+    unit = SimpleNamespace(code="kel:31.75.07.1002", name="Kelurahan Pondok Bambu", kind="kelurahan")
     assert code_name(unit) == {"code": "kel:31.75.07.1002", "name": "Kelurahan Pondok Bambu"}
     assert code_name(None) is None
 

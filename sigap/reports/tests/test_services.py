@@ -31,8 +31,8 @@ def proof(report, user, jpeg):
 def test_clogged_drain_in_pondok_bambu_lands_at_kelurahan_pondok_bambu():
     created = submit("saluran-tersumbat")
     report = created.report
-    assert report.unit.kode == PB_UNIT
-    assert report.kelurahan.nama == "Pondok Bambu"
+    assert report.unit.code == PB_UNIT
+    assert report.kelurahan.name == "Pondok Bambu"
     assert report.status == Status.WAITING
     assert report.number.startswith("JK") and len(report.number) == 14
     assert len(created.tracking_code) == 14
@@ -43,18 +43,18 @@ def test_clogged_drain_in_pondok_bambu_lands_at_kelurahan_pondok_bambu():
 
 
 def test_road_damage_lands_at_kelurahan_first_because_the_kelurahan_verifies():
-    assert submit("jalan-rusak").report.unit.kode == PB_UNIT
+    assert submit("jalan-rusak").report.unit.code == PB_UNIT
 
 
 def test_labour_complaint_reaches_disnakertransgi_bidang_pengawasan_directly():
     report = submit("ketenagakerjaan", description="Gaji karyawan pabrik tidak dibayar dua bulan.").report
-    assert report.unit.kode == "disnakertransgi:pengawasan"
-    assert report.unit.parent.kode == "disnakertransgi"
+    assert report.unit.code == "disnakertransgi:pengawasan"
+    assert report.unit.parent.code == "disnakertransgi"
 
 
 def test_official_misconduct_goes_to_inspektorat():
     report = submit("pelayanan-aparatur", description="Petugas meminta uang untuk mengurus surat.").report
-    assert report.unit.kode == "inspektorat"
+    assert report.unit.code == "inspektorat"
 
 
 def test_report_numbers_are_sequential_per_day():
@@ -72,7 +72,7 @@ def test_full_flow_road_coordinated_to_suku_dinas_worked_proven_validated(pb_off
     hop = services.report_coordinate(
         report_id=report.pk, actor=pb_officer, to_unit=SUDIN_BM_JT, reason="bukan tupoksi: jalan kota"
     )
-    assert (hop.from_unit.kode, hop.to_unit.kode, hop.actor, hop.kind) == (
+    assert (hop.from_unit.code, hop.to_unit.code, hop.actor, hop.kind) == (
         PB_UNIT,
         SUDIN_BM_JT,
         pb_officer,
@@ -80,7 +80,7 @@ def test_full_flow_road_coordinated_to_suku_dinas_worked_proven_validated(pb_off
     )
     assert hop.reason == "bukan tupoksi: jalan kota" and not hop.revisit
     report.refresh_from_db()
-    assert report.status == Status.COORDINATION and report.unit.kode == SUDIN_BM_JT
+    assert report.status == Status.KOORDINASI and report.unit.code == SUDIN_BM_JT
 
     services.report_accept(report_id=report.pk, actor=sudin_officer)
     hop.refresh_from_db()
@@ -96,7 +96,7 @@ def test_full_flow_road_coordinated_to_suku_dinas_worked_proven_validated(pb_off
     tracked = services.report_by_tracking(created.tracking_code)
     assert tracked.pk == report.pk
     statuses = list(report.history.values_list("new_status", flat=True))
-    assert statuses == ["waiting", "coordination", "in_progress", "awaiting_validation", "done"]
+    assert statuses == ["waiting", "koordinasi", "in_progress", "awaiting_validation", "done"]
     assert AuditEvent.objects.filter(report_id=report.pk).count() == 1 + 4 + 2  # create, 4 moves, 2 photos
 
 
@@ -119,7 +119,7 @@ def test_validator_rejects_follow_up_and_it_goes_back_to_work(pb_officer, valida
         services.report_validate(report_id=report.pk, actor=validator, accept=False, reason="")
     services.report_validate(report_id=report.pk, actor=validator, accept=False, reason="Foto sesudah buram.")
     report.refresh_from_db()
-    assert report.status == Status.FOLLOWUP_REJECTED and report.unit.kode == PB_UNIT
+    assert report.status == Status.FOLLOWUP_REJECTED and report.unit.code == PB_UNIT
     assert "Foto sesudah buram" in report.public_note
     services.report_request_validation(report_id=report.pk, actor=pb_officer)  # proof still there
     services.report_validate(report_id=report.pk, actor=validator, accept=True)
@@ -148,7 +148,7 @@ def test_disposition_only_goes_to_a_unit_below(staff):
     disnaker = staff("admin.disnaker", "disnakertransgi", StaffRole.Role.UNIT_ADMIN)
     pengawasan = staff("disnaker.pengawasan", "disnakertransgi:pengawasan")
     report = submit("kartu-pekerja", description="Kartu Pekerja Jakarta belum cair tiga bulan.").report
-    assert report.unit.kode == "disnakertransgi:hubungan-sosial"
+    assert report.unit.code == "disnakertransgi:hubungan-sosial"
     officer_hubsos = staff("hubsos", "disnakertransgi:hubungan-sosial")
     services.report_coordinate(
         report_id=report.pk,
@@ -218,7 +218,7 @@ def test_reporter_rates_and_disputes_by_tracking_code(pb_officer, validator, jpe
     assert report.rating == 4
     reporter_dispute(tracking_code=created.tracking_code, reason="Saluran mampet lagi, belum dibersihkan tuntas.")
     report.refresh_from_db()
-    assert report.status == Status.REOPENED and report.unit.kode == PB_UNIT
+    assert report.status == Status.REOPENED and report.unit.code == PB_UNIT
     with pytest.raises(NotFound):
         services.report_by_tracking("AAAA-BBBB-CCCC")
 
@@ -325,7 +325,7 @@ def test_a_complaint_about_the_actors_own_unit_is_not_found_even_where_another_r
     """An account with roles at Inspektorat (which handles complaints about officials) and at the kelurahan a
     complaint is about: the routes never show it the complaint, and the services refuse it the same way."""
     complaint = _complaint()
-    assert (complaint.unit.kode, complaint.concerned_unit.kode) == ("inspektorat", PB_UNIT)
+    assert (complaint.unit.code, complaint.concerned_unit.code) == ("inspektorat", PB_UNIT)
     both = staff("petugas.dua", "inspektorat")
     staff("petugas.dua", PB_UNIT)
     assert not selectors.report_sees(both, complaint)
@@ -347,7 +347,7 @@ def test_a_complaint_about_the_actors_own_unit_is_not_found_even_where_another_r
 
 def test_a_validator_at_the_unit_a_complaint_is_about_cannot_validate_it(staff, jpeg):
     complaint = _complaint(about_unit="biro-pemerintahan")
-    assert complaint.concerned_unit.kode == "biro-pemerintahan"
+    assert complaint.concerned_unit.code == "biro-pemerintahan"
     inspektorat = staff("petugas.insp", "inspektorat")
     services.report_accept(report_id=complaint.pk, actor=inspektorat)
     proof(complaint, inspektorat, jpeg)

@@ -27,18 +27,18 @@ S = Status
 
 # The allowed moves, written out independently of states.NEXT (so a change to the graph must be
 # made consciously in both places).
-PASS_ON = {S.COORDINATION, S.DISPOSITION, S.FORWARDED, S.REJECTED, S.MERGED, S.AWAITING_REPORTER}
+PASS_ON = {S.KOORDINASI, S.DISPOSISI, S.FORWARDED, S.REJECTED, S.MERGED, S.AWAITING_REPORTER}
 EXPECTED = {
     S.WAITING: {S.IN_PROGRESS} | PASS_ON,
-    S.COORDINATION: {S.IN_PROGRESS} | PASS_ON,
-    S.DISPOSITION: {S.IN_PROGRESS} | PASS_ON,
+    S.KOORDINASI: {S.IN_PROGRESS} | PASS_ON,
+    S.DISPOSISI: {S.IN_PROGRESS} | PASS_ON,
     S.IN_PROGRESS: {S.AWAITING_VALIDATION} | PASS_ON,
     S.FOLLOWUP_REJECTED: {S.IN_PROGRESS, S.AWAITING_VALIDATION} | PASS_ON,
     S.REOPENED: {S.IN_PROGRESS, S.AWAITING_VALIDATION} | PASS_ON,
     S.AWAITING_REPORTER: {
         S.WAITING,
-        S.COORDINATION,
-        S.DISPOSITION,
+        S.KOORDINASI,
+        S.DISPOSISI,
         S.IN_PROGRESS,
         S.FOLLOWUP_REJECTED,
         S.REOPENED,
@@ -120,7 +120,7 @@ def test_asking_for_validation_without_before_and_after_photo_is_refused(before,
     assert err.value.code == "proof_missing"
 
 
-@pytest.mark.parametrize("target", [S.COORDINATION, S.DISPOSITION, S.REJECTED, S.FORWARDED, S.AWAITING_REPORTER])
+@pytest.mark.parametrize("target", [S.KOORDINASI, S.DISPOSISI, S.REJECTED, S.FORWARDED, S.AWAITING_REPORTER])
 def test_passing_on_or_refusing_needs_a_reason(target):
     with pytest.raises(TransitionRefused) as err:
         check_transition(S.WAITING, target, reason="  ")

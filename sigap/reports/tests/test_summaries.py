@@ -107,15 +107,15 @@ def test_summaries_after_random_actions_equal_a_recount_and_the_rebuild(staff, j
     codes = {c.report.pk: c.tracking_code for c in made}
     for _step in range(70):
         report = Report.objects.select_related("unit").get(pk=rng.choice(made).report.pk)
-        officer = officer_at.get(report.unit.kode if report.unit else "")
+        officer = officer_at.get(report.unit.code if report.unit else "")
         status = Status(report.status)
         now = tick()
         try:
-            if status in (Status.WAITING, Status.COORDINATION, Status.REOPENED) and officer:
+            if status in (Status.WAITING, Status.KOORDINASI, Status.REOPENED) and officer:
                 choice = rng.random()
                 if choice < 0.6:
                     services.report_accept(report_id=report.pk, actor=officer, now=now)
-                elif choice < 0.8 and report.unit.kode == PB:
+                elif choice < 0.8 and report.unit.code == PB:
                     services.report_coordinate(
                         report_id=report.pk, actor=officer, to_unit=SUDIN, reason="bukan tupoksi", now=now
                     )

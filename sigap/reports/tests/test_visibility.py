@@ -34,7 +34,7 @@ def rows() -> set[tuple]:
             "is_open",
             "status",
             "sort_at",
-            "kategori_id",
+            "category_id",
             "kelurahan_id",
             "concerned_unit_id",
         )
@@ -51,11 +51,11 @@ def test_a_report_hopped_away_stays_visible_to_the_old_unit_but_leaves_its_queue
     assert queued(pb, report) and not queued(sudin, report)
     services.report_coordinate(report_id=report.pk, actor=pb, to_unit=SUDIN, reason="jalan kota")
     assert selectors.report_get_visible(user=pb, number=report.number) == report  # history: may still open it
-    for view in ("open", "closed", "all", "coordination"):
+    for view in ("open", "closed", "all", "koordinasi"):
         assert not queued(pb, report, status=view)
-    assert queued(sudin, report) and queued(sudin, report, status="coordination")
+    assert queued(sudin, report) and queued(sudin, report, status="koordinasi")
     assert selectors.queue_counts(user=pb).by_status == {}
-    assert selectors.queue_counts(user=sudin).by_status == {"coordination": 1}
+    assert selectors.queue_counts(user=sudin).by_status == {"koordinasi": 1}
 
 
 def test_the_open_queue_puts_the_most_urgent_hop_deadline_first(staff):
@@ -117,9 +117,9 @@ def test_conflict_of_interest_holds_whatever_the_rows_say(staff):
         )
     ).report
     report.refresh_from_db()
-    assert report.unit.kode == "inspektorat" and report.concerned_unit.kode == PB_UNIT
+    assert report.unit.code == "inspektorat" and report.concerned_unit.code == PB_UNIT
     assert queued(inspektorat, report)
-    Report.objects.filter(pk=report.pk).update(unit=Unit.objects.get(kode=PB_UNIT))  # as a database owner could
+    Report.objects.filter(pk=report.pk).update(unit=Unit.objects.get(code=PB_UNIT))  # as a database owner could
     report.refresh_from_db()
     visibility.report_sync(report)
     assert not queued(pb, report) and not queued(pb, report, status="all")
@@ -179,7 +179,7 @@ def test_the_rebuild_yields_exactly_the_rows_the_write_path_wrote(staff, jpeg):
         status = report.status
         choices = {
             Status.WAITING: ["accept", "coordinate", "reject", "ask", "triage"],
-            Status.COORDINATION: ["accept", "coordinate", "forward"],
+            Status.KOORDINASI: ["accept", "coordinate", "forward"],
             Status.IN_PROGRESS: ["validation", "ask"],
             Status.AWAITING_REPORTER: ["answer"],
             Status.AWAITING_VALIDATION: ["accept_validation", "reject_validation"],
@@ -190,7 +190,7 @@ def test_the_rebuild_yields_exactly_the_rows_the_write_path_wrote(staff, jpeg):
         if not choices:
             return
         what = rng.choice(choices)
-        target = SUDIN if report.unit.kode != SUDIN else PB_UNIT
+        target = SUDIN if report.unit.code != SUDIN else PB_UNIT
         try:
             if what == "accept":
                 services.report_accept(report_id=report.pk, actor=actor)
@@ -220,9 +220,9 @@ def test_the_rebuild_yields_exactly_the_rows_the_write_path_wrote(staff, jpeg):
                     now=timezone.now(),
                     reason="belum beres",
                 )
-            elif what == "triage" and report.unit.kode == "triase":
+            elif what == "triage" and report.unit.code == "triase":
                 services.report_triage(
-                    report_id=report.pk, actor=desk, kategori="lampu-jalan", lat=-6.2351316, lon=106.9009
+                    report_id=report.pk, actor=desk, category="lampu-jalan", lat=-6.2351316, lon=106.9009
                 )
         except DomainError:
             pass  # a refused move changes nothing; the walk goes on

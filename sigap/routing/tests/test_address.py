@@ -35,11 +35,11 @@ def index(data) -> AddressIndex:
 def code(data):
     by_name: dict[str, list[str]] = {}
     for r in data[0]:
-        if r.tingkat == 4:
-            by_name.setdefault(r.nama, []).append(r.kode)
+        if r.level == 4:
+            by_name.setdefault(r.name, []).append(r.code)
 
-    def lookup(nama: str) -> str:
-        (found,) = by_name[nama]
+    def lookup(name: str) -> str:
+        (found,) = by_name[name]
         return found
 
     return lookup
@@ -366,7 +366,7 @@ def test_kecamatan_only_spreads_over_its_kelurahan(index):
 
 def test_parse_address_takes_plain_data_and_caches_the_index(data, code):
     regions, gazetteer = data
-    as_tuples = [(r.kode, r.nama, r.tingkat, r.parent) for r in regions]
+    as_tuples = [(r.code, r.name, r.level, r.parent) for r in regions]
     places = [(p.name, p.kind, p.aliases, p.kelurahan) for p in gazetteer]
     r = parse_address("gg. mawar pondok bambu", regions=as_tuples, gazetteer=places)
     assert r.best == code("Pondok Bambu")
@@ -392,7 +392,7 @@ def test_works_for_any_region_list():
 
 def test_gazetteer_codes_are_jakarta_kelurahan(data):
     regions, gazetteer = data
-    kelurahan = {r.kode for r in regions if r.tingkat == 4}
+    kelurahan = {r.code for r in regions if r.level == 4}
     assert len(gazetteer) >= 250
     for p in gazetteer:
         assert set(p.kelurahan) <= kelurahan, p.name

@@ -8,7 +8,7 @@ import time
 import pytest
 
 from sigap.organization import cache as reference_cache
-from sigap.organization.models import Kategori, Tupoksi, Unit, Wilayah
+from sigap.organization.models import Category, Tupoksi, Unit, Wilayah
 from sigap.routing.cache import routing_data, routing_reset
 from sigap.routing.rules import KelurahanIndex, RuleBook
 
@@ -27,28 +27,28 @@ def _fresh_cache():
 def test_it_builds_the_kelurahan_index_and_the_rule_book_from_the_reference_rows():
     data = routing_data()
     assert isinstance(data.index, KelurahanIndex) and isinstance(data.rulebook, RuleBook)
-    pb = Wilayah.objects.get(kode=PB)
-    assert data.index.locate(pb.inner_lon, pb.inner_lat).kode == PB
-    assert data.rulebook.responsible(kategori="saluran-tersumbat", kelurahan=PB).unit == f"kel:{PB}"
-    assert data.rulebook.responsible(kategori="jalan-rusak", kelurahan=PB).unit == "sudin-bina-marga:31.75"
+    pb = Wilayah.objects.get(code=PB)
+    assert data.index.locate(pb.inner_lon, pb.inner_lat).code == PB
+    assert data.rulebook.responsible(category="saluran-tersumbat", kelurahan=PB).unit == f"kel:{PB}"
+    assert data.rulebook.responsible(category="jalan-rusak", kelurahan=PB).unit == "sudin-bina-marga:31.75"
     assert data.kelurahan_ids[PB] == pb.pk
     assert data.kelurahan_units[PB] == f"kel:{PB}"
-    assert data.unit_ids["inspektorat"] == Unit.objects.get(kode="inspektorat").pk
-    assert data.kategori_by_code["saluran-tersumbat"].kode == "saluran-tersumbat"
-    kelurahan_unit = Unit.objects.get(kode=f"kel:{PB}")
+    assert data.unit_ids["inspektorat"] == Unit.objects.get(code="inspektorat").pk
+    assert data.category_by_code["saluran-tersumbat"].code == "saluran-tersumbat"
+    kelurahan_unit = Unit.objects.get(code=f"kel:{PB}")
     assert data.units_by_code[f"kel:{PB}"].pk == kelurahan_unit.pk
     assert data.unit_parent[kelurahan_unit.pk] == kelurahan_unit.parent_id
     assert kelurahan_unit.pk in data.unit_children[kelurahan_unit.parent_id]
 
 
 def test_inactive_rows_are_left_out_of_routing_but_kept_in_the_unit_tree():
-    Unit.objects.filter(kode="inspektorat").update(aktif=False)
-    Kategori.objects.filter(kode="jalan-rusak").update(aktif=False)
+    Unit.objects.filter(code="inspektorat").update(active=False)
+    Category.objects.filter(code="jalan-rusak").update(active=False)
     data = routing_data()
-    inspektorat = Unit.objects.get(kode="inspektorat")
+    inspektorat = Unit.objects.get(code="inspektorat")
     assert "inspektorat" not in data.unit_ids
     assert "pelayanan-aparatur" not in data.rulebook.categories()  # its only unit is inactive
-    assert "jalan-rusak" not in data.kategori_by_code and "jalan-rusak" not in data.rulebook.categories()
+    assert "jalan-rusak" not in data.category_by_code and "jalan-rusak" not in data.rulebook.categories()
     assert data.units_by_code["inspektorat"].pk == inspektorat.pk and inspektorat.pk in data.unit_parent
 
 
@@ -60,40 +60,40 @@ def test_nothing_is_rebuilt_while_the_reference_rows_are_unchanged():
 
 def test_an_admin_edit_of_a_tupoksi_rule_is_routed_by_the_next_call():
     before = routing_data()
-    rule = Tupoksi.objects.get(kategori__kode="saluran-tersumbat", wilayah__kode=PB)
-    rule.unit = Unit.objects.get(kode="kec:31.75.07")
+    rule = Tupoksi.objects.get(category__code="saluran-tersumbat", wilayah__code=PB)
+    rule.unit = Unit.objects.get(code="kec:31.75.07")
     rule.save()  # as the admin does: updated_at moves, so the fingerprint changes
     after = routing_data()
     assert after is not before and after.fingerprint != before.fingerprint
-    assert after.rulebook.responsible(kategori="saluran-tersumbat", kelurahan=PB).unit == "kec:31.75.07"
+    assert after.rulebook.responsible(category="saluran-tersumbat", kelurahan=PB).unit == "kec:31.75.07"
     assert routing_data() is after  # and once rebuilt, kept
 
 
-@pytest.mark.parametrize("edit", ["unit_added", "unit_renamed", "kategori_edited", "tupoksi_deleted", "kelurahan"])
+@pytest.mark.parametrize("edit", ["unit_added", "unit_renamed", "category_edited", "tupoksi_deleted", "kelurahan"])
 def test_each_kind_of_reference_edit_changes_the_fingerprint_and_rebuilds(edit):
     before = routing_data()
     if edit == "unit_added":
-        Unit.objects.create(kode="uji:unit-baru", nama="Unit Baru", jenis=Unit.Jenis.KELURAHAN)
+        Unit.objects.create(code="uji:unit-baru", name="Unit Baru", kind=Unit.Kind.KELURAHAN)
     elif edit == "unit_renamed":
-        unit = Unit.objects.get(kode="inspektorat")
-        unit.nama = "Inspektorat (nama baru)"
+        unit = Unit.objects.get(code="inspektorat")
+        unit.name = "Inspektorat (nama baru)"
         unit.save()
-    elif edit == "kategori_edited":
-        kategori = Kategori.objects.get(kode="jalan-rusak")
-        kategori.sla_hari_selesai = 2
-        kategori.save()
+    elif edit == "category_edited":
+        category = Category.objects.get(code="jalan-rusak")
+        category.sla_done_days = 2
+        category.save()
     elif edit == "tupoksi_deleted":
-        Tupoksi.objects.filter(kategori__kode="jalan-rusak", wilayah__kode="31.75").delete()
+        Tupoksi.objects.filter(category__code="jalan-rusak", wilayah__code="31.75").delete()
     else:
-        kelurahan = Wilayah.objects.get(kode=PB)
-        kelurahan.nama = "Pondok Bambu Baru"
+        kelurahan = Wilayah.objects.get(code=PB)
+        kelurahan.name = "Pondok Bambu Baru"
         kelurahan.save()
     after = routing_data()
     assert after is not before and after.fingerprint != before.fingerprint
     if edit == "unit_added":
         assert "uji:unit-baru" in after.unit_ids
-    elif edit == "kategori_edited":
-        assert after.kategori_by_code["jalan-rusak"].sla_hari_selesai == 2
+    elif edit == "category_edited":
+        assert after.category_by_code["jalan-rusak"].sla_done_days == 2
 
 
 def test_routing_reset_forces_a_rebuild():
@@ -128,11 +128,11 @@ def test_an_edit_is_seen_after_the_check_interval_not_before(settings, monkeypat
     clock = [time.monotonic() + 10_000]
     monkeypatch.setattr(reference_cache.time, "monotonic", lambda: clock[0])
     before = routing_data()
-    unit = Unit.objects.get(kode="inspektorat")
-    unit.nama = "Inspektorat (nama baru)"
+    unit = Unit.objects.get(code="inspektorat")
+    unit.name = "Inspektorat (nama baru)"
     unit.save()
     clock[0] += 1
     assert routing_data() is before
     clock[0] += 5
     after = routing_data()
-    assert after is not before and after.units_by_code["inspektorat"].nama == "Inspektorat (nama baru)"
+    assert after is not before and after.units_by_code["inspektorat"].name == "Inspektorat (nama baru)"

@@ -20,8 +20,8 @@ def test_place_match_uses_the_parser_with_inner_points():
     matches = place_match("gg. mawar rt 05/03 pondok bambu duren sawit")
     assert matches and isinstance(matches[0], PlaceMatch)
     best = matches[0]
-    w = Wilayah.objects.get(kode=best.kode)
-    assert (best.nama, best.lat, best.lon) == ("Pondok Bambu", w.inner_lat, w.inner_lon)
+    w = Wilayah.objects.get(code=best.code)
+    assert (best.name, best.lat, best.lon) == ("Pondok Bambu", w.inner_lat, w.inner_lon)
     assert 0.9 < best.confidence <= 0.99
     assert place_match("Got mampet parah di gang") == []
 
@@ -30,9 +30,9 @@ def test_place_match_uses_the_parser_with_inner_points():
 def test_place_match_streets_landmarks_and_ambiguity():
     from sigap.routing.places import address_parse, place_match
 
-    assert place_match("depan stasiun manggarai")[0].nama == "Manggarai"
+    assert place_match("depan stasiun manggarai")[0].name == "Manggarai"
     several = place_match("lampu mati di jl. pahlawan revolusi")
-    assert {m.nama for m in several} == {"Pondok Bambu", "Duren Sawit", "Klender"}
+    assert {m.name for m in several} == {"Pondok Bambu", "Duren Sawit", "Klender"}
     assert address_parse("banjir di Tebet").ambiguous
 
 
@@ -42,17 +42,17 @@ def test_place_match_follows_changes_to_the_regions():
     from sigap.routing.places import place_match
 
     assert place_match("banjir di Kelurahan Sukamakmur") == []
-    kec = Wilayah.objects.get(kode="31.75.07")
+    kec = Wilayah.objects.get(code="31.75.07")
     Wilayah.objects.create(
-        kode="31.75.07.1099",
-        nama="Sukamakmur",
-        tingkat=Wilayah.Tingkat.KELURAHAN,
-        jenis="kelurahan",
+        code="31.75.07.1099",
+        name="Sukamakmur",
+        level=Wilayah.Level.KELURAHAN,
+        kind="kelurahan",
         parent=kec,
         inner_lat=-6.23,
         inner_lon=106.91,
     )
-    assert place_match("banjir di Kelurahan Sukamakmur")[0].kode == "31.75.07.1099"
+    assert place_match("banjir di Kelurahan Sukamakmur")[0].code == "31.75.07.1099"
 
 
 # --- a kelurahan chosen from a list -------------------------------------------------------------
@@ -60,7 +60,7 @@ def test_place_match_follows_changes_to_the_regions():
 
 @pytest.mark.django_db
 def test_a_chosen_kelurahan_stands_for_its_inner_point(django_assert_num_queries):
-    w = Wilayah.objects.get(kode=PB)
+    w = Wilayah.objects.get(code=PB)
     with django_assert_num_queries(1):
         assert kelurahan_point(PB) == (w.inner_lat, w.inner_lon)
 
@@ -70,7 +70,7 @@ def test_the_inner_point_routes_to_that_kelurahan():
     from sigap.routing.cache import routing_data
 
     lat, lon = kelurahan_point(PB)
-    assert routing_data().index.locate(lon, lat).kode == PB
+    assert routing_data().index.locate(lon, lat).code == PB
 
 
 @pytest.mark.parametrize(
@@ -96,9 +96,9 @@ def test_an_empty_choice_has_no_point_and_costs_no_query(django_assert_num_queri
 
 @pytest.mark.django_db
 def test_a_kelurahan_without_an_inner_point_or_boundary_cannot_be_chosen():
-    Wilayah.objects.filter(kode=PB).update(inner_lat=None)
+    Wilayah.objects.filter(code=PB).update(inner_lat=None)
     assert kelurahan_point(PB) is None
-    Wilayah.objects.filter(kode="31.75.07.1001").update(geometry=None)
+    Wilayah.objects.filter(code="31.75.07.1001").update(geometry=None)
     assert kelurahan_point("31.75.07.1001") is None
 
 
@@ -110,6 +110,6 @@ def test_the_service_area_is_the_configured_province(settings):
 
 @pytest.mark.django_db
 def test_the_list_is_every_kelurahan_of_the_city_with_a_point():
-    codes = set(kelurahan_choosable().values_list("kode", flat=True))
+    codes = set(kelurahan_choosable().values_list("code", flat=True))
     assert PB in codes and all(c.startswith("31.") and c.count(".") == 3 for c in codes)
     assert len(codes) == 267  # sigap/data/jakarta_kelurahan.geojson

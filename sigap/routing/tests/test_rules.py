@@ -46,7 +46,7 @@ def jakarta(collection) -> KelurahanIndex:
 
 
 @pytest.fixture(scope="module")
-def nama(collection) -> dict[str, str]:
+def name(collection) -> dict[str, str]:
     return {f["properties"]["kode_kelurahan"]: f["properties"]["nama_kelurahan"] for f in collection["features"]}
 
 
@@ -66,7 +66,7 @@ def test_titik_dalam_of_every_kelurahan_locates_inside_that_kelurahan(jakarta, p
 
 
 @pytest.mark.parametrize(
-    "place, lon, lat, expected_nama",
+    "place, lon, lat, expected_name",
     [
         ("Monas", 106.8272, -6.1754, "Gambir"),
         ("Blok M", 106.7991, -6.2443, "Melawai"),
@@ -76,9 +76,9 @@ def test_titik_dalam_of_every_kelurahan_locates_inside_that_kelurahan(jakarta, p
         ("Pantai Indah Kapuk", 106.7400, -6.1100, "Kamal Muara"),
     ],
 )
-def test_well_known_places_locate_to_their_kelurahan(jakarta, nama, place, lon, lat, expected_nama):
+def test_well_known_places_locate_to_their_kelurahan(jakarta, name, place, lon, lat, expected_name):
     loc = jakarta.locate(lon, lat)
-    assert (nama[loc.kode], loc.method) == (expected_nama, "inside")
+    assert (name[loc.code], loc.method) == (expected_name, "inside")
 
 
 # Points in two polygons (the data's small overlaps), found by scanning a 0.0005 deg grid. In both
@@ -115,13 +115,13 @@ PULAU_D_LON, PULAU_D_LAT = 106.7750, -6.0940
 
 def test_point_in_a_real_sliver_gap_snaps_to_the_nearest_kelurahan(jakarta):
     loc = jakarta.locate(GAP_LON, GAP_LAT)
-    assert (loc.kode, loc.method) == ("31.72.02.1006", "nearest")  # Sunter Agung
+    assert (loc.code, loc.method) == ("31.72.02.1006", "nearest")  # Sunter Agung
     assert 2.0 < loc.distance_m < 5.0
 
 
 def test_ancol_beachfront_just_off_the_coarse_coastline_snaps_to_ancol(jakarta):
     loc = jakarta.locate(ANCOL_BEACH_LON, ANCOL_BEACH_LAT)
-    assert (loc.kode, loc.method) == ("31.72.05.1003", "nearest")  # Ancol
+    assert (loc.code, loc.method) == ("31.72.05.1003", "nearest")  # Ancol
     assert 25.0 < loc.distance_m < 40.0
 
 
@@ -129,7 +129,7 @@ def test_pulau_d_reclamation_is_outside_the_service_area(jakarta):
     with pytest.raises(OutsideArea) as caught:
         jakarta.locate(PULAU_D_LON, PULAU_D_LAT)
     err = caught.value
-    assert err.nearest_kode == "31.72.01.1005"  # Pluit
+    assert err.nearest_code == "31.72.01.1005"  # Pluit
     assert 850.0 < err.distance_m < 1100.0
     assert (err.status, err.code) == (422, "outside_area")
     assert "luar wilayah layanan" in err.message_id and "Pluit" in err.message_id
@@ -142,7 +142,7 @@ def test_far_away_point_is_outside_with_distance_in_kilometres(jakarta):
     with pytest.raises(OutsideArea) as caught:
         jakarta.locate(107.6191, -6.9175)
     err = caught.value
-    assert err.nearest_kode.startswith("31.7")
+    assert err.nearest_code.startswith("31.7")
     assert 90_000 < err.distance_m < 140_000
     assert " km" in err.message_en and " km" in err.message_id
 
@@ -254,21 +254,21 @@ def test_point_in_a_gap_snaps_to_the_nearest_square_within_100_m(dx_m, expected,
     index = KelurahanIndex([WEST, EAST])
     x = X0 + 0.001 + dx_m / M_PER_DEG_LON_6S if dx_m > 0 else X0 + 0.005 + dx_m / M_PER_DEG_LON_6S
     loc = index.locate(x, Y0 + 0.0005)
-    assert (loc.kode, loc.method) == (expected, method)
+    assert (loc.code, loc.method) == (expected, method)
     assert loc.distance_m == approx_m(abs(dx_m))
 
 
 def test_gap_distance_uses_metres_for_the_latitude_north_of_a_square():
     index = KelurahanIndex([WEST])
     loc = index.locate(X0 + 0.0005, Y0 + 0.001 + 80.0 / M_PER_DEG_LAT_6S)
-    assert (loc.kode, loc.method) == ("31.05", "nearest")
+    assert (loc.code, loc.method) == ("31.05", "nearest")
     assert loc.distance_m == approx_m(80.0)
 
 
 def test_gap_point_equally_far_from_two_squares_goes_to_the_smaller_code():
     index = KelurahanIndex([("B", sq(0.0011, 0.0, 0.001)), ("A", sq(0.0, 0.0, 0.001))])
     loc = index.locate(X0 + 0.00105, Y0 + 0.0005)
-    assert (loc.kode, loc.method) == ("A", "nearest")
+    assert (loc.code, loc.method) == ("A", "nearest")
 
 
 def test_point_beyond_100_m_is_outside_with_nearest_code_and_distance():
@@ -276,7 +276,7 @@ def test_point_beyond_100_m_is_outside_with_nearest_code_and_distance():
     with pytest.raises(OutsideArea) as caught:
         index.locate(X0 + 0.001 + 150.0 / M_PER_DEG_LON_6S, Y0 + 0.0005)
     err = caught.value
-    assert err.nearest_kode == "31.05"
+    assert err.nearest_code == "31.05"
     assert err.distance_m == approx_m(150.0)
     assert (err.status, err.code) == (422, "outside_area")
     assert "150 m" in err.message_en and "150 m" in err.message_id
@@ -295,15 +295,15 @@ def test_nearest_search_radius_never_misses_a_polygon_within_max_snap_m_at_high_
     index = KelurahanIndex([("A", box(10.0, 70.0, 10.001, 70.001))])
     kx = 111_695.0 * math.cos(math.radians(70.0))  # approx metres per degree of longitude
     loc = index.locate(10.001 + 90.0 / kx, 70.0005)
-    assert (loc.kode, loc.method) == ("A", "nearest")
+    assert (loc.code, loc.method) == ("A", "nearest")
     assert loc.distance_m == approx_m(90.0, rel=0.01)
 
 
 def test_multipolygon_areas_are_supported():
     island = MultiPolygon([sq(0.0, 0.0, 0.001), sq(0.003, 0.0, 0.001)])
     index = KelurahanIndex([("P", island), ("Q", sq(0.0015, 0.0, 0.001))])
-    assert index.locate(X0 + 0.0035, Y0 + 0.0005).kode == "P"
-    assert index.locate(X0 + 0.002, Y0 + 0.0005).kode == "Q"
+    assert index.locate(X0 + 0.0035, Y0 + 0.0005).code == "P"
+    assert index.locate(X0 + 0.002, Y0 + 0.0005).code == "Q"
 
 
 @pytest.mark.parametrize(
@@ -389,18 +389,18 @@ def test_index_refuses_bad_areas(areas, message):
 
 def test_from_geojson_refuses_features_without_a_code(collection):
     feature = dict(collection["features"][0])
-    feature["properties"] = {"nama": "tanpa kode"}
+    feature["properties"] = {"name": "tanpa kode"}
     with pytest.raises(ValueError, match="kode_kelurahan"):
         KelurahanIndex.from_geojson({"type": "FeatureCollection", "features": [feature]})
 
 
 def test_from_geojson_reads_the_given_code_property_and_snap_distance():
     features = [
-        {"type": "Feature", "properties": {"kode": k}, "geometry": mapping(sq(x, 0.0, 0.001))}
+        {"type": "Feature", "properties": {"code": k}, "geometry": mapping(sq(x, 0.0, 0.001))}
         for k, x in [("X1", 0.0), ("X2", 0.002)]
     ]
     index = KelurahanIndex.from_geojson(
-        {"type": "FeatureCollection", "features": features}, code_property="kode", max_snap_m=10
+        {"type": "FeatureCollection", "features": features}, code_property="code", max_snap_m=10
     )
     assert len(index) == 2
     assert index.locate(X0 + 0.0025, Y0 + 0.0005) == Location("X2", "inside", 0.0)
@@ -429,7 +429,7 @@ RULES = [
     TupoksiRule(LAIN, "", "biro-pemerintahan", False),  # everywhere
     TupoksiRule(LAIN, "31.71", "sudin-kominfo-jp", False),
 ]
-GRUP = {
+GROUP = {
     JR: "infrastruktur",
     TR: "infrastruktur",
     "lampu-jalan": "infrastruktur",  # a category with no rule at all
@@ -441,11 +441,11 @@ GRUP = {
 
 @pytest.fixture(scope="module")
 def book() -> RuleBook:
-    return RuleBook(RULES, kategori_grup=GRUP)
+    return RuleBook(RULES, category_group=GROUP)
 
 
 @pytest.mark.parametrize(
-    "kategori, kelurahan, unit",
+    "category, kelurahan, unit",
     [
         (JR, "31.75.02.1001", "kelurahan-bali-mester"),  # kelurahan rule beats all
         (JR, "31.75.02.1002", "kecamatan-jatinegara"),  # kecamatan rule beats kota
@@ -457,45 +457,45 @@ def book() -> RuleBook:
         (LAIN, "", "biro-pemerintahan"),
     ],
 )
-def test_most_specific_wilayah_wins(book, kategori, kelurahan, unit):
-    assert book.responsible(kategori=kategori, kelurahan=kelurahan).unit == unit
+def test_most_specific_wilayah_wins(book, category, kelurahan, unit):
+    assert book.responsible(category=category, kelurahan=kelurahan).unit == unit
 
 
 def test_responsible_returns_the_rule_with_its_verification_flag(book):
-    assert book.responsible(kategori=JR, kelurahan="31.75.01.1001") == TupoksiRule(
+    assert book.responsible(category=JR, kelurahan="31.75.01.1001") == TupoksiRule(
         JR, "31.75", "sudin-bina-marga-jt", True
     )
-    assert book.responsible(kategori=JR, kelurahan="31.75.02.1001").verifikasi_kelurahan is False
+    assert book.responsible(category=JR, kelurahan="31.75.02.1001").kelurahan_verifies is False
 
 
 def test_wilayah_prefix_must_match_whole_segments():
     book = RuleBook([TupoksiRule(JR, "31.7", "salah", False)])
     with pytest.raises(NoTupoksi):
-        book.responsible(kategori=JR, kelurahan="31.75.02.1001")
-    assert book.responsible(kategori=JR, kelurahan="31.7.01.1001").unit == "salah"
+        book.responsible(category=JR, kelurahan="31.75.02.1001")
+    assert book.responsible(category=JR, kelurahan="31.7.01.1001").unit == "salah"
 
 
 @pytest.mark.parametrize("order", ["given", "reversed"])
 def test_same_wilayah_tie_goes_to_smallest_unit_code(order):
     rules = [TupoksiRule(JR, "31.75", "unit-b", True), TupoksiRule(JR, "31.75", "unit-a", False)]
     book = RuleBook(rules if order == "given" else rules[::-1])
-    assert book.responsible(kategori=JR, kelurahan="31.75.02.1001") == rules[1]
+    assert book.responsible(category=JR, kelurahan="31.75.02.1001") == rules[1]
 
 
 @pytest.mark.parametrize(
-    "kategori, kelurahan",
+    "category, kelurahan",
     [
         (JR, "32.73.01.1001"),  # no rule outside Jakarta for this category
         ("tidak-ada", "31.75.02.1001"),  # unknown category
         (BANJIR, ""),
     ],
 )
-def test_no_responsible_unit_raises_no_tupoksi_naming_category_and_kelurahan(book, kategori, kelurahan):
+def test_no_responsible_unit_raises_no_tupoksi_naming_category_and_kelurahan(book, category, kelurahan):
     with pytest.raises(NoTupoksi) as caught:
-        book.responsible(kategori=kategori, kelurahan=kelurahan)
+        book.responsible(category=category, kelurahan=kelurahan)
     err = caught.value
     assert (err.status, err.code) == (422, "no_tupoksi")
-    assert kategori in err.message_id and kategori in err.message_en
+    assert category in err.message_id and category in err.message_en
     assert kelurahan in err.message_id and kelurahan in err.message_en
 
 
@@ -504,7 +504,7 @@ def test_categories_lists_categories_with_rules(book):
 
 
 @pytest.mark.parametrize(
-    "kategori, kelurahan, exclude, limit, expected",
+    "category, kelurahan, exclude, limit, expected",
     [
         # responsible first, then the same group (trotoar-rusak), then the others by code
         # (banjir, lainnya, sampah); duplicates dropped.
@@ -552,15 +552,15 @@ def test_categories_lists_categories_with_rules(book):
         ),
     ],
 )
-def test_suggestions_order_dedup_exclusion_and_limit(book, kategori, kelurahan, exclude, limit, expected):
-    got = book.suggestions(kategori=kategori, kelurahan=kelurahan, exclude_unit=exclude, limit=limit)
+def test_suggestions_order_dedup_exclusion_and_limit(book, category, kelurahan, exclude, limit, expected):
+    got = book.suggestions(category=category, kelurahan=kelurahan, exclude_unit=exclude, limit=limit)
     assert got == expected
 
 
 def test_suggestions_without_groups_fall_back_to_category_order():
     # Without groups trotoar-rusak is no longer second: the rest simply follow by category code.
     book = RuleBook(RULES)
-    assert book.suggestions(kategori=JR, kelurahan="31.75.02.1001", limit=3) == [
+    assert book.suggestions(category=JR, kelurahan="31.75.02.1001", limit=3) == [
         "kelurahan-bali-mester",
         "dinas-sda",
         "biro-pemerintahan",

@@ -25,7 +25,7 @@ class Command(BaseCommand):
             )
         if action == "import":
             try:
-                counts = adapter.laporan_import()
+                counts = adapter.reports_import()
             except (httpx.HTTPError, ValueError) as exc:
                 raise CommandError(f"LAPOR! could not be read ({type(exc).__name__})") from None
             self.stdout.write(", ".join(f"{k}: {v}" for k, v in counts.items() if v) or "nothing new")

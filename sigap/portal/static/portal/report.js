@@ -204,7 +204,7 @@
     if (!code) {
       return;
     }
-    fetch(data.boundaryUrl.replace("KODE", encodeURIComponent(code)), { credentials: "same-origin" })
+    fetch(data.boundaryUrl.replace("CODE", encodeURIComponent(code)), { credentials: "same-origin" })
       .then(function (r) { return r.ok ? r.json() : null; })
       .then(function (feature) {
         if (!feature || !map) {
