@@ -61,13 +61,17 @@ def start() -> None:
     _thread()
 
 
-def stop() -> None:
-    """Stop this process's sender thread (it finishes its batch and closes its connection); for tests and tools."""
-    global _queue
+def stop(wait: float = 10.0) -> None:
+    """Stop this process's sender thread: it finishes its batch and closes its connection, and this waits up to
+    ``wait`` seconds for that (so a test's teardown never finds the thread mid-transaction); for tests and tools."""
+    global _queue, _worker
     with _queue_lock:
         q, _queue = _queue, None
+        worker, _worker = _worker, None
     if q is not None:
         q.put(_STOP)
+    if worker is not None and worker is not threading.current_thread():
+        worker.join(wait)
 
 
 def _deliver(ids: list[int]) -> None:
@@ -87,15 +91,17 @@ _STOP = -1
 _queue: queue.Queue[int] | None = None
 _queue_pid: int | None = None
 _queue_lock = threading.Lock()
+_worker: threading.Thread | None = None
 
 
 def _thread() -> queue.Queue[int]:
     """The process's sender thread (started once per process: a forked worker starts its own)."""
-    global _queue, _queue_pid
+    global _queue, _queue_pid, _worker
     with _queue_lock:
         if _queue is None or _queue_pid != os.getpid():
             _queue, _queue_pid = queue.Queue(), os.getpid()
-            threading.Thread(target=_run, args=(_queue,), name="sigap-outbox", daemon=True).start()
+            _worker = threading.Thread(target=_run, args=(_queue,), name="sigap-outbox", daemon=True)
+            _worker.start()
     return _queue
 
 
