@@ -1,30 +1,40 @@
-"""Exports for officers: the same redacted, de-identified view as the pages; every export is access-logged."""
+"""Exports for officers, CSV and XLSX: the same redacted, de-identified view as the pages, one page of the queue per
+file (``sigap.officers.exports``); every page is access-logged."""
 
 from __future__ import annotations
 
-import csv
-import io
-
-from django.http import HttpResponse
-from django.utils import timezone
 from ninja import Router
 
 from sigap.core.schemas import ErrorOut
-from sigap.privacy.access_log import Action, access_record
-from sigap.reports import selectors
-from sigap.reports.states import label_id
 
+from . import exports
 from .api import AUTH
 
 router = Router(tags=["officer"], auth=AUTH)
-COLUMNS = ["nomor", "kategori", "status", "unit", "kelurahan", "kanal", "privasi", "dibuat", "batas_selesai", "uraian"]
-MAX_ROWS = 10_000
+DOC = """``status``: ``open`` (default), ``closed``, ``all`` or a status code (422 otherwise); ``category``,
+``kelurahan``, ``overdue`` as in the queue. One page in the queue's order, read through the keyset: ``limit`` rows
+(default 1,000; 1..10,000, 422 otherwise) after ``cursor`` (422 when invalid). When more rows follow, the response
+carries ``Link: <...&cursor=...>; rel="next"`` and ``X-Next-Cursor``. Columns: ``nomor, kategori, status, unit,
+kelurahan, kanal, privasi, dibuat, batas_selesai, uraian``; a cell beginning with ``=``, ``+``, ``-``, ``@``, a tab
+or a carriage return starts with ``'``."""
+
+
+def _export(request, fmt, status, category, kelurahan, overdue, limit, cursor):
+    filters = {"status": status, "category": category, "kelurahan": kelurahan, "overdue": overdue}
+    page = exports.page_read(user=request.auth, fmt=fmt, limit=limit, cursor=cursor, **filters)
+    params = {
+        **filters,
+        "overdue": None if overdue is None else ("true" if overdue else "false"),
+        "limit": limit,
+    }
+    return exports.file_response(request, page, fmt, params)
 
 
 @router.get(
     "/reports.csv",
     response={200: None, 401: ErrorOut, 422: ErrorOut},
-    summary="Export my queue as CSV (redacted; access-logged)",
+    summary="Export my queue as CSV, one page per file (redacted; access-logged)",
+    description=DOC,
 )
 def export_csv_endpoint(
     request,
@@ -32,42 +42,25 @@ def export_csv_endpoint(
     category: str | None = None,
     kelurahan: str | None = None,
     overdue: bool | None = None,
+    limit: int = exports.DEFAULT_LIMIT,
+    cursor: str | None = None,
 ):
-    """``status``: ``open`` (default), ``closed``, ``all`` or a status code (422 otherwise); at most 10,000 rows,
-    in the queue's order, read from one index range."""
-    rows = list(
-        selectors.report_queue(
-            user=request.auth, status=status, category=category, kelurahan=kelurahan, overdue=overdue
-        )[:MAX_ROWS]
-    )
-    access_record(
-        actor=request.auth,
-        action=Action.EXPORT,
-        reports=[r.number for r in rows],
-        filters={
-            k: v
-            for k, v in {"status": status, "category": category, "kelurahan": kelurahan, "overdue": overdue}.items()
-            if v is not None
-        },
-    )
-    buf = io.StringIO()
-    writer = csv.writer(buf)
-    writer.writerow(COLUMNS)
-    for r in rows:
-        writer.writerow(
-            [
-                r.number,
-                r.category.code,
-                label_id(r.status),
-                r.unit.name if r.unit else "",
-                r.kelurahan.name if r.kelurahan else "",
-                r.channel,
-                r.privacy,
-                timezone.localtime(r.created_at).isoformat(timespec="minutes"),
-                timezone.localtime(r.due_at).isoformat(timespec="minutes") if r.due_at else "",
-                r.description,
-            ]
-        )
-    response = HttpResponse(buf.getvalue(), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="sigap-{timezone.localdate():%Y%m%d}.csv"'
-    return response
+    return _export(request, "csv", status, category, kelurahan, overdue, limit, cursor)
+
+
+@router.get(
+    "/reports.xlsx",
+    response={200: None, 401: ErrorOut, 422: ErrorOut},
+    summary="Export my queue as XLSX, one page per file (redacted; access-logged)",
+    description=DOC,
+)
+def export_xlsx_endpoint(
+    request,
+    status: str | None = None,
+    category: str | None = None,
+    kelurahan: str | None = None,
+    overdue: bool | None = None,
+    limit: int = exports.DEFAULT_LIMIT,
+    cursor: str | None = None,
+):
+    return _export(request, "xlsx", status, category, kelurahan, overdue, limit, cursor)

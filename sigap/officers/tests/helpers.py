@@ -17,6 +17,43 @@ HTMX = {"HTTP_HX_REQUEST": "true"}
 EN = {"HTTP_ACCEPT_LANGUAGE": "en"}
 
 
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def xlsx_rows(content: bytes) -> list[list]:
+    """The rows of a workbook's first sheet, as openpyxl reads them back (dates as datetimes)."""
+    from openpyxl import load_workbook
+
+    book = load_workbook(io.BytesIO(content), read_only=True)
+    return [list(row) for row in book.worksheets[0].iter_rows(values_only=True)]
+
+
+def xlsx_text(content: bytes) -> str:
+    """Everything a workbook holds, as text, for a search: every cell's value of every sheet, then every part
+    of the archive (sheets, shared strings, properties) unzipped."""
+    import zipfile
+
+    from openpyxl import load_workbook
+
+    book = load_workbook(io.BytesIO(content), read_only=True)
+    cells = [
+        "" if value is None else str(value)
+        for sheet in book.worksheets
+        for row in sheet.iter_rows(values_only=True)
+        for value in row
+    ]
+    with zipfile.ZipFile(io.BytesIO(content)) as archive:
+        parts = [archive.read(name).decode("utf-8", "replace") for name in archive.namelist()]
+    return "\n".join(cells + parts)
+
+
+def as_text(response) -> bytes:
+    """A response's body as searchable bytes: an XLSX workbook unzipped and read (``xlsx_text``), else as is."""
+    if response.get("Content-Type", "").startswith(XLSX):
+        return xlsx_text(response.content).encode()
+    return response.content
+
+
 def console(user, *, enforce_csrf: bool = False) -> Client:
     c = Client(enforce_csrf_checks=enforce_csrf)
     c.force_login(user)
