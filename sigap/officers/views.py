@@ -16,6 +16,7 @@ from django.db.models import F, Prefetch
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.formats import number_format
 from django.utils.functional import cached_property
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
@@ -28,7 +29,7 @@ from sigap.reports.models import Photo, Report
 from sigap.reports.states import Status
 from sigap.routing.cache import routing_data
 
-from . import flow
+from . import exports, flow
 from .access import (
     console_view,
     forbidden,
@@ -43,6 +44,7 @@ from .forms import ALL, CLOSED, SORTS, QueueFilterForm
 from .signin import SignInForm, mark_verified
 
 PAGE_SIZE = 25
+EXPORT_FILE_ROWS = exports.DEFAULT_LIMIT  # reports per file exported from the console
 
 
 class CappedPaginator(Paginator):
@@ -105,11 +107,9 @@ def _count_label(n: int, capped: bool) -> str:
     return f"{n:,}".replace(",", ".") + "+" if capped else str(n)
 
 
-def _queue(request) -> dict:
-    """The console queue. Open reports by default (bounded by the workload, so exact counts and page numbers);
-    closed ones behind the status filter, with counts that stop at 1,000. A fixed number of statements."""
-    user = request.user
-    scope = selectors.scope_of(user)
+def _queue_filters(request, user, scope) -> tuple[QueueFilterForm, dict]:
+    """The queue's filter form over the request and the filters it gives (status, category, kelurahan, overdue;
+    an invalid filter is simply not applied). The queue page and its exports read them alike."""
     category_rows = sorted(routing_data().category_by_code.values(), key=lambda k: k.name)
     query = request.GET
     if "kategori" in query and "category" not in query:  # a bookmark made before the parameter was renamed
@@ -122,8 +122,31 @@ def _queue(request) -> dict:
     )
     form.is_valid()
     value = form.value
-    status, category, kelurahan = value("status"), value("category"), value("kelurahan")
     overdue = {"1": True, "0": False}.get(value("overdue") or "")
+    return form, {
+        "status": value("status"),
+        "category": value("category"),
+        "kelurahan": value("kelurahan"),
+        "overdue": overdue,
+    }
+
+
+def _filter_params(filters: dict) -> dict:
+    """The filters as the console's query values (``overdue``: 1 or 0), empty ones left out."""
+    overdue = filters["overdue"]
+    values = {**filters, "overdue": None if overdue is None else ("1" if overdue else "0")}
+    return {k: v for k, v in values.items() if v}
+
+
+def _queue(request, *, export_links: bool = False) -> dict:
+    """The console queue. Open reports by default (bounded by the workload, so exact counts and page numbers);
+    closed ones behind the status filter, with counts that stop at 1,000. A fixed number of statements.
+    ``export_links``: the download links of the page too (``_export_links``)."""
+    user = request.user
+    scope = selectors.scope_of(user)
+    form, chosen = _queue_filters(request, user, scope)
+    value = form.value
+    status, category, kelurahan, overdue = (chosen[k] for k in ("status", "category", "kelurahan", "overdue"))
     sort = value("sort") or "urgent"
     now = timezone.now()
     qs = selectors.report_queue(
@@ -175,7 +198,7 @@ def _queue(request) -> dict:
         return urlencode({k: v for k, v in merged.items() if v})
 
     by_status = counts.by_status
-    return {
+    context = {
         "form": form,
         "page": page,
         "now": now,
@@ -201,6 +224,38 @@ def _queue(request) -> dict:
         "next_query": qs_with(page=page.next_page_number()) if page.has_next() else None,
         "filtered": bool(params.keys() - {"sort"}),
     }
+    if export_links:
+        context.update(_export_links(request, chosen, page.paginator, scope, now))
+    return context
+
+
+def _export_links(request, filters: dict, paginator: CappedPaginator, scope, now) -> dict:
+    """The queue page's "Unduh CSV" / "Unduh XLSX" links: the page's filters (not its sort: a file follows the
+    queue's order, which the keyset reads), at most EXPORT_FILE_ROWS reports per file. A longer queue is exported
+    file by file: ``ekspor`` (a cursor) on the queue page makes the links take the file that starts there, and
+    the page links the position of the next file, found by one read of at most EXPORT_FILE_ROWS + 1 index rows
+    (done only when the queue is longer than one file)."""
+    base = _filter_params(filters)
+    start = request.GET.get("ekspor") or None
+    following = None
+    if start or paginator.count > EXPORT_FILE_ROWS or paginator.capped:
+        try:
+            qs = selectors.report_queue(user=request.user, cursor=start, scope=scope, now=now, **filters)
+        except DomainError:  # a broken link: from the first file
+            start = None
+            qs = selectors.report_queue(user=request.user, scope=scope, now=now, **filters)
+        edge = list(qs[EXPORT_FILE_ROWS - 1 : EXPORT_FILE_ROWS + 1])
+        if len(edge) == 2:
+            following = selectors.cursor_of(edge[0], qs)
+    sort = request.GET.get("sort")
+    page_params = {**base, **({"sort": sort} if sort and sort != "urgent" else {})}
+    return {
+        "export_query": urlencode({**base, **({"cursor": start} if start else {})}),
+        "export_rows": number_format(EXPORT_FILE_ROWS, force_grouping=True),
+        "export_split": bool(start or following),
+        "export_first_query": urlencode(page_params) if start else None,
+        "export_next_query": urlencode({**page_params, "ekspor": following}) if following else None,
+    }
 
 
 @require_GET
@@ -210,13 +265,32 @@ def queue_view(request):
         if user_can_enter_reports(request):
             return redirect("intake:operator")
         return forbidden(request)
-    return render(request, "officers/queue.html", _queue(request))
+    return render(request, "officers/queue.html", _queue(request, export_links=True))
 
 
 @require_GET
 @console_view(user_can_use_queue)
 def queue_partial_view(request):
     return render(request, "officers/_queue.html", _queue(request))
+
+
+@require_GET
+@console_view(user_can_use_queue)
+def export_view(request, fmt: str):
+    """The queue as a file (CSV or XLSX) with the queue page's filters: the first EXPORT_FILE_ROWS reports, or
+    those after ``cursor`` (the queue page links each following file). Same rows, paging and access log as the
+    API's export; a file that is not the last carries ``Link`` and ``X-Next-Cursor`` like the API's."""
+    user = request.user
+    scope = selectors.scope_of(user)
+    _form, filters = _queue_filters(request, user, scope)
+    cursor = request.GET.get("cursor") or None
+    try:
+        page = exports.page_read(
+            user=user, fmt=fmt, limit=EXPORT_FILE_ROWS, cursor=cursor, scope=scope, view="console", **filters
+        )
+    except DomainError as exc:
+        return HttpResponse(refusal_text(exc), status=exc.status, content_type="text/plain; charset=utf-8")
+    return exports.file_response(request, page, fmt, _filter_params(filters))
 
 
 # --- the report page ---------------------------------------------------------------------------

@@ -105,6 +105,13 @@ def test_every_officer_page_costs_the_same_statements_at_5_and_at_60_reports_wit
         "validator api queue": lambda: checker.get("/api/v1/officer/reports"),
         "triage desk": lambda: triage.get("/api/v1/officer/desk/triage"),
         "export": lambda: officer.get("/api/v1/officer/export/reports.csv"),
+        "export xlsx": lambda: officer.get("/api/v1/officer/export/reports.xlsx"),
+        "export, all, a page of 3 (more follow)": lambda: officer.get(
+            "/api/v1/officer/export/reports.xlsx", {"status": "all", "limit": 3}
+        ),
+        "export, supervisor": lambda: boss.get("/api/v1/officer/export/reports.csv"),
+        "console export": lambda: officer.get("/petugas/unduh/laporan.csv"),
+        "console export xlsx, all": lambda: officer.get("/petugas/unduh/laporan.xlsx", {"status": "all"}),
     }
     for fn in pages.values():  # warm caches (reference data, templates, the categorizer) outside the count
         fn()
