@@ -18,6 +18,7 @@ from django.db import connection
 from PIL import Image
 
 from sigap.intake.services import Reporter, Submission, report_submit, report_submit_many
+from sigap.officers.tests.helpers import as_text
 from sigap.organization.models import StaffRole
 from sigap.reports import services
 from sigap.reports.models import Notification, Report
@@ -165,7 +166,7 @@ def test_no_identity_reaches_any_officer_surface(
 
     def grab(label, response):
         assert response.status_code < 500, (label, response.status_code)
-        rendered.append((label, response.content))
+        rendered.append((label, as_text(response)))  # a workbook is searched as its text
         return response
 
     def as_user(user):
@@ -243,6 +244,9 @@ def test_no_identity_reaches_any_officer_surface(
         grab(f"queue:{user}", c.get("/api/v1/officer/reports"))
         grab(f"queue-validation:{user}", c.get("/api/v1/officer/reports?status=awaiting_validation"))
         grab(f"export:{user}", c.get("/api/v1/officer/export/reports.csv"))
+        grab(f"export-xlsx:{user}", c.get("/api/v1/officer/export/reports.xlsx"))
+        grab(f"export-console:{user}", c.get("/petugas/unduh/laporan.csv", {"status": "all"}))
+        grab(f"export-console-xlsx:{user}", c.get("/petugas/unduh/laporan.xlsx", {"status": "all"}))
         for number in numbers:
             detail = grab(f"detail:{user}:{number}", c.get(f"/api/v1/officer/reports/{number}"))
             if detail.status_code == 200:
@@ -250,6 +254,8 @@ def test_no_identity_reaches_any_officer_surface(
                     body = grab(f"photo:{photo['url']}", c.get(photo["url"])).content
                     assert original_photo not in body and original_photo[:2000] not in body
         grab(f"404:{user}", c.get("/api/v1/officer/reports/JK000000000000"))
+    workbook = as_text(as_user(officer).get("/api/v1/officer/export/reports.xlsx", {"status": "all"})).decode()
+    assert numbers[0] in workbook and "disembunyikan]" in workbook  # the workbook is read: its text is searched
 
     # Django admin pages, as a superuser (an admin is not entitled to identities either).
     admin = get_user_model().objects.create_superuser("root", "root@sigap.invalid", "test-password-123")

@@ -16,6 +16,7 @@ import pytest
 from django.db import connection
 
 from sigap.intake.services import Reporter
+from sigap.officers.tests.helpers import as_text
 from sigap.organization.models import StaffRole
 from sigap.privacy.photos import photo_clean
 from sigap.reports import services
@@ -126,7 +127,7 @@ def test_what_a_reporter_writes_later_reaches_no_officer_auditor_or_public_surfa
 
     def grab(label, response):
         assert response.status_code < 500, (label, response.status_code)
-        rendered.append((label, response.content))
+        rendered.append((label, as_text(response)))  # a workbook is searched as its text
         return response
 
     for user in (officer, validator, supervisor, auditor):
@@ -134,6 +135,9 @@ def test_what_a_reporter_writes_later_reaches_no_officer_auditor_or_public_surfa
         c.force_login(user)
         grab(f"queue:{user}", c.get("/api/v1/officer/reports"))
         grab(f"export:{user}", c.get("/api/v1/officer/export/reports.csv"))
+        grab(f"export-xlsx:{user}", c.get("/api/v1/officer/export/reports.xlsx"))
+        grab(f"export-console:{user}", c.get("/petugas/unduh/laporan.csv", {"status": "all"}))
+        grab(f"export-console-xlsx:{user}", c.get("/petugas/unduh/laporan.xlsx", {"status": "all"}))
         grab(f"audit:{user}", c.get("/api/v1/audit/access"))
         for number in reports:
             grab(f"api-detail:{user}:{number}", c.get(f"/api/v1/officer/reports/{number}"))
