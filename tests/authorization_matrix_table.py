@@ -76,6 +76,7 @@ EXPECTED: dict[str, str] = {
     "GET /api/v1/officer/desk/duplicates/{number}": "D 2NN 2NN 22N N 2NN N N N D",
     "POST /api/v1/officer/desk/duplicates/{number}/{candidate_id}/dismiss": "D GNN GNN DDN N DNN N N N D",
     "GET /api/v1/officer/export/reports.csv": "D SHH SHH SSH H SHH H H H D",
+    "GET /api/v1/officer/export/reports.xlsx": "D SHH SHH SSH H SHH H H H D",
     # --- audit (auditors and privacy officers) and the two-person reveal (privacy officers)
     "GET /api/v1/audit/access": "D D D D D D 2 2 D D",
     "GET /api/v1/audit/verify": "D D D D D D 2 2 D D",
@@ -100,6 +101,8 @@ EXPECTED: dict[str, str] = {
     # (an operator is sent to the operator page); a report outside the caller's sight is 404
     "GET petugas/": "L SHH SHH SSH R SHH D D D L",
     "GET petugas/antrean/": "L SHH SHH SSH D SHH D D D L",
+    "GET petugas/unduh/laporan.csv": "L SHH SHH SSH D SHH D D D L",
+    "GET petugas/unduh/laporan.xlsx": "L SHH SHH SSH D SHH D D D L",
     "GET petugas/masuk/": "2 R R R R R R R R 2",
     "POST petugas/keluar/": "L L L L L L L L L L",
     "GET petugas/unit/cari/": "L 2 2 2 2 2 2 2 D L",

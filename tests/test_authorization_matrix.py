@@ -47,6 +47,7 @@ import pytest
 from django.db import transaction
 from django.test import Client
 
+from sigap.officers.tests.helpers import as_text
 from tests import authorization_matrix_table as table
 
 PB_KEL = "31.75.07.1002"
@@ -523,6 +524,7 @@ CALLS = {
         "/officer/desk/duplicates/{number}/{candidate}/dismiss"
     ),
     "GET /api/v1/officer/export/reports.csv": listing("GET", "/api/v1/officer/export/reports.csv"),
+    "GET /api/v1/officer/export/reports.xlsx": listing("GET", "/api/v1/officer/export/reports.xlsx"),
     "GET /api/v1/audit/access": plain("GET", "/api/v1/audit/access"),
     "GET /api/v1/audit/verify": plain("GET", "/api/v1/audit/verify"),
     "POST /api/v1/audit/verify": plain("POST", "/api/v1/audit/verify", {"checkpoints": []}, json_body=True),
@@ -547,6 +549,8 @@ CALLS = {
     # --- the officer console ---
     "GET petugas/": listing("GET", "/petugas/"),
     "GET petugas/antrean/": listing("GET", "/petugas/antrean/"),
+    "GET petugas/unduh/laporan.csv": listing("GET", "/petugas/unduh/laporan.csv"),
+    "GET petugas/unduh/laporan.xlsx": listing("GET", "/petugas/unduh/laporan.xlsx"),
     "GET petugas/masuk/": plain("GET", "/petugas/masuk/"),
     "POST petugas/keluar/": plain("POST", "/petugas/keluar/"),
     "GET petugas/unit/cari/": plain("GET", "/petugas/unit/cari/", {"unit_q": "bina marga"}),
@@ -805,7 +809,7 @@ def _is_login_redirect(response) -> bool:
 def _body(response) -> str:
     if getattr(response, "streaming", False):
         return ""
-    return response.content.decode("utf-8", "replace")
+    return as_text(response).decode("utf-8", "replace")  # a workbook as its text
 
 
 def classify(response, marker: str) -> set[str]:
