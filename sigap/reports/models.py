@@ -123,10 +123,12 @@ class Report(models.Model):
                 name="report_dup_rep_cell",
                 condition=models.Q(dup_rep__isnull=True),
             ),
-            # the validator queue: reports awaiting validation, longest waiting first
+            # the validator queue: reports awaiting validation, longest waiting first; with the concerned unit, the
+            # queue's count (minus a validator's conflict-of-interest units) is read index-only
             models.Index(
                 fields=["status_changed_at", "id"],
                 name="report_awaiting_validation",
+                include=["concerned_unit"],
                 condition=models.Q(status="awaiting_validation"),
             ),
             # the public list and map, Open311 requests: public reports, newest first (keyset on created_at, id)
@@ -178,6 +180,14 @@ class ReportUnit(models.Model):
                 fields=["unit", "sort_at", "-report"],
                 include=["status", "concerned_unit"],
                 name="reportunit_open_queue",
+                condition=models.Q(holds=True, is_open=True),
+            ),
+            # the open queue of many units at once (a kota or kecamatan pimpinan's), most urgent first: read in
+            # order, skipping other units' rows, instead of sorting every open report of the scope
+            models.Index(
+                fields=["sort_at", "-report"],
+                include=["unit", "status", "concerned_unit"],
+                name="reportunit_open_urgency",
                 condition=models.Q(holds=True, is_open=True),
             ),
             # everything a unit holds, newest first (the "all" and "closed" views, the capped closed counts)
