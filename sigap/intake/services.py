@@ -21,7 +21,7 @@ from django.utils import timezone
 from sigap.core.errors import DomainError
 from sigap.privacy import door, vault
 from sigap.privacy.photos import CheckedPhoto, gps_distance_warning, photo_check
-from sigap.reports import outbox
+from sigap.reports import desk, outbox
 from sigap.reports import services as report_services
 from sigap.reports.categorize import categorize
 from sigap.reports.models import Channel, Notification, Privacy, Report
@@ -273,6 +273,8 @@ def _prepare(sub: Submission, *, actor, actor_kind: str, now: datetime | None) -
         concerned_unit=concerned,
         notify_received=sub.notify_received,
         triage_reason=triage_reason,
+        # the desk's suggestions, from the officers' copy of the text, computed here rather than in the write
+        triage_hints=desk.hints(redacted.text, redacted_address.text) if triage_reason or location is None else None,
         category_source=category_source,
         category_confidence=confidence,
         routed=routed,

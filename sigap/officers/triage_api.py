@@ -12,12 +12,11 @@ from sigap.core.errors import DomainError
 from sigap.core.schemas import ErrorOut
 from sigap.organization.loaders import kelurahan_unit_code
 from sigap.privacy.access_log import Action, access_record
-from sigap.reports import selectors, services
-from sigap.reports.categorize import categorize
+from sigap.reports import desk, selectors, services
 from sigap.reports.models import DuplicateCandidate, Report
 from sigap.reports.schemas import CodeName, StatusOut, code_name, status_out
 from sigap.routing.cache import routing_data
-from sigap.routing.places import kelurahan_point, place_data, place_match
+from sigap.routing.places import kelurahan_point
 
 from .api import AUTH
 
@@ -100,20 +99,11 @@ def _about_unit(report: Report, data) -> dict | None:
     return code_name(unit)
 
 
-def _suggestions(report: Report, data, places) -> dict:
-    names = {k: c.name for k, c in data.category_by_code.items()}
-    ranked, _threshold = categorize(report.description, active=set(names))
-    found = place_match(f"{report.address} {report.description}", places)[:5]
-    return {
-        "categories": [{"code": c, "name": names.get(c, c), "confidence": p} for c, p in ranked],
-        "places": [{"kelurahan": code_name(m), "lat": m.lat, "lon": m.lon, "confidence": m.confidence} for m in found],
-    }
-
-
 @router.get("/triage", response={200: list[TriageItem], **ERRORS}, summary="The triage desk: reports needing a human")
 def triage_queue_endpoint(request, limit: int = 50):
-    """The open reports at the caller's units that need a human, most urgent first: one index range, and the
-    reference data read once for the page (a fixed number of statements whatever the page's length)."""
+    """The open reports at the caller's units that need a human, most urgent first: one index range, the
+    reference data read once for the page, and each report's suggestions as computed when it was written
+    (``reports.desk``): a fixed number of statements, and no categorizer or place parser per row."""
     qs = (
         selectors.report_queue(user=request.auth)
         .exclude(triage_reason="")
@@ -123,7 +113,8 @@ def triage_queue_endpoint(request, limit: int = 50):
     access_record(
         actor=request.auth, action=Action.LIST_REPORTS, reports=[r.number for r in rows], filters={"triage": True}
     )
-    data, places = routing_data(), place_data()
+    data = routing_data()
+    names = {code: c.name for code, c in data.category_by_code.items() if c.active}
     return [
         {
             "id": r.number,
@@ -134,7 +125,7 @@ def triage_queue_endpoint(request, limit: int = 50):
             "created_at": r.created_at,
             "category": code_name(r.category),
             "about_unit": _about_unit(r, data),
-            **_suggestions(r, data, places),
+            **desk.suggestions(r, names),
         }
         for r in rows
     ]

@@ -18,6 +18,7 @@ REBUILDS: list[tuple[str, str]] = [
     ("duplicate_features", "sigap.reports.duplicates.rebuild"),
     ("report_visibility", "sigap.reports.visibility.rebuild"),  # ReportUnit: who may see each report
     ("summaries", "sigap.reports.summaries.rebuild"),
+    ("triage_hints", "sigap.reports.desk.rebuild"),  # the triage desk's suggestions for open triage reports
 ]
 
 

@@ -86,6 +86,11 @@ class Report(models.Model):
         db_index=True,
         help_text="why a human must triage it: location, category, location+category",
     )
+    triage_hints = models.JSONField(
+        default=dict,
+        blank=True,
+        help_text="the triage desk's suggestions (categories, kelurahan), computed when written (reports.desk)",
+    )
     category_source = models.CharField(
         max_length=10,
         default="reporter",

@@ -26,7 +26,7 @@ from sigap.organization.models import Category, Unit
 from sigap.routing.cache import routing_data
 from sigap.routing.rules import Location
 
-from . import deadlines, exposure, outbox, photoqueue, selectors, summaries, visibility
+from . import deadlines, desk, exposure, outbox, photoqueue, selectors, summaries, visibility
 from .duplicates import (
     DuplicateState,
     candidates_for_many,
@@ -429,6 +429,7 @@ class NewReport:
     concerned_unit: Unit | None = None  # named by the reporter (``about_unit_check``); else ``conflict_settle`` decides
     notify_received: bool = True
     triage_reason: str = ""
+    triage_hints: dict | None = None  # the desk's suggestions (``desk.hints``); computed here when not given
     category_source: str = "reporter"
     category_confidence: float | None = None
     routed: tuple[Location, Unit] | None = None
@@ -511,6 +512,7 @@ def reports_create(items: list[NewReport]) -> list[ReportCreated]:
             locate_method=location.method if location else "",
             unit=unit,
             triage_reason=triage_reason,
+            triage_hints=(item.triage_hints or desk.hints(item.description, item.address)) if triage_reason else {},
             category_source=item.category_source,
             category_confidence=item.category_confidence,
             status=Status.WAITING,
@@ -1149,6 +1151,7 @@ def report_triage(
     report.category, report.lat, report.lon = chosen, lat, lon
     report.kelurahan_id = data.kelurahan_ids[location.code]
     report.locate_method, report.triage_reason, report.category_source = location.method, "", "officer"
+    report.triage_hints = {}
     target = conflict_settle(report, unit=target, named=named, reroute=True)
     hop = _hop(
         report,

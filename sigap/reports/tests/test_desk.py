@@ -1,0 +1,115 @@
+"""The triage desk's suggestions (``sigap.reports.desk``): computed once when a report that needs a human is
+written, read by the desk's page without running the categorizer or the place parser per row, filled for older
+rows by the derived rebuild."""
+
+from __future__ import annotations
+
+import pytest
+
+from sigap.intake.services import Reporter, Submission, report_submit
+from sigap.organization.models import Category
+from sigap.reports import derived, desk
+from sigap.reports.models import Report
+
+from .factories import inner_point, submit
+
+pytestmark = pytest.mark.django_db
+LAMP = "Lampu jalan mati di gang Mawar dekat Pondok Bambu sejak seminggu, gelap sekali kalau malam"
+
+
+def _no_place(text: str = LAMP, name: str = "Rina Marlina") -> Report:
+    return report_submit(
+        Submission(
+            category="",
+            description=text,
+            lat=None,
+            lon=None,
+            channel="twitter",
+            allow_no_location=True,
+            reporter=Reporter(name=name),
+        )
+    ).report
+
+
+def test_a_report_for_the_desk_is_written_with_its_suggestions():
+    report = _no_place()
+    report.refresh_from_db()
+    hints = report.triage_hints
+    assert hints["v"] == desk.VERSION
+    assert hints["places"][0]["name"] == "Pondok Bambu" and hints["places"][0]["code"] == "31.75.07.1002"
+    assert 1 <= len(hints["categories"]) <= 3 and hints["categories"][0][0] == "lampu-jalan"
+    placed = submit().report  # a report with a place and a category never goes to the desk: nothing computed
+    placed.refresh_from_db()
+    assert placed.triage_reason == "" and placed.triage_hints == {}
+
+
+def test_suggestions_come_from_the_officers_copy_of_the_text():
+    """The reporter's name is redacted before anything is computed: the hints hold only what officers may read."""
+    report = _no_place(f"Saya Rina Marlina melapor: {LAMP}", name="Rina Marlina")
+    report.refresh_from_db()
+    assert "Rina" not in str(report.triage_hints) and "Rina" not in report.description
+
+
+def test_the_desk_page_reads_stored_suggestions_and_runs_no_model_per_row(client, staff, monkeypatch):
+    officer = staff("petugas.triase", "triase")
+    reports = [_no_place() for _ in range(3)]
+
+    from sigap.routing.address import AddressIndex
+    from sigap.triage.categorizer import Categorizer
+
+    calls = []
+
+    def spy(cls, name):
+        real = getattr(cls, name)
+
+        def counted(self, *args, **kwargs):
+            calls.append(name)
+            return real(self, *args, **kwargs)
+
+        monkeypatch.setattr(cls, name, counted)
+
+    spy(Categorizer, "predict")  # the model, under ``categorize``
+    spy(AddressIndex, "parse")  # the place parser, under ``place_match``
+    client.force_login(officer)
+    page = client.get("/api/v1/officer/desk/triage")
+    assert page.status_code == 200, page.content
+    assert calls == []
+    items = {i["id"]: i for i in page.json()}
+    for report in reports:
+        item = items[report.number]
+        assert item["places"][0]["kelurahan"] == {"code": "31.75.07.1002", "name": "Pondok Bambu"}
+        assert item["categories"][0]["code"] == "lampu-jalan" and item["categories"][0]["name"]
+
+
+def test_a_row_without_stored_suggestions_is_computed_and_the_rebuild_fills_open_ones(client, staff):
+    officer = staff("petugas.triase", "triase")
+    older, closed = _no_place(), _no_place()
+    written = Report.objects.get(pk=older.pk).triage_hints
+    Report.objects.filter(pk__in=[older.pk, closed.pk]).update(triage_hints={})  # as rows from before 0019
+    Report.objects.filter(pk=closed.pk).update(status="rejected")
+    client.force_login(officer)
+    item = next(i for i in client.get("/api/v1/officer/desk/triage").json() if i["id"] == older.number)
+    assert item["places"][0]["kelurahan"]["name"] == "Pondok Bambu"  # computed on the fly
+    derived.rebuild_all(only={"triage_hints"})
+    assert Report.objects.get(pk=older.pk).triage_hints == written  # the write path's own result
+    assert Report.objects.get(pk=closed.pk).triage_hints == {}  # closed: never on the desk
+
+
+def test_a_category_deactivated_since_is_not_suggested(client, staff):
+    officer = staff("petugas.triase", "triase")
+    report = _no_place()
+    Category.objects.filter(code="lampu-jalan").update(active=False)
+    client.force_login(officer)
+    item = next(i for i in client.get("/api/v1/officer/desk/triage").json() if i["id"] == report.number)
+    assert all(c["code"] != "lampu-jalan" for c in item["categories"])
+
+
+def test_triage_clears_the_suggestions(staff):
+    from sigap.reports import services
+
+    officer = staff("petugas.triase", "triase")
+    report = _no_place()
+    lat, lon = inner_point("31.75.07.1002")
+    services.report_triage(report_id=report.pk, actor=officer, category="lampu-jalan", lat=lat, lon=lon)
+    report.refresh_from_db()
+    assert report.triage_reason == "" and report.triage_hints == {}
