@@ -65,7 +65,7 @@ class BearerAuth(HttpBearer):
                 status=401,
             )
         credential_seal_check(request, row.user, via="api_token")
-        ApiToken.objects.filter(pk=row.pk).update(last_used_at=now)
+        row.touch(now)
         request.user = row.user
         return row.user
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 import functools
 import logging
 import time
+from datetime import timedelta
 
 from django.conf import settings
 from django.core.cache import cache
@@ -23,6 +24,8 @@ from sigap.core.errors import DomainError
 from .errors import Open311Error, description, forbidden, not_found, open311_status
 from .formats import render_error
 from .models import ApiClient
+
+LAST_USED_EVERY = timedelta(minutes=1)  # how fresh a client's "last used" is kept (one write per minute)
 
 log = logging.getLogger(__name__)
 
@@ -67,7 +70,9 @@ def client_from_request(request, *, required: bool) -> ApiClient | None:
     client = ApiClient.objects.filter(key_hash=ApiClient.hash(key.strip()), active=True).first()
     if client is None:
         raise forbidden("api_key tidak valid.", "Invalid api_key.")
-    ApiClient.objects.filter(pk=client.pk).update(last_used_at=timezone.now())
+    now = timezone.now()
+    if client.last_used_at is None or now - client.last_used_at >= LAST_USED_EVERY:
+        ApiClient.objects.filter(pk=client.pk).update(last_used_at=now)  # a write per minute, not per request
     return client
 
 

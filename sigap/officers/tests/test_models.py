@@ -116,3 +116,24 @@ def test_a_token_survives_a_secret_key_rotation_with_the_old_key_as_fallback(sta
     old = settings.SECRET_KEY
     settings.SECRET_KEY, settings.SECRET_KEY_FALLBACKS = "a-new-secret-key-" + "x" * 40, [old]
     assert Client().get("/api/v1/officer/reports", **bearer(key)).status_code == 200
+
+
+def test_a_tokens_last_use_is_written_once_a_minute_not_on_every_request(staff):
+    from django.test.utils import CaptureQueriesContext
+
+    staff("petugas.pb", PB_UNIT)
+    key = token("petugas.pb")
+    ApiToken.objects.filter(key_hash=ApiToken.hash(key)).update(last_used_at=None)
+
+    def writes() -> list[str]:
+        with CaptureQueriesContext(connection) as ctx:
+            assert Client().get("/api/v1/officer/reports", **bearer(key)).status_code == 200
+        return [q["sql"] for q in ctx.captured_queries if q["sql"].startswith('UPDATE "officers_apitoken"')]
+
+    assert len(writes()) == 1  # first use: recorded
+    first = ApiToken.objects.get(key_hash=ApiToken.hash(key)).last_used_at
+    assert first is not None
+    assert writes() == []  # again within the minute: nothing written
+    ApiToken.objects.filter(key_hash=ApiToken.hash(key)).update(last_used_at=first - timedelta(seconds=61))
+    assert len(writes()) == 1  # a minute later: recorded again
+    assert ApiToken.objects.get(key_hash=ApiToken.hash(key)).last_used_at > first

@@ -116,3 +116,23 @@ def test_each_client_has_its_own_rate_and_anonymous_readers_share_one_per_addres
     with pytest.raises(Open311Error):
         http.throttle(rf.get("/x", REMOTE_ADDR="10.0.0.1"), None)
     http.throttle(rf.get("/x", REMOTE_ADDR="10.0.0.2"), None)  # another address counts on its own
+
+
+@pytest.mark.django_db
+def test_a_clients_last_use_is_written_once_a_minute(api_key):
+    from datetime import timedelta
+
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client, key = api_key("app-warga")
+
+    def writes() -> int:
+        with CaptureQueriesContext(connection) as ctx:
+            http.client_from_request(rf.get("/x", {"api_key": key}), required=True)
+        return sum(1 for q in ctx.captured_queries if q["sql"].startswith('UPDATE "open311_apiclient"'))
+
+    assert writes() == 1 and writes() == 0
+    client.refresh_from_db()
+    type(client).objects.filter(pk=client.pk).update(last_used_at=client.last_used_at - timedelta(minutes=2))
+    assert writes() == 1
