@@ -5,6 +5,7 @@ with the same commands a city runs (`sigap migrate`, `sigap demo`, ...)."""
 from __future__ import annotations
 
 import os
+import shutil
 import socket
 import subprocess
 import sys
@@ -96,3 +97,4 @@ def live_sigap(db_name: str, *, env: dict | None = None, setup: tuple[tuple[str,
             proc.kill()
         log.close()
         database_drop(own_database)
+        shutil.rmtree(home, ignore_errors=True)  # its keys, database and log: nothing of a test run stays behind

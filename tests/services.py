@@ -32,7 +32,8 @@ from urllib.parse import urlsplit
 # PostgreSQL refuses to run as root: as root, the throwaway server runs as this system account (created once).
 SERVICE_ACCOUNT = "sigap-postgres"
 BROWSER_NAMES = ("chromium", "chromium-browser")
-APT_BROWSER = ("chromium", "fonts-dejavu-core")  # the fonts: page screenshots with readable text
+# the fonts: page screenshots with readable text; libatomic1: the Node.js that drives Playwright needs it
+APT_BROWSER = ("chromium", "fonts-dejavu-core", "libatomic1")
 
 
 # --- PostgreSQL -------------------------------------------------------------------------------------------------

@@ -206,13 +206,13 @@ def test_a_browser_already_there_is_used_as_it_is(no_sigap_chromium):
 def test_as_root_on_debian_chromium_comes_from_apt(no_sigap_chromium):
     m = Machine(apt_gives="/usr/bin/chromium")
     assert m.ensure(is_root=True, has_apt=True) == "/usr/bin/chromium"
-    assert m.calls == [("apt", ("chromium", "fonts-dejavu-core"))]
+    assert m.calls == [("apt", ("chromium", "fonts-dejavu-core", "libatomic1"))]
 
 
 def test_when_apt_cannot_playwright_downloads_it(no_sigap_chromium):
     m = Machine(download_gives="/home/u/.cache/ms-playwright/chromium-1/chrome")
     assert m.ensure(is_root=True, has_apt=True) == "/home/u/.cache/ms-playwright/chromium-1/chrome"
-    assert m.calls == [("apt", ("chromium", "fonts-dejavu-core")), ("download",)]
+    assert m.calls == [("apt", ("chromium", "fonts-dejavu-core", "libatomic1")), ("download",)]
 
 
 def test_not_root_no_apt_and_no_internet_is_one_line(no_sigap_chromium):

@@ -87,7 +87,8 @@ def test_resident_to_selesai_across_the_portal_and_the_console(new_page, e2e_ser
     officer_page(officer, lang)
     officer.get_by_role("link", name=number, exact=True).click()
     officer.wait_for_url(f"**/petugas/laporan/{number}/")
-    expect(officer.locator("#report-panel .photos img, #report-panel img").first).to_be_visible()
+    reload_until_photos(officer, "#report-panel .photos img", 1)  # de-identified by the worker after filing
+    expect(officer.locator("#report-panel .photos img").first).to_be_visible()
     officer_page(officer, lang)
     officer.locator("#act-coordinate summary").click()
     officer.locator("#form-coordinate").get_by_label("Suku Dinas Bina Marga Jakarta Timur").check()

@@ -13,7 +13,7 @@ import pytest
 from PIL import Image
 from playwright.sync_api import expect
 
-from .conftest import axe_violations, screenshot
+from .conftest import axe_violations, reload_until_photos, screenshot
 
 pytestmark = pytest.mark.xdist_group("browser")
 
@@ -137,7 +137,8 @@ def test_a_resident_on_a_phone_reports_a_clogged_drain_in_pondok_bambu(new_page,
     expect(page.locator("#journey-status")).to_have_text("Menunggu")
     expect(page.locator("#journey-status")).to_have_class(re.compile("status-red"))
     expect(page.locator("#journey-unit")).to_have_text("Kelurahan Pondok Bambu")
-    expect(page.locator(".photos img")).to_have_count(1)
+    reload_until_photos(page, ".photos img", 1)  # de-identified by the worker after the report was filed
+    page.wait_for_load_state("load")  # the image itself, before its naturalWidth is read
     assert page.locator(".photos img").evaluate("img => img.naturalWidth") > 0
     checked(page, "portal-journey")
     assert remote == [], remote
