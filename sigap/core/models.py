@@ -1,10 +1,25 @@
-"""Cross-cutting rows: public holidays (for the working-time clock) and the audit trail."""
+"""Cross-cutting rows: public holidays (for the working-time clock) and the audit trail; how a credential's "last
+used" time is kept."""
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+LAST_USED_EVERY = timedelta(minutes=1)  # how fresh a credential's "last used" is kept (one write per minute)
+
+
+def last_used_touch(row: models.Model, now=None) -> None:
+    """Record a use of a credential row (an API token, an Open311 client) in its ``last_used_at``, at most once per
+    ``LAST_USED_EVERY``: "last used" to the minute, without a write (and its WAL flush) on every request."""
+    now = now or timezone.now()
+    if row.last_used_at is None or now - row.last_used_at >= LAST_USED_EVERY:
+        type(row).objects.filter(pk=row.pk).update(last_used_at=now)
+        row.last_used_at = now
 
 
 class Holiday(models.Model):

@@ -14,6 +14,7 @@ from ninja.files import UploadedFile
 from ninja.security import APIKeyCookie, HttpBearer
 
 from sigap.core.errors import DomainError, NotFound
+from sigap.core.models import last_used_touch
 from sigap.core.schemas import ErrorOut
 from sigap.core.throttles import LOCKED_EN, LOCKED_ID
 from sigap.organization.models import StaffRole, Unit
@@ -65,7 +66,7 @@ class BearerAuth(HttpBearer):
                 status=401,
             )
         credential_seal_check(request, row.user, via="api_token")
-        row.touch(now)
+        last_used_touch(row, now)
         request.user = row.user
         return row.user
 

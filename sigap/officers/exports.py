@@ -33,7 +33,6 @@ from sigap.reports.states import label_id
 COLUMNS = ["nomor", "kategori", "status", "unit", "kelurahan", "kanal", "privasi", "dibuat", "batas_selesai", "uraian"]
 DEFAULT_LIMIT = 1_000
 MAX_LIMIT = 10_000
-FORMATS = ("csv", "xlsx")
 CONTENT_TYPES = {
     "csv": "text/csv; charset=utf-8",
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",

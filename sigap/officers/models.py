@@ -17,7 +17,6 @@ def token_lifetime() -> timedelta:
 
 
 TOKEN_SALT = "sigap.officers.ApiToken"
-LAST_USED_EVERY = timedelta(minutes=1)  # how fresh a token's "last used" is kept (one write per minute)
 BINDING_SALT = "sigap.officers.ApiToken.binding"
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 
@@ -103,14 +102,6 @@ class ApiToken(models.Model):
 
     def is_expired(self, now=None) -> bool:
         return (now or timezone.now()) >= self.expires_at
-
-    def touch(self, now=None) -> None:
-        """Record a use, at most once per ``LAST_USED_EVERY``: "last used" to the minute, without a write (and its
-        WAL flush) on every request a client makes."""
-        now = now or timezone.now()
-        if self.last_used_at is None or now - self.last_used_at >= LAST_USED_EVERY:
-            type(self).objects.filter(pk=self.pk).update(last_used_at=now)
-            self.last_used_at = now
 
     def save(self, *args, **kwargs):
         if self.pk is not None:

@@ -114,7 +114,7 @@ def triage_queue_endpoint(request, limit: int = 50):
         actor=request.auth, action=Action.LIST_REPORTS, reports=[r.number for r in rows], filters={"triage": True}
     )
     data = routing_data()
-    names = {code: c.name for code, c in data.category_by_code.items() if c.active}
+    names = {code: c.name for code, c in data.category_by_code.items()}  # the active categories
     return [
         {
             "id": r.number,

@@ -10,22 +10,19 @@ from __future__ import annotations
 import functools
 import logging
 import time
-from datetime import timedelta
 
 from django.conf import settings
 from django.core.cache import cache
 from django.core.exceptions import SuspiciousOperation
 from django.http import QueryDict
 from django.http.multipartparser import MultiPartParserError
-from django.utils import timezone
 
 from sigap.core.errors import DomainError
+from sigap.core.models import last_used_touch
 
 from .errors import Open311Error, description, forbidden, not_found, open311_status
 from .formats import render_error
 from .models import ApiClient
-
-LAST_USED_EVERY = timedelta(minutes=1)  # how fresh a client's "last used" is kept (one write per minute)
 
 log = logging.getLogger(__name__)
 
@@ -70,9 +67,7 @@ def client_from_request(request, *, required: bool) -> ApiClient | None:
     client = ApiClient.objects.filter(key_hash=ApiClient.hash(key.strip()), active=True).first()
     if client is None:
         raise forbidden("api_key tidak valid.", "Invalid api_key.")
-    now = timezone.now()
-    if client.last_used_at is None or now - client.last_used_at >= LAST_USED_EVERY:
-        ApiClient.objects.filter(pk=client.pk).update(last_used_at=now)  # a write per minute, not per request
+    last_used_touch(client)
     return client
 
 
