@@ -103,6 +103,7 @@ EXPECTED: dict[str, str] = {
     "GET petugas/antrean/": "L SHH SHH SSH D SHH D D D L",
     "GET petugas/unduh/laporan.csv": "L SHH SHH SSH D SHH D D D L",
     "GET petugas/unduh/laporan.xlsx": "L SHH SHH SSH D SHH D D D L",
+    "GET petugas/unduh/berikutnya/": "L R R R D R D D D L",
     "GET petugas/masuk/": "2 R R R R R R R R 2",
     "POST petugas/keluar/": "L L L L L L L L L L",
     "GET petugas/unit/cari/": "L 2 2 2 2 2 2 2 D L",

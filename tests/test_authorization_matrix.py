@@ -551,6 +551,7 @@ CALLS = {
     "GET petugas/antrean/": listing("GET", "/petugas/antrean/"),
     "GET petugas/unduh/laporan.csv": listing("GET", "/petugas/unduh/laporan.csv"),
     "GET petugas/unduh/laporan.xlsx": listing("GET", "/petugas/unduh/laporan.xlsx"),
+    "GET petugas/unduh/berikutnya/": plain("GET", "/petugas/unduh/berikutnya/"),
     "GET petugas/masuk/": plain("GET", "/petugas/masuk/"),
     "POST petugas/keluar/": plain("POST", "/petugas/keluar/"),
     "GET petugas/unit/cari/": plain("GET", "/petugas/unit/cari/", {"unit_q": "bina marga"}),

@@ -17,6 +17,7 @@ from django.utils.translation import get_language
 
 from sigap.core.errors import DomainError
 from sigap.organization.models import StaffRole
+from sigap.organization.roles import role_pairs
 
 from .signin import session_lacks_second_factor
 
@@ -25,13 +26,11 @@ QUEUE_ROLES = frozenset({R.OFFICER, R.UNIT_ADMIN, R.SUPERVISOR, R.VALIDATOR})
 
 
 def staff_roles(request) -> set[str]:
-    """The roles of the logged-in user (one query per request)."""
+    """The roles of the logged-in user (``role_pairs``: one read per request)."""
     cached = getattr(request, "_sigap_roles", None)
     if cached is None:
         user = request.user
-        cached = (
-            set(StaffRole.objects.filter(user=user).values_list("role", flat=True)) if user.is_authenticated else set()
-        )
+        cached = {r for r, _u in role_pairs(user)}
         request._sigap_roles = cached
     return cached
 

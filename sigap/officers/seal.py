@@ -52,6 +52,11 @@ def seal_payload(user_id: int, *, models=None) -> bytes | None:
     """What the seal covers, read from the database as it is now (None if the account does not exist).
 
     ``models``: (User, TOTPDevice, StaffRole) to read through (a migration passes its historical models)."""
+    return _sealed_read(user_id, models=models)[0]
+
+
+def _sealed_read(user_id: int, *, models=None) -> tuple[bytes | None, list]:
+    """``seal_payload`` and the (unit_id, role) rows it covers."""
     if models is None:
         from sigap.organization.models import StaffRole
 
@@ -63,7 +68,7 @@ def seal_payload(user_id: int, *, models=None) -> bytes | None:
         .first()
     )
     if row is None:
-        return None
+        return None, []
     devices = sorted(device_model.objects.filter(user_id=user_id, confirmed=True).values_list("key", flat=True))
     staff_roles = sorted(role_model.objects.filter(user_id=user_id).values_list("unit_id", "role"))
     body = [
@@ -77,7 +82,7 @@ def seal_payload(user_id: int, *, models=None) -> bytes | None:
         devices,
         [list(r) for r in staff_roles],
     ]
-    return json.dumps(body, separators=(",", ":"), ensure_ascii=True).encode()
+    return json.dumps(body, separators=(",", ":"), ensure_ascii=True).encode(), staff_roles
 
 
 def seal_all(models, seal_model) -> int:
@@ -95,15 +100,23 @@ def _mac(payload: bytes, secret: str) -> str:
     return salted_hmac(SEAL_SALT, payload, secret=secret, algorithm="sha256").hexdigest()
 
 
-def seal_valid(user_id: int) -> bool:
-    """Whether the stored seal matches the account as the database holds it now (no seal: not valid)."""
+def seal_valid(user_id: int, *, user=None) -> bool:
+    """Whether the stored seal matches the account as the database holds it now (no seal: not valid).
+
+    With ``user`` (the request's account object), a valid seal's roles are remembered on it
+    (``sigap.organization.roles.role_pairs``): the request acts on the roles the seal was checked against."""
     from .models import CredentialSeal
 
     stored = CredentialSeal.objects.filter(user_id=user_id).values_list("mac", flat=True).first()
-    payload = seal_payload(user_id)
+    payload, staff_roles = _sealed_read(user_id)
     if not stored or payload is None:
         return False
-    return any(hmac.compare_digest(stored, _mac(payload, s)) for s in _secrets())
+    valid = any(hmac.compare_digest(stored, _mac(payload, s)) for s in _secrets())
+    if valid and user is not None:
+        from sigap.organization.roles import remember_role_pairs
+
+        remember_role_pairs(user, [(role, unit_id) for unit_id, role in staff_roles])
+    return valid
 
 
 def seal_write(user_id: int, *, create: bool = False) -> None:

@@ -24,7 +24,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from sigap.core.errors import DomainError
-from sigap.organization.models import StaffRole
+from sigap.organization.roles import role_pairs
 
 from .forms import ConsoleLoginForm
 
@@ -35,7 +35,7 @@ def needs_second_factor(user) -> bool:
     """Whether this account's role calls for a second factor (whatever ``SIGAP_OTP_REQUIRED`` says)."""
     if user.is_superuser or user.is_staff:
         return True
-    return StaffRole.objects.filter(user=user, role__in=settings.SIGAP_OTP_ROLES).exists()
+    return any(r in settings.SIGAP_OTP_ROLES for r, _u in role_pairs(user))
 
 
 def otp_required(user) -> bool:
@@ -69,7 +69,7 @@ def credential_seal_check(request, user, *, via: str) -> None:
     (``sigap.officers.seal``). The refusal is an access-log row and every privacy officer is told."""
     from .seal import seal_broken_report, seal_valid
 
-    if seal_valid(user.pk):
+    if seal_valid(user.pk, user=user):
         return
     seal_broken_report(request, user, via=via)
     raise DomainError(SEAL_REFUSED_ID, SEAL_REFUSED_EN, code="sign_in_refused", status=403)

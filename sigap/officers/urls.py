@@ -8,6 +8,7 @@ urlpatterns = [
     path("antrean/", views.queue_partial_view, name="queue_partial"),
     path("unduh/laporan.csv", views.export_view, {"fmt": "csv"}, name="export_csv"),
     path("unduh/laporan.xlsx", views.export_view, {"fmt": "xlsx"}, name="export_xlsx"),
+    path("unduh/berikutnya/", views.export_next_view, name="export_next"),
     path("masuk/", views.ConsoleLoginView.as_view(), name="login"),
     path("keluar/", views.ConsoleLogoutView.as_view(), name="logout"),
     path("unit/cari/", views.unit_search_view, name="unit_search"),

@@ -15,6 +15,7 @@ from django.core.paginator import Paginator
 from django.db.models import F, Prefetch
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import number_format
 from django.utils.functional import cached_property
@@ -232,30 +233,55 @@ def _queue(request, *, export_links: bool = False) -> dict:
 def _export_links(request, filters: dict, paginator: CappedPaginator, scope, now) -> dict:
     """The queue page's "Unduh CSV" / "Unduh XLSX" links: the page's filters (not its sort: a file follows the
     queue's order, which the keyset reads), at most EXPORT_FILE_ROWS reports per file. A longer queue is exported
-    file by file: ``ekspor`` (a cursor) on the queue page makes the links take the file that starts there, and
-    the page links the position of the next file, found by one read of at most EXPORT_FILE_ROWS + 1 index rows
-    (done only when the queue is longer than one file)."""
+    file by file: ``ekspor`` (a cursor) on the queue page makes the links take the file that starts there.
+
+    The queue page itself never reads past its own page: from the first file, "Berkas berikutnya" goes to
+    ``export_next_view``, which finds where the second file starts (one read of at most EXPORT_FILE_ROWS + 1
+    index rows) only when it is clicked. A page that shows a later file (``ekspor`` given: an officer walking the
+    files) finds the next position itself, so that it can say when a file is the last."""
     base = _filter_params(filters)
     start = request.GET.get("ekspor") or None
-    following = None
-    if start or paginator.count > EXPORT_FILE_ROWS or paginator.capped:
+    sort = request.GET.get("sort")
+    page_params = {**base, **({"sort": sort} if sort and sort != "urgent" else {})}
+    next_url = None
+    if start:
+        following = None
         try:
             qs = selectors.report_queue(user=request.user, cursor=start, scope=scope, now=now, **filters)
         except DomainError:  # a broken link: from the first file
             start = None
-            qs = selectors.report_queue(user=request.user, scope=scope, now=now, **filters)
-        edge = list(qs[EXPORT_FILE_ROWS - 1 : EXPORT_FILE_ROWS + 1])
-        if len(edge) == 2:
-            following = selectors.cursor_of(edge[0], qs)
-    sort = request.GET.get("sort")
-    page_params = {**base, **({"sort": sort} if sort and sort != "urgent" else {})}
+        else:
+            edge = list(qs[EXPORT_FILE_ROWS - 1 : EXPORT_FILE_ROWS + 1])
+            if len(edge) == 2:
+                following = selectors.cursor_of(edge[0], qs)
+        if following:
+            next_url = reverse("officers:queue") + "?" + urlencode({**page_params, "ekspor": following})
+    if not start and (paginator.count > EXPORT_FILE_ROWS or paginator.capped):
+        next_url = reverse("officers:export_next") + ("?" + urlencode(page_params) if page_params else "")
     return {
         "export_query": urlencode({**base, **({"cursor": start} if start else {})}),
         "export_rows": number_format(EXPORT_FILE_ROWS, force_grouping=True),
-        "export_split": bool(start or following),
+        "export_split": bool(start or next_url),
         "export_first_query": urlencode(page_params) if start else None,
-        "export_next_query": urlencode({**page_params, "ekspor": following}) if following else None,
+        "export_next_url": next_url,
     }
+
+
+@require_GET
+@console_view(user_can_use_queue)
+def export_next_view(request):
+    """ "Berkas berikutnya" from the queue page's first file: where the second file starts, found now (the
+    queue page does not read that far on every view), then the queue page showing that file's links."""
+    user = request.user
+    scope = selectors.scope_of(user)
+    _form, filters = _queue_filters(request, user, scope)
+    qs = selectors.report_queue(user=user, scope=scope, now=timezone.now(), **filters)
+    edge = list(qs[EXPORT_FILE_ROWS - 1 : EXPORT_FILE_ROWS + 1])
+    sort = request.GET.get("sort")
+    params = {**_filter_params(filters), **({"sort": sort} if sort and sort != "urgent" else {})}
+    if len(edge) == 2:
+        params["ekspor"] = selectors.cursor_of(edge[0], qs)
+    return redirect(reverse("officers:queue") + ("?" + urlencode(params) if params else ""))
 
 
 @require_GET

@@ -1,24 +1,57 @@
-"""Who may do what, phrased as sentences. Every check reads StaffRole rows."""
+"""Who may do what, phrased as sentences. Every check reads StaffRole rows.
+
+An account's roles are read once per user object (``role_pairs``), which lives for one request: a page's
+access checks, its scope and its second-factor rule share one read instead of each making its own. When the
+request's account was signed in by an API token or a session, the read is the one its credential seal was just
+checked against (``sigap.officers.seal``), so the roles a page acts on are exactly the sealed ones. Any role
+written by this process (admin, four-eyes role change, tests) makes every remembered read stale."""
 
 from __future__ import annotations
+
+import itertools
+
+from django.db.models.signals import post_delete, post_save
 
 from .models import StaffRole
 
 R = StaffRole.Role
 WORKING_ROLES = (R.OFFICER, R.UNIT_ADMIN)
+_MEMO = "_sigap_role_pairs"
+_generation = itertools.count(1)
+_current = [0]
+
+
+def _roles_changed(sender, **kwargs) -> None:
+    _current[0] = next(_generation)
+
+
+post_save.connect(_roles_changed, sender=StaffRole, dispatch_uid="sigap-roles-changed-save")
+post_delete.connect(_roles_changed, sender=StaffRole, dispatch_uid="sigap-roles-changed-delete")
+
+
+def remember_role_pairs(user, pairs) -> None:
+    """Keep ``pairs`` ((role, unit_id), as just read from the database) as the account's roles for this user
+    object (the credential seal's read)."""
+    setattr(user, _MEMO, (_current[0], frozenset((str(r), u) for r, u in pairs)))
+
+
+def role_pairs(user) -> frozenset[tuple[str, int]]:
+    """The account's (role, unit_id) pairs: one read per user object, unless a role was written since."""
+    if not getattr(user, "is_authenticated", False) or getattr(user, "pk", None) is None:
+        return frozenset()
+    memo = getattr(user, _MEMO, None)
+    if memo is None or memo[0] != _current[0]:
+        remember_role_pairs(user, StaffRole.objects.filter(user_id=user.pk).values_list("role", "unit_id"))
+        memo = getattr(user, _MEMO)
+    return memo[1]
 
 
 def unit_ids_where(user, *roles: str) -> set[int]:
-    if not getattr(user, "is_authenticated", False):
-        return set()
-    qs = StaffRole.objects.filter(user=user)
-    if roles:
-        qs = qs.filter(role__in=roles)
-    return set(qs.values_list("unit_id", flat=True))
+    return {u for r, u in role_pairs(user) if not roles or r in roles}
 
 
 def has_role(user, role: str) -> bool:
-    return getattr(user, "is_authenticated", False) and StaffRole.objects.filter(user=user, role=role).exists()
+    return any(r == role for r, _u in role_pairs(user))
 
 
 def user_can_work_at_unit(user, unit_id: int | None) -> bool:

@@ -57,7 +57,7 @@ NOBODY = Scope(frozenset(), frozenset(), False, frozenset())
 def scope_of(user) -> Scope:
     if not getattr(user, "is_authenticated", False) or not user.is_active:
         return NOBODY
-    pairs = list(StaffRole.objects.filter(user=user).values_list("role", "unit_id"))
+    pairs = roles.role_pairs(user)
     working = {u for r, u in pairs if r in (R.OFFICER, R.UNIT_ADMIN)}
     supervised = roles.descendant_unit_ids({u for r, u in pairs if r == R.SUPERVISOR})
     mine = {u for _r, u in pairs}

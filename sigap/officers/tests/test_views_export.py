@@ -100,17 +100,50 @@ def test_a_long_queue_is_exported_file_by_file_and_the_queue_page_links_the_next
         assert numbers_in(c.get(XLSX_URL, {"overdue": "0", **link[CSV_URL]})) == numbers_in(response)
         seen += numbers_in(response)
         files += 1
-        next_page = re.search(r'rel="next" href="(/petugas/\?[^"]*ekspor=[^"]*)"', page)
+        next_link = re.search(r'rel="next" href="([^"]*)"', page)
         if files > 1:
             assert "Berkas pertama" in page
-        if next_page is None:
+        if next_link is None:
             assert "Link" not in response
             break
         assert response["X-Next-Cursor"] and response["Link"].endswith('; rel="next"')
-        page_url = html.unescape(next_page.group(1))
+        page_url = html.unescape(next_link.group(1))
+        if files == 1:  # from the first file the link asks where the second starts, only when it is followed
+            assert page_url.startswith("/petugas/unduh/berikutnya/?")
+            followed = c.get(page_url)
+            assert followed.status_code == 302
+            page_url = followed["Location"]
+        assert re.fullmatch(r"/petugas/\?[^ ]*ekspor=[^ ]+", page_url)
         assert "sort=new" in page_url  # the page keeps its own sort; the files keep the queue's order
     assert files == 3 and seen == order and len(set(seen)) == 7
     assert [len(e.detail["reports"]) for e in AccessEvent.objects.filter(action="export")] == [3, 3, 3, 3, 1, 1]
+
+
+def test_the_queue_page_does_not_read_past_its_own_page_to_link_the_next_file(pb, monkeypatch):
+    """A queue longer than one file (every kota's "all" view) used to read EXPORT_FILE_ROWS + 1 rows on each
+    view of the page to place the "next file" link; the link now finds that position only when followed."""
+    from sigap.officers import views
+
+    monkeypatch.setattr(views, "EXPORT_FILE_ROWS", 3)
+    file(7)
+    c = console(pb)
+    read = []
+    real = views.selectors.cursor_of
+    monkeypatch.setattr(views.selectors, "cursor_of", lambda *a, **k: read.append(1) or real(*a, **k))
+    page = c.get("/petugas/", {"overdue": "0"}).content.decode()
+    assert "Satu berkas memuat paling banyak 3 laporan" in page and not read
+    assert 'rel="next" href="/petugas/unduh/berikutnya/?overdue=0"' in page
+    followed = c.get("/petugas/unduh/berikutnya/", {"overdue": "0"})
+    assert followed.status_code == 302 and read == [1] and "ekspor=" in followed["Location"]
+
+
+def test_the_next_file_link_of_a_queue_that_shrank_to_one_file_returns_to_the_queue(pb, monkeypatch):
+    from sigap.officers import views
+
+    monkeypatch.setattr(views, "EXPORT_FILE_ROWS", 3)
+    file(2)
+    followed = console(pb).get("/petugas/unduh/berikutnya/", {"overdue": "0", "sort": "new"})
+    assert followed.status_code == 302 and followed["Location"] == "/petugas/?overdue=0&sort=new"
 
 
 def test_a_short_queue_says_nothing_about_files(pb):

@@ -163,3 +163,46 @@ def test_tree_lookups_cost_no_query_once_the_reference_data_is_cached(settings, 
     with django_assert_num_queries(0):
         assert pemprov in roles.ancestor_unit_ids({pb})
         assert pb in roles.descendant_unit_ids({pemprov})
+
+
+# -- role_pairs: one read per request ---------------------------------------------------------------------------
+
+
+def _role_reads(queries) -> int:
+    return sum(1 for q in queries if "organization_staffrole" in q["sql"])
+
+
+def test_an_accounts_roles_are_read_once_per_user_object_and_a_role_written_since_is_seen(staff):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from sigap.reports.selectors import scope_of
+
+    user = staff("satu.baca", PB)
+    with CaptureQueriesContext(connection) as q:
+        assert roles.unit_ids_where(user, R.OFFICER) == ids(PB)
+        assert roles.has_role(user, R.OFFICER) and not roles.user_can_validate(user)
+        assert scope_of(user).working == frozenset(ids(PB))
+    assert _role_reads(q.captured_queries) == 1
+    StaffRole.objects.create(user=user, unit=Unit.objects.get(code=PB), role=R.VALIDATOR)
+    assert roles.user_can_validate(user) and scope_of(user).validator
+    StaffRole.objects.filter(user=user, role=R.VALIDATOR).delete()
+    assert not roles.user_can_validate(user)
+    assert roles.role_pairs(AnonymousUser()) == frozenset()
+
+
+def test_an_api_page_acts_on_the_roles_its_credential_seal_was_checked_against(staff, settings):
+    """The token's seal check reads the account's roles; the page's scope and access checks use that read."""
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+
+    from sigap.officers.models import ApiToken
+
+    settings.SIGAP_REFERENCE_CHECK_SECONDS = 3600
+    user = staff("petugas.token", PB)
+    client = Client(HTTP_AUTHORIZATION=f"Bearer {ApiToken.issue(user, name='api', otp_verified=False)}")
+    assert client.get("/api/v1/officer/reports").status_code == 200
+    with CaptureQueriesContext(connection) as q:
+        assert client.get("/api/v1/officer/reports").status_code == 200
+    assert _role_reads(q.captured_queries) == 1
