@@ -2,11 +2,29 @@
 
 from __future__ import annotations
 
+import ast
+import functools
 import io
 import logging
+import sys
+import threading
 
 import pytest
 from PIL import Image
+
+if sys.version_info < (3, 12):
+    # CPython 3.11 keeps the AST constructor's recursion depth in state that all threads share: two threads
+    # in ast.parse at once can fail one of them with "SystemError: AST constructor recursion depth mismatch"
+    # (python/cpython gh-106905). Hypothesis reads its strategies' lambdas with ast.parse while the suite's
+    # own threads run, which once failed a Schemathesis example as "flaky". Here parses take turns.
+    _parse, _parse_lock = ast.parse, threading.Lock()
+
+    @functools.wraps(_parse)
+    def _parse_one_at_a_time(*args, **kwargs):
+        with _parse_lock:
+            return _parse(*args, **kwargs)
+
+    ast.parse = _parse_one_at_a_time
 
 
 def pytest_configure(config):
