@@ -397,7 +397,13 @@ ACTIONS = {
     "nilai": (RatingForm, "rating"),
     "sanggah": (DisputeForm, "dispute"),
 }
-ACTION_FIELD = {"answer": "answer", "rating": "rating", "reason": "reason", "secret": "secret"}  # else: general
+# The fields each form shows its own errors next to; any other refusal is shown above the forms ("general"),
+# never next to another form's field, where the resident who sent this form would not see it.
+ACTION_FIELDS = {"answer": {"answer", "secret"}, "rating": {"rating", "secret"}, "dispute": {"reason", "secret"}}
+
+
+def _error_slot(action: str, field: str | None) -> str:
+    return field if field in ACTION_FIELDS[action] else "general"
 
 
 @require_POST
@@ -434,11 +440,11 @@ def journey_action_view(request, number: str, action: str):
                 intake.reporter_dispute(tracking_code=code, reason=data["reason"], secret=data["secret"])
                 success = _("Sanggahan Anda diterima. Laporan dibuka kembali dan ditangani lagi.")
         except DomainError as exc:
-            _add_error(errors, ACTION_FIELD.get(exc.field or "", "general"), selectors.domain_message(exc))
+            _add_error(errors, _error_slot(name, exc.field), selectors.domain_message(exc))
     else:
         for field, messages_ in form.errors.items():
             for message in messages_:
-                _add_error(errors, ACTION_FIELD.get(field, "general"), message)
+                _add_error(errors, _error_slot(name, field), message)
     if not _is_htmx(request):
         if not errors:
             messages.success(request, success)

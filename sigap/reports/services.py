@@ -905,12 +905,15 @@ def report_resume_with_answer(*, report_id: int, answer_redacted: str, now: date
             "This report is not waiting for your answer.",
             code="not_waiting_for_reporter",
         )
+    # The answer is the reason for the return: a report asked about while it was in a status that needs a
+    # reason to enter (Dibuka Kembali after a dispute, Koordinasi, Disposisi) goes back to it like any other.
     return _transition(
         report,
         Status(report.resume_status),
         actor=None,
         actor_kind="reporter",
         now=now,
+        reason=answer_redacted,
         internal_note=f"Jawaban pelapor: {answer_redacted}",
         notify=False,
     )

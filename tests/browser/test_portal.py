@@ -7,11 +7,14 @@ from __future__ import annotations
 import io
 import json
 import re
+import subprocess
 import urllib.request
 
 import pytest
 from PIL import Image
 from playwright.sync_api import expect
+
+from tests.live_sigap import CLI
 
 from .conftest import axe_violations, reload_until_photos, screenshot
 
@@ -86,6 +89,14 @@ def file_clogged_drain(
     page.fill("#id_description", description)
     choose_pondok_bambu(page)
     expect(page.locator("#similar-results")).not_to_contain_text("Setelah kategori dan lokasi dipilih")
+
+
+def file_without_photo(page) -> tuple[str, str]:
+    """A clogged drain in Pondok Bambu, filed from the report form: (number, tracking code)."""
+    page.goto("/lapor/")
+    file_clogged_drain(page, photo=False)
+    page.get_by_role("button", name="Kirim laporan").click()
+    return page.locator("#report-number").inner_text(), page.locator("#tracking-code").inner_text()
 
 
 def officer_token(server) -> str:
@@ -276,11 +287,7 @@ def test_this_is_the_same_problem_instead_of_a_duplicate(new_page, e2e_server):
 
 def test_the_reporter_answers_an_officers_question_in_place(new_page, e2e_server):
     page = new_page("id-ID", mobile=True)
-    page.goto("/lapor/")
-    file_clogged_drain(page, photo=False)
-    page.get_by_role("button", name="Kirim laporan").click()
-    number = page.locator("#report-number").inner_text()
-    code = page.locator("#tracking-code").inner_text()
+    number, code = file_without_photo(page)
     officer_post(
         e2e_server,
         officer_token(e2e_server),
@@ -304,6 +311,71 @@ def test_the_reporter_answers_an_officers_question_in_place(new_page, e2e_server
     expect(reader.locator("#journey-status")).to_have_text("Menunggu")
     assert code not in reader.url
     assert reader.js_errors == []
+
+
+FINISH = """
+import io
+from django.contrib.auth import get_user_model
+from PIL import Image
+from sigap.privacy.photos import photo_clean
+from sigap.reports import services
+from sigap.reports.models import Report
+
+users = get_user_model().objects
+officer, validator = users.get(username="petugas.pondokbambu"), users.get(username="validator")
+report = Report.objects.get(number="{number}")
+services.report_accept(report_id=report.pk, actor=officer)
+for kind, colour in (("before", (90, 60, 40)), ("after", (40, 90, 60))):
+    buf = io.BytesIO()
+    Image.new("RGB", (64, 64), colour).save(buf, "JPEG")
+    services.photo_add(report_id=report.pk, actor=officer, kind=kind, photo=photo_clean(buf.getvalue()))
+services.report_request_validation(report_id=report.pk, actor=officer)
+services.report_validate(report_id=report.pk, actor=validator, accept=True)
+"""
+
+
+def server_finishes(server, number: str) -> None:
+    """The officer works the report with proof photos and the validator accepts it (the services, in the
+    server's own environment: the console's walk to Selesai is test_journey's)."""
+    env = {k: v for k, v in server["env"].items() if not k.startswith("_")}
+    subprocess.run(
+        [*CLI, "shell", "-c", FINISH.format(number=number)],
+        env=env,
+        cwd=server["home"],
+        check=True,
+        capture_output=True,
+    )
+
+
+def test_after_a_dispute_the_reporters_answer_to_a_question_is_not_lost(new_page, e2e_server):
+    """A question asked on a report reopened by the resident's dispute: "Kirim jawaban" used to answer with no
+    message, the text stayed in the box and the report stayed "Menunggu Informasi Pelapor" until it closed as
+    unanswered."""
+    page = new_page("id-ID", mobile=True)
+    number, code = file_without_photo(page)
+    server_finishes(e2e_server, number)
+
+    page.goto("/lacak/")
+    page.fill("#id_code", code)
+    page.get_by_role("button", name="Lacak").click()
+    expect(page.locator("#journey-status")).to_have_text("Selesai")
+    page.fill("#id_reason", "Saluran mampet lagi, belum dibersihkan tuntas.")
+    page.get_by_role("button", name="Sanggah hasil").click()
+    expect(page.locator("#journey-status")).to_have_text("Dibuka Kembali")
+    officer_post(
+        e2e_server,
+        officer_token(e2e_server),
+        f"/api/v1/officer/reports/{number}/ask",
+        {"question": "Di sisi mana saluran yang mampet lagi?"},
+    )
+    page.reload()
+    expect(page.locator("#journey-status")).to_have_text("Menunggu Informasi Pelapor")
+    page.fill("#id_answer", "Sisi utara, depan musala.")
+    page.get_by_role("button", name="Kirim jawaban").click()
+    expect(page.locator("#journey [role=status]")).to_contain_text("jawaban Anda sudah diteruskan")
+    expect(page.locator("#journey-status")).to_have_text("Dibuka Kembali")
+    expect(page.locator("#id_answer")).to_have_count(0)
+    assert page.js_errors == []
 
 
 @pytest.mark.parametrize("locale", ["id-ID", "en-US"])

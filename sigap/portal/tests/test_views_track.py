@@ -154,6 +154,40 @@ def test_the_reporter_disputes_a_fix_that_was_not_done(client, finish):
     assert Report.objects.get(pk=created.report.pk).status == Status.REOPENED
 
 
+def test_after_a_dispute_the_reporters_answer_reaches_the_officer_and_the_report_is_reopened_again(
+    client, finish, officers
+):
+    """The answer to a question asked after a dispute: it used to answer 200 with no message, leave the text in
+    the box and the report waiting for the reporter (the refusal was filed next to the dispute form's field)."""
+    created = submit()
+    finish(created.report)
+    follow(client, created)
+    number = created.report.number
+    client.post(f"/lacak/laporan/{number}/sanggah/", {"reason": "Got masih mampet, tidak ada yang datang."}, **htmx())
+    services.report_ask_reporter(report_id=created.report.pk, actor=officers["pb"], question="Sisi mana?")
+    response = client.post(f"/lacak/laporan/{number}/jawab/", {"answer": "Sisi utara, depan musala."}, **htmx())
+    html = response.content.decode()
+    assert "jawaban Anda sudah diteruskan" in html and "Petugas bertanya kepada Anda" not in html
+    report = Report.objects.get(pk=created.report.pk)
+    assert report.status == Status.REOPENED
+    assert "Sisi utara, depan musala." in report.history.last().internal_note
+
+
+def test_a_refusal_about_another_forms_field_is_shown_with_the_form_that_was_sent(client, monkeypatch):
+    from sigap.core.errors import DomainError
+    from sigap.intake import services as intake
+
+    created = submit()
+    follow(client, created)
+
+    def refuse(**kwargs):
+        raise DomainError("Perlu alasan.", "A reason is needed.", code="reason_required", status=422, field="reason")
+
+    monkeypatch.setattr(intake, "reporter_answer", refuse)
+    response = client.post(f"/lacak/laporan/{created.report.number}/jawab/", {"answer": "RT 05"}, **htmx())
+    assert 'role="alert"' in response.content.decode() and "Perlu alasan." in response.content.decode()
+
+
 @pytest.mark.parametrize("late", [timedelta(0), timedelta(microseconds=1)], ids=["last-instant", "just-after"])
 def test_the_journey_offers_a_dispute_exactly_when_the_service_takes_it(finish, late):
     created = submit()

@@ -359,3 +359,28 @@ def test_a_validator_at_the_unit_a_complaint_is_about_cannot_validate_it(staff, 
     assert complaint.status == Status.AWAITING_VALIDATION
     elsewhere = staff("validator.lain", "inspektorat", StaffRole.Role.VALIDATOR)
     services.report_validate(report_id=complaint.pk, actor=elsewhere, accept=True)
+
+
+def test_a_question_on_a_reopened_report_is_answered_and_the_report_goes_back_to_reopened(pb_officer, validator, jpeg):
+    """A question asked after a dispute reopened the report: the answer used to be refused ("needs a reason") and
+    the report stayed waiting for the reporter until it closed as unanswered."""
+    from sigap.intake.services import reporter_answer, reporter_dispute
+
+    created = submit()
+    report = created.report
+    services.report_accept(report_id=report.pk, actor=pb_officer)
+    proof(report, pb_officer, jpeg)
+    services.report_request_validation(report_id=report.pk, actor=pb_officer)
+    services.report_validate(report_id=report.pk, actor=validator, accept=True)
+    reporter_dispute(tracking_code=created.tracking_code, reason="Saluran mampet lagi, belum dibersihkan tuntas.")
+    services.report_ask_reporter(
+        report_id=report.pk, actor=pb_officer, question="Di sisi mana saluran yang mampet lagi?"
+    )
+    report.refresh_from_db()
+    assert report.status == Status.AWAITING_REPORTER and report.resume_status == Status.REOPENED
+    reporter_answer(tracking_code=created.tracking_code, answer="Sisi utara, depan musala.")
+    report.refresh_from_db()
+    assert report.status == Status.REOPENED and report.resume_status == ""
+    last = report.history.order_by("-pk").first()
+    assert (last.old_status, last.new_status) == (Status.AWAITING_REPORTER, Status.REOPENED)
+    assert "Sisi utara, depan musala." in last.internal_note
