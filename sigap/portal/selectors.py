@@ -707,13 +707,27 @@ def journey_for_reporter(report: Report, *, now: datetime | None = None) -> dict
             }
             for h in report.hops.select_related("from_unit", "to_unit")
         ],
-        "photos": [
-            {
-                "id": p.pk,
-                "kind": str(PHOTO_LABELS.get(p.kind, p.kind)),
-                "ready": p.is_ready,
-                "state_text": photoserve.state_text(p),
-            }
-            for p in report.photos.all()
-        ],
+        **_photos_and_evidence(report, status),
+    }
+
+
+def _photos_and_evidence(report: Report, status: Status) -> dict:
+    """The report's photos; once it is Selesai, the handling unit's proof (before/after) and its closing note
+    come apart as ``evidence``, shown before the reporter is asked to dispute or rate."""
+    photos = [
+        {
+            "id": p.pk,
+            "kind": str(PHOTO_LABELS.get(p.kind, p.kind)),
+            "proof": p.kind in (Photo.Kind.BEFORE, Photo.Kind.AFTER),
+            "ready": p.is_ready,
+            "state_text": photoserve.state_text(p),
+        }
+        for p in report.photos.all()
+    ]
+    if status != Status.DONE:
+        return {"photos": photos, "evidence": None}
+    done = report.history.filter(new_status=Status.DONE).order_by("-pk").first()
+    return {
+        "photos": [p for p in photos if not p["proof"]],
+        "evidence": {"note": done.public_note if done else "", "photos": [p for p in photos if p["proof"]]},
     }

@@ -1071,6 +1071,12 @@ def report_dispute(*, tracking_code: str, reason: str, secret: str = "", now: da
             code="dispute_window_closed",
         )
     report = Report.objects.select_related("category", "unit").get(pk=report.pk)
+    internal_note = ""
+    if report.rating is not None:
+        # a rating was for a fix the reporter now says was not done: it is withdrawn with the dispute, and the
+        # reporter rates again after the next Selesai (the rating stays in the audit trail of report:rate)
+        internal_note = f"{reason} (penilaian sebelumnya {report.rating}/5 ditarik karena sanggahan)"
+        report.rating, report.rating_comment, report.rated_at = None, "", None
     return _transition(
         report,
         Status.REOPENED,
@@ -1078,6 +1084,7 @@ def report_dispute(*, tracking_code: str, reason: str, secret: str = "", now: da
         actor_kind="reporter",
         now=now,
         reason=reason,
+        internal_note=internal_note,
         public_note=f"Pelapor menyanggah: {reason.strip()}",
     )
 

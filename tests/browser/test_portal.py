@@ -347,18 +347,23 @@ def server_finishes(server, number: str) -> None:
     )
 
 
+def finished_and_tracked(page, server) -> str:
+    """A report filed from the form, worked to Selesai, then opened by the resident with its tracking code."""
+    number, code = file_without_photo(page)
+    server_finishes(server, number)
+    page.goto("/lacak/")
+    page.fill("#id_code", code)
+    page.get_by_role("button", name="Lacak").click()
+    expect(page.locator("#journey-status")).to_have_text("Selesai")
+    return number
+
+
 def test_after_a_dispute_the_reporters_answer_to_a_question_is_not_lost(new_page, e2e_server):
     """A question asked on a report reopened by the resident's dispute: "Kirim jawaban" used to answer with no
     message, the text stayed in the box and the report stayed "Menunggu Informasi Pelapor" until it closed as
     unanswered."""
     page = new_page("id-ID", mobile=True)
-    number, code = file_without_photo(page)
-    server_finishes(e2e_server, number)
-
-    page.goto("/lacak/")
-    page.fill("#id_code", code)
-    page.get_by_role("button", name="Lacak").click()
-    expect(page.locator("#journey-status")).to_have_text("Selesai")
+    number = finished_and_tracked(page, e2e_server)
     page.fill("#id_reason", "Saluran mampet lagi, belum dibersihkan tuntas.")
     page.get_by_role("button", name="Sanggah hasil").click()
     expect(page.locator("#journey-status")).to_have_text("Dibuka Kembali")
@@ -375,6 +380,29 @@ def test_after_a_dispute_the_reporters_answer_to_a_question_is_not_lost(new_page
     expect(page.locator("#journey [role=status]")).to_contain_text("jawaban Anda sudah diteruskan")
     expect(page.locator("#journey-status")).to_have_text("Dibuka Kembali")
     expect(page.locator("#id_answer")).to_have_count(0)
+    assert page.js_errors == []
+
+
+def test_the_resident_sees_what_was_done_before_disputing_or_rating_and_a_dispute_withdraws_the_rating(
+    new_page, e2e_server
+):
+    page = new_page("id-ID", mobile=True)
+    finished_and_tracked(page, e2e_server)
+    after = page.locator('#journey img[alt^="Foto sesudah"]')
+    expect(after).to_have_count(1)
+    tops = [
+        page.locator(selector).bounding_box()["y"]
+        for selector in ("#evidence-title", '#journey img[alt^="Foto sesudah"]', "#dispute-title", "#rate-title")
+    ]
+    assert tops == sorted(tops), tops  # what was done, its after photo, then "not fixed?", then the rating
+    page.get_by_text("4 — puas").click()
+    page.get_by_role("button", name="Kirim penilaian").click()
+    expect(page.locator("#journey")).to_contain_text("4 dari 5")
+    page.fill("#id_reason", "Mampet lagi sehari kemudian.")
+    page.get_by_role("button", name="Sanggah hasil").click()
+    expect(page.locator("#journey-status")).to_have_text("Dibuka Kembali")
+    expect(page.locator("#journey")).not_to_contain_text("4 dari 5")
+    checked(page, "portal-journey-reopened")
     assert page.js_errors == []
 
 

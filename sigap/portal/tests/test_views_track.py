@@ -188,6 +188,38 @@ def test_a_refusal_about_another_forms_field_is_shown_with_the_form_that_was_sen
     assert 'role="alert"' in response.content.decode() and "Perlu alasan." in response.content.decode()
 
 
+def test_a_finished_report_shows_what_was_done_before_asking_to_dispute_or_rate(client, finish):
+    """The rating and the dispute used to come about five screens above the after photo."""
+    created = submit()
+    finish(created.report)
+    follow(client, created)
+    html = client.get(f"/lacak/laporan/{created.report.number}/").content.decode()
+    evidence, dispute, rate = (html.index(t) for t in ("Hasil penanganan", "Masalahnya belum selesai?", "Nilai hasil"))
+    assert evidence < dispute < rate
+    proof = [
+        (m.group(1), m.start()) for m in re.finditer(r'<img src="/lacak/laporan/[^"]+" alt="(Foto \w+) \d+">', html)
+    ]
+    assert [kind for kind, _at in proof] == ["Foto sebelum", "Foto sesudah"]  # each once: not again further down
+    assert all(evidence < at < dispute for _kind, at in proof)
+
+
+def test_a_dispute_withdraws_the_rating_given_to_the_fix(client, finish):
+    """A 4/5 followed by a dispute used to leave the reopened report at 4/5."""
+    created = submit()
+    finish(created.report)
+    follow(client, created)
+    number = created.report.number
+    client.post(f"/lacak/laporan/{number}/nilai/", {"rating": "4", "comment": "Lumayan"}, **htmx())
+    assert Report.objects.get(pk=created.report.pk).rating == 4
+    html = client.post(
+        f"/lacak/laporan/{number}/sanggah/", {"reason": "Mampet lagi sehari kemudian."}, **htmx()
+    ).content.decode()
+    report = Report.objects.get(pk=created.report.pk)
+    assert report.status == Status.REOPENED and report.rating is None and report.rating_comment == ""
+    assert "Penilaian Anda" not in html
+    assert "penilaian sebelumnya 4/5 ditarik" in report.history.last().internal_note
+
+
 @pytest.mark.parametrize("late", [timedelta(0), timedelta(microseconds=1)], ids=["last-instant", "just-after"])
 def test_the_journey_offers_a_dispute_exactly_when_the_service_takes_it(finish, late):
     created = submit()
