@@ -44,9 +44,9 @@ def report_suggestions(report: Report) -> Suggestions:
 
 
 def units_search(q: str = "", *, limit: int = 20):
-    """Active units whose name or code contains ``q``, by code."""
+    """Active units whose name or code contains every word of ``q`` (in any order, any case), by code:
+    "bina marga timur" finds Suku Dinas Bina Marga Jakarta Timur."""
     qs = Unit.objects.filter(active=True).select_related("parent")
-    q = (q or "").strip()
-    if q:
-        qs = qs.filter(Q(name__icontains=q) | Q(code__icontains=q))
+    for word in (q or "").split()[:8]:
+        qs = qs.filter(Q(name__icontains=word) | Q(code__icontains=word))
     return qs.order_by("code")[: max(1, min(limit, 100))]

@@ -585,19 +585,18 @@ class RuleBook:
         """Units to offer when a unit answers "bukan tupoksi" (not our responsibility).
 
         Order: the responsible unit for this category here; then the responsible units here of the
-        other categories in the same group (by category code); then of every other category (by
-        category code). Deduplicated, without ``exclude_unit``, at most ``limit``.
+        other categories in the same group (by category code). Deduplicated, without ``exclude_unit``, at
+        most ``limit``. Never padded with the units of unrelated categories: a short list is an honest one,
+        and the unit search finds any other unit.
         """
         if limit <= 0:
             return []
         group = self._group.get(category)
-        same: list[str] = []
-        others: list[str] = []
-        for k in self._sorted_categories:
-            if k != category:
-                (same if group is not None and self._group.get(k) == group else others).append(k)
+        same = [
+            k for k in self._sorted_categories if k != category and group is not None and self._group.get(k) == group
+        ]
         out: list[str] = []
-        for k in [category, *same, *others]:
+        for k in [category, *same]:
             rule = self._find(k, kelurahan)
             if rule is None or rule.unit == exclude_unit or rule.unit in out:
                 continue

@@ -11,6 +11,7 @@ import re
 import httpx
 import pytest
 from PIL import Image, ImageDraw
+from playwright.sync_api import expect
 
 from .conftest import axe_violations, login, reload_until_photos, screenshot
 
@@ -265,3 +266,19 @@ def test_operator_enters_a_phone_report_for_a_resident(new_page, e2e_server):
     check_page(page, "console-operator")
     track = httpx.get(e2e_server["url"] + f"/api/v1/track/{code}", timeout=30).json()
     assert track["id"] == number and track["unit"] == "Kelurahan Pondok Bambu"
+
+
+def test_coordination_offers_the_units_responsible_and_the_search_matches_words_in_any_order(new_page, e2e_server):
+    """A pothole used to be offered Dinas Kependudukan, PAM Jaya and Dishub beside the Suku Dinas (the list was
+    filled up to five by category code), and "bina marga timur" found no unit."""
+    road = file_report(e2e_server, "jalan-rusak", "Lubang besar di tengah jalan dekat pasar, sudah dua minggu.")
+    page = new_page()
+    login(page, "petugas.pondokbambu", e2e_server["password"])
+    page.wait_for_url("**/petugas/")
+    page.goto(f"/petugas/laporan/{road['id']}/")
+    page.locator("#act-coordinate summary").click()
+    offered = page.locator("#form-coordinate label.choice")
+    expect(offered).to_have_text(["Suku Dinas Bina Marga Jakarta Timur"])
+    page.locator("#unit-q").fill("bina marga timur")
+    expect(page.locator("#coord-results")).to_contain_text("Suku Dinas Bina Marga Jakarta Timur")
+    assert page.js_errors == []

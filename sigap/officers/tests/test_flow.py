@@ -51,3 +51,17 @@ def test_the_unit_search_finds_active_units_by_name_or_code_in_code_order():
     assert codes(units_search("inspektorat")) == []
     assert len(units_search("", limit=3)) == 3 and len(units_search("", limit=10_000)) == 100
     assert len(units_search("", limit=0)) == 1
+
+
+def test_a_pothole_is_offered_only_units_responsible_for_its_kind_of_problem():
+    """The list used to be filled up to five with the units of unrelated categories, by category code (a pothole
+    offered Dinas Kependudukan, PAM Jaya, Dishub): only the category's own unit and those of its group now."""
+    report = submit("jalan-rusak").report
+    assert codes(report_suggestions(report).coordinate) == ["sudin-bina-marga:31.75"]
+
+
+def test_the_unit_search_matches_every_word_in_any_order():
+    """ "bina marga timur" found nothing: the whole phrase had to appear in the name."""
+    assert "sudin-bina-marga:31.75" in codes(units_search("bina marga timur"))
+    assert "sudin-bina-marga:31.75" in codes(units_search("timur  BINA marga"))
+    assert codes(units_search("bina marga timur zzz")) == []

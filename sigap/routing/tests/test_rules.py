@@ -506,28 +506,16 @@ def test_categories_lists_categories_with_rules(book):
 @pytest.mark.parametrize(
     "category, kelurahan, exclude, limit, expected",
     [
-        # responsible first, then the same group (trotoar-rusak), then the others by code
-        # (banjir, lainnya, sampah); duplicates dropped.
-        (
-            JR,
-            "31.75.02.1001",
-            None,
-            5,
-            [
-                "kelurahan-bali-mester",
-                "sudin-bina-marga-jt",
-                "dinas-sda",
-                "biro-pemerintahan",
-                "sudin-lh-jt",
-            ],
-        ),
+        # responsible first, then the same group (trotoar-rusak); never padded with the units of unrelated
+        # categories (banjir, lainnya, sampah) to reach the limit
+        (JR, "31.75.02.1001", None, 5, ["kelurahan-bali-mester", "sudin-bina-marga-jt"]),
         # the unit saying "bukan tupoksi" is never offered back
         (
             JR,
             "31.75.02.1001",
             "kelurahan-bali-mester",
             5,
-            ["sudin-bina-marga-jt", "dinas-sda", "biro-pemerintahan", "sudin-lh-jt"],
+            ["sudin-bina-marga-jt"],
         ),
         (JR, "31.75.02.1001", None, 2, ["kelurahan-bali-mester", "sudin-bina-marga-jt"]),
         (JR, "31.75.02.1001", None, 0, []),
@@ -537,18 +525,18 @@ def test_categories_lists_categories_with_rules(book):
             "31.71.01.1001",
             None,
             5,
-            ["dinas-lh", "dinas-sda", "dinas-bina-marga", "sudin-kominfo-jp"],
+            ["dinas-lh", "dinas-sda"],
         ),
-        (SAMPAH, "31.71.01.1001", "dinas-lh", 2, ["dinas-sda", "dinas-bina-marga"]),
-        # outside Jakarta only the "" rule applies
-        (JR, "32.73.01.1001", None, 5, ["biro-pemerintahan"]),
-        # a category without a rule here still gets suggestions from its group and the rest
+        (SAMPAH, "31.71.01.1001", "dinas-lh", 2, ["dinas-sda"]),
+        # outside Jakarta no rule of the group applies: nothing to suggest (the unit search remains)
+        (JR, "32.73.01.1001", None, 5, []),
+        # a category without a rule here still gets suggestions from its group
         (
             "lampu-jalan",
             "31.75.01.1001",
             None,
             5,
-            ["sudin-bina-marga-jt", "dinas-sda", "biro-pemerintahan", "sudin-lh-jt"],
+            ["sudin-bina-marga-jt"],
         ),
     ],
 )
@@ -557,14 +545,9 @@ def test_suggestions_order_dedup_exclusion_and_limit(book, category, kelurahan, 
     assert got == expected
 
 
-def test_suggestions_without_groups_fall_back_to_category_order():
-    # Without groups trotoar-rusak is no longer second: the rest simply follow by category code.
+def test_suggestions_without_groups_are_the_categorys_own_unit():
     book = RuleBook(RULES)
-    assert book.suggestions(category=JR, kelurahan="31.75.02.1001", limit=3) == [
-        "kelurahan-bali-mester",
-        "dinas-sda",
-        "biro-pemerintahan",
-    ]
+    assert book.suggestions(category=JR, kelurahan="31.75.02.1001", limit=3) == ["kelurahan-bali-mester"]
 
 
 @pytest.mark.parametrize(
