@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "django_otp",  # before the sigap apps: sigap.officers.admin replaces their admin pages
     "django_otp.plugins.otp_totp",
     "axes",
+    "ninja",  # /api/docs serves Swagger UI from Django Ninja's own static files, not from a CDN (works offline)
     "sigap.core",
     "sigap.privacy",
     "sigap.organization",

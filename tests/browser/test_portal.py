@@ -447,3 +447,23 @@ def test_the_report_form_works_with_the_keyboard(new_page):
     page.locator("#id_category").focus()
     page.keyboard.press("ArrowDown")
     assert page.locator("#id_category").input_value() != ""
+
+
+def test_the_api_docs_page_works_without_internet(new_page, e2e_server):
+    """/api/docs used to load Swagger UI from a CDN and was blank without internet."""
+    page = new_page("en-US")
+    outside = []
+
+    def only_sigap(route):
+        if route.request.url.startswith(e2e_server["url"]):
+            route.continue_()
+        else:
+            outside.append(route.request.url)
+            route.abort()
+
+    page.route("**/*", only_sigap)
+    page.goto("/api/docs")
+    expect(page.locator(".swagger-ui .info .title")).to_contain_text("Sigap API")
+    expect(page.locator(".opblock-summary-path").first).to_be_visible()
+    assert outside == []
+    assert page.js_errors == []

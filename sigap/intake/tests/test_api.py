@@ -259,6 +259,18 @@ def test_openapi_document_is_served(client):
     assert client.get("/api/docs").status_code == 200
 
 
+def test_the_api_docs_page_loads_nothing_from_another_origin(client):
+    """It used to load Swagger UI from a CDN: blank without internet (a city intranet, this project's CI)."""
+    import re
+
+    page = client.get("/api/docs").content.decode()
+    sources = re.findall(r'(?:src|href)="([^"]+)"', page)
+    assert any(s.endswith("swagger-ui-bundle.js") for s in sources)
+    assert sources and all(s.startswith("/") for s in sources), sources
+    for s in sources:
+        assert client.get(s).status_code == 200, s  # served by Sigap itself (WhiteNoise / staticfiles)
+
+
 def test_healthz_reports_database(client):
     response = client.get("/healthz")
     assert response.status_code == 200
