@@ -159,7 +159,7 @@ def test_the_same_in_english_after_switching_language(new_page, e2e_server):
     page = new_page("id-ID", mobile=True)
     page.goto("/lapor/")
     with page.expect_navigation():
-        page.select_option("#lang-select", "en")
+        page.get_by_role("button", name="English").click()
     expect(page.locator("html")).to_have_attribute("lang", "en")
     expect(page.get_by_role("heading", level=1)).to_have_text("Make a report")
     for label in (
@@ -466,4 +466,22 @@ def test_the_api_docs_page_works_without_internet(new_page, e2e_server):
     expect(page.locator(".swagger-ui .info .title")).to_contain_text("Sigap API")
     expect(page.locator(".opblock-summary-path").first).to_be_visible()
     assert outside == []
+    assert page.js_errors == []
+
+
+def test_the_language_switch_is_no_keyboard_trap(new_page):
+    """The language list used to switch (and reload the page) on ArrowDown, so a keyboard user could not pass it."""
+    page = new_page("id-ID")
+    page.goto("/lapor/")
+    switch = page.locator(".lang-switch button")
+    expect(switch).to_have_count(1)
+    switch.focus()
+    page.keyboard.press("ArrowDown")
+    page.keyboard.press("Tab")
+    expect(page.locator("html")).to_have_attribute("lang", "id")  # arrows and Tab only move: nothing switched
+    switch.focus()
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    expect(page.locator("html")).to_have_attribute("lang", "en")
+    expect(page.get_by_role("button", name="Bahasa Indonesia")).to_be_visible()
     assert page.js_errors == []
