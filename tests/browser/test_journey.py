@@ -134,6 +134,8 @@ def test_resident_to_selesai_across_the_portal_and_the_console(new_page, e2e_ser
     expect(resident.locator("#journey-status")).to_have_text(STATUS[lang]["done"])
     expect(resident.locator("#journey-status")).to_have_class(re.compile("status-green"))
     expect(resident.locator("#journey")).to_contain_text("Suku Dinas Bina Marga Jakarta Timur")
+    coordinated = {"id": "Dikoordinasikan ke", "en": "Coordinated to"}  # the system's notes in the page's language
+    expect(resident.locator("#journey")).to_contain_text(f"{coordinated[lang]} Suku Dinas Bina Marga Jakarta Timur.")
     resident.check("#rating-5")
     resident.fill("#id_comment", "Cepat dan rapi, terima kasih.")
     resident.locator("form[action$='/nilai/'] button[type=submit]").click()

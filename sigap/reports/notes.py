@@ -1,0 +1,71 @@
+"""The notes the system writes on a report, and the redaction's placeholders, in the reader's language.
+
+Services write a report's public notes in Bahasa Indonesia ("Dikoordinasikan ke Suku Dinas ...", "Pelapor
+menyanggah: ..."), and the redaction door leaves Indonesian placeholders in what reporters wrote ("[nama
+disembunyikan]"). Both are stored as written, the language of record. ``in_language`` renders them for an English
+reader at display time: each note the services write has one pattern here, the parts a person wrote (a reason, a
+question, a unit's name) are kept as they are, and every placeholder is replaced wherever it appears. Text that
+matches no pattern is shown as stored: an officer's own note is never rewritten. Rows written before a pattern
+existed are rendered too, since nothing is translated when written.
+"""
+
+from __future__ import annotations
+
+import re
+
+# the redaction door's placeholders (sigap.privacy.redaction.PLACEHOLDER; a test holds the two together)
+PLACEHOLDERS_EN = {
+    "[nomor telepon disembunyikan]": "[phone number hidden]",
+    "[email disembunyikan]": "[email hidden]",
+    "[NIK disembunyikan]": "[NIK hidden]",
+    "[nomor kendaraan disembunyikan]": "[vehicle number hidden]",
+    "[akun disembunyikan]": "[account hidden]",
+    "[nama disembunyikan]": "[name hidden]",
+    "No. [disembunyikan]": "No. [hidden]",
+}
+
+# (the note as the services write it, its English), whole-note patterns; groups are carried over unchanged
+NOTES_EN: tuple[tuple[re.Pattern, str], ...] = tuple(
+    (re.compile(pattern, re.S), english)
+    for pattern, english in (
+        (r"Dikoordinasikan ke (.+)\.", r"Coordinated to \1."),
+        (r"Didisposisikan ke (.+)\.", r"Passed down (disposisi) to \1."),
+        (r"Laporan diteruskan ke (.+)\.", r"Report passed on to \1."),
+        (r"Diteruskan ke (.+?): (.*)", r"Forwarded to \1: \2"),
+        (
+            r"Digabung dengan laporan serupa(.*?); perkembangan mengikuti laporan tersebut\.",
+            r"Merged with a similar report\1; its progress follows that report.",
+        ),
+        (r"Pertanyaan petugas: (.*)", r"The officer asks: \1"),
+        (r"Jawaban pelapor: (.*)", r"The reporter's answer: \1"),
+        (r"Tindak lanjut ditolak: (.*)", r"Follow-up rejected: \1"),
+        (r"Pelapor menyanggah: (.*)", r"The reporter disputes: \1"),
+        (r"Tindak lanjut selesai, menunggu validasi\.", "Work done, awaiting validation."),
+        (r"Tindak lanjut telah divalidasi\.", "The work has been validated."),
+        (
+            r"Laporan ditutup karena pertanyaan petugas tidak dijawab dalam (\d+) hari kerja\. "
+            r"Anda dapat membuat laporan baru bila masalahnya masih ada\.",
+            r"Closed because the officer's question was not answered within \1 working days. "
+            r"You can file a new report if the problem is still there.",
+        ),
+    )
+)
+
+
+def placeholders_in(text: str, language: str) -> str:
+    if not text or not language.startswith("en"):
+        return text
+    for placeholder, english in PLACEHOLDERS_EN.items():
+        text = text.replace(placeholder, english)
+    return text
+
+
+def in_language(text: str, language: str) -> str:
+    """A stored note (or any reporter-written text) for a reader of ``language`` ("id" returns it unchanged)."""
+    if not text or not language.startswith("en"):
+        return text
+    for pattern, english in NOTES_EN:
+        if pattern.fullmatch(text):
+            text = pattern.sub(english, text, count=1)
+            break
+    return placeholders_in(text, language)
