@@ -126,6 +126,7 @@ def _item(report: Report, now) -> dict:
         "due_at": report.due_at,
         "hop_deadline": report.hop_deadline,
         "overdue": deadlines.is_overdue(report, now),
+        "new": deadlines.awaits_acceptance(report),
         "excerpt": report.description[:160],
     }
 

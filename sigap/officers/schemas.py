@@ -33,6 +33,7 @@ class QueueItem(Schema):
     due_at: datetime | None
     hop_deadline: datetime | None
     overdue: bool
+    new: bool = Field(..., description="Arrived at its unit and not accepted yet (its hop deadline is running)")
     excerpt: str
 
 

@@ -204,7 +204,9 @@ def _queue(request, *, export_links: bool = False) -> dict:
         "page": page,
         "now": now,
         "status": status,
-        "rows": [{"report": r, "overdue": deadlines.is_overdue(r, now)} for r in rows],
+        "rows": [
+            {"report": r, "overdue": deadlines.is_overdue(r, now), "new": deadlines.awaits_acceptance(r)} for r in rows
+        ],
         "counts": [
             {"status": s, "n": by_status[s.value], "query": qs_with(status=s.value)}
             for s in Status

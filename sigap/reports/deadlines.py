@@ -108,6 +108,12 @@ def is_overdue(report: Report, now: datetime | None = None) -> bool:
     )
 
 
+def awaits_acceptance(report: Report) -> bool:
+    """Has the report arrived at its unit (filed, coordinated, passed down or reopened) and not been accepted yet?
+    The queue marks it new: its hop deadline, the short one, is running."""
+    return Status(report.status) in AWAITING_ACCEPTANCE
+
+
 def overdue_q(now: datetime | None = None) -> Q:
     """The reports that are late, as a filter on ``Report`` (``is_overdue`` for one report)."""
     now = now or timezone.now()

@@ -90,6 +90,7 @@ def test_the_whole_flow_through_the_console(new_page, e2e_server):
     page.wait_for_url("**category=saluran-tersumbat**")
     drain_link = page.get_by_role("link", name=drain["id"], exact=True)
     assert drain_link.is_visible()
+    expect(page.locator(f"tr:has(#q-{drain['id']}) .badge-new")).to_have_text("Baru")  # not accepted yet
     assert page.locator("#queue-live").get_attribute("hx-trigger") == "every 20s"
     check_page(page, "console-queue")
     drain_link.click()

@@ -549,3 +549,20 @@ def test_every_page_and_partial_renders_in_indonesian_and_english(staff, role, u
         assert '<html lang="id">' in text(indonesian) and '<html lang="en">' in text(english)
     else:
         assert "<html" not in text(indonesian)
+
+
+def test_reports_the_unit_has_not_accepted_yet_are_marked_new_in_the_queue(pb):
+    """Nothing marked a new report in the queue: it looked like every other row."""
+    from sigap.reports import services
+
+    fresh = submit().report
+    accepted = submit("jalan-rusak").report
+    services.report_accept(report_id=accepted.pk, actor=pb)
+    page = console(pb).get("/petugas/").content.decode()
+    row = {n: page[page.index(f'id="q-{n}"') - 400 : page.index(f'id="q-{n}"') + 300] for n in (fresh.number, accepted.number)}
+    assert 'class="badge-new"' in row[fresh.number] and 'class="badge-new"' not in row[accepted.number]
+    assert "is-new" in row[fresh.number] and "is-new" not in row[accepted.number]
+    english = console(pb).get("/petugas/", **EN).content.decode()
+    assert ">New<" in english
+    api = console(pb).get("/api/v1/officer/reports").json()["results"]
+    assert {r["id"]: r["new"] for r in api} == {fresh.number: True, accepted.number: False}
