@@ -559,7 +559,10 @@ def test_reports_the_unit_has_not_accepted_yet_are_marked_new_in_the_queue(pb):
     accepted = submit("jalan-rusak").report
     services.report_accept(report_id=accepted.pk, actor=pb)
     page = console(pb).get("/petugas/").content.decode()
-    row = {n: page[page.index(f'id="q-{n}"') - 400 : page.index(f'id="q-{n}"') + 300] for n in (fresh.number, accepted.number)}
+    row = {
+        n: page[page.index(f'id="q-{n}"') - 400 : page.index(f'id="q-{n}"') + 300]
+        for n in (fresh.number, accepted.number)
+    }
     assert 'class="badge-new"' in row[fresh.number] and 'class="badge-new"' not in row[accepted.number]
     assert "is-new" in row[fresh.number] and "is-new" not in row[accepted.number]
     english = console(pb).get("/petugas/", **EN).content.decode()
