@@ -287,3 +287,12 @@ def test_the_journey_shows_the_address_except_for_a_sensitive_category(client):
     assert "Gang Mawar" in client.get(f"/lacak/laporan/{plain.report.number}/").content.decode()
     page = client.get(f"/lacak/laporan/{labour.report.number}/").content.decode()
     assert "Gang Mawar" not in page and "Pondok Bambu" in page
+
+
+def test_an_unknown_address_gets_the_portals_own_page_in_the_visitors_language(client):
+    """The portal's 404 was Django's plain English page."""
+    page = client.get("/tidak-ada-halaman-ini/")
+    html = page.content.decode()
+    assert page.status_code == 404 and "Halaman tidak ditemukan" in html and 'href="/lacak/"' in html
+    english = client.get("/tidak-ada-halaman-ini/", HTTP_ACCEPT_LANGUAGE="en")
+    assert english.status_code == 404 and "Page not found" in english.content.decode()
