@@ -485,3 +485,18 @@ def test_the_language_switch_is_no_keyboard_trap(new_page):
     expect(page.locator("html")).to_have_attribute("lang", "en")
     expect(page.get_by_role("button", name="Bahasa Indonesia")).to_be_visible()
     assert page.js_errors == []
+
+
+def test_a_category_search_with_several_matches_lets_the_resident_choose_one(new_page):
+    """It said "3 kategori cocok" and chose none, leaving the resident to find them in the list."""
+    page = new_page("id-ID", mobile=True)
+    page.goto("/lapor/")
+    page.fill("#category-search", "jalan")
+    expect(page.locator("#category-search-count")).to_contain_text("kategori cocok: pilih salah satu")
+    choices = page.locator("#category-matches button")
+    assert choices.count() >= 2
+    choices.filter(has_text="Jalan Rusak").click()
+    expect(page.locator("#id_category")).to_have_value("jalan-rusak")
+    expect(page.locator("#category-search-count")).to_contain_text("Dipilih: Jalan Rusak")
+    expect(choices).to_have_count(0)
+    assert page.js_errors == []

@@ -40,7 +40,14 @@
 
   var search = document.getElementById("category-search");
   var searchCount = document.getElementById("category-search-count");
-  if (search && category) {
+  var matches = document.getElementById("category-matches");
+  function choose(option) {
+    if (category.value !== option.value) {
+      category.value = option.value;
+      category.dispatchEvent(new Event("change", { bubbles: true }));
+    }
+  }
+  if (search && category && matches) {
     show("category-search-wrap");
     search.addEventListener("input", function () {
       var words = normalize(search.value).split(/\s+/).filter(Boolean);
@@ -59,16 +66,28 @@
         });
         group.hidden = !any;
       });
+      matches.textContent = "";
       if (!words.length) {
         searchCount.textContent = "";
       } else if (shown.length === 1) {
-        if (category.value !== shown[0].value) {
-          category.value = shown[0].value;
-          category.dispatchEvent(new Event("change", { bubbles: true }));
-        }
+        choose(shown[0]);
         searchCount.textContent = msg("Onecategory", shown[0].textContent.trim());
       } else {
         searchCount.textContent = msg("Categorycount", String(shown.length));
+        // each match as a button: one tap chooses it (the list used to say "3 kategori cocok" and choose none)
+        shown.slice(0, 8).forEach(function (option) {
+          var b = document.createElement("button");
+          b.type = "button";
+          b.className = "btn btn-small btn-secondary";
+          b.textContent = option.textContent.trim();
+          b.addEventListener("click", function () {
+            choose(option);
+            matches.textContent = "";
+            searchCount.textContent = msg("Chosen", option.textContent.trim());
+            category.focus();
+          });
+          matches.appendChild(b);
+        });
       }
     });
   }
