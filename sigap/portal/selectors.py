@@ -576,6 +576,12 @@ class AreaStats:
     done_days: dict[int, int] = field(default_factory=dict, repr=False)  # whole days to Selesai → reports
 
     @property
+    def closed_other(self) -> int:
+        """Closed without Selesai: rejected, forwarded to another agency, merged into another report, or closed
+        for want of the reporter's answer. Received = open + done + closed_other."""
+        return self.received - self.open - self.done
+
+    @property
     def median_days(self) -> float | None:
         """The median days from filing to Selesai, from the whole-day histogram (``reports.summaries``):
         linear within the day that holds the middle report, so it is within a day of the exact median."""
