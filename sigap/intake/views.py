@@ -26,17 +26,21 @@ from .services import Reporter, Submission, report_submit
 
 OPERATOR_CHANNELS = (Channel.COUNTER, Channel.CALL_CENTER, Channel.PRESS)
 RESULT_KEY = "sigap_operator_result"
+CHANNEL_KEY = "sigap_operator_channel"  # the channel of the operator's last report: the next one's default
 
 
 def _english() -> bool:
     return (get_language() or "id").startswith("en")
 
 
+OPERATOR_CHANNEL_CHOICES = [(c.value, c.label) for c in OPERATOR_CHANNELS]
+
+
 class OperatorReportForm(forms.Form):
     channel = forms.ChoiceField(
         label=_("Diterima lewat"),
         widget=forms.RadioSelect,
-        choices=[(c.value, c.label) for c in OPERATOR_CHANNELS],
+        choices=OPERATOR_CHANNEL_CHOICES,
         initial=Channel.COUNTER,
     )
     category = forms.ChoiceField(label=_("Kategori"))
@@ -168,6 +172,7 @@ def operator_view(request):
             else:
                 report = created.report
                 # shown once, after the redirect (so a reload does not file the report twice)
+                request.session[CHANNEL_KEY] = data["channel"]  # an operator at the phone desk takes call after call
                 request.session[RESULT_KEY] = {
                     "number": report.number,
                     "tracking_code": created.tracking_code,
@@ -181,7 +186,8 @@ def operator_view(request):
                 return redirect("intake:operator")
         status = 422 if form.errors else 200
     else:
-        form = OperatorReportForm()
+        last = request.session.get(CHANNEL_KEY)
+        form = OperatorReportForm(initial={"channel": last} if last in dict(OPERATOR_CHANNEL_CHOICES) else None)
         result = request.session.pop(RESULT_KEY, None)
         status = 200
     if result:

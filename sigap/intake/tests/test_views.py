@@ -158,3 +158,16 @@ def test_only_channel_operators_may_enter_reports(staff, client):
     assert Report.objects.count() == 0
     response = client.get(URL)
     assert response.status_code == 302 and response["Location"].startswith("/petugas/masuk/")
+
+
+def test_the_next_report_keeps_the_channel_of_the_last_one(operator):
+    """An operator at the call center went back to "Loket" after every save and had to choose the channel again."""
+    import re
+
+    def checked_channel(page: str) -> str:
+        return re.search(r'<input type="radio" name="channel" value="(\w+)"[^>]*checked', page).group(1)
+
+    assert checked_channel(operator.get(URL).content.decode()) == "counter"
+    assert operator.post(URL, form(channel="call_center")).status_code == 302
+    assert checked_channel(operator.get(URL).content.decode()) == "call_center"
+    assert checked_channel(operator.get(URL).content.decode()) == "call_center"  # and after the result was shown
