@@ -1,6 +1,75 @@
 // Small behaviours shared by every page. No inline scripts anywhere (Content-Security-Policy).
 (function () {
   "use strict";
+  // A search over a category <select> (sigap/_category_search.html): option texts and data-keywords, every word
+  // in any order; one match is chosen, several are offered as buttons that choose one.
+  function normalize(text) {
+    return (text || "").toLowerCase().normalize("NFD").replace(/[\u0300-\u036f]/g, "");
+  }
+  function categorySearch(wrap) {
+    var select = document.getElementById(wrap.dataset.categorySearch);
+    var search = wrap.querySelector("input[type=search]");
+    var count = wrap.querySelector("[aria-live]");
+    var matches = wrap.querySelector(".category-matches");
+    if (!select || !search || !count || !matches) {
+      return;
+    }
+    function msg(name, value) {
+      return (wrap.dataset["msg" + name] || "").replace("{n}", value);
+    }
+    function choose(option) {
+      if (select.value !== option.value) {
+        select.value = option.value;
+        select.dispatchEvent(new Event("change", { bubbles: true }));
+      }
+    }
+    wrap.hidden = false;
+    search.addEventListener("input", function () {
+      var words = normalize(search.value).split(/\s+/).filter(Boolean);
+      var shown = [];
+      select.querySelectorAll("option").forEach(function (option) {
+        if (!option.value) {
+          return;
+        }
+        var haystack = normalize(option.textContent + " " + (option.dataset.keywords || ""));
+        var match = words.every(function (w) { return haystack.indexOf(w) >= 0; });
+        option.hidden = !match;
+        option.disabled = !match && option.value !== select.value;
+        if (match) {
+          shown.push(option);
+        }
+      });
+      select.querySelectorAll("optgroup").forEach(function (group) {
+        group.hidden = !group.querySelector("option:not([hidden])");
+      });
+      matches.textContent = "";
+      if (!words.length) {
+        count.textContent = "";
+      } else if (shown.length === 1) {
+        choose(shown[0]);
+        count.textContent = msg("One", shown[0].textContent.trim());
+      } else {
+        count.textContent = msg("Count", String(shown.length));
+        shown.slice(0, 8).forEach(function (option) {
+          var b = document.createElement("button");
+          b.type = "button";
+          b.className = "btn btn-small btn-secondary";
+          b.textContent = option.textContent.trim();
+          b.addEventListener("click", function () {
+            choose(option);
+            matches.textContent = "";
+            count.textContent = msg("Chosen", option.textContent.trim());
+            select.focus();
+          });
+          matches.appendChild(b);
+        });
+      }
+    });
+  }
+  document.addEventListener("DOMContentLoaded", function () {
+    document.querySelectorAll("[data-category-search]").forEach(categorySearch);
+  });
+
   // htmx: show refusals from the server (4xx JSON or HTML) in place instead of silently ignoring them.
   document.addEventListener("htmx:beforeSwap", function (event) {
     var status = event.detail.xhr.status;

@@ -33,65 +33,6 @@
     statusEl.textContent = text || "";
   }
 
-  // --- category search over the grouped list -------------------------------------------------------
-  function normalize(text) {
-    return (text || "").toLowerCase().normalize("NFD").replace(/[\u0300-\u036f]/g, "");
-  }
-
-  var search = document.getElementById("category-search");
-  var searchCount = document.getElementById("category-search-count");
-  var matches = document.getElementById("category-matches");
-  function choose(option) {
-    if (category.value !== option.value) {
-      category.value = option.value;
-      category.dispatchEvent(new Event("change", { bubbles: true }));
-    }
-  }
-  if (search && category && matches) {
-    show("category-search-wrap");
-    search.addEventListener("input", function () {
-      var words = normalize(search.value).split(/\s+/).filter(Boolean);
-      var shown = [];
-      category.querySelectorAll("optgroup").forEach(function (group) {
-        var any = false;
-        group.querySelectorAll("option").forEach(function (option) {
-          var haystack = normalize(option.textContent + " " + (option.dataset.keywords || ""));
-          var match = words.every(function (w) { return haystack.indexOf(w) >= 0; });
-          option.hidden = !match;
-          option.disabled = !match && option.value !== category.value;
-          if (match) {
-            shown.push(option);
-            any = true;
-          }
-        });
-        group.hidden = !any;
-      });
-      matches.textContent = "";
-      if (!words.length) {
-        searchCount.textContent = "";
-      } else if (shown.length === 1) {
-        choose(shown[0]);
-        searchCount.textContent = msg("Onecategory", shown[0].textContent.trim());
-      } else {
-        searchCount.textContent = msg("Categorycount", String(shown.length));
-        // each match as a button: one tap chooses it (the list used to say "3 kategori cocok" and choose none)
-        shown.slice(0, 8).forEach(function (option) {
-          var b = document.createElement("button");
-          b.type = "button";
-          b.className = "btn btn-small btn-secondary";
-          b.textContent = option.textContent.trim();
-          b.addEventListener("click", function () {
-            choose(option);
-            matches.textContent = "";
-            searchCount.textContent = msg("Chosen", option.textContent.trim());
-            category.focus();
-          });
-          matches.appendChild(b);
-        });
-      }
-    });
-  }
-
   // --- privacy: sensitive categories cannot be public; Anonim hides the contact fields --------------
   var publicRadio = document.getElementById("privacy-public");
   var privateRadio = document.getElementById("privacy-private");
