@@ -65,8 +65,11 @@ def _new_tracking_code() -> str:
 
 
 def new_secret() -> str:
-    """The secret an anonymous reporter keeps beside the tracking code (stored only as a hash)."""
-    return secrets.token_urlsafe(12)
+    """The secret an anonymous reporter keeps beside the tracking code (stored only as a hash): 16 characters of
+    the tracking code's alphabet in groups of four (79 bits), which has no 0/O or 1/I/L to misread when it is
+    copied by hand or read out over the phone; typed in any case, with or without the dashes."""
+    raw = "".join(secrets.choice(TRACKING_ALPHABET) for _ in range(16))
+    return "-".join(raw[i : i + 4] for i in range(0, 16, 4))
 
 
 def _user(actor):

@@ -367,8 +367,12 @@ def test_coordination_suggestions_leave_out_the_concerned_unit_and_units_below(s
     report = Report.objects.select_related("category", "kelurahan", "unit").get(pk=report.pk)
     below = roles.descendant_unit_ids({report.concerned_unit_id})
     suggested = report_suggestions(report)
-    assert suggested.coordinate  # other units are still offered
     assert not {u.pk for u in suggested.coordinate + suggested.dispose} & below
+    # where the tupoksi data would offer a unit below the one a complaint is about, it is left out
+    road = Report.objects.select_related("category", "kelurahan", "unit").get(pk=submit("jalan-rusak").report.pk)
+    assert [u.code for u in report_suggestions(road).coordinate] == ["sudin-bina-marga:31.75"]
+    road.concerned_unit = Unit.objects.get(code="dinas-bina-marga")  # the Suku Dinas is below it
+    assert report_suggestions(road).coordinate == []
 
 
 def test_the_rule_is_applied_by_the_single_write_path(staff):

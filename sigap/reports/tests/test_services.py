@@ -384,3 +384,17 @@ def test_a_question_on_a_reopened_report_is_answered_and_the_report_goes_back_to
     last = report.history.order_by("-pk").first()
     assert (last.old_status, last.new_status) == (Status.AWAITING_REPORTER, Status.REOPENED)
     assert "Sisi utara, depan musala." in last.internal_note
+
+
+def test_an_anonymous_reporters_secret_has_no_characters_to_misread_and_is_taken_as_typed():
+    """The secret mixed 0/O and l/1 (URL-safe base64), easy to copy wrong by hand."""
+    import re
+
+    from sigap.reports.services import TRACKING_ALPHABET
+
+    created = submit(privacy="anonymous", reporter=None)
+    assert re.fullmatch(rf"[{TRACKING_ALPHABET}]{{4}}(-[{TRACKING_ALPHABET}]{{4}}){{3}}", created.secret)
+    typed = created.secret.lower().replace("-", " ")
+    assert services.report_by_tracking(created.tracking_code, secret=typed).pk == created.report.pk
+    with pytest.raises(DomainError):
+        services.report_by_tracking(created.tracking_code, secret="AAAA-AAAA-AAAA-AAAA")
