@@ -500,3 +500,21 @@ def test_a_category_search_with_several_matches_lets_the_resident_choose_one(new
     expect(page.locator("#category-search-count")).to_contain_text("Dipilih: Jalan Rusak")
     expect(choices).to_have_count(0)
     assert page.js_errors == []
+
+
+def test_the_tracking_code_can_be_copied_or_saved_before_it_is_gone(new_page, e2e_server):
+    """The code was shown once, with no way to copy or save it."""
+    page = new_page("id-ID", mobile=True)
+    page.context.grant_permissions(["clipboard-read", "clipboard-write"], origin=e2e_server["url"])
+    number, code = file_without_photo(page)
+    page.get_by_role("button", name="Salin kode").click()
+    expect(page.locator("[data-keep-status]")).to_have_text("Tersalin. Simpan di tempat yang aman.")
+    copied = page.evaluate("navigator.clipboard.readText()")
+    assert number in copied and code in copied and "/lacak/" in copied
+    with page.expect_download() as download:
+        page.get_by_role("button", name="Simpan sebagai berkas").click()
+    saved = download.value
+    assert saved.suggested_filename == f"sigap-{number}.txt"
+    text = open(saved.path(), encoding="utf-8").read()
+    assert number in text and code in text
+    assert page.js_errors == []

@@ -66,8 +66,34 @@
       }
     });
   }
+  // Keeping a tracking code (report_done.html): copy it, or save it as a small text file on this device.
+  function keepCodes(box) {
+    var text = box.dataset.keepText || "";
+    var status = box.querySelector("[data-keep-status]");
+    box.hidden = false;
+    var copy = box.querySelector("[data-keep-copy]");
+    if (copy && navigator.clipboard) {
+      copy.addEventListener("click", function () {
+        navigator.clipboard.writeText(text).then(function () { status.textContent = box.dataset.msgCopied || ""; });
+      });
+    } else if (copy) {
+      copy.hidden = true;
+    }
+    var save = box.querySelector("[data-keep-save]");
+    if (save) {
+      save.addEventListener("click", function () {
+        var a = document.createElement("a");
+        a.href = URL.createObjectURL(new Blob([text], { type: "text/plain;charset=utf-8" }));
+        a.download = box.dataset.keepFile || "sigap.txt";
+        document.body.appendChild(a);
+        a.click();
+        a.remove();
+      });
+    }
+  }
   document.addEventListener("DOMContentLoaded", function () {
     document.querySelectorAll("[data-category-search]").forEach(categorySearch);
+    document.querySelectorAll("[data-keep]").forEach(keepCodes);
   });
 
   // htmx: show refusals from the server (4xx JSON or HTML) in place instead of silently ignoring them.
