@@ -282,7 +282,13 @@ def similar_follow_view(request, number: str):
         report_interest_record(number=number)
         request.session[INTEREST_SESSION] = (followed + [number])[-50:]
     url = reverse("portal:public_detail", args=[number])
-    messages.success(request, _("Terima kasih. Kami mencatat bahwa Anda juga mengalami masalah ini."))
+    messages.success(
+        request,
+        _(
+            "Terima kasih. Kami mencatat bahwa Anda juga mengalami masalah ini. Laporan ini kini ada di halaman "
+            "Lacak pada perangkat ini, untuk Anda ikuti perkembangannya."
+        ),
+    )
     if _is_htmx(request):
         response = HttpResponse(status=204)
         response["HX-Redirect"] = url
@@ -340,8 +346,13 @@ def track_view(request):
                 _track_remember(request, report.number, code)
                 return redirect("portal:journey", number=report.number)
     tracked = list(request.session.get(TRACK_SESSION, {}).keys())
+    following = list(request.session.get(INTEREST_SESSION, []))  # "ini laporan yang sama": Publik reports
     return _no_store(
-        render(request, "portal/track_form.html", {"nav": "track", "form": form, "tracked": tracked[::-1]})
+        render(
+            request,
+            "portal/track_form.html",
+            {"nav": "track", "form": form, "tracked": tracked[::-1], "following": following[::-1]},
+        )
     )
 
 
@@ -365,6 +376,7 @@ def track_code_view(request, code: str):
 @require_POST
 def track_forget_view(request):
     request.session.pop(TRACK_SESSION, None)
+    request.session.pop(INTEREST_SESSION, None)
     messages.success(request, _("Kode lacak sudah dihapus dari perangkat ini."))
     return redirect("portal:track")
 
@@ -514,6 +526,7 @@ def public_detail_view(request, number: str):
             "item": item,
             "timeline": selectors.public_timeline(report),
             "interest": selectors.interest_count(report),
+            "following": number in request.session.get(INTEREST_SESSION, []),
             "point_json": json.dumps(item["point"]) if item["point"] else "",
         },
     )

@@ -1078,7 +1078,8 @@ def report_dispute(*, tracking_code: str, reason: str, secret: str = "", now: da
     if report.rating is not None:
         # a rating was for a fix the reporter now says was not done: it is withdrawn with the dispute, and the
         # reporter rates again after the next Selesai (the rating stays in the audit trail of report:rate)
-        internal_note = f"{reason} (penilaian sebelumnya {report.rating}/5 ditarik karena sanggahan)"
+        comment = f": {report.rating_comment}" if report.rating_comment else ""  # redacted when it was written
+        internal_note = f"{reason} (penilaian sebelumnya {report.rating}/5 ditarik karena sanggahan{comment})"
         report.rating, report.rating_comment, report.rated_at = None, "", None
     return _transition(
         report,

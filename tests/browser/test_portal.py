@@ -282,6 +282,12 @@ def test_this_is_the_same_problem_instead_of_a_duplicate(new_page, e2e_server):
     other.get_by_role("button", name="Ini laporan yang sama").first.click()  # a Publik one: its public page
     expect(other).to_have_url(re.compile(r"/publik/[A-Z0-9]+/$"))
     expect(other.locator("body")).to_contain_text("Kami mencatat bahwa Anda juga mengalami masalah ini")
+    followed = other.url.rstrip("/").rsplit("/", 1)[1]
+    # no dead end: the resident can come back to it (it used to thank them and give no way to follow it)
+    expect(other.locator("#following-note")).to_contain_text("Anda mengikuti laporan ini")
+    other.get_by_role("link", name="Buka halaman Lacak").click()
+    other.locator("#following").get_by_role("link", name=followed).click()
+    expect(other).to_have_url(re.compile(rf"/publik/{followed}/$"))
     assert other.js_errors == []
 
 

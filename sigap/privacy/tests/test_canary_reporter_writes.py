@@ -109,20 +109,30 @@ def test_what_a_reporter_writes_later_reaches_no_officer_auditor_or_public_surfa
             f"/lacak/laporan/{private.report.number}/sanggah/",
             {"reason": WRITES.format(tag="portal-dispute"), "secret": ""},
         )
+        # a rating that stays (no dispute after it): its comment is shown beside the report
+        kept = submit(category="jalan-rusak", reporter=REPORTER)
+        _finish(kept.report, officer, validator, jpeg)
+        assert resident.get(f"/lacak/{kept.tracking_code}/").status_code == 302
+        resident.post(
+            f"/lacak/laporan/{kept.report.number}/nilai/",
+            {"rating": 4, "comment": WRITES.format(tag="kept-comment"), "secret": ""},
+        )
 
     reports = {r.number: r for r in Report.objects.all()}
     public_report, private_report = reports[public.report.number], reports[private.report.number]
+    kept_report = reports[kept.report.number]
+    assert kept_report.rating == 4 and "kept-comment" in kept_report.rating_comment
     assert public_report.status == "reopened" and private_report.status == "reopened"
-    assert public_report.rating == 2 and private_report.rating == 3
+    # a dispute withdraws the rating; its comment stays on the history, in the dispute's note
+    assert public_report.rating is None and private_report.rating is None
     notes = [h.public_note + " " + h.internal_note for r in reports.values() for h in r.history.all()]
     # the texts really arrived (each tag is in a stored note), just without the identity
-    for tag in ("API-answer", "portal-answer", "API-dispute", "portal-dispute"):
+    for tag in ("API-answer", "portal-answer", "API-dispute", "portal-dispute", "API-comment", "portal-comment"):
         assert any(tag in note for note in notes), tag
-    assert "API-comment" in public_report.rating_comment and "portal-comment" in private_report.rating_comment
 
     rendered: list[tuple[str, bytes | str]] = [
         ("history notes", "\n".join(notes)),
-        ("rating comments", public_report.rating_comment + private_report.rating_comment),
+        ("rating comments", kept_report.rating_comment),
     ]
 
     def grab(label, response):
