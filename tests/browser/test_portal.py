@@ -524,3 +524,17 @@ def test_the_tracking_code_can_be_copied_or_saved_before_it_is_gone(new_page, e2
     text = open(saved.path(), encoding="utf-8").read()
     assert number in text and code in text
     assert page.js_errors == []
+
+
+def test_on_a_phone_the_tracking_code_can_be_sent_through_its_share_sheet(new_page):
+    """No way to send the code to oneself (WhatsApp, email) existed; the phone's share sheet is offered where the
+    browser has one (here a stand-in records what the page hands to it)."""
+    page = new_page("id-ID", mobile=True)
+    page.add_init_script(
+        "window.__shared = []; navigator.share = (data) => { window.__shared.push(data); return Promise.resolve(); };"
+    )
+    number, code = file_without_photo(page)
+    page.get_by_role("button", name="Bagikan ke diri sendiri (WhatsApp, email…)").click()
+    shared = page.evaluate("window.__shared")
+    assert len(shared) == 1 and number in shared[0]["text"] and code in shared[0]["text"]
+    assert page.js_errors == []

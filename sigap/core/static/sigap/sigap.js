@@ -79,6 +79,14 @@
     } else if (copy) {
       copy.hidden = true;
     }
+    // the phone's own share sheet (WhatsApp, email, notes...): Sigap sends nothing anywhere itself
+    var share = box.querySelector("[data-keep-share]");
+    if (share && navigator.share) {
+      share.hidden = false;
+      share.addEventListener("click", function () {
+        navigator.share({ text: text }).catch(function () {});
+      });
+    }
     var save = box.querySelector("[data-keep-save]");
     if (save) {
       save.addEventListener("click", function () {
