@@ -99,12 +99,19 @@ def test_the_validators_count_is_read_from_the_validation_index_alone(staff):
     assert counts.by_status == {"awaiting_validation": 3}
     (count_sql,) = [q["sql"] for q in ctx.captured_queries if "COUNT(" in q["sql"] and "reports_report" in q["sql"]]
     with connection.cursor() as cur:
-        # only an index-only scan is cheap here: possible only when the index carries every column the count reads
-        # (a handful of rows and whatever statistics other tests left: the planner's own choice would vary)
-        for kind in ("seqscan", "bitmapscan", "indexscan"):
+        # Index scans only (a handful of rows and whatever statistics other tests left: the planner's own choice
+        # would vary). enable_indexscan stays on: on PostgreSQL 15 turning it off also penalises index-only scans,
+        # which made the choice between the penalised paths vary from run to run.
+        for kind in ("seqscan", "bitmapscan"):
             cur.execute(f"SET LOCAL enable_{kind} = off")
         cur.execute("EXPLAIN (FORMAT JSON) " + count_sql)
         plan = cur.fetchone()[0]
         plan = json.loads(plan) if isinstance(plan, str) else plan
+        cur.execute("SELECT indexdef FROM pg_indexes WHERE indexname = 'report_awaiting_validation'")
+        (indexdef,) = cur.fetchone()
     scans = [n for n in _plan_nodes(plan[0]["Plan"]) if n.get("Relation Name") == "reports_report"]
-    assert [(n["Node Type"], n.get("Index Name")) for n in scans] == [("Index Only Scan", "report_awaiting_validation")]
+    assert [n.get("Index Name") for n in scans] == ["report_awaiting_validation"]
+    assert scans[0]["Node Type"] in ("Index Only Scan", "Index Scan")
+    # every column the count reads is in the index, so it can be answered index-only once pages are all-visible
+    assert "INCLUDE (concerned_unit_id)" in indexdef and "WHERE ((status)::text = 'awaiting_validation'" in indexdef
+    assert "status_changed_at" in indexdef and "concerned_unit_id" in count_sql
