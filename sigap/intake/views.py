@@ -62,14 +62,13 @@ class OperatorReportForm(forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         english = _english()
-        categories = list(Category.objects.filter(active=True).order_by("name"))
-        self.fields["category"].choices = [("", _("— pilih kategori —"))] + [
-            (k.code, (k.name_en or k.name) if english else k.name) for k in categories
-        ]
         # (code, label, words the category search also matches: its group and its examples)
         self.category_options = [
-            (code, label, f"{k.group} {k.examples}")
-            for (code, label), k in zip(self.fields["category"].choices[1:], categories, strict=True)
+            (k.code, (k.name_en or k.name) if english else k.name, f"{k.group} {k.examples}")
+            for k in Category.objects.filter(active=True).order_by("name")
+        ]
+        self.fields["category"].choices = [("", _("— pilih kategori —"))] + [
+            (code, label) for code, label, _words in self.category_options
         ]
 
     def clean(self):

@@ -26,13 +26,8 @@ QUEUE_ROLES = frozenset({R.OFFICER, R.UNIT_ADMIN, R.SUPERVISOR, R.VALIDATOR})
 
 
 def staff_roles(request) -> set[str]:
-    """The roles of the logged-in user (``role_pairs``: one read per request)."""
-    cached = getattr(request, "_sigap_roles", None)
-    if cached is None:
-        user = request.user
-        cached = {r for r, _u in role_pairs(user)}
-        request._sigap_roles = cached
-    return cached
+    """The roles of the logged-in user (``role_pairs``: one read per request, remembered on the user)."""
+    return {r for r, _u in role_pairs(request.user)}
 
 
 def user_can_use_queue(request) -> bool:

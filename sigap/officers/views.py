@@ -243,8 +243,7 @@ def _export_links(request, filters: dict, paginator: CappedPaginator, scope, now
     files) finds the next position itself, so that it can say when a file is the last."""
     base = _filter_params(filters)
     start = request.GET.get("ekspor") or None
-    sort = request.GET.get("sort")
-    page_params = {**base, **({"sort": sort} if sort and sort != "urgent" else {})}
+    page_params = _export_page_params(request, filters)
     next_url = None
     if start:
         following = None
@@ -253,9 +252,7 @@ def _export_links(request, filters: dict, paginator: CappedPaginator, scope, now
         except DomainError:  # a broken link: from the first file
             start = None
         else:
-            edge = list(qs[EXPORT_FILE_ROWS - 1 : EXPORT_FILE_ROWS + 1])
-            if len(edge) == 2:
-                following = selectors.cursor_of(edge[0], qs)
+            following = _next_file_start(qs)
         if following:
             next_url = reverse("officers:queue") + "?" + urlencode({**page_params, "ekspor": following})
     if not start and (paginator.count > EXPORT_FILE_ROWS or paginator.capped):
@@ -277,13 +274,24 @@ def export_next_view(request):
     user = request.user
     scope = selectors.scope_of(user)
     _form, filters = _queue_filters(request, user, scope)
-    qs = selectors.report_queue(user=user, scope=scope, now=timezone.now(), **filters)
-    edge = list(qs[EXPORT_FILE_ROWS - 1 : EXPORT_FILE_ROWS + 1])
-    sort = request.GET.get("sort")
-    params = {**_filter_params(filters), **({"sort": sort} if sort and sort != "urgent" else {})}
-    if len(edge) == 2:
-        params["ekspor"] = selectors.cursor_of(edge[0], qs)
+    params = _export_page_params(request, filters)
+    following = _next_file_start(selectors.report_queue(user=user, scope=scope, now=timezone.now(), **filters))
+    if following:
+        params["ekspor"] = following
     return redirect(reverse("officers:queue") + ("?" + urlencode(params) if params else ""))
+
+
+def _export_page_params(request, filters: dict) -> dict:
+    """The queue page's own query (its filters and a sort other than the default) for the export links."""
+    sort = request.GET.get("sort")
+    return {**_filter_params(filters), **({"sort": sort} if sort and sort != "urgent" else {})}
+
+
+def _next_file_start(qs) -> str | None:
+    """Where the export file after the one that starts at ``qs`` begins (a cursor), or None if that is the last:
+    one read of at most EXPORT_FILE_ROWS + 1 index rows."""
+    edge = list(qs[EXPORT_FILE_ROWS - 1 : EXPORT_FILE_ROWS + 1])
+    return selectors.cursor_of(edge[0], qs) if len(edge) == 2 else None
 
 
 @require_GET

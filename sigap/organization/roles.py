@@ -8,8 +8,6 @@ written by this process (admin, four-eyes role change, tests) makes every rememb
 
 from __future__ import annotations
 
-import itertools
-
 from django.db.models.signals import post_delete, post_save
 
 from .models import StaffRole
@@ -17,12 +15,12 @@ from .models import StaffRole
 R = StaffRole.Role
 WORKING_ROLES = (R.OFFICER, R.UNIT_ADMIN)
 _MEMO = "_sigap_role_pairs"
-_generation = itertools.count(1)
-_current = [0]
+_generation = 0  # bumped by every StaffRole write in this process: a remembered read of an older one is stale
 
 
 def _roles_changed(sender, **kwargs) -> None:
-    _current[0] = next(_generation)
+    global _generation
+    _generation += 1
 
 
 post_save.connect(_roles_changed, sender=StaffRole, dispatch_uid="sigap-roles-changed-save")
@@ -32,7 +30,7 @@ post_delete.connect(_roles_changed, sender=StaffRole, dispatch_uid="sigap-roles-
 def remember_role_pairs(user, pairs) -> None:
     """Keep ``pairs`` ((role, unit_id), as just read from the database) as the account's roles for this user
     object (the credential seal's read)."""
-    setattr(user, _MEMO, (_current[0], frozenset((str(r), u) for r, u in pairs)))
+    setattr(user, _MEMO, (_generation, frozenset((str(r), u) for r, u in pairs)))
 
 
 def role_pairs(user) -> frozenset[tuple[str, int]]:
@@ -40,7 +38,7 @@ def role_pairs(user) -> frozenset[tuple[str, int]]:
     if not getattr(user, "is_authenticated", False) or getattr(user, "pk", None) is None:
         return frozenset()
     memo = getattr(user, _MEMO, None)
-    if memo is None or memo[0] != _current[0]:
+    if memo is None or memo[0] != _generation:
         remember_role_pairs(user, StaffRole.objects.filter(user_id=user.pk).values_list("role", "unit_id"))
         memo = getattr(user, _MEMO)
     return memo[1]

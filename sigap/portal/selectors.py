@@ -732,8 +732,8 @@ def _photos_and_evidence(report: Report, status: Status) -> dict:
     ]
     if status != Status.DONE:
         return {"photos": photos, "evidence": None}
-    done = report.history.filter(new_status=Status.DONE).order_by("-pk").first()
+    # the closing note is the report's last public note: the move to Selesai always writes one (report_validate)
     return {
         "photos": [p for p in photos if not p["proof"]],
-        "evidence": {"note": done.public_note if done else "", "photos": [p for p in photos if p["proof"]]},
+        "evidence": {"note": report.public_note, "photos": [p for p in photos if p["proof"]]},
     }
