@@ -300,9 +300,11 @@ SIGAP_REPORTER_ANSWER_DAYS = int(os.environ.get("SIGAP_REPORTER_ANSWER_DAYS", "5
 # A photo whose own GPS is farther than this from the reported place triggers a warning to the reporter.
 SIGAP_PHOTO_GPS_WARN_M = float(os.environ.get("SIGAP_PHOTO_GPS_WARN_M", "150"))
 
-# Map tiles for the Leaflet maps (an XYZ URL template). Empty: maps show markers and boundaries without
-# a base layer (tests, offline installs). The tile host is added to the Content-Security-Policy.
-SIGAP_TILE_URL = os.environ.get("SIGAP_TILE_URL", "https://tile.openstreetmap.org/{z}/{x}/{y}.png")
+# Map tiles for the Leaflet maps (an XYZ URL template); the tile host is added to the Content-Security-Policy.
+# Empty (the default): maps show markers and the kota outlines without a base layer. A city sets its own tile
+# server or a provider it has an agreement with (docs/deployment.md): OpenStreetMap's own tile servers forbid
+# heavy use, so they are only the demo's (`make run`).
+SIGAP_TILE_URL = os.environ.get("SIGAP_TILE_URL", "")
 SIGAP_TILE_ATTRIBUTION = os.environ.get("SIGAP_TILE_ATTRIBUTION", "© OpenStreetMap contributors")
 LOGIN_URL = "/petugas/masuk/"
 LOGIN_REDIRECT_URL = "/petugas/"

@@ -25,6 +25,9 @@ ROOT = Path(__file__).resolve().parents[2]
 ARTIFACTS = ROOT / "artifacts" / "screenshots"
 DEMO_PASSWORD = "browser-demo-pass-2026"
 AXE = ROOT / "tests" / "vendor" / "axe-core" / "axe.min.js"
+# The server's maps use this tile server. Nothing answers at that name: every browser context routes it to a
+# stand-in (``tiles``) that serves a plain tile, or that a test makes fail, so no test reaches the internet.
+TILE_HOST = "http://tiles.sigap.test"
 
 
 @pytest.fixture(scope="session")
@@ -44,6 +47,7 @@ def e2e_server(worker_id, chromium_path):
         "SIGAP_CITIZEN_RATE": "10000/m",
         "SIGAP_TRACK_RATE": "10000/m",
         "DJANGO_SETTINGS_MODULE": "sigap.config.settings",
+        "SIGAP_TILE_URL": TILE_HOST + "/{z}/{x}/{y}.png",
     }
     with live_sigap(f"sigap_e2e_{worker_id}", env=env) as (base, full_env, home):
         _SERVER.update(env=full_env, home=home)
@@ -77,9 +81,37 @@ def browser(e2e_server, chromium_path):
         b.close()
 
 
+def _plain_tile() -> bytes:
+    import io
+
+    from PIL import Image
+
+    buf = io.BytesIO()
+    Image.new("RGB", (256, 256), (232, 236, 230)).save(buf, "PNG")
+    return buf.getvalue()
+
+
+class Tiles:
+    """The stand-in tile server of one browser context: serves a plain tile (``failing=False``) or refuses
+    the connection, as an unreachable tile server does; ``requested`` lists the tile paths asked for."""
+
+    def __init__(self) -> None:
+        self.failing = False
+        self.requested: list[str] = []
+        self._png = _plain_tile()
+
+    def handle(self, route) -> None:
+        self.requested.append(route.request.url[len(TILE_HOST) :])
+        if self.failing:
+            route.abort("connectionrefused")
+        else:
+            route.fulfill(status=200, content_type="image/png", body=self._png)
+
+
 @pytest.fixture
 def new_page(browser, e2e_server):
-    """new_page(locale="id"|"en", mobile=False) → a fresh page in its own context, base URL set."""
+    """new_page(locale="id"|"en", mobile=False) → a fresh page in its own context, base URL set; its
+    ``tiles`` is the context's stand-in tile server."""
     contexts = []
 
     def make(locale: str = "id-ID", mobile: bool = False):
@@ -88,12 +120,15 @@ def new_page(browser, e2e_server):
             kwargs.update(viewport={"width": 360, "height": 740}, is_mobile=True, has_touch=True)
         ctx = browser.new_context(**kwargs)
         ctx.set_default_timeout(15000)
+        tiles = Tiles()
+        ctx.route(TILE_HOST + "/**", tiles.handle)
         contexts.append(ctx)
         page = ctx.new_page()
         errors = []
         page.on("pageerror", lambda exc: errors.append(str(exc)))
         page.on("console", lambda msg: errors.append(msg.text) if msg.type == "error" else None)
         page.js_errors = errors
+        page.tiles = tiles
         return page
 
     yield make

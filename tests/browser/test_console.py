@@ -284,3 +284,23 @@ def test_coordination_offers_the_units_responsible_and_the_search_matches_words_
     page.locator("#unit-q").fill("bina marga timur")
     expect(page.locator("#coord-results")).to_contain_text("Suku Dinas Bina Marga Jakarta Timur")
     assert page.js_errors == []
+
+
+def test_the_officers_maps_say_when_their_tiles_do_not_load(new_page, e2e_server):
+    """The dashboard and report maps stayed blank grey, with no notice, when the tile server could not be reached."""
+    report = file_report(e2e_server, "jalan-rusak", "Jalan amblas di tikungan dekat pos ronda, sudah dua minggu.")
+    page = new_page()
+    page.tiles.failing = True
+    login(page, "pimpinan.jaktim", e2e_server["password"])
+    page.goto("/petugas/dasbor/")
+    expect(page.locator("#dashboard-map + .map-notice")).to_contain_text("Peta dasar tidak dapat dimuat")
+    expect(page.locator("#dashboard-map path.map-outline")).to_have_count(6)
+    page.locator("#dashboard-map path.leaflet-interactive").first.wait_for()  # the reports are still on it
+    logout(page)
+    login(page, "petugas.pondokbambu", e2e_server["password"])
+    page.wait_for_url("**/petugas/")
+    page.goto(f"/petugas/laporan/{report['id']}/")
+    expect(page.locator("#report-map + .map-notice")).to_be_visible()
+    assert page.locator("#report-map .leaflet-marker-icon").count() == 1
+    assert page.tiles.requested
+    assert axe_violations(page) == []

@@ -1,6 +1,6 @@
 """The citizen portal in a real browser: a resident on a 360 px phone makes a report, follows it, answers a
 question; the same in English; every page passes axe-core, logs no JavaScript error, never scrolls sideways,
-and never asks a remote tile server for anything."""
+and never asks anything of a remote server but the configured tile server (a stand-in in these tests)."""
 
 from __future__ import annotations
 
@@ -16,7 +16,7 @@ from playwright.sync_api import expect
 
 from tests.live_sigap import CLI
 
-from .conftest import axe_violations, reload_until_photos, screenshot
+from .conftest import TILE_HOST, axe_violations, reload_until_photos, screenshot
 
 pytestmark = pytest.mark.xdist_group("browser")
 
@@ -63,7 +63,11 @@ def watch_requests(page, base: str) -> list[str]:
     remote = []
     page.on(
         "request",
-        lambda request: remote.append(request.url) if not request.url.startswith((base, "data:", "blob:")) else None,
+        lambda request: (
+            remote.append(request.url)
+            if not request.url.startswith((base, TILE_HOST + "/", "data:", "blob:"))
+            else None
+        ),
     )
     return remote
 
@@ -413,7 +417,7 @@ def test_the_resident_sees_what_was_done_before_disputing_or_rating_and_a_disput
 
 
 @pytest.mark.parametrize("locale", ["id-ID", "en-US"])
-def test_public_pages_show_a_map_without_remote_tiles_and_pass_axe(new_page, e2e_server, locale):
+def test_public_pages_show_a_map_from_the_configured_tiles_only_and_pass_axe(new_page, e2e_server, locale):
     page = new_page(locale, mobile=True)
     remote = watch_requests(page, e2e_server["url"])
     suffix = "" if locale == "id-ID" else "-en"
@@ -429,6 +433,71 @@ def test_public_pages_show_a_map_without_remote_tiles_and_pass_axe(new_page, e2e
     expect(page.locator("table").first).to_be_visible()
     checked(page, "portal-statistics" + suffix)
     assert remote == [], remote
+    assert page.tiles.requested  # the base map came from the configured tile server
+
+
+def tile_zooms(requested: list[str]) -> set[int]:
+    return {int(path.split("/")[1]) for path in requested}
+
+
+@pytest.mark.parametrize(("path", "map_id"), [("/lapor/", "report-map"), ("/publik/", "public-map")])
+@pytest.mark.parametrize("locale", ["id-ID", "en-US"])
+def test_a_map_whose_tiles_do_not_load_says_so_and_draws_the_kota_outlines(new_page, path, map_id, locale):
+    """The maps stayed blank grey, with no notice, when the tile server could not be reached (a poor connection,
+    a city intranet); the kota outlines were drawn only when no tile server was configured."""
+    page = new_page(locale, mobile=True)
+    page.tiles.failing = True
+    page.goto(path)
+    notice = page.locator(f"#{map_id} + .map-notice")
+    expect(notice).to_be_visible()
+    expect(notice).to_contain_text("Peta dasar tidak dapat dimuat" if locale == "id-ID" else "map could not be loaded")
+    expect(page.locator(f"#{map_id} path.map-outline")).to_have_count(6)  # five kota and Kepulauan Seribu
+    assert page.tiles.requested
+    assert axe_violations(page) == []
+    fits_360(page)
+
+
+def test_a_map_whose_tiles_load_shows_no_notice(new_page):
+    page = new_page("id-ID", mobile=True)
+    page.goto("/lapor/")
+    expect(page.locator("#report-map .leaflet-tile-loaded").first).to_be_attached()
+    page.wait_for_load_state("networkidle")
+    assert page.locator(".map-notice").count() == 0
+    assert page.locator("#report-map path.map-outline").count() == 0
+    assert page.js_errors == []
+
+
+def fills_the_map(page) -> None:
+    """The chosen area's outline lies inside the map and fills its width or its height (the map is fitted to it)."""
+    page.wait_for_timeout(400)  # Leaflet's zoom animation
+    area = page.locator("#report-map path.map-area").bounding_box()
+    box = page.locator("#report-map").bounding_box()
+    assert area["x"] >= box["x"] - 1 and area["x"] + area["width"] <= box["x"] + box["width"] + 1
+    assert area["y"] >= box["y"] - 1 and area["y"] + area["height"] <= box["y"] + box["height"] + 1
+    # whole zoom levels: the next one would not fit, so the outline fills about half or more
+    assert area["width"] >= 0.45 * box["width"] or area["height"] >= 0.45 * box["height"], (area, box)
+
+
+def test_choosing_a_kota_then_a_kecamatan_zooms_the_map_to_it(new_page):
+    """Choosing kota and kecamatan left the map on the whole city; only a kelurahan moved it."""
+    page = new_page("id-ID")
+    page.goto("/lapor/")
+    page.wait_for_load_state("networkidle")
+    assert max(tile_zooms(page.tiles.requested)) == 11  # the whole city
+    page.tiles.requested.clear()
+    page.select_option("#id_kota", label="Jakarta Timur")
+    expect(page.locator("#report-map path.map-area")).to_have_count(1)
+    page.wait_for_load_state("networkidle")
+    fills_the_map(page)
+    page.tiles.requested.clear()
+    page.select_option("#id_kecamatan", label="Duren Sawit")
+    expect(page.locator("#id_kelurahan option")).to_have_count(8)
+    page.wait_for_load_state("networkidle")
+    expect(page.locator("#report-map path.map-area")).to_have_count(1)
+    fills_the_map(page)
+    assert max(tile_zooms(page.tiles.requested)) >= 13
+    assert page.locator("#id_lat").input_value() == ""  # zooming is not choosing a place
+    assert page.js_errors == []
 
 
 @pytest.mark.parametrize("path", ["/", "/lapor/", "/lacak/", "/publik/", "/statistik/"])

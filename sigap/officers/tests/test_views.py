@@ -215,7 +215,8 @@ def test_report_page_shows_the_report_map_suggestions_and_history_and_is_logged(
     page = text(response)
     assert response.status_code == 200
     assert "Jalan berlubang dalam di depan sekolah" in page and "Jalan Rusak / Berlubang" in page
-    assert 'class="map js-map"' in page and 'data-tiles=""' in page and "vendor/leaflet/leaflet.js" in page
+    assert 'class="map js-map"' in page and 'data-tile-url=""' in page and "vendor/leaflet/leaflet.js" in page
+    assert 'data-outline-url="/wilayah/kota.json"' in page  # drawn without a base layer
     assert f'data-lat="{report.lat}"' in page
     assert 'value="sudin-bina-marga:31.75"' in page and "Suku Dinas Bina Marga Jakarta Timur" in page
     for title in (

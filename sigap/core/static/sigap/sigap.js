@@ -99,6 +99,59 @@
       });
     }
   }
+  // The base layer of a Leaflet map, from the map element's data (sigap/_map_data.html). When no tile loads (a
+  // weak connection, a city intranet, a tile server that refuses) the map says so under itself and draws the kota
+  // outlines, so a resident or an officer still sees where things are; a map with no tile server configured
+  // draws the outlines from the start.
+  function baseMap(map, el) {
+    var d = el.dataset;
+    var outlined = false;
+    function outlines() {
+      if (outlined || !d.outlineUrl) {
+        return;
+      }
+      outlined = true;
+      fetch(d.outlineUrl, { credentials: "same-origin" }).then(function (r) { return r.ok ? r.json() : null; })
+        .then(function (fc) {
+          if (fc) {
+            window.L.geoJSON(fc, { style: { className: "map-outline", color: "#4a4a4a", weight: 1, fill: false },
+              interactive: false }).addTo(map);
+          }
+        }).catch(function () {});
+    }
+    if (!d.tileUrl) {
+      outlines();
+      return;
+    }
+    var layer = window.L.tileLayer(d.tileUrl, { attribution: d.tileAttribution || "", maxZoom: 19 });
+    var loaded = 0;
+    var failed = 0;
+    var gaveUp = false;
+    function giveUp() {
+      if (gaveUp || loaded) {
+        return;
+      }
+      gaveUp = true;
+      map.removeLayer(layer);
+      outlines();
+      var notice = document.createElement("p");
+      notice.className = "map-notice";
+      notice.setAttribute("role", "status");
+      notice.textContent = d.msgTileFail || "";
+      el.parentNode.insertBefore(notice, el.nextSibling);
+    }
+    layer.on("tileload", function () { loaded += 1; });
+    layer.on("tileerror", function () {
+      failed += 1;
+      if (failed >= 3) {
+        giveUp();
+      }
+    });
+    layer.addTo(map);
+    window.setTimeout(giveUp, 12000);  // nothing loaded nor refused: a connection that hangs
+  }
+  window.Sigap = { baseMap: baseMap };
+
   document.addEventListener("DOMContentLoaded", function () {
     document.querySelectorAll("[data-category-search]").forEach(categorySearch);
     document.querySelectorAll("[data-keep]").forEach(keepCodes);

@@ -40,19 +40,13 @@
   var COLOURS = { red: "#b3261e", orange: "#a04a00", yellow: "#7a5c00", green: "#1e6b2f", blue: "#0b5394",
                   grey: "#555555", black: "#1a1a1a" };
 
-  function baseLayer(map, el) {
-    var tiles = el.getAttribute("data-tiles");
-    if (tiles) {
-      window.L.tileLayer(tiles, { attribution: el.getAttribute("data-attribution") || "", maxZoom: 19 }).addTo(map);
-    }
-  }
 
   function reportMap(el) {
     var lat = parseFloat(el.getAttribute("data-lat"));
     var lon = parseFloat(el.getAttribute("data-lon"));
     if (isNaN(lat) || isNaN(lon)) { return; }
     var map = window.L.map(el, { scrollWheelZoom: false }).setView([lat, lon], 16);
-    baseLayer(map, el);
+    window.Sigap.baseMap(map, el);
     window.L.marker([lat, lon], { keyboard: false, interactive: false,
                                   alt: el.getAttribute("data-marker-label") || "" }).addTo(map);
   }
@@ -60,7 +54,7 @@
   function pointsMap(el) {
     var map = window.L.map(el, { scrollWheelZoom: false }).setView(
       [parseFloat(el.getAttribute("data-center-lat")), parseFloat(el.getAttribute("data-center-lon"))], 11);
-    baseLayer(map, el);
+    window.Sigap.baseMap(map, el);
     var openLabel = el.getAttribute("data-label-open") || "";
     fetch(el.getAttribute("data-points-url"), { credentials: "same-origin", headers: { "Accept": "application/json" } })
       .then(function (r) { return r.ok ? r.json() : { features: [] }; })

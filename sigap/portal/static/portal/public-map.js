@@ -13,13 +13,7 @@
   };
   el.hidden = false;
   var map = L.map(el, { scrollWheelZoom: false }).setView([-6.2, 106.85], 11);
-  if (el.dataset.tileUrl) {
-    L.tileLayer(el.dataset.tileUrl, { attribution: el.dataset.tileAttribution || "", maxZoom: 19 }).addTo(map);
-  } else if (el.dataset.kotaUrl && !el.dataset.point) {
-    fetch(el.dataset.kotaUrl, { credentials: "same-origin" }).then(function (r) { return r.json(); }).then(function (fc) {
-      L.geoJSON(fc, { style: { color: "#4a4a4a", weight: 1, fill: false }, interactive: false }).addTo(map);
-    }).catch(function () {});
-  }
+  window.Sigap.baseMap(map, el);
 
   if (el.dataset.point) {
     // One report: its approximate area inside its kelurahan's boundary.

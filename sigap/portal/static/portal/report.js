@@ -151,12 +151,14 @@
   var map = null;
   var marker = null;
   var boundary = null;
-  var tileUrl = mapEl ? mapEl.dataset.tileUrl : "";
+  var boundaryWanted = "";
 
+  // The outline of a kelurahan (or of the kecamatan or kota chosen so far); fit: zoom the map to it.
   function drawBoundary(code, fit) {
     if (!map) {
       return;
     }
+    boundaryWanted = code;
     if (boundary) {
       map.removeLayer(boundary);
       boundary = null;
@@ -167,13 +169,15 @@
     fetch(data.boundaryUrl.replace("CODE", encodeURIComponent(code)), { credentials: "same-origin" })
       .then(function (r) { return r.ok ? r.json() : null; })
       .then(function (feature) {
-        if (!feature || !map) {
+        if (!feature || !map || code !== boundaryWanted) {  // a later choice has asked for another outline
           return;
         }
         if (boundary) {
           map.removeLayer(boundary);
         }
-        boundary = L.geoJSON(feature, { style: { color: "#0b5394", weight: 2, fillOpacity: 0.08 }, interactive: false }).addTo(map);
+        boundary = L.geoJSON(feature, {
+          style: { className: "map-area", color: "#0b5394", weight: 2, fillOpacity: 0.08 }, interactive: false,
+        }).addTo(map);
         if (fit) {
           map.fitBounds(boundary.getBounds(), { maxZoom: 16 });
         }
@@ -228,14 +232,7 @@
     mapEl.hidden = false;
     map = L.map(mapEl, { scrollWheelZoom: false, zoomControl: false }).setView(JAKARTA, 11);
     L.control.zoom({ zoomInTitle: msg("Zoomin"), zoomOutTitle: msg("Zoomout") }).addTo(map);
-    if (tileUrl) {
-      L.tileLayer(tileUrl, { attribution: mapEl.dataset.tileAttribution || "", maxZoom: 19 }).addTo(map);
-    } else {
-      // No tile server configured: draw the kota outlines so the map still shows where things are.
-      fetch(data.kotaUrl, { credentials: "same-origin" }).then(function (r) { return r.json(); }).then(function (fc) {
-        L.geoJSON(fc, { style: { color: "#4a4a4a", weight: 1, fill: false }, interactive: false }).addTo(map);
-      }).catch(function () {});
-    }
+    window.Sigap.baseMap(map, mapEl);
     map.on("click", function (event) {
       setPoint(event.latlng.lat, event.latlng.lng, "map");
     });
@@ -314,6 +311,9 @@
       drawBoundary("");
     } else if (!block.dataset.kelurahan && !(kelurahan && kelurahan.value)) {
       clearPoint();
+      if (block.dataset.area) {  // a kota or kecamatan chosen: show it, without choosing a place in it
+        drawBoundary(block.dataset.area, true);
+      }
     }
   });
 })();
