@@ -43,6 +43,9 @@ from .models import IdempotencyRecord
 
 HEADER = "Idempotency-Key"
 SCOPE = "POST /api/v1/reports"
+# The portal's report form carries its own key (a hidden field made when the form is shown), so a resident who
+# sends it again after a lost answer gets the first report back rather than a second one.
+WEB_SCOPE = "POST /lapor/"
 MIN_LENGTH, MAX_LENGTH = 16, 255
 _PURGE_EVERY_SECONDS = 600
 _last_purge = [0.0]
@@ -58,6 +61,14 @@ class Claim:
 
 def hours() -> int:
     return int(getattr(settings, "SIGAP_IDEMPOTENCY_HOURS", 24))
+
+
+def form_key(value: str) -> str | None:
+    """A report form's submission key, or None when it is absent or not a key (the form is then filed unkeyed)."""
+    value = (value or "").strip()
+    if MIN_LENGTH <= len(value) <= MAX_LENGTH and all(" " < ch <= "~" for ch in value):
+        return value
+    return None
 
 
 def key_from(request) -> str | None:
@@ -83,9 +94,10 @@ def _hmac(key: bytes, text: str) -> bytes:
     return hmac.new(key, text.encode(), hashlib.sha256).digest()
 
 
-def claim(key: str, fields: dict, photos: list[tuple[str, bytes]]) -> Claim:
+def claim(key: str, fields: dict, photos: list[tuple[str, bytes]], *, scope: str = SCOPE) -> Claim:
+    """``scope``: the endpoint the key belongs to (the API's, or the portal form's ``WEB_SCOPE``)."""
     server = settings.SECRET_KEY.encode()
-    seal_key = _hmac(server, f"sigap-idempotency-seal\n{SCOPE}\n{key}")
+    seal_key = _hmac(server, f"sigap-idempotency-seal\n{scope}\n{key}")
     canonical = json.dumps(
         {"fields": fields, "photos": [[name, hashlib.sha256(raw).hexdigest()] for name, raw in photos]},
         sort_keys=True,
@@ -93,7 +105,7 @@ def claim(key: str, fields: dict, photos: list[tuple[str, bytes]]) -> Claim:
         separators=(",", ":"),
     )
     return Claim(
-        key_hash=_hmac(server, f"sigap-idempotency-key\n{SCOPE}\n{key}").hex(),
+        key_hash=_hmac(server, f"sigap-idempotency-key\n{scope}\n{key}").hex(),
         fingerprint=hmac.new(seal_key, canonical.encode(), hashlib.sha256).hexdigest(),
         seal_key=seal_key,
     )

@@ -10,6 +10,7 @@ and redirects to the code-free journey URL.
 from __future__ import annotations
 
 import json
+import secrets
 from urllib.parse import urlencode
 
 from django.conf import settings
@@ -22,10 +23,11 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from sigap.core.errors import DomainError
 from sigap.core.throttles import per_ip
+from sigap.intake import idempotency
 from sigap.intake import services as intake
 from sigap.privacy.photos import gps_distance_warning, photo_check
 from sigap.reports import photoserve
-from sigap.reports.models import Channel, Photo, Privacy
+from sigap.reports.models import Channel, Photo, Privacy, Report
 from sigap.reports.services import report_by_tracking
 from sigap.routing.places import kelurahan_point
 
@@ -119,6 +121,8 @@ def _report_context(request, *, values: dict, errors: dict, had_photos: bool = F
         "had_photos": had_photos,
         "region": region,
         "privacy_choice": values.get("privacy") or Privacy.PRIVATE,
+        # this form's own key: sent again (a lost answer, a retry), it files one report, not two
+        "submission_key": idempotency.form_key(values.get("submission", "")) or secrets.token_urlsafe(24),
         "max_photos": settings.SIGAP_PHOTOS_PER_REPORT,
         "max_photo_mb": settings.SIGAP_PHOTO_MAX_BYTES // (1024 * 1024),
     }
@@ -137,7 +141,21 @@ def report_view(request):
     if _throttled(request, "report", settings.SIGAP_CITIZEN_RATE):
         return _too_many(request)
     values = {k: request.POST.get(k, "") for k in ReportForm.base_fields}
+    values["submission"] = request.POST.get("submission", "")
     files = request.FILES.getlist("photos")
+    photos = [(f.name or "foto", f.read(settings.SIGAP_PHOTO_MAX_BYTES + 1)) for f in files]
+    claim = None
+    key = idempotency.form_key(values["submission"])
+    if key is not None:
+        fields = {k: v for k, v in values.items() if k != "submission"}
+        claim = idempotency.claim(key, fields, photos, scope=idempotency.WEB_SCOPE)
+        try:
+            earlier = idempotency.lookup(claim)
+        except DomainError as exc:
+            return _report_refused(request, values, {"general": [_submission_message(exc)]}, had_photos=bool(files))
+        if earlier is not None:  # this very form was filed already and its answer lost: show that report again
+            report = Report.objects.select_related("unit", "kelurahan", "category").get(number=earlier["id"])
+            return _submitted(request, report, earlier["tracking_code"], earlier["secret"] or "", earlier["warnings"])
     form = ReportForm(request.POST)
     errors: dict[str, list[str]] = {}
     if not form.is_valid():
@@ -161,11 +179,17 @@ def report_view(request):
         _add_error(
             errors, "photos", _("Terlalu banyak foto (maksimal %(n)d).") % {"n": settings.SIGAP_PHOTOS_PER_REPORT}
         )
+    elif errors or len(photos) > 1:
+        # every photo's own refusal with the other errors, not after they are put right (a header check only)
+        for name, raw in photos:
+            try:
+                photo_check(raw, filename=name)
+            except DomainError as exc:
+                _add_error(errors, "photos", selectors.domain_message(exc))
     if not errors:
         privacy = data["privacy"]
         # passed even for Anonim: intake stores nothing of it then, but takes the name out of the text
         reporter = intake.Reporter(name=data["name"], phone=data["phone"], email=data["email"])
-        photos = [(f.name or "foto", f.read(settings.SIGAP_PHOTO_MAX_BYTES + 1)) for f in files]
         try:
             result = intake.report_submit(
                 intake.Submission(
@@ -178,28 +202,52 @@ def report_view(request):
                     privacy=privacy,
                     reporter=reporter,
                     photos=photos,
+                    idempotency=claim,
                 )
             )
         except DomainError as exc:
-            field = REPORT_FIELD_FOR.get(exc.field or "") or ("location" if exc.code in LOCATION_CODES else "general")
-            _add_error(errors, field, selectors.domain_message(exc))
+            if exc.field == idempotency.HEADER:
+                _add_error(errors, "general", _submission_message(exc))
+            else:
+                field = REPORT_FIELD_FOR.get(exc.field or "") or (
+                    "location" if exc.code in LOCATION_CODES else "general"
+                )
+                _add_error(errors, field, selectors.domain_message(exc))
         else:
-            report = result.report
-            request.session[SUBMITTED_SESSION] = {
-                "number": report.number,
-                "code": result.tracking_code,
-                "secret": result.secret,
-                "unit": report.unit.name if report.unit else "",
-                "kelurahan": selectors.region_path(report.kelurahan),
-                "category": selectors.category_label(report.category),
-                "privacy": report.privacy,
-                "warnings": [{"id": w.get("message", ""), "en": w.get("message_en", "")} for w in result.warnings],
-            }
-            _track_remember(request, report.number, result.tracking_code)
-            return redirect("portal:report_done")
-    context = _report_context(request, values=values, errors=errors, had_photos=bool(files))
+            return _submitted(request, result.report, result.tracking_code, result.secret, result.warnings)
+    return _report_refused(request, values, errors, had_photos=bool(files))
+
+
+def _report_refused(request, values: dict, errors: dict, *, had_photos: bool) -> HttpResponse:
+    context = _report_context(request, values=values, errors=errors, had_photos=had_photos)
     # 200, like any re-rendered form: the page itself is fine, and browsers log every 4xx as a console error.
     return render(request, "portal/report_form.html", context)
+
+
+def _submission_message(exc: DomainError) -> str:
+    """A form's submission key refused (it filed another report, or its first send is still being written)."""
+    if exc.code == "idempotency_key_in_use":
+        return _("Laporan Anda sedang diproses. Tunggu sebentar, lalu kirim lagi.")
+    return _(
+        "Formulir ini sudah terkirim sebagai laporan lain. Buka halaman Lapor lagi untuk membuat laporan baru; "
+        "laporan yang terkirim dapat dilacak di halaman Lacak."
+    )
+
+
+def _submitted(request, report, code: str, secret: str, warnings: list[dict]) -> HttpResponse:
+    """Keep what the done page shows once, and send the resident there."""
+    request.session[SUBMITTED_SESSION] = {
+        "number": report.number,
+        "code": code,
+        "secret": secret,
+        "unit": report.unit.name if report.unit else "",
+        "kelurahan": selectors.region_path(report.kelurahan),
+        "category": selectors.category_label(report.category),
+        "privacy": report.privacy,
+        "warnings": [{"id": w.get("message", ""), "en": w.get("message_en", "")} for w in warnings],
+    }
+    _track_remember(request, report.number, code)
+    return redirect("portal:report_done")
 
 
 @require_GET

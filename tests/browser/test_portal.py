@@ -258,8 +258,82 @@ def test_a_refused_report_keeps_what_the_resident_typed(new_page):
     expect(page.locator("#location-error")).to_contain_text("Tentukan lokasi")
     expect(page.locator("#id_description")).to_have_value("Got mampet di depan gang, air meluap ke jalan setiap hujan.")
     expect(page.locator("#id_address")).to_have_value("Gang Kelinci 3")
-    expect(page.locator("#photos-reselect")).to_be_visible()
+    # the photo is still chosen (a plain form post dropped it: on a phone, the resident had to retake it)
+    assert page.locator("#id_photos").evaluate("el => el.files.length") == 1
+    expect(page.locator("#photo-preview img")).to_have_count(1)
+    assert page.locator("#photos-reselect").count() == 0
     checked(page, "portal-report-refused")
+    choose_pondok_bambu(page)
+    page.get_by_role("button", name="Kirim laporan").click()
+    expect(page).to_have_url(re.compile(r"/lapor/terkirim/$"))
+    page.get_by_role("link", name="Lihat perjalanan laporan").click()
+    expect(page.locator("#journey")).to_contain_text("Gang Kelinci")
+    reload_until_photos(page, ".photos img", 1)  # the photo chosen before the refusal went with the report
+
+
+def test_a_bad_file_and_a_missing_location_are_shown_together_and_the_good_photo_stays(new_page):
+    """A location error hid a bad-file error, and the photos were gone after either."""
+    page = new_page("id-ID", mobile=True)
+    page.goto("/lapor/")
+    page.set_input_files(
+        "#id_photos",
+        files=[photo_file(), {"name": "surat.pdf", "mimeType": "image/jpeg", "buffer": b"%PDF-1.4 bukan foto"}],
+    )
+    page.select_option("#id_category", "saluran-tersumbat")
+    page.fill("#id_description", "Got mampet di depan gang, air meluap ke jalan setiap hujan.")
+    page.get_by_role("button", name="Kirim laporan").click()
+    expect(page.locator("#error-summary")).to_be_focused()
+    expect(page.locator("#location-error")).to_contain_text("Tentukan lokasi")
+    expect(page.locator("#photos-error")).to_contain_text("surat.pdf")
+    expect(page.locator("#id_photos")).to_have_attribute("aria-invalid", "true")
+    assert page.locator("#id_photos").evaluate("el => el.files.length") == 2
+    assert axe_violations(page) == []
+
+
+def reports_described(e2e_server, phrase: str) -> int:
+    """How many reports in the server's database contain ``phrase`` (read with `sigap shell`)."""
+    env = {k: v for k, v in e2e_server["env"].items() if not k.startswith("_")}
+    code = (
+        "from sigap.reports.models import Report; "
+        f"print(Report.objects.filter(description__contains={phrase!r}).count())"
+    )
+    out = subprocess.run(
+        [*CLI, "shell", "-c", code], env=env, cwd=e2e_server["home"], capture_output=True, text=True, check=True
+    )
+    return int(out.stdout.strip().splitlines()[-1])
+
+
+def test_a_send_whose_answer_is_lost_keeps_everything_and_the_retry_files_it_once(new_page, e2e_server):
+    """A dropped connection used to lose the whole form; and a resent form filed the report a second time."""
+    phrase = "Pohon tumbang menutup separuh jalan dekat halte 7731."
+    page = new_page("id-ID", mobile=True)
+    page.goto("/lapor/")
+    page.set_input_files("#id_photos", files=[photo_file()])
+    page.select_option("#id_category", "saluran-tersumbat")
+    page.fill("#id_description", phrase)
+    choose_pondok_bambu(page)
+
+    def stored_but_answer_lost(route):
+        if route.request.method != "POST":
+            return route.continue_()
+        route.fetch(max_redirects=0)  # the server files the report...
+        route.abort("connectionreset")  # ...and its answer never reaches the phone
+
+    page.route("**/lapor/", stored_but_answer_lost)
+    page.get_by_role("button", name="Kirim laporan").click()
+    expect(page.locator("#send-problem")).to_contain_text("tidak ada koneksi")
+    expect(page.locator("#send-problem")).to_be_focused()
+    assert page.locator("#id_photos").evaluate("el => el.files.length") == 1
+    expect(page.locator("#id_description")).to_have_value(phrase)
+    assert reports_described(e2e_server, phrase) == 1
+    page.unroute("**/lapor/")
+    page.get_by_role("button", name="Kirim laporan").click()  # the connection is back: send again
+    expect(page).to_have_url(re.compile(r"/lapor/terkirim/$"))
+    number = page.locator("#report-number").inner_text()
+    assert re.fullmatch(r"JK\d{12}", number)
+    assert reports_described(e2e_server, phrase) == 1  # the first report, shown again; not a second one
+    page.get_by_role("link", name="Lihat perjalanan laporan").click()
+    expect(page.locator("#journey")).to_contain_text("Pohon tumbang")
 
 
 def test_this_is_the_same_problem_instead_of_a_duplicate(new_page, e2e_server):

@@ -148,6 +148,55 @@ def test_a_file_that_is_not_a_photo_is_refused_next_to_the_photo_field(client, l
     assert re.search(rf'id="photos-error">[^<]*{message}', html) and 'id="photos-reselect"' in html
 
 
+def test_a_bad_photo_and_a_missing_location_are_shown_together(client, jpeg):
+    """A location error used to hide a bad-file error: the photos were checked only once all else was right."""
+    response = client.post(
+        "/lapor/",
+        {
+            **form_data(kota="", kecamatan="", kelurahan=""),
+            "photos": [upload(jpeg((640, 480))), upload(b"%PDF-1.4 not a photo", "surat.pdf")],
+        },
+        HTTP_ACCEPT_LANGUAGE="id",
+    )
+    html = response.content.decode()
+    assert response.status_code == 200 and nothing_written()
+    assert re.search(r'id="location-error">[^<]*Tentukan lokasi', html)
+    assert re.search(r'id="photos-error">[^<]*surat.pdf[^<]*bukan foto', html)
+    assert "got.jpg" not in re.search(r'id="photos-error">([^<]*)<', html).group(1)  # the good one is not blamed
+
+
+def test_a_form_sent_twice_with_the_same_submission_key_files_one_report(client, jpeg):
+    """A resident whose answer was lost (the connection dropped after the report was stored) sends the same form
+    again: the form's submission key makes the second send answer the first report, not file a second one."""
+    form = client.get("/lapor/").content.decode()
+    key = re.search(r'name="submission" value="([^"]+)"', form).group(1)
+    assert len(key) >= 16
+    first = client.post("/lapor/", {**form_data(), "submission": key, "photos": upload(jpeg((640, 480)))})
+    shown = client.get("/lapor/terkirim/").content.decode()
+    again = client.post("/lapor/", {**form_data(), "submission": key, "photos": upload(jpeg((640, 480)))})
+    assert first.status_code == again.status_code == 302 and again["Location"] == "/lapor/terkirim/"
+    report = Report.objects.get()
+    assert report.photos.count() == 1
+    replay = client.get("/lapor/terkirim/").content.decode()
+    code = re.search(r'id="tracking-code">([A-Z0-9-]+)<', shown).group(1)
+    assert report.number in replay and code in replay and "Kelurahan Pondok Bambu" in replay
+    # every form has its own key; a refused form keeps its key, so its retry is the same submission
+    assert key not in client.get("/lapor/").content.decode()
+    refused = client.post("/lapor/", form_data(category="", submission="k" * 24)).content.decode()
+    assert 'name="submission" value="kkkkkkkkkkkkkkkkkkkkkkkk"' in refused
+
+
+def test_the_same_submission_key_with_another_report_is_refused_in_plain_words(client):
+    key = "s" * 24
+    client.post("/lapor/", form_data(submission=key))
+    response = client.post(
+        "/lapor/", form_data(submission=key, description="Lampu jalan mati di ujung gang sejak kemarin.")
+    )
+    html = response.content.decode()
+    assert response.status_code == 200 and Report.objects.count() == 1
+    assert "sudah terkirim" in html
+
+
 def test_missing_category_and_bad_email_are_shown_together(client):
     response = client.post("/lapor/", form_data(category="", email="bukan-email"), HTTP_ACCEPT_LANGUAGE="en")
     html = response.content.decode()

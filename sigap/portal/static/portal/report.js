@@ -316,4 +316,95 @@
       }
     }
   });
+  // --- sending: in place, so nothing the resident chose is lost -------------------------------------
+  // A plain form post loses the chosen photos whenever the server refuses the form (a missing location, say),
+  // and everything on a dropped connection. Sent with fetch, a refusal comes back as the re-rendered form, whose
+  // errors are shown here, on the form the resident is still holding (photos, map pin and all). The hidden
+  // submission key makes a second send of the same form answer the first report, never file a second one.
+  var sending = false;
+  var submitButton = document.getElementById("submit-report");
+  var problem = document.getElementById("send-problem");
+
+  function showProblem(text) {
+    problem.textContent = text;
+    problem.hidden = false;
+    problem.focus();
+  }
+
+  function showServerErrors(doc) {
+    form.querySelectorAll(".field-error, #photos-reselect").forEach(function (el) { el.remove(); });
+    var oldSummary = document.getElementById("error-summary");
+    if (oldSummary) {
+      oldSummary.remove();
+    }
+    form.querySelectorAll("input[id], select[id], textarea[id]").forEach(function (el) {
+      var fresh = doc.getElementById(el.id);
+      if (!fresh) {
+        return;
+      }
+      ["aria-invalid", "aria-describedby"].forEach(function (name) {
+        var value = fresh.getAttribute(name);
+        if (value && name === "aria-describedby") {
+          value = value.split(" ").filter(function (id) { return id !== "photos-reselect"; }).join(" ");
+        }
+        if (value) {
+          el.setAttribute(name, value);
+        } else {
+          el.removeAttribute(name);
+        }
+      });
+    });
+    // each field's error goes where the server put it: before the next element that has an id
+    doc.querySelectorAll("#report-form .field-error").forEach(function (error) {
+      var anchor = error.nextElementSibling;
+      while (anchor && !anchor.id) {
+        anchor = anchor.nextElementSibling;
+      }
+      var here = anchor && document.getElementById(anchor.id);
+      if (here && form.contains(here)) {
+        here.parentNode.insertBefore(document.importNode(error, true), here);
+      }
+    });
+    var summary = doc.getElementById("error-summary");
+    if (summary) {
+      summary = document.importNode(summary, true);
+      form.parentNode.insertBefore(summary, form);
+      summary.focus();
+    } else {
+      showProblem(msg("Sendfailed"));
+    }
+  }
+
+  if (window.fetch && window.FormData && window.DOMParser && problem) {
+    form.addEventListener("submit", function (event) {
+      event.preventDefault();
+      if (sending) {
+        return;
+      }
+      sending = true;
+      submitButton.disabled = true;
+      submitButton.setAttribute("aria-busy", "true");
+      problem.hidden = true;
+      fetch(form.action, { method: "POST", body: new FormData(form), credentials: "same-origin", redirect: "manual" })
+        .then(function (response) {
+          if (response.type === "opaqueredirect") {  // filed: the done page shows the number and codes once
+            window.location.assign(data.doneUrl);
+            return null;
+          }
+          return response.text().then(function (html) {
+            if (response.status === 200) {
+              showServerErrors(new DOMParser().parseFromString(html, "text/html"));
+            } else {
+              showProblem(msg(response.status === 429 ? "Sendbusy" : "Sendfailed"));
+            }
+          });
+        })
+        .catch(function () { showProblem(msg("Sendoffline")); })
+        .then(function () {
+          sending = false;
+          submitButton.disabled = false;
+          submitButton.removeAttribute("aria-busy");
+        });
+    });
+  }
 })();
