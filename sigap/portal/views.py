@@ -13,6 +13,7 @@ import json
 import secrets
 from urllib.parse import urlencode
 
+import segno
 from django.conf import settings
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
@@ -250,6 +251,13 @@ def _submitted(request, report, code: str, secret: str, warnings: list[dict]) ->
     return redirect("portal:report_done")
 
 
+def _tracking_qr(request, code: str) -> str:
+    """A QR code (PNG data URI) of the Lacak page with the tracking code in the fragment: a phone that scans it
+    opens the report, and the code is never sent in a URL (the page posts it; portal.js). Never the secret."""
+    url = request.build_absolute_uri(reverse("portal:track")) + "#kode=" + code
+    return segno.make(url, error="m").png_data_uri(scale=4, border=2)
+
+
 @require_GET
 def report_done_view(request):
     """Shown once: the number, the tracking code and (Anonim) the secret. Reloading shows it no more."""
@@ -257,6 +265,7 @@ def report_done_view(request):
     if submitted:
         lang = "en" if selectors.english() else "id"
         submitted["warning_texts"] = [w[lang] or w["id"] for w in submitted.get("warnings", [])]
+        submitted["qr"] = _tracking_qr(request, submitted["code"])
     return _no_store(render(request, "portal/report_done.html", {"nav": "report", "submitted": submitted}))
 
 

@@ -110,12 +110,15 @@ class Tiles:
 
 @pytest.fixture
 def new_page(browser, e2e_server):
-    """new_page(locale="id"|"en", mobile=False) → a fresh page in its own context, base URL set; its
+    """new_page(locale="id"|"en", mobile=False, storage_state=None) → a fresh page in its own context, base URL
+    set; its
     ``tiles`` is the context's stand-in tile server."""
     contexts = []
 
-    def make(locale: str = "id-ID", mobile: bool = False):
+    def make(locale: str = "id-ID", mobile: bool = False, storage_state: dict | None = None):
         kwargs = {"base_url": e2e_server["url"], "locale": locale}
+        if storage_state is not None:  # what a browser kept on disk (a restart: no session cookie)
+            kwargs["storage_state"] = storage_state
         if mobile:
             kwargs.update(viewport={"width": 360, "height": 740}, is_mobile=True, has_touch=True)
         ctx = browser.new_context(**kwargs)

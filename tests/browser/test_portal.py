@@ -159,6 +159,78 @@ def test_a_resident_on_a_phone_reports_a_clogged_drain_in_pondok_bambu(new_page,
     assert remote == [], remote
 
 
+def qr_text(page, selector: str) -> str:
+    """Decode the QR image on the page (a data: URI PNG) the way a phone camera would."""
+    import base64
+
+    import cv2
+    import numpy as np
+
+    src = page.locator(selector).get_attribute("src")
+    assert src.startswith("data:image/png;base64,")
+    pixels = cv2.imdecode(np.frombuffer(base64.b64decode(src.split(",", 1)[1]), np.uint8), cv2.IMREAD_GRAYSCALE)
+    pixels = cv2.resize(pixels, None, fx=4, fy=4, interpolation=cv2.INTER_NEAREST)
+    text, _points, _ = cv2.QRCodeDetector().detectAndDecode(pixels)
+    return text
+
+
+def test_the_done_page_has_a_qr_that_opens_the_report_on_another_phone(new_page, e2e_server):
+    """Tracking codes were easy to lose: shown once, with no QR to carry them to another device."""
+    page = new_page("id-ID", mobile=True)
+    page.goto("/lapor/")
+    file_clogged_drain(page, photo=False)
+    page.check("#privacy-anonymous")
+    page.get_by_role("button", name="Kirim laporan").click()
+    expect(page).to_have_url(re.compile(r"/lapor/terkirim/$"))
+    number = page.locator("#report-number").inner_text()
+    code = page.locator("#tracking-code").inner_text()
+    secret = page.locator("#secret-code").inner_text()
+    text = qr_text(page, "#tracking-qr")
+    assert text == f"{e2e_server['url']}/lacak/#kode={code}"  # in the fragment: never sent to the server
+    assert secret not in text
+    checked(page, "portal-report-done-qr")
+
+    other = new_page("id-ID", mobile=True)  # the resident's other phone scans it
+    requests = []
+    other.on("request", lambda r: requests.append(r.url))
+    other.goto(text)
+    expect(other).to_have_url(re.compile(rf"/lacak/laporan/{number}/$"))
+    expect(other.locator("#journey-code")).to_have_text(code)
+    assert not [u for u in requests if code in u]  # the code went in a POST body only
+    assert other.js_errors == []
+
+
+def test_my_reports_outlive_the_browser_session_when_the_resident_keeps_them(new_page, e2e_server):
+    """The followed-reports list died with the browser; there was no "Laporan saya"."""
+    page = new_page("id-ID", mobile=True)
+    page.goto("/lapor/")
+    file_clogged_drain(page, photo=False)
+    page.check("#privacy-anonymous")
+    page.get_by_role("button", name="Kirim laporan").click()
+    number = page.locator("#report-number").inner_text()
+    code = page.locator("#tracking-code").inner_text()
+    secret = page.locator("#secret-code").inner_text()
+    page.get_by_role("button", name="Simpan di Laporan saya").click()
+    expect(page.locator("[data-keep-status]")).to_contain_text("Laporan saya")
+    kept = page.evaluate("JSON.stringify(window.localStorage)")
+    assert number in kept and code in kept and secret not in kept  # the secret stays with the resident only
+
+    state = page.context.storage_state()
+    state["cookies"] = []  # the browser was closed: its session is gone, what the page kept on the device is not
+    later = new_page("id-ID", mobile=True, storage_state=state)
+    later.goto("/lacak/")
+    mine = later.locator("#my-reports")
+    expect(mine).to_be_visible()
+    expect(mine).to_contain_text(number)
+    checked(later, "portal-my-reports")
+    mine.get_by_role("button", name=f"Buka {number}").click()
+    expect(later).to_have_url(re.compile(rf"/lacak/laporan/{number}/$"))
+    later.goto("/lacak/")
+    later.locator("#my-reports").get_by_role("button", name=f"Lupakan {number}").click()
+    expect(later.locator("#my-reports")).to_be_hidden()
+    assert number not in later.evaluate("JSON.stringify(window.localStorage)")
+
+
 def test_the_same_in_english_after_switching_language(new_page, e2e_server):
     page = new_page("id-ID", mobile=True)
     page.goto("/lapor/")
