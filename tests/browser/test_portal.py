@@ -174,17 +174,20 @@ def qr_text(page, selector: str) -> str:
     return text
 
 
-def test_the_done_page_has_a_qr_that_opens_the_report_on_another_phone(new_page, e2e_server):
-    """Tracking codes were easy to lose: shown once, with no QR to carry them to another device."""
-    page = new_page("id-ID", mobile=True)
+def file_anonymously(page) -> tuple[str, str, str]:
+    """A clogged drain filed Anonim from the report form: (number, tracking code, secret) from the done page."""
     page.goto("/lapor/")
     file_clogged_drain(page, photo=False)
     page.check("#privacy-anonymous")
     page.get_by_role("button", name="Kirim laporan").click()
     expect(page).to_have_url(re.compile(r"/lapor/terkirim/$"))
-    number = page.locator("#report-number").inner_text()
-    code = page.locator("#tracking-code").inner_text()
-    secret = page.locator("#secret-code").inner_text()
+    return tuple(page.locator(f"#{i}").inner_text() for i in ("report-number", "tracking-code", "secret-code"))
+
+
+def test_the_done_page_has_a_qr_that_opens_the_report_on_another_phone(new_page, e2e_server):
+    """Tracking codes were easy to lose: shown once, with no QR to carry them to another device."""
+    page = new_page("id-ID", mobile=True)
+    number, code, secret = file_anonymously(page)
     text = qr_text(page, "#tracking-qr")
     assert text == f"{e2e_server['url']}/lacak/#kode={code}"  # in the fragment: never sent to the server
     assert secret not in text
@@ -203,13 +206,7 @@ def test_the_done_page_has_a_qr_that_opens_the_report_on_another_phone(new_page,
 def test_my_reports_outlive_the_browser_session_when_the_resident_keeps_them(new_page, e2e_server):
     """The followed-reports list died with the browser; there was no "Laporan saya"."""
     page = new_page("id-ID", mobile=True)
-    page.goto("/lapor/")
-    file_clogged_drain(page, photo=False)
-    page.check("#privacy-anonymous")
-    page.get_by_role("button", name="Kirim laporan").click()
-    number = page.locator("#report-number").inner_text()
-    code = page.locator("#tracking-code").inner_text()
-    secret = page.locator("#secret-code").inner_text()
+    number, code, secret = file_anonymously(page)
     page.get_by_role("button", name="Simpan di Laporan saya").click()
     expect(page.locator("[data-keep-status]")).to_contain_text("Laporan saya")
     kept = page.evaluate("JSON.stringify(window.localStorage)")
