@@ -135,6 +135,34 @@ def categories_grouped() -> list[CategoryGroup]:
     return sorted(groups.values(), key=lambda g: (g.code == "lainnya", g.label.lower()))
 
 
+# The home page's tiles: the problems residents report most, each with an icon (portal/_icon.html). A city whose
+# categories have other codes edits this list; codes it does not have are left out, sensitive ones never shown.
+HOME_TILES = (
+    ("jalan-rusak", "road"),
+    ("saluran-tersumbat", "drain"),
+    ("sampah", "trash"),
+    ("lampu-jalan", "lamp"),
+    ("banjir-genangan", "flood"),
+    ("pohon-tumbang", "tree"),
+    ("parkir-liar", "parking"),
+)
+
+
+@dataclass
+class HomeTile:
+    code: str
+    label: str
+    icon: str
+
+
+def home_tiles() -> list[HomeTile]:
+    icons = dict(HOME_TILES)
+    found = {
+        k.code: k for k in Category.objects.filter(code__in=list(icons), active=True, sensitive=False)
+    }
+    return [HomeTile(code, category_label(found[code]), icon) for code, icon in HOME_TILES if code in found]
+
+
 def category_active(code: str) -> Category | None:
     return Category.objects.filter(code=code, active=True).first() if code else None
 

@@ -104,7 +104,9 @@ def _photo_response(photo: Photo, cache: str) -> HttpResponse:
 
 @require_GET
 def home_view(request):
-    return render(request, "portal/home.html", {"nav": "home", "track_form": TrackForm()})
+    return render(
+        request, "portal/home.html", {"nav": "home", "track_form": TrackForm(), "tiles": selectors.home_tiles()}
+    )
 
 
 # --- making a report -------------------------------------------------------------------------------
@@ -138,7 +140,10 @@ def _add_error(errors: dict, field: str, message: str) -> None:
 @require_http_methods(["GET", "POST"])
 def report_view(request):
     if request.method == "GET":
-        return render(request, "portal/report_form.html", _report_context(request, values={}, errors={}))
+        # ?kategori=CODE (the home page's tiles): that category chosen; an unknown code chooses nothing
+        chosen = selectors.category_active(request.GET.get("kategori", "")[:60])
+        values = {"category": chosen.code} if chosen else {}
+        return render(request, "portal/report_form.html", _report_context(request, values=values, errors={}))
     if _throttled(request, "report", settings.SIGAP_CITIZEN_RATE):
         return _too_many(request)
     values = {k: request.POST.get(k, "") for k in ReportForm.base_fields}

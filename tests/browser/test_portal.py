@@ -228,6 +228,21 @@ def test_my_reports_outlive_the_browser_session_when_the_resident_keeps_them(new
     assert number not in later.evaluate("JSON.stringify(window.localStorage)")
 
 
+@pytest.mark.parametrize("locale", ["id-ID", "en-US"])
+def test_the_home_page_shows_category_tiles_that_start_a_report(new_page, locale):
+    """The home page was text-heavy, with no category icons; a tile now starts the form with its category."""
+    page = new_page(locale, mobile=True)
+    page.goto("/")
+    tiles = page.locator(".category-tiles .tile")
+    assert tiles.count() >= 7
+    assert tiles.locator("svg.icon").count() == tiles.count()
+    checked(page, "portal-home-tiles" + ("" if locale == "id-ID" else "-en"))
+    name = "Sampah Menumpuk / Tidak Diangkut" if locale == "id-ID" else "Uncollected rubbish"
+    page.get_by_role("link", name=name).click()
+    expect(page).to_have_url(re.compile(r"/lapor/\?kategori=sampah$"))
+    expect(page.locator("#id_category")).to_have_value("sampah")
+
+
 def test_the_same_in_english_after_switching_language(new_page, e2e_server):
     page = new_page("id-ID", mobile=True)
     page.goto("/lapor/")

@@ -124,3 +124,15 @@ def test_the_journey_and_public_detail_render_in_both_languages(client, lang):
     csrf_everywhere(journey)
     detail = client.get(f"/publik/{created.report.number}/", HTTP_ACCEPT_LANGUAGE=lang).content.decode()
     assert ("The location on the map is approximate" if lang == "en" else "Lokasi pada peta adalah perkiraan") in detail
+
+
+def test_the_home_page_leads_with_category_tiles_that_open_the_form_with_the_category_chosen(client):
+    """The home page was text only: no category icons, and the form always started from an empty list."""
+    html = client.get("/").content.decode()
+    tiles = re.findall(r'<a class="tile" href="/lapor/\?kategori=([a-z-]+)">\s*<svg[^>]*aria-hidden="true"', html)
+    assert tiles[:3] == ["jalan-rusak", "saluran-tersumbat", "sampah"] and len(tiles) >= 6
+    assert "ketenagakerjaan" not in tiles  # sensitive categories are not shown off on the front page
+    form = client.get("/lapor/?kategori=sampah").content.decode()
+    assert re.search(r'<option value="sampah"[^>]*selected', form)
+    unknown = client.get("/lapor/?kategori=tidak-ada").content.decode()
+    assert " selected>" not in unknown.split('id="id_category"')[1].split("</select>")[0]
