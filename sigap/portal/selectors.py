@@ -157,9 +157,7 @@ class HomeTile:
 
 def home_tiles() -> list[HomeTile]:
     icons = dict(HOME_TILES)
-    found = {
-        k.code: k for k in Category.objects.filter(code__in=list(icons), active=True, sensitive=False)
-    }
+    found = {k.code: k for k in Category.objects.filter(code__in=list(icons), active=True, sensitive=False)}
     return [HomeTile(code, category_label(found[code]), icon) for code, icon in HOME_TILES if code in found]
 
 
