@@ -112,6 +112,28 @@ def _jpeg(colour: tuple[int, int, int], text: str) -> bytes:
     return buf.getvalue()
 
 
+def _camera_jpeg(seed: int, text: str, *, taken: datetime, at: tuple[float, float]) -> bytes:
+    """A proof photo as an officer's phone writes it: a scene of its own (so no two demo proofs look alike to the
+    proof checks) with the capture time and place in EXIF."""
+    import numpy as np
+
+    rng = np.random.default_rng(seed)
+    image = Image.fromarray(rng.integers(0, 255, (6, 8, 3), dtype=np.uint8)).resize((640, 480), Image.BICUBIC)
+    ImageDraw.Draw(image).text((60, 60), text, fill=(255, 255, 255))
+
+    def dms(value: float) -> tuple[float, float, float]:
+        value = abs(value)
+        d, m = int(value), int((value - int(value)) * 60)
+        return (float(d), float(m), round(((value - d) * 60 - m) * 60, 4))
+
+    exif = Image.Exif()
+    exif.get_ifd(0x8769)[0x9003] = timezone.localtime(taken).strftime("%Y:%m:%d %H:%M:%S")
+    exif[0x8825] = {1: "S" if at[0] < 0 else "N", 2: dms(at[0]), 3: "E", 4: dms(at[1])}
+    buf = io.BytesIO()
+    image.save(buf, "JPEG", quality=80, exif=exif)
+    return buf.getvalue()
+
+
 def _point(code: str) -> tuple[float, float]:
     w = Wilayah.objects.get(code=code)
     return w.inner_lat, w.inner_lon
@@ -182,10 +204,12 @@ def reports_load(*, now: datetime | None = None) -> int:
         return report_submit(sub, now=created_at).report
 
     def proof(report: Report, user, at: datetime) -> None:
-        for kind, colour in (("before", (120, 80, 60)), ("after", (60, 120, 80))):
-            services.photo_add(
-                report_id=report.pk, actor=user, kind=kind, photo=photo_clean(_jpeg(colour, kind)), now=at
-            )
+        # taken on the spot, the before photo 80 minutes before the after photo: a proof the checks pass
+        for i, (kind, taken) in enumerate(
+            (("before", at - timedelta(minutes=90)), ("after", at - timedelta(minutes=10)))
+        ):
+            raw = _camera_jpeg(report.pk * 2 + i, kind, taken=taken, at=(report.lat, report.lon))
+            services.photo_add(report_id=report.pk, actor=user, kind=kind, photo=photo_clean(raw), now=at)
 
     pb = _user("petugas.pondokbambu")
     sudin = _user("sudin.binamarga.jt")
@@ -209,7 +233,12 @@ def reports_load(*, now: datetime | None = None) -> int:
         services.report_accept(report_id=r.pk, actor=pb, now=now - timedelta(days=days - 0.1))
         proof(r, pb, now - timedelta(days=days - 1))
         services.report_request_validation(report_id=r.pk, actor=pb, now=now - timedelta(days=days - 1.1))
-        services.report_validate(report_id=r.pk, actor=validator, accept=True, now=now - timedelta(days=days - 1.5))
+        services.report_validate(
+            report_id=r.pk,
+            actor=validator,
+            accept=True,
+            now=now - timedelta(days=days - 1.5),
+        )
     r = submit("lainnya", kel_pb, 2)
     services.report_ask_reporter(
         report_id=r.pk, actor=pb, question="Di RT berapa tepatnya papan itu roboh?", now=now - timedelta(days=1.9)

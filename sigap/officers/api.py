@@ -19,7 +19,7 @@ from sigap.core.schemas import ErrorOut
 from sigap.core.throttles import LOCKED_EN, LOCKED_ID
 from sigap.organization.models import StaffRole, Unit
 from sigap.privacy.access_log import Action, access_record
-from sigap.reports import deadlines, photoserve, selectors
+from sigap.reports import deadlines, photoserve, proofcheck, selectors
 from sigap.reports.models import Photo, Report
 from sigap.reports.schemas import code_name, status_out
 
@@ -232,6 +232,7 @@ def _detail(user, report: Report) -> dict:
                 "created_at": p.created_at,
                 "state": p.state,
                 "state_text": photoserve.state_text(p),
+                "flags": [{"code": f["code"], "text": proofcheck.flag_text(f)} for f in p.proof_flags],
             }
             for p in report.photos.select_related("unit")
         ],

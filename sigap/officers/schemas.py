@@ -54,6 +54,11 @@ class QueueOut(Schema):
     results: list[QueueItem]
 
 
+class ProofFlagOut(Schema):
+    code: str  # reused, taken_before_report, taken_after_upload, no_time, quick_pair, after_before_before, far, no_position
+    text: str
+
+
 class PhotoOut(Schema):
     id: int
     kind: str
@@ -64,6 +69,9 @@ class PhotoOut(Schema):
     created_at: datetime
     state: str = "ready"  # "processing": the worker has not finished (the URL serves a placeholder); "failed"
     state_text: str = ""  # "foto sedang diproses" / "foto tidak dapat ditampilkan" in the caller's language
+    # proof checks (before/after): why the validator should look twice, in the caller's language; accepting a
+    # flagged proof needs a reason (422 reason_required)
+    flags: list[ProofFlagOut] = []
 
 
 class HistoryOut(Schema):

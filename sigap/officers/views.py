@@ -553,11 +553,14 @@ def unit_search_view(request):
 
 
 def _validation_item(report: Report) -> dict:
-    photos = [p for p in report.photos.all() if p.kind in (Photo.Kind.BEFORE, Photo.Kind.AFTER)]
+    photos = list(report.photos.all())
+    proofs = [p for p in photos if p.kind in (Photo.Kind.BEFORE, Photo.Kind.AFTER)]
     return {
         "report": report,
-        "before": [p for p in photos if p.kind == Photo.Kind.BEFORE],
-        "after": [p for p in photos if p.kind == Photo.Kind.AFTER],
+        "resident": [p for p in photos if p.kind == Photo.Kind.REPORT],  # what the resident saw, beside the proof
+        "before": [p for p in proofs if p.kind == Photo.Kind.BEFORE],
+        "after": [p for p in proofs if p.kind == Photo.Kind.AFTER],
+        "flagged": any(p.proof_flags for p in proofs),
         "last_note": report.public_note,
     }
 

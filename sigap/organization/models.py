@@ -74,6 +74,13 @@ class Category(models.Model):
     examples = models.CharField(_("contoh"), max_length=300, blank=True)
     dup_radius_m = models.PositiveIntegerField(_("radius duplikat (m)"), default=100)
     dup_window_days = models.PositiveSmallIntegerField(_("jendela duplikat (hari)"), default=14)
+    proof_radius_m = models.PositiveIntegerField(
+        _("radius foto bukti (m)"),
+        default=200,
+        help_text=_(
+            "Foto sebelum/sesudah yang diambil lebih jauh dari ini dari lokasi laporan ditandai untuk validator."
+        ),
+    )
     active = models.BooleanField(_("aktif"), default=True)
     updated_at = models.DateTimeField(auto_now=True)
 

@@ -7,7 +7,9 @@ The only code that reads a photo's original back from the vault. One attempt:
    worker that dies mid-way leaves a row the sweep takes again;
 2. read the original, ``photo_clean`` it (decode, orient, cap, detect and blur faces and plates, drop
    every piece of metadata, re-encode), save the officer copy;
-3. mark the row ``ready`` with the copy's name, size and hash, if the claim is still ours.
+3. mark the row ``ready`` with the copy's name, size and hash, and the proof checks' evidence (perceptual hash;
+   a proof photo's capture time and place), if the claim is still ours; then flag the report's proof photos
+   anew (``sigap.reports.proofcheck``).
 
 An upload the decoder refuses (corrupt, truncated: a 4xx DomainError) fails at once, since retrying cannot
 help; any other error releases the claim for the next sweep. After ``SIGAP_PHOTO_MAX_ATTEMPTS`` attempts
@@ -29,6 +31,7 @@ from django.utils import timezone
 
 from sigap.core.errors import DomainError
 from sigap.core.models import AuditEvent
+from sigap.reports import proofcheck
 from sigap.reports.models import Photo
 
 from . import vault
@@ -79,10 +82,13 @@ def photo_process(photo_id: int, *, now: datetime | None = None) -> str:
             content_type=clean.content_type,
             claimed_at=None,
             last_error="",
+            **proofcheck.evidence_fields(clean, photo.kind),
         )
     if not done:  # the lease ran out and another worker finished it: keep theirs
         photo.image.storage.delete(photo.image.name)
         return "skipped"
+    if photo.kind in proofcheck.PROOF_KINDS:
+        proofcheck.report_recheck(photo.report_id)
     return "ready"
 
 

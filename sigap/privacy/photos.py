@@ -32,6 +32,7 @@ import threading
 from collections.abc import Iterator
 from struct import error as struct_error  # raised by some Pillow plugins on corrupt headers
 
+import imagehash
 import numpy as np
 from django.conf import settings
 from PIL import ExifTags, Image, ImageOps, UnidentifiedImageError
@@ -431,6 +432,8 @@ def photo_clean(raw: bytes, *, filename: str = "", blur: bool = True) -> CleanPh
         image = _to_rgb(image)
         image.thumbnail((max_side, max_side))
         pixels = np.array(image, dtype=np.uint8)  # a copy: nothing of the upload's info dict comes along
+        # before any blurring: a recycled proof is found however the copy was blurred, resized or re-encoded
+        phash = int(str(imagehash.phash(image)), 16)
     except (OSError, ValueError, SyntaxError, TypeError, MemoryError):
         raise _refuse(
             f"Berkas '{filename}' bukan foto yang dapat dibaca.",
@@ -457,6 +460,7 @@ def photo_clean(raw: bytes, *, filename: str = "", blur: bool = True) -> CleanPh
         meta=meta,
         original=raw,
         blurred_regions=regions,
+        phash=phash,
     )
 
 

@@ -295,12 +295,29 @@ class Photo(models.Model):
         null=True, blank=True, help_text="when a worker took it; stale claims are retried"
     )
     last_error = models.CharField(max_length=200, blank=True)  # an exception type or refusal code, never content
+    # Proof checks (sigap.reports.proofcheck), set by the worker from the original before its metadata is dropped.
+    # phash: a 64-bit perceptual hash (signed); its four 16-bit bands are indexed, so similar photos are found
+    # among millions by equal bands, never by a scan. taken_*: the capture time and place the camera wrote,
+    # kept for proof photos only (officers' work); a resident's photo keeps its own only in the vault.
+    phash = models.BigIntegerField(null=True, blank=True)
+    phash_b0 = models.IntegerField(null=True, blank=True)
+    phash_b1 = models.IntegerField(null=True, blank=True)
+    phash_b2 = models.IntegerField(null=True, blank=True)
+    phash_b3 = models.IntegerField(null=True, blank=True)
+    taken_at = models.DateTimeField(null=True, blank=True)
+    taken_lat = models.FloatField(null=True, blank=True)
+    taken_lon = models.FloatField(null=True, blank=True)
+    proof_flags = models.JSONField(default=list, blank=True)  # [{"code": ..., params}] shown to the validator
 
     class Meta:
         ordering = ["created_at", "id"]
         indexes = [
             # the sweep reads only unfinished photos: its cost does not grow with history
             models.Index(fields=["claimed_at", "id"], name="photo_processing", condition=models.Q(state="processing")),
+            *[
+                models.Index(fields=[f"phash_b{i}"], name=f"photo_phash_b{i}", condition=models.Q(phash__isnull=False))
+                for i in range(4)
+            ],
         ]
 
     @property

@@ -26,7 +26,7 @@ from sigap.organization.models import Category, Unit
 from sigap.routing.cache import routing_data
 from sigap.routing.rules import Location
 
-from . import deadlines, desk, exposure, outbox, photoqueue, selectors, summaries, visibility
+from . import deadlines, desk, exposure, outbox, photoqueue, proofcheck, selectors, summaries, visibility
 from .duplicates import (
     DuplicateState,
     candidates_for_many,
@@ -670,6 +670,7 @@ def _photo_save(
         content_type=clean.content_type,
         created_at=now,
         original_ref=original_ref,
+        **proofcheck.evidence_fields(clean, kind),
     )
     photo.image.save(f"{report.number}-{kind}-{secrets.token_hex(6)}.jpg", ContentFile(clean.data), save=False)
     try:
@@ -959,6 +960,7 @@ def photo_add(
         saved.save()
     else:
         saved = _photo_save(report, photo, kind=kind, unit=report.unit, actor=actor, now=now)
+        proofcheck.report_recheck(report.pk)
     _audit(action=f"photo:{kind}", actor=actor, actor_kind="officer", report=report, photo=saved.pk)
     if saved.state == Photo.State.PROCESSING:
         photoqueue.enqueue([saved.pk])
@@ -994,13 +996,24 @@ def report_validate(
     report = _lock(report_id)
     _require_sight(actor, report)
     if accept:
+        flagged = proofcheck.report_flagged(report.pk)
+        if flagged and not reason.strip():
+            raise DomainError(
+                "Foto bukti laporan ini ditandai (lihat tanda pada foto). Tulis alasan Anda menerimanya.",
+                "This report's proof photos are flagged (see the notes on the photos). Write why you accept them.",
+                code="reason_required",
+                status=422,
+                field="reason",
+            )
         return _transition(
             report,
             Status.DONE,
             actor=actor,
             actor_kind="validator",
             now=now,
-            public_note=reason or "Tindak lanjut telah divalidasi.",
+            # why a flagged proof was accepted is for staff and auditors: it may name other reports
+            public_note="Tindak lanjut telah divalidasi." if flagged else (reason or "Tindak lanjut telah divalidasi."),
+            internal_note=f"Bukti bertanda diterima: {reason.strip()}" if flagged else "",
         )
     return _transition(
         report,

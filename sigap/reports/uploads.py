@@ -23,6 +23,7 @@ class CleanPhoto:
     meta: dict = field(default_factory=dict, repr=False)  # captured_at, gps (lat, lon): vault only
     original: bytes = field(default=b"", repr=False)  # the exact upload: encrypted vault only
     blurred_regions: list[Region] = field(default_factory=list)
+    phash: int | None = None  # 64-bit perceptual hash of the picture before blurring (sigap.reports.proofcheck)
 
 
 @dataclass

@@ -498,7 +498,7 @@ for kind, colour in (("before", (90, 60, 40)), ("after", (40, 90, 60))):
     Image.new("RGB", (64, 64), colour).save(buf, "JPEG")
     services.photo_add(report_id=report.pk, actor=officer, kind=kind, photo=photo_clean(buf.getvalue()))
 services.report_request_validation(report_id=report.pk, actor=officer)
-services.report_validate(report_id=report.pk, actor=validator, accept=True)
+services.report_validate(report_id=report.pk, actor=validator, accept=True, reason="Bukti diperiksa.")
 """
 
 

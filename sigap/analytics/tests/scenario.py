@@ -53,7 +53,7 @@ def build(staff, jpeg) -> Scenario:
             report_id=report.pk,
             actor=validator,
             accept=accept,
-            reason="" if accept else "Foto sesudah buram.",
+            reason="Bukti diperiksa." if accept else "Foto sesudah buram.",
             now=start + timedelta(hours=hours),
         )
 

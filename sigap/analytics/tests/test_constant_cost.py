@@ -151,7 +151,7 @@ def test_the_dashboard_is_right_straight_after_an_action(scenario, staff, jpeg):
     for kind in ("before", "after"):
         services.photo_add(report_id=late.pk, actor=scenario.officer, kind=kind, photo=photo_clean(jpeg(), blur=False))
     services.report_request_validation(report_id=late.pk, actor=scenario.officer)
-    services.report_validate(report_id=late.pk, actor=scenario.validator, accept=True)
+    services.report_validate(report_id=late.pk, actor=scenario.validator, accept=True, reason="Bukti diperiksa.")
     page = c.get("/petugas/dasbor/").content.decode()
     assert [cell(page, PB_UNIT, col) for col in ("received", "done")] == ["5", "4"]
     assert "Laporan terbuka menurut status (1)" in page and "Laporan terlambat (0)" in page

@@ -214,7 +214,7 @@ def selesai(staff, django_capture_on_commit_callbacks):
                     report_id=report.pk, actor=officer, kind=kind, photo=photo_clean(jpeg_colour(colour))
                 )
             services.report_request_validation(report_id=report.pk, actor=officer)
-            services.report_validate(report_id=report.pk, actor=validator, accept=True)
+            services.report_validate(report_id=report.pk, actor=validator, accept=True, reason="Bukti diperiksa.")
         return officer
 
     return run

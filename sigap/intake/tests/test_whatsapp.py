@@ -127,7 +127,7 @@ def test_followed_to_selesai_the_resident_gets_each_notification_once_on_whatsap
         for kind in ("before", "after"):
             services.photo_add(report_id=report.pk, actor=officer, kind=kind, photo=photo_clean(jpeg()))
         services.report_request_validation(report_id=report.pk, actor=officer)
-        services.report_validate(report_id=report.pk, actor=validator, accept=True)
+        services.report_validate(report_id=report.pk, actor=validator, accept=True, reason="Bukti diperiksa.")
     outbox_flush()  # a second delivery attempt must not resend anything
     statuses = [b for b in replies_to(fake) if b.startswith("Laporan " + report.number + ": status")]
     assert [s.split("status ")[1].split(".")[0] for s in statuses] == ["Proses", "Menunggu Validasi", "Selesai"]

@@ -86,7 +86,7 @@ CASES = {
         _awaiting_validation,
         "validator",
         "pb",
-        {"accept": True, "reason": ""},
+        {"accept": True, "reason": "Bukti diperiksa."},  # the test's photos carry no camera time or place
         "done",
         "Tindak lanjut divalidasi: laporan Selesai.",
     ),

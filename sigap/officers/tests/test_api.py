@@ -156,8 +156,8 @@ def test_whole_flow_through_the_api(client, pb, sudin, validator, jpeg):
     assert "validate" in detail["allowed"] and {p["kind"] for p in detail["photos"]} == {"before", "after"}
     photo = validator.client.get(detail["photos"][0]["url"], **validator.auth)
     assert photo.status_code == 200 and photo["Content-Type"] == "image/jpeg"
-    assert sudin.post(f"/reports/{number}/validate", {"accept": True}).status_code == 403
-    done = validator.post(f"/reports/{number}/validate", {"accept": True})
+    assert sudin.post(f"/reports/{number}/validate", {"accept": True, "reason": "Bukti diperiksa."}).status_code == 403
+    done = validator.post(f"/reports/{number}/validate", {"accept": True, "reason": "Bukti diperiksa."})
     assert done.json()["status"] == {"code": "done", "label": "Selesai", "type": "done", "colour": "green"}
 
     track = client.get(f"/api/v1/track/{code}").json()

@@ -138,7 +138,7 @@ def test_no_identity_reaches_any_console_page_or_partial(
     act(sd, road, "ajukan-validasi", {"note": "Lubang sudah ditambal."})
     photos_in(va, "validation-queue", grab("validation-queue", va.get("/petugas/validasi/")).content)
     act(va, road, "validasi", {"decision": "reject", "reason": "", "context": "validation"}, label="refused")
-    act(va, road, "validasi", {"decision": "accept", "context": "validation"})
+    act(va, road, "validasi", {"decision": "accept", "reason": "Bukti diperiksa.", "context": "validation"})
     act(pb, drain, "tanya", {"question": "Di RT berapa tepatnya?"})
     act(pb, drain_photo, "teruskan", {"destination": "", "reason": "x"}, label="refused")
     act(pb, drain_photo, "teruskan", {"destination": "PAM Jaya", "reason": "pipa air bersih bocor"})

@@ -376,8 +376,10 @@ def test_proof_photos_then_validation_request_then_the_validator_accepts(pb, sud
     assert "Tindak lanjut diajukan untuk validasi." in text(asked)
     report.refresh_from_db()
     assert report.status == "awaiting_validation"
-    assert refused(action(c, report.number, "validasi", {"decision": "accept"})) == 403  # not a validator
-    done = action(console(validator), report.number, "validasi", {"decision": "accept"})
+    assert (
+        refused(action(c, report.number, "validasi", {"decision": "accept", "reason": "Bukti diperiksa."})) == 403
+    )  # not a validator
+    done = action(console(validator), report.number, "validasi", {"decision": "accept", "reason": "Bukti diperiksa."})
     assert "laporan Selesai" in text(done)
     report.refresh_from_db()
     assert report.status == "done"
@@ -470,7 +472,9 @@ def test_validation_queue_shows_before_and_after_side_by_side_and_accepts_in_pla
     assert refused_status(refused) == 422 and "memerlukan alasan" in text(refused)
     assert text(refused).startswith(f'<article class="card validation-card" id="val-{report.number}"')
     accepted = c.post(
-        f"/petugas/laporan/{report.number}/validasi/", {"decision": "accept", "context": "validation"}, **HTMX
+        f"/petugas/laporan/{report.number}/validasi/",
+        {"decision": "accept", "reason": "Bukti diperiksa.", "context": "validation"},
+        **HTMX,
     )
     assert accepted.status_code == 200 and "laporan Selesai" in text(accepted)
     report.refresh_from_db()

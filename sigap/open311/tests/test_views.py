@@ -267,7 +267,7 @@ def test_status_is_open_or_closed_from_the_status_type(o311, staff, jpeg):
     for kind in ("before", "after"):
         services.photo_add(report_id=done.pk, actor=officer, kind=kind, photo=photo_clean(jpeg(), blur=False))
     services.report_request_validation(report_id=done.pk, actor=officer)
-    services.report_validate(report_id=done.pk, actor=validator, accept=True)
+    services.report_validate(report_id=done.pk, actor=validator, accept=True, reason="Bukti diperiksa.")
     statuses = {r["service_request_id"]: (r["status"], r["sigap"]["status_code"]) for r in body(o311.get("requests"))}
     assert statuses[waiting.number] == ("open", "waiting")
     assert statuses[rejected.number] == ("closed", "rejected")

@@ -94,7 +94,9 @@ def finish(officers, jpeg):
         for kind in ("before", "after"):
             services.photo_add(report_id=report.pk, actor=officers["pb"], kind=kind, photo=photo_clean(jpeg()))
         services.report_request_validation(report_id=report.pk, actor=officers["pb"])
-        services.report_validate(report_id=report.pk, actor=officers["validator"], accept=True)
+        services.report_validate(
+            report_id=report.pk, actor=officers["validator"], accept=True, reason="Bukti diperiksa."
+        )
         report.refresh_from_db()
         return report
 

@@ -211,7 +211,7 @@ def test_no_identity_reaches_any_officer_surface(
             "validate",
             as_user(validator).post(
                 f"/api/v1/officer/reports/{road.number}/validate",
-                data={"accept": True},
+                data={"accept": True, "reason": "Bukti diperiksa."},
                 content_type="application/json",
             ),
         )

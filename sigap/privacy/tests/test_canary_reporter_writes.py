@@ -52,7 +52,7 @@ def _finish(report, officer, validator, jpeg):
     for kind in ("before", "after"):
         services.photo_add(report_id=report.pk, actor=officer, kind=kind, photo=photo_clean(jpeg(), blur=False))
     services.report_request_validation(report_id=report.pk, actor=officer)
-    services.report_validate(report_id=report.pk, actor=validator, accept=True)
+    services.report_validate(report_id=report.pk, actor=validator, accept=True, reason="Bukti diperiksa.")
 
 
 def test_what_a_reporter_writes_later_reaches_no_officer_auditor_or_public_surface(

@@ -172,7 +172,11 @@ def test_reopening_gives_a_new_hop_deadline_and_due_date_and_closing_clears_the_
     report = created.report
     worked_to_validation(report, pb_officer, jpeg, at=MONDAY + timedelta(hours=1))
     services.report_validate(
-        report_id=report.pk, actor=validator, accept=True, now=datetime(2026, 11, 25, 10, 0, tzinfo=WIB)
+        report_id=report.pk,
+        actor=validator,
+        accept=True,
+        reason="Bukti diperiksa.",
+        now=datetime(2026, 11, 25, 10, 0, tzinfo=WIB),
     )
     report.refresh_from_db()
     assert report.status == Status.DONE and report.hop_deadline is None

@@ -49,7 +49,7 @@ def test_the_merged_reporter_never_hears_the_other_reporters_question_or_dispute
                 report_id=first.report.pk, actor=officer, kind=kind, photo=photo_clean(jpeg(), blur=False)
             )
         services.report_request_validation(report_id=first.report.pk, actor=officer)
-        services.report_validate(report_id=first.report.pk, actor=validator, accept=True)
+        services.report_validate(report_id=first.report.pk, actor=validator, accept=True, reason="Bukti diperiksa.")
         services.report_dispute(tracking_code=first.tracking_code, reason="got depan warung ibu saya masih mampet")
     # what the merged reporter hears of the other report's progress
     theirs = list(

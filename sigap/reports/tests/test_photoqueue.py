@@ -31,10 +31,15 @@ def reference(transactional_db, settings):
 def test_the_embedded_thread_processes_after_commit(reference, settings, jpeg):
     settings.SIGAP_PHOTO_WORKER = "thread"
     settings.SIGAP_INTAKE_GROUP_COMMIT = False
+    # An attempt that fails is taken again by the next sweep. The test database (SQLite's shared in-memory cache)
+    # refuses a write at once while this thread reads ("database table is locked"), so on a loaded machine the
+    # first attempt can fail: sweep every second here, and wait long enough for a retry.
+    settings.SIGAP_PHOTO_SWEEP_SECONDS = 1
+    photoqueue.stop()  # a thread started by an earlier test keeps the interval it started with
     created = submit(photos=[("a.jpg", jpeg((320, 240)))])
     photo = created.report.photos.get()
     assert photo.state == Photo.State.PROCESSING  # answered before any de-identification
-    for _ in range(200):  # the background thread takes it from the queue (polling, no timing assertion)
+    for _ in range(1200):  # the background thread takes it from the queue (polling, no timing assertion)
         photo.refresh_from_db()
         if photo.state != Photo.State.PROCESSING:
             break

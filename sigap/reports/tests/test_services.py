@@ -90,7 +90,7 @@ def test_full_flow_road_coordinated_to_suku_dinas_worked_proven_validated(pb_off
     assert err.value.code == "proof_missing"
     proof(report, sudin_officer, jpeg)
     services.report_request_validation(report_id=report.pk, actor=sudin_officer, note="Lubang sudah ditambal.")
-    services.report_validate(report_id=report.pk, actor=validator, accept=True)
+    services.report_validate(report_id=report.pk, actor=validator, accept=True, reason="Bukti diperiksa.")
     report.refresh_from_db()
     assert report.status == Status.DONE and report.closed_at is not None
     tracked = services.report_by_tracking(created.tracking_code)
@@ -122,7 +122,7 @@ def test_validator_rejects_follow_up_and_it_goes_back_to_work(pb_officer, valida
     assert report.status == Status.FOLLOWUP_REJECTED and report.unit.code == PB_UNIT
     assert "Foto sesudah buram" in report.public_note
     services.report_request_validation(report_id=report.pk, actor=pb_officer)  # proof still there
-    services.report_validate(report_id=report.pk, actor=validator, accept=True)
+    services.report_validate(report_id=report.pk, actor=validator, accept=True, reason="Bukti diperiksa.")
     report.refresh_from_db()
     assert report.status == Status.DONE
 
@@ -133,7 +133,7 @@ def test_officer_cannot_validate(pb_officer, jpeg):
     proof(report, pb_officer, jpeg)
     services.report_request_validation(report_id=report.pk, actor=pb_officer)
     with pytest.raises(PermissionDenied):
-        services.report_validate(report_id=report.pk, actor=pb_officer, accept=True)
+        services.report_validate(report_id=report.pk, actor=pb_officer, accept=True, reason="Bukti diperiksa.")
 
 
 def test_officer_of_another_unit_cannot_act(staff):
@@ -210,7 +210,7 @@ def test_reporter_rates_and_disputes_by_tracking_code(pb_officer, validator, jpe
     services.report_accept(report_id=report.pk, actor=pb_officer)
     proof(report, pb_officer, jpeg)
     services.report_request_validation(report_id=report.pk, actor=pb_officer)
-    services.report_validate(report_id=report.pk, actor=validator, accept=True)
+    services.report_validate(report_id=report.pk, actor=validator, accept=True, reason="Bukti diperiksa.")
     with pytest.raises(DomainError):
         reporter_rate(tracking_code=created.tracking_code, rating=6)
     reporter_rate(tracking_code=created.tracking_code, rating=4, comment="Cepat, terima kasih")
@@ -354,11 +354,11 @@ def test_a_validator_at_the_unit_a_complaint_is_about_cannot_validate_it(staff, 
     services.report_request_validation(report_id=complaint.pk, actor=inspektorat)
     subject = staff("validator.biro", "biro-pemerintahan", StaffRole.Role.VALIDATOR)
     with pytest.raises(NotFound):
-        services.report_validate(report_id=complaint.pk, actor=subject, accept=True)
+        services.report_validate(report_id=complaint.pk, actor=subject, accept=True, reason="Bukti diperiksa.")
     complaint.refresh_from_db()
     assert complaint.status == Status.AWAITING_VALIDATION
     elsewhere = staff("validator.lain", "inspektorat", StaffRole.Role.VALIDATOR)
-    services.report_validate(report_id=complaint.pk, actor=elsewhere, accept=True)
+    services.report_validate(report_id=complaint.pk, actor=elsewhere, accept=True, reason="Bukti diperiksa.")
 
 
 def test_a_question_on_a_reopened_report_is_answered_and_the_report_goes_back_to_reopened(pb_officer, validator, jpeg):
@@ -371,7 +371,7 @@ def test_a_question_on_a_reopened_report_is_answered_and_the_report_goes_back_to
     services.report_accept(report_id=report.pk, actor=pb_officer)
     proof(report, pb_officer, jpeg)
     services.report_request_validation(report_id=report.pk, actor=pb_officer)
-    services.report_validate(report_id=report.pk, actor=validator, accept=True)
+    services.report_validate(report_id=report.pk, actor=validator, accept=True, reason="Bukti diperiksa.")
     reporter_dispute(tracking_code=created.tracking_code, reason="Saluran mampet lagi, belum dibersihkan tuntas.")
     services.report_ask_reporter(
         report_id=report.pk, actor=pb_officer, question="Di sisi mana saluran yang mampet lagi?"

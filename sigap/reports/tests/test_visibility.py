@@ -138,7 +138,7 @@ def test_a_validator_sees_what_awaits_validation_and_what_they_acted_on(staff, j
     waiting, done, untouched = submit().report, submit().report, submit().report
     to_validation(waiting, pb, jpeg)
     to_validation(done, pb, jpeg)
-    services.report_validate(report_id=done.pk, actor=validator, accept=True)
+    services.report_validate(report_id=done.pk, actor=validator, accept=True, reason="Bukti diperiksa.")
     assert list(selectors.report_queue(user=validator)) == [Report.objects.get(pk=waiting.pk)]
     assert set(selectors.report_queue(user=validator, status="all")) == {waiting, done}
     for report in (waiting, done):
@@ -207,7 +207,7 @@ def test_the_rebuild_yields_exactly_the_rows_the_write_path_wrote(staff, jpeg):
             elif what == "validation":
                 to_validation(report, actor, jpeg)
             elif what == "accept_validation":
-                services.report_validate(report_id=report.pk, actor=validator, accept=True)
+                services.report_validate(report_id=report.pk, actor=validator, accept=True, reason="Bukti diperiksa.")
             elif what == "reject_validation":
                 services.report_validate(report_id=report.pk, actor=validator, accept=False, reason="foto kurang")
             elif what == "dispute":

@@ -1,0 +1,207 @@
+"""Proof that cannot be recycled or staged: what a validator is told about each before/after photo.
+
+The photo worker reads every photo's original before its metadata is dropped and keeps, on the row:
+
+* a 64-bit perceptual hash (``imagehash.phash``, of the picture before faces and plates are blurred), for every
+  photo, the residents' included, so a proof that recycles any earlier photo of the city is found;
+* for proof photos only (officers' work): the capture time and place the camera wrote.
+
+``report_recheck`` then flags each proof photo of the report, with the reason in plain words:
+
+* ``reused``: it looks like another photo (the same picture re-encoded, resized or lightly edited): another
+  report's proof or a resident's photo, or, for an after photo, this report's own before or resident photo;
+* ``taken_before_report`` / ``taken_after_upload`` / ``no_time``: the capture time must lie between the report's
+  filing and the upload (``TIME_SLACK`` either way for camera clocks), and a missing one is itself a flag;
+* ``far`` / ``no_position``: taken farther from the report than its category's ``proof_radius_m``, or nowhere;
+* ``quick_pair`` / ``after_before_before``: an after photo taken less than ``SIGAP_PROOF_MIN_MINUTES`` after
+  the before photo, or before it.
+
+Finding similar photos costs the same at a million photos as at ten: the hash is cut into four 16-bit bands,
+each indexed; two hashes within 3 bits of each other share at least one band (pigeonhole), so the candidates are
+the rows with an equal band (about 60 rows at a million photos), and the exact distance is computed on those
+only. Pairs 4-``SIGAP_PROOF_PHASH_DISTANCE`` bits apart are found when one band is untouched, as it usually is.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from django.conf import settings
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from sigap.core.geo import distance_m
+
+from .models import Photo, Report
+
+BANDS = 4
+TIME_SLACK = timedelta(minutes=10)
+PROOF_KINDS = (Photo.Kind.BEFORE, Photo.Kind.AFTER)
+_CANDIDATES = 500  # a bound on one lookup's rows, whatever the hash
+
+
+def _max_distance() -> int:
+    return int(getattr(settings, "SIGAP_PROOF_PHASH_DISTANCE", 6))
+
+
+def _min_minutes() -> int:
+    return int(getattr(settings, "SIGAP_PROOF_MIN_MINUTES", 15))
+
+
+def bands(unsigned: int) -> list[int]:
+    return [(unsigned >> (16 * i)) & 0xFFFF for i in range(BANDS)]
+
+
+def to_signed(unsigned: int) -> int:
+    """A 64-bit hash as PostgreSQL's and SQLite's signed 64-bit integer."""
+    return unsigned - (1 << 64) if unsigned >= 1 << 63 else unsigned
+
+
+def to_unsigned(signed: int) -> int:
+    return signed & ((1 << 64) - 1)
+
+
+def _taken_at(captured: str | None) -> datetime | None:
+    """EXIF "YYYY:MM:DD HH:MM:SS" (no zone: the camera's local time, taken as the city's)."""
+    if not captured:
+        return None
+    try:
+        naive = datetime.strptime(captured.strip()[:19], "%Y:%m:%d %H:%M:%S")
+    except ValueError:
+        return None
+    return timezone.make_aware(naive, timezone.get_default_timezone())
+
+
+def evidence_fields(clean, kind: str) -> dict:
+    """What the worker writes on the row with the officer copy (``clean``: a CleanPhoto)."""
+    fields: dict = {}
+    if clean.phash is not None:
+        fields["phash"] = to_signed(clean.phash)
+        fields.update({f"phash_b{i}": b for i, b in enumerate(bands(clean.phash))})
+    if kind in PROOF_KINDS:  # a resident's capture time and place stay in the vault
+        gps = clean.meta.get("gps")
+        fields["taken_at"] = _taken_at(clean.meta.get("captured_at"))
+        fields["taken_lat"], fields["taken_lon"] = gps if gps else (None, None)
+    return fields
+
+
+def similar(photo: Photo) -> list[tuple[Photo, int]]:
+    """Other photos whose hash is within ``SIGAP_PROOF_PHASH_DISTANCE`` bits of ``photo``'s, nearest first."""
+    if photo.phash is None:
+        return []
+    mine = to_unsigned(photo.phash)
+    same_band = Q()
+    for i, band in enumerate(bands(mine)):
+        same_band |= Q(**{f"phash_b{i}": band})
+    candidates = (
+        Photo.objects.filter(same_band, phash__isnull=False)
+        .exclude(pk=photo.pk)
+        .select_related("report")
+        .only("pk", "kind", "phash", "report_id", "report__number")[:_CANDIDATES]
+    )
+    found = [(c, (to_unsigned(c.phash) ^ mine).bit_count()) for c in candidates]
+    return sorted(((c, d) for c, d in found if d <= _max_distance()), key=lambda pair: (pair[1], pair[0].pk))
+
+
+def _reuse_flags(photo: Photo) -> list[dict]:
+    flags = []
+    for other, bits in similar(photo):
+        # the same photo sent twice, or a before photo that is the resident's own: nothing staged
+        if other.report_id == photo.report_id and (other.kind == photo.kind or photo.kind == Photo.Kind.BEFORE):
+            continue
+        flags.append({"code": "reused", "number": other.report.number, "kind": other.kind, "bits": bits})
+        if len(flags) == 3:
+            break
+    return flags
+
+
+def _flags(photo: Photo, report: Report, befores: list[Photo]) -> list[dict]:
+    flags = _reuse_flags(photo)
+    if photo.taken_at is None:
+        flags.append({"code": "no_time"})
+    else:
+        if photo.taken_at < report.created_at - TIME_SLACK:
+            flags.append({"code": "taken_before_report", "taken": photo.taken_at.isoformat()})
+        if photo.taken_at > photo.created_at + TIME_SLACK:
+            flags.append({"code": "taken_after_upload", "taken": photo.taken_at.isoformat()})
+        if photo.kind == Photo.Kind.AFTER:
+            gaps = [(photo.taken_at - b.taken_at) for b in befores if b.taken_at is not None]
+            if gaps:
+                gap = min(gaps, key=abs)
+                if gap < timedelta(0):
+                    flags.append({"code": "after_before_before"})
+                elif gap < timedelta(minutes=_min_minutes()):
+                    flags.append({"code": "quick_pair", "minutes": int(gap.total_seconds() // 60)})
+    if photo.taken_lat is None or photo.taken_lon is None:
+        flags.append({"code": "no_position"})
+    elif report.lat is not None and report.lon is not None:
+        metres = distance_m(report.lat, report.lon, photo.taken_lat, photo.taken_lon)
+        if metres > report.category.proof_radius_m:
+            flags.append({"code": "far", "metres": round(metres)})
+    return flags
+
+
+def report_recheck(report_id: int) -> None:
+    """Flag every ready proof photo of one report anew (a few rows): run when one of its photos is ready."""
+    report = (
+        Report.objects.select_related("category").only("pk", "lat", "lon", "created_at", "category").get(pk=report_id)
+    )
+    proofs = list(Photo.objects.filter(report_id=report_id, kind__in=PROOF_KINDS, state=Photo.State.READY))
+    befores = [p for p in proofs if p.kind == Photo.Kind.BEFORE]
+    for photo in proofs:
+        flags = _flags(photo, report, befores)
+        if flags != photo.proof_flags:
+            Photo.objects.filter(pk=photo.pk).update(proof_flags=flags)
+
+
+def report_flagged(report_id: int) -> bool:
+    """Whether any proof photo of the report carries a flag (the validator must then say why they accept)."""
+    return Photo.objects.filter(report_id=report_id, kind__in=PROOF_KINDS).exclude(proof_flags=[]).exists()
+
+
+def _when(iso: str) -> str:
+    from django.utils.formats import date_format
+
+    return date_format(timezone.localtime(datetime.fromisoformat(iso)), "j M Y H:i")
+
+
+def _distance(metres: int) -> str:
+    from django.utils.formats import number_format
+
+    if metres < 1000:
+        return f"{metres} m"
+    return f"{number_format(metres / 1000, 1)} km"
+
+
+def flag_text(flag: dict) -> str:
+    """One flag in plain words, in the active language."""
+    code = flag.get("code")
+    if code == "reused":
+        kind = {
+            Photo.Kind.REPORT: _("foto laporan warga"),
+            Photo.Kind.BEFORE: _("foto sebelum"),
+            Photo.Kind.AFTER: _("foto bukti"),
+        }.get(flag.get("kind"), _("foto lain dari laporan"))
+        return _("Foto ini mirip %(kind)s %(number)s (beda %(bits)s dari 64 bit).") % {
+            "kind": kind,
+            "number": flag.get("number", ""),
+            "bits": flag.get("bits", 0),
+        }
+    if code == "taken_before_report":
+        return _("Diambil %(when)s, sebelum laporan dibuat.") % {"when": _when(flag["taken"])}
+    if code == "taken_after_upload":
+        return _("Waktu di foto (%(when)s) setelah foto diunggah: jam kamera salah atau waktunya diubah.") % {
+            "when": _when(flag["taken"])
+        }
+    if code == "no_time":
+        return _("Waktu pengambilan tidak tercatat di foto.")
+    if code == "quick_pair":
+        return _("Diambil %(n)s menit setelah foto sebelum.") % {"n": flag.get("minutes", 0)}
+    if code == "after_before_before":
+        return _("Foto sesudah diambil sebelum foto sebelum.")
+    if code == "far":
+        return _("Diambil %(d)s dari lokasi laporan.") % {"d": _distance(int(flag.get("metres", 0)))}
+    if code == "no_position":
+        return _("Lokasi pengambilan tidak tercatat di foto.")
+    return str(code)

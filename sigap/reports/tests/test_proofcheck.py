@@ -1,0 +1,239 @@
+"""Proof that cannot be recycled or staged (#12): each before/after photo is checked against every earlier photo
+of the city (perceptual hash, by indexed bands), against the report's time and place (the camera's own EXIF),
+and after against before; the validator sees the reasons and cannot accept a flagged proof without writing why."""
+
+from __future__ import annotations
+
+import io
+from datetime import datetime, timedelta
+
+import numpy as np
+import pytest
+from django.utils import timezone
+from PIL import Image
+
+from sigap.core.errors import DomainError
+from sigap.privacy.photos import photo_clean
+from sigap.reports import proofcheck, services
+from sigap.reports.models import Photo, Report, StatusChange
+from sigap.reports.states import Status
+
+from .factories import inner_point, submit
+
+pytestmark = pytest.mark.django_db
+
+PB = "31.75.07.1002"
+
+
+def scene(seed: int, size=(800, 600)) -> Image.Image:
+    """A photo-like picture: smooth shapes, different for every seed (solid colours would all hash alike)."""
+    rng = np.random.default_rng(seed)
+    small = rng.integers(0, 255, (6, 8, 3), dtype=np.uint8)
+    return Image.fromarray(small).resize(size, Image.BICUBIC)
+
+
+def camera_jpeg(image: Image.Image, *, taken: datetime | None, at: tuple[float, float] | None, quality=90) -> bytes:
+    """A JPEG as a phone camera writes it: capture time (local, no zone) and GPS in EXIF."""
+
+    def dms(value: float):
+        value = abs(value)
+        d, m = int(value), int((value - int(value)) * 60)
+        return (float(d), float(m), round(((value - d) * 60 - m) * 60, 4))
+
+    exif = Image.Exif()
+    if taken is not None:
+        exif.get_ifd(0x8769)[0x9003] = timezone.localtime(taken).strftime("%Y:%m:%d %H:%M:%S")
+    if at is not None:
+        exif[0x8825] = {1: "S" if at[0] < 0 else "N", 2: dms(at[0]), 3: "E", 4: dms(at[1])}
+    buf = io.BytesIO()
+    image.save(buf, "JPEG", quality=quality, exif=exif)
+    return buf.getvalue()
+
+
+def working(pb_officer) -> Report:
+    report = submit("jalan-rusak", PB).report
+    services.report_accept(report_id=report.pk, actor=pb_officer)
+    report.refresh_from_db()
+    return report
+
+
+def add(report, officer, kind, raw) -> Photo:
+    """Uploaded six hours after the report was filed (the photos in these tests are taken before that)."""
+    uploaded = report.created_at + timedelta(hours=6)
+    return services.photo_add(report_id=report.pk, actor=officer, kind=kind, photo=photo_clean(raw), now=uploaded)
+
+
+def flags(photo: Photo) -> list[str]:
+    photo.refresh_from_db()
+    return [f["code"] for f in photo.proof_flags]
+
+
+def texts(photo: Photo) -> list[str]:
+    photo.refresh_from_db()
+    return [proofcheck.flag_text(f) for f in photo.proof_flags]
+
+
+def test_a_clean_proof_has_no_flag_and_is_accepted_without_a_reason(pb_officer, validator):
+    report = working(pb_officer)
+    here = inner_point(PB)
+    start = report.created_at + timedelta(minutes=30)
+    before = add(report, pb_officer, "before", camera_jpeg(scene(1), taken=start, at=here))
+    after = add(report, pb_officer, "after", camera_jpeg(scene(2), taken=start + timedelta(hours=3), at=here))
+    assert flags(before) == [] and flags(after) == []
+    assert before.phash is not None and before.taken_at is not None and before.taken_lat is not None
+    services.report_request_validation(report_id=report.pk, actor=pb_officer)
+    services.report_validate(report_id=report.pk, actor=validator, accept=True)
+    report.refresh_from_db()
+    assert report.status == Status.DONE
+
+
+def test_a_recycled_proof_re_encoded_and_resized_is_found_and_named(pb_officer, validator):
+    here = inner_point(PB)
+    first = working(pb_officer)
+    t0 = first.created_at + timedelta(minutes=20)
+    add(first, pb_officer, "before", camera_jpeg(scene(10), taken=t0, at=here))
+    add(first, pb_officer, "after", camera_jpeg(scene(11), taken=t0 + timedelta(hours=2), at=here))
+
+    second = working(pb_officer)
+    t1 = second.created_at + timedelta(minutes=20)
+    add(second, pb_officer, "before", camera_jpeg(scene(12), taken=t1, at=here))
+    copy = scene(11).resize((400, 300))  # the first report's after photo, shrunk and saved again
+    reused = add(second, pb_officer, "after", camera_jpeg(copy, taken=t1 + timedelta(hours=2), at=here, quality=60))
+    assert flags(reused) == ["reused"]
+    assert reused.proof_flags[0]["number"] == first.number and reused.proof_flags[0]["kind"] == "after"
+    assert texts(reused) == [
+        f"Foto ini mirip foto bukti {first.number} (beda {reused.proof_flags[0]['bits']} dari 64 bit)."
+    ]
+
+    services.report_request_validation(report_id=second.pk, actor=pb_officer)
+    with pytest.raises(DomainError) as refused:
+        services.report_validate(report_id=second.pk, actor=validator, accept=True)
+    assert refused.value.code == "reason_required" and refused.value.status == 422
+    services.report_validate(
+        report_id=second.pk, actor=validator, accept=True, reason="Lokasi sama, pekerjaan kedua dicek langsung."
+    )
+    change = StatusChange.objects.filter(report=second, new_status=Status.DONE).get()
+    assert "dicek langsung" in change.internal_note and "dicek langsung" not in change.public_note
+
+
+def test_an_after_photo_that_is_the_before_photo_again_is_flagged(pb_officer):
+    report = working(pb_officer)
+    here = inner_point(PB)
+    t = report.created_at + timedelta(minutes=15)
+    add(report, pb_officer, "before", camera_jpeg(scene(20), taken=t, at=here))
+    same = add(report, pb_officer, "after", camera_jpeg(scene(20), taken=t + timedelta(hours=1), at=here, quality=70))
+    assert flags(same) == ["reused"] and same.proof_flags[0]["number"] == report.number
+
+
+def test_a_photo_taken_before_the_report_was_filed_is_flagged_with_its_time(pb_officer):
+    report = working(pb_officer)
+    here = inner_point(PB)
+    old = report.created_at - timedelta(days=2)
+    before = add(report, pb_officer, "before", camera_jpeg(scene(30), taken=old, at=here))
+    assert flags(before) == ["taken_before_report"]
+    assert texts(before)[0].startswith("Diambil ") and texts(before)[0].endswith(", sebelum laporan dibuat.")
+    assert timezone.localtime(old).strftime("%H:%M") in texts(before)[0]
+
+
+def test_a_photo_taken_5_km_away_is_flagged_with_the_distance(pb_officer):
+    report = working(pb_officer)
+    lat, lon = inner_point(PB)
+    t = report.created_at + timedelta(minutes=15)
+    far = (lat + 0.045, lon)  # about 5 km north
+    before = add(report, pb_officer, "before", camera_jpeg(scene(40), taken=t, at=far))
+    assert flags(before) == ["far"]
+    assert 4900 < before.proof_flags[0]["metres"] < 5100
+    assert texts(before) == ["Diambil 5,0 km dari lokasi laporan."]
+
+
+def test_after_minutes_after_before_and_missing_camera_data_are_flagged(pb_officer):
+    report = working(pb_officer)
+    here = inner_point(PB)
+    t = report.created_at + timedelta(minutes=15)
+    add(report, pb_officer, "before", camera_jpeg(scene(50), taken=t, at=here))
+    quick = add(report, pb_officer, "after", camera_jpeg(scene(51), taken=t + timedelta(minutes=3), at=here))
+    assert flags(quick) == ["quick_pair"] and texts(quick) == ["Diambil 3 menit setelah foto sebelum."]
+    bare = add(report, pb_officer, "after", camera_jpeg(scene(52), taken=None, at=None))
+    assert flags(bare) == ["no_time", "no_position"]
+    assert texts(bare) == ["Waktu pengambilan tidak tercatat di foto.", "Lokasi pengambilan tidak tercatat di foto."]
+
+
+def test_the_distance_allowed_is_the_categorys(pb_officer):
+    report = working(pb_officer)
+    report.category.proof_radius_m = 6000
+    report.category.save()
+    lat, lon = inner_point(PB)
+    t = report.created_at + timedelta(minutes=15)
+    before = add(report, pb_officer, "before", camera_jpeg(scene(60), taken=t, at=(lat + 0.045, lon)))
+    assert flags(before) == []
+
+
+def test_the_worker_checks_a_proof_uploaded_through_the_queue(pb_officer, photos_drain):
+    from sigap.privacy.photos import photo_check
+
+    report = working(pb_officer)
+    old = report.created_at - timedelta(days=1)
+    raw = camera_jpeg(scene(70), taken=old, at=inner_point(PB))
+    photo = services.photo_add(report_id=report.pk, actor=pb_officer, kind="before", photo=photo_check(raw))
+    assert photo.state == Photo.State.PROCESSING and photo.phash is None
+    assert photos_drain() == {"ready": 1}
+    assert flags(photo) == ["taken_before_report"] and photo.phash is not None
+
+
+def test_a_residents_photo_is_hashed_but_its_capture_time_and_place_are_not_kept(photos_drain, client):
+    lat, lon = inner_point(PB)
+    raw = camera_jpeg(scene(80), taken=timezone.now() - timedelta(hours=1), at=(lat, lon))
+    response = client.post(
+        "/api/v1/reports",
+        data={
+            "category": "jalan-rusak",
+            "description": "Jalan berlubang dalam di depan sekolah, motor sering jatuh.",
+            "lat": str(lat),
+            "lon": str(lon),
+            "photos": io.BytesIO(raw),
+        },
+    )
+    assert response.status_code == 201, response.content
+    assert photos_drain() == {"ready": 1}
+    photo = Photo.objects.get(report__number=response.json()["id"])
+    assert photo.phash is not None and photo.proof_flags == []
+    assert (photo.taken_at, photo.taken_lat, photo.taken_lon) == (None, None, None)  # the resident's: vault only
+
+
+def test_similar_photos_are_found_by_indexed_bands_not_a_scan(pb_officer):
+    """The lookup asks only for rows sharing a 16-bit band of the hash; a hash 3 bits away always shares one."""
+    report = working(pb_officer)
+    base = 0x8F3A_5C21_0D4E_B777
+    rows = [base ^ (1 << 5) ^ (1 << 20) ^ (1 << 40), base ^ 0xFFFF_FFFF_0000_0000 ^ (1 << 3)]  # 3 bits; 33 bits
+    made = []
+    for h in rows:
+        made.append(
+            Photo.objects.create(
+                report=report,
+                kind="report",
+                width=1,
+                height=1,
+                created_at=timezone.now(),
+                phash=proofcheck.to_signed(h),
+                **{f"phash_b{i}": b for i, b in enumerate(proofcheck.bands(h))},
+            )
+        )
+    probe = Photo(pk=-1, report=report, kind="after", phash=proofcheck.to_signed(base))
+    found = proofcheck.similar(probe)
+    assert [(p.pk, bits) for p, bits in found] == [(made[0].pk, 3)]
+    assert proofcheck.to_unsigned(proofcheck.to_signed(base)) == base
+
+
+def test_the_validator_api_shows_each_proof_photos_flags_in_plain_words(pb_officer, validator, client):
+    from sigap.officers.tests.test_api import Officer
+
+    report = working(pb_officer)
+    add(report, pb_officer, "before", camera_jpeg(scene(90), taken=None, at=None))
+    add(report, pb_officer, "after", camera_jpeg(scene(91), taken=None, at=None))
+    services.report_request_validation(report_id=report.pk, actor=pb_officer)
+    detail = Officer(client, validator).get(f"/reports/{report.number}").json()
+    [before] = [p for p in detail["photos"] if p["kind"] == "before"]
+    assert before["flags"] == [
+        {"code": "no_time", "text": "Waktu pengambilan tidak tercatat di foto."},
+        {"code": "no_position", "text": "Lokasi pengambilan tidak tercatat di foto."},
+    ]
