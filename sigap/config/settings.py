@@ -299,6 +299,10 @@ SIGAP_RETENTION_DAYS = int(os.environ.get("SIGAP_RETENTION_DAYS", "365"))
 SIGAP_REPORTER_ANSWER_DAYS = int(os.environ.get("SIGAP_REPORTER_ANSWER_DAYS", "5"))
 # A photo whose own GPS is farther than this from the reported place triggers a warning to the reporter.
 SIGAP_PHOTO_GPS_WARN_M = float(os.environ.get("SIGAP_PHOTO_GPS_WARN_M", "150"))
+# Proof checks (sigap.reports.proofcheck): two photos whose perceptual hashes differ in at most this many of 64
+# bits are "the same picture"; an after photo taken less than this many minutes after the before is flagged.
+SIGAP_PROOF_PHASH_DISTANCE = int(os.environ.get("SIGAP_PROOF_PHASH_DISTANCE", "6"))
+SIGAP_PROOF_MIN_MINUTES = int(os.environ.get("SIGAP_PROOF_MIN_MINUTES", "15"))
 
 # Map tiles for the Leaflet maps (an XYZ URL template); the tile host is added to the Content-Security-Policy.
 # Empty (the default): maps show markers and the kota outlines without a base layer. A city sets its own tile

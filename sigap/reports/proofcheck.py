@@ -42,11 +42,11 @@ _CANDIDATES = 500  # a bound on one lookup's rows, whatever the hash
 
 
 def _max_distance() -> int:
-    return int(getattr(settings, "SIGAP_PROOF_PHASH_DISTANCE", 6))
+    return settings.SIGAP_PROOF_PHASH_DISTANCE
 
 
 def _min_minutes() -> int:
-    return int(getattr(settings, "SIGAP_PROOF_MIN_MINUTES", 15))
+    return settings.SIGAP_PROOF_MIN_MINUTES
 
 
 def bands(unsigned: int) -> list[int]:
