@@ -123,8 +123,10 @@ def test_resident_to_selesai_across_the_portal_and_the_console(new_page, e2e_ser
     officer_login(officer, "validator", password, lang)
     officer.goto("/petugas/validasi/")
     card = officer.locator(f"#val-{number}")
-    expect(card.locator("img")).to_have_count(2)
+    expect(card.locator("img")).to_have_count(3)  # before and after, beside the resident's own photo
+    expect(card.locator(".proof-flags").first).to_be_visible()  # the test's photos carry no camera time or place
     officer_page(officer, lang)
+    card.locator("textarea[name=reason]").fill("Dicek langsung ke lokasi.")  # a flagged proof needs a reason
     card.locator("button[name=decision][value=accept]").click()
     expect(card).to_contain_text(re.compile("Selesai|Done"))
     screenshot(officer, f"journey-{lang}-3-validated")
