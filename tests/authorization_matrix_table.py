@@ -108,6 +108,7 @@ EXPECTED: dict[str, str] = {
     "POST petugas/keluar/": "L L L L L L L L L L",
     "GET petugas/unit/cari/": "L 2 2 2 2 2 2 2 D L",
     "GET petugas/validasi/": "L D D SSH D D D D D L",
+    "GET petugas/eskalasi/": "L H H H D H D D D L",  # escalated to the caller's units only (none in the matrix)
     "GET petugas/dasbor/": "L D D 2 D 2 D D D L",
     "GET petugas/dasbor/peta.json": "L D D SSH D SHH D D D L",
     "GET petugas/laporan/<str:number>/": "L 2NN 2NN 22N N 2NN N N D L",

@@ -556,6 +556,7 @@ CALLS = {
     "POST petugas/keluar/": plain("POST", "/petugas/keluar/"),
     "GET petugas/unit/cari/": plain("GET", "/petugas/unit/cari/", {"unit_q": "bina marga"}),
     "GET petugas/validasi/": listing("GET", "/petugas/validasi/"),
+    "GET petugas/eskalasi/": listing("GET", "/petugas/eskalasi/"),
     "GET petugas/dasbor/": plain("GET", "/petugas/dasbor/"),
     "GET petugas/dasbor/peta.json": listing("GET", "/petugas/dasbor/peta.json"),
     "GET petugas/laporan/<str:number>/": on_report("GET", "/petugas/laporan/{number}/"),

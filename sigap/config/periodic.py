@@ -62,6 +62,11 @@ JOBS: dict[str, Job] = {
         crontab(minute="*"),
         "de-identify photos left processing (broker down at upload, a worker killed mid-way)",
     ),
+    "escalations": Job(
+        ("escalations", "run"),
+        crontab(minute="*/5"),
+        "take reports whose hop deadline passed one level up the hierarchy (kelurahan → kecamatan → kota → Biro)",
+    ),
     "timeouts": Job(
         ("timeouts", "run"), crontab(minute=0), "close reports whose question to the reporter went unanswered"
     ),

@@ -303,6 +303,8 @@ SIGAP_PHOTO_GPS_WARN_M = float(os.environ.get("SIGAP_PHOTO_GPS_WARN_M", "150"))
 # bits are "the same picture"; an after photo taken less than this many minutes after the before is flagged.
 SIGAP_PROOF_PHASH_DISTANCE = int(os.environ.get("SIGAP_PROOF_PHASH_DISTANCE", "6"))
 SIGAP_PROOF_MIN_MINUTES = int(os.environ.get("SIGAP_PROOF_MIN_MINUTES", "15"))
+# Escalation (sigap.reports.escalation): the unit a kota's or a dinas's missed deadline goes up to.
+SIGAP_ESCALATION_TOP = os.environ.get("SIGAP_ESCALATION_TOP", "biro-pemerintahan")
 
 # Map tiles for the Leaflet maps (an XYZ URL template); the tile host is added to the Content-Security-Policy.
 # Empty (the default): maps show markers and the kota outlines without a base layer. A city sets its own tile

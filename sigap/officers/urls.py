@@ -13,6 +13,7 @@ urlpatterns = [
     path("keluar/", views.ConsoleLogoutView.as_view(), name="logout"),
     path("unit/cari/", views.unit_search_view, name="unit_search"),
     path("validasi/", views.validation_view, name="validation"),
+    path("eskalasi/", views.escalations_view, name="escalations"),
     path("dasbor/", dashboard.dashboard_view, name="dashboard"),
     path("dasbor/peta.json", dashboard.dashboard_map_view, name="dashboard_map"),
     path("laporan/<str:number>/", views.report_view, name="report"),

@@ -24,9 +24,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from sigap.core.errors import DomainError, NotFound
+from sigap.organization.roles import unit_ids_where
 from sigap.privacy.access_log import Action, access_record, access_record_many
 from sigap.reports import deadlines, photoserve, selectors
-from sigap.reports.models import Photo, Report
+from sigap.reports.models import Escalation, Photo, Report
 from sigap.reports.states import Status
 from sigap.routing.cache import routing_data
 
@@ -65,6 +66,7 @@ class CappedPaginator(Paginator):
 
 
 VALIDATION_PAGE_SIZE = 10
+ESCALATION_PAGE_SIZE = 50
 REFUSAL_HEADER = "X-Sigap-Refusal"
 
 
@@ -547,6 +549,32 @@ def unit_search_view(request):
     q = request.GET.get("unit_q", "").strip()[:80]
     units = list(flow.units_search(q)) if q else None
     return render(request, "officers/_unit_results.html", {"unit_results": units, "unit_q": q})
+
+
+# --- escalations ------------------------------------------------------------------------------
+
+
+@require_GET
+@console_view(user_can_use_queue)
+def escalations_view(request):
+    """The reports escalated to the user's units (a missed hop deadline below them), oldest first: open ones only,
+    from a partial index, so the page costs the same whatever the history."""
+    unit_ids = sorted(unit_ids_where(request.user))
+    qs = (
+        Escalation.objects.filter(to_unit_id__in=unit_ids, resolved_at__isnull=True)
+        .select_related("report", "report__category", "report__unit", "to_unit")
+        .order_by("created_at", "pk")
+    )
+    page = Paginator(qs, ESCALATION_PAGE_SIZE).get_page(request.GET.get("page") or 1)
+    rows = list(page.object_list)
+    access_record(
+        actor=request.user,
+        action=Action.LIST_REPORTS,
+        reports=[e.report.number for e in rows],
+        filters={"escalated": True, "page": page.number},
+        view="escalations",
+    )
+    return render(request, "officers/escalations.html", {"rows": rows, "page": page})
 
 
 # --- the validator queue -----------------------------------------------------------------------

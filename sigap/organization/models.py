@@ -74,6 +74,16 @@ class Category(models.Model):
     examples = models.CharField(_("contoh"), max_length=300, blank=True)
     dup_radius_m = models.PositiveIntegerField(_("radius duplikat (m)"), default=100)
     dup_window_days = models.PositiveSmallIntegerField(_("jendela duplikat (hari)"), default=14)
+    escalation_levels = models.PositiveSmallIntegerField(
+        _("tingkat eskalasi"),
+        default=2,
+        help_text=_("Berapa tingkat ke atas laporan dieskalasi bila batas waktu tahap terlewati (0: tanpa eskalasi)."),
+    )
+    escalation_delay_hours = models.PositiveSmallIntegerField(
+        _("jeda eskalasi (jam kerja)"),
+        default=0,
+        help_text=_("Jam kerja setelah batas waktu tahap terlewati sebelum laporan dieskalasi."),
+    )
     proof_radius_m = models.PositiveIntegerField(
         _("radius foto bukti (m)"),
         default=200,

@@ -36,6 +36,13 @@ def notify_privacy_officers(*, kind: str, body: str, body_en: str, report_number
     )
 
 
+def notify_users(
+    recipients, *, kind: str, body: str, body_en: str, report_number: str = "", subject: str
+) -> list[StaffNotice]:
+    """Tell the given accounts (a queryset), e.g. the staff of a unit a report was escalated to."""
+    return _notify(recipients, kind=kind, body=body, body_en=body_en, report_number=report_number, subject=subject)
+
+
 def _notify(recipients, *, kind: str, body: str, body_en: str, report_number: str, subject: str) -> list[StaffNotice]:
     """One notice row per recipient, and a mail to each after the change commits."""
     rows = StaffNotice.objects.bulk_create(

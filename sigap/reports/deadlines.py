@@ -15,6 +15,10 @@ is ``core.calendar.working_calendar()``. The rules:
 * **Overdue**: open, not waiting for the reporter, and past the due date, or past the hop deadline while
   not yet accepted. ``is_overdue`` answers for one report in memory, ``overdue_q`` for a query (the
   officer queue's filter, the dashboard's counts and list); the two say the same.
+* **Escalation** (``Report.escalate_at``, ``escalation_level``): a hop deadline that passes takes the report one
+  level up the hierarchy ``Category.escalation_delay_hours`` working hours later (``sigap.reports.escalation``);
+  each level gives the unit above a hop's time again before the next, up to ``Category.escalation_levels``.
+  Set with the hop deadline, cleared with it, paused with it.
 * **Urgency** (``sort_at``, kept in ``ReportUnit.sort_at`` for the queue): the hop deadline while the report
   awaits acceptance, else the due date (else the creation time); none for a closed report. ``sort_at_sql``
   is the same rule for the set-based rebuild.
@@ -57,10 +61,23 @@ def due_date(category: Category, start: datetime, cal: WorkingCalendar | None = 
     return (cal or working_calendar()).add_working_days(start, category.sla_done_days)
 
 
+def escalate_at(category: Category, deadline: datetime | None, cal: WorkingCalendar | None = None) -> datetime | None:
+    """When a hop whose deadline is ``deadline`` goes one level up (None: the category does not escalate)."""
+    if deadline is None or not category.escalation_levels:
+        return None
+    return (cal or working_calendar()).add_working_hours(deadline, category.escalation_delay_hours)
+
+
+def _hop_starts(report: Report, now: datetime, cal: WorkingCalendar) -> None:
+    report.hop_deadline = hop_deadline(report.category, now, cal)
+    report.escalation_level = 0
+    report.escalate_at = escalate_at(report.category, report.hop_deadline, cal)
+
+
 def on_create(report: Report, now: datetime, cal: WorkingCalendar | None = None) -> None:
     """A new report's deadlines (in memory; the caller saves). ``cal``: one calendar for a whole batch."""
     cal = cal or working_calendar()
-    report.hop_deadline = hop_deadline(report.category, now, cal)
+    _hop_starts(report, now, cal)
     report.due_at = due_date(report.category, now, cal)
 
 
@@ -71,9 +88,10 @@ def on_transition(report: Report, *, old: Status, to: Status, now: datetime) -> 
     if old == Status.AWAITING_REPORTER:
         resume(report, now, cal)
     if to in (Status.KOORDINASI, Status.DISPOSISI, Status.REOPENED):
-        report.hop_deadline = hop_deadline(report.category, now, cal)
+        _hop_starts(report, now, cal)
     elif to in (Status.IN_PROGRESS, Status.AWAITING_VALIDATION) or not is_open(to):
         report.hop_deadline = None
+        report.escalate_at = None
     if to in (Status.FOLLOWUP_REJECTED, Status.REOPENED):
         report.due_at = due_date(report.category, now, cal)
 
@@ -87,6 +105,8 @@ def resume(report: Report, now: datetime, cal: WorkingCalendar | None = None) ->
         report.due_at = cal.add_working_hours(report.due_at, paused_h)
     if report.hop_deadline:
         report.hop_deadline = cal.add_working_hours(report.hop_deadline, paused_h)
+    if report.escalate_at:
+        report.escalate_at = cal.add_working_hours(report.escalate_at, paused_h)
 
 
 def answer_deadline(asked_at: datetime, days: int, cal: WorkingCalendar | None = None) -> datetime:

@@ -73,6 +73,10 @@ class Report(models.Model):
     created_at = models.DateTimeField(db_index=True)
     updated_at = models.DateTimeField(auto_now=True)
     hop_deadline = models.DateTimeField(null=True, blank=True)
+    # escalation (sigap.reports.escalation): how many levels up the report has gone for this hop, and when the
+    # next level is due (the hop deadline plus the category's delay; null when none is due)
+    escalation_level = models.PositiveSmallIntegerField(default=0)
+    escalate_at = models.DateTimeField(null=True, blank=True)
     due_at = models.DateTimeField(null=True, blank=True, db_index=True)
     closed_at = models.DateTimeField(null=True, blank=True)
     public_note = models.TextField(blank=True)
@@ -118,6 +122,10 @@ class Report(models.Model):
         verbose_name = _("laporan")
         verbose_name_plural = _("laporan")
         indexes = [
+            # the escalation job reads only reports whose next level is due
+            models.Index(
+                fields=["escalate_at"], name="report_escalate_at", condition=models.Q(escalate_at__isnull=False)
+            ),
             models.Index(fields=["unit", "status"]),
             models.Index(fields=["category", "status"]),
             # the duplicate finder: same category, a narrow latitude band (then longitude, time, distance)
@@ -455,3 +463,30 @@ class AreaDoneDays(models.Model):
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["kelurahan_id", "days"], name="areadonedays_key")]
+
+
+class Escalation(models.Model):
+    """A missed hop deadline taken one level up the hierarchy (kelurahan → kecamatan → kota → Biro Pemerintahan;
+    Suku Dinas → Dinas; bidang → its dinas). Open until the report is accepted, passed on or closed."""
+
+    report = models.ForeignKey(Report, on_delete=models.CASCADE, related_name="escalations")
+    level = models.PositiveSmallIntegerField()
+    from_unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="+", help_text="the unit that missed")
+    to_unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="+", help_text="the unit told")
+    missed = models.DateTimeField(help_text="the deadline that passed")
+    created_at = models.DateTimeField()
+    resolved_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        indexes = [
+            # a unit's "Eskalasi" list: its open escalations only, whatever the history
+            models.Index(
+                fields=["to_unit", "created_at", "id"],
+                name="escalation_open",
+                condition=models.Q(resolved_at__isnull=True),
+            ),
+            models.Index(
+                fields=["report"], name="escalation_report_open", condition=models.Q(resolved_at__isnull=True)
+            ),
+        ]

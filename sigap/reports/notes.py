@@ -40,6 +40,10 @@ NOTES_EN: tuple[tuple[re.Pattern, str], ...] = tuple(
         (r"Jawaban pelapor: (.*)", r"The reporter's answer: \1"),
         (r"Tindak lanjut ditolak: (.*)", r"Follow-up rejected: \1"),
         (r"Pelapor menyanggah: (.*)", r"The reporter disputes: \1"),
+        (
+            r"Dieskalasi ke (.+?): (.+) belum menanggapi laporan dalam batas waktu\.",
+            r"Escalated to \1: \2 did not respond to the report in time.",
+        ),
         (r"Tindak lanjut selesai, menunggu validasi\.", "Work done, awaiting validation."),
         (r"Tindak lanjut telah divalidasi\.", "The work has been validated."),
         (

@@ -26,7 +26,7 @@ from sigap.organization.models import Category, Unit
 from sigap.routing.cache import routing_data
 from sigap.routing.rules import Location
 
-from . import deadlines, desk, exposure, outbox, photoqueue, proofcheck, selectors, summaries, visibility
+from . import deadlines, desk, escalation, exposure, outbox, photoqueue, proofcheck, selectors, summaries, visibility
 from .duplicates import (
     DuplicateState,
     candidates_for_many,
@@ -192,6 +192,7 @@ def _transition(
     # the conflict-of-interest rule on every write: whatever changed the category or location before
     report.unit = conflict_settle(report, unit=unit)
 
+    was_escalated = report.escalation_level > 0
     deadlines.on_transition(report, old=old, to=to, now=now)  # pauses, resumes and sets them anew
     report.closed_at = None if is_open(to) else now
     report.status = to
@@ -200,6 +201,8 @@ def _transition(
         report.public_note = public_note
     report.save()
     visibility.report_sync(report)
+    if was_escalated and (report.escalation_level == 0 or report.hop_deadline is None):
+        escalation.resolve(report, now)  # accepted, passed on or closed: the units above need not chase it
 
     change = StatusChange.objects.create(
         report=report,

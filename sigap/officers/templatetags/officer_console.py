@@ -24,6 +24,8 @@ def console_nav(context):
     items = []
     if user_can_use_queue(request):
         items.append((reverse("officers:queue"), _("Antrean")))
+    if user_can_use_queue(request):
+        items.append((reverse("officers:escalations"), _("Eskalasi")))
     if user_can_open_validation_queue(request):
         items.append((reverse("officers:validation"), _("Validasi")))
     if user_can_see_dashboard(request):

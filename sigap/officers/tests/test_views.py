@@ -574,3 +574,25 @@ def test_reports_the_unit_has_not_accepted_yet_are_marked_new_in_the_queue(pb):
     assert ">New<" in english
     api = console(pb).get("/api/v1/officer/reports").json()["results"]
     assert {r["id"]: r["new"] for r in api} == {fresh.number: True, accepted.number: False}
+
+
+# --- escalations -------------------------------------------------------------------------------
+
+
+def test_the_escalations_page_lists_what_was_escalated_to_the_users_units_and_logs_the_look(staff):
+    from datetime import timedelta
+
+    from sigap.organization.models import StaffRole
+    from sigap.reports import escalation
+    from sigap.reports.tests.factories import submit
+
+    camat = staff("camat.ds", "kec:31.75.07", StaffRole.Role.SUPERVISOR)
+    other = staff("camat.jatinegara", "kec:31.75.03", StaffRole.Role.SUPERVISOR)
+    late = submit("saluran-tersumbat").report
+    escalation.escalations_run(now=late.hop_deadline + timedelta(minutes=1))
+    page = text(console(camat).get("/petugas/eskalasi/"))
+    assert late.number in page and "Kelurahan Pondok Bambu" in page and "1 · Kecamatan Duren Sawit" in page
+    event = AccessEvent.objects.order_by("-seq").first()
+    assert event.detail["reports"] == [late.number] and event.detail["view"] == "escalations"
+    assert late.number not in text(console(other).get("/petugas/eskalasi/"))
+    assert 'href="/petugas/eskalasi/"' in page  # in the nav

@@ -1,0 +1,128 @@
+"""Escalation up the hierarchy (#12): a missed hop deadline goes one level up, a second one level further; the unit
+above is told and lists it; the reporter reads it on the timeline in plain words; taking the report up ends it."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+
+from sigap.config.periodic import JOBS
+from sigap.organization.models import StaffNotice, StaffRole, Unit
+from sigap.reports import escalation, services
+from sigap.reports.models import Escalation, Report
+from sigap.reports.notes import in_language
+from sigap.reports.states import Status
+
+from .factories import submit
+
+pytestmark = pytest.mark.django_db
+
+PB = "31.75.07.1002"
+
+
+@pytest.fixture
+def camat(staff):
+    return staff("camat.durensawit", "kec:31.75.07", StaffRole.Role.SUPERVISOR)
+
+
+@pytest.fixture
+def walikota(staff):
+    return staff("pimpinan.jaktim.x", "kota:31.75", StaffRole.Role.SUPERVISOR)
+
+
+def reload(report: Report) -> Report:
+    return Report.objects.select_related("unit").get(pk=report.pk)
+
+
+def test_a_missed_hop_goes_up_twice_and_each_unit_above_is_told(camat, walikota):
+    report = submit("saluran-tersumbat", PB).report
+    assert report.escalate_at == report.hop_deadline  # the category's delay is 0
+    assert escalation.escalations_run(now=report.hop_deadline - timedelta(minutes=1)) == 0
+
+    first = report.hop_deadline + timedelta(minutes=1)
+    assert escalation.escalations_run(now=first) == 1
+    report = reload(report)
+    assert report.escalation_level == 1 and report.status == Status.WAITING and report.unit.code == "kel:" + PB
+    [one] = Escalation.objects.filter(report=report)
+    assert (one.level, one.from_unit.code, one.to_unit.code, one.resolved_at) == (1, "kel:" + PB, "kec:31.75.07", None)
+    note = report.history.order_by("-id").first()
+    assert note.public_note == (
+        "Dieskalasi ke Kecamatan Duren Sawit: Kelurahan Pondok Bambu belum menanggapi laporan dalam batas waktu."
+    )
+    assert note.actor_id is None and note.unit.code == "kec:31.75.07"  # unit names only, never an officer
+    assert in_language(note.public_note, "en") == (
+        "Escalated to Kecamatan Duren Sawit: Kelurahan Pondok Bambu did not respond to the report in time."
+    )
+    told = StaffNotice.objects.get(user=camat, kind="escalation")
+    assert told.report_number == report.number and "Kecamatan Duren Sawit (tingkat 1)" in told.body
+    assert not StaffNotice.objects.filter(user=walikota).exists()
+
+    assert report.escalate_at > first  # the unit above gets a hop's time before the next level
+    assert escalation.escalations_run(now=report.escalate_at - timedelta(minutes=1)) == 0
+    second = report.escalate_at + timedelta(minutes=1)
+    assert escalation.escalations_run(now=second) == 1
+    report = reload(report)
+    assert report.escalation_level == 2 and report.escalate_at is None  # two levels: the category's rule
+    assert list(Escalation.objects.filter(report=report).values_list("level", "to_unit__code")) == [
+        (1, "kec:31.75.07"),
+        (2, "kota:31.75"),
+    ]
+    assert StaffNotice.objects.filter(user=walikota, kind="escalation").count() == 1
+    assert escalation.escalations_run(now=second + timedelta(days=30)) == 0  # no third level
+
+
+def test_taking_the_report_up_resolves_its_escalations_and_a_new_hop_starts_afresh(pb_officer, sudin_officer):
+    report = submit("jalan-rusak", PB).report
+    escalation.escalations_run(now=report.hop_deadline + timedelta(minutes=1))
+    services.report_coordinate(
+        report_id=report.pk, actor=pb_officer, to_unit="sudin-bina-marga:31.75", reason="bukan tupoksi: jalan kota"
+    )
+    report = reload(report)
+    assert Escalation.objects.get(report=report).resolved_at is not None
+    assert report.escalation_level == 0 and report.escalate_at == report.hop_deadline  # the Suku Dinas's own hop
+    escalation.escalations_run(now=report.hop_deadline + timedelta(minutes=1))
+    latest = Escalation.objects.filter(report=report, resolved_at__isnull=True).get()
+    assert (latest.from_unit.code, latest.to_unit.code) == ("sudin-bina-marga:31.75", "dinas-bina-marga")
+    services.report_accept(report_id=report.pk, actor=sudin_officer)
+    report = reload(report)
+    assert report.escalate_at is None and not Escalation.objects.filter(report=report, resolved_at__isnull=True)
+
+
+def test_the_levels_and_the_delay_are_the_categorys(pb_officer):
+    report = submit("saluran-tersumbat", PB).report
+    category = report.category
+    category.escalation_delay_hours = 4
+    category.save()
+    later = submit("saluran-tersumbat", PB, description="Got mampet lagi di gang sebelah, baunya menyengat.").report
+    assert later.escalate_at > later.hop_deadline
+    assert escalation.escalations_run(now=later.hop_deadline + timedelta(minutes=1)) == 1  # only the first report
+    category.escalation_levels = 0
+    category.save()
+    none = submit("saluran-tersumbat", PB, description="Saluran di depan sekolah tersumbat sampah plastik.").report
+    assert none.escalate_at is None
+
+
+def test_a_question_to_the_reporter_pauses_the_escalation(pb_officer):
+    report = submit("saluran-tersumbat", PB).report
+    before = report.escalate_at
+    asked = report.created_at + timedelta(hours=1)
+    services.report_ask_reporter(report_id=report.pk, actor=pb_officer, question="Gang yang mana, Pak?", now=asked)
+    assert escalation.escalations_run(now=before + timedelta(minutes=1)) == 0  # waiting for the reporter
+    services.report_resume_with_answer(
+        report_id=report.pk, answer_redacted="Gang Kelinci 3.", now=asked + timedelta(days=2)
+    )
+    report = reload(report)
+    assert report.escalate_at > before  # moved by the time spent waiting
+
+
+def test_the_unit_above_a_kota_or_a_dinas_is_the_biro(settings):
+    assert escalation.target(Unit.objects.get(code="kota:31.75")).code == settings.SIGAP_ESCALATION_TOP
+    assert escalation.target(Unit.objects.get(code="dinas-bina-marga")).code == settings.SIGAP_ESCALATION_TOP
+    assert escalation.target(Unit.objects.get(code="disnakertransgi:pengawasan")).code == "disnakertransgi"
+    assert escalation.target(Unit.objects.get(code=settings.SIGAP_ESCALATION_TOP)) is None
+
+
+def test_escalation_runs_on_the_same_scheduler_as_the_other_periodic_jobs():
+    job = JOBS["escalations"]
+    assert job.command == ("escalations", "run") and job.enabled()
