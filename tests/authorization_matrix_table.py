@@ -52,6 +52,7 @@ EXPECTED: dict[str, str] = {
     "GET /api/v1/track/{code}/photos/{photo_id}": "N N N N N N N N N 2",
     "POST /api/v1/track/{code}/rating": "N N N N N N N N N G",
     "POST /api/v1/track/{code}/dispute": "N N N N N N N N N G",
+    "POST /api/v1/track/{code}/confirm": "N N N N N N N N N G",
     "POST /api/v1/track/{code}/answer": "N N N N N N N N N G",
     # --- the officer API: a token; a report outside the caller's sight is 404; acting needs a working role at the
     # unit now holding the report (validation: a validator)
@@ -145,6 +146,7 @@ EXPECTED: dict[str, str] = {
     "POST lacak/laporan/<str:number>/<str:action>/#jawab": "R R R R R R R R R G",
     "POST lacak/laporan/<str:number>/<str:action>/#nilai": "R R R R R R R R R G",
     "POST lacak/laporan/<str:number>/<str:action>/#sanggah": "R R R R R R R R R G",
+    "POST lacak/laporan/<str:number>/<str:action>/#beres": "R R R R R R R R R G",
     "GET lacak/<str:code>/": "N N N N N N N N N R",
     "GET publik/": "HSH HSH HSH HSH HSH HSH HSH HSH HSH HSH",
     "GET publik/peta.json": "HSH HSH HSH HSH HSH HSH HSH HSH HSH HSH",

@@ -470,6 +470,7 @@ JOURNEY_ACTIONS = {
     "jawab": {"answer": "Di depan gang nomor tiga (uji matriks)."},
     "nilai": {"rating": "5", "comment": "Cepat (uji matriks)."},
     "sanggah": {"reason": "Saluran masih mampet setelah hujan (uji matriks)."},
+    "beres": {},
 }
 
 CALLS = {
@@ -483,6 +484,7 @@ CALLS = {
     "POST /api/v1/track/{code}/dispute": on_report(
         "POST", "/api/v1/track/{code}/dispute", {"reason": "Saluran masih mampet (uji matriks)."}, code=True
     ),
+    "POST /api/v1/track/{code}/confirm": on_report("POST", "/api/v1/track/{code}/confirm", {}, code=True),
     "POST /api/v1/track/{code}/answer": on_report(
         "POST", "/api/v1/track/{code}/answer", {"answer": "Di depan gang nomor tiga (uji matriks)."}, code=True
     ),

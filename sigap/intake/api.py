@@ -25,7 +25,18 @@ from sigap.reports.states import can_dispute
 from sigap.routing.cache import routing_data
 
 from . import idempotency, services
-from .schemas import AnswerIn, CategoryOut, DisputeIn, LocateOut, OkOut, RatingIn, ReportCreatedOut, ReportIn, TrackOut
+from .schemas import (
+    AnswerIn,
+    CategoryOut,
+    ConfirmIn,
+    DisputeIn,
+    LocateOut,
+    OkOut,
+    RatingIn,
+    ReportCreatedOut,
+    ReportIn,
+    TrackOut,
+)
 
 router = Router(tags=["citizen"])
 ERRORS = {
@@ -268,6 +279,8 @@ def track_payload(report: Report, code: str) -> dict:
         "question": question,
         "rating": report.rating,
         "can_rate": report.status == ReportStatus.DONE and report.rating is None,
+        "can_confirm": report.status == ReportStatus.DONE and report.confirmed_at is None,
+        "confirmed": report.confirmed_at is not None,
         "can_dispute": can_dispute(report.status, report.closed_at, timezone.now()),
         # another person's report: its number only where the public may see it too
         "merged_into": report.merged_into.number
@@ -351,6 +364,18 @@ def rate_endpoint(request, code: str, payload: RatingIn):
 def dispute_endpoint(request, code: str, payload: DisputeIn):
     change = services.reporter_dispute(tracking_code=code, reason=payload.reason, secret=payload.secret)
     return {"ok": True, "status": status_out(change.new_status)}
+
+
+@router.post(
+    "/track/{code}/confirm",
+    response={200: OkOut, **ERRORS},
+    summary="Say a report marked Done is really fixed",
+    throttle=TRACK_THROTTLE,
+)
+def confirm_endpoint(request, code: str, payload: ConfirmIn):
+    """The reporter's "yes, it is fixed" after Selesai (its "no" is `POST /track/{code}/dispute`)."""
+    report = report_services.report_confirm(tracking_code=code, secret=payload.secret)
+    return {"ok": True, "status": status_out(report.status)}
 
 
 @router.post(

@@ -120,6 +120,8 @@ class TrackOut(Schema):
     question: str | None = None
     rating: int | None = None
     can_rate: bool
+    can_confirm: bool = False  # Selesai, and the reporter has not said yet that it is really fixed
+    confirmed: bool = False
     can_dispute: bool
     merged_into: str | None = None
     timeline: list[TimelineEntry]
@@ -137,6 +139,11 @@ class RatingIn(Schema):
 class DisputeIn(Schema):
     model_config = ConfigDict(extra="forbid")
     reason: str = Field(..., min_length=1, max_length=2000)
+    secret: str = Field("", max_length=100, description="Anonymous reports: the secret shown when reporting")
+
+
+class ConfirmIn(Schema):
+    model_config = ConfigDict(extra="forbid")
     secret: str = Field("", max_length=100, description="Anonymous reports: the secret shown when reporting")
 
 

@@ -89,6 +89,10 @@ class RatingForm(_ReporterActionForm):
     comment = forms.CharField(max_length=5000, required=False)
 
 
+class ConfirmForm(_ReporterActionForm):
+    """ "Ya, sudah beres": nothing to write (an anonymous report's secret only)."""
+
+
 class DisputeForm(_ReporterActionForm):
     reason = forms.CharField(
         max_length=5000, error_messages={"required": _("Jelaskan mengapa masalahnya belum selesai.")}

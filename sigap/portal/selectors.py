@@ -717,6 +717,8 @@ def journey_for_reporter(report: Report, *, now: datetime | None = None) -> dict
         "question": report.public_note if status == Status.AWAITING_REPORTER else "",
         "can_answer": status == Status.AWAITING_REPORTER,
         "can_rate": status == Status.DONE and report.rating is None,
+        "can_confirm": status == Status.DONE and report.confirmed_at is None,
+        "confirmed": status == Status.DONE and report.confirmed_at is not None,
         "can_dispute": can_dispute(status, report.closed_at, now),
         "rating": report.rating,
         "rating_comment": report.rating_comment,

@@ -29,11 +29,11 @@ from sigap.intake import services as intake
 from sigap.privacy.photos import gps_distance_warning, photo_check
 from sigap.reports import photoserve
 from sigap.reports.models import Channel, Photo, Privacy, Report
-from sigap.reports.services import report_by_tracking
+from sigap.reports.services import report_by_tracking, report_confirm
 from sigap.routing.places import kelurahan_point
 
 from . import selectors
-from .forms import REPORT_FIELD_FOR, AnswerForm, DisputeForm, RatingForm, ReportForm, TrackForm
+from .forms import REPORT_FIELD_FOR, AnswerForm, ConfirmForm, DisputeForm, RatingForm, ReportForm, TrackForm
 from .services import report_interest_record
 
 TRACK_SESSION = "portal_track"
@@ -470,10 +470,16 @@ ACTIONS = {
     "jawab": (AnswerForm, "answer"),
     "nilai": (RatingForm, "rating"),
     "sanggah": (DisputeForm, "dispute"),
+    "beres": (ConfirmForm, "confirm"),
 }
 # The fields each form shows its own errors next to; any other refusal is shown above the forms ("general"),
 # never next to another form's field, where the resident who sent this form would not see it.
-ACTION_FIELDS = {"answer": {"answer", "secret"}, "rating": {"rating", "secret"}, "dispute": {"reason", "secret"}}
+ACTION_FIELDS = {
+    "answer": {"answer", "secret"},
+    "rating": {"rating", "secret"},
+    "dispute": {"reason", "secret"},
+    "confirm": {"secret"},
+}
 
 
 def _error_slot(action: str, field: str | None) -> str:
@@ -510,6 +516,9 @@ def journey_action_view(request, number: str, action: str):
                     tracking_code=code, rating=data["rating"], comment=data["comment"], secret=data["secret"]
                 )
                 success = _("Terima kasih atas penilaian Anda.")
+            elif name == "confirm":
+                report_confirm(tracking_code=code, secret=data["secret"])
+                success = _("Terima kasih. Anda menyatakan masalahnya sudah beres.")
             else:
                 intake.reporter_dispute(tracking_code=code, reason=data["reason"], secret=data["secret"])
                 success = _("Sanggahan Anda diterima. Laporan dibuka kembali dan ditangani lagi.")

@@ -258,9 +258,10 @@ def _unavailable(reason: str) -> DomainError:
 def _load_cascades() -> dict:
     try:
         import cv2
+        from cv2 import data as cv2_data  # imported by name: cv2's own bootstrap skips a submodule it fails on
     except ImportError:
         raise _unavailable("face detector not installed") from None
-    folder = cv2.data.haarcascades
+    folder = cv2_data.haarcascades
     cascades = {}
     for _, name, *_rest in _DETECTORS:
         if name in cascades:

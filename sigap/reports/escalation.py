@@ -82,6 +82,34 @@ def escalate_one(report_id: int, now: datetime) -> int:
         Report.objects.filter(pk=report.pk).update(escalate_at=None)
         return 0
     missed = report.escalate_at
+    _record(
+        report,
+        above,
+        now,
+        missed=missed,
+        public_note=note(above, report.unit),
+        internal_note=f"batas waktu {timezone.localtime(missed):%d-%m-%Y %H:%M} terlewati",
+    )
+    return 1
+
+
+def after_second_dispute(report: Report, now: datetime) -> None:
+    """The resident said "not fixed" a second time: the reopened report goes to the handling unit's supervisor too
+    (inside the dispute's transaction; ``report`` is locked and saved)."""
+    above = target(report.unit) if report.unit is not None else None
+    if above is None:
+        return
+    _record(
+        report,
+        above,
+        now,
+        missed=now,
+        public_note=f"Dieskalasi ke {above.name}: pelapor menyatakan masalahnya belum beres untuk kedua kalinya.",
+        internal_note=f"sanggahan ke-{report.disputes}",
+    )
+
+
+def _record(report: Report, above: Unit, now: datetime, *, missed, public_note: str, internal_note: str) -> None:
     level = report.escalation_level + 1
     Escalation.objects.create(
         report=report, level=level, from_unit=report.unit, to_unit=above, missed=missed, created_at=now
@@ -92,16 +120,16 @@ def escalate_one(report_id: int, now: datetime) -> int:
         new_status=report.status,
         unit=above,
         actor_kind="system",
-        public_note=note(above, report.unit),
-        internal_note=f"Eskalasi tingkat {level}: batas waktu {timezone.localtime(missed):%d-%m-%Y %H:%M} terlewati.",
+        public_note=public_note,
+        internal_note=f"Eskalasi tingkat {level}: {internal_note}.",
         created_at=now,
     )
     nxt = None
     if level < report.category.escalation_levels:
         nxt = deadlines.escalate_at(report.category, deadlines.hop_deadline(report.category, now))
     Report.objects.filter(pk=report.pk).update(escalation_level=level, escalate_at=nxt)
+    report.escalation_level, report.escalate_at = level, nxt
     _tell(above, report, level)
-    return 1
 
 
 def _tell(unit: Unit, report: Report, level: int) -> None:

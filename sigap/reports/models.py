@@ -76,6 +76,9 @@ class Report(models.Model):
     # escalation (sigap.reports.escalation): how many levels up the report has gone for this hop, and when the
     # next level is due (the hop deadline plus the category's delay; null when none is due)
     escalation_level = models.PositiveSmallIntegerField(default=0)
+    # the resident's word on a Selesai: confirmed fixed (when), and how many times they said it was not
+    confirmed_at = models.DateTimeField(null=True, blank=True)
+    disputes = models.PositiveSmallIntegerField(default=0)
     escalate_at = models.DateTimeField(null=True, blank=True)
     due_at = models.DateTimeField(null=True, blank=True, db_index=True)
     closed_at = models.DateTimeField(null=True, blank=True)

@@ -41,6 +41,11 @@ NOTES_EN: tuple[tuple[re.Pattern, str], ...] = tuple(
         (r"Tindak lanjut ditolak: (.*)", r"Follow-up rejected: \1"),
         (r"Pelapor menyanggah: (.*)", r"The reporter disputes: \1"),
         (
+            r"Dieskalasi ke (.+?): pelapor menyatakan masalahnya belum beres untuk kedua kalinya\.",
+            r"Escalated to \1: the reporter says for the second time that the problem is not fixed.",
+        ),
+        (r"Pelapor menyatakan masalahnya sudah beres\.", "The reporter confirms the problem is fixed."),
+        (
             r"Dieskalasi ke (.+?): (.+) belum menanggapi laporan dalam batas waktu\.",
             r"Escalated to \1: \2 did not respond to the report in time.",
         ),

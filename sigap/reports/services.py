@@ -128,9 +128,19 @@ def _status_message(report: Report, status: Status, unit: Unit | None, note: str
     where_en = f" Handled by {unit.name}." if unit else ""
     note_part = f" Catatan: {note}" if note else ""
     note_en = f" Note: {note}" if note else ""
+    ask_id = ask_en = ""
+    if status == Status.DONE:  # the resident confirms: evidence first (the Lacak page), then yes or no
+        ask_id = (
+            " Apakah masalahnya sudah benar-benar beres? Lihat hasilnya di halaman Lacak dengan kode lacak Anda, "
+            "lalu jawab: ya, sudah beres; atau sanggah dengan alasannya."
+        )
+        ask_en = (
+            " Is the problem really fixed? See the result on the Track page with your tracking code, then answer: "
+            "yes, it is fixed; or dispute it with your reason."
+        )
     return (
-        f"Laporan {report.number}: status {label_id(status)}.{where_id}{note_part}",
-        f"Report {report.number}: status {label_en(status)}.{where_en}{note_en}",
+        f"Laporan {report.number}: status {label_id(status)}.{where_id}{note_part}{ask_id}",
+        f"Report {report.number}: status {label_en(status)}.{where_en}{note_en}{ask_en}",
     )
 
 
@@ -1049,18 +1059,20 @@ def report_by_tracking(code: str, *, for_update: bool = False, secret: str | Non
     return report
 
 
+def _done_for_reporter(tracking_code: str, secret: str, what_id: str, refused_en: str) -> Report:
+    """The reporter's report, locked, if it is Selesai (rating and confirming are for a finished report only)."""
+    report = report_by_tracking(tracking_code, for_update=True, secret=secret)
+    if report.status != Status.DONE:
+        raise TransitionRefused(f"{what_id} untuk laporan yang sudah Selesai.", refused_en, code="not_done")
+    return report
+
+
 @transaction.atomic
 def report_rate(
     *, tracking_code: str, rating: int, comment: str = "", secret: str = "", now: datetime | None = None
 ) -> Report:
     now = now or timezone.now()
-    report = report_by_tracking(tracking_code, for_update=True, secret=secret)
-    if report.status != Status.DONE:
-        raise TransitionRefused(
-            "Penilaian hanya untuk laporan yang sudah Selesai.",
-            "Only a report marked Done can be rated.",
-            code="not_done",
-        )
+    report = _done_for_reporter(tracking_code, secret, "Penilaian hanya", "Only a report marked Done can be rated.")
     if not 1 <= int(rating) <= 5:
         raise DomainError(
             "Nilai harus 1 sampai 5.", "Rating must be 1 to 5.", code="bad_rating", status=422, field="rating"
@@ -1090,6 +1102,8 @@ def report_dispute(*, tracking_code: str, reason: str, secret: str = "", now: da
             code="dispute_window_closed",
         )
     report = Report.objects.select_related("category", "unit").get(pk=report.pk)
+    report.disputes += 1  # counts against the unit (its reopen rate); the second goes to its supervisor
+    report.confirmed_at = None
     internal_note = ""
     if report.rating is not None:
         # a rating was for a fix the reporter now says was not done: it is withdrawn with the dispute, and the
@@ -1097,7 +1111,7 @@ def report_dispute(*, tracking_code: str, reason: str, secret: str = "", now: da
         comment = f": {report.rating_comment}" if report.rating_comment else ""  # redacted when it was written
         internal_note = f"{reason} (penilaian sebelumnya {report.rating}/5 ditarik karena sanggahan{comment})"
         report.rating, report.rating_comment, report.rated_at = None, "", None
-    return _transition(
+    change = _transition(
         report,
         Status.REOPENED,
         actor=None,
@@ -1107,6 +1121,32 @@ def report_dispute(*, tracking_code: str, reason: str, secret: str = "", now: da
         internal_note=internal_note,
         public_note=f"Pelapor menyanggah: {reason.strip()}",
     )
+    if report.disputes >= 2:
+        escalation.after_second_dispute(report, now)
+    return change
+
+
+@transaction.atomic
+def report_confirm(*, tracking_code: str, secret: str = "", now: datetime | None = None) -> Report:
+    """The reporter says the problem is really fixed (asked when the report reached Selesai)."""
+    now = now or timezone.now()
+    report = _done_for_reporter(
+        tracking_code, secret, "Konfirmasi hanya", "Only a report marked Done can be confirmed."
+    )
+    if report.confirmed_at is None:
+        report.confirmed_at = now
+        report.save(update_fields=["confirmed_at", "updated_at"])
+        StatusChange.objects.create(
+            report=report,
+            old_status=report.status,
+            new_status=report.status,
+            unit=report.unit,
+            actor_kind="reporter",
+            public_note="Pelapor menyatakan masalahnya sudah beres.",
+            created_at=now,
+        )
+        _audit(action="report:confirm", actor=None, actor_kind="reporter", report=report)
+    return report
 
 
 def reports_close_unanswered(*, now: datetime | None = None, days: int | None = None) -> list[str]:

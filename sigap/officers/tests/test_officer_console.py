@@ -30,9 +30,9 @@ def labels(user, path: str = "/petugas/") -> list[str]:
 @pytest.mark.parametrize(
     ("role", "items"),
     [
-        (R.OFFICER, ["Antrean"]),
-        (R.VALIDATOR, ["Antrean", "Validasi", "Dasbor"]),
-        (R.SUPERVISOR, ["Antrean", "Dasbor"]),
+        (R.OFFICER, ["Antrean", "Eskalasi"]),
+        (R.VALIDATOR, ["Antrean", "Eskalasi", "Validasi", "Dasbor"]),
+        (R.SUPERVISOR, ["Antrean", "Eskalasi", "Dasbor"]),
         (R.OPERATOR, ["Input laporan warga"]),
         (R.AUDITOR, []),
     ],

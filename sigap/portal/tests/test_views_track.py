@@ -10,6 +10,7 @@ import pytest
 
 from sigap.core.errors import TransitionRefused
 from sigap.core.models import AuditEvent
+from sigap.intake.services import Reporter
 from sigap.portal.selectors import journey_for_reporter
 from sigap.reports import services
 from sigap.reports.models import Report
@@ -296,3 +297,46 @@ def test_an_unknown_address_gets_the_portals_own_page_in_the_visitors_language(c
     assert page.status_code == 404 and "Halaman tidak ditemukan" in html and 'href="/lacak/"' in html
     english = client.get("/tidak-ada-halaman-ini/", HTTP_ACCEPT_LANGUAGE="en")
     assert english.status_code == 404 and "Page not found" in english.content.decode()
+
+
+def test_after_selesai_the_reporter_is_asked_whether_it_is_really_fixed_after_the_evidence(client, finish):
+    """#12: the resident confirms; "yes" is kept on the report and its timeline, the question then goes away."""
+    created = submit()
+    finish(created.report)
+    follow(client, created)
+    number = created.report.number
+    html = client.get(f"/lacak/laporan/{number}/").content.decode()
+    evidence, ask, dispute, rate = (
+        html.index(t)
+        for t in (
+            "Hasil penanganan",
+            "Apakah masalahnya sudah benar-benar beres?",
+            "Masalahnya belum selesai?",
+            "Nilai hasil",
+        )
+    )
+    assert evidence < ask < dispute < rate
+    answered = client.post(f"/lacak/laporan/{number}/beres/", {}, **htmx()).content.decode()
+    assert (
+        "Anda menyatakan masalahnya sudah beres" in answered and "Apakah masalahnya sudah benar-benar" not in answered
+    )
+    assert "Pelapor menyatakan masalahnya sudah beres." in answered  # on the timeline
+    assert Report.objects.get(pk=created.report.pk).confirmed_at is not None
+    track = client.get(f"/api/v1/track/{created.tracking_code}").json()
+    assert track["confirmed"] is True and track["can_confirm"] is False
+
+
+def test_the_api_takes_the_reporters_yes_and_the_done_message_asks_for_it(client, finish):
+    from sigap.reports.models import Notification
+
+    created = submit(reporter=Reporter(name="Siti", phone="081234567890"))
+    finish(created.report)
+    asked = Notification.objects.filter(report=created.report).order_by("-id").first()
+    assert (
+        "Apakah masalahnya sudah benar-benar beres?" in asked.body and "Is the problem really fixed?" in asked.body_en
+    )
+    early = submit()
+    refused = client.post(f"/api/v1/track/{early.tracking_code}/confirm", {}, content_type="application/json")
+    assert refused.status_code == 409 and refused.json()["code"] == "not_done"
+    ok = client.post(f"/api/v1/track/{created.tracking_code}/confirm", {}, content_type="application/json")
+    assert ok.status_code == 200 and ok.json()["status"]["code"] == "done"

@@ -126,3 +126,58 @@ def test_the_unit_above_a_kota_or_a_dinas_is_the_biro(settings):
 def test_escalation_runs_on_the_same_scheduler_as_the_other_periodic_jobs():
     job = JOBS["escalations"]
     assert job.command == ("escalations", "run") and job.enabled()
+
+
+# --- the resident confirms ---------------------------------------------------------------------
+
+
+def finished(report, officer, validator):
+    from sigap.privacy.photos import photo_clean
+    from sigap.reports.tests.test_proofcheck import camera_jpeg, scene
+
+    from .factories import inner_point
+
+    services.report_accept(report_id=report.pk, actor=officer)
+    report.refresh_from_db()
+    for i, kind in enumerate(("before", "after")):
+        taken = report.created_at + timedelta(minutes=30 + 90 * i)
+        raw = camera_jpeg(scene(report.pk * 10 + i), taken=taken, at=inner_point(PB))
+        services.photo_add(
+            report_id=report.pk,
+            actor=officer,
+            kind=kind,
+            photo=photo_clean(raw),
+            now=report.created_at + timedelta(hours=3),
+        )
+    services.report_request_validation(report_id=report.pk, actor=officer)
+    services.report_validate(report_id=report.pk, actor=validator, accept=True)
+    return reload(report)
+
+
+def test_the_resident_says_it_is_fixed(pb_officer, validator):
+    created = submit("saluran-tersumbat", PB)
+    report = finished(created.report, pb_officer, validator)
+    services.report_confirm(tracking_code=created.tracking_code)
+    report = reload(report)
+    assert report.status == Status.DONE and report.confirmed_at is not None
+    assert report.history.order_by("-id").first().public_note == "Pelapor menyatakan masalahnya sudah beres."
+
+
+def test_a_second_not_fixed_goes_to_the_supervisor(pb_officer, validator, camat):
+    created = submit("saluran-tersumbat", PB)
+    report = finished(created.report, pb_officer, validator)
+    services.report_dispute(tracking_code=created.tracking_code, reason="Masih mampet setelah hujan.")
+    report = reload(report)
+    assert report.status == Status.REOPENED and report.disputes == 1 and report.unit.code == "kel:" + PB
+    assert not Escalation.objects.filter(report=report).exists()  # the first "no": back to the handling unit
+
+    report = finished(report, pb_officer, validator)
+    services.report_dispute(tracking_code=created.tracking_code, reason="Tetap mampet, airnya meluap lagi.")
+    report = reload(report)
+    assert report.disputes == 2 and report.status == Status.REOPENED
+    [up] = Escalation.objects.filter(report=report)
+    assert up.to_unit.code == "kec:31.75.07" and report.escalation_level == 1
+    assert report.history.order_by("-id").first().public_note == (
+        "Dieskalasi ke Kecamatan Duren Sawit: pelapor menyatakan masalahnya belum beres untuk kedua kalinya."
+    )
+    assert StaffNotice.objects.filter(user=camat, kind="escalation", report_number=report.number).exists()
