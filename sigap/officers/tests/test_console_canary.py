@@ -100,6 +100,7 @@ def test_no_identity_reaches_any_console_page_or_partial(
             grab(f"{tag}:dashboard", c.get("/petugas/dasbor/"))
             grab(f"{tag}:dashboard-90", c.get("/petugas/dasbor/", {"hari": 90}))
             grab(f"{tag}:dashboard-map", c.get("/petugas/dasbor/peta.json"))
+            grab(f"{tag}:escalations", c.get("/petugas/eskalasi/"))
             grab(f"{tag}:operator", c.get("/petugas/operator/"))
             grab(f"{tag}:unit-search", c.get("/petugas/unit/cari/", {"unit_q": "bina"}, **HTMX))
             grab(f"{tag}:404", c.get("/petugas/laporan/JK000000000000/"))
@@ -147,6 +148,13 @@ def test_no_identity_reaches_any_console_page_or_partial(
     act(sd, op_number, "tolak", {"reason": "Saluran milik pengembang perumahan."})
     act(pb, extra_number, "gabungkan", {"into": "JK000"}, label="refused")
     act(pb, extra_number, "gabungkan", {"into": drain, "reason": "laporan yang sama"})
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from sigap.reports.escalation import escalations_run
+
+    assert escalations_run(now=timezone.now() + timedelta(days=60))  # the Eskalasi pages and notices list them
     render_everything("after")
 
     assert len(photos_seen) >= 5, photos_seen  # reporter photos, operator photos and both proofs were served
