@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import timedelta
 
 import pytest
@@ -291,6 +292,8 @@ def test_accept_through_htmx_swaps_the_panel_with_the_new_status(pb):
     report.refresh_from_db()
     assert report.status == "in_progress" and report.public_note == "Tim dijadwalkan."
     assert AccessEvent.objects.order_by("-seq").first().detail.get("after") == "accept"
+    # proof is taken on the spot: on a phone the upload opens the camera (#12)
+    assert re.search(r'<input type="file" id="photo-file"[^>]*capture="environment"', body)
 
 
 def test_coordinate_via_the_suggestion_moves_the_report_to_the_suku_dinas(pb):
