@@ -30,10 +30,10 @@ setup: install
 
 # The demo's maps use OpenStreetMap's tiles (light use, with attribution, is within their tile usage policy); a
 # city's server sets SIGAP_TILE_URL to its own tile server (docs/deployment.md). An empty value: no base map.
-DEMO_TILE_URL := https://tile.openstreetmap.org/{z}/{x}/{y}.png
+SIGAP_TILE_URL ?= https://tile.openstreetmap.org/{z}/{x}/{y}.png
 
 run: setup
-	SIGAP_TILE_URL="$${SIGAP_TILE_URL-$(DEMO_TILE_URL)}" $(BIN)/sigap serve --host $(HOST) --port $(PORT)
+	SIGAP_TILE_URL='$(SIGAP_TILE_URL)' $(BIN)/sigap serve --host $(HOST) --port $(PORT)
 
 # ruff (lint and format) and the import contracts in pyproject.toml (the layers; docs/architecture.md)
 lint: install-test

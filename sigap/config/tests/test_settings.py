@@ -23,5 +23,15 @@ def test_no_tile_server_is_used_unless_the_city_sets_one_and_the_demo_uses_opens
         cwd=ROOT,
     ).stdout.strip()
     assert out == "''"
-    run = subprocess.run(["make", "-n", "run"], capture_output=True, text=True, check=True, cwd=ROOT, env=env).stdout
-    assert "tile.openstreetmap.org" in run.split("sigap serve")[0].splitlines()[-1]  # set for the demo's server
+    for given, expected in ((None, "https://tile.openstreetmap.org/{z}/{x}/{y}.png"), ("", ""), ("http://t/{z}", None)):
+        run_env = dict(env) if given is None else {**env, "SIGAP_TILE_URL": given}
+        plan = subprocess.run(["make", "-n", "run"], capture_output=True, text=True, check=True, cwd=ROOT, env=run_env)
+        serve = next(line for line in plan.stdout.splitlines() if "sigap serve" in line)
+        # what the demo's server is started with, as the shell hands it over
+        shown = subprocess.run(
+            ["sh", "-c", serve.split("sigap serve")[0].rsplit(" ", 2)[0] + ' sh -c \'printf %s "$SIGAP_TILE_URL"\''],
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout
+        assert shown == (given if expected is None else expected), serve
