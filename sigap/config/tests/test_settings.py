@@ -29,7 +29,7 @@ def test_no_tile_server_is_used_unless_the_city_sets_one_and_the_demo_uses_opens
         serve = next(line for line in plan.stdout.splitlines() if "sigap serve" in line)
         # what the demo's server is started with, as the shell hands it over
         shown = subprocess.run(
-            ["sh", "-c", serve.split("sigap serve")[0].rsplit(" ", 2)[0] + ' sh -c \'printf %s "$SIGAP_TILE_URL"\''],
+            ["sh", "-c", serve.split("sigap serve")[0].rsplit(" ", 2)[0] + " sh -c 'printf %s \"$SIGAP_TILE_URL\"'"],
             capture_output=True,
             text=True,
             check=True,
