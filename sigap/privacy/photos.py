@@ -255,13 +255,25 @@ def _unavailable(reason: str) -> DomainError:
     )
 
 
+_cv2_lock = threading.Lock()
+
+
+def _cv2():
+    """OpenCV, imported lazily (the web tier never loads it) and under a lock. cv2's bootstrap takes itself out of
+    ``sys.modules`` while it loads its native part, so a second thread importing it in that window (the embedded
+    photo thread beside a request, or the demo) gets the bare native module, without ``cv2.data``."""
+    with _cv2_lock:
+        try:
+            import cv2
+            from cv2 import data  # noqa: F401 - the cascades' folder
+        except ImportError:
+            raise _unavailable("face detector not installed") from None
+    return cv2
+
+
 def _load_cascades() -> dict:
-    try:
-        import cv2
-        from cv2 import data as cv2_data  # imported by name: cv2's own bootstrap skips a submodule it fails on
-    except ImportError:
-        raise _unavailable("face detector not installed") from None
-    folder = cv2_data.haarcascades
+    cv2 = _cv2()
+    folder = cv2.data.haarcascades
     cascades = {}
     for _, name, *_rest in _DETECTORS:
         if name in cascades:
@@ -312,7 +324,7 @@ def _merge(boxes: list[list[int]]) -> list[list[int]]:
 
 def _views(gray: np.ndarray):
     """Lazily built views of the detection image: name -> (image, 2x3 matrix from view to ``gray`` coordinates)."""
-    import cv2
+    cv2 = _cv2()
 
     height, width = gray.shape
     built: dict[str, tuple[np.ndarray, np.ndarray]] = {}
@@ -337,7 +349,7 @@ def _views(gray: np.ndarray):
 
 def detect_regions(rgb: np.ndarray) -> list[Region]:
     """Faces and licence plates in an RGB uint8 array, as padded boxes in that array's coordinates."""
-    import cv2
+    cv2 = _cv2()
 
     height, width = rgb.shape[:2]
     gray = cv2.cvtColor(np.ascontiguousarray(rgb), cv2.COLOR_RGB2GRAY)
@@ -373,7 +385,7 @@ def detect_regions(rgb: np.ndarray) -> list[Region]:
 
 def obscure(rgb: np.ndarray, x: int, y: int, w: int, h: int) -> None:
     """Destroy the detail inside a box in place: pixelate to at most 6 cells on the long side, then blur."""
-    import cv2
+    cv2 = _cv2()
 
     roi = rgb[y : y + h, x : x + w]
     if roi.size == 0:

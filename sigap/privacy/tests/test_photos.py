@@ -819,3 +819,26 @@ def test_gps_warning_works_on_meta_read_from_a_real_photo():
     far = gps_distance_warning(clean.meta, lat=-6.21, lon=106 + 49 / 60 + 30 / 3600)
     assert far and far["distance_m"] == pytest.approx(1112, abs=1)
     assert math.isclose(far["distance_m"], 1111.95, abs_tol=1)
+
+
+def test_opencv_imported_from_many_threads_at_once_is_the_whole_package():
+    """cv2's bootstrap takes itself out of sys.modules while it loads; a second thread importing it then got the bare
+    native module ("cannot import name 'data' from 'cv2' (cv2.abi3.so)"), and the demo's photos failed as "face
+    detector not installed". In a fresh process (cv2 not yet imported), eight threads ask for it at once."""
+    import subprocess
+    import sys
+
+    code = (
+        "import threading\n"
+        "from sigap.privacy import photos\n"
+        "got = []\n"
+        "start = threading.Barrier(8)\n"
+        "def one():\n"
+        "    start.wait()\n"
+        "    got.append(hasattr(photos._cv2(), 'data'))\n"
+        "threads = [threading.Thread(target=one) for _ in range(8)]\n"
+        "[t.start() for t in threads]; [t.join() for t in threads]\n"
+        "print(got.count(True))\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=120)
+    assert out.stdout.strip() == "8", out.stderr
