@@ -200,6 +200,11 @@ def exists(c: Claim) -> bool:
     return IdempotencyRecord.objects.filter(key_hash=c.key_hash).exists()
 
 
+def forget(key_hash: str) -> None:
+    """Forget one key (the portal, once its done page has shown the answer)."""
+    IdempotencyRecord.objects.filter(key_hash=key_hash).delete()
+
+
 def purge() -> int:
     """Forget keys past their time (one indexed DELETE)."""
     deleted, _ = IdempotencyRecord.objects.filter(created_at__lt=_cutoff()).delete()

@@ -200,6 +200,8 @@ def _detail(user, report: Report) -> dict:
     now = timezone.now()
     history = selectors.report_history(report)
     hops = selectors.report_hops(report)
+    photos = list(report.photos.select_related("unit"))
+    flags = proofcheck.texts_for(user, photos)  # the validator's; a recycled photo's report named only if in sight
     return {
         "id": report.number,
         "category": code_name(report.category),
@@ -232,9 +234,9 @@ def _detail(user, report: Report) -> dict:
                 "created_at": p.created_at,
                 "state": p.state,
                 "state_text": photoserve.state_text(p),
-                "flags": [{"code": f["code"], "text": proofcheck.flag_text(f)} for f in p.proof_flags],
+                "flags": flags.get(p.pk, []),
             }
-            for p in report.photos.select_related("unit")
+            for p in photos
         ],
         "history": [
             {

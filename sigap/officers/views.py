@@ -26,7 +26,7 @@ from django.views.decorators.http import require_GET, require_POST
 from sigap.core.errors import DomainError, NotFound
 from sigap.organization.roles import unit_ids_where
 from sigap.privacy.access_log import Action, access_record, access_record_many
-from sigap.reports import deadlines, photoserve, selectors
+from sigap.reports import deadlines, escalation, photoserve, proofcheck, selectors
 from sigap.reports.models import Escalation, Photo, Report
 from sigap.reports.states import Status
 from sigap.routing.cache import routing_data
@@ -559,9 +559,11 @@ def unit_search_view(request):
 def escalations_view(request):
     """The reports escalated to the user's units (a missed hop deadline below them), oldest first: open ones only,
     from a partial index, so the page costs the same whatever the history."""
-    unit_ids = sorted(unit_ids_where(request.user))
+    unit_ids = sorted(unit_ids_where(request.user, *escalation.WATCHERS))
     qs = (
         Escalation.objects.filter(to_unit_id__in=unit_ids, resolved_at__isnull=True)
+        # only what the user may open: the unit above was given sight of it; never a complaint about their unit
+        .filter(report__in=selectors.reports_visible_to(request.user).values("pk"))
         .select_related("report", "report__category", "report__unit", "to_unit")
         .order_by("created_at", "pk")
     )
@@ -580,9 +582,12 @@ def escalations_view(request):
 # --- the validator queue -----------------------------------------------------------------------
 
 
-def _validation_item(report: Report) -> dict:
+def _validation_item(report: Report, user) -> dict:
     photos = list(report.photos.all())
     proofs = [p for p in photos if p.kind in (Photo.Kind.BEFORE, Photo.Kind.AFTER)]
+    texts = proofcheck.texts_for(user, proofs)
+    for p in proofs:
+        p.flag_texts = texts.get(p.pk, [])
     return {
         "report": report,
         "resident": [p for p in photos if p.kind == Photo.Kind.REPORT],  # what the resident saw, beside the proof
@@ -601,7 +606,7 @@ def validation_view(request):
     )
     qs = qs.prefetch_related(Prefetch("photos", queryset=Photo.objects.select_related("unit")))
     page = Paginator(qs, VALIDATION_PAGE_SIZE).get_page(request.GET.get("page") or 1)
-    items = [_validation_item(r) for r in page.object_list]
+    items = [_validation_item(r, request.user) for r in page.object_list]
     numbers = [i["report"].number for i in items]
     # the listing, then each card (it shows the whole report: a view of it), written as one INSERT
     access_record_many(
@@ -643,7 +648,7 @@ def _validation_answer(
         **({"refused": action.name} if error else {"after": action.name}),
     )
     context = {
-        "item": _validation_item(report),
+        "item": _validation_item(report, request.user),
         "error": error,
         "result": result,
         "form": BY_NAME["validate"].form(request.POST) if error else BY_NAME["validate"].form(),

@@ -143,7 +143,8 @@ def report_view(request):
         # ?kategori=CODE (the home page's tiles): that category chosen; an unknown code chooses nothing
         chosen = selectors.category_active(request.GET.get("kategori", "")[:60])
         values = {"category": chosen.code} if chosen else {}
-        return render(request, "portal/report_form.html", _report_context(request, values=values, errors={}))
+        # no-store: a filled form with its submission key is not kept for the Back button
+        return _no_store(render(request, "portal/report_form.html", _report_context(request, values=values, errors={})))
     if _throttled(request, "report", settings.SIGAP_CITIZEN_RATE):
         return _too_many(request)
     values = {k: request.POST.get(k, "") for k in ReportForm.base_fields}
@@ -161,7 +162,9 @@ def report_view(request):
             return _report_refused(request, values, {"general": [_submission_message(exc)]}, had_photos=bool(files))
         if earlier is not None:  # this very form was filed already and its answer lost: show that report again
             report = Report.objects.select_related("unit", "kelurahan", "category").get(number=earlier["id"])
-            return _submitted(request, report, earlier["tracking_code"], earlier["secret"] or "", earlier["warnings"])
+            return _submitted(
+                request, report, earlier["tracking_code"], earlier["secret"] or "", earlier["warnings"], claim
+            )
     form = ReportForm(request.POST)
     errors: dict[str, list[str]] = {}
     if not form.is_valid():
@@ -220,7 +223,7 @@ def report_view(request):
                 )
                 _add_error(errors, field, selectors.domain_message(exc))
         else:
-            return _submitted(request, result.report, result.tracking_code, result.secret, result.warnings)
+            return _submitted(request, result.report, result.tracking_code, result.secret, result.warnings, claim)
     return _report_refused(request, values, errors, had_photos=bool(files))
 
 
@@ -240,9 +243,11 @@ def _submission_message(exc: DomainError) -> str:
     )
 
 
-def _submitted(request, report, code: str, secret: str, warnings: list[dict]) -> HttpResponse:
-    """Keep what the done page shows once, and send the resident there."""
+def _submitted(request, report, code: str, secret: str, warnings: list[dict], claim=None) -> HttpResponse:
+    """Keep what the done page shows once, and send the resident there (``claim``: the form's submission key,
+    forgotten once the page has shown the codes, so the form sent again later cannot show them again)."""
     request.session[SUBMITTED_SESSION] = {
+        "key_hash": claim.key_hash if claim is not None else "",
         "number": report.number,
         "code": code,
         "secret": secret,
@@ -267,6 +272,9 @@ def _tracking_qr(request, code: str) -> str:
 def report_done_view(request):
     """Shown once: the number, the tracking code and (Anonim) the secret. Reloading shows it no more."""
     submitted = request.session.pop(SUBMITTED_SESSION, None)
+    if submitted and submitted.get("key_hash"):
+        # shown now: a resend of the same form (Back on a shared phone, say) must not show the codes again
+        idempotency.forget(submitted["key_hash"])
     if submitted:
         lang = "en" if selectors.english() else "id"
         submitted["warning_texts"] = [w[lang] or w["id"] for w in submitted.get("warnings", [])]

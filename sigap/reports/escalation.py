@@ -25,12 +25,15 @@ from django.utils import timezone
 
 from sigap.organization.models import StaffRole, Unit
 
-from . import deadlines
+from . import deadlines, visibility
 from .models import Escalation, Report, StatusChange
 from .states import AWAITING_ACCEPTANCE
 
 log = logging.getLogger(__name__)
 BATCH = 500
+# who at the unit above is told and lists it: the people who can chase the unit below (not its operators,
+# PPIDs, auditors or validators)
+WATCHERS = (StaffRole.Role.OFFICER, StaffRole.Role.UNIT_ADMIN, StaffRole.Role.SUPERVISOR)
 
 
 def target(unit: Unit) -> Unit | None:
@@ -73,12 +76,15 @@ def escalate_one(report_id: int, now: datetime) -> int:
         .filter(pk=report_id, escalate_at__lte=now, status__in=list(AWAITING_ACCEPTANCE))
         .first()
     )
-    if report is None or report.unit is None:  # taken up meanwhile
+    if report is None:  # taken up meanwhile
+        return 0
+    if report.unit is None:
+        Report.objects.filter(pk=report.pk).update(escalate_at=None)
         return 0
     last = report.escalations.filter(resolved_at__isnull=True).select_related("to_unit").order_by("-level").first()
     below = last.to_unit if last is not None else report.unit
     above = target(below)
-    if above is None or report.escalation_level >= report.category.escalation_levels:
+    if above is None or _about(report, above) or report.escalation_level >= report.category.escalation_levels:
         Report.objects.filter(pk=report.pk).update(escalate_at=None)
         return 0
     missed = report.escalate_at
@@ -97,7 +103,7 @@ def after_second_dispute(report: Report, now: datetime) -> None:
     """The resident said "not fixed" a second time: the reopened report goes to the handling unit's supervisor too
     (inside the dispute's transaction; ``report`` is locked and saved)."""
     above = target(report.unit) if report.unit is not None else None
-    if above is None:
+    if above is None or _about(report, above):
         return
     _record(
         report,
@@ -107,6 +113,14 @@ def after_second_dispute(report: Report, now: datetime) -> None:
         public_note=f"Dieskalasi ke {above.name}: pelapor menyatakan masalahnya belum beres untuk kedua kalinya.",
         internal_note=f"sanggahan ke-{report.disputes}",
     )
+
+
+def _about(report: Report, unit: Unit) -> bool:
+    """Is the report a complaint about ``unit`` or a unit above it? Then it never goes there (conflict of
+    interest: such a report is hidden from the unit it is about and from every unit below that one)."""
+    from sigap.organization.roles import ancestor_unit_ids
+
+    return report.concerned_unit_id is not None and report.concerned_unit_id in ancestor_unit_ids({unit.pk})
 
 
 def _record(report: Report, above: Unit, now: datetime, *, missed, public_note: str, internal_note: str) -> None:
@@ -129,6 +143,7 @@ def _record(report: Report, above: Unit, now: datetime, *, missed, public_note: 
         nxt = deadlines.escalate_at(report.category, deadlines.hop_deadline(report.category, now))
     Report.objects.filter(pk=report.pk).update(escalation_level=level, escalate_at=nxt)
     report.escalation_level, report.escalate_at = level, nxt
+    visibility.unit_row_add(report, above.pk)  # the unit told can open the report
     _tell(above, report, level)
 
 
@@ -137,7 +152,7 @@ def _tell(unit: Unit, report: Report, level: int) -> None:
 
     from sigap.organization.notices import notify_users
 
-    ids = StaffRole.objects.filter(unit=unit).values_list("user_id", flat=True)
+    ids = StaffRole.objects.filter(unit=unit, role__in=WATCHERS).values_list("user_id", flat=True)
     users = get_user_model().objects.filter(pk__in=ids, is_active=True).order_by("pk")
     notify_users(
         users,

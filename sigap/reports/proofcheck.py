@@ -110,7 +110,15 @@ def _reuse_flags(photo: Photo) -> list[dict]:
         # the same photo sent twice, or a before photo that is the resident's own: nothing staged
         if other.report_id == photo.report_id and (other.kind == photo.kind or photo.kind == Photo.Kind.BEFORE):
             continue
-        flags.append({"code": "reused", "number": other.report.number, "kind": other.kind, "bits": bits})
+        flags.append(
+            {
+                "code": "reused",
+                "report": other.report_id,
+                "number": other.report.number,
+                "kind": other.kind,
+                "bits": bits,
+            }
+        )
         if len(flags) == 3:
             break
     return flags
@@ -174,9 +182,37 @@ def _distance(metres: int) -> str:
     return f"{number_format(metres / 1000, 1)} km"
 
 
-def flag_text(flag: dict) -> str:
-    """One flag in plain words, in the active language."""
+def texts_for(viewer, photos) -> dict[int, list[dict]]:
+    """Each photo's flags as ``{"code", "text"}`` for one viewer: only a validator is shown them, and a
+    recycled photo's other report is named only when the viewer may open it (else "another report"), so a proof
+    upload cannot be used to learn which reports exist (a complaint about one's own unit, say)."""
+    from sigap.organization.roles import user_can_validate
+
+    from .selectors import report_sees, scope_of
+
+    photos = [p for p in photos if p.proof_flags]
+    if not photos or not user_can_validate(viewer):
+        return {}
+    scope = scope_of(viewer)
+    others = {f.get("report") for p in photos for f in p.proof_flags if f.get("code") == "reused"} - {None}
+    reports = Report.objects.only("pk", "unit_id", "status", "concerned_unit_id").in_bulk(list(others))
+    named = {pk for pk, r in reports.items() if report_sees(viewer, r, scope)}
+    return {
+        p.pk: [
+            {"code": f["code"], "text": flag_text(f, name=f.get("report") in named or f.get("report") == p.report_id)}
+            for f in p.proof_flags
+        ]
+        for p in photos
+    }
+
+
+def flag_text(flag: dict, *, name: bool = True) -> str:
+    """One flag in plain words, in the active language (``name``: say which report a recycled photo is from)."""
     code = flag.get("code")
+    if code == "reused" and not name:
+        return _("Foto ini mirip foto dari laporan lain yang tidak dapat Anda buka (beda %(bits)s dari 64 bit).") % {
+            "bits": flag.get("bits", 0)
+        }
     if code == "reused":
         kind = {
             Photo.Kind.REPORT: _("foto laporan warga"),

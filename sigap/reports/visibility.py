@@ -60,6 +60,13 @@ def report_sync(report: Report) -> None:
     )
 
 
+def unit_row_add(report: Report, unit_id: int) -> None:
+    """A unit that may now see the report without holding it (an escalation's unit above)."""
+    ReportUnit.objects.bulk_create(
+        [ReportUnit(report_id=report.pk, unit_id=unit_id, holds=False, **_fields(report))], ignore_conflicts=True
+    )
+
+
 def _in(values) -> str:
     return "(" + ", ".join("'" + v + "'" for v in values) + ")"
 
@@ -82,7 +89,8 @@ def rebuild_sql() -> list[str]:
                r.category_id, r.kelurahan_id, r.concerned_unit_id
         FROM (SELECT id AS report_id, unit_id FROM {Report._meta.db_table} WHERE unit_id IS NOT NULL
               UNION SELECT report_id, from_unit_id FROM reports_hop
-              UNION SELECT report_id, to_unit_id FROM reports_hop) u
+              UNION SELECT report_id, to_unit_id FROM reports_hop
+              UNION SELECT report_id, to_unit_id FROM reports_escalation) u
         JOIN {Report._meta.db_table} r ON r.id = u.report_id"""
     return [*delete.split("; "), insert]
 

@@ -7,7 +7,6 @@ from django.urls import reverse
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
-from sigap.reports.proofcheck import flag_text
 from sigap.reports.states import COLOUR, Status
 
 from ..access import user_can_enter_reports, user_can_open_validation_queue, user_can_see_dashboard, user_can_use_queue
@@ -49,12 +48,6 @@ def console_nav(context):
 
 def _english() -> bool:
     return (get_language() or "id").startswith("en")
-
-
-@register.filter
-def proof_flag(flag: dict) -> str:
-    """A proof photo's flag (sigap.reports.proofcheck) in plain words, in the active language."""
-    return flag_text(flag)
 
 
 @register.filter

@@ -181,3 +181,33 @@ def test_a_second_not_fixed_goes_to_the_supervisor(pb_officer, validator, camat)
         "Dieskalasi ke Kecamatan Duren Sawit: pelapor menyatakan masalahnya belum beres untuk kedua kalinya."
     )
     assert StaffNotice.objects.filter(user=camat, kind="escalation", report_number=report.number).exists()
+
+
+def test_the_unit_above_can_open_what_it_is_told_of_and_only_its_chasers_are_told(camat, staff):
+    from sigap.reports.selectors import report_sees
+
+    operator = staff("operator.kec", "kec:31.75.07", StaffRole.Role.OPERATOR)
+    report = submit("saluran-tersumbat", PB).report
+    escalation.escalations_run(now=report.hop_deadline + timedelta(minutes=1))
+    report = reload(report)
+    assert report.unit_rows.filter(unit__code="kec:31.75.07", holds=False).exists()  # sight, kept by the write path
+    assert report_sees(camat, report)
+    assert not StaffNotice.objects.filter(user=operator).exists()  # an operator does not chase units
+
+
+def test_a_complaint_is_never_escalated_to_the_unit_it_is_about_or_above_it(settings):
+    report = submit("saluran-tersumbat", PB).report
+    report.category.escalation_levels = 3  # kecamatan, kota, then the Biro
+    report.category.save()
+    biro = Unit.objects.get(code=settings.SIGAP_ESCALATION_TOP)
+    Report.objects.filter(pk=report.pk).update(concerned_unit=biro)  # a complaint about the Biro's conduct
+    at = report.hop_deadline
+    for _ in range(3):
+        escalation.escalations_run(now=at + timedelta(minutes=1))
+        report = reload(report)
+        at = report.escalate_at or at
+    assert list(Escalation.objects.filter(report=report).values_list("to_unit__code", flat=True)) == [
+        "kec:31.75.07",
+        "kota:31.75",
+    ]  # never the Biro, which the complaint is about
+    assert report.escalate_at is None

@@ -237,3 +237,27 @@ def test_the_validator_api_shows_each_proof_photos_flags_in_plain_words(pb_offic
         {"code": "no_time", "text": "Waktu pengambilan tidak tercatat di foto."},
         {"code": "no_position", "text": "Lokasi pengambilan tidak tercatat di foto."},
     ]
+
+
+def test_only_a_validator_sees_the_flags_and_another_report_only_when_in_sight(pb_officer, validator, client):
+    """An officer could upload any picture as proof and read from the flags which reports in the city hold a
+    similar photo (a complaint about their own unit, say): the flags are the validator's, and name a report only
+    when the viewer may open it."""
+    from sigap.officers.tests.test_api import Officer
+
+    here = inner_point(PB)
+    first = working(pb_officer)
+    add(first, pb_officer, "before", camera_jpeg(scene(100), taken=first.created_at + timedelta(minutes=5), at=here))
+    second = working(pb_officer)
+    t = second.created_at + timedelta(minutes=5)
+    add(second, pb_officer, "before", camera_jpeg(scene(100).resize((400, 300)), taken=t, at=here))
+    add(second, pb_officer, "after", camera_jpeg(scene(101), taken=t + timedelta(hours=1), at=here))
+    services.report_request_validation(report_id=second.pk, actor=pb_officer)
+
+    mine = Officer(client, pb_officer).get(f"/reports/{second.number}").json()
+    assert all(p["flags"] == [] for p in mine["photos"])  # the officer who uploaded it learns nothing
+    seen = Officer(client, validator).get(f"/reports/{second.number}").json()
+    [before] = [p for p in seen["photos"] if p["kind"] == "before"]
+    [flag] = before["flags"]
+    assert flag["code"] == "reused" and first.number not in flag["text"]  # the validator cannot open the first
+    assert flag["text"].startswith("Foto ini mirip foto dari laporan lain yang tidak dapat Anda buka")

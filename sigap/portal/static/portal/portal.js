@@ -108,11 +108,14 @@
       form.addEventListener("submit", function () { keep([]); });
     });
     // a scanned QR (report_done.html): /lacak/#kode=CODE. The fragment never reached the server; take it out of
-    // the address bar and history, and post the code like the form does.
+    // the address bar and history and fill the form in: the resident presses Lacak (a link someone else made
+    // cannot make this browser follow their report without a click).
     var match = /^#kode=([A-Za-z0-9-]{4,40})$/.exec(window.location.hash);
-    if (match && document.getElementById("track-form")) {
+    var trackForm = document.getElementById("track-form");
+    if (match && trackForm) {
       window.history.replaceState(null, "", window.location.pathname);
-      postCode(match[1]);
+      trackForm.querySelector("input[name=code]").value = match[1];
+      trackForm.querySelector("button[type=submit]").focus();
     }
   });
 })();

@@ -388,7 +388,9 @@
       fetch(form.action, { method: "POST", body: new FormData(form), credentials: "same-origin", redirect: "manual" })
         .then(function (response) {
           if (response.type === "opaqueredirect") {  // filed: the done page shows the number and codes once
-            window.location.assign(data.doneUrl);
+            // replace: Back must not return to this filled form (a shared phone), and its key is spent
+            form.querySelector("input[name=submission]").value = "";
+            window.location.replace(data.doneUrl);
             return null;
           }
           return response.text().then(function (html) {
