@@ -16,6 +16,10 @@ The photo worker reads every photo's original before its metadata is dropped and
 * ``quick_pair`` / ``after_before_before``: an after photo taken less than ``SIGAP_PROOF_MIN_MINUTES`` after
   the before photo, or before it.
 
+Hashes are stored XOR a pad derived from ``SECRET_KEY`` (``_pad``): comparisons between stored photos work as
+before, but the database alone cannot be searched with a photo from elsewhere. Changing the key makes earlier
+photos unmatchable by later ones.
+
 Finding similar photos costs the same at a million photos as at ten: the hash is cut into four 16-bit bands,
 each indexed; two hashes within 3 bits of each other share at least one band (pigeonhole), so the candidates are
 the rows with an equal band (about 60 rows at a million photos), and the exact distance is computed on those
@@ -24,6 +28,8 @@ only. Pairs 4-``SIGAP_PROOF_PHASH_DISTANCE`` bits apart are found when one band 
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 from datetime import datetime, timedelta
 
 from django.conf import settings
@@ -73,12 +79,21 @@ def _taken_at(captured: str | None) -> datetime | None:
     return timezone.make_aware(naive, timezone.get_default_timezone())
 
 
+def _pad() -> int:
+    """A 64-bit pad derived from the server's key. Hashes are stored XOR this pad: distances and equal bands
+    between stored hashes are unchanged, but whoever holds the database without the key cannot hash a photo
+    found elsewhere (a resident's post under their own name, say) and look it up to learn which report it is."""
+    digest = hmac.new(settings.SECRET_KEY.encode(), b"sigap-proof-phash-pad", hashlib.sha256).digest()
+    return int.from_bytes(digest[:8], "big")
+
+
 def evidence_fields(clean, kind: str) -> dict:
     """What the worker writes on the row with the officer copy (``clean``: a CleanPhoto)."""
     fields: dict = {}
     if clean.phash is not None:
-        fields["phash"] = to_signed(clean.phash)
-        fields.update({f"phash_b{i}": b for i, b in enumerate(bands(clean.phash))})
+        keyed = clean.phash ^ _pad()
+        fields["phash"] = to_signed(keyed)
+        fields.update({f"phash_b{i}": b for i, b in enumerate(bands(keyed))})
     if kind in PROOF_KINDS:  # a resident's capture time and place stay in the vault
         gps = clean.meta.get("gps")
         fields["taken_at"] = _taken_at(clean.meta.get("captured_at"))

@@ -261,3 +261,17 @@ def test_only_a_validator_sees_the_flags_and_another_report_only_when_in_sight(p
     [flag] = before["flags"]
     assert flag["code"] == "reused" and first.number not in flag["text"]  # the validator cannot open the first
     assert flag["text"].startswith("Foto ini mirip foto dari laporan lain yang tidak dapat Anda buka")
+
+
+def test_the_stored_hash_is_keyed_so_the_database_alone_cannot_be_searched_with_an_outside_photo(pb_officer):
+    """A database owner holding a resident's photo posted elsewhere could hash it and find the report it belongs
+    to; the stored hash is XOR a pad from the server's key, so that lookup finds nothing without the key."""
+    import imagehash
+
+    report = working(pb_officer)
+    picture = scene(110)
+    photo = add(report, pb_officer, "before", camera_jpeg(picture, taken=None, at=None))
+    photo.refresh_from_db()
+    outside = int(str(imagehash.phash(picture)), 16)  # what an attacker computes from the same picture
+    assert (proofcheck.to_unsigned(photo.phash) ^ outside).bit_count() > 12  # not a match without the key
+    assert (proofcheck.to_unsigned(photo.phash) ^ outside ^ proofcheck._pad()).bit_count() <= 6  # with it: found
