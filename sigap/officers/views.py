@@ -582,12 +582,19 @@ def escalations_view(request):
 # --- the validator queue -----------------------------------------------------------------------
 
 
-def _validation_item(report: Report, user) -> dict:
-    photos = list(report.photos.all())
-    proofs = [p for p in photos if p.kind in (Photo.Kind.BEFORE, Photo.Kind.AFTER)]
+def _validation_items(reports: list[Report], user) -> list[dict]:
+    """The cards of a page; the proof flags' words for the whole page at once (a constant number of statements)."""
+    items = [_validation_item(r) for r in reports]
+    proofs = [p for item in items for p in item["before"] + item["after"]]
     texts = proofcheck.texts_for(user, proofs)
     for p in proofs:
         p.flag_texts = texts.get(p.pk, [])
+    return items
+
+
+def _validation_item(report: Report) -> dict:
+    photos = list(report.photos.all())
+    proofs = [p for p in photos if p.kind in (Photo.Kind.BEFORE, Photo.Kind.AFTER)]
     return {
         "report": report,
         "resident": [p for p in photos if p.kind == Photo.Kind.REPORT],  # what the resident saw, beside the proof
@@ -606,7 +613,7 @@ def validation_view(request):
     )
     qs = qs.prefetch_related(Prefetch("photos", queryset=Photo.objects.select_related("unit")))
     page = Paginator(qs, VALIDATION_PAGE_SIZE).get_page(request.GET.get("page") or 1)
-    items = [_validation_item(r, request.user) for r in page.object_list]
+    items = _validation_items(list(page.object_list), request.user)
     numbers = [i["report"].number for i in items]
     # the listing, then each card (it shows the whole report: a view of it), written as one INSERT
     access_record_many(
@@ -648,7 +655,7 @@ def _validation_answer(
         **({"refused": action.name} if error else {"after": action.name}),
     )
     context = {
-        "item": _validation_item(report, request.user),
+        "item": _validation_items([report], request.user)[0],
         "error": error,
         "result": result,
         "form": BY_NAME["validate"].form(request.POST) if error else BY_NAME["validate"].form(),

@@ -203,15 +203,15 @@ def texts_for(viewer, photos) -> dict[int, list[dict]]:
     upload cannot be used to learn which reports exist (a complaint about one's own unit, say)."""
     from sigap.organization.roles import user_can_validate
 
-    from .selectors import report_sees, scope_of
+    from .selectors import reports_visible_to
 
     photos = [p for p in photos if p.proof_flags]
     if not photos or not user_can_validate(viewer):
         return {}
-    scope = scope_of(viewer)
     others = {f.get("report") for p in photos for f in p.proof_flags if f.get("code") == "reused"} - {None}
-    reports = Report.objects.only("pk", "unit_id", "status", "concerned_unit_id").in_bulk(list(others))
-    named = {pk for pk, r in reports.items() if report_sees(viewer, r, scope)}
+    named = set()
+    if others:  # one statement for a whole page of cards
+        named = set(reports_visible_to(viewer).filter(pk__in=list(others)).values_list("pk", flat=True))
     return {
         p.pk: [
             {"code": f["code"], "text": flag_text(f, name=f.get("report") in named or f.get("report") == p.report_id)}
