@@ -20,10 +20,13 @@ import logging
 from datetime import datetime
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils import timezone
 
 from sigap.organization.models import StaffRole, Unit
+from sigap.organization.notices import notify_users
+from sigap.organization.roles import ancestor_unit_ids
 
 from . import deadlines, visibility
 from .models import Escalation, Report, StatusChange
@@ -38,10 +41,10 @@ WATCHERS = (StaffRole.Role.OFFICER, StaffRole.Role.UNIT_ADMIN, StaffRole.Role.SU
 
 def target(unit: Unit) -> Unit | None:
     """The unit one level above ``unit`` (None at the top)."""
-    top = Unit.objects.filter(code=settings.SIGAP_ESCALATION_TOP).first()
     parent = unit.parent
     if parent is not None and parent.kind != Unit.Kind.PROVINSI:
         return parent
+    top = Unit.objects.filter(code=settings.SIGAP_ESCALATION_TOP).first()  # above a kota or a dinas only
     if top is not None and top.pk != unit.pk:
         return top
     return None
@@ -118,8 +121,6 @@ def after_second_dispute(report: Report, now: datetime) -> None:
 def _about(report: Report, unit: Unit) -> bool:
     """Is the report a complaint about ``unit`` or a unit above it? Then it never goes there (conflict of
     interest: such a report is hidden from the unit it is about and from every unit below that one)."""
-    from sigap.organization.roles import ancestor_unit_ids
-
     return report.concerned_unit_id is not None and report.concerned_unit_id in ancestor_unit_ids({unit.pk})
 
 
@@ -148,10 +149,6 @@ def _record(report: Report, above: Unit, now: datetime, *, missed, public_note: 
 
 
 def _tell(unit: Unit, report: Report, level: int) -> None:
-    from django.contrib.auth import get_user_model
-
-    from sigap.organization.notices import notify_users
-
     ids = StaffRole.objects.filter(unit=unit, role__in=WATCHERS).values_list("user_id", flat=True)
     users = get_user_model().objects.filter(pk__in=ids, is_active=True).order_by("pk")
     notify_users(
