@@ -422,6 +422,13 @@ class UnitDay(models.Model):
     received = models.IntegerField(default=0)
     done = models.IntegerField(default=0)
     rejected = models.IntegerField(default=0)
+    # the unit's record as residents and the validator saw it (``sigap.analytics.performance``)
+    flagged = models.IntegerField(default=0, help_text="validations (done or rejected) of a flagged proof")
+    reopened = models.IntegerField(default=0, help_text="Selesai reports the resident said were not fixed")
+    confirmed = models.IntegerField(default=0, help_text="Selesai reports the resident confirmed as fixed")
+    ratings = models.IntegerField(default=0)
+    rating_sum = models.IntegerField(default=0)
+    bounced = models.IntegerField(default=0, help_text="hops from the unit back to a unit that held the report")
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["day", "unit_id", "concerned_id"], name="unitday_key")]
@@ -437,11 +444,44 @@ class DoneTime(models.Model):
     concerned_id = models.IntegerField(default=0)
     done_at = models.DateTimeField()
     seconds = models.FloatField(null=True)
+    total_seconds = models.FloatField(null=True, help_text="from filing to this Selesai")
 
     class Meta:
         indexes = [
             models.Index(fields=["done_at", "unit_id"], name="donetime_at_unit"),
             models.Index(fields=["unit_id", "done_at"], name="donetime_unit_at"),
+        ]
+
+
+class UnitStay(models.Model):
+    """One stay of a report at a unit: from its arrival (filing there or a hop to it) to its end (passed on,
+    Selesai, or closed otherwise). A record of the facts at the time, like the timeline: the deadlines then in
+    force decide ``late`` (working-time calendars change), so ``rebuild`` does not recount it. Time per hop,
+    share overdue and closes within minutes of acceptance are read from the stays that ended in a period."""
+
+    class End(models.TextChoices):
+        HOP = "hop"
+        DONE = "done"
+        CLOSED = "closed"
+
+    report = models.ForeignKey(Report, on_delete=models.CASCADE, related_name="+")
+    unit_id = models.IntegerField()
+    concerned_id = models.IntegerField(default=0)
+    arrived_at = models.DateTimeField()
+    accept_by = models.DateTimeField(null=True, blank=True, help_text="the hop deadline on arrival")
+    accepted_at = models.DateTimeField(null=True, blank=True, help_text="first Proses at the unit")
+    submitted_at = models.DateTimeField(null=True, blank=True, help_text="latest request for validation")
+    late = models.BooleanField(default=False, help_text="a deadline passed during the stay (hop or report)")
+    ended_at = models.DateTimeField(null=True, blank=True)
+    ended = models.CharField(max_length=8, choices=End.choices, blank=True)
+    seconds = models.FloatField(null=True, blank=True, help_text="arrival to end")
+    work_seconds = models.FloatField(null=True, blank=True, help_text="Selesai: from Proses to the request")
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["unit_id", "ended_at"], name="unitstay_unit_end"),
+            models.Index(fields=["ended_at", "unit_id"], name="unitstay_end_unit"),
+            models.Index(fields=["report"], name="unitstay_open", condition=models.Q(ended_at__isnull=True)),
         ]
 
 

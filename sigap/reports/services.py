@@ -738,7 +738,7 @@ def _hop(report: Report, kind: str, *, to_unit: Unit, actor, reason: str, now: d
         revisit=to_unit.pk in held_before,
         created_at=now,
     )
-    summaries.on_hop(report, to_unit_id=to_unit.pk, at=now)
+    summaries.on_hop(report, to_unit_id=to_unit.pk, at=now, from_unit_id=report.unit_id, revisit=hop.revisit)
     return hop
 
 
@@ -1083,6 +1083,7 @@ def report_rate(
         )
     report.rating, report.rating_comment, report.rated_at = int(rating), comment, now
     report.save(update_fields=["rating", "rating_comment", "rated_at", "updated_at"])
+    summaries.on_rated(report, at=now)
     _audit(action="report:rate", actor=None, actor_kind="reporter", report=report, rating=int(rating))
     return report
 
@@ -1102,6 +1103,7 @@ def report_dispute(*, tracking_code: str, reason: str, secret: str = "", now: da
             code="dispute_window_closed",
         )
     report = Report.objects.select_related("category", "unit").get(pk=report.pk)
+    summaries.on_withdrawn(report)  # the earlier confirmation and rating no longer count for the unit
     report.disputes += 1  # counts against the unit (its reopen rate); the second goes to its supervisor
     report.confirmed_at = None
     internal_note = ""
@@ -1136,6 +1138,7 @@ def report_confirm(*, tracking_code: str, secret: str = "", now: datetime | None
     if report.confirmed_at is None:
         report.confirmed_at = now
         report.save(update_fields=["confirmed_at", "updated_at"])
+        summaries.on_confirmed(report, at=now)
         StatusChange.objects.create(
             report=report,
             old_status=report.status,

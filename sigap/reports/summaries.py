@@ -1,11 +1,17 @@
 """Summaries kept by the write path, so the dashboard and the public statistics read O(units × days) rows
 and never the reports' whole history.
 
-* ``UnitDay`` (day, unit, concerned unit): filed, received (arrivals), done and follow-ups rejected there;
+* ``UnitDay`` (day, unit, concerned unit): filed, received (arrivals), done and follow-ups rejected there, and
+  the unit's record as the validator and residents saw it: validations of a flagged proof, Selesai reports the
+  resident said were not fixed (reopened) or confirmed, ratings (count and sum), hops back to a unit that had
+  held the report (bounced);
 * ``DoneTime``: one row per Selesai validation with the seconds since the report's latest arrival at the
-  unit (the dashboard's median is exact and reads only its period's rows);
+  unit and since filing (the dashboard's median is exact and reads only its period's rows);
 * ``AreaStatus`` (kelurahan, status): how many reports are in each status now;
 * ``AreaDoneDays`` (kelurahan, whole days from filing to Selesai): the public median's histogram.
+
+``UnitStay`` (one row per stay of a report at a unit, with whether a deadline then in force passed) is written
+here too but is a record of the time, not a count: ``rebuild`` leaves it alone.
 
 Written in the transaction of the change that causes them (``reports_create``, ``_hop``, ``_transition`` in
 ``services``), each as one multi-row upsert; ``rebuild`` recounts every table from the raw tables with
@@ -21,15 +27,27 @@ from collections.abc import Iterable
 from datetime import date, datetime
 
 from django.db import connection
-from django.db.models import Count, IntegerField, Value
+from django.db.models import Count, Exists, F, IntegerField, OuterRef, Sum, Value
 from django.db.models.functions import Coalesce, TruncDate
 from django.utils import timezone
 
-from .models import AreaDoneDays, AreaStatus, DoneTime, Hop, Report, StatusChange, UnitDay
-from .states import DONE_STATUSES, Status, StatusType, status_type
+from . import proofcheck
+from .models import AreaDoneDays, AreaStatus, DoneTime, Hop, Photo, Report, StatusChange, UnitDay, UnitStay
+from .states import DONE_STATUSES, Status, StatusType, is_open, status_type
 
 DAYS_CAP = 365  # the last bucket of the public histogram holds "a year or more"
-UNITDAY_COLUMNS = ("created", "received", "done", "rejected")
+UNITDAY_COLUMNS = (
+    "created",
+    "received",
+    "done",
+    "rejected",
+    "flagged",
+    "reopened",
+    "confirmed",
+    "ratings",
+    "rating_sum",
+    "bounced",
+)
 
 
 def local_day(at: datetime) -> date:
@@ -74,7 +92,8 @@ def _unitday(rows: dict[tuple[date, int, int], Counter]) -> None:
 
 
 def on_created(reports: list[Report]) -> None:
-    """New reports (status Menunggu, at ``report.unit``): filed and received at their unit."""
+    """New reports (status Menunggu, at ``report.unit``): filed and received at their unit, where their first
+    stay starts."""
     units: dict[tuple[date, int, int], Counter] = {}
     areas: Counter = Counter()
     for r in reports:
@@ -86,12 +105,49 @@ def on_created(reports: list[Report]) -> None:
     # every writer takes the row locks in one order (AreaStatus, AreaDoneDays, UnitDay): no deadlock between them
     _upsert(AreaStatus, ("kelurahan_id", "status"), ("n",), {k: (n,) for k, n in areas.items()})
     _unitday(units)
+    UnitStay.objects.bulk_create(
+        [
+            UnitStay(
+                report_id=r.pk,
+                unit_id=r.unit_id,
+                concerned_id=r.concerned_unit_id or 0,
+                arrived_at=r.created_at,
+                accept_by=r.hop_deadline,
+            )
+            for r in reports
+            if r.unit_id
+        ]
+    )
 
 
-def on_hop(report: Report, *, to_unit_id: int, at: datetime) -> None:
-    """A hop to ``to_unit_id``: an arrival there, counted by the status change that always follows a hop in
-    the same transaction (``after_transition``), so the locks are taken in the one order."""
+def on_hop(report: Report, *, to_unit_id: int, at: datetime, from_unit_id: int | None = None, revisit=False) -> None:
+    """A hop to ``to_unit_id``: an arrival there (and, when it goes back to a unit that held the report, a bounce
+    of ``from_unit_id``), counted by the status change that always follows a hop in the same transaction
+    (``after_transition``), so the locks are taken in the one order."""
     report.__dict__.setdefault("_summary_arrivals", []).append((to_unit_id, at))
+    if revisit and from_unit_id:
+        report.__dict__.setdefault("_summary_bounces", []).append((from_unit_id, at))
+
+
+def _resident(report: Report, at: datetime | None, **deltas: int) -> None:
+    if report.unit_id and at is not None:
+        _unitday({(local_day(at), report.unit_id, report.concerned_unit_id or 0): Counter(deltas)})
+
+
+def on_confirmed(report: Report, *, at: datetime) -> None:
+    """The resident confirmed that a Selesai report is really fixed."""
+    _resident(report, at, confirmed=1)
+
+
+def on_rated(report: Report, *, at: datetime) -> None:
+    _resident(report, at, ratings=1, rating_sum=int(report.rating or 0))
+
+
+def on_withdrawn(report: Report) -> None:
+    """A dispute withdraws the resident's earlier confirmation and rating (called before they are cleared)."""
+    _resident(report, report.confirmed_at, confirmed=-1)
+    if report.rating is not None:
+        _resident(report, report.rated_at, ratings=-1, rating_sum=-int(report.rating))
 
 
 def before_transition(report: Report) -> tuple:
@@ -136,10 +192,16 @@ def after_transition(report: Report, before: tuple, *, now: datetime) -> None:
     units: dict[tuple[date, int, int], Counter] = {}
     for unit_id, at in report.__dict__.pop("_summary_arrivals", ()):
         units.setdefault((local_day(at), unit_id, concerned), Counter()).update(received=1)
+    for unit_id, at in report.__dict__.pop("_summary_bounces", ()):
+        units.setdefault((local_day(at), unit_id, concerned), Counter()).update(bounced=1)
     if report.unit_id and new_status in (Status.DONE, Status.FOLLOWUP_REJECTED):
         column = "done" if new_status == Status.DONE else "rejected"
-        units.setdefault((local_day(now), report.unit_id, concerned), Counter()).update({column: 1})
+        counts = {column: 1, "flagged": 1 if proofcheck.report_flagged(report.pk) else 0}
+        units.setdefault((local_day(now), report.unit_id, concerned), Counter()).update(counts)
+    if report.unit_id and new_status == Status.REOPENED and old_status == Status.DONE:
+        units.setdefault((local_day(now), report.unit_id, concerned), Counter()).update(reopened=1)
     _unitday(units)
+    _stays(report, new_status, now)
     if not report.unit_id or new_status != Status.DONE:
         return
     arrived = _arrival(report.pk, report.unit_id, now)
@@ -149,7 +211,67 @@ def after_transition(report: Report, before: tuple, *, now: datetime) -> None:
         concerned_id=concerned,
         done_at=now,
         seconds=(now - arrived).total_seconds() if arrived else None,
+        total_seconds=(now - report.created_at).total_seconds(),
     )
+
+
+# --- stays (``UnitStay``): a record of the time, not recounted --------------------------------------------
+
+
+def _stay_start(report: Report, at: datetime) -> None:
+    UnitStay.objects.create(
+        report_id=report.pk,
+        unit_id=report.unit_id,
+        concerned_id=report.concerned_unit_id or 0,
+        arrived_at=at,
+        accept_by=report.hop_deadline,
+    )
+
+
+def _stay_end(stay: UnitStay, report: Report, at: datetime, how: str) -> None:
+    """Close a stay; it was late if the unit took it into work (or let it go) after the hop deadline, or
+    finished its work (the request for validation; else the end) after the report's due date."""
+    took = stay.accepted_at or at
+    work_end = stay.submitted_at if how == UnitStay.End.DONE and stay.submitted_at else at
+    stay.late = stay.late or bool(
+        (stay.accept_by and took > stay.accept_by) or (report.due_at and work_end > report.due_at)
+    )
+    stay.ended_at, stay.ended = at, how
+    stay.seconds = (at - stay.arrived_at).total_seconds()
+    if how == UnitStay.End.DONE and stay.accepted_at and stay.submitted_at:
+        stay.work_seconds = max(0.0, (stay.submitted_at - stay.accepted_at).total_seconds())
+    stay.save(update_fields=["late", "ended_at", "ended", "seconds", "work_seconds"])
+
+
+def _stays(report: Report, new_status: str, now: datetime) -> None:
+    """Keep the report's open stay in step with a status change: a new unit (a hop, the triage desk, the
+    conflict-of-interest rule) ends the stay and starts one there; Proses and the request for validation are
+    noted on it; Selesai and every closing status end it."""
+    stay = UnitStay.objects.filter(report_id=report.pk, ended_at__isnull=True).order_by("-arrived_at").first()
+    open_now = is_open(new_status)
+    if stay is not None and (not open_now or stay.unit_id != report.unit_id):
+        how = (
+            UnitStay.End.HOP if open_now else (UnitStay.End.DONE if new_status == Status.DONE else UnitStay.End.CLOSED)
+        )
+        _stay_end(stay, report, now, how)
+        stay = None
+    if not open_now or not report.unit_id:
+        return
+    if stay is None:
+        _stay_start(report, now)
+        return
+    changed: list[str] = []
+    if new_status == Status.IN_PROGRESS and stay.accepted_at is None:
+        stay.accepted_at = now
+        changed.append("accepted_at")
+    elif new_status == Status.AWAITING_VALIDATION:
+        stay.submitted_at = now
+        changed.append("submitted_at")
+    elif stay.accepted_at is None and report.hop_deadline and report.hop_deadline != stay.accept_by:
+        stay.accept_by = report.hop_deadline  # a pause for the reporter's answer moved it
+        changed.append("accept_by")
+    if changed:
+        stay.save(update_fields=changed)
 
 
 # --- the set-based rebuild (``derived.REBUILDS``) -------------------------------------------------------
@@ -170,23 +292,37 @@ def _rebuild_unitday() -> None:
     concerned = Coalesce("report__concerned_unit_id", Value(0), output_field=IntegerField())
     rows: dict[tuple, Counter] = {}
 
-    def add(qs, unit_field: str, *columns: str) -> None:
+    def add(qs, unit_field: str, *columns: str, at: str = "created_at", conc=concerned, total=None) -> None:
         grouped = (
             qs.order_by()
-            .annotate(d=TruncDate("created_at", tzinfo=tz), c=concerned)
+            .annotate(d=TruncDate(at, tzinfo=tz), c=conc)
             .values_list("d", unit_field, "c")
-            .annotate(n=Count("id"))
+            .annotate(n=total if total is not None else Count("id"))
         )
-        for day, unit_id, conc, n in grouped.iterator(chunk_size=5000):
-            counter = rows.setdefault((day, unit_id, conc), Counter())
+        for day, unit_id, conc_id, n in grouped.iterator(chunk_size=5000):
+            counter = rows.setdefault((day, unit_id, conc_id), Counter())
             for col in columns:
                 counter[col] += n
 
-    with_unit = StatusChange.objects.filter(unit_id__isnull=False)
+    # a timeline row that keeps the status (an escalation, the resident's confirmation) is no status change
+    with_unit = StatusChange.objects.filter(unit_id__isnull=False).exclude(old_status=F("new_status"))
     add(with_unit.filter(old_status=""), "unit_id", "created", "received")
     add(Hop.objects.all(), "to_unit_id", "received")
+    add(Hop.objects.filter(revisit=True), "from_unit_id", "bounced")
     add(with_unit.filter(new_status=Status.DONE), "unit_id", "done")
     add(with_unit.filter(new_status=Status.FOLLOWUP_REJECTED), "unit_id", "rejected")
+    flagged_proof = Photo.objects.filter(
+        report_id=OuterRef("report_id"), kind__in=proofcheck.PROOF_KINDS, created_at__lte=OuterRef("created_at")
+    ).exclude(proof_flags=[])
+    validated = with_unit.filter(new_status__in=(Status.DONE, Status.FOLLOWUP_REJECTED))
+    add(validated.filter(Exists(flagged_proof)), "unit_id", "flagged")
+    add(with_unit.filter(old_status=Status.DONE, new_status=Status.REOPENED), "unit_id", "reopened")
+    own = Coalesce("concerned_unit_id", Value(0), output_field=IntegerField())
+    resident = Report.objects.filter(unit_id__isnull=False)
+    add(resident.filter(confirmed_at__isnull=False), "unit_id", "confirmed", at="confirmed_at", conc=own)
+    rated = resident.filter(rating__isnull=False, rated_at__isnull=False)
+    add(rated, "unit_id", "ratings", at="rated_at", conc=own)
+    add(rated, "unit_id", "rating_sum", at="rated_at", conc=own, total=Sum("rating"))
     with connection.cursor() as cur:
         cur.execute(f"DELETE FROM {_table(UnitDay)}")
     batch = [
@@ -207,10 +343,11 @@ def _rebuild_donetime() -> None:
     with connection.cursor() as cur:
         cur.execute(f"DELETE FROM {_table(DoneTime)}")
         cur.execute(
-            f"INSERT INTO {_table(DoneTime)} (report_id, unit_id, concerned_id, done_at, seconds) "
+            f"INSERT INTO {_table(DoneTime)} (report_id, unit_id, concerned_id, done_at, seconds, total_seconds) "
             f"SELECT s.report_id, s.unit_id, COALESCE(r.concerned_unit_id, 0), s.created_at, "
-            f"{_seconds_between('s.created_at', arrival)} "
-            f"FROM {sc} s JOIN {rep} r ON r.id = s.report_id WHERE s.new_status = %s AND s.unit_id IS NOT NULL",
+            f"{_seconds_between('s.created_at', arrival)}, {_seconds_between('s.created_at', 'r.created_at')} "
+            f"FROM {sc} s JOIN {rep} r ON r.id = s.report_id WHERE s.new_status = %s AND s.old_status <> s.new_status "
+            f"AND s.unit_id IS NOT NULL",
             [Status.DONE.value],
         )
 

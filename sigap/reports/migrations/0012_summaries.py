@@ -6,14 +6,8 @@ from django.db import migrations, models
 
 
 def populate(apps, schema_editor):
-    """Count the summaries of existing reports. Uses the live ``summaries.rebuild`` (set-based SQL over the
-    reports, history and hops); nothing to do on a fresh database."""
-    Report = apps.get_model("reports", "Report")
-    if not Report.objects.using(schema_editor.connection.alias).exists():
-        return
-    from sigap.reports import summaries
-
-    summaries.rebuild()
+    """Nothing here any more: the live ``summaries.rebuild`` counts columns added by later migrations, so it
+    runs once at the end of the summaries' migrations (``0023_unit_performance``)."""
 
 
 class Migration(migrations.Migration):

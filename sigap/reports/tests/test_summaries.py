@@ -14,7 +14,7 @@ from django.utils import timezone
 from sigap.organization.models import StaffRole
 from sigap.privacy.photos import photo_clean
 from sigap.reports import derived, services, summaries
-from sigap.reports.models import AreaDoneDays, AreaStatus, DoneTime, Hop, Report, StatusChange, UnitDay
+from sigap.reports.models import AreaDoneDays, AreaStatus, DoneTime, Hop, Photo, Report, StatusChange, UnitDay, UnitStay
 from sigap.reports.states import Status
 from sigap.reports.tests.factories import submit
 
@@ -27,12 +27,12 @@ def stored() -> dict:
     """Every summary table as comparable values (zero counters dropped: a row may stay at 0 after -1)."""
     return {
         "unitday": {
-            (r.day, r.unit_id, r.concerned_id): (r.created, r.received, r.done, r.rejected)
+            (r.day, r.unit_id, r.concerned_id): tuple(getattr(r, c) for c in summaries.UNITDAY_COLUMNS)
             for r in UnitDay.objects.all()
-            if (r.created, r.received, r.done, r.rejected) != (0, 0, 0, 0)
+            if any(getattr(r, c) for c in summaries.UNITDAY_COLUMNS)
         },
         "donetime": sorted(
-            (r.report_id, r.unit_id, r.concerned_id, r.done_at, round(r.seconds or -1, 1))
+            (r.report_id, r.unit_id, r.concerned_id, r.done_at, round(r.seconds or -1, 1), round(r.total_seconds, 1))
             for r in DoneTime.objects.all()
         ),
         "areastatus": {(r.kelurahan_id, r.status): r.n for r in AreaStatus.objects.all() if r.n},
@@ -44,15 +44,25 @@ def recount() -> dict:
     """The same, counted in Python from the reports, their history and hops (the definitions, spelled out)."""
     unitday: dict = {}
 
-    def bump(at, unit_id, report, col):
+    columns = summaries.UNITDAY_COLUMNS
+
+    def bump(at, unit_id, report, col, n=1):
         key = (summaries.local_day(at), unit_id, report.concerned_unit_id or 0)
-        unitday.setdefault(key, [0, 0, 0, 0])[col] += 1
+        unitday.setdefault(key, [0] * len(columns))[columns.index(col) if isinstance(col, str) else col] += n
+
+    def flagged_before(report_id, at) -> bool:
+        return any(
+            p.proof_flags and p.created_at <= at
+            for p in Photo.objects.filter(report_id=report_id, kind__in=("before", "after"))
+        )
 
     reports = {r.pk: r for r in Report.objects.all()}
     arrivals: dict = {}
     done_rows = []
     for sc in StatusChange.objects.order_by("created_at", "id"):
         report = reports[sc.report_id]
+        if sc.old_status == sc.new_status:  # a timeline row (an escalation, a confirmation), not a change
+            continue
         if sc.old_status == "" and sc.unit_id:
             bump(sc.created_at, sc.unit_id, report, 0)
             bump(sc.created_at, sc.unit_id, report, 1)
@@ -62,15 +72,30 @@ def recount() -> dict:
             done_rows.append(sc)
         if sc.new_status == Status.FOLLOWUP_REJECTED and sc.unit_id:
             bump(sc.created_at, sc.unit_id, report, 3)
+        validated = sc.new_status in (Status.DONE, Status.FOLLOWUP_REJECTED) and sc.unit_id
+        if validated and flagged_before(sc.report_id, sc.created_at):
+            bump(sc.created_at, sc.unit_id, report, "flagged")
+        if sc.old_status == Status.DONE and sc.new_status == Status.REOPENED and sc.unit_id:
+            bump(sc.created_at, sc.unit_id, report, "reopened")
     for hop in Hop.objects.all():
         bump(hop.created_at, hop.to_unit_id, reports[hop.report_id], 1)
         arrivals.setdefault((hop.report_id, hop.to_unit_id), []).append(hop.created_at)
+        if hop.revisit:
+            bump(hop.created_at, hop.from_unit_id, reports[hop.report_id], "bounced")
+    for r in reports.values():
+        if r.unit_id and r.confirmed_at:
+            bump(r.confirmed_at, r.unit_id, r, "confirmed")
+        if r.unit_id and r.rating is not None:
+            bump(r.rated_at, r.unit_id, r, "ratings")
+            bump(r.rated_at, r.unit_id, r, "rating_sum", r.rating)
     donetime = []
     for sc in done_rows:
         before = [t for t in arrivals.get((sc.report_id, sc.unit_id), ()) if t <= sc.created_at]
         seconds = (sc.created_at - max(before)).total_seconds() if before else -1
+        report = reports[sc.report_id]
+        total = round((sc.created_at - report.created_at).total_seconds(), 1)
         donetime.append(
-            (sc.report_id, sc.unit_id, reports[sc.report_id].concerned_unit_id or 0, sc.created_at, round(seconds, 1))
+            (sc.report_id, sc.unit_id, report.concerned_unit_id or 0, sc.created_at, round(seconds, 1), total)
         )
     areas = Counter((r.kelurahan_id or 0, r.status) for r in reports.values())
     days = Counter(
@@ -105,7 +130,7 @@ def test_summaries_after_random_actions_equal_a_recount_and_the_rebuild(staff, j
         created = submit(kelurahan=rng.choice(KELURAHAN), privacy=rng.choice(["public", "private"]), now=tick())
         made.append(created)
     codes = {c.report.pk: c.tracking_code for c in made}
-    for _step in range(70):
+    for _step in range(110):
         report = Report.objects.select_related("unit").get(pk=rng.choice(made).report.pk)
         officer = officer_at.get(report.unit.code if report.unit else "")
         status = Status(report.status)
@@ -115,9 +140,10 @@ def test_summaries_after_random_actions_equal_a_recount_and_the_rebuild(staff, j
                 choice = rng.random()
                 if choice < 0.6:
                     services.report_accept(report_id=report.pk, actor=officer, now=now)
-                elif choice < 0.8 and report.unit.code == PB:
+                elif choice < 0.8 and report.unit.code in (PB, SUDIN):  # back to PB: a bounce
+                    to_unit = SUDIN if report.unit.code == PB else PB
                     services.report_coordinate(
-                        report_id=report.pk, actor=officer, to_unit=SUDIN, reason="bukan tupoksi", now=now
+                        report_id=report.pk, actor=officer, to_unit=to_unit, reason="bukan tupoksi", now=now
                     )
                 else:
                     services.report_reject(report_id=report.pk, actor=officer, reason="bukan laporan", now=now)
@@ -132,14 +158,28 @@ def test_summaries_after_random_actions_equal_a_recount_and_the_rebuild(staff, j
                     report_id=report.pk, actor=validator, accept=rng.random() < 0.7, reason="foto buram", now=now
                 )
             elif status == Status.DONE and rng.random() < 0.5:
-                services.report_dispute(tracking_code=codes[report.pk], reason="belum diperbaiki", now=now)
+                if report.rating is None and rng.random() < 0.6:  # a rating or confirmation the dispute withdraws
+                    services.report_rate(tracking_code=codes[report.pk], rating=rng.randint(1, 5), now=now)
+                if report.confirmed_at is None and rng.random() < 0.5:
+                    services.report_confirm(tracking_code=codes[report.pk], now=now)
+                services.report_dispute(
+                    tracking_code=codes[report.pk], reason="belum diperbaiki", now=now + timedelta(minutes=5)
+                )
+            elif status == Status.DONE and rng.random() < 0.7:
+                if report.rating is None:
+                    services.report_rate(tracking_code=codes[report.pk], rating=rng.randint(1, 5), now=now)
+                if report.confirmed_at is None:
+                    services.report_confirm(tracking_code=codes[report.pk], now=now)
         except Exception as exc:  # a refused action changes nothing (the services' own rule)
             if not hasattr(exc, "code"):
                 raise
     kept = stored()
     assert kept["donetime"] and kept["unitday"] and kept["areadonedays"]  # the walk reached every kind of row
     assert any(r[3] for r in kept["unitday"].values())  # and a rejected follow-up
-    assert kept == recount()
+    for column in ("reopened", "confirmed", "ratings", "bounced"):  # and the residents' and the hops' columns
+        assert any(r[summaries.UNITDAY_COLUMNS.index(column)] for r in kept["unitday"].values()), column
+    counted = recount()
+    assert kept == counted
     derived.rebuild_all(only={"summaries"})
     assert stored() == kept
 
@@ -174,3 +214,76 @@ def test_after_a_bulk_load_the_rebuild_equals_a_recount():
     kept = stored()
     assert sum(n for n in kept["areastatus"].values()) == 300 and kept["donetime"]
     assert kept == recount()
+
+
+def _proof(report_id, officer, jpeg, now):
+    for kind in ("before", "after"):
+        services.photo_add(
+            report_id=report_id, actor=officer, kind=kind, photo=photo_clean(jpeg(), blur=False), now=now
+        )
+
+
+def test_stays_record_each_unit_s_part_and_whether_a_deadline_then_in_force_passed(staff, jpeg):
+    """A report's stays: at the kelurahan (passed on in time), at the Suku Dinas (taken into work after its hop
+    deadline, finished, Selesai), and a new stay when the resident reopens it."""
+    pb, sudin = staff("petugas.pb", PB), staff("sudin.bm", SUDIN)
+    validator = staff("validator.biro", "biro-pemerintahan", StaffRole.Role.VALIDATOR)
+    t0 = timezone.now() - timedelta(days=20)
+    created = submit(now=t0)
+    report = Report.objects.get(pk=created.report.pk)
+    first = UnitStay.objects.get(report=report)
+    assert (first.unit_id, first.arrived_at, first.accept_by, first.ended_at) == (
+        report.unit_id,
+        t0,
+        report.hop_deadline,
+        None,
+    )
+    t1 = t0 + timedelta(minutes=30)
+    services.report_coordinate(report_id=report.pk, actor=pb, to_unit=SUDIN, reason="bukan tupoksi", now=t1)
+    first.refresh_from_db()
+    assert (first.ended_at, first.ended, first.late, first.accepted_at) == (t1, "hop", False, None)
+    second = UnitStay.objects.get(report=report, ended_at__isnull=True)
+    report.refresh_from_db()
+    assert second.unit_id == report.unit_id != first.unit_id and second.accept_by == report.hop_deadline
+    late_accept = report.hop_deadline + timedelta(hours=1)
+    services.report_accept(report_id=report.pk, actor=sudin, now=late_accept)
+    _proof(report.pk, sudin, jpeg, late_accept + timedelta(hours=2))
+    submitted = late_accept + timedelta(hours=3)
+    services.report_request_validation(report_id=report.pk, actor=sudin, now=submitted)
+    done = submitted + timedelta(hours=5)
+    services.report_validate(
+        report_id=report.pk, actor=validator, accept=True, reason="diperiksa di lapangan", now=done
+    )
+    second.refresh_from_db()
+    assert second.work_seconds == 3 * 3600 and second.seconds == (done - t1).total_seconds()
+    assert (second.accepted_at, second.submitted_at, second.ended_at, second.ended, second.late) == (
+        late_accept,
+        submitted,
+        done,
+        "done",
+        True,
+    )
+    again = done + timedelta(days=1)
+    services.report_dispute(tracking_code=created.tracking_code, reason="masih mampet", now=again)
+    third = UnitStay.objects.get(report=report, ended_at__isnull=True)
+    assert (third.unit_id, third.arrived_at, third.late) == (second.unit_id, again, False)
+    services.report_reject(report_id=report.pk, actor=sudin, reason="sudah diperbaiki", now=again + timedelta(hours=1))
+    third.refresh_from_db()
+    assert third.ended == "closed" and not UnitStay.objects.filter(report=report, ended_at__isnull=True).exists()
+    assert DoneTime.objects.get(report=report).total_seconds == (done - t0).total_seconds()
+
+
+def test_a_stay_finished_after_the_report_s_due_date_is_late_even_when_taken_in_time(staff, jpeg):
+    pb = staff("petugas.pb", PB)
+    validator = staff("validator.biro", "biro-pemerintahan", StaffRole.Role.VALIDATOR)
+    t0 = timezone.now() - timedelta(days=60)
+    report = Report.objects.get(pk=submit(now=t0).report.pk)
+    services.report_accept(report_id=report.pk, actor=pb, now=t0 + timedelta(minutes=10))
+    late_work = report.due_at + timedelta(days=1)
+    _proof(report.pk, pb, jpeg, late_work)
+    services.report_request_validation(report_id=report.pk, actor=pb, now=late_work)
+    services.report_validate(
+        report_id=report.pk, actor=validator, accept=True, reason="diperiksa", now=late_work + timedelta(hours=1)
+    )
+    stay = UnitStay.objects.get(report=report)
+    assert stay.ended == "done" and stay.late

@@ -1,0 +1,374 @@
+"""Unit performance that cannot be gamed: per unit (or group of units) and period, the figures a supervisor, the
+pimpinan and the public judge a unit by, each with the count behind it and hidden below a minimum count.
+
+Read from the summaries the write path keeps (``sigap.reports.summaries``), never from the reports' history:
+
+* ``UnitDay`` (counts by local day): received, Selesai, TL Ditolak, validations of a flagged proof, reopened by
+  the resident, confirmed by the resident, ratings, bounces;
+* ``UnitStay`` (one row per stay of a report at a unit, for the stays that ended in the period): time per hop,
+  share overdue, Selesai within minutes of taking the report into work;
+* ``DoneTime`` (one row per Selesai in the period): time from filing to Selesai.
+
+Definitions (a unit, a period):
+
+* **received**: arrivals (filed there, or a koordinasi / disposisi / reroute to it);
+* **selesai**: Selesai validations while the unit handled the report;
+* **time per hop** (median, p90): from a report's arrival at the unit to the end of that stay (passed on,
+  Selesai or closed), over the stays that ended in the period;
+* **to Selesai** (median, p90): from filing to Selesai, over the period's Selesai;
+* **overdue**: share of those stays during which a deadline then in force passed (taken into work after the hop
+  deadline, or the work finished after the report's due date);
+* **reopened**: share of the period's Selesai the resident said were not fixed;
+* **TL Ditolak**: share of the validator's decisions on the unit's follow-ups that rejected them;
+* **flagged proof**: share of those decisions on a follow-up whose proof photos carried a flag
+  (``sigap.reports.proofcheck``);
+* **quick**: share of the period's Selesai whose work, from Proses to the request for validation, took less than
+  ``SIGAP_STATS_QUICK_MINUTES`` (a drain is not cleaned in five minutes);
+* **bounces**: hops from the unit back to a unit that had held the report (koordinasi back and forth);
+* **confirmed**: share of the residents' answers (confirmed, or reopened as not fixed) that confirmed the fix;
+* **rating**: the mean of the residents' ratings (1–5).
+
+A share, median or mean is shown only when its count reaches ``SIGAP_STATS_MIN_COUNT``: one fast fix cannot make
+a unit look best, and a small kelurahan's two reports are not a rate. Counts are always shown.
+"""
+
+from __future__ import annotations
+
+import statistics
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+
+from django.conf import settings
+from django.db import connection
+from django.db.models import Aggregate, Count, FloatField, Q, Sum
+from django.utils import timezone
+
+from sigap.organization.models import Unit
+from sigap.reports.models import DoneTime, UnitDay, UnitStay
+from sigap.reports.summaries import local_day
+
+UNITDAY_SUMS = ("received", "done", "rejected", "flagged", "reopened", "confirmed", "ratings", "rating_sum", "bounced")
+
+
+def min_count() -> int:
+    return int(getattr(settings, "SIGAP_STATS_MIN_COUNT", 5))
+
+
+def quick_seconds() -> float:
+    return 60.0 * float(getattr(settings, "SIGAP_STATS_QUICK_MINUTES", 15))
+
+
+@dataclass(frozen=True)
+class Figure:
+    """One figure and the count behind it; ``value`` is None when the count is below the minimum."""
+
+    value: float | None
+    n: int
+
+    @property
+    def shown(self) -> bool:
+        return self.value is not None
+
+
+def _figure(value: float | None, n: int) -> Figure:
+    return Figure(value if n >= min_count() and value is not None else None, n)
+
+
+def _share(part: int, whole: int) -> Figure:
+    return _figure(part / whole if whole else None, whole)
+
+
+@dataclass
+class Counts:
+    """What a unit or group did in a period: sums over ``UnitDay``, ``UnitStay`` and ``DoneTime``."""
+
+    received: int = 0
+    done: int = 0
+    rejected: int = 0
+    flagged: int = 0
+    reopened: int = 0
+    confirmed: int = 0
+    ratings: int = 0
+    rating_sum: int = 0
+    bounced: int = 0
+    stays: int = 0
+    late: int = 0
+    done_stays: int = 0
+    quick: int = 0
+    total_n: int = 0  # Selesai with a time from filing
+    hop_seconds: list[float] = field(default_factory=list)
+    total_seconds: list[float] = field(default_factory=list)
+    hop_pct: tuple[float | None, float | None] | None = None  # computed by the database (PostgreSQL)
+    total_pct: tuple[float | None, float | None] | None = None
+
+    def add(self, other: Counts) -> None:
+        for name in (*UNITDAY_SUMS, "stays", "late", "done_stays", "quick", "total_n"):
+            setattr(self, name, getattr(self, name) + getattr(other, name))
+        self.hop_seconds += other.hop_seconds
+        self.total_seconds += other.total_seconds
+
+
+def _pct(values: list[float], given: tuple[float | None, float | None] | None) -> tuple[float | None, float | None]:
+    if given is not None:
+        return given
+    if not values:
+        return None, None
+    ordered = sorted(values)
+    if len(ordered) == 1:
+        return ordered[0], ordered[0]
+    deciles = statistics.quantiles(ordered, n=10, method="inclusive")
+    return statistics.median(ordered), deciles[8]
+
+
+@dataclass(frozen=True)
+class Record:
+    """The figures of one unit (or group of units) for one period."""
+
+    received: int
+    done: int
+    hop_median: Figure
+    hop_p90: Figure
+    total_median: Figure
+    total_p90: Figure
+    overdue: Figure
+    reopened: Figure
+    rejected: Figure
+    flagged: Figure
+    quick: Figure
+    bounced: int
+    confirmed: Figure
+    rating: Figure
+
+    @classmethod
+    def of(cls, c: Counts) -> Record:
+        hop_median, hop_p90 = _pct(c.hop_seconds, c.hop_pct)
+        total_median, total_p90 = _pct(c.total_seconds, c.total_pct)
+        validations = c.done + c.rejected
+        answers = c.confirmed + c.reopened
+        return cls(
+            received=c.received,
+            done=c.done,
+            hop_median=_figure(hop_median, c.stays),
+            hop_p90=_figure(hop_p90, c.stays),
+            total_median=_figure(total_median, c.total_n),
+            total_p90=_figure(total_p90, c.total_n),
+            overdue=_share(c.late, c.stays),
+            reopened=_share(c.reopened, c.done),
+            rejected=_share(c.rejected, validations),
+            flagged=_share(c.flagged, validations),
+            quick=_share(c.quick, c.done_stays),
+            bounced=c.bounced,
+            confirmed=_share(c.confirmed, answers),
+            rating=_figure(c.rating_sum / c.ratings if c.ratings else None, c.ratings),
+        )
+
+
+# the columns of the unit table, its exports and its sort keys: (key, figure getter, higher is better)
+COLUMNS: tuple[tuple[str, str], ...] = (
+    ("received", "received"),
+    ("done", "done"),
+    ("hop_median", "hop_median"),
+    ("hop_p90", "hop_p90"),
+    ("total_median", "total_median"),
+    ("total_p90", "total_p90"),
+    ("overdue", "overdue"),
+    ("reopened", "reopened"),
+    ("rejected", "rejected"),
+    ("flagged", "flagged"),
+    ("quick", "quick"),
+    ("bounced", "bounced"),
+    ("confirmed", "confirmed"),
+    ("rating", "rating"),
+)
+SORT_KEYS = tuple(k for k, _a in COLUMNS)
+
+
+class _Percentile(Aggregate):
+    """PostgreSQL's exact percentile (``percentile_cont``)."""
+
+    function = "PERCENTILE_CONT"
+    template = "%(function)s(%(fraction)s) WITHIN GROUP (ORDER BY %(expressions)s)"
+    output_field = FloatField()
+
+    def __init__(self, expression, fraction: float, **extra):
+        super().__init__(expression, fraction=float(fraction), **extra)
+
+
+def _pcts(value: str) -> dict:
+    return {"p50": _Percentile(value, 0.5), "p90": _Percentile(value, 0.9)}
+
+
+def _grouped_pct(qs, value: str, key: str = "unit_id") -> dict[int, tuple[tuple, int]] | None:
+    """{key: ((median, p90), n)} computed by PostgreSQL; None elsewhere (the caller gathers the values)."""
+    if connection.vendor != "postgresql":
+        return None
+    rows = qs.exclude(**{f"{value}__isnull": True}).order_by().values(key).annotate(n=Count("id"), **_pcts(value))
+    return {r[key]: ((r["p50"], r["p90"]), r["n"]) for r in rows}
+
+
+def counts_by_unit(
+    units: Iterable[int] | None, *, since: datetime, until: datetime, hidden: Iterable[int] = ()
+) -> dict[int, Counts]:
+    """Per unit (``units``; None: every unit) over [since, until]: five statements whatever the history —
+    the period's ``UnitDay`` rows grouped, the period's stays and Selesai aggregated (medians by PostgreSQL,
+    in Python on SQLite, where a city is small)."""
+    unit_q = Q() if units is None else Q(unit_id__in=list(units))
+    hidden = list(hidden)
+    if hidden:
+        unit_q &= ~Q(concerned_id__in=hidden)
+    out: dict[int, Counts] = defaultdict(Counts)
+    days = (
+        UnitDay.objects.filter(unit_q, day__gte=local_day(since), day__lte=local_day(until))
+        .order_by()
+        .values("unit_id")
+        .annotate(**{f"s_{c}": Sum(c) for c in UNITDAY_SUMS})
+    )
+    for row in days:
+        c = out[row["unit_id"]]
+        for col in UNITDAY_SUMS:
+            setattr(c, col, row[f"s_{col}"] or 0)
+    stays = UnitStay.objects.filter(unit_q, ended_at__gte=since, ended_at__lte=until)
+    quick = Q(ended=UnitStay.End.DONE, work_seconds__lt=quick_seconds())
+    for row in (
+        stays.order_by()
+        .values("unit_id")
+        .annotate(
+            n=Count("id"),
+            late=Count("id", filter=Q(late=True)),
+            done_n=Count("id", filter=Q(ended=UnitStay.End.DONE, work_seconds__isnull=False)),
+            quick=Count("id", filter=quick),
+        )
+    ):
+        c = out[row["unit_id"]]
+        c.stays, c.late, c.done_stays, c.quick = row["n"], row["late"], row["done_n"], row["quick"]
+    done = DoneTime.objects.filter(unit_q, done_at__gte=since, done_at__lte=until)
+    hop_pct, total_pct = _grouped_pct(stays, "seconds"), _grouped_pct(done, "total_seconds")
+    if hop_pct is None:
+        for unit_id, secs in stays.exclude(seconds__isnull=True).values_list("unit_id", "seconds"):
+            out[unit_id].hop_seconds.append(secs)
+        for unit_id, secs in done.exclude(total_seconds__isnull=True).values_list("unit_id", "total_seconds"):
+            out[unit_id].total_seconds.append(secs)
+            out[unit_id].total_n += 1
+    else:
+        for unit_id, (pct, _n) in hop_pct.items():
+            out[unit_id].hop_pct = pct
+        for unit_id, (pct, n) in total_pct.items():
+            out[unit_id].total_pct, out[unit_id].total_n = pct, n
+    return dict(out)
+
+
+def group_counts(units: Iterable[int], *, since: datetime, until: datetime, hidden: Iterable[int] = ()) -> Counts:
+    """One group of units (a kota's) as one: counts summed; medians over the group's rows together."""
+    units = list(units)
+    total = Counts()
+    for c in counts_by_unit(units, since=since, until=until, hidden=hidden).values():
+        total.add(c)
+    if connection.vendor == "postgresql" and units:
+        unit_q = Q(unit_id__in=units) & (~Q(concerned_id__in=list(hidden)) if hidden else Q())
+        stays = UnitStay.objects.filter(unit_q, ended_at__gte=since, ended_at__lte=until, seconds__isnull=False)
+        done = DoneTime.objects.filter(unit_q, done_at__gte=since, done_at__lte=until, total_seconds__isnull=False)
+        hop, tot = stays.aggregate(**_pcts("seconds")), done.aggregate(**_pcts("total_seconds"))
+        total.hop_pct, total.total_pct = (hop["p50"], hop["p90"]), (tot["p50"], tot["p90"])
+    return total
+
+
+@dataclass(frozen=True)
+class UnitRow:
+    unit: Unit
+    record: Record
+
+
+def unit_table(
+    units: Iterable[int] | None,
+    *,
+    since: datetime,
+    until: datetime,
+    hidden: Iterable[int] = (),
+    sort: str = "received",
+) -> list[UnitRow]:
+    """The units with anything in the period, their records, sorted by ``sort`` (a share or time ascending when
+    lower is better; hidden figures last)."""
+    counts = counts_by_unit(units, since=since, until=until, hidden=hidden)
+    names = {
+        u.pk: u for u in Unit.objects.filter(pk__in=list(counts)).select_related("wilayah").defer("wilayah__geometry")
+    }
+    rows = [UnitRow(names[u], Record.of(c)) for u, c in counts.items() if u in names]
+    return sort_rows(rows, sort)
+
+
+LOWER_IS_BETTER = {"hop_median", "hop_p90", "total_median", "total_p90", "overdue", "reopened", "rejected"}
+LOWER_IS_BETTER |= {"flagged", "quick", "bounced"}
+
+
+def sort_rows(rows: list, sort: str) -> list:
+    sort = sort if sort in SORT_KEYS else "received"
+
+    def key(row):
+        value = getattr(row.record, sort)
+        if isinstance(value, Figure):
+            if value.value is None:
+                return (1, 0.0, row.unit.name)
+            value = value.value
+        return (0, value if sort in LOWER_IS_BETTER else -value, row.unit.name)
+
+    return sorted(rows, key=key)
+
+
+# --- the trend of one unit ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Week:
+    start: date
+    record: Record
+
+
+def unit_trend(unit_id: int, *, weeks: int = 12, today: date | None = None, hidden: Iterable[int] = ()) -> list[Week]:
+    """The unit's record week by week (Monday to Sunday, local days) over the last ``weeks`` weeks, this week
+    included: three statements over one unit's rows of those weeks."""
+    today = today or local_day(timezone.now())
+    first = today - timedelta(days=today.weekday()) - timedelta(weeks=weeks - 1)
+    tz = timezone.get_default_timezone()
+    since = timezone.make_aware(datetime.combine(first, datetime.min.time()), tz)
+    until = timezone.now()
+    unit_q = Q(unit_id=unit_id) & (~Q(concerned_id__in=list(hidden)) if hidden else Q())
+    buckets = [Counts() for _ in range(weeks)]
+
+    def week_of(day: date) -> int | None:
+        i = (day - first).days // 7
+        return i if 0 <= i < weeks else None
+
+    for row in UnitDay.objects.filter(unit_q, day__gte=first, day__lte=today).values("day", *UNITDAY_SUMS):
+        i = week_of(row["day"])
+        if i is not None:
+            for col in UNITDAY_SUMS:
+                setattr(buckets[i], col, getattr(buckets[i], col) + row[col])
+    stays = UnitStay.objects.filter(unit_q, ended_at__gte=since, ended_at__lte=until)
+    for ended_at, secs, late, ended, work in stays.values_list("ended_at", "seconds", "late", "ended", "work_seconds"):
+        i = week_of(local_day(ended_at))
+        if i is None:
+            continue
+        b = buckets[i]
+        b.stays += 1
+        b.late += 1 if late else 0
+        if secs is not None:
+            b.hop_seconds.append(secs)
+        if ended == UnitStay.End.DONE and work is not None:
+            b.done_stays += 1
+            b.quick += 1 if work < quick_seconds() else 0
+    done = DoneTime.objects.filter(unit_q, done_at__gte=since, done_at__lte=until)
+    for done_at, secs in done.values_list("done_at", "total_seconds"):
+        i = week_of(local_day(done_at))
+        if i is not None and secs is not None:
+            buckets[i].total_seconds.append(secs)
+            buckets[i].total_n += 1
+    return [Week(first + timedelta(weeks=i), Record.of(b)) for i, b in enumerate(buckets)]
+
+
+def period_bounds(days: int, now: datetime | None = None) -> tuple[datetime, datetime]:
+    """The last ``days`` local days, today included: from the start of the first to ``now``."""
+    now = now or timezone.now()
+    first = local_day(now) - timedelta(days=days - 1)
+    return timezone.make_aware(datetime.combine(first, datetime.min.time()), timezone.get_default_timezone()), now

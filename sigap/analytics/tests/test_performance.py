@@ -1,0 +1,135 @@
+"""Unit performance that cannot be gamed (#12): on a fixture where one kelurahan games its closures (takes each
+report into work and asks for validation minutes later, with a recycled after photo, and residents say most were
+not fixed) and another works honestly, the figures show it — and hide what rests on too few reports."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+
+from sigap.analytics import performance
+from sigap.organization.models import StaffRole, Unit
+from sigap.privacy.photos import photo_clean
+from sigap.reports import services
+from sigap.reports.tests.factories import inner_point, submit
+from sigap.reports.tests.test_proofcheck import camera_jpeg, scene
+
+pytestmark = pytest.mark.django_db
+
+GAMER, HONEST = "31.75.07.1002", "31.71.01.1001"
+N = 6
+SIZE = (320, 240)  # small photos: the checks work the same, the detectors run faster
+
+
+def _photo(report_id, officer, kind, image, *, taken, at, uploaded):
+    raw = camera_jpeg(image, taken=taken, at=at)
+    return services.photo_add(report_id=report_id, actor=officer, kind=kind, photo=photo_clean(raw), now=uploaded)
+
+
+@pytest.fixture
+def city(staff):
+    """Six reports at each kelurahan, all Selesai in the last three weeks; the residents answer."""
+    gamer = staff("petugas.gamer", f"kel:{GAMER}")
+    honest = staff("petugas.jujur", f"kel:{HONEST}")
+    validator = staff("validator.biro", "biro-pemerintahan", StaffRole.Role.VALIDATOR)
+    start = timezone.now() - timedelta(days=21)
+    for i in range(N):
+        # the gamer: Proses, then before and a recycled after photo taken minutes apart, asked 6 minutes later
+        t = start + timedelta(hours=3 * i)
+        here = inner_point(GAMER)
+        made = submit("saluran-tersumbat", GAMER, now=t)
+        accepted = t + timedelta(hours=1)
+        services.report_accept(report_id=made.report.pk, actor=gamer, now=accepted)
+        _photo(made.report.pk, gamer, "before", scene(100 + i, SIZE), taken=accepted, at=here, uploaded=accepted)
+        recycled = scene(7, SIZE).resize((320 - 16 * i, 240 - 12 * i))  # the same picture every time, resized
+        late = accepted + timedelta(minutes=3)
+        _photo(made.report.pk, gamer, "after", recycled, taken=late, at=here, uploaded=late)
+        services.report_request_validation(report_id=made.report.pk, actor=gamer, now=accepted + timedelta(minutes=6))
+        services.report_validate(
+            report_id=made.report.pk, actor=validator, accept=True, reason="diterima", now=accepted + timedelta(hours=1)
+        )
+        answered = accepted + timedelta(days=1)
+        if i < 5:  # five residents say it is not fixed
+            services.report_dispute(tracking_code=made.tracking_code, reason="masih mampet", now=answered)
+        else:
+            services.report_rate(tracking_code=made.tracking_code, rating=2, now=answered)
+
+        # the honest unit: Proses, a before photo on site, the after photo two days of work later
+        t = start + timedelta(hours=3 * i + 1)
+        here = inner_point(HONEST)
+        made = submit("saluran-tersumbat", HONEST, now=t)
+        accepted = t + timedelta(hours=2)
+        services.report_accept(report_id=made.report.pk, actor=honest, now=accepted)
+        on_site = accepted + timedelta(hours=1)
+        _photo(made.report.pk, honest, "before", scene(200 + i, SIZE), taken=on_site, at=here, uploaded=on_site)
+        fixed = on_site + timedelta(days=2)
+        _photo(made.report.pk, honest, "after", scene(300 + i, SIZE), taken=fixed, at=here, uploaded=fixed)
+        services.report_request_validation(report_id=made.report.pk, actor=honest, now=fixed + timedelta(hours=1))
+        services.report_validate(report_id=made.report.pk, actor=validator, accept=True, now=fixed + timedelta(hours=3))
+        answered = fixed + timedelta(days=1)
+        if i < 5:
+            services.report_confirm(tracking_code=made.tracking_code, now=answered)
+            services.report_rate(tracking_code=made.tracking_code, rating=4 + i % 2, now=answered)
+    return {
+        "gamer": Unit.objects.get(code=f"kel:{GAMER}"),
+        "honest": Unit.objects.get(code=f"kel:{HONEST}"),
+    }
+
+
+def _records(city):
+    since, until = performance.period_bounds(30)
+    rows = performance.unit_table([u.pk for u in city.values()], since=since, until=until)
+    return {row.unit.pk: row.record for row in rows}
+
+
+def test_the_figures_show_the_unit_that_games_its_closures(city):
+    records = _records(city)
+    gamer, honest = records[city["gamer"].pk], records[city["honest"].pk]
+    # speed alone would crown the gamer
+    assert gamer.total_median.value < honest.total_median.value
+    assert gamer.done == honest.done == N and gamer.received == honest.received == N
+    # but its closes came minutes after taking the report, on flagged proof, and residents reopened them
+    assert (gamer.quick.value, gamer.quick.n) == (1.0, N)
+    assert (honest.quick.value, honest.quick.n) == (0.0, N)
+    assert gamer.flagged.value == 1.0 and honest.flagged.value == 0.0
+    assert (gamer.reopened.value, gamer.reopened.n) == (5 / N, N) and honest.reopened.value == 0.0
+    assert (gamer.confirmed.value, gamer.confirmed.n) == (0.0, 5)
+    assert (honest.confirmed.value, honest.confirmed.n) == (1.0, 5)
+    assert honest.rating.value == pytest.approx((4 + 5 + 4 + 5 + 4) / 5)
+
+
+def test_a_figure_that_rests_on_fewer_than_the_minimum_is_hidden_but_its_count_shown(city, settings):
+    gamer = _records(city)[city["gamer"].pk]
+    assert (gamer.rating.value, gamer.rating.n) == (None, 1)  # one resident's 2 out of 5 is not a rating
+    settings.SIGAP_STATS_MIN_COUNT = 1
+    assert _records(city)[city["gamer"].pk].rating.value == 2.0
+    settings.SIGAP_STATS_MIN_COUNT = 7
+    hidden = _records(city)[city["gamer"].pk]
+    assert hidden.quick.value is None and hidden.quick.n == N and hidden.done == N
+
+
+def test_sorting_puts_the_better_first_and_hidden_figures_last(city):
+    since, until = performance.period_bounds(30)
+    ids = [u.pk for u in city.values()]
+    by_quick = performance.unit_table(ids, since=since, until=until, sort="quick")
+    assert [r.unit.pk for r in by_quick] == [city["honest"].pk, city["gamer"].pk]
+    by_confirmed = performance.unit_table(ids, since=since, until=until, sort="confirmed")
+    assert by_confirmed[0].unit.pk == city["honest"].pk
+    by_rating = performance.unit_table(ids, since=since, until=until, sort="rating")
+    assert by_rating[-1].unit.pk == city["gamer"].pk  # its rating is hidden
+
+
+def test_the_weekly_trend_adds_up_to_the_period(city):
+    weeks = performance.unit_trend(city["gamer"].pk, weeks=6)
+    assert len(weeks) == 6 and weeks[0].start.weekday() == 0
+    assert sum(w.record.done for w in weeks) == N and sum(w.record.received for w in weeks) == N
+    assert sum(w.record.quick.n for w in weeks) == N
+
+
+def test_a_group_of_units_counts_as_one(city):
+    since, until = performance.period_bounds(30)
+    both = performance.Record.of(performance.group_counts([u.pk for u in city.values()], since=since, until=until))
+    assert both.done == 2 * N and both.quick.value == 0.5 and both.reopened.n == 2 * N
+    assert both.total_median.n == 2 * N
