@@ -277,7 +277,14 @@ def django_setup(url: str) -> None:
     django.setup()
 
 
-LOADED = ("reports_report", "reports_statuschange", "reports_hop", "reports_photo", "reports_notification")
+LOADED = (
+    "reports_report",
+    "reports_statuschange",
+    "reports_hop",
+    "reports_photo",
+    "reports_notification",
+    "reports_unitstay",
+)
 
 
 def secondary_ddl(conn) -> tuple[list[tuple[str, str]], list[tuple[str, str, str]]]:
@@ -712,11 +719,45 @@ class Generator:
             self.stats["downgraded:" + final] = self.stats.get("downgraded:" + final, 0) + 1
         return steps, [tuple(h) for h in hops]
 
+    @staticmethod
+    def stays_of(steps: list[Step], sla_days: float) -> list[tuple]:
+        """A report's stays at each unit, as the write path keeps them (``UnitStay``): (unit id, arrived,
+        accepted, submitted, ended at or None, how it ended or "", the report's due date then)."""
+        out: list[tuple] = []
+        stay: list | None = None  # [unit, arrived, accepted, submitted]
+        due = steps[0].at + sla_days * 1.4 * DAY
+
+        def end(at: float | None, how: str) -> None:
+            out.append((stay[0].id, stay[1], stay[2], stay[3], at, how, due))
+
+        for s in steps:
+            if s.status == "_photos":
+                continue
+            if stay is not None and s.unit is not stay[0]:
+                end(s.at, "hop")
+                stay = None
+            if s.status in ("reopened", "followup_rejected"):
+                due = s.at + sla_days * 1.4 * DAY
+            if stay is None:
+                if s.status in ("done", "rejected", "merged", "forwarded", "closed_no_response"):
+                    continue
+                stay = [s.unit, s.at, None, None]
+            if s.status == "in_progress" and stay[2] is None:
+                stay[2] = s.at
+            elif s.status == "awaiting_validation":
+                stay[3] = s.at
+            elif s.status == "done" or s.status in ("rejected", "merged", "forwarded", "closed_no_response"):
+                end(s.at, "done" if s.status == "done" else "closed")
+                stay = None
+        if stay is not None:
+            out.append((stay[0].id, stay[1], stay[2], stay[3], None, "", due))
+        return out
+
     # -- COPY text of one chunk: {table: [line, ...]}
     def chunk(self, plan: list[tuple[float, bool]]) -> dict[str, list[str]]:
         rng, city = self.rng, self.city
         out: dict[str, list[str]] = {t: [] for t in LOADED}
-        reports, changes, hops_out, photos, notes = (out[t] for t in LOADED)
+        reports, changes, hops_out, photos, notes, stays = (out[t] for t in LOADED)
         N = "\\N"
         ts = _ts
         for created, is_open in plan:
@@ -880,6 +921,23 @@ class Generator:
                     f"{'t' if revisit else 'f'}\t{ts(at)}\t{N if accepted is None else ts(accepted)}\t"
                     f"{src.officer_id}\t{src.id}\t{dst.id}\t{rid}"
                 )
+            concerned = 0 if route.concerned is None else route.concerned.id
+            hop_hours = (cat_obj.sla_hop_hours or 6) * 3 * HOUR
+            for unit_id, arrived, accepted, submitted, ended_at, how, due_at in self.stays_of(steps, sla_days):
+                sid = self.ids["reports_unitstay"] = self.ids["reports_unitstay"] + 1
+                accept_by = arrived + hop_hours
+                late = ended_at is not None and (
+                    (accepted if accepted is not None else ended_at) > accept_by
+                    or ((submitted if how == "done" and submitted else ended_at) > due_at)
+                )
+                work = submitted - accepted if how == "done" and accepted is not None and submitted else None
+                stays.append(
+                    f"{sid}\t{rid}\t{unit_id}\t{concerned}\t{ts(arrived)}\t{ts(accept_by)}\t"
+                    f"{N if accepted is None else ts(accepted)}\t{N if submitted is None else ts(submitted)}\t"
+                    f"{'t' if late else 'f'}\t{N if ended_at is None else ts(ended_at)}\t{how}\t"
+                    f"{N if ended_at is None else repr(round(ended_at - arrived))}\t"
+                    f"{N if work is None else repr(round(max(0.0, work)))}"
+                )
         return out
 
 
@@ -942,6 +1000,21 @@ COLUMNS = {
         "from_unit_id",
         "to_unit_id",
         "report_id",
+    ),
+    "reports_unitstay": (
+        "id",
+        "report_id",
+        "unit_id",
+        "concerned_id",
+        "arrived_at",
+        "accept_by",
+        "accepted_at",
+        "submitted_at",
+        "late",
+        "ended_at",
+        "ended",
+        "seconds",
+        "work_seconds",
     ),
     "reports_photo": (
         "id",

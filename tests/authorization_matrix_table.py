@@ -112,6 +112,10 @@ EXPECTED: dict[str, str] = {
     "GET petugas/eskalasi/": "L H H H D H D D D L",  # escalated to the caller's units only (none in the matrix)
     "GET petugas/dasbor/": "L D D 2 D 2 D D D L",
     "GET petugas/dasbor/peta.json": "L D D SSH D SHH D D D L",
+    "GET petugas/kinerja/": "L D D 2 D 2 D D D L",  # counts per unit, no report
+    "GET petugas/kinerja/unduh.csv": "L D D 2 D 2 D D D L",
+    "GET petugas/kinerja/unduh.xlsx": "L D D 2 D 2 D D D L",
+    "GET petugas/kinerja/unit/<str:code>/": "L D D 2 D 2 D D D L",  # a unit in the supervisor's kota
     "GET petugas/laporan/<str:number>/": "L 2NN 2NN 22N N 2NN N N D L",
     "GET petugas/laporan/<str:number>/panel/": "L 2NN 2NN 22N N 2NN N N D L",
     "GET petugas/laporan/<str:number>/foto/<int:photo_id>/": "L 2NN 2NN 22N N 2NN N N D L",
@@ -153,6 +157,7 @@ EXPECTED: dict[str, str] = {
     "GET publik/<str:number>/": "N2N N2N N2N N2N N2N N2N N2N N2N N2N N2N",
     "GET publik/<str:number>/foto/<int:photo_id>/": "N2N N2N N2N N2N N2N N2N N2N N2N N2N N2N",
     "GET statistik/": "2 2 2 2 2 2 2 2 2 2",
+    "GET statistik/kinerja/": "2 2 2 2 2 2 2 2 2 2",
     "GET wilayah/kota.json": "2 2 2 2 2 2 2 2 2 2",
     "GET wilayah/<str:code>/batas.json": "2 2 2 2 2 2 2 2 2 2",
     # --- Open311: reading needs no key and shows Publik reports only; filing needs a client app's key

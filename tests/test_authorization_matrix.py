@@ -561,6 +561,10 @@ CALLS = {
     "GET petugas/eskalasi/": listing("GET", "/petugas/eskalasi/"),
     "GET petugas/dasbor/": plain("GET", "/petugas/dasbor/"),
     "GET petugas/dasbor/peta.json": listing("GET", "/petugas/dasbor/peta.json"),
+    "GET petugas/kinerja/": plain("GET", "/petugas/kinerja/"),
+    "GET petugas/kinerja/unduh.csv": plain("GET", "/petugas/kinerja/unduh.csv"),
+    "GET petugas/kinerja/unduh.xlsx": plain("GET", "/petugas/kinerja/unduh.xlsx"),
+    "GET petugas/kinerja/unit/<str:code>/": plain("GET", "/petugas/kinerja/unit/kel:{pb}/"),
     "GET petugas/laporan/<str:number>/": on_report("GET", "/petugas/laporan/{number}/"),
     "GET petugas/laporan/<str:number>/panel/": on_report("GET", "/petugas/laporan/{number}/panel/", headers=HTMX),
     "GET petugas/laporan/<str:number>/foto/<int:photo_id>/": on_report(
@@ -601,6 +605,7 @@ CALLS = {
     "GET publik/<str:number>/": on_report("GET", "/publik/{number}/"),
     "GET publik/<str:number>/foto/<int:photo_id>/": on_report("GET", "/publik/{number}/foto/{photo}/"),
     "GET statistik/": plain("GET", "/statistik/"),
+    "GET statistik/kinerja/": plain("GET", "/statistik/kinerja/"),
     "GET wilayah/kota.json": plain("GET", "/wilayah/kota.json"),
     "GET wilayah/<str:code>/batas.json": plain("GET", "/wilayah/{pb}/batas.json"),
     # --- Open311 GeoReport v2 (JSON; XML is the same view) ---

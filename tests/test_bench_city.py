@@ -129,4 +129,28 @@ def test_a_small_city_has_the_shape_of_a_real_one(built):
     assert set(Notification.objects.values_list("state", flat=True)) == {"sent"}
     # ratings only on done reports
     assert all(r.status == Status.DONE for r in reports if r.rating is not None)
+
+    # stays as the write path keeps them: one open stay per open report, at its unit; each ended Selesai stay
+    # where the history has a Selesai at that unit
+    from sigap.reports.models import UnitStay
+    from sigap.reports.states import is_open
+
+    stays = defaultdict(list)
+    for stay in UnitStay.objects.order_by("arrived_at", "id"):
+        stays[stay.report_id].append(stay)
+    for r in reports:
+        open_stays = [s for s in stays[r.pk] if s.ended_at is None]
+        assert len(open_stays) == (1 if is_open(r.status) else 0), r.number
+        if open_stays:
+            assert open_stays[0].unit_id == r.unit_id
+        assert stays[r.pk][0].unit_id == history[r.pk][0].unit_id and stays[r.pk][0].arrived_at == r.created_at
+        done_at = {(c.unit_id, c.created_at) for c in history[r.pk] if c.new_status == Status.DONE}
+        assert {(s.unit_id, s.ended_at) for s in stays[r.pk] if s.ended == "done"} == done_at, r.number
+        for s in stays[r.pk]:
+            assert (
+                s.ended_at is None or abs(s.seconds - (s.ended_at - s.arrived_at).total_seconds()) <= 1
+            )  # whole seconds
+    assert any(s.late for chain in stays.values() for s in chain) and any(
+        s.work_seconds is not None for chain in stays.values() for s in chain
+    )
     assert Unit.objects.filter(staff_roles__user__username__startswith="city.").exists()

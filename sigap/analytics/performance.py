@@ -44,6 +44,9 @@ from django.conf import settings
 from django.db import connection
 from django.db.models import Aggregate, Count, FloatField, Q, Sum
 from django.utils import timezone
+from django.utils.formats import number_format
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from sigap.organization.models import Unit
 from sigap.reports.models import DoneTime, UnitDay, UnitStay
@@ -165,24 +168,76 @@ class Record:
         )
 
 
-# the columns of the unit table, its exports and its sort keys: (key, figure getter, higher is better)
-COLUMNS: tuple[tuple[str, str], ...] = (
-    ("received", "received"),
-    ("done", "done"),
-    ("hop_median", "hop_median"),
-    ("hop_p90", "hop_p90"),
-    ("total_median", "total_median"),
-    ("total_p90", "total_p90"),
-    ("overdue", "overdue"),
-    ("reopened", "reopened"),
-    ("rejected", "rejected"),
-    ("flagged", "flagged"),
-    ("quick", "quick"),
-    ("bounced", "bounced"),
-    ("confirmed", "confirmed"),
-    ("rating", "rating"),
+@dataclass(frozen=True)
+class Column:
+    key: str
+    label: object  # lazy: translated where shown
+    kind: str  # "count", "duration", "share" or "rating"
+    lower_is_better: bool = False
+
+
+# the columns of the unit tables (console and public), the exports and the sort keys, in order
+COLUMNS: tuple[Column, ...] = (
+    Column("received", gettext_lazy("Diterima"), "count"),
+    Column("done", gettext_lazy("Selesai"), "count"),
+    Column("hop_median", gettext_lazy("Waktu per tahap (median)"), "duration", True),
+    Column("hop_p90", gettext_lazy("Waktu per tahap (p90)"), "duration", True),
+    Column("total_median", gettext_lazy("Sampai Selesai (median)"), "duration", True),
+    Column("total_p90", gettext_lazy("Sampai Selesai (p90)"), "duration", True),
+    Column("overdue", gettext_lazy("Terlambat"), "share", True),
+    Column("reopened", gettext_lazy("Dibuka kembali oleh warga"), "share", True),
+    Column("rejected", gettext_lazy("TL Ditolak"), "share", True),
+    Column("flagged", gettext_lazy("Bukti bertanda"), "share", True),
+    Column("quick", gettext_lazy("Selesai dalam hitungan menit"), "share", True),
+    Column("bounced", gettext_lazy("Bolak-balik"), "count", True),
+    Column("confirmed", gettext_lazy("Dikonfirmasi warga"), "share"),
+    Column("rating", gettext_lazy("Nilai warga"), "rating"),
 )
-SORT_KEYS = tuple(k for k, _a in COLUMNS)
+SORT_KEYS = tuple(c.key for c in COLUMNS)
+LOWER_IS_BETTER = {c.key for c in COLUMNS if c.lower_is_better}
+
+
+def format_duration(seconds) -> str:
+    """Hours below two days, else days, one decimal in the language's own way."""
+    if seconds is None:
+        return "—"
+    hours = float(seconds) / 3600
+    if hours < 48:
+        return _("%(n)s jam") % {"n": number_format(hours, 1)}
+    return _("%(n)s hari") % {"n": number_format(hours / 24, 1)}
+
+
+@dataclass(frozen=True)
+class Cell:
+    key: str
+    text: str  # "—" when hidden
+    n: int | None  # the count behind a share, time or mean (None for a count)
+    value: float | int | None  # raw, for the exports
+
+    @property
+    def hidden(self) -> bool:
+        return self.value is None
+
+
+def cells(record: Record) -> list[Cell]:
+    """A record's figures in ``COLUMNS`` order, formatted for the page."""
+    out = []
+    for col in COLUMNS:
+        figure = getattr(record, col.key)
+        if col.kind == "count":
+            out.append(Cell(col.key, number_format(figure, 0, force_grouping=True), None, figure))
+            continue
+        value = figure.value
+        if value is None:
+            text = "—"
+        elif col.kind == "duration":
+            text = format_duration(value)
+        elif col.kind == "share":
+            text = f"{number_format(100 * value, 0)}%"
+        else:
+            text = number_format(value, 1)
+        out.append(Cell(col.key, text, figure.n, value))
+    return out
 
 
 class _Percentile(Aggregate):
@@ -298,10 +353,6 @@ def unit_table(
     return sort_rows(rows, sort)
 
 
-LOWER_IS_BETTER = {"hop_median", "hop_p90", "total_median", "total_p90", "overdue", "reopened", "rejected"}
-LOWER_IS_BETTER |= {"flagged", "quick", "bounced"}
-
-
 def sort_rows(rows: list, sort: str) -> list:
     sort = sort if sort in SORT_KEYS else "received"
 
@@ -365,6 +416,15 @@ def unit_trend(unit_id: int, *, weeks: int = 12, today: date | None = None, hidd
             buckets[i].total_seconds.append(secs)
             buckets[i].total_n += 1
     return [Week(first + timedelta(weeks=i), Record.of(b)) for i, b in enumerate(buckets)]
+
+
+def units_in_area(code: str, kinds: Iterable[str] | None = None) -> set[int]:
+    """The units working inside a region (its code and every code below it): a kota's kelurahan, kecamatan,
+    its own office and its Suku Dinas."""
+    qs = Unit.objects.filter(Q(wilayah__code=code) | Q(wilayah__code__startswith=code + "."))
+    if kinds is not None:
+        qs = qs.filter(kind__in=list(kinds))
+    return set(qs.values_list("pk", flat=True))
 
 
 def period_bounds(days: int, now: datetime | None = None) -> tuple[datetime, datetime]:

@@ -45,6 +45,8 @@ from sigap.reports.selectors import reports_visible_to
 from sigap.reports.states import OPEN_STATUSES, Status
 from sigap.reports.summaries import local_day
 
+from .performance import units_in_area
+
 R = StaffRole.Role
 MEDIAN_MIN_DONE = 3
 
@@ -124,18 +126,11 @@ TERRITORIAL = (Unit.Kind.KOTA, Unit.Kind.KECAMATAN, Unit.Kind.KELURAHAN)
 def _units_in_area(supervised: set[int]) -> set[int]:
     """The units working inside the territory of a supervised kota / kecamatan / kelurahan (a walikota's Suku
     Dinas), for the per-unit table only: counts, never a report."""
-    areas = [
-        k
-        for k in Unit.objects.filter(pk__in=supervised, kind__in=TERRITORIAL, wilayah__isnull=False).values_list(
-            "wilayah__code", flat=True
-        )
-    ]
-    if not areas:
-        return set()
-    q = Q()
-    for code in areas:
-        q |= Q(wilayah__code=code) | Q(wilayah__code__startswith=code + ".")
-    return set(Unit.objects.filter(q).values_list("pk", flat=True))
+    areas = Unit.objects.filter(pk__in=supervised, kind__in=TERRITORIAL, wilayah__isnull=False)
+    found: set[int] = set()
+    for code in areas.values_list("wilayah__code", flat=True):
+        found |= units_in_area(code)
+    return found
 
 
 @dataclass(frozen=True)

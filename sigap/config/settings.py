@@ -303,6 +303,10 @@ SIGAP_PHOTO_GPS_WARN_M = float(os.environ.get("SIGAP_PHOTO_GPS_WARN_M", "150"))
 # bits are "the same picture"; an after photo taken less than this many minutes after the before is flagged.
 SIGAP_PROOF_PHASH_DISTANCE = int(os.environ.get("SIGAP_PROOF_PHASH_DISTANCE", "6"))
 SIGAP_PROOF_MIN_MINUTES = int(os.environ.get("SIGAP_PROOF_MIN_MINUTES", "15"))
+# Unit performance (``sigap.analytics.performance``): a share, time or mean rests on at least this many reports,
+# and a Selesai whose work (Proses to the request for validation) took less than this many minutes is "quick"
+SIGAP_STATS_MIN_COUNT = int(os.environ.get("SIGAP_STATS_MIN_COUNT", "5"))
+SIGAP_STATS_QUICK_MINUTES = int(os.environ.get("SIGAP_STATS_QUICK_MINUTES", "15"))
 # Escalation (sigap.reports.escalation): the unit a kota's or a dinas's missed deadline goes up to.
 SIGAP_ESCALATION_TOP = os.environ.get("SIGAP_ESCALATION_TOP", "biro-pemerintahan")
 

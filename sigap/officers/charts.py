@@ -43,8 +43,10 @@ def bar_chart(
     right: int = 18,
     bottom: int = 22,
     top: int = 8,
+    label_every: int = 7,
 ) -> dict:
-    """Bars for reports per day, with y ticks and a date label about once a week."""
+    """Bars for reports per day (or per week: a ``DayCount`` per week's first day, ``label_every=1``), with y
+    ticks and a date label every ``label_every`` bars, the last one labelled."""
     step = max(6, plot_w // max(1, len(days)))
     bar_w, gap = max(4, round(step * 0.75)), step - max(4, round(step * 0.75))
     top_value = _nice_max(max((d.n for d in days), default=0))
@@ -53,7 +55,7 @@ def bar_chart(
         h = plot_h * d.n / top_value if top_value else 0
         x = left + i * (bar_w + gap)
         bars.append(Bar(x=x, y=top + plot_h - h, w=bar_w, h=h, n=d.n, label=date_format(d.day, "j M")))
-        if (len(days) - 1 - i) % 7 == 0:
+        if (len(days) - 1 - i) % label_every == 0:
             labels.append(Tick(pos=x + bar_w / 2, text=date_format(d.day, "j/n")))
     y_ticks = [Tick(pos=top + plot_h - plot_h * f, text=str(round(top_value * f))) for f in (0, 0.5, 1)]
     width = left + len(days) * (bar_w + gap) + right

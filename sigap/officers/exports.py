@@ -125,27 +125,36 @@ def rows(reports: Iterable[Report]) -> Iterator[list]:
         ]
 
 
-def csv_content(reports: Iterable[Report]) -> bytes:
-    """A header line and one line per report; times as ``2026-12-03T09:30+07:00``."""
+def csv_table(header: Iterable, body: Iterable[list]) -> bytes:
+    """A header line and one line per row (every text neutralised); times as ``2026-12-03T09:30+07:00``."""
     buf = io.StringIO()
     writer = csv.writer(buf)
-    writer.writerow(COLUMNS)
-    for row in rows(reports):
+    writer.writerow([neutralise(str(h)) for h in header])
+    for row in body:
         writer.writerow(
-            ["" if v is None else v.isoformat(timespec="minutes") if isinstance(v, datetime) else v for v in row]
+            [
+                ""
+                if v is None
+                else v.isoformat(timespec="minutes")
+                if isinstance(v, datetime)
+                else neutralise(v)
+                if isinstance(v, str)
+                else v
+                for v in row
+            ]
         )
     return buf.getvalue().encode()
 
 
-def xlsx_content(reports: Iterable[Report]) -> bytes:
-    """One sheet, streamed row by row (openpyxl's write-only workbook): a bold header row, then one row per
-    report; times are real date-times in local time without a time zone (spreadsheets have none)."""
+def xlsx_table(sheet_name: str, header: Iterable, body: Iterable[list]) -> bytes:
+    """One sheet, streamed row by row (openpyxl's write-only workbook): a bold header row, then the rows; times
+    are real date-times in local time without a time zone (spreadsheets have none)."""
     from openpyxl import Workbook
     from openpyxl.cell import WriteOnlyCell
     from openpyxl.styles import Font
 
     book = Workbook(write_only=True)
-    sheet = book.create_sheet("Laporan")
+    sheet = book.create_sheet(sheet_name)
     bold = Font(bold=True)
 
     def cell(value, **style):
@@ -154,14 +163,29 @@ def xlsx_content(reports: Iterable[Report]) -> bytes:
             setattr(c, name, v)
         return c
 
-    sheet.append([cell(name, font=bold) for name in COLUMNS])
-    for row in rows(reports):
+    sheet.append([cell(neutralise(str(name)), font=bold) for name in header])
+    for row in body:
         sheet.append(
-            [cell(v.replace(tzinfo=None), number_format=DATE_FORMAT) if isinstance(v, datetime) else v for v in row]
+            [
+                cell(v.replace(tzinfo=None), number_format=DATE_FORMAT)
+                if isinstance(v, datetime)
+                else neutralise(v)
+                if isinstance(v, str)
+                else v
+                for v in row
+            ]
         )
     buf = io.BytesIO()
     book.save(buf)
     return buf.getvalue()
+
+
+def csv_content(reports: Iterable[Report]) -> bytes:
+    return csv_table(COLUMNS, rows(reports))
+
+
+def xlsx_content(reports: Iterable[Report]) -> bytes:
+    return xlsx_table("Laporan", COLUMNS, rows(reports))
 
 
 def file_response(request, page: Page, fmt: str, params: dict) -> HttpResponse:

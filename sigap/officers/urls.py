@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import dashboard, views
+from . import dashboard, performance, views
 
 app_name = "officers"
 urlpatterns = [
@@ -15,6 +15,10 @@ urlpatterns = [
     path("validasi/", views.validation_view, name="validation"),
     path("eskalasi/", views.escalations_view, name="escalations"),
     path("dasbor/", dashboard.dashboard_view, name="dashboard"),
+    path("kinerja/", performance.performance_view, name="performance"),
+    path("kinerja/unduh.csv", performance.performance_export_view, {"fmt": "csv"}, name="performance_csv"),
+    path("kinerja/unduh.xlsx", performance.performance_export_view, {"fmt": "xlsx"}, name="performance_xlsx"),
+    path("kinerja/unit/<str:code>/", performance.unit_performance_view, name="unit_performance"),
     path("dasbor/peta.json", dashboard.dashboard_map_view, name="dashboard_map"),
     path("laporan/<str:number>/", views.report_view, name="report"),
     path("laporan/<str:number>/panel/", views.report_panel_view, name="report_panel"),

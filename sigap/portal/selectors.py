@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
 from django.conf import settings
+from django.core.cache import cache
 from django.core.paginator import Paginator
 from django.db.models import Q, QuerySet
 from django.urls import reverse
@@ -27,8 +28,9 @@ from django.utils.functional import cached_property
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from sigap.analytics import performance
 from sigap.core.errors import DomainError
-from sigap.organization.models import Category, Wilayah
+from sigap.organization.models import Category, Unit, Wilayah
 from sigap.reports import exposure, photoserve
 from sigap.reports.exposure import Audience
 from sigap.reports.models import AreaDoneDays, AreaStatus, Hop, Photo, Report
@@ -765,3 +767,47 @@ def _photos_and_evidence(report: Report, status: Status) -> dict:
         "photos": [p for p in photos if not p["proof"]],
         "evidence": {"note": report.public_note, "photos": [p for p in photos if p["proof"]]},
     }
+
+
+# --- unit performance for the public (``sigap.analytics.performance``) ------------------------------------
+
+PERFORMANCE_PERIODS = (90, 365)
+PERFORMANCE_CACHE_SECONDS = 600
+
+
+@dataclass(frozen=True)
+class AreaRecord:
+    code: str
+    name: str
+    record: performance.Record
+
+
+def performance_by_area(*, days: int, kota: str = "") -> tuple[list[AreaRecord], list[AreaRecord]]:
+    """The same figures as the console's unit table, per kota (every unit working in it, as one) and, for a
+    chosen kota, per kelurahan office: aggregates only, each hidden below the minimum count like everywhere.
+    Cached for ten minutes (the figures are about weeks, and the page is public)."""
+    key = f"sigap:performance:{days}:{kota}:{performance.min_count()}"
+    found = cache.get(key)
+    if found is not None:
+        return found
+    since, until = performance.period_bounds(days)
+    prefix = _service_prefix()
+    kotas = Wilayah.objects.filter(code__startswith=prefix, level=Wilayah.Level.KOTA).order_by("name")
+    kota_rows = [
+        AreaRecord(
+            code,
+            _short(name),
+            performance.Record.of(performance.group_counts(performance.units_in_area(code), since=since, until=until)),
+        )
+        for code, name in kotas.values_list("code", "name")
+    ]
+    kel_rows: list[AreaRecord] = []
+    if kota and any(r.code == kota for r in kota_rows):
+        offices = performance.units_in_area(kota, kinds=[Unit.Kind.KELURAHAN])
+        kel_rows = [
+            AreaRecord(row.unit.wilayah.code if row.unit.wilayah_id else row.unit.code, row.unit.name, row.record)
+            for row in performance.unit_table(offices, since=since, until=until)
+        ]
+        kel_rows.sort(key=lambda r: r.name)
+    cache.set(key, (kota_rows, kel_rows), PERFORMANCE_CACHE_SECONDS)
+    return kota_rows, kel_rows

@@ -22,6 +22,7 @@ urlpatterns = [
     path("publik/<str:number>/", views.public_detail_view, name="public_detail"),
     path("publik/<str:number>/foto/<int:photo_id>/", views.public_photo_view, name="public_photo"),
     path("statistik/", views.statistics_view, name="statistics"),
+    path("statistik/kinerja/", views.performance_view, name="performance"),
     path("wilayah/kota.json", views.kota_outlines_json_view, name="kota_outlines"),
     path("wilayah/<str:code>/batas.json", views.boundary_json_view, name="boundary"),
 ]

@@ -22,6 +22,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from sigap.analytics import performance
 from sigap.core.errors import DomainError
 from sigap.core.throttles import per_ip
 from sigap.intake import idempotency
@@ -637,6 +638,34 @@ def statistics_view(request):
             "kel_rows": kel_rows,
             "total": total,
             "kota": kota,
+        },
+    )
+
+
+@require_GET
+def performance_view(request):
+    """Unit performance for everyone: per kota and, for a chosen kota, per kelurahan; aggregates only."""
+    try:
+        days = int(request.GET.get("hari", 365))
+    except ValueError:
+        days = 365
+    days = days if days in selectors.PERFORMANCE_PERIODS else 365
+    kota = request.GET.get("kota", "")[:20]
+    kota_rows, kel_rows = selectors.performance_by_area(days=days, kota=kota)
+    return render(
+        request,
+        "portal/performance.html",
+        {
+            "nav": "stats",
+            "kota_rows": [{"area": r, "cells": performance.cells(r.record)} for r in kota_rows],
+            "kel_rows": [{"area": r, "cells": performance.cells(r.record)} for r in kel_rows],
+            "kota": kota,
+            "kota_name": next((r.name for r in kota_rows if r.code == kota), ""),
+            "days": days,
+            "periods": selectors.PERFORMANCE_PERIODS,
+            "columns": performance.COLUMNS,
+            "min_count": performance.min_count(),
+            "quick_minutes": int(performance.quick_seconds() // 60),
         },
     )
 

@@ -7,6 +7,7 @@ from django.urls import reverse
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
+from sigap.analytics.performance import format_duration
 from sigap.reports.states import COLOUR, Status
 
 from ..access import user_can_enter_reports, user_can_open_validation_queue, user_can_see_dashboard, user_can_use_queue
@@ -29,6 +30,7 @@ def console_nav(context):
         items.append((reverse("officers:validation"), _("Validasi")))
     if user_can_see_dashboard(request):
         items.append((reverse("officers:dashboard"), _("Dasbor")))
+        items.append((reverse("officers:performance"), _("Kinerja unit")))
     if user_can_enter_reports(request):
         items.append((reverse("intake:operator"), _("Input laporan warga")))
     queue = reverse("officers:queue")
@@ -76,13 +78,7 @@ def status_colour(code) -> str:
 @register.filter
 def duration(seconds) -> str:
     """A duration in hours below two days, else in days (one decimal, localized)."""
-    if seconds is None:
-        return "—"
-    hours = float(seconds) / 3600
-    decimal = "." if _english() else ","
-    if hours < 48:
-        return _("%(n)s jam") % {"n": f"{hours:.1f}".replace(".", decimal)}
-    return _("%(n)s hari") % {"n": f"{hours / 24:.1f}".replace(".", decimal)}
+    return format_duration(seconds)
 
 
 @register.filter

@@ -31,8 +31,8 @@ def labels(user, path: str = "/petugas/") -> list[str]:
     ("role", "items"),
     [
         (R.OFFICER, ["Antrean", "Eskalasi"]),
-        (R.VALIDATOR, ["Antrean", "Eskalasi", "Validasi", "Dasbor"]),
-        (R.SUPERVISOR, ["Antrean", "Eskalasi", "Dasbor"]),
+        (R.VALIDATOR, ["Antrean", "Eskalasi", "Validasi", "Dasbor", "Kinerja unit"]),
+        (R.SUPERVISOR, ["Antrean", "Eskalasi", "Dasbor", "Kinerja unit"]),
         (R.OPERATOR, ["Input laporan warga"]),
         (R.AUDITOR, []),
     ],

@@ -110,6 +110,8 @@ def test_no_identity_reaches_any_portal_page_partial_or_json(
         "/publik/peta.json",
         "/statistik/",
         "/statistik/?kota=31.75",
+        "/statistik/kinerja/",
+        "/statistik/kinerja/?kota=31.75&hari=90",
         "/lapor/terkirim/",
         f"/wilayah/{PB}/batas.json",
         "/wilayah/kota.json",

@@ -155,6 +155,8 @@ def test_what_a_reporter_writes_later_reaches_no_officer_auditor_or_public_surfa
             grab(f"console-panel:{user}:{number}", c.get(f"/petugas/laporan/{number}/panel/"))
         grab(f"console-queue:{user}", c.get("/petugas/"))
         grab(f"dashboard:{user}", c.get("/petugas/dasbor/"))
+        grab(f"performance:{user}", c.get("/petugas/kinerja/", {"hari": 365}))
+        grab(f"performance-xlsx:{user}", c.get("/petugas/kinerja/unduh.xlsx", {"hari": 365}))
     anonymous = type(client)()
     grab("open311:list", anonymous.get("/open311/v2/requests.json"))
     for number in reports:
