@@ -372,6 +372,8 @@ SIGAP_CHANNELS = {
 SIGAP_WEBHOOK_MAX_BYTES = int(os.environ.get("SIGAP_WEBHOOK_MAX_BYTES", str(2 * 1024 * 1024)))
 SIGAP_MEDIA_MAX_BYTES = int(os.environ.get("SIGAP_MEDIA_MAX_BYTES", str(10 * 1024 * 1024)))
 SIGAP_CONVERSATION_HOURS = float(os.environ.get("SIGAP_CONVERSATION_HOURS", "24"))
+# a chat reply YA / TIDAK + reason to "is it really fixed?" is taken as the answer for this many days after Selesai
+SIGAP_CONFIRM_REPLY_DAYS = int(os.environ.get("SIGAP_CONFIRM_REPLY_DAYS", "7"))
 
 # Staff sign-in (docs/deployment.md, "Staff sign-in").
 # Second factor (TOTP, django-otp) for accounts with a role above officer and for admin accounts (is_staff or

@@ -108,6 +108,24 @@ T = {
         "Terima kasih, jawaban Anda untuk laporan {number} sudah diteruskan ke petugas.",
         "Thank you, your answer on report {number} has been passed to the officers.",
     ),
+    "confirmed": (
+        "Terima kasih, konfirmasi Anda untuk laporan {number} sudah dicatat. Beri nilai penanganannya: balas "
+        "angka 1 (buruk) sampai 5 (sangat baik).",
+        "Thank you, your confirmation on report {number} is recorded. Rate how it was handled: reply a number "
+        "from 1 (poor) to 5 (very good).",
+    ),
+    "rated": (
+        "Terima kasih atas penilaian Anda untuk laporan {number}.",
+        "Thank you for rating report {number}.",
+    ),
+    "dispute_reason": (
+        "Laporan {number} belum beres? Balas TIDAK diikuti alasannya, misalnya: TIDAK got masih mampet.",
+        "Report {number} is not fixed? Reply NO followed by your reason, for example: NO the drain is still blocked.",
+    ),
+    "disputed": (
+        "Terima kasih. Laporan {number} dibuka kembali dan diteruskan lagi ke {unit} dengan alasan Anda.",
+        "Thank you. Report {number} is reopened and sent back to {unit} with your reason.",
+    ),
     "cancelled": (
         "Laporan dibatalkan. Kirim pesan baru kapan saja untuk melapor.",
         "Report cancelled. Send a new message any time to report.",
@@ -241,11 +259,71 @@ def _answer_to_question(inbound: Inbound) -> bool:
     return True
 
 
+CONFIRM_WORDS = {"ya", "iya", "y", "yes", "beres", "sudah", "sudah beres", "ok", "oke"}
+DISPUTE_WORDS = {"tidak", "belum", "no", "not"}
+
+
+def _answer_to_done(inbound: Inbound) -> bool:
+    """A reply to "is it really fixed?" (``services._status_message`` asks it on the chat a report came from):
+    YA confirms, then a number 1–5 rates; TIDAK with a reason reopens the report. Only within
+    ``SIGAP_CONFIRM_REPLY_DAYS`` of Selesai and when no new report is being told in the chat, so a new report
+    that starts with "tidak ..." weeks later is a new report."""
+    from sigap.reports import services as report_services
+    from sigap.reports.states import Status
+
+    from .services import reporter_dispute_for
+
+    text = (inbound.text or "").strip()
+    key = sender_hash(inbound.channel, inbound.sender)
+    if (
+        not text
+        or Conversation.objects.filter(
+            channel=inbound.channel, sender_hash=key, state=Conversation.State.OPEN, expires_at__gt=timezone.now()
+        ).exists()
+    ):
+        return False
+    since = timezone.now() - timedelta(days=settings.SIGAP_CONFIRM_REPLY_DAYS)
+    filed = (
+        Conversation.objects.filter(
+            channel=inbound.channel,
+            sender_hash=key,
+            state=Conversation.State.FILED,
+            report__status=Status.DONE,
+            report__closed_at__gte=since,
+        )
+        .select_related("report", "report__unit")
+        .order_by("-updated_at")
+        .first()
+    )
+    if filed is None:
+        return False
+    report = filed.report
+    answer = text.lower().strip(" .!")
+    first = answer.partition(" ")[0]
+    if report.confirmed_at is None and answer in CONFIRM_WORDS:
+        report_services.report_confirm_by_id(report_id=report.pk)
+        dialog_say(filed, "confirmed", number=report.number)
+        return True
+    if report.confirmed_at is not None and report.rating is None and answer in {"1", "2", "3", "4", "5"}:
+        report_services.report_rate_by_id(report_id=report.pk, rating=int(answer))
+        dialog_say(filed, "rated", number=report.number)
+        return True
+    if first.strip(",:;-") in DISPUTE_WORDS:
+        reason = text.strip()[len(first) :].strip(" ,:;-.")
+        if len(reason) < 5:
+            dialog_say(filed, "dispute_reason", number=report.number)
+            return True
+        reporter_dispute_for(report, reason)
+        dialog_say(filed, "disputed", number=report.number, unit=report.unit.name if report.unit else "")
+        return True
+    return False
+
+
 def conversation_handle(inbound: Inbound):
     """Take one inbound chat message; returns the Report if this message completed one."""
     from .channels.registry import ADAPTERS
 
-    if _answer_to_question(inbound):
+    if _answer_to_question(inbound) or _answer_to_done(inbound):
         return None
 
     conv = _open_conversation(inbound)

@@ -553,6 +553,17 @@ def reporter_dispute(*, tracking_code: str, reason: str, secret: str = "", now: 
         )
 
 
+def reporter_dispute_for(report: Report, reason: str, *, now: datetime | None = None):
+    """A "not fixed" that reached us on the report's own chat: the original goes to the vault, the reason to
+    officers through the redaction door, like every other thing a reporter writes."""
+    text = reason.strip()[:MAX_DESCRIPTION]
+    if report.reporter_ref:
+        vault.identity_update(report.reporter_ref, last_dispute=text)
+    return report_services.report_dispute_by_id(
+        report_id=report.pk, reason=door.for_officers(text, reporter_ref=report.reporter_ref).text, now=now
+    )
+
+
 def reporter_rate(
     *, tracking_code: str, rating: int, comment: str = "", secret: str = "", now: datetime | None = None
 ) -> Report:

@@ -35,7 +35,7 @@ from .duplicates import (
     cluster_merge,
     place_changed,
 )
-from .models import DuplicateCandidate, Hop, Notification, NumberSequence, Photo, Report, StatusChange
+from .models import Channel, DuplicateCandidate, Hop, Notification, NumberSequence, Photo, Report, StatusChange
 from .states import (
     DISPUTE_WINDOW_DAYS,
     WORKING,
@@ -123,13 +123,26 @@ def _notify_merged(report: Report, change: StatusChange, status: Status) -> None
         transaction.on_commit(lambda pk=note.pk: outbox.enqueue(pk))
 
 
+# channels whose residents talk with Sigap in a chat (``sigap.intake.conversations``): they answer by replying
+REPLY_CHANNELS = frozenset({Channel.WHATSAPP, Channel.TELEGRAM, Channel.SMS})
+
+
 def _status_message(report: Report, status: Status, unit: Unit | None, note: str) -> tuple[str, str]:
     where_id = f" Ditangani oleh {unit.name}." if unit else ""
     where_en = f" Handled by {unit.name}." if unit else ""
     note_part = f" Catatan: {note}" if note else ""
     note_en = f" Note: {note}" if note else ""
     ask_id = ask_en = ""
-    if status == Status.DONE:  # the resident confirms: evidence first (the Lacak page), then yes or no
+    if status == Status.DONE and report.channel in REPLY_CHANNELS:  # a chat: the answer is a reply
+        ask_id = (
+            " Apakah masalahnya sudah benar-benar beres? Lihat hasilnya di halaman Lacak dengan kode lacak Anda, "
+            "lalu balas YA jika sudah beres, atau TIDAK diikuti alasannya jika belum."
+        )
+        ask_en = (
+            " Is the problem really fixed? See the result on the Track page with your tracking code, then reply "
+            "YES if it is fixed, or NO followed by your reason if it is not."
+        )
+    elif status == Status.DONE:  # the resident confirms: evidence first (the Lacak page), then yes or no
         ask_id = (
             " Apakah masalahnya sudah benar-benar beres? Lihat hasilnya di halaman Lacak dengan kode lacak Anda, "
             "lalu jawab: ya, sudah beres; atau sanggah dengan alasannya."
@@ -1059,6 +1072,14 @@ def report_by_tracking(code: str, *, for_update: bool = False, secret: str | Non
     return report
 
 
+def _lock_done(report_id: int, what_id: str, refused_en: str) -> Report:
+    """The report, locked, if it is Selesai (rating and confirming are for a finished report only)."""
+    report = _lock(report_id)
+    if report.status != Status.DONE:
+        raise TransitionRefused(f"{what_id} untuk laporan yang sudah Selesai.", refused_en, code="not_done")
+    return report
+
+
 def _done_for_reporter(tracking_code: str, secret: str, what_id: str, refused_en: str) -> Report:
     """The reporter's report, locked, if it is Selesai (rating and confirming are for a finished report only)."""
     report = report_by_tracking(tracking_code, for_update=True, secret=secret)
@@ -1071,8 +1092,15 @@ def _done_for_reporter(tracking_code: str, secret: str, what_id: str, refused_en
 def report_rate(
     *, tracking_code: str, rating: int, comment: str = "", secret: str = "", now: datetime | None = None
 ) -> Report:
-    now = now or timezone.now()
     report = _done_for_reporter(tracking_code, secret, "Penilaian hanya", "Only a report marked Done can be rated.")
+    return report_rate_by_id(report_id=report.pk, rating=rating, comment=comment, now=now)
+
+
+@transaction.atomic
+def report_rate_by_id(*, report_id: int, rating: int, comment: str = "", now: datetime | None = None) -> Report:
+    """``report_rate`` for a reporter already known to be this report's (a reply on its chat)."""
+    now = now or timezone.now()
+    report = _lock_done(report_id, "Penilaian hanya", "Only a report marked Done can be rated.")
     if not 1 <= int(rating) <= 5:
         raise DomainError(
             "Nilai harus 1 sampai 5.", "Rating must be 1 to 5.", code="bad_rating", status=422, field="rating"
@@ -1094,8 +1122,16 @@ def report_dispute(*, tracking_code: str, reason: str, secret: str = "", now: da
 
     ``reason`` must already be redacted (intake does it); it becomes a public note.
     """
-    now = now or timezone.now()
     report = report_by_tracking(tracking_code, for_update=True, secret=secret)
+    return report_dispute_by_id(report_id=report.pk, reason=reason, now=now)
+
+
+@transaction.atomic
+def report_dispute_by_id(*, report_id: int, reason: str, now: datetime | None = None) -> StatusChange:
+    """``report_dispute`` for a reporter already known to be this report's (a reply on the chat the report came
+    from, or a tracking code checked by the caller)."""
+    now = now or timezone.now()
+    report = _lock(report_id)
     if report.status == Status.DONE and dispute_window_closed(report.closed_at, now):
         raise TransitionRefused(
             f"Sanggahan hanya dapat diajukan dalam {DISPUTE_WINDOW_DAYS} hari setelah laporan selesai.",
@@ -1131,10 +1167,17 @@ def report_dispute(*, tracking_code: str, reason: str, secret: str = "", now: da
 @transaction.atomic
 def report_confirm(*, tracking_code: str, secret: str = "", now: datetime | None = None) -> Report:
     """The reporter says the problem is really fixed (asked when the report reached Selesai)."""
-    now = now or timezone.now()
     report = _done_for_reporter(
         tracking_code, secret, "Konfirmasi hanya", "Only a report marked Done can be confirmed."
     )
+    return report_confirm_by_id(report_id=report.pk, now=now)
+
+
+@transaction.atomic
+def report_confirm_by_id(*, report_id: int, now: datetime | None = None) -> Report:
+    """``report_confirm`` for a reporter already known to be this report's (a reply on its chat)."""
+    now = now or timezone.now()
+    report = _lock_done(report_id, "Konfirmasi hanya", "Only a report marked Done can be confirmed.")
     if report.confirmed_at is None:
         report.confirmed_at = now
         report.save(update_fields=["confirmed_at", "updated_at"])

@@ -8,7 +8,7 @@ import pytest
 from sigap.intake.models import Conversation
 from sigap.intake.tests.channel_helpers import replies_to, wa_location, wa_payload, wa_sign, wa_text
 from sigap.reports import services
-from sigap.reports.models import Report
+from sigap.reports.models import Report, UnitDay
 from sigap.reports.tests.factories import inner_point
 
 pytestmark = pytest.mark.django_db
@@ -106,3 +106,90 @@ def test_the_engine_keeps_the_dialog_in_the_vault_and_speaks_the_residents_langu
     note = dialog_say(conv, "refused", reason=("alasannya", "the reason"))
     assert note.body == note.body_en == "Sorry, the report could not be filed: the reason"
     assert note.recipient_ref == conv.identity_ref and note.kind == "dialog:refused"
+
+
+def _filed_on_whatsapp(deliver, prefix: str, name: str = "Pak Warga") -> Report:
+    lat, lon = inner_point("31.75.07.1002")
+    for msg in (
+        wa_text(f"wamid.{prefix}1", "Got mampet parah di gang buntu"),
+        wa_location(f"wamid.{prefix}2", lat, lon),
+        wa_text(f"wamid.{prefix}3", "ya"),
+        wa_text(f"wamid.{prefix}4", "1"),
+    ):
+        body = wa_payload(msg, name=name)
+        deliver("whatsapp", body, wa_sign(body))
+    return Report.objects.get()
+
+
+def _say(deliver, mid: str, text: str) -> None:
+    body = wa_payload(wa_text(mid, text))
+    deliver("whatsapp", body, wa_sign(body))
+
+
+def test_a_whatsapp_resident_confirms_the_fix_by_replying_yes_then_rates_it(deliver, fake, selesai):
+    """#12: the Selesai message asks on the chat the report came from; YA confirms, a number rates it after."""
+    report = _filed_on_whatsapp(deliver, "Y")
+    selesai(report)
+    asked = replies_to(fake)[-1]
+    assert "status Selesai" in asked and "balas YA jika sudah beres, atau TIDAK diikuti alasannya" in asked
+    _say(deliver, "wamid.Y5", "Ya")
+    report.refresh_from_db()
+    assert report.confirmed_at is not None and report.status == "done"
+    assert "konfirmasi Anda untuk laporan" in replies_to(fake)[-1] and "angka 1" in replies_to(fake)[-1]
+    _say(deliver, "wamid.Y6", "5")
+    report.refresh_from_db()
+    assert report.rating == 5 and "penilaian Anda" in replies_to(fake)[-1]
+    assert Report.objects.count() == 1 and not Conversation.objects.filter(state="open").exists()
+    assert sum(UnitDay.objects.values_list("confirmed", flat=True)) == 1
+    assert sum(UnitDay.objects.values_list("rating_sum", flat=True)) == 5
+
+
+def test_a_whatsapp_resident_says_not_fixed_with_a_reason_and_the_report_reopens(deliver, fake, selesai):
+    report = _filed_on_whatsapp(deliver, "T")
+    selesai(report)
+    _say(deliver, "wamid.T5", "tidak")  # no reason yet: asked for one, nothing changes
+    report.refresh_from_db()
+    assert report.status == "done" and "Balas TIDAK diikuti alasannya" in replies_to(fake)[-1]
+    _say(deliver, "wamid.T6", "Tidak, got masih mampet. Hubungi saya di 0812-1111-2222")
+    report.refresh_from_db()
+    assert report.status == "reopened" and report.disputes == 1 and Report.objects.count() == 1
+    change = report.history.last()
+    assert "got masih mampet" in change.public_note and "1111" not in change.public_note + change.internal_note
+    assert "dibuka kembali" in replies_to(fake)[-1]
+
+
+def test_a_new_report_weeks_after_selesai_is_a_new_report_not_a_dispute(deliver, fake, selesai, settings):
+    report = _filed_on_whatsapp(deliver, "W")
+    selesai(report)
+    settings.SIGAP_CONFIRM_REPLY_DAYS = 0  # the answer window has passed
+    _say(deliver, "wamid.W5", "Tidak ada lampu jalan di gang kami, gelap sekali")
+    report.refresh_from_db()
+    assert report.status == "done" and report.disputes == 0
+    assert Conversation.objects.filter(state="open").count() == 1  # a new report is being told
+
+
+def test_a_chat_dispute_is_redacted_with_the_reporters_own_names_on_every_officer_surface(
+    deliver, fake, selesai, staff
+):
+    """The canary on the chat's "not fixed" path: the reason names the reporter (their WhatsApp profile name, bare)
+    and their number; the officer's report page, panel and API show the reason without them."""
+    from sigap.officers.tests.helpers import console
+
+    report = _filed_on_whatsapp(deliver, "D", name="Zyxwvut Qoppaname")
+    officer = selesai(report)
+    body = wa_payload(
+        wa_text("wamid.D5", "TIDAK masih mampet, tanya Zyxwvut Qoppaname di 0812 9988 7766"), name="Zyxwvut Qoppaname"
+    )
+    deliver("whatsapp", body, wa_sign(body))
+    report.refresh_from_db()
+    assert report.status == "reopened"
+    c = console(officer)
+    pages = [
+        c.get(f"/petugas/laporan/{report.number}/").content.decode(),
+        c.get(f"/petugas/laporan/{report.number}/panel/").content.decode(),
+        c.get(f"/api/v1/officer/reports/{report.number}").content.decode(),
+    ]
+    assert "masih mampet" in pages[0]
+    for page in pages:
+        for marker in ("Zyxwvut", "Qoppaname", "9988", "7766"):
+            assert marker not in page, marker
