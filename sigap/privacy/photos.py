@@ -103,7 +103,21 @@ def _meta(image: Image.Image) -> dict:
         gps = _gps(exif)
         if gps:
             meta["gps"] = gps
+        camera = _camera(exif)
+        if camera:
+            meta["camera"] = camera
     return meta
+
+
+def _camera(exif) -> str:
+    """The camera as its EXIF names it (make, model, body serial when written), for telling two devices apart."""
+    try:
+        serial = exif.get_ifd(ExifTags.IFD.Exif).get(ExifTags.Base.BodySerialNumber)
+    except Exception:  # noqa: BLE001
+        serial = None
+    parts = [exif.get(ExifTags.Base.Make), exif.get(ExifTags.Base.Model), serial]
+    text = "|".join(str(p).strip("\x00 ") for p in parts if p)
+    return text[:200] if any(parts) else ""
 
 
 # --- decoding --------------------------------------------------------------------------------------

@@ -318,6 +318,7 @@ class Photo(models.Model):
     taken_at = models.DateTimeField(null=True, blank=True)
     taken_lat = models.FloatField(null=True, blank=True)
     taken_lon = models.FloatField(null=True, blank=True)
+    camera = models.CharField(max_length=16, blank=True, help_text="proof photos: keyed digest of the camera")
     proof_flags = models.JSONField(default=list, blank=True)  # [{"code": ..., params}] shown to the validator
 
     class Meta:

@@ -94,11 +94,20 @@ def evidence_fields(clean, kind: str) -> dict:
         keyed = clean.phash ^ _pad()
         fields["phash"] = to_signed(keyed)
         fields.update({f"phash_b{i}": b for i, b in enumerate(bands(keyed))})
-    if kind in PROOF_KINDS:  # a resident's capture time and place stay in the vault
+    if kind in PROOF_KINDS:  # a resident's capture time, place and camera stay in the vault
         gps = clean.meta.get("gps")
         fields["taken_at"] = _taken_at(clean.meta.get("captured_at"))
         fields["taken_lat"], fields["taken_lon"] = gps if gps else (None, None)
+        fields["camera"] = camera_key(clean.meta.get("camera", ""))
     return fields
+
+
+def camera_key(camera: str) -> str:
+    """A keyed digest of the camera's make, model and serial: two photos from one phone compare equal, and the
+    database alone does not say which phone (or officer) it was."""
+    if not camera:
+        return ""
+    return hmac.new(settings.SECRET_KEY.encode(), b"sigap-camera:" + camera.encode(), hashlib.sha256).hexdigest()[:16]
 
 
 def similar(photo: Photo) -> list[tuple[Photo, int]]:
@@ -156,6 +165,10 @@ def _flags(photo: Photo, report: Report, befores: list[Photo]) -> list[dict]:
                     flags.append({"code": "after_before_before"})
                 elif gap < timedelta(minutes=_min_minutes()):
                     flags.append({"code": "quick_pair", "minutes": int(gap.total_seconds() // 60)})
+    if photo.kind == Photo.Kind.AFTER and photo.camera:
+        cameras = {b.camera for b in befores if b.camera}
+        if cameras and photo.camera not in cameras:  # the after photo came from another device
+            flags.append({"code": "other_camera"})
     if photo.taken_lat is None or photo.taken_lon is None:
         flags.append({"code": "no_position"})
     elif report.lat is not None and report.lon is not None:
@@ -255,4 +268,6 @@ def flag_text(flag: dict, *, name: bool = True) -> str:
         return _("Diambil %(d)s dari lokasi laporan.") % {"d": _distance(int(flag.get("metres", 0)))}
     if code == "no_position":
         return _("Lokasi pengambilan tidak tercatat di foto.")
+    if code == "other_camera":
+        return _("Diambil dengan kamera lain dari foto sebelum.")
     return str(code)

@@ -32,8 +32,16 @@ def scene(seed: int, size=(800, 600)) -> Image.Image:
     return Image.fromarray(small).resize(size, Image.BICUBIC)
 
 
-def camera_jpeg(image: Image.Image, *, taken: datetime | None, at: tuple[float, float] | None, quality=90) -> bytes:
-    """A JPEG as a phone camera writes it: capture time (local, no zone) and GPS in EXIF."""
+def camera_jpeg(
+    image: Image.Image,
+    *,
+    taken: datetime | None,
+    at: tuple[float, float] | None,
+    quality=90,
+    camera: tuple[str, str, str] | None = None,
+) -> bytes:
+    """A JPEG as a phone camera writes it: capture time (local, no zone), GPS and, given, the camera's make,
+    model and body serial in EXIF."""
 
     def dms(value: float):
         value = abs(value)
@@ -45,6 +53,9 @@ def camera_jpeg(image: Image.Image, *, taken: datetime | None, at: tuple[float, 
         exif.get_ifd(0x8769)[0x9003] = timezone.localtime(taken).strftime("%Y:%m:%d %H:%M:%S")
     if at is not None:
         exif[0x8825] = {1: "S" if at[0] < 0 else "N", 2: dms(at[0]), 3: "E", 4: dms(at[1])}
+    if camera is not None:
+        exif[0x010F], exif[0x0110] = camera[0], camera[1]
+        exif.get_ifd(0x8769)[0xA431] = camera[2]
     buf = io.BytesIO()
     image.save(buf, "JPEG", quality=quality, exif=exif)
     return buf.getvalue()
@@ -156,6 +167,28 @@ def test_after_minutes_after_before_and_missing_camera_data_are_flagged(pb_offic
     bare = add(report, pb_officer, "after", camera_jpeg(scene(52), taken=None, at=None))
     assert flags(bare) == ["no_time", "no_position"]
     assert texts(bare) == ["Waktu pengambilan tidak tercatat di foto.", "Lokasi pengambilan tidak tercatat di foto."]
+
+
+def test_an_after_photo_from_another_camera_than_the_before_photo_is_flagged(pb_officer):
+    """A staged proof: the after photo downloaded, or sent by someone else, is not from the phone that took the
+    before photo on site. The camera is kept as a keyed digest, never its serial."""
+    report = working(pb_officer)
+    here = inner_point(PB)
+    t = report.created_at + timedelta(minutes=20)
+    phone = ("samsung", "SM-A155F", "R58W30ABCDE")
+    before = add(report, pb_officer, "before", camera_jpeg(scene(80), taken=t, at=here, camera=phone))
+    same = add(report, pb_officer, "after", camera_jpeg(scene(81), taken=t + timedelta(hours=2), at=here, camera=phone))
+    other = ("OPPO", "CPH2591", "9f2c77aa01")
+    elsewhere = add(
+        report, pb_officer, "after", camera_jpeg(scene(82), taken=t + timedelta(hours=3), at=here, camera=other)
+    )
+    assert flags(before) == [] and flags(same) == []
+    assert flags(elsewhere) == ["other_camera"] and texts(elsewhere) == [
+        "Diambil dengan kamera lain dari foto sebelum."
+    ]
+    before.refresh_from_db()
+    assert len(before.camera) == 16 and "R58W" not in before.camera and before.camera != elsewhere.camera
+    assert before.camera == proofcheck.camera_key("samsung|SM-A155F|R58W30ABCDE")
 
 
 def test_the_distance_allowed_is_the_categorys(pb_officer):
