@@ -129,15 +129,13 @@ def _record(report: Report, above: Unit, now: datetime, *, missed, public_note: 
     Escalation.objects.create(
         report=report, level=level, from_unit=report.unit, to_unit=above, missed=missed, created_at=now
     )
-    StatusChange.objects.create(
-        report=report,
-        old_status=report.status,
-        new_status=report.status,
+    StatusChange.event(
+        report,
         unit=above,
         actor_kind="system",
+        at=now,
         public_note=public_note,
         internal_note=f"Eskalasi tingkat {level}: {internal_note}.",
-        created_at=now,
     )
     nxt = None
     if level < report.category.escalation_levels:

@@ -243,6 +243,23 @@ class StatusChange(models.Model):
     class Meta:
         ordering = ["created_at", "id"]
 
+    @classmethod
+    def event(
+        cls, report: Report, *, unit, actor_kind: str, at, public_note: str = "", internal_note: str = ""
+    ) -> StatusChange:
+        """A row of the timeline that keeps the status (an escalation, the resident's confirmation): shown like a
+        change, but counted as none (``old_status == new_status``; the summaries' rebuild skips it)."""
+        return cls.objects.create(
+            report=report,
+            old_status=report.status,
+            new_status=report.status,
+            unit=unit,
+            actor_kind=actor_kind,
+            public_note=public_note,
+            internal_note=internal_note,
+            created_at=at,
+        )
+
 
 class Hop(models.Model):
     """One koordinasi or disposisi: from which unit, to which, by whom, when and why."""

@@ -1182,14 +1182,12 @@ def report_confirm_by_id(*, report_id: int, now: datetime | None = None) -> Repo
         report.confirmed_at = now
         report.save(update_fields=["confirmed_at", "updated_at"])
         summaries.on_confirmed(report, at=now)
-        StatusChange.objects.create(
-            report=report,
-            old_status=report.status,
-            new_status=report.status,
+        StatusChange.event(
+            report,
             unit=report.unit,
             actor_kind="reporter",
+            at=now,
             public_note="Pelapor menyatakan masalahnya sudah beres.",
-            created_at=now,
         )
         _audit(action="report:confirm", actor=None, actor_kind="reporter", report=report)
     return report
