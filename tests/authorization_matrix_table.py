@@ -112,6 +112,8 @@ EXPECTED: dict[str, str] = {
     "GET petugas/eskalasi/": "L H H H D H D D D L",  # escalated to the caller's units only (none in the matrix)
     "GET petugas/dasbor/": "L D D 2 D 2 D D D L",
     "GET petugas/dasbor/peta.json": "L D D SSH D SHH D D D L",
+    "GET petugas/dasbor/unduh.csv": "L D D 2 D 2 D D D L",  # the dashboard's counts, no report
+    "GET petugas/dasbor/unduh.xlsx": "L D D 2 D 2 D D D L",
     "GET petugas/kinerja/": "L D D 2 D 2 D D D L",  # counts per unit, no report
     "GET petugas/kinerja/unduh.csv": "L D D 2 D 2 D D D L",
     "GET petugas/kinerja/unduh.xlsx": "L D D 2 D 2 D D D L",

@@ -561,6 +561,8 @@ CALLS = {
     "GET petugas/eskalasi/": listing("GET", "/petugas/eskalasi/"),
     "GET petugas/dasbor/": plain("GET", "/petugas/dasbor/"),
     "GET petugas/dasbor/peta.json": listing("GET", "/petugas/dasbor/peta.json"),
+    "GET petugas/dasbor/unduh.csv": plain("GET", "/petugas/dasbor/unduh.csv"),
+    "GET petugas/dasbor/unduh.xlsx": plain("GET", "/petugas/dasbor/unduh.xlsx"),
     "GET petugas/kinerja/": plain("GET", "/petugas/kinerja/"),
     "GET petugas/kinerja/unduh.csv": plain("GET", "/petugas/kinerja/unduh.csv"),
     "GET petugas/kinerja/unduh.xlsx": plain("GET", "/petugas/kinerja/unduh.xlsx"),

@@ -6,11 +6,12 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from django.http import JsonResponse
+from django.http import HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import get_language
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from sigap.analytics import selectors as stats
@@ -21,6 +22,7 @@ from sigap.reports.states import COLOUR, Status
 
 from .access import console_view, forbidden, user_can_see_dashboard
 from .charts import bar_chart
+from .exports import CONTENT_TYPES, csv_table, xlsx_table
 
 PERIODS = (7, 30, 90)
 
@@ -138,4 +140,33 @@ def dashboard_map_view(request):
         )
     response = JsonResponse({"type": "FeatureCollection", "features": features})
     response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@require_GET
+@console_view(user_can_see_dashboard)
+def dashboard_export_view(request, fmt: str):
+    """The dashboard's statistics as a file: reports per day over the period, open reports by status and by
+    unit, and how many are overdue — counts only, no report. Recorded in the access log."""
+    user = request.user
+    scope = stats.summary_scope(user)
+    if scope is None:
+        return forbidden(request)
+    days = _period(request)
+    per_day = stats.reports_per_day(scope, days=days)
+    opened = stats.open_summary(scope, limit=1000)
+    header = [_("Bagian"), _("Tanggal / status / unit"), _("Kode"), _("Jumlah")]
+    section_day, section_status, section_unit = _("Laporan masuk per hari"), _("Laporan terbuka"), _("Unit")
+    body: list[list] = [[str(section_day), d.day.isoformat(), "", d.n] for d in per_day]
+    body += [[str(section_status), str(s.label), s.value, n] for s, n in opened.by_status]
+    body.append([str(section_status), str(_("Terlambat")), "overdue", opened.overdue])
+    body += [[str(section_unit), u.name or "—", u.code, u.n] for u in opened.by_unit]
+    access_record(
+        actor=user, action=Action.EXPORT, view="dashboard", format=fmt, filters={"days": days}, rows=len(body)
+    )
+    content = csv_table(header, body) if fmt == "csv" else xlsx_table(str(_("Statistik")), header, body)
+    response = HttpResponse(content, content_type=CONTENT_TYPES[fmt])
+    response["Content-Disposition"] = (
+        f'attachment; filename="sigap-statistik-{days}h-{timezone.localdate():%Y%m%d}.{fmt}"'
+    )
     return response

@@ -101,6 +101,8 @@ def test_no_identity_reaches_any_console_page_or_partial(
             grab(f"{tag}:dashboard-90", c.get("/petugas/dasbor/", {"hari": 90}))
             grab(f"{tag}:dashboard-map", c.get("/petugas/dasbor/peta.json"))
             grab(f"{tag}:escalations", c.get("/petugas/eskalasi/"))
+            grab(f"{tag}:dashboard-csv", c.get("/petugas/dasbor/unduh.csv", {"hari": 90}))
+            grab(f"{tag}:dashboard-xlsx", c.get("/petugas/dasbor/unduh.xlsx", {"hari": 90}))
             grab(f"{tag}:performance", c.get("/petugas/kinerja/", {"hari": 365}))
             grab(f"{tag}:performance-csv", c.get("/petugas/kinerja/unduh.csv", {"hari": 365}))
             grab(f"{tag}:performance-xlsx", c.get("/petugas/kinerja/unduh.xlsx", {"hari": 365}))

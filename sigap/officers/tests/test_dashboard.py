@@ -108,3 +108,34 @@ def test_the_city_map_shows_reports_outside_the_validators_queue_only_as_counted
 def test_officers_and_operators_have_no_dashboard(scenario, staff):
     assert console(scenario.officer).get("/petugas/dasbor/").status_code == 403
     assert console(staff("op", "biro-pemerintahan", R.OPERATOR)).get("/petugas/dasbor/peta.json").status_code == 403
+
+
+def test_the_dashboard_statistics_download_as_csv_and_xlsx_and_are_logged(scenario, staff):
+    import csv
+    import io
+
+    from .helpers import XLSX, xlsx_rows
+
+    c = console(staff("walikota.jt", "kota:31.75", R.SUPERVISOR))
+    before = AccessEvent.objects.count()
+    response = c.get("/petugas/dasbor/unduh.csv", {"hari": 7})
+    assert response.status_code == 200 and response["Content-Type"].startswith("text/csv")
+    rows = list(csv.reader(io.StringIO(response.content.decode())))
+    assert rows[0] == ["Bagian", "Tanggal / status / unit", "Kode", "Jumlah"]
+    per_day = [r for r in rows[1:] if r[0] == "Laporan masuk per hari"]
+    assert len(per_day) == 7 and sum(int(r[3]) for r in per_day) == 4  # as the page says for 7 days
+    assert ["Laporan terbuka", "Menunggu", "waiting", "1"] in rows and [
+        "Laporan terbuka",
+        "Terlambat",
+        "overdue",
+        "1",
+    ] in rows
+    units = {r[2]: r[3] for r in rows if r[0] == "Unit"}
+    assert units[PB_UNIT] == "1" and units[SUDIN] == "1"
+    assert scenario.late.number not in response.content.decode()  # counts only
+    event = AccessEvent.objects.order_by("seq")[before]
+    assert event.action == "export" and event.detail["view"] == "dashboard" and event.detail["filters"] == {"days": 7}
+    book = c.get("/petugas/dasbor/unduh.xlsx")
+    assert book["Content-Type"] == XLSX and xlsx_rows(book.content)[0][0] == "Bagian"
+    officer = console(staff("petugas.x", PB_UNIT, R.OFFICER))
+    assert officer.get("/petugas/dasbor/unduh.csv").status_code == 403
