@@ -72,6 +72,8 @@ def pages(sc: dict, number: str) -> list[tuple[str, str, str, str]]:
         ("dashboard, kecamatan pimpinan", "supervisor_kecamatan", "console", "/petugas/dasbor/"),
         ("dashboard, kota pimpinan", "supervisor_kota", "console", "/petugas/dasbor/"),
         ("dashboard map, kota pimpinan", "supervisor_kota", "console", "/petugas/dasbor/peta.json"),
+        ("escalations, kota pimpinan", "supervisor_kota", "console", "/petugas/eskalasi/"),
+        ("escalations, kelurahan officer", "officer", "console", "/petugas/eskalasi/"),
         ("unit performance, kota pimpinan, 90 days", "supervisor_kota", "console", "/petugas/kinerja/?hari=90"),
         ("unit performance, kota pimpinan, 365 days", "supervisor_kota", "console", "/petugas/kinerja/?hari=365"),
         ("unit performance, whole city, 90 days", "validator", "console", "/petugas/kinerja/?hari=90"),

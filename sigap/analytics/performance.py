@@ -45,6 +45,7 @@ from django.db import connection
 from django.db.models import Aggregate, Count, FloatField, Q, Sum
 from django.utils import timezone
 from django.utils.formats import number_format
+from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -218,6 +219,23 @@ class Cell:
     def hidden(self) -> bool:
         return self.value is None
 
+    @property
+    def td(self) -> str:
+        """The table cell as HTML (a big table renders thousands: one ``format_html`` each, not a template)."""
+        n = "" if self.n is None else format_html(' data-n="{}"', self.n)
+        if self.n is not None and self.hidden:
+            why = _("terlalu sedikit laporan (%(n)s)") % {"n": self.n}
+            return format_html(
+                '<td class="num muted" data-col="{}"{}><span title="{}">—</span>'
+                '<span class="visually-hidden">{}</span></td>',
+                self.key,
+                n,
+                why,
+                why,
+            )
+        count = "" if self.n is None else format_html(' <small class="count">({})</small>', self.n)
+        return format_html('<td class="num" data-col="{}"{}>{}{}</td>', self.key, n, self.text, count)
+
 
 def cells(record: Record) -> list[Cell]:
     """A record's figures in ``COLUMNS`` order, formatted for the page."""
@@ -240,31 +258,37 @@ def cells(record: Record) -> list[Cell]:
     return out
 
 
-class _Percentile(Aggregate):
-    """PostgreSQL's exact percentile (``percentile_cont``)."""
+class _Percentiles(Aggregate):
+    """PostgreSQL's exact median and 90th percentile from one sort (``percentile_cont`` of an array)."""
 
     function = "PERCENTILE_CONT"
-    template = "%(function)s(%(fraction)s) WITHIN GROUP (ORDER BY %(expressions)s)"
-    output_field = FloatField()
+    template = "%(function)s(ARRAY[0.5, 0.9]) WITHIN GROUP (ORDER BY %(expressions)s)"
 
-    def __init__(self, expression, fraction: float, **extra):
-        super().__init__(expression, fraction=float(fraction), **extra)
+    def __init__(self, expression, **extra):
+        from django.contrib.postgres.fields import ArrayField
+
+        super().__init__(expression, output_field=ArrayField(FloatField()), **extra)
 
 
-def _pcts(value: str) -> dict:
-    return {"p50": _Percentile(value, 0.5), "p90": _Percentile(value, 0.9)}
+def _pair(values) -> tuple[float | None, float | None]:
+    return (values[0], values[1]) if values else (None, None)
 
 
 def _grouped_pct(qs, value: str, key: str = "unit_id") -> dict[int, tuple[tuple, int]] | None:
     """{key: ((median, p90), n)} computed by PostgreSQL; None elsewhere (the caller gathers the values)."""
     if connection.vendor != "postgresql":
         return None
-    rows = qs.exclude(**{f"{value}__isnull": True}).order_by().values(key).annotate(n=Count("id"), **_pcts(value))
-    return {r[key]: ((r["p50"], r["p90"]), r["n"]) for r in rows}
+    rows = qs.exclude(**{f"{value}__isnull": True}).order_by().values(key).annotate(n=Count("*"), p=_Percentiles(value))
+    return {r[key]: (_pair(r["p"]), r["n"]) for r in rows}
 
 
 def counts_by_unit(
-    units: Iterable[int] | None, *, since: datetime, until: datetime, hidden: Iterable[int] = ()
+    units: Iterable[int] | None,
+    *,
+    since: datetime,
+    until: datetime,
+    hidden: Iterable[int] = (),
+    percentiles: bool = True,
 ) -> dict[int, Counts]:
     """Per unit (``units``; None: every unit) over [since, until]: five statements whatever the history —
     the period's ``UnitDay`` rows grouped, the period's stays and Selesai aggregated (medians by PostgreSQL,
@@ -290,15 +314,17 @@ def counts_by_unit(
         stays.order_by()
         .values("unit_id")
         .annotate(
-            n=Count("id"),
-            late=Count("id", filter=Q(late=True)),
-            done_n=Count("id", filter=Q(ended=UnitStay.End.DONE, work_seconds__isnull=False)),
-            quick=Count("id", filter=quick),
+            n=Count("*"),
+            late=Count("unit_id", filter=Q(late=True)),
+            done_n=Count("unit_id", filter=Q(ended=UnitStay.End.DONE, work_seconds__isnull=False)),
+            quick=Count("unit_id", filter=quick),
         )
     ):
         c = out[row["unit_id"]]
         c.stays, c.late, c.done_stays, c.quick = row["n"], row["late"], row["done_n"], row["quick"]
     done = DoneTime.objects.filter(unit_q, done_at__gte=since, done_at__lte=until)
+    if connection.vendor == "postgresql" and not percentiles:
+        return dict(out)  # the caller computes them for its groups (``group_counts``)
     hop_pct, total_pct = _grouped_pct(stays, "seconds"), _grouped_pct(done, "total_seconds")
     if hop_pct is None:
         for unit_id, secs in stays.exclude(seconds__isnull=True).values_list("unit_id", "seconds"):
@@ -314,19 +340,46 @@ def counts_by_unit(
     return dict(out)
 
 
-def group_counts(units: Iterable[int], *, since: datetime, until: datetime, hidden: Iterable[int] = ()) -> Counts:
-    """One group of units (a kota's) as one: counts summed; medians over the group's rows together."""
-    units = list(units)
-    total = Counts()
-    for c in counts_by_unit(units, since=since, until=until, hidden=hidden).values():
-        total.add(c)
-    if connection.vendor == "postgresql" and units:
-        unit_q = Q(unit_id__in=units) & (~Q(concerned_id__in=list(hidden)) if hidden else Q())
-        stays = UnitStay.objects.filter(unit_q, ended_at__gte=since, ended_at__lte=until, seconds__isnull=False)
-        done = DoneTime.objects.filter(unit_q, done_at__gte=since, done_at__lte=until, total_seconds__isnull=False)
-        hop, tot = stays.aggregate(**_pcts("seconds")), done.aggregate(**_pcts("total_seconds"))
-        total.hop_pct, total.total_pct = (hop["p50"], hop["p90"]), (tot["p50"], tot["p90"])
-    return total
+def group_counts(groups: dict, *, since: datetime, until: datetime, hidden: Iterable[int] = ()) -> dict:
+    """Groups of units (each kota's) each counted as one: {key: Counts}. Counts are summed from one pass over
+    all their units; medians and p90 come from the groups' rows together, by PostgreSQL in one statement per
+    measure (a unit → group table joined in), or from the units' gathered values on SQLite."""
+    union = set().union(*groups.values()) if groups else set()
+    per_unit = counts_by_unit(union, since=since, until=until, hidden=hidden, percentiles=False)
+    totals = {key: Counts() for key in groups}
+    for key, units in groups.items():
+        for unit_id in units:
+            if unit_id in per_unit:
+                totals[key].add(per_unit[unit_id])
+    if connection.vendor == "postgresql" and union:
+        index = {key: i for i, key in enumerate(groups)}
+        pairs = [(u, index[key]) for key, units in groups.items() for u in units]
+        for table, value, at, target in (
+            (UnitStay, "seconds", "ended_at", "hop_pct"),
+            (DoneTime, "total_seconds", "done_at", "total_pct"),
+        ):
+            for g, n, pct in _percentiles_by_group(table, value, at, pairs, since, until, list(hidden)):
+                key = next(k for k, i in index.items() if i == g)
+                setattr(totals[key], target, _pair(pct))
+                if target == "total_pct":
+                    totals[key].total_n = n
+    return totals
+
+
+def _percentiles_by_group(model, value: str, at: str, pairs, since, until, hidden) -> list[tuple]:
+    """(group, n, [median, p90]) over ``model``'s rows of the period whose unit is in ``pairs`` (unit, group)."""
+    qn = connection.ops.quote_name
+    values = ", ".join(["(%s, %s)"] * len(pairs))
+    concerned = f"AND NOT (t.{qn('concerned_id')} = ANY(%s)) " if hidden else ""
+    sql = (
+        f"SELECT m.g, COUNT(*), PERCENTILE_CONT(ARRAY[0.5, 0.9]) WITHIN GROUP (ORDER BY t.{qn(value)}) "
+        f"FROM {qn(model._meta.db_table)} t JOIN (VALUES {values}) AS m(unit_id, g) ON m.unit_id = t.{qn('unit_id')} "
+        f"WHERE t.{qn(at)} >= %s AND t.{qn(at)} <= %s AND t.{qn(value)} IS NOT NULL {concerned}GROUP BY m.g"
+    )
+    params = [v for pair in pairs for v in pair] + [since, until] + ([hidden] if hidden else [])
+    with connection.cursor() as cur:
+        cur.execute(sql, params)
+        return cur.fetchall()
 
 
 @dataclass(frozen=True)

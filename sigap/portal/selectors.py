@@ -793,14 +793,11 @@ def performance_by_area(*, days: int, kota: str = "") -> tuple[list[AreaRecord],
     since, until = performance.period_bounds(days)
     prefix = _service_prefix()
     kotas = Wilayah.objects.filter(code__startswith=prefix, level=Wilayah.Level.KOTA).order_by("name")
-    kota_rows = [
-        AreaRecord(
-            code,
-            _short(name),
-            performance.Record.of(performance.group_counts(performance.units_in_area(code), since=since, until=until)),
-        )
-        for code, name in kotas.values_list("code", "name")
-    ]
+    names = dict(kotas.values_list("code", "name"))
+    counted = performance.group_counts(
+        {code: performance.units_in_area(code) for code in names}, since=since, until=until
+    )
+    kota_rows = [AreaRecord(code, _short(name), performance.Record.of(counted[code])) for code, name in names.items()]
     kel_rows: list[AreaRecord] = []
     if kota and any(r.code == kota for r in kota_rows):
         offices = performance.units_in_area(kota, kinds=[Unit.Kind.KELURAHAN])

@@ -466,7 +466,9 @@ class DoneTime(models.Model):
 
     class Meta:
         indexes = [
-            models.Index(fields=["done_at", "unit_id"], name="donetime_at_unit"),
+            models.Index(
+                fields=["done_at", "unit_id"], name="donetime_at_unit", include=["concerned_id", "total_seconds"]
+            ),
             models.Index(fields=["unit_id", "done_at"], name="donetime_unit_at"),
         ]
 
@@ -498,7 +500,12 @@ class UnitStay(models.Model):
     class Meta:
         indexes = [
             models.Index(fields=["unit_id", "ended_at"], name="unitstay_unit_end"),
-            models.Index(fields=["ended_at", "unit_id"], name="unitstay_end_unit"),
+            # a period's stays read index-only (PostgreSQL; the columns are only kept on other databases)
+            models.Index(
+                fields=["ended_at", "unit_id"],
+                name="unitstay_end_unit",
+                include=["concerned_id", "late", "ended", "seconds", "work_seconds"],
+            ),
             models.Index(fields=["report"], name="unitstay_open", condition=models.Q(ended_at__isnull=True)),
         ]
 

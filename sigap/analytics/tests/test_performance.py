@@ -70,6 +70,9 @@ def test_the_weekly_trend_adds_up_to_the_period(city):
 
 def test_a_group_of_units_counts_as_one(city):
     since, until = performance.period_bounds(30)
-    both = performance.Record.of(performance.group_counts([u.pk for u in city.values()], since=since, until=until))
+    groups = {"both": {u.pk for u in city.values()}, "gamer": {city["gamer"].pk}}
+    counted = performance.group_counts(groups, since=since, until=until)
+    both, gamer = performance.Record.of(counted["both"]), performance.Record.of(counted["gamer"])
+    assert gamer.quick.value == 1.0 and gamer.total_median.n == N
     assert both.done == 2 * N and both.quick.value == 0.5 and both.reopened.n == 2 * N
     assert both.total_median.n == 2 * N
