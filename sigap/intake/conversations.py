@@ -35,7 +35,7 @@ from sigap.privacy import vault
 from sigap.reports import outbox
 from sigap.reports.categorize import categorize
 from sigap.reports.models import Notification, Privacy
-from sigap.routing.places import address_parse, place_match
+from sigap.routing.places import place_decide
 
 from .channels.base import Inbound
 from .models import Conversation
@@ -398,13 +398,14 @@ def conversation_handle(inbound: Inbound):
 def dialog_place(data: dict, text: str, quiet: bool = False) -> None:
     """Place the report from text when the address parser is sure; offer the candidates when it is not
     (adapters call it too: the SMS keyword format names the place)."""
-    result = address_parse(text)
-    matches = place_match(text)
-    if matches and not result.ambiguous:
-        data["location"] = [matches[0].lat, matches[0].lon]
+    decision = place_decide(text)
+    if decision.placed:
+        data["location"] = [decision.placed.lat, decision.placed.lon]
         data["address"] = text
-    elif matches and not quiet:
-        data["places"] = [{"code": m.code, "name": m.name, "lat": m.lat, "lon": m.lon} for m in matches[:5]]
+    elif decision.candidates and not quiet:
+        data["places"] = [
+            {"code": m.code, "name": m.label, "lat": m.lat, "lon": m.lon} for m in decision.candidates[:5]
+        ]
         data["address"] = text
 
 

@@ -11,7 +11,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 
 from django.conf import settings
@@ -49,12 +49,35 @@ class PlaceMatch:
     lat: float
     lon: float
     confidence: float
+    kecamatan: str = ""  # the kecamatan's name, to tell namesakes apart when asking
+
+    @property
+    def label(self) -> str:
+        """ "Pulo (Kebayoran Baru)": how a candidate is named to a resident or an API client."""
+        return f"{self.name} ({self.kecamatan})" if self.kecamatan else self.name
+
+
+@dataclass(frozen=True)
+class PlaceDecision:
+    """What a location text supports: one kelurahan (``placed``), or candidates to ask about, or nothing.
+    ``mentions`` are the evidence (which words matched what)."""
+
+    placed: PlaceMatch | None
+    candidates: tuple[PlaceMatch, ...]
+    mentions: tuple
+    kecamatan_only: tuple[str, ...] = ()  # kecamatan named when no kelurahan could be told
+
+    @property
+    def ask(self) -> tuple[PlaceMatch, ...]:
+        """The two or three best candidates to offer when the text does not settle it."""
+        return () if self.placed else self.candidates[:3]
 
 
 @dataclass(frozen=True)
 class _Places:
     index: AddressIndex
     kelurahan: dict[str, tuple[str, float, float]]  # code -> (name, inner lat, inner lon)
+    kecamatan_of: dict[str, str] = field(default_factory=dict)  # kelurahan code -> its kecamatan's name
 
 
 @lru_cache(maxsize=1)
@@ -85,7 +108,9 @@ def _places(version: tuple) -> _Places:
     regions = tuple(
         Region(code, name, level, parent or "") for code, name, level, parent, _la, _lo in rows if code in keep
     )
-    return _Places(AddressIndex(regions, _gazetteer()), points)
+    names = {code: name for code, name, *_rest in rows}
+    kecamatan_of = {code: names.get(parents.get(code) or "", "") for code in points}
+    return _Places(AddressIndex(regions, _gazetteer()), points, kecamatan_of)
 
 
 def place_data() -> _Places:
@@ -105,14 +130,34 @@ def address_parse(text: str) -> AddressResult:
     return _current().index.parse(text or "")
 
 
-def place_match(text: str, places: _Places | None = None) -> list[PlaceMatch]:
-    """Candidate kelurahan for ``text``, best first; confidence is the parser's probability (0..0.99).
-    ``places``: the reference data from ``place_data()``, to match many texts with one check of it."""
-    places = places or _current()
-    result = places.index.parse(text or "")
+def _matches(result: AddressResult, places: _Places) -> list[PlaceMatch]:
     out = []
     for code, confidence in result.candidates:
         if code in places.kelurahan:
             name, lat, lon = places.kelurahan[code]
-            out.append(PlaceMatch(code, name, lat, lon, min(round(confidence, 2), 0.99)))
+            kecamatan = places.kecamatan_of.get(code, "")
+            out.append(PlaceMatch(code, name, lat, lon, min(round(confidence, 2), 0.99), kecamatan))
     return out
+
+
+def place_match(text: str, places: _Places | None = None) -> list[PlaceMatch]:
+    """Candidate kelurahan for ``text``, best first; confidence is the parser's probability (0..0.99).
+    ``places``: the reference data from ``place_data()``, to match many texts with one check of it."""
+    places = places or _current()
+    return _matches(places.index.parse(text or ""), places)
+
+
+def place_decide(text: str, places: _Places | None = None) -> PlaceDecision:
+    """The one decision every channel, Open311 and the desks take on a location text: place the report when
+    the parser is sure (a strong top candidate clearly ahead of the next), else ask with the best candidates,
+    else nothing. A report is never placed in a kelurahan the text does not support."""
+    places = places or _current()
+    result = places.index.parse(text or "")
+    matches = tuple(_matches(result, places))
+    placed = matches[0] if matches and not result.ambiguous else None
+    kecamatan = ()
+    named = {m.kind for m in result.mentions}
+    if not placed and "kecamatan" in named and not named & {"kelurahan", "jalan", "gang", "landmark"}:
+        # only a kecamatan: every kelurahan in it fits equally, so the question is which one, not a list
+        kecamatan = tuple(dict.fromkeys(m.name for m in result.mentions if m.kind == "kecamatan"))
+    return PlaceDecision(placed, matches, result.mentions, kecamatan)

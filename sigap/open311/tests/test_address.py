@@ -1,76 +1,80 @@
-"""address_string → kelurahan: table-driven on tiny areas, then once on Jakarta's real names."""
+"""address_string → kelurahan through the one place-understanding module every channel uses (#15): Jakarta's
+kelurahan and kecamatan names, streets and landmarks; a clear 400 naming the candidates when the text does not
+settle it; and the same answer as the chat and SMS dialog for the same text."""
 
 from __future__ import annotations
 
 import pytest
 
-from sigap.open311.address import Area, kelurahan_from_text
+from sigap.intake.conversations import dialog_place
+from sigap.open311.address import kelurahan_locate
 from sigap.open311.errors import Open311Error
+from sigap.organization.models import Wilayah
 
-KEC = [Area("k.ds", "Duren Sawit"), Area("k.gb", "Gambir"), Area("k.mt", "Matraman")]
-KEL = [
-    Area("l.pb", "Pondok Bambu", "k.ds"),
-    Area("l.ds", "Duren Sawit", "k.ds"),
-    Area("l.gb", "Gambir", "k.gb"),
-    Area("l.cb", "Cempaka Baru", "k.mt"),
-    Area("l.b", "Baru", "k.mt"),
-    Area("l.pk", "Pondok Kelapa", "k.ds"),
-]
+pytestmark = pytest.mark.django_db
+
+PONDOK_BAMBU, GAMBIR, MANGGARAI = "31.75.07.1002", "31.71.01.1001", "31.74.01.1007"
 
 
 @pytest.mark.parametrize(
     "text, code",
     [
-        ("Jl. Pahlawan Revolusi, Pondok Bambu", "l.pb"),
-        ("pondok   BAMBU!!", "l.pb"),
-        ("Jl. Raya, Kel. Pondok Bambu, Kec. Duren Sawit", "l.pb"),
-        ("Pondok Bambu, Duren Sawit, Jakarta Timur", "l.pb"),  # the bare "Duren Sawit" is the kecamatan
-        ("Kelurahan Duren Sawit", "l.ds"),
-        ("Duren Sawit", "l.ds"),
-        ("dekat pasar Cempaka Baru", "l.cb"),  # not also "Baru"
-        ("Pondok Kelapa atau Pondok Bambu, Kecamatan Gambir? tidak: Kec. Duren Sawit", None),
+        ("Jl. Pahlawan Revolusi No. 3, Kel. Pondok Bambu, Kec. Duren Sawit, Jakarta Timur", PONDOK_BAMBU),
+        ("kel pondok bambu", PONDOK_BAMBU),
+        ("Pondok Bambu, Duren Sawit, Jakarta Timur", PONDOK_BAMBU),  # the bare "Duren Sawit" is the kecamatan
+        ("Stasiun Gambir, Kelurahan Gambir", GAMBIR),
+        ("Monas", GAMBIR),  # a landmark alone
+        ("depan Stasiun Manggarai", MANGGARAI),  # a station, "depan" before it
     ],
 )
-def test_the_named_kelurahan_is_found(text, code):
-    if code is None:
-        with pytest.raises(Open311Error) as err:
-            kelurahan_from_text(text, kelurahan=KEL, kecamatan=KEC)
-        assert err.value.code == "address_ambiguous"
-        return
-    assert kelurahan_from_text(text, kelurahan=KEL, kecamatan=KEC).code == code
+def test_the_text_is_placed_in_the_kelurahan_it_supports(text, code):
+    area, lat, lon = kelurahan_locate(text)
+    kel = Wilayah.objects.get(code=code)
+    assert area.code == code and (lat, lon) == (kel.inner_lat, kel.inner_lon)
 
 
 @pytest.mark.parametrize(
-    "text, code",
+    "text, code, named",
     [
-        ("di depan rumah Pak RT", "address_not_understood"),
-        ("", "address_not_understood"),
-        ("Kecamatan Duren Sawit", "address_kelurahan_missing"),
-        ("Kec. Gambir dekat stasiun", "address_kelurahan_missing"),
-        ("antara Pondok Bambu dan Gambir", "address_ambiguous"),
-        ("Pondok Bambu atau Pondok Kelapa", "address_ambiguous"),
+        ("di depan rumah Pak RT", "address_not_understood", ()),
+        ("", "address_not_understood", ()),
+        ("Kecamatan Duren Sawit", "address_kelurahan_missing", ("Duren Sawit",)),
+        ("Pondok Bambu atau Pondok Kelapa", "address_ambiguous", ("Pondok Bambu (Duren Sawit)", "Pondok Kelapa")),
+        # Kampung Pulo lies on the Ciliwung between Kampung Melayu and Bukit Duri, not in Kelurahan Pulo
+        ("Kampung Pulo, banjir kiriman lagi", "address_ambiguous", ("Kampung Melayu (Jatinegara)",)),
     ],
 )
-def test_no_single_kelurahan_is_a_400_that_does_not_echo_the_text(text, code):
+def test_a_text_that_does_not_settle_it_is_a_400_naming_the_candidates_not_the_text(text, code, named):
     with pytest.raises(Open311Error) as err:
-        kelurahan_from_text(text, kelurahan=KEL, kecamatan=KEC)
+        kelurahan_locate(text)
     assert err.value.status == 400 and err.value.code == code and err.value.field == "address_string"
+    for name in named:
+        assert name in err.value.message_en and name in err.value.message_id
+    assert "Pulo (Kebayoran Baru)" not in err.value.message_en  # never the namesake the text does not support
     if text:
         assert text not in err.value.message_en and text not in err.value.message_id
 
 
-def test_a_kecamatan_narrows_two_kelurahan_to_its_own():
-    assert (
-        kelurahan_from_text("Pondok Bambu atau Gambir, Kecamatan Gambir", kelurahan=KEL, kecamatan=KEC).code == "l.gb"
-    )
-
-
-@pytest.mark.django_db
-def test_jakarta_names_are_read_from_the_wilayah_table():
-    from sigap.open311.address import kelurahan_locate
-    from sigap.organization.models import Wilayah
-
-    area, lat, lon = kelurahan_locate("Jl. Pahlawan Revolusi No. 3, Kel. Pondok Bambu, Kec. Duren Sawit, Jakarta Timur")
-    pb = Wilayah.objects.get(code="31.75.07.1002")
-    assert area.code == pb.code and (lat, lon) == (pb.inner_lat, pb.inner_lon)
-    assert kelurahan_locate("Stasiun Gambir, Kelurahan Gambir")[0].code == "31.71.01.1001"
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Jl. Pahlawan Revolusi No. 3, Kel. Pondok Bambu, Kec. Duren Sawit",
+        "Stasiun Gambir, Kelurahan Gambir",
+        "depan Stasiun Manggarai",
+        "Pondok Bambu atau Pondok Kelapa",
+        "Kampung Pulo, banjir kiriman lagi",
+        "di depan rumah Pak RT",
+    ],
+)
+def test_open311_and_the_chat_and_sms_dialog_give_the_same_answer_for_the_same_text(text):
+    data: dict = {"location": None, "places": []}
+    dialog_place(data, text)
+    try:
+        _area, lat, lon = kelurahan_locate(text)
+    except Open311Error as err:
+        assert data["location"] is None  # the dialog does not place it either
+        if err.code == "address_ambiguous":
+            asked = [p["name"] for p in data["places"][:3]]
+            assert all(name in err.message_en for name in asked)  # the same candidates are offered
+        return
+    assert data["location"] == [lat, lon]
