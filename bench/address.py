@@ -36,6 +36,7 @@ sys.path.insert(0, str(ROOT))
 from sigap.routing.address import AddressIndex, gazetteer_load, regions_from_csv  # noqa: E402
 
 SET = ROOT / "sigap" / "routing" / "data" / "address_set.jsonl"
+APART = ROOT / "sigap" / "routing" / "data" / "address_apart.jsonl"  # written apart from the parser's data
 REGIONS = ROOT / "sigap" / "data" / "wilayah_indonesia.csv"
 DEV_SHARE = 60  # percent
 
@@ -82,6 +83,37 @@ def evaluate(index: AddressIndex, items: list[dict]) -> dict:
     }
 
 
+def decisions(items: list[dict]) -> dict[str, dict[str, int]]:
+    """What ``place_decide`` does with each item (same rule: placed when candidates exist and the parse is not
+    ambiguous), per kind: placed in an expected kelurahan, placed elsewhere (a misroute), asked with an expected
+    kelurahan among the three offered, asked without one, or no candidate (the desk / asked again)."""
+    out: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
+    for item in items:
+        r = item["result"]
+        kind = item.get("kind", "other")
+        if r.candidates and not r.ambiguous:
+            what = "placed_right" if r.best in item["expected"] else "misroute"
+        elif r.candidates:
+            offered = [c for c, _ in r.candidates[:3]]
+            what = "asked_right" if any(c in item["expected"] for c in offered) else "asked_wrong"
+        else:
+            what = "none"
+        out[kind][what] += 1
+        out["all"][what] += 1
+    return out
+
+
+def decision_report(items: list[dict]) -> None:
+    table = decisions(items)
+    print("\ndecisions (place_decide: placed when sure, else ask with the best three, else nothing)")
+    print("  kind            n   placed right  misroute  asked (right among 3)  asked (not among 3)  none")
+    for kind in sorted(k for k in table if k != "all") + ["all"]:
+        row = table[kind]
+        n = sum(row.values())
+        cells = [row["placed_right"], row["misroute"], row["asked_right"], row["asked_wrong"], row["none"]]
+        print(f"  {kind:14s} {n:4d}  " + "  ".join(f"{c:4d} {fmt(c / n)}" for c in cells))
+
+
 def calibration(items: list[dict]) -> list[tuple[str, int, float, float]]:
     bands = [(0.0, 0.3), (0.3, 0.5), (0.5, 0.7), (0.7, 0.9), (0.9, 1.01)]
     rows = []
@@ -122,6 +154,9 @@ def main() -> None:
         "--failures", choices=["dev", "held-out", "all"], help="list the items whose top candidate is wrong"
     )
     parser.add_argument("--repeat", type=int, default=5, help="passes over the set for the speed figure")
+    parser.add_argument(
+        "--set", choices=["team", "apart"], default="team", help="the team's set (default) or the set written apart"
+    )
     args = parser.parse_args()
 
     t = time.perf_counter()
@@ -129,7 +164,7 @@ def main() -> None:
     index = AddressIndex(regions, gazetteer)
     build = time.perf_counter() - t
     names = {r.code: r.name for r in regions}
-    items = load_set()
+    items = load_set(APART if args.set == "apart" else SET)
     by_split = defaultdict(list)
     for item in items:
         by_split[split_of(item["text"])].append(item)
@@ -167,6 +202,8 @@ def main() -> None:
         print(
             f"  {kind:14s} {len(sel):4d}  {fmt(top1)}  {fmt(top3)}  {fmt(nocand)}  {fmt(amb)}   | {fmt(ho1)} (n={len(ho)})"
         )
+
+    decision_report(items)
 
     texts = [i["text"] for i in items]
     t = time.perf_counter()
