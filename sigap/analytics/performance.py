@@ -289,6 +289,7 @@ def counts_by_unit(
     until: datetime,
     hidden: Iterable[int] = (),
     percentiles: bool = True,
+    plain_only: bool = False,
 ) -> dict[int, Counts]:
     """Per unit (``units``; None: every unit) over [since, until]: five statements whatever the history —
     the period's ``UnitDay`` rows grouped, the period's stays and Selesai aggregated (medians by PostgreSQL,
@@ -297,6 +298,8 @@ def counts_by_unit(
     hidden = list(hidden)
     if hidden:
         unit_q &= ~Q(concerned_id__in=hidden)
+    if plain_only:  # the public figures leave complaints about officials out altogether
+        unit_q &= Q(concerned_id=0)
     out: dict[int, Counts] = defaultdict(Counts)
     days = (
         UnitDay.objects.filter(unit_q, day__gte=local_day(since), day__lte=local_day(until))
@@ -340,12 +343,14 @@ def counts_by_unit(
     return dict(out)
 
 
-def group_counts(groups: dict, *, since: datetime, until: datetime, hidden: Iterable[int] = ()) -> dict:
+def group_counts(
+    groups: dict, *, since: datetime, until: datetime, hidden: Iterable[int] = (), plain_only: bool = False
+) -> dict:
     """Groups of units (each kota's) each counted as one: {key: Counts}. Counts are summed from one pass over
     all their units; medians and p90 come from the groups' rows together, by PostgreSQL in one statement per
     measure (a unit → group table joined in), or from the units' gathered values on SQLite."""
     union = set().union(*groups.values()) if groups else set()
-    per_unit = counts_by_unit(union, since=since, until=until, hidden=hidden, percentiles=False)
+    per_unit = counts_by_unit(union, since=since, until=until, hidden=hidden, percentiles=False, plain_only=plain_only)
     totals = {key: Counts() for key in groups}
     for key, units in groups.items():
         for unit_id in units:
@@ -358,7 +363,7 @@ def group_counts(groups: dict, *, since: datetime, until: datetime, hidden: Iter
             (UnitStay, "seconds", "ended_at", "hop_pct"),
             (DoneTime, "total_seconds", "done_at", "total_pct"),
         ):
-            for g, n, pct in _percentiles_by_group(table, value, at, pairs, since, until, list(hidden)):
+            for g, n, pct in _percentiles_by_group(table, value, at, pairs, since, until, list(hidden), plain_only):
                 key = next(k for k, i in index.items() if i == g)
                 setattr(totals[key], target, _pair(pct))
                 if target == "total_pct":
@@ -366,11 +371,13 @@ def group_counts(groups: dict, *, since: datetime, until: datetime, hidden: Iter
     return totals
 
 
-def _percentiles_by_group(model, value: str, at: str, pairs, since, until, hidden) -> list[tuple]:
+def _percentiles_by_group(model, value: str, at: str, pairs, since, until, hidden, plain_only) -> list[tuple]:
     """(group, n, [median, p90]) over ``model``'s rows of the period whose unit is in ``pairs`` (unit, group)."""
     qn = connection.ops.quote_name
     values = ", ".join(["(%s, %s)"] * len(pairs))
     concerned = f"AND NOT (t.{qn('concerned_id')} = ANY(%s)) " if hidden else ""
+    if plain_only:
+        concerned += f"AND t.{qn('concerned_id')} = 0 "
     sql = (
         f"SELECT m.g, COUNT(*), PERCENTILE_CONT(ARRAY[0.5, 0.9]) WITHIN GROUP (ORDER BY t.{qn(value)}) "
         f"FROM {qn(model._meta.db_table)} t JOIN (VALUES {values}) AS m(unit_id, g) ON m.unit_id = t.{qn('unit_id')} "
@@ -395,10 +402,11 @@ def unit_table(
     until: datetime,
     hidden: Iterable[int] = (),
     sort: str = "received",
+    plain_only: bool = False,
 ) -> list[UnitRow]:
     """The units with anything in the period, their records, sorted by ``sort`` (a share or time ascending when
     lower is better; hidden figures last)."""
-    counts = counts_by_unit(units, since=since, until=until, hidden=hidden)
+    counts = counts_by_unit(units, since=since, until=until, hidden=hidden, plain_only=plain_only)
     names = {
         u.pk: u for u in Unit.objects.filter(pk__in=list(counts)).select_related("wilayah").defer("wilayah__geometry")
     }
@@ -480,8 +488,16 @@ def units_in_area(code: str, kinds: Iterable[str] | None = None) -> set[int]:
     return set(qs.values_list("pk", flat=True))
 
 
-def period_bounds(days: int, now: datetime | None = None) -> tuple[datetime, datetime]:
-    """The last ``days`` local days, today included: from the start of the first to ``now``."""
+def period_bounds(days: int, now: datetime | None = None, *, complete: bool = False) -> tuple[datetime, datetime]:
+    """The last ``days`` local days, today included: from the start of the first to ``now``. ``complete``: the
+    last ``days`` whole days before today (the public figures: two views minutes apart must not differ by one
+    resident's answer)."""
     now = now or timezone.now()
-    first = local_day(now) - timedelta(days=days - 1)
-    return timezone.make_aware(datetime.combine(first, datetime.min.time()), timezone.get_default_timezone()), now
+    tz = timezone.get_default_timezone()
+    today = local_day(now)
+    if complete:
+        start = timezone.make_aware(datetime.combine(today, datetime.min.time()), tz)
+        first = today - timedelta(days=days)
+        return timezone.make_aware(datetime.combine(first, datetime.min.time()), tz), start - timedelta(microseconds=1)
+    first = today - timedelta(days=days - 1)
+    return timezone.make_aware(datetime.combine(first, datetime.min.time()), tz), now

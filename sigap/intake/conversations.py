@@ -122,6 +122,12 @@ T = {
         "Laporan {number} belum beres? Balas TIDAK diikuti alasannya, misalnya: TIDAK got masih mampet.",
         "Report {number} is not fixed? Reply NO followed by your reason, for example: NO the drain is still blocked.",
     ),
+    "dispute_check": (
+        "Laporan {number} akan dibuka kembali dengan alasan Anda. Balas 1 untuk membuka kembali laporan {number}, "
+        "atau 2 jika pesan Anda adalah laporan baru.",
+        "Report {number} will be reopened with your reason. Reply 1 to reopen report {number}, or 2 if your "
+        "message is a new report.",
+    ),
     "disputed": (
         "Terima kasih. Laporan {number} dibuka kembali dan diteruskan lagi ke {unit} dengan alasan Anda.",
         "Thank you. Report {number} is reopened and sent back to {unit} with your reason.",
@@ -263,11 +269,16 @@ CONFIRM_WORDS = {"ya", "iya", "y", "yes", "beres", "sudah", "sudah beres", "ok",
 DISPUTE_WORDS = {"tidak", "belum", "no", "not"}
 
 
-def _answer_to_done(inbound: Inbound) -> bool:
-    """A reply to "is it really fixed?" (``services._status_message`` asks it on the chat a report came from):
-    YA confirms, then a number 1–5 rates; TIDAK with a reason reopens the report. Only within
-    ``SIGAP_CONFIRM_REPLY_DAYS`` of Selesai and when no new report is being told in the chat, so a new report
-    that starts with "tidak ..." weeks later is a new report."""
+def _answer_to_done(inbound: Inbound) -> bool | Inbound:
+    """A reply to "is it really fixed?" (``services._status_message`` asks it on WhatsApp, Telegram and SMS
+    when a report filed there reaches Selesai): YA confirms, then a number 1–5 rates; TIDAK with a reason is
+    checked once ("1 reopen report X / 2 this is a new report") before the report reopens, so a new report that
+    happens to start with "tidak ..." is never taken for a dispute. Only for the report whose Selesai was
+    announced last in this chat, within ``SIGAP_CONFIRM_REPLY_DAYS``, and never for an Anonim report (no message
+    is sent to it, and its actions need its secret). Returns True when the message was this answer, False
+    when it was not, or the message to handle instead (the resident said it is a new report)."""
+    from dataclasses import replace
+
     from sigap.reports import services as report_services
     from sigap.reports.states import Status
 
@@ -275,31 +286,43 @@ def _answer_to_done(inbound: Inbound) -> bool:
 
     text = (inbound.text or "").strip()
     key = sender_hash(inbound.channel, inbound.sender)
-    if (
-        not text
-        or Conversation.objects.filter(
-            channel=inbound.channel, sender_hash=key, state=Conversation.State.OPEN, expires_at__gt=timezone.now()
-        ).exists()
-    ):
+    if not text or inbound.channel not in report_services.REPLY_CHANNELS:
+        return False
+    if Conversation.objects.filter(
+        channel=inbound.channel, sender_hash=key, state=Conversation.State.OPEN, expires_at__gt=timezone.now()
+    ).exists():
         return False
     since = timezone.now() - timedelta(days=settings.SIGAP_CONFIRM_REPLY_DAYS)
     filed = (
-        Conversation.objects.filter(
+        Conversation.objects.select_for_update()
+        .filter(
             channel=inbound.channel,
             sender_hash=key,
             state=Conversation.State.FILED,
             report__status=Status.DONE,
             report__closed_at__gte=since,
         )
+        .exclude(report__privacy=Privacy.ANONYMOUS)
         .select_related("report", "report__unit")
-        .order_by("-updated_at")
+        .order_by("-report__closed_at")
         .first()
     )
-    if filed is None:
+    if filed is None or not filed.report.reporter_ref:
         return False
     report = filed.report
     answer = text.lower().strip(" .!")
-    first = answer.partition(" ")[0]
+    first = answer.partition(" ")[0].strip(",:;-")
+    data = dialog_load(filed)
+    pending = data.pop("pending_dispute", None)
+    if pending is not None:
+        dialog_save(filed, data)
+        filed.save(update_fields=["data_ref", "updated_at"])
+        if answer in {"1", *CONFIRM_WORDS}:
+            reporter_dispute_for(report, pending["reason"])
+            dialog_say(filed, "disputed", number=report.number, unit=report.unit.name if report.unit else "")
+            return True
+        if answer in {"2", "baru", "new"}:
+            return replace(inbound, text=pending["text"])  # their message was a new report: tell it as one
     if report.confirmed_at is None and answer in CONFIRM_WORDS:
         report_services.report_confirm_by_id(report_id=report.pk)
         dialog_say(filed, "confirmed", number=report.number)
@@ -308,13 +331,15 @@ def _answer_to_done(inbound: Inbound) -> bool:
         report_services.report_rate_by_id(report_id=report.pk, rating=int(answer))
         dialog_say(filed, "rated", number=report.number)
         return True
-    if first.strip(",:;-") in DISPUTE_WORDS:
-        reason = text.strip()[len(first) :].strip(" ,:;-.")
+    if first in DISPUTE_WORDS:
+        reason = text[text.lower().index(first) + len(first) :].strip(" ,:;-.")
         if len(reason) < 5:
             dialog_say(filed, "dispute_reason", number=report.number)
             return True
-        reporter_dispute_for(report, reason)
-        dialog_say(filed, "disputed", number=report.number, unit=report.unit.name if report.unit else "")
+        data["pending_dispute"] = {"text": text, "reason": reason}
+        dialog_save(filed, data)
+        filed.save(update_fields=["data_ref", "updated_at"])
+        dialog_say(filed, "dispute_check", number=report.number)
         return True
     return False
 
@@ -323,8 +348,13 @@ def conversation_handle(inbound: Inbound):
     """Take one inbound chat message; returns the Report if this message completed one."""
     from .channels.registry import ADAPTERS
 
-    if _answer_to_question(inbound) or _answer_to_done(inbound):
+    if _answer_to_question(inbound):
         return None
+    answered = _answer_to_done(inbound)
+    if answered is True:
+        return None
+    if isinstance(answered, Inbound):
+        inbound = answered
 
     conv = _open_conversation(inbound)
     data = dialog_load(conv)

@@ -785,26 +785,37 @@ class AreaRecord:
 def performance_by_area(*, days: int, kota: str = "") -> tuple[list[AreaRecord], list[AreaRecord]]:
     """The same figures as the console's unit table, per kota (every unit working in it, as one) and, for a
     chosen kota, per kelurahan office: aggregates only, each hidden below the minimum count like everywhere.
-    Cached for ten minutes (the figures are about weeks, and the page is public)."""
-    key = f"sigap:performance:{days}:{kota}:{performance.min_count()}"
-    found = cache.get(key)
-    if found is not None:
-        return found
-    since, until = performance.period_bounds(days)
+    Public figures cover whole past days (never up to the minute) and leave complaints about officials out.
+    Each table is cached for ten minutes under a key from known values only (an unknown kota is no kota)."""
     prefix = _service_prefix()
-    kotas = Wilayah.objects.filter(code__startswith=prefix, level=Wilayah.Level.KOTA).order_by("name")
-    names = dict(kotas.values_list("code", "name"))
-    counted = performance.group_counts(
-        {code: performance.units_in_area(code) for code in names}, since=since, until=until
+    names = dict(
+        Wilayah.objects.filter(code__startswith=prefix, level=Wilayah.Level.KOTA)
+        .order_by("name")
+        .values_list("code", "name")
     )
-    kota_rows = [AreaRecord(code, _short(name), performance.Record.of(counted[code])) for code, name in names.items()]
-    kel_rows: list[AreaRecord] = []
-    if kota and any(r.code == kota for r in kota_rows):
-        offices = performance.units_in_area(kota, kinds=[Unit.Kind.KELURAHAN])
-        kel_rows = [
-            AreaRecord(row.unit.wilayah.code if row.unit.wilayah_id else row.unit.code, row.unit.name, row.record)
-            for row in performance.unit_table(offices, since=since, until=until)
+    kota = kota if kota in names else ""
+    since, until = performance.period_bounds(days, complete=True)
+    stamp = f"{days}:{until:%Y%m%d}:{performance.min_count()}"
+    kota_rows = cache.get(f"sigap:performance:kota:{stamp}")
+    if kota_rows is None:
+        counted = performance.group_counts(
+            {code: performance.units_in_area(code) for code in names}, since=since, until=until, plain_only=True
+        )
+        kota_rows = [
+            AreaRecord(code, _short(name), performance.Record.of(counted[code])) for code, name in names.items()
         ]
-        kel_rows.sort(key=lambda r: r.name)
-    cache.set(key, (kota_rows, kel_rows), PERFORMANCE_CACHE_SECONDS)
+        cache.set(f"sigap:performance:kota:{stamp}", kota_rows, PERFORMANCE_CACHE_SECONDS)
+    if not kota:
+        return kota_rows, []
+    kel_rows = cache.get(f"sigap:performance:kel:{kota}:{stamp}")
+    if kel_rows is None:
+        offices = performance.units_in_area(kota, kinds=[Unit.Kind.KELURAHAN])
+        kel_rows = sorted(
+            (
+                AreaRecord(row.unit.wilayah.code if row.unit.wilayah_id else row.unit.code, row.unit.name, row.record)
+                for row in performance.unit_table(offices, since=since, until=until, plain_only=True)
+            ),
+            key=lambda r: r.name,
+        )
+        cache.set(f"sigap:performance:kel:{kota}:{stamp}", kel_rows, PERFORMANCE_CACHE_SECONDS)
     return kota_rows, kel_rows

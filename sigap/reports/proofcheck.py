@@ -191,9 +191,16 @@ def report_recheck(report_id: int) -> None:
             Photo.objects.filter(pk=photo.pk).update(proof_flags=flags)
 
 
-def report_flagged(report_id: int) -> bool:
-    """Whether any proof photo of the report carries a flag (the validator must then say why they accept)."""
-    return Photo.objects.filter(report_id=report_id, kind__in=PROOF_KINDS).exclude(proof_flags=[]).exists()
+def report_flagged(report_id: int, *, unit_id: int | None = None, since: datetime | None = None) -> bool:
+    """Whether a proof photo of the report carries a flag (the validator must then say why they accept):
+    the handling unit's own (``unit_id``) from its current stay (``since``), so one unit's photo never weighs on
+    the next unit's proof, nor a reopened report's earlier round on the new one."""
+    photos = Photo.objects.filter(report_id=report_id, kind__in=PROOF_KINDS)
+    if unit_id is not None:
+        photos = photos.filter(unit_id=unit_id)
+    if since is not None:
+        photos = photos.filter(created_at__gte=since)
+    return photos.exclude(proof_flags=[]).exists()
 
 
 def _when(iso: str) -> str:

@@ -1022,7 +1022,7 @@ def report_validate(
     report = _lock(report_id)
     _require_sight(actor, report)
     if accept:
-        flagged = proofcheck.report_flagged(report.pk)
+        flagged = proofcheck.report_flagged(report.pk, unit_id=report.unit_id, since=summaries.stay_start(report))
         if flagged and not reason.strip():
             raise DomainError(
                 "Foto bukti laporan ini ditandai (lihat tanda pada foto). Tulis alasan Anda menerimanya.",

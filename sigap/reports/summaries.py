@@ -27,7 +27,7 @@ from collections.abc import Iterable
 from datetime import date, datetime
 
 from django.db import connection
-from django.db.models import Count, Exists, F, IntegerField, OuterRef, Sum, Value
+from django.db.models import Count, Exists, F, IntegerField, OuterRef, Subquery, Sum, Value
 from django.db.models.functions import Coalesce, TruncDate
 from django.utils import timezone
 
@@ -196,7 +196,8 @@ def after_transition(report: Report, before: tuple, *, now: datetime) -> None:
         units.setdefault((local_day(at), unit_id, concerned), Counter()).update(bounced=1)
     if report.unit_id and new_status in (Status.DONE, Status.FOLLOWUP_REJECTED):
         column = "done" if new_status == Status.DONE else "rejected"
-        counts = {column: 1, "flagged": 1 if proofcheck.report_flagged(report.pk) else 0}
+        flagged = proofcheck.report_flagged(report.pk, unit_id=report.unit_id, since=stay_start(report))
+        counts = {column: 1, "flagged": 1 if flagged else 0}
         units.setdefault((local_day(now), report.unit_id, concerned), Counter()).update(counts)
     if report.unit_id and new_status == Status.REOPENED and old_status == Status.DONE:
         units.setdefault((local_day(now), report.unit_id, concerned), Counter()).update(reopened=1)
@@ -216,6 +217,16 @@ def after_transition(report: Report, before: tuple, *, now: datetime) -> None:
 
 
 # --- stays (``UnitStay``): a record of the time, not recounted --------------------------------------------
+
+
+def stay_start(report: Report) -> datetime | None:
+    """When the report's current stay at its unit began (None: no open stay)."""
+    return (
+        UnitStay.objects.filter(report_id=report.pk, unit_id=report.unit_id, ended_at__isnull=True)
+        .order_by("-arrived_at")
+        .values_list("arrived_at", flat=True)
+        .first()
+    )
 
 
 def _stay_start(report: Report, at: datetime) -> None:
@@ -261,6 +272,9 @@ def _stays(report: Report, new_status: str, now: datetime) -> None:
         _stay_start(report, now)
         return
     changed: list[str] = []
+    if stay.concerned_id != (report.concerned_unit_id or 0):  # the triage desk found a complaint about officials
+        stay.concerned_id = report.concerned_unit_id or 0
+        changed.append("concerned_id")
     if new_status == Status.IN_PROGRESS and stay.accepted_at is None:
         stay.accepted_at = now
         changed.append("accepted_at")
@@ -311,8 +325,18 @@ def _rebuild_unitday() -> None:
     add(Hop.objects.filter(revisit=True), "from_unit_id", "bounced")
     add(with_unit.filter(new_status=Status.DONE), "unit_id", "done")
     add(with_unit.filter(new_status=Status.FOLLOWUP_REJECTED), "unit_id", "rejected")
+    # the unit's own flagged proof photos of the stay the validation ended (as ``report_flagged`` at the time)
+    stay = UnitStay.objects.filter(
+        report_id=OuterRef(OuterRef("report_id")),
+        unit_id=OuterRef(OuterRef("unit_id")),
+        arrived_at__lte=OuterRef(OuterRef("created_at")),
+    ).order_by("-arrived_at")
     flagged_proof = Photo.objects.filter(
-        report_id=OuterRef("report_id"), kind__in=proofcheck.PROOF_KINDS, created_at__lte=OuterRef("created_at")
+        report_id=OuterRef("report_id"),
+        unit_id=OuterRef("unit_id"),
+        kind__in=proofcheck.PROOF_KINDS,
+        created_at__lte=OuterRef("created_at"),
+        created_at__gte=Coalesce(Subquery(stay.values("arrived_at")[:1]), OuterRef("report__created_at")),
     ).exclude(proof_flags=[])
     validated = with_unit.filter(new_status__in=(Status.DONE, Status.FOLLOWUP_REJECTED))
     add(validated.filter(Exists(flagged_proof)), "unit_id", "flagged")

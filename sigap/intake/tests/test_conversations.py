@@ -152,10 +152,46 @@ def test_a_whatsapp_resident_says_not_fixed_with_a_reason_and_the_report_reopens
     assert report.status == "done" and "Balas TIDAK diikuti alasannya" in replies_to(fake)[-1]
     _say(deliver, "wamid.T6", "Tidak, got masih mampet. Hubungi saya di 0812-1111-2222")
     report.refresh_from_db()
+    assert report.status == "done" and "Balas 1 untuk membuka kembali" in replies_to(fake)[-1]  # checked once
+    _say(deliver, "wamid.T7", "1")
+    report.refresh_from_db()
     assert report.status == "reopened" and report.disputes == 1 and Report.objects.count() == 1
     change = report.history.last()
     assert "got masih mampet" in change.public_note and "1111" not in change.public_note + change.internal_note
     assert "dibuka kembali" in replies_to(fake)[-1]
+
+
+def test_a_new_report_that_starts_with_tidak_is_told_as_a_new_report_when_the_resident_says_so(deliver, fake, selesai):
+    report = _filed_on_whatsapp(deliver, "B")
+    selesai(report)
+    _say(deliver, "wamid.B5", "Tidak ada lampu jalan di gang kami, gelap sekali")
+    assert "atau 2 jika pesan Anda adalah laporan baru" in replies_to(fake)[-1]
+    _say(deliver, "wamid.B6", "2")
+    report.refresh_from_db()
+    assert report.status == "done" and report.disputes == 0
+    conv = Conversation.objects.get(state="open")  # the new report is being told, from that first message
+    from sigap.intake.conversations import dialog_load
+
+    assert dialog_load(conv)["texts"] == ["Tidak ada lampu jalan di gang kami, gelap sekali"]
+
+
+def test_an_anonim_report_is_never_answered_from_the_chat(deliver, fake, selesai):
+    lat, lon = inner_point("31.75.07.1002")
+    for msg in (
+        wa_text("wamid.A1", "Got mampet parah di gang buntu"),
+        wa_location("wamid.A2", lat, lon),
+        wa_text("wamid.A3", "ya"),
+        wa_text("wamid.A4", "3"),
+    ):
+        body = wa_payload(msg)
+        deliver("whatsapp", body, wa_sign(body))
+    report = Report.objects.get()
+    assert report.privacy == "anonymous"
+    selesai(report)
+    for mid, text in (("wamid.A5", "ya"), ("wamid.A6", "Tidak masih mampet, tanya Pak Warga"), ("wamid.A7", "1")):
+        _say(deliver, mid, text)
+    report.refresh_from_db()
+    assert report.status == "done" and report.confirmed_at is None and report.disputes == 0
 
 
 def test_a_new_report_weeks_after_selesai_is_a_new_report_not_a_dispute(deliver, fake, selesai, settings):
@@ -181,6 +217,7 @@ def test_a_chat_dispute_is_redacted_with_the_reporters_own_names_on_every_office
         wa_text("wamid.D5", "TIDAK masih mampet, tanya Zyxwvut Qoppaname di 0812 9988 7766"), name="Zyxwvut Qoppaname"
     )
     deliver("whatsapp", body, wa_sign(body))
+    _say(deliver, "wamid.D6", "1")
     report.refresh_from_db()
     assert report.status == "reopened"
     c = console(officer)

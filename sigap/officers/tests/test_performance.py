@@ -122,3 +122,15 @@ def test_the_public_page_shows_the_same_figures_per_kota_and_kelurahan(city):
     assert cell(kota, 'data-area="31.71"', "confirmed") == "100% (5)"
     assert "petugas" not in page.lower() or "/petugas/" not in page  # no console link, no person
     assert "/statistik/kinerja/" in text(public.get("/statistik/"))
+
+
+def test_the_public_page_reads_whole_past_days_and_an_unknown_kota_is_no_kota(city, settings):
+    from sigap.analytics import performance
+    from sigap.reports.summaries import local_day
+
+    since, until = performance.period_bounds(90, complete=True)
+    assert local_day(until) < local_day(performance.period_bounds(1)[1]) and (until - since).days == 89
+    public = Client()
+    page = text(public.get("/statistik/kinerja/", {"kota": "x" * 20}))
+    assert 'id="performance-kota"' in page and 'id="performance-kelurahan"' not in page
+    assert not [k for k in cache._cache if b"x" * 20 in (k if isinstance(k, bytes) else str(k).encode())]

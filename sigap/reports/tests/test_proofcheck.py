@@ -191,6 +191,33 @@ def test_an_after_photo_from_another_camera_than_the_before_photo_is_flagged(pb_
     assert before.camera == proofcheck.camera_key("samsung|SM-A155F|R58W30ABCDE")
 
 
+def test_one_units_flagged_photo_does_not_weigh_on_the_next_units_clean_proof(pb_officer, validator, staff):
+    """The kelurahan uploads a before photo without camera data, then passes the report to the Suku Dinas, whose
+    proof is clean: the validator accepts it without a reason, and the Suku Dinas is not counted as flagged."""
+    from sigap.reports.models import UnitDay
+
+    report = working(pb_officer)
+    add(report, pb_officer, "before", camera_jpeg(scene(90), taken=None, at=None))  # flagged: no time, no place
+    sudin = staff("sudin.bm", "sudin-bina-marga:31.75")
+    later = report.created_at + timedelta(hours=1)
+    services.report_coordinate(
+        report_id=report.pk, actor=pb_officer, to_unit="sudin-bina-marga:31.75", reason="jalan kota", now=later
+    )
+    services.report_accept(report_id=report.pk, actor=sudin, now=later + timedelta(minutes=10))
+    here = inner_point(PB)
+    t = later + timedelta(minutes=30)
+    for kind, seed, dt in (("before", 91, 0), ("after", 92, 3)):
+        raw = camera_jpeg(scene(seed), taken=t + timedelta(hours=dt), at=here)
+        services.photo_add(
+            report_id=report.pk, actor=sudin, kind=kind, photo=photo_clean(raw), now=t + timedelta(hours=dt, minutes=5)
+        )
+    services.report_request_validation(report_id=report.pk, actor=sudin, now=t + timedelta(hours=4))
+    services.report_validate(report_id=report.pk, actor=validator, accept=True, now=t + timedelta(hours=5))
+    report.refresh_from_db()
+    assert report.status == Status.DONE
+    assert sum(UnitDay.objects.values_list("flagged", flat=True)) == 0
+
+
 def test_the_distance_allowed_is_the_categorys(pb_officer):
     report = working(pb_officer)
     report.category.proof_radius_m = 6000

@@ -50,10 +50,15 @@ def recount() -> dict:
         key = (summaries.local_day(at), unit_id, report.concerned_unit_id or 0)
         unitday.setdefault(key, [0] * len(columns))[columns.index(col) if isinstance(col, str) else col] += n
 
-    def flagged_before(report_id, at) -> bool:
+    def flagged_before(report_id, unit_id, at) -> bool:
+        """The unit's own flagged proof photos of the stay the validation ended."""
+        starts = [
+            s.arrived_at for s in UnitStay.objects.filter(report_id=report_id, unit_id=unit_id) if s.arrived_at <= at
+        ]
+        since = max(starts) if starts else reports[report_id].created_at
         return any(
-            p.proof_flags and p.created_at <= at
-            for p in Photo.objects.filter(report_id=report_id, kind__in=("before", "after"))
+            p.proof_flags and since <= p.created_at <= at
+            for p in Photo.objects.filter(report_id=report_id, unit_id=unit_id, kind__in=("before", "after"))
         )
 
     reports = {r.pk: r for r in Report.objects.all()}
@@ -73,7 +78,7 @@ def recount() -> dict:
         if sc.new_status == Status.FOLLOWUP_REJECTED and sc.unit_id:
             bump(sc.created_at, sc.unit_id, report, 3)
         validated = sc.new_status in (Status.DONE, Status.FOLLOWUP_REJECTED) and sc.unit_id
-        if validated and flagged_before(sc.report_id, sc.created_at):
+        if validated and flagged_before(sc.report_id, sc.unit_id, sc.created_at):
             bump(sc.created_at, sc.unit_id, report, "flagged")
         if sc.old_status == Status.DONE and sc.new_status == Status.REOPENED and sc.unit_id:
             bump(sc.created_at, sc.unit_id, report, "reopened")
@@ -176,7 +181,13 @@ def test_summaries_after_random_actions_equal_a_recount_and_the_rebuild(staff, j
     kept = stored()
     assert kept["donetime"] and kept["unitday"] and kept["areadonedays"]  # the walk reached every kind of row
     assert any(r[3] for r in kept["unitday"].values())  # and a rejected follow-up
-    for column in ("reopened", "confirmed", "ratings", "bounced"):  # and the residents' and the hops' columns
+    for column in (
+        "flagged",
+        "reopened",
+        "confirmed",
+        "ratings",
+        "bounced",
+    ):  # and the residents' and the hops' columns
         assert any(r[summaries.UNITDAY_COLUMNS.index(column)] for r in kept["unitday"].values()), column
     counted = recount()
     assert kept == counted
