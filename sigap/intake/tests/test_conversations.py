@@ -108,13 +108,13 @@ def test_the_engine_keeps_the_dialog_in_the_vault_and_speaks_the_residents_langu
     assert note.recipient_ref == conv.identity_ref and note.kind == "dialog:refused"
 
 
-def _filed_on_whatsapp(deliver, prefix: str, name: str = "Pak Warga") -> Report:
+def _filed_on_whatsapp(deliver, prefix: str, name: str = "Pak Warga", privacy: str = "1") -> Report:
     lat, lon = inner_point("31.75.07.1002")
     for msg in (
         wa_text(f"wamid.{prefix}1", "Got mampet parah di gang buntu"),
         wa_location(f"wamid.{prefix}2", lat, lon),
         wa_text(f"wamid.{prefix}3", "ya"),
-        wa_text(f"wamid.{prefix}4", "1"),
+        wa_text(f"wamid.{prefix}4", privacy),
     ):
         body = wa_payload(msg, name=name)
         deliver("whatsapp", body, wa_sign(body))
@@ -176,16 +176,7 @@ def test_a_new_report_that_starts_with_tidak_is_told_as_a_new_report_when_the_re
 
 
 def test_an_anonim_report_is_never_answered_from_the_chat(deliver, fake, selesai):
-    lat, lon = inner_point("31.75.07.1002")
-    for msg in (
-        wa_text("wamid.A1", "Got mampet parah di gang buntu"),
-        wa_location("wamid.A2", lat, lon),
-        wa_text("wamid.A3", "ya"),
-        wa_text("wamid.A4", "3"),
-    ):
-        body = wa_payload(msg)
-        deliver("whatsapp", body, wa_sign(body))
-    report = Report.objects.get()
+    report = _filed_on_whatsapp(deliver, "A", privacy="3")
     assert report.privacy == "anonymous"
     selesai(report)
     for mid, text in (("wamid.A5", "ya"), ("wamid.A6", "Tidak masih mampet, tanya Pak Warga"), ("wamid.A7", "1")):
