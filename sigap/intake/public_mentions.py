@@ -165,13 +165,12 @@ def public_text_clean(text: str) -> str:
 
 
 def place_from_text(text: str) -> tuple[float, float, str] | None:
-    """A kelurahan named clearly enough in the text: its inner point (the triage desk refines it)."""
-    from sigap.routing.places import place_match
+    """The kelurahan the text supports, by the one placement rule every channel uses
+    (``sigap.routing.places.place_decide``): its inner point; None sends the report to the triage desk."""
+    from sigap.routing.places import place_decide
 
-    matches = place_match(text)
-    if len(matches) == 1 or (matches and matches[0].confidence - matches[1].confidence >= 0.2):
-        return matches[0].lat, matches[0].lon, matches[0].name
-    return None
+    placed = place_decide(text).placed
+    return (placed.lat, placed.lon, placed.name) if placed else None
 
 
 def photos_usable(photos: list[tuple[str, bytes]]) -> list[tuple[str, bytes]]:
