@@ -113,3 +113,20 @@ def test_the_list_is_every_kelurahan_of_the_city_with_a_point():
     codes = set(kelurahan_choosable().values_list("code", flat=True))
     assert PB in codes and all(c.startswith("31.") and c.count(".") == 3 for c in codes)
     assert len(codes) == 267  # sigap/data/jakarta_kelurahan.geojson
+
+
+@pytest.mark.django_db
+def test_place_decide_places_asks_or_says_only_a_kecamatan():
+    from sigap.routing.places import place_decide
+
+    sure = place_decide("Jl. Pahlawan Revolusi No. 3, Kel. Pondok Bambu, Kec. Duren Sawit")
+    assert sure.placed.code == "31.75.07.1002" and sure.ask == ()
+    torn = place_decide("Pondok Bambu atau Pondok Kelapa")
+    assert torn.placed is None and {m.label for m in torn.ask} >= {
+        "Pondok Bambu (Duren Sawit)",
+        "Pondok Kelapa (Duren Sawit)",
+    }
+    kec = place_decide("Kecamatan Duren Sawit")
+    assert kec.placed is None and kec.kecamatan_only == ("Duren Sawit",)
+    nothing = place_decide("tolong segera diperbaiki")
+    assert nothing.placed is None and nothing.candidates == () and nothing.kecamatan_only == ()
