@@ -18,7 +18,8 @@ from tqdm import tqdm
 from sigap.core.clock import indonesian_holidays
 from sigap.core.models import Holiday
 
-from .models import Category, Tupoksi, Unit, Wilayah
+from .models import Category, PlaceName, Tupoksi, Unit, Wilayah
+from .placenames import SHIPPED_SOURCE, shipped_load
 
 DATA_DIR = Path(__file__).resolve().parent.parent / "data"
 TRIAGE_UNIT = "triase"
@@ -261,4 +262,8 @@ def reference_load(*, province: str = "31", all_regions: bool = False, progress:
         tupoksi_load(province=province, category_rows=category_rows, templates=templates, stats=stats)
         year = timezone.localdate().year
         holidays_load(years=[year - 1, year, year + 1, year + 2], stats=stats)
+        before = PlaceName.objects.filter(source=SHIPPED_SOURCE).count()
+        loaded = shipped_load().names  # the shipped gazetteer, replaced as a whole
+        if loaded > before:
+            stats.created["place names"] = loaded - before
     return stats

@@ -56,6 +56,47 @@ class Wilayah(models.Model):
         return code == self.code or code.startswith(self.code + ".")
 
 
+class PlaceName(models.Model):
+    """A street, landmark or kampung name residents use, and the kelurahan it lies in or crosses: the knowledge
+    the place parser (``sigap.routing.places``) reads, loaded as data by ``sigap places load FILE`` (the shipped
+    Jakarta gazetteer, an OpenStreetMap extract, GeoJSON), never written in code."""
+
+    class Kind(models.TextChoices):
+        JALAN = "jalan", _("Jalan")
+        GANG = "gang", _("Gang")
+        LANDMARK = "landmark", _("Tempat terkenal")
+        PASAR = "pasar", _("Pasar")
+        STASIUN = "stasiun", _("Stasiun")
+        TERMINAL = "terminal", _("Terminal")
+        RS = "rs", _("Rumah sakit")
+        SEKOLAH = "sekolah", _("Sekolah / kampus")
+        MASJID = "masjid", _("Tempat ibadah")
+        MALL = "mall", _("Mal")
+        TAMAN = "taman", _("Taman")
+        KAWASAN = "kawasan", _("Kampung / kawasan")
+        LUAR = "luar", _("Di luar kota")
+
+    source = models.CharField(
+        _("sumber"), max_length=80, help_text=_("berkas asal; memuat ulang sumber yang sama menggantinya")
+    )
+    name = models.CharField(_("nama"), max_length=200)
+    kind = models.CharField(_("jenis"), max_length=20, choices=Kind.choices)
+    aliases = models.JSONField(_("nama lain"), default=list, blank=True)
+    kelurahan = models.JSONField(_("kelurahan"), default=list, blank=True, help_text=_("kode kelurahan yang dilalui"))
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = ReferenceManager()
+
+    class Meta:
+        ordering = ["source", "kind", "name"]
+        verbose_name = _("nama tempat")
+        verbose_name_plural = _("nama tempat")
+        constraints = [models.UniqueConstraint(fields=["source", "kind", "name"], name="placename_key")]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.kind})"
+
+
 class Category(models.Model):
     code = models.SlugField(_("kode"), max_length=60, unique=True)
     group = models.CharField(_("grup"), max_length=60)

@@ -5,8 +5,9 @@
 * ``place_match``: the kelurahan a free-text address names ("gg mawar rt 05/03 pondok bambu duren sawit"),
   used by the chat dialog, public mentions and the triage desk. A thin adapter over
   ``sigap.routing.address``: the region list comes from the Wilayah table (kelurahan with an inner point,
-  and their kecamatan and kota), the street and landmark gazetteer from ``data/gazetteer.csv``. Both are
-  compiled once and rebuilt when the Wilayah rows change (count and last update).
+  and their kecamatan and kota), the street, landmark and kampung names from ``PlaceName`` (loaded as data:
+  ``sigap places load FILE``). Both are compiled once and rebuilt when those rows change (count and last
+  update).
 """
 
 from __future__ import annotations
@@ -17,9 +18,9 @@ from functools import lru_cache
 from django.conf import settings
 from django.db.models import QuerySet
 
-from sigap.organization.models import Wilayah
+from sigap.organization.models import PlaceName, Wilayah
 
-from .address import AddressIndex, AddressResult, Region, gazetteer_load
+from .address import AddressIndex, AddressResult, Place, Region
 
 
 def kelurahan_choosable() -> QuerySet[Wilayah]:
@@ -80,9 +81,14 @@ class _Places:
     kecamatan_of: dict[str, str] = field(default_factory=dict)  # kelurahan code -> its kecamatan's name
 
 
-@lru_cache(maxsize=1)
-def _gazetteer():
-    return gazetteer_load()
+def _gazetteer() -> tuple[Place, ...]:
+    """The place names a city loaded (``PlaceName``: the shipped Jakarta gazetteer, OpenStreetMap extracts)."""
+    return tuple(
+        Place(name, kind, tuple(aliases), tuple(kelurahan))
+        for name, kind, aliases, kelurahan in PlaceName.objects.order_by("source", "kind", "name").values_list(
+            "name", "kind", "aliases", "kelurahan"
+        )
+    )
 
 
 @lru_cache(maxsize=4)
@@ -122,7 +128,8 @@ def _current() -> _Places:
     from django.db.models import Count, Max
 
     agg = Wilayah.objects.filter(level__gte=Wilayah.Level.KOTA).aggregate(n=Count("id"), t=Max("updated_at"))
-    return _places((agg["n"], agg["t"]))
+    names = PlaceName.objects.aggregate(n=Count("id"), t=Max("updated_at"))
+    return _places((agg["n"], agg["t"], names["n"], names["t"]))
 
 
 def address_parse(text: str) -> AddressResult:

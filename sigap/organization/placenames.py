@@ -1,0 +1,230 @@
+"""Street, landmark and kampung names as data a city loads (``PlaceName``), read by the place parser.
+
+``placenames_load(path, source=...)`` reads one file and replaces that source's rows:
+
+* a gazetteer CSV (``name,kind,aliases,kelurahan``; ``;``-separated lists), the format of the Jakarta gazetteer
+  that ships with Sigap (``sigap/routing/data/gazetteer.csv``, loaded with the reference data);
+* GeoJSON (a FeatureCollection) or an OpenStreetMap extract (``.osm``, ``.osm.pbf``, read with pyosmium): named
+  streets as lines, landmarks as points or areas, kampung / RW as ``place=neighbourhood|quarter|hamlet``. Each
+  is assigned by geometry to every kelurahan of the service area it lies in or crosses (a street through three
+  kelurahan knows all three); names outside the area are skipped. Features of one name and kind are merged
+  (an OpenStreetMap street comes in many segments).
+
+The kind of a feature comes from its OpenStreetMap tags (``highway``, ``railway``, ``amenity``, ``shop``,
+``leisure``, ``place``…), or from a ``kind`` property in GeoJSON written for Sigap.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import re
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from django.conf import settings
+from django.db import transaction
+
+from .models import PlaceName, Wilayah
+
+SHIPPED = Path(__file__).resolve().parent.parent / "routing" / "data" / "gazetteer.csv"
+SHIPPED_SOURCE = "sigap-jakarta"
+
+STREETS = {
+    "motorway",
+    "trunk",
+    "primary",
+    "secondary",
+    "tertiary",
+    "unclassified",
+    "residential",
+    "living_street",
+    "service",
+    "pedestrian",
+    "footway",
+    "path",
+}
+LANDMARK_TAGS = ("tourism", "historic", "office", "building", "man_made", "government")
+_PREFIX = re.compile(r"^(jalan|jl\.?|jln\.?|gang|gg\.?)\s+", re.I)
+
+
+@dataclass
+class Entry:
+    name: str
+    kind: str
+    aliases: set[str] = field(default_factory=set)
+    kelurahan: set[str] = field(default_factory=set)
+
+
+@dataclass(frozen=True)
+class LoadResult:
+    source: str
+    features: int
+    names: int
+    outside: int  # named features in no kelurahan of the service area
+
+
+def kind_of(tags: dict) -> str | None:
+    """The parser's kind for an OpenStreetMap feature (None: not a place residents name)."""
+    get = tags.get
+    name = (get("name") or "").strip().lower()
+    if get("highway") in STREETS:
+        return "gang" if name.startswith(("gang ", "gg ", "gg.")) else "jalan"
+    if get("railway") in ("station", "halt") or get("public_transport") == "station":
+        return "stasiun"
+    if get("amenity") == "bus_station" or (get("highway") == "bus_stop" and "terminal" in name):
+        return "terminal"
+    if get("amenity") == "marketplace" or name.startswith("pasar "):
+        return "pasar"
+    if get("amenity") in ("hospital", "clinic") or get("healthcare") == "hospital":
+        return "rs"
+    if get("amenity") in ("school", "university", "college", "kindergarten"):
+        return "sekolah"
+    if get("amenity") == "place_of_worship":
+        return "masjid"
+    if get("shop") == "mall":
+        return "mall"
+    if get("leisure") in ("park", "garden", "stadium", "sports_centre"):
+        return "taman"
+    if get("place") in ("neighbourhood", "quarter", "hamlet", "village", "suburb"):
+        return "kawasan"
+    if any(get(t) for t in LANDMARK_TAGS) or get("amenity") or get("shop"):
+        return "landmark"
+    return None
+
+
+def _aliases(name: str, tags: dict) -> set[str]:
+    out = {tags[k].strip() for k in ("alt_name", "short_name", "old_name", "loc_name", "official_name") if tags.get(k)}
+    out |= {part.strip() for value in list(out) for part in value.split(";") if part.strip()}
+    bare = _PREFIX.sub("", name).strip()
+    if bare and bare.lower() != name.lower():
+        out.add(bare)  # "Jalan Kemang Raya" is written "kemang raya" too
+    return {a for a in out if a.lower() != name.lower()}
+
+
+def _csv_entries(path: Path) -> Iterator[Entry]:
+    with open(path, newline="", encoding="utf-8") as f:
+        for row in csv.DictReader(f):
+            parts = {
+                k: [p.strip() for p in (row.get(k) or "").split(";") if p.strip()] for k in ("aliases", "kelurahan")
+            }
+            yield Entry(row["name"].strip(), row["kind"].strip(), set(parts["aliases"]), set(parts["kelurahan"]))
+
+
+def _geojson_features(path: Path) -> Iterator[tuple[dict, object]]:
+    from shapely.geometry import shape
+
+    data = json.loads(path.read_text(encoding="utf-8"))
+    for feature in data.get("features", []):
+        if feature.get("geometry"):
+            yield feature.get("properties") or {}, shape(feature["geometry"])
+
+
+def _osm_features(path: Path) -> Iterator[tuple[dict, object]]:
+    import osmium
+    import osmium.geom
+    from shapely import wkb
+
+    factory = osmium.geom.WKBFactory()
+    for obj in osmium.FileProcessor(str(path)).with_locations().with_areas():
+        tags = dict(obj.tags)
+        if not tags.get("name"):
+            continue
+        try:
+            if obj.is_node():
+                raw = factory.create_point(obj)
+            elif obj.is_way():
+                raw = factory.create_linestring(obj)
+            elif obj.is_area():
+                raw = factory.create_multipolygon(obj)
+            else:
+                continue
+        except RuntimeError:  # a way with missing node locations, an unclosed area: skipped
+            continue
+        yield tags, wkb.loads(raw, hex=True)
+
+
+class _Areas:
+    """The service area's kelurahan polygons in an STRtree, to assign features by geometry."""
+
+    def __init__(self) -> None:
+        from shapely import STRtree
+        from shapely.geometry import shape
+
+        rows = Wilayah.objects.filter(
+            level=Wilayah.Level.KELURAHAN, code__startswith=settings.SIGAP_PROVINCE + ".", geometry__isnull=False
+        ).values_list("code", "geometry")
+        self.codes, shapes = [], []
+        for code, geometry in rows:
+            self.codes.append(code)
+            shapes.append(shape(geometry))
+        self.tree = STRtree(shapes)
+
+    def kelurahan(self, geometry) -> set[str]:
+        return {self.codes[i] for i in self.tree.query(geometry, predicate="intersects")}
+
+
+def _entries(path: Path) -> tuple[list[Entry], int, int]:
+    suffix = "".join(path.suffixes[-2:]).lower()
+    if path.suffix.lower() == ".csv":
+        entries = list(_csv_entries(path))
+        return entries, len(entries), 0
+    features = _geojson_features(path) if path.suffix.lower() in (".geojson", ".json") else None
+    if features is None and (suffix in (".osm.pbf", ".osm.bz2") or path.suffix.lower() in (".osm", ".pbf")):
+        features = _osm_features(path)
+    if features is None:
+        raise ValueError(f"{path.name}: not a gazetteer CSV, GeoJSON or OpenStreetMap file")
+    areas = _Areas()
+    merged: dict[tuple[str, str], Entry] = {}
+    count = outside = 0
+    for tags, geometry in features:
+        name = str(tags.get("name") or "").strip()
+        kind = tags.get("kind") if tags.get("kind") in PlaceName.Kind.values else kind_of(tags)
+        if not name or kind is None:
+            continue
+        count += 1
+        codes = areas.kelurahan(geometry)
+        if not codes:
+            outside += 1
+            continue
+        entry = merged.setdefault((kind, name.lower()), Entry(name, kind))
+        entry.aliases |= _aliases(name, tags)
+        entry.kelurahan |= codes
+    return list(merged.values()), count, outside
+
+
+def placenames_load(path: str | Path, *, source: str | None = None) -> LoadResult:
+    """Load one file's names as ``source`` (default: the file's name), replacing what that source held."""
+    path = Path(path)
+    source = (source or path.name)[:80]
+    entries, count, outside = _entries(path)
+    rows = [
+        PlaceName(
+            source=source,
+            name=e.name[:200],
+            kind=e.kind,
+            aliases=sorted(e.aliases),
+            kelurahan=sorted(e.kelurahan),
+        )
+        for e in _dedupe(entries)
+    ]
+    with transaction.atomic():
+        PlaceName.objects.filter(source=source).delete()
+        PlaceName.objects.bulk_create(rows, batch_size=1000)
+    return LoadResult(source, count, len(rows), outside)
+
+
+def _dedupe(entries: Iterable[Entry]) -> list[Entry]:
+    """One row per (kind, name) within a source: a CSV may repeat a name; their lists are joined."""
+    out: dict[tuple[str, str], Entry] = {}
+    for e in entries:
+        kept = out.setdefault((e.kind, e.name), Entry(e.name, e.kind))
+        kept.aliases |= e.aliases
+        kept.kelurahan |= e.kelurahan
+    return list(out.values())
+
+
+def shipped_load() -> LoadResult:
+    """The Jakarta gazetteer that ships with Sigap (part of the reference data)."""
+    return placenames_load(SHIPPED, source=SHIPPED_SOURCE)

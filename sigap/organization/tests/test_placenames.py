@@ -1,0 +1,75 @@
+"""Street, landmark and kampung names as data (#15): ``sigap places load FILE`` on a small extract the project
+made for its tests (``data/extract.geojson`` and the same features as OpenStreetMap XML, ``data/extract.osm``):
+a street drawn from Pondok Bambu into Duren Sawit, a mosque in Pondok Bambu, a kampung by the Ciliwung in
+Kampung Melayu, a market in Tangerang (outside the city) and a nameless road. The names are made up ("Sigap"),
+so nothing in the shipped gazetteer already knows them."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from django.core.management import call_command
+
+from sigap.organization.models import PlaceName
+from sigap.organization.placenames import SHIPPED_SOURCE, kind_of, placenames_load
+from sigap.routing.places import place_decide
+
+pytestmark = pytest.mark.django_db
+DATA = Path(__file__).parent / "data"
+PB, DS, KM = "31.75.07.1002", "31.75.07.1001", "31.75.03.1001"
+
+
+@pytest.mark.parametrize("name", ["extract.geojson", "extract.osm"])
+def test_a_city_loads_streets_landmarks_and_kampung_assigned_by_geometry(name):
+    result = placenames_load(DATA / name, source="test-extract")
+    assert (result.names, result.outside) == (3, 1)  # the Tangerang market is outside; the nameless road is no name
+    rows = {r.name: r for r in PlaceName.objects.filter(source="test-extract")}
+    street = rows["Jalan Kenari Sigap Raya"]
+    assert street.kind == "jalan" and set(street.kelurahan) == {PB, DS}  # a street knows every kelurahan it crosses
+    assert {"Kenari Sigap Raya", "Jl. Kenari Sigap"} <= set(street.aliases)
+    assert rows["Masjid Al-Ikhlas Sigap"].kind == "masjid" and rows["Masjid Al-Ikhlas Sigap"].kelurahan == [PB]
+    assert rows["Kampung Rawa Sigap"].kind == "kawasan" and KM in rows["Kampung Rawa Sigap"].kelurahan
+
+
+def test_the_parser_knows_a_loaded_name_at_once_and_the_context_narrows_it():
+    assert place_decide("got mampet di jalan kenari sigap raya").candidates == ()
+    placenames_load(DATA / "extract.geojson", source="test-extract")
+    crossing = place_decide("got mampet di jalan kenari sigap raya")
+    assert {m.code for m in crossing.candidates} == {PB, DS} and crossing.placed is None  # two fit: asked
+    narrowed = place_decide("got mampet di jalan kenari sigap raya, kelurahan pondok bambu")
+    assert narrowed.placed is not None and narrowed.placed.code == PB
+    mosque = place_decide("lampu jalan mati depan masjid al-ikhlas sigap")
+    assert mosque.placed is not None and mosque.placed.code == PB
+
+
+def test_reloading_a_source_replaces_it_and_leaves_the_others():
+    shipped = PlaceName.objects.filter(source=SHIPPED_SOURCE).count()
+    assert shipped > 400  # the Jakarta gazetteer ships with the reference data
+    placenames_load(DATA / "extract.geojson", source="test-extract")
+    placenames_load(DATA / "extract.osm", source="test-extract")
+    assert PlaceName.objects.filter(source="test-extract").count() == 3
+    assert PlaceName.objects.filter(source=SHIPPED_SOURCE).count() == shipped
+
+
+def test_the_command_loads_and_lists_and_refuses_what_it_cannot_read(tmp_path, capsys):
+    call_command("places", "load", str(DATA / "extract.osm"), "--source", "osm-test")
+    call_command("places", "list")
+    out = capsys.readouterr().out
+    assert "osm-test: 3 names" in out and f"{SHIPPED_SOURCE}:" in out
+    bad = tmp_path / "notes.txt"
+    bad.write_text("hello")
+    from django.core.management.base import CommandError
+
+    with pytest.raises(CommandError):
+        call_command("places", "load", str(bad))
+
+
+def test_openstreetmap_tags_give_the_parsers_kinds():
+    assert kind_of({"name": "Jalan Mawar", "highway": "residential"}) == "jalan"
+    assert kind_of({"name": "Gang Buntu", "highway": "footway"}) == "gang"
+    assert kind_of({"name": "Stasiun Manggarai", "railway": "station"}) == "stasiun"
+    assert kind_of({"name": "Pasar Jatinegara", "shop": "yes"}) == "pasar"
+    assert kind_of({"name": "RSUD Duren Sawit", "amenity": "hospital"}) == "rs"
+    assert kind_of({"name": "Kampung Pulo", "place": "neighbourhood"}) == "kawasan"
+    assert kind_of({"name": "Pohon besar"}) is None
