@@ -221,3 +221,17 @@ def test_a_chat_dispute_is_redacted_with_the_reporters_own_names_on_every_office
     for page in pages:
         for marker in ("Zyxwvut", "Qoppaname", "9988", "7766"):
             assert marker not in page, marker
+
+
+def test_whatsapp_a_place_the_text_does_not_settle_is_asked_once_with_the_candidates(deliver, fake):
+    """#15: a written place that fits two kelurahan is asked about by number, each with its kecamatan."""
+    for mid, text in (("wamid.K1", "Got mampet parah, banjir kiriman lagi"), ("wamid.K2", "di kampung pulo")):
+        _say(deliver, mid, text)
+    asked = replies_to(fake)[-1]
+    assert asked.startswith("Lokasi mana yang dimaksud?") and "Kampung Melayu (Jatinegara)" in asked
+    options = asked.split(": ", 1)[1]
+    number = next(part.split(" ", 1)[0] for part in options.split(", ") if "Kampung Melayu" in part)
+    for mid, text in (("wamid.K3", number), ("wamid.K4", "ya"), ("wamid.K5", "1")):
+        _say(deliver, mid, text)
+    report = Report.objects.get()
+    assert report.kelurahan.name == "Kampung Melayu"

@@ -74,3 +74,24 @@ def test_sms_split_keeps_parts_short():
     assert len(parts) > 1 and all(len(p) <= 153 for p in parts)
     assert parts[0].endswith(f"(1/{len(parts)})")
     assert split_sms("pendek") == ["pendek"]
+
+
+def test_sms_a_place_the_text_does_not_settle_is_asked_once_with_the_candidates(deliver, fake):
+    """#15: "Kampung Pulo" lies between Kampung Melayu and Bukit Duri (never Kelurahan Pulo in Kebayoran Baru):
+    the resident is asked which, by number, with each kecamatan named; the report is filed where they answer."""
+
+    def sms(mid, text):
+        body = urlencode({"from": "081255556666", "id": mid, "text": text}).encode()
+        sig = "sha256=" + hmac.new(b"sms-secret", body, hashlib.sha256).hexdigest()
+        return deliver("sms", body, {"X-Sigap-Signature": sig}, content_type="application/x-www-form-urlencoded")
+
+    sms("p1", "LAPOR#saluran-tersumbat#Kampung Pulo#Got mampet, banjir kiriman lagi")
+    asked = fake.sent("/sms/send")[-1]["json"]["text"]
+    assert asked.startswith("Lokasi mana yang dimaksud?") and "Kampung Melayu (Jatinegara)" in asked
+    assert "Pulo (Kebayoran Baru)" not in asked and Report.objects.count() == 0
+    options = asked.split(": ", 1)[1]
+    number = next(part.split(" ", 1)[0] for part in options.split(", ") if "Kampung Melayu" in part)
+    sms("p2", number)
+    sms("p3", "1")  # privacy: Privat
+    report = Report.objects.get()
+    assert report.kelurahan.name == "Kampung Melayu" and report.category.code == "saluran-tersumbat"
