@@ -219,7 +219,7 @@ def _guess_categories(text: str) -> list[tuple[str, float]]:
 def _open_conversation(inbound: Inbound) -> Conversation:
     now = timezone.now()
     conv = (
-        Conversation.objects.select_for_update()
+        Conversation.objects.select_for_update(of=("self",))
         .filter(
             channel=inbound.channel,
             sender_hash=sender_hash(inbound.channel, inbound.sender),
@@ -294,7 +294,7 @@ def _answer_to_done(inbound: Inbound) -> bool | Inbound:
         return False
     since = timezone.now() - timedelta(days=settings.SIGAP_CONFIRM_REPLY_DAYS)
     filed = (
-        Conversation.objects.select_for_update()
+        Conversation.objects.select_for_update(of=("self",))
         .filter(
             channel=inbound.channel,
             sender_hash=key,
