@@ -71,10 +71,6 @@ class Figure:
     value: float | None
     n: int
 
-    @property
-    def shown(self) -> bool:
-        return self.value is not None
-
 
 def _figure(value: float | None, n: int) -> Figure:
     return Figure(value if n >= min_count() and value is not None else None, n)
@@ -357,17 +353,16 @@ def group_counts(
             if unit_id in per_unit:
                 totals[key].add(per_unit[unit_id])
     if connection.vendor == "postgresql" and union:
-        index = {key: i for i, key in enumerate(groups)}
-        pairs = [(u, index[key]) for key, units in groups.items() for u in units]
+        keys = list(groups)
+        pairs = [(u, g) for g, key in enumerate(keys) for u in groups[key]]
         for table, value, at, target in (
             (UnitStay, "seconds", "ended_at", "hop_pct"),
             (DoneTime, "total_seconds", "done_at", "total_pct"),
         ):
             for g, n, pct in _percentiles_by_group(table, value, at, pairs, since, until, list(hidden), plain_only):
-                key = next(k for k, i in index.items() if i == g)
-                setattr(totals[key], target, _pair(pct))
+                setattr(totals[keys[g]], target, _pair(pct))
                 if target == "total_pct":
-                    totals[key].total_n = n
+                    totals[keys[g]].total_n = n
     return totals
 
 
