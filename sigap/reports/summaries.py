@@ -105,19 +105,7 @@ def on_created(reports: list[Report]) -> None:
     # every writer takes the row locks in one order (AreaStatus, AreaDoneDays, UnitDay): no deadlock between them
     _upsert(AreaStatus, ("kelurahan_id", "status"), ("n",), {k: (n,) for k, n in areas.items()})
     _unitday(units)
-    UnitStay.objects.bulk_create(
-        [
-            UnitStay(
-                report_id=r.pk,
-                unit_id=r.unit_id,
-                concerned_id=r.concerned_unit_id or 0,
-                arrived_at=r.created_at,
-                accept_by=r.hop_deadline,
-            )
-            for r in reports
-            if r.unit_id
-        ]
-    )
+    UnitStay.objects.bulk_create([_new_stay(r, r.created_at) for r in reports if r.unit_id])
 
 
 def on_hop(report: Report, *, to_unit_id: int, at: datetime, from_unit_id: int | None = None, revisit=False) -> None:
@@ -194,15 +182,16 @@ def after_transition(report: Report, before: tuple, *, now: datetime) -> None:
         units.setdefault((local_day(at), unit_id, concerned), Counter()).update(received=1)
     for unit_id, at in report.__dict__.pop("_summary_bounces", ()):
         units.setdefault((local_day(at), unit_id, concerned), Counter()).update(bounced=1)
+    stay = _open_stay(report)
     if report.unit_id and new_status in (Status.DONE, Status.FOLLOWUP_REJECTED):
         column = "done" if new_status == Status.DONE else "rejected"
-        flagged = proofcheck.report_flagged(report.pk, unit_id=report.unit_id, since=stay_start(report))
+        flagged = proofcheck.report_flagged(report.pk, unit_id=report.unit_id, since=stay_start(report, stay))
         counts = {column: 1, "flagged": 1 if flagged else 0}
         units.setdefault((local_day(now), report.unit_id, concerned), Counter()).update(counts)
     if report.unit_id and new_status == Status.REOPENED and old_status == Status.DONE:
         units.setdefault((local_day(now), report.unit_id, concerned), Counter()).update(reopened=1)
     _unitday(units)
-    _stays(report, new_status, now)
+    _stays(report, stay, new_status, now)
     if not report.unit_id or new_status != Status.DONE:
         return
     arrived = _arrival(report.pk, report.unit_id, now)
@@ -219,18 +208,24 @@ def after_transition(report: Report, before: tuple, *, now: datetime) -> None:
 # --- stays (``UnitStay``): a record of the time, not recounted --------------------------------------------
 
 
-def stay_start(report: Report) -> datetime | None:
-    """When the report's current stay at its unit began (None: no open stay)."""
-    return (
-        UnitStay.objects.filter(report_id=report.pk, unit_id=report.unit_id, ended_at__isnull=True)
-        .order_by("-arrived_at")
-        .values_list("arrived_at", flat=True)
-        .first()
-    )
+_UNREAD = object()
 
 
-def _stay_start(report: Report, at: datetime) -> None:
-    UnitStay.objects.create(
+def stay_start(report: Report, stay=_UNREAD) -> datetime | None:
+    """When the report's current stay at its unit began (None: no open stay there). ``stay``: the open stay (or
+    None), when the caller has already read it."""
+    stay = _open_stay(report) if stay is _UNREAD else stay
+    return stay.arrived_at if stay is not None and stay.unit_id == report.unit_id else None
+
+
+def _open_stay(report: Report) -> UnitStay | None:
+    """The report's open stay (at most one): read once per status change."""
+    return UnitStay.objects.filter(report_id=report.pk, ended_at__isnull=True).order_by("-arrived_at").first()
+
+
+def _new_stay(report: Report, at: datetime) -> UnitStay:
+    """A stay starting at ``at`` at the report's unit, with the hop deadline now in force (not saved)."""
+    return UnitStay(
         report_id=report.pk,
         unit_id=report.unit_id,
         concerned_id=report.concerned_unit_id or 0,
@@ -254,11 +249,10 @@ def _stay_end(stay: UnitStay, report: Report, at: datetime, how: str) -> None:
     stay.save(update_fields=["late", "ended_at", "ended", "seconds", "work_seconds"])
 
 
-def _stays(report: Report, new_status: str, now: datetime) -> None:
-    """Keep the report's open stay in step with a status change: a new unit (a hop, the triage desk, the
-    conflict-of-interest rule) ends the stay and starts one there; Proses and the request for validation are
+def _stays(report: Report, stay: UnitStay | None, new_status: str, now: datetime) -> None:
+    """Keep the report's open stay (``stay``) in step with a status change: a new unit (a hop, the triage desk,
+    the conflict-of-interest rule) ends the stay and starts one there; Proses and the request for validation are
     noted on it; Selesai and every closing status end it."""
-    stay = UnitStay.objects.filter(report_id=report.pk, ended_at__isnull=True).order_by("-arrived_at").first()
     open_now = is_open(new_status)
     if stay is not None and (not open_now or stay.unit_id != report.unit_id):
         how = (
@@ -269,7 +263,7 @@ def _stays(report: Report, new_status: str, now: datetime) -> None:
     if not open_now or not report.unit_id:
         return
     if stay is None:
-        _stay_start(report, now)
+        _new_stay(report, now).save()
         return
     changed: list[str] = []
     if stay.concerned_id != (report.concerned_unit_id or 0):  # the triage desk found a complaint about officials
