@@ -83,6 +83,12 @@ class PlaceName(models.Model):
     kind = models.CharField(_("jenis"), max_length=20, choices=Kind.choices)
     aliases = models.JSONField(_("nama lain"), default=list, blank=True)
     kelurahan = models.JSONField(_("kelurahan"), default=list, blank=True, help_text=_("kode kelurahan yang dilalui"))
+    home = models.CharField(
+        _("kelurahan tempatnya berdiri"),
+        max_length=20,
+        blank=True,
+        help_text=_("untuk tempat di satu titik (stasiun, pasar, gedung): kode kelurahan yang memuatnya"),
+    )
     updated_at = models.DateTimeField(auto_now=True)
 
     objects = ReferenceManager()

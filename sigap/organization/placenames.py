@@ -2,13 +2,18 @@
 
 ``placenames_load(path, source=...)`` reads one file and replaces that source's rows:
 
-* a gazetteer CSV (``name,kind,aliases,kelurahan``; ``;``-separated lists), the format of the Jakarta gazetteer
-  that ships with Sigap (``sigap/routing/data/gazetteer.csv``, loaded with the reference data);
+* a gazetteer CSV (``name,kind,aliases,kelurahan[,lat,lon]``; ``;``-separated lists), the format of the Jakarta
+  gazetteer that ships with Sigap (``sigap/routing/data/gazetteer.csv``, loaded with the reference data);
 * GeoJSON (a FeatureCollection) or an OpenStreetMap extract (``.osm``, ``.osm.pbf``, read with pyosmium): named
   streets as lines, landmarks as points or areas, kampung / RW as ``place=neighbourhood|quarter|hamlet``. Each
   is assigned by geometry to every kelurahan of the service area it lies in or crosses (a street through three
   kelurahan knows all three); names outside the area are skipped. Features of one name and kind are merged
   (an OpenStreetMap street comes in many segments).
+
+A place at one spot (a station, a market, a building, a small kampung; a CSV row with a position) also gets its
+``home``: the kelurahan it stands in. The parser places a text naming it there and keeps the kelurahan around it
+(within about 100 m) as the ones to ask about. A name whose features stand in different kelurahan (a chain of
+shops) has no home.
 
 The kind of a feature comes from its OpenStreetMap tags (``highway``, ``railway``, ``amenity``, ``shop``,
 ``leisure``, ``place``…), or from a ``kind`` property in GeoJSON written for Sigap.
@@ -46,6 +51,8 @@ STREETS = {
     "path",
 }
 LANDMARK_TAGS = ("tourism", "historic", "office", "building", "man_made", "government")
+NEAR_DEGREES = 0.0009  # about 100 m: the kelurahan around a place at a spot, offered when a text is unsure
+HOME_SHARE = 0.6  # an area (a kampung) is at home in the kelurahan holding this share of it
 _PREFIX = re.compile(r"^(jalan|jl\.?|jln\.?|gang|gg\.?)\s+", re.I)
 
 
@@ -55,6 +62,12 @@ class Entry:
     kind: str
     aliases: set[str] = field(default_factory=set)
     kelurahan: set[str] = field(default_factory=set)
+    homes: set[str] = field(default_factory=set)  # where each feature of the name stands ("" for none)
+
+    @property
+    def home(self) -> str:
+        """The kelurahan the place stands in, when every feature of the name stands in the same one."""
+        return next(iter(self.homes)) if len(self.homes) == 1 and "" not in self.homes else ""
 
 
 @dataclass(frozen=True)
@@ -104,12 +117,21 @@ def _aliases(name: str, tags: dict) -> set[str]:
 
 
 def _csv_entries(path: Path) -> Iterator[Entry]:
+    from shapely.geometry import Point
+
+    areas = None
     with open(path, newline="", encoding="utf-8") as f:
         for row in csv.DictReader(f):
             parts = {
                 k: [p.strip() for p in (row.get(k) or "").split(";") if p.strip()] for k in ("aliases", "kelurahan")
             }
-            yield Entry(row["name"].strip(), row["kind"].strip(), set(parts["aliases"]), set(parts["kelurahan"]))
+            entry = Entry(row["name"].strip(), row["kind"].strip(), set(parts["aliases"]), set(parts["kelurahan"]))
+            lat, lon = (row.get("lat") or "").strip(), (row.get("lon") or "").strip()
+            if lat and lon:  # a place at one spot: the kelurahan holding it is its home (and one of its kelurahan)
+                areas = areas or _Areas()
+                entry.homes = {areas.home(Point(float(lon), float(lat)))}
+                entry.kelurahan |= entry.homes - {""}
+            yield entry
 
 
 def _geojson_features(path: Path) -> Iterator[tuple[dict, object]]:
@@ -135,6 +157,8 @@ def _osm_features(path: Path) -> Iterator[tuple[dict, object]]:
             if obj.is_node():
                 raw = factory.create_point(obj)
             elif obj.is_way():
+                if obj.is_closed() and "highway" not in tags:
+                    continue  # a closed way that is not a road comes again as an area
                 raw = factory.create_linestring(obj)
             elif obj.is_area():
                 raw = factory.create_multipolygon(obj)
@@ -159,10 +183,26 @@ class _Areas:
         for code, geometry in rows:
             self.codes.append(code)
             shapes.append(shape(geometry))
+        self.shapes = shapes
         self.tree = STRtree(shapes)
 
     def kelurahan(self, geometry) -> set[str]:
         return {self.codes[i] for i in self.tree.query(geometry, predicate="intersects")}
+
+    def home(self, geometry) -> str:
+        """The kelurahan a point stands in, or that holds most (HOME_SHARE) of an area; "" for a line (a street
+        belongs to every kelurahan it crosses) and for an area split between kelurahan."""
+        if geometry.geom_type in ("Point", "MultiPoint"):
+            hits = sorted(self.codes[i] for i in self.tree.query(geometry, predicate="intersects"))
+            return hits[0] if hits else ""
+        if geometry.geom_type not in ("Polygon", "MultiPolygon") or not geometry.area:
+            return ""
+        shares = {
+            self.codes[i]: self.shapes[i].intersection(geometry).area / geometry.area
+            for i in self.tree.query(geometry, predicate="intersects")
+        }
+        best = max(shares, key=shares.get, default="")
+        return best if best and shares[best] >= HOME_SHARE else ""
 
 
 def _entries(path: Path) -> tuple[list[Entry], int, int]:
@@ -184,13 +224,21 @@ def _entries(path: Path) -> tuple[list[Entry], int, int]:
         if not name or kind is None:
             continue
         count += 1
-        codes = areas.kelurahan(geometry)
+        point_like = kind not in ("jalan", "gang") and geometry.geom_type in (
+            "Point",
+            "MultiPoint",
+            "Polygon",
+            "MultiPolygon",
+        )
+        # a place at a spot also knows the kelurahan just around it ("depan stasiun" may be across the border)
+        codes = areas.kelurahan(geometry.buffer(NEAR_DEGREES) if point_like else geometry)
         if not codes:
             outside += 1
             continue
         entry = merged.setdefault((kind, name.lower()), Entry(name, kind))
         entry.aliases |= _aliases(name, tags)
         entry.kelurahan |= codes
+        entry.homes.add(areas.home(geometry) if point_like else "")
     return list(merged.values()), count, outside
 
 
@@ -206,6 +254,7 @@ def placenames_load(path: str | Path, *, source: str | None = None) -> LoadResul
             kind=e.kind,
             aliases=sorted(e.aliases),
             kelurahan=sorted(e.kelurahan),
+            home=e.home,
         )
         for e in _dedupe(entries)
     ]
@@ -222,6 +271,7 @@ def _dedupe(entries: Iterable[Entry]) -> list[Entry]:
         kept = out.setdefault((e.kind, e.name), Entry(e.name, e.kind))
         kept.aliases |= e.aliases
         kept.kelurahan |= e.kelurahan
+        kept.homes |= e.homes
     return list(out.values())
 
 

@@ -48,6 +48,7 @@ except ImportError:  # pragma: no cover - exercised only without rapidfuzz
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
 GAZETTEER_CSV = DATA_DIR / "gazetteer.csv"
+KELURAHAN_GEOJSON = DATA_DIR.parent.parent / "data" / "jakarta_kelurahan.geojson"
 
 KOTA, KECAMATAN, KELURAHAN = 2, 3, 4
 
@@ -56,8 +57,25 @@ KOTA, KECAMATAN, KELURAHAN = 2, 3, 4
 # resident writes it although the place is elsewhere, or that our list for it is incomplete); the
 # "elsewhere / cannot tell" hypothesis is multiplied by ETA. Fitted by hand on the dev half of
 # data/address_set.jsonl (see bench/address.py), then frozen.
-DELTA = {"kelurahan": 0.0004, "kecamatan": 0.006, "kota": 0.08, "jalan": 0.002, "place": 0.0015, "luar": 0.03}
-ETA = {"kelurahan": 0.0003, "kecamatan": 0.004, "kota": 0.03, "jalan": 0.0015, "place": 0.001, "luar": 1.0}
+# A "point" is a place known to stand in one kelurahan (a gazetteer position): as precise as naming the kelurahan.
+DELTA = {
+    "kelurahan": 0.0004,
+    "kecamatan": 0.006,
+    "kota": 0.08,
+    "jalan": 0.002,
+    "place": 0.0015,
+    "point": 0.0006,
+    "luar": 0.03,
+}
+ETA = {
+    "kelurahan": 0.0003,
+    "kecamatan": 0.004,
+    "kota": 0.03,
+    "jalan": 0.0015,
+    "place": 0.001,
+    "point": 0.0004,
+    "luar": 1.0,
+}
 # ("luar", a place outside the city, multiplies every kelurahan by DELTA and "elsewhere" by 1)
 PRIOR_ELSEWHERE = 1.0  # prior weight of "elsewhere / cannot tell" against all kelurahan together
 MIN_CONFIDENCE = 0.03  # kelurahan below this are not candidates
@@ -73,7 +91,9 @@ Q_FACILITY_NAMED_AFTER = 0.8  # "pasar cipulir", "stasiun klender": facilities a
 W_SECONDARY_KECAMATAN = 0.2  # "pasar minggu" is first the kelurahan, then the kecamatan around it
 W_BASE = 0.5  # "tebet" also points at Tebet Timur and Tebet Barat
 W_SECONDARY_PLACE = 0.5  # a gazetteer entry whose name is also a region name (a wide one: W_SECONDARY_KECAMATAN)
+W_AROUND = 0.15  # a place that stands in one kelurahan: the report is about somewhere around it, shared by the rest
 
+Q_PLAIN = 0.8  # a mention read at least this surely can contradict the others (see _contradicted)
 MIN_MENTION_SCORE = 0.4  # weaker readings still count as evidence but are not listed as mentions
 MAX_WINDOW = 6
 MAX_FUZZY_WINDOW = 4
@@ -436,6 +456,7 @@ class Place:
     kind: str  # jalan, gang, landmark, pasar, stasiun, terminal, rs, sekolah, masjid, mall, taman, kawasan, luar
     aliases: tuple[str, ...] = ()
     kelurahan: tuple[str, ...] = ()  # empty for kind "luar" (a place outside the city)
+    home: str = ""  # the kelurahan a point place stands in ("" for streets and wide areas); also in ``kelurahan``
 
 
 @dataclass(frozen=True)
@@ -509,16 +530,44 @@ def regions_from_csv(path: str | Path, prefix: str = "31") -> tuple[Region, ...]
     return tuple(out)
 
 
-def gazetteer_load(path: str | Path = GAZETTEER_CSV) -> tuple[Place, ...]:
-    """The gazetteer CSV: name, kind, aliases (';'-separated), kelurahan (';'-separated codes)."""
+def gazetteer_load(
+    path: str | Path = GAZETTEER_CSV, *, kelurahan_geojson: str | Path | None = KELURAHAN_GEOJSON
+) -> tuple[Place, ...]:
+    """The gazetteer CSV: name, kind, aliases (';'-separated), kelurahan (';'-separated codes) and, for a place
+    that stands at one spot, its position (lat, lon). A position gives the place its ``home``: the kelurahan
+    whose polygon in ``kelurahan_geojson`` holds it (``None``: positions are not read)."""
+    locate = _locator(str(kelurahan_geojson)) if kelurahan_geojson else None
     out = []
     with open(path, newline="", encoding="utf-8") as f:
         for row in csv.DictReader(f):
             split = lambda s: tuple(p.strip() for p in (s or "").split(";") if p.strip())  # noqa: E731
-            out.append(
-                Place(row["name"].strip(), row["kind"].strip(), split(row.get("aliases")), split(row.get("kelurahan")))
-            )
+            kelurahan, home = split(row.get("kelurahan")), ""
+            if locate and (row.get("lat") or "").strip() and (row.get("lon") or "").strip():
+                home = locate(float(row["lon"]), float(row["lat"])) or ""
+                kelurahan = kelurahan if not home or home in kelurahan else (*kelurahan, home)
+            out.append(Place(row["name"].strip(), row["kind"].strip(), split(row.get("aliases")), kelurahan, home))
     return tuple(out)
+
+
+@lru_cache(maxsize=2)
+def _locator(geojson: str):
+    """(lon, lat) -> the code of the kelurahan holding the point, or None, from a kelurahan GeoJSON."""
+    import json
+
+    from sigap.core.errors import OutsideArea
+
+    from .rules import KelurahanIndex
+
+    with open(geojson, encoding="utf-8") as f:
+        index = KelurahanIndex.from_geojson(json.load(f), max_snap_m=0.0)
+
+    def locate(lon: float, lat: float) -> str | None:
+        try:
+            return index.locate(lon, lat).code
+        except OutsideArea:
+            return None
+
+    return locate
 
 
 # --- normalisation -----------------------------------------------------------------------------------
@@ -642,7 +691,10 @@ class AddressIndex:
         self.places = tuple(
             p if isinstance(p, Place) else Place(p[0], p[1], tuple(p[2]), tuple(p[3])) for p in gazetteer
         )
-        self.place_sets = tuple(frozenset(c for c in p.kelurahan if c in kel_set) for p in self.places)
+        self.place_home = tuple(p.home if p.home in kel_set else "" for p in self.places)
+        self.place_sets = tuple(
+            frozenset(c for c in (*p.kelurahan, home) if c in kel_set) for p, home in zip(self.places, self.place_home)
+        )
         # kelurahan under each kota / kecamatan
         self.members: dict[str, frozenset[str]] = {}
         under: dict[str, set[str]] = {}
@@ -802,7 +854,13 @@ class AddressIndex:
                     continue
                 if exact_region:
                     w *= W_SECONDARY_PLACE if len(s) <= 3 else W_SECONDARY_KECAMATAN
-                out.append(("place", r.target, s, w))
+                home = self.place_home[r.target]
+                if home and len(s) > 1:
+                    # a place that stands in one kelurahan: there, or somewhere around it in the others it touches
+                    out.append(("place", r.target, frozenset([home]), w))
+                    out.append(("near", r.target, s - {home}, w * W_AROUND / (len(s) - 1)))
+                else:
+                    out.append(("place", r.target, s, w))
                 continue
             if r.kind == "kecamatan" and "kelurahan" in kinds and marker != "kecamatan":
                 w *= W_SECONDARY_KECAMATAN
@@ -822,7 +880,7 @@ class AddressIndex:
                 out = streets
         if out:
             top = max(o[3] for o in out)
-            out = [(kd, t, s, w / top) for kd, t, s, w in out if w / top >= 0.15]
+            out = [(kd, t, s, w / top) for kd, t, s, w in out if w / top >= 0.15 or kd == "near"]
         families = {kd for kd, *_ in out}
         if not out:
             family = "kelurahan"
@@ -834,7 +892,11 @@ class AddressIndex:
             if primary in ("kelurahan", "base"):
                 family = "kelurahan"
             elif primary == "place":
-                family = "jalan" if self.places[max(out, key=lambda o: o[3])[1]].kind in ("jalan", "gang") else "place"
+                target = max(out, key=lambda o: o[3])[1]
+                if self.places[target].kind in ("jalan", "gang"):
+                    family = "jalan"
+                else:
+                    family = "point" if self.place_home[target] else "place"
             else:
                 family = primary
         q = max(0.6, 1 - Q_FUZZY_PER_EDIT * dist / max(len(keys[0]), 1)) if dist else 1.0
@@ -869,9 +931,25 @@ class AddressIndex:
         mentions = self._mentions(text, toks, groups)
         candidates, elsewhere = self._combine(groups)
         ambiguous = bool(candidates) and (
-            candidates[0][1] < STRONG or (len(candidates) > 1 and candidates[0][1] - candidates[1][1] < MARGIN)
+            candidates[0][1] < STRONG
+            or (len(candidates) > 1 and candidates[0][1] - candidates[1][1] < MARGIN)
+            or self._contradicted(candidates[0][0], groups)
         )
         return AddressResult(text, tuple(mentions), tuple(candidates), ambiguous, round(elsewhere, 3), rt, rw, house)
+
+    @staticmethod
+    def _contradicted(best: str, groups: list[_Group]) -> bool:
+        """A street or landmark named plainly (exactly, not a common word) that does not reach the best kelurahan: the text says two things
+        ("jl latumenten grogol": the street runs through Jelambar, the word is Grogol), so it is asked, not
+        settled by whichever weighs more."""
+        return any(
+            g.family in ("jalan", "place", "point")
+            and not g.common_word
+            and g.dist == 0
+            and g.q >= Q_PLAIN
+            and not any(best in s for kd, _t, s, _w in g.readings if kd != "luar")
+            for g in groups
+        )
 
     def _combine(self, groups: list[_Group]) -> tuple[list[tuple[str, float]], float]:
         n = len(self.kelurahan)
@@ -920,7 +998,7 @@ class AddressIndex:
                 street_tokens.update(range(g.start, g.end))
             s, e = toks[g.start].start, toks[g.end - 1].end
             score = round(g.q, 2)
-            for kd, t, sset, w in g.readings:
+            for kd, t, _s, w in g.readings:
                 if w * g.q < MIN_MENTION_SCORE:
                     continue
                 if kd == "luar":
@@ -929,7 +1007,8 @@ class AddressIndex:
                 elif kd == "place":
                     p = self.places[t]
                     kind = p.kind if p.kind in ("jalan", "gang") else "landmark"
-                    out.append(Mention(kind, p.name, text[s:e], s, e, tuple(sorted(sset)), p.kind, round(score * w, 2)))
+                    codes = tuple(sorted(self.place_sets[t]))  # where it stands and what it touches
+                    out.append(Mention(kind, p.name, text[s:e], s, e, codes, p.kind, round(score * w, 2)))
                 elif kd in ("kelurahan", "kecamatan", "kota", "base"):
                     kind = "kelurahan" if kd == "base" else kd
                     out.append(Mention(kind, self.regions[t].name, text[s:e], s, e, (t,), "", round(score * w, 2)))

@@ -84,9 +84,9 @@ class _Places:
 def _gazetteer() -> tuple[Place, ...]:
     """The place names a city loaded (``PlaceName``: the shipped Jakarta gazetteer, OpenStreetMap extracts)."""
     return tuple(
-        Place(name, kind, tuple(aliases), tuple(kelurahan))
-        for name, kind, aliases, kelurahan in PlaceName.objects.order_by("source", "kind", "name").values_list(
-            "name", "kind", "aliases", "kelurahan"
+        Place(name, kind, tuple(aliases), tuple(kelurahan), home)
+        for name, kind, aliases, kelurahan, home in PlaceName.objects.order_by("source", "kind", "name").values_list(
+            "name", "kind", "aliases", "kelurahan", "home"
         )
     )
 

@@ -4,13 +4,7 @@ from django.db import migrations, models
 
 
 def load_shipped(apps, schema_editor):
-    """The Jakarta gazetteer that used to be read from its CSV by the parser, now rows a city can add to."""
-    Wilayah = apps.get_model("organization", "Wilayah")
-    if not Wilayah.objects.using(schema_editor.connection.alias).exists():
-        return  # a fresh database: the reference data loads it
-    from sigap.organization.placenames import shipped_load
-
-    shipped_load()
+    """Nothing any more: 0010 loads the shipped gazetteer once the table has every column the loader writes."""
 
 
 class Migration(migrations.Migration):

@@ -1,7 +1,8 @@
 """Street, landmark and kampung names as data (#15): ``sigap places load FILE`` on a small extract the project
 made for its tests (``data/extract.geojson`` and the same features as OpenStreetMap XML, ``data/extract.osm``):
-a street drawn from Pondok Bambu into Duren Sawit, a mosque in Pondok Bambu, a kampung by the Ciliwung in
-Kampung Melayu, a market in Tangerang (outside the city) and a nameless road. The names are made up ("Sigap"),
+a street drawn from Pondok Bambu into Duren Sawit, a mosque in Pondok Bambu, a market in Pondok Bambu 33 m from
+Duren Sawit, a kampung by the Ciliwung in Kampung Melayu (2 % of it across the river in Tebet), a market in
+Tangerang (outside the city) and a nameless road. The names are made up ("Sigap"),
 so nothing in the shipped gazetteer already knows them."""
 
 from __future__ import annotations
@@ -23,13 +24,18 @@ PB, DS, KM = "31.75.07.1002", "31.75.07.1001", "31.75.03.1001"
 @pytest.mark.parametrize("name", ["extract.geojson", "extract.osm"])
 def test_a_city_loads_streets_landmarks_and_kampung_assigned_by_geometry(name):
     result = placenames_load(DATA / name, source="test-extract")
-    assert (result.names, result.outside) == (3, 1)  # the Tangerang market is outside; the nameless road is no name
+    assert (result.names, result.outside) == (4, 1)  # the Tangerang market is outside; the nameless road is no name
     rows = {r.name: r for r in PlaceName.objects.filter(source="test-extract")}
     street = rows["Jalan Kenari Sigap Raya"]
     assert street.kind == "jalan" and set(street.kelurahan) == {PB, DS}  # a street knows every kelurahan it crosses
+    assert street.home == ""  # and stands in none of them more than the others
     assert {"Kenari Sigap Raya", "Jl. Kenari Sigap"} <= set(street.aliases)
-    assert rows["Masjid Al-Ikhlas Sigap"].kind == "masjid" and rows["Masjid Al-Ikhlas Sigap"].kelurahan == [PB]
-    assert rows["Kampung Rawa Sigap"].kind == "kawasan" and KM in rows["Kampung Rawa Sigap"].kelurahan
+    mosque, market = rows["Masjid Al-Ikhlas Sigap"], rows["Pasar Perbatasan Sigap"]
+    assert (mosque.kind, mosque.kelurahan, mosque.home) == ("masjid", [PB], PB)
+    # a place at a spot stands in one kelurahan and knows the one across the border 33 m away
+    assert (market.kind, set(market.kelurahan), market.home) == ("pasar", {PB, DS}, PB)
+    kampung = rows["Kampung Rawa Sigap"]
+    assert kampung.kind == "kawasan" and KM in kampung.kelurahan and kampung.home == KM  # 98 % of it
 
 
 def test_the_parser_knows_a_loaded_name_at_once_and_the_context_narrows_it():
@@ -41,6 +47,11 @@ def test_the_parser_knows_a_loaded_name_at_once_and_the_context_narrows_it():
     assert narrowed.placed is not None and narrowed.placed.code == PB
     mosque = place_decide("lampu jalan mati depan masjid al-ikhlas sigap")
     assert mosque.placed is not None and mosque.placed.code == PB
+    market = place_decide("sampah numpuk depan pasar perbatasan sigap")
+    assert market.placed is not None and market.placed.code == PB  # where it stands, although it touches two
+    assert {m.code for m in market.candidates} == {PB, DS}
+    across = place_decide("sampah numpuk depan pasar perbatasan sigap, kelurahan duren sawit")
+    assert across.placed is not None and across.placed.code == DS  # the text says which side
 
 
 def test_reloading_a_source_replaces_it_and_leaves_the_others():
@@ -48,7 +59,7 @@ def test_reloading_a_source_replaces_it_and_leaves_the_others():
     assert shipped > 400  # the Jakarta gazetteer ships with the reference data
     placenames_load(DATA / "extract.geojson", source="test-extract")
     placenames_load(DATA / "extract.osm", source="test-extract")
-    assert PlaceName.objects.filter(source="test-extract").count() == 3
+    assert PlaceName.objects.filter(source="test-extract").count() == 4
     assert PlaceName.objects.filter(source=SHIPPED_SOURCE).count() == shipped
 
 
@@ -56,7 +67,7 @@ def test_the_command_loads_and_lists_and_refuses_what_it_cannot_read(tmp_path, c
     call_command("places", "load", str(DATA / "extract.osm"), "--source", "osm-test")
     call_command("places", "list")
     out = capsys.readouterr().out
-    assert "osm-test: 3 names" in out and f"{SHIPPED_SOURCE}:" in out
+    assert "osm-test: 4 names" in out and f"{SHIPPED_SOURCE}:" in out
     bad = tmp_path / "notes.txt"
     bad.write_text("hello")
     from django.core.management.base import CommandError

@@ -423,3 +423,63 @@ def test_labelled_set_accuracy_floors(index):
     assert held["none_recall"] >= 0.90 and held["none_precision"] >= 0.70
     assert held["ambiguous_when_wrong"] >= 0.80  # a wrong top candidate is almost always flagged
     assert dev["top1"] >= 0.95 and dev["top3"] >= 0.95 and dev["none_recall"] >= 0.95
+
+
+# --- where a place stands (#15) ----------------------------------------------------------------------
+
+_TOWN = [
+    Region("1", "Kota Contoh", 2),
+    Region("1.1", "Sukamaju", 3, "1"),
+    *(
+        Region(f"1.1.{n}", name, 4, "1.1")
+        for n, name in enumerate(("Mekarsari", "Cibeunying", "Cigadung", "Sukaluyu"), 1)
+    ),
+]
+
+
+def test_a_place_that_stands_in_one_kelurahan_is_placed_there_and_its_neighbours_are_asked_about():
+    near_border = ("1.1.1", "1.1.2", "1.1.3")
+    without = parse_address(
+        "sampah di depan stasiun contoh", regions=_TOWN, gazetteer=[Place("Stasiun Contoh", "stasiun", (), near_border)]
+    )
+    assert without.ambiguous  # a station listed with the three kelurahan around it: which one is not known
+    standing = [Place("Stasiun Contoh", "stasiun", (), near_border, home="1.1.2")]
+    r = parse_address("sampah di depan stasiun contoh", regions=_TOWN, gazetteer=standing)
+    assert r.best == "1.1.2" and not r.ambiguous
+    assert {c for c, _ in r.candidates} == set(near_border)  # the others stay candidates, far behind
+    assert r.landmarks[0].codes == near_border
+    # the kelurahan named beside it decides between the station's own and a neighbour
+    r = parse_address("depan stasiun contoh, kel. cigadung", regions=_TOWN, gazetteer=standing)
+    assert r.best == "1.1.3" and not r.ambiguous
+
+
+def test_a_home_outside_the_list_joins_it():
+    r = parse_address(
+        "dekat pasar contoh", regions=_TOWN, gazetteer=[Place("Pasar Contoh", "pasar", (), ("1.1.1",), "1.1.4")]
+    )
+    assert r.best == "1.1.4" and {c for c, _ in r.candidates} == {"1.1.1", "1.1.4"}
+
+
+def test_a_street_that_does_not_reach_the_named_kelurahan_is_asked_not_settled_by_weight():
+    street = [Place("Jalan Kenanga Raya", "jalan", ("kenanga raya",), ("1.1.1", "1.1.2"))]
+    r = parse_address("jl kenanga raya sukaluyu jalan rusak", regions=_TOWN, gazetteer=street)
+    assert r.best == "1.1.4" and r.ambiguous  # the kelurahan name weighs more, but the street does not go there
+    assert {"1.1.1", "1.1.2"} <= {c for c, _ in r.candidates}
+    r = parse_address("jl kenanga raya mekarsari jalan rusak", regions=_TOWN, gazetteer=street)
+    assert r.best == "1.1.1" and not r.ambiguous  # where the two meet
+
+
+def test_gazetteer_positions_give_homes(tmp_path, data):
+    _regions, gazetteer = data
+    csv_file = tmp_path / "g.csv"
+    csv_file.write_text(
+        "name,kind,aliases,kelurahan,lat,lon\n"
+        "Pasar Uji,pasar,,31.75.07.1002;31.75.07.1001,-6.23513,106.90096\n"  # the point lies in Pondok Bambu
+        "Jalan Uji,jalan,,31.75.07.1001,,\n",
+        encoding="utf-8",
+    )
+    placed = {p.name: p for p in gazetteer_load(csv_file)}
+    assert placed["Pasar Uji"].home == "31.75.07.1002" and placed["Jalan Uji"].home == ""
+    assert gazetteer_load(csv_file, kelurahan_geojson=None)[0].home == ""
+    homes = [p for p in gazetteer if p.home]
+    assert all(p.home in p.kelurahan for p in homes)
