@@ -89,6 +89,12 @@ class PlaceName(models.Model):
         blank=True,
         help_text=_("untuk tempat di satu titik (stasiun, pasar, gedung): kode kelurahan yang memuatnya"),
     )
+    rw = models.JSONField(
+        _("RW yang dilalui"),
+        default=list,
+        blank=True,
+        help_text=_("untuk jalan: 'kode kelurahan:nomor RW' yang dilalui"),
+    )
     updated_at = models.DateTimeField(auto_now=True)
 
     objects = ReferenceManager()

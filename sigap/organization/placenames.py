@@ -15,6 +15,10 @@ A place at one spot (a station, a market, a building, a small kampung; a CSV row
 (within about 100 m) as the ones to ask about. A name whose features stand in different kelurahan (a chain of
 shops) has no home.
 
+RW boundaries in the same file (``boundary=administrative``, ``admin_level=8``: Jakarta's OpenStreetMap has them)
+are not names, but each street learns the RW areas it crosses ("kelurahan:RW"), so "jl X RT 02 RW 05" on a street
+through three kelurahan is placed in the one whose RW 05 it crosses.
+
 The kind of a feature comes from its OpenStreetMap tags (``highway``, ``railway``, ``amenity``, ``shop``,
 ``leisure``, ``place``…), or from a ``kind`` property in GeoJSON written for Sigap.
 """
@@ -53,6 +57,7 @@ STREETS = {
 LANDMARK_TAGS = ("tourism", "historic", "office", "building", "man_made", "government")
 NEAR_DEGREES = 0.0009  # about 100 m: the kelurahan around a place at a spot, offered when a text is unsure
 HOME_SHARE = 0.6  # an area (a kampung) is at home in the kelurahan holding this share of it
+_RW_NAME = re.compile(r"^\s*(?:(?:rw|rukun\s+warga)\s*\.?\s*)?0*(\d{1,3})\s*$", re.I)
 _PREFIX = re.compile(r"^(jalan|jl\.?|jln\.?|gang|gg\.?)\s+", re.I)
 
 
@@ -63,6 +68,7 @@ class Entry:
     aliases: set[str] = field(default_factory=set)
     kelurahan: set[str] = field(default_factory=set)
     homes: set[str] = field(default_factory=set)  # where each feature of the name stands ("" for none)
+    rw: set[str] = field(default_factory=set)  # "kelurahan code:RW number" of the RW areas a street crosses
 
     @property
     def home(self) -> str:
@@ -76,11 +82,27 @@ class LoadResult:
     features: int
     names: int
     outside: int  # named features in no kelurahan of the service area
+    rw_areas: int = 0  # RW boundaries read (they narrow the streets crossing them; not names themselves)
+
+
+def rw_number(tags: dict) -> str | None:
+    """The number of an RW (rukun warga) boundary: in Indonesia's OpenStreetMap convention
+    ``boundary=administrative`` with ``admin_level=8``, named "RW 03", "RW.03", "Rukun Warga 3" or just "03"
+    (or with the number as ``ref``). None for anything else."""
+    if tags.get("boundary") != "administrative" or str(tags.get("admin_level") or "") != "8":
+        return None
+    for value in (tags.get("name"), tags.get("ref")):
+        found = _RW_NAME.match(str(value or ""))
+        if found:
+            return str(int(found.group(1)))
+    return None
 
 
 def kind_of(tags: dict) -> str | None:
     """The parser's kind for an OpenStreetMap feature (None: not a place residents name)."""
     get = tags.get
+    if get("boundary") == "administrative":
+        return None  # kelurahan and above are the region list; RW boundaries narrow streets (rw_number)
     name = (get("name") or "").strip().lower()
     if get("highway") in STREETS:
         return "gang" if name.startswith(("gang ", "gg ", "gg.")) else "jalan"
@@ -205,17 +227,19 @@ class _Areas:
         return best if best and shares[best] >= HOME_SHARE else ""
 
 
-def _entries(path: Path) -> tuple[list[Entry], int, int]:
+def _entries(path: Path) -> tuple[list[Entry], int, int, int]:
     suffix = "".join(path.suffixes[-2:]).lower()
     if path.suffix.lower() == ".csv":
         entries = list(_csv_entries(path))
-        return entries, len(entries), 0
+        return entries, len(entries), 0, 0
     features = _geojson_features(path) if path.suffix.lower() in (".geojson", ".json") else None
     if features is None and (suffix in (".osm.pbf", ".osm.bz2") or path.suffix.lower() in (".osm", ".pbf")):
         features = _osm_features(path)
     if features is None:
         raise ValueError(f"{path.name}: not a gazetteer CSV, GeoJSON or OpenStreetMap file")
     areas = _Areas()
+    features = list(features)
+    rw_keys, rw_tree = _rw_areas(features, areas)
     merged: dict[tuple[str, str], Entry] = {}
     count = outside = 0
     for tags, geometry in features:
@@ -239,14 +263,32 @@ def _entries(path: Path) -> tuple[list[Entry], int, int]:
         entry.aliases |= _aliases(name, tags)
         entry.kelurahan |= codes
         entry.homes.add(areas.home(geometry) if point_like else "")
-    return list(merged.values()), count, outside
+        if kind in ("jalan", "gang") and rw_tree is not None:
+            entry.rw |= {rw_keys[i] for i in rw_tree.query(geometry, predicate="intersects")}
+    return list(merged.values()), count, outside, len(rw_keys)
+
+
+def _rw_areas(features: list[tuple[dict, object]], areas: _Areas) -> tuple[list[str], object]:
+    """The RW boundaries among ``features`` as "kelurahan code:number" keys (the kelurahan holding most of each)
+    and an STRtree of their polygons (None when there are none)."""
+    from shapely import STRtree
+
+    keys, shapes = [], []
+    for tags, geometry in features:
+        number = rw_number(tags)
+        if number and geometry.geom_type in ("Polygon", "MultiPolygon"):
+            home = areas.home(geometry)
+            if home:
+                keys.append(f"{home}:{number}")
+                shapes.append(geometry)
+    return keys, (STRtree(shapes) if shapes else None)
 
 
 def placenames_load(path: str | Path, *, source: str | None = None) -> LoadResult:
     """Load one file's names as ``source`` (default: the file's name), replacing what that source held."""
     path = Path(path)
     source = (source or path.name)[:80]
-    entries, count, outside = _entries(path)
+    entries, count, outside, rw_areas = _entries(path)
     rows = [
         PlaceName(
             source=source,
@@ -255,13 +297,14 @@ def placenames_load(path: str | Path, *, source: str | None = None) -> LoadResul
             aliases=sorted(e.aliases),
             kelurahan=sorted(e.kelurahan),
             home=e.home,
+            rw=sorted(e.rw),
         )
         for e in _dedupe(entries)
     ]
     with transaction.atomic():
         PlaceName.objects.filter(source=source).delete()
         PlaceName.objects.bulk_create(rows, batch_size=1000)
-    return LoadResult(source, count, len(rows), outside)
+    return LoadResult(source, count, len(rows), outside, rw_areas)
 
 
 def _dedupe(entries: Iterable[Entry]) -> list[Entry]:
@@ -272,6 +315,7 @@ def _dedupe(entries: Iterable[Entry]) -> list[Entry]:
         kept.aliases |= e.aliases
         kept.kelurahan |= e.kelurahan
         kept.homes |= e.homes
+        kept.rw |= e.rw
     return list(out.values())
 
 

@@ -457,6 +457,7 @@ class Place:
     aliases: tuple[str, ...] = ()
     kelurahan: tuple[str, ...] = ()  # empty for kind "luar" (a place outside the city)
     home: str = ""  # the kelurahan a point place stands in ("" for streets and wide areas); also in ``kelurahan``
+    rw: tuple[str, ...] = ()  # a street's RW areas, "kelurahan code:RW number": an RW in the text narrows it
 
 
 @dataclass(frozen=True)
@@ -822,7 +823,9 @@ class AddressIndex:
                     used[k] = True
         return sorted(taken)
 
-    def _group(self, toks: list[_Tok], start: int, end: int, dist: int, keys: list[str]) -> _Group:
+    def _group(
+        self, toks: list[_Tok], start: int, end: int, dist: int, keys: list[str], rw: str | None = None
+    ) -> _Group:
         readings = [r for k in keys for r in self.lexicon[k]]
         if any(not r.weak for r in readings):
             prev = toks[start - 1].norm if start and not toks[start].brk else ""
@@ -842,6 +845,7 @@ class AddressIndex:
         ):
             marker = "jalan"
         out = []
+        pinned: set[int] = set()
         for r in readings:
             w = r.weight
             if r.kind == "place":
@@ -850,6 +854,11 @@ class AddressIndex:
                     out.append(("luar", r.target, frozenset(), 1.0))
                     continue
                 s = self.place_sets[r.target]
+                if rw and place.rw:  # "RW 05": only the kelurahan whose RW 05 the street crosses
+                    crossed = frozenset(k for k, _, n in (key.partition(":") for key in place.rw) if n == rw) & s
+                    if crossed:
+                        s = crossed
+                        pinned.add(r.target)  # a street and its RW: as precise as a place at one spot
                 if not s:
                     continue
                 if exact_region:
@@ -894,7 +903,7 @@ class AddressIndex:
             elif primary == "place":
                 target = max(out, key=lambda o: o[3])[1]
                 if self.places[target].kind in ("jalan", "gang"):
-                    family = "jalan"
+                    family = "point" if target in pinned else "jalan"
                 else:
                     family = "point" if self.place_home[target] else "place"
             else:
@@ -920,7 +929,7 @@ class AddressIndex:
         text = text or ""
         rt, rw, house, removed = _extract_numbers(text)
         toks = _tokens(text, removed)
-        groups = [self._group(toks, s, e, d, keys) for s, e, d, keys in self._matches(toks)]
+        groups = [self._group(toks, s, e, d, keys, rw) for s, e, d, keys in self._matches(toks)]
         groups = [g for g in groups if g.readings]
         # a common-word name counts when another mention (its kecamatan, kota, a street or landmark) backs it
         areas = [s for g in groups if not g.common_word for _kd, _t, s, _w in g.readings]

@@ -84,10 +84,10 @@ class _Places:
 def _gazetteer() -> tuple[Place, ...]:
     """The place names a city loaded (``PlaceName``: the shipped Jakarta gazetteer, OpenStreetMap extracts)."""
     return tuple(
-        Place(name, kind, tuple(aliases), tuple(kelurahan), home)
-        for name, kind, aliases, kelurahan, home in PlaceName.objects.order_by("source", "kind", "name").values_list(
-            "name", "kind", "aliases", "kelurahan", "home"
-        )
+        Place(name, kind, tuple(aliases), tuple(kelurahan), home, tuple(rw))
+        for name, kind, aliases, kelurahan, home, rw in PlaceName.objects.order_by(
+            "source", "kind", "name"
+        ).values_list("name", "kind", "aliases", "kelurahan", "home", "rw")
     )
 
 

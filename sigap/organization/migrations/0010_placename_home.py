@@ -28,5 +28,15 @@ class Migration(migrations.Migration):
                 verbose_name="kelurahan tempatnya berdiri",
             ),
         ),
+        migrations.AddField(
+            model_name="placename",
+            name="rw",
+            field=models.JSONField(
+                blank=True,
+                default=list,
+                help_text="untuk jalan: 'kode kelurahan:nomor RW' yang dilalui",
+                verbose_name="RW yang dilalui",
+            ),
+        ),
         migrations.RunPython(load_shipped, migrations.RunPython.noop),
     ]

@@ -2,7 +2,8 @@
 made for its tests (``data/extract.geojson`` and the same features as OpenStreetMap XML, ``data/extract.osm``):
 a street drawn from Pondok Bambu into Duren Sawit, a mosque in Pondok Bambu, a market in Pondok Bambu 33 m from
 Duren Sawit, a kampung by the Ciliwung in Kampung Melayu (2 % of it across the river in Tebet), a market in
-Tangerang (outside the city) and a nameless road. The names are made up ("Sigap"),
+Tangerang (outside the city), a nameless road, and two RW boundaries the street crosses (RW 05 of Pondok Bambu,
+RW 03 of Duren Sawit). The names are made up ("Sigap"),
 so nothing in the shipped gazetteer already knows them."""
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ import pytest
 from django.core.management import call_command
 
 from sigap.organization.models import PlaceName
-from sigap.organization.placenames import SHIPPED_SOURCE, kind_of, placenames_load
+from sigap.organization.placenames import SHIPPED_SOURCE, kind_of, placenames_load, rw_number
 from sigap.routing.places import place_decide
 
 pytestmark = pytest.mark.django_db
@@ -29,6 +30,8 @@ def test_a_city_loads_streets_landmarks_and_kampung_assigned_by_geometry(name):
     street = rows["Jalan Kenari Sigap Raya"]
     assert street.kind == "jalan" and set(street.kelurahan) == {PB, DS}  # a street knows every kelurahan it crosses
     assert street.home == ""  # and stands in none of them more than the others
+    assert street.rw == [f"{DS}:3", f"{PB}:5"]  # and the RW areas it crosses
+    assert result.rw_areas == 2
     assert {"Kenari Sigap Raya", "Jl. Kenari Sigap"} <= set(street.aliases)
     mosque, market = rows["Masjid Al-Ikhlas Sigap"], rows["Pasar Perbatasan Sigap"]
     assert (mosque.kind, mosque.kelurahan, mosque.home) == ("masjid", [PB], PB)
@@ -52,6 +55,24 @@ def test_the_parser_knows_a_loaded_name_at_once_and_the_context_narrows_it():
     assert {m.code for m in market.candidates} == {PB, DS}
     across = place_decide("sampah numpuk depan pasar perbatasan sigap, kelurahan duren sawit")
     assert across.placed is not None and across.placed.code == DS  # the text says which side
+
+
+@pytest.mark.parametrize(("rw", "where"), [("RW 05", PB), ("rw.03", DS), ("RW 07", None)])
+def test_an_rw_narrows_a_street_to_the_kelurahan_whose_rw_it_crosses(rw, where):
+    placenames_load(DATA / "extract.osm", source="test-extract")
+    decision = place_decide(f"got mampet di jl kenari sigap raya RT 02 {rw}")
+    assert (decision.placed.code if decision.placed else None) == where
+    if where is None:  # an RW the street does not cross says nothing: both are asked about
+        assert {m.code for m in decision.ask} == {PB, DS}
+
+
+def test_rw_boundaries_are_read_by_their_number():
+    boundary = {"boundary": "administrative", "admin_level": "8"}
+    assert [rw_number({**boundary, "name": n}) for n in ("RW 03", "RW.03", "Rukun Warga 3", "003")] == ["3"] * 4
+    assert rw_number({**boundary, "name": "Kampung Baru", "ref": "12"}) == "12"
+    assert rw_number({"boundary": "administrative", "admin_level": "7", "name": "RW 03"}) is None
+    assert rw_number({**boundary, "name": "Kampung Baru"}) is None
+    assert kind_of({**boundary, "name": "RW 03"}) is None  # not a name residents write for a place
 
 
 def test_reloading_a_source_replaces_it_and_leaves_the_others():

@@ -31,6 +31,7 @@ class Command(BaseCommand):
         self.stdout.write(
             self.style.SUCCESS(
                 f"{result.source}: {result.names} names from {result.features} named features "
-                f"({result.outside} outside the service area skipped)."
+                f"({result.outside} outside the service area skipped)"
+                + (f"; {result.rw_areas} RW boundaries narrow the streets." if result.rw_areas else ".")
             )
         )
