@@ -16,7 +16,7 @@ from sigap.reports import desk, selectors, services
 from sigap.reports.models import DuplicateCandidate, Report
 from sigap.reports.schemas import CodeName, StatusOut, code_name, status_out
 from sigap.routing.cache import routing_data
-from sigap.routing.places import kelurahan_point
+from sigap.routing.places import kelurahan_point, place_data
 
 from .api import AUTH
 
@@ -32,6 +32,7 @@ class CategoryGuess(Schema):
 
 class PlaceGuess(Schema):
     kelurahan: CodeName
+    kecamatan: str = Field("", description="the kecamatan's name, to tell kelurahan of the same name apart")
     lat: float
     lon: float
     confidence: float
@@ -115,6 +116,7 @@ def triage_queue_endpoint(request, limit: int = 50):
     )
     data = routing_data()
     names = {code: c.name for code, c in data.category_by_code.items()}  # the active categories
+    places = place_data()
     return [
         {
             "id": r.number,
@@ -125,7 +127,7 @@ def triage_queue_endpoint(request, limit: int = 50):
             "created_at": r.created_at,
             "category": code_name(r.category),
             "about_unit": _about_unit(r, data),
-            **desk.suggestions(r, names),
+            **desk.suggestions(r, names, places),
         }
         for r in rows
     ]

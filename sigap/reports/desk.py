@@ -35,7 +35,9 @@ def hints(description: str, address: str, *, places=None) -> dict:
 
 def suggestions(report, names: dict[str, str], places=None) -> dict:
     """The desk's suggestions for one report, from its stored hints (computed now for a row without them).
-    ``names``: the active categories (code -> name); a category deactivated since is not suggested."""
+    ``names``: the active categories (code -> name); a category deactivated since is not suggested. ``places``:
+    the reference data from ``place_data()``, read once for a page of reports."""
+    places = places or place_data()
     stored = report.triage_hints if (report.triage_hints or {}).get("v") == VERSION else None
     stored = stored or hints(report.description, report.address, places=places)
     return {
@@ -47,6 +49,7 @@ def suggestions(report, names: dict[str, str], places=None) -> dict:
         "places": [
             {
                 "kelurahan": {"code": p["code"], "name": p["name"]},
+                "kecamatan": places.kecamatan_of.get(p["code"], ""),  # namesakes (Pulo, Jatinegara) told apart
                 "lat": p["lat"],
                 "lon": p["lon"],
                 "confidence": p["confidence"],

@@ -33,6 +33,7 @@ def test_report_without_location_waits_at_the_triage_desk_and_is_routed_from_the
     queue = client.get("/api/v1/officer/desk/triage").json()
     item = next(i for i in queue if i["id"] == report.number)
     assert item["places"][0]["kelurahan"]["name"] == "Pondok Bambu"
+    assert item["places"][0]["kecamatan"] == "Duren Sawit"  # to tell namesakes apart
     assert item["categories"] and len(item["categories"]) <= 3
     bad = client.post(
         f"/api/v1/officer/desk/triage/{report.number}",
