@@ -144,7 +144,15 @@ PHRASES: dict[tuple[str, ...], tuple[str, ...]] = {("rumah", "sakit"): ("rs",)}
 DIGIT_WORDS = {"1": "satu", "2": "dua", "3": "tiga", "4": "empat"}
 DIRECTIONS = {"utara", "selatan", "timur", "barat", "wetan"}
 ADMIN_WORDS = {"kota", "kabupaten", "administrasi", "adm", "provinsi", "daerah", "khusus", "ibukota"}
-FACILITY_MARKERS = {"pasar", "stasiun", "terminal", "rs", "halte", "mall", "masjid", "puskesmas", "kantor", "sekolah"}
+# buildings are named after an area they may stand beside rather than in ("penjara cipinang" is in Cipinang Besar
+# Utara): an area name after one of these, unless the gazetteer knows the building, is asked about, never settled
+BUILDING_MARKERS = {
+    "penjara", "lapas", "rutan", "kampus", "universitas", "gereja", "klenteng", "vihara", "apartemen",
+    "gedung", "hotel", "polsek", "polres", "koramil", "kodim", "plaza", "itc", "stadion", "pelabuhan", "bandara",
+}  # fmt: skip
+FACILITY_MARKERS = {
+    "pasar", "stasiun", "terminal", "rs", "halte", "mall", "masjid", "puskesmas", "kantor", "sekolah",
+} | BUILDING_MARKERS  # fmt: skip
 ADMIN_MARKERS = {"jalan", "gang", "kelurahan", "kecamatan", "kota", "kabupaten"}
 MARKERS = ADMIN_MARKERS | FACILITY_MARKERS
 # Function words and the everyday vocabulary of complaints: never part of a fuzzy match, and the end of
@@ -676,6 +684,7 @@ class _Group:
     common_word: bool = False
     marker: str = ""
     dist: int = 0
+    beside: bool = False  # an area named after a building word: the building may stand beside it
 
 
 class AddressIndex:
@@ -915,6 +924,7 @@ class AddressIndex:
             g.q *= Q_STREET_NAMED_AFTER if marker == "jalan" else Q_GANG_NAMED_AFTER
         elif marker in FACILITY_MARKERS and family in ("kelurahan", "kecamatan"):
             g.q *= Q_FACILITY_NAMED_AFTER
+            g.beside = marker in BUILDING_MARKERS
         used = {(kd, t) for kd, t, *_ in out}
         if (
             marker not in ("kelurahan", "kecamatan")
@@ -943,8 +953,15 @@ class AddressIndex:
             candidates[0][1] < STRONG
             or (len(candidates) > 1 and candidates[0][1] - candidates[1][1] < MARGIN)
             or self._contradicted(candidates[0][0], groups)
+            or self._only_beside(candidates[0][0], groups)
         )
         return AddressResult(text, tuple(mentions), tuple(candidates), ambiguous, round(elsewhere, 3), rt, rw, house)
+
+    @staticmethod
+    def _only_beside(best: str, groups: list[_Group]) -> bool:
+        """The best kelurahan rests only on an area named after a building word ("penjara cipinang")."""
+        backing = [g for g in groups if any(best in s for kd, _t, s, _w in g.readings if kd != "luar")]
+        return bool(backing) and all(g.beside for g in backing)
 
     @staticmethod
     def _contradicted(best: str, groups: list[_Group]) -> bool:

@@ -483,3 +483,12 @@ def test_gazetteer_positions_give_homes(tmp_path, data):
     assert gazetteer_load(csv_file, kelurahan_geojson=None)[0].home == ""
     homes = [p for p in gazetteer if p.home]
     assert all(p.home in p.kelurahan for p in homes)
+
+
+def test_a_building_named_after_an_area_unknown_to_the_gazetteer_is_asked_about():
+    # "penjara cipinang" stands in Cipinang Besar Utara, not in Kelurahan Cipinang: a name after a building word
+    # says "in or beside", so the resident is asked
+    assert not parse_address("banjir di mekarsari", regions=_TOWN, gazetteer=[]).ambiguous
+    for text in ("tembok penjara mekarsari retak", "banjir depan kampus mekarsari", "parkir liar di gedung mekarsari"):
+        r = parse_address(text, regions=_TOWN, gazetteer=[])
+        assert r.best == "1.1.1" and r.ambiguous, text
