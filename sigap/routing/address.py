@@ -136,6 +136,7 @@ ABBREVIATIONS: dict[str, tuple[str, ...]] = {
     **dict.fromkeys(("mal", "mall", "mol"), ("mall",)),
     **dict.fromkeys(("mesjid", "masjid", "msjd"), ("masjid",)),
     **dict.fromkeys(("univ", "universitas"), ("universitas",)),
+    **dict.fromkeys(("lapas", "rutan", "penjara", "bui"), ("lapas",)),  # residents call every prison "penjara"
     **dict.fromkeys(("bunderan", "bundaran"), ("bundaran",)),
     "cemp": ("cempaka",),
     "term": ("terminal",),
