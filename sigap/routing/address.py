@@ -124,6 +124,7 @@ ABBREVIATIONS: dict[str, tuple[str, ...]] = {
     **dict.fromkeys(("pd", "pdk", "pndk", "pondok"), ("pondok",)),
     **dict.fromkeys(("kb", "kbn", "kebun", "kebon"), ("kebon",)),
     **dict.fromkeys(("tj", "tg", "tjg", "tanjung"), ("tanjung",)),
+    **dict.fromkeys(("klp", "kelapa"), ("kelapa",)),
     **dict.fromkeys(("ps", "psr", "pasar"), ("pasar",)),
     **dict.fromkeys(("st", "sta", "stsn", "stasion", "statsiun", "stasiun"), ("stasiun",)),
     **dict.fromkeys(("rs", "rsu", "rsud", "rsup", "rsupn", "rsia", "rsab"), ("rs",)),
