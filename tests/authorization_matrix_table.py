@@ -134,6 +134,7 @@ EXPECTED: dict[str, str] = {
     "GET petugas/operator/": "L D D D 2 D D D D L",
     "POST petugas/operator/": "L D D D G D D D D L",
     "GET petugas/operator/lokasi/": "L D D D 2 D D D D L",
+    "POST petugas/operator/lokasi/alamat/": "L D D D 2 D D D D L",
     # --- the citizen portal: public pages show Publik reports only; the journey needs the tracking code in the
     # session (the reporter); "similar reports" lists and follows Publik reports only
     "GET ": "2 2 2 2 2 2 2 2 2 2",

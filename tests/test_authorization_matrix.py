@@ -581,6 +581,9 @@ CALLS = {
     "GET petugas/operator/": plain("GET", "/petugas/operator/"),
     "POST petugas/operator/": plain("POST", "/petugas/operator/", {}),
     "GET petugas/operator/lokasi/": plain("GET", "/petugas/operator/lokasi/", {"kota": "31.75"}),
+    "POST petugas/operator/lokasi/alamat/": plain(
+        "POST", "/petugas/operator/lokasi/alamat/", {"address": "depan stasiun manggarai"}
+    ),
     # --- the citizen portal ---
     "GET ": plain("GET", "/"),
     "GET lapor/": plain("GET", "/lapor/"),

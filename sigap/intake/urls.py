@@ -6,4 +6,5 @@ app_name = "intake"
 urlpatterns = [
     path("operator/", views.operator_view, name="operator"),
     path("operator/lokasi/", views.location_fields_view, name="location_fields"),
+    path("operator/lokasi/alamat/", views.place_suggest_view, name="place_suggest"),
 ]

@@ -20,7 +20,7 @@ from sigap.core.errors import DomainError
 from sigap.organization import roles
 from sigap.organization.models import Category
 from sigap.reports.models import Channel, Privacy
-from sigap.routing.places import kelurahan_choosable, kelurahan_point
+from sigap.routing.places import kelurahan_choosable, kelurahan_point, place_decide
 
 from .services import Reporter, Submission, report_submit
 
@@ -80,11 +80,31 @@ class OperatorReportForm(forms.Form):
             )
         if lat is None and "lat" not in self.errors and "lon" not in self.errors:
             point = kelurahan_point(data.get("kelurahan") or "")
+            if point is None and not data.get("kelurahan") and data.get("address"):
+                point = self._from_address(data)
             if point is None:
-                self.add_error("kelurahan", _("Pilih kelurahan, atau isi koordinat lintang dan bujur."))
+                if "kelurahan" not in self.errors:
+                    self.add_error("kelurahan", _("Pilih kelurahan, atau isi koordinat lintang dan bujur."))
             else:
                 data["lat"], data["lon"] = point
         return data
+
+    def _from_address(self, data) -> tuple[float, float] | None:
+        """No kelurahan chosen, no coordinates: the address the caller gave, read by the one placement rule every
+        channel uses. Placed only when it supports one kelurahan; otherwise the operator is told the candidates."""
+        decision = place_decide(data["address"])
+        if decision.placed:
+            data["kelurahan"] = decision.placed.code
+            return decision.placed.lat, decision.placed.lon
+        if decision.kecamatan_only:  # every kelurahan of it fits: the question is which, not a list of three
+            names = ", ".join(decision.kecamatan_only)
+            message = _("Alamat hanya menyebut kecamatan %(names)s. Pilih kelurahannya.")
+            self.add_error("kelurahan", message % {"names": names})
+        elif decision.ask:
+            names = "; ".join(m.label for m in decision.ask)
+            message = _("Alamat cocok dengan beberapa kelurahan: %(names)s. Pilih kelurahannya.")
+            self.add_error("kelurahan", message % {"names": names})
+        return None
 
 
 def _location_choices(kota: str = "", kecamatan: str = "") -> dict:
@@ -204,6 +224,24 @@ def operator_view(request):
     location = _location_choices(form["kota"].value() or "", form["kecamatan"].value() or "")
     location["kelurahan_selected"] = form["kelurahan"].value() or ""
     return render(request, "intake/operator.html", {"form": form, "result": result, **location}, status=status)
+
+
+@require_http_methods(["POST"])
+@_operator_only
+def place_suggest_view(request):
+    """The kelurahan the address typed so far supports, as the operator types it (htmx partial): the one the
+    report would be placed in, or the two or three to choose from. POST, so the caller's words stay out of URLs
+    and web server logs; nothing is stored."""
+    decision = place_decide(request.POST.get("address", "")[:500])
+    choices = []
+    for m in (decision.placed,) if decision.placed else decision.ask:
+        kecamatan = m.code.rsplit(".", 1)[0]
+        choices.append({"match": m, "kecamatan": kecamatan, "kota": kecamatan.rsplit(".", 1)[0]})
+    return render(
+        request,
+        "intake/_place_suggest.html",
+        {"decision": decision, "choices": choices, "typed": bool(request.POST.get("address", "").strip())},
+    )
 
 
 @require_GET

@@ -275,6 +275,31 @@ def test_operator_enters_a_phone_report_for_a_resident(new_page, e2e_server):
     assert track["id"] == number and track["unit"] == "Kelurahan Pondok Bambu"
 
 
+def test_the_operator_places_a_call_by_the_address_the_caller_gives(new_page, e2e_server):
+    """No kelurahan known to the caller: the address typed shows the kelurahan that fit (the rule every channel
+    uses), and choosing one fills the kota -> kecamatan -> kelurahan selects."""
+    page = new_page()
+    login(page, "operator", e2e_server["password"])
+    page.wait_for_url("**/petugas/operator/")
+    page.get_by_label("Call center").check()
+    page.get_by_label("Cari kategori").fill("saluran")
+    page.get_by_label("Kategori", exact=True).select_option("saluran-tersumbat")
+    page.get_by_label("Uraian").fill("Got mampet di gang sebelah musala, air meluap ke jalan tiap hujan deras.")
+    page.get_by_label("Alamat / patokan").fill("gang sebelah musala, jl pahlawan revolusi")
+    choice = page.get_by_role("button", name="Pondok Bambu (Duren Sawit)")
+    choice.wait_for()
+    expect(page.locator("#place-suggest")).to_contain_text("cocok dengan beberapa kelurahan")
+    choice.click()
+    expect(page.get_by_label("Kelurahan", exact=True)).to_have_value("31.75.07.1002")
+    expect(page.get_by_label("Kecamatan", exact=True)).to_have_value("31.75.07")
+    page.get_by_role("button", name="Simpan laporan").click()
+    page.locator("#result-tracking").wait_for()
+    code = page.locator("#result-tracking").inner_text()
+    track = httpx.get(e2e_server["url"] + f"/api/v1/track/{code}", timeout=30).json()
+    assert track["unit"] == "Kelurahan Pondok Bambu"
+    assert page.js_errors == [], page.js_errors
+
+
 def test_coordination_offers_the_units_responsible_and_the_search_matches_words_in_any_order(new_page, e2e_server):
     """A pothole used to be offered Dinas Kependudukan, PAM Jaya and Dishub beside the Suku Dinas (the list was
     filled up to five by category code), and "bina marga timur" found no unit."""

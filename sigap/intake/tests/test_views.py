@@ -99,7 +99,11 @@ def test_the_location_can_be_coordinates_instead_of_a_kelurahan(operator):
 @pytest.mark.parametrize(
     "overrides, message",
     [
-        ({"kelurahan": ""}, "Pilih kelurahan, atau isi koordinat lintang dan bujur."),
+        ({"kelurahan": "", "address": ""}, "Pilih kelurahan, atau isi koordinat lintang dan bujur."),
+        ({"kelurahan": "", "address": "dekat pasar"}, "Pilih kelurahan, atau isi koordinat lintang dan bujur."),
+        # the street runs through several kelurahan: the operator is told which, never a guess
+        ({"kelurahan": "", "address": "Jl. Pahlawan Revolusi"}, "Alamat cocok dengan beberapa kelurahan: "),
+        ({"kelurahan": "", "address": "Kec. Matraman"}, "Alamat hanya menyebut kecamatan Matraman."),
         ({"lat": "-6.2"}, "Isi lintang dan bujur keduanya"),
         ({"description": "pendek"}, "Uraian terlalu pendek"),
         ({"category": "ketenagakerjaan", "privacy": "public"}, "tidak dapat dibuat publik"),
@@ -111,6 +115,35 @@ def test_refusals_are_shown_on_the_form_and_nothing_is_filed(operator, overrides
     response = operator.post(URL, form(**overrides))
     assert response.status_code == 422 and message in response.content.decode()
     assert Report.objects.count() == 0 and IdentityRecord.objects.count() == 0
+
+
+def test_without_kelurahan_or_coordinates_the_address_places_the_report_when_it_supports_one_kelurahan(operator):
+    response = operator.post(URL, form(kelurahan="", address="depan stasiun manggarai", channel="call_center"))
+    assert response.status_code == 302
+    assert Report.objects.get().kelurahan.name == "Manggarai"  # the rule every channel uses (place_decide)
+    refused = operator.post(URL, form(kelurahan="", address="jl pahlawan revolusi"))
+    page = refused.content.decode()
+    assert refused.status_code == 422 and "Pondok Bambu (Duren Sawit)" in page and Report.objects.count() == 1
+
+
+def test_the_address_suggests_the_kelurahan_as_the_operator_types(operator, staff):
+    suggest = "/petugas/operator/lokasi/alamat/"
+    sure = operator.post(suggest, {"address": "depan stasiun manggarai"}, **HTMX).content.decode()
+    assert "Alamat ini menunjuk ke:" in sure and "Manggarai (Tebet)" in sure
+    code = Wilayah.objects.get(name="Manggarai", level=Wilayah.Level.KELURAHAN).code
+    # choosing it fills the kota -> kecamatan -> kelurahan selects through their own partial
+    assert f"kota={code[:5]}&amp;kecamatan={code[:8]}&amp;kelurahan={code}" in sure
+    unsure = operator.post(suggest, {"address": "gg mawar jl pahlawan revolusi"}, **HTMX).content.decode()
+    assert "cocok dengan beberapa kelurahan" in unsure and unsure.count("<button") >= 2
+    assert "Pondok Bambu (Duren Sawit)" in unsure
+    assert "belum dikenali" in operator.post(suggest, {"address": "di depan rumah"}, **HTMX).content.decode()
+    assert operator.post(suggest, {"address": ""}, **HTMX).content.decode().strip() == ""
+    assert operator.get(suggest, {"address": "manggarai"}).status_code == 405  # the caller's words stay out of URLs
+    officer = Client()
+    officer.force_login(staff("petugas.pb2", "kel:31.75.07.1002"))
+    assert officer.post(suggest, {"address": "manggarai"}).status_code == 403
+    english = operator.post(suggest, {"address": "depan stasiun manggarai"}, **HTMX, **EN).content.decode()
+    assert "This address points to:" in english
 
 
 def test_an_anonymous_report_keeps_no_contact_and_shows_its_secret(operator):
@@ -171,3 +204,8 @@ def test_the_next_report_keeps_the_channel_of_the_last_one(operator):
     assert operator.post(URL, form(channel="call_center")).status_code == 302
     assert checked_channel(operator.get(URL).content.decode()) == "call_center"
     assert checked_channel(operator.get(URL).content.decode()) == "call_center"  # and after the result was shown
+
+
+def test_an_address_naming_only_a_kecamatan_asks_for_the_kelurahan(operator):
+    body = operator.post("/petugas/operator/lokasi/alamat/", {"address": "kec. matraman"}, **HTMX).content.decode()
+    assert "Alamat hanya menyebut kecamatan Matraman" in body and "<button" not in body

@@ -83,6 +83,9 @@ def test_no_identity_reaches_any_console_page_or_partial(
         grab(f"operator:result:{n}", op.get("/petugas/operator/"))
     grab("operator:form", op.get("/petugas/operator/"))
     grab("operator:location", op.get("/petugas/operator/lokasi/", {"kota": "31.75"}, **HTMX))
+    for address in (f"Jl. Mawar No. 14 RT 05/RW 03, a.n. {NAME}, {PHONE}", f"dekat stasiun manggarai, rumah {NAME}"):
+        # the suggestions name kelurahan from the reference data, never the caller's words
+        grab("operator:address", op.post("/petugas/operator/lokasi/alamat/", {"address": address}, **HTMX))
     op_number, extra_number = Report.objects.order_by("-pk").values_list("number", flat=True)[:2][::-1]
     every = [*numbers, op_number, extra_number]
 
