@@ -56,6 +56,8 @@ class BearerAuth(HttpBearer):
             )
         if not row.binding_valid():
             return None  # owner, factor or expiry rewritten outside the application: as an unknown token
+        # the seal first: the roles it verifies are the ones the factor requirement is read from (no second read)
+        credential_seal_check(request, row.user, via="api_token")
         if not row.otp_verified and otp_required(row.user):
             raise DomainError(
                 "Token ini dibuat tanpa kode OTP, tetapi peran akun ini sekarang memerlukannya; minta "
@@ -65,7 +67,6 @@ class BearerAuth(HttpBearer):
                 code="token_lacks_second_factor",
                 status=401,
             )
-        credential_seal_check(request, row.user, via="api_token")
         last_used_touch(row, now)
         request.user = row.user
         return row.user
@@ -164,8 +165,8 @@ def queue_endpoint(
     else:
         rows = list(qs[(page - 1) * page_size : page * page_size + 1])
     more, rows = len(rows) > page_size, rows[:page_size]
-    total, capped = selectors.queue_size(user=request.auth, **filters)
     counts = selectors.queue_counts(user=request.auth, category=category, kelurahan=kelurahan, scope=scope)
+    total, capped = selectors.queue_size(user=request.auth, counts=counts, **filters)
     access_record(
         actor=request.auth,
         action=Action.LIST_REPORTS,

@@ -55,6 +55,9 @@ def seal_payload(user_id: int, *, models=None) -> bytes | None:
     return _sealed_read(user_id, models=models)[0]
 
 
+_USER_FIELDS = ("pk", "username", "email", "password", "is_active", "is_staff", "is_superuser")
+
+
 def _sealed_read(user_id: int, *, models=None) -> tuple[bytes | None, list]:
     """``seal_payload`` and the (unit_id, role) rows it covers."""
     if models is None:
@@ -62,27 +65,49 @@ def _sealed_read(user_id: int, *, models=None) -> tuple[bytes | None, list]:
 
         models = (get_user_model(), _devices_model(), StaffRole)
     user_model, device_model, role_model = models
-    row = (
-        user_model.objects.filter(pk=user_id)
-        .values("pk", "username", "email", "password", "is_active", "is_staff", "is_superuser")
-        .first()
-    )
+    row = user_model.objects.filter(pk=user_id).values(*_USER_FIELDS).first()
     if row is None:
         return None, []
     devices = sorted(device_model.objects.filter(user_id=user_id, confirmed=True).values_list("key", flat=True))
     staff_roles = sorted(role_model.objects.filter(user_id=user_id).values_list("unit_id", "role"))
-    body = [
-        row["pk"],
-        row["username"],
-        row["email"],
-        row["password"],
-        row["is_active"],
-        row["is_staff"],
-        row["is_superuser"],
-        devices,
-        [list(r) for r in staff_roles],
-    ]
-    return json.dumps(body, separators=(",", ":"), ensure_ascii=True).encode(), staff_roles
+    return _payload(row, devices, staff_roles), staff_roles
+
+
+def _payload(row: dict, devices: list[str], staff_roles: list) -> bytes:
+    body = [*(row[f] for f in _USER_FIELDS), sorted(devices), [list(r) for r in sorted(staff_roles)]]
+    return json.dumps(body, separators=(",", ":"), ensure_ascii=True).encode()
+
+
+def _stored_and_related(user_id: int) -> tuple[str | None, list[str], list[tuple[int, str]]]:
+    """The stored seal, the confirmed devices' keys and the (unit_id, role) rows, in one statement."""
+    from django.db.models import CharField, F, IntegerField, Value
+    from django.db.models.functions import Cast
+
+    from sigap.organization.models import StaffRole
+
+    from .models import CredentialSeal
+
+    def rows(qs, kind: str, text: str, unit):
+        return qs.annotate(
+            k=Value(kind, output_field=CharField()),
+            t=F(text),
+            u=unit if unit is not None else Cast(Value(None), IntegerField()),  # a typed NULL for PostgreSQL's UNION
+        ).values_list("k", "t", "u")
+
+    union = rows(CredentialSeal.objects.filter(user_id=user_id), "m", "mac", None).union(
+        rows(_devices_model().objects.filter(user_id=user_id, confirmed=True), "d", "key", None),
+        rows(StaffRole.objects.filter(user_id=user_id), "r", "role", F("unit_id")),
+        all=True,
+    )
+    stored, devices, staff_roles = None, [], []
+    for kind, text, unit in union:
+        if kind == "m":
+            stored = stored or text
+        elif kind == "d":
+            devices.append(text)
+        else:
+            staff_roles.append((unit, text))
+    return stored, devices, sorted(staff_roles)
 
 
 def seal_all(models, seal_model) -> int:
@@ -103,14 +128,18 @@ def _mac(payload: bytes, secret: str) -> str:
 def seal_valid(user_id: int, *, user=None) -> bool:
     """Whether the stored seal matches the account as the database holds it now (no seal: not valid).
 
-    With ``user`` (the request's account object), a valid seal's roles are remembered on it
-    (``sigap.organization.roles.role_pairs``): the request acts on the roles the seal was checked against."""
-    from .models import CredentialSeal
-
-    stored = CredentialSeal.objects.filter(user_id=user_id).values_list("mac", flat=True).first()
-    payload, staff_roles = _sealed_read(user_id)
-    if not stored or payload is None:
+    With ``user`` (the request's account object, read from the database in this request), its fields stand for
+    the account's row, and a valid seal's roles are remembered on it (``sigap.organization.roles.role_pairs``):
+    the request acts on the roles the seal was checked against. Two statements at most: the account's row
+    (none with ``user``) and the seal, devices and roles together."""
+    stored, devices, staff_roles = _stored_and_related(user_id)
+    if user is not None and user.pk == user_id:
+        row = {f: getattr(user, f) for f in _USER_FIELDS}
+    else:
+        row = get_user_model().objects.filter(pk=user_id).values(*_USER_FIELDS).first()
+    if not stored or row is None:
         return False
+    payload = _payload(row, devices, staff_roles)
     valid = any(hmac.compare_digest(stored, _mac(payload, s)) for s in _secrets())
     if valid and user is not None:
         from sigap.organization.roles import remember_role_pairs

@@ -164,7 +164,14 @@ def _queue(request, *, export_links: bool = False) -> dict:
 
     def size():
         return selectors.queue_size(
-            user=user, status=status, category=category, kelurahan=kelurahan, overdue=overdue, now=now, scope=scope
+            user=user,
+            status=status,
+            category=category,
+            kelurahan=kelurahan,
+            overdue=overdue,
+            now=now,
+            scope=scope,
+            counts=counts,
         )
 
     page = CappedPaginator(qs, PAGE_SIZE, size=size).get_page(value("page") or 1)

@@ -233,5 +233,23 @@ def test_the_rebuild_yields_exactly_the_rows_the_write_path_wrote(staff, jpeg):
     assert len({r[0] for r in written}) == len(reports)
     assert len(written) > len(reports)  # hops left rows behind
     assert sum(1 for r in written if r[2]) == len(reports)  # one holding row per report
+    _the_queue_size_from_its_counts_is_its_size(pb, sudin, desk, staff("lurah.pb", PB_UNIT, StaffRole.Role.SUPERVISOR))
     derived.rebuild_all(only={"report_visibility"})
     assert rows() == written
+
+
+def _the_queue_size_from_its_counts_is_its_size(*users):
+    """The open queue's size is read from the page's per-status counts (no statement of its own): it must be
+    the size counted on its own and the number of reports the queue lists, with each filter."""
+    for user in users:
+        for category, kelurahan in (
+            (None, None),
+            ("jalan-rusak", None),
+            (None, "31.75.07.1002"),
+            ("lampu-jalan", None),
+        ):
+            counts = selectors.queue_counts(user=user, category=category, kelurahan=kelurahan)
+            own = selectors.queue_size(user=user, category=category, kelurahan=kelurahan)
+            assert selectors.queue_size(user=user, category=category, kelurahan=kelurahan, counts=counts) == own
+            listed = selectors.report_queue(user=user, category=category, kelurahan=kelurahan).count()
+            assert own == (listed, False) and counts.open == listed, (user.username, category, kelurahan)
