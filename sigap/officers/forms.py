@@ -6,6 +6,9 @@ from __future__ import annotations
 
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm
+from django.forms.utils import flatatt
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
 from sigap.reports.models import Photo
@@ -38,18 +41,40 @@ SORTS = {  # besides "urgent" (the default: the hop deadline while a unit must a
 }
 
 
+class QuickSelect(forms.Select):
+    """A select rendered in Python: Django's template widget renders one template per option, which for the
+    queue's category and kelurahan lists was a fifth of the page's time. Same markup, same attributes."""
+
+    def render(self, name, value, attrs=None, renderer=None):
+        context = self.get_context(name, value, attrs)["widget"]
+        options = []
+        for group_name, group, _index in context["optgroups"]:
+            items = format_html_join(
+                "",
+                '<option value="{}"{}>{}</option>',
+                ((o["value"], mark_safe(" selected") if o["selected"] else "", o["label"]) for o in group),
+            )
+            options.append(
+                format_html('<optgroup label="{}">{}</optgroup>', group_name, items) if group_name else items
+            )
+        attributes = flatatt({"name": context["name"], **context["attrs"]})
+        return format_html("<select{}>{}</select>", attributes, mark_safe("".join(options)))
+
+
 class QueueFilterForm(forms.Form):
-    status = forms.ChoiceField(label=_("Status"), required=False)
-    category = forms.ChoiceField(label=_("Kategori"), required=False)
-    kelurahan = forms.ChoiceField(label=_("Kelurahan"), required=False)
+    status = forms.ChoiceField(label=_("Status"), required=False, widget=QuickSelect)
+    category = forms.ChoiceField(label=_("Kategori"), required=False, widget=QuickSelect)
+    kelurahan = forms.ChoiceField(label=_("Kelurahan"), required=False, widget=QuickSelect)
     overdue = forms.ChoiceField(
         label=_("Tenggat"),
         required=False,
+        widget=QuickSelect,
         choices=[("", _("Semua")), ("1", _("Hanya yang terlambat")), ("0", _("Tidak terlambat"))],
     )
     sort = forms.ChoiceField(
         label=_("Urutkan"),
         required=False,
+        widget=QuickSelect,
         choices=[
             ("urgent", _("Paling mendesak")),
             ("due", _("Batas selesai terdekat")),
