@@ -54,7 +54,6 @@ NO_RULES: dict[str, str] = {
     "core/schemas.py": "API schema shapes",
     "intake/schemas.py": "API schema shapes",
     "officers/schemas.py": "API schema shapes",
-    "officers/forms.py": "console forms parse input only; every rule is the services' (its own docstring)",
     "portal/forms.py": "portal forms parse input only; the rules are the services' (its own docstring)",
     "core/context_processors.py": "three settings handed to the templates",
     # tables and admin registrations
