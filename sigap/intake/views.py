@@ -20,7 +20,7 @@ from sigap.core.errors import DomainError
 from sigap.organization import roles
 from sigap.organization.models import Category
 from sigap.reports.models import Channel, Privacy
-from sigap.routing.places import kelurahan_choosable, kelurahan_point, place_decide
+from sigap.routing.places import PlaceDecision, kelurahan_choosable, kelurahan_point, place_decide
 
 from .services import Reporter, Submission, report_submit
 
@@ -92,7 +92,8 @@ class OperatorReportForm(forms.Form):
     def _from_address(self, data) -> tuple[float, float] | None:
         """No kelurahan chosen, no coordinates: the address the caller gave, read by the one placement rule every
         channel uses. Placed only when it supports one kelurahan; otherwise the operator is told the candidates."""
-        decision = place_decide(data["address"])
+        found = place_decide(data["address"])
+        decision = _within(found, data.get("kecamatan") or data.get("kota") or "")
         if decision.placed:
             data["kelurahan"] = decision.placed.code
             return decision.placed.lat, decision.placed.lon
@@ -104,7 +105,19 @@ class OperatorReportForm(forms.Form):
             names = "; ".join(m.label for m in decision.ask)
             message = _("Alamat cocok dengan beberapa kelurahan: %(names)s. Pilih kelurahannya.")
             self.add_error("kelurahan", message % {"names": names})
+        elif found.candidates:  # every candidate lies outside the kota or kecamatan chosen
+            self.add_error("kelurahan", _("Alamat tidak cocok dengan kota atau kecamatan yang dipilih."))
         return None
+
+
+def _within(decision: PlaceDecision, prefix: str) -> PlaceDecision:
+    """``decision`` kept to the kota or kecamatan the operator chose (``prefix``: its code): a place elsewhere is
+    not placed, and only the candidates inside it are offered."""
+    if not prefix:
+        return decision
+    inside = tuple(m for m in decision.candidates if m.code.startswith(prefix + "."))
+    placed = decision.placed if decision.placed and decision.placed.code.startswith(prefix + ".") else None
+    return PlaceDecision(placed, inside, decision.mentions, decision.kecamatan_only)
 
 
 def _location_choices(kota: str = "", kecamatan: str = "") -> dict:
@@ -232,7 +245,9 @@ def place_suggest_view(request):
     """The kelurahan the address typed so far supports, as the operator types it (htmx partial): the one the
     report would be placed in, or the two or three to choose from. POST, so the caller's words stay out of URLs
     and web server logs; nothing is stored."""
-    decision = place_decide(request.POST.get("address", "")[:500])
+    found = place_decide(request.POST.get("address", "")[:500])
+    chosen = (request.POST.get("kecamatan") or request.POST.get("kota") or "")[:20]
+    decision = _within(found, chosen)
     choices = []
     for m in (decision.placed,) if decision.placed else decision.ask:
         kecamatan = m.code.rsplit(".", 1)[0]
@@ -240,7 +255,12 @@ def place_suggest_view(request):
     return render(
         request,
         "intake/_place_suggest.html",
-        {"decision": decision, "choices": choices, "typed": bool(request.POST.get("address", "").strip())},
+        {
+            "decision": decision,
+            "choices": choices,
+            "typed": bool(request.POST.get("address", "").strip()),
+            "elsewhere": bool(found.candidates) and not decision.candidates,
+        },
     )
 
 

@@ -35,6 +35,8 @@ from pathlib import Path
 from django.conf import settings
 from django.db import transaction
 
+from sigap.core.geo import HOME_MARGIN_SURVEYED_M, HOME_MARGIN_WRITTEN_M, point_home
+
 from .models import PlaceName, Wilayah
 
 SHIPPED = Path(__file__).resolve().parent.parent / "routing" / "data" / "gazetteer.csv"
@@ -151,7 +153,7 @@ def _csv_entries(path: Path) -> Iterator[Entry]:
             lat, lon = (row.get("lat") or "").strip(), (row.get("lon") or "").strip()
             if lat and lon:  # a place at one spot: the kelurahan holding it is its home (and one of its kelurahan)
                 areas = areas or _Areas()
-                entry.homes = {areas.home(Point(float(lon), float(lat)))}
+                entry.homes = {areas.home(Point(float(lon), float(lat)), HOME_MARGIN_WRITTEN_M)}
                 entry.kelurahan |= entry.homes - {""}
             yield entry
 
@@ -211,12 +213,12 @@ class _Areas:
     def kelurahan(self, geometry) -> set[str]:
         return {self.codes[i] for i in self.tree.query(geometry, predicate="intersects")}
 
-    def home(self, geometry) -> str:
-        """The kelurahan a point stands in, or that holds most (HOME_SHARE) of an area; "" for a line (a street
-        belongs to every kelurahan it crosses) and for an area split between kelurahan."""
+    def home(self, geometry, margin_m: float = HOME_MARGIN_SURVEYED_M) -> str:
+        """The kelurahan a point stands in (none within ``margin_m`` of another: ``point_home``), or that holds
+        most (HOME_SHARE) of an area; "" for a line (a street belongs to every kelurahan it crosses) and for an
+        area split between kelurahan."""
         if geometry.geom_type in ("Point", "MultiPoint"):
-            hits = sorted(self.codes[i] for i in self.tree.query(geometry, predicate="intersects"))
-            return hits[0] if hits else ""
+            return point_home(self.tree, self.codes, geometry, margin_m)
         if geometry.geom_type not in ("Polygon", "MultiPolygon") or not geometry.area:
             return ""
         shares = {

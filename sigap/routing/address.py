@@ -554,7 +554,7 @@ def gazetteer_load(
             split = lambda s: tuple(p.strip() for p in (s or "").split(";") if p.strip())  # noqa: E731
             kelurahan, home = split(row.get("kelurahan")), ""
             if locate and (row.get("lat") or "").strip() and (row.get("lon") or "").strip():
-                home = locate(float(row["lon"]), float(row["lat"])) or ""
+                home = locate(float(row["lon"]), float(row["lat"]))
                 kelurahan = kelurahan if not home or home in kelurahan else (*kelurahan, home)
             out.append(Place(row["name"].strip(), row["kind"].strip(), split(row.get("aliases")), kelurahan, home))
     return tuple(out)
@@ -562,21 +562,21 @@ def gazetteer_load(
 
 @lru_cache(maxsize=2)
 def _locator(geojson: str):
-    """(lon, lat) -> the code of the kelurahan holding the point, or None, from a kelurahan GeoJSON."""
+    """(lon, lat) -> the kelurahan a written position stands in (``point_home`` with HOME_MARGIN_WRITTEN_M)."""
     import json
 
-    from sigap.core.errors import OutsideArea
+    from shapely import STRtree
+    from shapely.geometry import Point, shape
 
-    from .rules import KelurahanIndex
+    from sigap.core.geo import HOME_MARGIN_WRITTEN_M, point_home
 
     with open(geojson, encoding="utf-8") as f:
-        index = KelurahanIndex.from_geojson(json.load(f), max_snap_m=0.0)
+        features = json.load(f)["features"]
+    codes = [str(f["properties"]["kode_kelurahan"]) for f in features]
+    tree = STRtree([shape(f["geometry"]) for f in features])
 
-    def locate(lon: float, lat: float) -> str | None:
-        try:
-            return index.locate(lon, lat).code
-        except OutsideArea:
-            return None
+    def locate(lon: float, lat: float) -> str:
+        return point_home(tree, codes, Point(lon, lat), HOME_MARGIN_WRITTEN_M)  # sigap.core.geo
 
     return locate
 

@@ -209,3 +209,19 @@ def test_the_next_report_keeps_the_channel_of_the_last_one(operator):
 def test_an_address_naming_only_a_kecamatan_asks_for_the_kelurahan(operator):
     body = operator.post("/petugas/operator/lokasi/alamat/", {"address": "kec. matraman"}, **HTMX).content.decode()
     assert "Alamat hanya menyebut kecamatan Matraman" in body and "<button" not in body
+
+
+def test_the_address_is_read_within_the_kota_or_kecamatan_the_operator_chose(operator):
+    """An attacker's read found the address placed the report in Tebet although the operator had chosen
+    Kecamatan Duren Sawit: a place outside the chosen area is never placed, and only candidates inside it are
+    offered."""
+    elsewhere = operator.post(URL, form(kelurahan="", kecamatan="31.75.07", address="depan stasiun manggarai"))
+    assert elsewhere.status_code == 422 and Report.objects.count() == 0
+    assert "Alamat tidak cocok dengan kota atau kecamatan yang dipilih." in elsewhere.content.decode()
+    suggest = "/petugas/operator/lokasi/alamat/"
+    body = operator.post(suggest, {"address": "depan stasiun manggarai", "kecamatan": "31.75.07"}, **HTMX)
+    assert "tidak cocok dengan kota atau kecamatan" in body.content.decode() and b"<button" not in body.content
+    inside = operator.post(suggest, {"address": "depan stasiun manggarai", "kota": "31.74"}, **HTMX)
+    assert "Manggarai (Tebet)" in inside.content.decode()
+    placed = operator.post(URL, form(kelurahan="", kota="31.74", address="depan stasiun manggarai"))
+    assert placed.status_code == 302 and Report.objects.get().kelurahan.name == "Manggarai"

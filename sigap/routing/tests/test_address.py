@@ -492,3 +492,36 @@ def test_a_building_named_after_an_area_unknown_to_the_gazetteer_is_asked_about(
     for text in ("tembok penjara mekarsari retak", "banjir depan kampus mekarsari", "parkir liar di gedung mekarsari"):
         r = parse_address(text, regions=_TOWN, gazetteer=[])
         assert r.best == "1.1.1" and r.ambiguous, text
+
+
+def test_a_written_position_near_a_border_gives_no_home(tmp_path):
+    # a written position 33 m inside Pondok Bambu from Duren Sawit: the side of a border cannot be told from a
+    # position written from memory, so a text naming the place is asked about, not placed
+    csv_file = tmp_path / "g.csv"
+    csv_file.write_text(
+        "name,kind,aliases,kelurahan,lat,lon\n"
+        "Stasiun Uji Tepi,stasiun,,31.75.07.1002;31.75.07.1001,-6.2341861,106.9097883\n"
+        "Pasar Uji Tengah,pasar,,31.75.07.1002,-6.2351316,106.9009572\n",
+        encoding="utf-8",
+    )
+    homes = {p.name: p.home for p in gazetteer_load(csv_file)}
+    assert homes == {"Stasiun Uji Tepi": "", "Pasar Uji Tengah": "31.75.07.1002"}
+
+
+def test_every_shipped_home_stands_well_inside_its_kelurahan(data):
+    import json
+
+    from shapely.geometry import Point, shape
+
+    from sigap.core.geo import HOME_MARGIN_WRITTEN_M, METRES_PER_DEGREE
+
+    features = json.loads((ROOT / "sigap" / "data" / "jakarta_kelurahan.geojson").read_text(encoding="utf-8"))
+    polygons = {f["properties"]["kode_kelurahan"]: shape(f["geometry"]) for f in features["features"]}
+    rows = {r["name"]: r for r in __import__("csv").DictReader(open(ROOT / "sigap/routing/data/gazetteer.csv"))}
+    placed = [p for p in data[1] if p.home]
+    assert len(placed) >= 30
+    for p in placed:
+        point = Point(float(rows[p.name]["lon"]), float(rows[p.name]["lat"]))
+        assert polygons[p.home].contains(point), p.name
+        others = min(g.distance(point) for c, g in polygons.items() if c != p.home) * METRES_PER_DEGREE
+        assert others >= HOME_MARGIN_WRITTEN_M, (p.name, round(others))
