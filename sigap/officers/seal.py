@@ -36,6 +36,7 @@ from django.utils.crypto import salted_hmac
 SEAL_SALT = "sigap.officers.seal.CredentialSeal"
 BROKEN = "credential_seal_broken"
 _STASH = "_sigap_seal_was_ok"
+SEALED_DEVICES = "_sigap_sealed_devices"  # on a user object: the TOTP secrets its valid seal covered
 
 
 def _secrets() -> list[str]:
@@ -145,6 +146,7 @@ def seal_valid(user_id: int, *, user=None) -> bool:
         from sigap.organization.roles import remember_role_pairs
 
         remember_role_pairs(user, [(role, unit_id) for unit_id, role in staff_roles])
+        setattr(user, SEALED_DEVICES, frozenset(devices))  # a code is checked only against these secrets
     return valid
 
 

@@ -49,10 +49,18 @@ def _devices(user):
 
 
 def otp_matching_device(user, token: str):
+    """The confirmed device ``token`` is a current code of. After the credential seal was checked on ``user``,
+    only a device whose secret that seal covered counts: a secret swapped by SQL between the seal's read and
+    this one is not one."""
+    from .seal import SEALED_DEVICES
+
     token = "".join((token or "").split())
     if not token.isdigit():
         return None
+    sealed = getattr(user, SEALED_DEVICES, None)
     for device in _devices(user):
+        if sealed is not None and device.key not in sealed:
+            continue
         allowed, _info = device.verify_is_allowed()
         if allowed and device.verify_token(token):
             return device

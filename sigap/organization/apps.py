@@ -5,3 +5,10 @@ class OrganizationConfig(AppConfig):
     name = "sigap.organization"
     label = "organization"
     verbose_name = "Organisasi"
+
+    def ready(self) -> None:
+        from django.db.models.signals import post_migrate
+
+        from .placenames import shipped_refresh
+
+        post_migrate.connect(shipped_refresh, sender=self, dispatch_uid="sigap.organization.shipped_refresh")

@@ -16,8 +16,10 @@ A place at one spot (a station, a market, a building, a small kampung; a CSV row
 shops) has no home.
 
 RW boundaries in the same file (``boundary=administrative``, ``admin_level=8``: Jakarta's OpenStreetMap has them)
-are not names, but each street learns the RW areas it crosses ("kelurahan:RW"), so "jl X RT 02 RW 05" on a street
-through three kelurahan is placed in the one whose RW 05 it crosses.
+are not names, but each street learns the RW areas it crosses ("kelurahan:RW") and those loaded in its kelurahan
+that it does not cross ("kelurahan:~RW"), so "jl X RT 02 RW 05" on a street through three kelurahan leaves out
+the kelurahan whose RW 05 lies elsewhere, and is placed when one is left whose RW 05 it crosses; a kelurahan
+whose RW 05 is not loaded stays a candidate.
 
 The kind of a feature comes from its OpenStreetMap tags (``highway``, ``railway``, ``amenity``, ``shop``,
 ``leisure``, ``place``…), or from a ``kind`` property in GeoJSON written for Sigap.
@@ -181,7 +183,7 @@ def _osm_features(path: Path) -> Iterator[tuple[dict, object]]:
             if obj.is_node():
                 raw = factory.create_point(obj)
             elif obj.is_way():
-                if obj.is_closed() and "highway" not in tags:
+                if obj.is_closed() and "highway" not in tags and tags.get("area") != "no":
                     continue  # a closed way that is not a road comes again as an area
                 raw = factory.create_linestring(obj)
             elif obj.is_area():
@@ -234,14 +236,20 @@ def _entries(path: Path) -> tuple[list[Entry], int, int, int]:
     if path.suffix.lower() == ".csv":
         entries = list(_csv_entries(path))
         return entries, len(entries), 0, 0
-    features = _geojson_features(path) if path.suffix.lower() in (".geojson", ".json") else None
-    if features is None and (suffix in (".osm.pbf", ".osm.bz2") or path.suffix.lower() in (".osm", ".pbf")):
-        features = _osm_features(path)
-    if features is None:
+    reader = _geojson_features if path.suffix.lower() in (".geojson", ".json") else None
+    if reader is None and (suffix in (".osm.pbf", ".osm.bz2") or path.suffix.lower() in (".osm", ".pbf")):
+        reader = _osm_features
+    if reader is None:
         raise ValueError(f"{path.name}: not a gazetteer CSV, GeoJSON or OpenStreetMap file")
     areas = _Areas()
-    features = list(features)
-    rw_keys, rw_tree = _rw_areas(features, areas)
+    # two passes over the file: the RW boundaries first (the streets need them all), then the names, streamed
+    # (an extract of a whole island does not fit in memory as shapes)
+    rw_keys, rw_tree = _rw_areas(reader(path), areas)
+    features = reader(path)
+    rw_loaded: dict[str, set[str]] = {}  # kelurahan -> the RW numbers loaded in it
+    for key in rw_keys:
+        k, _, n = key.partition(":")
+        rw_loaded.setdefault(k, set()).add(n)
     merged: dict[tuple[str, str], Entry] = {}
     count = outside = 0
     for tags, geometry in features:
@@ -266,11 +274,15 @@ def _entries(path: Path) -> tuple[list[Entry], int, int, int]:
         entry.kelurahan |= codes
         entry.homes.add(areas.home(geometry) if point_like else "")
         if kind in ("jalan", "gang") and rw_tree is not None:
-            entry.rw |= {rw_keys[i] for i in rw_tree.query(geometry, predicate="intersects")}
+            crossed = {rw_keys[i] for i in rw_tree.query(geometry, predicate="intersects")}
+            # and the RW loaded in its kelurahan that it does not cross ("k:~n"): only those rule a kelurahan out;
+            # a kelurahan whose RW n is not loaded stays possible
+            missed = {f"{k}:~{n}" for k in codes for n in rw_loaded.get(k, ()) if f"{k}:{n}" not in crossed}
+            entry.rw |= crossed | missed
     return list(merged.values()), count, outside, len(rw_keys)
 
 
-def _rw_areas(features: list[tuple[dict, object]], areas: _Areas) -> tuple[list[str], object]:
+def _rw_areas(features: Iterable[tuple[dict, object]], areas: _Areas) -> tuple[list[str], object]:
     """The RW boundaries among ``features`` as "kelurahan code:number" keys (the kelurahan holding most of each)
     and an STRtree of their polygons (None when there are none)."""
     from shapely import STRtree
@@ -324,3 +336,31 @@ def _dedupe(entries: Iterable[Entry]) -> list[Entry]:
 def shipped_load() -> LoadResult:
     """The Jakarta gazetteer that ships with Sigap (part of the reference data)."""
     return placenames_load(SHIPPED, source=SHIPPED_SOURCE)
+
+
+def shipped_refresh(sender=None, using: str = "default", **kwargs) -> bool:
+    """``post_migrate``: load the shipped gazetteer again when its rows differ from the file (an upgrade brought a
+    new file, or a loader that reads more of it). Not on a database without kelurahan boundaries: the reference
+    data loads it there. True when it loaded."""
+    if (
+        using != "default"
+        or not Wilayah.objects.filter(
+            level=Wilayah.Level.KELURAHAN, code__startswith=settings.SIGAP_PROVINCE + ".", geometry__isnull=False
+        ).exists()
+    ):
+        return False
+
+    def row(name, kind, aliases, kelurahan, home, rw) -> tuple:
+        return (name, kind, tuple(sorted(aliases)), tuple(sorted(kelurahan)), home, tuple(sorted(rw)))
+
+    want = {row(e.name[:200], e.kind, e.aliases, e.kelurahan, e.home, e.rw) for e in _dedupe(_csv_entries(SHIPPED))}
+    have = {
+        row(*r)
+        for r in PlaceName.objects.filter(source=SHIPPED_SOURCE).values_list(
+            "name", "kind", "aliases", "kelurahan", "home", "rw"
+        )
+    }
+    if want == have:
+        return False
+    shipped_load()
+    return True

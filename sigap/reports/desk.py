@@ -10,12 +10,13 @@ for open triage reports written without them; a row without them is computed on 
 from __future__ import annotations
 
 from django.db import connection, transaction
+from django.db.models import Q
 
 from sigap.routing.places import place_data, place_match
 
 from .categorize import categorize
 
-VERSION = 1
+VERSION = 2  # 2: the place parser knows homes, RW and 129 more places; older hints are refreshed
 BATCH = 500
 
 
@@ -60,8 +61,8 @@ def suggestions(report, names: dict[str, str], places=None) -> dict:
 
 
 def rebuild() -> None:
-    """``reports.derived`` entry: the hints of every open report awaiting triage that has none (computed in
-    Python by the write path's code, written in batches)."""
+    """``reports.derived`` entry: the hints of every open report awaiting triage that has none, or has them from
+    an older parser (``VERSION``) (computed in Python by the write path's code, written in batches)."""
     import json
 
     from .models import Report
@@ -69,7 +70,8 @@ def rebuild() -> None:
 
     places = place_data()
     pending = (
-        Report.objects.filter(status__in=OPEN_STATUSES, triage_hints={})
+        Report.objects.filter(status__in=OPEN_STATUSES)
+        .filter(Q(triage_hints={}) | ~Q(triage_hints__v=VERSION))  # none yet, or from an older parser
         .exclude(triage_reason="")
         .values_list("pk", "description", "address")
         .order_by("pk")

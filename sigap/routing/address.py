@@ -467,7 +467,7 @@ class Place:
     aliases: tuple[str, ...] = ()
     kelurahan: tuple[str, ...] = ()  # empty for kind "luar" (a place outside the city)
     home: str = ""  # the kelurahan a point place stands in ("" for streets and wide areas); also in ``kelurahan``
-    rw: tuple[str, ...] = ()  # a street's RW areas, "kelurahan code:RW number": an RW in the text narrows it
+    rw: tuple[str, ...] = ()  # a street's RW: "code:n" crossed, "code:~n" loaded there but not crossed
 
 
 @dataclass(frozen=True)
@@ -700,9 +700,7 @@ class AddressIndex:
                 self.regions[r.code] = r
         self.kelurahan = tuple(sorted(k for k, r in self.regions.items() if r.level == KELURAHAN))
         kel_set = set(self.kelurahan)
-        self.places = tuple(
-            p if isinstance(p, Place) else Place(p[0], p[1], tuple(p[2]), tuple(p[3])) for p in gazetteer
-        )
+        self.places = tuple(_place(p) for p in gazetteer)
         self.place_home = tuple(p.home if p.home in kel_set else "" for p in self.places)
         self.place_sets = tuple(
             frozenset(c for c in (*p.kelurahan, home) if c in kel_set) for p, home in zip(self.places, self.place_home)
@@ -865,11 +863,14 @@ class AddressIndex:
                     out.append(("luar", r.target, frozenset(), 1.0))
                     continue
                 s = self.place_sets[r.target]
-                if rw and place.rw:  # "RW 05": only the kelurahan whose RW 05 the street crosses
-                    crossed = frozenset(k for k, _, n in (key.partition(":") for key in place.rw) if n == rw) & s
-                    if crossed:
-                        s = crossed
-                        pinned.add(r.target)  # a street and its RW: as precise as a place at one spot
+                if rw and place.rw:  # "RW 05": not the kelurahan whose RW 05 is known to lie off the street
+                    parts = [key.partition(":") for key in place.rw]
+                    crossed = frozenset(k for k, _, n in parts if n == rw) & s
+                    left = s - frozenset(k for k, _, n in parts if n == "~" + rw)
+                    if left:
+                        s = left
+                        if s == crossed and len(s) == 1:
+                            pinned.add(r.target)  # a street and its RW met in one kelurahan: as precise as a spot
                 if not s:
                     continue
                 if exact_region:
@@ -1089,6 +1090,13 @@ _by_identity: dict[tuple[int, int], tuple[object, object, AddressIndex]] = {}
 
 
 @lru_cache(maxsize=4)
+def _place(p: Place | tuple) -> Place:
+    """A gazetteer entry given as a tuple (name, kind, aliases, kelurahan[, home[, rw]])."""
+    if isinstance(p, Place):
+        return p
+    return Place(p[0], p[1], tuple(p[2]), tuple(p[3]), *p[4:5], *map(tuple, p[5:6]))
+
+
 def _index_for(regions: tuple, gazetteer: tuple) -> AddressIndex:
     return AddressIndex(regions, gazetteer)
 
@@ -1100,7 +1108,7 @@ def address_index(regions: Iterable[Region | tuple], gazetteer: Iterable[Place |
         return hit[2]
     index = _index_for(
         tuple(r if isinstance(r, Region) else Region(*r) for r in regions),
-        tuple(p if isinstance(p, Place) else Place(p[0], p[1], tuple(p[2]), tuple(p[3])) for p in gazetteer),
+        tuple(_place(p) for p in gazetteer),
     )
     if len(_by_identity) > 8:
         _by_identity.clear()

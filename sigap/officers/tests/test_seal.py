@@ -177,6 +177,22 @@ def test_an_authenticator_secret_swapped_by_sql_cannot_sign_in(otp_on, staff):
     assert answer.status_code == 403 and answer.json()["code"] == "sign_in_refused"
 
 
+def test_a_secret_swapped_by_sql_between_the_seal_and_the_code_check_does_not_count(otp_on, staff):
+    """Found by the day's review: the code was checked against a second read of the devices, after the seal's;
+    a secret committed by SQL in between was accepted."""
+    from sigap.officers.seal import seal_valid
+    from sigap.officers.signin import otp_matching_device
+
+    ppid = staff("ppid.satu", BIRO, R.PRIVACY_OFFICER)
+    user = get_user_model().objects.get(pk=ppid.pk)
+    assert seal_valid(user.pk, user=user)
+    owners_key = "00112233445566778899aabbccddeeff00112233"
+    sql("UPDATE otp_totp_totpdevice SET key = %s WHERE user_id = %s", [owners_key, ppid.pk])
+    assert otp_matching_device(user, code_from_key(owners_key)) is None  # not the secret the seal covered
+    unchecked = get_user_model().objects.get(pk=ppid.pk)  # (a user object no seal was checked on reads them all)
+    assert otp_matching_device(unchecked, code_from_key(owners_key)) is not None
+
+
 def test_an_email_address_rewritten_by_sql_is_caught_at_the_next_sign_in(otp_on, staff):
     """Where notices and any future reset mail would go: the owner cannot move it quietly."""
     ppid = staff("ppid.satu", BIRO, R.PRIVACY_OFFICER)

@@ -4,7 +4,8 @@ from django.db import migrations, models
 
 
 def load_shipped(apps, schema_editor):
-    """Nothing any more: 0010 loads the shipped gazetteer once the table has every column the loader writes."""
+    """Nothing any more: the shipped gazetteer is loaded after migrating (``placenames.shipped_refresh``), once the
+    table has every column the loader writes."""
 
 
 class Migration(migrations.Migration):

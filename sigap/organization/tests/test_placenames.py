@@ -2,8 +2,8 @@
 made for its tests (``data/extract.geojson`` and the same features as OpenStreetMap XML, ``data/extract.osm``):
 a street drawn from Pondok Bambu into Duren Sawit, a mosque in Pondok Bambu, a market in Pondok Bambu 33 m from
 Duren Sawit, a kampung by the Ciliwung in Kampung Melayu (2 % of it across the river in Tebet), a market in
-Tangerang (outside the city), a nameless road, and two RW boundaries the street crosses (RW 05 of Pondok Bambu,
-RW 03 of Duren Sawit). The names are made up ("Sigap"),
+Tangerang (outside the city), a nameless road, and four RW boundaries: RW 05 of Pondok Bambu and RW 03 of Duren
+Sawit, which the street crosses, and RW 03 of Pondok Bambu and RW 05 of Duren Sawit, which it does not. The names are made up ("Sigap"),
 so nothing in the shipped gazetteer already knows them."""
 
 from __future__ import annotations
@@ -30,8 +30,9 @@ def test_a_city_loads_streets_landmarks_and_kampung_assigned_by_geometry(name):
     street = rows["Jalan Kenari Sigap Raya"]
     assert street.kind == "jalan" and set(street.kelurahan) == {PB, DS}  # a street knows every kelurahan it crosses
     assert street.home == ""  # and stands in none of them more than the others
-    assert street.rw == [f"{DS}:3", f"{PB}:5"]  # and the RW areas it crosses
-    assert result.rw_areas == 2
+    # the RW areas it crosses, and those of its kelurahan it does not
+    assert street.rw == [f"{DS}:3", f"{DS}:~5", f"{PB}:5", f"{PB}:~3"]
+    assert result.rw_areas == 4
     assert {"Kenari Sigap Raya", "Jl. Kenari Sigap"} <= set(street.aliases)
     mosque, market = rows["Masjid Al-Ikhlas Sigap"], rows["Pasar Perbatasan Sigap"]
     assert (mosque.kind, mosque.kelurahan, mosque.home) == ("masjid", [PB], PB)
@@ -105,3 +106,24 @@ def test_openstreetmap_tags_give_the_parsers_kinds():
     assert kind_of({"name": "RSUD Duren Sawit", "amenity": "hospital"}) == "rs"
     assert kind_of({"name": "Kampung Pulo", "place": "neighbourhood"}) == "kawasan"
     assert kind_of({"name": "Pohon besar"}) is None
+
+
+def test_after_migrating_the_shipped_gazetteer_is_reloaded_when_it_differs_from_the_file():
+    """An upgrade that brings a new gazetteer file or a loader that reads more of it (homes) reloads it after
+    ``migrate`` (post_migrate), not in a migration through today's models."""
+    from django.apps import apps
+    from django.db.models.signals import post_migrate
+
+    from sigap.organization.placenames import shipped_refresh
+
+    organization = apps.get_app_config("organization")
+    sync_receivers, _async = post_migrate._live_receivers(organization)
+    assert shipped_refresh in sync_receivers  # connected for this app's post_migrate
+    assert shipped_refresh(sender=organization) is False  # as loaded: nothing to do
+    homes = PlaceName.objects.filter(source=SHIPPED_SOURCE).exclude(home="").count()
+    assert homes >= 30
+    PlaceName.objects.filter(source=SHIPPED_SOURCE).update(home="")  # as a database from before homes
+    PlaceName.objects.filter(source=SHIPPED_SOURCE, name="Lapas Cipinang").delete()
+    assert shipped_refresh(sender=organization) is True
+    assert PlaceName.objects.filter(source=SHIPPED_SOURCE).exclude(home="").count() == homes
+    assert PlaceName.objects.filter(source=SHIPPED_SOURCE, name="Lapas Cipinang").exists()

@@ -95,6 +95,15 @@ def test_a_row_without_stored_suggestions_is_computed_and_the_rebuild_fills_open
     assert Report.objects.get(pk=closed.pk).triage_hints == {}  # closed: never on the desk
 
 
+def test_the_rebuild_refreshes_suggestions_written_by_an_older_parser():
+    report = _no_place()
+    written = Report.objects.get(pk=report.pk).triage_hints
+    stale = {**written, "v": desk.VERSION - 1, "places": []}  # as a row written before the parser learned more
+    Report.objects.filter(pk=report.pk).update(triage_hints=stale)
+    derived.rebuild_all(only={"triage_hints"})
+    assert Report.objects.get(pk=report.pk).triage_hints == written
+
+
 def test_a_category_deactivated_since_is_not_suggested(client, staff):
     officer = staff("petugas.triase", "triase")
     report = _no_place()

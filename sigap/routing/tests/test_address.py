@@ -525,3 +525,18 @@ def test_every_shipped_home_stands_well_inside_its_kelurahan(data):
         assert polygons[p.home].contains(point), p.name
         others = min(g.distance(point) for c, g in polygons.items() if c != p.home) * METRES_PER_DEGREE
         assert others >= HOME_MARGIN_WRITTEN_M, (p.name, round(others))
+
+
+def test_an_rw_rules_out_only_kelurahan_whose_rw_is_known_to_lie_elsewhere():
+    """Found by the day's review: with RW boundaries loaded for one kelurahan only, "RW 05" dropped the others
+    and placed the report, although nothing said their RW 05 was off the street."""
+    street = ("Jalan Kenanga Raya", "jalan", ("kenanga raya",), ("1.1.1", "1.1.2", "1.1.3"))
+    partial = [(*street, "", ("1.1.1:5",))]  # only 1.1.1's RW boundaries are loaded
+    r = parse_address("jl kenanga raya rt 02 rw 05", regions=_TOWN, gazetteer=partial)
+    assert r.ambiguous and {c for c, _ in r.candidates} == {"1.1.1", "1.1.2", "1.1.3"}
+    known = [(*street, "", ("1.1.1:5", "1.1.2:~5", "1.1.3:~5"))]  # every kelurahan's RW 05 is known
+    r = parse_address("jl kenanga raya rt 02 rw 05", regions=_TOWN, gazetteer=known)
+    assert r.best == "1.1.1" and not r.ambiguous
+    some = [(*street, "", ("1.1.1:5", "1.1.2:~5"))]  # 1.1.3's RW 05 unknown: still a candidate, so asked
+    r = parse_address("jl kenanga raya rt 02 rw 05", regions=_TOWN, gazetteer=some)
+    assert r.ambiguous and {c for c, _ in r.candidates} == {"1.1.1", "1.1.3"}
