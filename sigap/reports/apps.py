@@ -5,3 +5,10 @@ class ReportsConfig(AppConfig):
     name = "sigap.reports"
     label = "reports"
     verbose_name = "Laporan"
+
+    def ready(self) -> None:
+        from django.db.models.signals import post_migrate
+
+        from .desk import refresh_after_migrate
+
+        post_migrate.connect(refresh_after_migrate, sender=self, dispatch_uid="sigap.reports.desk_refresh")

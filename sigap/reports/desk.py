@@ -85,3 +85,12 @@ def rebuild() -> None:
         with transaction.atomic(), connection.cursor() as cur:
             cur.executemany(f"UPDATE {Report._meta.db_table} SET triage_hints = %s WHERE id = %s", rows)
         last = batch[-1][0]
+
+
+def refresh_after_migrate(sender=None, using: str = "default", **kwargs) -> None:
+    """``post_migrate``: an upgrade that changed the place parser or the categorizer (``VERSION``) refreshes the
+    hints of the reports on the desk now, instead of the desk recomputing them on every view until an operator
+    runs ``sigap derived rebuild``. Bounded by the desk's open workload; nothing when all are current."""
+    if using == "default":
+        with transaction.atomic():
+            rebuild()

@@ -104,6 +104,20 @@ def test_the_rebuild_refreshes_suggestions_written_by_an_older_parser():
     assert Report.objects.get(pk=report.pk).triage_hints == written
 
 
+def test_migrating_refreshes_the_suggestions_of_the_reports_on_the_desk():
+    """After an upgrade the desk does not recompute every row on every view until someone runs a rebuild."""
+    from django.apps import apps
+    from django.db.models.signals import post_migrate
+
+    reports_app = apps.get_app_config("reports")
+    assert desk.refresh_after_migrate in post_migrate._live_receivers(reports_app)[0]
+    report = _no_place()
+    written = Report.objects.get(pk=report.pk).triage_hints
+    Report.objects.filter(pk=report.pk).update(triage_hints={**written, "v": desk.VERSION - 1, "places": []})
+    desk.refresh_after_migrate(sender=reports_app)
+    assert Report.objects.get(pk=report.pk).triage_hints == written
+
+
 def test_a_category_deactivated_since_is_not_suggested(client, staff):
     officer = staff("petugas.triase", "triase")
     report = _no_place()
