@@ -11,4 +11,5 @@ class ReportsConfig(AppConfig):
 
         from .desk import refresh_after_migrate
 
+        # after organization's (INSTALLED_APPS order): the shipped gazetteer is reloaded first, then read here
         post_migrate.connect(refresh_after_migrate, sender=self, dispatch_uid="sigap.reports.desk_refresh")
