@@ -132,24 +132,6 @@ def _item(report: Report, now) -> dict:
     }
 
 
-# what a queue item and its cursor read (``_item``, ``cursor_of``): a page of 50 reads no more columns than it shows
-QUEUE_COLUMNS = (
-    "number",
-    "status",
-    "description",
-    "created_at",
-    "due_at",
-    "hop_deadline",
-    "status_changed_at",
-    "category__code",
-    "category__name",
-    "unit__code",
-    "unit__name",
-    "kelurahan__code",
-    "kelurahan__name",
-)
-
-
 @router.get("/reports", response={200: QueueOut, **ERRORS}, summary="My unit's queue")
 def queue_endpoint(
     request,
@@ -180,10 +162,12 @@ def queue_endpoint(
     qs = selectors.report_queue(user=request.auth, **filters)
     if cursor:
         rows = list(
-            selectors.report_queue(user=request.auth, cursor=cursor, **filters).only(*QUEUE_COLUMNS)[: page_size + 1]
+            selectors.report_queue(user=request.auth, cursor=cursor, **filters).only(*selectors.QUEUE_COLUMNS)[
+                : page_size + 1
+            ]
         )
     else:
-        rows = list(qs.only(*QUEUE_COLUMNS)[(page - 1) * page_size : page * page_size + 1])
+        rows = list(qs.only(*selectors.QUEUE_COLUMNS)[(page - 1) * page_size : page * page_size + 1])
     more, rows = len(rows) > page_size, rows[:page_size]
     counts = selectors.queue_counts(user=request.auth, category=category, kelurahan=kelurahan, scope=scope)
     total, capped = selectors.queue_size(user=request.auth, counts=counts, **filters)

@@ -154,7 +154,7 @@ def _queue(request, *, export_links: bool = False) -> dict:
     now = timezone.now()
     qs = selectors.report_queue(
         user=user, status=status, category=category, kelurahan=kelurahan, overdue=overdue, now=now, scope=scope
-    )
+    ).only(*selectors.QUEUE_COLUMNS)
     if sort != "urgent":
         ordering = [
             F(f[1:]).desc(nulls_last=True) if f.startswith("-") else F(f).asc(nulls_last=True) for f in SORTS[sort]

@@ -237,6 +237,26 @@ def _rows_q(scope: Scope, units, view: str, category: str | None, kelurahan: str
     return q
 
 
+# what a queue row and its cursor read (the API's items, the console's rows, ``cursor_of``, ``deadlines``): a page
+# of 50 reads no more columns than it shows; ``report_queue(...).only(*QUEUE_COLUMNS)``
+QUEUE_COLUMNS = (
+    "number",
+    "status",
+    "description",
+    "created_at",
+    "due_at",
+    "hop_deadline",
+    "status_changed_at",
+    "category__code",
+    "category__name",
+    "category__name_en",
+    "unit__code",
+    "unit__name",
+    "kelurahan__code",
+    "kelurahan__name",
+)
+
+
 def queue_size(
     *,
     user,
