@@ -972,7 +972,7 @@ class AddressIndex:
         ("jl latumenten grogol": the street runs through Jelambar, the word is Grogol), so it is asked, not
         settled by whichever weighs more."""
         return any(
-            g.family in ("jalan", "place", "point")
+            g.family in ("jalan", "place", "point", "kecamatan", "kota")
             and not g.common_word
             and g.dist == 0
             and g.q >= Q_PLAIN

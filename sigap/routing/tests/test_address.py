@@ -540,3 +540,14 @@ def test_an_rw_rules_out_only_kelurahan_whose_rw_is_known_to_lie_elsewhere():
     some = [(*street, "", ("1.1.1:5", "1.1.2:~5"))]  # 1.1.3's RW 05 unknown: still a candidate, so asked
     r = parse_address("jl kenanga raya rt 02 rw 05", regions=_TOWN, gazetteer=some)
     assert r.ambiguous and {c for c, _ in r.candidates} == {"1.1.1", "1.1.3"}
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["kel. kebon baru kec. matraman", "kel pondok bambu jakarta selatan", "depan stasiun manggarai, kec. matraman"],
+)
+def test_a_kecamatan_or_kota_that_does_not_hold_the_kelurahan_makes_the_text_a_question(index, text):
+    # the kelurahan stays the best candidate, but the text says two things: the resident is asked, never routed
+    r = index.parse(text)
+    assert r.candidates and r.ambiguous
+    assert not index.parse(text.replace("matraman", "tebet").replace("selatan", "timur")).ambiguous
