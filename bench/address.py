@@ -1,8 +1,11 @@
 """Benchmark of sigap.routing.address.parse_address on the labelled set.
 
-    python bench/address.py [--failures dev|held-out|all] [--repeat 5]
+    python bench/address.py [--set team|apart|apart2] [--failures dev|held-out|all] [--repeat 5]
 
-The set is sigap/routing/data/address_set.jsonl: free-text addresses and complaint snippets as residents
+``--set apart`` and ``--set apart2`` read the two sets written apart from the parser (address_apart*.jsonl,
+see their .md files) and add the decision table: placed right, misroute, asked, nothing, per kind.
+
+The team's set is sigap/routing/data/address_set.jsonl: free-text addresses and complaint snippets as residents
 type them, each with the kelurahan codes that are acceptable answers ([] = no usable place). It is split
 deterministically by a hash of the text: 60% dev (the calibration constants in address.py were tuned
 on it), 40% held-out (not looked at while tuning). Both are reported.
