@@ -1089,7 +1089,6 @@ def _osa(a: str, b: str, limit: int) -> int:
 _by_identity: dict[tuple[int, int], tuple[object, object, AddressIndex]] = {}
 
 
-@lru_cache(maxsize=4)
 def _place(p: Place | tuple) -> Place:
     """A gazetteer entry given as a tuple (name, kind, aliases, kelurahan[, home[, rw]])."""
     if isinstance(p, Place):
@@ -1097,6 +1096,7 @@ def _place(p: Place | tuple) -> Place:
     return Place(p[0], p[1], tuple(p[2]), tuple(p[3]), *p[4:5], *map(tuple, p[5:6]))
 
 
+@lru_cache(maxsize=4)
 def _index_for(regions: tuple, gazetteer: tuple) -> AddressIndex:
     return AddressIndex(regions, gazetteer)
 

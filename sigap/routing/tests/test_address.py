@@ -371,6 +371,9 @@ def test_parse_address_takes_plain_data_and_caches_the_index(data, code):
     r = parse_address("gg. mawar pondok bambu", regions=as_tuples, gazetteer=places)
     assert r.best == code("Pondok Bambu")
     assert address_index(as_tuples, places) is address_index(as_tuples, places)
+    # equal inputs built anew (a caller's fresh lists, aliases as lists) reuse the index compiled by content
+    again = [(p.name, p.kind, list(p.aliases), list(p.kelurahan)) for p in gazetteer]
+    assert address_index(list(as_tuples), again) is address_index(as_tuples, places)
 
 
 def test_works_for_any_region_list():
