@@ -159,15 +159,15 @@ def queue_endpoint(
     filters = dict(
         status=status, category=category, kelurahan=kelurahan, overdue=overdue, unit=unit, now=now, scope=scope
     )
-    qs = selectors.report_queue(user=request.auth, **filters)
+
+    def queue(**position):
+        return selectors.report_queue(user=request.auth, **filters, **position).only(*selectors.QUEUE_COLUMNS)
+
+    qs = queue()
     if cursor:
-        rows = list(
-            selectors.report_queue(user=request.auth, cursor=cursor, **filters).only(*selectors.QUEUE_COLUMNS)[
-                : page_size + 1
-            ]
-        )
+        rows = list(queue(cursor=cursor)[: page_size + 1])
     else:
-        rows = list(qs.only(*selectors.QUEUE_COLUMNS)[(page - 1) * page_size : page * page_size + 1])
+        rows = list(qs[(page - 1) * page_size : page * page_size + 1])
     more, rows = len(rows) > page_size, rows[:page_size]
     counts = selectors.queue_counts(user=request.auth, category=category, kelurahan=kelurahan, scope=scope)
     total, capped = selectors.queue_size(user=request.auth, counts=counts, **filters)

@@ -276,8 +276,8 @@ def queue_size(
     scope = scope or scope_of(user)
     view = _view(status)
     units = scope.queue_units if not unit and not (view == Status.AWAITING_VALIDATION and scope.validator) else None
-    if units and overdue is None and view == OPEN and counts is not None and counts.open_rows is not None:
-        return min(counts.open_rows, COUNT_CAP), counts.open_rows > COUNT_CAP
+    if units and overdue is None and view == OPEN and counts is not None:
+        return min(counts.open, COUNT_CAP), counts.open > COUNT_CAP
     if units and overdue is None:
         rows = ReportUnit.objects.filter(_rows_q(scope, units, view, category, kelurahan))
         return capped_count(rows)
@@ -345,7 +345,6 @@ def _after(position: tuple[datetime | None, int] | None, sort: str | None) -> Q:
 class Counts:
     by_status: dict[str, int]  # open statuses exact; closed ones exact unless ``closed_capped``
     closed_capped: bool  # more than COUNT_CAP closed reports: ``closed`` is COUNT_CAP and by_status has no closed
-    open_rows: int | None = None  # the queue's open rows (its units' ``is_open`` rows), when counted from them
 
     @property
     def open(self) -> int:
@@ -379,10 +378,9 @@ def queue_counts(
         cur.execute(f"SELECT status, COUNT(*) FROM ({sql}) capped GROUP BY status", params)
         closed = dict(cur.fetchall())
     capped = sum(closed.values()) > COUNT_CAP
-    open_rows = sum(by_status.values())
     if not capped:
         by_status.update(closed)
-    return Counts(by_status, capped, open_rows)
+    return Counts(by_status, capped)
 
 
 def capped_count(qs: QuerySet) -> tuple[int, bool]:
