@@ -27,7 +27,6 @@ The kind of a feature comes from its OpenStreetMap tags (``highway``, ``railway`
 
 from __future__ import annotations
 
-import csv
 import json
 import re
 from collections.abc import Iterable, Iterator
@@ -37,6 +36,7 @@ from pathlib import Path
 from django.conf import settings
 from django.db import transaction
 
+from sigap.core.gazetteer import gazetteer_rows
 from sigap.core.geo import HOME_MARGIN_SURVEYED_M, HOME_MARGIN_WRITTEN_M, point_home
 
 from .models import PlaceName, Wilayah
@@ -146,18 +146,15 @@ def _csv_entries(path: Path) -> Iterator[Entry]:
     from shapely.geometry import Point
 
     areas = None
-    with open(path, newline="", encoding="utf-8") as f:
-        for row in csv.DictReader(f):
-            parts = {
-                k: [p.strip() for p in (row.get(k) or "").split(";") if p.strip()] for k in ("aliases", "kelurahan")
-            }
-            entry = Entry(row["name"].strip(), row["kind"].strip(), set(parts["aliases"]), set(parts["kelurahan"]))
-            lat, lon = (row.get("lat") or "").strip(), (row.get("lon") or "").strip()
-            if lat and lon:  # a place at one spot: the kelurahan holding it is its home (and one of its kelurahan)
-                areas = areas or _Areas()
-                entry.homes = {areas.home(Point(float(lon), float(lat)), HOME_MARGIN_WRITTEN_M)}
-                entry.kelurahan |= entry.homes - {""}
-            yield entry
+
+    def locate(lon: float, lat: float) -> str:  # a written position (the polygons read at the first one)
+        nonlocal areas
+        areas = areas or _Areas()
+        return areas.home(Point(lon, lat), HOME_MARGIN_WRITTEN_M)
+
+    for r in gazetteer_rows(path, locate):
+        homes = set() if r.home is None else {r.home}  # a position that names no kelurahan leaves no home
+        yield Entry(r.name, r.kind, set(r.aliases), set(r.kelurahan), homes)
 
 
 def _geojson_features(path: Path) -> Iterator[tuple[dict, object]]:

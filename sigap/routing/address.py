@@ -547,17 +547,10 @@ def gazetteer_load(
     """The gazetteer CSV: name, kind, aliases (';'-separated), kelurahan (';'-separated codes) and, for a place
     that stands at one spot, its position (lat, lon). A position gives the place its ``home``: the kelurahan
     whose polygon in ``kelurahan_geojson`` holds it (``None``: positions are not read)."""
+    from sigap.core.gazetteer import gazetteer_rows
+
     locate = _locator(str(kelurahan_geojson)) if kelurahan_geojson else None
-    out = []
-    with open(path, newline="", encoding="utf-8") as f:
-        for row in csv.DictReader(f):
-            split = lambda s: tuple(p.strip() for p in (s or "").split(";") if p.strip())  # noqa: E731
-            kelurahan, home = split(row.get("kelurahan")), ""
-            if locate and (row.get("lat") or "").strip() and (row.get("lon") or "").strip():
-                home = locate(float(row["lon"]), float(row["lat"]))
-                kelurahan = kelurahan if not home or home in kelurahan else (*kelurahan, home)
-            out.append(Place(row["name"].strip(), row["kind"].strip(), split(row.get("aliases")), kelurahan, home))
-    return tuple(out)
+    return tuple(Place(r.name, r.kind, r.aliases, r.kelurahan, r.home or "") for r in gazetteer_rows(path, locate))
 
 
 @lru_cache(maxsize=2)
