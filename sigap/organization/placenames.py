@@ -192,6 +192,13 @@ def _osm_features(path: Path) -> Iterator[tuple[dict, object]]:
         yield tags, wkb.loads(raw, hex=True)
 
 
+def _service_kelurahan():
+    """The service area's kelurahan with a boundary: what places are assigned to."""
+    return Wilayah.objects.filter(
+        level=Wilayah.Level.KELURAHAN, code__startswith=settings.SIGAP_PROVINCE + ".", geometry__isnull=False
+    )
+
+
 class _Areas:
     """The service area's kelurahan polygons in an STRtree, to assign features by geometry."""
 
@@ -199,9 +206,7 @@ class _Areas:
         from shapely import STRtree
         from shapely.geometry import shape
 
-        rows = Wilayah.objects.filter(
-            level=Wilayah.Level.KELURAHAN, code__startswith=settings.SIGAP_PROVINCE + ".", geometry__isnull=False
-        ).values_list("code", "geometry")
+        rows = _service_kelurahan().values_list("code", "geometry")
         self.codes, shapes = [], []
         for code, geometry in rows:
             self.codes.append(code)
@@ -300,7 +305,13 @@ def placenames_load(path: str | Path, *, source: str | None = None) -> LoadResul
     path = Path(path)
     source = (source or path.name)[:80]
     entries, count, outside, rw_areas = _entries(path)
-    rows = [
+    rows = _rows(entries, source)
+    _replace(source, rows)
+    return LoadResult(source, count, len(rows), outside, rw_areas)
+
+
+def _rows(entries: Iterable[Entry], source: str) -> list[PlaceName]:
+    return [
         PlaceName(
             source=source,
             name=e.name[:200],
@@ -312,10 +323,12 @@ def placenames_load(path: str | Path, *, source: str | None = None) -> LoadResul
         )
         for e in _dedupe(entries)
     ]
+
+
+def _replace(source: str, rows: list[PlaceName]) -> None:
     with transaction.atomic():
         PlaceName.objects.filter(source=source).delete()
         PlaceName.objects.bulk_create(rows, batch_size=1000)
-    return LoadResult(source, count, len(rows), outside, rw_areas)
 
 
 def _dedupe(entries: Iterable[Entry]) -> list[Entry]:
@@ -335,29 +348,22 @@ def shipped_load() -> LoadResult:
     return placenames_load(SHIPPED, source=SHIPPED_SOURCE)
 
 
+_COMPARED = ("name", "kind", "aliases", "kelurahan", "home", "rw")
+
+
 def shipped_refresh(sender=None, using: str = "default", **kwargs) -> bool:
     """``post_migrate``: load the shipped gazetteer again when its rows differ from the file (an upgrade brought a
     new file, or a loader that reads more of it). Not on a database without kelurahan boundaries: the reference
     data loads it there. True when it loaded."""
-    if (
-        using != "default"
-        or not Wilayah.objects.filter(
-            level=Wilayah.Level.KELURAHAN, code__startswith=settings.SIGAP_PROVINCE + ".", geometry__isnull=False
-        ).exists()
-    ):
+    if using != "default" or not _service_kelurahan().exists():
         return False
+    rows = _rows(_csv_entries(SHIPPED), SHIPPED_SOURCE)
 
-    def row(name, kind, aliases, kelurahan, home, rw) -> tuple:
-        return (name, kind, tuple(sorted(aliases)), tuple(sorted(kelurahan)), home, tuple(sorted(rw)))
+    def key(values) -> tuple:
+        return tuple(tuple(sorted(v)) if isinstance(v, list) else v for v in values)
 
-    want = {row(e.name[:200], e.kind, e.aliases, e.kelurahan, e.home, e.rw) for e in _dedupe(_csv_entries(SHIPPED))}
-    have = {
-        row(*r)
-        for r in PlaceName.objects.filter(source=SHIPPED_SOURCE).values_list(
-            "name", "kind", "aliases", "kelurahan", "home", "rw"
-        )
-    }
-    if want == have:
+    have = {key(r) for r in PlaceName.objects.filter(source=SHIPPED_SOURCE).values_list(*_COMPARED)}
+    if {key(getattr(r, f) for f in _COMPARED) for r in rows} == have:
         return False
-    shipped_load()
+    _replace(SHIPPED_SOURCE, rows)
     return True
