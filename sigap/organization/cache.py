@@ -9,11 +9,15 @@ from __future__ import annotations
 
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Generic, TypeVar
 
 from django.db.models import Count, Max
 
 from .models import Category, Tupoksi, Unit, Wilayah
+
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -28,9 +32,37 @@ class ReferenceData:
     unit_children: dict[int, tuple[int, ...]]
 
 
-_lock = threading.Lock()
-_current: ReferenceData | None = None
-_checked_at = 0.0
+class Throttled(Generic[T]):
+    """A value built from reference rows, rebuilt when their fingerprint changes. The fingerprint is read at most
+    every SIGAP_REFERENCE_CHECK_SECONDS (default 5 s; 0 in the tests), so an edit reaches every process within
+    seconds without costing each request its aggregate queries. ``build(fingerprint)``."""
+
+    def __init__(self, fingerprint: Callable[[], tuple], build: Callable[[tuple], T]) -> None:
+        self._fingerprint, self._build = fingerprint, build
+        self._lock = threading.Lock()
+        self._current: tuple[tuple, T] | None = None  # (fingerprint, value)
+        self._checked_at = 0.0
+
+    def get(self) -> T:
+        from django.conf import settings
+
+        interval = getattr(settings, "SIGAP_REFERENCE_CHECK_SECONDS", 5.0)
+        now = time.monotonic()
+        current = self._current
+        if current is not None and interval > 0 and now - self._checked_at < interval:
+            return current[1]
+        fingerprint = self._fingerprint()
+        self._checked_at = now
+        if current is not None and current[0] == fingerprint:
+            return current[1]
+        with self._lock:
+            if self._current is None or self._current[0] != fingerprint:
+                self._current = (fingerprint, self._build(fingerprint))
+            return self._current[1]
+
+    def reset(self) -> None:
+        with self._lock:
+            self._current = None
 
 
 def _fingerprint() -> tuple:
@@ -61,31 +93,13 @@ def _build(fingerprint: tuple) -> ReferenceData:
     )
 
 
+_reference = Throttled(_fingerprint, _build)
+
+
 def reference_data() -> ReferenceData:
-    """The current reference data, rebuilt when the reference rows changed.
-
-    Whether they changed is checked at most every SIGAP_REFERENCE_CHECK_SECONDS (default 5 s; 0 in the
-    tests), so an edit in the admin reaches every process within seconds without costing each request
-    four aggregate queries."""
-    global _current, _checked_at
-    from django.conf import settings
-
-    interval = getattr(settings, "SIGAP_REFERENCE_CHECK_SECONDS", 5.0)
-    now = time.monotonic()
-    current = _current
-    if current is not None and interval > 0 and now - _checked_at < interval:
-        return current
-    fingerprint = _fingerprint()
-    _checked_at = now
-    if current is not None and current.fingerprint == fingerprint:
-        return current
-    with _lock:
-        if _current is None or _current.fingerprint != fingerprint:
-            _current = _build(fingerprint)
-        return _current
+    """The current reference data, rebuilt when the reference rows changed (checked as ``Throttled`` says)."""
+    return _reference.get()
 
 
 def reference_reset() -> None:
-    global _current
-    with _lock:
-        _current = None
+    _reference.reset()

@@ -961,9 +961,9 @@ class AddressIndex:
 
     @staticmethod
     def _contradicted(best: str, groups: list[_Group]) -> bool:
-        """A street or landmark named plainly (exactly, not a common word) that does not reach the best kelurahan: the text says two things
-        ("jl latumenten grogol": the street runs through Jelambar, the word is Grogol), so it is asked, not
-        settled by whichever weighs more."""
+        """A street, landmark, kecamatan or kota named plainly (exactly, not a common word) that does not reach the
+        best kelurahan: the text says two things ("jl latumenten grogol": the street runs through Jelambar, the
+        word is Grogol; "kel. kebon baru kec. matraman"), so it is asked, not settled by whichever weighs more."""
         return any(
             g.family in ("jalan", "place", "point", "kecamatan", "kota")
             and not g.common_word

@@ -18,6 +18,7 @@ from functools import lru_cache
 from django.conf import settings
 from django.db.models import QuerySet
 
+from sigap.organization.cache import Throttled
 from sigap.organization.models import PlaceName, Wilayah
 
 from .address import AddressIndex, AddressResult, Place, Region
@@ -119,17 +120,26 @@ def _places(version: tuple) -> _Places:
     return _Places(AddressIndex(regions, _gazetteer()), points, kecamatan_of)
 
 
-def place_data() -> _Places:
-    """The current gazetteer (one query to check it is current), for ``place_match(text, places)``."""
-    return _current()
-
-
-def _current() -> _Places:
+def _fingerprint() -> tuple:
     from django.db.models import Count, Max
 
     agg = Wilayah.objects.filter(level__gte=Wilayah.Level.KOTA).aggregate(n=Count("id"), t=Max("updated_at"))
     names = PlaceName.objects.aggregate(n=Count("id"), t=Max("updated_at"))
-    return _places((agg["n"], agg["t"], names["n"], names["t"]))
+    return agg["n"], agg["t"], names["n"], names["t"]
+
+
+# the regions and place names read at most every SIGAP_REFERENCE_CHECK_SECONDS, as the other reference data: a
+# city's OpenStreetMap names are tens of thousands of rows, too many to count on every location text
+_checked = Throttled(_fingerprint, _places)
+
+
+def place_data() -> _Places:
+    """The current gazetteer, for ``place_match(text, places)``."""
+    return _current()
+
+
+def _current() -> _Places:
+    return _checked.get()
 
 
 def address_parse(text: str) -> AddressResult:

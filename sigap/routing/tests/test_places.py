@@ -130,3 +130,26 @@ def test_place_decide_places_asks_or_says_only_a_kecamatan():
     assert kec.placed is None and kec.kecamatan_only == ("Duren Sawit",)
     nothing = place_decide("tolong segera diperbaiki")
     assert nothing.placed is None and nothing.candidates == () and nothing.kecamatan_only == ()
+
+
+@pytest.mark.django_db
+def test_the_place_names_are_checked_at_most_once_per_interval(settings, monkeypatch, django_assert_num_queries):
+    """A city's OpenStreetMap names are tens of thousands of rows: counting them for every location text (a chat
+    message, an operator's keystroke, a desk page) was a scan per text; they are checked like the other
+    reference data."""
+    import time
+
+    from sigap.organization import cache
+    from sigap.routing.places import place_data
+
+    place_data()
+    settings.SIGAP_REFERENCE_CHECK_SECONDS = 5
+    clock = [time.monotonic() + 20_000]
+    monkeypatch.setattr(cache.time, "monotonic", lambda: clock[0])
+    with django_assert_num_queries(2):  # regions and place names: count and last change
+        first = place_data()
+    with django_assert_num_queries(0):
+        assert place_data() is first
+    clock[0] += 6
+    with django_assert_num_queries(2):
+        assert place_data() is first
