@@ -19,7 +19,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import datetime
 
-from django.db.models import Exists, Max, OuterRef, Prefetch, Q, QuerySet, Value
+from django.db.models import Exists, Max, OuterRef, Q, QuerySet, Value
 from django.utils import translation
 
 from sigap.organization.models import Category
@@ -104,26 +104,66 @@ def reports_visible(client: ApiClient | None) -> QuerySet[Report]:
     return Report.objects.filter(q)
 
 
+# The columns a ``request`` shows (and ``exposure`` reads): a page of up to 1,000 requests built every column of
+# the report, its category, unit and kelurahan, and a model per hop and unit, which was most of its cost.
+_REQUEST_COLUMNS = (
+    "number",
+    "status",
+    "public_note",
+    "description",
+    "created_at",
+    "updated_at",
+    "due_at",
+    "privacy",
+    "lat",
+    "lon",
+    "address",
+    "category__name",
+    "category__code",
+    "category__sensitive",
+    "unit__name",
+    "kelurahan__name",
+    "kelurahan__inner_lat",
+    "kelurahan__inner_lon",
+)
+
+
 def _with_details(qs: QuerySet[Report], client: ApiClient | None) -> QuerySet[Report]:
-    """Rows for ``request_out``; ``filed_by_caller``: the calling client app filed the report."""
+    """Rows for ``request_out`` (with ``_attach``); ``filed_by_caller``: the calling client app filed the report."""
     filed = (
         Exists(ClientReport.objects.filter(report=OuterRef("pk"), client=client))
         if client is not None
         else Value(False)
     )
-    return (
-        qs.annotate(filed_by_caller=filed)
-        .select_related("category", "unit", "kelurahan")
-        .defer("kelurahan__geometry")
-        .prefetch_related(  # the kelurahan's name and inner point, never its boundary
-            Prefetch("hops", queryset=Hop.objects.select_related("from_unit", "to_unit").order_by("created_at", "id")),
-            Prefetch(
-                "photos",
-                queryset=Photo.objects.filter(kind=Photo.Kind.REPORT).order_by("created_at", "id"),
-                to_attr="report_photos",
-            ),
-        )
-    )
+    # the kelurahan's name and inner point, never its boundary
+    return qs.annotate(filed_by_caller=filed).select_related("category", "unit", "kelurahan").only(*_REQUEST_COLUMNS)
+
+
+def _attach(reports: list[Report]) -> list[Report]:
+    """Each report's hops (``hop_list``, oldest first) and its first reporter photo's id (``first_photo_id``), in
+    one statement each, as plain values."""
+    ids = [r.pk for r in reports]
+    hops: dict[int, list[dict]] = {}
+    photos: dict[int, int] = {}
+    if ids:
+        for report_id, kind, from_unit, to_unit, at, accepted_at in (
+            Hop.objects.filter(report_id__in=ids)
+            .order_by("created_at", "id")
+            .values_list("report_id", "kind", "from_unit__name", "to_unit__name", "created_at", "accepted_at")
+        ):
+            hops.setdefault(report_id, []).append(
+                {"kind": kind, "from_unit": from_unit, "to_unit": to_unit, "at": at, "accepted_at": accepted_at}
+            )
+        for report_id, photo_id in (
+            Photo.objects.filter(report_id__in=ids, kind=Photo.Kind.REPORT)
+            .order_by("report_id", "created_at", "id")
+            .values_list("report_id", "id")
+        ):
+            photos.setdefault(report_id, photo_id)
+    for r in reports:
+        r.hop_list = hops.get(r.pk, [])
+        r.first_photo_id = photos.get(r.pk)
+    return reports
 
 
 def requests_search(
@@ -150,11 +190,12 @@ def requests_search(
             qs = qs.filter(created_at__lte=end)
         if statuses and set(statuses) != {"open", "closed"}:
             qs = qs.filter(status__in={"open": OPEN_STATUSES, "closed": ENDED_STATUSES}[statuses[0]])
-    return list(_with_details(qs.order_by("-created_at", "-id"), client)[offset : offset + limit])
+    return _attach(list(_with_details(qs.order_by("-created_at", "-id"), client)[offset : offset + limit]))
 
 
 def request_get(*, client: ApiClient | None, number: str) -> Report | None:
-    return _with_details(reports_visible(client).filter(number=number), client).first()
+    report = _with_details(reports_visible(client).filter(number=number), client).first()
+    return _attach([report])[0] if report is not None else None
 
 
 def token_get(token: str) -> ClientReport | None:
@@ -176,14 +217,19 @@ def _location(shown: exposure.Shown) -> tuple[float | None, float | None, str | 
     return lat, lon, address
 
 
-def request_out(report: Report, *, media_url: Callable[[Report, Photo], str]) -> dict:
-    shown = exposure.expose_report(report, audience(report))
+def request_out(report: Report, *, media_url: Callable[[str, int], str], labels: dict | None = None) -> dict:
+    """A report read by ``requests_search`` or ``request_get`` as a GeoReport v2 ``request``. ``labels``: a dict
+    kept across one page's requests, so each status's and privacy's labels are made once per page."""
+    facts = exposure.facts_of(report)
+    shown = exposure.expose(facts, audience(report))
     lat, lon, address = _location(shown)
-    photos = getattr(report, "report_photos", None)
-    if photos is None:
-        photos = list(report.photos.filter(kind=Photo.Kind.REPORT).order_by("created_at", "id"))
-    public = exposure.expose_report(report, Audience.PUBLIC).listed  # photos are served to the public only
-    media = media_url(report, photos[0]) if public and photos else None
+    public = exposure.expose(facts, Audience.PUBLIC).listed  # photos are served to the public only
+    media = media_url(report.number, report.first_photo_id) if public and report.first_photo_id else None
+    labels = {} if labels is None else labels
+    if report.status not in labels:
+        labels[report.status] = _status_fields(Status(report.status))
+    if ("privacy", report.privacy) not in labels:
+        labels[("privacy", report.privacy)] = _label_id(Privacy(report.privacy))
     status = Status(report.status)
     return {
         "service_request_id": report.number,
@@ -204,24 +250,21 @@ def request_out(report: Report, *, media_url: Callable[[Report, Photo], str]) ->
         "long": lon,
         "media_url": media,
         "sigap": {
-            "status_code": status.value,
-            "status_label": label_id(status),
-            "status_label_en": label_en(status),
-            "status_type": status_type(status).value,
+            **labels[report.status],
             "privacy": report.privacy,
-            "privacy_label": _label_id(Privacy(report.privacy)),
+            "privacy_label": labels[("privacy", report.privacy)],
             "kelurahan": report.kelurahan.name if report.kelurahan_id else None,
-            "hops": [
-                {
-                    "kind": h.kind,
-                    "from_unit": h.from_unit.name,
-                    "to_unit": h.to_unit.name,
-                    "at": h.created_at,
-                    "accepted_at": h.accepted_at,
-                }
-                for h in report.hops.all()
-            ],
+            "hops": report.hop_list,
         },
+    }
+
+
+def _status_fields(status: Status) -> dict:
+    return {
+        "status_code": status.value,
+        "status_label": label_id(status),
+        "status_label_en": label_en(status),
+        "status_type": status_type(status).value,
     }
 
 

@@ -33,10 +33,8 @@ def base_url(request) -> str:
 
 
 def media_url_for(request):
-    def build(report, photo) -> str:
-        return request.build_absolute_uri(
-            reverse("open311:media", kwargs={"number": report.number, "photo_id": photo.pk})
-        )
+    def build(number: str, photo_id: int) -> str:
+        return request.build_absolute_uri(reverse("open311:media", kwargs={"number": number, "photo_id": photo_id}))
 
     return build
 
@@ -102,8 +100,9 @@ def requests_view(request, *, fmt: str):
         offset=(page - 1) * page_size,
         limit=page_size,
     )
-    build = media_url_for(request)
-    return render(fmt, "service_requests", [selectors.request_out(r, media_url=build) for r in reports], item="request")
+    build, labels = media_url_for(request), {}
+    items = [selectors.request_out(r, media_url=build, labels=labels) for r in reports]
+    return render(fmt, "service_requests", items, item="request")
 
 
 @open311_view()
