@@ -71,6 +71,32 @@ def test_the_map_json_has_only_public_reports_at_coarsened_points(client, three)
     assert feature["properties"]["kelurahan"] == "Pondok Bambu" and feature["properties"]["colour"] == "red"
 
 
+def test_each_map_feature_is_what_the_public_detail_shows(client):
+    """The map reads plain columns rather than reports: every feature must still be the point, names and link
+    that the rule (``exposure``, through ``public_point``) gives the report itself, in either language, with or
+    without coordinates."""
+    from sigap.portal.selectors import public_point
+
+    pinned = submit(privacy="public").report
+    unplaced = submit(privacy="public", kelurahan=GAMBIR, category="sampah").report
+    Report.objects.filter(pk=unplaced.pk).update(lat=None, lon=None)
+    for language, name in (("id", "name"), ("en", "name_en")):
+        data = client.get("/publik/peta.json", HTTP_ACCEPT_LANGUAGE=language).json()
+        by_number = {f["properties"]["number"]: f for f in data["features"]}
+        assert set(by_number) == {pinned.number, unplaced.number}
+        for report in Report.objects.filter(pk__in=[pinned.pk, unplaced.pk]).select_related("category", "kelurahan"):
+            feature = by_number[report.number]
+            lat, lon = public_point(report)
+            assert feature["geometry"]["coordinates"] == [lon, lat]
+            assert feature["properties"]["url"] == f"/publik/{report.number}/"
+            assert feature["properties"]["category"] == getattr(report.category, name)
+            assert feature["properties"]["kelurahan"] == report.kelurahan.name
+    unplaced.refresh_from_db()
+    kel = unplaced.kelurahan  # no coordinates: the kelurahan's inner point, to 3 decimals
+    assert by_number[unplaced.number]["geometry"]["coordinates"] == [round(kel.inner_lon, 3), round(kel.inner_lat, 3)]
+    assert unplaced.category.name != unplaced.category.name_en
+
+
 def test_a_sensitive_report_never_shows_even_if_marked_public(client):
     created = submit(category="ketenagakerjaan", description="Gaji tidak dibayar tiga bulan oleh pabrik.")
     Report.objects.filter(pk=created.report.pk).update(privacy="public")  # cannot happen through intake
