@@ -585,7 +585,7 @@ def public_list_view(request):
             "items": selectors.public_items(page.object_list),
             "filters": filters,
             "filter_query": query,
-            "kota_list": selectors.region_choices().kota,
+            "kota_list": selectors.kota_choices(),
             "groups": selectors.categories_grouped(),
             "states": [("open", _("Belum selesai")), ("done", _("Selesai")), ("closed", _("Ditutup"))],
         },

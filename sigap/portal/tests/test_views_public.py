@@ -40,6 +40,18 @@ def test_the_public_list_shows_only_public_reports(client, three):
     assert "Jl. Pahlawan" not in html  # no address text on public pages
 
 
+def test_the_public_list_filters_by_every_kota_of_the_service_area(client):
+    from sigap.organization.models import Wilayah
+
+    kota = Wilayah.objects.filter(level=Wilayah.Level.KOTA, code__startswith="31.").order_by("name")
+    assert kota.count() >= 5
+    page = client.get("/publik/?kota=31.75")
+    listed = [(w.code, w.short) for w in page.context["kota_list"]]
+    assert [code for code, _short in listed] == [w.code for w in kota]
+    assert ("31.75", "Jakarta Timur") in listed
+    assert '<option value="31.75" selected>Jakarta Timur</option>' in page.content.decode()
+
+
 def test_public_detail_and_photos_exist_only_for_public_reports(client, three):
     public = three["public"]
     page = client.get(f"/publik/{public.number}/")
