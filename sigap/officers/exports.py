@@ -64,6 +64,11 @@ def limit_check(limit: int) -> int:
     return limit
 
 
+# The columns ``rows`` writes and the cursor reads: a full report with its category, unit and kelurahan per row
+# was a third of an export page's time.
+EXPORT_COLUMNS = (*selectors.QUEUE_COLUMNS, "channel", "privacy")
+
+
 @dataclass(frozen=True)
 class Page:
     reports: list[Report]
@@ -89,7 +94,7 @@ def page_read(
     limit_check(limit)
     filters = {"status": status, "category": category, "kelurahan": kelurahan, "overdue": overdue}
     qs = selectors.report_queue(user=user, now=timezone.now(), scope=scope, cursor=cursor, **filters)
-    reports = list(qs[: limit + 1])
+    reports = list(qs.only(*EXPORT_COLUMNS)[: limit + 1])
     more, reports = len(reports) > limit, reports[:limit]
     access_record(
         actor=user,
