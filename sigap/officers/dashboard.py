@@ -112,8 +112,12 @@ def dashboard_map_view(request):
         view="dashboard-map",
     )
     features = []
+    labels: dict[str, str] = {}  # up to 2,000 points: each status's label translated once, one reverse for all
+    report_url = reverse("officers:report", args=["~"])
     for p in points:
         status = Status(p["status"])
+        if status not in labels:
+            labels[status] = str(status.label)
         features.append(
             {
                 "type": "Feature",
@@ -121,11 +125,11 @@ def dashboard_map_view(request):
                 "properties": {
                     "number": p["number"],
                     "status": status.value,
-                    "status_label": str(status.label),
+                    "status_label": labels[status],
                     "colour": COLOUR[status],
                     "category": (p["category__name_en"] or p["category__name"]) if english else p["category__name"],
                     "unit": p["unit__name"] or "",
-                    "url": reverse("officers:report", args=[p["number"]]),
+                    "url": report_url.replace("~", p["number"]),
                 },
             }
         )
