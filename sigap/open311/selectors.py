@@ -17,6 +17,7 @@ never reach a ``Report`` row.
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass, field
 from datetime import datetime
 
 from django.db.models import Exists, Max, OuterRef, Q, QuerySet, Value
@@ -104,9 +105,38 @@ def reports_visible(client: ApiClient | None) -> QuerySet[Report]:
     return Report.objects.filter(q)
 
 
-# The columns a ``request`` shows (and ``exposure`` reads): a page of up to 1,000 requests built every column of
-# the report, its category, unit and kelurahan, and a model per hop and unit, which was most of its cost.
+@dataclass(slots=True)
+class RequestRow:
+    """What a GeoReport ``request`` shows of a report (and what ``exposure`` reads), as plain values: a page of up
+    to 1,000 requests built a report, its category, unit and kelurahan and a model per hop and unit for each, which
+    was most of the page's cost. ``filed_by_caller``: the calling client app filed the report."""
+
+    pk: int
+    number: str
+    status: str
+    public_note: str
+    description: str
+    created_at: datetime
+    updated_at: datetime
+    due_at: datetime | None
+    privacy: str
+    lat: float | None
+    lon: float | None
+    address: str
+    category_name: str
+    category_code: str
+    category_sensitive: bool
+    unit_name: str | None  # None: no unit holds it
+    kelurahan_name: str | None  # None: not placed in a kelurahan
+    kelurahan_lat: float | None
+    kelurahan_lon: float | None
+    filed_by_caller: bool
+    hop_list: list[dict] = field(default_factory=list)  # oldest first
+    first_photo_id: int | None = None  # the first reporter photo
+
+
 _REQUEST_COLUMNS = (
+    "pk",
     "number",
     "status",
     "public_note",
@@ -125,24 +155,21 @@ _REQUEST_COLUMNS = (
     "kelurahan__name",
     "kelurahan__inner_lat",
     "kelurahan__inner_lon",
+    "filed_by_caller",
 )
 
 
-def _with_details(qs: QuerySet[Report], client: ApiClient | None) -> QuerySet[Report]:
-    """Rows for ``request_out`` (with ``_attach``); ``filed_by_caller``: the calling client app filed the report."""
+def _rows(qs: QuerySet[Report], client: ApiClient | None, *, offset: int, limit: int) -> list[RequestRow]:
+    """``limit`` rows of ``qs`` from ``offset`` as ``RequestRow``s, with their hops and first photo (one statement
+    each)."""
     filed = (
         Exists(ClientReport.objects.filter(report=OuterRef("pk"), client=client))
         if client is not None
         else Value(False)
     )
-    # the kelurahan's name and inner point, never its boundary
-    return qs.annotate(filed_by_caller=filed).select_related("category", "unit", "kelurahan").only(*_REQUEST_COLUMNS)
-
-
-def _attach(reports: list[Report]) -> list[Report]:
-    """Each report's hops (``hop_list``, oldest first) and its first reporter photo's id (``first_photo_id``), in
-    one statement each, as plain values."""
-    ids = [r.pk for r in reports]
+    values = qs.annotate(filed_by_caller=filed).values_list(*_REQUEST_COLUMNS)[offset : offset + limit]
+    rows = [RequestRow(*row) for row in values]
+    ids = [r.pk for r in rows]
     hops: dict[int, list[dict]] = {}
     photos: dict[int, int] = {}
     if ids:
@@ -160,10 +187,10 @@ def _attach(reports: list[Report]) -> list[Report]:
             .values_list("report_id", "id")
         ):
             photos.setdefault(report_id, photo_id)
-    for r in reports:
+    for r in rows:
         r.hop_list = hops.get(r.pk, [])
         r.first_photo_id = photos.get(r.pk)
-    return reports
+    return rows
 
 
 def requests_search(
@@ -176,7 +203,7 @@ def requests_search(
     statuses: list[str] | None = None,
     offset: int = 0,
     limit: int = 1000,
-) -> list[Report]:
+) -> list[RequestRow]:
     """GET requests: ``ids`` override every other filter (GeoReport v2). Newest first."""
     qs = reports_visible(client)
     if ids:
@@ -190,12 +217,12 @@ def requests_search(
             qs = qs.filter(created_at__lte=end)
         if statuses and set(statuses) != {"open", "closed"}:
             qs = qs.filter(status__in={"open": OPEN_STATUSES, "closed": ENDED_STATUSES}[statuses[0]])
-    return _attach(list(_with_details(qs.order_by("-created_at", "-id"), client)[offset : offset + limit]))
+    return _rows(qs.order_by("-created_at", "-id"), client, offset=offset, limit=limit)
 
 
-def request_get(*, client: ApiClient | None, number: str) -> Report | None:
-    report = _with_details(reports_visible(client).filter(number=number), client).first()
-    return _attach([report])[0] if report is not None else None
+def request_get(*, client: ApiClient | None, number: str) -> RequestRow | None:
+    rows = _rows(reports_visible(client).filter(number=number), client, offset=0, limit=1)
+    return rows[0] if rows else None
 
 
 def token_get(token: str) -> ClientReport | None:
@@ -206,7 +233,7 @@ def open311_status(status: str) -> str:
     return "open" if is_open(status) else "closed"
 
 
-def audience(report: Report) -> Audience:
+def audience(report: RequestRow) -> Audience:
     """The filing client app reads its own report as its reporter; everyone else as the public."""
     return Audience.REPORTER if getattr(report, "filed_by_caller", False) else Audience.PUBLIC
 
@@ -217,10 +244,19 @@ def _location(shown: exposure.Shown) -> tuple[float | None, float | None, str | 
     return lat, lon, address
 
 
-def request_out(report: Report, *, media_url: Callable[[str, int], str], labels: dict | None = None) -> dict:
+def request_out(report: RequestRow, *, media_url: Callable[[str, int], str], labels: dict | None = None) -> dict:
     """A report read by ``requests_search`` or ``request_get`` as a GeoReport v2 ``request``. ``labels``: a dict
     kept across one page's requests, so each status's and privacy's labels are made once per page."""
-    facts = exposure.facts_of(report)
+    facts = exposure.Facts(
+        privacy=report.privacy,
+        sensitive=bool(report.category_sensitive),
+        lat=report.lat,
+        lon=report.lon,
+        address=report.address or "",
+        area_name=report.kelurahan_name or "",
+        area_lat=report.kelurahan_lat,
+        area_lon=report.kelurahan_lon,
+    )
     shown = exposure.expose(facts, audience(report))
     lat, lon, address = _location(shown)
     public = exposure.expose(facts, Audience.PUBLIC).listed  # photos are served to the public only
@@ -230,15 +266,14 @@ def request_out(report: Report, *, media_url: Callable[[str, int], str], labels:
         labels[report.status] = _status_fields(Status(report.status))
     if ("privacy", report.privacy) not in labels:
         labels[("privacy", report.privacy)] = _label_id(Privacy(report.privacy))
-    status = Status(report.status)
     return {
         "service_request_id": report.number,
-        "status": open311_status(status),
+        "status": open311_status(report.status),
         "status_notes": (report.public_note or None) if shown.notes else None,
-        "service_name": report.category.name,
-        "service_code": report.category.code,
+        "service_name": report.category_name,
+        "service_code": report.category_code,
         "description": report.description if shown.description else None,
-        "agency_responsible": report.unit.name if report.unit_id and shown.handling_unit else None,
+        "agency_responsible": report.unit_name if report.unit_name is not None and shown.handling_unit else None,
         "service_notice": None,
         "requested_datetime": report.created_at,
         "updated_datetime": report.updated_at,
@@ -253,7 +288,7 @@ def request_out(report: Report, *, media_url: Callable[[str, int], str], labels:
             **labels[report.status],
             "privacy": report.privacy,
             "privacy_label": labels[("privacy", report.privacy)],
-            "kelurahan": report.kelurahan.name if report.kelurahan_id else None,
+            "kelurahan": report.kelurahan_name,
             "hops": report.hop_list,
         },
     }
