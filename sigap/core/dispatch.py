@@ -5,8 +5,9 @@ Celery task named ``task``; ``run_or_send(task, *args, local=...)`` does that wi
 ``local(*args)`` in this process without one. Neither raises: the work's row is already stored, so a broker
 that is down or a local run that fails is logged and left for the caller's sweep or flush to take up.
 
-Tasks are sent by name through Celery's default app (the one ``sigap.config.celery`` configures from the
-settings), so nothing below the configuration imports it.
+Tasks are sent by name through the Celery application the settings name (``SIGAP_CELERY_APP``, configured by
+``sigap.config.celery``), imported when the first task is sent: nothing below the configuration imports it, and
+a process without a broker never loads Celery.
 """
 
 from __future__ import annotations
@@ -25,10 +26,10 @@ def brokered() -> bool:
 
 def send(task: str, *args, what: str = "") -> bool:
     """Queue the Celery task ``task`` with ``args``; False (logged) when the broker refused it."""
-    from celery import current_app
+    from django.utils.module_loading import import_string
 
     try:
-        current_app.send_task(task, args=list(args))
+        import_string(settings.SIGAP_CELERY_APP).send_task(task, args=list(args))
     except Exception:
         log.exception("%s: could not queue %s; left for the next sweep or flush", what or task, task)
         return False

@@ -309,6 +309,37 @@ def test_wsgi_application_does_not_load_opencv_or_scikit_learn(tmp_path):
     assert out.stdout.strip() == "[]"
 
 
+def test_web_requests_load_neither_celery_without_a_broker_nor_an_http_client_before_a_send(tmp_path):
+    """Celery and kombu are loaded by a web process only to hand a task to a broker (``SIGAP_CELERY_APP``), httpx
+    only when a channel first calls out: the embedded default serves pages and the API without them."""
+    code = (
+        "import sys; from sigap.config.server import wsgi_application; app = wsgi_application(); "
+        "from django.test import Client; from django.conf import settings; settings.ALLOWED_HOSTS = ['*']; "
+        "c = Client(); codes = [c.get(p).status_code for p in ('/', '/publik/', '/api/v1/officer/reports')]; "
+        "print(codes, sorted(m for m in ('celery', 'kombu', 'billiard', 'amqp', 'httpx') if m in sys.modules))"
+    )
+    env = {**os.environ, "SIGAP_HOME": str(tmp_path), "DATABASE_URL": "", "CELERY_BROKER_URL": ""}
+    env["PYTHONPATH"] = os.pathsep.join(sys.path)
+    subprocess.run(
+        [sys.executable, "-m", "sigap.cli", "migrate", "--noinput"], env=env, check=True, capture_output=True
+    )
+    out = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[200, 200, 401] []", out.stdout + out.stderr
+
+
+def test_celery_finds_the_configured_application_by_the_package_name(tmp_path):
+    """``celery -A sigap.config worker|beat`` (docs/deployment.md): the package no longer imports the app, so
+    Celery finds it as ``sigap.config.celery``; it must be Sigap's, configured, with the beat schedule."""
+    code = (
+        "import sys; from celery.app.utils import find_app; app = find_app('sigap.config'); "
+        "print(app.main, 'sigap.config.celery' in sys.modules, len(app.conf.beat_schedule) > 0)"
+    )
+    env = {**os.environ, "SIGAP_HOME": str(tmp_path), "DATABASE_URL": "", "PYTHONPATH": os.pathsep.join(sys.path)}
+    env["DJANGO_SETTINGS_MODULE"] = "sigap.config.settings"
+    out = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "sigap True True", out.stdout + out.stderr
+
+
 def test_proxy_headers_are_trusted_only_from_the_proxy():
     from sigap.config.server import ProxyHeaders
 

@@ -12,7 +12,7 @@ BROKER = "redis://127.0.0.1:1/0"
 
 
 def _capture(monkeypatch, *, fail: bool = False) -> list:
-    from celery import current_app
+    from sigap.config.celery import app
 
     sent: list = []
 
@@ -21,7 +21,7 @@ def _capture(monkeypatch, *, fail: bool = False) -> list:
             raise ConnectionError("broker down")
         sent.append((name, list(args)))
 
-    monkeypatch.setattr(current_app._get_current_object(), "send_task", send_task)
+    monkeypatch.setattr(app, "send_task", send_task)
     return sent
 
 

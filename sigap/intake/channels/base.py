@@ -12,11 +12,14 @@ import functools
 import hashlib
 import hmac
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
-import httpx
 from django.conf import settings
 
 from sigap.core.errors import DomainError
+
+if TYPE_CHECKING:
+    import httpx  # imported when a channel first calls out: a web process that never sends does not load it
 
 
 class WebhookRefused(DomainError):
@@ -89,6 +92,8 @@ def malformed(channel: str, what: str) -> WebhookRefused:
 @functools.cache
 def _tls_context():
     """The TLS context of outbound calls (httpx's default: the CA bundle, SSL_CERT_FILE/SSL_CERT_DIR honoured)."""
+    import httpx
+
     return httpx.create_ssl_context()
 
 
@@ -157,6 +162,8 @@ class Adapter:
     # helpers
     def http(self) -> httpx.Client:
         # One TLS context per process: building it (the CA bundle) costs far more than a send (~0.1 s here).
+        import httpx
+
         return httpx.Client(timeout=httpx.Timeout(15.0, connect=5.0), follow_redirects=False, verify=_tls_context())
 
     def download(self, url: str, headers: dict | None = None) -> bytes:
