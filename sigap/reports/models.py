@@ -149,6 +149,14 @@ class Report(models.Model):
             ),
             # the public list and map, Open311 requests: public reports, newest first (keyset on created_at, id)
             models.Index(fields=["privacy", "created_at", "id"], name="report_public_recent"),
+            # the public list's count (it stops at 10,000) and its filters by kota and state: the public reports
+            # with what the category rule and the filters read, so the count is index-only, not 10,000 table rows
+            models.Index(
+                fields=["created_at", "id"],
+                name="report_public_cover",
+                include=["category", "status", "kelurahan"],
+                condition=models.Q(privacy="public"),
+            ),
             # the supervisor dashboard: the open reports only, with what its counts, overdue list and map sort and
             # filter on, so a scope's open reports are read index-only (hash-joined with ``ReportUnit``)
             models.Index(
