@@ -35,6 +35,7 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
+from sigap.core.binary import insert_row
 from sigap.core.errors import DomainError
 from sigap.core.files import write_secret_file
 
@@ -257,8 +258,18 @@ def identity_destroy(ref: str) -> bool:
 def blob_store(data: bytes, *, content_type: str = "") -> str:
     ref = "vbl_" + secrets.token_urlsafe(24)
     key_id, wrapped, nonce, ciphertext = _seal(ref, data)
-    VaultBlob.objects.create(
-        ref=ref, key_id=key_id, wrapped_key=wrapped, nonce=nonce, ciphertext=ciphertext, content_type=content_type
+    # a photo's megabytes as a binary parameter, not an escaped literal (``sigap.core.binary``)
+    insert_row(
+        VaultBlob,
+        {
+            "ref": ref,
+            "key_id": key_id,
+            "wrapped_key": wrapped,
+            "nonce": nonce,
+            "ciphertext": ciphertext,
+            "content_type": content_type,
+            "created_at": timezone.now(),
+        },
     )
     return ref
 
