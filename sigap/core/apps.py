@@ -5,3 +5,10 @@ class CoreConfig(AppConfig):
     name = "sigap.core"
     label = "core"
     verbose_name = "Sigap core"
+
+    def ready(self) -> None:
+        from sigap.core import dispatch
+
+        # With a broker, the Celery app is loaded at start (a missing or misnamed app stops the process here, not
+        # at the first task, whose error would only be logged); without one, Celery is never imported.
+        dispatch.app_load_if_brokered()

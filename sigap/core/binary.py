@@ -12,28 +12,35 @@ transaction. Other databases take the row through their usual cursor (SQLite bin
 from __future__ import annotations
 
 from django.db import connections, models, router
+from django.db.models.sql import InsertQuery
 
 
 def insert_row(model: type[models.Model], values: dict) -> None:
-    """INSERT one row of ``model`` with ``values`` (field name → Python value; every field without a database
-    default must be given: no ``save()`` logic, signals or ``auto_now_add`` run)."""
+    """INSERT one row of ``model`` built from ``values`` (field name → value) as ``Model.save()`` would write
+    it: defaults, ``auto_now_add`` and the fields' own preparation apply (no signals are sent)."""
     connection = connections[router.db_for_write(model)]
+    obj = model(**values)
     meta = model._meta
-    fields = [meta.get_field(name) for name in values]
-    quote = connection.ops.quote_name
-    sql = "INSERT INTO {} ({}) VALUES ({})".format(
-        quote(meta.db_table), ", ".join(quote(f.column) for f in fields), ", ".join(["%s"] * len(fields))
-    )
-    params = [f.get_db_prep_save(values[f.name], connection) for f in fields]
+    fields = [
+        f
+        for f in meta.local_concrete_fields
+        if not getattr(f, "generated", False) and not (f is meta.auto_field and obj.pk is None)
+    ]
+    query = InsertQuery(model)
+    query.insert_values(fields, [obj])
+    statements = query.get_compiler(connection=connection).as_sql()
     if connection.vendor != "postgresql":
         with connection.cursor() as cursor:
-            cursor.execute(sql, params)
+            for sql, params in statements:
+                cursor.execute(sql, params)
         return
     from django.db.backends.postgresql.base import ServerBindingCursor
 
+    connection.close_if_health_check_failed()
     connection.ensure_connection()
     connection.validate_thread_sharing()
     raw = ServerBindingCursor(connection.connection)
     cursor = connection.make_debug_cursor(raw) if connection.queries_logged else connection.make_cursor(raw)
     with cursor:
-        cursor.execute(sql, params)
+        for sql, params in statements:
+            cursor.execute(sql, params)

@@ -24,12 +24,24 @@ def brokered() -> bool:
     return bool(settings.CELERY_BROKER_URL)
 
 
-def send(task: str, *args, what: str = "") -> bool:
-    """Queue the Celery task ``task`` with ``args``; False (logged) when the broker refused it."""
+def _app():
     from django.utils.module_loading import import_string
 
+    return import_string(settings.SIGAP_CELERY_APP)
+
+
+def app_load_if_brokered() -> None:
+    """Load the configured Celery app now when a broker is configured (``CoreConfig.ready``): an app that cannot
+    be imported fails the process at start, and the first task does not pay the import."""
+    if brokered():
+        _app()
+
+
+def send(task: str, *args, what: str = "") -> bool:
+    """Queue the Celery task ``task`` with ``args``; False (logged) when the broker refused it."""
+    app = _app()  # outside the try: a missing app is a configuration error, not a broker that is down
     try:
-        import_string(settings.SIGAP_CELERY_APP).send_task(task, args=list(args))
+        app.send_task(task, args=list(args))
     except Exception:
         log.exception("%s: could not queue %s; left for the next sweep or flush", what or task, task)
         return False

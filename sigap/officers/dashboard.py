@@ -5,6 +5,7 @@ read the summaries the write path keeps (``sigap.reports.summaries``), open repo
 from __future__ import annotations
 
 from datetime import datetime
+from urllib.parse import quote
 
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import render
@@ -129,7 +130,7 @@ def dashboard_map_view(request):
                     "colour": COLOUR[status],
                     "category": (p["category__name_en"] or p["category__name"]) if english else p["category__name"],
                     "unit": p["unit__name"] or "",
-                    "url": report_url.replace("~", p["number"]),
+                    "url": report_url.replace("~", quote(p["number"], safe="")),
                 },
             }
         )

@@ -135,28 +135,30 @@ class RequestRow:
     first_photo_id: int | None = None  # the first reporter photo
 
 
-_REQUEST_COLUMNS = (
-    "pk",
-    "number",
-    "status",
-    "public_note",
-    "description",
-    "created_at",
-    "updated_at",
-    "due_at",
-    "privacy",
-    "lat",
-    "lon",
-    "address",
-    "category__name",
-    "category__code",
-    "category__sensitive",
-    "unit__name",
-    "kelurahan__name",
-    "kelurahan__inner_lat",
-    "kelurahan__inner_lon",
-    "filed_by_caller",
-)
+# The column each ``RequestRow`` field is read from, by name: a row is never filled by position, so reordering
+# either list cannot put one field's text (the address) into another's (the description the public sees).
+_REQUEST_COLUMNS = {
+    "pk": "pk",
+    "number": "number",
+    "status": "status",
+    "public_note": "public_note",
+    "description": "description",
+    "created_at": "created_at",
+    "updated_at": "updated_at",
+    "due_at": "due_at",
+    "privacy": "privacy",
+    "lat": "lat",
+    "lon": "lon",
+    "address": "address",
+    "category_name": "category__name",
+    "category_code": "category__code",
+    "category_sensitive": "category__sensitive",
+    "unit_name": "unit__name",
+    "kelurahan_name": "kelurahan__name",
+    "kelurahan_lat": "kelurahan__inner_lat",
+    "kelurahan_lon": "kelurahan__inner_lon",
+    "filed_by_caller": "filed_by_caller",
+}
 
 
 def _rows(qs: QuerySet[Report], client: ApiClient | None, *, offset: int, limit: int) -> list[RequestRow]:
@@ -167,8 +169,9 @@ def _rows(qs: QuerySet[Report], client: ApiClient | None, *, offset: int, limit:
         if client is not None
         else Value(False)
     )
-    values = qs.annotate(filed_by_caller=filed).values_list(*_REQUEST_COLUMNS)[offset : offset + limit]
-    rows = [RequestRow(*row) for row in values]
+    names = list(_REQUEST_COLUMNS)
+    values = qs.annotate(filed_by_caller=filed).values_list(*_REQUEST_COLUMNS.values())[offset : offset + limit]
+    rows = [RequestRow(**dict(zip(names, row, strict=True))) for row in values]
     ids = [r.pk for r in rows]
     hops: dict[int, list[dict]] = {}
     photos: dict[int, int] = {}

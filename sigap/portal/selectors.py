@@ -17,6 +17,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
+from urllib.parse import quote
 
 from django.conf import settings
 from django.core.cache import cache
@@ -614,7 +615,7 @@ def public_map(*, kota: str = "", category: str = "", state: str = "", cursor: s
                     "colour": statuses[status]["colour"],
                     "kelurahan": kel or "",
                     "date": timezone.localdate(created_at).isoformat(),
-                    "url": detail.replace("~", number),
+                    "url": detail.replace("~", quote(number, safe="")),
                 },
             }
         )

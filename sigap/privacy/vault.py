@@ -268,7 +268,6 @@ def blob_store(data: bytes, *, content_type: str = "") -> str:
             "nonce": nonce,
             "ciphertext": ciphertext,
             "content_type": content_type,
-            "created_at": timezone.now(),
         },
     )
     return ref

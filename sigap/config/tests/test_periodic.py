@@ -7,6 +7,7 @@ import pytest
 from celery.schedules import crontab, schedstate
 
 from sigap.config import periodic
+from sigap.config.celery import app as _celery_app  # noqa: F401 - built from the real JOBS, before any test swaps them
 
 
 def test_beat_schedule_is_shipped_with_the_celery_app():

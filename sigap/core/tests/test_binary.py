@@ -24,7 +24,6 @@ def _row(ref: str, payload: bytes) -> dict:
         "nonce": b"\x01" * 12,
         "ciphertext": payload,
         "content_type": "image/jpeg",
-        "created_at": timezone.now(),
     }
 
 
@@ -35,6 +34,7 @@ def test_the_bytes_are_stored_exactly_and_the_statement_is_counted():
     blob = VaultBlob.objects.get(ref="vbl_exact")
     assert bytes(blob.ciphertext) == payload and bytes(blob.wrapped_key) == b"\x00wrapped"
     assert blob.destroyed_at is None and blob.content_type == "image/jpeg"
+    assert abs((timezone.now() - blob.created_at).total_seconds()) < 60  # auto_now_add applied, as save() does
     (query,) = [q for q in queries.captured_queries if "vaultblob" in q["sql"].lower()]
     if connection.vendor == "postgresql":
         # server-side binding: the statement carries placeholders, not a 6 MB escaped literal

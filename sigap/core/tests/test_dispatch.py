@@ -6,6 +6,8 @@ from __future__ import annotations
 import logging
 import threading
 
+import pytest
+
 from sigap.core import dispatch
 
 BROKER = "redis://127.0.0.1:1/0"
@@ -78,3 +80,14 @@ def test_a_local_run_that_fails_is_logged_not_raised(settings, caplog):
     with caplog.at_level(logging.ERROR, logger="sigap.core.dispatch"):
         assert dispatch.run_or_send("sigap.x.tasks.job", 3, local=boom, what="inbox: message 3") is False
     assert "inbox: message 3" in caplog.text
+
+
+def test_with_a_broker_a_missing_celery_app_stops_the_start_not_a_later_send(settings):
+    settings.CELERY_BROKER_URL = BROKER
+    settings.SIGAP_CELERY_APP = "sigap.no_such_module.app"
+    with pytest.raises(ImportError):
+        dispatch.app_load_if_brokered()  # what the core app's ready() runs
+    with pytest.raises(ImportError):
+        dispatch.send("sigap.x.tasks.job", 1)  # not logged as a broker that is down and left for a sweep
+    settings.CELERY_BROKER_URL = ""
+    dispatch.app_load_if_brokered()  # without a broker the app is never imported

@@ -66,3 +66,26 @@ def test_ids_override_the_other_filters_and_newest_comes_first(staff):
 )
 def test_every_status_is_open_or_closed(status, answered):
     assert selectors.open311_status(status) == answered
+
+
+def test_every_request_row_field_is_read_from_its_own_column():
+    """Rows are filled by field name from ``_REQUEST_COLUMNS``: each field of ``RequestRow`` the query fills has
+    exactly one column, so no text can land in another field (the address in the public description)."""
+    from dataclasses import fields
+
+    filled = [f.name for f in fields(selectors.RequestRow) if f.name not in ("hop_list", "first_photo_id")]
+    assert sorted(selectors._REQUEST_COLUMNS) == sorted(filled)
+    assert len(set(selectors._REQUEST_COLUMNS.values())) == len(filled)
+
+
+def test_the_filing_client_reads_its_own_address_and_the_public_never_does(api_key):
+    from sigap.reports.models import Report
+
+    mine, _key = api_key("app-warga")
+    report = submit(privacy="public").report
+    Report.objects.filter(pk=report.pk).update(address="Jl. Pahlawan Revolusi gang 3", description="Got mampet.")
+    client_report_record(client=mine, report=report)
+    own = selectors.request_out(selectors.request_get(client=mine, number=report.number), media_url=lambda n, p: "")
+    public = selectors.request_out(selectors.request_get(client=None, number=report.number), media_url=lambda n, p: "")
+    assert own["address"] == "Jl. Pahlawan Revolusi gang 3" and own["description"] == "Got mampet."
+    assert public["address"] == "Kelurahan Pondok Bambu" and public["description"] == "Got mampet."
