@@ -41,7 +41,7 @@ from sigap.reports import exposure
 from sigap.reports.deadlines import overdue_q
 from sigap.reports.exposure import Audience
 from sigap.reports.models import DoneTime, Report, ReportUnit, UnitDay
-from sigap.reports.selectors import reports_visible_to
+from sigap.reports.selectors import QUEUE_COLUMNS, reports_visible_to
 from sigap.reports.states import OPEN_STATUSES, Status
 from sigap.reports.summaries import local_day
 
@@ -179,24 +179,6 @@ def open_by_unit(scope: Scope, *, limit: int = 25) -> list[UnitCount]:
     return sorted(out, key=lambda c: (-c.n, c.name))[:limit]
 
 
-# What the dashboard's overdue table shows: reading every column of 50 reports and their kelurahan was the
-# dashboard's largest single cost.
-OVERDUE_COLUMNS = (
-    "number",
-    "status",
-    "created_at",
-    "due_at",
-    "hop_deadline",
-    "category__code",
-    "category__name",
-    "category__name_en",
-    "unit__code",
-    "unit__name",
-    "kelurahan__code",
-    "kelurahan__name",
-)
-
-
 def overdue_reports(
     scope: Scope, *, now: datetime | None = None, limit: int = 50, total: int | None = None
 ) -> tuple[list[Report], int]:
@@ -209,7 +191,7 @@ def overdue_reports(
     rows = list(
         Report.objects.filter(pk__in=first)
         .select_related("category", "unit", "kelurahan")
-        .only(*OVERDUE_COLUMNS)
+        .only(*QUEUE_COLUMNS)  # an overdue row shows what a queue row shows, no more
         .order_by(*order)
     )
     return rows, overdue.count() if total is None else total

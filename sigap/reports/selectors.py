@@ -237,8 +237,9 @@ def _rows_q(scope: Scope, units, view: str, category: str | None, kelurahan: str
     return q
 
 
-# what a queue row and its cursor read (the API's items, the console's rows, ``cursor_of``, ``deadlines``): a page
-# of 50 reads no more columns than it shows; ``report_queue(...).only(*QUEUE_COLUMNS)``
+# what a queue row and its cursor read (the API's items, the console's rows, the dashboard's overdue rows,
+# ``cursor_of``, ``deadlines``): a page of 50 reads no more columns than it shows;
+# ``report_queue(...).only(*QUEUE_COLUMNS)``
 QUEUE_COLUMNS = (
     "number",
     "status",
