@@ -584,39 +584,39 @@ def public_map(*, kota: str = "", category: str = "", state: str = "", cursor: s
     after = _map_cursor(cursor)
     if after is not None:
         qs = qs.filter(Q(created_at__lt=after[0]) | Q(created_at=after[0], id__lt=after[1]))
-    rows = list(qs.values_list(*_MAP_COLUMNS)[: MAP_LIMIT + 1])
+    rows = list(qs.values_list(*_MAP_COLUMNS, named=True)[: MAP_LIMIT + 1])
     more, rows = len(rows) > MAP_LIMIT, rows[:MAP_LIMIT]
     in_english = english()
     statuses: dict[str, dict] = {}
     detail = reverse("portal:public_detail", args=["~"])  # one reverse; each row puts its number in
     features = []
-    for _pk, number, status, created_at, privacy, lat, lon, name, name_en, sensitive, kel, kel_lat, kel_lon in rows:
+    for r in rows:
         facts = exposure.Facts(
-            privacy=privacy,
-            sensitive=bool(sensitive),
-            lat=lat,
-            lon=lon,
-            area_name=kel or "",
-            area_lat=kel_lat,
-            area_lon=kel_lon,
+            privacy=r.privacy,
+            sensitive=bool(r.category__sensitive),
+            lat=r.lat,
+            lon=r.lon,
+            area_name=r.kelurahan__name or "",
+            area_lat=r.kelurahan__inner_lat,
+            area_lon=r.kelurahan__inner_lon,
         )
         point = exposure.expose(facts, Audience.PUBLIC).point
         if point is None:
             continue
-        if status not in statuses:
-            statuses[status] = status_view(status)
+        if r.status not in statuses:
+            statuses[r.status] = status_view(r.status)
         features.append(
             {
                 "type": "Feature",
                 "geometry": {"type": "Point", "coordinates": [point[1], point[0]]},
                 "properties": {
-                    "number": number,
-                    "category": name_en if in_english and name_en else name,
-                    "status": statuses[status]["label"],
-                    "colour": statuses[status]["colour"],
-                    "kelurahan": kel or "",
-                    "date": timezone.localdate(created_at).isoformat(),
-                    "url": detail.replace("~", quote(number, safe="")),
+                    "number": r.number,
+                    "category": r.category__name_en if in_english and r.category__name_en else r.category__name,
+                    "status": statuses[r.status]["label"],
+                    "colour": statuses[r.status]["colour"],
+                    "kelurahan": r.kelurahan__name or "",
+                    "date": timezone.localdate(r.created_at).isoformat(),
+                    "url": detail.replace("~", quote(r.number, safe="")),
                 },
             }
         )
@@ -624,7 +624,7 @@ def public_map(*, kota: str = "", category: str = "", state: str = "", cursor: s
     return {
         "type": "FeatureCollection",
         "features": features,
-        "next": f"{last[3].astimezone(UTC):%Y%m%dT%H%M%S.%f}~{last[0]}" if last else None,
+        "next": f"{last.created_at.astimezone(UTC):%Y%m%dT%H%M%S.%f}~{last.id}" if last else None,
     }
 
 
