@@ -231,7 +231,7 @@ SIGAP_INTAKE_WAIT_SECONDS = float(os.environ.get("SIGAP_INTAKE_WAIT_SECONDS", "6
 # Celery: eager (in-process) unless a broker is configured.
 CELERY_BROKER_URL = os.environ.get("CELERY_BROKER_URL", "")
 CELERY_TASK_ALWAYS_EAGER = not CELERY_BROKER_URL
-# The configured Celery application, loaded by sigap.core.dispatch when it first sends a task to the broker.
+# The configured Celery application, loaded by sigap.core.dispatch at start when a broker is configured.
 SIGAP_CELERY_APP = "sigap.config.celery.app"
 # Without a broker, outbox messages go out from one background thread (SIGAP_OUTBOX_SYNC=1: in the request).
 SIGAP_OUTBOX_SYNC = _env_bool("SIGAP_OUTBOX_SYNC", False)

@@ -6,8 +6,8 @@ Celery task named ``task``; ``run_or_send(task, *args, local=...)`` does that wi
 that is down or a local run that fails is logged and left for the caller's sweep or flush to take up.
 
 Tasks are sent by name through the Celery application the settings name (``SIGAP_CELERY_APP``, configured by
-``sigap.config.celery``), imported when the first task is sent: nothing below the configuration imports it, and
-a process without a broker never loads Celery.
+``sigap.config.celery``), loaded at start when a broker is configured: nothing below the configuration imports
+it, and a process without a broker never loads Celery.
 """
 
 from __future__ import annotations
