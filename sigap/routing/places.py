@@ -13,7 +13,6 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from functools import lru_cache
 
 from django.conf import settings
 from django.db.models import QuerySet
@@ -92,8 +91,8 @@ def _gazetteer() -> tuple[Place, ...]:
     )
 
 
-@lru_cache(maxsize=4)
 def _places(version: tuple) -> _Places:
+    """Built by ``_checked`` when the fingerprint changes; it keeps the current one only."""
     rows = list(
         Wilayah.objects.filter(
             level__in=(Wilayah.Level.KOTA, Wilayah.Level.KECAMATAN, Wilayah.Level.KELURAHAN)
@@ -135,16 +134,12 @@ _checked = Throttled(_fingerprint, _places)
 
 def place_data() -> _Places:
     """The current gazetteer, for ``place_match(text, places)``."""
-    return _current()
-
-
-def _current() -> _Places:
     return _checked.get()
 
 
 def address_parse(text: str) -> AddressResult:
     """The full parse (mentions, RT/RW, candidates, ambiguity) against the current reference data."""
-    return _current().index.parse(text or "")
+    return place_data().index.parse(text or "")
 
 
 def _matches(result: AddressResult, places: _Places) -> list[PlaceMatch]:
@@ -160,7 +155,7 @@ def _matches(result: AddressResult, places: _Places) -> list[PlaceMatch]:
 def place_match(text: str, places: _Places | None = None) -> list[PlaceMatch]:
     """Candidate kelurahan for ``text``, best first; confidence is the parser's probability (0..0.99).
     ``places``: the reference data from ``place_data()``, to match many texts with one check of it."""
-    places = places or _current()
+    places = places or place_data()
     return _matches(places.index.parse(text or ""), places)
 
 
@@ -168,7 +163,7 @@ def place_decide(text: str, places: _Places | None = None) -> PlaceDecision:
     """The one decision every channel, Open311 and the desks take on a location text: place the report when
     the parser is sure (a strong top candidate clearly ahead of the next), else ask with the best candidates,
     else nothing. A report is never placed in a kelurahan the text does not support."""
-    places = places or _current()
+    places = places or place_data()
     result = places.index.parse(text or "")
     matches = tuple(_matches(result, places))
     placed = matches[0] if matches and not result.ambiguous else None
