@@ -289,16 +289,20 @@ def test_a_photo_part_declaring_its_size_past_the_limit_is_refused_from_its_head
 # --- image decoding work, bounded -----------------------------------------------------------------
 
 
-def count_decoding(monkeypatch) -> set:
-    """The uploads whose pixels get decoded (an image file with tiles still to decode), by object id."""
+def count_decoding(monkeypatch) -> dict:
+    """The uploads whose pixels get decoded (an image file with tiles still to decode), by object id.
+
+    The images themselves are kept as the values: an id is unique only while its object lives, and a
+    decoded upload freed before the next is opened may hand the next one the same id.
+    """
     from PIL import ImageFile
 
-    decoded: set = set()
+    decoded: dict = {}
     original_load = ImageFile.ImageFile.load
 
     def counting_load(self, *args, **kwargs):
         if self.tile:
-            decoded.add(id(self))
+            decoded[id(self)] = self
         return original_load(self, *args, **kwargs)
 
     monkeypatch.setattr(ImageFile.ImageFile, "load", counting_load)
@@ -312,7 +316,7 @@ def test_five_tiny_36_megapixel_pngs_are_refused_before_decoding(client, monkeyp
     files = [("photos", f"big{i}.png", big) for i in range(5)]
     response = post(client, API, multipart(fields(), files), f"multipart/form-data; boundary={BOUNDARY}")
     assert_clear(response, 413, "photo_too_many_pixels", "big0.png", "MP")
-    assert decoded == set()
+    assert decoded == {}
     assert nothing_written()
 
 
