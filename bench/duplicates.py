@@ -233,7 +233,7 @@ def child(args) -> int:
         f"run at {time.strftime('%Y-%m-%d %H:%M:%S %Z')}",
         flush=True,
     )
-    outbox.register_sender(lambda _pk: None)  # delivery deferred: the figures are about filing
+    outbox.register_sender(lambda _ids: None)  # delivery deferred: the figures are about filing
     from sigap.reports import services
 
     lookup: list[float] = []

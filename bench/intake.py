@@ -33,6 +33,7 @@ the machine, and every socket this script opens is on 127.0.0.1. The parent prin
 from __future__ import annotations
 
 import argparse
+import contextlib
 import io
 import json
 import os
@@ -397,6 +398,20 @@ def bench_service(work: Workload, n: int) -> dict:
     return summarize(lat, wall, cpu_s=time.process_time() - c)
 
 
+@contextlib.contextmanager
+def delivery_deferred():
+    """Notifications are left pending, as with a Celery worker that delivers them elsewhere; the sender and
+    sweeper the application registered (``relay.deliver_batch``, a list of ids) are put back afterwards."""
+    from sigap.reports import outbox
+
+    sender, sweeper = outbox._sender, outbox._sweeper
+    outbox.register_sender(lambda _ids: None)
+    try:
+        yield
+    finally:
+        outbox.register_sender(sender, sweeper)
+
+
 def settle(limit_s: float = 600.0) -> None:
     """Wait until the in-process sender has delivered what earlier runs queued, so its work is not
     counted against the next measurement."""
@@ -483,7 +498,7 @@ def _proc_worker(k: int, n: int, batch: int, deferred: bool, barrier, out) -> No
         from sigap.reports import outbox
 
         if deferred:
-            outbox.register_sender(lambda _pk: None)
+            outbox.register_sender(lambda _ids: None)
         work = Workload(seed=1000 + k)
         subs = [work.submission() for _ in range(n)]
         report_submit_many([])  # nothing: but imports and caches are warm before the clock
@@ -805,7 +820,7 @@ def stage_breakdown(work: Workload, n: int) -> dict:
         (rs, "candidates_for_many", "    reports.candidates_for_many (1 SELECT)"),
         (rs, "_reserve_numbers", "    reports._reserve_numbers (1 upsert)"),
         (rs, "_insert", "    reports._insert (report, history, notification INSERTs)"),
-        (outbox, "enqueue", "outbox.enqueue -> relay.notification_deliver (after commit)"),
+        (outbox, "enqueue", "outbox.enqueue -> relay.deliver_batch (after commit)"),
     ]
     acc = {label: [0, 0.0] for _m, _a, label in targets}
     acc["COMMIT (connection.commit)"] = [0, 0.0]
@@ -877,8 +892,7 @@ def photo_costs(jpeg: bytes) -> dict:
 def what_if(work: Workload, n: int) -> dict:
     """Benchmark-only monkeypatches (no project file changes), to size the two largest costs."""
     from sigap.organization import cache as cache_mod
-    from sigap.privacy.relay import notification_deliver
-    from sigap.reports import deadlines, outbox
+    from sigap.reports import deadlines
 
     real_fp, real_cal = cache_mod._fingerprint, deadlines.working_calendar
     fp_value, cal_value = real_fp(), real_cal()
@@ -889,12 +903,11 @@ def what_if(work: Workload, n: int) -> dict:
         deadlines.working_calendar = lambda: cal_value  # no per-call holiday query
         out["memo"] = bench_service(work, n)
         line("fingerprints memoized", out["memo"])
-        outbox.register_sender(lambda _pk: None)
-        out["memo_deferred"] = bench_service(work, n)
+        with delivery_deferred():
+            out["memo_deferred"] = bench_service(work, n)
         line("fingerprints memoized + delivery deferred", out["memo_deferred"])
     finally:
         cache_mod._fingerprint, deadlines.working_calendar = real_fp, real_cal
-        outbox.register_sender(notification_deliver)
     return out
 
 
@@ -1005,8 +1018,6 @@ def child(args) -> int:
     from sigap.intake.services import report_submit
     from sigap.organization.loaders import reference_load
     from sigap.privacy.models import IdentityRecord
-    from sigap.privacy.relay import notification_deliver
-    from sigap.reports import outbox
     from sigap.reports.models import Report
 
     assert Path(os.environ["SIGAP_HOME"]).resolve() == settings.SIGAP_HOME
@@ -1101,11 +1112,8 @@ def child(args) -> int:
     # (a') same, delivery deferred (what a Celery worker would take off the request path)
     n_deferred = max(1, args.n // 2)
     settle()
-    outbox.register_sender(lambda _pk: None)
-    try:
+    with delivery_deferred():
         s = bench_service(work, n_deferred)
-    finally:
-        outbox.register_sender(notification_deliver)
     expected += n_deferred
     result["service_deferred"] = s
     line("(a') service, notification delivery deferred", s)
@@ -1126,11 +1134,8 @@ def child(args) -> int:
     result["service_batch"] = s
     line(f"(a'') service, report_submit_many x{args.batch} (p50/p99 per batch)", s)
     settle()
-    outbox.register_sender(lambda _pk: None)
-    try:
+    with delivery_deferred():
         s = bench_service_batch(work, args.n, args.batch)
-    finally:
-        outbox.register_sender(notification_deliver)
     expected += args.n - s["failures"]
     result["service_batch_deferred"] = s
     line(f"(a'') batches of {args.batch}, delivery deferred", s)

@@ -140,9 +140,12 @@ def _run(q: queue.Queue[int]) -> None:
                 continue
             if ids:
                 _sender(ids)
-            if time.monotonic() >= next_sweep and _sweeper is not None:
+            if time.monotonic() >= next_sweep:
+                # the next sweep is due ``every`` seconds on even without a sweeper: a deadline left in the past
+                # would make every wait above a zero timeout, a loop that spins on the CPU
                 next_sweep = time.monotonic() + every
-                _sweeper()
+                if _sweeper is not None:
+                    _sweeper()
         except Exception:
             log.exception("outbox: the sender thread hit an error; the rows stay for its next sweep")
             # A failed connection is dropped (the next batch opens a new one); a healthy one is kept for good.

@@ -19,3 +19,24 @@ def test_enqueued_ids_go_to_the_broker_as_one_task_per_batch(settings, monkeypat
         q.put(pk)  # what enqueue() does after commit
     outbox._dispatch(outbox._take(q, 0))
     assert sent == [("sigap.privacy.tasks.deliver_notifications", [[1, 2, 3, 4, 5, 6, 7]])]
+
+
+def test_the_sender_thread_waits_between_sweeps_even_without_a_sweeper(settings, monkeypatch):
+    """With a sender but no sweeper (a tool or a benchmark deferring delivery), the thread must still wait for
+    ids between sweeps; a sweep deadline left in the past made every wait a zero timeout, a loop spinning on a
+    core while nothing arrived."""
+    settings.CELERY_BROKER_URL = ""
+    settings.SIGAP_OUTBOX_SWEEP_SECONDS = 30
+    monkeypatch.setattr(outbox, "_sender", lambda ids: None)
+    monkeypatch.setattr(outbox, "_sweeper", None)
+    waits: list[float] = []
+
+    def take(q, timeout):
+        waits.append(timeout)
+        return [] if len(waits) < 3 else [outbox._STOP]
+
+    monkeypatch.setattr(outbox, "_take", take)
+    outbox._run(queue.Queue())  # returns at the stop
+    assert len(waits) == 3
+    assert waits[0] <= 0  # the first sweep is due at once
+    assert all(w > 25 for w in waits[1:])  # then the next is 30 s away, and the thread sleeps on the queue
