@@ -404,7 +404,15 @@ def _send_all(sending: list[tuple]) -> list[tuple[str, str]]:
     with _pool_lock:
         if _pool is None or _pool_pid != os.getpid():
             _pool, _pool_pid = ThreadPoolExecutor(max_workers=threads, thread_name_prefix="sigap-send"), os.getpid()
-    return list(_pool.map(_send_pooled, sending))
+    futures = []
+    for row in sending:
+        try:
+            futures.append(_pool.submit(_send_pooled, row))
+        except RuntimeError:
+            # the interpreter is exiting (a worker stopping): its thread pools take no new work, and the rows are
+            # already marked as being sent, so they are sent here, one after the other, each with its outcome
+            futures.append(None)
+    return [_send_one(*row) if future is None else future.result() for future, row in zip(futures, sending)]
 
 
 def _add(total: dict[str, int], counts: dict[str, int]) -> None:

@@ -274,3 +274,22 @@ def test_a_lost_outcome_on_a_channel_with_an_idempotency_key_is_sent_again_with_
     keys = [{k.lower(): v for k, v in r["headers"].items()}["idempotency-key"] for r in fake.sent("/sms/send")]
     assert keys == [f"sigap-notification-{pk}-1"] * 2  # the gateway drops the repeat: one SMS reaches the resident
     assert Notification.objects.get(pk=pk).state == "sent"
+
+
+def test_a_batch_is_still_sent_when_the_send_pool_takes_no_more_work(settings, monkeypatch):
+    """At interpreter exit (a worker stopping) Python's thread pools refuse new work; the batch's rows are already
+    marked as being sent, so each is sent in the calling thread and gets its outcome, not an error that leaves
+    them in doubt."""
+    import os
+    from concurrent.futures import ThreadPoolExecutor
+
+    settings.SIGAP_OUTBOX_SYNC, settings.SIGAP_OUTBOX_SEND_THREADS = False, 4
+    closed = ThreadPoolExecutor(max_workers=2)
+    closed.shutdown()
+    monkeypatch.setattr(relay, "_pool", closed)
+    monkeypatch.setattr(relay, "_pool_pid", os.getpid())
+    sent: list = []
+    monkeypatch.setattr(relay, "_send_one", lambda note, channel, address, number: sent.append(address) or ("sent", ""))
+    rows = [(None, "whatsapp", "6281200000001", "A"), (None, "whatsapp", "6281200000002", "B")]
+    assert relay._send_all(rows) == [("sent", ""), ("sent", "")]
+    assert sent == ["6281200000001", "6281200000002"]
