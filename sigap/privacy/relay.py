@@ -79,14 +79,23 @@ def _adapter_ready(channel: str) -> bool:
     return channel == "email" or (sender is not None and sender.enabled())
 
 
-def _send(channel: str, address: str, text: str, *, number: str, reply_context: str, idempotency_key: str = "") -> str:
+def _send(
+    channel: str,
+    address: str,
+    text: str,
+    *,
+    number: str,
+    reply_context: str,
+    idempotency_key: str = "",
+    extra: dict | None = None,
+) -> str:
     sender = senders.sender_get(channel)
     if channel == "email":
         if sender is None:
             return _email_send(address, text, number=number, reply_context=reply_context)
         # The email adapter gives our mails a Message-ID it recognises in replies and threads them to the
         # resident's own mail; it sends through Django's mail backend, so it needs no inbound configuration.
-        return sender.send(address, text, reply_context=reply_context, number=number)
+        return sender.send(address, text, reply_context=reply_context, number=number, **(extra or {}))
     if sender is None or not sender.enabled():
         raise LookupError(channel)
     if getattr(sender, "idempotent", False) and idempotency_key:
@@ -311,17 +320,19 @@ def _deliver_claimed(notes: list[Notification], token: str) -> dict[str, int]:
             done.append(note)
         else:
             to_send.append((note, *target))
+    numbers = [reports.get(note.report_id, ("", ""))[0] for note, _, _ in to_send]
+    extras = _prefetch(to_send, numbers)  # before the rows are marked: a failure here gives them back
     marked = _mark_sending(
         token, [note.pk for note, _, _ in to_send], {note.pk for note, channel, _ in to_send if _idempotent(channel)}
     )
     # From here on a send may happen: a database failure no longer gives the rows back.
     shred: list[str] = []
     sending = [
-        (note, channel, address, reports.get(note.report_id, ("", ""))[0])
-        for note, channel, address in to_send
+        (note, channel, address, number, extra)
+        for (note, channel, address), number, extra in zip(to_send, numbers, extras)
         if note.pk in marked
     ]  # else: the sweep gave it back meanwhile
-    for (note, channel, _, _), (outcome, value) in zip(sending, _send_all(sending)):
+    for (note, channel, *_), (outcome, value) in zip(sending, _send_all(sending)):
         note.attempts += 1
         if outcome == "held":
             note.state, note.next_attempt_at, note.attempts = S.HELD, now + HELD_PAUSE, note.attempts - 1
@@ -356,7 +367,24 @@ def _deliver_claimed(notes: list[Notification], token: str) -> dict[str, int]:
     return counts
 
 
-def _send_one(note: Notification, channel: str, address: str, number: str) -> tuple[str, str]:
+def _prefetch(to_send: list[tuple[Notification, str, str]], numbers: list[str]) -> list[dict]:
+    """What each send needs from the database, read once for the batch in this thread by the senders that read
+    any (``prefetch``: the email sender's dialogs, for threading), so the send threads open no connection."""
+    extras: list[dict] = [{} for _ in to_send]
+    by_channel: dict[str, list[int]] = {}
+    for i, (_note, channel, _address) in enumerate(to_send):
+        by_channel.setdefault(channel, []).append(i)
+    for channel, rows in by_channel.items():
+        prefetch = getattr(senders.sender_get(channel), "prefetch", None)
+        if prefetch is not None:
+            for i, extra in zip(rows, prefetch([(to_send[i][0].reply_context, numbers[i]) for i in rows])):
+                extras[i] = extra
+    return extras
+
+
+def _send_one(
+    note: Notification, channel: str, address: str, number: str, extra: dict | None = None
+) -> tuple[str, str]:
     try:
         return "sent", _send(
             channel,
@@ -365,6 +393,7 @@ def _send_one(note: Notification, channel: str, address: str, number: str) -> tu
             number=number,
             reply_context=note.reply_context,
             idempotency_key=idempotency_key(note.pk),
+            extra=extra,
         )
     except LookupError:
         return "held", ""

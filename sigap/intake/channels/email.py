@@ -335,6 +335,11 @@ def _wait() -> timedelta:
     return timedelta(hours=settings.SIGAP_CONVERSATION_HOURS)
 
 
+def _dialog_pk(reply_context: str) -> bool:
+    """Whether a reply context names an email dialog (``email:c<pk>``, what our mails of a dialog carry)."""
+    return reply_context.startswith("email:c") and reply_context[7:].isdigit()
+
+
 def _load(conv) -> dict:
     return dialog_load(conv, EMPTY)
 
@@ -655,17 +660,47 @@ class EmailAdapter(HandledWebhookMixin, Adapter):
         domain = parseaddr(self._from())[1].rpartition("@")[2] or "sigap.invalid"
         return re.sub(r"[^A-Za-z0-9.-]", "", domain) or "sigap.invalid"
 
-    def send(self, address: str, text: str, *, reply_context: str = "", number: str = "") -> str:
-        """Deliver one notification by email (the relay calls this for every email, whatever the report's
-        channel). Threaded to the resident's own message when there is an email dialog behind it."""
+    def prefetch(self, rows: list[tuple[str, str]]) -> list[dict]:
+        """For a batch of sends, each ``(reply_context, number)``: the email dialog each mail is threaded to, read
+        here in two statements (and the vault for the dialogs found), so that ``send`` — on the relay's send
+        threads — needs no database connection of its own. Each entry is ``send``'s extra arguments."""
         from ..models import Conversation
 
-        conv = None
-        if reply_context.startswith("email:c") and reply_context[7:].isdigit():
-            conv = Conversation.objects.filter(pk=int(reply_context[7:]), channel="email").first()
-        elif number:
-            conv = Conversation.objects.filter(channel="email", report__number=number).order_by("-pk").first()
-        data = _load(conv) if conv is not None and conv.data_ref else {}
+        by_pk = {ctx: int(ctx[7:]) for ctx, _number in rows if _dialog_pk(ctx)}
+        numbers = {number for ctx, number in rows if number and not _dialog_pk(ctx)}
+        by_number: dict[str, int] = {}
+        if numbers:
+            found = Conversation.objects.filter(channel="email", report__number__in=numbers).order_by("pk")
+            by_number = dict(found.values_list("report__number", "pk"))  # the newest dialog of each report
+        convs = (
+            Conversation.objects.filter(channel="email").in_bulk([*by_pk.values(), *by_number.values()])
+            if by_pk or by_number
+            else {}
+        )
+        data = {pk: _load(conv) if conv.data_ref else {} for pk, conv in convs.items()}
+        out = []
+        for ctx, number in rows:
+            pk = by_pk.get(ctx) if _dialog_pk(ctx) else by_number.get(number)
+            out.append({"thread": (convs[pk], data[pk]) if pk in convs else (None, {})})
+        return out
+
+    def send(
+        self, address: str, text: str, *, reply_context: str = "", number: str = "", thread: tuple | None = None
+    ) -> str:
+        """Deliver one notification by email (the relay calls this for every email, whatever the report's
+        channel). Threaded to the resident's own message when there is an email dialog behind it (``thread``:
+        that dialog and its data, as ``prefetch`` read them for a batch; else read here)."""
+        from ..models import Conversation
+
+        if thread is not None:
+            conv, data = thread
+        else:
+            conv = None
+            if _dialog_pk(reply_context):
+                conv = Conversation.objects.filter(pk=int(reply_context[7:]), channel="email").first()
+            elif number:
+                conv = Conversation.objects.filter(channel="email", report__number=number).order_by("-pk").first()
+            data = _load(conv) if conv is not None and conv.data_ref else {}
         kind, value = ("c", str(conv.pk)) if conv is not None else (("r", number) if number else ("c", "0"))
         headers = {
             "Message-ID": our_message_id(kind, value, self._domain()),

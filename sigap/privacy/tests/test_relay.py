@@ -289,7 +289,7 @@ def test_a_batch_is_still_sent_when_the_send_pool_takes_no_more_work(settings, m
     monkeypatch.setattr(relay, "_pool", closed)
     monkeypatch.setattr(relay, "_pool_pid", os.getpid())
     sent: list = []
-    monkeypatch.setattr(relay, "_send_one", lambda note, channel, address, number: sent.append(address) or ("sent", ""))
-    rows = [(None, "whatsapp", "6281200000001", "A"), (None, "whatsapp", "6281200000002", "B")]
+    monkeypatch.setattr(relay, "_send_one", lambda note, channel, address, *_rest: sent.append(address) or ("sent", ""))
+    rows = [(None, "whatsapp", "6281200000001", "A", {}), (None, "whatsapp", "6281200000002", "B", {})]
     assert relay._send_all(rows) == [("sent", ""), ("sent", "")]
     assert sent == ["6281200000001", "6281200000002"]
