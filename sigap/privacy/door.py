@@ -54,6 +54,31 @@ _WORD_DIGITS = {
 }
 _DIGIT_WORD = r"(?:{}|\d)".format("|".join(sorted(_WORD_DIGITS, key=len, reverse=True)))
 _SPELLED_RUN = re.compile(rf"\b{_DIGIT_WORD}(?:[\s,.\-]+{_DIGIT_WORD}){{5,}}\b", re.IGNORECASE)
+_DIGIT_WORD_RE = re.compile(_DIGIT_WORD, re.IGNORECASE)
+_NON_DIGIT = re.compile(r"\D")
+
+
+def _word_char(c: str) -> bool:
+    """What ``\\w`` matches in a str pattern: a letter, a digit or a number of any script, or "_"."""
+    return c.isalnum() or c == "_"
+
+
+def _occurrences(lowered: str, term: str, *, dot_before: bool = False, at_before: bool = False):
+    """Where ``term`` stands on its own in ``lowered``: not inside a longer word (and, ``dot_before``, not right after
+    a "."), with no regex compiled per term (every report brings its own terms, which would flood ``re``'s cache).
+    ``at_before``: a "@" just before is part of the match. Every occurrence is tried, overlapping ones too."""
+    start = lowered.find(term)
+    while start != -1:
+        end = start + len(term)
+        begin = start - 1 if at_before and start and lowered[start - 1] == "@" else start
+        before = lowered[begin - 1] if begin else ""
+        if at_before and begin != start and before and _word_char(before):
+            begin, before = start, "@"  # "x@handle": the handle alone, after its "@"
+        if not (before and (_word_char(before) or (dot_before and before == "."))) and not (
+            end < len(lowered) and _word_char(lowered[end])
+        ):
+            yield begin, end
+        start = lowered.find(term, start + 1)
 _MIN_TAIL = 7  # this many trailing digits of a known phone identify it (an 8-digit local number has 7-8)
 
 
@@ -81,9 +106,9 @@ def known_from_identity(identity: Mapping | None, *, names: Iterable[str] = ()) 
     """Redaction terms from an identity payload (as stored in the vault) and any extra names."""
     identity = identity or {}
     all_names = [n.strip() for n in (identity.get("name", ""), *names) if n and n.strip()]
-    phone = _national(re.sub(r"\D", "", str(identity.get("phone", ""))))
+    phone = _national(_NON_DIGIT.sub("", str(identity.get("phone", ""))))
     email = str(identity.get("email", "")).strip().lower()
-    nik = re.sub(r"\D", "", str(identity.get("nik", "")))
+    nik = _NON_DIGIT.sub("", str(identity.get("nik", "")))
     handle = str(identity.get("handle", "")).strip().lstrip("@").lower()
     return Known(
         names=tuple(dict.fromkeys(all_names)),
@@ -111,11 +136,11 @@ def _known_values(text: str, known: Known, found: dict[str, int]) -> str:
     spans: list[tuple[int, int, str]] = []
     if known.phones or known.numbers:
         for m in _DIGIT_RUN.finditer(text):
-            kind = _is_known_number(re.sub(r"\D", "", m.group(0)), known)
+            kind = _is_known_number(_NON_DIGIT.sub("", m.group(0)), known)
             if kind:
                 spans.append((m.start(), m.end(), kind))
         for m in _SPELLED_RUN.finditer(text):
-            digits = "".join(_WORD_DIGITS.get(w.lower(), w) for w in re.findall(_DIGIT_WORD, m.group(0), re.IGNORECASE))
+            digits = "".join(_WORD_DIGITS.get(w.lower(), w) for w in _DIGIT_WORD_RE.findall(m.group(0)))
             kind = _is_known_number(digits, known)
             if kind:
                 spans.append((m.start(), m.end(), kind))
@@ -125,11 +150,9 @@ def _known_values(text: str, known: Known, found: dict[str, int]) -> str:
         for term, kind in ((email, "email"), (local, "email")):
             if len(term) < 4:
                 continue
-            for m in re.finditer(r"(?<![\w.])" + re.escape(term) + r"(?![\w])", lowered):
-                spans.append((m.start(), m.end(), kind))
+            spans.extend((start, end, kind) for start, end in _occurrences(lowered, term, dot_before=True))
     for handle in known.handles:
-        for m in re.finditer(r"(?<![\w])@?" + re.escape(handle) + r"(?![\w])", lowered):
-            spans.append((m.start(), m.end(), "handle"))
+        spans.extend((start, end, "handle") for start, end in _occurrences(lowered, handle, at_before=True))
     if not spans:
         return text
     spans.sort()

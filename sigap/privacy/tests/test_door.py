@@ -49,6 +49,34 @@ def test_other_numbers_and_words_stay():
         assert kept in out, out
 
 
+@pytest.mark.parametrize(
+    "term, pattern, options",
+    [
+        ("ratna.dewi77@mail.example", r"(?<![\w.])TERM(?![\w])", {"dot_before": True}),
+        ("ratna.dewi77", r"(?<![\w.])TERM(?![\w])", {"dot_before": True}),
+        ("ratnasd", r"(?<![\w])@?TERM(?![\w])", {"at_before": True}),
+        ("a_b", r"(?<![\w])@?TERM(?![\w])", {"at_before": True}),
+    ],
+)
+def test_the_reporters_terms_are_found_wherever_the_boundary_regex_finds_them(term, pattern, options):
+    """The email and handle search uses no regex per reporter (each would be compiled anew on every report); it
+    finds every place the boundary regex it replaced finds, and nothing that regex would refuse at that place."""
+    import random
+    import re
+
+    regex = re.compile(pattern.replace("TERM", re.escape(term)))
+    rng = random.Random(7)
+    pieces = [term, term[:3], term[-3:], "@", ".", "_", " ", "x", "7", "é", "ß", "\n", "-", "@" + term, term + "."]
+    for _ in range(3000):
+        text = "".join(rng.choice(pieces) for _ in range(rng.randint(1, 8)))
+        ours = set(door._occurrences(text, term, **options))
+        theirs = {(m.start(), m.end()) for m in regex.finditer(text)}
+        assert theirs <= ours, text
+        for begin, end in ours:  # each is a match of the regex at that place
+            m = regex.match(text, begin)
+            assert m is not None and m.end() == end, (text, begin, end)
+
+
 @pytest.mark.django_db
 def test_a_later_text_is_redacted_with_the_identity_in_the_vault():
     ref = vault.identity_store(payload={**IDENTITY, "channel": "web"})
