@@ -79,6 +79,8 @@ def _occurrences(lowered: str, term: str, *, dot_before: bool = False, at_before
         ):
             yield begin, end
         start = lowered.find(term, start + 1)
+
+
 _MIN_TAIL = 7  # this many trailing digits of a known phone identify it (an 8-digit local number has 7-8)
 
 
