@@ -99,8 +99,8 @@ def _send(
     if sender is None or not sender.enabled():
         raise LookupError(channel)
     if getattr(sender, "idempotent", False) and idempotency_key:
-        return sender.send(address, text, reply_context=reply_context, idempotency_key=idempotency_key)
-    return sender.send(address, text, reply_context=reply_context)
+        return sender.send(address, text, reply_context=reply_context, idempotency_key=idempotency_key, **(extra or {}))
+    return sender.send(address, text, reply_context=reply_context, **(extra or {}))
 
 
 def _idempotent(channel: str) -> bool:
@@ -377,7 +377,8 @@ def _prefetch(to_send: list[tuple[Notification, str, str]], numbers: list[str]) 
     for channel, rows in by_channel.items():
         prefetch = getattr(senders.sender_get(channel), "prefetch", None)
         if prefetch is not None:
-            for i, extra in zip(rows, prefetch([(to_send[i][0].reply_context, numbers[i]) for i in rows])):
+            asked = [(to_send[i][0].pk, to_send[i][0].reply_context, numbers[i]) for i in rows]
+            for i, extra in zip(rows, prefetch(asked)):
                 extras[i] = extra
     return extras
 

@@ -7,9 +7,10 @@ channel registry registers every adapter here when the intake app is ready (``In
 A sender is any object with ``enabled()`` (configured?), ``idempotent`` (``send`` takes ``idempotency_key`` and
 the far end drops a repeat) and ``send(address, text, *, reply_context="")``; the email sender also takes
 ``number`` (the report's number, for the subject and threading). A sender that reads the database to send may
-offer ``prefetch(rows)`` (``rows``: ``(reply_context, number)`` per send of a batch): the relay calls it once per
-batch, before the sends, and passes each row's answer (a dict) to ``send`` as extra keyword arguments, so the send
-threads open no database connection (the email sender reads the dialog each mail threads to this way).
+offer ``prefetch(rows)`` (``rows``: ``(notification_id, reply_context, number)`` per send of a batch): the relay
+calls it once per batch, before the sends, and passes each row's answer (a dict) to ``send`` as extra keyword
+arguments, so the send threads open no database connection (the email sender reads the dialog each mail threads to
+this way, LAPOR! the status each notification announces).
 """
 
 from __future__ import annotations

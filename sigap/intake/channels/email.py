@@ -660,14 +660,15 @@ class EmailAdapter(HandledWebhookMixin, Adapter):
         domain = parseaddr(self._from())[1].rpartition("@")[2] or "sigap.invalid"
         return re.sub(r"[^A-Za-z0-9.-]", "", domain) or "sigap.invalid"
 
-    def prefetch(self, rows: list[tuple[str, str]]) -> list[dict]:
-        """For a batch of sends, each ``(reply_context, number)``: the email dialog each mail is threaded to, read
+    def prefetch(self, rows: list[tuple[int, str, str]]) -> list[dict]:
+        """For a batch of sends, each ``(notification_id, reply_context, number)``: the email dialog each mail is
+        threaded to, read
         here in two statements (and the vault for the dialogs found), so that ``send`` — on the relay's send
         threads — needs no database connection of its own. Each entry is ``send``'s extra arguments."""
         from ..models import Conversation
 
-        by_pk = {ctx: int(ctx[7:]) for ctx, _number in rows if _dialog_pk(ctx)}
-        numbers = {number for ctx, number in rows if number and not _dialog_pk(ctx)}
+        by_pk = {ctx: int(ctx[7:]) for _id, ctx, _number in rows if _dialog_pk(ctx)}
+        numbers = {number for _id, ctx, number in rows if number and not _dialog_pk(ctx)}
         by_number: dict[str, int] = {}
         if numbers:
             found = Conversation.objects.filter(channel="email", report__number__in=numbers).order_by("pk")
@@ -679,7 +680,7 @@ class EmailAdapter(HandledWebhookMixin, Adapter):
         )
         data = {pk: _load(conv) if conv.data_ref else {} for pk, conv in convs.items()}
         out = []
-        for ctx, number in rows:
+        for _id, ctx, number in rows:
             pk = by_pk.get(ctx) if _dialog_pk(ctx) else by_number.get(number)
             out.append({"thread": (convs[pk], data[pk]) if pk in convs else (None, {})})
         return out

@@ -208,9 +208,32 @@ class LaporAdapter(Adapter):
         return counts
 
     # --- push-back ------------------------------------------------------------------------------
-    def send(self, address: str, text: str, *, reply_context: str = "") -> str:
-        """Post one notification of a LAPOR! report as a tindak-lanjut (``address``: the LAPOR! id)."""
-        status, at = self._status_of(address, text)
+    def prefetch(self, rows: list[tuple[int, str, str]]) -> list[dict]:
+        """For a batch of sends, each ``(notification_id, reply_context, number)``: the status each notification
+        announces and when, read here in two statements so that ``send`` — on the relay's send threads — needs no
+        database connection of its own. Each entry is ``send``'s extra arguments."""
+        from sigap.reports.models import Notification, Report
+
+        notes = Notification.objects.select_related("status_change").in_bulk([pk for pk, _ctx, _number in rows])
+        plain = {n.report_id for n in notes.values() if not n.status_change_id and n.kind != "received"}
+        statuses = dict(Report.objects.filter(pk__in=plain).values_list("pk", "status")) if plain else {}
+        now = timezone.now()
+        out = []
+        for pk, _ctx, _number in rows:
+            note = notes.get(pk)
+            if note is not None and note.status_change_id:
+                announces = (note.status_change.new_status, note.status_change.created_at)
+            elif note is not None and note.kind == "received":
+                announces = ("waiting", note.created_at)
+            else:
+                announces = (statuses.get(note.report_id if note else None, "waiting"), now)
+            out.append({"announces": announces})
+        return out
+
+    def send(self, address: str, text: str, *, reply_context: str = "", announces: tuple | None = None) -> str:
+        """Post one notification of a LAPOR! report as a tindak-lanjut (``address``: the LAPOR! id; ``announces``:
+        the status it announces and when, as ``prefetch`` read them for a batch; else found here)."""
+        status, at = announces or self._status_of(address, text)
         body = {
             "status": STATUS_TO_LAPOR.get(status, "diproses"),
             "keterangan": text[:4000],

@@ -89,3 +89,45 @@ def test_every_status_of_a_lapor_report_is_pushed_back_exactly_once(
     }
     assert Notification.objects.filter(report=report).exclude(state="sent").count() == 0
     assert mail.outbox == []  # a LAPOR! reporter hears from LAPOR!, not from us
+
+
+def test_statuses_pushed_on_the_relay_threads_open_no_database_connection(
+    remote, selesai, settings, monkeypatch, django_capture_on_commit_callbacks
+):
+    """The relay sends a batch on several threads; the status each push announces is read once for the batch
+    before the sends, so no send thread opens a connection of its own, and each push still carries its status
+    and the time of its change."""
+    from django.db import connections
+
+    from sigap.intake.channels.lapor import LaporAdapter
+    from sigap.privacy import relay
+    from sigap.reports.tests.factories import inner_point
+
+    lat, lon = inner_point("31.75.07.1002")
+    remote.laporan = [laporan(6101, lokasi={"lat": lat, "lon": lon, "alamat": "Jl. Mawar"})]
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command("lapor", "import")
+    report = Report.objects.get()
+    remote.fail_sends = 3  # the three status pushes fail now, and are sent again below as one batch
+    selesai(report)
+    waiting = list(Notification.objects.filter(report=report, state="failed").values_list("pk", flat=True))
+    assert len(waiting) == 3
+    opened: list[bool] = []
+    real_send = LaporAdapter.send
+
+    def send(self, *args, **kwargs):
+        answer = real_send(self, *args, **kwargs)
+        opened.append(connections["default"].connection is not None)  # this thread's own connection
+        return answer
+
+    monkeypatch.setattr(LaporAdapter, "send", send)
+    settings.SIGAP_OUTBOX_SYNC, settings.SIGAP_OUTBOX_SEND_THREADS = False, 4
+    assert relay.deliver_batch(waiting, force=True) == {"claimed": 3, "sent": 3}
+    assert opened == [False, False, False]
+    updates = pushed(remote, 6101)
+    changes = {c.new_status: timezone.localtime(c.created_at).isoformat() for c in report.history.all()}
+    assert sorted((u["waktu"], u["status"]) for u in updates[1:]) == [
+        (changes["in_progress"], "diproses"),
+        (changes["awaiting_validation"], "diproses"),
+        (changes["done"], "selesai"),
+    ]
