@@ -484,3 +484,21 @@ def laporan(lid: int, **fields) -> dict:
 
 def pushed(remote, lid) -> list[dict]:
     return [r["json"] for r in remote.sent(f"/lapor/laporan/{lid}/tindak-lanjut")]
+
+
+def sends_on_relay_threads(monkeypatch, settings, adapter) -> list[bool]:
+    """Make the relay send batches on four threads and record, for each ``adapter.send``, whether that thread had a
+    database connection of its own once the send was done (what a send must never need)."""
+    from django.db import connections
+
+    opened: list[bool] = []
+    real_send = adapter.send
+
+    def send(self, *args, **kwargs):
+        answer = real_send(self, *args, **kwargs)
+        opened.append(connections["default"].connection is not None)
+        return answer
+
+    monkeypatch.setattr(adapter, "send", send)
+    settings.SIGAP_OUTBOX_SYNC, settings.SIGAP_OUTBOX_SEND_THREADS = False, 4
+    return opened

@@ -21,6 +21,7 @@ from sigap.intake.tests.channel_helpers import (
     RESIDENT_NAME,
     hex_sign,
     mime,
+    sends_on_relay_threads,
     statuses,
     to_resident,
 )
@@ -361,24 +362,13 @@ def test_mails_sent_on_the_relay_threads_are_threaded_and_open_no_database_conne
     """The relay sends a batch on several threads. What the email sender needs from the database (the dialog a
     mail threads to) is read once for the batch before the sends, so no send thread opens a connection of its own
     (one per mail, opened and closed, cost more CPU than the mail itself) and every mail is still threaded."""
-    from django.db import connections
-
     from sigap.intake.channels.email import EmailAdapter
     from sigap.privacy import relay
 
     mail_in(mime(f"Got mampet parah di gang, {ELSEWHERE}, air masuk rumah warga."))
     report = Report.objects.get()
     assert len(to_resident()) == 1  # "received", in the request (tests deliver synchronously)
-    opened: list[bool] = []
-    real_send = EmailAdapter.send
-
-    def send(self, *args, **kwargs):
-        answer = real_send(self, *args, **kwargs)
-        opened.append(connections["default"].connection is not None)  # this thread's own connection
-        return answer
-
-    monkeypatch.setattr(EmailAdapter, "send", send)
-    settings.SIGAP_OUTBOX_SYNC, settings.SIGAP_OUTBOX_SEND_THREADS = False, 4
+    opened = sends_on_relay_threads(monkeypatch, settings, EmailAdapter)
     ids = [Notification.objects.create(report=report, kind="status", body=f"Kabar {i}").pk for i in range(3)]
     assert relay.deliver_batch(ids) == {"claimed": 3, "sent": 3}
     later = to_resident()[1:]

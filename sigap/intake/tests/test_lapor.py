@@ -8,7 +8,7 @@ from django.core.management import call_command
 from django.utils import timezone
 
 from sigap.intake.models import InboundMessage
-from sigap.intake.tests.channel_helpers import ELSEWHERE, RESIDENT_NAME, laporan, pushed
+from sigap.intake.tests.channel_helpers import ELSEWHERE, RESIDENT_NAME, laporan, pushed, sends_on_relay_threads
 from sigap.privacy import vault
 from sigap.reports.models import Notification, Report
 
@@ -97,8 +97,6 @@ def test_statuses_pushed_on_the_relay_threads_open_no_database_connection(
     """The relay sends a batch on several threads; the status each push announces is read once for the batch
     before the sends, so no send thread opens a connection of its own, and each push still carries its status
     and the time of its change."""
-    from django.db import connections
-
     from sigap.intake.channels.lapor import LaporAdapter
     from sigap.privacy import relay
     from sigap.reports.tests.factories import inner_point
@@ -112,16 +110,7 @@ def test_statuses_pushed_on_the_relay_threads_open_no_database_connection(
     selesai(report)
     waiting = list(Notification.objects.filter(report=report, state="failed").values_list("pk", flat=True))
     assert len(waiting) == 3
-    opened: list[bool] = []
-    real_send = LaporAdapter.send
-
-    def send(self, *args, **kwargs):
-        answer = real_send(self, *args, **kwargs)
-        opened.append(connections["default"].connection is not None)  # this thread's own connection
-        return answer
-
-    monkeypatch.setattr(LaporAdapter, "send", send)
-    settings.SIGAP_OUTBOX_SYNC, settings.SIGAP_OUTBOX_SEND_THREADS = False, 4
+    opened = sends_on_relay_threads(monkeypatch, settings, LaporAdapter)
     assert relay.deliver_batch(waiting, force=True) == {"claimed": 3, "sent": 3}
     assert opened == [False, False, False]
     updates = pushed(remote, 6101)
