@@ -133,6 +133,15 @@ def _is_known_number(digits: str, known: Known) -> str | None:
     return None
 
 
+def _lower_in_place(text: str) -> str:
+    """``text`` lowercased character by character, as long as ``text``: a position in it is the same position in
+    ``text``. (``str.lower`` turns "İ" into two characters, which would move every cut after it.)"""
+    lowered = text.lower()
+    if len(lowered) == len(text):
+        return lowered
+    return "".join(low if len(low := c.lower()) == 1 else c for c in text)
+
+
 def _known_values(text: str, known: Known, found: dict[str, int]) -> str:
     """Replace the reporter's own phone, NIK, email and handle wherever and however they are written."""
     spans: list[tuple[int, int, str]] = []
@@ -146,7 +155,7 @@ def _known_values(text: str, known: Known, found: dict[str, int]) -> str:
             kind = _is_known_number(digits, known)
             if kind:
                 spans.append((m.start(), m.end(), kind))
-    lowered = text.lower()
+    lowered = _lower_in_place(text)
     for email in known.emails:
         local = email.split("@", 1)[0]
         for term, kind in ((email, "email"), (local, "email")):

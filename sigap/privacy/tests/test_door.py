@@ -49,6 +49,17 @@ def test_other_numbers_and_words_stay():
         assert kept in out, out
 
 
+@pytest.mark.parametrize("before", ["İ" * 12 + " ", "İstanbul? ", "KELURAHAN İ ", ""])
+def test_letters_that_grow_when_lowered_do_not_shift_what_is_cut(before):
+    """The reporter's own values are looked for in a lowercased copy of the text; "İ" lowers to two characters,
+    so a copy made with ``str.lower`` was longer than the text and every cut landed to the right of the value,
+    leaving the email and the handle for officers to read."""
+    text = before + "ratna.dewi77 dan ratnasd, terima kasih banyak semuanya"
+    out = door.for_officers(text, identity=IDENTITY).text
+    assert "ratna.dewi77" not in out and "ratnasd" not in out, out
+    assert out.startswith(before) and out.endswith(", terima kasih banyak semuanya"), out
+
+
 @pytest.mark.parametrize(
     "term, pattern, options",
     [
