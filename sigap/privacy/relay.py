@@ -376,10 +376,18 @@ def _prefetch(to_send: list[tuple[Notification, str, str]], numbers: list[str]) 
         by_channel.setdefault(channel, []).append(i)
     for channel, rows in by_channel.items():
         prefetch = getattr(senders.sender_get(channel), "prefetch", None)
-        if prefetch is not None:
-            asked = [(to_send[i][0].pk, to_send[i][0].reply_context, numbers[i]) for i in rows]
-            for i, extra in zip(rows, prefetch(asked)):
-                extras[i] = extra
+        if prefetch is None:
+            continue
+        asked = [(to_send[i][0].pk, to_send[i][0].reply_context, numbers[i]) for i in rows]
+        try:
+            prepared = prefetch(asked)
+        except DatabaseError:
+            raise  # the batch's rows are given back (``deliver_batch``)
+        except Exception as exc:  # noqa: BLE001 - never the whole batch: each send then reads what it needs
+            log.warning("relay: the %s sender could not prepare a batch (%s)", channel, type(exc).__name__)
+            continue
+        for i, extra in zip(rows, prepared):
+            extras[i] = extra
     return extras
 
 
@@ -408,8 +416,9 @@ def _send_pooled(args) -> tuple[str, str]:
     try:
         return _send_one(*args)
     finally:
-        # An adapter that read the database (email threading, LAPOR!) opened a connection in this pool thread:
-        # closed at once, so many send threads never hold many idle database connections.
+        # Senders read what they need before the sends (``prefetch``); one that still read the database here (a
+        # row its prefetch could not prepare) opened a connection in this pool thread: closed at once, so many send
+        # threads never hold many idle database connections.
         connections.close_all()
 
 

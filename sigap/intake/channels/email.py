@@ -678,11 +678,19 @@ class EmailAdapter(HandledWebhookMixin, Adapter):
             if by_pk or by_number
             else {}
         )
-        data = {pk: _load(conv) if conv.data_ref else {} for pk, conv in convs.items()}
+        data: dict[int, dict] = {}
+        for pk, conv in convs.items():
+            try:
+                data[pk] = _load(conv) if conv.data_ref else {}
+            except Exception as exc:  # noqa: BLE001 - that mail alone: its send reads the dialog itself, and fails
+                log.warning("email: the dialog of a batch's mail could not be read (%s)", type(exc).__name__)
         out = []
         for _id, ctx, number in rows:
             pk = by_pk.get(ctx) if _dialog_pk(ctx) else by_number.get(number)
-            out.append({"thread": (convs[pk], data[pk]) if pk in convs else (None, {})})
+            if pk in convs and pk not in data:
+                out.append({})  # not prepared: ``send`` reads it (and fails that one mail, as before)
+            else:
+                out.append({"thread": (convs[pk], data[pk]) if pk in convs else (None, {})})
         return out
 
     def send(

@@ -376,3 +376,30 @@ def test_mails_sent_on_the_relay_threads_are_threaded_and_open_no_database_conne
     assert all(m.extra_headers["In-Reply-To"] == "<CAK1.first@mail.example.org>" for m in later)
     assert all(m.subject == "Re: Got mampet di gang kami" for m in later)
     assert opened == [False, False, False]
+
+
+def test_one_unreadable_dialog_fails_its_own_mail_and_not_the_batch(mail_in, remote, settings):
+    """What a batch's senders read before the sends (``prefetch``) must not let one bad row stop the others: a
+    dialog whose record cannot be opened (its key gone, the record damaged) fails that mail alone, as it did
+    when each send read its own dialog, and the rest of the batch goes out."""
+    from sigap.privacy import relay
+    from sigap.privacy.models import VaultBlob
+
+    mail_in(mime(f"Got mampet parah di gang, {ELSEWHERE}, air masuk rumah warga."))
+    mail_in(
+        mime(
+            f"Lampu mati total di gang, {ELSEWHERE}, gelap sekali malam.",
+            sender="Budi <budi.other@example.org>",
+            message_id="<B1@mail.example.org>",
+            subject="Lampu mati",
+        )
+    )
+    first, second = Report.objects.order_by("pk")
+    dialog = Conversation.objects.get(channel="email", report=first)
+    VaultBlob.objects.filter(ref=dialog.data_ref).update(key_id="gone")
+    mail.outbox.clear()
+    settings.SIGAP_OUTBOX_SYNC, settings.SIGAP_OUTBOX_SEND_THREADS = False, 1
+    ids = [Notification.objects.create(report=r, kind="status", body=f"Kabar {r.number}").pk for r in (first, second)]
+    assert relay.deliver_batch(ids) == {"claimed": 2, "sent": 1, "failed": 1}
+    assert [m.to for m in mail.outbox] == [["budi.other@example.org"]]
+    assert Notification.objects.get(pk=ids[0]).state == "failed" and Notification.objects.get(pk=ids[0]).attempts == 1

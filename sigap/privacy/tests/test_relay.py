@@ -293,3 +293,31 @@ def test_a_batch_is_still_sent_when_the_send_pool_takes_no_more_work(settings, m
     rows = [(None, "whatsapp", "6281200000001", "A", {}), (None, "whatsapp", "6281200000002", "B", {})]
     assert relay._send_all(rows) == [("sent", ""), ("sent", "")]
     assert sent == ["6281200000001", "6281200000002"]
+
+
+@pytest.mark.django_db
+def test_a_sender_that_cannot_prepare_a_batch_still_sends_it(fake, monkeypatch):
+    """A sender's ``prefetch`` failing (anything but the database) costs the batch its shortcut, not its sends."""
+    from sigap.privacy import senders
+
+    def broken(self, rows):
+        raise ValueError("a record that cannot be read")
+
+    monkeypatch.setattr(type(senders.sender_get("whatsapp")), "prefetch", broken, raising=False)
+    assert relay.deliver_batch(notes(3)) == {"claimed": 3, "sent": 3}
+    assert len(delivered(fake)) == 3
+
+
+@pytest.mark.django_db
+def test_a_database_failure_while_preparing_gives_the_batch_back(fake, monkeypatch):
+    from sigap.privacy import senders
+
+    def cut(self, rows):
+        raise OperationalError("connection lost")
+
+    monkeypatch.setattr(type(senders.sender_get("whatsapp")), "prefetch", cut, raising=False)
+    ids = notes(2)
+    with pytest.raises(OperationalError):
+        relay.deliver_batch(ids)
+    assert set(Notification.objects.filter(pk__in=ids).values_list("state", flat=True)) == {"pending"}
+    assert delivered(fake) == []
