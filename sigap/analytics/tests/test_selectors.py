@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import timedelta
 
 import pytest
@@ -120,6 +121,11 @@ def test_the_overdue_list_and_the_map_keep_their_order_and_limit_when_chosen_by_
     assert [r.number for r in overdue] == [scenario.bounced.number, scenario.late.number] and total == 2
     first, _ = stats.overdue_reports(scope, limit=1)
     assert [r.number for r in first] == [scenario.bounced.number] and first[0].category.name
+    for n in (1, 2, 50):  # the dashboard's one pass picks the same page
+        summary = stats.open_summary(scope, overdue_first=n)
+        assert summary.overdue == 2 and replace(summary, overdue_first=[]) == stats.open_summary(scope)
+        chosen, _ = stats.overdue_reports(scope, limit=n, total=summary.overdue, ids=summary.overdue_first)
+        assert [r.number for r in chosen] == [scenario.bounced.number, scenario.late.number][:n]
     located = Report.objects.filter(pk__in=[scenario.late.pk, scenario.bounced.pk])
     located.update(lat=-6.23717, lon=106.89853)
     newest = sorted((scenario.late, scenario.bounced), key=lambda r: r.created_at, reverse=True)
