@@ -33,6 +33,9 @@ def pytest_configure(config):
     from django.conf import settings
 
     settings.SIGAP_PHOTO_WORKER = "inline"
+    # likewise the outbox's sender thread (a request outside any test would start it, and its sweeps would then
+    # run against whichever test's database is open, or fail where none may be used)
+    settings.SIGAP_OUTBOX_SYNC = True
 
 
 @pytest.fixture(scope="session")
@@ -67,6 +70,9 @@ def _fast_passwords_and_fresh_rate_limits(settings):
     from sigap.reports import photoqueue
 
     photoqueue.stop()  # a test that ran the embedded photo thread: it must not sweep another test's rows
+    from sigap.reports import outbox
+
+    outbox.stop()  # the same for a test that started the outbox's sender thread
 
 
 @pytest.fixture

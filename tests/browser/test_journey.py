@@ -128,7 +128,9 @@ def test_resident_to_selesai_across_the_portal_and_the_console(new_page, e2e_ser
     officer_page(officer, lang)
     card.locator("textarea[name=reason]").fill("Dicek langsung ke lokasi.")  # a flagged proof needs a reason
     card.locator("button[name=decision][value=accept]").click()
-    expect(card).to_contain_text(re.compile("Selesai|Done"))
+    # the answer that replaces the card (its accept button says "Selesai" too, so the card's text alone would
+    # match before the decision is stored, and the resident's page below could be read first)
+    expect(card.locator("[role=status]")).to_contain_text(re.compile("Selesai|Done"))
     screenshot(officer, f"journey-{lang}-3-validated")
 
     resident.goto(f"/lacak/laporan/{number}/")  # this browser holds the tracking code since reporting
