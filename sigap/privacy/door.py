@@ -18,6 +18,7 @@ directly, so a new path cannot bypass this door.
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
@@ -133,37 +134,50 @@ def _is_known_number(digits: str, known: Known) -> str | None:
     return None
 
 
-def _lower_in_place(text: str) -> str:
-    """``text`` lowercased character by character, as long as ``text``: a position in it is the same position in
-    ``text``. (``str.lower`` turns "İ" into two characters, which would move every cut after it.)"""
-    lowered = text.lower()
-    if len(lowered) == len(text):
-        return lowered
-    return "".join(low if len(low := c.lower()) == 1 else c for c in text)
+def _fold_in_place(text: str) -> str:
+    """``text`` as the reporter's own values are looked for in it, exactly as long as ``text`` (a position in it is
+    the same position in ``text``, where the cut is made): each character in its compatibility form (NFKC:
+    fullwidth "ＲＡＴＮＡ＠" is "ratna@"), any script's decimal digit as an ASCII digit ("٠٨١٢" is "0812"), then
+    lowercased — each step only where the character stays one character (``str.lower`` turns "İ" into two,
+    which moved every cut after it)."""
+    if text.isascii():
+        return text.lower()
+    out = []
+    for c in text:
+        if not c.isascii():
+            digit = unicodedata.decimal(c, None)
+            if digit is not None:
+                out.append(str(digit))
+                continue
+            compatible = unicodedata.normalize("NFKC", c)
+            c = compatible if len(compatible) == 1 else c
+        low = c.lower()
+        out.append(low if len(low) == 1 else c)
+    return "".join(out)
 
 
 def _known_values(text: str, known: Known, found: dict[str, int]) -> str:
     """Replace the reporter's own phone, NIK, email and handle wherever and however they are written."""
     spans: list[tuple[int, int, str]] = []
+    folded = _fold_in_place(text)  # looked for here, cut from ``text``
     if known.phones or known.numbers:
-        for m in _DIGIT_RUN.finditer(text):
+        for m in _DIGIT_RUN.finditer(folded):
             kind = _is_known_number(_NON_DIGIT.sub("", m.group(0)), known)
             if kind:
                 spans.append((m.start(), m.end(), kind))
-        for m in _SPELLED_RUN.finditer(text):
+        for m in _SPELLED_RUN.finditer(folded):
             digits = "".join(_WORD_DIGITS.get(w.lower(), w) for w in _DIGIT_WORD_RE.findall(m.group(0)))
             kind = _is_known_number(digits, known)
             if kind:
                 spans.append((m.start(), m.end(), kind))
-    lowered = _lower_in_place(text)
     for email in known.emails:
         local = email.split("@", 1)[0]
         for term, kind in ((email, "email"), (local, "email")):
             if len(term) < 4:
                 continue
-            spans.extend((start, end, kind) for start, end in _occurrences(lowered, term, dot_before=True))
+            spans.extend((start, end, kind) for start, end in _occurrences(folded, term, dot_before=True))
     for handle in known.handles:
-        spans.extend((start, end, "handle") for start, end in _occurrences(lowered, handle, at_before=True))
+        spans.extend((start, end, "handle") for start, end in _occurrences(folded, handle, at_before=True))
     if not spans:
         return text
     spans.sort()

@@ -49,6 +49,25 @@ def test_other_numbers_and_words_stay():
         assert kept in out, out
 
 
+@pytest.mark.parametrize(
+    "text, gone",
+    [
+        ("kirim ke ＲＡＴＮＡ.ＤＥＷＩ77 ya", "ＲＡＴＮＡ.ＤＥＷＩ77"),  # fullwidth letters
+        ("email ｒａｔｎａ.ｄｅｗｉ７７＠ｍａｉｌ.ｅｘａｍｐｌｅ", "ｒａｔｎａ.ｄｅｗｉ７７"),
+        ("follow ＠ｒａｔｎａｓｄ di ig", "ｒａｔｎａｓｄ"),
+        ("wa saya ０８１２-３４５６-７８９０ ya", "３４５６"),  # fullwidth digits
+        ("hp ٠٨١٢ ٣٤٥٦ ٧٨٩٠ sore", "٣٤٥٦"),  # Arabic-Indic digits
+        ("KTP ３１７５０７４４０１９０００３", "３１７５０７４４"),
+    ],
+)
+def test_the_reporters_own_values_are_removed_in_other_widths_and_digits(text, gone):
+    """The same values typed with a phone's fullwidth keyboard or another script's digits are still the
+    reporter's own: they are matched on the text's compatibility form, and cut from the text as written."""
+    out = door.for_officers(text, identity=IDENTITY).text
+    assert gone not in out, out
+    assert "disembunyikan" in out
+
+
 @pytest.mark.parametrize("before", ["İ" * 12 + " ", "İstanbul? ", "KELURAHAN İ ", ""])
 def test_letters_that_grow_when_lowered_do_not_shift_what_is_cut(before):
     """The reporter's own values are looked for in a lowercased copy of the text; "İ" lowers to two characters,
