@@ -64,22 +64,22 @@ def _word_char(c: str) -> bool:
     return c.isalnum() or c == "_"
 
 
-def _occurrences(lowered: str, term: str, *, dot_before: bool = False, at_before: bool = False):
-    """Where ``term`` stands on its own in ``lowered``: not inside a longer word (and, ``dot_before``, not right after
+def _occurrences(folded: str, term: str, *, dot_before: bool = False, at_before: bool = False):
+    """Where ``term`` stands on its own in ``folded``: not inside a longer word (and, ``dot_before``, not right after
     a "."), with no regex compiled per term (every report brings its own terms, which would flood ``re``'s cache).
     ``at_before``: a "@" just before is part of the match. Every occurrence is tried, overlapping ones too."""
-    start = lowered.find(term)
+    start = folded.find(term)
     while start != -1:
         end = start + len(term)
-        begin = start - 1 if at_before and start and lowered[start - 1] == "@" else start
-        before = lowered[begin - 1] if begin else ""
+        begin = start - 1 if at_before and start and folded[start - 1] == "@" else start
+        before = folded[begin - 1] if begin else ""
         if at_before and begin != start and before and _word_char(before):
             begin, before = start, "@"  # "x@handle": the handle alone, after its "@"
         if not (before and (_word_char(before) or (dot_before and before == "."))) and not (
-            end < len(lowered) and _word_char(lowered[end])
+            end < len(folded) and _word_char(folded[end])
         ):
             yield begin, end
-        start = lowered.find(term, start + 1)
+        start = folded.find(term, start + 1)
 
 
 _MIN_TAIL = 7  # this many trailing digits of a known phone identify it (an 8-digit local number has 7-8)

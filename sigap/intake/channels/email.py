@@ -340,6 +340,22 @@ def _dialog_pk(reply_context: str) -> bool:
     return reply_context.startswith("email:c") and reply_context[7:].isdigit()
 
 
+def _dialogs(rows: list[tuple[str, str]]) -> list:
+    """The email dialog each mail of ``rows`` (``(reply_context, number)`` each) threads to, or None: the dialog
+    its context names (``email:c<pk>``), else the newest email dialog of its report. At most two statements."""
+    from ..models import Conversation
+
+    by_pk = {ctx: int(ctx[7:]) for ctx, _number in rows if _dialog_pk(ctx)}
+    numbers = {number for ctx, number in rows if number and not _dialog_pk(ctx)}
+    by_number: dict[str, int] = {}
+    if numbers:
+        found = Conversation.objects.filter(channel="email", report__number__in=numbers).order_by("pk")
+        by_number = dict(found.values_list("report__number", "pk"))  # the newest dialog of each report
+    wanted = [*by_pk.values(), *by_number.values()]
+    convs = Conversation.objects.filter(channel="email").in_bulk(wanted) if wanted else {}
+    return [convs.get(by_pk.get(ctx) if _dialog_pk(ctx) else by_number.get(number)) for ctx, number in rows]
+
+
 def _load(conv) -> dict:
     return dialog_load(conv, EMPTY)
 
@@ -662,36 +678,19 @@ class EmailAdapter(HandledWebhookMixin, Adapter):
 
     def prefetch(self, rows: list[tuple[int, str, str]]) -> list[dict]:
         """For a batch of sends, each ``(notification_id, reply_context, number)``: the email dialog each mail is
-        threaded to, read
-        here in two statements (and the vault for the dialogs found), so that ``send`` — on the relay's send
-        threads — needs no database connection of its own. Each entry is ``send``'s extra arguments."""
-        from ..models import Conversation
-
-        by_pk = {ctx: int(ctx[7:]) for _id, ctx, _number in rows if _dialog_pk(ctx)}
-        numbers = {number for _id, ctx, number in rows if number and not _dialog_pk(ctx)}
-        by_number: dict[str, int] = {}
-        if numbers:
-            found = Conversation.objects.filter(channel="email", report__number__in=numbers).order_by("pk")
-            by_number = dict(found.values_list("report__number", "pk"))  # the newest dialog of each report
-        convs = (
-            Conversation.objects.filter(channel="email").in_bulk([*by_pk.values(), *by_number.values()])
-            if by_pk or by_number
-            else {}
-        )
+        threaded to, read here in two statements (and the vault for the dialogs found), so that ``send`` — on the
+        relay's send threads — needs no database connection of its own. Each entry is ``send``'s extra arguments."""
+        convs = _dialogs([(ctx, number) for _id, ctx, number in rows])
         data: dict[int, dict] = {}
-        for pk, conv in convs.items():
+        for conv in {c.pk: c for c in convs if c is not None}.values():
             try:
-                data[pk] = _load(conv) if conv.data_ref else {}
+                data[conv.pk] = _load(conv) if conv.data_ref else {}
             except Exception as exc:  # noqa: BLE001 - that mail alone: its send reads the dialog itself, and fails
                 log.warning("email: the dialog of a batch's mail could not be read (%s)", type(exc).__name__)
-        out = []
-        for _id, ctx, number in rows:
-            pk = by_pk.get(ctx) if _dialog_pk(ctx) else by_number.get(number)
-            if pk in convs and pk not in data:
-                out.append({})  # not prepared: ``send`` reads it (and fails that one mail, as before)
-            else:
-                out.append({"thread": (convs[pk], data[pk]) if pk in convs else (None, {})})
-        return out
+        return [
+            {"thread": (None, {})} if conv is None else ({"thread": (conv, data[conv.pk])} if conv.pk in data else {})
+            for conv in convs  # {}: not prepared, ``send`` reads it (and fails that one mail, as before)
+        ]
 
     def send(
         self, address: str, text: str, *, reply_context: str = "", number: str = "", thread: tuple | None = None
@@ -699,16 +698,10 @@ class EmailAdapter(HandledWebhookMixin, Adapter):
         """Deliver one notification by email (the relay calls this for every email, whatever the report's
         channel). Threaded to the resident's own message when there is an email dialog behind it (``thread``:
         that dialog and its data, as ``prefetch`` read them for a batch; else read here)."""
-        from ..models import Conversation
-
         if thread is not None:
             conv, data = thread
         else:
-            conv = None
-            if _dialog_pk(reply_context):
-                conv = Conversation.objects.filter(pk=int(reply_context[7:]), channel="email").first()
-            elif number:
-                conv = Conversation.objects.filter(channel="email", report__number=number).order_by("-pk").first()
+            [conv] = _dialogs([(reply_context, number)])
             data = _load(conv) if conv is not None and conv.data_ref else {}
         kind, value = ("c", str(conv.pk)) if conv is not None else (("r", number) if number else ("c", "0"))
         headers = {

@@ -221,12 +221,7 @@ class LaporAdapter(Adapter):
         out = []
         for pk, _ctx, _number in rows:
             note = notes.get(pk)
-            if note is not None and note.status_change_id:
-                announces = (note.status_change.new_status, note.status_change.created_at)
-            elif note is not None and note.kind == "received":
-                announces = ("waiting", note.created_at)
-            else:
-                announces = (statuses.get(note.report_id if note else None, "waiting"), now)
+            announces = _announced(note) or (statuses.get(note.report_id if note else None, "waiting"), now)
             out.append({"announces": announces})
         return out
 
@@ -271,9 +266,18 @@ class LaporAdapter(Adapter):
             if report_id
             else None
         )
-        if note is not None and note.status_change_id:
-            return note.status_change.new_status, note.status_change.created_at
-        if note is not None and note.kind == "received":
-            return "waiting", note.created_at
+        announces = _announced(note)
+        if announces is not None:
+            return announces
         report = Report.objects.filter(pk=report_id).first() if report_id else None
         return (report.status if report else "waiting"), timezone.now()
+
+
+def _announced(note) -> tuple | None:
+    """The status a notification announces and when, from the notification itself (its status change; "received"
+    announces Menunggu): None when only its report's current status can say."""
+    if note is not None and note.status_change_id:
+        return note.status_change.new_status, note.status_change.created_at
+    if note is not None and note.kind == "received":
+        return "waiting", note.created_at
+    return None
