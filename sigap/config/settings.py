@@ -150,6 +150,17 @@ STORAGES = {
     "default": object_storage(os.environ)
     or {"BACKEND": "django.core.files.storage.FileSystemStorage", "OPTIONS": {"location": str(SIGAP_HOME / "media")}},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
+    # the vault's large ciphertexts (photo originals, encrypted in the process; their keys stay in the database):
+    # the bucket under SIGAP_S3_VAULT_PREFIX, else $SIGAP_HOME/vault, each file synced to disk before it counts
+    "vault": object_storage(os.environ, prefix_var="SIGAP_S3_VAULT_PREFIX", prefix="vault")
+    or {
+        "BACKEND": "sigap.privacy.blobfiles.DurableFileSystemStorage",
+        "OPTIONS": {
+            "location": str(SIGAP_HOME / "vault"),
+            "file_permissions_mode": 0o600,
+            "directory_permissions_mode": 0o700,
+        },
+    },
 }
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = DEBUG
@@ -210,6 +221,10 @@ SIGAP_REFUSAL_RENDERERS = {
 # Vault master key: base64 (urlsafe) 32 bytes. Embedded default: a generated file under SIGAP_HOME.
 SIGAP_VAULT_KEY = os.environ.get("SIGAP_VAULT_KEY", "")
 SIGAP_VAULT_KEY_FILE = os.environ.get("SIGAP_VAULT_KEY_FILE", str(SIGAP_HOME / "vault.key"))
+# A vault blob whose ciphertext is larger than this goes to STORAGES["vault"] instead of its database row (a
+# photo original: megabytes a PostgreSQL row would write twice, to its table and to its WAL, in the writer thread
+# every request of a process waits on); smaller ones (a conversation's state) stay in the row.
+SIGAP_VAULT_INLINE_MAX_BYTES = int(os.environ.get("SIGAP_VAULT_INLINE_MAX_BYTES", str(64 * 1024)))
 
 # The city this instance serves: its province code (region list), public number prefix.
 SIGAP_PROVINCE = os.environ.get("SIGAP_PROVINCE", "31")

@@ -12,6 +12,12 @@ served through Sigap's access-checked endpoints, which read them through the sto
 | ``SIGAP_S3_REGION`` | region name (AWS: the bucket's region) |
 | ``SIGAP_S3_ACCESS_KEY`` / ``SIGAP_S3_SECRET_KEY`` | credentials (else boto3's usual chain: instance role, ...) |
 | ``SIGAP_S3_PREFIX`` | key prefix inside the bucket (default ``media``) |
+| ``SIGAP_S3_VAULT_PREFIX`` | key prefix of the vault's encrypted originals (default ``vault``; see below) |
+
+The vault's large ciphertexts (photos exactly as uploaded, encrypted before they leave the process) go to
+``STORAGES["vault"]``: the same bucket under their own prefix, or ``$SIGAP_HOME/vault`` without a bucket. Their
+data keys stay in the database (``privacy.VaultBlob``), so neither the bucket alone nor the database alone reads
+one.
 | ``SIGAP_S3_ADDRESSING`` | ``path`` or ``virtual`` (default ``path`` with an endpoint, else boto3's choice) |
 """
 
@@ -20,8 +26,11 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 
-def object_storage(env: Mapping[str, str]) -> dict | None:
-    """The STORAGES["default"] entry for the object store the environment names, or None (local files)."""
+def object_storage(
+    env: Mapping[str, str], *, prefix_var: str = "SIGAP_S3_PREFIX", prefix: str = "media"
+) -> dict | None:
+    """The STORAGES entry for the object store the environment names, or None (local files). ``prefix_var`` names
+    the variable holding the key prefix, ``prefix`` is its default (photos: media; the vault: vault)."""
     bucket = env.get("SIGAP_S3_BUCKET", "").strip()
     if not bucket:
         return None
@@ -32,7 +41,7 @@ def object_storage(env: Mapping[str, str]) -> dict | None:
         "region_name": env.get("SIGAP_S3_REGION", "").strip() or None,
         "access_key": env.get("SIGAP_S3_ACCESS_KEY") or None,
         "secret_key": env.get("SIGAP_S3_SECRET_KEY") or None,
-        "location": env.get("SIGAP_S3_PREFIX", "media").strip("/"),
+        "location": (env.get(prefix_var, "").strip() or prefix).strip("/"),
         "default_acl": None,  # objects stay private: the bucket's own policy applies
         "querystring_auth": True,  # never a public URL (Sigap does not hand out storage URLs anyway)
         "file_overwrite": False,  # a name already taken gets a suffix, as on disk

@@ -195,6 +195,9 @@ class _Prepared:
     warnings: tuple[dict, ...]
     confidence: float | None
     idempotency: object = None
+    # the photos' originals sealed in the request's thread (a photo's ciphertext already in the vault's file
+    # storage), in the order of ``photos``; their rows are written with the report
+    originals: list[vault.SealedBlob] = field(default_factory=list)
 
 
 def _prepare(sub: Submission, *, actor, actor_kind: str, now: datetime | None) -> _Prepared:
@@ -289,6 +292,8 @@ def _prepare(sub: Submission, *, actor, actor_kind: str, now: datetime | None) -
         warnings=warnings,
         confidence=confidence,
         idempotency=sub.idempotency,
+        # last, once nothing can refuse the submission any more: a refused one leaves no file behind
+        originals=[vault.blob_seal(checked.original, content_type="application/octet-stream") for checked in photos],
     )
 
 
@@ -301,10 +306,7 @@ def _write(prepared: list[_Prepared]) -> list[IntakeResult]:
     refs = iter(vault.identity_store_many([p.identity for p in prepared if p.identity is not None]))
     for p in prepared:
         p.new.reporter_ref = next(refs) if p.identity is not None else ""
-        p.new.photos = [
-            (checked, vault.blob_store(checked.original, content_type="application/octet-stream"))
-            for checked in p.photos
-        ]
+        p.new.photos = [(checked, vault.blob_insert(sealed)) for checked, sealed in zip(p.photos, p.originals)]
     created = report_services.reports_create([p.new for p in prepared])
     results = [
         IntakeResult(
@@ -331,9 +333,13 @@ def report_submit(
     Outside a transaction of the caller, reports filed at the same moment by other threads are written
     together with this one (``groupcommit``); it returns only after the commit either way."""
     prepared = _prepare(sub, actor=actor, actor_kind=actor_kind, now=now)
-    if groupcommit.enabled():
-        return groupcommit.submit(prepared, write_batch)
-    return _write_one(prepared)
+    try:
+        if groupcommit.enabled():
+            return groupcommit.submit(prepared, write_batch)
+        return _write_one(prepared)
+    except BaseException:
+        vault.blob_discard(prepared.originals)  # only files whose rows are not stored
+        raise
 
 
 def report_submit_many(
@@ -351,8 +357,10 @@ def report_submit_many(
         except DomainError as exc:
             results[i] = exc
     if ready:
-        for (i, _p), outcome in zip(ready, write_batch([p for _i, p in ready])):
+        for (i, p), outcome in zip(ready, write_batch([p for _i, p in ready])):
             results[i] = outcome
+            if isinstance(outcome, DomainError):
+                vault.blob_discard(p.originals)
     return results
 
 

@@ -32,7 +32,10 @@ class IdentityRecord(models.Model):
 class VaultBlob(models.Model):
     """An encrypted original (e.g. a reporter's photo exactly as uploaded, metadata and all).
 
-    Same envelope scheme as IdentityRecord: its own data key, wrapped by the master key.
+    Same envelope scheme as IdentityRecord: its own data key, wrapped by the master key. A small ciphertext
+    (a conversation's state) is kept in the row; a large one (a photo) is written to the vault's file storage
+    (``STORAGES["vault"]``: a directory, or an object store) under ``stored_as``, and ``ciphertext`` stays empty.
+    The data key never leaves this row, so a stored ciphertext without its row can never be read.
     """
 
     ref = models.CharField(max_length=64, unique=True)
@@ -40,6 +43,7 @@ class VaultBlob(models.Model):
     wrapped_key = models.BinaryField(null=True)
     nonce = models.BinaryField()
     ciphertext = models.BinaryField()
+    stored_as = models.CharField(max_length=200, blank=True, default="")
     content_type = models.CharField(max_length=60, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     destroyed_at = models.DateTimeField(null=True, blank=True)

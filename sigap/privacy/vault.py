@@ -118,7 +118,7 @@ def _seal(ref: str, plaintext: bytes) -> tuple[str, bytes, bytes, bytes]:
     return mk.key_id, aes_key_wrap(mk.key, data_key), nonce, ciphertext
 
 
-def _unseal(record: IdentityRecord | VaultBlob) -> bytes | None:
+def _unseal(record: IdentityRecord | VaultBlob, ciphertext: bytes | None = None) -> bytes | None:
     if record.wrapped_key is None:
         return None  # crypto-shredded
     mk = keyring().get(record.key_id)
@@ -130,7 +130,9 @@ def _unseal(record: IdentityRecord | VaultBlob) -> bytes | None:
             status=500,
         )
     data_key = aes_key_unwrap(mk.key, bytes(record.wrapped_key))
-    return AESGCM(data_key).decrypt(bytes(record.nonce), bytes(record.ciphertext), record.ref.encode())
+    if ciphertext is None:
+        ciphertext = bytes(record.ciphertext)
+    return AESGCM(data_key).decrypt(bytes(record.nonce), ciphertext, record.ref.encode())
 
 
 # --- identities -------------------------------------------------------------------------------
@@ -253,37 +255,128 @@ def identity_destroy(ref: str) -> bool:
 
 
 # --- original files (photos as uploaded) -----------------------------------------------------
+#
+# A blob is sealed first (its ref, its wrapped data key, its ciphertext) and its row written after. A large
+# ciphertext is written to the vault's file storage while sealing, so that intake does it in the request's own
+# thread, in parallel, and its group-commit writer only inserts a small row; a small one stays in the row. A
+# stored ciphertext whose row was never committed (a refused or failed write, a crash in between) can never be
+# read: its data key existed only in that row. ``blob_discard`` removes the files of a write known to have failed.
+
+
+@dataclass(frozen=True)
+class SealedBlob:
+    ref: str
+    row: dict  # VaultBlob's fields
+
+    @property
+    def stored_as(self) -> str:
+        return self.row["stored_as"]
+
+
+def _blob_files():
+    from django.core.files.storage import storages
+
+    return storages["vault"]
+
+
+def blob_seal(data: bytes, *, content_type: str = "") -> SealedBlob:
+    """Encrypt ``data`` under a new ref; a ciphertext above SIGAP_VAULT_INLINE_MAX_BYTES is written (and synced)
+    to the vault's storage now. Nothing is in the database until ``blob_insert``."""
+    ref = "vbl_" + secrets.token_urlsafe(24)
+    key_id, wrapped, nonce, ciphertext = _seal(ref, data)
+    stored_as = ""
+    if len(ciphertext) > settings.SIGAP_VAULT_INLINE_MAX_BYTES:
+        from django.core.files.base import ContentFile
+
+        # one directory per day: a directory stays small, and a day's files can be listed on their own
+        stored_as = _blob_files().save(f"{timezone.now():%Y/%m/%d}/{ref}", ContentFile(ciphertext))
+        ciphertext = b""
+    row = {
+        "ref": ref,
+        "key_id": key_id,
+        "wrapped_key": wrapped,
+        "nonce": nonce,
+        "ciphertext": ciphertext,
+        "stored_as": stored_as,
+        "content_type": content_type,
+    }
+    return SealedBlob(ref=ref, row=row)
+
+
+def blob_insert(sealed: SealedBlob) -> str:
+    """Write a sealed blob's row (in the caller's transaction); returns its ref."""
+    # an inline ciphertext as a binary parameter, not an escaped literal (``sigap.core.binary``)
+    insert_row(VaultBlob, sealed.row)
+    return sealed.ref
+
+
+def blob_discard(sealed: list[SealedBlob]) -> int:
+    """Remove the stored files of sealed blobs whose rows are not in the database (the write that would have
+    inserted them failed or was refused). A file whose row is there is kept, and every file when the database
+    cannot say: a report whose COMMIT answer was lost may hold them. Returns how many files were removed."""
+    stored = {s.ref: s.stored_as for s in sealed if s.stored_as}
+    if not stored:
+        return 0
+    try:
+        present = set(VaultBlob.objects.filter(ref__in=list(stored)).values_list("ref", flat=True))
+    except Exception as exc:  # noqa: BLE001 - unknown: keep them (unreadable without their rows anyway)
+        log.warning("vault: kept %d stored ciphertexts of a failed write (%s)", len(stored), type(exc).__name__)
+        return 0
+    removed = 0
+    for ref, name in stored.items():
+        if ref not in present:
+            removed += _blob_file_delete(name)
+    return removed
+
+
+def _blob_file_delete(name: str) -> int:
+    try:
+        _blob_files().delete(name)
+        return 1
+    except Exception as exc:  # noqa: BLE001 - the data key is gone or was never stored: unreadable either way
+        log.warning("vault: a stored ciphertext could not be removed (%s)", type(exc).__name__)
+        return 0
 
 
 def blob_store(data: bytes, *, content_type: str = "") -> str:
-    ref = "vbl_" + secrets.token_urlsafe(24)
-    key_id, wrapped, nonce, ciphertext = _seal(ref, data)
-    # a photo's megabytes as a binary parameter, not an escaped literal (``sigap.core.binary``)
-    insert_row(
-        VaultBlob,
-        {
-            "ref": ref,
-            "key_id": key_id,
-            "wrapped_key": wrapped,
-            "nonce": nonce,
-            "ciphertext": ciphertext,
-            "content_type": content_type,
-        },
-    )
-    return ref
+    sealed = blob_seal(data, content_type=content_type)
+    try:
+        return blob_insert(sealed)
+    except BaseException:
+        blob_discard([sealed])
+        raise
+
+
+def _blob_ciphertext(blob: VaultBlob) -> bytes | None:
+    if not blob.stored_as:
+        return bytes(blob.ciphertext)
+    try:
+        with _blob_files().open(blob.stored_as, "rb") as f:
+            return f.read()
+    except FileNotFoundError:
+        log.error("vault: the stored ciphertext of %s is missing", blob.ref)
+        return None
 
 
 def blob_read(ref: str) -> bytes | None:
     blob = VaultBlob.objects.filter(ref=ref).first()
-    return _unseal(blob) if blob is not None else None
+    if blob is None or blob.wrapped_key is None:
+        return None
+    ciphertext = _blob_ciphertext(blob)
+    return _unseal(blob, ciphertext) if ciphertext is not None else None
 
 
 def blob_destroy(ref: str) -> bool:
-    return bool(
-        VaultBlob.objects.filter(ref=ref, wrapped_key__isnull=False).update(
-            wrapped_key=None, ciphertext=b"", destroyed_at=timezone.now()
-        )
+    """Crypto-shred a blob: its wrapped data key goes; its stored file, if any, is removed once that commits."""
+    stored = VaultBlob.objects.filter(ref=ref, wrapped_key__isnull=False).values_list("stored_as", flat=True).first()
+    if stored is None:
+        return False
+    destroyed = VaultBlob.objects.filter(ref=ref, wrapped_key__isnull=False).update(
+        wrapped_key=None, ciphertext=b"", stored_as="", destroyed_at=timezone.now()
     )
+    if destroyed and stored:
+        transaction.on_commit(lambda: _blob_file_delete(stored))
+    return bool(destroyed)
 
 
 # --- key rotation -----------------------------------------------------------------------------

@@ -152,3 +152,28 @@ def test_photo_file_is_written_read_and_deleted_in_the_bucket(bucket):
     assert second.image.name != photo.image.name and len(keys(bucket)) == 2
     default_storage.delete(photo.image.name)  # how retention removes a file
     assert keys(bucket) == ["media/" + second.image.name]
+
+
+@pytest.mark.django_db
+def test_vault_originals_go_to_the_bucket_under_their_own_prefix_encrypted(
+    bucket, s3_env, settings, django_capture_on_commit_callbacks
+):
+    from sigap.privacy import vault
+    from sigap.privacy.models import VaultBlob
+
+    entry = object_storage(s3_env, prefix_var="SIGAP_S3_VAULT_PREFIX", prefix="vault")
+    assert entry["OPTIONS"]["location"] == "vault"
+    moved = object_storage({**s3_env, "SIGAP_S3_VAULT_PREFIX": "/kota/vault/"}, prefix_var="SIGAP_S3_VAULT_PREFIX")
+    assert moved["OPTIONS"]["location"] == "kota/vault"
+    settings.STORAGES = {**settings.STORAGES, "vault": entry}
+    settings.SIGAP_VAULT_INLINE_MAX_BYTES = 1024
+    original = b"\xff\xd8\xff\xe1 Exif GPS -6.2 106.8 " + os.urandom(20_000)
+    ref = vault.blob_store(original, content_type="image/jpeg")
+    name = VaultBlob.objects.get(ref=ref).stored_as
+    assert keys(bucket) == ["vault/" + name]
+    body = bucket.get_object(Bucket=BUCKET, Key="vault/" + name)["Body"].read()
+    assert b"Exif GPS" not in body and len(body) == len(original) + 16
+    assert vault.blob_read(ref) == original
+    with django_capture_on_commit_callbacks(execute=True):
+        assert vault.blob_destroy(ref)
+    assert keys(bucket) == [] and vault.blob_read(ref) is None

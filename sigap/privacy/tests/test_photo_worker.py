@@ -34,8 +34,14 @@ def upload(raw: bytes, name: str = "jalan.jpg"):
 
 
 def file_with_photo(client, raw: bytes) -> Report:
+    response = post_with_photo(client, raw)
+    assert response.status_code == 201, response.content
+    return Report.objects.get(number=response.json()["id"])
+
+
+def post_with_photo(client, raw: bytes):
     lat, lon = inner_point("31.75.07.1002")
-    response = client.post(
+    return client.post(
         URL,
         data={
             "category": "saluran-tersumbat",
@@ -45,8 +51,6 @@ def file_with_photo(client, raw: bytes) -> Report:
             "photos": upload(raw),
         },
     )
-    assert response.status_code == 201, response.content
-    return Report.objects.get(number=response.json()["id"])
 
 
 def test_the_request_stores_the_original_and_leaves_the_photo_processing(client, jpeg, photos_drain):
@@ -224,3 +228,62 @@ def test_web_requests_do_not_import_opencv():
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "False"
+
+
+def _noisy_jpeg(size=(480, 360)) -> bytes:
+    """A camera-like JPEG of a few hundred KB (noise does not compress): above the vault's inline limit."""
+    import os
+
+    buf = io.BytesIO()
+    Image.frombytes("RGB", size, os.urandom(size[0] * size[1] * 3)).save(buf, "JPEG", quality=95)
+    return buf.getvalue()
+
+
+def test_a_reports_photo_original_is_kept_in_the_vault_storage_not_in_a_database_row(client, settings):
+    from django.core.files.storage import storages
+
+    from sigap.privacy.models import VaultBlob
+
+    settings.SIGAP_PHOTO_WORKER = "manual"
+    raw = _noisy_jpeg()
+    assert len(raw) > settings.SIGAP_VAULT_INLINE_MAX_BYTES
+    report = file_with_photo(client, raw)
+    photo = report.photos.get()
+    blob = VaultBlob.objects.get(ref=photo.original_ref)
+    assert bytes(blob.ciphertext) == b"" and blob.stored_as
+    assert storages["vault"].exists(blob.stored_as) and raw[-4000:] not in _read(blob.stored_as)
+    assert vault.blob_read(photo.original_ref) == raw
+    assert photo_worker.photo_process(photo.pk) == "ready"  # the worker reads it from there
+
+
+def _read(name: str) -> bytes:
+    from django.core.files.storage import storages
+
+    with storages["vault"].open(name, "rb") as f:
+        return f.read()
+
+
+def test_a_report_whose_write_fails_leaves_no_stored_original(client, settings, monkeypatch):
+    from django.core.files.storage import storages
+
+    from sigap.core.errors import DomainError
+    from sigap.reports import services as report_services
+
+    settings.SIGAP_PHOTO_WORKER = "manual"
+    sealed = []
+    real_seal = vault.blob_seal
+
+    def seal(data, **kwargs):
+        sealed.append(real_seal(data, **kwargs))
+        return sealed[-1]
+
+    def refuse(_new):
+        raise DomainError("Ditolak.", "Refused.", code="refused_for_test", status=409)
+
+    monkeypatch.setattr(vault, "blob_seal", seal)
+    monkeypatch.setattr(report_services, "reports_create", refuse)
+    before = Report.objects.count()
+    response = post_with_photo(client, _noisy_jpeg())
+    assert response.status_code == 409 and Report.objects.count() == before
+    assert len(sealed) == 1 and sealed[0].stored_as
+    assert not storages["vault"].exists(sealed[0].stored_as)

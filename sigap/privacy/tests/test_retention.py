@@ -38,3 +38,21 @@ def test_retention_shreds_identity_and_original_photos_of_old_closed_reports(sta
     event = AccessEvent.objects.get(action="key_destroy")
     assert event.report_number == old.number and event.detail["identities"] == 1
     assert VaultBlob.objects.get(ref=blob_ref).destroyed_at is not None
+
+
+def test_retention_removes_a_stored_original_file_with_its_key(
+    staff, jpeg, settings, django_capture_on_commit_callbacks
+):
+    from django.core.files.storage import storages
+
+    settings.SIGAP_VAULT_INLINE_MAX_BYTES = 100  # the test photo's ciphertext goes to the vault storage
+    officer = staff("petugas.pb", "kel:31.75.07.1002")
+    old = submit(reporter=reporter(), photos=[("a.jpg", jpeg())]).report
+    services.report_reject(report_id=old.pk, actor=officer, reason="di luar kewenangan")
+    Report.objects.filter(pk=old.pk).update(closed_at=timezone.now() - timedelta(days=400))
+    blob = VaultBlob.objects.get(ref=old.photos.get().original_ref)
+    assert blob.stored_as and storages["vault"].exists(blob.stored_as)
+    with django_capture_on_commit_callbacks(execute=True):
+        assert retention_run(days=365)["photos"] == 1
+    assert not storages["vault"].exists(blob.stored_as)
+    assert VaultBlob.objects.get(pk=blob.pk).stored_as == ""

@@ -90,3 +90,84 @@ def test_relay_resolves_the_address_inside_the_vault_only(key_a):
     ref = vault.identity_store(payload={"channel": "web", "email": "w@example.org"})
     assert vault.contact_channel(ref) == ("email", "w@example.org")
     assert vault.contact_channel("") is None
+
+
+# --- large originals in the vault's file storage -------------------------------------------------------------
+
+
+def _noise(nbytes: int) -> bytes:
+    import os
+
+    return b"\xff\xd8\xff\xe1 Exif GPS -6.2088 106.8456 " + os.urandom(nbytes)
+
+
+def _stored_files(name: str) -> bytes:
+    from django.core.files.storage import storages
+
+    with storages["vault"].open(name, "rb") as f:
+        return f.read()
+
+
+def test_a_large_original_is_stored_encrypted_in_the_vault_storage_and_its_row_holds_only_the_key(key_a, settings):
+    settings.SIGAP_VAULT_INLINE_MAX_BYTES = 64 * 1024
+    data = _noise(200_000)
+    ref = vault.blob_store(data, content_type="image/jpeg")
+    row = VaultBlob.objects.get(ref=ref)
+    assert bytes(row.ciphertext) == b"" and row.stored_as.endswith(ref)
+    stored = _stored_files(row.stored_as)
+    assert len(stored) == len(data) + 16  # AES-GCM: the payload and its tag, nothing readable
+    assert b"Exif GPS" not in stored and data[-1000:] not in stored
+    assert vault.blob_read(ref) == data
+    # a small blob (a conversation's state) stays in its row
+    small = vault.blob_store(b'{"step": "lokasi"}', content_type="application/json")
+    assert VaultBlob.objects.get(ref=small).stored_as == "" and vault.blob_read(small) == b'{"step": "lokasi"}'
+
+
+def test_a_stored_original_cannot_be_read_without_its_row_or_under_another_ref(key_a, settings):
+    settings.SIGAP_VAULT_INLINE_MAX_BYTES = 1024
+    ref1, ref2 = vault.blob_store(_noise(5000)), vault.blob_store(_noise(5000))
+    first = VaultBlob.objects.get(ref=ref1)
+    VaultBlob.objects.filter(ref=ref2).update(stored_as=first.stored_as)  # point another row at the file
+    with pytest.raises(InvalidTag):
+        vault.blob_read(ref2)
+
+
+def test_shredding_a_stored_original_removes_its_file_once_the_shredding_commits(
+    key_a, settings, django_capture_on_commit_callbacks
+):
+    from django.core.files.storage import storages
+
+    settings.SIGAP_VAULT_INLINE_MAX_BYTES = 1024
+    ref = vault.blob_store(_noise(5000))
+    name = VaultBlob.objects.get(ref=ref).stored_as
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        assert vault.blob_destroy(ref) is True
+    assert storages["vault"].exists(name)  # not before the commit: a rolled-back shredding keeps the photo
+    for callback in callbacks:
+        callback()
+    assert not storages["vault"].exists(name)
+    row = VaultBlob.objects.get(ref=ref)
+    assert row.wrapped_key is None and row.stored_as == "" and vault.blob_read(ref) is None
+    assert vault.blob_destroy(ref) is False
+
+
+def test_discarding_a_failed_write_removes_only_the_files_whose_rows_are_missing(key_a, settings):
+    from django.core.files.storage import storages
+
+    settings.SIGAP_VAULT_INLINE_MAX_BYTES = 1024
+    written, failed = vault.blob_seal(_noise(5000)), vault.blob_seal(_noise(5000))
+    assert storages["vault"].exists(written.stored_as) and storages["vault"].exists(failed.stored_as)
+    assert not VaultBlob.objects.filter(ref__in=[written.ref, failed.ref]).exists()  # sealing writes no row
+    vault.blob_insert(written)
+    assert vault.blob_discard([written, failed]) == 1
+    assert storages["vault"].exists(written.stored_as) and not storages["vault"].exists(failed.stored_as)
+    assert vault.blob_read(written.ref) is not None
+
+
+def test_a_missing_stored_original_reads_as_missing(key_a, settings):
+    from django.core.files.storage import storages
+
+    settings.SIGAP_VAULT_INLINE_MAX_BYTES = 1024
+    ref = vault.blob_store(_noise(5000))
+    storages["vault"].delete(VaultBlob.objects.get(ref=ref).stored_as)
+    assert vault.blob_read(ref) is None
