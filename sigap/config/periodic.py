@@ -75,6 +75,12 @@ JOBS: dict[str, Job] = {
         crontab(hour=2, minute=30),
         "crypto-shred identities and original photos past SIGAP_RETENTION_DAYS",
     ),
+    "vault-sweep": Job(
+        ("vault", "sweep"),
+        crontab(hour=3, minute=30),
+        "remove the vault's stored original files that no record names (a write that failed without its "
+        "cleanup), in the day directories 2 to 9 days old",
+    ),
     "audit-verify": Job(
         ("audit", "verify"),
         crontab(hour=3, minute=0),

@@ -13,6 +13,7 @@ import secrets
 from pathlib import Path
 
 import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
 from sigap.core.files import write_secret_file
@@ -162,6 +163,8 @@ STORAGES = {
         },
     },
 }
+if STORAGES["vault"]["OPTIONS"]["location"] == STORAGES["default"]["OPTIONS"].get("location"):
+    raise ImproperlyConfigured("SIGAP_S3_VAULT_PREFIX must differ from SIGAP_S3_PREFIX (the vault's files apart)")
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = DEBUG
 

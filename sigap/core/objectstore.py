@@ -13,12 +13,12 @@ served through Sigap's access-checked endpoints, which read them through the sto
 | ``SIGAP_S3_ACCESS_KEY`` / ``SIGAP_S3_SECRET_KEY`` | credentials (else boto3's usual chain: instance role, ...) |
 | ``SIGAP_S3_PREFIX`` | key prefix inside the bucket (default ``media``) |
 | ``SIGAP_S3_VAULT_PREFIX`` | key prefix of the vault's encrypted originals (default ``vault``; see below) |
+| ``SIGAP_S3_ADDRESSING`` | ``path`` or ``virtual`` (default ``path`` with an endpoint, else boto3's choice) |
 
 The vault's large ciphertexts (photos exactly as uploaded, encrypted before they leave the process) go to
 ``STORAGES["vault"]``: the same bucket under their own prefix, or ``$SIGAP_HOME/vault`` without a bucket. Their
 data keys stay in the database (``privacy.VaultBlob``), so neither the bucket alone nor the database alone reads
 one.
-| ``SIGAP_S3_ADDRESSING`` | ``path`` or ``virtual`` (default ``path`` with an endpoint, else boto3's choice) |
 """
 
 from __future__ import annotations
@@ -41,7 +41,7 @@ def object_storage(
         "region_name": env.get("SIGAP_S3_REGION", "").strip() or None,
         "access_key": env.get("SIGAP_S3_ACCESS_KEY") or None,
         "secret_key": env.get("SIGAP_S3_SECRET_KEY") or None,
-        "location": (env.get(prefix_var, "").strip() or prefix).strip("/"),
+        "location": env.get(prefix_var, prefix).strip().strip("/"),  # set but empty: the bucket's root
         "default_acl": None,  # objects stay private: the bucket's own policy applies
         "querystring_auth": True,  # never a public URL (Sigap does not hand out storage URLs anyway)
         "file_overwrite": False,  # a name already taken gets a suffix, as on disk

@@ -3,7 +3,10 @@
 Order matters for privacy: photos are checked (header only; the worker de-identifies them after commit and
 nothing of a photo is shown before that), typed text is redacted and the identity goes to
 the vault *before* anything is written where officers can read it. One transaction: a failure at any
-step leaves nothing behind.
+step leaves nothing behind in the database. A photo's original is encrypted and its ciphertext written to the
+vault's file storage while preparing (in the request's thread); a write known to have failed before its COMMIT
+removes those files; any other (a caller that stopped waiting, a lost COMMIT answer, a caller's transaction
+rolled back, a crash) leaves them to ``sigap vault sweep``: no key for them is anywhere, so none can be read.
 """
 
 from __future__ import annotations
@@ -293,8 +296,21 @@ def _prepare(sub: Submission, *, actor, actor_kind: str, now: datetime | None) -
         confidence=confidence,
         idempotency=sub.idempotency,
         # last, once nothing can refuse the submission any more: a refused one leaves no file behind
-        originals=[vault.blob_seal(checked.original, content_type="application/octet-stream") for checked in photos],
+        originals=_sealed(photos),
     )
+
+
+def _sealed(photos: list[CheckedPhoto]) -> list[vault.SealedBlob]:
+    """Each photo's original encrypted, its ciphertext in the vault's file storage (in this, the request's,
+    thread); if one cannot be stored, those already written are removed (no row names them yet)."""
+    sealed: list[vault.SealedBlob] = []
+    try:
+        for checked in photos:
+            sealed.append(vault.blob_seal(checked.original, content_type="application/octet-stream"))
+    except BaseException:
+        vault.blob_files_remove(sealed)
+        raise
+    return sealed
 
 
 _commit = threading.local()  # .reached: the last _write of this thread got as far as its COMMIT
@@ -333,13 +349,9 @@ def report_submit(
     Outside a transaction of the caller, reports filed at the same moment by other threads are written
     together with this one (``groupcommit``); it returns only after the commit either way."""
     prepared = _prepare(sub, actor=actor, actor_kind=actor_kind, now=now)
-    try:
-        if groupcommit.enabled():
-            return groupcommit.submit(prepared, write_batch)
-        return _write_one(prepared)
-    except BaseException:
-        vault.blob_discard(prepared.originals)  # only files whose rows are not stored
-        raise
+    if groupcommit.enabled():
+        return groupcommit.submit(prepared, write_batch)
+    return _write_one(prepared)
 
 
 def report_submit_many(
@@ -357,10 +369,8 @@ def report_submit_many(
         except DomainError as exc:
             results[i] = exc
     if ready:
-        for (i, p), outcome in zip(ready, write_batch([p for _i, p in ready])):
+        for (i, _p), outcome in zip(ready, write_batch([p for _i, p in ready])):
             results[i] = outcome
-            if isinstance(outcome, DomainError):
-                vault.blob_discard(p.originals)
     return results
 
 
@@ -448,6 +458,12 @@ def _write_one(p: _Prepared) -> IntakeResult:
     try:
         return _attempt([p])[0]
     except Exception as exc:
+        if not getattr(_commit, "reached", False):
+            # failed before its COMMIT (or its savepoint was rolled back): its photos' files are named by no row.
+            # Only here, where the outcome is known, are they removed (and only those whose rows are indeed
+            # absent): a caller that stopped waiting, or a COMMIT whose answer was lost, leaves them to
+            # ``sigap vault sweep``, since the report may be stored.
+            vault.blob_discard(p.originals)
         # failed before its COMMIT, or inside the caller's transaction: nothing of it is stored
         if getattr(_commit, "reached", False) and not connection.in_atomic_block:
             done = _recover([p])

@@ -25,7 +25,7 @@ from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.core.files.base import ContentFile
-from django.db import transaction
+from django.db import DatabaseError, transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
@@ -58,7 +58,15 @@ def photo_process(photo_id: int, *, now: datetime | None = None) -> str:
     photo = Photo.objects.select_related("report").filter(pk=photo_id).first()
     if photo is None:
         return "skipped"
-    raw = vault.blob_read(photo.original_ref) if photo.original_ref else None
+    try:
+        raw = vault.blob_read(photo.original_ref) if photo.original_ref else None
+    except DatabaseError:
+        raise
+    except vault.BlobFileMissing:  # its file, not its key: perhaps a storage not mounted yet; tried again
+        return _retry_or_fail(photo, "original_file_missing")
+    except Exception as exc:  # noqa: BLE001 - the storage's errors, a vault key not loaded, a file that does not open
+        log.warning("photos: photo %s: original not readable (%s)", photo.pk, type(exc).__name__)
+        return _retry_or_fail(photo, getattr(exc, "code", None) or type(exc).__name__)
     if raw is None:  # destroyed by retention, or never stored: nothing to make a copy from
         return _fail(photo, "original_missing")
     try:

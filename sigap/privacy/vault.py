@@ -329,6 +329,13 @@ def blob_discard(sealed: list[SealedBlob]) -> int:
     return removed
 
 
+def blob_files_remove(sealed: list[SealedBlob]) -> None:
+    """Remove the stored files of sealed blobs whose rows were never written (the caller knows)."""
+    for s in sealed:
+        if s.stored_as:
+            _blob_file_delete(s.stored_as)
+
+
 def _blob_file_delete(name: str) -> int:
     try:
         _blob_files().delete(name)
@@ -339,6 +346,8 @@ def _blob_file_delete(name: str) -> int:
 
 
 def blob_store(data: bytes, *, content_type: str = "") -> str:
+    """Seal and insert in one go (in the caller's transaction). A stored file whose row is rolled back with the
+    caller's transaction later stays until ``blob_files_sweep``: it cannot be read."""
     sealed = blob_seal(data, content_type=content_type)
     try:
         return blob_insert(sealed)
@@ -347,7 +356,48 @@ def blob_store(data: bytes, *, content_type: str = "") -> str:
         raise
 
 
-def _blob_ciphertext(blob: VaultBlob) -> bytes | None:
+class BlobFileMissing(Exception):
+    """A live blob's stored ciphertext is not in the vault's storage (a volume not mounted, a lost file)."""
+
+
+def blob_files_sweep(*, oldest_days: int = 9, newest_days: int = 2, now=None) -> dict[str, int]:
+    """Remove the vault's stored files that no live row names, in the day directories ``newest_days`` to
+    ``oldest_days`` days old: files of writes that failed without their cleanup (a crash between the file and
+    the COMMIT) or of shreddings whose removal after commit failed. None of them can be read (their data keys
+    were never stored, or are gone), so this frees space only. A file younger than ``newest_days`` days is never
+    looked at: its report may still be on its way to the database. Cost: the listed days' files, not history."""
+    from datetime import timedelta
+
+    files = _blob_files()
+    now = now or timezone.now()
+    counts = {"days": 0, "files": 0, "kept": 0, "removed": 0}
+    for age in range(max(newest_days, 1), max(oldest_days, newest_days) + 1):
+        day = f"{now - timedelta(days=age):%Y/%m/%d}"
+        try:
+            _dirs, names = files.listdir(day)
+        except FileNotFoundError:
+            continue
+        counts["days"] += 1
+        for start in range(0, len(names), 500):
+            chunk = [f"{day}/{name}" for name in names[start : start + 500]]
+            # a file is named by its blob's ref (the storage adds "_xxxxxxx" only if the name were taken)
+            refs = {name for name in names[start : start + 500]}
+            refs |= {name[:-8] for name in refs if len(name) > 8 and name[-8] == "_"}
+            live = set(
+                VaultBlob.objects.filter(ref__in=list(refs), wrapped_key__isnull=False)
+                .exclude(stored_as="")
+                .values_list("stored_as", flat=True)
+            )
+            for path in chunk:
+                counts["files"] += 1
+                if path in live:
+                    counts["kept"] += 1
+                else:
+                    counts["removed"] += _blob_file_delete(path)
+    return counts
+
+
+def _blob_ciphertext(blob: VaultBlob) -> bytes:
     if not blob.stored_as:
         return bytes(blob.ciphertext)
     try:
@@ -355,15 +405,16 @@ def _blob_ciphertext(blob: VaultBlob) -> bytes | None:
             return f.read()
     except FileNotFoundError:
         log.error("vault: the stored ciphertext of %s is missing", blob.ref)
-        return None
+        raise BlobFileMissing(blob.ref) from None
 
 
 def blob_read(ref: str) -> bytes | None:
+    """The original, or None if there is no such blob or it was shredded. Raises ``BlobFileMissing`` when its
+    stored file cannot be found (possibly for a while: a storage not mounted), and the storage's own errors."""
     blob = VaultBlob.objects.filter(ref=ref).first()
     if blob is None or blob.wrapped_key is None:
         return None
-    ciphertext = _blob_ciphertext(blob)
-    return _unseal(blob, ciphertext) if ciphertext is not None else None
+    return _unseal(blob, _blob_ciphertext(blob))
 
 
 def blob_destroy(ref: str) -> bool:

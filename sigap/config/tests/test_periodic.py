@@ -26,6 +26,7 @@ def test_beat_schedule_is_shipped_with_the_celery_app():
         ("outbox", "sweep"),
         ("timeouts", "run"),
         ("retention", "run"),
+        ("vault", "sweep"),
         ("audit", "verify"),
         ("audit", "checkpoint"),
     } <= commands

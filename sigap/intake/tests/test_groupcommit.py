@@ -132,3 +132,69 @@ def test_inside_a_callers_transaction_the_report_is_part_of_it(quiet_reference):
         raise RuntimeError("the channel failed to store its inbound message")
     assert not Report.objects.exists() and not IdentityRecord.objects.exists()
     assert groupcommit.stats()["reports"] == 0  # never went through the writer
+
+
+def _with_photo(sub: Submission) -> Submission:
+    from sigap.privacy.tests.test_photo_worker import noisy_jpeg
+
+    sub.photos = [("got.jpg", noisy_jpeg())]
+    return sub
+
+
+def _sealed_files(monkeypatch) -> list:
+    from sigap.privacy import vault
+
+    sealed = []
+    real = vault.blob_seal
+
+    def seal(data, **kwargs):
+        sealed.append(real(data, **kwargs))
+        return sealed[-1]
+
+    monkeypatch.setattr(vault, "blob_seal", seal)
+    return sealed
+
+
+def test_a_caller_that_stops_waiting_does_not_cost_its_stored_report_the_original(
+    quiet_reference, monkeypatch, settings
+):
+    from django.core.files.storage import storages
+
+    from sigap.privacy import vault
+
+    settings.SIGAP_PHOTO_WORKER = "manual"
+    settings.SIGAP_INTAKE_WAIT_SECONDS = 0.3
+    sealed = _sealed_files(monkeypatch)
+    real = intake._write
+
+    def slow(prepared):
+        time.sleep(1.0)  # the caller gives up meanwhile; the writer goes on and commits
+        return real(prepared)
+
+    monkeypatch.setattr(intake, "_write", slow)
+    with pytest.raises(DomainError):
+        report_submit(_with_photo(_sub(quiet_reference, 0)))
+    groupcommit.stop()  # the writer finishes its batch
+    photo = Report.objects.get().photos.get()
+    assert storages["vault"].exists(sealed[0].stored_as)
+    assert vault.blob_read(photo.original_ref)[:2] == b"\xff\xd8"
+
+
+def test_a_submission_refused_in_a_batch_leaves_no_photo_file_and_the_others_keep_theirs(
+    quiet_reference, monkeypatch, settings
+):
+    from django.core.files.storage import storages
+
+    settings.SIGAP_PHOTO_WORKER = "manual"
+    taken = report_submit(_sub(quiet_reference, 6)).tracking_code
+    sizes = _hold_first_batch(monkeypatch, 2)
+    codes = iter(["AAAA-BBBB-CCCC", "DDDD-EEEE-FFFF", taken, "GGGG-HHHH-JJJJ", taken])
+    monkeypatch.setattr(report_services, "_new_tracking_code", lambda: next(codes))
+    sealed = _sealed_files(monkeypatch)
+    results = _file_concurrently([_with_photo(_sub(quiet_reference, k)) for k in range(3)])
+    assert sizes[:2] == [1, 2] and len(sealed) == 3
+    refused = [r for r in results if isinstance(r, DomainError)]
+    assert len(refused) == 1
+    kept = {s.ref for s in sealed if storages["vault"].exists(s.stored_as)}
+    stored = set(Report.objects.exclude(photos=None).values_list("photos__original_ref", flat=True))
+    assert len(stored) == 2 and kept == stored  # exactly the filed reports' originals remain

@@ -230,7 +230,7 @@ def test_web_requests_do_not_import_opencv():
     assert out.stdout.strip() == "False"
 
 
-def _noisy_jpeg(size=(480, 360)) -> bytes:
+def noisy_jpeg(size=(480, 360)) -> bytes:
     """A camera-like JPEG of a few hundred KB (noise does not compress): above the vault's inline limit."""
     import os
 
@@ -245,7 +245,7 @@ def test_a_reports_photo_original_is_kept_in_the_vault_storage_not_in_a_database
     from sigap.privacy.models import VaultBlob
 
     settings.SIGAP_PHOTO_WORKER = "manual"
-    raw = _noisy_jpeg()
+    raw = noisy_jpeg()
     assert len(raw) > settings.SIGAP_VAULT_INLINE_MAX_BYTES
     report = file_with_photo(client, raw)
     photo = report.photos.get()
@@ -283,7 +283,28 @@ def test_a_report_whose_write_fails_leaves_no_stored_original(client, settings, 
     monkeypatch.setattr(vault, "blob_seal", seal)
     monkeypatch.setattr(report_services, "reports_create", refuse)
     before = Report.objects.count()
-    response = post_with_photo(client, _noisy_jpeg())
+    response = post_with_photo(client, noisy_jpeg())
     assert response.status_code == 409 and Report.objects.count() == before
     assert len(sealed) == 1 and sealed[0].stored_as
     assert not storages["vault"].exists(sealed[0].stored_as)
+
+
+def test_a_missing_original_file_is_tried_again_not_failed_at_once(client, settings):
+    from django.core.files.storage import storages
+
+    from sigap.privacy.models import VaultBlob
+
+    settings.SIGAP_PHOTO_WORKER = "manual"
+    settings.SIGAP_PHOTO_MAX_ATTEMPTS = 3
+    report = file_with_photo(client, noisy_jpeg())
+    photo = report.photos.get()
+    name = VaultBlob.objects.get(ref=photo.original_ref).stored_as
+    kept = _read(name)
+    storages["vault"].delete(name)  # the vault's volume not mounted yet on this worker
+    assert photo_worker.photo_process(photo.pk) == "retry"
+    photo.refresh_from_db()
+    assert photo.state == Photo.State.PROCESSING and photo.last_error == "original_file_missing"
+    from django.core.files.base import ContentFile
+
+    assert storages["vault"].save(name, ContentFile(kept)) == name  # mounted again
+    assert photo_worker.photo_process(photo.pk) == "ready"

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import io
+
 import pytest
 from cryptography.exceptions import InvalidTag
 
@@ -164,10 +166,47 @@ def test_discarding_a_failed_write_removes_only_the_files_whose_rows_are_missing
     assert vault.blob_read(written.ref) is not None
 
 
-def test_a_missing_stored_original_reads_as_missing(key_a, settings):
+def test_a_missing_stored_file_is_said_apart_from_a_shredded_original(key_a, settings):
     from django.core.files.storage import storages
 
     settings.SIGAP_VAULT_INLINE_MAX_BYTES = 1024
     ref = vault.blob_store(_noise(5000))
     storages["vault"].delete(VaultBlob.objects.get(ref=ref).stored_as)
-    assert vault.blob_read(ref) is None
+    with pytest.raises(vault.BlobFileMissing):  # perhaps for a while (a storage not mounted): not "shredded"
+        vault.blob_read(ref)
+    assert vault.blob_destroy(ref) and vault.blob_read(ref) is None
+
+
+def test_the_sweep_removes_old_files_no_live_record_names_and_keeps_the_rest(key_a, settings, monkeypatch):
+    from datetime import timedelta
+
+    from django.core.files.base import ContentFile
+    from django.core.files.storage import storages
+    from django.core.management import call_command
+    from django.utils import timezone
+
+    settings.SIGAP_VAULT_INLINE_MAX_BYTES = 1024
+    files = storages["vault"]
+    now = timezone.now()
+    four_days_ago = now - timedelta(days=4)
+    monkeypatch.setattr(vault.timezone, "now", lambda: four_days_ago)
+    live = vault.blob_store(_noise(5000))  # a report's original, four days old
+    shredded = vault.blob_store(_noise(5000))
+    orphan = vault.blob_seal(_noise(5000))  # its write never committed (a crash before the COMMIT)
+    monkeypatch.setattr(vault.timezone, "now", lambda: now)
+    shredded_name = VaultBlob.objects.get(ref=shredded).stored_as
+    VaultBlob.objects.filter(ref=shredded).update(wrapped_key=None, stored_as="")  # its removal after commit failed
+    today = vault.blob_seal(_noise(5000))  # today's: its report may still be on its way: never looked at
+    twenty_days = files.save(f"{now - timedelta(days=20):%Y/%m/%d}/vbl_lost", ContentFile(b"x"))
+    live_name = VaultBlob.objects.get(ref=live).stored_as
+
+    counts = vault.blob_files_sweep(now=now)
+    assert counts["kept"] >= 1 and counts["removed"] >= 2
+    assert files.exists(live_name) and vault.blob_read(live) is not None
+    assert not files.exists(orphan.stored_as) and not files.exists(shredded_name)
+    assert files.exists(today.stored_as)
+    assert files.exists(twenty_days)  # older than the window: only when asked
+    out = io.StringIO()
+    call_command("vault", "sweep", "--oldest-days", "30", stdout=out)
+    assert "removed" in out.getvalue()
+    assert not files.exists(twenty_days) and files.exists(live_name) and vault.blob_read(live) is not None

@@ -7,15 +7,25 @@ from sigap.privacy.models import IdentityRecord, VaultBlob
 class Command(BaseCommand):
     help = (
         "The identity vault. 'new-key' prints a fresh master key; 'rotate' re-wraps every data key under the "
-        "current master key (put the previous key in SIGAP_VAULT_OLD_KEYS first); 'status' counts records per key."
+        "current master key (put the previous key in SIGAP_VAULT_OLD_KEYS first); 'status' counts records per key; "
+        "'sweep' removes stored original files that no record names (a failed write's, unreadable anyway) in the "
+        "day directories 2 to 9 days old (--oldest-days to look further back)."
     )
 
     def add_arguments(self, parser):
-        parser.add_argument("action", choices=["new-key", "rotate", "status"])
+        parser.add_argument("action", choices=["new-key", "rotate", "status", "sweep"])
+        parser.add_argument("--oldest-days", type=int, default=9, help="sweep: the oldest day directory looked at")
 
     def handle(self, *args, action: str, **options):
         if action == "new-key":
             self.stdout.write(vault.generate_master_key())
+            return
+        if action == "sweep":
+            counts = vault.blob_files_sweep(oldest_days=options["oldest_days"])
+            self.stdout.write(
+                f"Vault files: {counts['days']} day directories, {counts['files']} files, {counts['kept']} kept, "
+                f"{counts['removed']} removed (named by no record)."
+            )
             return
         if action == "rotate":
             counts = vault.rotate()
