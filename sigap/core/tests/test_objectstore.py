@@ -92,6 +92,11 @@ def test_local_files_unless_a_bucket_is_named():
     entry = object_storage({"SIGAP_S3_BUCKET": "b", "SIGAP_S3_ENDPOINT": "https://objects.example"})
     assert entry["BACKEND"] == "storages.backends.s3.S3Storage"
     assert entry["OPTIONS"]["default_acl"] is None and entry["OPTIONS"]["addressing_style"] == "path"
+    assert entry["OPTIONS"]["location"] == "media"
+    # a prefix set but empty is the bucket's root (installations that keep photos there), not the default
+    assert object_storage({"SIGAP_S3_BUCKET": "b", "SIGAP_S3_PREFIX": ""})["OPTIONS"]["location"] == ""
+    vault_entry = object_storage({"SIGAP_S3_BUCKET": "b"}, prefix_var="SIGAP_S3_VAULT_PREFIX", prefix="vault")
+    assert vault_entry["OPTIONS"]["location"] == "vault"
 
 
 def test_settings_select_the_object_store_from_the_environment(s3_env, tmp_path):
@@ -177,3 +182,20 @@ def test_vault_originals_go_to_the_bucket_under_their_own_prefix_encrypted(
     with django_capture_on_commit_callbacks(execute=True):
         assert vault.blob_destroy(ref)
     assert keys(bucket) == [] and vault.blob_read(ref) is None
+
+
+def test_the_vault_prefix_must_differ_from_the_photos_prefix(tmp_path):
+    env = {
+        **os.environ,
+        "SIGAP_S3_BUCKET": "b",
+        "SIGAP_S3_PREFIX": "shared",
+        "SIGAP_S3_VAULT_PREFIX": "shared/",
+        "SIGAP_HOME": str(tmp_path),
+        "DATABASE_URL": "",
+        "DJANGO_SETTINGS_MODULE": "sigap.config.settings",
+        "PYTHONPATH": os.pathsep.join(sys.path),
+    }
+    out = subprocess.run(
+        [sys.executable, "-c", "import django; django.setup()"], env=env, capture_output=True, text=True
+    )
+    assert out.returncode != 0 and "SIGAP_S3_VAULT_PREFIX must differ" in out.stderr
