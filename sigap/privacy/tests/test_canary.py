@@ -305,6 +305,34 @@ def test_a_database_dump_reveals_no_identity(canary_reports):
     assert_clean(text, "database dump")
 
 
+@pytest.fixture
+def originals_in_files(settings):
+    settings.SIGAP_VAULT_INLINE_MAX_BYTES = 0  # every original's ciphertext in the vault's file storage
+
+
+def test_the_vault_files_and_their_rows_reveal_nothing_without_the_master_key(originals_in_files, canary_reports):
+    """Whoever reads the vault's directory or bucket (and the database with it) sees no identity marker, none
+    of the photo's EXIF and none of its bytes; a file's name is only its day and its blob's random ref."""
+    import re
+
+    from django.core.files.storage import storages
+
+    from sigap.privacy.models import VaultBlob
+
+    numbers, original_photo = canary_reports
+    photo_refs = set(
+        Report.objects.filter(number__in=numbers).exclude(photos=None).values_list("photos__original_ref", flat=True)
+    )
+    stored = list(VaultBlob.objects.exclude(stored_as="").values_list("ref", "stored_as"))
+    assert photo_refs and photo_refs <= {ref for ref, _name in stored}  # the originals really are files
+    for ref, name in stored:
+        assert re.fullmatch(rf"\d{{4}}/\d{{2}}/\d{{2}}/{re.escape(ref)}", name)
+        with storages["vault"].open(name, "rb") as fh:
+            data = fh.read()
+        assert_clean(data, "vault file")
+        assert b"Exif" not in data and original_photo[100:4000] not in data
+
+
 def test_stored_photos_carry_no_metadata(canary_reports):
     numbers, original_photo = canary_reports
     report = Report.objects.get(number=numbers[0])
