@@ -473,6 +473,11 @@ def _advance(conv: Conversation, data: dict, inbound: Inbound):
     return _file(conv, data)
 
 
+def contacts_for_redaction(identity: dict) -> dict:
+    """The sender's address on the channel (number, email or handle), for an anonymous report's redaction only."""
+    return {key: identity[key] for key in ("phone", "email", "handle") if identity.get(key)}
+
+
 def _file(conv: Conversation, data: dict):
     from .services import Reporter, Submission, report_submit
 
@@ -491,6 +496,7 @@ def _file(conv: Conversation, data: dict):
         photos=[p for p in photos if p[1]],
         notify_received=False,
         known_names=(identity.get("name", ""),) if anonymous and identity.get("name") else (),
+        known_contacts=contacts_for_redaction(identity) if anonymous else {},
     )
     try:
         with transaction.atomic():

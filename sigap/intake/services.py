@@ -71,6 +71,9 @@ class Submission:
     allow_no_location: bool = False  # channels that may bring only text: the report goes to the triage desk
     # names the channel knows but does not keep (an anonymous reporter's chat profile name): still redacted
     known_names: tuple[str, ...] = ()
+    # the same for an anonymous reporter's address on the channel ("phone", "email", "handle": their WhatsApp
+    # number, their email): taken out of what they wrote, never stored
+    known_contacts: dict = field(default_factory=dict)
     # an API client's Idempotency-Key (``idempotency.Claim``): recorded in the report's own transaction
     idempotency: object = None
 
@@ -119,6 +122,7 @@ def _texts(sub: Submission):
         ("reporter.nik", reporter.nik),
     )
     yield from (("known_names", name) for name in sub.known_names)
+    yield from ((f"known_contacts.{key}", str(value)) for key, value in sub.known_contacts.items())
     yield from (("photos", filename) for filename, _raw in sub.photos)
 
 
@@ -260,7 +264,14 @@ def _prepare(sub: Submission, *, actor, actor_kind: str, now: datetime | None) -
     )
     # everything the reporter typed passes the one door, with what we know of them (even when not kept:
     # an anonymous reporter who still gave a name has it taken out of the text, and nothing of it is stored)
-    terms = {"name": reporter.name, "phone": reporter.phone, "email": reporter.email, "nik": reporter.nik}
+    known = sub.known_contacts
+    terms = {
+        "name": reporter.name,
+        "phone": reporter.phone or known.get("phone", ""),
+        "email": reporter.email or known.get("email", ""),
+        "nik": reporter.nik,
+        "handle": known.get("handle", ""),
+    }
     redacted = door.for_officers(sub.description.strip(), identity=terms, names=sub.known_names)
     redacted_address = door.for_officers(sub.address.strip(), identity=terms, names=sub.known_names)
     new = report_services.NewReport(

@@ -23,12 +23,13 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 from . import vault
-from .redaction import PLACEHOLDER, Redacted, redact
+from .redaction import PLACEHOLDER, Redacted, fold_in_place, redact
 
 __all__ = ["Known", "for_officers", "known_from_identity"]
 
-# A run of digits with the separators people put between them (spaces, dots, dashes, brackets, a leading +).
-_DIGIT_RUN = re.compile(r"\+?\d(?:[\s.\-()/]{0,3}\d)+")
+# A run of digits with the separators people put between them (spaces, however many, dots, dashes, "_",
+# brackets, a leading +), read on the folded copy where every Unicode dash is "-" and every space " ".
+_DIGIT_RUN = re.compile(r"\+?\d(?:\s*(?:[.\-()/_]{1,3}\s*)?\d)+")
 # Digits spelled in Indonesian (and the English a few reporters use), separated by spaces, commas or dashes.
 _WORD_DIGITS = {
     "nol": "0",
@@ -134,32 +135,10 @@ def _is_known_number(digits: str, known: Known) -> str | None:
     return None
 
 
-def _fold_in_place(text: str) -> str:
-    """``text`` as the reporter's own values are looked for in it, exactly as long as ``text`` (a position in it is
-    the same position in ``text``, where the cut is made): each character in its compatibility form (NFKC:
-    fullwidth "ＲＡＴＮＡ＠" is "ratna@"), any script's decimal digit as an ASCII digit ("٠٨١٢" is "0812"), then
-    lowercased — each step only where the character stays one character (``str.lower`` turns "İ" into two,
-    which moved every cut after it)."""
-    if text.isascii():
-        return text.lower()
-    out = []
-    for c in text:
-        if not c.isascii():
-            digit = unicodedata.decimal(c, None)
-            if digit is not None:
-                out.append(str(digit))
-                continue
-            compatible = unicodedata.normalize("NFKC", c)
-            c = compatible if len(compatible) == 1 else c
-        low = c.lower()
-        out.append(low if len(low) == 1 else c)
-    return "".join(out)
-
-
 def _known_values(text: str, known: Known, found: dict[str, int]) -> str:
     """Replace the reporter's own phone, NIK, email and handle wherever and however they are written."""
     spans: list[tuple[int, int, str]] = []
-    folded = _fold_in_place(text)  # looked for here, cut from ``text``
+    folded = fold_in_place(text, lower=True)  # looked for here, cut from ``text``
     if known.phones or known.numbers:
         for m in _DIGIT_RUN.finditer(folded):
             kind = _is_known_number(_NON_DIGIT.sub("", m.group(0)), known)
@@ -209,7 +188,9 @@ def for_officers(
         identity = vault.identity_redaction_terms(reporter_ref)
     known = known_from_identity(identity, names=names)
     found: dict[str, int] = {}
-    text = _known_values(text or "", known, found) if known else (text or "")
+    # composed (NFC): an accent typed as its own mark reads, and is matched, as the accented letter
+    text = unicodedata.normalize("NFC", text or "")
+    text = _known_values(text, known, found) if known else text
     result = redact(text, names=known.names)
     for kind, count in found.items():
         result.found[kind] = result.found.get(kind, 0) + count

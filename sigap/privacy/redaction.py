@@ -91,8 +91,10 @@ The result is idempotent: placeholders contain nothing any rule matches.
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 
 import phonenumbers
@@ -1081,7 +1083,7 @@ def _joined_names(text: str, spans: list[tuple[int, int, str]], add: Callable[[s
 
 
 _ANY_DIGIT = re.compile(r"\d")  # the same characters as str.isdigit() for the digits that matter here
-_WORD = re.compile(r"\w+(?:['’]\w+)*")
+_WORD = re.compile(r"\w+(?:'\w+)*")  # on the folded copy, where every apostrophe is "'"
 
 
 def _reporter_names(text: str, names: Iterable[str], add: Callable[[str, int, int], None]) -> None:
@@ -1095,7 +1097,13 @@ def _reporter_names(text: str, names: Iterable[str], add: Callable[[str, int, in
         if len(tokens) > 1 or len(tokens[0]) >= 3:
             fulls.add(tokens)  # a one-word name is treated like a part below
         for low in tokens:
-            if len(low) < 3 or low in _HON_TOKENS_LOWER or low in _FUNCTION or low in _ROLES or not low.isalpha():
+            if (
+                len(low) < 3
+                or low in _HON_TOKENS_LOWER
+                or low in _FUNCTION
+                or low in _ROLES
+                or not low.replace("'", "").isalpha()  # "Ma'ruf", "Syafi'i", "Nur'aini" are names too
+            ):
                 continue
             parts[low] = _is_common(low)
     if not fulls:
@@ -1389,9 +1397,59 @@ _DIGIT_WORD_STEMS = (
 _NIK_CUE_BEFORE = re.compile(r"(?i)\b(?:nik|ktp|kk|nomor[ \t]+induk)\b[^\d\n]{0,20}$")
 
 
+_APOSTROPHES = frozenset("\u2019\u2018\u02bc\u00b4\u0060\u2032")  # ’ ‘ ʼ ´ ` ′: what phones type for "'"
+
+
+@lru_cache(maxsize=4096)
+def _fold_char(c: str) -> str:
+    """One non-ASCII character as personal data is looked for: one character, always."""
+    digit = unicodedata.decimal(c, None)
+    if digit is not None:  # any script's digit ("٠٨١٢" is "0812"; "①" is not a decimal digit, NFKC below makes it "1")
+        return str(digit)
+    category = unicodedata.category(c)
+    if category == "Pd" or c == "\u2212":  # non-breaking hyphen, en/em dash, minus sign: a "-"
+        return "-"
+    if category in ("Zs", "Cf"):  # no-break and thin spaces; zero-width and direction marks, soft hyphen: a " "
+        return " "
+    if c in _APOSTROPHES:
+        return "'"
+    compatible = unicodedata.normalize("NFKC", c)  # fullwidth "Ｒ" is "R", "①" is "1"
+    if len(compatible) == 1:
+        c = compatible
+        if c.isascii():
+            return c
+    decomposed = unicodedata.normalize("NFD", c)  # "é" is "e": a name typed without its accents still matches
+    if len(decomposed) > 1 and all(unicodedata.combining(m) for m in decomposed[1:]):
+        return decomposed[0]
+    return c
+
+
+def fold_in_place(text: str, *, lower: bool = False) -> str:
+    """``text`` as personal data is looked for in it, exactly as long as ``text``: a position in one is the same
+    position in the other, so what is found in the folded copy is cut from the text as written. Any script's
+    digits are ASCII digits, every dash is "-", every space, zero-width or direction mark is " ", the apostrophes
+    phones type are "'", compatibility forms are plain ("ＲＡＴＮＡ" is "RATNA"), accented letters lose their
+    accent; ``lower`` then lowercases (each only where the character stays one character: ``str.lower`` turns
+    "İ" into two, which would move every cut after it). Text composed of combining marks is expected in NFC."""
+    if text.isascii():
+        return text.lower() if lower else text
+    out = []
+    for c in text:
+        if not c.isascii():
+            c = _fold_char(c)
+        if lower:
+            low = c.lower()
+            c = low if len(low) == 1 else c
+        out.append(c)
+    return "".join(out)
+
+
 def find(text: str, *, names: Iterable[str] = ()) -> list[tuple[int, int, str]]:
-    """The personal data in ``text`` as sorted, non-overlapping ``(start, end, kind)`` spans (what ``redact`` removes)."""
-    text = text or ""
+    """The personal data in ``text`` as sorted, non-overlapping ``(start, end, kind)`` spans (what ``redact`` removes).
+    The rules read the folded copy (``fold_in_place``), so a phone written with a non-breaking hyphen or a name
+    without its accents is found; the spans are the same positions in ``text``."""
+    text = fold_in_place(text or "")
+    names = [fold_in_place(unicodedata.normalize("NFC", n)) for n in names if n]
     spans: list[tuple[int, int, str]] = []
 
     def add(kind: str, start: int, end: int) -> None:

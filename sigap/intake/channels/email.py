@@ -48,7 +48,15 @@ from django.utils import timezone
 from sigap.core.errors import DomainError
 from sigap.privacy import vault
 
-from ..conversations import dialog_create, dialog_load, dialog_save, dialog_say, language_guess, sender_hash
+from ..conversations import (
+    contacts_for_redaction,
+    dialog_create,
+    dialog_load,
+    dialog_save,
+    dialog_say,
+    language_guess,
+    sender_hash,
+)
 from ..public_mentions import (
     IGNORED,
     PROCESSED,
@@ -442,6 +450,7 @@ def _file(conv, data: dict):
         notify_received=False,
         allow_no_location=True,
         known_names=(identity.get("name", ""),) if anonymous and identity.get("name") else (),
+        known_contacts=contacts_for_redaction(identity) if anonymous else {},
     )
     note = ("", "")
     try:

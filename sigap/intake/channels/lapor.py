@@ -166,6 +166,11 @@ class LaporAdapter(Adapter):
             allow_no_location=True,
             # nothing of an anonymous person is kept, but a name typed into the text is still taken out
             known_names=(str(lapor_reporter.get("nama") or ""),) if lapor_privacy == "anonim" else (),
+            known_contacts={
+                key: str(lapor_reporter.get(field) or "")
+                for key, field in (("phone", "telepon"), ("email", "email"))
+                if lapor_privacy == "anonim" and lapor_reporter.get(field)
+            },
         )
         for _attempt in range(3):
             try:

@@ -798,3 +798,18 @@ def test_capitalised_words_ending_a_labelled_line_are_a_name_unless_a_place_or_a
 )
 def test_places_agencies_and_ordinary_answers_after_labels_stay(text, keep):
     assert_kept(text, keep)
+
+
+def test_the_folded_copy_is_exactly_as_long_as_the_text_whatever_it_holds():
+    """Spans found in the folded copy are cut from the text as written: every character must stay one."""
+    import random
+
+    from sigap.privacy.redaction import fold_in_place
+
+    rng = random.Random(11)
+    pools = [chr(c) for c in range(0x20, 0x3000) if not 0xD800 <= c <= 0xDFFF] + list("İﬁ①２\u200b\u2011\u00a0’é")
+    for _ in range(300):
+        text = "".join(rng.choice(pools) for _ in range(rng.randint(0, 40)))
+        assert len(fold_in_place(text)) == len(text) and len(fold_in_place(text, lower=True)) == len(text)
+    assert fold_in_place("0813\u20117717\u00a02345\u200b①") == "0813-7717 2345 1"
+    assert fold_in_place("Ma’ruf Pérez ＲＡＴＮＡ", lower=True) == "ma'ruf perez ratna"

@@ -1,0 +1,189 @@
+"""The door (``sigap.privacy.door.for_officers``) and the ways people really write their own values: a phone or NIK
+with a non-breaking hyphen, an en dash, a minus sign, "_", a zero-width space or a run of spaces between its
+groups; an anonymous chat reporter's own number with no-break spaces; a given name with an apostrophe; a name
+typed without its accents. Each reached officers (and, for a public report, the public) before the door read a
+folded copy of the text (``redaction.fold_in_place``); found by an attacker's review. Checked on the surfaces
+themselves: the console, the officer API, the CSV export, the public page and Open311."""
+
+from __future__ import annotations
+
+import html
+import json
+import re
+
+import pytest
+
+from sigap.intake.services import Reporter
+from sigap.intake.tests.channel_helpers import (  # noqa: F401 - pytest fixtures
+    deliver,
+    fake,
+    wa_location,
+    wa_payload,
+    wa_sign,
+    wa_text,
+)
+from sigap.officers.tests.helpers import as_text as _as_bytes
+from sigap.reports import services
+from sigap.reports.models import Report
+from sigap.reports.tests.factories import inner_point, submit
+
+pytestmark = pytest.mark.django_db
+
+PHONE = "0813-7717-2345"
+NIK = "3175079988776655"
+REPORTER = Reporter(name="Zyxwvut Qoppaname", phone=PHONE, email="canary.zq@example.org", nik=NIK)
+# What the digits look like with every non-digit removed: a leak however the separators were written.
+DIGIT_MARKERS = ("81377172345", "77172345", NIK)
+
+# Separators a resident's text really carries: U+2011 NON-BREAKING HYPHEN (phone numbers copied from WhatsApp /
+# Apple contacts, Outlook signatures), U+2010 HYPHEN and U+2013 EN DASH (word processors' autocorrect,
+# Google Docs), U+2212 MINUS, "_" (forms that forbid spaces), a zero-width space (copy-paste from web pages),
+# a run of spaces (aligned text).
+SEPARATORS = {
+    "nb-hyphen": "\u2011",
+    "hyphen": "\u2010",
+    "en-dash": "\u2013",
+    "minus": "\u2212",
+    "underscore": "_",
+    "zwsp": "\u200b",
+    "four-spaces": "    ",
+}
+
+
+def as_text(response) -> str:
+    """A response as the reader sees it: UTF-8, JSON \\uXXXX escapes and HTML entities decoded."""
+    text = _as_bytes(response).decode("utf-8", "replace")
+    text = re.sub(r"\\u([0-9a-fA-F]{4})", lambda m: chr(int(m.group(1), 16)), text)
+    return html.unescape(text)
+
+
+def _digits(text: str) -> str:
+    return re.sub(r"\D", "", text)
+
+
+def _surfaces(client, staff, report: Report, *, public: bool) -> dict[str, str]:
+    officer = staff("petugas.pb", "kel:31.75.07.1002")
+    c = type(client)()
+    c.force_login(officer)
+    out = {
+        "officer console detail": as_text(c.get(f"/petugas/laporan/{report.number}/")),
+        "officer API detail": as_text(c.get(f"/api/v1/officer/reports/{report.number}")),
+        "officer CSV export": as_text(c.get("/api/v1/officer/export/reports.csv")),
+    }
+    if public:
+        anon = type(client)()
+        out["public portal page"] = as_text(anon.get(f"/publik/{report.number}/"))
+        out["Open311 request"] = as_text(anon.get(f"/open311/v2/requests/{report.number}.json"))
+    return out
+
+
+def _assert_no_digits(surfaces: dict[str, str]) -> None:
+    leaks = [
+        f"{where}: {marker}" for where, text in surfaces.items() for marker in DIGIT_MARKERS if marker in _digits(text)
+    ]
+    assert not leaks, "reporter's own phone/NIK reached: " + "; ".join(leaks)
+
+
+def test_control_the_same_values_with_ascii_hyphens_are_removed(client, staff):
+    """Control: with ASCII hyphens the values were always removed; the harness sees a leak only where there is one."""
+    officer = staff("petugas.pb", "kel:31.75.07.1002")
+    created = submit(
+        privacy="public",
+        reporter=REPORTER,
+        description="Got mampet. Hubungi saya 0813-7717-2345, KTP 3175-0799-8877-6655.",
+    )
+    services.report_accept(report_id=created.report.pk, actor=officer)
+    report = Report.objects.get(pk=created.report.pk)
+    surfaces = _surfaces(client, staff, report, public=True)
+    assert report.number in surfaces["Open311 request"] and "mampet" in surfaces["public portal page"]
+    _assert_no_digits({"stored description": report.description, **surfaces})
+
+
+# 1 -------------------------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("sep", list(SEPARATORS.values()), ids=list(SEPARATORS))
+def test_own_phone_and_nik_with_other_separators_reach_neither_officers_nor_the_public(client, staff, sep):
+    """The door promises the phone with any separators and the NIK in groups: with a Unicode dash, "_", a
+    zero-width space or 4+ spaces too, since the vault holds exactly these values."""
+    text = f"Got mampet parah di depan gang. Hubungi saya 0813{sep}7717{sep}2345, KTP 3175{sep}0799{sep}8877{sep}6655."
+    officer = staff("petugas.pb", "kel:31.75.07.1002")
+    created = submit(privacy="public", reporter=REPORTER, description=text)
+    services.report_accept(report_id=created.report.pk, actor=officer)
+    report = Report.objects.get(pk=created.report.pk)
+    _assert_no_digits({"stored description": report.description, **_surfaces(client, staff, report, public=True)})
+
+
+def test_a_dispute_reason_with_a_non_breaking_hyphen_phone_does_not_reach_officers(client, staff, jpeg):
+    """A later text takes the same door: a dispute reason 'hubungi 0813‑7717‑2345' (U+2011, as WhatsApp and iOS
+    copy a number) reaches the console and the API without the number."""
+    from sigap.organization.models import StaffRole
+    from sigap.privacy.tests.test_canary_reporter_writes import _finish
+
+    officer = staff("petugas.pb", "kel:31.75.07.1002")
+    validator = staff("validator.biro", "biro-pemerintahan", StaffRole.Role.VALIDATOR)
+    created = submit(privacy="public", reporter=REPORTER)
+    services.report_accept(report_id=created.report.pk, actor=officer)
+    _finish(created.report, officer, validator, jpeg)
+    response = client.post(
+        f"/api/v1/track/{created.tracking_code}/dispute",
+        data=json.dumps({"reason": "Belum beres, got masih mampet. Hubungi saya 0813\u20117717\u20112345."}),
+        content_type="application/json",
+    )
+    assert response.status_code == 200, response.content
+    report = Report.objects.get(pk=created.report.pk)
+    assert report.status == "reopened"
+    _assert_no_digits(_surfaces(client, staff, report, public=True))
+
+
+# 2 -------------------------------------------------------------------------------------------------------------
+
+
+def test_an_anonymous_whatsapp_reporters_number_with_nbsp_does_not_reach_officers(deliver, fake, client, staff):
+    """Sigap knows the WhatsApp sender's number (the dialog's address, in the vault): an Anonim chat report is
+    redacted with it although nothing of it is kept, and the generic rules read a number whose groups are
+    separated by U+00A0 NO-BREAK SPACE (what iOS/macOS contacts and HTML '&nbsp;' paste)."""
+    lat, lon = inner_point("31.75.07.1002")
+    for msg in (
+        wa_text("wamid.N1", "Got mampet parah di gang buntu, kalau perlu WA saya 0812\u00a09988\u00a07766"),
+        wa_location("wamid.N2", lat, lon),
+        wa_text("wamid.N3", "ya"),
+        wa_text("wamid.N4", "3"),  # Anonim
+    ):
+        body = wa_payload(msg)
+        deliver("whatsapp", body, wa_sign(body))
+    report = Report.objects.get()
+    assert report.privacy == "anonymous"
+    officer = staff("petugas.pb", "kel:31.75.07.1002")
+    c = type(client)()
+    c.force_login(officer)
+    seen = as_text(c.get(f"/petugas/laporan/{report.number}/"))
+    # the channel helpers' WhatsApp sender is 6281299887766
+    assert "81299887766" not in _digits(report.description), report.description
+    assert "99887766" not in _digits(seen)
+
+
+# 3 -------------------------------------------------------------------------------------------------------------
+
+
+def test_an_own_given_name_with_an_apostrophe_does_not_reach_officers(client, staff):
+    """'Ma'ruf', 'Syafi'i', 'Ni'mah', 'Nur'aini' are everyday Indonesian names: the first name alone is removed
+    ('Hubungi Budi di rumah') with its apostrophe as well."""
+    reporter = Reporter(name="Ma'ruf Hidayatullah", phone="081300001111")
+    created = submit(
+        reporter=reporter, description="Got mampet parah. Hubungi Ma'ruf di rumah sore hari, Gang Mawar RT 02."
+    )
+    report = Report.objects.get(pk=created.report.pk)
+    surfaces = {"stored description": report.description, **_surfaces(client, staff, report, public=False)}
+    leaks = [where for where, text in surfaces.items() if "Ma'ruf" in text or "Ma’ruf" in text]
+    assert not leaks, f"reporter's own given name reached: {leaks}"
+
+
+def test_an_own_name_written_without_its_accents_or_with_separate_marks_does_not_reach_officers(client, staff):
+    """The identity says 'Andrés Pérez' (as typed in the form); the reporter types 'Andres Perez' on a phone
+    keyboard, or the accents as separate marks."""
+    reporter = Reporter(name="Andrés Pérez", phone="081300002222")
+    for written in ("Andres Perez", "Andre\u0301s Pe\u0301rez"):
+        created = submit(reporter=reporter, description=f"Got mampet parah. {written} yang lapor, Gang Mawar RT 02.")
+        stored = Report.objects.get(pk=created.report.pk).description
+        assert "Per" not in stored and "Andr" not in stored and "Gang Mawar" in stored, stored
