@@ -58,6 +58,9 @@ _DIGIT_WORD = r"(?:{}|\d)".format("|".join(sorted(_WORD_DIGITS, key=len, reverse
 _SPELLED_RUN = re.compile(rf"\b{_DIGIT_WORD}(?:[\s,.\-]+{_DIGIT_WORD}){{5,}}\b", re.IGNORECASE)
 _DIGIT_WORD_RE = re.compile(_DIGIT_WORD, re.IGNORECASE)
 _NON_DIGIT = re.compile(r"\D")
+# Zero-width space, soft hyphen, word joiner, byte-order mark, direction marks and embeddings (not the zero-width
+# joiners, which scripts and emoji need)
+_INVISIBLE = re.compile("[\u00ad\u200b\u200e\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]")
 
 
 def _word_char(c: str) -> bool:
@@ -188,8 +191,9 @@ def for_officers(
         identity = vault.identity_redaction_terms(reporter_ref)
     known = known_from_identity(identity, names=names)
     found: dict[str, int] = {}
-    # composed (NFC): an accent typed as its own mark reads, and is matched, as the accented letter
-    text = unicodedata.normalize("NFC", text or "")
+    # composed (NFC): an accent typed as its own mark reads, and is matched, as the accented letter; without the
+    # invisible marks that change nothing a reader sees but would split a name or a number ("Rat\u200bna")
+    text = _INVISIBLE.sub("", unicodedata.normalize("NFC", text or ""))
     text = _known_values(text, known, found) if known else text
     result = redact(text, names=known.names)
     for kind, count in found.items():

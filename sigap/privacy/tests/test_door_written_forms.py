@@ -187,3 +187,13 @@ def test_an_own_name_written_without_its_accents_or_with_separate_marks_does_not
         created = submit(reporter=reporter, description=f"Got mampet parah. {written} yang lapor, Gang Mawar RT 02.")
         stored = Report.objects.get(pk=created.report.pk).description
         assert "Per" not in stored and "Andr" not in stored and "Gang Mawar" in stored, stored
+
+
+def test_invisible_marks_inside_a_name_or_a_number_do_not_hide_it():
+    from sigap.privacy.door import for_officers
+
+    identity = {"name": "Ratna Kusumawati", "phone": "081377172345"}
+    text = "Saya Rat\u200bna, hubungi 0813\u00ad7717\u20602345 \u200esore hari."
+    redacted = for_officers(text, identity=identity).text
+    assert "Rat" not in redacted and "7717" not in redacted and "2345" not in redacted, redacted
+    assert "sore hari" in redacted and "\u200b" not in redacted and "\u00ad" not in redacted
