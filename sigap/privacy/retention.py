@@ -7,6 +7,7 @@ from __future__ import annotations
 import logging
 from datetime import datetime, timedelta
 
+from django.apps import apps
 from django.conf import settings
 from django.db import transaction
 from django.db.models import Q
@@ -27,15 +28,25 @@ def retention_run(*, now: datetime | None = None, days: int | None = None) -> di
     cutoff = now - timedelta(days=days)
     live_refs = IdentityRecord.objects.filter(wrapped_key__isnull=False).values("ref")
     live_blobs = VaultBlob.objects.filter(wrapped_key__isnull=False).values("ref")
+    conversations = apps.get_model("intake", "Conversation").objects
     due = (
         Report.objects.filter(closed_at__lte=cutoff)
-        .filter(Q(reporter_ref__in=live_refs) | Q(photos__original_ref__in=live_blobs))
+        .filter(
+            Q(reporter_ref__in=live_refs)
+            | Q(photos__original_ref__in=live_blobs)
+            # a chat or email dialog's own record of the sender (their number, name), an Anonim one's too
+            | Q(pk__in=conversations.filter(identity_ref__in=live_refs).values("report_id"))
+        )
         .distinct()
     )
     counts = {"reports": 0, "identities": 0, "photos": 0}
     for report in due.iterator():
         with transaction.atomic():
             identities = int(vault.identity_destroy(report.reporter_ref)) if report.reporter_ref else 0
+            dialogs = conversations.filter(report=report)
+            for ref in dialogs.exclude(identity_ref="").values_list("identity_ref", flat=True):
+                identities += int(vault.identity_destroy(ref))
+            dialogs.update(sender_hash="")  # nothing left to find the sender's dialogs by
             photos = sum(
                 int(vault.blob_destroy(ref))
                 for ref in Photo.objects.filter(report=report)

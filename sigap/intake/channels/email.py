@@ -55,7 +55,7 @@ from ..conversations import (
     dialog_save,
     dialog_say,
     language_guess,
-    sender_hash,
+    sender_keys,
 )
 from ..public_mentions import (
     IGNORED,
@@ -577,12 +577,12 @@ def email_handle(inbound: Inbound) -> Handled:
 
     if inbound.extra.get("ignore"):
         return Handled(IGNORED, reason=inbound.extra["ignore"])
-    sender = sender_hash("email", inbound.sender)
+    senders = sender_keys("email", inbound.sender)
     target = thread_target(inbound)
     if target and target[0] == "c":
         conv = (
             Conversation.objects.select_for_update()
-            .filter(pk=int(target[1]), channel="email", sender_hash=sender)
+            .filter(pk=int(target[1]), channel="email", sender_hash__in=senders)
             .first()
         )
         if conv is not None and conv.state == Conversation.State.OPEN:
@@ -598,7 +598,7 @@ def email_handle(inbound: Inbound) -> Handled:
             return handled
     pending = list(
         Conversation.objects.select_for_update()
-        .filter(channel="email", sender_hash=sender, state=Conversation.State.OPEN)
+        .filter(channel="email", sender_hash__in=senders, state=Conversation.State.OPEN)
         .order_by("pk")
     )
     if pending and REPLY_PREFIX.match(inbound.extra.get("subject", "")):
