@@ -48,7 +48,8 @@ BATCH = 100
 STUCK_AFTER = timedelta(minutes=15)
 CLAIM_STALE_AFTER = timedelta(minutes=2)
 HELD_PAUSE = timedelta(minutes=15)
-# Messages after which the conversation's contact record is destroyed (anonymous filing, cancellation).
+# Messages after which the conversation's contact record is destroyed (anonymous filing, cancellation), once sent
+# or given up for good (the record is then kept for nothing; retention would take it only a year later).
 SHRED_RECIPIENT_AFTER = {"dialog:filed_anon", "dialog:cancelled"}
 S = Notification.State
 OUTCOME = {S.SENT: "sent", S.FAILED: "failed", S.DEAD: "failed", S.SKIPPED: "no-contact", S.HELD: "no-adapter"}
@@ -342,6 +343,8 @@ def _deliver_claimed(notes: list[Notification], token: str) -> dict[str, int]:
             note.next_attempt_at = None if note.state == S.DEAD else timezone.now() + backoff(note.attempts)
             note.last_error = value  # the exception's name, never its message: it may carry an address
             log.warning("relay: notification %s failed (%s), attempt %s", note.pk, value, note.attempts)
+            if note.state == S.DEAD and note.kind in SHRED_RECIPIENT_AFTER and note.recipient_ref:
+                shred.append(note.recipient_ref)  # the last message will never go: the address is kept for nothing
         else:
             note.state, note.sent_at, note.remote_id, note.next_attempt_at = (
                 S.SENT,

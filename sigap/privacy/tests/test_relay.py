@@ -197,6 +197,17 @@ def test_a_failed_send_waits_for_its_backoff_then_goes_out(fake):
 
 
 @pytest.mark.django_db
+def test_an_anonymous_filings_last_message_given_up_for_good_shreds_the_address_too(fake):
+    ref = vault.identity_store(payload={"channel": "whatsapp", "handle": "6281200001111", "name": "Warga"})
+    note = Notification.objects.create(recipient_ref=ref, kind="dialog:filed_anon", body="Laporan anonim diterima.")
+    Notification.objects.filter(pk=note.pk).update(attempts=relay.MAX_ATTEMPTS - 1)
+    fake.fail_sends = 1
+    assert relay.deliver_batch([note.pk])["failed"] == 1
+    assert Notification.objects.get(pk=note.pk).state == "dead"
+    assert vault.identity_for_reveal(ref) is None  # never to be sent: the number is not kept for nothing
+
+
+@pytest.mark.django_db
 def test_held_rows_do_not_starve_the_others_and_pause(fake, settings):
     settings.SIGAP_CHANNELS = {**settings.SIGAP_CHANNELS, "telegram": {}}
     held = vault.identity_store(payload={"channel": "telegram", "handle": "999"})
