@@ -469,14 +469,15 @@ def _write_one(p: _Prepared) -> IntakeResult:
     try:
         return _attempt([p])[0]
     except Exception as exc:
-        if not getattr(_commit, "reached", False):
+        reached = getattr(_commit, "reached", False)
+        if not reached:
             # failed before its COMMIT (or its savepoint was rolled back): its photos' files are named by no row.
             # Only here, where the outcome is known, are they removed (and only those whose rows are indeed
             # absent): a caller that stopped waiting, or a COMMIT whose answer was lost, leaves them to
             # ``sigap vault sweep``, since the report may be stored.
             vault.blob_discard(p.originals)
         # failed before its COMMIT, or inside the caller's transaction: nothing of it is stored
-        if getattr(_commit, "reached", False) and not connection.in_atomic_block:
+        if reached and not connection.in_atomic_block:
             done = _recover([p])
             if done is None:
                 raise _outcome_unknown() from exc

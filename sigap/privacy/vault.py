@@ -379,16 +379,15 @@ def blob_files_sweep(*, oldest_days: int = 9, newest_days: int = 2, now=None) ->
             continue
         counts["days"] += 1
         for start in range(0, len(names), 500):
-            chunk = [f"{day}/{name}" for name in names[start : start + 500]]
+            batch = names[start : start + 500]
             # a file is named by its blob's ref (the storage adds "_xxxxxxx" only if the name were taken)
-            refs = {name for name in names[start : start + 500]}
-            refs |= {name[:-8] for name in refs if len(name) > 8 and name[-8] == "_"}
+            refs = set(batch) | {name[:-8] for name in batch if len(name) > 8 and name[-8] == "_"}
             live = set(
                 VaultBlob.objects.filter(ref__in=list(refs), wrapped_key__isnull=False)
                 .exclude(stored_as="")
                 .values_list("stored_as", flat=True)
             )
-            for path in chunk:
+            for path in (f"{day}/{name}" for name in batch):
                 counts["files"] += 1
                 if path in live:
                     counts["kept"] += 1
