@@ -3,7 +3,7 @@ above is told and lists it; the reporter reads it on the timeline in plain words
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
@@ -104,7 +104,9 @@ def test_the_levels_and_the_delay_are_the_categorys(pb_officer):
 
 
 def test_a_question_to_the_reporter_pauses_the_escalation(pb_officer):
-    report = submit("saluran-tersumbat", PB).report
+    # Filed on a Tuesday at 09:00 WIB, so the two days spent waiting hold working hours whatever day the suite
+    # runs (from a Friday afternoon they fell on a weekend and moved nothing).
+    report = submit("saluran-tersumbat", PB, now=datetime(2026, 12, 1, 2, 0, tzinfo=UTC)).report
     before = report.escalate_at
     asked = report.created_at + timedelta(hours=1)
     services.report_ask_reporter(report_id=report.pk, actor=pb_officer, question="Gang yang mana, Pak?", now=asked)
