@@ -49,6 +49,23 @@ def test_a_large_jpeg_is_counted_at_the_scale_it_is_decoded(settings, decoded):
     assert decoded == [(750, 500)]
 
 
+@pytest.mark.parametrize(
+    "declared, decoded_at, out",
+    [
+        ((4000, 3000), (2000, 1500), (2000, 1500)),  # 12 MP phone photo: half scale is just under the cap
+        ((4032, 3024), (2016, 1512), (2016, 1512)),
+        ((7200, 5400), (1800, 1350), (1800, 1350)),  # 39 MP: quarter scale
+        ((3264, 2448), (3264, 2448), (2048, 1536)),  # half scale (1632) would lose too much: full, then resized
+        ((4624, 3472), (2312, 1736), (2048, 1538)),  # no scale near enough: the smallest above the cap
+    ],
+)
+def test_a_jpeg_near_a_reduced_scale_of_the_cap_is_decoded_straight_to_it(settings, decoded, declared, decoded_at, out):
+    settings.SIGAP_PHOTO_MAX_SIDE = 2048
+    clean = photo_clean(encode(declared, "JPEG"), blur=False)
+    assert decoded == [decoded_at]
+    assert (clean.width, clean.height) == out
+
+
 def test_the_request_budget_refuses_the_photo_that_does_not_fit(settings, decoded):
     settings.SIGAP_PHOTO_MAX_DECODE_PIXELS = 1_000_000
     raw = encode((800, 600), "PNG")  # 0.48 MP
