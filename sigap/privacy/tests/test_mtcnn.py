@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from sigap.privacy import mtcnn
+from sigap.privacy import mtcnn, photos
 from sigap.privacy.mtcnn import Mtcnn, _best, _nms
 
 from .test_photos import FACE_BOX, FACE_PNG, contains, textured
@@ -17,7 +17,7 @@ from .test_photos import FACE_BOX, FACE_PNG, contains, textured
 
 @pytest.fixture(scope="module")
 def detector() -> Mtcnn:
-    return Mtcnn(thresholds=(0.5, 0.7, 0.6))
+    return Mtcnn(thresholds=photos.FACE_THRESHOLDS)
 
 
 def on_scene(face_side: int, angle: float = 0, seed: int = 4) -> tuple[np.ndarray, tuple[float, float]]:

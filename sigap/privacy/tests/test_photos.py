@@ -635,7 +635,8 @@ def test_face_in_sideways_stored_photo_is_blurred_where_it_appears_upright():
     assert (clean.width, clean.height) == (512, 512)
     faces = [r for r in clean.blurred_regions if r[0] == "face"]
     assert faces and contains(faces[0][1:], (FACE_BOX[0] + 8, FACE_BOX[1] + 8, FACE_BOX[2] - 16, FACE_BOX[3] - 16))
-    assert not detect(decode(clean.data))
+    # no face left there (the frontal cascade may fire on the shuttle model beside the blurred box's edge)
+    assert not [b for b in detect(decode(clean.data)) if overlaps(b, FACE_BOX)]
 
 
 @pytest.mark.parametrize("angle", [-20, 25], ids=["tilted_20_clockwise", "tilted_25_anticlockwise"])
