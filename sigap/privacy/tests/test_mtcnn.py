@@ -111,3 +111,13 @@ def test_the_model_files_are_read_without_importing_their_package():
 def test_a_missing_model_file_is_an_error_at_load(tmp_path):
     with pytest.raises(FileNotFoundError):
         Mtcnn(tmp_path)
+
+
+def test_a_model_file_that_is_not_the_expected_one_is_refused(tmp_path):
+    for name in mtcnn.MODEL_FILES:
+        (tmp_path / name).write_bytes((mtcnn.model_dir() / name).read_bytes())
+    Mtcnn(tmp_path)  # the same files load
+    onet = tmp_path / "onet.onnx"
+    onet.write_bytes(onet.read_bytes()[:-1] + b"\0")  # one byte changed
+    with pytest.raises(mtcnn.ModelMismatch):
+        Mtcnn(tmp_path)

@@ -715,8 +715,13 @@ def test_blurring_fails_closed_when_the_face_networks_are_not_installed(monkeypa
     with pytest.raises(DomainError) as err:
         photo_clean(FACE_PNG.read_bytes())
     assert (err.value.code, err.value.status) == ("photo_blur_unavailable", 503)
-    monkeypatch.setattr(mtcnn, "MODEL_PACKAGE", "sigap_no_such_package")
-    monkeypatch.undo()  # the package itself missing: the same refusal
+    for name in mtcnn.MODEL_FILES:  # files that are there but not the expected ones: the same refusal
+        (tmp_path / name).write_bytes(b"not a network")
+    monkeypatch.setattr(photos, "_pool", [])
+    with pytest.raises(DomainError) as err:
+        photo_clean(FACE_PNG.read_bytes())
+    assert (err.value.code, err.value.status) == ("photo_blur_unavailable", 503)
+    monkeypatch.undo()  # the real model_dir again, and the package itself missing: the same refusal
     monkeypatch.setattr(photos, "_pool", [])
     monkeypatch.setattr(mtcnn, "MODEL_PACKAGE", "sigap_no_such_package")
     with pytest.raises(DomainError) as err:
