@@ -215,7 +215,8 @@ DATA_UPLOAD_MAX_NUMBER_FILES = SIGAP_PHOTOS_PER_REPORT + 1
 SIGAP_UPLOAD_MAX_BYTES = int(os.environ.get("SIGAP_UPLOAD_MAX_BYTES", str(32 * 1024 * 1024)))
 SIGAP_WEBHOOK_PATH_PREFIX = "/channels/"
 # Image decoding work: at most this many pixels decoded per image (a JPEG is decoded at 1/2, 1/4 or 1/8
-# scale when that still covers SIGAP_PHOTO_MAX_SIDE) and per request, all images together.
+# scale when that still covers SIGAP_PHOTO_MAX_SIDE or comes within 85 % of it) and per request, all images
+# together.
 SIGAP_PHOTO_MAX_DECODE_PIXELS = int(os.environ.get("SIGAP_PHOTO_MAX_DECODE_PIXELS", str(24_000_000)))
 SIGAP_PHOTO_REQUEST_PIXELS = int(os.environ.get("SIGAP_PHOTO_REQUEST_PIXELS", str(60_000_000)))
 # How a refused request is answered, by path prefix; any other path gets a bilingual HTML page.
