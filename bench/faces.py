@@ -1,13 +1,15 @@
 """Face recall of the photo worker's detector on synthetic scenes, beside the seven Haar passes it replaced.
 
 The data set's face (tests/fixtures/face_astronaut.png) is scaled to faces of 16-160 px, turned -30 to 30
-degrees, pasted at a random place on a photo-like 1024x768 scene (smooth gradients plus sensor noise), dimmed
-or not, and JPEG-compressed at quality 75: 98 cases at the detection size. A case counts as found when a face
+degrees, pasted at a random place on a photo-like 1024x768 scene (smooth gradients plus sensor noise), taken
+as it is, dimmed, at night or through haze, and JPEG-compressed at quality 75: 196 cases at the detection
+size. A case counts as found when a face
 box covers the face's centre; a box that is nowhere near the face is a false alarm.
 
     .venv/bin/python bench/faces.py
 
-Prints found/cases per face size and per angle, and the false alarms, for both detectors.
+Prints found/cases per face size, angle and exposure, and the false alarms, for both detectors (the six Haar
+face passes used before, and the worker's detect_regions now).
 """
 
 from __future__ import annotations
@@ -25,9 +27,16 @@ FACE = ROOT / "tests" / "fixtures" / "face_astronaut.png"
 FACE_CENTRE = (224.5, 113.5)  # in the 512x512 data-set photo
 FACE_SIDE = 95  # the face's size there (a frontal Haar box)
 SIZES = (16, 20, 24, 32, 48, 80, 160)
+EXPOSURES = {
+    "as taken": lambda a: a,
+    "dimmed (x0.6)": lambda a: a * 0.6,
+    "night (x0.08)": lambda a: a * 0.08,
+    "hazy (levels 170-200)": lambda a: 170 + a / 255 * 30,
+}
 ANGLES = (-30, -20, -10, 0, 10, 20, 30)
 
-# The detector used before (until 2026-12): (cascade, scaleFactor, minNeighbors, minSize, view)
+# The face passes used before (until 2026-12), on an equalized grayscale copy: (cascade, scaleFactor,
+# minNeighbors, minSize, view)
 HAAR = (
     ("haarcascade_frontalface_default.xml", 1.1, 5, (24, 24), "upright"),
     ("haarcascade_frontalface_alt2.xml", 1.1, 4, (20, 20), "upright"),
@@ -90,7 +99,7 @@ def main() -> None:
     alarms = {"haar": 0, "mtcnn": 0}
     for size in SIZES:
         for angle in ANGLES:
-            for bright in (0.6, 1.0):
+            for exposure in EXPOSURES:
                 k = size / FACE_SIDE
                 f = face.resize((round(512 * k),) * 2, Image.Resampling.LANCZOS)
                 f = f.rotate(angle, resample=Image.Resampling.BICUBIC, expand=True, fillcolor=(128, 128, 128))
@@ -98,7 +107,7 @@ def main() -> None:
                 x = int(rng.integers(0, max(1, 1024 - f.width)))
                 y = int(rng.integers(0, max(1, 768 - f.height)))
                 scene.paste(f, (x, y))
-                dimmed = np.clip(np.asarray(scene).astype(np.float32) * bright, 0, 255).astype(np.uint8)
+                dimmed = np.clip(EXPOSURES[exposure](np.asarray(scene).astype(np.float32)), 0, 255).astype(np.uint8)
                 buf = io.BytesIO()
                 Image.fromarray(dimmed).save(buf, "JPEG", quality=75)
                 rgb = np.asarray(Image.open(buf).convert("RGB"))
@@ -117,22 +126,25 @@ def main() -> None:
                     )
                     found.setdefault((name, "size", size), []).append(hit)
                     found.setdefault((name, "angle", angle), []).append(hit)
+                    found.setdefault((name, "exposure", exposure), []).append(hit)
 
     def row(name: str, axis: str, values) -> str:
         cells = [f"{sum(found[(name, axis, v)])}/{len(found[(name, axis, v)])}" for v in values]
         return " | ".join(cells)
 
-    print(f"face recall on {len(SIZES) * len(ANGLES) * 2} synthetic cases (detection size 1024x768)")
+    print(f"face recall on {len(SIZES) * len(ANGLES) * len(EXPOSURES)} synthetic cases (detection size 1024x768)")
     print("face size px      | " + " | ".join(f"{s:>5}" for s in SIZES))
     for name in ("haar", "mtcnn"):
         print(f"{name:17} | {row(name, 'size', SIZES)}")
     print("angle degrees     | " + " | ".join(f"{a:>5}" for a in ANGLES))
     for name in ("haar", "mtcnn"):
         print(f"{name:17} | {row(name, 'angle', ANGLES)}")
+    for exposure in EXPOSURES:
+        print(f"{exposure:22} " + "  ".join(f"{n} {row(n, 'exposure', [exposure])}" for n in ("haar", "mtcnn")))
     for name in ("haar", "mtcnn"):
         total = sum(sum(v) for (n, axis, _), v in found.items() if n == name and axis == "size")
         print(
-            f"{name}: found {total} of {len(SIZES) * len(ANGLES) * 2}; false alarms away from the face {alarms[name]}"
+            f"{name}: found {total} of {len(SIZES) * len(ANGLES) * len(EXPOSURES)}; false alarms away from the face {alarms[name]}"
         )
 
 

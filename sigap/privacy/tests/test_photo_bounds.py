@@ -54,6 +54,9 @@ def test_a_large_jpeg_is_counted_at_the_scale_it_is_decoded(settings, decoded):
     [
         ((4000, 3000), (2000, 1500), (2000, 1500)),  # 12 MP phone photo: half scale is just under the cap
         ((4032, 3024), (2016, 1512), (2016, 1512)),
+        ((4001, 3000), (2001, 1500), (2001, 1500)),  # odd sides: libjpeg rounds up
+        ((3999, 2999), (2000, 1500), (2000, 1500)),
+        ((4000, 2251), (2000, 1126), (2000, 1126)),
         ((7200, 5400), (1800, 1350), (1800, 1350)),  # 39 MP: quarter scale
         ((3264, 2448), (3264, 2448), (2048, 1536)),  # half scale (1632) would lose too much: full, then resized
         ((4624, 3472), (2312, 1736), (2048, 1538)),  # no scale near enough: the smallest above the cap
