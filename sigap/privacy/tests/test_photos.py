@@ -684,6 +684,17 @@ def test_face_in_a_dark_hazy_or_overexposed_photo_is_blurred(exposure):
     assert any(r[0] == "face" and contains(r[1:], core) for r in clean.blurred_regions), clean.blurred_regions
 
 
+def test_face_in_a_faint_translucent_or_12_bit_png_is_blurred():
+    """Uploads whose conversion leaves a face with a few grey levels (a PNG at alpha 40 composited onto white;
+    12-bit samples in a 16-bit PNG, scaled by 65535): found on the equalized copy (attacker's review)."""
+    rgba = np.asarray(Image.open(FACE_PNG).convert("RGBA")).copy()
+    rgba[..., 3] = 40
+    gray12 = np.asarray(Image.open(FACE_PNG).convert("L")).astype(np.uint16) * 16  # 0..4080 of 65535
+    for upload in (encode(Image.fromarray(rgba), "PNG"), encode(Image.fromarray(gray12), "PNG")):
+        clean = photo_clean(upload)
+        assert any(r[0] == "face" and contains(r[1:], FACE_BOX) for r in clean.blurred_regions), clean.blurred_regions
+
+
 def test_face_in_large_photo_is_found_on_a_downscaled_copy_and_mapped_back(settings):
     settings.SIGAP_PHOTO_MAX_SIDE = 2048
     big = Image.open(FACE_PNG).convert("RGB").resize((4096, 4096), Image.Resampling.BICUBIC)
