@@ -9,6 +9,8 @@ class PrivacyConfig(AppConfig):
     def ready(self) -> None:
         from django.core.signals import request_started
 
+        from . import checks  # noqa: F401 - registers the system checks
+
         from sigap.organization import rolechanges
 
         from .access_log import access_record
