@@ -9,10 +9,9 @@ class PrivacyConfig(AppConfig):
     def ready(self) -> None:
         from django.core.signals import request_started
 
-        from . import checks  # noqa: F401 - registers the system checks
-
         from sigap.organization import rolechanges
 
+        from . import checks  # noqa: F401 - registers the system checks
         from .access_log import access_record
 
         rolechanges.record_with(access_record)  # the PPID role changes' steps go to the access log
