@@ -76,12 +76,13 @@ def _nms(boxes: np.ndarray, threshold: float, *, by_min: bool = False) -> np.nda
     if not len(boxes):
         return np.empty(0, dtype=np.intp)
     x1, y1, x2, y2, score = (boxes[:, i] for i in range(5))
-    if not by_min:  # OpenCV's own (same greedy rule, in C++): the stages' thousands of proposals
+    if not by_min:  # IoU: OpenCV's own (same greedy rule, in C++), for the stages' thousands of proposals
         import cv2
 
         rects = np.column_stack([x1, y1, x2 - x1 + 1, y2 - y1 + 1]).tolist()
         keep = cv2.dnn.NMSBoxes(rects, score.astype(np.float32).tolist(), 0.0, threshold)
         return np.asarray(keep, dtype=np.intp).reshape(-1)
+    # over the smaller box (O-Net's last step, a handful of boxes), which OpenCV does not offer
     area = (x2 - x1 + 1) * (y2 - y1 + 1)
     order = np.argsort(score)[::-1]
     keep = []
@@ -91,8 +92,7 @@ def _nms(boxes: np.ndarray, threshold: float, *, by_min: bool = False) -> np.nda
         w = np.maximum(0.0, np.minimum(x2[i], x2[rest]) - np.maximum(x1[i], x1[rest]) + 1)
         h = np.maximum(0.0, np.minimum(y2[i], y2[rest]) - np.maximum(y1[i], y1[rest]) + 1)
         inter = w * h
-        overlap = inter / (np.minimum(area[i], area[rest]) if by_min else area[i] + area[rest] - inter)
-        order = rest[overlap <= threshold]
+        order = rest[inter / np.minimum(area[i], area[rest]) <= threshold]
     return np.asarray(keep, dtype=np.intp)
 
 
