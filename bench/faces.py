@@ -14,6 +14,7 @@ face passes used before, and the worker's detect_regions now).
 
 from __future__ import annotations
 
+import functools
 import io
 import math
 import os
@@ -56,6 +57,13 @@ def textured(width: int, height: int, rng):
     return np.clip(img, 0, 255).astype(np.uint8)
 
 
+@functools.cache
+def cascade(name: str):
+    import cv2
+
+    return cv2.CascadeClassifier(os.path.join(cv2.data.haarcascades, name))
+
+
 def haar_faces(rgb) -> list[tuple[float, float, float, float]]:
     import cv2
     import numpy as np
@@ -64,7 +72,6 @@ def haar_faces(rgb) -> list[tuple[float, float, float, float]]:
     height, width = gray.shape
     boxes = []
     for name, scale, neighbours, min_size, view in HAAR:
-        cascade = cv2.CascadeClassifier(os.path.join(cv2.data.haarcascades, name))
         back = np.array([[1.0, 0, 0], [0, 1.0, 0]])
         src = gray
         if view == "mirrored":
@@ -73,7 +80,7 @@ def haar_faces(rgb) -> list[tuple[float, float, float, float]]:
             forward = cv2.getRotationMatrix2D((width / 2, height / 2), view, 1.0)
             src = cv2.warpAffine(gray, forward, (width, height), borderMode=cv2.BORDER_REPLICATE)
             back = cv2.invertAffineTransform(forward)
-        hits = cascade.detectMultiScale(src, scaleFactor=scale, minNeighbors=neighbours, minSize=min_size)
+        hits = cascade(name).detectMultiScale(src, scaleFactor=scale, minNeighbors=neighbours, minSize=min_size)
         for x, y, w, h in hits if len(hits) else ():
             corners = np.array([[x, y, 1], [x + w, y, 1], [x, y + h, 1], [x + w, y + h, 1]], float) @ back.T
             x0, y0 = corners.min(0)
