@@ -36,11 +36,8 @@ def insert_row(model: type[models.Model], values: dict) -> None:
         return
     from django.db.backends.postgresql.base import ServerBindingCursor
 
-    connection.close_if_health_check_failed()
-    connection.ensure_connection()
-    connection.validate_thread_sharing()
-    raw = ServerBindingCursor(connection.connection)
-    cursor = connection.make_debug_cursor(raw) if connection.queries_logged else connection.make_cursor(raw)
-    with cursor:
+    from .rows import raw_cursor
+
+    with raw_cursor(connection, ServerBindingCursor) as cursor:
         for sql, params in statements:
             cursor.execute(sql, params)

@@ -37,6 +37,7 @@ from django.conf import settings
 from django.utils import timezone
 
 from sigap.core.errors import DomainError
+from sigap.core.rows import insert_rows
 from sigap.reports.schemas import code_name
 
 from .models import IdempotencyRecord
@@ -143,7 +144,7 @@ def records_create(pairs: list[tuple[Claim, object]]) -> None:
 
     kel_ids = {r.report.kelurahan_id for _c, r in pairs if r.report.kelurahan_id}
     kelurahan = Wilayah.objects.in_bulk(list(kel_ids)) if kel_ids else {}
-    IdempotencyRecord.objects.bulk_create(
+    insert_rows(
         [
             IdempotencyRecord(
                 key_hash=c.key_hash,

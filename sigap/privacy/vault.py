@@ -38,6 +38,7 @@ from django.utils import timezone
 from sigap.core.binary import insert_row
 from sigap.core.errors import DomainError
 from sigap.core.files import write_secret_file
+from sigap.core.rows import insert_rows
 
 from .models import IdentityRecord, VaultBlob
 
@@ -150,10 +151,7 @@ def identity_store_many(payloads: list[dict]) -> list[str]:
         ref = "idr_" + secrets.token_urlsafe(24)
         key_id, wrapped, nonce, ciphertext = _seal(ref, json.dumps(payload, ensure_ascii=False).encode())
         records.append(IdentityRecord(ref=ref, key_id=key_id, wrapped_key=wrapped, nonce=nonce, ciphertext=ciphertext))
-    if len(records) == 1:
-        records[0].save(force_insert=True)
-    else:
-        IdentityRecord.objects.bulk_create(records)
+    insert_rows(records)
     return [r.ref for r in records]
 
 

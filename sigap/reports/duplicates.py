@@ -178,14 +178,16 @@ def _representatives(groups: list[tuple[int, list[int], object, object]]) -> lis
     """One statement: for each (category, cells, since, until), the most recent open representatives."""
     from django.db import connection
 
+    from sigap.core.rows import execute
+
     from .models import Report
 
     qn = connection.ops.quote_name
     table = qn(Report._meta.db_table)
-    cols = ", ".join(
-        qn(c)
-        for c in ("id", "category_id", "lat", "lon", "created_at", "status", "dup_cell", "dup_tokens", "dup_grams")
-    )
+    wanted = {"id", "category_id", "lat", "lon", "created_at", "status", "dup_cell", "dup_tokens", "dup_grams"}
+    fields = [f for f in Report._meta.concrete_fields if f.attname in wanted]  # in the model's order (from_db)
+    names = [f.attname for f in fields]
+    cols = ", ".join(qn(f.column) for f in fields)
     statuses = [s.value for s in OPEN_STATUSES]
     at = connection.ops.adapt_datetimefield_value
     parts, params = [], []
@@ -197,7 +199,12 @@ def _representatives(groups: list[tuple[int, list[int], object, object]]) -> lis
             f" ORDER BY {qn('created_at')} DESC LIMIT {SCAN_LIMIT}) {qn(f'g{len(parts)}')}"
         )
         params += [category_id, *cells, at(since), at(until), *statuses]
-    return list(Report.objects.raw(" UNION ALL ".join(parts), params))
+    sql = " UNION ALL ".join(parts)
+    if connection.vendor != "postgresql":  # the ORM's converters (SQLite stores times as text)
+        return list(Report.objects.raw(sql, params))
+    # PostgreSQL hands back every value as the model holds it: rows become instances without the ORM's
+    # per-query machinery, and the statement's values travel bound (its text changes with the batch)
+    return [Report.from_db(connection.alias, names, row) for row in execute(sql, params)]
 
 
 def candidates_for_many(reports: list) -> list[list[tuple[object, float, float]]]:
@@ -278,9 +285,9 @@ def candidates_for_many(reports: list) -> list[list[tuple[object, float, float]]
     return results
 
 
-def cluster_link_batch(reports: list) -> None:
-    """After a batch's INSERT: the reports that joined a cluster whose representative is in the same batch
-    learn its id (one UPDATE, only when there are such reports)."""
+def cluster_link_batch(reports: list, *, written: bool = True) -> None:
+    """Once a batch's ids are known: the reports that joined a cluster whose representative is in the same
+    batch learn its id; if their rows are already ``written``, one UPDATE (only when there are such reports)."""
     from django.db.models import Case, IntegerField, When
 
     from .models import Report
@@ -291,9 +298,10 @@ def cluster_link_batch(reports: list) -> None:
     for r in reports:
         if r.pk in pending:
             r.dup_rep_id = pending[r.pk]
-    Report.objects.filter(pk__in=list(pending)).update(
-        dup_rep_id=Case(*[When(pk=pk, then=rep) for pk, rep in pending.items()], output_field=IntegerField())
-    )
+    if written:
+        Report.objects.filter(pk__in=list(pending)).update(
+            dup_rep_id=Case(*[When(pk=pk, then=rep) for pk, rep in pending.items()], output_field=IntegerField())
+        )
 
 
 def cluster_merge(report, target) -> None:

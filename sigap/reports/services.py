@@ -20,6 +20,7 @@ from django.utils import timezone
 
 from sigap.core.errors import DomainError, NotFound, PermissionDenied, TransitionRefused
 from sigap.core.models import AuditEvent
+from sigap.core.rows import ids_ahead, insert_rows
 from sigap.organization import roles
 from sigap.organization.loaders import TRIAGE_UNIT
 from sigap.organization.models import Category, Unit
@@ -167,14 +168,14 @@ def _lock(report_id: int) -> Report:
 def _proof_counts(report: Report) -> tuple[int, int]:
     """Ready before/after photos of the handling unit. A validator must see the proof, so a photo still being
     processed does not count, and asking for validation while one is refused with a clear "wait" (409)."""
-    rows = dict.fromkeys(((k, s) for k in (Photo.Kind.BEFORE, Photo.Kind.AFTER) for s in Photo.State.values), 0)
+    counts = dict.fromkeys(((k, s) for k in (Photo.Kind.BEFORE, Photo.Kind.AFTER) for s in Photo.State.values), 0)
     for kind, state in report.photos.filter(
         kind__in=(Photo.Kind.BEFORE, Photo.Kind.AFTER), unit_id=report.unit_id
     ).values_list("kind", "state"):
-        rows[(kind, state)] += 1
-    before, after = rows[(Photo.Kind.BEFORE, Photo.State.READY)], rows[(Photo.Kind.AFTER, Photo.State.READY)]
-    waiting = (rows[(Photo.Kind.BEFORE, Photo.State.PROCESSING)] and not before) or (
-        rows[(Photo.Kind.AFTER, Photo.State.PROCESSING)] and not after
+        counts[(kind, state)] += 1
+    before, after = counts[(Photo.Kind.BEFORE, Photo.State.READY)], counts[(Photo.Kind.AFTER, Photo.State.READY)]
+    waiting = (counts[(Photo.Kind.BEFORE, Photo.State.PROCESSING)] and not before) or (
+        counts[(Photo.Kind.AFTER, Photo.State.PROCESSING)] and not after
     )
     if waiting:
         raise TransitionRefused(
@@ -471,6 +472,16 @@ def new_tracking_code() -> str:
     return _new_tracking_code()
 
 
+def _number(reports: list[Report]) -> None:
+    """Give each report its public number: consecutive per day, in the order given."""
+    by_day: dict = {}
+    for i, report in enumerate(reports):
+        by_day.setdefault(timezone.localdate(report.created_at), []).append(i)
+    for day in sorted(by_day):
+        for i, number in zip(by_day[day], _reserve_numbers(day, len(by_day[day]))):
+            reports[i].number = number
+
+
 def _reserve_numbers(day, count: int) -> list[str]:
     """``count`` consecutive public numbers of ``day``, in one statement: an upsert on the day's counter that
     returns the new last value. The row stays locked until commit, so numbers are gapless and never reused."""
@@ -488,20 +499,6 @@ def _reserve_numbers(day, count: int) -> list[str]:
         last = cur.fetchone()[0]
     prefix = f"{settings.SIGAP_NUMBER_PREFIX}{day:%Y%m%d}"
     return [f"{prefix}{n:04d}" for n in range(last - count + 1, last + 1)]
-
-
-def _insert(objs: list) -> None:
-    """INSERT rows and learn their ids: one statement where the database returns ids from a bulk insert
-    (PostgreSQL; SQLite 3.35+), else one by one."""
-    from django.db import connection
-
-    if not objs:
-        return
-    if len(objs) > 1 and connection.features.can_return_rows_from_bulk_insert:
-        type(objs[0]).objects.bulk_create(objs)
-    else:
-        for obj in objs:
-            obj.save(force_insert=True)
 
 
 @transaction.atomic(savepoint=False)  # inside the caller's transaction, no savepoint of its own
@@ -559,17 +556,22 @@ def reports_create(items: list[NewReport]) -> list[ReportCreated]:
             report.unit = unit = settled
             plans[len(reports)] = (item, now, location, unit, triage_reason)
         reports.append(report)
-    # Reads first: the duplicate query needs no ids. Then the numbers, whose counter row stays locked
-    # until commit (so concurrent writers wait on it as briefly as possible), and the inserts.
+    # Reads first: the duplicate query needs no ids. The day's counter row, from which the numbers come,
+    # stays locked until COMMIT, and every intake of the city waits on it: it is taken as late as possible.
+    # Where the reports' ids can be had ahead (PostgreSQL, whose foreign keys are checked at COMMIT), every
+    # row that only refers to a report is written first, and under the lock come only the numbers, the
+    # reports themselves and their "received" messages (which quote the number). Elsewhere (SQLite, which
+    # writes one transaction at a time anyway) the reports come first, as their INSERT gives their ids.
     duplicates = candidates_for_many(reports)
-    by_day: dict = {}
-    for i, report in enumerate(reports):
-        by_day.setdefault(timezone.localdate(report.created_at), []).append(i)
-    for day in sorted(by_day):
-        for i, number in zip(by_day[day], _reserve_numbers(day, len(by_day[day]))):
-            reports[i].number = number
-    _insert(reports)
-    cluster_link_batch(reports)
+    ids = ids_ahead(Report, len(reports))
+    if ids is None:
+        _number(reports)
+        insert_rows(reports)
+        cluster_link_batch(reports)
+    else:
+        for report, pk in zip(reports, ids):
+            report.pk = pk
+        cluster_link_batch(reports, written=False)
     visibility.rows_create(reports)
 
     saved_files: list[str] = []
@@ -595,7 +597,7 @@ def reports_create(items: list[NewReport]) -> list[ReportCreated]:
                 )
                 saved_files.append(photo.image.name)
         if pending:
-            Photo.objects.bulk_create(pending)
+            insert_rows(pending)
         changes = [
             StatusChange(
                 report=report,
@@ -608,9 +610,9 @@ def reports_create(items: list[NewReport]) -> list[ReportCreated]:
             )
             for report, (item, now, _location, unit, _t) in zip(reports, plans)
         ]
-        _insert(changes)
+        insert_rows(changes)
         summaries.on_created(reports)
-        AuditEvent.objects.bulk_create(
+        insert_rows(
             [
                 AuditEvent(
                     action="report:create",
@@ -628,6 +630,16 @@ def reports_create(items: list[NewReport]) -> list[ReportCreated]:
                 for report, (item, _now, location, unit, triage_reason) in zip(reports, plans)
             ]
         )
+        insert_rows(
+            [
+                DuplicateCandidate(report=report, original=original, distance_m=dist, similarity=sim)
+                for report, found in zip(reports, duplicates)
+                for original, dist, sim in found
+            ]
+        )
+        if ids is not None:  # the late path: the numbers, then the reports
+            _number(reports)
+            insert_rows(reports)
         notes = [
             Notification(
                 report=report,
@@ -645,16 +657,9 @@ def reports_create(items: list[NewReport]) -> list[ReportCreated]:
             for report, change, (item, _now, _location, unit, _t) in zip(reports, changes, plans)
             if item.notify_received and report.reporter_ref
         ]
-        _insert(notes)
+        insert_rows(notes)
         for note in notes:
             transaction.on_commit(lambda pk=note.pk: outbox.enqueue(pk))
-        DuplicateCandidate.objects.bulk_create(
-            [
-                DuplicateCandidate(report=report, original=original, distance_m=dist, similarity=sim)
-                for report, found in zip(reports, duplicates)
-                for original, dist, sim in found
-            ]
-        )
         photoqueue.enqueue([p.pk for p in pending])  # last: after commit, the worker takes them
     except BaseException:
         _delete_files(saved_files)

@@ -31,6 +31,8 @@ from django.db.models import Count, Exists, F, IntegerField, OuterRef, Subquery,
 from django.db.models.functions import Coalesce, TruncDate
 from django.utils import timezone
 
+from sigap.core.rows import execute, insert_rows
+
 from . import proofcheck
 from .models import AreaDoneDays, AreaStatus, DoneTime, Hop, Photo, Report, StatusChange, UnitDay, UnitStay
 from .states import DONE_STATUSES, Status, StatusType, is_open, status_type
@@ -75,8 +77,7 @@ def _upsert(model, keys: tuple[str, ...], columns: tuple[str, ...], rows: dict[t
         f"INSERT INTO {table} ({', '.join(qn(n) for n in names)}) VALUES {', '.join([one] * len(rows))} "
         f"ON CONFLICT ({', '.join(qn(k) for k in keys)}) DO UPDATE SET {sets}"
     )
-    with connection.cursor() as cur:
-        cur.execute(sql, params)
+    execute(sql, params)
 
 
 def _unitday(rows: dict[tuple[date, int, int], Counter]) -> None:
@@ -105,7 +106,7 @@ def on_created(reports: list[Report]) -> None:
     # every writer takes the row locks in one order (AreaStatus, AreaDoneDays, UnitDay): no deadlock between them
     _upsert(AreaStatus, ("kelurahan_id", "status"), ("n",), {k: (n,) for k, n in areas.items()})
     _unitday(units)
-    UnitStay.objects.bulk_create([_new_stay(r, r.created_at) for r in reports if r.unit_id])
+    insert_rows([_new_stay(r, r.created_at) for r in reports if r.unit_id])
 
 
 def on_hop(report: Report, *, to_unit_id: int, at: datetime, from_unit_id: int | None = None, revisit=False) -> None:

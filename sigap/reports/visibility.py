@@ -20,6 +20,8 @@ from __future__ import annotations
 from django.db import connection
 from django.db.models import Case, Value, When
 
+from sigap.core.rows import insert_rows
+
 from . import deadlines
 from .models import Report, ReportUnit
 from .states import OPEN_STATUSES, is_open
@@ -38,7 +40,7 @@ def _fields(report: Report) -> dict:
 
 def rows_create(reports: list[Report]) -> None:
     """The first row of each new report (its unit holds it), one INSERT for the batch."""
-    ReportUnit.objects.bulk_create(
+    insert_rows(
         [
             ReportUnit(report_id=r.pk, unit_id=r.unit_id, holds=True, **_fields(r))
             for r in reports

@@ -183,7 +183,7 @@ def test_failure_after_photos_were_stored_leaves_no_file_behind(client, jpeg, mo
     def boom(*args, **kwargs):
         raise RuntimeError("database went away")
 
-    monkeypatch.setattr(services.AuditEvent.objects, "bulk_create", boom)  # a step after the photo files
+    monkeypatch.setattr(services.summaries, "on_created", boom)  # a step after the photo files
     response = client.post(URL, data=_multipart(jpeg((100, 100))))
     assert response.status_code == 500 and response.json()["code"] == "server_error"
     assert "database went away" not in response.content.decode()
