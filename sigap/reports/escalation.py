@@ -74,7 +74,7 @@ def escalations_run(now: datetime | None = None) -> int:
 @transaction.atomic
 def escalate_one(report_id: int, now: datetime) -> int:
     report = (
-        Report.objects.select_for_update(of=("self",))
+        Report.objects.select_for_update(of=("self",), no_key=True)
         .select_related("unit", "category")
         .filter(pk=report_id, escalate_at__lte=now, status__in=list(AWAITING_ACCEPTANCE))
         .first()

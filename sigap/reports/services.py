@@ -160,7 +160,11 @@ def _status_message(report: Report, status: Status, unit: Unit | None, note: str
 
 def _lock(report_id: int) -> Report:
     try:
-        return Report.objects.select_for_update(of=("self",)).select_related("category", "unit").get(pk=report_id)
+        return (
+            Report.objects.select_for_update(of=("self",), no_key=True)
+            .select_related("category", "unit")
+            .get(pk=report_id)
+        )
     except Report.DoesNotExist:
         raise NotFound("Laporan tidak ditemukan.", "Report not found.") from None
 
@@ -611,7 +615,6 @@ def reports_create(items: list[NewReport]) -> list[ReportCreated]:
             for report, (item, now, _location, unit, _t) in zip(reports, plans)
         ]
         insert_rows(changes)
-        summaries.on_created(reports)
         insert_rows(
             [
                 AuditEvent(
@@ -640,6 +643,9 @@ def reports_create(items: list[NewReport]) -> list[ReportCreated]:
         if ids is not None:  # the late path: the numbers, then the reports
             _number(reports)
             insert_rows(reports)
+        # the summaries' rows, which officers' actions lock too, only once the counter is held: a writer never
+        # waits for the counter while holding a row someone else may be waiting for
+        summaries.on_created(reports)
         notes = [
             Notification(
                 report=report,
@@ -1063,7 +1069,7 @@ def report_validate(
 def report_by_tracking(code: str, *, for_update: bool = False, secret: str | None = None) -> Report:
     """The report behind a tracking code. ``secret``: pass it (even "") for actions; an anonymous
     report's actions need its secret, since no other channel can confirm the reporter."""
-    qs = Report.objects.select_for_update() if for_update else Report.objects
+    qs = Report.objects.select_for_update(no_key=True) if for_update else Report.objects
     report = qs.filter(tracking_hash=tracking_hash(code)).first() if code else None
     if report is None:
         raise NotFound("Kode lacak tidak dikenal.", "Unknown tracking code.")
@@ -1305,7 +1311,12 @@ def report_triage(
 
 @transaction.atomic
 def duplicate_dismiss(*, candidate_id: int, actor) -> DuplicateCandidate:
-    cand = DuplicateCandidate.objects.select_for_update().select_related("report").filter(pk=candidate_id).first()
+    cand = (
+        DuplicateCandidate.objects.select_for_update(no_key=True)
+        .select_related("report")
+        .filter(pk=candidate_id)
+        .first()
+    )
     if cand is None:
         raise NotFound("Kandidat duplikat tidak ditemukan.", "Duplicate candidate not found.")
     _require_working_unit(actor, cand.report)
