@@ -398,3 +398,29 @@ def test_an_anonymous_reporters_secret_has_no_characters_to_misread_and_is_taken
     assert services.report_by_tracking(created.tracking_code, secret=typed).pk == created.report.pk
     with pytest.raises(DomainError):
         services.report_by_tracking(created.tracking_code, secret="AAAA-AAAA-AAAA-AAAA")
+
+
+def test_a_photo_already_cleaned_is_filed_under_its_reports_number(jpeg, settings, tmp_path):
+    """reports_create also takes photos de-identified beforehand (no channel sends one today: the worker
+    cleans them); their file names begin with the report's number, which must then be known before they
+    are saved, whichever order the database lets the rows be written in."""
+    from sigap.organization.models import Category
+    from sigap.reports.tests.factories import inner_point
+
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "default": {"BACKEND": "django.core.files.storage.FileSystemStorage", "OPTIONS": {"location": str(tmp_path)}},
+    }
+    lat, lon = inner_point("31.75.07.1002")
+    new = services.NewReport(
+        category=Category.objects.get(code="saluran-tersumbat"),
+        description="Got mampet di depan gang.",
+        lat=lat,
+        lon=lon,
+        channel="web",
+        privacy="private",
+    )
+    new.photos = [(photo_clean(jpeg()), "")]
+    (created,) = services.reports_create([new])
+    (photo,) = created.report.photos.all()
+    assert created.report.number and photo.image.name.split("/")[-1].startswith(f"{created.report.number}-report-")
