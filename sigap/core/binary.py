@@ -14,6 +14,8 @@ from __future__ import annotations
 from django.db import connections, models, router
 from django.db.models.sql import InsertQuery
 
+from .rows import raw_cursor
+
 
 def insert_row(model: type[models.Model], values: dict) -> None:
     """INSERT one row of ``model`` built from ``values`` (field name → value) as ``Model.save()`` would write
@@ -35,8 +37,6 @@ def insert_row(model: type[models.Model], values: dict) -> None:
                 cursor.execute(sql, params)
         return
     from django.db.backends.postgresql.base import ServerBindingCursor
-
-    from .rows import raw_cursor
 
     with raw_cursor(connection, ServerBindingCursor) as cursor:
         for sql, params in statements:

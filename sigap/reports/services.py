@@ -564,8 +564,9 @@ def reports_create(items: list[NewReport]) -> list[ReportCreated]:
     # stays locked until COMMIT, and every intake of the city waits on it: it is taken as late as possible.
     # Where the reports' ids can be had ahead (PostgreSQL, whose foreign keys are checked at COMMIT), every
     # row that only refers to a report is written first, and under the lock come only the numbers, the
-    # reports themselves and their "received" messages (which quote the number). Elsewhere (SQLite, which
-    # writes one transaction at a time anyway) the reports come first, as their INSERT gives their ids.
+    # reports themselves, the summaries' counters and their "received" messages (which quote the number).
+    # Elsewhere (SQLite, which writes one transaction at a time anyway) the reports come first, as their
+    # INSERT gives their ids.
     duplicates = candidates_for_many(reports)
     # a photo already de-identified is saved under a file name that begins with the report's number: such a
     # batch (none comes from a channel today; the worker cleans every photo) takes the numbers first
