@@ -22,7 +22,7 @@ from urllib.parse import quote
 from django.conf import settings
 from django.core.cache import cache
 from django.core.paginator import Paginator
-from django.db.models import Q, QuerySet
+from django.db.models import Q, QuerySet, Sum
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import cached_property
@@ -649,6 +649,8 @@ class AreaStats:
     open: int = 0
     done: int = 0
     done_days: dict[int, int] = field(default_factory=dict, repr=False)  # whole days to Selesai → reports
+    # computed once from ``done_days`` when the figures are complete (``finish``), read as often as shown
+    median_days: float | None = None
 
     @property
     def closed_other(self) -> int:
@@ -656,71 +658,94 @@ class AreaStats:
         for want of the reporter's answer. Received = open + done + closed_other."""
         return self.received - self.open - self.done
 
-    @property
-    def median_days(self) -> float | None:
+    def add(self, other: AreaStats) -> None:
+        self.received += other.received
+        self.open += other.open
+        self.done += other.done
+        days = self.done_days
+        for day, n in other.done_days.items():
+            days[day] = days.get(day, 0) + n
+
+    def finish(self) -> AreaStats:
         """The median days from filing to Selesai, from the whole-day histogram (``reports.summaries``):
         linear within the day that holds the middle report, so it is within a day of the exact median."""
-        total = sum(self.done_days.values())
-        if not total:
-            return None
+        total = sum(n for n in self.done_days.values() if n > 0)
+        self.median_days = None
         middle, before = total / 2, 0
-        for day in sorted(self.done_days):
+        for day in sorted(self.done_days) if total else ():
             n = self.done_days[day]
             if n > 0 and before + n >= middle:
-                return round(day + (middle - before) / n, 1)
-            before += n
-        return None
+                self.median_days = round(day + (middle - before) / n, 1)
+                break
+            before += max(n, 0)
+        return self
 
 
 def statistics_by_area(*, kota: str = "") -> tuple[list[AreaStats], list[AreaStats], AreaStats]:
     """Counts per kota and per kelurahan over every report, whatever its privacy. Only counts, read from the
     summaries the write path keeps (``AreaStatus``, ``AreaDoneDays``: kelurahan × status and kelurahan × days
-    rows), so the page costs the same at any history: four statements."""
+    rows), so the page costs the same at any history: four statements. The status counts are summed per
+    kelurahan by the database (one row each); each kelurahan's histogram is added to its kota's and the
+    city's once, not row by row."""
     prefix = _service_prefix()
     names = dict(
         Wilayah.objects.filter(code__startswith=prefix, level__lte=Wilayah.Level.KECAMATAN).values_list("code", "name")
     )
-    kel_rows = Wilayah.objects.filter(code__startswith=prefix, level=Wilayah.Level.KELURAHAN)
     kel_names, kel_codes = {}, {}
-    for pk, code, name in kel_rows.values_list("pk", "code", "name"):
+    for pk, code, name in Wilayah.objects.filter(code__startswith=prefix, level=Wilayah.Level.KELURAHAN).values_list(
+        "pk", "code", "name"
+    ):
         kel_names[code], kel_codes[pk] = name, code
     total = AreaStats(code="", name=str(_("Semua wilayah")))
     kotas = {code: AreaStats(code=code, name=_short(name)) for code, name in names.items() if code.count(".") == 1}
-    kels: dict[str, AreaStats] = {}
-    open_set, done_set = set(OPEN_STATUSES), set(DONE_STATUSES)
-    for kel_id, status, n in AreaStatus.objects.filter(n__gt=0).values_list("kelurahan_id", "status", "n"):
-        for target in _targets(kel_codes.get(kel_id, ""), total, kotas, kels, kel_names, names):
-            target.received += n
-            target.open += n if status in open_set else 0
-            target.done += n if status in done_set else 0
-    for kel_id, days, n in AreaDoneDays.objects.filter(n__gt=0).values_list("kelurahan_id", "days", "n"):
-        for target in _targets(kel_codes.get(kel_id, ""), total, kotas, kels, kel_names, names):
-            target.done_days[days] = target.done_days.get(days, 0) + n
-    kota_rows = sorted(kotas.values(), key=lambda a: a.name)
-    kel_rows = sorted(
-        (k for k in kels.values() if not kota or k.code.startswith(kota + ".")), key=lambda a: (a.parent, a.name)
-    )
-    return kota_rows, kel_rows, total
+    kels: dict[int, AreaStats] = {}
 
-
-def _targets(code: str, total: AreaStats, kotas: dict, kels: dict, kel_names: dict, names: dict) -> list[AreaStats]:
-    out = [total]
-    if not code:
-        return out
-    kota_code = ".".join(code.split(".")[:2])
-    if kota_code in kotas:
-        out.append(kotas[kota_code])
-    if code in kel_names:
-        kel = kels.get(code)
-        if kel is None:
-            kec_code = code.rsplit(".", 1)[0]
-            kel = kels[code] = AreaStats(
+    def kel_of(kel_id: int) -> AreaStats | None:
+        row = kels.get(kel_id)
+        if row is None:
+            code = kel_codes.get(kel_id)
+            if code is None:
+                return None
+            kota_code, kec_code = ".".join(code.split(".")[:2]), code.rsplit(".", 1)[0]
+            row = kels[kel_id] = AreaStats(
                 code=code,
                 name=kel_names[code],
                 parent=f"{_short(names.get(kota_code, ''))} — {names.get(kec_code, '')}",
             )
-        out.append(kel)
-    return out
+        return row
+
+    per_kelurahan = (
+        AreaStatus.objects.filter(n__gt=0)
+        .order_by()
+        .values("kelurahan_id")
+        .annotate(
+            received=Sum("n"),
+            open=Sum("n", filter=Q(status__in=OPEN_STATUSES)),
+            done=Sum("n", filter=Q(status__in=DONE_STATUSES)),
+        )
+        .values_list("kelurahan_id", "received", "open", "done")
+    )
+    outside = AreaStats(code="", name="")  # reports of a kelurahan no longer in the reference data
+    for kel_id, received, open_n, done in per_kelurahan:
+        row = kel_of(kel_id) or outside
+        row.received += received or 0
+        row.open += open_n or 0
+        row.done += done or 0
+    for kel_id, days, n in AreaDoneDays.objects.filter(n__gt=0).order_by().values_list("kelurahan_id", "days", "n"):
+        hist = (kel_of(kel_id) or outside).done_days
+        hist[days] = hist.get(days, 0) + n
+    total.add(outside)
+    for row in kels.values():
+        total.add(row)
+        if (kota_row := kotas.get(".".join(row.code.split(".")[:2]))) is not None:
+            kota_row.add(row)
+        row.finish()
+    total.finish()
+    kota_rows = sorted((k.finish() for k in kotas.values()), key=lambda a: a.name)
+    kel_rows = sorted(
+        (k for k in kels.values() if not kota or k.code.startswith(kota + ".")), key=lambda a: (a.parent, a.name)
+    )
+    return kota_rows, kel_rows, total
 
 
 # --- the reporter's own journey -------------------------------------------------------------------

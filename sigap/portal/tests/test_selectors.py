@@ -58,3 +58,41 @@ def test_similar_reports_read_a_bounded_number_of_rows_however_many_are_open_nea
     # ... yet no more rows are read into Python, nor statements run, with 200 around than with 10
     assert len(placed) <= 4 * selectors.SIMILAR_LIMIT
     assert len(queries.captured_queries) == 5  # the category, two short lists, a count, the edge of the block
+
+
+def test_statistics_add_each_kelurahan_to_its_kota_and_the_city_with_merged_histograms():
+    """Two kelurahan of Jakarta Timur and one of Jakarta Pusat, counted from the summaries: each kota's counts
+    and median come from its kelurahan's rows added together; a kelurahan gone from the reference data still
+    counts in the city's total, and in nothing else."""
+    from sigap.organization.models import Wilayah
+    from sigap.reports.models import AreaDoneDays, AreaStatus
+
+    kel = dict(Wilayah.objects.filter(level=Wilayah.Level.KELURAHAN).values_list("code", "pk"))
+    east = [code for code in sorted(kel) if code.startswith("31.75.")][:2]
+    centre = next(code for code in sorted(kel) if code.startswith("31.71."))
+    gone = max(kel.values()) + 1000
+    statuses = {east[0]: {"waiting": 2, "done": 3}, east[1]: {"done": 2, "rejected": 1}, centre: {"in_progress": 1}}
+    for code, counts in statuses.items():
+        for status, n in counts.items():
+            AreaStatus.objects.create(kelurahan_id=kel[code], status=status, n=n)
+    AreaStatus.objects.create(kelurahan_id=gone, status="done", n=4)
+    AreaStatus.objects.create(kelurahan_id=kel[centre], status="waiting", n=0)  # emptied rows are skipped
+    for code, days in ((east[0], {1: 3}), (east[1], {9: 2})):
+        for day, n in days.items():
+            AreaDoneDays.objects.create(kelurahan_id=kel[code], days=day, n=n)
+    AreaDoneDays.objects.create(kelurahan_id=gone, days=30, n=4)
+
+    kota_rows, kel_rows, total = selectors.statistics_by_area()
+    kota = {row.code: row for row in kota_rows}
+    east_row = kota["31.75"]
+    assert (east_row.received, east_row.open, east_row.done, east_row.closed_other) == (8, 2, 5, 1)
+    # five Selesai: three after one day, two after nine; the middle (2.5th) lies in day 1's bucket
+    assert east_row.median_days == round(1 + 2.5 / 3, 1)
+    assert (kota["31.71"].received, kota["31.71"].open, kota["31.71"].median_days) == (1, 1, None)
+    by_code = {row.code: row for row in kel_rows}
+    assert set(by_code) == {*east, centre}
+    assert by_code[east[1]].median_days == round(9 + 1 / 2, 1) and by_code[east[0]].median_days == round(1 + 1.5 / 3, 1)
+    # the city: every row, the vanished kelurahan's too; nine Selesai, the middle (4.5th) in day 9's bucket
+    assert (total.received, total.open, total.done) == (13, 3, 9)
+    assert total.median_days == round(9 + (4.5 - 3) / 2, 1)
+    assert [row.code for row in selectors.statistics_by_area(kota="31.71")[1]] == [centre]
