@@ -216,13 +216,7 @@ def open_summary(scope: Scope, *, now: datetime | None = None, limit: int = 25, 
 
     ``overdue_first``: the same pass also picks the ids of that many overdue reports, oldest deadline first (the
     dashboard's list, ``overdue_reports(ids=…)``), so the scope's open reports are read once for both."""
-    late = Case(When(overdue_q(now), then=Value(1)), default=Value(0), output_field=IntegerField())
-    scoped = scope.open_reports().order_by().annotate(late=late)
-    first: list[int] = []
-    if overdue_first:
-        rows, first = _grouped_and_first_overdue(scoped, overdue_first)
-    else:
-        rows = list(scoped.values_list("status", "unit_id", "late").annotate(n=Count("id")))
+    rows, first = _grouped_and_first_overdue(_open_columns(scope, now), overdue_first)
     statuses: dict[str, int] = defaultdict(int)
     units: dict[int | None, int] = defaultdict(int)
     overdue = 0
@@ -246,11 +240,37 @@ def open_summary(scope: Scope, *, now: datetime | None = None, limit: int = 25, 
     )
 
 
-def _grouped_and_first_overdue(scoped: QuerySet[Report], first: int) -> tuple[list[tuple], list[int]]:
-    """One statement over the scope's open reports (a common table expression, read once): the counts grouped
-    by status, unit and lateness, and the ids of the ``first`` overdue ones by deadline (nulls last), then
-    filing time. At a kota of a million-report city this is one pass over its open reports instead of two."""
-    inner = scoped.values_list("pk", "status", "unit_id", "late", "due_at", "created_at")
+def _open_columns(scope: Scope, now: datetime | None) -> QuerySet:
+    """The scope's open reports, each once, as (id, status, unit now, late, due date, filing time).
+
+    A scope of units reads its open visibility rows (``ReportUnit``, partial index ``reportunit_open_any``,
+    which includes these columns): a report seen through two units of the scope has two identical rows, made
+    one by DISTINCT. So a kota's counts read its own open rows, not every open report of the city. The whole
+    city (an overseer) reads the open reports themselves (``report_open_cover``)."""
+    late = Case(When(overdue_q(now), then=Value(1)), default=Value(0), output_field=IntegerField())
+    if scope.units is None:
+        return (
+            scope.open_reports()
+            .order_by()
+            .annotate(late=late)
+            .values_list("pk", "status", "unit_id", "late", "due_at", "created_at")
+        )
+    rows = ReportUnit.objects.filter(unit_id__in=scope.units, is_open=True)
+    if scope.hidden:
+        rows = rows.exclude(concerned_unit_id__in=scope.hidden)
+    return (
+        rows.order_by()
+        .annotate(late=late)
+        .values_list("report_id", "status", "holder_id", "late", "due_at", "filed_at")
+        .distinct()
+    )
+
+
+def _grouped_and_first_overdue(inner: QuerySet, first: int) -> tuple[list[tuple], list[int]]:
+    """One statement over the scope's open reports (``inner``: id, status, unit, late, due date, filing time;
+    a common table expression, read once): the counts grouped by status, unit and lateness, and the ids of the
+    ``first`` overdue ones by deadline (nulls last), then filing time. At a kota of a million-report city this
+    is one pass over its open reports instead of two."""
     sql, params = inner.query.sql_with_params()
     qn = connection.ops.quote_name
     cte = qn("open_scope")

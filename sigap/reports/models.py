@@ -195,6 +195,20 @@ class ReportUnit(models.Model):
     category = models.ForeignKey(Category, on_delete=models.PROTECT, related_name="+")
     kelurahan = models.ForeignKey(Wilayah, null=True, on_delete=models.PROTECT, related_name="+")
     concerned_unit = models.ForeignKey(Unit, null=True, on_delete=models.PROTECT, related_name="+")
+    # What a supervisor's dashboard groups and orders a scope's open reports by, repeated on every row of the
+    # report so that the counts read the scope's rows in ``reportunit_open_any`` alone (each report once).
+    holder = models.ForeignKey(
+        Unit,
+        null=True,
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        db_index=False,
+        related_name="+",
+        help_text="the unit the report is at now (the report's unit)",
+    )
+    due_at = models.DateTimeField(null=True)
+    hop_deadline = models.DateTimeField(null=True)
+    filed_at = models.DateTimeField(null=True, help_text="the report's creation time")
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["report", "unit"], name="reportunit_once")]
@@ -225,8 +239,14 @@ class ReportUnit(models.Model):
             models.Index(
                 fields=["unit", "status", "-report"], name="reportunit_status", condition=models.Q(holds=True)
             ),
-            # the open reports a unit holds or held (a supervisor's dashboard counts: ``analytics.Scope``)
-            models.Index(fields=["unit", "report"], name="reportunit_open_any", condition=models.Q(is_open=True)),
+            # the open reports a unit holds or held (a supervisor's dashboard counts: ``analytics.Scope``), with
+            # what the counts group by and the overdue list orders by (read from the index alone on PostgreSQL)
+            models.Index(
+                fields=["unit", "report"],
+                include=["status", "holder", "due_at", "hop_deadline", "filed_at", "concerned_unit"],
+                name="reportunit_open_any",
+                condition=models.Q(is_open=True),
+            ),
         ]
 
     def __str__(self) -> str:

@@ -3,7 +3,9 @@
 One row per (report, unit) for every unit that holds or ever held the report: its current unit and either
 end of each hop. ``holds`` marks the current unit (one row per report). Each row repeats what the officer
 queue sorts and filters on (open or not, status, the urgency key, category, kelurahan), so a unit's queue
-page is a range of one partial index and never touches the unit's history.
+page is a range of one partial index and never touches the unit's history; and what a supervisor's
+dashboard groups and orders by (the unit holding it now, due date, hop deadline, filing time), so its counts
+read the scope's open rows alone.
 
 Written in the same transaction as the change behind it:
 
@@ -35,6 +37,10 @@ def _fields(report: Report) -> dict:
         "category_id": report.category_id,
         "kelurahan_id": report.kelurahan_id,
         "concerned_unit_id": report.concerned_unit_id,
+        "holder_id": report.unit_id,
+        "due_at": report.due_at,
+        "hop_deadline": report.hop_deadline,
+        "filed_at": report.created_at,
     }
 
 
@@ -84,11 +90,12 @@ def rebuild_sql() -> list[str]:
         delete = f"DELETE FROM {table}"
     insert = f"""
         INSERT INTO {table} (report_id, unit_id, holds, is_open, status, sort_at, category_id, kelurahan_id,
-                             concerned_unit_id)
+                             concerned_unit_id, holder_id, due_at, hop_deadline, filed_at)
         SELECT r.id, u.unit_id, (r.unit_id IS NOT NULL AND u.unit_id = r.unit_id), r.status IN {_in(OPEN_STATUSES)},
                r.status,
                {deadlines.sort_at_sql("r")},
-               r.category_id, r.kelurahan_id, r.concerned_unit_id
+               r.category_id, r.kelurahan_id, r.concerned_unit_id, r.unit_id, r.due_at, r.hop_deadline,
+               r.created_at
         FROM (SELECT id AS report_id, unit_id FROM {Report._meta.db_table} WHERE unit_id IS NOT NULL
               UNION SELECT report_id, from_unit_id FROM reports_hop
               UNION SELECT report_id, to_unit_id FROM reports_hop

@@ -116,7 +116,10 @@ def test_the_overdue_list_and_the_map_keep_their_order_and_limit_when_chosen_by_
     from sigap.reports.models import Report
 
     scope = stats.summary_scope(staff("walikota.jt", "kota:31.75", R.SUPERVISOR))
+    from sigap.reports import visibility
+
     Report.objects.filter(pk=scenario.bounced.pk).update(due_at=scenario.late.due_at - timedelta(days=1))
+    visibility.report_sync(Report.objects.get(pk=scenario.bounced.pk))  # as the write path would (rows repeat it)
     overdue, total = stats.overdue_reports(scope)
     assert [r.number for r in overdue] == [scenario.bounced.number, scenario.late.number] and total == 2
     first, _ = stats.overdue_reports(scope, limit=1)
@@ -133,3 +136,39 @@ def test_the_overdue_list_and_the_map_keep_their_order_and_limit_when_chosen_by_
     assert [p["number"] for p in points] == [r.number for r in newest]
     one, _ = stats.open_report_map(scope.open_reports(), limit=1)
     assert [p["number"] for p in one] == [newest[0].number]
+
+
+def test_a_scopes_counts_read_its_visibility_rows_alone_and_count_a_report_seen_twice_once(scenario, staff):
+    """A kota's counts are grouped from its open ``ReportUnit`` rows (which repeat the status, the unit holding
+    the report, the deadlines and the filing time), not by joining them to every open report of the city; a
+    report that passed between two units of the kota has a row at each and is counted once."""
+    from django.db import connection
+    from django.db.models import Count
+    from django.test.utils import CaptureQueriesContext
+
+    from sigap.organization.models import Unit
+    from sigap.reports import visibility
+    from sigap.reports.models import ReportUnit
+
+    scope = stats.summary_scope(staff("walikota.jt", "kota:31.75", R.SUPERVISOR))
+    # the late report escalated from Pondok Bambu to its kecamatan: the kecamatan's unit may now see it too
+    visibility.unit_row_add(scenario.late, Unit.objects.get(code="kec:31.75.07").pk)
+    twice = (
+        ReportUnit.objects.filter(unit_id__in=scope.units, is_open=True)
+        .values("report_id")
+        .annotate(n=Count("id"))
+        .filter(n__gte=2)
+    )
+    assert twice.exists()
+    with CaptureQueriesContext(connection) as ctx:
+        summary = stats.open_summary(scope, overdue_first=50)
+    grouped = [q["sql"] for q in ctx.captured_queries if "open_scope" in q["sql"]]
+    assert len(grouped) == 1 and '"reports_report"' not in grouped[0] and "reports_reportunit" in grouped[0]
+    open_reports = list(scope.open_reports().values_list("pk", "unit_id"))
+    assert sum(n for _, n in summary.by_status) == len(open_reports)
+    assert {c.unit_id: c.n for c in summary.by_unit} == {
+        u: sum(1 for _, unit in open_reports if unit == u) for _, u in open_reports
+    }
+    assert sorted(summary.overdue_first) == sorted(
+        scope.open_reports().filter(stats.overdue_q()).values_list("pk", flat=True)
+    )

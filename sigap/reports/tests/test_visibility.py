@@ -37,6 +37,10 @@ def rows() -> set[tuple]:
             "category_id",
             "kelurahan_id",
             "concerned_unit_id",
+            "holder_id",
+            "due_at",
+            "hop_deadline",
+            "filed_at",
         )
     )
 
