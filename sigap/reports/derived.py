@@ -17,6 +17,8 @@ REBUILDS: list[tuple[str, str]] = [
     # code), written in batches with executemany
     ("duplicate_features", "sigap.reports.duplicates.rebuild"),
     ("report_visibility", "sigap.reports.visibility.rebuild"),  # ReportUnit: who may see each report
+    # only the report columns ReportUnit repeats for the dashboard, where they differ (no table rewrite)
+    ("report_visibility_copies", "sigap.reports.visibility.copies_repair"),
     ("summaries", "sigap.reports.summaries.rebuild"),
     ("triage_hints", "sigap.reports.desk.rebuild"),  # the triage desk's suggestions for open triage reports
 ]

@@ -104,6 +104,33 @@ def rebuild_sql() -> list[str]:
     return [*delete.split("; "), insert]
 
 
+# the report columns each row repeats for the supervisor's dashboard: (row column, report column)
+_COPIES = (("holder_id", "unit_id"), ("due_at", "due_at"), ("hop_deadline", "hop_deadline"), ("filed_at", "created_at"))
+
+
+def copies_repair() -> int:
+    """Set the dashboard's copies (unit now, due date, hop deadline, filing time) of every row that differs from
+    its report; rows that agree are not written. Returns the rows changed. For an upgrade's window, when
+    processes of the release before kept writing rows without them after ``migrate`` filled the columns
+    (``docs/deployment.md``, *Upgrading*), and as a cheap check: on rows kept by the write path it changes none."""
+    table, reports = ReportUnit._meta.db_table, Report._meta.db_table
+    if connection.vendor == "postgresql":
+        sets = ", ".join(f"{mine} = r.{theirs}" for mine, theirs in _COPIES)
+        differ = " OR ".join(f"u.{mine} IS DISTINCT FROM r.{theirs}" for mine, theirs in _COPIES)
+        sql = f"UPDATE {table} u SET {sets} FROM {reports} r WHERE r.id = u.report_id AND ({differ})"
+    else:
+        mine = ", ".join(m for m, _t in _COPIES)
+        theirs = ", ".join(f"r.{t}" for _m, t in _COPIES)
+        differ = " OR ".join(f"{table}.{m} IS NOT r.{t}" for m, t in _COPIES)
+        sql = (
+            f"UPDATE {table} SET ({mine}) = (SELECT {theirs} FROM {reports} r WHERE r.id = {table}.report_id) "
+            f"WHERE EXISTS (SELECT 1 FROM {reports} r WHERE r.id = {table}.report_id AND ({differ}))"
+        )
+    with connection.cursor() as cur:
+        cur.execute(sql)
+        return cur.rowcount
+
+
 def rebuild() -> None:
     """Every row from scratch, set-based (``derived.REBUILDS``)."""
     with connection.cursor() as cur:

@@ -240,6 +240,27 @@ def test_the_rebuild_yields_exactly_the_rows_the_write_path_wrote(staff, jpeg):
     _the_queue_size_from_its_counts_is_its_size(pb, sudin, desk, staff("lurah.pb", PB_UNIT, StaffRole.Role.SUPERVISOR))
     derived.rebuild_all(only={"report_visibility"})
     assert rows() == written
+    assert visibility.copies_repair() == 0  # the write path's rows already agree with their reports
+
+
+def test_rows_written_by_the_release_before_are_repaired_without_rewriting_the_others(staff):
+    """During an upgrade, processes of the release before keep writing rows without the dashboard's copies
+    (unit now, deadlines, filing time) after ``migrate`` filled them: a report then has rows that differ, which
+    the dashboard would count twice. ``report_visibility_copies`` sets them from the reports, and only them."""
+    pb = staff("petugas.pb", PB_UNIT)
+    stale, fine = submit("jalan-rusak").report, submit("jalan-rusak").report
+    services.report_coordinate(report_id=stale.pk, actor=pb, to_unit=SUDIN, reason="bukan tupoksi")
+    written = rows()
+    # what the release before wrote: the new unit's row without the copies, the old row with the old unit
+    ReportUnit.objects.filter(report_id=stale.pk, holds=True).update(
+        holder=None, due_at=None, hop_deadline=None, filed_at=None
+    )
+    ReportUnit.objects.filter(report_id=stale.pk, holds=False).update(holder_id=stale.unit_id)
+    assert rows() != written
+    assert visibility.copies_repair() == 2
+    assert rows() == written
+    derived.rebuild_all(only={"report_visibility_copies"})
+    assert rows() == written and ReportUnit.objects.filter(report_id=fine.pk).count() == 1
 
 
 def _the_queue_size_from_its_counts_is_its_size(*users):
