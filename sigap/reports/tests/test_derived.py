@@ -13,7 +13,7 @@ from sigap.reports import derived
 
 def test_every_registered_rebuild_exists_and_the_names_are_unique():
     names = [name for name, _path in derived.REBUILDS]
-    assert names == ["duplicate_features", "report_visibility", "summaries", "triage_hints"]
+    assert names == ["duplicate_features", "report_visibility", "report_visibility_copies", "summaries", "triage_hints"]
     for _name, path in derived.REBUILDS:
         module, _, attr = path.rpartition(".")
         assert callable(getattr(import_module(module), attr))
@@ -27,7 +27,11 @@ def test_rebuild_all_runs_each_in_order_and_only_the_ones_asked_for(monkeypatch)
         monkeypatch.setattr(import_module(module), attr, lambda name=name: ran.append(name))
     said: list[str] = []
     derived.rebuild_all(say=said.append)
-    assert ran == said == ["duplicate_features", "report_visibility", "summaries", "triage_hints"]
+    assert (
+        ran
+        == said
+        == ["duplicate_features", "report_visibility", "report_visibility_copies", "summaries", "triage_hints"]
+    )
     ran.clear()
     derived.rebuild_all(only={"summaries", "duplicate_features"})
     assert ran == ["duplicate_features", "summaries"]
