@@ -367,31 +367,42 @@ class MapCell:
     by_status: dict[str, int] = field(default_factory=dict)
 
 
+MAP_COLUMNS = (
+    "pk",
+    "number",
+    "lat",
+    "lon",
+    "status",
+    "privacy",
+    "category__name",
+    "category__name_en",
+    "category__sensitive",
+    "unit__name",
+)
+
+
 def open_report_map(
-    qs: QuerySet[Report], *, openable: QuerySet[Report] | None = None, limit: int = 2000
+    qs: QuerySet[Report],
+    *,
+    openable: QuerySet[Report] | None = None,
+    limit: int = 2000,
+    scope: Scope | None = None,
 ) -> tuple[list[dict], list[MapCell]]:
     """The dashboard map, by ``sigap.reports.exposure``: open reports the user may open (``openable``; None:
     all of ``qs``) as points to ~10 m with their number, category and unit (at most ``limit``, newest first);
-    every other open report in ``qs`` only counted in a ~1.1 km grid cell with its status."""
+    every other open report in ``qs`` only counted in a ~1.1 km grid cell with its status.
+
+    ``scope`` (``qs`` being its ``open_reports()``): a scope of units whose every report may be opened picks
+    its newest reports from its own visibility rows (``_newest_in_scope``) instead of among every open report
+    of the city."""
     located = qs.filter(status__in=OPEN_STATUSES, lat__isnull=False, lon__isnull=False).order_by()
-    mine = located if openable is None else located.filter(pk__in=openable.order_by().values("pk"))
-    newest = mine.order_by("-created_at").values("pk")[:limit]  # chosen index-only (``report_open_cover``)
-    rows = (
-        Report.objects.filter(pk__in=newest)
-        .order_by("-created_at")
-        .values(
-            "pk",
-            "number",
-            "lat",
-            "lon",
-            "status",
-            "privacy",
-            "category__name",
-            "category__name_en",
-            "category__sensitive",
-            "unit__name",
-        )
-    )
+    rows = None
+    if openable is None and scope is not None and scope.units is not None:
+        rows = _newest_in_scope(scope, limit)
+    if rows is None:
+        mine = located if openable is None else located.filter(pk__in=openable.order_by().values("pk"))
+        newest = mine.order_by("-created_at").values("pk")[:limit]  # chosen index-only (``report_open_cover``)
+        rows = list(Report.objects.filter(pk__in=newest).order_by("-created_at").values(*MAP_COLUMNS))
     points = []
     for r in rows:
         shown = exposure.expose(_facts(r), Audience.HANDLER)
@@ -412,6 +423,28 @@ def open_report_map(
             cell.count += 1
             cell.by_status[r["status"]] = cell.by_status.get(r["status"], 0) + 1
     return points, sorted(cells.values(), key=lambda c: (-c.count, c.lat, c.lon))
+
+
+def _newest_in_scope(scope: Scope, limit: int) -> list[dict] | None:
+    """The ``limit`` newest located open reports of a scope of units, in one statement: their ids chosen among
+    the scope's open ``ReportUnit`` rows by filing time (``reportunit_open_any`` includes it), a tenth more than
+    needed because a report may have no coordinates, then those reports read. None when that margin was not
+    enough (more reports without coordinates than it allows): the caller then asks among the reports."""
+    fetch = limit + max(10, limit // 10)
+    rows = ReportUnit.objects.filter(unit_id__in=scope.units, is_open=True)
+    if scope.hidden:
+        rows = rows.exclude(concerned_unit_id__in=scope.hidden)
+    newest = rows.order_by("-filed_at", "-report_id").values_list("report_id", "filed_at").distinct()[:fetch]
+    located = Report.objects.filter(
+        pk__in=newest.values_list("report_id", flat=True),
+        status__in=OPEN_STATUSES,
+        lat__isnull=False,
+        lon__isnull=False,
+    )
+    found = list(located.order_by("-created_at", "-pk").values(*MAP_COLUMNS)[:limit])
+    if len(found) < limit and newest.count() == fetch:
+        return None
+    return found
 
 
 def _facts(row: dict) -> exposure.Facts:

@@ -106,7 +106,7 @@ def dashboard_map_view(request):
     if scope is None:
         return JsonResponse({"code": "forbidden"}, status=403)
     openable = reports_visible_to(user) if scope.units is None else None
-    points, cells = stats.open_report_map(scope.open_reports(), openable=openable)
+    points, cells = stats.open_report_map(scope.open_reports(), openable=openable, scope=scope)
     english = (get_language() or "id").startswith("en")
     access_record(
         actor=user,

@@ -172,3 +172,34 @@ def test_a_scopes_counts_read_its_visibility_rows_alone_and_count_a_report_seen_
     assert sorted(summary.overdue_first) == sorted(
         scope.open_reports().filter(stats.overdue_q()).values_list("pk", flat=True)
     )
+
+
+def test_a_scopes_map_picks_its_newest_located_reports_from_its_own_rows(scenario, staff):
+    """A kota's map chooses its newest points among its own open visibility rows, not among every open report
+    of the city; a tenth more are taken because some reports have no coordinates, and when even that is not
+    enough the map asks the reports themselves: the points are those of the old query, in its order."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from sigap.reports.models import Report
+    from sigap.reports.tests.factories import submit
+
+    scope = stats.summary_scope(staff("walikota.jt", "kota:31.75", R.SUPERVISOR))
+    start = scenario.now - timedelta(hours=12)
+    filed = [submit(now=start + timedelta(minutes=i)).report for i in range(14)]
+    # the twelve newest were placed by their text only: no coordinates
+    Report.objects.filter(pk__in=[r.pk for r in filed[2:]]).update(lat=None, lon=None)
+
+    def numbers(points):
+        return [p["number"] for p in points]
+
+    # limits 1–3: the newest 11–13 rows hold fewer located reports than asked for; 50: all of the scope's rows
+    for limit in (1, 2, 3, 50):
+        old, _ = stats.open_report_map(scope.open_reports(), limit=limit)
+        with CaptureQueriesContext(connection) as ctx:
+            new, _ = stats.open_report_map(scope.open_reports(), limit=limit, scope=scope)
+        assert numbers(new) == numbers(old) and len(new) == min(limit, len(numbers(old)))
+        assert "reports_reportunit" in ctx.captured_queries[0]["sql"]
+        assert len(ctx.captured_queries) == (3 if limit <= 3 else 2)  # the fallback's own statement
+    assert {filed[0].number, filed[1].number} <= set(numbers(new))
+    assert not {r.number for r in filed[2:]} & set(numbers(new))
