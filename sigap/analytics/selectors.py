@@ -401,8 +401,8 @@ def open_report_map(
         rows = _newest_in_scope(scope, limit)
     if rows is None:
         mine = located if openable is None else located.filter(pk__in=openable.order_by().values("pk"))
-        newest = mine.order_by("-created_at").values("pk")[:limit]  # chosen index-only (``report_open_cover``)
-        rows = list(Report.objects.filter(pk__in=newest).order_by("-created_at").values(*MAP_COLUMNS))
+        newest = mine.order_by("-created_at", "-pk").values("pk")[:limit]  # index-only (``report_open_cover``)
+        rows = list(Report.objects.filter(pk__in=newest).order_by("-created_at", "-pk").values(*MAP_COLUMNS))
     points = []
     for r in rows:
         shown = exposure.expose(_facts(r), Audience.HANDLER)
@@ -441,6 +441,8 @@ def _newest_in_scope(scope: Scope, limit: int) -> list[dict] | None:
         lat__isnull=False,
         lon__isnull=False,
     )
+    if scope.hidden:  # asked of the report itself too: a point is never shown on the strength of a row's copy
+        located = located.exclude(concerned_unit_id__in=scope.hidden)
     found = list(located.order_by("-created_at", "-pk").values(*MAP_COLUMNS)[:limit])
     if len(found) < limit and newest.count() == fetch:
         return None

@@ -203,3 +203,22 @@ def test_a_scopes_map_picks_its_newest_located_reports_from_its_own_rows(scenari
         assert len(ctx.captured_queries) == (3 if limit <= 3 else 2)  # the fallback's own statement
     assert {filed[0].number, filed[1].number} <= set(numbers(new))
     assert not {r.number for r in filed[2:]} & set(numbers(new))
+
+
+def test_a_report_hidden_from_the_scope_stays_off_its_map_even_if_a_rows_copy_disagrees(scenario, staff):
+    """A complaint about the kota is hidden from the walikota. The map's points are chosen from the scope's
+    visibility rows, but whether a report is hidden is asked of the report itself too: a row whose copy of the
+    unit concerned is stale (a bulk load not yet rebuilt) never shows the report to the person it is about."""
+    from sigap.organization.models import Unit
+    from sigap.reports.models import Report
+    from sigap.reports.tests.factories import submit
+
+    scope = stats.summary_scope(staff("walikota.jt", "kota:31.75", R.SUPERVISOR))
+    kota = Unit.objects.get(code="kota:31.75").pk
+    assert kota in scope.hidden
+    report = submit(now=scenario.now - timedelta(minutes=1)).report
+    Report.objects.filter(pk=report.pk).update(concerned_unit_id=kota)  # the rows' copy left as it was
+    old, _ = stats.open_report_map(scope.open_reports(), limit=50)
+    new, _ = stats.open_report_map(scope.open_reports(), limit=50, scope=scope)
+    assert report.number not in [p["number"] for p in old]
+    assert report.number not in [p["number"] for p in new]
