@@ -193,9 +193,11 @@ def overdue_reports(
     order = (F("due_at").asc(nulls_last=True), "created_at")
     # the page's reports chosen index-only (``report_open_cover``), then only those read and joined
     first = overdue.order_by(*order).values("pk")[:limit] if ids is None else ids[:limit]
+    chosen = Report.objects.filter(pk__in=first)
+    if scope.hidden:  # ids chosen from the scope's rows: whether a report is hidden is asked of the report too
+        chosen = chosen.exclude(concerned_unit_id__in=scope.hidden)
     rows = list(
-        Report.objects.filter(pk__in=first)
-        .select_related("category", "unit", "kelurahan")
+        chosen.select_related("category", "unit", "kelurahan")
         .only(*QUEUE_COLUMNS)  # an overdue row shows what a queue row shows, no more
         .order_by(*order)
     )

@@ -222,3 +222,19 @@ def test_a_report_hidden_from_the_scope_stays_off_its_map_even_if_a_rows_copy_di
     new, _ = stats.open_report_map(scope.open_reports(), limit=50, scope=scope)
     assert report.number not in [p["number"] for p in old]
     assert report.number not in [p["number"] for p in new]
+
+
+def test_a_report_hidden_from_the_scope_stays_off_its_overdue_list_even_if_a_rows_copy_disagrees(scenario, staff):
+    """The dashboard's overdue list takes its ids from the scope's visibility rows; a row whose copy of the unit
+    concerned is stale must not list a complaint about the kota to the walikota."""
+    from sigap.organization.models import Unit
+    from sigap.reports.models import Report
+
+    scope = stats.summary_scope(staff("walikota.jt", "kota:31.75", R.SUPERVISOR))
+    kota = Unit.objects.get(code="kota:31.75").pk
+    summary = stats.open_summary(scope, overdue_first=50)
+    assert scenario.late.pk in summary.overdue_first
+    Report.objects.filter(pk=scenario.late.pk).update(concerned_unit_id=kota)  # the rows' copy left as it was
+    summary = stats.open_summary(scope, overdue_first=50)
+    listed, _ = stats.overdue_reports(scope, limit=50, total=summary.overdue, ids=summary.overdue_first)
+    assert scenario.late.number not in [r.number for r in listed]
