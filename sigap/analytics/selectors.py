@@ -97,11 +97,18 @@ class Scope:
         ``reportunit_open_any``), so the cost follows the scope's open workload and not the history."""
         qs = Report.objects.filter(status__in=OPEN_STATUSES)
         if self.units is not None:  # the visibility rows kept by the write path (``ReportUnit``), open ones only
-            seen = ReportUnit.objects.filter(unit_id__in=self.units, is_open=True).values("report_id")
-            qs = qs.filter(pk__in=seen)
-        if self.hidden:
-            qs = qs.exclude(concerned_unit_id__in=self.hidden)
-        return qs
+            qs = qs.filter(pk__in=ReportUnit.objects.filter(unit_id__in=self.units, is_open=True).values("report_id"))
+        return self.unhidden(qs)
+
+    def unhidden(self, qs: QuerySet[Report]) -> QuerySet[Report]:
+        """``qs`` without the reports hidden from this scope, asked of the reports themselves."""
+        return qs.exclude(concerned_unit_id__in=self.hidden) if self.hidden else qs
+
+    def open_rows(self) -> QuerySet[ReportUnit]:
+        """The open ``ReportUnit`` rows of a scope of units, without those of reports hidden from it (by the
+        rows' copy of the unit concerned): a report seen through two units of the scope has two rows."""
+        rows = ReportUnit.objects.filter(unit_id__in=self.units, is_open=True)
+        return rows.exclude(concerned_unit_id__in=self.hidden) if self.hidden else rows
 
 
 def summary_scope(user) -> Scope | None:
@@ -193,11 +200,10 @@ def overdue_reports(
     order = (F("due_at").asc(nulls_last=True), "created_at")
     # the page's reports chosen index-only (``report_open_cover``), then only those read and joined
     first = overdue.order_by(*order).values("pk")[:limit] if ids is None else ids[:limit]
-    chosen = Report.objects.filter(pk__in=first)
-    if scope.hidden:  # ids chosen from the scope's rows: whether a report is hidden is asked of the report too
-        chosen = chosen.exclude(concerned_unit_id__in=scope.hidden)
+    # ids chosen from the scope's rows: whether a report is hidden is asked of the report too
     rows = list(
-        chosen.select_related("category", "unit", "kelurahan")
+        scope.unhidden(Report.objects.filter(pk__in=first))
+        .select_related("category", "unit", "kelurahan")
         .only(*QUEUE_COLUMNS)  # an overdue row shows what a queue row shows, no more
         .order_by(*order)
     )
@@ -257,11 +263,9 @@ def _open_columns(scope: Scope, now: datetime | None) -> QuerySet:
             .annotate(late=late)
             .values_list("pk", "status", "unit_id", "late", "due_at", "created_at")
         )
-    rows = ReportUnit.objects.filter(unit_id__in=scope.units, is_open=True)
-    if scope.hidden:
-        rows = rows.exclude(concerned_unit_id__in=scope.hidden)
     return (
-        rows.order_by()
+        scope.open_rows()
+        .order_by()
         .annotate(late=late)
         .values_list("report_id", "status", "holder_id", "late", "due_at", "filed_at")
         .distinct()
@@ -433,18 +437,18 @@ def _newest_in_scope(scope: Scope, limit: int) -> list[dict] | None:
     needed because a report may have no coordinates, then those reports read. None when that margin was not
     enough (more reports without coordinates than it allows): the caller then asks among the reports."""
     fetch = limit + max(10, limit // 10)
-    rows = ReportUnit.objects.filter(unit_id__in=scope.units, is_open=True)
-    if scope.hidden:
-        rows = rows.exclude(concerned_unit_id__in=scope.hidden)
-    newest = rows.order_by("-filed_at", "-report_id").values_list("report_id", "filed_at").distinct()[:fetch]
-    located = Report.objects.filter(
-        pk__in=newest.values_list("report_id", flat=True),
-        status__in=OPEN_STATUSES,
-        lat__isnull=False,
-        lon__isnull=False,
+    newest = (
+        scope.open_rows().order_by("-filed_at", "-report_id").values_list("report_id", "filed_at").distinct()[:fetch]
     )
-    if scope.hidden:  # asked of the report itself too: a point is never shown on the strength of a row's copy
-        located = located.exclude(concerned_unit_id__in=scope.hidden)
+    # whether a report is hidden is asked of the report too: a point is never shown on the strength of a row's copy
+    located = scope.unhidden(
+        Report.objects.filter(
+            pk__in=newest.values_list("report_id", flat=True),
+            status__in=OPEN_STATUSES,
+            lat__isnull=False,
+            lon__isnull=False,
+        )
+    )
     found = list(located.order_by("-created_at", "-pk").values(*MAP_COLUMNS)[:limit])
     if len(found) < limit and newest.count() == fetch:
         return None

@@ -359,6 +359,8 @@ def wsgi_application(trusted_proxy: str = ""):
 
 # glibc's mallopt() parameter for the number of malloc arenas (malloc.h: M_ARENA_MAX).
 _M_ARENA_MAX = -8
+# arenas per web worker unless SIGAP_MALLOC_ARENAS says otherwise
+MALLOC_ARENAS = 2
 
 
 def limit_malloc_arenas(arenas: int) -> bool:
@@ -388,7 +390,7 @@ def _post_fork(server, worker) -> None:
     """In each worker after the fork: nothing inherited from the master may be used (it holds none: the
     application is imported in the worker). Cap the malloc arenas before any thread starts. Warm the
     categorizer here when asked to (embedded default)."""
-    limit_malloc_arenas(int((worker.cfg.env or {}).get("SIGAP_MALLOC_ARENAS") or 2))
+    limit_malloc_arenas(int((worker.cfg.env or {}).get("SIGAP_MALLOC_ARENAS") or MALLOC_ARENAS))
     if (worker.cfg.env or {}).get("SIGAP_WARM_CATEGORIZER") == "1":
         import threading
 
@@ -471,7 +473,7 @@ def options(
             f"SIGAP_HEADER_SECONDS={header_seconds}",
             f"SIGAP_BODY_SECONDS={body_seconds}",
             f"SIGAP_WARM_CATEGORIZER={'1' if warm_categorizer else '0'}",
-            f"SIGAP_MALLOC_ARENAS={os.environ.get('SIGAP_MALLOC_ARENAS') or 2}",
+            f"SIGAP_MALLOC_ARENAS={os.environ.get('SIGAP_MALLOC_ARENAS') or MALLOC_ARENAS}",
         ],
         "post_fork": _post_fork,
         "post_worker_init": _post_worker_init,

@@ -28,6 +28,9 @@ from . import deadlines
 from .models import Report, ReportUnit
 from .states import OPEN_STATUSES, is_open
 
+# the report columns each row repeats for the supervisor's dashboard: (row column, report column)
+_COPIES = (("holder_id", "unit_id"), ("due_at", "due_at"), ("hop_deadline", "hop_deadline"), ("filed_at", "created_at"))
+
 
 def _fields(report: Report) -> dict:
     return {
@@ -37,10 +40,7 @@ def _fields(report: Report) -> dict:
         "category_id": report.category_id,
         "kelurahan_id": report.kelurahan_id,
         "concerned_unit_id": report.concerned_unit_id,
-        "holder_id": report.unit_id,
-        "due_at": report.due_at,
-        "hop_deadline": report.hop_deadline,
-        "filed_at": report.created_at,
+        **{mine: getattr(report, theirs) for mine, theirs in _COPIES},
     }
 
 
@@ -90,22 +90,17 @@ def rebuild_sql() -> list[str]:
         delete = f"DELETE FROM {table}"
     insert = f"""
         INSERT INTO {table} (report_id, unit_id, holds, is_open, status, sort_at, category_id, kelurahan_id,
-                             concerned_unit_id, holder_id, due_at, hop_deadline, filed_at)
+                             concerned_unit_id, {", ".join(m for m, _t in _COPIES)})
         SELECT r.id, u.unit_id, (r.unit_id IS NOT NULL AND u.unit_id = r.unit_id), r.status IN {_in(OPEN_STATUSES)},
                r.status,
                {deadlines.sort_at_sql("r")},
-               r.category_id, r.kelurahan_id, r.concerned_unit_id, r.unit_id, r.due_at, r.hop_deadline,
-               r.created_at
+               r.category_id, r.kelurahan_id, r.concerned_unit_id, {", ".join(f"r.{t}" for _m, t in _COPIES)}
         FROM (SELECT id AS report_id, unit_id FROM {Report._meta.db_table} WHERE unit_id IS NOT NULL
               UNION SELECT report_id, from_unit_id FROM reports_hop
               UNION SELECT report_id, to_unit_id FROM reports_hop
               UNION SELECT report_id, to_unit_id FROM reports_escalation) u
         JOIN {Report._meta.db_table} r ON r.id = u.report_id"""
     return [*delete.split("; "), insert]
-
-
-# the report columns each row repeats for the supervisor's dashboard: (row column, report column)
-_COPIES = (("holder_id", "unit_id"), ("due_at", "due_at"), ("hop_deadline", "hop_deadline"), ("filed_at", "created_at"))
 
 
 def copies_repair() -> int:
