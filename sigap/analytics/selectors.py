@@ -41,7 +41,7 @@ from sigap.reports import exposure
 from sigap.reports.deadlines import overdue_q
 from sigap.reports.exposure import Audience
 from sigap.reports.models import DoneTime, Report, ReportUnit, UnitDay
-from sigap.reports.selectors import QUEUE_COLUMNS, reports_visible_to
+from sigap.reports.selectors import reports_visible_to
 from sigap.reports.states import OPEN_STATUSES, Status
 from sigap.reports.summaries import local_day
 
@@ -186,6 +186,19 @@ def open_by_unit(scope: Scope, *, limit: int = 25) -> list[UnitCount]:
     return sorted(out, key=lambda c: (-c.n, c.name))[:limit]
 
 
+# what an overdue row shows: less than a queue row (no description, no kelurahan), and no reporter's words
+OVERDUE_COLUMNS = (
+    "number",
+    "status",
+    "created_at",
+    "due_at",
+    "hop_deadline",
+    "category__name",
+    "category__name_en",
+    "unit__name",
+)
+
+
 def overdue_reports(
     scope: Scope,
     *,
@@ -203,8 +216,8 @@ def overdue_reports(
     # ids chosen from the scope's rows: whether a report is hidden is asked of the report too
     rows = list(
         scope.unhidden(Report.objects.filter(pk__in=first))
-        .select_related("category", "unit", "kelurahan")
-        .only(*QUEUE_COLUMNS)  # an overdue row shows what a queue row shows, no more
+        .select_related("category", "unit")
+        .only(*OVERDUE_COLUMNS)
         .order_by(*order)
     )
     return rows, overdue.count() if total is None else total

@@ -139,3 +139,36 @@ def test_the_dashboard_statistics_download_as_csv_and_xlsx_and_are_logged(scenar
     assert book["Content-Type"] == XLSX and xlsx_rows(book.content)[0][0] == "Bagian"
     officer = console(staff("petugas.x", PB_UNIT, R.OFFICER))
     assert officer.get("/petugas/dasbor/unduh.csv").status_code == 403
+
+
+@pytest.mark.parametrize("lang", [{}, EN], ids=["id", "en"])
+def test_an_overdue_row_shows_the_report_as_django_formats_it(scenario, staff, lang):
+    """The overdue table's cells, built in Python for speed, say what the template filters said: number and
+    link, category and unit names, status label and colour, both deadlines as local 'j M H:i' with an ISO
+    datetime attribute, in the page's language."""
+    from django.template.defaultfilters import date as date_filter
+    from django.utils import timezone, translation
+
+    from sigap.reports.models import Report
+    from sigap.reports.states import COLOUR, Status
+
+    late = Report.objects.select_related("category", "unit").get(pk=scenario.late.pk)
+    Report.objects.filter(pk=late.pk).update(hop_deadline=late.due_at - timezone.timedelta(days=3, minutes=7))
+    late.refresh_from_db()
+    c = console(staff("walikota.jt", "kota:31.75", R.SUPERVISOR))
+    page = text(c.get("/petugas/dasbor/", **lang))
+    row = re.search(r'<table id="overdue">.*?<tbody>(.*?)</tbody>', page, re.S).group(1)
+    english = bool(lang)
+    with translation.override("en" if english else "id"):
+        due, hop = timezone.localtime(late.due_at), timezone.localtime(late.hop_deadline)
+        category = (late.category.name_en or late.category.name) if english else late.category.name
+        label = str(Status(late.status).label)
+        cells = [
+            f'<a href="/petugas/laporan/{late.number}/">{late.number}</a>',
+            f"<td>{category}</td><td>{late.unit.name}</td>",
+            f'<span class="status status-{COLOUR[Status(late.status)]}">{label}</span>',
+            f'<time datetime="{date_filter(due, "c")}">{date_filter(due, "j M H:i")}</time>',
+            f'<time datetime="{date_filter(hop, "c")}">{date_filter(hop, "j M H:i")}</time>',
+        ]
+    for expected in cells:
+        assert expected in row, expected
