@@ -49,6 +49,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from sigap.organization.cache import reference_data
 from sigap.organization.models import Unit
 from sigap.reports.models import DoneTime, UnitDay, UnitStay
 from sigap.reports.summaries import local_day
@@ -476,11 +477,15 @@ def unit_trend(unit_id: int, *, weeks: int = 12, today: date | None = None, hidd
 
 def units_in_area(code: str, kinds: Iterable[str] | None = None) -> set[int]:
     """The units working inside a region (its code and every code below it): a kota's kelurahan, kecamatan,
-    its own office and its Suku Dinas."""
-    qs = Unit.objects.filter(Q(wilayah__code=code) | Q(wilayah__code__startswith=code + "."))
-    if kinds is not None:
-        qs = qs.filter(kind__in=list(kinds))
-    return set(qs.values_list("pk", flat=True))
+    its own office and its Suku Dinas. Read from the cached reference data (``sigap.organization.cache``): no query."""
+    ref = reference_data()
+    wanted = None if kinds is None else set(kinds)
+    below = code + "."
+    return {
+        pk
+        for pk, region in ref.unit_region.items()
+        if (region == code or region.startswith(below)) and (wanted is None or ref.unit_by_pk[pk].kind in wanted)
+    }
 
 
 def period_bounds(days: int, now: datetime | None = None, *, complete: bool = False) -> tuple[datetime, datetime]:

@@ -36,6 +36,7 @@ from django.db.models import Aggregate, Case, Count, F, FloatField, IntegerField
 from django.utils import timezone
 
 from sigap.organization import roles
+from sigap.organization.cache import reference_data
 from sigap.organization.models import StaffRole, Unit
 from sigap.reports import exposure
 from sigap.reports.deadlines import overdue_q
@@ -54,10 +55,11 @@ MEDIAN_MIN_DONE = 3
 def dashboard_sees_all(user) -> bool:
     if not getattr(user, "is_authenticated", False) or not user.is_active:
         return False
-    staff = StaffRole.objects.filter(user=user)
-    return (
-        staff.filter(role=R.VALIDATOR).exists() or staff.filter(role=R.SUPERVISOR, unit__kind=Unit.Kind.BIRO).exists()
-    )
+    pairs = roles.role_pairs(user)  # the request's one read of the roles; units' kinds from the reference data
+    if any(role == R.VALIDATOR for role, _unit in pairs):
+        return True
+    units = reference_data().unit_by_pk
+    return any(role == R.SUPERVISOR and unit in units and units[unit].kind == Unit.Kind.BIRO for role, unit in pairs)
 
 
 def dashboard_scope(user) -> QuerySet[Report] | None:
@@ -133,10 +135,11 @@ TERRITORIAL = (Unit.Kind.KOTA, Unit.Kind.KECAMATAN, Unit.Kind.KELURAHAN)
 def _units_in_area(supervised: set[int]) -> set[int]:
     """The units working inside the territory of a supervised kota / kecamatan / kelurahan (a walikota's Suku
     Dinas), for the per-unit table only: counts, never a report."""
-    areas = Unit.objects.filter(pk__in=supervised, kind__in=TERRITORIAL, wilayah__isnull=False)
+    ref = reference_data()
     found: set[int] = set()
-    for code in areas.values_list("wilayah__code", flat=True):
-        found |= units_in_area(code)
+    for pk in supervised:
+        if pk in ref.unit_region and ref.unit_by_pk[pk].kind in TERRITORIAL:
+            found |= units_in_area(ref.unit_region[pk])
     return found
 
 

@@ -27,6 +27,8 @@ class ReferenceData:
     # Never modify these instances; they are shared by every thread.
     category_by_code: dict[str, Category]
     units_by_code: dict[str, Unit]
+    unit_by_pk: dict[int, Unit]
+    unit_region: dict[int, str]  # unit id -> the code of its wilayah, for the units that have one
     # The unit tree (every unit, active or not): parent of each unit id, and the children of each.
     unit_parent: dict[int, int | None]
     unit_children: dict[int, tuple[int, ...]]
@@ -79,7 +81,7 @@ def _fingerprint() -> tuple:
 
 
 def _build(fingerprint: tuple) -> ReferenceData:
-    every_unit = list(Unit.objects.all())
+    every_unit = list(Unit.objects.select_related("wilayah"))
     children: dict[int, list[int]] = {}
     for u in every_unit:
         if u.parent_id is not None:
@@ -88,6 +90,8 @@ def _build(fingerprint: tuple) -> ReferenceData:
         fingerprint=fingerprint,
         category_by_code={k.code: k for k in Category.objects.filter(active=True)},
         units_by_code={u.code: u for u in every_unit},
+        unit_by_pk={u.pk: u for u in every_unit},
+        unit_region={u.pk: u.wilayah.code for u in every_unit if u.wilayah_id is not None},
         unit_parent={u.pk: u.parent_id for u in every_unit},
         unit_children={pk: tuple(kids) for pk, kids in children.items()},
     )

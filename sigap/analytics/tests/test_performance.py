@@ -76,3 +76,26 @@ def test_a_group_of_units_counts_as_one(city):
     assert gamer.quick.value == 1.0 and gamer.total_median.n == N
     assert both.done == 2 * N and both.quick.value == 0.5 and both.reopened.n == 2 * N
     assert both.total_median.n == 2 * N
+
+
+def test_units_in_area_from_memory_are_the_units_whose_region_lies_in_the_area(staff):
+    """``units_in_area`` reads the cached unit tree; it names exactly the units a query of the regions would
+    name, for a kota, a kecamatan and a kelurahan, with and without a kind, and follows a unit's move at once
+    (the tests check the reference data's fingerprint on every call)."""
+    from django.db.models import Q
+
+    from sigap.organization.models import Unit
+
+    def by_query(code, kinds=None):
+        qs = Unit.objects.filter(Q(wilayah__code=code) | Q(wilayah__code__startswith=code + "."))
+        return set((qs.filter(kind__in=kinds) if kinds else qs).values_list("pk", flat=True))
+
+    for code in ("31.75", "31.75.07", "31.75.07.1002", "31.71", "31.7"):
+        for kinds in (None, [Unit.Kind.KELURAHAN], [Unit.Kind.KECAMATAN, Unit.Kind.KOTA]):
+            assert performance.units_in_area(code, kinds) == by_query(code, kinds), (code, kinds)
+    assert performance.units_in_area("31.7") == set()  # a prefix of a code is not a region above it
+    assert len(performance.units_in_area("31.75", [Unit.Kind.KELURAHAN])) == 65
+    moved = Unit.objects.get(code="kel:31.75.07.1002")
+    moved.wilayah = Unit.objects.get(code="kota:31.71").wilayah
+    moved.save()
+    assert moved.pk in performance.units_in_area("31.71") and moved.pk not in performance.units_in_area("31.75")

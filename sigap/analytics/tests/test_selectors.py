@@ -6,10 +6,11 @@ from dataclasses import replace
 from datetime import timedelta
 
 import pytest
+from django.contrib.auth.models import AnonymousUser
 from django.utils import timezone
 
 from sigap.analytics import selectors as stats
-from sigap.organization.models import StaffRole
+from sigap.organization.models import StaffRole, Unit
 
 from .scenario import PB_UNIT, SUDIN, build
 
@@ -37,6 +38,22 @@ def test_a_walikota_sees_their_kota_and_a_validator_sees_the_whole_city(scenario
     biro_head = staff("kepala.biro", "biro-pemerintahan", R.SUPERVISOR)
     assert numbers(stats.dashboard_scope(biro_head)) == everything
     assert stats.dashboard_scope(scenario.officer) is None  # an officer has no dashboard
+
+
+def test_only_a_validator_or_a_supervisor_at_the_biro_sees_the_whole_city(scenario, staff):
+    """Read from the request's roles and the cached unit tree: an officer or unit admin at the Biro does not see
+    all, a supervisor there does, and a unit that becomes a Biro counts at once."""
+    assert not stats.dashboard_sees_all(staff("petugas.biro", "biro-pemerintahan", R.OFFICER))
+    both = staff("admin.biro", "biro-pemerintahan", R.UNIT_ADMIN)
+    StaffRole.objects.create(user=both, unit=Unit.objects.get(code="kota:31.75"), role=R.SUPERVISOR)
+    assert not stats.dashboard_sees_all(both) and stats.summary_scope(both).units is not None
+    StaffRole.objects.create(user=both, unit=Unit.objects.get(code="biro-pemerintahan"), role=R.SUPERVISOR)
+    assert stats.dashboard_sees_all(both) and stats.summary_scope(both).units is None
+    walikota = staff("walikota.jt", "kota:31.75", R.SUPERVISOR)
+    assert not stats.dashboard_sees_all(walikota)
+    Unit.objects.filter(code="kota:31.75").update(kind=Unit.Kind.BIRO, updated_at=timezone.now())
+    assert stats.dashboard_sees_all(walikota)
+    assert not stats.dashboard_sees_all(AnonymousUser())
 
 
 def test_reports_per_day_counts_local_days_and_fills_gaps(scenario, staff):
