@@ -179,9 +179,9 @@ class UnitCount:
 
 
 def open_by_unit(scope: Scope, *, limit: int = 25) -> list[UnitCount]:
-    """Open reports per unit, most first; two statements (the counts, at most one row per unit; the names)."""
+    """Open reports per unit, most first; one statement (the counts, at most one row per unit)."""
     counts = dict(scope.open_reports().order_by().values_list("unit_id").annotate(n=Count("id")))
-    units = {u.pk: u for u in Unit.objects.filter(pk__in=[u for u in counts if u is not None]).only("code", "name")}
+    units = reference_data().unit_by_pk  # names from the cached unit tree: no query
     out = [
         UnitCount(u, units[u].code if u in units else "", units[u].name if u in units else "", n)
         for u, n in counts.items()
@@ -189,17 +189,18 @@ def open_by_unit(scope: Scope, *, limit: int = 25) -> list[UnitCount]:
     return sorted(out, key=lambda c: (-c.n, c.name))[:limit]
 
 
-# what an overdue row shows: less than a queue row (no description, no kelurahan), and no reporter's words
-OVERDUE_COLUMNS = (
-    "number",
-    "status",
-    "created_at",
-    "due_at",
-    "hop_deadline",
-    "category__name",
-    "category__name_en",
-    "unit__name",
-)
+@dataclass(frozen=True)
+class OverdueReport:
+    """What an overdue row shows: less than a queue row (no description, no kelurahan, no reporter's words),
+    read as plain values (fifty model instances and their joined category and unit cost more than the query)."""
+
+    number: str
+    status: str
+    due_at: datetime | None
+    hop_deadline: datetime | None
+    category_name: str | None
+    category_name_en: str | None
+    unit_name: str | None
 
 
 def overdue_reports(
@@ -209,7 +210,7 @@ def overdue_reports(
     limit: int = 50,
     total: int | None = None,
     ids: list[int] | None = None,
-) -> tuple[list[Report], int]:
+) -> tuple[list[OverdueReport], int]:
     """The overdue open reports, oldest deadline first (at most ``limit``), and how many there are (``total``:
     already counted by ``open_summary``; ``ids``: the page's reports, already chosen by its one pass)."""
     overdue = scope.open_reports().filter(overdue_q(now))
@@ -217,13 +218,12 @@ def overdue_reports(
     # the page's reports chosen index-only (``report_open_cover``), then only those read and joined
     first = overdue.order_by(*order).values("pk")[:limit] if ids is None else ids[:limit]
     # ids chosen from the scope's rows: whether a report is hidden is asked of the report too
-    rows = list(
+    rows = (
         scope.unhidden(Report.objects.filter(pk__in=first))
-        .select_related("category", "unit")
-        .only(*OVERDUE_COLUMNS)
         .order_by(*order)
+        .values_list("number", "status", "due_at", "hop_deadline", "category__name", "category__name_en", "unit__name")
     )
-    return rows, overdue.count() if total is None else total
+    return [OverdueReport(*row) for row in rows], overdue.count() if total is None else total
 
 
 @dataclass(frozen=True)
@@ -248,7 +248,7 @@ def open_summary(scope: Scope, *, now: datetime | None = None, limit: int = 25, 
         statuses[status] += n
         units[unit_id] += n
         overdue += n if is_late else 0
-    names = {u.pk: u for u in Unit.objects.filter(pk__in=[u for u in units if u is not None]).only("code", "name")}
+    names = reference_data().unit_by_pk  # the cached unit tree's names: no query
     by_unit = sorted(
         (
             UnitCount(u, names[u].code if u in names else "", names[u].name if u in names else "", n)
@@ -352,7 +352,7 @@ def _done_by_unit(scope: Scope, since: datetime, until: datetime) -> dict[int, t
 
 def unit_performance(scope: Scope, *, since: datetime, until: datetime | None = None) -> list[UnitStats]:
     """Per unit: received and rejections by whole local days (``UnitDay``), done and the median exactly
-    (``DoneTime``). Three statements whatever the history."""
+    (``DoneTime``). Two statements whatever the history (units from the cached unit tree)."""
     until = until or timezone.now()
     days = (
         UnitDay.objects.filter(scope.summary_q(table=True), day__gte=local_day(since), day__lte=local_day(until))
@@ -364,7 +364,7 @@ def unit_performance(scope: Scope, *, since: datetime, until: datetime | None = 
     counted = {u: (rec or 0, rej or 0) for u, rec, rej in days}
     done = _done_by_unit(scope, since, until)
     unit_ids = {u for u, (rec, rej) in counted.items() if rec or rej} | set(done)
-    units = {u.pk: u for u in Unit.objects.filter(pk__in=unit_ids)}
+    units = reference_data().unit_by_pk  # shared, read-only instances of the cached unit tree
     out = []
     for unit_id in unit_ids:
         if unit_id not in units:

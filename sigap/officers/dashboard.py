@@ -88,7 +88,6 @@ def _overdue_rows(reports, visible: set[str] | None) -> list[OverdueRow]:
         status = Status(r.status)
         if status not in labels:
             labels[status] = str(status.label)
-        category = r.category
         (due_iso, due), (hop_iso, hop) = when(r.due_at), when(r.hop_deadline)
         rows.append(
             OverdueRow(
@@ -96,8 +95,8 @@ def _overdue_rows(reports, visible: set[str] | None) -> list[OverdueRow]:
                 url=report_url.replace("~", quote(r.number, safe=""))
                 if visible is None or r.number in visible
                 else None,
-                category="" if category is None else (category.name_en or category.name) if english else category.name,
-                unit=r.unit.name if r.unit_id else "",
+                category=((r.category_name_en or r.category_name) if english else r.category_name) or "",
+                unit=r.unit_name or "",
                 status=status.value,
                 status_label=labels[status],
                 colour=COLOUR[status],
