@@ -497,7 +497,12 @@ class DoneTime(models.Model):
             models.Index(
                 fields=["done_at", "unit_id"], name="donetime_at_unit", include=["concerned_id", "total_seconds"]
             ),
-            models.Index(fields=["unit_id", "done_at"], name="donetime_unit_at"),
+            # a set of units' Selesai of a period index-only, already grouped by unit (dashboard, unit tables)
+            models.Index(
+                fields=["unit_id", "done_at"],
+                name="donetime_unit_at_cover",
+                include=["concerned_id", "seconds", "total_seconds"],
+            ),
         ]
 
 
@@ -527,8 +532,13 @@ class UnitStay(models.Model):
 
     class Meta:
         indexes = [
-            models.Index(fields=["unit_id", "ended_at"], name="unitstay_unit_end"),
-            # a period's stays read index-only (PostgreSQL; the columns are only kept on other databases)
+            # a period's stays read index-only (PostgreSQL; the columns are only kept on other databases): by unit
+            # for a set of units (a kota's table: only its rows, already grouped), by time for the whole city
+            models.Index(
+                fields=["unit_id", "ended_at"],
+                name="unitstay_unit_end_cover",
+                include=["concerned_id", "late", "ended", "seconds", "work_seconds"],
+            ),
             models.Index(
                 fields=["ended_at", "unit_id"],
                 name="unitstay_end_unit",
