@@ -589,6 +589,7 @@ def public_map(*, kota: str = "", category: str = "", state: str = "", cursor: s
     in_english = english()
     statuses: dict[str, dict] = {}
     detail = reverse("portal:public_detail", args=["~"])  # one reverse; each row puts its number in
+    tz = timezone.get_current_timezone()  # looked up once, not per row (``localdate`` would, a thousand times)
     features = []
     for r in rows:
         facts = exposure.Facts(
@@ -615,7 +616,7 @@ def public_map(*, kota: str = "", category: str = "", state: str = "", cursor: s
                     "status": statuses[r.status]["label"],
                     "colour": statuses[r.status]["colour"],
                     "kelurahan": r.kelurahan__name or "",
-                    "date": timezone.localdate(r.created_at).isoformat(),
+                    "date": r.created_at.astimezone(tz).date().isoformat(),
                     "url": detail.replace("~", quote(r.number, safe="")),
                 },
             }

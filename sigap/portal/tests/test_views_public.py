@@ -103,6 +103,14 @@ def test_each_map_feature_is_what_the_public_detail_shows(client):
             assert feature["properties"]["url"] == f"/publik/{report.number}/"
             assert feature["properties"]["category"] == getattr(report.category, name)
             assert feature["properties"]["kelurahan"] == report.kelurahan.name
+    # a report filed at 23:30 UTC is the next day in Jakarta: the map's date is the city's local day
+    from datetime import UTC, datetime
+
+    Report.objects.filter(pk=pinned.pk).update(created_at=datetime(2026, 3, 1, 23, 30, tzinfo=UTC))
+    dates = {
+        f["properties"]["number"]: f["properties"]["date"] for f in client.get("/publik/peta.json").json()["features"]
+    }
+    assert dates[pinned.number] == "2026-03-02"
     unplaced.refresh_from_db()
     kel = unplaced.kelurahan  # no coordinates: the kelurahan's inner point, to 3 decimals
     assert by_number[unplaced.number]["geometry"]["coordinates"] == [round(kel.inner_lon, 3), round(kel.inner_lat, 3)]
