@@ -12,7 +12,6 @@ from django.http import HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.dates import MONTHS_3
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
@@ -26,6 +25,7 @@ from sigap.reports.states import COLOUR, Status
 from .access import console_view, forbidden, user_can_see_dashboard
 from .charts import bar_chart
 from .exports import CONTENT_TYPES, csv_table, xlsx_table
+from .listing import RowText
 
 PERIODS = (7, 30, 90)
 OVERDUE_SHOWN = 50  # overdue reports listed on the dashboard, oldest deadline first
@@ -70,36 +70,20 @@ class OverdueRow:
 
 
 def _overdue_rows(reports, visible: set[str] | None) -> list[OverdueRow]:
-    english = (get_language() or "id").startswith("en")
-    months = {}  # month number -> its abbreviation in the active language, as Django's "M" writes it
-    labels: dict[str, str] = {}
-    report_url = reverse("officers:report", args=["~"])
-
-    def when(value: datetime | None) -> tuple[str, str]:
-        if value is None:
-            return "", ""
-        local = timezone.localtime(value)
-        if local.month not in months:
-            months[local.month] = str(MONTHS_3[local.month]).title()
-        return local.isoformat(), f"{local.day} {months[local.month]} {local:%H:%M}"
-
+    text = RowText()
     rows = []
     for r in reports:
-        status = Status(r.status)
-        if status not in labels:
-            labels[status] = str(status.label)
-        (due_iso, due), (hop_iso, hop) = when(r.due_at), when(r.hop_deadline)
+        label, colour = text.status(r.status)
+        (due_iso, due), (hop_iso, hop) = text.when(r.due_at), text.when(r.hop_deadline)
         rows.append(
             OverdueRow(
                 number=r.number,
-                url=report_url.replace("~", quote(r.number, safe=""))
-                if visible is None or r.number in visible
-                else None,
-                category=((r.category_name_en or r.category_name) if english else r.category_name) or "",
+                url=text.report_url(r.number) if visible is None or r.number in visible else None,
+                category=text.category(r.category_name, r.category_name_en),
                 unit=r.unit_name or "",
-                status=status.value,
-                status_label=labels[status],
-                colour=COLOUR[status],
+                status=r.status,
+                status_label=label,
+                colour=colour,
                 due_iso=due_iso,
                 due=due,
                 hop_iso=hop_iso,

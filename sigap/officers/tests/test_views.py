@@ -149,6 +149,18 @@ def test_queue_lists_my_units_open_reports_with_counts_soonest_deadline_first(pb
     assert "Ditolak <strong>1</strong>" in page
     everything = text(console(pb).get("/petugas/", {"status": "all"}))
     assert closed.number in everything and gambir.number not in everything
+    # each row's cells, written in Python (``listing.RowText``), say what Django's filters say
+    from django.template.defaultfilters import date as date_filter
+
+    from sigap.officers.templatetags.officer_console import status_colour, status_label
+
+    old.refresh_from_db()
+    row = re.search(rf'<tr[^>]*>\s*<td><a id="q-{old.number}".*?</tr>', page, re.S).group(0)
+    assert f'href="/petugas/laporan/{old.number}/"' in row and f"<strong>{old.category.name}</strong>" in row
+    assert f'<span class="status status-{status_colour(old.status)}">{status_label(old.status)}</span>' in row
+    for at in (old.hop_deadline, old.due_at):
+        local = timezone.localtime(at)
+        assert f'<time datetime="{date_filter(local, "c")}">{date_filter(local, "j M H:i")}</time>' in row
 
 
 def test_queue_filters_by_status_category_kelurahan_and_overdue(pb):
