@@ -81,7 +81,9 @@ def _fingerprint() -> tuple:
 
 
 def _build(fingerprint: tuple) -> ReferenceData:
-    every_unit = list(Unit.objects.select_related("wilayah"))
+    every_unit = list(Unit.objects.all())
+    # each unit's region code, read as plain values: never the regions themselves (their boundaries are large)
+    regions = dict(Unit.objects.filter(wilayah__isnull=False).values_list("pk", "wilayah__code"))
     children: dict[int, list[int]] = {}
     for u in every_unit:
         if u.parent_id is not None:
@@ -91,7 +93,7 @@ def _build(fingerprint: tuple) -> ReferenceData:
         category_by_code={k.code: k for k in Category.objects.filter(active=True)},
         units_by_code={u.code: u for u in every_unit},
         unit_by_pk={u.pk: u for u in every_unit},
-        unit_region={u.pk: u.wilayah.code for u in every_unit if u.wilayah_id is not None},
+        unit_region=regions,
         unit_parent={u.pk: u.parent_id for u in every_unit},
         unit_children={pk: tuple(kids) for pk, kids in children.items()},
     )

@@ -34,6 +34,16 @@ def test_it_holds_the_active_categories_every_unit_and_the_unit_tree():
     assert set(data.unit_parent) == set(Unit.objects.values_list("pk", flat=True))
 
 
+def test_units_by_id_and_their_region_codes_without_the_regions_boundaries():
+    """The unit tree names each unit's region by its code; the regions themselves (with their boundaries, large
+    GeoJSON) are never held in every process's memory."""
+    data = reference_data()
+    kel = Unit.objects.select_related("wilayah").get(code="kel:31.75.07.1002")
+    assert data.unit_by_pk[kel.pk].code == kel.code and data.unit_region[kel.pk] == kel.wilayah.code == "31.75.07.1002"
+    assert set(data.unit_region) == set(Unit.objects.filter(wilayah__isnull=False).values_list("pk", flat=True))
+    assert not any(u._state.fields_cache for u in data.unit_by_pk.values())  # no related object loaded
+
+
 def test_inactive_categories_are_left_out_and_inactive_units_kept():
     Unit.objects.filter(code="inspektorat").update(active=False)
     Category.objects.filter(code="jalan-rusak").update(active=False)
