@@ -179,3 +179,67 @@ def _plan_nodes(plan: dict):
     yield plan
     for child in plan.get("Plans", ()):
         yield from _plan_nodes(child)
+
+
+def _reference_td(cell) -> str:
+    """A cell as the template-era code wrote it (``format_html`` and ``number_format``), the reference for the
+    faster string building."""
+    from django.utils.html import format_html
+    from django.utils.translation import gettext as _
+
+    n = "" if cell.n is None else format_html(' data-n="{}"', cell.n)
+    if cell.n is not None and cell.hidden:
+        why = _("terlalu sedikit laporan (%(n)s)") % {"n": cell.n}
+        return format_html(
+            '<td class="num muted" data-col="{}"{}><span title="{}">—</span><span class="visually-hidden">{}</span></td>',
+            cell.key,
+            n,
+            why,
+            why,
+        )
+    count = "" if cell.n is None else format_html(' <small class="count">({})</small>', cell.n)
+    return format_html('<td class="num" data-col="{}"{}>{}{}</td>', cell.key, n, cell.text, count)
+
+
+@pytest.mark.parametrize("language", ["id", "en"])
+def test_a_rows_cells_are_the_html_and_numbers_django_would_write(language, settings):
+    """Cells are built with plain string formatting and separators looked up once per language: the HTML and
+    the numbers are what ``format_html`` and ``number_format`` write, for counts in the thousands, durations in
+    hours and days, shares, a mean, and figures hidden below the minimum count."""
+    from django.utils import translation
+    from django.utils.formats import number_format
+
+    settings.SIGAP_STATS_MIN_COUNT = 5
+    big = performance.Counts(
+        received=12345,
+        done=1234,
+        rejected=7,
+        flagged=3,
+        reopened=40,
+        confirmed=300,
+        ratings=250,
+        rating_sum=1001,
+        bounced=2,
+        stays=1500,
+        late=321,
+        done_stays=1200,
+        quick=17,
+        total_n=1234,
+        hop_pct=(5400.0, 200_000.0),
+        total_pct=(86_400 * 3.25, 86_400 * 11.0),
+    )
+    small = performance.Counts(
+        received=3, done=2, stays=3, late=1, total_n=2, hop_pct=(60.0, 90.0), total_pct=(1.0, 2.0)
+    )
+    with translation.override(language):
+        for counts in (big, small, performance.Counts()):
+            row = performance.cells(performance.Record.of(counts))
+            assert [c.td for c in row] == [_reference_td(c) for c in row]
+            assert row.html == "".join(_reference_td(c) for c in row)
+        row = performance.cells(performance.Record.of(big))
+        assert row[0].text == number_format(12345, 0, force_grouping=True)
+        assert row[2].text == performance.format_duration(5400.0) == ("1.5 hours" if language == "en" else "1,5 jam")
+        assert row[4].text == ("3.2 days" if language == "en" else "3,2 hari")  # 3.25 rounds half to even
+        assert row[6].text == f"{number_format(100 * 321 / 1500, 0)}%"
+    escaped = performance.Cell("<x>", "<b>", 9, 1.0).td
+    assert "<x>" not in escaped and "<b>" not in escaped and "&lt;b&gt;" in escaped
