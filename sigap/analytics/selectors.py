@@ -59,7 +59,11 @@ def dashboard_sees_all(user) -> bool:
     if any(role == R.VALIDATOR for role, _unit in pairs):
         return True
     units = reference_data().unit_by_pk
-    return any(role == R.SUPERVISOR and unit in units and units[unit].kind == Unit.Kind.BIRO for role, unit in pairs)
+    if not any(role == R.SUPERVISOR and unit in units and units[unit].kind == Unit.Kind.BIRO for role, unit in pairs):
+        return False
+    # the cached tree may be seconds old: a unit that stopped being the Biro must not keep its supervisors
+    # city-wide for those seconds, so the few who would see everything are confirmed by the database
+    return StaffRole.objects.filter(user=user, role=R.SUPERVISOR, unit__kind=Unit.Kind.BIRO).exists()
 
 
 def dashboard_scope(user) -> QuerySet[Report] | None:

@@ -56,6 +56,17 @@ def test_only_a_validator_or_a_supervisor_at_the_biro_sees_the_whole_city(scenar
     assert not stats.dashboard_sees_all(AnonymousUser())
 
 
+def test_a_unit_that_stops_being_the_biro_stops_its_supervisors_seeing_the_city_at_once(staff, settings):
+    """The unit tree is cached for seconds; whether a supervisor oversees the whole city is confirmed by the
+    database, so a Biro turned into a dinas does not keep its supervisors city-wide while the cache is old."""
+    settings.SIGAP_REFERENCE_CHECK_SECONDS = 60
+    head = staff("kepala.biro", "biro-pemerintahan", R.SUPERVISOR)
+    assert stats.dashboard_sees_all(head)  # the cache is warm and says Biro
+    Unit.objects.filter(code="biro-pemerintahan").update(kind=Unit.Kind.DINAS, updated_at=timezone.now())
+    fresh = type(head).objects.get(pk=head.pk)
+    assert not stats.dashboard_sees_all(fresh) and stats.summary_scope(fresh).units is not None
+
+
 def test_reports_per_day_counts_local_days_and_fills_gaps(scenario, staff):
     jaktim = staff("walikota.jt", "kota:31.75", R.SUPERVISOR)
     today = timezone.localdate()
