@@ -37,12 +37,14 @@ _XML_ILLEGAL = re.compile("[^\x09\x0a\x0d\x20-\ud7ff\ue000-\ufffd\U00010000-\U00
 
 
 def iso(value: datetime | None) -> str | None:
-    """ISO 8601 with the UTC offset (the specification's w3 subset), in the city's time zone."""
+    """ISO 8601 with the UTC offset (the specification's w3 subset), in the city's time zone (the default one:
+    Sigap never activates another, and the default is looked up once, not per value of a thousand-row page)."""
     if value is None:
         return None
+    city = timezone.get_default_timezone()
     if timezone.is_naive(value):
-        value = timezone.make_aware(value)
-    return timezone.localtime(value).isoformat(timespec="seconds")
+        value = timezone.make_aware(value, city)
+    return value.astimezone(city).isoformat(timespec="seconds")
 
 
 def _scalar(value) -> str:

@@ -7,6 +7,8 @@ method of ``requests.<fmt>`` to the right one.
 
 from __future__ import annotations
 
+from urllib.parse import quote
+
 from django.http import HttpResponse
 from django.urls import reverse
 from django.utils import timezone
@@ -33,8 +35,13 @@ def base_url(request) -> str:
 
 
 def media_url_for(request):
+    """A builder of this request's absolute photo URLs: reversed and made absolute once per page, each report
+    putting its number and photo in (a page lists up to a thousand)."""
+    sample = request.build_absolute_uri(reverse("open311:media", kwargs={"number": "N", "photo_id": 0}))
+    prefix = sample[: sample.rindex("/N/0.jpg") + 1]
+
     def build(number: str, photo_id: int) -> str:
-        return request.build_absolute_uri(reverse("open311:media", kwargs={"number": number, "photo_id": photo_id}))
+        return f"{prefix}{quote(number, safe='')}/{int(photo_id)}.jpg"
 
     return build
 

@@ -41,6 +41,10 @@ def test_dates_carry_the_city_offset():
     assert json.loads(json_bytes({"at": datetime(2026, 11, 28, 3, 0, tzinfo=UTC)})) == {
         "at": "2026-11-28T10:00:00+07:00"
     }
+    # a naive value is the city's time; microseconds dropped; a day that changes with the offset; None stays None
+    assert iso(datetime(2026, 11, 28, 10, 0, 5, 999)) == "2026-11-28T10:00:05+07:00"
+    assert iso(datetime(2026, 12, 31, 17, 30, tzinfo=UTC)) == "2027-01-01T00:30:00+07:00"
+    assert iso(None) is None
 
 
 def test_errors_have_the_specification_shape_in_both_formats():

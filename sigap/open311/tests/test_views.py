@@ -371,7 +371,7 @@ def test_the_jurisdiction_is_checked_when_given(o311, settings):
 # --- media, tokens, the rest ---------------------------------------------------------------------------
 
 
-def test_media_url_is_a_deidentified_photo_of_a_publik_report_only(o311, client, jpeg):
+def test_media_url_is_a_deidentified_photo_of_a_publik_report_only(o311, client, jpeg, settings):
     public = submit("jalan-rusak", PB, privacy="public", photos=[("a.jpg", jpeg())]).report
     private = submit("jalan-rusak", PB, privacy="private", photos=[("b.jpg", jpeg())]).report
     (item,) = body(o311.get(f"requests/{public.number}"))
@@ -381,6 +381,23 @@ def test_media_url_is_a_deidentified_photo_of_a_publik_report_only(o311, client,
     assert photo.content == public.photos.get().image.open("rb").read()
     private_photo = private.photos.get()
     assert client.get(f"/open311/v2/media/{private.number}/{private_photo.pk}.jpg").status_code == 404
+    # the list's URL is the detail's, and what ``reverse`` and ``build_absolute_uri`` make, behind a proxy's
+    # script prefix and host too
+    from django.test import RequestFactory
+    from django.urls import reverse
+
+    from sigap.open311.views import media_url_for
+
+    listed = {r["service_request_id"]: r["media_url"] for r in body(o311.get("requests"))}
+    assert listed[public.number] == item["media_url"]
+    settings.ALLOWED_HOSTS = ["sigap.example.go.id"]
+    request = RequestFactory().get("/open311/v2/requests.json", HTTP_HOST="sigap.example.go.id", secure=True)
+    expected = request.build_absolute_uri(reverse("open311:media", kwargs={"number": "JK2026A1", "photo_id": 12}))
+    assert (
+        media_url_for(request)("JK2026A1", 12)
+        == expected
+        == "https://sigap.example.go.id/open311/v2/media/JK2026A1/12.jpg"
+    )
 
 
 def test_tokens_resolve_to_the_service_request_id(o311, api_key):
