@@ -398,10 +398,16 @@ def _post_fork(server, worker) -> None:
 
 
 def _post_worker_init(worker) -> None:
-    """Each worker, once the application is loaded: its outbox sender starts and sweeps what a crash left."""
+    """Each worker, once the application is loaded: its outbox sender starts and sweeps what a crash left.
+    What the application loaded is then frozen out of the garbage collector's sight (``gc.freeze``): those
+    objects live as long as the process, and a full collection no longer walks them while requests wait."""
+    import gc
+
     from sigap.reports import outbox
 
     outbox.start()
+    gc.collect()
+    gc.freeze()
 
 
 def _warm_categorizer() -> None:
