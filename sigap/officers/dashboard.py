@@ -4,7 +4,6 @@ read the summaries the write path keeps (``sigap.reports.summaries``), open repo
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import datetime
 from urllib.parse import quote
 
@@ -49,47 +48,16 @@ def _openable(user, reports, scope_is_visible: bool) -> set[str] | None:
     )
 
 
-@dataclass(frozen=True)
-class OverdueRow:
-    """One row of the overdue table as text: the template only places it (fifty rows of four date filters, a
-    reverse and three label filters each were a third of the page's rendering)."""
-
-    number: str
-    url: str | None  # None: this user may not open the report (an overseer's row outside their queue)
-    category: str
-    unit: str
-    status: str
-    status_label: str
-    colour: str
-    # each deadline in local time as ISO 8601 and as "j M H:i", what the ``date`` filter would write; "" if none
-    # (plain fields: a template's ``.0`` on a tuple costs a failed attribute lookup and a ``dir()``)
-    due_iso: str
-    due: str
-    hop_iso: str
-    hop: str
-
-
-def _overdue_rows(reports, visible: set[str] | None) -> list[OverdueRow]:
+def _overdue_rows(reports, visible: set[str] | None) -> list[dict]:
+    """The overdue table's rows as text (``listing.RowText``); no link where this user may not open the report
+    (an overseer's row outside their queue)."""
     text = RowText()
     rows = []
     for r in reports:
-        label, colour = text.status(r.status)
-        (due_iso, due), (hop_iso, hop) = text.when(r.due_at), text.when(r.hop_deadline)
-        rows.append(
-            OverdueRow(
-                number=r.number,
-                url=text.report_url(r.number) if visible is None or r.number in visible else None,
-                category=text.category(r.category_name, r.category_name_en),
-                unit=r.unit_name or "",
-                status=r.status,
-                status_label=label,
-                colour=colour,
-                due_iso=due_iso,
-                due=due,
-                hop_iso=hop_iso,
-                hop=hop,
-            )
-        )
+        cells = text.cells(r.number, r.status, r.due_at, r.hop_deadline, r.category_name, r.category_name_en)
+        if visible is not None and r.number not in visible:
+            cells["url"] = None
+        rows.append({"number": r.number, "unit": r.unit_name or "", **cells})
     return rows
 
 

@@ -43,17 +43,52 @@ class RowText:
         return local.isoformat(), f"{local.day} {month} {local:%H:%M}"
 
     def status(self, code: str) -> tuple[str, str]:
-        """(label, colour) as the ``status_label`` and ``status_colour`` filters give them."""
+        """``status_text(code)``, once per status a page shows."""
         found = self._labels.get(code)
         if found is None:
-            try:
-                status = Status(code)
-                found = (str(status.label), COLOUR[status])
-            except ValueError:
-                found = (str(code), "grey")
-            self._labels[code] = found
+            found = self._labels[code] = status_text(code)
         return found
 
     def category(self, name: str | None, name_en: str | None) -> str:
         """The ``category_name`` filter's choice of name."""
-        return ((name_en or name) if self.english else name) or ""
+        return category_text(name, name_en, self.english)
+
+    def cells(
+        self,
+        number: str,
+        status: str,
+        due_at: datetime | None,
+        hop_deadline: datetime | None,
+        category_name: str | None,
+        category_name_en: str | None,
+    ) -> dict:
+        """The cells every report row shows (the dashboard's overdue table, the console queue): link, category,
+        status label and colour, each deadline as ``…_iso`` and display text ("" when there is none)."""
+        label, colour = self.status(status)
+        (due_iso, due), (hop_iso, hop) = self.when(due_at), self.when(hop_deadline)
+        return {
+            "url": self.report_url(number),
+            "category": self.category(category_name, category_name_en),
+            "status_label": label,
+            "colour": colour,
+            "due_iso": due_iso,
+            "due": due,
+            "hop_iso": hop_iso,
+            "hop": hop,
+        }
+
+
+def status_text(code: str) -> tuple[str, str]:
+    """A status code's label in the active language and its colour; an unknown code is shown as itself, grey
+    (the console's ``status_label`` and ``status_colour`` filters)."""
+    try:
+        status = Status(code)
+    except ValueError:
+        return str(code), "grey"
+    return str(status.label), COLOUR[status]
+
+
+def category_text(name: str | None, name_en: str | None, english: bool) -> str:
+    """A category's name in the page's language: the English one where there is one (the ``category_name``
+    filter)."""
+    return ((name_en or name) if english else name) or ""

@@ -147,23 +147,17 @@ def _queue_rows(reports, now) -> list[dict]:
     text = RowText()
     rows = []
     for r in reports:
-        label, colour = text.status(r.status)
-        (hop_iso, hop), (due_iso, due) = text.when(r.hop_deadline), text.when(r.due_at)
         category = r.category
+        cells = text.cells(
+            r.number,
+            r.status,
+            r.due_at,
+            r.hop_deadline,
+            category.name if category is not None else None,
+            category.name_en if category is not None else None,
+        )
         rows.append(
-            {
-                "report": r,
-                "overdue": deadlines.is_overdue(r, now),
-                "new": deadlines.awaits_acceptance(r),
-                "url": text.report_url(r.number),
-                "category": text.category(category.name, category.name_en) if category is not None else "",
-                "status_label": label,
-                "colour": colour,
-                "hop_iso": hop_iso,
-                "hop": hop,
-                "due_iso": due_iso,
-                "due": due,
-            }
+            {"report": r, "overdue": deadlines.is_overdue(r, now), "new": deadlines.awaits_acceptance(r), **cells}
         )
     return rows
 

@@ -8,9 +8,9 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from sigap.analytics.performance import format_duration
-from sigap.reports.states import COLOUR, Status
 
 from ..access import user_can_enter_reports, user_can_open_validation_queue, user_can_see_dashboard, user_can_use_queue
+from ..listing import category_text, status_text
 
 register = template.Library()
 
@@ -54,25 +54,17 @@ def _english() -> bool:
 
 @register.filter
 def category_name(category) -> str:
-    if category is None:
-        return ""
-    return (category.name_en or category.name) if _english() else category.name
+    return "" if category is None else category_text(category.name, category.name_en, _english())
 
 
 @register.filter
 def status_label(code) -> str:
-    try:
-        return str(Status(code).label)
-    except ValueError:
-        return str(code)
+    return status_text(code)[0]
 
 
 @register.filter
 def status_colour(code) -> str:
-    try:
-        return COLOUR[Status(code)]
-    except ValueError:
-        return "grey"
+    return status_text(code)[1]
 
 
 @register.filter

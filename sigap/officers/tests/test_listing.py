@@ -11,7 +11,7 @@ from django.utils import timezone, translation
 
 from sigap.officers.listing import RowText
 from sigap.officers.templatetags.officer_console import status_colour, status_label
-from sigap.reports.states import Status
+from sigap.reports.states import COLOUR, Status
 
 
 @pytest.mark.parametrize("language", ["id", "en"])
@@ -26,6 +26,10 @@ def test_row_texts_are_what_the_filters_write(language):
         assert text.when(None) == ("", "")
         for code in [s.value for s in Status] + ["no-such-status"]:
             assert text.status(code) == (status_label(code), status_colour(code))
+        # and what the filters and RowText share says what the states say (an unknown code: itself, grey)
+        for status in Status:
+            assert text.status(status.value) == (str(status.label), COLOUR[status])
+        assert text.status("no-such-status") == ("no-such-status", "grey")
         assert text.report_url("JK202612040001") == reverse("officers:report", args=["JK202612040001"])
         assert text.category("Jalan rusak", "Damaged road") == ("Damaged road" if language == "en" else "Jalan rusak")
         assert text.category("Jalan rusak", None) == "Jalan rusak"
