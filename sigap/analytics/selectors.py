@@ -106,15 +106,15 @@ class Scope:
             qs = qs.filter(pk__in=ReportUnit.objects.filter(unit_id__in=self.units, is_open=True).values("report_id"))
         return self.unhidden(qs)
 
-    def unhidden(self, qs: QuerySet[Report]) -> QuerySet[Report]:
-        """``qs`` without the reports hidden from this scope, asked of the reports themselves."""
+    def unhidden(self, qs: QuerySet) -> QuerySet:
+        """``qs`` (reports, or visibility rows by their copy of it) without those whose unit concerned is hidden
+        from this scope."""
         return qs.exclude(concerned_unit_id__in=self.hidden) if self.hidden else qs
 
     def open_rows(self) -> QuerySet[ReportUnit]:
         """The open ``ReportUnit`` rows of a scope of units, without those of reports hidden from it (by the
         rows' copy of the unit concerned): a report seen through two units of the scope has two rows."""
-        rows = ReportUnit.objects.filter(unit_id__in=self.units, is_open=True)
-        return rows.exclude(concerned_unit_id__in=self.hidden) if self.hidden else rows
+        return self.unhidden(ReportUnit.objects.filter(unit_id__in=self.units, is_open=True))
 
 
 def summary_scope(user) -> Scope | None:
@@ -185,7 +185,12 @@ class UnitCount:
 def open_by_unit(scope: Scope, *, limit: int = 25) -> list[UnitCount]:
     """Open reports per unit, most first; one statement (the counts, at most one row per unit)."""
     counts = dict(scope.open_reports().order_by().values_list("unit_id").annotate(n=Count("id")))
-    units = reference_data().unit_by_pk  # names from the cached unit tree: no query
+    return _most_first(counts, limit)
+
+
+def _most_first(counts: dict[int | None, int], limit: int) -> list[UnitCount]:
+    """{unit: open reports} as ``UnitCount``s, most first, named from the cached unit tree (no query)."""
+    units = reference_data().unit_by_pk
     out = [
         UnitCount(u, units[u].code if u in units else "", units[u].name if u in units else "", n)
         for u, n in counts.items()
@@ -252,17 +257,9 @@ def open_summary(scope: Scope, *, now: datetime | None = None, limit: int = 25, 
         statuses[status] += n
         units[unit_id] += n
         overdue += n if is_late else 0
-    names = reference_data().unit_by_pk  # the cached unit tree's names: no query
-    by_unit = sorted(
-        (
-            UnitCount(u, names[u].code if u in names else "", names[u].name if u in names else "", n)
-            for u, n in units.items()
-        ),
-        key=lambda c: (-c.n, c.name),
-    )[:limit]
     return OpenSummary(
         by_status=[(s, statuses[s.value]) for s in OPEN_STATUSES if statuses.get(s.value)],
-        by_unit=by_unit,
+        by_unit=_most_first(units, limit),
         overdue=overdue,
         overdue_first=first,
     )
