@@ -11,7 +11,6 @@ from django.http import HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
@@ -24,7 +23,7 @@ from sigap.reports.states import COLOUR, Status
 from .access import console_view, forbidden, user_can_see_dashboard
 from .charts import bar_chart
 from .exports import CONTENT_TYPES, csv_table, xlsx_table
-from .listing import RowText
+from .listing import RowText, in_english
 
 PERIODS = (7, 30, 90)
 OVERDUE_SHOWN = 50  # overdue reports listed on the dashboard, oldest deadline first
@@ -121,7 +120,7 @@ def dashboard_map_view(request):
         return JsonResponse({"code": "forbidden"}, status=403)
     openable = reports_visible_to(user) if scope.units is None else None
     points, cells = stats.open_report_map(scope.open_reports(), openable=openable, scope=scope)
-    english = (get_language() or "id").startswith("en")
+    english = in_english()
     access_record(
         actor=user,
         action=Action.LIST_REPORTS,

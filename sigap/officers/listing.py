@@ -22,7 +22,7 @@ class RowText:
     """Per page (one active language and time zone): the texts of the cells a report's row shows."""
 
     def __init__(self) -> None:
-        self.english = (get_language() or "id").startswith("en")
+        self.english = in_english()
         self._months: dict[int, str] = {}
         self._labels: dict[str, tuple[str, str]] = {}
         self._report_url = reverse("officers:report", args=["~"])
@@ -92,3 +92,8 @@ def category_text(name: str | None, name_en: str | None, english: bool) -> str:
     """A category's name in the page's language: the English one where there is one (the ``category_name``
     filter)."""
     return ((name_en or name) if english else name) or ""
+
+
+def in_english() -> bool:
+    """Whether the console speaks English on this request (else Indonesian, its default)."""
+    return (get_language() or "id").startswith("en")

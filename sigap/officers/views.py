@@ -19,7 +19,6 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import number_format
 from django.utils.functional import cached_property
-from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
@@ -43,7 +42,7 @@ from .access import (
 )
 from .actions import ACTIONS, BY_NAME, BY_SLUG, allowed_actions, perform
 from .forms import ALL, CLOSED, SORTS, QueueFilterForm
-from .listing import RowText
+from .listing import RowText, category_text, in_english
 from .signin import SignInForm, mark_verified
 
 PAGE_SIZE = 25
@@ -103,7 +102,7 @@ class ConsoleLogoutView(auth_views.LogoutView):
 
 
 def _category_label(k) -> str:
-    return (k.name_en or k.name) if (get_language() or "id").startswith("en") else k.name
+    return category_text(k.name, k.name_en, in_english())
 
 
 def _count_label(n: int, capped: bool) -> str:

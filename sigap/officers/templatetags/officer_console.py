@@ -4,13 +4,12 @@ from __future__ import annotations
 
 from django import template
 from django.urls import reverse
-from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from sigap.analytics.performance import format_duration
 
 from ..access import user_can_enter_reports, user_can_open_validation_queue, user_can_see_dashboard, user_can_use_queue
-from ..listing import category_text, status_text
+from ..listing import category_text, in_english, status_text
 
 register = template.Library()
 
@@ -48,13 +47,9 @@ def console_nav(context):
     }
 
 
-def _english() -> bool:
-    return (get_language() or "id").startswith("en")
-
-
 @register.filter
 def category_name(category) -> str:
-    return "" if category is None else category_text(category.name, category.name_en, _english())
+    return "" if category is None else category_text(category.name, category.name_en, in_english())
 
 
 @register.filter
