@@ -85,6 +85,7 @@ def pages(sc: dict, number: str) -> list[tuple[str, str, str, str]]:
             f"/petugas/kinerja/unit/kel:{sc['hot_kelurahan']}/?hari=365",
         ),
         ("public statistics", None, "public", "/statistik/"),
+        ("public statistics, one kota's kelurahan", None, "public", f"/statistik/?kota={sc['kota']}"),
         ("public area performance, 365 days, one kota", None, "public", "/statistik/kinerja/?kota=31.75"),
         ("public list", None, "public", "/publik/"),
         ("public map", None, "public", "/publik/peta.json"),

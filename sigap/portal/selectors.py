@@ -22,10 +22,14 @@ from urllib.parse import quote
 from django.conf import settings
 from django.core.cache import cache
 from django.core.paginator import Paginator
+from django.db import connection
 from django.db.models import Q, QuerySet, Sum
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import localize
 from django.utils.functional import cached_property
+from django.utils.html import escape
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
@@ -659,6 +663,22 @@ class AreaStats:
         for want of the reporter's answer. Received = open + done + closed_other."""
         return self.received - self.open - self.done
 
+    def row_html(self, *, parent: bool = False) -> SafeString:
+        """The table row's cells after its name (and ``parent``, for a kelurahan), as the template would write
+        them (numbers localized, ``—`` for no median): a kota's tens of kelurahan rows in one lookup each."""
+        median = "—" if self.median_days is None else localize(self.median_days)
+        figures = (self.received, self.open, self.done, self.closed_other)
+        return mark_safe(
+            f'<th scope="row">{escape(self.name)}</th>'
+            + (f"<td>{escape(self.parent)}</td>" if parent else "")
+            + "".join(f'<td class="num">{localize(n)}</td>' for n in figures)
+            + f'<td class="num">{escape(median)}</td>'
+        )
+
+    @property
+    def kelurahan_html(self) -> SafeString:
+        return self.row_html(parent=True)
+
     def add(self, other: AreaStats) -> None:
         self.received += other.received
         self.open += other.open
@@ -683,40 +703,81 @@ class AreaStats:
 
 
 def statistics_by_area(*, kota: str = "") -> tuple[list[AreaStats], list[AreaStats], AreaStats]:
-    """Counts per kota and per kelurahan over every report, whatever its privacy. Only counts, read from the
-    summaries the write path keeps (``AreaStatus``, ``AreaDoneDays``: kelurahan × status and kelurahan × days
-    rows), so the page costs the same at any history: four statements. The status counts are summed per
-    kelurahan by the database (one row each); each kelurahan's histogram is added to its kota's and the
-    city's once, not row by row."""
+    """Counts per kota, the city's, and per kelurahan of ``kota`` (none when no kota is chosen), over every
+    report, whatever its privacy. Only counts, read from the summaries the write path keeps (``AreaStatus``,
+    ``AreaDoneDays``: kelurahan × status and kelurahan × days rows), so the page costs the same at any history.
+
+    The database adds the kelurahan's rows up per kota (each kelurahan's kota through its kecamatan), so the
+    kota table reads a row per kota, and one per kota and day of the histogram, however many kelurahan the
+    city has; the chosen kota's kelurahan are read one by one. Three statements, six with a kota."""
     prefix = _service_prefix()
-    names = dict(
-        Wilayah.objects.filter(code__startswith=prefix, level__lte=Wilayah.Level.KECAMATAN).values_list("code", "name")
-    )
-    kel_names, kel_codes = {}, {}
-    for pk, code, name in Wilayah.objects.filter(code__startswith=prefix, level=Wilayah.Level.KELURAHAN).values_list(
-        "pk", "code", "name"
-    ):
-        kel_names[code], kel_codes[pk] = name, code
+    kotas: dict[int, AreaStats] = {}
+    names: dict[str, str] = {}
+    for pk, code, name in Wilayah.objects.filter(
+        code__startswith=prefix, level__lte=Wilayah.Level.KECAMATAN
+    ).values_list("pk", "code", "name"):
+        names[code] = name
+        if code.count(".") == 1:
+            kotas[pk] = AreaStats(code=code, name=_short(name))
     total = AreaStats(code="", name=str(_("Semua wilayah")))
-    kotas = {code: AreaStats(code=code, name=_short(name)) for code, name in names.items() if code.count(".") == 1}
-    kels: dict[int, AreaStats] = {}
+    outside = AreaStats(code="", name="")  # kelurahan gone from the reference data: in the city's total only
+    for kota_id, received, open_n, done in _per_kota(AreaStatus, _STATUS_SUMS, _status_params()):
+        _count(kotas.get(kota_id, outside), received, open_n, done)
+    for kota_id, days, n in _per_kota(AreaDoneDays, _DAY_SUMS, ()):
+        hist = kotas.get(kota_id, outside).done_days
+        hist[days] = hist.get(days, 0) + n
+    total.add(outside)
+    for row in kotas.values():
+        total.add(row)
+    total.finish()
+    kota_rows = sorted((k.finish() for k in kotas.values()), key=lambda a: a.name)
+    chosen = kota if any(row.code == kota for row in kota_rows) else ""
+    return kota_rows, _kelurahan_rows(chosen, names) if chosen else [], total
 
-    def kel_of(kel_id: int) -> AreaStats | None:
-        row = kels.get(kel_id)
-        if row is None:
-            code = kel_codes.get(kel_id)
-            if code is None:
-                return None
-            kota_code, kec_code = ".".join(code.split(".")[:2]), code.rsplit(".", 1)[0]
-            row = kels[kel_id] = AreaStats(
-                code=code,
-                name=kel_names[code],
-                parent=f"{_short(names.get(kota_code, ''))} — {names.get(kec_code, '')}",
-            )
-        return row
 
-    per_kelurahan = (
-        AreaStatus.objects.filter(n__gt=0)
+# what ``_per_kota`` sums after the kota: the status counts (all, open, done), or the histogram's days and counts
+_STATUS_SUMS = (
+    "SUM({t}.{n}), SUM(CASE WHEN {t}.{status} IN ({open}) THEN {t}.{n} ELSE 0 END), "
+    "SUM(CASE WHEN {t}.{status} IN ({done}) THEN {t}.{n} ELSE 0 END)",
+    "",
+)
+_DAY_SUMS = ("{t}.{days}, SUM({t}.{n})", ", {t}.{days}")
+
+
+def _status_params() -> tuple[str, ...]:
+    return (*(s.value for s in OPEN_STATUSES), *(s.value for s in DONE_STATUSES))
+
+
+def _per_kota(model, sums: tuple[str, str], params: tuple) -> list[tuple]:
+    """A kelurahan summary's positive rows added up per kota by the database: ``(kota id, *sums)``, the kota
+    being the kelurahan's kecamatan's parent (None for a kelurahan no longer in the reference data)."""
+    qn = connection.ops.quote_name
+    t, wilayah = qn(model._meta.db_table), qn(Wilayah._meta.db_table)
+    marks = {
+        "open": ", ".join(["%s"] * len(OPEN_STATUSES)),
+        "done": ", ".join(["%s"] * len(DONE_STATUSES)),
+    }
+    parts = {"t": t, "n": qn("n"), "status": qn("status"), "days": qn("days")}
+    select, group = (x.format(**parts, **marks) for x in sums)
+    statement = (
+        f"SELECT kec.{qn('parent_id')}, {select} FROM {t} "
+        f"LEFT JOIN {wilayah} kel ON kel.{qn('id')} = {t}.{qn('kelurahan_id')} "
+        f"LEFT JOIN {wilayah} kec ON kec.{qn('id')} = kel.{qn('parent_id')} "
+        f"WHERE {t}.{qn('n')} > 0 GROUP BY kec.{qn('parent_id')}{group}"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(statement, params)
+        return cursor.fetchall()
+
+
+def _kelurahan_rows(kota: str, names: dict[str, str]) -> list[AreaStats]:
+    """The figures of ``kota``'s kelurahan that have had a report, by kecamatan then name: three statements
+    (the kelurahan, their status counts, their histograms), bounded by the kota's kelurahan."""
+    kelurahan = Wilayah.objects.filter(code__startswith=kota + ".", level=Wilayah.Level.KELURAHAN)
+    ids = kelurahan.values("pk")
+    counted = {
+        kel_id: sums
+        for kel_id, *sums in AreaStatus.objects.filter(n__gt=0, kelurahan_id__in=ids)
         .order_by()
         .values("kelurahan_id")
         .annotate(
@@ -725,28 +786,25 @@ def statistics_by_area(*, kota: str = "") -> tuple[list[AreaStats], list[AreaSta
             done=Sum("n", filter=Q(status__in=DONE_STATUSES)),
         )
         .values_list("kelurahan_id", "received", "open", "done")
-    )
-    outside = AreaStats(code="", name="")  # reports of a kelurahan no longer in the reference data
-    for kel_id, received, open_n, done in per_kelurahan:
-        row = kel_of(kel_id) or outside
-        row.received += received or 0
-        row.open += open_n or 0
-        row.done += done or 0
-    for kel_id, days, n in AreaDoneDays.objects.filter(n__gt=0).order_by().values_list("kelurahan_id", "days", "n"):
-        hist = (kel_of(kel_id) or outside).done_days
-        hist[days] = hist.get(days, 0) + n
-    total.add(outside)
-    for row in kels.values():
-        total.add(row)
-        if (kota_row := kotas.get(".".join(row.code.split(".")[:2]))) is not None:
-            kota_row.add(row)
-        row.finish()
-    total.finish()
-    kota_rows = sorted((k.finish() for k in kotas.values()), key=lambda a: a.name)
-    kel_rows = sorted(
-        (k for k in kels.values() if not kota or k.code.startswith(kota + ".")), key=lambda a: (a.parent, a.name)
-    )
-    return kota_rows, kel_rows, total
+    }
+    rows: dict[int, AreaStats] = {}
+    for pk, code, name in kelurahan.filter(pk__in=list(counted)).values_list("pk", "code", "name"):
+        rows[pk] = row = AreaStats(
+            code=code, name=name, parent=f"{_short(names.get(kota, ''))} — {names.get(code.rsplit('.', 1)[0], '')}"
+        )
+        _count(row, *counted[pk])
+    for kel_id, days, n in AreaDoneDays.objects.filter(n__gt=0, kelurahan_id__in=ids).values_list(
+        "kelurahan_id", "days", "n"
+    ):
+        if (row := rows.get(kel_id)) is not None:
+            row.done_days[days] = row.done_days.get(days, 0) + n
+    return sorted((row.finish() for row in rows.values()), key=lambda a: (a.parent, a.name))
+
+
+def _count(row: AreaStats, received: int | None, open_n: int | None, done: int | None) -> None:
+    row.received += received or 0
+    row.open += open_n or 0
+    row.done += done or 0
 
 
 # --- the reporter's own journey -------------------------------------------------------------------

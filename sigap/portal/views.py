@@ -638,6 +638,7 @@ def statistics_view(request):
             "kel_rows": kel_rows,
             "total": total,
             "kota": kota,
+            "kota_name": next((row.name for row in kota_rows if row.code == kota), ""),
         },
     )
 

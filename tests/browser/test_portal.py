@@ -667,7 +667,7 @@ def test_choosing_a_kota_then_a_kecamatan_zooms_the_map_to_it(new_page):
     assert page.js_errors == []
 
 
-@pytest.mark.parametrize("path", ["/", "/lapor/", "/lacak/", "/publik/", "/statistik/"])
+@pytest.mark.parametrize("path", ["/", "/lapor/", "/lacak/", "/publik/", "/statistik/", "/statistik/?kota=31.75"])
 def test_every_portal_page_passes_axe_on_a_desktop_too(new_page, path):
     page = new_page("id-ID")
     page.goto(path)

@@ -113,7 +113,7 @@ def test_the_dashboard_and_the_statistics_read_summaries_not_the_history(scenari
             assert not any(t in sql for t in ("reports_statuschange",)), sql
             if "reports_hop" in sql:  # only to find which open reports passed through the scope's units
                 assert re.search(r"EXISTS", sql, re.I), sql
-    for sql in statements(Client(), "/statistik/"):
+    for sql in statements(Client(), "/statistik/") + statements(Client(), "/statistik/?kota=31.75"):
         assert "reports_report" not in sql and not any(t in sql for t in HISTORY_TABLES), sql
 
 

@@ -83,6 +83,8 @@ def test_statistics_add_each_kelurahan_to_its_kota_and_the_city_with_merged_hist
     AreaDoneDays.objects.create(kelurahan_id=gone, days=30, n=4)
 
     kota_rows, kel_rows, total = selectors.statistics_by_area()
+    assert kel_rows == []  # no kota chosen: the kota table and the city only
+    kel_rows = selectors.statistics_by_area(kota="31.75")[1] + selectors.statistics_by_area(kota="31.71")[1]
     kota = {row.code: row for row in kota_rows}
     east_row = kota["31.75"]
     assert (east_row.received, east_row.open, east_row.done, east_row.closed_other) == (8, 2, 5, 1)
@@ -96,3 +98,34 @@ def test_statistics_add_each_kelurahan_to_its_kota_and_the_city_with_merged_hist
     assert (total.received, total.open, total.done) == (13, 3, 9)
     assert total.median_days == round(9 + (4.5 - 3) / 2, 1)
     assert [row.code for row in selectors.statistics_by_area(kota="31.71")[1]] == [centre]
+    # the kota table from rows the database added up per kota; a kota's kelurahan read only when it is chosen
+    for kota_code, expected in (("", 3), ("31.75", 6)):
+        with CaptureQueriesContext(connection) as queries:
+            selectors.statistics_by_area(kota=kota_code)
+        assert len(queries.captured_queries) == expected, kota_code
+
+
+@pytest.mark.parametrize("language", ["id", "en"])
+def test_a_kelurahan_row_is_written_as_the_template_wrote_it(language):
+    """The statistics page's kelurahan rows are written in Python (a kota has tens); each must read exactly
+    as the template's cells did: numbers localized, the median's decimal comma in Indonesian, — for none."""
+    from django.template import Context, Template
+    from django.utils import translation
+
+    template = Template(
+        '{% load l10n %}<th scope="row">{{ row.name }}</th><td>{{ row.parent }}</td><td class="num">{{ row.received }}'
+        '</td><td class="num">{{ row.open }}</td><td class="num">{{ row.done }}</td><td class="num">'
+        '{{ row.closed_other }}</td><td class="num">{% if row.median_days is not None %}{{ row.median_days }}'
+        "{% else %}—{% endif %}</td>"
+    )
+    rows = [
+        selectors.AreaStats(code="31.75.07.1002", name="Pondok <Bambu>", parent="Jakarta Timur — Duren Sawit"),
+        selectors.AreaStats(code="31.71.01.1001", name="Gambir & co", parent="Jakarta Pusat — Gambir"),
+    ]
+    rows[0].received, rows[0].open, rows[0].done, rows[0].done_days = 12345, 20, 12000, {1: 3, 9: 2}
+    rows[1].received, rows[1].open = 4, 4
+    with translation.override(language):
+        for row in rows:
+            row.finish()
+            assert row.kelurahan_html == template.render(Context({"row": row}))
+    assert rows[0].median_days is not None and rows[1].median_days is None

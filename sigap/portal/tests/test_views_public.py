@@ -151,11 +151,16 @@ def test_statistics_count_every_report_per_kota_and_kelurahan(client, finish):
     jt = kota["Jakarta Timur"]
     assert (jt.received, jt.open, jt.done) == (3, 2, 1) and jt.median_days is not None
     assert (kota["Jakarta Pusat"].received, kota["Jakarta Pusat"].done) == (1, 0)
-    kel = {row.code: row for row in response.context["kel_rows"]}
-    assert set(kel) == {PB, GAMBIR} and kel[PB].received == 3
+    assert response.context["kel_rows"] == []  # a kota is chosen first, as on the performance page
+    assert "Pilih kota untuk melihat kelurahannya." in response.content.decode()
+    only_jt = client.get("/statistik/?kota=31.75")
+    kel = {row.code: row for row in only_jt.context["kel_rows"]}
+    assert set(kel) == {PB} and kel[PB].received == 3
+    assert "Per kelurahan di Jakarta Timur" in only_jt.content.decode()
     assert response.context["total"].received == 4
     only_jp = client.get("/statistik/?kota=31.71").context["kel_rows"]
     assert [row.code for row in only_jp] == [GAMBIR]
+    assert client.get("/statistik/?kota=99.99").context["kel_rows"] == []
     html = response.content.decode()
     lat, lon = inner_point(PB)
     assert str(lat)[:7] not in html and str(lon)[:7] not in html  # counts only, no coordinates
