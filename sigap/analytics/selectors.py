@@ -30,6 +30,7 @@ import statistics
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
+from typing import NamedTuple
 
 from django.db import connection
 from django.db.models import Aggregate, Case, Count, F, FloatField, IntegerField, Q, QuerySet, Sum, Value, When
@@ -390,18 +391,20 @@ class MapCell:
     by_status: dict[str, int] = field(default_factory=dict)
 
 
-MAP_COLUMNS = (
-    "pk",
-    "number",
-    "lat",
-    "lon",
-    "status",
-    "privacy",
-    "category__name",
-    "category__name_en",
-    "category__sensitive",
-    "unit__name",
-)
+MAP_COLUMNS = ("pk", "number", "lat", "lon", "status", "category_id", "unit_id")
+
+
+class MapPoint(NamedTuple):
+    """An open report the user may open, as the map shows it: its point to ~10 m (``exposure``), its category
+    and the unit holding it (ids: their names come from the cached reference data)."""
+
+    pk: int
+    number: str
+    lat: float
+    lon: float
+    status: str
+    category_id: int
+    unit_id: int | None
 
 
 def open_report_map(
@@ -410,14 +413,15 @@ def open_report_map(
     openable: QuerySet[Report] | None = None,
     limit: int = 2000,
     scope: Scope | None = None,
-) -> tuple[list[dict], list[MapCell]]:
+) -> tuple[list[MapPoint], list[MapCell]]:
     """The dashboard map, by ``sigap.reports.exposure``: open reports the user may open (``openable``; None:
     all of ``qs``) as points to ~10 m with their number, category and unit (at most ``limit``, newest first);
     every other open report in ``qs`` only counted in a ~1.1 km grid cell with its status.
 
     ``scope`` (``qs`` being its ``open_reports()``): a scope of units whose every report may be opened picks
     its newest reports from its own visibility rows (``_newest_in_scope``) instead of among every open report
-    of the city."""
+    of the city. The rows are read without joins (the category's and unit's names and the category's
+    sensitivity come from the cached reference data), as plain values."""
     located = qs.filter(status__in=OPEN_STATUSES, lat__isnull=False, lon__isnull=False).order_by()
     rows = None
     if openable is None and scope is not None and scope.units is not None:
@@ -425,30 +429,31 @@ def open_report_map(
     if rows is None:
         mine = located if openable is None else located.filter(pk__in=openable.order_by().values("pk"))
         newest = mine.order_by("-created_at", "-pk").values("pk")[:limit]  # index-only (``report_open_cover``)
-        rows = list(Report.objects.filter(pk__in=newest).order_by("-created_at", "-pk").values(*MAP_COLUMNS))
+        rows = list(Report.objects.filter(pk__in=newest).order_by("-created_at", "-pk").values_list(*MAP_COLUMNS))
     points = []
-    for r in rows:
-        shown = exposure.expose(_facts(r), Audience.HANDLER)
-        points.append(
-            {k: v for k, v in r.items() if k not in ("privacy", "category__sensitive")}
-            | {"lat": shown.point[0], "lon": shown.point[1]}
-        )
+    for pk, number, lat, lon, status, category_id, unit_id in rows:
+        # every point is a report the user may open: the handler's point (``exposure.expose`` gives the same)
+        if (point := exposure.handler_point(lat, lon)) is not None:
+            points.append(MapPoint(pk, number, point[0], point[1], status, category_id, unit_id))
+    categories = reference_data().category_by_pk
     cells: dict[tuple[int, int], MapCell] = {}
     if openable is not None:
         others = located.exclude(pk__in=openable.order_by().values("pk"))
-        for r in others.values("lat", "lon", "status", "privacy", "category__sensitive").iterator(chunk_size=2000):
-            shown = exposure.expose(_facts(r), Audience.OVERSIGHT)
+        for lat, lon, status, privacy, category_id in others.values_list(
+            "lat", "lon", "status", "privacy", "category_id"
+        ).iterator(chunk_size=2000):
+            shown = exposure.expose(_facts(privacy, categories.get(category_id), lat, lon), Audience.OVERSIGHT)
             if not shown.counted or shown.cell is None:
                 continue
             cell = cells.get(shown.cell)
             if cell is None:
                 cell = cells[shown.cell] = MapCell(lat=shown.point[0], lon=shown.point[1])
             cell.count += 1
-            cell.by_status[r["status"]] = cell.by_status.get(r["status"], 0) + 1
+            cell.by_status[status] = cell.by_status.get(status, 0) + 1
     return points, sorted(cells.values(), key=lambda c: (-c.count, c.lat, c.lon))
 
 
-def _newest_in_scope(scope: Scope, limit: int) -> list[dict] | None:
+def _newest_in_scope(scope: Scope, limit: int) -> list[tuple] | None:
     """The ``limit`` newest located open reports of a scope of units, in one statement: their ids chosen among
     the scope's open ``ReportUnit`` rows by filing time (``reportunit_open_any`` includes it), a tenth more than
     needed because a report may have no coordinates, then those reports read. None when that margin was not
@@ -466,11 +471,13 @@ def _newest_in_scope(scope: Scope, limit: int) -> list[dict] | None:
             lon__isnull=False,
         )
     )
-    found = list(located.order_by("-created_at", "-pk").values(*MAP_COLUMNS)[:limit])
+    found = list(located.order_by("-created_at", "-pk").values_list(*MAP_COLUMNS)[:limit])
     if len(found) < limit and newest.count() == fetch:
         return None
     return found
 
 
-def _facts(row: dict) -> exposure.Facts:
-    return exposure.Facts(privacy=row["privacy"], sensitive=row["category__sensitive"], lat=row["lat"], lon=row["lon"])
+def _facts(privacy: str, category, lat: float | None, lon: float | None) -> exposure.Facts:
+    """A map row's facts for the rule; a category unknown to the reference data counts as sensitive."""
+    sensitive = True if category is None else category.sensitive
+    return exposure.Facts(privacy=privacy, sensitive=sensitive, lat=lat, lon=lon)

@@ -26,6 +26,7 @@ class ReferenceData:
     # Read-only rows (a report's kategori and unit), so the write path does not query them per report.
     # Never modify these instances; they are shared by every thread.
     category_by_code: dict[str, Category]
+    category_by_pk: dict[int, Category]  # every category, active or not (a report keeps a retired category)
     units_by_code: dict[str, Unit]
     unit_by_pk: dict[int, Unit]
     unit_region: dict[int, str]  # unit id -> the code of its wilayah, for the units that have one
@@ -82,6 +83,7 @@ def _fingerprint() -> tuple:
 
 def _build(fingerprint: tuple) -> ReferenceData:
     every_unit = list(Unit.objects.all())
+    categories = list(Category.objects.all())
     # each unit's region code, read as plain values: never the regions themselves (their boundaries are large)
     regions = dict(Unit.objects.filter(wilayah__isnull=False).values_list("pk", "wilayah__code"))
     children: dict[int, list[int]] = {}
@@ -90,7 +92,8 @@ def _build(fingerprint: tuple) -> ReferenceData:
             children.setdefault(u.parent_id, []).append(u.pk)
     return ReferenceData(
         fingerprint=fingerprint,
-        category_by_code={k.code: k for k in Category.objects.filter(active=True)},
+        category_by_code={k.code: k for k in categories if k.active},
+        category_by_pk={k.pk: k for k in categories},
         units_by_code={u.code: u for u in every_unit},
         unit_by_pk={u.pk: u for u in every_unit},
         unit_region=regions,

@@ -180,6 +180,16 @@ def _public_point(f: Facts) -> tuple[tuple[float, float] | None, Precision, tupl
     return cell_centre(cell, PUBLIC_GRID_DEG), Precision.PUBLIC_CELL, cell
 
 
+def handler_point(lat: float | None, lon: float | None) -> tuple[float, float] | None:
+    """The report's own point as those who may open it see it (``Audience.HANDLER``, ``Precision.FINE``):
+    rounded to ``HANDLER_DECIMALS``; None without coordinates (``expose`` then gives the kelurahan's point).
+    Whatever the privacy or the category: a handler works on the spot. Also asked alone by a map of
+    thousands of points the user may open, so the rule is not rebuilt as a whole ``Shown`` for each."""
+    if lat is None or lon is None or not (math.isfinite(lat) and math.isfinite(lon)):
+        return None
+    return round(lat, HANDLER_DECIMALS), round(lon, HANDLER_DECIMALS)
+
+
 def expose(f: Facts, audience: Audience | str) -> Shown:
     audience = Audience(audience)
     public = f.privacy == PUBLIC and not f.sensitive
@@ -221,9 +231,9 @@ def expose(f: Facts, audience: Audience | str) -> Shown:
             cell=cell,
         )
     if audience == Audience.HANDLER:
-        if _finite(f.lat, f.lon):
-            point, precision = (round(f.lat, HANDLER_DECIMALS), round(f.lon, HANDLER_DECIMALS)), Precision.FINE
-        else:
+        point = handler_point(f.lat, f.lon)
+        precision = Precision.FINE
+        if point is None:
             point, precision = _area_point(f)
         return Shown(
             listed=True,

@@ -230,6 +230,17 @@ def test_supervisor_dashboard_and_its_map(new_page, e2e_server):
     expect_heading(page, "Dasbor pimpinan")
     assert page.locator("svg.bars rect.bar").count() == 30
     page.locator("#dashboard-map path.leaflet-interactive").first.wait_for()  # points from the JSON view
+    data = page.evaluate("fetch('/petugas/dasbor/peta.json').then(r => r.json())")
+    assert page.locator("#dashboard-map path.leaflet-interactive").count() == len(data["points"])
+    # a point's popup: its number, category and status, and the link built from the one report_url
+    page.locator("#dashboard-map path.leaflet-interactive").first.click(force=True)
+    popup = page.locator("#dashboard-map .leaflet-popup-content")
+    link = popup.locator("a")
+    number = link.evaluate("a => a.closest('.leaflet-popup-content').querySelector('strong').textContent")
+    assert number in [p[2] for p in data["points"]]
+    expect(link).to_have_attribute("href", f"/petugas/laporan/{number}/")
+    row = next(p for p in data["points"] if p[2] == number)
+    expect(popup).to_contain_text(f"{row[4]} — {data['statuses'][row[3]]['label']}")
     assert page.locator("#unit-performance tbody tr").count() >= 1
     check_page(page, "console-dashboard")
     page.goto("/petugas/dasbor/?hari=7")
@@ -242,10 +253,10 @@ def test_the_validators_city_map_shows_counted_grid_cells(new_page, e2e_server):
     page.goto("/petugas/dasbor/")
     page.locator("#dashboard-map path.leaflet-interactive").first.wait_for()
     data = page.evaluate("fetch('/petugas/dasbor/peta.json').then(r => r.json())")
-    cells = [f["properties"] for f in data["features"] if "count" in f["properties"]]
-    assert cells and all(set(c) == {"count", "by_status", "cell_m"} for c in cells)  # counted only
+    cells = data["cells"]
+    assert cells and all(set(c) == {"lat", "lon", "count", "by_status"} for c in cells)  # counted only
     drawn = page.locator("#dashboard-map path.leaflet-interactive").count()
-    assert drawn == len(data["features"])
+    assert drawn == len(cells) + len(data["points"])
     assert page.js_errors == [], page.js_errors
 
 

@@ -69,14 +69,16 @@ def test_dashboard_map_json_lists_open_reports_in_scope_and_is_logged(scenario, 
     c = console(staff("walikota.jt", "kota:31.75", R.SUPERVISOR))
     before = AccessEvent.objects.count()
     data = c.get("/petugas/dasbor/peta.json").json()
-    features = {f["properties"]["number"]: f for f in data["features"]}
-    assert set(features) == {scenario.bounced.number, scenario.late.number}
-    late = features[scenario.late.number]
-    assert late["properties"]["url"] == f"/petugas/laporan/{scenario.late.number}/"
-    assert late["properties"]["colour"] == "red" and late["properties"]["status_label"] == "Menunggu"
-    assert late["geometry"]["coordinates"] == [round(scenario.late.lon, 4), round(scenario.late.lat, 4)]
+    assert data["columns"] == ["lat", "lon", "number", "status", "category", "unit"] and data["cells"] == []
+    points = {p[2]: dict(zip(data["columns"], p, strict=True)) for p in data["points"]}
+    assert set(points) == {scenario.bounced.number, scenario.late.number}
+    late = points[scenario.late.number]
+    assert data["report_url"].replace("~", late["number"]) == f"/petugas/laporan/{scenario.late.number}/"
+    assert data["statuses"][late["status"]] == {"label": "Menunggu", "colour": "red"}
+    assert (late["lat"], late["lon"]) == (round(scenario.late.lat, 4), round(scenario.late.lon, 4))
+    assert late["category"] == scenario.late.category.name and late["unit"] == scenario.late.unit.name
     logged = AccessEvent.objects.order_by("seq")[before]
-    assert logged.action == "list_reports" and set(logged.detail["reports"]) == set(features)
+    assert logged.action == "list_reports" and set(logged.detail["reports"]) == set(points)
 
 
 def test_the_city_map_shows_reports_outside_the_validators_queue_only_as_counted_grid_cells(scenario):
@@ -88,21 +90,19 @@ def test_the_city_map_shows_reports_outside_the_validators_queue_only_as_counted
     before = AccessEvent.objects.count()
     city = console(scenario.validator).get("/petugas/dasbor/peta.json", **EN).json()
     assert AccessEvent.objects.order_by("seq")[before].detail["reports"] == [scenario.bounced.number]
-    points = [f for f in city["features"] if "number" in f["properties"]]
-    cells = [f for f in city["features"] if "number" not in f["properties"]]
+    points, cells = city["points"], city["cells"]
     # a validator opens only what it validates (or validated): the bounced report
-    assert [(f["properties"]["number"], f["properties"]["url"]) for f in points] == [
-        (scenario.bounced.number, f"/petugas/laporan/{scenario.bounced.number}/")
-    ]
-    assert points[0]["properties"]["category"] == "Damaged or potholed road"
-    raw = str(cells)
+    assert [p[2] for p in points] == [scenario.bounced.number]
+    assert points[0][4] == "Damaged or potholed road"
+    # nothing of the counted reports anywhere in the answer: not in the cells, nor among the statuses' labels
+    raw = str(cells) + str(city["statuses"]) + str(points)
     for hidden in (scenario.late.number, scenario.gambir.number, "Clogged drain", "Saluran", "Kelurahan", "6.23717"):
         assert hidden not in raw
-    assert sum(f["properties"]["count"] for f in cells) == 2
-    for f in cells:
-        lon, lat = f["geometry"]["coordinates"]
-        assert abs(lat / 0.01 - round(lat / 0.01)) < 1e-6 and abs(lon / 0.01 - round(lon / 0.01)) < 1e-6
-        assert set(f["properties"]) == {"count", "by_status", "cell_m"}
+    assert sum(c["count"] for c in cells) == 2
+    for c in cells:
+        assert abs(c["lat"] / 0.01 - round(c["lat"] / 0.01)) < 1e-6
+        assert abs(c["lon"] / 0.01 - round(c["lon"] / 0.01)) < 1e-6
+        assert set(c) == {"lat", "lon", "count", "by_status"}
 
 
 def test_officers_and_operators_have_no_dashboard(scenario, staff):

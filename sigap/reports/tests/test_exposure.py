@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import random
 
 import pytest
@@ -17,6 +18,7 @@ from sigap.reports.exposure import (
     cell_of,
     cells_near,
     expose,
+    handler_point,
     snap,
 )
 
@@ -75,6 +77,23 @@ def test_a_handler_sees_the_point_to_about_ten_metres_and_an_overseer_only_a_coa
     assert over.counted and not over.listed and not over.category and not over.handling_unit
     assert over.address is None and over.point == (-6.24, 106.9) and over.precision == Precision.OVERSIGHT_CELL
     assert over.cell == cell_of(-6.23717, 106.89853, OVERSIGHT_GRID_DEG)
+
+
+def test_the_handlers_point_asked_alone_is_the_point_the_whole_rule_gives_a_handler():
+    """The dashboard map asks ``handler_point`` for each of up to 2,000 points; it must say what ``expose``
+    says to a handler, whatever the privacy or category, and nothing where ``expose`` falls back to the area."""
+    rng = random.Random(11)
+    cases = [(None, None), (-6.2, None), (math.nan, 106.9), (-6.2, math.inf), (-6.23717, 106.89853)]
+    cases += [(rng.uniform(-6.4, -6.1), rng.uniform(106.6, 107.0)) for _ in range(200)]
+    for lat, lon in cases:
+        for privacy in ("public", "private", "anonymous"):
+            for sensitive in (False, True):
+                shown = expose(facts(privacy, sensitive=sensitive, lat=lat, lon=lon), Audience.HANDLER)
+                point = handler_point(lat, lon)
+                if point is None:
+                    assert shown.precision == Precision.AREA and shown.point == (-6.235, 106.901)
+                else:
+                    assert (point, shown.precision) == (shown.point, Precision.FINE)
 
 
 def test_reports_without_coordinates_fall_back_to_the_kelurahan():

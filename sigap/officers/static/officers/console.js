@@ -57,43 +57,43 @@
     window.Sigap.baseMap(map, el);
     var openLabel = el.getAttribute("data-label-open") || "";
     fetch(el.getAttribute("data-points-url"), { credentials: "same-origin", headers: { "Accept": "application/json" } })
-      .then(function (r) { return r.ok ? r.json() : { features: [] }; })
+      .then(function (r) { return r.ok ? r.json() : {}; })
       .then(function (data) {
         var bounds = [];
         var cellLabel = el.getAttribute("data-label-cell") || "";
-        (data.features || []).forEach(function (f) {
-          var c = f.geometry.coordinates;
-          var p = f.properties;
-          if (p.count) {  // reports outside the user's queue: only a count per grid cell
-            var cell = window.L.circleMarker([c[1], c[0]], { radius: Math.min(18, 6 + 2 * Math.sqrt(p.count)),
-              color: COLOURS.grey, fillColor: COLOURS.grey, fillOpacity: 0.35, weight: 1 });
-            cell.bindPopup(document.createTextNode(p.count + " " + cellLabel));
-            cell.addTo(map);
-            bounds.push([c[1], c[0]]);
-            return;
-          }
-          var colour = COLOURS[p.colour] || COLOURS.grey;
-          var marker = window.L.circleMarker([c[1], c[0]], { radius: 6, color: colour, fillColor: colour, fillOpacity: 0.8, weight: 1 });
+        (data.cells || []).forEach(function (c) {  // reports outside the user's queue: only a count per grid cell
+          var cell = window.L.circleMarker([c.lat, c.lon], { radius: Math.min(18, 6 + 2 * Math.sqrt(c.count)),
+            color: COLOURS.grey, fillColor: COLOURS.grey, fillOpacity: 0.35, weight: 1 });
+          cell.bindPopup(document.createTextNode(c.count + " " + cellLabel));
+          cell.addTo(map);
+          bounds.push([c.lat, c.lon]);
+        });
+        var statuses = data.statuses || {};
+        // each point: [lat, lon, number, status, category, unit] (data.columns)
+        (data.points || []).forEach(function (p) {
+          var status = statuses[p[3]] || {};
+          var colour = COLOURS[status.colour] || COLOURS.grey;
+          var marker = window.L.circleMarker([p[0], p[1]], { radius: 6, color: colour, fillColor: colour, fillOpacity: 0.8, weight: 1 });
           var box = document.createElement("div");
           var title = document.createElement("strong");
-          title.textContent = p.number;
+          title.textContent = p[2];
           box.appendChild(title);
           box.appendChild(document.createElement("br"));
-          box.appendChild(document.createTextNode(p.category + " — " + p.status_label));
-          if (p.unit) {
+          box.appendChild(document.createTextNode(p[4] + " — " + (status.label || "")));
+          if (p[5]) {
             box.appendChild(document.createElement("br"));
-            box.appendChild(document.createTextNode(p.unit));
+            box.appendChild(document.createTextNode(p[5]));
           }
-          if (p.url) {
+          if (data.report_url) {
             box.appendChild(document.createElement("br"));
             var a = document.createElement("a");
-            a.href = p.url;
+            a.href = data.report_url.replace("~", encodeURIComponent(p[2]));
             a.textContent = openLabel;
             box.appendChild(a);
           }
           marker.bindPopup(box);
           marker.addTo(map);
-          bounds.push([c[1], c[0]]);
+          bounds.push([p[0], p[1]]);
         });
         if (bounds.length) { map.fitBounds(bounds, { padding: [20, 20], maxZoom: 15 }); }
       })
