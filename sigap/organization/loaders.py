@@ -13,7 +13,6 @@ from pathlib import Path
 
 from django.db import transaction
 from django.utils import timezone
-from tqdm import tqdm
 
 from sigap.core.clock import indonesian_holidays
 from sigap.core.models import Holiday
@@ -56,6 +55,8 @@ def kelurahan_unit_code(wilayah_code: str) -> str:
 
 
 def _progress(iterable, *, desc: str, total: int | None, show: bool):
+    from tqdm import tqdm  # loaders run from the command line; web workers import this module for its constants
+
     return tqdm(iterable, desc=desc, total=total, unit=" rows", disable=not show, leave=True)
 
 
