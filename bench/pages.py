@@ -435,7 +435,13 @@ def main() -> None:
         child(args.child, args.repeat, args.explain, only, args.budget, args.limit, args.hot_kelurahan)
         return
     runs = []
-    print(f"== pages: {platform.python_version()}, {machine_state()} at start", flush=True)
+    from http_server import core_speed  # the figure to read beside these when machines differ
+
+    print(
+        f"== pages: {platform.python_version()}, {machine_state()} at start; core speed {core_speed():.0f} ms "
+        "for ten million Python additions (lower is faster)",
+        flush=True,
+    )
     for url in urls_from(args):
         cmd = [
             sys.executable,
