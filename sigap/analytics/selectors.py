@@ -435,9 +435,9 @@ def open_report_map(
         # every point is a report the user may open: the handler's point (``exposure.expose`` gives the same)
         if (point := exposure.handler_point(lat, lon)) is not None:
             points.append(MapPoint(pk, number, point[0], point[1], status, category_id, unit_id))
-    categories = reference_data().category_by_pk
     cells: dict[tuple[int, int], MapCell] = {}
     if openable is not None:
+        categories = reference_data().category_by_pk
         others = located.exclude(pk__in=openable.order_by().values("pk"))
         for lat, lon, status, privacy, category_id in others.values_list(
             "lat", "lon", "status", "privacy", "category_id"

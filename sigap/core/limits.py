@@ -51,9 +51,9 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.http.multipartparser import MultiPartParserError
 from django.shortcuts import render
 from django.utils.module_loading import import_string
-from django.utils.translation import get_language
 
 from .errors import DomainError
+from .language import in_english
 
 FORM_TYPES = ("multipart/form-data", "application/x-www-form-urlencoded")
 UTF8_NAMES = {"utf-8", "ascii"}
@@ -366,7 +366,7 @@ def json_refusal(request: HttpRequest, error: DomainError) -> HttpResponse:
 
 
 def html_refusal(request: HttpRequest, error: DomainError) -> HttpResponse:
-    english = (get_language() or "id").lower().startswith("en")
+    english = in_english()
     context = {
         "code": error.code,
         "title": "Request refused" if english else "Permintaan ditolak",

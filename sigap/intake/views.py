@@ -12,11 +12,11 @@ from django import forms
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
-from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from sigap.core.errors import DomainError
+from sigap.core.language import error_text, in_english
 from sigap.organization import roles
 from sigap.organization.models import Category
 from sigap.reports.models import Channel, Privacy
@@ -27,10 +27,6 @@ from .services import Reporter, Submission, report_submit
 OPERATOR_CHANNELS = (Channel.COUNTER, Channel.CALL_CENTER, Channel.PRESS)
 RESULT_KEY = "sigap_operator_result"
 CHANNEL_KEY = "sigap_operator_channel"  # the channel of the operator's last report: the next one's default
-
-
-def _english() -> bool:
-    return (get_language() or "id").startswith("en")
 
 
 OPERATOR_CHANNEL_CHOICES = [(c.value, c.label) for c in OPERATOR_CHANNELS]
@@ -61,7 +57,7 @@ class OperatorReportForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        english = _english()
+        english = in_english()
         # (code, label, words the category search also matches: its group and its examples)
         self.category_options = [
             (k.code, (k.name_en or k.name) if english else k.name, f"{k.group} {k.examples}")
@@ -205,7 +201,7 @@ def operator_view(request):
                 )
             except DomainError as exc:
                 field = exc.field if exc.field in form.fields else None
-                form.add_error(field, exc.message_en if _english() else exc.message_id)
+                form.add_error(field, error_text(exc))
             else:
                 report = created.report
                 # shown once, after the redirect (so a reload does not file the report twice)
@@ -230,7 +226,7 @@ def operator_view(request):
     if result:
         category = Category.objects.filter(code=result["category"]).first()
         result["category_name"] = (
-            ((category.name_en or category.name) if _english() else category.name) if category else ""
+            ((category.name_en or category.name) if in_english() else category.name) if category else ""
         )
         result["channel_label"] = Channel(result["channel"]).label
         result["privacy_label"] = Privacy(result["privacy"]).label

@@ -13,9 +13,7 @@ from django.conf import settings
 from django.contrib.auth import logout
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
-from django.utils.translation import get_language
 
-from sigap.core.errors import DomainError
 from sigap.organization.models import StaffRole
 from sigap.organization.roles import role_pairs
 
@@ -50,11 +48,6 @@ def user_can_enter_reports(request) -> bool:
 
 def is_htmx(request) -> bool:
     return request.headers.get("HX-Request") == "true"
-
-
-def refusal_text(exc: DomainError) -> str:
-    """A DomainError's message in the active language."""
-    return exc.message_en if (get_language() or "id").startswith("en") else exc.message_id
 
 
 def forbidden(request, *, status: int = 403) -> HttpResponse:

@@ -13,8 +13,8 @@ from urllib.parse import quote
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.dates import MONTHS_3
-from django.utils.translation import get_language
 
+from sigap.core.language import in_english
 from sigap.reports.states import COLOUR, Status
 
 
@@ -92,8 +92,3 @@ def category_text(name: str | None, name_en: str | None, english: bool) -> str:
     """A category's name in the page's language: the English one where there is one (the ``category_name``
     filter)."""
     return ((name_en or name) if english else name) or ""
-
-
-def in_english() -> bool:
-    """Whether the console speaks English on this request (else Indonesian, its default)."""
-    return (get_language() or "id").startswith("en")

@@ -20,10 +20,10 @@ from django import forms
 from django.conf import settings
 from django.contrib.admin.forms import AdminAuthenticationForm
 from django.contrib.auth.signals import user_login_failed
-from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from sigap.core.errors import DomainError
+from sigap.core.language import error_text
 from sigap.organization.roles import role_pairs
 
 from .forms import ConsoleLoginForm
@@ -133,10 +133,6 @@ def _failed(request, user) -> None:
     user_login_failed.send(sender=__name__, credentials={"username": user.get_username()}, request=request)
 
 
-def _text(exc: DomainError) -> str:
-    return exc.message_en if (get_language() or "id").startswith("en") else exc.message_id
-
-
 OTP_FIELD = forms.CharField(
     label=_("Kode OTP"),
     required=False,
@@ -156,7 +152,7 @@ class _SecondFactorMixin:
         try:
             self.otp_device = second_factor_check(self.request, user, self.cleaned_data.get("otp"), via=self.via)
         except DomainError as exc:
-            raise forms.ValidationError(_text(exc), code=exc.code) from None
+            raise forms.ValidationError(error_text(exc), code=exc.code) from None
 
 
 class SignInForm(_SecondFactorMixin, ConsoleLoginForm):

@@ -23,6 +23,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from sigap.core.errors import DomainError, NotFound
+from sigap.core.language import error_text, in_english
 from sigap.organization.roles import unit_ids_where
 from sigap.privacy.access_log import Action, access_record, access_record_many
 from sigap.reports import deadlines, escalation, photoserve, proofcheck, selectors
@@ -35,14 +36,13 @@ from .access import (
     console_view,
     forbidden,
     is_htmx,
-    refusal_text,
     user_can_enter_reports,
     user_can_open_validation_queue,
     user_can_use_queue,
 )
 from .actions import ACTIONS, BY_NAME, BY_SLUG, allowed_actions, perform
 from .forms import ALL, CLOSED, SORTS, QueueFilterForm
-from .listing import RowText, category_text, in_english
+from .listing import RowText, category_text
 from .signin import SignInForm, mark_verified
 
 PAGE_SIZE = 25
@@ -352,7 +352,7 @@ def export_view(request, fmt: str):
             user=user, fmt=fmt, limit=EXPORT_FILE_ROWS, cursor=cursor, scope=scope, view="console", **filters
         )
     except DomainError as exc:
-        return HttpResponse(refusal_text(exc), status=exc.status, content_type="text/plain; charset=utf-8")
+        return HttpResponse(error_text(exc), status=exc.status, content_type="text/plain; charset=utf-8")
     return exports.file_response(request, page, fmt, _filter_params(filters))
 
 
@@ -498,7 +498,7 @@ def report_action_view(request, number: str, slug: str):
         try:
             result = perform(action, user=request.user, report=report, data=form.cleaned_data)
         except DomainError as exc:
-            error, status, code = refusal_text(exc), exc.status, exc.code
+            error, status, code = error_text(exc), exc.status, exc.code
     else:
         error, status, code = _form_errors(form), 422, "invalid_input"
 

@@ -7,8 +7,6 @@ the intake pipeline (422 invalid input, 409, 413, 415, ...) is a bad request to 
 
 from __future__ import annotations
 
-from django.utils import translation
-
 from sigap.core.errors import DomainError
 
 
@@ -36,9 +34,3 @@ def open311_status(exc: DomainError) -> int:
     if status in (404, 405, 429) or status >= 500:
         return status
     return 400
-
-
-def description(exc: DomainError) -> str:
-    """The message in the request's language (LocaleMiddleware: Accept-Language; Bahasa Indonesia by default)."""
-    lang = translation.get_language() or "id"
-    return exc.message_en if lang.lower().startswith("en") else exc.message_id

@@ -18,9 +18,10 @@ from django.http import QueryDict
 from django.http.multipartparser import MultiPartParserError
 
 from sigap.core.errors import DomainError
+from sigap.core.language import error_text
 from sigap.core.models import last_used_touch
 
-from .errors import Open311Error, description, forbidden, not_found, open311_status
+from .errors import Open311Error, forbidden, not_found, open311_status
 from .formats import render_error
 from .models import ApiClient
 
@@ -126,7 +127,7 @@ def open311_view(methods: tuple[str, ...] = ("GET", "HEAD")):
                 kwargs = {k: v.replace("\x00", "") if isinstance(v, str) else v for k, v in kwargs.items()}
                 return view(request, *args, fmt=fmt, **kwargs)
             except DomainError as exc:
-                return render_error(fmt, open311_status(exc), description(exc), code=exc.code, field=exc.field)
+                return render_error(fmt, open311_status(exc), error_text(exc), code=exc.code, field=exc.field)
             except (SuspiciousOperation, MultiPartParserError, UnicodeDecodeError):
                 # too big, too many fields, a broken multipart body, undecodable bytes: the client's fault
                 return render_error(fmt, 400, "The request body could not be read.", code="unreadable_request")

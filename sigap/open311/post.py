@@ -12,8 +12,9 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from django.db import transaction
-from django.utils import translation
 from django.views.decorators.csrf import csrf_exempt
+
+from sigap.core.language import in_english
 
 from . import services as open311_services
 from .errors import bad_request
@@ -71,7 +72,7 @@ def request_create_view(request, *, fmt: str, file_report: Callable[..., object]
         )
         report = created.report
         row = open311_services.client_report_record(client=client, report=report)
-    lang_en = (translation.get_language() or "").lower().startswith("en")
+    lang_en = in_english()
     body = open311_services.created_out(
         report=report, tracking_code=created.tracking_code, secret=created.secret, token=row.token, lang_en=lang_en
     )

@@ -13,10 +13,11 @@ from django.http import HttpResponse
 from django.urls import reverse
 from django.utils import timezone
 
+from sigap.core.language import error_text
 from sigap.reports import photoserve
 
 from . import selectors
-from .errors import description, not_found, open311_status
+from .errors import not_found, open311_status
 from .formats import format_from_path, render, render_error
 from .http import client_from_request, jurisdiction_check, open311_view, throttle
 from .params import DEFAULT_LIMIT, parse_ids, parse_int, parse_list, parse_statuses, parse_window
@@ -151,7 +152,7 @@ def media_view(request, number: str, photo_id: str, *, fmt: str):
 def refusal_response(request, exc) -> HttpResponse:
     """A request refused before any view ran (``sigap.core.limits``), as a GeoReport v2 error document."""
     return render_error(
-        format_from_path(request.path), open311_status(exc), description(exc), code=exc.code, field=exc.field
+        format_from_path(request.path), open311_status(exc), error_text(exc), code=exc.code, field=exc.field
     )
 
 

@@ -30,11 +30,11 @@ from django.utils.formats import localize
 from django.utils.functional import cached_property
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
-from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from sigap.analytics import performance
 from sigap.core.errors import DomainError
+from sigap.core.language import in_english
 from sigap.organization.models import Category, Unit, Wilayah
 from sigap.reports import exposure, photoserve
 from sigap.reports.exposure import Audience
@@ -87,17 +87,8 @@ PHOTO_LABELS = {
 # --- small shared pieces ---------------------------------------------------------------------------
 
 
-def english() -> bool:
-    return (get_language() or "id").startswith("en")
-
-
-def domain_message(exc: DomainError) -> str:
-    """The refusal in the resident's language."""
-    return exc.message_en if english() else exc.message_id
-
-
 def category_label(category: Category) -> str:
-    return category.name_en if english() and category.name_en else category.name
+    return category.name_en if in_english() and category.name_en else category.name
 
 
 def status_view(code: str) -> dict:
@@ -590,7 +581,7 @@ def public_map(*, kota: str = "", category: str = "", state: str = "", cursor: s
         qs = qs.filter(Q(created_at__lt=after[0]) | Q(created_at=after[0], id__lt=after[1]))
     rows = list(qs.values_list(*_MAP_COLUMNS, named=True)[: MAP_LIMIT + 1])
     more, rows = len(rows) > MAP_LIMIT, rows[:MAP_LIMIT]
-    in_english = english()
+    english = in_english()
     statuses: dict[str, dict] = {}
     detail = reverse("portal:public_detail", args=["~"])  # one reverse; each row puts its number in
     tz = timezone.get_current_timezone()  # looked up once, not per row (``localdate`` would, a thousand times)
@@ -616,7 +607,7 @@ def public_map(*, kota: str = "", category: str = "", state: str = "", cursor: s
                 "geometry": {"type": "Point", "coordinates": [point[1], point[0]]},
                 "properties": {
                     "number": r.number,
-                    "category": r.category__name_en if in_english and r.category__name_en else r.category__name,
+                    "category": r.category__name_en if english and r.category__name_en else r.category__name,
                     "status": statuses[r.status]["label"],
                     "colour": statuses[r.status]["colour"],
                     "kelurahan": r.kelurahan__name or "",
@@ -702,37 +693,48 @@ class AreaStats:
         return self
 
 
-def statistics_by_area(*, kota: str = "") -> tuple[list[AreaStats], list[AreaStats], AreaStats]:
+def statistics_by_area(*, kota: str = "") -> tuple[list[AreaStats], list[AreaStats], AreaStats, str]:
     """Counts per kota, the city's, and per kelurahan of ``kota`` (none when no kota is chosen), over every
-    report, whatever its privacy. Only counts, read from the summaries the write path keeps (``AreaStatus``,
-    ``AreaDoneDays``: kelurahan × status and kelurahan × days rows), so the page costs the same at any history.
+    report, whatever its privacy, and the kota chosen ("" unless ``kota`` is one of the kota codes). Only
+    counts, read from the summaries the write path keeps (``AreaStatus``, ``AreaDoneDays``: kelurahan × status
+    and kelurahan × days rows), so the page costs the same at any history.
 
-    The database adds the kelurahan's rows up per kota (each kelurahan's kota through its kecamatan), so the
-    kota table reads a row per kota, and one per kota and day of the histogram, however many kelurahan the
-    city has; the chosen kota's kelurahan are read one by one. Three statements, six with a kota."""
+    The database adds the kelurahan's rows up per kota: grouped by the start of each kelurahan's code (a
+    kelurahan belongs to the kota its code begins with, as everywhere else in Sigap), so the kota table reads a
+    row per kota, and one per kota and day of the histogram, however many kelurahan the city has; the chosen
+    kota's kelurahan are read one by one. Three statements, six with a kota."""
     prefix = _service_prefix()
-    kotas: dict[int, AreaStats] = {}
+    kotas: dict[str, AreaStats] = {}
     names: dict[str, str] = {}
-    for pk, code, name in Wilayah.objects.filter(
-        code__startswith=prefix, level__lte=Wilayah.Level.KECAMATAN
-    ).values_list("pk", "code", "name"):
+    for code, name in Wilayah.objects.filter(code__startswith=prefix, level__lte=Wilayah.Level.KECAMATAN).values_list(
+        "code", "name"
+    ):
         names[code] = name
         if code.count(".") == 1:
-            kotas[pk] = AreaStats(code=code, name=_short(name))
+            kotas[code] = AreaStats(code=code, name=_short(name))
     total = AreaStats(code="", name=str(_("Semua wilayah")))
     outside = AreaStats(code="", name="")  # kelurahan gone from the reference data: in the city's total only
-    for kota_id, received, open_n, done in _per_kota(AreaStatus, _STATUS_SUMS, _status_params()):
-        _count(kotas.get(kota_id, outside), received, open_n, done)
-    for kota_id, days, n in _per_kota(AreaDoneDays, _DAY_SUMS, ()):
-        hist = kotas.get(kota_id, outside).done_days
+    # a kelurahan's code cut one character after the longest kota code: "31.75.07.1002" → "31.75." (→ 31.75)
+    cut = max((len(code) for code in kotas), default=0) + 1
+    kota_of: dict[str | None, AreaStats] = {}
+
+    def row_of(key: str | None) -> AreaStats:
+        if key not in kota_of:
+            kota_of[key] = next((r for c, r in kotas.items() if key and key.startswith(c + ".")), outside)
+        return kota_of[key]
+
+    for key, received, open_n, done in _per_kota(AreaStatus, _STATUS_SUMS, _status_params(), cut):
+        _count(row_of(key), received, open_n, done)
+    for key, days, n in _per_kota(AreaDoneDays, _DAY_SUMS, (), cut):
+        hist = row_of(key).done_days
         hist[days] = hist.get(days, 0) + n
     total.add(outside)
     for row in kotas.values():
         total.add(row)
     total.finish()
     kota_rows = sorted((k.finish() for k in kotas.values()), key=lambda a: a.name)
-    chosen = kota if any(row.code == kota for row in kota_rows) else ""
-    return kota_rows, _kelurahan_rows(chosen, names) if chosen else [], total
+    chosen = kota if kota in kotas else ""
+    return kota_rows, _kelurahan_rows(chosen, names) if chosen else [], total, chosen
 
 
 # what ``_per_kota`` sums after the kota: the status counts (all, open, done), or the histogram's days and counts
@@ -748,9 +750,9 @@ def _status_params() -> tuple[str, ...]:
     return (*(s.value for s in OPEN_STATUSES), *(s.value for s in DONE_STATUSES))
 
 
-def _per_kota(model, sums: tuple[str, str], params: tuple) -> list[tuple]:
-    """A kelurahan summary's positive rows added up per kota by the database: ``(kota id, *sums)``, the kota
-    being the kelurahan's kecamatan's parent (None for a kelurahan no longer in the reference data)."""
+def _per_kota(model, sums: tuple[str, str], params: tuple, cut: int) -> list[tuple]:
+    """A kelurahan summary's positive rows added up by the database per start of the kelurahan's code (its
+    first ``cut`` characters): ``(key, *sums)``, the key None for a kelurahan no longer in the reference data."""
     qn = connection.ops.quote_name
     t, wilayah = qn(model._meta.db_table), qn(Wilayah._meta.db_table)
     marks = {
@@ -759,11 +761,10 @@ def _per_kota(model, sums: tuple[str, str], params: tuple) -> list[tuple]:
     }
     parts = {"t": t, "n": qn("n"), "status": qn("status"), "days": qn("days")}
     select, group = (x.format(**parts, **marks) for x in sums)
+    key = f"SUBSTR(kel.{qn('code')}, 1, {int(cut)})"  # a length from the reference data, not from a request
     statement = (
-        f"SELECT kec.{qn('parent_id')}, {select} FROM {t} "
-        f"LEFT JOIN {wilayah} kel ON kel.{qn('id')} = {t}.{qn('kelurahan_id')} "
-        f"LEFT JOIN {wilayah} kec ON kec.{qn('id')} = kel.{qn('parent_id')} "
-        f"WHERE {t}.{qn('n')} > 0 GROUP BY kec.{qn('parent_id')}{group}"
+        f"SELECT {key}, {select} FROM {t} LEFT JOIN {wilayah} kel ON kel.{qn('id')} = {t}.{qn('kelurahan_id')} "
+        f"WHERE {t}.{qn('n')} > 0 GROUP BY {key}{group}"
     )
     with connection.cursor() as cursor:
         cursor.execute(statement, params)

@@ -24,6 +24,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from sigap.analytics import performance
 from sigap.core.errors import DomainError
+from sigap.core.language import error_text, in_english
 from sigap.core.throttles import per_ip
 from sigap.intake import idempotency
 from sigap.intake import services as intake
@@ -195,7 +196,7 @@ def report_view(request):
             try:
                 photo_check(raw, filename=name)
             except DomainError as exc:
-                _add_error(errors, "photos", selectors.domain_message(exc))
+                _add_error(errors, "photos", error_text(exc))
     if not errors:
         privacy = data["privacy"]
         # passed even for Anonim: intake stores nothing of it then, but takes the name out of the text
@@ -222,7 +223,7 @@ def report_view(request):
                 field = REPORT_FIELD_FOR.get(exc.field or "") or (
                     "location" if exc.code in LOCATION_CODES else "general"
                 )
-                _add_error(errors, field, selectors.domain_message(exc))
+                _add_error(errors, field, error_text(exc))
         else:
             return _submitted(request, result.report, result.tracking_code, result.secret, result.warnings, claim)
     return _report_refused(request, values, errors, had_photos=bool(files))
@@ -277,7 +278,7 @@ def report_done_view(request):
         # shown now: a resend of the same form (Back on a shared phone, say) must not show the codes again
         idempotency.forget(submitted["key_hash"])
     if submitted:
-        lang = "en" if selectors.english() else "id"
+        lang = "en" if in_english() else "id"
         submitted["warning_texts"] = [w[lang] or w["id"] for w in submitted.get("warnings", [])]
         submitted["qr"] = _tracking_qr(request, submitted["code"])
     return _no_store(render(request, "portal/report_done.html", {"nav": "report", "submitted": submitted}))
@@ -301,7 +302,7 @@ def region_view(request):
                 kelurahan = selectors.point_locate(lat=lat, lon=lon).code
                 located = True
             except DomainError as exc:
-                error = selectors.domain_message(exc)
+                error = error_text(exc)
     region = selectors.region_choices(
         kota=params.get("kota", ""), kecamatan=params.get("kecamatan", ""), kelurahan=kelurahan
     )
@@ -380,7 +381,7 @@ def photo_check_view(request):
     try:
         clean = photo_check(upload.read(settings.SIGAP_PHOTO_MAX_BYTES + 1), filename=upload.name or "foto")
     except DomainError as exc:
-        return JsonResponse({"warnings": [], "errors": [selectors.domain_message(exc)]})
+        return JsonResponse({"warnings": [], "errors": [error_text(exc)]})
     lat, lon = _float(request.POST.get("lat")), _float(request.POST.get("lon"))
     if lat is None or lon is None:
         point = kelurahan_point(request.POST.get("kelurahan", ""))
@@ -391,7 +392,7 @@ def photo_check_view(request):
     if lat is not None and lon is not None:
         warning = gps_distance_warning(clean.meta, lat=lat, lon=lon, threshold_m=settings.SIGAP_PHOTO_GPS_WARN_M)
         if warning:
-            warnings.append(warning["message_en"] if selectors.english() else warning["message"])
+            warnings.append(warning["message_en"] if in_english() else warning["message"])
     response = JsonResponse(
         {"warnings": warnings, "errors": [], "has_gps": has_gps, "located": lat is not None and lon is not None}
     )
@@ -412,7 +413,7 @@ def track_view(request):
             try:
                 report = report_by_tracking(code)
             except DomainError as exc:
-                form.add_error("code", selectors.domain_message(exc))
+                form.add_error("code", error_text(exc))
             else:
                 _track_remember(request, report.number, code)
                 return redirect("portal:journey", number=report.number)
@@ -436,7 +437,7 @@ def track_code_view(request, code: str):
         report = report_by_tracking(code)
     except DomainError as exc:
         form = TrackForm()
-        form.errors["code"] = form.error_class([selectors.domain_message(exc)])
+        form.errors["code"] = form.error_class([error_text(exc)])
         return _no_store(
             render(request, "portal/track_form.html", {"nav": "track", "form": form, "tracked": []}, status=exc.status)
         )
@@ -532,7 +533,7 @@ def journey_action_view(request, number: str, action: str):
                 intake.reporter_dispute(tracking_code=code, reason=data["reason"], secret=data["secret"])
                 success = _("Sanggahan Anda diterima. Laporan dibuka kembali dan ditangani lagi.")
         except DomainError as exc:
-            _add_error(errors, _error_slot(name, exc.field), selectors.domain_message(exc))
+            _add_error(errors, _error_slot(name, exc.field), error_text(exc))
     else:
         for field, messages_ in form.errors.items():
             for message in messages_:
@@ -628,7 +629,7 @@ def public_map_json_view(request):
 @require_GET
 def statistics_view(request):
     kota = request.GET.get("kota", "")[:20]
-    kota_rows, kel_rows, total = selectors.statistics_by_area(kota=kota)
+    kota_rows, kel_rows, total, kota = selectors.statistics_by_area(kota=kota)
     return render(
         request,
         "portal/statistics.html",
@@ -637,7 +638,7 @@ def statistics_view(request):
             "kota_rows": kota_rows,
             "kel_rows": kel_rows,
             "total": total,
-            "kota": kota,
+            "kota": kota,  # a kota code, or "" (nothing chosen, or not a kota)
             "kota_name": next((row.name for row in kota_rows if row.code == kota), ""),
         },
     )

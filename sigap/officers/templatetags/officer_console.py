@@ -7,9 +7,10 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from sigap.analytics.performance import format_duration
+from sigap.core.language import in_english
 
 from ..access import user_can_enter_reports, user_can_open_validation_queue, user_can_see_dashboard, user_can_use_queue
-from ..listing import category_text, in_english, status_text
+from ..listing import category_text, status_text
 
 register = template.Library()
 

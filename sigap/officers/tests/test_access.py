@@ -97,9 +97,10 @@ def test_a_refusal_speaks_the_active_language():
     from django.utils import translation
 
     from sigap.core.errors import DomainError
+    from sigap.core.language import error_text
 
     err = DomainError("Alasan wajib diisi.", "A reason is required.")
     with translation.override("id"):
-        assert access.refusal_text(err) == "Alasan wajib diisi."
+        assert error_text(err) == "Alasan wajib diisi."
     with translation.override("en"):
-        assert access.refusal_text(err) == "A reason is required."
+        assert error_text(err) == "A reason is required."

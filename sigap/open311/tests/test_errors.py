@@ -7,7 +7,8 @@ import pytest
 from django.utils import translation
 
 from sigap.core.errors import DomainError, NotFound, PermissionDenied, TransitionRefused
-from sigap.open311.errors import Open311Error, bad_request, description, forbidden, not_found, open311_status
+from sigap.core.language import error_text
+from sigap.open311.errors import Open311Error, bad_request, forbidden, not_found, open311_status
 
 
 @pytest.mark.parametrize(
@@ -37,8 +38,8 @@ def test_the_helpers_build_the_three_georeport_errors():
 def test_the_description_follows_the_active_language():
     err = bad_request("Kategori tidak dikenal.", "Unknown service.")
     with translation.override("id"):
-        assert description(err) == "Kategori tidak dikenal."
+        assert error_text(err) == "Kategori tidak dikenal."
     with translation.override("en-gb"):
-        assert description(err) == "Unknown service."
+        assert error_text(err) == "Unknown service."
     with translation.override(None):
-        assert description(err) in ("Kategori tidak dikenal.", "Unknown service.")
+        assert error_text(err) in ("Kategori tidak dikenal.", "Unknown service.")

@@ -82,8 +82,8 @@ def test_statistics_add_each_kelurahan_to_its_kota_and_the_city_with_merged_hist
             AreaDoneDays.objects.create(kelurahan_id=kel[code], days=day, n=n)
     AreaDoneDays.objects.create(kelurahan_id=gone, days=30, n=4)
 
-    kota_rows, kel_rows, total = selectors.statistics_by_area()
-    assert kel_rows == []  # no kota chosen: the kota table and the city only
+    kota_rows, kel_rows, total, chosen = selectors.statistics_by_area()
+    assert kel_rows == [] and chosen == ""  # no kota chosen: the kota table and the city only
     kel_rows = selectors.statistics_by_area(kota="31.75")[1] + selectors.statistics_by_area(kota="31.71")[1]
     kota = {row.code: row for row in kota_rows}
     east_row = kota["31.75"]
@@ -98,6 +98,16 @@ def test_statistics_add_each_kelurahan_to_its_kota_and_the_city_with_merged_hist
     assert (total.received, total.open, total.done) == (13, 3, 9)
     assert total.median_days == round(9 + (4.5 - 3) / 2, 1)
     assert [row.code for row in selectors.statistics_by_area(kota="31.71")[1]] == [centre]
+    # a kelurahan belongs to the kota its code begins with, whatever its region row's parent says (an edit in the
+    # admin): the kota table and that kota's kelurahan table keep agreeing
+    Wilayah.objects.filter(code=east[0]).update(parent=None)
+    Wilayah.objects.filter(code=east[1]).update(parent=Wilayah.objects.get(code=centre.rsplit(".", 1)[0]))
+    kota_rows, _kel, total_again, _chosen = selectors.statistics_by_area()
+    moved = {row.code: row for row in kota_rows}
+    assert (moved["31.75"].received, moved["31.71"].received, total_again.received) == (8, 1, 13)
+    east_kel = selectors.statistics_by_area(kota="31.75")[1]
+    assert sum(row.received for row in east_kel) == moved["31.75"].received
+    assert selectors.statistics_by_area(kota="31.75%")[3] == "" and selectors.statistics_by_area(kota="31")[3] == ""
     # the kota table from rows the database added up per kota; a kota's kelurahan read only when it is chosen
     for kota_code, expected in (("", 3), ("31.75", 6)):
         with CaptureQueriesContext(connection) as queries:

@@ -160,7 +160,10 @@ def test_statistics_count_every_report_per_kota_and_kelurahan(client, finish):
     assert response.context["total"].received == 4
     only_jp = client.get("/statistik/?kota=31.71").context["kel_rows"]
     assert [row.code for row in only_jp] == [GAMBIR]
-    assert client.get("/statistik/?kota=99.99").context["kel_rows"] == []
+    for odd in ("99.99", "%25", "31.75.%25", "<b>"):  # not a kota: the page asks for one, as with none
+        page = client.get(f"/statistik/?kota={odd}")
+        assert page.context["kel_rows"] == [] and page.context["kota"] == ""
+        assert "Pilih kota untuk melihat kelurahannya." in page.content.decode()
     html = response.content.decode()
     lat, lon = inner_point(PB)
     assert str(lat)[:7] not in html and str(lon)[:7] not in html  # counts only, no coordinates

@@ -94,6 +94,8 @@ def test_the_handlers_point_asked_alone_is_the_point_the_whole_rule_gives_a_hand
                     assert shown.precision == Precision.AREA and shown.point == (-6.235, 106.901)
                 else:
                     assert (point, shown.precision) == (shown.point, Precision.FINE)
+                # and what the map shows beside the point is what the rule lets a handler see
+                assert shown.listed and shown.number and shown.category and shown.handling_unit
 
 
 def test_reports_without_coordinates_fall_back_to_the_kelurahan():

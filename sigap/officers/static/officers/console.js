@@ -69,31 +69,34 @@
           bounds.push([c.lat, c.lon]);
         });
         var statuses = data.statuses || {};
-        // each point: [lat, lon, number, status, category, unit] (data.columns)
-        (data.points || []).forEach(function (p) {
-          var status = statuses[p[3]] || {};
+        var at = {};  // each point is a row of data.columns: lat, lon, number, status, category, unit
+        (data.columns || []).forEach(function (name, i) { at[name] = i; });
+        (data.points || []).forEach(function (row) {
+          var lat = row[at.lat], lon = row[at.lon], number = row[at.number];
+          var status = statuses[row[at.status]] || {};
           var colour = COLOURS[status.colour] || COLOURS.grey;
-          var marker = window.L.circleMarker([p[0], p[1]], { radius: 6, color: colour, fillColor: colour, fillOpacity: 0.8, weight: 1 });
+          var marker = window.L.circleMarker([lat, lon], { radius: 6, color: colour, fillColor: colour, fillOpacity: 0.8, weight: 1 });
           var box = document.createElement("div");
           var title = document.createElement("strong");
-          title.textContent = p[2];
+          title.textContent = number;
           box.appendChild(title);
           box.appendChild(document.createElement("br"));
-          box.appendChild(document.createTextNode(p[4] + " — " + (status.label || "")));
-          if (p[5]) {
+          box.appendChild(document.createTextNode(
+            [row[at.category], status.label].filter(function (t) { return t; }).join(" — ")));
+          if (row[at.unit]) {
             box.appendChild(document.createElement("br"));
-            box.appendChild(document.createTextNode(p[5]));
+            box.appendChild(document.createTextNode(row[at.unit]));
           }
           if (data.report_url) {
             box.appendChild(document.createElement("br"));
             var a = document.createElement("a");
-            a.href = data.report_url.replace("~", encodeURIComponent(p[2]));
+            a.href = data.report_url.replace("~", encodeURIComponent(number));
             a.textContent = openLabel;
             box.appendChild(a);
           }
           marker.bindPopup(box);
           marker.addTo(map);
-          bounds.push([p[0], p[1]]);
+          bounds.push([lat, lon]);
         });
         if (bounds.length) { map.fitBounds(bounds, { padding: [20, 20], maxZoom: 15 }); }
       })
