@@ -7,7 +7,7 @@ class CoreConfig(AppConfig):
     verbose_name = "Sigap core"
 
     def ready(self) -> None:
-        from sigap.core import dispatch
+        from sigap.core import dispatch, lookups  # noqa: F401 - lookups: registers ``__anyof``
 
         # With a broker, the Celery app is loaded at start (a missing or misnamed app stops the process here, not
         # at the first task, whose error would only be logged); without one, Celery is never imported.

@@ -177,7 +177,7 @@ def _rows(qs: QuerySet[Report], client: ApiClient | None, *, offset: int, limit:
     photos: dict[int, int] = {}
     if ids:
         for report_id, kind, from_unit, to_unit, at, accepted_at in (
-            Hop.objects.filter(report_id__in=ids)
+            Hop.objects.filter(report_id__anyof=ids)
             .order_by("created_at", "id")
             .values_list("report_id", "kind", "from_unit__name", "to_unit__name", "created_at", "accepted_at")
         ):
@@ -185,7 +185,7 @@ def _rows(qs: QuerySet[Report], client: ApiClient | None, *, offset: int, limit:
                 {"kind": kind, "from_unit": from_unit, "to_unit": to_unit, "at": at, "accepted_at": accepted_at}
             )
         for report_id, photo_id in (
-            Photo.objects.filter(report_id__in=ids, kind=Photo.Kind.REPORT)
+            Photo.objects.filter(report_id__anyof=ids, kind=Photo.Kind.REPORT)
             .order_by("report_id", "created_at", "id")
             .values_list("report_id", "id")
         ):
