@@ -13,7 +13,6 @@ import json
 import secrets
 from urllib.parse import urlencode
 
-import segno
 from django.conf import settings
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
@@ -266,6 +265,8 @@ def _submitted(request, report, code: str, secret: str, warnings: list[dict], cl
 def _tracking_qr(request, code: str) -> str:
     """A QR code (PNG data URI) of the Lacak page with the tracking code in the fragment: a phone that scans it
     opens the report, and the code is never sent in a URL (the page posts it; portal.js). Never the secret."""
+    import segno  # only the page after a report is filed draws one: not loaded by every web worker
+
     url = request.build_absolute_uri(reverse("portal:track")) + "#kode=" + code
     return segno.make(url, error="m").png_data_uri(scale=4, border=2)
 

@@ -299,11 +299,12 @@ def test_embedded_server_runs_the_periodic_jobs_beside_it_and_stops_them():
 
 
 def test_wsgi_application_does_not_load_opencv_or_scikit_learn(tmp_path):
-    """Nor the progress bars of the command-line loaders (``tqdm``): every web worker would carry them."""
+    """Nor the progress bars of the command-line loaders (``tqdm``) nor the QR code writer (``segno``, one page
+    uses it): every web worker would carry them."""
     code = (
         "import sys; from sigap.config.server import wsgi_application; wsgi_application(); "
         "from django.urls import resolve; resolve('/api/v1/reports'); resolve('/petugas/'); resolve('/'); "
-        "print(sorted(m for m in ('cv2', 'sklearn', 'scipy', 'joblib', 'tqdm') if m in sys.modules))"
+        "print(sorted(m for m in ('cv2', 'sklearn', 'scipy', 'joblib', 'tqdm', 'segno') if m in sys.modules))"
     )
     env = {**os.environ, "SIGAP_HOME": str(tmp_path), "DATABASE_URL": "", "PYTHONPATH": os.pathsep.join(sys.path)}
     out = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True)
