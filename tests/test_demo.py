@@ -51,6 +51,29 @@ def test_demo_is_idempotent_and_prints_the_logins(monkeypatch):
     assert get_user_model().objects.get(username="petugas.pondokbambu").check_password("another-demo-pass")
 
 
+def test_the_demo_names_the_sigap_program_as_it_can_be_run_from_here(monkeypatch, tmp_path):
+    """After ``make run`` the virtual environment is not activated: ``sigap`` alone is not found, so the demo's
+    hint names ``.venv/bin/sigap``; ``sigap`` when that is what the PATH finds."""
+    from sigap.config.management.commands.demo import sigap_command
+
+    program = tmp_path / ".venv" / "bin" / "sigap"
+    program.parent.mkdir(parents=True)
+    program.write_text("#!/bin/sh\n")
+    program.chmod(0o755)
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setattr("sys.argv", [str(program), "demo"])
+    monkeypatch.setenv("PATH", "/usr/bin:/bin")
+    assert sigap_command() == ".venv/bin/sigap"
+    monkeypatch.setenv("PATH", f"{program.parent}:/usr/bin:/bin")
+    assert sigap_command() == "sigap"
+    (tmp_path / "elsewhere").mkdir()
+    monkeypatch.chdir(tmp_path / "elsewhere")  # the program is not below the current folder
+    monkeypatch.setenv("PATH", "/usr/bin:/bin")
+    assert sigap_command() == str(program)
+    monkeypatch.setattr("sys.argv", ["manage.py", "demo"])
+    assert sigap_command() == "sigap"
+
+
 def test_reference_data_has_the_whole_jakarta_unit_tree():
     assert Wilayah.objects.filter(level=4, geometry__isnull=False).count() == 267
     assert Unit.objects.filter(kind="kota").count() == 6

@@ -1,3 +1,8 @@
+import os
+import shutil
+import sys
+from pathlib import Path
+
 from django.core.management.base import BaseCommand
 
 from sigap.demo import demo_load, demo_password
@@ -29,8 +34,22 @@ class Command(BaseCommand):
         if factors:
             self.stdout.write(
                 "\nThese accounts also ask for a one-time code (second factor): add the URI to an "
-                "authenticator app,\nor print the current code with `sigap otp code USERNAME` "
+                f"authenticator app,\nor print the current code with `{sigap_command()} otp code USERNAME` "
                 "(demo devices only):"
             )
             for username, uri in factors:
                 self.stdout.write(f"  {username:24} {uri}")
+
+
+def sigap_command() -> str:
+    """How to run ``sigap`` again from here: ``sigap`` when that name on the PATH is this program, else the
+    program's path relative to the current folder (``.venv/bin/sigap`` after ``make run``, whose virtual
+    environment is not activated), else its absolute path."""
+    exe = Path(sys.argv[0])
+    if exe.name != "sigap":
+        return "sigap"  # run as ``python -m sigap.cli`` or through manage.py: the documented name
+    found = shutil.which("sigap")
+    if found and Path(found).resolve() == exe.resolve():
+        return "sigap"
+    here, program = Path.cwd().resolve(), exe.resolve()
+    return os.path.relpath(program, here) if program.is_relative_to(here) else str(program)
