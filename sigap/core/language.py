@@ -14,6 +14,14 @@ def in_english() -> bool:
     return (get_language() or "id").lower().startswith("en")
 
 
+def name_in_language(name: str | None, name_en: str | None, english: bool | None = None) -> str:
+    """A name kept in both languages (a category's): the English one where there is one when the request is
+    answered in English (``english``, when the caller has already asked ``in_english``), else the Indonesian."""
+    if english is None:
+        english = in_english()
+    return ((name_en or name) if english else name) or ""
+
+
 def error_text(exc: DomainError) -> str:
     """A refusal's message in the request's language."""
     return exc.message_en if in_english() else exc.message_id

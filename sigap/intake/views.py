@@ -16,7 +16,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from sigap.core.errors import DomainError
-from sigap.core.language import error_text, in_english
+from sigap.core.language import error_text, in_english, name_in_language
 from sigap.organization import roles
 from sigap.organization.models import Category
 from sigap.reports.models import Channel, Privacy
@@ -60,7 +60,7 @@ class OperatorReportForm(forms.Form):
         english = in_english()
         # (code, label, words the category search also matches: its group and its examples)
         self.category_options = [
-            (k.code, (k.name_en or k.name) if english else k.name, f"{k.group} {k.examples}")
+            (k.code, name_in_language(k.name, k.name_en, english), f"{k.group} {k.examples}")
             for k in Category.objects.filter(active=True).order_by("name")
         ]
         self.fields["category"].choices = [("", _("— pilih kategori —"))] + [
@@ -225,9 +225,7 @@ def operator_view(request):
         status = 200
     if result:
         category = Category.objects.filter(code=result["category"]).first()
-        result["category_name"] = (
-            ((category.name_en or category.name) if in_english() else category.name) if category else ""
-        )
+        result["category_name"] = name_in_language(category.name, category.name_en) if category else ""
         result["channel_label"] = Channel(result["channel"]).label
         result["privacy_label"] = Privacy(result["privacy"]).label
     location = _location_choices(form["kota"].value() or "", form["kecamatan"].value() or "")

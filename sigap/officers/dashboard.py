@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from sigap.analytics import selectors as stats
-from sigap.core.language import in_english
+from sigap.core.language import in_english, name_in_language
 from sigap.organization.cache import reference_data
 from sigap.privacy.access_log import Action, access_record
 from sigap.reports import exposure
@@ -24,7 +24,7 @@ from sigap.reports.states import COLOUR, Status
 from .access import console_view, forbidden, user_can_see_dashboard
 from .charts import bar_chart
 from .exports import CONTENT_TYPES, csv_table, xlsx_table
-from .listing import RowText, category_text
+from .listing import RowText
 
 PERIODS = (7, 30, 90)
 OVERDUE_SHOWN = 50  # overdue reports listed on the dashboard, oldest deadline first
@@ -145,7 +145,7 @@ def dashboard_map_view(request):
         category = names.get(p.category_id)
         if category is None:
             known = categories.get(p.category_id)
-            category = names[p.category_id] = category_text(known.name, known.name_en, english) if known else ""
+            category = names[p.category_id] = name_in_language(known.name, known.name_en, english) if known else ""
         unit = units.get(p.unit_id)
         rows.append([p.lat, p.lon, p.number, p.status, category, unit.name if unit else ""])
     payload = {

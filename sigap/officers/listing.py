@@ -14,7 +14,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.dates import MONTHS_3
 
-from sigap.core.language import in_english
+from sigap.core.language import in_english, name_in_language
 from sigap.reports.states import COLOUR, Status
 
 
@@ -51,7 +51,7 @@ class RowText:
 
     def category(self, name: str | None, name_en: str | None) -> str:
         """The ``category_name`` filter's choice of name."""
-        return category_text(name, name_en, self.english)
+        return name_in_language(name, name_en, self.english)
 
     def cells(
         self,
@@ -86,9 +86,3 @@ def status_text(code: str) -> tuple[str, str]:
     except ValueError:
         return str(code), "grey"
     return str(status.label), COLOUR[status]
-
-
-def category_text(name: str | None, name_en: str | None, english: bool) -> str:
-    """A category's name in the page's language: the English one where there is one (the ``category_name``
-    filter)."""
-    return ((name_en or name) if english else name) or ""

@@ -23,7 +23,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from sigap.core.errors import DomainError, NotFound
-from sigap.core.language import error_text, in_english
+from sigap.core.language import error_text, name_in_language
 from sigap.organization.roles import unit_ids_where
 from sigap.privacy.access_log import Action, access_record, access_record_many
 from sigap.reports import deadlines, escalation, photoserve, proofcheck, selectors
@@ -42,7 +42,7 @@ from .access import (
 )
 from .actions import ACTIONS, BY_NAME, BY_SLUG, allowed_actions, perform
 from .forms import ALL, CLOSED, SORTS, QueueFilterForm
-from .listing import RowText, category_text
+from .listing import RowText
 from .signin import SignInForm, mark_verified
 
 PAGE_SIZE = 25
@@ -102,7 +102,7 @@ class ConsoleLogoutView(auth_views.LogoutView):
 
 
 def _category_label(k) -> str:
-    return category_text(k.name, k.name_en, in_english())
+    return name_in_language(k.name, k.name_en)
 
 
 def _count_label(n: int, capped: bool) -> str:

@@ -34,7 +34,7 @@ from django.utils.translation import gettext_lazy as _
 
 from sigap.analytics import performance
 from sigap.core.errors import DomainError
-from sigap.core.language import in_english
+from sigap.core.language import in_english, name_in_language
 from sigap.organization.models import Category, Unit, Wilayah
 from sigap.reports import exposure, photoserve
 from sigap.reports.exposure import Audience
@@ -88,7 +88,7 @@ PHOTO_LABELS = {
 
 
 def category_label(category: Category) -> str:
-    return category.name_en if in_english() and category.name_en else category.name
+    return name_in_language(category.name, category.name_en)
 
 
 def status_view(code: str) -> dict:
@@ -607,7 +607,7 @@ def public_map(*, kota: str = "", category: str = "", state: str = "", cursor: s
                 "geometry": {"type": "Point", "coordinates": [point[1], point[0]]},
                 "properties": {
                     "number": r.number,
-                    "category": r.category__name_en if english and r.category__name_en else r.category__name,
+                    "category": name_in_language(r.category__name, r.category__name_en, english),
                     "status": statuses[r.status]["label"],
                     "colour": statuses[r.status]["colour"],
                     "kelurahan": r.kelurahan__name or "",

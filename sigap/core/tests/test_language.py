@@ -4,7 +4,7 @@ import pytest
 from django.utils import translation
 
 from sigap.core.errors import DomainError
-from sigap.core.language import error_text, in_english
+from sigap.core.language import error_text, in_english, name_in_language
 
 
 @pytest.mark.parametrize(
@@ -20,3 +20,13 @@ def test_english_only_when_the_request_speaks_it(language, english):
     with translation.override(language):
         assert in_english() is english
         assert error_text(refusal) == ("Report not found." if english else "Laporan tidak ditemukan.")
+
+
+def test_a_name_kept_in_both_languages_follows_the_request():
+    with translation.override("en"):
+        assert name_in_language("Jalan rusak", "Damaged road") == "Damaged road"
+        assert name_in_language("Jalan rusak", "") == "Jalan rusak"  # no English name: the Indonesian one
+        assert name_in_language("Jalan rusak", "Damaged road", english=False) == "Jalan rusak"
+    with translation.override("id"):
+        assert name_in_language("Jalan rusak", "Damaged road") == "Jalan rusak"
+        assert name_in_language(None, None) == ""

@@ -7,10 +7,10 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from sigap.analytics.performance import format_duration
-from sigap.core.language import in_english
+from sigap.core.language import name_in_language
 
 from ..access import user_can_enter_reports, user_can_open_validation_queue, user_can_see_dashboard, user_can_use_queue
-from ..listing import category_text, status_text
+from ..listing import status_text
 
 register = template.Library()
 
@@ -50,7 +50,7 @@ def console_nav(context):
 
 @register.filter
 def category_name(category) -> str:
-    return "" if category is None else category_text(category.name, category.name_en, in_english())
+    return "" if category is None else name_in_language(category.name, category.name_en)
 
 
 @register.filter
