@@ -654,21 +654,17 @@ class AreaStats:
         for want of the reporter's answer. Received = open + done + closed_other."""
         return self.received - self.open - self.done
 
-    def row_html(self, *, parent: bool = False) -> SafeString:
-        """The table row's cells after its name (and ``parent``, for a kelurahan), as the template would write
-        them (numbers localized, ``—`` for no median): a kota's tens of kelurahan rows in one lookup each."""
+    @property
+    def kelurahan_html(self) -> SafeString:
+        """A kelurahan row's cells (name, kota — kecamatan, the figures) as the template would write them
+        (numbers localized, ``—`` for no median): a kota's tens of kelurahan rows in one lookup each."""
         median = "—" if self.median_days is None else localize(self.median_days)
         figures = (self.received, self.open, self.done, self.closed_other)
         return mark_safe(
-            f'<th scope="row">{escape(self.name)}</th>'
-            + (f"<td>{escape(self.parent)}</td>" if parent else "")
+            f'<th scope="row">{escape(self.name)}</th><td>{escape(self.parent)}</td>'
             + "".join(f'<td class="num">{localize(n)}</td>' for n in figures)
             + f'<td class="num">{escape(median)}</td>'
         )
-
-    @property
-    def kelurahan_html(self) -> SafeString:
-        return self.row_html(parent=True)
 
     def add(self, other: AreaStats) -> None:
         self.received += other.received
@@ -789,7 +785,9 @@ def _kelurahan_rows(kota: str, names: dict[str, str]) -> list[AreaStats]:
         .values_list("kelurahan_id", "received", "open", "done")
     }
     rows: dict[int, AreaStats] = {}
-    for pk, code, name in kelurahan.filter(pk__in=list(counted)).values_list("pk", "code", "name"):
+    for pk, code, name in kelurahan.values_list("pk", "code", "name"):  # the kota's, at most some tens
+        if pk not in counted:
+            continue
         rows[pk] = row = AreaStats(
             code=code, name=name, parent=f"{_short(names.get(kota, ''))} — {names.get(code.rsplit('.', 1)[0], '')}"
         )

@@ -133,8 +133,9 @@ def facts_of(report: Any) -> Facts:
 # --- the grid --------------------------------------------------------------------------------------
 
 
-def _finite(*values: float | None) -> bool:
-    return all(v is not None and math.isfinite(v) for v in values)
+def _finite(lat: float | None, lon: float | None) -> bool:
+    """Whether a point has both coordinates, each a finite number (asked once per point of a map's thousands)."""
+    return lat is not None and lon is not None and math.isfinite(lat) and math.isfinite(lon)
 
 
 def cell_of(lat: float, lon: float, grid: float) -> tuple[int, int]:
@@ -185,7 +186,7 @@ def handler_point(lat: float | None, lon: float | None) -> tuple[float, float] |
     rounded to ``HANDLER_DECIMALS``; None without coordinates (``expose`` then gives the kelurahan's point).
     Whatever the privacy or the category: a handler works on the spot. Also asked alone by a map of
     thousands of points the user may open, so the rule is not rebuilt as a whole ``Shown`` for each."""
-    if lat is None or lon is None or not (math.isfinite(lat) and math.isfinite(lon)):
+    if not _finite(lat, lon):
         return None
     return round(lat, HANDLER_DECIMALS), round(lon, HANDLER_DECIMALS)
 
