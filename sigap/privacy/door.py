@@ -27,9 +27,12 @@ from .redaction import PLACEHOLDER, Redacted, fold_in_place, redact
 
 __all__ = ["Known", "for_officers", "known_from_identity"]
 
-# A run of digits with the separators people put between them (spaces, however many, dots, dashes, "_",
-# brackets, a leading +), read on the folded copy where every Unicode dash is "-" and every space " ".
-_DIGIT_RUN = re.compile(r"\+?\d(?:\s*(?:[.\-()/_]{1,3}\s*)?\d)+")
+# A run of digits with whatever people put between the groups: spaces, dots, dashes, commas, semicolons, bullets,
+# bars, stars, brackets, emoji (up to six such marks, none a letter or a digit) and one line break (a plain-text
+# email wraps a long line), read on the folded copy where every Unicode dash is "-" and every space " ". Only a
+# run holding the reporter's own number is cut, so a generous run costs at most a neighbouring count.
+_BETWEEN = r"(?:[^\w\n]|_)"
+_DIGIT_RUN = re.compile(rf"\+?\d(?:{_BETWEEN}{{0,6}}(?:\n{_BETWEEN}{{0,6}})?\d)+")
 # Digits spelled in Indonesian (and the English a few reporters use), separated by spaces, commas or dashes.
 _WORD_DIGITS = {
     "nol": "0",
@@ -50,6 +53,7 @@ _WORD_DIGITS = {
     "tujuh": "7",
     "seven": "7",
     "delapan": "8",
+    "lapan": "8",  # Jakarta's everyday "eight"
     "eight": "8",
     "sembilan": "9",
     "nine": "9",
@@ -58,9 +62,20 @@ _DIGIT_WORD = r"(?:{}|\d)".format("|".join(sorted(_WORD_DIGITS, key=len, reverse
 _SPELLED_RUN = re.compile(rf"\b{_DIGIT_WORD}(?:[\s,.\-]+{_DIGIT_WORD}){{5,}}\b", re.IGNORECASE)
 _DIGIT_WORD_RE = re.compile(_DIGIT_WORD, re.IGNORECASE)
 _NON_DIGIT = re.compile(r"\D")
-# Zero-width space, soft hyphen, word joiner, byte-order mark, direction marks and embeddings (not the zero-width
-# joiners, which scripts and emoji need)
-_INVISIBLE = re.compile("[\u00ad\u200b\u200e\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]")
+# Marks nobody sees: zero-width space, soft hyphen, word joiner, byte-order mark, direction marks, embeddings and
+# isolates, the combining grapheme joiner, variation selectors, the Mongolian vowel separator, the deprecated
+# format characters, Khmer's inherent vowels and the tag characters. The zero-width (non-)joiners shape scripts
+# and emoji, so they go only between two Latin letters or digits, where they change nothing a reader sees.
+_INVISIBLE = re.compile(
+    "[\u00ad\u034f\u17b4\u17b5\u180e\u200b\u200e\u200f\u202a-\u202e\u2060-\u2064\u2066-\u206f"
+    "\ufe00-\ufe0f\ufeff\U000e0000-\U000e007f\U000e0100-\U000e01ef]"
+    "|(?<=[A-Za-z0-9])[\u200c\u200d]+(?=[A-Za-z0-9])"
+)
+# Characters drawn as an empty space (Hangul fillers, the blank Braille pattern): read as the space they look like.
+_BLANK = re.compile("[\u115f\u1160\u3164\uffa0\u2800]")
+# The words of a name as written in a profile or a display name ("siti.aminah", "budi_santoso", "Budi🙏"): runs of
+# letters, an apostrophe inside a name kept ("Ma'ruf").
+_NAME_WORD = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)*")
 
 
 def _word_char(c: str) -> bool:
@@ -112,7 +127,8 @@ def _national(digits: str) -> str:
 def known_from_identity(identity: Mapping | None, *, names: Iterable[str] = ()) -> Known:
     """Redaction terms from an identity payload (as stored in the vault) and any extra names."""
     identity = identity or {}
-    all_names = [n.strip() for n in (identity.get("name", ""), *names) if n and n.strip()]
+    all_names = [" ".join(_NAME_WORD.findall(n)) for n in (identity.get("name", ""), *names) if n]
+    all_names = [n for n in all_names if n]
     phone = _national(_NON_DIGIT.sub("", str(identity.get("phone", ""))))
     email = str(identity.get("email", "")).strip().lower()
     nik = _NON_DIGIT.sub("", str(identity.get("nik", "")))
@@ -193,7 +209,7 @@ def for_officers(
     found: dict[str, int] = {}
     # composed (NFC): an accent typed as its own mark reads, and is matched, as the accented letter; without the
     # invisible marks that change nothing a reader sees but would split a name or a number ("Rat\u200bna")
-    text = _INVISIBLE.sub("", unicodedata.normalize("NFC", text or ""))
+    text = _BLANK.sub(" ", _INVISIBLE.sub("", unicodedata.normalize("NFC", text or "")))
     text = _known_values(text, known, found) if known else text
     result = redact(text, names=known.names)
     for kind, count in found.items():

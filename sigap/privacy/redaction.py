@@ -496,8 +496,27 @@ _PLACE_BEFORE = re.compile(
 _PLACE_ABBREVIATED = frozenset(p for p in _PLACE_PREFIXES | set(_PLACE_ANYCASE) if len(p) <= 4)
 
 
-def _in_place(text: str, start: int) -> bool:
-    m = _PLACE_BEFORE.search(text, max(0, start - 60), start)
+# Businesses are named after their owners ("Warung Pak Kumis"): a landmark when it is someone else's, the reporter
+# when the name is their own ("Saya pemilik Toko Budi Santoso", reporting who extorts their shop). For the
+# reporter's own name only streets, areas and public places count.
+_BUSINESS_PREFIXES = _words("""
+warung toko bengkel kedai depot rm warteg kantin bakso soto sate mie nasi martabak pecel ayam sop salon laundry
+apotek klinik ruko wisma yayasan
+""")
+_PLACE_BEFORE_OWN = re.compile(
+    r"(?:^|[^\w])(?:(?i:"
+    + _alt(_PLACE_ANYCASE)
+    + r")|(?:"
+    + _alt(p.capitalize() for p in _PLACE_PREFIXES - _BUSINESS_PREFIXES if "-" not in p and p not in _PLACE_ANYCASE)
+    + r"|"
+    + _alt(p.upper() for p in _PLACE_PREFIXES - _BUSINESS_PREFIXES if len(p) <= 4 and "-" not in p)
+    + r"|Rumah[ \t]+Sakit))"
+    r"(\.?)[ \t]+(?:" + _TITLES + r"\.?[ \t]+|[A-Z]\.[ \t]+|[A-Z][\w'’\-]*[ \t]+){0,3}$"
+)
+
+
+def _in_place(text: str, start: int, *, own: bool = False) -> bool:
+    m = (_PLACE_BEFORE_OWN if own else _PLACE_BEFORE).search(text, max(0, start - 60), start)
     if m and m.group(1):  # a dot after the place word: "Jl. Budi" is a street, "nutupin jalan. bunga" a new sentence
         word = _WORD_BEFORE.findall(text, m.start(), m.start(1))
         return bool(word) and word[-1].lower() in _PLACE_ABBREVIATED
@@ -576,23 +595,35 @@ _EMAIL_OBFUSCATED = re.compile(
     + r"\b"
 )
 
-_SEP = r"[ \t]*[.\-][ \t]*|[ \t]"
+# Between digit groups: spaces, dots, dashes, commas, semicolons, "_", bars, stars, bullets, colons, and one line
+# break (a plain-text email wraps a long line there).
+_GROUP_MARKS = ".\\-,;_|*~:•·"
+_EMAIL_PROVIDER = re.compile(
+    r"(?i)(?<![\w.+\-])[a-z0-9][a-z0-9._%+\-]*(?:[ \t]*@[ \t]*|" + _OB_AT + r")"
+    r"(?:gmail|googlemail|yahoo|ymail|rocketmail|hotmail|outlook|icloud|protonmail|proton)(?![\w])"
+    r"(?:[ \t]*(?:\.|(?<![\w])dot(?![\w])|(?<![\w])titik(?![\w]))[ \t]*[a-z]{2,6}(?![\w])){0,3}"
+)
+
+_SEP = r"[ \t]*[" + _GROUP_MARKS + r"]{1,2}[ \t]*(?:\n[ \t]*)?|[ \t]*\n[ \t]*|[ \t]{1,2}"
 _NIK = re.compile(r"(?<![\d])\d(?:(?:" + _SEP + r")?\d){15}(?!(?:" + _SEP + r")?\d)")
+# A point typed as text ("-6.208812 106.845599"): its digits make sixteen, yet it is the place, not a person.
+_COORDINATES = re.compile(r"-?\d{1,3}\.\d{3,}[ \t]*[,;]?[ \t]*-?\d{1,3}\.\d{3,}")
 _NIK_CUE = re.compile(
     r"(?i)\b(?:nik|ktp|kk|no\.?\s*kk|nomor\s+kk|nomor\s+induk(?:\s+kependudukan)?|kartu\s+keluarga)\b[^\d\n]{0,20}?"
     r"(\d(?:(?:" + _SEP + r")?\d){13,17})(?!\d)"
 )
 
+_PSEP = r"(?:[ \t./()" + _GROUP_MARKS + r"]{0,3}(?:\n[ \t]*)?)"
 _MOBILE = re.compile(  # also with the letter O typed for the leading zero ("O812-...")
-    r"(?:(?<![\d+])(?:\+[ \t]?62|62|0)|(?<![\w+])[Oo])[ \t.\-]?\(?8(?:[ \t.\-/)]{0,2}\d){8,11}(?![\d])"
+    r"(?:(?<![\d+])(?:\+[ \t]?62|62|0)|(?<![\w+])[Oo])[ \t.\-]?\(?8(?:" + _PSEP + r"\d){8,11}(?![\d])"
 )
 _PHONE_CUE = re.compile(
     r"(?i)\b(?:telp|tlp|tlpn|telpon|telepon|tilpon|phone|hp|handphone|ponsel|wa|whatsapp|sms|kontak|contact|"
     r"hubungi|hub|call|cp|landline|mobile|fax|faks)\b\.?"
     r"(?:[ \t:=/\-]*(?:saya|sy|aku|gw|ku|kami|rumah|kantor|darurat|baru|lama|aja|ke|di|ya|no|nomor|nmr)\b\.?){0,3}"
-    r"[ \t:=/\-]*(\+?\(?\d(?:[ \t.\-/()]{0,2}\d){5,14})(?!\d)"
+    r"[ \t:=/\-]*(\+?\(?\d(?:" + _PSEP + r"\d){5,14})(?!\d)"
 )
-_DIGITISH = re.compile(r"\d(?:[ \t.\-()/]{0,3}\d){5}")  # 6+ digits close together: worth asking phonenumbers
+_DIGITISH = re.compile(r"\d(?:" + _PSEP + r"\d){5}")  # 6+ digits close together: worth asking phonenumbers
 _MONEY_BEFORE = re.compile(r"(?i)(?:rp|idr|rupiah)\.?[ \t]*$")
 _EXTENSION = re.compile(r"(?i)[ \t,]*(?:ext|ekst|extension|x|#)\.?[ \t]*\d+$")
 _DATE_OR_TIME = re.compile(
@@ -683,8 +714,10 @@ _PLATE_CUE_BEFORE = re.compile(
 _HANDLE_AT = re.compile(r"(?<![\w@.\-])@([A-Za-z0-9_](?:[A-Za-z0-9_.]{0,29}[A-Za-z0-9_])?)")
 _HANDLE_URL = re.compile(
     r"(?i)\b(?:instagram\.com|instagr\.am|tiktok\.com|twitter\.com|x\.com|facebook\.com|fb\.com|fb\.me|t\.me|"
-    r"youtube\.com|threads\.net|linkedin\.com/in)/@?([A-Za-z0-9_.\-]{2,50})"
+    r"youtube\.com|threads\.net|linkedin\.com/in|wa\.link|linktr\.ee)/@?([A-Za-z0-9_.\-]{2,50})"
 )
+# A Facebook account by its number ("facebook.com/profile.php?id=1000…"): the number is the account.
+_FB_PROFILE_ID = re.compile(r"(?i)\b(?:facebook\.com|fb\.com)/profile\.php\?(?:[\w=&]*&)?id=(\d{5,20})")
 _HANDLE_CUE = re.compile(
     r"(?i)\b(?:(?:akun|account)[ \t]+)?(?:ig|insta|instagram|twitter|twiter|tiktok|tik[ \t]tok|telegram|"
     r"id[ \t]+line|threads|youtube|"
@@ -695,10 +728,25 @@ _HANDLE_CUE = re.compile(
 _FB_CUE = re.compile(r"\b(?i:fb|facebook)\b[ \t]*(:?)[ \t]*((?:[A-Z][\w.'’]*)(?:[ \t]+[A-Z][\w.'’]*){0,3})")
 
 _HOUSE = re.compile(
-    r"(?i)(?<![\w#])(?:no|nomor|nomer|nmr|nmor|nr|#)\.?[ \t]*:?[ \t]*"
+    r"(?i)(?<![\w#])(?:no|nomor|nomer|nmr|nmor|nr|#|№)\.?[ \t]*:?[ \t]*"
     r"(\d{1,4}(?:[ \t]?-?[ \t]?[A-Z](?![A-Za-z0-9]))?(?:[ \t]?[/\-][ \t]?\d{1,4}[A-Z]?(?![A-Za-z]))?)(?![\w/.,]\d|\d)"
 )
 _HOUSE_UNIT = re.compile(r"(?i)\bunit[ \t]+(\d{1,3}[ \t]?[\-/][ \t]?\d{1,4}[A-Z]?|\d{1,4}[A-Z])\b")
+# "unit 1207", "unit 07" in a building of flats; "Tower Jasmine 12/07" (floor/flat); "Perum Griya Asri F3/9" (block and
+# house): the number of one home. Not "2 unit mobil" (a count comes first), not "RT 03/05".
+_FLATS = r"(?:tower|menara|apartemen|apartment|apartemennya|apt|rusun|rusunawa|rusunami|flat|kondominium|lt|lantai)"
+_ESTATES = r"(?:perum|perumahan|komplek|kompleks|cluster|klaster|residence|griya|blok)"
+_UNIT_NUMBER = re.compile(r"(?i)\bunit[ \t]+(?:no\.?[ \t]*)?\d{1,4}[A-Z]?(?![\w/])")
+_FLAT_CONTEXT = re.compile(r"(?i)(?<![\w])" + _FLATS + r"(?![\w])")
+_FLAT_SLASH = re.compile(
+    r"(?i)(?<![\w])" + _FLATS + r"(?![\w])[^\n,.;]{0,30}?(?<![\w/])(\d{1,2}[ \t]?/[ \t]?\d{1,4}[A-Z]?)(?![\w/])"
+)
+_ESTATE_HOUSE = re.compile(
+    r"(?i)(?<![\w])"
+    + _ESTATES
+    + r"(?![\w])[^\n,.;]{0,30}?(?<![\w/])([A-Z]{1,2}[ \t\-]?\d{1,3}[ \t]?/[ \t]?\d{1,3}[A-Z]?)(?![\w/])"
+)
+_RT_RW_BEFORE = re.compile(r"(?i)\b(?:rt|rw)[ \t./]*(?:rw)?[ \t.:]*$")
 # The number belongs to something else when one of the two words before "No" names it ("Tiang listrik nomor 6",
 # "Loket No. 3", "Perda No. 8").
 _HOUSE_STOP_WORDS = _words("""
@@ -744,10 +792,22 @@ _STRONG_CUE = re.compile(
     r"(?:biasa[ \t]+)?dipanggil|panggilannya|sapaannya|(?:manggil|memanggil|panggil)[ \t]+(?:dia|saya|aku|sy|beliau)|"
     r"(?:bin|binti)(?=[ \t]+[A-Z])|"
     r"hormat[ \t]+(?:saya|kami)|salam[ \t]+hormat|wassalam\w*(?:[ \t]+wr\.?[ \t]*wb\.?)?|tertanda|ttd\.?|nama[ \t]*:)"
-    r"(?:[ \t]*[,:\-][ \t]*\n?[ \t]*|[ \t]*\n[ \t]*|[ \t]+)(?:(?:adalah|ialah)[ \t]+)?(?=\S)"
+    r"(?:[ \t]*[,:\-][ \t]*(?:\n[ \t]*){0,2}|[ \t]*(?:\n[ \t]*){1,2}|[ \t]+)(?:(?:adalah|ialah)[ \t]+)?(?=\S)"
 )
 # A speaker label in a call transcript or a form ("Pelapor: Air PAM mati"): a name may follow, but so may the complaint.
-_LABEL_CUE = re.compile(r"(?i)(?<![\w])(?:pelapor|penelepon|pemohon|pengadu)[ \t]*:[ \t]*")
+_LABEL_CUE = re.compile(r"(?i)(?<![\w])(?:pelapor|penelepon|pemohon|pengadu)[ \t]*:[ \t]*(?:\n[ \t]*)?")
+# The same label without its colon, then a capitalised name that is not an ordinary word ("Pelapor Budi Santoso").
+_LABEL_CUE_BARE = re.compile(r"(?<![\w])(?:[Pp]elapor|[Pp]enelepon|[Pp]emohon|[Pp]engadu)[ \t]+(?=[A-Z])")
+# A closing greeting alone on its line, then a name alone on the next ("Salam,\nSiti Aminah", "Terima kasih,\n\nSiti").
+_CLOSING = re.compile(
+    r"(?im)^[ \t]*(?:salam|salam[ \t]+hangat|terima[ \t]+kasih|terimakasih|trimakasih|makasih|matur[ \t]+nuwun|"
+    r"regards|best[ \t]+regards|kind[ \t]+regards|thanks|thank[ \t]+you|hormat[ \t]+kami)[ \t]*[,!.]?[ \t]*(?:\n[ \t]*){1,2}"
+)
+_LINE_END = re.compile(r"[ \t.!]*(?:$|\n)")
+# "Ini Budi dari RT 03", "Ini Budi, warga ...": a sentence opening with "Ini" and a capitalised name that then says
+# where the writer is from; a place ("Ini Tebet, banjir") is not a name.
+_INI_CUE = re.compile(r"(?:^|(?<=[.!?\n]))[ \t]*(?:[Ii]ni|INI)[ \t]+(?=[A-Z])")
+_INI_FOLLOW = re.compile(r"(?i)[ \t]*(?:,|dari\b|dr\b|warga\b|tinggal\b|di[ \t]?sini\b|disini\b|nih\b|rt\b|rw\b)")
 # "Nama Nur Halimah binti Sanusi": "nama" then a capitalised name (not "nama jalan", "Nama Bapak?").
 _NAME_WORD_CUE = re.compile(r"(?<![\w])(?:Nama|nama)(?=[ \t]+[A-Z])")
 # A label that asks for a person, then ":" or " - " ("Kontak di lokasi: Ratna Sari Dewi", "Siapa yang melihat
@@ -884,8 +944,9 @@ _SIGNOFF_END = re.compile(r"[ \t]*(?:$|\n|\(|,|[ \t](?:warga|dari|dr|ibunya|bapa
 # After a name, "dan"/"sama"/"&" joins a second person ("Pelapor: Putu Ayu dan Komang Adi").
 _AND_NEXT = re.compile(r"[ \t]*,?[ \t]*(?:dan|sama|serta|&)[ \t]+")
 _WEAK_CUE = re.compile(
-    r"(?<![\w])(?:(?i:saya|sy|aku|gue|gw)|(?i:(?:halo|hallo|hai|hi|pagi|siang|sore|malam)[ \t]*[,!.]*[ \t]*"
-    r"(?:ini|dengan|dgn)))[ \t]*,?(?=[ \t])"
+    r"(?<![\w])(?:(?i:saya|sy|aku|gue|gw)(?:[ \t]+(?i:dengan|dgn))?|(?i:(?:ini|saya|sy)[ \t]+(?:dengan|dgn))|"
+    r"(?i:(?:halo|hallo|hai|hi|pagi|siang|sore|malam)[ \t]*[,!.]*[ \t]*"
+    r"(?:(?:min|admin|mimin|kak|pak|bu|gan|sis|bang|bapak|ibu)[ \t]*[,!.]*[ \t]*)?(?:ini|dengan|dgn)))[ \t]*,?(?=[ \t])"
 )
 # "tetangga saya Joko", "suami saya Iwan", "pelakunya Rudi", "atasan kami Hendro": a person noun with a possessive,
 # then a capitalised word that is not a common word.
@@ -984,11 +1045,23 @@ def _cue_names(text: str, add: Callable[[str, int, int], None]) -> None:
             span = _name_tokens(text, m.end(), allow_lower=True, max_tokens=2)
             if span and _SIGNOFF_END.match(text, span[1]):
                 add("name", *span)
-    for cue, allow_lower, hint in ((_LABEL_CUE, True, ":"), (_NAME_WORD_CUE, False, "ama ")):
+    for m in _CLOSING.finditer(text):
+        span = _name_tokens(text, m.end(), allow_lower=False, strict=True)
+        if span and _LINE_END.match(text, span[1]):
+            add("name", *span)
+    for m in _INI_CUE.finditer(text):
+        span = _name_tokens(text, m.end(), allow_lower=False, strict=True)
+        if span and _INI_FOLLOW.match(text, span[1]) and not _place_name_at(text, span[0]):
+            add("name", *span)
+    for cue, allow_lower, hint in (
+        (_LABEL_CUE, True, ":"),
+        (_LABEL_CUE_BARE, False, ""),
+        (_NAME_WORD_CUE, False, "ama "),
+    ):
         if hint not in text:
             continue
         for m in cue.finditer(text):
-            pos = m.end() + (0 if cue is _LABEL_CUE else 1)
+            pos = m.end() + (1 if cue is _NAME_WORD_CUE else 0)
             if _HON_RE.match(text, pos):
                 continue  # the honorific rule takes it
             span = _name_tokens(text, pos, allow_lower=allow_lower, strict=True)
@@ -1119,6 +1192,7 @@ def _reporter_names(text: str, names: Iterable[str], add: Callable[[str, int, in
                 affixes.setdefault(low[:k], False)
                 affixes.setdefault(low[-k:], False)
     words = [(m.start(), m.end(), m.group(0).lower()) for m in _WORD.finditer(text)]
+    _names_with_more_parts(text, words, parts, add)
     for tokens in fulls:
         n = len(tokens)
         for i in range(len(words) - n + 1):
@@ -1129,7 +1203,7 @@ def _reporter_names(text: str, names: Iterable[str], add: Callable[[str, int, in
                     and words[i + k][1] < words[i + k + 1][0]
                     for k in range(n - 1)
                 )
-                and not _in_place(text, words[i][0])
+                and not _in_place(text, words[i][0], own=True)
             ):
                 add("name", words[i][0], words[i + n - 1][1])
     for start, end, low in words:
@@ -1140,9 +1214,39 @@ def _reporter_names(text: str, names: Iterable[str], add: Callable[[str, int, in
                 continue
         if common and text[start].islower() and not _introduces_self(text, start, end):
             continue  # "indah", "teguh": an ordinary word unless capitalised or introducing the writer ("ini teguh.")
-        if _in_place(text, start) or _glued_to_other_proper_noun(text, start, end, parts.keys()):
+        if _in_place(text, start, own=True) or _glued_to_other_proper_noun(text, start, end, parts.keys()):
             continue
         add("name", start, end)
+
+
+def _names_with_more_parts(
+    text: str, words: list[tuple[int, int, str]], parts: dict[str, bool], add: Callable[[str, int, int], None]
+) -> None:
+    """Two or more of the reporter's name parts in one run of words with at most two other words between them
+    ("Budi Hadi Santoso" for "Budi Santoso", "Siti Nur Aminah" for "Siti Aminah"): a profile or display name is
+    often shorter than the name its owner writes, so the whole run is theirs, middle names included. The words in
+    between are names too (not function words, not on another line)."""
+    if len(parts) < 2:
+        return
+    i = 0
+    while i < len(words):
+        if words[i][2] not in parts:
+            i += 1
+            continue
+        last, seen, j, between = i, {words[i][2]}, i + 1, 0
+        while j < len(words) and between <= 2:
+            gap = text[words[j - 1][1] : words[j][0]]
+            if gap.strip(" \t") or not gap or words[j][2] in _FUNCTION:
+                break
+            if words[j][2] in parts:
+                last, between = j, 0
+                seen.add(words[j][2])
+            else:
+                between += 1
+            j += 1
+        if len(seen) >= 2 and not _in_place(text, words[i][0], own=True):
+            add("name", words[i][0], words[last][1])
+        i = last + 1 if last > i else i + 1
 
 
 _SELF_BEFORE = re.compile(
@@ -1299,6 +1403,9 @@ def _handles(text: str, add: Callable[[str, int, int], None]) -> None:
             add("handle", m.start(), m.end())
     for m in _HANDLE_URL.finditer(text):
         add("handle", m.start(1), m.end(1))
+    if "profile.php" in text:
+        for m in _FB_PROFILE_ID.finditer(text):
+            add("handle", m.start(1), m.end(1))
     for m in _HANDLE_CUE.finditer(text):
         weak_cue, sep, handle = m.group(1), m.group(2), m.group(3)
         explicit = any(c in sep for c in ":=@")
@@ -1326,6 +1433,17 @@ def _houses(text: str, add: Callable[[str, int, int], None]) -> None:
         add("house", m.start(), m.end())
     for m in _HOUSE_UNIT.finditer(text):
         add("house", m.start(), m.end())
+    lowered = text.lower()
+    if "unit" in lowered:
+        for m in _UNIT_NUMBER.finditer(text):
+            digits = sum(c.isdigit() for c in m.group(0))
+            if digits >= 3 or _FLAT_CONTEXT.search(text, max(0, m.start() - 60), m.start()):
+                add("house", m.start(), m.end())
+    if "/" in text:
+        for pattern in (_FLAT_SLASH, _ESTATE_HOUSE):
+            for m in pattern.finditer(text):
+                if not _RT_RW_BEFORE.search(text, max(0, m.start(1) - 10), m.start(1)):
+                    add("house", m.start(1), m.end(1))
 
 
 # Numbers read out digit by digit, as operators type what callers say ("nol delapan satu dua, tiga empat ...").
@@ -1461,9 +1579,13 @@ def find(text: str, *, names: Iterable[str] = ()) -> list[tuple[int, int, str]]:
             add("email", m.start(), m.end())
         for m in _EMAIL_OBFUSCATED.finditer(text):
             add("email", m.start(), m.end())
+        for m in _EMAIL_PROVIDER.finditer(text):
+            add("email", m.start(), m.end())
     if _ANY_DIGIT.search(text):
+        points = [m.span() for m in _COORDINATES.finditer(text)]
         for m in _NIK.finditer(text):
-            add("nik", m.start(), m.end())
+            if not any(a <= m.start() and m.end() <= b for a, b in points):
+                add("nik", m.start(), m.end())
         for m in _NIK_CUE.finditer(text):
             add("nik", m.start(1), m.end(1))
         _phones(text, add)

@@ -147,3 +147,80 @@ def test_only_the_privacy_package_reaches_the_redaction_rules():
             continue
         offenders += _redaction_imports(path)
     assert offenders == [], f"redact through sigap.privacy.door.for_officers, not directly: {offenders}"
+
+
+# --- an attacker's read of the door (2026-12-05): shapes of the reporter's own values that got through --------
+
+BUDI = {"name": "Budi Santoso", "phone": "081234567890", "nik": "3174051203850004"}
+
+
+@pytest.mark.parametrize(
+    "identity, text, gone",
+    [
+        # a middle name the profile or the vault does not hold
+        (BUDI, "Yang lapor Budi Hadi Santoso, rumah dekat pos ronda", ["Budi", "Hadi", "Santoso"]),
+        ({"name": "Siti Aminah"}, "Siti Nur Aminah warga sini mohon dibantu", ["Siti", "Nur", "Aminah"]),
+        (BUDI, "Salam,\nBudi Hadi Santoso", ["Budi", "Hadi", "Santoso"]),
+        # the reporter's own name as their shop's
+        (BUDI, "Saya pemilik Toko Budi Santoso, tiap minggu dipalak", ["Budi", "Santoso"]),
+        ({"name": "Siti Aminah"}, "Saya pemilik Warung Bu Siti, tiap malam dipalak preman", ["Siti"]),
+        # separators the digit rules did not take
+        (BUDI, "hubungi 0812, 3456, 7890", ["3456", "7890"]),
+        (BUDI, "hubungi 0812;3456;7890 ya", ["3456"]),
+        (BUDI, "wa 0812 • 3456 • 7890", ["3456"]),
+        (BUDI, "hp 0812|3456|7890", ["3456"]),
+        (BUDI, "no 0812*3456*7890", ["3456"]),
+        (BUDI, "0812 🙏 3456 🙏 7890", ["3456"]),
+        (BUDI, "NIK 3174,0512,0385,0004", ["0385"]),
+        (BUDI, "NIK (3174) 0512 0385 0004", ["0385"]),
+        # a number wrapped onto the next line
+        (BUDI, "hp saya 0812-\n3456-7890", ["3456"]),
+        (BUDI, "NIK saya 3174 0512 \n0385 0004", ["0385"]),
+        # "lapan", as Jakarta says eight
+        (BUDI, "kosong lapan satu dua tiga empat lima enam tujuh lapan sembilan kosong", ["tujuh lapan"]),
+        # invisible characters inside a name or a number
+        (BUDI, "Hubungi Bu\u200cdi di rumah", ["Bu\u200cdi", "Budi"]),
+        (BUDI, "saya Bu\u200ddi Santoso warga", ["Santoso"]),
+        (BUDI, "hp 0812\u034f3456\u034f7890", ["3456"]),
+        (BUDI, "hp 0812\ufe0f3456\ufe0f7890", ["3456"]),
+        (BUDI, "Hubungi Bu\U000e0041di ya", ["Bu\U000e0041di", "Budi"]),
+    ],
+)
+def test_an_attackers_shapes_of_the_reporters_own_values_are_removed(identity, text, gone):
+    out = door.for_officers(text, identity=identity).text
+    for value in gone:
+        assert value.lower() not in out.lower(), out
+    assert "disembunyikan" in out, out
+
+
+@pytest.mark.parametrize(
+    "profile, text, gone",
+    [
+        ("Budi🙏", "Budi yang lapor, rumah dekat musholla", "Budi"),
+        ("Budi Santoso🙏", "Santoso yang lapor", "Santoso"),
+        ("siti.aminah", "Siti Aminah warga sini mohon dibantu", "Aminah"),
+        ("budi_santoso", "yang lapor Santoso, rumah dekat pos", "Santoso"),
+        ("Budi-Santoso", "Santoso yang lapor", "Santoso"),
+    ],
+)
+def test_a_profile_name_written_with_marks_between_its_parts_still_names_the_reporter(profile, text, gone):
+    """WhatsApp profile names, email display names and Instagram user names are split on every mark, not only
+    on spaces."""
+    out = door.for_officers(text, names=[profile]).text
+    assert gone.lower() not in out.lower(), out
+
+
+@pytest.mark.parametrize(
+    "text, kept",
+    [
+        ("lokasi: -6.208812 106.845599, dekat halte", "-6.208812 106.845599"),
+        ("titik -6.2088, 106.8456 banjir", "-6.2088, 106.8456"),
+        ("Sudah lapor ke PAM Jaya kemarin", "PAM Jaya"),
+        ("Banjir di Setia Budi sejak pagi", "Setia Budi"),
+        ("Lubang di Jl. Budi Utomo dekat sekolah", "Jl. Budi Utomo"),
+        ("Biaya Rp 1.500.000, lebar 3, 5 meter", "Rp 1.500.000"),
+    ],
+)
+def test_what_the_stricter_door_still_leaves_for_the_officer(text, kept):
+    out = door.for_officers(text, identity=BUDI).text
+    assert kept in out, out

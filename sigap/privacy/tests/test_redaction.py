@@ -813,3 +813,59 @@ def test_the_folded_copy_is_exactly_as_long_as_the_text_whatever_it_holds():
         assert len(fold_in_place(text)) == len(text) and len(fold_in_place(text, lower=True)) == len(text)
     assert fold_in_place("0813\u20117717\u00a02345\u200b①") == "0813-7717 2345 1"
     assert fold_in_place("Ma’ruf Pérez ＲＡＴＮＡ", lower=True) == "ma'ruf perez ratna"
+
+
+# --- an attacker's read of the rules (2026-12-05): shapes that got through with nothing known of the reporter ---
+
+
+@pytest.mark.parametrize(
+    "kind, text, value",
+    [
+        ("phone", "hubungi 0812,3456,7890 ya", "0812,3456,7890"),
+        ("phone", "hubungi 0812, 3456, 7890 ya", "3456, 7890"),
+        ("phone", "wa 0812_3456_7890", "0812_3456_7890"),
+        ("phone", "wa 0812--3456--7890", "0812--3456--7890"),
+        ("phone", "hp 0812;3456;7890", "0812;3456;7890"),
+        ("phone", "hp saya 0812- \n3456-7890 sore", "3456-7890"),
+        ("nik", "NIK 3174,0512,0385,0004", "3174,0512,0385,0004"),
+        ("nik", "NIK saya 3174 0512 \n0385 0004", "0385 0004"),
+        ("nik", "KTP: 3174_0512_0385_0004", "3174_0512_0385_0004"),
+        ("email", "email saya budi.santoso@gmail", "budi.santoso@gmail"),
+        ("email", "kirim ke budi.santoso at gmail ya", "budi.santoso at gmail"),
+        ("email", "budi.santoso @ gmail . com", "budi.santoso @ gmail . com"),
+        ("handle", "https://www.facebook.com/profile.php?id=100012345678", "100012345678"),
+        ("house", "Tower Jasmine lt 12 unit 1207, air mati", "1207"),
+        ("house", "Apartemen Kalibata unit 07 bocor", "unit 07"),
+        ("house", "Tower Jasmine 12/07 bocor", "12/07"),
+        ("house", "Perum Griya Asri blok F3/9 banjir", "F3/9"),
+        ("house", "rumah saya №12 gang mawar", "№12"),
+        ("name", "Hormat saya,\n\nSiti Aminah", "Siti Aminah"),
+        ("name", "Wassalam,\n\nSiti Aminah", "Siti Aminah"),
+        ("name", "Salam,\nSiti Aminah", "Siti Aminah"),
+        ("name", "Terima kasih,\nSiti Aminah", "Siti Aminah"),
+        ("name", "Ini Budi dari RT 03, got mampet", "Budi"),
+        ("name", "Ini dengan Budi, lampu mati", "Budi"),
+        ("name", "siang min, dengan Budi mau lapor", "Budi"),
+        ("name", "Pelapor Budi Santoso, warga RT 03", "Budi Santoso"),
+        ("name", "Pelapor:\nSiti Aminah", "Siti Aminah"),
+    ],
+)
+def test_an_attackers_shapes_are_removed_with_nothing_known(kind, text, value):
+    assert_gone(kind, text, value)
+
+
+@pytest.mark.parametrize(
+    "text, keep",
+    [
+        ("lokasi: -6.208812 106.845599, dekat halte", "-6.208812 106.845599"),
+        ("2 unit mobil damkar datang", "2 unit mobil"),
+        ("Blok C2 banjir selutut", "Blok C2"),
+        ("Terima kasih, petugas sudah datang", "petugas sudah datang"),
+        ("Salam, warga RT 05", "warga RT 05"),
+        ("ini dengan sangat terpaksa saya lapor", "dengan sangat terpaksa"),
+        ("Pelapor Tetap Waspada", "Pelapor"),
+        ("Biaya Rp 1.500.000, 3, 5 meter", "Rp 1.500.000"),
+    ],
+)
+def test_what_the_stricter_rules_still_leave(text, keep):
+    assert_kept(text, keep)
