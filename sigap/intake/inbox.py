@@ -11,6 +11,7 @@ import json
 import logging
 
 from django.db import IntegrityError, transaction
+from django.utils.crypto import salted_hmac
 
 from sigap.core import dispatch
 from sigap.privacy import vault
@@ -23,19 +24,28 @@ PROCESS_TASK = "sigap.intake.tasks.process_inbound"
 MAX_ATTEMPTS = 5
 
 
+def message_key(channel: str, message_id: str) -> str:
+    """What is kept of a channel's message id: a hash keyed with a key derived from ``SECRET_KEY`` (not in the
+    database). The ids can carry the sender: a WhatsApp id is base64 holding the other party's number, an email
+    Message-ID names the sender's host. Kept as they came, a database dump or the admin gave a chat reporter's
+    number back, linked to the report (Anonim ones too)."""
+    return "k:" + salted_hmac("sigap-inbound", f"{channel}:{message_id}", algorithm="sha256").hexdigest()
+
+
 def inbound_accept(channel: str, inbounds: list[Inbound]) -> list[int]:
-    """Persist new messages (a retried webhook delivery is recognised by the channel's message id)."""
+    """Persist new messages (a retried webhook delivery is recognised by the key of the channel's message id)."""
     accepted: list[int] = []
     with transaction.atomic():
         for inbound in inbounds:
-            if InboundMessage.objects.filter(channel=channel, message_id=inbound.message_id).exists():
+            key = message_key(channel, inbound.message_id)
+            if InboundMessage.objects.filter(channel=channel, message_id=key).exists():
                 continue
             try:
                 with transaction.atomic():
                     ref = vault.blob_store(
                         json.dumps(inbound.as_dict(), ensure_ascii=False).encode(), content_type="application/json"
                     )
-                    row = InboundMessage.objects.create(channel=channel, message_id=inbound.message_id, payload_ref=ref)
+                    row = InboundMessage.objects.create(channel=channel, message_id=key, payload_ref=ref)
             except IntegrityError:  # the same message arrived concurrently
                 continue
             accepted.append(row.pk)

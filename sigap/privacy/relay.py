@@ -37,12 +37,32 @@ from datetime import timedelta
 
 from django.db import DatabaseError, connection
 from django.utils import timezone
+from django.utils.crypto import salted_hmac
 
 from sigap.reports.models import Notification, Report
 
 from . import senders, vault
 
 log = logging.getLogger(__name__)
+
+
+# A sent message's id as a channel gave it is kept only where it is public and needed: our own public answer
+# (a reply under it is not a new complaint, ``public_mentions.public_reply_sent_for``).
+PUBLIC_REMOTE_IDS = frozenset({"public_ack"})
+
+
+def remote_key(remote_id: str) -> str:
+    """A keyed hash of a channel's id for a sent message (a key derived from ``SECRET_KEY``, not in the database):
+    a WhatsApp message id is base64 holding the recipient's number, so kept as it came it gave a chat reporter's
+    number back from a dump or the admin, beside their report."""
+    return "k:" + salted_hmac("sigap-remote-id", remote_id, algorithm="sha256").hexdigest() if remote_id else ""
+
+
+def remote_kept(kind: str, remote_id: str) -> str:
+    """What the outbox keeps of a sent message's id: the id of a public answer, else its keyed hash."""
+    return remote_id[:200] if kind in PUBLIC_REMOTE_IDS else remote_key(remote_id)
+
+
 MAX_ATTEMPTS = 5
 BATCH = 100
 STUCK_AFTER = timedelta(minutes=15)
@@ -349,7 +369,7 @@ def _deliver_claimed(notes: list[Notification], token: str) -> dict[str, int]:
             note.state, note.sent_at, note.remote_id, note.next_attempt_at = (
                 S.SENT,
                 timezone.now(),
-                str(value or "")[:200],
+                remote_kept(note.kind, str(value or "")),
                 None,
             )
             if note.kind in SHRED_RECIPIENT_AFTER and note.recipient_ref:

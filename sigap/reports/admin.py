@@ -40,3 +40,6 @@ class NotificationAdmin(ReadOnlyAdmin):
     list_display = ("id", "report", "kind", "state", "attempts", "last_error", "created_at", "sent_at")
     list_filter = ("state", "kind")
     search_fields = ("report__number",)
+    # what it says (the tracking code, an Anonim reporter's secret), where it goes (a vault reference) and the
+    # channel's id for it (which can hold the number) stay out of the admin
+    exclude = ("body", "body_en", "recipient_ref", "remote_id", "claim_token", "reply_context")

@@ -133,6 +133,7 @@ class MetaAdapter(PublicMentionsMixin, Adapter):
         """The first private message to a commenter; its answer names the PSID/IGSID to use from now on."""
         from sigap.privacy import vault
 
+        from ..inbox import message_key
         from ..models import InboundMessage
 
         comment_id, _sep, fallback = address[len(COMMENT) :].partition(":")
@@ -140,7 +141,8 @@ class MetaAdapter(PublicMentionsMixin, Adapter):
         recipient = str(answer.get("recipient_id") or fallback or "")
         ref = (
             InboundMessage.objects.filter(
-                channel=self.name, message_id__in=[f"comment:{comment_id}", f"mention:{comment_id}"]
+                channel=self.name,
+                message_id__in=[message_key(self.name, f"{kind}:{comment_id}") for kind in ("comment", "mention")],
             )
             .exclude(report=None)
             .values_list("report__reporter_ref", flat=True)

@@ -5,6 +5,7 @@ Our client code is real; only the far end is this recorder. Every request is kep
 
 from __future__ import annotations
 
+import base64
 import io
 import json
 import threading
@@ -17,6 +18,19 @@ def jpeg(colour=(40, 120, 200), size=(320, 240)) -> bytes:
     buf = io.BytesIO()
     Image.new("RGB", size, colour).save(buf, "JPEG")
     return buf.getvalue()
+
+
+def wamid(number: str, n: int) -> str:
+    """A WhatsApp message id shaped as Meta's are: base64 that holds the other party's number."""
+    raw = (
+        b"\x1c\x18"
+        + bytes([len(number)])
+        + number.encode()
+        + b"\x15\x02\x00\x11\x18\x12"
+        + f"{n:018X}".encode()
+        + b"\x00"
+    )
+    return "wamid." + base64.b64encode(raw).decode()
 
 
 class FakeServices:
@@ -71,7 +85,8 @@ class FakeServices:
                     return self._reply(503, {"error": "temporarily unavailable"})
                 n = len(outer.requests)
                 if self.path.endswith("/messages"):
-                    return self._reply(200, {"messaging_product": "whatsapp", "messages": [{"id": f"wamid.OUT{n}"}]})
+                    to = str(payload.get("to", "")) if isinstance(payload, dict) else ""
+                    return self._reply(200, {"messaging_product": "whatsapp", "messages": [{"id": wamid(to, n)}]})
                 if self.path.endswith("/sendMessage"):
                     return self._reply(200, {"ok": True, "result": {"message_id": n}})
                 if self.path.startswith("/sms"):

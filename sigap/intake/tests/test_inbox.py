@@ -4,6 +4,7 @@ What the dialog does with a message is tested in test_conversations.py and each 
 
 from __future__ import annotations
 
+import base64
 import json
 
 import pytest
@@ -38,13 +39,13 @@ def handled(monkeypatch):
 def test_a_message_is_stored_encrypted_and_once_per_message_id(handled):
     [pk] = inbox.inbound_accept("telegram", [message(1, text="Nama saya Rina Marlina, HP 081377001122")])
     row = InboundMessage.objects.get(pk=pk)
-    assert (row.channel, row.message_id, row.state) == ("telegram", "m-1", InboundMessage.State.RECEIVED)
+    assert (row.channel, row.message_id, row.state) == ("telegram", inbox.message_key("telegram", "m-1"), "received")
     rows = json.dumps(list(InboundMessage.objects.values()), default=str)
     assert "Rina Marlina" not in rows and "081377001122" not in rows  # only a vault reference
     assert json.loads(vault.blob_read(row.payload_ref))["text"] == "Nama saya Rina Marlina, HP 081377001122"
     again = inbox.inbound_accept("telegram", [message(1), message(2)])  # a retried delivery, and a new message
     assert len(again) == 1 and pk not in again
-    assert InboundMessage.objects.filter(message_id="m-1").count() == 1
+    assert InboundMessage.objects.filter(message_id=inbox.message_key("telegram", "m-1")).count() == 1
     assert inbox.inbound_accept("whatsapp", [Inbound(channel="whatsapp", message_id="m-1", sender="62812")])
 
 
@@ -80,3 +81,20 @@ def test_the_flush_takes_up_received_messages_a_dead_worker_left(handled):
     assert inbox.inbox_flush() == {"processed": 2}
     assert [m.message_id for m in seen] == ["m-1", "m-2"]
     assert set(InboundMessage.objects.values_list("state", flat=True)) == {InboundMessage.State.PROCESSED}
+
+
+# Meta's documented shape of a WhatsApp message id: base64 that holds the other party's number (here 6281299887766).
+WAMID = "wamid." + base64.b64encode(b"\x1c\x18\r6281299887766\x15\x02\x00\x11\x18\x129A3CA5B3D4CD6E67E7\x00").decode()
+
+
+def test_a_channel_message_id_is_kept_only_as_a_keyed_hash(handled):
+    """A WhatsApp message id carries the sender's number: stored as it is, a database dump (or the admin) gave
+    every chat reporter's number back, Anonim ones too, linked to their report. Only a keyed hash is kept, which
+    still recognises a retried delivery."""
+    [pk] = inbox.inbound_accept("whatsapp", [Inbound(channel="whatsapp", message_id=WAMID, sender="6281299887766")])
+    stored = InboundMessage.objects.get(pk=pk).message_id
+    assert WAMID not in stored and "6281299887766" not in stored
+    assert stored == inbox.message_key("whatsapp", WAMID) != inbox.message_key("telegram", WAMID)
+    assert (
+        inbox.inbound_accept("whatsapp", [Inbound(channel="whatsapp", message_id=WAMID, sender="6281299887766")]) == []
+    )

@@ -7,6 +7,7 @@ from django.core import mail
 from django.core.management import call_command
 from django.utils import timezone
 
+from sigap.intake.inbox import message_key
 from sigap.intake.models import InboundMessage
 from sigap.intake.tests.channel_helpers import ELSEWHERE, RESIDENT_NAME, laporan, pushed, sends_on_relay_threads
 from sigap.privacy import vault
@@ -35,7 +36,7 @@ def test_lapor_import_is_idempotent_and_maps_privacy(remote, django_capture_on_c
             call_command("lapor", "import")
     assert Report.objects.filter(channel="lapor").count() == 3 and InboundMessage.objects.count() == 3
     by_id = {m.message_id: m.report for m in InboundMessage.objects.select_related("report")}
-    first, anonymous, public = by_id["5001"], by_id["5002"], by_id["5003"]
+    first, anonymous, public = (by_id[message_key("lapor", lid)] for lid in ("5001", "5002", "5003"))
     assert first.unit.code == "kel:31.75.07.1002" and first.category.code == "saluran-tersumbat"
     assert anonymous.privacy == "private" and anonymous.kelurahan.name == "Pondok Bambu"
     kept = vault.identity_for_reveal(anonymous.reporter_ref)
@@ -44,7 +45,9 @@ def test_lapor_import_is_idempotent_and_maps_privacy(remote, django_capture_on_c
     assert public.privacy == "public" and public.category_source == "machine"
     for lid in (5001, 5002, 5003):
         [received] = pushed(remote, lid)
-        assert received["status"] == "diterima" and by_id[str(lid)].number in received["keterangan"]
+        assert (
+            received["status"] == "diterima" and by_id[message_key("lapor", str(lid))].number in received["keterangan"]
+        )
     gets = [r for r in remote.requests if r["method"] == "GET" and r["path"] == "/lapor/laporan"]
     assert {r["query"]["page"] for r in gets} == {"1", "2"}
     assert all(

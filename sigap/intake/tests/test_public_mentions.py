@@ -10,6 +10,7 @@ import pytest
 from sigap.core.errors import DomainError
 from sigap.intake import public_mentions as pm
 from sigap.intake.channels.base import Inbound, WebhookRefused
+from sigap.intake.inbox import message_key
 from sigap.intake.models import InboundMessage
 
 pytestmark = pytest.mark.django_db
@@ -28,8 +29,9 @@ def test_each_message_is_handled_once_and_a_refusal_is_kept_as_ignored():
     counts = pm.inbound_accept_handled("twitter", [post(1), post(2, "iklan promo"), post(1)], handle)
     assert counts == {"received": 3, "processed": 1, "ignored": 1, "duplicate": 1}
     rows = {r.message_id: r for r in InboundMessage.objects.all()}
-    assert rows["t-1"].state == InboundMessage.State.PROCESSED and rows["t-1"].attempts == 1
-    assert (rows["t-2"].state, rows["t-2"].last_error) == (InboundMessage.State.IGNORED, "not_a_report")
+    first, second = rows[message_key("twitter", "t-1")], rows[message_key("twitter", "t-2")]
+    assert first.state == InboundMessage.State.PROCESSED and first.attempts == 1
+    assert (second.state, second.last_error) == (InboundMessage.State.IGNORED, "not_a_report")
 
 
 @pytest.mark.parametrize("failure", [RuntimeError("bug"), DomainError("Sibuk.", "Busy.", status=503)])

@@ -14,7 +14,7 @@ from django.db import OperationalError, connection
 from django.db.models import F
 from django.test.utils import CaptureQueriesContext
 
-from sigap.intake.tests.fake_services import FakeServices
+from sigap.intake.tests.fake_services import FakeServices, wamid
 from sigap.privacy import relay, vault
 from sigap.privacy.models import IdentityRecord
 from sigap.reports import outbox
@@ -332,3 +332,16 @@ def test_a_database_failure_while_preparing_gives_the_batch_back(fake, monkeypat
         relay.deliver_batch(ids)
     assert set(Notification.objects.filter(pk__in=ids).values_list("state", flat=True)) == {"pending"}
     assert delivered(fake) == []
+
+
+@pytest.mark.django_db
+def test_a_channels_id_for_a_sent_message_is_kept_only_as_a_keyed_hash(fake):
+    """The id a channel gives a sent message can hold the recipient's number (WhatsApp's does): only a keyed hash
+    is kept, except for a public answer's id, which is public and which a reply under it is recognised by."""
+    [pk] = notes(1)
+    assert relay.deliver_batch([pk])["sent"] == 1
+    kept = Notification.objects.get(pk=pk).remote_id
+    [sent_id] = [r for r in fake.requests if r["path"].endswith("/messages")]
+    assert kept.startswith("k:") and "wamid" not in kept and "62812" not in kept
+    assert kept in {relay.remote_key(wamid(sent_id["json"]["to"], n)) for n in range(1, len(fake.requests) + 1)}
+    assert relay.remote_kept("public_ack", "1900000000000000200") == "1900000000000000200"

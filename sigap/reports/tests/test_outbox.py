@@ -40,3 +40,27 @@ def test_the_sender_thread_waits_between_sweeps_even_without_a_sweeper(settings,
     assert len(waits) == 3
     assert waits[0] <= 0  # the first sweep is due at once
     assert all(w > 25 for w in waits[1:])  # then the next is 30 s away, and the thread sleeps on the queue
+
+
+def test_the_admin_shows_the_outbox_without_what_a_message_says_or_where_it_goes(client, db):
+    """A message's body holds the reporter's tracking code (and an Anonim one's secret), its recipient is a vault
+    reference and the channel's id can hold the number: the admin's outbox shows state, kind and errors only."""
+    from django.contrib.auth import get_user_model
+
+    from sigap.reports.models import Notification
+
+    note = Notification.objects.create(
+        kind="dialog:filed_anon",
+        body="Kode lacak: QWER-TYUI-OPAS, kode rahasia: ZXCV-BNMA-SDFG",
+        body_en="Tracking code: QWER-TYUI-OPAS, secret: ZXCV-BNMA-SDFG",
+        recipient_ref="idr_canaryrecipient",
+        remote_id="k:0123",
+        state=Notification.State.DEAD,
+        last_error="HTTPError",
+    )
+    client.force_login(get_user_model().objects.create_superuser("root", "root@sigap.invalid", "pw-123456789"))
+    for url in ("/admin/reports/notification/", f"/admin/reports/notification/{note.pk}/change/"):
+        page = client.get(url).content.decode()
+        assert "HTTPError" in page or "dialog:filed_anon" in page
+        for secret in ("QWER-TYUI-OPAS", "ZXCV-BNMA-SDFG", "idr_canaryrecipient", "k:0123"):
+            assert secret not in page, (url, secret)
