@@ -531,6 +531,9 @@ def _file(conv: Conversation, data: dict):
     conv.step = "done"
     if anonymous:
         dialog_say(conv, "filed_anon", number=report.number, code=result.tracking_code, secret=result.secret)
+        # nothing left to find this sender's dialogs by: kept, the key tied the Anonim report to the same sender's
+        # other reports, whose identity a privacy officer can reveal (later answers go by tracking code and secret)
+        conv.sender_hash = ""
     else:
         dialog_say(conv, "filed", number=report.number, unit=report.unit.name, code=result.tracking_code)
     for p in data["photos"]:

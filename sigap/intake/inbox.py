@@ -80,7 +80,16 @@ def inbound_process(pk: int) -> str:
         row.state = InboundMessage.State.PROCESSED
         row.report = report
         row.save(update_fields=["state", "attempts", "report"])
+        payload_shred(row.payload_ref)
     return "processed"
+
+
+def payload_shred(ref: str) -> None:
+    """A handled message as it came (the sender's number, profile name and words) is no longer needed: its data
+    key goes. What the report needs is in the report (redacted) and in its own identity record, which retention
+    shreds; a raw copy kept here outlived both and tied an Anonim report to its sender."""
+    if ref:
+        vault.blob_destroy(ref)
 
 
 def inbox_flush(limit: int = 200) -> dict[str, int]:

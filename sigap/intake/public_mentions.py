@@ -31,7 +31,7 @@ from sigap.reports import outbox
 from sigap.reports.models import Notification, Privacy, Report
 
 from .channels.base import Inbound, WebhookRefused
-from .inbox import inbound_accept
+from .inbox import inbound_accept, payload_shred
 from .models import InboundMessage
 
 log = logging.getLogger(__name__)
@@ -95,6 +95,7 @@ def inbound_accept_handled(channel: str, inbounds: list[Inbound], handle: Callab
             row.report = outcome.report
             row.last_error = outcome.reason[:200]
             row.save(update_fields=["attempts", "state", "report", "last_error"])
+            payload_shred(row.payload_ref)
         counts[outcome.state] += 1
         if outcome.state == IGNORED:
             log.info("%s: message %s ignored (%s)", channel, row.pk, outcome.reason or "not a report")

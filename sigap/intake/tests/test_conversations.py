@@ -122,7 +122,7 @@ def _filed_on_whatsapp(deliver, prefix: str, name: str = "Pak Warga", privacy: s
     ):
         body = wa_payload(msg, name=name)
         deliver("whatsapp", body, wa_sign(body))
-    return Report.objects.get()
+    return Report.objects.order_by("-pk").first()
 
 
 def _say(deliver, mid: str, text: str) -> None:
@@ -187,6 +187,18 @@ def test_an_anonim_report_is_never_answered_from_the_chat(deliver, fake, selesai
         _say(deliver, mid, text)
     report.refresh_from_db()
     assert report.status == "done" and report.confirmed_at is None and report.disputes == 0
+
+
+def test_an_anonim_filing_leaves_nothing_that_finds_its_sender_again(deliver, fake):
+    """An Anonim report's dialog keeps no key of its sender: with one, the same sender's later Privat report (whose
+    identity a PPID can reveal) was linked to it by the database alone."""
+    report = _filed_on_whatsapp(deliver, "N", privacy="3")
+    assert report.privacy == "anonymous"
+    conv = Conversation.objects.get(report=report)
+    assert conv.sender_hash == "" and conv.state == "filed"
+    later = _filed_on_whatsapp(deliver, "P")
+    assert later.privacy != "anonymous" and later.pk != report.pk
+    assert not Conversation.objects.filter(report=later, sender_hash="").exists()
 
 
 def test_a_new_report_weeks_after_selesai_is_a_new_report_not_a_dispute(deliver, fake, selesai, settings):

@@ -98,3 +98,35 @@ def test_a_channel_message_id_is_kept_only_as_a_keyed_hash(handled):
     assert (
         inbox.inbound_accept("whatsapp", [Inbound(channel="whatsapp", message_id=WAMID, sender="6281299887766")]) == []
     )
+
+
+def test_a_handled_message_is_shredded_once_it_is_done_with(handled):
+    """The message as it came (the sender's number, profile name and words) is kept in the vault only until it is
+    handled: then its data key goes. Kept, it outlived the identity that retention shreds, and linked an Anonim
+    report to its sender for whoever holds the vault key. A failed one keeps it for the retry."""
+    _seen, state = handled
+    [done] = inbox.inbound_accept("telegram", [message(1, text="Nama saya Rina Marlina, HP 081377001122")])
+    assert inbox.inbound_process(done) == "processed"
+    assert vault.blob_read(InboundMessage.objects.get(pk=done).payload_ref) is None
+    state["fail"] = True
+    [failed] = inbox.inbound_accept("telegram", [message(2)])
+    assert inbox.inbound_process(failed) == "failed"
+    assert vault.blob_read(InboundMessage.objects.get(pk=failed).payload_ref) is not None
+    state["fail"] = False
+    assert inbox.inbox_flush() == {"processed": 1}
+    assert vault.blob_read(InboundMessage.objects.get(pk=failed).payload_ref) is None
+
+
+def test_messages_handled_before_are_shredded_by_the_migration(handled):
+    import importlib
+
+    from django.apps import apps
+
+    _ = handled
+    ref = vault.blob_store(b'{"sender": "6281299887766", "text": "saya Rina"}', content_type="application/json")
+    kept = vault.blob_store(b'{"sender": "6281200000000"}', content_type="application/json")
+    InboundMessage.objects.create(channel="whatsapp", message_id="k:1", payload_ref=ref, state="processed")
+    InboundMessage.objects.create(channel="whatsapp", message_id="k:2", payload_ref=kept, state="failed")
+    importlib.import_module("sigap.intake.migrations.0005_shred_handled_messages").shred(apps, None)
+    assert vault.blob_read(ref) is None
+    assert vault.blob_read(kept) is not None  # still to be retried
