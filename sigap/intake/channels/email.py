@@ -476,6 +476,7 @@ def _file(conv, data: dict):
         _say(conv, "filed_anon", report=report, number=report.number, code=result.tracking_code, secret=result.secret)
         vault.blob_destroy(conv.data_ref)
         conv.data_ref = ""
+        conv.sender_hash = ""  # nor a key that finds this sender's other dialogs (and their reports) again
     else:
         _say(
             conv,

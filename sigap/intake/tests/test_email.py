@@ -119,6 +119,7 @@ def test_an_email_answer_without_a_usable_place_is_filed_for_the_triage_desk(mai
     assert "anonim" in last.body.lower() and report.number in last.body
     conv = Conversation.objects.get()
     assert vault.identity_for_reveal(conv.identity_ref) is None and conv.data_ref == ""  # nothing kept
+    assert conv.sender_hash == ""  # nor a key that finds the sender's other dialogs again
 
 
 def test_an_email_without_a_description_is_asked_for_one(mail_in, remote):
