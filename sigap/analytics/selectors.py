@@ -38,6 +38,7 @@ from django.utils import timezone
 
 from sigap.organization import roles
 from sigap.organization.cache import reference_data
+from sigap.organization.loaders import TRIAGE_UNIT
 from sigap.organization.models import StaffRole, Unit
 from sigap.reports import exposure
 from sigap.reports.deadlines import overdue_q
@@ -60,11 +61,20 @@ def dashboard_sees_all(user) -> bool:
     if any(role == R.VALIDATOR for role, _unit in pairs):
         return True
     units = reference_data().unit_by_pk
-    if not any(role == R.SUPERVISOR and unit in units and units[unit].kind == Unit.Kind.BIRO for role, unit in pairs):
+    if not any(role == R.SUPERVISOR and unit in units and _oversees_city(units[unit]) for role, unit in pairs):
         return False
     # the cached tree may be seconds old: a unit that stopped being the Biro must not keep its supervisors
     # city-wide for those seconds, so the few who would see everything are confirmed by the database
-    return StaffRole.objects.filter(user=user, role=R.SUPERVISOR, unit__kind=Unit.Kind.BIRO).exists()
+    return (
+        StaffRole.objects.filter(user=user, role=R.SUPERVISOR, unit__kind=Unit.Kind.BIRO)
+        .exclude(unit__code=TRIAGE_UNIT)
+        .exists()
+    )
+
+
+def _oversees_city(unit: Unit) -> bool:
+    """A Biro oversees the city; the triage desk, loaded as a Biro-kind unit, oversees only its own reports."""
+    return unit.kind == Unit.Kind.BIRO and unit.code != TRIAGE_UNIT
 
 
 def dashboard_scope(user) -> QuerySet[Report] | None:

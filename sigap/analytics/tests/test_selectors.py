@@ -56,6 +56,15 @@ def test_only_a_validator_or_a_supervisor_at_the_biro_sees_the_whole_city(scenar
     assert not stats.dashboard_sees_all(AnonymousUser())
 
 
+def test_the_triage_desks_supervisor_oversees_the_desk_not_the_city(scenario, staff):
+    """The triage desk is loaded as a Biro-kind unit beside the Biro Pemerintahan; its supervisor oversees the
+    desk's reports, not every overdue report, sensitive category and unit of the city."""
+    head = staff("kepala.desk", "triase", R.SUPERVISOR)
+    assert not stats.dashboard_sees_all(head)
+    scope = stats.summary_scope(head)
+    assert scope.units == frozenset({Unit.objects.get(code="triase").pk})
+
+
 def test_a_unit_that_stops_being_the_biro_stops_its_supervisors_seeing_the_city_at_once(staff, settings):
     """The unit tree is cached for seconds; whether a supervisor oversees the whole city is confirmed by the
     database, so a Biro turned into a dinas does not keep its supervisors city-wide while the cache is old."""
