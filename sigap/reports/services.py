@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import re
 import secrets
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -923,10 +924,38 @@ def report_merge(
     )
 
 
+# "your name / number / home / NIK / email" in Indonesian and English: a second person (Anda, Bapak, Ibu, Kakak,
+# Saudara ...) owning one of those, "(Bapak) tinggal di mana", "siapa nama ...".
+_YOU = r"(?:anda|bapak|ibu|bpk|bp|kakak|kak|saudara|saudari|sdr|sdri|pak|bu|mas|mbak|mba|abang|bang|adik|dik|pelapor|kamu|situ)"
+_OWNED = (
+    r"(?:nama(?:[ \t]+lengkap)?|no(?:mor|mer)?\.?(?:[ \t]*(?:hp|handphone|telp|telpon|telepon|tlp|wa|whatsapp|ponsel|kontak|"
+    r"ktp|kk|rumah|rmh|unit|kamar))?|hp|wa|whatsapp|telepon|kontak|alamat(?:[ \t]+(?:rumah|lengkap|tinggal))?|"
+    r"rumah|rmh|tempat[ \t]+tinggal|domisili|unit(?:[ \t]+apartemen)?|apartemen|kamar|nik|ktp|kk|e-?mail|surel|identitas)"
+)
+_ASKS_IDENTITY = re.compile(
+    r"(?i)(?<![\w])(?:" + _OWNED + r"(?:[ \t]*/[ \t]*\w+)?[ \t]+(?:\w+[ \t]+)?" + _YOU + r"(?![\w])"
+    r"|siapa[ \t]+nama|" + _YOU + r"[ \t]+(?:tinggal|berdomisili|beralamat)|"
+    r"your[ \t]+(?:full[ \t]+)?(?:name|phone|number|mobile|address|home|house|flat|apartment|email|id|nik)|"
+    r"who[ \t]+are[ \t]+you|where[ \t]+do[ \t]+you[ \t]+live)"
+)
+
+
 @transaction.atomic
 def report_ask_reporter(*, report_id: int, actor, question: str, now: datetime | None = None) -> StatusChange:
-    """Tanya pelapor: the clock pauses until the reporter answers (delivered by the relay; no address shown)."""
+    """Tanya pelapor: the clock pauses until the reporter answers (delivered by the relay; no address shown).
+    A question asking who the reporter is (their name, number, home, NIK, email) is refused: its answer is the
+    identity itself, bare, which no redaction rule can tell from any other short text."""
     now = now or timezone.now()
+    if _ASKS_IDENTITY.search(question or ""):
+        raise DomainError(
+            "Pertanyaan ini meminta identitas pelapor (nama, nomor telepon, alamat atau nomor rumah, NIK, email). "
+            "Identitas pelapor tidak pernah sampai ke petugas: tanyakan tentang masalah atau lokasinya.",
+            "This question asks for the reporter's identity (name, phone number, home address or number, NIK, "
+            "email). A reporter's identity never reaches officers: ask about the problem or its place.",
+            code="question_asks_identity",
+            status=422,
+            field="question",
+        )
     report = _lock(report_id)
     _require_working_unit(actor, report)
     return _transition(

@@ -76,7 +76,7 @@ def test_a_chat_answer_is_redacted_with_the_reporters_own_names(
     officer = staff("petugas.pb", "kel:31.75.07.1002")
     with django_capture_on_commit_callbacks(execute=True):
         services.report_accept(report_id=report.pk, actor=officer)
-        services.report_ask_reporter(report_id=report.pk, actor=officer, question="Mohon tulis nama lengkap Anda")
+        services.report_ask_reporter(report_id=report.pk, actor=officer, question="Bagaimana kondisi gotnya sekarang?")
     body = wa_payload(
         wa_text("wamid.N5", "Zyxwvut Qoppaname, rumah cat hijau. 0812 9988 7766"), name="Zyxwvut Qoppaname"
     )

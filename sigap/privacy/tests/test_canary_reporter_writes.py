@@ -72,7 +72,7 @@ def test_what_a_reporter_writes_later_reaches_no_officer_auditor_or_public_surfa
             services.report_accept(report_id=created.report.pk, actor=officer)
         # 1. answers: through the API, then through the portal's tracking page
         services.report_ask_reporter(
-            report_id=public.report.pk, actor=officer, question="Mohon tulis nama lengkap dan nomor Anda"
+            report_id=public.report.pk, actor=officer, question="Mohon jelaskan lagi di mana tepatnya"
         )
         response = api(f"/api/v1/track/{public.tracking_code}/answer", {"answer": WRITES.format(tag="API-answer")})
         assert response.status_code == 200, response.content

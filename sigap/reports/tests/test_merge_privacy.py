@@ -41,7 +41,7 @@ def test_the_merged_reporter_never_hears_the_other_reporters_question_or_dispute
     with django_capture_on_commit_callbacks(execute=True):
         services.report_accept(report_id=first.report.pk, actor=officer)
         services.report_ask_reporter(
-            report_id=first.report.pk, actor=officer, question="Rumah Ibu yang cat hijau nomor berapa?"
+            report_id=first.report.pk, actor=officer, question="Rumah bercat hijau di dekat lokasi nomor berapa?"
         )
         services.report_resume_with_answer(report_id=first.report.pk, answer_redacted="nomor disembunyikan")
         for kind in ("before", "after"):

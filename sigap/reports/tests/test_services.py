@@ -424,3 +424,51 @@ def test_a_photo_already_cleaned_is_filed_under_its_reports_number(jpeg, setting
     (created,) = services.reports_create([new])
     (photo,) = created.report.photos.all()
     assert created.report.number and photo.image.name.split("/")[-1].startswith(f"{created.report.number}-report-")
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "Mohon tulis nama lengkap Anda",
+        "Siapa nama Bapak/Ibu?",
+        "Nomor rumah Bapak berapa?",
+        "Unit apartemen Anda?",
+        "Boleh minta nomor HP Anda?",
+        "No. WA bapak berapa ya?",
+        "Alamat rumah Ibu di mana?",
+        "Bapak tinggal di mana?",
+        "Mohon kirim NIK Anda",
+        "What is your name?",
+        "Please send your phone number",
+        "Mohon tulis nama lengkap dan nomor Anda",
+    ],
+)
+def test_a_question_asking_the_reporter_who_they_are_is_refused_and_nothing_changes(pb_officer, question):
+    """An officer may ask about the problem and its place, never for the reporter's identity: the answer to "your
+    name?" is the name, and no redaction rule can tell a bare answer from any other text."""
+    report = submit("saluran-tersumbat", "31.75.07.1002").report
+    services.report_accept(report_id=report.pk, actor=pb_officer)
+    with pytest.raises(DomainError) as refused:
+        services.report_ask_reporter(report_id=report.pk, actor=pb_officer, question=question)
+    assert refused.value.code == "question_asks_identity" and refused.value.status == 422
+    report.refresh_from_db()
+    assert report.status == "in_progress"
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "Di RT berapa?",
+        "Jam berapa biasanya parkir liar?",
+        "Siapa yang bisa kami hubungi di lokasi?",
+        "Nomor tiang listrik yang mati berapa?",
+        "Apakah alamat lokasi dekat masjid?",
+        "Rumah nomor berapa yang paling parah banjirnya?",
+    ],
+)
+def test_a_question_about_the_problem_and_its_place_is_asked(pb_officer, question):
+    report = submit("saluran-tersumbat", "31.75.07.1002").report
+    services.report_accept(report_id=report.pk, actor=pb_officer)
+    services.report_ask_reporter(report_id=report.pk, actor=pb_officer, question=question)
+    report.refresh_from_db()
+    assert report.status == "awaiting_reporter"
