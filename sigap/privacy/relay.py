@@ -31,6 +31,7 @@ backoffs.
 from __future__ import annotations
 
 import logging
+import re
 import secrets
 import threading
 from datetime import timedelta
@@ -49,6 +50,17 @@ log = logging.getLogger(__name__)
 # A sent message's id as a channel gave it is kept only where it is public and needed: our own public answer
 # (a reply under it is not a new complaint, ``public_mentions.public_reply_sent_for``).
 PUBLIC_REMOTE_IDS = frozenset({"public_ack"})
+
+
+# A tracking code (XXXX-XXXX-XXXX) or an Anonim reporter's secret (XXXX-XXXX-XXXX-XXXX) in a message body.
+_CODE = re.compile(r"(?<![\w-])[2-9A-HJKMNP-Z]{4}(?:-[2-9A-HJKMNP-Z]{4}){2,3}(?![\w-])")
+
+
+def codes_hidden(text: str) -> str:
+    """A sent message's stored copy without the tracking codes and secrets it carried to the reporter: the database
+    keeps them only as hashes, and a copy in the outbox gave them to a dump reader (who could then answer, dispute
+    or rate as the reporter, and tie an Anonim report to its secret)."""
+    return _CODE.sub("••••-••••-••••", text or "")
 
 
 def remote_key(remote_id: str) -> str:
@@ -170,7 +182,7 @@ def _claim(*, ids: list[int] | None, limit: int, force: bool, token: str, now, s
     sql = (
         f"UPDATE {table} SET state = %s, claimed_at = %s, claim_token = %s "
         f"WHERE id IN (SELECT id FROM {table} WHERE {where} ORDER BY {order} LIMIT %s{lock}) "
-        "RETURNING id, report_id, recipient_ref, reply_context, kind, body, attempts"
+        "RETURNING id, report_id, recipient_ref, reply_context, kind, body, attempts, body_en"
     )
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
@@ -184,6 +196,7 @@ def _claim(*, ids: list[int] | None, limit: int, force: bool, token: str, now, s
             kind=r[4],
             body=r[5],
             attempts=r[6],
+            body_en=r[7],
             state=S.CLAIMED,
             claimed_at=now,
             claim_token=token,
@@ -234,6 +247,8 @@ RECORDED = [
     ("remote_id", None),
     ("last_error", None),
     ("next_attempt_at", "timestamp with time zone"),
+    ("body", None),
+    ("body_en", None),
 ]
 
 
@@ -374,6 +389,8 @@ def _deliver_claimed(notes: list[Notification], token: str) -> dict[str, int]:
             )
             if note.kind in SHRED_RECIPIENT_AFTER and note.recipient_ref:
                 shred.append(note.recipient_ref)
+        if note.state in (S.SENT, S.DEAD):  # delivered or given up: the stored copy keeps no code nor secret
+            note.body, note.body_en = codes_hidden(note.body), codes_hidden(note.body_en)
         done.append(note)
     for note in done:
         key = OUTCOME[note.state]

@@ -345,3 +345,35 @@ def test_a_channels_id_for_a_sent_message_is_kept_only_as_a_keyed_hash(fake):
     assert kept.startswith("k:") and "wamid" not in kept and "62812" not in kept
     assert kept in {relay.remote_key(wamid(sent_id["json"]["to"], n)) for n in range(1, len(fake.requests) + 1)}
     assert relay.remote_kept("public_ack", "1900000000000000200") == "1900000000000000200"
+
+
+@pytest.mark.django_db
+def test_a_sent_message_keeps_no_tracking_code_or_secret_in_the_database(fake):
+    """The message carries the tracking code (and an Anonim reporter's secret) to the reporter; once it is sent, or
+    given up, the stored copy keeps neither: the database holds codes and secrets only as hashes."""
+    [ref] = vault.identity_store_many([{"channel": "whatsapp", "handle": "6281200000001"}])
+    note = Notification.objects.create(
+        recipient_ref=ref,
+        kind="dialog:filed_anon",
+        body="Laporan JK202612050001 diterima. Kode lacak: QWER-TYUJ-KPAS, kode rahasia: ZXCV-BNMA-SDFG-HJK2.",
+        body_en="Report JK202612050001 received. Tracking code: QWER-TYUJ-KPAS, secret: ZXCV-BNMA-SDFG-HJK2.",
+    )
+    assert relay.deliver_batch([note.pk])["sent"] == 1
+    assert "QWER-TYUJ-KPAS" in delivered(fake)[0] and "ZXCV-BNMA-SDFG-HJK2" in delivered(fake)[0]
+    note.refresh_from_db()
+    for text in (note.body, note.body_en):
+        assert "JK202612050001" in text and "QWER" not in text and "ZXCV" not in text, text
+
+
+@pytest.mark.django_db
+def test_messages_sent_before_lose_their_codes_by_the_migration():
+    import importlib
+
+    from django.apps import apps
+
+    sent = Notification.objects.create(kind="received", body="Kode lacak: QWER-TYUJ-KPAS", state="sent")
+    waiting = Notification.objects.create(kind="received", body="Kode lacak: ASDF-GHJK-MNPQ", state="pending")
+    importlib.import_module("sigap.reports.migrations.0030_hide_codes_in_sent_messages").hide(apps, None)
+    sent.refresh_from_db()
+    waiting.refresh_from_db()
+    assert "QWER" not in sent.body and "ASDF-GHJK-MNPQ" in waiting.body  # a message still to send keeps its code
