@@ -31,7 +31,6 @@ backoffs.
 from __future__ import annotations
 
 import logging
-import re
 import secrets
 import threading
 from datetime import timedelta
@@ -40,6 +39,7 @@ from django.db import DatabaseError, connection
 from django.utils import timezone
 from django.utils.crypto import salted_hmac
 
+from sigap.reports import outbox
 from sigap.reports.models import Notification, Report
 
 from . import senders, vault
@@ -50,17 +50,6 @@ log = logging.getLogger(__name__)
 # A sent message's id as a channel gave it is kept only where it is public and needed: our own public answer
 # (a reply under it is not a new complaint, ``public_mentions.public_reply_sent_for``).
 PUBLIC_REMOTE_IDS = frozenset({"public_ack"})
-
-
-# A tracking code (XXXX-XXXX-XXXX) or an Anonim reporter's secret (XXXX-XXXX-XXXX-XXXX) in a message body.
-_CODE = re.compile(r"(?<![\w-])[2-9A-HJKMNP-Z]{4}(?:-[2-9A-HJKMNP-Z]{4}){2,3}(?![\w-])")
-
-
-def codes_hidden(text: str) -> str:
-    """A sent message's stored copy without the tracking codes and secrets it carried to the reporter: the database
-    keeps them only as hashes, and a copy in the outbox gave them to a dump reader (who could then answer, dispute
-    or rate as the reporter, and tie an Anonim report to its secret)."""
-    return _CODE.sub("••••-••••-••••", text or "")
 
 
 def remote_key(remote_id: str) -> str:
@@ -390,7 +379,7 @@ def _deliver_claimed(notes: list[Notification], token: str) -> dict[str, int]:
             if note.kind in SHRED_RECIPIENT_AFTER and note.recipient_ref:
                 shred.append(note.recipient_ref)
         if note.state in (S.SENT, S.DEAD):  # delivered or given up: the stored copy keeps no code nor secret
-            note.body, note.body_en = codes_hidden(note.body), codes_hidden(note.body_en)
+            note.body, note.body_en = outbox.codes_hidden(note.body), outbox.codes_hidden(note.body_en)
         done.append(note)
     for note in done:
         key = OUTCOME[note.state]

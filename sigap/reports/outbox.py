@@ -19,6 +19,7 @@ from __future__ import annotations
 import logging
 import os
 import queue
+import re
 import threading
 import time
 from collections.abc import Callable
@@ -152,3 +153,14 @@ def _run(q: queue.Queue[int]) -> None:
             if connection.connection is not None and not connection.is_usable():
                 connection.close()
             time.sleep(1)
+
+
+# A tracking code (XXXX-XXXX-XXXX) or an Anonim reporter's secret (XXXX-XXXX-XXXX-XXXX) in a message body.
+_CODE = re.compile(r"(?<![\w-])[2-9A-HJKMNP-Z]{4}(?:-[2-9A-HJKMNP-Z]{4}){2,3}(?![\w-])")
+
+
+def codes_hidden(text: str) -> str:
+    """A sent message's stored copy without the tracking codes and secrets it carried to the reporter: the database
+    keeps them only as hashes, and a copy in the outbox gave them to a dump reader (who could then answer, dispute
+    or rate as the reporter, and tie an Anonim report to its secret)."""
+    return _CODE.sub("••••-••••-••••", text or "")

@@ -1,5 +1,5 @@
 """A sent (or given up) message's stored copy no longer keeps the tracking code and secret it carried
-(``relay.codes_hidden``); the copies stored before are rewritten the same way, in batches."""
+(``outbox.codes_hidden``, applied by the relay); the copies stored before are rewritten the same way, in batches."""
 
 from django.db import migrations
 
@@ -8,7 +8,7 @@ CODE = r"[2-9A-HJKMNP-Z]{4}-[2-9A-HJKMNP-Z]{4}-[2-9A-HJKMNP-Z]{4}"
 
 
 def hide(apps, schema_editor):
-    from sigap.privacy.relay import codes_hidden
+    from sigap.reports.outbox import codes_hidden
 
     Notification = apps.get_model("reports", "Notification")
     done = Notification.objects.filter(state__in=("sent", "dead"))
