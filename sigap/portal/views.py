@@ -2,22 +2,27 @@
 service or selector, render.
 
 Tracking codes never travel in a URL the portal generates: they are entered in a POST form and kept in
-the session (``portal_track``: report number → code), so they stay out of server logs, browser history
-and Referer headers. ``/lacak/<code>/`` still works (links in old notifications): it stores the code
+the session (``portal_track``: report number → code, sealed under a key derived from ``SECRET_KEY``, since
+sessions are database rows a dump can read), so they stay out of server logs, browser history and Referer
+headers. ``/lacak/<code>/`` still works (links in old notifications): it stores the code
 and redirects to the code-free journey URL.
 """
 
 from __future__ import annotations
 
+import base64
 import json
 import secrets
+from functools import lru_cache
 from urllib.parse import urlencode
 
+from cryptography.fernet import Fernet, InvalidToken
 from django.conf import settings
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -73,10 +78,33 @@ def _float(value) -> float | None:
     return number if -1000 < number < 1000 else None  # also rejects nan/inf
 
 
+@lru_cache(maxsize=4)
+def _session_seal(secret_key: str) -> Fernet:
+    return Fernet(
+        base64.urlsafe_b64encode(
+            salted_hmac("sigap-portal-session", "seal", secret=secret_key, algorithm="sha256").digest()
+        )
+    )
+
+
+def _sealed(text: str) -> str:
+    """A tracking code or secret as the session keeps it: sessions are rows in the database, signed but readable,
+    so the code is sealed under a key derived from ``SECRET_KEY`` (not in the database)."""
+    return _session_seal(settings.SECRET_KEY).encrypt(text.encode()).decode()
+
+
+def _unsealed(token: str) -> str:
+    """The code a session holds, or "" (a session from before the seal, or one sealed under another key)."""
+    try:
+        return _session_seal(settings.SECRET_KEY).decrypt(str(token).encode()).decode()
+    except (InvalidToken, ValueError, TypeError):
+        return ""
+
+
 def _track_remember(request: HttpRequest, number: str, code: str) -> None:
     tracked = dict(request.session.get(TRACK_SESSION, {}))
     tracked.pop(number, None)
-    tracked[number] = code
+    tracked[number] = _sealed(code)
     while len(tracked) > TRACK_REMEMBERED:
         tracked.pop(next(iter(tracked)))
     request.session[TRACK_SESSION] = tracked
@@ -86,7 +114,7 @@ def _track_remember(request: HttpRequest, number: str, code: str) -> None:
 
 def _tracked(request: HttpRequest, number: str):
     """(report, code) for a report this session holds the code of; None otherwise."""
-    code = request.session.get(TRACK_SESSION, {}).get(number)
+    code = _unsealed(request.session.get(TRACK_SESSION, {}).get(number) or "")
     if not code:
         return None
     try:
@@ -250,8 +278,8 @@ def _submitted(request, report, code: str, secret: str, warnings: list[dict], cl
     request.session[SUBMITTED_SESSION] = {
         "key_hash": claim.key_hash if claim is not None else "",
         "number": report.number,
-        "code": code,
-        "secret": secret,
+        "code": _sealed(code),
+        "secret": _sealed(secret) if secret else "",
         "unit": report.unit.name if report.unit else "",
         "kelurahan": selectors.region_path(report.kelurahan),
         "category": selectors.category_label(report.category),
@@ -279,6 +307,8 @@ def report_done_view(request):
         # shown now: a resend of the same form (Back on a shared phone, say) must not show the codes again
         idempotency.forget(submitted["key_hash"])
     if submitted:
+        submitted["code"] = _unsealed(submitted["code"])
+        submitted["secret"] = _unsealed(submitted["secret"]) if submitted.get("secret") else ""
         lang = "en" if in_english() else "id"
         submitted["warning_texts"] = [w[lang] or w["id"] for w in submitted.get("warnings", [])]
         submitted["qr"] = _tracking_qr(request, submitted["code"])
