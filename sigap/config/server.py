@@ -33,8 +33,11 @@ import socket
 import time
 from functools import partial
 
+from gunicorn import glogging
 from gunicorn.app.base import BaseApplication
 from gunicorn.workers.gthread import ThreadWorker
+
+from sigap.core.logfilters import ScrubSecrets
 
 # A body up to this size is received before a thread takes the request (larger ones: see the module docstring).
 READ_FIRST_MAX_BODY = 64 * 1024 * 1024
@@ -439,6 +442,15 @@ class SigapServer(BaseApplication):
         return wsgi_application(self.trusted_proxy)
 
 
+class ScrubbedLogger(glogging.Logger):
+    """gunicorn's logger, with the access log scrubbed like Django's: a tracking code in a request path (the
+    tracking API, an old /lacak/<code>/ link) is written as [kode-lacak]."""
+
+    def setup(self, cfg):
+        super().setup(cfg)
+        self.access_log.addFilter(ScrubSecrets())
+
+
 def options(
     *,
     host: str,
@@ -470,6 +482,7 @@ def options(
         "max_requests": max_requests,
         "max_requests_jitter": max(1, max_requests // 10) if max_requests else 0,
         "accesslog": "-" if access_log else None,
+        "logger_class": "sigap.config.server.ScrubbedLogger",
         "errorlog": "-",
         "loglevel": "warning",
         "control_socket_disable": True,

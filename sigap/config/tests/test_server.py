@@ -424,3 +424,49 @@ def test_each_worker_freezes_what_the_application_loaded_out_of_the_collectors_s
     before, frozen, tracked, fewer = done.stdout.split()
     assert int(before) == 0 and int(frozen) > 10_000, done.stdout
     assert tracked == "True" and fewer == "True"
+
+
+def test_the_access_log_keeps_no_tracking_code(tmp_path):
+    """``sigap serve --access-log`` writes each request line; a tracking code in a path (the tracking API, an old
+    /lacak/<code>/ link) is written as [kode-lacak], as in Django's own log."""
+    import datetime
+
+    from gunicorn.config import Config
+
+    from sigap.config import server
+
+    log_file = tmp_path / "access.log"
+    cfg = Config()
+    for key, value in server.options(
+        host="127.0.0.1",
+        port=8000,
+        workers=1,
+        threads=1,
+        timeout=30,
+        graceful_timeout=5,
+        keepalive=2,
+        header_seconds=10,
+        body_seconds=30,
+        max_requests=0,
+        access_log=True,
+        warm_categorizer=False,
+        trusted_proxy="",
+    ).items():
+        if key in cfg.settings:
+            cfg.set(key, value)
+    cfg.set("accesslog", str(log_file))
+    logger = cfg.logger_class(cfg)
+
+    class Response:
+        status, response_length, headers, sent = "200 OK", 10, [], 10
+
+    class Request:
+        headers, method, query, version = [], "GET", "", (1, 1)
+        path = uri = "/api/v1/track/ABCD-EFGH-JKMN"
+
+    for path in ("/api/v1/track/ABCD-EFGH-JKMN", "/lacak/ABCD-EFGH-JKMN/"):
+        environ = {"REQUEST_METHOD": "GET", "RAW_URI": path, "PATH_INFO": path, "QUERY_STRING": "",
+                   "SERVER_PROTOCOL": "HTTP/1.1", "REMOTE_ADDR": "127.0.0.1"}  # fmt: skip
+        logger.access(Response(), Request(), environ, datetime.timedelta(seconds=0.01))
+    written = log_file.read_text()
+    assert written.count("[kode-lacak]") == 2 and "ABCD" not in written
