@@ -51,3 +51,29 @@ def test_a_policy_set_by_the_view_is_kept_and_the_api_docs_get_their_own():
         "default-src 'none'"
     )
     assert "http" not in headers_for("/api/docs")["Content-Security-Policy"]  # nothing from another origin
+
+
+def test_what_a_signed_in_user_is_shown_is_not_kept_by_a_browser_or_proxy_cache():
+    """Console pages, the officer API and exports on a shared office computer: a signed-in user's responses are
+    'private, no-store' unless the view says otherwise, so Back or the browser's cache does not reopen a report
+    after sign-out (without an access-log row). What anyone may see keeps the view's own caching."""
+    from django.contrib.auth.models import AnonymousUser
+
+    class Officer:
+        is_authenticated = True
+
+    def view(_request):
+        return HttpResponse("laporan")
+
+    def public_view(_request):
+        response = HttpResponse("peta")
+        response["Cache-Control"] = "public, max-age=60"
+        return response
+
+    request = RequestFactory().get("/petugas/laporan/JK1/")
+    request.user = Officer()
+    assert SecurityHeadersMiddleware(view)(request)["Cache-Control"] == "private, no-store"
+    request.user = AnonymousUser()
+    assert "Cache-Control" not in SecurityHeadersMiddleware(view)(request)
+    request.user = Officer()
+    assert SecurityHeadersMiddleware(public_view)(request)["Cache-Control"] == "public, max-age=60"
