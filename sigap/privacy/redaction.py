@@ -623,6 +623,12 @@ _PHONE_CUE = re.compile(
     r"(?:[ \t:=/\-]*(?:saya|sy|aku|gw|ku|kami|rumah|kantor|darurat|baru|lama|aja|ke|di|ya|no|nomor|nmr)\b\.?){0,3}"
     r"[ \t:=/\-]*(\+?\(?\d(?:" + _PSEP + r"\d){5,14})(?!\d)"
 )
+# "nomor saya 812 3456 7890": the writer's own number, whatever its first digit (8+ digits; not "nomor saya urut 5").
+_OWN_NUMBER_CUE = re.compile(
+    r"(?i)(?<![\w])(?:nomor|nomer|nmr|no)\.?[ \t]+(?:saya|sy|aku|ku|gw|gue|kami)[ \t:=\-]*(\+?\d(?:"
+    + _PSEP
+    + r"\d){7,14})(?!\d)"
+)
 _DIGITISH = re.compile(r"\d(?:" + _PSEP + r"\d){5}")  # 6+ digits close together: worth asking phonenumbers
 _MONEY_BEFORE = re.compile(r"(?i)(?:rp|idr|rupiah)\.?[ \t]*$")
 _EXTENSION = re.compile(r"(?i)[ \t,]*(?:ext|ekst|extension|x|#)\.?[ \t]*\d+$")
@@ -1355,6 +1361,13 @@ def _mostly_upper(text: str) -> bool:
     return bool(letters) and sum(c.isupper() for c in letters) > 0.7 * len(letters)
 
 
+def _money(text: str, start: int, raw: str) -> bool:
+    """An amount after "Rp"/"IDR" ("Rp 1.500.000"); an amount never starts with 0, so "Rp 0812…" is a number."""
+    return bool(_MONEY_BEFORE.search(text, max(0, start - 6), start)) and not raw.lstrip(" (").startswith(
+        ("0", "O", "o")
+    )
+
+
 def _phones(text: str, add: Callable[[str, int, int], None]) -> None:
     if not _DIGITISH.search(text):
         return
@@ -1362,12 +1375,14 @@ def _phones(text: str, add: Callable[[str, int, int], None]) -> None:
         start, raw = match.start, match.raw_string
         if match.number.extension:
             raw = _EXTENSION.sub("", raw)
-        if _MONEY_BEFORE.search(text, max(0, start - 6), start) or _DATE_OR_TIME.match(raw):
+        if _money(text, start, raw) or _DATE_OR_TIME.match(raw):
             continue
         add("phone", start, start + len(raw))
     for m in _MOBILE.finditer(text):
-        if not _MONEY_BEFORE.search(text, max(0, m.start() - 6), m.start()):
+        if not _money(text, m.start(), m.group(0)):
             add("phone", m.start(), m.end())
+    for m in _OWN_NUMBER_CUE.finditer(text):
+        add("phone", m.start(1), m.end(1))
     for m in _PHONE_CUE.finditer(text):
         raw = m.group(1)
         if sum(c.isdigit() for c in raw) >= 6 and not _DATE_OR_TIME.match(raw.strip()):

@@ -827,6 +827,9 @@ def test_the_folded_copy_is_exactly_as_long_as_the_text_whatever_it_holds():
         ("phone", "wa 0812--3456--7890", "0812--3456--7890"),
         ("phone", "hp 0812;3456;7890", "0812;3456;7890"),
         ("phone", "hp saya 0812- \n3456-7890 sore", "3456-7890"),
+        ("phone", "nomor saya 812 3456 7890, sore saja", "812 3456 7890"),
+        ("phone", "no saya 81234567890", "81234567890"),
+        ("phone", "transfer Rp 081234567890 katanya", "081234567890"),
         ("nik", "NIK 3174,0512,0385,0004", "3174,0512,0385,0004"),
         ("nik", "NIK saya 3174 0512 \n0385 0004", "0385 0004"),
         ("nik", "KTP: 3174_0512_0385_0004", "3174_0512_0385_0004"),
@@ -865,6 +868,8 @@ def test_an_attackers_shapes_are_removed_with_nothing_known(kind, text, value):
         ("ini dengan sangat terpaksa saya lapor", "dengan sangat terpaksa"),
         ("Pelapor Tetap Waspada", "Pelapor"),
         ("Biaya Rp 1.500.000, 3, 5 meter", "Rp 1.500.000"),
+        ("nomor saya urut 5 di antrean", "nomor saya urut 5"),
+        ("pungli Rp 62.500.000 per bulan", "Rp 62.500.000"),
     ],
 )
 def test_what_the_stricter_rules_still_leave(text, keep):
