@@ -29,8 +29,14 @@ class ReportAdmin(ReadOnlyAdmin):
     list_display = ("number", "category", "status", "unit", "kelurahan", "channel", "privacy", "created_at", "due_at")
     list_filter = ("status", "channel", "privacy", "category")
     search_fields = ("number",)
-    exclude = ("reporter_ref", "tracking_hash")
+    exclude = ("reporter_ref", "tracking_hash", "secret_hash")
     inlines = [HopInline, HistoryInline]
+
+    def lookup_allowed(self, lookup, value, request=None):
+        """Not by a column the page hides: Django allows a filter on any column in the query string."""
+        if lookup.split("__", 1)[0] in self.exclude:
+            return False
+        return super().lookup_allowed(lookup, value, request)
 
 
 @admin.register(Notification)

@@ -278,3 +278,15 @@ def _the_queue_size_from_its_counts_is_its_size(*users):
             assert selectors.queue_size(user=user, category=category, kelurahan=kelurahan, counts=counts) == own
             listed = selectors.report_queue(user=user, category=category, kelurahan=kelurahan).count()
             assert own == (listed, False) and counts.open == listed, (user.username, category, kelurahan)
+
+
+@pytest.mark.django_db
+def test_the_admin_cannot_filter_reports_by_the_columns_it_does_not_show(client):
+    """The report admin hides the vault reference and the tracking hash; Django would still let a superuser filter
+    the list by any column in the query string (binary-searching a reference, or matching a code's hash)."""
+    from django.contrib.auth import get_user_model
+
+    client.force_login(get_user_model().objects.create_superuser("root", "root@sigap.invalid", "pw-123456789"))
+    assert client.get("/admin/reports/report/").status_code == 200
+    for lookup in ("reporter_ref__startswith=idr_a", "tracking_hash=ab", "secret_hash__gt=0", "reporter_ref=x"):
+        assert client.get(f"/admin/reports/report/?{lookup}").status_code == 400, lookup
