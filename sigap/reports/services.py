@@ -18,6 +18,7 @@ from django.conf import settings
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
+from django.utils.crypto import salted_hmac
 
 from sigap.core.errors import DomainError, NotFound, PermissionDenied, TransitionRefused
 from sigap.core.models import AuditEvent
@@ -56,9 +57,29 @@ TRACKING_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"  # no 0/O, 1/I/L
 # --- small helpers ---------------------------------------------------------------------------
 
 
+def _normalized_code(code: str) -> str:
+    return "".join(ch for ch in code.upper() if ch.isalnum())
+
+
 def tracking_hash(code: str) -> str:
-    normalized = "".join(ch for ch in code.upper() if ch.isalnum())
-    return hashlib.sha256(("sigap-tracking:" + normalized).encode()).hexdigest()
+    """How a tracking code or an Anonim secret is stored: keyed with a key derived from ``SECRET_KEY`` (not in the
+    database). Until December 2026 it was an unkeyed SHA-256, with which a dump alone let a GPU find the 60-bit
+    codes; reports stored then keep that hash (``legacy_tracking_hash``), which their codes still open."""
+    return salted_hmac("sigap-tracking", _normalized_code(code), algorithm="sha256").hexdigest()
+
+
+def legacy_tracking_hash(code: str) -> str:
+    return hashlib.sha256(("sigap-tracking:" + _normalized_code(code)).encode()).hexdigest()
+
+
+def tracking_hashes(code: str) -> list[str]:
+    """The hashes a report of this code may be stored under: the keyed one, and that of a report stored before."""
+    return [tracking_hash(code), legacy_tracking_hash(code)]
+
+
+def _secret_matches(stored: str, secret: str) -> bool:
+    keyed, legacy = tracking_hashes(secret)
+    return hmac.compare_digest(stored, keyed) | hmac.compare_digest(stored, legacy)
 
 
 def _new_tracking_code() -> str:
@@ -1103,10 +1124,10 @@ def report_by_tracking(code: str, *, for_update: bool = False, secret: str | Non
     """The report behind a tracking code. ``secret``: pass it (even "") for actions; an anonymous
     report's actions need its secret, since no other channel can confirm the reporter."""
     qs = Report.objects.select_for_update(no_key=True) if for_update else Report.objects
-    report = qs.filter(tracking_hash=tracking_hash(code)).first() if code else None
+    report = qs.filter(tracking_hash__in=tracking_hashes(code)).first() if code else None
     if report is None:
         raise NotFound("Kode lacak tidak dikenal.", "Unknown tracking code.")
-    if secret is not None and report.secret_hash and not hmac.compare_digest(report.secret_hash, tracking_hash(secret)):
+    if secret is not None and report.secret_hash and not _secret_matches(report.secret_hash, secret):
         raise PermissionDenied(
             "Laporan anonim: masukkan kode rahasia yang Anda terima saat melapor.",
             "Anonymous report: enter the secret you received when reporting.",

@@ -472,3 +472,30 @@ def test_a_question_about_the_problem_and_its_place_is_asked(pb_officer, questio
     services.report_ask_reporter(report_id=report.pk, actor=pb_officer, question=question)
     report.refresh_from_db()
     assert report.status == "awaiting_reporter"
+
+
+def test_a_tracking_code_and_secret_are_stored_under_a_keyed_hash_and_old_reports_still_open():
+    """An unkeyed SHA-256 of a 60-bit code let whoever holds a dump find codes on a GPU (and then answer, dispute
+    or rate as the reporter). New reports store a hash keyed from SECRET_KEY; reports stored before keep their old
+    hash, which their codes still open."""
+    import hashlib
+
+    from sigap.reports.models import Report
+
+    created = submit(privacy="anonymous")
+    report = Report.objects.get(pk=created.report.pk)
+
+    def unkeyed(code):
+        return hashlib.sha256(("sigap-tracking:" + code.replace("-", "")).encode()).hexdigest()
+
+    assert report.tracking_hash != unkeyed(created.tracking_code)
+    assert report.secret_hash != unkeyed(created.secret)
+    assert services.report_by_tracking(created.tracking_code, secret=created.secret).pk == report.pk
+    with pytest.raises(PermissionDenied):
+        services.report_by_tracking(created.tracking_code, secret="AAAA-BBBB-CCCC-DDDD")
+    Report.objects.filter(pk=report.pk).update(
+        tracking_hash=unkeyed(created.tracking_code), secret_hash=unkeyed(created.secret)
+    )  # as stored before
+    assert services.report_by_tracking(created.tracking_code.lower(), secret=created.secret).pk == report.pk
+    with pytest.raises(PermissionDenied):
+        services.report_by_tracking(created.tracking_code, secret="AAAA-BBBB-CCCC-DDDD")
