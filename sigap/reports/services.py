@@ -73,13 +73,18 @@ def legacy_tracking_hash(code: str) -> str:
 
 
 def tracking_hashes(code: str) -> list[str]:
-    """The hashes a report of this code may be stored under: the keyed one, and that of a report stored before."""
-    return [tracking_hash(code), legacy_tracking_hash(code)]
+    """The hashes a report of this code may be stored under: keyed under ``SECRET_KEY`` or one of its
+    ``SECRET_KEY_FALLBACKS`` (a rotated key), and the unkeyed one of a report stored before December 2026."""
+    normalized = _normalized_code(code)
+    fallbacks = [
+        salted_hmac("sigap-tracking", normalized, secret=key, algorithm="sha256").hexdigest()
+        for key in getattr(settings, "SECRET_KEY_FALLBACKS", ())
+    ]
+    return [tracking_hash(code), *fallbacks, legacy_tracking_hash(code)]
 
 
 def _secret_matches(stored: str, secret: str) -> bool:
-    keyed, legacy = tracking_hashes(secret)
-    return hmac.compare_digest(stored, keyed) | hmac.compare_digest(stored, legacy)
+    return any([hmac.compare_digest(stored, candidate) for candidate in tracking_hashes(secret)])
 
 
 def _new_tracking_code() -> str:

@@ -499,3 +499,13 @@ def test_a_tracking_code_and_secret_are_stored_under_a_keyed_hash_and_old_report
     assert services.report_by_tracking(created.tracking_code.lower(), secret=created.secret).pk == report.pk
     with pytest.raises(PermissionDenied):
         services.report_by_tracking(created.tracking_code, secret="AAAA-BBBB-CCCC-DDDD")
+
+
+def test_a_tracking_code_still_opens_its_report_after_secret_key_is_rotated(settings):
+    created = submit(privacy="anonymous")
+    old_key = settings.SECRET_KEY
+    settings.SECRET_KEY, settings.SECRET_KEY_FALLBACKS = "a-new-secret-key-" + "x" * 40, [old_key]
+    assert services.report_by_tracking(created.tracking_code, secret=created.secret).pk == created.report.pk
+    settings.SECRET_KEY_FALLBACKS = []
+    with pytest.raises(NotFound):
+        services.report_by_tracking(created.tracking_code, secret=created.secret)
