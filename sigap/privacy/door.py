@@ -27,12 +27,11 @@ from .redaction import PLACEHOLDER, Redacted, fold_in_place, redact
 
 __all__ = ["Known", "for_officers", "known_from_identity"]
 
-# A run of digits with whatever people put between the groups: spaces, dots, dashes, commas, semicolons, bullets,
-# bars, stars, brackets, emoji (up to six such marks, none a letter or a digit) and one line break (a plain-text
-# email wraps a long line), read on the folded copy where every Unicode dash is "-" and every space " ". Only a
+# A run of digits with whatever people put between the groups: any spaces and line breaks (a plain-text email wraps
+# long lines), and up to twelve marks that are neither letters nor digits (dots, dashes, commas, semicolons,
+# bullets, bars, stars, brackets, emoji, a family emoji's joiners), read on the folded copy where every Unicode dash is "-" and every space " ". Only a
 # run holding the reporter's own number is cut, so a generous run costs at most a neighbouring count.
-_BETWEEN = r"(?:[^\w\n]|_)"
-_DIGIT_RUN = re.compile(rf"\+?\d(?:{_BETWEEN}{{0,6}}(?:\n{_BETWEEN}{{0,6}})?\d)+")
+_DIGIT_RUN = re.compile(r"\+?\d(?:(?:\s*(?:[^\w\s]|_)){0,12}\s*\d)+")
 # Digits spelled in Indonesian (and the English a few reporters use), separated by spaces, commas or dashes.
 _WORD_DIGITS = {
     "nol": "0",
@@ -74,8 +73,27 @@ _INVISIBLE = re.compile(
 # Characters drawn as an empty space (Hangul fillers, the blank Braille pattern): read as the space they look like.
 _BLANK = re.compile("[\u115f\u1160\u3164\uffa0\u2800]")
 # The words of a name as written in a profile or a display name ("siti.aminah", "budi_santoso", "Budi🙏"): runs of
-# letters, an apostrophe inside a name kept ("Ma'ruf").
-_NAME_WORD = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)*")
+# letters, an apostrophe or a hyphen inside a name kept ("Ma'ruf", "Al-Ikhlas").
+_NAME_WORD = re.compile(r"[^\W\d_]+(?:['’\-][^\W\d_]+)*")
+
+
+def _marks_dropped(text: str) -> str:
+    """Without the format characters nobody sees (every one but the zero-width joiners an emoji needs) and without
+    marks laid over a Latin letter or digit ("B̲u̲d̲i̲" underlined is "Budi"): either would split a name or a number."""
+    if text.isascii():
+        return text
+    out = []
+    for c in text:
+        if c.isascii():
+            out.append(c)
+            continue
+        category = unicodedata.category(c)
+        if category == "Cf" and c not in "\u200c\u200d":
+            continue
+        if category == "Mn" and out and out[-1].isascii() and out[-1].isalnum():
+            continue
+        out.append(c)
+    return "".join(out)
 
 
 def _word_char(c: str) -> bool:
@@ -209,7 +227,7 @@ def for_officers(
     found: dict[str, int] = {}
     # composed (NFC): an accent typed as its own mark reads, and is matched, as the accented letter; without the
     # invisible marks that change nothing a reader sees but would split a name or a number ("Rat\u200bna")
-    text = _BLANK.sub(" ", _INVISIBLE.sub("", unicodedata.normalize("NFC", text or "")))
+    text = _marks_dropped(_BLANK.sub(" ", _INVISIBLE.sub("", unicodedata.normalize("NFC", text or ""))))
     text = _known_values(text, known, found) if known else text
     result = redact(text, names=known.names)
     for kind, count in found.items():

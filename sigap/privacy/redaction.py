@@ -578,14 +578,14 @@ def _name_tokens(
 # --------------------------------------------------------------------------------------------------
 
 _EMAIL = re.compile(
-    r"(?<![\w.+\-])[A-Za-z0-9][A-Za-z0-9._%+\-]*[ \t]?@[ \t]?[A-Za-z0-9][A-Za-z0-9\-]*(?:\.[A-Za-z0-9\-]+)*\.[A-Za-z]{2,}\b"
+    r"(?<![\w.+\-])[A-Za-z0-9][A-Za-z0-9._%+\-]{0,63}[ \t]?@[ \t]?[A-Za-z0-9][A-Za-z0-9\-]*(?:\.[A-Za-z0-9\-]+)*\.[A-Za-z]{2,}\b"
 )
 _TLD = r"(?:com|net|org|id|co|ac|go|sch|or|web|my|info|biz|me|io|edu|gov|xyz|online|site)"
 _OB_AT = r"(?:[ \t]*[\[\(\{<][ \t]*(?:at|et|@)[ \t]*[\]\)\}>][ \t]*|[ \t]+(?:at|et)[ \t]+)"
 _OB_DOT = r"(?:[ \t]*[\[\(\{<][ \t]*(?:dot|titik|\.)[ \t]*[\]\)\}>][ \t]*|[ \t]+(?:dot|titik)[ \t]+|\.)"
 _OBFUSCATED_AT = re.compile(r"(?i)[\[\(\{<][ \t]*(?:at|et|@)[ \t]*[\]\)\}>]|[ \t](?:at|et)[ \t]")
 _EMAIL_OBFUSCATED = re.compile(
-    r"(?i)(?<![\w.+\-])[a-z0-9][a-z0-9._%+\-]*"
+    r"(?i)(?<![\w.+\-])[a-z0-9][a-z0-9._%+\-]{0,63}"
     + _OB_AT
     + r"[a-z0-9][a-z0-9\-]*(?:"
     + _OB_DOT
@@ -599,23 +599,25 @@ _EMAIL_OBFUSCATED = re.compile(
 # break (a plain-text email wraps a long line there).
 _GROUP_MARKS = ".\\-,;_|*~:•·"
 _EMAIL_PROVIDER = re.compile(
-    r"(?i)(?<![\w.+\-])[a-z0-9][a-z0-9._%+\-]*(?:[ \t]*@[ \t]*|" + _OB_AT + r")"
+    r"(?i)(?<![\w.+\-])[a-z0-9][a-z0-9._%+\-]{0,63}(?:[ \t]*@[ \t]*|" + _OB_AT + r")"
     r"(?:gmail|googlemail|yahoo|ymail|rocketmail|hotmail|outlook|icloud|protonmail|proton)(?![\w])"
     r"(?:[ \t]*(?:\.|(?<![\w])dot(?![\w])|(?<![\w])titik(?![\w]))[ \t]*[a-z]{2,6}(?![\w])){0,3}"
 )
 
-_SEP = r"[ \t]*[" + _GROUP_MARKS + r"]{1,2}[ \t]*(?:\n[ \t]*)?|[ \t]*\n[ \t]*|[ \t]{1,2}"
+_SEP = r"[ \t]*[.\-_][ \t]*|[ \t]"  # sixteen digits with nothing said before them: the shapes of a NIK only
+# after "NIK", "KTP", "KK": whatever people put between the groups, a line break included
+_SEP_CUED = r"[ \t]*[" + _GROUP_MARKS + r"]{1,2}[ \t]*(?:\n[ \t]*)?|[ \t]*\n[ \t]*|[ \t]{1,2}"
 _NIK = re.compile(r"(?<![\d])\d(?:(?:" + _SEP + r")?\d){15}(?!(?:" + _SEP + r")?\d)")
 # A point typed as text ("-6.208812 106.845599"): its digits make sixteen, yet it is the place, not a person.
 _COORDINATES = re.compile(r"-?\d{1,3}\.\d{3,}[ \t]*[,;]?[ \t]*-?\d{1,3}\.\d{3,}")
 _NIK_CUE = re.compile(
     r"(?i)\b(?:nik|ktp|kk|no\.?\s*kk|nomor\s+kk|nomor\s+induk(?:\s+kependudukan)?|kartu\s+keluarga)\b[^\d\n]{0,20}?"
-    r"(\d(?:(?:" + _SEP + r")?\d){13,17})(?!\d)"
+    r"(\d(?:(?:" + _SEP_CUED + r")?\d){13,17})(?!\d)"
 )
 
 _PSEP = r"(?:[ \t./()" + _GROUP_MARKS + r"]{0,3}(?:\n[ \t]*)?)"
 _MOBILE = re.compile(  # also with the letter O typed for the leading zero ("O812-...")
-    r"(?:(?<![\d+])(?:\+[ \t]?62|62|0)|(?<![\w+])[Oo])[ \t.\-]?\(?8(?:" + _PSEP + r"\d){8,11}(?![\d])"
+    r"(?:(?<![\d+])(?:\+[ \t]?62|62|0)|(?<![\w+])[Oo])[ \t.\-]?\(?8(?:[ \t.\-/)_]{0,2}\d){8,11}(?![\d])"
 )
 _PHONE_CUE = re.compile(
     r"(?i)\b(?:telp|tlp|tlpn|telpon|telepon|tilpon|phone|hp|handphone|ponsel|wa|whatsapp|sms|kontak|contact|"
@@ -723,7 +725,10 @@ _HANDLE_URL = re.compile(
     r"youtube\.com|threads\.net|linkedin\.com/in|wa\.link|linktr\.ee)/@?([A-Za-z0-9_.\-]{2,50})"
 )
 # A Facebook account by its number ("facebook.com/profile.php?id=1000…"): the number is the account.
-_FB_PROFILE_ID = re.compile(r"(?i)\b(?:facebook\.com|fb\.com)/profile\.php\?(?:[\w=&]*&)?id=(\d{5,20})")
+_FB_PROFILE_ID = re.compile(
+    r"(?i)\b(?:facebook\.com|fb\.com)/(?:profile\.php\?(?:[^\s&#]*&(?:amp;)?)*id(?:=|%3D)(\d{5,20})"
+    r"|people/([^/\s?#]+/\d{5,20}))"
+)
 _HANDLE_CUE = re.compile(
     r"(?i)\b(?:(?:akun|account)[ \t]+)?(?:ig|insta|instagram|twitter|twiter|tiktok|tik[ \t]tok|telegram|"
     r"id[ \t]+line|threads|youtube|"
@@ -743,14 +748,24 @@ _HOUSE_UNIT = re.compile(r"(?i)\bunit[ \t]+(\d{1,3}[ \t]?[\-/][ \t]?\d{1,4}[A-Z]
 _FLATS = r"(?:tower|menara|apartemen|apartment|apartemennya|apt|rusun|rusunawa|rusunami|flat|kondominium|lt|lantai)"
 _ESTATES = r"(?:perum|perumahan|komplek|kompleks|cluster|klaster|residence|griya|blok)"
 _UNIT_NUMBER = re.compile(r"(?i)\bunit[ \t]+(?:no\.?[ \t]*)?\d{1,4}[A-Z]?(?![\w/])")
-_FLAT_CONTEXT = re.compile(r"(?i)(?<![\w])" + _FLATS + r"(?![\w])")
+_NOT_A_HOME = r"(?![ \t]+(?:bts|sutet|listrik|air|crane|telekomunikasi|seluler|pemancar)(?![\w]))"
+_FLAT_CONTEXT = re.compile(r"(?i)(?<![\w])" + _FLATS + r"(?![\w])" + _NOT_A_HOME)
 _FLAT_SLASH = re.compile(
-    r"(?i)(?<![\w])" + _FLATS + r"(?![\w])[^\n,.;]{0,30}?(?<![\w/])(\d{1,2}[ \t]?/[ \t]?\d{1,4}[A-Z]?)(?![\w/])"
+    r"(?i)(?<![\w])"
+    + _FLATS
+    + r"(?![\w])"
+    + _NOT_A_HOME
+    + r"[^\n,.;]{0,30}?(?<![\w/])(\d{1,2}[ \t]?/[ \t]?\d{2,4}[A-Z]?)(?![\w/])"
+)
+# "lift unit 1", "bus unit 123": a unit of a fleet or a machine, not a home
+_UNIT_OF_A_THING = re.compile(
+    r"(?i)(?:lift|elevator|eskalator|bus|mobil|truk|motor|kendaraan|damkar|armada|ambulans|ambulan|kereta|angkot)"
+    r"(?:[ \t]+[\w.]+){0,3}[ \t]+$"
 )
 _ESTATE_HOUSE = re.compile(
     r"(?i)(?<![\w])"
     + _ESTATES
-    + r"(?![\w])[^\n,.;]{0,30}?(?<![\w/])([A-Z]{1,2}[ \t\-]?\d{1,3}[ \t]?/[ \t]?\d{1,3}[A-Z]?)(?![\w/])"
+    + r"(?![\w])[^\n,.;]{0,30}?(?<![\w/])((?!(?:rt|rw)(?![a-z]))[A-Z]{1,2}[ \t\-]?\d{1,3}[ \t]?/[ \t]?\d{1,3}[A-Z]?)(?![\w/])"
 )
 _RT_RW_BEFORE = re.compile(r"(?i)\b(?:rt|rw)[ \t./]*(?:rw)?[ \t.:]*$")
 # The number belongs to something else when one of the two words before "No" names it ("Tiang listrik nomor 6",
@@ -806,14 +821,14 @@ _LABEL_CUE = re.compile(r"(?i)(?<![\w])(?:pelapor|penelepon|pemohon|pengadu)[ \t
 _LABEL_CUE_BARE = re.compile(r"(?<![\w])(?:[Pp]elapor|[Pp]enelepon|[Pp]emohon|[Pp]engadu)[ \t]+(?=[A-Z])")
 # A closing greeting alone on its line, then a name alone on the next ("Salam,\nSiti Aminah", "Terima kasih,\n\nSiti").
 _CLOSING = re.compile(
-    r"(?im)^[ \t]*(?:salam|salam[ \t]+hangat|terima[ \t]+kasih|terimakasih|trimakasih|makasih|matur[ \t]+nuwun|"
-    r"regards|best[ \t]+regards|kind[ \t]+regards|thanks|thank[ \t]+you|hormat[ \t]+kami)[ \t]*[,!.]?[ \t]*(?:\n[ \t]*){1,2}"
+    r"(?im)^[ \t]*(?:salam|salam[ \t]+(?:hangat|sejahtera|sehat)|tks|thx|trims|terima[ \t]+kasih|terimakasih|trimakasih|makasih|matur[ \t]+nuwun|"
+    r"regards|best[ \t]+regards|kind[ \t]+regards|thanks|thank[ \t]+you|hormat[ \t]+kami)[ \t]*[,!.]?[ \t]*(?:\n[ \t]*){1,3}"
 )
-_LINE_END = re.compile(r"[ \t.!]*(?:$|\n)")
+_LINE_END = re.compile(r"(?i)[ \t.!]*(?:$|\n|[,(\-–]|[ \t](?:warga|dari|dr|rt|rw)\b)")
 # "Ini Budi dari RT 03", "Ini Budi, warga ...": a sentence opening with "Ini" and a capitalised name that then says
 # where the writer is from; a place ("Ini Tebet, banjir") is not a name.
 _INI_CUE = re.compile(r"(?:^|(?<=[.!?\n]))[ \t]*(?:[Ii]ni|INI)[ \t]+(?=[A-Z])")
-_INI_FOLLOW = re.compile(r"(?i)[ \t]*(?:,|dari\b|dr\b|warga\b|tinggal\b|di[ \t]?sini\b|disini\b|nih\b|rt\b|rw\b)")
+_INI_FOLLOW = re.compile(r"(?i)[ \t]*,?[ \t]*(?:dari\b|dr\b|warga\b|tinggal\b|di[ \t]?sini\b|disini\b|nih\b|rt\b|rw\b)")
 # "Nama Nur Halimah binti Sanusi": "nama" then a capitalised name (not "nama jalan", "Nama Bapak?").
 _NAME_WORD_CUE = re.compile(r"(?<![\w])(?:Nama|nama)(?=[ \t]+[A-Z])")
 # A label that asks for a person, then ":" or " - " ("Kontak di lokasi: Ratna Sari Dewi", "Siapa yang melihat
@@ -952,7 +967,8 @@ _AND_NEXT = re.compile(r"[ \t]*,?[ \t]*(?:dan|sama|serta|&)[ \t]+")
 _WEAK_CUE = re.compile(
     r"(?<![\w])(?:(?i:saya|sy|aku|gue|gw)(?:[ \t]+(?i:dengan|dgn))?|(?i:(?:ini|saya|sy)[ \t]+(?:dengan|dgn))|"
     r"(?i:(?:halo|hallo|hai|hi|pagi|siang|sore|malam)[ \t]*[,!.]*[ \t]*"
-    r"(?:(?:min|admin|mimin|kak|pak|bu|gan|sis|bang|bapak|ibu)[ \t]*[,!.]*[ \t]*)?(?:ini|dengan|dgn)))[ \t]*,?(?=[ \t])"
+    r"(?:(?:min|admin|mimin|kak|pak|bu|gan|sis|bang|bapak|ibu)[ \t]*[,!.]*[ \t]*)?"
+    r"(?:(?:ini|saya|sy)[ \t]+(?:dengan|dgn)|ini|dengan|dgn)))[ \t]*,?(?=[ \t])"
 )
 # "tetangga saya Joko", "suami saya Iwan", "pelakunya Rudi", "atasan kami Hendro": a person noun with a possessive,
 # then a capitalised word that is not a common word.
@@ -1053,7 +1069,12 @@ def _cue_names(text: str, add: Callable[[str, int, int], None]) -> None:
                 add("name", *span)
     for m in _CLOSING.finditer(text):
         span = _name_tokens(text, m.end(), allow_lower=False, strict=True)
-        if span and _LINE_END.match(text, span[1]):
+        if (
+            span
+            and _LINE_END.match(text, span[1])
+            and not _place_name_at(text, span[0])
+            and text[span[0] : span[0] + 7].lower() not in ("jakarta", "dki jak")  # "Salam\nJakarta Bersih"
+        ):
             add("name", *span)
     for m in _INI_CUE.finditer(text):
         span = _name_tokens(text, m.end(), allow_lower=False, strict=True)
@@ -1181,6 +1202,7 @@ def _reporter_names(text: str, names: Iterable[str], add: Callable[[str, int, in
                 or low in _HON_TOKENS_LOWER
                 or low in _FUNCTION
                 or low in _ROLES
+                or low in _PLACE_PREFIXES  # "Admin Masjid Al-Ikhlas": the mosque is not the reporter
                 or not low.replace("'", "").isalpha()  # "Ma'ruf", "Syafi'i", "Nur'aini" are names too
             ):
                 continue
@@ -1330,6 +1352,8 @@ def _glued_to_other_proper_noun(text: str, start: int, end: int, own) -> bool:
     if not text[start].isupper() or (text[start:end].isupper() and len(text[start:end]) > 1 and _mostly_upper(text)):
         return False
     prev = _PREV_WORD.search(text, max(0, start - 40), start)
+    if prev and prev.group(1).lower() in _BUSINESS_PREFIXES:
+        return False  # "Toko Budi", "Toko Budi Jaya": the reporter's own shop names them
     nxt = _NEXT_WORD.match(text, end)
     for m in (prev, nxt):
         if not m:
@@ -1418,9 +1442,10 @@ def _handles(text: str, add: Callable[[str, int, int], None]) -> None:
             add("handle", m.start(), m.end())
     for m in _HANDLE_URL.finditer(text):
         add("handle", m.start(1), m.end(1))
-    if "profile.php" in text:
+    if "facebook.com/" in text.lower() or "fb.com/" in text.lower():
         for m in _FB_PROFILE_ID.finditer(text):
-            add("handle", m.start(1), m.end(1))
+            group = 1 if m.group(1) else 2
+            add("handle", m.start(group), m.end(group))
     for m in _HANDLE_CUE.finditer(text):
         weak_cue, sep, handle = m.group(1), m.group(2), m.group(3)
         explicit = any(c in sep for c in ":=@")
@@ -1451,8 +1476,9 @@ def _houses(text: str, add: Callable[[str, int, int], None]) -> None:
     lowered = text.lower()
     if "unit" in lowered:
         for m in _UNIT_NUMBER.finditer(text):
-            digits = sum(c.isdigit() for c in m.group(0))
-            if digits >= 3 or _FLAT_CONTEXT.search(text, max(0, m.start() - 60), m.start()):
+            if _UNIT_OF_A_THING.search(text, max(0, m.start() - 40), m.start()):
+                continue
+            if _FLAT_CONTEXT.search(text, max(0, m.start() - 60), m.start()):
                 add("house", m.start(), m.end())
     if "/" in text:
         for pattern in (_FLAT_SLASH, _ESTATE_HOUSE):
