@@ -11,6 +11,7 @@ import hashlib
 import hmac
 import re
 import secrets
+import unicodedata
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -950,20 +951,42 @@ def report_merge(
     )
 
 
-# "your name / number / home / NIK / email" in Indonesian and English: a second person (Anda, Bapak, Ibu, Kakak,
-# Saudara ...) owning one of those, "(Bapak) tinggal di mana", "siapa nama ...".
-_YOU = r"(?:anda|bapak|ibu|bpk|bp|kakak|kak|saudara|saudari|sdr|sdri|pak|bu|mas|mbak|mba|abang|bang|adik|dik|pelapor|kamu|situ)"
-_OWNED = (
-    r"(?:nama(?:[ \t]+lengkap)?|no(?:mor|mer)?\.?(?:[ \t]*(?:hp|handphone|telp|telpon|telepon|tlp|wa|whatsapp|ponsel|kontak|"
-    r"ktp|kk|rumah|rmh|unit|kamar))?|hp|wa|whatsapp|telepon|kontak|alamat(?:[ \t]+(?:rumah|lengkap|tinggal))?|"
-    r"rumah|rmh|tempat[ \t]+tinggal|domisili|unit(?:[ \t]+apartemen)?|apartemen|kamar|nik|ktp|kk|e-?mail|surel|identitas)"
+# What asks the reporter who they are (``_asks_identity``): a thing that identifies them (name, phone, home address,
+# NIK or KTP, email, a social account) owned by "you" (Anda, Bapak, Ibu, Kakak ...), asked for outright ("mohon
+# cantumkan nama", "kirim foto KTP"), or asked with "-nya" ("namanya siapa", "NIK-nya berapa"). Not their house,
+# room or water ("apakah air masuk ke rumah Bapak?"), nor a name that is someone else's ("nama petugas").
+_YOU = r"(?:anda|bapak|ibu|bpk|bp|kakak|kak|saudara|saudari|sdr|sdri|pak|bu|mas|mbak|mba|abang|bang|adik|dik|kamu)"
+_ITEM = (
+    r"(?:nama(?:[ ]+lengkap)?|no\.?[ ]*(?:hp|handphone|telp|telpon|telepon|tlp|wa|whatsapp|ponsel|kontak|ktp|kk|rumah)"
+    r"|nomor[ ]+(?:hp|handphone|telp|telpon|telepon|tlp|wa|whatsapp|ponsel|kontak|ktp|kk|rumah)"
+    r"|hp|whatsapp|telepon|alamat(?:[ ]+(?:rumah|lengkap|tinggal))?|nik|ktp|kk|e-?mail|surel|identitas|domisili"
+    r"|tempat[ ]+tinggal|unit[ ]+apartemen|akun[ ]+(?:ig|instagram|fb|facebook|twitter|x|tiktok|medsos|media[ ]+sosial))"
 )
+_NOT_THEIRS = r"(?![ ]+(?:petugas|oknum|pelaku|jalan|gang|toko|warung|perusahaan|kantor|pt|cv|pemilik|sekolah|masjid))"
 _ASKS_IDENTITY = re.compile(
-    r"(?i)(?<![\w])(?:" + _OWNED + r"(?:[ \t]*/[ \t]*\w+)?[ \t]+(?:\w+[ \t]+)?" + _YOU + r"(?![\w])"
-    r"|siapa[ \t]+nama|" + _YOU + r"[ \t]+(?:tinggal|berdomisili|beralamat)|"
-    r"your[ \t]+(?:full[ \t]+)?(?:name|phone|number|mobile|address|home|house|flat|apartment|email|id|nik)|"
-    r"who[ \t]+are[ \t]+you|where[ \t]+do[ \t]+you[ \t]+live)"
+    r"(?<![\w])(?:"
+    + _ITEM
+    + r"(?:[ ]*/[ ]*\w+)?[ ]+(?:\w+[ ]+)?"
+    + _YOU
+    + r"(?![\w])"
+    + r"|(?:cantumkan|tuliskan|tulis|sebutkan|kirim|kirimkan|minta|berikan|beri|lampirkan|mohon|isi|isikan)[ ]+"
+    r"(?:\w+[ ]+){0,2}?(?:nama" + _NOT_THEIRS + r"(?![\w])|no\.?[ ]*hp|nomor[ ]+(?:hp|telepon|wa|whatsapp|ktp|kk)"
+    r"|alamat[ ]+(?:rumah|lengkap|tinggal)|nik(?![\w])|ktp(?![\w])|foto[ ]+ktp|e-?mail|identitas)"
+    r"|namanya[ ]+siapa|siapa[ ]+namanya|atas[ ]+nama[ ]+siapa|dengan[ ]+" + _YOU + r"[ ]+siapa"
+    r"|(?:nik|ktp|nama[ ]+lengkap|alamat[ ]+(?:rumah|lengkap|tinggal)|no\.?[ ]*hp|nomor[ ]+(?:hp|telepon|wa))-?nya(?![\w])"
+    r"|nomor[ ]+(?:hp|telepon|telpon|wa|whatsapp)[ ]+yang[ ]+bisa[ ]+dihubungi|foto[ ]+ktp"
+    r"|" + _YOU + r"[ ]+(?:tinggal|berdomisili|beralamat)(?![\w])"
+    r"|your[ ]+(?:full[ ]+)?(?:name|phone|number|mobile|address|home|email|id)|who[ ]+are[ ]+you"
+    r"|where[ ]+do[ ]+you[ ]+live)"
 )
+
+
+def _asks_identity(question: str) -> bool:
+    """Whether an officer's question asks the reporter who they are (read in lower case, every kind of space and
+    invisible mark as one space, compatibility forms plain)."""
+    text = unicodedata.normalize("NFKC", question or "").lower()
+    text = re.sub(r"[\s\u00ad\u200b-\u200f\u2060\ufeff]+", " ", text)
+    return bool(_ASKS_IDENTITY.search(text))
 
 
 @transaction.atomic
@@ -972,7 +995,7 @@ def report_ask_reporter(*, report_id: int, actor, question: str, now: datetime |
     A question asking who the reporter is (their name, number, home, NIK, email) is refused: its answer is the
     identity itself, bare, which no redaction rule can tell from any other short text."""
     now = now or timezone.now()
-    if _ASKS_IDENTITY.search(question or ""):
+    if _asks_identity(question):
         raise DomainError(
             "Pertanyaan ini meminta identitas pelapor (nama, nomor telepon, alamat atau nomor rumah, NIK, email). "
             "Identitas pelapor tidak pernah sampai ke petugas: tanyakan tentang masalah atau lokasinya.",

@@ -441,6 +441,17 @@ def test_a_photo_already_cleaned_is_filed_under_its_reports_number(jpeg, setting
         "What is your name?",
         "Please send your phone number",
         "Mohon tulis nama lengkap dan nomor Anda",
+        "Mohon cantumkan nama dan no HP",
+        "Namanya siapa pak?",
+        "Dengan Bapak siapa?",
+        "Atas nama siapa laporannya?",
+        "Nomor HP yang bisa dihubungi?",
+        "Alamat rumahnya di mana?",
+        "Mohon alamat lengkapnya",
+        "Mohon kirim foto KTP",
+        "NIK-nya berapa?",
+        "Akun IG Bapak?",
+        "Siapa\u00a0nama Bapak?",
     ],
 )
 def test_a_question_asking_the_reporter_who_they_are_is_refused_and_nothing_changes(pb_officer, question):
@@ -464,6 +475,14 @@ def test_a_question_asking_the_reporter_who_they_are_is_refused_and_nothing_chan
         "Nomor tiang listrik yang mati berapa?",
         "Apakah alamat lokasi dekat masjid?",
         "Rumah nomor berapa yang paling parah banjirnya?",
+        "Siapa nama petugas yang melayani Bapak?",
+        "Siapa nama oknum yang meminta uang?",
+        "Apakah air masuk ke rumah Bapak?",
+        "Sejak kapan rumah Anda tidak mendapat air PAM?",
+        "Apakah kamar Anda juga bocor?",
+        "Nomor laporan Bapak di LAPOR! berapa?",
+        "Nomor tiket Bapak dari call center?",
+        "Apakah kontak Bapak dengan pihak pengembang sudah ada?",
     ],
 )
 def test_a_question_about_the_problem_and_its_place_is_asked(pb_officer, question):
