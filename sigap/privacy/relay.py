@@ -338,6 +338,7 @@ def _deliver_claimed(notes: list[Notification], token: str) -> dict[str, int]:
         target = contacts.get(refs[note.pk])
         if target is None:
             note.state, note.next_attempt_at = S.SKIPPED, None
+            note.body, note.body_en = outbox.codes_hidden(note.body), outbox.codes_hidden(note.body_en)  # never sent
             done.append(note)
         elif not _adapter_ready(target[0]):
             # No outbound adapter configured for this channel: the row is held (not lost) until it is.
@@ -511,7 +512,12 @@ def outbox_sweep(*, limit: int = 5000, batch: int = BATCH, force: bool = False) 
     stuck = Notification.objects.filter(state=S.SENDING, claimed_at__lt=now - STUCK_AFTER)
     # a channel with an idempotency key: sent again with the same key (the channel drops a repeat)
     counts["resent"] = stuck.filter(claim_token__startswith="i").update(state=S.PENDING, claim_token="")
+    unknown = list(stuck.values_list("pk", "body", "body_en"))
     counts["unknown"] = stuck.update(state=S.UNKNOWN, claim_token="")
+    for pk, body, body_en in unknown:  # never sent again: the stored copy keeps no code nor secret either
+        Notification.objects.filter(pk=pk, state=S.UNKNOWN).update(
+            body=outbox.codes_hidden(body), body_en=outbox.codes_hidden(body_en)
+        )
     done = 0
     while done < limit:
         size = min(batch, limit - done)

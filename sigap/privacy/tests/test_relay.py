@@ -377,3 +377,18 @@ def test_messages_sent_before_lose_their_codes_by_the_migration():
     sent.refresh_from_db()
     waiting.refresh_from_db()
     assert "QWER" not in sent.body and "ASDF-GHJK-MNPQ" in waiting.body  # a message still to send keeps its code
+
+
+@pytest.mark.django_db
+def test_a_message_that_will_never_be_sent_keeps_no_code_either(fake):
+    """No contact to send to (an Instagram caption mention, a shredded address): the row is skipped for good, and
+    its copy loses the code like a sent one."""
+    note = Notification.objects.create(
+        recipient_ref="idr_nobody",
+        kind="dialog:filed",
+        body="Kode lacak: QWER-TYUJ-KPAS",
+        body_en="Code: QWER-TYUJ-KPAS",
+    )
+    assert relay.deliver_batch([note.pk])["no-contact"] == 1
+    note.refresh_from_db()
+    assert note.state == "skipped" and "QWER" not in note.body + note.body_en

@@ -1,4 +1,4 @@
-"""A sent (or given up) message's stored copy no longer keeps the tracking code and secret it carried
+"""A sent, given up, skipped (no contact) or unknown message's stored copy no longer keeps the tracking code and secret it carried
 (``outbox.codes_hidden``, applied by the relay); the copies stored before are rewritten the same way, in batches."""
 
 from django.db import migrations
@@ -11,7 +11,7 @@ def hide(apps, schema_editor):
     from sigap.reports.outbox import codes_hidden
 
     Notification = apps.get_model("reports", "Notification")
-    done = Notification.objects.filter(state__in=("sent", "dead"))
+    done = Notification.objects.filter(state__in=("sent", "dead", "skipped", "unknown"))
     carrying = done.filter(body__regex=CODE) | done.filter(body_en__regex=CODE)
     last = 0
     while True:
