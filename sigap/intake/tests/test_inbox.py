@@ -130,3 +130,22 @@ def test_messages_handled_before_are_shredded_by_the_migration(handled):
     importlib.import_module("sigap.intake.migrations.0005_shred_handled_messages").shred(apps, None)
     assert vault.blob_read(ref) is None
     assert vault.blob_read(kept) is not None  # still to be retried
+
+
+def test_the_rekeying_migration_keeps_no_raw_id_even_when_its_key_is_taken(handled):
+    """The new release stored a retried message under its key before the migration ran: the old row's raw id is
+    still replaced (by its key and its own id), and the migration does not fail on the unique constraint."""
+    import importlib
+
+    from django.apps import apps
+
+    _ = handled
+    ref = vault.blob_store(b"{}", content_type="application/json")
+    old = InboundMessage.objects.create(channel="whatsapp", message_id=WAMID, payload_ref=ref, state="processed")
+    InboundMessage.objects.create(
+        channel="whatsapp", message_id=inbox.message_key("whatsapp", WAMID), payload_ref=ref, state="received"
+    )
+    importlib.import_module("sigap.intake.migrations.0004_key_inbound_message_ids").key_ids(apps, None)
+    old.refresh_from_db()
+    assert old.message_id == f"{inbox.message_key('whatsapp', WAMID)}:{old.pk}"
+    assert not InboundMessage.objects.filter(message_id__contains="wamid").exists()
