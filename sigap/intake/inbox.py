@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import logging
 
+from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils.crypto import salted_hmac
 
@@ -32,13 +33,23 @@ def message_key(channel: str, message_id: str) -> str:
     return "k:" + salted_hmac("sigap-inbound", f"{channel}:{message_id}", algorithm="sha256").hexdigest()
 
 
+def message_keys(channel: str, message_id: str) -> list[str]:
+    """The keys a message may be stored under: under ``SECRET_KEY`` and under each of ``SECRET_KEY_FALLBACKS`` (a
+    key being rotated), so a retried delivery, Meta's private reply and LAPOR!'s status lookup still find it."""
+    return [message_key(channel, message_id)] + [
+        "k:" + salted_hmac("sigap-inbound", f"{channel}:{message_id}", secret=key, algorithm="sha256").hexdigest()
+        for key in getattr(settings, "SECRET_KEY_FALLBACKS", ())
+    ]
+
+
 def inbound_accept(channel: str, inbounds: list[Inbound]) -> list[int]:
     """Persist new messages (a retried webhook delivery is recognised by the key of the channel's message id)."""
     accepted: list[int] = []
     with transaction.atomic():
         for inbound in inbounds:
-            key = message_key(channel, inbound.message_id)
-            if InboundMessage.objects.filter(channel=channel, message_id=key).exists():
+            keys = message_keys(channel, inbound.message_id)
+            key = keys[0]
+            if InboundMessage.objects.filter(channel=channel, message_id__in=keys).exists():
                 continue
             try:
                 with transaction.atomic():

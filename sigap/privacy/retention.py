@@ -65,5 +65,20 @@ def retention_run(*, now: datetime | None = None, days: int | None = None) -> di
                 counts["reports"] += 1
                 counts["identities"] += identities
                 counts["photos"] += photos
+    counts["messages"] = _unhandled_messages_shred(cutoff, live_blobs)
     log.info("retention: %s (closed before %s)", counts, cutoff.isoformat())
     return counts
+
+
+def _unhandled_messages_shred(cutoff: datetime, live_blobs) -> int:
+    """An inbound message is shredded once handled; one that never was (failed for good, left for a person to look
+    at) keeps the sender's words and number only until the retention period has passed since it arrived."""
+    messages = apps.get_model("intake", "InboundMessage").objects
+    stale = messages.filter(received_at__lt=cutoff, state__in=("received", "failed"), payload_ref__in=live_blobs)
+    shredded = 0
+    for ref in list(stale.values_list("payload_ref", flat=True)[:10_000]):
+        with transaction.atomic():
+            shredded += int(vault.blob_destroy(ref))
+    if shredded:
+        access_record(actor=None, action=Action.KEY_DESTROY, messages=shredded, reason="unhandled inbound messages")
+    return shredded

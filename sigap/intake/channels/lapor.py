@@ -254,11 +254,11 @@ class LaporAdapter(Adapter):
         ``send``, so it is found by its report and body; its status change says which status and when."""
         from sigap.reports.models import Notification, Report
 
-        from ..inbox import message_key
+        from ..inbox import message_keys
         from ..models import InboundMessage
 
         report_id = (
-            InboundMessage.objects.filter(channel=self.name, message_id=message_key(self.name, lapor_id))
+            InboundMessage.objects.filter(channel=self.name, message_id__in=message_keys(self.name, lapor_id))
             .values_list("report_id", flat=True)
             .first()
         )

@@ -133,7 +133,7 @@ class MetaAdapter(PublicMentionsMixin, Adapter):
         """The first private message to a commenter; its answer names the PSID/IGSID to use from now on."""
         from sigap.privacy import vault
 
-        from ..inbox import message_key
+        from ..inbox import message_keys
         from ..models import InboundMessage
 
         comment_id, _sep, fallback = address[len(COMMENT) :].partition(":")
@@ -142,7 +142,9 @@ class MetaAdapter(PublicMentionsMixin, Adapter):
         ref = (
             InboundMessage.objects.filter(
                 channel=self.name,
-                message_id__in=[message_key(self.name, f"{kind}:{comment_id}") for kind in ("comment", "mention")],
+                message_id__in=[
+                    key for kind in ("comment", "mention") for key in message_keys(self.name, f"{kind}:{comment_id}")
+                ],
             )
             .exclude(report=None)
             .values_list("report__reporter_ref", flat=True)

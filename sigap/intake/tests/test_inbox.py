@@ -149,3 +149,12 @@ def test_the_rekeying_migration_keeps_no_raw_id_even_when_its_key_is_taken(handl
     old.refresh_from_db()
     assert old.message_id == f"{inbox.message_key('whatsapp', WAMID)}:{old.pk}"
     assert not InboundMessage.objects.filter(message_id__contains="wamid").exists()
+
+
+def test_a_retried_delivery_is_recognised_after_secret_key_is_rotated(handled, settings):
+    assert len(inbox.inbound_accept("telegram", [message(7)])) == 1
+    old_key = settings.SECRET_KEY
+    settings.SECRET_KEY, settings.SECRET_KEY_FALLBACKS = "a-new-secret-key-" + "y" * 40, [old_key]
+    assert inbox.inbound_accept("telegram", [message(7)]) == []
+    settings.SECRET_KEY_FALLBACKS = []
+    assert inbox.inbound_accept("telegram", [message(7)]) != []  # the old key forgotten: not recognised
