@@ -98,6 +98,7 @@ from functools import lru_cache
 from pathlib import Path
 
 import phonenumbers
+from rapidfuzz.distance import Levenshtein
 
 PLACEHOLDER = {
     "phone": "[nomor telepon disembunyikan]",
@@ -755,7 +756,7 @@ _FLAT_SLASH = re.compile(
     + _FLATS
     + r"(?![\w])"
     + _NOT_A_HOME
-    + r"[^\n,.;]{0,30}?(?<![\w/])(\d{1,2}[ \t]?/[ \t]?\d{2,4}[A-Z]?)(?![\w/])"
+    + r"[^\n,.;]{0,30}?(?<![\w/])\d{1,2}[ \t]?/[ \t]?(\d{2,4}[A-Z]?)(?![\w/])"
 )
 # "lift unit 1", "bus unit 123": a unit of a fleet or a machine, not a home
 _UNIT_OF_A_THING = re.compile(
@@ -765,7 +766,7 @@ _UNIT_OF_A_THING = re.compile(
 _ESTATE_HOUSE = re.compile(
     r"(?i)(?<![\w])"
     + _ESTATES
-    + r"(?![\w])[^\n,.;]{0,30}?(?<![\w/])((?!(?:rt|rw)(?![a-z]))[A-Z]{1,2}[ \t\-]?\d{1,3}[ \t]?/[ \t]?\d{1,3}[A-Z]?)(?![\w/])"
+    + r"(?![\w])[^\n,.;]{0,30}?(?<![\w/])(?!(?:rt|rw)(?![a-z]))[A-Z]{1,2}[ \t\-]?\d{1,3}[ \t]?/[ \t]?(\d{1,3}[A-Z]?)(?![\w/])"
 )
 _RT_RW_BEFORE = re.compile(r"(?i)\b(?:rt|rw)[ \t./]*(?:rw)?[ \t.:]*$")
 # The number belongs to something else when one of the two words before "No" names it ("Tiang listrik nomor 6",
@@ -776,7 +777,7 @@ telepon tlp polisi pol plat pelat kendaraan kursi halte peron jalur gate gerbang
 undang-undang pergub pp perpres permen permendagri kepgub sk surat pasal ayat urut punggung induk kk ktp nik seri
 register registrasi ruang ruangan lapak kios stand meja lampu tps pos gardu mandi wc toilet sumur pompa peringkat
 juara ranking urutan kode resi order pesanan invoice faktur putusan perkara izin imb pbg sertifikat shm akta npwp
-bpjs kontrak kolom baris halaman hal lembar versi tahap gelombang periode angkatan kelas sesi babak
+bpjs kontrak kolom baris halaman hal lembar versi tahap gelombang periode angkatan kelas sesi babak ac kipas mesin
 """)
 _WORD_BEFORE = re.compile(r"[\w\-]+")
 
@@ -1247,6 +1248,18 @@ def _reporter_names(text: str, names: Iterable[str], add: Callable[[str, int, in
         add("name", start, end)
 
 
+def parts_near(word: str, parts) -> str | None:
+    """The reporter's name part ``word`` is, or is one typo away from ("Budy", "Santosa", "Bud1" for Budi
+    Santoso; parts of four letters or more): a misspelt part next to a right one is still their name."""
+    if word in parts:
+        return word
+    if len(word) >= 4:
+        for part in parts:
+            if len(part) >= 4 and abs(len(part) - len(word)) <= 1 and Levenshtein.distance(word, part) <= 1:
+                return part
+    return None
+
+
 def _names_with_more_parts(
     text: str, words: list[tuple[int, int, str]], parts: dict[str, bool], add: Callable[[str, int, int], None]
 ) -> None:
@@ -1256,19 +1269,25 @@ def _names_with_more_parts(
     between are names too (not function words, not on another line)."""
     if len(parts) < 2:
         return
+
+    def part_of(word: str) -> str | None:
+        return parts_near(word, parts)
+
     i = 0
     while i < len(words):
-        if words[i][2] not in parts:
+        first = part_of(words[i][2])
+        if first is None:
             i += 1
             continue
-        last, seen, j, between = i, {words[i][2]}, i + 1, 0
+        last, seen, j, between = i, {first}, i + 1, 0
         while j < len(words) and between <= 2:
             gap = text[words[j - 1][1] : words[j][0]]
             if gap.strip(" \t") or not gap or words[j][2] in _FUNCTION:
                 break
-            if words[j][2] in parts:
+            part = part_of(words[j][2])
+            if part is not None:
                 last, between = j, 0
-                seen.add(words[j][2])
+                seen.add(part)
             else:
                 between += 1
             j += 1
@@ -1364,7 +1383,7 @@ def _glued_to_other_proper_noun(text: str, start: int, end: int, own) -> bool:
             continue  # an initial ("Siti N.")
         if (
             w[0].isupper()
-            and low not in own
+            and parts_near(low, own) is None
             and low not in _FUNCTION
             and low not in _HON_TOKENS_LOWER
             and low not in _ROLES

@@ -962,7 +962,10 @@ _ITEM = (
     r"|hp|whatsapp|telepon|alamat(?:[ ]+(?:rumah|lengkap|tinggal))?|nik|ktp|kk|e-?mail|surel|identitas|domisili"
     r"|tempat[ ]+tinggal|unit[ ]+apartemen|akun[ ]+(?:ig|instagram|fb|facebook|twitter|x|tiktok|medsos|media[ ]+sosial))"
 )
-_NOT_THEIRS = r"(?![ ]+(?:petugas|oknum|pelaku|jalan|gang|toko|warung|perusahaan|kantor|pt|cv|pemilik|sekolah|masjid))"
+_NOT_THEIRS = (
+    r"(?![ ]+(?:petugas|oknum|pelaku|jalan|gang|toko|warung|perusahaan|kantor|pt|cv|pemilik|sekolah|masjid|kelurahan"
+    r"|kecamatan|kota|rt|rw|lurah|camat|lokasi|tempat|daerah|wilayah|bangunan|gedung))"
+)
 _ASKS_IDENTITY = re.compile(
     r"(?<![\w])(?:"
     + _ITEM
@@ -972,10 +975,22 @@ _ASKS_IDENTITY = re.compile(
     + r"|(?:cantumkan|tuliskan|tulis|sebutkan|kirim|kirimkan|minta|berikan|beri|lampirkan|mohon|isi|isikan)[ ]+"
     r"(?:\w+[ ]+){0,2}?(?:nama" + _NOT_THEIRS + r"(?![\w])|no\.?[ ]*hp|nomor[ ]+(?:hp|telepon|wa|whatsapp|ktp|kk)"
     r"|alamat[ ]+(?:rumah|lengkap|tinggal)|nik(?![\w])|ktp(?![\w])|foto[ ]+ktp|e-?mail|identitas)"
-    r"|namanya[ ]+siapa|siapa[ ]+namanya|atas[ ]+nama[ ]+siapa|dengan[ ]+" + _YOU + r"[ ]+siapa"
+    r"|namanya[ ]+siapa|siapa[ ]+namanya|dengan[ ]+" + _YOU + r"[ ]+siapa"
+    r"|atas[ ]+nama[ ]+siapa(?:[ ]+(?:laporan\w*|ini|pak|bu|kak|mas|mbak))?[ ]*[?.!]*(?:$|[,;])"
     r"|(?:nik|ktp|nama[ ]+lengkap|alamat[ ]+(?:rumah|lengkap|tinggal)|no\.?[ ]*hp|nomor[ ]+(?:hp|telepon|wa))-?nya(?![\w])"
     r"|nomor[ ]+(?:hp|telepon|telpon|wa|whatsapp)[ ]+yang[ ]+bisa[ ]+dihubungi|foto[ ]+ktp"
-    r"|" + _YOU + r"[ ]+(?:tinggal|berdomisili|beralamat)(?![\w])"
+    r"|"
+    + _YOU
+    + r"[ ]+(?:tinggal|berdomisili|beralamat)[ ]+(?:di[ ]?mana|dimana)|"
+    + _YOU
+    + r"[ ]+(?:berdomisili|beralamat)"
+    r"|(?:nama|no(?:mor)?[ .]*(?:wa|hp|telp|telepon|whatsapp|ponsel|kontak)|hp|wa|whatsapp|e-?mail|alamat(?:[ ]+rumah)?"
+    r"|akun[ ]+(?:ig|instagram|fb|facebook|tiktok|twitter)|ig|nik|ktp|kontak)nya[ ]+(?:siapa|berapa|apa|di[ ]?mana)"
+    r"|(?:nama|no(?:mor)?[ .]*(?:wa|hp|telp|telepon)|alamat|kontak|e-?mail|nik|ktp)[ ]+pelapor"
+    r"|(?:no(?:mor)?[ .]*(?:hp|telp|telepon|wa|whatsapp|kontak)|kontak(?:[ ]+"
+    + _YOU
+    + r")?)[ ]+yang[ ]+bisa[ ]+dihubungi"
+    r"|(?:nama|alamat|nomor|rumah)mu(?![\w])|minta[ ]+kontaknya"
     r"|your[ ]+(?:full[ ]+)?(?:name|phone|number|mobile|address|home|email|id)|who[ ]+are[ ]+you"
     r"|where[ ]+do[ ]+you[ ]+live)"
 )
@@ -985,8 +1000,23 @@ def _asks_identity(question: str) -> bool:
     """Whether an officer's question asks the reporter who they are (read in lower case, every kind of space and
     invisible mark as one space, compatibility forms plain)."""
     text = unicodedata.normalize("NFKC", question or "").lower()
-    text = re.sub(r"[\s\u00ad\u200b-\u200f\u2060\ufeff]+", " ", text)
+    text = re.sub(r"[\s\u00ad\u200b-\u200f\u2060\ufeff]+", " ", text).strip()
+    text = _CHAT_WORD.sub(lambda m: _CHAT_WORDS[m.group(0)], text)  # "nm bpk siapa", "no wa nya brp"
+    text = re.sub(r"(?<=\w) nya(?![\w])", "nya", text)
     return bool(_ASKS_IDENTITY.search(text))
+
+
+# Chat short forms, read as written out before the rule above looks at a question.
+_CHAT_WORDS = {
+    "nm": "nama",
+    "nmr": "nomor",
+    "brp": "berapa",
+    "dmn": "di mana",
+    "yg": "yang",
+    "tlp": "telp",
+    "almt": "alamat",
+}
+_CHAT_WORD = re.compile(r"(?<![\w])(?:" + "|".join(_CHAT_WORDS) + r")(?![\w])")
 
 
 @transaction.atomic

@@ -196,6 +196,10 @@ BUDI = {"name": "Budi Santoso", "phone": "081234567890", "nik": "317405120385000
         (BUDI, "Toko Budi Jaya milik saya dipalak", ["Budi"]),
         (BUDI, "Hubungi Bu\U0001bca0di ya", ["Bu\U0001bca0di", "Budi"]),
         (BUDI, "Hubungi B\u0332u\u0332d\u0332i\u0332 ya", ["B\u0332u\u0332d\u0332i\u0332"]),
+        (BUDI, "Salam, Budy Santoso", ["Budy", "Santoso"]),
+        (BUDI, "Salam, Budi Santosa", ["Budi", "Santosa"]),
+        (BUDI, "dari Bud1 Santoso", ["Santoso"]),
+        (BUDI, "dari Budi S\u0430ntoso", ["Budi"]),
     ],
 )
 def test_an_attackers_shapes_of_the_reporters_own_values_are_removed(identity, text, gone):

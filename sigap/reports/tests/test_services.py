@@ -452,6 +452,16 @@ def test_a_photo_already_cleaned_is_filed_under_its_reports_number(jpeg, setting
         "NIK-nya berapa?",
         "Akun IG Bapak?",
         "Siapa\u00a0nama Bapak?",
+        "nm bpk siapa",
+        "no wa nya brp",
+        "hp nya brp pak",
+        "alamatnya dmn pak",
+        "Emailnya apa kak?",
+        "Akun IG nya apa mas?",
+        "Mohon info no telp yg bisa dihubungi",
+        "Nama pelapor siapa?",
+        "Siapa namamu?",
+        "Bapak tinggal di mana?",
     ],
 )
 def test_a_question_asking_the_reporter_who_they_are_is_refused_and_nothing_changes(pb_officer, question):
@@ -483,6 +493,11 @@ def test_a_question_asking_the_reporter_who_they_are_is_refused_and_nothing_chan
         "Nomor laporan Bapak di LAPOR! berapa?",
         "Nomor tiket Bapak dari call center?",
         "Apakah kontak Bapak dengan pihak pengembang sudah ada?",
+        "Sudah berapa lama bapak tinggal dengan kondisi bau sampah ini?",
+        "Apakah ibu tinggal di lantai dasar?",
+        "Atas nama siapa izin bangunan itu terpasang di papan?",
+        "Mohon isi nama kelurahan lokasinya",
+        "Nama lurahnya siapa pak?",
     ],
 )
 def test_a_question_about_the_problem_and_its_place_is_asked(pb_officer, question):
