@@ -756,7 +756,7 @@ _FLAT_SLASH = re.compile(
     + _FLATS
     + r"(?![\w])"
     + _NOT_A_HOME
-    + r"[^\n,.;]{0,30}?(?<![\w/])\d{1,2}[ \t]?/[ \t]?(\d{2,4}[A-Z]?)(?![\w/])"
+    + r"[^\n,.;]{0,30}?(?<![\w/])(\d{1,2}[ \t]?/[ \t]?(\d{2,4}[A-Z]?))(?![\w/])"
 )
 # "lift unit 1", "bus unit 123": a unit of a fleet or a machine, not a home
 _UNIT_OF_A_THING = re.compile(
@@ -766,7 +766,7 @@ _UNIT_OF_A_THING = re.compile(
 _ESTATE_HOUSE = re.compile(
     r"(?i)(?<![\w])"
     + _ESTATES
-    + r"(?![\w])[^\n,.;]{0,30}?(?<![\w/])(?!(?:rt|rw)(?![a-z]))[A-Z]{1,2}[ \t\-]?\d{1,3}[ \t]?/[ \t]?(\d{1,3}[A-Z]?)(?![\w/])"
+    + r"(?![\w])[^\n,.;]{0,30}?(?<![\w/])((?!(?:rt|rw)(?![a-z]))[A-Z]{1,2}[ \t\-]?\d{1,3}[ \t]?/[ \t]?(\d{1,3}[A-Z]?))(?![\w/])"
 )
 _RT_RW_BEFORE = re.compile(r"(?i)\b(?:rt|rw)[ \t./]*(?:rw)?[ \t.:]*$")
 # The number belongs to something else when one of the two words before "No" names it ("Tiang listrik nomor 6",
@@ -1500,10 +1500,10 @@ def _houses(text: str, add: Callable[[str, int, int], None]) -> None:
             if _FLAT_CONTEXT.search(text, max(0, m.start() - 60), m.start()):
                 add("house", m.start(), m.end())
     if "/" in text:
-        for pattern in (_FLAT_SLASH, _ESTATE_HOUSE):
+        for pattern in (_FLAT_SLASH, _ESTATE_HOUSE):  # group 1: the pair ("12/07", "C2/15"); 2: the home in it
             for m in pattern.finditer(text):
                 if not _RT_RW_BEFORE.search(text, max(0, m.start(1) - 10), m.start(1)):
-                    add("house", m.start(1), m.end(1))
+                    add("house", m.start(2), m.end(2))
 
 
 # Numbers read out digit by digit, as operators type what callers say ("nol delapan satu dua, tiga empat ...").

@@ -893,6 +893,7 @@ def test_an_attackers_shapes_are_removed_with_nothing_known(kind, text, value):
         ("Ini PJU, mati semua sejak kemarin", "PJU"),
         ("Salam\nJakarta Bersih", "Jakarta Bersih"),
         ("Perumahan Griya Asri Blok C2/15 banjir", "Blok C2"),
+        ("Apartemen Kalibata lantai 2 RT 03/05 bocor", "RT 03/05"),
         ("Tower Jasmine 12/07 bocor", "Tower Jasmine 12"),
         ("Gedung B kampus UI ruang 2.14 bocor, AC nomor 3 tidak dingin", "AC nomor 3"),
         ("pungli Rp 62.500.000 per bulan", "Rp 62.500.000"),
