@@ -61,14 +61,13 @@ _DIGIT_WORD = r"(?:{}|\d)".format("|".join(sorted(_WORD_DIGITS, key=len, reverse
 _SPELLED_RUN = re.compile(rf"\b{_DIGIT_WORD}(?:[\s,.\-]+{_DIGIT_WORD}){{5,}}\b", re.IGNORECASE)
 _DIGIT_WORD_RE = re.compile(_DIGIT_WORD, re.IGNORECASE)
 _NON_DIGIT = re.compile(r"\D")
-# Marks nobody sees: zero-width space, soft hyphen, word joiner, byte-order mark, direction marks, embeddings and
-# isolates, the combining grapheme joiner, variation selectors, the Mongolian vowel separator, the deprecated
-# format characters, Khmer's inherent vowels and the tag characters. The zero-width (non-)joiners shape scripts
-# and emoji, so they go only between two Latin letters or digits, where they change nothing a reader sees.
-_INVISIBLE = re.compile(
-    "[\u00ad\u034f\u17b4\u17b5\u180e\u200b\u200e\u200f\u202a-\u202e\u2060-\u2064\u2066-\u206f"
-    "\ufe00-\ufe0f\ufeff\U000e0000-\U000e007f\U000e0100-\U000e01ef]"
-    "|(?<=[A-Za-z0-9])[\u200c\u200d]+(?=[A-Za-z0-9])"
+# The zero-width (non-)joiners shape scripts and emoji: they go only between two Latin letters or digits, where they
+# change nothing a reader sees. Every other invisible character goes in ``_marks_dropped``.
+_JOINERS = re.compile("(?<=[A-Za-z0-9])[\u200c\u200d]+(?=[A-Za-z0-9])")
+# Marks nobody sees that are not format characters: the combining grapheme joiner, Khmer's inherent vowels and the
+# variation selectors (both blocks).
+_UNSEEN_MARKS = frozenset("\u034f\u17b4\u17b5" + "".join(chr(c) for c in range(0xFE00, 0xFE10))) | frozenset(
+    chr(c) for c in range(0xE0100, 0xE01F0)
 )
 # Characters drawn as an empty space (Hangul fillers, the blank Braille pattern): read as the space they look like.
 _BLANK = re.compile("[\u115f\u1160\u3164\uffa0\u2800]")
@@ -78,8 +77,10 @@ _NAME_WORD = re.compile(r"[^\W\d_]+(?:['’\-][^\W\d_]+)*")
 
 
 def _marks_dropped(text: str) -> str:
-    """Without the format characters nobody sees (every one but the zero-width joiners an emoji needs) and without
-    marks laid over a Latin letter or digit ("B̲u̲d̲i̲" underlined is "Budi"): either would split a name or a number."""
+    """Without the characters nobody sees (every format character but the zero-width joiners an emoji needs: the
+    zero-width space, soft hyphen, word joiner, byte-order mark, direction marks, tag characters ...; and
+    ``_UNSEEN_MARKS``) and without marks laid over a Latin letter or digit ("B̲u̲d̲i̲" underlined is "Budi"): either
+    would split a name or a number."""
     if text.isascii():
         return text
     out = []
@@ -88,7 +89,7 @@ def _marks_dropped(text: str) -> str:
             out.append(c)
             continue
         category = unicodedata.category(c)
-        if category == "Cf" and c not in "\u200c\u200d":
+        if (category == "Cf" and c not in "\u200c\u200d") or c in _UNSEEN_MARKS:
             continue
         if category == "Mn" and out and out[-1].isascii() and out[-1].isalnum():
             continue
@@ -227,7 +228,7 @@ def for_officers(
     found: dict[str, int] = {}
     # composed (NFC): an accent typed as its own mark reads, and is matched, as the accented letter; without the
     # invisible marks that change nothing a reader sees but would split a name or a number ("Rat\u200bna")
-    text = _marks_dropped(_BLANK.sub(" ", _INVISIBLE.sub("", unicodedata.normalize("NFC", text or ""))))
+    text = _marks_dropped(_BLANK.sub(" ", _JOINERS.sub("", unicodedata.normalize("NFC", text or ""))))
     text = _known_values(text, known, found) if known else text
     result = redact(text, names=known.names)
     for kind, count in found.items():

@@ -484,16 +484,24 @@ _PLACE_ANYCASE = (
     "kp",
     "makam",
 )
-_PLACE_BEFORE = re.compile(
-    r"(?:^|[^\w])(?:(?i:"
-    + _alt(_PLACE_ANYCASE)
-    + r")|(?:"
-    + _alt(p.capitalize() for p in _PLACE_PREFIXES if "-" not in p and p not in _PLACE_ANYCASE)
-    + r"|"
-    + _alt(p.upper() for p in _PLACE_PREFIXES if len(p) <= 4 and "-" not in p)
-    + r"|Rumah[ \t]+Sakit))"
-    r"(\.?)[ \t]+(?:" + _TITLES + r"\.?[ \t]+|[A-Z]\.[ \t]+|[A-Z][\w'’\-]*[ \t]+){0,3}$"
-)
+
+
+def _place_before(prefixes) -> re.Pattern:
+    """A place word (any case for streets and worship places, else capitalised or an upper-case abbreviation),
+    titles or capitalised words after it, ending where a name would start."""
+    return re.compile(
+        r"(?:^|[^\w])(?:(?i:"
+        + _alt(_PLACE_ANYCASE)
+        + r")|(?:"
+        + _alt(p.capitalize() for p in prefixes if "-" not in p and p not in _PLACE_ANYCASE)
+        + r"|"
+        + _alt(p.upper() for p in prefixes if len(p) <= 4 and "-" not in p)
+        + r"|Rumah[ \t]+Sakit))"
+        r"(\.?)[ \t]+(?:" + _TITLES + r"\.?[ \t]+|[A-Z]\.[ \t]+|[A-Z][\w'’\-]*[ \t]+){0,3}$"
+    )
+
+
+_PLACE_BEFORE = _place_before(_PLACE_PREFIXES)
 _PLACE_ABBREVIATED = frozenset(p for p in _PLACE_PREFIXES | set(_PLACE_ANYCASE) if len(p) <= 4)
 
 
@@ -504,16 +512,7 @@ _BUSINESS_PREFIXES = _words("""
 warung toko bengkel kedai depot rm warteg kantin bakso soto sate mie nasi martabak pecel ayam sop salon laundry
 apotek klinik ruko wisma yayasan
 """)
-_PLACE_BEFORE_OWN = re.compile(
-    r"(?:^|[^\w])(?:(?i:"
-    + _alt(_PLACE_ANYCASE)
-    + r")|(?:"
-    + _alt(p.capitalize() for p in _PLACE_PREFIXES - _BUSINESS_PREFIXES if "-" not in p and p not in _PLACE_ANYCASE)
-    + r"|"
-    + _alt(p.upper() for p in _PLACE_PREFIXES - _BUSINESS_PREFIXES if len(p) <= 4 and "-" not in p)
-    + r"|Rumah[ \t]+Sakit))"
-    r"(\.?)[ \t]+(?:" + _TITLES + r"\.?[ \t]+|[A-Z]\.[ \t]+|[A-Z][\w'’\-]*[ \t]+){0,3}$"
-)
+_PLACE_BEFORE_OWN = _place_before(_PLACE_PREFIXES - _BUSINESS_PREFIXES)
 
 
 def _in_place(text: str, start: int, *, own: bool = False) -> bool:
@@ -1270,12 +1269,9 @@ def _names_with_more_parts(
     if len(parts) < 2:
         return
 
-    def part_of(word: str) -> str | None:
-        return parts_near(word, parts)
-
     i = 0
     while i < len(words):
-        first = part_of(words[i][2])
+        first = parts_near(words[i][2], parts)
         if first is None:
             i += 1
             continue
@@ -1284,7 +1280,7 @@ def _names_with_more_parts(
             gap = text[words[j - 1][1] : words[j][0]]
             if gap.strip(" \t") or not gap or words[j][2] in _FUNCTION:
                 break
-            part = part_of(words[j][2])
+            part = parts_near(words[j][2], parts)
             if part is not None:
                 last, between = j, 0
                 seen.add(part)
