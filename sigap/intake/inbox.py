@@ -10,11 +10,11 @@ from __future__ import annotations
 import json
 import logging
 
-from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils.crypto import salted_hmac
 
 from sigap.core import dispatch
+from sigap.core.keys import keyed_hexdigests
 from sigap.privacy import vault
 
 from .channels.base import Inbound
@@ -36,10 +36,7 @@ def message_key(channel: str, message_id: str) -> str:
 def message_keys(channel: str, message_id: str) -> list[str]:
     """The keys a message may be stored under: under ``SECRET_KEY`` and under each of ``SECRET_KEY_FALLBACKS`` (a
     key being rotated), so a retried delivery, Meta's private reply and LAPOR!'s status lookup still find it."""
-    return [message_key(channel, message_id)] + [
-        "k:" + salted_hmac("sigap-inbound", f"{channel}:{message_id}", secret=key, algorithm="sha256").hexdigest()
-        for key in getattr(settings, "SECRET_KEY_FALLBACKS", ())
-    ]
+    return ["k:" + digest for digest in keyed_hexdigests("sigap-inbound", f"{channel}:{message_id}")]
 
 
 def inbound_accept(channel: str, inbounds: list[Inbound]) -> list[int]:

@@ -11,6 +11,8 @@ from django.utils import timezone
 from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext_lazy as _
 
+from sigap.core.keys import secret_keys
+
 
 def token_lifetime() -> timedelta:
     return timedelta(hours=float(getattr(settings, "SIGAP_API_TOKEN_HOURS", 12)))
@@ -19,10 +21,6 @@ def token_lifetime() -> timedelta:
 TOKEN_SALT = "sigap.officers.ApiToken"
 BINDING_SALT = "sigap.officers.ApiToken.binding"
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
-
-
-def _secrets() -> list[str]:
-    return [settings.SECRET_KEY, *getattr(settings, "SECRET_KEY_FALLBACKS", [])]
 
 
 class ApiToken(models.Model):
@@ -62,7 +60,7 @@ class ApiToken(models.Model):
     @classmethod
     def lookup(cls, key: str):
         """The row of this token (under the current secret key or a fallback), or None."""
-        hashes = [cls.hash(key, s) for s in _secrets()]
+        hashes = [cls.hash(key, s) for s in secret_keys()]
         return cls.objects.select_related("user").filter(key_hash__in=hashes).first()
 
     @classmethod
@@ -97,7 +95,7 @@ class ApiToken(models.Model):
             hmac.compare_digest(
                 self.binding, self.binding_mac(self.key_hash, self.user_id, self.otp_verified, self.expires_at, s)
             )
-            for s in _secrets()
+            for s in secret_keys()
         )
 
     def is_expired(self, now=None) -> bool:

@@ -33,14 +33,12 @@ from django.contrib.auth import get_user_model
 from django.db.models.signals import post_delete, post_save, pre_delete, pre_save
 from django.utils.crypto import salted_hmac
 
+from sigap.core.keys import secret_keys
+
 SEAL_SALT = "sigap.officers.seal.CredentialSeal"
 BROKEN = "credential_seal_broken"
 _STASH = "_sigap_seal_was_ok"
 SEALED_DEVICES = "_sigap_sealed_devices"  # on a user object: the TOTP secrets its valid seal covered
-
-
-def _secrets() -> list[str]:
-    return [settings.SECRET_KEY, *getattr(settings, "SECRET_KEY_FALLBACKS", [])]
 
 
 def _devices_model():
@@ -141,7 +139,7 @@ def seal_valid(user_id: int, *, user=None) -> bool:
     if not stored or row is None:
         return False
     payload = _payload(row, devices, staff_roles)
-    valid = any(hmac.compare_digest(stored, _mac(payload, s)) for s in _secrets())
+    valid = any(hmac.compare_digest(stored, _mac(payload, s)) for s in secret_keys())
     if valid and user is not None:
         from sigap.organization.roles import remember_role_pairs
 

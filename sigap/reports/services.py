@@ -22,6 +22,7 @@ from django.utils import timezone
 from django.utils.crypto import salted_hmac
 
 from sigap.core.errors import DomainError, NotFound, PermissionDenied, TransitionRefused
+from sigap.core.keys import keyed_hexdigests
 from sigap.core.models import AuditEvent
 from sigap.core.rows import ids_ahead, insert_rows
 from sigap.organization import roles
@@ -76,12 +77,7 @@ def legacy_tracking_hash(code: str) -> str:
 def tracking_hashes(code: str) -> list[str]:
     """The hashes a report of this code may be stored under: keyed under ``SECRET_KEY`` or one of its
     ``SECRET_KEY_FALLBACKS`` (a rotated key), and the unkeyed one of a report stored before December 2026."""
-    normalized = _normalized_code(code)
-    fallbacks = [
-        salted_hmac("sigap-tracking", normalized, secret=key, algorithm="sha256").hexdigest()
-        for key in getattr(settings, "SECRET_KEY_FALLBACKS", ())
-    ]
-    return [tracking_hash(code), *fallbacks, legacy_tracking_hash(code)]
+    return [*keyed_hexdigests("sigap-tracking", _normalized_code(code)), legacy_tracking_hash(code)]
 
 
 def _secret_matches(stored: str, secret: str) -> bool:
