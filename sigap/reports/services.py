@@ -84,8 +84,21 @@ def _secret_matches(stored: str, secret: str) -> bool:
     return any([hmac.compare_digest(stored, candidate) for candidate in tracking_hashes(secret)])
 
 
+def _random_word(length: int) -> str:
+    """``length`` characters drawn uniformly from the tracking alphabet, from one random number below
+    31**length (one or two reads of the system's random source, where a draw per character read it
+    ``length`` times: each read lets go of the interpreter's lock, which sixteen request threads then contend
+    for)."""
+    n = secrets.randbelow(len(TRACKING_ALPHABET) ** length)
+    chars = []
+    for _ in range(length):
+        n, digit = divmod(n, len(TRACKING_ALPHABET))
+        chars.append(TRACKING_ALPHABET[digit])
+    return "".join(chars)
+
+
 def _new_tracking_code() -> str:
-    raw = "".join(secrets.choice(TRACKING_ALPHABET) for _ in range(12))
+    raw = _random_word(12)
     return f"{raw[0:4]}-{raw[4:8]}-{raw[8:12]}"
 
 
@@ -93,7 +106,7 @@ def new_secret() -> str:
     """The secret an anonymous reporter keeps beside the tracking code (stored only as a hash): 16 characters of
     the tracking code's alphabet in groups of four (79 bits), which has no 0/O or 1/I/L to misread when it is
     copied by hand or read out over the phone; typed in any case, with or without the dashes."""
-    raw = "".join(secrets.choice(TRACKING_ALPHABET) for _ in range(16))
+    raw = _random_word(16)
     return "-".join(raw[i : i + 4] for i in range(0, 16, 4))
 
 

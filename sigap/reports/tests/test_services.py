@@ -386,6 +386,37 @@ def test_a_question_on_a_reopened_report_is_answered_and_the_report_goes_back_to
     assert "Sisi utara, depan musala." in last.internal_note
 
 
+def test_tracking_codes_and_secrets_use_every_character_everywhere_from_one_random_number_each(monkeypatch):
+    """Codes were drawn a character at a time, a read of the system's random source each (12 and 16 reads);
+    under load each read handed the interpreter's lock to another request thread. One number below 31**n
+    now gives all n characters: the lowest number is all '2', the highest all 'Z', and each position still
+    takes every character of the alphabet."""
+    import secrets as secrets_module
+
+    from sigap.reports.services import TRACKING_ALPHABET, _new_tracking_code, new_secret
+
+    draws = []
+    real = secrets_module.randbelow
+
+    def counted(n):
+        draws.append(n)
+        return real(n)
+
+    monkeypatch.setattr(services.secrets, "randbelow", counted)
+    codes = [_new_tracking_code() for _ in range(6000)]
+    secrets_drawn = [new_secret() for _ in range(2000)]
+    assert draws == [31**12] * 6000 + [31**16] * 2000
+    for values, length in ((codes, 14), (secrets_drawn, 19)):
+        for position in range(length):
+            seen = {value[position] for value in values}
+            assert seen == ({"-"} if position % 5 == 4 else set(TRACKING_ALPHABET)), position
+    assert len(set(codes)) == len(codes)
+    monkeypatch.setattr(services.secrets, "randbelow", lambda n: 0)
+    assert _new_tracking_code() == "2222-2222-2222"
+    monkeypatch.setattr(services.secrets, "randbelow", lambda n: n - 1)
+    assert new_secret() == "ZZZZ-ZZZZ-ZZZZ-ZZZZ"
+
+
 def test_an_anonymous_reporters_secret_has_no_characters_to_misread_and_is_taken_as_typed():
     """The secret mixed 0/O and l/1 (URL-safe base64), easy to copy wrong by hand."""
     import re
