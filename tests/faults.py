@@ -8,6 +8,25 @@ import socket
 import threading
 
 
+def in_thread(name: str, fn, errors: dict) -> threading.Thread:
+    """Run ``fn`` in a new thread named ``name`` (started), keeping what it raised in ``errors[name]`` and closing
+    the thread's database connections at the end (a test of two transactions at once)."""
+
+    def body() -> None:
+        from django.db import connections
+
+        try:
+            fn()
+        except BaseException as exc:  # noqa: BLE001 - reported by the test
+            errors[name] = exc
+        finally:
+            connections.close_all()
+
+    thread = threading.Thread(target=body, name=name)
+    thread.start()
+    return thread
+
+
 def closed_port() -> int:
     """A loopback port where nothing listens (connections to it are refused)."""
     with socket.socket() as s:

@@ -29,7 +29,7 @@ from pathlib import Path
 import pytest
 from django.db import connection
 
-from tests.faults import PgProxy
+from tests.faults import PgProxy, in_thread
 from tests.live_sigap import CLI, database_drop, database_url, free_port
 
 # --- kill -9 in the middle of a load ---------------------------------------------------------------------
@@ -359,3 +359,102 @@ def test_two_hundred_racing_officer_actions_on_one_report(staff):
     history = list(StatusChange.objects.filter(report=report).order_by("pk").values_list("old_status", "new_status"))
     assert 1 <= outcomes.count("ok") == len(history) - 1 <= 2, history  # accept, then perhaps reject
     assert all(later[0] == earlier[1] for earlier, later in itertools.pairwise(history)), history
+
+
+# --- merges racing each other or a rejection ---------------------------------------------------------------
+
+
+def _merge_race_setup(staff, name: str):
+    from sigap.organization.loaders import reference_load
+    from sigap.organization.models import Wilayah
+    from sigap.reports.tests.factories import submit
+
+    if not Wilayah.objects.exists():
+        reference_load(progress=False)
+    officer = staff(name, f"kel:{PB}")
+    a = submit(description="Got mampet di gang mawar, air meluap ke jalan saat hujan.").report
+    b = submit(description="Saluran air depan musala tersumbat sampah, bau sekali.").report
+    return officer, a, b
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_officers_merging_two_reports_into_each_other_leave_one_open(staff, monkeypatch):
+    """A into B and B into A at the same moment: each merge locked only the report it merged and read its target
+    unlocked, so both found the other open and both committed: two reports Digabung, each "followed" through
+    the other, nobody working on the problem. Both are locked now (in id order), so one merge waits for the
+    other and then finds its target merged."""
+    if connection.vendor != "postgresql":
+        pytest.skip("concurrent writers need a database server (PostgreSQL); SQLite serializes every write")
+    from sigap.core.errors import DomainError
+    from sigap.reports import services
+    from sigap.reports.states import Status
+
+    officer, a, b = _merge_race_setup(staff, "petugas.merge.cycle")
+    arrived = threading.Barrier(2, timeout=5)
+    real = services.cluster_merge
+
+    def cluster_merge(report, target):
+        try:
+            arrived.wait()  # both merges at this point at once: only possible when they do not lock each other out
+        except threading.BrokenBarrierError:
+            pass
+        return real(report, target)
+
+    monkeypatch.setattr(services, "cluster_merge", cluster_merge)
+    errors: dict = {}
+    threads = [
+        in_thread(
+            "a-into-b", lambda: services.report_merge(report_id=a.pk, actor=officer, into_number=b.number), errors
+        ),
+        in_thread(
+            "b-into-a", lambda: services.report_merge(report_id=b.pk, actor=officer, into_number=a.number), errors
+        ),
+    ]
+    for thread in threads:
+        thread.join(timeout=30)
+    a.refresh_from_db()
+    b.refresh_from_db()
+    assert sorted([a.status, b.status]) == sorted([Status.MERGED, Status.WAITING]), (a.status, b.status, errors)
+    assert len(errors) == 1 and isinstance(next(iter(errors.values())), DomainError), errors
+    assert next(iter(errors.values())).code == "bad_merge_target"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_report_is_not_merged_into_one_being_rejected(staff, monkeypatch):
+    """Another officer rejects B while A is merged into it: the merge read B before the rejection committed and
+    merged A into a closed report, whose reporter then followed a report nobody works on. The merge now waits
+    for B's lock and finds it Ditolak."""
+    if connection.vendor != "postgresql":
+        pytest.skip("concurrent writers need a database server (PostgreSQL); SQLite serializes every write")
+    from sigap.core.errors import DomainError
+    from sigap.reports import services, summaries
+    from sigap.reports.states import Status
+
+    officer, a, b = _merge_race_setup(staff, "petugas.merge.reject")
+    rejecting, go = threading.Event(), threading.Event()
+    real = summaries.after_transition
+
+    def after_transition(report, before, *, now):
+        if threading.current_thread().name == "reject":
+            rejecting.set()  # B is Ditolak in the rejecting transaction, not yet committed
+            go.wait(10)
+        return real(report, before, now=now)
+
+    monkeypatch.setattr(summaries, "after_transition", after_transition)
+    errors: dict = {}
+    reject = in_thread(
+        "reject", lambda: services.report_reject(report_id=b.pk, actor=officer, reason="Bukan wewenang kota."), errors
+    )
+    assert rejecting.wait(10)
+    merge = in_thread(
+        "merge", lambda: services.report_merge(report_id=a.pk, actor=officer, into_number=b.number), errors
+    )
+    merge.join(timeout=1)  # a merge that does not wait for B's lock is done by now
+    go.set()
+    reject.join(timeout=30)
+    merge.join(timeout=30)
+    a.refresh_from_db()
+    b.refresh_from_db()
+    assert b.status == Status.REJECTED
+    assert a.status == Status.WAITING and a.merged_into_id is None, (a.status, a.merged_into_id)
+    assert isinstance(errors.get("merge"), DomainError) and errors["merge"].code == "bad_merge_target", errors

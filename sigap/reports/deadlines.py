@@ -81,12 +81,18 @@ def on_create(report: Report, now: datetime, cal: WorkingCalendar | None = None)
     report.due_at = due_date(report.category, now, cal)
 
 
-def on_transition(report: Report, *, old: Status, to: Status, now: datetime) -> None:
+def on_transition(report: Report, *, old: Status, to: Status, now: datetime, returning: bool = False) -> None:
     """Move the deadlines of ``report`` for its status change ``old`` → ``to`` at ``now`` (in memory; the
-    caller saves). ``report.status_changed_at`` must still be the time it entered ``old``."""
+    caller saves). ``report.status_changed_at`` must still be the time it entered ``old``.
+
+    ``returning``: the report goes back, at the same unit, to the status it was asked from (the reporter
+    answered): the wait only pauses the clocks, so they move by the time spent waiting and nothing starts
+    anew. A new hop there would give the unit a fresh deadline and wipe its escalation for asking any question."""
     cal = working_calendar()
     if old == Status.AWAITING_REPORTER:
         resume(report, now, cal)
+        if returning:
+            return
     if to in (Status.KOORDINASI, Status.DISPOSISI, Status.REOPENED):
         _hop_starts(report, now, cal)
     elif to in (Status.IN_PROGRESS, Status.AWAITING_VALIDATION) or not is_open(to):

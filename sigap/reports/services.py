@@ -249,6 +249,8 @@ def _transition(
         report.status, to, before_photos=before, after_photos=after, reason=reason, resume_status=report.resume_status
     )
     old = Status(report.status)
+    # back where it was asked from, at the same unit (the reporter answered): the clocks were only paused
+    returning = old == Status.AWAITING_REPORTER and to == report.resume_status and (unit is None or unit == report.unit)
     if old == Status.AWAITING_REPORTER:
         report.resume_status = ""
     if to == Status.AWAITING_REPORTER:
@@ -258,7 +260,7 @@ def _transition(
     report.unit = conflict_settle(report, unit=unit)
 
     was_escalated = report.escalation_level > 0
-    deadlines.on_transition(report, old=old, to=to, now=now)  # pauses, resumes and sets them anew
+    deadlines.on_transition(report, old=old, to=to, now=now, returning=returning)  # pauses, resumes, sets anew
     report.closed_at = None if is_open(to) else now
     report.status = to
     report.status_changed_at = now
@@ -911,11 +913,23 @@ def report_merge(
 ) -> StatusChange:
     """Merge a duplicate into an open report; the reporter keeps following through the surviving one."""
     now = now or timezone.now()
-    report = _lock(report_id)
+    # Both reports locked, in id order: a merge checks that its target is open and not merged, and another
+    # officer's merge of the pair the other way round, or a rejection of the target, must wait for it (two
+    # merges that each read the other unlocked both committed, each report "followed" through the other).
+    target_pk = Report.objects.filter(number=into_number).values_list("pk", flat=True).first()
+    locked = {
+        row.pk: row
+        for row in Report.objects.select_for_update(of=("self",), no_key=True)
+        .select_related("category", "unit", "kelurahan")
+        .filter(pk__in={report_id, target_pk or report_id})
+        .order_by("pk")
+    }
+    if report_id not in locked:
+        raise NotFound("Laporan tidak ditemukan.", "Report not found.")
+    report, target = locked[report_id], locked.get(target_pk)
     _require_sight(actor, report)
     # the target before the right to act, as the officer API and console always answered: a report the actor
     # may not see is refused exactly like one that does not exist
-    target = Report.objects.select_related("category", "kelurahan").filter(number=into_number).first()
     if target is None or not selectors.report_sees(actor, target):
         raise DomainError(
             "Laporan tujuan tidak ditemukan.",
@@ -949,7 +963,7 @@ def report_merge(
     cluster_merge(report, target)
     shown = exposure.expose_report(target, exposure.Audience.MERGED_REPORTER)
     which = f" {target.number}" if shown.listed else ""
-    return _transition(
+    change = _transition(
         report,
         Status.MERGED,
         actor=actor,
@@ -958,6 +972,10 @@ def report_merge(
         reason=reason or f"duplikat {target.number}",
         public_note=f"Digabung dengan laporan serupa{which}; perkembangan mengikuti laporan tersebut.",
     )
+    # Duplicates merged into this report earlier follow the surviving one from now on (their reporters hear of
+    # its progress and their tracking pages show it), not a closed report nobody works on.
+    Report.objects.filter(merged_into=report).update(merged_into=target)
+    return change
 
 
 # What asks the reporter who they are (``_asks_identity``): a thing that identifies them (name, phone, home address,
@@ -1264,7 +1282,15 @@ def report_dispute_by_id(*, report_id: int, reason: str, now: datetime | None = 
     from, or a tracking code checked by the caller)."""
     now = now or timezone.now()
     report = _lock(report_id)
-    if report.status == Status.DONE and dispute_window_closed(report.closed_at, now):
+    if report.status != Status.DONE:
+        # only a Selesai is disputed, as the pages offer it: while the officer waits for the reporter's answer
+        # (a report reopened once, asked a question) a "dispute" would skip the question and count twice
+        raise TransitionRefused(
+            "Sanggahan hanya dapat diajukan untuk laporan yang sudah Selesai.",
+            "Only a report marked Done can be disputed.",
+            code="not_done",
+        )
+    if dispute_window_closed(report.closed_at, now):
         raise TransitionRefused(
             f"Sanggahan hanya dapat diajukan dalam {DISPUTE_WINDOW_DAYS} hari setelah laporan selesai.",
             f"A dispute can only be filed within {DISPUTE_WINDOW_DAYS} days after the report was done.",

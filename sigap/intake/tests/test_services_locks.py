@@ -21,6 +21,7 @@ from sigap.reports import services as report_services
 from sigap.reports import summaries
 from sigap.reports.models import DuplicateCandidate, Report
 from sigap.routing.cache import routing_data
+from tests.faults import in_thread
 
 from .test_groupcommit import quiet_reference  # noqa: F401
 
@@ -98,17 +99,7 @@ def test_an_officer_and_two_intakes_do_not_deadlock(quiet_reference, staff, monk
     monkeypatch.setattr(intake, "_write", write)
 
     def start(name, fn) -> threading.Thread:
-        def body():
-            try:
-                fn()
-            except BaseException as exc:  # noqa: BLE001 - reported below
-                errors[name] = exc
-            finally:
-                connection.close()
-
-        thread = threading.Thread(target=body, name=name)
-        thread.start()
-        return thread
+        return in_thread(name, fn, errors)
 
     officer_thread = start("officer", lambda: report_services.report_accept(report_id=report.pk, actor=officer))
     assert officer_holds_report.wait(10)

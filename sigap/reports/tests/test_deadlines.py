@@ -243,3 +243,63 @@ def test_the_urgency_key_is_the_hop_deadline_before_acceptance_then_the_due_date
     assert deadlines.sort_at(report) == report.due_at
     Report.objects.filter(pk=report.pk).update(status=Status.REJECTED)
     assert deadlines.sort_at(Report.objects.get(pk=report.pk)) is None
+
+
+# --- the reporter's answer only resumes the clocks -----------------------------------------------------------
+
+
+def asked_and_answered(created, officer, *, asked: datetime, answered: datetime) -> None:
+    """The officer asks the reporter at ``asked``; the reporter answers at ``answered`` (naive: WIB)."""
+    from sigap.intake.services import reporter_answer
+
+    services.report_ask_reporter(
+        report_id=created.report.pk, actor=officer, question="Seberapa besar kerusakannya?", now=asked
+    )
+    reporter_answer(tracking_code=created.tracking_code, answer="Cukup besar.", now=answered.replace(tzinfo=WIB))
+    created.report.refresh_from_db()
+
+
+def test_an_answer_after_koordinasi_moves_the_hop_deadline_by_the_pause_and_keeps_the_escalation(
+    pb_officer, sudin_officer
+):
+    """Back in Koordinasi after the reporter answered, the Suku Dinas got a whole new hop (6 working hours)
+    instead of the one it had left, and the escalation it had already earned was wiped: asking any question
+    reset the clock."""
+    from sigap.reports.escalation import escalations_run
+    from sigap.reports.models import Escalation
+
+    monday = datetime(2026, 11, 16, 9, 0, tzinfo=WIB)
+    created = submit("jalan-rusak", now=monday)
+    report = created.report
+    services.report_coordinate(
+        report_id=report.pk, actor=pb_officer, to_unit=SUDIN_BM_JT, reason="bukan tupoksi", now=monday
+    )
+    report.refresh_from_db()
+    assert wib(report.hop_deadline) == datetime(2026, 11, 16, 15, 0, tzinfo=WIB)
+    assert escalations_run(now=datetime(2026, 11, 16, 15, 30, tzinfo=WIB)) == 1  # the Suku Dinas let it pass
+    asked_and_answered(
+        created, sudin_officer, asked=datetime(2026, 11, 16, 15, 45, tzinfo=WIB), answered=datetime(2026, 11, 17, 9, 0)
+    )
+    assert report.status == Status.KOORDINASI
+    # paused 15:45-16:00 and 08:00-09:00: 1.25 working hours, so Monday 15:00 becomes Tuesday 08:15
+    assert wib(report.hop_deadline) == datetime(2026, 11, 17, 8, 15, tzinfo=WIB)
+    assert report.escalation_level == 1
+    assert Escalation.objects.filter(report=report, resolved_at__isnull=True).exists()
+
+
+def test_an_answer_during_tl_ditolak_moves_the_due_date_by_the_pause_only(pb_officer, validator, jpeg):
+    """TL Ditolak sets a new due date once; an answer to a later question gave three new working days again."""
+    monday = datetime(2026, 11, 16, 9, 0, tzinfo=WIB)
+    created = submit(now=monday)  # saluran-tersumbat: 3 working days
+    report = created.report
+    worked_to_validation(report, pb_officer, jpeg, at=monday)
+    services.report_validate(
+        report_id=report.pk, actor=validator, accept=False, reason="Foto buram.", now=monday + timedelta(hours=5)
+    )
+    report.refresh_from_db()
+    assert wib(report.due_at) == datetime(2026, 11, 19, 16, 0, tzinfo=WIB)
+    asked_and_answered(
+        created, pb_officer, asked=datetime(2026, 11, 19, 15, 0, tzinfo=WIB), answered=datetime(2026, 11, 19, 15, 30)
+    )
+    assert report.status == Status.FOLLOWUP_REJECTED
+    assert wib(report.due_at) == datetime(2026, 11, 20, 8, 30, tzinfo=WIB)  # Thursday 16:00 + 30 working minutes

@@ -574,3 +574,43 @@ def test_a_tracking_code_still_opens_its_report_after_secret_key_is_rotated(sett
     settings.SECRET_KEY_FALLBACKS = []
     with pytest.raises(NotFound):
         services.report_by_tracking(created.tracking_code, secret=created.secret)
+
+
+def test_a_report_waiting_for_the_reporters_answer_cannot_be_disputed(pb_officer, validator, jpeg):
+    """Reopened by a dispute, then asked a question: a second "dispute" was taken as the answer and as a second
+    dispute, which sent the report to the unit above. Only a Selesai is disputed, as the pages offer it."""
+    from sigap.intake.services import reporter_dispute
+    from sigap.reports.models import Escalation
+
+    created = submit()
+    report = created.report
+    services.report_accept(report_id=report.pk, actor=pb_officer)
+    for kind in ("before", "after"):
+        services.photo_add(report_id=report.pk, actor=pb_officer, kind=kind, photo=photo_clean(jpeg()))
+    services.report_request_validation(report_id=report.pk, actor=pb_officer)
+    services.report_validate(report_id=report.pk, actor=validator, accept=True, reason="Bukti diperiksa.")
+    reporter_dispute(tracking_code=created.tracking_code, reason="Saluran mampet lagi, belum dibersihkan.")
+    services.report_ask_reporter(report_id=report.pk, actor=pb_officer, question="Di sisi mana saluran yang mampet?")
+    with pytest.raises(TransitionRefused) as refused:
+        reporter_dispute(tracking_code=created.tracking_code, reason="Masih mampet, tolong cepat.")
+    assert refused.value.code == "not_done"
+    report.refresh_from_db()
+    assert (report.status, report.disputes) == (Status.AWAITING_REPORTER, 1)
+    assert not Escalation.objects.filter(report=report).exists()
+
+
+def test_a_duplicates_reporter_follows_the_surviving_report_after_a_second_merge(pb_officer):
+    """A merged into B, then B into C: A's reporter was told to follow B, which closed; C's progress reached B's
+    reporter only. A now follows C."""
+    a = submit(description="Got mampet di gang mawar, air meluap ke jalan saat hujan.").report
+    b = submit(description="Saluran air depan musala tersumbat sampah, bau sekali.").report
+    c = submit(description="Selokan di RT 05 penuh lumpur dan sampah plastik.").report
+    services.report_merge(report_id=a.pk, actor=pb_officer, into_number=b.number)
+    services.report_merge(report_id=b.pk, actor=pb_officer, into_number=c.number)
+    a.refresh_from_db()
+    assert a.merged_into_id == c.pk
+    before = Notification.objects.filter(report=a).count()
+    services.report_accept(report_id=c.pk, actor=pb_officer, note="Tim menuju lokasi.")
+    told = Notification.objects.filter(report=a).order_by("pk")
+    assert told.count() == before + 1
+    assert c.number in told.last().body or "laporan serupa" in told.last().body
