@@ -19,7 +19,8 @@ from __future__ import annotations
 from django import forms
 from django.conf import settings
 from django.contrib.admin.forms import AdminAuthenticationForm
-from django.contrib.auth.signals import user_login_failed
+from django.contrib.auth.signals import user_logged_in, user_login_failed
+from django.dispatch import receiver
 from django.utils.translation import gettext_lazy as _
 
 from sigap.core.errors import DomainError
@@ -153,6 +154,8 @@ class _SecondFactorMixin:
             self.otp_device = second_factor_check(self.request, user, self.cleaned_data.get("otp"), via=self.via)
         except DomainError as exc:
             raise forms.ValidationError(error_text(exc), code=exc.code) from None
+        if self.request is not None:
+            self.request._sigap_otp_device = self.otp_device  # recorded in the new session at login (below)
 
 
 class SignInForm(_SecondFactorMixin, ConsoleLoginForm):
@@ -171,6 +174,16 @@ def mark_verified(request, device) -> None:
         from django_otp import login as otp_login
 
         otp_login(request, device)
+
+
+@receiver(user_logged_in)
+def _second_factor_recorded(sender, request, user, **kwargs) -> None:
+    """Every sign-in form that checked a code (the console's and the admin's) has its device recorded in the
+    session Django has just made: the admin's own login view knows nothing of it, so an admin who gave the
+    right code was sent back to the login by every admin page (``session_lacks_second_factor``)."""
+    device = getattr(request, "_sigap_otp_device", None) if request is not None else None
+    if device is not None and device.user_id == user.pk:
+        mark_verified(request, device)
 
 
 def enroll(user, *, replace: bool = False, name: str = "default"):

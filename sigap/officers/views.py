@@ -43,7 +43,7 @@ from .access import (
 from .actions import ACTIONS, BY_NAME, BY_SLUG, allowed_actions, perform
 from .forms import ALL, CLOSED, SORTS, QueueFilterForm
 from .listing import RowText
-from .signin import SignInForm, mark_verified
+from .signin import SignInForm
 
 PAGE_SIZE = 25
 EXPORT_FILE_ROWS = exports.DEFAULT_LIMIT  # reports per file exported from the console
@@ -87,11 +87,6 @@ class ConsoleLoginView(auth_views.LoginView):
             form.add_error(None, _("Terlalu banyak percobaan masuk yang gagal. Coba lagi dalam beberapa menit."))
             return self.render_to_response(self.get_context_data(form=form), status=429)
         return super().form_invalid(form)
-
-    def form_valid(self, form):
-        response = super().form_valid(form)
-        mark_verified(self.request, form.otp_device)
-        return response
 
 
 class ConsoleLogoutView(auth_views.LogoutView):

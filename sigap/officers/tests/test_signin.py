@@ -118,6 +118,9 @@ def test_the_admin_login_needs_the_code_for_a_superuser(otp_on):
         "/admin/login/", {"username": "root", "password": PASSWORD, "otp": totp_code(root), "next": "/admin/"}
     )
     assert response.status_code == 302 and signed_in(c)
+    # the code given at the admin's own login counts: the admin opens (it sent every page back to the login)
+    assert c.get("/admin/").status_code == 200
+    assert c.get("/admin/organization/staffrole/").status_code == 200
 
 
 def test_a_password_set_by_an_admin_does_not_let_the_admin_act_as_a_privacy_officer(otp_on, staff):
