@@ -179,16 +179,19 @@ if _env_bool("SIGAP_HTTPS", False):
     CSRF_COOKIE_SECURE = True
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
-# Email: SMTP when SIGAP_EMAIL_HOST is set; otherwise mail is discarded (the embedded default must not print
-# reporters' addresses to the console).
+# Email: SMTP to SIGAP_EMAIL_HOST (submission port 587 with STARTTLS unless told otherwise); SMTP to a relay on
+# localhost:25 when only the SMTP backend is named; otherwise no mail is configured: Django's dummy backend, and the
+# outbox holds email notifications until mail is configured (never "sent" into nothing, never printed: the
+# embedded default must not write reporters' addresses to the console).
 EMAIL_HOST = os.environ.get("SIGAP_EMAIL_HOST", "")
-EMAIL_PORT = int(os.environ.get("SIGAP_EMAIL_PORT", "587"))
-EMAIL_HOST_USER = os.environ.get("SIGAP_EMAIL_USER", "")
-EMAIL_HOST_PASSWORD = os.environ.get("SIGAP_EMAIL_PASSWORD", "")
-EMAIL_USE_TLS = _env_bool("SIGAP_EMAIL_TLS", True)
 EMAIL_BACKEND = os.environ.get("SIGAP_EMAIL_BACKEND") or (
     "django.core.mail.backends.smtp.EmailBackend" if EMAIL_HOST else "django.core.mail.backends.dummy.EmailBackend"
 )
+EMAIL_PORT = int(os.environ.get("SIGAP_EMAIL_PORT", "587" if EMAIL_HOST else "25"))
+EMAIL_USE_TLS = _env_bool("SIGAP_EMAIL_TLS", bool(EMAIL_HOST))
+EMAIL_HOST = EMAIL_HOST or "localhost"
+EMAIL_HOST_USER = os.environ.get("SIGAP_EMAIL_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("SIGAP_EMAIL_PASSWORD", "")
 DEFAULT_FROM_EMAIL = os.environ.get("SIGAP_FROM_EMAIL", "sigap@localhost")
 
 # Uploads: photos are checked and re-encoded by sigap.privacy.photos
@@ -237,6 +240,12 @@ SIGAP_VAULT_INLINE_MAX_BYTES = int(os.environ.get("SIGAP_VAULT_INLINE_MAX_BYTES"
 # The city this instance serves: its province code (region list), public number prefix.
 SIGAP_PROVINCE = os.environ.get("SIGAP_PROVINCE", "31")
 SIGAP_NUMBER_PREFIX = os.environ.get("SIGAP_NUMBER_PREFIX", "JK")
+# Open311 GeoReport v2 (docs/open311.md): the jurisdiction id (default the province code), the public read limit
+# per client and minute, and discovery's contact and key_service texts.
+SIGAP_OPEN311_JURISDICTION = os.environ.get("SIGAP_OPEN311_JURISDICTION", "")
+SIGAP_OPEN311_PUBLIC_PER_MINUTE = int(os.environ.get("SIGAP_OPEN311_PUBLIC_PER_MINUTE", "120"))
+SIGAP_OPEN311_CONTACT = os.environ.get("SIGAP_OPEN311_CONTACT", "")
+SIGAP_OPEN311_KEY_SERVICE = os.environ.get("SIGAP_OPEN311_KEY_SERVICE", "")
 SIGAP_MAX_SNAP_M = float(os.environ.get("SIGAP_MAX_SNAP_M", "100"))
 SIGAP_HOP_HOURS = float(os.environ.get("SIGAP_HOP_HOURS", "6"))
 # How often a process checks whether the reference data (boundaries, units, tupoksi, categories,

@@ -27,3 +27,20 @@ def face_networks(app_configs=None, **kwargs) -> list[checks.CheckMessage]:
             id="sigap.W001",
         )
     ]
+
+
+@checks.register("sigap", deploy=True)
+def mail_configured(app_configs=None, **kwargs) -> list[checks.CheckMessage]:
+    """``sigap check --deploy``: residents who gave an email address hear nothing until mail is configured."""
+    from sigap.privacy.relay import mail_configured as configured
+
+    if configured():
+        return []
+    return [
+        checks.Warning(
+            "no mail is configured: email notifications to residents are held in the outbox, not sent",
+            hint="Set SIGAP_EMAIL_HOST (and SIGAP_EMAIL_USER, SIGAP_EMAIL_PASSWORD), or SIGAP_EMAIL_BACKEND for a "
+            "relay on localhost:25 (docs/deployment.md, Email). Held messages go out once it is.",
+            id="sigap.W002",
+        )
+    ]

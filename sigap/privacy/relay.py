@@ -35,6 +35,7 @@ import secrets
 import threading
 from datetime import timedelta
 
+from django.conf import settings
 from django.db import DatabaseError, connection
 from django.utils import timezone
 from django.utils.crypto import salted_hmac
@@ -96,9 +97,17 @@ def _email_send(address: str, text: str, *, number: str, reply_context: str) -> 
     return message.extra_headers.get("Message-ID", "")
 
 
+def mail_configured() -> bool:
+    """Whether mail can leave: any backend but Django's dummy one, which takes a mail and drops it (the default
+    while neither ``SIGAP_EMAIL_HOST`` nor ``SIGAP_EMAIL_BACKEND`` is set)."""
+    return settings.EMAIL_BACKEND != "django.core.mail.backends.dummy.EmailBackend"
+
+
 def _adapter_ready(channel: str) -> bool:
+    if channel == "email":
+        return mail_configured()  # held, like any channel not configured, rather than "sent" into nothing
     sender = senders.sender_get(channel)
-    return channel == "email" or (sender is not None and sender.enabled())
+    return sender is not None and sender.enabled()
 
 
 def _send(

@@ -35,3 +35,46 @@ def test_no_tile_server_is_used_unless_the_city_sets_one_and_the_demo_uses_opens
             check=True,
         ).stdout
         assert shown == (given if expected is None else expected), serve
+
+
+def test_mail_settings_from_the_environment():
+    """A mail host alone means the submission port with STARTTLS; the SMTP backend alone, a relay on
+    localhost:25 (what docs/deployment.md describes: the SMTP backend alone used to aim at an empty host on port
+    587 with TLS, and every mail failed); neither, no mail, and the outbox holds email notifications."""
+    base = {k: v for k, v in os.environ.items() if not k.startswith("SIGAP_EMAIL_")}
+    base["DJANGO_SETTINGS_MODULE"] = "sigap.config.settings"
+    show = (
+        "from django.conf import settings as s; "
+        "print(s.EMAIL_BACKEND.rsplit('.', 2)[-2], s.EMAIL_HOST, s.EMAIL_PORT, s.EMAIL_USE_TLS)"
+    )
+
+    def read(**env):
+        run = subprocess.run(
+            [sys.executable, "-c", show], env={**base, **env}, capture_output=True, text=True, check=True, cwd=ROOT
+        )
+        return run.stdout.split()
+
+    assert read() == ["dummy", "localhost", "25", "False"]
+    assert read(SIGAP_EMAIL_HOST="smtp.kota.go.id") == ["smtp", "smtp.kota.go.id", "587", "True"]
+    smtp = "django.core.mail.backends.smtp.EmailBackend"
+    assert read(SIGAP_EMAIL_BACKEND=smtp) == ["smtp", "localhost", "25", "False"]
+    assert read(SIGAP_EMAIL_HOST="mail.kota.go.id", SIGAP_EMAIL_PORT="465", SIGAP_EMAIL_TLS="0")[2:] == ["465", "False"]
+
+
+def test_the_open311_settings_docs_open311_names_are_read_from_the_environment():
+    """docs/open311.md lists four settings the code read with getattr, but nothing set them from the
+    environment: a city's contact address never reached discovery."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("SIGAP_OPEN311_")}
+    env.update(
+        DJANGO_SETTINGS_MODULE="sigap.config.settings",
+        SIGAP_OPEN311_JURISDICTION="kota.go.id",
+        SIGAP_OPEN311_PUBLIC_PER_MINUTE="30",
+        SIGAP_OPEN311_CONTACT="it@kota.go.id",
+        SIGAP_OPEN311_KEY_SERVICE="https://kota.go.id/open311-key",
+    )
+    show = (
+        "from django.conf import settings as s; print(s.SIGAP_OPEN311_JURISDICTION, s.SIGAP_OPEN311_PUBLIC_PER_MINUTE,"
+        " s.SIGAP_OPEN311_CONTACT, s.SIGAP_OPEN311_KEY_SERVICE)"
+    )
+    out = subprocess.run([sys.executable, "-c", show], env=env, capture_output=True, text=True, check=True, cwd=ROOT)
+    assert out.stdout.split() == ["kota.go.id", "30", "it@kota.go.id", "https://kota.go.id/open311-key"]

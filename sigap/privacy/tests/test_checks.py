@@ -1,4 +1,5 @@
-"""The system check that says, before the first photo, when the face detector cannot be loaded."""
+"""The system checks that say, before the first photo, when the face detector cannot be loaded, and before the
+first email notification, that no mail is configured (``--deploy``)."""
 
 from __future__ import annotations
 
@@ -25,3 +26,12 @@ def test_the_check_runs_with_the_management_command(monkeypatch, tmp_path, capsy
     monkeypatch.setattr(mtcnn, "model_dir", lambda: tmp_path)
     management.call_command("check")  # a warning, not an error: reports without photos still work
     assert "sigap.W001" in capsys.readouterr().err
+
+
+def test_a_deployment_without_mail_is_told_its_email_notifications_wait(settings):
+    settings.EMAIL_BACKEND = "django.core.mail.backends.dummy.EmailBackend"
+    assert [m for m in checks.run_checks() if m.id == "sigap.W002"] == []  # only with --deploy
+    [warning] = [m for m in checks.run_checks(include_deployment_checks=True) if m.id == "sigap.W002"]
+    assert "held" in warning.msg and "SIGAP_EMAIL_HOST" in warning.hint
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    assert [m for m in checks.run_checks(include_deployment_checks=True) if m.id == "sigap.W002"] == []

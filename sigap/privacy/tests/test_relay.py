@@ -392,3 +392,21 @@ def test_a_message_that_will_never_be_sent_keeps_no_code_either(fake):
     assert relay.deliver_batch([note.pk])["no-contact"] == 1
     note.refresh_from_db()
     assert note.state == "skipped" and "QWER" not in note.body + note.body_en
+
+
+def test_email_waits_for_mail_to_be_configured_instead_of_going_nowhere(settings, db):
+    """Without SIGAP_EMAIL_HOST (or a backend named), Django's dummy backend took each mail and dropped it, and
+    the notification was recorded as sent: a city that forgot the setting never learnt that residents heard
+    nothing. The row is held, like any channel not configured, and goes out once mail is."""
+    from django.core import mail
+
+    ref = vault.identity_store(payload={"channel": "web", "email": "warga@example.org", "name": "Warga"})
+    note = Notification.objects.create(recipient_ref=ref, kind="received", body="Laporan Anda diterima.")
+    settings.EMAIL_BACKEND = "django.core.mail.backends.dummy.EmailBackend"
+    assert relay.outbox_sweep() == {"no-adapter": 1}
+    note.refresh_from_db()
+    assert note.state == Notification.State.HELD and note.sent_at is None and note.attempts == 0
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    Notification.objects.filter(pk=note.pk).update(next_attempt_at=None)  # as when the pause is over
+    assert relay.outbox_sweep() == {"sent": 1}
+    assert [m.to for m in mail.outbox] == [["warga@example.org"]]
