@@ -42,7 +42,7 @@ class Who(Enum):
 def _may(who: Who, user, report: Report) -> bool:
     if who is Who.HANDLING_UNIT:
         return roles.user_can_work_at_unit(user, report.unit_id)
-    return roles.user_can_validate(user)
+    return roles.user_can_validate(user) and not services.validates_own_work(user, report)
 
 
 @dataclass(frozen=True)

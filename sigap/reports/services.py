@@ -1160,6 +1160,25 @@ def report_request_validation(*, report_id: int, actor, note: str = "", now: dat
 
 
 @transaction.atomic
+def validates_own_work(actor, report: Report) -> bool:
+    """Whether validating ``report`` would be ``actor`` checking their own work: they hold a working role at the
+    unit that handles it, or they moved it (other than by validating) or uploaded one of its photos during its stay
+    there. A validator is the second pair of eyes on the proof; an account that is also an officer there (roles
+    can be combined in the admin) could otherwise accept, photograph, submit and validate one report alone."""
+    user = _user(actor)
+    if user is None:
+        return False
+    if roles.user_can_work_at_unit(user, report.unit_id):
+        return True
+    since = summaries.stay_start(report) or report.created_at
+    return (
+        StatusChange.objects.filter(report=report, actor=user, created_at__gte=since)
+        .exclude(actor_kind="validator")  # their own earlier validation (TL Ditolak) is not the work
+        .exists()
+        or Photo.objects.filter(report=report, uploaded_by=user, created_at__gte=since).exists()
+    )
+
+
 def report_validate(
     *, report_id: int, actor, accept: bool, reason: str = "", now: datetime | None = None
 ) -> StatusChange:
@@ -1171,6 +1190,12 @@ def report_validate(
         )
     report = _lock(report_id)
     _require_sight(actor, report)
+    if validates_own_work(actor, report):
+        raise PermissionDenied(
+            "Validator tidak dapat memvalidasi tindak lanjut yang ditangani sendiri atau oleh unitnya.",
+            "A validator cannot validate a follow-up they or their own unit worked on.",
+            code="own_work",
+        )
     if accept:
         flagged = proofcheck.report_flagged(report.pk, unit_id=report.unit_id, since=summaries.stay_start(report))
         if flagged and not reason.strip():

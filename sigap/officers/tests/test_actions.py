@@ -303,3 +303,26 @@ def test_the_photo_permission_is_checked_before_the_upload_is_read(people, jpeg)
     assert Watched.reads == 0 and not report.photos.filter(kind=Photo.Kind.BEFORE).exists()
     perform(BY_NAME["add_photo"], user=people["pb"], report=report, data={"kind": "before", "photo": upload})
     assert Watched.reads == 1
+
+
+def test_an_account_that_did_the_work_cannot_validate_it(staff, jpeg):
+    """An officer of the kelurahan also made a validator (the admin lets roles be combined) accepted the report,
+    photographed it, asked for validation and validated it: one person, no second pair of eyes on the proof.
+    Neither may such an account validate its unit's work; another validator still can."""
+    both = staff("lurah.merangkap", PB_UNIT)
+    staff("lurah.merangkap", "biro-pemerintahan", StaffRole.Role.VALIDATOR)
+    colleague = staff("petugas.pb.lain", PB_UNIT)
+    validator = staff("validator.lain", "biro-pemerintahan", StaffRole.Role.VALIDATOR)
+    mine, theirs = submit().report, submit().report
+    to_validation(mine, both, jpeg)
+    to_validation(theirs, colleague, jpeg)  # the unit's work, by a colleague
+    for report in (mine, theirs):
+        report.refresh_from_db()
+        assert "validate" not in allowed_actions(both, report)
+        with pytest.raises(PermissionDenied) as refused:
+            services.report_validate(report_id=report.pk, actor=both, accept=True, reason="saya cek sendiri")
+        assert refused.value.code == "own_work"
+        assert "validate" in allowed_actions(validator, report)
+        services.report_validate(report_id=report.pk, actor=validator, accept=True, reason="Bukti diperiksa.")
+        report.refresh_from_db()
+        assert report.status == "done"
