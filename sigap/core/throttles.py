@@ -85,8 +85,12 @@ def address_bucket(addr: str | None) -> str | None:
 
 
 def client_ip(request) -> str | None:
-    """The client address as the server sees it (``sigap serve --trusted-proxy`` rewrites it behind a proxy)."""
-    return request.META.get("REMOTE_ADDR") or None
+    """The client address as the server sees it (``sigap serve --trusted-proxy`` rewrites it behind a proxy), as
+    the sign-in lockout counts it (``AXES_CLIENT_IP_CALLABLE``): an IPv6 client by the first address of its /64,
+    like every other limit (``address_bucket``). Counted address by address, a client with a /64 took a fresh
+    address for each guess and was never locked out."""
+    bucket = address_bucket(request.META.get("REMOTE_ADDR") or None)
+    return bucket.split("/", 1)[0] if bucket else None  # an address: the lockout's table stores one
 
 
 def lockout_rules() -> list[tuple[tuple[str, ...], int]]:

@@ -190,18 +190,27 @@ def _after(sender, instance, raw=False, created=False, **kwargs):
 
 
 def _user_before(sender, instance, raw=False, **kwargs):
-    """Also remember is_active as stored, so a deactivated PPID account can be told to the other PPIDs."""
+    """Also remember is_active and the password hash as stored: a deactivated PPID account is told to the other
+    PPIDs, and either change revokes the account's API tokens (below)."""
     _before(sender, instance, raw=raw, **kwargs)
     if not raw and instance.pk is not None:
-        instance._sigap_was_active = (
-            get_user_model().objects.filter(pk=instance.pk).values_list("is_active", flat=True).first()
-        )
+        stored = get_user_model().objects.filter(pk=instance.pk).values_list("is_active", "password").first()
+        instance._sigap_was_active, instance._sigap_old_password = stored or (None, None)
 
 
 def _user_after(sender, instance, raw=False, created=False, **kwargs):
     _after(sender, instance, raw=raw, created=created, **kwargs)
     if raw or created:
         return
+    old_password = getattr(instance, "_sigap_old_password", None)
+    deactivated = getattr(instance, "_sigap_was_active", None) and not instance.is_active
+    if deactivated or (old_password is not None and old_password != instance.password):
+        # A new password (by any path: the admin, `sigap changepassword`, a shell) or a deactivation ends every
+        # API token of the account, as it ends its sessions: tokens survived both, for up to 12 hours, and came
+        # back to life when an account was re-activated.
+        from .models import ApiToken
+
+        ApiToken.objects.filter(user_id=instance.pk).delete()
     if getattr(instance, "_sigap_was_active", None) and not instance.is_active:
         from sigap.organization.models import StaffRole
         from sigap.organization.notices import notify_privacy_officers

@@ -227,6 +227,19 @@ def test_track_offers_a_dispute_only_within_the_window_after_done(client):
         assert client.get(f"/api/v1/track/{created['tracking_code']}").json()["can_dispute"] is offered
 
 
+def test_answers_about_a_tracked_report_are_kept_by_no_cache(client):
+    """The tracking API answered without Cache-Control: the timeline, public notes and an officer's question,
+    under a URL that holds the code, could be kept by a browser's or a shared proxy's cache."""
+    created = post_json(client, body()).json()
+    code = created["tracking_code"]
+    for response in (
+        client.get(f"/api/v1/track/{code}"),
+        client.get("/api/v1/track/ZZZZ-ZZZZ-ZZZZ"),
+        client.post(f"/api/v1/track/{code}/rating", {"rating": 5}, content_type="application/json"),
+    ):
+        assert response["Cache-Control"] == "private, no-store", response.status_code
+
+
 def test_unknown_tracking_code_is_404(client):
     response = client.get("/api/v1/track/ZZZZ-ZZZZ-ZZZZ")
     assert response.status_code == 404 and response.json()["code"] == "not_found"

@@ -315,6 +315,29 @@ def test_every_role_change_revokes_the_accounts_tokens(staff, role):
     assert Client().get("/api/v1/officer/reports", **bearer(key)).status_code == 401
 
 
+def test_a_new_password_by_any_path_and_a_deactivation_revoke_the_accounts_tokens(staff):
+    """Only the admin's password form revoked tokens: a password reset by `sigap changepassword` or a shell (the
+    answer to a stolen password) left every token working for up to 12 hours, and a deactivated account's tokens
+    came back to life when it was re-activated."""
+    officer = staff("petugas.pb", PB_UNIT)
+    key = token(Client(), "petugas.pb").json()["token"]
+    officer.set_password("a-new-password-after-compromise")
+    officer.save()
+    assert Client().get("/api/v1/officer/reports", **bearer(key)).status_code == 401
+    key = token(Client(), "petugas.pb", password="a-new-password-after-compromise").json()["token"]
+    officer.refresh_from_db()
+    officer.is_active = False
+    officer.save()
+    officer.is_active = True
+    officer.save()
+    assert Client().get("/api/v1/officer/reports", **bearer(key)).status_code == 401
+    key = token(Client(), "petugas.pb", password="a-new-password-after-compromise").json()["token"]
+    officer.refresh_from_db()
+    officer.last_name = "Santoso"  # any other change of the account keeps its tokens
+    officer.save()
+    assert Client().get("/api/v1/officer/reports", **bearer(key)).status_code == 200
+
+
 def test_a_role_added_in_the_admin_revokes_the_accounts_tokens(staff):
     officer = staff("petugas.pb", PB_UNIT)
     key = token(Client(), "petugas.pb").json()["token"]

@@ -222,6 +222,22 @@ def test_password_spraying_from_one_address_locks_that_address(staff, settings):
     assert elsewhere.post("/admin/login/", {"username": "root", "password": PASSWORD}).status_code == 302
 
 
+def test_an_ipv6_client_is_locked_out_by_its_64_not_address_by_address(staff, settings):
+    """A client with a /64 (a subscriber line is given one) took a fresh address for each guess: spraying many
+    accounts, or guessing one account past the per-address limit, never locked it out. The lockout counts a /64
+    as one client, as the rate limits do."""
+    settings.SIGAP_LOGIN_LOCKOUT = {**settings.SIGAP_LOGIN_LOCKOUT, "address": 15}
+    staff("petugas.pb", PB_UNIT)
+    staff("petugas.dua", PB_UNIT)
+    for i in range(15):
+        token(Client(), f"akun{i}", password="Jakarta2026!", REMOTE_ADDR=f"2001:db8:1:2::{i + 1:x}")
+    assert token(Client(), "petugas.pb", REMOTE_ADDR="2001:db8:1:2::ffff").status_code == 429
+    assert token(Client(), "petugas.pb", REMOTE_ADDR="2001:db8:1:3::1").status_code == 200  # the next /64
+    for i in range(6):
+        token(Client(), "petugas.dua", password=f"salah{i}", REMOTE_ADDR=f"2001:db8:9:9::{i + 1:x}")
+    assert token(Client(), "petugas.dua", REMOTE_ADDR="2001:db8:9:9::abcd").status_code == 429
+
+
 def test_a_wrong_one_time_code_counts_as_a_failed_sign_in(otp_on, staff):
     staff("validator.biro", "biro-pemerintahan", R.VALIDATOR)
     codes = [token(Client(), "validator.biro", otp=f"{i:06d}").status_code for i in range(1, 7)]
