@@ -9,7 +9,10 @@ class ReportsConfig(AppConfig):
     def ready(self) -> None:
         from django.db.models.signals import post_migrate
 
+        from .derived import after_migrate
         from .desk import refresh_after_migrate
 
-        # after organization's (INSTALLED_APPS order): the shipped gazetteer is reloaded first, then read here
+        # the rebuilds the applied migrations asked for, then the desk's hints; after organization's
+        # (INSTALLED_APPS order): the shipped gazetteer is reloaded first, then read here
+        post_migrate.connect(after_migrate, sender=self, dispatch_uid="sigap.reports.derived_after_migrate")
         post_migrate.connect(refresh_after_migrate, sender=self, dispatch_uid="sigap.reports.desk_refresh")

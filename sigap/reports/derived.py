@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from django.db import transaction
+from django.db import connections, transaction
 
 REBUILDS: list[tuple[str, str]] = [
     # ("name", "dotted.path.to.function"), in the order they must run
@@ -34,3 +34,31 @@ def rebuild_all(*, only: set[str] | None = None, say: Callable[[str], None] = la
         with transaction.atomic():
             getattr(import_module(module), attr)()
         say(name)
+
+
+def fully_migrated(using: str = "default") -> bool:
+    """Whether every migration is applied: what runs after ``migrate`` uses today's code, which names today's
+    columns, so it runs only then (``sigap migrate reports 0008``, a partial target, skips it)."""
+    from django.db.migrations.executor import MigrationExecutor
+
+    executor = MigrationExecutor(connections[using])
+    return not executor.migration_plan(executor.loader.graph.leaf_nodes())
+
+
+def after_migrate(sender=None, plan=None, using: str = "default", **kwargs) -> None:
+    """``post_migrate``: the rebuilds the migrations just applied ask for (their ``derived_rebuilds``), with
+    today's code on today's schema. A data step inside a migration cannot call today's rebuild: it names
+    columns and tables later migrations add, so a database that already held reports could not be upgraded past
+    it. Nothing on a fresh database, or when ``migrate`` stopped short of the last migration."""
+    wanted = {
+        name
+        for migration, backwards in plan or ()
+        if not backwards
+        for name in getattr(migration, "derived_rebuilds", ())
+    }
+    if using != "default" or not wanted or not fully_migrated(using):
+        return
+    from .models import Report
+
+    if Report.objects.exists():
+        rebuild_all(only=wanted)

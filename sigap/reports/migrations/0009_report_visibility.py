@@ -8,17 +8,14 @@ from django.db import migrations, models
 
 
 def populate(apps, schema_editor):
-    Report = apps.get_model("reports", "Report")
-    if not Report.objects.using(schema_editor.connection.alias).exists():
-        return  # nothing to do on a fresh database (and today's code names today's columns)
-    from sigap.reports.visibility import rebuild_sql
-
-    with schema_editor.connection.cursor() as cur:
-        for sql in rebuild_sql():
-            cur.execute(sql)
+    """Nothing here any more: the visibility rows of reports already stored are written after ``migrate`` by
+    ``sigap.reports.derived.after_migrate`` (``derived_rebuilds`` below), with today's code on today's schema. Run
+    here, today's code named columns and tables later migrations add, and a database that already held reports could
+    not be upgraded."""
 
 
 class Migration(migrations.Migration):
+    derived_rebuilds = ('report_visibility',)
     dependencies = [
         ("organization", "0003_rolechange_staffnotice"),
         ("reports", "0008_concerned_unit_only_on_conduct"),

@@ -9,15 +9,14 @@ from django.db import migrations, models
 
 
 def fill(apps, schema_editor):
-    Report = apps.get_model("reports", "Report")
-    if not Report.objects.using(schema_editor.connection.alias).exists():
-        return  # nothing to do on a fresh database (and today's code names today's columns)
-    from sigap.reports.duplicates import features_rebuild
-
-    features_rebuild(connection=schema_editor.connection)
+    """Nothing here any more: the features, cells and clusters of reports already stored are written after
+    ``migrate`` by ``sigap.reports.derived.after_migrate`` (``derived_rebuilds`` below), with today's code on
+    today's schema. Run here, today's code named columns and tables later migrations add, and a database that
+    already held reports could not be upgraded."""
 
 
 class Migration(migrations.Migration):
+    derived_rebuilds = ('duplicate_features',)
     dependencies = [("reports", "0010_photo_processing")]
 
     operations = [

@@ -5,18 +5,14 @@ from django.db import migrations, models
 
 
 def populate(apps, schema_editor):
-    """Count the summaries of existing reports, new columns included, with the live ``summaries.rebuild``
-    (set-based SQL over the reports, history and hops); nothing to do on a fresh database. Stays
-    (``UnitStay``) are a record of the time and start with this version."""
-    Report = apps.get_model("reports", "Report")
-    if not Report.objects.using(schema_editor.connection.alias).exists():
-        return
-    from sigap.reports import summaries
-
-    summaries.rebuild()
+    """Nothing here any more: the summaries of reports already stored are written after ``migrate`` by
+    ``sigap.reports.derived.after_migrate`` (``derived_rebuilds`` below), with today's code on today's schema. Run
+    here, today's code named columns and tables later migrations add, and a database that already held reports could
+    not be upgraded."""
 
 
 class Migration(migrations.Migration):
+    derived_rebuilds = ('summaries',)
 
     dependencies = [
         ('reports', '0022_resident_confirms'),
