@@ -24,6 +24,7 @@ from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils import timezone
 
+from sigap.core.jobs import FAILED, isolated
 from sigap.organization.models import StaffRole, Unit
 from sigap.organization.notices import notify_users
 from sigap.organization.roles import ancestor_unit_ids
@@ -59,14 +60,20 @@ def escalations_run(now: datetime | None = None) -> int:
     """Escalate every report whose next level is due; returns how many were escalated."""
     now = now or timezone.now()
     done = 0
+    failed: list[int] = []  # left as they are this run (logged), not read again
     while True:
         due = list(
             Report.objects.filter(escalate_at__lte=now, status__in=list(AWAITING_ACCEPTANCE))
+            .exclude(pk__in=failed)
             .order_by("escalate_at", "pk")
             .values_list("pk", flat=True)[:BATCH]
         )
         for pk in due:
-            done += escalate_one(pk, now)
+            outcome = isolated("escalation of report", pk, escalate_one, pk, now)
+            if outcome is FAILED:
+                failed.append(pk)
+            else:
+                done += outcome
         if len(due) < BATCH:
             return done
 

@@ -22,6 +22,7 @@ from django.utils import timezone
 from django.utils.crypto import salted_hmac
 
 from sigap.core.errors import DomainError, NotFound, PermissionDenied, TransitionRefused
+from sigap.core.jobs import FAILED, isolated
 from sigap.core.keys import keyed_hexdigests
 from sigap.core.models import AuditEvent
 from sigap.core.rows import ids_ahead, insert_rows
@@ -1382,28 +1383,37 @@ def reports_close_unanswered(*, now: datetime | None = None, days: int | None = 
     days = settings.SIGAP_REPORTER_ANSWER_DAYS if days is None else days
     cal = deadlines.working_calendar()
     closed = []
-    for pk in Report.objects.filter(status=Status.AWAITING_REPORTER).values_list("pk", flat=True):
-        with transaction.atomic():
-            report = _lock(pk)
-            if (
-                report.status != Status.AWAITING_REPORTER
-                or deadlines.answer_deadline(report.status_changed_at, days, cal) > now
-            ):
-                continue
-            _transition(
-                report,
-                Status.CLOSED_NO_RESPONSE,
-                actor=None,
-                actor_kind="system",
-                now=now,
-                reason=f"tidak ada jawaban pelapor dalam {days} hari kerja",
-                public_note=(
-                    f"Laporan ditutup karena pertanyaan petugas tidak dijawab dalam {days} hari kerja. "
-                    "Anda dapat membuat laporan baru bila masalahnya masih ada."
-                ),
-            )
-            closed.append(report.number)
+    asked = Report.objects.filter(status=Status.AWAITING_REPORTER).values_list("pk", "status_changed_at")
+    for pk, asked_at in asked:
+        if deadlines.answer_deadline(asked_at, days, cal) > now:
+            continue  # still within the time to answer: not locked, not written
+        number = isolated("closing of the unanswered report", pk, _close_unanswered, pk, now, days, cal)
+        if number is not FAILED and number:
+            closed.append(number)
     return closed
+
+
+@transaction.atomic
+def _close_unanswered(pk: int, now: datetime, days: int, cal) -> str:
+    report = _lock(pk)
+    if (
+        report.status != Status.AWAITING_REPORTER
+        or deadlines.answer_deadline(report.status_changed_at, days, cal) > now
+    ):
+        return ""  # answered or moved meanwhile
+    _transition(
+        report,
+        Status.CLOSED_NO_RESPONSE,
+        actor=None,
+        actor_kind="system",
+        now=now,
+        reason=f"tidak ada jawaban pelapor dalam {days} hari kerja",
+        public_note=(
+            f"Laporan ditutup karena pertanyaan petugas tidak dijawab dalam {days} hari kerja. "
+            "Anda dapat membuat laporan baru bila masalahnya masih ada."
+        ),
+    )
+    return report.number
 
 
 @transaction.atomic

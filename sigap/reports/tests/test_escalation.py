@@ -213,3 +213,23 @@ def test_a_complaint_is_never_escalated_to_the_unit_it_is_about_or_above_it(sett
         "kota:31.75",
     ]  # never the Biro, which the complaint is about
     assert report.escalate_at is None
+
+
+def test_one_report_that_cannot_be_escalated_does_not_stop_the_others(camat, monkeypatch, caplog):
+    """A report whose escalation raised aborted the run, and came first again at every run: no report of the city
+    was escalated any more. It is logged and left as it was; the others go up."""
+    broken, fine = submit("saluran-tersumbat", PB).report, submit("saluran-tersumbat", PB).report
+    real = escalation._record
+
+    def record(report, *args, **kwargs):
+        if report.pk == broken.pk:
+            raise ValueError("a data problem no one foresaw")
+        return real(report, *args, **kwargs)
+
+    monkeypatch.setattr(escalation, "_record", record)
+    later = max(broken.hop_deadline, fine.hop_deadline) + timedelta(minutes=1)
+    with caplog.at_level("ERROR", logger="sigap.core.jobs"):
+        assert escalation.escalations_run(now=later) == 1
+    assert reload(fine).escalation_level == 1 and reload(broken).escalation_level == 0
+    assert f"escalation of report: {broken.pk} failed" in caplog.text
+    assert not Escalation.objects.filter(report=broken).exists()  # nothing half-written

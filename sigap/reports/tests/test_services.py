@@ -247,6 +247,31 @@ def test_unanswered_question_closes_the_report_and_tells_the_reporter(staff):
     assert Notification.objects.filter(report=report, status_change__new_status="closed_no_response").exists()
 
 
+def test_one_unanswered_report_that_cannot_be_closed_does_not_stop_the_others(staff, monkeypatch, caplog):
+    """The closing job aborted at a report whose closing raised, at every run; and it locked every report waiting
+    for an answer, due or not, once an hour. Now a due report's failure is logged and the others are closed."""
+    from zoneinfo import ZoneInfo
+
+    officer = staff("petugas.pb", "kel:31.75.07.1002")
+    start = datetime(2026, 11, 2, 9, 0, tzinfo=ZoneInfo("Asia/Jakarta"))  # Monday
+    broken, fine = (submit(reporter=reporter(), now=start).report for _ in range(2))
+    for report in (broken, fine):
+        services.report_ask_reporter(report_id=report.pk, actor=officer, question="Foto lokasi?", now=start)
+    real = services._transition
+
+    def transition(report, *args, **kwargs):
+        if report.pk == broken.pk:
+            raise ValueError("a data problem no one foresaw")
+        return real(report, *args, **kwargs)
+
+    monkeypatch.setattr(services, "_transition", transition)
+    with caplog.at_level("ERROR", logger="sigap.core.jobs"):
+        closed = services.reports_close_unanswered(now=start + timedelta(days=8), days=5)
+    assert closed == [fine.number]
+    broken.refresh_from_db()
+    assert broken.status == Status.AWAITING_REPORTER and str(broken.pk) in caplog.text
+
+
 # --- what an actor may not see, a service refuses as if it did not exist -------------------------
 # Every officer route answers 404 for a report outside the caller's sight (``selectors``); the services make the
 # same check themselves, so no caller can leave it out.
