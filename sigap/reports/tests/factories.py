@@ -42,3 +42,15 @@ def submit(
 def reporter() -> Reporter:
     """A reporter with every contact field (name, phone, email, NIK), as the vault and reveal tests need."""
     return Reporter(name="Rina Marlina", phone="081377001122", email="rina@example.org", nik="3175010101010001")
+
+
+def failing_for(report, real):
+    """``real`` (a function whose first argument is a report), raising for ``report`` only: a data problem no one
+    foresaw, in one row of a periodic job."""
+
+    def wrapper(row, *args, **kwargs):
+        if row.pk == report.pk:
+            raise ValueError("a data problem no one foresaw")
+        return real(row, *args, **kwargs)
+
+    return wrapper

@@ -14,7 +14,7 @@ from sigap.reports.models import Escalation, Report
 from sigap.reports.notes import in_language
 from sigap.reports.states import Status
 
-from .factories import submit
+from .factories import failing_for, submit
 
 pytestmark = pytest.mark.django_db
 
@@ -219,14 +219,7 @@ def test_one_report_that_cannot_be_escalated_does_not_stop_the_others(camat, mon
     """A report whose escalation raised aborted the run, and came first again at every run: no report of the city
     was escalated any more. It is logged and left as it was; the others go up."""
     broken, fine = submit("saluran-tersumbat", PB).report, submit("saluran-tersumbat", PB).report
-    real = escalation._record
-
-    def record(report, *args, **kwargs):
-        if report.pk == broken.pk:
-            raise ValueError("a data problem no one foresaw")
-        return real(report, *args, **kwargs)
-
-    monkeypatch.setattr(escalation, "_record", record)
+    monkeypatch.setattr(escalation, "_record", failing_for(broken, escalation._record))
     later = max(broken.hop_deadline, fine.hop_deadline) + timedelta(minutes=1)
     with caplog.at_level("ERROR", logger="sigap.core.jobs"):
         assert escalation.escalations_run(now=later) == 1

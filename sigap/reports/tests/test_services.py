@@ -15,7 +15,7 @@ from sigap.reports import selectors, services
 from sigap.reports.models import Hop, Notification, StatusChange
 from sigap.reports.states import Status
 
-from .factories import reporter, submit
+from .factories import failing_for, reporter, submit
 
 pytestmark = pytest.mark.django_db
 WIB = ZoneInfo("Asia/Jakarta")
@@ -257,14 +257,7 @@ def test_one_unanswered_report_that_cannot_be_closed_does_not_stop_the_others(st
     broken, fine = (submit(reporter=reporter(), now=start).report for _ in range(2))
     for report in (broken, fine):
         services.report_ask_reporter(report_id=report.pk, actor=officer, question="Foto lokasi?", now=start)
-    real = services._transition
-
-    def transition(report, *args, **kwargs):
-        if report.pk == broken.pk:
-            raise ValueError("a data problem no one foresaw")
-        return real(report, *args, **kwargs)
-
-    monkeypatch.setattr(services, "_transition", transition)
+    monkeypatch.setattr(services, "_transition", failing_for(broken, services._transition))
     with caplog.at_level("ERROR", logger="sigap.core.jobs"):
         closed = services.reports_close_unanswered(now=start + timedelta(days=8), days=5)
     assert closed == [fine.number]
