@@ -49,15 +49,19 @@ def _openable(user, reports, scope_is_visible: bool) -> set[str] | None:
 
 
 def _overdue_rows(reports, visible: set[str] | None) -> list[dict]:
-    """The overdue table's rows as text (``listing.RowText``); no link where this user may not open the report
-    (an overseer's row outside their queue)."""
+    """The overdue table's rows as text (``listing.RowText``). A report this user may not open (an overseer's row
+    outside their queue) shows what oversight needs, the late unit, its status and deadlines, and, as on the
+    dashboard's map, not its number or category (a category can say more than a count should: a complaint about
+    officials, violence at home)."""
     text = RowText()
     rows = []
     for r in reports:
         cells = text.cells(r.number, r.status, r.due_at, r.hop_deadline, r.category_name, r.category_name_en)
+        number = r.number
         if visible is not None and r.number not in visible:
-            cells["url"] = None
-        rows.append({"number": r.number, "unit": r.unit_name or "", **cells})
+            cells.update(url=None, category="—")
+            number = "—"
+        rows.append({"number": number, "unit": r.unit_name or "", **cells})
     return rows
 
 

@@ -172,3 +172,19 @@ def test_an_overdue_row_shows_the_report_as_django_formats_it(scenario, staff, l
         ]
     for expected in cells:
         assert expected in row, expected
+
+
+def test_an_overseers_overdue_row_of_a_report_it_cannot_open_names_the_unit_not_the_report(scenario, staff):
+    """The dashboard's map shows an overseer such reports as counts per cell; its overdue list showed their
+    number and category. It shows the late unit, status and deadlines only."""
+    from sigap.reports.models import Report
+
+    late = Report.objects.select_related("category", "unit").get(pk=scenario.late.pk)
+    validator = staff("validator.biro.x", "biro-pemerintahan", R.VALIDATOR)
+    page = text(console(validator).get("/petugas/dasbor/"))
+    row = re.search(r'<table id="overdue">.*?<tbody>(.*?)</tbody>', page, re.S).group(1)
+    assert late.unit.name in row
+    assert late.number not in row and late.category.name not in row and "/petugas/laporan/" not in row
+    walikota = console(staff("walikota.jt.y", "kota:31.75", R.SUPERVISOR))  # may open it: all of it
+    row = re.search(r'<table id="overdue">.*?<tbody>(.*?)</tbody>', text(walikota.get("/petugas/dasbor/")), re.S)
+    assert late.number in row.group(1) and late.category.name in row.group(1)
