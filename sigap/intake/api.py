@@ -65,7 +65,16 @@ def _parse_report(request) -> tuple[ReportIn, list[tuple[str, bytes]]]:
                 if f"reporter_{k}" in request.POST
             }
             if "reporter" in request.POST:
-                reporter.update(json.loads(request.POST["reporter"]))
+                given = json.loads(request.POST["reporter"])
+                if not isinstance(given, dict):  # valid JSON but not an object: "[1, 2]", "null", '"Siti"'
+                    raise DomainError(
+                        'Kolom \'reporter\' harus berupa objek JSON, misalnya {"name": "..."}.',
+                        'The \'reporter\' field must be a JSON object, for example {"name": "..."}.',
+                        code="invalid_input",
+                        status=422,
+                        field="reporter",
+                    )
+                reporter.update(given)
             if reporter:
                 data["reporter"] = reporter
             unknown = (

@@ -43,6 +43,7 @@ from .models import Conversation
 
 CANCEL = {"batal", "cancel", "stop", "berhenti"}
 YES = {"ya", "iya", "y", "yes", "ok", "oke", "benar", "betul", "setuju"}
+NO = {"tidak", "bukan", "no", "salah", "tdk", "gak", "nggak", "ngga", "enggak"}
 EN_WORDS = {
     "the",
     "is",
@@ -84,6 +85,18 @@ T = {
     "ask_category": (
         "Apakah laporan Anda tentang: {category}? Balas YA, atau pilih nomor: {options}",
         "Is your report about: {category}? Reply YES, or choose a number: {options}",
+    ),
+    "ask_category_pick": (
+        "Pilih nomor kategorinya: {options}. Atau ceritakan masalahnya dengan kata lain.",
+        "Choose the category's number: {options}. Or describe the problem in other words.",
+    ),
+    "photo_limit": (
+        "Satu laporan paling banyak {max} foto: foto berikutnya tidak kami simpan.",
+        "A report takes at most {max} photos: further photos are not kept.",
+    ),
+    "photos_dropped": (
+        "Foto Anda tidak dapat dipakai ({reason}). Laporan dikirim tanpa foto.",
+        "Your photos could not be used ({reason}). The report is sent without them.",
     ),
     "ask_privacy": (
         "Pilih privasi laporan: 1 Privat/Rahasia (disarankan: hanya petugas yang menangani melihat isinya, "
@@ -380,7 +393,13 @@ def conversation_handle(inbound: Inbound):
         dialog_say(conv, "cancelled")
         return None
 
+    limit = settings.SIGAP_PHOTOS_PER_REPORT
     for media in inbound.media:
+        if len(data["photos"]) >= limit:  # filing would refuse them all, at every later message
+            if not data.get("photo_limit_told"):
+                data["photo_limit_told"] = True
+                dialog_say(conv, "photo_limit", max=limit)
+            continue
         name, raw = ADAPTERS[inbound.channel].fetch_media(media)
         data["photos"].append({"name": name, "ref": vault.blob_store(raw)})
     if inbound.location:
@@ -404,11 +423,15 @@ def conversation_handle(inbound: Inbound):
         data["address"] = place.get("name") or place.get("nama", "")  # a dialog saved before the rename says "nama"
     elif step == "category" and text:
         if answer in YES:
-            pass
+            data["category_reply"] = "yes"
         elif answer.isdigit() and 1 <= int(answer) <= len(data["candidates"]):
             data["category"] = data["candidates"][int(answer) - 1]
+            data["category_reply"] = "pick"
+        elif answer in NO:  # "no" is not a confirmation, nor part of the description
+            data["category_reply"] = "no"
         elif answer:
-            data["texts"].append(text)
+            data["texts"].append(text)  # more of the problem: guessed again from everything told
+            data["category_reply"] = "text"
     elif step == "privacy" and text:
         choice = {
             "1": Privacy.PRIVATE,
@@ -418,6 +441,7 @@ def conversation_handle(inbound: Inbound):
             "yes": Privacy.PRIVATE,
             "privat": Privacy.PRIVATE,
             "private": Privacy.PRIVATE,
+            "rahasia": Privacy.PRIVATE,  # the question offers "1 Privat/Rahasia"
             "publik": Privacy.PUBLIC,
             "public": Privacy.PUBLIC,
             "anonim": Privacy.ANONYMOUS,
@@ -468,16 +492,22 @@ def _advance(conv: Conversation, data: dict, inbound: Inbound):
         dialog_say(conv, "ask_location_again" if again else "ask_location")
         return None
     if not data.get("category_confirmed"):
-        if conv.step == "category":
+        reply = data.pop("category_reply", None) if conv.step == "category" else None
+        if reply in ("yes", "pick"):
             data["category_confirmed"] = True
         else:
-            guesses = _guess_categories(" ".join(data["texts"]))
-            data["candidates"] = [code for code, _score in guesses]
-            data["category"] = data["candidates"][0] if data["candidates"] else "lainnya"
+            if reply != "no":  # first time, or more text told: guess from everything told so far
+                guesses = _guess_categories(" ".join(data["texts"]))
+                data["candidates"] = [code for code, _score in guesses]
+                data["category"] = data["candidates"][0] if data["candidates"] else "lainnya"
             names = dict(Category.objects.filter(code__in=data["candidates"]).values_list("code", "name"))
             conv.step = "category"
             options = ", ".join(f"{i} {names.get(c, c)}" for i, c in enumerate(data["candidates"], 1))
-            dialog_say(conv, "ask_category", category=names.get(data["category"], data["category"]), options=options)
+            if reply == "no":
+                dialog_say(conv, "ask_category_pick", options=options)
+            else:
+                category = names.get(data["category"], data["category"])
+                dialog_say(conv, "ask_category", category=category, options=options)
             return None
     if not data.get("privacy"):
         conv.step = "privacy"
@@ -515,10 +545,21 @@ def _file(conv: Conversation, data: dict):
         with transaction.atomic():
             result = report_submit(sub)
     except DomainError as exc:
-        conv.step = "location" if exc.code in ("outside_area", "invalid_coordinates") else conv.step
+        # back to the step whose answer can repair it: a refusal left as it was refused every later message too
+        reason = exc.message_en if conv.language == "en" else exc.message_id
+        if exc.field == "photos" and data["photos"]:
+            for photo in data["photos"]:
+                vault.blob_destroy(photo["ref"])
+            data["photos"] = []
+            dialog_say(conv, "photos_dropped", reason=reason)
+            return _file(conv, data)  # once: no photo is left to refuse
         if exc.code in ("outside_area", "invalid_coordinates"):
-            data["location"] = None
-        dialog_say(conv, "refused", reason=exc.message_en if conv.language == "en" else exc.message_id)
+            conv.step, data["location"] = "location", None
+        elif exc.field == "description":
+            conv.step = "description"  # what they write next is added (too short) or is the whole story (too long)
+            if exc.code == "description_too_long":
+                data["texts"] = []
+        dialog_say(conv, "refused", reason=reason)
         return None
     report = result.report
     if not anonymous:

@@ -1,0 +1,95 @@
+"""The chat dialog repairs what filing refused and reads "no" and "rahasia" (``sigap.intake.conversations``): a
+refusal used to leave the dialog at the step it was refused at, so every later message was refused the same way
+and no report was ever filed."""
+
+from __future__ import annotations
+
+import pytest
+
+from sigap.intake.tests.channel_helpers import PHONE, replies_to, wa_location, wa_payload, wa_sign, wa_text
+from sigap.intake.tests.fake_services import jpeg
+from sigap.reports.models import Report
+from sigap.reports.tests.factories import inner_point
+
+pytestmark = pytest.mark.django_db
+
+
+def _wa(deliver, msg):
+    body = wa_payload(msg)
+    assert deliver("whatsapp", body, wa_sign(body)).status_code == 200
+
+
+def test_a_description_refused_as_too_short_is_completed_by_the_next_message(deliver, fake):
+    """'Halo' is taken as the whole description; filing is refused as too short, and nothing the resident
+    writes afterwards can lengthen the description: every later message is refused the same way."""
+    lat, lon = inner_point("31.75.07.1002")
+    _wa(deliver, wa_text("wamid.S1", "Halo"))
+    pin = wa_location("wamid.S2", lat, lon)
+    pin["location"] = {"latitude": lat, "longitude": lon}  # a dropped pin: no name, no address
+    _wa(deliver, pin)
+    _wa(deliver, wa_text("wamid.S3", "ya"))
+    _wa(deliver, wa_text("wamid.S4", "1"))
+    assert "terlalu pendek" in replies_to(fake)[-1]
+    # the resident does what the refusal asks: describes the problem
+    _wa(deliver, wa_text("wamid.S5", "Jalan berlubang besar di depan SDN 01, sudah seminggu belum diperbaiki"))
+    _wa(deliver, wa_text("wamid.S6", "1"))
+    assert Report.objects.count() == 1, replies_to(fake)[-3:]
+
+
+def test_photos_beyond_the_limit_are_not_kept_and_the_report_is_filed(deliver, fake):
+    """Every photo is appended to the dialog without limit; report_submit refuses more than 5, and the
+    resident has no way to drop one: the dialog refuses every later message."""
+    for i in range(6):
+        fake.media[f"M{i}"] = jpeg((10 * i, 100, 100))
+    lat, lon = inner_point("31.75.07.1002")
+    _wa(deliver, wa_text("wamid.P0", "Pohon tumbang menutup jalan di depan pasar"))
+    for i in range(6):
+        _wa(
+            deliver,
+            {
+                "from": PHONE,
+                "id": f"wamid.PI{i}",
+                "timestamp": "1764300000",
+                "type": "image",
+                "image": {"id": f"M{i}", "mime_type": "image/jpeg"},
+            },
+        )
+    _wa(deliver, wa_location("wamid.P7", lat, lon))
+    _wa(deliver, wa_text("wamid.P8", "ya"))
+    _wa(deliver, wa_text("wamid.P9", "1"))
+    _wa(deliver, wa_text("wamid.P10", "1"))
+    assert Report.objects.count() == 1, replies_to(fake)[-2:]
+    assert Report.objects.get().photos.count() == 5
+    assert sum("paling banyak 5 foto" in reply for reply in replies_to(fake)) == 1  # told once
+
+
+def test_no_to_the_guessed_category_offers_the_list_and_is_not_part_of_the_description(deliver, fake):
+    """Asked "Is your report about: X? Reply YES, or choose a number", a resident who answers "tidak" (no) gets X
+    confirmed anyway, and "tidak" is appended to the report's description."""
+    lat, lon = inner_point("31.75.07.1002")
+    _wa(deliver, wa_text("wamid.T1", "Got mampet parah di gang buntu"))
+    _wa(deliver, wa_location("wamid.T2", lat, lon))
+    asked = replies_to(fake)[-1]
+    assert asked.startswith("Apakah laporan Anda tentang")
+    _wa(deliver, wa_text("wamid.T3", "tidak"))
+    after_no = replies_to(fake)[-1]
+    _wa(deliver, wa_text("wamid.T4", "1"))  # the first category of the list
+    _wa(deliver, wa_text("wamid.T5", "1"))  # Privat
+    report = Report.objects.get()
+    assert after_no.startswith("Pilih nomor kategorinya")  # the list again, not the next question
+    assert "tidak" not in report.description, (
+        after_no,
+        report.category.code,
+        report.description,
+    )
+
+
+def test_rahasia_offered_at_the_privacy_question_is_understood(deliver, fake):
+    """The question offers "1 Privat/Rahasia"; answering "Rahasia" is not recognised and the question repeats."""
+    lat, lon = inner_point("31.75.07.1002")
+    _wa(deliver, wa_text("wamid.R1", "Got mampet parah di gang buntu"))
+    _wa(deliver, wa_location("wamid.R2", lat, lon))
+    _wa(deliver, wa_text("wamid.R3", "ya"))
+    assert "Privat/Rahasia" in replies_to(fake)[-1]
+    _wa(deliver, wa_text("wamid.R4", "Rahasia"))
+    assert Report.objects.count() == 1, replies_to(fake)[-1][:60]
