@@ -255,12 +255,23 @@ def _open_conversation(inbound: Inbound) -> Conversation:
     )
     if conv is not None and conv.expires_at < now:
         conv.state = Conversation.State.EXPIRED
-        conv.save(update_fields=["state", "updated_at"])
+        _content_forget(conv, dialog_load(conv))
+        conv.save(update_fields=["state", "data_ref", "updated_at"])
         conv = None
     if conv is None:
         conv = dialog_create(inbound)
     conv.expires_at = now + timedelta(hours=settings.SIGAP_CONVERSATION_HOURS)
     return conv
+
+
+def _content_forget(conv: Conversation, data: dict) -> None:
+    """What the resident told a dialog that ends without a report (cancelled, or expired): its text and photos are
+    destroyed, as a filed dialog's are once the report holds them. Their address stays for the last reply."""
+    for photo in data.get("photos", ()):
+        vault.blob_destroy(photo["ref"])
+    if conv.data_ref:
+        vault.blob_destroy(conv.data_ref)
+        conv.data_ref = ""
 
 
 def _answer_to_question(inbound: Inbound) -> bool:
@@ -389,6 +400,7 @@ def conversation_handle(inbound: Inbound):
 
     if answer in CANCEL:
         conv.state = Conversation.State.CANCELLED
+        _content_forget(conv, data)
         conv.save()
         dialog_say(conv, "cancelled")
         return None

@@ -4,6 +4,7 @@ destruction is written to the access log."""
 
 from __future__ import annotations
 
+import json
 import logging
 from datetime import datetime, timedelta
 
@@ -66,6 +67,7 @@ def retention_run(*, now: datetime | None = None, days: int | None = None) -> di
                 counts["identities"] += identities
                 counts["photos"] += photos
     counts["messages"] = _unhandled_messages_shred(cutoff, live_blobs)
+    counts["dialogs"] = _dialogs_without_report_forget(now)
     log.info("retention: %s (closed before %s)", counts, cutoff.isoformat())
     return counts
 
@@ -82,3 +84,38 @@ def _unhandled_messages_shred(cutoff: datetime, live_blobs) -> int:
     if shredded:
         access_record(actor=None, action=Action.KEY_DESTROY, messages=shredded, reason="unhandled inbound messages")
     return shredded
+
+
+DIALOG_GRACE = timedelta(days=1)  # a dialog that ended without a report: its last reply has gone out by then
+
+
+def _dialogs_without_report_forget(now: datetime) -> int:
+    """A chat dialog that ended without a report (cancelled, or expired: its resident stopped answering) kept the
+    sender's address and what they told until the same sender wrote again, which may be never. A day after it
+    ended, its record of the sender, its text and its photos are destroyed. An email dialog is not touched while
+    open: the email sweep files what it holds."""
+    conversations = apps.get_model("intake", "Conversation")
+    ended = conversations.objects.filter(report__isnull=True, updated_at__lt=now - DIALOG_GRACE).filter(
+        Q(state__in=("cancelled", "expired")) | Q(state="open", expires_at__lt=now - DIALOG_GRACE) & ~Q(channel="email")
+    )
+    ended = ended.exclude(identity_ref="", data_ref="")
+    forgotten = 0
+    for conv in list(ended[:10_000]):
+        with transaction.atomic():
+            plain = vault.blob_read(conv.data_ref) if conv.data_ref else None
+            for photo in json.loads(plain).get("photos", ()) if plain else ():
+                vault.blob_destroy(photo["ref"])
+            if conv.data_ref:
+                vault.blob_destroy(conv.data_ref)
+            if conv.identity_ref:
+                vault.identity_destroy(conv.identity_ref)
+            state = "expired" if conv.state == "open" else conv.state
+            conversations.objects.filter(pk=conv.pk).update(
+                state=state, data_ref="", identity_ref="", sender_hash="", updated_at=now
+            )
+            forgotten += 1
+    if forgotten:
+        access_record(
+            actor=None, action=Action.KEY_DESTROY, dialogs=forgotten, reason="dialogs that ended without a report"
+        )
+    return forgotten

@@ -592,6 +592,14 @@ def email_handle(inbound: Inbound) -> Handled:
             handled = _about_report(conv.report, conv, inbound)
             if handled:
                 return handled
+        if conv is None and (
+            Conversation.objects.filter(pk=int(target[1]), channel="email", sender_hash="")
+            .exclude(report=None)
+            .exists()
+        ):
+            # A reply ("terima kasih") to the mail of an Anonim filing, whose dialog keeps no sender: not a new
+            # complaint. Filed as one, it stored the sender's address on a report that names the anonymous one.
+            return Handled(IGNORED, reason="a reply to an anonymous filing's mail (its reporter uses code and secret)")
     elif target and target[0] == "r":
         report = Report.objects.filter(number=target[1]).first()
         handled = _about_report(report, None, inbound) if report else None

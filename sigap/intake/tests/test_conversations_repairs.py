@@ -4,6 +4,8 @@ and no report was ever filed."""
 
 from __future__ import annotations
 
+import json
+
 import pytest
 
 from sigap.intake.tests.channel_helpers import PHONE, replies_to, wa_location, wa_payload, wa_sign, wa_text
@@ -93,3 +95,31 @@ def test_rahasia_offered_at_the_privacy_question_is_understood(deliver, fake):
     assert "Privat/Rahasia" in replies_to(fake)[-1]
     _wa(deliver, wa_text("wamid.R4", "Rahasia"))
     assert Report.objects.count() == 1, replies_to(fake)[-1][:60]
+
+
+def test_a_cancelled_or_expired_dialog_keeps_nothing_the_resident_told(deliver, fake):
+    """After "batal" the dialog's text and photo stayed readable in the vault, and nothing else removed them."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from sigap.intake.models import Conversation
+    from sigap.privacy import vault
+
+    fake.media["MEDIA1"] = jpeg((10, 100, 100))
+    _wa(deliver, wa_text("wamid.X1", "Tetangga saya Pak Budi di RT 05 membuang sampah ke kali"))
+    image = {"from": PHONE, "id": "wamid.X2", "timestamp": "1764300000", "type": "image"}
+    _wa(deliver, {**image, "image": {"id": "MEDIA1", "mime_type": "image/jpeg"}})
+    conv = Conversation.objects.get()
+    told = [conv.data_ref, *(p["ref"] for p in json.loads(vault.blob_read(conv.data_ref))["photos"])]
+    _wa(deliver, wa_text("wamid.X3", "batal"))
+    conv.refresh_from_db()
+    assert conv.state == "cancelled" and conv.data_ref == ""
+    assert [vault.blob_read(ref) for ref in told] == [None, None]
+    _wa(deliver, wa_text("wamid.X4", "Lampu jalan di gang Mawar mati sejak kemarin malam"))
+    later = Conversation.objects.get(state="open")
+    Conversation.objects.filter(pk=later.pk).update(expires_at=timezone.now() - timedelta(minutes=1))
+    kept = later.data_ref
+    _wa(deliver, wa_text("wamid.X5", "Pohon tumbang di depan pasar"))  # after it expired: a new dialog
+    later.refresh_from_db()
+    assert later.state == "expired" and later.data_ref == "" and vault.blob_read(kept) is None

@@ -404,3 +404,35 @@ def test_one_unreadable_dialog_fails_its_own_mail_and_not_the_batch(mail_in, rem
     assert relay.deliver_batch(ids) == {"claimed": 2, "sent": 1, "failed": 1}
     assert [m.to for m in mail.outbox] == [["budi.other@example.org"]]
     assert Notification.objects.get(pk=ids[0]).state == "failed" and Notification.objects.get(pk=ids[0]).attempts == 1
+
+
+def test_a_thank_you_to_an_anonymous_filings_mail_is_not_a_second_report(mail_in, remote):
+    """An Anonim email reporter replied "terima kasih" to the mail that gave them their code: the dialog keeps no
+    sender once filed, so the reply was taken as a new complaint, and the sweep filed a second, Privat report
+    holding the address of the person the anonymous report protects."""
+    from sigap.intake.channels.email import email_pending_sweep
+
+    mail_in(mime("Ada pohon tumbang menutup jalan di dekat sekolah.", subject="Pohon tumbang"))
+    ask = to_resident()[0]
+    mail_in(
+        mime(
+            f"Di Jl. Mawar, {ELSEWHERE}\n3",
+            message_id="<CAK3@mail.example.org>",
+            subject="Re: Pohon tumbang",
+            in_reply_to=ask.extra_headers["Message-ID"],
+        )
+    )
+    assert Report.objects.get().privacy == "anonymous"
+    filed = to_resident()[-1]
+    mail_in(
+        mime(
+            "Terima kasih banyak atas tanggapannya.",
+            message_id="<CAK9.thanks@mail.example.org>",
+            subject="Re: Pohon tumbang",
+            in_reply_to=filed.extra_headers["Message-ID"],
+        )
+    )
+    email_pending_sweep(now=timezone.now() + timedelta(days=2))
+    assert Report.objects.count() == 1
+    assert not Conversation.objects.filter(state=Conversation.State.OPEN).exists()
+    assert to_resident()[-1] is filed  # nothing sent back either

@@ -29,12 +29,18 @@ def test_retention_shreds_identity_and_original_photos_of_old_closed_reports(sta
     blob_ref = old.photos.get().original_ref
     assert vault.blob_read(blob_ref) is not None
     counts = retention_run(days=365)
-    assert counts == {"reports": 1, "identities": 1, "photos": 1, "messages": 0}
+    assert counts == {"reports": 1, "identities": 1, "photos": 1, "messages": 0, "dialogs": 0}
     assert vault.identity_for_reveal(old.reporter_ref) is None and vault.blob_read(blob_ref) is None
     assert vault.identity_for_reveal(recent.reporter_ref) is not None
     assert vault.identity_for_reveal(open_report.reporter_ref) is not None
     assert Report.objects.filter(pk=old.pk).exists()  # the report stays, de-identified
-    assert retention_run(days=365) == {"reports": 0, "identities": 0, "photos": 0, "messages": 0}  # idempotent
+    assert retention_run(days=365) == {
+        "reports": 0,
+        "identities": 0,
+        "photos": 0,
+        "messages": 0,
+        "dialogs": 0,
+    }  # idempotent
     event = AccessEvent.objects.get(action="key_destroy")
     assert event.report_number == old.number and event.detail["identities"] == 1
     assert VaultBlob.objects.get(ref=blob_ref).destroyed_at is not None
@@ -70,3 +76,45 @@ def test_retention_shreds_a_message_never_handled_once_the_period_has_passed():
     assert retention_run(days=365)["messages"] == 1
     assert vault.blob_read(old) is None and vault.blob_read(recent) is not None
     assert retention_run(days=365)["messages"] == 0
+
+
+def test_a_dialog_that_ended_without_a_report_keeps_no_sender_or_content_a_day_later():
+    """Cancelled and expired chat dialogs kept the sender's number and what they told for good: retention only
+    looked at dialogs with a report. A day after such a dialog ended, its record of the sender, its text and its
+    photos are destroyed; an open email dialog is left to the email sweep, which files it."""
+    import json
+
+    from sigap.intake.models import Conversation
+
+    def dialog(channel: str, state: str, ended_ago: timedelta) -> Conversation:
+        photo = vault.blob_store(b"jpeg bytes")
+        data = vault.blob_store(
+            json.dumps({"texts": ["Tetangga saya membuang sampah"], "photos": [{"ref": photo}]}).encode()
+        )
+        conv = Conversation.objects.create(
+            channel=channel,
+            sender_hash=f"h-{channel}-{state}",
+            identity_ref=vault.identity_store(payload={"channel": channel, "phone": "081234567890"}),
+            data_ref=data,
+            state=state,
+            expires_at=timezone.now() - ended_ago,
+        )
+        Conversation.objects.filter(pk=conv.pk).update(updated_at=timezone.now() - ended_ago)
+        conv.photo_ref = photo
+        return conv
+
+    gone = [dialog("whatsapp", "cancelled", timedelta(days=2)), dialog("telegram", "open", timedelta(days=2))]
+    kept = [dialog("whatsapp", "cancelled", timedelta(hours=2)), dialog("email", "open", timedelta(days=2))]
+    counts = retention_run()
+    assert counts["dialogs"] == 2
+    for conv in gone:
+        refs = (conv.identity_ref, conv.data_ref, conv.photo_ref)
+        conv.refresh_from_db()
+        assert (conv.identity_ref, conv.data_ref, conv.sender_hash) == ("", "", "")
+        assert conv.state in ("cancelled", "expired")
+        assert vault.identity_for_reveal(refs[0]) is None and vault.blob_read(refs[1]) is None
+        assert vault.blob_read(refs[2]) is None
+    for conv in kept:
+        conv.refresh_from_db()
+        assert conv.identity_ref and conv.data_ref and vault.blob_read(conv.data_ref) is not None
+    assert AccessEvent.objects.filter(action="key_destroy", detail__dialogs=2).exists()
