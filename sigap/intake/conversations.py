@@ -283,10 +283,21 @@ def _answer_to_question(inbound: Inbound) -> bool:
     text = (inbound.text or "").strip()
     if not text:
         return False
+    keys = sender_keys(inbound.channel, inbound.sender)
+    if (
+        Conversation.objects.filter(
+            channel=inbound.channel, sender_hash__in=keys, state=Conversation.State.OPEN, expires_at__gt=timezone.now()
+        )
+        .exclude(step="")
+        .exists()
+    ):
+        # in the middle of telling another report (Sigap asked where, what or how private): this message answers
+        # that; the officer's question is answered by the next message once the new report is filed
+        return False
     filed = (
         Conversation.objects.filter(
             channel=inbound.channel,
-            sender_hash__in=sender_keys(inbound.channel, inbound.sender),
+            sender_hash__in=keys,
             state=Conversation.State.FILED,
             report__status=Status.AWAITING_REPORTER,
         )

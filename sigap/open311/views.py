@@ -94,20 +94,24 @@ def requests_view(request, *, fmt: str):
     client = _begin(request)
     q = request.GET
     ids = parse_ids(q.get("service_request_id"))
-    window = parse_window(q.get("start_date"), q.get("end_date"), now=timezone.now()) if not ids else None
-    statuses = parse_statuses(q.get("status"))
-    page = parse_int(q.get("page"), "page", default=1, low=1, high=100_000)
-    page_size = parse_int(q.get("page_size"), "page_size", default=DEFAULT_LIMIT, low=1, high=DEFAULT_LIMIT)
-    reports = selectors.requests_search(
-        client=client,
-        ids=ids,
-        service_codes=parse_list(q.get("service_code")),
-        start=window.start if window else None,
-        end=window.end if window else None,
-        statuses=statuses,
-        offset=(page - 1) * page_size,
-        limit=page_size,
-    )
+    if ids:  # GeoReport v2: service_request_id "overrides all other arguments" (a client's usual status or page)
+        reports = selectors.requests_search(
+            client=client, ids=ids, service_codes=[], start=None, end=None, statuses=None, offset=0, limit=len(ids)
+        )
+    else:
+        window = parse_window(q.get("start_date"), q.get("end_date"), now=timezone.now())
+        page = parse_int(q.get("page"), "page", default=1, low=1, high=100_000)
+        page_size = parse_int(q.get("page_size"), "page_size", default=DEFAULT_LIMIT, low=1, high=DEFAULT_LIMIT)
+        reports = selectors.requests_search(
+            client=client,
+            ids=ids,
+            service_codes=parse_list(q.get("service_code")),
+            start=window.start,
+            end=window.end,
+            statuses=parse_statuses(q.get("status")),
+            offset=(page - 1) * page_size,
+            limit=page_size,
+        )
     build, labels = media_url_for(request), {}
     items = [selectors.request_out(r, media_url=build, labels=labels) for r in reports]
     return render(fmt, "service_requests", items, item="request")

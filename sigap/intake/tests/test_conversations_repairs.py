@@ -8,8 +8,10 @@ import json
 
 import pytest
 
+from sigap.intake.models import Conversation
 from sigap.intake.tests.channel_helpers import PHONE, replies_to, wa_location, wa_payload, wa_sign, wa_text
 from sigap.intake.tests.fake_services import jpeg
+from sigap.reports import services
 from sigap.reports.models import Report
 from sigap.reports.tests.factories import inner_point
 
@@ -103,7 +105,6 @@ def test_a_cancelled_or_expired_dialog_keeps_nothing_the_resident_told(deliver, 
 
     from django.utils import timezone
 
-    from sigap.intake.models import Conversation
     from sigap.privacy import vault
 
     fake.media["MEDIA1"] = jpeg((10, 100, 100))
@@ -123,3 +124,35 @@ def test_a_cancelled_or_expired_dialog_keeps_nothing_the_resident_told(deliver, 
     _wa(deliver, wa_text("wamid.X5", "Pohon tumbang di depan pasar"))  # after it expired: a new dialog
     later.refresh_from_db()
     assert later.state == "expired" and later.data_ref == "" and vault.blob_read(kept) is None
+
+
+def test_a_reply_in_the_middle_of_a_new_dialog_is_not_taken_as_the_answer_to_an_older_question(
+    deliver, fake, staff, django_capture_on_commit_callbacks
+):
+    """The resident is telling a second report (asked for its location) when an officer asks about the first:
+    the location they typed for the new report went to the officer as the answer to the old one."""
+    lat, lon = inner_point("31.75.07.1002")
+    for msg in (
+        wa_text("wamid.A1", "Got mampet parah di gang buntu"),
+        wa_location("wamid.A2", lat, lon),
+        wa_text("wamid.A3", "ya"),
+        wa_text("wamid.A4", "1"),
+    ):
+        _wa(deliver, msg)
+    first = Report.objects.get()
+    # a second report is being told
+    _wa(deliver, wa_text("wamid.B1", "Lampu penerangan jalan mati total sejak minggu lalu"))
+    assert Conversation.objects.get(state="open").step == "location"
+    officer = staff("petugas.pb", "kel:31.75.07.1002")
+    with django_capture_on_commit_callbacks(execute=True):
+        services.report_accept(report_id=first.pk, actor=officer)
+        services.report_ask_reporter(report_id=first.pk, actor=officer, question="Di RT berapa?")
+    # the answer to "where is it?" of the open dialog
+    _wa(deliver, wa_text("wamid.B2", "Kelurahan Pondok Bambu, Duren Sawit"))
+    first.refresh_from_db()
+    conv = Conversation.objects.get(state="open")
+    assert first.status == "awaiting_reporter" and conv.step != "location", (
+        first.status,
+        conv.step,
+        replies_to(fake)[-1],
+    )

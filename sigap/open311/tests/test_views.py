@@ -434,3 +434,27 @@ def test_each_client_app_is_rate_limited_by_its_own_budget(o311, api_key):
 def test_anonymous_reading_is_rate_limited_per_address(o311, settings):
     settings.SIGAP_OPEN311_PUBLIC_PER_MINUTE = 3
     assert [o311.get("discovery").status_code for _ in range(4)] == [200, 200, 200, 429]
+
+
+def test_service_request_id_overrides_every_other_search_parameter(o311, api_key, service_definitions):
+    """GeoReport v2, GET requests: service_request_id "overrides all other arguments". A client that sent its
+    usual status or page parameters along with the ids got a 400, or an empty page, instead of its requests."""
+    key = api_key("app")[1]
+    lat, lon = inner_point("31.75.07.1002")
+    created = o311.post(
+        api_key=key,
+        service_code="jalan-rusak",
+        lat=str(lat),
+        long=str(lon),
+        description="Jalan berlubang dalam di depan sekolah.",
+        **{"attribute[ukuran_lubang]": "sedang"},
+    )
+    number = created.json()[0]["service_request_id"]
+    by_status = o311.get("requests", api_key=key, service_request_id=number, status="pending")
+    by_page = o311.get("requests", api_key=key, service_request_id=number, page="2")
+    assert by_status.status_code == by_page.status_code == 200, by_status.content[:200]
+    assert (
+        [r["service_request_id"] for r in by_status.json()]
+        == [number]
+        == [r["service_request_id"] for r in by_page.json()]
+    )
