@@ -458,3 +458,26 @@ def test_a_report_is_not_merged_into_one_being_rejected(staff, monkeypatch):
     assert b.status == Status.REJECTED
     assert a.status == Status.WAITING and a.merged_into_id is None, (a.status, a.merged_into_id)
     assert isinstance(errors.get("merge"), DomainError) and errors["merge"].code == "bad_merge_target", errors
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_report_walked_to_selesai_outside_any_outer_transaction(staff, jpeg):
+    """Every service that locks a report holds its own transaction: called outside one (the demo, a command), a
+    service whose decorator had slipped onto a helper raised 'select_for_update cannot be used outside of a
+    transaction' on PostgreSQL, which tests running inside a test transaction never see."""
+    if connection.vendor != "postgresql":
+        pytest.skip("SQLite has no SELECT ... FOR UPDATE: only PostgreSQL refuses it outside a transaction")
+    from sigap.organization.models import StaffRole
+    from sigap.privacy.photos import photo_clean
+    from sigap.reports import services
+    from sigap.reports.states import Status
+
+    officer, report, _other = _merge_race_setup(staff, "petugas.walk")
+    validator = staff("validator.walk", "biro-pemerintahan", StaffRole.Role.VALIDATOR)
+    services.report_accept(report_id=report.pk, actor=officer)
+    for kind in ("before", "after"):
+        services.photo_add(report_id=report.pk, actor=officer, kind=kind, photo=photo_clean(jpeg(), blur=False))
+    services.report_request_validation(report_id=report.pk, actor=officer)
+    services.report_validate(report_id=report.pk, actor=validator, accept=True, reason="Bukti diperiksa.")
+    report.refresh_from_db()
+    assert report.status == Status.DONE

@@ -1160,7 +1160,6 @@ def report_request_validation(*, report_id: int, actor, note: str = "", now: dat
     )
 
 
-@transaction.atomic
 def validates_own_work(actor, report: Report) -> bool:
     """Whether validating ``report`` would be ``actor`` checking their own work: they hold a working role at the
     unit that handles it, or they moved it (other than by validating) or uploaded one of its photos during its stay
@@ -1180,6 +1179,7 @@ def validates_own_work(actor, report: Report) -> bool:
     )
 
 
+@transaction.atomic
 def report_validate(
     *, report_id: int, actor, accept: bool, reason: str = "", now: datetime | None = None
 ) -> StatusChange:
