@@ -472,6 +472,8 @@ def conversation_handle(inbound: Inbound):
         }.get(answer)
         if choice:
             data["privacy"] = choice
+    elif text and step in ("", "description") and inbound.location:
+        data["address"] = text  # a shared pin's name and address: where, not what (the problem is asked for next)
     elif text and step in ("", "description"):
         data["texts"].append(text)
         if not data["location"]:

@@ -23,7 +23,9 @@ class TelegramAdapter(Adapter):
     def parse(self, request, body: bytes) -> list[Inbound]:
         try:
             update = json.loads(body)
-            msg = update.get("message") or update.get("edited_message")
+            # An edit ("edited_message": a new update for a message already taken) is not a new message: read as
+            # one, fixing a typo after filing opened a new dialog, and mid-dialog it was added or taken as an answer.
+            msg = update.get("message")
             if msg is None:
                 return []
             sender = msg.get("from", {})

@@ -156,3 +156,17 @@ def test_a_reply_in_the_middle_of_a_new_dialog_is_not_taken_as_the_answer_to_an_
         conv.step,
         replies_to(fake)[-1],
     )
+
+
+def test_a_shared_location_as_the_first_message_is_not_the_description(deliver, fake):
+    """A resident who starts by sharing the place (WhatsApp sends the pin's name and address with it) is never
+    asked what the problem is: the pin's label became the whole description and the report was filed."""
+    lat, lon = inner_point("31.75.07.1002")
+    _wa(deliver, wa_location("wamid.L1", lat, lon))
+    assert replies_to(fake)[-1].startswith("Halo, ini Sigap. Ceritakan masalah")  # what, not where again
+    _wa(deliver, wa_text("wamid.L2", "Got mampet parah, air meluap ke jalan setiap hujan"))
+    _wa(deliver, wa_text("wamid.L3", "ya"))
+    _wa(deliver, wa_text("wamid.L4", "1"))
+    report = Report.objects.get()
+    assert report.description == "Got mampet parah, air meluap ke jalan setiap hujan"
+    assert report.address == "Rumah Jl. Pahlawan Revolusi"
