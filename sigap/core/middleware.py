@@ -50,13 +50,10 @@ class SecurityHeadersMiddleware:
     def __call__(self, request):
         response = self.get_response(request)
         user = getattr(request, "user", None)
-        if user is not None and user.is_authenticated:
-            # a signed-in user's pages (console, officer API, exports, admin) on a shared office computer: not kept
-            # by the browser's cache or a proxy, unless the view chose its own caching
-            response.headers.setdefault("Cache-Control", "private, no-store")
-        elif request.path.startswith(self.TRACK_API):
-            # a report followed by its tracking code (timeline, notes, an officer's question), the code in the
-            # path: kept by no browser cache or shared proxy
+        if (user is not None and user.is_authenticated) or request.path.startswith(self.TRACK_API):
+            # a signed-in user's pages (console, officer API, exports, admin) on a shared office computer, and a
+            # report followed by its tracking code (timeline, notes, an officer's question; the code in the path):
+            # kept by no browser cache or proxy, unless the view chose its own caching
             response.headers.setdefault("Cache-Control", "private, no-store")
         if request.path.startswith("/api/docs"):
             response.headers.setdefault("Content-Security-Policy", self.DOCS_CSP)

@@ -211,7 +211,7 @@ def _user_after(sender, instance, raw=False, created=False, **kwargs):
         from .models import ApiToken
 
         ApiToken.objects.filter(user_id=instance.pk).delete()
-    if getattr(instance, "_sigap_was_active", None) and not instance.is_active:
+    if deactivated:
         from sigap.organization.models import StaffRole
         from sigap.organization.notices import notify_privacy_officers
 

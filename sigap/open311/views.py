@@ -95,16 +95,13 @@ def requests_view(request, *, fmt: str):
     q = request.GET
     ids = parse_ids(q.get("service_request_id"))
     if ids:  # GeoReport v2: service_request_id "overrides all other arguments" (a client's usual status or page)
-        reports = selectors.requests_search(
-            client=client, ids=ids, service_codes=[], start=None, end=None, statuses=None, offset=0, limit=len(ids)
-        )
+        reports = selectors.requests_search(client=client, ids=ids, limit=len(ids))
     else:
         window = parse_window(q.get("start_date"), q.get("end_date"), now=timezone.now())
         page = parse_int(q.get("page"), "page", default=1, low=1, high=100_000)
         page_size = parse_int(q.get("page_size"), "page_size", default=DEFAULT_LIMIT, low=1, high=DEFAULT_LIMIT)
         reports = selectors.requests_search(
             client=client,
-            ids=ids,
             service_codes=parse_list(q.get("service_code")),
             start=window.start,
             end=window.end,

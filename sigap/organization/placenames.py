@@ -351,20 +351,13 @@ def shipped_load() -> LoadResult:
 _COMPARED = ("name", "kind", "aliases", "kelurahan", "home", "rw")
 
 
-def _fully_migrated(using: str) -> bool:
-    """Every migration applied (today's models name today's columns; a partial ``migrate`` target has not)."""
-    from django.db import connections
-    from django.db.migrations.executor import MigrationExecutor
-
-    executor = MigrationExecutor(connections[using])
-    return not executor.migration_plan(executor.loader.graph.leaf_nodes())
-
-
 def shipped_refresh(sender=None, using: str = "default", **kwargs) -> bool:
     """``post_migrate``: load the shipped gazetteer again when its rows differ from the file (an upgrade brought a
     new file, or a loader that reads more of it). Not on a database without kelurahan boundaries: the reference
     data loads it there. True when it loaded."""
-    if using != "default" or not _fully_migrated(using) or not _service_kelurahan().exists():
+    from sigap.core.migrated import fully_migrated
+
+    if using != "default" or not fully_migrated(using) or not _service_kelurahan().exists():
         return False
     rows = _rows(_csv_entries(SHIPPED), SHIPPED_SOURCE)
 

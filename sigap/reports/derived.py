@@ -9,7 +9,9 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from django.db import connections, transaction
+from django.db import transaction
+
+from sigap.core.migrated import fully_migrated
 
 REBUILDS: list[tuple[str, str]] = [
     # ("name", "dotted.path.to.function"), in the order they must run
@@ -34,15 +36,6 @@ def rebuild_all(*, only: set[str] | None = None, say: Callable[[str], None] = la
         with transaction.atomic():
             getattr(import_module(module), attr)()
         say(name)
-
-
-def fully_migrated(using: str = "default") -> bool:
-    """Whether every migration is applied: what runs after ``migrate`` uses today's code, which names today's
-    columns, so it runs only then (``sigap migrate reports 0008``, a partial target, skips it)."""
-    from django.db.migrations.executor import MigrationExecutor
-
-    executor = MigrationExecutor(connections[using])
-    return not executor.migration_plan(executor.loader.graph.leaf_nodes())
 
 
 def after_migrate(sender=None, plan=None, using: str = "default", **kwargs) -> None:

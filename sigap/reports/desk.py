@@ -91,7 +91,7 @@ def refresh_after_migrate(sender=None, using: str = "default", **kwargs) -> None
     """``post_migrate``: an upgrade that changed the place parser or the categorizer (``VERSION``) refreshes the
     hints of the reports on the desk now, instead of the desk recomputing them on every view until an operator
     runs ``sigap derived rebuild``. Bounded by the desk's open workload; nothing when all are current."""
-    from .derived import fully_migrated
+    from sigap.core.migrated import fully_migrated
 
     if using == "default" and fully_migrated(using):
         with transaction.atomic():

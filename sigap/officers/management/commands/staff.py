@@ -35,43 +35,42 @@ class Command(BaseCommand):
         return getattr(self, f"_{action}")(**options)
 
     def _import(self, *, file: str, passwords: str | None, dry_run: bool, **_):
+        from django.db import transaction
+
         from sigap.officers.staffimport import ImportRefused, staff_import
 
         try:
-            with open(file, encoding="utf-8-sig", newline="") as lines:
-                planned = staff_import(lines, dry_run=True)
+            source = open(file, encoding="utf-8-sig", newline="")  # noqa: SIM115 - closed by the with below
         except OSError as exc:
             raise CommandError(f"cannot read {file}: {exc.strerror}") from None
+        created_file = False
+        try:
+            # one pass: the accounts and the file of their first passwords, or neither (a failure rolls back)
+            with source, transaction.atomic():
+                done = staff_import(source, dry_run=dry_run)
+                if done.created and not dry_run:
+                    if not passwords:
+                        raise CommandError(
+                            f"{len(done.created)} new account(s): name a new file for their first passwords "
+                            "(--passwords)"
+                        )
+                    try:  # created here, never over an existing file, readable by its owner only
+                        fd = os.open(passwords, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+                    except OSError as exc:
+                        raise CommandError(f"cannot create {passwords}: {exc.strerror}") from None
+                    created_file = True
+                    with os.fdopen(fd, "w", newline="") as handle:
+                        out = csv.writer(handle)
+                        out.writerow(["username", "password"])
+                        out.writerows(sorted(done.created.items()))
         except ImportRefused as exc:
             raise CommandError(f"{file} has errors; nothing was written:\n" + "\n".join(exc.lines)) from None
-        if dry_run:
-            self._say(planned, would=True)
-            return
-        handle = None
-        if planned.created:
-            if not passwords:
-                raise CommandError(
-                    f"{len(planned.created)} new account(s): name a new file for their first passwords (--passwords)"
-                )
-            try:  # created here, never over an existing file, readable by its owner only
-                handle = os.fdopen(os.open(passwords, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600), "w", newline="")
-            except OSError as exc:
-                raise CommandError(f"cannot create {passwords}: {exc.strerror}") from None
-        try:
-            with open(file, encoding="utf-8-sig", newline="") as lines:
-                done = staff_import(lines)
         except BaseException:
-            if handle is not None:
-                handle.close()
+            if created_file:  # the accounts were rolled back: their passwords mean nothing
                 os.unlink(passwords)
             raise
-        if handle is not None:
-            with handle:
-                out = csv.writer(handle)
-                out.writerow(["username", "password"])
-                out.writerows(sorted(done.created.items()))
-        self._say(done, would=False)
-        if done.created:
+        self._say(done, would=dry_run)
+        if done.created and not dry_run:
             self.stdout.write(f"First passwords: {passwords} (hand each over in person; delete the file after)")
 
     def _say(self, result, *, would: bool) -> None:
