@@ -219,3 +219,19 @@ def session_lacks_second_factor(request) -> bool:
         )
         request._sigap_lacks_factor = cached
     return cached
+
+
+class SecondFactorMiddleware:
+    """Ends, before any view runs, a signed-in session that lacks the second factor its account needs now
+    (``session_lacks_second_factor``). One rule for every page of every app: the console's own views check it
+    too, but the channel operator's page (intake) and any page added later hold only ``login_required``."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if request.user.is_authenticated and session_lacks_second_factor(request):
+            from django.contrib.auth import logout
+
+            logout(request)
+        return self.get_response(request)

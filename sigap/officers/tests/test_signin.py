@@ -178,6 +178,25 @@ def test_a_session_without_the_second_factor_opens_no_console_page_api_or_admin(
     assert console(officer).get("/petugas/").status_code == 200
 
 
+def test_a_session_without_the_second_factor_opens_no_page_of_any_app(otp_on, staff):
+    """The rule holds for every signed-in page, not only the console's: the channel operator's page (another app,
+    which cannot import the console's checks) signs such a session out too. E.g. an operator made validator."""
+    staff("operator.validator", "biro-pemerintahan", R.VALIDATOR)
+    user = staff("operator.validator", "biro-pemerintahan", R.OPERATOR)  # the account as last saved
+    for path in ("/petugas/operator/", "/petugas/operator/lokasi/"):
+        c = console(user)
+        response = c.get(path)
+        assert response.status_code == 302 and response["Location"].startswith("/petugas/masuk/"), path
+        assert not signed_in(c)
+    c = console(user)
+    response = c.post("/petugas/operator/lokasi/alamat/", {"address": "Jalan Kramat Raya"})
+    assert response.status_code == 302 and not signed_in(c)
+    c = console(user)
+    response = c.post("/petugas/operator/", {"channel": "phone", "description": "Jalan berlubang besar sekali"})
+    assert response.status_code == 302 and not signed_in(c)
+    assert console_verified(user).get("/petugas/operator/").status_code == 200
+
+
 # --- lockout per account and address ----------------------------------------------------------
 
 
