@@ -481,3 +481,51 @@ def test_a_report_walked_to_selesai_outside_any_outer_transaction(staff, jpeg):
     services.report_validate(report_id=report.pk, actor=validator, accept=True, reason="Bukti diperiksa.")
     report.refresh_from_db()
     assert report.status == Status.DONE
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_parts_of_a_long_sms_processed_at_once_are_told_once(monkeypatch):
+    """Two workers take the two parts of one long SMS at the same moment: each must not see only itself (the
+    message would wait for good) nor both tell the whole message (two dialogs). The parts' rows are locked
+    together, in one order, so one worker handles the whole and the other finds it done."""
+    if connection.vendor != "postgresql":
+        pytest.skip("concurrent writers need a database server (PostgreSQL); SQLite serializes every write")
+    from sigap.intake import inbox
+    from sigap.intake.channels.base import Inbound
+    from sigap.intake.conversations import dialog_load
+    from sigap.intake.models import Conversation, InboundMessage
+
+    monkeypatch.setattr(inbox, "_schedule", lambda pk: None)  # stored, not processed yet
+    parts = [
+        Inbound(
+            channel="sms",
+            message_id=f"race-{n}",
+            sender="081277778888",
+            text=text,
+            extra={"concat": ["5", n, 2]},
+        )
+        for n, text in ((1, "Lampu jalan di gang mati total "), (2, "sejak tiga malam, gelap sekali."))
+    ]
+    ids = inbox.inbound_accept("sms", parts)
+    arrived = threading.Barrier(2, timeout=5)
+    real = inbox._rows_locked
+
+    def rows_locked(pk):
+        try:
+            arrived.wait()
+        except threading.BrokenBarrierError:
+            pass
+        return real(pk)
+
+    monkeypatch.setattr(inbox, "_rows_locked", rows_locked)
+    results: dict = {}
+    errors: dict = {}
+    threads = [
+        in_thread(f"part-{pk}", lambda pk=pk: results.__setitem__(pk, inbox.inbound_process(pk)), errors) for pk in ids
+    ]
+    for thread in threads:
+        thread.join(timeout=30)
+    assert not errors and sorted(results.values()) == ["processed", "skip"], (results, errors)
+    assert set(InboundMessage.objects.values_list("state", flat=True)) == {"processed"}
+    conv = Conversation.objects.get()
+    assert dialog_load(conv)["texts"] == ["Lampu jalan di gang mati total sejak tiga malam, gelap sekali."]

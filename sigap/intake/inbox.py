@@ -9,8 +9,12 @@ from __future__ import annotations
 
 import json
 import logging
+from datetime import timedelta
 
+from django.conf import settings
 from django.db import IntegrityError, transaction
+from django.db.models import Q
+from django.utils import timezone
 from django.utils.crypto import salted_hmac
 
 from sigap.core import dispatch
@@ -39,6 +43,18 @@ def message_keys(channel: str, message_id: str) -> list[str]:
     return ["k:" + digest for digest in keyed_hexdigests("sigap-inbound", f"{channel}:{message_id}")]
 
 
+def parts_key(channel: str, inbound: Inbound) -> str:
+    """What ties the parts of one long message together (the network's reference is per sender): keyed, as the
+    message ids are, so the row names neither the sender nor the reference."""
+    concat = inbound.extra.get("concat")
+    if not concat:
+        return ""
+    return (
+        "k:"
+        + salted_hmac("sigap-inbound-parts", f"{channel}:{inbound.sender}:{concat[0]}", algorithm="sha256").hexdigest()
+    )
+
+
 def inbound_accept(channel: str, inbounds: list[Inbound]) -> list[int]:
     """Persist new messages (a retried webhook delivery is recognised by the key of the channel's message id)."""
     accepted: list[int] = []
@@ -53,7 +69,9 @@ def inbound_accept(channel: str, inbounds: list[Inbound]) -> list[int]:
                     ref = vault.blob_store(
                         json.dumps(inbound.as_dict(), ensure_ascii=False).encode(), content_type="application/json"
                     )
-                    row = InboundMessage.objects.create(channel=channel, message_id=key, payload_ref=ref)
+                    row = InboundMessage.objects.create(
+                        channel=channel, message_id=key, payload_ref=ref, parts_key=parts_key(channel, inbound)
+                    )
             except IntegrityError:  # the same message arrived concurrently
                 continue
             accepted.append(row.pk)
@@ -68,28 +86,76 @@ def _schedule(pk: int) -> None:
 
 
 def inbound_process(pk: int) -> str:
+    """Handle one stored message. A part of a long message waits (``WAITING``) until every part has come, or
+    until ``SIGAP_SMS_PARTS_WAIT_MINUTES`` after its first part if one never does; then the parts are handled
+    together as one message, whichever of them is processed last (an answer to an officer's question, a reply
+    to "is it fixed?" or a new report is told once, whole)."""
     from .conversations import conversation_handle
 
+    done = (InboundMessage.State.PROCESSED, InboundMessage.State.IGNORED)
     with transaction.atomic():
-        row = InboundMessage.objects.select_for_update().filter(pk=pk).first()
-        if row is None or row.state in (InboundMessage.State.PROCESSED, InboundMessage.State.IGNORED):
+        rows = _rows_locked(pk)
+        row = next((r for r in rows if r.pk == pk), None)
+        if row is None or row.state in done:
             return "skip"
+        pending = [r for r in rows if r.state not in done]
+        try:
+            inbounds = [Inbound.from_dict(json.loads(vault.blob_read(r.payload_ref))) for r in pending]
+        except Exception as exc:  # noqa: BLE001
+            return _failed(row, exc)
+        inbound = inbounds[0]
+        if row.parts_key:
+            inbound, complete = _parts_joined(row, pending, inbounds)
+            if not complete:
+                row.state = InboundMessage.State.WAITING
+                row.save(update_fields=["state"])
+                return "waiting"
         row.attempts += 1
         try:
             with transaction.atomic():
-                inbound = Inbound.from_dict(json.loads(vault.blob_read(row.payload_ref)))
                 report = conversation_handle(inbound)
         except Exception as exc:  # noqa: BLE001
-            row.state = InboundMessage.State.FAILED
-            row.last_error = type(exc).__name__
-            row.save(update_fields=["state", "attempts", "last_error"])
-            log.warning("inbox: message %s failed (%s), attempt %s", pk, row.last_error, row.attempts)
-            return "failed"
-        row.state = InboundMessage.State.PROCESSED
-        row.report = report
-        row.save(update_fields=["state", "attempts", "report"])
-        payload_shred(row.payload_ref)
+            return _failed(row, exc)
+        for r in pending:
+            r.state, r.report = InboundMessage.State.PROCESSED, report
+            r.save(update_fields=["state", "attempts", "report"])
+            payload_shred(r.payload_ref)
     return "processed"
+
+
+def _rows_locked(pk: int) -> list[InboundMessage]:
+    """The message's row, or every row of its long message, locked in one order (two parts processed at once
+    wait for each other instead of each seeing only itself)."""
+    parts = InboundMessage.objects.filter(pk=pk).values_list("channel", "parts_key").first()
+    if parts is None:
+        return []
+    if not parts[1]:
+        return list(InboundMessage.objects.select_for_update().filter(pk=pk))
+    return list(InboundMessage.objects.select_for_update().filter(channel=parts[0], parts_key=parts[1]).order_by("pk"))
+
+
+def _parts_joined(row: InboundMessage, pending: list[InboundMessage], inbounds: list[Inbound]) -> tuple[Inbound, bool]:
+    """The long message from the parts that have come (the first copy of each part number, in order), and
+    whether it is whole or has waited long enough."""
+    from .channels.registry import ADAPTERS
+
+    by_part: dict[int, Inbound] = {}
+    for inbound in inbounds:
+        by_part.setdefault(int(inbound.extra["concat"][1]), inbound)
+    total = int(inbounds[0].extra["concat"][2])
+    waited = min(r.received_at for r in pending) <= timezone.now() - timedelta(
+        minutes=settings.SIGAP_SMS_PARTS_WAIT_MINUTES
+    )
+    ordered = [by_part[n] for n in sorted(by_part)]
+    return ADAPTERS[row.channel].parts_join(ordered), len(by_part) >= total or waited
+
+
+def _failed(row: InboundMessage, exc: Exception) -> str:
+    row.state = InboundMessage.State.FAILED
+    row.last_error = type(exc).__name__
+    row.save(update_fields=["state", "attempts", "last_error"])
+    log.warning("inbox: message %s failed (%s), attempt %s", row.pk, row.last_error, row.attempts)
+    return "failed"
 
 
 def payload_shred(ref: str) -> None:
@@ -102,9 +168,12 @@ def payload_shred(ref: str) -> None:
 
 def inbox_flush(limit: int = 200) -> dict[str, int]:
     counts: dict[str, int] = {}
+    waited = timezone.now() - timedelta(minutes=settings.SIGAP_SMS_PARTS_WAIT_MINUTES)
     ids = (
         InboundMessage.objects.filter(
-            state__in=[InboundMessage.State.RECEIVED, InboundMessage.State.FAILED], attempts__lt=MAX_ATTEMPTS
+            Q(state__in=[InboundMessage.State.RECEIVED, InboundMessage.State.FAILED])
+            | Q(state=InboundMessage.State.WAITING, received_at__lte=waited),
+            attempts__lt=MAX_ATTEMPTS,
         )
         .order_by("pk")
         .values_list("pk", flat=True)[:limit]

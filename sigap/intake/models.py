@@ -16,6 +16,7 @@ class InboundMessage(models.Model):
         PROCESSED = "processed", _("diproses")
         FAILED = "failed", _("gagal (dicoba lagi)")
         IGNORED = "ignored", _("diabaikan")
+        WAITING = "waiting", _("menunggu bagian lainnya")  # a part of a long SMS, until the rest has come
 
     channel = models.CharField(max_length=20)
     message_id = models.CharField(max_length=200, help_text=_("ID pesan dari kanal (untuk idempotensi)"))
@@ -25,11 +26,15 @@ class InboundMessage(models.Model):
     attempts = models.PositiveSmallIntegerField(default=0)
     last_error = models.CharField(max_length=200, blank=True)
     report = models.ForeignKey("reports.Report", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    #: the parts of one long message share this keyed hash of (channel, sender, the network's reference): they
+    #: are handled together, as one message (``sigap.intake.inbox``); empty for a message in one piece
+    parts_key = models.CharField(max_length=80, blank=True, default="")
 
     class Meta:
         verbose_name = _("pesan masuk")
         verbose_name_plural = _("pesan masuk")
         constraints = [models.UniqueConstraint(fields=["channel", "message_id"], name="inbound_once_per_channel_id")]
+        indexes = [models.Index(fields=["parts_key"], name="inbound_parts", condition=~models.Q(parts_key=""))]
 
 
 class Conversation(models.Model):

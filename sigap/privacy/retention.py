@@ -76,7 +76,9 @@ def _unhandled_messages_shred(cutoff: datetime, live_blobs) -> int:
     """An inbound message is shredded once handled; one that never was (failed for good, left for a person to look
     at) keeps the sender's words and number only until the retention period has passed since it arrived."""
     messages = apps.get_model("intake", "InboundMessage").objects
-    stale = messages.filter(received_at__lt=cutoff, state__in=("received", "failed"), payload_ref__in=live_blobs)
+    stale = messages.filter(
+        received_at__lt=cutoff, state__in=("received", "failed", "waiting"), payload_ref__in=live_blobs
+    )
     shredded = 0
     for ref in list(stale.values_list("payload_ref", flat=True)[:10_000]):
         with transaction.atomic():

@@ -11,7 +11,7 @@ from __future__ import annotations
 import functools
 import hashlib
 import hmac
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING
 
 from django.conf import settings
@@ -107,6 +107,15 @@ class Adapter:
     address_field = "handle"
     #: channel config keys that must be set for the channel to be enabled
     required: tuple[str, ...] = ()
+
+    def parts_join(self, parts: list[Inbound]) -> Inbound:
+        """One message made of the parts of a long one that the network split (``extra["concat"]``: reference,
+        part number, parts in all), given in their order: their texts as written and their media, under the
+        first part's id. A part missing for good leaves its place empty (``sigap.intake.inbox``)."""
+        extra = {k: v for k, v in parts[0].extra.items() if k != "concat"}
+        return replace(
+            parts[0], text="".join(p.text or "" for p in parts), media=[m for p in parts for m in p.media], extra=extra
+        )
 
     @property
     def config(self) -> dict:

@@ -80,13 +80,23 @@ class SmsAdapter(Adapter):
                 inbound.extra["concat"] = [str(data["concat_ref"]), int(data["concat_part"]), int(data["concat_total"])]
             except (KeyError, ValueError):
                 raise malformed(self.name, "concat_ref needs concat_part and concat_total") from None
-        keyword = parse_keyword(text, self.config.get("keyword") or "LAPOR")
-        if keyword:
-            inbound.extra["keyword"] = keyword
+        self._keyword_read(inbound)
         return [inbound]
 
+    def _keyword_read(self, inbound: Inbound) -> Inbound:
+        inbound.extra.pop("keyword", None)
+        keyword = parse_keyword(inbound.text, self.config.get("keyword") or "LAPOR")
+        if keyword:
+            inbound.extra["keyword"] = keyword
+        return inbound
+
+    def parts_join(self, parts: list[Inbound]) -> Inbound:
+        """A long SMS in the keyword format is read as one: its description often runs into the later parts."""
+        return self._keyword_read(super().parts_join(parts))
+
     def dialog_text(self, inbound: Inbound, data: dict) -> str | None:
-        """The keyword format fills the dialog at once; the parts of a long message wait for each other."""
+        """The keyword format fills the dialog at once (the parts of a long message arrive here joined: the inbox
+        waits for them, ``sigap.intake.inbox``)."""
         from sigap.organization.models import Category
 
         from ..conversations import dialog_place
@@ -102,13 +112,6 @@ class SmsAdapter(Adapter):
             if data["location"]:
                 data["address"] = keyword["location_text"]
             text = ""
-        concat = inbound.extra.get("concat")
-        if concat:
-            parts = data.setdefault("parts", {}).setdefault(concat[0], {})
-            parts[str(concat[1])] = text
-            if len(parts) < concat[2]:
-                return None  # wait for the other parts of a long SMS
-            text = "".join(parts[str(i)] for i in range(1, concat[2] + 1))
         return text
 
     #: the gateway takes an Idempotency-Key: a message resent after a lost answer is not sent twice

@@ -95,3 +95,74 @@ def test_sms_a_place_the_text_does_not_settle_is_asked_once_with_the_candidates(
     sms("p3", "1")  # privacy: Privat
     report = Report.objects.get()
     assert report.kelurahan.name == "Kampung Melayu" and report.category.code == "saluran-tersumbat"
+
+
+def _sms(deliver, data):
+    body = urlencode(data).encode()
+    sig = "sha256=" + hmac.new(b"sms-secret", body, hashlib.sha256).hexdigest()
+    return deliver("sms", body, {"X-Sigap-Signature": sig}, content_type="application/x-www-form-urlencoded")
+
+
+def _part(sender, mid, text, part, total, ref="77"):
+    return {"from": sender, "id": mid, "text": text, "concat_ref": ref, "concat_part": part, "concat_total": total}
+
+
+def _filed_and_asked(deliver, staff, capture, sender="081255556666"):
+    from sigap.reports import services
+
+    _sms(deliver, {"from": sender, "id": "k1", "text": "LAPOR#jalan-rusak#Pondok Bambu Duren Sawit#Jalan berlubang"})
+    _sms(deliver, {"from": sender, "id": "k2", "text": "1"})
+    report = Report.objects.get()
+    officer = staff("petugas.pb", "kel:31.75.07.1002")
+    with capture(execute=True):
+        services.report_accept(report_id=report.pk, actor=officer)
+        services.report_ask_reporter(report_id=report.pk, actor=officer, question="Di RT berapa, dan sebesar apa?")
+    return report
+
+
+def test_a_long_sms_answer_to_an_officers_question_reaches_the_report_whole(
+    deliver, fake, staff, django_capture_on_commit_callbacks
+):
+    """The network splits a long answer; every part belongs to the answer (the first part used to be the whole
+    answer, and the rest opened a new dialog as if it were a new report)."""
+    report = _filed_and_asked(deliver, staff, django_capture_on_commit_callbacks)
+    sender = "081255556666"
+    _sms(deliver, _part(sender, "a2", "lubangnya kira-kira satu meter dan dalam.", 2, 3))
+    _sms(deliver, _part(sender, "a1", "Di RT 04 RW 02 depan warung, ", 1, 3))
+    report.refresh_from_db()
+    assert report.status == "awaiting_reporter"  # not yet: a part is still on its way
+    _sms(deliver, _part(sender, "a3", " Sudah dua motor jatuh.", 3, 3))
+    report.refresh_from_db()
+    assert report.status == "in_progress"
+    answer = report.history.last().internal_note
+    assert "RT 04 RW 02" in answer and "satu meter" in answer and "dua motor" in answer
+    assert answer.index("RT 04") < answer.index("satu meter") < answer.index("dua motor")
+    assert Report.objects.count() == 1 and not Conversation.objects.filter(state="open").exists()
+    from sigap.intake.models import InboundMessage
+
+    assert set(InboundMessage.objects.values_list("state", flat=True)) == {"processed"}
+
+
+def test_a_part_whose_siblings_never_come_is_handled_alone_after_the_wait(
+    deliver, fake, staff, django_capture_on_commit_callbacks, settings
+):
+    """An acknowledged message is never lost: if the network loses a part, what came is taken as the message once
+    the wait is over (by the periodic inbox flush)."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from sigap.intake.inbox import inbox_flush
+    from sigap.intake.models import InboundMessage
+
+    report = _filed_and_asked(deliver, staff, django_capture_on_commit_callbacks)
+    _sms(deliver, _part("081255556666", "b1", "Di RT 09 RW 01, lubangnya besar", 1, 2))
+    report.refresh_from_db()
+    assert report.status == "awaiting_reporter"
+    assert inbox_flush() == {}  # still within the wait: nothing to do yet
+    InboundMessage.objects.filter(state="waiting").update(
+        received_at=timezone.now() - timedelta(minutes=settings.SIGAP_SMS_PARTS_WAIT_MINUTES + 1)
+    )
+    assert inbox_flush() == {"processed": 1}
+    report.refresh_from_db()
+    assert report.status == "in_progress" and "RT 09 RW 01" in report.history.last().internal_note
