@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import logging
 import re
 from datetime import timedelta
 
@@ -40,6 +41,8 @@ from sigap.routing.places import place_decide
 
 from .channels.base import Inbound
 from .models import Conversation
+
+log = logging.getLogger(__name__)
 
 CANCEL = {"batal", "cancel", "stop", "berhenti"}
 YES = {"ya", "iya", "y", "yes", "ok", "oke", "benar", "betul", "setuju"}
@@ -93,6 +96,10 @@ T = {
     "photo_limit": (
         "Satu laporan paling banyak {max} foto: foto berikutnya tidak kami simpan.",
         "A report takes at most {max} photos: further photos are not kept.",
+    ),
+    "photo_unreadable": (
+        "Foto Anda tidak dapat kami terima. Silakan kirim ulang fotonya; pesan Anda yang lain sudah kami catat.",
+        "We could not receive your photo. Please send it again; the rest of your message has been noted.",
     ),
     "photos_dropped": (
         "Foto Anda tidak dapat dipakai ({reason}). Laporan dikirim tanpa foto.",
@@ -392,8 +399,21 @@ def _answer_to_done(inbound: Inbound) -> bool | Inbound:
     return False
 
 
-def conversation_handle(inbound: Inbound):
-    """Take one inbound chat message; returns the Report if this message completed one."""
+def _refused_for_good(exc: Exception) -> bool:
+    """A media download that trying again will not mend: refused by us (too large) or by the channel (a 4xx
+    other than "too many requests" or "timeout": the media is gone or was never there)."""
+    if isinstance(exc, DomainError):
+        return True
+    status = getattr(getattr(exc, "response", None), "status_code", None)
+    return isinstance(status, int) and 400 <= status < 500 and status not in (408, 429)
+
+
+def conversation_handle(inbound: Inbound, *, last_attempt: bool = False):
+    """Take one inbound chat message; returns the Report if this message completed one.
+
+    A photo the channel will not give (gone, refused, too large), or still cannot give at the inbox's
+    ``last_attempt``, is left out and the resident asked to send it again; the rest of the message is taken. A
+    passing failure before then raises, and the inbox tries the whole message again."""
     from .channels.registry import ADAPTERS
 
     if _answer_to_question(inbound):
@@ -417,21 +437,31 @@ def conversation_handle(inbound: Inbound):
         return None
 
     limit = settings.SIGAP_PHOTOS_PER_REPORT
+    unreadable = False
     for media in inbound.media:
         if len(data["photos"]) >= limit:  # filing would refuse them all, at every later message
             if not data.get("photo_limit_told"):
                 data["photo_limit_told"] = True
                 dialog_say(conv, "photo_limit", max=limit)
             continue
-        name, raw = ADAPTERS[inbound.channel].fetch_media(media)
+        try:
+            name, raw = ADAPTERS[inbound.channel].fetch_media(media)
+        except Exception as exc:
+            if not (last_attempt or _refused_for_good(exc)):
+                raise
+            log.warning("dialog: a photo could not be fetched (%s); the message goes on without it", type(exc).__name__)
+            unreadable = True
+            continue
         data["photos"].append({"name": name, "ref": vault.blob_store(raw)})
+    if unreadable:
+        dialog_say(conv, "photo_unreadable")
     if inbound.location:
         data["location"] = list(inbound.location)
 
     step = conv.step
     adapter = ADAPTERS.get(inbound.channel)
     if adapter is not None:
-        # the channel's own reading of the message (SMS: the keyword format, the parts of a long message)
+        # the channel's own reading of the message (SMS: the keyword format)
         text = adapter.dialog_text(inbound, data)
         if text is None:
             dialog_save(conv, data)

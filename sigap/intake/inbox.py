@@ -113,7 +113,7 @@ def inbound_process(pk: int) -> str:
         row.attempts += 1
         try:
             with transaction.atomic():
-                report = conversation_handle(inbound)
+                report = conversation_handle(inbound, last_attempt=row.attempts >= MAX_ATTEMPTS)
         except Exception as exc:  # noqa: BLE001
             return _failed(row, exc)
         for r in pending:

@@ -165,7 +165,7 @@ class Adapter:
 
         ``data`` is what the dialog has collected so far (``texts``, ``location``, ``address``, ``category``,
         ...); an adapter whose messages carry more than text may fill it (the SMS keyword format). ``None``:
-        the message is not complete yet (one part of a long SMS); the dialog saves ``data`` and waits."""
+        the message is not complete yet; the dialog saves ``data`` and waits."""
         return (inbound.text or "").strip()
 
     # helpers

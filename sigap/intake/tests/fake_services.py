@@ -38,6 +38,7 @@ class FakeServices:
         self.requests: list[dict] = []
         self.media = {"MEDIA1": jpeg(), "TGFILE1": jpeg((200, 40, 40))}
         self.fail_sends = 0
+        self.fail_media = 0  # the next N media lookups answer 500 (the channel's server having a bad minute)
         outer = self
 
         class Handler(BaseHTTPRequestHandler):
@@ -55,6 +56,9 @@ class FakeServices:
             def do_GET(self):
                 outer.requests.append({"method": "GET", "path": self.path, "headers": dict(self.headers)})
                 path = self.path.split("?")[0]
+                if path.startswith("/graph/") and outer.fail_media > 0:
+                    outer.fail_media -= 1
+                    return self._reply(500, {"error": "try again"})
                 if path.startswith("/graph/") and path.rsplit("/", 1)[-1] in outer.media:
                     media_id = path.rsplit("/", 1)[-1]
                     return self._reply(200, {"url": f"{outer.url}/download/{media_id}", "mime_type": "image/jpeg"})

@@ -170,3 +170,53 @@ def test_a_shared_location_as_the_first_message_is_not_the_description(deliver, 
     report = Report.objects.get()
     assert report.description == "Got mampet parah, air meluap ke jalan setiap hujan"
     assert report.address == "Rumah Jl. Pahlawan Revolusi"
+
+
+def _photo_with_caption(mid, media_id, caption):
+    image = {"id": media_id, "mime_type": "image/jpeg", "caption": caption}
+    return {"from": PHONE, "id": mid, "timestamp": "1764300000", "type": "image", "image": image}
+
+
+def test_a_photo_the_channel_no_longer_has_loses_the_photo_not_the_message(deliver, fake):
+    """A photo whose download is refused for good (gone at the channel: 404) failed the whole message, which
+    was retried a few times and then left: the resident's words were never read and nobody told them."""
+    from sigap.intake.models import InboundMessage
+
+    _wa(deliver, _photo_with_caption("wamid.G1", "GONE1", "Got mampet parah di gang buntu sejak kemarin"))
+    assert set(InboundMessage.objects.values_list("state", flat=True)) == {"processed"}
+    conv = Conversation.objects.get()
+    from sigap.intake.conversations import dialog_load
+
+    data = dialog_load(conv)
+    assert data["texts"] == ["Got mampet parah di gang buntu sejak kemarin"] and data["photos"] == []
+    replies = replies_to(fake)
+    assert any("foto" in r.lower() and "kirim" in r.lower() for r in replies), replies
+    assert conv.step == "location"  # and the dialog goes on with what it has
+
+
+def test_a_photo_the_channel_cannot_give_for_now_is_tried_again_then_given_up(
+    deliver, fake, django_capture_on_commit_callbacks
+):
+    """A passing failure (the channel's server answers 500) is tried again by the inbox flush, with the photo;
+    at the last attempt the message is handled without it, and the resident is told."""
+    from sigap.intake.conversations import dialog_load
+    from sigap.intake.inbox import MAX_ATTEMPTS, inbox_flush
+    from sigap.intake.models import InboundMessage
+
+    fake.media["LATER1"] = jpeg((10, 100, 100))
+    fake.fail_media = 1
+    _wa(deliver, _photo_with_caption("wamid.L1", "LATER1", "Pohon tumbang menutup jalan di depan pasar"))
+    assert InboundMessage.objects.get().state == "failed" and not Conversation.objects.exists()
+    assert inbox_flush() == {"processed": 1}
+    assert len(dialog_load(Conversation.objects.get())["photos"]) == 1  # the second try had it
+
+    fake.fail_media = MAX_ATTEMPTS
+    _wa(deliver, _photo_with_caption("wamid.L2", "LATER1", "ini fotonya lagi"))
+    for _ in range(MAX_ATTEMPTS - 2):
+        assert inbox_flush() == {"failed": 1}
+    told = len(replies_to(fake))
+    with django_capture_on_commit_callbacks(execute=True):
+        assert inbox_flush() == {"processed": 1}  # the last attempt: without the photo
+    assert InboundMessage.objects.filter(state="processed").count() == 2
+    assert len(dialog_load(Conversation.objects.get())["photos"]) == 1
+    assert any("kirim ulang" in r for r in replies_to(fake)[told:]), replies_to(fake)[told:]

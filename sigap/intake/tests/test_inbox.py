@@ -27,7 +27,7 @@ def handled(monkeypatch):
     seen: list[Inbound] = []
     state = {"fail": False}
 
-    def handle(inbound):
+    def handle(inbound, *, last_attempt=False):
         if state["fail"]:
             raise RuntimeError("the dialog failed")
         seen.append(inbound)
