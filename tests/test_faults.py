@@ -27,7 +27,7 @@ import uuid
 from pathlib import Path
 
 import pytest
-from django.db import connection
+from django.db import connection, transaction
 
 from tests.faults import PgProxy, in_thread
 from tests.live_sigap import CLI, database_drop, database_url, free_port
@@ -529,3 +529,46 @@ def test_two_parts_of_a_long_sms_processed_at_once_are_told_once(monkeypatch):
     assert set(InboundMessage.objects.values_list("state", flat=True)) == {"processed"}
     conv = Conversation.objects.get()
     assert dialog_load(conv)["texts"] == ["Lampu jalan di gang mati total sejak tiga malam, gelap sekali."]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_first_messages_of_one_sender_at_once_make_one_dialog(monkeypatch):
+    """A resident sends their photo and their words a second apart; two workers take them at once. Each found
+    no open dialog and each opened one: two half-told dialogs, each asking the resident for what the other has.
+    One open dialog per sender and channel is now a constraint, and the second worker joins the first's."""
+    if connection.vendor != "postgresql":
+        pytest.skip("concurrent writers need a database server (PostgreSQL); SQLite serializes every write")
+    from sigap.intake import conversations
+    from sigap.intake.channels.base import Inbound
+    from sigap.intake.conversations import conversation_handle, dialog_load
+    from sigap.intake.models import Conversation
+
+    arrived = threading.Barrier(2, timeout=5)
+    real = conversations.dialog_create
+
+    def dialog_create(inbound, **kwargs):
+        try:
+            arrived.wait()  # both found no open dialog
+        except threading.BrokenBarrierError:
+            pass
+        return real(inbound, **kwargs)
+
+    monkeypatch.setattr(conversations, "dialog_create", dialog_create)
+    text, pin = "Lampu jalan di gang Melati mati total sejak tiga malam", (-6.2297, 106.9128)
+    messages = [
+        Inbound(channel="telegram", message_id="first-words", sender="777001", text=text),
+        Inbound(channel="telegram", message_id="first-pin", sender="777001", location=pin),
+    ]
+    errors: dict = {}
+
+    def tell(inbound):
+        with transaction.atomic():
+            conversation_handle(inbound)
+
+    threads = [in_thread(m.message_id, lambda m=m: tell(m), errors) for m in messages]
+    for thread in threads:
+        thread.join(timeout=30)
+    assert not errors, errors
+    [conv] = Conversation.objects.all()
+    data = dialog_load(conv)
+    assert conv.state == "open" and data["texts"] == [text] and data["location"] == list(pin)

@@ -27,7 +27,7 @@ import re
 from datetime import timedelta
 
 from django.conf import settings
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.crypto import salted_hmac
 
@@ -266,7 +266,19 @@ def _open_conversation(inbound: Inbound) -> Conversation:
         conv.save(update_fields=["state", "data_ref", "updated_at"])
         conv = None
     if conv is None:
-        conv = dialog_create(inbound)
+        try:
+            with transaction.atomic():
+                conv = dialog_create(inbound)
+        except IntegrityError:  # the sender's other message, taken at the same moment, has just opened one
+            conv = (
+                Conversation.objects.select_for_update(of=("self",))
+                .filter(
+                    channel=inbound.channel,
+                    sender_hash=sender_hash(inbound.channel, inbound.sender),
+                    state=Conversation.State.OPEN,
+                )
+                .get()
+            )
     conv.expires_at = now + timedelta(hours=settings.SIGAP_CONVERSATION_HOURS)
     return conv
 

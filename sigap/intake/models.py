@@ -61,6 +61,24 @@ class Conversation(models.Model):
     class Meta:
         verbose_name = _("percakapan")
         verbose_name_plural = _("percakapan")
+        constraints = [
+            # one dialog at a time per sender on a chat channel: two first messages taken at once join one
+            # (an email is its own dialog, threaded by its headers)
+            models.UniqueConstraint(
+                fields=["channel", "sender_hash"],
+                condition=models.Q(state="open") & ~models.Q(channel="email"),
+                name="one_open_dialog_per_sender",
+            )
+        ]
+        indexes = [
+            # the retention sweep's dialogs that ended without a report and still hold something: the others
+            # (filed, or already forgotten) are most rows and never read by it again
+            models.Index(
+                fields=["updated_at"],
+                name="dialog_unfiled_holding",
+                condition=models.Q(report__isnull=True) & ~models.Q(identity_ref="", data_ref=""),
+            )
+        ]
 
 
 class IdempotencyRecord(models.Model):

@@ -256,3 +256,37 @@ def test_whatsapp_a_place_the_text_does_not_settle_is_asked_once_with_the_candid
         _say(deliver, mid, text)
     report = Report.objects.get()
     assert report.kelurahan.name == "Kampung Melayu"
+
+
+def test_one_open_chat_dialog_per_sender_and_what_the_migration_does_with_older_twins():
+    """Two open chat dialogs of one sender are refused by the database (an email may have several); the
+    migration that added that rule first expired all but the newest of any such twins."""
+    import importlib
+    from datetime import timedelta
+
+    from django.apps import apps
+    from django.db import IntegrityError, connection, transaction
+    from django.utils import timezone
+
+    later = timezone.now() + timedelta(hours=1)
+
+    def dialog(channel="telegram", sender="s-1", state="open"):
+        return Conversation.objects.create(channel=channel, sender_hash=sender, state=state, expires_at=later)
+
+    dialog()
+    dialog(state="filed")
+    dialog(sender="s-2")
+    dialog(channel="email", sender="e")
+    dialog(channel="email", sender="e")
+    with pytest.raises(IntegrityError), transaction.atomic():
+        dialog()
+    if connection.vendor != "postgresql":
+        return  # the twins below need the constraint taken away for a moment: transactional DDL (PostgreSQL)
+    constraint = next(c for c in Conversation._meta.constraints if c.name == "one_open_dialog_per_sender")
+    with connection.schema_editor() as editor:
+        editor.remove_constraint(Conversation, constraint)
+    twins = [dialog(sender="s-3"), dialog(sender="s-3"), dialog(sender="s-3")]
+    step = importlib.import_module("sigap.intake.migrations.0007_one_open_dialog_per_sender")
+    step.older_duplicates_expire(apps, None)
+    assert [Conversation.objects.get(pk=t.pk).state for t in twins] == ["expired", "expired", "open"]
+    assert Conversation.objects.filter(state="open").count() == 5  # s-1, s-2, the two emails, the newest s-3
