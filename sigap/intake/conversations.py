@@ -251,15 +251,12 @@ def _guess_categories(text: str) -> list[tuple[str, float]]:
 
 def _open_conversation(inbound: Inbound) -> Conversation:
     now = timezone.now()
-    conv = (
-        Conversation.objects.select_for_update(of=("self",))
-        .filter(
-            channel=inbound.channel,
-            sender_hash__in=sender_keys(inbound.channel, inbound.sender),
-            state=Conversation.State.OPEN,
-        )
-        .first()
+    open_ones = Conversation.objects.select_for_update(of=("self",)).filter(
+        channel=inbound.channel,
+        sender_hash__in=sender_keys(inbound.channel, inbound.sender),
+        state=Conversation.State.OPEN,
     )
+    conv = open_ones.first()
     if conv is not None and conv.expires_at < now:
         conv.state = Conversation.State.EXPIRED
         _content_forget(conv, dialog_load(conv))
@@ -270,15 +267,7 @@ def _open_conversation(inbound: Inbound) -> Conversation:
             with transaction.atomic():
                 conv = dialog_create(inbound)
         except IntegrityError:  # the sender's other message, taken at the same moment, has just opened one
-            conv = (
-                Conversation.objects.select_for_update(of=("self",))
-                .filter(
-                    channel=inbound.channel,
-                    sender_hash=sender_hash(inbound.channel, inbound.sender),
-                    state=Conversation.State.OPEN,
-                )
-                .get()
-            )
+            conv = open_ones.get()
     conv.expires_at = now + timedelta(hours=settings.SIGAP_CONVERSATION_HOURS)
     return conv
 
