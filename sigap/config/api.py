@@ -18,7 +18,24 @@ from sigap.core.schemas import ErrorOut  # noqa: F401 - re-exported
 log = logging.getLogger(__name__)
 
 
-api = NinjaAPI(
+class _SigapApi(NinjaAPI):
+    """Ninja's document, with the JSON schemas of the request bodies that operations describe by hand
+    (``openapi_extra``: JSON or multipart) added to its components, where those bodies refer to them."""
+
+    body_schemas: tuple = ()
+
+    def get_openapi_schema(self, *args, **kwargs):
+        schema = super().get_openapi_schema(*args, **kwargs)
+        components = schema.setdefault("components", {}).setdefault("schemas", {})
+        for model in self.body_schemas:
+            found = model.model_json_schema(ref_template="#/components/schemas/{model}")
+            for name, nested in found.pop("$defs", {}).items():
+                components.setdefault(name, nested)
+            components.setdefault(model.__name__, found)
+        return schema
+
+
+api = _SigapApi(
     title="Sigap API",
     version="1",
     description=(
@@ -112,6 +129,7 @@ def _unexpected(request, exc):
 
 
 from sigap.intake.api import router as citizen_router  # noqa: E402
+from sigap.intake.schemas import AnswerIn, ReportIn  # noqa: E402
 from sigap.officers.api import AUTH as STAFF_AUTH  # noqa: E402
 from sigap.officers.api import router as officer_router  # noqa: E402
 from sigap.officers.audit_api import router as audit_router  # noqa: E402
@@ -119,6 +137,7 @@ from sigap.officers.export_api import router as export_router  # noqa: E402
 from sigap.officers.triage_api import router as triage_router  # noqa: E402
 from sigap.privacy.api import router as privacy_router  # noqa: E402
 
+api.body_schemas = (ReportIn, AnswerIn)
 api.add_router("/v1", citizen_router)
 api.add_router("/v1/officer", officer_router)
 api.add_router("/v1/officer/desk", triage_router)

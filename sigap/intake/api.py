@@ -16,6 +16,7 @@ from sigap.core.errors import DomainError, NotFound
 from sigap.core.schemas import ErrorOut
 from sigap.core.throttles import per_ip
 from sigap.organization.models import Category, Wilayah
+from sigap.privacy.photos import photo_check
 from sigap.reports import exposure, photoserve
 from sigap.reports import services as report_services
 from sigap.reports.models import Channel, Photo, Report
@@ -54,6 +55,17 @@ ERRORS = {
 _MULTIPART_FIELDS = ("category", "description", "lat", "lon", "address", "privacy", "about_unit")
 
 
+def _unknown_refused(unknown: set[str]) -> None:
+    if unknown:
+        raise DomainError(
+            f"Kolom tidak dikenal: {', '.join(sorted(unknown))}.",
+            f"Unknown fields: {', '.join(sorted(unknown))}.",
+            code="invalid_input",
+            status=422,
+            field=sorted(unknown)[0],
+        )
+
+
 def _parse_report(request) -> tuple[ReportIn, list[tuple[str, bytes]]]:
     content_type = request.content_type or ""
     try:
@@ -82,14 +94,7 @@ def _parse_report(request) -> tuple[ReportIn, list[tuple[str, bytes]]]:
                 - set(_MULTIPART_FIELDS)
                 - {"reporter", "reporter_name", "reporter_phone", "reporter_email", "reporter_nik"}
             )
-            if unknown:
-                raise DomainError(
-                    f"Kolom tidak dikenal: {', '.join(sorted(unknown))}.",
-                    f"Unknown fields: {', '.join(sorted(unknown))}.",
-                    code="invalid_input",
-                    status=422,
-                    field=sorted(unknown)[0],
-                )
+            _unknown_refused(unknown)
             payload = ReportIn.model_validate(data)
             files = [
                 (f.name or "photo", f.read(settings.SIGAP_PHOTO_MAX_BYTES + 1)) for f in request.FILES.getlist("photos")
@@ -389,10 +394,56 @@ def confirm_endpoint(request, code: str, payload: ConfirmIn):
 
 @router.post(
     "/track/{code}/answer",
-    response={200: OkOut, **ERRORS},
+    response={200: OkOut, **ERRORS, 415: ErrorOut},
     summary="Answer an officer's question",
+    openapi_extra={
+        "requestBody": {
+            "required": True,
+            "content": {
+                "application/json": {"schema": {"$ref": "#/components/schemas/AnswerIn"}},
+                "multipart/form-data": {
+                    "schema": {
+                        "type": "object",
+                        "properties": {
+                            "answer": {"type": "string"},
+                            "secret": {"type": "string"},
+                            "photos": {"type": "array", "items": {"type": "string", "format": "binary"}},
+                        },
+                    }
+                },
+            },
+        }
+    },
     throttle=TRACK_THROTTLE,
 )
-def answer_endpoint(request, code: str, payload: AnswerIn):
-    change = services.reporter_answer(tracking_code=code, answer=payload.answer, secret=payload.secret)
+def answer_endpoint(request, code: str):
+    """Answer an officer's question: JSON `{"answer", "secret"}`, or multipart/form-data with the same fields and
+    up to 5 photos under `photos` (an officer may ask for one: "kirim foto kondisinya"); words, photos or both.
+    The photos are de-identified by the worker like a report's own before any officer sees them."""
+    payload, files = _parse_answer(request)
+    photos = [photo_check(raw, filename=name) for name, raw in files]
+    change = services.reporter_answer(tracking_code=code, answer=payload.answer, secret=payload.secret, photos=photos)
     return {"ok": True, "status": status_out(change.new_status)}
+
+
+def _parse_answer(request) -> tuple[AnswerIn, list[tuple[str, bytes]]]:
+    content_type = request.content_type or ""
+    try:
+        if content_type.startswith("multipart/form-data"):
+            _unknown_refused((set(request.POST) - {"answer", "secret"}) | (set(request.FILES) - {"photos"}))
+            files = request.FILES.getlist("photos")
+            services.photos_count_check(len(files))
+            payload = AnswerIn.model_validate({k: request.POST[k] for k in ("answer", "secret") if k in request.POST})
+            return payload, [(f.name or "photo", f.read(settings.SIGAP_PHOTO_MAX_BYTES + 1)) for f in files]
+        if content_type in ("application/json", "") or content_type.endswith("+json"):
+            return AnswerIn.model_validate_json(request.body or b"{}"), []
+    except pydantic.ValidationError as exc:
+        raise NinjaValidationError(
+            [{"loc": ("body",) + tuple(e["loc"]), "msg": e["msg"], "type": e["type"]} for e in exc.errors()]
+        ) from None
+    raise DomainError(
+        "Kirim jawaban sebagai application/json atau multipart/form-data.",
+        "Send the answer as application/json or multipart/form-data.",
+        code="unsupported_media_type",
+        status=415,
+    )

@@ -282,14 +282,16 @@ def _content_forget(conv: Conversation, data: dict) -> None:
         conv.data_ref = ""
 
 
-def _answer_to_question(inbound: Inbound) -> bool:
-    """A message from someone whose report waits for their answer is that answer (not a new report)."""
+def _answer_to_question(inbound: Inbound, *, last_attempt: bool = False) -> bool:
+    """A message from someone whose report waits for their answer is that answer (not a new report): its words,
+    its photos ("kirim foto kondisinya"), or both."""
+    from sigap.privacy.photos import photo_check
     from sigap.reports.states import Status
 
     from .services import reporter_answer_for
 
     text = (inbound.text or "").strip()
-    if not text:
+    if not text and not inbound.media:
         return False
     keys = sender_keys(inbound.channel, inbound.sender)
     if (
@@ -316,9 +318,44 @@ def _answer_to_question(inbound: Inbound) -> bool:
     if filed is None:
         return False
     report = filed.report
-    reporter_answer_for(report, text)
+    photos, unreadable = [], False
+    for media in inbound.media[: settings.SIGAP_PHOTOS_PER_REPORT]:
+        fetched = _media_fetched(inbound, media, last_attempt=last_attempt)
+        try:
+            photos.append(photo_check(fetched[1], filename=fetched[0]) if fetched else None)
+        except DomainError:  # not an image we take
+            photos.append(None)
+        unreadable = unreadable or photos[-1] is None
+    photos = [p for p in photos if p is not None]
+    if unreadable:
+        dialog_say(filed, "photo_unreadable")
+    if not text and not photos:
+        return True  # a photo that could not be taken: the resident was asked to send it again
+    try:
+        with transaction.atomic():
+            reporter_answer_for(report, text, photos=photos)
+    except DomainError as exc:
+        if exc.code != "too_many_photos" or not text:
+            raise
+        reporter_answer_for(report, text)  # the words still answer; the photos are beyond the report's limit
+        dialog_say(filed, "photo_limit", max=settings.SIGAP_PHOTOS_PER_REPORT)
     dialog_say(filed, "answer_received", number=report.number)
     return True
+
+
+def _media_fetched(inbound: Inbound, media: dict, *, last_attempt: bool) -> tuple[str, bytes] | None:
+    """One photo of a chat message from its channel; None when the channel will not give it (gone, refused, too
+    large) or still cannot at the inbox's last attempt. A passing failure before then raises: the inbox tries
+    the whole message again."""
+    from .channels.registry import ADAPTERS
+
+    try:
+        return ADAPTERS[inbound.channel].fetch_media(media)
+    except Exception as exc:
+        if not (last_attempt or _refused_for_good(exc)):
+            raise
+        log.warning("dialog: a photo could not be fetched (%s); the message goes on without it", type(exc).__name__)
+        return None
 
 
 CONFIRM_WORDS = {"ya", "iya", "y", "yes", "beres", "sudah", "sudah beres", "ok", "oke"}
@@ -417,7 +454,7 @@ def conversation_handle(inbound: Inbound, *, last_attempt: bool = False):
     passing failure before then raises, and the inbox tries the whole message again."""
     from .channels.registry import ADAPTERS
 
-    if _answer_to_question(inbound):
+    if _answer_to_question(inbound, last_attempt=last_attempt):
         return None
     answered = _answer_to_done(inbound)
     if answered is True:
@@ -445,15 +482,11 @@ def conversation_handle(inbound: Inbound, *, last_attempt: bool = False):
                 data["photo_limit_told"] = True
                 dialog_say(conv, "photo_limit", max=limit)
             continue
-        try:
-            name, raw = ADAPTERS[inbound.channel].fetch_media(media)
-        except Exception as exc:
-            if not (last_attempt or _refused_for_good(exc)):
-                raise
-            log.warning("dialog: a photo could not be fetched (%s); the message goes on without it", type(exc).__name__)
+        fetched = _media_fetched(inbound, media, last_attempt=last_attempt)
+        if fetched is None:
             unreadable = True
             continue
-        data["photos"].append({"name": name, "ref": vault.blob_store(raw)})
+        data["photos"].append({"name": fetched[0], "ref": vault.blob_store(fetched[1])})
     if unreadable:
         dialog_say(conv, "photo_unreadable")
     if inbound.location:

@@ -149,7 +149,7 @@ class ConfirmIn(Schema):
 
 class AnswerIn(Schema):
     model_config = ConfigDict(extra="forbid")
-    answer: str = Field(..., min_length=1, max_length=5000)
+    answer: str = Field("", max_length=5000, description="The answer's words (may be left out when photos are sent)")
     secret: str = Field("", max_length=100, description="Anonymous reports: the secret shown when reporting")
 
 

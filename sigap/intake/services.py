@@ -14,6 +14,7 @@ from __future__ import annotations
 import logging
 import math
 import threading
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -90,6 +91,17 @@ class IntakeResult:
 
 def _invalid(field_name: str, msg_id: str, msg_en: str, code: str = "invalid_input") -> DomainError:
     return DomainError(msg_id, msg_en, code=code, status=422, field=field_name)
+
+
+def photos_count_check(n: int) -> None:
+    """More photos than one report takes (a report, or an answer): refused before any is read further."""
+    if n > settings.SIGAP_PHOTOS_PER_REPORT:
+        raise _invalid(
+            "photos",
+            f"Terlalu banyak foto (maksimal {settings.SIGAP_PHOTOS_PER_REPORT}).",
+            f"Too many photos (at most {settings.SIGAP_PHOTOS_PER_REPORT}).",
+            "too_many_photos",
+        )
 
 
 def _nul_refused(field_name: str) -> DomainError:
@@ -176,13 +188,7 @@ def submission_validate(sub: Submission) -> None:
             "Alamat terlalu panjang (maksimal 500 karakter).",
             "The address is too long (at most 500 characters).",
         )
-    if len(sub.photos) > settings.SIGAP_PHOTOS_PER_REPORT:
-        raise _invalid(
-            "photos",
-            f"Terlalu banyak foto (maksimal {settings.SIGAP_PHOTOS_PER_REPORT}).",
-            f"Too many photos (at most {settings.SIGAP_PHOTOS_PER_REPORT}).",
-            "too_many_photos",
-        )
+    photos_count_check(len(sub.photos))
 
 
 def _concerned_unit(sub: Submission, category):
@@ -540,27 +546,36 @@ def _write_each(prepared: list[_Prepared]) -> list[IntakeResult | DomainError]:
     return outcomes
 
 
-def reporter_answer(*, tracking_code: str, answer: str, secret: str = "", now: datetime | None = None):
-    """The reporter answers an officer's question: the original goes to the vault, officers read it redacted."""
+def reporter_answer(
+    *,
+    tracking_code: str,
+    answer: str,
+    secret: str = "",
+    photos: Sequence[CheckedPhoto] = (),
+    now: datetime | None = None,
+):
+    """The reporter answers an officer's question, in words, photos or both: the words' original goes to the
+    vault and officers read them redacted; the photos are de-identified by the worker like the report's own."""
     text_check("answer", answer)
     text = (answer or "").strip()
-    if not text:
+    if not text and not photos:
         raise _invalid("answer", "Jawaban tidak boleh kosong.", "The answer must not be empty.", "answer_required")
     if len(text) > MAX_DESCRIPTION:
         raise _invalid("answer", "Jawaban terlalu panjang.", "The answer is too long.", "answer_too_long")
     with transaction.atomic():
         report = report_services.report_by_tracking(tracking_code, for_update=True, secret=secret)
-        return reporter_answer_for(report, text, now=now)
+        return reporter_answer_for(report, text, photos=photos, now=now)
 
 
-def reporter_answer_for(report: Report, text: str, *, now: datetime | None = None):
+def reporter_answer_for(report: Report, text: str, *, photos: Sequence[CheckedPhoto] = (), now: datetime | None = None):
     """An answer that reached us for ``report`` (tracking page, API, chat, email): the original is kept in the
     vault, officers read it through the redaction door with the reporter's own names and numbers."""
     text = text.strip()[:MAX_DESCRIPTION]
-    if report.reporter_ref:
+    if report.reporter_ref and text:
         vault.identity_update(report.reporter_ref, last_answer=text)
+    redacted = door.for_officers(text, reporter_ref=report.reporter_ref).text if text else ""
     return report_services.report_resume_with_answer(
-        report_id=report.pk, answer_redacted=door.for_officers(text, reporter_ref=report.reporter_ref).text, now=now
+        report_id=report.pk, answer_redacted=redacted, photos=photos, now=now
     )
 
 

@@ -77,7 +77,7 @@ class _ReporterActionForm(forms.Form):
 
 
 class AnswerForm(_ReporterActionForm):
-    answer = forms.CharField(max_length=5000, error_messages={"required": _("Tuliskan jawaban Anda.")})
+    answer = forms.CharField(max_length=5000, required=False)  # words, photos or both (the view checks one is given)
 
 
 class RatingForm(_ReporterActionForm):

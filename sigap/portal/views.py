@@ -516,7 +516,7 @@ ACTIONS = {
 # The fields each form shows its own errors next to; any other refusal is shown above the forms ("general"),
 # never next to another form's field, where the resident who sent this form would not see it.
 ACTION_FIELDS = {
-    "answer": {"answer", "secret"},
+    "answer": {"answer", "photos", "secret"},
     "rating": {"rating", "secret"},
     "dispute": {"reason", "secret"},
     "confirm": {"secret"},
@@ -525,6 +525,13 @@ ACTION_FIELDS = {
 
 def _error_slot(action: str, field: str | None) -> str:
     return field if field in ACTION_FIELDS[action] else "general"
+
+
+def _answer_photos(request) -> list:
+    """The photos sent with an answer, header-checked (a refusal is the answer's error: nothing is stored)."""
+    files = request.FILES.getlist("photos")
+    intake.photos_count_check(len(files))
+    return [photo_check(f.read(settings.SIGAP_PHOTO_MAX_BYTES + 1), filename=f.name or "foto") for f in files]
 
 
 @require_POST
@@ -550,7 +557,9 @@ def journey_action_view(request, number: str, action: str):
         data = form.cleaned_data
         try:
             if name == "answer":
-                intake.reporter_answer(tracking_code=code, answer=data["answer"], secret=data["secret"])
+                intake.reporter_answer(
+                    tracking_code=code, answer=data["answer"], secret=data["secret"], photos=_answer_photos(request)
+                )
                 success = _("Terima kasih, jawaban Anda sudah diteruskan kepada petugas.")
             elif name == "rating":
                 intake.reporter_rate(

@@ -12,6 +12,7 @@ import hmac
 import re
 import secrets
 import unicodedata
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -1077,7 +1078,11 @@ def report_ask_reporter(*, report_id: int, actor, question: str, now: datetime |
 
 
 @transaction.atomic
-def report_resume_with_answer(*, report_id: int, answer_redacted: str, now: datetime | None = None) -> StatusChange:
+def report_resume_with_answer(
+    *, report_id: int, answer_redacted: str, photos: Sequence[CheckedPhoto] = (), now: datetime | None = None
+) -> StatusChange:
+    """The reporter's answer (redacted) resumes the report; ``photos`` (header-checked uploads) join the report's
+    own photos, de-identified by the worker before anyone sees them, within the limit per report."""
     now = now or timezone.now()
     report = _lock(report_id)
     if report.status != Status.AWAITING_REPORTER:
@@ -1086,6 +1091,31 @@ def report_resume_with_answer(*, report_id: int, answer_redacted: str, now: date
             "This report is not waiting for your answer.",
             code="not_waiting_for_reporter",
         )
+    limit = settings.SIGAP_PHOTOS_PER_REPORT
+    if photos and Photo.objects.filter(report=report, kind=Photo.Kind.REPORT).count() + len(photos) > limit:
+        raise DomainError(
+            f"Satu laporan paling banyak {limit} foto dari pelapor.",
+            f"A report takes at most {limit} photos from its reporter.",
+            code="too_many_photos",
+            status=422,
+            field="photos",
+        )
+    added = [
+        _photo_pending(
+            report,
+            photo,
+            kind=Photo.Kind.REPORT,
+            unit=None,
+            actor=None,
+            now=now,
+            original_ref=photoqueue.original_store(photo.original),
+        )
+        for photo in photos
+    ]
+    if added:
+        insert_rows(added)
+        photoqueue.enqueue(p.pk for p in added)
+    said = " ".join(filter(None, [answer_redacted, f"[{len(added)} foto]" if added else ""]))
     # The answer is the reason for the return: a report asked about while it was in a status that needs a
     # reason to enter (Dibuka Kembali after a dispute, Koordinasi, Disposisi) goes back to it like any other.
     return _transition(
@@ -1094,8 +1124,8 @@ def report_resume_with_answer(*, report_id: int, answer_redacted: str, now: date
         actor=None,
         actor_kind="reporter",
         now=now,
-        reason=answer_redacted,
-        internal_note=f"Jawaban pelapor: {answer_redacted}",
+        reason=said,
+        internal_note=f"Jawaban pelapor: {said}",
         notify=False,
     )
 

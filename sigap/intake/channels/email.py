@@ -552,8 +552,9 @@ def _about_report(report, conv, inbound: Inbound) -> Handled | None:
             conv.state, conv.report, conv.step = conv.State.FILED, report, "done"
             conv.save()
     text = inbound.text.strip()
-    if report.status == Status.AWAITING_REPORTER and text:
-        reporter_answer_for(report, text)
+    photos = _answer_photos(inbound) if report.status == Status.AWAITING_REPORTER else []
+    if report.status == Status.AWAITING_REPORTER and (text or photos):
+        reporter_answer_for(report, text, photos=photos)
         _say(conv, "answer_received", report=report, number=report.number)
     else:
         _say(
@@ -568,6 +569,21 @@ def _about_report(report, conv, inbound: Inbound) -> Handled | None:
     dialog_save(conv, data)
     conv.save()
     return Handled(PROCESSED, report)
+
+
+def _answer_photos(inbound: Inbound) -> list:
+    """The attached photos of an answer (an officer may ask for one), header-checked; one that is not an image
+    we take is left out, and the limit per report is the service's."""
+    from sigap.privacy.photos import photo_check
+
+    photos = []
+    for media in inbound.media:
+        try:
+            name, raw = EmailAdapter.media_decode(media)
+            photos.append(photo_check(raw, filename=name))
+        except DomainError:
+            log.info("email: an attached photo of an answer was refused")
+    return photos
 
 
 def email_handle(inbound: Inbound) -> Handled:

@@ -314,3 +314,33 @@ def test_a_multipart_reporter_that_is_json_but_not_an_object_is_a_clear_422(clie
     response = client.post(URL, data={**data, "reporter": reporter})
     assert response.status_code == 422 and response.json()["field"] == "reporter", response.content[:300]
     assert nothing_written()
+
+
+def test_an_answer_through_the_api_may_carry_photos(client, staff):
+    """An officer asks for a photo: the API's answer takes multipart with photos (JSON stays as it was); a
+    refused photo or one over the limit stores nothing, and an answer with neither words nor photos is 422."""
+    from conftest import jpeg_bytes
+    from sigap.reports import services
+
+    created = post_json(client, body()).json()
+    report = Report.objects.get(number=created["id"])
+    officer = staff("petugas.pb", "kel:31.75.07.1002")
+    services.report_ask_reporter(report_id=report.pk, actor=officer, question="Ada fotonya?")
+    url = f"/api/v1/track/{created['tracking_code']}/answer"
+    assert client.post(url, data="{}", content_type="application/json").json()["code"] == "answer_required"
+    six = [io.BytesIO(jpeg_bytes()) for _ in range(6)]
+    for i, f in enumerate(six):
+        f.name = f"f{i}.jpg"
+    assert client.post(url, {"photos": six}).json()["code"] == "too_many_photos"
+    bad = io.BytesIO(b"not an image")
+    bad.name = "x.jpg"
+    assert client.post(url, {"answer": "ini fotonya", "photos": [bad]}).status_code in (413, 415, 422)
+    assert client.post(url, {"answer": "x", "extra": "1"}).json()["code"] == "invalid_input"
+    assert not Photo.objects.filter(report=report).exists() and Report.objects.get(pk=report.pk).status == (
+        "awaiting_reporter"
+    )
+    good = io.BytesIO(jpeg_bytes())
+    good.name = "kondisi.jpg"
+    response = client.post(url, {"photos": [good]})
+    assert response.status_code == 200 and response.json()["status"]["code"] == "waiting"
+    assert Photo.objects.filter(report=report, kind="report").count() == 1

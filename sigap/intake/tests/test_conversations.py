@@ -8,7 +8,7 @@ import re
 import pytest
 
 from sigap.intake.models import Conversation
-from sigap.intake.tests.channel_helpers import replies_to, wa_location, wa_payload, wa_sign, wa_text
+from sigap.intake.tests.channel_helpers import PHONE, replies_to, wa_location, wa_payload, wa_sign, wa_text
 from sigap.reports import services
 from sigap.reports.models import Report, UnitDay
 from sigap.reports.tests.factories import inner_point
@@ -290,3 +290,29 @@ def test_one_open_chat_dialog_per_sender_and_what_the_migration_does_with_older_
     step.older_duplicates_expire(apps, None)
     assert [Conversation.objects.get(pk=t.pk).state for t in twins] == ["expired", "expired", "open"]
     assert Conversation.objects.filter(state="open").count() == 5  # s-1, s-2, the two emails, the newest s-3
+
+
+def test_a_photo_sent_as_the_answer_to_an_officers_question_joins_the_report(
+    deliver, fake, staff, django_capture_on_commit_callbacks
+):
+    """Officers ask "kirim foto kondisinya sekarang": a photo sent back (with or without words) is the answer. It
+    opened a new dialog instead, which asked the resident what their (new) problem was, and the report waited."""
+    from sigap.intake.tests.fake_services import jpeg
+    from sigap.reports.models import Photo
+
+    report = _filed_on_whatsapp(deliver, "F")
+    officer = staff("petugas.pb", "kel:31.75.07.1002")
+    with django_capture_on_commit_callbacks(execute=True):
+        services.report_accept(report_id=report.pk, actor=officer)
+        services.report_ask_reporter(report_id=report.pk, actor=officer, question="Bisa kirim foto kondisinya?")
+    fake.media["ANSWER1"] = jpeg((30, 120, 60))
+    image = {"id": "ANSWER1", "mime_type": "image/jpeg"}
+    body = wa_payload({"from": PHONE, "id": "wamid.F5", "timestamp": "1764300000", "type": "image", "image": image})
+    deliver("whatsapp", body, wa_sign(body))
+    report.refresh_from_db()
+    assert report.status == "in_progress" and Report.objects.count() == 1
+    assert not Conversation.objects.filter(state="open").exists()
+    photos = Photo.objects.filter(report=report, kind="report")
+    assert photos.count() == 1 and photos.get().unit_id is None
+    assert "1 foto" in report.history.last().internal_note
+    assert "jawaban Anda untuk laporan" in replies_to(fake)[-1]

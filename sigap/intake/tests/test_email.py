@@ -285,6 +285,35 @@ def test_a_reply_to_a_status_mail_answers_the_officers_question(
     assert Conversation.objects.filter(state="open").count() == 1  # the stranger got the location question
 
 
+def test_a_reply_with_a_photo_answers_the_officers_question_with_it(
+    mail_in, remote, staff, django_capture_on_commit_callbacks
+):
+    """ "Kirim foto kondisinya": a reply holding only the photo (and the quoted mail) is the answer, and the photo
+    joins the report's own; it used to be taken as no answer at all."""
+    from sigap.intake.tests.fake_services import jpeg
+    from sigap.reports.models import Photo
+
+    mail_in(mime(f"Parkir liar menutup jalan di depan sekolah, {ELSEWHERE}."))
+    report = Report.objects.get()
+    officer = staff("petugas.tanya", report.unit.code)
+    with django_capture_on_commit_callbacks(execute=True):
+        services.report_accept(report_id=report.pk, actor=officer)
+        services.report_ask_reporter(report_id=report.pk, actor=officer, question="Ada fotonya?")
+    question = to_resident()[-1]
+    mail_in(
+        mime(
+            "> Ada fotonya?",
+            subject=f"Re: {question.subject}",
+            message_id="<CAK9.photo@mail.example.org>",
+            in_reply_to=question.extra_headers["Message-ID"],
+            photo=jpeg((40, 90, 140)),
+        )
+    )
+    report.refresh_from_db()
+    assert report.status == "in_progress" and "1 foto" in report.history.last().internal_note
+    assert Photo.objects.filter(report=report, kind="report").count() == 1
+
+
 def test_imap_poll_stores_then_marks_seen_and_leaves_a_failed_message_unseen(
     remote, settings, django_capture_on_commit_callbacks
 ):

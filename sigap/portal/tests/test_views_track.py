@@ -147,6 +147,33 @@ def test_the_reporter_answers_an_officers_question(client, officers):
     assert "0812" not in report.history.last().internal_note
 
 
+def test_the_reporter_answers_with_a_photo(client, officers):
+    """ "Kirim foto kondisinya": the answer form takes photos (with or without words); each is de-identified by
+    the worker like the report's own before an officer sees it, and the limit per report holds."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from conftest import jpeg_bytes
+    from sigap.reports.models import Photo
+
+    created = submit()
+    services.report_ask_reporter(report_id=created.report.pk, actor=officers["pb"], question="Ada fotonya?")
+    follow(client, created)
+    page = client.get(f"/lacak/laporan/{created.report.number}/").content.decode()
+    assert 'name="photos"' in page and 'enctype="multipart/form-data"' in page
+    url = f"/lacak/laporan/{created.report.number}/jawab/"
+    too_many = [SimpleUploadedFile(f"f{i}.jpg", jpeg_bytes(), "image/jpeg") for i in range(6)]
+    refused = client.post(url, {"answer": "", "photos": too_many}, **htmx())
+    assert 'id="answer-photos-error"' in refused.content.decode()
+    assert not Photo.objects.filter(report=created.report).exists()
+    photo = SimpleUploadedFile("kondisi.jpg", jpeg_bytes(), "image/jpeg")
+    response = client.post(url, {"answer": "", "photos": [photo]}, **htmx())
+    assert "jawaban Anda sudah diteruskan" in response.content.decode()
+    report = Report.objects.get(pk=created.report.pk)
+    assert report.status == Status.WAITING and "1 foto" in report.history.last().internal_note
+    [saved] = Photo.objects.filter(report=report)
+    assert saved.kind == "report" and saved.uploaded_by_id is None
+
+
 def test_the_reporter_rates_a_finished_report_once(client, finish):
     created = submit()
     finish(created.report)

@@ -184,3 +184,57 @@ def test_what_a_reporter_writes_later_reaches_no_officer_auditor_or_public_surfa
             for row in cursor.fetchall():
                 dumped += [bytes(v).decode("latin-1") if isinstance(v, (bytes, memoryview)) else str(v) for v in row]
     assert_clean("\n".join(dumped), "database dump")
+
+
+def test_photos_sent_with_an_answer_reach_officers_only_de_identified(client, staff, settings):
+    """An answer's photos (API multipart and the tracking page) carry the reporter's name, phone and email in their
+    EXIF and comment, and a GPS position: while they wait for the worker every officer surface shows the
+    placeholder and nothing of the original; after it, the copy officers get holds none of it."""
+    import hashlib
+    import io
+
+    from sigap.privacy.photo_worker import photos_sweep
+    from sigap.privacy.tests.test_canary import assert_clean as assert_photo_clean
+    from sigap.privacy.tests.test_canary import canary_photo
+    from sigap.reports.models import Photo
+
+    settings.SIGAP_PHOTO_WORKER = "manual"
+    settings.DEBUG = False
+    photo = canary_photo()
+    digest = hashlib.sha256(photo).hexdigest().encode()
+    officer = staff("petugas.pb", "kel:31.75.07.1002")
+    created = submit(reporter=REPORTER)
+    services.report_accept(report_id=created.report.pk, actor=officer)
+    services.report_ask_reporter(report_id=created.report.pk, actor=officer, question="Ada fotonya?")
+    upload = io.BytesIO(photo)
+    upload.name = "canary.jpg"
+    response = client.post(f"/api/v1/track/{created.tracking_code}/answer", {"photos": [upload]})
+    assert response.status_code == 200, response.content
+    services.report_ask_reporter(report_id=created.report.pk, actor=officer, question="Satu lagi?")
+    resident = type(client)()
+    assert resident.get(f"/lacak/{created.tracking_code}/").status_code == 302
+    upload = io.BytesIO(photo)
+    upload.name = "canary.jpg"
+    resident.post(f"/lacak/laporan/{created.report.number}/jawab/", {"answer": "", "photos": [upload]})
+    photos = list(Photo.objects.filter(report=created.report))
+    assert len(photos) == 2 and {p.state for p in photos} == {Photo.State.PROCESSING}
+
+    def nothing_of_it(data: bytes, where: str) -> None:
+        assert_photo_clean(data, where)
+        assert photo[:64] not in data and photo[-64:] not in data and digest not in data, where
+        assert b"canary.jpg" not in data and b"Exif" not in data, where
+
+    c = type(client)()
+    c.force_login(officer)
+    number = created.report.number
+    nothing_of_it(c.get(f"/api/v1/officer/reports/{number}").content, "officer api (processing)")
+    nothing_of_it(c.get(f"/petugas/laporan/{number}/").content, "console (processing)")
+    for p in photos:
+        served = c.get(f"/petugas/laporan/{number}/foto/{p.pk}/")
+        assert served["X-Sigap-Photo-State"] == "processing"
+        nothing_of_it(served.content, "console photo (processing)")
+    assert photos_sweep() == {"ready": 2}
+    for p in photos:
+        served = c.get(f"/petugas/laporan/{number}/foto/{p.pk}/")
+        assert served["X-Sigap-Photo-State"] == "ready" and served.content[:2] == b"\xff\xd8"
+        nothing_of_it(served.content, "console photo (ready)")
