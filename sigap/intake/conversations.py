@@ -438,12 +438,13 @@ def _answer_to_done(inbound: Inbound) -> bool | Inbound:
 
 
 def _refused_for_good(exc: Exception) -> bool:
-    """A media download that trying again will not mend: refused by us (too large) or by the channel (a 4xx
-    other than "too many requests" or "timeout": the media is gone or was never there)."""
+    """A media download that trying again will not mend: refused by us (too large) or by the channel (a 4xx: the
+    media is gone or was never there; not 401/403, which are about our credentials (an expired or rotated token,
+    the photo is still there), nor "timeout" or "too many requests")."""
     if isinstance(exc, DomainError):
         return True
     status = getattr(getattr(exc, "response", None), "status_code", None)
-    return isinstance(status, int) and 400 <= status < 500 and status not in (408, 429)
+    return isinstance(status, int) and 400 <= status < 500 and status not in (401, 403, 408, 429)
 
 
 def conversation_handle(inbound: Inbound, *, last_attempt: bool = False):

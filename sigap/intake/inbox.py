@@ -69,8 +69,13 @@ def inbound_accept(channel: str, inbounds: list[Inbound]) -> list[int]:
                     ref = vault.blob_store(
                         json.dumps(inbound.as_dict(), ensure_ascii=False).encode(), content_type="application/json"
                     )
+                    concat = inbound.extra.get("concat") or ["", 0, 0]
                     row = InboundMessage.objects.create(
-                        channel=channel, message_id=key, payload_ref=ref, parts_key=parts_key(channel, inbound)
+                        channel=channel,
+                        message_id=key,
+                        payload_ref=ref,
+                        parts_key=parts_key(channel, inbound),
+                        part=int(concat[1]),
                     )
             except IntegrityError:  # the same message arrived concurrently
                 continue
@@ -92,20 +97,26 @@ def inbound_process(pk: int) -> str:
     to "is it fixed?" or a new report is told once, whole)."""
     from .conversations import conversation_handle
 
-    done = (InboundMessage.State.PROCESSED, InboundMessage.State.IGNORED)
     with transaction.atomic():
         rows = _rows_locked(pk)
         row = next((r for r in rows if r.pk == pk), None)
-        if row is None or row.state in done:
+        if row is None or row.state in DONE:
             return "skip"
-        pending = [r for r in rows if r.state not in done]
         try:
-            inbounds = [Inbound.from_dict(json.loads(vault.blob_read(r.payload_ref))) for r in pending]
-        except Exception as exc:  # noqa: BLE001
+            inbound = _payload(row)
+        except Exception as exc:  # noqa: BLE001 - an unreadable payload counts as an attempt
+            row.attempts += 1
             return _failed(row, exc)
-        inbound = inbounds[0]
+        pending = [row]
         if row.parts_key:
-            inbound, complete = _parts_joined(row, pending, inbounds)
+            group = _parts_group(row, rows)
+            if any(r.state in DONE and r.part == row.part for r in group):
+                # a part the network delivered again after its message was told: told once is enough
+                row.state = InboundMessage.State.IGNORED
+                row.save(update_fields=["state"])
+                payload_shred(row.payload_ref)
+                return "skip"
+            pending, inbound, complete = _parts_joined(row, group, inbound)
             if not complete:
                 row.state = InboundMessage.State.WAITING
                 row.save(update_fields=["state"])
@@ -123,6 +134,13 @@ def inbound_process(pk: int) -> str:
     return "processed"
 
 
+DONE = (InboundMessage.State.PROCESSED, InboundMessage.State.IGNORED)
+
+
+def _payload(row: InboundMessage) -> Inbound:
+    return Inbound.from_dict(json.loads(vault.blob_read(row.payload_ref)))
+
+
 def _rows_locked(pk: int) -> list[InboundMessage]:
     """The message's row, or every row of its long message, locked in one order (two parts processed at once
     wait for each other instead of each seeing only itself)."""
@@ -134,20 +152,39 @@ def _rows_locked(pk: int) -> list[InboundMessage]:
     return list(InboundMessage.objects.select_for_update().filter(channel=parts[0], parts_key=parts[1]).order_by("pk"))
 
 
-def _parts_joined(row: InboundMessage, pending: list[InboundMessage], inbounds: list[Inbound]) -> tuple[Inbound, bool]:
-    """The long message from the parts that have come (the first copy of each part number, in order), and
-    whether it is whole or has waited long enough."""
+def _parts_group(row: InboundMessage, rows: list[InboundMessage]) -> list[InboundMessage]:
+    """The other rows of the same long message: same sender and reference, arrived within the parts' wait of this
+    one (the network's reference is 8 or 16 bits and comes round again: an older message's part is not one)."""
+    window = timedelta(minutes=settings.SIGAP_SMS_PARTS_WAIT_MINUTES)
+    return [r for r in rows if r.pk != row.pk and abs(r.received_at - row.received_at) <= window]
+
+
+def _parts_joined(
+    row: InboundMessage, group: list[InboundMessage], inbound: Inbound
+) -> tuple[list[InboundMessage], Inbound, bool]:
+    """The rows told together, the long message from the parts that have come (the first copy of each part
+    number, in order), and whether it is whole or has waited long enough. A sibling whose payload cannot be read
+    is left out (it fails on its own, and counts its attempts): it does not hold the others."""
     from .channels.registry import ADAPTERS
 
-    by_part: dict[int, Inbound] = {}
-    for inbound in inbounds:
-        by_part.setdefault(int(inbound.extra["concat"][1]), inbound)
-    total = int(inbounds[0].extra["concat"][2])
+    pending, by_part = [row], {row.part: inbound}
+    for sibling in group:
+        if sibling.state in DONE:
+            continue
+        try:
+            told = _payload(sibling)
+        except Exception as exc:  # noqa: BLE001
+            sibling.attempts += 1
+            _failed(sibling, exc)
+            continue
+        pending.append(sibling)
+        by_part.setdefault(sibling.part, told)
+    total = int(inbound.extra["concat"][2])
     waited = min(r.received_at for r in pending) <= timezone.now() - timedelta(
         minutes=settings.SIGAP_SMS_PARTS_WAIT_MINUTES
     )
     ordered = [by_part[n] for n in sorted(by_part)]
-    return ADAPTERS[row.channel].parts_join(ordered), len(by_part) >= total or waited
+    return pending, ADAPTERS[row.channel].parts_join(ordered), len(by_part) >= total or waited
 
 
 def _failed(row: InboundMessage, exc: Exception) -> str:

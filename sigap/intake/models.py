@@ -29,6 +29,7 @@ class InboundMessage(models.Model):
     #: the parts of one long message share this keyed hash of (channel, sender, the network's reference): they
     #: are handled together, as one message (``sigap.intake.inbox``); empty for a message in one piece
     parts_key = models.CharField(max_length=80, blank=True, default="")
+    part = models.PositiveSmallIntegerField(default=0)  # its number among them (0: a message in one piece)
 
     class Meta:
         verbose_name = _("pesan masuk")

@@ -16,6 +16,11 @@ class Migration(migrations.Migration):
             name='parts_key',
             field=models.CharField(blank=True, default='', max_length=80),
         ),
+        migrations.AddField(
+            model_name='inboundmessage',
+            name='part',
+            field=models.PositiveSmallIntegerField(default=0),
+        ),
         migrations.AlterField(
             model_name='inboundmessage',
             name='state',

@@ -220,3 +220,20 @@ def test_a_photo_the_channel_cannot_give_for_now_is_tried_again_then_given_up(
     assert InboundMessage.objects.filter(state="processed").count() == 2
     assert len(dialog_load(Conversation.objects.get())["photos"]) == 1
     assert any("kirim ulang" in r for r in replies_to(fake)[told:]), replies_to(fake)[told:]
+
+
+def test_a_photo_refused_because_our_access_token_expired_is_tried_again_not_dropped(deliver, fake, monkeypatch):
+    """A 401 or 403 from the channel is about our credentials (an expired or rotated token), not the photo: the
+    inbox tries the message again instead of dropping the photo at once."""
+    import httpx
+
+    from sigap.intake.channels.registry import ADAPTERS
+    from sigap.intake.models import InboundMessage
+
+    def token_expired(self, media):
+        request = httpx.Request("GET", "https://graph.example.invalid/" + media["id"])
+        raise httpx.HTTPStatusError("401", request=request, response=httpx.Response(401, request=request))
+
+    monkeypatch.setattr(type(ADAPTERS["whatsapp"]), "fetch_media", token_expired)
+    _wa(deliver, _photo_with_caption("wamid.T1", "MEDIA1", "Got mampet parah di gang buntu sejak kemarin"))
+    assert InboundMessage.objects.get().state == "failed" and not Conversation.objects.exists()

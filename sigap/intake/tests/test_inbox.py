@@ -158,3 +158,85 @@ def test_a_retried_delivery_is_recognised_after_secret_key_is_rotated(handled, s
     assert inbox.inbound_accept("telegram", [message(7)]) == []
     settings.SECRET_KEY_FALLBACKS = []
     assert inbox.inbound_accept("telegram", [message(7)]) != []  # the old key forgotten: not recognised
+
+
+# --- the parts of a long SMS (found by a review of the first version) -----------------------------------
+
+
+@pytest.fixture
+def told(monkeypatch):
+    """The dialog replaced by a recorder of the texts the inbox hands it; messages stored, processed by hand."""
+    texts: list[str] = []
+
+    def handle(inbound, *, last_attempt=False):
+        texts.append(inbound.text)
+
+    monkeypatch.setattr(conversations, "conversation_handle", handle)
+    monkeypatch.setattr(inbox, "_schedule", lambda pk: None)
+    return texts
+
+
+def part(mid: str, n: int, total: int, text: str, ref: str = "77", sender: str = "081211112222") -> Inbound:
+    return Inbound(channel="sms", message_id=mid, sender=sender, text=text, extra={"concat": [ref, n, total]})
+
+
+def _aged(pks, minutes):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    InboundMessage.objects.filter(pk__in=pks).update(received_at=timezone.now() - timedelta(minutes=minutes))
+
+
+def test_an_unreadable_payload_is_given_up_after_the_attempts(told):
+    [pk] = inbox.inbound_accept("sms", [Inbound(channel="sms", message_id="u1", sender="0812", text="Jalan rusak")])
+    vault.blob_destroy(InboundMessage.objects.get(pk=pk).payload_ref)
+    for _ in range(inbox.MAX_ATTEMPTS + 3):
+        inbox.inbox_flush()
+    row = InboundMessage.objects.get(pk=pk)
+    assert (row.state, row.attempts) == ("failed", inbox.MAX_ATTEMPTS) and inbox.inbox_flush() == {}
+
+
+def test_an_unreadable_part_does_not_hold_the_others(told):
+    pks = inbox.inbound_accept(
+        "sms", [part("a1", 1, 2, "Lampu jalan mati total "), part("a2", 2, 2, "sejak tiga malam di gang Melati.")]
+    )
+    vault.blob_destroy(InboundMessage.objects.get(pk=pks[0]).payload_ref)
+    _aged(pks, 60)
+    for pk in pks:
+        inbox.inbound_process(pk)
+    for _ in range(inbox.MAX_ATTEMPTS + 3):
+        inbox.inbox_flush()
+    assert told == ["sejak tiga malam di gang Melati."]
+
+
+def test_a_repeated_part_after_its_message_was_told_is_not_told_again(told):
+    pks = inbox.inbound_accept(
+        "sms", [part("d1", 1, 2, "Di RT 04 RW 02 depan warung, "), part("d2", 2, 2, "lubang satu meter.")]
+    )
+    for pk in pks:
+        inbox.inbound_process(pk)
+    [dup] = inbox.inbound_accept("sms", [part("d2-again", 2, 2, "lubang satu meter.")])
+    assert inbox.inbound_process(dup) == "skip"
+    assert InboundMessage.objects.get(pk=dup).state == "ignored"
+    _aged([dup], 11)
+    inbox.inbox_flush()
+    assert told == ["Di RT 04 RW 02 depan warung, lubang satu meter."]
+
+
+def test_a_part_given_up_long_ago_is_not_joined_into_a_new_message_with_the_same_reference(told):
+    """The network's reference is 8 or 16 bits and comes round again."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    [old] = inbox.inbound_accept("sms", [part("o1", 1, 2, "Pesan lama bagian satu, ")])
+    InboundMessage.objects.filter(pk=old).update(
+        state="failed", attempts=inbox.MAX_ATTEMPTS, received_at=timezone.now() - timedelta(days=30)
+    )
+    pks = inbox.inbound_accept(
+        "sms", [part("n1", 1, 2, "Pohon tumbang di Jalan Kenari "), part("n2", 2, 2, "menutup jalan.")]
+    )
+    for pk in pks:
+        inbox.inbound_process(pk)
+    assert told == ["Pohon tumbang di Jalan Kenari menutup jalan."]
