@@ -90,3 +90,38 @@ def test_a_session_keeps_its_data_across_requests_and_saves():
     session["sigap-test"] = "kept"
     session.save()
     assert c.session["sigap-test"] == "kept" and c.cookies["sessionid"].value == cookie
+
+
+@pytest.mark.django_db
+def test_a_session_row_read_without_any_key_shows_nothing_of_what_the_browser_did(client):
+    """The data was signed, not encrypted: a database reader decoded (base64, zlib) the report numbers a browser
+    filed and followed, Privat and Anonim ones side by side, and the staff account signed in on it (found by a
+    review: an Anonim report tied to the same person's Privat one). The data is now encrypted under a key drawn
+    from the cookie's value (which the database never holds) and SECRET_KEY."""
+    import base64
+    import zlib
+
+    from django.contrib.sessions.models import Session
+
+    from sigap.reports.tests.factories import submit
+
+    mine, anonymous = submit(), submit(privacy="anonymous")
+    for created in (mine, anonymous):
+        assert client.post("/lacak/", {"code": created.tracking_code}).status_code == 302
+    assert client.get(f"/lacak/laporan/{anonymous.report.number}/").status_code == 200  # the session still works
+    [row] = Session.objects.all()
+    data = row.session_data
+    readable = data
+    for chunk in data.replace(":", ".").split("."):
+        try:
+            raw = base64.urlsafe_b64decode(chunk + "=" * (-len(chunk) % 4))
+        except ValueError:
+            continue
+        readable += raw.decode("latin-1")
+        try:
+            readable += zlib.decompress(raw).decode("latin-1")
+        except zlib.error:
+            pass
+    for number in (mine.report.number, anonymous.report.number):
+        assert number not in readable
+    assert "portal_track" not in readable and "_auth_user_id" not in readable
