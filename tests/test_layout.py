@@ -39,7 +39,6 @@ NO_RULES: dict[str, str] = {
     "config/urls.py": "URL wiring of the apps",
     "config/wsgi.py": "the WSGI entry point",
     "config/celery.py": "the Celery app; tasks are tested with the module they call (test_relay, test_photoqueue)",
-    "config/api.py": "mounts each app's router; its one error shape is checked by every API test",
     "config/open311_dispatch.py": "sends GET to sigap.open311 and POST to intake at one URL (both tested there)",
     "intake/urls.py": "URL wiring",
     "intake/channels/urls.py": "URL wiring of the webhooks",

@@ -8,6 +8,7 @@ See docs/deployment.md.
 
 from __future__ import annotations
 
+import json
 import os
 import secrets
 from pathlib import Path
@@ -407,6 +408,9 @@ SIGAP_CHANNELS = {
 SIGAP_WEBHOOK_MAX_BYTES = int(os.environ.get("SIGAP_WEBHOOK_MAX_BYTES", str(2 * 1024 * 1024)))
 SIGAP_MEDIA_MAX_BYTES = int(os.environ.get("SIGAP_MEDIA_MAX_BYTES", str(10 * 1024 * 1024)))
 SIGAP_CONVERSATION_HOURS = float(os.environ.get("SIGAP_CONVERSATION_HOURS", "24"))
+# the questions an officer may put to an Anonim reporter ({code: [Bahasa Indonesia, English]}); empty: the shipped
+# list (sigap.reports.questions)
+SIGAP_ANONYMOUS_QUESTIONS = json.loads(os.environ.get("SIGAP_ANONYMOUS_QUESTIONS") or "{}")
 # the parts of a long SMS are handled together; a part the network lost is given up after this long
 SIGAP_SMS_PARTS_WAIT_MINUTES = float(os.environ.get("SIGAP_SMS_PARTS_WAIT_MINUTES", "10"))
 # a chat reply YA / TIDAK + reason to "is it really fixed?" is taken as the answer for this many days after Selesai

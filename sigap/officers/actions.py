@@ -106,7 +106,9 @@ def _merge(*, user, report: Report, data: dict) -> str:
 
 
 def _ask(*, user, report: Report, data: dict) -> str:
-    services.report_ask_reporter(report_id=report.pk, actor=user, question=data["question"])
+    services.report_ask_reporter(
+        report_id=report.pk, actor=user, question=data["question"], question_code=data.get("question_code") or ""
+    )
     return _("Pertanyaan dikirim ke pelapor lewat relay; tenggat berhenti sampai pelapor menjawab.")
 
 

@@ -145,6 +145,8 @@ class QuestionForm(forms.Form):
     question = forms.CharField(
         label=_("Pertanyaan"), max_length=TEXT, required=False, widget=forms.Textarea(attrs={"rows": 2})
     )
+    # from the list (``reports.questions``): the only way to ask an Anonim reporter; the service checks the code
+    question_code = forms.CharField(label=_("Pertanyaan dari daftar"), max_length=40, required=False)
 
 
 class PhotoForm(forms.Form):

@@ -160,7 +160,12 @@ class MergeIn(Schema):
 
 class QuestionIn(Schema):
     model_config = ConfigDict(extra="forbid")
-    question: str = Field(..., min_length=1, max_length=2000)
+    question: str = Field("", max_length=2000, description="The question in words (not for an Anonim report)")
+    question_code: str = Field(
+        "",
+        max_length=40,
+        description="A question from the list (docs/api.md); the only way to ask an Anonim report",
+    )
 
 
 class ValidateIn(Schema):

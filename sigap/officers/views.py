@@ -16,7 +16,7 @@ from django.db.models import F, Prefetch
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.formats import number_format
 from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
@@ -26,7 +26,7 @@ from sigap.core.errors import DomainError, NotFound
 from sigap.core.language import error_text, name_in_language
 from sigap.organization.roles import unit_ids_where
 from sigap.privacy.access_log import Action, access_record, access_record_many
-from sigap.reports import deadlines, escalation, photoserve, proofcheck, selectors
+from sigap.reports import deadlines, escalation, photoserve, proofcheck, questions, selectors
 from sigap.reports.models import Escalation, Photo, Report
 from sigap.reports.states import Status
 from sigap.routing.cache import routing_data
@@ -369,6 +369,12 @@ def _not_found(request) -> HttpResponse:
     return render(request, "officers/not_found.html", status=404)
 
 
+def _question_choices() -> list[tuple[str, str]]:
+    """The list of questions for an Anonim reporter (``reports.questions``), in the page's language."""
+    english = (translation.get_language() or "id").startswith("en")
+    return [(code, texts[1] if english else texts[0]) for code, texts in questions.catalog().items()]
+
+
 def _report_context(
     request,
     report: Report,
@@ -423,6 +429,7 @@ def _report_context(
     usernames = dict(get_user_model().objects.filter(pk__in=actor_ids).values_list("pk", "username"))
     return {
         "report": report,
+        "questions": _question_choices() if "ask" in allowed else [],
         "now": now,
         "allowed": allowed,
         "forms": forms,

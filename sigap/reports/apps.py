@@ -9,6 +9,7 @@ class ReportsConfig(AppConfig):
     def ready(self) -> None:
         from django.db.models.signals import post_migrate
 
+        from . import questions  # noqa: F401 - registers its system check
         from .derived import after_migrate
         from .desk import refresh_after_migrate
 

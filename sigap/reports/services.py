@@ -42,7 +42,7 @@ from .duplicates import (
     cluster_merge,
     place_changed,
 )
-from .models import Channel, DuplicateCandidate, Hop, Notification, NumberSequence, Photo, Report, StatusChange
+from .models import Channel, DuplicateCandidate, Hop, Notification, NumberSequence, Photo, Privacy, Report, StatusChange
 from .states import (
     DISPUTE_WINDOW_DAYS,
     WORKING,
@@ -163,6 +163,14 @@ def _notify_merged(report: Report, change: StatusChange, status: Status) -> None
         transaction.on_commit(lambda pk=note.pk: outbox.enqueue(pk))
 
 
+# said with every question to a reporter (its message, the tracking page): the answer reaches an officer
+NO_IDENTITY_IN_ANSWERS = (
+    "Jangan tuliskan nama, nomor telepon, atau alamat rumah Anda dalam jawaban: petugas tidak memerlukannya "
+    "dan tidak boleh mengetahuinya.",
+    "Do not write your name, phone number or home address in your answer: the officer does not need them and "
+    "must not learn them.",
+)
+
 # channels whose residents talk with Sigap in a chat (``sigap.intake.conversations``): they answer by replying
 REPLY_CHANNELS = frozenset({Channel.WHATSAPP, Channel.TELEGRAM, Channel.SMS})
 
@@ -173,7 +181,9 @@ def _status_message(report: Report, status: Status, unit: Unit | None, note: str
     note_part = f" Catatan: {note}" if note else ""
     note_en = f" Note: {note}" if note else ""
     ask_id = ask_en = ""
-    if status == Status.DONE and report.channel in REPLY_CHANNELS:  # a chat: the answer is a reply
+    if status == Status.AWAITING_REPORTER:
+        ask_id, ask_en = f" {NO_IDENTITY_IN_ANSWERS[0]}", f" {NO_IDENTITY_IN_ANSWERS[1]}"
+    elif status == Status.DONE and report.channel in REPLY_CHANNELS:  # a chat: the answer is a reply
         ask_id = (
             " Apakah masalahnya sudah benar-benar beres? Lihat hasilnya di halaman Lacak dengan kode lacak Anda, "
             "lalu balas YA jika sudah beres, atau TIDAK diikuti alasannya jika belum."
@@ -980,7 +990,7 @@ def report_merge(
     return change
 
 
-# What asks the reporter who they are (``_asks_identity``): a thing that identifies them (name, phone, home address,
+# What asks the reporter who they are (``question_asks_identity``): a thing that identifies them (name, phone, home address,
 # NIK or KTP, email, a social account) owned by "you" (Anda, Bapak, Ibu, Kakak ...), asked for outright ("mohon
 # cantumkan nama", "kirim foto KTP"), or asked with "-nya" ("namanya siapa", "NIK-nya berapa"). Not their house,
 # room or water ("apakah air masuk ke rumah Bapak?"), nor a name that is someone else's ("nama petugas").
@@ -1025,14 +1035,30 @@ _ASKS_IDENTITY = re.compile(
 )
 
 
-def _asks_identity(question: str) -> bool:
+# ... and the same asked without naming a thing of theirs: who reported, who this is, what they are called, where
+# the reporter's home is, how to reach them (or the officer's own number, to be reached outside Sigap).
+_ASKS_WHO = re.compile(
+    r"(?<![\w])(?:nama[ ]+lengkap"
+    + _NOT_THEIRS
+    + r"|(?:ini|pelapor(?:nya)?(?:[ ]+ini)?)[ ]+(?:dengan[ ]+)?siapa|dengan[ ]+siapa"
+    r"|siapa[ ]+(?:yang[ ]+)?(?:melapor|melaporkan|lapor|pelapor)"
+    r"|panggil(?:an|annya|nya)?[ ]+(?:\w+[ ]+){0,2}?siapa|nomornya[ ]+berapa"
+    r"|dihubungi[ ]+di|(?:hubungi|telepon|telpon|sms|chat|wa)[ ]+saya|rumah[ ]+pelapor"
+    r"|rumah[ ]+" + _YOU + r"[ ]+(?:nomor|no\.?|di[ ]?mana|dimana|yang[ ]+mana|sebelah|dekat)"
+    r"|" + _YOU + r"[ ]+tinggal[ ]+di[ ]+(?:rt|rw|gang|gg|jalan|jl|blok|nomor|no)(?![\w])"
+    r")"
+)
+_PHONE_GIVEN = re.compile(r"(?<![\w])\+?\d[\d .\-]{7,}\d(?![\w])")
+
+
+def question_asks_identity(question: str) -> bool:
     """Whether an officer's question asks the reporter who they are (read in lower case, every kind of space and
-    invisible mark as one space, compatibility forms plain)."""
+    invisible mark as one space, compatibility forms plain), or hands them a number to call outside Sigap."""
     text = unicodedata.normalize("NFKC", question or "").lower()
     text = re.sub(r"[\s\u00ad\u200b-\u200f\u2060\ufeff]+", " ", text).strip()
     text = _CHAT_WORD.sub(lambda m: _CHAT_WORDS[m.group(0)], text)  # "nm bpk siapa", "no wa nya brp"
     text = re.sub(r"(?<=\w) nya(?![\w])", "nya", text)
-    return bool(_ASKS_IDENTITY.search(text))
+    return bool(_ASKS_IDENTITY.search(text) or _ASKS_WHO.search(text) or _PHONE_GIVEN.search(text))
 
 
 # Chat short forms, read as written out before the rule above looks at a question.
@@ -1049,12 +1075,38 @@ _CHAT_WORD = re.compile(r"(?<![\w])(?:" + "|".join(_CHAT_WORDS) + r")(?![\w])")
 
 
 @transaction.atomic
-def report_ask_reporter(*, report_id: int, actor, question: str, now: datetime | None = None) -> StatusChange:
+def report_ask_reporter(
+    *, report_id: int, actor, question: str = "", question_code: str = "", now: datetime | None = None
+) -> StatusChange:
     """Tanya pelapor: the clock pauses until the reporter answers (delivered by the relay; no address shown).
     A question asking who the reporter is (their name, number, home, NIK, email) is refused: its answer is the
-    identity itself, bare, which no redaction rule can tell from any other short text."""
+    identity itself, bare, which no redaction rule can tell from any other short text. An Anonim reporter is
+    asked only from the list (``questions``, by ``question_code``): nothing of theirs is known to redact with."""
+    from . import questions
+
     now = now or timezone.now()
-    if _asks_identity(question):
+    report = _lock(report_id)
+    _require_working_unit(actor, report)
+    if question_code or report.privacy == Privacy.ANONYMOUS:
+        chosen = questions.text(question_code)
+        if chosen is None:
+            raise DomainError(
+                "Pelapor Anonim hanya dapat ditanya dengan pertanyaan dari daftar (pilih salah satu).",
+                "An anonymous reporter can only be asked a question from the list (choose one).",
+                code="question_from_list",
+                status=422,
+                field="question_code",
+            )
+        question = chosen[0]
+    elif not (question or "").strip():
+        raise DomainError(
+            "Tuliskan pertanyaan, atau pilih dari daftar.",
+            "Write a question, or choose one from the list.",
+            code="question_required",
+            status=422,
+            field="question",
+        )
+    elif question_asks_identity(question):
         raise DomainError(
             "Pertanyaan ini meminta identitas pelapor (nama, nomor telepon, alamat atau nomor rumah, NIK, email). "
             "Identitas pelapor tidak pernah sampai ke petugas: tanyakan tentang masalah atau lokasinya.",
@@ -1064,8 +1116,6 @@ def report_ask_reporter(*, report_id: int, actor, question: str, now: datetime |
             status=422,
             field="question",
         )
-    report = _lock(report_id)
-    _require_working_unit(actor, report)
     return _transition(
         report,
         Status.AWAITING_REPORTER,

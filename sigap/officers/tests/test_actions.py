@@ -224,7 +224,7 @@ BAD = {
     "reject": ({"reason": ""}, None),
     "forward": ({"destination": "PLN"}, None),
     "merge": ({}, None),
-    "ask": ({"question": ""}, None),
+    "ask": ({"question": "x" * 2001}, None),  # an empty question is the service's refusal (or a code from the list)
     "request_validation": ({"note": "x" * 2001}, ({"note": "x" * 2001}, "")),
     "validate": ({"reason": "x"}, ({"reason": "x"}, "Pilih terima atau tolak.")),
     "add_photo": (None, ({"kind": "after"}, "Pilih berkas foto.")),

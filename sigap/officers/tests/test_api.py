@@ -201,7 +201,7 @@ def test_every_action_endpoint_refuses_bad_input_with_422(pb):
         ("reject", {"reason": ""}),
         ("forward", {"destination": "PLN"}),
         ("merge", {}),
-        ("ask", {"question": ""}),
+        ("ask", {"question": "x" * 2001}),
         ("validate", {"reason": "x"}),
         ("accept", {"note": 5, "extra": 1}),
     ]:

@@ -511,6 +511,18 @@ def test_a_photo_already_cleaned_is_filed_under_its_reports_number(jpeg, setting
         "Nama pelapor siapa?",
         "Siapa namamu?",
         "Bapak tinggal di mana?",
+        # found by a review: the identity asked in other words
+        "Nama lengkap?",
+        "Pelapor ini siapa?",
+        "Rumah Bapak nomor berapa?",
+        "Nomornya berapa ya Pak, biar petugas bisa telepon?",
+        "Bisa dihubungi di nomor berapa?",
+        "Boleh tahu ini dengan siapa?",
+        "Siapa yang melaporkan ini?",
+        "Panggilannya siapa, Pak?",
+        "Rumah pelapor di mana?",
+        "Bapak tinggal di RT berapa?",
+        "Mohon hubungi saya langsung via WA 0812-3456-7890",
     ],
 )
 def test_a_question_asking_the_reporter_who_they_are_is_refused_and_nothing_changes(pb_officer, question):
