@@ -44,6 +44,7 @@ from .duplicates import (
 )
 from .models import Channel, DuplicateCandidate, Hop, Notification, NumberSequence, Photo, Privacy, Report, StatusChange
 from .states import (
+    CONDUCT_CATEGORY,
     DISPUTE_WINDOW_DAYS,
     WORKING,
     Status,
@@ -347,7 +348,6 @@ def _unit_by_code(code: str, field: str = "to_unit") -> Unit:
 # it is called by ``reports_create`` and by ``_transition`` (the single write path for status), so a path
 # that changes a category or a location and records the change cannot leave it out.
 
-CONDUCT_CATEGORY = "pelayanan-aparatur"
 CONDUCT_UNIT = "inspektorat"  # handles complaints about officials
 
 

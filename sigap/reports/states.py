@@ -14,6 +14,10 @@ from django.utils.translation import gettext_lazy as _
 
 from sigap.core.errors import TransitionRefused
 
+CONDUCT_CATEGORY = (
+    "pelayanan-aparatur"  # complaints about officials (pungli, misconduct): the category with a concerned unit
+)
+
 
 class Status(models.TextChoices):
     WAITING = "waiting", _("Menunggu")

@@ -10,6 +10,10 @@ and never the reports' whole history.
 * ``AreaStatus`` (kelurahan, status): how many reports are in each status now;
 * ``AreaDoneDays`` (kelurahan, whole days from filing to Selesai): the public median's histogram.
 
+Both are public (``/statistik/``) and count a complaint about officials under no kelurahan (``_area``): per
+kelurahan and live, a lurah who compared their row with their own queue learnt when a complaint about their
+office was filed. It still counts in the city's total.
+
 ``UnitStay`` (one row per stay of a report at a unit, with whether a deadline then in force passed) is written
 here too but is a record of the time, not a count: ``rebuild`` leaves it alone.
 
@@ -32,10 +36,11 @@ from django.db.models.functions import Coalesce, TruncDate
 from django.utils import timezone
 
 from sigap.core.rows import execute, insert_rows
+from sigap.organization.models import Category
 
 from . import proofcheck
 from .models import AreaDoneDays, AreaStatus, DoneTime, Hop, Photo, Report, StatusChange, UnitDay, UnitStay
-from .states import DONE_STATUSES, Status, StatusType, is_open, status_type
+from .states import CONDUCT_CATEGORY, DONE_STATUSES, Status, StatusType, is_open, status_type
 
 DAYS_CAP = 365  # the last bucket of the public histogram holds "a year or more"
 UNITDAY_COLUMNS = (
@@ -92,6 +97,12 @@ def _unitday(rows: dict[tuple[date, int, int], Counter]) -> None:
 # --- the write path --------------------------------------------------------------------------------
 
 
+def _area(kelurahan_id: int | None, category_code: str | None) -> int:
+    """The kelurahan a report counts under in the public area summaries: none (0, with the reports the triage desk
+    has yet to place) for a complaint about officials."""
+    return 0 if category_code == CONDUCT_CATEGORY else (kelurahan_id or 0)
+
+
 def on_created(reports: list[Report]) -> None:
     """New reports (status Menunggu, at ``report.unit``): filed and received at their unit, where their first
     stay starts."""
@@ -102,7 +113,7 @@ def on_created(reports: list[Report]) -> None:
             units.setdefault((local_day(r.created_at), r.unit_id, r.concerned_unit_id or 0), Counter()).update(
                 created=1, received=1
             )
-        areas[(r.kelurahan_id or 0, str(r.status))] += 1
+        areas[(_area(r.kelurahan_id, r.category.code if r.category_id else None), str(r.status))] += 1
     # every writer takes the row locks in one order (AreaStatus, AreaDoneDays, UnitDay): no deadlock between them
     _upsert(AreaStatus, ("kelurahan_id", "status"), ("n",), {k: (n,) for k, n in areas.items()})
     _unitday(units)
@@ -142,7 +153,9 @@ def on_withdrawn(report: Report) -> None:
 def before_transition(report: Report) -> tuple:
     """What the summaries need of the stored row before a status change rewrites it (a caller may already
     have changed the kelurahan in memory, as the triage desk does)."""
-    return Report.objects.filter(pk=report.pk).values_list("status", "kelurahan_id", "closed_at").first()
+    return (
+        Report.objects.filter(pk=report.pk).values_list("status", "kelurahan_id", "closed_at", "category__code").first()
+    )
 
 
 def _arrival(report_id: int, unit_id: int, at: datetime) -> datetime | None:
@@ -162,9 +175,10 @@ def _arrival(report_id: int, unit_id: int, at: datetime) -> datetime | None:
 
 
 def after_transition(report: Report, before: tuple, *, now: datetime) -> None:
-    old_status, old_kel, old_closed = before
-    new_status, new_kel = str(report.status), report.kelurahan_id or 0
-    old_kel = old_kel or 0
+    old_status, old_kel, old_closed, old_category = before
+    new_status = str(report.status)
+    new_kel = _area(report.kelurahan_id, report.category.code if report.category_id else None)
+    old_kel = _area(old_kel, old_category)
     areas: Counter = Counter()
     areas[(old_kel, old_status)] -= 1
     areas[(new_kel, new_status)] += 1
@@ -381,18 +395,24 @@ def _rebuild_areas() -> None:
         # CAST truncates toward zero, which is the floor for every value MAX(0, ...) keeps
         bucket = f"MIN({DAYS_CAP}, MAX(0, CAST({secs} / 86400 AS INTEGER)))"
     marks = ", ".join(["%s"] * len(done))
+    # ``_area``: a complaint about officials counts under no kelurahan
+    area = (
+        f"CASE WHEN category_id IN (SELECT id FROM {_table(Category)} WHERE code = %s) THEN 0 "
+        "ELSE COALESCE(kelurahan_id, 0) END"
+    )
     with connection.cursor() as cur:
         cur.execute(f"DELETE FROM {_table(AreaStatus)}")
         cur.execute(
             f"INSERT INTO {_table(AreaStatus)} (kelurahan_id, status, n) "
-            f"SELECT COALESCE(kelurahan_id, 0), status, COUNT(*) FROM {rep} GROUP BY COALESCE(kelurahan_id, 0), status"
+            f"SELECT k, status, COUNT(*) FROM (SELECT {area} AS k, status FROM {rep}) t GROUP BY k, status",
+            [CONDUCT_CATEGORY],
         )
         cur.execute(f"DELETE FROM {_table(AreaDoneDays)}")
         cur.execute(
             f"INSERT INTO {_table(AreaDoneDays)} (kelurahan_id, days, n) "
-            f"SELECT k, b, COUNT(*) FROM (SELECT COALESCE(kelurahan_id, 0) AS k, {bucket} AS b FROM {rep} "
+            f"SELECT k, b, COUNT(*) FROM (SELECT {area} AS k, {bucket} AS b FROM {rep} "
             f"WHERE status IN ({marks}) AND closed_at IS NOT NULL) t GROUP BY k, b",
-            done,
+            [CONDUCT_CATEGORY, *done],
         )
 
 

@@ -139,3 +139,28 @@ def test_a_kelurahan_row_is_written_as_the_template_wrote_it(language):
             row.finish()
             assert row.kelurahan_html == template.render(Context({"row": row}))
     assert rows[0].median_days is not None and rows[1].median_days is None
+
+
+def test_the_public_statistics_leave_complaints_about_officials_out_of_every_kelurahan_and_kota(staff):
+    """/statistik/ counted every report per kelurahan, live: a lurah who compared their kelurahan's row with their
+    own queue learnt, within minutes, that a complaint about their office had been filed there (found by a
+    review). A complaint about officials now counts in the city's total only, as a report without a kelurahan,
+    on the write path and in the rebuild alike; Kinerja wilayah leaves them out as well."""
+    from sigap.reports import derived
+    from sigap.reports.models import AreaStatus
+    from sigap.reports.tests.factories import submit
+
+    pb_row = lambda: next(r for r in selectors.statistics_by_area(kota="31.75")[1] if r.code == PB)  # noqa: E731
+    submit()
+    before = pb_row().received, selectors.statistics_by_area()[2].received
+    assert before == (1, 1)
+    submit(
+        "pelayanan-aparatur", description="Petugas kelurahan meminta uang untuk surat pengantar.", privacy="anonymous"
+    )
+    assert (
+        pb_row().received == 1 and next(r for r in selectors.statistics_by_area()[0] if r.code == "31.75").received == 1
+    )
+    assert selectors.statistics_by_area()[2].received == 2  # the city counts it
+    kept = sorted(AreaStatus.objects.filter(n__gt=0).values_list("kelurahan_id", "status", "n"))
+    derived.rebuild_all(only={"summaries"})
+    assert sorted(AreaStatus.objects.filter(n__gt=0).values_list("kelurahan_id", "status", "n")) == kept
