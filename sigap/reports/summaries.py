@@ -154,7 +154,9 @@ def before_transition(report: Report) -> tuple:
     """What the summaries need of the stored row before a status change rewrites it (a caller may already
     have changed the kelurahan in memory, as the triage desk does)."""
     return (
-        Report.objects.filter(pk=report.pk).values_list("status", "kelurahan_id", "closed_at", "category__code").first()
+        Report.objects.filter(pk=report.pk)
+        .values_list("status", "kelurahan_id", "closed_at", "category__code", "status_changed_at", "due_at")
+        .first()
     )
 
 
@@ -175,7 +177,7 @@ def _arrival(report_id: int, unit_id: int, at: datetime) -> datetime | None:
 
 
 def after_transition(report: Report, before: tuple, *, now: datetime) -> None:
-    old_status, old_kel, old_closed, old_category = before
+    old_status, old_kel, old_closed, old_category, old_changed, old_due = before
     new_status = str(report.status)
     new_kel = _area(report.kelurahan_id, report.category.code if report.category_id else None)
     old_kel = _area(old_kel, old_category)
@@ -206,7 +208,9 @@ def after_transition(report: Report, before: tuple, *, now: datetime) -> None:
     if report.unit_id and new_status == Status.REOPENED and old_status == Status.DONE:
         units.setdefault((local_day(now), report.unit_id, concerned), Counter()).update(reopened=1)
     _unitday(units)
-    _stays(report, stay, new_status, now)
+    # a stay that ends while its report waits for the reporter's answer ended, for its deadlines, when it was asked
+    paused_since = old_changed if old_status == Status.AWAITING_REPORTER else None
+    _stays(report, stay, new_status, now, paused_since=paused_since, due_before=old_due)
     if not report.unit_id or new_status != Status.DONE:
         return
     arrived = _arrival(report.pk, report.unit_id, now)
@@ -249,11 +253,14 @@ def _new_stay(report: Report, at: datetime) -> UnitStay:
     )
 
 
-def _stay_end(stay: UnitStay, report: Report, at: datetime, how: str) -> None:
-    """Close a stay; it was late if the unit took it into work (or let it go) after the hop deadline, or
-    finished its work (the request for validation; else the end) after the report's due date."""
-    took = stay.accepted_at or at
-    work_end = stay.submitted_at if how == UnitStay.End.DONE and stay.submitted_at else at
+def _stay_end(stay: UnitStay, report: Report, at: datetime, how: str, *, paused_since: datetime | None = None) -> None:
+    """Close a stay; it was late if the unit took it into work (Proses, or straight to the request for validation)
+    or let it go after the hop deadline, or finished its work (the request for validation; else the end) after the
+    report's due date, as those deadlines stood then. Time spent waiting for the reporter's answer is not the
+    unit's: a stay that ends in that wait (closed for no answer) is judged at the question (``paused_since``)."""
+    end = paused_since or at
+    took = stay.accepted_at or stay.submitted_at or end
+    work_end = stay.submitted_at if how == UnitStay.End.DONE and stay.submitted_at else end
     stay.late = stay.late or bool(
         (stay.accept_by and took > stay.accept_by) or (report.due_at and work_end > report.due_at)
     )
@@ -264,16 +271,25 @@ def _stay_end(stay: UnitStay, report: Report, at: datetime, how: str) -> None:
     stay.save(update_fields=["late", "ended_at", "ended", "seconds", "work_seconds"])
 
 
-def _stays(report: Report, stay: UnitStay | None, new_status: str, now: datetime) -> None:
+def _stays(
+    report: Report,
+    stay: UnitStay | None,
+    new_status: str,
+    now: datetime,
+    *,
+    paused_since: datetime | None = None,
+    due_before: datetime | None = None,
+) -> None:
     """Keep the report's open stay (``stay``) in step with a status change: a new unit (a hop, the triage desk,
     the conflict-of-interest rule) ends the stay and starts one there; Proses and the request for validation are
-    noted on it; Selesai and every closing status end it."""
+    noted on it (a request after the due date then in force makes the stay late for good: a TL Ditolak that sets
+    a new due date does not erase it); Selesai and every closing status end it."""
     open_now = is_open(new_status)
     if stay is not None and (not open_now or stay.unit_id != report.unit_id):
         how = (
             UnitStay.End.HOP if open_now else (UnitStay.End.DONE if new_status == Status.DONE else UnitStay.End.CLOSED)
         )
-        _stay_end(stay, report, now, how)
+        _stay_end(stay, report, now, how, paused_since=paused_since)
         stay = None
     if not open_now or not report.unit_id:
         return
@@ -290,6 +306,9 @@ def _stays(report: Report, stay: UnitStay | None, new_status: str, now: datetime
     elif new_status == Status.AWAITING_VALIDATION:
         stay.submitted_at = now
         changed.append("submitted_at")
+        if due_before and now > due_before and not stay.late:
+            stay.late = True
+            changed.append("late")
     elif stay.accepted_at is None and report.hop_deadline and report.hop_deadline != stay.accept_by:
         stay.accept_by = report.hop_deadline  # a pause for the reporter's answer moved it
         changed.append("accept_by")

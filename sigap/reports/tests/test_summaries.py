@@ -298,3 +298,73 @@ def test_a_stay_finished_after_the_report_s_due_date_is_late_even_when_taken_in_
     )
     stay = UnitStay.objects.get(report=report)
     assert stay.ended == "done" and stay.late
+
+
+# --- whether a stay was late, as the deadlines stood then (found by a review) -----------------------------
+
+
+def _to_done_at(report, officer, validator, jpeg, t):
+    services.report_accept(report_id=report.pk, actor=officer, now=t)
+    _proof(report.pk, officer, jpeg, t + timedelta(minutes=30))
+    services.report_request_validation(report_id=report.pk, actor=officer, now=t + timedelta(hours=1))
+    services.report_validate(report_id=report.pk, actor=validator, accept=True, reason="ok", now=t + timedelta(hours=2))
+
+
+def test_a_question_in_time_then_no_answer_is_not_a_late_stay(staff):
+    """The kelurahan asks the reporter ten minutes after filing (the clocks pause); nobody answers and the timeout
+    closes the report twenty days later. The unit missed nothing: the stay was counted Terlambat."""
+    pb = staff("petugas.pb", PB)
+    t0 = timezone.now() - timedelta(days=30)
+    report = Report.objects.get(pk=submit(now=t0).report.pk)
+    services.report_ask_reporter(
+        report_id=report.pk,
+        actor=pb,
+        question="Di sebelah mana tepatnya got yang mampet?",
+        now=t0 + timedelta(minutes=10),
+    )
+    assert services.reports_close_unanswered(now=t0 + timedelta(days=20)) == [report.number]
+    stay = UnitStay.objects.get(report=report)
+    assert stay.ended == "closed" and stay.late is False, (stay.accept_by, stay.ended_at)
+
+
+def test_lateness_before_a_followup_rejection_stays(staff, jpeg):
+    """The unit submits two days after the due date; the validator rejects (TL Ditolak sets a new due date); the
+    unit resubmits within it and Selesai follows. The stay missed its due date: it stays Terlambat."""
+    pb = staff("petugas.pb", PB)
+    validator = staff("validator.biro", "biro-pemerintahan", StaffRole.Role.VALIDATOR)
+    t0 = timezone.now() - timedelta(days=60)
+    report = Report.objects.get(pk=submit(now=t0).report.pk)
+    services.report_accept(report_id=report.pk, actor=pb, now=t0 + timedelta(minutes=10))
+    late_work = Report.objects.get(pk=report.pk).due_at + timedelta(days=2)
+    _proof(report.pk, pb, jpeg, late_work)
+    services.report_request_validation(report_id=report.pk, actor=pb, now=late_work)
+    services.report_validate(
+        report_id=report.pk, actor=validator, accept=False, reason="foto buram", now=late_work + timedelta(hours=1)
+    )
+    again = late_work + timedelta(hours=2)
+    _proof(report.pk, pb, jpeg, again)
+    services.report_request_validation(report_id=report.pk, actor=pb, now=again)
+    services.report_validate(
+        report_id=report.pk, actor=validator, accept=True, reason="ok", now=again + timedelta(hours=1)
+    )
+    stay = UnitStay.objects.get(report=report)
+    assert stay.ended == "done" and stay.late is True
+
+
+def test_a_reopened_report_sent_back_at_once_is_not_late_for_the_validators_days(staff, jpeg):
+    """After a dispute the unit asks for validation again within the hour (allowed from Dibuka Kembali); the
+    validator decides three days later. The validator's days were counted against the unit."""
+    pb = staff("petugas.pb", PB)
+    validator = staff("validator.biro", "biro-pemerintahan", StaffRole.Role.VALIDATOR)
+    t0 = timezone.now() - timedelta(days=30)
+    created = submit(now=t0)
+    report = Report.objects.get(pk=created.report.pk)
+    _to_done_at(report, pb, validator, jpeg, t0 + timedelta(minutes=5))
+    t1 = t0 + timedelta(days=1)
+    services.report_dispute(tracking_code=created.tracking_code, reason="masih mampet", now=t1)
+    _proof(report.pk, pb, jpeg, t1 + timedelta(minutes=20))
+    services.report_request_validation(report_id=report.pk, actor=pb, now=t1 + timedelta(minutes=30))
+    services.report_validate(report_id=report.pk, actor=validator, accept=True, reason="ok", now=t1 + timedelta(days=3))
+    stay = UnitStay.objects.filter(report=report).order_by("arrived_at").last()
+    assert stay.ended == "done" and stay.submitted_at == t1 + timedelta(minutes=30)
+    assert stay.late is False, (stay.accept_by, stay.accepted_at, stay.ended_at)
