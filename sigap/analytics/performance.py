@@ -332,6 +332,24 @@ def _grouped_pct(qs, value: str, key: str = "unit_id") -> dict[int, tuple[tuple,
     return {r[key]: (_pair(r["p"]), r["n"]) for r in rows}
 
 
+def overdue_open_stays(unit_q: Q, *, since: datetime, until: datetime):
+    """The stages still open that had passed their deadline by ``until`` (not taken into work by the hop deadline,
+    or not sent for validation by the due date), arrived before it: late already, whatever happens next. Counted
+    with the period's ended stages, so leaving reports untouched does not make a unit look punctual. A report
+    waiting for its reporter's answer, or for the validator, is not the unit's delay. Read through the open stays
+    only (``unitstay_open``): what is open now, not the history."""
+    from sigap.reports.states import Status
+
+    past = Q(accepted_at__isnull=True, submitted_at__isnull=True, accept_by__lt=until) | Q(
+        submitted_at__isnull=True, report__due_at__lt=until
+    )
+    return (
+        UnitStay.objects.filter(unit_q, past, ended_at__isnull=True, arrived_at__lte=until)
+        .exclude(report__status__in=[Status.AWAITING_REPORTER, Status.AWAITING_VALIDATION])
+        .order_by()
+    )
+
+
 def counts_by_unit(
     units: Iterable[int] | None,
     *,
@@ -382,6 +400,10 @@ def counts_by_unit(
         c.stays, c.late, c.done_stays, c.quick = row["n"], row["late"], row["done_n"], row["quick"]
         if hop_pct:
             c.hop_pct = _pair(row["p"])
+    for row in overdue_open_stays(unit_q, since=since, until=until).values("unit_id").annotate(n=Count("*")):
+        c = out[row["unit_id"]]
+        c.stays += row["n"]
+        c.late += row["n"]
     done = DoneTime.objects.filter(unit_q, done_at__gte=since, done_at__lte=until)
     if pg and not percentiles:
         return dict(out)  # the caller computes them for its groups (``group_counts``)
@@ -529,6 +551,9 @@ def unit_trend(unit_id: int, *, weeks: int = 12, today: date | None = None, hidd
         if ended == UnitStay.End.DONE and work is not None:
             b.done_stays += 1
             b.quick += 1 if work < quick_seconds() else 0
+    late_now = overdue_open_stays(unit_q, since=since, until=until).count()
+    buckets[-1].stays += late_now  # this week's: a stage still open past its deadline
+    buckets[-1].late += late_now
     done = DoneTime.objects.filter(unit_q, done_at__gte=since, done_at__lte=until)
     for done_at, secs in done.values_list("done_at", "total_seconds"):
         i = week_of(local_day(done_at))

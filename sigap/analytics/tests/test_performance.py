@@ -152,7 +152,10 @@ def test_a_set_of_units_reads_its_stays_and_selesai_from_their_unit_first_covers
     measured = [
         x["sql"] for x in q.captured_queries if "reports_unitstay" in x["sql"] or "reports_donetime" in x["sql"]
     ]
-    assert len(measured) == 2, measured
+    # and the stages still open past their deadline (``overdue_open_stays``): the open ones only, not the period's
+    still_open = [sql for sql in measured if '"ended_at" IS NULL' in sql]
+    measured = [sql for sql in measured if sql not in still_open]
+    assert len(measured) == 2 and len(still_open) == 1, measured
     for sql, table, index in zip(
         measured, ("reports_unitstay", "reports_donetime"), ("unitstay_unit_end_cover", "donetime_unit_at_cover")
     ):
@@ -243,3 +246,48 @@ def test_a_rows_cells_are_the_html_and_numbers_django_would_write(language, sett
         assert row[6].text == f"{number_format(100 * 321 / 1500, 0)}%"
     escaped = performance.Cell("<x>", "<b>", 9, 1.0).td
     assert "<x>" not in escaped and "<b>" not in escaped and "&lt;b&gt;" in escaped
+
+
+def test_terlambat_counts_the_stages_a_unit_leaves_sitting_past_their_deadline(staff, jpeg):
+    """Pondok Bambu finishes five reports on time and leaves five others untouched for three weeks, far past their
+    deadlines: the dashboard counts five overdue, the unit table said Terlambat 0 % of five stages (only ended
+    stages counted, so ignoring reports made a unit look punctual; found by a review). A stage still open past its
+    deadline is a late stage of the period, in the table and in the week it is in."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from sigap.analytics import selectors as stats
+    from sigap.organization.models import StaffRole, Unit
+    from sigap.privacy.photos import photo_clean
+    from sigap.reports import services
+    from sigap.reports.models import Report
+    from sigap.reports.tests.factories import submit
+
+    pb = staff("petugas.pb", "kel:31.75.07.1002")
+    validator = staff("validator.biro", "biro-pemerintahan", StaffRole.Role.VALIDATOR)
+    now = timezone.now()
+    for i in range(5):
+        t = now - timedelta(days=10 + i)
+        r = Report.objects.get(pk=submit(now=t).report.pk)
+        services.report_accept(report_id=r.pk, actor=pb, now=t + timedelta(minutes=10))
+        for kind in ("before", "after"):
+            services.photo_add(
+                report_id=r.pk,
+                actor=pb,
+                kind=kind,
+                photo=photo_clean(jpeg(), blur=False),
+                now=t + timedelta(minutes=30),
+            )
+        services.report_request_validation(report_id=r.pk, actor=pb, now=t + timedelta(hours=1))
+        services.report_validate(report_id=r.pk, actor=validator, accept=True, reason="ok", now=t + timedelta(hours=2))
+    for i in range(5):
+        submit(now=now - timedelta(days=20 + i))
+    unit = Unit.objects.get(code="kel:31.75.07.1002")
+    lurah = staff("lurah.pb", "kel:31.75.07.1002", StaffRole.Role.SUPERVISOR)
+    assert stats.open_summary(stats.summary_scope(lurah), now=now).overdue == 5
+    since, until = performance.period_bounds(90, now)
+    counts = performance.counts_by_unit([unit.pk], since=since, until=until)[unit.pk]
+    assert (counts.stays, counts.late) == (10, 5)
+    this_week = performance.unit_trend(unit.pk, weeks=4)[-1].record
+    assert this_week.overdue.n >= 5 and this_week.overdue.value > 0

@@ -61,7 +61,7 @@ def recount() -> dict:
             for p in Photo.objects.filter(report_id=report_id, unit_id=unit_id, kind__in=("before", "after"))
         )
 
-    reports = {r.pk: r for r in Report.objects.all()}
+    reports = {r.pk: r for r in Report.objects.select_related("category")}
     arrivals: dict = {}
     done_rows = []
     for sc in StatusChange.objects.order_by("created_at", "id"):
@@ -102,9 +102,13 @@ def recount() -> dict:
         donetime.append(
             (sc.report_id, sc.unit_id, report.concerned_unit_id or 0, sc.created_at, round(seconds, 1), total)
         )
-    areas = Counter((r.kelurahan_id or 0, r.status) for r in reports.values())
+
+    def area(r):  # a complaint about officials counts under no kelurahan in the public summaries
+        return 0 if r.category.code == "pelayanan-aparatur" else (r.kelurahan_id or 0)
+
+    areas = Counter((area(r), r.status) for r in reports.values())
     days = Counter(
-        (r.kelurahan_id or 0, summaries.days_bucket(r.created_at, r.closed_at))
+        (area(r), summaries.days_bucket(r.created_at, r.closed_at))
         for r in reports.values()
         if r.status == Status.DONE and r.closed_at
     )
