@@ -336,16 +336,17 @@ def overdue_open_stays(unit_q: Q, *, since: datetime, until: datetime):
     """The stages still open that had passed their deadline by ``until`` (not taken into work by the hop deadline,
     or not sent for validation by the due date), arrived before it: late already, whatever happens next. Counted
     with the period's ended stages, so leaving reports untouched does not make a unit look punctual. A report
-    waiting for its reporter's answer, or for the validator, is not the unit's delay. Read through the open stays
-    only (``unitstay_open``): what is open now, not the history."""
+    waiting for its reporter's answer, or sent to the validator, is not the unit's delay. Reads the stays open now
+    or ended after ``until`` (the unit-first index): the open workload, not the history."""
     from sigap.reports.states import Status
 
-    past = Q(accepted_at__isnull=True, submitted_at__isnull=True, accept_by__lt=until) | Q(
-        submitted_at__isnull=True, report__due_at__lt=until
-    )
+    # as things stood at ``until`` (the public page's is the end of yesterday): not ended, taken or sent by then
+    not_taken = Q(accepted_at__isnull=True) | Q(accepted_at__gt=until)
+    not_sent = Q(submitted_at__isnull=True) | Q(submitted_at__gt=until)
+    past = (Q(accept_by__lt=until) & not_taken & not_sent) | (Q(report__due_at__lt=until) & not_sent)
     return (
-        UnitStay.objects.filter(unit_q, past, ended_at__isnull=True, arrived_at__lte=until)
-        .exclude(report__status__in=[Status.AWAITING_REPORTER, Status.AWAITING_VALIDATION])
+        UnitStay.objects.filter(unit_q, past, Q(ended_at__isnull=True) | Q(ended_at__gt=until), arrived_at__lte=until)
+        .exclude(report__status=Status.AWAITING_REPORTER)
         .order_by()
     )
 
