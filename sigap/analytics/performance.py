@@ -55,7 +55,18 @@ from sigap.organization.models import Unit
 from sigap.reports.models import DoneTime, UnitDay, UnitStay
 from sigap.reports.summaries import local_day
 
-UNITDAY_SUMS = ("received", "done", "rejected", "flagged", "reopened", "confirmed", "ratings", "rating_sum", "bounced")
+UNITDAY_SUMS = (
+    "created",
+    "received",
+    "done",
+    "rejected",
+    "flagged",
+    "reopened",
+    "confirmed",
+    "ratings",
+    "rating_sum",
+    "bounced",
+)
 
 
 def min_count() -> int:
@@ -86,6 +97,7 @@ def _share(part: int, whole: int) -> Figure:
 class Counts:
     """What a unit or group did in a period: sums over ``UnitDay``, ``UnitStay`` and ``DoneTime``."""
 
+    created: int = 0  # filed at the unit (its part of ``received``)
     received: int = 0
     done: int = 0
     rejected: int = 0
@@ -434,6 +446,12 @@ def group_counts(
         for unit_id in units:
             if unit_id in per_unit:
                 totals[key].add(per_unit[unit_id])
+    # a group receives what is filed at its units and what comes to them from outside it: a report passed
+    # between two of its units (kelurahan → Suku Dinas of the same kota) is received once, not at each
+    for key, n in _arrivals_from_outside(
+        groups, since=since, until=until, hidden=hidden, plain_only=plain_only
+    ).items():
+        totals[key].received = totals[key].created + n
     if connection.vendor == "postgresql" and union:
         keys = list(groups)
         pairs = [(u, g) for g, key in enumerate(keys) for u in groups[key]]
@@ -446,6 +464,25 @@ def group_counts(
                 if target == "total_pct":
                     totals[keys[g]].total_n = n
     return totals
+
+
+def _arrivals_from_outside(groups: dict, *, since: datetime, until: datetime, hidden, plain_only: bool) -> dict:
+    """{group: hops of the period into one of its units from a unit outside it}, read as (to, from) pairs."""
+    from sigap.reports.models import Hop
+
+    group_of = {u: key for key, units in groups.items() for u in units}
+    hops = Hop.objects.filter(created_at__gte=since, created_at__lte=until, to_unit_id__in=list(group_of))
+    hidden = list(hidden)
+    if hidden:
+        hops = hops.exclude(report__concerned_unit_id__in=hidden)
+    if plain_only:
+        hops = hops.filter(report__concerned_unit__isnull=True)
+    out = dict.fromkeys(groups, 0)
+    for row in hops.order_by().values("to_unit_id", "from_unit_id").annotate(n=Count("*")):
+        key = group_of[row["to_unit_id"]]
+        if group_of.get(row["from_unit_id"]) != key:
+            out[key] += row["n"]
+    return out
 
 
 def _percentiles_by_group(model, value: str, at: str, pairs, since, until, hidden, plain_only) -> list[tuple]:

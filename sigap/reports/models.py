@@ -311,6 +311,11 @@ class Hop(models.Model):
 
     class Meta:
         ordering = ["created_at", "id"]
+        indexes = [
+            # a period's arrivals at a set of units (a kota's "Diterima": those from outside it), read by unit and
+            # time, index-only on PostgreSQL: the period's rows of those units, not their history
+            models.Index(fields=["to_unit", "created_at"], name="hop_to_unit_at", include=["from_unit"]),
+        ]
 
 
 class Photo(models.Model):

@@ -291,3 +291,31 @@ def test_terlambat_counts_the_stages_a_unit_leaves_sitting_past_their_deadline(s
     assert (counts.stays, counts.late) == (10, 5)
     this_week = performance.unit_trend(unit.pk, weeks=4)[-1].record
     assert this_week.overdue.n >= 5 and this_week.overdue.value > 0
+
+
+def test_a_kota_receives_a_report_once_however_often_it_moves_inside_the_kota(staff, settings):
+    """One report in Pondok Bambu, coordinated by the kelurahan to the Suku Dinas of the same kota: /statistik/
+    said Jakarta Timur received 1, /statistik/kinerja/ said 2 (each unit's arrivals added up; found by a review).
+    A group of units receives what is filed at its units and what comes to them from outside the group."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from sigap.portal.selectors import performance_by_area, statistics_by_area
+    from sigap.reports import services
+    from sigap.reports.tests.factories import submit
+
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}}
+    pb = staff("petugas.pb", "kel:31.75.07.1002")
+    t = timezone.now() - timedelta(days=3)
+    created = submit("jalan-rusak", description="Jalan berlubang dalam di depan sekolah.", now=t)
+    services.report_coordinate(
+        report_id=created.report.pk,
+        actor=pb,
+        to_unit="sudin-bina-marga:31.75",
+        reason="bukan tupoksi: jalan kota",
+        now=t + timedelta(hours=1),
+    )
+    stats = {r.code: r.received for r in statistics_by_area()[0]}
+    perf = {r.code: r.record.received for r in performance_by_area(days=90)[0]}
+    assert stats["31.75"] == 1 and perf["31.75"] == 1
