@@ -53,20 +53,9 @@ from django.utils.translation import gettext as _
 from sigap.organization.cache import reference_data
 from sigap.organization.models import Unit
 from sigap.reports.models import DoneTime, UnitDay, UnitStay
-from sigap.reports.summaries import local_day
+from sigap.reports.summaries import UNITDAY_COLUMNS, local_day
 
-UNITDAY_SUMS = (
-    "created",
-    "received",
-    "done",
-    "rejected",
-    "flagged",
-    "reopened",
-    "confirmed",
-    "ratings",
-    "rating_sum",
-    "bounced",
-)
+UNITDAY_SUMS = UNITDAY_COLUMNS  # every counter of a unit's day is summed over a period
 
 
 def min_count() -> int:
