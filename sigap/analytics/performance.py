@@ -361,9 +361,10 @@ def counts_by_unit(
     percentiles: bool = True,
     plain_only: bool = False,
 ) -> dict[int, Counts]:
-    """Per unit (``units``; None: every unit) over [since, until]: three statements whatever the history on
+    """Per unit (``units``; None: every unit) over [since, until]: four statements whatever the history on
     PostgreSQL — the period's ``UnitDay`` rows grouped, the period's stays (counts, median and p90 in one
-    pass) and Selesai aggregated; on SQLite, where a city is small, the durations are gathered in Python."""
+    pass), the stages still open past their deadline (``overdue_open_stays``) and Selesai aggregated; on SQLite,
+    where a city is small, the durations are gathered in Python."""
     unit_q = Q() if units is None else Q(unit_id__in=list(units))
     hidden = list(hidden)
     if hidden:
