@@ -490,6 +490,26 @@ def test_the_reporter_answers_an_officers_question_in_place(new_page, e2e_server
     assert reader.js_errors == []
 
 
+def test_the_reporter_answers_with_a_photo_only(new_page, e2e_server):
+    """ "Ada fotonya?": the answer form sends a photo without words (htmx as multipart), the resident is told not
+    to write who they are, and the report goes back to work."""
+    page = new_page("id-ID", mobile=True)
+    number, code = file_without_photo(page)
+    officer_post(
+        e2e_server, officer_token(e2e_server), f"/api/v1/officer/reports/{number}/ask", {"question_code": "foto"}
+    )
+    page.goto("/lacak/")
+    page.fill("#id_code", code)
+    page.get_by_role("button", name="Lacak").click()
+    expect(page.locator(".question")).to_contain_text("Mohon kirim foto kondisi masalahnya")
+    expect(page.locator("#journey .alert-warning").first).to_contain_text("Jangan tuliskan nama")
+    page.set_input_files("#id_answer_photos", files=[photo_file()])
+    page.get_by_role("button", name="Kirim jawaban").click()
+    expect(page.locator("#journey [role=status]")).to_contain_text("jawaban Anda sudah diteruskan")
+    expect(page.locator("#journey-status")).to_have_text("Menunggu")
+    assert page.js_errors == []
+
+
 FINISH = """
 import io
 from django.contrib.auth import get_user_model
