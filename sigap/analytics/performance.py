@@ -42,7 +42,7 @@ from datetime import date, datetime, timedelta
 
 from django.conf import settings
 from django.db import connection
-from django.db.models import Aggregate, Count, FloatField, Q, Sum
+from django.db.models import Aggregate, Count, F, FloatField, Q, Sum
 from django.utils import numberformat, timezone
 from django.utils.formats import get_format
 from django.utils.html import conditional_escape as escape
@@ -344,12 +344,18 @@ def overdue_open_stays(unit_q: Q, *, since: datetime, until: datetime):
     # as things stood at ``until`` (the public page's is the end of yesterday): not ended, taken or sent by then
     not_taken = Q(accepted_at__isnull=True) | Q(accepted_at__gt=until)
     not_sent = Q(submitted_at__isnull=True) | Q(submitted_at__gt=until)
-    past = (Q(accept_by__lt=until) & not_taken & not_sent) | (Q(report__due_at__lt=until) & not_sent)
-    return (
-        UnitStay.objects.filter(unit_q, past, Q(ended_at__isnull=True) | Q(ended_at__gt=until), arrived_at__lte=until)
-        .exclude(report__status=Status.AWAITING_REPORTER)
-        .order_by()
+    # waiting for the reporter's answer excuses a deadline only when the question came before it (the clocks
+    # paused then); a question asked after it, today say, does not rewrite a past period
+    waiting = Q(report__status=Status.AWAITING_REPORTER)
+    late_taking = (
+        Q(accept_by__lt=until) & not_taken & not_sent & ~(waiting & Q(report__status_changed_at__lte=F("accept_by")))
     )
+    late_work = (
+        Q(report__due_at__lt=until) & not_sent & ~(waiting & Q(report__status_changed_at__lte=F("report__due_at")))
+    )
+    return UnitStay.objects.filter(
+        unit_q, late_taking | late_work, Q(ended_at__isnull=True) | Q(ended_at__gt=until), arrived_at__lte=until
+    ).order_by()
 
 
 def counts_by_unit(

@@ -288,7 +288,7 @@ def _answer_to_question(inbound: Inbound, *, last_attempt: bool = False) -> bool
     from sigap.privacy.photos import photo_check
     from sigap.reports.states import Status
 
-    from .services import reporter_answer_for
+    from .services import reporter_answer_within_limit
 
     text = (inbound.text or "").strip()
     if not text and not inbound.media:
@@ -331,15 +331,11 @@ def _answer_to_question(inbound: Inbound, *, last_attempt: bool = False) -> bool
         dialog_say(filed, "photo_unreadable")
     if not text and not photos:
         return True  # a photo that could not be taken: the resident was asked to send it again
-    try:
-        with transaction.atomic():
-            reporter_answer_for(report, text, photos=photos)
-    except DomainError as exc:
-        if exc.code != "too_many_photos" or not text:
-            raise
-        reporter_answer_for(report, text)  # the words still answer; the photos are beyond the report's limit
+    answered, left_out = reporter_answer_within_limit(report, text, photos)
+    if left_out:  # beyond the report's limit: the words (if any) still answer
         dialog_say(filed, "photo_limit", max=settings.SIGAP_PHOTOS_PER_REPORT)
-    dialog_say(filed, "answer_received", number=report.number)
+    if answered:
+        dialog_say(filed, "answer_received", number=report.number)
     return True
 
 

@@ -567,6 +567,21 @@ def reporter_answer(
         return reporter_answer_for(report, text, photos=photos, now=now)
 
 
+def reporter_answer_within_limit(report: Report, text: str, photos: Sequence[CheckedPhoto]) -> tuple[bool, bool]:
+    """A channel's answer (chat, email), photos and all; when the photos would take the report past its limit
+    the words still answer alone. Returns (answered, photos left out): the channel tells the resident."""
+    try:
+        with transaction.atomic():
+            reporter_answer_for(report, text, photos=photos)
+        return True, False
+    except DomainError as exc:
+        if exc.code != "too_many_photos":
+            raise
+    if text:
+        reporter_answer_for(report, text)
+    return bool(text), True
+
+
 def reporter_answer_for(report: Report, text: str, *, photos: Sequence[CheckedPhoto] = (), now: datetime | None = None):
     """An answer that reached us for ``report`` (tracking page, API, chat, email): the original is kept in the
     vault, officers read it through the redaction door with the reporter's own names and numbers."""

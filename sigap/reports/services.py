@@ -254,7 +254,19 @@ def _transition(
     internal_note: str = "",
     notify: bool = True,
 ) -> StatusChange:
-    """Apply one status change to a locked report. The caller holds the transaction."""
+    """Apply one status change to a locked report. The caller holds the transaction. A note an officer or a
+    validator writes that the reporter reads (``public_note``: the tracking page, the status message) may not ask
+    who they are: the question list for an Anonim reporter was otherwise bypassed by a note on "Terima / proses"
+    followed by a listed question."""
+    if actor_kind in ("officer", "validator") and public_note and question_asks_identity(public_note):
+        raise DomainError(
+            "Catatan ini meminta identitas pelapor (nama, nomor telepon, alamat atau nomor rumah). Pelapor membaca "
+            "catatan ini, dan identitasnya tidak pernah sampai ke petugas: tulis tentang masalah atau lokasinya.",
+            "This note asks for the reporter's identity (name, phone number, home address or number). The reporter "
+            "reads it, and a reporter's identity never reaches officers: write about the problem or its place.",
+            code="note_asks_identity",
+            status=422,
+        )
     before = after = 0
     if to == Status.AWAITING_VALIDATION:
         before, after = _proof_counts(report)
@@ -1037,18 +1049,45 @@ _ASKS_IDENTITY = re.compile(
 
 # ... and the same asked without naming a thing of theirs: who reported, who this is, what they are called, where
 # the reporter's home is, how to reach them (or the officer's own number, to be reached outside Sigap).
+_POLITE = r"(?:[ ]+(?:ya|pak|bu|kak|mas|mbak|dik|bang))?[ ]*[?.!]*$"
 _ASKS_WHO = re.compile(
     r"(?<![\w])(?:nama[ ]+lengkap"
     + _NOT_THEIRS
-    + r"|(?:ini|pelapor(?:nya)?(?:[ ]+ini)?)[ ]+(?:dengan[ ]+)?siapa|dengan[ ]+siapa"
-    r"|siapa[ ]+(?:yang[ ]+)?(?:melapor|melaporkan|lapor|pelapor)"
-    r"|panggil(?:an|annya|nya)?[ ]+(?:\w+[ ]+){0,2}?siapa|nomornya[ ]+berapa"
-    r"|dihubungi[ ]+di|(?:hubungi|telepon|telpon|sms|chat|wa)[ ]+saya|rumah[ ]+pelapor"
-    r"|rumah[ ]+" + _YOU + r"[ ]+(?:nomor|no\.?|di[ ]?mana|dimana|yang[ ]+mana|sebelah|dekat)"
+    + r"|pelapor(?:nya)?(?:[ ]+ini)?[ ]+siapa|ini[ ]+(?:dengan[ ]+)?siapa"
+    + _POLITE
+    + r"|^dengan[ ]+siapa"
+    + _POLITE
+    + r"|^"
+    + _YOU
+    + r"[ ]+siapa"
+    + _POLITE
+    + r"|siapa[ ]+(?:yang[ ]+)?(?:melapor|melaporkan|lapor|pelapor|mengirim|membuat|menulis)"
+    r"|panggil(?:an|annya|nya)?[ ]+(?:\w+[ ]+){0,2}?siapa|(?:^|boleh[ ]+|minta[ ]+)nomornya[ ]+berapa"
+    r"|^no(?:mor)?\.?[ ]*(?:hp|wa|whatsapp|telp|telepon|telpon|ponsel|kontak)" + _POLITE + r"|dihubungi[ ]+di"
+    r"|(?:hubungi|telepon|telpon|sms|chat|wa)[ ]+(?:ke[ ]+)?saya|menghubungi[ ]+" + _YOU + r"(?![\w])|rumah[ ]+pelapor"
+    r"|rumah[ ]+" + _YOU + r"[ ]+(?:yang[ ]+)?(?:nomor|no\.?|di[ ]?mana|dimana|yang[ ]+mana|sebelah|dekat)"
     r"|" + _YOU + r"[ ]+tinggal[ ]+di[ ]+(?:rt|rw|gang|gg|jalan|jl|blok|nomor|no)(?![\w])"
+    r"|nol[ ]+delapan"
+    r"|who[ ]+(?:reported|sent|filed|made|wrote)|your[ ]+house|your[ ]+home|where[ ]+is[ ]+your"
+    r"|(?:reach|contact|call|phone|text)[ ]+you(?![\w])"
     r")"
 )
-_PHONE_GIVEN = re.compile(r"(?<![\w])\+?\d[\d .\-]{7,}\d(?![\w])")
+_NUMBER_RUN = re.compile(r"\+?\d[\d .\-]{7,}\d")
+
+
+def _phone_given(text: str) -> bool:
+    """A mobile number in the text (08…, 628…, +62 8…: 10 to 14 digits, written with or without separators): the
+    officer's own, handed over so the reporter calls outside Sigap. Not a date, a time range, a meter or pole
+    number, or coordinates."""
+    for run in _NUMBER_RUN.findall(text):
+        if " - " in run:
+            continue  # a range ("07.00 - 09.00")
+        digits = re.sub(r"\D", "", run)
+        if (digits.startswith("08") and 10 <= len(digits) <= 13) or (
+            digits.startswith("628") and 11 <= len(digits) <= 14
+        ):
+            return True
+    return False
 
 
 def question_asks_identity(question: str) -> bool:
@@ -1058,7 +1097,7 @@ def question_asks_identity(question: str) -> bool:
     text = re.sub(r"[\s\u00ad\u200b-\u200f\u2060\ufeff]+", " ", text).strip()
     text = _CHAT_WORD.sub(lambda m: _CHAT_WORDS[m.group(0)], text)  # "nm bpk siapa", "no wa nya brp"
     text = re.sub(r"(?<=\w) nya(?![\w])", "nya", text)
-    return bool(_ASKS_IDENTITY.search(text) or _ASKS_WHO.search(text) or _PHONE_GIVEN.search(text))
+    return bool(_ASKS_IDENTITY.search(text) or _ASKS_WHO.search(text) or _phone_given(text))
 
 
 # Chat short forms, read as written out before the rule above looks at a question.

@@ -319,3 +319,35 @@ def test_a_kota_receives_a_report_once_however_often_it_moves_inside_the_kota(st
     stats = {r.code: r.received for r in statistics_by_area()[0]}
     perf = {r.code: r.record.received for r in performance_by_area(days=90)[0]}
     assert stats["31.75"] == 1 and perf["31.75"] == 1
+
+
+def test_a_question_asked_today_does_not_rewrite_a_past_periods_lateness(staff):
+    """A report left untouched for a month: a period that ended two days ago shows one late stage. The unit then
+    asks the reporter something, today: the late stage vanished from that past period (a unit could clear its
+    Terlambat before the public page was read; found by a review). A question counts only when it came before
+    the deadline it would excuse."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from sigap.organization.models import Unit
+    from sigap.reports import services
+    from sigap.reports.tests.factories import submit
+
+    pb = staff("petugas.pb", "kel:31.75.07.1002")
+    unit = Unit.objects.get(code="kel:31.75.07.1002")
+    now = timezone.now()
+    report = submit(now=now - timedelta(days=30)).report
+    since, until = now - timedelta(days=60), now - timedelta(days=2)
+    before = performance.counts_by_unit([unit.pk], since=since, until=until)[unit.pk]
+    assert (before.stays, before.late) == (1, 1)
+    services.report_ask_reporter(report_id=report.pk, actor=pb, question_code="masih-ada", now=now)
+    after = performance.counts_by_unit([unit.pk], since=since, until=until)[unit.pk]
+    assert (after.stays, after.late) == (1, 1)
+    # asked in time, it is no late stage: a fresh report asked within its hop deadline
+    fresh = submit(now=now - timedelta(hours=1)).report
+    services.report_ask_reporter(
+        report_id=fresh.pk, actor=pb, question_code="masih-ada", now=now - timedelta(minutes=50)
+    )
+    later = performance.counts_by_unit([unit.pk], since=since, until=now + timedelta(days=30))[unit.pk]
+    assert later.late == 1

@@ -131,6 +131,18 @@ T = {
         "Terima kasih, jawaban Anda untuk laporan {number} sudah kami teruskan ke petugas.",
         "Thank you, your answer about report {number} has been passed to the officers.",
     ),
+    "answer_photos_left_out": (
+        "Terima kasih, jawaban Anda untuk laporan {number} sudah kami teruskan ke petugas. Fotonya tidak kami "
+        "simpan: satu laporan paling banyak {max} foto.",
+        "Thank you, your answer about report {number} has been passed to the officers. Its photos were not kept: "
+        "a report takes at most {max} photos.",
+    ),
+    "photos_left_out": (
+        "Foto Anda untuk laporan {number} tidak kami simpan: satu laporan paling banyak {max} foto. Balas dengan "
+        "kata-kata jika ada yang ingin Anda sampaikan.",
+        "Your photos for report {number} were not kept: a report takes at most {max} photos. Reply in words if "
+        "there is something you want to tell us.",
+    ),
 }
 PRIVACY_LABEL = {
     "private": ("Privat/Rahasia", "Private"),
@@ -538,7 +550,7 @@ def _about_report(report, conv, inbound: Inbound) -> Handled | None:
     """A reply to one of our emails about a filed report, from that report's reporter."""
     from sigap.reports.states import Status, label_en, label_id
 
-    from ..services import reporter_answer_for
+    from ..services import reporter_answer_within_limit
 
     contact = vault.contact_channel(report.reporter_ref) if report.reporter_ref else None
     if contact is None or contact[0] != "email" or contact[1].strip().lower() != inbound.sender:
@@ -554,8 +566,10 @@ def _about_report(report, conv, inbound: Inbound) -> Handled | None:
     text = inbound.text.strip()
     photos = _answer_photos(inbound) if report.status == Status.AWAITING_REPORTER else []
     if report.status == Status.AWAITING_REPORTER and (text or photos):
-        reporter_answer_for(report, text, photos=photos)
-        _say(conv, "answer_received", report=report, number=report.number)
+        answered, left_out = reporter_answer_within_limit(report, text, photos)
+        if answered or left_out:
+            key = "answer_received" if not left_out else "answer_photos_left_out" if answered else "photos_left_out"
+            _say(conv, key, report=report, number=report.number, max=settings.SIGAP_PHOTOS_PER_REPORT)
     else:
         _say(
             conv,
@@ -577,7 +591,7 @@ def _answer_photos(inbound: Inbound) -> list:
     from sigap.privacy.photos import photo_check
 
     photos = []
-    for media in inbound.media:
+    for media in inbound.media[: settings.SIGAP_PHOTOS_PER_REPORT]:
         try:
             name, raw = EmailAdapter.media_decode(media)
             photos.append(photo_check(raw, filename=name))

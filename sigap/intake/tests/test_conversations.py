@@ -316,3 +316,34 @@ def test_a_photo_sent_as_the_answer_to_an_officers_question_joins_the_report(
     assert photos.count() == 1 and photos.get().unit_id is None
     assert "1 foto" in report.history.last().internal_note
     assert "jawaban Anda untuk laporan" in replies_to(fake)[-1]
+
+
+def test_a_chat_photo_answer_past_the_limit_is_told_not_failed(
+    deliver, fake, staff, settings, django_capture_on_commit_callbacks
+):
+    """The report already holds as many photos as it takes and the answer is a photo alone: the message failed on
+    every retry, fetching the photo again each time, and nobody was told (found by a review)."""
+    from sigap.intake.models import InboundMessage
+    from sigap.intake.tests.fake_services import jpeg
+    from sigap.reports.models import Photo
+
+    settings.SIGAP_PHOTOS_PER_REPORT = 1
+    report = _filed_on_whatsapp(deliver, "L")
+    officer = staff("petugas.pb", "kel:31.75.07.1002")
+    fake.media["A1"] = jpeg((30, 120, 60))
+    fake.media["A2"] = jpeg((130, 20, 60))
+    for n, media_id in enumerate(("A1", "A2")):
+        with django_capture_on_commit_callbacks(execute=True):
+            if n == 0:
+                services.report_accept(report_id=report.pk, actor=officer)
+            services.report_ask_reporter(report_id=report.pk, actor=officer, question="Bisa kirim foto kondisinya?")
+        image = {"id": media_id, "mime_type": "image/jpeg"}
+        body = wa_payload(
+            {"from": PHONE, "id": f"wamid.L{5 + n}", "timestamp": "1764300000", "type": "image", "image": image}
+        )
+        told = len(replies_to(fake))
+        with django_capture_on_commit_callbacks(execute=True):
+            deliver("whatsapp", body, wa_sign(body))
+    assert Photo.objects.filter(report=report, kind="report").count() == 1
+    assert InboundMessage.objects.order_by("pk").last().state == "processed"
+    assert any("paling banyak 1 foto" in r for r in replies_to(fake)[told:]), replies_to(fake)[told:]

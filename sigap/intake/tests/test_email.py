@@ -465,3 +465,36 @@ def test_a_thank_you_to_an_anonymous_filings_mail_is_not_a_second_report(mail_in
     assert Report.objects.count() == 1
     assert not Conversation.objects.filter(state=Conversation.State.OPEN).exists()
     assert to_resident()[-1] is filed  # nothing sent back either
+
+
+def test_an_email_answer_with_a_photo_past_the_limit_still_answers_in_words(
+    mail_in, remote, staff, settings, django_capture_on_commit_callbacks
+):
+    """The report already holds as many photos as it takes: the reply's words still answer (the photo was refused
+    with the whole email, stored as ignored, and the report later closed for no answer; found by a review)."""
+    from sigap.intake.models import InboundMessage
+    from sigap.intake.tests.fake_services import jpeg
+    from sigap.reports.models import Photo
+
+    settings.SIGAP_PHOTOS_PER_REPORT = 1
+    mail_in(mime(f"Parkir liar menutup jalan di depan sekolah, {ELSEWHERE}.", photo=jpeg((10, 200, 30))))
+    report = Report.objects.get()
+    assert Photo.objects.filter(report=report, kind="report").count() == 1
+    officer = staff("petugas.tanya", report.unit.code)
+    with django_capture_on_commit_callbacks(execute=True):
+        services.report_accept(report_id=report.pk, actor=officer)
+        services.report_ask_reporter(report_id=report.pk, actor=officer, question="Di sisi jalan yang mana?")
+    question = to_resident()[-1]
+    mail_in(
+        mime(
+            "Di sisi utara, depan gerbang sekolah.\n\n> Di sisi jalan yang mana?",
+            subject=f"Re: {question.subject}",
+            message_id="<CAK9.limit@mail.example.org>",
+            in_reply_to=question.extra_headers["Message-ID"],
+            photo=jpeg((40, 90, 140)),
+        )
+    )
+    report.refresh_from_db()
+    assert report.status == "in_progress" and "sisi utara" in report.history.last().internal_note
+    assert InboundMessage.objects.order_by("pk").last().state == "processed"
+    assert Photo.objects.filter(report=report, kind="report").count() == 1

@@ -77,3 +77,79 @@ def test_every_question_tells_the_reporter_not_to_write_who_they_are(pb_officer,
     client.post("/lacak/", {"code": created.tracking_code})
     page = client.get(f"/lacak/laporan/{created.report.number}/").content.decode()
     assert "Jangan tuliskan nama" in page
+
+
+# --- found by a review of the list: other ways to ask, and ordinary questions the rule refused --------------
+
+ABOUT_THE_REPORTER = [
+    "Anda siapa?",
+    "Bapak siapa ya?",
+    "Siapa yang mengirim laporan ini?",
+    "Who reported this?",
+    "Rumah Anda yang nomor berapa?",
+    "What is your house number?",
+    "Where is your house?",
+    "Nomor HP?",
+    "Nomor WA?",
+    "Bagaimana cara menghubungi Bapak?",
+    "How can we reach you?",
+    "Silakan WA ke nol delapan satu dua tiga empat lima enam tujuh",
+    "Boleh tahu ini dengan siapa?",
+    "Mohon hubungi saya langsung via WA 0812-3456-7890",
+]
+
+ABOUT_THE_PROBLEM = [
+    "Sejak tanggal 01-12-2026?",
+    "Sejak 12.10.2026?",
+    "Jam 07.00 - 09.00 pagi?",
+    "Jam 08.00 - 10.00 pagi?",
+    "Kira-kira 100 - 200 meter dari simpang?",
+    "Plat nomornya berapa?",
+    "Mobil itu plat nomornya berapa?",
+    "Ini siapa yang memasang spanduk?",
+    "Dengan siapa petugas harus berkoordinasi di lokasi?",
+    "Apakah lampu PJU nomor 0123456789 mati?",
+    "Nomor meteran listrik 5412 3456 7890?",
+    "Koordinatnya -6.2088 106.8456?",
+]
+
+
+@pytest.mark.parametrize("question", ABOUT_THE_REPORTER)
+def test_a_question_about_who_the_reporter_is_is_refused(question):
+    assert services.question_asks_identity(question)
+
+
+@pytest.mark.parametrize("question", ABOUT_THE_PROBLEM)
+def test_a_question_about_the_problem_or_its_place_is_not_refused(question):
+    assert not services.question_asks_identity(question)
+
+
+@pytest.mark.parametrize("how", ["accept", "request_validation", "reject_followup", "reject"])
+def test_no_note_an_officer_or_validator_writes_to_the_reporter_asks_who_they_are(pb_officer, staff, jpeg, how):
+    """The list was bypassed by a public note: "Terima / proses" with "tuliskan nama lengkap dan alamat rumah Anda
+    di jawaban pertanyaan berikut", then a question from the list; the answer reached the officer as written.
+    Every note an officer or validator writes that the reporter reads passes the same rule."""
+    from sigap.organization.models import StaffRole
+    from sigap.privacy.photos import photo_clean
+
+    note = "Sebelum menjawab, tuliskan nama lengkap dan alamat rumah Anda di jawaban pertanyaan berikut."
+    report = submit(privacy="anonymous").report
+    validator = staff("validator.biro", "biro-pemerintahan", StaffRole.Role.VALIDATOR)
+    if how != "accept" and how != "reject":
+        services.report_accept(report_id=report.pk, actor=pb_officer)
+        for kind in ("before", "after"):
+            services.photo_add(report_id=report.pk, actor=pb_officer, kind=kind, photo=photo_clean(jpeg(), blur=False))
+    if how == "reject_followup":
+        services.report_request_validation(report_id=report.pk, actor=pb_officer)
+    status = Report.objects.get(pk=report.pk).status
+    with pytest.raises(DomainError) as refused:
+        if how == "accept":
+            services.report_accept(report_id=report.pk, actor=pb_officer, note=note)
+        elif how == "request_validation":
+            services.report_request_validation(report_id=report.pk, actor=pb_officer, note=note)
+        elif how == "reject_followup":
+            services.report_validate(report_id=report.pk, actor=validator, accept=False, reason=note)
+        else:
+            services.report_reject(report_id=report.pk, actor=pb_officer, reason=note)
+    assert refused.value.code == "note_asks_identity" and refused.value.status == 422
+    assert Report.objects.get(pk=report.pk).status == status
