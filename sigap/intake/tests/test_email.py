@@ -285,6 +285,27 @@ def test_a_reply_to_a_status_mail_answers_the_officers_question(
     assert Conversation.objects.filter(state="open").count() == 1  # the stranger got the location question
 
 
+def _asked_then_answered(mail_in, staff, capture, question: str, reply: str, photo: bytes) -> Report:
+    """The one report filed by email is asked ``question``; the resident replies ``reply`` with ``photo``."""
+    report = Report.objects.get()
+    officer = staff("petugas.tanya", report.unit.code)
+    with capture(execute=True):
+        services.report_accept(report_id=report.pk, actor=officer)
+        services.report_ask_reporter(report_id=report.pk, actor=officer, question=question)
+    asked = to_resident()[-1]
+    mail_in(
+        mime(
+            reply,
+            subject=f"Re: {asked.subject}",
+            message_id="<CAK9.answer-with-photo@mail.example.org>",
+            in_reply_to=asked.extra_headers["Message-ID"],
+            photo=photo,
+        )
+    )
+    report.refresh_from_db()
+    return report
+
+
 def test_a_reply_with_a_photo_answers_the_officers_question_with_it(
     mail_in, remote, staff, django_capture_on_commit_callbacks
 ):
@@ -294,22 +315,9 @@ def test_a_reply_with_a_photo_answers_the_officers_question_with_it(
     from sigap.reports.models import Photo
 
     mail_in(mime(f"Parkir liar menutup jalan di depan sekolah, {ELSEWHERE}."))
-    report = Report.objects.get()
-    officer = staff("petugas.tanya", report.unit.code)
-    with django_capture_on_commit_callbacks(execute=True):
-        services.report_accept(report_id=report.pk, actor=officer)
-        services.report_ask_reporter(report_id=report.pk, actor=officer, question="Ada fotonya?")
-    question = to_resident()[-1]
-    mail_in(
-        mime(
-            "> Ada fotonya?",
-            subject=f"Re: {question.subject}",
-            message_id="<CAK9.photo@mail.example.org>",
-            in_reply_to=question.extra_headers["Message-ID"],
-            photo=jpeg((40, 90, 140)),
-        )
+    report = _asked_then_answered(
+        mail_in, staff, django_capture_on_commit_callbacks, "Ada fotonya?", "> Ada fotonya?", jpeg((40, 90, 140))
     )
-    report.refresh_from_db()
     assert report.status == "in_progress" and "1 foto" in report.history.last().internal_note
     assert Photo.objects.filter(report=report, kind="report").count() == 1
 
@@ -478,23 +486,15 @@ def test_an_email_answer_with_a_photo_past_the_limit_still_answers_in_words(
 
     settings.SIGAP_PHOTOS_PER_REPORT = 1
     mail_in(mime(f"Parkir liar menutup jalan di depan sekolah, {ELSEWHERE}.", photo=jpeg((10, 200, 30))))
-    report = Report.objects.get()
-    assert Photo.objects.filter(report=report, kind="report").count() == 1
-    officer = staff("petugas.tanya", report.unit.code)
-    with django_capture_on_commit_callbacks(execute=True):
-        services.report_accept(report_id=report.pk, actor=officer)
-        services.report_ask_reporter(report_id=report.pk, actor=officer, question="Di sisi jalan yang mana?")
-    question = to_resident()[-1]
-    mail_in(
-        mime(
-            "Di sisi utara, depan gerbang sekolah.\n\n> Di sisi jalan yang mana?",
-            subject=f"Re: {question.subject}",
-            message_id="<CAK9.limit@mail.example.org>",
-            in_reply_to=question.extra_headers["Message-ID"],
-            photo=jpeg((40, 90, 140)),
-        )
+    assert Photo.objects.filter(report=Report.objects.get(), kind="report").count() == 1
+    report = _asked_then_answered(
+        mail_in,
+        staff,
+        django_capture_on_commit_callbacks,
+        "Di sisi jalan yang mana?",
+        "Di sisi utara, depan gerbang sekolah.\n\n> Di sisi jalan yang mana?",
+        jpeg((40, 90, 140)),
     )
-    report.refresh_from_db()
     assert report.status == "in_progress" and "sisi utara" in report.history.last().internal_note
     assert InboundMessage.objects.order_by("pk").last().state == "processed"
     assert Photo.objects.filter(report=report, kind="report").count() == 1
