@@ -16,7 +16,6 @@ from sigap.core.errors import DomainError, NotFound
 from sigap.core.schemas import ErrorOut
 from sigap.core.throttles import per_ip
 from sigap.organization.models import Category, Wilayah
-from sigap.privacy.photos import photo_check
 from sigap.reports import exposure, photoserve
 from sigap.reports import services as report_services
 from sigap.reports.models import Channel, Photo, Report
@@ -96,9 +95,7 @@ def _parse_report(request) -> tuple[ReportIn, list[tuple[str, bytes]]]:
             )
             _unknown_refused(unknown)
             payload = ReportIn.model_validate(data)
-            files = [
-                (f.name or "photo", f.read(settings.SIGAP_PHOTO_MAX_BYTES + 1)) for f in request.FILES.getlist("photos")
-            ]
+            files = services.uploads_read(request.FILES.getlist("photos"), "photo")
             other_files = set(request.FILES) - {"photos"}
             if other_files:
                 raise DomainError(
@@ -421,8 +418,7 @@ def answer_endpoint(request, code: str):
     up to 5 photos under `photos` (an officer may ask for one: "kirim foto kondisinya"); words, photos or both.
     The photos are de-identified by the worker like a report's own before any officer sees them."""
     payload, files = _parse_answer(request)
-    photos = [photo_check(raw, filename=name) for name, raw in files]
-    change = services.reporter_answer(tracking_code=code, answer=payload.answer, secret=payload.secret, photos=photos)
+    change = services.reporter_answer(tracking_code=code, answer=payload.answer, secret=payload.secret, photos=files)
     return {"ok": True, "status": status_out(change.new_status)}
 
 
@@ -431,10 +427,8 @@ def _parse_answer(request) -> tuple[AnswerIn, list[tuple[str, bytes]]]:
     try:
         if content_type.startswith("multipart/form-data"):
             _unknown_refused((set(request.POST) - {"answer", "secret"}) | (set(request.FILES) - {"photos"}))
-            files = request.FILES.getlist("photos")
-            services.photos_count_check(len(files))
             payload = AnswerIn.model_validate({k: request.POST[k] for k in ("answer", "secret") if k in request.POST})
-            return payload, [(f.name or "photo", f.read(settings.SIGAP_PHOTO_MAX_BYTES + 1)) for f in files]
+            return payload, services.uploads_read(request.FILES.getlist("photos"), "photo")
         if content_type in ("application/json", "") or content_type.endswith("+json"):
             return AnswerIn.model_validate_json(request.body or b"{}"), []
     except pydantic.ValidationError as exc:

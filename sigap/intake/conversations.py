@@ -285,10 +285,9 @@ def _content_forget(conv: Conversation, data: dict) -> None:
 def _answer_to_question(inbound: Inbound, *, last_attempt: bool = False) -> bool:
     """A message from someone whose report waits for their answer is that answer (not a new report): its words,
     its photos ("kirim foto kondisinya"), or both."""
-    from sigap.privacy.photos import photo_check
     from sigap.reports.states import Status
 
-    from .services import reporter_answer_within_limit
+    from .services import photos_usable, reporter_answer_within_limit
 
     text = (inbound.text or "").strip()
     if not text and not inbound.media:
@@ -318,15 +317,10 @@ def _answer_to_question(inbound: Inbound, *, last_attempt: bool = False) -> bool
     if filed is None:
         return False
     report = filed.report
-    photos, unreadable = [], False
-    for media in inbound.media[: settings.SIGAP_PHOTOS_PER_REPORT]:
-        fetched = _media_fetched(inbound, media, last_attempt=last_attempt)
-        try:
-            photos.append(photo_check(fetched[1], filename=fetched[0]) if fetched else None)
-        except DomainError:  # not an image we take
-            photos.append(None)
-        unreadable = unreadable or photos[-1] is None
-    photos = [p for p in photos if p is not None]
+    photos, unreadable = photos_usable(
+        _media_fetched(inbound, media, last_attempt=last_attempt)
+        for media in inbound.media[: settings.SIGAP_PHOTOS_PER_REPORT]
+    )
     if unreadable:
         dialog_say(filed, "photo_unreadable")
     if not text and not photos:

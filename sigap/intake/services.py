@@ -14,7 +14,7 @@ from __future__ import annotations
 import logging
 import math
 import threading
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -551,20 +551,48 @@ def reporter_answer(
     tracking_code: str,
     answer: str,
     secret: str = "",
-    photos: Sequence[CheckedPhoto] = (),
+    photos: Sequence[tuple[str, bytes]] = (),
     now: datetime | None = None,
 ):
-    """The reporter answers an officer's question, in words, photos or both: the words' original goes to the
-    vault and officers read them redacted; the photos are de-identified by the worker like the report's own."""
+    """The reporter answers an officer's question (tracking page, API), in words, photos (name, bytes) or both:
+    the words' original goes to the vault and officers read them redacted; the photos' headers are checked here,
+    as a report's are, and the worker de-identifies them like the report's own. A refused photo refuses the
+    answer: nothing is stored."""
     text_check("answer", answer)
     text = (answer or "").strip()
     if not text and not photos:
         raise _invalid("answer", "Jawaban tidak boleh kosong.", "The answer must not be empty.", "answer_required")
     if len(text) > MAX_DESCRIPTION:
         raise _invalid("answer", "Jawaban terlalu panjang.", "The answer is too long.", "answer_too_long")
+    photos_count_check(len(photos))
+    checked = [photo_check(raw, filename=name) for name, raw in photos]
     with transaction.atomic():
         report = report_services.report_by_tracking(tracking_code, for_update=True, secret=secret)
-        return reporter_answer_for(report, text, photos=photos, now=now)
+        return reporter_answer_for(report, text, photos=checked, now=now)
+
+
+def uploads_read(files, default_name: str = "foto") -> list[tuple[str, bytes]]:
+    """Uploaded files as (name, bytes), each read to one byte past the photo limit (the check then refuses it
+    without reading the rest)."""
+    return [(f.name or default_name, f.read(settings.SIGAP_PHOTO_MAX_BYTES + 1)) for f in files]
+
+
+def photos_usable(files: Iterable[tuple[str, bytes] | None]) -> tuple[list[CheckedPhoto], bool]:
+    """A channel's photos (chat, email), None for one the channel would not give: those whose header passes, and
+    whether any was left out (a channel answers the resident, it cannot refuse the message)."""
+    usable, left_out = [], False
+    for file in files:
+        checked = None
+        if file is not None:
+            try:
+                checked = photo_check(file[1], filename=file[0])
+            except DomainError:
+                pass  # not an image we take
+        if checked is None:
+            left_out = True
+        else:
+            usable.append(checked)
+    return usable, left_out
 
 
 def reporter_answer_within_limit(report: Report, text: str, photos: Sequence[CheckedPhoto]) -> tuple[bool, bool]:

@@ -179,7 +179,7 @@ def report_view(request):
     values = {k: request.POST.get(k, "") for k in ReportForm.base_fields}
     values["submission"] = request.POST.get("submission", "")
     files = request.FILES.getlist("photos")
-    photos = [(f.name or "foto", f.read(settings.SIGAP_PHOTO_MAX_BYTES + 1)) for f in files]
+    photos = intake.uploads_read(files)
     claim = None
     key = idempotency.form_key(values["submission"])
     if key is not None:
@@ -527,13 +527,6 @@ def _error_slot(action: str, field: str | None) -> str:
     return field if field in ACTION_FIELDS[action] else "general"
 
 
-def _answer_photos(request) -> list:
-    """The photos sent with an answer, header-checked (a refusal is the answer's error: nothing is stored)."""
-    files = request.FILES.getlist("photos")
-    intake.photos_count_check(len(files))
-    return [photo_check(f.read(settings.SIGAP_PHOTO_MAX_BYTES + 1), filename=f.name or "foto") for f in files]
-
-
 @require_POST
 def journey_action_view(request, number: str, action: str):
     """Answer a question, rate, or dispute: each an htmx form that swaps in the updated journey."""
@@ -558,7 +551,10 @@ def journey_action_view(request, number: str, action: str):
         try:
             if name == "answer":
                 intake.reporter_answer(
-                    tracking_code=code, answer=data["answer"], secret=data["secret"], photos=_answer_photos(request)
+                    tracking_code=code,
+                    answer=data["answer"],
+                    secret=data["secret"],
+                    photos=intake.uploads_read(request.FILES.getlist("photos")),
                 )
                 success = _("Terima kasih, jawaban Anda sudah diteruskan kepada petugas.")
             elif name == "rating":

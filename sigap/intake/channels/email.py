@@ -588,15 +588,17 @@ def _about_report(report, conv, inbound: Inbound) -> Handled | None:
 def _answer_photos(inbound: Inbound) -> list:
     """The attached photos of an answer (an officer may ask for one), header-checked; one that is not an image
     we take is left out, and the limit per report is the service's."""
-    from sigap.privacy.photos import photo_check
+    from ..services import photos_usable
 
-    photos = []
-    for media in inbound.media[: settings.SIGAP_PHOTOS_PER_REPORT]:
+    def decoded(media):
         try:
-            name, raw = EmailAdapter.media_decode(media)
-            photos.append(photo_check(raw, filename=name))
+            return EmailAdapter.media_decode(media)
         except DomainError:
-            log.info("email: an attached photo of an answer was refused")
+            return None
+
+    photos, left_out = photos_usable(decoded(m) for m in inbound.media[: settings.SIGAP_PHOTOS_PER_REPORT])
+    if left_out:
+        log.info("email: an attached photo of an answer was refused")
     return photos
 
 
