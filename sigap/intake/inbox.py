@@ -152,11 +152,15 @@ def _rows_locked(pk: int) -> list[InboundMessage]:
     return list(InboundMessage.objects.select_for_update().filter(channel=parts[0], parts_key=parts[1]).order_by("pk"))
 
 
+def _parts_wait() -> timedelta:
+    """How long the parts of a long message wait for each other (and how far apart they may have come)."""
+    return timedelta(minutes=settings.SIGAP_SMS_PARTS_WAIT_MINUTES)
+
+
 def _parts_group(row: InboundMessage, rows: list[InboundMessage]) -> list[InboundMessage]:
     """The other rows of the same long message: same sender and reference, arrived within the parts' wait of this
     one (the network's reference is 8 or 16 bits and comes round again: an older message's part is not one)."""
-    window = timedelta(minutes=settings.SIGAP_SMS_PARTS_WAIT_MINUTES)
-    return [r for r in rows if r.pk != row.pk and abs(r.received_at - row.received_at) <= window]
+    return [r for r in rows if r.pk != row.pk and abs(r.received_at - row.received_at) <= _parts_wait()]
 
 
 def _parts_joined(
@@ -180,9 +184,7 @@ def _parts_joined(
         pending.append(sibling)
         by_part.setdefault(sibling.part, told)
     total = int(inbound.extra["concat"][2])
-    waited = min(r.received_at for r in pending) <= timezone.now() - timedelta(
-        minutes=settings.SIGAP_SMS_PARTS_WAIT_MINUTES
-    )
+    waited = min(r.received_at for r in pending) <= timezone.now() - _parts_wait()
     ordered = [by_part[n] for n in sorted(by_part)]
     return pending, ADAPTERS[row.channel].parts_join(ordered), len(by_part) >= total or waited
 
@@ -205,7 +207,7 @@ def payload_shred(ref: str) -> None:
 
 def inbox_flush(limit: int = 200) -> dict[str, int]:
     counts: dict[str, int] = {}
-    waited = timezone.now() - timedelta(minutes=settings.SIGAP_SMS_PARTS_WAIT_MINUTES)
+    waited = timezone.now() - _parts_wait()
     ids = (
         InboundMessage.objects.filter(
             Q(state__in=[InboundMessage.State.RECEIVED, InboundMessage.State.FAILED])
