@@ -333,7 +333,7 @@ def _grouped_pct(qs, value: str, key: str = "unit_id") -> dict[int, tuple[tuple,
     return {r[key]: (_pair(r["p"]), r["n"]) for r in rows}
 
 
-def overdue_open_stays(unit_q: Q, *, since: datetime, until: datetime):
+def overdue_open_stays(unit_q: Q, *, until: datetime):
     """The stages still open that had passed their deadline by ``until`` (not taken into work by the hop deadline,
     or not sent for validation by the due date), arrived before it: late already, whatever happens next. Counted
     with the period's ended stages, so leaving reports untouched does not make a unit look punctual. A report
@@ -409,7 +409,7 @@ def counts_by_unit(
         c.stays, c.late, c.done_stays, c.quick = row["n"], row["late"], row["done_n"], row["quick"]
         if hop_pct:
             c.hop_pct = _pair(row["p"])
-    for row in overdue_open_stays(unit_q, since=since, until=until).values("unit_id").annotate(n=Count("*")):
+    for row in overdue_open_stays(unit_q, until=until).values("unit_id").annotate(n=Count("*")):
         c = out[row["unit_id"]]
         c.stays += row["n"]
         c.late += row["n"]
@@ -587,7 +587,7 @@ def unit_trend(unit_id: int, *, weeks: int = 12, today: date | None = None, hidd
         if ended == UnitStay.End.DONE and work is not None:
             b.done_stays += 1
             b.quick += 1 if work < quick_seconds() else 0
-    late_now = overdue_open_stays(unit_q, since=since, until=until).count()
+    late_now = overdue_open_stays(unit_q, until=until).count()
     buckets[-1].stays += late_now  # this week's: a stage still open past its deadline
     buckets[-1].late += late_now
     done = DoneTime.objects.filter(unit_q, done_at__gte=since, done_at__lte=until)

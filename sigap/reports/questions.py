@@ -9,6 +9,8 @@ the problem and its place. A city may replace it with ``SIGAP_ANONYMOUS_QUESTION
 
 from __future__ import annotations
 
+import functools
+
 from django.conf import settings
 from django.core import checks
 
@@ -47,14 +49,20 @@ DEFAULT: dict[str, tuple[str, str]] = {
 def catalog() -> dict[str, tuple[str, str]]:
     """The list in force: the city's own (``SIGAP_ANONYMOUS_QUESTIONS``) or the shipped one. Raises ValueError
     when a question of the city's list asks who the reporter is."""
+    given = getattr(settings, "SIGAP_ANONYMOUS_QUESTIONS", None) or DEFAULT
+    return dict(_checked(tuple((str(code), (str(texts[0]), str(texts[1]))) for code, texts in given.items())))
+
+
+@functools.lru_cache(maxsize=4)
+def _checked(items: tuple) -> tuple:
+    """The list, once its questions passed the identity rule: checked once per list, not at every page that
+    offers it (a refused list raises every time it is read)."""
     from .services import question_asks_identity
 
-    given = getattr(settings, "SIGAP_ANONYMOUS_QUESTIONS", None) or DEFAULT
-    found = {str(code): (str(texts[0]), str(texts[1])) for code, texts in given.items()}
-    for code, (text_id, text_en) in found.items():
+    for code, (text_id, text_en) in items:
         if question_asks_identity(text_id) or question_asks_identity(text_en):
             raise ValueError(f"SIGAP_ANONYMOUS_QUESTIONS[{code!r}] asks who the reporter is")
-    return found
+    return items
 
 
 def text(code: str) -> tuple[str, str] | None:
