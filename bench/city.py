@@ -722,17 +722,25 @@ class Generator:
     @staticmethod
     def stays_of(steps: list[Step], sla_days: float) -> list[tuple]:
         """A report's stays at each unit, as the write path keeps them (``UnitStay``): (unit id, arrived,
-        accepted, submitted, ended at or None, how it ended or "", the report's due date then)."""
+        accepted, submitted, ended at or None, how it ended or "", the report's due date then, when the reporter
+        was asked if the report was waiting for the answer then)."""
         out: list[tuple] = []
         stay: list | None = None  # [unit, arrived, accepted, submitted]
         due = steps[0].at + sla_days * 1.4 * DAY
+        paused = None
 
         def end(at: float | None, how: str) -> None:
-            out.append((stay[0].id, stay[1], stay[2], stay[3], at, how, due))
+            out.append((stay[0].id, stay[1], stay[2], stay[3], at, how, due, paused))
 
         for s in steps:
             if s.status == "_photos":
                 continue
+            # the wait for the reporter: from the question to the next status (closing for no answer ends the
+            # stay in the wait, which it keeps, as the write path does)
+            if s.status == "awaiting_reporter":
+                paused = s.at
+            elif s.status != "closed_no_response":
+                paused = None
             if stay is not None and s.unit is not stay[0]:
                 end(s.at, "hop")
                 stay = None
@@ -750,7 +758,7 @@ class Generator:
                 end(s.at, "done" if s.status == "done" else "closed")
                 stay = None
         if stay is not None:
-            out.append((stay[0].id, stay[1], stay[2], stay[3], None, "", due))
+            end(None, "")
         return out
 
     # -- COPY text of one chunk: {table: [line, ...]}
@@ -923,7 +931,7 @@ class Generator:
                 )
             concerned = 0 if route.concerned is None else route.concerned.id
             hop_hours = (cat_obj.sla_hop_hours or 6) * 3 * HOUR
-            for unit_id, arrived, accepted, submitted, ended_at, how, due_at in self.stays_of(steps, sla_days):
+            for unit_id, arrived, accepted, submitted, ended_at, how, due_at, paused in self.stays_of(steps, sla_days):
                 sid = self.ids["reports_unitstay"] = self.ids["reports_unitstay"] + 1
                 accept_by = arrived + hop_hours
                 late = ended_at is not None and (
@@ -936,7 +944,8 @@ class Generator:
                     f"{N if accepted is None else ts(accepted)}\t{N if submitted is None else ts(submitted)}\t"
                     f"{'t' if late else 'f'}\t{N if ended_at is None else ts(ended_at)}\t{how}\t"
                     f"{N if ended_at is None else repr(round(ended_at - arrived))}\t"
-                    f"{N if work is None else repr(round(max(0.0, work)))}"
+                    f"{N if work is None else repr(round(max(0.0, work)))}\t{ts(due_at)}\t"
+                    f"{N if paused is None else ts(paused)}"
                 )
         return out
 
@@ -1015,6 +1024,8 @@ COLUMNS = {
         "ended",
         "seconds",
         "work_seconds",
+        "due_by",
+        "paused_at",
     ),
     "reports_photo": (
         "id",

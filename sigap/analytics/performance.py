@@ -96,8 +96,10 @@ class Counts:
     ratings: int = 0
     rating_sum: int = 0
     bounced: int = 0
+    from_other_kota: int = 0  # hops in from outside the unit's kota (a kota's ``received``: ``kota_counts``)
     stays: int = 0
     late: int = 0
+    open_late: int = 0  # of ``late``: stages still open past their deadline (``overdue_open_stays``)
     done_stays: int = 0
     quick: int = 0
     total_n: int = 0  # Selesai with a time from filing
@@ -107,7 +109,7 @@ class Counts:
     total_pct: tuple[float | None, float | None] | None = None
 
     def add(self, other: Counts) -> None:
-        for name in (*UNITDAY_SUMS, "stays", "late", "done_stays", "quick", "total_n"):
+        for name in (*UNITDAY_SUMS, "stays", "late", "open_late", "done_stays", "quick", "total_n"):
             setattr(self, name, getattr(self, name) + getattr(other, name))
         self.hop_seconds += other.hop_seconds
         self.total_seconds += other.total_seconds
@@ -333,29 +335,29 @@ def _grouped_pct(qs, value: str, key: str = "unit_id") -> dict[int, tuple[tuple,
     return {r[key]: (_pair(r["p"]), r["n"]) for r in rows}
 
 
-def overdue_open_stays(unit_q: Q, *, until: datetime):
-    """The stages still open that had passed their deadline by ``until`` (not taken into work by the hop deadline,
-    or not sent for validation by the due date), arrived before it: late already, whatever happens next. Counted
-    with the period's ended stages, so leaving reports untouched does not make a unit look punctual. A report
-    waiting for its reporter's answer, or sent to the validator, is not the unit's delay. Reads the stays open now
-    or ended after ``until`` (the unit-first index): the open workload, not the history."""
-    from sigap.reports.states import Status
+def overdue_open_stays(unit_q: Q, *, until: datetime) -> dict[int, int]:
+    """{unit: stages still open that had passed their deadline by ``until``} (not taken into work by the hop
+    deadline, or not sent for validation by the due date), arrived before it: late already, whatever happens next.
+    Counted with the period's ended stages, so leaving reports untouched does not make a unit look punctual. A
+    report waiting for its reporter's answer, or sent to the validator, is not the unit's delay.
 
-    # as things stood at ``until`` (the public page's is the end of yesterday): not ended, taken or sent by then
+    Read from the stays alone, which keep their report's due date and wait in step (``summaries._stays``): the
+    open ones through a partial covering index (the open workload, not the history), then those ended after
+    ``until`` (none for a period ending now; the public page's ends yesterday), as one statement."""
+    # as things stood at ``until``: not ended, taken or sent by then
     not_taken = Q(accepted_at__isnull=True) | Q(accepted_at__gt=until)
     not_sent = Q(submitted_at__isnull=True) | Q(submitted_at__gt=until)
     # waiting for the reporter's answer excuses a deadline only when the question came before it (the clocks
     # paused then); a question asked after it, today say, does not rewrite a past period
-    waiting = Q(report__status=Status.AWAITING_REPORTER)
-    late_taking = (
-        Q(accept_by__lt=until) & not_taken & not_sent & ~(waiting & Q(report__status_changed_at__lte=F("accept_by")))
-    )
-    late_work = (
-        Q(report__due_at__lt=until) & not_sent & ~(waiting & Q(report__status_changed_at__lte=F("report__due_at")))
-    )
-    return UnitStay.objects.filter(
-        unit_q, late_taking | late_work, Q(ended_at__isnull=True) | Q(ended_at__gt=until), arrived_at__lte=until
-    ).order_by()
+    late_taking = Q(accept_by__lt=until) & not_taken & not_sent & ~Q(paused_at__lte=F("accept_by"))
+    late_work = Q(due_by__lt=until) & not_sent & ~Q(paused_at__lte=F("due_by"))
+    late = UnitStay.objects.filter(unit_q, late_taking | late_work, arrived_at__lte=until).order_by()
+    open_now = late.filter(ended_at__isnull=True).values("unit_id").annotate(n=Count("*"))
+    ended_after = late.filter(ended_at__gt=until).values("unit_id").annotate(n=Count("*"))
+    out: dict[int, int] = defaultdict(int)
+    for row in open_now.union(ended_after, all=True):
+        out[row["unit_id"]] += row["n"]
+    return dict(out)
 
 
 def counts_by_unit(
@@ -371,7 +373,7 @@ def counts_by_unit(
     PostgreSQL — the period's ``UnitDay`` rows grouped, the period's stays (counts, median and p90 in one
     pass), the stages still open past their deadline (``overdue_open_stays``) and Selesai aggregated; on SQLite,
     where a city is small, the durations are gathered in Python."""
-    unit_q = Q() if units is None else Q(unit_id__in=list(units))
+    unit_q = Q() if units is None else Q(unit_id__anyof=list(units))
     hidden = list(hidden)
     if hidden:
         unit_q &= ~Q(concerned_id__in=hidden)
@@ -409,13 +411,14 @@ def counts_by_unit(
         c.stays, c.late, c.done_stays, c.quick = row["n"], row["late"], row["done_n"], row["quick"]
         if hop_pct:
             c.hop_pct = _pair(row["p"])
-    for row in overdue_open_stays(unit_q, until=until).values("unit_id").annotate(n=Count("*")):
-        c = out[row["unit_id"]]
-        c.stays += row["n"]
-        c.late += row["n"]
+    for unit_id, n in overdue_open_stays(unit_q, until=until).items():
+        c = out[unit_id]
+        c.stays += n
+        c.late += n
+        c.open_late = n
     done = DoneTime.objects.filter(unit_q, done_at__gte=since, done_at__lte=until)
     if pg and not percentiles:
-        return dict(out)  # the caller computes them for its groups (``group_counts``)
+        return dict(out)  # the caller computes them for its groups (``kota_counts``)
     total_pct = _grouped_pct(done, "total_seconds")
     if total_pct is None:
         for unit_id, secs in stays.exclude(seconds__isnull=True).values_list("unit_id", "seconds"):
@@ -429,12 +432,13 @@ def counts_by_unit(
     return dict(out)
 
 
-def group_counts(
-    groups: dict, *, since: datetime, until: datetime, hidden: Iterable[int] = (), plain_only: bool = False
+def kota_counts(
+    codes: Iterable[str], *, since: datetime, until: datetime, hidden: Iterable[int] = (), plain_only: bool = False
 ) -> dict:
-    """Groups of units (each kota's) each counted as one: {key: Counts}. Counts are summed from one pass over
-    all their units; medians and p90 come from the groups' rows together, by PostgreSQL in one statement per
-    measure (a unit → group table joined in), or from the units' gathered values on SQLite."""
+    """Each kota's units (``units_in_area``) counted as one: {code: Counts}. Counts are summed from one pass over
+    all their units; medians and p90 come from the kotas' rows together, by PostgreSQL in one statement per
+    measure (a unit → kota table joined in), or from the units' gathered values on SQLite."""
+    groups = {code: units_in_area(code) for code in codes}
     union = set().union(*groups.values()) if groups else set()
     per_unit = counts_by_unit(union, since=since, until=until, hidden=hidden, percentiles=False, plain_only=plain_only)
     totals = {key: Counts() for key in groups}
@@ -442,12 +446,10 @@ def group_counts(
         for unit_id in units:
             if unit_id in per_unit:
                 totals[key].add(per_unit[unit_id])
-    # a group receives what is filed at its units and what comes to them from outside it: a report passed
-    # between two of its units (kelurahan → Suku Dinas of the same kota) is received once, not at each
-    for key, n in _arrivals_from_outside(
-        groups, since=since, until=until, hidden=hidden, plain_only=plain_only
-    ).items():
-        totals[key].received = totals[key].created + n
+    # a kota receives what is filed at its units and what comes to them from outside it (``UnitDay``, kept by the
+    # write path): a report passed between two of its units (kelurahan → Suku Dinas) is received once, not at each
+    for c in totals.values():
+        c.received = c.created + c.from_other_kota
     if connection.vendor == "postgresql" and union:
         keys = list(groups)
         pairs = [(u, g) for g, key in enumerate(keys) for u in groups[key]]
@@ -460,27 +462,6 @@ def group_counts(
                 if target == "total_pct":
                     totals[keys[g]].total_n = n
     return totals
-
-
-def _arrivals_from_outside(groups: dict, *, since: datetime, until: datetime, hidden, plain_only: bool) -> dict:
-    """{group: hops of the period into one of its units from a unit outside it}, read as (to, from) pairs."""
-    from sigap.reports.models import Hop, Report
-
-    group_of = {u: key for key, units in groups.items() for u in units}
-    hops = Hop.objects.filter(created_at__gte=since, created_at__lte=until, to_unit_id__in=list(group_of))
-    # the reports to leave out are few (complaints about officials): excluded by id, a hashed set, not by
-    # joining every hop of the period to its report
-    hidden = list(hidden)
-    if hidden:
-        hops = hops.exclude(report_id__in=Report.objects.filter(concerned_unit_id__in=hidden).values("pk"))
-    if plain_only:
-        hops = hops.exclude(report_id__in=Report.objects.filter(concerned_unit__isnull=False).values("pk"))
-    out = dict.fromkeys(groups, 0)
-    for row in hops.order_by().values("to_unit_id", "from_unit_id").annotate(n=Count("*")):
-        key = group_of[row["to_unit_id"]]
-        if group_of.get(row["from_unit_id"]) != key:
-            out[key] += row["n"]
-    return out
 
 
 def _percentiles_by_group(model, value: str, at: str, pairs, since, until, hidden, plain_only) -> list[tuple]:
@@ -554,9 +535,17 @@ class Week:
     record: Record
 
 
-def unit_trend(unit_id: int, *, weeks: int = 12, today: date | None = None, hidden: Iterable[int] = ()) -> list[Week]:
+def unit_trend(
+    unit_id: int,
+    *,
+    weeks: int = 12,
+    today: date | None = None,
+    hidden: Iterable[int] = (),
+    open_late: int | None = None,
+) -> list[Week]:
     """The unit's record week by week (Monday to Sunday, local days) over the last ``weeks`` weeks, this week
-    included: three statements over one unit's rows of those weeks."""
+    included: three statements over one unit's rows of those weeks, and a fourth for its stages open past their
+    deadline now unless the caller has counted them (``open_late``: ``Counts.open_late`` of a period ending now)."""
     today = today or local_day(timezone.now())
     first = today - timedelta(days=today.weekday()) - timedelta(weeks=weeks - 1)
     tz = timezone.get_default_timezone()
@@ -587,7 +576,7 @@ def unit_trend(unit_id: int, *, weeks: int = 12, today: date | None = None, hidd
         if ended == UnitStay.End.DONE and work is not None:
             b.done_stays += 1
             b.quick += 1 if work < quick_seconds() else 0
-    late_now = overdue_open_stays(unit_q, until=until).count()
+    late_now = sum(overdue_open_stays(unit_q, until=until).values()) if open_late is None else open_late
     buckets[-1].stays += late_now  # this week's: a stage still open past its deadline
     buckets[-1].late += late_now
     done = DoneTime.objects.filter(unit_q, done_at__gte=since, done_at__lte=until)

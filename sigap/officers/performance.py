@@ -149,8 +149,10 @@ def unit_performance_view(request, code: str):
     days = _period(request)
     since, until = performance.period_bounds(days)
     counts = performance.counts_by_unit([unit.pk], since=since, until=until, hidden=scope.hidden)
-    record = performance.Record.of(counts.get(unit.pk, performance.Counts()))
-    weeks = performance.unit_trend(unit.pk, weeks=TREND_WEEKS, hidden=scope.hidden)
+    mine = counts.get(unit.pk, performance.Counts())
+    record = performance.Record.of(mine)
+    # the stages open past their deadline now, counted once for the period and this week
+    weeks = performance.unit_trend(unit.pk, weeks=TREND_WEEKS, hidden=scope.hidden, open_late=mine.open_late)
     return render(
         request,
         "officers/unit_performance.html",

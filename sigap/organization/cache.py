@@ -30,6 +30,7 @@ class ReferenceData:
     units_by_code: dict[str, Unit]
     unit_by_pk: dict[int, Unit]
     unit_region: dict[int, str]  # unit id -> the code of its wilayah, for the units that have one
+    unit_kota: dict[int, str]  # unit id -> the code of the kota its wilayah lies in (none: a province unit)
     # The unit tree (every unit, active or not): parent of each unit id, and the children of each.
     unit_parent: dict[int, int | None]
     unit_children: dict[int, tuple[int, ...]]
@@ -71,7 +72,7 @@ class Throttled(Generic[T]):
 def _fingerprint() -> tuple:
     parts = []
     for qs in (
-        Wilayah.objects.filter(level=Wilayah.Level.KELURAHAN),
+        Wilayah.objects.filter(level__gte=Wilayah.Level.KOTA),  # a unit's region and its kota
         Unit.objects.all(),
         Tupoksi.objects.all(),
         Category.objects.all(),
@@ -81,11 +82,18 @@ def _fingerprint() -> tuple:
     return tuple(parts)
 
 
+def _kota_of(code: str, kotas: set[str]) -> str | None:
+    """The kota whose code is ``code`` or a prefix of it (region codes nest: "31.71" → "31.71.01" → …)."""
+    parts = code.split(".")
+    return next((k for i in range(1, len(parts) + 1) if (k := ".".join(parts[:i])) in kotas), None)
+
+
 def _build(fingerprint: tuple) -> ReferenceData:
     every_unit = list(Unit.objects.all())
     categories = list(Category.objects.all())
     # each unit's region code, read as plain values: never the regions themselves (their boundaries are large)
     regions = dict(Unit.objects.filter(wilayah__isnull=False).values_list("pk", "wilayah__code"))
+    kotas = set(Wilayah.objects.filter(level=Wilayah.Level.KOTA).values_list("code", flat=True))
     children: dict[int, list[int]] = {}
     for u in every_unit:
         if u.parent_id is not None:
@@ -97,6 +105,7 @@ def _build(fingerprint: tuple) -> ReferenceData:
         units_by_code={u.code: u for u in every_unit},
         unit_by_pk={u.pk: u for u in every_unit},
         unit_region=regions,
+        unit_kota={pk: k for pk, code in regions.items() if (k := _kota_of(code, kotas))},
         unit_parent={u.pk: u.parent_id for u in every_unit},
         unit_children={pk: tuple(kids) for pk, kids in children.items()},
     )

@@ -928,9 +928,7 @@ def performance_by_area(*, days: int, kota: str = "") -> tuple[list[AreaRecord],
     stamp = f"{days}:{until:%Y%m%d}:{performance.min_count()}"
     kota_rows = cache.get(f"sigap:performance:kota:{stamp}")
     if kota_rows is None:
-        counted = performance.group_counts(
-            {code: performance.units_in_area(code) for code in names}, since=since, until=until, plain_only=True
-        )
+        counted = performance.kota_counts(names, since=since, until=until, plain_only=True)
         kota_rows = [
             AreaRecord(code, _short(name), performance.Record.of(counted[code])) for code, name in names.items()
         ]

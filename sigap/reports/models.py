@@ -311,11 +311,6 @@ class Hop(models.Model):
 
     class Meta:
         ordering = ["created_at", "id"]
-        indexes = [
-            # a period's arrivals at a set of units (a kota's "Diterima": those from outside it), read by unit and
-            # time, index-only on PostgreSQL: the period's rows of those units, not their history
-            models.Index(fields=["to_unit", "created_at"], name="hop_to_unit_at", include=["from_unit"]),
-        ]
 
 
 class Photo(models.Model):
@@ -480,6 +475,9 @@ class UnitDay(models.Model):
     ratings = models.IntegerField(default=0)
     rating_sum = models.IntegerField(default=0)
     bounced = models.IntegerField(default=0, help_text="hops from the unit back to a unit that held the report")
+    from_other_kota = models.IntegerField(
+        default=0, help_text="hops to the unit from a unit outside its kota: a kota receives these and its filings"
+    )
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["day", "unit_id", "concerned_id"], name="unitday_key")]
@@ -529,6 +527,10 @@ class UnitStay(models.Model):
     accept_by = models.DateTimeField(null=True, blank=True, help_text="the hop deadline on arrival")
     accepted_at = models.DateTimeField(null=True, blank=True, help_text="first Proses at the unit")
     submitted_at = models.DateTimeField(null=True, blank=True, help_text="latest request for validation")
+    # the report's due date and its wait for the reporter, kept in step while the stay is open: the stages open
+    # past their deadline are counted from the stays alone (``performance.overdue_open_stays``)
+    due_by = models.DateTimeField(null=True, blank=True, help_text="the report's due date then in force")
+    paused_at = models.DateTimeField(null=True, blank=True, help_text="the reporter was asked (awaiting answer)")
     late = models.BooleanField(default=False, help_text="a deadline passed during the stay (hop or report)")
     ended_at = models.DateTimeField(null=True, blank=True)
     ended = models.CharField(max_length=8, choices=End.choices, blank=True)
@@ -550,6 +552,21 @@ class UnitStay(models.Model):
                 include=["concerned_id", "late", "ended", "seconds", "work_seconds"],
             ),
             models.Index(fields=["report"], name="unitstay_open", condition=models.Q(ended_at__isnull=True)),
+            # the open stages of a set of units, read index-only for the ones past their deadline
+            models.Index(
+                fields=["unit_id"],
+                name="unitstay_open_unit",
+                include=[
+                    "concerned_id",
+                    "arrived_at",
+                    "accept_by",
+                    "accepted_at",
+                    "submitted_at",
+                    "due_by",
+                    "paused_at",
+                ],
+                condition=models.Q(ended_at__isnull=True),
+            ),
         ]
 
 

@@ -36,6 +36,7 @@ from django.db.models.functions import Coalesce, TruncDate
 from django.utils import timezone
 
 from sigap.core.rows import execute, insert_rows
+from sigap.organization.cache import reference_data
 from sigap.organization.models import Category
 
 from . import proofcheck
@@ -54,6 +55,7 @@ UNITDAY_COLUMNS = (
     "ratings",
     "rating_sum",
     "bounced",
+    "from_other_kota",
 )
 
 
@@ -124,9 +126,18 @@ def on_hop(report: Report, *, to_unit_id: int, at: datetime, from_unit_id: int |
     """A hop to ``to_unit_id``: an arrival there (and, when it goes back to a unit that held the report, a bounce
     of ``from_unit_id``), counted by the status change that always follows a hop in the same transaction
     (``after_transition``), so the locks are taken in the one order."""
-    report.__dict__.setdefault("_summary_arrivals", []).append((to_unit_id, at))
+    report.__dict__.setdefault("_summary_arrivals", []).append((to_unit_id, at, from_unit_id))
     if revisit and from_unit_id:
         report.__dict__.setdefault("_summary_bounces", []).append((from_unit_id, at))
+
+
+def other_kota(from_unit_id: int | None, to_unit_id: int) -> bool:
+    """Does a hop from ``from_unit_id`` to ``to_unit_id`` enter the receiving unit's kota (a unit of no kota
+    shares none)? A kota's *Diterima* counts what is filed in it and these, so a report passed between two of
+    its units (kelurahan → its Suku Dinas) is received by it once."""
+    kota_of = reference_data().unit_kota
+    to_kota = kota_of.get(to_unit_id)
+    return to_kota is None or kota_of.get(from_unit_id) != to_kota
 
 
 def _resident(report: Report, at: datetime | None, **deltas: int) -> None:
@@ -195,8 +206,9 @@ def after_transition(report: Report, before: tuple, *, now: datetime) -> None:
 
     concerned = report.concerned_unit_id or 0
     units: dict[tuple[date, int, int], Counter] = {}
-    for unit_id, at in report.__dict__.pop("_summary_arrivals", ()):
-        units.setdefault((local_day(at), unit_id, concerned), Counter()).update(received=1)
+    for unit_id, at, from_unit_id in report.__dict__.pop("_summary_arrivals", ()):
+        counts = {"received": 1, "from_other_kota": 1 if other_kota(from_unit_id, unit_id) else 0}
+        units.setdefault((local_day(at), unit_id, concerned), Counter()).update(counts)
     for unit_id, at in report.__dict__.pop("_summary_bounces", ()):
         units.setdefault((local_day(at), unit_id, concerned), Counter()).update(bounced=1)
     stay = _open_stay(report)
@@ -250,6 +262,8 @@ def _new_stay(report: Report, at: datetime) -> UnitStay:
         concerned_id=report.concerned_unit_id or 0,
         arrived_at=at,
         accept_by=report.hop_deadline,
+        due_by=report.due_at,
+        paused_at=at if report.status == Status.AWAITING_REPORTER else None,
     )
 
 
@@ -312,6 +326,13 @@ def _stays(
     elif stay.accepted_at is None and report.hop_deadline and report.hop_deadline != stay.accept_by:
         stay.accept_by = report.hop_deadline  # a pause for the reporter's answer moved it
         changed.append("accept_by")
+    if stay.due_by != report.due_at:  # a pause moved it, or TL Ditolak and reopening set it anew
+        stay.due_by = report.due_at
+        changed.append("due_by")
+    paused_at = (stay.paused_at or now) if new_status == Status.AWAITING_REPORTER else None
+    if stay.paused_at != paused_at:
+        stay.paused_at = paused_at
+        changed.append("paused_at")
     if changed:
         stay.save(update_fields=changed)
 
@@ -350,6 +371,16 @@ def _rebuild_unitday() -> None:
     with_unit = StatusChange.objects.filter(unit_id__isnull=False).exclude(old_status=F("new_status"))
     add(with_unit.filter(old_status=""), "unit_id", "created", "received")
     add(Hop.objects.all(), "to_unit_id", "received")
+    # the hops that enter the receiving unit's kota, sorted out by the unit tree (``other_kota``) per sender
+    entering = (
+        Hop.objects.order_by()
+        .annotate(d=TruncDate("created_at", tzinfo=tz), c=concerned)
+        .values_list("d", "to_unit_id", "c", "from_unit_id")
+        .annotate(n=Count("id"))
+    )
+    for day, unit_id, conc_id, from_unit_id, n in entering.iterator(chunk_size=5000):
+        if other_kota(from_unit_id, unit_id):
+            rows.setdefault((day, unit_id, conc_id), Counter())["from_other_kota"] += n
     add(Hop.objects.filter(revisit=True), "from_unit_id", "bounced")
     add(with_unit.filter(new_status=Status.DONE), "unit_id", "done")
     add(with_unit.filter(new_status=Status.FOLLOWUP_REJECTED), "unit_id", "rejected")

@@ -68,14 +68,19 @@ def test_the_weekly_trend_adds_up_to_the_period(city):
     assert sum(w.record.quick.n for w in weeks) == N
 
 
-def test_a_group_of_units_counts_as_one(city):
+def test_a_kota_s_units_count_as_one(city):
+    """Jakarta Timur holds the gamer's kelurahan, Jakarta Pusat the honest one: each kota's figures are its
+    units' together (medians over their rows, not a median of medians)."""
     since, until = performance.period_bounds(30)
-    groups = {"both": {u.pk for u in city.values()}, "gamer": {city["gamer"].pk}}
-    counted = performance.group_counts(groups, since=since, until=until)
-    both, gamer = performance.Record.of(counted["both"]), performance.Record.of(counted["gamer"])
-    assert gamer.quick.value == 1.0 and gamer.total_median.n == N
-    assert both.done == 2 * N and both.quick.value == 0.5 and both.reopened.n == 2 * N
-    assert both.total_median.n == 2 * N
+    counted = performance.kota_counts(["31.75", "31.71", "31.72"], since=since, until=until)
+    timur, pusat = performance.Record.of(counted["31.75"]), performance.Record.of(counted["31.71"])
+    assert timur.quick.value == 1.0 and timur.total_median.n == N and timur.received == N
+    assert pusat.quick.value == 0.0 and pusat.done == N and pusat.reopened.n == N
+    assert performance.Record.of(counted["31.72"]).received == 0
+    both = performance.Counts()
+    both.add(counted["31.75"])
+    both.add(counted["31.71"])
+    assert performance.Record.of(both).done == 2 * N and performance.Record.of(both).quick.value == 0.5
 
 
 def test_units_in_area_from_memory_are_the_units_whose_region_lies_in_the_area(staff):
@@ -137,6 +142,17 @@ def test_a_set_of_units_reads_its_stays_and_selesai_from_their_unit_first_covers
         )
         if (i // 40) % 2:
             done.append(DoneTime(report=report, unit_id=unit, done_at=at, seconds=60.0 * i, total_seconds=90.0 * i))
+    # and the open stages of a city's units, none of them late yet
+    stays += [
+        UnitStay(
+            report=report,
+            unit_id=100_000 + i % 400,
+            arrived_at=now - timedelta(hours=i % 50),
+            accept_by=now + timedelta(days=1),
+            due_by=now + timedelta(days=3),
+        )
+        for i in range(2_000)
+    ]
     UnitStay.objects.bulk_create(stays)
     DoneTime.objects.bulk_create(done)
     with connection.cursor() as cur:
@@ -156,6 +172,8 @@ def test_a_set_of_units_reads_its_stays_and_selesai_from_their_unit_first_covers
     still_open = [sql for sql in measured if '"ended_at" IS NULL' in sql]
     measured = [sql for sql in measured if sql not in still_open]
     assert len(measured) == 2 and len(still_open) == 1, measured
+    # read from the stays alone, which keep their report's due date and wait: no join to the reports
+    assert "reports_report" not in still_open[0] and "JOIN" not in still_open[0]
     for sql, table, index in zip(
         measured, ("reports_unitstay", "reports_donetime"), ("unitstay_unit_end_cover", "donetime_unit_at_cover")
     ):
@@ -288,9 +306,12 @@ def test_terlambat_counts_the_stages_a_unit_leaves_sitting_past_their_deadline(s
     assert stats.open_summary(stats.summary_scope(lurah), now=now).overdue == 5
     since, until = performance.period_bounds(90, now)
     counts = performance.counts_by_unit([unit.pk], since=since, until=until)[unit.pk]
-    assert (counts.stays, counts.late) == (10, 5)
+    assert (counts.stays, counts.late, counts.open_late) == (10, 5, 5)
     this_week = performance.unit_trend(unit.pk, weeks=4)[-1].record
     assert this_week.overdue.n >= 5 and this_week.overdue.value > 0
+    # the unit's page counts them once and hands them to the trend: the same weeks
+    given = performance.unit_trend(unit.pk, weeks=4, open_late=counts.open_late)
+    assert given == performance.unit_trend(unit.pk, weeks=4)
 
 
 def test_a_kota_receives_a_report_once_however_often_it_moves_inside_the_kota(staff, settings):
@@ -319,6 +340,24 @@ def test_a_kota_receives_a_report_once_however_often_it_moves_inside_the_kota(st
     stats = {r.code: r.received for r in statistics_by_area()[0]}
     perf = {r.code: r.record.received for r in performance_by_area(days=90)[0]}
     assert stats["31.75"] == 1 and perf["31.75"] == 1
+    # passed on to the Dinas (no kota), which sends it to Jakarta Pusat's Suku Dinas: Jakarta Pusat receives it
+    # (it entered from outside), Jakarta Timur still once
+    for hours, (user, here, there) in enumerate(
+        (
+            ("sudin.bm", "sudin-bina-marga:31.75", "dinas-bina-marga"),
+            ("dinas.bm", "dinas-bina-marga", "sudin-bina-marga:31.71"),
+        ),
+        start=2,
+    ):
+        services.report_coordinate(
+            report_id=created.report.pk,
+            actor=staff(user, here),
+            to_unit=there,
+            reason="bukan ruas kami",
+            now=t + timedelta(hours=hours),
+        )
+    perf = {r.code: r.record.received for r in performance_by_area(days=90)[0]}
+    assert perf["31.75"] == 1 and perf["31.71"] == 1 and sum(perf.values()) == 2
 
 
 def test_a_question_asked_today_does_not_rewrite_a_past_periods_lateness(staff):

@@ -42,6 +42,12 @@ def test_units_by_id_and_their_region_codes_without_the_regions_boundaries():
     assert data.unit_by_pk[kel.pk].code == kel.code and data.unit_region[kel.pk] == kel.wilayah.code == "31.75.07.1002"
     assert set(data.unit_region) == set(Unit.objects.filter(wilayah__isnull=False).values_list("pk", flat=True))
     assert not any(u._state.fields_cache for u in data.unit_by_pk.values())  # no related object loaded
+    # and the kota each unit works in (a kota's figures count a report once: ``summaries.other_kota``)
+    kota = {
+        Unit.objects.get(code=c).pk: data.unit_kota.get(Unit.objects.get(code=c).pk)
+        for c in ("kel:31.75.07.1002", "kec:31.75.07", "kota:31.75", "sudin-bina-marga:31.75", "dinas-bina-marga")
+    }
+    assert list(kota.values()) == ["31.75", "31.75", "31.75", "31.75", None]
 
 
 def test_inactive_categories_are_left_out_and_inactive_units_kept():

@@ -11,15 +11,15 @@ import pytest
 from django.db import connection
 from django.utils import timezone
 
-from sigap.organization.models import StaffRole
+from sigap.organization.models import StaffRole, Unit
 from sigap.privacy.photos import photo_clean
 from sigap.reports import derived, services, summaries
 from sigap.reports.models import AreaDoneDays, AreaStatus, DoneTime, Hop, Photo, Report, StatusChange, UnitDay, UnitStay
-from sigap.reports.states import Status
+from sigap.reports.states import Status, is_open
 from sigap.reports.tests.factories import submit
 
 pytestmark = pytest.mark.django_db
-PB, SUDIN = "kel:31.75.07.1002", "sudin-bina-marga:31.75"
+PB, SUDIN, GAMBIR = "kel:31.75.07.1002", "sudin-bina-marga:31.75", "kel:31.71.01.1001"
 KELURAHAN = ["31.75.07.1002", "31.71.01.1001"]
 
 
@@ -82,8 +82,12 @@ def recount() -> dict:
             bump(sc.created_at, sc.unit_id, report, "flagged")
         if sc.old_status == Status.DONE and sc.new_status == Status.REOPENED and sc.unit_id:
             bump(sc.created_at, sc.unit_id, report, "reopened")
+    kota_of = {u.pk: ".".join(u.wilayah.code.split(".")[:2]) for u in Unit.objects.filter(wilayah__isnull=False)}
     for hop in Hop.objects.all():
         bump(hop.created_at, hop.to_unit_id, reports[hop.report_id], 1)
+        # a hop entering the receiving unit's kota (Kemendagri codes: the kota is the code's first two parts)
+        if hop.to_unit_id not in kota_of or kota_of.get(hop.from_unit_id) != kota_of[hop.to_unit_id]:
+            bump(hop.created_at, hop.to_unit_id, reports[hop.report_id], "from_other_kota")
         arrivals.setdefault((hop.report_id, hop.to_unit_id), []).append(hop.created_at)
         if hop.revisit:
             bump(hop.created_at, hop.from_unit_id, reports[hop.report_id], "bounced")
@@ -125,8 +129,8 @@ def test_summaries_after_random_actions_equal_a_recount_and_the_rebuild(staff, j
     pb = staff("petugas.pb", PB)
     sudin = staff("sudin.bm", SUDIN)
     validator = staff("validator.biro", "biro-pemerintahan", StaffRole.Role.VALIDATOR)
-    gambir = staff("petugas.gambir", "kel:31.71.01.1001")
-    officer_at = {PB: pb, SUDIN: sudin, "kel:31.71.01.1001": gambir}
+    gambir = staff("petugas.gambir", GAMBIR)
+    officer_at = {PB: pb, SUDIN: sudin, GAMBIR: gambir}
     start = timezone.now() - timedelta(days=40)
     clock = [start]
 
@@ -139,7 +143,8 @@ def test_summaries_after_random_actions_equal_a_recount_and_the_rebuild(staff, j
         created = submit(kelurahan=rng.choice(KELURAHAN), privacy=rng.choice(["public", "private"]), now=tick())
         made.append(created)
     codes = {c.report.pk: c.tracking_code for c in made}
-    for _step in range(110):
+    steps_seen: Counter = Counter()
+    for _step in range(260):
         report = Report.objects.select_related("unit").get(pk=rng.choice(made).report.pk)
         officer = officer_at.get(report.unit.code if report.unit else "")
         status = Status(report.status)
@@ -147,15 +152,26 @@ def test_summaries_after_random_actions_equal_a_recount_and_the_rebuild(staff, j
         try:
             if status in (Status.WAITING, Status.KOORDINASI, Status.REOPENED) and officer:
                 choice = rng.random()
-                if choice < 0.6:
+                if choice < 0.45:
                     services.report_accept(report_id=report.pk, actor=officer, now=now)
                 elif choice < 0.8 and report.unit.code in (PB, SUDIN):  # back to PB: a bounce
                     to_unit = SUDIN if report.unit.code == PB else PB
+                    if report.unit.code == SUDIN and rng.random() < 0.3:
+                        to_unit = GAMBIR  # into another kota
+                    services.report_coordinate(
+                        report_id=report.pk, actor=officer, to_unit=to_unit, reason="bukan tupoksi", now=now
+                    )
+                elif choice < 0.8 and report.unit.code == GAMBIR:
+                    to_unit = SUDIN  # back into Jakarta Timur
                     services.report_coordinate(
                         report_id=report.pk, actor=officer, to_unit=to_unit, reason="bukan tupoksi", now=now
                     )
                 else:
                     services.report_reject(report_id=report.pk, actor=officer, reason="bukan laporan", now=now)
+            elif status in (Status.IN_PROGRESS, Status.FOLLOWUP_REJECTED) and officer and rng.random() < 0.2:
+                services.report_ask_reporter(report_id=report.pk, actor=officer, question_code="patokan", now=now)
+            elif status == Status.AWAITING_REPORTER:
+                services.report_resume_with_answer(report_id=report.pk, answer_redacted="dekat masjid", now=now)
             elif status in (Status.IN_PROGRESS, Status.FOLLOWUP_REJECTED) and officer:
                 for kind in ("before", "after"):
                     services.photo_add(
@@ -182,6 +198,15 @@ def test_summaries_after_random_actions_equal_a_recount_and_the_rebuild(staff, j
         except Exception as exc:  # a refused action changes nothing (the services' own rule)
             if not hasattr(exc, "code"):
                 raise
+        # an open stay carries its report's due date and wait as they stand (``performance.overdue_open_stays``)
+        report.refresh_from_db()
+        steps_seen[report.status] += 1
+        stay = UnitStay.objects.filter(report=report, ended_at__isnull=True).first()
+        assert (stay is not None) == is_open(report.status), report.status
+        if stay is not None:
+            assert stay.due_by == report.due_at, report.status
+            waiting = report.status == Status.AWAITING_REPORTER
+            assert stay.paused_at == (report.status_changed_at if waiting else None), report.status
     kept = stored()
     assert kept["donetime"] and kept["unitday"] and kept["areadonedays"]  # the walk reached every kind of row
     assert any(r[3] for r in kept["unitday"].values())  # and a rejected follow-up
@@ -191,10 +216,12 @@ def test_summaries_after_random_actions_equal_a_recount_and_the_rebuild(staff, j
         "confirmed",
         "ratings",
         "bounced",
+        "from_other_kota",
     ):  # and the residents' and the hops' columns
         assert any(r[summaries.UNITDAY_COLUMNS.index(column)] for r in kept["unitday"].values()), column
     counted = recount()
     assert kept == counted
+    assert steps_seen[Status.AWAITING_REPORTER] and steps_seen[Status.FOLLOWUP_REJECTED]
     derived.rebuild_all(only={"summaries"})
     assert stored() == kept
 
