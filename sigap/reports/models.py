@@ -267,6 +267,9 @@ class StatusChange(models.Model):
     public_note = models.TextField(blank=True)
     internal_note = models.TextField(blank=True)
     created_at = models.DateTimeField(db_index=True)
+    # a validation (Selesai or TL Ditolak): whether the unit's proof of the stay carried a flag as the validator
+    # decided; a record of the time, which a later recheck of the photos does not rewrite (``summaries``)
+    proof_flagged = models.BooleanField(null=True, blank=True)
 
     class Meta:
         ordering = ["created_at", "id"]

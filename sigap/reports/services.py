@@ -296,6 +296,7 @@ def _transition(
     if was_escalated and (report.escalation_level == 0 or report.hop_deadline is None):
         escalation.resolve(report, now)  # accepted, passed on or closed: the units above need not chase it
 
+    flagged = summaries.validation_flagged(report, to)
     change = StatusChange.objects.create(
         report=report,
         old_status=old,
@@ -306,6 +307,7 @@ def _transition(
         public_note=public_note,
         internal_note=internal_note or reason,
         created_at=now,
+        proof_flagged=flagged,
     )
     _audit(
         action=f"status:{to}",
@@ -316,7 +318,7 @@ def _transition(
         new=str(to),
         unit=report.unit.code if report.unit else None,
     )
-    summaries.after_transition(report, summary_before, now=now)
+    summaries.after_transition(report, summary_before, now=now, flagged=flagged)
     if notify:
         body, body_en = _status_message(report, to, report.unit, public_note)
         _notify(report, change, kind="status", body=body, body_en=body_en)

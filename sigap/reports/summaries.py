@@ -31,7 +31,7 @@ from collections.abc import Iterable
 from datetime import date, datetime
 
 from django.db import connection
-from django.db.models import Count, Exists, F, IntegerField, OuterRef, Subquery, Sum, Value
+from django.db.models import Count, F, IntegerField, Sum, Value
 from django.db.models.functions import Coalesce, TruncDate
 from django.utils import timezone
 
@@ -40,7 +40,7 @@ from sigap.organization.cache import reference_data
 from sigap.organization.models import Category
 
 from . import proofcheck
-from .models import AreaDoneDays, AreaStatus, DoneTime, Hop, Photo, Report, StatusChange, UnitDay, UnitStay
+from .models import AreaDoneDays, AreaStatus, DoneTime, Hop, Report, StatusChange, UnitDay, UnitStay
 from .states import CONDUCT_CATEGORY, DONE_STATUSES, Status, StatusType, is_open, status_type
 
 DAYS_CAP = 365  # the last bucket of the public histogram holds "a year or more"
@@ -187,7 +187,16 @@ def _arrival(report_id: int, unit_id: int, at: datetime) -> datetime | None:
     return max(times) if times else None
 
 
-def after_transition(report: Report, before: tuple, *, now: datetime) -> None:
+def validation_flagged(report: Report, to: str) -> bool | None:
+    """For a validation (Selesai or TL Ditolak, at the report's unit): whether a proof photo of the unit's current
+    stay carries a flag now, as the validator decides (recorded on the status change); None for any other change."""
+    if not report.unit_id or to not in (Status.DONE, Status.FOLLOWUP_REJECTED):
+        return None
+    return proofcheck.report_flagged(report.pk, unit_id=report.unit_id, since=stay_start(report))
+
+
+def after_transition(report: Report, before: tuple, *, now: datetime, flagged: bool | None = None) -> None:
+    """Count a status change (its row already written; ``flagged``: ``validation_flagged`` of a validation)."""
     old_status, old_kel, old_closed, old_category, old_changed, old_due = before
     new_status = str(report.status)
     new_kel = _area(report.kelurahan_id, report.category.code if report.category_id else None)
@@ -214,7 +223,6 @@ def after_transition(report: Report, before: tuple, *, now: datetime) -> None:
     stay = _open_stay(report)
     if report.unit_id and new_status in (Status.DONE, Status.FOLLOWUP_REJECTED):
         column = "done" if new_status == Status.DONE else "rejected"
-        flagged = proofcheck.report_flagged(report.pk, unit_id=report.unit_id, since=stay_start(report, stay))
         counts = {column: 1, "flagged": 1 if flagged else 0}
         units.setdefault((local_day(now), report.unit_id, concerned), Counter()).update(counts)
     if report.unit_id and new_status == Status.REOPENED and old_status == Status.DONE:
@@ -384,21 +392,9 @@ def _rebuild_unitday() -> None:
     add(Hop.objects.filter(revisit=True), "from_unit_id", "bounced")
     add(with_unit.filter(new_status=Status.DONE), "unit_id", "done")
     add(with_unit.filter(new_status=Status.FOLLOWUP_REJECTED), "unit_id", "rejected")
-    # the unit's own flagged proof photos of the stay the validation ended (as ``report_flagged`` at the time)
-    stay = UnitStay.objects.filter(
-        report_id=OuterRef(OuterRef("report_id")),
-        unit_id=OuterRef(OuterRef("unit_id")),
-        arrived_at__lte=OuterRef(OuterRef("created_at")),
-    ).order_by("-arrived_at")
-    flagged_proof = Photo.objects.filter(
-        report_id=OuterRef("report_id"),
-        unit_id=OuterRef("unit_id"),
-        kind__in=proofcheck.PROOF_KINDS,
-        created_at__lte=OuterRef("created_at"),
-        created_at__gte=Coalesce(Subquery(stay.values("arrived_at")[:1]), OuterRef("report__created_at")),
-    ).exclude(proof_flags=[])
+    # validations of a flagged proof, as recorded when the validator decided (``validation_flagged``)
     validated = with_unit.filter(new_status__in=(Status.DONE, Status.FOLLOWUP_REJECTED))
-    add(validated.filter(Exists(flagged_proof)), "unit_id", "flagged")
+    add(validated.filter(proof_flagged=True), "unit_id", "flagged")
     add(with_unit.filter(old_status=Status.DONE, new_status=Status.REOPENED), "unit_id", "reopened")
     own = Coalesce("concerned_unit_id", Value(0), output_field=IntegerField())
     resident = Report.objects.filter(unit_id__isnull=False)

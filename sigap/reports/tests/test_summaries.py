@@ -40,6 +40,16 @@ def stored() -> dict:
     }
 
 
+def flagged_now(report: Report, unit_id: int, at) -> bool:
+    """The unit's own flagged proof photos of its stay up to ``at``, as the photos' flags stand now."""
+    starts = [s.arrived_at for s in UnitStay.objects.filter(report=report, unit_id=unit_id) if s.arrived_at <= at]
+    since = max(starts) if starts else report.created_at
+    return any(
+        p.proof_flags and since <= p.created_at <= at
+        for p in Photo.objects.filter(report=report, unit_id=unit_id, kind__in=("before", "after"))
+    )
+
+
 def recount() -> dict:
     """The same, counted in Python from the reports, their history and hops (the definitions, spelled out)."""
     unitday: dict = {}
@@ -49,17 +59,6 @@ def recount() -> dict:
     def bump(at, unit_id, report, col, n=1):
         key = (summaries.local_day(at), unit_id, report.concerned_unit_id or 0)
         unitday.setdefault(key, [0] * len(columns))[columns.index(col) if isinstance(col, str) else col] += n
-
-    def flagged_before(report_id, unit_id, at) -> bool:
-        """The unit's own flagged proof photos of the stay the validation ended."""
-        starts = [
-            s.arrived_at for s in UnitStay.objects.filter(report_id=report_id, unit_id=unit_id) if s.arrived_at <= at
-        ]
-        since = max(starts) if starts else reports[report_id].created_at
-        return any(
-            p.proof_flags and since <= p.created_at <= at
-            for p in Photo.objects.filter(report_id=report_id, unit_id=unit_id, kind__in=("before", "after"))
-        )
 
     reports = {r.pk: r for r in Report.objects.select_related("category")}
     arrivals: dict = {}
@@ -78,7 +77,7 @@ def recount() -> dict:
         if sc.new_status == Status.FOLLOWUP_REJECTED and sc.unit_id:
             bump(sc.created_at, sc.unit_id, report, 3)
         validated = sc.new_status in (Status.DONE, Status.FOLLOWUP_REJECTED) and sc.unit_id
-        if validated and flagged_before(sc.report_id, sc.unit_id, sc.created_at):
+        if validated and sc.proof_flagged:  # as recorded when the validator decided (``flagged_now``)
             bump(sc.created_at, sc.unit_id, report, "flagged")
         if sc.old_status == Status.DONE and sc.new_status == Status.REOPENED and sc.unit_id:
             bump(sc.created_at, sc.unit_id, report, "reopened")
@@ -179,9 +178,12 @@ def test_summaries_after_random_actions_equal_a_recount_and_the_rebuild(staff, j
                     )
                 services.report_request_validation(report_id=report.pk, actor=officer, now=now)
             elif status == Status.AWAITING_VALIDATION:
+                flagged = flagged_now(report, report.unit_id, now)
                 services.report_validate(
                     report_id=report.pk, actor=validator, accept=rng.random() < 0.7, reason="foto buram", now=now
                 )
+                decided = StatusChange.objects.filter(report=report).order_by("-created_at", "-id").first()
+                assert decided.proof_flagged is flagged  # what the validator saw, recorded
             elif status == Status.DONE and rng.random() < 0.5:
                 if report.rating is None and rng.random() < 0.6:  # a rating or confirmation the dispute withdraws
                     services.report_rate(tracking_code=codes[report.pk], rating=rng.randint(1, 5), now=now)
@@ -399,3 +401,53 @@ def test_a_reopened_report_sent_back_at_once_is_not_late_for_the_validators_days
     stay = UnitStay.objects.filter(report=report).order_by("arrived_at").last()
     assert stay.ended == "done" and stay.submitted_at == t1 + timedelta(minutes=30)
     assert stay.late is False, (stay.accept_by, stay.accepted_at, stay.ended_at)
+
+
+def test_a_validation_keeps_the_proof_flag_it_was_decided_on(staff, jpeg):
+    """A Selesai validated on flagged proof (the same picture before and after); later a recheck of the report's
+    photos (run whenever one of its photos becomes ready, with the rules then in force) finds the old round
+    clean. The unit's past "Bukti bertanda" changed at the next rebuild, though the validator decided on flagged
+    photos: the flag is recorded with the validation."""
+    pb = staff("petugas.pb", PB)
+    validator = staff("validator.biro", "biro-pemerintahan", StaffRole.Role.VALIDATOR)
+    t0 = timezone.now() - timedelta(days=90)
+    report = Report.objects.get(pk=submit(now=t0).report.pk)
+    _to_done_at(report, pb, validator, jpeg, t0 + timedelta(hours=1))
+    before = stored()["unitday"]
+    column = summaries.UNITDAY_COLUMNS.index("flagged")
+    assert sum(row[column] for row in before.values()) == 1
+    # what a later recheck may do to the old round's photos
+    Photo.objects.filter(report=report, kind__in=("before", "after")).update(proof_flags=[])
+    derived.rebuild_all(only={"summaries"})
+    assert stored()["unitday"] == before
+    done = StatusChange.objects.get(report=report, new_status=Status.DONE)
+    assert done.proof_flagged is True
+
+
+def test_the_migrations_fill_existing_stays_and_validations_from_what_was_stored(staff, jpeg):
+    """``reports 0033`` gives the stays stored before it their report's due date and, open ones, its wait;
+    ``reports 0034`` gives the validations stored before it the flag the summaries counted for them until then."""
+    import importlib
+    from types import SimpleNamespace
+
+    from django.apps import apps
+
+    pb = staff("petugas.pb", PB)
+    validator = staff("validator.biro", "biro-pemerintahan", StaffRole.Role.VALIDATOR)
+    t0 = timezone.now() - timedelta(days=20)
+    done = Report.objects.get(pk=submit(now=t0).report.pk)
+    _to_done_at(done, pb, validator, jpeg, t0 + timedelta(hours=1))
+    waiting = Report.objects.get(pk=submit(now=t0).report.pk)
+    services.report_ask_reporter(report_id=waiting.pk, actor=pb, question_code="patokan", now=t0 + timedelta(hours=2))
+    waiting.refresh_from_db()
+    UnitStay.objects.update(due_by=None, paused_at=None)
+    StatusChange.objects.update(proof_flagged=None)
+    importlib.import_module("sigap.reports.migrations.0033_stays_keep_their_deadlines").fill(
+        apps, SimpleNamespace(connection=connection)
+    )
+    importlib.import_module("sigap.reports.migrations.0034_validations_record_their_proof_flag").fill(apps, None)
+    asked = UnitStay.objects.get(report=waiting)
+    assert (asked.due_by, asked.paused_at) == (waiting.due_at, waiting.status_changed_at)
+    assert UnitStay.objects.get(report=done).due_by == Report.objects.get(pk=done.pk).due_at
+    flags = dict(StatusChange.objects.filter(report=done).values_list("new_status", "proof_flagged"))
+    assert flags[Status.DONE] is True and flags[Status.IN_PROGRESS] is None  # the same photo before and after
