@@ -754,6 +754,9 @@ class Generator:
                 stay[2] = s.at
             elif s.status == "awaiting_validation":
                 stay[3] = s.at
+            elif s.status == "followup_rejected" and stay[3] is not None:  # sent back (as ``summaries._stays``)
+                stay[2] = stay[2] if stay[2] is not None else stay[3]
+                stay[3] = None
             elif s.status == "done" or s.status in ("rejected", "merged", "forwarded", "closed_no_response"):
                 end(s.at, "done" if s.status == "done" else "closed")
                 stay = None

@@ -7,11 +7,18 @@ class ReportsConfig(AppConfig):
     verbose_name = "Laporan"
 
     def ready(self) -> None:
-        from django.db.models.signals import post_migrate
+        from django.db.models.signals import post_migrate, post_save, pre_save
+
+        from sigap.organization.models import Unit
 
         from . import questions  # noqa: F401 - registers its system check
         from .derived import after_migrate
         from .desk import refresh_after_migrate
+        from .summaries import unit_region_after, unit_region_before
+
+        # a unit moved to another region: the arrivals counted as entering a kota are recounted for it
+        pre_save.connect(unit_region_before, sender=Unit, dispatch_uid="sigap.reports.unit_region_before")
+        post_save.connect(unit_region_after, sender=Unit, dispatch_uid="sigap.reports.unit_region_after")
 
         # the rebuilds the applied migrations asked for, then the desk's hints; after organization's
         # (INSTALLED_APPS order): the shipped gazetteer is reloaded first, then read here

@@ -529,7 +529,9 @@ class UnitStay(models.Model):
     arrived_at = models.DateTimeField()
     accept_by = models.DateTimeField(null=True, blank=True, help_text="the hop deadline on arrival")
     accepted_at = models.DateTimeField(null=True, blank=True, help_text="first Proses at the unit")
-    submitted_at = models.DateTimeField(null=True, blank=True, help_text="latest request for validation")
+    submitted_at = models.DateTimeField(
+        null=True, blank=True, help_text="the request for validation (TL Ditolak clears it)"
+    )
     # the report's due date and its wait for the reporter, kept in step while the stay is open: the stages open
     # past their deadline are counted from the stays alone (``performance.overdue_open_stays``)
     due_by = models.DateTimeField(null=True, blank=True, help_text="the report's due date then in force")

@@ -36,7 +36,7 @@ from django.db.models.functions import Coalesce, TruncDate
 from django.utils import timezone
 
 from sigap.core.rows import execute, insert_rows
-from sigap.organization.cache import reference_data
+from sigap.organization.cache import reference_data, reference_reset
 from sigap.organization.models import Category
 
 from . import proofcheck
@@ -331,6 +331,14 @@ def _stays(
         if due_before and now > due_before and not stay.late:
             stay.late = True
             changed.append("late")
+    elif new_status == Status.FOLLOWUP_REJECTED and stay.submitted_at is not None:
+        # sent back: the work is the unit's again, due by the new date; a unit that went straight to the request
+        # (from Dibuka Kembali) took the report into work then
+        if stay.accepted_at is None:
+            stay.accepted_at = stay.submitted_at
+            changed.append("accepted_at")
+        stay.submitted_at = None
+        changed.append("submitted_at")
     elif stay.accepted_at is None and report.hop_deadline and report.hop_deadline != stay.accept_by:
         stay.accept_by = report.hop_deadline  # a pause for the reporter's answer moved it
         changed.append("accept_by")
@@ -379,16 +387,8 @@ def _rebuild_unitday() -> None:
     with_unit = StatusChange.objects.filter(unit_id__isnull=False).exclude(old_status=F("new_status"))
     add(with_unit.filter(old_status=""), "unit_id", "created", "received")
     add(Hop.objects.all(), "to_unit_id", "received")
-    # the hops that enter the receiving unit's kota, sorted out by the unit tree (``other_kota``) per sender
-    entering = (
-        Hop.objects.order_by()
-        .annotate(d=TruncDate("created_at", tzinfo=tz), c=concerned)
-        .values_list("d", "to_unit_id", "c", "from_unit_id")
-        .annotate(n=Count("id"))
-    )
-    for day, unit_id, conc_id, from_unit_id, n in entering.iterator(chunk_size=5000):
-        if other_kota(from_unit_id, unit_id):
-            rows.setdefault((day, unit_id, conc_id), Counter())["from_other_kota"] += n
+    for key, n in _entering(Hop.objects.all()).items():
+        rows.setdefault(key, Counter())["from_other_kota"] += n
     add(Hop.objects.filter(revisit=True), "from_unit_id", "bounced")
     add(with_unit.filter(new_status=Status.DONE), "unit_id", "done")
     add(with_unit.filter(new_status=Status.FOLLOWUP_REJECTED), "unit_id", "rejected")
@@ -409,6 +409,44 @@ def _rebuild_unitday() -> None:
         for (d, u, c), n in rows.items()
     ]
     UnitDay.objects.bulk_create(batch, batch_size=5000)
+
+
+def _entering(hops) -> Counter:
+    """{(day, unit, concerned unit): the ``hops`` that enter the receiving unit's kota}, sorted out per sender
+    by the unit tree as it is now (``other_kota``)."""
+    concerned = Coalesce("report__concerned_unit_id", Value(0), output_field=IntegerField())
+    grouped = (
+        hops.order_by()
+        .annotate(d=TruncDate("created_at", tzinfo=timezone.get_default_timezone()), c=concerned)
+        .values_list("d", "to_unit_id", "c", "from_unit_id")
+        .annotate(n=Count("id"))
+    )
+    out: Counter = Counter()
+    for day, unit_id, conc_id, from_unit_id, n in grouped.iterator(chunk_size=5000):
+        if other_kota(from_unit_id, unit_id):
+            out[(day, unit_id, conc_id)] += n
+    return out
+
+
+def unit_region_before(sender, instance, **kwargs) -> None:
+    """``pre_save`` of a unit: note the region it had (a query only for a unit already stored)."""
+    if instance.pk is not None:
+        instance._region_before = type(instance).objects.filter(pk=instance.pk).values_list("wilayah_id").first()
+
+
+def unit_region_after(sender, instance, created: bool, **kwargs) -> None:
+    """``post_save`` of a unit moved to another region (an admin's edit): recount, in the same transaction, the
+    arrivals that enter a kota (``from_other_kota``) of every unit whose hops it concerns, with the regions as
+    they are now, as ``rebuild`` would: a kota's *Diterima* reads its units by their regions of today."""
+    before = instance.__dict__.pop("_region_before", None)
+    if created or before is None or before[0] == instance.wilayah_id:
+        return
+    reference_reset()  # this process reads the new tree at once; the others within the fingerprint's interval
+    targets = {instance.pk, *Hop.objects.filter(from_unit_id=instance.pk).values_list("to_unit_id", flat=True)}
+    UnitDay.objects.filter(unit_id__in=targets).exclude(from_other_kota=0).update(from_other_kota=0)
+    counts = sorted(_entering(Hop.objects.filter(to_unit_id__in=targets)).items())
+    for i in range(0, len(counts), 1000):  # one statement per thousand rows
+        _unitday({key: Counter(from_other_kota=n) for key, n in counts[i : i + 1000]})
 
 
 def _rebuild_donetime() -> None:

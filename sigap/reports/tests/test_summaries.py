@@ -451,3 +451,61 @@ def test_the_migrations_fill_existing_stays_and_validations_from_what_was_stored
     assert UnitStay.objects.get(report=done).due_by == Report.objects.get(pk=done.pk).due_at
     flags = dict(StatusChange.objects.filter(report=done).values_list("new_status", "proof_flagged"))
     assert flags[Status.DONE] is True and flags[Status.IN_PROGRESS] is None  # the same photo before and after
+
+
+def test_a_stage_sent_back_by_tl_ditolak_and_left_past_its_new_due_date_is_late_while_open(staff, jpeg):
+    """The unit asks for validation in time; the validator sends it back (TL Ditolak sets a new due date) and
+    the unit leaves it past that date. The dashboard counted it overdue; the unit's Terlambat did not, for the
+    stay still held the rejected request as if the work were sent (found by a review)."""
+    from sigap.analytics import performance
+    from sigap.analytics import selectors as stats
+
+    pb = staff("petugas.pb", PB)
+    validator = staff("validator.biro", "biro-pemerintahan", StaffRole.Role.VALIDATOR)
+    t0 = timezone.now() - timedelta(days=60)
+    report = Report.objects.get(pk=submit(now=t0).report.pk)
+    services.report_accept(report_id=report.pk, actor=pb, now=t0 + timedelta(minutes=10))
+    _proof(report.pk, pb, jpeg, t0 + timedelta(hours=1))
+    services.report_request_validation(report_id=report.pk, actor=pb, now=t0 + timedelta(hours=2))
+    services.report_validate(
+        report_id=report.pk, actor=validator, accept=False, reason="foto buram", now=t0 + timedelta(hours=3)
+    )
+    report.refresh_from_db()
+    assert report.status == Status.FOLLOWUP_REJECTED and report.due_at < timezone.now()
+    lurah = staff("lurah.pb", PB, StaffRole.Role.SUPERVISOR)
+    assert stats.open_summary(stats.summary_scope(lurah), now=timezone.now()).overdue == 1
+    since, until = performance.period_bounds(90)
+    counts = performance.counts_by_unit([report.unit_id], since=since, until=until)[report.unit_id]
+    assert counts.open_late == 1 and counts.late == 1
+
+
+def test_a_kota_s_arrivals_follow_a_unit_moved_to_another_region(staff):
+    """A report filed in Jakarta Timur is coordinated to the Dinas (no kota); an admin then gives the Dinas's
+    unit the region of Jakarta Timur. Jakarta Timur received the report once: its filing (the hop no longer
+    enters it from outside). The stored counter kept the hop's first reading, 2, until a rebuild (found by a
+    review); the move now recounts the arrivals of the units it concerns."""
+    from django.core.cache import cache
+
+    from sigap.organization.models import Wilayah
+    from sigap.portal.selectors import performance_by_area
+
+    pb = staff("petugas.pb", PB)
+    t = timezone.now() - timedelta(days=3)
+    created = submit(now=t)
+    services.report_coordinate(
+        report_id=created.report.pk, actor=pb, to_unit="dinas-bina-marga", reason="jalan provinsi", now=t
+    )
+
+    def received():
+        cache.clear()
+        return {r.code: r.record.received for r in performance_by_area(days=90)[0]}["31.75"]
+
+    assert received() == 1
+    dinas = Unit.objects.get(code="dinas-bina-marga")
+    dinas.wilayah = Wilayah.objects.get(code="31.75")
+    dinas.save()
+    assert received() == 1
+    kept = stored()
+    assert kept == recount()
+    derived.rebuild_all(only={"summaries"})
+    assert stored() == kept
