@@ -440,6 +440,14 @@ def test_the_migrations_fill_existing_stays_and_validations_from_what_was_stored
     waiting = Report.objects.get(pk=submit(now=t0).report.pk)
     services.report_ask_reporter(report_id=waiting.pk, actor=pb, question_code="patokan", now=t0 + timedelta(hours=2))
     waiting.refresh_from_db()
+    sent_back = Report.objects.get(pk=submit(now=t0).report.pk)
+    services.report_accept(report_id=sent_back.pk, actor=pb, now=t0 + timedelta(hours=1))
+    _proof(sent_back.pk, pb, jpeg, t0 + timedelta(hours=2))
+    services.report_request_validation(report_id=sent_back.pk, actor=pb, now=t0 + timedelta(hours=3))
+    services.report_validate(
+        report_id=sent_back.pk, actor=validator, accept=False, reason="buram", now=t0 + timedelta(hours=4)
+    )
+    UnitStay.objects.filter(report=sent_back).update(submitted_at=t0 + timedelta(hours=3))  # as kept before
     UnitStay.objects.update(due_by=None, paused_at=None)
     StatusChange.objects.update(proof_flagged=None)
     importlib.import_module("sigap.reports.migrations.0033_stays_keep_their_deadlines").fill(
@@ -449,6 +457,7 @@ def test_the_migrations_fill_existing_stays_and_validations_from_what_was_stored
     asked = UnitStay.objects.get(report=waiting)
     assert (asked.due_by, asked.paused_at) == (waiting.due_at, waiting.status_changed_at)
     assert UnitStay.objects.get(report=done).due_by == Report.objects.get(pk=done.pk).due_at
+    assert UnitStay.objects.get(report=sent_back, ended_at__isnull=True).submitted_at is None
     flags = dict(StatusChange.objects.filter(report=done).values_list("new_status", "proof_flagged"))
     assert flags[Status.DONE] is True and flags[Status.IN_PROGRESS] is None  # the same photo before and after
 
