@@ -336,6 +336,18 @@ def test_a_stay_finished_after_the_report_s_due_date_is_late_even_when_taken_in_
 # --- whether a stay was late, as the deadlines stood then (found by a review) -----------------------------
 
 
+def _sent_back(officer, validator, jpeg, t0) -> Report:
+    """A report filed at ``t0``, taken into work, sent for validation and sent back (TL Ditolak) within hours."""
+    report = Report.objects.get(pk=submit(now=t0).report.pk)
+    services.report_accept(report_id=report.pk, actor=officer, now=t0 + timedelta(minutes=10))
+    _proof(report.pk, officer, jpeg, t0 + timedelta(hours=1))
+    services.report_request_validation(report_id=report.pk, actor=officer, now=t0 + timedelta(hours=2))
+    services.report_validate(
+        report_id=report.pk, actor=validator, accept=False, reason="foto buram", now=t0 + timedelta(hours=3)
+    )
+    return Report.objects.get(pk=report.pk)
+
+
 def _to_done_at(report, officer, validator, jpeg, t):
     services.report_accept(report_id=report.pk, actor=officer, now=t)
     _proof(report.pk, officer, jpeg, t + timedelta(minutes=30))
@@ -440,14 +452,8 @@ def test_the_migrations_fill_existing_stays_and_validations_from_what_was_stored
     waiting = Report.objects.get(pk=submit(now=t0).report.pk)
     services.report_ask_reporter(report_id=waiting.pk, actor=pb, question_code="patokan", now=t0 + timedelta(hours=2))
     waiting.refresh_from_db()
-    sent_back = Report.objects.get(pk=submit(now=t0).report.pk)
-    services.report_accept(report_id=sent_back.pk, actor=pb, now=t0 + timedelta(hours=1))
-    _proof(sent_back.pk, pb, jpeg, t0 + timedelta(hours=2))
-    services.report_request_validation(report_id=sent_back.pk, actor=pb, now=t0 + timedelta(hours=3))
-    services.report_validate(
-        report_id=sent_back.pk, actor=validator, accept=False, reason="buram", now=t0 + timedelta(hours=4)
-    )
-    UnitStay.objects.filter(report=sent_back).update(submitted_at=t0 + timedelta(hours=3))  # as kept before
+    sent_back = _sent_back(pb, validator, jpeg, t0)
+    UnitStay.objects.filter(report=sent_back).update(submitted_at=t0 + timedelta(hours=2))  # as kept before
     UnitStay.objects.update(due_by=None, paused_at=None)
     StatusChange.objects.update(proof_flagged=None)
     importlib.import_module("sigap.reports.migrations.0033_stays_keep_their_deadlines").fill(
@@ -472,14 +478,7 @@ def test_a_stage_sent_back_by_tl_ditolak_and_left_past_its_new_due_date_is_late_
     pb = staff("petugas.pb", PB)
     validator = staff("validator.biro", "biro-pemerintahan", StaffRole.Role.VALIDATOR)
     t0 = timezone.now() - timedelta(days=60)
-    report = Report.objects.get(pk=submit(now=t0).report.pk)
-    services.report_accept(report_id=report.pk, actor=pb, now=t0 + timedelta(minutes=10))
-    _proof(report.pk, pb, jpeg, t0 + timedelta(hours=1))
-    services.report_request_validation(report_id=report.pk, actor=pb, now=t0 + timedelta(hours=2))
-    services.report_validate(
-        report_id=report.pk, actor=validator, accept=False, reason="foto buram", now=t0 + timedelta(hours=3)
-    )
-    report.refresh_from_db()
+    report = _sent_back(pb, validator, jpeg, t0)
     assert report.status == Status.FOLLOWUP_REJECTED and report.due_at < timezone.now()
     lurah = staff("lurah.pb", PB, StaffRole.Role.SUPERVISOR)
     assert stats.open_summary(stats.summary_scope(lurah), now=timezone.now()).overdue == 1
