@@ -434,11 +434,11 @@ def test_a_report_is_not_merged_into_one_being_rejected(staff, monkeypatch):
     rejecting, go = threading.Event(), threading.Event()
     real = summaries.after_transition
 
-    def after_transition(report, before, *, now):
+    def after_transition(report, before, **kw):
         if threading.current_thread().name == "reject":
             rejecting.set()  # B is Ditolak in the rejecting transaction, not yet committed
             go.wait(10)
-        return real(report, before, now=now)
+        return real(report, before, **kw)
 
     monkeypatch.setattr(summaries, "after_transition", after_transition)
     errors: dict = {}

@@ -80,11 +80,11 @@ def test_an_officer_and_two_intakes_do_not_deadlock(quiet_reference, staff, monk
     officer_holds_report, officer_may_go_on = threading.Event(), threading.Event()
     real_after = summaries.after_transition
 
-    def after_transition(rep, before, *, now):
+    def after_transition(rep, before, **kw):
         if threading.current_thread().name == "officer":
             officer_holds_report.set()  # R is locked; the summaries come next
             officer_may_go_on.wait(20)
-        return real_after(rep, before, now=now)
+        return real_after(rep, before, **kw)
 
     monkeypatch.setattr(summaries, "after_transition", after_transition)
     real_write = intake._write
