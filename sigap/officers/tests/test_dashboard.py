@@ -190,3 +190,74 @@ def test_an_overseers_overdue_row_of_a_report_it_cannot_open_names_the_unit_not_
     walikota = console(staff("walikota.jt.y", "kota:31.75", R.SUPERVISOR))  # may open it: all of it
     row = re.search(r'<table id="overdue">.*?<tbody>(.*?)</tbody>', text(walikota.get("/petugas/dasbor/")), re.S)
     assert late.number in row.group(1) and late.category.name in row.group(1)
+
+
+@pytest.mark.parametrize("lang", ["id", "en"])
+def test_the_tables_written_in_python_say_what_the_template_said(lang):
+    """The three long tables are written as HTML in Python (``dashboard._units_html`` and the others) instead of
+    template loops; for rows with names to escape, a hidden median, an empty deadline and a report the viewer
+    may not open, they say what the template loops said, in both languages."""
+    from datetime import UTC, datetime
+    from types import SimpleNamespace as NS
+
+    from django.template import Context, Template
+    from django.utils import translation
+
+    from sigap.officers import dashboard
+
+    unit = NS(code='kel:<1>&"', name="Kelurahan <Pondok> & Bambu")
+    units = [
+        NS(unit=unit, received=12, done=9, median_seconds=7 * 3600, median_shown=True, followup_rejected=1),
+        NS(
+            unit=NS(code="sudin", name="Suku Dinas"),
+            received=1,
+            done=0,
+            median_seconds=None,
+            median_shown=False,
+            followup_rejected=0,
+        ),
+    ]
+    by_unit = [NS(name="Kel <A>", code="kel:a", n=3), NS(name="", code="kel:b", n=1)]
+    late = NS(
+        number="JK1",
+        status="followup_rejected",
+        due_at=datetime(2026, 11, 2, 3, 4, tzinfo=UTC),
+        hop_deadline=None,
+        category_name="Jalan <rusak>",
+        category_name_en="Broken road",
+        unit_name="Kel & X",
+    )
+    hidden = NS(**{**late.__dict__, "number": "JK2", "unit_name": None})
+    old = Template(
+        '{% load i18n officer_console %}{% translate "terlalu sedikit laporan selesai" as too_few %}'
+        '{% for s in units %}<tr data-unit="{{ s.unit.code }}"><th scope="row">{{ s.unit.name }}</th>'
+        '<td class="num" data-col="received">{{ s.received }}</td><td class="num" data-col="done">{{ s.done }}</td>'
+        '<td class="num" data-col="median">{% if s.median_shown %}{{ s.median_seconds|duration }}{% else %}'
+        '<span title="{{ too_few }}">—</span><span class="visually-hidden">{{ too_few }}</span>{% endif %}</td>'
+        '<td class="num" data-col="rejected">{{ s.followup_rejected }}</td></tr>{% endfor %}|'
+        '{% for u in by_unit %}<tr><td>{{ u.name|default:"—" }}</td><td class="num" data-unit="{{ u.code }}">'
+        "{{ u.n }}</td></tr>{% endfor %}|"
+        '{% for o in overdue %}<tr><td>{% if o.url %}<a href="{{ o.url }}">{{ o.number }}</a>{% else %}'
+        '{{ o.number }}{% endif %}</td><td>{{ o.category }}</td><td>{{ o.unit|default:"—" }}</td>'
+        '<td><span class="status status-{{ o.colour }}">{{ o.status_label }}</span></td>'
+        '<td>{% if o.due %}<time datetime="{{ o.due_iso }}">{{ o.due }}</time>{% else %}—{% endif %}</td>'
+        '<td>{% if o.hop %}<time datetime="{{ o.hop_iso }}">{{ o.hop }}</time>{% else %}—{% endif %}</td></tr>'
+        "{% endfor %}"
+    )
+    with translation.override(lang):
+        text = dashboard.RowText()
+        rows = []
+        for r, may_open in ((late, True), (hidden, False)):
+            cells = text.cells(r.number, r.status, r.due_at, r.hop_deadline, r.category_name, r.category_name_en)
+            if not may_open:
+                cells.update(url=None, category="—")
+            rows.append({"number": r.number if may_open else "—", "unit": r.unit_name or "", **cells})
+        expected = old.render(Context({"units": units, "by_unit": by_unit, "overdue": rows}))
+        written = "|".join(
+            (
+                dashboard._units_html(units),
+                dashboard._open_units_html(by_unit),
+                dashboard._overdue_html([late, hidden], {"JK1"}),
+            )
+        )
+    assert written == expected
