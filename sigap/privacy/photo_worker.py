@@ -92,11 +92,12 @@ def photo_process(photo_id: int, *, now: datetime | None = None) -> str:
             last_error="",
             **proofcheck.evidence_fields(clean, photo.kind),
         )
+        # ready with its flags, in one commit: a validation never sees a ready proof photo not yet checked
+        if done and photo.kind in proofcheck.PROOF_KINDS:
+            proofcheck.report_recheck(photo.report_id)
     if not done:  # the lease ran out and another worker finished it: keep theirs
         photo.image.storage.delete(photo.image.name)
         return "skipped"
-    if photo.kind in proofcheck.PROOF_KINDS:
-        proofcheck.report_recheck(photo.report_id)
     return "ready"
 
 

@@ -191,16 +191,27 @@ def report_recheck(report_id: int) -> None:
             Photo.objects.filter(pk=photo.pk).update(proof_flags=flags)
 
 
-def report_flagged(report_id: int, *, unit_id: int | None = None, since: datetime | None = None) -> bool:
-    """Whether a proof photo of the report carries a flag (the validator must then say why they accept):
-    the handling unit's own (``unit_id``) from its current stay (``since``), so one unit's photo never weighs on
-    the next unit's proof, nor a reopened report's earlier round on the new one."""
+def _proofs(report_id: int, unit_id: int | None, since: datetime | None):
+    """The proof photos of the handling unit (``unit_id``) from its current stay (``since``), so one unit's photo
+    never weighs on the next unit's proof, nor a reopened report's earlier round on the new one."""
     photos = Photo.objects.filter(report_id=report_id, kind__in=PROOF_KINDS)
     if unit_id is not None:
         photos = photos.filter(unit_id=unit_id)
     if since is not None:
         photos = photos.filter(created_at__gte=since)
-    return photos.exclude(proof_flags=[]).exists()
+    return photos
+
+
+def report_flagged(report_id: int, *, unit_id: int | None = None, since: datetime | None = None) -> bool:
+    """Whether a proof photo of the report (``_proofs``) carries a flag (the validator must then say why they
+    accept)."""
+    return _proofs(report_id, unit_id, since).exclude(proof_flags=[]).exists()
+
+
+def report_proof_pending(report_id: int, *, unit_id: int | None = None, since: datetime | None = None) -> bool:
+    """Whether a proof photo of the report (``_proofs``) is still with the worker: its flags are not known yet
+    (the worker sets them in the transaction that makes it ready)."""
+    return _proofs(report_id, unit_id, since).filter(state=Photo.State.PROCESSING).exists()
 
 
 def _when(iso: str) -> str:

@@ -1318,8 +1318,17 @@ def report_validate(
             "A validator cannot validate a follow-up they or their own unit worked on.",
             code="own_work",
         )
+    since = summaries.stay_start(report)
+    if proofcheck.report_proof_pending(report.pk, unit_id=report.unit_id, since=since):
+        # what the validator decides on (and the record keeps) must include every proof photo's flags
+        raise DomainError(
+            "Foto bukti laporan ini masih diproses. Coba lagi dalam beberapa menit.",
+            "This report's proof photos are still being processed. Try again in a few minutes.",
+            code="photo_processing",
+            status=409,
+        )
     if accept:
-        flagged = proofcheck.report_flagged(report.pk, unit_id=report.unit_id, since=summaries.stay_start(report))
+        flagged = proofcheck.report_flagged(report.pk, unit_id=report.unit_id, since=since)
         if flagged and not reason.strip():
             raise DomainError(
                 "Foto bukti laporan ini ditandai (lihat tanda pada foto). Tulis alasan Anda menerimanya.",

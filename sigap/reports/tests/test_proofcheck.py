@@ -335,3 +335,35 @@ def test_the_stored_hash_is_keyed_so_the_database_alone_cannot_be_searched_with_
     outside = int(str(imagehash.phash(picture)), 16)  # what an attacker computes from the same picture
     assert (proofcheck.to_unsigned(photo.phash) ^ outside).bit_count() > 12  # not a match without the key
     assert (proofcheck.to_unsigned(photo.phash) ^ outside ^ proofcheck._pad()).bit_count() <= 6  # with it: found
+
+
+def test_a_proof_still_being_processed_cannot_be_validated_until_its_flags_are_known(
+    pb_officer, validator, photos_drain
+):
+    """A clean before and after photo are ready; a second after photo, without the camera's time and place, is
+    still with the worker when the validator accepts. Its flags were not known yet: the validation was recorded
+    as on clean proof and asked for no reason (found by a review). Validation now waits for the unit's proof
+    photos to be ready (409, either decision), then asks why a flagged proof is accepted."""
+    from sigap.privacy.photos import photo_check
+
+    report = working(pb_officer)
+    here = inner_point(PB)
+    start = report.created_at + timedelta(minutes=30)
+    add(report, pb_officer, "before", camera_jpeg(scene(11), taken=start, at=here))
+    add(report, pb_officer, "after", camera_jpeg(scene(12), taken=start + timedelta(hours=3), at=here))
+    bare = camera_jpeg(scene(13), taken=None, at=None)
+    late = services.photo_add(report_id=report.pk, actor=pb_officer, kind="after", photo=photo_check(bare))
+    assert late.state == Photo.State.PROCESSING
+    services.report_request_validation(report_id=report.pk, actor=pb_officer)
+    for accept in (True, False):
+        with pytest.raises(DomainError) as refused:
+            services.report_validate(report_id=report.pk, actor=validator, accept=accept, reason="lihat foto")
+        assert refused.value.status == 409 and refused.value.code == "photo_processing"
+    assert Report.objects.get(pk=report.pk).status == Status.AWAITING_VALIDATION
+    assert photos_drain() == {"ready": 1} and flags(late)
+    with pytest.raises(DomainError) as asked:
+        services.report_validate(report_id=report.pk, actor=validator, accept=True)
+    assert asked.value.code == "reason_required"
+    services.report_validate(report_id=report.pk, actor=validator, accept=True, reason="foto ulang di lokasi sama")
+    done = StatusChange.objects.filter(report=report, new_status=Status.DONE).get()
+    assert done.proof_flagged is True
