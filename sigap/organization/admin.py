@@ -15,6 +15,13 @@ class WilayahAdmin(admin.ModelAdmin):
     raw_id_fields = ("parent",)
     readonly_fields = ("updated_at",)
 
+    def get_readonly_fields(self, request, obj=None):
+        # a stored region's Kemendagri code and level are what routing, the unit tree and every figure by kota
+        # key on (a unit lies in a kota by its region's code): corrected by loading the region list again
+        if obj is not None:
+            return (*self.readonly_fields, "code", "level")
+        return self.readonly_fields
+
 
 @admin.register(Category)
 class CategoryAdmin(admin.ModelAdmin):

@@ -56,3 +56,21 @@ def test_the_privacy_officer_role_cannot_be_deleted_directly_in_the_admin(staff,
     assert StaffRole.objects.filter(pk=role.pk).exists()
     assert c.post(f"/admin/auth/user/{ppid.pk}/delete/", {"post": "yes"}).status_code == 403
     assert get_user_model().objects.filter(pk=ppid.pk).exists()
+
+
+def test_a_regions_code_and_level_are_not_edited_in_the_admin(two_admins):
+    """A region's code is the Kemendagri code that routing, the unit tree, the public statistics and the kota
+    figures key on (a unit lies in a kota by its region's code); editing it in the admin moved units between kota
+    behind every counter's back. Only the name and the parent are edited there; a corrected list is loaded."""
+    from sigap.organization.models import Wilayah
+
+    region = Wilayah.objects.get(code="31.75.07")
+    c = admin_client(two_admins[0])
+    page = c.get(f"/admin/organization/wilayah/{region.pk}/change/").content.decode()
+    assert 'name="code"' not in page and 'name="level"' not in page and 'name="name"' in page
+    c.post(
+        f"/admin/organization/wilayah/{region.pk}/change/",
+        {"code": "31.71.07", "level": 2, "name": region.name, "kind": region.kind, "parent": region.parent_id or ""},
+    )
+    region.refresh_from_db()
+    assert (region.code, region.level) == ("31.75.07", Wilayah.Level.KECAMATAN)
