@@ -723,14 +723,14 @@ class Generator:
     def stays_of(steps: list[Step], sla_days: float) -> list[tuple]:
         """A report's stays at each unit, as the write path keeps them (``UnitStay``): (unit id, arrived,
         accepted, submitted, ended at or None, how it ended or "", the report's due date then, when the reporter
-        was asked if the report was waiting for the answer then)."""
+        was asked if the report was waiting for the answer then, when the unit took it into work)."""
         out: list[tuple] = []
-        stay: list | None = None  # [unit, arrived, accepted, submitted]
+        stay: list | None = None  # [unit, arrived, accepted, submitted, taken]
         due = steps[0].at + sla_days * 1.4 * DAY
         paused = None
 
         def end(at: float | None, how: str) -> None:
-            out.append((stay[0].id, stay[1], stay[2], stay[3], at, how, due, paused))
+            out.append((stay[0].id, stay[1], stay[2], stay[3], at, how, due, paused, stay[4]))
 
         for s in steps:
             if s.status == "_photos":
@@ -749,13 +749,14 @@ class Generator:
             if stay is None:
                 if s.status in ("done", "rejected", "merged", "forwarded", "closed_no_response"):
                     continue
-                stay = [s.unit, s.at, None, None]
+                stay = [s.unit, s.at, None, None, None]
+            if s.status in ("in_progress", "awaiting_validation") and stay[4] is None:
+                stay[4] = s.at  # taken into work
             if s.status == "in_progress" and stay[2] is None:
                 stay[2] = s.at
             elif s.status == "awaiting_validation":
                 stay[3] = s.at
-            elif s.status == "followup_rejected" and stay[3] is not None:  # sent back (as ``summaries._stays``)
-                stay[2] = stay[2] if stay[2] is not None else stay[3]
+            elif s.status == "followup_rejected":  # sent back (as ``summaries._stays``)
                 stay[3] = None
             elif s.status == "done" or s.status in ("rejected", "merged", "forwarded", "closed_no_response"):
                 end(s.at, "done" if s.status == "done" else "closed")
@@ -934,11 +935,13 @@ class Generator:
                 )
             concerned = 0 if route.concerned is None else route.concerned.id
             hop_hours = (cat_obj.sla_hop_hours or 6) * 3 * HOUR
-            for unit_id, arrived, accepted, submitted, ended_at, how, due_at, paused in self.stays_of(steps, sla_days):
+            for unit_id, arrived, accepted, submitted, ended_at, how, due_at, paused, taken in self.stays_of(
+                steps, sla_days
+            ):
                 sid = self.ids["reports_unitstay"] = self.ids["reports_unitstay"] + 1
                 accept_by = arrived + hop_hours
                 late = ended_at is not None and (
-                    (accepted if accepted is not None else ended_at) > accept_by
+                    (taken if taken is not None else ended_at) > accept_by
                     or ((submitted if how == "done" and submitted else ended_at) > due_at)
                 )
                 work = submitted - accepted if how == "done" and accepted is not None and submitted else None
@@ -948,7 +951,7 @@ class Generator:
                     f"{'t' if late else 'f'}\t{N if ended_at is None else ts(ended_at)}\t{how}\t"
                     f"{N if ended_at is None else repr(round(ended_at - arrived))}\t"
                     f"{N if work is None else repr(round(max(0.0, work)))}\t{ts(due_at)}\t"
-                    f"{N if paused is None else ts(paused)}"
+                    f"{N if paused is None else ts(paused)}\t{N if taken is None else ts(taken)}"
                 )
         return out
 
@@ -1029,6 +1032,7 @@ COLUMNS = {
         "work_seconds",
         "due_by",
         "paused_at",
+        "taken_at",
     ),
     "reports_photo": (
         "id",

@@ -345,7 +345,7 @@ def overdue_open_stays(unit_q: Q, *, until: datetime) -> dict[int, int]:
     open ones through a partial covering index (the open workload, not the history), then those ended after
     ``until`` (none for a period ending now; the public page's ends yesterday), as one statement."""
     # as things stood at ``until``: not ended, taken or sent by then
-    not_taken = Q(accepted_at__isnull=True) | Q(accepted_at__gt=until)
+    not_taken = Q(taken_at__isnull=True) | Q(taken_at__gt=until)
     not_sent = Q(submitted_at__isnull=True) | Q(submitted_at__gt=until)
     # waiting for the reporter's answer excuses a deadline only when the question came before it (the clocks
     # paused then); a question asked after it, today say, does not rewrite a past period

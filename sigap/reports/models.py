@@ -529,6 +529,9 @@ class UnitStay(models.Model):
     arrived_at = models.DateTimeField()
     accept_by = models.DateTimeField(null=True, blank=True, help_text="the hop deadline on arrival")
     accepted_at = models.DateTimeField(null=True, blank=True, help_text="first Proses at the unit")
+    taken_at = models.DateTimeField(
+        null=True, blank=True, help_text="taken into work: first Proses or request for validation, whichever came first"
+    )
     submitted_at = models.DateTimeField(
         null=True, blank=True, help_text="the request for validation (TL Ditolak clears it)"
     )
@@ -565,7 +568,7 @@ class UnitStay(models.Model):
                     "concerned_id",
                     "arrived_at",
                     "accept_by",
-                    "accepted_at",
+                    "taken_at",
                     "submitted_at",
                     "due_by",
                     "paused_at",

@@ -281,7 +281,7 @@ def _stay_end(stay: UnitStay, report: Report, at: datetime, how: str, *, paused_
     report's due date, as those deadlines stood then. Time spent waiting for the reporter's answer is not the
     unit's: a stay that ends in that wait (closed for no answer) is judged at the question (``paused_since``)."""
     end = paused_since or at
-    took = stay.accepted_at or stay.submitted_at or end
+    took = stay.taken_at or end
     work_end = stay.submitted_at if how == UnitStay.End.DONE and stay.submitted_at else end
     stay.late = stay.late or bool(
         (stay.accept_by and took > stay.accept_by) or (report.due_at and work_end > report.due_at)
@@ -322,6 +322,9 @@ def _stays(
     if stay.concerned_id != (report.concerned_unit_id or 0):  # the triage desk found a complaint about officials
         stay.concerned_id = report.concerned_unit_id or 0
         changed.append("concerned_id")
+    if new_status in (Status.IN_PROGRESS, Status.AWAITING_VALIDATION) and stay.taken_at is None:
+        stay.taken_at = now  # taken into work: Proses, or straight to the request (from Dibuka Kembali)
+        changed.append("taken_at")
     if new_status == Status.IN_PROGRESS and stay.accepted_at is None:
         stay.accepted_at = now
         changed.append("accepted_at")
@@ -332,12 +335,7 @@ def _stays(
             stay.late = True
             changed.append("late")
     elif new_status == Status.FOLLOWUP_REJECTED and stay.submitted_at is not None:
-        # sent back: the work is the unit's again, due by the new date; a unit that went straight to the request
-        # (from Dibuka Kembali) took the report into work then
-        if stay.accepted_at is None:
-            stay.accepted_at = stay.submitted_at
-            changed.append("accepted_at")
-        stay.submitted_at = None
+        stay.submitted_at = None  # sent back: the work is the unit's again, due by the new date
         changed.append("submitted_at")
     elif stay.accepted_at is None and report.hop_deadline and report.hop_deadline != stay.accept_by:
         stay.accept_by = report.hop_deadline  # a pause for the reporter's answer moved it
@@ -442,7 +440,8 @@ def unit_region_after(sender, instance, created: bool, **kwargs) -> None:
     if created or before is None or before[0] == instance.wilayah_id:
         return
     reference_reset()  # this process reads the new tree at once; the others within the fingerprint's interval
-    targets = {instance.pk, *Hop.objects.filter(from_unit_id=instance.pk).values_list("to_unit_id", flat=True)}
+    sent_to = Hop.objects.filter(from_unit_id=instance.pk).order_by().values_list("to_unit_id", flat=True).distinct()
+    targets = {instance.pk, *sent_to}
     UnitDay.objects.filter(unit_id__in=targets).exclude(from_other_kota=0).update(from_other_kota=0)
     counts = sorted(_entering(Hop.objects.filter(to_unit_id__in=targets)).items())
     for i in range(0, len(counts), 1000):  # one statement per thousand rows

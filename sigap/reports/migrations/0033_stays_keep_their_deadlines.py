@@ -1,9 +1,8 @@
 """The stages open past their deadline are counted from the stays alone: each stay keeps its report's due date
 (``due_by``) and wait for the reporter (``paused_at``) in step, and a partial covering index holds the open ones
-by unit (``unitstay_open_unit``). Existing stays are filled from their reports (the wait for the open ones only,
-as before: the report's current status), and an open stay sent back by TL Ditolak forgets the rejected request.
-A kota's *Diterima* reads the hops entering it from ``UnitDay`` (``from_other_kota``, counted by the rebuild
-after ``migrate``) instead of the period's hops, whose index goes."""
+by unit (``unitstay_open_unit``); existing stays are filled from their reports (the wait for the open ones only,
+as before: the report's current status). A kota's *Diterima* reads the hops entering it from ``UnitDay``
+(``from_other_kota``, counted by the rebuild after ``migrate``) instead of the period's hops, whose index goes."""
 
 from django.db import migrations, models
 
@@ -19,13 +18,8 @@ def fill(apps, schema_editor):
         sql = """UPDATE reports_unitstay SET (due_by, paused_at) = (SELECT r.due_at,
                  CASE WHEN reports_unitstay.ended_at IS NULL AND r.status = 'awaiting_reporter'
                  THEN r.status_changed_at END FROM reports_report r WHERE r.id = reports_unitstay.report_id)"""
-    # an open stay sent back by TL Ditolak holds no request for validation any more (``summaries._stays``)
-    sent_back = """UPDATE reports_unitstay SET accepted_at = COALESCE(accepted_at, submitted_at), submitted_at = NULL
-                   WHERE ended_at IS NULL AND submitted_at IS NOT NULL AND report_id IN
-                   (SELECT id FROM reports_report WHERE status = 'followup_rejected')"""
     with connection.cursor() as cursor:
         cursor.execute(sql)
-        cursor.execute(sent_back)
 
 
 class Migration(migrations.Migration):

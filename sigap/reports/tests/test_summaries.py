@@ -9,6 +9,7 @@ from datetime import timedelta
 
 import pytest
 from django.db import connection
+from django.db.models import Q
 from django.utils import timezone
 
 from sigap.organization.models import StaffRole, Unit
@@ -396,9 +397,9 @@ def test_lateness_before_a_followup_rejection_stays(staff, jpeg):
     assert stay.ended == "done" and stay.late is True
 
 
-def test_a_reopened_report_sent_back_at_once_is_not_late_for_the_validators_days(staff, jpeg):
-    """After a dispute the unit asks for validation again within the hour (allowed from Dibuka Kembali); the
-    validator decides three days later. The validator's days were counted against the unit."""
+def _reopened_and_sent(staff, jpeg):
+    """A report Selesai a month ago, disputed by its resident a day later (``t1``) and sent for validation
+    straight from Dibuka Kembali half an hour after that: (report, t1, officer, validator)."""
     pb = staff("petugas.pb", PB)
     validator = staff("validator.biro", "biro-pemerintahan", StaffRole.Role.VALIDATOR)
     t0 = timezone.now() - timedelta(days=30)
@@ -409,10 +410,40 @@ def test_a_reopened_report_sent_back_at_once_is_not_late_for_the_validators_days
     services.report_dispute(tracking_code=created.tracking_code, reason="masih mampet", now=t1)
     _proof(report.pk, pb, jpeg, t1 + timedelta(minutes=20))
     services.report_request_validation(report_id=report.pk, actor=pb, now=t1 + timedelta(minutes=30))
+    return report, t1, pb, validator
+
+
+def test_a_reopened_report_sent_back_at_once_is_not_late_for_the_validators_days(staff, jpeg):
+    """After a dispute the unit asks for validation again within the hour (allowed from Dibuka Kembali); the
+    validator decides three days later. The validator's days were counted against the unit."""
+    report, t1, _officer, validator = _reopened_and_sent(staff, jpeg)
     services.report_validate(report_id=report.pk, actor=validator, accept=True, reason="ok", now=t1 + timedelta(days=3))
     stay = UnitStay.objects.filter(report=report).order_by("arrived_at").last()
     assert stay.ended == "done" and stay.submitted_at == t1 + timedelta(minutes=30)
     assert stay.late is False, (stay.accept_by, stay.accepted_at, stay.ended_at)
+
+
+def test_a_reopened_report_sent_back_keeps_no_work_time_it_did_not_have_and_was_taken_at_the_request(staff, jpeg):
+    """After a dispute the unit asks for validation straight away; the validator sends it back two hours later;
+    the unit asks again five minutes after. No Proses, so no work time and not "Selesai within minutes" (an
+    earlier fix measured the work from the first request, validator's hours included: a review found it); and
+    the stage was taken into work at its first request, not late for taking however long it then stays open."""
+    from sigap.analytics import performance
+
+    report, t1, pb, validator = _reopened_and_sent(staff, jpeg)
+    services.report_validate(
+        report_id=report.pk, actor=validator, accept=False, reason="buram", now=t1 + timedelta(hours=2, minutes=30)
+    )
+    stay = UnitStay.objects.get(report=report, ended_at__isnull=True)
+    assert stay.taken_at == t1 + timedelta(minutes=30) and stay.accepted_at is None and stay.submitted_at is None
+    until = t1 + timedelta(days=1)  # before its new due date
+    assert performance.overdue_open_stays(Q(unit_id=report.unit_id), until=until) == {}
+    services.report_request_validation(report_id=report.pk, actor=pb, now=t1 + timedelta(hours=2, minutes=35))
+    services.report_validate(
+        report_id=report.pk, actor=validator, accept=True, reason="ok", now=t1 + timedelta(hours=3)
+    )
+    stay.refresh_from_db()
+    assert stay.ended == "done" and stay.work_seconds is None and stay.late is False
 
 
 def test_a_validation_keeps_the_proof_flag_it_was_decided_on(staff, jpeg):
@@ -438,7 +469,8 @@ def test_a_validation_keeps_the_proof_flag_it_was_decided_on(staff, jpeg):
 
 def test_the_migrations_fill_existing_stays_and_validations_from_what_was_stored(staff, jpeg):
     """``reports 0033`` gives the stays stored before it their report's due date and, open ones, its wait;
-    ``reports 0034`` gives the validations stored before it the flag the summaries counted for them until then."""
+    ``reports 0034`` gives the validations stored before it the flag the summaries counted for them until then;
+    ``reports 0035`` says when each stay's work was taken and clears the rejected request of open stays sent back."""
     import importlib
     from types import SimpleNamespace
 
@@ -452,18 +484,25 @@ def test_the_migrations_fill_existing_stays_and_validations_from_what_was_stored
     waiting = Report.objects.get(pk=submit(now=t0).report.pk)
     services.report_ask_reporter(report_id=waiting.pk, actor=pb, question_code="patokan", now=t0 + timedelta(hours=2))
     waiting.refresh_from_db()
-    sent_back = _sent_back(pb, validator, jpeg, t0)
-    UnitStay.objects.filter(report=sent_back).update(submitted_at=t0 + timedelta(hours=2))  # as kept before
+    # sent back by TL Ditolak: one left so, one taken into work again; each stay held the rejected request
+    sent_back, again = _sent_back(pb, validator, jpeg, t0), _sent_back(pb, validator, jpeg, t0)
+    services.report_accept(report_id=again.pk, actor=pb, now=t0 + timedelta(hours=5))
+    UnitStay.objects.filter(report__in=[sent_back, again]).update(submitted_at=t0 + timedelta(hours=2), taken_at=None)
     UnitStay.objects.update(due_by=None, paused_at=None)
     StatusChange.objects.update(proof_flagged=None)
     importlib.import_module("sigap.reports.migrations.0033_stays_keep_their_deadlines").fill(
         apps, SimpleNamespace(connection=connection)
     )
     importlib.import_module("sigap.reports.migrations.0034_validations_record_their_proof_flag").fill(apps, None)
+    importlib.import_module("sigap.reports.migrations.0035_stays_know_when_work_was_taken").fill(
+        apps, SimpleNamespace(connection=connection)
+    )
     asked = UnitStay.objects.get(report=waiting)
     assert (asked.due_by, asked.paused_at) == (waiting.due_at, waiting.status_changed_at)
     assert UnitStay.objects.get(report=done).due_by == Report.objects.get(pk=done.pk).due_at
-    assert UnitStay.objects.get(report=sent_back, ended_at__isnull=True).submitted_at is None
+    for report in (sent_back, again):
+        stay = UnitStay.objects.get(report=report, ended_at__isnull=True)
+        assert stay.submitted_at is None and stay.taken_at == t0 + timedelta(minutes=10)  # its first Proses
     flags = dict(StatusChange.objects.filter(report=done).values_list("new_status", "proof_flagged"))
     assert flags[Status.DONE] is True and flags[Status.IN_PROGRESS] is None  # the same photo before and after
 
