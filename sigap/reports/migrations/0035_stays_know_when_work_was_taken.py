@@ -49,7 +49,8 @@ class Migration(migrations.Migration):
                 blank=True, help_text="the request for validation (TL Ditolak clears it)", null=True
             ),
         ),
-        migrations.RunPython(fill, migrations.RunPython.noop),
+        # the index before the rows are filled: PostgreSQL refuses CREATE INDEX on a table whose rows this
+        # transaction has just updated (their deferred foreign-key checks are still pending)
         migrations.AddIndex(
             model_name="unitstay",
             index=models.Index(
@@ -59,4 +60,5 @@ class Migration(migrations.Migration):
                 name="unitstay_open_unit",
             ),
         ),
+        migrations.RunPython(fill, migrations.RunPython.noop),
     ]

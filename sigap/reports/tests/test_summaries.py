@@ -556,3 +556,20 @@ def test_a_kota_s_arrivals_follow_a_unit_moved_to_another_region(staff):
     assert kept == recount()
     derived.rebuild_all(only={"summaries"})
     assert stored() == kept
+
+
+@pytest.mark.django_db(transaction=True)
+def test_reports_0035_applies_to_a_database_that_holds_stays(staff, jpeg):
+    """``reports 0035`` run by ``migrate`` on stored stays, not only its fill: its first draft built its index after
+    updating the stays twice in its transaction, which PostgreSQL refuses ("pending trigger events"); a
+    database created empty, as the suite's are, never showed it."""
+    from django.core.management import call_command
+
+    pb = staff("petugas.pb", PB)
+    validator = staff("validator.biro", "biro-pemerintahan", StaffRole.Role.VALIDATOR)
+    sent_back = _sent_back(pb, validator, jpeg, timezone.now() - timedelta(days=20))
+    UnitStay.objects.filter(report=sent_back).update(submitted_at=timezone.now() - timedelta(days=19))
+    call_command("migrate", "reports", "0034", verbosity=0)
+    call_command("migrate", "reports", verbosity=0)
+    stay = UnitStay.objects.get(report=sent_back, ended_at__isnull=True)
+    assert stay.submitted_at is None and stay.taken_at is not None
