@@ -559,17 +559,18 @@ def test_a_kota_s_arrivals_follow_a_unit_moved_to_another_region(staff):
 
 
 @pytest.mark.django_db(transaction=True)
-def test_reports_0035_applies_to_a_database_that_holds_stays(staff, jpeg):
-    """``reports 0035`` run by ``migrate`` on stored stays, not only its fill: its first draft built its index after
-    updating the stays twice in its transaction, which PostgreSQL refuses ("pending trigger events"); a
-    database created empty, as the suite's are, never showed it."""
+def test_reports_0033_to_0035_apply_to_a_database_that_holds_stays(staff, jpeg):
+    """``reports 0033``–``0035`` run by ``migrate`` on stored rows, not only their fills: 0035's first draft built
+    its index after updating the stays twice in its transaction, which PostgreSQL refuses ("pending trigger
+    events"); a database created empty, as the suite's are, never showed it."""
     from django.core.management import call_command
 
     pb = staff("petugas.pb", PB)
     validator = staff("validator.biro", "biro-pemerintahan", StaffRole.Role.VALIDATOR)
     sent_back = _sent_back(pb, validator, jpeg, timezone.now() - timedelta(days=20))
     UnitStay.objects.filter(report=sent_back).update(submitted_at=timezone.now() - timedelta(days=19))
-    call_command("migrate", "reports", "0034", verbosity=0)
+    call_command("migrate", "reports", "0032", verbosity=0)
     call_command("migrate", "reports", verbosity=0)
     stay = UnitStay.objects.get(report=sent_back, ended_at__isnull=True)
-    assert stay.submitted_at is None and stay.taken_at is not None
+    assert stay.submitted_at is None and stay.taken_at is not None and stay.due_by == sent_back.due_at
+    assert StatusChange.objects.get(report=sent_back, new_status=Status.FOLLOWUP_REJECTED).proof_flagged is not None
