@@ -565,6 +565,11 @@ def test_reports_0033_to_0035_apply_to_a_database_that_holds_stays(staff, jpeg):
     events"); a database created empty, as the suite's are, never showed it."""
     from django.core.management import call_command
 
+    from sigap.organization.loaders import reference_load
+    from sigap.organization.models import Wilayah
+
+    if not Wilayah.objects.exists():  # a transactional test before this one emptied the database
+        reference_load(progress=False)
     pb = staff("petugas.pb", PB)
     validator = staff("validator.biro", "biro-pemerintahan", StaffRole.Role.VALIDATOR)
     sent_back = _sent_back(pb, validator, jpeg, timezone.now() - timedelta(days=20))
