@@ -30,7 +30,7 @@ from collections import Counter
 from collections.abc import Iterable
 from datetime import date, datetime
 
-from django.db import connection
+from django.db import connection, transaction
 from django.db.models import Count, F, IntegerField, Sum, Value
 from django.db.models.functions import Coalesce, TruncDate
 from django.utils import timezone
@@ -442,10 +442,11 @@ def unit_region_after(sender, instance, created: bool, **kwargs) -> None:
     reference_reset()  # this process reads the new tree at once; the others within the fingerprint's interval
     sent_to = Hop.objects.filter(from_unit_id=instance.pk).order_by().values_list("to_unit_id", flat=True).distinct()
     targets = {instance.pk, *sent_to}
-    UnitDay.objects.filter(unit_id__in=targets).exclude(from_other_kota=0).update(from_other_kota=0)
-    counts = sorted(_entering(Hop.objects.filter(to_unit_id__in=targets)).items())
-    for i in range(0, len(counts), 1000):  # one statement per thousand rows
-        _unitday({key: Counter(from_other_kota=n) for key, n in counts[i : i + 1000]})
+    with transaction.atomic():  # the save's own transaction in the admin; never half recounted elsewhere
+        UnitDay.objects.filter(unit_id__in=targets).exclude(from_other_kota=0).update(from_other_kota=0)
+        counts = sorted(_entering(Hop.objects.filter(to_unit_id__in=targets)).items())
+        for i in range(0, len(counts), 1000):  # one statement per thousand rows
+            _unitday({key: Counter(from_other_kota=n) for key, n in counts[i : i + 1000]})
 
 
 def _rebuild_donetime() -> None:
