@@ -253,11 +253,13 @@ def _transition(
     public_note: str = "",
     internal_note: str = "",
     notify: bool = True,
+    proof_flagged: bool | None = None,
 ) -> StatusChange:
     """Apply one status change to a locked report. The caller holds the transaction. A note an officer or a
     validator writes that the reporter reads (``public_note``: the tracking page, the status message) may not ask
     who they are: the question list for an Anonim reporter was otherwise bypassed by a note on "Terima / proses"
-    followed by a listed question."""
+    followed by a listed question. ``proof_flagged``: a validation's record of whether the proof it decided on
+    carried a flag (``report_validate``)."""
     if actor_kind in ("officer", "validator") and public_note and question_asks_identity(public_note):
         raise DomainError(
             "Catatan ini meminta identitas pelapor (nama, nomor telepon, alamat atau nomor rumah). Pelapor membaca "
@@ -296,7 +298,6 @@ def _transition(
     if was_escalated and (report.escalation_level == 0 or report.hop_deadline is None):
         escalation.resolve(report, now)  # accepted, passed on or closed: the units above need not chase it
 
-    flagged = summaries.validation_flagged(report, to)
     change = StatusChange.objects.create(
         report=report,
         old_status=old,
@@ -307,7 +308,7 @@ def _transition(
         public_note=public_note,
         internal_note=internal_note or reason,
         created_at=now,
-        proof_flagged=flagged,
+        proof_flagged=proof_flagged,
     )
     _audit(
         action=f"status:{to}",
@@ -318,7 +319,7 @@ def _transition(
         new=str(to),
         unit=report.unit.code if report.unit else None,
     )
-    summaries.after_transition(report, summary_before, now=now, flagged=flagged)
+    summaries.after_transition(report, summary_before, now=now, flagged=proof_flagged)
     if notify:
         body, body_en = _status_message(report, to, report.unit, public_note)
         _notify(report, change, kind="status", body=body, body_en=body_en)
@@ -1327,8 +1328,9 @@ def report_validate(
             code="photo_processing",
             status=409,
         )
+    # either decision records whether the proof carried a flag (the summaries count it, ``StatusChange``)
+    flagged = proofcheck.report_flagged(report.pk, unit_id=report.unit_id, since=since)
     if accept:
-        flagged = proofcheck.report_flagged(report.pk, unit_id=report.unit_id, since=since)
         if flagged and not reason.strip():
             raise DomainError(
                 "Foto bukti laporan ini ditandai (lihat tanda pada foto). Tulis alasan Anda menerimanya.",
@@ -1346,6 +1348,7 @@ def report_validate(
             # why a flagged proof was accepted is for staff and auditors: it may name other reports
             public_note="Tindak lanjut telah divalidasi." if flagged else (reason or "Tindak lanjut telah divalidasi."),
             internal_note=f"Bukti bertanda diterima: {reason.strip()}" if flagged else "",
+            proof_flagged=flagged,
         )
     return _transition(
         report,
@@ -1355,6 +1358,7 @@ def report_validate(
         now=now,
         reason=reason,
         public_note=f"Tindak lanjut ditolak: {reason.strip()}",
+        proof_flagged=flagged,
     )
 
 

@@ -39,7 +39,6 @@ from sigap.core.rows import execute, insert_rows
 from sigap.organization.cache import reference_data, reference_reset
 from sigap.organization.models import Category
 
-from . import proofcheck
 from .models import AreaDoneDays, AreaStatus, DoneTime, Hop, Report, StatusChange, UnitDay, UnitStay
 from .states import CONDUCT_CATEGORY, DONE_STATUSES, Status, StatusType, is_open, status_type
 
@@ -187,16 +186,9 @@ def _arrival(report_id: int, unit_id: int, at: datetime) -> datetime | None:
     return max(times) if times else None
 
 
-def validation_flagged(report: Report, to: str) -> bool | None:
-    """For a validation (Selesai or TL Ditolak, at the report's unit): whether a proof photo of the unit's current
-    stay carries a flag now, as the validator decides (recorded on the status change); None for any other change."""
-    if not report.unit_id or to not in (Status.DONE, Status.FOLLOWUP_REJECTED):
-        return None
-    return proofcheck.report_flagged(report.pk, unit_id=report.unit_id, since=stay_start(report))
-
-
 def after_transition(report: Report, before: tuple, *, now: datetime, flagged: bool | None = None) -> None:
-    """Count a status change (its row already written; ``flagged``: ``validation_flagged`` of a validation)."""
+    """Count a status change (its row already written; ``flagged``: a validation's record of whether the proof it
+    decided on carried a flag, ``StatusChange.proof_flagged``)."""
     old_status, old_kel, old_closed, old_category, old_changed, old_due = before
     new_status = str(report.status)
     new_kel = _area(report.kelurahan_id, report.category.code if report.category_id else None)
@@ -390,7 +382,7 @@ def _rebuild_unitday() -> None:
     add(Hop.objects.filter(revisit=True), "from_unit_id", "bounced")
     add(with_unit.filter(new_status=Status.DONE), "unit_id", "done")
     add(with_unit.filter(new_status=Status.FOLLOWUP_REJECTED), "unit_id", "rejected")
-    # validations of a flagged proof, as recorded when the validator decided (``validation_flagged``)
+    # validations of a flagged proof, as recorded when the validator decided (``report_validate``)
     validated = with_unit.filter(new_status__in=(Status.DONE, Status.FOLLOWUP_REJECTED))
     add(validated.filter(proof_flagged=True), "unit_id", "flagged")
     add(with_unit.filter(old_status=Status.DONE, new_status=Status.REOPENED), "unit_id", "reopened")
