@@ -87,6 +87,8 @@ def pages(sc: dict, number: str) -> list[tuple[str, str, str, str]]:
         ("public statistics", None, "public", "/statistik/"),
         ("public statistics, one kota's kelurahan", None, "public", f"/statistik/?kota={sc['kota']}"),
         ("public area performance, 365 days, one kota", None, "public", "/statistik/kinerja/?kota=31.75"),
+        # what every visitor but the day's first (or none, once the periodic job has warmed it) waits for
+        ("public area performance, 365 days, one kota, cached", None, "public", "/statistik/kinerja/?kota=31.75"),
         ("public list", None, "public", "/publik/"),
         ("public map", None, "public", "/publik/peta.json"),
         ("Open311 requests", None, "public", "/open311/v2/requests.json"),
@@ -249,8 +251,10 @@ def measure(
             continue
         client = who[user][how]
         times: list[float] = []
+        # rate-limit counters are cleared before each request; a page named "cached" keeps what it cached
+        keep = name.endswith(", cached")
         try:
-            cache.clear()  # rate-limit counters
+            cache.clear()
             t = time.perf_counter()
             response = _get(client, path, limit_s)
             first = (time.perf_counter() - t) * 1000
@@ -261,14 +265,17 @@ def measure(
                 times.append(first)  # too slow to warm up: its first request is a sample
             else:
                 for _ in range(WARMUP - 1):
-                    cache.clear()
+                    if not keep:
+                        cache.clear()
                     _get(client, path, limit_s)
             while len(times) < repeat and not (len(times) >= 3 and sum(times) / 1000 > budget_s):
-                cache.clear()
+                if not keep:
+                    cache.clear()
                 t = time.perf_counter()
                 response = _get(client, path, limit_s)
                 times.append((time.perf_counter() - t) * 1000)
-            cache.clear()
+            if not keep:
+                cache.clear()
             with CaptureQueriesContext(connection) as ctx:
                 response = _get(client, path, limit_s)
         except PageTimeout:

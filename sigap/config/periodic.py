@@ -33,6 +33,10 @@ def _lapor_configured() -> bool:
     return bool(lapor.get("api_base") and lapor.get("token"))
 
 
+def _shared_cache() -> bool:
+    return bool(settings.SIGAP_REDIS_URL)
+
+
 def _checkpoint_dir() -> bool:
     return bool(settings.SIGAP_AUDIT_CHECKPOINT_DIR)
 
@@ -91,6 +95,13 @@ JOBS: dict[str, Job] = {
         crontab(minute=55),
         "a signed checkpoint of the access log into SIGAP_AUDIT_CHECKPOINT_DIR",
         when=_checkpoint_dir,
+    ),
+    "public-figures": Job(
+        ("figures", "warm"),
+        crontab(minute=0),
+        "compute today's public performance tables before a visitor asks (they change once a day; only with a "
+        "shared cache: each web process's own memory is not the job's)",
+        when=_shared_cache,
     ),
     "imap-poll": Job(("imap", "poll"), crontab(minute="*/2"), "fetch email reports (IMAP)", when=_imap_configured),
     "lapor-import": Job(

@@ -30,6 +30,7 @@ from collections import Counter
 from collections.abc import Iterable
 from datetime import date, datetime
 
+from django.core.cache import cache
 from django.db import connection, transaction
 from django.db.models import Count, F, IntegerField, Sum, Value
 from django.db.models.functions import Coalesce, TruncDate
@@ -492,8 +493,26 @@ def _rebuild_areas() -> None:
         )
 
 
+FIGURES_GENERATION_KEY = "sigap:summaries:generation"
+
+
+def figures_generation() -> int:
+    """A number that changes whenever past days' summaries were recounted (``rebuild``): figures cached from
+    them name it in their keys. Kept in the cache, so with a shared cache (Redis) every process sees a rebuild
+    at once; with each process's own memory, a rebuild run by another process is seen after a restart."""
+    return int(cache.get(FIGURES_GENERATION_KEY) or 0)
+
+
+def _figures_changed() -> None:
+    try:
+        cache.incr(FIGURES_GENERATION_KEY)
+    except ValueError:  # not there yet (or evicted): any new value will do, the old keys are then never asked
+        cache.set(FIGURES_GENERATION_KEY, int(timezone.now().timestamp()), None)
+
+
 def rebuild() -> None:
     """Recount every summary from the raw tables (idempotent): what the write path would have written."""
     _rebuild_unitday()
     _rebuild_donetime()
     _rebuild_areas()
+    transaction.on_commit(_figures_changed)

@@ -82,3 +82,15 @@ def test_embedded_scheduler_runs_due_jobs_and_survives_a_failing_one(monkeypatch
         tick=0, stop=lambda: passes.append(1) or len(passes) > 1, since=timezone.now() - timedelta(minutes=2)
     )
     assert sorted(ran) == ["outbox-flush", "timeouts"]  # both due; the failure did not stop the other
+
+
+@pytest.mark.django_db
+def test_the_public_figures_are_warmed_only_where_the_cache_is_shared(settings):
+    """Each web process's own memory is not the job's: warming it would compute for nobody."""
+    from sigap.config.tasks import periodic as task
+
+    assert periodic.JOBS["public-figures"].command == ("figures", "warm")
+    settings.SIGAP_REDIS_URL = ""
+    assert task("public-figures") == "skipped: not configured"
+    settings.SIGAP_REDIS_URL = "redis://127.0.0.1:6379/15"  # the job reads the setting; the test's cache stays
+    assert task("public-figures").startswith("Computed ")

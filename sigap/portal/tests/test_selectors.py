@@ -12,7 +12,7 @@ from sigap.portal import selectors
 from sigap.reports import exposure
 from sigap.reports.tests.factories import inner_point
 
-from .conftest import PB
+from .conftest import GAMBIR, PB, PB_UNIT
 
 pytestmark = pytest.mark.django_db
 
@@ -164,3 +164,97 @@ def test_the_public_statistics_leave_complaints_about_officials_out_of_every_kel
     kept = sorted(AreaStatus.objects.filter(n__gt=0).values_list("kelurahan_id", "status", "n"))
     derived.rebuild_all(only={"summaries"})
     assert sorted(AreaStatus.objects.filter(n__gt=0).values_list("kelurahan_id", "status", "n")) == kept
+
+
+def _filed_days_ago(days: int, n: int = 1) -> list:
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from sigap.reports.tests.factories import submit
+
+    return [
+        submit(
+            "jalan-rusak", description="Jalan berlubang di depan sekolah.", now=timezone.now() - timedelta(days=days)
+        )
+        for _ in range(n)
+    ]
+
+
+def _received(rows) -> dict[str, int]:
+    return {r.code: r.record.received for r in rows}
+
+
+def test_the_public_performance_tables_are_computed_once_a_day_and_a_rebuild_recomputes_them(
+    django_capture_on_commit_callbacks,
+):
+    """Whole past days do not change during today: a table is computed once and read from the cache until the
+    key's day ends. A report stored for yesterday after the table was computed (an import) shows from the next
+    computation; a rebuild of the summaries, which recounts past days, makes every process compute anew."""
+    from sigap.reports import derived
+
+    _filed_days_ago(3)
+    kota_rows, kel_rows = selectors.performance_by_area(days=90, kota="31.75")
+    assert _received(kota_rows)["31.75"] == 1 and _received(kel_rows)[PB] == 1
+    _filed_days_ago(2)  # stored now for a past day, as an import from another channel may
+    with CaptureQueriesContext(connection) as read:
+        kota_rows, kel_rows = selectors.performance_by_area(days=90, kota="31.75")
+    assert _received(kota_rows)["31.75"] == 1 and _received(kel_rows)[PB] == 1
+    assert not [q for q in read.captured_queries if "reports_unit" in q["sql"] or "reports_donetime" in q["sql"]]
+    with django_capture_on_commit_callbacks(execute=True):  # the new generation is told once the recount is in
+        derived.rebuild_all(only={"summaries"})
+    kota_rows, kel_rows = selectors.performance_by_area(days=90, kota="31.75")
+    assert _received(kota_rows)["31.75"] == 2 and _received(kel_rows)[PB] == 2
+
+
+def test_a_cached_public_table_lives_until_the_next_local_midnight():
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+
+    jakarta = ZoneInfo("Asia/Jakarta")
+    assert selectors._until_tomorrow(datetime(2026, 12, 5, 23, 59, 30, tzinfo=jakarta)) == 90
+    assert selectors._until_tomorrow(datetime(2026, 12, 5, 0, 0, 0, tzinfo=jakarta)) == 86_400 + 60
+    # a moment given in UTC is the local day's: 18:00 UTC is 01:00 in Jakarta
+    assert selectors._until_tomorrow(datetime(2026, 12, 5, 18, 0, tzinfo=ZoneInfo("UTC"))) == 23 * 3600 + 60
+
+
+def test_warming_computes_every_missing_table_so_a_visitor_reads_only_the_cache():
+    from io import StringIO
+
+    from django.core.cache import cache
+    from django.core.management import call_command
+
+    _filed_days_ago(5, n=2)
+    kotas = selectors.kota_choices()
+    out = StringIO()
+    call_command("figures", "warm", stdout=out)
+    # per period: the kota table and each kota's kelurahan table
+    assert (
+        out.getvalue().strip()
+        == f"Computed {len(selectors.PERFORMANCE_PERIODS) * (1 + len(kotas))} public performance tables."
+    )
+    assert selectors.warm_performance() == 0
+    for days in selectors.PERFORMANCE_PERIODS:
+        for kota in ["", *(k.code for k in kotas)]:
+            with CaptureQueriesContext(connection) as read:
+                kota_rows, kel_rows = selectors.performance_by_area(days=days, kota=kota)
+            assert not [q for q in read.captured_queries if "reports_" in q["sql"]], (days, kota)
+            assert _received(kota_rows)["31.75"] == 2
+            assert _received(kel_rows) == ({PB: 2} if kota == "31.75" else {})
+    cache.clear()
+    assert selectors.warm_performance() == len(selectors.PERFORMANCE_PERIODS) * (1 + len(kotas))
+
+
+def test_a_unit_moved_to_another_kota_is_counted_in_it_at_once():
+    """A kota's table counts the units working in it: moving a unit changes the reference data the key names, so
+    the day's cached table is not kept."""
+    from sigap.organization.models import Unit, Wilayah
+
+    _filed_days_ago(3)
+    before = _received(selectors.performance_by_area(days=90)[0])
+    assert before["31.75"] == 1 and before["31.71"] == 0
+    unit = Unit.objects.get(code=PB_UNIT)
+    unit.wilayah = Wilayah.objects.get(code=GAMBIR)
+    unit.save()
+    after = _received(selectors.performance_by_area(days=90)[0])
+    assert after["31.75"] == 0 and after["31.71"] == 1
