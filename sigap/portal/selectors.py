@@ -26,11 +26,12 @@ from django.core.paginator import Paginator
 from django.db import connection
 from django.db.models import Q, QuerySet, Sum
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.formats import localize
 from django.utils.functional import cached_property
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from sigap.analytics import performance
@@ -939,6 +940,30 @@ def performance_by_area(*, days: int, kota: str = "") -> tuple[list[AreaRecord],
     an installation with a shared cache, ahead of every visitor by the periodic job (``warm_performance``). A
     year of a big city's stays takes PostgreSQL about half a second to sort for its medians; no request waits
     for that more than once a day."""
+    return _performance_tables(days, kota)[2:]
+
+
+def performance_rows(*, days: int, kota: str = "") -> tuple[str, list[AreaRow], list[AreaRow]]:
+    """``performance_by_area`` for the page: the kota chosen ("" unless it is one) and each row with its cells
+    written in the active language (``performance.cells``), cached with the day's tables per language, so a
+    view of a kota's sixty kelurahan writes no cell."""
+    kota, stamp, kota_rows, kel_rows = _performance_tables(days, kota)
+    key = f"sigap:performance:rows:{get_language()}:{kota}:{stamp}"
+    written = cache.get(key)
+    if written is None:
+        written = tuple([AreaRow(r, performance.cells(r.record).html) for r in rows] for rows in (kota_rows, kel_rows))
+        cache.set(key, written, _until_tomorrow())
+    return kota, *written
+
+
+@dataclass(frozen=True)
+class AreaRow:
+    area: AreaRecord
+    html: SafeString  # the figures' cells
+
+
+def _performance_tables(days: int, kota: str) -> tuple[str, str, list[AreaRecord], list[AreaRecord]]:
+    """(the kota chosen or "", the tables' cache stamp, the kota table, the kota's kelurahan table)."""
     prefix = _service_prefix()
     names = dict(
         Wilayah.objects.filter(code__startswith=prefix, level=Wilayah.Level.KOTA)
@@ -956,7 +981,7 @@ def performance_by_area(*, days: int, kota: str = "") -> tuple[list[AreaRecord],
         ]
         cache.set(f"sigap:performance:kota:{stamp}", kota_rows, _until_tomorrow())
     if not kota:
-        return kota_rows, []
+        return kota, stamp, kota_rows, []
     kel_rows = cache.get(f"sigap:performance:kel:{kota}:{stamp}")
     if kel_rows is None:
         offices = performance.units_in_area(kota, kinds=[Unit.Kind.KELURAHAN])
@@ -968,12 +993,12 @@ def performance_by_area(*, days: int, kota: str = "") -> tuple[list[AreaRecord],
             key=lambda r: r.name,
         )
         cache.set(f"sigap:performance:kel:{kota}:{stamp}", kel_rows, _until_tomorrow())
-    return kota_rows, kel_rows
+    return kota, stamp, kota_rows, kel_rows
 
 
 def warm_performance() -> int:
     """Compute today's public performance tables that are not cached yet (every period, the kota table and each
-    kota's kelurahan table); returns how many tables were computed. Run by the periodic job on the hour, so
+    kota's kelurahan table) and write their rows in each language; returns how many tables were computed. Run by the periodic job on the hour, so
     with a shared cache (Redis) the first visitor after midnight finds them ready."""
     computed = 0
     kotas = list(
@@ -985,8 +1010,8 @@ def warm_performance() -> int:
         stamp = _figures_stamp(days, performance.period_bounds(days, complete=True)[1])
         for kota in ["", *kotas]:
             missing = [f"sigap:performance:kota:{stamp}"] + ([f"sigap:performance:kel:{kota}:{stamp}"] if kota else [])
-            missing = [key for key in missing if cache.get(key) is None]
-            if missing:
-                performance_by_area(days=days, kota=kota)
-                computed += len(missing)
+            computed += len([key for key in missing if cache.get(key) is None])
+            for language, _name in settings.LANGUAGES:  # and their rows written, in each language
+                with translation.override(language):
+                    performance_rows(days=days, kota=kota)
     return computed

@@ -688,17 +688,16 @@ def performance_view(request):
     except ValueError:
         days = 365
     days = days if days in selectors.PERFORMANCE_PERIODS else 365
-    kota = request.GET.get("kota", "")[:20]
-    kota_rows, kel_rows = selectors.performance_by_area(days=days, kota=kota)
+    kota, kota_rows, kel_rows = selectors.performance_rows(days=days, kota=request.GET.get("kota", "")[:20])
     return render(
         request,
         "portal/performance.html",
         {
             "nav": "stats",
-            "kota_rows": [{"area": r, "cells": performance.cells(r.record)} for r in kota_rows],
-            "kel_rows": [{"area": r, "cells": performance.cells(r.record)} for r in kel_rows],
+            "kota_rows": kota_rows,
+            "kel_rows": kel_rows,
             "kota": kota,
-            "kota_name": next((r.name for r in kota_rows if r.code == kota), ""),
+            "kota_name": next((r.area.name for r in kota_rows if r.area.code == kota), ""),
             "days": days,
             "periods": selectors.PERFORMANCE_PERIODS,
             "columns": performance.COLUMNS,

@@ -134,3 +134,19 @@ def test_the_public_page_reads_whole_past_days_and_an_unknown_kota_is_no_kota(ci
     page = text(public.get("/statistik/kinerja/", {"kota": "x" * 20}))
     assert 'id="performance-kota"' in page and 'id="performance-kelurahan"' not in page
     assert not [k for k in cache._cache if b"x" * 20 in (k if isinstance(k, bytes) else str(k).encode())]
+
+
+def test_the_public_page_s_rows_are_written_in_each_visitor_s_language(city):
+    """The rows are cached written out, once per language: an English visitor after an Indonesian one reads
+    English durations and the Indonesian one after them Indonesian, with the same figures."""
+    public = Client()
+    pages = {}
+    for lang in ("id", "en", "id"):
+        page = text(public.get("/statistik/kinerja/", {"hari": 90, "kota": "31.75"}, HTTP_ACCEPT_LANGUAGE=lang))
+        kel = re.search(r'<table id="performance-kelurahan".*?</table>', page, re.S).group(0)
+        pages.setdefault(lang, []).append(kel)
+    assert pages["id"][0] == pages["id"][1]
+    assert re.search(r"\d jam|\d hari", pages["id"][0]) and not re.search(r"\d hours|\d days", pages["id"][0])
+    assert re.search(r"\d hours|\d days", pages["en"][0]) and not re.search(r"\d jam|\d hari", pages["en"][0])
+    gamer = f'data-area="{GAMER}"'
+    assert cell(pages["en"][0], gamer, "quick") == cell(pages["id"][0], gamer, "quick") == f"100% ({N})"
