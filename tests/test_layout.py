@@ -61,7 +61,6 @@ NO_RULES: dict[str, str] = {
     "privacy/models.py": "vault and access-log tables; vault.py and access_log.py hold their rules",
     "reports/models.py": "tables; every write and its rules are in reports/services.py",
     "reports/uploads.py": "the two photo dataclasses the write path takes; privacy/photos.py makes them (test_photos.py)",
-    "core/admin.py": "admin registrations (read-only audit trail)",
     "open311/admin.py": "admin registrations of client apps and service questions",
     "privacy/admin.py": "admin registrations showing vault metadata only",
     "reports/admin.py": "read-only admin registrations",

@@ -1,6 +1,7 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from sigap.core.admin import guard_lookups
 from sigap.core.views import healthz_view
 
 from .api import api
@@ -9,6 +10,7 @@ handler500 = "sigap.core.outage.server_error_view"  # a database outage met in a
 
 admin.site.site_header = "Sigap — administrasi"
 admin.site.site_title = "Sigap"
+guard_lookups(admin.site)  # a list page is filtered only by what it offers (sigap.core.admin)
 
 urlpatterns = [
     path("healthz", healthz_view, name="healthz"),

@@ -1,6 +1,92 @@
+"""Admin registrations of the core tables, and the rule every admin page of Sigap follows: a list is filtered only
+by what it offers.
+
+Django's changelist accepts a filter on any column of the model in the query string (``?body__startswith=A``),
+whether or not the page shows or offers it, and its count of results then answers yes or no: column by column,
+character by character, a staff member could read what the page hides (an outbox message's tracking code and an
+Anonim reporter's secret, a privacy officer's authenticator key, a password hash). ``guard_lookups`` lets every
+registered admin, Sigap's and the libraries', accept only the filters its page offers (``list_filter``,
+``date_hierarchy``) and the raw-id popups' ``limit_choices_to``; anything else is refused with 400."""
+
+from functools import partial
+
 from django.contrib import admin
+from django.contrib.admin import widgets
+from django.contrib.admin.filters import ListFilter
+from django.core.exceptions import FieldDoesNotExist
 
 from .models import AuditEvent, Holiday
+
+# what Django's own list filters and date hierarchy put after a field in the query string
+FILTER_SUFFIXES = frozenset(
+    {"exact", "isnull", "isempty", "in", "gt", "gte", "lt", "lte", "year", "month", "day", "iso_year", "week"}
+)
+
+
+def _offered(model_admin, request) -> tuple[set[str], set[str]]:
+    """(field paths the page filters by, parameter names of its own filter classes)."""
+    paths, params = set(), set()
+    list_filter = model_admin.get_list_filter(request) if request is not None else model_admin.list_filter
+    for item in list_filter:
+        if isinstance(item, type) and issubclass(item, ListFilter):
+            params.add(getattr(item, "parameter_name", None) or "")
+        elif isinstance(item, (list, tuple)):
+            paths.add(item[0])
+        else:
+            paths.add(item)
+    if model_admin.date_hierarchy:
+        paths.add(model_admin.date_hierarchy)
+    return paths, params
+
+
+def _target_keys(model, path: str) -> set[str]:
+    """The names a related filter may put between a relational field path and its suffix (the related key)."""
+    try:
+        for part in path.split("__"):
+            field = model._meta.get_field(part)
+            if not field.is_relation:
+                return set()
+            model = field.related_model
+    except FieldDoesNotExist:
+        return set()
+    pk = model._meta.pk
+    return {"pk", pk.name, pk.attname}
+
+
+def lookup_offered(model_admin, lookup: str, value, request=None) -> bool:
+    """True for a filter the admin page offers: one of its filter classes' parameters, a field path of
+    ``list_filter`` or ``date_hierarchy`` bare or with a filter suffix (``__exact``, ``__isnull``, a date
+    bound, the related key then ``__exact``), or a raw-id popup's ``limit_choices_to``."""
+    paths, params = _offered(model_admin, request)
+    if lookup in params or lookup in paths:
+        return True
+    for path in paths:
+        if not lookup.startswith(path + "__"):
+            continue
+        rest = lookup[len(path) + 2 :].split("__")
+        if rest[-1] in FILTER_SUFFIXES and all(p in _target_keys(model_admin.model, path) for p in rest[:-1]):
+            return True
+    for fk_lookup in model_admin.model._meta.related_fkey_lookups:
+        if callable(fk_lookup):
+            fk_lookup = fk_lookup()
+        if (lookup, value) in widgets.url_params_from_lookup_dict(fk_lookup).items():
+            return True
+    return False
+
+
+def _guarded(model_admin, original, lookup, value, request=None) -> bool:
+    return lookup_offered(model_admin, lookup, value, request) and original(lookup, value, request)
+
+
+def guard_lookups(site: admin.AdminSite) -> None:
+    """Give every admin registered on ``site`` the rule above (called once the URL map is built, when every app's
+    and library's admin module has registered its pages)."""
+    for model_admin in site._registry.values():
+        if getattr(model_admin.lookup_allowed, "offered_only", False):
+            continue
+        guarded = partial(_guarded, model_admin, model_admin.lookup_allowed)
+        guarded.offered_only = True
+        model_admin.lookup_allowed = guarded
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):
