@@ -1183,7 +1183,12 @@ def _joined_names(text: str, spans: list[tuple[int, int, str]], add: Callable[[s
 
 
 _ANY_DIGIT = re.compile(r"\d")  # the same characters as str.isdigit() for the digits that matter here
-_WORD = re.compile(r"\w+(?:'\w+)*")  # on the folded copy, where every apostrophe is "'"
+# on the folded copy, where every apostrophe is "'". Letters and digits only: "_" joins words in user names and
+# sign-offs ("Rina_Marlina"), and the reporter's name joined so is still their name (found by a review)
+_WORD = re.compile(r"[^\W_]+(?:'[^\W_]+)*")
+# what may stand between the words of the reporter's full name: blanks, or one user-name joiner ("rina_marlina",
+# "rina.marlina", "rina-marlina")
+_NAME_JOINERS = frozenset({"", "_", "__", ".", "-"})
 
 
 def _reporter_names(text: str, names: Iterable[str], add: Callable[[str, int, int], None]) -> None:
@@ -1227,7 +1232,7 @@ def _reporter_names(text: str, names: Iterable[str], add: Callable[[str, int, in
             if (
                 all(words[i + k][2] == tokens[k] for k in range(n))
                 and all(
-                    text[words[i + k][1] : words[i + k + 1][0]].strip(" \t") == ""
+                    text[words[i + k][1] : words[i + k + 1][0]].strip(" \t") in _NAME_JOINERS
                     and words[i + k][1] < words[i + k + 1][0]
                     for k in range(n - 1)
                 )

@@ -36,7 +36,9 @@ TYPED = (
     f"Got mampet parah. Saya Bapak {NAME}, hubungi {PHONE} atau {EMAIL}, NIK {NIK}. "
     "Rumah saya No. 14 dekat musala RT 05/RW 03. "
     # the same person written bare, as residents do: no cue, first name alone, odd separators, email local part
-    f"{NAME}, Gang Mawar. Tanya Zyxwvut saja, 0813.7717.2345 / canary.zq, KTP 3175 0799 8877 6655."
+    f"{NAME}, Gang Mawar. Tanya Zyxwvut saja, 0813.7717.2345 / canary.zq, KTP 3175 0799 8877 6655. "
+    # and signed as a user name
+    "Terima kasih. Zyxwvut_Qoppaname / Qoppaname_Zyxwvut."
 )
 
 

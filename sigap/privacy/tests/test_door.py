@@ -248,3 +248,29 @@ def test_a_hyphenated_profile_name_does_not_take_a_place_named_like_it():
         "Sampah menumpuk di depan Masjid Al-Ikhlas sejak Senin", names=["Admin Masjid Al-Ikhlas"]
     ).text
     assert "Masjid Al-Ikhlas" in out, out
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Terima kasih. Ratna_Sari_Dewi",
+        "Terima kasih. ratna_sari_dewi",
+        "salam, Dewi_Ratna",
+        "dari ratna__dewi",
+        "Ratna_Sari_Dewi_Official yang lapor",
+        "ttd. Ratna.Sari.Dewi",
+        "ttd Ratna-Sari-Dewi",
+    ],
+)
+def test_the_reporters_name_joined_by_underscores_or_dots_is_removed(text):
+    """Found by a review: a sign-off written as a user name ("Rina_Marlina") reached officers whole, since "_" is
+    a word character and the joined name matched neither the full name nor any part of it."""
+    out = door.for_officers(text, identity=IDENTITY).text
+    for part in ("ratna", "dewi"):
+        assert part not in out.lower(), out
+    assert "disembunyikan" in out
+
+
+def test_words_joined_by_underscores_that_are_not_the_reporter_stay():
+    out = door.for_officers("Got di gang_mawar meluap, lihat foto_1 dan saluran_air", identity=IDENTITY).text
+    assert out == "Got di gang_mawar meluap, lihat foto_1 dan saluran_air"
