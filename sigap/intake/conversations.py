@@ -197,6 +197,8 @@ def dialog_create(inbound: Inbound, *, step: str = "") -> Conversation:
     adapter = ADAPTERS.get(inbound.channel)
     identity = {"channel": inbound.channel, "name": inbound.sender_name}
     identity[adapter.address_field if adapter is not None else "handle"] = inbound.sender
+    if inbound.sender_handle:
+        identity["username"] = inbound.sender_handle
     return Conversation.objects.create(
         channel=inbound.channel,
         sender_hash=sender_hash(inbound.channel, inbound.sender),
@@ -597,8 +599,9 @@ def _advance(conv: Conversation, data: dict, inbound: Inbound):
 
 
 def contacts_for_redaction(identity: dict) -> dict:
-    """The sender's address on the channel (number, email or handle), for an anonymous report's redaction only."""
-    return {key: identity[key] for key in ("phone", "email", "handle") if identity.get(key)}
+    """The sender's address on the channel (number, email or handle) and user name there, for the redaction of
+    what they wrote (an anonymous report keeps none of it; another keeps them in its own vault record)."""
+    return {key: identity[key] for key in ("phone", "email", "handle", "username") if identity.get(key)}
 
 
 def _file(conv: Conversation, data: dict):
@@ -619,7 +622,7 @@ def _file(conv: Conversation, data: dict):
         photos=[p for p in photos if p[1]],
         notify_received=False,
         known_names=(identity.get("name", ""),) if anonymous and identity.get("name") else (),
-        known_contacts=contacts_for_redaction(identity) if anonymous else {},
+        known_contacts=contacts_for_redaction(identity),
     )
     try:
         with transaction.atomic():
@@ -645,7 +648,9 @@ def _file(conv: Conversation, data: dict):
     if not anonymous:
         # the report's own identity record gets the channel address, so status updates reach this chat
         vault.identity_update(
-            report.reporter_ref, **{k: v for k, v in identity.items() if k in ("handle", "phone")}, channel=conv.channel
+            report.reporter_ref,
+            **{k: v for k, v in identity.items() if k in ("handle", "phone", "username")},
+            channel=conv.channel,
         )
     conv.report = report
     conv.state = Conversation.State.FILED

@@ -37,6 +37,8 @@ def open311_report_file(
             address=address,
             privacy=privacy,
             reporter=services.Reporter(name=name, phone=phone, email=email),
+            # the resident's account on the client app may be a user name they also sign with
+            known_contacts={"username": extra["account_id"]} if extra.get("account_id") else {},
         )
     )
     report = created.report

@@ -248,6 +248,7 @@ def public_mention_file(
         privacy=Privacy.PRIVATE,
         reporter=Reporter(name=inbound.sender_name),
         photos=photos_usable(list(photos)),
+        known_contacts={"username": inbound.sender_handle} if inbound.sender_handle else {},
         notify_received=False,
         allow_no_location=True,
     )
@@ -261,7 +262,12 @@ def public_mention_file(
         sub.address = ""
         result = report_submit(sub)
     report = result.report
-    vault.identity_update(report.reporter_ref, channel=inbound.channel, handle=private_handle)
+    vault.identity_update(
+        report.reporter_ref,
+        channel=inbound.channel,
+        handle=private_handle,
+        **({"username": inbound.sender_handle} if inbound.sender_handle else {}),
+    )
     number = report.number
     # The public answer does not depend on a private route (an Instagram caption mention has none): its
     # recipient record names only the channel; the adapter answers the object in ``reply_context``.

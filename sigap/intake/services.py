@@ -277,6 +277,7 @@ def _prepare(sub: Submission, *, actor, actor_kind: str, now: datetime | None) -
         "email": reporter.email or known.get("email", ""),
         "nik": reporter.nik,
         "handle": known.get("handle", ""),
+        "username": known.get("username", ""),
     }
     redacted = door.for_officers(sub.description.strip(), identity=terms, names=sub.known_names)
     redacted_address = door.for_officers(sub.address.strip(), identity=terms, names=sub.known_names)

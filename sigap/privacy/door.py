@@ -151,14 +151,14 @@ def known_from_identity(identity: Mapping | None, *, names: Iterable[str] = ()) 
     phone = _national(_NON_DIGIT.sub("", str(identity.get("phone", ""))))
     email = str(identity.get("email", "")).strip().lower()
     nik = _NON_DIGIT.sub("", str(identity.get("nik", "")))
-    handle = str(identity.get("handle", "")).strip().lstrip("@").lower()
+    handles = [str(identity.get(key, "")).strip().lstrip("@").lower() for key in ("handle", "username")]
     return Known(
         names=tuple(dict.fromkeys(all_names)),
         phones=(phone,) if len(phone) >= _MIN_TAIL else (),
         emails=(email,) if "@" in email else (),
         numbers=(nik,) if len(nik) >= 8 else (),
         # a numeric handle is a chat id or a phone: the digit rules cover it
-        handles=(handle,) if len(handle) >= 3 and not handle.isdigit() else (),
+        handles=tuple(dict.fromkeys(h for h in handles if len(h) >= 3 and not h.isdigit())),
     )
 
 

@@ -235,7 +235,10 @@ def identity_redaction_terms(ref: str) -> dict | None:
     payload = _identity(ref)
     if not payload:
         return None
-    return {key: payload.get(key, "") for key in ("name", "phone", "email", "nik", "handle")}
+    terms = {key: payload.get(key, "") for key in ("name", "phone", "email", "nik", "handle")}
+    # a user name on a channel (Telegram, X) or a client app's account id (Open311): a resident may sign with it
+    terms["username"] = payload.get("username") or payload.get("account_id") or ""
+    return terms
 
 
 def identity_for_reveal(ref: str) -> dict | None:

@@ -40,6 +40,9 @@ class Inbound:
     message_id: str
     sender: str  # the channel address (phone, chat id, email, account id): vault only
     sender_name: str = ""
+    # the sender's user name on the channel (a Telegram @username, an X screen name): vault only, and a redaction
+    # term, since a resident may sign with it
+    sender_handle: str = ""
     text: str = ""
     media: list[dict] = field(default_factory=list)  # {"id"|"url"|"data_b64", "mime": ...}
     location: tuple[float, float] | None = None  # (lat, lon)
@@ -51,7 +54,7 @@ class Inbound:
     def __post_init__(self) -> None:
         # A NUL character (U+0000) means nothing in a chat message and PostgreSQL refuses it in text columns:
         # taken out here, once, for every channel (a webhook cannot be answered "remove it and send again").
-        for name in ("message_id", "sender", "sender_name", "text", "reply_to", "language"):
+        for name in ("message_id", "sender", "sender_name", "sender_handle", "text", "reply_to", "language"):
             value = getattr(self, name)
             if isinstance(value, str) and "\x00" in value:
                 setattr(self, name, value.replace("\x00", ""))

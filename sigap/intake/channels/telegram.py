@@ -34,6 +34,7 @@ class TelegramAdapter(Adapter):
                 message_id=str(update["update_id"]),
                 sender=str(msg["chat"]["id"]),
                 sender_name=" ".join(x for x in (sender.get("first_name", ""), sender.get("last_name", "")) if x),
+                sender_handle=str(sender.get("username") or ""),
                 language=(sender.get("language_code") or "")[:2],
             )
             if "text" in msg:

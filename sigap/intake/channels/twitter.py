@@ -112,6 +112,7 @@ class TwitterAdapter(PublicMentionsMixin, Adapter):
             message_id=f"tweet:{tweet_id}",
             sender=author,
             sender_name=str(user.get("name", "")),
+            sender_handle=str(user.get("screen_name") or ""),
             text=text,
             public=True,
             language=(tweet.get("lang") or "")[:2],
@@ -141,6 +142,7 @@ class TwitterAdapter(PublicMentionsMixin, Adapter):
             message_id=f"dm:{event['id']}",
             sender=sender,
             sender_name=str((users.get(sender) or {}).get("name", "")),
+            sender_handle=str((users.get(sender) or {}).get("screen_name") or ""),
             text=data.get("text", ""),
         )
         media = (data.get("attachment") or {}).get("media") or {}

@@ -53,7 +53,8 @@ pytestmark = pytest.mark.django_db
 def test_identity_canary_across_whatsapp_telegram_and_sms(client, deliver, fake, staff, log_capture):
     """Sender numbers, chat ids and names never reach officers, logs, notification bodies or plain columns."""
     name, phone_wa, phone_sms, chat_id = "Zyxwvut Qoppaname", "6281377172345", "081388776655", 99177
-    markers = ("Zyxwvut", "Qoppaname", "77172345", "88776655", str(chat_id))
+    username = "zqkanari_77"  # the Telegram user name, written bare as a sign-off (found by a review)
+    markers = ("Zyxwvut", "Qoppaname", "77172345", "88776655", str(chat_id), "kanari")
     typed = "Saya Zyxwvut Qoppaname, hubungi 0813-7717-2345."
     lat, lon = inner_point("31.75.07.1002")
 
@@ -95,14 +96,14 @@ def test_identity_canary_across_whatsapp_telegram_and_sms(client, deliver, fake,
                     "message_id": uid,
                     "date": 1764300000,
                     "chat": {"id": chat_id},
-                    "from": {"id": chat_id, "first_name": "Zyxwvut", "last_name": "Qoppaname"},
+                    "from": {"id": chat_id, "first_name": "Zyxwvut", "last_name": "Qoppaname", "username": username},
                     **message,
                 },
             }
         ).encode()
         deliver("telegram", body, {"X-Telegram-Bot-Api-Secret-Token": "tg-secret"})
 
-    tg(501, {"text": f"Sampah menumpuk di TPS. {typed}"})
+    tg(501, {"text": f"Sampah menumpuk di TPS. {typed} Salam, {username}"})
     tg(502, {"location": {"latitude": lat, "longitude": lon}})
     tg(503, {"text": "ya"})
     tg(504, {"text": "1"})
@@ -207,10 +208,12 @@ def test_identity_canary_across_email_twitter_meta_and_lapor(
         )
     )
     # a public tweet and a DM dialog
-    body = tw_payload(tweet("1900000000000000900", f"@DKIJakarta @{TW_SCREEN} got mampet di {ELSEWHERE}. {typed}"))
+    # signed with the X user name, bare (found by a review: a user name was a redaction term nowhere)
+    signed = f"{typed} Salam, {TW_SCREEN}"
+    body = tw_payload(tweet("1900000000000000900", f"@DKIJakarta got mampet di {ELSEWHERE}. {signed}"))
     deliver("twitter", body, tw_sign(body))
     for event in (
-        dm("2000000000000000901", f"Sampah menumpuk di {ELSEWHERE}. {typed}"),
+        dm("2000000000000000901", f"Sampah menumpuk di {ELSEWHERE}. {signed}"),
         dm("2000000000000000902", "ya"),
         dm("2000000000000000903", "1"),
     ):

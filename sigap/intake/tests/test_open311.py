@@ -55,3 +55,21 @@ def test_an_anonymous_report_keeps_no_identity_and_not_the_client_ids():
     report = Report.objects.get(pk=created.report.pk)
     assert report.privacy == "anonymous" and not report.reporter_ref
     assert created.secret
+
+
+@pytest.mark.parametrize("privacy", ["private", "anonymous"])
+def test_the_client_app_s_account_name_written_in_the_text_is_redacted(privacy):
+    """A client app's account id may be the resident's user name, and they may sign with it (found by a review:
+    it went to the vault but was no redaction term)."""
+    from sigap.privacy import door
+
+    created = _file(
+        privacy=privacy,
+        description="Jalan berlubang besar di depan sekolah, berbahaya. Salam, sitirahayu_88",
+        extra={"device_id": "device-77", "account_id": "sitirahayu_88"},
+    )
+    report = Report.objects.get(pk=created.report.pk)
+    assert "sitirahayu" not in report.description and "disembunyikan" in report.description
+    if report.reporter_ref:  # what the resident writes later (an answer, a dispute) is redacted with it too
+        later = door.for_officers("sudah saya foto, sitirahayu_88", reporter_ref=report.reporter_ref).text
+        assert "sitirahayu" not in later
