@@ -18,6 +18,7 @@ import hashlib
 import math
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 from urllib.parse import quote
 
 from django.conf import settings
@@ -914,12 +915,30 @@ class AreaRecord:
     record: performance.Record
 
 
+_CODE_STAMP: list[str] = []
+
+
+def _code_stamp() -> str:
+    """The code and translations that compute and write the public tables, and the settings they read: a release
+    that changes any of them (a column, a number format, a translation, the record's shape) must not read the
+    tables an earlier release cached in a shared cache, which outlives a restart. Hashed once per process."""
+    if not _CODE_STAMP:
+        digest = hashlib.sha256()
+        root = Path(performance.__file__).resolve().parents[1]
+        for path in sorted([Path(performance.__file__), Path(__file__), *root.glob("*/locale/*/LC_MESSAGES/*.mo")]):
+            digest.update(path.read_bytes())
+        _CODE_STAMP.append(digest.hexdigest()[:12])
+    read = hashlib.sha256(repr((performance.quick_seconds(), _service_prefix())).encode()).hexdigest()[:8]
+    return f"{_CODE_STAMP[0]}{read}"
+
+
 def _figures_stamp(days: int, until: datetime) -> str:
     """What the public tables of a period depend on besides the summaries' rows of its days: the last day, the
-    minimum count, the reference data (a unit moved to another kota changes a kota's units) and the summaries'
-    generation (a rebuild recounts past days: ``summaries.figures_generation``)."""
+    minimum count, the reference data (a unit moved to another kota changes a kota's units), the summaries'
+    generation (a rebuild recounts past days: ``summaries.figures_generation``) and the code (``_code_stamp``)."""
     fingerprint = hashlib.sha256(repr(reference_data().fingerprint).encode()).hexdigest()[:16]
-    return f"{days}:{until:%Y%m%d}:{performance.min_count()}:{fingerprint}:{summaries.figures_generation()}"
+    generation = summaries.figures_generation()
+    return f"{days}:{until:%Y%m%d}:{performance.min_count()}:{fingerprint}:{generation}:{_code_stamp()}"
 
 
 def _until_tomorrow(now: datetime | None = None) -> int:

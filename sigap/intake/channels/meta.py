@@ -217,6 +217,7 @@ class InstagramAdapter(MetaAdapter):
                 message_id=f"comment:{comment_id}",
                 sender=f"{COMMENT}{comment_id}:{igsid}",
                 sender_name=str(author.get("username", "")),
+                sender_handle=str(author.get("username", "")),  # a user name: matched whole, digits and all
                 text=value.get("text", ""),
                 public=True,
                 reply_to=comment_id,
@@ -252,7 +253,7 @@ class InstagramAdapter(MetaAdapter):
             response.raise_for_status()
             found = response.json().get(key) or {}
         inbound.text = found.get("text") or found.get("caption") or ""
-        inbound.sender_name = str(found.get("username", ""))
+        inbound.sender_name = inbound.sender_handle = str(found.get("username", ""))
         if found.get("media_type") == "IMAGE" and found.get("media_url"):
             inbound.media = [{"url": found["media_url"], "mime": "image/jpeg"}]
 

@@ -173,3 +173,21 @@ def test_an_instagram_mention_is_read_through_the_api_and_answered_on_the_mentio
     [private] = graph_sent(remote, "/me/messages")
     assert private["recipient"] == {"comment_id": "17800000000000002"}
     assert vault.contact_channel(report.reporter_ref) is None
+
+
+def test_an_instagram_user_name_the_resident_signs_with_is_redacted(deliver, remote):
+    """Found by a review: the Instagram user name was only the sender's name, whose matcher drops digits, so a
+    comment signed "kartika88" reached officers whole. It is a redaction term as written."""
+    body = ig_payload(
+        "comments",
+        {
+            "from": {"id": IGSID, "username": "kartika88"},
+            "media": {"id": "17900000000000003", "media_product_type": "FEED"},
+            "id": "17800000000000003",
+            "text": "@kotajakarta trotoar rusak parah di depan pasar, banyak yang jatuh. Salam, kartika88",
+        },
+    )
+    assert deliver("instagram", body, hex_sign(IG_SECRET, body, "X-Hub-Signature-256")).status_code == 200
+    report = Report.objects.get()
+    assert "kartika" not in report.description and "disembunyikan" in report.description
+    assert vault.identity_for_reveal(report.reporter_ref)["username"] == "kartika88"
