@@ -24,6 +24,14 @@ class PrivacyConfig(AppConfig):
         # A web process starts its sender (which sweeps what a crash left) with its first request at the latest.
         request_started.connect(_start_outbox, dispatch_uid="sigap-outbox-start")
 
+        from sigap.reports import services as report_services
+
+        # an officer's question to the reporter may carry no person's name, house number or contact (their answer
+        # would confirm it): found by the generic rules, which never read the vault
+        from .door import names_someone
+
+        report_services.register_personal_data_finder(names_someone)
+
         from sigap.reports import photoqueue
 
         from .photo_worker import original_store, photo_process, photos_sweep

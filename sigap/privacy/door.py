@@ -234,3 +234,16 @@ def for_officers(
     for kind, count in found.items():
         result.found[kind] = result.found.get(kind, 0) + count
     return result
+
+
+# What an officer's question to the reporter may not carry (``sigap.reports.services.question_names_someone``):
+# vehicle plates and long numbers (a meter, a pole, coordinates) may be the problem itself, and a phone number is
+# refused by the question rule already.
+_PERSONAL_KINDS = frozenset({"name", "email", "handle", "nik", "house"})
+
+
+def names_someone(text: str) -> bool:
+    """Whether the generic rules find a person's name (after an honorific or a label), a house number, an email,
+    an account or a NIK in ``text``. Reads nothing of any reporter: a refusal it causes says nothing of who the
+    real one is."""
+    return not _PERSONAL_KINDS.isdisjoint(redact(text).found)

@@ -12,7 +12,7 @@ import hmac
 import re
 import secrets
 import unicodedata
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -1075,6 +1075,46 @@ _ASKS_WHO = re.compile(
     r"|(?:reach|contact|call|phone|text)[ ]+you(?![\w])"
     r")"
 )
+# ... and a guess put to them to confirm: "Apakah Anda Siti Aminah?", "Betul Bapak suami dari Bu Siti?", "Apakah
+# Anda karyawan gudang PT X?". The "ya, benar" that answers it is the identity, and no rule can redact a yes
+# (found by a review). Who they are, whose relative, where they work or live, what they own.
+_CONFIRM_OPENER = r"(?:apakah|apa[ ]+(?:benar|betul)|benarkah|betulkah|bukankah|benar|betul|bener)"
+_CONFIRMS_WHO = re.compile(
+    r"(?<![\w])(?:"
+    + _CONFIRM_OPENER
+    + r"[ ]+(?:ini[ ]+)?(?:dengan[ ]+)?(?:"
+    + _YOU
+    + r"|pelapor(?:nya)?|yang[ ]+melapor)[ ]+(?:ini[ ]+|itu[ ]+|adalah[ ]+|merupakan[ ]+|yang[ ]+)*"
+    r"(?:bernama|namanya|dipanggil|suami|istri|anak|cucu|menantu|mertua|orang[ ]+tua|ayah|ibunya|keluarga|kerabat"
+    r"|tetangga|karyawan|pegawai|pekerja|buruh|staf|staff|guru|murid|siswa|mahasiswa|warga|penghuni|pemilik|penyewa"
+    r"|pengontrak|pedagang|sopir|supir|bekerja|kerja|anggota)(?![\w])"
+    r"|(?:are|is)[ ]+(?:you|this|the[ ]+reporter)[ ]+(?:the[ ]+)?(?:named|called|husband|wife|son|daughter|owner"
+    r"|tenant|employee|worker|neighbou?r|relative)(?![\w]))"
+)
+# a name put to them ("Apakah Anda Siti Aminah?", "Are you Mr Budi?"): read on the text as written, where a name is
+# capitalised
+_CONFIRMS_NAME = re.compile(
+    r"(?<![\w])(?:(?i:" + _CONFIRM_OPENER + r")[ ]+(?:(?i:ini)[ ]+)?(?:(?i:dengan)[ ]+)?(?i:" + _YOU + r")"
+    r"|(?i:are[ ]+you|is[ ]+this|is[ ]+it))[ ]+(?:(?i:mr|mrs|ms|miss|pak|bu|bapak|ibu)\.?[ ]+)?[A-Z][a-z]{2,}"
+)
+# The redaction rules' finder of personal data (names after honorifics or labels, house numbers, phones, emails,
+# NIK, plates, accounts), registered by ``sigap.privacy`` (which this layer may not import): a question to the
+# reporter may not carry any, since their answer would confirm it. It never reads the vault, so a refusal says
+# nothing about the real reporter.
+_PERSONAL_DATA: list[Callable[[str], bool]] = []
+
+
+def register_personal_data_finder(finder: Callable[[str], bool]) -> None:
+    if finder not in _PERSONAL_DATA:
+        _PERSONAL_DATA.append(finder)
+
+
+def question_names_someone(question: str) -> bool:
+    """Whether a question to the reporter carries a person's name, a house number or a contact (the generic
+    redaction rules find one): whatever its words, the answer would confirm it."""
+    return any(finder(question or "") for finder in _PERSONAL_DATA)
+
+
 _NUMBER_RUN = re.compile(r"\+?\d[\d .\-]{7,}\d")
 
 
@@ -1100,7 +1140,13 @@ def question_asks_identity(question: str) -> bool:
     text = re.sub(r"[\s\u00ad\u200b-\u200f\u2060\ufeff]+", " ", text).strip()
     text = _CHAT_WORD.sub(lambda m: _CHAT_WORDS[m.group(0)], text)  # "nm bpk siapa", "no wa nya brp"
     text = re.sub(r"(?<=\w) nya(?![\w])", "nya", text)
-    return bool(_ASKS_IDENTITY.search(text) or _ASKS_WHO.search(text) or _phone_given(text))
+    return bool(
+        _ASKS_IDENTITY.search(text)
+        or _ASKS_WHO.search(text)
+        or _CONFIRMS_WHO.search(text)
+        or _CONFIRMS_NAME.search(unicodedata.normalize("NFKC", question or ""))
+        or _phone_given(text)
+    )
 
 
 # Chat short forms, read as written out before the rule above looks at a question.
@@ -1148,12 +1194,16 @@ def report_ask_reporter(
             status=422,
             field="question",
         )
-    elif question_asks_identity(question):
+    elif question_asks_identity(question) or question_names_someone(question):
         raise DomainError(
-            "Pertanyaan ini meminta identitas pelapor (nama, nomor telepon, alamat atau nomor rumah, NIK, email). "
-            "Identitas pelapor tidak pernah sampai ke petugas: tanyakan tentang masalah atau lokasinya.",
-            "This question asks for the reporter's identity (name, phone number, home address or number, NIK, "
-            "email). A reporter's identity never reaches officers: ask about the problem or its place.",
+            "Pertanyaan ini meminta atau menebak identitas pelapor (nama, nomor telepon, alamat atau nomor rumah, NIK, "
+            "email, tempat kerja, keluarga), atau memuat nama orang atau data pribadi yang jawabannya akan "
+            "membenarkan. Identitas pelapor tidak pernah sampai ke petugas: tanyakan tentang masalah atau lokasinya, "
+            "tanpa nama orang.",
+            "This question asks for or guesses the reporter's identity (name, phone number, home address or number, "
+            "NIK, email, workplace, family), or carries a person's name or personal data that an answer would "
+            "confirm. A reporter's identity never reaches officers: ask about the problem or its place, without "
+            "naming anyone.",
             code="question_asks_identity",
             status=422,
             field="question",

@@ -274,3 +274,13 @@ def test_the_reporters_name_joined_by_underscores_or_dots_is_removed(text):
 def test_words_joined_by_underscores_that_are_not_the_reporter_stay():
     out = door.for_officers("Got di gang_mawar meluap, lihat foto_1 dan saluran_air", identity=IDENTITY).text
     assert out == "Got di gang_mawar meluap, lihat foto_1 dan saluran_air"
+
+
+def test_what_a_question_to_the_reporter_may_not_carry_is_found_without_any_reporter():
+    assert door.names_someone("Anda Bu Siti, bukan?")
+    assert door.names_someone("Apakah pelapor bernama Siti Aminah?")
+    assert door.names_someone("Apakah rumah No. 14 yang kebanjiran?")
+    # the problem's own numbers, plates and places stay askable
+    assert not door.names_someone("Apakah mobil B 1234 XYZ masih parkir di depan pasar?")
+    assert not door.names_someone("Koordinatnya -6.2088 106.8456?")
+    assert not door.names_someone("Apakah Pak RT sudah tahu?")

@@ -96,6 +96,15 @@ ABOUT_THE_REPORTER = [
     "Silakan WA ke nol delapan satu dua tiga empat lima enam tujuh",
     "Boleh tahu ini dengan siapa?",
     "Mohon hubungi saya langsung via WA 0812-3456-7890",
+    # a guess put to the reporter to confirm (found by a review): the "ya, benar" that answers it is the identity
+    "Apakah Anda Siti Aminah?",
+    "Apakah pelapor bernama Siti Aminah, yang tinggal di Blok C2?",
+    "Benarkah Bapak suami dari pemilik warung?",
+    "Apakah Anda karyawan bagian gudang PT Maju Jaya?",
+    "Betul Ibu pemilik kontrakan di situ?",
+    "Apa benar pelapornya tetangga pabrik?",
+    "Are you Mr Budi?",
+    "Is this the owner of the shop?",
 ]
 
 ABOUT_THE_PROBLEM = [
@@ -111,6 +120,12 @@ ABOUT_THE_PROBLEM = [
     "Apakah lampu PJU nomor 0123456789 mati?",
     "Nomor meteran listrik 5412 3456 7890?",
     "Koordinatnya -6.2088 106.8456?",
+    "Apakah Anda masih melihat genangan di sana?",
+    "Apakah Anda sudah memotret lubangnya?",
+    "Betul lokasinya di depan pasar?",
+    "Apakah mobil B 1234 XYZ masih parkir di sana?",
+    "Apakah Pak RT sudah tahu?",
+    "Are you still seeing the flooding?",
 ]
 
 
@@ -153,3 +168,37 @@ def test_no_note_an_officer_or_validator_writes_to_the_reporter_asks_who_they_ar
             services.report_reject(report_id=report.pk, actor=pb_officer, reason=note)
     assert refused.value.code == "note_asks_identity" and refused.value.status == 422
     assert Report.objects.get(pk=report.pk).status == status
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "Anda Bu Siti, bukan?",
+        "Betul ini dengan Bu Siti?",
+        "Apakah yang melapor tinggal di rumah nomor 14?",
+        "Kenal dengan Pak Darto di gang itu?",
+        "Apakah akun @sitiaminah milik Anda?",
+    ],
+)
+def test_a_question_carrying_a_name_or_a_home_is_refused_whatever_its_words(pb_officer, question):
+    """Found by a review: a yes/no question confirmed a guessed identity. Whatever it asks, a question that names a
+    person, a house number or an account (the generic redaction rules find one, reading no vault) is refused."""
+    from sigap.core.errors import DomainError
+    from sigap.intake.services import Reporter
+    from sigap.reports.tests.factories import submit
+
+    created = submit(reporter=Reporter(name="Siti Aminah", phone="081377001122"))
+    with pytest.raises(DomainError) as refused:
+        services.report_ask_reporter(report_id=created.report.pk, actor=pb_officer, question=question)
+    assert refused.value.code == "question_asks_identity" and refused.value.status == 422
+
+
+def test_a_question_about_the_problem_is_still_asked(pb_officer):
+    from sigap.intake.services import Reporter
+    from sigap.reports.tests.factories import submit
+
+    created = submit(reporter=Reporter(name="Siti Aminah", phone="081377001122"))
+    change = services.report_ask_reporter(
+        report_id=created.report.pk, actor=pb_officer, question="Apakah mobil B 1234 XYZ masih parkir di depan pasar?"
+    )
+    assert change.new_status == "awaiting_reporter"
