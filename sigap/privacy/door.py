@@ -23,7 +23,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 from . import vault
-from .redaction import PLACEHOLDER, Redacted, fold_in_place, redact
+from .redaction import PLACEHOLDER, Redacted, fold_in_place, in_place, redact
 
 __all__ = ["Known", "for_officers", "known_from_identity"]
 
@@ -192,9 +192,17 @@ def _known_values(text: str, known: Known, found: dict[str, int]) -> str:
         for term, kind in ((email, "email"), (local, "email")):
             if len(term) < 4:
                 continue
-            spans.extend((start, end, kind) for start, end in _occurrences(folded, term, dot_before=True))
+            spans.extend(
+                (start, end, kind)
+                for start, end in _occurrences(folded, term, dot_before=True)
+                if term == email or not in_place(text, start, own=True)
+            )
     for handle in known.handles:
-        spans.extend((start, end, "handle") for start, end in _occurrences(folded, handle, at_before=True))
+        spans.extend(
+            (start, end, "handle")
+            for start, end in _occurrences(folded, handle, at_before=True)
+            if folded[start] == "@" or not in_place(text, start, own=True)
+        )
     if not spans:
         return text
     spans.sort()

@@ -497,7 +497,8 @@ def _place_before(prefixes) -> re.Pattern:
         + r"|"
         + _alt(p.upper() for p in prefixes if len(p) <= 4 and "-" not in p)
         + r"|Rumah[ \t]+Sakit))"
-        r"(\.?)[ \t]+(?:" + _TITLES + r"\.?[ \t]+|[A-Z]\.[ \t]+|[A-Z][\w'’\-]*[ \t]+){0,3}$"
+        # a place written as one word with "_" ("jalan_sudirman", a hashtag or a file name) is still a place
+        r"(\.?)(?:[ \t]+|_)(?:" + _TITLES + r"\.?[ \t]+|[A-Z]\.[ \t]+|[A-Z][\w'’\-]*[ \t]+){0,3}$"
     )
 
 
@@ -513,6 +514,14 @@ warung toko bengkel kedai depot rm warteg kantin bakso soto sate mie nasi martab
 apotek klinik ruko wisma yayasan
 """)
 _PLACE_BEFORE_OWN = _place_before(_PLACE_PREFIXES - _BUSINESS_PREFIXES)
+
+
+def in_place(text: str, start: int, *, own: bool = False) -> bool:
+    """Whether the word at ``start`` is part of a place's name ("Jalan Kenanga", "Gang Mawar"): a reporter's own
+    value there is a street's or a landmark's, and cutting it would tell an officer which word is theirs (found by
+    a review: "Jalan [email disembunyikan]"). ``own``: the reporter's own values, for which a business's name
+    ("Warung Bu Siti") is no place."""
+    return _in_place(text, start, own=own)
 
 
 def _in_place(text: str, start: int, *, own: bool = False) -> bool:
@@ -1186,9 +1195,13 @@ _ANY_DIGIT = re.compile(r"\d")  # the same characters as str.isdigit() for the d
 # on the folded copy, where every apostrophe is "'". Letters and digits only: "_" joins words in user names and
 # sign-offs ("Rina_Marlina"), and the reporter's name joined so is still their name (found by a review)
 _WORD = re.compile(r"[^\W_]+(?:'[^\W_]+)*")
-# what may stand between the words of the reporter's full name: blanks, or one user-name joiner ("rina_marlina",
-# "rina.marlina", "rina-marlina")
-_NAME_JOINERS = frozenset({"", "_", "__", ".", "-"})
+# what may stand between the words of the reporter's full name: blanks, or a user name's joiners ("rina_marlina",
+# "rina.marlina", "rina-marlina", "indah___sari", "indah/sari")
+_NAME_JOINERS = re.compile(r"[_.\-/~]{0,3}")
+
+
+def _with_digits(word: str, token: str) -> bool:
+    return len(word) > len(token) and word.startswith(token) and word[len(token) :].isdigit()
 
 
 def _reporter_names(text: str, names: Iterable[str], add: Callable[[str, int, int], None]) -> None:
@@ -1230,9 +1243,11 @@ def _reporter_names(text: str, names: Iterable[str], add: Callable[[str, int, in
         n = len(tokens)
         for i in range(len(words) - n + 1):
             if (
-                all(words[i + k][2] == tokens[k] for k in range(n))
+                all(words[i + k][2] == tokens[k] for k in range(n - 1))
+                # a user name's trailing digits: "ratna_sari_dewi88"
+                and (words[i + n - 1][2] == tokens[-1] or _with_digits(words[i + n - 1][2], tokens[-1]))
                 and all(
-                    text[words[i + k][1] : words[i + k + 1][0]].strip(" \t") in _NAME_JOINERS
+                    _NAME_JOINERS.fullmatch(text[words[i + k][1] : words[i + k + 1][0]].strip(" \t"))
                     and words[i + k][1] < words[i + k + 1][0]
                     for k in range(n - 1)
                 )

@@ -260,6 +260,9 @@ def test_a_hyphenated_profile_name_does_not_take_a_place_named_like_it():
         "Ratna_Sari_Dewi_Official yang lapor",
         "ttd. Ratna.Sari.Dewi",
         "ttd Ratna-Sari-Dewi",
+        "dari ratna___dewi",
+        "dari ratna/sari/dewi",
+        "ttd ratna_sari_dewi88",
     ],
 )
 def test_the_reporters_name_joined_by_underscores_or_dots_is_removed(text):
@@ -276,6 +279,14 @@ def test_words_joined_by_underscores_that_are_not_the_reporter_stay():
     assert out == "Got di gang_mawar meluap, lihat foto_1 dan saluran_air"
 
 
+@pytest.mark.parametrize("text", ["Banjir di jalan_sudirman tiap hujan", "Got di Gang_Sudirman meluap"])
+def test_a_place_written_with_an_underscore_keeps_a_name_it_shares_with_the_reporter(text):
+    """Found by a review: with "_" a word boundary, "jalan_sudirman" lost "sudirman" for a reporter named Budi
+    Sudirman, while "Jalan Sudirman" kept it. A place is a place however it is joined."""
+    out = door.for_officers(text, identity={"name": "Budi Sudirman"}).text
+    assert out == text
+
+
 def test_what_a_question_to_the_reporter_may_not_carry_is_found_without_any_reporter():
     assert door.names_someone("Anda Bu Siti, bukan?")
     assert door.names_someone("Apakah pelapor bernama Siti Aminah?")
@@ -284,3 +295,13 @@ def test_what_a_question_to_the_reporter_may_not_carry_is_found_without_any_repo
     assert not door.names_someone("Apakah mobil B 1234 XYZ masih parkir di depan pasar?")
     assert not door.names_someone("Koordinatnya -6.2088 106.8456?")
     assert not door.names_someone("Apakah Pak RT sudah tahu?")
+
+
+def test_a_street_that_shares_a_word_with_the_reporter_s_email_or_account_is_kept():
+    """Found by a review: for kenanga@gmail.com, "Jalan Kenanga" became "Jalan [email disembunyikan]", telling the
+    officer the reporter's address. A place's word stays; the value itself, anywhere else, is still cut."""
+    identity = {"name": "Cahaya Putri", "email": "kenanga@gmail.com", "username": "mawar"}
+    out = door.for_officers("Sampah di Jalan Kenanga, dekat Gang Mawar.", identity=identity).text
+    assert out == "Sampah di Jalan Kenanga, dekat Gang Mawar."
+    out = door.for_officers("Balas ke kenanga@gmail.com atau kenanga saja, atau @mawar", identity=identity).text
+    assert "kenanga" not in out.lower() and "mawar" not in out.lower()
