@@ -94,6 +94,11 @@ def _unitday(rows: dict[tuple[date, int, int], Counter]) -> None:
         UNITDAY_COLUMNS,
         {k: [c[col] for col in UNITDAY_COLUMNS] for k, c in rows.items()},
     )
+    # a past day changed (a dispute withdraws a confirmation and rating given days ago): the figures cached from
+    # whole past days (the public tables) are computed anew once this commits
+    today = local_day(timezone.now())
+    if any(day < today for day, _unit, _concerned in rows):
+        transaction.on_commit(_figures_changed)
 
 
 # --- the write path --------------------------------------------------------------------------------

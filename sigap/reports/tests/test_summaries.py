@@ -576,3 +576,18 @@ def test_reports_0033_to_0035_apply_to_a_database_that_holds_stays(staff, jpeg):
     stay = UnitStay.objects.get(report=sent_back, ended_at__isnull=True)
     assert stay.submitted_at is None and stay.taken_at is not None and stay.due_by == sent_back.due_at
     assert StatusChange.objects.get(report=sent_back, new_status=Status.FOLLOWUP_REJECTED).proof_flagged is not None
+
+
+def test_a_change_to_a_past_day_makes_the_figures_cached_from_past_days_stale(django_capture_on_commit_callbacks):
+    """Found by a review: a dispute withdraws a confirmation and rating given days ago, and the public tables,
+    cached for the day from whole past days, kept them until midnight. A write to a past day bumps the summaries'
+    generation once it commits; today's writes do not."""
+    unit = Unit.objects.get(code="kel:31.75.07.1002")
+    today = summaries.local_day(timezone.now())
+    before = summaries.figures_generation()
+    with django_capture_on_commit_callbacks(execute=True):
+        summaries._unitday({(today, unit.pk, 0): Counter(confirmed=1)})
+    assert summaries.figures_generation() == before
+    with django_capture_on_commit_callbacks(execute=True):
+        summaries._unitday({(today - timedelta(days=3), unit.pk, 0): Counter(confirmed=-1)})
+    assert summaries.figures_generation() != before
