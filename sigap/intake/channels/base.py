@@ -11,7 +11,7 @@ from __future__ import annotations
 import functools
 import hashlib
 import hmac
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field, fields, replace
 from typing import TYPE_CHECKING
 
 from django.conf import settings
@@ -64,7 +64,10 @@ class Inbound:
 
     @classmethod
     def from_dict(cls, data: dict) -> Inbound:
-        data = dict(data)
+        """A stored message read back, by this release or the one before or after it (a rolling upgrade): a field
+        this release does not know is left out rather than refusing the message."""
+        known = {f.name for f in fields(cls)}
+        data = {k: v for k, v in data.items() if k in known}
         if data.get("location"):
             data["location"] = tuple(data["location"])
         return cls(**data)
