@@ -619,6 +619,8 @@ _SEP_CUED = r"[ \t]*[" + _GROUP_MARKS + r"]{1,2}[ \t]*(?:\n[ \t]*)?|[ \t]*\n[ \t
 _NIK = re.compile(r"(?<![\d])\d(?:(?:" + _SEP + r")?\d){15}(?!(?:" + _SEP + r")?\d)")
 # A point typed as text ("-6.208812 106.845599"): its digits make sixteen, yet it is the place, not a person.
 _COORDINATES = re.compile(r"-?\d{1,3}\.\d{3,}[ \t]*[,;]?[ \t]*-?\d{1,3}\.\d{3,}")
+# the same, strictly (two whole decimal numbers apart): a phone written in dotted groups ("021.8765.4321") is none
+_COORDINATE_PAIR = re.compile(r"(?<![\d.])-?\d{1,3}\.\d{4,}(?:[ \t]*[,;][ \t]*|[ \t]+)-?\d{1,3}\.\d{4,}(?![\d.])")
 _NIK_CUE = re.compile(
     r"(?i)\b(?:nik|ktp|kk|no\.?\s*kk|nomor\s+kk|nomor\s+induk(?:\s+kependudukan)?|kartu\s+keluarga)\b[^\d\n]{0,20}?"
     r"(\d(?:(?:" + _SEP_CUED + r")?\d){13,17})(?!\d)"
@@ -1675,7 +1677,9 @@ def find(text: str, *, names: Iterable[str] = ()) -> list[tuple[int, int, str]]:
                 add("nik", m.start(), m.end())
         for m in _NIK_CUE.finditer(text):
             add("nik", m.start(1), m.end(1))
-        _phones(text, add)
+        # a point typed as coordinates is a place: "-6.2088 106.8456" reads as a +62 number otherwise
+        pairs = [m.span() for m in _COORDINATE_PAIR.finditer(text)]
+        _phones(text, lambda kind, s, e: None if any(a <= s and e <= b for a, b in pairs) else add(kind, s, e))
         _plates(text, add)
         _houses(text, add)
     lowered = text.lower()

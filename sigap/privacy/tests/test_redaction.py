@@ -206,6 +206,10 @@ def test_platform_words_without_a_handle_stay(text):
     assert redact(text).text == text
 
 
+def test_a_phone_in_dotted_groups_is_no_coordinate():
+    assert "4321" not in redact("Telp. kantor 021.8765.4321 atau 0812.3456.7890").text
+
+
 # --- house numbers -------------------------------------------------------------------------------------------
 
 
@@ -901,3 +905,12 @@ def test_an_attackers_shapes_are_removed_with_nothing_known(kind, text, value):
 )
 def test_what_the_stricter_rules_still_leave(text, keep):
     assert_kept(text, keep)
+
+
+@pytest.mark.parametrize(
+    "text", ["Koordinatnya -6.2088 106.8456", "titik -6.20881, 106.84560 ya", "lokasi 6.2088 106.8456"]
+)
+def test_coordinates_are_a_place_not_a_phone(text):
+    """Seen while testing officers' questions: "-6.2088 106.8456" was cut as a phone number (its digits begin
+    with 62, Indonesia's calling code)."""
+    assert redact(text).text == text
