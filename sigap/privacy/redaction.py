@@ -1202,13 +1202,6 @@ _WORD = re.compile(r"[^\W_]+(?:'[^\W_]+)*")
 _NAME_JOINERS = re.compile(r"[_.\-/~]{0,3}")
 
 
-_OWNS_A_BUSINESS = re.compile(
-    r"(?i)(?<![\w])(?:pemilik|punya[ ]+(?:saya|sy|kami|aku|gue|gw)|milik[ ]+(?:saya|sy|kami|aku|gue|gw|keluarga)"
-    r"|(?:toko|warung|usaha|kios|bengkel|kedai|lapak|dagangan|salon|laundry|depot|warteg|kantin)[ ]+"
-    r"(?:saya|sy|kami|aku|gue|gw|ku)|(?:toko|warung|usaha|kios|bengkel|kedai|lapak)ku)(?![\w])"
-)
-
-
 def _with_digits(word: str, token: str) -> bool:
     return len(word) > len(token) and word.startswith(token) and word[len(token) :].isdigit()
 
@@ -1247,10 +1240,6 @@ def _reporter_names(text: str, names: Iterable[str], add: Callable[[str, int, in
                 affixes.setdefault(low[:k], False)
                 affixes.setdefault(low[-k:], False)
     words = [(m.start(), m.end(), m.group(0).lower()) for m in _WORD.finditer(text)]
-    # One part of the reporter's name in a business's name ("Warung Bu Siti") is the business's unless the text says
-    # the reporter owns one ("saya pemilik …", "toko saya"): cut otherwise, it told the officer which shop by the
-    # problem was the reporter's (found by a review). A full name there is always cut.
-    owner = bool(_OWNS_A_BUSINESS.search(text))
     _names_with_more_parts(text, words, parts, add)
     for tokens in fulls:
         n = len(tokens)
@@ -1275,7 +1264,7 @@ def _reporter_names(text: str, names: Iterable[str], add: Callable[[str, int, in
                 continue
         if common and text[start].islower() and not _introduces_self(text, start, end):
             continue  # "indah", "teguh": an ordinary word unless capitalised or introducing the writer ("ini teguh.")
-        if _in_place(text, start, own=owner) or _glued_to_other_proper_noun(text, start, end, parts.keys()):
+        if _in_place(text, start, own=True) or _glued_to_other_proper_noun(text, start, end, parts.keys()):
             continue
         add("name", start, end)
 
