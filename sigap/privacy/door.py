@@ -23,7 +23,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 from . import vault
-from .redaction import PLACEHOLDER, Redacted, fold_in_place, in_place, redact
+from .redaction import PLACEHOLDER, Redacted, fold_in_place, redact, right_after_place_word
 
 __all__ = ["Known", "for_officers", "known_from_identity"]
 
@@ -195,13 +195,13 @@ def _known_values(text: str, known: Known, found: dict[str, int]) -> str:
             spans.extend(
                 (start, end, kind)
                 for start, end in _occurrences(folded, term, dot_before=True)
-                if term == email or not in_place(text, start, own=True)
+                if term == email or not (term.isalpha() and right_after_place_word(text, start))
             )
     for handle in known.handles:
         spans.extend(
             (start, end, "handle")
             for start, end in _occurrences(folded, handle, at_before=True)
-            if folded[start] == "@" or not in_place(text, start, own=True)
+            if folded[start] == "@" or not (handle.isalpha() and right_after_place_word(text, start))
         )
     if not spans:
         return text

@@ -497,8 +497,7 @@ def _place_before(prefixes) -> re.Pattern:
         + r"|"
         + _alt(p.upper() for p in prefixes if len(p) <= 4 and "-" not in p)
         + r"|Rumah[ \t]+Sakit))"
-        # a place written as one word with "_" ("jalan_sudirman", a hashtag or a file name) is still a place
-        r"(\.?)(?:[ \t]+|_)(?:" + _TITLES + r"\.?[ \t]+|[A-Z]\.[ \t]+|[A-Z][\w'’\-]*[ \t]+){0,3}$"
+        r"(\.?)[ \t]+(?:" + _TITLES + r"\.?[ \t]+|[A-Z]\.[ \t]+|[A-Z][\w'’\-]*[ \t]+){0,3}$"
     )
 
 
@@ -516,12 +515,17 @@ apotek klinik ruko wisma yayasan
 _PLACE_BEFORE_OWN = _place_before(_PLACE_PREFIXES - _BUSINESS_PREFIXES)
 
 
-def in_place(text: str, start: int, *, own: bool = False) -> bool:
-    """Whether the word at ``start`` is part of a place's name ("Jalan Kenanga", "Gang Mawar"): a reporter's own
-    value there is a street's or a landmark's, and cutting it would tell an officer which word is theirs (found by
-    a review: "Jalan [email disembunyikan]"). ``own``: the reporter's own values, for which a business's name
-    ("Warung Bu Siti") is no place."""
-    return _in_place(text, start, own=own)
+_RIGHT_AFTER_PLACE_WORD = re.compile(
+    r"(?i)(?:^|[^\w])(?:" + _alt(sorted(_PLACE_PREFIXES - _BUSINESS_PREFIXES, key=len, reverse=True)) + r")\.?[ \t]+$"
+)
+
+
+def right_after_place_word(text: str, start: int) -> bool:
+    """Whether the word at ``start`` comes right after a street's or an area's word ("Jalan Kenanga", "gg mawar"):
+    a reporter's value written there as one plain word is a street's name, and cutting it would tell an officer
+    which word is theirs (found by a review: "Jalan [email disembunyikan]"). Only the word right after: after more
+    words ("Gg. Kenanga Hormat kenanga") it may be a sign-off."""
+    return bool(_RIGHT_AFTER_PLACE_WORD.search(text, max(0, start - 30), start))
 
 
 def _in_place(text: str, start: int, *, own: bool = False) -> bool:

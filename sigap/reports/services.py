@@ -166,10 +166,10 @@ def _notify_merged(report: Report, change: StatusChange, status: Status) -> None
 
 # said with every question to a reporter (its message, the tracking page): the answer reaches an officer
 NO_IDENTITY_IN_ANSWERS = (
-    "Jangan tuliskan nama, nomor telepon, atau alamat rumah Anda dalam jawaban: petugas tidak memerlukannya "
-    "dan tidak boleh mengetahuinya.",
-    "Do not write your name, phone number or home address in your answer: the officer does not need them and "
-    "must not learn them.",
+    "Jangan tuliskan nama, nomor telepon, atau alamat rumah Anda dalam jawaban, dan jangan membenarkan tebakan "
+    "tentang siapa Anda: petugas tidak memerlukannya dan tidak boleh mengetahuinya.",
+    "Do not write your name, phone number or home address in your answer, and do not confirm a guess at who you "
+    "are: the officer does not need them and must not learn them.",
 )
 
 # channels whose residents talk with Sigap in a chat (``sigap.intake.conversations``): they answer by replying
@@ -1085,17 +1085,97 @@ _CONFIRMS_WHO = re.compile(
     + r"[ ]+(?:ini[ ]+)?(?:dengan[ ]+)?(?:"
     + _YOU
     + r"|pelapor(?:nya)?|yang[ ]+melapor)[ ]+(?:ini[ ]+|itu[ ]+|adalah[ ]+|merupakan[ ]+|yang[ ]+)*"
-    r"(?:bernama|namanya|dipanggil|suami|istri|anak|cucu|menantu|mertua|orang[ ]+tua|ayah|ibunya|keluarga|kerabat"
-    r"|tetangga|karyawan|pegawai|pekerja|buruh|staf|staff|guru|murid|siswa|mahasiswa|warga|penghuni|pemilik|penyewa"
-    r"|pengontrak|pedagang|sopir|supir|bekerja|kerja|anggota)(?![\w])"
-    r"|(?:are|is)[ ]+(?:you|this|the[ ]+reporter)[ ]+(?:the[ ]+)?(?:named|called|husband|wife|son|daughter|owner"
-    r"|tenant|employee|worker|neighbou?r|relative)(?![\w]))"
+    # named, or someone's relative: their work, their shop or their status is a case's own question (a labour
+    # complaint asks whether the reporter is a permanent employee), and is not refused
+    r"(?:bernama|namanya|dipanggil|suami|suaminya|istri|istrinya|anak|anaknya|cucu|menantu|mertua|orang[ ]+tua"
+    r"|ayah|keluarga|kerabat|saudara[ ]+(?:dari|kandung))(?![\w])"
+    r"|(?:are|is)[ ]+(?:you|this|the[ ]+reporter)[ ]+(?:the[ ]+)?(?:named|called|husband|wife|son|daughter"
+    r"|relative)(?![\w]))"
 )
 # a name put to them ("Apakah Anda Siti Aminah?", "Are you Mr Budi?"): read on the text as written, where a name is
-# capitalised
+# capitalised; not a title, a role, a day or a verb written with a capital ("Apakah Pak Lurah sudah …",
+# "Apakah Bapak Sudah melapor …", "Is this Jalan Kenanga …")
 _CONFIRMS_NAME = re.compile(
     r"(?<![\w])(?:(?i:" + _CONFIRM_OPENER + r")[ ]+(?:(?i:ini)[ ]+)?(?:(?i:dengan)[ ]+)?(?i:" + _YOU + r")"
-    r"|(?i:are[ ]+you|is[ ]+this|is[ ]+it))[ ]+(?:(?i:mr|mrs|ms|miss|pak|bu|bapak|ibu)\.?[ ]+)?[A-Z][a-z]{2,}"
+    r"|(?i:are[ ]+you|is[ ]+this|is[ ]+it))[ ]+(?:(?i:mr|mrs|ms|miss|pak|bu|bapak|ibu)\.?[ ]+)?([A-Z][a-z]{2,})"
+)
+_NOT_A_NAME = frozenset(
+    [
+        "lurah",
+        "camat",
+        "rt",
+        "rw",
+        "haji",
+        "hajah",
+        "bidan",
+        "guru",
+        "ustadz",
+        "ustad",
+        "ustadzah",
+        "dokter",
+        "kyai",
+        "kiai",
+        "pendeta",
+        "romo",
+        "satpam",
+        "polisi",
+        "sudah",
+        "masih",
+        "belum",
+        "bisa",
+        "mau",
+        "pernah",
+        "sempat",
+        "juga",
+        "tahu",
+        "lihat",
+        "melihat",
+        "ada",
+        "tinggal",
+        "kerja",
+        "bekerja",
+        "punya",
+        "jadi",
+        "senin",
+        "selasa",
+        "rabu",
+        "kamis",
+        "jumat",
+        "sabtu",
+        "minggu",
+        "januari",
+        "februari",
+        "maret",
+        "april",
+        "mei",
+        "juni",
+        "juli",
+        "agustus",
+        "september",
+        "oktober",
+        "november",
+        "desember",
+        "jalan",
+        "gang",
+        "kelurahan",
+        "kecamatan",
+        "kota",
+        "sunday",
+        "monday",
+        "tuesday",
+        "wednesday",
+        "thursday",
+        "friday",
+        "saturday",
+        "still",
+        "already",
+        "sure",
+    ]
+)
+# a question that addresses the reporter ("Anda …, bukan?", "Betul ini dengan …?", "… yang melapor?"): with a
+# person's name or a contact in it (the generic redaction rules find one), its answer would confirm it
+_ADDRESSES_THEM = re.compile(
+    r"(?i)(?<![\w])(?:anda|kamu|saudara|saudari|sdr|sdri|kakak|pelapor\w*|yang[ ]+melapor|ini[ ]+dengan|you)(?![\w])"
 )
 # The redaction rules' finder of personal data (names after honorifics or labels, house numbers, phones, emails,
 # NIK, plates, accounts), registered by ``sigap.privacy`` (which this layer may not import): a question to the
@@ -1110,9 +1190,11 @@ def register_personal_data_finder(finder: Callable[[str], bool]) -> None:
 
 
 def question_names_someone(question: str) -> bool:
-    """Whether a question to the reporter carries a person's name, a house number or a contact (the generic
-    redaction rules find one): whatever its words, the answer would confirm it."""
-    return any(finder(question or "") for finder in _PERSONAL_DATA)
+    """Whether a question addressed to the reporter carries a person's name, a house number or a contact (the
+    generic redaction rules find one): "Anda Bu Siti, bukan?", "Betul ini dengan Bu Siti?". A question about
+    someone else ("Apakah mandor bernama Joko yang menahan gaji?") is not refused."""
+    text = question or ""
+    return bool(_ADDRESSES_THEM.search(text)) and any(finder(text) for finder in _PERSONAL_DATA)
 
 
 _NUMBER_RUN = re.compile(r"\+?\d[\d .\-]{7,}\d")
@@ -1144,7 +1226,10 @@ def question_asks_identity(question: str) -> bool:
         _ASKS_IDENTITY.search(text)
         or _ASKS_WHO.search(text)
         or _CONFIRMS_WHO.search(text)
-        or _CONFIRMS_NAME.search(unicodedata.normalize("NFKC", question or ""))
+        or any(
+            m.group(1).lower() not in _NOT_A_NAME
+            for m in _CONFIRMS_NAME.finditer(unicodedata.normalize("NFKC", question or ""))
+        )
         or _phone_given(text)
     )
 
