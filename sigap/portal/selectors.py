@@ -981,27 +981,37 @@ class AreaRow:
     html: SafeString  # the figures' cells
 
 
-def _performance_tables(days: int, kota: str) -> tuple[str, str, list[AreaRecord], list[AreaRecord]]:
-    """(the kota chosen or "", the tables' cache stamp, the kota table, the kota's kelurahan table)."""
-    prefix = _service_prefix()
-    names = dict(
-        Wilayah.objects.filter(code__startswith=prefix, level=Wilayah.Level.KOTA)
+def _kota_names() -> dict[str, str]:
+    """{code: name} of the service area's kota, by name."""
+    return dict(
+        Wilayah.objects.filter(code__startswith=_service_prefix(), level=Wilayah.Level.KOTA)
         .order_by("name")
         .values_list("code", "name")
     )
+
+
+def _table_keys(stamp: str, kota: str) -> tuple[str, ...]:
+    """The cache keys of the kota table and, for a chosen kota, of its kelurahan table."""
+    return (f"sigap:performance:kota:{stamp}", *((f"sigap:performance:kel:{kota}:{stamp}",) if kota else ()))
+
+
+def _performance_tables(days: int, kota: str) -> tuple[str, str, list[AreaRecord], list[AreaRecord]]:
+    """(the kota chosen or "", the tables' cache stamp, the kota table, the kota's kelurahan table)."""
+    names = _kota_names()
     kota = kota if kota in names else ""
     since, until = performance.period_bounds(days, complete=True)
     stamp = _figures_stamp(days, until)
-    kota_rows = cache.get(f"sigap:performance:kota:{stamp}")
+    keys = _table_keys(stamp, kota)
+    kota_rows = cache.get(keys[0])
     if kota_rows is None:
         counted = performance.kota_counts(names, since=since, until=until, plain_only=True)
         kota_rows = [
             AreaRecord(code, _short(name), performance.Record.of(counted[code])) for code, name in names.items()
         ]
-        cache.set(f"sigap:performance:kota:{stamp}", kota_rows, _until_tomorrow())
+        cache.set(keys[0], kota_rows, _until_tomorrow())
     if not kota:
         return kota, stamp, kota_rows, []
-    kel_rows = cache.get(f"sigap:performance:kel:{kota}:{stamp}")
+    kel_rows = cache.get(keys[1])
     if kel_rows is None:
         offices = performance.units_in_area(kota, kinds=[Unit.Kind.KELURAHAN])
         kel_rows = sorted(
@@ -1011,25 +1021,21 @@ def _performance_tables(days: int, kota: str) -> tuple[str, str, list[AreaRecord
             ),
             key=lambda r: r.name,
         )
-        cache.set(f"sigap:performance:kel:{kota}:{stamp}", kel_rows, _until_tomorrow())
+        cache.set(keys[1], kel_rows, _until_tomorrow())
     return kota, stamp, kota_rows, kel_rows
 
 
 def warm_performance() -> int:
     """Compute today's public performance tables that are not cached yet (every period, the kota table and each
-    kota's kelurahan table) and write their rows in each language; returns how many tables were computed. Run by the periodic job on the hour, so
-    with a shared cache (Redis) the first visitor after midnight finds them ready."""
+    kota's kelurahan table) and write their rows in each language; returns how many tables were computed. Run by
+    the periodic job on the hour, so with a shared cache (Redis) the first visitor after midnight finds them
+    ready."""
     computed = 0
-    kotas = list(
-        Wilayah.objects.filter(code__startswith=_service_prefix(), level=Wilayah.Level.KOTA).values_list(
-            "code", flat=True
-        )
-    )
+    kotas = list(_kota_names())
     for days in PERFORMANCE_PERIODS:
         stamp = _figures_stamp(days, performance.period_bounds(days, complete=True)[1])
         for kota in ["", *kotas]:
-            missing = [f"sigap:performance:kota:{stamp}"] + ([f"sigap:performance:kel:{kota}:{stamp}"] if kota else [])
-            computed += len([key for key in missing if cache.get(key) is None])
+            computed += sum(1 for key in _table_keys(stamp, kota) if cache.get(key) is None)
             for language, _name in settings.LANGUAGES:  # and their rows written, in each language
                 with translation.override(language):
                     performance_rows(days=days, kota=kota)

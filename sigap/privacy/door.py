@@ -173,6 +173,12 @@ def _is_known_number(digits: str, known: Known) -> str | None:
     return None
 
 
+def _a_street_s_word(term: str, text: str, start: int) -> bool:
+    """A bare email local part or account name written as one plain word right after a street's or an area's word
+    ("Jalan Kenanga" for kenanga@…): the street's name, which cut would tell an officer which word is theirs."""
+    return term.isalpha() and right_after_place_word(text, start)
+
+
 def _known_values(text: str, known: Known, found: dict[str, int]) -> str:
     """Replace the reporter's own phone, NIK, email and handle wherever and however they are written."""
     spans: list[tuple[int, int, str]] = []
@@ -195,13 +201,13 @@ def _known_values(text: str, known: Known, found: dict[str, int]) -> str:
             spans.extend(
                 (start, end, kind)
                 for start, end in _occurrences(folded, term, dot_before=True)
-                if term == email or not (term.isalpha() and right_after_place_word(text, start))
+                if term == email or not _a_street_s_word(term, text, start)
             )
     for handle in known.handles:
         spans.extend(
             (start, end, "handle")
             for start, end in _occurrences(folded, handle, at_before=True)
-            if folded[start] == "@" or not (handle.isalpha() and right_after_place_word(text, start))
+            if folded[start] == "@" or not _a_street_s_word(handle, text, start)
         )
     if not spans:
         return text

@@ -516,7 +516,7 @@ _PLACE_BEFORE_OWN = _place_before(_PLACE_PREFIXES - _BUSINESS_PREFIXES)
 
 
 _RIGHT_AFTER_PLACE_WORD = re.compile(
-    r"(?i)(?:^|[^\w])(?:" + _alt(sorted(_PLACE_PREFIXES - _BUSINESS_PREFIXES, key=len, reverse=True)) + r")\.?[ \t]+$"
+    r"(?i)(?:^|[^\w])(?:" + _alt(_PLACE_PREFIXES - _BUSINESS_PREFIXES) + r")\.?[ \t]+$"
 )
 
 

@@ -1218,18 +1218,15 @@ def _phone_given(text: str) -> bool:
 def question_asks_identity(question: str) -> bool:
     """Whether an officer's question asks the reporter who they are (read in lower case, every kind of space and
     invisible mark as one space, compatibility forms plain), or hands them a number to call outside Sigap."""
-    text = unicodedata.normalize("NFKC", question or "").lower()
-    text = re.sub(r"[\s\u00ad\u200b-\u200f\u2060\ufeff]+", " ", text).strip()
+    written = unicodedata.normalize("NFKC", question or "")  # as written: a name is capitalised (_CONFIRMS_NAME)
+    text = re.sub(r"[\s\u00ad\u200b-\u200f\u2060\ufeff]+", " ", written.lower()).strip()
     text = _CHAT_WORD.sub(lambda m: _CHAT_WORDS[m.group(0)], text)  # "nm bpk siapa", "no wa nya brp"
     text = re.sub(r"(?<=\w) nya(?![\w])", "nya", text)
     return bool(
         _ASKS_IDENTITY.search(text)
         or _ASKS_WHO.search(text)
         or _CONFIRMS_WHO.search(text)
-        or any(
-            m.group(1).lower() not in _NOT_A_NAME
-            for m in _CONFIRMS_NAME.finditer(unicodedata.normalize("NFKC", question or ""))
-        )
+        or any(m.group(1).lower() not in _NOT_A_NAME for m in _CONFIRMS_NAME.finditer(written))
         or _phone_given(text)
     )
 
