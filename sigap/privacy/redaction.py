@@ -520,6 +520,22 @@ _RIGHT_AFTER_PLACE_WORD = re.compile(
 )
 
 
+# The reporter's full name counts as a street's name only right after the place word, titles allowed ("Jalan Agus
+# Salim", "Jl. H. Agus Salim"): after a whole street's name ("Gang Mawar Siti Aminah") it is the writer (found by
+# a review). A lone part keeps the wider rule: cutting "Salim" out of "Jalan Haji Agus Salim" would tell the officer.
+_STREET_NAMED_AFTER = re.compile(
+    r"(?i)(?:^|[^\w])(?:"
+    + _alt(_PLACE_PREFIXES - _BUSINESS_PREFIXES)
+    + r")\.?[ \t]+(?-i:(?:"
+    + _TITLES
+    + r"\.?[ \t]+|[A-Z]\.[ \t]*){0,2})$"
+)
+
+
+def _street_named(text: str, start: int) -> bool:
+    return bool(_STREET_NAMED_AFTER.search(text, max(0, start - 40), start))
+
+
 def right_after_place_word(text: str, start: int) -> bool:
     """Whether the word at ``start`` comes right after a street's or an area's word ("Jalan Kenanga", "gg mawar"):
     a reporter's value written there as one plain word is a street's name, and cutting it would tell an officer
@@ -1233,6 +1249,14 @@ def _reporter_names(text: str, names: Iterable[str], add: Callable[[str, int, in
             parts[low] = _is_common(low)
     if not fulls:
         return
+    initials = {t[0] for tokens in fulls for t in tokens if t[0].isalpha()}
+    found: list[tuple[int, int]] = []
+    outer_add = add
+
+    def add(kind: str, start: int, end: int) -> None:  # the same door, remembering what it cut
+        found.append((start, end))
+        outer_add(kind, start, end)
+
     if parts and _SINGLE_LETTER.search(text):  # every spelled name has a vowel said as one letter
         _spelled(text, parts, add)
     # Short forms of a long part: "Gisel" for Gisella, "Meli" for Meliana, "Harti" for Suharti (4+ letters, not a
@@ -1257,7 +1281,7 @@ def _reporter_names(text: str, names: Iterable[str], add: Callable[[str, int, in
                     and words[i + k][1] < words[i + k + 1][0]
                     for k in range(n - 1)
                 )
-                and not _in_place(text, words[i][0], own=True)
+                and not _street_named(text, words[i][0])
             ):
                 add("name", words[i][0], words[i + n - 1][1])
     for start, end, low in words:
@@ -1271,6 +1295,70 @@ def _reporter_names(text: str, names: Iterable[str], add: Callable[[str, int, in
         if _in_place(text, start, own=True) or _glued_to_other_proper_noun(text, start, end, parts.keys()):
             continue
         add("name", start, end)
+    _glued_and_joined(text, words, parts, initials, add)
+    for start, end in found:
+        _with_initials(text, start, end, initials, outer_add)
+
+
+def _glued(word: str, parts) -> bool:
+    """ "sitiaminah", "SitiAminah", "aminahsiti88": two or more of the reporter's name parts written as one word."""
+    core = word.rstrip("0123456789")
+    if len(core) < 6 or not any(core.startswith(p) for p in parts):
+        return False
+    # can core[i:] be cut into parts? (a handful of parts, a word of a dozen letters)
+    ends = {len(core): 0}
+    for i in range(len(core) - 1, -1, -1):
+        best = max((ends[i + len(p)] + 1 for p in parts if core.startswith(p, i) and i + len(p) in ends), default=0)
+        if best:
+            ends[i] = best
+    return ends.get(0, 0) >= 2
+
+
+_JOINED_GAP = re.compile(r"[_.\-/~]{1,3}")
+
+
+def _glued_and_joined(
+    text: str,
+    words: list[tuple[int, int, str]],
+    parts: dict[str, bool],
+    initials: set[str],
+    add: Callable[[str, int, int], None],
+) -> None:
+    """The reporter's name written as one word ("SitiAminah"), and a user name that holds a part of it with
+    nothing but initials, other parts and digits beside it ("ratna.s.dewi88", "r.s.dewi"): the whole of it goes,
+    since cutting the part alone leaves the rest for the officer to read (found by a review)."""
+    i = 0
+    while i < len(words):
+        j = i
+        while j + 1 < len(words) and _JOINED_GAP.fullmatch(text, words[j][1], words[j + 1][0]):
+            j += 1
+        group = words[i : j + 1]
+        names, others = 0.0, 0
+        for _s, _e, low in group:
+            part = parts_near(low.rstrip("0123456789") or low, parts)
+            if _glued(low, parts):
+                names += 2
+            elif part is not None:
+                names += 0.5 if parts[part] else 1  # a part that is also a common word ("indah") counts half
+            elif not ((len(low) == 1 and low in initials) or low.isdigit()):
+                others += 1
+        if names >= 1 and not others and (len(group) > 1 or names >= 2):
+            add("name", group[0][0], group[-1][1])
+        i = j + 1
+
+
+_INITIAL_AFTER = re.compile(r"[ \t]*([A-Za-z])(?:\.|(?=[ \t]*(?:[,;:!?\n]|$)))")
+_INITIAL_BEFORE = re.compile(r"(?:^|(?<=[^\w.]))([A-Za-z])\.[ \t]*$")
+
+
+def _with_initials(text: str, start: int, end: int, initials: set[str], add: Callable[[str, int, int], None]) -> None:
+    """An initial of the reporter's name beside a cut part is theirs too: "Siti A.", "S. Aminah"."""
+    m = _INITIAL_AFTER.match(text, end)
+    if m and m.group(1).lower() in initials and (text[m.start(1)].isupper() or text[start].islower()):
+        add("name", start, m.end())  # one span with the name: adjacent spans would give two placeholders
+    m = _INITIAL_BEFORE.search(text, max(0, start - 4), start)
+    if m and m.group(1).lower() in initials and text[m.start(1)].isupper():
+        add("name", m.start(1), end)
 
 
 def parts_near(word: str, parts) -> str | None:
@@ -1313,7 +1401,7 @@ def _names_with_more_parts(
             else:
                 between += 1
             j += 1
-        if len(seen) >= 2 and not _in_place(text, words[i][0], own=True):
+        if len(seen) >= 2 and not _street_named(text, words[i][0]):
             add("name", words[i][0], words[last][1])
         i = last + 1 if last > i else i + 1
 
