@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import hashlib
 import math
+import time
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -995,6 +996,37 @@ def _table_keys(stamp: str, kota: str) -> tuple[str, ...]:
     return (f"sigap:performance:kota:{stamp}", *((f"sigap:performance:kel:{kota}:{stamp}",) if kota else ()))
 
 
+# How long a request waits for another process (or the warming job) that is computing the same table before it
+# computes the table itself: longer than a big city's year takes (about half a second at a million reports).
+_COMPUTING_WAIT_SECONDS = 10.0
+
+
+def _cached_once(key: str, compute):
+    """The cached value at ``key``, computed by one caller at a time: at midnight every visitor asks for the new
+    day's tables at once, and each would spend the same half second of the database otherwise. A caller that finds
+    another computing waits for its result; a holder that died lets its claim expire after a minute, and a waiter
+    gives up waiting after ``_COMPUTING_WAIT_SECONDS`` and computes the table itself."""
+    value = cache.get(key)
+    if value is not None:
+        return value
+    claim = f"{key}:computing"
+    held = cache.add(claim, 1, 60)
+    deadline = time.monotonic() + _COMPUTING_WAIT_SECONDS
+    while not held and time.monotonic() < deadline:
+        time.sleep(0.05)
+        value = cache.get(key)
+        if value is not None:
+            return value
+        held = cache.add(claim, 1, 60)
+    try:
+        value = compute()
+        cache.set(key, value, _until_tomorrow())
+    finally:
+        if held:
+            cache.delete(claim)
+    return value
+
+
 def _performance_tables(days: int, kota: str) -> tuple[str, str, list[AreaRecord], list[AreaRecord]]:
     """(the kota chosen or "", the tables' cache stamp, the kota table, the kota's kelurahan table)."""
     names = _kota_names()
@@ -1002,27 +1034,25 @@ def _performance_tables(days: int, kota: str) -> tuple[str, str, list[AreaRecord
     since, until = performance.period_bounds(days, complete=True)
     stamp = _figures_stamp(days, until)
     keys = _table_keys(stamp, kota)
-    kota_rows = cache.get(keys[0])
-    if kota_rows is None:
+
+    def kota_table() -> list[AreaRecord]:
         counted = performance.kota_counts(names, since=since, until=until, plain_only=True)
-        kota_rows = [
-            AreaRecord(code, _short(name), performance.Record.of(counted[code])) for code, name in names.items()
-        ]
-        cache.set(keys[0], kota_rows, _until_tomorrow())
-    if not kota:
-        return kota, stamp, kota_rows, []
-    kel_rows = cache.get(keys[1])
-    if kel_rows is None:
+        return [AreaRecord(code, _short(name), performance.Record.of(counted[code])) for code, name in names.items()]
+
+    def kelurahan_table() -> list[AreaRecord]:
         offices = performance.units_in_area(kota, kinds=[Unit.Kind.KELURAHAN])
-        kel_rows = sorted(
+        return sorted(
             (
                 AreaRecord(row.unit.wilayah.code if row.unit.wilayah_id else row.unit.code, row.unit.name, row.record)
                 for row in performance.unit_table(offices, since=since, until=until, plain_only=True)
             ),
             key=lambda r: r.name,
         )
-        cache.set(keys[1], kel_rows, _until_tomorrow())
-    return kota, stamp, kota_rows, kel_rows
+
+    kota_rows = _cached_once(keys[0], kota_table)
+    if not kota:
+        return kota, stamp, kota_rows, []
+    return kota, stamp, kota_rows, _cached_once(keys[1], kelurahan_table)
 
 
 def warm_performance() -> int:

@@ -271,3 +271,45 @@ def test_a_release_that_changes_the_tables_code_does_not_read_an_earlier_release
     assert selectors._figures_stamp(90, selectors.performance.period_bounds(90, complete=True)[1]) == since
     settings.SIGAP_STATS_QUICK_MINUTES = 30
     assert selectors._figures_stamp(90, selectors.performance.period_bounds(90, complete=True)[1]) != since
+
+
+def test_a_table_asked_for_by_many_at_once_is_computed_once(monkeypatch):
+    """At midnight every visitor asks for the new day's tables at once: one computes, the others wait for its
+    result instead of spending the same half second of the database each."""
+    import threading
+    import time
+
+    calls = []
+    started = threading.Event()
+
+    def compute():
+        calls.append(1)
+        started.set()
+        time.sleep(0.3)
+        return ["the day's table"]
+
+    results = []
+    first = threading.Thread(target=lambda: results.append(selectors._cached_once("sigap:test:herd", compute)))
+    first.start()
+    started.wait(5)
+    others = [
+        threading.Thread(target=lambda: results.append(selectors._cached_once("sigap:test:herd", compute)))
+        for _ in range(5)
+    ]
+    for t in others:
+        t.start()
+    for t in [first, *others]:
+        t.join(10)
+    assert len(calls) == 1
+    assert results == [["the day's table"]] * 6
+
+
+def test_a_claim_left_by_a_dead_computer_does_not_block_the_table(monkeypatch):
+    """A process that died while computing leaves its claim; a visitor waits a bounded time, then computes."""
+    from django.core.cache import cache
+
+    monkeypatch.setattr(selectors, "_COMPUTING_WAIT_SECONDS", 0.2)
+    cache.add("sigap:test:dead:computing", 1, 60)
+    assert selectors._cached_once("sigap:test:dead", lambda: ["computed"]) == ["computed"]
+    assert cache.get("sigap:test:dead") == ["computed"]
+    assert cache.get("sigap:test:dead:computing") == 1  # not its claim to remove
