@@ -637,15 +637,12 @@ def email_handle(inbound: Inbound) -> Handled:
         handled = _about_report(report, None, inbound) if report else None
         if handled:
             return handled
-    pending = list(
-        Conversation.objects.select_for_update()
-        .filter(channel="email", sender_hash__in=senders, state=Conversation.State.OPEN)
-        .order_by("pk")
-    )
-    if pending and REPLY_PREFIX.match(inbound.extra.get("subject", "")):
-        return _continue(pending[-1], inbound)  # a reply whose threading headers were lost
-    for conv in pending:  # a new email: first file what this sender left unanswered
-        _expire_or_file(conv)
+    # Anything else is a new email, whatever its subject says. An email's From is whatever its sender typed: a
+    # dialog continues only through the signed id of one of our own mails, which only its reporter received.
+    # (Found by a review: a forged From with a "Re:" subject answered a resident's waiting question in their
+    # place (privacy Publik, another place, text of its own), and a forged new email filed their waiting dialog
+    # before they answered. A resident's own reply that lost its headers starts a new dialog; the one it meant
+    # is filed by the sweep when its time is up.)
     return _start(inbound)
 
 

@@ -498,3 +498,49 @@ def test_an_email_answer_with_a_photo_past_the_limit_still_answers_in_words(
     assert report.status == "in_progress" and "sisi utara" in report.history.last().internal_note
     assert InboundMessage.objects.order_by("pk").last().state == "processed"
     assert Photo.objects.filter(report=report, kind="report").count() == 1
+
+
+def _forged(text: str, *, subject: str) -> bytes:
+    """What anyone can send: the resident's address as From, no threading headers, replies asked elsewhere."""
+    return mime(
+        text,
+        sender=f"{RESIDENT_NAME} <{RESIDENT}>",
+        subject=subject,
+        message_id="<forged.1@evil.example>",
+        headers={"Reply-To": "attacker@evil.example", "Sender": "attacker@evil.example"},
+    )
+
+
+def test_a_forged_reply_does_not_answer_a_residents_waiting_question(mail_in, remote):
+    """Found by a review: an email's From is whatever its sender typed. A forged "Re:" from a resident's address,
+    without our mail's signed id, answered their waiting question in their place: their complaint was filed as
+    Publik, at the forger's place, with the forger's text, and shown on the public portal."""
+    mail_in(mime("Lampu jalan mati sudah seminggu, gelap sekali di gang kami.", subject="Lampu jalan mati"))
+    ask = to_resident()[0]
+    waiting = Conversation.objects.get()
+    mail_in(_forged(f"Lokasinya di Jl. Kenanga, {ELSEWHERE}\n2\nPENANDA tambahan penyerang.", subject="Re: apa saja"))
+    waiting.refresh_from_db()
+    assert waiting.state == Conversation.State.OPEN and waiting.report_id is None  # untouched, still waiting
+    assert not Report.objects.filter(privacy="public").exists()
+    assert all(m.to == [RESIDENT] for m in mail.outbox)
+    # the resident's own answer, to our mail, still files their report as they chose
+    mail_in(
+        mime(
+            f"Di Jl. Mawar, {ELSEWHERE}\n1",
+            subject="Re: Lampu jalan mati",
+            message_id="<CAK2.reply@mail.example.org>",
+            in_reply_to=ask.extra_headers["Message-ID"],
+        )
+    )
+    waiting.refresh_from_db()
+    assert waiting.state == Conversation.State.FILED
+    assert waiting.report.privacy == "private" and "PENANDA" not in waiting.report.description
+
+
+def test_a_new_email_from_the_same_address_does_not_file_the_waiting_dialog(mail_in, remote):
+    """Found by the same review: a forged new email filed the resident's waiting dialog at once (to the triage
+    desk, Privat) before they could answer. A waiting dialog is filed by its answer or by the sweep only."""
+    mail_in(mime("Ada pohon tumbang menutup jalan di dekat sekolah dasar.", subject="Pohon tumbang"))
+    mail_in(_forged("Sampah menumpuk di pinggir kali sudah tiga hari.", subject="Sampah"))
+    assert Report.objects.count() == 0
+    assert Conversation.objects.filter(state=Conversation.State.OPEN).count() == 2
