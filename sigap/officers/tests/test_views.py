@@ -611,3 +611,37 @@ def test_the_escalations_page_lists_what_was_escalated_to_the_users_units_and_lo
     assert event.detail["reports"] == [late.number] and event.detail["view"] == "escalations"
     assert late.number not in text(console(other).get("/petugas/eskalasi/"))
     assert 'href="/petugas/eskalasi/"' in page  # in the nav
+
+
+def test_an_officer_is_not_told_which_operator_filed_a_walk_in_or_a_call(staff, client):
+    """Found by a review: the timeline and the API named the counter's operator who filed an Anonim walk-in, a
+    lead to the person (ask the operator, check the desk's queue at that minute). The operator is shown as the
+    role only; the audit trail keeps the user."""
+    from django.test import Client
+
+    from sigap.officers.api import _detail
+
+    operator = Client()
+    operator.force_login(staff("loket.kel.pondokbambu.sari", "biro-pemerintahan", StaffRole.Role.OPERATOR))
+    r = operator.post(
+        "/petugas/operator/",
+        {
+            "channel": "counter",
+            "category": "saluran-tersumbat",
+            "kelurahan": "31.75.07.1002",
+            "description": "Got di depan pasar mampet, air meluap ke jalan sejak pagi.",
+            "address": "Jl. Kenanga",
+            "privacy": "anonymous",
+        },
+    )
+    assert r.status_code == 302
+    report = Report.objects.get()
+    officer = staff("petugas.pb", report.unit.code)
+    client.force_login(officer)
+    page = client.get(f"/petugas/laporan/{report.number}/").content.decode()
+    timeline = page.split('id="h-history"')[1].split("</section>")[0]
+    assert "loket.kel.pondokbambu.sari" not in page
+    assert "operator kanal" in timeline
+    detail = _detail(officer, report)
+    assert detail["history"][0]["by"] == "operator"
+    assert "loket.kel.pondokbambu.sari" not in repr(detail)
