@@ -1281,7 +1281,16 @@ def _reporter_names(text: str, names: Iterable[str], add: Callable[[str, int, in
                     and words[i + k][1] < words[i + k + 1][0]
                     for k in range(n - 1)
                 )
-                and not _street_named(text, words[i][0])
+                # one word is read like a part ("Utomo" in "Jl. Budi Utomo" is the street's; "indah" an ordinary
+                # word unless capitalised or introducing the writer)
+                and not (_street_named(text, words[i][0]) if n > 1 else _in_place(text, words[i][0], own=True))
+                and not (
+                    n == 1
+                    and parts.get(tokens[0])
+                    and words[i][2] == tokens[0]
+                    and text[words[i][0]].islower()
+                    and not _introduces_self(text, words[i][0], words[i][1])
+                )
             ):
                 add("name", words[i][0], words[i + n - 1][1])
     for start, end, low in words:
@@ -1732,6 +1741,9 @@ def fold_in_place(text: str, *, lower: bool = False) -> str:
     return "".join(out)
 
 
+_PLAIN_NAME = re.compile(r"[^\W\d_]+(?:'[^\W\d_]+)*(?: [^\W\d_]+(?:'[^\W\d_]+)*){0,3}")
+
+
 def find(text: str, *, names: Iterable[str] = ()) -> list[tuple[int, int, str]]:
     """The personal data in ``text`` as sorted, non-overlapping ``(start, end, kind)`` spans (what ``redact`` removes).
     The rules read the folded copy (``fold_in_place``), so a phone written with a non-breaking hyphen or a name
@@ -1775,6 +1787,19 @@ def find(text: str, *, names: Iterable[str] = ()) -> list[tuple[int, int, str]]:
     if names:
         _reporter_names(text, names, add)
     _joined_names(text, spans, add)
+    # A person the rules found by a cue is removed where they come back bare, as a reporter's own name is: "pelapor
+    # Sumarni Wirohadi ... Wirohadi tinggal di ..." (found by a review: a walk-in's name written by the operator,
+    # with no name of the reporter known). Only what reads as a name: letters, one to four words.
+    known = {w for n in names for w in n.lower().split()}
+    found = {
+        found_name
+        for start, end, kind in spans
+        if kind == "name"
+        and _PLAIN_NAME.fullmatch(found_name := " ".join(text[start:end].split()))
+        and not set(found_name.lower().split()) <= known
+    }
+    for found_name in sorted(found):  # one at a time: two people's names are not one person's parts
+        _reporter_names(text, [found_name], add)
 
     # Overlapping findings merge into their union, labelled with the highest-priority kind.
     spans.sort()
