@@ -502,7 +502,11 @@ def _place_before(prefixes) -> re.Pattern:
 
 
 _PLACE_BEFORE = _place_before(_PLACE_PREFIXES)
-_PLACE_ABBREVIATED = frozenset(p for p in _PLACE_PREFIXES | set(_PLACE_ANYCASE) if len(p) <= 4)
+# the place words a dot may follow ("Jl. Budi", "Kel. Sunter Jaya"): abbreviations, not every short word ("gang.",
+# "pasar." end a sentence: "Got mampet di gang. Siti Aminah" is a sign-off, found by a review)
+_PLACE_ABBREVIATED = frozenset(p for p in _PLACE_PREFIXES | set(_PLACE_ANYCASE) if len(p) <= 4) - _words("""
+ayam blok gang kali kota mal mall mie nasi pura ruko sate setu situ sop soto toko tol
+""")
 
 
 # Businesses are named after their owners ("Warung Pak Kumis"): a landmark when it is someone else's, the reporter
@@ -523,17 +527,27 @@ _RIGHT_AFTER_PLACE_WORD = re.compile(
 # The reporter's full name counts as a street's name only right after the place word, titles allowed ("Jalan Agus
 # Salim", "Jl. H. Agus Salim"): after a whole street's name ("Gang Mawar Siti Aminah") it is the writer (found by
 # a review). A lone part keeps the wider rule: cutting "Salim" out of "Jalan Haji Agus Salim" would tell the officer.
-_STREET_NAMED_AFTER = re.compile(
-    r"(?i)(?:^|[^\w])(?:"
-    + _alt(_PLACE_PREFIXES - _BUSINESS_PREFIXES)
-    + r")\.?[ \t]+(?-i:(?:"
-    + _TITLES
-    + r"\.?[ \t]+|[A-Z]\.[ \t]*){0,2})$"
+# What may stand between a place word and a name that is the place's own ("Jalan Raya Agus Salim", "Masjid Jami
+# Nurul Huda", "Jl. H. Agus Salim"): titles, initials and the words streets and mosques add.
+_PLACE_NAME_TAIL = re.compile(
+    r"[ \t]*(?:(?:" + _TITLES + r"|Raya|Jami|Agung|Besar|Baru|Utama|Lama|Al|At|An|Ar|As|Ad)\.?[ \t]+|[A-Z]\.[ \t]*)*"
 )
+# What a sign-off ends with: the end of the text or the line, punctuation, or "warga", "dari", "RT" ...
+_SIGN_OFF_END = re.compile(r"[ \t]*(?:$|[\n,.;:!?)(]|(?i:warga|dari|rt|rw)(?!\w))")
 
 
-def _street_named(text: str, start: int) -> bool:
-    return bool(_STREET_NAMED_AFTER.search(text, max(0, start - 40), start))
+def _kept_as_place(text: str, start: int, end: int) -> bool:
+    """Whether the reporter's full name at ``text[start:end]`` is a place's name and stays. Right after the place
+    word, titles allowed, it is ("Jalan Agus Salim"; cut there, the placeholder would tell the officer which words
+    are theirs). After a whole street's name ("Gang Mawar Siti Aminah") it is the writer when it ends the
+    sentence, the line or the text, as a sign-off does (found by a review: kept whole), and a place otherwise
+    ("Jalan Mawar Siti Aminah depan sekolah")."""
+    m = _place_match(text, start, own=True)
+    if m is None:
+        return False
+    if _PLACE_NAME_TAIL.fullmatch(text, m.end(1), start):
+        return True
+    return not _SIGN_OFF_END.match(text, end)
 
 
 def right_after_place_word(text: str, start: int) -> bool:
@@ -544,12 +558,16 @@ def right_after_place_word(text: str, start: int) -> bool:
     return bool(_RIGHT_AFTER_PLACE_WORD.search(text, max(0, start - 30), start))
 
 
-def _in_place(text: str, start: int, *, own: bool = False) -> bool:
+def _place_match(text: str, start: int, *, own: bool = False) -> re.Match | None:
     m = (_PLACE_BEFORE_OWN if own else _PLACE_BEFORE).search(text, max(0, start - 60), start)
     if m and m.group(1):  # a dot after the place word: "Jl. Budi" is a street, "nutupin jalan. bunga" a new sentence
         word = _WORD_BEFORE.findall(text, m.start(), m.start(1))
-        return bool(word) and word[-1].lower() in _PLACE_ABBREVIATED
-    return bool(m)
+        return m if word and word[-1].lower() in _PLACE_ABBREVIATED else None
+    return m
+
+
+def _in_place(text: str, start: int, *, own: bool = False) -> bool:
+    return _place_match(text, start, own=own) is not None
 
 
 def _name_tokens(
@@ -1226,12 +1244,28 @@ def _with_digits(word: str, token: str) -> bool:
     return len(word) > len(token) and word.startswith(token) and word[len(token) :].isdigit()
 
 
+_ARTICLES = _words("al el ar as at ad an ash")
+
+
+def _profile_words(name: str) -> list[str]:
+    """A profile name's words, a word joined by "-" split where both sides are names of three letters or more
+    ("Budi-Santoso", "Nur-Aini"; found by a review: never matched) but not after an article ("Al-Ikhlas")."""
+    words = []
+    for word in name.split():
+        pieces = word.split("-")
+        if len(pieces) > 1 and all(len(p) >= 3 for p in pieces) and pieces[0].lower() not in _ARTICLES:
+            words.extend(pieces)
+        else:
+            words.append(word)
+    return words
+
+
 def _reporter_names(text: str, names: Iterable[str], add: Callable[[str, int, int], None]) -> None:
     """The reporter's own names: full names, then parts. No regex is compiled per name (it runs on every report)."""
     fulls: set[tuple[str, ...]] = set()
     parts: dict[str, bool] = {}  # lowercase part -> is a common word
     for name in names:
-        tokens = tuple(t.lower() for t in (w.strip(".,()-") for w in (name or "").split()) if t)
+        tokens = tuple(t.lower() for t in (w.strip(".,()-") for w in _profile_words(name or "")) if t)
         if not tokens:
             continue
         if len(tokens) > 1 or len(tokens[0]) >= 3:
@@ -1268,7 +1302,15 @@ def _reporter_names(text: str, names: Iterable[str], add: Callable[[str, int, in
                 affixes.setdefault(low[:k], False)
                 affixes.setdefault(low[-k:], False)
     words = [(m.start(), m.end(), m.group(0).lower()) for m in _WORD.finditer(text)]
-    _names_with_more_parts(text, words, parts, add)
+    places: list[tuple[int, int]] = []  # the reporter's name kept as a place's: none of its words is cut after
+
+    def kept(start: int, end: int) -> bool:
+        if _kept_as_place(text, start, end):
+            places.append((start, end))
+            return True
+        return False
+
+    _names_with_more_parts(text, words, parts, add, kept)
     for tokens in fulls:
         n = len(tokens)
         for i in range(len(words) - n + 1):
@@ -1281,9 +1323,11 @@ def _reporter_names(text: str, names: Iterable[str], add: Callable[[str, int, in
                     and words[i + k][1] < words[i + k + 1][0]
                     for k in range(n - 1)
                 )
-                # one word is read like a part ("Utomo" in "Jl. Budi Utomo" is the street's; "indah" an ordinary
-                # word unless capitalised or introducing the writer)
-                and not (_street_named(text, words[i][0]) if n > 1 else _in_place(text, words[i][0], own=True))
+                and not (
+                    # one word is read like a part ("Utomo" in "Jl. Budi Utomo" is the street's; "indah" an
+                    # ordinary word unless capitalised or introducing the writer)
+                    _in_place(text, words[i][0], own=True) if n == 1 else kept(words[i][0], words[i + n - 1][1])
+                )
                 and not (
                     n == 1
                     and parts.get(tokens[0])
@@ -1301,7 +1345,11 @@ def _reporter_names(text: str, names: Iterable[str], add: Callable[[str, int, in
                 continue
         if common and text[start].islower() and not _introduces_self(text, start, end):
             continue  # "indah", "teguh": an ordinary word unless capitalised or introducing the writer ("ini teguh.")
-        if _in_place(text, start, own=True) or _glued_to_other_proper_noun(text, start, end, parts.keys()):
+        if (
+            _in_place(text, start, own=True)
+            or any(a <= start < b for a, b in places)  # "jalan agus salim": the street, lower-case too
+            or _glued_to_other_proper_noun(text, start, end, parts.keys())
+        ):
             continue
         add("name", start, end)
     _glued_and_joined(text, words, parts, initials, add)
@@ -1341,30 +1389,51 @@ def _glued_and_joined(
         j = i
         while j + 1 < len(words) and _JOINED_GAP.fullmatch(text, words[j][1], words[j + 1][0]):
             j += 1
-        group = words[i : j + 1]
-        names, others = 0.0, 0
+        group, i = words[i : j + 1], j + 1
+        start, end = group[0][0], group[-1][1]
+        glued = False
+        seen: set[str] = set()
+        digits = "_" in text[start:end]
+        others = 0
         for _s, _e, low in group:
-            part = parts_near(low.rstrip("0123456789") or low, parts)
+            core = low.rstrip("0123456789")
             if _glued(low, parts):
-                names += 2
-            elif part is not None:
-                names += 0.5 if parts[part] else 1  # a part that is also a common word ("indah") counts half
-            elif not ((len(low) == 1 and low in initials) or low.isdigit()):
+                glued = True
+            elif core in parts:  # exact: "mana-mana" is no "Maya" one typo away
+                seen.add(core)
+                digits = digits or core != low
+            elif low.isdigit():
+                digits = True
+            elif not (len(low) == 1 and low in initials):
                 others += 1
-        if names >= 1 and not others and (len(group) > 1 or names >= 2):
-            add("name", group[0][0], group[-1][1])
-        i = j + 1
+        if not (
+            glued
+            or (len(seen) >= 2 and others <= 2)  # "ratna.sari.dewi88" for Ratna Dewi
+            or (seen and others <= 1 and (len(group) > 1 or digits) and (digits or any(not parts[p] for p in seen)))
+        ):
+            continue
+        letters = [low for _s, _e, low in group if not low.isdigit()]
+        if len(letters) > 1 and len(set(letters)) == 1:
+            continue  # a doubled word ("indah-indah", "hati-hati") is no user name
+        if _in_place(text, start, own=True) or any(low in _PLACE_PREFIXES for _s, _e, low in group):
+            continue  # "Kecamatan Setiabudi" for Setia Budi, "Jl.Budi"
+        add("name", start, end)
 
 
-_INITIAL_AFTER = re.compile(r"[ \t]*([A-Za-z])(?:\.|(?=[ \t]*(?:[,;:!?\n]|$)))")
+_INITIAL_AFTER = re.compile(r"[ \t]*([A-Za-z])(?:\.(?![A-Za-z])|(?=[ \t]*(?:[,;:!?\n]|$)))")  # not "S.Pd"
 _INITIAL_BEFORE = re.compile(r"(?:^|(?<=[^\w.]))([A-Za-z])\.[ \t]*$")
 
 
 def _with_initials(text: str, start: int, end: int, initials: set[str], add: Callable[[str, int, int], None]) -> None:
     """An initial of the reporter's name beside a cut part is theirs too: "Siti A.", "S. Aminah"."""
-    m = _INITIAL_AFTER.match(text, end)
-    if m and m.group(1).lower() in initials and (text[m.start(1)].isupper() or text[start].islower()):
-        add("name", start, m.end())  # one span with the name: adjacent spans would give two placeholders
+    last = end
+    for _ in range(3):  # "Ratna S. D."
+        m = _INITIAL_AFTER.match(text, last)
+        if not (m and m.group(1).lower() in initials and (text[m.start(1)].isupper() or text[start].islower())):
+            break
+        last = m.end()
+    if last > end:
+        add("name", start, last)  # one span with the name: adjacent spans would give two placeholders
     m = _INITIAL_BEFORE.search(text, max(0, start - 4), start)
     if m and m.group(1).lower() in initials and text[m.start(1)].isupper():
         add("name", m.start(1), end)
@@ -1383,7 +1452,11 @@ def parts_near(word: str, parts) -> str | None:
 
 
 def _names_with_more_parts(
-    text: str, words: list[tuple[int, int, str]], parts: dict[str, bool], add: Callable[[str, int, int], None]
+    text: str,
+    words: list[tuple[int, int, str]],
+    parts: dict[str, bool],
+    add: Callable[[str, int, int], None],
+    kept: Callable[[int, int], bool],
 ) -> None:
     """Two or more of the reporter's name parts in one run of words with at most two other words between them
     ("Budi Hadi Santoso" for "Budi Santoso", "Siti Nur Aminah" for "Siti Aminah"): a profile or display name is
@@ -1410,7 +1483,7 @@ def _names_with_more_parts(
             else:
                 between += 1
             j += 1
-        if len(seen) >= 2 and not _street_named(text, words[i][0]):
+        if len(seen) >= 2 and not kept(words[i][0], words[last][1]):
             add("name", words[i][0], words[last][1])
         i = last + 1 if last > i else i + 1
 
