@@ -385,6 +385,9 @@ SIGAP_CHANNELS = {
         imap_ssl="1",
         imap_folder="INBOX",
         address="",
+        # the city's mail server's name in its Authentication-Results headers (RFC 8601); when set, a mail whose
+        # From that server found forged (DMARC failed) is not processed
+        authserv_id="",
     ),
     "twitter": _channel("TWITTER", consumer_secret="", bearer_token="", account_ids="", api_base="https://api.x.com"),
     "facebook": _channel(

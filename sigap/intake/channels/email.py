@@ -253,7 +253,39 @@ def ignore_reason(msg, sender: str) -> str:
     return_path = msg.get("Return-Path")
     if return_path is not None and str(return_path).strip() in ("<>", ""):
         return "bounce"
+    if sender_forged(msg, settings.SIGAP_CHANNELS.get("email", {}).get("authserv_id", "")):
+        return "unauthenticated"
     return ""
+
+
+_AUTH_COMMENT = re.compile(r"\([^()]*\)")
+_AUTH_RESULT = re.compile(r"\s*([a-z0-9_-]+)\s*=\s*([a-z]+)", re.I)
+
+
+def sender_forged(msg, authserv_id: str) -> bool:
+    """Whether the city's own mail server found the From address forged, by the Authentication-Results header
+    (RFC 8601) it wrote: DMARC failed, or, with no DMARC verdict, SPF failed and no DKIM signature passed.
+
+    Only the topmost header naming ``authserv_id`` counts: a server adds its own above the ones a message
+    arrived with, so one lower down (or naming another server) is the sender's own claim. Without the setting
+    nothing is judged. A dialog never continues on the From address alone in any case (``thread_target``); this
+    keeps a forged From from opening a report in someone else's name."""
+    if not authserv_id:
+        return False
+    for header in msg.get_all("Authentication-Results") or []:
+        fields = [f.strip() for f in _AUTH_COMMENT.sub(" ", str(header)).split(";")]
+        if not fields[0] or fields[0].split()[0].lower() != authserv_id.lower():
+            continue
+        results: dict[str, set[str]] = {}
+        for field in fields[1:]:
+            m = _AUTH_RESULT.match(field)
+            if m:
+                results.setdefault(m.group(1).lower(), set()).add(m.group(2).lower())
+        dmarc = results.get("dmarc", set())
+        if dmarc:
+            return "fail" in dmarc
+        return "fail" in results.get("spf", set()) and "pass" not in results.get("dkim", set())
+    return False
 
 
 def _body_text(msg) -> str:

@@ -544,3 +544,49 @@ def test_a_new_email_from_the_same_address_does_not_file_the_waiting_dialog(mail
     mail_in(_forged("Sampah menumpuk di pinggir kali sudah tiga hari.", subject="Sampah"))
     assert Report.objects.count() == 0
     assert Conversation.objects.filter(state=Conversation.State.OPEN).count() == 2
+
+
+MX = "mx.kota.go.id"
+
+
+@pytest.mark.parametrize(
+    "results, forged",
+    [
+        ([f"{MX}; spf=fail smtp.mailfrom=evil.example; dkim=none; dmarc=fail header.from=mail.example.org"], True),
+        ([f"{MX} 1; spf=fail (sender not allowed) smtp.mailfrom=evil.example; dkim=none"], True),
+        ([f"{MX}; spf=pass smtp.mailfrom=mail.example.org; dkim=pass; dmarc=pass"], False),
+        ([f"{MX}; spf=fail smtp.mailfrom=list.example; dkim=pass header.d=mail.example.org"], False),
+        # a forwarded mail: SPF fails at the forwarder, the sender's DKIM signature still passes DMARC
+        ([f"{MX}; spf=softfail; dkim=pass; dmarc=pass"], False),
+        # only the topmost header of the city's own server counts: one below it is the sender's own claim
+        ([f"{MX}; dmarc=fail", f"{MX}; dmarc=pass"], True),
+        ([f"{MX}; dmarc=pass", f"{MX}; dmarc=fail"], False),
+        # another server's verdict, or none at all, is not judged
+        (["mx.elsewhere.example; dmarc=fail"], False),
+        ([], False),
+    ],
+)
+def test_a_mail_the_citys_server_found_forged_is_not_processed(mail_in, remote, settings, results, forged):
+    """Found by a review: a forged From opened a report in someone else's name, and their address received its
+    mails. With ``SIGAP_EMAIL_AUTHSERV_ID`` set, the city's mail server's own verdict (RFC 8601) is read."""
+    settings.SIGAP_CHANNELS = {
+        **settings.SIGAP_CHANNELS,
+        "email": {**settings.SIGAP_CHANNELS["email"], "authserv_id": MX},
+    }
+    raw = mime(f"Got mampet di Jl. Mawar, {ELSEWHERE}, air meluap ke jalan.")
+    lines = raw.split(b"\n")
+    raw = b"\n".join([*(f"Authentication-Results: {r}".encode() for r in results), *lines])
+    response = mail_in(raw)
+    assert response.status_code == 200
+    assert InboundMessage.objects.get().state == ("ignored" if forged else "processed")
+    assert Report.objects.count() == (0 if forged else 1)
+    assert (to_resident() == []) is forged
+
+
+def test_without_the_servers_name_no_verdict_is_read(mail_in, remote):
+    raw = mime(
+        f"Got mampet di Jl. Mawar, {ELSEWHERE}, air meluap ke jalan.",
+        headers={"Authentication-Results": f"{MX}; dmarc=fail"},
+    )
+    mail_in(raw)
+    assert Report.objects.count() == 1
