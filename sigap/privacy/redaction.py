@@ -168,6 +168,7 @@ mas mbak bang kak om tante rt/rw ketuanya pengurus pengelola developer kontrakto
 terlapor korban pelaku saksi sekuriti pengacara hakim jaksa wartawan mahasiswa pelajar siswa murid anak cucu
 komite panitia paguyuban forum komunitas operator op pel petugasnya pelapornya penelepon
 suami istri ayah bunda adik kakak abang paman bibi nenek kakek keluarga teman kawan sahabat pacar mertua
+bhabin sekcam sekel seklur jumantik muadzin takmir kepling kaur kader danru kasatpol dukuh
 """)
 
 # Places: ends a name, starts a protected place phrase.
@@ -530,7 +531,15 @@ _RIGHT_AFTER_PLACE_WORD = re.compile(
 # What may stand between a place word and a name that is the place's own ("Jalan Raya Agus Salim", "Masjid Jami
 # Nurul Huda", "Jl. H. Agus Salim"): titles, initials and the words streets and mosques add.
 _PLACE_NAME_TAIL = re.compile(
-    r"[ \t]*(?:(?:" + _TITLES + r"|Raya|Jami|Agung|Besar|Baru|Utama|Lama|Al|At|An|Ar|As|Ad)\.?[ \t]+|[A-Z]\.[ \t]*)*"
+    r"[ \t]*(?:(?:"
+    + _TITLES
+    + r"|HR|MH|Raya|Jami'?|Jamik|Agung|Besar|Baru|Utama|Lama|Al|At|An|Ar|As|Ad|Tuanku|Bung|Ibu|Tol|Layang|"
+    r"Inspeksi|Muda|Islam|Pesantren|Ibtidaiyah|Tsanawiyah|Aliyah|Negeri|Swasta|Umum|Taman)\.?[ \t]+|[A-Z]\.[ \t]*)*"
+)
+# what a resident says of themselves before their street ("Saya warga Gang Mawar Siti Aminah"): only then is a full
+# name after the street's whole name taken for the writer
+_RESIDENT_BEFORE = re.compile(
+    r"(?i)(?:^|[^\w])(?:warga|penghuni|penduduk|dari|salam|ttd|hormat[ \t]+saya|saya|kami|pedagang)[ \t,:]+$"
 )
 # What a sign-off ends with: the end of the text or the line, punctuation, or "warga", "dari", "RT" ...
 _SIGN_OFF_END = re.compile(r"[ \t]*(?:$|[\n,.;:!?)(]|(?i:warga|dari|rt|rw)(?!\w))")
@@ -547,7 +556,8 @@ def _kept_as_place(text: str, start: int, end: int) -> bool:
         return False
     if _PLACE_NAME_TAIL.fullmatch(text, m.end(1), start):
         return True
-    return not _SIGN_OFF_END.match(text, end)
+    place_word = m.start() + (1 if m.start() and not text[m.start()].isalnum() else 0)
+    return not (_SIGN_OFF_END.match(text, end) and _RESIDENT_BEFORE.search(text, max(0, place_word - 30), place_word))
 
 
 def right_after_place_word(text: str, start: int) -> bool:
@@ -1328,13 +1338,6 @@ def _reporter_names(text: str, names: Iterable[str], add: Callable[[str, int, in
                     # ordinary word unless capitalised or introducing the writer)
                     _in_place(text, words[i][0], own=True) if n == 1 else kept(words[i][0], words[i + n - 1][1])
                 )
-                and not (
-                    n == 1
-                    and parts.get(tokens[0])
-                    and words[i][2] == tokens[0]
-                    and text[words[i][0]].islower()
-                    and not _introduces_self(text, words[i][0], words[i][1])
-                )
             ):
                 add("name", words[i][0], words[i + n - 1][1])
     for start, end, low in words:
@@ -1393,31 +1396,47 @@ def _glued_and_joined(
         start, end = group[0][0], group[-1][1]
         glued = False
         seen: set[str] = set()
-        digits = "_" in text[start:end]
-        others = 0
-        for _s, _e, low in group:
+        digits = others = 0
+        for s, e, low in group:
             core = low.rstrip("0123456789")
-            if _glued(low, parts):
+            if _glued(low, parts) and _glued_as_written(text[s:e], core, len(group) > 1):
                 glued = True
             elif core in parts:  # exact: "mana-mana" is no "Maya" one typo away
                 seen.add(core)
-                digits = digits or core != low
+                if low[len(core) :] != "2":  # "bunga2", "aman2": a doubled word, not a user name's digits
+                    digits += len(low) - len(core)
             elif low.isdigit():
-                digits = True
+                digits += len(low)
             elif not (len(low) == 1 and low in initials):
                 others += 1
+        uncommon = any(not parts[p] for p in seen)
         if not (
             glued
             or (len(seen) >= 2 and others <= 2)  # "ratna.sari.dewi88" for Ratna Dewi
-            or (seen and others <= 1 and (len(group) > 1 or digits) and (digits or any(not parts[p] for p in seen)))
+            # "aminah88", "rina_marlina", "teguh_99"; not "Indah-3", "Jaya-2" (a numbered cluster, a bus)
+            or (seen and others <= 1 and ((uncommon and (len(group) > 1 or digits)) or digits >= 2))
         ):
             continue
         letters = [low for _s, _e, low in group if not low.isdigit()]
         if len(letters) > 1 and len(set(letters)) == 1:
             continue  # a doubled word ("indah-indah", "hati-hati") is no user name
-        if _in_place(text, start, own=True) or any(low in _PLACE_PREFIXES for _s, _e, low in group):
-            continue  # "Kecamatan Setiabudi" for Setia Budi, "Jl.Budi"
+        if (
+            _in_place(text, start, own=True)
+            or any(low in _PLACE_PREFIXES or low in _ROLES for _s, _e, low in group)
+            or _glued_to_other_proper_noun(text, start, end, parts.keys())
+        ):
+            continue  # "Kecamatan Setiabudi" for Setia Budi, "Jl.Budi", "RW.Jaya/05", "Bus Sinar Jaya-2"
         add("name", start, end)
+
+
+def _glued_as_written(word: str, core: str, joined: bool) -> bool:
+    """Whether a word made of the reporter's name parts is written as their name glued ("SitiAminah",
+    "sitiaminah", "sitiaminah88", "sitiaminah_jkt") and not as a place's or a word's one spelling ("Trisakti",
+    "Setiabudi", "analisa", "budidaya"; found by a review): a capital inside it, digits or joiners beside it, or
+    in lower case a long word that is neither common nor a place's name."""
+    if any(c.isupper() for c in word[1:]) or len(word) > len(core) or joined:
+        return True
+    return word.islower() and len(core) >= 9 and not _is_common(core) and core not in _PLACE_NAMES
 
 
 _INITIAL_AFTER = re.compile(r"[ \t]*([A-Za-z])(?:\.(?![A-Za-z])|(?=[ \t]*(?:[,;:!?\n]|$)))")  # not "S.Pd"
@@ -1814,7 +1833,69 @@ def fold_in_place(text: str, *, lower: bool = False) -> str:
     return "".join(out)
 
 
-_PLAIN_NAME = re.compile(r"[^\W\d_]+(?:'[^\W\d_]+)*(?: [^\W\d_]+(?:'[^\W\d_]+)*){0,3}")
+_CAPITALISED = re.compile(r"[A-Z][a-z]+(?:'[a-z]+)?")
+_INITIAL_RIGHT_BEFORE = re.compile(r"(?:^|[^\w])[A-Z]\.[ \t]*$")
+# services and agencies the honorific rule takes for people ("Pak Pln", "Bang Gojek"): not fed back
+_NOT_PEOPLE = {
+    w.capitalize()
+    for w in _words("""
+pln pdam gojek grab maxim shopee lazada tokopedia jne jnt sicepat ojol dishub dprd dkm damkar pemda pemprov kurir
+""")
+}
+# before a place written without its word ("macet di Sudirman", "arah Priok"): the name there is the place's
+_LOCATIVE_BEFORE = re.compile(
+    r"(?i)(?:^|[^\w])(?:di|ke|dari|arah|dekat|depan|sekitar|sepanjang|menuju|lewat|seberang|samping|belakang)[ \t]+$"
+)
+
+
+def _found_names_again(
+    text: str, spans: list[tuple[int, int, str]], names: Iterable[str], add: Callable[[str, int, int], None]
+) -> None:
+    """A person the rules found by a cue is removed where their name comes back bare in the same text: "pelapor
+    Sumarni Wirohadi ... Wirohadi tinggal di ..." (found by a review: an Anonim walk-in's name written by the
+    operator, with no name of the reporter known). Lighter than the reporter's own names, since a cue can be wrong
+    about who is a person: only the same capitalised word, not a common one (a sentence may open with "Untung"),
+    not a place's ("Warung Pak Kumis", "macet di Sudirman", a kelurahan's name), one pass over the text."""
+    known = {w for n in names for w in n.lower().split()}
+    found: set[str] = set()
+    for start, end, kind in spans:
+        if kind != "name":
+            continue
+        for m in _CAPITALISED.finditer(text, start, end):
+            word = m.group(0)
+            low = word.lower()
+            if (
+                len(word) >= 3
+                and low not in known
+                and not _is_common(word)
+                and low not in _HON_TOKENS_LOWER
+                and low not in _ROLES
+                and low not in _PLACE_NAMES
+            ):
+                found.add(word)
+    found -= _NOT_PEOPLE
+    if not found:
+        return
+    for m in _CAPITALISED.finditer(text):
+        start, end = m.span()
+        if (
+            m.group(0) in found
+            and not (start and (text[start - 1].isalnum() or text[start - 1] in "_."))
+            and not (end < len(text) and (text[end].isalnum() or text[end] == "_"))
+            and not _in_place(text, start)
+            and not _LOCATIVE_BEFORE.search(text, max(0, start - 12), start)
+            and not _in_other_proper_noun(text, start, end, found)
+        ):
+            add("name", start, end)
+
+
+def _in_other_proper_noun(text: str, start: int, end: int, found: set[str]) -> bool:
+    """ "Ahmad Yani", "Harun Motor", "Rahmat Tuhan", "A. Yani": the word is part of another capitalised name (a
+    street, a shop) unless the next word is the same person's too."""
+    nxt = _NEXT_WORD.match(text, end)
+    if nxt and nxt.group(1)[0].isupper() and nxt.group(1) not in found:
+        return True
+    return bool(_INITIAL_RIGHT_BEFORE.search(text, max(0, start - 4), start))  # "A. Yani"
 
 
 def find(text: str, *, names: Iterable[str] = ()) -> list[tuple[int, int, str]]:
@@ -1860,19 +1941,7 @@ def find(text: str, *, names: Iterable[str] = ()) -> list[tuple[int, int, str]]:
     if names:
         _reporter_names(text, names, add)
     _joined_names(text, spans, add)
-    # A person the rules found by a cue is removed where they come back bare, as a reporter's own name is: "pelapor
-    # Sumarni Wirohadi ... Wirohadi tinggal di ..." (found by a review: a walk-in's name written by the operator,
-    # with no name of the reporter known). Only what reads as a name: letters, one to four words.
-    known = {w for n in names for w in n.lower().split()}
-    found = {
-        found_name
-        for start, end, kind in spans
-        if kind == "name"
-        and _PLAIN_NAME.fullmatch(found_name := " ".join(text[start:end].split()))
-        and not set(found_name.lower().split()) <= known
-    }
-    for found_name in sorted(found):  # one at a time: two people's names are not one person's parts
-        _reporter_names(text, [found_name], add)
+    _found_names_again(text, spans, names, add)
 
     # Overlapping findings merge into their union, labelled with the highest-priority kind.
     spans.sort()

@@ -457,3 +457,51 @@ def test_the_second_review_of_the_name_rules_found_these_cut_wrongly(name, text)
 def test_the_second_review_of_the_name_rules_found_these_left(name, text, gone):
     out = door.for_officers(text, identity={"name": name}).text
     assert gone not in out.lower() and "disembunyikan" in out, out
+
+
+@pytest.mark.parametrize(
+    "name, text, kept",
+    [
+        # the rule that removes a person found by a cue elsewhere: shops, streets without their word, services,
+        # roles, and two-word names of something else stay
+        ("", "Parkir liar di depan Warung Pak Kumis tiap malam. Pak Kumis sudah ditegur.", "Warung Pak Kumis"),
+        ("", "Pak Sudirman satpam gedung. Macet di Sudirman parah.", "di Sudirman"),
+        ("", "Terima kasih Pak Ahmad. Ahmad Yani bypass macet.", "Ahmad Yani"),
+        ("", "Pak Yani sudah lapor. Lampu mati di A. Yani.", "A. Yani"),
+        ("", "Kata Pak Harun, Harun Motor buang oli ke got.", "Harun Motor"),
+        ("", "Pak Untung satpam komplek sudah ditegur. Untung tidak ada korban.", "Untung tidak"),
+        ("", "Pak Pln sudah datang. Pln bilang kabel putus.", "Pln bilang"),
+        ("", "Pak Bhabin sudah datang. Bhabin bilang aman.", "Bhabin bilang"),
+        # a place's name with its own words before the reporter's name, at the end of a sentence
+        ("Rasuna Said", "Banjir di Jalan HR Rasuna Said.", "Banjir di Jalan HR Rasuna Said."),
+        ("Nurul Huda", "Sholat di Masjid Jami' Nurul Huda.", "Sholat di Masjid Jami' Nurul Huda."),
+        ("Siti Khadijah", "Parkir liar di RS Islam Siti Khadijah.", "Parkir liar di RS Islam Siti Khadijah."),
+        # a doubled word written with "2", a numbered cluster or bus
+        ("Aman Santoso", "Semoga aman2 saja pak", "Semoga aman2 saja pak"),
+        ("Jaya Kusuma", "Bus Sinar Jaya-2 ngetem di sini", "Bus Sinar Jaya-2 ngetem di sini"),
+        ("Indah Permata", "Lampu di cluster indah_3 mati.", "Lampu di cluster indah_3 mati."),
+        # a place's or a word's one spelling that reads as two name parts
+        ("Tri Sakti", "Macet parah dekat Trisakti.", "Macet parah dekat Trisakti."),
+        ("Ana Lisa", "Hasil analisa petugas salah.", "Hasil analisa petugas salah."),
+        ("Jaya Karta", "Dekat Jayakarta ada lubang.", "Dekat Jayakarta ada lubang."),
+    ],
+)
+def test_the_third_review_of_the_name_rules_found_these_cut_wrongly(name, text, kept):
+    out = door.for_officers(text, identity={"name": name} if name else {}).text
+    assert kept in out, out
+
+
+@pytest.mark.parametrize(
+    "name, text, gone",
+    [
+        # a reporter known by one word that is also an ordinary word, signing in lower case
+        ("Indah", "makasih, indah", "indah"),
+        ("Teguh", "lampu mati, teguh", "teguh"),
+        # the full name after the street's whole name in a resident's sign-off
+        ("Siti Aminah", "Ttd warga Perumahan Griya Indah Siti Aminah", "aminah"),
+        ("Siti Aminah", "Got mampet. S.Aminah", "s."),
+    ],
+)
+def test_the_third_review_of_the_name_rules_found_these_left(name, text, gone):
+    out = door.for_officers(text, identity={"name": name}).text
+    assert gone not in out.lower() and "disembunyikan" in out, out
