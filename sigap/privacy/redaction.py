@@ -168,7 +168,7 @@ mas mbak bang kak om tante rt/rw ketuanya pengurus pengelola developer kontrakto
 terlapor korban pelaku saksi sekuriti pengacara hakim jaksa wartawan mahasiswa pelajar siswa murid anak cucu
 komite panitia paguyuban forum komunitas operator op pel petugasnya pelapornya penelepon
 suami istri ayah bunda adik kakak abang paman bibi nenek kakek keluarga teman kawan sahabat pacar mertua
-bhabin sekcam sekel seklur jumantik muadzin takmir kepling kaur kader danru kasatpol dukuh
+bhabin sekcam sekel seklur jumantik muadzin takmir kepling danru kasatpol dukuh
 """)
 
 # Places: ends a name, starts a protected place phrase.
@@ -415,6 +415,21 @@ _CHAIN_ROLES = (
     "ketua",
     "wakil lurah",
     "sekretaris lurah",
+    # "Pak Bhabin Slamet", "Bu Kader Yanti": the role, then the name ("kader" and "kaur" are names too, so they
+    # are no roles of their own)
+    "bhabin",
+    "sekcam",
+    "sekel",
+    "seklur",
+    "jumantik",
+    "muadzin",
+    "takmir",
+    "kepling",
+    "danru",
+    "kasatpol",
+    "dukuh",
+    "kader",
+    "kaur",
 )
 _HON_CHAIN = re.compile(
     r"[ \t]+(?:(?i:"
@@ -556,8 +571,14 @@ def _kept_as_place(text: str, start: int, end: int) -> bool:
         return False
     if _PLACE_NAME_TAIL.fullmatch(text, m.end(1), start):
         return True
+    if not _SIGN_OFF_END.match(text, end):
+        return True
     place_word = m.start() + (1 if m.start() and not text[m.start()].isalnum() else 0)
-    return not (_SIGN_OFF_END.match(text, end) and _RESIDENT_BEFORE.search(text, max(0, place_word - 30), place_word))
+    if _RESIDENT_BEFORE.search(text, max(0, place_word - 30), place_word):
+        return False
+    # a street whose name already has two words or more ("Jalan Bendungan Hilir Raya Siti Aminah."): the name
+    # after it is no part of it; one word ("Jalan Mohammad Husni Thamrin") may be the person's first name
+    return len(_WORD.findall(text, m.end(1), start)) < 2
 
 
 def right_after_place_word(text: str, start: int) -> bool:
@@ -1397,6 +1418,7 @@ def _glued_and_joined(
         glued = False
         seen: set[str] = set()
         digits = others = 0
+        first = None  # where the name starts: "instagram.com/kevinaprilio" keeps the site's name
         for s, e, low in group:
             core = low.rstrip("0123456789")
             if _glued(low, parts) and _glued_as_written(text[s:e], core, len(group) > 1):
@@ -1407,8 +1429,11 @@ def _glued_and_joined(
                     digits += len(low) - len(core)
             elif low.isdigit():
                 digits += len(low)
+                continue
             elif not (len(low) == 1 and low in initials):
                 others += 1
+                continue
+            first = s if first is None else first
         uncommon = any(not parts[p] for p in seen)
         if not (
             glued
@@ -1426,7 +1451,7 @@ def _glued_and_joined(
             or _glued_to_other_proper_noun(text, start, end, parts.keys())
         ):
             continue  # "Kecamatan Setiabudi" for Setia Budi, "Jl.Budi", "RW.Jaya/05", "Bus Sinar Jaya-2"
-        add("name", start, end)
+        add("name", start if first is None else first, end)
 
 
 def _glued_as_written(word: str, core: str, joined: bool) -> bool:
@@ -1434,8 +1459,10 @@ def _glued_as_written(word: str, core: str, joined: bool) -> bool:
     "sitiaminah", "sitiaminah88", "sitiaminah_jkt") and not as a place's or a word's one spelling ("Trisakti",
     "Setiabudi", "analisa", "budidaya"; found by a review): a capital inside it, digits or joiners beside it, or
     in lower case a long word that is neither common nor a place's name."""
-    if any(c.isupper() for c in word[1:]) or len(word) > len(core) or joined:
+    if len(word) > len(core) or joined:
         return True
+    if any(c.isupper() for c in word[1:]) and any(c.islower() for c in word):
+        return True  # "SitiAminah"; not "SETIABUDI", a word in capitals
     return word.islower() and len(core) >= 9 and not _is_common(core) and core not in _PLACE_NAMES
 
 
@@ -1835,11 +1862,19 @@ def fold_in_place(text: str, *, lower: bool = False) -> str:
 
 _CAPITALISED = re.compile(r"[A-Z][a-z]+(?:'[a-z]+)?")
 _INITIAL_RIGHT_BEFORE = re.compile(r"(?:^|[^\w])[A-Z]\.[ \t]*$")
+# names that are everyday words too: opening a sentence ("Putri saya hampir jatuh", "Syukur tidak ada korban") they
+# are read as the word, even after "Mbak Putri" or "Pak Syukur" (found by a review)
+_WORDS_THAT_ARE_NAMES = _words("""
+putri cahaya bunga iman rahmat intan melati ayu slamet selamat sayang gondrong kumis fajar mawar adil syukur bejo
+tulus indah bagus untung aman jaya sari dewi murni teguh lestari rizki rezeki berkah harapan mulia setia suci
+bintang embun pelangi ratu raja mutiara permata kasih cinta damai sabar jujur tegar sehat
+""")
 # services and agencies the honorific rule takes for people ("Pak Pln", "Bang Gojek"): not fed back
 _NOT_PEOPLE = {
     w.capitalize()
     for w in _words("""
 pln pdam gojek grab maxim shopee lazada tokopedia jne jnt sicepat ojol dishub dprd dkm damkar pemda pemprov kurir
+telkom indihome palyja aetra transjakarta alfamart indomaret pertamina bina marga kai krl mrt lrt
 """)
 }
 # before a place written without its word ("macet di Sudirman", "arah Priok"): the name there is the place's
@@ -1885,6 +1920,7 @@ def _found_names_again(
             and not _in_place(text, start)
             and not _LOCATIVE_BEFORE.search(text, max(0, start - 12), start)
             and not _in_other_proper_noun(text, start, end, found)
+            and not (m.group(0).lower() in _WORDS_THAT_ARE_NAMES and _sentence_start(text, start))
         ):
             add("name", start, end)
 
@@ -1895,6 +1931,15 @@ def _in_other_proper_noun(text: str, start: int, end: int, found: set[str]) -> b
     nxt = _NEXT_WORD.match(text, end)
     if nxt and nxt.group(1)[0].isupper() and nxt.group(1) not in found:
         return True
+    prev = _PREV_WORD.search(text, max(0, start - 40), start)
+    if (
+        prev
+        and prev.group(1)[0].isupper()
+        and prev.group(1) not in found
+        and not (_sentence_start(text, prev.start(1)) and _is_common(prev.group(1)))  # "Kemarin Yani bilang"
+        and prev.group(1).lower() not in _HON_TOKENS_LOWER
+    ):
+        return True  # "Ahmad Yani" with Yani found, "MRT Sudirman", "Kabel Telkom"
     return bool(_INITIAL_RIGHT_BEFORE.search(text, max(0, start - 4), start))  # "A. Yani"
 
 

@@ -505,3 +505,36 @@ def test_the_third_review_of_the_name_rules_found_these_cut_wrongly(name, text, 
 def test_the_third_review_of_the_name_rules_found_these_left(name, text, gone):
     out = door.for_officers(text, identity={"name": name}).text
     assert gone not in out.lower() and "disembunyikan" in out, out
+
+
+@pytest.mark.parametrize(
+    "name, text, gone",
+    [
+        # a role before the name is a role, and the name after it is still cut (found by a review: a role word made
+        # the name after it an ordinary word)
+        ("", "Pak Bhabin Slamet sudah patroli tadi malam.", "slamet"),
+        ("", "Bu Kader Yanti bilang ada jentik.", "yanti"),
+        ("Abdul Kader", "Got mampet. Salam, Kader", "kader"),
+        # a street whose name already has two words: the full name after it, ending the sentence, is the writer
+        ("Siti Aminah", "Got mampet di Jalan Bendungan Hilir Raya Siti Aminah.", "siti"),
+    ],
+)
+def test_the_fourth_review_of_the_name_rules_found_these_left(name, text, gone):
+    out = door.for_officers(text, identity={"name": name} if name else {}).text
+    assert gone not in out.lower() and "disembunyikan" in out, out
+
+
+@pytest.mark.parametrize(
+    "name, text, kept",
+    [
+        ("", "Pak Yani security bilang motornya hilang. Ahmad Yani arah By Pass macet.", "Ahmad Yani arah"),
+        ("", "Pak Telkom udah datang. Kabel Telkom masih menjuntai.", "Kabel Telkom"),
+        ("", "Mbak Putri sudah foto lubangnya. Putri saya hampir jatuh di situ.", "Putri saya"),
+        ("", "Pak Syukur satpam sudah lapor. Syukur tidak ada korban.", "Syukur tidak"),
+        ("Setia Budi", "SETIABUDI BANJIR LAGI PAK TOLONG", "SETIABUDI"),
+        ("Kevin Aprilio", "fotonya di instagram.com/kevinaprilio", "instagram.com/"),
+    ],
+)
+def test_the_fourth_review_of_the_name_rules_found_these_cut_wrongly(name, text, kept):
+    out = door.for_officers(text, identity={"name": name} if name else {}).text
+    assert kept in out, out
