@@ -168,7 +168,9 @@ mas mbak bang kak om tante rt/rw ketuanya pengurus pengelola developer kontrakto
 terlapor korban pelaku saksi sekuriti pengacara hakim jaksa wartawan mahasiswa pelajar siswa murid anak cucu
 komite panitia paguyuban forum komunitas operator op pel petugasnya pelapornya penelepon
 suami istri ayah bunda adik kakak abang paman bibi nenek kakek keluarga teman kawan sahabat pacar mertua
-bhabin sekcam sekel seklur jumantik muadzin takmir kepling danru kasatpol dukuh
+bhabin babin sekcam sekel seklur jumantik muadzin takmir kepling danru kasatpol dukuh kanit kasat kapolda
+wakapolsek sekda wagub walkot pangdam dandim carik modin kamituwo jogoboyo kapus kalak satgas kasatgas korlap kasir
+amil lebe pamong letnan kopral brigadir
 """)
 
 # Places: ends a name, starts a protected place phrase.
@@ -415,21 +417,12 @@ _CHAIN_ROLES = (
     "ketua",
     "wakil lurah",
     "sekretaris lurah",
-    # "Pak Bhabin Slamet", "Bu Kader Yanti": the role, then the name ("kader" and "kaur" are names too, so they
-    # are no roles of their own)
-    "bhabin",
-    "sekcam",
-    "sekel",
-    "seklur",
-    "jumantik",
-    "muadzin",
-    "takmir",
-    "kepling",
-    "danru",
-    "kasatpol",
-    "dukuh",
-    "kader",
-    "kaur",
+    # "Pak Bhabin Slamet", "Pak Kanit Hendra": the role, then the name
+    *_words("""
+bhabin babin sekcam sekel seklur jumantik muadzin takmir kepling danru kasatpol dukuh kanit kasat kapolda
+wakapolsek sekda wagub walkot pangdam dandim carik modin kamituwo jogoboyo kapus kalak satgas kasatgas korlap kasir
+amil lebe pamong letnan kopral brigadir
+"""),
 )
 _HON_CHAIN = re.compile(
     r"[ \t]+(?:(?i:"
@@ -571,14 +564,13 @@ def _kept_as_place(text: str, start: int, end: int) -> bool:
         return False
     if _PLACE_NAME_TAIL.fullmatch(text, m.end(1), start):
         return True
-    if not _SIGN_OFF_END.match(text, end):
-        return True
-    place_word = m.start() + (1 if m.start() and not text[m.start()].isalnum() else 0)
-    if _RESIDENT_BEFORE.search(text, max(0, place_word - 30), place_word):
+    # a street whose name already has two words or more ("Jalan Bendungan Hilir Raya Siti Aminah", "Jl. Kebon
+    # Jeruk Raya Budi Santoso mau lapor"): the name after it is no part of it, wherever it stands; one word
+    # ("Jalan Mohammad Husni Thamrin", "Jalan Mawar Siti Aminah depan sekolah") may be the person's first name
+    if len(_WORD.findall(text, m.end(1), start)) >= 2:
         return False
-    # a street whose name already has two words or more ("Jalan Bendungan Hilir Raya Siti Aminah."): the name
-    # after it is no part of it; one word ("Jalan Mohammad Husni Thamrin") may be the person's first name
-    return len(_WORD.findall(text, m.end(1), start)) < 2
+    place_word = m.start() + (1 if m.start() and not text[m.start()].isalnum() else 0)
+    return not (_SIGN_OFF_END.match(text, end) and _RESIDENT_BEFORE.search(text, max(0, place_word - 30), place_word))
 
 
 def right_after_place_word(text: str, start: int) -> bool:
@@ -1276,6 +1268,7 @@ def _with_digits(word: str, token: str) -> bool:
 
 
 _ARTICLES = _words("al el ar as at ad an ash")
+_FAMILY = _words("mama papa mami papi umi abi mbok emak ema bunda ayah ibu bapak")
 
 
 def _profile_words(name: str) -> list[str]:
@@ -1284,7 +1277,16 @@ def _profile_words(name: str) -> list[str]:
     words = []
     for word in name.split():
         pieces = word.split("-")
-        if len(pieces) > 1 and all(len(p) >= 3 for p in pieces) and pieces[0].lower() not in _ARTICLES:
+        if (
+            len(pieces) > 1
+            and all(len(p) >= 3 for p in pieces)
+            and pieces[0].lower() not in _ARTICLES
+            # "Warga-Kemang", "Info-Cempaka", "Mama-Kevin": a display name that is no person's name stays whole
+            and not any(
+                _is_common(p) or p.lower() in _ROLES or p.lower() in _HON_TOKENS_LOWER or p.lower() in _FAMILY
+                for p in pieces
+            )
+        ):
             words.extend(pieces)
         else:
             words.append(word)
@@ -1637,6 +1639,7 @@ def _sentence_start(text: str, pos: int) -> bool:
     return not before or before[-1] in ".!?\n:;\"'(-~"
 
 
+@lru_cache(maxsize=16)  # asked once per name found in the same text
 def _mostly_upper(text: str) -> bool:
     letters = [c for c in text if c.isalpha()]
     return bool(letters) and sum(c.isupper() for c in letters) > 0.7 * len(letters)
@@ -1862,19 +1865,32 @@ def fold_in_place(text: str, *, lower: bool = False) -> str:
 
 _CAPITALISED = re.compile(r"[A-Z][a-z]+(?:'[a-z]+)?")
 _INITIAL_RIGHT_BEFORE = re.compile(r"(?:^|[^\w])[A-Z]\.[ \t]*$")
+_PERSON_PREDICATES = _words("""
+bilang bilangnya katanya mengatakan berkata menyatakan minta meminta memohon tinggal sudah udah sdh belum blm juga jg
+tidak tak tdk nggak ngga gak ga enggak adalah ialah sedang lagi pernah mau ingin janji berjanji marah datang pergi
+pulang suka sakit kan pun selaku sebagai yang yg dan menolak melapor melaporkan lapor punya memiliki tahu tau bisa
+harus akan masih selalu sering jarang mengancam memukul memarahi menegur menyuruh membuang membakar memarkir parkir
+jualan berjualan buka menutup kerja bekerja dipanggil namanya orangnya itu ini
+""")
+_LIST_OR_CLAUSE_AFTER = re.compile(r"[ \t]*(?:[,:;]|\(|$)")  # "Wirohadi, warga RT 3", "Wirohadi (55)"
 # names that are everyday words too: opening a sentence ("Putri saya hampir jatuh", "Syukur tidak ada korban") they
 # are read as the word, even after "Mbak Putri" or "Pak Syukur" (found by a review)
 _WORDS_THAT_ARE_NAMES = _words("""
-putri cahaya bunga iman rahmat intan melati ayu slamet selamat sayang gondrong kumis fajar mawar adil syukur bejo
+putri cahaya bunga iman rahmat intan melati ayu selamat sayang gondrong kumis fajar mawar adil syukur bejo
 tulus indah bagus untung aman jaya sari dewi murni teguh lestari rizki rezeki berkah harapan mulia setia suci
-bintang embun pelangi ratu raja mutiara permata kasih cinta damai sabar jujur tegar sehat
+bintang embun pelangi ratu raja mutiara permata kasih cinta damai sabar jujur tegar sehat surya kembang mega bakti
+langit awan senja sinar kuat panji
 """)
-# services and agencies the honorific rule takes for people ("Pak Pln", "Bang Gojek"): not fed back
+# services and agencies the honorific rule takes for people ("Pak Pln", "Bang Gojek"), roles that are names too
+# ("Bu Kader"), months and days ("Bu Mei ... Mei tahun lalu"): not fed back
 _NOT_PEOPLE = {
     w.capitalize()
     for w in _words("""
 pln pdam gojek grab maxim shopee lazada tokopedia jne jnt sicepat ojol dishub dprd dkm damkar pemda pemprov kurir
 telkom indihome palyja aetra transjakarta alfamart indomaret pertamina bina marga kai krl mrt lrt
+kader kaur
+januari februari maret april mei juni juli agustus september oktober november desember
+senin selasa rabu kamis jumat sabtu minggu
 """)
 }
 # before a place written without its word ("macet di Sudirman", "arah Priok"): the name there is the place's
@@ -1920,9 +1936,19 @@ def _found_names_again(
             and not _in_place(text, start)
             and not _LOCATIVE_BEFORE.search(text, max(0, start - 12), start)
             and not _in_other_proper_noun(text, start, end, found)
-            and not (m.group(0).lower() in _WORDS_THAT_ARE_NAMES and _sentence_start(text, start))
+            and not (_sentence_start(text, start) and not _person_follows(text, m.group(0), end))
         ):
             add("name", start, end)
+
+
+def _person_follows(text: str, word: str, end: int) -> bool:
+    """Whether a found name opening a sentence is the person: what follows it is what people do or are
+    ("Wirohadi tinggal", "Sumarni minta", "Yani bilang"); an everyday word opens sentences too ("Bumi makin
+    panas", "Harum sekali", "Putri saya ..."; found by reviews), and one that is also a name never counts."""
+    if word.lower() in _WORDS_THAT_ARE_NAMES:
+        return False
+    nxt = _NEXT_WORD.match(text, end)
+    return bool(nxt and nxt.group(1).lower() in _PERSON_PREDICATES) or bool(_LIST_OR_CLAUSE_AFTER.match(text, end))
 
 
 def _in_other_proper_noun(text: str, start: int, end: int, found: set[str]) -> bool:

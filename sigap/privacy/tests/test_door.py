@@ -538,3 +538,40 @@ def test_the_fourth_review_of_the_name_rules_found_these_left(name, text, gone):
 def test_the_fourth_review_of_the_name_rules_found_these_cut_wrongly(name, text, kept):
     out = door.for_officers(text, identity={"name": name} if name else {}).text
     assert kept in out, out
+
+
+@pytest.mark.parametrize(
+    "name, text, gone",
+    [
+        # after a street of two words or more, the full name is the writer's wherever it stands
+        ("Budi Santoso", "Saya warga Jl. Kebon Jeruk Raya Budi Santoso mau lapor got mampet.", "budi"),
+        ("Siti Aminah", "Jl Tanah Abang III Siti Aminah lapor got", "siti"),
+        # more roles between the honorific and the name
+        ("", "Pak Kanit Hendra belum turun ke lokasi.", "hendra"),
+        # a found name opening a sentence, followed by what people do
+        ("", "Pak Bhabin Slamet datang jam 9. Slamet bilang pelaku sudah kabur.", "slamet"),
+        ("", "Pak Budi ketua RT sudah tau. Budi bilang nunggu dana kelurahan.", "budi"),
+    ],
+)
+def test_the_fifth_review_of_the_name_rules_found_these_left(name, text, gone):
+    out = door.for_officers(text, identity={"name": name} if name else {}).text
+    assert gone not in out.lower() and "disembunyikan" in out, out
+
+
+@pytest.mark.parametrize(
+    "name, text, kept",
+    [
+        # a role that is a role only: the same word later is no person
+        ("", "Pak Babin sudah datang kemarin. Babin bilang minggu depan diperbaiki.", "Babin bilang"),
+        # months, and everyday words opening a sentence
+        ("", "Bu Mei penjual sayur. Mei tahun lalu got sudah dikeruk.", "Mei tahun"),
+        ("", "Pak Bumi sudah tahu. Bumi makin panas, pohon malah ditebang.", "Bumi makin"),
+        ("", "Pak Budi sudah tegur. Budi pekerti warga sini memang kurang.", "Budi pekerti"),
+        # a display name that is no person's name is not split into name parts
+        ("Warga-Kemang", "Banjir di Kemang Raya, Kemang macet total.", "Kemang macet"),
+    ],
+)
+def test_the_fifth_review_of_the_name_rules_found_these_cut_wrongly(name, text, kept):
+    identity = {"name": name} if name and "-" not in name else {}
+    out = door.for_officers(text, identity=identity, names=[name] if "-" in name else []).text
+    assert kept in out, out
