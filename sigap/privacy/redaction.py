@@ -1386,7 +1386,7 @@ def _reporter_names(text: str, names: Iterable[str], add: Callable[[str, int, in
 def _glued(word: str, parts) -> bool:
     """ "sitiaminah", "SitiAminah", "aminahsiti88": two or more of the reporter's name parts written as one word."""
     core = word.rstrip("0123456789")
-    if len(core) < 6 or not any(core.startswith(p) for p in parts):
+    if len(core) < 6 or not core.startswith(tuple(parts)):
         return False
     # can core[i:] be cut into parts? (a handful of parts, a word of a dozen letters)
     ends = {len(core): 0}
@@ -1410,11 +1410,21 @@ def _glued_and_joined(
     """The reporter's name written as one word ("SitiAminah"), and a user name that holds a part of it with
     nothing but initials, other parts and digits beside it ("ratna.s.dewi88", "r.s.dewi"): the whole of it goes,
     since cutting the part alone leaves the rest for the officer to read (found by a review)."""
+    prefixes = tuple(parts)
     i = 0
     while i < len(words):
         j = i
-        while j + 1 < len(words) and _JOINED_GAP.fullmatch(text, words[j][1], words[j + 1][0]):
+        while (
+            j + 1 < len(words)
+            and text[words[j][1]] in "_.-/~"
+            and _JOINED_GAP.fullmatch(text, words[j][1], words[j + 1][0])
+        ):
             j += 1
+        if j == i:  # one word, as most are: only a glued name or a part with digits can be one
+            low = words[i][2]
+            if not low.startswith(prefixes) or (low.isalpha() and len(low) < 6):
+                i += 1
+                continue
         group, i = words[i : j + 1], j + 1
         start, end = group[0][0], group[-1][1]
         glued = False
