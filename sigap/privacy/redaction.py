@@ -542,7 +542,8 @@ _PLACE_NAME_TAIL = re.compile(
     r"[ \t]*(?:(?:"
     + _TITLES
     + r"|HR|MH|Raya|Jami'?|Jamik|Agung|Besar|Baru|Utama|Lama|Al|At|An|Ar|As|Ad|Tuanku|Bung|Ibu|Tol|Layang|"
-    r"Inspeksi|Muda|Islam|Pesantren|Ibtidaiyah|Tsanawiyah|Aliyah|Negeri|Swasta|Umum|Taman)\.?[ \t]+|[A-Z]\.[ \t]*)*"
+    r"Inspeksi|Muda|Islam|Pesantren|Ibtidaiyah|Tsanawiyah|Aliyah|Negeri|Swasta|Umum|Taman|Dasar|Menengah|Pertama|"
+    r"Atas|Kejuruan|Modern|Terpadu|Daerah|Dalam|Kota|Letnan|Sakit)\.?[ \t]+|[A-Z]\.[ \t]*)*"
 )
 # what a resident says of themselves before their street ("Saya warga Gang Mawar Siti Aminah"): only then is a full
 # name after the street's whole name taken for the writer
@@ -562,6 +563,12 @@ def _kept_as_place(text: str, start: int, end: int) -> bool:
     m = _place_match(text, start, own=True)
     if m is None:
         return False
+    # the place word nearest the name counts: "Jl. Ciledug Universitas Budi Luhur" names the university
+    for _ in range(8):
+        nearer = _PLACE_BEFORE_OWN.search(text, m.start() + 1, start)
+        if nearer is None or not _dot_after_abbreviation(text, nearer):
+            break
+        m = nearer
     if _PLACE_NAME_TAIL.fullmatch(text, m.end(1), start):
         return True
     # a street whose name already has two words or more ("Jalan Bendungan Hilir Raya Siti Aminah", "Jl. Kebon
@@ -583,10 +590,16 @@ def right_after_place_word(text: str, start: int) -> bool:
 
 def _place_match(text: str, start: int, *, own: bool = False) -> re.Match | None:
     m = (_PLACE_BEFORE_OWN if own else _PLACE_BEFORE).search(text, max(0, start - 60), start)
-    if m and m.group(1):  # a dot after the place word: "Jl. Budi" is a street, "nutupin jalan. bunga" a new sentence
-        word = _WORD_BEFORE.findall(text, m.start(), m.start(1))
-        return m if word and word[-1].lower() in _PLACE_ABBREVIATED else None
-    return m
+    return m if m and _dot_after_abbreviation(text, m) else None
+
+
+def _dot_after_abbreviation(text: str, m: re.Match) -> bool:
+    """A place word's match stands unless a dot follows a word that is no abbreviation: "Jl. Budi" is a street,
+    "nutupin jalan. bunga" a new sentence."""
+    if not m.group(1):
+        return True
+    word = _WORD_BEFORE.findall(text, m.start(), m.start(1))
+    return bool(word) and word[-1].lower() in _PLACE_ABBREVIATED
 
 
 def _in_place(text: str, start: int, *, own: bool = False) -> bool:
@@ -1889,7 +1902,7 @@ _WORDS_THAT_ARE_NAMES = _words("""
 putri cahaya bunga iman rahmat intan melati ayu selamat sayang gondrong kumis fajar mawar adil syukur bejo
 tulus indah bagus untung aman jaya sari dewi murni teguh lestari rizki rezeki berkah harapan mulia setia suci
 bintang embun pelangi ratu raja mutiara permata kasih cinta damai sabar jujur tegar sehat surya kembang mega bakti
-langit awan senja sinar kuat panji
+langit awan senja sinar kuat panji bumi harum wangi rejeki samudra lancar gading lintang pandu
 """)
 # services and agencies the honorific rule takes for people ("Pak Pln", "Bang Gojek"), roles that are names too
 # ("Bu Kader"), months and days ("Bu Mei ... Mei tahun lalu"): not fed back
@@ -1898,14 +1911,15 @@ _NOT_PEOPLE = {
     for w in _words("""
 pln pdam gojek grab maxim shopee lazada tokopedia jne jnt sicepat ojol dishub dprd dkm damkar pemda pemprov kurir
 telkom indihome palyja aetra transjakarta alfamart indomaret pertamina bina marga kai krl mrt lrt
-kader kaur
+kader kaur pos bayan kaum
 januari februari maret april mei juni juli agustus september oktober november desember
 senin selasa rabu kamis jumat sabtu minggu
 """)
 }
 # before a place written without its word ("macet di Sudirman", "arah Priok"): the name there is the place's
 _LOCATIVE_BEFORE = re.compile(
-    r"(?i)(?:^|[^\w])(?:di|ke|dari|arah|dekat|depan|sekitar|sepanjang|menuju|lewat|seberang|samping|belakang)[ \t]+$"
+    r"(?i)(?:^|[^\w])(?:di|ke|dari|arah|dekat|depan|sekitar|sepanjang|menuju|lewat|seberang|samping|belakang|sampai|"
+    r"hingga|kawasan|daerah|jalur|seputaran|wilayah|area|simpang|bundaran|perempatan|pertigaan)[ \t]+$"
 )
 
 
@@ -1946,6 +1960,7 @@ def _found_names_again(
             and not _in_place(text, start)
             and not _LOCATIVE_BEFORE.search(text, max(0, start - 12), start)
             and not _in_other_proper_noun(text, start, end, found)
+            and m.group(0).lower() not in _WORDS_THAT_ARE_NAMES  # "tenaga Surya", "bir Bintang", "Putri saya"
             and not (_sentence_start(text, start) and not _person_follows(text, m.group(0), end))
         ):
             add("name", start, end)

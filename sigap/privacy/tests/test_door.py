@@ -523,6 +523,14 @@ def test_the_reporters_name_in_its_other_forms_is_cut(name, text, gone):
         ("", "Pak Budi sudah tegur. Budi pekerti warga sini memang kurang.", "Budi pekerti"),
         # a display name that is no person's name is not split into name parts
         ("Warga-Kemang", "Banjir di Kemang Raya, Kemang macet total.", "Kemang macet"),
+        # the place word nearest the name, and an institution's own words before it
+        ("Budi Luhur", "Macet di Jl. Ciledug Universitas Budi Luhur tiap pagi.", "Universitas Budi Luhur"),
+        ("Siti Fatimah", "Parkir liar di Rumah Sakit Umum Daerah Siti Fatimah.", "Daerah Siti Fatimah"),
+        ("Gatot Subroto", "Kecelakaan di Tol Dalam Kota Gatot Subroto arah Cawang.", "Kota Gatot Subroto"),
+        # a found name where a place or an everyday word is meant
+        ("", "Pak Sudirman satpam komplek. Macet sampai Sudirman tiap sore.", "sampai Sudirman"),
+        ("", "Pak Surya pemilik toko. Lampu tenaga Surya di taman mati.", "tenaga Surya"),
+        ("", "Pak Bintang pemilik warung jual bir Bintang ke anak-anak.", "bir Bintang"),
     ],
 )
 def test_what_the_name_rules_keep(name, text, kept):
