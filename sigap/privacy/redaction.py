@@ -170,7 +170,7 @@ komite panitia paguyuban forum komunitas operator op pel petugasnya pelapornya p
 suami istri ayah bunda adik kakak abang paman bibi nenek kakek keluarga teman kawan sahabat pacar mertua
 bhabin babin sekcam sekel seklur jumantik muadzin takmir kepling danru kasatpol dukuh kanit kasat kapolda
 wakapolsek sekda wagub walkot pangdam dandim carik modin kamituwo jogoboyo kapus kalak satgas kasatgas korlap kasir
-amil lebe pamong letnan kopral brigadir
+lebe pamong letnan kopral brigadir
 """)
 
 # Places: ends a name, starts a protected place phrase.
@@ -421,7 +421,7 @@ _CHAIN_ROLES = (
     *_words("""
 bhabin babin sekcam sekel seklur jumantik muadzin takmir kepling danru kasatpol dukuh kanit kasat kapolda
 wakapolsek sekda wagub walkot pangdam dandim carik modin kamituwo jogoboyo kapus kalak satgas kasatgas korlap kasir
-amil lebe pamong letnan kopral brigadir
+lebe pamong letnan kopral brigadir
 """),
 )
 _HON_CHAIN = re.compile(
@@ -548,8 +548,10 @@ _PLACE_NAME_TAIL = re.compile(
 # what a resident says of themselves before their street ("Saya warga Gang Mawar Siti Aminah"): only then is a full
 # name after the street's whole name taken for the writer
 _RESIDENT_BEFORE = re.compile(
-    r"(?i)(?:^|[^\w])(?:warga|penghuni|penduduk|dari|salam|ttd|hormat[ \t]+saya|saya|kami|pedagang)[ \t,:]+$"
+    r"(?i)(?:^|[^\w])(?:warga|penghuni|penduduk|dari|dr|salam|ttd|hormat[ \t]+(?:saya|kami)|saya|kami|pedagang|"
+    r"terima[ \t]+kasih|makasih|trims|wassalam)[ \t,:\n]+$"
 )
+_FAMILY_OR_AREA = _words("kel kp gg gang kampung")
 # What a sign-off ends with: the end of the text or the line, punctuation, or "warga", "dari", "RT" ...
 _SIGN_OFF_END = re.compile(r"[ \t]*(?:$|[\n,.;:!?)(]|(?i:warga|dari|rt|rw)(?!\w))")
 
@@ -569,6 +571,16 @@ def _kept_as_place(text: str, start: int, end: int) -> bool:
         if nearer is None or not _dot_after_abbreviation(text, nearer):
             break
         m = nearer
+    place_word = m.start() + (1 if m.start() and not text[m.start()].isalnum() else 0)
+    said = _WORD_BEFORE.findall(text, place_word, m.end(1))
+    if (
+        said
+        and said[0].lower() in _FAMILY_OR_AREA
+        and (text[start].islower() or _RESIDENT_BEFORE.search(text, max(0, place_word - 30), place_word))
+    ):
+        # "hormat kami kel budi santoso", "Salam, Kel. Budi Santoso": "kel" is a family (keluarga) as often as a
+        # kelurahan, and a kampung or a gang is seldom named after a whole person (found by a review)
+        return False
     if _PLACE_NAME_TAIL.fullmatch(text, m.end(1), start):
         return True
     # a street whose name already has two words or more ("Jalan Bendungan Hilir Raya Siti Aminah", "Jl. Kebon
@@ -576,7 +588,6 @@ def _kept_as_place(text: str, start: int, end: int) -> bool:
     # ("Jalan Mohammad Husni Thamrin", "Jalan Mawar Siti Aminah depan sekolah") may be the person's first name
     if len(_WORD.findall(text, m.end(1), start)) >= 2:
         return False
-    place_word = m.start() + (1 if m.start() and not text[m.start()].isalnum() else 0)
     return not (_SIGN_OFF_END.match(text, end) and _RESIDENT_BEFORE.search(text, max(0, place_word - 30), place_word))
 
 

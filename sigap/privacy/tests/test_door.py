@@ -447,6 +447,11 @@ def test_what_a_name_found_by_a_cue_leaves_elsewhere(text, names, kept):
         # a found name opening a sentence, followed by what people do
         ("", "Pak Bhabin Slamet datang jam 9. Slamet bilang pelaku sudah kabur.", "slamet"),
         ("", "Pak Budi ketua RT sudah tau. Budi bilang nunggu dana kelurahan.", "budi"),
+        # a first name that is also a role word elsewhere, and "kel" for keluarga in a sign-off
+        ("Amil Sitorus", "Hormat saya,\nAmil Hasan Sitorus", "amil"),
+        ("Budi Santoso", "hormat kami kel budi santoso", "santoso"),
+        ("Budi Santoso", "Hormat kami,\nKel. Budi Santoso", "budi"),
+        ("Siti Aminah", "mksh bnyk pak dr kel siti aminah rt 3", "siti"),
     ],
 )
 def test_the_reporters_name_in_its_other_forms_is_cut(name, text, gone):
