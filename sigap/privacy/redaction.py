@@ -549,11 +549,14 @@ _PLACE_NAME_TAIL = re.compile(
 # name after the street's whole name taken for the writer
 _RESIDENT_BEFORE = re.compile(
     r"(?i)(?:^|[^\w])(?:warga|penghuni|penduduk|dari|dr|salam|ttd|hormat[ \t]+(?:saya|kami)|saya|kami|pedagang|"
-    r"terima[ \t]+kasih|makasih|trims|wassalam)[ \t,:\n]+$"
+    r"terima[ \t]+kasih|makasih|trims|wassalam|tinggal[ \t]+di|alamat)[ \t,:\n]+$"
 )
 _FAMILY_OR_AREA = _words("kel kp gg gang kampung")
+_BLOCK_DESIGNATOR = re.compile(r"[ \t]*[A-Z0-9]{1,3}(?:[-/][A-Z0-9]{1,3})?[ \t]+")
 # What a sign-off ends with: the end of the text or the line, punctuation, or "warga", "dari", "RT" ...
-_SIGN_OFF_END = re.compile(r"[ \t]*(?:$|[\n,.;:!?)(]|(?i:warga|dari|rt|rw)(?!\w))")
+_SIGN_OFF_END = re.compile(
+    r"[ \t]*(?:$|[\n,.;:!?)(]|(?i:warga|dari|rt|rw|dan|yang|mohon|mau|ingin|lapor|melapor|melaporkan)(?!\w))"
+)
 
 
 def _kept_as_place(text: str, start: int, end: int) -> bool:
@@ -565,6 +568,8 @@ def _kept_as_place(text: str, start: int, end: int) -> bool:
     m = _place_match(text, start, own=True)
     if m is None:
         return False
+    first_word = m.start() + (1 if m.start() and not text[m.start()].isalnum() else 0)
+    resident = bool(_RESIDENT_BEFORE.search(text, max(0, first_word - 30), first_word))
     # the place word nearest the name counts: "Jl. Ciledug Universitas Budi Luhur" names the university
     for _ in range(8):
         nearer = _PLACE_BEFORE_OWN.search(text, m.start() + 1, start)
@@ -583,12 +588,15 @@ def _kept_as_place(text: str, start: int, end: int) -> bool:
         return False
     if _PLACE_NAME_TAIL.fullmatch(text, m.end(1), start):
         return True
+    if _BLOCK_DESIGNATOR.fullmatch(text, m.end(1), start):
+        return False  # "Rusun Marunda Blok A Siti Aminah": a block's letter, then the writer
     # a street whose name already has two words or more ("Jalan Bendungan Hilir Raya Siti Aminah", "Jl. Kebon
     # Jeruk Raya Budi Santoso mau lapor"): the name after it is no part of it, wherever it stands; one word
     # ("Jalan Mohammad Husni Thamrin", "Jalan Mawar Siti Aminah depan sekolah") may be the person's first name
     if len(_WORD.findall(text, m.end(1), start)) >= 2:
         return False
-    return not (_SIGN_OFF_END.match(text, end) and _RESIDENT_BEFORE.search(text, max(0, place_word - 30), place_word))
+    resident = resident or bool(_RESIDENT_BEFORE.search(text, max(0, place_word - 30), place_word))
+    return not (_SIGN_OFF_END.match(text, end) and resident)
 
 
 def right_after_place_word(text: str, start: int) -> bool:

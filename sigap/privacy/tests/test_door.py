@@ -452,6 +452,10 @@ def test_what_a_name_found_by_a_cue_leaves_elsewhere(text, names, kept):
         ("Budi Santoso", "hormat kami kel budi santoso", "santoso"),
         ("Budi Santoso", "Hormat kami,\nKel. Budi Santoso", "budi"),
         ("Siti Aminah", "mksh bnyk pak dr kel siti aminah rt 3", "siti"),
+        # where they live, then their name; a block's letter, then their name
+        ("Budi Santoso", "Saya tinggal di Jalan Melati Budi Santoso. Mohon dibantu.", "budi"),
+        ("Siti Aminah", "Kami warga Gang Mawar Siti Aminah dan keluarga, mohon dibantu", "siti"),
+        ("Siti Aminah", "Rusun Marunda Blok A Siti Aminah, air mati", "siti"),
     ],
 )
 def test_the_reporters_name_in_its_other_forms_is_cut(name, text, gone):
