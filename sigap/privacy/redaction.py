@@ -1465,7 +1465,7 @@ def _glued_and_joined(
         first = None  # where the name starts: "instagram.com/kevinaprilio" keeps the site's name
         for s, e, low in group:
             core = low.rstrip("0123456789")
-            if _glued(low, parts) and _glued_as_written(text[s:e], core, len(group) > 1):
+            if _glued(low, parts) and _glued_as_written(text[s:e], core, len(group) > 1, text, s):
                 glued = True
             elif core in parts:  # exact: "mana-mana" is no "Maya" one typo away
                 seen.add(core)
@@ -1498,7 +1498,7 @@ def _glued_and_joined(
         add("name", start if first is None else first, end)
 
 
-def _glued_as_written(word: str, core: str, joined: bool) -> bool:
+def _glued_as_written(word: str, core: str, joined: bool, text: str, start: int) -> bool:
     """Whether a word made of the reporter's name parts is written as their name glued ("SitiAminah",
     "sitiaminah", "sitiaminah88", "sitiaminah_jkt") and not as a place's or a word's one spelling ("Trisakti",
     "Setiabudi", "analisa", "budidaya"; found by a review): a capital inside it, digits or joiners beside it, or
@@ -1507,6 +1507,14 @@ def _glued_as_written(word: str, core: str, joined: bool) -> bool:
         return True
     if any(c.isupper() for c in word[1:]) and any(c.islower() for c in word):
         return True  # "SitiAminah"; not "SETIABUDI", a word in capitals
+    if word[0].isupper() and word[1:].islower():
+        # "Nurhayati" for Nur Hayati, as such names are often written; not a place's name ("Setiabudi") nor a
+        # word after "di", "dekat", "ke" ("dekat Trisakti"), where a place is meant
+        return (
+            core not in _PLACE_NAMES
+            and not _is_common(core)
+            and not _LOCATIVE_BEFORE.search(text, max(0, start - 12), start)
+        )
     return word.islower() and len(core) >= 9 and not _is_common(core) and core not in _PLACE_NAMES
 
 

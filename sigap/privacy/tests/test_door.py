@@ -456,6 +456,8 @@ def test_what_a_name_found_by_a_cue_leaves_elsewhere(text, names, kept):
         ("Budi Santoso", "Saya tinggal di Jalan Melati Budi Santoso. Mohon dibantu.", "budi"),
         ("Siti Aminah", "Kami warga Gang Mawar Siti Aminah dan keluarga, mohon dibantu", "siti"),
         ("Siti Aminah", "Rusun Marunda Blok A Siti Aminah, air mati", "siti"),
+        # a two-part name written as one word, as such names often are
+        ("Nur Hayati", "Salam, Nurhayati", "nurhayati"),
     ],
 )
 def test_the_reporters_name_in_its_other_forms_is_cut(name, text, gone):
