@@ -1920,7 +1920,7 @@ bilang bilangnya katanya mengatakan berkata menyatakan minta meminta memohon tin
 tidak tak tdk nggak ngga gak ga enggak adalah ialah sedang lagi pernah mau ingin janji berjanji marah datang pergi
 pulang suka sakit kan pun selaku sebagai yang yg dan menolak melapor melaporkan lapor punya memiliki tahu tau bisa
 harus akan masih selalu sering jarang mengancam memukul memarahi menegur menyuruh membuang membakar memarkir parkir
-jualan berjualan buka menutup kerja bekerja dipanggil namanya orangnya itu ini
+jualan berjualan buka menutup kerja bekerja dipanggil namanya orangnya itu ini warga udh
 """)
 _LIST_OR_CLAUSE_AFTER = re.compile(r"[ \t]*(?:[,:;]|\(|$)")  # "Wirohadi, warga RT 3", "Wirohadi (55)"
 # names that are everyday words too: opening a sentence ("Putri saya hampir jatuh", "Syukur tidak ada korban") they

@@ -458,6 +458,7 @@ def test_what_a_name_found_by_a_cue_leaves_elsewhere(text, names, kept):
         ("Siti Aminah", "Rusun Marunda Blok A Siti Aminah, air mati", "siti"),
         # a two-part name written as one word, as such names often are
         ("Nur Hayati", "Salam, Nurhayati", "nurhayati"),
+        ("", "saya Sumarni\nSumarni warga RT 5", "sumarni"),
     ],
 )
 def test_the_reporters_name_in_its_other_forms_is_cut(name, text, gone):
