@@ -462,7 +462,7 @@ def test_what_a_name_found_by_a_cue_leaves_elsewhere(text, names, kept):
     ],
 )
 def test_the_reporters_name_in_its_other_forms_is_cut(name, text, gone):
-    """Found by five rounds of review of the name rules (docs/privacy.md, "One door"): each of these reached the
+    """Found by seven rounds of review of the name rules (docs/privacy.md, "One door"): each of these reached the
     officer, whole or in part. ``name`` "" is a report whose reporter Sigap does not know (an SMS, an Anonim
     walk-in): the person found by a cue is the one to remove."""
     out = door.for_officers(text, identity={"name": name} if name else {}).text
