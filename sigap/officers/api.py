@@ -249,8 +249,7 @@ def _detail(user, report: Report) -> dict:
                 "old_status": h.old_status,
                 "status": status_out(h.new_status),
                 "unit": code_name(h.unit),
-                # an operator who filed at a counter or a phone desk is not named (see the console's panel)
-                "by": h.actor.username if h.actor_id and h.actor_kind != "operator" else h.actor_kind,
+                "by": h.actor.username if h.actor_id else h.actor_kind,
                 "public_note": h.public_note,
                 "internal_note": h.internal_note,
             }

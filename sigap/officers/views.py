@@ -425,11 +425,7 @@ def _report_context(
     proof_kinds = {p.kind for p in photos if p.unit_id == report.unit_id}
     hops = selectors.report_hops(report)
     history = selectors.report_history(report)
-    # who filed a report at a counter or a phone desk is not shown: naming the operator (and so the desk and the
-    # minute) is a lead to the walk-in or the caller, whom the operator saw (found by a review)
-    actor_ids = {h.actor_id for h in history if h.actor_id and h.actor_kind != "operator"} | {
-        h.actor_id for h in hops if h.actor_id
-    }
+    actor_ids = {h.actor_id for h in history if h.actor_id} | {h.actor_id for h in hops if h.actor_id}
     usernames = dict(get_user_model().objects.filter(pk__in=actor_ids).values_list("pk", "username"))
     return {
         "report": report,

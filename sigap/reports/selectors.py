@@ -400,7 +400,15 @@ def kelurahan_choices(*, user, scope: Scope | None = None) -> list[tuple[str, st
 
 
 def report_history(report: Report) -> list[StatusChange]:
-    return list(report.history.select_related("unit", "actor").all())
+    """The report's status changes as the officer pages show them. Who filed it at a counter or a phone desk is
+    not among them: naming the operator (and so the desk and the minute) is a lead to the walk-in or the caller,
+    whom the operator saw (found by a review). Such a row says only "operator"; the audit trail keeps the
+    account."""
+    rows = list(report.history.select_related("unit", "actor").all())
+    for row in rows:
+        if row.actor_kind == "operator":
+            row.actor = None  # in memory only: these rows are read, never saved
+    return rows
 
 
 def report_hops(report: Report) -> list[Hop]:
