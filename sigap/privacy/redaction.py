@@ -155,7 +155,14 @@ swastiastu punten sampurasun horas shalom rahayu wr wb
 """)
 
 # Roles and titles-as-roles: "Pak RT", "Bu Lurah", "Pak Polisi", "bang ojol", "pak ogah".
-_ROLES = _words("""
+# offices and ranks written between an honorific and the name: "Pak Bhabin Slamet", "Pak Kanit Hendra"
+_ROLES_BEFORE_A_NAME = _words("""
+bhabin babin sekcam sekel seklur jumantik muadzin takmir kepling danru kasatpol dukuh kanit kasat kapolda
+wakapolsek sekda wagub walkot pangdam dandim carik modin kamituwo jogoboyo kapus kalak satgas kasatgas korlap kasir
+lebe pamong letnan kopral brigadir
+""")
+_ROLES = (
+    _words("""
 rt rw lurah camat wali walikota wakil gubernur gub bupati presiden menteri dirut direktur kepala kades kadis
 kasudin kasie kasi kabid kasubag kabag ketua sekretaris sekre bendahara polisi pol polantas polsek polres
 satpam security sekuriti hansip linmas satpol petugas pegawai staf staff karyawan admin min mimin dokter dok
@@ -168,10 +175,9 @@ mas mbak bang kak om tante rt/rw ketuanya pengurus pengelola developer kontrakto
 terlapor korban pelaku saksi sekuriti pengacara hakim jaksa wartawan mahasiswa pelajar siswa murid anak cucu
 komite panitia paguyuban forum komunitas operator op pel petugasnya pelapornya penelepon
 suami istri ayah bunda adik kakak abang paman bibi nenek kakek keluarga teman kawan sahabat pacar mertua
-bhabin babin sekcam sekel seklur jumantik muadzin takmir kepling danru kasatpol dukuh kanit kasat kapolda
-wakapolsek sekda wagub walkot pangdam dandim carik modin kamituwo jogoboyo kapus kalak satgas kasatgas korlap kasir
-lebe pamong letnan kopral brigadir
 """)
+    | _ROLES_BEFORE_A_NAME
+)
 
 # Places: ends a name, starts a protected place phrase.
 _PLACE_PREFIXES = _words("""
@@ -417,12 +423,7 @@ _CHAIN_ROLES = (
     "ketua",
     "wakil lurah",
     "sekretaris lurah",
-    # "Pak Bhabin Slamet", "Pak Kanit Hendra": the role, then the name
-    *_words("""
-bhabin babin sekcam sekel seklur jumantik muadzin takmir kepling danru kasatpol dukuh kanit kasat kapolda
-wakapolsek sekda wagub walkot pangdam dandim carik modin kamituwo jogoboyo kapus kalak satgas kasatgas korlap kasir
-lebe pamong letnan kopral brigadir
-"""),
+    *_ROLES_BEFORE_A_NAME,  # "Pak Bhabin Slamet", "Pak Kanit Hendra": the role, then the name
 )
 _HON_CHAIN = re.compile(
     r"[ \t]+(?:(?i:"
@@ -568,21 +569,16 @@ def _kept_as_place(text: str, start: int, end: int) -> bool:
     m = _place_match(text, start, own=True)
     if m is None:
         return False
-    first_word = m.start() + (1 if m.start() and not text[m.start()].isalnum() else 0)
-    resident = bool(_RESIDENT_BEFORE.search(text, max(0, first_word - 30), first_word))
+    first = m
     # the place word nearest the name counts: "Jl. Ciledug Universitas Budi Luhur" names the university
     for _ in range(8):
         nearer = _PLACE_BEFORE_OWN.search(text, m.start() + 1, start)
         if nearer is None or not _dot_after_abbreviation(text, nearer):
             break
         m = nearer
-    place_word = m.start() + (1 if m.start() and not text[m.start()].isalnum() else 0)
-    said = _WORD_BEFORE.findall(text, place_word, m.end(1))
-    if (
-        said
-        and said[0].lower() in _FAMILY_OR_AREA
-        and (text[start].islower() or _RESIDENT_BEFORE.search(text, max(0, place_word - 30), place_word))
-    ):
+    resident_here = _resident_before(text, m)
+    said = _WORD_BEFORE.findall(text, _word_start(text, m), m.end(1))
+    if said and said[0].lower() in _FAMILY_OR_AREA and (text[start].islower() or resident_here):
         # "hormat kami kel budi santoso", "Salam, Kel. Budi Santoso": "kel" is a family (keluarga) as often as a
         # kelurahan, and a kampung or a gang is seldom named after a whole person (found by a review)
         return False
@@ -595,8 +591,19 @@ def _kept_as_place(text: str, start: int, end: int) -> bool:
     # ("Jalan Mohammad Husni Thamrin", "Jalan Mawar Siti Aminah depan sekolah") may be the person's first name
     if len(_WORD.findall(text, m.end(1), start)) >= 2:
         return False
-    resident = resident or bool(_RESIDENT_BEFORE.search(text, max(0, place_word - 30), place_word))
+    resident = resident_here or (first is not m and _resident_before(text, first))
     return not (_SIGN_OFF_END.match(text, end) and resident)
+
+
+def _resident_before(text: str, m: re.Match) -> bool:
+    """Whether the writer says they live at the place matched by ``m`` ("Saya warga Gang …", "tinggal di …")."""
+    word = _word_start(text, m)
+    return bool(_RESIDENT_BEFORE.search(text, max(0, word - 30), word))
+
+
+def _word_start(text: str, m: re.Match) -> int:
+    """Where a place match's word starts (the pattern begins with the character before it)."""
+    return m.start() + (1 if m.start() and not text[m.start()].isalnum() else 0)
 
 
 def right_after_place_word(text: str, start: int) -> bool:
@@ -1923,8 +1930,9 @@ harus akan masih selalu sering jarang mengancam memukul memarahi menegur menyuru
 jualan berjualan buka menutup kerja bekerja dipanggil namanya orangnya itu ini warga udh
 """)
 _LIST_OR_CLAUSE_AFTER = re.compile(r"[ \t]*(?:[,:;]|\(|$)")  # "Wirohadi, warga RT 3", "Wirohadi (55)"
-# names that are everyday words too: opening a sentence ("Putri saya hampir jatuh", "Syukur tidak ada korban") they
-# are read as the word, even after "Mbak Putri" or "Pak Syukur" (found by a review)
+# names that are everyday words too: where they come back bare they are read as the word ("Putri saya hampir
+# jatuh", "Syukur tidak ada korban", "lampu tenaga Surya"), even after "Mbak Putri" or "Pak Syukur" (found by
+# reviews)
 _WORDS_THAT_ARE_NAMES = _words("""
 putri cahaya bunga iman rahmat intan melati ayu selamat sayang gondrong kumis fajar mawar adil syukur bejo
 tulus indah bagus untung aman jaya sari dewi murni teguh lestari rizki rezeki berkah harapan mulia setia suci
@@ -1988,17 +1996,15 @@ def _found_names_again(
             and not _LOCATIVE_BEFORE.search(text, max(0, start - 12), start)
             and not _in_other_proper_noun(text, start, end, found)
             and m.group(0).lower() not in _WORDS_THAT_ARE_NAMES  # "tenaga Surya", "bir Bintang", "Putri saya"
-            and not (_sentence_start(text, start) and not _person_follows(text, m.group(0), end))
+            and not (_sentence_start(text, start) and not _person_follows(text, end))
         ):
             add("name", start, end)
 
 
-def _person_follows(text: str, word: str, end: int) -> bool:
+def _person_follows(text: str, end: int) -> bool:
     """Whether a found name opening a sentence is the person: what follows it is what people do or are
-    ("Wirohadi tinggal", "Sumarni minta", "Yani bilang"); an everyday word opens sentences too ("Bumi makin
-    panas", "Harum sekali", "Putri saya ..."; found by reviews), and one that is also a name never counts."""
-    if word.lower() in _WORDS_THAT_ARE_NAMES:
-        return False
+    ("Wirohadi tinggal", "Sumarni minta", "Yani bilang"); an everyday word opens sentences too ("Budi pekerti",
+    found by a review)."""
     nxt = _NEXT_WORD.match(text, end)
     return bool(nxt and nxt.group(1).lower() in _PERSON_PREDICATES) or bool(_LIST_OR_CLAUSE_AFTER.match(text, end))
 
