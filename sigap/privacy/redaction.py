@@ -1921,6 +1921,10 @@ def fold_in_place(text: str, *, lower: bool = False) -> str:
 
 
 _CAPITALISED = re.compile(r"[A-Z][a-z]+(?:'[a-z]+)?")
+_ANY_CASE_WORD = re.compile(r"[A-Za-z]+(?:'[A-Za-z]+)?")
+_VOWEL = re.compile(r"[aeiouy]")
+_PREV_ANY_WORD = re.compile(r"([A-Za-z][A-Za-z'’]*)[ \t]+$")
+_NEXT_ANY_WORD = re.compile(r"[ \t]+([A-Za-z][A-Za-z'’]*)")
 _INITIAL_RIGHT_BEFORE = re.compile(r"(?:^|[^\w])[A-Z]\.[ \t]*$")
 _PERSON_PREDICATES = _words("""
 bilang bilangnya katanya mengatakan berkata menyatakan minta meminta memohon tinggal sudah udah sdh belum blm juga jg
@@ -1951,6 +1955,7 @@ januari februari maret april mei juni juli agustus september oktober november de
 senin selasa rabu kamis jumat sabtu minggu
 """)
 }
+_NOT_PEOPLE_LOWER = {w.lower() for w in _NOT_PEOPLE}
 # before a place written without its word ("macet di Sudirman", "arah Priok"): the name there is the place's
 _LOCATIVE_BEFORE = re.compile(
     r"(?i)(?:^|[^\w])(?:di|ke|dari|arah|dekat|depan|sekitar|sepanjang|menuju|lewat|seberang|samping|belakang|sampai|"
@@ -1964,34 +1969,39 @@ def _found_names_again(
     """A person the rules found by a cue is removed where their name comes back bare in the same text: "pelapor
     Sumarni Wirohadi ... Wirohadi tinggal di ..." (found by a review: an Anonim walk-in's name written by the
     operator, with no name of the reporter known). Lighter than the reporter's own names, since a cue can be wrong
-    about who is a person: only the same capitalised word, not a common one (a sentence may open with "Untung"),
-    not a place's ("Warung Pak Kumis", "macet di Sudirman", a kelurahan's name), one pass over the text."""
+    about who is a person: only the same word, not a common one (a sentence may open with "Untung"), not a place's
+    ("Warung Pak Kumis", "macet di Sudirman", a kelurahan's name), one pass over the text.
+
+    The word comes back in any case ("hubungi sumarni wirohadi", "TANYA SAJA SUMARNI"), and a name found in
+    lower case or capitals ("saya sumarni wirohadi") is looked for too: not where an everyday word is also a name
+    ("taman indah"), nor beside another word of a name that is not the person's ("di ahmad yani")."""
     known = {w for n in names for w in n.lower().split()}
-    found: set[str] = set()
+    found_low: set[str] = set()
     for start, end, kind in spans:
         if kind != "name":
             continue
-        for m in _CAPITALISED.finditer(text, start, end):
+        for m in _ANY_CASE_WORD.finditer(text, start, end):
             word = m.group(0)
             low = word.lower()
             if (
                 len(word) >= 3
+                and _VOWEL.search(low)  # "lgsg", "dtg": shorthand, not a name
                 and low not in known
                 and not _is_common(word)
                 and low not in _HON_TOKENS_LOWER
                 and low not in _ROLES
                 and low not in _PLACE_NAMES
             ):
-                found.add(word)
-    found -= _NOT_PEOPLE
-    if not found:
+                found_low.add(low)
+    found_low -= _NOT_PEOPLE_LOWER
+    if not found_low:
         return
+    found = {w.capitalize() for w in found_low}
     for m in _CAPITALISED.finditer(text):
         start, end = m.span()
         if (
             m.group(0) in found
-            and not (start and (text[start - 1].isalnum() or text[start - 1] in "_."))
-            and not (end < len(text) and (text[end].isalnum() or text[end] == "_"))
+            and _stands_alone(text, start, end)
             and not _in_place(text, start)
             and not _LOCATIVE_BEFORE.search(text, max(0, start - 12), start)
             and not _in_other_proper_noun(text, start, end, found)
@@ -1999,6 +2009,48 @@ def _found_names_again(
             and not (_sentence_start(text, start) and not _person_follows(text, end))
         ):
             add("name", start, end)
+    again = found_low - _WORDS_THAT_ARE_NAMES  # "taman indah", "tenaga surya"
+    if not again:
+        return
+    run: list[int] = []  # the words of one name written together are one span ("[nama] [nama]" told its length)
+    for m in _ANY_CASE_WORD.finditer(text):
+        word = m.group(0)
+        start, end = m.span()
+        if (
+            word.lower() in again
+            and not _CAPITALISED.fullmatch(word)  # the pass above decided
+            and _stands_alone(text, start, end)
+            and not _in_place(text, start)
+            and not _LOCATIVE_BEFORE.search(text, max(0, start - 12), start)
+            and not _beside_another_name(text, start, end, again)
+        ):
+            if run and not text[run[1] : start].strip(" \t"):
+                run[1] = end
+            else:
+                if run:
+                    add("name", *run)
+                run = [start, end]
+    if run:
+        add("name", *run)
+
+
+def _stands_alone(text: str, start: int, end: int) -> bool:
+    """The word is not part of a longer token (a user name, an address, "aminah88")."""
+    return not (start and (text[start - 1].isalnum() or text[start - 1] in "_.")) and not (
+        end < len(text) and (text[end].isalnum() or text[end] == "_")
+    )
+
+
+def _beside_another_name(text: str, start: int, end: int, found: set[str]) -> bool:
+    """ "ahmad yani", "AHMAD YANI" with "Yani" found: a word before or after that is no everyday word, honorific,
+    role or word of the same person makes the pair another name (a street, a shop, someone else)."""
+    for near in (_PREV_ANY_WORD.search(text, max(0, start - 40), start), _NEXT_ANY_WORD.match(text, end)):
+        if near is None:
+            continue
+        low = near.group(1).lower()
+        if not (low in found or _is_common(low) or low in _HON_TOKENS_LOWER or low in _ROLES or len(low) < 3):
+            return True
+    return False
 
 
 def _person_follows(text: str, end: int) -> bool:

@@ -380,6 +380,12 @@ def test_what_the_glued_and_initialled_name_rules_leave(text, name, kept):
             ("sumarni", "wirohadi"),
         ),
         ("Pak Darto sudah lapor. Darto bilang lampu mati.", ("darto",)),
+        # the name coming back in another case, or found in lower case or capitals (an SMS, a walk-in's notes)
+        ("Nama saya Sumarni Wirohadi dari RT 05. Hubungi sumarni wirohadi di rumah.", ("sumarni", "wirohadi")),
+        ("Nama saya Sumarni Wirohadi. Got mampet. Tanya saja SUMARNI WIROHADI.", ("sumarni", "wirohadi")),
+        ("saya sumarni wirohadi warga rt 5, got mampet, rumah sumarni yang pagar biru", ("sumarni", "wirohadi")),
+        ("SAYA SUMARNI WIROHADI, GOT MAMPET. RUMAH SUMARNI PALING UJUNG.", ("sumarni", "wirohadi")),
+        ("saya bambang sutejo rt 3. Bambang minta got dikuras", ("bambang", "sutejo")),
     ],
 )
 def test_a_name_found_by_a_cue_is_removed_where_it_comes_back_bare(text, gone):
@@ -401,6 +407,12 @@ def test_a_name_found_by_a_cue_is_removed_where_it_comes_back_bare(text, gone):
         ("-Siska ibunya Kenzo", [], "ibunya"),
         # a reporter known by one word: the street that holds it stays, as for a part
         ("Banjir di Jl. Budi Utomo", ["Utomo"], "Jl. Budi Utomo"),
+        # in lower case or capitals too: a street, a place, another person's name, an everyday word, shorthand
+        ("Pak Darto sudah lapor. lubang di jl darto raya", [], "jl darto raya"),
+        ("Bu Yani sudah lapor. macet di ahmad yani arah priok", [], "ahmad yani"),
+        ("Bu Yani sudah lapor. MACET DI JALAN AHMAD YANI", [], "AHMAD YANI"),
+        ("Nama saya Indah. lampu di TAMAN INDAH mati", [], "TAMAN INDAH"),
+        ("saya lgsg lapor aja, lgsg dtg petugas", [], "lgsg dtg"),
     ],
 )
 def test_what_a_name_found_by_a_cue_leaves_elsewhere(text, names, kept):
