@@ -931,9 +931,10 @@ _LABEL_CUE = re.compile(r"(?i)(?<![\w])(?:pelapor|penelepon|pemohon|pengadu)[ \t
 # The same label without its colon, then a capitalised name that is not an ordinary word ("Pelapor Budi Santoso").
 _LABEL_CUE_BARE = re.compile(r"(?<![\w])(?:[Pp]elapor|[Pp]enelepon|[Pp]emohon|[Pp]engadu)[ \t]+(?=[A-Z])")
 # A closing greeting alone on its line, then a name alone on the next ("Salam,\nSiti Aminah", "Terima kasih,\n\nSiti").
+_THANKS = r"tks|thx|thanks|trims|terima[ \t]+kasih|terimakasih|trimakasih|makasih"  # closing a message
 _CLOSING = re.compile(
-    r"(?im)^[ \t]*(?:salam|salam[ \t]+(?:hangat|sejahtera|sehat)|tks|thx|trims|terima[ \t]+kasih|terimakasih|trimakasih|makasih|matur[ \t]+nuwun|"
-    r"regards|best[ \t]+regards|kind[ \t]+regards|thanks|thank[ \t]+you|hormat[ \t]+kami)[ \t]*[,!.]?[ \t]*(?:\n[ \t]*){1,3}"
+    r"(?im)^[ \t]*(?:salam|salam[ \t]+(?:hangat|sejahtera|sehat)|" + _THANKS + r"|matur[ \t]+nuwun|"
+    r"regards|best[ \t]+regards|kind[ \t]+regards|thank[ \t]+you|hormat[ \t]+kami)[ \t]*[,!.]?[ \t]*(?:\n[ \t]*){1,3}"
 )
 _LINE_END = re.compile(r"(?i)[ \t.!]*(?:$|\n|[,(\-–]|[ \t](?:warga|dari|dr|rt|rw)\b)")
 # "Ini Budi dari RT 03", "Ini Budi, warga ...": a sentence opening with "Ini" and a capitalised name that then says
@@ -1089,6 +1090,16 @@ _RELATION_CUE = re.compile(
     r"keponakan|sepupu|teman|temen|kawan|sahabat|pacar|atasan|bos|majikan|mandor|pelaku|oknum|tersangka|pemilik|"
     r"penyewa|pengontrak|penghuni)(?:[ \t]+(?:saya|sy|aku|kami|kita|gw|gue)|nya|ku))[ \t]*,?(?=[ \t])"
 )
+# a sign-off inside a line: after the start of a sentence or of the line, then a name that ends the text or line
+_INLINE_SIGN_OFF = re.compile(
+    r"(?i)(?:^|(?<=[.!?\n,;]))[ \t]*(?:dari|dr|salam|slm|mksh|" + _THANKS + r"|wassalam\w*|hormat[ \t]+saya|ttd\.?)"
+    r"[ \t]*[,:.!\-]*[ \t]*(?=[A-Za-z])"
+)
+_SIGN_OFF_TAIL = re.compile(r"(?i)[ \t.!]*(?:$|\n|[ \t]*,?[ \t]*(?:warga|rt|rw)\b)")
+_USER_NAME_TOKEN = re.compile(r"[A-Za-z]{3,}(?:[._][A-Za-z0-9]+)+|[A-Za-z]{3,}[0-9]{1,4}(?![\w.])")
+_NOT_A_USER_NAME = re.compile(r"(?i)(?:rt|rw|no|nomor|blok|gang|gg|jl|jln|kav|unit|lt|lantai|km|tower|kamar)")
+_GROUP_WORDS = _words("tim pengurus relawan panitia keluarga komunitas forum paguyuban karang taruna warga ketua kami")
+_OPEN_PAREN = re.compile(r"[ \t]*\((?=[A-Za-z])")
 _WEAK_LOWER_FOLLOW = re.compile(
     r"(?i)[ \t]*,?[ \t]*(?:warga|dari|dr|tinggal|penghuni|selaku|pemilik|pelapor|rt\b|rw\b"
     r"|yang[ \t]+tinggal|yg[ \t]+tinggal)"
@@ -1106,6 +1117,17 @@ def _load_places() -> tuple[frozenset[str], int]:
 
 
 _PLACE_NAMES, _PLACE_MAX_WORDS = _load_places()
+
+
+def _load_given_names() -> frozenset[str]:
+    path = Path(__file__).resolve().parent / "data" / "given_names.txt"
+    try:
+        lines = path.read_text(encoding="utf-8").splitlines()
+    except OSError:  # without the list, names in lower case after a relation are not taken
+        return frozenset()
+    return frozenset(w for line in lines if not line.startswith("#") for w in line.lower().split())
+
+
 _PLACE_WORD = re.compile(r"[ \t]*([A-Za-z][A-Za-z'’\-]*)")
 
 
@@ -1170,7 +1192,13 @@ def _cue_names(text: str, add: Callable[[str, int, int], None]) -> None:
         if span and _WEAK_LOWER_FOLLOW.match(text, span[1]):
             add("name", *span)
     for m in _RELATION_CUE.finditer(text):
-        span = _name_tokens(text, m.end(), allow_lower=False, strict=True)
+        paren = _OPEN_PAREN.match(text, m.end())  # "ibu sy (Rina) sakit"
+        pos = paren.end() if paren else m.end()
+        span = _name_tokens(text, pos, allow_lower=False, strict=True)
+        if not span:
+            # in lower case or capitals, as chat and SMS are written ("anak sy rina jatuh", "SUAMI SAYA HENDRA
+            # DIPUKUL"): one word that is no everyday word, shorthand or place (found by a review: kept)
+            span = _lower_name(text, pos)
         if span:
             add("name", *span)
     if "-" in text or "~" in text or "–" in text or "—" in text:
@@ -1178,6 +1206,7 @@ def _cue_names(text: str, add: Callable[[str, int, int], None]) -> None:
             span = _name_tokens(text, m.end(), allow_lower=True, max_tokens=2)
             if span and _SIGNOFF_END.match(text, span[1]):
                 add("name", *span)
+    _sign_off_names(text, add)
     for m in _CLOSING.finditer(text):
         span = _name_tokens(text, m.end(), allow_lower=False, strict=True)
         if (
@@ -1207,6 +1236,57 @@ def _cue_names(text: str, add: Callable[[str, int, int], None]) -> None:
                 add("name", *span)
     if ":" in text or " - " in text or "–" in text or "—" in text or "=" in text:
         _label_names(text, add)
+
+
+def _sign_off_names(text: str, add: Callable[[str, int, int], None]) -> None:
+    """The writer's name after a sign-off word at the end of the text or of a line ("... dari Rudi Hartono",
+    "salam, rudi", "trims, rudi_h", "dr: rudi88"; found by a review: kept when Sigap knows no name, as for an
+    SMS). In lower case or capitals only a given name (``_lower_name``); a user name when it has digits or a
+    dot or underscore inside; never a place ("dari Cawang")."""
+    for m in _INLINE_SIGN_OFF.finditer(text):
+        pos = m.end()
+        user = _USER_NAME_TOKEN.match(text, pos)
+        if user and not _NOT_A_USER_NAME.match(user.group(0)) and _SIGN_OFF_TAIL.match(text, user.end()):
+            add("name", *user.span())
+            continue
+        span = _name_tokens(text, pos, allow_lower=False, strict=True)
+        if span and not _signed_name(text[span[0] : span[1]]):
+            span = None  # "Dari Kalimalang", "salam, Tim Relawan"
+        span = span or _lower_name(text, pos)
+        if (
+            span
+            and _SIGN_OFF_TAIL.match(text, span[1])
+            and not _place_name_at(text, span[0])
+            and text[span[0] : span[0] + 7].lower() not in ("jakarta", "dki jak")
+        ):
+            add("name", *span)
+
+
+def _signed_name(words: str) -> bool:
+    """Whether capitalised words after a sign-off are a person's: a given name first, or two words or more of
+    which none names a group ("Tim Relawan", "Pengurus Masjid"); one other word is as often a place ("Dari
+    Kalimalang")."""
+    parts = words.split()
+    if not parts or not parts[0][0].isupper() or (parts[0].isupper() and len(parts[0]) > 1):
+        return False
+    if parts[0].lower() in _GIVEN_NAMES:
+        return True
+    return len(parts) >= 2 and not any(p.lower() in _GROUP_WORDS for p in parts)
+
+
+def _lower_name(text: str, pos: int) -> tuple[int, int] | None:
+    """A name written in lower case or capitals right after a cue ("anak sy rina jatuh", "SUAMI SAYA HENDRA
+    GUNAWAN"): its first word a given name (``data/given_names.txt``), the second kept when it is one too. The
+    common-word list cannot tell "anak sy demam" from "anak sy rina"; the names list can."""
+    span = _name_tokens(text, pos, allow_lower=True, max_tokens=2)
+    if span is None:
+        return None
+    words = list(_ANY_CASE_WORD.finditer(text, span[0], span[1]))
+    if not words or words[0].group(0).lower() not in _GIVEN_NAMES:
+        return None
+    if len(words) > 1 and words[1].group(0).lower() in _GIVEN_NAMES:
+        return span[0], words[1].end()
+    return span[0], words[0].end()
 
 
 def _label_names(text: str, add: Callable[[str, int, int], None]) -> None:
@@ -1921,6 +2001,21 @@ def fold_in_place(text: str, *, lower: bool = False) -> str:
 
 
 _CAPITALISED = re.compile(r"[A-Z][a-z]+(?:'[a-z]+)?")
+# a building's, a street's or a business's word, or a title or initial, right before a word: the word is its name
+_BUILDING_OR_TITLE_BEFORE = re.compile(
+    r"(?i)(?:^|[^\w])(?:rs|rsud|rsup|rsia|halte|stasiun|tol|flyover|terminal|jembatan|kali|sungai|situ|taman|mall|"
+    r"plaza|pt|cv|ud|sd|sdn|smp|smpn|sma|sman|smk|smkn|sekolah|kampus|universitas|univ|puskesmas|klinik|apotek|"
+    r"kantor|kios|toko|warung|warteg|bengkel|ruko|lapak|yayasan|pondok|ponpes|lapangan|gereja|pura|vihara|klenteng|"
+    r"masjid|mesjid|musholla|mushola|musala|langgar|pasar|gedung|tower|menara|perumahan|komplek|kompleks|apartemen|"
+    r"rusun|jalan|jl|jln|gg|gang|bus|tpu|makam|hotel|salon|laundry|depot|rm|resto|kafe|cafe|mie|bakso|sate|soto|"
+    r"pecel|nasi|jend|jenderal|ir|kh|hr|hos|prof|letjen|mayjen|brigjen|[a-z])\.?"
+    r"(?:[ \t]+(?:dr|h|hj|kh|jend|ir|prof|[a-z])\.?)?[ \t]+$"
+)
+_BUSINESS_AFTER = re.compile(
+    r"(?i)[ \t]+(?:motor|jaya|tower|residence|raya|mart|cell|laundry|bakery|group|grup|foto|copy|snack|catering|"
+    r"permai|plaza|square|center|centre|store|shop|mandiri|sentosa|abadi|makmur)(?![\w])"
+)
+_TO_OR_FROM_BEFORE = re.compile(r"(?i)(?:^|[^\w])(?:ke|dari|dr)[ \t]+$")
 _ANY_CASE_WORD = re.compile(r"[A-Za-z]+(?:'[A-Za-z]+)?")
 _VOWEL = re.compile(r"[aeiouy]")
 _PREV_ANY_WORD = re.compile(r"([A-Za-z][A-Za-z'’]*)[ \t]+$")
@@ -1942,6 +2037,7 @@ putri cahaya bunga iman rahmat intan melati ayu selamat sayang gondrong kumis fa
 tulus indah bagus untung aman jaya sari dewi murni teguh lestari rizki rezeki berkah harapan mulia setia suci
 bintang embun pelangi ratu raja mutiara permata kasih cinta damai sabar jujur tegar sehat surya kembang mega bakti
 langit awan senja sinar kuat panji bumi harum wangi rejeki samudra lancar gading lintang pandu
+hawa soleh saleh subur karya jali
 """)
 # services and agencies the honorific rule takes for people ("Pak Pln", "Bang Gojek"), roles that are names too
 # ("Bu Kader"), months and days ("Bu Mei ... Mei tahun lalu"): not fed back
@@ -1956,6 +2052,16 @@ senin selasa rabu kamis jumat sabtu minggu
 """)
 }
 _NOT_PEOPLE_LOWER = {w.lower() for w in _NOT_PEOPLE}
+# names in lower case after a cue: not everyday words, places, roles or months (``_lower_name``)
+_GIVEN_NAMES = frozenset(
+    w
+    for w in _load_given_names()
+    if not _is_common(w)
+    and w not in _WORDS_THAT_ARE_NAMES
+    and w not in _PLACE_NAMES
+    and w not in _ROLES
+    and w not in _NOT_PEOPLE_LOWER
+)
 # before a place written without its word ("macet di Sudirman", "arah Priok"): the name there is the place's
 _LOCATIVE_BEFORE = re.compile(
     r"(?i)(?:^|[^\w])(?:di|ke|dari|arah|dekat|depan|sekitar|sepanjang|menuju|lewat|seberang|samping|belakang|sampai|"
@@ -1972,9 +2078,12 @@ def _found_names_again(
     about who is a person: only the same word, not a common one (a sentence may open with "Untung"), not a place's
     ("Warung Pak Kumis", "macet di Sudirman", a kelurahan's name), one pass over the text.
 
-    The word comes back in any case ("hubungi sumarni wirohadi", "TANYA SAJA SUMARNI"), and a name found in
-    lower case or capitals ("saya sumarni wirohadi") is looked for too: not where an everyday word is also a name
-    ("taman indah"), nor beside another word of a name that is not the person's ("di ahmad yani")."""
+    In lower case or capitals ("hubungi sumarni wirohadi", "TANYA SAJA SUMARNI", or a name found so: "saya
+    sumarni wirohadi") a word comes back as the person's when it is a given name (``data/given_names.txt``) or
+    stands beside another word of the same name; never after a building's or a street's word or a title ("rs
+    fatmawati", "warung darto", "jl a yani"), before a business's ("darto motor"), beside another given name
+    ("ahmad yani"), nor where it is an everyday word too ("taman indah"). A word the cues took for a name by
+    mistake ("kang cilok") stays elsewhere: it is no given name."""
     known = {w for n in names for w in n.lower().split()}
     found_low: set[str] = set()
     for start, end, kind in spans:
@@ -1982,17 +2091,20 @@ def _found_names_again(
             continue
         for m in _ANY_CASE_WORD.finditer(text, start, end):
             word = m.group(0)
-            low = word.lower()
-            if (
-                len(word) >= 3
-                and _VOWEL.search(low)  # "lgsg", "dtg": shorthand, not a name
-                and low not in known
-                and not _is_common(word)
-                and low not in _HON_TOKENS_LOWER
-                and low not in _ROLES
-                and low not in _PLACE_NAMES
-            ):
-                found_low.add(low)
+            # "SumarniWirohadi", "McDonald": each capitalised part too
+            parts = [word] if word.isupper() or word.islower() else [word, *_CAPITALISED.findall(word)]
+            for part in parts:
+                low = part.lower()
+                if (
+                    len(part) >= 3
+                    and _VOWEL.search(low)  # "lgsg", "dtg": shorthand, not a name
+                    and low not in known
+                    and not _is_common(part)
+                    and low not in _HON_TOKENS_LOWER
+                    and low not in _ROLES
+                    and low not in _PLACE_NAMES
+                ):
+                    found_low.add(low)
     found_low -= _NOT_PEOPLE_LOWER
     if not found_low:
         return
@@ -2006,32 +2118,55 @@ def _found_names_again(
             and not _LOCATIVE_BEFORE.search(text, max(0, start - 12), start)
             and not _in_other_proper_noun(text, start, end, found)
             and m.group(0).lower() not in _WORDS_THAT_ARE_NAMES  # "tenaga Surya", "bir Bintang", "Putri saya"
-            and not (_sentence_start(text, start) and not _person_follows(text, end))
+            # a sentence opening with the name: what follows the whole name ("Bambang Sutejo minta ...")
+            and not (_sentence_start(text, start) and not _person_follows(text, _name_run_end(text, end, found)))
         ):
             add("name", start, end)
-    again = found_low - _WORDS_THAT_ARE_NAMES  # "taman indah", "tenaga surya"
+    _found_names_in_chat_case(text, found_low - _WORDS_THAT_ARE_NAMES, add)
+
+
+def _name_run_end(text: str, end: int, found: set[str]) -> int:
+    """Where the run of found words that ends at ``end`` ends ("Bambang Sutejo" from "Bambang")."""
+    while (nxt := _NEXT_WORD.match(text, end)) and nxt.group(1) in found:
+        end = nxt.end()
+    return end
+
+
+def _found_names_in_chat_case(text: str, again: set[str], add: Callable[[str, int, int], None]) -> None:
+    """The lower-case and capitals pass of ``_found_names_again``: the words of one name written together are one
+    span ("[nama] [nama]" would tell its length), cut when one of them is a given name or there are two."""
     if not again:
         return
-    run: list[int] = []  # the words of one name written together are one span ("[nama] [nama]" told its length)
+    runs: list[list] = []  # [start, end, words, given names among them]
     for m in _ANY_CASE_WORD.finditer(text):
         word = m.group(0)
+        low = word.lower()
         start, end = m.span()
         if (
-            word.lower() in again
-            and not _CAPITALISED.fullmatch(word)  # the pass above decided
-            and _stands_alone(text, start, end)
-            and not _in_place(text, start)
-            and not _LOCATIVE_BEFORE.search(text, max(0, start - 12), start)
-            and not _beside_another_name(text, start, end, again)
+            low not in again
+            or _CAPITALISED.fullmatch(word)  # the capitalised pass decided
+            or not _stands_alone(text, start, end)
+            or _in_place(text, start)
+            or _BUILDING_OR_TITLE_BEFORE.search(text, max(0, start - 30), start)
+            or _BUSINESS_AFTER.match(text, end)
         ):
-            if run and not text[run[1] : start].strip(" \t"):
-                run[1] = end
-            else:
-                if run:
-                    add("name", *run)
-                run = [start, end]
-    if run:
-        add("name", *run)
+            continue
+        given = low in _GIVEN_NAMES
+        if _LOCATIVE_BEFORE.search(text, max(0, start - 12), start) and not (
+            given and _TO_OR_FROM_BEFORE.search(text, max(0, start - 6), start)  # "konfirmasi ke sumarni"
+        ):
+            continue
+        if given and _beside_another_given_name(text, start, end, again):
+            continue
+        if runs and not text[runs[-1][1] : start].strip(" \t"):
+            runs[-1][1] = end
+            runs[-1][2] += 1
+            runs[-1][3] += given
+        else:
+            runs.append([start, end, 1, int(given)])
+    for start, end, words, given in runs:
+        if given or words >= 2:
+            add("name", start, end)
 
 
 def _stands_alone(text: str, start: int, end: int) -> bool:
@@ -2041,14 +2176,11 @@ def _stands_alone(text: str, start: int, end: int) -> bool:
     )
 
 
-def _beside_another_name(text: str, start: int, end: int, found: set[str]) -> bool:
-    """ "ahmad yani", "AHMAD YANI" with "Yani" found: a word before or after that is no everyday word, honorific,
-    role or word of the same person makes the pair another name (a street, a shop, someone else)."""
+def _beside_another_given_name(text: str, start: int, end: int, found: set[str]) -> bool:
+    """ "ahmad yani" with "Yani" found: another given name beside it makes the pair someone else's name (a
+    street named after a hero, another person)."""
     for near in (_PREV_ANY_WORD.search(text, max(0, start - 40), start), _NEXT_ANY_WORD.match(text, end)):
-        if near is None:
-            continue
-        low = near.group(1).lower()
-        if not (low in found or _is_common(low) or low in _HON_TOKENS_LOWER or low in _ROLES or len(low) < 3):
+        if near is not None and (low := near.group(1).lower()) in _GIVEN_NAMES and low not in found:
             return True
     return False
 
