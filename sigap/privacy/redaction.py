@@ -77,8 +77,8 @@ Numbers read out in words, as call-centre operators type them: a run of 6+ digit
 tujuh U O A" is a plate.
 
 Not found (known limits): a bare name with no cue ("Kemarin Slamet yang jaga parkir"; a given-names list was
-tried and not adopted: on the labelled sets it found almost nothing more and took month names and saints in
-church names), nicknames that share no letters with the name given ("Kiki" for Rizki, unless the reporter gave
+tried as a finder and not adopted: on the labelled sets it found almost nothing more and took month names and
+saints in church names; ``data/given_names.txt`` only guards names written in lower case or capitals after a cue), nicknames that share no letters with the name given ("Kiki" for Rizki, unless the reporter gave
 it), names after an owner's business or market name ("Lurah Pasar Baru Pak Sumanto"), house numbers written
 without No/Nomor ("Jl. Kenari 5"), a plate split across words, a name after a label the lists above do not know
 when more words follow it on the line ("Ditegur oleh: Fransiska Lumbantobing kemarin sore").
