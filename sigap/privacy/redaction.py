@@ -2263,6 +2263,8 @@ def find(text: str, *, names: Iterable[str] = ()) -> list[tuple[int, int, str]]:
         if merged and start < merged[-1][1]:
             last_start, last_end, last_kind = merged[-1]
             merged[-1] = (last_start, max(last_end, end), kind if _PRIORITY[kind] < _PRIORITY[last_kind] else last_kind)
+        elif merged and kind == merged[-1][2] == "name" and not text[merged[-1][1] : start].strip(" \t"):
+            merged[-1] = (merged[-1][0], end, "name")  # one name found word by word: one placeholder, not its length
         else:
             merged.append((start, end, kind))
     return merged

@@ -617,3 +617,12 @@ def test_what_the_name_rules_keep(name, text, kept):
     else:
         out = door.for_officers(text, identity={"name": name} if name else {}).text
     assert kept in out, out
+
+
+def test_a_name_cut_word_by_word_is_one_placeholder():
+    """A name the rules find word by word ("Bambang" and "Sutejo" each coming back) showed as two placeholders side
+    by side, telling the officer how many words the name has; one name is one placeholder."""
+    out = door.for_officers(
+        "nama saya bambang sutejo. lampu jalan mati. Bambang Sutejo minta dihubungi.", identity={}
+    ).text
+    assert out == "nama saya [nama disembunyikan]. lampu jalan mati. [nama disembunyikan] minta dihubungi.", out
