@@ -1090,12 +1090,28 @@ _RELATION_CUE = re.compile(
     r"keponakan|sepupu|teman|temen|kawan|sahabat|pacar|atasan|bos|majikan|mandor|pelaku|oknum|tersangka|pemilik|"
     r"penyewa|pengontrak|penghuni)(?:[ \t]+(?:saya|sy|aku|kami|kita|gw|gue)|nya|ku))[ \t]*,?(?=[ \t])"
 )
-# a sign-off inside a line: after the start of a sentence or of the line, then a name that ends the text or line
+# a sign-off word, then the writer's name (``_sign_off_names``)
 _INLINE_SIGN_OFF = re.compile(
-    r"(?i)(?:^|(?<=[.!?\n,;]))[ \t]*(?:dari|dr|salam|slm|mksh|" + _THANKS + r"|wassalam\w*|hormat[ \t]+saya|ttd\.?)"
+    r"(?i)(?<![\w])(dari|dr|salam|slm|mksh|mks|makasi|" + _THANKS + r"|tq|ty|terimaksih|terimakasi|trmksh|"
+    r"(?:hatur[ \t]+)?nuhun|(?:matur[ \t]+)?suwun|matur[ \t]+nuwun|wassalam\w*|wslm|rgds|regards|hormat[ \t]+saya|"
+    r"ttd\.?|pengirim|from|sender)(?![\w])(?:[ \t]+(?:ya|yaa|banyak|dari|hangat|sehat|atas[ \t]+perhatian\w*))*"
     r"[ \t]*[,:.!\-]*[ \t]*(?=[A-Za-z])"
 )
-_SIGN_OFF_TAIL = re.compile(r"(?i)[ \t.!]*(?:$|\n|[ \t]*,?[ \t]*(?:warga|rt|rw)\b)")
+# what may end a line after a name: punctuation, an emoticon or emoji, a greeting word, the writer's RT
+_TO_LINE_END = re.compile(
+    r"(?i)(?:[ \t]*(?:(?:ya|yaa|pak|bu|min|kak|gan|sis|mas|mbak|bang|warga)\b|rt|rw|blok|no)[^\n]{0,20})?"
+    r"[ \t]*[^\w\n]{0,12}(?:\n|$)"
+)
+_DIRECTION_AFTER = re.compile(r"(?i)[ \t,]*\n?[ \t]*(?:ke|sampai|smp|hingga|s/d|sd|menuju|arah)\b")
+# words that make capitals after a sign-off a place's, a business's or a hero's street's name, not a person's
+_NOT_A_PERSONS_WORD = _words("""
+arah utara selatan timur barat raya indah jaya permai city garden residence villa griya puri bumi alam grand
+mega karya hotel tugu pos bank pabrik proyek lahan bina marga polda polsek sudin dinas majelis motor tower mart
+yani subroto salim muis mogot ashari asyari umar sartika hatta sudirman thamrin said supratman diponegoro juanda
+pattimura wahid hasyim syafei sedayu podomoro asih parman suprapto sutoyo tendean katamso antasari inten wuruk
+mada iskandardinata cokroaminoto dewantara latuharhari sumantri
+""")
+_SLANG_VERB = re.compile(r"^(?:ke[a-z]{4,}|nge?[a-z]{3,}|ny[a-z]{3,}|[a-z]{3,}in)$")  # "kesetrum", "ngomel", "bikin"
 _USER_NAME_TOKEN = re.compile(r"[A-Za-z]{3,}(?:[._][A-Za-z0-9]+)+|[A-Za-z]{3,}[0-9]{1,4}(?![\w.])")
 _NOT_A_USER_NAME = re.compile(r"(?i)(?:rt|rw|no|nomor|blok|gang|gg|jl|jln|kav|unit|lt|lantai|km|tower|kamar)")
 _GROUP_WORDS = _words("tim pengurus relawan panitia keluarga komunitas forum paguyuban karang taruna warga ketua kami")
@@ -1208,7 +1224,7 @@ def _cue_names(text: str, add: Callable[[str, int, int], None]) -> None:
                 add("name", *span)
     _sign_off_names(text, add)
     for m in _CLOSING.finditer(text):
-        span = _name_tokens(text, m.end(), allow_lower=False, strict=True)
+        span = _name_tokens(text, m.end(), allow_lower=False, strict=True) or _lower_name(text, m.end())
         if (
             span
             and _LINE_END.match(text, span[1])
@@ -1239,53 +1255,60 @@ def _cue_names(text: str, add: Callable[[str, int, int], None]) -> None:
 
 
 def _sign_off_names(text: str, add: Callable[[str, int, int], None]) -> None:
-    """The writer's name after a sign-off word at the end of the text or of a line ("... dari Rudi Hartono",
-    "salam, rudi", "trims, rudi_h", "dr: rudi88"; found by a review: kept when Sigap knows no name, as for an
-    SMS). In lower case or capitals only a given name (``_lower_name``); a user name when it has digits or a
-    dot or underscore inside; never a place ("dari Cawang")."""
+    """The writer's name after a sign-off word ("... dari Rudi Hartono", "salam, rudi", "terima kasih budi",
+    "trims, rudi_h", "dr: rudi88"; found by reviews: kept when Sigap knows no name, as for an SMS): a given name
+    first, in any case (``_signed_name``, ``_lower_name``), or a user name with digits or a dot or underscore
+    inside (opening a sentence or ending a line); never a place, a street named after a hero ("Dari Ahmad
+    Yani"), a route ("dari halim sampai cawang") or a group."""
     for m in _INLINE_SIGN_OFF.finditer(text):
         pos = m.end()
+        opens = _sentence_start(text, m.start(1)) or text[: m.start(1)].rstrip(" \t").endswith(",")
         user = _USER_NAME_TOKEN.match(text, pos)
-        if user and not _NOT_A_USER_NAME.match(user.group(0)) and _SIGN_OFF_TAIL.match(text, user.end()):
-            add("name", *user.span())
+        if user and not _NOT_A_USER_NAME.match(user.group(0)):
+            if opens or _TO_LINE_END.match(text, user.end()):
+                add("name", *user.span())
             continue
-        span = _name_tokens(text, pos, allow_lower=False, strict=True)
+        span = _name_tokens(text, pos, allow_lower=False)
         if span and not _signed_name(text[span[0] : span[1]]):
-            span = None  # "Dari Kalimalang", "salam, Tim Relawan"
+            span = None  # "Dari Kalimalang", "salam, Tim Relawan", "Dari Ahmad Yani"
         span = span or _lower_name(text, pos)
-        if (
-            span
-            and _SIGN_OFF_TAIL.match(text, span[1])
-            and not _place_name_at(text, span[0])
-            and text[span[0] : span[0] + 7].lower() not in ("jakarta", "dki jak")
-        ):
-            add("name", *span)
+        if span and not _DIRECTION_AFTER.match(text, span[1]) and not _place_name_at(text, span[0]):
+            add("name", *span)  # "dari budi ke ...", "dari halim sampai cawang": a route
 
 
 def _signed_name(words: str) -> bool:
-    """Whether capitalised words after a sign-off are a person's: a given name first, or two words or more of
-    which none names a group ("Tim Relawan", "Pengurus Masjid"); one other word is as often a place ("Dari
-    Kalimalang")."""
+    """Whether capitalised words after a sign-off are a person's: a given name first, and no word of a place, a
+    business or a group, nor of a street named after a hero ("Dari Agus Salim", "Terima kasih, Bina Marga")."""
     parts = words.split()
     if not parts or not parts[0][0].isupper() or (parts[0].isupper() and len(parts[0]) > 1):
         return False
-    if parts[0].lower() in _GIVEN_NAMES:
-        return True
-    return len(parts) >= 2 and not any(p.lower() in _GROUP_WORDS for p in parts)
+    return parts[0].lower() in _GIVEN_NAMES and not any(
+        p.lower() in _GROUP_WORDS or p.lower() in _NOT_A_PERSONS_WORD for p in parts[1:]
+    )
 
 
 def _lower_name(text: str, pos: int) -> tuple[int, int] | None:
     """A name written in lower case or capitals right after a cue ("anak sy rina jatuh", "SUAMI SAYA HENDRA
-    GUNAWAN"): its first word a given name (``data/given_names.txt``), the second kept when it is one too. The
-    common-word list cannot tell "anak sy demam" from "anak sy rina"; the names list can."""
+    GUNAWAN", "dari budi setiadi"): its first word a given name (``data/given_names.txt``); a second word too
+    when it is no everyday word, place, hero's street or slang verb ("rina kesetrum"). The common-word list
+    cannot tell "anak sy demam" from "anak sy rina"; the names list can."""
     span = _name_tokens(text, pos, allow_lower=True, max_tokens=2)
     if span is None:
         return None
     words = list(_ANY_CASE_WORD.finditer(text, span[0], span[1]))
     if not words or words[0].group(0).lower() not in _GIVEN_NAMES:
         return None
-    if len(words) > 1 and words[1].group(0).lower() in _GIVEN_NAMES:
-        return span[0], words[1].end()
+    if len(words) > 1:
+        second = words[1].group(0).lower()
+        if second in _NOT_A_PERSONS_WORD:
+            return None  # "dari agung sedayu", "dari ahmad yani": a business's, a hero's street
+        if second in _GIVEN_NAMES or (
+            _VOWEL.search(second)
+            and second not in _PLACE_NAMES
+            and second not in _NOT_A_PERSONS_WORD
+            and not _SLANG_VERB.match(second)
+        ):
+            return span[0], words[1].end()
     return span[0], words[0].end()
 
 
@@ -2156,8 +2179,14 @@ def _found_names_in_chat_case(text: str, again: set[str], add: Callable[[str, in
             given and _TO_OR_FROM_BEFORE.search(text, max(0, start - 6), start)  # "konfirmasi ke sumarni"
         ):
             continue
-        if given and _beside_another_given_name(text, start, end, again):
-            continue
+        if given and (pair := _beside_another_given_name(text, start, end, again)):
+            # "ahmad yani" after a street's or a place's word is the street; else both are the person's name
+            # ("BUDI SANTOSO itu ketua" with "Pak Budi" found)
+            if _in_place(text, pair[0]) or _BUILDING_OR_TITLE_BEFORE.search(text, max(0, pair[0] - 30), pair[0]):
+                continue
+            if _LOCATIVE_BEFORE.search(text, max(0, pair[0] - 12), pair[0]):
+                continue
+            start, end = pair
         if runs and not text[runs[-1][1] : start].strip(" \t"):
             runs[-1][1] = end
             runs[-1][2] += 1
@@ -2176,13 +2205,16 @@ def _stands_alone(text: str, start: int, end: int) -> bool:
     )
 
 
-def _beside_another_given_name(text: str, start: int, end: int, found: set[str]) -> bool:
-    """ "ahmad yani" with "Yani" found: another given name beside it makes the pair someone else's name (a
-    street named after a hero, another person)."""
-    for near in (_PREV_ANY_WORD.search(text, max(0, start - 40), start), _NEXT_ANY_WORD.match(text, end)):
-        if near is not None and (low := near.group(1).lower()) in _GIVEN_NAMES and low not in found:
-            return True
-    return False
+def _beside_another_given_name(text: str, start: int, end: int, found: set[str]) -> tuple[int, int] | None:
+    """ "ahmad yani" with "yani" found, "budi santoso" with "budi": another given name beside the word, and the
+    span of the two; the caller decides whether they are a street's name or the person's whole name."""
+    prev = _PREV_ANY_WORD.search(text, max(0, start - 40), start)
+    if prev is not None and (low := prev.group(1).lower()) in _GIVEN_NAMES and low not in found:
+        return prev.start(1), end
+    nxt = _NEXT_ANY_WORD.match(text, end)
+    if nxt is not None and (low := nxt.group(1).lower()) in _GIVEN_NAMES and low not in found:
+        return start, nxt.end(1)
+    return None
 
 
 def _person_follows(text: str, end: int) -> bool:
