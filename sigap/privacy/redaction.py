@@ -204,6 +204,7 @@ _COMMON = (
     | _ROLES
     | _PLACE_PREFIXES
     | _words("""
+kena kabur demam pingsan tewas luka hilang kelas umur tipu lari
 jalan jln rumah rmh got selokan saluran sampah air banjir genangan lampu listrik kabel tiang pohon dahan ranting
 warung toko kios lapak pasar masjid sekolah kantor gang rt rw trotoar aspal lubang jembatan kali sungai
 parkir parkiran motor mobil truk bus angkot bajaj sepeda becak gerobak kendaraan plat pelat nomor no hp wa telp
@@ -1086,9 +1087,10 @@ _WEAK_CUE = re.compile(
 # then a capitalised word that is not a common word.
 _RELATION_CUE = re.compile(
     r"(?<![\w])(?i:(?:tetangga|suami|istri|anak|ayah|ibu|bapak|bokap|nyokap|mama|papa|emak|cucu|ponakan|saksi|korban|"
-    r"adik|kakak|abang|paman|bibi|nenek|kakek|mertua|menantu|"
+    r"adik|adek|ade|kakak|kaka|abang|paman|bibi|nenek|kakek|mertua|menantu|bini|om|tante|bude|budhe|pakde|pakdhe|oma|"
+    r"opa|mbah|eyang|"
     r"keponakan|sepupu|teman|temen|kawan|sahabat|pacar|atasan|bos|majikan|mandor|pelaku|oknum|tersangka|pemilik|"
-    r"penyewa|pengontrak|penghuni)(?:[ \t]+(?:saya|sy|aku|kami|kita|gw|gue)|nya|ku))[ \t]*,?(?=[ \t])"
+    r"penyewa|pengontrak|penghuni)(?:[ \t]+(?:saya|sy|aku|kami|kita|gw|gue)|[ \t]?nya|ku))[ \t]*,?(?:[ \t]+si)?(?=[ \t])"
 )
 # a sign-off word, then the writer's name (``_sign_off_names``)
 _INLINE_SIGN_OFF = re.compile(

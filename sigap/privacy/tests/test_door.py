@@ -418,6 +418,9 @@ def test_what_the_glued_and_initialled_name_rules_leave(text, name, kept):
         ("anak saya muhammad rizki", ("muhammad", "rizki")),
         ("Pak Budi sudah lapor. BUDI SANTOSO itu ketua", ("budi", "santoso")),
         ("Pak Hendra sudah lapor. rumahnya hendra gunawan", ("hendra", "gunawan")),
+        ("adek saya dini jatuh dari motor", ("dini",)),
+        ("anak sy si rina demam", ("rina",)),
+        ("pemilik nya darto", ("darto",)),
     ],
 )
 def test_a_name_found_by_a_cue_is_removed_where_it_comes_back_bare(text, gone):
@@ -470,6 +473,8 @@ def test_a_name_found_by_a_cue_is_removed_where_it_comes_back_bare(text, gone):
         ("banjir. dari agung sedayu", [], "agung sedayu"),
         # after a relation, what happened to them stays
         ("anak saya rina kesetrum", [], "kesetrum"),
+        ("om saya agus kena tipu", [], "kena tipu"),
+        ("mbah saya sakit", [], "mbah saya sakit"),
         # after a relation, a word that is no given name is what happened to them
         ("anak sy demam 3 hari krn nyamuk", [], "demam"),
         ("anak saya kesetrum tiang listrik", [], "kesetrum"),
