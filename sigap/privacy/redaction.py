@@ -1263,6 +1263,8 @@ def _sign_off_names(text: str, add: Callable[[str, int, int], None]) -> None:
     inside (opening a sentence or ending a line); never a place, a street named after a hero ("Dari Ahmad
     Yani"), a route ("dari halim sampai cawang") or a group."""
     for m in _INLINE_SIGN_OFF.finditer(text):
+        if _in_place(text, m.start(1)) or _BUILDING_OR_TITLE_BEFORE.search(text, max(0, m.start(1) - 30), m.start(1)):
+            continue  # "jl dr abdul rahman saleh", "rs dr sutomo": a doctor's title in a street's or building's name
         pos = m.end()
         opens = _sentence_start(text, m.start(1)) or text[: m.start(1)].rstrip(" \t").endswith(",")
         user = _USER_NAME_TOKEN.match(text, pos)

@@ -474,6 +474,7 @@ def test_a_name_found_by_a_cue_is_removed_where_it_comes_back_bare(text, gone):
         # after a relation, what happened to them stays
         ("anak saya rina kesetrum", [], "kesetrum"),
         ("om saya agus kena tipu", [], "kena tipu"),
+        ("jl dr abdul rahman saleh dpn RSPAD, jalan rusak", [], "jl dr abdul rahman saleh"),
         ("mbah saya sakit", [], "mbah saya sakit"),
         # after a relation, a word that is no given name is what happened to them
         ("anak sy demam 3 hari krn nyamuk", [], "demam"),
