@@ -21,6 +21,11 @@ house numbers, the number after "No"/"Nomor" (``sigap.privacy.redaction.pii_remo
 fraction of must-keep strings still present verbatim. "overall" pools every personal value. Throughput is
 texts per CPU-second through ``redact`` (reporter names included), one core.
 
+A second table scores the same texts as if Sigap knew no name of the reporter (an SMS, an Anonim walk-in, an
+email without a display name): names then go only where a cue finds them ("nama saya", "Pak", a relation, a
+sign-off). No target applies to it; it shows how much of the names the cues alone remove, and at what cost to
+the must-keep text.
+
 The team's set is split deterministically into a "dev" half and a "held-out" half by a hash of the text
 (SHA-256, first byte even = dev). Columns: ``team/dev``, ``team/held-out``, ``registers/dev``,
 ``registers/test``. ``--failures`` prints the misses of one column (``registers/dev`` by default; look at the
@@ -40,7 +45,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from sigap.privacy.redaction import evaluate, redact  # noqa: E402
+from sigap.privacy.redaction import evaluate, find, redact  # noqa: E402
 
 DATA = ROOT / "sigap" / "privacy" / "data"
 SET = DATA / "redaction_set.jsonl"
@@ -68,6 +73,10 @@ def throughput(examples: list[dict], seconds: float) -> float:
         elapsed = time.process_time() - start
         if elapsed >= seconds:
             return n / elapsed
+
+
+def _no_name_known(text: str, names=()) -> list:
+    return find(text)
 
 
 def targets_missed(result: dict) -> list[str]:
@@ -164,6 +173,16 @@ def main(argv: list[str] | None = None) -> int:
             print(f"\n--- {name}: spurious findings (touch no labelled value) ---")
             for m in results[name]["spurious"]:
                 print(f"[{m['kind']}] {m['value']!r}\n   in:  {m['text']}")
+
+    unknown = {name: evaluate(exs, finder=_no_name_known) for name, exs in splits.items()}
+    print("\nWith no name of the reporter known (the cues alone):")
+    print(f"{'':<10}" + "".join(f"{n:>30}" for n in unknown))
+    for label, cell in (
+        ("name", lambda r: f"{r['kinds'].get('name', {}).get('recall', 1.0):.3f}"),
+        ("keep", lambda r: f"{r['keep']['rate']:.3f}"),
+        ("spur.", lambda r: str(r["kinds"].get("name", {}).get("spurious", 0))),
+    ):
+        print(f"{label:<10}" + "".join(f"{cell(r):>30}" for r in unknown.values()))
 
     missed = {name: targets_missed(r) for name, r in results.items()}
     print()
