@@ -1117,6 +1117,18 @@ _SLANG_VERB = re.compile(r"^(?:ke[a-z]{4,}|nge?[a-z]{3,}|ny[a-z]{3,}|[a-z]{3,}in
 _USER_NAME_TOKEN = re.compile(r"[A-Za-z]{3,}(?:[._][A-Za-z0-9]+)+|[A-Za-z]{3,}[0-9]{1,4}(?![\w.])")
 _NOT_A_USER_NAME = re.compile(r"(?i)(?:rt|rw|no|nomor|blok|gang|gg|jl|jln|kav|unit|lt|lantai|km|tower|kamar)")
 _GROUP_WORDS = _words("tim pengurus relawan panitia keluarga komunitas forum paguyuban karang taruna warga ketua kami")
+_CONTACT_VERB = re.compile(
+    r"(?i)(?<![\w])(?:hubungi|hubungin|hub|kontak|telepon|telpon|tlp|telp|tanya|tanyakan|tanyain|temui|panggil|"
+    r"kabari|kabarin|cari|wa|chat|japri|sms)(?:[ \t]+(?:ke|kepada|sama|saja|aja|ajah))?[ \t]+(?=[A-Za-z])"
+)
+# "Rafi nih bang", "Udin di sini", "rudy here", "anjani disini": the writer names themselves
+_WORD_ENDING_HERE = re.compile(r"([A-Za-z][A-Za-z'’]*)$")
+_PRESENCE_AFTER = re.compile(r"(?i)(?<=[A-Za-z])[ \t]+(?:nih|di[ \t]?sini|here)(?![\w])")
+_PHONE_START = re.compile(r"(?<![\w+])(?:\+?62|0)[ \t\-.]?8\d")
+_NAME_BEFORE_A_NUMBER = re.compile(r"(?i)(?<![\w])([A-Za-z]{3,})[ \t]*[:,(]?[ \t]*(?:(?:hp|wa|no|tlp|telp)[ \t.:]*)?$")
+_ABBREVIATION_RIGHT_BEFORE = re.compile(r"(?:^|[^\w])(?:[A-Za-z]{1,3}|[Ss]anto|[Ss]anta)\.[ \t]*$")
+# the last word of a message, alone after its end of sentence, an emoji or a dash ("... tolong 😢 tasya")
+_LAST_WORD = re.compile(r"(?:^|[.!?\n\-–—]|[^\x00-\x7f])[ \t]*([A-Za-z]{3,})[ \t.!]*$")
 _OPEN_PAREN = re.compile(r"[ \t]*\((?=[A-Za-z])")
 _WEAK_LOWER_FOLLOW = re.compile(
     r"(?i)[ \t]*,?[ \t]*(?:warga|dari|dr|tinggal|penghuni|selaku|pemilik|pelapor|rt\b|rw\b"
@@ -1207,8 +1219,9 @@ def _cue_names(text: str, add: Callable[[str, int, int], None]) -> None:
             add("name", *span)
             continue
         span = _name_tokens(text, m.end(), allow_lower=True, max_tokens=2)
-        if span and _WEAK_LOWER_FOLLOW.match(text, span[1]):
+        if (span and _WEAK_LOWER_FOLLOW.match(text, span[1])) or (span := _lower_name(text, m.end())):
             add("name", *span)
+    _contact_and_presence_names(text, add)
     for m in _RELATION_CUE.finditer(text):
         paren = _OPEN_PAREN.match(text, m.end())  # "ibu sy (Rina) sakit"
         pos = paren.end() if paren else m.end()
@@ -1254,6 +1267,52 @@ def _cue_names(text: str, add: Callable[[str, int, int], None]) -> None:
                 add("name", *span)
     if ":" in text or " - " in text or "–" in text or "—" in text or "=" in text:
         _label_names(text, add)
+
+
+def _contact_and_presence_names(text: str, add: Callable[[str, int, int], None]) -> None:
+    """Given names (any case) where a message says who to reach or who is writing, with no name of the reporter
+    known (found in the registers set's dev half: SMS and chat): after a verb of contact ("hubungi wahyudi",
+    "Tanya Budi aja", "Telepon Santoso", "Cari Dedi di bengkel"), opening a message with "ini" ("ini ratna",
+    "Halo, ini saiful min"), before "nih", "di sini", "here" ("Rafi nih bang", "Udin di sini"), right before a
+    phone number ("Irwan 0812…", "hub yani 0812…"), and alone at the end of the message ("... tolong 😢 tasya")."""
+    for m in _CONTACT_VERB.finditer(text):
+        span = _lower_name(text, m.end()) or _capitalised_given_name(text, m.end())
+        if span and not _DIRECTION_AFTER.match(text, span[1]):
+            add("name", *span)
+    for m in _PRESENCE_AFTER.finditer(text):
+        word = _WORD_ENDING_HERE.search(text, max(0, m.start() - 40), m.start())
+        if word and word.group(1).lower() in _GIVEN_NAMES:
+            before = _PREV_ANY_WORD.search(text, max(0, word.start(1) - 40), word.start(1))
+            if not (before and before.group(1).lower() in _GIVEN_NAMES):
+                add("name", word.start(1), word.end(1))
+            else:
+                add("name", before.start(1), word.end(1))
+    if _ANY_DIGIT.search(text):
+        for number in _PHONE_START.finditer(text):
+            m = _NAME_BEFORE_A_NUMBER.search(text, max(0, number.start() - 40), number.start())
+            if m and m.group(1).lower() in _GIVEN_NAMES and _stands_for_a_person(text, m.start(1)):
+                add("name", m.start(1), m.end(1))
+    last = _LAST_WORD.search(text)
+    if last and last.group(1).lower() in _GIVEN_NAMES and _stands_for_a_person(text, last.start(1)):
+        add("name", last.start(1), last.end(1))
+
+
+def _stands_for_a_person(text: str, start: int) -> bool:
+    """A given name with no cue before it is a person unless a street's, a building's word, a title, an initial
+    or an abbreviation comes right before it ("di A. Yani", "Gereja St. Yosef", "Jl. Kartini")."""
+    before = text[max(0, start - 30) : start]
+    return not (
+        _in_place(text, start)
+        or _BUILDING_OR_TITLE_BEFORE.search(before)
+        or _LOCATIVE_BEFORE.search(text, max(0, start - 12), start)
+        or _ABBREVIATION_RIGHT_BEFORE.search(before)
+    )
+
+
+def _capitalised_given_name(text: str, pos: int) -> tuple[int, int] | None:
+    """A capitalised name at ``pos`` whose first word is a given name ("Budi", "Wahyu Nugroho")."""
+    span = _name_tokens(text, pos, allow_lower=False)
+    return span if span and _signed_name(text[span[0] : span[1]]) else None
 
 
 def _sign_off_names(text: str, add: Callable[[str, int, int], None]) -> None:

@@ -113,7 +113,7 @@ def test_a_later_text_is_redacted_with_the_identity_in_the_vault():
     out = door.for_officers("Saya sendiri, Ratna Sari Dewi. Hubungi Ratna di 081234567890.", reporter_ref=ref).text
     assert "Ratna" not in out and "4567" not in out
     # without the reference the rules alone cannot know this bare name
-    assert "Ratna" in door.for_officers("Hubungi Ratna di rumah", reporter_ref="").text
+    assert "Ratna" in door.for_officers("Ratna menunggu di rumah", reporter_ref="").text
 
 
 @pytest.mark.django_db
@@ -419,6 +419,14 @@ def test_what_the_glued_and_initialled_name_rules_leave(text, name, kept):
         ("Pak Budi sudah lapor. BUDI SANTOSO itu ketua", ("budi", "santoso")),
         ("Pak Hendra sudah lapor. rumahnya hendra gunawan", ("hendra", "gunawan")),
         ("adek saya dini jatuh dari motor", ("dini",)),
+        # who to reach, who is writing: a verb of contact, "ini", "nih", a phone number, the message's last word
+        ("Tolong telepon Santoso saja, saya di rumah.", ("santoso",)),
+        ("kalau mau cek lokasi hubungi wahyu ya", ("wahyu",)),
+        ("halo min ini ratna, lampu gang mati", ("ratna",)),
+        ("Rafi nih bang, tiang listrik miring di gang 3", ("rafi",)),
+        ("got mampet di gang 3. Irwan 0813 1234 5678", ("irwan",)),
+        ("sampah numpuk di kali, bau bgt 😢 tasya", ("tasya",)),
+        ("saya maya mau nanya knp laporan saya ditutup", ("maya",)),
         ("anak sy si rina demam", ("rina",)),
         ("pemilik nya darto", ("darto",)),
     ],
@@ -475,6 +483,10 @@ def test_a_name_found_by_a_cue_is_removed_where_it_comes_back_bare(text, gone):
         ("anak saya rina kesetrum", [], "kesetrum"),
         ("om saya agus kena tipu", [], "kena tipu"),
         ("jl dr abdul rahman saleh dpn RSPAD, jalan rusak", [], "jl dr abdul rahman saleh"),
+        # a given name with no cue before it that is a street's, a church's or an initial's
+        ("Lampu jalan mati di depan Gereja St. Yosef.", [], "St. Yosef"),
+        ("Genangan di Jl. Agus Salim 0812 arah Thamrin", [], "Agus Salim"),
+        ("mobil derek hubungi dinas perhubungan", [], "dinas perhubungan"),
         ("mbah saya sakit", [], "mbah saya sakit"),
         # after a relation, a word that is no given name is what happened to them
         ("anak sy demam 3 hari krn nyamuk", [], "demam"),
