@@ -1129,6 +1129,14 @@ _NAME_BEFORE_A_NUMBER = re.compile(r"(?i)(?<![\w])([A-Za-z]{3,})[ \t]*[:,(]?[ \t
 _ABBREVIATION_RIGHT_BEFORE = re.compile(r"(?:^|[^\w])(?:[A-Za-z]{1,3}|[Ss]anto|[Ss]anta)\.[ \t]*$")
 # the last word of a message, alone after its end of sentence, an emoji or a dash ("... tolong 😢 tasya")
 _LAST_WORD = re.compile(r"(?:^|[.!?\n\-–—]|[^\x00-\x7f])[ \t]*([A-Za-z]{3,})[ \t.!]*$")
+# a transcript's question for a name, then the caller's answer on the next line (``_transcript_answers``)
+_NAME_QUESTION = re.compile(
+    r"(?im)^[ \t]*(?:op|operator|petugas|cs|agen)[ \t]*:[^\n]*(?:nama|siapa|sendiri)[^\n]*\?[ \t]*\n"
+    r"[ \t]*(?:pel|pelapor|penelepon|warga|penutur)[ \t]*:[ \t]*([^\n]+)"
+)
+_ANSWER_WORDS = _words("""
+pak bu ibu bapak betul ya iya benar baik oke ok mas mbak saya nama namanya pakai dengan atas sendiri aja saja
+""")
 _OPEN_PAREN = re.compile(r"[ \t]*\((?=[A-Za-z])")
 _WEAK_LOWER_FOLLOW = re.compile(
     r"(?i)[ \t]*,?[ \t]*(?:warga|dari|dr|tinggal|penghuni|selaku|pemilik|pelapor|rt\b|rw\b"
@@ -1222,6 +1230,8 @@ def _cue_names(text: str, add: Callable[[str, int, int], None]) -> None:
         if (span and _WEAK_LOWER_FOLLOW.match(text, span[1])) or (span := _lower_name(text, m.end())):
             add("name", *span)
     _contact_and_presence_names(text, add)
+    if "\n" in text and ":" in text:
+        _transcript_answers(text, add)
     for m in _RELATION_CUE.finditer(text):
         paren = _OPEN_PAREN.match(text, m.end())  # "ibu sy (Rina) sakit"
         pos = paren.end() if paren else m.end()
@@ -1307,6 +1317,25 @@ def _stands_for_a_person(text: str, start: int) -> bool:
         or _LOCATIVE_BEFORE.search(text, max(0, start - 12), start)
         or _ABBREVIATION_RIGHT_BEFORE.search(before)
     )
+
+
+def _transcript_answers(text: str, add: Callable[[str, int, int], None]) -> None:
+    """A call transcript's answer to a question for a name ("Op: Atas nama?\nPel: Rudi. Rudi Hartanto.", "Op: Ibu
+    sendiri namanya?\nPel: Wati."): in the answer, every capitalised word that is no everyday word, honorific or
+    answer word, and every given name, is the person's (found in the registers set's dev half: the operator types
+    the caller's answers as said, the name often twice or spelled). From a street's or a building's word on
+    ("Nama jalannya?", "Budi, di Jl. Kenanga") the rest of the answer stays."""
+    for m in _NAME_QUESTION.finditer(text):
+        for word in _ANY_CASE_WORD.finditer(text, *m.span(1)):
+            w, low = word.group(0), word.group(0).lower()
+            if _in_place(text, word.start()) or _BUILDING_OR_TITLE_BEFORE.search(
+                text, max(0, word.start() - 30), word.start()
+            ):
+                break
+            if low in _ANSWER_WORDS or low in _HON_TOKENS_LOWER or len(w) < 3:
+                continue
+            if low in _GIVEN_NAMES or (w[0].isupper() and not _is_common(w)) or low in _WORDS_THAT_ARE_NAMES:
+                add("name", *word.span())
 
 
 def _capitalised_given_name(text: str, pos: int) -> tuple[int, int] | None:

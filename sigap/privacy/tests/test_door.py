@@ -427,6 +427,9 @@ def test_what_the_glued_and_initialled_name_rules_leave(text, name, kept):
         ("got mampet di gang 3. Irwan 0813 1234 5678", ("irwan",)),
         ("sampah numpuk di kali, bau bgt 😢 tasya", ("tasya",)),
         ("saya maya mau nanya knp laporan saya ditutup", ("maya",)),
+        # a call transcript's answer to a question for a name
+        ("Op: Nama, Pak?\nPel: Hendra Setiadi. Pakai H. Hendra.\nOp: Keluhannya?", ("hendra", "setiadi")),
+        ("Petugas: Bapak sendiri namanya?\nPelapor: Yudi.", ("yudi",)),
         ("anak sy si rina demam", ("rina",)),
         ("pemilik nya darto", ("darto",)),
     ],
@@ -487,6 +490,12 @@ def test_a_name_found_by_a_cue_is_removed_where_it_comes_back_bare(text, gone):
         ("Lampu jalan mati di depan Gereja St. Yosef.", [], "St. Yosef"),
         ("Genangan di Jl. Agus Salim 0812 arah Thamrin", [], "Agus Salim"),
         ("mobil derek hubungi dinas perhubungan", [], "dinas perhubungan"),
+        (
+            "Op: Nama jalannya?\nPel: Jl. Kenanga Raya, dekat Masjid Al Ikhlas.",
+            [],
+            "Jl. Kenanga Raya, dekat Masjid Al Ikhlas",
+        ),
+        ("Op: Atas nama siapa?\nPel: Budi, tinggal di Gang Mawar.", [], "tinggal di Gang Mawar"),
         ("mbah saya sakit", [], "mbah saya sakit"),
         # after a relation, a word that is no given name is what happened to them
         ("anak sy demam 3 hari krn nyamuk", [], "demam"),
