@@ -1078,7 +1078,7 @@ _SIGNOFF_END = re.compile(r"[ \t]*(?:$|\n|\(|,|[ \t](?:warga|dari|dr|ibunya|bapa
 # After a name, "dan"/"sama"/"&" joins a second person ("Pelapor: Putu Ayu dan Komang Adi").
 _AND_NEXT = re.compile(r"[ \t]*,?[ \t]*(?:dan|sama|serta|&)[ \t]+")
 _WEAK_CUE = re.compile(
-    r"(?<![\w])(?:(?i:saya|sy|aku|gue|gw)(?:[ \t]+(?i:dengan|dgn))?|(?i:(?:ini|saya|sy)[ \t]+(?:dengan|dgn))|"
+    r"(?<![\w])(?:(?i:saya(?:[ \t]+adalah)?|sy|aku|ak|aq|ane|gue|gw|this[ \t]+is)(?:[ \t]+(?i:dengan|dgn))?|(?i:(?:ini|saya|sy)[ \t]+(?:dengan|dgn))|"
     r"(?i:(?:halo|hallo|hai|hi|pagi|siang|sore|malam)[ \t]*[,!.]*[ \t]*"
     r"(?:(?:min|admin|mimin|kak|pak|bu|gan|sis|bang|bapak|ibu)[ \t]*[,!.]*[ \t]*)?"
     r"(?:(?:ini|saya|sy)[ \t]+(?:dengan|dgn)|ini|dengan|dgn)))[ \t]*,?(?=[ \t])"
@@ -1118,17 +1118,27 @@ _USER_NAME_TOKEN = re.compile(r"[A-Za-z]{3,}(?:[._][A-Za-z0-9]+)+|[A-Za-z]{3,}[0
 _NOT_A_USER_NAME = re.compile(r"(?i)(?:rt|rw|no|nomor|blok|gang|gg|jl|jln|kav|unit|lt|lantai|km|tower|kamar)")
 _GROUP_WORDS = _words("tim pengurus relawan panitia keluarga komunitas forum paguyuban karang taruna warga ketua kami")
 _CONTACT_VERB = re.compile(
-    r"(?i)(?<![\w])(?:hubungi|hubungin|hub|kontak|telepon|telpon|tlp|telp|tanya|tanyakan|tanyain|temui|panggil|"
-    r"kabari|kabarin|cari|wa|chat|japri|sms)(?:[ \t]+(?:ke|kepada|sama|saja|aja|ajah))?[ \t]+(?=[A-Za-z])"
+    r"(?i)(?<![\w])(hubungi|hubungin|hub|kontak|kontaknya|telepon|telpon|telfon|tlpn|tlp|telp|tanya|tanyakan|tanyain|"
+    r"temui|panggil|kabari|kabarin|cari|wa|chat|japri|sms|dm|inbox)(?:[ \t]+(?:ke|kepada|sama|saja|aja|ajah))?"
+    r"[ \t]+(?=[A-Za-z])"
 )
+_WEAK_CONTACT_VERBS = _words("cari tanya tanyakan tanyain kontak")  # "cari sandi wifi", "kontak satria hilang"
+_NUMBER_NEXT = re.compile(r"[ \t:,(/\-_.]*(?:\+?62|0)[ \t\-.]?8\d")
+_NOT_ABOUT_A_PERSON_AFTER = re.compile(
+    r"(?i)[ \t,]*\n?[ \t]*(?:ke|sampai|smp|hingga|s/d|sd|menuju|arah|lewat|di[ \t]?mana|dmn|wifi|nya)(?![\w])"
+)
+_GREETING_END = re.compile(r"(?i)(?:^|[^\w])(?:halo|hallo|hai|hi|min|admin|kak|ka|pak|bu|bang|gan|sis|ini)$")
+_PLACE_LABEL_BEFORE = re.compile(r"(?i)(?:lokasi|alamat|tempat|tkp|titik|posisi)[ \t]*:?[ \t\n]*$")
 # "Rafi nih bang", "Udin di sini", "rudy here", "anjani disini": the writer names themselves
 _WORD_ENDING_HERE = re.compile(r"([A-Za-z][A-Za-z'’]*)$")
-_PRESENCE_AFTER = re.compile(r"(?i)(?<=[A-Za-z])[ \t]+(?:nih|di[ \t]?sini|here)(?![\w])")
+_PRESENCE_AFTER = re.compile(r"(?i)(?<=[A-Za-z])[ \t]+(?:nih+|nh|di[ \t]?sini|here|(?:mau[ \t]+)?lapor)(?![\w])")
 _PHONE_START = re.compile(r"(?<![\w+])(?:\+?62|0)[ \t\-.]?8\d")
-_NAME_BEFORE_A_NUMBER = re.compile(r"(?i)(?<![\w])([A-Za-z]{3,})[ \t]*[:,(]?[ \t]*(?:(?:hp|wa|no|tlp|telp)[ \t.:]*)?$")
+_NAME_BEFORE_A_NUMBER = re.compile(
+    r"(?i)(?<![\w])([A-Za-z]{3,})[ \t]*[:,(/\-_.]?[ \t]*(?:(?:hp|wa|no|tlp|telp)[ \t.:]*)?$"
+)
 _ABBREVIATION_RIGHT_BEFORE = re.compile(r"(?:^|[^\w])(?:[A-Za-z]{1,3}|[Ss]anto|[Ss]anta)\.[ \t]*$")
 # the last word of a message, alone after its end of sentence, an emoji or a dash ("... tolong 😢 tasya")
-_LAST_WORD = re.compile(r"(?:^|[.!?\n\-–—]|[^\x00-\x7f])[ \t]*([A-Za-z]{3,})[ \t.!]*$")
+_LAST_WORD = re.compile(r"(?:^|[.!?\n]|(?<=[ \t])[\-–—]|[^\x00-\x7f])[ \t]*([A-Za-z]{3,})[^\w\n]*$")
 # a transcript's question for a name, then the caller's answer on the next line (``_transcript_answers``)
 _NAME_QUESTION = re.compile(
     r"(?im)^[ \t]*(?:op|operator|petugas|cs|agen)[ \t]*:[^\n]*(?:nama|siapa|sendiri)[^\n]*\?[ \t]*\n"
@@ -1227,9 +1237,10 @@ def _cue_names(text: str, add: Callable[[str, int, int], None]) -> None:
             add("name", *span)
             continue
         span = _name_tokens(text, m.end(), allow_lower=True, max_tokens=2)
-        if (span and _WEAK_LOWER_FOLLOW.match(text, span[1])) or (span := _lower_name(text, m.end())):
-            add("name", *span)
-    _contact_and_presence_names(text, add)
+        if (span and _WEAK_LOWER_FOLLOW.match(text, span[1])) or (
+            _clause_opens(text, m.start()) and (span := _lower_name(text, m.end()))
+        ):
+            add("name", *span)  # "sy farhan", "halo min saya rina mau nanya"; not "motor saya satria"
     if "\n" in text and ":" in text:
         _transcript_answers(text, add)
     for m in _RELATION_CUE.finditer(text):
@@ -1282,40 +1293,64 @@ def _cue_names(text: str, add: Callable[[str, int, int], None]) -> None:
 def _contact_and_presence_names(text: str, add: Callable[[str, int, int], None]) -> None:
     """Given names (any case) where a message says who to reach or who is writing, with no name of the reporter
     known (found in the registers set's dev half: SMS and chat): after a verb of contact ("hubungi wahyudi",
-    "Tanya Budi aja", "Telepon Santoso", "Cari Dedi di bengkel"), opening a message with "ini" ("ini ratna",
-    "Halo, ini saiful min"), before "nih", "di sini", "here" ("Rafi nih bang", "Udin di sini"), right before a
-    phone number ("Irwan 0812…", "hub yani 0812…"), and alone at the end of the message ("... tolong 😢 tasya")."""
+    "Telepon Santoso", "Cari Dedi di bengkel"; after "cari", "tanya", "kontak" only a capitalised name or one
+    before a phone number: "cari sandi wifi", "kontak satria"), before "nih", "di sini", "here" opening a message
+    or a clause ("Rafi nih bang", "Udin di sini"), right before a phone number ("Irwan 0812…"), and alone at the
+    end of the message ("... tolong 😢 tasya"). Never a street's, a place's or a building's name (``_person_at``).
+    Run after the found names are fed back (``find``): these cues are too weak to remove the word elsewhere."""
     for m in _CONTACT_VERB.finditer(text):
-        span = _lower_name(text, m.end()) or _capitalised_given_name(text, m.end())
-        if span and not _DIRECTION_AFTER.match(text, span[1]):
+        weak = m.group(1).lower() in _WEAK_CONTACT_VERBS
+        span = _capitalised_given_name(text, m.end()) or (None if weak else _lower_name(text, m.end()))
+        if weak and span is None and (low := _lower_name(text, m.end())) and _NUMBER_NEXT.match(text, low[1]):
+            span = low
+        if span and not _NOT_ABOUT_A_PERSON_AFTER.match(text, span[1]) and _person_at(text, *span):
             add("name", *span)
     for m in _PRESENCE_AFTER.finditer(text):
         word = _WORD_ENDING_HERE.search(text, max(0, m.start() - 40), m.start())
-        if word and word.group(1).lower() in _GIVEN_NAMES:
-            before = _PREV_ANY_WORD.search(text, max(0, word.start(1) - 40), word.start(1))
-            if not (before and before.group(1).lower() in _GIVEN_NAMES):
-                add("name", word.start(1), word.end(1))
-            else:
-                add("name", before.start(1), word.end(1))
+        if not word or word.group(1).lower() not in _GIVEN_NAMES:
+            continue
+        start = word.start(1)
+        before = _PREV_ANY_WORD.search(text, max(0, start - 40), start)
+        if before and before.group(1).lower() in _GIVEN_NAMES:
+            start = before.start(1)  # "rafi ahmad nih"
+        if _clause_opens(text, start) and _person_at(text, start, word.end(1)):
+            add("name", start, word.end(1))
     if _ANY_DIGIT.search(text):
         for number in _PHONE_START.finditer(text):
             m = _NAME_BEFORE_A_NUMBER.search(text, max(0, number.start() - 40), number.start())
-            if m and m.group(1).lower() in _GIVEN_NAMES and _stands_for_a_person(text, m.start(1)):
+            if m and m.group(1).lower() in _GIVEN_NAMES and _person_at(text, m.start(1), m.end(1)):
                 add("name", m.start(1), m.end(1))
     last = _LAST_WORD.search(text)
-    if last and last.group(1).lower() in _GIVEN_NAMES and _stands_for_a_person(text, last.start(1)):
+    if last and last.group(1).lower() in _GIVEN_NAMES and _person_at(text, last.start(1), last.end(1)):
         add("name", last.start(1), last.end(1))
 
 
-def _stands_for_a_person(text: str, start: int) -> bool:
-    """A given name with no cue before it is a person unless a street's, a building's word, a title, an initial
-    or an abbreviation comes right before it ("di A. Yani", "Gereja St. Yosef", "Jl. Kartini")."""
+def _clause_opens(text: str, start: int) -> bool:
+    """Whether ``start`` opens the message, a sentence or a clause, or follows a greeting ("halo min, rafi nih")."""
+    before = text[max(0, start - 40) : start].rstrip(" \t")
+    return not before or before[-1] in ".!?\n,;:" or bool(_GREETING_END.search(before))
+
+
+def _person_at(text: str, start: int, end: int) -> bool:
+    """A given name with no strong cue is a person unless it is a street's, a place's, a building's or a
+    business's name: a place word, title, initial or abbreviation right before it ("di A. Yani", "Gereja St.
+    Yosef", "jl simatupang"), a place's name it begins or ends ("Sunter Agung"), a hero's street or place word
+    after it ("ahmad yani", "agus salim 0812"), another given name before it, or a label of a place ("Lokasi:")."""
     before = text[max(0, start - 30) : start]
+    prev = _PREV_ANY_WORD.search(before)
+    nxt = _NEXT_ANY_WORD.match(text, end)
     return not (
         _in_place(text, start)
         or _BUILDING_OR_TITLE_BEFORE.search(before)
         or _LOCATIVE_BEFORE.search(text, max(0, start - 12), start)
         or _ABBREVIATION_RIGHT_BEFORE.search(before)
+        or _PLACE_LABEL_BEFORE.search(before)
+        or _place_name_at(text, start)
+        or (
+            prev is not None
+            and (_place_name_at(text, max(0, start - 30) + prev.start(1)) or prev.group(1).lower() in _GIVEN_NAMES)
+        )
+        or (nxt is not None and nxt.group(1).lower() in _NOT_A_PERSONS_WORD)
     )
 
 
@@ -2123,6 +2158,7 @@ _BUILDING_OR_TITLE_BEFORE = re.compile(
     r"kantor|kios|toko|warung|warteg|bengkel|ruko|lapak|yayasan|pondok|ponpes|lapangan|gereja|pura|vihara|klenteng|"
     r"masjid|mesjid|musholla|mushola|musala|langgar|pasar|gedung|tower|menara|perumahan|komplek|kompleks|apartemen|"
     r"rusun|jalan|jl|jln|gg|gang|bus|tpu|makam|hotel|salon|laundry|depot|rm|resto|kafe|cafe|mie|bakso|sate|soto|"
+    r"bandara|kejaksaan|lapas|rutan|polres|polsek|koramil|kodim|"
     r"pecel|nasi|jend|jenderal|ir|kh|hr|hos|prof|letjen|mayjen|brigjen|[a-z])\.?"
     r"(?:[ \t]+(?:dr|h|hj|kh|jend|ir|prof|[a-z])\.?)?[ \t]+$"
 )
@@ -2264,8 +2300,12 @@ def _found_names_in_chat_case(text: str, again: set[str], add: Callable[[str, in
             or _in_place(text, start)
             or _BUILDING_OR_TITLE_BEFORE.search(text, max(0, start - 30), start)
             or _BUSINESS_AFTER.match(text, end)
+            or _place_name_at(text, start)
+            or (
+                (prev := _PREV_ANY_WORD.search(text, max(0, start - 30), start)) and _place_name_at(text, prev.start(1))
+            )
         ):
-            continue
+            continue  # "di sunter agung", "lenteng agung": a place's name
         given = low in _GIVEN_NAMES
         if _LOCATIVE_BEFORE.search(text, max(0, start - 12), start) and not (
             given and _TO_OR_FROM_BEFORE.search(text, max(0, start - 6), start)  # "konfirmasi ke sumarni"
@@ -2379,6 +2419,7 @@ def find(text: str, *, names: Iterable[str] = ()) -> list[tuple[int, int, str]]:
         _reporter_names(text, names, add)
     _joined_names(text, spans, add)
     _found_names_again(text, spans, names, add)
+    _contact_and_presence_names(text, add)
 
     # Overlapping findings merge into their union, labelled with the highest-priority kind.
     spans.sort()
