@@ -1305,7 +1305,9 @@ def _contact_and_presence_names(text: str, add: Callable[[str, int, int], None])
             span = low
         if span and not _NOT_ABOUT_A_PERSON_AFTER.match(text, span[1]) and _person_at(text, *span):
             add("name", *span)
-    for m in _PRESENCE_AFTER.finditer(text):
+    lowered = text.lower()
+    presence = any(w in lowered for w in ("nih", "sini", "here", "lapor", " nh"))
+    for m in _PRESENCE_AFTER.finditer(text) if presence else ():
         word = _WORD_ENDING_HERE.search(text, max(0, m.start() - 40), m.start())
         if not word or word.group(1).lower() not in _GIVEN_NAMES:
             continue
@@ -1320,7 +1322,7 @@ def _contact_and_presence_names(text: str, add: Callable[[str, int, int], None])
             m = _NAME_BEFORE_A_NUMBER.search(text, max(0, number.start() - 40), number.start())
             if m and m.group(1).lower() in _GIVEN_NAMES and _person_at(text, m.start(1), m.end(1)):
                 add("name", m.start(1), m.end(1))
-    last = _LAST_WORD.search(text)
+    last = _LAST_WORD.search(text, max(0, len(text) - 80))  # the end only: "$" makes a whole-text search quadratic
     if last and last.group(1).lower() in _GIVEN_NAMES and _person_at(text, last.start(1), last.end(1)):
         add("name", last.start(1), last.end(1))
 
@@ -2257,8 +2259,9 @@ def _found_names_again(
                 ):
                     found_low.add(low)
     found_low -= _NOT_PEOPLE_LOWER
-    if not found_low:
-        return
+    lowered = text.lower()
+    if not any(lowered.count(w) > 1 for w in found_low):
+        return  # each found word met once: only where it was found
     found = {w.capitalize() for w in found_low}
     for m in _CAPITALISED.finditer(text):
         start, end = m.span()
