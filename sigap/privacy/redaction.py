@@ -204,7 +204,7 @@ _COMMON = (
     | _ROLES
     | _PLACE_PREFIXES
     | _words("""
-kena kabur demam pingsan tewas luka hilang kelas umur tipu lari
+kena kabur demam pingsan tewas luka hilang kelas umur tipu lari pekerti
 jalan jln rumah rmh got selokan saluran sampah air banjir genangan lampu listrik kabel tiang pohon dahan ranting
 warung toko kios lapak pasar masjid sekolah kantor gang rt rw trotoar aspal lubang jembatan kali sungai
 parkir parkiran motor mobil truk bus angkot bajaj sepeda becak gerobak kendaraan plat pelat nomor no hp wa telp
@@ -1111,7 +1111,8 @@ arah utara selatan timur barat raya indah jaya permai city garden residence vill
 mega karya hotel tugu pos bank pabrik proyek lahan bina marga polda polsek sudin dinas majelis motor tower mart
 yani subroto salim muis mogot ashari asyari umar sartika hatta sudirman thamrin said supratman diponegoro juanda
 pattimura wahid hasyim syafei sedayu podomoro asih parman suprapto sutoyo tendean katamso antasari inten wuruk
-mada iskandardinata cokroaminoto dewantara latuharhari sumantri
+mada iskandardinata cokroaminoto dewantara latuharhari sumantri utomo mulia luhur pulomas kemuliaan marzuki
+riyadi sutono tiahahu rachmat
 """)
 _SLANG_VERB = re.compile(r"^(?:ke[a-z]{4,}|nge?[a-z]{3,}|ny[a-z]{3,}|[a-z]{3,}in)$")  # "kesetrum", "ngomel", "bikin"
 _USER_NAME_TOKEN = re.compile(r"[A-Za-z]{3,}(?:[._][A-Za-z0-9]+)+|[A-Za-z]{3,}[0-9]{1,4}(?![\w.])")
@@ -1122,6 +1123,9 @@ _CONTACT_VERB = re.compile(
     r"temui|panggil|kabari|kabarin|cari|wa|chat|japri|sms|dm|inbox)(?:[ \t]+(?:ke|kepada|sama|saja|aja|ajah))?"
     r"[ \t]+(?=[A-Za-z])"
 )
+_INI_OPENING = re.compile(r"(?i)(?:^|(?<=[.!?\n]))[ \t]*ini[ \t]+(?=[A-Za-z])")
+_INI_NAME_END = re.compile(r"[ \t]*(?:[,!]|\.(?:[ \t]|$)|$)")
+_NAME_IN_BRACKETS_AFTER_A_NUMBER = re.compile(r"\d[ \t]*\([ \t]*([A-Za-z]{3,}(?:[ \t]+[A-Za-z]{3,})?)[ \t]*\)")
 _WEAK_CONTACT_VERBS = _words("cari tanya tanyakan tanyain kontak")  # "cari sandi wifi", "kontak satria hilang"
 _NUMBER_NEXT = re.compile(r"[ \t:,(/\-_.]*(?:\+?62|0)[ \t\-.]?8\d")
 _NOT_ABOUT_A_PERSON_AFTER = re.compile(
@@ -1322,6 +1326,14 @@ def _contact_and_presence_names(text: str, add: Callable[[str, int, int], None])
             m = _NAME_BEFORE_A_NUMBER.search(text, max(0, number.start() - 40), number.start())
             if m and m.group(1).lower() in _GIVEN_NAMES and _person_at(text, m.start(1), m.end(1)):
                 add("name", m.start(1), m.end(1))
+    for m in _INI_OPENING.finditer(text):  # "ini ratna, air PAM mati"
+        span = _lower_name(text, m.end()) or _capitalised_given_name(text, m.end())
+        if span and _INI_NAME_END.match(text, span[1]) and _person_at(text, *span):
+            add("name", *span)
+    if "(" in text:
+        for m in _NAME_IN_BRACKETS_AFTER_A_NUMBER.finditer(text):  # "di 0812… (Indra)"
+            if m.group(1).lower() in _GIVEN_NAMES:
+                add("name", *m.span(1))
     last = _LAST_WORD.search(text, max(0, len(text) - 80))  # the end only: "$" makes a whole-text search quadratic
     if last and last.group(1).lower() in _GIVEN_NAMES and _person_at(text, last.start(1), last.end(1)):
         add("name", last.start(1), last.end(1))

@@ -427,6 +427,8 @@ def test_what_the_glued_and_initialled_name_rules_leave(text, name, kept):
         ("got mampet di gang 3. Irwan 0813 1234 5678", ("irwan",)),
         ("sampah numpuk di kali, bau bgt 😢 tasya", ("tasya",)),
         ("saya rini mau nanya knp laporan saya ditutup", ("rini",)),
+        ("ini ratna, air PAM di Jl. Tebet Timur Dalam mati dari kemarin", ("ratna",)),
+        ("Hubungi saya di 081299990000 (Indra).", ("indra",)),
         # a call transcript's answer to a question for a name
         ("Op: Nama, Pak?\nPel: Hendra Setiadi. Pakai H. Hendra.\nOp: Keluhannya?", ("hendra", "setiadi")),
         ("Petugas: Bapak sendiri namanya?\nPelapor: Yudi.", ("yudi",)),
@@ -501,6 +503,10 @@ def test_a_name_found_by_a_cue_is_removed_where_it_comes_back_bare(text, gone):
         ("ahmad yani 081299998888 mohon dicek", [], "ahmad yani"),
         ("Genangan air di jalan.\nLokasi:\nhalim", [], "halim"),
         ("saya agung, banjir setinggi lutut di sunter agung", [], "sunter agung"),
+        # from a fourth review: streets named after people, written without "Jl."
+        ("Macet dari Budi Utomo. Tolong atur lalu lintas", [], "Budi Utomo"),
+        ("Makasih ya min. Salam dari Kartika Pulomas", [], "Kartika Pulomas"),
+        ("Telp 0812 (kantor) kalau perlu", [], "(kantor)"),
         (
             "Op: Nama jalannya?\nPel: Jl. Kenanga Raya, dekat Masjid Al Ikhlas.",
             [],
