@@ -1094,7 +1094,9 @@ _RELATION_CUE = re.compile(
 )
 # a sign-off word, then the writer's name (``_sign_off_names``)
 _INLINE_SIGN_OFF = re.compile(
-    r"(?i)(?<![\w])(dari|dr|salam|slm|mksh|mks|makasi|" + _THANKS + r"|tq|ty|terimaksih|terimakasi|trmksh|"
+    r"(?i)(?<![\w])(?=[dsmtnhwrpf])(dari|dr|salam|slm|mksh|mks|makasi|"
+    + _THANKS
+    + r"|tq|ty|terimaksih|terimakasi|trmksh|"
     r"(?:hatur[ \t]+)?nuhun|(?:matur[ \t]+)?suwun|matur[ \t]+nuwun|wassalam\w*|wslm|rgds|regards|hormat[ \t]+saya|"
     r"ttd\.?|pengirim|from|sender)(?![\w])(?:[ \t]+(?:ya|yaa|banyak|dari|hangat|sehat|atas[ \t]+perhatian\w*))*"
     r"[ \t]*[,:.!\-]*[ \t]*(?=[A-Za-z])"
@@ -1119,7 +1121,7 @@ _USER_NAME_TOKEN = re.compile(r"[A-Za-z]{3,}(?:[._][A-Za-z0-9]+)+|[A-Za-z]{3,}[0
 _NOT_A_USER_NAME = re.compile(r"(?i)(?:rt|rw|no|nomor|blok|gang|gg|jl|jln|kav|unit|lt|lantai|km|tower|kamar)")
 _GROUP_WORDS = _words("tim pengurus relawan panitia keluarga komunitas forum paguyuban karang taruna warga ketua kami")
 _CONTACT_VERB = re.compile(
-    r"(?i)(?<![\w])(hubungi|hubungin|hub|kontak|kontaknya|telepon|telpon|telfon|tlpn|tlp|telp|tanya|tanyakan|tanyain|"
+    r"(?i)(?<![\w])(?=[hktpcwjsdi])(hubungi|hubungin|hub|kontak|kontaknya|telepon|telpon|telfon|tlpn|tlp|telp|tanya|tanyakan|tanyain|"
     r"temui|panggil|kabari|kabarin|cari|wa|chat|japri|sms|dm|inbox)(?:[ \t]+(?:ke|kepada|sama|saja|aja|ajah))?"
     r"[ \t]+(?=[A-Za-z])"
 )
