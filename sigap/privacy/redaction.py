@@ -1958,22 +1958,31 @@ def _money(text: str, start: int, raw: str) -> bool:
 def _phones(text: str, add: Callable[[str, int, int], None]) -> None:
     if not _DIGITISH.search(text):
         return
+
+    def phone(start: int, end: int) -> None:
+        # an opening bracket whose closing one the number leaves out stays with it: "Arif (0813 …)." kept a lone ")"
+        if text[start] == "(" and ")" not in text[start:end]:
+            start += 1
+            while start < end and text[start] in " \t":
+                start += 1
+        add("phone", start, end)
+
     for match in phonenumbers.PhoneNumberMatcher(text, "ID", leniency=phonenumbers.Leniency.VALID):
         start, raw = match.start, match.raw_string
         if match.number.extension:
             raw = _EXTENSION.sub("", raw)
         if _money(text, start, raw) or _DATE_OR_TIME.match(raw):
             continue
-        add("phone", start, start + len(raw))
+        phone(start, start + len(raw))
     for m in _MOBILE.finditer(text):
         if not _money(text, m.start(), m.group(0)):
-            add("phone", m.start(), m.end())
+            phone(m.start(), m.end())
     for m in _OWN_NUMBER_CUE.finditer(text):
-        add("phone", m.start(1), m.end(1))
+        phone(m.start(1), m.end(1))
     for m in _PHONE_CUE.finditer(text):
         raw = m.group(1)
         if sum(c.isdigit() for c in raw) >= 6 and not _DATE_OR_TIME.match(raw.strip()):
-            add("phone", m.start(1), m.end(1))
+            phone(m.start(1), m.end(1))
 
 
 def _plates(text: str, add: Callable[[str, int, int], None]) -> None:

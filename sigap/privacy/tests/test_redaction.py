@@ -91,6 +91,20 @@ def test_money_dates_times_and_codes_are_not_phone_numbers(text, keep):
 
 
 @pytest.mark.parametrize(
+    "text, out",
+    [
+        ("Kontak posko banjir (0813 1111 2222).", "Kontak posko banjir ([nomor telepon disembunyikan])."),
+        ("hub (0812-3456-7890) ya", "hub ([nomor telepon disembunyikan]) ya"),
+        ("Telp (021) 555-1234 ya", "Telp [nomor telepon disembunyikan] ya"),
+    ],
+)
+def test_a_number_in_brackets_keeps_both_brackets(text, out):
+    """Found by a review: the number took its opening bracket and left the closing one alone ("… [nomor]).").
+    An area code in brackets is part of the number."""
+    assert redact(text).text == out
+
+
+@pytest.mark.parametrize(
     "text, value",
     [
         ("NIK 3175071234560001", "3175071234560001"),
