@@ -1106,7 +1106,8 @@ _TO_LINE_END = re.compile(
     r"(?i)(?:[ \t]*(?:(?:ya|yaa|pak|bu|min|kak|gan|sis|mas|mbak|bang|warga)\b|rt|rw|blok|no)[^\n]{0,20})?"
     r"[ \t]*[^\w\n]{0,12}(?:\n|$)"
 )
-_DIRECTION_AFTER = re.compile(r"(?i)[ \t,]*\n?[ \t]*(?:ke|sampai|smp|hingga|s/d|sd|menuju|arah)\b")
+_ROUTE_WORDS = r"ke|sampai|smp|hingga|s/d|sd|menuju|arah"  # "dari budi ke ...", "cari rina arah ...": a route
+_DIRECTION_AFTER = re.compile(r"(?i)[ \t,]*\n?[ \t]*(?:" + _ROUTE_WORDS + r")\b")
 # words that make capitals after a sign-off a place's, a business's or a hero's street's name, not a person's
 _NOT_A_PERSONS_WORD = _words("""
 arah utara selatan timur barat raya indah jaya permai city garden residence villa griya puri bumi alam grand
@@ -1129,16 +1130,17 @@ _INI_OPENING = re.compile(r"(?i)(?:^|(?<=[.!?\n]))[ \t]*ini[ \t]+(?=[A-Za-z])")
 _INI_NAME_END = re.compile(r"[ \t]*(?:[,!]|\.(?:[ \t]|$)|$)")
 _NAME_IN_BRACKETS_AFTER_A_NUMBER = re.compile(r"\d[ \t]*\([ \t]*([A-Za-z]{3,}(?:[ \t]+[A-Za-z]{3,})?)[ \t]*\)")
 _WEAK_CONTACT_VERBS = _words("cari tanya tanyakan tanyain kontak")  # "cari sandi wifi", "kontak satria hilang"
-_NUMBER_NEXT = re.compile(r"[ \t:,(/\-_.]*(?:\+?62|0)[ \t\-.]?8\d")
+_MOBILE_START = r"(?:\+?62|0)[ \t\-.]?8\d"
+_NUMBER_NEXT = re.compile(r"[ \t:,(/\-_.]*" + _MOBILE_START)
 _NOT_ABOUT_A_PERSON_AFTER = re.compile(
-    r"(?i)[ \t,]*\n?[ \t]*(?:ke|sampai|smp|hingga|s/d|sd|menuju|arah|lewat|di[ \t]?mana|dmn|wifi|nya)(?![\w])"
+    r"(?i)[ \t,]*\n?[ \t]*(?:" + _ROUTE_WORDS + r"|lewat|di[ \t]?mana|dmn|wifi|nya)(?![\w])"
 )
 _GREETING_END = re.compile(r"(?i)(?:^|[^\w])(?:halo|hallo|hai|hi|min|admin|kak|ka|pak|bu|bang|gan|sis|ini)$")
 _PLACE_LABEL_BEFORE = re.compile(r"(?i)(?:lokasi|alamat|tempat|tkp|titik|posisi)[ \t]*:?[ \t\n]*$")
 # "Rafi nih bang", "Udin di sini", "rudy here", "anjani disini": the writer names themselves
 _WORD_ENDING_HERE = re.compile(r"([A-Za-z][A-Za-z'’]*)$")
 _PRESENCE_AFTER = re.compile(r"(?i)(?<=[A-Za-z])[ \t]+(?:nih+|nh|di[ \t]?sini|here|(?:mau[ \t]+)?lapor)(?![\w])")
-_PHONE_START = re.compile(r"(?<![\w+])(?:\+?62|0)[ \t\-.]?8\d")
+_PHONE_START = re.compile(r"(?<![\w+])" + _MOBILE_START)
 _NAME_BEFORE_A_NUMBER = re.compile(
     r"(?i)(?<![\w])([A-Za-z]{3,})[ \t]*[:,(/\-_.]?[ \t]*(?:(?:hp|wa|no|tlp|telp)[ \t.:]*)?$"
 )
@@ -1296,7 +1298,7 @@ def _cue_names(text: str, add: Callable[[str, int, int], None]) -> None:
         _label_names(text, add)
 
 
-def _contact_and_presence_names(text: str, add: Callable[[str, int, int], None]) -> None:
+def _contact_and_presence_names(text: str, lowered: str, add: Callable[[str, int, int], None]) -> None:
     """Given names (any case) where a message says who to reach or who is writing, with no name of the reporter
     known (found in the registers set's dev half: SMS and chat): after a verb of contact ("hubungi wahyudi",
     "Telepon Santoso", "Cari Dedi di bengkel"; after "cari", "tanya", "kontak" only a capitalised name or one
@@ -1311,7 +1313,6 @@ def _contact_and_presence_names(text: str, add: Callable[[str, int, int], None])
             span = low
         if span and not _NOT_ABOUT_A_PERSON_AFTER.match(text, span[1]) and _person_at(text, *span):
             add("name", *span)
-    lowered = text.lower()
     presence = any(w in lowered for w in ("nih", "sini", "here", "lapor", " nh"))
     for m in _PRESENCE_AFTER.finditer(text) if presence else ():
         word = _WORD_ENDING_HERE.search(text, max(0, m.start() - 40), m.start())
@@ -1339,6 +1340,12 @@ def _contact_and_presence_names(text: str, add: Callable[[str, int, int], None])
     last = _LAST_WORD.search(text, max(0, len(text) - 80))  # the end only: "$" makes a whole-text search quadratic
     if last and last.group(1).lower() in _GIVEN_NAMES and _person_at(text, last.start(1), last.end(1)):
         add("name", last.start(1), last.end(1))
+
+
+def _after_place_or_title(text: str, pos: int) -> bool:
+    """Whether a street's, a place's or a building's word, or a title, stands right before ``pos`` ("jl dr …",
+    "rs fatmawati", "warung darto", "jl a yani"): what follows is that place's name."""
+    return _in_place(text, pos) or bool(_BUILDING_OR_TITLE_BEFORE.search(text, max(0, pos - 30), pos))
 
 
 def _clause_opens(text: str, start: int) -> bool:
@@ -1379,9 +1386,7 @@ def _transcript_answers(text: str, add: Callable[[str, int, int], None]) -> None
     for m in _NAME_QUESTION.finditer(text):
         for word in _ANY_CASE_WORD.finditer(text, *m.span(1)):
             w, low = word.group(0), word.group(0).lower()
-            if _in_place(text, word.start()) or _BUILDING_OR_TITLE_BEFORE.search(
-                text, max(0, word.start() - 30), word.start()
-            ):
+            if _after_place_or_title(text, word.start()):
                 break
             if low in _ANSWER_WORDS or low in _HON_TOKENS_LOWER or len(w) < 3:
                 continue
@@ -1402,7 +1407,7 @@ def _sign_off_names(text: str, add: Callable[[str, int, int], None]) -> None:
     inside (opening a sentence or ending a line); never a place, a street named after a hero ("Dari Ahmad
     Yani"), a route ("dari halim sampai cawang") or a group."""
     for m in _INLINE_SIGN_OFF.finditer(text):
-        if _in_place(text, m.start(1)) or _BUILDING_OR_TITLE_BEFORE.search(text, max(0, m.start(1) - 30), m.start(1)):
+        if _after_place_or_title(text, m.start(1)):
             continue  # "jl dr abdul rahman saleh", "rs dr sutomo": a doctor's title in a street's or building's name
         pos = m.end()
         opens = _sentence_start(text, m.start(1)) or text[: m.start(1)].rstrip(" \t").endswith(",")
@@ -1446,10 +1451,7 @@ def _lower_name(text: str, pos: int) -> tuple[int, int] | None:
         if second in _NOT_A_PERSONS_WORD:
             return None  # "dari agung sedayu", "dari ahmad yani": a business's, a hero's street
         if second in _GIVEN_NAMES or (
-            _VOWEL.search(second)
-            and second not in _PLACE_NAMES
-            and second not in _NOT_A_PERSONS_WORD
-            and not _SLANG_VERB.match(second)
+            _VOWEL.search(second) and second not in _PLACE_NAMES and not _SLANG_VERB.match(second)
         ):
             return span[0], words[1].end()
     return span[0], words[0].end()
@@ -2246,7 +2248,11 @@ _LOCATIVE_BEFORE = re.compile(
 
 
 def _found_names_again(
-    text: str, spans: list[tuple[int, int, str]], names: Iterable[str], add: Callable[[str, int, int], None]
+    text: str,
+    lowered: str,
+    spans: list[tuple[int, int, str]],
+    names: Iterable[str],
+    add: Callable[[str, int, int], None],
 ) -> None:
     """A person the rules found by a cue is removed where their name comes back bare in the same text: "pelapor
     Sumarni Wirohadi ... Wirohadi tinggal di ..." (found by a review: an Anonim walk-in's name written by the
@@ -2282,7 +2288,6 @@ def _found_names_again(
                 ):
                     found_low.add(low)
     found_low -= _NOT_PEOPLE_LOWER
-    lowered = text.lower()
     if not any(lowered.count(w) > 1 for w in found_low):
         return  # each found word met once: only where it was found
     found = {w.capitalize() for w in found_low}
@@ -2323,8 +2328,7 @@ def _found_names_in_chat_case(text: str, again: set[str], add: Callable[[str, in
             low not in again
             or _CAPITALISED.fullmatch(word)  # the capitalised pass decided
             or not _stands_alone(text, start, end)
-            or _in_place(text, start)
-            or _BUILDING_OR_TITLE_BEFORE.search(text, max(0, start - 30), start)
+            or _after_place_or_title(text, start)
             or _BUSINESS_AFTER.match(text, end)
             or _place_name_at(text, start)
             or (
@@ -2340,9 +2344,7 @@ def _found_names_in_chat_case(text: str, again: set[str], add: Callable[[str, in
         if given and (pair := _beside_another_given_name(text, start, end, again)):
             # "ahmad yani" after a street's or a place's word is the street; else both are the person's name
             # ("BUDI SANTOSO itu ketua" with "Pak Budi" found)
-            if _in_place(text, pair[0]) or _BUILDING_OR_TITLE_BEFORE.search(text, max(0, pair[0] - 30), pair[0]):
-                continue
-            if _LOCATIVE_BEFORE.search(text, max(0, pair[0] - 12), pair[0]):
+            if _after_place_or_title(text, pair[0]) or _LOCATIVE_BEFORE.search(text, max(0, pair[0] - 12), pair[0]):
                 continue
             start, end = pair
         if runs and not text[runs[-1][1] : start].strip(" \t"):
@@ -2444,8 +2446,8 @@ def find(text: str, *, names: Iterable[str] = ()) -> list[tuple[int, int, str]]:
     if names:
         _reporter_names(text, names, add)
     _joined_names(text, spans, add)
-    _found_names_again(text, spans, names, add)
-    _contact_and_presence_names(text, add)
+    _found_names_again(text, lowered, spans, names, add)
+    _contact_and_presence_names(text, lowered, add)
 
     # Overlapping findings merge into their union, labelled with the highest-priority kind.
     spans.sort()
