@@ -797,3 +797,17 @@ def test_on_a_phone_the_tracking_code_can_be_sent_through_its_share_sheet(new_pa
     shared = page.evaluate("window.__shared")
     assert len(shared) == 1 and number in shared[0]["text"] and code in shared[0]["text"]
     assert page.js_errors == []
+
+
+def test_a_browser_without_a_share_sheet_is_offered_no_share_button(new_page):
+    """A button the page shows only when it can work (``hidden`` until its script turns it on) showed anyway: the
+    buttons' own display rule outweighed the ``hidden`` attribute, so a desktop browser without a share sheet
+    offered a "share" button that did nothing, and on a phone the button could be pressed before its script
+    had attached what it does."""
+    page = new_page("id-ID")
+    page.add_init_script("delete Navigator.prototype.share; delete Navigator.prototype.canShare;")
+    file_without_photo(page)
+    expect(page.get_by_role("button", name="Salin kode")).to_be_visible()
+    expect(page.get_by_role("button", name="Bagikan ke diri sendiri (WhatsApp, email…)")).to_have_count(0)
+    assert page.locator("[data-keep-share]").is_hidden()
+    assert page.js_errors == []
