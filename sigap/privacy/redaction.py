@@ -1078,7 +1078,7 @@ _SIGNOFF_END = re.compile(r"[ \t]*(?:$|\n|\(|,|[ \t](?:warga|dari|dr|ibunya|bapa
 # After a name, "dan"/"sama"/"&" joins a second person ("Pelapor: Putu Ayu dan Komang Adi").
 _AND_NEXT = re.compile(r"[ \t]*,?[ \t]*(?:dan|sama|serta|&)[ \t]+")
 _WEAK_CUE = re.compile(
-    r"(?<![\w])(?:(?i:saya(?:[ \t]+adalah)?|sy|aku|ak|aq|ane|gue|gw|this[ \t]+is)(?:[ \t]+(?i:dengan|dgn))?|(?i:(?:ini|saya|sy)[ \t]+(?:dengan|dgn))|"
+    r"(?<![\w])(?:(?i:saya(?:[ \t]+adalah)?|sy|aku|ak|aq|ane|gue|gw|abdi|this[ \t]+is)(?:[ \t]+(?i:dengan|dgn))?|(?i:(?:ini|saya|sy)[ \t]+(?:dengan|dgn))|"
     r"(?i:(?:halo|hallo|hai|hi|pagi|siang|sore|malam)[ \t]*[,!.]*[ \t]*"
     r"(?:(?:min|admin|mimin|kak|pak|bu|gan|sis|bang|bapak|ibu)[ \t]*[,!.]*[ \t]*)?"
     r"(?:(?:ini|saya|sy)[ \t]+(?:dengan|dgn)|ini|dengan|dgn)))[ \t]*,?(?=[ \t])"
@@ -1126,8 +1126,14 @@ _CONTACT_VERB = re.compile(
     r"temui|panggil|kabari|kabarin|cari|wa|chat|japri|sms|dm|inbox)(?:[ \t]+(?:ke|kepada|sama|saja|aja|ajah))?"
     r"[ \t]+(?=[A-Za-z])"
 )
-_INI_OPENING = re.compile(r"(?i)(?:^|(?<=[.!?\n]))[ \t]*ini[ \t]+(?=[A-Za-z])")
-_INI_NAME_END = re.compile(r"[ \t]*(?:[,!]|\.(?:[ \t]|$)|$)")
+# "ini ratna, ...", "kak, ini Nurul.", "pak ini dedi": where a clause opens (``_clause_opens``)
+_INI_OPENING = re.compile(r"(?i)(?<![\w])ini[ \t]+(?=[A-Za-z])")
+# after the name: the clause ends, or the writer turns to whom they write or says what they come for ("ini saiful
+# min, mau nanya", "ini Rizki pak yang kemarin lapor", "ini hendra dr Kebon Kacang", "ini Aan lagi")
+_INI_NAME_END = re.compile(
+    r"(?i)[ \t]*(?:[,!]|\.(?:[ \t]|$)|$|(?:min|admin|pak|bu|kak|ka|bang|mas|mbak|mba|gan|sis|bos|lagi|dari|dr|yang|yg"
+    r"|mau|mo)(?![\w]))"
+)
 _NAME_IN_BRACKETS_AFTER_A_NUMBER = re.compile(r"\d[ \t]*\([ \t]*([A-Za-z]{3,}(?:[ \t]+[A-Za-z]{3,})?)[ \t]*\)")
 _WEAK_CONTACT_VERBS = _words("cari tanya tanyakan tanyain kontak")  # "cari sandi wifi", "kontak satria hilang"
 _MOBILE_START = r"(?:\+?62|0)[ \t\-.]?8\d"
@@ -1135,11 +1141,17 @@ _NUMBER_NEXT = re.compile(r"[ \t:,(/\-_.]*" + _MOBILE_START)
 _NOT_ABOUT_A_PERSON_AFTER = re.compile(
     r"(?i)[ \t,]*\n?[ \t]*(?:" + _ROUTE_WORDS + r"|lewat|di[ \t]?mana|dmn|wifi|nya)(?![\w])"
 )
-_GREETING_END = re.compile(r"(?i)(?:^|[^\w])(?:halo|hallo|hai|hi|min|admin|kak|ka|pak|bu|bang|gan|sis|ini)$")
+_GREETING_END = re.compile(
+    r"(?i)(?:^|[^\w])(?:halo|hallo|hai|hi|min|admin|kak|ka|pak|bu|bang|gan|sis|ini|btw|oya|oiya)$"
+)
 _PLACE_LABEL_BEFORE = re.compile(r"(?i)(?:lokasi|alamat|tempat|tkp|titik|posisi)[ \t]*:?[ \t\n]*$")
 # "Rafi nih bang", "Udin di sini", "rudy here", "anjani disini": the writer names themselves
 _WORD_ENDING_HERE = re.compile(r"([A-Za-z][A-Za-z'’]*)$")
 _PRESENCE_AFTER = re.compile(r"(?i)(?<=[A-Za-z])[ \t]+(?:nih+|nh|di[ \t]?sini|here|(?:mau[ \t]+)?lapor)(?![\w])")
+# "rizal pak. alamat …", "Adit min, …": a name opening the message or a clause, then whom the writer addresses
+_NAME_THEN_ADDRESS = re.compile(
+    r"(?i)(?<![\w])([A-Za-z]{3,})[ \t]+(?:pak|bu|min|admin|kak|ka|bang|mas|mbak|mba|gan|sis)[ \t]*(?:[.,!]|$)"
+)
 _PHONE_START = re.compile(r"(?<![\w+])" + _MOBILE_START)
 _NAME_BEFORE_A_NUMBER = re.compile(
     r"(?i)(?<![\w])([A-Za-z]{3,})[ \t]*[:,(/\-_.]?[ \t]*(?:(?:hp|wa|no|tlp|telp)[ \t.:]*)?$"
@@ -1152,6 +1164,9 @@ _NAME_QUESTION = re.compile(
     r"(?im)^[ \t]*(?:op|operator|petugas|cs|agen)[ \t]*:[^\n]*(?:nama|siapa|sendiri)[^\n]*\?[ \t]*\n"
     r"[ \t]*(?:pel|pelapor|penelepon|warga|penutur)[ \t]*:[ \t]*([^\n]+)"
 )
+# a name spelled letter by letter in a transcript's answer ("N U R", "A I N I", "Y-O-S-E-P-H-I-N-E")
+_SPELLED_OUT = re.compile(r"(?<![\w\-])[A-Za-z](?:(?:[ \t]*-[ \t]*|[ \t]+)[A-Za-z]){2,}(?![\w\-])")
+_SPELLED_BEFORE = re.compile(r"(?<![\w\-])[A-Za-z](?:(?:[ \t]*-[ \t]*|[ \t]+)[A-Za-z]){2,}[ \t]*[.,]?[ \t]+$")
 _ANSWER_WORDS = _words("""
 pak bu ibu bapak betul ya iya benar baik oke ok mas mbak saya nama namanya pakai dengan atas sendiri aja saja
 """)
@@ -1324,12 +1339,17 @@ def _contact_and_presence_names(text: str, lowered: str, add: Callable[[str, int
             start = before.start(1)  # "rafi ahmad nih"
         if _clause_opens(text, start) and _person_at(text, start, word.end(1)):
             add("name", start, word.end(1))
+    for m in _NAME_THEN_ADDRESS.finditer(text):
+        if m.group(1).lower() in _GIVEN_NAMES and _clause_opens(text, m.start(1)) and _person_at(text, *m.span(1)):
+            add("name", *m.span(1))
     if _ANY_DIGIT.search(text):
         for number in _PHONE_START.finditer(text):
             m = _NAME_BEFORE_A_NUMBER.search(text, max(0, number.start() - 40), number.start())
             if m and m.group(1).lower() in _GIVEN_NAMES and _person_at(text, m.start(1), m.end(1)):
                 add("name", m.start(1), m.end(1))
-    for m in _INI_OPENING.finditer(text):  # "ini ratna, air PAM mati"
+    for m in _INI_OPENING.finditer(text) if "ini" in lowered else ():  # "ini ratna, air PAM mati"
+        if not _clause_opens(text, m.start()):
+            continue
         span = _lower_name(text, m.end()) or _capitalised_given_name(text, m.end())
         if span and _INI_NAME_END.match(text, span[1]) and _person_at(text, *span):
             add("name", *span)
@@ -1351,7 +1371,12 @@ def _after_place_or_title(text: str, pos: int) -> bool:
 def _clause_opens(text: str, start: int) -> bool:
     """Whether ``start`` opens the message, a sentence or a clause, or follows a greeting ("halo min, rafi nih")."""
     before = text[max(0, start - 40) : start].rstrip(" \t")
-    return not before or before[-1] in ".!?\n,;:" or bool(_GREETING_END.search(before))
+    return (
+        not before
+        or before[-1] in ".!?\n,;:"
+        or unicodedata.category(before[-1]) == "So"  # an emoji: "... kaya gunung 😭 ini bella"
+        or bool(_GREETING_END.search(before))
+    )
 
 
 def _person_at(text: str, start: int, end: int) -> bool:
@@ -1381,17 +1406,36 @@ def _transcript_answers(text: str, add: Callable[[str, int, int], None]) -> None
     """A call transcript's answer to a question for a name ("Op: Atas nama?\nPel: Rudi. Rudi Hartanto.", "Op: Ibu
     sendiri namanya?\nPel: Wati."): in the answer, every capitalised word that is no everyday word, honorific or
     answer word, and every given name, is the person's (found in the registers set's dev half: the operator types
-    the caller's answers as said, the name often twice or spelled). From a street's or a building's word on
-    ("Nama jalannya?", "Budi, di Jl. Kenanga") the rest of the answer stays."""
+    the caller's answers as said, the name often twice or spelled). A name's letters spelled one by one ("A I N
+    I", "R-A-T-N-A") are the name, and a capitalised word right after a word of the name is the name's too
+    ("Ratna Sari Dewi", "Nining Rahayu"). From a street's or a building's word on ("Nama jalannya?", "Budi, di
+    Jl. Kenanga") the rest of the answer stays; a spelled name's last letter is no initial of a street."""
     for m in _NAME_QUESTION.finditer(text):
-        for word in _ANY_CASE_WORD.finditer(text, *m.span(1)):
+        start, end = m.span(1)
+        for spelled in _SPELLED_OUT.finditer(text, start, end):
+            add("name", *spelled.span())
+        name_end = -1  # where the last word taken for the name ends
+        for word in _ANY_CASE_WORD.finditer(text, start, end):
             w, low = word.group(0), word.group(0).lower()
-            if _after_place_or_title(text, word.start()):
+            if len(w) < 3:
+                continue  # an initial, a spelled letter: the word after it decides
+            if _after_place_or_title(text, word.start()) and not _SPELLED_BEFORE.search(text, start, word.start()):
                 break
-            if low in _ANSWER_WORDS or low in _HON_TOKENS_LOWER or len(w) < 3:
+            if low in _ANSWER_WORDS or low in _HON_TOKENS_LOWER:
                 continue
-            if low in _GIVEN_NAMES or (w[0].isupper() and not _is_common(w)) or low in _WORDS_THAT_ARE_NAMES:
+            if (
+                low in _GIVEN_NAMES
+                or (w[0].isupper() and not _is_common(w))
+                or low in _WORDS_THAT_ARE_NAMES
+                or (
+                    w[0].isupper()
+                    and name_end >= 0
+                    and not text[name_end : word.start()].strip(" \t")
+                    and low not in _NOT_A_PERSONS_WORD
+                )
+            ):
                 add("name", *word.span())
+                name_end = word.end()
 
 
 def _capitalised_given_name(text: str, pos: int) -> tuple[int, int] | None:

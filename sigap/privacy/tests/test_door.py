@@ -434,6 +434,31 @@ def test_what_the_glued_and_initialled_name_rules_leave(text, name, kept):
         ("Petugas: Bapak sendiri namanya?\nPelapor: Yudi.", ("yudi",)),
         ("anak sy si rina demam", ("rina",)),
         ("pemilik nya darto", ("darto",)),
+        # "ini" where a clause opens, then whom the writer addresses or what they come for
+        ("ini saiful min, mau nanya laporan kmrn", ("saiful",)),
+        ("tlg ya pak, ini dedi, no wa 0896 1234 5678", ("dedi",)),
+        ("kak, ini Nurul. ibu saya jatuh di trotoar", ("nurul",)),
+        ("ini hendra dr Kebon Kacang, tolong lah", ("hendra",)),
+        ("Maaf, ini Aan lagi. Laporan sebelumnya blm ditanggapi.", ("aan",)),
+        ("sampah udh kaya gunung 😭 ini bella", ("bella",)),
+        # the writer's name, then whom they address; "btw", Sundanese "abdi"
+        ("rizal pak. alamat Jl. Tebet Timur Dalam", ("rizal",)),
+        ("adit pak. email aku ada di profil", ("adit",)),
+        ("lampu halte mati. btw aku gita wkwk", ("gita",)),
+        ("punten, abdi Asep. bade lapor sampah", ("asep",)),
+        # more given names common in Indonesia
+        ("sy johan blok B lt 3, air keruh", ("johan",)),
+        ("gw tommy bos, warung itu jual miras", ("tommy",)),
+        # a transcript's answer: a name spelled letter by letter, and the words after a word of the name
+        (
+            "Op: Atas nama siapa, Bu?\nPel: Ratna, Pak. R-A-T-N-A. Ratna Sari Dewi.\nOp: Alamatnya?",
+            ("ratna", "sari", "dewi", "r-a-t-n-a"),
+        ),
+        (
+            "Petugas: Dengan Ibu siapa?\nPelapor: Nur Aini, Pak. Nur-nya N U R, Aini A I N I.",
+            ("aini", "a i n i", "n u r"),
+        ),
+        ("Petugas: Siapa nama lengkap Ibu?\nPelapor: Nining Rahayu.\nPetugas: Nomor?", ("nining", "rahayu")),
     ],
 )
 def test_a_name_found_by_a_cue_is_removed_where_it_comes_back_bare(text, gone):
@@ -525,6 +550,16 @@ def test_a_name_found_by_a_cue_is_removed_where_it_comes_back_bare(text, gone):
         ("makasih. dari rt005", [], "rt005"),
         ("trims. Dari Warga RT 05", [], "Warga RT 05"),
         ("jalan rusak dari kemarin", [], "dari kemarin"),
+        # "ini", a name before whom the writer addresses, "abdi": only a given name, never a street or a word
+        ("lampu mati, ini jalan gelap banget", [], "ini jalan gelap"),
+        ("Jl. A. Yani pak, macet total", [], "A. Yani pak"),
+        ("Sudirman pak. macet dari pagi", [], "Sudirman pak"),
+        ("jalan pak, rusak parah", [], "jalan pak"),
+        ("saya abdi negara, jalan di depan kantor rusak", [], "abdi negara"),
+        ("pak ini jalan sudirman yang rusak", [], "jalan sudirman"),
+        # a transcript's answer: a street's initial is no spelled name, and a street stays
+        ("Op: Nama jalannya?\nPel: Jl. A. Yani, Pak.", [], "Jl. A. Yani"),
+        ("Op: Atas nama?\nPel: Budi, di Jl. Kenanga Indah.", [], "Jl. Kenanga Indah"),
     ],
 )
 def test_what_a_name_found_by_a_cue_leaves_elsewhere(text, names, kept):
