@@ -121,6 +121,7 @@ def _occurrences(folded: str, term: str, *, dot_before: bool = False, at_before:
 
 
 _MIN_TAIL = 7  # this many trailing digits of a known phone identify it (an 8-digit local number has 7-8)
+_WORD = re.compile(r"[^\W_]+")
 
 
 @dataclass(frozen=True)
@@ -179,10 +180,25 @@ def _a_street_s_word(term: str, text: str, start: int) -> bool:
     return term.isalpha() and right_after_place_word(text, start)
 
 
+def _name_words(known: Known) -> frozenset[str]:
+    """The reporter's names and each word of them, folded as ``_known_values`` looks for terms."""
+    words = set()
+    for name in known.names:
+        folded = fold_in_place(name, lower=True)
+        words.add(folded)
+        words.update(_WORD.findall(folded))
+    return frozenset(words)
+
+
 def _known_values(text: str, known: Known, found: dict[str, int]) -> str:
-    """Replace the reporter's own phone, NIK, email and handle wherever and however they are written."""
+    """Replace the reporter's own phone, NIK, email and handle wherever and however they are written.
+
+    An email's local part or an account name written bare that is also a word of the reporter's name ("budi" of
+    budi@… in "Saya Budi Santoso") is left to the name rule: cut as an email or an account, its placeholder
+    would tell the officer which written word the address or the account begins with."""
     spans: list[tuple[int, int, str]] = []
     folded = fold_in_place(text, lower=True)  # looked for here, cut from ``text``
+    name_words = _name_words(known) if known.names and (known.emails or known.handles) else frozenset()
     if known.phones or known.numbers:
         for m in _DIGIT_RUN.finditer(folded):
             kind = _is_known_number(_NON_DIGIT.sub("", m.group(0)), known)
@@ -196,7 +212,7 @@ def _known_values(text: str, known: Known, found: dict[str, int]) -> str:
     for email in known.emails:
         local = email.split("@", 1)[0]
         for term, kind in ((email, "email"), (local, "email")):
-            if len(term) < 4:
+            if len(term) < 4 or term in name_words:
                 continue
             spans.extend(
                 (start, end, kind)
@@ -207,7 +223,7 @@ def _known_values(text: str, known: Known, found: dict[str, int]) -> str:
         spans.extend(
             (start, end, "handle")
             for start, end in _occurrences(folded, handle, at_before=True)
-            if folded[start] == "@" or not _a_street_s_word(handle, text, start)
+            if folded[start] == "@" or not (handle in name_words or _a_street_s_word(handle, text, start))
         )
     if not spans:
         return text
