@@ -1078,7 +1078,7 @@ _SIGNOFF_END = re.compile(r"[ \t]*(?:$|\n|\(|,|[ \t](?:warga|dari|dr|ibunya|bapa
 # After a name, "dan"/"sama"/"&" joins a second person ("Pelapor: Putu Ayu dan Komang Adi").
 _AND_NEXT = re.compile(r"[ \t]*,?[ \t]*(?:dan|sama|serta|&)[ \t]+")
 _WEAK_CUE = re.compile(
-    r"(?<![\w])(?:(?i:saya(?:[ \t]+adalah)?|sy|aku|ak|aq|ane|gue|gw|abdi|this[ \t]+is)(?:[ \t]+(?i:dengan|dgn))?|(?i:(?:ini|saya|sy)[ \t]+(?:dengan|dgn))|"
+    r"(?<![\w])(?:(?i:saya(?:[ \t]+adalah)?|sy|aku|ak|aq|ane|gue|gw|this[ \t]+is)(?:[ \t]+(?i:dengan|dgn))?|(?i:(?:ini|saya|sy)[ \t]+(?:dengan|dgn))|"
     r"(?i:(?:halo|hallo|hai|hi|pagi|siang|sore|malam)[ \t]*[,!.]*[ \t]*"
     r"(?:(?:min|admin|mimin|kak|pak|bu|gan|sis|bang|bapak|ibu)[ \t]*[,!.]*[ \t]*)?"
     r"(?:(?:ini|saya|sy)[ \t]+(?:dengan|dgn)|ini|dengan|dgn)))[ \t]*,?(?=[ \t])"
@@ -1128,11 +1128,10 @@ _CONTACT_VERB = re.compile(
 )
 # "ini ratna, ...", "kak, ini Nurul.", "pak ini dedi": where a clause opens (``_clause_opens``)
 _INI_OPENING = re.compile(r"(?i)(?<![\w])ini[ \t]+(?=[A-Za-z])")
-# after the name: the clause ends, or the writer turns to whom they write or says what they come for ("ini saiful
-# min, mau nanya", "ini Rizki pak yang kemarin lapor", "ini hendra dr Kebon Kacang", "ini Aan lagi")
+# after the name: the clause ends, or the writer turns to whom they write ("ini saiful min, mau nanya", "ini
+# Rizki pak yang kemarin lapor", "ini Aan lagi"); not "yang", "dari": "ini Bella Terra yg …", "ini ilham dari Allah"
 _INI_NAME_END = re.compile(
-    r"(?i)[ \t]*(?:[,!]|\.(?:[ \t]|$)|$|(?:min|admin|pak|bu|kak|ka|bang|mas|mbak|mba|gan|sis|bos|lagi|dari|dr|yang|yg"
-    r"|mau|mo)(?![\w]))"
+    r"(?i)[ \t]*(?:[,!]|\.(?:[ \t]|$)|$|(?:min|admin|pak|bu|kak|ka|bang|mas|mbak|mba|gan|sis|bos|lagi)(?![\w]))"
 )
 _NAME_IN_BRACKETS_AFTER_A_NUMBER = re.compile(r"\d[ \t]*\([ \t]*([A-Za-z]{3,}(?:[ \t]+[A-Za-z]{3,})?)[ \t]*\)")
 _WEAK_CONTACT_VERBS = _words("cari tanya tanyakan tanyain kontak")  # "cari sandi wifi", "kontak satria hilang"
@@ -1148,10 +1147,6 @@ _PLACE_LABEL_BEFORE = re.compile(r"(?i)(?:lokasi|alamat|tempat|tkp|titik|posisi)
 # "Rafi nih bang", "Udin di sini", "rudy here", "anjani disini": the writer names themselves
 _WORD_ENDING_HERE = re.compile(r"([A-Za-z][A-Za-z'’]*)$")
 _PRESENCE_AFTER = re.compile(r"(?i)(?<=[A-Za-z])[ \t]+(?:nih+|nh|di[ \t]?sini|here|(?:mau[ \t]+)?lapor)(?![\w])")
-# "rizal pak. alamat …", "Adit min, …": a name opening the message or a clause, then whom the writer addresses
-_NAME_THEN_ADDRESS = re.compile(
-    r"(?i)(?<![\w])([A-Za-z]{3,})[ \t]+(?:pak|bu|min|admin|kak|ka|bang|mas|mbak|mba|gan|sis)[ \t]*(?:[.,!]|$)"
-)
 _PHONE_START = re.compile(r"(?<![\w+])" + _MOBILE_START)
 _NAME_BEFORE_A_NUMBER = re.compile(
     r"(?i)(?<![\w])([A-Za-z]{3,})[ \t]*[:,(/\-_.]?[ \t]*(?:(?:hp|wa|no|tlp|telp)[ \t.:]*)?$"
@@ -1166,7 +1161,8 @@ _NAME_QUESTION = re.compile(
 )
 # a name spelled letter by letter in a transcript's answer ("N U R", "A I N I", "Y-O-S-E-P-H-I-N-E")
 _SPELLED_OUT = re.compile(r"(?<![\w\-])[A-Za-z](?:(?:[ \t]*-[ \t]*|[ \t]+)[A-Za-z]){2,}(?![\w\-])")
-_SPELLED_BEFORE = re.compile(r"(?<![\w\-])[A-Za-z](?:(?:[ \t]*-[ \t]*|[ \t]+)[A-Za-z]){2,}[ \t]*[.,]?[ \t]+$")
+# the end of a spelled word right before a word ("R-A-T-N-A. Ratna"), read from a bounded slice
+_SPELLED_END = re.compile(r"[A-Za-z](?:(?:[ \t]*-[ \t]*|[ \t]+)[A-Za-z]){2,}[ \t]*[.,]?[ \t]+$")
 _ANSWER_WORDS = _words("""
 pak bu ibu bapak betul ya iya benar baik oke ok mas mbak saya nama namanya pakai dengan atas sendiri aja saja
 """)
@@ -1339,9 +1335,6 @@ def _contact_and_presence_names(text: str, lowered: str, add: Callable[[str, int
             start = before.start(1)  # "rafi ahmad nih"
         if _clause_opens(text, start) and _person_at(text, start, word.end(1)):
             add("name", start, word.end(1))
-    for m in _NAME_THEN_ADDRESS.finditer(text):
-        if m.group(1).lower() in _GIVEN_NAMES and _clause_opens(text, m.start(1)) and _person_at(text, *m.span(1)):
-            add("name", *m.span(1))
     if _ANY_DIGIT.search(text):
         for number in _PHONE_START.finditer(text):
             m = _NAME_BEFORE_A_NUMBER.search(text, max(0, number.start() - 40), number.start())
@@ -1351,6 +1344,9 @@ def _contact_and_presence_names(text: str, lowered: str, add: Callable[[str, int
         if not _clause_opens(text, m.start()):
             continue
         span = _lower_name(text, m.end()) or _capitalised_given_name(text, m.end())
+        words = _ANY_CASE_WORD.findall(text, *span) if span else []
+        if not all(w.lower() in _GIVEN_NAMES for w in words[1:]):
+            continue  # "ini Candra Naya yang", "ini Sofia Clinic": a place's or a business's name
         if span and _INI_NAME_END.match(text, span[1]) and _person_at(text, *span):
             add("name", *span)
     if "(" in text:
@@ -1368,13 +1364,17 @@ def _after_place_or_title(text: str, pos: int) -> bool:
     return _in_place(text, pos) or bool(_BUILDING_OR_TITLE_BEFORE.search(text, max(0, pos - 30), pos))
 
 
+# what may follow an emoji's symbol: a skin tone, a variation selector, a joiner
+_EMOJI_TAILS = "\U0001f3fb\U0001f3fc\U0001f3fd\U0001f3fe\U0001f3ff\ufe0e\ufe0f\u200d"
+
+
 def _clause_opens(text: str, start: int) -> bool:
     """Whether ``start`` opens the message, a sentence or a clause, or follows a greeting ("halo min, rafi nih")."""
     before = text[max(0, start - 40) : start].rstrip(" \t")
     return (
         not before
         or before[-1] in ".!?\n,;:"
-        or unicodedata.category(before[-1]) == "So"  # an emoji: "... kaya gunung 😭 ini bella"
+        or unicodedata.category(before.rstrip(_EMOJI_TAILS)[-1:] or " ") == "So"  # "... gunung 😭 ini bella"
         or bool(_GREETING_END.search(before))
     )
 
@@ -1406,36 +1406,42 @@ def _transcript_answers(text: str, add: Callable[[str, int, int], None]) -> None
     """A call transcript's answer to a question for a name ("Op: Atas nama?\nPel: Rudi. Rudi Hartanto.", "Op: Ibu
     sendiri namanya?\nPel: Wati."): in the answer, every capitalised word that is no everyday word, honorific or
     answer word, and every given name, is the person's (found in the registers set's dev half: the operator types
-    the caller's answers as said, the name often twice or spelled). A name's letters spelled one by one ("A I N
-    I", "R-A-T-N-A") are the name, and a capitalised word right after a word of the name is the name's too
-    ("Ratna Sari Dewi", "Nining Rahayu"). From a street's or a building's word on ("Nama jalannya?", "Budi, di
-    Jl. Kenanga") the rest of the answer stays; a spelled name's last letter is no initial of a street."""
+    the caller's answers as said, the name often twice or spelled). Letters spelled one by one ("A I N I",
+    "R-A-T-N-A") are cut when they spell a word taken for the name (never "S D N", "R S C M"), and a listed name
+    that is also an everyday word is the name's right after one of its words ("Nining Rahayu"). From a street's
+    or a building's word on ("Nama jalannya?", "Budi, di Jl. Kenanga") the rest of the answer stays; a spelled
+    name's last letter is no initial of a street."""
     for m in _NAME_QUESTION.finditer(text):
         start, end = m.span(1)
-        for spelled in _SPELLED_OUT.finditer(text, start, end):
-            add("name", *spelled.span())
+        taken: set[str] = set()  # the words taken for the name, lower case
         name_end = -1  # where the last word taken for the name ends
         for word in _ANY_CASE_WORD.finditer(text, start, end):
             w, low = word.group(0), word.group(0).lower()
             if len(w) < 3:
                 continue  # an initial, a spelled letter: the word after it decides
-            if _after_place_or_title(text, word.start()) and not _SPELLED_BEFORE.search(text, start, word.start()):
-                break
+            if _after_place_or_title(text, word.start()):
+                spelled = _SPELLED_END.search(text[max(start, word.start() - 60) : word.start()])
+                if not (spelled and re.sub(r"[^A-Za-z]", "", spelled.group(0)).lower() in taken):
+                    break  # "Jl K H A Dahlan": a street; "R-A-T-N-A. Ratna": the name spelled, then said
             if low in _ANSWER_WORDS or low in _HON_TOKENS_LOWER:
                 continue
             if (
                 low in _GIVEN_NAMES
                 or (w[0].isupper() and not _is_common(w))
                 or low in _WORDS_THAT_ARE_NAMES
-                or (
+                or (  # "Nining Rahayu": a listed name that is also a word, right after a word of the name
                     w[0].isupper()
+                    and low in _LISTED_PERSON_NAMES
                     and name_end >= 0
                     and not text[name_end : word.start()].strip(" \t")
-                    and low not in _NOT_A_PERSONS_WORD
                 )
             ):
                 add("name", *word.span())
+                taken.add(low)
                 name_end = word.end()
+        for spelled in _SPELLED_OUT.finditer(text, start, end):  # "A I N I" after "Aini"; never "S D N", "R S C M"
+            if re.sub(r"[^A-Za-z]", "", spelled.group(0)).lower() in taken:
+                add("name", *spelled.span())
 
 
 def _capitalised_given_name(text: str, pos: int) -> tuple[int, int] | None:
@@ -2274,15 +2280,21 @@ senin selasa rabu kamis jumat sabtu minggu
 """)
 }
 _NOT_PEOPLE_LOWER = {w.lower() for w in _NOT_PEOPLE}
+_LISTED_NAMES = _load_given_names()
 # names in lower case after a cue: not everyday words, places, roles or months (``_lower_name``)
 _GIVEN_NAMES = frozenset(
     w
-    for w in _load_given_names()
+    for w in _LISTED_NAMES
     if not _is_common(w)
     and w not in _WORDS_THAT_ARE_NAMES
     and w not in _PLACE_NAMES
     and w not in _ROLES
     and w not in _NOT_PEOPLE_LOWER
+    and w not in _NOT_A_PERSONS_WORD  # "parman", "wahid": a hero's street
+)
+# the list as written, everyday words included ("rahayu"), without places, roles and heroes' streets
+_LISTED_PERSON_NAMES = frozenset(
+    w for w in _LISTED_NAMES if w not in _PLACE_NAMES and w not in _ROLES and w not in _NOT_A_PERSONS_WORD
 )
 # before a place written without its word ("macet di Sudirman", "arah Priok"): the name there is the place's
 _LOCATIVE_BEFORE = re.compile(
