@@ -345,3 +345,21 @@ def test_the_officers_maps_say_when_their_tiles_do_not_load(new_page, e2e_server
     assert page.locator("#report-map .leaflet-marker-icon").count() == 1
     assert page.tiles.requested
     assert axe_violations(page) == []
+
+
+def test_the_performance_tables_scroll_inside_their_box_on_a_phone(new_page, e2e_server):
+    """Found by a review: a cell with too few reports to judge carries a visually hidden note; with no positioned
+    box around the table, that note sat past the screen's right edge and the whole page scrolled sideways into
+    empty space (to about 1,350 px on a 360 px phone), on the console's and the public performance pages."""
+    page = new_page("id-ID", mobile=True)
+    login(page, "pimpinan.jaktim", e2e_server["password"])
+    page.wait_for_url("**/petugas/**")
+    for path in ("/petugas/kinerja/", "/statistik/kinerja/"):
+        page.goto(path)
+        assert page.locator(".table-scroll .visually-hidden").count() > 0, path  # the notes are there
+        assert page.evaluate("document.documentElement.scrollWidth") <= 360, path
+    page.goto("/petugas/kinerja/")
+    page.locator("a[href*='/petugas/kinerja/unit/']").first.click()
+    page.wait_for_url("**/petugas/kinerja/unit/**")
+    assert page.evaluate("document.documentElement.scrollWidth") <= 360, page.url
+    assert page.js_errors == []
