@@ -122,6 +122,7 @@ def _occurrences(folded: str, term: str, *, dot_before: bool = False, at_before:
 
 _MIN_TAIL = 7  # this many trailing digits of a known phone identify it (an 8-digit local number has 7-8)
 _WORD = re.compile(r"[^\W_]+")
+_NAMES_SIDE_BY_SIDE = re.compile(re.escape(PLACEHOLDER["name"]) + r"(?:[ \t]+" + re.escape(PLACEHOLDER["name"]) + r")+")
 
 
 @dataclass(frozen=True)
@@ -194,8 +195,8 @@ def _known_values(text: str, known: Known, found: dict[str, int]) -> str:
     """Replace the reporter's own phone, NIK, email and handle wherever and however they are written.
 
     An email's local part or an account name written bare that is also a word of the reporter's name ("budi" of
-    budi@… in "Saya Budi Santoso") is left to the name rule: cut as an email or an account, its placeholder
-    would tell the officer which written word the address or the account begins with."""
+    budi@… in "Saya Budi Santoso") is cut as a name: as an email or an account, its placeholder would tell the
+    officer which written word the address or the account begins with."""
     spans: list[tuple[int, int, str]] = []
     folded = fold_in_place(text, lower=True)  # looked for here, cut from ``text``
     name_words = _name_words(known) if known.names and (known.emails or known.handles) else frozenset()
@@ -211,8 +212,8 @@ def _known_values(text: str, known: Known, found: dict[str, int]) -> str:
                 spans.append((m.start(), m.end(), kind))
     for email in known.emails:
         local = email.split("@", 1)[0]
-        for term, kind in ((email, "email"), (local, "email")):
-            if len(term) < 4 or term in name_words:
+        for term, kind in ((email, "email"), (local, "name" if local in name_words else "email")):
+            if len(term) < 4:
                 continue
             spans.extend(
                 (start, end, kind)
@@ -221,13 +222,13 @@ def _known_values(text: str, known: Known, found: dict[str, int]) -> str:
             )
     for handle in known.handles:
         spans.extend(
-            (start, end, "handle")
+            (start, end, "handle" if folded[start] == "@" or handle not in name_words else "name")
             for start, end in _occurrences(folded, handle, at_before=True)
-            if folded[start] == "@" or not (handle in name_words or _a_street_s_word(handle, text, start))
+            if folded[start] == "@" or not _a_street_s_word(handle, text, start)
         )
     if not spans:
         return text
-    spans.sort()
+    spans.sort(key=lambda span: (span[0], -span[1]))  # the longest first: "budi@…" is an email, its "budi" in it
     merged: list[list] = []
     for start, end, kind in spans:
         if merged and start <= merged[-1][1]:
@@ -261,6 +262,8 @@ def for_officers(
     text = _marks_dropped(_BLANK.sub(" ", _JOINERS.sub("", unicodedata.normalize("NFC", text or ""))))
     text = _known_values(text, known, found) if known else text
     result = redact(text, names=known.names)
+    # one name cut here and there ("[nama] Santoso" → "[nama] [nama]") is one placeholder: not its length
+    result.text = _NAMES_SIDE_BY_SIDE.sub(PLACEHOLDER["name"], result.text)
     for kind, count in found.items():
         result.found[kind] = result.found.get(kind, 0) + count
     return result

@@ -1131,7 +1131,16 @@ _INI_OPENING = re.compile(r"(?i)(?<![\w])ini[ \t]+(?=[A-Za-z])")
 # after the name: the clause ends, or the writer turns to whom they write ("ini saiful min, mau nanya", "ini
 # Rizki pak yang kemarin lapor", "ini Aan lagi"); not "yang", "dari": "ini Bella Terra yg …", "ini ilham dari Allah"
 _INI_NAME_END = re.compile(
-    r"(?i)[ \t]*(?:[,!]|\.(?:[ \t]|$)|$|(?:min|admin|pak|bu|kak|ka|bang|mas|mbak|mba|gan|sis|bos|lagi)(?![\w]))"
+    r"(?i)[ \t]*(?:[,!]|\.(?:[ \t]|$)|$|(?:min|admin|pak|bu|kak|ka|bang|mas|mbak|mba|gan|sis|bos)(?![\w])"
+    r"|lagi(?=[ \t]*(?:[.,!]|$)))"
+)
+# "ini Wijaya, pohon tumbang", "ini Hana, toko kue depan SD": what the comma opens says the name is a place's
+_PLACE_OR_BUSINESS_NEXT = re.compile(
+    r"(?i)[ \t]*,[ \t]*(?:toko|warung|salon|apotek|apotik|klinik|rs|rsud|rumah[ \t]+sakit|sekolah\w*|sd|sdn|smp|smpn|sma|"
+    r"sman|smk|kampus|kereta|krl|bus|busway|angkot|mushola|musholla|masjid|gereja|perumahan|komplek|kompleks|tps|pt|"
+    r"cv|restoran|resto|rumah[ \t]+makan|minimarket|laundry|kos\w*|bar|karaoke|wahana|galon|rental|bengkel|pabrik|"
+    r"kantor|gedung|mall|pasar|hotel|cafe|kafe|kedai|depot|kios|ruko|pecel|bakso|sate|soto|yayasan|tempat|lokasi|"
+    r"jalan|jl|jln|gang|gg|apartemen|rusun|halte|stasiun|terminal|taman|lapangan|kali|sungai|jembatan)(?![\w])"
 )
 _NAME_IN_BRACKETS_AFTER_A_NUMBER = re.compile(r"\d[ \t]*\([ \t]*([A-Za-z]{3,}(?:[ \t]+[A-Za-z]{3,})?)[ \t]*\)")
 _WEAK_CONTACT_VERBS = _words("cari tanya tanyakan tanyain kontak")  # "cari sandi wifi", "kontak satria hilang"
@@ -1347,7 +1356,12 @@ def _contact_and_presence_names(text: str, lowered: str, add: Callable[[str, int
         words = _ANY_CASE_WORD.findall(text, *span) if span else []
         if not all(w.lower() in _GIVEN_NAMES for w in words[1:]):
             continue  # "ini Candra Naya yang", "ini Sofia Clinic": a place's or a business's name
-        if span and _INI_NAME_END.match(text, span[1]) and _person_at(text, *span):
+        if not span or _PLACE_OR_BUSINESS_NEXT.match(text, span[1]):
+            continue
+        before = text[max(0, m.start() - 8) : m.start()].rstrip(" \t").rstrip(_EMOJI_TAILS)
+        if before and unicodedata.category(before[-1]) == "So" and text[span[1] :].strip(" \t.!"):
+            continue  # "📍 ini Wijaya pak, macet": after an emoji, only the message's last words sign it
+        if _INI_NAME_END.match(text, span[1]) and _person_at(text, *span):
             add("name", *span)
     if "(" in text:
         for m in _NAME_IN_BRACKETS_AFTER_A_NUMBER.finditer(text):  # "di 0812… (Indra)"
@@ -1432,12 +1446,18 @@ def _transcript_answers(text: str, add: Callable[[str, int, int], None]) -> None
                 or (  # "Nining Rahayu": a listed name that is also a word, right after a word of the name
                     w[0].isupper()
                     and low in _LISTED_PERSON_NAMES
+                    and low != "hari"  # "Joko Hari ini", "Hari Raya"
                     and name_end >= 0
                     and not text[name_end : word.start()].strip(" \t")
+                    and not _BUSINESS_AFTER.match(text, word.end())  # "Rahayu Residence"
+                    and not (
+                        (nxt := _NEXT_ANY_WORD.match(text, word.end())) and nxt.group(1).lower() in _NOT_A_PERSONS_WORD
+                    )
                 )
             ):
                 add("name", *word.span())
-                taken.add(low)
+                if not w.isupper():  # "KPAI" taken by mistake must not take "K P A I" with it
+                    taken.add(low)
                 name_end = word.end()
         for spelled in _SPELLED_OUT.finditer(text, start, end):  # "A I N I" after "Aini"; never "S D N", "R S C M"
             if re.sub(r"[^A-Za-z]", "", spelled.group(0)).lower() in taken:
@@ -2290,7 +2310,6 @@ _GIVEN_NAMES = frozenset(
     and w not in _PLACE_NAMES
     and w not in _ROLES
     and w not in _NOT_PEOPLE_LOWER
-    and w not in _NOT_A_PERSONS_WORD  # "parman", "wahid": a hero's street
 )
 # the list as written, everyday words included ("rahayu"), without places, roles and heroes' streets
 _LISTED_PERSON_NAMES = frozenset(

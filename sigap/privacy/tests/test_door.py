@@ -442,7 +442,7 @@ def test_what_the_glued_and_initialled_name_rules_leave(text, name, kept):
         ("sampah udh kaya gunung 😭 ini bella", ("bella",)),
         # "btw" opens a clause; an emoji with a skin tone or a variation selector ends one
         ("lampu halte mati. btw aku gita wkwk", ("gita",)),
-        ("🙏🏻 ini dedi, mohon dibantu", ("dedi",)),
+        ("mohon dibantu 🙏🏻 ini dedi", ("dedi",)),
         ("makasih min ❤️ ini bella", ("bella",)),
         # more given names common in Indonesia
         ("sy johan blok B lt 3, air keruh", ("johan",)),
@@ -560,6 +560,10 @@ def test_a_name_found_by_a_cue_is_removed_where_it_comes_back_bare(text, gone):
         ("malam ini candra bersinar terang", [], "candra bersinar"),
         ("pagi ini bayu kencang, pohon tumbang", [], "bayu kencang"),
         ("Wijaya pak, deket Pakubuwono, pohon tumbang", [], "Wijaya pak"),
+        ("btw ini Hana, toko kue depan SD, buang sampah ke got", [], "Hana, toko kue"),
+        ("📍 ini Kartika pak, sekolahnya banjir lagi", [], "Kartika"),
+        ("min, ini Kartika lagi banjir", [], "Kartika lagi banjir"),
+        ("kak, ini Bima lagi, telat lagi", [], "Bima"),
         ("Parman pak, slipi macet total", [], "Parman pak"),
         ("abdi teh warga Cibubur, jalan rusak", [], "abdi teh warga"),
         ("antrian di RS Abdi Waluyo lama banget", [], "RS Abdi Waluyo"),
@@ -574,6 +578,9 @@ def test_a_name_found_by_a_cue_is_removed_where_it_comes_back_bare(text, gone):
         ("Op: Atas nama?\nPel: Tini Lapor Banjir", [], "Lapor Banjir"),
         ("Op: Atas nama?\nPel: Tini Kampung Pulo", [], "Kampung Pulo"),
         ("Op: Atas nama?\nPel: Sutrisno Ketua RT 08", [], "Ketua RT 08"),
+        ("Op: Atas nama siapa?\nPel: Joko Hari ini sudah lapor juga", [], "Hari ini"),
+        ("Op: Atas nama siapa?\nPel: Tini Rahayu Residence", [], "Rahayu"),
+        ("Op: Atas nama siapa?\nPel: Rina, dari KPAI, K P A I", [], "K P A I"),
     ],
 )
 def test_what_a_name_found_by_a_cue_leaves_elsewhere(text, names, kept):
@@ -767,6 +774,18 @@ def test_a_name_cut_word_by_word_is_one_placeholder():
             {"name": "Budi Santoso", "email": "budisantoso@example.com"},
             "Hubungi [email disembunyikan] ya",
         ),
+        # a word of the name that is an everyday word too, which the name rules leave: still cut, as a name
+        (
+            "Saya Rahayu, mohon ditindaklanjuti",
+            {"name": "Rahayu Putri", "email": "rahayu@gmail.com"},
+            "Saya [nama disembunyikan], mohon ditindaklanjuti",
+        ),
+        (
+            "email hari aja pak",
+            {"name": "Hari Susanto", "email": "hari@gmail.com"},
+            "email [nama disembunyikan] aja pak",
+        ),
+        ("follow jaya di twitter", {"name": "Jaya Putra", "handle": "jaya"}, "follow [nama disembunyikan] di twitter"),
     ],
 )
 def test_a_word_of_the_reporters_name_is_cut_as_a_name_not_as_their_email_or_account(text, identity, expected):
