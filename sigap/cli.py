@@ -17,10 +17,16 @@ def main(argv: list[str] | None = None) -> None:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "sigap.config.settings")
     from django.core.management import execute_from_command_line
 
+    from sigap.core.errors import DomainError
+
     args = list(sys.argv[1:] if argv is None else argv)
     if not args:
         args = ["help"]
-    execute_from_command_line(["sigap", *args])
+    try:
+        execute_from_command_line(["sigap", *args])
+    except DomainError as exc:  # a refusal the operator must act on (a retired audit key …): its words, no traceback
+        sys.stderr.write(f"Error ({exc.code}): {exc.message_en}\n")
+        sys.exit(1)
 
 
 if __name__ == "__main__":

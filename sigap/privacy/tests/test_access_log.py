@@ -77,6 +77,19 @@ def test_audit_verify_command_names_the_first_bad_row(chain):
     assert "row 4" in str(err.value)
 
 
+def test_a_checkpoint_given_again_is_counted_once(chain, settings, tmp_path):
+    """Found by a review: ``audit verify --checkpoint DIR`` with the configured checkpoint directory itself counted
+    each of its checkpoints twice ("4 checkpoints matched" for 2 files)."""
+    settings.SIGAP_AUDIT_CHECKPOINT_DIR = str(tmp_path)
+    call_command("audit", "checkpoint", "--out-dir", str(tmp_path), stdout=io.StringIO())
+    copy = tmp_path / "elsewhere"
+    copy.mkdir()
+    (copy / "same.json").write_text(next(tmp_path.glob("*.json")).read_text())
+    out = io.StringIO()
+    call_command("audit", "verify", "--checkpoint", str(tmp_path), "--checkpoint", str(copy), stdout=out)
+    assert "1 checkpoint matched" in out.getvalue(), out.getvalue()
+
+
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="the append-only trigger exists on PostgreSQL")
 def test_postgresql_refuses_updates_and_deletes(chain):
     from django.db import DatabaseError, transaction

@@ -148,6 +148,12 @@ def test_a_forged_or_edited_checkpoint_is_refused(chain, tmp_path):
     assert not result.ok and "signature" in result.problem
     result = access_verify(checkpoints=[{"seq": 5}])
     assert not result.ok and "checkpoint" in result.problem
+    # the command says the other cause too: a configuration that lacks the key that signed it (found by a review:
+    # a rolled-back audit key read as tampering, with nothing else to go on)
+    (tmp_path / "edited.json").write_text(json.dumps(edited))
+    with pytest.raises(CommandError) as err:
+        call_command("audit", "verify", "--checkpoint", str(tmp_path / "edited.json"), stdout=io.StringIO())
+    assert "TAMPERED" in str(err.value) and "SIGAP_AUDIT_OLD_KEYS" in str(err.value)
 
 
 def test_checkpoints_are_signed_with_a_public_key_auditors_can_keep(chain, tmp_path):

@@ -207,6 +207,25 @@ def test_a_process_still_running_with_the_retired_key_does_not_switch_the_log_ba
     assert access_verify().ok and access_verify().rows == 4
 
 
+def test_a_command_refused_by_a_retired_key_says_why_without_a_traceback(officer, settings, capsys):
+    """Found by a review: ``sigap otp reseal`` under a configuration rolled back to a retired audit key ended in a
+    29-line traceback; the refusal is the operator's to act on, so it is printed as such, with a failing exit."""
+    from sigap import cli
+
+    k1, k2 = _new_key(), _new_key()
+    _use(settings, k1)
+    _look(officer, 1)
+    _use(settings, k2, k1)
+    _look(officer, 1)
+    _use(settings, k1)
+    with pytest.raises(SystemExit) as exit_:
+        cli.main(["otp", "reseal", officer.username])
+    assert exit_.value.code == 1
+    err = capsys.readouterr().err
+    assert "The access log cannot be written" in err and "SIGAP_AUDIT_KEY" in err, err
+    assert "Traceback" not in err
+
+
 def test_successive_rotations_follow_the_order_of_the_keys(officer, settings):
     k0, k1, k2 = _new_key(), _new_key(), _new_key()
     _use(settings, k0)

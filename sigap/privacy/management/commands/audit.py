@@ -80,6 +80,8 @@ class Command(BaseCommand):
         try:
             checkpoints = access_log.configured_checkpoints()
             checkpoints += [cp for p in paths for cp in access_log.checkpoints_in(p)]
+            # the configured directory given again, or a copy kept elsewhere: each checkpoint counts once
+            checkpoints = list({json.dumps(cp, sort_keys=True): cp for cp in checkpoints}.values())
             key = access_log.parse_public_keys(public_keys) if public_keys else None
         except ValueError as exc:
             raise CommandError(str(exc)) from exc
@@ -92,4 +94,12 @@ class Command(BaseCommand):
                 )
             )
             return
-        raise CommandError(f"Access log TAMPERED at row {result.seq}: {result.problem}")
+        hint = ""
+        if "signature" in result.problem and not public_keys:
+            # a checkpoint signed by an audit key this process does not hold: a forgery, or a configuration that
+            # lacks the key (rolled back, or SIGAP_AUDIT_OLD_KEYS incomplete); the kept public keys tell which
+            hint = (
+                " (or this process's SIGAP_AUDIT_KEY / SIGAP_AUDIT_OLD_KEYS lack the key that signed it: verify "
+                "with the public keys you kept, --public-key)"
+            )
+        raise CommandError(f"Access log TAMPERED at row {result.seq}: {result.problem}{hint}")
