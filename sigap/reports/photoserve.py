@@ -9,12 +9,15 @@ only the worker opens) and a row that is not ``ready`` has no file at all.
 
 from __future__ import annotations
 
+import logging
 from html import escape
 
 from django.http import HttpResponse
 from django.utils.translation import gettext as _
 
 from .models import Photo
+
+log = logging.getLogger(__name__)
 
 PROCESSING_TEXT = "foto sedang diproses"
 FAILED_TEXT = "foto tidak dapat ditampilkan"
@@ -38,16 +41,33 @@ def placeholder_svg(text: str) -> bytes:
     ).encode()
 
 
+def _placeholder(text: str, state: str) -> HttpResponse:
+    response = HttpResponse(placeholder_svg(text), content_type="image/svg+xml")
+    response["Cache-Control"] = "no-store"  # it will change: a cache must not keep the placeholder
+    response["X-Sigap-Photo-State"] = state
+    response["Content-Security-Policy"] = "default-src 'none'; style-src 'unsafe-inline'"
+    return response
+
+
 def photo_response(photo: Photo, *, cache_control: str, filename: str = "") -> HttpResponse:
-    """The ready copy with ``cache_control`` (and ``filename`` as an inline name), or the placeholder."""
+    """The ready copy with ``cache_control`` (and ``filename`` as an inline name), or the placeholder. A ready
+    photo whose file cannot be read (an object store switched on before the files were copied, a volume not
+    mounted) answers the "cannot be shown" placeholder and logs the error for the admin, never a 500."""
     if not photo.is_ready:
-        response = HttpResponse(placeholder_svg(state_text(photo)), content_type="image/svg+xml")
-        response["Cache-Control"] = "no-store"  # it will change: a cache must not keep the placeholder
-        response["X-Sigap-Photo-State"] = photo.state
-        response["Content-Security-Policy"] = "default-src 'none'; style-src 'unsafe-inline'"
-        return response
-    with photo.image.open("rb") as fh:
-        response = HttpResponse(fh.read(), content_type=photo.content_type)
+        return _placeholder(state_text(photo), photo.state)
+    try:
+        with photo.image.open("rb") as fh:
+            body = fh.read()
+    except Exception:  # the storage's own errors too (an S3 client's, a network's): whatever it is, the admin's
+        log.error(
+            "photo %s of report %s: its file %s cannot be read",
+            photo.pk,
+            photo.report_id,
+            photo.image.name,
+            exc_info=True,
+        )
+        return _placeholder(_("foto tidak dapat ditampilkan"), "missing")
+    response = HttpResponse(body, content_type=photo.content_type)
     response["Cache-Control"] = cache_control
     response["X-Sigap-Photo-State"] = photo.state
     if filename:

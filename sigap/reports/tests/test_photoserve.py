@@ -55,3 +55,18 @@ def test_the_placeholder_speaks_english_on_request(photo):
         text = state_text(photo)
     assert text and text != PROCESSING_TEXT
     assert placeholder_svg('<b>"x"</b>').count(b"&lt;b&gt;") == 2  # the text is escaped in both places
+
+
+def test_a_ready_photo_whose_file_is_missing_says_it_cannot_be_shown(photo, photos_drain, caplog):
+    """Found by a review of the deployment guide: after the object store was switched on before the files were
+    copied, a ready photo whose file is not there answered 500 to the officer. It answers the "cannot be shown"
+    placeholder, uncached, and the error is logged for the admin."""
+    photos_drain()
+    photo.refresh_from_db()
+    photo.image.storage.delete(photo.image.name)
+    with caplog.at_level("ERROR", logger="sigap.reports.photoserve"):
+        response = photo_response(photo, cache_control="private, max-age=3600", filename="JK1-1.jpg")
+    assert response.status_code == 200 and response["Content-Type"] == "image/svg+xml"
+    assert response["Cache-Control"] == "no-store" and response["X-Sigap-Photo-State"] == "missing"
+    assert FAILED_TEXT.encode() in response.content
+    assert any(photo.image.name in r.getMessage() for r in caplog.records)
