@@ -1171,6 +1171,7 @@ _NAME_QUESTION = re.compile(
 # a name spelled letter by letter in a transcript's answer ("N U R", "A I N I", "Y-O-S-E-P-H-I-N-E")
 _SPELLED_OUT = re.compile(r"(?<![\w\-])[A-Za-z](?:(?:[ \t]*-[ \t]*|[ \t]+)[A-Za-z]){2,}(?![\w\-])")
 # the end of a spelled word right before a word ("R-A-T-N-A. Ratna"), read from a bounded slice
+_NOT_A_LETTER = re.compile(r"[^A-Za-z]")
 _SPELLED_END = re.compile(r"[A-Za-z](?:(?:[ \t]*-[ \t]*|[ \t]+)[A-Za-z]){2,}[ \t]*[.,]?[ \t]+$")
 _ANSWER_WORDS = _words("""
 pak bu ibu bapak betul ya iya benar baik oke ok mas mbak saya nama namanya pakai dengan atas sendiri aja saja
@@ -1353,11 +1354,10 @@ def _contact_and_presence_names(text: str, lowered: str, add: Callable[[str, int
         if not _clause_opens(text, m.start()):
             continue
         span = _lower_name(text, m.end()) or _capitalised_given_name(text, m.end())
-        words = _ANY_CASE_WORD.findall(text, *span) if span else []
-        if not all(w.lower() in _GIVEN_NAMES for w in words[1:]):
+        if span is None or _PLACE_OR_BUSINESS_NEXT.match(text, span[1]):
+            continue  # "ini Hana, toko kue …": a shop's name
+        if not all(w.lower() in _GIVEN_NAMES for w in _ANY_CASE_WORD.findall(text, *span)[1:]):
             continue  # "ini Candra Naya yang", "ini Sofia Clinic": a place's or a business's name
-        if not span or _PLACE_OR_BUSINESS_NEXT.match(text, span[1]):
-            continue
         before = text[max(0, m.start() - 8) : m.start()].rstrip(" \t").rstrip(_EMOJI_TAILS)
         if before and unicodedata.category(before[-1]) == "So" and text[span[1] :].strip(" \t.!"):
             continue  # "📍 ini Wijaya pak, macet": after an emoji, only the message's last words sign it
@@ -1435,7 +1435,7 @@ def _transcript_answers(text: str, add: Callable[[str, int, int], None]) -> None
                 continue  # an initial, a spelled letter: the word after it decides
             if _after_place_or_title(text, word.start()):
                 spelled = _SPELLED_END.search(text[max(start, word.start() - 60) : word.start()])
-                if not (spelled and re.sub(r"[^A-Za-z]", "", spelled.group(0)).lower() in taken):
+                if not (spelled and _letters(spelled.group(0)) in taken):
                     break  # "Jl K H A Dahlan": a street; "R-A-T-N-A. Ratna": the name spelled, then said
             if low in _ANSWER_WORDS or low in _HON_TOKENS_LOWER:
                 continue
@@ -1460,8 +1460,13 @@ def _transcript_answers(text: str, add: Callable[[str, int, int], None]) -> None
                     taken.add(low)
                 name_end = word.end()
         for spelled in _SPELLED_OUT.finditer(text, start, end):  # "A I N I" after "Aini"; never "S D N", "R S C M"
-            if re.sub(r"[^A-Za-z]", "", spelled.group(0)).lower() in taken:
+            if _letters(spelled.group(0)) in taken:
                 add("name", *spelled.span())
+
+
+def _letters(spelled: str) -> str:
+    """The word a run of spelled letters makes ("R-A-T-N-A" → "ratna")."""
+    return _NOT_A_LETTER.sub("", spelled).lower()
 
 
 def _capitalised_given_name(text: str, pos: int) -> tuple[int, int] | None:
