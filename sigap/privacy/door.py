@@ -122,6 +122,7 @@ def _occurrences(folded: str, term: str, *, dot_before: bool = False, at_before:
 
 _MIN_TAIL = 7  # this many trailing digits of a known phone identify it (an 8-digit local number has 7-8)
 _WORD = re.compile(r"[^\W_]+")
+_EMAIL_GOES_ON = re.compile(r"[ \t]*(?:@|\(at\)|\[at\]|at[ \t]|et[ \t]|\(et\))")
 _NAMES_SIDE_BY_SIDE = re.compile(re.escape(PLACEHOLDER["name"]) + r"(?:[ \t]+" + re.escape(PLACEHOLDER["name"]) + r")+")
 
 
@@ -212,11 +213,12 @@ def _known_values(text: str, known: Known, found: dict[str, int]) -> str:
                 spans.append((m.start(), m.end(), kind))
     for email in known.emails:
         local = email.split("@", 1)[0]
-        for term, kind in ((email, "email"), (local, "name" if local in name_words else "email")):
+        for term in (email, local):
             if len(term) < 4:
                 continue
             spans.extend(
-                (start, end, kind)
+                # a word of the name that is the local part, unless the address goes on ("budi at gmail dot com")
+                (start, end, "name" if term in name_words and not _EMAIL_GOES_ON.match(folded, end) else "email")
                 for start, end in _occurrences(folded, term, dot_before=True)
                 if term == email or not _a_street_s_word(term, text, start)
             )

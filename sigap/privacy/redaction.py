@@ -1134,14 +1134,21 @@ _INI_NAME_END = re.compile(
     r"(?i)[ \t]*(?:[,!]|\.(?:[ \t]|$)|$|(?:min|admin|pak|bu|kak|ka|bang|mas|mbak|mba|gan|sis|bos)(?![\w])"
     r"|lagi(?=[ \t]*(?:[.,!]|$)))"
 )
-# "ini Wijaya, pohon tumbang", "ini Hana, toko kue depan SD": what the comma opens says the name is a place's
-_PLACE_OR_BUSINESS_NEXT = re.compile(
-    r"(?i)[ \t]*,[ \t]*(?:toko|warung|salon|apotek|apotik|klinik|rs|rsud|rumah[ \t]+sakit|sekolah\w*|sd|sdn|smp|smpn|sma|"
-    r"sman|smk|kampus|kereta|krl|bus|busway|angkot|mushola|musholla|masjid|gereja|perumahan|komplek|kompleks|tps|pt|"
-    r"cv|restoran|resto|rumah[ \t]+makan|minimarket|laundry|kos\w*|bar|karaoke|wahana|galon|rental|bengkel|pabrik|"
-    r"kantor|gedung|mall|pasar|hotel|cafe|kafe|kedai|depot|kios|ruko|pecel|bakso|sate|soto|yayasan|tempat|lokasi|"
-    r"jalan|jl|jln|gang|gg|apartemen|rusun|halte|stasiun|terminal|taman|lapangan|kali|sungai|jembatan)(?![\w])"
+# words that make the name before them a place's or a business's ("ini Hana, toko kue", "Siti Rahayu Salon")
+_PLACE_OR_BUSINESS_WORDS = (
+    r"toko|warung|salon|apotek|apotik|klinik|rs|rsud|rumah[ \t]+sakit|sekolah\w*|sd|sdn|smp|smpn|sma|sman|smk|kampus|"
+    r"kereta|krl|bus|busway|angkot|mushola|musholla|masjid|gereja|perumahan|komplek|kompleks|tps|pt|cv|restoran|resto|"
+    r"rumah[ \t]+makan|minimarket|swalayan|laundry|kos\w*|bar|karaoke|wahana|galon|rental|bengkel|pabrik|kantor|gedung|"
+    r"mall|pasar|hotel|cafe|kafe|kedai|kantin|depot|kios|ruko|lapak|konter|counter|gudang|showroom|butik|bakery|"
+    r"optik|studio|percetakan|barbershop|pangkas|distro|pangkalan|lesehan|roti|pecel|bakso|sate|soto|yayasan|tempat|"
+    r"lokasi|jalan|jl|jln|gang|gg|apartemen|rusun|halte|stasiun|terminal|taman|lapangan|kali|sungai|jembatan|"
+    r"furniture|mebel|travel|tour|shop|store|mart|cell|motor|mobil|group|grup|residence"
 )
+# "btw ini Hana, toko kue depan SD": after a clause opened mid-message, what the comma opens says it is a shop
+_PLACE_OR_BUSINESS_NEXT = re.compile(r"(?i)[ \t]*,[ \t]*(?:" + _PLACE_OR_BUSINESS_WORDS + r")(?![\w])")
+_PLACE_OR_BUSINESS_AFTER = re.compile(r"(?i)[ \t]+(?:" + _PLACE_OR_BUSINESS_WORDS + r")(?![\w])")
+# where "ini NAME" always introduced the writer: the message's or a sentence's start
+_SENTENCE_OPENS = re.compile(r"(?:^|[.!?\n])[ \t]*$")
 _NAME_IN_BRACKETS_AFTER_A_NUMBER = re.compile(r"\d[ \t]*\([ \t]*([A-Za-z]{3,}(?:[ \t]+[A-Za-z]{3,})?)[ \t]*\)")
 _WEAK_CONTACT_VERBS = _words("cari tanya tanyakan tanyain kontak")  # "cari sandi wifi", "kontak satria hilang"
 _MOBILE_START = r"(?:\+?62|0)[ \t\-.]?8\d"
@@ -1354,13 +1361,16 @@ def _contact_and_presence_names(text: str, lowered: str, add: Callable[[str, int
         if not _clause_opens(text, m.start()):
             continue
         span = _lower_name(text, m.end()) or _capitalised_given_name(text, m.end())
-        if span is None or _PLACE_OR_BUSINESS_NEXT.match(text, span[1]):
-            continue  # "ini Hana, toko kue …": a shop's name
-        if not all(w.lower() in _GIVEN_NAMES for w in _ANY_CASE_WORD.findall(text, *span)[1:]):
-            continue  # "ini Candra Naya yang", "ini Sofia Clinic": a place's or a business's name
-        before = text[max(0, m.start() - 8) : m.start()].rstrip(" \t").rstrip(_EMOJI_TAILS)
-        if before and unicodedata.category(before[-1]) == "So" and text[span[1] :].strip(" \t.!"):
-            continue  # "📍 ini Wijaya pak, macet": after an emoji, only the message's last words sign it
+        if span is None:
+            continue
+        if not _SENTENCE_OPENS.search(text, max(0, m.start() - 40), m.start()):  # mid-message: "pak, ini …"
+            if _PLACE_OR_BUSINESS_NEXT.match(text, span[1]):
+                continue  # "btw ini Hana, toko kue …": a shop's name
+            if not all(w.lower() in _GIVEN_NAMES for w in _ANY_CASE_WORD.findall(text, *span)[1:]):
+                continue  # "btw ini Candra Naya yang", "min, ini Sofia Clinic": a place's or a business's name
+            before = text[max(0, m.start() - 8) : m.start()].rstrip(" \t").rstrip(_EMOJI_TAILS)
+            if before and unicodedata.category(before[-1]) == "So" and text[span[1] :].strip(" \t.!"):
+                continue  # "📍 ini Wijaya pak, macet": after an emoji, only the message's last words sign it
         if _INI_NAME_END.match(text, span[1]) and _person_at(text, *span):
             add("name", *span)
     if "(" in text:
@@ -1450,6 +1460,7 @@ def _transcript_answers(text: str, add: Callable[[str, int, int], None]) -> None
                     and name_end >= 0
                     and not text[name_end : word.start()].strip(" \t")
                     and not _BUSINESS_AFTER.match(text, word.end())  # "Rahayu Residence"
+                    and not _PLACE_OR_BUSINESS_AFTER.match(text, word.end())  # "Siti Rahayu Salon"
                     and not (
                         (nxt := _NEXT_ANY_WORD.match(text, word.end())) and nxt.group(1).lower() in _NOT_A_PERSONS_WORD
                     )
@@ -1460,7 +1471,7 @@ def _transcript_answers(text: str, add: Callable[[str, int, int], None]) -> None
                     taken.add(low)
                 name_end = word.end()
         for spelled in _SPELLED_OUT.finditer(text, start, end):  # "A I N I" after "Aini"; never "S D N", "R S C M"
-            if _letters(spelled.group(0)) in taken:
+            if _letters(spelled.group(0)) in taken and not _BUSINESS_AFTER.match(text, spelled.end()):
                 add("name", *spelled.span())
 
 

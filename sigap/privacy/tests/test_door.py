@@ -444,6 +444,10 @@ def test_what_the_glued_and_initialled_name_rules_leave(text, name, kept):
         ("lampu halte mati. btw aku gita wkwk", ("gita",)),
         ("mohon dibantu 🙏🏻 ini dedi", ("dedi",)),
         ("makasih min ❤️ ini bella", ("bella",)),
+        # found by a third review: opening the message, "ini NAME," introduces the writer whatever follows
+        ("Ini Budi, jalan depan rumah saya berlubang besar", ("budi",)),
+        ("Ini Sinta, perumahan Griya Asri, air PAM mati", ("sinta",)),
+        ("Ini Rizky Pratama, pohon mau roboh di depan rumah", ("rizky", "pratama")),
         # more given names common in Indonesia
         ("sy johan blok B lt 3, air keruh", ("johan",)),
         ("gw tommy bos, warung itu jual miras", ("tommy",)),
@@ -561,6 +565,9 @@ def test_a_name_found_by_a_cue_is_removed_where_it_comes_back_bare(text, gone):
         ("pagi ini bayu kencang, pohon tumbang", [], "bayu kencang"),
         ("Wijaya pak, deket Pakubuwono, pohon tumbang", [], "Wijaya pak"),
         ("btw ini Hana, toko kue depan SD, buang sampah ke got", [], "Hana, toko kue"),
+        ("pak, ini Monica, butik depan pasar, musiknya kenceng banget", [], "Monica, butik"),
+        ("Op: Atas nama siapa?\nPel: Siti Rahayu Salon", [], "Rahayu Salon"),
+        ("Op: Namanya?\nPel: Ani, kerja di A N I Mart", [], "A N I Mart"),
         ("📍 ini Kartika pak, sekolahnya banjir lagi", [], "Kartika"),
         ("min, ini Kartika lagi banjir", [], "Kartika lagi banjir"),
         ("kak, ini Bima lagi, telat lagi", [], "Bima"),
@@ -786,6 +793,12 @@ def test_a_name_cut_word_by_word_is_one_placeholder():
             "email [nama disembunyikan] aja pak",
         ),
         ("follow jaya di twitter", {"name": "Jaya Putra", "handle": "jaya"}, "follow [nama disembunyikan] di twitter"),
+        # the address spoken out goes on after the word: it is the email, not the name (found by a third review)
+        (
+            "email saya budi at gmail dot com",
+            {"name": "Budi Santoso", "email": "budi@gmail.com"},
+            "email saya [email disembunyikan] at gmail dot com",
+        ),
     ],
 )
 def test_a_word_of_the_reporters_name_is_cut_as_a_name_not_as_their_email_or_account(text, identity, expected):
