@@ -1176,10 +1176,11 @@ _NAME_QUESTION = re.compile(
     r"[ \t]*(?:pel|pelapor|penelepon|warga|penutur)[ \t]*:[ \t]*([^\n]+)"
 )
 # a name spelled letter by letter in a transcript's answer ("N U R", "A I N I", "Y-O-S-E-P-H-I-N-E")
-_SPELLED_OUT = re.compile(r"(?<![\w\-])[A-Za-z](?:(?:[ \t]*-[ \t]*|[ \t]+)[A-Za-z]){2,}(?![\w\-])")
+_SPELLED_LETTERS = r"[A-Za-z](?:(?:[ \t]*-[ \t]*|[ \t]+)[A-Za-z]){2,}"
+_SPELLED_OUT = re.compile(r"(?<![\w\-])" + _SPELLED_LETTERS + r"(?![\w\-])")
 # the end of a spelled word right before a word ("R-A-T-N-A. Ratna"), read from a bounded slice
 _NOT_A_LETTER = re.compile(r"[^A-Za-z]")
-_SPELLED_END = re.compile(r"[A-Za-z](?:(?:[ \t]*-[ \t]*|[ \t]+)[A-Za-z]){2,}[ \t]*[.,]?[ \t]+$")
+_SPELLED_END = re.compile(_SPELLED_LETTERS + r"[ \t]*[.,]?[ \t]+$")
 _ANSWER_WORDS = _words("""
 pak bu ibu bapak betul ya iya benar baik oke ok mas mbak saya nama namanya pakai dengan atas sendiri aja saja
 """)

@@ -14,13 +14,14 @@ from html import escape
 
 from django.http import HttpResponse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from .models import Photo
 
 log = logging.getLogger(__name__)
 
-PROCESSING_TEXT = "foto sedang diproses"
-FAILED_TEXT = "foto tidak dapat ditampilkan"
+PROCESSING_TEXT = gettext_noop("foto sedang diproses")
+FAILED_TEXT = gettext_noop("foto tidak dapat ditampilkan")
 
 
 def state_text(photo: Photo) -> str:
@@ -28,8 +29,8 @@ def state_text(photo: Photo) -> str:
     if photo.is_ready:
         return ""
     if photo.state == Photo.State.FAILED:
-        return _("foto tidak dapat ditampilkan")
-    return _("foto sedang diproses")
+        return _(FAILED_TEXT)
+    return _(PROCESSING_TEXT)
 
 
 def placeholder_svg(text: str) -> bytes:
@@ -66,7 +67,7 @@ def photo_response(photo: Photo, *, cache_control: str, filename: str = "") -> H
             photo.image.name,
             exc_info=True,
         )
-        return _placeholder(_("foto tidak dapat ditampilkan"), "missing")
+        return _placeholder(_(FAILED_TEXT), "missing")
     response = HttpResponse(body, content_type=photo.content_type)
     response["Cache-Control"] = cache_control
     response["X-Sigap-Photo-State"] = photo.state
