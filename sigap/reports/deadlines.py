@@ -104,9 +104,13 @@ def on_transition(report: Report, *, old: Status, to: Status, now: datetime, ret
 
 def resume(report: Report, now: datetime, cal: WorkingCalendar | None = None) -> None:
     """Leaving ``awaiting_reporter`` at ``now``: both deadlines move by the working time spent waiting
-    (since ``report.status_changed_at``)."""
+    (since ``report.status_changed_at``). A wait with no working time in it (asked after hours, answered before
+    the next working morning) moves nothing: counting on from a deadline at the day's end would start at the next
+    working morning, and a late report would stop being late."""
     cal = cal or working_calendar()
     paused_h = cal.working_seconds_between(report.status_changed_at, now) / 3600
+    if paused_h <= 0:
+        return
     if report.due_at:
         report.due_at = cal.add_working_hours(report.due_at, paused_h)
     if report.hop_deadline:

@@ -17,7 +17,7 @@ from sigap.core.models import Holiday
 from sigap.organization.models import Category
 from sigap.privacy.photos import photo_clean
 from sigap.reports import deadlines, selectors, services
-from sigap.reports.models import Report
+from sigap.reports.models import Report, UnitStay
 from sigap.reports.states import Status, is_open
 
 from .factories import submit
@@ -107,7 +107,7 @@ def test_asking_the_reporter_pauses_the_clock_and_the_answer_resumes(pb_officer)
     report.refresh_from_db()
     due_before = report.due_at
     assert report.status == Status.AWAITING_REPORTER and report.resume_status == Status.IN_PROGRESS
-    # answered the next morning at 10:00: 8 working hours paused (11:00-16:00 + 08:00-10:00 = 5 + 2 = 7h)
+    # answered the next morning at 10:00: 7 working hours paused (11:00-16:00 + 08:00-10:00 = 5 + 2)
     reporter_answer(
         tracking_code=created.tracking_code,
         answer="RT 05, nomor HP saya 0812-9999-8888",
@@ -115,9 +115,50 @@ def test_asking_the_reporter_pauses_the_clock_and_the_answer_resumes(pb_officer)
     )
     report.refresh_from_db()
     assert report.status == Status.IN_PROGRESS
-    assert report.due_at - due_before >= timedelta(hours=7)
+    # Thursday 16:00 + 7 h: Friday 08:00 + 7 h → Friday 15:00
+    assert wib(due_before) == datetime(2026, 11, 26, 16, 0, tzinfo=WIB)
+    assert wib(report.due_at) == datetime(2026, 11, 27, 15, 0, tzinfo=WIB)
     last = report.history.last()
     assert "0812" not in last.internal_note and "[nomor telepon disembunyikan]" in last.internal_note
+
+
+def test_a_question_asked_and_answered_out_of_office_hours_moves_no_deadline(pb_officer):
+    """No working time passed while the reporter was asked: each deadline stays where it was, also one that
+    falls at the end of the working day (moving it on would give 08:00 of the next working day)."""
+    from sigap.intake.services import reporter_answer
+
+    created = submit(now=MONDAY)  # due Thursday 16:00
+    report = created.report
+    services.report_accept(report_id=report.pk, actor=pb_officer, now=MONDAY + timedelta(hours=1))
+    services.report_ask_reporter(
+        report_id=report.pk, actor=pb_officer, question="Di RT berapa?", now=datetime(2026, 11, 23, 17, 0, tzinfo=WIB)
+    )
+    reporter_answer(tracking_code=created.tracking_code, answer="RT 05", now=datetime(2026, 11, 23, 19, 0, tzinfo=WIB))
+    report.refresh_from_db()
+    assert report.status == Status.IN_PROGRESS
+    assert wib(report.due_at) == datetime(2026, 11, 26, 16, 0, tzinfo=WIB)
+    stay = UnitStay.objects.get(report=report)
+    assert wib(stay.due_by) == datetime(2026, 11, 26, 16, 0, tzinfo=WIB)
+
+
+def test_a_question_out_of_office_hours_does_not_clear_a_late_acceptance(pb_officer):
+    """A report not taken by its hop deadline is late; asking the reporter after hours, answered before the
+    next working morning, leaves it late (it used to move the deadline to the next morning)."""
+    from sigap.intake.services import reporter_answer
+
+    created = submit(now=datetime(2026, 11, 23, 10, 0, tzinfo=WIB))  # hop deadline Monday 16:00
+    report = created.report
+    assert wib(report.hop_deadline) == datetime(2026, 11, 23, 16, 0, tzinfo=WIB)
+    asked = datetime(2026, 11, 23, 17, 0, tzinfo=WIB)
+    assert deadlines.is_overdue(report, asked)
+    services.report_ask_reporter(report_id=report.pk, actor=pb_officer, question="Di RT berapa?", now=asked)
+    reporter_answer(tracking_code=created.tracking_code, answer="RT 05", now=asked + timedelta(minutes=30))
+    report = Report.objects.get(pk=report.pk)
+    assert wib(report.hop_deadline) == datetime(2026, 11, 23, 16, 0, tzinfo=WIB)
+    evening = datetime(2026, 11, 23, 18, 0, tzinfo=WIB)
+    assert deadlines.is_overdue(report, evening)
+    assert Report.objects.filter(pk=report.pk).filter(deadlines.overdue_q(evening)).exists()
+    assert wib(UnitStay.objects.get(report=report).accept_by) == datetime(2026, 11, 23, 16, 0, tzinfo=WIB)
 
 
 def test_a_pause_before_acceptance_moves_the_hop_deadline_and_the_due_date_by_the_working_time_waited(pb_officer):
