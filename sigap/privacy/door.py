@@ -60,6 +60,11 @@ _WORD_DIGITS = {
 _DIGIT_WORD = r"(?:{}|\d)".format("|".join(sorted(_WORD_DIGITS, key=len, reverse=True)))
 _SPELLED_RUN = re.compile(rf"\b{_DIGIT_WORD}(?:[\s,.\-]+{_DIGIT_WORD}){{5,}}\b", re.IGNORECASE)
 _DIGIT_WORD_RE = re.compile(_DIGIT_WORD, re.IGNORECASE)
+# The groups of a number and the everyday words people put between them ("0812 ke 9876 ke 5432", "0812 lalu 9876",
+# "31740512 spasi 03850007"): a digit group or a spelled digit, and what may stand between two of them on one line
+# (at most two words with their marks). Only groups that together hold the reporter's own number are cut.
+_DIGIT_TOKEN = re.compile(rf"\+?\d+|\b{_DIGIT_WORD}\b", re.IGNORECASE)
+_FILLER = re.compile(r"[^\w\n]*(?:[^\W\d_]{1,12}[^\w\n]+){0,2}")
 _NON_DIGIT = re.compile(r"\D")
 # The zero-width (non-)joiners shape scripts and emoji: they go only between two Latin letters or digits, where they
 # change nothing a reader sees. Every other invisible character goes in ``_marks_dropped``.
@@ -176,6 +181,35 @@ def _is_known_number(digits: str, known: Known) -> str | None:
     return None
 
 
+def _split_by_words(folded: str, known: Known) -> list[tuple[int, int, str]]:
+    """The reporter's phone or NIK in groups with everyday words between them ("0812 ke 9876 ke 5432", "0812 9876
+    54 tiga dua", "NIK 31740512 lalu 03850007"): groups that follow one another but for ``_FILLER``, each of them
+    part of the known number in its order ("12 hub 0812…" starts at 0812, "…5432 jam 10" ends at 5432), that
+    together hold it; those groups and what is between them are cut (found by a review)."""
+    forms = [f for phone in known.phones for f in ("0" + phone, "62" + phone)] + list(known.numbers)
+    tokens = [
+        (m.start(), m.end(), _WORD_DIGITS.get(m.group(0).lower(), m.group(0).lstrip("+")))
+        for m in _DIGIT_TOKEN.finditer(folded)
+    ]
+    found: list[tuple[int, int, str]] = []
+    i = 0
+    while i < len(tokens):
+        start, end, digits = tokens[i]
+        j = i
+        while any(digits in f for f in forms) and j + 1 < len(tokens):
+            nxt = digits + tokens[j + 1][2]
+            if not any(nxt in f for f in forms) or _FILLER.fullmatch(folded, tokens[j][1], tokens[j + 1][0]) is None:
+                break
+            j, digits, end = j + 1, nxt, tokens[j + 1][1]
+        kind = _is_known_number(digits, known) if j > i else None
+        if kind:
+            found.append((start, end, kind))
+            i = j + 1
+        else:
+            i += 1
+    return found
+
+
 def _a_street_s_word(term: str, text: str, start: int) -> bool:
     """A bare email local part or account name written as one plain word right after a street's or an area's word
     ("Jalan Kenanga" for kenanga@…): the street's name, which cut would tell an officer which word is theirs."""
@@ -211,6 +245,7 @@ def _known_values(text: str, known: Known, found: dict[str, int]) -> str:
             kind = _is_known_number(digits, known)
             if kind:
                 spans.append((m.start(), m.end(), kind))
+        spans.extend(_split_by_words(folded, known))
     for email in known.emails:
         local = email.split("@", 1)[0]
         for term in (email, local):

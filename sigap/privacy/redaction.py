@@ -80,7 +80,7 @@ Not found (known limits): a bare name with no cue ("Kemarin Slamet yang jaga par
 tried as a finder and not adopted: on the labelled sets it found almost nothing more and took month names and
 saints in church names; ``data/given_names.txt`` only guards names written in lower case or capitals after a cue), nicknames that share no letters with the name given ("Kiki" for Rizki, unless the reporter gave
 it), names after an owner's business or market name ("Lurah Pasar Baru Pak Sumanto"), house numbers written
-without No/Nomor ("Jl. Kenari 5"), a plate split across words, a name after a label the lists above do not know
+without No/Nomor ("Jl. Kenari 5"; cut only after the writer's own home: "rumah saya di Jl. Kenari 5"), a plate split across words, a name after a label the lists above do not know
 when more words follow it on the line ("Ditegur oleh: Fransiska Lumbantobing kemarin sore").
 ``bench/redaction.py`` measures the rules on ``data/redaction_set.jsonl`` and on the registers set written before
 the rules were read (``data/redaction_registers_{dev,test}.jsonl``).
@@ -95,6 +95,7 @@ import unicodedata
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from functools import lru_cache
+from itertools import pairwise
 from pathlib import Path
 
 import phonenumbers
@@ -911,7 +912,23 @@ _HOUSE_CONTEXT_AFTER = re.compile(
 )
 _HOUSE_AFTER_STOP = re.compile(r"(?i)[ \t]*(?:tahun|thn|th\.|/[ \t]*\d{4}\b)")
 _EMERGENCY = frozenset({"110", "112", "113", "115", "117", "118", "119", "129"})
-
+# The writer's own home with its number written without "No." ("rumah saya di Jl. Kenari Dalam 17 RT 4", "saya
+# tinggal di Kenari Dalam 17, …", "alamat rumah: Kenari Dalam 17A."; found by a review): after a cue that the home is
+# the writer's, a street's words (after "Jl."/"Gg." in any case, else capitalised), then the number, which ends the
+# clause or comes before the RT/RW. Not "rumah saya dekat Jl. Kebon Kacang 30" (near it), not a home the writer does
+# not call theirs ("Pak RT tinggal di Gang Mawar 5"), not a count or a time ("rumah saya di Jl. Mawar ada 2 lubang").
+_OWN_HOME_NUMBER = re.compile(
+    r"(?<![\w])(?i:(?:(?:rumah|rmh|kediaman|kontrakan|kosan|kos|kost)[ \t]+(?:saya|sy|aku|kami|gw|gue|ku)|rumahku"
+    r"|alamat[ \t]+(?:rumah|rmh|saya|sy|kami)|(?:saya|sy|aku|kami|gw|gue)[ \t]+(?:tinggal|warga)))"
+    r"[ \t]*(?::[ \t]*|(?i:(?:yg[ \t]+|yang[ \t]+)?(?:di|ada[ \t]+di))[ \t]+)?"
+    r"((?i:jl|jln|jalan|gg|gang)\.?[ \t]*(?:[A-Za-z][A-Za-z'’\-]*\.?[ \t]+){1,5}|(?:[A-Z][A-Za-z'’\-]*\.?[ \t]+){1,5})"
+    r"(\d{1,4}[A-Za-z]?)(?=[ \t]*(?:[,.;)!?\n]|$|(?i:rt|rw)\b))"
+)
+_NOT_A_HOUSE_BEFORE = _words("""
+sejak selama dari sampai hingga tahun thn umur usia km kav kavling blok lantai lt jam pukul tgl tanggal ada
+setinggi sedalam terendam kurang lebih sekitar
+""")
+_STREET_WORDS = _words("jl jln jalan gg gang")
 # --------------------------------------------------------------------------------------------------
 # Name cues
 # --------------------------------------------------------------------------------------------------
@@ -1718,6 +1735,7 @@ def _reporter_names(text: str, names: Iterable[str], add: Callable[[str, int, in
         return False
 
     _names_with_more_parts(text, words, parts, add, kept)
+    _split_parts(text, words, parts, add, kept)
     for tokens in fulls:
         n = len(tokens)
         for i in range(len(words) - n + 1):
@@ -1755,6 +1773,49 @@ def _reporter_names(text: str, names: Iterable[str], add: Callable[[str, int, in
     _glued_and_joined(text, words, parts, initials, add)
     for start, end in found:
         _with_initials(text, start, end, initials, outer_add)
+
+
+_SPLIT_GAP = re.compile(r"[ \t]*-?[ \t]*")
+
+
+def _split_parts(
+    text: str,
+    words: list[tuple[int, int, str]],
+    parts: dict[str, bool],
+    add: Callable[[str, int, int], None],
+    kept: Callable[[int, int], bool],
+) -> None:
+    """A long part written as two words beside another part of the name ("Wiryawan Sasmita Putra" for Wiryawan
+    Sasmitaputra, "Siti Nur Hayati" for Siti Nurhayati; found by a review: such surnames are written both ways): both
+    words go. Alone the two words are as often a thing's, a shop's or a place's ("Truk Batu Bara", "Toko Permata
+    Sari", "Setia Budi") and stay."""
+    long = {p: False for p, common in parts.items() if len(p) >= 7 and not common}
+    if not long:
+        return
+    for k, ((s1, e1, w1), (s2, e2, w2)) in enumerate(pairwise(words)):
+        # one typo allowed, as for a part written whole ("Sasmita Putera", "Permata Sary")
+        if not (len(w1) >= 3 and len(w2) >= 3 and _SPLIT_GAP.fullmatch(text, e1, s2) and parts_near(w1 + w2, long)):
+            continue
+        before = words[k - 1] if k else None
+        after = words[k + 2] if k + 2 < len(words) else None
+        if not (before and parts_near(before[2], parts) and _SPLIT_GAP.fullmatch(text, before[1], s1)):
+            before = None
+        if not (after and parts_near(after[2], parts) and _SPLIT_GAP.fullmatch(text, e2, after[0])):
+            after = None
+        if (
+            (before or after) and w1 + w2 not in _PLACE_NAMES and not _in_place(text, s1, own=True) and not kept(s1, e2)
+        ):  # the part beside goes with it: "Wirya Wan Sasmitaputra" is one name
+            add("name", before[0] if before else s1, after[1] if after else e2)
+
+
+def _short_form_of(word: str, own) -> bool:
+    """ "Sasmita" for Sasmitaputra: the first or last five letters or more of a part of eight or more, not an everyday
+    word ("Jaya" of Wijaya, "Putra", "Sari" are other people's and shops' names too)."""
+    return (
+        len(word) >= 5
+        and not _is_common(word)
+        and any(len(p) >= 8 and p != word and (p.startswith(word) or p.endswith(word)) for p in own)
+    )
 
 
 def _glued(word: str, parts) -> bool:
@@ -2006,6 +2067,7 @@ def _glued_to_other_proper_noun(text: str, start: int, end: int, own) -> bool:
     if prev and prev.group(1).lower() in _BUSINESS_PREFIXES:
         return False  # "Toko Budi", "Toko Budi Jaya": the reporter's own shop names them
     nxt = _NEXT_WORD.match(text, end)
+    whole = parts_near(text[start:end].lower(), own) is not None
     for m in (prev, nxt):
         if not m:
             continue
@@ -2016,6 +2078,8 @@ def _glued_to_other_proper_noun(text: str, start: int, end: int, own) -> bool:
         if (
             w[0].isupper()
             and parts_near(low, own) is None
+            # "Wiryawan Sasmita" for Wiryawan Sasmitaputra: beside a whole part only ("Setia Budi" stays a place)
+            and not (whole and _short_form_of(low, own))
             and low not in _FUNCTION
             and low not in _HON_TOKENS_LOWER
             and low not in _ROLES
@@ -2134,6 +2198,17 @@ def _houses(text: str, add: Callable[[str, int, int], None]) -> None:
         add("house", m.start(), m.end())
     for m in _HOUSE_UNIT.finditer(text):
         add("house", m.start(), m.end())
+    for m in _OWN_HOME_NUMBER.finditer(text):
+        number, street = m.group(2), [w.lower() for w in _WORD_BEFORE.findall(m.group(1))]
+        if not (
+            number in _EMERGENCY
+            or (len(number) == 4 and number[:2] in ("19", "20"))  # a year: "tinggal di Jl. Rawa Bambu sejak 1998"
+            or street[-1] in _NOT_A_HOUSE_BEFORE
+            or any(w in ("rt", "rw") for w in street)  # "tinggal di RT 06": the neighbourhood's number
+            or all(w in _STREET_WORDS for w in street)  # "tinggal di Gang 5": the gang's own number
+            or _house_stopped(m.group(1))
+        ):
+            add("house", m.start(2), m.end(2))
     lowered = text.lower()
     if "unit" in lowered:
         for m in _UNIT_NUMBER.finditer(text):
