@@ -132,6 +132,9 @@ def _item(report: Report, now) -> dict:
     }
 
 
+MAX_PAGE = 10_000  # an offset beyond this many pages is what ``cursor`` is for (and past 2**63 no database holds it)
+
+
 @router.get("/reports", response={200: QueueOut, **ERRORS}, summary="My unit's queue")
 def queue_endpoint(
     request,
@@ -146,10 +149,10 @@ def queue_endpoint(
 ):
     """``status``: ``open`` (default), ``closed``, ``all`` or a status code. Pages: ``cursor`` (the previous
     page's ``next_cursor``; cost independent of the depth) or ``page`` (an offset; kept for old clients)."""
-    if page < 1 or not 1 <= page_size <= 100:
+    if not 1 <= page <= MAX_PAGE or not 1 <= page_size <= 100:
         raise DomainError(
-            "page ≥ 1 dan page_size 1–100.",
-            "page must be ≥ 1 and page_size 1–100.",
+            f"page 1–{MAX_PAGE:,} dan page_size 1–100; halaman lebih jauh dengan cursor.".replace(",", "."),
+            f"page must be 1–{MAX_PAGE:,} and page_size 1–100; go further with the cursor.",
             code="invalid_input",
             status=422,
             field="page",

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import base64
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 
 from django.db import connection
 from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet
@@ -318,10 +318,17 @@ def _cursor_parse(cursor: str) -> tuple[datetime | None, int]:
         raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode()
         at_text, pk_text = raw.split("~")
         at = parse_datetime(at_text) if at_text else None
-        if at_text and at is None:
-            raise ValueError(at_text)
-        return at, int(pk_text)
-    except (ValueError, UnicodeDecodeError):
+        if at_text and (at is None or at.tzinfo is None):
+            raise ValueError(at_text)  # every cursor Sigap writes carries its zone
+        if at is not None:
+            at = at.astimezone(UTC)  # OverflowError for a time no database holds in UTC
+            if not 1900 <= at.year <= 9000:
+                raise ValueError(at_text)
+        pk = int(pk_text)
+        if not 0 < pk < 2**63:
+            raise ValueError(pk_text)
+        return at, pk
+    except (ValueError, UnicodeDecodeError, OverflowError):
         raise DomainError(
             "Kursor halaman tidak valid.", "Invalid page cursor.", code="invalid_input", status=422, field="cursor"
         ) from None

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import io
 import json
 
@@ -230,3 +231,36 @@ def test_password_guessing_is_throttled(client, staff):
     ]
     # the fifth failure for this account from this address locks it (SIGAP_LOGIN_LOCKOUT, django-axes)
     assert codes[:4] == [401] * 4 and codes[4:] == [429, 429, 429]
+
+
+def _cursor(raw: str) -> str:
+    return base64.urlsafe_b64encode(raw.encode()).decode().rstrip("=")
+
+
+@pytest.mark.parametrize(
+    "params",
+    [
+        {"page": 10**18},  # an offset past what a database integer holds (found by a fuzzing review)
+        {"page": 10_001},
+        {"cursor": _cursor("9999-12-31T23:59:59-23:59~1")},  # a time no database can hold in UTC
+        {"cursor": _cursor("0001-01-01T00:00:00+23:59~1")},
+        {"cursor": _cursor("2026-12-01T08:00:00~99999999999999999999999")},  # an id past a 64-bit integer
+        {"cursor": _cursor("2026-12-01T08:00:00~-5")},
+        {"cursor": _cursor("2026-12-01T08:00:00~1"), "status": "all"},  # no zone: not a cursor Sigap wrote
+    ],
+)
+def test_a_page_or_cursor_out_of_range_is_a_clear_422(pb, params):
+    submit("saluran-tersumbat")
+    response = pb.get("/reports", **params)
+    assert response.status_code == 422, response.content
+    assert response.json()["field"] in ("page", "cursor")
+
+
+def test_a_cursor_sigap_wrote_still_pages(pb):
+    for _ in range(3):
+        submit("saluran-tersumbat")
+    first = pb.get("/reports", page_size=2).json()
+    assert first["next_cursor"]
+    rest = pb.get("/reports", page_size=2, cursor=first["next_cursor"]).json()
+    assert len(rest["results"]) == 1
+    assert {r["id"] for r in first["results"]}.isdisjoint({r["id"] for r in rest["results"]})

@@ -177,3 +177,17 @@ def test_a_role_that_does_not_open_the_queue_may_not_export(staff, role, unit, s
 def test_without_a_login_the_console_export_sends_to_the_login_page(client):
     response = client.get(CSV_URL, {"status": "all"})
     assert response.status_code == 302 and response["Location"].startswith("/petugas/masuk/?next=")
+
+
+# a time no database holds in UTC (found by a fuzzing review: 500 on the file and on the queue page)
+OUT_OF_RANGE = "OTk5OS0xMi0zMVQyMzo1OTo1OS0yMzo1OX4x"  # "9999-12-31T23:59:59-23:59~1"
+
+
+def test_a_cursor_out_of_any_database_s_range_is_refused_like_a_broken_one(pb):
+    submit()
+    c = console(pb)
+    for url in (CSV_URL, XLSX_URL):
+        refused = c.get(url, {"cursor": OUT_OF_RANGE})
+        assert refused.status_code == 422 and "Kursor halaman tidak valid" in refused.content.decode()
+    page = c.get("/petugas/", {"ekspor": OUT_OF_RANGE})
+    assert page.status_code == 200 and links(page.content.decode()) == {CSV_URL: {}, XLSX_URL: {}}
