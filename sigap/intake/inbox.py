@@ -56,7 +56,10 @@ def parts_key(channel: str, inbound: Inbound) -> str:
 
 
 def inbound_accept(channel: str, inbounds: list[Inbound]) -> list[int]:
-    """Persist new messages (a retried webhook delivery is recognised by the key of the channel's message id)."""
+    """Persist new messages (a retried webhook delivery is recognised by the key of the channel's message id).
+    A message no channel sends (``Inbound.check``) refuses the whole delivery, 400, before anything is stored."""
+    for inbound in inbounds:
+        inbound.check()
     accepted: list[int] = []
     with transaction.atomic():
         for inbound in inbounds:

@@ -11,6 +11,8 @@ from __future__ import annotations
 import functools
 import hashlib
 import hmac
+import json
+import math
 from dataclasses import dataclass, field, fields, replace
 from typing import TYPE_CHECKING
 
@@ -59,6 +61,28 @@ class Inbound:
             if isinstance(value, str) and "\x00" in value:
                 setattr(self, name, value.replace("\x00", ""))
 
+    def check(self) -> None:
+        """Refuse (``malformed``, 400) what no channel sends, before anything is stored: a text field that is not
+        text, a location that is not two finite coordinates on Earth, parts of a long message numbered outside
+        1..255 (a network's most) or beyond their total. Stored, such a message failed in the inbox again and again
+        while its sender had been told it arrived."""
+        for name in ("message_id", "sender", "sender_name", "sender_handle", "text", "reply_to", "language"):
+            if not isinstance(getattr(self, name), str):
+                raise malformed(self.channel, f"{name} is not text")
+        if not isinstance(self.media, list) or not all(isinstance(m, dict) for m in self.media):
+            raise malformed(self.channel, "media is not a list of objects")
+        if self.location is not None:
+            self.location = location_read(self.channel, *self.location)
+        concat = self.extra.get("concat")
+        if concat is not None and not (
+            isinstance(concat, list)
+            and len(concat) == 3
+            and isinstance(concat[0], str)
+            and all(type(n) is int and 1 <= n <= 255 for n in concat[1:])
+            and concat[1] <= concat[2]
+        ):
+            raise malformed(self.channel, "parts of a long message numbered outside 1..255 or past their total")
+
     def as_dict(self) -> dict:
         return {k: (list(v) if isinstance(v, tuple) else v) for k, v in self.__dict__.items()}
 
@@ -93,6 +117,27 @@ def malformed(channel: str, what: str) -> WebhookRefused:
         code="malformed_webhook",
         status=400,
     )
+
+
+def json_read(channel: str, body: bytes):
+    """A webhook's JSON body, or ``malformed``: not UTF-8, not JSON, or nested deeper than Python's parser recurses
+    (``RecursionError``; no channel nests a payload more than a few levels)."""
+    try:
+        return json.loads(body)
+    except (ValueError, RecursionError) as exc:
+        raise malformed(channel, type(exc).__name__) from None
+
+
+def location_read(channel: str, lat, lon) -> tuple[float, float]:
+    """(lat, lon) as two finite numbers on Earth, or ``malformed`` (a number too large for a float, text, NaN,
+    a latitude past the poles)."""
+    try:
+        lat, lon = float(lat), float(lon)
+    except (TypeError, ValueError, OverflowError):
+        raise malformed(channel, "the location is not two numbers") from None
+    if not (math.isfinite(lat) and math.isfinite(lon) and -90 <= lat <= 90 and -180 <= lon <= 180):
+        raise malformed(channel, "the location is not on Earth")
+    return lat, lon
 
 
 @functools.cache

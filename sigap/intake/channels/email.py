@@ -346,7 +346,8 @@ def email_inbound(raw: bytes) -> Inbound:
             reply_to=in_reply_to[0] if in_reply_to else "",
             extra={"subject": subject, "message_id": message_id, "references": references, "ignore": reason},
         )
-    except (TypeError, ValueError, LookupError, IndexError, AttributeError) as exc:
+    # RecursionError: MIME parts nested deeper than the parser recurses (no mail client nests more than a few)
+    except (TypeError, ValueError, LookupError, IndexError, AttributeError, RecursionError) as exc:
         raise malformed("email", type(exc).__name__) from None
     inbound.language = language_guess(f"{subject} {inbound.text}")
     return inbound

@@ -29,10 +29,8 @@ Answers (bearer: the Page access token):
 
 from __future__ import annotations
 
-import json
-
 from ..public_mentions import PublicMentionsMixin, media_fetch_tolerant, public_mention_file
-from .base import Adapter, Inbound, hmac_hex, malformed
+from .base import Adapter, Inbound, hmac_hex, json_read, location_read, malformed
 
 COMMENT = "comment:"
 
@@ -58,7 +56,7 @@ class MetaAdapter(PublicMentionsMixin, Adapter):
 
     def events(self, body: bytes) -> tuple[list[Inbound], list[Inbound]]:
         try:
-            data = json.loads(body)
+            data = json_read(self.name, body)
             if data.get("object") != self.object_type:
                 raise malformed(self.name, f"object is not {self.object_type}")
             ours = self._ours()
@@ -89,7 +87,9 @@ class MetaAdapter(PublicMentionsMixin, Adapter):
             if attachment.get("type") == "image" and payload.get("url"):
                 inbound.media.append({"url": payload["url"], "mime": "image/jpeg"})
             elif attachment.get("type") == "location" and payload.get("coordinates"):
-                inbound.location = (float(payload["coordinates"]["lat"]), float(payload["coordinates"]["long"]))
+                inbound.location = location_read(
+                    self.name, payload["coordinates"]["lat"], payload["coordinates"]["long"]
+                )
         return inbound
 
     def _change(self, entry_id: str, change: dict, ours: set[str]) -> Inbound | None:

@@ -10,10 +10,9 @@ are sent as several parts of at most 153 characters, each numbered.
 
 from __future__ import annotations
 
-import json
 from urllib.parse import parse_qs
 
-from .base import Adapter, Inbound, hmac_hex, malformed
+from .base import Adapter, Inbound, hmac_hex, json_read, malformed
 
 SEGMENT = 153
 
@@ -62,7 +61,7 @@ class SmsAdapter(Adapter):
         content_type = (request.content_type or "").lower()
         try:
             if content_type == "application/json":
-                data = json.loads(body)
+                data = json_read(self.name, body)
             elif content_type in ("application/x-www-form-urlencoded", ""):
                 data = {k: v[0] for k, v in parse_qs(body.decode("utf-8"), strict_parsing=bool(body)).items()}
             else:
@@ -78,7 +77,7 @@ class SmsAdapter(Adapter):
         if data.get("concat_ref"):
             try:
                 inbound.extra["concat"] = [str(data["concat_ref"]), int(data["concat_part"]), int(data["concat_total"])]
-            except (KeyError, ValueError):
+            except (KeyError, TypeError, ValueError, OverflowError):
                 raise malformed(self.name, "concat_ref needs concat_part and concat_total") from None
         self._keyword_read(inbound)
         return [inbound]

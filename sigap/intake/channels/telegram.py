@@ -8,9 +8,7 @@ Updates: ``{"update_id", "message": {"message_id", "from": {...}, "chat": {"id"}
 
 from __future__ import annotations
 
-import json
-
-from .base import Adapter, Inbound, malformed
+from .base import Adapter, Inbound, json_read, location_read, malformed
 
 
 class TelegramAdapter(Adapter):
@@ -22,7 +20,7 @@ class TelegramAdapter(Adapter):
 
     def parse(self, request, body: bytes) -> list[Inbound]:
         try:
-            update = json.loads(body)
+            update = json_read(self.name, body)
             # An edit ("edited_message": a new update for a message already taken) is not a new message: read as
             # one, fixing a typo after filing opened a new dialog, and mid-dialog it was added or taken as an answer.
             msg = update.get("message")
@@ -44,7 +42,7 @@ class TelegramAdapter(Adapter):
                 inbound.media = [{"id": largest["file_id"], "mime": "image/jpeg"}]
                 inbound.text = msg.get("caption", "")
             if "location" in msg:
-                inbound.location = (float(msg["location"]["latitude"]), float(msg["location"]["longitude"]))
+                inbound.location = location_read(self.name, msg["location"]["latitude"], msg["location"]["longitude"])
             return [inbound]
         except (KeyError, TypeError, ValueError, AttributeError) as exc:
             raise malformed(self.name, type(exc).__name__) from None

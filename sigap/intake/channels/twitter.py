@@ -25,13 +25,12 @@ from __future__ import annotations
 import base64
 import hashlib
 import hmac
-import json
 from urllib.parse import urlsplit
 
 from django.http import JsonResponse
 
 from ..public_mentions import PublicMentionsMixin, media_fetch_tolerant, public_mention_file, public_reply_sent_for
-from .base import Adapter, Inbound, malformed
+from .base import Adapter, Inbound, json_read, location_read, malformed
 
 PUBLIC_PREFIX = "twitter:"
 
@@ -71,7 +70,7 @@ class TwitterAdapter(PublicMentionsMixin, Adapter):
     def events(self, body: bytes) -> tuple[list[Inbound], list[Inbound]]:
         """(public mentions, direct messages) of one webhook delivery; everything else is dropped."""
         try:
-            data = json.loads(body)
+            data = json_read(self.name, body)
             if not isinstance(data, dict):
                 raise malformed(self.name, "not an object")
             ours = self._accounts()
@@ -120,7 +119,7 @@ class TwitterAdapter(PublicMentionsMixin, Adapter):
         )
         coordinates = (tweet.get("coordinates") or {}).get("coordinates")
         if coordinates and len(coordinates) == 2:
-            inbound.location = (float(coordinates[1]), float(coordinates[0]))  # GeoJSON order: lon, lat
+            inbound.location = location_read(self.name, coordinates[1], coordinates[0])  # GeoJSON order: lon, lat
         entities = extended.get("extended_entities") or tweet.get("extended_entities") or {}
         inbound.media = [
             {"url": m["media_url_https"], "mime": "image/jpeg"}

@@ -10,9 +10,7 @@ Send: ``POST {api_base}/{phone-number-id}/messages`` with a text message.
 
 from __future__ import annotations
 
-import json
-
-from .base import Adapter, Inbound, hmac_hex, malformed
+from .base import Adapter, Inbound, hmac_hex, json_read, location_read, malformed
 
 
 class WhatsAppAdapter(Adapter):
@@ -28,7 +26,7 @@ class WhatsAppAdapter(Adapter):
 
     def parse(self, request, body: bytes) -> list[Inbound]:
         try:
-            data = json.loads(body)
+            data = json_read(self.name, body)
             if data.get("object") != "whatsapp_business_account":
                 raise malformed(self.name, "object is not whatsapp_business_account")
             out = []
@@ -59,7 +57,7 @@ class WhatsAppAdapter(Adapter):
             inbound.text = msg["image"].get("caption", "")
         elif kind == "location":
             loc = msg["location"]
-            inbound.location = (float(loc["latitude"]), float(loc["longitude"]))
+            inbound.location = location_read(self.name, loc["latitude"], loc["longitude"])
             inbound.text = " ".join(x for x in (loc.get("name", ""), loc.get("address", "")) if x)
         else:
             inbound.extra["unsupported"] = kind

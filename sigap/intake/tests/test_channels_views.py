@@ -72,3 +72,65 @@ def test_an_accepted_delivery_answers_its_counts_and_a_retry_stores_nothing_twic
     again = client.post(URL, data=update(5), content_type="application/json", **SECRET)
     assert again.json() == {"ok": True, "accepted": 0, "received": 1}
     assert InboundMessage.objects.filter(channel="telegram").count() == 1
+
+
+# --- what no channel sends, refused before anything is stored (found by a fuzzing review: 500s, or a 200 for a
+# message that then failed in the inbox five times and was never answered) -------------------------------------
+
+DEEP = b"[" * 100_000 + b"]" * 100_000  # nested past Python's recursion limit
+
+
+def _sms(body: bytes) -> tuple[bytes, dict]:
+    from .channel_helpers import hex_sign
+
+    return body, hex_sign("sms-secret", body, "X-Sigap-Signature")
+
+
+def _telegram_message(**fields) -> bytes:
+    message = {"message_id": 1, "from": {"id": 7, "first_name": "A"}, "chat": {"id": 7}, **fields}
+    return json.dumps({"update_id": 9, "message": message}).encode()
+
+
+@pytest.mark.parametrize(
+    "channel, body, headers",
+    [
+        ("telegram", DEEP, {"X-Telegram-Bot-Api-Secret-Token": "tg-secret"}),
+        ("sms", *_sms(DEEP)),
+        ("whatsapp", DEEP, None),
+        ("telegram", _telegram_message(text=12345), {"X-Telegram-Bot-Api-Secret-Token": "tg-secret"}),
+        ("telegram", _telegram_message(text={"a": 1}), {"X-Telegram-Bot-Api-Secret-Token": "tg-secret"}),
+        (
+            "telegram",
+            _telegram_message(text="x", location={"latitude": 10**400, "longitude": 106.9}),
+            {"X-Telegram-Bot-Api-Secret-Token": "tg-secret"},
+        ),
+        (
+            "telegram",
+            _telegram_message(text="x", location={"latitude": 95.0, "longitude": 106.9}),
+            {"X-Telegram-Bot-Api-Secret-Token": "tg-secret"},
+        ),
+        ("whatsapp", None, None),  # a text message whose body is a number
+        *(
+            ("sms", *_sms(json.dumps({"from": "+6281234567890", "id": f"m{i}", "text": "halo", **concat}).encode()))
+            for i, concat in enumerate(
+                [
+                    {"concat_ref": "r1", "concat_part": None, "concat_total": 2},
+                    {"concat_ref": "r1", "concat_part": [1], "concat_total": 2},
+                    {"concat_ref": "r1", "concat_part": 10**30, "concat_total": 2},
+                    {"concat_ref": "r1", "concat_part": 3, "concat_total": 2},
+                    {"concat_ref": "r1", "concat_part": 0, "concat_total": 2},
+                ]
+            )
+        ),
+    ],
+)
+def test_a_delivery_no_channel_sends_is_a_400_and_stores_nothing(fake, deliver, channel, body, headers):
+    from .channel_helpers import wa_payload, wa_sign
+
+    if channel == "whatsapp":
+        body = body or wa_payload({"id": "wamid.1", "from": "6281299887766", "type": "text", "text": {"body": 5}})
+        headers = wa_sign(body)
+    response = deliver(channel, body, headers)
+    assert response.status_code == 400, response.content
+    assert response.json()["code"] == "malformed_webhook"
+    assert not InboundMessage.objects.exists()
