@@ -276,16 +276,20 @@ def nul_refused(field: str | None = None) -> RequestRefused:
     )
 
 
-def _json_strings(value, path: str = "") -> Iterator[tuple[str, str]]:
-    if isinstance(value, str):
-        yield path, value
-    elif isinstance(value, dict):
-        for key, item in value.items():
-            yield path, str(key)
-            yield from _json_strings(item, f"{path}.{key}" if path else str(key))
-    elif isinstance(value, list):
-        for item in value:
-            yield from _json_strings(item, path)
+def _json_strings(value) -> Iterator[tuple[str, str]]:
+    """Every string of a decoded JSON body (keys too) with its path, in document order; a stack, not recursion, so
+    any depth the parser allows is walked."""
+    stack: list[tuple[str, object]] = [("", value)]
+    while stack:
+        path, value = stack.pop()
+        if isinstance(value, str):
+            yield path, value
+        elif isinstance(value, dict):
+            for key, item in reversed(value.items()):
+                stack.append((f"{path}.{key}" if path else str(key), item))
+                stack.append((path, str(key)))
+        elif isinstance(value, list):
+            stack.extend((path, item) for item in reversed(value))
 
 
 def text_check(request: HttpRequest) -> None:
@@ -315,8 +319,8 @@ def text_check(request: HttpRequest) -> None:
             return
         try:
             data = json.loads(body)
-        except ValueError:
-            return  # the endpoint answers a broken body its own way
+        except (ValueError, RecursionError):
+            return  # the endpoint answers a broken (or absurdly nested) body its own way
         for path, text in _json_strings(data):
             if "\x00" in text:
                 raise nul_refused(path or None)

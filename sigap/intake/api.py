@@ -112,7 +112,7 @@ def _parse_report(request) -> tuple[ReportIn, list[tuple[str, bytes]]]:
         raise NinjaValidationError(
             [{"loc": ("body",) + tuple(e["loc"]), "msg": e["msg"], "type": e["type"]} for e in exc.errors()]
         ) from None
-    except json.JSONDecodeError:
+    except (json.JSONDecodeError, RecursionError):  # nested past what the parser recurses: no reporter is
         raise DomainError(
             "Kolom 'reporter' harus JSON.",
             "Field 'reporter' must be JSON.",

@@ -150,3 +150,13 @@ def test_a_chat_message_loses_its_nul_characters_at_the_channel_door():
     inbound = Inbound(channel="whatsapp", message_id="wamid.1\x00", sender="62812\x00", text="got\x00 mampet")
     assert (inbound.message_id, inbound.sender, inbound.text) == ("wamid.1", "62812", "got mampet")
     assert Inbound.from_dict(inbound.as_dict()) == inbound
+
+
+@pytest.mark.parametrize("depth", [900, 100_000])
+def test_api_json_nested_deep_with_a_nul_is_a_4xx_and_nothing_is_written(client, depth):
+    """Found by a review of the fuzzing findings: the NUL check decoded such a body (RecursionError past the parser's
+    depth) and walked it recursively (RecursionError below it): 500s."""
+    body = "[" * depth + '"\\u0000"' + "]" * depth
+    response = client.post(API, data=body, content_type="application/json")
+    assert 400 <= response.status_code < 500, response.content[:300]
+    assert not Report.objects.exists()
