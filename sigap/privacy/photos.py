@@ -49,6 +49,9 @@ from sigap.reports.uploads import CheckedPhoto, CleanPhoto, Region  # made here,
 # opened by the JPEG plugin.
 OPEN_FORMATS = ("JPEG", "PNG", "WEBP", "GIF", "BMP", "TIFF")
 ALLOWED_FORMATS = {"JPEG", "PNG", "WEBP", "GIF", "BMP", "TIFF", "MPO"}
+# What the request can know is whole without decoding a pixel (a phone's photo is one of these); a GIF, BMP or TIFF
+# is decoded in the request, within its pixel budget, so one cut short is refused there and not in the worker.
+WHOLE_WITHOUT_DECODING = {"JPEG", "MPO", "PNG", "WEBP"}
 
 JPEG_QUALITY = 85
 # Longest side of the copy the detectors run on. Faces smaller than ~20 px at this size (about 40 px in a
@@ -91,8 +94,12 @@ def _gps(exif) -> tuple[float, float] | None:
     return (lat, lon)
 
 
-def _meta(image: Image.Image) -> dict:
+def _meta(image: Image.Image, *, decoded: bool = True) -> dict:
+    """The capture time, place and camera from the EXIF. Not ``decoded``: a PNG's EXIF is read only where it comes
+    before the pixels (Pillow would decode the whole image to reach an ``eXIf`` chunk after them)."""
     meta: dict = {}
+    if not decoded and image.format == "PNG" and "exif" not in image.info:
+        return meta
     try:
         exif = image.getexif()
     except Exception:  # noqa: BLE001 - unreadable EXIF: nothing to keep, and it is stripped anyway
@@ -199,9 +206,13 @@ def _probe(raw: bytes, filename: str, max_side: int, *, decode: bool) -> Image.I
         if decoded > max_decode:
             raise too_many(width * height, max_decode)
         pixels_spend(decoded)  # the request's budget, before the work
-        probe.verify()
-        if decode:
+        probe.verify()  # a PNG's chunk checksums; a WebP's declared length was checked on opening
+        if decode or image.format not in WHOLE_WITHOUT_DECODING:
             image.load()  # the first frame only (animated GIF/WebP/APNG, MPO, multi-page TIFF)
+        elif image.format in ("JPEG", "MPO") and image.tile and raw.rfind(b"\xff\xd9") < image.tile[0][2]:
+            # a JPEG cut short in transit: no scan can hold its end marker's two bytes, so a whole one has them
+            # after its scan's start (read from the end: what follows the end marker is small or holds them too)
+            raise unreadable
     except DomainError:
         raise
     except Image.DecompressionBombError:
@@ -435,15 +446,19 @@ def obscure(rgb: np.ndarray, x: int, y: int, w: int, h: int) -> None:
 
 
 def photo_check(raw: bytes, *, filename: str = "") -> CheckedPhoto:
-    """The request's part: declared type, byte size and pixel count, from the header only (no pixel is
-    decoded), and the capture time/GPS from the EXIF header (for ``gps_distance_warning``). Refusals are
+    """The request's part: declared type, byte size and pixel count, from the header only (no pixel of a JPEG, PNG
+    or WebP is decoded; a JPEG must hold its end marker, a PNG's checksums must hold; a GIF, BMP or TIFF is decoded,
+    within the request's pixel budget, since only that tells one cut short), and the capture time/GPS from the EXIF
+    header (for ``gps_distance_warning``). Refusals are
     the same DomainErrors as ``photo_clean``'s; the request's pixel budget is drawn from here, since the
     worker runs outside any request."""
     raw = bytes(raw)
     _check_bytes(raw, filename)
     image = _probe(raw, filename, settings.SIGAP_PHOTO_MAX_SIDE, decode=False)
     width, height = _declared_size(raw, image)
-    return CheckedPhoto(width=width, height=height, format=image.format or "", meta=_meta(image), original=raw)
+    return CheckedPhoto(
+        width=width, height=height, format=image.format or "", meta=_meta(image, decoded=False), original=raw
+    )
 
 
 def _declared_size(raw: bytes, image: Image.Image) -> tuple[int, int]:

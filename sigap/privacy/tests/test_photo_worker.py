@@ -69,18 +69,40 @@ def test_the_request_stores_the_original_and_leaves_the_photo_processing(client,
     assert photos_drain() == {}  # nothing left
 
 
-def test_a_broken_image_whose_header_passes_is_accepted_then_fails_once(client, jpeg, photos_drain, settings):
-    """The request reads the header only; a truncated body is the worker's to find. Retrying cannot help, so
-    it fails at the first attempt (and the admins hear of it)."""
-    from django.contrib.auth import get_user_model
-
-    get_user_model().objects.create_superuser("root", "root@sigap.invalid", "x")
+def _half_a_jpeg() -> bytes:
     import numpy as np
 
     buf = io.BytesIO()
     Image.fromarray(np.random.default_rng(3).integers(0, 255, (600, 800, 3), dtype=np.uint8)).save(buf, "JPEG")
     raw = buf.getvalue()
-    report = file_with_photo(client, raw[: len(raw) // 2])  # the header is whole, half the picture is missing
+    return raw[: len(raw) // 2]  # the header is whole, half the picture is missing
+
+
+def test_a_photo_cut_short_in_transit_is_refused_in_the_request(client, photos_drain):
+    """Found by a fuzzing review: the request read the header only, answered 201, and the photo then failed in the
+    worker with nothing said to the reporter. A JPEG without its end marker is now refused at once."""
+    response = post_with_photo(client, _half_a_jpeg())
+    assert response.status_code == 422 and response.json()["code"] == "photo_not_image"
+    assert not Report.objects.exists() and not Photo.objects.exists()
+
+
+def test_an_original_the_worker_cannot_decode_fails_once(client, photos_drain, monkeypatch):
+    """Whatever the request let through that the worker cannot decode (here: the request's checks passed on a whole
+    photo and the stored original is half of one) fails at the first attempt, since retrying cannot help, and the
+    admins hear of it."""
+    from dataclasses import replace
+
+    from django.contrib.auth import get_user_model
+
+    from sigap.intake import services as intake
+    from sigap.privacy.photos import photo_check
+
+    get_user_model().objects.create_superuser("root", "root@sigap.invalid", "x")
+    broken = _half_a_jpeg()
+    monkeypatch.setattr(intake, "photo_check", lambda raw, **kw: replace(photo_check(raw, **kw), original=broken))
+    buf = io.BytesIO()
+    Image.new("RGB", (320, 240), "gray").save(buf, "JPEG")
+    report = file_with_photo(client, buf.getvalue())
     assert photos_drain() == {"failed": 1}
     photo = report.photos.get()
     assert photo.state == Photo.State.FAILED and photo.attempts == 1 and photo.last_error == "photo_not_image"
