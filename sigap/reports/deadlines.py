@@ -62,9 +62,13 @@ def due_date(category: Category, start: datetime, cal: WorkingCalendar | None = 
 
 
 def escalate_at(category: Category, deadline: datetime | None, cal: WorkingCalendar | None = None) -> datetime | None:
-    """When a hop whose deadline is ``deadline`` goes one level up (None: the category does not escalate)."""
+    """When a hop whose deadline is ``deadline`` goes one level up (None: the category does not escalate). With no
+    delay, at the deadline itself: counting zero working hours from the day's end would give the next working
+    morning."""
     if deadline is None or not category.escalation_levels:
         return None
+    if not category.escalation_delay_hours:
+        return deadline
     return (cal or working_calendar()).add_working_hours(deadline, category.escalation_delay_hours)
 
 

@@ -226,3 +226,16 @@ def test_one_report_that_cannot_be_escalated_does_not_stop_the_others(camat, mon
     assert reload(fine).escalation_level == 1 and reload(broken).escalation_level == 0
     assert f"escalation of report: {broken.pk} failed" in caplog.text
     assert not Escalation.objects.filter(report=broken).exists()  # nothing half-written
+
+
+def test_a_hop_deadline_at_the_day_s_end_escalates_then_not_the_next_working_morning():
+    """With no delay, a hop due at 16:00 goes up at 16:00: counting zero working hours from the day's end used to
+    give 08:00 of the next working day (Friday's late hops went up on Monday)."""
+    from zoneinfo import ZoneInfo
+
+    wib = ZoneInfo("Asia/Jakarta")
+    friday = datetime(2026, 11, 27, 10, 0, tzinfo=wib)  # no holiday around it
+    report = submit("saluran-tersumbat", PB, now=friday).report
+    assert report.hop_deadline.astimezone(wib) == datetime(2026, 11, 27, 16, 0, tzinfo=wib)
+    assert report.escalate_at == report.hop_deadline
+    assert escalation.escalations_run(now=datetime(2026, 11, 27, 16, 5, tzinfo=wib)) == 1
