@@ -87,7 +87,9 @@ QUOTE_CUT = re.compile(
     r"^\s*(-{2,}\s*(original message|pesan asli|forwarded message|pesan terusan)\s*-{2,}|_{10,})\s*$", re.I
 )
 QUOTE_FROM = re.compile(r"^\s*\*?(from|dari)\s*:\*?\s*\S", re.I)  # Outlook's quoted header block: From: / Sent:
-QUOTE_FROM_NEXT = re.compile(r"^\s*\*?(sent|date|dikirim|tanggal|to|kepada|subject|perihal)\s*:", re.I)
+QUOTE_FROM_NEXT = re.compile(
+    r"^\s*\*?(sent|date|dikirim|terkirim|tanggal|to|kepada|subject|subjek|perihal|cc|tembusan)\s*:", re.I
+)
 
 T = {
     "ask_description": (

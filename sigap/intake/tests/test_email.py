@@ -603,3 +603,22 @@ def test_a_mail_nested_deeper_than_any_real_one_is_a_400_and_stores_nothing(mail
     response = mail_in(raw)
     assert response.status_code == 400 and response.json()["code"] == "malformed_webhook"
     assert InboundMessage.objects.count() == 0 and Report.objects.count() == 0
+
+
+@pytest.mark.parametrize(
+    "quoted",
+    [
+        "From: Sigap <lapor@kota.go.id>\nSent: Monday, 30 November 2026 09:00\nTo: warga@example.org\nSubject: Re: x",
+        "Dari: Sigap <lapor@kota.go.id>\nDikirim: Senin, 30 November 2026 09.00\nKepada: warga@example.org",
+        # Outlook on the web in Indonesian, and a header block that carries Cc first (found by a review)
+        "Dari: Sigap <lapor@kota.go.id>\nTerkirim: Senin, 30 November 2026 09.00\nKepada: warga@example.org",
+        "Dari: Sigap <lapor@kota.go.id>\nSubjek: Re: Laporan\nKepada: warga@example.org",
+        "*From:* Sigap <lapor@kota.go.id>\n*Cc:* warga@example.org",
+    ],
+)
+def test_an_outlook_quoted_header_block_ends_the_new_part(quoted):
+    from sigap.intake.channels.email import reply_strip
+
+    assert (
+        reply_strip(f"Sudah dicek, masih mampet.\n\n{quoted}\n\nLaporan Anda JK1 ...") == "Sudah dicek, masih mampet."
+    )
