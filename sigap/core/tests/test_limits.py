@@ -320,14 +320,23 @@ def test_five_tiny_36_megapixel_pngs_are_refused_before_decoding(client, monkeyp
     assert nothing_written()
 
 
-def test_the_per_request_pixel_budget_stops_decoding_once_spent(client, settings, monkeypatch):
+def gif(size) -> bytes:
+    buf = io.BytesIO()
+    Image.new("L", size, 0).save(buf, "GIF")
+    return buf.getvalue()
+
+
+@pytest.mark.parametrize("fmt, make, decoding", [("png", png, 0), ("gif", gif, 2)])
+def test_the_per_request_pixel_budget_stops_decoding_once_spent(client, settings, monkeypatch, fmt, make, decoding):
+    """A GIF is decoded in the request (only that tells one cut short): the two that fit the budget are, the third
+    is refused from its header. A PNG is not decoded in the request at all; the budget holds from the headers."""
     settings.SIGAP_PHOTO_MAX_DECODE_PIXELS = 1_000_000
     settings.SIGAP_PHOTO_REQUEST_PIXELS = 2_000_000
     decoded = count_decoding(monkeypatch)
-    files = [("photos", f"p{i}.png", png((1000, 900))) for i in range(5)]  # 0.9 MP each, 4.5 MP in all
+    files = [("photos", f"p{i}.{fmt}", make((1000, 900))) for i in range(5)]  # 0.9 MP each, 4.5 MP in all
     response = post(client, API, multipart(fields(), files), f"multipart/form-data; boundary={BOUNDARY}")
     assert_clear(response, 413, "photos_too_many_pixels", "MP")
-    assert len(decoded) == 2  # the two that fit the budget; the third is refused from its header
+    assert len(decoded) == decoding
     assert nothing_written()
 
 
