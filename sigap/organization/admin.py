@@ -1,5 +1,9 @@
+import math
+
 from django import forms
 from django.contrib import admin, messages
+from django.utils.translation import gettext_lazy as _
+from shapely.geometry import shape
 
 from sigap.core.errors import DomainError
 
@@ -7,8 +11,57 @@ from . import rolechanges
 from .models import Category, RoleChange, StaffRole, Tupoksi, Unit, Wilayah
 
 
+def _on_earth(lat, lon) -> bool:
+    return (
+        isinstance(lat, int | float)
+        and isinstance(lon, int | float)
+        and math.isfinite(lat)
+        and math.isfinite(lon)
+        and -90 <= lat <= 90
+        and -180 <= lon <= 180
+    )
+
+
+class WilayahForm(forms.ModelForm):
+    """A region's boundary is what routing reads for every report: one that is not a polygon on Earth stopped
+    routing (every report and the console answered 500), so it is refused here with the reason."""
+
+    class Meta:
+        model = Wilayah
+        fields = "__all__"  # the admin's own field list and read-only fields apply
+
+    def clean_geometry(self):
+        geometry = self.cleaned_data.get("geometry")
+        if geometry in (None, ""):
+            return None
+        refused = forms.ValidationError(
+            _("Batas harus berupa GeoJSON Polygon atau MultiPolygon yang sah dengan koordinat di bumi (lon, lat).")
+        )
+        if not isinstance(geometry, dict) or geometry.get("type") not in ("Polygon", "MultiPolygon"):
+            raise refused
+        try:
+            area = shape(geometry)
+        except Exception:  # noqa: BLE001 - shapely's errors for a malformed GeoJSON are of several kinds
+            raise refused from None
+        if area.is_empty or not area.is_valid:
+            raise refused
+        west, south, east, north = area.bounds
+        if not (_on_earth(south, west) and _on_earth(north, east)):
+            raise refused
+        return geometry
+
+    def clean(self):
+        cleaned = super().clean()
+        for name, bound in (("inner_lat", 90), ("inner_lon", 180)):
+            value = cleaned.get(name)
+            if value is not None and not (math.isfinite(value) and -bound <= value <= bound):
+                self.add_error(name, _("Koordinat di luar bumi."))
+        return cleaned
+
+
 @admin.register(Wilayah)
 class WilayahAdmin(admin.ModelAdmin):
+    form = WilayahForm
     list_display = ("code", "name", "level", "kind", "parent")
     list_filter = ("level", "kind")
     search_fields = ("code", "name")

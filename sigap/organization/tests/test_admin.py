@@ -74,3 +74,64 @@ def test_a_regions_code_and_level_are_not_edited_in_the_admin(two_admins):
     )
     region.refresh_from_db()
     assert (region.code, region.level) == ("31.75.07", Wilayah.Level.KECAMATAN)
+
+
+def _region_form(region, **changes) -> dict:
+    import json
+
+    data = {
+        "name": region.name,
+        "kind": region.kind,
+        "parent": region.parent_id or "",
+        "geometry": json.dumps(region.geometry),
+        "inner_lat": region.inner_lat if region.inner_lat is not None else "",
+        "inner_lon": region.inner_lon if region.inner_lon is not None else "",
+    }
+    data.update(changes)
+    return data
+
+
+@pytest.mark.parametrize(
+    "changes",
+    [
+        {"geometry": "3.5"},  # saved, it took down routing: every report filed and the console answered 500
+        {"geometry": "1e309"},  # infinity: PostgreSQL refused the JSON (500)
+        {"geometry": '{"type": "Point", "coordinates": [106.9, -6.23]}'},
+        {"geometry": '{"type": "Polygon", "coordinates": [[[0, 0], [1, 1]]]}'},
+        {
+            "geometry": '{"type": "Polygon", "coordinates": [[[106.9, -6.2], [106.95, -6.2], [106.9, 95], [106.9, -6.2]]]}'
+        },
+        {"geometry": '{"type": "Polygon", "coordinates": "x"}'},
+        {"inner_lat": "1e20"},
+        {"inner_lon": "nan"},
+    ],
+)
+def test_a_boundary_or_inner_point_that_is_no_place_on_earth_is_refused_in_the_admin(two_admins, changes):
+    """Found by a fuzzing review: the admin saved a kelurahan's boundary as a number, and routing, the report
+    form, the API and the officer console answered 500 until it was mended."""
+    from django.test import Client
+
+    from sigap.organization.models import Wilayah
+    from sigap.routing.cache import routing_data
+
+    region = Wilayah.objects.get(code="31.75.07.1002")
+    before = (region.geometry, region.inner_lat, region.inner_lon)
+    response = admin_client(two_admins[0]).post(
+        f"/admin/organization/wilayah/{region.pk}/change/", _region_form(region, **changes)
+    )
+    assert response.status_code == 200 and "errorlist" in response.content.decode()  # the form, with its error
+    region.refresh_from_db()
+    assert (region.geometry, region.inner_lat, region.inner_lon) == before
+    assert routing_data() is not None and Client().get("/").status_code == 200
+
+
+def test_a_valid_boundary_is_saved_in_the_admin(two_admins):
+    from sigap.organization.models import Wilayah
+
+    region = Wilayah.objects.get(code="31.75.07.1002")
+    response = admin_client(two_admins[0]).post(
+        f"/admin/organization/wilayah/{region.pk}/change/", _region_form(region, name="Pondok Bambu (baru)")
+    )
+    assert response.status_code == 302, response.content.decode()[:2000]
+    region.refresh_from_db()
+    assert region.name == "Pondok Bambu (baru)" and region.geometry["type"] in ("Polygon", "MultiPolygon")
