@@ -160,3 +160,23 @@ def test_api_json_nested_deep_with_a_nul_is_a_4xx_and_nothing_is_written(client,
     response = client.post(API, data=body, content_type="application/json")
     assert 400 <= response.status_code < 500, response.content[:300]
     assert not Report.objects.exists()
+
+
+@pytest.mark.parametrize(
+    "path",
+    ["/publik/a%00/", "/publik/a%00/foto/1/", "/wilayah/a%00/batas.json", "/api/v1/track/AB%00CD", "/lacak/AB%00/"],
+)
+def test_a_nul_in_the_path_is_a_404_before_any_lookup(client, path):
+    """Found by a fuzzing review on PostgreSQL: a report number or region code with a NUL reached the query, which
+    PostgreSQL refuses (500)."""
+    response = client.get(path)
+    assert response.status_code == 404, response.content[:300]
+
+
+def test_a_nul_in_an_officer_s_path_is_a_404(client, staff):
+    from sigap.reports.tests.factories import submit
+
+    number = submit().report.number
+    client.force_login(staff("petugas.pb", "kel:31.75.07.1002"))
+    assert client.get(f"/petugas/laporan/{number}%00/").status_code == 404
+    assert client.post(f"/petugas/laporan/{number}%00/terima/").status_code == 404
