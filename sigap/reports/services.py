@@ -209,6 +209,9 @@ def _status_message(report: Report, status: Status, unit: Unit | None, note: str
 
 
 def _lock(report_id: int) -> Report:
+    """The report, locked for this transaction. An action reads its time after this (``now``): read before, a wait
+    for another officer's action on the same report stamped this one earlier than the one it waited for, and the
+    timeline showed them out of order (found by a review on PostgreSQL)."""
     try:
         return (
             Report.objects.select_for_update(of=("self",), no_key=True)
@@ -801,8 +804,8 @@ def _delete_files(names: list[str]) -> None:
 @transaction.atomic
 def report_accept(*, report_id: int, actor, note: str = "", now: datetime | None = None) -> StatusChange:
     """Terima / proses: the handling unit takes the report into work."""
-    now = now or timezone.now()
     report = _lock(report_id)
+    now = now or timezone.now()
     _require_working_unit(actor, report)
     change = _transition(report, Status.IN_PROGRESS, actor=actor, actor_kind="officer", now=now, public_note=note)
     Hop.objects.filter(report=report, to_unit=report.unit, accepted_at__isnull=True).update(accepted_at=now)
@@ -839,8 +842,8 @@ def _hop(report: Report, kind: str, *, to_unit: Unit, actor, reason: str, now: d
 @transaction.atomic
 def report_coordinate(*, report_id: int, actor, to_unit: str, reason: str, now: datetime | None = None) -> Hop:
     """Koordinasi: "bukan tupoksi kami" — pass the report to another unit, with the reason."""
-    now = now or timezone.now()
     report = _lock(report_id)
+    now = now or timezone.now()
     _require_working_unit(actor, report)
     target = _unit_by_code(to_unit)
     if target.pk == report.unit_id:
@@ -870,8 +873,8 @@ def report_coordinate(*, report_id: int, actor, to_unit: str, reason: str, now: 
 @transaction.atomic
 def report_dispose(*, report_id: int, actor, to_unit: str, reason: str, now: datetime | None = None) -> Hop:
     """Disposisi: pass the report down to a Suku Dinas, bidang or other unit below the handling unit."""
-    now = now or timezone.now()
     report = _lock(report_id)
+    now = now or timezone.now()
     _require_working_unit(actor, report)
     target = _unit_by_code(to_unit)
     if target.pk == report.unit_id or report.unit_id not in {u.pk for u in target.ancestors()}:
@@ -899,8 +902,8 @@ def report_dispose(*, report_id: int, actor, to_unit: str, reason: str, now: dat
 @transaction.atomic
 def report_reject(*, report_id: int, actor, reason: str, now: datetime | None = None) -> StatusChange:
     """Tolak: the report is refused, with a reason the reporter sees."""
-    now = now or timezone.now()
     report = _lock(report_id)
+    now = now or timezone.now()
     _require_working_unit(actor, report)
     return _transition(
         report, Status.REJECTED, actor=actor, actor_kind="officer", now=now, reason=reason, public_note=reason
@@ -912,7 +915,6 @@ def report_forward(
     *, report_id: int, actor, destination: str, reason: str, now: datetime | None = None
 ) -> StatusChange:
     """Forwarded outside the city's units (PLN, police, a national agency via LAPOR!)."""
-    now = now or timezone.now()
     if not destination.strip():
         raise DomainError(
             "Sebutkan instansi tujuan.",
@@ -922,6 +924,7 @@ def report_forward(
             field="destination",
         )
     report = _lock(report_id)
+    now = now or timezone.now()
     _require_working_unit(actor, report)
     return _transition(
         report,
@@ -939,7 +942,6 @@ def report_merge(
     *, report_id: int, actor, into_number: str, reason: str = "", now: datetime | None = None
 ) -> StatusChange:
     """Merge a duplicate into an open report; the reporter keeps following through the surviving one."""
-    now = now or timezone.now()
     # Both reports locked, in id order: a merge checks that its target is open and not merged, and another
     # officer's merge of the pair the other way round, or a rejection of the target, must wait for it (two
     # merges that each read the other unlocked both committed, each report "followed" through the other).
@@ -954,6 +956,7 @@ def report_merge(
     if report_id not in locked:
         raise NotFound("Laporan tidak ditemukan.", "Report not found.")
     report, target = locked[report_id], locked.get(target_pk)
+    now = now or timezone.now()
     _require_sight(actor, report)
     # the target before the right to act, as the officer API and console always answered: a report the actor
     # may not see is refused exactly like one that does not exist
@@ -1254,8 +1257,8 @@ def report_ask_reporter(
     asked only from the list (``questions``, by ``question_code``): nothing of theirs is known to redact with."""
     from . import questions
 
-    now = now or timezone.now()
     report = _lock(report_id)
+    now = now or timezone.now()
     _require_working_unit(actor, report)
     if question_code or report.privacy == Privacy.ANONYMOUS:
         chosen = questions.text(question_code)
@@ -1307,8 +1310,8 @@ def report_resume_with_answer(
 ) -> StatusChange:
     """The reporter's answer (redacted) resumes the report; ``photos`` (header-checked uploads) join the report's
     own photos, de-identified by the worker before anyone sees them, within the limit per report."""
-    now = now or timezone.now()
     report = _lock(report_id)
+    now = now or timezone.now()
     if report.status != Status.AWAITING_REPORTER:
         raise TransitionRefused(
             "Laporan ini tidak sedang menunggu jawaban Anda.",
@@ -1361,8 +1364,8 @@ def photo_add(
     """Foto sebelum/sesudah from the handling unit. A CheckedPhoto (an upload whose header passed) is stored
     as an encrypted original and de-identified by the worker like a reporter's photo: a proof photo can
     show bystanders' faces and plates too. Until it is ready it does not count for "ajukan validasi"."""
-    now = now or timezone.now()
     report = _lock(report_id)
+    now = now or timezone.now()
     _require_working_unit(actor, report)
     if kind not in (Photo.Kind.BEFORE, Photo.Kind.AFTER):
         raise DomainError(
@@ -1401,8 +1404,8 @@ def photo_add(
 @transaction.atomic
 def report_request_validation(*, report_id: int, actor, note: str = "", now: datetime | None = None) -> StatusChange:
     """Ajukan validasi: needs ≥1 before and ≥1 after photo from the handling unit."""
-    now = now or timezone.now()
     report = _lock(report_id)
+    now = now or timezone.now()
     _require_working_unit(actor, report)
     return _transition(
         report,
@@ -1438,12 +1441,12 @@ def report_validate(
     *, report_id: int, actor, accept: bool, reason: str = "", now: datetime | None = None
 ) -> StatusChange:
     """The validator (Biro Pemerintahan) accepts the follow-up (Selesai) or rejects it (TL Ditolak, back to work)."""
-    now = now or timezone.now()
     if not roles.user_can_validate(actor):
         raise PermissionDenied(
             "Hanya validator yang dapat memvalidasi tindak lanjut.", "Only a validator can validate a follow-up."
         )
     report = _lock(report_id)
+    now = now or timezone.now()
     _require_sight(actor, report)
     if validates_own_work(actor, report):
         raise PermissionDenied(
@@ -1541,8 +1544,8 @@ def report_rate(
 @transaction.atomic
 def report_rate_by_id(*, report_id: int, rating: int, comment: str = "", now: datetime | None = None) -> Report:
     """``report_rate`` for a reporter already known to be this report's (a reply on its chat)."""
-    now = now or timezone.now()
     report = _lock_done(report_id, "Penilaian hanya", "Only a report marked Done can be rated.")
+    now = now or timezone.now()
     if not 1 <= int(rating) <= 5:
         raise DomainError(
             "Nilai harus 1 sampai 5.", "Rating must be 1 to 5.", code="bad_rating", status=422, field="rating"
@@ -1572,8 +1575,8 @@ def report_dispute(*, tracking_code: str, reason: str, secret: str = "", now: da
 def report_dispute_by_id(*, report_id: int, reason: str, now: datetime | None = None) -> StatusChange:
     """``report_dispute`` for a reporter already known to be this report's (a reply on the chat the report came
     from, or a tracking code checked by the caller)."""
-    now = now or timezone.now()
     report = _lock(report_id)
+    now = now or timezone.now()
     if report.status != Status.DONE:
         # only a Selesai is disputed, as the pages offer it: while the officer waits for the reporter's answer
         # (a report reopened once, asked a question) a "dispute" would skip the question and count twice
@@ -1626,8 +1629,8 @@ def report_confirm(*, tracking_code: str, secret: str = "", now: datetime | None
 @transaction.atomic
 def report_confirm_by_id(*, report_id: int, now: datetime | None = None) -> Report:
     """``report_confirm`` for a reporter already known to be this report's (a reply on its chat)."""
-    now = now or timezone.now()
     report = _lock_done(report_id, "Konfirmasi hanya", "Only a report marked Done can be confirmed.")
+    now = now or timezone.now()
     if report.confirmed_at is None:
         report.confirmed_at = now
         report.save(update_fields=["confirmed_at", "updated_at"])
@@ -1699,8 +1702,8 @@ def report_triage(
     The category becomes officer-confirmed (it trains the categorizer on the next ``sigap triage retrain``).
     For a complaint about officials the desk may name the unit it is about (``about_unit``); by default it
     is the one the reporter named, else the kelurahan of the location (``conflict_settle``)."""
-    now = now or timezone.now()
     report = _lock(report_id)
+    now = now or timezone.now()
     _require_working_unit(actor, report)
     if report.unit.code != TRIAGE_UNIT:
         raise TransitionRefused(

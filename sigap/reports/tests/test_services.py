@@ -644,3 +644,33 @@ def test_a_duplicates_reporter_follows_the_surviving_report_after_a_second_merge
     told = Notification.objects.filter(report=a).order_by("pk")
     assert told.count() == before + 1
     assert c.number in told.last().body or "laporan serupa" in told.last().body
+
+
+@pytest.mark.parametrize("action", ["accept", "reject", "coordinate"])
+def test_an_action_takes_its_time_once_the_report_is_locked(pb_officer, monkeypatch, action):
+    """Found by a review on PostgreSQL: two officers acting at once, the one that waited for the other's lock had
+    read the time before waiting, so its step was stamped first and the reporter's timeline showed the steps out
+    of order. Here the clock moves on while the lock is taken: the step carries a time read after it."""
+    from django.utils import timezone
+
+    report = submit().report
+    locked_at = []
+    real_now, real_lock = timezone.now, services._lock
+    ticks = iter(range(1, 1000))
+    monkeypatch.setattr(services.timezone, "now", lambda: real_now() + timedelta(seconds=next(ticks)))
+
+    def lock(report_id):
+        row = real_lock(report_id)
+        locked_at.append(services.timezone.now())
+        return row
+
+    monkeypatch.setattr(services, "_lock", lock)
+    {
+        "accept": lambda: services.report_accept(report_id=report.pk, actor=pb_officer),
+        "reject": lambda: services.report_reject(report_id=report.pk, actor=pb_officer, reason="bukan wewenang kami"),
+        "coordinate": lambda: services.report_coordinate(
+            report_id=report.pk, actor=pb_officer, to_unit=SUDIN_BM_JT, reason="bukan tupoksi: jalan kota"
+        ),
+    }[action]()
+    step = StatusChange.objects.filter(report=report).order_by("-id").first()
+    assert locked_at and step.created_at > locked_at[0]
