@@ -51,16 +51,20 @@ class Imported:
 
 def _rows(lines) -> tuple[list[dict], list[str]]:
     reader = csv.DictReader(lines)
-    header = [(name or "").strip().lower() for name in reader.fieldnames or ()]
-    missing = [c for c in COLUMNS if c not in header]
-    if missing:
-        return [], [f"line 1: the header lacks {', '.join(missing)} (it needs {', '.join(COLUMNS)})"]
-    reader.fieldnames = header
-    return [
-        {c: (row.get(c) or "").strip() for c in COLUMNS} | {"line": reader.line_num}
-        for row in reader
-        if any(row.values())
-    ], []
+    try:
+        header = [(name or "").strip().lower() for name in reader.fieldnames or ()]
+        missing = [c for c in COLUMNS if c not in header]
+        if missing:
+            return [], [f"line 1: the header lacks {', '.join(missing)} (it needs {', '.join(COLUMNS)})"]
+        reader.fieldnames = header
+        return [
+            {c: (row.get(c) or "").strip() for c in COLUMNS} | {"line": reader.line_num}
+            for row in reader
+            if any(row.values())
+        ], []
+    except (UnicodeDecodeError, csv.Error) as exc:  # a file in another encoding, binary, a field past csv's limit
+        what = "is not UTF-8 text" if isinstance(exc, UnicodeDecodeError) else f"is not a CSV row ({exc})"
+        return [], [f"line {reader.line_num + 1}: the file {what}; save it as CSV UTF-8"]
 
 
 def _checked(rows: list[dict]) -> tuple[dict[str, Unit], list[str]]:
@@ -85,10 +89,18 @@ def _checked(rows: list[dict]) -> tuple[dict[str, Unit], list[str]]:
                 validate_email(row["email"])
             except Exception:  # noqa: BLE001 - Django's ValidationError; the message is ours
                 errors.append(f"{where}: {row['email']!r} is not an email address")
+        if any("\x00" in row[c] for c in COLUMNS):
+            errors.append(f"{where}: a field holds a NUL character")
+        for name in ("first_name", "last_name", "email"):
+            if len(row[name]) > _MAX_LENGTH[name]:
+                errors.append(f"{where}: {name} is longer than {_MAX_LENGTH[name]} characters")
         person = (row["first_name"], row["last_name"], row["email"])
         if names.setdefault(row["username"], person) != person:
             errors.append(f"{where}: {row['username']} has another name or email on an earlier line")
     return units, errors
+
+
+_MAX_LENGTH = {"first_name": 150, "last_name": 150, "email": 254}  # what Django's accounts table holds
 
 
 def _password() -> str:

@@ -115,3 +115,35 @@ def test_the_command_writes_the_first_passwords_to_a_new_file_only_its_owner_rea
     listed = io.StringIO()
     call_command("staff", "list", "--unit", PB_UNIT, stdout=listed)
     assert "petugas.pb1\tofficer" in listed.getvalue() and "validator.biro1" not in listed.getvalue()
+
+
+def test_what_the_accounts_table_cannot_hold_is_named_by_line_and_writes_nothing():
+    """Found by a review: a NUL, a name past 150 characters or an email past 254 reached the database (a raw
+    DataError on PostgreSQL) instead of being named with its line."""
+    bad = (
+        HEADER
+        + f"petugas.pb1,Si\x00ti,Aminah,,{PB_UNIT},officer\n"  # line 2: a NUL
+        + f"petugas.pb2,{'A' * 151},B,,{PB_UNIT},officer\n"  # 3: a first name past 150
+        + f"petugas.pb3,A,B,{'a' * 250}@kota.go.id,{PB_UNIT},officer\n"  # 4: an email past 254
+    )
+    with pytest.raises(ImportRefused) as refused:
+        staff_import(lines(bad))
+    assert [line.split(":")[0] for line in refused.value.lines] == ["line 2", "line 3", "line 4"]
+    assert not get_user_model().objects.exists()
+
+
+@pytest.mark.parametrize(
+    "content",
+    [
+        "username,first_name\n".encode("utf-16"),  # not UTF-8
+        b"username,first_name,last_name,email,unit,role\n\xff\xfe\x00garbage\n",
+        ("username,first_name,last_name,email,unit,role\n" + "x" * 140_000 + "\n").encode(),  # past csv's field limit
+    ],
+)
+def test_the_command_says_a_file_is_no_utf8_csv_and_writes_nothing(tmp_path, content):
+    source = tmp_path / "staff.csv"
+    source.write_bytes(content)
+    with pytest.raises(CommandError) as refused:
+        call_command("staff", "import", str(source), "--passwords", str(tmp_path / "pw.csv"))
+    assert "nothing was written" in str(refused.value)
+    assert not get_user_model().objects.exists() and not (tmp_path / "pw.csv").exists()
