@@ -666,8 +666,8 @@ def validation_view(request):
 def _validation_answer(
     request, number: str, action, *, error: str, status: int, code: str, result: str
 ) -> HttpResponse:
-    if not is_htmx(request):
-        (messages.error if error else messages.success)(request, f"{number}: {error or result}")
+    if not is_htmx(request) and not error:
+        messages.success(request, f"{number}: {result}")
         return redirect("officers:validation")
     report = (
         Report.objects.select_related("category", "unit", "kelurahan")
@@ -689,5 +689,10 @@ def _validation_answer(
     }
     if not error:
         context["done"] = True
+    if not is_htmx(request):  # refused without JavaScript: the page again, with this card, its error and what was typed
+        page = Paginator([context["item"]], 1).get_page(1)
+        response = render(request, "officers/validation.html", {**context, "items": [context["item"]], "page": page})
+        response.status_code = status
+        return response
     response = render(request, "officers/_validation_card.html", context)
     return _refusal(response, action.name, status, code) if error else response

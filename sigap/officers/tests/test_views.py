@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import html
+
 import re
 from datetime import timedelta
 
@@ -509,6 +511,25 @@ def test_validator_rejects_the_follow_up_with_a_reason_without_javascript(pb, va
     assert "(TL Ditolak)" in text(c.get("/petugas/validasi/"))
     report.refresh_from_db()
     assert report.status == "followup_rejected"
+
+
+@pytest.mark.parametrize("reason", ["x" * 2001, "Foto sesudah buram, " * 120])
+def test_a_refused_validation_without_javascript_answers_4xx_and_keeps_the_typed_reason(pb, validator, jpeg, reason):
+    """Found by a review: without JavaScript a refusal from the validator queue redirected (302) with a flash
+    message and the typed reason was gone; now the page comes back with that report's card, its error and the
+    reason as typed (422)."""
+    report = submit().report
+    to_validation(report, pb, jpeg)
+    response = console(validator).post(
+        f"/petugas/laporan/{report.number}/validasi/",
+        {"decision": "reject", "reason": reason, "context": "validation"},
+    )
+    assert response.status_code == 422
+    page = text(response)
+    assert f'id="val-{report.number}"' in page and 'class="alert alert-error"' in page
+    assert html.escape(reason[:500]) in page
+    report.refresh_from_db()
+    assert report.status == "awaiting_validation"
 
 
 def test_validation_queue_renders_in_english(pb, validator, jpeg):
