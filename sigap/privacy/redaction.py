@@ -1100,6 +1100,12 @@ _WEAK_CUE = re.compile(
     r"(?:(?:min|admin|mimin|kak|pak|bu|gan|sis|bang|bapak|ibu)[ \t]*[,!.]*[ \t]*)?"
     r"(?:(?:ini|saya|sy)[ \t]+(?:dengan|dgn)|ini|dengan|dgn)))[ \t]*,?(?=[ \t])"
 )
+# a thing or a place the writer owns or lives in, right before "saya": what follows names it, not the writer
+_POSSESSED_BEFORE = re.compile(
+    r"(?i)(?:^|[^\w])(?:rumah|rmh|alamat|mobil|motor|kendaraan|toko|warung|kantor|kos|kost|kosan|kontrakan|jalan|"
+    r"jln|jl|gang|gg|pagar|halaman|kios|usaha|tempat|lokasi|perumahan|komplek|kompleks|lingkungan|kampung|daerah|"
+    r"wilayah)[ \t]+$"
+)
 # "tetangga saya Joko", "suami saya Iwan", "pelakunya Rudi", "atasan kami Hendro": a person noun with a possessive,
 # then a capitalised word that is not a common word.
 _RELATION_CUE = re.compile(
@@ -1284,8 +1290,8 @@ def _cue_names(text: str, add: Callable[[str, int, int], None]) -> None:
         if span:
             add("name", *span)
     for m in _WEAK_CUE.finditer(text):
-        if _HON_RE.match(text, m.end() + 1):
-            continue
+        if _HON_RE.match(text, m.end() + 1) or _POSSESSED_BEFORE.search(text, max(0, m.start() - 24), m.start()):
+            continue  # "rumah saya Kenari Dalam 21", "mobil saya Avanza": "saya" says whose, not who
         span = _name_tokens(text, m.end(), allow_lower=False, strict=True)
         if span:
             add("name", *span)

@@ -956,3 +956,25 @@ def test_numbers_after_the_writer_s_home_that_are_no_house_number_stay(text):
 def test_a_numbered_street_before_the_house_number_stays():
     out = door.for_officers("rumah saya di Jl. Kebon Kacang 30 No. 12 kebanjiran").text
     assert out == "rumah saya di Jl. Kebon Kacang 30 No. [disembunyikan] kebanjiran"
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        # "saya" after a thing or place the writer owns says whose, not who (found by a review: "Kenari" was cut as a
+        # name in an ask-back answer)
+        (
+            "Rumah saya Kenari Dalam 21 RT 04/RW 09",
+            "Rumah saya Kenari Dalam No. [disembunyikan] RT 04/RW 09",
+        ),
+        ("mobil saya Avanza hitam diserempet", "mobil saya Avanza hitam diserempet"),
+        # a person after a relation, and the writer after "saya" opening a clause, are still cut
+        ("anak saya Dimas jatuh di lubang", "anak saya [nama disembunyikan] jatuh di lubang"),
+        (
+            "Halo, saya Budi, rumah saya Jl. Kenari 5.",
+            "Halo, saya [nama disembunyikan], rumah saya Jl. Kenari No. [disembunyikan].",
+        ),
+    ],
+)
+def test_saya_after_what_the_writer_owns_is_no_name_cue(text, expected):
+    assert door.for_officers(text).text == expected
