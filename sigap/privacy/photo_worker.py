@@ -25,7 +25,7 @@ from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.core.files.base import ContentFile
-from django.db import DatabaseError, transaction
+from django.db import DatabaseError, InterfaceError, OperationalError, transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
@@ -80,25 +80,39 @@ def photo_process(photo_id: int, *, now: datetime | None = None) -> str:
         return _retry_or_fail(photo, type(exc).__name__)
     name = f"{photo.report.number}-{photo.kind}-{secrets.token_hex(6)}.jpg"
     photo.image.save(name, ContentFile(clean.data), save=False)
-    with transaction.atomic():
-        done = Photo.objects.filter(pk=photo.pk, state=Photo.State.PROCESSING, claimed_at=photo.claimed_at).update(
-            state=Photo.State.READY,
-            image=photo.image.name,
-            width=clean.width,
-            height=clean.height,
-            sha256=clean.sha256,
-            content_type=clean.content_type,
-            claimed_at=None,
-            last_error="",
-            **proofcheck.evidence_fields(clean, photo.kind),
-        )
-        # ready with its flags, in one commit: a validation never sees a ready proof photo not yet checked
-        if done and photo.kind in proofcheck.PROOF_KINDS:
-            proofcheck.report_recheck(photo.report_id)
+    try:
+        done = _mark_ready(photo, clean)
+    except (OperationalError, InterfaceError):
+        photo.image.storage.delete(photo.image.name)
+        raise  # the database is away: the sweep stops and the lease lets the photo be taken again
+    except DatabaseError as exc:  # a value the database refuses: counted, so it fails after the attempts allowed
+        photo.image.storage.delete(photo.image.name)
+        log.warning("photos: photo %s attempt %s not saved (%s)", photo.pk, photo.attempts, type(exc).__name__)
+        return _retry_or_fail(photo, type(exc).__name__)
     if not done:  # the lease ran out and another worker finished it: keep theirs
         photo.image.storage.delete(photo.image.name)
         return "skipped"
     return "ready"
+
+
+@transaction.atomic
+def _mark_ready(photo: Photo, clean) -> int:
+    """The photo ready with its copy and, for a proof, its flags, in one commit: a validation never sees a ready
+    proof photo not yet checked. 0 when another worker finished it meanwhile."""
+    done = Photo.objects.filter(pk=photo.pk, state=Photo.State.PROCESSING, claimed_at=photo.claimed_at).update(
+        state=Photo.State.READY,
+        image=photo.image.name,
+        width=clean.width,
+        height=clean.height,
+        sha256=clean.sha256,
+        content_type=clean.content_type,
+        claimed_at=None,
+        last_error="",
+        **proofcheck.evidence_fields(clean, photo.kind),
+    )
+    if done and photo.kind in proofcheck.PROOF_KINDS:
+        proofcheck.report_recheck(photo.report_id)
+    return done
 
 
 def _retry_or_fail(photo: Photo, error: str) -> str:

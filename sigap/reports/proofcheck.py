@@ -69,12 +69,16 @@ def to_unsigned(signed: int) -> int:
 
 
 def _taken_at(captured: str | None) -> datetime | None:
-    """EXIF "YYYY:MM:DD HH:MM:SS" (no zone: the camera's local time, taken as the city's)."""
+    """EXIF "YYYY:MM:DD HH:MM:SS" (no zone: the camera's local time, taken as the city's). A year no camera writes
+    (before 1900 or after 2999) is no time: year 1 in the city's historical offset is a time in 1 BC, which
+    PostgreSQL stores and its driver cannot read back (a photo stuck in processing; found by a review)."""
     if not captured:
         return None
     try:
         naive = datetime.strptime(captured.strip()[:19], "%Y:%m:%d %H:%M:%S")
     except ValueError:
+        return None
+    if not 1900 <= naive.year <= 2999:
         return None
     return timezone.make_aware(naive, timezone.get_default_timezone())
 

@@ -330,3 +330,26 @@ def test_a_missing_original_file_is_tried_again_not_failed_at_once(client, setti
 
     assert storages["vault"].save(name, ContentFile(kept)) == name  # mounted again
     assert photo_worker.photo_process(photo.pk) == "ready"
+
+
+def test_a_photo_the_database_refuses_to_mark_ready_fails_after_its_attempts_and_leaves_no_file(
+    jpeg, photos_drain, settings, monkeypatch
+):
+    """Found by a review on PostgreSQL: an error while marking a photo ready (a value the database refused) skipped
+    the attempt count, so the photo stayed "processing" for good, each lease left another copy on disk, and the
+    sweep stopped there."""
+    from django.core.files.storage import default_storage
+    from django.db import DataError
+
+    created = submit(photos=[("a.jpg", jpeg((320, 240)))])
+    photo = created.report.photos.get()
+    monkeypatch.setattr(photo_worker, "_mark_ready", lambda *a: (_ for _ in ()).throw(DataError("refused")))
+    files_before = set(default_storage.listdir("photos")[1]) if default_storage.exists("photos") else set()
+    now = timezone.now()
+    for attempt in range(settings.SIGAP_PHOTO_MAX_ATTEMPTS):
+        later = now + timedelta(seconds=attempt * (settings.SIGAP_PHOTO_LEASE_SECONDS + 1))
+        photo_worker.photo_process(photo.pk, now=later)
+    photo.refresh_from_db()
+    assert photo.state == Photo.State.FAILED and photo.last_error == "DataError"
+    files_after = set(default_storage.listdir("photos")[1]) if default_storage.exists("photos") else set()
+    assert files_after == files_before

@@ -367,3 +367,22 @@ def test_a_proof_still_being_processed_cannot_be_validated_until_its_flags_are_k
     services.report_validate(report_id=report.pk, actor=validator, accept=True, reason="foto ulang di lokasi sama")
     done = StatusChange.objects.filter(report=report, new_status=Status.DONE).get()
     assert done.proof_flagged is True
+
+
+@pytest.mark.parametrize("captured", ["0001:01:01 00:00:00", "0001:01:01 00:07:00", "1899:12:31 23:59:59"])
+def test_a_capture_time_no_camera_writes_is_read_as_none_and_the_photo_gets_ready(pb_officer, photos_drain, captured):
+    """Found by a review on PostgreSQL: a proof photo dated in the first minutes of year 1 was stored as a time in
+    1 BC (the city's historical offset), which the database driver could not read back; the photo stayed
+    "processing" for good and the report could never go to validation."""
+    from sigap.privacy.photos import photo_check
+
+    report = working(pb_officer)
+    image = scene(80)
+    exif = Image.Exif()
+    exif.get_ifd(0x8769)[0x9003] = captured
+    buf = io.BytesIO()
+    image.save(buf, "JPEG", exif=exif)
+    photo = services.photo_add(report_id=report.pk, actor=pb_officer, kind="before", photo=photo_check(buf.getvalue()))
+    assert photos_drain() == {"ready": 1}
+    photo.refresh_from_db()
+    assert photo.state == Photo.State.READY and "no_time" in flags(photo)
