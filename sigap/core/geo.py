@@ -7,6 +7,11 @@ import math
 EARTH_RADIUS_M = 6_371_008.8  # mean Earth radius
 
 
+def on_earth(lat: float, lon: float) -> bool:
+    """Two finite numbers that are a latitude and a longitude (NaN, infinities and values past the poles are not)."""
+    return math.isfinite(lat) and math.isfinite(lon) and -90 <= lat <= 90 and -180 <= lon <= 180
+
+
 def distance_m(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
     """Great-circle (haversine) distance in metres."""
     p1, p2 = math.radians(lat1), math.radians(lat2)

@@ -6,20 +6,10 @@ from django.utils.translation import gettext_lazy as _
 from shapely.geometry import shape
 
 from sigap.core.errors import DomainError
+from sigap.core.geo import on_earth
 
 from . import rolechanges
 from .models import Category, RoleChange, StaffRole, Tupoksi, Unit, Wilayah
-
-
-def _on_earth(lat, lon) -> bool:
-    return (
-        isinstance(lat, int | float)
-        and isinstance(lon, int | float)
-        and math.isfinite(lat)
-        and math.isfinite(lon)
-        and -90 <= lat <= 90
-        and -180 <= lon <= 180
-    )
 
 
 class WilayahForm(forms.ModelForm):
@@ -46,7 +36,7 @@ class WilayahForm(forms.ModelForm):
         if area.is_empty or not area.is_valid:
             raise refused
         west, south, east, north = area.bounds
-        if not (_on_earth(south, west) and _on_earth(north, east)):
+        if not (on_earth(south, west) and on_earth(north, east)):
             raise refused
         return geometry
 

@@ -15,7 +15,6 @@
 from __future__ import annotations
 
 import hashlib
-import math
 import time
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
@@ -38,6 +37,7 @@ from django.utils.translation import gettext_lazy as _
 
 from sigap.analytics import performance
 from sigap.core.errors import DomainError
+from sigap.core.geo import on_earth
 from sigap.core.language import in_english, name_in_language
 from sigap.organization.cache import reference_data
 from sigap.organization.models import Category, Unit, Wilayah
@@ -338,7 +338,7 @@ def similar_reports_near(*, category_code: str, lat: float, lon: float, now: dat
     category = category_active(category_code)
     if category is None or category.sensitive:
         return SimilarFound()
-    if not (math.isfinite(lat) and math.isfinite(lon) and -90 <= lat <= 90 and -180 <= lon <= 180):
+    if not on_earth(lat, lon):
         return SimilarFound()
     now = now or timezone.now()
     grid = exposure.PUBLIC_GRID_DEG

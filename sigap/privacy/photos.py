@@ -40,7 +40,7 @@ from django.conf import settings
 from PIL import ExifTags, Image, ImageOps, UnidentifiedImageError
 
 from sigap.core.errors import DomainError
-from sigap.core.geo import distance_m
+from sigap.core.geo import distance_m, on_earth
 from sigap.core.limits import pixels_spend
 from sigap.reports.uploads import CheckedPhoto, CleanPhoto, Region  # made here, defined for the write path
 
@@ -67,10 +67,6 @@ def _refuse(msg_id: str, msg_en: str, code: str, status: int = 422) -> DomainErr
     return DomainError(msg_id, msg_en, code=code, status=status, field="photos")
 
 
-def _finite_coord(lat: float, lon: float) -> bool:
-    return math.isfinite(lat) and math.isfinite(lon) and -90 <= lat <= 90 and -180 <= lon <= 180
-
-
 def _gps(exif) -> tuple[float, float] | None:
     try:
         gps = exif.get_ifd(ExifTags.IFD.GPSInfo)
@@ -89,7 +85,7 @@ def _gps(exif) -> tuple[float, float] | None:
         lon = to_deg(gps[4], gps.get(3, "E"))
     except (KeyError, TypeError, ValueError, ZeroDivisionError):
         return None
-    if not _finite_coord(lat, lon):
+    if not on_earth(lat, lon):
         return None
     return (lat, lon)
 
@@ -545,7 +541,7 @@ def gps_distance_warning(meta: dict, *, lat: float, lon: float, threshold_m: flo
         lat, lon = float(lat), float(lon)
     except (TypeError, ValueError):
         return None
-    if not (_finite_coord(plat, plon) and _finite_coord(lat, lon)):
+    if not (on_earth(plat, plon) and on_earth(lat, lon)):
         return None
     distance = distance_m(plat, plon, lat, lon)
     if distance <= threshold_m:

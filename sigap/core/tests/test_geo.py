@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import math
+
 import pytest
 
-from sigap.core.geo import EARTH_RADIUS_M, distance_m
+from sigap.core.geo import EARTH_RADIUS_M, distance_m, on_earth
 
 
 def test_the_same_point_is_zero_metres_away():
@@ -29,3 +31,9 @@ def test_monas_to_the_pondok_bambu_area_is_about_ten_km():
 
 def test_antipodes_are_half_the_circumference_without_a_math_domain_error():
     assert distance_m(0.0, 0.0, 0.0, 180.0) == pytest.approx(3.141592653589793 * EARTH_RADIUS_M)
+
+
+def test_on_earth_takes_finite_latitudes_and_longitudes_only():
+    assert on_earth(-6.23, 106.9) and on_earth(90, 180) and on_earth(-90, -180)
+    for lat, lon in ((90.1, 0), (0, 180.5), (math.nan, 0), (0, math.inf), (-math.inf, 0)):
+        assert not on_earth(lat, lon)

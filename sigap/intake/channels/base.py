@@ -12,13 +12,13 @@ import functools
 import hashlib
 import hmac
 import json
-import math
 from dataclasses import dataclass, field, fields, replace
 from typing import TYPE_CHECKING
 
 from django.conf import settings
 
 from sigap.core.errors import DomainError
+from sigap.core.geo import on_earth
 
 if TYPE_CHECKING:
     import httpx  # imported when a channel first calls out: a web process that never sends does not load it
@@ -135,7 +135,7 @@ def location_read(channel: str, lat, lon) -> tuple[float, float]:
         lat, lon = float(lat), float(lon)
     except (TypeError, ValueError, OverflowError):
         raise malformed(channel, "the location is not two numbers") from None
-    if not (math.isfinite(lat) and math.isfinite(lon) and -90 <= lat <= 90 and -180 <= lon <= 180):
+    if not on_earth(lat, lon):
         raise malformed(channel, "the location is not on Earth")
     return lat, lon
 
