@@ -92,15 +92,13 @@ def _checked(rows: list[dict]) -> tuple[dict[str, Unit], list[str]]:
         if any("\x00" in row[c] for c in COLUMNS):
             errors.append(f"{where}: a field holds a NUL character")
         for name in ("first_name", "last_name", "email"):
-            if len(row[name]) > _MAX_LENGTH[name]:
-                errors.append(f"{where}: {name} is longer than {_MAX_LENGTH[name]} characters")
+            longest = get_user_model()._meta.get_field(name).max_length  # what the accounts table holds
+            if len(row[name]) > longest:
+                errors.append(f"{where}: {name} is longer than {longest} characters")
         person = (row["first_name"], row["last_name"], row["email"])
         if names.setdefault(row["username"], person) != person:
             errors.append(f"{where}: {row['username']} has another name or email on an earlier line")
     return units, errors
-
-
-_MAX_LENGTH = {"first_name": 150, "last_name": 150, "email": 254}  # what Django's accounts table holds
 
 
 def _password() -> str:

@@ -82,11 +82,11 @@ def photo_process(photo_id: int, *, now: datetime | None = None) -> str:
     photo.image.save(name, ContentFile(clean.data), save=False)
     try:
         done = _mark_ready(photo, clean)
-    except (OperationalError, InterfaceError):
+    except DatabaseError as exc:
         photo.image.storage.delete(photo.image.name)
-        raise  # the database is away: the sweep stops and the lease lets the photo be taken again
-    except DatabaseError as exc:  # a value the database refuses: counted, so it fails after the attempts allowed
-        photo.image.storage.delete(photo.image.name)
+        if isinstance(exc, OperationalError | InterfaceError):
+            raise  # the database is away: the sweep stops and the lease lets the photo be taken again
+        # a value the database refuses: counted, so it fails after the attempts allowed
         log.warning("photos: photo %s attempt %s not saved (%s)", photo.pk, photo.attempts, type(exc).__name__)
         return _retry_or_fail(photo, type(exc).__name__)
     if not done:  # the lease ran out and another worker finished it: keep theirs

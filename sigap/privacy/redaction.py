@@ -917,18 +917,20 @@ _EMERGENCY = frozenset({"110", "112", "113", "115", "117", "118", "119", "129"})
 # the writer's, a street's words (after "Jl."/"Gg." in any case, else capitalised), then the number, which ends the
 # clause or comes before the RT/RW. Not "rumah saya dekat Jl. Kebon Kacang 30" (near it), not a home the writer does
 # not call theirs ("Pak RT tinggal di Gang Mawar 5"), not a count or a time ("rumah saya di Jl. Mawar ada 2 lubang").
+_STREET_WORDS = ("jalan", "gang", "jln", "jl", "gg")  # the longest first, as the pattern below tries them
 _OWN_HOME_NUMBER = re.compile(
     r"(?<![\w])(?i:(?:(?:rumah|rmh|kediaman|kontrakan|kosan|kos|kost)[ \t]+(?:saya|sy|aku|kami|gw|gue|ku)|rumahku"
     r"|alamat[ \t]+(?:rumah|rmh|saya|sy|kami)|(?:saya|sy|aku|kami|gw|gue)[ \t]+(?:tinggal|warga)))"
     r"[ \t]*(?::[ \t]*|(?i:(?:yg[ \t]+|yang[ \t]+)?(?:di|ada[ \t]+di))[ \t]+)?"
-    r"((?i:jl|jln|jalan|gg|gang)\.?[ \t]*(?:[A-Za-z][A-Za-z'’\-]*\.?[ \t]+){1,5}|(?:[A-Z][A-Za-z'’\-]*\.?[ \t]+){1,5})"
+    r"((?i:"
+    + "|".join(_STREET_WORDS)
+    + r")\.?[ \t]*(?:[A-Za-z][A-Za-z'’\-]*\.?[ \t]+){1,5}|(?:[A-Z][A-Za-z'’\-]*\.?[ \t]+){1,5})"
     r"(\d{1,4}[A-Za-z]?)(?=[ \t]*(?:[,.;)!?\n]|$|(?i:rt|rw)\b))"
 )
 _NOT_A_HOUSE_BEFORE = _words("""
 sejak selama dari sampai hingga tahun thn umur usia km kav kavling blok lantai lt jam pukul tgl tanggal ada
 setinggi sedalam terendam kurang lebih sekitar
 """)
-_STREET_WORDS = _words("jl jln jalan gg gang")
 # --------------------------------------------------------------------------------------------------
 # Name cues
 # --------------------------------------------------------------------------------------------------
@@ -2073,7 +2075,6 @@ def _glued_to_other_proper_noun(text: str, start: int, end: int, own) -> bool:
     if prev and prev.group(1).lower() in _BUSINESS_PREFIXES:
         return False  # "Toko Budi", "Toko Budi Jaya": the reporter's own shop names them
     nxt = _NEXT_WORD.match(text, end)
-    whole = parts_near(text[start:end].lower(), own) is not None
     for m in (prev, nxt):
         if not m:
             continue
@@ -2085,7 +2086,7 @@ def _glued_to_other_proper_noun(text: str, start: int, end: int, own) -> bool:
             w[0].isupper()
             and parts_near(low, own) is None
             # "Wiryawan Sasmita" for Wiryawan Sasmitaputra: beside a whole part only ("Setia Budi" stays a place)
-            and not (whole and _short_form_of(low, own))
+            and not (_short_form_of(low, own) and parts_near(text[start:end].lower(), own) is not None)
             and low not in _FUNCTION
             and low not in _HON_TOKENS_LOWER
             and low not in _ROLES
