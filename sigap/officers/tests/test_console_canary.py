@@ -148,6 +148,10 @@ def test_no_identity_reaches_any_console_page_or_partial(
     act(sd, road, "ajukan-validasi", {"note": "Lubang sudah ditambal."})
     photos_in(va, "validation-queue", grab("validation-queue", va.get("/petugas/validasi/")).content)
     act(va, road, "validasi", {"decision": "reject", "reason": "", "context": "validation"}, label="refused")
+    # the same refusal without JavaScript: the whole validation page again, with this card and its error
+    refused_page = va.post(f"/petugas/laporan/{road}/validasi/", {"decision": "reject", "context": "validation"})
+    assert refused_page.status_code == 422
+    grab("action:validasi:refused-without-javascript", refused_page)
     act(va, road, "validasi", {"decision": "accept", "reason": "Bukti diperiksa.", "context": "validation"})
     act(pb, drain, "tanya", {"question": "Di RT berapa tepatnya?"})
     act(pb, drain_photo, "teruskan", {"destination": "", "reason": "x"}, label="refused")
