@@ -17,6 +17,7 @@ directly, so a new path cannot bypass this door.
 
 from __future__ import annotations
 
+import itertools
 import re
 import unicodedata
 from collections.abc import Iterable, Mapping
@@ -210,6 +211,36 @@ def _split_by_words(folded: str, known: Known) -> list[tuple[int, int, str]]:
     return found
 
 
+_PIECES_APART = 100  # characters from the first piece of a number given out of order to the end of its last
+_MOST_PIECES = 4
+
+
+def _out_of_order(folded: str, known: Known) -> list[tuple[int, int, str]]:
+    """The reporter's phone or NIK given in pieces out of their order ("belakangnya 5432, depannya 0812 9876", "NIK
+    03850007 setelah 31740512"): up to four runs of three digits or more, close together, each a part of the known
+    number, that put together in some order are a part of it that identifies it (as ``_is_known_number`` reads a
+    run). Every piece is cut; the words between them stay (left open by a review)."""
+    forms = [f for phone in known.phones for f in ("0" + phone, "62" + phone)] + list(known.numbers)
+    pieces = []
+    for m in _DIGIT_RUN.finditer(folded):
+        digits = _NON_DIGIT.sub("", m.group(0))
+        if len(digits) >= 3 and any(digits in f for f in forms):
+            pieces.append((m.start(), m.end(), digits))
+    found: list[tuple[int, int, str]] = []
+    for i, first in enumerate(pieces):
+        near = [p for p in pieces[i + 1 : i + _MOST_PIECES] if p[1] - first[0] <= _PIECES_APART]
+        for size in range(1, len(near) + 1):
+            for rest in itertools.combinations(near, size):
+                group = (first, *rest)
+                for order in itertools.permutations(group):
+                    joined = "".join(p[2] for p in order)
+                    kind = _is_known_number(joined, known) if any(joined in f for f in forms) else None
+                    if kind:
+                        found.extend((start, end, kind) for start, end, _ in group)
+                        break
+    return found
+
+
 def _a_street_s_word(term: str, text: str, start: int) -> bool:
     """A bare email local part or account name written as one plain word right after a street's or an area's word
     ("Jalan Kenanga" for kenanga@…): the street's name, which cut would tell an officer which word is theirs."""
@@ -246,6 +277,7 @@ def _known_values(text: str, known: Known, found: dict[str, int]) -> str:
             if kind:
                 spans.append((m.start(), m.end(), kind))
         spans.extend(_split_by_words(folded, known))
+        spans.extend(_out_of_order(folded, known))
     for email in known.emails:
         local = email.split("@", 1)[0]
         for term in (email, local):

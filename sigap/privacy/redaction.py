@@ -918,13 +918,19 @@ _EMERGENCY = frozenset({"110", "112", "113", "115", "117", "118", "119", "129"})
 # clause or comes before the RT/RW. Not "rumah saya dekat Jl. Kebon Kacang 30" (near it), not a home the writer does
 # not call theirs ("Pak RT tinggal di Gang Mawar 5"), not a count or a time ("rumah saya di Jl. Mawar ada 2 lubang").
 _STREET_WORDS = ("jalan", "gang", "jln", "jl", "gg")  # the longest first, as the pattern below tries them
-_OWN_HOME_NUMBER = re.compile(
+_OWN_HOME_CUE = (
     r"(?<![\w])(?i:(?:(?:rumah|rmh|kediaman|kontrakan|kosan|kos|kost)[ \t]+(?:saya|sy|aku|kami|gw|gue|ku)|rumahku"
     r"|alamat[ \t]+(?:rumah|rmh|saya|sy|kami)|(?:saya|sy|aku|kami|gw|gue)[ \t]+(?:tinggal|warga)))"
     r"[ \t]*(?::[ \t]*|(?i:(?:yg[ \t]+|yang[ \t]+)?(?:di|ada[ \t]+di))[ \t]+)?"
-    r"((?i:"
+)
+_OWN_HOME_NUMBER = re.compile(
+    _OWN_HOME_CUE
+    + r"((?i:"
     + "|".join(_STREET_WORDS)
-    + r")\.?[ \t]*(?:[A-Za-z][A-Za-z'’\-]*\.?[ \t]+){1,5}|(?:[A-Z][A-Za-z'’\-]*\.?[ \t]+){1,5})"
+    + r")\.?[ \t]*(?:[A-Za-z][A-Za-z'’\-]*\.?[ \t]+){1,5}|(?:[A-Z][A-Za-z'’\-]*\.?[ \t]+){1,5}"
+    # a street written in lower case without "Jl." ("rumah saya di kenari dalam 17 rt 4"): only where the RT/RW
+    # follows the number, as a count or a measure follows a lower-case verb as often (left open by a review)
+    r"|(?:[a-z][a-z'’\-]*[ \t]+){1,4}(?=\d{1,4}[A-Za-z]?[ \t]*(?i:rt|rw)[ \t.:]*\d))"
     r"(\d{1,4}[A-Za-z]?)(?=[ \t]*(?:[,.;)!?\n]|$|(?i:rt|rw)\b))"
 )
 _NOT_A_HOUSE_BEFORE = _words("""

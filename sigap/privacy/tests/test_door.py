@@ -882,6 +882,39 @@ def test_the_reporters_own_number_split_by_words_is_cut_whole(text, gone):
 
 
 @pytest.mark.parametrize(
+    "text, gone",
+    [
+        # the reporter's own number in groups written out of order (left open by the last review)
+        ("belakangnya 5432, depannya 0812 9876", ("5432", "0812", "9876")),
+        ("no saya 5432 ujungnya, awalnya 0812-9876", ("5432", "0812-9876")),
+        ("hp 9876 5432 depannya 0812", ("9876",)),
+        ("NIK saya 03850007 setelah 31740512", ("03850007", "31740512")),
+        ("wa saya 98765432, depannya 0812", ("98765432",)),
+    ],
+)
+def test_the_reporters_own_number_out_of_order_is_cut(text, gone):
+    out = door.for_officers(text, identity=WIRYAWAN).text
+    assert "disembunyikan" in out, out
+    for g in gone:
+        assert g not in out, out
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # numbers that are each a piece of the reporter's number but together are not it stay
+        "tiang 987 roboh, 654 meter dari pos 0812",
+        "RT 012 RW 098, lubang 765 cm",
+        "antrian 5432 dan 0812, loket 9",
+        # the pieces are too far apart to be one number given in two halves
+        "Tiang 0812 9876 miring. " + "Sudah lama sekali tidak diperbaiki oleh siapa pun di sini. " * 2 + "Kode 5432.",
+    ],
+)
+def test_pieces_of_the_reporters_number_that_do_not_make_it_stay(text):
+    assert door.for_officers(text, identity=WIRYAWAN).text == text
+
+
+@pytest.mark.parametrize(
     "text, kept",
     [
         (
@@ -921,6 +954,10 @@ def test_numbers_beside_the_reporters_own_stay(text, kept):
         ("rumah kami di jl kenari dalam 17, kebanjiran", "17", ("jl kenari dalam", "kebanjiran")),
         ("saya warga Jl. Kenari Dalam 17", "17", ("Jl. Kenari Dalam",)),
         ("rumah saya di Jl. H. Naim 17.", "17", ("Jl. H. Naim",)),
+        # written in lower case without "Jl.": the number before the RT/RW (left open by the last review)
+        ("rumah saya di kenari dalam 17 rt 4 rw 9", "17", ("kenari dalam", "rt 4 rw 9")),
+        ("sy tinggal di kenari dalam 17 rt.04/rw.09, got mampet", "17", ("kenari dalam", "rt.04/rw.09")),
+        ("alamat rumah kenari dalam 17a rw 9", "17a", ("kenari dalam", "rw 9")),
     ],
 )
 def test_the_number_of_the_writer_s_own_home_is_cut_without_no(text, gone, kept):
@@ -947,6 +984,10 @@ def test_the_number_of_the_writer_s_own_home_is_cut_without_no(text, gone, kept)
         "yang bisa lewat tinggal jalan kiri 1 lajur",
         "saya tinggal di Gang 5, got mampet",
         "kosan saya di Jl. Cempaka Putih Tengah 17 sebelah warung",
+        "rumah saya terendam setinggi 50 rt sebelah juga",
+        "rumah saya di rt 4 rw 9 kebanjiran",
+        "rumah saya kemasukan air sejak 3 rt lain aman",
+        "rumah saya di pinggir kali 2 rt terendam",
     ],
 )
 def test_numbers_after_the_writer_s_home_that_are_no_house_number_stay(text):
