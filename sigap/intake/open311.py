@@ -8,6 +8,7 @@ transaction.
 
 from __future__ import annotations
 
+from sigap.core.errors import DomainError
 from sigap.privacy import vault
 from sigap.reports.models import Channel, Privacy
 
@@ -26,8 +27,25 @@ def open311_report_file(
     phone: str,
     email: str,
     extra: dict[str, str],
+    media=(),
 ) -> services.IntakeResult:
-    created = services.report_submit(
+    try:
+        photos = services.uploads_read(media, "media")
+        created = _submit(category, description, lat, lon, address, privacy, name, phone, email, extra, photos)
+    except DomainError as exc:
+        if exc.field != "photos":
+            raise
+        raise DomainError(exc.message_id, exc.message_en, code=exc.code, status=exc.status, field="media") from None
+    report = created.report
+    if extra and report.reporter_ref and privacy != Privacy.ANONYMOUS:
+        vault.identity_update(report.reporter_ref, **extra)
+    return created
+
+
+def _submit(category, description, lat, lon, address, privacy, name, phone, email, extra, photos):
+    # the resident's account and device on the client app: ids an app may also write into the text
+    contacts = {"username": extra.get("account_id", ""), "device_id": extra.get("device_id", "")}
+    return services.report_submit(
         services.Submission(
             category=category,
             description=description,
@@ -37,11 +55,7 @@ def open311_report_file(
             address=address,
             privacy=privacy,
             reporter=services.Reporter(name=name, phone=phone, email=email),
-            # the resident's account on the client app may be a user name they also sign with
-            known_contacts={"username": extra["account_id"]} if extra.get("account_id") else {},
+            photos=photos,
+            known_contacts={k: v for k, v in contacts.items() if v},
         )
     )
-    report = created.report
-    if extra and report.reporter_ref and privacy != Privacy.ANONYMOUS:
-        vault.identity_update(report.reporter_ref, **extra)
-    return created

@@ -278,6 +278,7 @@ def _prepare(sub: Submission, *, actor, actor_kind: str, now: datetime | None) -
         "nik": reporter.nik,
         "handle": known.get("handle", ""),
         "username": known.get("username", ""),
+        "device_id": known.get("device_id", ""),
     }
     redacted = door.for_officers(sub.description.strip(), identity=terms, names=sub.known_names)
     redacted_address = door.for_officers(sub.address.strip(), identity=terms, names=sub.known_names)

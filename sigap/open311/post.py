@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from django.conf import settings
 from django.db import transaction
 from django.views.decorators.csrf import csrf_exempt
 
@@ -39,6 +40,29 @@ def _personal(data) -> dict[str, str]:
     return out
 
 
+def _media(request) -> list:
+    """Photos a client sends with the request (a Sigap extension: ``multipart/form-data``, one file or more under
+    ``media``). They are checked and de-identified as every channel's photos are (by the filing it is handed); only
+    their count and their field are checked here."""
+    other = set(request.FILES) - {"media"}
+    if other or ("media" in request.POST and not request.FILES.getlist("media")):
+        raise bad_request(
+            "Kirim foto sebagai berkas multipart/form-data di kolom 'media'.",
+            "Send photos as multipart/form-data files in the field 'media'.",
+            code="invalid_media",
+            field="media",
+        )
+    media = request.FILES.getlist("media")
+    if len(media) > settings.SIGAP_PHOTOS_PER_REPORT:
+        raise bad_request(
+            f"Paling banyak {settings.SIGAP_PHOTOS_PER_REPORT} foto per laporan.",
+            f"At most {settings.SIGAP_PHOTOS_PER_REPORT} photos per report.",
+            code="too_many_media",
+            field="media",
+        )
+    return media
+
+
 @csrf_exempt  # an API for client apps: authenticated by api_key, no cookies
 @open311_view(methods=("POST",))
 def request_create_view(request, *, fmt: str, file_report: Callable[..., object]):
@@ -56,6 +80,7 @@ def request_create_view(request, *, fmt: str, file_report: Callable[..., object]
     data = request.POST
     prepared = open311_services.request_prepare(data)
     personal = _personal(data)
+    media = _media(request)
     name = " ".join(p for p in (personal["first_name"], personal["last_name"]) if p)
     with transaction.atomic():
         created = file_report(
@@ -69,6 +94,7 @@ def request_create_view(request, *, fmt: str, file_report: Callable[..., object]
             phone=personal["phone"],
             email=personal["email"],
             extra={k: personal[k] for k in ("device_id", "account_id") if personal[k]},
+            media=media,
         )
         report = created.report
         row = open311_services.client_report_record(client=client, report=report)

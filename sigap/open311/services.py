@@ -149,6 +149,9 @@ def _answer_text(attr: ServiceAttribute, values: list[str]) -> str:
     return f"{attr.description.rstrip(' ?:')}: {', '.join(values)}"
 
 
+MEDIA_URL_NOTE = "aplikasi pelapor menautkan foto; tautan foto (media_url) tidak diunduh dan tidak ditampilkan"
+
+
 def _media_url(value: str | None) -> str:
     url = (value or "").strip()
     if not url:
@@ -223,7 +226,9 @@ def request_prepare(data: MultiValueDict) -> PreparedRequest:
     description = (data.get("description") or "").strip()
     notes = [_answer_text(attr, values) for attr, values in answers]
     if media_url:
-        notes.append(f"media_url (tidak diunduh): {media_url}")
+        # never the link itself: it leads to the photo as taken (faces, plates, its GPS) on the client's server, and
+        # its path may hold the resident's account or device (found by a review); a photo comes as ``media``
+        notes.append(MEDIA_URL_NOTE)
     if not description:
         description = f"{category.name} (laporan Open311 tanpa uraian)."
     if notes:

@@ -141,9 +141,10 @@ class Known:
     emails: tuple[str, ...] = ()  # lowercase
     numbers: tuple[str, ...] = ()  # other identifying digit strings (NIK)
     handles: tuple[str, ...] = ()  # social account names, lowercase, without "@"
+    ids: tuple[str, ...] = ()  # opaque ids an app keeps of them (a device id), lowercase
 
     def __bool__(self) -> bool:
-        return any((self.names, self.phones, self.emails, self.numbers, self.handles))
+        return any((self.names, self.phones, self.emails, self.numbers, self.handles, self.ids))
 
 
 def _national(digits: str) -> str:
@@ -168,6 +169,7 @@ def known_from_identity(identity: Mapping | None, *, names: Iterable[str] = ()) 
         numbers=(nik,) if len(nik) >= 8 else (),
         # a numeric handle is a chat id or a phone: the digit rules cover it
         handles=tuple(dict.fromkeys(h for h in handles if len(h) >= 3 and not h.isdigit())),
+        ids=tuple(i for i in [str(identity.get("device_id", "")).strip().lower()] if len(i) >= 6),
     )
 
 
@@ -295,6 +297,8 @@ def _known_values(text: str, known: Known, found: dict[str, int]) -> str:
             for start, end in _occurrences(folded, handle, at_before=True)
             if folded[start] == "@" or not _a_street_s_word(handle, text, start)
         )
+    for device in known.ids:  # wherever it is, whatever its form (a UUID, an IMEI): never a word of a name
+        spans.extend((start, end, "handle") for start, end in _occurrences(folded, device))
     if not spans:
         return text
     spans.sort(key=lambda span: (span[0], -span[1]))  # the longest first: "budi@…" is an email, its "budi" in it

@@ -238,6 +238,7 @@ def identity_redaction_terms(ref: str) -> dict | None:
     terms = {key: payload.get(key, "") for key in ("name", "phone", "email", "nik", "handle")}
     # a user name on a channel (Telegram, X) or a client app's account id (Open311): a resident may sign with it
     terms["username"] = payload.get("username") or payload.get("account_id") or ""
+    terms["device_id"] = payload.get("device_id") or ""  # a client app's device id (Open311)
     return terms
 
 

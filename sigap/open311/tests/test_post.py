@@ -12,6 +12,9 @@ from django.apps import apps
 if not apps.is_installed("sigap.open311"):
     pytest.skip("sigap.open311 is not in INSTALLED_APPS (see docs/open311.md)", allow_module_level=True)
 
+from django.core.files.uploadedfile import SimpleUploadedFile
+
+from conftest import jpeg_bytes
 from sigap.open311.models import ClientReport
 from sigap.open311.tests.conftest import (
     NS,
@@ -38,6 +41,7 @@ from sigap.reports.tests.factories import inner_point
 
 pytestmark = pytest.mark.django_db
 PB = "31.75.07.1002"
+MEDIA_URL_NOTE = "tautan foto (media_url) tidak diunduh"
 
 
 @pytest.fixture
@@ -99,7 +103,7 @@ def test_a_client_app_files_a_report_and_the_identity_goes_only_to_the_vault(
     assert created["sigap"]["tracking_code"] and created["sigap"]["secret"] is None
     assert "Ukuran lubang terbesar: Sedang (30–100 cm)" in report.description
     assert "Jumlah lubang: 3" in report.description
-    assert "media_url (tidak diunduh): https://img.example.org/lubang.jpg" in report.description
+    assert "img.example.org" not in report.description and MEDIA_URL_NOTE in report.description
     assert no_network == []
     identity = vault.identity_for_reveal(report.reporter_ref)
     assert identity["name"] == "Siti Rahayu" and identity["email"] == "siti@example.org"
@@ -190,6 +194,9 @@ def test_an_address_string_without_one_kelurahan_is_a_clear_400(o311, key, addre
         ({"attribute[jumlah_lubang]": "banyak"}, 400, "invalid_attribute"),
         ({"attribute[warna]": "merah"}, 400, "unknown_attribute"),
         ({"media_url": "javascript:alert(1)"}, 400, "invalid_media_url"),
+        ({"media": "bukan berkas"}, 400, "invalid_media"),
+        ({"foto": SimpleUploadedFile("a.jpg", jpeg_bytes())}, 400, "invalid_media"),
+        ({"media": SimpleUploadedFile("a.jpg", b"GIF89a bukan foto")}, 400, "photo_not_image"),
         ({"privacy": "semi"}, 400, "invalid_privacy"),
         (
             {"service_code": "ketenagakerjaan", "privacy": "public", "attribute[ukuran_lubang]": None},
@@ -206,6 +213,9 @@ def test_every_refusal_is_an_open311_error_and_nothing_is_saved(
     o311, key, service_definitions, change, status, code, fmt
 ):
     before = Report.objects.count()
+    for value in change.values():
+        if hasattr(value, "seek"):  # the same file object serves both formats
+            value.seek(0)
     response = o311.post(fmt, **road(key, **change))
     assert response.status_code == status, response.content
     if fmt == "json":
@@ -303,3 +313,68 @@ def test_the_identity_canary_never_reaches_an_open311_response(
         assert response.status_code in (200, 404)
         assert_clean(response.content, f"Open311 {response.wsgi_request.get_full_path()}")
     assert len(MARKERS) > 5
+
+
+DEVICE = "5f2c9a7e-31b4-4d0e-9a61-7c2f0b8e4d11"
+ACCOUNT = "u88213907"
+
+
+@pytest.mark.parametrize("privacy", ["private", "public"])
+def test_a_media_url_reaches_no_officer_nor_the_public_with_the_ids_in_it(o311, key, service_definitions, privacy):
+    """The link points at the photo as taken (faces, plates, GPS) on the client's server, and its path may hold the
+    resident's account and device (found by a review): it is never shown; officers read that a photo was linked."""
+    url = f"https://cdn.app-warga.id/users/{ACCOUNT}/{DEVICE}/IMG_20260301_101500.jpg"
+    response = o311.post(
+        **road(key, first_name="Siti", device_id=DEVICE, account_id=ACCOUNT, media_url=url, privacy=privacy)
+    )
+    assert response.status_code == 201, response.content
+    report = Report.objects.get(number=body(response)[0]["service_request_id"])
+    assert MEDIA_URL_NOTE in report.description
+    for leaked in ("cdn.app-warga.id", DEVICE, ACCOUNT, "IMG_2026"):
+        assert leaked not in report.description
+    if privacy == "public":
+        (item,) = body(o311.get(f"requests/{report.number}"))
+        assert "cdn.app-warga.id" not in item["description"] and DEVICE not in item["description"]
+
+
+def test_the_device_id_written_in_the_text_is_cut_as_the_account_is(o311, key, service_definitions):
+    text = f"Lubang dalam. Dikirim dari perangkat {DEVICE} akun {ACCOUNT}."
+    response = o311.post(**road(key, description=text, device_id=DEVICE, account_id=ACCOUNT))
+    assert response.status_code == 201, response.content
+    report = Report.objects.get(number=body(response)[0]["service_request_id"])
+    assert DEVICE not in report.description and ACCOUNT not in report.description
+    assert "Lubang dalam." in report.description
+
+
+@pytest.mark.parametrize("fmt", ["json", "xml"])
+def test_a_photo_sent_as_media_is_filed_and_de_identified_in_the_worker(
+    o311, key, service_definitions, photos_drain, fmt
+):
+    exif = __import__("PIL.Image", fromlist=["Exif"]).Exif()
+    exif[0x013B] = "Siti Rahayu"  # Artist
+    photo = SimpleUploadedFile("IMG_Siti_Rahayu.jpg", jpeg_bytes(size=(640, 480), exif=exif), "image/jpeg")
+    response = o311.post(fmt, **road(key, media=photo, privacy="public"))
+    assert response.status_code == 201, response.content
+    number = (
+        body(response)[0]["service_request_id"]
+        if fmt == "json"
+        else xml(response).findtext("request/service_request_id")
+    )
+    report = Report.objects.get(number=number)
+    (stored,) = report.photos.all()
+    assert stored.kind == "report" and stored.state == "processing" and not stored.image
+    assert photos_drain()["ready"] == 1
+    stored.refresh_from_db()
+    data = stored.image.open("rb").read()
+    assert b"Siti" not in data and b"Rahayu" not in data
+    (item,) = body(o311.get(f"requests/{number}"))
+    assert item["media_url"].endswith(f"/open311/v2/media/{number}/{stored.pk}.jpg")
+
+
+def test_more_media_than_a_report_takes_are_refused_and_nothing_is_saved(o311, key, service_definitions, settings):
+    before = Report.objects.count()
+    photos = [SimpleUploadedFile(f"{i}.jpg", jpeg_bytes()) for i in range(settings.SIGAP_PHOTOS_PER_REPORT + 1)]
+    response = o311.post(**road(key, media=photos))
+    assert response.status_code == 400, response.content
+    assert body(response)[0]["sigap"]["field"] == "media"
+    assert Report.objects.count() == before

@@ -63,9 +63,9 @@ def test_without_a_description_the_category_names_the_report():
     assert prepared.description.endswith("(laporan Open311 tanpa uraian).") and prepared.privacy == "public"
 
 
-def test_a_media_url_is_noted_never_fetched():
+def test_a_media_url_is_noted_never_fetched_nor_shown():
     prepared = request_prepare(at_pondok_bambu(service_code="saluran-tersumbat", media_url="https://x.example/a.jpg"))
-    assert "media_url (tidak diunduh): https://x.example/a.jpg" in prepared.description
+    assert "tautan foto (media_url) tidak diunduh" in prepared.description and "x.example" not in prepared.description
 
 
 @pytest.mark.parametrize(
