@@ -36,17 +36,20 @@ from .models import InboundMessage
 
 log = logging.getLogger(__name__)
 
+# No report number in public: officers see the number, and an answer under the post would tie it to the post's
+# author, so to a private report's reporter (found by a review). The number and the tracking code go by message.
 PUBLIC_ACK = (
-    "Terima kasih, laporan Anda tercatat dengan nomor {number}. Kami lanjutkan lewat pesan langsung.",
-    "Thank you, your report is recorded as {number}. We will continue by direct message.",
+    "Terima kasih, laporan Anda sudah kami terima. Nomor laporan dan kode lacaknya kami kirim lewat pesan langsung.",
+    "Thank you, we have received your report. Its number and tracking code come by direct message.",
 )
 PRIVATE_FILED = (
     "Laporan Anda dari unggahan publik tercatat dengan nomor {number} dan diteruskan ke {unit}. Kode lacak: {code}. "
-    "Laporan ini bersifat privat: isinya hanya dilihat petugas yang menangani dan identitas Anda tidak pernah "
-    "ditampilkan. Kabar perkembangannya kami kirim lewat pesan ini.",
+    "Laporan ini bersifat privat: isinya hanya dilihat petugas yang menangani dan Sigap tidak menampilkan "
+    "identitas Anda. Unggahan Anda sendiri tetap publik; untuk hal yang sensitif, laporkan lewat pesan langsung. "
+    "Kabar perkembangannya kami kirim lewat pesan ini.",
     "Your report from your public post is recorded as {number} and passed to {unit}. Tracking code: {code}. "
-    "It is private: only the handling officers read it and your identity is never shown. "
-    "We will send updates here.",
+    "It is private: only the handling officers read it and Sigap does not show your identity. Your post itself "
+    "stays public; for anything sensitive, report by direct message. We will send updates here.",
 )
 PUBLIC_ROUTE = "public"
 MENTION = re.compile(r"(?<![\w@])@\w{1,50}")
@@ -275,8 +278,8 @@ def public_mention_file(
     notify(
         report=report,
         kind="public_ack",
-        body=PUBLIC_ACK[0].format(number=number),
-        body_en=PUBLIC_ACK[1].format(number=number),
+        body=PUBLIC_ACK[0],
+        body_en=PUBLIC_ACK[1],
         recipient_ref=public_route,
         reply_context=public_target,
     )
