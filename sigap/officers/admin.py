@@ -83,14 +83,30 @@ def _is_staff_account(user) -> bool:
     return bool(user.is_staff or user.is_superuser or StaffRole.objects.filter(user=user).exists())
 
 
+# What makes an account more than its roles: granted only by a superuser. Django's admin lets whoever may change
+# accounts tick "superuser" or add any permission, their own account included (found by a review).
+SUPERUSER_ONLY_FIELDS = ("is_superuser", "groups", "user_permissions")
+
+
 class SigapUserAdmin(UserAdmin):
     def get_readonly_fields(self, request, obj=None):
         fields = tuple(super().get_readonly_fields(request, obj))
         if obj is not None and _holds_guarded_role(obj):
             fields += tuple(f for f in SIGN_IN_FIELDS if f not in fields)
+        if not request.user.is_superuser:
+            fields += tuple(f for f in SUPERUSER_ONLY_FIELDS if f not in fields)
         return fields
 
+    def has_change_permission(self, request, obj=None):
+        """A superuser's account (its password too: ``user_change_password`` asks this) is changed by a superuser
+        only; else an account admin could take it over."""
+        if obj is not None and obj.is_superuser and not request.user.is_superuser:
+            return False
+        return super().has_change_permission(request, obj)
+
     def save_model(self, request, obj, form, change):
+        if not request.user.is_superuser and any(f in form.changed_data for f in SUPERUSER_ONLY_FIELDS):
+            raise PermissionError("only a superuser grants superuser, permissions or groups")  # read-only in the form
         changed = [f for f in SIGN_IN_FIELDS if f in form.changed_data] if change else []
         if changed:
             before = User.objects.get(pk=obj.pk)
@@ -110,7 +126,7 @@ class SigapUserAdmin(UserAdmin):
         super().save_model(request, obj, form, change)
 
     def has_delete_permission(self, request, obj=None):
-        if obj is not None and _holds_guarded_role(obj):
+        if obj is not None and (_holds_guarded_role(obj) or (obj.is_superuser and not request.user.is_superuser)):
             return False
         return super().has_delete_permission(request, obj)
 

@@ -96,3 +96,73 @@ def test_the_token_answer_states_when_it_expires(client, staff):
     assert body["expires_at"].startswith(
         row.expires_at.astimezone(timezone.get_current_timezone()).isoformat()[:16]
     ) or body["expires_at"].startswith(row.expires_at.isoformat()[:16])
+
+
+# --- a staff admin who is not a superuser ------------------------------------------------------------------------
+
+
+@pytest.fixture
+def user_admin():
+    """A staff account given the right to change accounts in the admin, but no superuser."""
+    from django.contrib.auth.models import Permission
+
+    user = get_user_model().objects.create_user("admin.akun", "akun@example.org", "akun-password-123", is_staff=True)
+    user.user_permissions.add(*Permission.objects.filter(codename__in=("view_user", "change_user")))
+    return user
+
+
+def _change_form(user, **changes) -> dict:
+    data = {
+        "username": user.username,
+        "first_name": "",
+        "last_name": "",
+        "email": user.email,
+        "is_active": "on",
+        "date_joined_0": user.date_joined.strftime("%Y-%m-%d"),
+        "date_joined_1": user.date_joined.strftime("%H:%M:%S"),
+    }
+    if user.is_staff:
+        data["is_staff"] = "on"
+    data.update(changes)
+    return data
+
+
+def test_a_staff_admin_cannot_make_itself_or_anyone_a_superuser(user_admin):
+    """Django's admin lets whoever may change accounts tick "superuser" (found by a review): only a superuser may
+    grant it, or a permission or group."""
+    from django.contrib.auth.models import Permission
+
+    everything = Permission.objects.get(codename="delete_report")
+    c = admin_client(user_admin)
+    page = c.get(f"/admin/auth/user/{user_admin.pk}/change/")
+    assert page.status_code == 200
+    response = c.post(
+        f"/admin/auth/user/{user_admin.pk}/change/",
+        _change_form(user_admin, is_superuser="on", user_permissions=[everything.pk]),
+    )
+    assert response.status_code in (200, 302)
+    user_admin.refresh_from_db()
+    assert not user_admin.is_superuser
+    assert not user_admin.user_permissions.filter(codename="delete_report").exists()
+
+
+def test_a_staff_admin_cannot_change_a_superuser_s_account_or_password(user_admin, superuser):
+    c = admin_client(user_admin)
+    response = c.post(
+        f"/admin/auth/user/{superuser.pk}/password/",
+        {"password1": "taken-over-2026!", "password2": "taken-over-2026!", "usable_password": "true"},
+    )
+    assert response.status_code == 403
+    response = c.post(f"/admin/auth/user/{superuser.pk}/change/", _change_form(superuser, email="x@example.org"))
+    assert response.status_code == 403
+    superuser.refresh_from_db()
+    assert superuser.check_password("root-password-123") and superuser.email == "root@example.org"
+
+
+def test_a_superuser_still_grants_superuser(superuser, user_admin):
+    response = admin_client(superuser).post(
+        f"/admin/auth/user/{user_admin.pk}/change/", _change_form(user_admin, is_superuser="on")
+    )
+    assert response.status_code == 302, response.content[:2000]
+    user_admin.refresh_from_db()
+    assert user_admin.is_superuser
