@@ -16,7 +16,8 @@
 
 from django.contrib import admin
 from django.contrib.auth import get_user_model
-from django.contrib.auth.admin import UserAdmin
+from django.contrib.auth.admin import GroupAdmin, UserAdmin
+from django.contrib.auth.models import Group
 
 from sigap.core.admin import ReadOnlyAdmin
 from sigap.organization.models import StaffRole
@@ -155,3 +156,21 @@ class SigapUserAdmin(UserAdmin):
 if admin.site.is_registered(User):
     admin.site.unregister(User)
 admin.site.register(User, SigapUserAdmin)
+
+
+class SigapGroupAdmin(GroupAdmin):
+    """A group's permissions are its members': changed by a superuser only, as an account's own are."""
+
+    def has_add_permission(self, request):
+        return request.user.is_superuser
+
+    def has_change_permission(self, request, obj=None):
+        return request.user.is_superuser
+
+    def has_delete_permission(self, request, obj=None):
+        return request.user.is_superuser
+
+
+if admin.site.is_registered(Group):
+    admin.site.unregister(Group)
+admin.site.register(Group, SigapGroupAdmin)

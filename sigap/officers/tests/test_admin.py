@@ -166,3 +166,17 @@ def test_a_superuser_still_grants_superuser(superuser, user_admin):
     assert response.status_code == 302, response.content[:2000]
     user_admin.refresh_from_db()
     assert user_admin.is_superuser
+
+
+def test_a_staff_admin_cannot_give_its_own_group_more_permissions(user_admin):
+    """Groups hold permissions: whoever may change a group they are in grants itself anything."""
+    from django.contrib.auth.models import Group, Permission
+
+    group = Group.objects.create(name="admin akun")
+    user_admin.groups.add(group)
+    user_admin.user_permissions.add(*Permission.objects.filter(codename__in=("view_group", "change_group")))
+    everything = Permission.objects.get(codename="delete_report")
+    c = admin_client(user_admin)
+    response = c.post(f"/admin/auth/group/{group.pk}/change/", {"name": "admin akun", "permissions": [everything.pk]})
+    assert response.status_code == 403
+    assert not group.permissions.filter(pk=everything.pk).exists()
