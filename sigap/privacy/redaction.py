@@ -1222,12 +1222,18 @@ _WEAK_LOWER_FOLLOW = re.compile(
 )
 
 
-def _load_places() -> tuple[frozenset[str], int]:
-    path = Path(__file__).resolve().parent / "data" / "jakarta_places.txt"
+def _data_lines(name: str) -> list[str]:
+    """A word list of ``data/``. Missing, it stops the import: without it fewer names are cut, and nothing would
+    tell (found by a review: a packaged install had left the lists out and redacted less, silently)."""
+    path = Path(__file__).resolve().parent / "data" / name
     try:
-        lines = path.read_text(encoding="utf-8").splitlines()
-    except OSError:  # the rules still work without the list; only "Pak Lurah Manggarai" would be taken for a name
-        return frozenset(), 0
+        return path.read_text(encoding="utf-8").splitlines()
+    except OSError as exc:
+        raise RuntimeError(f"the redaction word list {path} cannot be read ({exc}): reinstall Sigap") from exc
+
+
+def _load_places() -> tuple[frozenset[str], int]:
+    lines = _data_lines("jakarta_places.txt")
     names = frozenset(" ".join(line.lower().split()) for line in lines if line.strip() and not line.startswith("#"))
     return names, max((n.count(" ") + 1 for n in names), default=0)
 
@@ -1236,11 +1242,7 @@ _PLACE_NAMES, _PLACE_MAX_WORDS = _load_places()
 
 
 def _load_given_names() -> frozenset[str]:
-    path = Path(__file__).resolve().parent / "data" / "given_names.txt"
-    try:
-        lines = path.read_text(encoding="utf-8").splitlines()
-    except OSError:  # without the list, names in lower case after a relation are not taken
-        return frozenset()
+    lines = _data_lines("given_names.txt")
     return frozenset(w for line in lines if not line.startswith("#") for w in line.lower().split())
 
 

@@ -928,3 +928,13 @@ def test_coordinates_are_a_place_not_a_phone(text):
     """Seen while testing officers' questions: "-6.2088 106.8456" was cut as a phone number (its digits begin
     with 62, Indonesia's calling code)."""
     assert redact(text).text == text
+
+
+def test_a_missing_word_list_stops_the_import_instead_of_redacting_less():
+    """A packaged install once left the word lists out, and fewer names were cut with nothing said (found by a
+    review): a list that cannot be read is an error."""
+    from sigap.privacy.redaction import _data_lines
+
+    assert _data_lines("given_names.txt")
+    with pytest.raises(RuntimeError, match="reinstall Sigap"):
+        _data_lines("no_such_list.txt")
