@@ -290,8 +290,31 @@ def sender_forged(msg, authserv_id: str) -> bool:
     return False
 
 
+def _body_part(part):
+    """The message's own text: the first plain or HTML part, in order, that is no file (no file name, no ``name``,
+    not an attachment), and within a ``multipart/alternative`` its plain form. ``get_body`` takes any inline plain
+    part first, wherever it stands: a contact card or a text file sent beside an HTML body was read as the body
+    (found by a review). A forwarded message attached whole is not this one's text."""
+    if part.get_content_type() == "message/rfc822":
+        return None
+    if part.is_multipart():
+        found = [f for f in map(_body_part, part.iter_parts()) if f is not None]
+        if part.get_content_subtype() == "alternative":
+            found.sort(key=lambda f: f.get_content_subtype() != "plain")
+        return found[0] if found else None
+    if (
+        part.get_content_maintype() == "text"
+        and part.get_content_subtype() in ("plain", "html")
+        and part.get_content_disposition() != "attachment"
+        and not part.get_filename()
+        and not part.get_param("name")
+    ):
+        return part
+    return None
+
+
 def _body_text(msg) -> str:
-    part = msg.get_body(preferencelist=("plain", "html"))
+    part = _body_part(msg)
     if part is None:
         return ""
     try:

@@ -234,6 +234,56 @@ def test_html_only_email_is_read_as_text(mail_in, remote):
     assert "Trotoar ambles di depan pasar" in report.description and "kutipan" not in report.description
 
 
+VCARD = (
+    "BEGIN:VCARD\r\nVERSION:3.0\r\nN:Wijayakusuma;Bambang;;;\r\nFN:Bambang Wijayakusuma\r\n"
+    "ORG:PT Maju Jaya Sejahtera\r\nTITLE:Staf Gudang\r\nTEL;TYPE=CELL:+62 813 7717 2345\r\n"
+    "ADR;TYPE=HOME:;;Jl. Kenari Dalam No. 17;Pondok Bambu;Jakarta;13430;ID\r\nEND:VCARD\r\n"
+)
+
+
+def _html_with_a_text_file(order: str) -> bytes:
+    """An HTML body and a contact card sent as a text part: inline with a file name, or named without any
+    disposition and before the body (found by a review: the card was read as the body, the complaint lost, and the
+    sender's employer, title and home street reached officers)."""
+    if order == "inline":
+        msg = Mime()
+        msg["From"], msg["To"], msg["Subject"], msg["Message-ID"] = (
+            RESIDENT,
+            CITY,
+            "Got mampet",
+            "<v1@mail.example.org>",
+        )
+        msg.set_content(f"<html><body><p>Got mampet di Jl. Mawar, {ELSEWHERE}, air meluap.</p></body></html>", "html")
+        msg.add_attachment(VCARD, subtype="plain", filename="kontak.vcf", disposition="inline")
+        return msg.as_bytes()
+    return (
+        f"From: {RESIDENT}\r\nTo: {CITY}\r\nSubject: Got mampet\r\nMessage-ID: <v3@mail.example.org>\r\n"
+        "MIME-Version: 1.0\r\nContent-Type: multipart/mixed; boundary=XX\r\n\r\n"
+        '--XX\r\nContent-Type: text/plain; charset=utf-8; name="kontak.vcf"\r\n\r\n'
+        + VCARD
+        + "\r\n--XX\r\nContent-Type: text/html; charset=utf-8\r\n\r\n"
+        + f"<p>Got mampet di Jl. Mawar, {ELSEWHERE}, air meluap.</p>\r\n--XX--\r\n"
+    ).encode()
+
+
+@pytest.mark.parametrize("order", ["inline", "named-first"])
+def test_a_text_file_beside_the_body_is_not_read_as_the_body(mail_in, remote, order):
+    mail_in(_html_with_a_text_file(order))
+    report = Report.objects.get()
+    assert "Got mampet di Jl. Mawar" in report.description
+    for leaked in ("VCARD", "Maju Jaya", "Staf Gudang", "Kenari Dalam", "13430"):
+        assert leaked not in report.description + report.address
+
+
+def test_the_plain_alternative_is_still_preferred_to_the_html(mail_in, remote):
+    msg = Mime()
+    msg["From"], msg["To"], msg["Subject"], msg["Message-ID"] = RESIDENT, CITY, "Got", "<alt@mail.example.org>"
+    msg.set_content(f"Versi teks: got mampet di Jl. Mawar, {ELSEWHERE}.")
+    msg.add_alternative(f"<p>Versi HTML: got mampet di Jl. Mawar, {ELSEWHERE}.</p>", subtype="html")
+    mail_in(msg.as_bytes())
+    assert Report.objects.get().description.startswith("Versi teks")
+
+
 def test_email_report_followed_to_selesai_notifies_once_each_in_the_same_thread(mail_in, remote, selesai):
     from sigap.privacy.relay import outbox_flush
 
