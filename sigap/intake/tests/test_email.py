@@ -216,14 +216,14 @@ def test_auto_replies_and_bounces_are_acknowledged_but_not_processed(
     assert Report.objects.count() == 0 and Conversation.objects.count() == 0 and mail.outbox == []
 
 
-def test_html_only_email_is_read_as_text(mail_in, remote):
+def _from_resident(subject: str, message_id: str) -> Mime:
     msg = Mime()
-    msg["From"], msg["To"], msg["Subject"], msg["Message-ID"] = (
-        RESIDENT,
-        CITY,
-        "Trotoar rusak",
-        "<html1@mail.example.org>",
-    )
+    msg["From"], msg["To"], msg["Subject"], msg["Message-ID"] = RESIDENT, CITY, subject, message_id
+    return msg
+
+
+def test_html_only_email_is_read_as_text(mail_in, remote):
+    msg = _from_resident("Trotoar rusak", "<html1@mail.example.org>")
     msg.set_content(
         f"<html><body><p>Trotoar ambles di depan pasar, <b>{ELSEWHERE}</b>.</p><style>p{{}}</style>"
         "<blockquote>kutipan lama</blockquote></body></html>",
@@ -246,13 +246,7 @@ def _html_with_a_text_file(order: str) -> bytes:
     disposition and before the body (found by a review: the card was read as the body, the complaint lost, and the
     sender's employer, title and home street reached officers)."""
     if order == "inline":
-        msg = Mime()
-        msg["From"], msg["To"], msg["Subject"], msg["Message-ID"] = (
-            RESIDENT,
-            CITY,
-            "Got mampet",
-            "<v1@mail.example.org>",
-        )
+        msg = _from_resident("Got mampet", "<v1@mail.example.org>")
         msg.set_content(f"<html><body><p>Got mampet di Jl. Mawar, {ELSEWHERE}, air meluap.</p></body></html>", "html")
         msg.add_attachment(VCARD, subtype="plain", filename="kontak.vcf", disposition="inline")
         return msg.as_bytes()
@@ -276,8 +270,7 @@ def test_a_text_file_beside_the_body_is_not_read_as_the_body(mail_in, remote, or
 
 
 def test_the_plain_alternative_is_still_preferred_to_the_html(mail_in, remote):
-    msg = Mime()
-    msg["From"], msg["To"], msg["Subject"], msg["Message-ID"] = RESIDENT, CITY, "Got", "<alt@mail.example.org>"
+    msg = _from_resident("Got", "<alt@mail.example.org>")
     msg.set_content(f"Versi teks: got mampet di Jl. Mawar, {ELSEWHERE}.")
     msg.add_alternative(f"<p>Versi HTML: got mampet di Jl. Mawar, {ELSEWHERE}.</p>", subtype="html")
     mail_in(msg.as_bytes())
