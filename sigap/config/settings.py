@@ -62,8 +62,8 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django_otp",  # before the sigap apps: sigap.officers.admin replaces their admin pages
-    "django_otp.plugins.otp_totp",
-    "axes",
+    "sigap.config.apps.TotpConfig",  # django_otp.plugins.otp_totp, named in the reader's language
+    "sigap.config.apps.AxesConfig",  # axes, named in the reader's language
     "ninja",  # /api/docs serves Swagger UI from Django Ninja's own static files, not from a CDN (works offline)
     "sigap.core",
     "sigap.privacy",

@@ -1,10 +1,11 @@
 from django.apps import AppConfig
+from django.utils.translation import pgettext_lazy
 
 
 class CoreConfig(AppConfig):
     name = "sigap.core"
     label = "core"
-    verbose_name = "Sigap core"
+    verbose_name = pgettext_lazy("admin app", "Inti Sigap")
 
     def ready(self) -> None:
         from sigap.core import dispatch, lookups  # noqa: F401 - lookups: registers ``__anyof``

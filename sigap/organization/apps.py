@@ -1,10 +1,11 @@
 from django.apps import AppConfig
+from django.utils.translation import pgettext_lazy
 
 
 class OrganizationConfig(AppConfig):
     name = "sigap.organization"
     label = "organization"
-    verbose_name = "Organisasi"
+    verbose_name = pgettext_lazy("admin app", "Organisasi")
 
     def ready(self) -> None:
         from django.db.models.signals import post_migrate

@@ -1,10 +1,11 @@
 from django.apps import AppConfig
+from django.utils.translation import pgettext_lazy
 
 
 class PrivacyConfig(AppConfig):
     name = "sigap.privacy"
     label = "privacy"
-    verbose_name = "Privasi"
+    verbose_name = pgettext_lazy("admin app", "Privasi")
 
     def ready(self) -> None:
         from django.core.signals import request_started

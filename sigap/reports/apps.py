@@ -1,10 +1,11 @@
 from django.apps import AppConfig
+from django.utils.translation import pgettext_lazy
 
 
 class ReportsConfig(AppConfig):
     name = "sigap.reports"
     label = "reports"
-    verbose_name = "Laporan"
+    verbose_name = pgettext_lazy("admin app", "Laporan")
 
     def ready(self) -> None:
         from django.db.models.signals import post_migrate, post_save, pre_save

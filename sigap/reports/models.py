@@ -429,6 +429,8 @@ class Notification(models.Model):
     class Meta:
         ordering = ["id"]
         indexes = [models.Index(fields=["state", "next_attempt_at"], name="notification_due")]
+        verbose_name = _("notifikasi")
+        verbose_name_plural = _("notifikasi")
 
 
 class NumberSequence(models.Model):

@@ -49,6 +49,16 @@ NOTES_EN: tuple[tuple[re.Pattern, str], ...] = tuple(
             r"Dieskalasi ke (.+?): (.+) belum menanggapi laporan dalam batas waktu\.",
             r"Escalated to \1: \2 did not respond to the report in time.",
         ),
+        (r"Bukti bertanda diterima: (.*)", r"Flagged proof accepted: \1"),
+        (
+            r"Eskalasi tingkat (\d+): batas waktu (.+) terlewati\.",
+            r"Escalation level \1: the deadline of \2 was missed.",
+        ),
+        (r"Eskalasi tingkat (\d+): sanggahan ke-(\d+)\.", r"Escalation level \1: dispute no. \2."),
+        (r"Eskalasi tingkat (\d+): (.*)", r"Escalation level \1: \2"),
+        # the two reasons above as the escalation step is handed them
+        (r"batas waktu (.+) terlewati", r"the deadline of \1 was missed"),
+        (r"sanggahan ke-(\d+)", r"dispute no. \1"),
         (r"Tindak lanjut selesai, menunggu validasi\.", "Work done, awaiting validation."),
         (r"Tindak lanjut telah divalidasi\.", "The work has been validated."),
         (

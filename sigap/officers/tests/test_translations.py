@@ -57,3 +57,24 @@ def test_every_translate_tag_of_the_console_templates_is_in_the_catalog(app):
     for path in templates:
         for _quote, msgid in TRANSLATE_TAG.findall(path.read_text(encoding="utf-8")):
             assert compiled.get(msgid) or shared.get(msgid), f"{path.name}: {msgid!r} has no English translation"
+
+
+def test_the_admin_names_every_app_and_model_in_the_reader_s_language():
+    """Found by a newcomer's review: "SIGAP CORE", "Notifications", "OTP_TOTP" and "AXES" in the Indonesian
+    admin. Every app of the admin has an Indonesian name and an English one; so has every model of Sigap's own."""
+    from django.contrib import admin
+    from django.utils import translation
+
+    names = {}
+    for language in ("id", "en"):
+        with translation.override(language):
+            names[language] = {
+                m._meta.label: (str(m._meta.app_config.verbose_name), str(m._meta.verbose_name_plural))
+                for m in admin.site._registry
+            }
+    proper_names = {"Open311 GeoReport v2"}
+    for label, (app_id, model_id) in names["id"].items():
+        app_en, model_en = names["en"][label]
+        assert app_id != app_en or app_id in proper_names, label
+        if label.startswith(("core.", "privacy.", "organization.", "reports.", "officers.", "intake.", "open311.")):
+            assert model_id != model_en or model_id == "token API", label

@@ -39,3 +39,53 @@ def test_every_placeholder_of_the_redaction_door_has_its_english():
 def test_a_stored_note_reads_in_english_and_what_people_wrote_stays_as_written(stored, english):
     assert in_language(stored, "en") == english
     assert in_language(stored, "id") == stored
+
+
+@pytest.mark.parametrize(
+    "stored, english",
+    [
+        # found by a newcomer's review on the English report page
+        ("Bukti bertanda diterima: Dicek langsung ke lokasi.", "Flagged proof accepted: Dicek langsung ke lokasi."),
+        (
+            "Eskalasi tingkat 1: batas waktu 05-12-2026 16:00 terlewati.",
+            "Escalation level 1: the deadline of 05-12-2026 16:00 was missed.",
+        ),
+        ("Eskalasi tingkat 2: sanggahan ke-2.", "Escalation level 2: dispute no. 2."),
+    ],
+)
+def test_the_notes_of_validation_and_escalation_read_in_english(stored, english):
+    assert in_language(stored, "en") == english
+
+
+def _written_notes() -> list[str]:
+    """Every note the application writes, as a sample: each ``public_note=`` or ``internal_note=`` string of the
+    code outside the tests, with every value it interpolates taken as "7"."""
+    import ast
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[2]
+    samples = []
+    for path in root.rglob("*.py"):
+        if "tests" in path.parts or "migrations" in path.parts:
+            continue
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if not isinstance(node, ast.keyword) or node.arg not in ("public_note", "internal_note"):
+                continue
+            todo = [node.value]  # the strings of a conditional or an "or", an f-string whole
+            while todo:
+                part = todo.pop()
+                if isinstance(part, ast.JoinedStr):
+                    samples.append("".join(v.value if isinstance(v, ast.Constant) else "7" for v in part.values))
+                elif isinstance(part, ast.Constant):
+                    if isinstance(part.value, str) and part.value:
+                        samples.append(part.value)
+                else:
+                    todo.extend(ast.iter_child_nodes(part))
+    return sorted({s for s in samples if not s.startswith("7")})
+
+
+def test_every_note_the_application_writes_has_its_english():
+    notes = _written_notes()
+    assert "Tindak lanjut telah divalidasi." in notes and "Bukti bertanda diterima: 7" in notes
+    untranslated = [n for n in notes if in_language(n, "en") == n]
+    assert not untranslated, untranslated
