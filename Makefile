@@ -48,12 +48,16 @@ test: install-test lint test-browser test-sqlite test-postgres
 test-browser: install-test
 	@$(BIN)/python -m tests.services browser
 
-test-sqlite:
+# one phase alone installs the test dependencies only when they are missing (after `make run`, say)
+$(BIN)/pytest: | $(BIN)/python
+	$(BIN)/pip install --quiet -e '.[test]'
+
+test-sqlite: | $(BIN)/pytest
 	@echo "== tests on SQLite =="
 	@home=$$(mktemp -d) && SIGAP_HOME=$$home DATABASE_URL= $(BIN)/pytest -n $(PYTEST_WORKERS) --dist loadgroup -q $(PYTEST_ARGS); rc=$$?; rm -rf $$home; exit $$rc
 
 # on the server at TEST_DATABASE_URL, or on a throwaway one when none answers there (stopped and deleted afterwards)
-test-postgres:
+test-postgres: | $(BIN)/pytest
 	@home=$$(mktemp -d) && SIGAP_HOME=$$home $(BIN)/python -m tests.services postgres '$(TEST_DATABASE_URL)' -- \
 		$(BIN)/pytest -n $(PYTEST_WORKERS) --dist loadgroup -q $(PYTEST_ARGS); rc=$$?; rm -rf $$home; exit $$rc
 
