@@ -205,7 +205,17 @@ ADMIN_MODELS = {
     "open311/serviceattribute": "2 2 2 2 2 R",
     "open311/clientreport": "2 D 2 D 2 R",
 }
-ADMIN_APPS = ("auth", "axes", "core", "privacy", "organization", "reports", "officers", "otp_totp", "open311")
+ADMIN_APPS = (
+    "axes",
+    "core",
+    "privacy",
+    "organization",
+    "reports",
+    "officers",
+    "otp_totp",
+    "auth",
+    "open311",
+)  # as registered
 ADMIN_PAGES = (
     "",
     "add/",

@@ -18,6 +18,26 @@ def _tile_origin() -> str:
     return f"{parts.scheme}://{host}"
 
 
+class HeadWithoutBodyMiddleware:
+    """A HEAD request is answered as its GET is, headers and status, without the body: Django's views leave that to
+    the server, and the production server logs every body it is handed for a HEAD."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if request.method == "HEAD":
+            if response.streaming:
+                close = getattr(response.streaming_content, "close", None)
+                response.streaming_content = []
+                if close:
+                    close()
+            else:
+                response.content = b""
+        return response
+
+
 class SecurityHeadersMiddleware:
     def __init__(self, get_response):
         self.get_response = get_response

@@ -13,7 +13,7 @@ from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext_lazy as _
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_http_methods, require_safe
 
 from sigap.core.errors import DomainError
 from sigap.core.language import error_text, in_english, name_in_language
@@ -167,7 +167,7 @@ def _operator_only(view):
     return wrapper
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 @_operator_only
 def operator_view(request):
     result = None
@@ -258,7 +258,7 @@ def place_suggest_view(request):
     )
 
 
-@require_GET
+@require_safe
 @_operator_only
 def location_fields_view(request):
     """The kota → kecamatan → kelurahan selects, narrowed by the current choice (htmx partial)."""

@@ -24,7 +24,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from sigap.analytics import performance
 from sigap.core.errors import DomainError
@@ -131,7 +131,7 @@ def _photo_response(photo: Photo, cache: str) -> HttpResponse:
 # --- home ------------------------------------------------------------------------------------------
 
 
-@require_GET
+@require_safe
 def home_view(request):
     return render(
         request, "portal/home.html", {"nav": "home", "track_form": TrackForm(), "tiles": selectors.home_tiles()}
@@ -166,7 +166,7 @@ def _add_error(errors: dict, field: str, message: str) -> None:
         errors[field].append(message)
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def report_view(request):
     if request.method == "GET":
         # ?kategori=CODE (the home page's tiles): that category chosen; an unknown code chooses nothing
@@ -299,7 +299,7 @@ def _tracking_qr(request, code: str) -> str:
     return segno.make(url, error="m").png_data_uri(scale=4, border=2)
 
 
-@require_GET
+@require_safe
 def report_done_view(request):
     """Shown once: the number, the tracking code and (Anonim) the secret. Reloading shows it no more."""
     submitted = request.session.pop(SUBMITTED_SESSION, None)
@@ -315,7 +315,7 @@ def report_done_view(request):
     return _no_store(render(request, "portal/report_done.html", {"nav": "report", "submitted": submitted}))
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def region_view(request):
     """The kota → kecamatan → kelurahan selects (htmx). POST lat/lon: locate a pin and select its kelurahan."""
     params = request.POST if request.method == "POST" else request.GET
@@ -433,7 +433,7 @@ def photo_check_view(request):
 # --- following a report ----------------------------------------------------------------------------
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def track_view(request):
     form = TrackForm(request.POST or None)
     if request.method == "POST":
@@ -459,7 +459,7 @@ def track_view(request):
     )
 
 
-@require_GET
+@require_safe
 def track_code_view(request, code: str):
     """Old-style link with the code in the path: remember it and leave for the code-free URL."""
     if _throttled(request, "track", settings.SIGAP_TRACK_RATE):
@@ -495,7 +495,7 @@ def _journey_context(report, *, errors=None, values=None, active: str = "", succ
     }
 
 
-@require_GET
+@require_safe
 def journey_view(request, number: str):
     tracked = _tracked(request, number)
     if tracked is None:
@@ -588,7 +588,7 @@ def journey_action_view(request, number: str, action: str):
     return _no_store(render(request, "portal/_journey.html", context))
 
 
-@require_GET
+@require_safe
 def journey_photo_view(request, number: str, photo_id: int):
     tracked = _tracked(request, number)
     if tracked is None:
@@ -608,7 +608,7 @@ def _public_filters(request) -> dict:
     return filters
 
 
-@require_GET
+@require_safe
 def public_list_view(request):
     filters = _public_filters(request)
     page = selectors.CappedPaginator(selectors.public_reports(**filters), PAGE_SIZE).get_page(request.GET.get("page"))
@@ -629,7 +629,7 @@ def public_list_view(request):
     )
 
 
-@require_GET
+@require_safe
 def public_detail_view(request, number: str):
     report = selectors.public_report_get(number)
     if report is None:
@@ -649,7 +649,7 @@ def public_detail_view(request, number: str):
     )
 
 
-@require_GET
+@require_safe
 def public_photo_view(request, number: str, photo_id: int):
     photo = selectors.public_photo_get(number, photo_id)
     if photo is None:
@@ -657,12 +657,12 @@ def public_photo_view(request, number: str, photo_id: int):
     return _photo_response(photo, "public, max-age=300")
 
 
-@require_GET
+@require_safe
 def public_map_json_view(request):
     return JsonResponse(selectors.public_map(**_public_filters(request), cursor=request.GET.get("sebelum", "")[:40]))
 
 
-@require_GET
+@require_safe
 def statistics_view(request):
     kota = request.GET.get("kota", "")[:20]
     kota_rows, kel_rows, total, kota = selectors.statistics_by_area(kota=kota)
@@ -680,7 +680,7 @@ def statistics_view(request):
     )
 
 
-@require_GET
+@require_safe
 def performance_view(request):
     """Unit performance for everyone: per kota and, for a chosen kota, per kelurahan; aggregates only."""
     try:
@@ -710,7 +710,7 @@ def performance_view(request):
 # --- boundaries (public reference data, for the maps) ----------------------------------------------
 
 
-@require_GET
+@require_safe
 def boundary_json_view(request, code: str):
     feature = selectors.boundary_feature(code)
     if feature is None:
@@ -720,7 +720,7 @@ def boundary_json_view(request, code: str):
     return response
 
 
-@require_GET
+@require_safe
 def kota_outlines_json_view(request):
     response = JsonResponse(selectors.kota_outlines())
     response["Cache-Control"] = "public, max-age=86400"

@@ -77,3 +77,32 @@ def test_what_a_signed_in_user_is_shown_is_not_kept_by_a_browser_or_proxy_cache(
     assert "Cache-Control" not in SecurityHeadersMiddleware(view)(request)
     request.user = Officer()
     assert SecurityHeadersMiddleware(public_view)(request)["Cache-Control"] == "public, max-age=60"
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("path", ["/", "/lapor/", "/healthz", "/publik/", "/petugas/masuk/"])
+def test_head_is_answered_as_get_is_without_a_body(client, path):
+    """Uptime monitors and link checkers ask with HEAD (found by a newcomer's review: 405 on the portal, and a body
+    on /healthz that the production server complains of)."""
+    get = client.get(path)
+    head = client.head(path)
+    assert head.status_code == get.status_code == 200, (head.status_code, get.status_code)
+    assert head.content == b"" and head["Content-Type"] == get["Content-Type"]
+
+
+def test_the_answer_to_head_has_no_body_but_its_headers():
+    from django.http import StreamingHttpResponse
+
+    from sigap.core.middleware import HeadWithoutBodyMiddleware
+
+    def page(request):
+        return HttpResponse("<p>halaman</p>", content_type="text/html")
+
+    def stream(request):
+        return StreamingHttpResponse(iter([b"a", b"b"]), content_type="text/csv")
+
+    for view, kind in ((page, "text/html"), (stream, "text/csv")):
+        head = HeadWithoutBodyMiddleware(view)(RequestFactory().head("/x"))
+        assert b"".join(head) == b"" and head["Content-Type"] == kind
+        get = HeadWithoutBodyMiddleware(view)(RequestFactory().get("/x"))
+        assert b"".join(get) != b""
