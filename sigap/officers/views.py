@@ -15,6 +15,7 @@ from django.core.paginator import Paginator
 from django.db.models import F, Prefetch
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.formats import number_format
@@ -695,4 +696,10 @@ def _validation_answer(
         response.status_code = status
         return response
     response = render(request, "officers/_validation_card.html", context)
-    return _refusal(response, action.name, status, code) if error else response
+    if error:
+        return _refusal(response, action.name, status, code)
+    # the queue's heading follows the decision (htmx swaps it out of band)
+    waiting = selectors.report_queue(user=request.user, status=Status.AWAITING_VALIDATION).count()
+    count = render_to_string("officers/_validation_count.html", {"count": waiting, "oob": True}, request=request)
+    response.content += count.encode()
+    return response

@@ -498,6 +498,29 @@ def test_validation_queue_shows_before_and_after_side_by_side_and_accepts_in_pla
     assert report.number not in text(c.get("/petugas/validasi/"))
 
 
+def test_a_decision_in_place_updates_the_queue_s_count(pb, validator, jpeg):
+    """Found by a newcomer's review: after accepting in place the heading still said "2 laporan menunggu validasi"."""
+    first, second = submit().report, submit().report
+    for report in (first, second):
+        to_validation(report, pb, jpeg)
+    c = console(validator)
+    assert 'id="validation-count"' in text(c.get("/petugas/validasi/"))
+    assert "2 laporan menunggu validasi" in text(c.get("/petugas/validasi/"))
+    accepted = c.post(
+        f"/petugas/laporan/{first.number}/validasi/",
+        {"decision": "accept", "reason": "Bukti diperiksa.", "context": "validation"},
+        **HTMX,
+    )
+    body = text(accepted)
+    assert 'id="validation-count" hx-swap-oob="true"' in body and "1 laporan menunggu validasi" in body
+    refused = c.post(
+        f"/petugas/laporan/{second.number}/validasi/",
+        {"decision": "reject", "reason": "", "context": "validation"},
+        **HTMX,
+    )
+    assert "validation-count" not in text(refused)  # nothing changed: the count stays as it is
+
+
 def test_validator_rejects_the_follow_up_with_a_reason_without_javascript(pb, validator, jpeg):
     report = submit().report
     to_validation(report, pb, jpeg)
