@@ -57,6 +57,9 @@ def _fast_passwords_and_fresh_rate_limits(settings):
     # read a photo right after filing find it ready. Tests of the processing window use "manual" and drain
     # the queue themselves (the photos_drain fixture); "thread" runs the embedded background worker.
     settings.SIGAP_PHOTO_WORKER = "inline"
+    # A scripted dialog answers each question at once, faster than a person reads it: a short reply the same as the
+    # one before is an answer here; the tests of repeated replies turn the window on (test_conversations.py).
+    settings.SIGAP_DIALOG_REPEAT_SECONDS = 0
     # The second factor is on in production. Tests that sign in by password as a validator, pimpinan, PPID, ...
     # would each need a code, so it is off here; the tests about it turn it on (sigap/officers/tests/test_signin.py)
     # and the staff factory enrols a device for those roles (helpers.totp_code gives its current code).

@@ -24,7 +24,7 @@ import hashlib
 import json
 import logging
 import re
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
@@ -439,8 +439,31 @@ def _refused_for_good(exc: Exception) -> bool:
     return isinstance(status, int) and 400 <= status < 500 and status not in (401, 403, 408, 429)
 
 
-def conversation_handle(inbound: Inbound, *, last_attempt: bool = False):
+PRIVACY_WORDS = {"privat", "private", "rahasia", "publik", "public", "anonim", "anonymous"}
+
+
+def _short_reply(answer: str) -> str:
+    """A reply that answers a question by itself ("2", "ya", "publik"), or "" for anything told in words."""
+    return answer if answer.isdigit() or answer in YES | NO | PRIVACY_WORDS else ""
+
+
+def _a_repeat(data: dict, answer: str, received_at: datetime | None) -> bool:
+    """The resident's short reply again, received before they could have read the question it would now answer:
+    a double tap or a gateway's re-send under a new id. Taken as an answer, "2" to "where exactly?" answered the
+    category question too, and a third "2" chose Publik (found by a review)."""
+    short = _short_reply(answer)
+    asked_at = data.get("asked_at")
+    if not short or asked_at is None or short != data.get("last_reply"):
+        return False
+    received = (received_at or timezone.now()).timestamp()
+    return received - asked_at < settings.SIGAP_DIALOG_REPEAT_SECONDS
+
+
+def conversation_handle(inbound: Inbound, *, last_attempt: bool = False, received_at: datetime | None = None):
     """Take one inbound chat message; returns the Report if this message completed one.
+
+    ``received_at``: when the message came (the inbox's row); a short reply repeated before the next question could
+    be read is not taken as its answer.
 
     A photo the channel will not give (gone, refused, too large), or still cannot give at the inbox's
     ``last_attempt``, is left out and the resident asked to send it again; the rest of the message is taken. A
@@ -465,6 +488,8 @@ def conversation_handle(inbound: Inbound, *, last_attempt: bool = False):
         _content_forget(conv, data)
         conv.save()
         dialog_say(conv, "cancelled")
+        return None
+    if not inbound.media and not inbound.location and _a_repeat(data, answer, received_at):
         return None
 
     limit = settings.SIGAP_PHOTOS_PER_REPORT
@@ -539,6 +564,7 @@ def conversation_handle(inbound: Inbound, *, last_attempt: bool = False):
         data["texts"].append(text)
 
     report = _advance(conv, data, inbound)
+    data["asked_at"], data["last_reply"] = timezone.now().timestamp(), _short_reply(answer)
     dialog_save(conv, data)
     conv.save()
     return report

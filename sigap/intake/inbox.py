@@ -127,7 +127,11 @@ def inbound_process(pk: int) -> str:
         row.attempts += 1
         try:
             with transaction.atomic():
-                report = conversation_handle(inbound, last_attempt=row.attempts >= MAX_ATTEMPTS)
+                report = conversation_handle(
+                    inbound,
+                    last_attempt=row.attempts >= MAX_ATTEMPTS,
+                    received_at=min(r.received_at for r in pending),
+                )
         except Exception as exc:  # noqa: BLE001
             return _failed(row, exc)
         for r in pending:

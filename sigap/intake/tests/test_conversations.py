@@ -347,3 +347,65 @@ def test_a_chat_photo_answer_past_the_limit_is_told_not_failed(
     assert Photo.objects.filter(report=report, kind="report").count() == 1
     assert InboundMessage.objects.order_by("pk").last().state == "processed"
     assert any("paling banyak 1 foto" in r for r in replies_to(fake)[told:]), replies_to(fake)[told:]
+
+
+# --- a reply sent twice (found by a review of the dialog under duplicates) -----------------------------------------
+
+
+def _say(deliver, message_id: str, text: str) -> None:
+    body = wa_payload(wa_text(message_id, text))
+    deliver("whatsapp", body, wa_sign(body))
+
+
+@pytest.fixture
+def repeat_window(settings):
+    settings.SIGAP_DIALOG_REPEAT_SECONDS = 3  # as in production (the suite's default is 0: scripted answers are fast)
+
+
+def _asked_where_exactly(deliver, fake) -> None:
+    for message_id, text in (("wamid.K1", "Got mampet parah, banjir kiriman lagi"), ("wamid.K2", "di kampung pulo")):
+        _say(deliver, message_id, text)
+    assert replies_to(fake)[-1].startswith("Lokasi mana yang dimaksud?")
+
+
+def test_a_pick_sent_twice_at_once_does_not_answer_the_next_question(deliver, fake, repeat_window):
+    """A double tap, or a gateway sending the same reply again under a new id: the copy came before the resident
+    could have read the next question, so it does not answer it."""
+    from sigap.intake import conversations
+
+    _asked_where_exactly(deliver, fake)
+    _say(deliver, "wamid.K3", "2")
+    asked = len(replies_to(fake))
+    _say(deliver, "wamid.K3b", "2")
+    conv = Conversation.objects.get(state="open")
+    data = conversations.dialog_load(conv)
+    assert conv.step == "category" and not data.get("category_confirmed")
+    assert len(replies_to(fake)) == asked  # the copy is not answered either
+
+
+def test_a_pick_sent_three_times_at_once_never_chooses_publik(deliver, fake, repeat_window):
+    _asked_where_exactly(deliver, fake)
+    for message_id in ("wamid.K3", "wamid.K3b", "wamid.K3c"):
+        _say(deliver, message_id, "2")
+    assert Report.objects.count() == 0
+    assert Conversation.objects.get(state="open").step == "category"
+
+
+def test_the_same_answer_given_again_after_reading_the_question_is_taken(deliver, fake, settings, repeat_window):
+    """Two questions answered "1" each, the second after the resident read it, is two answers."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from sigap.intake import conversations
+
+    _asked_where_exactly(deliver, fake)
+    _say(deliver, "wamid.K3", "1")
+    conv = Conversation.objects.get(state="open")
+    data = conversations.dialog_load(conv)
+    data["asked_at"] = (timezone.now() - timedelta(seconds=settings.SIGAP_DIALOG_REPEAT_SECONDS + 1)).timestamp()
+    conversations.dialog_save(conv, data)
+    conv.save()
+    _say(deliver, "wamid.K4", "1")
+    conv.refresh_from_db()
+    assert conv.step == "privacy" and conversations.dialog_load(conv)["category_confirmed"]

@@ -27,7 +27,7 @@ def handled(monkeypatch):
     seen: list[Inbound] = []
     state = {"fail": False}
 
-    def handle(inbound, *, last_attempt=False):
+    def handle(inbound, *, last_attempt=False, received_at=None):
         if state["fail"]:
             raise RuntimeError("the dialog failed")
         seen.append(inbound)
@@ -168,7 +168,7 @@ def told(monkeypatch):
     """The dialog replaced by a recorder of the texts the inbox hands it; messages stored, processed by hand."""
     texts: list[str] = []
 
-    def handle(inbound, *, last_attempt=False):
+    def handle(inbound, *, last_attempt=False, received_at=None):
         texts.append(inbound.text)
 
     monkeypatch.setattr(conversations, "conversation_handle", handle)
