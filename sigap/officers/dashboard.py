@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_safe
+from django.views.decorators.http import require_GET
 
 from sigap.analytics import selectors as stats
 from sigap.analytics.performance import format_duration
@@ -109,7 +109,7 @@ def _units_html(units) -> SafeString:
     )
 
 
-@require_safe
+@require_GET
 @console_view(user_can_see_dashboard)
 def dashboard_view(request):
     user = request.user
@@ -158,7 +158,7 @@ def dashboard_view(request):
     )
 
 
-@require_safe
+@require_GET
 @console_view(user_can_see_dashboard)
 def dashboard_map_view(request):
     """Open reports in the dashboard's scope, by ``sigap.reports.exposure``: the reports this user may open as
@@ -210,7 +210,7 @@ def dashboard_map_view(request):
     return response
 
 
-@require_safe
+@require_GET
 @console_view(user_can_see_dashboard)
 def dashboard_export_view(request, fmt: str):
     """The dashboard's statistics as a file: reports per day over the period, open reports by status and by

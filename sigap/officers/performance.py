@@ -11,7 +11,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_safe
+from django.views.decorators.http import require_GET
 
 from sigap.analytics import performance
 from sigap.analytics import selectors as stats
@@ -69,7 +69,7 @@ def _table(request) -> Table | None:
     return Table(scope, kotas, kota, days, since, until, sort if sort in performance.SORT_KEYS else "received", rows)
 
 
-@require_safe
+@require_GET
 @console_view(user_can_see_dashboard)
 def performance_view(request):
     t = _table(request)
@@ -99,7 +99,7 @@ def performance_view(request):
     )
 
 
-@require_safe
+@require_GET
 @console_view(user_can_see_dashboard)
 def performance_export_view(request, fmt: str):
     """The same table as a file: one row per unit, each figure with the count behind it (empty when hidden)."""
@@ -134,7 +134,7 @@ def performance_export_view(request, fmt: str):
     return response
 
 
-@require_safe
+@require_GET
 @console_view(user_can_see_dashboard)
 def unit_performance_view(request, code: str):
     """One unit's figures for the period and week by week over the last twelve weeks."""

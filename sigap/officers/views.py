@@ -21,7 +21,7 @@ from django.utils import timezone, translation
 from django.utils.formats import number_format
 from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST, require_safe
+from django.views.decorators.http import require_GET, require_POST
 
 from sigap.core.errors import DomainError, NotFound
 from sigap.core.language import error_text, name_in_language
@@ -289,7 +289,7 @@ def _export_links(request, filters: dict, paginator: CappedPaginator, scope, now
     }
 
 
-@require_safe
+@require_GET
 @console_view(user_can_use_queue)
 def export_next_view(request):
     """ "Berkas berikutnya" from the queue page's first file: where the second file starts, found now (the
@@ -317,7 +317,7 @@ def _next_file_start(qs) -> str | None:
     return selectors.cursor_of(edge[0], qs) if len(edge) == 2 else None
 
 
-@require_safe
+@require_GET
 @console_view()
 def queue_view(request):
     if not user_can_use_queue(request):
@@ -327,13 +327,13 @@ def queue_view(request):
     return render(request, "officers/queue.html", _queue(request, export_links=True))
 
 
-@require_safe
+@require_GET
 @console_view(user_can_use_queue)
 def queue_partial_view(request):
     return render(request, "officers/_queue.html", _queue(request))
 
 
-@require_safe
+@require_GET
 @console_view(user_can_use_queue)
 def export_view(request, fmt: str):
     """The queue as a file (CSV or XLSX) with the queue page's filters: the first EXPORT_FILE_ROWS reports, or
@@ -458,7 +458,7 @@ def _report_context(
     }
 
 
-@require_safe
+@require_GET
 @console_view()
 def report_view(request, number: str):
     try:
@@ -469,7 +469,7 @@ def report_view(request, number: str):
     return render(request, "officers/report.html", _report_context(request, report))
 
 
-@require_safe
+@require_GET
 @console_view()
 def report_panel_view(request, number: str):
     try:
@@ -552,7 +552,7 @@ def _refusal(response: HttpResponse, name: str, status: int, code: str) -> HttpR
     return response
 
 
-@require_safe
+@require_GET
 @console_view()
 def photo_view(request, number: str, photo_id: int):
     try:
@@ -571,7 +571,7 @@ def photo_view(request, number: str, photo_id: int):
     )
 
 
-@require_safe
+@require_GET
 @console_view()
 def unit_search_view(request):
     q = request.GET.get("unit_q", "").strip()[:80]
@@ -582,7 +582,7 @@ def unit_search_view(request):
 # --- escalations ------------------------------------------------------------------------------
 
 
-@require_safe
+@require_GET
 @console_view(user_can_use_queue)
 def escalations_view(request):
     """The reports escalated to the user's units (a missed hop deadline below them), oldest first: open ones only,
@@ -633,7 +633,7 @@ def _validation_item(report: Report) -> dict:
     }
 
 
-@require_safe
+@require_GET
 @console_view(user_can_open_validation_queue)
 def validation_view(request):
     qs = selectors.report_queue(user=request.user, status=Status.AWAITING_VALIDATION).order_by(

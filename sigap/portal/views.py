@@ -24,7 +24,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods, require_POST, require_safe
+from django.views.decorators.http import require_GET, require_http_methods, require_POST, require_safe
 
 from sigap.analytics import performance
 from sigap.core.errors import DomainError
@@ -299,7 +299,7 @@ def _tracking_qr(request, code: str) -> str:
     return segno.make(url, error="m").png_data_uri(scale=4, border=2)
 
 
-@require_safe
+@require_GET  # not HEAD: it uses up what it shows once, or says so in the session
 def report_done_view(request):
     """Shown once: the number, the tracking code and (Anonim) the secret. Reloading shows it no more."""
     submitted = request.session.pop(SUBMITTED_SESSION, None)
@@ -495,7 +495,7 @@ def _journey_context(report, *, errors=None, values=None, active: str = "", succ
     }
 
 
-@require_safe
+@require_GET  # not HEAD: it uses up what it shows once, or says so in the session
 def journey_view(request, number: str):
     tracked = _tracked(request, number)
     if tracked is None:

@@ -688,3 +688,14 @@ def test_an_officer_is_not_told_which_operator_filed_a_walk_in_or_a_call(staff, 
     detail = _detail(officer, report)
     assert detail["history"][0]["by"] == "operator"
     assert "loket.kel.pondokbambu.sari" not in repr(detail)
+
+
+def test_head_on_an_officer_page_is_refused_and_logs_no_view(pb):
+    """A report page logs that the officer viewed the report; a HEAD shows nothing, so it is refused before the
+    view runs (found by a review when HEAD was first answered on every page)."""
+    report = submit().report
+    c = console(pb)
+    before = AccessEvent.objects.count()
+    for path in (f"/petugas/laporan/{report.number}/", "/petugas/", "/petugas/validasi/"):
+        assert c.head(path).status_code == 405, path
+    assert AccessEvent.objects.count() == before

@@ -382,3 +382,13 @@ def test_the_portal_report_is_filed_with_the_reporters_identity_in_the_vault_onl
     client.post("/lapor/", form_data(description="Got mampet, hubungi saya di 0812-3456-7890 ya pak."))
     report = Report.objects.get()
     assert "0812" not in report.description and IdentityRecord.objects.count() == 1
+
+
+def test_a_head_request_does_not_use_up_the_one_time_codes(client):
+    """The page after filing shows the tracking code and an Anonim report's secret once: a HEAD (a link preview, a
+    monitor) must not use it up (found by a review when HEAD was first answered on every page)."""
+    client.post("/lapor/", form_data(privacy="anonymous"))
+    report = Report.objects.get()
+    assert client.head("/lapor/terkirim/").status_code == 405
+    html = client.get("/lapor/terkirim/").content.decode()
+    assert re.search(r'id="secret-code">([^<]+)<', html) and report.number in html
