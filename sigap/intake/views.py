@@ -167,7 +167,7 @@ def _operator_only(view):
     return wrapper
 
 
-@require_http_methods(["GET", "HEAD", "POST"])
+@require_http_methods(["GET", "POST"])
 @_operator_only
 def operator_view(request):
     result = None
