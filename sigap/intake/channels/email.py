@@ -37,7 +37,7 @@ import secrets
 from datetime import timedelta
 from email import policy
 from email.parser import BytesParser
-from email.utils import parseaddr
+from email.utils import collapse_rfc2231_value, parseaddr
 from html.parser import HTMLParser
 
 from django.conf import settings
@@ -290,31 +290,36 @@ def sender_forged(msg, authserv_id: str) -> bool:
     return False
 
 
-def _body_part(part):
-    """The message's own text: the first plain or HTML part, in order, that is no file (no file name, no ``name``,
-    not an attachment), and within a ``multipart/alternative`` its plain form. ``get_body`` takes any inline plain
-    part first, wherever it stands: a contact card or a text file sent beside an HTML body was read as the body
-    (found by a review). A forwarded message attached whole is not this one's text."""
+_NOT_A_BODY = (".vcf", ".vcard", ".ics", ".csv", ".html", ".htm", ".xml", ".json")
+
+
+def _body_part(part, *, named: bool = False):
+    """The message's own text: the first plain or HTML part, in order, that is no file, and within a
+    ``multipart/alternative`` its plain form. ``get_body`` takes any inline plain part first, wherever it stands: a
+    contact card or a text file sent beside an HTML body was read as the body (found by a review). A part with a
+    file name counts only when no other text is there (``named``: a phone or a carrier's MMS gateway names the body
+    "pesan.txt", "text_0.txt"), and never a card, a calendar or an attachment. A forwarded message attached whole
+    is not this one's text."""
     if part.get_content_type() == "message/rfc822":
         return None
     if part.is_multipart():
-        found = [f for f in map(_body_part, part.iter_parts()) if f is not None]
+        found = [f for f in (_body_part(p, named=named) for p in part.iter_parts()) if f is not None]
         if part.get_content_subtype() == "alternative":
             found.sort(key=lambda f: f.get_content_subtype() != "plain")
         return found[0] if found else None
+    name = (part.get_filename() or collapse_rfc2231_value(part.get_param("name") or "")).lower()
     if (
         part.get_content_maintype() == "text"
         and part.get_content_subtype() in ("plain", "html")
         and part.get_content_disposition() != "attachment"
-        and not part.get_filename()
-        and not part.get_param("name")
+        and (not name or (named and not name.endswith(_NOT_A_BODY)))
     ):
         return part
     return None
 
 
 def _body_text(msg) -> str:
-    part = _body_part(msg)
+    part = _body_part(msg) or _body_part(msg, named=True)
     if part is None:
         return ""
     try:

@@ -665,3 +665,47 @@ def test_an_outlook_quoted_header_block_ends_the_new_part(quoted):
     assert (
         reply_strip(f"Sudah dicek, masih mampet.\n\n{quoted}\n\nLaporan Anda JK1 ...") == "Sudah dicek, masih mampet."
     )
+
+
+def _named_body(kind: str) -> bytes:
+    """A body some clients and gateways send with a name: one named part; a carrier's MMS-to-email (text_0.txt
+    beside the picture); a part with an inline file name (found by a review of the body's choice)."""
+    head = f"From: {RESIDENT}\r\nTo: {CITY}\r\nSubject: Lapor\r\nMessage-ID: <{kind}@mail.example.org>\r\nMIME-Version: 1.0\r\n"
+    complaint = f"Got mampet di Jl. Mawar, {ELSEWHERE}, air meluap ke jalan setiap hujan."
+    if kind == "single":
+        return (head + 'Content-Type: text/plain; charset=utf-8; name="pesan.txt"\r\n\r\n' + complaint).encode()
+    if kind == "mms":
+        import base64
+
+        picture = base64.b64encode(jpeg_colour((10, 200, 30))).decode()
+        return (
+            head
+            + "Content-Type: multipart/mixed; boundary=YY\r\n\r\n"
+            + '--YY\r\nContent-Type: text/plain; charset=utf-8; name="text_0.txt"\r\n\r\n'
+            + complaint
+            + '\r\n--YY\r\nContent-Type: image/jpeg; name="IMG_0001.jpg"\r\nContent-Transfer-Encoding: base64\r\n\r\n'
+            + picture
+            + "\r\n--YY--\r\n"
+        ).encode()
+    return (
+        head
+        + "Content-Type: multipart/mixed; boundary=ZZ\r\n\r\n"
+        + '--ZZ\r\nContent-Type: text/plain; charset=utf-8\r\nContent-Disposition: inline; filename="body.txt"\r\n\r\n'
+        + complaint
+        + "\r\n--ZZ--\r\n"
+    ).encode()
+
+
+@pytest.mark.parametrize("kind", ["single", "mms", "inline-filename"])
+def test_a_body_sent_with_a_name_is_still_the_body_when_no_other_text_is(mail_in, remote, kind):
+    mail_in(_named_body(kind))
+    assert Report.objects.get().description.startswith("Lapor")
+    assert "Got mampet di Jl. Mawar" in Report.objects.get().description
+
+
+def test_a_contact_card_alone_is_no_body(mail_in, remote):
+    msg = _from_resident("Got mampet", "<card@mail.example.org>")
+    msg.set_content(VCARD, filename="kontak.vcf", disposition="inline")
+    mail_in(msg.as_bytes())
+    assert Report.objects.count() == 0
+    assert all("Maju Jaya" not in m.body for m in to_resident())
