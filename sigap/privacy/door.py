@@ -147,6 +147,9 @@ class Known:
         return any((self.names, self.phones, self.emails, self.numbers, self.handles, self.ids))
 
 
+_AN_ID = re.compile(r"(?=\S*\d)\S{6,}")
+
+
 def _national(digits: str) -> str:
     if digits.startswith("62"):
         return digits[2:]
@@ -169,7 +172,8 @@ def known_from_identity(identity: Mapping | None, *, names: Iterable[str] = ()) 
         numbers=(nik,) if len(nik) >= 8 else (),
         # a numeric handle is a chat id or a phone: the digit rules cover it
         handles=tuple(dict.fromkeys(h for h in handles if len(h) >= 3 and not h.isdigit())),
-        ids=tuple(i for i in [str(identity.get("device_id", "")).strip().lower()] if len(i) >= 6),
+        # only what looks like an id (a digit in it, no space): "unknown" or "sekolah" would cut that word everywhere
+        ids=tuple(i for i in [str(identity.get("device_id", "")).strip().lower()] if _AN_ID.fullmatch(i)),
     )
 
 

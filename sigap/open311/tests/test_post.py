@@ -378,3 +378,13 @@ def test_more_media_than_a_report_takes_are_refused_and_nothing_is_saved(o311, k
     assert response.status_code == 400, response.content
     assert body(response)[0]["sigap"]["field"] == "media"
     assert Report.objects.count() == before
+
+
+@pytest.mark.parametrize("device", ["jalan rusak", "sekolah", "berlubang", "android", "unknown"])
+def test_a_device_id_that_is_an_ordinary_word_cuts_no_word(o311, key, service_definitions, device):
+    """A device id is cut where it stands only when it looks like one (a digit in it, no space): a client app
+    sending "sekolah" or "unknown" erased that word from every text the resident wrote (found by a review)."""
+    text = "Jalan rusak berlubang di depan sekolah, terlihat dari aplikasi android; penyebab unknown."
+    response = o311.post(**road(key, description=text, device_id=device))
+    assert response.status_code == 201, response.content
+    assert Report.objects.get(number=body(response)[0]["service_request_id"]).description.startswith(text)
