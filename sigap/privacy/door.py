@@ -188,6 +188,14 @@ def _is_known_number(digits: str, known: Known) -> str | None:
     return None
 
 
+def _whole_number(digits: str, known: Known) -> str | None:
+    """Pieces put together out of order name the reporter only as the whole number: its tail alone is two counts
+    as often ("5432 orang mengungsi, 876 rumah" for …8765432: found by a review)."""
+    if any(phone in digits for phone in known.phones):
+        return "phone"
+    return "nik" if digits in known.numbers else None
+
+
 def _split_by_words(folded: str, known: Known) -> list[tuple[int, int, str]]:
     """The reporter's phone or NIK in groups with everyday words between them ("0812 ke 9876 ke 5432", "0812 9876
     54 tiga dua", "NIK 31740512 lalu 03850007"): groups that follow one another but for ``_FILLER``, each of them
@@ -224,13 +232,15 @@ _MOST_PIECES = 4
 def _out_of_order(folded: str, known: Known) -> list[tuple[int, int, str]]:
     """The reporter's phone or NIK given in pieces out of their order ("belakangnya 5432, depannya 0812 9876", "NIK
     03850007 setelah 31740512"): up to four runs of three digits or more, close together, each a part of the known
-    number, that put together in some order are a part of it that identifies it (as ``_is_known_number`` reads a
-    run). Every piece is cut; the words between them stay (left open by a review)."""
+    number and none of them the number by itself, that put together in some order are the whole number. Every piece
+    is cut; the words between them stay (left open by a review)."""
     forms = [f for phone in known.phones for f in ("0" + phone, "62" + phone)] + list(known.numbers)
     pieces = []
     for m in _DIGIT_RUN.finditer(folded):
         digits = _NON_DIGIT.sub("", m.group(0))
-        if len(digits) >= 3 and any(digits in f for f in forms):
+        # a run that holds the number by itself is cut as it is: what stands beside it is no piece of it ("jam
+        # 08.12 … wa 98765432", "RW 021 … 5432 9876" for a landline: found by a review)
+        if len(digits) >= 3 and any(digits in f for f in forms) and not _is_known_number(digits, known):
             pieces.append((m.start(), m.end(), digits))
     found: list[tuple[int, int, str]] = []
     for i, first in enumerate(pieces):
@@ -240,7 +250,7 @@ def _out_of_order(folded: str, known: Known) -> list[tuple[int, int, str]]:
                 group = (first, *rest)
                 for order in itertools.permutations(group):
                     joined = "".join(p[2] for p in order)
-                    kind = _is_known_number(joined, known) if any(joined in f for f in forms) else None
+                    kind = _whole_number(joined, known) if any(joined in f for f in forms) else None
                     if kind:
                         found.extend((start, end, kind) for start, end, _ in group)
                         break

@@ -927,15 +927,27 @@ _OWN_HOME_NUMBER = re.compile(
     _OWN_HOME_CUE
     + r"((?i:"
     + "|".join(_STREET_WORDS)
-    + r")\.?[ \t]*(?:[A-Za-z][A-Za-z'’\-]*\.?[ \t]+){1,5}|(?:[A-Z][A-Za-z'’\-]*\.?[ \t]+){1,5}"
-    # a street written in lower case without "Jl." ("rumah saya di kenari dalam 17 rt 4"): only where the RT/RW
-    # follows the number, as a count or a measure follows a lower-case verb as often (left open by a review)
-    r"|(?:[a-z][a-z'’\-]*[ \t]+){1,4}(?=\d{1,4}[A-Za-z]?[ \t]*(?i:rt|rw)[ \t.:]*\d))"
+    + r")\.?[ \t]*(?:[A-Za-z][A-Za-z'’\-]*\.?[ \t]+){1,5}|(?:[A-Z][A-Za-z'’\-]*\.?[ \t]+){1,5})"
     r"(\d{1,4}[A-Za-z]?)(?=[ \t]*(?:[,.;)!?\n]|$|(?i:rt|rw)\b))"
+)
+# The same written without "Jl." and not in capitals ("rumah saya di kenari dalam 17 rt 4"): only after "di" or ":"
+# (or "alamat rumah", "saya warga"), and only where the RT/RW and its number follow, as a count or a measure follows a lower-case
+# verb as often (left open by a review; its first form cut "air masuk 50 rt 3", found by the next)
+_OWN_HOME_LOWER = re.compile(
+    r"(?<![\w])(?i:(?:(?:rumah|rmh|kediaman|kontrakan|kosan|kos|kost)[ \t]+(?:saya|sy|aku|kami|gw|gue|ku)|rumahku"
+    r"|(?:saya|sy|aku|kami|gw|gue)[ \t]+tinggal)"
+    r"(?:[ \t]*:[ \t]*|[ \t]+(?:(?:yg|yang)[ \t]+(?:berada[ \t]+|ada[ \t]+)?)?di[ \t]+)"
+    r"|(?:alamat[ \t]+(?:rumah|rmh|saya|sy|kami)|(?:saya|sy|aku|kami|gw|gue)[ \t]+warga)(?:[ \t]*:)?[ \t]+)"
+    r"((?:[A-Za-z][A-Za-z'’\-]*[ \t]+){1,4})"
+    r"(\d{1,4}[A-Za-z]?)(?=[ \t]*[,/]?[ \t]*(?i:rt|rw)[ \t.:]*\d)"
 )
 _NOT_A_HOUSE_BEFORE = _words("""
 sejak selama dari sampai hingga tahun thn umur usia km kav kavling blok lantai lt jam pukul tgl tanggal ada
-setinggi sedalam terendam kurang lebih sekitar
+setinggi sedalam terendam kurang lebih sekitar perumnas sektor cluster klaster tahap fase zona gelombang
+""")
+# words that say the number is not the writer's home on it: near it, or a count ("dekat jl kebon kacang 30 rt 4")
+_NOT_AT_THE_HOME = _words("""
+dekat depan samping belakang seberang sebelah ujung masuk hampir sampai kena terkena kebanjiran terendam
 """)
 # --------------------------------------------------------------------------------------------------
 # Name cues
@@ -2213,8 +2225,10 @@ def _houses(text: str, add: Callable[[str, int, int], None]) -> None:
         add("house", m.start(), m.end())
     for m in _HOUSE_UNIT.finditer(text):
         add("house", m.start(), m.end())
-    for m in _OWN_HOME_NUMBER.finditer(text):
+    for m in (*_OWN_HOME_NUMBER.finditer(text), *_OWN_HOME_LOWER.finditer(text)):
         number, street = m.group(2), [w.lower() for w in _WORD_BEFORE.findall(m.group(1))]
+        if any(w in _NOT_AT_THE_HOME for w in street):
+            continue
         if not (
             number in _EMERGENCY
             or (len(number) == 4 and number[:2] in ("19", "20"))  # a year: "tinggal di Jl. Rawa Bambu sejak 1998"

@@ -1019,3 +1019,59 @@ def test_a_numbered_street_before_the_house_number_stays():
 )
 def test_saya_after_what_the_writer_owns_is_no_name_cue(text, expected):
     assert door.for_officers(text).text == expected
+
+
+LANDLINE = {"name": "Wiryawan Sasmitaputra", "phone": "(021) 5432-9876"}
+
+
+@pytest.mark.parametrize(
+    "identity, text, kept",
+    [
+        # numbers beside the reporter's own number, or two counts that happen to spell its tail (found by a review
+        # of the out-of-order rule's first form)
+        (WIRYAWAN, "jam 08.12 saya lapor, wa 98765432", "08.12"),
+        (WIRYAWAN, "sejak 08-12 banjir. wa saya 98765432", "08-12"),
+        (WIRYAWAN, "wa 98765432, sejak 08/12 banjir", "08/12"),
+        (WIRYAWAN, "ada 812 kk terdampak, wa 98765432", "812 kk"),
+        (WIRYAWAN, "5432 orang mengungsi, 876 rumah terendam", "5432 orang mengungsi, 876 rumah"),
+        (LANDLINE, "telp rumah 5432 9876, RW 021 juga kena", "RW 021"),
+        (LANDLINE, "RT 021 RW 005, telp 54329876", "RT 021"),
+    ],
+)
+def test_numbers_that_only_join_onto_the_reporters_number_stay(identity, text, kept):
+    out = door.for_officers(text, identity=identity).text
+    assert kept in out, out
+    digits = text.replace(" ", "")
+    assert ("98765432" in digits or "54329876" in digits) == ("disembunyikan" in out), out
+
+
+@pytest.mark.parametrize(
+    "text, kept",
+    [
+        # a count, a street near the home, an estate's sector: no house number (found by a review of the lower-case
+        # rule's first form)
+        ("rumah saya kebanjiran dan air masuk 50 rt 3 juga", "50"),
+        ("rumah saya terendam hampir 50 rt 3 rw 2 juga", "50"),
+        ("rumah saya dekat jl kebon kacang 30 rt 4", "30"),
+        ("saya tinggal di perumnas 3 rt 5 rw 2, got mampet", "perumnas 3"),
+        ("rumah saya di sektor 7 rt 4, lampu mati", "sektor 7"),
+    ],
+)
+def test_lower_case_numbers_after_the_home_that_are_no_house_number_stay(text, kept):
+    assert kept in door.for_officers(text).text
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "rumah saya di kenari dalam 17, rt 04/rw 09",
+        "rumah saya di kenari dalam 17 / rt 4",
+        "rumah saya di Kenari dalam 17 rt 4",
+        "rumah saya yang berada di kenari dalam 17 rt 4",
+        "saya tinggal di kenari dalam 17 rt004 rw009",
+        "saya warga kenari dalam 17 rt 4",
+    ],
+)
+def test_the_writer_s_own_house_number_on_a_lower_case_street_goes(text):
+    out = door.for_officers(text).text
+    assert " 17" not in out and "kenari dalam" in out.lower(), out
