@@ -39,6 +39,13 @@ def _has_permission_with_second_factor(request) -> bool:
 admin.site.has_permission = _has_permission_with_second_factor
 
 
+def _may_touch_sign_in_of(request, obj) -> bool:
+    """A superuser's authenticator and tokens are removed by a superuser only: deleting its authenticator shuts it
+    out until someone on the server enrols another (found by a review)."""
+    owner = getattr(obj, "user", None)
+    return owner is None or not owner.is_superuser or request.user.is_superuser
+
+
 @admin.register(ApiToken)
 class ApiTokenAdmin(ReadOnlyAdmin):
     list_display = ("user", "name", "otp_verified", "created_at", "expires_at", "last_used_at")
@@ -47,7 +54,15 @@ class ApiTokenAdmin(ReadOnlyAdmin):
     search_fields = ("user__username",)
 
     def has_delete_permission(self, request, obj=None):
+        if not _may_touch_sign_in_of(request, obj):
+            return False
         return admin.ModelAdmin.has_delete_permission(self, request, obj)  # revoking is allowed
+
+    def get_actions(self, request):
+        actions = super().get_actions(request)
+        if not request.user.is_superuser:
+            actions.pop("delete_selected", None)  # a bulk delete would skip the per-row refusal
+        return actions
 
 
 def _replace_totp_admin() -> None:
@@ -64,7 +79,15 @@ def _replace_totp_admin() -> None:
         search_fields = ("user__username",)
 
         def has_delete_permission(self, request, obj=None):
+            if not _may_touch_sign_in_of(request, obj):
+                return False
             return admin.ModelAdmin.has_delete_permission(self, request, obj)
+
+        def get_actions(self, request):
+            actions = super().get_actions(request)
+            if not request.user.is_superuser:
+                actions.pop("delete_selected", None)
+            return actions
 
 
 _replace_totp_admin()

@@ -180,3 +180,34 @@ def test_a_staff_admin_cannot_give_its_own_group_more_permissions(user_admin):
     response = c.post(f"/admin/auth/group/{group.pk}/change/", {"name": "admin akun", "permissions": [everything.pk]})
     assert response.status_code == 403
     assert not group.permissions.filter(pk=everything.pk).exists()
+
+
+@pytest.fixture
+def device_admin():
+    """A staff account that may remove authenticators and tokens, but no superuser."""
+    from django.contrib.auth.models import Permission
+
+    user = get_user_model().objects.create_user("admin.perangkat", "p@example.org", "pw-123456789", is_staff=True)
+    codenames = ("view_totpdevice", "delete_totpdevice", "view_apitoken", "delete_apitoken")
+    user.user_permissions.add(*Permission.objects.filter(codename__in=codenames))
+    return get_user_model().objects.get(pk=user.pk)
+
+
+def test_a_staff_admin_cannot_remove_a_superuser_s_authenticator_or_tokens(device_admin, superuser, staff):
+    """Removing a superuser's authenticator shut it out until someone on the server enrolled another (found by a
+    review); an officer's are still removed."""
+    from sigap.officers import signin
+
+    device = signin.enroll(superuser)
+    ApiToken.issue(superuser, name="api")
+    token = ApiToken.objects.get(user=superuser)
+    c = admin_client(device_admin)
+    assert c.post(f"/admin/otp_totp/totpdevice/{device.pk}/delete/", {"post": "yes"}).status_code == 403
+    assert c.post(f"/admin/officers/apitoken/{token.pk}/delete/", {"post": "yes"}).status_code == 403
+    bulk = {"action": "delete_selected", "_selected_action": [token.pk], "post": "yes"}
+    c.post("/admin/officers/apitoken/", bulk)
+    assert type(device).objects.filter(pk=device.pk).exists() and ApiToken.objects.filter(pk=token.pk).exists()
+    officer = staff("petugas.pb", PB_UNIT)
+    ApiToken.issue(officer)
+    theirs = ApiToken.objects.get(user=officer)
+    assert c.post(f"/admin/officers/apitoken/{theirs.pk}/delete/", {"post": "yes"}).status_code == 302
