@@ -201,7 +201,64 @@ def _failed(row: InboundMessage, exc: Exception) -> str:
     row.last_error = type(exc).__name__
     row.save(update_fields=["state", "attempts", "last_error"])
     log.warning("inbox: message %s failed (%s), attempt %s", row.pk, row.last_error, row.attempts)
+    if row.attempts >= MAX_ATTEMPTS:
+        _given_up(row)
     return "failed"
+
+
+NOT_PROCESSED = (
+    "Maaf, pesan Anda belum dapat kami proses karena gangguan di sistem kami. Petugas kami sudah diberi tahu; "
+    "silakan kirim ulang laporan Anda nanti.",
+    "Sorry, we could not process your message because of a fault on our side. Our staff have been told; please "
+    "send your report again later.",
+)
+
+
+def _given_up(row: InboundMessage) -> None:
+    """The last attempt failed: nothing more happens by itself. The admins are told (which message, not a word of
+    it: ``sigap inbox retry`` takes it up once the fault is mended), and its sender is asked to send it again; left
+    silent, their last reply was a question they had answered (found by a review)."""
+    from sigap.organization.notices import notify_admins
+    from sigap.reports import outbox
+    from sigap.reports.models import Notification
+
+    from .channels.registry import ADAPTERS
+
+    notify_admins(
+        kind="inbox_failed",
+        body=(
+            f"Pesan masuk {row.channel} #{row.pk} tidak dapat diproses setelah {row.attempts} kali percobaan "
+            f"({row.last_error}); pengirimnya diminta mengirim ulang. Setelah penyebabnya diperbaiki: "
+            f"sigap inbox retry {row.pk}."
+        ),
+        body_en=(
+            f"Inbound {row.channel} message #{row.pk} could not be processed after {row.attempts} attempts "
+            f"({row.last_error}); its sender was asked to send it again. Once the cause is mended: "
+            f"sigap inbox retry {row.pk}."
+        ),
+    )
+    adapter = ADAPTERS.get(row.channel)
+    try:
+        inbound = _payload(row)
+    except Exception:  # noqa: BLE001 - unreadable: no address to answer
+        return
+    if adapter is None or inbound.public or not inbound.sender:
+        return  # a public post is answered in public only, and never with this
+    identity = {"channel": row.channel, adapter.address_field: inbound.sender}
+    note = Notification.objects.create(
+        report=None,
+        recipient_ref=vault.identity_store(payload=identity),
+        kind="dialog:not_processed",
+        body=NOT_PROCESSED[1] if inbound.language == "en" else NOT_PROCESSED[0],
+        body_en=NOT_PROCESSED[1],
+    )
+    transaction.on_commit(lambda: outbox.enqueue(note.pk))
+
+
+def inbox_retry(pk: int) -> str:
+    """A message given up after its last attempt, taken up again by a person (``sigap inbox retry``)."""
+    updated = InboundMessage.objects.filter(pk=pk, state=InboundMessage.State.FAILED).update(attempts=MAX_ATTEMPTS - 1)
+    return inbound_process(pk) if updated else "skip"
 
 
 def payload_shred(ref: str) -> None:

@@ -75,6 +75,37 @@ def test_a_failure_is_kept_and_retried_by_the_flush_a_bounded_number_of_times(ha
     assert seen == []
 
 
+def test_a_message_given_up_is_told_to_the_admins_and_its_sender_and_can_be_tried_again(handled):
+    """After its last attempt a message sat failed with nobody told, its sender last asked a question it had
+    answered (found by a review). The admins are told (no word of it), the sender is asked to send it again, and
+    ``sigap inbox retry`` takes it up once what failed is mended."""
+    from django.core.management import call_command
+
+    from sigap.organization.models import StaffNotice
+    from sigap.reports.models import Notification
+
+    from django.contrib.auth import get_user_model
+
+    admin = get_user_model().objects.create_superuser("admin.sigap", "admin@example.org", "admin-password-123")
+    seen, state = handled
+    [pk] = inbox.inbound_accept("telegram", [message(text="Nama saya Rina, got mampet di gang Mawar")])
+    state["fail"] = True
+    assert inbox.inbound_process(pk) == "failed"
+    assert not StaffNotice.objects.exists() and not Notification.objects.exists()  # a passing failure: retried
+    for _ in range(inbox.MAX_ATTEMPTS - 1):
+        inbox.inbox_flush()
+    (notice,) = StaffNotice.objects.filter(kind="inbox_failed")
+    assert notice.user == admin and f"#{pk}" in notice.body and "RuntimeError" in notice.body
+    assert "Rina" not in notice.body and "Mawar" not in notice.body
+    (told,) = Notification.objects.filter(kind="dialog:not_processed")
+    assert told.report is None and "kirim ulang" in told.body
+    assert vault.identity_for_reveal(told.recipient_ref)["handle"] == "55501"
+    assert inbox.inbox_flush() == {}  # not by itself again
+    state["fail"] = False
+    call_command("inbox", "retry", str(pk))
+    assert InboundMessage.objects.get(pk=pk).state == InboundMessage.State.PROCESSED and len(seen) == 1
+
+
 def test_the_flush_takes_up_received_messages_a_dead_worker_left(handled):
     seen, _state = handled
     assert len(inbox.inbound_accept("telegram", [message(1), message(2)])) == 2
