@@ -79,12 +79,11 @@ def test_a_message_given_up_is_told_to_the_admins_and_its_sender_and_can_be_trie
     """After its last attempt a message sat failed with nobody told, its sender last asked a question it had
     answered (found by a review). The admins are told (no word of it), the sender is asked to send it again, and
     ``sigap inbox retry`` takes it up once what failed is mended."""
+    from django.contrib.auth import get_user_model
     from django.core.management import call_command
 
     from sigap.organization.models import StaffNotice
     from sigap.reports.models import Notification
-
-    from django.contrib.auth import get_user_model
 
     admin = get_user_model().objects.create_superuser("admin.sigap", "admin@example.org", "admin-password-123")
     seen, state = handled
