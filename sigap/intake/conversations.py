@@ -36,7 +36,7 @@ from sigap.organization.models import Category
 from sigap.privacy import vault
 from sigap.reports import outbox
 from sigap.reports.categorize import categorize
-from sigap.reports.models import Notification, Privacy
+from sigap.reports.models import Notification, Privacy, Report
 from sigap.routing.places import place_decide
 
 from .channels.base import Inbound
@@ -394,7 +394,9 @@ def _answer_to_done(inbound: Inbound) -> bool | Inbound:
     )
     if filed is None or not filed.report.reporter_ref:
         return False
-    report = filed.report
+    # read again under a lock: two replies taken at once both read it unconfirmed through the dialog's row (the
+    # other one's change is not in that row), and both said "confirmed" (found by a review)
+    report = Report.objects.select_for_update(of=("self",)).select_related("unit").get(pk=filed.report_id)
     answer = text.lower().strip(" .!")
     first = answer.partition(" ")[0].strip(",:;-")
     data = dialog_load(filed)
@@ -416,6 +418,10 @@ def _answer_to_done(inbound: Inbound) -> bool | Inbound:
         report_services.report_rate_by_id(report_id=report.pk, rating=int(answer))
         dialog_say(filed, "rated", number=report.number)
         return True
+    if (report.confirmed_at is not None and answer in CONFIRM_WORDS) or (
+        report.rating is not None and answer in {"1", "2", "3", "4", "5"}
+    ):
+        return True  # said again (a double tap, a re-send): taken and answered once already
     if first in DISPUTE_WORDS:
         reason = text[text.lower().index(first) + len(first) :].strip(" ,:;-.")
         if len(reason) < 5:

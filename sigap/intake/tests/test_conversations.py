@@ -148,6 +148,22 @@ def test_a_whatsapp_resident_confirms_the_fix_by_replying_yes_then_rates_it(deli
     assert sum(UnitDay.objects.values_list("rating_sum", flat=True)) == 5
 
 
+def test_yes_and_a_rating_sent_twice_are_taken_and_answered_once(deliver, fake, selesai):
+    """A double tap on "ya" confirmed once but said so twice, and a second "5" failed in the inbox and was then told
+    as a new report (found by a review of the dialog under duplicates)."""
+    report = _filed_on_whatsapp(deliver, "D")
+    selesai(report)
+    before = len(replies_to(fake))
+    for message_id, text in (("wamid.D5", "ya"), ("wamid.D6", "ya"), ("wamid.D7", "5"), ("wamid.D8", "5")):
+        _say(deliver, message_id, text)
+    said = replies_to(fake)[before:]
+    assert sum("konfirmasi Anda" in m for m in said) == 1 and sum("penilaian Anda" in m for m in said) == 1
+    assert len(said) == 2
+    report.refresh_from_db()
+    assert report.rating == 5 and Report.objects.count() == 1
+    assert not Conversation.objects.filter(state="open").exists()
+
+
 def test_a_whatsapp_resident_says_not_fixed_with_a_reason_and_the_report_reopens(deliver, fake, selesai):
     report = _filed_on_whatsapp(deliver, "T")
     selesai(report)
@@ -350,11 +366,6 @@ def test_a_chat_photo_answer_past_the_limit_is_told_not_failed(
 
 
 # --- a reply sent twice (found by a review of the dialog under duplicates) -----------------------------------------
-
-
-def _say(deliver, message_id: str, text: str) -> None:
-    body = wa_payload(wa_text(message_id, text))
-    deliver("whatsapp", body, wa_sign(body))
 
 
 @pytest.fixture
