@@ -28,7 +28,7 @@ from sigap.core.language import error_text, name_in_language
 from sigap.organization.roles import unit_ids_where
 from sigap.privacy.access_log import Action, access_record, access_record_many
 from sigap.reports import deadlines, escalation, photoserve, proofcheck, questions, selectors
-from sigap.reports.models import Escalation, Photo, Report
+from sigap.reports.models import Escalation, Photo, Report, StatusChange
 from sigap.reports.states import Status
 from sigap.routing.cache import routing_data
 
@@ -613,6 +613,18 @@ def escalations_view(request):
 def _validation_items(reports: list[Report], user) -> list[dict]:
     """The cards of a page; the proof flags' words for the whole page at once (a constant number of statements)."""
     items = [_validation_item(r) for r in reports]
+    # the reporter's last dispute, beside the proof that follows it: a validator closed a disputed report again
+    # without knowing it had been disputed (found by a CRM team's walk); one statement for the page
+    disputed = [r.pk for r in reports if r.disputes]
+    last_dispute = {}
+    for report_id, note in (
+        StatusChange.objects.filter(report_id__in=disputed, new_status=Status.REOPENED)
+        .order_by("report_id", "-created_at")
+        .values_list("report_id", "public_note")
+    ):
+        last_dispute.setdefault(report_id, note)
+    for item in items:
+        item["dispute"] = last_dispute.get(item["report"].pk, "")
     proofs = [p for item in items for p in item["before"] + item["after"]]
     texts = proofcheck.texts_for(user, proofs)
     for p in proofs:

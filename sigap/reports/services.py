@@ -234,6 +234,28 @@ def _proof_counts(report: Report) -> tuple[int, int]:
     waiting = (counts[(Photo.Kind.BEFORE, Photo.State.PROCESSING)] and not before) or (
         counts[(Photo.Kind.AFTER, Photo.State.PROCESSING)] and not after
     )
+    # after the reporter disputed the work (Dibuka Kembali), its proof shows nothing new: the work needs an "after"
+    # photo taken since (a disputed report went back to validation with the disputed proof, and could be closed
+    # again in one click: found by a CRM team's walk). After TL Ditolak the validator has seen the proof and said
+    # what is missing; the unit may send it again as it is (a note, not the photo, may have been the reason).
+    sent_back = (
+        StatusChange.objects.filter(report=report, new_status=Status.REOPENED)
+        .order_by("-created_at")
+        .values_list("created_at", flat=True)
+        .first()
+    )
+    if sent_back is not None and after and not waiting:
+        since = report.photos.filter(
+            kind=Photo.Kind.AFTER, unit_id=report.unit_id, state=Photo.State.READY, created_at__gt=sent_back
+        )
+        if not since.exists():
+            raise TransitionRefused(
+                "Laporan ini dibuka kembali karena pelapor menyatakan masalahnya belum beres: unggah foto sesudah yang "
+                "baru, yang menunjukkan hasil pekerjaan sejak itu, lalu ajukan validasi.",
+                "This report was reopened because its reporter says the problem is not fixed: upload a new 'after' "
+                "photo showing the work since then, then ask for validation.",
+                code="proof_stale",
+            )
     if waiting:
         raise TransitionRefused(
             "Foto bukti masih diproses (wajah dan pelat nomor disamarkan). Coba ajukan lagi sebentar lagi.",

@@ -699,3 +699,21 @@ def test_head_on_an_officer_page_is_refused_and_logs_no_view(pb):
     for path in (f"/petugas/laporan/{report.number}/", "/petugas/", "/petugas/validasi/"):
         assert c.head(path).status_code == 405, path
     assert AccessEvent.objects.count() == before
+
+
+def test_the_validator_sees_that_the_reporter_disputed_the_work(pb, validator, jpeg):
+    """Found by a CRM team's walk: a disputed report came back to validation with nothing on its card to say so."""
+    from sigap.intake.services import reporter_dispute
+    from sigap.privacy.photos import photo_clean
+    from sigap.reports import services
+
+    created = submit()
+    report = created.report
+    to_validation(report, pb, jpeg)
+    services.report_validate(report_id=report.pk, actor=validator, accept=True, reason="Bukti diperiksa.")
+    reporter_dispute(tracking_code=created.tracking_code, reason="Saluran mampet lagi setelah hujan semalam.")
+    services.report_accept(report_id=report.pk, actor=pb)
+    services.photo_add(report_id=report.pk, actor=pb, kind="after", photo=photo_clean(jpeg()))
+    services.report_request_validation(report_id=report.pk, actor=pb)
+    page = text(console(validator).get("/petugas/validasi/"))
+    assert "Disanggah pelapor (1 kali)" in page and "Saluran mampet lagi setelah hujan semalam." in page

@@ -223,6 +223,29 @@ def test_reporter_rates_and_disputes_by_tracking_code(pb_officer, validator, jpe
         services.report_by_tracking("AAAA-BBBB-CCCC")
 
 
+def test_after_a_dispute_validation_needs_a_new_after_photo(pb_officer, validator, jpeg):
+    """A reopened report went back to validation with the proof the reporter had just disputed, and the validator
+    could close it again in one click (found by a CRM team's walk). After TL Ditolak the proof may go again as it
+    is (test_validator_rejects_follow_up_and_it_goes_back_to_work)."""
+    from sigap.intake.services import reporter_dispute
+
+    created = submit()
+    report = created.report
+    services.report_accept(report_id=report.pk, actor=pb_officer)
+    proof(report, pb_officer, jpeg)
+    services.report_request_validation(report_id=report.pk, actor=pb_officer)
+    services.report_validate(report_id=report.pk, actor=validator, accept=True, reason="Bukti diperiksa.")
+    reporter_dispute(tracking_code=created.tracking_code, reason="Saluran mampet lagi setelah hujan semalam.")
+    with pytest.raises(TransitionRefused) as err:
+        services.report_request_validation(report_id=report.pk, actor=pb_officer)
+    assert err.value.code == "proof_stale"
+    services.report_accept(report_id=report.pk, actor=pb_officer)
+    services.photo_add(report_id=report.pk, actor=pb_officer, kind="after", photo=photo_clean(jpeg()))
+    services.report_request_validation(report_id=report.pk, actor=pb_officer)
+    report.refresh_from_db()
+    assert report.status == Status.AWAITING_VALIDATION
+
+
 def test_photo_for_a_report_not_in_progress_is_refused(pb_officer, jpeg):
     report = submit().report
     with pytest.raises(TransitionRefused) as err:
