@@ -223,19 +223,25 @@ def test_reporter_rates_and_disputes_by_tracking_code(pb_officer, validator, jpe
         services.report_by_tracking("AAAA-BBBB-CCCC")
 
 
-def test_after_a_dispute_validation_needs_a_new_after_photo(pb_officer, validator, jpeg):
-    """A reopened report went back to validation with the proof the reporter had just disputed, and the validator
-    could close it again in one click (found by a CRM team's walk). After TL Ditolak the proof may go again as it
-    is (test_validator_rejects_follow_up_and_it_goes_back_to_work)."""
+def _selesai_then_disputed(officer, validator, jpeg, reason: str):
+    """A report worked, proven and validated Selesai, then disputed by its reporter: (created, report)."""
     from sigap.intake.services import reporter_dispute
 
     created = submit()
     report = created.report
-    services.report_accept(report_id=report.pk, actor=pb_officer)
-    proof(report, pb_officer, jpeg)
-    services.report_request_validation(report_id=report.pk, actor=pb_officer)
+    services.report_accept(report_id=report.pk, actor=officer)
+    proof(report, officer, jpeg)
+    services.report_request_validation(report_id=report.pk, actor=officer)
     services.report_validate(report_id=report.pk, actor=validator, accept=True, reason="Bukti diperiksa.")
-    reporter_dispute(tracking_code=created.tracking_code, reason="Saluran mampet lagi setelah hujan semalam.")
+    reporter_dispute(tracking_code=created.tracking_code, reason=reason)
+    return created, report
+
+
+def test_after_a_dispute_validation_needs_a_new_after_photo(pb_officer, validator, jpeg):
+    """A reopened report went back to validation with the proof the reporter had just disputed, and the validator
+    could close it again in one click (found by a CRM team's walk). After TL Ditolak the proof may go again as it
+    is (test_validator_rejects_follow_up_and_it_goes_back_to_work)."""
+    report = _selesai_then_disputed(pb_officer, validator, jpeg, "Saluran mampet lagi setelah hujan semalam.")[1]
     with pytest.raises(TransitionRefused) as err:
         services.report_request_validation(report_id=report.pk, actor=pb_officer)
     assert err.value.code == "proof_stale"
@@ -405,15 +411,11 @@ def test_a_validator_at_the_unit_a_complaint_is_about_cannot_validate_it(staff, 
 def test_a_question_on_a_reopened_report_is_answered_and_the_report_goes_back_to_reopened(pb_officer, validator, jpeg):
     """A question asked after a dispute reopened the report: the answer used to be refused ("needs a reason") and
     the report stayed waiting for the reporter until it closed as unanswered."""
-    from sigap.intake.services import reporter_answer, reporter_dispute
+    from sigap.intake.services import reporter_answer
 
-    created = submit()
-    report = created.report
-    services.report_accept(report_id=report.pk, actor=pb_officer)
-    proof(report, pb_officer, jpeg)
-    services.report_request_validation(report_id=report.pk, actor=pb_officer)
-    services.report_validate(report_id=report.pk, actor=validator, accept=True, reason="Bukti diperiksa.")
-    reporter_dispute(tracking_code=created.tracking_code, reason="Saluran mampet lagi, belum dibersihkan tuntas.")
+    created, report = _selesai_then_disputed(
+        pb_officer, validator, jpeg, "Saluran mampet lagi, belum dibersihkan tuntas."
+    )
     services.report_ask_reporter(
         report_id=report.pk, actor=pb_officer, question="Di sisi mana saluran yang mampet lagi?"
     )
