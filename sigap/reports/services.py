@@ -830,7 +830,11 @@ def report_accept(*, report_id: int, actor, note: str = "", now: datetime | None
     now = now or timezone.now()
     _require_working_unit(actor, report)
     change = _transition(report, Status.IN_PROGRESS, actor=actor, actor_kind="officer", now=now, public_note=note)
-    Hop.objects.filter(report=report, to_unit=report.unit, accepted_at__isnull=True).update(accepted_at=now)
+    # the hop that brought it here; an earlier one into this unit was sent back or on without being taken (marking
+    # it too told the history a unit had accepted what it returned: found by a CRM team's walk)
+    brought = Hop.objects.filter(report=report, to_unit=report.unit).order_by("-created_at", "-pk").first()
+    if brought is not None and brought.accepted_at is None:
+        Hop.objects.filter(pk=brought.pk).update(accepted_at=now)
     return change
 
 

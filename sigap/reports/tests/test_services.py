@@ -699,3 +699,18 @@ def test_an_action_takes_its_time_once_the_report_is_locked(pb_officer, monkeypa
     }[action]()
     step = StatusChange.objects.filter(report=report).order_by("-id").first()
     assert locked_at and step.created_at > locked_at[0]
+
+
+def test_accepting_marks_only_the_hop_that_brought_the_report_accepted(pb_officer, sudin_officer, staff):
+    """A Suku Dinas sent a report back (wrongly routed); it came again later by another way and was accepted: the
+    history said the first hop, the one it sent back, had been accepted too (found by a CRM team's walk)."""
+    dinas = staff("dinas.bm", "dinas-bina-marga")
+    report = submit("jalan-rusak").report
+    services.report_coordinate(report_id=report.pk, actor=pb_officer, to_unit=SUDIN_BM_JT, reason="jalan kota")
+    services.report_coordinate(report_id=report.pk, actor=sudin_officer, to_unit=PB_UNIT, reason="salah alamat")
+    services.report_coordinate(report_id=report.pk, actor=pb_officer, to_unit="dinas-bina-marga", reason="ke dinas")
+    services.report_dispose(report_id=report.pk, actor=dinas, to_unit=SUDIN_BM_JT, reason="wilayah Jakarta Timur")
+    services.report_accept(report_id=report.pk, actor=sudin_officer)
+    hops = list(report.hops.order_by("created_at", "pk"))
+    assert [h.to_unit.code for h in hops] == [SUDIN_BM_JT, PB_UNIT, "dinas-bina-marga", SUDIN_BM_JT]
+    assert [h.accepted_at is not None for h in hops] == [False, False, False, True]
