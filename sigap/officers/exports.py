@@ -22,12 +22,12 @@ from datetime import datetime
 from urllib.parse import urlencode
 
 from django.http import HttpResponse
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from sigap.core.errors import DomainError
 from sigap.privacy.access_log import Action, access_record
 from sigap.reports import selectors
-from sigap.reports.models import Report
+from sigap.reports.models import Channel, Privacy, Report
 from sigap.reports.states import label_id
 
 COLUMNS = ["nomor", "kategori", "status", "unit", "kelurahan", "kanal", "privasi", "dibuat", "batas_selesai", "uraian"]
@@ -110,18 +110,23 @@ def page_read(
 def rows(reports: Iterable[Report]) -> Iterator[list]:
     """The cells of each report in ``COLUMNS`` order, for either format: text (neutralised), and the creation
     and due times as local (Asia/Jakarta) times; None for no due date."""
+    # names as the console shows them, in the language of record like the status (the codes were "pohon-tumbang",
+    # "whatsapp", "private": found by a CRM team's walk)
+    with translation.override("id"):
+        channels = {code: str(label) for code, label in Channel.choices}
+        privacies = {code: str(label) for code, label in Privacy.choices}
     for r in reports:
         yield [
             *(
                 neutralise(text)
                 for text in (
                     r.number,
-                    r.category.code,
+                    r.category.name,
                     label_id(r.status),
                     r.unit.name if r.unit else "",
                     r.kelurahan.name if r.kelurahan else "",
-                    r.channel,
-                    r.privacy,
+                    channels.get(r.channel, r.channel),
+                    privacies.get(r.privacy, r.privacy),
                 )
             ),
             timezone.localtime(r.created_at),
@@ -148,7 +153,8 @@ def csv_table(header: Iterable, body: Iterable[list]) -> bytes:
                 for v in row
             ]
         )
-    return buf.getvalue().encode()
+    # with a byte-order mark: a spreadsheet opened by double-click reads the file as UTF-8, not the system's code page
+    return buf.getvalue().encode("utf-8-sig")
 
 
 def xlsx_table(sheet_name: str, header: Iterable, body: Iterable[list]) -> bytes:

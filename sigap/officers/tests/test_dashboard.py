@@ -122,7 +122,7 @@ def test_the_dashboard_statistics_download_as_csv_and_xlsx_and_are_logged(scenar
     before = AccessEvent.objects.count()
     response = c.get("/petugas/dasbor/unduh.csv", {"hari": 7})
     assert response.status_code == 200 and response["Content-Type"].startswith("text/csv")
-    rows = list(csv.reader(io.StringIO(response.content.decode())))
+    rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
     assert rows[0] == ["Bagian", "Tanggal / status / unit", "Kode", "Jumlah"]
     per_day = [r for r in rows[1:] if r[0] == "Laporan masuk per hari"]
     assert len(per_day) == 7 and sum(int(r[3]) for r in per_day) == 4  # as the page says for 7 days

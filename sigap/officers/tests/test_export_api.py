@@ -23,7 +23,7 @@ LINK = re.compile(r'^<(?P<url>[^>]+)>; rel="next"$')
 
 
 def csv_lines(response) -> list[list[str]]:
-    return list(csv.reader(io.StringIO(response.content.decode())))
+    return list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
 
 
 def test_exports_are_recorded_with_the_reports_they_contain(client, staff):
@@ -32,7 +32,7 @@ def test_exports_are_recorded_with_the_reports_they_contain(client, staff):
     client.force_login(officer)
     response = client.get(CSV_URL)
     assert response.status_code == 200 and response["Content-Type"].startswith("text/csv")
-    lines = response.content.decode().splitlines()
+    lines = response.content.decode("utf-8-sig").splitlines()
     assert lines[0].startswith("nomor,kategori") and report.number in lines[1]
     assert "Link" not in response and "X-Next-Cursor" not in response  # one page holds everything
     event = AccessEvent.objects.get(action="export")

@@ -62,12 +62,16 @@ def test_one_row_builder_gives_both_formats_the_same_columns_and_local_times(sta
     report = submit(description='=HYPERLINK("http://contoh.invalid","klik") got mampet di depan gang\x07.').report
     report.refresh_from_db()
     [row] = list(exports.rows([report]))
-    assert row[0] == report.number and row[1] == "saluran-tersumbat" and row[2] == "Menunggu"
+    # names as the console shows them, not codes (found by a CRM team's walk: "pohon-tumbang", "whatsapp", "private")
+    assert row[0] == report.number and row[1] == "Saluran Air Tersumbat" and row[2] == "Menunggu"
+    assert row[5] == "Aplikasi / web" and row[6] == "Privat/Rahasia"
     assert row[-1].startswith("'=HYPERLINK(") and "\x07" not in row[-1]
     created = timezone.localtime(report.created_at)
     assert row[7] == created and str(row[7].tzinfo) == "Asia/Jakarta"
 
-    lines = list(csv.reader(io.StringIO(exports.csv_content([report]).decode())))
+    content = exports.csv_content([report])
+    assert content.startswith(b"\xef\xbb\xbf")  # a spreadsheet opened by double-click reads it as UTF-8
+    lines = list(csv.reader(io.StringIO(content.decode("utf-8-sig"))))
     assert lines[0] == exports.COLUMNS and lines[1][0] == report.number
     assert lines[1][7] == created.isoformat(timespec="minutes") and lines[1][7].endswith("+07:00")
     assert lines[1][-1].startswith("'=HYPERLINK(")

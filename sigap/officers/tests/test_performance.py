@@ -86,7 +86,7 @@ def test_the_exports_hold_the_table_with_counts_and_are_logged(city, staff):
     before = AccessEvent.objects.count()
     response = c.get("/petugas/kinerja/unduh.csv", {"hari": 30, "kota": "kota:31.75"})
     assert response.status_code == 200 and response["Content-Type"].startswith("text/csv")
-    rows = list(csv.reader(io.StringIO(response.content.decode())))
+    rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
     header, body = rows[0], rows[1:]
     assert header[:4] == ["Kode unit", "Unit", "Diterima", "Selesai"]
     gamer = next(r for r in body if r[0] == GAMER_UNIT)
