@@ -87,14 +87,14 @@ def too_large(limit: int) -> RequestRefused:
     )
 
 
-def photo_too_large(filename: str) -> RequestRefused:
+def photo_too_large(filename: str, field: str = "photos") -> RequestRefused:
     limit = settings.SIGAP_PHOTO_MAX_BYTES
     return RequestRefused(
         f"Foto '{filename}' terlalu besar (maksimum {_mb(limit)}).",
         f"Photo '{filename}' is too large (the limit is {_mb(limit)}).",
         code="photo_too_large",
         status=413,
-        field="photos",
+        field=field or "photos",
     )
 
 
@@ -224,12 +224,12 @@ class PhotoSizeLimitHandler(FileUploadHandler):
         super().new_file(field_name, file_name, content_type, content_length, charset, content_type_extra)
         self.received = 0
         if content_length is not None and content_length > self.max_bytes:
-            raise photo_too_large(file_name or field_name)
+            raise photo_too_large(file_name or field_name, field_name)  # the field it came in (Open311: media)
 
     def receive_data_chunk(self, raw_data, start):
         self.received += len(raw_data)
         if self.received > self.max_bytes:
-            raise photo_too_large(self.file_name or self.field_name)
+            raise photo_too_large(self.file_name or self.field_name, self.field_name)
         return raw_data
 
     def file_complete(self, file_size):

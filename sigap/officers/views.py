@@ -708,10 +708,8 @@ def _validation_answer(
         response.status_code = status
         return response
     response = render(request, "officers/_validation_card.html", context)
-    if error:
-        return _refusal(response, action.name, status, code)
-    # the queue's heading follows the decision (htmx swaps it out of band)
+    # the queue's heading follows the decision, or another validator's taken meanwhile (htmx swaps it out of band)
     waiting = selectors.report_queue(user=request.user, status=Status.AWAITING_VALIDATION).count()
     count = render_to_string("officers/_validation_count.html", {"count": waiting, "oob": True}, request=request)
     response.content += count.encode()
-    return response
+    return _refusal(response, action.name, status, code) if error else response

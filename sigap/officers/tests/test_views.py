@@ -518,7 +518,7 @@ def test_a_decision_in_place_updates_the_queue_s_count(pb, validator, jpeg):
         {"decision": "reject", "reason": "", "context": "validation"},
         **HTMX,
     )
-    assert "validation-count" not in text(refused)  # nothing changed: the count stays as it is
+    assert "1 laporan menunggu validasi" in text(refused)  # refused, and the count as it is now
 
 
 def test_validator_rejects_the_follow_up_with_a_reason_without_javascript(pb, validator, jpeg):

@@ -388,3 +388,14 @@ def test_a_device_id_that_is_an_ordinary_word_cuts_no_word(o311, key, service_de
     response = o311.post(**road(key, description=text, device_id=device))
     assert response.status_code == 201, response.content
     assert Report.objects.get(number=body(response)[0]["service_request_id"]).description.startswith(text)
+
+
+def test_an_oversized_media_file_is_refused_naming_its_field(o311, key, service_definitions, settings):
+    settings.SIGAP_PHOTO_MAX_BYTES = 10_000
+    before = Report.objects.count()
+    big = SimpleUploadedFile("besar.jpg", jpeg_bytes(size=(400, 300)) + b"\0" * 20_000, "image/jpeg")
+    response = o311.post(**road(key, media=big))
+    assert response.status_code == 400, response.content  # Open311 answers its refusals 400
+    (error,) = body(response)
+    assert error["sigap"]["code"] == "photo_too_large" and error["sigap"]["field"] == "media"
+    assert Report.objects.count() == before
