@@ -415,6 +415,9 @@ SIGAP_CONVERSATION_HOURS = float(os.environ.get("SIGAP_CONVERSATION_HOURS", "24"
 # A short reply ("2", "ya") the same as the one before, received within this many seconds of the question it would
 # answer (or before it was asked), is that reply again (a double tap, a gateway's re-send), not an answer to it
 SIGAP_DIALOG_REPEAT_SECONDS = float(os.environ.get("SIGAP_DIALOG_REPEAT_SECONDS", "3"))
+# A chat message from a resident this many minutes after they answered an officer's question is more of that answer
+# (residents answer in two or three messages), not a new report
+SIGAP_ANSWER_MORE_MINUTES = float(os.environ.get("SIGAP_ANSWER_MORE_MINUTES", "10"))
 # the questions an officer may put to an Anonim reporter ({code: [Bahasa Indonesia, English]}); empty: the shipped
 # list (sigap.reports.questions)
 SIGAP_ANONYMOUS_QUESTIONS = json.loads(os.environ.get("SIGAP_ANONYMOUS_QUESTIONS") or "{}")

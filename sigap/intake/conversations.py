@@ -286,7 +286,8 @@ def _content_forget(conv: Conversation, data: dict) -> None:
 
 def _answer_to_question(inbound: Inbound, *, last_attempt: bool = False) -> bool:
     """A message from someone whose report waits for their answer is that answer (not a new report): its words,
-    its photos ("kirim foto kondisinya"), or both."""
+    its photos ("kirim foto kondisinya"), or both; so is one sent within ``SIGAP_ANSWER_MORE_MINUTES`` after it."""
+    from sigap.reports import services as report_services
     from sigap.reports.states import Status
 
     from .services import photos_usable, reporter_answer_within_limit
@@ -317,7 +318,15 @@ def _answer_to_question(inbound: Inbound, *, last_attempt: bool = False) -> bool
         .first()
     )
     if filed is None:
-        return False
+        # the resident answered a moment ago and goes on (the answer in two messages): more of that answer
+        filed = (
+            Conversation.objects.filter(channel=inbound.channel, sender_hash__in=keys, state=Conversation.State.FILED)
+            .select_related("report")
+            .order_by("-updated_at")
+            .first()
+        )
+        if filed is None or filed.report is None or not report_services.answered_recently(filed.report):
+            return False
     report = filed.report
     photos, unreadable = photos_usable(
         _media_fetched(inbound, media, last_attempt=last_attempt)

@@ -619,9 +619,16 @@ def reporter_answer_for(report: Report, text: str, *, photos: Sequence[CheckedPh
     if report.reporter_ref and text:
         vault.identity_update(report.reporter_ref, last_answer=text)
     redacted = door.for_officers(text, reporter_ref=report.reporter_ref).text if text else ""
-    return report_services.report_resume_with_answer(
-        report_id=report.pk, answer_redacted=redacted, photos=photos, now=now
-    )
+    try:
+        with transaction.atomic():
+            return report_services.report_resume_with_answer(
+                report_id=report.pk, answer_redacted=redacted, photos=photos, now=now
+            )
+    except DomainError as exc:
+        if exc.code != "not_waiting_for_reporter":
+            raise
+    # a moment after their answer (its first part, taken first): more of it
+    return report_services.report_answer_more(report_id=report.pk, answer_redacted=redacted, photos=photos, now=now)
 
 
 def _reporter_ref(tracking_code: str, secret: str) -> str:

@@ -14,7 +14,7 @@ import secrets
 import unicodedata
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.core.files.base import ContentFile
@@ -1330,20 +1330,9 @@ def report_ask_reporter(
     )
 
 
-@transaction.atomic
-def report_resume_with_answer(
-    *, report_id: int, answer_redacted: str, photos: Sequence[CheckedPhoto] = (), now: datetime | None = None
-) -> StatusChange:
-    """The reporter's answer (redacted) resumes the report; ``photos`` (header-checked uploads) join the report's
-    own photos, de-identified by the worker before anyone sees them, within the limit per report."""
-    report = _lock(report_id)
-    now = now or timezone.now()
-    if report.status != Status.AWAITING_REPORTER:
-        raise TransitionRefused(
-            "Laporan ini tidak sedang menunggu jawaban Anda.",
-            "This report is not waiting for your answer.",
-            code="not_waiting_for_reporter",
-        )
+def _reporter_photos_add(report: Report, answer_redacted: str, photos: Sequence[CheckedPhoto], now: datetime) -> str:
+    """Photos sent with an answer join the report's own, de-identified by the worker before anyone sees them,
+    within the limit per report; returns the answer as the timeline says it ("… [2 foto]")."""
     limit = settings.SIGAP_PHOTOS_PER_REPORT
     if photos and Photo.objects.filter(report=report, kind=Photo.Kind.REPORT).count() + len(photos) > limit:
         raise DomainError(
@@ -1368,7 +1357,24 @@ def report_resume_with_answer(
     if added:
         insert_rows(added)
         photoqueue.enqueue(p.pk for p in added)
-    said = " ".join(filter(None, [answer_redacted, f"[{len(added)} foto]" if added else ""]))
+    return " ".join(filter(None, [answer_redacted, f"[{len(added)} foto]" if added else ""]))
+
+
+@transaction.atomic
+def report_resume_with_answer(
+    *, report_id: int, answer_redacted: str, photos: Sequence[CheckedPhoto] = (), now: datetime | None = None
+) -> StatusChange:
+    """The reporter's answer (redacted) resumes the report; ``photos`` (header-checked uploads) join the report's
+    own photos, de-identified by the worker before anyone sees them, within the limit per report."""
+    report = _lock(report_id)
+    now = now or timezone.now()
+    if report.status != Status.AWAITING_REPORTER:
+        raise TransitionRefused(
+            "Laporan ini tidak sedang menunggu jawaban Anda.",
+            "This report is not waiting for your answer.",
+            code="not_waiting_for_reporter",
+        )
+    said = _reporter_photos_add(report, answer_redacted, photos, now)
     # The answer is the reason for the return: a report asked about while it was in a status that needs a
     # reason to enter (Dibuka Kembali after a dispute, Koordinasi, Disposisi) goes back to it like any other.
     return _transition(
@@ -1378,8 +1384,40 @@ def report_resume_with_answer(
         actor_kind="reporter",
         now=now,
         reason=said,
-        internal_note=f"Jawaban pelapor: {said}",
+        internal_note=f"{ANSWER_NOTE}{said}",
         notify=False,
+    )
+
+
+ANSWER_NOTE = "Jawaban pelapor: "
+
+
+def answered_recently(report: Report, now: datetime | None = None) -> bool:
+    """Whether the reporter answered an officer's question on ``report`` within ``SIGAP_ANSWER_MORE_MINUTES``."""
+    since = (now or timezone.now()) - timedelta(minutes=settings.SIGAP_ANSWER_MORE_MINUTES)
+    return StatusChange.objects.filter(
+        report=report, actor_kind="reporter", internal_note__startswith=ANSWER_NOTE, created_at__gte=since
+    ).exists()
+
+
+@transaction.atomic
+def report_answer_more(
+    *, report_id: int, answer_redacted: str, photos: Sequence[CheckedPhoto] = (), now: datetime | None = None
+) -> StatusChange:
+    """More of the reporter's answer, sent a moment after it (residents answer in two or three messages; the second
+    came when the report had resumed, and was lost to the officer: found by a review). Kept as a timeline row beside
+    the answer, photos and all; the status stays."""
+    report = _lock(report_id)
+    now = now or timezone.now()
+    if report.status == Status.AWAITING_REPORTER or not answered_recently(report, now) or not is_open(report.status):
+        raise TransitionRefused(
+            "Laporan ini tidak sedang menunggu jawaban Anda.",
+            "This report is not waiting for your answer.",
+            code="not_waiting_for_reporter",
+        )
+    said = _reporter_photos_add(report, answer_redacted, photos, now)
+    return StatusChange.event(
+        report, unit=report.unit, actor_kind="reporter", at=now, internal_note=f"Jawaban pelapor (lanjutan): {said}"
     )
 
 

@@ -59,6 +59,47 @@ def test_answering_an_officers_question_on_whatsapp_resumes_the_report(
     assert "jawaban Anda untuk laporan" in replies_to(fake)[-1]
 
 
+def test_an_answer_sent_in_two_messages_reaches_the_officer_whole(
+    deliver, fake, staff, django_capture_on_commit_callbacks, settings
+):
+    """A resident answers in two messages a moment apart: the second was not the officer's any more (the report had
+    resumed) and opened a new dialog asking where the problem is (found by a review of the dialog under races).
+    Within ``SIGAP_ANSWER_MORE_MINUTES`` of the answer it is more of it; after, a message is a new report again."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    lat, lon = inner_point("31.75.07.1002")
+    for msg in (
+        wa_text("wamid.M1", "Got mampet parah di gang buntu"),
+        wa_location("wamid.M2", lat, lon),
+        wa_text("wamid.M3", "ya"),
+        wa_text("wamid.M4", "1"),
+    ):
+        body = wa_payload(msg)
+        deliver("whatsapp", body, wa_sign(body))
+    report = Report.objects.get()
+    officer = staff("petugas.pb", "kel:31.75.07.1002")
+    with django_capture_on_commit_callbacks(execute=True):
+        services.report_accept(report_id=report.pk, actor=officer)
+        services.report_ask_reporter(report_id=report.pk, actor=officer, question="Bagaimana kondisinya sekarang?")
+    _say(deliver, "wamid.M5", "Ini pak kondisinya sekarang")
+    _say(deliver, "wamid.M6", "airnya sudah sampai lutut, hubungi saya 0812-1111-2222")
+    report.refresh_from_db()
+    notes = [h.internal_note for h in report.history.order_by("created_at", "pk")]
+    assert any("Ini pak kondisinya sekarang" in n for n in notes)
+    more = [n for n in notes if "airnya sudah sampai lutut" in n]
+    assert more and more[0].startswith("Jawaban pelapor (lanjutan):") and "1111" not in more[0]
+    assert not Conversation.objects.filter(state="open").exists() and Report.objects.count() == 1
+    assert "laporan " + report.number in replies_to(fake)[-1]
+    # later, a message is a new report
+    report.history.filter(internal_note__startswith="Jawaban pelapor").update(
+        created_at=timezone.now() - timedelta(minutes=settings.SIGAP_ANSWER_MORE_MINUTES + 1)
+    )
+    _say(deliver, "wamid.M7", "Ada pohon tumbang di jalan depan sekolah")
+    assert Conversation.objects.filter(state="open").exists()
+
+
 def test_a_chat_answer_is_redacted_with_the_reporters_own_names(
     deliver, fake, staff, django_capture_on_commit_callbacks
 ):
