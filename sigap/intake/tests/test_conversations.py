@@ -69,16 +69,7 @@ def test_an_answer_sent_in_two_messages_reaches_the_officer_whole(
 
     from django.utils import timezone
 
-    lat, lon = inner_point("31.75.07.1002")
-    for msg in (
-        wa_text("wamid.M1", "Got mampet parah di gang buntu"),
-        wa_location("wamid.M2", lat, lon),
-        wa_text("wamid.M3", "ya"),
-        wa_text("wamid.M4", "1"),
-    ):
-        body = wa_payload(msg)
-        deliver("whatsapp", body, wa_sign(body))
-    report = Report.objects.get()
+    report = _filed_on_whatsapp(deliver, "M")
     officer = staff("petugas.pb", "kel:31.75.07.1002")
     with django_capture_on_commit_callbacks(execute=True):
         services.report_accept(report_id=report.pk, actor=officer)
