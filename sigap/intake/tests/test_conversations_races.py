@@ -11,7 +11,9 @@ from django.db import connection
 
 from sigap.intake import conversations, inbox
 from sigap.intake.channels.base import Inbound
+from sigap.intake.models import Conversation
 from sigap.intake.tests.channel_helpers import PHONE, replies_to, wa_location, wa_payload, wa_sign, wa_text
+from sigap.reports import services
 from sigap.reports.models import Report
 from sigap.reports.tests.factories import inner_point
 from tests.faults import in_thread
@@ -101,3 +103,22 @@ def test_yes_twice_at_once_confirms_once_and_says_so_once(monkeypatch, deliver, 
     said = replies_to(fake)[before:]
     confirmed = [s for s in said if "konfirmasi Anda untuk laporan" in s]
     assert len(confirmed) == 1, said
+
+
+def test_two_answers_to_an_officers_question_at_once_are_both_taken(
+    monkeypatch, deliver, fake, staff, django_capture_on_commit_callbacks
+):
+    """A resident answers in two messages a second apart, taken by two workers at once: the second failed
+    (not waiting any more) and, retried, opened a new dialog."""
+    report = _filed(deliver, "Q")
+    officer = staff("petugas.pb", "kel:31.75.07.1002")
+    with django_capture_on_commit_callbacks(execute=True):
+        services.report_accept(report_id=report.pk, actor=officer)
+        services.report_ask_reporter(report_id=report.pk, actor=officer, question="Di RT berapa?")
+    pks = _stored(monkeypatch, _wa("wamid.Q5", "RT 05 RW 03"), _wa("wamid.Q6", "dekat masjid Al Ikhlas ya pak"))
+    results = _together(monkeypatch, pks)
+    assert sorted(results.values()) == ["processed", "processed"], results
+    report.refresh_from_db()
+    notes = " ".join(report.history.values_list("internal_note", flat=True))
+    assert report.status == "in_progress" and "RT 05 RW 03" in notes and "masjid Al Ikhlas" in notes
+    assert not Conversation.objects.filter(state="open").exists()
