@@ -717,3 +717,21 @@ def test_the_validator_sees_that_the_reporter_disputed_the_work(pb, validator, j
     services.report_request_validation(report_id=report.pk, actor=pb)
     page = text(console(validator).get("/petugas/validasi/"))
     assert "Disanggah pelapor (1 kali)" in page and "Saluran mampet lagi setelah hujan semalam." in page
+
+
+def test_the_report_page_shows_the_paused_stage_and_the_reporter_s_answer_as_theirs(pb):
+    """Found by a CRM team's walk: the stage's deadline ran on the page while the clock was paused for the
+    reporter, and the reporter's answer was labelled "Internal:"."""
+    from sigap.intake.services import reporter_answer
+    from sigap.reports import services
+
+    created = submit()
+    report = created.report
+    services.report_accept(report_id=report.pk, actor=pb)
+    services.report_ask_reporter(report_id=report.pk, actor=pb, question="Di RT berapa?")
+    c = console(pb)
+    page = text(c.get(f"/petugas/laporan/{report.number}/"))
+    assert "dijeda sampai pelapor menjawab" in page and "terima atau teruskan dalam 6 jam kerja" not in page
+    reporter_answer(tracking_code=created.tracking_code, answer="RT 05 RW 03, dekat musala.")
+    page = text(c.get(f"/petugas/laporan/{report.number}/"))
+    assert "Dari pelapor:" in page and "RT 05 RW 03" in page
