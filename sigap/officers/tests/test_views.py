@@ -735,3 +735,10 @@ def test_the_report_page_shows_the_paused_stage_and_the_reporter_s_answer_as_the
     reporter_answer(tracking_code=created.tracking_code, answer="RT 05 RW 03, dekat musala.")
     page = text(c.get(f"/petugas/laporan/{report.number}/"))
     assert "Dari pelapor:" in page and "RT 05 RW 03" in page
+
+
+def test_the_unit_search_names_each_unit_s_place_not_its_code(pb):
+    """Found by a CRM team's walk: results read "sudin-bina-marga:31.75" beside the name."""
+    page = text(console(pb).get("/petugas/unit/cari/?unit_q=bina marga timur"))
+    assert "Suku Dinas Bina Marga Jakarta Timur" in page and "sudin-bina-marga:31.75</span>" not in page
+    assert "· sudin-bina-marga" not in page
