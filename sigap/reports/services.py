@@ -1330,6 +1330,15 @@ def report_ask_reporter(
     )
 
 
+def _not_waiting_for_answer() -> TransitionRefused:
+    """The refusal of an answer (or more of one) to a report that asked the reporter nothing now."""
+    return TransitionRefused(
+        "Laporan ini tidak sedang menunggu jawaban Anda.",
+        "This report is not waiting for your answer.",
+        code="not_waiting_for_reporter",
+    )
+
+
 def _reporter_photos_add(report: Report, answer_redacted: str, photos: Sequence[CheckedPhoto], now: datetime) -> str:
     """Photos sent with an answer join the report's own, de-identified by the worker before anyone sees them,
     within the limit per report; returns the answer as the timeline says it ("… [2 foto]")."""
@@ -1369,11 +1378,7 @@ def report_resume_with_answer(
     report = _lock(report_id)
     now = now or timezone.now()
     if report.status != Status.AWAITING_REPORTER:
-        raise TransitionRefused(
-            "Laporan ini tidak sedang menunggu jawaban Anda.",
-            "This report is not waiting for your answer.",
-            code="not_waiting_for_reporter",
-        )
+        raise _not_waiting_for_answer()
     said = _reporter_photos_add(report, answer_redacted, photos, now)
     # The answer is the reason for the return: a report asked about while it was in a status that needs a
     # reason to enter (Dibuka Kembali after a dispute, Koordinasi, Disposisi) goes back to it like any other.
@@ -1410,11 +1415,7 @@ def report_answer_more(
     report = _lock(report_id)
     now = now or timezone.now()
     if report.status == Status.AWAITING_REPORTER or not answered_recently(report, now) or not is_open(report.status):
-        raise TransitionRefused(
-            "Laporan ini tidak sedang menunggu jawaban Anda.",
-            "This report is not waiting for your answer.",
-            code="not_waiting_for_reporter",
-        )
+        raise _not_waiting_for_answer()
     said = _reporter_photos_add(report, answer_redacted, photos, now)
     return StatusChange.event(
         report, unit=report.unit, actor_kind="reporter", at=now, internal_note=f"Jawaban pelapor (lanjutan): {said}"
