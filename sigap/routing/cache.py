@@ -9,8 +9,6 @@ from __future__ import annotations
 import threading
 from dataclasses import dataclass
 
-from shapely.geometry import shape
-
 from sigap.organization.cache import ReferenceData, reference_data, reference_reset
 from sigap.organization.models import Category, Tupoksi, Unit, Wilayah
 
@@ -41,7 +39,9 @@ def _build(ref: ReferenceData) -> RoutingData:
     kelurahan = list(
         Wilayah.objects.filter(level=Wilayah.Level.KELURAHAN).values_list("code", "id", "geometry", "name")
     )
-    areas = [(code, shape(geom)) for code, _id, geom, _name in kelurahan if geom]
+    # GeoJSON mappings, not shapely geometries: the index answers most points without shapely, and loads it
+    # (and numpy) only for the points its grid leaves open (``sigap.routing.rules``).
+    areas = [(code, geom) for code, _id, geom, _name in kelurahan if geom]
     names = {code: name for code, _id, _geom, name in kelurahan}
     index = KelurahanIndex(areas, max_snap_m=_max_snap(), names=names) if areas else None
     rules = [

@@ -34,16 +34,17 @@ and the tests check they agree.
 from __future__ import annotations
 
 import math
+import statistics
+import threading
 from array import array
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-
-import numpy as np
-import shapely
-from shapely.geometry import Point, shape
-from shapely.geometry.base import BaseGeometry
+from typing import TYPE_CHECKING
 
 from sigap.core.errors import DomainError, NoTupoksi, OutsideArea
+
+if TYPE_CHECKING:
+    from .exact import ExactIndex
 
 __all__ = [
     "KelurahanIndex",
@@ -57,21 +58,11 @@ _WGS84_A = 6378137.0
 _WGS84_E2 = 6.69437999014e-3
 _DEG = math.pi / 180.0
 
-# Distances (metres) closer than this are treated as equal, so ties are decided by code and not by
-# floating-point noise.
-_TIE_M = 1e-6
-
 # Grid accelerator: cell side = median area size / _GRID_CELLS_PER_SIDE, grown when needed to stay
 # within _GRID_MAX_CELLS cells and _GRID_MAX_PAIRS (cell, area) pairs.
-_GRID_CELLS_PER_SIDE = 4
+_GRID_CELLS_PER_SIDE = 2
 _GRID_MAX_CELLS = 1 << 21
 _GRID_MAX_PAIRS = 1 << 23
-
-# When searching for the nearest polygon of a far-away point (only for the error message), do not
-# widen the search by more than this many degrees beyond the plain-degree nearest polygon.
-_FAR_SEARCH_SLACK_DEG = 0.5
-
-_ORIGIN = Point(0.0, 0.0)
 
 
 # --------------------------------------------------------------------------- locating
@@ -144,13 +135,17 @@ def _checked(lon, lat) -> tuple[float, float]:
 class KelurahanIndex:
     """Point -> kelurahan code over a set of (Multi)Polygons in lon/lat (RFC 7946 order).
 
-    ``areas`` are ``(code, geometry)`` pairs with distinct codes. ``names`` (optional, code -> name)
-    only makes the "outside the area" message friendlier.
+    ``areas`` are ``(code, geometry)`` pairs with distinct codes; a geometry is a shapely (Multi)Polygon or a
+    GeoJSON geometry mapping. With shapely geometries the exact side (``sigap.routing.exact``) is built at once and
+    every geometry is checked for validity; with mappings (the routing cache's, read from the database, where the
+    loaders and the admin have checked them) only their structure is checked, and the exact side is built at the
+    first point the grid leaves open. ``names`` (optional, code -> name) only makes the "outside the area" message
+    friendlier.
     """
 
     def __init__(
         self,
-        areas: Iterable[tuple[str, BaseGeometry]],
+        areas: Iterable[tuple[str, object]],
         *,
         max_snap_m: float = 100.0,
         names: Mapping[str, str] | None = None,
@@ -159,20 +154,21 @@ class KelurahanIndex:
         if not (math.isfinite(max_snap_m) and max_snap_m >= 0.0):
             raise ValueError(f"max_snap_m must be a finite number >= 0, got {max_snap_m!r}")
         codes: list[str] = []
-        geoms: list[BaseGeometry] = []
+        geoms: list[object] = []
+        rings: list[list[array]] = []
         seen: set[str] = set()
+        eager = False
         for code, geom in areas:
             if not isinstance(code, str) or not code:
                 raise ValueError(f"area code must be a non-empty string, got {code!r}")
             if code in seen:
                 raise ValueError(f"duplicate area code {code!r}")
             seen.add(code)
-            if not isinstance(geom, BaseGeometry) or geom.is_empty:
-                raise ValueError(f"area {code!r} has no geometry")
-            if geom.geom_type not in ("Polygon", "MultiPolygon"):
-                raise ValueError(f"area {code!r} is a {geom.geom_type}, expected (Multi)Polygon")
-            if not geom.is_valid:
-                raise ValueError(f"area {code!r} has an invalid geometry: {shapely.is_valid_reason(geom)}")
+            if isinstance(geom, Mapping):
+                rings.append(_mapping_rings(code, geom))
+            else:
+                rings.append(_shapely_rings(code, geom))
+                eager = True
             codes.append(code)
             geoms.append(geom)
         if not codes:
@@ -181,20 +177,15 @@ class KelurahanIndex:
         self.max_snap_m = max_snap_m
         self._codes: tuple[str, ...] = tuple(codes)
         self._names: dict[str, str] = dict(names or {})
-        self._geoms = np.empty(len(geoms), dtype=object)
-        self._geoms[:] = geoms
-        shapely.prepare(self._geoms)
-        self._tree = shapely.STRtree(self._geoms)
+        self._source = geoms
         # One immutable answer per polygon for the common case.
         self._inside: list[Location] = [Location(k, "inside", 0.0) for k in codes]
-        self._inside_arr = np.empty(len(codes), dtype=object)
-        self._inside_arr[:] = self._inside
-        self._build_grid()
-        # GEOS builds the tree and each prepared polygon's point-in-area index lazily, on first use,
-        # and that step is not thread-safe: do it here so concurrent lookups only ever read.
-        b = shapely.bounds(self._geoms)
-        shapely.intersects_xy(self._geoms, b[:, 0], b[:, 1])
-        self._tree.query(shapely.points(b[:1, :2]), predicate="intersects")
+        self._edges = [_Edges(parts) for parts in rings]
+        self._build_grid([e.bounds for e in self._edges])
+        self._exact_index: ExactIndex | None = None
+        self._exact_lock = threading.Lock()
+        if eager:
+            self._exact()
 
     @classmethod
     def from_geojson(
@@ -205,10 +196,13 @@ class KelurahanIndex:
         max_snap_m: float = 100.0,
         name_property: str | None = "nama_kelurahan",
     ) -> KelurahanIndex:
-        """Build from an already-parsed GeoJSON FeatureCollection (a dict)."""
+        """Build from an already-parsed GeoJSON FeatureCollection (a dict); every geometry is checked for
+        validity."""
+        from shapely.geometry import shape
+
         if not isinstance(feature_collection, Mapping) or not isinstance(feature_collection.get("features"), list):
             raise ValueError("expected a GeoJSON FeatureCollection with a 'features' list")
-        areas: list[tuple[str, BaseGeometry]] = []
+        areas: list[tuple[str, object]] = []
         names: dict[str, str] = {}
         for n, feature in enumerate(feature_collection["features"]):
             props = feature.get("properties") or {}
@@ -234,18 +228,44 @@ class KelurahanIndex:
     def __repr__(self) -> str:
         return f"<KelurahanIndex {len(self)} areas, max_snap_m={self.max_snap_m:g}>"
 
+    # ------------------------------------------------------------------ the exact side, built when first needed
+
+    def _exact(self) -> ExactIndex:
+        exact = self._exact_index
+        if exact is not None:
+            return exact
+        with self._exact_lock:
+            if self._exact_index is None:
+                from shapely.geometry import shape
+
+                from .exact import ExactIndex
+
+                self._exact_index = ExactIndex(
+                    self._codes,
+                    [g if not isinstance(g, Mapping) else shape(g) for g in self._source],
+                    inside=self._inside,
+                    location=Location,
+                    metres_per_degree=_metres_per_degree,
+                    invalid_coordinate=_invalid_coordinate,
+                    bounds=(self._gx0, self._gy0, self._gx1, self._gy1),
+                    max_snap_m=self.max_snap_m,
+                    outside_error=self._outside_error,
+                )
+            return self._exact_index
+
     # ------------------------------------------------------------------ grid accelerator
 
-    def _build_grid(self) -> None:
+    def _build_grid(self, bounds: list[tuple[float, float, float, float]]) -> None:
         """Uniform grid over all areas: for each cell, the areas whose envelope overlaps it.
 
-        Single lookups then cost one cell computation plus a prepared ``intersects_xy`` on the
-        (usually one to three) candidates, instead of a tree query on a new Point.
+        A single lookup then costs one cell computation plus an even-odd test of the point against the edges of
+        the (usually one to three) candidates near its latitude (:class:`_Edges`).
         """
-        b = shapely.bounds(self._geoms)
-        x0, y0 = float(b[:, 0].min()), float(b[:, 1].min())
-        x1, y1 = float(b[:, 2].max()), float(b[:, 3].max())
-        side = float(np.median(np.sqrt((b[:, 2] - b[:, 0]) * (b[:, 3] - b[:, 1]))))
+        x0 = min(b[0] for b in bounds)
+        y0 = min(b[1] for b in bounds)
+        x1 = max(b[2] for b in bounds)
+        y1 = max(b[3] for b in bounds)
+        side = statistics.median(math.sqrt((b[2] - b[0]) * (b[3] - b[1])) for b in bounds)
         span = max(x1 - x0, y1 - y0)
         if not side > 0.0:
             side = span if span > 0.0 else 1.0
@@ -256,38 +276,45 @@ class KelurahanIndex:
             # Envelopes are padded so a point whose cell index is off by float rounding is still
             # covered: the candidates of a cell are a superset of the areas touching it.
             eps = w * 1e-6
-            i0 = np.clip(np.floor((b[:, 0] - eps - x0) / w), 0, nx - 1).astype(np.int64)
-            i1 = np.clip(np.floor((b[:, 2] + eps - x0) / w), 0, nx - 1).astype(np.int64)
-            j0 = np.clip(np.floor((b[:, 1] - eps - y0) / w), 0, ny - 1).astype(np.int64)
-            j1 = np.clip(np.floor((b[:, 3] + eps - y0) / w), 0, ny - 1).astype(np.int64)
-            ci = i1 - i0 + 1
-            k = ci * (j1 - j0 + 1)
-            total = int(k.sum())
+            spans = []
+            total = 0
+            for bx0, by0, bx1, by1 in bounds:
+                i0 = min(max(math.floor((bx0 - eps - x0) / w), 0), nx - 1)
+                i1 = min(max(math.floor((bx1 + eps - x0) / w), 0), nx - 1)
+                j0 = min(max(math.floor((by0 - eps - y0) / w), 0), ny - 1)
+                j1 = min(max(math.floor((by1 + eps - y0) / w), 0), ny - 1)
+                spans.append((i0, i1, j0, j1))
+                total += (i1 - i0 + 1) * (j1 - j0 + 1)
             if nx * ny <= _GRID_MAX_CELLS and total <= _GRID_MAX_PAIRS:
                 break
             w *= max(1.05, math.sqrt(max(nx * ny / _GRID_MAX_CELLS, total / _GRID_MAX_PAIRS)))
         ncells = nx * ny
 
-        # (cell, area) pairs, enumerating each envelope's rectangle of cells.
-        area = np.repeat(np.arange(len(b), dtype=np.int64), k)
-        local = np.arange(total, dtype=np.int64) - np.repeat(np.cumsum(k) - k, k)
-        ci_rep = ci[area]
-        cell = (j0[area] + local // ci_rep) * nx + (i0[area] + local % ci_rep)
-        del local, ci_rep
-        order = np.argsort(cell, kind="stable")  # stable: candidates stay in area order
-        cell, area = cell[order], area[order]
-        offsets = np.zeros(ncells + 1, dtype=np.int64)
-        np.cumsum(np.bincount(cell, minlength=ncells), out=offsets[1:])
+        # Compressed rows: the candidates of cell c are cand[off[c]:off[c + 1]], in area order.
+        count = array("q", bytes(8 * (ncells + 1)))
+        for i0, i1, j0, j1 in spans:
+            for j in range(j0, j1 + 1):
+                row = j * nx
+                for i in range(row + i0 + 1, row + i1 + 2):
+                    count[i] += 1
+        for c in range(ncells):
+            count[c + 1] += count[c]
+        fill = array("q", count)
+        cand = array("q", bytes(8 * total))
+        for area, (i0, i1, j0, j1) in enumerate(spans):
+            for j in range(j0, j1 + 1):
+                row = j * nx
+                for c in range(row + i0, row + i1 + 1):
+                    cand[fill[c]] = area
+                    fill[c] += 1
 
         self._gx0, self._gy0, self._gx1, self._gy1 = x0, y0, x1, y1
         self._gw, self._gnx, self._gny = w, nx, ny
-        self._goff = array("q", offsets.tobytes())
-        self._gcand = area.astype(np.intp)
-        self._gcand_list = array("q", area.tobytes())
-        self._gcand_geoms = self._geoms[self._gcand]
+        self._goff = count
+        self._gcand = cand
         self.grid_stats = {
             "cells": ncells,
-            "cells_used": int(np.count_nonzero(np.diff(offsets))),
+            "cells_used": sum(1 for c in range(ncells) if count[c + 1] != count[c]),
             "pairs": total,
             "cell_deg": w,
         }
@@ -314,31 +341,22 @@ class KelurahanIndex:
             if j >= self._gny:
                 j = self._gny - 1
             c = j * nx + i
-            a = self._goff[c]
-            n = self._goff[c + 1] - a
-            if n:
-                # A slice of an object array is a view, and shapely's array path is about twice
-                # as fast as its scalar path.
-                mask = shapely.intersects_xy(self._gcand_geoms[a : a + n], lon, lat)
-                if n == 1:
-                    if mask[0]:
-                        return self._inside[self._gcand_list[a]]
-                else:
-                    hits = self._gcand[a : a + n][mask]
-                    if len(hits) == 1:
-                        return self._inside[hits[0]]
-                    if len(hits):
-                        return self._pick_overlap(lon, lat, hits.tolist())
-        # In no polygon: snap, or refuse.
-        if self._could_snap(lon, lat):
-            loc = self._pick_nearest(
-                lon,
-                lat,
-                self._tree.query(Point(lon, lat), predicate="dwithin", distance=self._snap_radius_deg(lat)).tolist(),
-            )
-            if loc is not None:
-                return loc
-        raise self._outside_error(lon, lat)
+            found = -1
+            edges = self._edges
+            cand = self._gcand
+            for k in range(self._goff[c], self._goff[c + 1]):
+                area = cand[k]
+                where = edges[area].where(lon, lat)
+                if where == _OUT:
+                    continue
+                if where == _EDGE or found >= 0:
+                    found = -2  # on a boundary, or in two areas: the exact side decides
+                    break
+                found = area
+            if found >= 0:
+                return self._inside[found]
+        # In no polygon, in several, or on an edge: the exact side (overlap, snapping, refusal).
+        return self._exact().locate(lon, lat)
 
     # ------------------------------------------------------------------ many points
 
@@ -348,105 +366,7 @@ class KelurahanIndex:
         Invalid coordinates raise the same ``invalid_coordinates`` DomainError as :meth:`locate`
         (the message names the first bad position); ``lons``/``lats`` must have the same length.
         """
-        try:
-            ys = np.asarray(lats, dtype=np.float64).ravel()
-        except (TypeError, ValueError):
-            raise _invalid_coordinate("lat") from None
-        try:
-            xs = np.asarray(lons, dtype=np.float64).ravel()
-        except (TypeError, ValueError):
-            raise _invalid_coordinate("lon") from None
-        if xs.shape != ys.shape:
-            raise ValueError(f"lons and lats differ in length: {xs.size} != {ys.size}")
-        n = xs.size
-        if n == 0:
-            return []
-        for field, values, limit in (("lat", ys, 90.0), ("lon", xs, 180.0)):
-            bad = ~((values >= -limit) & (values <= limit))
-            if bad.any():
-                first = int(np.flatnonzero(bad)[0])
-                err = _invalid_coordinate(field)
-                err.message_id += f" (titik ke-{first})"
-                err.message_en += f" (point #{first})"
-                err.index = first
-                raise err
-
-        points = shapely.points(xs, ys)
-        q_pt, q_geom = self._tree.query(points, predicate="intersects")
-        order = np.lexsort((q_geom, q_pt))
-        q_pt, q_geom = q_pt[order], q_geom[order]
-        counts = np.bincount(q_pt, minlength=n)
-
-        result = np.full(n, None, dtype=object)
-        one = counts[q_pt] == 1
-        result[q_pt[one]] = self._inside_arr[q_geom[one]]
-
-        several = np.flatnonzero(counts > 1)
-        if several.size:
-            starts = np.searchsorted(q_pt, several)
-            for i, s in zip(several.tolist(), starts.tolist()):
-                hits = q_geom[s : s + counts[i]].tolist()
-                result[i] = self._pick_overlap(float(xs[i]), float(ys[i]), hits)
-
-        none = np.flatnonzero(counts == 0)
-        if none.size:
-            radius = np.array([self._snap_radius_deg(float(y)) for y in ys[none]])
-            s_pt, s_geom = self._tree.query(points[none], predicate="dwithin", distance=radius)
-            order = np.lexsort((s_geom, s_pt))
-            s_pt, s_geom = s_pt[order], s_geom[order]
-            s_counts = np.bincount(s_pt, minlength=none.size)
-            s_starts = np.concatenate(([0], np.cumsum(s_counts)[:-1]))
-            for k in np.flatnonzero(s_counts).tolist():
-                i = int(none[k])
-                s = int(s_starts[k])
-                cands = s_geom[s : s + s_counts[k]].tolist()
-                result[i] = self._pick_nearest(float(xs[i]), float(ys[i]), cands)
-        return result.tolist()
-
-    # ------------------------------------------------------------------ shared decisions
-
-    def _project(self, idx: list[int], lon: float, lat: float) -> np.ndarray:
-        """The geometries ``idx`` in metres, equirectangular around (lon, lat) = origin."""
-        kx, ky = _metres_per_degree(lat)
-        origin = np.array([lon, lat])
-        scale = np.array([kx, ky])
-        return shapely.transform(self._geoms[idx], lambda c: (c - origin) * scale)
-
-    def _best(self, idx: list[int], values: np.ndarray, *, largest: bool) -> tuple[int, float]:
-        best = float(values.max() if largest else values.min())
-        tied = [i for i, v in zip(idx, values.tolist()) if abs(v - best) <= _TIE_M]
-        return min(tied, key=self._codes.__getitem__), best
-
-    def _pick_overlap(self, lon: float, lat: float, hits: list[int]) -> Location:
-        depth = shapely.distance(shapely.boundary(self._project(hits, lon, lat)), _ORIGIN)
-        p, _ = self._best(hits, depth, largest=True)
-        return Location(self._codes[p], "overlap", 0.0)
-
-    def _snap_radius_deg(self, lat: float) -> float:
-        """A degree radius certain to include every polygon within ``max_snap_m`` metres.
-
-        In the local projection x = dlon*kx, y = dlat*ky, so metres >= min(kx, ky) * degrees.
-        """
-        kx, ky = _metres_per_degree(lat)
-        return self.max_snap_m / min(kx, ky) * (1.0 + 1e-9) + 1e-12
-
-    def _could_snap(self, lon: float, lat: float) -> bool:
-        """False when even the bounding box of all areas is farther than ``max_snap_m``."""
-        kx, ky = _metres_per_degree(lat)
-        dx = max(self._gx0 - lon, 0.0, lon - self._gx1) * kx
-        dy = max(self._gy0 - lat, 0.0, lat - self._gy1) * ky
-        return math.hypot(dx, dy) <= self.max_snap_m
-
-    def _pick_nearest(self, lon: float, lat: float, cands: list[int]) -> Location | None:
-        if not cands:
-            return None
-        dist = shapely.distance(self._project(cands, lon, lat), _ORIGIN)
-        near = dist <= self.max_snap_m
-        if not near.any():
-            return None
-        cands = [c for c, ok in zip(cands, near.tolist()) if ok]
-        p, d = self._best(cands, dist[near], largest=False)
-        return Location(self._codes[p], "nearest", d)
+        return self._exact().locate_many(lons, lats)
 
     def nearest(self, lon: float, lat: float) -> tuple[str, float]:
         """(code, metres) of the nearest area, however far; 0.0 when the point is in one.
@@ -455,20 +375,7 @@ class KelurahanIndex:
         approximation (good enough for "about N km away").
         """
         lon, lat = _checked(lon, lat)
-        pt = Point(lon, lat)
-        idx, d = self._tree.query_nearest(pt, return_distance=True, all_matches=True)
-        idx = idx.tolist()
-        d_deg = float(d[0])
-        dist = shapely.distance(self._project(idx, lon, lat), _ORIGIN)
-        kx, ky = _metres_per_degree(lat)
-        radius = min(float(dist.min()) / min(kx, ky) * (1.0 + 1e-9), d_deg + _FAR_SEARCH_SLACK_DEG)
-        if radius > d_deg:
-            more = self._tree.query(pt, predicate="dwithin", distance=radius).tolist()
-            if len(more) > len(idx):
-                idx = more
-                dist = shapely.distance(self._project(idx, lon, lat), _ORIGIN)
-        p, best = self._best(idx, dist, largest=False)
-        return self._codes[p], best
+        return self._exact().nearest(lon, lat)
 
     def _outside_error(self, lon: float, lat: float) -> OutsideArea:
         code, distance = self.nearest(lon, lat)
@@ -485,6 +392,140 @@ class KelurahanIndex:
         err.nearest_code = code
         err.distance_m = distance
         return err
+
+
+# --------------------------------------------------------------------------- point in polygon, in plain Python
+
+# A point closer than this (degrees, about 0.1 mm) to an edge is left to the exact side, which decides what
+# lies on a boundary ("in" means intersects). Float error in the test below is ~1e-14 degree, far below it.
+_EDGE_EPS = 1e-9
+_OUT, _IN, _EDGE = 0, 1, 2
+# Edges are kept in horizontal bands of about this many edges each, so a test reads only those near its latitude.
+_EDGES_PER_BAND = 12
+_MAX_BANDS = 256
+
+
+class _Edges:
+    """One area's edges (every ring of every part), banded by latitude, for an even-odd point test."""
+
+    __slots__ = ("_bands", "_h", "_n", "_x0", "_x1", "_y0", "bounds")
+
+    def __init__(self, rings: list[array]) -> None:
+        xs = [v for ring in rings for v in ring[0::2]]
+        ys = [v for ring in rings for v in ring[1::2]]
+        self.bounds = (min(xs), min(ys), max(xs), max(ys))
+        edges = []
+        for ring in rings:
+            for k in range(0, len(ring) - 2, 2):
+                x1, y1, x2, y2 = ring[k], ring[k + 1], ring[k + 2], ring[k + 3]
+                if x1 != x2 or y1 != y2:
+                    edges.append((x1, y1, x2, y2))
+        y0, y1 = self.bounds[1], self.bounds[3]
+        n = max(1, min(_MAX_BANDS, len(edges) // _EDGES_PER_BAND))
+        h = (y1 - y0) / n
+        if not h > 0.0:
+            n, h = 1, 1.0
+        bands = [array("d") for _ in range(n)]
+        for e in edges:
+            lo = min(e[1], e[3]) - _EDGE_EPS
+            hi = max(e[1], e[3]) + _EDGE_EPS
+            b0 = min(max(int((lo - y0) / h), 0), n - 1)
+            b1 = min(max(int((hi - y0) / h), 0), n - 1)
+            for b in range(b0, b1 + 1):
+                bands[b].extend(e)
+        self._y0, self._h, self._n, self._bands = y0, h, n, bands
+        self._x0 = self.bounds[0] - _EDGE_EPS
+        self._x1 = self.bounds[2] + _EDGE_EPS
+
+    def where(self, px: float, py: float) -> int:
+        """``_IN``, ``_OUT``, or ``_EDGE`` when the point is within ``_EDGE_EPS`` of an edge."""
+        if px < self._x0 or px > self._x1:
+            return _OUT
+        b = int((py - self._y0) / self._h)
+        if b < 0 or b >= self._n:
+            # Outside the area's latitudes; a point a hair beyond them is the exact side's to judge.
+            if py < self._y0 - _EDGE_EPS or py > self._y0 + self._n * self._h + _EDGE_EPS:
+                return _OUT
+            return _EDGE
+        e = self._bands[b]
+        inside = False
+        eps = _EDGE_EPS
+        for k in range(0, len(e), 4):
+            y1 = e[k + 1]
+            y2 = e[k + 3]
+            if (y1 > py) != (y2 > py):
+                x1 = e[k]
+                d = x1 + (py - y1) * (e[k + 2] - x1) / (y2 - y1) - px
+                if d > eps:
+                    inside = not inside
+                elif d >= -eps:
+                    return _EDGE
+            elif (
+                # level with an end of the edge (or a level edge): close to it only if within eps
+                (y1 - py <= eps and py - y1 <= eps) or (y2 - py <= eps and py - y2 <= eps)
+            ) and _near_segment(px, py, e[k], y1, e[k + 2], y2):
+                return _EDGE
+        return _IN if inside else _OUT
+
+
+def _near_segment(px: float, py: float, x1: float, y1: float, x2: float, y2: float) -> bool:
+    dx, dy = x2 - x1, y2 - y1
+    t = ((px - x1) * dx + (py - y1) * dy) / (dx * dx + dy * dy)
+    t = 0.0 if t < 0.0 else 1.0 if t > 1.0 else t
+    ex, ey = x1 + t * dx - px, y1 + t * dy - py
+    return ex * ex + ey * ey <= _EDGE_EPS * _EDGE_EPS * 4
+
+
+def _ring(code: str, coords) -> array:
+    """One ring as a flat, closed array of x, y; ``ValueError`` unless it is a list of >= 3 finite positions."""
+    flat = array("d")
+    try:
+        for position in coords:
+            x, y = float(position[0]), float(position[1])
+            if not (math.isfinite(x) and math.isfinite(y)):
+                raise ValueError
+            flat.append(x)
+            flat.append(y)
+    except (TypeError, ValueError, IndexError, KeyError):
+        raise ValueError(f"area {code!r} has a ring that is not a list of [lon, lat] positions") from None
+    if len(flat) < 6:
+        raise ValueError(f"area {code!r} has a ring of fewer than three positions")
+    if flat[0] != flat[-2] or flat[1] != flat[-1]:
+        flat.extend(flat[:2])
+    return flat
+
+
+def _mapping_rings(code: str, geom: Mapping) -> list[array]:
+    kind = geom.get("type")
+    coordinates = geom.get("coordinates")
+    if kind not in ("Polygon", "MultiPolygon"):
+        raise ValueError(f"area {code!r} is a {kind}, expected (Multi)Polygon")
+    if not isinstance(coordinates, list) or not coordinates:
+        raise ValueError(f"area {code!r} has no geometry")
+    polygons = coordinates if kind == "MultiPolygon" else [coordinates]
+    rings = []
+    for polygon in polygons:
+        if not isinstance(polygon, list) or not polygon:
+            raise ValueError(f"area {code!r} has a polygon without rings")
+        rings.extend(_ring(code, ring) for ring in polygon)
+    return rings
+
+
+def _shapely_rings(code: str, geom) -> list[array]:
+    geom_type = getattr(geom, "geom_type", None)
+    if geom_type is None or geom.is_empty:
+        raise ValueError(f"area {code!r} has no geometry")
+    if geom_type not in ("Polygon", "MultiPolygon"):
+        raise ValueError(f"area {code!r} is a {geom_type}, expected (Multi)Polygon")
+    import shapely
+
+    if not geom.is_valid:
+        raise ValueError(f"area {code!r} has an invalid geometry: {shapely.is_valid_reason(geom)}")
+    rings = []
+    for polygon in geom.geoms if geom_type == "MultiPolygon" else [geom]:
+        for ring in (polygon.exterior, *polygon.interiors):
+            rings.append(_ring(code, ring.coords))
+    return rings
 
 
 # --------------------------------------------------------------------------- tupoksi
