@@ -500,12 +500,12 @@ def _mapping_rings(code: str, geom: Mapping) -> list[array]:
     coordinates = geom.get("coordinates")
     if kind not in ("Polygon", "MultiPolygon"):
         raise ValueError(f"area {code!r} is a {kind}, expected (Multi)Polygon")
-    if not isinstance(coordinates, list) or not coordinates:
+    if not isinstance(coordinates, (list, tuple)) or not coordinates:  # JSON's lists, or shapely's mapping()
         raise ValueError(f"area {code!r} has no geometry")
     polygons = coordinates if kind == "MultiPolygon" else [coordinates]
     rings = []
     for polygon in polygons:
-        if not isinstance(polygon, list) or not polygon:
+        if not isinstance(polygon, (list, tuple)) or not polygon:
             raise ValueError(f"area {code!r} has a polygon without rings")
         rings.extend(_ring(code, ring) for ring in polygon)
     return rings

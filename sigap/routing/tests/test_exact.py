@@ -95,3 +95,11 @@ def test_a_ring_left_open_is_closed_and_holes_are_not_inside():
     with pytest.raises(OutsideArea):
         index.locate(0.005, 0.005)  # in the hole, more than 0 m from the area
     assert index.locate(0.004, 0.005) == Location("A", "inside", 0.0)  # on the hole's edge: "in" is intersects
+
+
+def test_an_index_takes_shapelys_own_mappings_whose_positions_are_tuples():
+    from shapely.geometry import box, mapping
+
+    index = KelurahanIndex([("A", mapping(box(0.0, 0.0, 0.01, 0.01))), ("B", mapping(box(0.01, 0.0, 0.02, 0.01)))])
+    assert index.locate(0.005, 0.005) == Location("A", "inside", 0.0)
+    assert index.locate(0.015, 0.005) == Location("B", "inside", 0.0)
