@@ -465,6 +465,7 @@ CONSOLE_ACTIONS = {
     "teruskan": {"destination": "PLN UP3 Jakarta Timur", "reason": "jaringan listrik (uji matriks)"},
     "gabungkan": _merge_into,
     "validasi": {"decision": "reject", "reason": "foto sesudah belum menunjukkan hasil (uji matriks)"},
+    "triase": {"category": "saluran-tersumbat"},
 }
 JOURNEY_ACTIONS = {
     "jawab": {"answer": "Di depan gang nomor tiga (uji matriks)."},
@@ -516,6 +517,9 @@ CALLS = {
     ),
     "POST /api/v1/officer/reports/{number}/validate": api_post(
         "/officer/reports/{number}/validate", {"accept": False, "reason": CONSOLE_ACTIONS["validasi"]["reason"]}
+    ),
+    "POST /api/v1/officer/reports/{number}/triage": api_post(
+        "/officer/reports/{number}/triage", {"category": "saluran-tersumbat"}
     ),
     "GET /api/v1/officer/desk/triage": listing("GET", "/api/v1/officer/desk/triage"),
     "POST /api/v1/officer/desk/triage/{number}": api_post(

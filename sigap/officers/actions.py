@@ -20,16 +20,27 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from ninja import Schema
 
-from sigap.core.errors import PermissionDenied
+from sigap.core.errors import DomainError, PermissionDenied
 from sigap.organization import roles
 from sigap.organization.models import Unit
 from sigap.privacy.photos import photo_check
 from sigap.reports import services
 from sigap.reports.models import Photo, Report
 from sigap.reports.states import NEXT, WORKING, Status
+from sigap.routing.places import kelurahan_point
 
-from .forms import ForwardForm, HopForm, MergeForm, NoteForm, PhotoForm, QuestionForm, ReasonForm, ValidateForm
-from .schemas import ForwardIn, HopIn, MergeIn, NoteIn, QuestionIn, ReasonIn, ValidateIn
+from .forms import (
+    ForwardForm,
+    HopForm,
+    MergeForm,
+    NoteForm,
+    PhotoForm,
+    QuestionForm,
+    ReasonForm,
+    TriageForm,
+    ValidateForm,
+)
+from .schemas import ForwardIn, HopIn, MergeIn, NoteIn, QuestionIn, ReasonIn, TriageIn, ValidateIn
 
 
 class Who(Enum):
@@ -131,6 +142,31 @@ def _validate(*, user, report: Report, data: dict) -> str:
     if data["accept"]:
         return _("Tindak lanjut divalidasi: laporan Selesai.")
     return _("Tindak lanjut ditolak (TL Ditolak): laporan kembali ke unit yang menangani.")
+
+
+def _triage(*, user, report: Report, data: dict) -> str:
+    lat, lon = data.get("lat"), data.get("lon")
+    if data.get("kelurahan") and (lat is None or lon is None) and report.lat is None:
+        point = kelurahan_point(data["kelurahan"])
+        if point is None:
+            raise DomainError(
+                f"Kelurahan '{data['kelurahan']}' tidak dikenal.",
+                f"Unknown kelurahan '{data['kelurahan']}'.",
+                code="unknown_kelurahan",
+                status=422,
+                field="kelurahan",
+            )
+        lat, lon = point
+    hop = services.report_triage(
+        report_id=report.pk,
+        actor=user,
+        category=data["category"],
+        lat=lat,
+        lon=lon,
+        note=data.get("note") or "",
+        about_unit=data.get("about_unit") or "",
+    )
+    return _("Laporan ditempatkan dan diteruskan ke %(unit)s.") % {"unit": hop.to_unit.name}
 
 
 # --- the table, in the order ``allowed`` lists the actions -----------------------------------------
@@ -263,6 +299,19 @@ ACTIONS: tuple[OfficerAction, ...] = (
         who=Who.VALIDATOR,
         offered=lambda r: r.status == Status.AWAITING_VALIDATION,
         run=_validate,
+    ),
+    OfficerAction(
+        name="triage",
+        slug="triase",
+        path="triage",
+        title=gettext_lazy("Tempatkan dan kategorikan (triase)"),
+        summary="Triase: tempatkan dan kategorikan, lalu teruskan ke unit yang bertanggung jawab",
+        schema=TriageIn,
+        form=TriageForm,
+        who=HANDLING,
+        # a report the desk holds (its location or category needs a human); the service checks it is at the desk
+        offered=lambda r: bool(r.triage_reason) and Status.KOORDINASI in NEXT[Status(r.status)],
+        run=_triage,
     ),
 )
 BY_NAME: dict[str, OfficerAction] = {a.name: a for a in ACTIONS}

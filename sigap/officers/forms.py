@@ -118,6 +118,23 @@ class HopForm(forms.Form):
     )
 
 
+class TriageForm(forms.Form):
+    """The triage desk's choice: a category, and the kelurahan of a report that has no location (its inner point
+    becomes the location). The services refuse an unknown category or kelurahan."""
+
+    category = forms.CharField(max_length=60, required=True, error_messages={"required": _("Pilih kategori.")})
+    kelurahan = forms.CharField(max_length=20, required=False)
+    about_unit = forms.CharField(max_length=80, required=False)
+    note = forms.CharField(
+        label=_("Catatan"), max_length=TEXT, required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+    def clean(self):
+        cleaned = super().clean()
+        cleaned["lat"] = cleaned["lon"] = None  # the API's coordinates; the console places by kelurahan
+        return cleaned
+
+
 class ReasonForm(forms.Form):
     reason = forms.CharField(
         label=_("Alasan (dibaca pelapor)"), max_length=TEXT, required=False, widget=forms.Textarea(attrs={"rows": 2})

@@ -190,3 +190,22 @@ class UnitOut(Schema):
 class SuggestionOut(Schema):
     coordinate: list[UnitOut]
     dispose: list[UnitOut]
+
+
+class TriageIn(Schema):
+    model_config = ConfigDict(
+        extra="forbid", json_schema_extra={"example": {"category": "saluran-tersumbat", "kelurahan": "31.75.07.1002"}}
+    )
+    category: str = Field(..., min_length=1, max_length=60)
+    lat: float | None = Field(None, ge=-90, le=90)
+    lon: float | None = Field(None, ge=-180, le=180)
+    kelurahan: str = Field("", max_length=20, description="Kemendagri code; its inner point becomes the location")
+    about_unit: str = Field(
+        "",
+        max_length=80,
+        description=(
+            "Only with category pelayanan-aparatur: code of the unit the complaint is about (default: the unit the "
+            "reporter named, else the kelurahan of the location). Refused (422) with any other category."
+        ),
+    )
+    note: str = Field("", max_length=2000)

@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from ninja import Router, Schema
-from pydantic import ConfigDict, Field
+from pydantic import Field
 
 from sigap.core.errors import DomainError
 from sigap.core.schemas import ErrorOut
@@ -16,9 +16,11 @@ from sigap.reports import desk, selectors, services
 from sigap.reports.models import DuplicateCandidate, Report
 from sigap.reports.schemas import CodeName, StatusOut, code_name, status_out
 from sigap.routing.cache import routing_data
-from sigap.routing.places import kelurahan_point, place_data
+from sigap.routing.places import place_data
 
+from . import actions
 from .api import AUTH
+from .schemas import TriageIn
 
 router = Router(tags=["triage"], auth=AUTH)
 ERRORS = {400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut}
@@ -56,25 +58,6 @@ class TriageItem(Schema):
             "below it never see the report."
         ),
     )
-
-
-class TriageIn(Schema):
-    model_config = ConfigDict(
-        extra="forbid", json_schema_extra={"example": {"category": "saluran-tersumbat", "kelurahan": "31.75.07.1002"}}
-    )
-    category: str = Field(..., min_length=1, max_length=60)
-    lat: float | None = Field(None, ge=-90, le=90)
-    lon: float | None = Field(None, ge=-180, le=180)
-    kelurahan: str = Field("", max_length=20, description="Kemendagri code; its inner point becomes the location")
-    about_unit: str = Field(
-        "",
-        max_length=80,
-        description=(
-            "Only with category pelayanan-aparatur: code of the unit the complaint is about (default: the unit the "
-            "reporter named, else the kelurahan of the location). Refused (422) with any other category."
-        ),
-    )
-    note: str = Field("", max_length=2000)
 
 
 class TriageOut(Schema):
@@ -135,28 +118,10 @@ def triage_queue_endpoint(request, limit: int = 50):
 
 @router.post("/triage/{number}", response={200: TriageOut, **ERRORS}, summary="Place and categorize; route onwards")
 def triage_endpoint(request, number: str, payload: TriageIn):
+    # the desk's own address for the action ``triage`` (also ``POST /api/v1/officer/reports/{number}/triage`` and
+    # the console's report page): the same input and the same service
     report = selectors.report_get_visible(user=request.auth, number=number)
-    lat, lon = payload.lat, payload.lon
-    if payload.kelurahan and (lat is None or lon is None) and report.lat is None:
-        point = kelurahan_point(payload.kelurahan)
-        if point is None:
-            raise DomainError(
-                f"Kelurahan '{payload.kelurahan}' tidak dikenal.",
-                f"Unknown kelurahan '{payload.kelurahan}'.",
-                code="unknown_kelurahan",
-                status=422,
-                field="kelurahan",
-            )
-        lat, lon = point
-    services.report_triage(
-        report_id=report.pk,
-        actor=request.auth,
-        category=payload.category,
-        lat=lat,
-        lon=lon,
-        note=payload.note,
-        about_unit=payload.about_unit,
-    )
+    actions.perform(actions.BY_NAME["triage"], user=request.auth, report=report, data=payload.model_dump())
     report.refresh_from_db()
     return {
         "id": report.number,

@@ -21,16 +21,18 @@ from django.utils import timezone, translation
 from django.utils.formats import number_format
 from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
 from sigap.core.errors import DomainError, NotFound
 from sigap.core.language import error_text, name_in_language
 from sigap.organization.roles import unit_ids_where
 from sigap.privacy.access_log import Action, access_record, access_record_many
-from sigap.reports import deadlines, escalation, photoserve, proofcheck, questions, selectors
+from sigap.reports import deadlines, desk, escalation, photoserve, proofcheck, questions, selectors
 from sigap.reports.models import Escalation, Photo, Report, StatusChange
 from sigap.reports.states import Status
 from sigap.routing.cache import routing_data
+from sigap.routing.places import place_data
 
 from . import exports, flow
 from .access import (
@@ -376,6 +378,42 @@ def _question_choices() -> list[tuple[str, str]]:
     return [(code, texts[1] if english else texts[0]) for code, texts in questions.catalog().items()]
 
 
+TRIAGE_REASONS = {
+    "location": gettext_lazy("lokasinya belum diketahui"),
+    "category": gettext_lazy("kategorinya belum pasti"),
+    "location+category": gettext_lazy("lokasi dan kategorinya belum diketahui"),
+}
+
+
+MIN_SUGGESTED = 0.05  # a category the categorizer gives less than this is not offered as a suggestion
+
+
+def _triage_context(report: Report) -> dict:
+    """What the desk chooses from: the suggestions stored when the report was written (``reports.desk``), every
+    active category, and, for a report without a location, every kelurahan by kecamatan. Reference data held in
+    memory: no query per option."""
+    data = routing_data()
+    names = {code: c.name for code, c in data.category_by_code.items()}
+    places = place_data()
+    found = desk.suggestions(report, names, places)
+    groups: dict[str, list[tuple[str, str]]] = {}
+    if report.lat is None:
+        for code, (name, _lat, _lon) in places.kelurahan.items():
+            groups.setdefault(places.kecamatan_of.get(code, ""), []).append((code, name))
+    suggested_places = found["places"] if report.lat is None else []
+    categories = [c for c in found["categories"] if c["confidence"] >= MIN_SUGGESTED]
+    return {
+        "reason": TRIAGE_REASONS.get(report.triage_reason, report.triage_reason),
+        "categories": categories,
+        "suggested_categories": {c["code"] for c in categories},
+        "current_category": report.category.code if report.category_id else "",
+        "places": suggested_places,
+        "suggested_places": {p["kelurahan"]["code"] for p in suggested_places},
+        "all_categories": sorted(names.items(), key=lambda item: item[1]),
+        "kelurahan_groups": [(kec, sorted(items, key=lambda i: i[1])) for kec, items in sorted(groups.items())],
+    }
+
+
 def _report_context(
     request,
     report: Report,
@@ -392,6 +430,7 @@ def _report_context(
     if bound is not None:
         forms[bound[0]] = bound[1]
     suggestions = flow.report_suggestions(report) if {"coordinate", "dispose"} & set(allowed) else None
+    triage = _triage_context(report) if "triage" in allowed else None
     unit_q = request.GET.get("unit_q", "").strip()[:80] if request.method == "GET" else ""
     unit_results = list(flow.units_search(unit_q)) if unit_q and "coordinate" in allowed else None
     if unit_q:
@@ -438,6 +477,7 @@ def _report_context(
         "result": result,
         "open_action": open_action,
         "suggestions": suggestions,
+        "triage": triage,
         "unit_q": unit_q,
         "unit_results": unit_results,
         "merge_candidates": candidates,

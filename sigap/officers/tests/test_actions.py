@@ -13,7 +13,7 @@ from sigap.core.errors import DomainError, PermissionDenied
 from sigap.organization.models import StaffRole
 from sigap.reports import services
 from sigap.reports.models import Photo, Report
-from sigap.reports.tests.factories import submit
+from sigap.reports.tests.factories import submit, submit_unplaced
 
 from ..actions import ACTIONS, BY_NAME, BY_SLUG, allowed_actions, perform
 from .helpers import GAMBIR_KEL, PB_UNIT, SUDIN, to_validation
@@ -41,6 +41,11 @@ def _at_the_dinas(report, people, jpeg=None):
 
 def _awaiting_validation(report, people, jpeg):
     to_validation(report, people["pb"], jpeg)
+
+
+def _at_the_desk(report, people, jpeg=None):
+    """Another report: one that came without a place (a tweet) and waits at the triage desk."""
+    return submit_unplaced().report
 
 
 # per action: (state the report is brought to, who acts, who may not, the input, the status after, the message)
@@ -90,6 +95,14 @@ CASES = {
         "done",
         "Tindak lanjut divalidasi: laporan Selesai.",
     ),
+    "triage": (
+        _at_the_desk,
+        "desk",
+        "pb",
+        {"category": "lampu-jalan", "kelurahan": "31.75.07.1002", "note": "", "about_unit": ""},
+        "koordinasi",
+        "Laporan ditempatkan dan diteruskan ke ",
+    ),
 }
 
 
@@ -102,6 +115,7 @@ def people(staff):
         "dinas": staff("admin.bm", DINAS, R.UNIT_ADMIN),
         "validator": staff("validator.biro", "biro-pemerintahan", R.VALIDATOR),
         "supervisor": staff("pimpinan.jt", "kota:31.75", R.SUPERVISOR),
+        "desk": staff("petugas.triase", "triase"),
     }
 
 
@@ -109,7 +123,7 @@ def _prepare(name: str, people, jpeg):
     state, actor, outsider, data, status, message = CASES[name]
     report = submit("jalan-rusak", description="Jalan berlubang dalam di depan sekolah, motor sering jatuh.").report
     if state is not None:
-        state(report, people, jpeg)
+        report = state(report, people, jpeg) or report
     report = Report.objects.select_related("unit", "category", "kelurahan").get(pk=report.pk)
     data = dict(data)
     if data.get("into") == "<kept>":
@@ -215,6 +229,7 @@ GOOD = {
     "ask": ({"question": "Di RT berapa?"}, None),
     "request_validation": ({"note": ""}, None),
     "validate": ({"accept": False, "reason": "Foto buram."}, {"decision": "reject", "reason": "Foto buram."}),
+    "triage": ({"category": "lampu-jalan", "kelurahan": "31.75.07.1002"}, None),
 }
 BAD = {
     # name: (a JSON body the schema refuses, form data the form refuses and the message it shows)
@@ -228,6 +243,7 @@ BAD = {
     "request_validation": ({"note": "x" * 2001}, ({"note": "x" * 2001}, "")),
     "validate": ({"reason": "x"}, ({"reason": "x"}, "Pilih terima atau tolak.")),
     "add_photo": (None, ({"kind": "after"}, "Pilih berkas foto.")),
+    "triage": ({"category": ""}, ({"kelurahan": "31.75.07.1002"}, "Pilih kategori.")),
 }
 
 

@@ -6,9 +6,8 @@ from __future__ import annotations
 import pytest
 
 from sigap.core.errors import PermissionDenied
-from sigap.intake.services import Reporter, Submission, report_submit
 from sigap.reports import services
-from sigap.reports.tests.factories import submit
+from sigap.reports.tests.factories import submit, submit_unplaced
 
 pytestmark = pytest.mark.django_db
 DRAIN = "Got mampet penuh sampah plastik di depan gang Mawar, air meluap ke jalan kalau hujan."
@@ -16,18 +15,7 @@ DRAIN = "Got mampet penuh sampah plastik di depan gang Mawar, air meluap ke jala
 
 def test_report_without_location_waits_at_the_triage_desk_and_is_routed_from_there(client, staff):
     desk = staff("petugas.triase", "triase")
-    result = report_submit(
-        Submission(
-            category="",
-            description="Lampu jalan mati di gang Mawar dekat Pondok Bambu sejak seminggu",
-            lat=None,
-            lon=None,
-            channel="twitter",
-            allow_no_location=True,
-            reporter=Reporter(name="X"),
-        )
-    )
-    report = result.report
+    report = submit_unplaced().report
     assert report.unit.code == "triase" and report.kelurahan is None and "location" in report.triage_reason
     client.force_login(desk)
     queue = client.get("/api/v1/officer/desk/triage").json()

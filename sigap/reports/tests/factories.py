@@ -39,6 +39,28 @@ def submit(
     )
 
 
+def submit_unplaced(
+    description: str = "Lampu jalan mati di gang Mawar dekat Pondok Bambu sejak seminggu",
+    *,
+    lat: float | None = None,
+    lon: float | None = None,
+    reporter_name: str = "X",
+):
+    """A report as a tweet brings it: no category chosen and, unless given, no point; it waits at the triage desk
+    when the categorizer is unsure or nothing places it."""
+    return report_submit(
+        Submission(
+            category="",
+            description=description,
+            lat=lat,
+            lon=lon,
+            channel="twitter",
+            allow_no_location=True,
+            reporter=Reporter(name=reporter_name),
+        )
+    )
+
+
 def reporter() -> Reporter:
     """A reporter with every contact field (name, phone, email, NIK), as the vault and reveal tests need."""
     return Reporter(name="Rina Marlina", phone="081377001122", email="rina@example.org", nik="3175010101010001")

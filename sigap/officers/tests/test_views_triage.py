@@ -1,0 +1,111 @@
+"""The triage desk in the console: a report that came without a place or a sure category (a tweet, an SMS, an
+email) is placed and categorized from its report page, with the suggestions read from its text, and goes on to
+the unit responsible; before, the desk could only do this through the API."""
+
+from __future__ import annotations
+
+import html
+
+import pytest
+
+from sigap.reports.tests.factories import submit_unplaced
+
+from .helpers import EN, PB_UNIT, action, console, text
+
+pytestmark = pytest.mark.django_db
+PONDOK_BAMBU = "31.75.07.1002"
+
+
+def _tweet(description="Lampu jalan mati di gang Mawar dekat Pondok Bambu sejak seminggu", lat=None, lon=None):
+    return submit_unplaced(description, lat=lat, lon=lon, reporter_name="Rina Wulandari").report
+
+
+@pytest.fixture
+def desk(staff):
+    return staff("petugas.triase", "triase")
+
+
+def test_the_desk_sees_why_a_report_waits_and_the_suggestions_read_from_its_text(desk):
+    report = _tweet()
+    page = text(console(desk).get(f"/petugas/laporan/{report.number}/"))
+    assert 'id="act-triage"' in page and "lokasinya belum diketahui" in page
+    suggested = page.split("Disebut dalam laporan", 1)[1].split("</optgroup>", 1)[0]
+    assert f'value="{PONDOK_BAMBU}"' in suggested and "Pondok Bambu — Duren Sawit" in html.unescape(suggested)
+    # every kelurahan can be chosen, by kecamatan, when the text names none or the wrong one
+    assert page.count('<option value="31.') >= 267 and "Kecamatan Gambir" in page
+    categories = page.split("Saran dari isi laporan", 1)[1].split("</optgroup>", 1)[0]
+    # the categorizer's pick is chosen already (the officer confirms it); a guess of under 5 % is not suggested
+    assert 'value="lampu-jalan" selected' in categories and "(0 %)" not in categories
+    assert "Rina" not in page  # the reporter's name never reaches the desk's page
+
+
+def test_placing_a_report_routes_it_to_the_unit_responsible_and_it_leaves_the_desk(desk, staff):
+    report = _tweet()
+    c = console(desk)
+    done = action(c, report.number, "triase", {"category": "lampu-jalan", "kelurahan": PONDOK_BAMBU, "note": "cek"})
+    assert done.status_code == 200
+    assert "Laporan ditempatkan dan diteruskan ke" in text(done)
+    report.refresh_from_db()
+    assert report.unit.code == f"kel:{PONDOK_BAMBU}" and report.kelurahan.code == PONDOK_BAMBU
+    assert (report.status, report.triage_reason, report.category.code) == ("koordinasi", "", "lampu-jalan")
+    assert report.lat is not None and report.category_source == "officer"
+    # the kelurahan now holds it and can act; the desk no longer can
+    pb = staff("petugas.pb", PB_UNIT)
+    assert "terima" in text(console(pb).get(f"/petugas/laporan/{report.number}/"))
+
+
+def test_a_plain_form_post_works_without_htmx_and_redirects_to_the_report(desk):
+    report = _tweet()
+    done = action(
+        console(desk), report.number, "triase", {"category": "lampu-jalan", "kelurahan": PONDOK_BAMBU}, htmx=False
+    )
+    assert done.status_code == 302 and done["Location"] == f"/petugas/laporan/{report.number}/"
+
+
+@pytest.mark.parametrize(
+    "data, status, says",
+    [
+        ({"kelurahan": PONDOK_BAMBU}, 422, "Pilih kategori."),
+        ({"category": "lampu-jalan"}, 422, "Tentukan lokasi laporan"),
+        ({"category": "lampu-jalan", "kelurahan": "31.99.99.9999"}, 422, "tidak dikenal"),
+        ({"category": "tidak-ada", "kelurahan": PONDOK_BAMBU}, 422, "tidak dikenal"),
+    ],
+)
+def test_bad_input_is_refused_with_its_reason_and_changes_nothing(desk, data, status, says):
+    report = _tweet()
+    c = console(desk)
+    refused = action(c, report.number, "triase", data, htmx=False)
+    assert refused.status_code == status and says in text(refused)
+    report.refresh_from_db()
+    assert report.unit.code == "triase" and report.triage_reason and report.kelurahan is None
+    # the officer's choices are kept in the form they correct
+    if data.get("category") == "lampu-jalan":
+        assert 'value="lampu-jalan" selected' in text(refused)
+
+
+def test_a_report_with_a_location_but_no_sure_category_is_only_categorized(desk, staff):
+    report = _tweet("Ada yang aneh di sini tolong dicek", lat=-6.2351, lon=106.9009)
+    assert report.unit.code == "triase" and report.triage_reason == "category"
+    page = text(console(desk).get(f"/petugas/laporan/{report.number}/"))
+    assert 'id="act-triage"' in page and 'name="kelurahan"' not in page and "Pondok Bambu" in page
+    done = action(console(desk), report.number, "triase", {"category": "saluran-tersumbat"}, htmx=False)
+    assert done.status_code == 302
+    report.refresh_from_db()
+    assert report.kelurahan.code == PONDOK_BAMBU and report.category.code == "saluran-tersumbat"
+
+
+def test_no_one_but_the_desk_may_place_a_report(desk, staff):
+    report = _tweet()
+    pb = staff("petugas.pb", PB_UNIT)
+    c = console(pb)
+    assert c.get(f"/petugas/laporan/{report.number}/").status_code == 404  # not in its sight at all
+    refused = action(c, report.number, "triase", {"category": "lampu-jalan", "kelurahan": PONDOK_BAMBU})
+    assert refused.status_code == 404
+    report.refresh_from_db()
+    assert report.unit.code == "triase"
+
+
+def test_the_desk_form_reads_in_english(desk):
+    report = _tweet()
+    page = text(console(desk).get(f"/petugas/laporan/{report.number}/", **EN))
+    assert "Place and categorize (triage)" in page and "Suggested by the report's text" in page
