@@ -47,6 +47,9 @@ class OperatorReportForm(forms.Form):
     lat = forms.FloatField(label=_("Lintang (lat)"), required=False, min_value=-90, max_value=90)
     lon = forms.FloatField(label=_("Bujur (lon)"), required=False, min_value=-180, max_value=180)
     address = forms.CharField(label=_("Alamat / patokan"), required=False, max_length=500)
+    place_unknown = forms.BooleanField(
+        label=_("Tempatnya belum jelas: kirim ke desk triase, yang menempatkannya"), required=False
+    )
     privacy = forms.ChoiceField(
         label=_("Privasi"), widget=forms.RadioSelect, choices=Privacy.choices, initial=Privacy.PRIVATE
     )
@@ -78,11 +81,14 @@ class OperatorReportForm(forms.Form):
             point = kelurahan_point(data.get("kelurahan") or "")
             if point is None and not data.get("kelurahan") and data.get("address"):
                 point = self._from_address(data)
-            if point is None:
-                if "kelurahan" not in self.errors:
-                    self.add_error("kelurahan", _("Pilih kelurahan, atau isi koordinat lintang dan bujur."))
-            else:
+            if point is not None:
                 data["lat"], data["lon"] = point
+            elif data.get("place_unknown") and not data.get("kelurahan"):
+                # the caller cannot say where well enough: the report is filed, and the desk places it from the
+                # address and the description (an operator never has to guess a kelurahan to take a call)
+                self.errors.pop("kelurahan", None)
+            elif "kelurahan" not in self.errors:
+                self.add_error("kelurahan", _("Pilih kelurahan, atau isi koordinat lintang dan bujur."))
         return data
 
     def _from_address(self, data) -> tuple[float, float] | None:
@@ -195,6 +201,7 @@ def operator_view(request):
                             email=data.get("reporter_email") or "",
                         ),
                         photos=photos,
+                        allow_no_location=data["lat"] is None,  # only when "place unknown" was ticked (clean)
                     ),
                     actor=request.user,
                     actor_kind="operator",

@@ -225,3 +225,28 @@ def test_the_address_is_read_within_the_kota_or_kecamatan_the_operator_chose(ope
     assert "Manggarai (Tebet)" in inside.content.decode()
     placed = operator.post(URL, form(kelurahan="", kota="31.74", address="depan stasiun manggarai"))
     assert placed.status_code == 302 and Report.objects.get().kelurahan.name == "Manggarai"
+
+
+def test_a_caller_who_cannot_say_where_is_filed_to_the_triage_desk_with_what_they_said(operator, staff):
+    """The street runs through several kelurahan and the caller knows no more: the operator ticks "place unknown",
+    the report is filed at once (the caller gets a tracking code) and the triage desk places it later from the
+    address, with the kelurahan the address fits suggested."""
+    response = operator.post(
+        URL, form(kelurahan="", address="Jl. Pahlawan Revolusi", channel="call_center", place_unknown="on")
+    )
+    assert response.status_code == 302
+    report = Report.objects.get()
+    assert (report.unit.code, report.kelurahan, report.lat) == ("triase", None, None)
+    assert "location" in report.triage_reason and report.address == "Jl. Pahlawan Revolusi"
+    shown = operator.get(URL).content.decode()
+    assert report.number in shown and "Desk Triase" in shown
+    desk = Client()
+    desk.force_login(staff("petugas.triase", "triase"))
+    page = desk.get(f"/petugas/laporan/{report.number}/").content.decode()
+    assert "Pondok Bambu" in page.split("Disebut dalam laporan", 1)[1].split("</optgroup>", 1)[0]
+    assert NAME not in page and PHONE not in page
+
+
+def test_a_kelurahan_or_coordinates_given_win_over_place_unknown(operator):
+    operator.post(URL, form(place_unknown="on"))
+    assert Report.objects.get().kelurahan.code == "31.75.07.1002"
