@@ -92,28 +92,14 @@ class ExactIndex:
     # ------------------------------------------------------------------ many points
 
     def locate_many(self, lons, lats) -> list:
-        try:
-            ys = np.asarray(lats, dtype=np.float64).ravel()
-        except (TypeError, ValueError):
-            raise self._invalid_coordinate("lat") from None
-        try:
-            xs = np.asarray(lons, dtype=np.float64).ravel()
-        except (TypeError, ValueError):
-            raise self._invalid_coordinate("lon") from None
+        # checked as ``locate`` checks one point: the latitudes wholly first, then the longitudes
+        ys = self._coordinates(lats, "lat", 90.0)
+        xs = self._coordinates(lons, "lon", 180.0)
         if xs.shape != ys.shape:
             raise ValueError(f"lons and lats differ in length: {xs.size} != {ys.size}")
         n = xs.size
         if n == 0:
             return []
-        for field, values, limit in (("lat", ys, 90.0), ("lon", xs, 180.0)):
-            bad = ~((values >= -limit) & (values <= limit))
-            if bad.any():
-                first = int(np.flatnonzero(bad)[0])
-                err = self._invalid_coordinate(field)
-                err.message_id += f" (titik ke-{first})"
-                err.message_en += f" (point #{first})"
-                err.index = first
-                raise err
 
         points = shapely.points(xs, ys)
         q_pt, q_geom = self._tree.query(points, predicate="intersects")
@@ -146,6 +132,21 @@ class ExactIndex:
                 cands = s_geom[s : s + s_counts[k]].tolist()
                 result[i] = self._pick_nearest(float(xs[i]), float(ys[i]), cands)
         return result.tolist()
+
+    def _coordinates(self, values, field: str, limit: float) -> np.ndarray:
+        try:
+            out = np.asarray(values, dtype=np.float64).ravel()
+        except (TypeError, ValueError, OverflowError):  # not numbers, or an integer beyond any float
+            raise self._invalid_coordinate(field) from None
+        bad = ~((out >= -limit) & (out <= limit))
+        if bad.any():
+            first = int(np.flatnonzero(bad)[0])
+            err = self._invalid_coordinate(field)
+            err.message_id += f" (titik ke-{first})"
+            err.message_en += f" (point #{first})"
+            err.index = first
+            raise err
+        return out
 
     # ------------------------------------------------------------------ shared decisions
 

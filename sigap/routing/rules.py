@@ -397,7 +397,8 @@ class KelurahanIndex:
 # --------------------------------------------------------------------------- point in polygon, in plain Python
 
 # A point closer than this (degrees, about 0.1 mm) to an edge is left to the exact side, which decides what
-# lies on a boundary ("in" means intersects). Float error in the test below is ~1e-14 degree, far below it.
+# lies on a boundary ("in" means intersects). Float error in the test below is ~1e-13 degree, far below it (an
+# edge rising less than this is judged by its ends, not by a division).
 _EDGE_EPS = 1e-9
 _OUT, _IN, _EDGE = 0, 1, 2
 # Edges are kept in horizontal bands of about this many edges each, so a test reads only those near its latitude.
@@ -455,7 +456,17 @@ class _Edges:
             y2 = e[k + 3]
             if (y1 > py) != (y2 > py):
                 x1 = e[k]
-                d = x1 + (py - y1) * (e[k + 2] - x1) / (y2 - y1) - px
+                x2 = e[k + 2]
+                if y2 - y1 > eps or y1 - y2 > eps:
+                    d = x1 + (py - y1) * (x2 - x1) / (y2 - y1) - px
+                # A (nearly) level edge: the division would magnify rounding (tiny or subnormal rises, found by a
+                # fuzz); which side of it the point is on follows from its ends alone.
+                elif px < x1 - eps and px < x2 - eps:
+                    d = 1.0
+                elif px > x1 + eps and px > x2 + eps:
+                    d = -1.0
+                else:
+                    return _EDGE
                 if d > eps:
                     inside = not inside
                 elif d >= -eps:

@@ -103,3 +103,26 @@ def test_an_index_takes_shapelys_own_mappings_whose_positions_are_tuples():
     index = KelurahanIndex([("A", mapping(box(0.0, 0.0, 0.01, 0.01))), ("B", mapping(box(0.01, 0.0, 0.02, 0.01)))])
     assert index.locate(0.005, 0.005) == Location("A", "inside", 0.0)
     assert index.locate(0.015, 0.005) == Location("B", "inside", 0.0)
+
+
+def test_a_nearly_level_edge_is_judged_by_its_ends_not_by_a_division():
+    """Found by a fuzz: an edge rising by a subnormal amount made the division's rounding error as large as 1e-4
+    degree, and the grid called inside a point the exact side puts outside."""
+    from shapely.geometry import Polygon, mapping
+
+    area = Polygon([(0.0, 0.0), (10.3, 3e-320), (10.3, 1.0), (0.0, 1.0)])
+    index = KelurahanIndex([("A", mapping(area))], max_snap_m=0.0)
+    for lon, lat in ((4.227255869871578, 1.231e-320), (4.2, 2e-320), (11.0, 1e-320), (-1.0, 1e-320), (5.0, 0.5)):
+        assert _single(index, lon, lat) == index.locate_many([lon], [lat])[0]
+
+
+@pytest.mark.parametrize("lons, lats, field", [([10**400], [0.5], "lon"), (["x"], [100], "lat"), ([1e9], ["x"], "lat")])
+def test_bulk_lookups_refuse_bad_coordinates_as_one_lookup_does(mapping_index, lons, lats, field):
+    from sigap.core.errors import DomainError
+
+    with pytest.raises(DomainError) as single:
+        mapping_index.locate(lons[0], lats[0])
+    with pytest.raises(DomainError) as bulk:
+        mapping_index.locate_many(lons, lats)
+    assert single.value.code == bulk.value.code == "invalid_coordinates"
+    assert single.value.field == bulk.value.field == field
