@@ -309,6 +309,37 @@ def reports_load(*, now: datetime | None = None) -> int:
     )
     submit("kartu-pekerja", "31.71.03.1004", 2, photo=False)  # waits at the Hubungan Sosial team
 
+    # At the triage desk: a tweet that names its place but not where on a map, and an SMS whose category is unclear.
+    for days_ago, channel, description, lat, lon in (
+        (
+            0.3,
+            "twitter",
+            "Lampu jalan mati di gang Mawar dekat Pondok Bambu sejak seminggu, gelap sekali malam hari.",
+            None,
+            None,
+        ),
+        (
+            0.8,
+            "sms",
+            "Tolong dicek ya pak, kondisinya makin parah sejak minggu lalu di depan rumah warga.",
+            *_point("31.71.01.1001"),
+        ),
+    ):
+        count += 1
+        report_submit(
+            Submission(
+                category="",
+                description=description,
+                lat=lat,
+                lon=lon,
+                channel=channel,
+                allow_no_location=True,
+                reporter=Reporter(name="Warga Demo", phone="081200000000"),
+                is_demo=True,
+            ),
+            now=now - timedelta(days=days_ago),
+        )
+
     # Elsewhere in Jakarta: waiting at their kelurahan, some already overdue.
     cats = ["sampah", "pohon-tumbang", "parkir-liar", "banjir-genangan", "pkl-liar", "saluran-tersumbat", "lampu-jalan"]
     for i, kel in enumerate(OTHER_KELURAHAN):

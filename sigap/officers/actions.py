@@ -22,6 +22,7 @@ from ninja import Schema
 
 from sigap.core.errors import DomainError, PermissionDenied
 from sigap.organization import roles
+from sigap.organization.loaders import TRIAGE_UNIT
 from sigap.organization.models import Unit
 from sigap.privacy.photos import photo_check
 from sigap.reports import services
@@ -144,9 +145,23 @@ def _validate(*, user, report: Report, data: dict) -> str:
     return _("Tindak lanjut ditolak (TL Ditolak): laporan kembali ke unit yang menangani.")
 
 
+def _at_the_desk(report: Report) -> bool:
+    return report.unit is not None and report.unit.code == TRIAGE_UNIT
+
+
 def _triage(*, user, report: Report, data: dict) -> str:
     lat, lon = data.get("lat"), data.get("lon")
-    if data.get("kelurahan") and (lat is None or lon is None) and report.lat is None:
+    placeable = report.lat is None or report.locate_method == services.DESK_PLACED  # not the reporter's point
+    if not placeable and (lat is not None or lon is not None):
+        # the reporter's own point stands: a report at the desk with a point waits for its category only
+        raise DomainError(
+            "Laporan ini sudah berlokasi dari pelapor; desk triase hanya memilih kategorinya.",
+            "This report already has the reporter's location; the triage desk only chooses its category.",
+            code="location_already_set",
+            status=422,
+            field="lat",
+        )
+    if data.get("kelurahan") and (lat is None or lon is None) and placeable:
         point = kelurahan_point(data["kelurahan"])
         if point is None:
             raise DomainError(
@@ -309,8 +324,9 @@ ACTIONS: tuple[OfficerAction, ...] = (
         schema=TriageIn,
         form=TriageForm,
         who=HANDLING,
-        # a report the desk holds (its location or category needs a human); the service checks it is at the desk
+        # a report the desk holds: its location or category needs a human, or a unit sent it back to the desk
         offered=lambda r: bool(r.triage_reason) and Status.KOORDINASI in NEXT[Status(r.status)],
+        also=_at_the_desk,
         run=_triage,
     ),
 )

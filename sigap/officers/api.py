@@ -128,6 +128,7 @@ def _item(report: Report, now) -> dict:
         "hop_deadline": report.hop_deadline,
         "overdue": deadlines.is_overdue(report, now),
         "new": deadlines.awaits_acceptance(report),
+        "answered": deadlines.answered_since_moved(report),
         "excerpt": report.description[:160],
     }
 

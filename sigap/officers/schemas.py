@@ -34,6 +34,9 @@ class QueueItem(Schema):
     hop_deadline: datetime | None
     overdue: bool
     new: bool = Field(..., description="Arrived at its unit and not accepted yet (its hop deadline is running)")
+    answered: bool = Field(
+        False, description="The reporter answered the unit's question and the report has not moved since"
+    )
     excerpt: str
 
 

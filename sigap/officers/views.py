@@ -25,14 +25,14 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
 from sigap.core.errors import DomainError, NotFound
-from sigap.core.language import error_text, name_in_language
+from sigap.core.language import error_text, in_english, name_in_language
 from sigap.organization.roles import unit_ids_where
 from sigap.privacy.access_log import Action, access_record, access_record_many
-from sigap.reports import deadlines, desk, escalation, photoserve, proofcheck, questions, selectors
+from sigap.reports import deadlines, desk, escalation, photoserve, proofcheck, questions, selectors, services
 from sigap.reports.models import Escalation, Photo, Report, StatusChange
 from sigap.reports.states import Status
 from sigap.routing.cache import routing_data
-from sigap.routing.places import place_data
+from sigap.routing.places import kelurahan_choosable, place_data
 
 from . import exports, flow
 from .access import (
@@ -154,7 +154,14 @@ def _queue_rows(reports, now) -> list[dict]:
             category.name_en if category is not None else None,
         )
         rows.append(
-            {"report": r, "overdue": deadlines.is_overdue(r, now), "new": deadlines.awaits_acceptance(r), **cells}
+            {
+                "report": r,
+                "overdue": deadlines.is_overdue(r, now),
+                "new": deadlines.awaits_acceptance(r),
+                "answered": deadlines.answered_since_moved(r),
+                "triage": TRIAGE_REASONS.get(r.triage_reason, "") if r.triage_reason else "",
+                **cells,
+            }
         )
     return rows
 
@@ -382,6 +389,7 @@ TRIAGE_REASONS = {
     "location": gettext_lazy("lokasinya belum diketahui"),
     "category": gettext_lazy("kategorinya belum pasti"),
     "location+category": gettext_lazy("lokasi dan kategorinya belum diketahui"),
+    "returned": gettext_lazy("unit yang menerimanya mengirimnya kembali ke desk"),
 }
 
 
@@ -390,17 +398,20 @@ MIN_SUGGESTED = 0.05  # a category the categorizer gives less than this is not o
 
 def _triage_context(report: Report) -> dict:
     """What the desk chooses from: the suggestions stored when the report was written (``reports.desk``), every
-    active category, and, for a report without a location, every kelurahan by kecamatan. Reference data held in
-    memory: no query per option."""
+    active category, and, for a report without the reporter's own point, every kelurahan by kecamatan (one query;
+    the categories are reference data held in memory)."""
     data = routing_data()
-    names = {code: c.name for code, c in data.category_by_code.items()}
+    english = in_english()
+    names = {code: name_in_language(c.name, c.name_en, english) for code, c in data.category_by_code.items()}
     places = place_data()
     found = desk.suggestions(report, names, places)
+    placeable = report.lat is None or report.locate_method == services.DESK_PLACED  # not the reporter's own point
     groups: dict[str, list[tuple[str, str]]] = {}
-    if report.lat is None:
-        for code, (name, _lat, _lon) in places.kelurahan.items():
-            groups.setdefault(places.kecamatan_of.get(code, ""), []).append((code, name))
-    suggested_places = found["places"] if report.lat is None else []
+    if placeable:
+        # the kelurahan a report can be placed in (in the service area, with a boundary): the list the server checks
+        for code, name, kecamatan in kelurahan_choosable().values_list("code", "name", "parent__name"):
+            groups.setdefault(kecamatan or "", []).append((code, name))
+    suggested_places = found["places"] if placeable else []
     categories = [c for c in found["categories"] if c["confidence"] >= MIN_SUGGESTED]
     return {
         "reason": TRIAGE_REASONS.get(report.triage_reason, report.triage_reason),

@@ -179,3 +179,10 @@ def sort_at_sql(alias: str) -> str:
         f"WHEN {r}.status IN {_in(_ACCEPTANCE)} AND {r}.hop_deadline IS NOT NULL THEN {r}.hop_deadline "
         f"ELSE COALESCE({r}.due_at, {r}.created_at) END"
     )
+
+
+def answered_since_moved(report) -> bool:
+    """The reporter answered the unit's question and nobody has moved the report since (its status has not changed
+    after the answer): the queue marks it, so the answer is read before the report waits its turn again."""
+    answered = report.answered_at
+    return answered is not None and answered >= report.status_changed_at

@@ -54,6 +54,11 @@ class Report(models.Model):
     )
     status = models.CharField(_("status"), max_length=30, choices=Status.choices, default=Status.WAITING, db_index=True)
     status_changed_at = models.DateTimeField()
+    answered_at = models.DateTimeField(
+        null=True,
+        blank=True,
+        help_text="when the reporter last answered an officer's question; shown in the queue until the next status change",
+    )
     resume_status = models.CharField(max_length=30, choices=Status.choices, blank=True)
     channel = models.CharField(_("kanal"), max_length=20, choices=Channel.choices)
     privacy = models.CharField(_("privasi"), max_length=20, choices=Privacy.choices, default=Privacy.PRIVATE)
@@ -91,7 +96,7 @@ class Report(models.Model):
         max_length=20,
         blank=True,
         db_index=True,
-        help_text="why a human must triage it: location, category, location+category",
+        help_text="why a human must triage it: location, category, location+category, returned (sent back by a unit)",
     )
     triage_hints = models.JSONField(
         default=dict,

@@ -248,6 +248,8 @@ QUEUE_COLUMNS = (
     "due_at",
     "hop_deadline",
     "status_changed_at",
+    "answered_at",
+    "triage_reason",
     "category__code",
     "category__name",
     "category__name_en",

@@ -310,6 +310,8 @@ def _transition(
     summary_before = summaries.before_transition(report)
     # the conflict-of-interest rule on every write: whatever changed the category or location before
     report.unit = conflict_settle(report, unit=unit)
+    if report.unit is not None and report.unit.code == TRIAGE_UNIT and not report.triage_reason and is_open(to):
+        report.triage_reason = "returned"  # a unit sent it back to the desk: the desk places it again
 
     was_escalated = report.escalation_level > 0
     deadlines.on_transition(report, old=old, to=to, now=now, returning=returning)  # pauses, resumes, sets anew
@@ -1380,6 +1382,7 @@ def report_resume_with_answer(
     if report.status != Status.AWAITING_REPORTER:
         raise _not_waiting_for_answer()
     said = _reporter_photos_add(report, answer_redacted, photos, now)
+    report.answered_at = now  # the queue marks the report "answered" until its next status change
     # The answer is the reason for the return: a report asked about while it was in a status that needs a
     # reason to enter (Dibuka Kembali after a dispute, Koordinasi, Disposisi) goes back to it like any other.
     return _transition(
@@ -1417,6 +1420,8 @@ def report_answer_more(
     if report.status == Status.AWAITING_REPORTER or not answered_recently(report, now) or not is_open(report.status):
         raise _not_waiting_for_answer()
     said = _reporter_photos_add(report, answer_redacted, photos, now)
+    report.answered_at = now
+    report.save(update_fields=["answered_at"])
     return StatusChange.event(
         report, unit=report.unit, actor_kind="reporter", at=now, internal_note=f"Jawaban pelapor (lanjutan): {said}"
     )
@@ -1750,6 +1755,9 @@ def _close_unanswered(pk: int, now: datetime, days: int, cal) -> str:
     return report.number
 
 
+DESK_PLACED = "desk"  # ``Report.locate_method`` of a point the triage desk chose (a kelurahan's inner point)
+
+
 @transaction.atomic
 def report_triage(
     *,
@@ -1776,6 +1784,7 @@ def report_triage(
         )
     chosen = category_get(category)
     named = about_unit_check(category=chosen, about_unit=about_unit)
+    own = report.lat is not None and report.locate_method != DESK_PLACED  # the reporter's point, kept
     lat = report.lat if lat is None else lat
     lon = report.lon if lon is None else lon
     if lat is None or lon is None:
@@ -1791,7 +1800,8 @@ def report_triage(
     check_transition(report.status, Status.KOORDINASI, reason="triase", resume_status=report.resume_status)
     report.category, report.lat, report.lon = chosen, lat, lon
     report.kelurahan_id = data.kelurahan_ids[location.code]
-    report.locate_method, report.triage_reason, report.category_source = location.method, "", "officer"
+    report.locate_method = location.method if own else DESK_PLACED  # the desk may place it again if sent back
+    report.triage_reason, report.category_source = "", "officer"
     report.triage_hints = {}
     target = conflict_settle(report, unit=target, named=named, reroute=True)
     hop = _hop(

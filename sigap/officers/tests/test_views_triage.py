@@ -8,6 +8,7 @@ import html
 
 import pytest
 
+from sigap.reports import services
 from sigap.reports.tests.factories import submit_unplaced
 
 from .helpers import EN, PB_UNIT, action, console, text
@@ -109,3 +110,55 @@ def test_the_desk_form_reads_in_english(desk):
     report = _tweet()
     page = text(console(desk).get(f"/petugas/laporan/{report.number}/", **EN))
     assert "Place and categorize (triage)" in page and "Suggested by the report's text" in page
+
+
+def test_the_form_is_offered_only_while_the_report_is_at_the_desk(desk, staff):
+    """The desk may pass an unplaced report on by koordinasi; the unit that gets it is offered no triage form (it
+    would only be refused), and can send it back to the desk, which places it then."""
+    report = _tweet()
+    services.report_coordinate(report_id=report.pk, actor=desk, to_unit=f"kel:{PONDOK_BAMBU}", reason="cek dulu")
+    pb = staff("petugas.pb", PB_UNIT)
+    assert 'id="act-triage"' not in text(console(pb).get(f"/petugas/laporan/{report.number}/"))
+    services.report_coordinate(report_id=report.pk, actor=pb, to_unit="triase", reason="lokasi tidak jelas")
+    report.refresh_from_db()
+    assert report.triage_reason == "location"  # still unplaced
+    assert 'name="kelurahan"' in text(console(desk).get(f"/petugas/laporan/{report.number}/"))
+
+
+def test_a_report_the_desk_placed_and_a_unit_sent_back_is_placed_again(desk, staff):
+    """The kelurahan the desk chose was wrong: the kelurahan sends the report back, the desk sees why it waits
+    again and chooses another kelurahan (a point the desk set is the desk's to change; the reporter's never is)."""
+    report = _tweet()
+    c = console(desk)
+    action(c, report.number, "triase", {"category": "lampu-jalan", "kelurahan": PONDOK_BAMBU})
+    pb = staff("petugas.pb", PB_UNIT)
+    services.report_coordinate(report_id=report.pk, actor=pb, to_unit="triase", reason="gang Mawar bukan di sini")
+    report.refresh_from_db()
+    assert report.triage_reason == "returned"
+    page = text(c.get(f"/petugas/laporan/{report.number}/"))
+    assert 'id="act-triage"' in page and "mengirimnya kembali ke desk" in page and 'name="kelurahan"' in page
+    queue = c.get("/api/v1/officer/desk/triage").json()
+    assert [i["reason"] for i in queue if i["id"] == report.number] == ["returned"]
+    done = action(c, report.number, "triase", {"category": "lampu-jalan", "kelurahan": "31.71.01.1001"})
+    assert "Laporan ditempatkan" in text(done)
+    report.refresh_from_db()
+    assert report.kelurahan.code == "31.71.01.1001" and report.unit.code == "kel:31.71.01.1001"
+
+
+def test_the_desk_never_moves_a_point_the_reporter_gave(desk):
+    report = _tweet("Ada yang aneh di sini tolong dicek", lat=-6.2351, lon=106.9009)
+    c = console(desk)
+    moved = c.post(
+        f"/api/v1/officer/reports/{report.number}/triage",
+        {"category": "lainnya", "lat": -6.1753, "lon": 106.8271},
+        content_type="application/json",
+    )
+    assert moved.status_code == 422 and moved.json()["code"] == "location_already_set"
+    report.refresh_from_db()
+    assert (report.lat, report.lon, report.unit.code) == (-6.2351, 106.9009, "triase")
+
+
+def test_categories_are_named_in_english_for_an_english_desk(desk):
+    page = text(console(desk).get(f"/petugas/laporan/{_tweet().number}/", **EN))
+    assert ">Street light out (" in page and ">Street light out</option>" in page
+    assert "Lampu Penerangan Jalan Umum Mati" not in page
