@@ -541,11 +541,14 @@ def report_action_view(request, number: str, slug: str):
     action = BY_SLUG.get(slug)
     if action is None:
         return _not_found(request)
+    in_validation_queue = request.POST.get("context") == "validation"
     try:
         report = _visible(request, number)
     except Http404:
-        return _not_found(request)
-    in_validation_queue = request.POST.get("context") == "validation"
+        response = _not_found(request)
+        if in_validation_queue and is_htmx(request):
+            response.content += _validation_count_oob(request)
+        return response
     form = action.form(request.POST, request.FILES)
     error, status, code = "", 200, ""
     if form.is_valid():
@@ -759,8 +762,14 @@ def _validation_answer(
         response.status_code = status
         return response
     response = render(request, "officers/_validation_card.html", context)
-    # the queue's heading follows the decision, or another validator's taken meanwhile (htmx swaps it out of band)
-    waiting = selectors.report_queue(user=request.user, status=Status.AWAITING_VALIDATION).count()
-    count = render_to_string("officers/_validation_count.html", {"count": waiting, "oob": True}, request=request)
-    response.content += count.encode()
+    response.content += _validation_count_oob(request)
     return _refusal(response, action.name, status, code) if error else response
+
+
+def _validation_count_oob(request) -> bytes:
+    """The validation queue's heading, swapped out of band: it follows the decision, or another validator's taken
+    meanwhile, or a report that left the caller's sight."""
+    waiting = selectors.report_queue(user=request.user, status=Status.AWAITING_VALIDATION).count()
+    return render_to_string(
+        "officers/_validation_count.html", {"count": waiting, "oob": True}, request=request
+    ).encode()

@@ -742,3 +742,17 @@ def test_the_unit_search_names_each_unit_s_place_not_its_code(pb):
     page = text(console(pb).get("/petugas/unit/cari/?unit_q=bina marga timur"))
     assert "Suku Dinas Bina Marga Jakarta Timur" in page and "sudin-bina-marga:31.75</span>" not in page
     assert "· sudin-bina-marga" not in page
+
+
+def test_a_card_whose_report_is_gone_answers_not_found_and_the_queue_s_count(pb, validator, jpeg):
+    """The count followed a decision and a refusal, but not a card whose report left the validator's sight."""
+    report = submit().report
+    to_validation(report, pb, jpeg)
+    gone = console(validator).post(
+        "/petugas/laporan/JK199901010001/validasi/",
+        {"decision": "accept", "reason": "Bukti diperiksa.", "context": "validation"},
+        **HTMX,
+    )
+    body = text(gone)
+    assert gone.status_code == 404 and gone["X-Sigap-Refusal"] == "not_found"
+    assert 'id="validation-count" hx-swap-oob="true"' in body and "1 laporan menunggu validasi" in body
