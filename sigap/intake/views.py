@@ -18,7 +18,7 @@ from django.views.decorators.http import require_http_methods, require_safe
 from sigap.core.errors import DomainError
 from sigap.core.language import error_text, in_english, name_in_language
 from sigap.organization import roles
-from sigap.organization.models import Category
+from sigap.organization.models import Category, Wilayah
 from sigap.reports.models import Channel, Privacy
 from sigap.routing.places import PlaceDecision, kelurahan_choosable, kelurahan_point, place_decide
 
@@ -30,6 +30,19 @@ CHANNEL_KEY = "sigap_operator_channel"  # the channel of the operator's last rep
 
 
 OPERATOR_CHANNEL_CHOICES = [(c.value, c.label) for c in OPERATOR_CHANNELS]
+
+
+def _with_area(address: str, kecamatan: str | None, kota: str | None) -> str:
+    """The address with the kecamatan and kota the operator chose, in words: what the triage desk places the report
+    from (its place parser reads them; a desk officer reads them)."""
+    codes = [c for c in (kecamatan, kota) if c]
+    names = dict(Wilayah.objects.filter(code__in=codes).values_list("code", "name")) if codes else {}
+    parts = [address.strip()]
+    if kecamatan in names and names[kecamatan].lower() not in address.lower():
+        parts.append(f"Kec. {names[kecamatan]}")
+    if kota in names and names[kota].lower() not in address.lower() and kecamatan not in names:
+        parts.append(names[kota])
+    return ", ".join(parts)[:500]
 
 
 class OperatorReportForm(forms.Form):
@@ -87,6 +100,10 @@ class OperatorReportForm(forms.Form):
                 # the caller cannot say where well enough: the report is filed, and the desk places it from the
                 # address and the description (an operator never has to guess a kelurahan to take a call)
                 self.errors.pop("kelurahan", None)
+                if not (data.get("address") or "").strip():
+                    self.add_error("address", _("Tulis apa saja yang penelepon sebut tentang tempatnya."))
+                else:
+                    data["address"] = _with_area(data["address"], data.get("kecamatan"), data.get("kota"))
             elif "kelurahan" not in self.errors:
                 self.add_error("kelurahan", _("Pilih kelurahan, atau isi koordinat lintang dan bujur."))
         return data

@@ -151,15 +151,23 @@ def _at_the_desk(report: Report) -> bool:
 
 def _triage(*, user, report: Report, data: dict) -> str:
     lat, lon = data.get("lat"), data.get("lon")
+    if (lat is None) != (lon is None):
+        raise DomainError(
+            "Isi lintang (lat) dan bujur (lon) keduanya, atau pilih kelurahan.",
+            "Give both latitude (lat) and longitude (lon), or a kelurahan.",
+            code="invalid_coordinates",
+            status=422,
+            field="lon" if lon is None else "lat",
+        )
     placeable = report.lat is None or report.locate_method == services.DESK_PLACED  # not the reporter's point
-    if not placeable and (lat is not None or lon is not None):
+    if not placeable and (lat is not None or data.get("kelurahan")):
         # the reporter's own point stands: a report at the desk with a point waits for its category only
         raise DomainError(
             "Laporan ini sudah berlokasi dari pelapor; desk triase hanya memilih kategorinya.",
             "This report already has the reporter's location; the triage desk only chooses its category.",
             code="location_already_set",
             status=422,
-            field="lat",
+            field="kelurahan" if lat is None else "lat",
         )
     if data.get("kelurahan") and (lat is None or lon is None) and placeable:
         point = kelurahan_point(data["kelurahan"])

@@ -26,6 +26,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from sigap.core.errors import DomainError, NotFound
 from sigap.core.language import error_text, in_english, name_in_language
+from sigap.organization.loaders import TRIAGE_UNIT
 from sigap.organization.roles import unit_ids_where
 from sigap.privacy.access_log import Action, access_record, access_record_many
 from sigap.reports import deadlines, desk, escalation, photoserve, proofcheck, questions, selectors, services
@@ -159,7 +160,10 @@ def _queue_rows(reports, now) -> list[dict]:
                 "overdue": deadlines.is_overdue(r, now),
                 "new": deadlines.awaits_acceptance(r),
                 "answered": deadlines.answered_since_moved(r),
-                "triage": TRIAGE_REASONS.get(r.triage_reason, "") if r.triage_reason else "",
+                # why it waits, on the desk's rows only (a unit the desk passed an unplaced report to cannot triage)
+                "triage": TRIAGE_REASONS.get(r.triage_reason, "")
+                if r.triage_reason and r.unit is not None and r.unit.code == TRIAGE_UNIT
+                else "",
                 **cells,
             }
         )

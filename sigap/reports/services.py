@@ -1420,8 +1420,10 @@ def report_answer_more(
     if report.status == Status.AWAITING_REPORTER or not answered_recently(report, now) or not is_open(report.status):
         raise _not_waiting_for_answer()
     said = _reporter_photos_add(report, answer_redacted, photos, now)
-    report.answered_at = now
-    report.save(update_fields=["answered_at"])
+    if report.answered_at is not None and report.answered_at >= report.status_changed_at:
+        # still marked for the unit that asked (nobody moved it since the answer): the mark shows the latest word
+        report.answered_at = now
+        report.save(update_fields=["answered_at"])
     return StatusChange.event(
         report, unit=report.unit, actor_kind="reporter", at=now, internal_note=f"Jawaban pelapor (lanjutan): {said}"
     )

@@ -250,3 +250,19 @@ def test_a_caller_who_cannot_say_where_is_filed_to_the_triage_desk_with_what_the
 def test_a_kelurahan_or_coordinates_given_win_over_place_unknown(operator):
     operator.post(URL, form(place_unknown="on"))
     assert Report.objects.get().kelurahan.code == "31.75.07.1002"
+
+
+def test_place_unknown_keeps_the_kecamatan_chosen_for_the_desk_and_needs_what_the_caller_said(operator, staff):
+    """Found by a review: the kecamatan the operator chose was stored nowhere, and an empty address filed a report
+    with no place information at all."""
+    empty = operator.post(URL, form(kelurahan="", address="", place_unknown="on"))
+    assert empty.status_code == 422 and "Tulis apa saja yang penelepon sebut" in empty.content.decode()
+    assert Report.objects.count() == 0
+    operator.post(
+        URL, form(kelurahan="", kota="31.75", kecamatan="31.75.07", address="dekat masjid besar", place_unknown="on")
+    )
+    report = Report.objects.get()
+    assert report.unit.code == "triase" and report.address == "dekat masjid besar, Kec. Duren Sawit"
+    desk = Client()
+    desk.force_login(staff("petugas.triase", "triase"))
+    assert "Duren Sawit" in desk.get(f"/petugas/laporan/{report.number}/").content.decode()

@@ -49,3 +49,16 @@ def test_the_triage_desk_queue_says_why_each_report_waits(staff):
     report = submit_unplaced().report
     row = _row(text(console(desk).get("/petugas/")), report.number)
     assert "triase: lokasinya belum diketahui" in row
+
+
+def test_more_of_an_answer_after_the_report_moved_does_not_mark_it_at_the_new_unit(staff):
+    """Found by a review: the unit that asked passed the report on, the reporter's next message (more of the answer)
+    then marked it "answered" at a unit that never asked."""
+    pb = staff("petugas.pb", PB_UNIT)
+    gambir = staff("petugas.gambir", "kel:31.71.01.1001")
+    report = submit().report
+    services.report_ask_reporter(report_id=report.pk, actor=pb, question="Di RT berapa tepatnya?")
+    services.report_resume_with_answer(report_id=report.pk, answer_redacted="RT 04")
+    services.report_coordinate(report_id=report.pk, actor=pb, to_unit="kel:31.71.01.1001", reason="wilayah Gambir")
+    services.report_answer_more(report_id=report.pk, answer_redacted="sebelah warung")
+    assert "Dijawab pelapor" not in _row(text(console(gambir).get("/petugas/")), report.number)

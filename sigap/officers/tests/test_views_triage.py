@@ -162,3 +162,31 @@ def test_categories_are_named_in_english_for_an_english_desk(desk):
     page = text(console(desk).get(f"/petugas/laporan/{_tweet().number}/", **EN))
     assert ">Street light out (" in page and ">Street light out</option>" in page
     assert "Lampu Penerangan Jalan Umum Mati" not in page
+
+
+@pytest.mark.parametrize(
+    "body, code, field",
+    [
+        ({"category": "lampu-jalan", "lat": -6.17}, "invalid_coordinates", "lon"),  # one coordinate: refused
+        ({"category": "lampu-jalan", "kelurahan": "31.71.01.1001"}, "location_already_set", "kelurahan"),
+    ],
+)
+def test_the_api_refuses_a_half_point_and_a_kelurahan_for_the_reporter_s_own_point(desk, body, code, field):
+    """Found by a review: one coordinate was completed from the old point (a place nobody chose), and a kelurahan
+    for a report with the reporter's point was silently ignored."""
+    own = _tweet("Ada yang aneh di sini tolong dicek", lat=-6.2351, lon=106.9009)
+    unplaced = _tweet()
+    target = own if code == "location_already_set" else unplaced
+    refused = console(desk).post(
+        f"/api/v1/officer/reports/{target.number}/triage", body, content_type="application/json"
+    )
+    assert refused.status_code == 422 and (refused.json()["code"], refused.json()["field"]) == (code, field)
+    target.refresh_from_db()
+    assert target.unit.code == "triase"
+
+
+def test_only_the_desk_s_rows_say_why_a_report_waits(desk, staff):
+    report = _tweet()
+    services.report_coordinate(report_id=report.pk, actor=desk, to_unit=f"kel:{PONDOK_BAMBU}", reason="cek dulu")
+    page = text(console(staff("petugas.pb", PB_UNIT)).get("/petugas/"))
+    assert report.number in page and "triase:" not in page.split(f'id="q-{report.number}"', 1)[1].split("</tr>")[0]
