@@ -426,6 +426,10 @@ def _triage_context(report: Report) -> dict:
         "suggested_places": {p["kelurahan"]["code"] for p in suggested_places},
         "all_categories": sorted(names.items(), key=lambda item: item[1]),
         "kelurahan_groups": [(kec, sorted(items, key=lambda i: i[1])) for kec, items in sorted(groups.items())],
+        # for a complaint about officials: the unit it concerns, which then never sees it (default: the unit the
+        # reporter named, else the kelurahan of the location)
+        "units": sorted(((u.code, u.name) for u in data.units_by_code.values() if u.active), key=lambda u: u[1]),
+        "about_unit": report.concerned_unit.name if report.concerned_unit_id else "",
     }
 
 

@@ -190,3 +190,32 @@ def test_only_the_desk_s_rows_say_why_a_report_waits(desk, staff):
     services.report_coordinate(report_id=report.pk, actor=desk, to_unit=f"kel:{PONDOK_BAMBU}", reason="cek dulu")
     page = text(console(staff("petugas.pb", PB_UNIT)).get("/petugas/"))
     assert report.number in page and "triase:" not in page.split(f'id="q-{report.number}"', 1)[1].split("</tr>")[0]
+
+
+def test_for_a_complaint_about_officials_the_desk_names_the_unit_it_concerns(desk, staff):
+    """The console form offers what the API takes: the unit a complaint about officials concerns, which then never
+    sees it (by default the kelurahan of the location, which may not be the one complained about)."""
+    report = _tweet("Petugas Suku Dinas Bina Marga meminta uang agar jalan di gang Mawar Pondok Bambu diperbaiki.")
+    c = console(desk)
+    page = text(c.get(f"/petugas/laporan/{report.number}/"))
+    assert 'name="about_unit"' in page and '<option value="sudin-bina-marga:31.75">' in page
+    done = action(
+        c,
+        report.number,
+        "triase",
+        {"category": "pelayanan-aparatur", "kelurahan": PONDOK_BAMBU, "about_unit": "sudin-bina-marga:31.75"},
+        htmx=False,
+    )
+    assert done.status_code == 302
+    report.refresh_from_db()
+    assert report.concerned_unit.code == "sudin-bina-marga:31.75"
+    sudin = staff("sudin.bm", "sudin-bina-marga:31.75")
+    assert console(sudin).get(f"/petugas/laporan/{report.number}/").status_code == 404
+    refused = action(
+        c,
+        _tweet().number,
+        "triase",
+        {"category": "lampu-jalan", "kelurahan": PONDOK_BAMBU, "about_unit": "sudin-bina-marga:31.75"},
+        htmx=False,
+    )
+    assert refused.status_code == 422 and 'value="sudin-bina-marga:31.75"' in text(refused)
