@@ -22,7 +22,6 @@ from ninja import Schema
 
 from sigap.core.errors import DomainError, PermissionDenied
 from sigap.organization import roles
-from sigap.organization.loaders import TRIAGE_UNIT
 from sigap.organization.models import Unit
 from sigap.privacy.photos import photo_check
 from sigap.reports import services
@@ -145,10 +144,6 @@ def _validate(*, user, report: Report, data: dict) -> str:
     return _("Tindak lanjut ditolak (TL Ditolak): laporan kembali ke unit yang menangani.")
 
 
-def _at_the_desk(report: Report) -> bool:
-    return report.unit is not None and report.unit.code == TRIAGE_UNIT
-
-
 def _triage(*, user, report: Report, data: dict) -> str:
     lat, lon = data.get("lat"), data.get("lon")
     if (lat is None) != (lon is None):
@@ -159,7 +154,7 @@ def _triage(*, user, report: Report, data: dict) -> str:
             status=422,
             field="lon" if lon is None else "lat",
         )
-    placeable = report.lat is None or report.locate_method == services.DESK_PLACED  # not the reporter's point
+    placeable = services.desk_may_place(report)
     if not placeable and (lat is not None or data.get("kelurahan")):
         # the reporter's own point stands: a report at the desk with a point waits for its category only
         raise DomainError(
@@ -169,7 +164,7 @@ def _triage(*, user, report: Report, data: dict) -> str:
             status=422,
             field="kelurahan" if lat is None else "lat",
         )
-    if data.get("kelurahan") and (lat is None or lon is None) and placeable:
+    if data.get("kelurahan") and lat is None and placeable:
         point = kelurahan_point(data["kelurahan"])
         if point is None:
             raise DomainError(
@@ -334,7 +329,7 @@ ACTIONS: tuple[OfficerAction, ...] = (
         who=HANDLING,
         # a report the desk holds: its location or category needs a human, or a unit sent it back to the desk
         offered=lambda r: bool(r.triage_reason) and Status.KOORDINASI in NEXT[Status(r.status)],
-        also=_at_the_desk,
+        also=services.at_the_desk,
         run=_triage,
     ),
 )

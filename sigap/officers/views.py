@@ -26,7 +26,6 @@ from django.views.decorators.http import require_GET, require_POST
 
 from sigap.core.errors import DomainError, NotFound
 from sigap.core.language import error_text, in_english, name_in_language
-from sigap.organization.loaders import TRIAGE_UNIT
 from sigap.organization.roles import unit_ids_where
 from sigap.privacy.access_log import Action, access_record, access_record_many
 from sigap.reports import deadlines, desk, escalation, photoserve, proofcheck, questions, selectors, services
@@ -162,7 +161,7 @@ def _queue_rows(reports, now) -> list[dict]:
                 "answered": deadlines.answered_since_moved(r),
                 # why it waits, on the desk's rows only (a unit the desk passed an unplaced report to cannot triage)
                 "triage": TRIAGE_REASONS.get(r.triage_reason, "")
-                if r.triage_reason and r.unit is not None and r.unit.code == TRIAGE_UNIT
+                if r.triage_reason and services.at_the_desk(r)
                 else "",
                 **cells,
             }
@@ -409,7 +408,7 @@ def _triage_context(report: Report) -> dict:
     names = {code: name_in_language(c.name, c.name_en, english) for code, c in data.category_by_code.items()}
     places = place_data()
     found = desk.suggestions(report, names, places)
-    placeable = report.lat is None or report.locate_method == services.DESK_PLACED  # not the reporter's own point
+    placeable = services.desk_may_place(report)
     groups: dict[str, list[tuple[str, str]]] = {}
     if placeable:
         # the kelurahan a report can be placed in (in the service area, with a boundary): the list the server checks

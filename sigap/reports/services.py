@@ -310,7 +310,7 @@ def _transition(
     summary_before = summaries.before_transition(report)
     # the conflict-of-interest rule on every write: whatever changed the category or location before
     report.unit = conflict_settle(report, unit=unit)
-    if report.unit is not None and report.unit.code == TRIAGE_UNIT and not report.triage_reason and is_open(to):
+    if at_the_desk(report) and not report.triage_reason and is_open(to):
         report.triage_reason = "returned"  # a unit sent it back to the desk: the desk places it again
 
     was_escalated = report.escalation_level > 0
@@ -1420,7 +1420,7 @@ def report_answer_more(
     if report.status == Status.AWAITING_REPORTER or not answered_recently(report, now) or not is_open(report.status):
         raise _not_waiting_for_answer()
     said = _reporter_photos_add(report, answer_redacted, photos, now)
-    if report.answered_at is not None and report.answered_at >= report.status_changed_at:
+    if deadlines.answered_since_moved(report):
         # still marked for the unit that asked (nobody moved it since the answer): the mark shows the latest word
         report.answered_at = now
         report.save(update_fields=["answered_at"])
@@ -1760,6 +1760,16 @@ def _close_unanswered(pk: int, now: datetime, days: int, cal) -> str:
 DESK_PLACED = "desk"  # ``Report.locate_method`` of a point the triage desk chose (a kelurahan's inner point)
 
 
+def at_the_desk(report: Report) -> bool:
+    """The report is held by the triage desk."""
+    return report.unit is not None and report.unit.code == TRIAGE_UNIT
+
+
+def desk_may_place(report: Report) -> bool:
+    """The desk may set the report's point: it has none, or one the desk set itself. The reporter's own never."""
+    return report.lat is None or report.locate_method == DESK_PLACED
+
+
 @transaction.atomic
 def report_triage(
     *,
@@ -1780,13 +1790,13 @@ def report_triage(
     report = _lock(report_id)
     now = now or timezone.now()
     _require_working_unit(actor, report)
-    if report.unit.code != TRIAGE_UNIT:
+    if not at_the_desk(report):
         raise TransitionRefused(
             "Laporan ini tidak berada di desk triase.", "This report is not at the triage desk.", code="not_in_triage"
         )
     chosen = category_get(category)
     named = about_unit_check(category=chosen, about_unit=about_unit)
-    own = report.lat is not None and report.locate_method != DESK_PLACED  # the reporter's point, kept
+    own = not desk_may_place(report)  # the reporter's point, kept
     lat = report.lat if lat is None else lat
     lon = report.lon if lon is None else lon
     if lat is None or lon is None:

@@ -20,6 +20,8 @@ from shapely.geometry import Point
 
 from sigap.core.errors import OutsideArea
 
+from .rules import Location, _invalid_coordinate, _metres_per_degree  # rules imports this module only when needed
+
 # Distances (metres) closer than this are treated as equal, so ties are decided by code and not by
 # floating-point noise.
 _TIE_M = 1e-6
@@ -35,7 +37,7 @@ class ExactIndex:
     """Prepared polygons in an STRtree, with the index's decisions for overlaps, gaps and far points.
 
     ``inside`` holds one ``Location(code, "inside", 0.0)`` per area (shared with the grid, so both paths return the
-    same objects); ``location`` builds the other answers; ``metres_per_degree`` and ``bounds`` are the index's.
+    same objects); ``bounds`` and ``outside_error`` are the index's.
     """
 
     def __init__(
@@ -44,9 +46,6 @@ class ExactIndex:
         geoms: Sequence,
         *,
         inside: Sequence,
-        location: Callable,
-        metres_per_degree: Callable[[float], tuple[float, float]],
-        invalid_coordinate: Callable[[str], Exception],
         bounds: tuple[float, float, float, float],
         max_snap_m: float,
         outside_error: Callable[[float, float], OutsideArea],
@@ -58,9 +57,6 @@ class ExactIndex:
         self._tree = shapely.STRtree(self._geoms)
         self._inside_arr = np.empty(len(inside), dtype=object)
         self._inside_arr[:] = list(inside)
-        self._location = location
-        self._metres_per_degree = metres_per_degree
-        self._invalid_coordinate = invalid_coordinate
         self._bounds = bounds
         self.max_snap_m = max_snap_m
         self._outside_error = outside_error
@@ -137,11 +133,11 @@ class ExactIndex:
         try:
             out = np.asarray(values, dtype=np.float64).ravel()
         except (TypeError, ValueError, OverflowError):  # not numbers, or an integer beyond any float
-            raise self._invalid_coordinate(field) from None
+            raise _invalid_coordinate(field) from None
         bad = ~((out >= -limit) & (out <= limit))
         if bad.any():
             first = int(np.flatnonzero(bad)[0])
-            err = self._invalid_coordinate(field)
+            err = _invalid_coordinate(field)
             err.message_id += f" (titik ke-{first})"
             err.message_en += f" (point #{first})"
             err.index = first
@@ -152,7 +148,7 @@ class ExactIndex:
 
     def _project(self, idx: list[int], lon: float, lat: float) -> np.ndarray:
         """The geometries ``idx`` in metres, equirectangular around (lon, lat) = origin."""
-        kx, ky = self._metres_per_degree(lat)
+        kx, ky = _metres_per_degree(lat)
         origin = np.array([lon, lat])
         scale = np.array([kx, ky])
         return shapely.transform(self._geoms[idx], lambda c: (c - origin) * scale)
@@ -165,19 +161,19 @@ class ExactIndex:
     def _pick_overlap(self, lon: float, lat: float, hits: list[int]):
         depth = shapely.distance(shapely.boundary(self._project(hits, lon, lat)), _ORIGIN)
         p, _ = self._best(hits, depth, largest=True)
-        return self._location(self._codes[p], "overlap", 0.0)
+        return Location(self._codes[p], "overlap", 0.0)
 
     def _snap_radius_deg(self, lat: float) -> float:
         """A degree radius certain to include every polygon within ``max_snap_m`` metres.
 
         In the local projection x = dlon*kx, y = dlat*ky, so metres >= min(kx, ky) * degrees.
         """
-        kx, ky = self._metres_per_degree(lat)
+        kx, ky = _metres_per_degree(lat)
         return self.max_snap_m / min(kx, ky) * (1.0 + 1e-9) + 1e-12
 
     def _could_snap(self, lon: float, lat: float) -> bool:
         """False when even the bounding box of all areas is farther than ``max_snap_m``."""
-        kx, ky = self._metres_per_degree(lat)
+        kx, ky = _metres_per_degree(lat)
         x0, y0, x1, y1 = self._bounds
         dx = max(x0 - lon, 0.0, lon - x1) * kx
         dy = max(y0 - lat, 0.0, lat - y1) * ky
@@ -192,7 +188,7 @@ class ExactIndex:
             return None
         cands = [c for c, ok in zip(cands, near.tolist()) if ok]
         p, d = self._best(cands, dist[near], largest=False)
-        return self._location(self._codes[p], "nearest", d)
+        return Location(self._codes[p], "nearest", d)
 
     def nearest(self, lon: float, lat: float) -> tuple[str, float]:
         """(code, metres) of the nearest area, however far; 0.0 when the point is in one."""
@@ -201,7 +197,7 @@ class ExactIndex:
         idx = idx.tolist()
         d_deg = float(d[0])
         dist = shapely.distance(self._project(idx, lon, lat), _ORIGIN)
-        kx, ky = self._metres_per_degree(lat)
+        kx, ky = _metres_per_degree(lat)
         radius = min(float(dist.min()) / min(kx, ky) * (1.0 + 1e-9), d_deg + _FAR_SEARCH_SLACK_DEG)
         if radius > d_deg:
             more = self._tree.query(pt, predicate="dwithin", distance=radius).tolist()

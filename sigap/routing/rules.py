@@ -22,13 +22,12 @@ Boundaries are simplified polygons, so a point can be
 Metres are measured in an equirectangular projection centred on the query point, using the WGS84
 ellipsoid's radii of curvature at the point's latitude (exact to well under a millimetre at 100 m).
 
-Speed: geometries are prepared (``shapely.prepare``) and held in a shapely 2 ``STRtree``, which
-answers ``locate_many`` (one bulk ``intersects`` query), ``dwithin`` snapping and nearest search.
-A single ``locate`` would spend most of its time creating a Point and entering the tree, so the
-index also keeps a uniform grid (cell ~ a quarter of the median area's size) listing, per cell, the
-areas whose envelope overlaps it; a lookup is then one cell computation plus a prepared
-``shapely.intersects_xy`` on one to a few candidates. Both paths end in the same tie-breaking code,
-and the tests check they agree.
+Speed, and no numpy in a web process: a uniform grid (cell ~ half the median area's size) lists, per cell, the
+areas whose envelope overlaps it, and each area keeps its edges in latitude bands (``_Edges``); a single
+``locate`` is one cell computation plus an even-odd test of the point against the few edges near it, in plain
+Python. What that leaves open (a point within ``_EDGE_EPS`` of an edge, in two areas, or in none) and every
+``locate_many`` go to the exact side (``sigap.routing.exact``: shapely's prepared polygons in an ``STRtree``,
+built at the first such point), which holds the tie-breaking decisions; the tests check both sides agree.
 """
 
 from __future__ import annotations
@@ -244,9 +243,6 @@ class KelurahanIndex:
                     self._codes,
                     [g if not isinstance(g, Mapping) else shape(g) for g in self._source],
                     inside=self._inside,
-                    location=Location,
-                    metres_per_degree=_metres_per_degree,
-                    invalid_coordinate=_invalid_coordinate,
                     bounds=(self._gx0, self._gy0, self._gx1, self._gy1),
                     max_snap_m=self.max_snap_m,
                     outside_error=self._outside_error,
