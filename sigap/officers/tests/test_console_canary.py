@@ -40,6 +40,7 @@ def test_no_identity_reaches_any_console_page_or_partial(
     validator = staff("validator.biro", "biro-pemerintahan", R.VALIDATOR)
     supervisor = staff("pimpinan.jt", "kota:31.75", R.SUPERVISOR)
     operator = staff("operator.loket", "biro-pemerintahan", R.OPERATOR)
+    desk = staff("petugas.triase", "triase")
     rendered: list[tuple[str, bytes]] = []
     photos_seen: set[str] = set()
 
@@ -87,10 +88,32 @@ def test_no_identity_reaches_any_console_page_or_partial(
         # the suggestions name kelurahan from the reference data, never the caller's words
         grab("operator:address", op.post("/petugas/operator/lokasi/alamat/", {"address": address}, **HTMX))
     op_number, extra_number = Report.objects.order_by("-pk").values_list("number", flat=True)[:2][::-1]
-    every = [*numbers, op_number, extra_number]
+    # a caller who cannot say where: filed to the triage desk with what they said (and who they are, in passing)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = op.post(
+            "/petugas/operator/",
+            {
+                "channel": "call_center",
+                "category": "saluran-tersumbat",
+                "description": TYPED,
+                "kelurahan": "",
+                "kota": "31.75",
+                "kecamatan": "31.75.07",
+                "address": f"dekat rumah {NAME}, telepon {PHONE}",
+                "place_unknown": "on",
+                "privacy": "private",
+                "reporter_name": NAME,
+                "reporter_phone": PHONE,
+                "reporter_email": EMAIL,
+            },
+        )
+    assert response.status_code == 302, response.content[:2000]
+    desk_number = Report.objects.order_by("-pk").values_list("number", flat=True)[0]
+    assert Report.objects.get(number=desk_number).unit.code == "triase"
+    every = [*numbers, op_number, extra_number, desk_number]
 
     def render_everything(stage: str):
-        for user in (officer, sudin, admin, validator, supervisor, operator):
+        for user in (officer, sudin, admin, validator, supervisor, operator, desk):
             c = console(user)
             tag = f"{stage}:{user.username}"
             grab(f"{tag}:queue", c.get("/petugas/"))
@@ -125,6 +148,8 @@ def test_no_identity_reaches_any_console_page_or_partial(
     render_everything("before")
     shown = console(officer).get(f"/petugas/laporan/{op_number}/").content.decode()
     assert "disembunyikan]" in shown and "Got mampet parah" in shown  # the redacted text really is on the page
+    at_desk = console(desk).get(f"/petugas/laporan/{desk_number}/").content.decode()
+    assert 'id="act-triage"' in at_desk and "Disebut dalam laporan" in at_desk  # the desk's form, with suggestions
 
     # 2. every action through the console, as htmx partials (and refusals), with outbox delivery run
     pb, sd, ad, va = console(officer), console(sudin), console(admin), console(validator)
@@ -161,6 +186,10 @@ def test_no_identity_reaches_any_console_page_or_partial(
     act(sd, op_number, "tolak", {"reason": "Saluran milik pengembang perumahan."})
     act(pb, extra_number, "gabungkan", {"into": "JK000"}, label="refused")
     act(pb, extra_number, "gabungkan", {"into": drain, "reason": "laporan yang sama"})
+    # the triage desk: a refusal (no category), then the report placed from its text and passed on
+    dk = console(desk)
+    act(dk, desk_number, "triase", {"kelurahan": "31.75.07.1002"}, label="refused")
+    act(dk, desk_number, "triase", {"category": "saluran-tersumbat", "kelurahan": "31.75.07.1002"})
     from datetime import timedelta
 
     from django.utils import timezone
