@@ -125,6 +125,11 @@ ABBREVIATIONS: dict[str, tuple[str, ...]] = {
     **dict.fromkeys(("kb", "kbn", "kebun", "kebon"), ("kebon",)),
     **dict.fromkeys(("tj", "tg", "tjg", "tanjung"), ("tanjung",)),
     **dict.fromkeys(("klp", "kelapa"), ("kelapa",)),
+    # the short forms of map services' addresses, which residents paste ("Kby. Baru", "Gn. Sahari", "Tmn. Sari")
+    **dict.fromkeys(("kby", "keb", "kebay", "kebayoran"), ("kebayoran",)),
+    **dict.fromkeys(("gn", "gunung"), ("gunung",)),
+    **dict.fromkeys(("tmn", "taman"), ("taman",)),
+    **dict.fromkeys(("prpt", "prptn", "prapatan"), ("prapatan",)),
     **dict.fromkeys(("ps", "psr", "pasar"), ("pasar",)),
     **dict.fromkeys(("st", "sta", "stsn", "stasion", "statsiun", "stasiun"), ("stasiun",)),
     **dict.fromkeys(("rs", "rsu", "rsud", "rsup", "rsupn", "rsia", "rsab"), ("rs",)),

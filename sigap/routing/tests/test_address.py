@@ -124,6 +124,12 @@ def test_confidences_are_probabilities_best_first(index):
         ("ps baru jakpus banyak pengamen", "Pasar Baru"),
         ("Kpd Yth Camat Pademangan, jalan di kel. Ancol rusak", "Ancol"),
         ("Yth. Bapak Lurah Cipulir, saluran di RW 07 meluap", "Cipulir"),
+        # the short forms map services print, which residents paste
+        ("jl ciputat raya, kby lama selatan, sampah", "Kebayoran Lama Selatan"),
+        ("Jl. Kyai Maja, Kramat Pela, Kec. Kby. Baru", "Kramat Pela"),
+        ("jalan rusak di Gn. Sahari Utara, Sawah Besar", "Gunung Sahari Utara"),
+        ("Kel. Mampang Prpt., lampu mati", "Mampang Prapatan"),
+        ("Kel. Tmn. Sari, Kec. Tmn. Sari, got mampet", "Taman Sari"),
     ],
 )
 def test_abbreviations(index, code, text, expected):
