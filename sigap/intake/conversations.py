@@ -82,8 +82,8 @@ T = {
         "We could not recognise the place. Share your location or type the kelurahan's name.",
     ),
     "ask_location_pick": (
-        "Lokasi mana yang dimaksud? Balas dengan nomornya: {options}",
-        "Which place do you mean? Reply with its number: {options}",
+        "Lokasi mana yang dimaksud? Balas dengan nomor atau namanya, atau tulis lokasinya lebih lengkap: {options}",
+        "Which place do you mean? Reply with its number or name, or describe the place more fully: {options}",
     ),
     "ask_category": (
         "Apakah laporan Anda tentang: {category}? Balas YA, atau pilih nomor: {options}",
@@ -537,10 +537,17 @@ def conversation_handle(inbound: Inbound, *, last_attempt: bool = False, receive
         answer = text.lower().strip(" .!")
     if step == "location" and text and not inbound.location:
         dialog_place(data, text)
-    elif step == "location_pick" and answer.isdigit() and 1 <= int(answer) <= len(data["places"]):
-        place = data["places"][int(answer) - 1]
-        data["location"] = [place["lat"], place["lon"]]
-        data["address"] = place.get("name") or place.get("nama", "")  # a dialog saved before the rename says "nama"
+    elif step == "location_pick" and text and not inbound.location:
+        picked = _place_picked(answer, data["places"])
+        if picked is not None:
+            place = data["places"][picked]
+            data["location"] = [place["lat"], place["lon"]]
+            # a dialog saved before the rename says "nama"
+            data["address"] = place.get("name") or place.get("nama", "")
+        elif answer in NONE_OF_THEM:
+            data["places"] = []  # asked again for the place, in words or as a shared location
+        else:
+            _place_more(data, text)
     elif step == "category" and text:
         if answer in YES:
             data["category_reply"] = "yes"
@@ -585,6 +592,107 @@ def conversation_handle(inbound: Inbound, *, last_attempt: bool = False, receive
     return report
 
 
+ORDINALS = {
+    **dict.fromkeys(("pertama", "kesatu", "satu", "first", "one"), 1),
+    **dict.fromkeys(("kedua", "dua", "second", "two"), 2),
+    **dict.fromkeys(("ketiga", "tiga", "third", "three"), 3),
+    **dict.fromkeys(("keempat", "empat", "fourth", "four"), 4),
+    **dict.fromkeys(("kelima", "lima", "fifth", "five"), 5),
+}
+NONE_OF_THEM = {
+    "0", "bukan semua", "bukan semuanya", "tidak ada", "tdk ada", "gak ada", "ga ada", "nggak ada", "salah semua",
+    "tidak semua", "bukan", "tidak", "none", "none of them", "neither", "no",
+}  # fmt: skip
+_PICK_WORDS = {
+    "yang",
+    "yg",
+    "no",
+    "nomor",
+    "nomer",
+    "pilih",
+    "ke",
+    "aja",
+    "saja",
+    "pak",
+    "bu",
+    "kak",
+    "min",
+    "the",
+    "number",
+}
+
+
+def _folded_words(text: str) -> list[str]:
+    import unicodedata
+
+    plain = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode().lower()
+    return re.findall(r"[a-z0-9]+", plain)
+
+
+def _place_picked(answer: str, places: list[dict]) -> int | None:
+    """Which of the offered places a reply names: its number, also in words ("yang kedua", "no 2", "pilih 2
+    aja"), or its kelurahan's name among other words ("yang kampung melayu pak", "kp melayu"). None when the
+    reply names none, or more than one, of them."""
+    words = _folded_words(answer)
+    if not words or not places:
+        return None
+    rest = [w for w in words if w not in _PICK_WORDS]
+    if len(rest) == 1 and len(words) <= 4:
+        number = int(rest[0]) if rest[0].isdigit() else ORDINALS.get(rest[0])
+        if number is not None:
+            return number - 1 if 1 <= number <= len(places) else None
+    # a name: the option's words, whole and in order, within the reply (spaces ignored: "kampungmelayu", "pulo
+    # gadung"; "kp" for "kampung"); never part of a word ("pulo" is not in "pulogadung")
+    words = ["kampung" if w in ("kp", "kmp", "kpg") else w for w in words]
+    spans: dict[str, list[tuple[int, int]]] = {}
+    for i in range(len(words)):
+        for j in range(i + 1, min(len(words), i + 4) + 1):
+            spans.setdefault("".join(words[i:j]), []).append((i, j))
+    found: dict[int, list[tuple[int, int]]] = {}
+    for n, place in enumerate(places):
+        key = "".join(_folded_words((place.get("name") or place.get("nama", "")).split(" (", 1)[0]))
+        if key in spans:
+            found[n] = spans[key]
+    # "pulo gadung" names Pulo Gadung, not also Pulo: a name counts only where it is not inside another's
+    named = [
+        n
+        for n, at in found.items()
+        if any(
+            not any(m != n and a <= i and j <= b and (b - a) > (j - i) for m, other in found.items() for a, b in other)
+            for i, j in at
+        )
+    ]
+    return named[0] if len(named) == 1 else None
+
+
+def _place_more(data: dict, text: str) -> None:
+    """A reply to "which place?" that names none of the options: read it with what was written of the place
+    before (more of where: "jatinegara" after "kampung pulo"), then alone (another place outright). Placed when
+    either is sure; a new, narrower choice when the reply changed it; otherwise the reply was about the problem,
+    which it joins, and the same choice is asked again."""
+    earlier = data.get("address", "")
+    before = [p["code"] for p in data["places"]]
+    together = f"{earlier}, {text}" if earlier else text
+    readings = [(together, place_decide(together)), (text, place_decide(text))]
+    for written, decision in readings:
+        if decision.placed:
+            data["location"] = [decision.placed.lat, decision.placed.lon]
+            data["address"] = written
+            data["places"] = []
+            return
+    for written, decision in readings:
+        codes = [m.code for m in decision.candidates[:5]]
+        if codes and codes != before:
+            data["places"] = [
+                {"code": m.code, "name": m.label, "lat": m.lat, "lon": m.lon} for m in decision.candidates[:5]
+            ]
+            data["address"] = written
+            data["places_again"] = True
+            return
+    data["texts"].append(text)
+    data["places_again"] = True
+
+
 def dialog_place(data: dict, text: str, quiet: bool = False) -> None:
     """Place the report from text when the address parser is sure; offer the candidates when it is not
     (adapters call it too: the SMS keyword format names the place)."""
@@ -605,7 +713,7 @@ def _advance(conv: Conversation, data: dict, inbound: Inbound):
         dialog_say(conv, "ask_description")
         return None
     if not data["location"]:
-        if data.get("places") and conv.step != "location_pick":
+        if data.get("places") and (conv.step != "location_pick" or data.pop("places_again", False)):
             conv.step = "location_pick"
             options = ", ".join(f"{i} {p['name']}" for i, p in enumerate(data["places"], 1))
             dialog_say(conv, "ask_location_pick", options=options)

@@ -452,3 +452,116 @@ def test_the_same_answer_given_again_after_reading_the_question_is_taken(deliver
     _say(deliver, "wamid.K4", "1")
     conv.refresh_from_db()
     assert conv.step == "privacy" and conversations.dialog_load(conv)["category_confirmed"]
+
+
+# --- answering "which place?" in words (#15) -----------------------------------------------------------------------
+
+
+def _options(asked: str) -> dict[str, str]:
+    """{kelurahan name: its number} from the "which place?" question."""
+    found = {}
+    for part in asked.split(": ", 1)[1].split(", "):
+        number, label = part.split(" ", 1)
+        found[label.split(" (", 1)[0]] = number
+    return found
+
+
+def _finish_and_get(deliver, prefix: str) -> Report:
+    for i, text in enumerate(("ya", "1"), 1):  # the category as guessed, then Privat
+        _say(deliver, f"wamid.{prefix}F{i}", text)
+    return Report.objects.get()
+
+
+@pytest.mark.parametrize(
+    "reply",
+    ["Kampung Melayu", "yang kampung melayu pak", "kp melayu", "di Kampung Melayu, Jatinegara"],
+)
+def test_whatsapp_the_place_asked_about_can_be_answered_by_its_name(deliver, fake, reply):
+    """Residents answer "which place?" with the place's name as often as with its number; the name of one option
+    (with or without its kecamatan, a marker or a word around it) is that option."""
+    _asked_where_exactly(deliver, fake)
+    _say(deliver, "wamid.N1", reply)
+    assert not replies_to(fake)[-1].startswith(("Lokasi mana", "Lokasi belum")), replies_to(fake)[-1]
+    assert _finish_and_get(deliver, "N").kelurahan.name == "Kampung Melayu"
+
+
+@pytest.mark.parametrize("reply", ["yang kedua", "no 2", "nomor 2", "pilih 2 aja", "ke-2"])
+def test_whatsapp_the_place_asked_about_can_be_answered_by_a_number_in_words(deliver, fake, reply):
+    _asked_where_exactly(deliver, fake)
+    second = next(name for name, number in _options(replies_to(fake)[-1]).items() if number == "2")
+    _say(deliver, "wamid.W1", reply)
+    assert _finish_and_get(deliver, "W").kelurahan.name == second
+
+
+def test_whatsapp_more_of_the_place_narrows_the_question_to_one(deliver, fake):
+    """A reply that is not an option but says more of where ("jatinegara": the kecamatan of one of them) is read
+    with what was written before: "di kampung pulo, jatinegara" is Kampung Melayu."""
+    _asked_where_exactly(deliver, fake)
+    _say(deliver, "wamid.J1", "jatinegara")
+    report = _finish_and_get(deliver, "J")
+    assert report.kelurahan.name == "Kampung Melayu"
+    assert "kampung pulo" in report.address and "jatinegara" in report.address
+
+
+def test_whatsapp_a_reply_naming_another_place_outright_is_that_place(deliver, fake):
+    _asked_where_exactly(deliver, fake)
+    _say(deliver, "wamid.P1", "bukan, salah. di kel. pondok bambu, duren sawit")
+    assert _finish_and_get(deliver, "P").kelurahan.name == "Pondok Bambu"
+
+
+def test_whatsapp_a_reply_that_says_nothing_of_the_place_is_kept_and_the_same_choice_asked_again(deliver, fake):
+    """Not about where: more of the problem, kept in the description; the question is asked again, not dropped for
+    "we could not recognise the place"."""
+    _asked_where_exactly(deliver, fake)
+    first = replies_to(fake)[-1]
+    _say(deliver, "wamid.S1", "airnya sudah sepinggang, tolong cepat")
+    again = replies_to(fake)[-1]
+    assert again == first
+    _say(deliver, "wamid.S2", _options(again)["Kampung Melayu"])
+    report = _finish_and_get(deliver, "S")
+    assert report.kelurahan.name == "Kampung Melayu" and "sepinggang" in report.description
+
+
+@pytest.mark.parametrize("reply", ["bukan semua", "0", "tidak ada"])
+def test_whatsapp_none_of_them_asks_for_the_place_again(deliver, fake, reply):
+    _asked_where_exactly(deliver, fake)
+    _say(deliver, "wamid.Z1", reply)
+    assert replies_to(fake)[-1].startswith("Lokasi belum dapat kami kenali")
+    assert Conversation.objects.get().step == "location"
+    _say(deliver, "wamid.Z2", "kel. pondok bambu, duren sawit")
+    assert _finish_and_get(deliver, "Z").kelurahan.name == "Pondok Bambu"
+
+
+def test_what_a_resident_writes_in_answer_to_which_place_passes_the_redaction_door(deliver, fake, staff):
+    """The canary on the "which place?" reply, a path a reporter writes on: read as more of the place (the address)
+    and as more of the problem (the description), it names the reporter (their WhatsApp profile name) and their
+    number; the officer's report page, panel and API show neither."""
+    from sigap.officers.tests.helpers import console
+
+    name = "Zyxwvut Qoppaname"
+    for mid, text in (("wamid.R1", "Got mampet parah, banjir kiriman lagi"), ("wamid.R2", "di kampung pulo")):
+        body = wa_payload(wa_text(mid, text), name=name)
+        deliver("whatsapp", body, wa_sign(body))
+    for mid, text in (
+        ("wamid.R3", "airnya sepinggang, tanya Zyxwvut Qoppaname 0812 9988 7766"),  # not a place: the problem
+        ("wamid.R4", "jatinegara, rumah Zyxwvut Qoppaname hp 0812 9988 7766"),  # more of where: the address
+        ("wamid.R5", "ya"),
+        ("wamid.R6", "1"),
+    ):
+        body = wa_payload(wa_text(mid, text), name=name)
+        deliver("whatsapp", body, wa_sign(body))
+    report = Report.objects.get()
+    assert report.kelurahan.name == "Kampung Melayu" and "sepinggang" in report.description
+    assert "jatinegara" in report.address
+    officer = staff("petugas.km", f"kel:{report.kelurahan.code}")
+    c = console(officer)
+    pages = [
+        c.get(f"/petugas/laporan/{report.number}/").content.decode(),
+        c.get(f"/petugas/laporan/{report.number}/panel/").content.decode(),
+        c.get(f"/api/v1/officer/reports/{report.number}").content.decode(),
+    ]
+    assert "sepinggang" in pages[0] and "jatinegara" in pages[0]
+    for page in pages:
+        text = ISO_MOMENT.sub("", page)
+        for marker in ("Zyxwvut", "Qoppaname", "9988", "7766"):
+            assert marker not in text, marker

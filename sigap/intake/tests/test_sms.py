@@ -166,3 +166,13 @@ def test_a_part_whose_siblings_never_come_is_handled_alone_after_the_wait(
     assert inbox_flush() == {"processed": 1}
     report.refresh_from_db()
     assert report.status == "in_progress" and "RT 09 RW 01" in report.history.last().internal_note
+
+
+def test_sms_the_place_asked_about_is_answered_by_its_name(deliver, fake):
+    """#15: an SMS resident answers "which place?" with the kelurahan's name; the report is filed there."""
+    _sms(deliver, {"from": "081255557777", "id": "n1", "text": "LAPOR#saluran-tersumbat#Kampung Pulo#Got mampet parah"})
+    assert fake.sent("/sms/send")[-1]["json"]["text"].startswith("Lokasi mana yang dimaksud?")
+    _sms(deliver, {"from": "081255557777", "id": "n2", "text": "kampung melayu"})
+    _sms(deliver, {"from": "081255557777", "id": "n3", "text": "1"})  # privacy: Privat
+    report = Report.objects.get()
+    assert report.kelurahan.name == "Kampung Melayu" and report.category.code == "saluran-tersumbat"
