@@ -1,8 +1,8 @@
 """Benchmark of sigap.routing.address.parse_address on the labelled set.
 
-    python bench/address.py [--set team|apart|apart2] [--failures dev|held-out|all] [--repeat 5]
+    python bench/address.py [--set team|apart|apart2|apart3] [--failures dev|held-out|all] [--repeat 5]
 
-``--set apart`` and ``--set apart2`` read the two sets written apart from the parser (address_apart*.jsonl,
+``--set apart``, ``--set apart2`` and ``--set apart3`` read the sets written apart from the parser (address_apart*.jsonl,
 see their .md files) and add the decision table: placed right, misroute, asked, nothing, per kind.
 
 The team's set is sigap/routing/data/address_set.jsonl: free-text addresses and complaint snippets as residents
@@ -41,7 +41,8 @@ from sigap.routing.address import AddressIndex, gazetteer_load, regions_from_csv
 SET = ROOT / "sigap" / "routing" / "data" / "address_set.jsonl"
 APART = ROOT / "sigap" / "routing" / "data" / "address_apart.jsonl"  # written apart from the parser's data
 APART2 = ROOT / "sigap" / "routing" / "data" / "address_apart2.jsonl"  # a second one, measured once before any use
-SETS = {"team": SET, "apart": APART, "apart2": APART2}
+APART3 = ROOT / "sigap" / "routing" / "data" / "address_apart3.jsonl"  # a third, measured once before any use
+SETS = {"team": SET, "apart": APART, "apart2": APART2, "apart3": APART3}
 REGIONS = ROOT / "sigap" / "data" / "wilayah_indonesia.csv"
 DEV_SHARE = 60  # percent
 
@@ -163,7 +164,7 @@ def main() -> None:
         "--set",
         choices=sorted(SETS),
         default="team",
-        help="the team's set (default), the set written apart, or the second set written apart",
+        help="the team's set (default), or one of the three sets written apart",
     )
     args = parser.parse_args()
 
