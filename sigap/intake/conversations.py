@@ -82,8 +82,8 @@ T = {
         "We could not recognise the place. Share your location or type the kelurahan's name.",
     ),
     "ask_location_pick": (
-        "Lokasi mana yang dimaksud? Balas dengan nomor atau namanya, atau tulis lokasinya lebih lengkap: {options}",
-        "Which place do you mean? Reply with its number or name, or describe the place more fully: {options}",
+        "Lokasi mana yang dimaksud? Balas nomor atau namanya (0 bila bukan semua): {options}",
+        "Which place do you mean? Reply with its number or name (0 if none): {options}",
     ),
     "ask_category": (
         "Apakah laporan Anda tentang: {category}? Balas YA, atau pilih nomor: {options}",
@@ -458,8 +458,10 @@ PRIVACY_WORDS = {"privat", "private", "rahasia", "publik", "public", "anonim", "
 
 
 def _short_reply(answer: str) -> str:
-    """A reply that answers a question by itself ("2", "ya", "publik"), or "" for anything told in words."""
-    return answer if answer.isdigit() or answer in YES | NO | PRIVACY_WORDS else ""
+    """A reply that answers a question by itself ("2", "yang kedua", "ya", "publik", "bukan semua"), or "" for
+    anything told in words."""
+    short = answer.isdigit() or answer in YES | NO | PRIVACY_WORDS
+    return answer if short or _number_in_words(answer) is not None or _none_of_them(answer) else ""
 
 
 def _a_repeat(data: dict, answer: str, received_at: datetime | None) -> bool:
@@ -538,16 +540,9 @@ def conversation_handle(inbound: Inbound, *, last_attempt: bool = False, receive
     if step == "location" and text and not inbound.location:
         dialog_place(data, text)
     elif step == "location_pick" and text and not inbound.location:
-        picked = _place_picked(answer, data["places"])
-        if picked is not None:
-            place = data["places"][picked]
-            data["location"] = [place["lat"], place["lon"]]
-            # a dialog saved before the rename says "nama"
-            data["address"] = place.get("name") or place.get("nama", "")
-        elif answer in NONE_OF_THEM:
-            data["places"] = []  # asked again for the place, in words or as a shared location
-        else:
-            _place_more(data, text)
+        _answer_which_place(data, text)
+    elif step == "location_pick" and not inbound.location:
+        data["places_again"] = True  # a photo without words: the choice still stands
     elif step == "category" and text:
         if answer in YES:
             data["category_reply"] = "yes"
@@ -599,27 +594,21 @@ ORDINALS = {
     **dict.fromkeys(("keempat", "empat", "fourth", "four"), 4),
     **dict.fromkeys(("kelima", "lima", "fifth", "five"), 5),
 }
-NONE_OF_THEM = {
-    "0", "bukan semua", "bukan semuanya", "tidak ada", "tdk ada", "gak ada", "ga ada", "nggak ada", "salah semua",
-    "tidak semua", "bukan", "tidak", "none", "none of them", "neither", "no",
-}  # fmt: skip
+# words around a number that do not change it ("yang kedua", "no 2", "pilih 2 aja", "the first one please")
 _PICK_WORDS = {
-    "yang",
-    "yg",
-    "no",
-    "nomor",
-    "nomer",
-    "pilih",
-    "ke",
-    "aja",
-    "saja",
-    "pak",
-    "bu",
-    "kak",
-    "min",
-    "the",
-    "number",
-}
+    "yang", "yg", "no", "nomor", "nomer", "nmr", "pilih", "pilihan", "ke", "aja", "saja", "ya", "dong", "deh", "pak",
+    "bu", "kak", "min", "mas", "mbak", "itu", "tolong", "the", "number", "option", "please", "pls", "i", "choose",
+    "mean", "it", "is",
+}  # fmt: skip
+# a reply that rejects what it names ("bukan kampung melayu", "jangan yang 1")
+_NEGATIONS = {"bukan", "jangan", "tidak", "tdk", "gak", "ga", "nggak", "ngga", "enggak", "not", "salah"}
+# a reply made only of these says "none of them" ("0", "bukan semua pak", "gak tau", "bukan keduanya")
+_NONE_WORDS = _NEGATIONS | {
+    "0", "semua", "semuanya", "keduanya", "duanya", "ada", "tau", "tahu", "no", "none", "neither", "of", "them",
+    "pak", "bu", "kak", "min", "mas", "mbak", "sih", "kok", "dua", "kedua",
+}  # fmt: skip
+MAX_PICK_ASKED = 3  # the same choice asked this often without an answer: the place is asked for anew
+ADDRESS_MAX = 500  # as a report's address
 
 
 def _folded_words(text: str) -> list[str]:
@@ -629,51 +618,117 @@ def _folded_words(text: str) -> list[str]:
     return re.findall(r"[a-z0-9]+", plain)
 
 
-def _place_picked(answer: str, places: list[dict]) -> int | None:
-    """Which of the offered places a reply names: its number, also in words ("yang kedua", "no 2", "pilih 2
-    aja"), or its kelurahan's name among other words ("yang kampung melayu pak", "kp melayu"). None when the
-    reply names none, or more than one, of them."""
+def _place_field(place: dict, key: str) -> str:
+    """A dialog saved before the fields were renamed says "kode" and "nama"."""
+    return place.get(key) or place.get({"code": "kode", "name": "nama"}[key], "")
+
+
+def _number_in_words(answer: str) -> int | None:
+    """The one number a reply is made of ("2", "yang kedua", "no 2", "the first one please"), else None."""
     words = _folded_words(answer)
-    if not words or not places:
-        return None
-    rest = [w for w in words if w not in _PICK_WORDS]
-    if len(rest) == 1 and len(words) <= 4:
-        number = int(rest[0]) if rest[0].isdigit() else ORDINALS.get(rest[0])
-        if number is not None:
-            return number - 1 if 1 <= number <= len(places) else None
-    # a name: the option's words, whole and in order, within the reply (spaces ignored: "kampungmelayu", "pulo
-    # gadung"; "kp" for "kampung"); never part of a word ("pulo" is not in "pulogadung")
-    words = ["kampung" if w in ("kp", "kmp", "kpg") else w for w in words]
+    numbers = {int(w) if w.isdigit() else ORDINALS[w] for w in words if w.isdigit() or w in ORDINALS}
+    rest = [w for w in words if not (w.isdigit() or w in ORDINALS) and w not in _PICK_WORDS]
+    return numbers.pop() if len(numbers) == 1 and not rest and len(words) <= 6 else None
+
+
+def _none_of_them(answer: str) -> bool:
+    words = _folded_words(answer)
+    return bool(words) and all(w in _NONE_WORDS for w in words)
+
+
+def _options_named(text: str, places: list[dict]) -> set[int]:
+    """The offered places a reply names: the kelurahan's words, whole and in order (spaces ignored: "kampungmelayu",
+    "pulo gadung"; "kp" for "kampung"), never inside another option's name ("pulo gadung" is not Pulo) nor inside a
+    street, landmark or area the parser reads there ("kampung melayu kecil", "terminal kampung melayu", "jl
+    kampung melayu" are not Kelurahan Kampung Melayu)."""
+    from sigap.routing.places import address_parse
+
+    words = ["kampung" if w in ("kp", "kmp", "kpg") else w for w in _folded_words(text)]
     spans: dict[str, list[tuple[int, int]]] = {}
     for i in range(len(words)):
         for j in range(i + 1, min(len(words), i + 4) + 1):
             spans.setdefault("".join(words[i:j]), []).append((i, j))
     found: dict[int, list[tuple[int, int]]] = {}
+    keys: dict[int, str] = {}
     for n, place in enumerate(places):
-        key = "".join(_folded_words((place.get("name") or place.get("nama", "")).split(" (", 1)[0]))
-        if key in spans:
-            found[n] = spans[key]
-    # "pulo gadung" names Pulo Gadung, not also Pulo: a name counts only where it is not inside another's
-    named = [
+        keys[n] = "".join(_folded_words(_place_field(place, "name").split(" (", 1)[0]))
+        if keys[n] in spans:
+            found[n] = spans[keys[n]]
+    named = {
         n
         for n, at in found.items()
         if any(
             not any(m != n and a <= i and j <= b and (b - a) > (j - i) for m, other in found.items() for a, b in other)
             for i, j in at
         )
-    ]
-    return named[0] if len(named) == 1 else None
+    }
+    if named:
+        wider = [
+            "".join("kampung" if w in ("kp", "kmp", "kpg") else w for w in _folded_words(m.text))
+            for m in address_parse(text).mentions
+            if m.kind not in ("kelurahan", "kecamatan", "kota")
+        ]
+        named = {n for n in named if not any(keys[n] in w and keys[n] != w for w in wider)}
+    return named
+
+
+def _address_fit(*parts: str) -> str:
+    """The place texts joined, the latest kept whole where they exceed a report's address: the earliest give way."""
+    joined = ", ".join(p for p in parts if p)
+    if len(joined) <= ADDRESS_MAX:
+        return joined
+    return "…" + joined[-(ADDRESS_MAX - 1) :]
+
+
+def _answer_which_place(data: dict, text: str) -> None:
+    """A reply to "which place?" (the offered kelurahan, numbered). Its number, also in words, or one option's name
+    (the words written with it kept in the address) chooses that option; a rejected option ("bukan kampung melayu",
+    "jangan yang 1") leaves the others to choose from; "none of them" asks for the place anew; anything else is read
+    by ``_place_more``."""
+    places = data["places"]
+    earlier = data.get("address", "")
+    number = _number_in_words(text)
+    words = set(_folded_words(text))
+    if number is not None and 1 <= number <= len(places) and not words & _NEGATIONS:
+        _place_chosen(data, places[number - 1], earlier)
+        return
+    if _none_of_them(text):
+        data["places"] = []  # asked again for the place, in words or as a shared location
+        return
+    named = _options_named(text, places)
+    if words & _NEGATIONS:
+        numbers = {int(w) if w.isdigit() else ORDINALS[w] for w in words if w.isdigit() or w in ORDINALS}
+        rejected = named | {n - 1 for n in numbers if 1 <= n <= len(places)}
+        left = [p for i, p in enumerate(places) if i not in rejected]
+        if rejected and left:
+            data["places"], data["places_again"] = left, True
+            return
+        if rejected:
+            data["places"] = []
+            return
+    elif len(named) == 1:
+        _place_chosen(data, places[named.pop()], earlier, text)
+        return
+    _place_more(data, text)
+
+
+def _place_chosen(data: dict, place: dict, earlier: str, more: str = "") -> None:
+    data["location"] = [place["lat"], place["lon"]]
+    # the kelurahan chosen, then what the resident wrote of the place (the gang, the RT, the landmark)
+    data["address"] = _address_fit(_place_field(place, "name"), earlier, more)
+    data["places"] = []
 
 
 def _place_more(data: dict, text: str) -> None:
-    """A reply to "which place?" that names none of the options: read it with what was written of the place
-    before (more of where: "jatinegara" after "kampung pulo"), then alone (another place outright). Placed when
-    either is sure; a new, narrower choice when the reply changed it; otherwise the reply was about the problem,
-    which it joins, and the same choice is asked again."""
+    """A reply to "which place?" that chooses none of the options: read with what was written of the place before
+    (more of where: "jatinegara" after "kampung pulo"), then alone (another place outright). Placed when either is
+    sure; a new, narrower choice when the reply changed it; otherwise the reply was about the problem, which it
+    joins, and the same choice is asked again (at most ``MAX_PICK_ASKED`` times, then the place is asked anew)."""
     earlier = data.get("address", "")
-    before = [p["code"] for p in data["places"]]
+    before = [_place_field(p, "code") for p in data["places"]]
+    # read whole, kept as an address holds it
     together = f"{earlier}, {text}" if earlier else text
-    readings = [(together, place_decide(together)), (text, place_decide(text))]
+    readings = [(_address_fit(earlier, text), place_decide(together)), (_address_fit(text), place_decide(text))]
     for written, decision in readings:
         if decision.placed:
             data["location"] = [decision.placed.lat, decision.placed.lon]
@@ -688,9 +743,13 @@ def _place_more(data: dict, text: str) -> None:
             ]
             data["address"] = written
             data["places_again"] = True
+            data["pick_asked"] = 0
             return
     data["texts"].append(text)
-    data["places_again"] = True
+    if data.get("pick_asked", 0) >= MAX_PICK_ASKED:
+        data["places"] = []
+    else:
+        data["places_again"] = True
 
 
 def dialog_place(data: dict, text: str, quiet: bool = False) -> None:
@@ -715,7 +774,8 @@ def _advance(conv: Conversation, data: dict, inbound: Inbound):
     if not data["location"]:
         if data.get("places") and (conv.step != "location_pick" or data.pop("places_again", False)):
             conv.step = "location_pick"
-            options = ", ".join(f"{i} {p['name']}" for i, p in enumerate(data["places"], 1))
+            data["pick_asked"] = data.get("pick_asked", 0) + 1
+            options = ", ".join(f"{i} {_place_field(p, 'name')}" for i, p in enumerate(data["places"], 1))
             dialog_say(conv, "ask_location_pick", options=options)
             return None
         again = conv.step in ("location", "location_pick")
@@ -785,8 +845,10 @@ def _file(conv: Conversation, data: dict):
             data["photos"] = []
             dialog_say(conv, "photos_dropped", reason=reason)
             return _file(conv, data)  # once: no photo is left to refuse
-        if exc.code in ("outside_area", "invalid_coordinates"):
+        if exc.code in ("outside_area", "invalid_coordinates") or exc.field == "address":
             conv.step, data["location"] = "location", None
+            if exc.field == "address":
+                data["address"] = ""
         elif exc.field == "description":
             conv.step = "description"  # what they write next is added (too short) or is the whole story (too long)
             if exc.code == "description_too_long":

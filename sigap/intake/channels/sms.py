@@ -102,6 +102,10 @@ class SmsAdapter(Adapter):
 
         text = (inbound.text or "").strip()
         keyword = inbound.extra.get("keyword")
+        if keyword and keyword["text"] in data["texts"]:
+            # the same report sent again (no answer seen yet, a phone's retry): the question it is at is asked again
+            data["places_again"] = True
+            return ""
         if keyword and not data["texts"]:
             # "LAPOR#<kategori>#<lokasi>#<uraian>": everything in one SMS
             data["texts"].append(keyword["text"])

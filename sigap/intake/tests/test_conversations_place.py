@@ -1,0 +1,182 @@
+"""Answering "which place?" in a chat or SMS dialog (#15), as a review of the first version found it used: a name
+rejected, a place whose name holds an option's, details written with the choice, a dialog saved by an earlier
+release, a report sent again, "none of them" in other words, English, a double tap, an over-long place and a
+photo while the choice waits."""
+
+from __future__ import annotations
+
+import pytest
+
+from sigap.intake import conversations
+from sigap.intake.models import Conversation, InboundMessage
+from sigap.intake.tests.channel_helpers import PHONE, replies_to, wa_payload, wa_sign
+from sigap.intake.tests.test_conversations import _asked_where_exactly, _options, _say
+from sigap.intake.tests.test_sms import _sms
+from sigap.reports.models import Report
+
+pytestmark = pytest.mark.django_db
+ASK = ("Lokasi mana yang dimaksud?", "Which place do you mean?")
+
+
+def _data() -> tuple[Conversation, dict]:
+    conv = Conversation.objects.get(state="open")
+    return conv, conversations.dialog_load(conv)
+
+
+def _where(name: str) -> list[float]:
+    """The point of an offered place, by its kelurahan's name."""
+    place = next(p for p in _data()[1]["places"] if p["name"].split(" (")[0] == name)
+    return [place["lat"], place["lon"]]
+
+
+def _filed(deliver, prefix: str) -> Report:
+    for i, text in enumerate(("ya", "1"), 1):
+        _say(deliver, f"wamid.{prefix}F{i}", text)
+    return Report.objects.get()
+
+
+@pytest.mark.parametrize("reply", ["bukan kampung melayu", "jangan yang kampung melayu"])
+def test_a_name_rejected_is_not_chosen_and_the_others_are_offered(deliver, fake, reply):
+    _asked_where_exactly(deliver, fake)
+    _say(deliver, "wamid.X1", reply)
+    conv, data = _data()
+    assert data["location"] is None and conv.step == "location_pick"
+    assert "Kampung Melayu" not in _options(replies_to(fake)[-1]) and "Bukit Duri" in _options(replies_to(fake)[-1])
+
+
+def test_a_number_rejected_is_not_chosen(deliver, fake):
+    _asked_where_exactly(deliver, fake)
+    first = next(name for name, number in _options(replies_to(fake)[-1]).items() if number == "1")
+    _say(deliver, "wamid.X1", "jangan yang 1")
+    assert _data()[1]["location"] is None and first not in _options(replies_to(fake)[-1])
+
+
+def test_a_place_whose_name_holds_an_option_is_not_that_option(deliver, fake):
+    """Kampung Melayu Kecil is an area of Tebet: read with "kampung pulo", Bukit Duri."""
+    _asked_where_exactly(deliver, fake)
+    melayu = _where("Kampung Melayu")
+    _say(deliver, "wamid.X1", "di kampung melayu kecil")
+    assert _data()[1]["location"] != melayu
+    assert _filed(deliver, "X").kelurahan.name == "Bukit Duri"
+
+
+def test_what_is_written_with_the_chosen_name_is_kept_in_the_address(deliver, fake):
+    _asked_where_exactly(deliver, fake)
+    _say(deliver, "wamid.X1", "yang kampung melayu, gang h naim rt 03 rw 02 dekat musholla")
+    report = _filed(deliver, "X")
+    assert report.kelurahan.name == "Kampung Melayu"
+    assert "Kampung Melayu" in report.address and "naim" in report.address and "kampung pulo" in report.address
+
+
+def test_a_number_chosen_keeps_what_was_written_of_the_place(deliver, fake):
+    _asked_where_exactly(deliver, fake)
+    _say(deliver, "wamid.X1", _options(replies_to(fake)[-1])["Kampung Melayu"])
+    report = _filed(deliver, "X")
+    assert report.address.startswith("Kampung Melayu (Jatinegara)") and "kampung pulo" in report.address
+
+
+def test_a_dialog_saved_by_an_earlier_release_takes_any_reply(deliver, fake):
+    """Its offered places say "kode" and "nama"."""
+    _asked_where_exactly(deliver, fake)
+    conv, data = _data()
+    data["places"] = [{"kode": p["code"], "nama": p["name"], "lat": p["lat"], "lon": p["lon"]} for p in data["places"]]
+    conversations.dialog_save(conv, data)
+    conv.save()
+    _say(deliver, "wamid.O1", "airnya sepinggang")
+    assert InboundMessage.objects.order_by("pk").last().state == "processed"
+    assert replies_to(fake)[-1].startswith(ASK[0])
+    _say(deliver, "wamid.O2", "kampung melayu")
+    assert _filed(deliver, "O").kelurahan.name == "Kampung Melayu"
+
+
+def test_sms_the_same_report_sent_again_asks_the_question_again_and_is_not_stored_twice(deliver, fake):
+    message = "LAPOR#saluran-tersumbat#Kampung Pulo#Got mampet parah"
+    _sms(deliver, {"from": "081255557777", "id": "n1", "text": message})
+    asked = fake.sent("/sms/send")[-1]["json"]["text"]
+    _sms(deliver, {"from": "081255557777", "id": "n2", "text": message})
+    assert fake.sent("/sms/send")[-1]["json"]["text"] == asked
+    _sms(deliver, {"from": "081255557777", "id": "n3", "text": _options(asked)["Kampung Melayu"]})
+    _sms(deliver, {"from": "081255557777", "id": "n4", "text": "1"})
+    assert Report.objects.get().description == "Got mampet parah"
+
+
+@pytest.mark.parametrize("reply", ["bukan semua pak", "bukan keduanya", "gak tau", "0", "tidak ada"])
+def test_none_of_them_in_other_words_asks_for_the_place_anew(deliver, fake, reply):
+    _asked_where_exactly(deliver, fake)
+    _say(deliver, "wamid.X1", reply)
+    conv, data = _data()
+    assert reply not in data["texts"] and conv.step == "location"
+    assert replies_to(fake)[-1].startswith("Lokasi belum dapat kami kenali")
+
+
+def test_the_same_choice_is_asked_at_most_three_times_then_the_place_anew(deliver, fake):
+    _asked_where_exactly(deliver, fake)
+    for i, text in enumerate(("airnya sepinggang", "tolong cepat ya", "sudah tiga hari"), 1):
+        _say(deliver, f"wamid.L{i}", text)
+    assert replies_to(fake)[-1].startswith("Lokasi belum dapat kami kenali")
+    assert replies_to(fake)[-2].startswith(ASK[0]) and replies_to(fake)[-3].startswith(ASK[0])
+    assert _data()[1]["texts"][-3:] == ["airnya sepinggang", "tolong cepat ya", "sudah tiga hari"]
+
+
+@pytest.mark.parametrize("reply", ["the first one", "number one please", "1"])
+def test_an_english_speaker_chooses_by_a_number_in_words(deliver, fake, reply):
+    for mid, text in (("wamid.E1", "The drain is blocked and flooding the street"), ("wamid.E2", "kampung pulo")):
+        _say(deliver, mid, text)
+    asked = replies_to(fake)[-1]
+    assert asked.startswith(ASK[1])
+    first = next(name for name, number in _options(asked).items() if number == "1")
+    _say(deliver, "wamid.E3", reply)
+    assert _data()[1]["location"] is not None
+    _say(deliver, "wamid.E4", "yes")
+    _say(deliver, "wamid.E5", "1")
+    assert Report.objects.get().kelurahan.name == first
+
+
+def test_a_choice_in_words_sent_twice_at_once_answers_only_its_question(deliver, fake, settings):
+    settings.SIGAP_DIALOG_REPEAT_SECONDS = 3  # as in production
+    _asked_where_exactly(deliver, fake)
+    _say(deliver, "wamid.T1", "yang kedua")
+    _say(deliver, "wamid.T2", "yang kedua")  # a double tap, or a gateway's re-send under a new id
+    conv, data = _data()
+    assert "yang kedua" not in data["texts"] and conv.step == "category"
+
+
+def test_a_long_reply_joined_to_the_place_still_files(deliver, fake):
+    """The place written before and a reply of 495 characters are more than an address holds: the address keeps
+    the latest words, the place is read from all of them, and the report is filed."""
+    _asked_where_exactly(deliver, fake)
+    reply = ("jatinegara, " + "rumahnya yang cat hijau dekat pos ronda, " * 12)[:495]
+    _say(deliver, "wamid.X1", reply)
+    report = _filed(deliver, "X")
+    assert report.kelurahan.name == "Kampung Melayu" and len(report.address) <= 500
+
+
+def test_a_photo_while_the_choice_waits_keeps_the_choice(deliver, fake):
+    _asked_where_exactly(deliver, fake)
+    asked = replies_to(fake)[-1]
+    image = {"id": "A1", "mime_type": "image/jpeg"}
+    body = wa_payload({"from": PHONE, "id": "wamid.I1", "timestamp": "1764300000", "type": "image", "image": image})
+    deliver("whatsapp", body, wa_sign(body))
+    assert replies_to(fake)[-1] == asked
+    _say(deliver, "wamid.I2", _options(asked)["Kampung Melayu"])
+    assert _data()[1]["location"] is not None
+
+
+@pytest.mark.parametrize(
+    "reply, named",
+    [
+        ("kampung melayu", {1}),
+        ("kp melayu pak", {1}),
+        ("yang bukit duri, tebet", {0}),
+        ("pulogadung", set()),  # neither option's name, whole
+        ("kampung melayu atau bukit duri", {0, 1}),  # both: not a choice
+        ("di kampung melayu kecil", set()),  # an area whose name holds the option's
+        ("jl kampung melayu", set()),  # a street named after it
+    ],
+)
+def test_the_options_a_reply_names(reply, named):
+    places = [
+        {"code": "31.74.01.1003", "name": "Bukit Duri (Tebet)"},
+        {"code": "31.75.01.1003", "name": "Kampung Melayu (Jatinegara)"},
+    ]
+    assert conversations._options_named(reply, places) == named
