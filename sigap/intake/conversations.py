@@ -82,8 +82,8 @@ T = {
         "We could not recognise the place. Share your location or type the kelurahan's name.",
     ),
     "ask_location_pick": (
-        "Lokasi mana yang dimaksud? Balas nomor atau namanya (0 bila bukan semua): {options}",
-        "Which place do you mean? Reply with its number or name (0 if none): {options}",
+        "Lokasi mana? Balas nomor/nama (0 = bukan semua): {options}",
+        "Which place? Reply with its number/name (0 = none): {options}",
     ),
     "ask_category": (
         "Apakah laporan Anda tentang: {category}? Balas YA, atau pilih nomor: {options}",
@@ -736,11 +736,9 @@ def _place_more(data: dict, text: str) -> None:
             data["places"] = []
             return
     for written, decision in readings:
-        codes = [m.code for m in decision.candidates[:5]]
+        codes = [m.code for m in decision.ask]
         if codes and codes != before:
-            data["places"] = [
-                {"code": m.code, "name": m.label, "lat": m.lat, "lon": m.lon} for m in decision.candidates[:5]
-            ]
+            data["places"] = [{"code": m.code, "name": m.label, "lat": m.lat, "lon": m.lon} for m in decision.ask]
             data["address"] = written
             data["places_again"] = True
             data["pick_asked"] = 0
@@ -760,9 +758,7 @@ def dialog_place(data: dict, text: str, quiet: bool = False) -> None:
         data["location"] = [decision.placed.lat, decision.placed.lon]
         data["address"] = text
     elif decision.candidates and not quiet:
-        data["places"] = [
-            {"code": m.code, "name": m.label, "lat": m.lat, "lon": m.lon} for m in decision.candidates[:5]
-        ]
+        data["places"] = [{"code": m.code, "name": m.label, "lat": m.lat, "lon": m.lon} for m in decision.ask]
         data["address"] = text
 
 

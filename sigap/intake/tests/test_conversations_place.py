@@ -15,7 +15,7 @@ from sigap.intake.tests.test_sms import _sms
 from sigap.reports.models import Report
 
 pytestmark = pytest.mark.django_db
-ASK = ("Lokasi mana yang dimaksud?", "Which place do you mean?")
+ASK = ("Lokasi mana?", "Which place?")
 
 
 def _data() -> tuple[Conversation, dict]:

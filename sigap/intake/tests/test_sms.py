@@ -87,7 +87,7 @@ def test_sms_a_place_the_text_does_not_settle_is_asked_once_with_the_candidates(
 
     sms("p1", "LAPOR#saluran-tersumbat#Kampung Pulo#Got mampet, banjir kiriman lagi")
     asked = fake.sent("/sms/send")[-1]["json"]["text"]
-    assert asked.startswith("Lokasi mana yang dimaksud?") and "Kampung Melayu (Jatinegara)" in asked
+    assert asked.startswith("Lokasi mana?") and "Kampung Melayu (Jatinegara)" in asked
     assert "Pulo (Kebayoran Baru)" not in asked and Report.objects.count() == 0
     options = asked.split(": ", 1)[1]
     number = next(part.split(" ", 1)[0] for part in options.split(", ") if "Kampung Melayu" in part)
@@ -171,8 +171,17 @@ def test_a_part_whose_siblings_never_come_is_handled_alone_after_the_wait(
 def test_sms_the_place_asked_about_is_answered_by_its_name(deliver, fake):
     """#15: an SMS resident answers "which place?" with the kelurahan's name; the report is filed there."""
     _sms(deliver, {"from": "081255557777", "id": "n1", "text": "LAPOR#saluran-tersumbat#Kampung Pulo#Got mampet parah"})
-    assert fake.sent("/sms/send")[-1]["json"]["text"].startswith("Lokasi mana yang dimaksud?")
+    assert fake.sent("/sms/send")[-1]["json"]["text"].startswith("Lokasi mana?")
     _sms(deliver, {"from": "081255557777", "id": "n2", "text": "kampung melayu"})
     _sms(deliver, {"from": "081255557777", "id": "n3", "text": "1"})  # privacy: Privat
     report = Report.objects.get()
     assert report.kelurahan.name == "Kampung Melayu" and report.category.code == "saluran-tersumbat"
+
+
+def test_sms_which_place_offers_the_best_three_in_one_message(deliver, fake):
+    """#15: a street through many kelurahan is asked about with the best two or three, as Open311 and the desks
+    name them, and the question fits one SMS."""
+    _sms(deliver, {"from": "081255558888", "id": "d1", "text": "LAPOR#jalan-rusak#jl daan mogot#Jalan berlubang besar"})
+    sent = fake.sent("/sms/send")[-1]["json"]["text"]
+    assert sent.startswith("Lokasi mana?") and len(sent) <= 153
+    assert 2 <= len(sent.split(": ", 1)[1].split(", ")) <= 3
