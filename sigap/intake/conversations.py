@@ -605,7 +605,7 @@ _NEGATIONS = {"bukan", "jangan", "tidak", "tdk", "gak", "ga", "nggak", "ngga", "
 # a reply made only of these says "none of them" ("0", "bukan semua pak", "gak tau", "bukan keduanya")
 _NONE_WORDS = _NEGATIONS | {
     "0", "semua", "semuanya", "keduanya", "duanya", "ada", "tau", "tahu", "no", "none", "neither", "of", "them",
-    "pak", "bu", "kak", "min", "mas", "mbak", "sih", "kok", "dua", "kedua",
+    "pak", "bu", "kak", "min", "mas", "mbak", "sih", "kok",
 }  # fmt: skip
 MAX_PICK_ASKED = 3  # the same choice asked this often without an answer: the place is asked for anew
 ADDRESS_MAX = 500  # as a report's address
@@ -633,6 +633,8 @@ def _number_in_words(answer: str) -> int | None:
 
 def _none_of_them(answer: str) -> bool:
     words = _folded_words(answer)
+    if "duanya" in words:  # "bukan dua-duanya": neither, not "not the second"
+        words = [w for w in words if w != "dua"]
     return bool(words) and all(w in _NONE_WORDS for w in words)
 
 

@@ -44,11 +44,12 @@ def test_a_name_rejected_is_not_chosen_and_the_others_are_offered(deliver, fake,
     assert "Kampung Melayu" not in _options(replies_to(fake)[-1]) and "Bukit Duri" in _options(replies_to(fake)[-1])
 
 
-def test_a_number_rejected_is_not_chosen(deliver, fake):
+@pytest.mark.parametrize("reply, rejected", [("jangan yang 1", "1"), ("bukan dua", "2"), ("bukan yang kedua", "2")])
+def test_a_number_rejected_is_not_chosen(deliver, fake, reply, rejected):
     _asked_where_exactly(deliver, fake)
-    first = next(name for name, number in _options(replies_to(fake)[-1]).items() if number == "1")
-    _say(deliver, "wamid.X1", "jangan yang 1")
-    assert _data()[1]["location"] is None and first not in _options(replies_to(fake)[-1])
+    name = next(name for name, number in _options(replies_to(fake)[-1]).items() if number == rejected)
+    _say(deliver, "wamid.X1", reply)
+    assert _data()[1]["location"] is None and name not in _options(replies_to(fake)[-1])
 
 
 def test_a_place_whose_name_holds_an_option_is_not_that_option(deliver, fake):
@@ -100,7 +101,9 @@ def test_sms_the_same_report_sent_again_asks_the_question_again_and_is_not_store
     assert Report.objects.get().description == "Got mampet parah"
 
 
-@pytest.mark.parametrize("reply", ["bukan semua pak", "bukan keduanya", "gak tau", "0", "tidak ada"])
+@pytest.mark.parametrize(
+    "reply", ["bukan semua pak", "bukan keduanya", "bukan dua-duanya", "gak tau", "0", "tidak ada"]
+)
 def test_none_of_them_in_other_words_asks_for_the_place_anew(deliver, fake, reply):
     _asked_where_exactly(deliver, fake)
     _say(deliver, "wamid.X1", reply)
