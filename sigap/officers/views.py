@@ -481,6 +481,12 @@ def _report_context(
             )
     photos = list(report.photos.select_related("unit"))
     proof_kinds = {p.kind for p in photos if p.unit_id == report.unit_id}
+    # the proof's flags in words, for a validator only (as on the validation queue's cards): accepting a flagged
+    # proof asks for a reason, and the page must show why
+    proofs = [p for p in photos if p.kind in (Photo.Kind.BEFORE, Photo.Kind.AFTER)]
+    flag_texts = proofcheck.texts_for(user, proofs)
+    for p in proofs:
+        p.flag_texts = flag_texts.get(p.pk, [])
     hops = selectors.report_hops(report)
     history = selectors.report_history(report)
     actor_ids = {h.actor_id for h in history if h.actor_id} | {h.actor_id for h in hops if h.actor_id}
@@ -507,6 +513,7 @@ def _report_context(
         "report_photos": [p for p in photos if p.kind == Photo.Kind.REPORT],
         "before_photos": [p for p in photos if p.kind == Photo.Kind.BEFORE],
         "after_photos": [p for p in photos if p.kind == Photo.Kind.AFTER],
+        "proof_flagged": bool(flag_texts),
         "titles": {a.name: a.title for a in ACTIONS},
         "slugs": {a.name: a.slug for a in ACTIONS},
         "merged_into": report.merged_into.number if report.merged_into_id else "",

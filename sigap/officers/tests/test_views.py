@@ -756,3 +756,33 @@ def test_a_card_whose_report_is_gone_answers_not_found_and_the_queue_s_count(pb,
     body = text(gone)
     assert gone.status_code == 404 and gone["X-Sigap-Refusal"] == "not_found"
     assert 'id="validation-count" hx-swap-oob="true"' in body and "1 laporan menunggu validasi" in body
+
+
+def test_the_validators_report_page_shows_the_proofs_flags_it_asks_a_reason_for(pb, validator, jpeg):
+    """Accepting a flagged proof from the report page was refused with "see the marks on the photo", and the page
+    showed none (they were on the validation queue's cards only: found by a newcomer's walk of the demo). The
+    report page shows them to the validator, with the warning; the unit's own officer sees no flag."""
+    report = submit("jalan-rusak", "31.75.07.1002").report
+    to_validation(report, pb, jpeg)  # photos without the camera's time and place: flagged
+    page = text(console(validator).get(f"/petugas/laporan/{report.number}/"))
+    assert "Waktu pengambilan tidak tercatat di foto." in page and 'class="proof-flags"' in page
+    assert "proof-flagged" in page
+    refused = action(console(validator), report.number, "validasi", {"decision": "accept", "reason": ""})
+    assert "ditandai" in text(refused)
+    officer_page = text(console(pb).get(f"/petugas/laporan/{report.number}/"))
+    assert "tidak tercatat" not in officer_page and "proof-flagged" not in officer_page
+
+
+def test_after_the_before_photo_the_upload_stays_open_for_the_after_photo(pb, jpeg):
+    """The upload closed after the first photo, and the officer had to open it again for the second (found by a
+    newcomer's walk of the demo); it stays open, "Foto sesudah" chosen, until both are there."""
+    report = road()
+    c = console(pb)
+    action(c, report.number, "terima")
+    upload(c, report.number, "before", jpeg(colour=(10, 10, 10)), htmx=False)
+    page = text(c.get(f"/petugas/laporan/{report.number}/"))  # the page again (a form posted without htmx)
+    assert '<details class="action" id="act-add_photo" open>' in page
+    assert 'name="kind" value="after" checked' in page
+    after = text(upload(c, report.number, "after", jpeg(colour=(240, 240, 240))))
+    assert '<details class="action" id="act-add_photo" open>' not in after  # next: ask for validation
+    assert '<details class="action" id="act-request_validation" open>' in after

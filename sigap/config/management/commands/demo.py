@@ -16,10 +16,10 @@ class Command(BaseCommand):
 
     def handle(self, *args, no_progress: bool, **options):
         result = demo_load(progress=not no_progress)
-        created = ", ".join(f"{k}: {v}" for k, v in result["reference"].items()) or "nothing new"
-        self.stdout.write(
-            self.style.SUCCESS(f"Reference data: {created}. Sample reports created: {result['reports_created']}.")
-        )
+        added = {k: v for k, v in result["reference"].items() if v}
+        created = ", ".join(f"{k}: {v}" for k, v in added.items()) if added else "already loaded, nothing new"
+        reports = result["reports_created"] or "none (already there)"
+        self.stdout.write(self.style.SUCCESS(f"Reference data added: {created}. Sample reports added: {reports}."))
         self.stdout.write(
             "\nDemo logins (password: "
             + ("$SIGAP_DEMO_PASSWORD" if demo_password() != "sigap-demo-2026" else "sigap-demo-2026")
