@@ -121,8 +121,8 @@ def second_factor_check(request, user, token: str | None, *, via: str = "sign_in
     if device is None:
         _failed(request, user)
         raise DomainError(
-            "Kode OTP salah atau sudah kedaluwarsa.",
-            "The one-time code is wrong or has expired.",
+            "Kode OTP salah, sudah kedaluwarsa, atau sudah dipakai (tunggu kode berikutnya).",
+            "The one-time code is wrong, has expired, or was already used (wait for the next code).",
             code="otp_invalid",
             status=401,
             field="otp",

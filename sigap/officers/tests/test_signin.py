@@ -94,6 +94,7 @@ def test_a_code_cannot_be_used_twice(otp_on, staff):
     assert token(Client(), "validator.biro", otp=code).status_code == 200
     again = token(Client(), "validator.biro", otp=code)
     assert again.status_code == 401 and again.json()["code"] == "otp_invalid"
+    assert "already used" in again.json()["message_en"]  # the one who typed it knows to wait for the next code
 
 
 def test_an_account_that_needs_a_factor_and_has_none_cannot_sign_in(otp_on, staff):
