@@ -24,6 +24,7 @@ import hashlib
 import json
 import logging
 import re
+import unicodedata
 from datetime import datetime, timedelta
 
 from django.conf import settings
@@ -612,8 +613,6 @@ ADDRESS_MAX = 500  # as a report's address
 
 
 def _folded_words(text: str) -> list[str]:
-    import unicodedata
-
     plain = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode().lower()
     return re.findall(r"[a-z0-9]+", plain)
 
