@@ -16,7 +16,7 @@ from sigap.routing.places import place_data, place_match
 
 from .categorize import categorize
 
-VERSION = 2  # 2: the place parser knows homes, RW and 129 more places; older hints are refreshed
+VERSION = 3  # 2: the parser knows homes, RW and 129 more places; 3: map services' short forms; older are refreshed
 BATCH = 500
 
 

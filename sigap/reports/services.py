@@ -1385,7 +1385,7 @@ def report_resume_with_answer(
     report.answered_at = now  # the queue marks the report "answered" until its next status change
     # The answer is the reason for the return: a report asked about while it was in a status that needs a
     # reason to enter (Dibuka Kembali after a dispute, Koordinasi, Disposisi) goes back to it like any other.
-    return _transition(
+    change = _transition(
         report,
         Status(report.resume_status),
         actor=None,
@@ -1395,6 +1395,24 @@ def report_resume_with_answer(
         internal_note=f"{ANSWER_NOTE}{said}",
         notify=False,
     )
+    _desk_hints_with_answers(report)
+    return change
+
+
+def _desk_hints_with_answers(report: Report) -> None:
+    """At the triage desk, the reporter's answers (redacted, as the desk reads them) join what the report says in
+    the desk's suggestions: asked where, a resident who answers "di kampung pulo, jatinegara" moves Kampung Melayu
+    to the top, where the suggestions had been computed from the complaint alone."""
+    if not at_the_desk(report):
+        return
+    answers = StatusChange.objects.filter(
+        report=report,
+        actor_kind="reporter",
+        internal_note__startswith="Jawaban pelapor",  # an answer, or more of it
+    ).order_by("created_at", "pk")
+    said = "\n".join(note.split(": ", 1)[-1] for note in answers.values_list("internal_note", flat=True))
+    report.triage_hints = desk.hints(f"{report.description}\n{said}", report.address)
+    Report.objects.filter(pk=report.pk).update(triage_hints=report.triage_hints)
 
 
 ANSWER_NOTE = "Jawaban pelapor: "
@@ -1424,9 +1442,11 @@ def report_answer_more(
         # still marked for the unit that asked (nobody moved it since the answer): the mark shows the latest word
         report.answered_at = now
         report.save(update_fields=["answered_at"])
-    return StatusChange.event(
+    change = StatusChange.event(
         report, unit=report.unit, actor_kind="reporter", at=now, internal_note=f"Jawaban pelapor (lanjutan): {said}"
     )
+    _desk_hints_with_answers(report)
+    return change
 
 
 @transaction.atomic

@@ -136,3 +136,22 @@ def test_triage_clears_the_suggestions(staff):
     services.report_triage(report_id=report.pk, actor=officer, category="lampu-jalan", lat=lat, lon=lon)
     report.refresh_from_db()
     assert report.triage_reason == "" and report.triage_hints == {}
+
+
+def test_the_reporters_answer_to_the_desk_is_read_into_its_suggestions(staff):
+    """The desk asks a reporter who gave no usable place where it is; their answer ("kampung pulo, jatinegara") now
+    moves the desk's suggestions: Kampung Melayu first, where before it named nothing or guessed from the complaint."""
+    from sigap.reports import services
+
+    report = _no_place("Banjir kiriman lagi, air masuk rumah warga, tolong dibantu")
+    report.refresh_from_db()
+    assert all(p["name"] != "Kampung Melayu" for p in report.triage_hints["places"])
+    desk_officer = staff("petugas.triase", "triase")
+    services.report_ask_reporter(report_id=report.pk, actor=desk_officer, question="Di kelurahan mana lokasinya?")
+    services.report_resume_with_answer(report_id=report.pk, answer_redacted="di kampung pulo")
+    report.refresh_from_db()
+    assert {p["name"] for p in report.triage_hints["places"][:2]} == {"Kampung Melayu", "Bukit Duri"}
+    services.report_answer_more(report_id=report.pk, answer_redacted="jatinegara")  # a moment later: more of it
+    report.refresh_from_db()
+    assert report.triage_hints["places"][0]["name"] == "Kampung Melayu"
+    assert report.triage_hints["places"][0]["confidence"] > 0.9
