@@ -15,6 +15,11 @@ from django.conf import settings
 from django.core import checks
 
 DEFAULT: dict[str, tuple[str, str]] = {
+    # the triage desk's first question for a report no text placed (a post, a call): where the problem is
+    "lokasi": (
+        "Di mana tepatnya masalahnya? Sebutkan jalan atau gang, kelurahan, dan patokan terdekat.",
+        "Where exactly is the problem? Give the street or gang, the kelurahan and the nearest landmark.",
+    ),
     "patokan": (
         "Apa patokan terdekat dari lokasi masalahnya (bangunan, toko, tiang bernomor, atau tanda lain)?",
         "What is the nearest landmark to the problem (a building, a shop, a numbered pole or another sign)?",

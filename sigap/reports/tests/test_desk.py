@@ -155,3 +155,29 @@ def test_the_reporters_answer_to_the_desk_is_read_into_its_suggestions(staff):
     report.refresh_from_db()
     assert report.triage_hints["places"][0]["name"] == "Kampung Melayu"
     assert report.triage_hints["places"][0]["confidence"] > 0.9
+
+
+def test_the_desk_asks_an_anonim_reporter_where_from_the_list_and_the_answer_places_the_suggestions(staff):
+    """An Anonim reporter is asked only from the list; the list now asks where the problem is ("lokasi"), the desk's
+    first question for a report nothing placed."""
+    from sigap.reports import questions, services
+
+    report = report_submit(
+        Submission(
+            category="",
+            description="Got mampet, banjir kiriman lagi sampai masuk rumah",
+            lat=None,
+            lon=None,
+            channel="twitter",
+            allow_no_location=True,
+            privacy="anonymous",
+        )
+    ).report
+    assert "lokasi" in questions.catalog()
+    desk_officer = staff("petugas.triase", "triase")
+    services.report_ask_reporter(report_id=report.pk, actor=desk_officer, question_code="lokasi")
+    report.refresh_from_db()
+    assert report.status == "awaiting_reporter" and "Di mana tepatnya" in report.history.last().public_note
+    services.report_resume_with_answer(report_id=report.pk, answer_redacted="kampung pulo, jatinegara, dekat masjid")
+    report.refresh_from_db()
+    assert report.triage_hints["places"][0]["name"] == "Kampung Melayu"
