@@ -17,7 +17,7 @@ pytestmark = pytest.mark.django_db
 LAMP = "Lampu jalan mati di gang Mawar dekat Pondok Bambu sejak seminggu, gelap sekali kalau malam"
 
 
-def _no_place(text: str = LAMP, name: str = "Rina Marlina") -> Report:
+def _no_place(text: str = LAMP, name: str = "Rina Marlina", privacy: str = "private") -> Report:
     return report_submit(
         Submission(
             category="",
@@ -26,7 +26,8 @@ def _no_place(text: str = LAMP, name: str = "Rina Marlina") -> Report:
             lon=None,
             channel="twitter",
             allow_no_location=True,
-            reporter=Reporter(name=name),
+            privacy=privacy,
+            reporter=Reporter(name=name) if privacy != "anonymous" else None,
         )
     ).report
 
@@ -162,17 +163,7 @@ def test_the_desk_asks_an_anonim_reporter_where_from_the_list_and_the_answer_pla
     first question for a report nothing placed."""
     from sigap.reports import questions, services
 
-    report = report_submit(
-        Submission(
-            category="",
-            description="Got mampet, banjir kiriman lagi sampai masuk rumah",
-            lat=None,
-            lon=None,
-            channel="twitter",
-            allow_no_location=True,
-            privacy="anonymous",
-        )
-    ).report
+    report = _no_place("Got mampet, banjir kiriman lagi sampai masuk rumah", privacy="anonymous")
     assert "lokasi" in questions.catalog()
     desk_officer = staff("petugas.triase", "triase")
     services.report_ask_reporter(report_id=report.pk, actor=desk_officer, question_code="lokasi")
