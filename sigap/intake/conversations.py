@@ -622,10 +622,15 @@ def _place_field(place: dict, key: str) -> str:
     return place.get(key) or place.get({"code": "kode", "name": "nama"}[key], "")
 
 
+def _numbers_in(words) -> set[int]:
+    """The numbers among ``words``, in digits or in words ("2", "kedua", "two")."""
+    return {int(w) if w.isdigit() else ORDINALS[w] for w in words if w.isdigit() or w in ORDINALS}
+
+
 def _number_in_words(answer: str) -> int | None:
     """The one number a reply is made of ("2", "yang kedua", "no 2", "the first one please"), else None."""
     words = _folded_words(answer)
-    numbers = {int(w) if w.isdigit() else ORDINALS[w] for w in words if w.isdigit() or w in ORDINALS}
+    numbers = _numbers_in(words)
     rest = [w for w in words if not (w.isdigit() or w in ORDINALS) and w not in _PICK_WORDS]
     return numbers.pop() if len(numbers) == 1 and not rest and len(words) <= 6 else None
 
@@ -638,13 +643,14 @@ def _none_of_them(answer: str) -> bool:
 
 
 def _options_named(text: str, places: list[dict]) -> set[int]:
-    """The offered places a reply names: the kelurahan's words, whole and in order (spaces ignored: "kampungmelayu",
-    "pulo gadung"; "kp" for "kampung"), never inside another option's name ("pulo gadung" is not Pulo) nor inside a
-    street, landmark or area the parser reads there ("kampung melayu kecil", "terminal kampung melayu", "jl
-    kampung melayu" are not Kelurahan Kampung Melayu)."""
+    """The offered places a reply names: the kelurahan's words, whole and in order, compared as the parser compares
+    names (spaces ignored: "kampungmelayu", "pulo gadung"; abbreviations: "kp melayu"), never inside another
+    option's name ("pulo gadung" is not Pulo) nor inside a street, landmark or area the parser reads there
+    ("kampung melayu kecil", "terminal kampung melayu", "jl kampung melayu" are not Kelurahan Kampung Melayu)."""
+    from sigap.routing.address import name_words
     from sigap.routing.places import address_parse
 
-    words = ["kampung" if w in ("kp", "kmp", "kpg") else w for w in _folded_words(text)]
+    words = name_words(text)
     spans: dict[str, list[tuple[int, int]]] = {}
     for i in range(len(words)):
         for j in range(i + 1, min(len(words), i + 4) + 1):
@@ -652,7 +658,7 @@ def _options_named(text: str, places: list[dict]) -> set[int]:
     found: dict[int, list[tuple[int, int]]] = {}
     keys: dict[int, str] = {}
     for n, place in enumerate(places):
-        keys[n] = "".join(_folded_words(_place_field(place, "name").split(" (", 1)[0]))
+        keys[n] = "".join(name_words(_place_field(place, "name").split(" (", 1)[0]))
         if keys[n] in spans:
             found[n] = spans[keys[n]]
     named = {
@@ -665,7 +671,7 @@ def _options_named(text: str, places: list[dict]) -> set[int]:
     }
     if named:
         wider = [
-            "".join("kampung" if w in ("kp", "kmp", "kpg") else w for w in _folded_words(m.text))
+            "".join(name_words(m.text))
             for m in address_parse(text).mentions
             if m.kind not in ("kelurahan", "kecamatan", "kota")
         ]
@@ -698,8 +704,7 @@ def _answer_which_place(data: dict, text: str) -> None:
         return
     named = _options_named(text, places)
     if words & _NEGATIONS:
-        numbers = {int(w) if w.isdigit() else ORDINALS[w] for w in words if w.isdigit() or w in ORDINALS}
-        rejected = named | {n - 1 for n in numbers if 1 <= n <= len(places)}
+        rejected = named | {n - 1 for n in _numbers_in(words) if 1 <= n <= len(places)}
         left = [p for i, p in enumerate(places) if i not in rejected]
         if rejected and left:
             data["places"], data["places_again"] = left, True

@@ -642,6 +642,13 @@ def _name_tokens(name: str) -> tuple[str, ...]:
     return tuple(t.norm for t in _tokens(name))
 
 
+def name_words(text: str) -> tuple[str, ...]:
+    """``text``'s words as the parser compares names: folded, abbreviations expanded ("kp melayu" → kampung
+    melayu, "cempaka putih tim" → … timur), a digit after a name word spelled ("pegangsaan 2" → … dua), initials
+    joined. For code that matches a reply against names the parser gave (the dialog's "which place?")."""
+    return _name_tokens(text)
+
+
 def _extract_numbers(text: str) -> tuple[str | None, str | None, str | None, list[tuple[int, int]]]:
     removed: list[tuple[int, int]] = []
     rt = rw = house = None
