@@ -19,6 +19,7 @@ from datetime import datetime, timedelta
 from django.conf import settings
 from django.core.files.base import ContentFile
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.crypto import salted_hmac
 
@@ -1406,16 +1407,20 @@ def _desk_hints_with_answers(report: Report) -> None:
     if not at_the_desk(report):
         return
     answers = StatusChange.objects.filter(
+        Q(internal_note__startswith=ANSWER_NOTE) | Q(internal_note__startswith=ANSWER_MORE_NOTE),
         report=report,
         actor_kind="reporter",
-        internal_note__startswith="Jawaban pelapor",  # an answer, or more of it
     ).order_by("created_at", "pk")
-    said = "\n".join(note.split(": ", 1)[-1] for note in answers.values_list("internal_note", flat=True))
+    said = "\n".join(
+        note.removeprefix(ANSWER_NOTE).removeprefix(ANSWER_MORE_NOTE)
+        for note in answers.values_list("internal_note", flat=True)
+    )
     report.triage_hints = desk.hints(f"{report.description}\n{said}", report.address)
     Report.objects.filter(pk=report.pk).update(triage_hints=report.triage_hints)
 
 
 ANSWER_NOTE = "Jawaban pelapor: "
+ANSWER_MORE_NOTE = "Jawaban pelapor (lanjutan): "  # more of the answer, sent a moment after it
 
 
 def answered_recently(report: Report, now: datetime | None = None) -> bool:
@@ -1443,7 +1448,7 @@ def report_answer_more(
         report.answered_at = now
         report.save(update_fields=["answered_at"])
     change = StatusChange.event(
-        report, unit=report.unit, actor_kind="reporter", at=now, internal_note=f"Jawaban pelapor (lanjutan): {said}"
+        report, unit=report.unit, actor_kind="reporter", at=now, internal_note=f"{ANSWER_MORE_NOTE}{said}"
     )
     _desk_hints_with_answers(report)
     return change
