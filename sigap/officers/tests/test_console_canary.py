@@ -61,6 +61,14 @@ def test_no_identity_reaches_any_console_page_or_partial(
 
     # 1. the operator files two canary reports through the operator page, as a resident at the counter dictates
     op = console(operator)
+    caller = {  # what every call of the canary's reporter says of the problem and of themselves
+        "category": "saluran-tersumbat",
+        "description": TYPED,
+        "privacy": "private",
+        "reporter_name": NAME,
+        "reporter_phone": PHONE,
+        "reporter_email": EMAIL,
+    }
     for n in range(2):
         f = io.BytesIO(canary_photo())
         f.name = "canary.jpg"
@@ -68,15 +76,10 @@ def test_no_identity_reaches_any_console_page_or_partial(
             response = op.post(
                 "/petugas/operator/",
                 {
+                    **caller,
                     "channel": "counter",
-                    "category": "saluran-tersumbat",
-                    "description": TYPED,
                     "kelurahan": "31.75.07.1002",
                     "address": f"Jl. Mawar No. 14 RT 05/RW 03, a.n. {NAME}",
-                    "privacy": "private",
-                    "reporter_name": NAME,
-                    "reporter_phone": PHONE,
-                    "reporter_email": EMAIL,
                     "photo": f,
                 },
             )
@@ -93,18 +96,13 @@ def test_no_identity_reaches_any_console_page_or_partial(
         response = op.post(
             "/petugas/operator/",
             {
+                **caller,
                 "channel": "call_center",
-                "category": "saluran-tersumbat",
-                "description": TYPED,
                 "kelurahan": "",
                 "kota": "31.75",
                 "kecamatan": "31.75.07",
                 "address": f"dekat rumah {NAME}, telepon {PHONE}",
                 "place_unknown": "on",
-                "privacy": "private",
-                "reporter_name": NAME,
-                "reporter_phone": PHONE,
-                "reporter_email": EMAIL,
             },
         )
     assert response.status_code == 302, response.content[:2000]
