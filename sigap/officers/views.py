@@ -483,10 +483,7 @@ def _report_context(
     proof_kinds = {p.kind for p in photos if p.unit_id == report.unit_id}
     # the proof's flags in words, for a validator only (as on the validation queue's cards): accepting a flagged
     # proof asks for a reason, and the page must show why
-    proofs = [p for p in photos if p.kind in (Photo.Kind.BEFORE, Photo.Kind.AFTER)]
-    flag_texts = proofcheck.texts_for(user, proofs)
-    for p in proofs:
-        p.flag_texts = flag_texts.get(p.pk, [])
+    flagged = _flags_worded(user, [p for p in photos if p.kind in (Photo.Kind.BEFORE, Photo.Kind.AFTER)])
     hops = selectors.report_hops(report)
     history = selectors.report_history(report)
     actor_ids = {h.actor_id for h in history if h.actor_id} | {h.actor_id for h in hops if h.actor_id}
@@ -513,7 +510,7 @@ def _report_context(
         "report_photos": [p for p in photos if p.kind == Photo.Kind.REPORT],
         "before_photos": [p for p in photos if p.kind == Photo.Kind.BEFORE],
         "after_photos": [p for p in photos if p.kind == Photo.Kind.AFTER],
-        "proof_flagged": bool(flag_texts),
+        "proof_flagged": flagged,
         "titles": {a.name: a.title for a in ACTIONS},
         "slugs": {a.name: a.slug for a in ACTIONS},
         "merged_into": report.merged_into.number if report.merged_into_id else "",
@@ -693,11 +690,17 @@ def _validation_items(reports: list[Report], user) -> list[dict]:
         last_dispute.setdefault(report_id, note)
     for item in items:
         item["dispute"] = last_dispute.get(item["report"].pk, "")
-    proofs = [p for item in items for p in item["before"] + item["after"]]
+    _flags_worded(user, [p for item in items for p in item["before"] + item["after"]])
+    return items
+
+
+def _flags_worded(user, proofs: list[Photo]) -> bool:
+    """Each proof photo's flags in words for this viewer (``flag_texts``: a validator's only), for a page of them at
+    once; whether any is shown."""
     texts = proofcheck.texts_for(user, proofs)
     for p in proofs:
         p.flag_texts = texts.get(p.pk, [])
-    return items
+    return bool(texts)
 
 
 def _validation_item(report: Report) -> dict:
