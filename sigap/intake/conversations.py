@@ -737,17 +737,12 @@ def _place_more(data: dict, text: str) -> None:
     readings = [(_address_fit(earlier, text), place_decide(together)), (_address_fit(text), place_decide(text))]
     for written, decision in readings:
         if decision.placed:
-            data["location"] = [decision.placed.lat, decision.placed.lon]
-            data["address"] = written
-            data["places"] = []
+            _place_taken(data, decision, written)
             return
     for written, decision in readings:
-        codes = [m.code for m in decision.ask]
-        if codes and codes != before:
-            data["places"] = [{"code": m.code, "name": m.label, "lat": m.lat, "lon": m.lon} for m in decision.ask]
-            data["address"] = written
-            data["places_again"] = True
-            data["pick_asked"] = 0
+        if decision.ask and [m.code for m in decision.ask] != before:
+            _place_taken(data, decision, written)
+            data["places_again"], data["pick_asked"] = True, 0
             return
     data["texts"].append(text)
     if data.get("pick_asked", 0) >= MAX_PICK_ASKED:
@@ -759,13 +754,19 @@ def _place_more(data: dict, text: str) -> None:
 def dialog_place(data: dict, text: str, quiet: bool = False) -> None:
     """Place the report from text when the address parser is sure; offer the candidates when it is not
     (adapters call it too: the SMS keyword format names the place)."""
-    decision = place_decide(text)
+    _place_taken(data, place_decide(text), text, offer=not quiet)
+
+
+def _place_taken(data: dict, decision, written: str, *, offer: bool = True) -> None:
+    """What a place decision gives the dialog, with ``written`` as the report's address: the point where it is
+    sure, else (``offer``) the best candidates to choose from."""
     if decision.placed:
         data["location"] = [decision.placed.lat, decision.placed.lon]
-        data["address"] = text
-    elif decision.candidates and not quiet:
+        data["address"] = written
+        data["places"] = []
+    elif offer and decision.ask:
         data["places"] = [{"code": m.code, "name": m.label, "lat": m.lat, "lon": m.lon} for m in decision.ask]
-        data["address"] = text
+        data["address"] = written
 
 
 def _advance(conv: Conversation, data: dict, inbound: Inbound):
