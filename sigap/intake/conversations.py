@@ -720,8 +720,11 @@ def _answer_which_place(data: dict, text: str) -> None:
 
 def _place_chosen(data: dict, place: dict, earlier: str, more: str = "") -> None:
     data["location"] = [place["lat"], place["lon"]]
-    # the kelurahan chosen, then what the resident wrote of the place (the gang, the RT, the landmark)
-    data["address"] = _address_fit(_place_field(place, "name"), earlier, more)
+    # what the resident wrote of the place (the gang, the RT, the landmark); the kelurahan chosen is the report's
+    # own, shown beside it. Not its label: the address passes the redaction door as the resident's words, and a
+    # word of the reporter's name that is also the kelurahan's ("Kartini") would be cut from it, beside the
+    # kelurahan's name on the same page (found by a review)
+    data["address"] = _address_fit(earlier, more)
     data["places"] = []
 
 
