@@ -11,6 +11,7 @@ rolled back, a crash) leaves them to ``sigap vault sweep``: no key for them is a
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 import math
 import threading
@@ -24,7 +25,7 @@ from django.utils import timezone
 
 from sigap.core.errors import DomainError
 from sigap.privacy import door, vault
-from sigap.privacy.photos import CheckedPhoto, gps_distance_warning, photo_check
+from sigap.privacy.photos import CheckedPhoto, gps_distance_warning, photo_check, without_metadata
 from sigap.reports import desk, outbox
 from sigap.reports import services as report_services
 from sigap.reports.categorize import categorize
@@ -254,6 +255,8 @@ def _prepare(sub: Submission, *, actor, actor_kind: str, now: datetime | None) -
 
     reporter = sub.reporter or Reporter()
     anonymous = sub.privacy == Privacy.ANONYMOUS
+    if anonymous:  # checked (and warned about) as uploaded; kept without the phone's metadata
+        photos = _anonymous_photos(photos)
     identity = (
         None
         if anonymous
@@ -317,6 +320,13 @@ def _prepare(sub: Submission, *, actor, actor_kind: str, now: datetime | None) -
         # last, once nothing can refuse the submission any more: a refused one leaves no file behind
         originals=_sealed(photos),
     )
+
+
+def _anonymous_photos(photos: Sequence[CheckedPhoto]) -> list[CheckedPhoto]:
+    """An Anonim reporter's photos as their originals are kept until the worker's copy is made: without the
+    camera's metadata (GPS, make and model; ``without_metadata``), so nothing about them is stored even then. The
+    worker shreds the original once the copy is made (``sigap.privacy.photo_worker``)."""
+    return [dataclasses.replace(p, original=without_metadata(p.original), meta={}) for p in photos]
 
 
 def _sealed(photos: list[CheckedPhoto]) -> list[vault.SealedBlob]:
@@ -619,6 +629,8 @@ def reporter_answer_for(report: Report, text: str, *, photos: Sequence[CheckedPh
     if report.reporter_ref and text:
         vault.identity_update(report.reporter_ref, last_answer=text)
     redacted = door.for_officers(text, reporter_ref=report.reporter_ref).text if text else ""
+    if report.privacy == Privacy.ANONYMOUS:
+        photos = _anonymous_photos(photos)
     try:
         with transaction.atomic():
             return report_services.report_resume_with_answer(

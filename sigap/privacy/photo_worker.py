@@ -32,7 +32,7 @@ from django.utils import timezone
 from sigap.core.errors import DomainError
 from sigap.core.models import AuditEvent
 from sigap.reports import proofcheck
-from sigap.reports.models import Photo
+from sigap.reports.models import Photo, Privacy
 
 from . import vault
 from .photos import photo_clean
@@ -112,7 +112,20 @@ def _mark_ready(photo: Photo, clean) -> int:
     )
     if done and photo.kind in proofcheck.PROOF_KINDS:
         proofcheck.report_recheck(photo.report_id)
+    if done:
+        _anonymous_original_shredded(photo)
     return done
+
+
+def _anonymous_original_shredded(photo: Photo) -> None:
+    """An Anonim reporter's photo, once its fate is settled (the officers' copy made, or given up), keeps no
+    original: the upload as taken holds the phone's make and model and often the GPS of where it was taken (their
+    home), and an Anonim report promises that nothing about the reporter is kept. Shredded in the same commit as
+    the state (its file removed after it); a Privat or Publik report keeps its original under retention."""
+    if photo.kind != Photo.Kind.REPORT or photo.report.privacy != Privacy.ANONYMOUS or not photo.original_ref:
+        return
+    vault.blob_destroy(photo.original_ref)
+    Photo.objects.filter(pk=photo.pk).update(original_ref="")
 
 
 def _retry_or_fail(photo: Photo, error: str) -> str:
@@ -131,6 +144,7 @@ def _fail(photo: Photo, error: str) -> str:
     )
     if not failed:
         return "skipped"
+    _anonymous_original_shredded(photo)
     number = photo.report.number
     AuditEvent.objects.create(
         action="photo:failed",
