@@ -218,7 +218,11 @@ DATA_UPLOAD_MAX_NUMBER_FILES = SIGAP_PHOTOS_PER_REPORT + 1
 # Request limits (sigap/core/limits.py), checked from the headers before a body is read: a multipart body
 # may declare at most SIGAP_UPLOAD_MAX_BYTES, any other body DATA_UPLOAD_MAX_MEMORY_SIZE, a channel webhook
 # SIGAP_WEBHOOK_MAX_BYTES; each file part at most SIGAP_PHOTO_MAX_BYTES.
-SIGAP_UPLOAD_MAX_BYTES = int(os.environ.get("SIGAP_UPLOAD_MAX_BYTES", str(32 * 1024 * 1024)))
+# By default as much as a report's photos may be, each at its limit, and the form (2 MB): a form that offers five
+# photos of 10 MB each must not refuse four of 9 MB as a whole (found by a review of the resident's journey).
+SIGAP_UPLOAD_MAX_BYTES = int(
+    os.environ.get("SIGAP_UPLOAD_MAX_BYTES", str(SIGAP_PHOTOS_PER_REPORT * SIGAP_PHOTO_MAX_BYTES + 2 * 1024 * 1024))
+)
 SIGAP_WEBHOOK_PATH_PREFIX = "/channels/"
 # Image decoding work: at most this many pixels decoded per image (a JPEG is decoded at 1/2, 1/4 or 1/8
 # scale when that still covers SIGAP_PHOTO_MAX_SIDE or comes within 85 % of it) and per request, all images
@@ -227,6 +231,7 @@ SIGAP_PHOTO_MAX_DECODE_PIXELS = int(os.environ.get("SIGAP_PHOTO_MAX_DECODE_PIXEL
 SIGAP_PHOTO_REQUEST_PIXELS = int(os.environ.get("SIGAP_PHOTO_REQUEST_PIXELS", str(60_000_000)))
 # How a refused request is answered, by path prefix; any other path gets a bilingual HTML page.
 SIGAP_REFUSAL_RENDERERS = {
+    "/lapor/cek-foto/": "sigap.portal.views.photo_check_refusal",  # read by the form's script, as JSON
     "/api/": "sigap.core.limits.json_refusal",
     "/channels/": "sigap.core.limits.json_refusal",
     "/open311/": "sigap.open311.views.refusal_response",

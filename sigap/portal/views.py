@@ -157,6 +157,8 @@ def _report_context(request, *, values: dict, errors: dict, had_photos: bool = F
         "submission_key": idempotency.form_key(values.get("submission", "")) or secrets.token_urlsafe(24),
         "max_photos": settings.SIGAP_PHOTOS_PER_REPORT,
         "max_photo_mb": settings.SIGAP_PHOTO_MAX_BYTES // (1024 * 1024),
+        "max_photo_bytes": settings.SIGAP_PHOTO_MAX_BYTES,
+        "max_upload_bytes": settings.SIGAP_UPLOAD_MAX_BYTES,
     }
 
 
@@ -397,6 +399,12 @@ def similar_follow_view(request, number: str):
         response["HX-Redirect"] = url
         return response
     return redirect(url)
+
+
+def photo_check_refusal(request, error: DomainError) -> JsonResponse:
+    """A photo the request limits refused before the check read it (over the size per photo, say), answered as the
+    check answers: the form's script shows it beside the photo, as soon as it is chosen."""
+    return JsonResponse({"warnings": [], "errors": [error_text(error)]}, status=error.status)
 
 
 @require_POST

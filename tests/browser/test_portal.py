@@ -364,6 +364,26 @@ def test_a_refused_report_keeps_what_the_resident_typed(new_page):
     reload_until_photos(page, ".photos img", 1)  # the photo chosen before the refusal went with the report
 
 
+def test_a_photo_over_the_limit_is_named_at_once_and_its_refusal_is_not_called_server_trouble(new_page):
+    """A review's finding: a 17 MB photo drew no word when chosen (the photo check's refusal was an HTML page the
+    script could not read) and, sent, "Laporan belum terkirim karena gangguan di server … coba kirim lagi", which no
+    retry could mend."""
+    page = new_page("id-ID", mobile=True)
+    page.goto("/lapor/")
+    big = {"name": "besar.jpg", "mimeType": "image/jpeg", "buffer": b"\xff\xd8" + b"\0" * (10 * 1024 * 1024 + 10)}
+    page.set_input_files("#id_photos", files=[photo_file(), big])
+    expect(page.locator("#photo-warnings")).to_contain_text("besar.jpg: terlalu besar: maksimal 10 MB per foto")
+    page.select_option("#id_category", "saluran-tersumbat")
+    page.fill("#id_description", "Got mampet di depan gang, air meluap ke jalan setiap hujan.")
+    choose_pondok_bambu(page)
+    page.get_by_role("button", name="Kirim laporan").click()
+    expect(page.locator("#send-problem")).to_contain_text("terlalu besar")
+    expect(page.locator("#send-problem")).not_to_contain_text("gangguan di server")
+    expect(page.locator("#id_description")).to_have_value("Got mampet di depan gang, air meluap ke jalan setiap hujan.")
+    assert page.locator("#id_photos").evaluate("el => el.files.length") == 2
+    assert [e for e in page.js_errors if "status of 413" not in e] == [], page.js_errors  # the browser logs the 413
+
+
 def test_a_bad_file_and_a_missing_location_are_shown_together_and_the_good_photo_stays(new_page):
     """A location error hid a bad-file error, and the photos were gone after either."""
     page = new_page("id-ID", mobile=True)

@@ -392,3 +392,22 @@ def test_a_head_request_does_not_use_up_the_one_time_codes(client):
     assert client.head("/lapor/terkirim/").status_code == 405
     html = client.get("/lapor/terkirim/").content.decode()
     assert re.search(r'id="secret-code">([^<]+)<', html) and report.number in html
+
+
+def test_the_photo_check_answers_a_photo_over_the_limit_in_json(client, settings):
+    """A review's finding: the request limits refused it before the check read it, with an HTML page the form's
+    script could not read, so the resident learned nothing when choosing it."""
+    settings.SIGAP_PHOTO_MAX_BYTES = 200_000
+    response = client.post("/lapor/cek-foto/", {"photo": upload(b"\xff\xd8" + b"\0" * 250_000, "besar.jpg")})
+    assert response.status_code == 413 and response["Content-Type"].startswith("application/json")
+    assert "terlalu besar" in " ".join(response.json()["errors"]) and response.json()["warnings"] == []
+
+
+def test_the_photos_the_form_allows_fit_in_one_request_by_default(client, settings, jpeg):
+    """The form offers five photos of 10 MB each; the request cap was 32 MB, so four of 9 MB were refused whole."""
+    from sigap.config import settings as defaults
+
+    assert defaults.SIGAP_UPLOAD_MAX_BYTES >= defaults.SIGAP_PHOTOS_PER_REPORT * defaults.SIGAP_PHOTO_MAX_BYTES
+    page = client.get("/lapor/").content.decode()
+    assert f'data-max-photo-bytes="{settings.SIGAP_PHOTO_MAX_BYTES}"' in page
+    assert f'data-max-upload-bytes="{settings.SIGAP_UPLOAD_MAX_BYTES}"' in page

@@ -90,6 +90,12 @@
   var photoWarnings = document.getElementById("photo-warnings");
   var photoGeneration = 0;
   var maxPhotos = parseInt(data.maxPhotos || "5", 10);
+  var maxPhotoBytes = parseInt(data.maxPhotoBytes || "0", 10);
+  var maxUploadBytes = parseInt(data.maxUploadBytes || "0", 10);
+
+  function megabytes(bytes) {
+    return String(Math.floor(bytes / (1024 * 1024)));
+  }
 
   function addPhotoNote(text, kind) {
     var p = document.createElement("p");
@@ -105,7 +111,16 @@
     if (files.length > maxPhotos) {
       addPhotoNote(msg("Toomanyphotos", String(maxPhotos)), "error");
     }
+    // the server's limits, said at once beside the photos (a photo over its limit is not even sent to the check)
+    var total = files.slice(0, maxPhotos).reduce(function (sum, file) { return sum + file.size; }, 0);
+    if (maxUploadBytes && total > maxUploadBytes) {
+      addPhotoNote(msg("Photostoobig", megabytes(maxUploadBytes)), "error");
+    }
     files.slice(0, maxPhotos).forEach(function (file) {
+      if (maxPhotoBytes && file.size > maxPhotoBytes) {
+        addPhotoNote(file.name + ": " + msg("Phototoobig", megabytes(maxPhotoBytes)), "error");
+        return;
+      }
       var body = new FormData();
       body.append("photo", file);
       body.append("lat", latInput.value);
@@ -396,6 +411,13 @@
           return response.text().then(function (html) {
             if (response.status === 200) {
               showServerErrors(new DOMParser().parseFromString(html, "text/html"));
+              return;
+            }
+            // a request the limits refused (too large, unreadable: a 4xx page saying why) is not "try again"
+            var refused = response.status >= 400 && response.status < 500 && response.status !== 429
+              ? new DOMParser().parseFromString(html, "text/html").querySelector(".refused p") : null;
+            if (refused && refused.textContent.trim()) {
+              showProblem(refused.textContent.trim());
             } else {
               showProblem(msg(response.status === 429 ? "Sendbusy" : "Sendfailed"));
             }
