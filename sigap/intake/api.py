@@ -7,6 +7,7 @@ import json
 
 import pydantic
 from django.conf import settings
+from django.db import transaction
 from django.http import HttpResponse
 from django.utils import timezone
 from ninja import Router, Status
@@ -418,7 +419,20 @@ def answer_endpoint(request, code: str):
     up to 5 photos under `photos` (an officer may ask for one: "kirim foto kondisinya"); words, photos or both.
     The photos are de-identified by the worker like a report's own before any officer sees them."""
     payload, files = _parse_answer(request)
-    change = services.reporter_answer(tracking_code=code, answer=payload.answer, secret=payload.secret, photos=files)
+    key = idempotency.key_from(request)
+    if key is None:
+        change = services.reporter_answer(
+            tracking_code=code, answer=payload.answer, secret=payload.secret, photos=files
+        )
+        return {"ok": True, "status": status_out(change.new_status)}
+    # with an Idempotency-Key, a retry of an answer whose reply was lost answers again without storing it twice
+    with transaction.atomic():
+        report = report_services.report_by_tracking(code, for_update=True, secret=payload.secret)
+        if not idempotency.form_once(key, scope="POST /api/v1/track/answer", report=report):
+            return {"ok": True, "status": status_out(report.status)}
+        change = services.reporter_answer(
+            tracking_code=code, answer=payload.answer, secret=payload.secret, photos=files
+        )
     return {"ok": True, "status": status_out(change.new_status)}
 
 

@@ -34,6 +34,7 @@ from datetime import timedelta
 
 from cryptography.fernet import Fernet, InvalidToken
 from django.conf import settings
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from sigap.core.errors import DomainError
@@ -158,6 +159,22 @@ def records_create(pairs: list[tuple[Claim, object]]) -> None:
             for c, r in pairs
         ]
     )
+
+
+def form_once(key: str, *, scope: str, report) -> bool:
+    """A form's own key (a hidden field made when the form was shown) used for the first time on ``report``: True,
+    and it is kept as used; False when it was used already (a second tap on a slow network, a resent form). Call it
+    inside the transaction that does what the form asks, before doing it: a refusal rolls the key back with the
+    rest, and a second send while the first is being written waits for it, then finds the key used."""
+    key_hash = claim(key, {}, [], scope=scope).key_hash
+    try:
+        with transaction.atomic():
+            IdempotencyRecord.objects.create(
+                key_hash=key_hash, fingerprint="", report=report, sealed="", created_at=timezone.now()
+            )
+    except IntegrityError:
+        return False
+    return True
 
 
 def _cutoff():

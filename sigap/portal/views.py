@@ -19,11 +19,13 @@ from urllib.parse import urlencode
 from cryptography.fernet import Fernet, InvalidToken
 from django.conf import settings
 from django.contrib import messages
+from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST, require_safe
 
 from sigap.analytics import performance
@@ -500,6 +502,8 @@ def _journey_context(report, *, errors=None, values=None, active: str = "", succ
         "values": values or {},
         "active": active,
         "success": success,
+        # the forms' key: a second tap (or a resend) of the same form does what it asks once (``form_once``)
+        "submission_key": secrets.token_urlsafe(24),
     }
 
 
@@ -554,28 +558,12 @@ def journey_action_view(request, number: str, action: str):
     form = form_class(request.POST)
     errors: dict[str, list[str]] = {}
     success = ""
+    key = idempotency.form_key(request.POST.get("submission", ""))
     if form.is_valid():
         data = form.cleaned_data
         try:
-            if name == "answer":
-                intake.reporter_answer(
-                    tracking_code=code,
-                    answer=data["answer"],
-                    secret=data["secret"],
-                    photos=intake.uploads_read(request.FILES.getlist("photos")),
-                )
-                success = _("Terima kasih, jawaban Anda sudah diteruskan kepada petugas.")
-            elif name == "rating":
-                intake.reporter_rate(
-                    tracking_code=code, rating=data["rating"], comment=data["comment"], secret=data["secret"]
-                )
-                success = _("Terima kasih atas penilaian Anda.")
-            elif name == "confirm":
-                report_confirm(tracking_code=code, secret=data["secret"])
-                success = _("Terima kasih. Anda menyatakan masalahnya sudah beres.")
-            else:
-                intake.reporter_dispute(tracking_code=code, reason=data["reason"], secret=data["secret"])
-                success = _("Sanggahan Anda diterima. Laporan dibuka kembali dan ditangani lagi.")
+            with transaction.atomic():
+                success = _journey_action(request, report, code, name, data, key)
         except DomainError as exc:
             _add_error(errors, _error_slot(name, exc.field), error_text(exc))
     else:
@@ -594,6 +582,35 @@ def journey_action_view(request, number: str, action: str):
     )
     context["code"] = code
     return _no_store(render(request, "portal/_journey.html", context))
+
+
+SUCCESS = {
+    "answer": gettext_lazy("Terima kasih, jawaban Anda sudah diteruskan kepada petugas."),
+    "rating": gettext_lazy("Terima kasih atas penilaian Anda."),
+    "confirm": gettext_lazy("Terima kasih. Anda menyatakan masalahnya sudah beres."),
+    "dispute": gettext_lazy("Sanggahan Anda diterima. Laporan dibuka kembali dan ditangani lagi."),
+}
+
+
+def _journey_action(request, report, code: str, name: str, data: dict, key: str | None) -> str:
+    """What one journey form asks, done once per form key (a second tap answers as the first did: its thanks, not a
+    second answer or "only a Selesai report can be disputed"); the thanks said."""
+    if key is not None and not idempotency.form_once(key, scope=f"POST /lacak/{name}", report=report):
+        return str(SUCCESS[name])
+    if name == "answer":
+        intake.reporter_answer(
+            tracking_code=code,
+            answer=data["answer"],
+            secret=data["secret"],
+            photos=intake.uploads_read(request.FILES.getlist("photos")),
+        )
+    elif name == "rating":
+        intake.reporter_rate(tracking_code=code, rating=data["rating"], comment=data["comment"], secret=data["secret"])
+    elif name == "confirm":
+        report_confirm(tracking_code=code, secret=data["secret"])
+    else:
+        intake.reporter_dispute(tracking_code=code, reason=data["reason"], secret=data["secret"])
+    return str(SUCCESS[name])
 
 
 @require_safe

@@ -344,3 +344,35 @@ def test_an_answer_through_the_api_may_carry_photos(client, staff):
     response = client.post(url, {"photos": [good]})
     assert response.status_code == 200 and response.json()["status"]["code"] == "waiting"
     assert Photo.objects.filter(report=report, kind="report").count() == 1
+
+
+def test_an_answer_retried_with_its_idempotency_key_is_stored_once(client, staff):
+    """A client whose answer's reply was lost sends it again with the same Idempotency-Key: the same answer, not a
+    second "Jawaban pelapor (lanjutan)" and a second photo."""
+    from conftest import jpeg_bytes
+    from sigap.reports import services
+
+    created = post_json(client, body()).json()
+    report = Report.objects.get(number=created["id"])
+    officer = staff("petugas.pb", "kel:31.75.07.1002")
+    services.report_ask_reporter(report_id=report.pk, actor=officer, question="Ada fotonya?")
+    url = f"/api/v1/track/{created['tracking_code']}/answer"
+    key = "answer-retry-0b1c2d3e4f"
+    for _ in range(2):
+        photo = io.BytesIO(jpeg_bytes())
+        photo.name = "kondisi.jpg"
+        response = client.post(url, {"answer": "ini fotonya", "photos": [photo]}, HTTP_IDEMPOTENCY_KEY=key)
+        assert response.status_code == 200 and response.json()["status"]["code"] == "waiting"
+    notes = [
+        h.internal_note for h in Report.objects.get(pk=report.pk).history.all() if "ini fotonya" in h.internal_note
+    ]
+    assert len(notes) == 1 and Photo.objects.filter(report=report, kind="report").count() == 1
+    # another key is another answer
+    response = client.post(
+        url,
+        data='{"answer": "dan satu lagi"}',
+        content_type="application/json",
+        HTTP_IDEMPOTENCY_KEY="answer-retry-ffff0000aa",
+    )
+    assert response.status_code == 200
+    assert any("dan satu lagi" in h.internal_note for h in Report.objects.get(pk=report.pk).history.all())

@@ -381,3 +381,62 @@ def test_the_api_takes_the_reporters_yes_and_the_done_message_asks_for_it(client
     assert refused.status_code == 409 and refused.json()["code"] == "not_done"
     ok = client.post(f"/api/v1/track/{created.tracking_code}/confirm", {}, content_type="application/json")
     assert ok.status_code == 200 and ok.json()["status"]["code"] == "done"
+
+
+def _form_key(html: str) -> str:
+    return re.search(r'name="submission" value="([^"]+)"', html).group(1)
+
+
+def test_a_double_tapped_answer_is_stored_once_with_its_photo_once(client, officers):
+    """A review's finding: two taps on "Kirim jawaban" on a slow network stored "Jawaban pelapor" and then "Jawaban
+    pelapor (lanjutan)" with the same words, and the photo twice. The form carries its own key: sent again, it
+    answers with the same thanks and stores nothing more."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from conftest import jpeg_bytes
+    from sigap.reports.models import Photo
+
+    created = submit()
+    services.report_ask_reporter(report_id=created.report.pk, actor=officers["pb"], question="Got yang mana?")
+    follow(client, created)
+    key = _form_key(client.get(f"/lacak/laporan/{created.report.number}/").content.decode())
+    url = f"/lacak/laporan/{created.report.number}/jawab/"
+    for _ in range(2):
+        photo = SimpleUploadedFile("kondisi.jpg", jpeg_bytes(), "image/jpeg")
+        response = client.post(url, {"answer": "Seberang masjid.", "photos": [photo], "submission": key}, **htmx())
+        assert "jawaban Anda sudah diteruskan" in response.content.decode()
+    report = Report.objects.get(pk=created.report.pk)
+    assert [h.internal_note for h in report.history.all() if "Seberang masjid" in h.internal_note] == [
+        "Jawaban pelapor: Seberang masjid. [1 foto]"
+    ]
+    assert Photo.objects.filter(report=report).count() == 1
+
+
+def test_a_refused_answer_does_not_use_up_its_key(client, officers):
+    created = submit()
+    services.report_ask_reporter(report_id=created.report.pk, actor=officers["pb"], question="Di RT berapa?")
+    follow(client, created)
+    key = _form_key(client.get(f"/lacak/laporan/{created.report.number}/").content.decode())
+    url = f"/lacak/laporan/{created.report.number}/jawab/"
+    refused = client.post(url, {"answer": "x" * 6000, "submission": key}, **htmx())
+    assert 'id="answer-error"' in refused.content.decode()
+    client.post(url, {"answer": "RT 05", "submission": key}, **htmx())
+    assert Report.objects.get(pk=created.report.pk).status == Status.WAITING
+
+
+def test_a_double_tapped_dispute_thanks_twice_and_reopens_once(client, finish):
+    """The second tap was told "a dispute is only for a Selesai report" although the first had been taken."""
+    created = submit()
+    finish(created.report)
+    follow(client, created)
+    key = _form_key(client.get(f"/lacak/laporan/{created.report.number}/").content.decode())
+    for _ in range(2):
+        response = client.post(
+            f"/lacak/laporan/{created.report.number}/sanggah/",
+            {"reason": "Got masih mampet, tidak ada yang datang.", "submission": key},
+            **htmx(),
+        )
+        assert "Sanggahan Anda diterima" in response.content.decode()
+    report = Report.objects.get(pk=created.report.pk)
+    assert report.status == Status.REOPENED
+    assert report.history.filter(new_status=Status.REOPENED).count() == 1
