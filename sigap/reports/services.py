@@ -1105,6 +1105,16 @@ _ASKS_WHO = re.compile(
     r"|nol[ ]+delapan"
     r"|who[ ]+(?:reported|sent|filed|made|wrote)|your[ ]+house|your[ ]+home|where[ ]+is[ ]+your"
     r"|(?:reach|contact|call|phone|text)[ ]+you(?![\w])"
+    # what they are called, how to reach them, when and where they were born, their particulars or family card,
+    # in other words (found by a review: "Panggilannya apa …?", "tulis nomor yang bisa ditelepon petugas",
+    # "Sebutkan tempat dan tanggal lahir", "tuliskan data diri lengkap", "Ketik 16 digit yang ada di kartu
+    # keluarga"); a question about a family card as the case's subject, without asking for it, is not refused
+    r"|(?:panggil(?:an|annya|nya)?|dipanggil)[ ]+(?:\w+[ ]+){0,2}?apa(?![\w])"
+    r"|(?:no(?:mor)?\.?|kontak)[ ]+(?:\w+[ ]+)?yang[ ]+bisa[ ]+(?:di)?(?:telepon|telpon|hubungi|kontak|sms|wa|chat)"
+    r"|(?:tempat|tanggal|tgl)[ ]+(?:dan[ ]+(?:tempat|tanggal|tgl)[ ]+)?lahir|(?<![\w])ttl(?![\w])"
+    r"|lahir[ ]+(?:di[ ]?mana|dimana|tahun[ ]+berapa|kapan)|data[ ]+(?:diri|pribadi)|biodata"
+    r"|(?:nomor|no\.?|isi|tulis|tuliskan|ketik|ketikkan|sebutkan|kirim|kirimkan|foto|difoto)[ ]+(?:\w+[ ]+){0,3}?"
+    r"kartu[ ]+keluarga|(?:16|enam[ ]+belas)[ ]+(?:digit|angka)"
     r")"
 )
 # ... and a guess put to them to confirm: "Apakah Anda Siti Aminah?", "Betul Bapak suami dari Bu Siti?", "Apakah

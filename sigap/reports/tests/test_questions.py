@@ -103,6 +103,16 @@ ABOUT_THE_REPORTER = [
     "Apa benar pelapornya istri mandor?",
     "Are you Mr Budi?",
     "Are you the wife of the owner?",
+    # in other words (found by a review: each passed, and a Privat SMS reporter, whose name Sigap does not know,
+    # answered bare)
+    "Panggilannya apa, biar petugas lapangan bisa menyapa?",
+    "Kalau ada, tulis nomor yang bisa ditelepon petugas.",
+    "Sebutkan tempat dan tanggal lahir.",
+    "Untuk berita acara, tuliskan data diri lengkap.",
+    "Ketik 16 digit yang ada di kartu keluarga.",
+    "Nomor kartu keluarganya berapa?",
+    "TTL?",
+    "Dipanggil apa biasanya?",
 ]
 
 ABOUT_THE_PROBLEM = [
@@ -132,6 +142,10 @@ ABOUT_THE_PROBLEM = [
     "Apakah Anda bekerja lebih dari 8 jam sehari tanpa lembur dibayar?",
     "Apakah bapak karyawan tetap atau outsourcing?",
     "Apakah ibu pedagang kaki lima di situ terganggu?",
+    "Apakah ini terkait pengurusan kartu keluarga di kelurahan?",
+    "Sejak tanggal berapa lampu mati?",
+    "Apakah pohonnya sudah tua, umurnya berapa tahun kira-kira?",
+    "Berapa digit nomor meter PLN-nya?",
 ]
 
 
