@@ -1251,6 +1251,7 @@ def _load_places() -> tuple[frozenset[str], int]:
 
 
 _PLACE_NAMES, _PLACE_MAX_WORDS = _load_places()
+_PLACE_FIRST_WORDS = frozenset(n.split(" ", 1)[0] for n in _PLACE_NAMES)
 
 
 def _load_given_names() -> frozenset[str]:
@@ -1273,6 +1274,45 @@ def _place_name_at(text: str, pos: int) -> bool:
         if " ".join(words) in _PLACE_NAMES:
             return True
     return False
+
+
+# Words after which a kelurahan's, kecamatan's or kota's one-word name is the place ("di Kartini", "daerah Galur"):
+# a person is not "at" someone.
+_AT_PLACE = re.compile(r"(?i)(?<![\w])(?:di|daerah|wilayah|kawasan|sekitar|area|seputar)[ \t]+$")
+
+
+def _region_spans(text: str, fulls: set[tuple[str, ...]]) -> list[tuple[int, int]]:
+    """Where the text names a kelurahan, kecamatan or kota: a name of two words or more anywhere ("Cempaka Baru",
+    "Johar Baru"), one of one word after "di", "daerah" ... ("di Kartini"). A word of the reporter's name in there
+    is the place's, not theirs: cut, its placeholder beside the report's own kelurahan would tell the officer the
+    reporter's name (found by a review: "[nama disembunyikan] (Sawah Besar)" in Kelurahan Kartini). Unless the
+    place's name is the reporter's whole name ("Cempaka Putih" introducing herself): then it stays theirs."""
+    spans = []
+    starts = [
+        m.start(1)
+        for m in _PLACE_WORD.finditer(text)
+        if m.group(1).lower() in _PLACE_FIRST_WORDS and (m.start(1) == 0 or not text[m.start(1) - 1].isalnum())
+    ]
+    alone = text.strip(" \t\n.,;:!?")
+    for pos in starts:
+        words, p, end = [], pos, None
+        for _ in range(_PLACE_MAX_WORDS):
+            m = _PLACE_WORD.match(text, p)
+            if not m or (words and not _PLACE_GAP.fullmatch(text, p, m.start(1))):
+                break
+            words.append(m.group(1).lower())
+            p = m.end()
+            if " ".join(words) in _PLACE_NAMES and (p == len(text) or not text[p].isalnum()):
+                end = (p, len(words))
+        if end is None or tuple(text[pos : end[0]].lower().split()) in fulls:
+            continue
+        if end[1] == 1 and not _AT_PLACE.search(text, max(0, pos - 12), pos) and text[pos : end[0]] != alone:
+            continue  # one word is the place after "di" ..., or as the whole text (an address, an answer: "Kartini")
+        spans.append((pos, end[0]))
+    return spans
+
+
+_PLACE_GAP = re.compile(r"[ \t]+")
 
 
 def _honorific_names(text: str, add: Callable[[str, int, int], None]) -> None:
@@ -1738,8 +1778,11 @@ def _reporter_names(text: str, names: Iterable[str], add: Callable[[str, int, in
     initials = {t[0] for tokens in fulls for t in tokens if t[0].isalpha()}
     found: list[tuple[int, int]] = []
     outer_add = add
+    regions = _region_spans(text, fulls)
 
     def add(kind: str, start: int, end: int) -> None:  # the same door, remembering what it cut
+        if regions and any(a <= start and end <= b for a, b in regions):
+            return  # a kelurahan's, kecamatan's or kota's name written as the place (``_region_spans``)
         found.append((start, end))
         outer_add(kind, start, end)
 

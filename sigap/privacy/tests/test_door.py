@@ -1075,3 +1075,38 @@ def test_lower_case_numbers_after_the_home_that_are_no_house_number_stay(text, k
 def test_the_writer_s_own_house_number_on_a_lower_case_street_goes(text):
     out = door.for_officers(text).text
     assert " 17" not in out and "kenari dalam" in out.lower(), out
+
+
+@pytest.mark.parametrize(
+    "name, text, kept",
+    [
+        ("Ratna Kartini", "got mampet di kartini", "kartini"),
+        ("Ratna Kartini", "Got mampet di Kartini, Sawah Besar", "Kartini"),
+        ("Ratna Kartini", "Kartini", "Kartini"),  # an address, or an answer to "kelurahan mana?", of one word
+        ("Ratna Kartini", "daerah Kartini dekat pasar", "Kartini"),
+        ("Rina Cempaka", "di cempaka baru", "cempaka baru"),
+        ("Rina Cempaka", "Cempaka Baru, Kemayoran", "Cempaka Baru"),
+        ("Johar Prasetyo", "johar baru gang 3", "johar baru"),
+        ("Kenari Ayu", "lampu mati di Kenari", "Kenari"),
+    ],
+)
+def test_a_reporters_name_that_is_also_a_kelurahans_is_kept_where_it_names_the_place(name, text, kept):
+    """A review's finding: cut there, "[nama disembunyikan] Baru" beside the report's Kelurahan Cempaka Baru told
+    the officer the reporter's name."""
+    out = door.for_officers(text, identity={"name": name}).text
+    assert kept in out and "disembunyikan" not in out, out
+
+
+@pytest.mark.parametrize(
+    "name, text, gone",
+    [
+        ("Ratna Kartini", "Saya Kartini, warga RT 3", "Kartini"),
+        ("Ratna Kartini", "Kartini melapor got mampet", "Kartini"),
+        ("Cempaka Putih", "Saya Cempaka Putih warga sini", "Cempaka Putih"),  # the place's name is their whole name
+        ("Rina Cempaka", "Salam, Rina Cempaka. Lokasi Cempaka Baru", "Rina Cempaka"),
+        ("Rina Cempaka", "Saya Cempaka dari Cempaka Baru", "Saya Cempaka "),
+    ],
+)
+def test_the_same_name_is_still_cut_where_it_is_the_reporter(name, text, gone):
+    out = door.for_officers(text, identity={"name": name}).text
+    assert gone not in out and "disembunyikan" in out, out
