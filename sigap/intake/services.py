@@ -19,6 +19,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 
+import phonenumbers
 from django.conf import settings
 from django.db import IntegrityError, InterfaceError, OperationalError, connection, transaction
 from django.utils import timezone
@@ -139,6 +140,15 @@ def _texts(sub: Submission):
     yield from (("photos", filename) for filename, _raw in sub.photos)
 
 
+def phone_possible(phone: str) -> bool:
+    """Whether a number a reporter gave can be a phone number (Indonesian unless it says +country): its length and
+    digits, by ``phonenumbers``; separators and spaces allowed."""
+    try:
+        return phonenumbers.is_possible_number(phonenumbers.parse(phone, "ID"))
+    except phonenumbers.NumberParseException:
+        return False
+
+
 def submission_validate(sub: Submission) -> None:
     for field_name, value in _texts(sub):
         if isinstance(value, str):
@@ -182,6 +192,15 @@ def submission_validate(sub: Submission) -> None:
     if sub.channel not in Channel.values:
         raise _invalid(
             "channel", f"Kanal tidak dikenal: {sub.channel!r}.", f"Unknown channel {sub.channel!r}.", "invalid_channel"
+        )
+    phone = (sub.reporter.phone if sub.reporter else "").strip()
+    if phone and not phone_possible(phone):
+        # a resident who leaves a number waits for messages to it (found by a review: "abc" was kept silently)
+        raise _invalid(
+            "phone",
+            "Nomor telepon tidak dikenali. Tulis nomor ponsel seperti 0812 3456 7890, atau kosongkan.",
+            "The phone number is not recognised. Write a mobile number such as 0812 3456 7890, or leave it empty.",
+            "invalid_phone",
         )
     if len(sub.address or "") > 500:
         raise _invalid(

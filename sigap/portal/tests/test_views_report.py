@@ -411,3 +411,18 @@ def test_the_photos_the_form_allows_fit_in_one_request_by_default(client, settin
     page = client.get("/lapor/").content.decode()
     assert f'data-max-photo-bytes="{settings.SIGAP_PHOTO_MAX_BYTES}"' in page
     assert f'data-max-upload-bytes="{settings.SIGAP_UPLOAD_MAX_BYTES}"' in page
+
+
+@pytest.mark.parametrize("phone", ["abc", "12", "0812"])
+def test_a_phone_number_that_cannot_be_one_is_refused_beside_its_field_and_nothing_is_filed(client, phone):
+    """A review's finding: "abc" was filed and kept; the resident waited for messages that could never come."""
+    response = client.post("/lapor/", form_data(phone=phone))
+    page = response.content.decode()
+    assert response.status_code == 200 and 'id="phone-error"' in page and "Nomor telepon tidak dikenali" in page
+    assert not Report.objects.exists()
+
+
+@pytest.mark.parametrize("phone", ["0812-3456-7890", "+62 812 3456 7890", "(021) 3822222"])
+def test_a_phone_number_written_as_people_write_it_is_taken(client, phone):
+    assert client.post("/lapor/", form_data(phone=phone)).status_code == 302
+    assert Report.objects.count() == 1
