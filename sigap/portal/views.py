@@ -37,7 +37,7 @@ from sigap.intake import services as intake
 from sigap.privacy.photos import gps_distance_warning, photo_check
 from sigap.reports import photoserve
 from sigap.reports.models import Channel, Photo, Privacy, Report
-from sigap.reports.services import report_by_tracking, report_confirm
+from sigap.reports.services import report_by_tracking, report_confirm, tracking_display
 from sigap.routing.places import kelurahan_point
 
 from . import selectors
@@ -450,11 +450,11 @@ def track_view(request):
         if _throttled(request, "track", settings.SIGAP_TRACK_RATE):
             return _too_many(request)
         if form.is_valid():
-            code = form.cleaned_data["code"].strip().upper()
+            code = tracking_display(form.cleaned_data["code"])
             try:
                 report = report_by_tracking(code)
             except DomainError as exc:
-                form.add_error("code", error_text(exc))
+                form.add_error("code", _number_not_code() if _looks_like_number(code) else error_text(exc))
             else:
                 _track_remember(request, report.number, code)
                 return redirect("portal:journey", number=report.number)
@@ -482,8 +482,21 @@ def track_code_view(request, code: str):
         return _no_store(
             render(request, "portal/track_form.html", {"nav": "track", "form": form, "tracked": []}, status=exc.status)
         )
-    _track_remember(request, report.number, code.strip().upper())
+    _track_remember(request, report.number, tracking_display(code))
     return redirect("portal:journey", number=report.number)
+
+
+def _looks_like_number(code: str) -> bool:
+    """A report's number (``JK202612060006``) typed where its tracking code goes."""
+    prefix = settings.SIGAP_NUMBER_PREFIX.upper()
+    return code.startswith(prefix) and code[len(prefix) :].isdigit() and len(code) - len(prefix) >= 9
+
+
+def _number_not_code() -> str:
+    return _(
+        "Itu nomor laporan, bukan kode lacak. Kode lacak berbentuk XXXX-XXXX-XXXX (12 huruf dan angka): ada di "
+        "halaman “Laporan terkirim” dan di pesan yang Anda terima saat melapor."
+    )
 
 
 @require_POST

@@ -64,7 +64,14 @@ TRACKING_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"  # no 0/O, 1/I/L
 
 
 def _normalized_code(code: str) -> str:
-    return "".join(ch for ch in code.upper() if ch.isalnum())
+    # compatibility forms plain: a code typed in fullwidth letters (a phone's CJK keyboard) is the same code
+    return "".join(ch for ch in unicodedata.normalize("NFKC", code).upper() if ch.isascii() and ch.isalnum())
+
+
+def tracking_display(code: str) -> str:
+    """A tracking code as Sigap writes it (``ABCD-EFGH-JKMN``), however it was typed: spaces, dashes, lower case."""
+    plain = _normalized_code(code)
+    return "-".join(plain[i : i + 4] for i in range(0, len(plain), 4)) if len(plain) == 12 else plain
 
 
 def tracking_hash(code: str) -> str:
@@ -1615,6 +1622,13 @@ def report_by_tracking(code: str, *, for_update: bool = False, secret: str | Non
     if report is None:
         raise NotFound("Kode lacak tidak dikenal.", "Unknown tracking code.")
     if secret is not None and report.secret_hash and not _secret_matches(report.secret_hash, secret):
+        if secret.strip():  # a secret typed but not this report's: said so, not "enter the secret" again
+            raise PermissionDenied(
+                "Kode rahasia tidak cocok. Periksa kode rahasia yang Anda terima saat melapor.",
+                "The secret does not match. Check the secret you received when reporting.",
+                code="secret_required",
+                field="secret",
+            )
         raise PermissionDenied(
             "Laporan anonim: masukkan kode rahasia yang Anda terima saat melapor.",
             "Anonymous report: enter the secret you received when reporting.",

@@ -287,7 +287,7 @@ def test_without_htmx_an_action_redirects_back_to_the_journey(client, finish):
     assert "Terima kasih atas penilaian Anda." in client.get(response["Location"]).content.decode()
 
 
-@pytest.mark.parametrize("lang,message", [("id", "masukkan kode rahasia"), ("en", "enter the secret")])
+@pytest.mark.parametrize("lang,message", [("id", "Kode rahasia tidak cocok"), ("en", "The secret does not match")])
 def test_anonymous_actions_ask_for_the_secret(client, finish, lang, message):
     created = submit(privacy="anonymous", reporter=None)
     finish(created.report)
@@ -440,3 +440,40 @@ def test_a_double_tapped_dispute_thanks_twice_and_reopens_once(client, finish):
     report = Report.objects.get(pk=created.report.pk)
     assert report.status == Status.REOPENED
     assert report.history.filter(new_status=Status.REOPENED).count() == 1
+
+
+def test_a_report_number_typed_as_the_code_is_told_what_a_code_looks_like(client):
+    """A review's finding: the report's number (on every message) typed into "Lacak" drew only "unknown code"."""
+    created = submit()
+    page = client.post("/lacak/", {"code": created.report.number}).content.decode()
+    assert "Itu nomor laporan, bukan kode lacak" in page and "XXXX-XXXX-XXXX" in page
+
+
+@pytest.mark.parametrize("typed", ["spaces", "fullwidth", "lower"])
+def test_a_code_typed_with_spaces_fullwidth_or_in_lower_case_opens_the_report_and_is_shown_as_sigap_writes_it(
+    client, typed
+):
+    created = submit()
+    code = created.tracking_code
+    plain = code.replace("-", "")
+    form = {
+        "spaces": " ".join(plain[i : i + 4] for i in range(0, 12, 4)),
+        "fullwidth": "".join(chr(ord(c) + 0xFEE0) for c in plain),  # a phone's fullwidth keyboard
+        "lower": code.lower(),
+    }[typed]
+    response = client.post("/lacak/", {"code": form})
+    assert response.status_code == 302
+    page = client.get(response["Location"]).content.decode()
+    assert code in page  # ABCD-EFGH-JKMN, not "ABCD EFGH JKMN"
+
+
+def test_a_wrong_secret_is_called_wrong_not_missing(client):
+    from sigap.intake.services import reporter_dispute
+
+    created = submit(privacy="anonymous", reporter=Reporter())
+    with pytest.raises(Exception) as wrong:
+        reporter_dispute(tracking_code=created.tracking_code, reason="belum dikerjakan", secret="SALAH-SALAH-SALAH")
+    assert "tidak cocok" in wrong.value.message_id and "does not match" in wrong.value.message_en
+    with pytest.raises(Exception) as missing:
+        reporter_dispute(tracking_code=created.tracking_code, reason="belum dikerjakan", secret="")
+    assert "masukkan kode rahasia" in missing.value.message_id
