@@ -43,6 +43,8 @@ class ReportForm(forms.Form):
             "max_length": _("Alamat terlalu panjang (maksimal %(limit_value)d karakter)."),
         },
     )
+    # "I cannot mark the place": filed by the address (placed when the parser is sure, else at the triage desk)
+    place_unknown = forms.BooleanField(required=False)
     lat = forms.FloatField(required=False, min_value=-90, max_value=90)
     lon = forms.FloatField(required=False, min_value=-180, max_value=180)
     kota = forms.CharField(max_length=20, required=False)

@@ -38,7 +38,7 @@ from sigap.privacy.photos import gps_distance_warning, photo_check
 from sigap.reports import photoserve
 from sigap.reports.models import Channel, Photo, Privacy, Report
 from sigap.reports.services import report_by_tracking, report_confirm, tracking_display
-from sigap.routing.places import kelurahan_point
+from sigap.routing.places import kelurahan_point, place_decide
 
 from . import selectors
 from .forms import REPORT_FIELD_FOR, AnswerForm, ConfirmForm, DisputeForm, RatingForm, ReportForm, TrackForm
@@ -211,11 +211,25 @@ def report_view(request):
         point = kelurahan_point(data.get("kelurahan", ""))
         if point is not None:
             lat, lon = point
-    if (lat is None or lon is None) and "location" not in errors:
+    by_text = False  # placed from the address alone, or left to the triage desk to place
+    if (lat is None or lon is None) and "location" not in errors and data.get("place_unknown"):
+        lat, lon, by_text = _placed_by_address(data.get("address", ""))
+        if not by_text:
+            _add_error(
+                errors,
+                "address",
+                _("Tuliskan alamat atau patokannya (minimal %(n)d huruf) agar petugas dapat menemukan lokasinya.")
+                % {"n": ADDRESS_ALONE_MIN},
+            )
+    elif (lat is None or lon is None) and "location" not in errors:
         _add_error(
             errors,
             "location",
-            _("Tentukan lokasi: tandai di peta, gunakan lokasi Anda, atau pilih kota, kecamatan dan kelurahan."),
+            _(
+                "Tentukan lokasi: tandai di peta, gunakan lokasi Anda, atau pilih kota, kecamatan dan kelurahan. "
+                "Tidak dapat? Tuliskan alamat atau patokannya dan centang “Saya tidak dapat menandai "
+                "lokasinya”."
+            ),
         )
     if len(files) > settings.SIGAP_PHOTOS_PER_REPORT:
         _add_error(
@@ -245,6 +259,7 @@ def report_view(request):
                     reporter=reporter,
                     photos=photos,
                     idempotency=claim,
+                    allow_no_location=by_text and lat is None,
                 )
             )
         except DomainError as exc:
@@ -484,6 +499,23 @@ def track_code_view(request, code: str):
         )
     _track_remember(request, report.number, tracking_display(code))
     return redirect("portal:journey", number=report.number)
+
+
+# An address of fewer characters names no place well enough to file by ("rumah", "sini").
+ADDRESS_ALONE_MIN = 8
+
+
+def _placed_by_address(address: str) -> tuple[float | None, float | None, bool]:
+    """A report whose resident could not mark the place but wrote where it is ("dekat pasar Kebon Jeruk"): the
+    kelurahan's point when the address parser is sure of it; otherwise no point, and the report goes to the triage
+    desk, which places it from the text (its suggestions) or asks the resident. (lat, lon, filed by the text)."""
+    address = (address or "").strip()
+    if len(address) < ADDRESS_ALONE_MIN:
+        return None, None, False
+    decision = place_decide(address)
+    if decision.placed is not None:
+        return decision.placed.lat, decision.placed.lon, True
+    return None, None, True
 
 
 def _looks_like_number(code: str) -> bool:

@@ -319,9 +319,13 @@ def test_the_form_guides_privacy_choices(new_page):
     expect(page.locator("#id_category")).to_have_value("ketenagakerjaan")
     expect(page.locator("#privacy-public")).to_be_disabled()
     expect(page.locator("#category-sensitive-note")).to_be_visible()
+    expect(page.locator("#category-sensitive-note")).to_contain_text("shift kerja")  # details that fit only them
+    # "Gunakan lokasi saya" sends the phone's own position: for a sensitive report, often the reporter's home
+    expect(page.locator("#geolocate-sensitive-note")).to_have_js_property("hidden", False)
     page.fill("#category-search", "")
     page.select_option("#id_category", "jalan-rusak")
     expect(page.locator("#privacy-public")).to_be_enabled()
+    expect(page.locator("#geolocate-sensitive-note")).to_have_js_property("hidden", True)
     expect(page.locator("#contact-fieldset")).to_be_visible()
     page.check("#privacy-anonymous")
     expect(page.locator("#contact-fieldset")).to_be_hidden()

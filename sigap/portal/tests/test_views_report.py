@@ -426,3 +426,36 @@ def test_a_phone_number_that_cannot_be_one_is_refused_beside_its_field_and_nothi
 def test_a_phone_number_written_as_people_write_it_is_taken(client, phone):
     assert client.post("/lapor/", form_data(phone=phone)).status_code == 302
     assert Report.objects.count() == 1
+
+
+def _without_location(**overrides) -> dict:
+    return form_data(kota="", kecamatan="", kelurahan="", lat="", lon="", **overrides)
+
+
+def test_a_resident_who_cannot_mark_the_place_files_by_the_address_the_parser_is_sure_of(client):
+    """A review's finding: a resident who could only write "where" could not file at all, although Sigap parses
+    addresses and has a triage desk for exactly this."""
+    response = client.post(
+        "/lapor/", _without_location(address="Jl. Pahlawan Revolusi, Pondok Bambu, Duren Sawit", place_unknown="on")
+    )
+    assert response.status_code == 302
+    report = Report.objects.get()
+    assert report.kelurahan.code == PB and report.lat is not None and not report.triage_reason
+
+
+def test_an_address_the_parser_cannot_place_goes_to_the_triage_desk_and_the_resident_is_told(client):
+    response = client.post("/lapor/", _without_location(address="dekat masjid besar ujung gang", place_unknown="on"))
+    assert response.status_code == 302
+    report = Report.objects.get()
+    assert report.kelurahan is None and report.lat is None and report.triage_reason
+    done = client.get(response["Location"]).content.decode()
+    assert "Akan dipastikan petugas dari alamat yang Anda tulis" in done
+
+
+def test_cannot_mark_the_place_needs_an_address_and_without_it_nothing_is_filed(client):
+    page = client.post("/lapor/", _without_location(address="sini", place_unknown="on")).content.decode()
+    assert 'id="address-error"' in page and "Tuliskan alamat atau patokannya" in page
+    assert 'id="id_place_unknown" name="place_unknown" value="on" checked' in page
+    unticked = client.post("/lapor/", _without_location(address="dekat masjid besar ujung gang")).content.decode()
+    assert 'id="location-error"' in unticked and "Saya tidak dapat menandai lokasinya" in unticked
+    assert not Report.objects.exists()

@@ -477,3 +477,14 @@ def test_a_wrong_secret_is_called_wrong_not_missing(client):
     with pytest.raises(Exception) as missing:
         reporter_dispute(tracking_code=created.tracking_code, reason="belum dikerjakan", secret="")
     assert "masukkan kode rahasia" in missing.value.message_id
+
+
+def test_the_dispute_and_rating_forms_say_that_officers_read_them(client, finish):
+    """As the answer form does (found by a review: "Saya tinggal di Jl. Kebon Sirih No. 12" reached the officer with
+    its street)."""
+    created = submit()
+    finish(created.report)
+    follow(client, created)
+    page = client.get(f"/lacak/laporan/{created.report.number}/").content.decode()
+    for hint in ("reason-hint", "comment-hint"):
+        assert f'id="{hint}">Petugas membaca ini' in page and f'aria-describedby="{hint}' in page

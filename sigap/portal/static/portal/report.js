@@ -48,6 +48,7 @@
     var sensitive = !!option && option.dataset.sensitive === "1";
     publicRadio.disabled = sensitive;
     document.getElementById("category-sensitive-note").hidden = !sensitive;
+    document.getElementById("geolocate-sensitive-note").hidden = !sensitive;
     document.getElementById("privacy-public-disabled").hidden = !sensitive;
     if (sensitive && publicRadio.checked) {
       privateRadio.checked = true;
