@@ -32,6 +32,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.crypto import salted_hmac
 
+from sigap.core.clip import clip_end
 from sigap.core.errors import DomainError
 from sigap.organization.models import Category
 from sigap.privacy import vault
@@ -681,10 +682,8 @@ def _options_named(text: str, places: list[dict]) -> set[int]:
 
 def _address_fit(*parts: str) -> str:
     """The place texts joined, the latest kept whole where they exceed a report's address: the earliest give way."""
-    joined = ", ".join(p for p in parts if p)
-    if len(joined) <= ADDRESS_MAX:
-        return joined
-    return "…" + joined[-(ADDRESS_MAX - 1) :]
+    # cut at a word: a number cut in two would pass the redaction door as a fragment (``sigap.core.clip``)
+    return clip_end(", ".join(p for p in parts if p), ADDRESS_MAX)
 
 
 def _answer_which_place(data: dict, text: str) -> None:

@@ -45,6 +45,7 @@ from django.core.mail import EmailMessage
 from django.db import transaction
 from django.utils import timezone
 
+from sigap.core.clip import clip_start
 from sigap.core.errors import DomainError
 from sigap.privacy import vault
 
@@ -494,7 +495,7 @@ def _absorb(conv, data: dict, inbound: Inbound, *, first: bool) -> None:
             place = _location(text)
             if place:
                 data["location"] = [place[0], place[1]]
-                data["address"] = (place[2] or text)[:300]
+                data["address"] = clip_start(place[2] or text, 300)  # at a word: no number cut in two
     for media in inbound.media:
         name, raw = EmailAdapter.media_decode(media)
         data["photos"].append({"name": name, "ref": vault.blob_store(raw)})

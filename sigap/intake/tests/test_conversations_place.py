@@ -205,3 +205,14 @@ def test_the_options_a_reply_names(reply, named):
         {"code": "31.75.01.1003", "name": "Kampung Melayu (Jatinegara)"},
     ]
     assert conversations._options_named(reply, places) == named
+
+
+def test_an_over_long_place_is_cut_at_a_word_so_no_number_is_left_in_part():
+    """A review's finding: the place texts were cut at a fixed character, which could leave a NIK's last 14 digits,
+    a fragment the redaction door does not know as a NIK."""
+    nik = "3174051203850007"
+    earlier = f"rumah saya nik {nik} " + "gang mawar dekat warung " * 19
+    for pad in range(0, 40):
+        fitted = conversations._address_fit(earlier + "x" * pad, "dekat musala")
+        assert len(fitted) <= conversations.ADDRESS_MAX
+        assert nik in fitted or nik[-6:] not in fitted, fitted[:40]
