@@ -11,6 +11,7 @@ urlpatterns = [
     path("lapor/serupa/", views.similar_view, name="similar"),
     path("lapor/serupa/<str:number>/", views.similar_follow_view, name="similar_follow"),
     path("lapor/cek-foto/", views.photo_check_view, name="photo_check"),
+    path("lapor/cek-alamat/", views.address_check_view, name="address_check"),
     path("lacak/", views.track_view, name="track"),
     path("lacak/lupakan/", views.track_forget_view, name="track_forget"),
     path("lacak/laporan/<str:number>/", views.journey_view, name="journey"),

@@ -34,6 +34,7 @@ from sigap.core.language import error_text, in_english
 from sigap.core.throttles import per_ip
 from sigap.intake import idempotency
 from sigap.intake import services as intake
+from sigap.organization.models import Wilayah
 from sigap.privacy.photos import gps_distance_warning, photo_check
 from sigap.reports import photoserve
 from sigap.reports.models import Channel, Photo, Privacy, Report
@@ -422,6 +423,34 @@ def photo_check_refusal(request, error: DomainError) -> JsonResponse:
     """A photo the request limits refused before the check read it (over the size per photo, say), answered as the
     check answers: the form's script shows it beside the photo, as soon as it is chosen."""
     return JsonResponse({"warnings": [], "errors": [error_text(error)]}, status=error.status)
+
+
+@require_POST
+def address_check_view(request):
+    """Whether the address a resident wrote names another kelurahan than the place they chose (a pin dropped out of
+    habit at home, a kelurahan picked from the wrong kota): a warning to check the pin, before the report goes to the
+    wrong kelurahan and loses days being passed on. Nothing is stored; the report is filed as chosen."""
+    if _throttled(request, "address_check", settings.SIGAP_CITIZEN_RATE):
+        return JsonResponse({"warning": ""}, status=429)
+    address = (request.POST.get("address") or "").strip()[:500]
+    lat, lon = _float(request.POST.get("lat")), _float(request.POST.get("lon"))
+    chosen = None
+    try:
+        if lat is not None and lon is not None:
+            chosen = selectors.point_locate(lat=lat, lon=lon)
+        elif request.POST.get("kelurahan"):
+            chosen = Wilayah.objects.filter(code=request.POST["kelurahan"], level=Wilayah.Level.KELURAHAN).first()
+    except DomainError:
+        chosen = None
+    warning = ""
+    if chosen is not None and len(address) >= ADDRESS_ALONE_MIN:
+        named = place_decide(address).placed
+        if named is not None and named.code != chosen.code:
+            warning = _(
+                "Alamat Anda menyebut %(named)s, tetapi titik lokasinya ada di Kelurahan %(chosen)s. Periksa titiknya: "
+                "laporan dikirim ke kelurahan titik itu."
+            ) % {"named": named.label, "chosen": chosen.name}
+    return _no_store(JsonResponse({"warning": warning}))
 
 
 @require_POST

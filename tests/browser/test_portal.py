@@ -343,6 +343,19 @@ def test_a_photo_taken_far_from_the_place_is_flagged_before_sending(new_page):
     assert page.js_errors == []
 
 
+def test_an_address_naming_another_kelurahan_than_the_place_chosen_is_pointed_out(new_page):
+    page = new_page("id-ID", mobile=True)
+    page.goto("/lapor/")
+    page.fill("#id_address", "Jl. Kebon Sirih No. 5, Menteng, Jakarta Pusat")
+    choose_pondok_bambu(page)
+    expect(page.locator("#address-warning")).to_contain_text("Alamat Anda menyebut Kebon Sirih (Menteng)")
+    expect(page.locator("#address-warning")).to_contain_text("Pondok Bambu")
+    page.fill("#id_address", "Jl. Pahlawan Revolusi, Pondok Bambu")
+    page.locator("#id_address").dispatch_event("change")
+    expect(page.locator("#address-warning")).to_be_hidden()
+    assert page.js_errors == [], page.js_errors
+
+
 def test_a_refused_report_keeps_what_the_resident_typed(new_page):
     page = new_page("id-ID", mobile=True)
     page.goto("/lapor/")

@@ -459,3 +459,21 @@ def test_cannot_mark_the_place_needs_an_address_and_without_it_nothing_is_filed(
     unticked = client.post("/lapor/", _without_location(address="dekat masjid besar ujung gang")).content.decode()
     assert 'id="location-error"' in unticked and "Saya tidak dapat menandai lokasinya" in unticked
     assert not Report.objects.exists()
+
+
+def test_an_address_naming_another_kelurahan_than_the_pin_is_pointed_out(client):
+    """A review's finding: "Jl. Kebon Sirih No. 5, Menteng" filed at a pin in Pondok Bambu without a word, and the
+    report went to a kelurahan kilometres away."""
+    lat, lon = inner_point(PB)
+    far = client.post(
+        "/lapor/cek-alamat/", {"address": "Jl. Kebon Sirih No. 5, Menteng, Jakarta Pusat", "lat": lat, "lon": lon}
+    ).json()["warning"]
+    assert "Menteng" in far and "Pondok Bambu" in far
+    by_choice = client.post(
+        "/lapor/cek-alamat/", {"address": "Jl. Kebon Sirih No. 5, Menteng, Jakarta Pusat", "kelurahan": PB}
+    ).json()["warning"]
+    assert by_choice == far
+    for address in ("Jl. Pahlawan Revolusi, Pondok Bambu, Duren Sawit", "dekat masjid", "rumah"):
+        assert client.post("/lapor/cek-alamat/", {"address": address, "lat": lat, "lon": lon}).json()["warning"] == ""
+    assert client.post("/lapor/cek-alamat/", {"address": "Menteng", "kelurahan": ""}).json()["warning"] == ""
+    assert not Report.objects.exists()

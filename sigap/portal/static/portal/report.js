@@ -76,7 +76,46 @@
     return !!(latInput.value && lonInput.value) || !!(kel && kel.value);
   }
 
+  // --- the address against the place chosen: a warning, nothing stored ----------------------------
+  var addressInput = document.getElementById("id_address");
+  var addressWarning = document.getElementById("address-warning");
+  var addressTimer = null;
+  var addressAsked = 0;
+
+  function checkAddressSoon() {
+    clearTimeout(addressTimer);
+    addressTimer = setTimeout(function () {
+      var asked = ++addressAsked;
+      var kel = document.getElementById("id_kelurahan");
+      if (!addressInput || !data.addressCheckUrl || !addressInput.value.trim() || !hasLocation()) {
+        addressWarning.hidden = true;
+        return;
+      }
+      var body = new FormData();
+      body.append("address", addressInput.value);
+      body.append("lat", latInput.value);
+      body.append("lon", lonInput.value);
+      body.append("kelurahan", kel ? kel.value : "");
+      fetch(data.addressCheckUrl, {
+        method: "POST", body: body, credentials: "same-origin", headers: { "X-CSRFToken": csrf },
+      }).then(function (response) {
+        return response.json();
+      }).then(function (result) {
+        if (asked !== addressAsked) {
+          return;
+        }
+        addressWarning.textContent = result.warning || "";
+        addressWarning.hidden = !result.warning;
+      }).catch(function () { /* advisory: the report is filed where the resident put it */ });
+    }, 400);
+  }
+
+  if (addressInput) {
+    addressInput.addEventListener("change", checkAddressSoon);
+  }
+
   function similarSoon() {
+    checkAddressSoon();
     clearTimeout(similarTimer);
     similarTimer = setTimeout(function () {
       if (category.value && hasLocation()) {
