@@ -76,6 +76,19 @@
     return !!(latInput.value && lonInput.value) || !!(kel && kel.value);
   }
 
+  // An advisory check (nothing stored): the form's place (pin, else kelurahan) sent with ``fields``; its JSON answer.
+  function checkWithPlace(url, fields) {
+    var body = new FormData();
+    Object.keys(fields).forEach(function (name) { body.append(name, fields[name]); });
+    var kel = document.getElementById("id_kelurahan");
+    body.append("lat", latInput.value);
+    body.append("lon", lonInput.value);
+    body.append("kelurahan", kel ? kel.value : "");
+    return fetch(url, {
+      method: "POST", body: body, credentials: "same-origin", headers: { "X-CSRFToken": csrf },
+    }).then(function (response) { return response.json(); });
+  }
+
   // --- the address against the place chosen: a warning, nothing stored ----------------------------
   var addressInput = document.getElementById("id_address");
   var addressWarning = document.getElementById("address-warning");
@@ -86,21 +99,11 @@
     clearTimeout(addressTimer);
     addressTimer = setTimeout(function () {
       var asked = ++addressAsked;
-      var kel = document.getElementById("id_kelurahan");
       if (!addressInput || !data.addressCheckUrl || !addressInput.value.trim() || !hasLocation()) {
         addressWarning.hidden = true;
         return;
       }
-      var body = new FormData();
-      body.append("address", addressInput.value);
-      body.append("lat", latInput.value);
-      body.append("lon", lonInput.value);
-      body.append("kelurahan", kel ? kel.value : "");
-      fetch(data.addressCheckUrl, {
-        method: "POST", body: body, credentials: "same-origin", headers: { "X-CSRFToken": csrf },
-      }).then(function (response) {
-        return response.json();
-      }).then(function (result) {
+      checkWithPlace(data.addressCheckUrl, { address: addressInput.value }).then(function (result) {
         if (asked !== addressAsked) {
           return;
         }
@@ -161,17 +164,7 @@
         addPhotoNote(file.name + ": " + msg("Phototoobig", megabytes(maxPhotoBytes)), "error");
         return;
       }
-      var body = new FormData();
-      body.append("photo", file);
-      body.append("lat", latInput.value);
-      body.append("lon", lonInput.value);
-      var kel = document.getElementById("id_kelurahan");
-      body.append("kelurahan", kel ? kel.value : "");
-      fetch(data.photoCheckUrl, {
-        method: "POST", body: body, credentials: "same-origin", headers: { "X-CSRFToken": csrf },
-      }).then(function (response) {
-        return response.json();
-      }).then(function (result) {
+      checkWithPlace(data.photoCheckUrl, { photo: file }).then(function (result) {
         if (generation !== photoGeneration) {
           return;
         }
