@@ -488,3 +488,18 @@ def test_the_dispute_and_rating_forms_say_that_officers_read_them(client, finish
     page = client.get(f"/lacak/laporan/{created.report.number}/").content.decode()
     for hint in ("reason-hint", "comment-hint"):
         assert f'id="{hint}">Petugas membaca ini' in page and f'aria-describedby="{hint}' in page
+
+
+def test_the_reporter_sees_their_own_answer_as_officers_read_it_and_no_internal_note(client, officers):
+    """A review's finding: after answering, the timeline showed a bare "Menunggu": the resident could not check
+    what had been sent. Shown redacted, as officers read it; an officer's internal note never."""
+    created = submit()
+    services.report_accept(report_id=created.report.pk, actor=officers["pb"])
+    services.report_ask_reporter(report_id=created.report.pk, actor=officers["pb"], question="Di RT berapa?")
+    follow(client, created)
+    url = f"/lacak/laporan/{created.report.number}/jawab/"
+    client.post(url, {"answer": "RT 05, telepon saya 0812-1111-2222"}, **htmx())
+    page = client.get(f"/lacak/laporan/{created.report.number}/").content.decode()
+    assert "Jawaban Anda, seperti yang dibaca petugas:" in page and "RT 05, telepon saya" in page
+    assert "0812-1111-2222" not in page
+    assert "Jawaban pelapor" not in page  # the officers' label, not shown
