@@ -303,7 +303,7 @@ def _prepare(sub: Submission, *, actor, actor_kind: str, now: datetime | None) -
         "device_id": known.get("device_id", ""),
     }
     redacted = door.for_officers(sub.description.strip(), identity=terms, names=sub.known_names)
-    redacted_address = door.for_officers(sub.address.strip(), identity=terms, names=sub.known_names)
+    redacted_address = door.for_officers(sub.address.strip(), identity=terms, names=sub.known_names, place_text=True)
     new = report_services.NewReport(
         category=category,
         description=redacted.text,

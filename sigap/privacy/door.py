@@ -333,13 +333,20 @@ def _known_values(text: str, known: Known, found: dict[str, int]) -> str:
 
 
 def for_officers(
-    text: str, *, reporter_ref: str = "", identity: Mapping | None = None, names: Iterable[str] = ()
+    text: str,
+    *,
+    reporter_ref: str = "",
+    identity: Mapping | None = None,
+    names: Iterable[str] = (),
+    place_text: bool = False,
 ) -> Redacted:
     """Redact what a reporter wrote before anyone but the reporter reads it.
 
     ``reporter_ref``: the report's vault reference (answers, disputes, comments, chat and email follow-ups);
     ``identity``: the payload about to be stored (at intake, before the vault record exists);
-    ``names``: names known only to the caller (e.g. an anonymous LAPOR! reporter's name, which is not kept)."""
+    ``names``: names known only to the caller (e.g. an anonymous LAPOR! reporter's name, which is not kept);
+    ``place_text``: the text is an address, where a kelurahan's name that is also a word of the reporter's is the
+    place's (``redaction._region_spans``)."""
     if identity is None and reporter_ref:
         identity = vault.identity_redaction_terms(reporter_ref)
     known = known_from_identity(identity, names=names)
@@ -348,7 +355,7 @@ def for_officers(
     # invisible marks that change nothing a reader sees but would split a name or a number ("Rat\u200bna")
     text = _marks_dropped(_BLANK.sub(" ", _JOINERS.sub("", unicodedata.normalize("NFC", text or ""))))
     text = _known_values(text, known, found) if known else text
-    result = redact(text, names=known.names)
+    result = redact(text, names=known.names, place_text=place_text)
     # one name cut here and there ("[nama] Santoso" → "[nama] [nama]") is one placeholder: not its length
     result.text = _NAMES_SIDE_BY_SIDE.sub(PLACEHOLDER["name"], result.text)
     for kind, count in found.items():

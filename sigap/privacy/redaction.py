@@ -1278,15 +1278,23 @@ def _place_name_at(text: str, pos: int) -> bool:
 
 # Words after which a kelurahan's, kecamatan's or kota's one-word name is the place ("di Kartini", "daerah Galur"):
 # a person is not "at" someone.
-_AT_PLACE = re.compile(r"(?i)(?<![\w])(?:di|daerah|wilayah|kawasan|sekitar|area|seputar)[ \t]+$")
+_AT_PLACE = re.compile(
+    r"(?i)(?<![\w])(?:di|daerah|wilayah|kawasan|sekitar|area|seputar|warga|kelurahan|kecamatan)[ \t]+$"
+)
 
 
-def _region_spans(text: str, fulls: set[tuple[str, ...]]) -> list[tuple[int, int]]:
-    """Where the text names a kelurahan, kecamatan or kota: a name of two words or more anywhere ("Cempaka Baru",
-    "Johar Baru"), one of one word after "di", "daerah" ... ("di Kartini"). A word of the reporter's name in there
-    is the place's, not theirs: cut, its placeholder beside the report's own kelurahan would tell the officer the
-    reporter's name (found by a review: "[nama disembunyikan] (Sawah Besar)" in Kelurahan Kartini). Unless the
-    place's name is the reporter's whole name ("Cempaka Putih" introducing herself): then it stays theirs."""
+def _region_spans(
+    text: str, fulls: set[tuple[str, ...]], parts: Iterable[str], *, place_text: bool = False
+) -> list[tuple[int, int]]:
+    """Where the text names a kelurahan, kecamatan or kota as the place. A word of the reporter's name in there is the
+    place's, not theirs: cut, its placeholder beside the report's own kelurahan would tell the officer the reporter's
+    name (found by a review: "[nama disembunyikan] (Sawah Besar)" in Kelurahan Kartini). The place's name counts
+    after "di", "daerah", "warga" ... ("di Kartini", "warga Cempaka Putih"); one of two words or more also where
+    one of its words is none of the reporter's ("Cempaka Baru" for Rina Cempaka); in an address (``place_text``)
+    anywhere, a one-word name as its whole text too. Never where the place's words are all the reporter's and
+    nothing says "place" ("Salam, Cempaka Putih", "hubungi Wijaya Kusuma": found by a second review), nor where
+    they are the reporter's whole name (an introduction)."""
+    own = set(parts)
     spans = []
     starts = [
         m.start(1)
@@ -1304,11 +1312,18 @@ def _region_spans(text: str, fulls: set[tuple[str, ...]]) -> list[tuple[int, int
             p = m.end()
             if " ".join(words) in _PLACE_NAMES and (p == len(text) or not text[p].isalnum()):
                 end = (p, len(words))
-        if end is None or tuple(text[pos : end[0]].lower().split()) in fulls:
+        if end is None:
             continue
-        if end[1] == 1 and not _AT_PLACE.search(text, max(0, pos - 12), pos) and text[pos : end[0]] != alone:
-            continue  # one word is the place after "di" ..., or as the whole text (an address, an answer: "Kartini")
-        spans.append((pos, end[0]))
+        words_here = tuple(text[pos : end[0]].lower().split())
+        if words_here in fulls:
+            continue
+        at_place = bool(_AT_PLACE.search(text, max(0, pos - 14), pos))
+        if end[1] == 1:
+            kept = at_place or (place_text and text[pos : end[0]] == alone)
+        else:
+            kept = at_place or place_text or not set(words_here) <= own
+        if kept:
+            spans.append((pos, end[0]))
     return spans
 
 
@@ -1752,7 +1767,9 @@ def _profile_words(name: str) -> list[str]:
     return words
 
 
-def _reporter_names(text: str, names: Iterable[str], add: Callable[[str, int, int], None]) -> None:
+def _reporter_names(
+    text: str, names: Iterable[str], add: Callable[[str, int, int], None], *, place_text: bool = False
+) -> None:
     """The reporter's own names: full names, then parts. No regex is compiled per name (it runs on every report)."""
     fulls: set[tuple[str, ...]] = set()
     parts: dict[str, bool] = {}  # lowercase part -> is a common word
@@ -1778,7 +1795,7 @@ def _reporter_names(text: str, names: Iterable[str], add: Callable[[str, int, in
     initials = {t[0] for tokens in fulls for t in tokens if t[0].isalpha()}
     found: list[tuple[int, int]] = []
     outer_add = add
-    regions = _region_spans(text, fulls)
+    regions = _region_spans(text, fulls, parts, place_text=place_text)
 
     def add(kind: str, start: int, end: int) -> None:  # the same door, remembering what it cut
         if regions and any(a <= start and end <= b for a, b in regions):
@@ -2642,7 +2659,7 @@ def _in_other_proper_noun(text: str, start: int, end: int, found: set[str]) -> b
     return bool(_INITIAL_RIGHT_BEFORE.search(text, max(0, start - 4), start))  # "A. Yani"
 
 
-def find(text: str, *, names: Iterable[str] = ()) -> list[tuple[int, int, str]]:
+def find(text: str, *, names: Iterable[str] = (), place_text: bool = False) -> list[tuple[int, int, str]]:
     """The personal data in ``text`` as sorted, non-overlapping ``(start, end, kind)`` spans (what ``redact`` removes).
     The rules read the folded copy (``fold_in_place``), so a phone written with a non-breaking hyphen or a name
     without its accents is found; the spans are the same positions in ``text``."""
@@ -2683,7 +2700,7 @@ def find(text: str, *, names: Iterable[str] = ()) -> list[tuple[int, int, str]]:
     _honorific_names(text, add)
     _cue_names(text, add)
     if names:
-        _reporter_names(text, names, add)
+        _reporter_names(text, names, add, place_text=place_text)
     _joined_names(text, spans, add)
     _found_names_again(text, lowered, spans, names, add)
     _contact_and_presence_names(text, lowered, add)
@@ -2702,12 +2719,13 @@ def find(text: str, *, names: Iterable[str] = ()) -> list[tuple[int, int, str]]:
     return merged
 
 
-def redact(text: str, *, names: Iterable[str] = ()) -> Redacted:
-    """Replace personal data in ``text``. ``names``: the reporter's own name(s), removed wherever they appear."""
+def redact(text: str, *, names: Iterable[str] = (), place_text: bool = False) -> Redacted:
+    """Replace personal data in ``text``. ``names``: the reporter's own name(s), removed wherever they appear;
+    ``place_text``: the text is an address (a kelurahan's name in it is the place's, ``_region_spans``)."""
     text = text or ""
     found: dict[str, int] = {}
     out, pos = [], 0
-    for start, end, kind in find(text, names=names):
+    for start, end, kind in find(text, names=names, place_text=place_text):
         out.append(text[pos:start])
         out.append(PLACEHOLDER[kind])
         found[kind] = found.get(kind, 0) + 1

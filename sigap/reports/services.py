@@ -1122,6 +1122,11 @@ _ASKS_WHO = re.compile(
     r"|lahir[ ]+(?:di[ ]?mana|dimana|tahun[ ]+berapa|kapan)|data[ ]+(?:diri|pribadi)|biodata"
     r"|(?:nomor|no\.?|isi|tulis|tuliskan|ketik|ketikkan|sebutkan|kirim|kirimkan|foto|difoto)[ ]+(?:\w+[ ]+){0,3}?"
     r"kartu[ ]+keluarga|(?:16|enam[ ]+belas)[ ]+(?:digit|angka)"
+    # ... and a second review's: whom to look for, what the neighbours call them, an active number, typing the NIK,
+    # its long name, when they were born
+    r"|cari[ ]+siapa|disapa|sapaan|no(?:mor)?\.?[ ]*(?:hp|wa|whatsapp|telepon|telp|ponsel)[ ]+(?:\w+[ ]+)?(?:yang[ ]+)?aktif"
+    r"|(?:ketik|ketikkan)[ ]+(?:\w+[ ]+){0,2}?(?:nik|ktp|nama|nomor|no)(?![\w])|nomor[ ]+induk[ ]+kependudukan"
+    r"|" + _YOU + r"[ ]+lahir"
     r")"
 )
 # ... and a guess put to them to confirm: "Apakah Anda Siti Aminah?", "Betul Bapak suami dari Bu Siti?", "Apakah

@@ -1082,7 +1082,6 @@ def test_the_writer_s_own_house_number_on_a_lower_case_street_goes(text):
     [
         ("Ratna Kartini", "got mampet di kartini", "kartini"),
         ("Ratna Kartini", "Got mampet di Kartini, Sawah Besar", "Kartini"),
-        ("Ratna Kartini", "Kartini", "Kartini"),  # an address, or an answer to "kelurahan mana?", of one word
         ("Ratna Kartini", "daerah Kartini dekat pasar", "Kartini"),
         ("Rina Cempaka", "di cempaka baru", "cempaka baru"),
         ("Rina Cempaka", "Cempaka Baru, Kemayoran", "Cempaka Baru"),
@@ -1098,6 +1097,14 @@ def test_a_reporters_name_that_is_also_a_kelurahans_is_kept_where_it_names_the_p
 
 
 @pytest.mark.parametrize(
+    "name, address",
+    [("Ratna Kartini", "Kartini"), ("Andi Wijaya Kusuma", "Wijaya Kusuma, Grogol"), ("Rina Cempaka", "Cempaka Baru")],
+)
+def test_in_an_address_a_kelurahans_name_is_the_place(name, address):
+    assert door.for_officers(address, identity={"name": name}, place_text=True).text == address
+
+
+@pytest.mark.parametrize(
     "name, text, gone",
     [
         ("Ratna Kartini", "Saya Kartini, warga RT 3", "Kartini"),
@@ -1105,6 +1112,15 @@ def test_a_reporters_name_that_is_also_a_kelurahans_is_kept_where_it_names_the_p
         ("Cempaka Putih", "Saya Cempaka Putih warga sini", "Cempaka Putih"),  # the place's name is their whole name
         ("Rina Cempaka", "Salam, Rina Cempaka. Lokasi Cempaka Baru", "Rina Cempaka"),
         ("Rina Cempaka", "Saya Cempaka dari Cempaka Baru", "Saya Cempaka "),
+        # a place's name whose words are all the reporter's, with nothing saying "place" (a second review's finding)
+        ("Andi Wijaya Kusuma", "Got mampet. Wijaya Kusuma", "Wijaya Kusuma"),
+        ("Andi Wijaya Kusuma", "got mampet, hubungi wijaya kusuma ya", "wijaya kusuma"),
+        ("Andi Wijaya Kusuma", "Kalau datang, tanya keluarga Wijaya Kusuma", "Wijaya Kusuma"),
+        ("Agus Setia Budi", "Ini Setia Budi, yang tinggal di rumah cat hijau", "Setia Budi"),
+        ("Dewi Cempaka Putih", "Salam, Cempaka Putih", "Cempaka Putih"),
+        ("Dewi Cempaka Putih", "Keluarga Cempaka Putih rumahnya kebanjiran", "Cempaka Putih"),
+        # an answer of one word is no address: asked what the neighbours call her, she answers her name
+        ("Ratna Kartini", "Kartini", "Kartini"),
     ],
 )
 def test_the_same_name_is_still_cut_where_it_is_the_reporter(name, text, gone):

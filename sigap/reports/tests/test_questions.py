@@ -113,6 +113,14 @@ ABOUT_THE_REPORTER = [
     "Nomor kartu keluarganya berapa?",
     "TTL?",
     "Dipanggil apa biasanya?",
+    # a second review's
+    "Nanti petugas cari siapa di lokasi?",
+    "Sapaan ibu di kampung apa?",
+    "Ibu biasa disapa apa oleh tetangga?",
+    "Nomor HP yang aktif?",
+    "Ketik NIK",
+    "Nomor induk kependudukan?",
+    "Kapan Anda lahir?",
 ]
 
 ABOUT_THE_PROBLEM = [
