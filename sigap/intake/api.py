@@ -428,7 +428,10 @@ def answer_endpoint(request, code: str):
     # with an Idempotency-Key, a retry of an answer whose reply was lost answers again without storing it twice
     with transaction.atomic():
         report = report_services.report_by_tracking(code, for_update=True, secret=payload.secret)
-        if not idempotency.form_once(key, scope="POST /api/v1/track/answer", report=report):
+        fields = {"answer": payload.answer, "secret": payload.secret}
+        if not idempotency.form_once(
+            key, scope="POST /api/v1/track/answer", report=report, fields=fields, photos=files
+        ):
             return {"ok": True, "status": status_out(report.status)}
         change = services.reporter_answer(
             tracking_code=code, answer=payload.answer, secret=payload.secret, photos=files

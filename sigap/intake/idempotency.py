@@ -161,18 +161,32 @@ def records_create(pairs: list[tuple[Claim, object]]) -> None:
     )
 
 
-def form_once(key: str, *, scope: str, report) -> bool:
-    """A form's own key (a hidden field made when the form was shown) used for the first time on ``report``: True,
-    and it is kept as used; False when it was used already (a second tap on a slow network, a resent form). Call it
-    inside the transaction that does what the form asks, before doing it: a refusal rolls the key back with the
-    rest, and a second send while the first is being written waits for it, then finds the key used."""
-    key_hash = claim(key, {}, [], scope=scope).key_hash
+def form_once(key: str, *, scope: str, report, fields: dict, photos: list[tuple[str, bytes]] = ()) -> bool:
+    """A form's key (a hidden field made when the form was shown, or an API client's Idempotency-Key) used for the
+    first time on ``report``: True, and it is kept as used; False when this same request (``fields`` and
+    ``photos``) was sent with it already (a second tap on a slow network, a resent form); 422
+    ``idempotency_key_reused`` when it came with another request. Bound to the report: the same key on another report
+    is another key (found by a review: a key used on one report swallowed an answer to another, and made a refused
+    answer look done). Call it inside the transaction that does what the form asks, before doing it: a refusal
+    rolls the key back with the rest, and a second send while the first is being written waits for it, then finds
+    the key used."""
+    c = claim(key, fields, list(photos), scope=f"{scope} report {report.pk}")
     try:
         with transaction.atomic():
+            IdempotencyRecord.objects.filter(key_hash=c.key_hash, created_at__lt=_cutoff()).delete()  # expired
             IdempotencyRecord.objects.create(
-                key_hash=key_hash, fingerprint="", report=report, sealed="", created_at=timezone.now()
+                key_hash=c.key_hash, fingerprint=c.fingerprint, report=report, sealed="", created_at=timezone.now()
             )
     except IntegrityError:
+        stored = IdempotencyRecord.objects.filter(key_hash=c.key_hash).values_list("fingerprint", flat=True).first()
+        if stored is not None and not hmac.compare_digest(stored, c.fingerprint):
+            raise DomainError(
+                "Kunci ini sudah dipakai untuk permintaan lain. Pakai kunci baru untuk permintaan baru.",
+                "This key was used for a different request. Use a new key for a new request.",
+                code="idempotency_key_reused",
+                status=422,
+                field=HEADER,
+            ) from None
         return False
     return True
 

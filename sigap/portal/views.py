@@ -669,14 +669,18 @@ SUCCESS = {
 def _journey_action(request, report, code: str, name: str, data: dict, key: str | None) -> str:
     """What one journey form asks, done once per form key (a second tap answers as the first did: its thanks, not a
     second answer or "only a Selesai report can be disputed"); the thanks said."""
-    if key is not None and not idempotency.form_once(key, scope=f"POST /lacak/{name}", report=report):
+    fields = {k: str(v) for k, v in data.items()}
+    photos = intake.uploads_read(request.FILES.getlist("photos")) if name == "answer" else []
+    if key is not None and not idempotency.form_once(
+        key, scope=f"POST /lacak/{name}", report=report, fields=fields, photos=photos
+    ):
         return str(SUCCESS[name])
     if name == "answer":
         intake.reporter_answer(
             tracking_code=code,
             answer=data["answer"],
             secret=data["secret"],
-            photos=intake.uploads_read(request.FILES.getlist("photos")),
+            photos=photos,
         )
     elif name == "rating":
         intake.reporter_rate(tracking_code=code, rating=data["rating"], comment=data["comment"], secret=data["secret"])

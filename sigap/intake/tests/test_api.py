@@ -376,3 +376,32 @@ def test_an_answer_retried_with_its_idempotency_key_is_stored_once(client, staff
     )
     assert response.status_code == 200
     assert any("dan satu lagi" in h.internal_note for h in Report.objects.get(pk=report.pk).history.all())
+
+
+def test_an_answers_key_is_bound_to_its_report_and_its_request(client, staff):
+    """A second review's finding: the key was the endpoint's alone, so a key used on one report swallowed an answer to
+    another (200, nothing stored), and a reused key made a refused answer look done."""
+    from sigap.reports import services
+
+    officer = staff("petugas.pb", "kel:31.75.07.1002")
+    first, second = (post_json(client, body()).json() for _ in range(2))
+    for created in (first, second):
+        services.report_ask_reporter(
+            report_id=Report.objects.get(number=created["id"]).pk, actor=officer, question="Di RT berapa?"
+        )
+    key = "answer-bound-0123456789"
+
+    def answer(created, text):
+        return client.post(
+            f"/api/v1/track/{created['tracking_code']}/answer",
+            data=json.dumps({"answer": text}),
+            content_type="application/json",
+            HTTP_IDEMPOTENCY_KEY=key,
+        )
+
+    assert answer(first, "RT 05").status_code == 200
+    assert answer(second, "RT 07").status_code == 200  # another report: another key
+    assert any("RT 07" in h.internal_note for h in Report.objects.get(number=second["id"]).history.all())
+    reused = answer(first, "RT 09, bukan 05")  # the same key, another request on the same report
+    assert reused.status_code == 422 and reused.json()["code"] == "idempotency_key_reused"
+    assert not any("RT 09" in h.internal_note for h in Report.objects.get(number=first["id"]).history.all())
