@@ -26,7 +26,8 @@ from django.utils import timezone
 
 from sigap.core.errors import DomainError
 from sigap.privacy import door, vault
-from sigap.privacy.photos import CheckedPhoto, gps_distance_warning, photo_check, without_metadata
+from sigap.privacy.photometa import without_metadata
+from sigap.privacy.photos import CheckedPhoto, gps_distance_warning, photo_check
 from sigap.reports import desk, outbox
 from sigap.reports import services as report_services
 from sigap.reports.categorize import categorize

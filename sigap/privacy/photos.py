@@ -463,68 +463,6 @@ def photo_check(raw: bytes, *, filename: str = "") -> CheckedPhoto:
     )
 
 
-# JPEG markers without a length (the start marker, restart markers, the temporary one) and the segments that carry
-# metadata: APP1..APP15 (EXIF with its GPS and camera, XMP, IPTC, maker notes, the multi-picture index, an ICC
-# profile naming the phone's maker) and comments. APP0 (JFIF) and the picture's own tables stay.
-_JPEG_STANDALONE = {0x01, *range(0xD0, 0xD8)}
-_JPEG_METADATA = {*range(0xE1, 0xF0), 0xFE}
-
-
-def without_metadata(raw: bytes) -> bytes:
-    """A JPEG as uploaded, without anything but its picture: the same compressed pixels (nothing is decoded or
-    re-encoded: cheap enough for the request), its orientation kept as the only EXIF tag, and nothing after the
-    picture's end (a phone's second picture or "motion photo" video, which carry their own metadata). Another
-    format, or a JPEG whose segments do not read as such, is returned unchanged.
-
-    For an Anonim report's photos (``sigap.intake``): its original is kept encrypted until the worker has made the
-    officers' copy, and must not hold the phone's make and model or the GPS of where it was taken meanwhile."""
-    if raw[:2] != b"\xff\xd8":
-        return raw
-    out, i, orientation = [b"\xff\xd8"], 2, None
-    while i + 4 <= len(raw):
-        if raw[i] != 0xFF:
-            return raw
-        marker = raw[i + 1]
-        if marker == 0xFF:  # fill byte
-            i += 1
-            continue
-        if marker in _JPEG_STANDALONE:
-            out.append(raw[i : i + 2])
-            i += 2
-            continue
-        if marker == 0xDA:  # start of scan: the compressed picture, to its first end marker
-            end = raw.find(b"\xff\xd9", i)
-            if end < 0:
-                return raw
-            out.append(raw[i : end + 2])
-            break
-        length = int.from_bytes(raw[i + 2 : i + 4], "big")
-        if length < 2 or i + 2 + length > len(raw):
-            return raw
-        segment = raw[i : i + 2 + length]
-        if marker == 0xE1 and segment[4:10] == b"Exif\x00\x00" and orientation is None:
-            try:
-                exif = Image.Exif()
-                exif.load(segment[4:])
-                orientation = exif.get(0x0112)
-            except Exception:  # noqa: BLE001 - an unreadable EXIF: the picture as stored, upright or not
-                orientation = None
-        if marker not in _JPEG_METADATA:
-            out.append(segment)
-        i += 2 + length
-    else:
-        return raw
-    if isinstance(orientation, int) and 2 <= orientation <= 8:
-        kept = Image.Exif()
-        kept[0x0112] = orientation
-        data = kept.tobytes()
-        app1 = b"\xff\xe1" + (len(data) + 2).to_bytes(2, "big") + data
-        # after JFIF's APP0 when there is one, else right after the start marker
-        at = 2 if len(out) > 1 and out[1][:2] == b"\xff\xe0" else 1
-        out.insert(at, app1)
-    return b"".join(out)
-
-
 def _declared_size(raw: bytes, image: Image.Image) -> tuple[int, int]:
     try:  # image.size may be the draft (reduced) size; the header's own size is what was declared
         return Image.open(io.BytesIO(raw), formats=OPEN_FORMATS).size

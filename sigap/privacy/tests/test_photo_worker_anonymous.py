@@ -13,7 +13,6 @@ from PIL import Image
 from sigap.intake.services import Reporter, reporter_answer
 from sigap.privacy import photo_worker, vault
 from sigap.privacy.models import VaultBlob
-from sigap.privacy.photos import without_metadata
 from sigap.reports import questions, services
 from sigap.reports.models import Photo
 from sigap.reports.tests.factories import submit
@@ -47,23 +46,6 @@ def metadata_of(raw: bytes) -> tuple[dict, dict, bytes]:
     image = Image.open(io.BytesIO(raw))
     exif = image.getexif()
     return dict(exif), dict(exif.get_ifd(0x8825)), image.info.get("comment", b"")
-
-
-def test_without_metadata_keeps_the_picture_and_its_orientation_only():
-    raw = camera_jpeg(trailer=b"\xff\xd8ftypmp42 video with its own GPS")
-    assert metadata_of(raw)[1] and metadata_of(raw)[0][0x010F] == "Samsung"
-    out = without_metadata(raw)
-    tags, gps, comment = metadata_of(out)
-    assert tags == {0x0112: 6} and gps == {} and comment == b""
-    assert b"Samsung" not in out and b"SM-A515F" not in out and b"video" not in out and out.endswith(b"\xff\xd9")
-    assert Image.open(io.BytesIO(out)).tobytes() == Image.open(io.BytesIO(raw)).tobytes()  # not re-encoded
-    upright = camera_jpeg(orientation=1)
-    assert metadata_of(without_metadata(upright))[0] == {}
-
-
-@pytest.mark.parametrize("raw", [b"\x89PNG\r\n\x1a\n not a jpeg", b"\xff\xd8\xff\xe1\x00", b""])
-def test_without_metadata_leaves_what_is_not_a_readable_jpeg_as_it_is(raw):
-    assert without_metadata(raw) == raw
 
 
 def test_an_anonim_reports_photo_is_kept_without_metadata_then_shredded_once_its_copy_is_made(photos_drain):
