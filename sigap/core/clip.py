@@ -11,6 +11,17 @@ import re
 
 _GAP = re.compile(r"\s+")
 ELLIPSIS = "…"
+# A number as people write it, its groups apart ("3175 0741 0890 0003", "0812-3456-7890"): one word here, so a cut
+# never keeps its last groups (a second review's finding).
+_NUMBER = re.compile(r"\+?\d(?:[ \t.\-/]{0,3}\d)*")
+
+
+def _number_around(text: str, at: int) -> tuple[int, int] | None:
+    """The written number that ``at`` falls inside (strictly), if any."""
+    for m in _NUMBER.finditer(text, max(0, at - 64), min(len(text), at + 64)):
+        if m.start() < at < m.end():
+            return m.span()
+    return None
 
 
 def clip_start(text: str, limit: int) -> str:
@@ -18,12 +29,14 @@ def clip_start(text: str, limit: int) -> str:
     last word that would not fit whole (a single word longer than the limit goes whole too)."""
     if len(text) <= limit:
         return text
-    head = text[: max(0, limit - 1)]
+    cut = max(0, limit - 1)
+    number = _number_around(text, cut)
+    if number is not None:  # the cut falls inside a number: before it
+        cut = number[0]
+    head = text[:cut]
     gaps = list(_GAP.finditer(head))
-    if gaps and text[limit - 1 : limit].strip():  # the cut falls inside a word: back to the gap before it
-        head = head[: gaps[-1].start()]
-    elif not gaps and text[limit - 1 : limit].strip():
-        head = ""
+    if text[cut : cut + 1].strip() and head[-1:].strip():  # the cut falls inside a word: back to the gap before it
+        head = head[: gaps[-1].start()] if gaps else ""
     return head.rstrip(" ,;") + ELLIPSIS
 
 
@@ -33,7 +46,10 @@ def clip_end(text: str, limit: int) -> str:
     if len(text) <= limit:
         return text
     start = len(text) - max(0, limit - 1)
-    if start > 0 and not text[start - 1].isspace():  # the cut falls inside a word: on to the gap after it
+    number = _number_around(text, start)
+    if number is not None:  # the cut falls inside a number: after it
+        start = number[1]
+    if start > 0 and not text[start - 1].isspace() and text[start : start + 1].strip():  # inside a word: after it
         gap = _GAP.search(text, start)
         start = gap.end() if gap else len(text)
     return ELLIPSIS + text[start:].lstrip(" ,;")
