@@ -147,6 +147,7 @@ EXPECTED: dict[str, str] = {
     "POST lapor/serupa/": "HSH HSH HSH HSH HSH HSH HSH HSH HSH HSH",
     "POST lapor/serupa/<str:number>/": "NGN NGN NGN NGN NGN NGN NGN NGN NGN NGN",
     "POST lapor/cek-foto/": "2 2 2 2 2 2 2 2 2 2",
+    "POST lapor/cek-alamat/": "2 2 2 2 2 2 2 2 2 2",
     "GET lacak/": "2 2 2 2 2 2 2 2 2 2",
     "POST lacak/": "2 2 2 2 2 2 2 2 2 R",
     "POST lacak/lupakan/": "R R R R R R R R R R",

@@ -597,6 +597,9 @@ CALLS = {
     "POST lapor/serupa/": listing("POST", "/lapor/serupa/", _similar),
     "POST lapor/serupa/<str:number>/": on_report("POST", "/lapor/serupa/{number}/", headers=HTMX, marker=_unit_name),
     "POST lapor/cek-foto/": plain("POST", "/lapor/cek-foto/", lambda w, role, rel: {"photo": _photo_file()}),
+    "POST lapor/cek-alamat/": plain(
+        "POST", "/lapor/cek-alamat/", lambda w, role, rel: {"address": "Jl. Kebon Sirih, Menteng", "kelurahan": ""}
+    ),
     "GET lacak/": plain("GET", "/lacak/"),
     "POST lacak/": plain("POST", "/lacak/", _track_form),
     "POST lacak/lupakan/": plain("POST", "/lacak/lupakan/"),
