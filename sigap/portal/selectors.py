@@ -45,7 +45,7 @@ from sigap.reports import exposure, photoserve, summaries
 from sigap.reports.exposure import Audience
 from sigap.reports.models import AreaDoneDays, AreaStatus, Hop, Photo, Report
 from sigap.reports.schemas import code_name
-from sigap.reports.services import ANSWER_MORE_NOTE, ANSWER_NOTE, CONDUCT_CATEGORY
+from sigap.reports.services import CONDUCT_CATEGORY, answer_in_note
 from sigap.reports.states import (
     CLOSED_STATUSES,
     COLOUR,
@@ -887,13 +887,7 @@ def _own_answer(change) -> str:
     """The reporter's own answer on this step, as officers read it (redacted), so they can check what was sent
     (found by a review: the timeline showed only a bare "Menunggu"). Only the reporter's own rows, only the answer:
     an officer's internal note is never shown."""
-    if change.actor_kind != "reporter":
-        return ""
-    note = change.internal_note or ""
-    for prefix in (ANSWER_MORE_NOTE, ANSWER_NOTE):
-        if note.startswith(prefix):
-            return note.removeprefix(prefix)
-    return ""
+    return answer_in_note(change.internal_note or "") if change.actor_kind == "reporter" else ""
 
 
 def _photos_and_evidence(report: Report, status: Status) -> dict:

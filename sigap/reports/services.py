@@ -1433,16 +1433,22 @@ def _desk_hints_with_answers(report: Report) -> None:
         report=report,
         actor_kind="reporter",
     ).order_by("created_at", "pk")
-    said = "\n".join(
-        note.removeprefix(ANSWER_NOTE).removeprefix(ANSWER_MORE_NOTE)
-        for note in answers.values_list("internal_note", flat=True)
-    )
+    said = "\n".join(answer_in_note(note) for note in answers.values_list("internal_note", flat=True))
     report.triage_hints = desk.hints(f"{report.description}\n{said}", report.address)
     Report.objects.filter(pk=report.pk).update(triage_hints=report.triage_hints)
 
 
 ANSWER_NOTE = "Jawaban pelapor: "
 ANSWER_MORE_NOTE = "Jawaban pelapor (lanjutan): "  # more of the answer, sent a moment after it
+
+
+def answer_in_note(note: str) -> str:
+    """The reporter's answer (redacted) a history row's internal note holds, without its label; "" for any other
+    note (an officer's)."""
+    for label in (ANSWER_MORE_NOTE, ANSWER_NOTE):
+        if note.startswith(label):
+            return note.removeprefix(label)
+    return ""
 
 
 def answered_recently(report: Report, now: datetime | None = None) -> bool:
