@@ -92,7 +92,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import lru_cache
 from itertools import pairwise
@@ -1262,8 +1262,9 @@ def _load_given_names() -> frozenset[str]:
 _PLACE_WORD = re.compile(r"[ \t]*([A-Za-z][A-Za-z'’\-]*)")
 
 
-def _place_name_at(text: str, pos: int) -> bool:
-    """Whether the words at ``pos`` start with a kelurahan, kecamatan or kota name ("Manggarai", "Kalibata City")."""
+def _place_names_at(text: str, pos: int) -> Iterator[tuple[int, tuple[str, ...]]]:
+    """Each kelurahan, kecamatan or kota name the words at ``pos`` start with ("Cempaka", then "Cempaka Putih",
+    then "Cempaka Putih Barat"), shortest first: (where it ends, its words in lower case)."""
     words, p = [], pos
     for _ in range(_PLACE_MAX_WORDS):
         m = _PLACE_WORD.match(text, p)
@@ -1272,8 +1273,12 @@ def _place_name_at(text: str, pos: int) -> bool:
         words.append(m.group(1).lower())
         p = m.end()
         if " ".join(words) in _PLACE_NAMES:
-            return True
-    return False
+            yield p, tuple(words)
+
+
+def _place_name_at(text: str, pos: int) -> bool:
+    """Whether the words at ``pos`` start with a kelurahan, kecamatan or kota name ("Manggarai", "Kalibata City")."""
+    return next(_place_names_at(text, pos), None) is not None
 
 
 # Words after which a kelurahan's, kecamatan's or kota's one-word name is the place ("di Kartini", "daerah Galur"):
@@ -1303,31 +1308,23 @@ def _region_spans(
     ]
     alone = text.strip(" \t\n.,;:!?")
     for pos in starts:
-        words, p, end = [], pos, None
-        for _ in range(_PLACE_MAX_WORDS):
-            m = _PLACE_WORD.match(text, p)
-            if not m or (words and not _PLACE_GAP.fullmatch(text, p, m.start(1))):
-                break
-            words.append(m.group(1).lower())
-            p = m.end()
-            if " ".join(words) in _PLACE_NAMES and (p == len(text) or not text[p].isalnum()):
-                end = (p, len(words))
-        if end is None:
+        # the longest name that ends a word ("Kartini", not "Kartini" of "Kartini2")
+        names = [
+            (end, words) for end, words in _place_names_at(text, pos) if end == len(text) or not text[end].isalnum()
+        ]
+        if not names:
             continue
-        words_here = tuple(text[pos : end[0]].lower().split())
-        if words_here in fulls:
+        end, words = names[-1]
+        if words in fulls:
             continue
         at_place = bool(_AT_PLACE.search(text, max(0, pos - 14), pos))
-        if end[1] == 1:
-            kept = at_place or (place_text and text[pos : end[0]] == alone)
+        if len(words) == 1:
+            kept = at_place or (place_text and text[pos:end] == alone)
         else:
-            kept = at_place or place_text or not set(words_here) <= own
+            kept = at_place or place_text or not set(words) <= own
         if kept:
-            spans.append((pos, end[0]))
+            spans.append((pos, end))
     return spans
-
-
-_PLACE_GAP = re.compile(r"[ \t]+")
 
 
 def _honorific_names(text: str, add: Callable[[str, int, int], None]) -> None:
