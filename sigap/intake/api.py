@@ -420,19 +420,14 @@ def answer_endpoint(request, code: str):
     The photos are de-identified by the worker like a report's own before any officer sees them."""
     payload, files = _parse_answer(request)
     key = idempotency.key_from(request)
-    if key is None:
-        change = services.reporter_answer(
-            tracking_code=code, answer=payload.answer, secret=payload.secret, photos=files
-        )
-        return {"ok": True, "status": status_out(change.new_status)}
-    # with an Idempotency-Key, a retry of an answer whose reply was lost answers again without storing it twice
     with transaction.atomic():
-        report = report_services.report_by_tracking(code, for_update=True, secret=payload.secret)
-        fields = {"answer": payload.answer, "secret": payload.secret}
-        if not idempotency.form_once(
-            key, scope="POST /api/v1/track/answer", report=report, fields=fields, photos=files
-        ):
-            return {"ok": True, "status": status_out(report.status)}
+        if key is not None:  # a retry of an answer whose reply was lost answers again without storing it twice
+            report = report_services.report_by_tracking(code, for_update=True, secret=payload.secret)
+            fields = {"answer": payload.answer, "secret": payload.secret}
+            if not idempotency.form_once(
+                key, scope="POST /api/v1/track/answer", report=report, fields=fields, photos=files
+            ):
+                return {"ok": True, "status": status_out(report.status)}
         change = services.reporter_answer(
             tracking_code=code, answer=payload.answer, secret=payload.secret, photos=files
         )

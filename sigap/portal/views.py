@@ -213,25 +213,26 @@ def report_view(request):
         if point is not None:
             lat, lon = point
     by_text = False  # placed from the address alone, or left to the triage desk to place
-    if (lat is None or lon is None) and "location" not in errors and data.get("place_unknown"):
-        lat, lon, by_text = _placed_by_address(data.get("address", ""))
-        if not by_text:
+    if (lat is None or lon is None) and "location" not in errors:
+        if not data.get("place_unknown"):
             _add_error(
                 errors,
-                "address",
-                _("Tuliskan alamat atau patokannya (minimal %(n)d huruf) agar petugas dapat menemukan lokasinya.")
-                % {"n": ADDRESS_ALONE_MIN},
+                "location",
+                _(
+                    "Tentukan lokasi: tandai di peta, gunakan lokasi Anda, atau pilih kota, kecamatan dan kelurahan. "
+                    "Tidak dapat? Tuliskan alamat atau patokannya dan centang “Saya tidak dapat menandai "
+                    "lokasinya”."
+                ),
             )
-    elif (lat is None or lon is None) and "location" not in errors:
-        _add_error(
-            errors,
-            "location",
-            _(
-                "Tentukan lokasi: tandai di peta, gunakan lokasi Anda, atau pilih kota, kecamatan dan kelurahan. "
-                "Tidak dapat? Tuliskan alamat atau patokannya dan centang “Saya tidak dapat menandai "
-                "lokasinya”."
-            ),
-        )
+        else:
+            lat, lon, by_text = _placed_by_address(data.get("address", ""))
+            if not by_text:
+                _add_error(
+                    errors,
+                    "address",
+                    _("Tuliskan alamat atau patokannya (minimal %(n)d huruf) agar petugas dapat menemukan lokasinya.")
+                    % {"n": ADDRESS_ALONE_MIN},
+                )
     if len(files) > settings.SIGAP_PHOTOS_PER_REPORT:
         _add_error(
             errors, "photos", _("Terlalu banyak foto (maksimal %(n)d).") % {"n": settings.SIGAP_PHOTOS_PER_REPORT}
