@@ -1633,16 +1633,14 @@ def report_by_tracking(code: str, *, for_update: bool = False, secret: str | Non
     if report is None:
         raise NotFound("Kode lacak tidak dikenal.", "Unknown tracking code.")
     if secret is not None and report.secret_hash and not _secret_matches(report.secret_hash, secret):
-        if secret.strip():  # a secret typed but not this report's: said so, not "enter the secret" again
-            raise PermissionDenied(
-                "Kode rahasia tidak cocok. Periksa kode rahasia yang Anda terima saat melapor.",
-                "The secret does not match. Check the secret you received when reporting.",
-                code="secret_required",
-                field="secret",
-            )
+        typed = bool(secret.strip())  # a secret typed but not this report's: said so, not "enter the secret" again
         raise PermissionDenied(
-            "Laporan anonim: masukkan kode rahasia yang Anda terima saat melapor.",
-            "Anonymous report: enter the secret you received when reporting.",
+            "Kode rahasia tidak cocok. Periksa kode rahasia yang Anda terima saat melapor."
+            if typed
+            else "Laporan anonim: masukkan kode rahasia yang Anda terima saat melapor.",
+            "The secret does not match. Check the secret you received when reporting."
+            if typed
+            else "Anonymous report: enter the secret you received when reporting.",
             code="secret_required",
             field="secret",
         )
