@@ -88,10 +88,11 @@ def test_no_identity_reaches_any_portal_page_partial_or_json(
     with django_capture_on_commit_callbacks(execute=True):
         report = Report.objects.get(number=private_number)
         services.report_ask_reporter(report_id=report.pk, actor=officers["pb"], question="Di RT berapa?")
-    grab(
+    answered = grab(
         "journey-answer",
         resident.post(f"/lacak/laporan/{private_number}/jawab/", {"answer": f"RT 05, saya {NAME}, {PHONE}"}, **htmx()),
-    )
+    ).content.decode()
+    assert "Jawaban Anda, seperti yang dibaca petugas:" in answered and "RT 05, saya" in answered  # shown, redacted
 
     # Anyone else: a different browser following only its own, ordinary report.
     other = submit(description="Lampu jalan mati di tikungan dekat pos ronda.", category="lampu-jalan")
@@ -141,6 +142,13 @@ def test_no_identity_reaches_any_portal_page_partial_or_json(
         "photo-check",
         c.post("/lapor/cek-foto/", {"photo": upload(canary_photo(), "canary.jpg"), "lat": lat, "lon": lon}),
     )
+    warned = grab(
+        "address-check",
+        c.post(
+            "/lapor/cek-alamat/", {"address": f"Jl. Kebon Sirih, Menteng, a.n. {NAME} {PHONE}", "lat": lat, "lon": lon}
+        ),
+    ).json()["warning"]
+    assert "Menteng" in warned  # the check ran on the canary's address, and names only places
 
     assert len(rendered) > 50
     for label, content in rendered:
