@@ -1,23 +1,56 @@
 """Keep secrets out of log lines: tracking codes appear in request paths (Django logs 4xx paths, the server its
-access log), and a client may put the reporter's identity in a query string (an Open311 client's POST with
-``email=``, which is refused but was logged)."""
+access log and the referer), and a query string may carry what a resident typed (an Open311 client that puts the
+whole request in the URL, as GeoReport v2's own example of ``POST requests`` does: description, address, email,
+media URL; refused, but logged).
+
+A query string's values are kept only for the parameters Sigap itself reads to page, sort and filter lists (an
+allow-list: a name not on it, however spelled or percent-encoded, has its value replaced); a bare word with no
+``=`` is replaced too."""
 
 from __future__ import annotations
 
 import logging
 import re
+from urllib.parse import unquote_plus
 
 _TRACK = re.compile(r"(/(?:track|lacak)/)[^/\s?\"']+", re.IGNORECASE)
+_QUERY = re.compile(r"\?([^\s\"'<>]+)")
+HIDDEN = "[disembunyikan]"
+
+# Parameters whose values say how a list is paged, sorted or filtered: never typed text, a place or a person.
+SAFE_PARAMS = frozenset(
+    {
+        # the console, the portal, the public pages
+        "page", "cursor", "sebelum", "urut", "sort", "hari", "ekspor", "kota", "kecamatan", "kelurahan",
+        "kategori", "category", "state", "status", "unit", "lang", "format", "next",
+        # the API
+        "limit", "offset", "after", "before", "since", "order",
+        # Open311 GeoReport v2 lists
+        "jurisdiction_id", "service_code", "service_request_id", "start_date", "end_date", "page_size",
+        "updated_after", "updated_before",
+        # channel webhooks' subscription check (the challenge is echoed; the token is compared, never logged)
+        "hub.mode",
+    }
+)  # fmt: skip
 
 
-_IDENTITY_PARAM = re.compile(
-    r"([?&](?:email|phone|first_name|last_name|name|nik|device_id|account_id|reporter_[a-z]+|reporter)=)[^&\s\"']*",
-    re.IGNORECASE,
-)
+def _query(match: re.Match) -> str:
+    parts = []
+    for part in match.group(1).split("&"):
+        name, sep, _value = part.partition("=")
+        if not part:
+            parts.append(part)
+        elif sep and unquote_plus(name).strip().lower() in SAFE_PARAMS:
+            parts.append(part)
+        elif sep:
+            parts.append(f"{name}={HIDDEN}")
+        else:
+            parts.append(HIDDEN)
+    return "?" + "&".join(parts)
 
 
 def scrub(text: str) -> str:
-    return _IDENTITY_PARAM.sub(r"\1[disembunyikan]", _TRACK.sub(r"\1[kode-lacak]", text))
+    return _QUERY.sub(_query, _TRACK.sub(r"\1[kode-lacak]", text))
 
 
 class ScrubSecrets(logging.Filter):
