@@ -1907,19 +1907,31 @@ def report_triage(
 
 @transaction.atomic
 def duplicate_dismiss(*, candidate_id: int, actor) -> DuplicateCandidate:
-    cand = (
-        DuplicateCandidate.objects.select_for_update(no_key=True)
-        .select_related("report")
-        .filter(pk=candidate_id)
-        .first()
-    )
+    # The report first, then its candidate, as a merge locks them: a dismissal and a merge of the same report wait
+    # for each other instead of both deciding the pair.
+    report_id = DuplicateCandidate.objects.filter(pk=candidate_id).values_list("report_id", flat=True).first()
+    if report_id is None:
+        raise NotFound("Kandidat duplikat tidak ditemukan.", "Duplicate candidate not found.")
+    report = _lock(report_id)
+    cand = DuplicateCandidate.objects.select_for_update(no_key=True).filter(pk=candidate_id).first()
     if cand is None:
         raise NotFound("Kandidat duplikat tidak ditemukan.", "Duplicate candidate not found.")
+    cand.report = report
     _require_working_unit(actor, cand.report)
     # a candidate whose original the actor may not see is not listed to them (``officers.triage_api``): the
     # same here, and its answer would name the original
     if not selectors.report_sees(actor, cand.original):
         raise NotFound("Kandidat duplikat tidak ditemukan.", "Duplicate candidate not found.")
+    if cand.state == DuplicateState.DISMISSED:
+        return cand  # dismissed already: the same answer again, nothing changed
+    if cand.state != DuplicateState.OPEN:
+        # merged: the report follows its original; "not a duplicate" now would take the closed report out of the
+        # cluster it was merged into and contradict the merge (found by a review)
+        raise TransitionRefused(
+            "Kandidat ini sudah diputuskan: laporan sudah digabung dengan laporan tersebut.",
+            "This candidate is already decided: the report was merged into that one.",
+            code="already_decided",
+        )
     cand.state, cand.decided_by = DuplicateState.DISMISSED, actor
     cand.save(update_fields=["state", "decided_by"])
     cluster_leave(cand.report, cand.original_id)

@@ -187,3 +187,37 @@ def test_similar_nearby_report_of_the_same_category_is_a_duplicate_candidate():
     for r in (first, other_category, far):
         assert not DuplicateCandidate.objects.filter(report=r).exists()
     assert not DuplicateCandidate.objects.filter(report=unrelated).exists()
+
+
+def test_a_merged_candidate_cannot_be_dismissed_afterwards(client, staff):
+    """Found by a review: after a merge, "not a duplicate" on the same candidate answered 200, flipped the decision
+    and took the merged, closed report out of the cluster it was merged into."""
+    officer = staff("petugas.pb", f"kel:{PB}")
+    first = submit(description=DRAIN).report
+    second = submit(description=SIMILAR).report
+    client.force_login(officer)
+    cand = client.get(f"/api/v1/officer/desk/duplicates/{second.number}").json()[0]
+    merged = client.post(
+        f"/api/v1/officer/reports/{second.number}/merge",
+        {"into": first.number, "reason": "sama"},
+        content_type="application/json",
+    )
+    assert merged.status_code == 200, merged.content
+    second.refresh_from_db()
+    assert second.status == "merged" and second.merged_into_id == first.pk and second.dup_rep_id == first.pk
+
+    out = client.post(f"/api/v1/officer/desk/duplicates/{second.number}/{cand['id']}/dismiss")
+
+    assert out.status_code == 409 and out.json()["code"] == "already_decided", out.content
+    assert DuplicateCandidate.objects.get(pk=cand["id"]).state == "merged"
+    assert Report.objects.get(pk=second.pk).dup_rep_id == first.pk
+
+
+def test_dismissing_twice_answers_the_same_and_changes_nothing(staff):
+    officer = staff("petugas.pb", f"kel:{PB}")
+    submit(description=DRAIN)
+    member = submit(description=SIMILAR).report
+    cand = DuplicateCandidate.objects.get(report=member)
+    assert services.duplicate_dismiss(candidate_id=cand.pk, actor=officer).state == "dismissed"
+    assert services.duplicate_dismiss(candidate_id=cand.pk, actor=officer).state == "dismissed"
+    assert Report.objects.get(pk=member.pk).dup_rep_id is None
