@@ -199,7 +199,6 @@ DEFAULT_FROM_EMAIL = os.environ.get("SIGAP_FROM_EMAIL", "sigap@localhost")
 
 # Uploads: photos are checked and re-encoded by sigap.privacy.photos
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
-FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 SIGAP_PHOTO_MAX_BYTES = int(os.environ.get("SIGAP_PHOTO_MAX_BYTES", str(10 * 1024 * 1024)))
 SIGAP_PHOTO_MAX_PIXELS = int(os.environ.get("SIGAP_PHOTO_MAX_PIXELS", str(40_000_000)))
 SIGAP_PHOTO_MAX_SIDE = int(os.environ.get("SIGAP_PHOTO_MAX_SIDE", "2048"))
@@ -223,6 +222,11 @@ DATA_UPLOAD_MAX_NUMBER_FILES = SIGAP_PHOTOS_PER_REPORT + 1
 SIGAP_UPLOAD_MAX_BYTES = int(
     os.environ.get("SIGAP_UPLOAD_MAX_BYTES", str(SIGAP_PHOTOS_PER_REPORT * SIGAP_PHOTO_MAX_BYTES + 2 * 1024 * 1024))
 )
+# A photo as uploaded is never written to disk in clear: Django spools an upload past FILE_UPLOAD_MAX_MEMORY_SIZE
+# to a plaintext temporary file, which a worker killed mid-request (the server's timeout, the OOM killer) leaves
+# behind with the photo's GPS and capture time. Uploads are held in memory only, up to the body the request limits
+# let through (found by an attacker's review); the original goes from memory to the vault, encrypted.
+FILE_UPLOAD_HANDLERS = ["sigap.core.limits.MemoryOnlyUploadHandler"]
 SIGAP_WEBHOOK_PATH_PREFIX = "/channels/"
 # Image decoding work: at most this many pixels decoded per image (a JPEG is decoded at 1/2, 1/4 or 1/8
 # scale when that still covers SIGAP_PHOTO_MAX_SIDE or comes within 85 % of it) and per request, all images

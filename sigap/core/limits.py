@@ -46,10 +46,11 @@ from django.core.exceptions import (
     TooManyFieldsSent,
     TooManyFilesSent,
 )
-from django.core.files.uploadhandler import FileUploadHandler
+from django.core.files.uploadhandler import FileUploadHandler, MemoryFileUploadHandler
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.http.multipartparser import MultiPartParserError
 from django.shortcuts import render
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.module_loading import import_string
 
 from .errors import DomainError
@@ -236,6 +237,15 @@ class PhotoSizeLimitHandler(FileUploadHandler):
         return None
 
 
+class MemoryOnlyUploadHandler(MemoryFileUploadHandler):
+    """Every upload held in memory, whatever its size: never spooled to a plaintext temporary file (Django's
+    ``TemporaryFileUploadHandler``), which a process killed mid-request leaves on disk with the photo's GPS and
+    capture time. The request limits above bound what a body may hold before it is read."""
+
+    def handle_raw_input(self, input_data, META, content_length, boundary, encoding=None):
+        self.activated = True
+
+
 def form_parse(request: HttpRequest) -> None:
     """Parse a POSTed form now, turning every way it can fail into a ``RequestRefused``."""
     if request.method != "POST" or request.content_type not in FORM_TYPES or _is_webhook(request):
@@ -373,6 +383,15 @@ def json_refusal(request: HttpRequest, error: DomainError) -> HttpResponse:
     return JsonResponse(error.as_dict(), status=error.status)
 
 
+def _back_link(request: HttpRequest) -> str:
+    """The form's own address, back on this site: a path such as "//evil.example/x" (a browser's
+    https://sigap.example//evil.example/x) or "/\\evil.example" is a link to another host (found by a review)."""
+    path = request.path
+    if request.method == "POST" and path.startswith("/") and url_has_allowed_host_and_scheme(path, allowed_hosts=None):
+        return path
+    return "/"
+
+
 def html_refusal(request: HttpRequest, error: DomainError) -> HttpResponse:
     english = in_english()
     context = {
@@ -381,7 +400,7 @@ def html_refusal(request: HttpRequest, error: DomainError) -> HttpResponse:
         "message": error.message_en if english else error.message_id,
         "other_message": error.message_id if english else error.message_en,
         "other_lang": "id" if english else "en",
-        "back": request.path if request.method == "POST" else "/",
+        "back": _back_link(request),
         "back_label": "Back to the form" if english else "Kembali ke formulir",
     }
     return render(request, "sigap/refused.html", context, status=error.status)
