@@ -38,9 +38,7 @@ def _query(match: re.Match) -> str:
     parts = []
     for part in match.group(1).split("&"):
         name, sep, _value = part.partition("=")
-        if not part:
-            parts.append(part)
-        elif sep and unquote_plus(name).strip().lower() in SAFE_PARAMS:
+        if not part or (sep and unquote_plus(name).strip().lower() in SAFE_PARAMS):
             parts.append(part)
         elif sep:
             parts.append(f"{name}={HIDDEN}")
