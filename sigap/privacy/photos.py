@@ -29,7 +29,6 @@ import hashlib
 import io
 import logging
 import math
-import os
 import threading
 from collections.abc import Iterator
 from struct import error as struct_error  # raised by some Pillow plugins on corrupt headers
@@ -266,16 +265,15 @@ def _to_rgb(image: Image.Image) -> Image.Image:
 FACE_MIN_SIZE = 20
 FACE_THRESHOLDS = (0.6, 0.7, 0.6)
 
-# Plates: (kind, cascade file, scaleFactor, minNeighbors, minSize at detection scale), on the grayscale copy.
-# haarcascade_license_plate_rus_16stages.xml is deliberately not used: on synthetic plates it found 2 of 90
-# (the other plate cascade 52 of 90) while firing on plain image edges.
-_DETECTORS: tuple[tuple[str, str, float, int, tuple[int, int]], ...] = (
-    ("plate", "haarcascade_russian_plate_number.xml", 1.1, 4, (36, 12)),
-)
+# Plates: a short line of characters on a plain ground, in either polarity (``sigap.privacy.plates``), on the
+# picture as the worker holds it. The Haar plate cascade used before (trained on Russian plates) missed most
+# Indonesian plates, the white-on-black ones nearly always.
 # Margin added around a detection before blurring, as fractions of its width/height: (left, top, right,
 # bottom). An MTCNN face box covers brow to chin and cheek to cheek; the hair, ears and chin also identify a
 # person (with 0.3 at the sides, as for the wider Haar boxes before, a strip of hair showed).
-_PAD = {"face": (0.45, 0.5, 0.45, 0.3), "plate": (0.25, 0.35, 0.25, 0.35)}
+# A plate's box is its line of characters: the margin reaches the plate's edges and, below, a two-line plate's
+# second line (the month and year).
+_PAD = {"face": (0.45, 0.5, 0.45, 0.3), "plate": (0.3, 0.7, 0.3, 1.0)}
 
 # Neither a cv2.CascadeClassifier nor a cv2.dnn.Net may run from two threads at once. Each set of detectors is
 # loaded once and lent to one caller at a time; a new set is loaded only when every existing one is in use.
@@ -315,20 +313,10 @@ def _cv2():
 
 
 def _load_detectors() -> dict:
-    """One set: the face networks and the plate cascades, by file name."""
+    """One set: the face networks."""
     cv2 = _cv2()
     from sigap.privacy.mtcnn import ModelMismatch, Mtcnn
 
-    folder = cv2.data.haarcascades
-    cascades = {}
-    for _, name, *_rest in _DETECTORS:
-        if name in cascades:
-            continue
-        path = os.path.join(folder, name)
-        classifier = cv2.CascadeClassifier(path) if os.path.exists(path) else None
-        if classifier is None or classifier.empty():
-            raise _unavailable(f"missing {name}")
-        cascades[name] = classifier
     try:
         faces = Mtcnn(min_face=FACE_MIN_SIZE, thresholds=FACE_THRESHOLDS)
     except ModelMismatch as exc:
@@ -336,7 +324,7 @@ def _load_detectors() -> dict:
         raise _unavailable("face detector files are not the expected ones") from None
     except (OSError, cv2.error):  # missing, unreadable (permissions, a directory) or not a network
         raise _unavailable("face detector not installed") from None
-    return {"faces": faces, "cascades": cascades}
+    return {"faces": faces}
 
 
 @contextlib.contextmanager
@@ -387,6 +375,10 @@ def detect_regions(rgb: np.ndarray) -> list[Region]:
     import numpy as np
 
     cv2 = _cv2()
+    try:
+        from sigap.privacy.plates import find_plates
+    except ImportError:  # scipy missing: refuse the photo rather than show its plates
+        raise _unavailable("plate detector not installed") from None
 
     height, width = rgb.shape[:2]
     small = np.ascontiguousarray(rgb)
@@ -401,7 +393,6 @@ def detect_regions(rgb: np.ndarray) -> list[Region]:
         factor_x, factor_y = width / size[0], height / size[1]
     else:
         factor_x = factor_y = 1.0
-    gray = None
     found: dict[str, list[list[int]]] = {"face": [], "plate": []}
     with _detectors() as detectors:
         # Faces twice: on the colours as they are, and on a copy whose brightness is spread over the whole
@@ -409,15 +400,9 @@ def detect_regions(rgb: np.ndarray) -> list[Region]:
         # yet anyone who stretches the levels of the officer copy sees it.
         hits = [("face", x, y, w, h) for x, y, w, h, _score in detectors["faces"].detect(small)]
         hits += [("face", x, y, w, h) for x, y, w, h, _score in detectors["faces"].detect(_equalized(cv2, small))]
-        for kind, name, scale, neighbours, min_size in _DETECTORS:
-            if small.shape[0] < min_size[1] or small.shape[1] < min_size[0]:
-                continue
-            if gray is None:
-                gray = cv2.equalizeHist(cv2.cvtColor(small, cv2.COLOR_RGB2GRAY))
-            boxes = detectors["cascades"][name].detectMultiScale(
-                gray, scaleFactor=scale, minNeighbors=neighbours, minSize=min_size
-            )
-            hits.extend((kind, *box) for box in (boxes if len(boxes) else ()))
+    # plates on the picture itself (not the detection copy): their characters are small
+    gray = cv2.cvtColor(np.ascontiguousarray(rgb), cv2.COLOR_RGB2GRAY)
+    hits += [("plate", x / factor_x, y / factor_y, w / factor_x, h / factor_y) for x, y, w, h in find_plates(cv2, gray)]
     for kind, x, y, w, h in hits:
         left, top, right, bottom = _PAD[kind]
         x0 = max(0, math.floor((x - left * w) * factor_x))
