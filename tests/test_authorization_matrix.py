@@ -459,6 +459,7 @@ CONSOLE_ACTIONS = {
     "koordinasi": HOP,
     "disposisi": HOP,
     "tanya": {"question": "Di sebelah mana tepatnya saluran yang mampet? (uji matriks)"},
+    "lanjutkan": {"reason": "lokasi sudah ditemukan petugas (uji matriks)"},
     "foto": _photo_form,
     "ajukan-validasi": {"note": ""},
     "tolak": REASON,
@@ -509,6 +510,9 @@ CALLS = {
     ),
     "POST /api/v1/officer/reports/{number}/merge": api_post("/officer/reports/{number}/merge", _merge_into),
     "POST /api/v1/officer/reports/{number}/ask": api_post("/officer/reports/{number}/ask", CONSOLE_ACTIONS["tanya"]),
+    "POST /api/v1/officer/reports/{number}/resume": api_post(
+        "/officer/reports/{number}/resume", CONSOLE_ACTIONS["lanjutkan"]
+    ),
     "POST /api/v1/officer/reports/{number}/photos": api_post(
         "/officer/reports/{number}/photos", _photo_form, json_body=False
     ),

@@ -26,7 +26,7 @@ from sigap.organization.models import Unit
 from sigap.privacy.photos import photo_check
 from sigap.reports import services
 from sigap.reports.models import Photo, Report
-from sigap.reports.states import NEXT, WORKING, Status
+from sigap.reports.states import NEXT, WORKING, Status, may_move
 from sigap.routing.places import kelurahan_point
 
 from .forms import (
@@ -75,7 +75,7 @@ class OfficerAction:
 
 
 def _moves_to(target: Status) -> Callable[[Report], bool]:
-    return lambda report: target in NEXT[Status(report.status)]
+    return lambda report: may_move(report.status, target, report.resume_status)
 
 
 def _has_units_below(report: Report) -> bool:
@@ -121,6 +121,11 @@ def _ask(*, user, report: Report, data: dict) -> str:
         report_id=report.pk, actor=user, question=data["question"], question_code=data.get("question_code") or ""
     )
     return _("Pertanyaan dikirim ke pelapor lewat relay; tenggat berhenti sampai pelapor menjawab.")
+
+
+def _resume(*, user, report: Report, data: dict) -> str:
+    services.report_question_withdraw(report_id=report.pk, actor=user, reason=data["reason"])
+    return _("Pertanyaan ditarik; laporan dilanjutkan dan tenggat berjalan lagi.")
 
 
 def _request_validation(*, user, report: Report, data: dict) -> str:
@@ -277,6 +282,18 @@ ACTIONS: tuple[OfficerAction, ...] = (
         run=_ask,
     ),
     OfficerAction(
+        name="resume",
+        slug="lanjutkan",
+        path="resume",
+        title=gettext_lazy("Lanjutkan tanpa jawaban pelapor"),
+        summary="Tarik pertanyaan dan lanjutkan tanpa menunggu jawaban",
+        schema=ReasonIn,
+        form=ReasonForm,
+        who=HANDLING,
+        offered=lambda r: r.status == Status.AWAITING_REPORTER,
+        run=_resume,
+    ),
+    OfficerAction(
         name="request_validation",
         slug="ajukan-validasi",
         path="request-validation",
@@ -328,7 +345,7 @@ ACTIONS: tuple[OfficerAction, ...] = (
         form=TriageForm,
         who=HANDLING,
         # a report the desk holds: its location or category needs a human, or a unit sent it back to the desk
-        offered=lambda r: bool(r.triage_reason) and Status.KOORDINASI in NEXT[Status(r.status)],
+        offered=lambda r: bool(r.triage_reason) and may_move(r.status, Status.KOORDINASI, r.resume_status),
         also=services.at_the_desk,
         run=_triage,
     ),

@@ -36,6 +36,10 @@ NOTES_EN: tuple[tuple[re.Pattern, str], ...] = tuple(
             r"Digabung dengan laporan serupa(.*?); perkembangan mengikuti laporan tersebut\.",
             r"Merged with a similar report\1; its progress follows that report.",
         ),
+        (
+            r"Pertanyaan petugas ditarik; laporan dilanjutkan tanpa menunggu jawaban Anda\.(.*)",
+            r"The officer withdrew the question; the report goes on without waiting for your answer.\1",
+        ),
         (r"Pertanyaan petugas: (.*)", r"The officer asks: \1"),
         (r"Jawaban pelapor: (.*)", r"The reporter's answer: \1"),
         (r"Jawaban pelapor \(lanjutan\): (.*)", r"The reporter's answer (continued): \1"),

@@ -1355,6 +1355,34 @@ def report_ask_reporter(
     )
 
 
+@transaction.atomic
+def report_question_withdraw(*, report_id: int, actor, reason: str, now: datetime | None = None) -> StatusChange:
+    """The handling unit goes on without the reporter's answer (it found out itself, or asked the wrong thing): the
+    report goes back to where it was asked from, its clocks run again, and the reporter reads that the question
+    was withdrawn, and why. Without this a report whose answer no longer mattered could only wait for it, or for the
+    unanswered-question job to close it (found by a CRM team's walk: the triage desk asked where, found the place
+    itself, and could not place the report)."""
+    report = _lock(report_id)
+    now = now or timezone.now()
+    _require_working_unit(actor, report)
+    if report.status != Status.AWAITING_REPORTER:
+        raise TransitionRefused(
+            "Laporan ini tidak sedang menunggu jawaban pelapor.",
+            "This report is not waiting for the reporter's answer.",
+            code="not_waiting_for_reporter",
+        )
+    reason = (reason or "").strip()
+    return _transition(
+        report,
+        Status(report.resume_status),
+        actor=actor,
+        actor_kind="officer",
+        now=now,
+        reason=reason,
+        public_note=f"Pertanyaan petugas ditarik; laporan dilanjutkan tanpa menunggu jawaban Anda. {reason}".strip(),
+    )
+
+
 def _not_waiting_for_answer() -> TransitionRefused:
     """The refusal of an answer (or more of one) to a report that asked the reporter nothing now."""
     return TransitionRefused(

@@ -161,6 +161,21 @@ def is_open(status: Status | str) -> bool:
     return TYPE[Status(status)] == StatusType.OPEN
 
 
+def may_move(current: Status | str, target: Status | str, resume_status: str = "") -> bool:
+    """Whether ``current → target`` is a move the status allows now (what an action is offered by, and what
+    ``check_transition`` checks first): a report waiting for the reporter goes back only to where it was asked
+    from, or is closed."""
+    current, target = Status(current), Status(target)
+    if target not in NEXT[current]:
+        return False
+    return not (
+        current == S.AWAITING_REPORTER
+        and target not in (S.REJECTED, S.CLOSED_NO_RESPONSE)
+        and resume_status
+        and target != Status(resume_status)
+    )
+
+
 def check_transition(
     current: Status | str,
     target: Status | str,
@@ -177,12 +192,7 @@ def check_transition(
             f"Perubahan status dari {_id(current)} ke {_id(target)} tidak diizinkan.",
             f"Moving from {_en(current)} to {_en(target)} is not allowed.",
         )
-    if (
-        current == S.AWAITING_REPORTER
-        and target not in (S.REJECTED, S.CLOSED_NO_RESPONSE)
-        and resume_status
-        and target != Status(resume_status)
-    ):
+    if not may_move(current, target, resume_status):
         raise TransitionRefused(
             f"Laporan yang menunggu pelapor hanya dapat kembali ke status {_id(Status(resume_status))}.",
             f"A report waiting for the reporter can only return to {_en(Status(resume_status))}.",

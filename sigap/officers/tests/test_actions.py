@@ -39,6 +39,10 @@ def _at_the_dinas(report, people, jpeg=None):
     services.report_coordinate(report_id=report.pk, actor=people["pb"], to_unit=DINAS, reason="jalan provinsi?")
 
 
+def _asked(report, people, jpeg=None):
+    services.report_ask_reporter(report_id=report.pk, actor=people["pb"], question="Di RT berapa tepatnya?")
+
+
 def _awaiting_validation(report, people, jpeg):
     to_validation(report, people["pb"], jpeg)
 
@@ -78,6 +82,14 @@ CASES = {
     ),
     "merge": (None, "pb", "supervisor", {"into": "<kept>", "reason": ""}, "merged", "Laporan digabung ke <kept>."),
     "ask": (None, "pb", "gambir", {"question": "Di RT berapa tepatnya?"}, "awaiting_reporter", "Pertanyaan dikirim"),
+    "resume": (
+        _asked,
+        "pb",
+        "gambir",
+        {"reason": "Lokasi sudah ditemukan petugas."},
+        "waiting",
+        "Pertanyaan ditarik; laporan dilanjutkan",
+    ),
     "request_validation": (
         _proven,
         "pb",

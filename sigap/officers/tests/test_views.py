@@ -786,3 +786,16 @@ def test_after_the_before_photo_the_upload_stays_open_for_the_after_photo(pb, jp
     after = text(upload(c, report.number, "after", jpeg(colour=(240, 240, 240))))
     assert '<details class="action" id="act-add_photo" open>' not in after  # next: ask for validation
     assert '<details class="action" id="act-request_validation" open>' in after
+
+
+def test_the_report_page_of_a_report_waiting_for_its_reporter_offers_going_on_without_the_answer(pb):
+    c = console(pb)
+    asked = submit().report
+    action(c, asked.number, "tanya", {"question": "Di RT berapa tepatnya?"})
+    page = text(c.get(f"/petugas/laporan/{asked.number}/"))
+    assert "Lanjutkan tanpa jawaban pelapor" in page and "/lanjutkan/" in page
+    assert "/koordinasi/" not in page  # refused in this state: not offered
+    done = action(c, asked.number, "lanjutkan", {"reason": "Lokasinya sudah jelas dari foto."})
+    assert "Pertanyaan ditarik" in text(done)
+    asked.refresh_from_db()
+    assert asked.status == "waiting" and "ditarik" in asked.public_note
