@@ -33,6 +33,7 @@ HEIGHT_RATIO = 1.33  # neighbours' heights within this ratio
 CHARS = (4, 14)  # characters in a plate's line
 PLAIN = 0.33  # the ground's standard deviation at most this share of the ground-to-character contrast
 OFFSET = 20  # a mark is this much darker (or lighter) than the local mean
+PAIRS_AT_ONCE = 1 << 20  # candidate pairs examined at once (memory: about 50 bytes each)
 
 
 def _lines(cv2, gray: np.ndarray, min_h: int, max_h: int, window: int) -> list[Box]:
@@ -50,18 +51,28 @@ def _lines(cv2, gray: np.ndarray, min_h: int, max_h: int, window: int) -> list[B
         order = np.argsort(x, kind="stable")
         x, y, w, h = x[order], y[order], w[order], h[order]
         middle, right = y + h / 2, x + w
-        # every pair (i, j) with j starting within reach of i's right edge, as two flat arrays
+        # every pair (i, j) with j starting within reach of i's right edge, as flat arrays, a bounded number of
+        # pairs at a time: a page of small print (or a crafted grid of blobs) has tens of millions of them
         first = np.arange(1, m + 1)
         reach = np.maximum(np.searchsorted(x, right + LINK_GAP * h, side="right") - first, 0)
-        i = np.repeat(np.arange(m), reach)
-        j = np.repeat(first, reach) + (np.arange(reach.sum()) - np.repeat(np.cumsum(reach) - reach, reach))
-        linked = (
-            (np.abs(middle[j] - middle[i]) < LEVEL * h[i])
-            & (h[j] * HEIGHT_RATIO >= h[i])
-            & (h[j] <= HEIGHT_RATIO * h[i])
-            & (x[j] >= right[i] - 0.2 * w[i])
-        )
-        i, j = i[linked], j[linked]
+        ends = np.cumsum(reach)
+        links_i, links_j = [], []
+        start = 0
+        while start < m:
+            stop = max(start + 1, int(np.searchsorted(ends, ends[start] - reach[start] + PAIRS_AT_ONCE, side="right")))
+            span = reach[start:stop]
+            i = np.repeat(np.arange(start, stop), span)
+            j = np.repeat(first[start:stop], span) + (np.arange(span.sum()) - np.repeat(np.cumsum(span) - span, span))
+            linked = (
+                (np.abs(middle[j] - middle[i]) < LEVEL * h[i])
+                & (h[j] * HEIGHT_RATIO >= h[i])
+                & (h[j] <= HEIGHT_RATIO * h[i])
+                & (x[j] >= right[i] - 0.2 * w[i])
+            )
+            links_i.append(i[linked])
+            links_j.append(j[linked])
+            start = stop
+        i, j = np.concatenate(links_i), np.concatenate(links_j)
         if not len(i):
             continue
         count, line = connected_components(coo_matrix((np.ones(len(i)), (i, j)), shape=(m, m)), directed=False)

@@ -131,3 +131,27 @@ def test_the_detector_is_not_fooled_by_a_jpeg_round_trip():
     Image.open(io.BytesIO(raw)).save(again, "JPEG", quality=60)
     clean = photo_clean(again.getvalue())
     assert any(contains(found, characters(box)) for found in plates_in(clean)), (plates_in(clean), box)
+
+
+def test_a_picture_crowded_with_small_marks_is_examined_in_bounded_memory():
+    """A page of small print, or a crafted grid of character-sized blobs, gives tens of millions of candidate pairs
+    of neighbours: examined all at once they took 3.4 GB, enough to kill the worker (found by reading the new
+    detector as an attacker). They are examined a bounded number at a time."""
+    import tracemalloc
+
+    import cv2
+
+    from sigap.privacy.plates import find_plates
+
+    grid = np.full((1536, 2048), 255, np.uint8)
+    for y in range(0, 1536 - 9, 10):
+        for x in range(0, 2048 - 2, 3):
+            grid[y : y + 9, x : x + 2] = 0
+    tracemalloc.start()
+    try:
+        found = find_plates(cv2, grid)
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert peak < 300 * 2**20, f"{peak / 2**20:.0f} MB"
+    assert found == []  # rows of hundreds of marks are not a plate's line
