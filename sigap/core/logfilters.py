@@ -14,7 +14,13 @@ import re
 from urllib.parse import unquote_plus
 
 _TRACK = re.compile(r"(/(?:track|lacak)/)[^/\s?\"']+", re.IGNORECASE)
-_QUERY = re.compile(r"\?([^\s\"'<>]+)")
+# a query string runs to the next whitespace (a request line's query holds none); a quote that closes the log's
+# field stays outside it. A quote inside it is part of a value: an apostrophe in "Ma'ruf" ended the scrubbing,
+# and the rest of the query was logged (found by an attacker's review).
+_QUERY = re.compile(r"\?(\S+?)(?=[\"']?(?:\s|$))")
+_SEPARATOR = re.compile(r"([&;])")
+# a safe parameter's value is kept only when it looks like one (a page, a code, a date, a name of a place)
+_SAFE_VALUE = re.compile(r"[\w.,:+%/-]{0,80}")
 HIDDEN = "[disembunyikan]"
 
 # Parameters whose values say how a list is paged, sorted or filtered: never typed text, a place or a person.
@@ -36,15 +42,16 @@ SAFE_PARAMS = frozenset(
 
 def _query(match: re.Match) -> str:
     parts = []
-    for part in match.group(1).split("&"):
-        name, sep, _value = part.partition("=")
-        if not part or (sep and unquote_plus(name).strip().lower() in SAFE_PARAMS):
+    for part in _SEPARATOR.split(match.group(1)):  # ";" separates parameters too
+        name, sep, value = part.partition("=")
+        separator = not part or part in "&;"
+        if separator or (sep and unquote_plus(name).strip().lower() in SAFE_PARAMS and _SAFE_VALUE.fullmatch(value)):
             parts.append(part)
         elif sep:
             parts.append(f"{name}={HIDDEN}")
         else:
             parts.append(HIDDEN)
-    return "?" + "&".join(parts)
+    return "?" + "".join(parts)
 
 
 def scrub(text: str) -> str:

@@ -98,3 +98,31 @@ def test_the_access_log_filter_keeps_none_either():
 
 def test_a_bare_query_word_is_hidden_and_a_safe_name_percent_encoded_is_kept():
     assert scrub("/x?081298765432&p%61ge=2") == "/x?[disembunyikan]&p%61ge=2"
+
+
+def test_an_apostrophe_in_a_typed_value_does_not_end_the_scrubbing():
+    """A JavaScript client's encodeURIComponent leaves ' as it is, and Indonesian names carry one (Ma'ruf, Jum'at):
+    the query's scrubbing stopped at it, and the rest was logged (an attacker's review)."""
+    line = (
+        '10.0.0.5 - - [01/Dec/2026:10:00:00 +0700] "POST /open311/v2/requests.json?service_code=jalan-rusak'
+        "&description=Lubang+depan+rumah+Pak+Ma'ruf,+hubungi+Siti+Aminah+081298765432"
+        '&email=siti%40mail.id HTTP/1.1" 400 120 "-" "client"'
+    )
+    cleaned = scrub(line)
+    assert _leaks(cleaned) == [] and "siti%40mail.id" not in cleaned
+    assert cleaned.endswith('&email=[disembunyikan] HTTP/1.1" 400 120 "-" "client"')
+
+
+def test_a_semicolon_separates_parameters_and_a_safe_name_keeps_only_a_plain_value():
+    line = '"GET /open311/v2/requests.json?page=1;email=siti%40mail.id;phone=081298765432 HTTP/1.1" 400'
+    assert (
+        scrub(line) == '"GET /open311/v2/requests.json?page=1;email=[disembunyikan];phone=[disembunyikan] HTTP/1.1" 400'
+    )
+    assert scrub("/x?kota=<script>&page=2") == "/x?kota=[disembunyikan]&page=2"
+
+
+def test_a_referer_keeps_its_closing_quote():
+    assert (
+        scrub('"https://app.example/form?nama=Siti" "client"')
+        == '"https://app.example/form?nama=[disembunyikan]" "client"'
+    )
