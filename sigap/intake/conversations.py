@@ -327,7 +327,8 @@ def _answer_to_question(inbound: Inbound, *, last_attempt: bool = False) -> bool
             .order_by("-updated_at")
             .first()
         )
-        if filed is None or filed.report is None or not report_services.answered_recently(filed.report):
+        # (or answers a question the unit withdrew meanwhile: the answer crossed the withdrawal)
+        if filed is None or filed.report is None or not report_services.answer_welcome(filed.report):
             return False
     report = filed.report
     photos, unreadable = photos_usable(

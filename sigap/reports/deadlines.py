@@ -85,16 +85,21 @@ def on_create(report: Report, now: datetime, cal: WorkingCalendar | None = None)
     report.due_at = due_date(report.category, now, cal)
 
 
-def on_transition(report: Report, *, old: Status, to: Status, now: datetime, returning: bool = False) -> None:
+def on_transition(
+    report: Report, *, old: Status, to: Status, now: datetime, returning: bool = False, wait_credited: bool = True
+) -> None:
     """Move the deadlines of ``report`` for its status change ``old`` → ``to`` at ``now`` (in memory; the
     caller saves). ``report.status_changed_at`` must still be the time it entered ``old``.
 
     ``returning``: the report goes back, at the same unit, to the status it was asked from (the reporter
     answered): the wait only pauses the clocks, so they move by the time spent waiting and nothing starts
-    anew. A new hop there would give the unit a fresh deadline and wipe its escalation for asking any question."""
+    anew. A new hop there would give the unit a fresh deadline and wipe its escalation for asking any question.
+    ``wait_credited=False``: the unit withdrew its question, and the wait counts as working time (the clocks do
+    not move)."""
     cal = working_calendar()
     if old == Status.AWAITING_REPORTER:
-        resume(report, now, cal)
+        if wait_credited:
+            resume(report, now, cal)
         if returning:
             return
     if to in (Status.KOORDINASI, Status.DISPOSISI, Status.REOPENED):

@@ -43,6 +43,11 @@ NOTES_EN: tuple[tuple[re.Pattern, str], ...] = tuple(
         (r"Pertanyaan petugas: (.*)", r"The officer asks: \1"),
         (r"Jawaban pelapor: (.*)", r"The reporter's answer: \1"),
         (r"Jawaban pelapor \(lanjutan\): (.*)", r"The reporter's answer (continued): \1"),
+        (
+            r"Jawaban pelapor \(setelah pertanyaan ditarik\): (.*)",
+            r"The reporter's answer (after the question was withdrawn): \1",
+        ),
+        (r"Pertanyaan ditarik: (.*)", r"Question withdrawn: \1"),
         (r"Tindak lanjut ditolak: (.*)", r"Follow-up rejected: \1"),
         (r"Pelapor menyanggah: (.*)", r"The reporter disputes: \1"),
         (

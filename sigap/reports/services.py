@@ -287,6 +287,7 @@ def _transition(
     internal_note: str = "",
     notify: bool = True,
     proof_flagged: bool | None = None,
+    wait_credited: bool = True,
 ) -> StatusChange:
     """Apply one status change to a locked report. The caller holds the transaction. A note an officer or a
     validator writes that the reporter reads (``public_note``: the tracking page, the status message) may not ask
@@ -322,7 +323,9 @@ def _transition(
         report.triage_reason = "returned"  # a unit sent it back to the desk: the desk places it again
 
     was_escalated = report.escalation_level > 0
-    deadlines.on_transition(report, old=old, to=to, now=now, returning=returning)  # pauses, resumes, sets anew
+    deadlines.on_transition(  # pauses, resumes, sets anew
+        report, old=old, to=to, now=now, returning=returning, wait_credited=wait_credited
+    )
     report.closed_at = None if is_open(to) else now
     report.status = to
     report.status_changed_at = now
@@ -1372,6 +1375,9 @@ def report_question_withdraw(*, report_id: int, actor, reason: str, now: datetim
             code="not_waiting_for_reporter",
         )
     reason = (reason or "").strip()
+    # The wait counts as working time: the clocks pause only for a wait the reporter ends. Were it credited, a unit
+    # could ask, withdraw a day before the unanswered-question job closes the report, and ask again, and a report it
+    # never took up would never be late nor escalated (found by an attacker's review).
     return _transition(
         report,
         Status(report.resume_status),
@@ -1379,7 +1385,9 @@ def report_question_withdraw(*, report_id: int, actor, reason: str, now: datetim
         actor_kind="officer",
         now=now,
         reason=reason,
+        internal_note=f"{WITHDRAWN_NOTE}{reason}",
         public_note=f"Pertanyaan petugas ditarik; laporan dilanjutkan tanpa menunggu jawaban Anda. {reason}".strip(),
+        wait_credited=False,
     )
 
 
@@ -1457,7 +1465,9 @@ def _desk_hints_with_answers(report: Report) -> None:
     if not at_the_desk(report):
         return
     answers = StatusChange.objects.filter(
-        Q(internal_note__startswith=ANSWER_NOTE) | Q(internal_note__startswith=ANSWER_MORE_NOTE),
+        Q(internal_note__startswith=ANSWER_NOTE)
+        | Q(internal_note__startswith=ANSWER_MORE_NOTE)
+        | Q(internal_note__startswith=ANSWER_LATE_NOTE),
         report=report,
         actor_kind="reporter",
     ).order_by("created_at", "pk")
@@ -1468,15 +1478,33 @@ def _desk_hints_with_answers(report: Report) -> None:
 
 ANSWER_NOTE = "Jawaban pelapor: "
 ANSWER_MORE_NOTE = "Jawaban pelapor (lanjutan): "  # more of the answer, sent a moment after it
+ANSWER_LATE_NOTE = "Jawaban pelapor (setelah pertanyaan ditarik): "  # an answer that crossed the withdrawal
+WITHDRAWN_NOTE = "Pertanyaan ditarik: "  # the officer's reason for going on without the answer
 
 
 def answer_in_note(note: str) -> str:
     """The reporter's answer (redacted) a history row's internal note holds, without its label; "" for any other
     note (an officer's)."""
-    for label in (ANSWER_MORE_NOTE, ANSWER_NOTE):
+    for label in (ANSWER_MORE_NOTE, ANSWER_LATE_NOTE, ANSWER_NOTE):
         if note.startswith(label):
             return note.removeprefix(label)
     return ""
+
+
+def question_withdrawn_recently(report: Report, now: datetime | None = None) -> bool:
+    """Whether the unit withdrew its question to the reporter within ``SIGAP_CONVERSATION_HOURS``: an answer that
+    crossed the withdrawal (typed while the question stood, sent after) is still the reporter's answer, kept for the
+    officer and acknowledged, not a new complaint nor lost (found by an attacker's review)."""
+    since = (now or timezone.now()) - timedelta(hours=settings.SIGAP_CONVERSATION_HOURS)
+    return StatusChange.objects.filter(
+        report=report, actor_kind="officer", internal_note__startswith=WITHDRAWN_NOTE, created_at__gte=since
+    ).exists()
+
+
+def answer_welcome(report: Report, now: datetime | None = None) -> bool:
+    """Whether a message from the reporter now, with no question standing, is still an answer: more of one they
+    just gave, or one that crossed the withdrawal of the question."""
+    return answered_recently(report, now) or question_withdrawn_recently(report, now)
 
 
 def answered_recently(report: Report, now: datetime | None = None) -> bool:
@@ -1496,16 +1524,20 @@ def report_answer_more(
     the answer, photos and all; the status stays."""
     report = _lock(report_id)
     now = now or timezone.now()
-    if report.status == Status.AWAITING_REPORTER or not answered_recently(report, now) or not is_open(report.status):
+    if report.status == Status.AWAITING_REPORTER or not is_open(report.status):
+        raise _not_waiting_for_answer()
+    if answered_recently(report, now):
+        label = ANSWER_MORE_NOTE
+    elif question_withdrawn_recently(report, now):
+        label = ANSWER_LATE_NOTE
+    else:
         raise _not_waiting_for_answer()
     said = _reporter_photos_add(report, answer_redacted, photos, now)
     if deadlines.answered_since_moved(report):
         # still marked for the unit that asked (nobody moved it since the answer): the mark shows the latest word
         report.answered_at = now
         report.save(update_fields=["answered_at"])
-    change = StatusChange.event(
-        report, unit=report.unit, actor_kind="reporter", at=now, internal_note=f"{ANSWER_MORE_NOTE}{said}"
-    )
+    change = StatusChange.event(report, unit=report.unit, actor_kind="reporter", at=now, internal_note=f"{label}{said}")
     _desk_hints_with_answers(report)
     return change
 

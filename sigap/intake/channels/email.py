@@ -612,6 +612,7 @@ def _start(inbound: Inbound) -> Handled:
 
 def _about_report(report, conv, inbound: Inbound) -> Handled | None:
     """A reply to one of our emails about a filed report, from that report's reporter."""
+    from sigap.reports import services as report_services
     from sigap.reports.states import Status, label_en, label_id
 
     from ..services import reporter_answer_within_limit
@@ -628,8 +629,10 @@ def _about_report(report, conv, inbound: Inbound) -> Handled | None:
             conv.state, conv.report, conv.step = conv.State.FILED, report, "done"
             conv.save()
     text = inbound.text.strip()
-    photos = _answer_photos(inbound) if report.status == Status.AWAITING_REPORTER else []
-    if report.status == Status.AWAITING_REPORTER and (text or photos):
+    # an answer: to the question standing, more of one just given, or one that crossed the question's withdrawal
+    taking = report.status == Status.AWAITING_REPORTER or report_services.answer_welcome(report)
+    photos = _answer_photos(inbound) if taking else []
+    if taking and (text or photos):
         answered, left_out = reporter_answer_within_limit(report, text, photos)
         if answered or left_out:
             key = "answer_received" if not left_out else "answer_photos_left_out" if answered else "photos_left_out"

@@ -44,13 +44,16 @@ from sigap.intake.tests.channel_helpers import (
 )
 from sigap.intake.tests.fake_services import jpeg as jpeg_colour
 from sigap.intake.tests.fake_services import wamid
+from sigap.reports import services as report_services
 from sigap.reports.models import Notification, Report
 from sigap.reports.tests.factories import inner_point
 
 pytestmark = pytest.mark.django_db
 
 
-def test_identity_canary_across_whatsapp_telegram_and_sms(client, deliver, fake, staff, log_capture):
+def test_identity_canary_across_whatsapp_telegram_and_sms(
+    client, deliver, fake, staff, log_capture, django_capture_on_commit_callbacks
+):
     """Sender numbers, chat ids and names never reach officers, logs, notification bodies or plain columns."""
     name, phone_wa, phone_sms, chat_id = "Zyxwvut Qoppaname", "6281377172345", "081388776655", 99177
     username = "zqkanari_77"  # the Telegram user name, written bare as a sign-off (found by a review)
@@ -128,9 +131,17 @@ def test_identity_canary_across_whatsapp_telegram_and_sms(client, deliver, fake,
         content_type="application/x-www-form-urlencoded",
     )
 
+    # an answer that crossed the withdrawal of the officer's question: kept, through the same door
+    officer = staff("petugas.pb", "kel:31.75.07.1002")
+    on_wa = Report.objects.get(channel="whatsapp")
+    with django_capture_on_commit_callbacks(execute=True):
+        report_services.report_ask_reporter(report_id=on_wa.pk, actor=officer, question="Di RT berapa tepatnya?")
+        report_services.report_question_withdraw(report_id=on_wa.pk, actor=officer, reason="Sudah jelas.")
+    wa(wamid(phone_wa, 5), {"type": "text", "text": {"body": f"RT 05 RW 03. {typed}"}})
+    assert on_wa.history.filter(internal_note__startswith=report_services.ANSWER_LATE_NOTE).exists()
+
     reports = list(Report.objects.all())
     assert {r.channel for r in reports} == {"whatsapp", "telegram", "sms"}
-    officer = staff("petugas.pb", "kel:31.75.07.1002")
     client.force_login(officer)
     seen = [client.get("/api/v1/officer/reports").content.decode()]
     for report in reports:

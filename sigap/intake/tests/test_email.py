@@ -709,3 +709,31 @@ def test_a_contact_card_alone_is_no_body(mail_in, remote):
     mail_in(msg.as_bytes())
     assert Report.objects.count() == 0
     assert all("Maju Jaya" not in m.body for m in to_resident())
+
+
+def test_an_email_answer_that_crossed_the_withdrawal_of_the_question_is_kept(
+    mail_in, remote, staff, django_capture_on_commit_callbacks
+):
+    """The unit went on without the answer a moment before the resident's reply came: the reply is still their
+    answer (an attacker's review: email answered "replies are not read" and dropped it)."""
+    mail_in(mime(f"Parkir liar menutup jalan di depan sekolah, {ELSEWHERE}."))
+    report = Report.objects.get()
+    officer = staff("petugas.tanya", report.unit.code)
+    with django_capture_on_commit_callbacks(execute=True):
+        services.report_accept(report_id=report.pk, actor=officer)
+        services.report_ask_reporter(report_id=report.pk, actor=officer, question="Jam berapa biasanya parkir liar?")
+    question = to_resident()[-1]
+    with django_capture_on_commit_callbacks(execute=True):
+        services.report_question_withdraw(report_id=report.pk, actor=officer, reason="Sudah kami pantau sendiri.")
+    mail_in(
+        mime(
+            f"Biasanya jam 7 pagi. Hubungi saya di {RESIDENT}",
+            subject=f"Re: {question.subject}",
+            message_id="<CAK9.late@mail.example.org>",
+            in_reply_to=question.extra_headers["Message-ID"],
+        )
+    )
+    report.refresh_from_db()
+    note = report.history.last().internal_note
+    assert note.startswith(services.ANSWER_LATE_NOTE) and "jam 7 pagi" in note and RESIDENT not in note
+    assert report.status == "in_progress" and "jawaban Anda" in to_resident()[-1].body

@@ -118,9 +118,36 @@ def test_a_reason_that_asks_who_the_reporter_is_is_refused(staff):
     assert fresh(report).status == "awaiting_reporter"
 
 
-def test_the_deadline_paused_by_the_question_runs_again(staff):
-    """The clocks stop while the reporter is asked and run again from where they stopped: a week of waiting moves
-    the deadline by that week's working time, as an answer would."""
+def test_a_withdrawn_question_gives_the_unit_no_time(staff):
+    """The clocks pause only for a wait the reporter ends: a withdrawn question's wait counts as working time. Were
+    it credited, a unit could ask, withdraw a day before the unanswered-question job closes the report, and ask
+    again, and a report it never took up would never be late nor escalated (an attacker's review: twelve rounds,
+    three months, never late)."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from sigap.reports import deadlines
+
+    pb = staff("petugas.pb", PB_UNIT)
+    start = timezone.now()
+    report = submit("jalan-rusak", description=ROAD, now=start).report
+    first = fresh(report)
+    cal = deadlines.working_calendar()
+    t = start + timedelta(minutes=5)
+    for _ in range(12):
+        services.report_ask_reporter(report_id=report.pk, actor=pb, question="Di sisi jalan yang mana?", now=t)
+        t = cal.add_working_days(t, 4)  # a day before the unanswered-question job would close it
+        services.reports_close_unanswered(now=t)
+        services.report_question_withdraw(report_id=report.pk, actor=pb, reason="Sudah jelas dari foto.", now=t)
+        t += timedelta(minutes=1)
+    now = fresh(report)
+    assert now.status == "waiting"
+    assert (now.hop_deadline, now.escalate_at, now.due_at) == (first.hop_deadline, first.escalate_at, first.due_at)
+    assert deadlines.is_overdue(now, t)
+
+
+def test_an_answered_question_still_pauses_the_clocks(staff):
     from datetime import timedelta
 
     from django.utils import timezone
@@ -128,10 +155,7 @@ def test_the_deadline_paused_by_the_question_runs_again(staff):
     pb = staff("petugas.pb", PB_UNIT)
     report = submit("jalan-rusak", description=ROAD).report
     deadline = fresh(report).hop_deadline
-    assert deadline is not None
     asked = timezone.now()
     services.report_ask_reporter(report_id=report.pk, actor=pb, question="Di RT berapa tepatnya?", now=asked)
-    services.report_question_withdraw(
-        report_id=report.pk, actor=pb, reason="Sudah jelas.", now=asked + timedelta(days=7)
-    )
+    services.report_resume_with_answer(report_id=report.pk, answer_redacted="RT 05", now=asked + timedelta(days=7))
     assert fresh(report).hop_deadline >= deadline + timedelta(days=4)
