@@ -155,3 +155,49 @@ def test_a_picture_crowded_with_small_marks_is_examined_in_bounded_memory():
         tracemalloc.stop()
     assert peak < 300 * 2**20, f"{peak / 2**20:.0f} MB"
     assert found == []  # rows of hundreds of marks are not a plate's line
+
+
+def _dimmed(raw: bytes, gain: float) -> bytes:
+    rgb = np.asarray(Image.open(io.BytesIO(raw))).astype(np.float32) * gain
+    return encode(Image.fromarray(rgb.clip(0, 255).astype(np.uint8)), quality=92)
+
+
+def _levels(rgb: np.ndarray, box) -> np.ndarray:
+    """What an officer sees after one "auto levels" in any viewer: the box's own range spread over 0-255."""
+    x, y, w, h = box
+    part = rgb[y : y + h, x : x + w].astype(np.float32)
+    lo, hi = np.percentile(part, 1), np.percentile(part, 99)
+    return ((part - lo) * 255 / max(1.0, hi - lo)).clip(0, 255)
+
+
+@pytest.mark.parametrize("gain", [0.08, 0.12])
+def test_a_plate_in_a_night_photo_is_blurred(gain):
+    """An evening street photo: a white-on-black plate's characters stand 20-30 grey levels above its ground, under
+    the marks' threshold, and nothing was blurred; one "auto levels" made the number readable (an attacker's review).
+    """
+    raw, box = street("white on black", 300)
+    night = _dimmed(raw, gain)
+    clean = photo_clean(night)
+    chars = characters(box)
+    assert any(contains(found, chars) for found in plates_in(clean)), (plates_in(clean), box)
+    before, after = _levels(decode(night), chars), _levels(decode(clean.data), chars)
+    assert np.abs(np.diff(after, axis=1)).mean() < 0.2 * np.abs(np.diff(before, axis=1)).mean()
+
+
+@pytest.mark.parametrize("angle", [-15, 15])
+def test_a_plate_photographed_at_a_slant_is_blurred(angle):
+    """A phone held a little crooked: the characters' centres climb along the line (an attacker's review)."""
+    raw, box = street("black on white", 300, angle=angle)
+    clean = photo_clean(raw)
+    assert any(contains(found, characters(box)) for found in plates_in(clean)), (plates_in(clean), box)
+
+
+@pytest.mark.parametrize("sigma", [1.5, 2.5])
+def test_a_blurred_plate_whose_characters_run_together_is_blurred(sigma):
+    """Out of focus, "1234" is one wide blob, not four characters; it still counts as characters run together."""
+    from PIL import ImageFilter
+
+    raw, box = street("black on white", 220)
+    soft = encode(Image.open(io.BytesIO(raw)).filter(ImageFilter.GaussianBlur(sigma)), quality=85)
+    clean = photo_clean(soft)
+    assert any(contains(found, characters(box)) for found in plates_in(clean)), (plates_in(clean), box)
