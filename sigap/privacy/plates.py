@@ -13,10 +13,11 @@ as one, up to four times as wide, not solid) are linked to the next blob along t
 roughly level with it, so a plate tilted 15 degrees still links, not more than a character's height apart), and a
 run of 4 to 14 of them that is at least twice as wide as it is high is a plate when its ground is plain: the
 spread of the ground's grey levels is under a third of the contrast between ground and characters (printed
-characters on a plate are far above the texture around them; foliage, brick or noise is not). A short line of text
-on a plain sign (a street name, a shop's name), a railing's balusters or a zebra crossing seen at a slant are taken
-for a plate too: blurring a little too much is the accepted side of the trade. A run longer than 14 (a banner with
-a phone number, a page of print) is not a plate.
+characters on a plate are far above the texture around them; foliage, brick or noise is not), and its marks are not
+all alike (a railing's balusters are; characters differ in width and ink). A short line of text on a plain sign (a
+street name, a shop's name) or a zebra crossing seen at a slant is taken for a plate too: blurring a little too much
+is the accepted side of the trade. A run longer than 14 (a banner with a phone number, a page of print) is not a
+plate.
 
 Two scales: the picture as the worker holds it (up to 2,048 px: characters of 9-180 px) and a quarter of it (for a
 close-up, characters of 180-720 px)."""
@@ -39,6 +40,7 @@ PLAIN = 0.33  # the ground's standard deviation at most this share of the ground
 OFFSET = 20  # a mark is this much darker (or lighter) than the local mean
 MERGED = 4.0  # a mark up to this many heights wide may be characters run together ...
 MERGED_FILL = 0.75  # ... when it fills at most this share of its box
+UNIFORM = 0.1  # a line whose marks' widths and fills vary less than this (relative) is a pattern
 PAIRS_AT_ONCE = 1 << 20  # candidate pairs examined at once (memory: about 50 bytes each)
 
 
@@ -54,12 +56,12 @@ def _lines(cv2, gray: np.ndarray, min_h: int, max_h: int, window: int) -> list[B
         # a few wide, not solid (a brick, a stripe, a leaf is); still one mark of the 4 to 14 in a line
         char |= (h >= min_h) & (h <= max_h) & (w > h) & (w <= MERGED * h) & (area >= 0.2 * w * h)
         char &= (w <= h) | (area <= MERGED_FILL * w * h)
-        x, y, w, h = x[char], y[char], w[char], h[char]
+        x, y, w, h, area = x[char], y[char], w[char], h[char], area[char]
         m = len(x)
         if m < CHARS[0]:
             continue
         order = np.argsort(x, kind="stable")
-        x, y, w, h = x[order], y[order], w[order], h[order]
+        x, y, w, h, area = x[order], y[order], w[order], h[order], area[order]
         middle, right = y + h / 2, x + w
         # every pair (i, j) with j starting within reach of i's right edge, as flat arrays, a bounded number of
         # pairs at a time: a page of small print (or a crafted grid of blobs) has tens of millions of them
@@ -97,6 +99,10 @@ def _lines(cv2, gray: np.ndarray, min_h: int, max_h: int, window: int) -> list[B
         np.maximum.at(y1, line, y + h)
         wide = (size >= CHARS[0]) & (size <= CHARS[1]) & ((x1 - x0) >= 2 * (y1 - y0))
         for c in np.nonzero(wide)[0]:
+            members = line == c
+            fill = area[members] / (w[members] * h[members])
+            if np.std(w[members]) < UNIFORM * np.mean(w[members]) and np.std(fill) < UNIFORM * np.mean(fill):
+                continue  # marks all alike (a railing's balusters, stripes): characters differ in width and ink
             box = (int(x0[c]), int(y0[c]), int(x1[c] - x0[c]), int(y1[c] - y0[c]))
             part = ground[box[1] : box[1] + box[3], box[0] : box[0] + box[2]]
             ink = marks[box[1] : box[1] + box[3], box[0] : box[0] + box[2]] > 0

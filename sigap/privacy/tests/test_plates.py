@@ -201,3 +201,15 @@ def test_a_blurred_plate_whose_characters_run_together_is_blurred(sigma):
     soft = encode(Image.open(io.BytesIO(raw)).filter(ImageFilter.GaussianBlur(sigma)), quality=85)
     clean = photo_clean(soft)
     assert any(contains(found, characters(box)) for found in plates_in(clean)), (plates_in(clean), box)
+
+
+def test_a_railing_of_identical_bars_is_not_taken_for_a_plate():
+    """Balusters on a plain wall are a line of upright marks of one height on a plain ground, as a plate's characters
+    are; but all alike, where characters differ in width and ink. Blurring them would hide what a report shows."""
+    scene = Image.fromarray(textured(2048, 1536, seed=2))
+    draw = ImageDraw.Draw(scene)
+    draw.rectangle((600, 700, 1100, 800), fill=(230, 230, 225))
+    for i in range(9):
+        x = 620 + i * 52
+        draw.rectangle((x, 715, x + 14, 785), fill=(40, 40, 45))
+    assert plates_in(photo_clean(encode(scene, quality=90))) == []
