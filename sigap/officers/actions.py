@@ -125,7 +125,7 @@ def _ask(*, user, report: Report, data: dict) -> str:
 
 def _resume(*, user, report: Report, data: dict) -> str:
     services.report_question_withdraw(report_id=report.pk, actor=user, reason=data["reason"])
-    return _("Pertanyaan ditarik; laporan dilanjutkan dan tenggat berjalan lagi.")
+    return _("Pertanyaan ditarik; laporan dilanjutkan. Waktu menunggu tetap dihitung dalam tenggat.")
 
 
 def _request_validation(*, user, report: Report, data: dict) -> str:
