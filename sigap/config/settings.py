@@ -227,6 +227,10 @@ SIGAP_UPLOAD_MAX_BYTES = int(
 # behind with the photo's GPS and capture time. Uploads are held in memory only, up to the body the request limits
 # let through (found by an attacker's review); the original goes from memory to the vault, encrypted.
 FILE_UPLOAD_HANDLERS = ["sigap.core.limits.MemoryOnlyUploadHandler"]
+# Error reports (the 500 mail to ADMINS, if a deployment sets it; an error tracker fed by Django's reporter) keep
+# names and code and hide every value a request brought: POST values, query values, files' names, local variables.
+DEFAULT_EXCEPTION_REPORTER = "sigap.core.errorreports.PrivateExceptionReporter"
+DEFAULT_EXCEPTION_REPORTER_FILTER = "sigap.core.errorreports.PrivateExceptionReporterFilter"
 SIGAP_WEBHOOK_PATH_PREFIX = "/channels/"
 # Image decoding work: at most this many pixels decoded per image (a JPEG is decoded at 1/2, 1/4 or 1/8
 # scale when that still covers SIGAP_PHOTO_MAX_SIDE or comes within 85 % of it) and per request, all images

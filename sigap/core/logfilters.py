@@ -40,12 +40,17 @@ SAFE_PARAMS = frozenset(
 )  # fmt: skip
 
 
+def kept(name: str, value: str) -> bool:
+    """Whether a query parameter's value may be written down: a safe name (however encoded) with a plain value."""
+    return unquote_plus(name).strip().lower() in SAFE_PARAMS and _SAFE_VALUE.fullmatch(value) is not None
+
+
 def _query(match: re.Match) -> str:
     parts = []
     for part in _SEPARATOR.split(match.group(1)):  # ";" separates parameters too
         name, sep, value = part.partition("=")
         separator = not part or part in "&;"
-        if separator or (sep and unquote_plus(name).strip().lower() in SAFE_PARAMS and _SAFE_VALUE.fullmatch(value)):
+        if separator or (sep and kept(name, value)):
             parts.append(part)
         elif sep:
             parts.append(f"{name}={HIDDEN}")
