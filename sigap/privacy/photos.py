@@ -275,7 +275,7 @@ FACE_THRESHOLDS = (0.6, 0.7, 0.6)
 # second line (the month and year).
 _PAD = {"face": (0.45, 0.5, 0.45, 0.3), "plate": (0.3, 0.7, 0.3, 1.0)}
 
-# Neither a cv2.CascadeClassifier nor a cv2.dnn.Net may run from two threads at once. Each set of detectors is
+# A cv2.dnn.Net may not run from two threads at once. Each set of detectors is
 # loaded once and lent to one caller at a time; a new set is loaded only when every existing one is in use.
 _pool: list[dict] = []
 _pool_lock = threading.Lock()
@@ -303,7 +303,7 @@ def _cv2():
     with _cv2_lock:
         try:
             import cv2
-            from cv2 import data  # noqa: F401 - the cascades' folder
+            from cv2 import data  # noqa: F401 - there only in the whole package, not the bare native module
         except ImportError:
             raise _unavailable("face detector not installed") from None
         if _cv2_threads != settings.SIGAP_PHOTO_CV_THREADS:

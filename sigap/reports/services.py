@@ -7,8 +7,10 @@ keyword-only; they raise ``DomainError`` subclasses with bilingual messages.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import hmac
+import operator
 import re
 import secrets
 import unicodedata
@@ -1361,8 +1363,8 @@ def report_ask_reporter(
 @transaction.atomic
 def report_question_withdraw(*, report_id: int, actor, reason: str, now: datetime | None = None) -> StatusChange:
     """The handling unit goes on without the reporter's answer (it found out itself, or asked the wrong thing): the
-    report goes back to where it was asked from, its clocks run again, and the reporter reads that the question
-    was withdrawn, and why. Without this a report whose answer no longer mattered could only wait for it, or for the
+    report goes back to where it was asked from, its clocks credited nothing for the wait, and the reporter reads
+    that the question was withdrawn, and why. Without this a report whose answer no longer mattered could only wait for it, or for the
     unanswered-question job to close it (found by a CRM team's walk: the triage desk asked where, found the place
     itself, and could not place the report)."""
     report = _lock(report_id)
@@ -1465,9 +1467,7 @@ def _desk_hints_with_answers(report: Report) -> None:
     if not at_the_desk(report):
         return
     answers = StatusChange.objects.filter(
-        Q(internal_note__startswith=ANSWER_NOTE)
-        | Q(internal_note__startswith=ANSWER_MORE_NOTE)
-        | Q(internal_note__startswith=ANSWER_LATE_NOTE),
+        functools.reduce(operator.or_, (Q(internal_note__startswith=label) for label in _ANSWER_LABELS)),
         report=report,
         actor_kind="reporter",
     ).order_by("created_at", "pk")
@@ -1480,12 +1480,14 @@ ANSWER_NOTE = "Jawaban pelapor: "
 ANSWER_MORE_NOTE = "Jawaban pelapor (lanjutan): "  # more of the answer, sent a moment after it
 ANSWER_LATE_NOTE = "Jawaban pelapor (setelah pertanyaan ditarik): "  # an answer that crossed the withdrawal
 WITHDRAWN_NOTE = "Pertanyaan ditarik: "  # the officer's reason for going on without the answer
+# every label a reporter's answer is kept under on the timeline
+_ANSWER_LABELS = (ANSWER_MORE_NOTE, ANSWER_LATE_NOTE, ANSWER_NOTE)
 
 
 def answer_in_note(note: str) -> str:
     """The reporter's answer (redacted) a history row's internal note holds, without its label; "" for any other
     note (an officer's)."""
-    for label in (ANSWER_MORE_NOTE, ANSWER_LATE_NOTE, ANSWER_NOTE):
+    for label in _ANSWER_LABELS:
         if note.startswith(label):
             return note.removeprefix(label)
     return ""
