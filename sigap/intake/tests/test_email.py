@@ -295,12 +295,7 @@ def test_a_reply_to_a_status_mail_answers_the_officers_question(
     mail_in, remote, staff, django_capture_on_commit_callbacks
 ):
     mail_in(mime(f"Parkir liar menutup jalan di depan sekolah, {ELSEWHERE}."))
-    report = Report.objects.get()
-    officer = staff("petugas.tanya", report.unit.code)
-    with django_capture_on_commit_callbacks(execute=True):
-        services.report_accept(report_id=report.pk, actor=officer)
-        services.report_ask_reporter(report_id=report.pk, actor=officer, question="Jam berapa biasanya parkir liar?")
-    question = to_resident()[-1]
+    report, _officer, question = _asked(staff, django_capture_on_commit_callbacks, "Jam berapa biasanya parkir liar?")
     assert "Jam berapa" in question.body
     answer = mime(
         f"Biasanya jam 7 pagi. Hubungi saya di {RESIDENT}\n\n> Laporan ...",
@@ -328,14 +323,19 @@ def test_a_reply_to_a_status_mail_answers_the_officers_question(
     assert Conversation.objects.filter(state="open").count() == 1  # the stranger got the location question
 
 
-def _asked_then_answered(mail_in, staff, capture, question: str, reply: str, photo: bytes) -> Report:
-    """The one report filed by email is asked ``question``; the resident replies ``reply`` with ``photo``."""
+def _asked(staff, capture, question: str):
+    """The one report filed by email, accepted and asked ``question``: (report, the officer, the mail that asked)."""
     report = Report.objects.get()
     officer = staff("petugas.tanya", report.unit.code)
     with capture(execute=True):
         services.report_accept(report_id=report.pk, actor=officer)
         services.report_ask_reporter(report_id=report.pk, actor=officer, question=question)
-    asked = to_resident()[-1]
+    return report, officer, to_resident()[-1]
+
+
+def _asked_then_answered(mail_in, staff, capture, question: str, reply: str, photo: bytes) -> Report:
+    """The one report filed by email is asked ``question``; the resident replies ``reply`` with ``photo``."""
+    report, _officer, asked = _asked(staff, capture, question)
     mail_in(
         mime(
             reply,
@@ -717,12 +717,7 @@ def test_an_email_answer_that_crossed_the_withdrawal_of_the_question_is_kept(
     """The unit went on without the answer a moment before the resident's reply came: the reply is still their
     answer (an attacker's review: email answered "replies are not read" and dropped it)."""
     mail_in(mime(f"Parkir liar menutup jalan di depan sekolah, {ELSEWHERE}."))
-    report = Report.objects.get()
-    officer = staff("petugas.tanya", report.unit.code)
-    with django_capture_on_commit_callbacks(execute=True):
-        services.report_accept(report_id=report.pk, actor=officer)
-        services.report_ask_reporter(report_id=report.pk, actor=officer, question="Jam berapa biasanya parkir liar?")
-    question = to_resident()[-1]
+    report, officer, question = _asked(staff, django_capture_on_commit_callbacks, "Jam berapa biasanya parkir liar?")
     with django_capture_on_commit_callbacks(execute=True):
         services.report_question_withdraw(report_id=report.pk, actor=officer, reason="Sudah kami pantau sendiri.")
     mail_in(
