@@ -177,6 +177,12 @@ def test_no_identity_reaches_any_console_page_or_partial(
     grab("action:validasi:refused-without-javascript", refused_page)
     act(va, road, "validasi", {"decision": "accept", "reason": "Bukti diperiksa.", "context": "validation"})
     act(pb, drain, "tanya", {"question": "Di RT berapa tepatnya?"})
+    act(pb, drain, "lanjutkan", {"reason": "Lokasinya sudah jelas dari foto."})
+    # the reporter's answer that crossed the withdrawal, with who they are in it: through the same door
+    from sigap.intake.services import reporter_answer_for
+
+    late = reporter_answer_for(Report.objects.get(number=drain), f"RT 05. {TYPED}")
+    assert late.internal_note.startswith("Jawaban pelapor (setelah pertanyaan ditarik): RT 05.")
     act(pb, drain_photo, "teruskan", {"destination": "", "reason": "x"}, label="refused")
     act(pb, drain_photo, "teruskan", {"destination": "PAM Jaya", "reason": "pipa air bersih bocor"})
     act(pb, op_number, "koordinasi", {"to_unit": "dinas-bina-marga", "reason": "perlu keputusan dinas"})
