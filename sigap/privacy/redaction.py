@@ -109,8 +109,9 @@ PLACEHOLDER = {
     "handle": "[akun disembunyikan]",
     "name": "[nama disembunyikan]",
     "house": "No. [disembunyikan]",
+    "office": "[jabatan disembunyikan]",
 }
-KINDS = ("email", "nik", "phone", "plate", "handle", "house", "name")  # priority order on overlap
+KINDS = ("email", "nik", "phone", "plate", "handle", "house", "office", "name")  # priority order on overlap
 _PRIORITY = {kind: i for i, kind in enumerate(KINDS)}
 
 
@@ -860,7 +861,16 @@ _HOUSE_UNIT = re.compile(r"(?i)\bunit[ \t]+(\d{1,3}[ \t]?[\-/][ \t]?\d{1,4}[A-Z]
 # house): the number of one home. Not "2 unit mobil" (a count comes first), not "RT 03/05".
 _FLATS = r"(?:tower|menara|apartemen|apartment|apartemennya|apt|rusun|rusunawa|rusunami|flat|kondominium|lt|lantai)"
 _ESTATES = r"(?:perum|perumahan|komplek|kompleks|cluster|klaster|residence|griya|blok)"
-_UNIT_NUMBER = re.compile(r"(?i)\bunit[ \t]+(?:no\.?[ \t]*)?\d{1,4}[A-Z]?(?![\w/])")
+# "unit A-12", "unit B 1207", "unit 12AB": a block's letter before the number, or two after it (found by a review)
+_UNIT_NUMBER = re.compile(
+    r"(?i)\bunit[ \t]+(?:no\.?[ \t]*)?(?:(?-i:[A-Z]{1,2})(?:[ \t]?[\-/][ \t]?|[ \t]?))?\d{1,4}(?:[A-Z]{1,2})?(?![\w/])"
+)
+# "kamar 12", "kmr 21" in a rusun, a kos or an asrama: the writer's room (not a hospital's or a hotel's)
+_ROOM_NUMBER = re.compile(r"(?i)(?<![\w])(?:kamar|kmr)[ \t]*(?:(?:no|nomor|nmr)\.?[ \t]*)?\d{1,4}[A-Z]?(?![\w/])")
+_ROOM_CONTEXT = re.compile(
+    r"(?i)(?<![\w])(?:kos|kost|kosan|kostan|indekos|asrama|wisma|mess|kontrakan|tinggal|tower|menara|apartemen|apartment|"
+    r"apt|rusun|rusunawa|rusunami|flat|lt|lantai)(?![\w])"
+)
 _NOT_A_HOME = r"(?![ \t]+(?:bts|sutet|listrik|air|crane|telekomunikasi|seluler|pemancar)(?![\w]))"
 _FLAT_CONTEXT = re.compile(r"(?i)(?<![\w])" + _FLATS + r"(?![\w])" + _NOT_A_HOME)
 _FLAT_SLASH = re.compile(
@@ -921,14 +931,17 @@ _STREET_WORDS = ("jalan", "gang", "jln", "jl", "gg")  # the longest first, as th
 _OWN_HOME_CUE = (
     r"(?<![\w])(?i:(?:(?:rumah|rmh|kediaman|kontrakan|kosan|kos|kost)[ \t]+(?:saya|sy|aku|kami|gw|gue|ku)|rumahku"
     r"|alamat[ \t]+(?:rumah|rmh|saya|sy|kami)|(?:saya|sy|aku|kami|gw|gue)[ \t]+(?:tinggal|warga)))"
-    r"[ \t]*(?::[ \t]*|(?i:(?:yg[ \t]+|yang[ \t]+)?(?:di|ada[ \t]+di))[ \t]+)?"
+    r"[ \t]*(?::[ \t]*|(?i:(?:yg[ \t]+|yang[ \t]+)?(?:di|ada[ \t]+di))[ \t]+"
+    # or the street after a comma, a few words later ("depan rumah saya, Jl Kenari 12", "rumah saya persis di sebelah
+    # warung, Jl. Kenari 12 RT 3": found by a review)
+    r"|[^\n.!?;:]{0,40}?,[ \t]*(?=(?i:jalan|gang|jln|jl|gg)(?![a-z])))?"
 )
 _OWN_HOME_NUMBER = re.compile(
     _OWN_HOME_CUE
     + r"((?i:"
     + "|".join(_STREET_WORDS)
     + r")\.?[ \t]*(?:[A-Za-z][A-Za-z'’\-]*\.?[ \t]+){1,5}|(?:[A-Z][A-Za-z'’\-]*\.?[ \t]+){1,5})"
-    r"(\d{1,4}[A-Za-z]?)(?=[ \t]*(?:[,.;)!?\n]|$|(?i:rt|rw)\b))"
+    r"(\d{1,4}[A-Za-z]?)(?=[ \t]*(?:[,.;)!?\n]|$|\(?[ \t]*(?i:rt|rw)(?![a-zA-Z])))"
 )
 # The same written without "Jl." and not in capitals ("rumah saya di kenari dalam 17 rt 4"): only after "di" or ":"
 # (or "alamat rumah", "saya warga"), and only where the RT/RW and its number follow, as a count or a measure follows a lower-case
@@ -944,6 +957,7 @@ _OWN_HOME_LOWER = re.compile(
 _NOT_A_HOUSE_BEFORE = _words("""
 sejak selama dari sampai hingga tahun thn umur usia km kav kavling blok lantai lt jam pukul tgl tanggal ada
 setinggi sedalam terendam kurang lebih sekitar perumnas sektor cluster klaster tahap fase zona gelombang
+sepanjang selebar seluas sebanyak kira kira-kira
 """)
 # words that say the number is not the writer's home on it: near it, or a count ("dekat jl kebon kacang 30 rt 4")
 _NOT_AT_THE_HOME = _words("""
@@ -2302,11 +2316,41 @@ def _houses(text: str, add: Callable[[str, int, int], None]) -> None:
                 continue
             if _FLAT_CONTEXT.search(text, max(0, m.start() - 60), m.start()):
                 add("house", m.start(), m.end())
+    if "kamar" in lowered or "kmr" in lowered:
+        for m in _ROOM_NUMBER.finditer(text):
+            if _ROOM_CONTEXT.search(text, max(0, m.start() - 60), m.start()):
+                add("house", m.start(), m.end())
     if "/" in text:
         for pattern in (_FLAT_SLASH, _ESTATE_HOUSE):  # group 1: the pair ("12/07", "C2/15"); 2: the home in it
             for m in pattern.finditer(text):
                 if not _RT_RW_BEFORE.search(text, max(0, m.start(1) - 10), m.start(1)):
                     add("house", m.start(2), m.end(2))
+
+
+# An office the writer holds that one person (or a few) holds: "Saya ketua RT 03 RW 05", "sy bendahara RW 05", "saya
+# kepala sekolah SDN 01 …", "kami pemilik warung di depan" (found by a review: the lurah appoints the ketua RT, and the
+# kelurahan's officer knows them by name). The title goes, with the RT/RW it is of; an office the writer only speaks
+# to ("saya sudah lapor ke ketua RT") is not theirs, a household's head or a state of the body is no office. The
+# writer's name may stand between ("Saya Budi Santoso, ketua RT 03").
+_OFFICE_TITLE = (
+    r"(?:wakil[ \t]+)?(?:ketua|ketu|sekretaris|sekertaris|sekretaris|bendahara|bendahari|lurah|camat|kades|kepsek|"
+    r"direktur|direktris|manajer|manager|koordinator|korlap|takmir|marbot|mandor)"
+    r"|kepala[ \t]+(?!(?:keluarga|rumah|pusing|sakit|saya|sy|kami|terbentur|kena|terluka|berdarah)(?![a-z]))[a-z]+"
+    r"|(?:pemilik|pengelola|owner)[ \t]+(?:warung|toko|kios|kos|kost|kosan|kontrakan|bengkel|usaha|rumah[ \t]+makan|"
+    r"restoran|resto|kafe|cafe|salon|laundry|apotek|klinik|pangkalan|gudang|pabrik|yayasan|sekolah|lapak)"
+)
+_OWN_OFFICE = re.compile(
+    r"(?i)(?<![\w])(?:saya|sy|aku|kami|gw|gue)(?:[ \t]+(?-i:[A-Z][a-z'’]+)(?:[ \t]+(?-i:[A-Z][a-z'’]+)){0,2}[ \t]*,)?"
+    r"[ \t]*,?[ \t]+"
+    r"(?:(?:adalah|ialah|selaku|sebagai|jadi|menjadi|(?:yang[ \t]+|yg[ \t]+)?menjabat(?:[ \t]+sebagai)?)[ \t]+)?"
+    r"((?:" + _OFFICE_TITLE + r")(?![a-z])"
+    r"(?:[ \t]+(?:rt|rw)(?![a-z])(?:[ \t.:]*\d{1,3})?(?:[ \t]*/[ \t]*(?:rw[ \t.:]*)?\d{1,3}|[ \t]+rw(?![a-z])[ \t.:]*\d{1,3})?)?)"
+)
+
+
+def _offices(text: str, add: Callable[[str, int, int], None]) -> None:
+    for m in _OWN_OFFICE.finditer(text):
+        add("office", m.start(1), m.end(1))
 
 
 # Numbers read out digit by digit, as operators type what callers say ("nol delapan satu dua, tiga empat ...").
@@ -2694,6 +2738,7 @@ def find(text: str, *, names: Iterable[str] = (), place_text: bool = False) -> l
     if "-" in text:
         for m in _HYPHEN_SPELLED.finditer(text):
             add("name", m.start(), m.end())
+    _offices(text, add)
     _honorific_names(text, add)
     _cue_names(text, add)
     if names:

@@ -22,6 +22,7 @@ PLACEHOLDERS_EN = {
     "[akun disembunyikan]": "[account hidden]",
     "[nama disembunyikan]": "[name hidden]",
     "No. [disembunyikan]": "No. [hidden]",
+    "[jabatan disembunyikan]": "[position hidden]",
 }
 
 # (the note as the services write it, its English), whole-note patterns; groups are carried over unchanged

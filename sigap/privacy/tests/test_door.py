@@ -958,6 +958,18 @@ def test_numbers_beside_the_reporters_own_stay(text, kept):
         ("rumah saya di kenari dalam 17 rt 4 rw 9", "17", ("kenari dalam", "rt 4 rw 9")),
         ("sy tinggal di kenari dalam 17 rt.04/rw.09, got mampet", "17", ("kenari dalam", "rt.04/rw.09")),
         ("alamat rumah kenari dalam 17a rw 9", "17a", ("kenari dalam", "rw 9")),
+        # the home and its street apart (a comma, a few words), the RT/RW written short or in brackets (found by an
+        # attacker's review: "depan rumah saya, Jl Kenari 12 rt 03/05" reached the officer whole)
+        ("Got mampet depan rumah saya, Jl Kenari 12 rt 03/05, air masuk.", "12", ("Jl Kenari", "rt 03/05")),
+        (
+            "Rumah saya persis di sebelah warung, Jl. Kenari 12 RT 03/RW 05, kebanjiran tiap hujan.",
+            "12",
+            ("sebelah warung, Jl. Kenari", "RT 03/RW 05"),
+        ),
+        ("Got mampet, rumah saya di Jl. Kenari 12 rt3/5 kebanjiran terus.", "12", ("Jl. Kenari", "rt3/5")),
+        ("Got mampet, rumah saya di Jl. Kenari 12 (RT 3 RW 5) kebanjiran terus.", "12", ("Jl. Kenari", "(RT 3 RW 5)")),
+        ("Pas depan rumah saya, Jl Kenari 12, yang pagar hijau.", "12", ("Jl Kenari", "pagar hijau")),
+        ("rumah kami yang di pojok, Gg. Haji Ung 7A.", "7A", ("Gg. Haji Ung",)),
     ],
 )
 def test_the_number_of_the_writer_s_own_home_is_cut_without_no(text, gone, kept):
@@ -988,6 +1000,11 @@ def test_the_number_of_the_writer_s_own_home_is_cut_without_no(text, gone, kept)
         "rumah saya di rt 4 rw 9 kebanjiran",
         "rumah saya kemasukan air sejak 3 rt lain aman",
         "rumah saya di pinggir kali 2 rt terendam",
+        # the home and a street apart: a measure, a count or a time on the street is no house number
+        "rumah saya kebanjiran, jalan rusak sepanjang 300.",
+        "Rumah saya banjir, jalan ke pasar tertutup sejak jam 3.",
+        "rumah saya aman, Jl. Raya Bogor 24 jam macet",
+        "Rumah saya kebanjiran. Jl. Kenari 12 RT 3 juga kena, kata tetangga",
     ],
 )
 def test_numbers_after_the_writer_s_home_that_are_no_house_number_stay(text):
@@ -1126,3 +1143,79 @@ def test_in_an_address_a_kelurahans_name_is_the_place(name, address):
 def test_the_same_name_is_still_cut_where_it_is_the_reporter(name, text, gone):
     out = door.for_officers(text, identity={"name": name}).text
     assert gone not in out and "disembunyikan" in out, out
+
+
+@pytest.mark.parametrize(
+    "text, gone, kept",
+    [
+        # the writer's own flat or room: a letter before the number, two after it, or a room of a rusun or a kos
+        # (found by an attacker's review)
+        ("Saya tinggal di Tower Flamboyan unit A-12, air mati sejak kemarin pagi.", "A-12", ("Tower Flamboyan",)),
+        ("Saya tinggal di Tower Flamboyan unit 12AB, air mati sejak kemarin pagi.", "12AB", ("Tower Flamboyan",)),
+        ("Apartemen Gading unit B 1207 bocor dari atas", "B 1207", ("Apartemen Gading",)),
+        (
+            "Saya tinggal di rusun Marunda blok A lantai 3 kamar 12, air mati sejak kemarin.",
+            "kamar 12",
+            ("rusun Marunda", "lantai 3"),
+        ),
+        ("kosan saya di Jl. Salemba, kamar 7, lampu lorong mati", "kamar 7", ("Jl. Salemba", "lampu lorong")),
+        ("asrama putri kmr 21 kebocoran", "kmr 21", ("asrama putri",)),
+    ],
+)
+def test_the_number_of_the_writer_s_own_flat_or_room_is_cut(text, gone, kept):
+    out = door.for_officers(text).text
+    assert gone not in out and "No. [disembunyikan]" in out, out
+    for k in kept:
+        assert k in out, out
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Pasien di RSUD kamar 12 tidak dilayani perawat",
+        "kamar mandi umum 2 di pasar rusak",
+        "bus unit B-12 mogok di halte",
+        "lift unit A-2 di tower B macet",
+        "ada 3 kamar kos yang kebanjiran",
+    ],
+)
+def test_rooms_and_units_that_are_no_home_stay(text):
+    assert door.for_officers(text).text == text
+
+
+@pytest.mark.parametrize(
+    "text, gone, kept",
+    [
+        # an office one person holds, the writer's own: the lurah appoints the ketua RT, and the kelurahan's officer
+        # knows them by name (found by an attacker's review)
+        ("Saya ketua RT 03 RW 05, got di depan balai warga mampet sudah seminggu.", "ketua", ("got di depan",)),
+        ("Sy bendahara RW 05, lampu jalan di gang masjid mati sejak minggu lalu.", "bendahara", ("lampu jalan",)),
+        ("Saya selaku ketua RT di sini sudah lapor ke kelurahan", "ketua RT", ("sudah lapor",)),
+        ("saya sekretaris RW.05 mau melapor pohon tumbang", "sekretaris", ("pohon tumbang",)),
+        ("Saya kepala sekolah SDN 01 Cempaka Putih, pagar sekolah roboh", "kepala sekolah", ("pagar sekolah",)),
+        ("Saya adalah wakil ketua karang taruna, lapangan becek", "wakil ketua", ("lapangan becek",)),
+        ("saya kepala gudang di PT Maju, lembur tidak dibayar", "kepala gudang", ("lembur tidak dibayar",)),
+        ("Kami pemilik warung di depan pasar, saluran mampet", "pemilik warung", ("saluran mampet",)),
+        ("Saya Budi Santoso, ketua RT 03 RW 05, got mampet", "ketua", ("got mampet",)),
+    ],
+)
+def test_an_office_the_writer_holds_is_cut(text, gone, kept):
+    out = door.for_officers(text).text
+    assert gone not in out and "[jabatan disembunyikan]" in out, out
+    for k in kept:
+        assert k in out, out
+    assert "RT 03 RW 05" not in out  # the office's RT and RW go with it
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Saya kepala keluarga, rumah kami kebanjiran",
+        "Saya sudah lapor ke ketua RT 03 tapi belum ada tindakan",
+        "Ketua RW 05 sudah tahu soal got ini",
+        "saya dan ketua RW sudah cek lokasi",
+        "saya kepala rumah tangga, air PAM mati",
+    ],
+)
+def test_offices_that_are_not_the_writer_s_stay(text):
+    assert door.for_officers(text).text == text

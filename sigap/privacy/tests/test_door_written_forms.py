@@ -197,3 +197,42 @@ def test_invisible_marks_inside_a_name_or_a_number_do_not_hide_it():
     redacted = for_officers(text, identity=identity).text
     assert "Rat" not in redacted and "7717" not in redacted and "2345" not in redacted, redacted
     assert "sore hari" in redacted and "\u200b" not in redacted and "\u00ad" not in redacted
+
+
+# What singles out the writer beside their name and number (found by an attacker's review): their own home's number
+# with the street apart from "rumah saya", their flat with a letter before its number, their room in a rusun, an
+# office only they hold. Each reached the officer's page, API and export whole.
+HOME_AND_OFFICE = {
+    "Got mampet depan rumah saya, Jl Kenari 12 rt 03/05, air masuk ke rumah warga.": "Kenari 12",
+    "Got mampet, rumah saya di Jl. Kenari 12 (RT 3 RW 5) kebanjiran terus.": "Kenari 12",
+    "Saya tinggal di Tower Flamboyan unit A-12, air mati sejak kemarin pagi.": "A-12",
+    "Saya tinggal di rusun Marunda blok A lantai 3 kamar 12, air mati sejak kemarin.": "kamar 12",
+    "Saya ketua RT 03 RW 05, got di depan balai warga mampet sudah seminggu.": "ketua RT 03",
+}
+
+
+@pytest.mark.parametrize("description", list(HOME_AND_OFFICE))
+def test_the_writer_s_own_home_flat_or_office_reaches_no_officer_surface(client, staff, description):
+    created = submit(description=description, reporter=REPORTER)
+    leaks = [
+        where
+        for where, text in _surfaces(client, staff, created.report, public=False).items()
+        if HOME_AND_OFFICE[description] in text
+    ]
+    assert not leaks, f"{HOME_AND_OFFICE[description]!r} reached: {leaks}"
+
+
+def test_an_answer_to_where_exactly_does_not_carry_the_writer_s_house_number(client, staff):
+    officer = staff("petugas.pb", "kel:31.75.07.1002")
+    created = submit(reporter=REPORTER)
+    services.report_accept(report_id=created.report.pk, actor=officer)
+    services.report_ask_reporter(report_id=created.report.pk, actor=officer, question="Di mana tepatnya genangannya?")
+    response = client.post(
+        f"/api/v1/track/{created.tracking_code}/answer",
+        data=json.dumps({"answer": "Pas depan rumah saya, Jl Kenari 12 rt 03/05, yang pagar hijau."}),
+        content_type="application/json",
+    )
+    assert response.status_code == 200, response.content
+    surfaces = _surfaces(client, staff, Report.objects.get(pk=created.report.pk), public=False)
+    leaks = [where for where, text in surfaces.items() if "Kenari 12" in text]
+    assert not leaks and "Jl Kenari No. [disembunyikan]" in surfaces["officer console detail"], leaks
