@@ -970,9 +970,21 @@ def test_numbers_beside_the_reporters_own_stay(text, kept):
         ("Got mampet, rumah saya di Jl. Kenari 12 (RT 3 RW 5) kebanjiran terus.", "12", ("Jl. Kenari", "(RT 3 RW 5)")),
         ("Pas depan rumah saya, Jl Kenari 12, yang pagar hijau.", "12", ("Jl Kenari", "pagar hijau")),
         ("rumah kami yang di pojok, Gg. Haji Ung 7A.", "7A", ("Gg. Haji Ung",)),
+        # the writer's own flat or room: a letter before the number, two after it, or a room of a rusun or a kos
+        # (found by an attacker's review)
+        ("Saya tinggal di Tower Flamboyan unit A-12, air mati sejak kemarin pagi.", "A-12", ("Tower Flamboyan",)),
+        ("Saya tinggal di Tower Flamboyan unit 12AB, air mati sejak kemarin pagi.", "12AB", ("Tower Flamboyan",)),
+        ("Apartemen Gading unit B 1207 bocor dari atas", "B 1207", ("Apartemen Gading",)),
+        (
+            "Saya tinggal di rusun Marunda blok A lantai 3 kamar 12, air mati sejak kemarin.",
+            "kamar 12",
+            ("rusun Marunda", "lantai 3"),
+        ),
+        ("kosan saya di Jl. Salemba, kamar 7, lampu lorong mati", "kamar 7", ("Jl. Salemba", "lampu lorong")),
+        ("asrama putri kmr 21 kebocoran", "kmr 21", ("asrama putri",)),
     ],
 )
-def test_the_number_of_the_writer_s_own_home_is_cut_without_no(text, gone, kept):
+def test_the_number_of_the_writer_s_own_home_flat_or_room_is_cut_without_no(text, gone, kept):
     out = door.for_officers(text).text
     assert f" {gone}" not in out and "No. [disembunyikan]" in out, out
     for k in kept:
@@ -1143,30 +1155,6 @@ def test_in_an_address_a_kelurahans_name_is_the_place(name, address):
 def test_the_same_name_is_still_cut_where_it_is_the_reporter(name, text, gone):
     out = door.for_officers(text, identity={"name": name}).text
     assert gone not in out and "disembunyikan" in out, out
-
-
-@pytest.mark.parametrize(
-    "text, gone, kept",
-    [
-        # the writer's own flat or room: a letter before the number, two after it, or a room of a rusun or a kos
-        # (found by an attacker's review)
-        ("Saya tinggal di Tower Flamboyan unit A-12, air mati sejak kemarin pagi.", "A-12", ("Tower Flamboyan",)),
-        ("Saya tinggal di Tower Flamboyan unit 12AB, air mati sejak kemarin pagi.", "12AB", ("Tower Flamboyan",)),
-        ("Apartemen Gading unit B 1207 bocor dari atas", "B 1207", ("Apartemen Gading",)),
-        (
-            "Saya tinggal di rusun Marunda blok A lantai 3 kamar 12, air mati sejak kemarin.",
-            "kamar 12",
-            ("rusun Marunda", "lantai 3"),
-        ),
-        ("kosan saya di Jl. Salemba, kamar 7, lampu lorong mati", "kamar 7", ("Jl. Salemba", "lampu lorong")),
-        ("asrama putri kmr 21 kebocoran", "kmr 21", ("asrama putri",)),
-    ],
-)
-def test_the_number_of_the_writer_s_own_flat_or_room_is_cut(text, gone, kept):
-    out = door.for_officers(text).text
-    assert gone not in out and "No. [disembunyikan]" in out, out
-    for k in kept:
-        assert k in out, out
 
 
 @pytest.mark.parametrize(
