@@ -127,6 +127,12 @@ T = {
         "Your anonymous report was received as {number}. Tracking code: {code}, secret: {secret}. "
         "Keep both: we store nothing about you and will not message you again.",
     ),
+    "answer_which": (
+        "Beberapa laporan Anda sedang menunggu jawaban: {numbers}. Jawaban Anda belum kami teruskan. Kirim ulang "
+        "jawaban Anda diawali nomor laporannya, misalnya: {example} sejak tiga hari.",
+        "Several of your reports are waiting for your answer: {numbers}. Your answer has not been passed on yet. "
+        "Send it again starting with the report number, for example: {example} since three days.",
+    ),
     "answer_received": (
         "Terima kasih, jawaban Anda untuk laporan {number} sudah diteruskan ke petugas.",
         "Thank you, your answer on report {number} has been passed to the officers.",
@@ -286,6 +292,20 @@ def _content_forget(conv: Conversation, data: dict) -> None:
         conv.data_ref = ""
 
 
+MAX_WAITING_LISTED = 5  # how many of a resident's waiting reports a chat lists when it asks which one
+
+
+def _names_number(text: str, number: str) -> bool:
+    """Whether a chat message names a report's number ("JK202612060001", in any case, alone as a word)."""
+    return re.search(r"(?i)(?<![A-Za-z0-9])" + re.escape(number) + r"(?![0-9])", text) is not None
+
+
+def _without_number(text: str, number: str) -> str:
+    """The answer without the report's number it opens with ("Laporan JK202612060001: sejak Senin" → "sejak Senin")."""
+    m = re.match(r"(?i)[ \t]*(?:laporan|report|no\.?|nomor)?[ \t]*" + re.escape(number) + r"[ \t]*[:\-,.]?[ \t]*", text)
+    return text[m.end() :] if m and m.end() < len(text) else text
+
+
 def _answer_to_question(inbound: Inbound, *, last_attempt: bool = False) -> bool:
     """A message from someone whose report waits for their answer is that answer (not a new report): its words,
     its photos ("kirim foto kondisinya"), or both; so is one sent within ``SIGAP_ANSWER_MORE_MINUTES`` after it."""
@@ -308,7 +328,7 @@ def _answer_to_question(inbound: Inbound, *, last_attempt: bool = False) -> bool
         # in the middle of telling another report (Sigap asked where, what or how private): this message answers
         # that; the officer's question is answered by the next message once the new report is filed
         return False
-    filed = (
+    waiting = list(
         Conversation.objects.filter(
             channel=inbound.channel,
             sender_hash__in=keys,
@@ -316,9 +336,20 @@ def _answer_to_question(inbound: Inbound, *, last_attempt: bool = False) -> bool
             report__status=Status.AWAITING_REPORTER,
         )
         .select_related("report")
-        .order_by("-updated_at")
-        .first()
+        .order_by("-updated_at")[:MAX_WAITING_LISTED]
     )
+    filed = waiting[0] if waiting else None
+    if len(waiting) > 1:
+        # Two of this resident's reports wait for an answer: the one the answer names, else ask which. Taking the
+        # latest sent an answer about the other report to the wrong unit, and told its officer what else the same
+        # resident had reported (found by an attacker's review).
+        chosen = [c for c in waiting if _names_number(text, c.report.number)]
+        if len(chosen) != 1:
+            numbers = ", ".join(c.report.number for c in waiting)
+            # attached to no report: an officer who reads a report's messages sees no other report's number
+            dialog_say(filed, "answer_which", report=None, numbers=numbers, example=waiting[0].report.number)
+            return True
+        filed = chosen[0]
     if filed is None:
         # the resident answered a moment ago and goes on (the answer in two messages): more of that answer
         filed = (
@@ -331,6 +362,7 @@ def _answer_to_question(inbound: Inbound, *, last_attempt: bool = False) -> bool
         if filed is None or filed.report is None or not report_services.answer_welcome(filed.report):
             return False
     report = filed.report
+    text = _without_number(text, report.number)
     photos, unreadable = photos_usable(
         _media_fetched(inbound, media, last_attempt=last_attempt)
         for media in inbound.media[: settings.SIGAP_PHOTOS_PER_REPORT]
