@@ -1835,6 +1835,7 @@ def _reporter_names(
 
     _names_with_more_parts(text, words, parts, add, kept)
     _split_parts(text, words, parts, add, kept)
+    _syllables(text, words, parts, add, kept)
     for tokens in fulls:
         n = len(tokens)
         for i in range(len(words) - n + 1):
@@ -1905,6 +1906,50 @@ def _split_parts(
             (before or after) and w1 + w2 not in _PLACE_NAMES and not _in_place(text, s1, own=True) and not kept(s1, e2)
         ):  # the part beside goes with it: "Wirya Wan Sasmitaputra" is one name
             add("name", before[0] if before else s1, after[1] if after else e2)
+
+
+_SYLLABLE_GAP = re.compile(r"[ \t]*-[ \t]*|[ \t]")
+
+
+def _syllables(
+    text: str,
+    words: list[tuple[int, int, str]],
+    parts: dict[str, bool],
+    add: Callable[[str, int, int], None],
+    kept: Callable[[int, int], bool],
+) -> None:
+    """A part of the reporter's name written in syllables ("Rat-na Sa-ri", "rat na" for Ratna Sari; found by a
+    review): two to four pieces joined by hyphens, or by single spaces when each piece is a syllable (three letters
+    at most), that make a part of four letters or more. A part that is an everyday word ("sari") goes only beside
+    one that is not, or beside another part written whole."""
+    runs: list[tuple[int, int, bool]] = []  # (start, end, the part is an everyday word)
+    for i in range(len(words)):
+        joined, hyphen = words[i][2], False
+        for j in range(i + 1, min(i + 4, len(words))):
+            gap = _SYLLABLE_GAP.fullmatch(text, words[j - 1][1], words[j][0])
+            if not gap:
+                break
+            hyphen = hyphen or "-" in gap.group(0)
+            joined += words[j][2]
+            pieces = words[i : j + 1]
+            if (
+                joined in parts
+                and len(joined) >= 4
+                and (hyphen or all(len(w) <= 3 for _s, _e, w in pieces))
+                and not _in_place(text, words[i][0], own=True)
+                and not kept(words[i][0], words[j][1])
+            ):
+                runs.append((words[i][0], words[j][1], parts[joined]))
+                break
+    whole = [(s, e) for s, e, w in words if w in parts and not parts[w]]
+    for start, end, common in runs:
+        if common:
+            beside = [(s, e) for s, e, c in runs if not c] + whole
+            if not any(
+                _SYLLABLE_GAP.fullmatch(text, e, start) or _SYLLABLE_GAP.fullmatch(text, end, s) for s, e in beside
+            ):
+                continue
+        add("name", start, end)
 
 
 def _short_form_of(word: str, own) -> bool:
@@ -2017,7 +2062,8 @@ def _glued_as_written(word: str, core: str, joined: bool, text: str, start: int)
             and not _is_common(core)
             and not _LOCATIVE_BEFORE.search(text, max(0, start - 12), start)
         )
-    return word.islower() and len(core) >= 9 and not _is_common(core) and core not in _PLACE_NAMES
+    # in lower case or in capitals ("RATNASARI"; found by a review), a long word neither common nor a place's name
+    return (word.islower() or word.isupper()) and len(core) >= 9 and not _is_common(core) and core not in _PLACE_NAMES
 
 
 _INITIAL_AFTER = re.compile(r"[ \t]*([A-Za-z])(?:\.(?![A-Za-z])|(?=[ \t]*(?:[,;:!?\n]|$)))")  # not "S.Pd"

@@ -1207,3 +1207,34 @@ def test_an_office_the_writer_holds_is_cut(text, gone, kept):
 )
 def test_offices_that_are_not_the_writer_s_stay(text):
     assert door.for_officers(text).text == text
+
+
+RATNA = {"name": "Ratna Sari Dewi", "phone": "0812-3456-7890"}
+
+
+@pytest.mark.parametrize(
+    "text, gone",
+    [
+        # the reporter's own name in syllables, or two of its parts glued in capitals (found by an attacker's review)
+        ("Salam, Rat-na Sa-ri dari RT 3", ("Rat-na", "Sa-ri")),
+        ("ini saya rat na, got mampet", ("rat na",)),
+        ("hubungi De - wi di pos ronda", ("De - wi",)),
+        ("dari RATNASARI, got mampet", ("RATNASARI",)),
+    ],
+)
+def test_the_reporter_s_name_in_syllables_or_glued_in_capitals_goes(text, gone):
+    out = door.for_officers(text, identity=RATNA).text
+    assert "[nama disembunyikan]" in out and not any(g in out for g in gone), out
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "jalannya rata-rata berlubang",
+        "sama-sama rusak, RT 3 dan RT 4",
+        "Got mampet di gang Sa-ri Dewi",  # a gang's name
+        "SETIABUDI macet total",
+    ],
+)
+def test_words_near_the_reporter_s_name_in_syllables_stay(text):
+    assert door.for_officers(text, identity=RATNA).text == text
