@@ -1149,7 +1149,11 @@ _CONFIRMS_WHO = re.compile(
     r"(?:bernama|namanya|dipanggil|suami|suaminya|istri|istrinya|anak|anaknya|cucu|menantu|mertua|orang[ ]+tua"
     r"|ayah|keluarga|kerabat|saudara[ ]+(?:dari|kandung))(?![\w])"
     r"|(?:are|is)[ ]+(?:you|this|the[ ]+reporter)[ ]+(?:the[ ]+)?(?:named|called|husband|wife|son|daughter"
-    r"|relative)(?![\w]))"
+    r"|relative)(?![\w])"
+    # an office of the neighbourhood one person holds ("Apakah Anda ketua RT 03?", "Bapak ketua RW di situ?"): the
+    # door cuts it from what the reporter writes, and a bare "ya" would give it (found by an attacker's review)
+    r"|(?:^|" + _CONFIRM_OPENER + r"[ ]+)(?:" + _YOU + r"|pelapor(?:nya)?)[ ]+(?:ini[ ]+|itu[ ]+|adalah[ ]+|selaku[ ]+"
+    r"|sebagai[ ]+|yang[ ]+)*(?:wakil[ ]+)?(?:ketua|sekretaris|sekertaris|bendahara|pengurus)[ ]+(?:rt|rw)(?![\w]))"
 )
 # a name put to them ("Apakah Anda Siti Aminah?", "Are you Mr Budi?"): read on the text as written, where a name is
 # capitalised; not a title, a role, a day or a verb written with a capital ("Apakah Pak Lurah sudah …",

@@ -121,6 +121,13 @@ ABOUT_THE_REPORTER = [
     "Ketik NIK",
     "Nomor induk kependudukan?",
     "Kapan Anda lahir?",
+    # an office only one person of the neighbourhood holds, guessed or asked (the door cuts it from what the reporter
+    # writes; a bare "ya" would give it): found by an attacker's review
+    "Apakah Anda ketua RT 03?",
+    "Bapak ketua RW di situ ya?",
+    "Benarkah ibu bendahara RT 5?",
+    "Apakah pelapor ini sekretaris RW 05?",
+    "Anda pengurus RT setempat?",
 ]
 
 ABOUT_THE_PROBLEM = [
@@ -154,6 +161,8 @@ ABOUT_THE_PROBLEM = [
     "Sejak tanggal berapa lampu mati?",
     "Apakah pohonnya sudah tua, umurnya berapa tahun kira-kira?",
     "Berapa digit nomor meter PLN-nya?",
+    "Apakah ketua RT sudah tahu?",
+    "Apakah Anda sudah lapor ke ketua RW 05?",
 ]
 
 
