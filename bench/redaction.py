@@ -75,6 +75,27 @@ def throughput(examples: list[dict], seconds: float) -> float:
             return n / elapsed
 
 
+# Texts at the intake's limit that once made the door slow (each found by a review): a normal text of this length
+# takes about 0.01 s.
+ADVERSARIAL = (
+    (
+        "syllable runs of an everyday name part (reporter 'Aaaa Bbbb')",
+        "a " * 1250 + "x " + "b " * 1249,
+        {"name": "Aaaa Bbbb " + " ".join("a" * k for k in range(5, 13))},
+    ),
+    ("a name spelled letter by letter, 2,500 times", "a-" * 2500, {"name": " ".join("a" * k for k in range(3, 19))}),
+    ("a run of 4,998 spaces between two letters", "a" + " " * 4998 + "a", {"name": "Ratna Sari Dewi"}),
+    ("5,000 characters of 'rumah saya, ' cues", ("rumah saya, " * 417)[:5000], {"name": "Ratna Sari Dewi"}),
+    ("5,000 characters of 'Saya ketua RT 03, ' offices", ("Saya ketua RT 03, " * 278)[:5000], {}),
+)
+
+
+def worst_case_seconds(text: str, identity: dict) -> float:
+    start = time.process_time()
+    redact(text, names=[identity["name"]] if identity.get("name") else [])
+    return time.process_time() - start
+
+
 def _no_name_known(text: str, names=()) -> list:
     return find(text)
 
@@ -183,6 +204,10 @@ def main(argv: list[str] | None = None) -> int:
         ("spur.", lambda r: str(r["kinds"].get("name", {}).get("spurious", 0))),
     ):
         print(f"{label:<10}" + "".join(f"{cell(r):>30}" for r in unknown.values()))
+
+    print("\nWorst cases found by reviews (5,000 characters, the intake's limit; CPU seconds through the rules):")
+    for label, text, identity in ADVERSARIAL:
+        print(f"  {label:<58}{worst_case_seconds(text, identity):>8.3f} s")
 
     missed = {name: targets_missed(r) for name, r in results.items()}
     print()

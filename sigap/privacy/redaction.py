@@ -861,15 +861,20 @@ _HOUSE_UNIT = re.compile(r"(?i)\bunit[ \t]+(\d{1,3}[ \t]?[\-/][ \t]?\d{1,4}[A-Z]
 # house): the number of one home. Not "2 unit mobil" (a count comes first), not "RT 03/05".
 _FLATS = r"(?:tower|menara|apartemen|apartment|apartemennya|apt|rusun|rusunawa|rusunami|flat|kondominium|lt|lantai)"
 _ESTATES = r"(?:perum|perumahan|komplek|kompleks|cluster|klaster|residence|griya|blok)"
-# "unit A-12", "unit B 1207", "unit 12AB": a block's letter before the number, or two after it (found by a review)
+# "unit A-12", "unit B.12", "unit A12", "unit 12AB": a block's letter joined to the number, or two capitals after it
+# (found by a review); not "unit AC 2" (a machine), nor "unit 10an" (about ten)
 _UNIT_NUMBER = re.compile(
-    r"(?i)\bunit[ \t]+(?:no\.?[ \t]*)?(?:(?-i:[A-Z]{1,2})(?:[ \t]?[\-/][ \t]?|[ \t]?))?\d{1,4}(?:[A-Z]{1,2})?(?![\w/])"
+    r"(?i)\bunit[ \t]+(?:no\.?[ \t]*)?(?:(?-i:[A-Z]{1,2})[\-/.]?)?\d{1,4}(?-i:[A-Z]{1,2})?(?![\w/])"
 )
-# "kamar 12", "kmr 21" in a rusun, a kos or an asrama: the writer's room (not a hospital's or a hotel's)
-_ROOM_NUMBER = re.compile(r"(?i)(?<![\w])(?:kamar|kmr)[ \t]*(?:(?:no|nomor|nmr)\.?[ \t]*)?\d{1,4}[A-Z]?(?![\w/])")
-_ROOM_CONTEXT = re.compile(
-    r"(?i)(?<![\w])(?:kos|kost|kosan|kostan|indekos|asrama|wisma|mess|kontrakan|tinggal|tower|menara|apartemen|apartment|"
-    r"apt|rusun|rusunawa|rusunami|flat|lt|lantai)(?![\w])"
+# "kamar 12", "kmr 21", a kontrakan's "pintu 3": a room the writer says is theirs ("saya tinggal di rusun … kamar 12",
+# "kosan saya …, kamar 7"); not a hospital's, a hotel's or a neighbour's kos (found by a review of the first form)
+_ROOM_NUMBER = re.compile(
+    r"(?i)(?<![\w])(?:kamar|kmr|pintu)[ \t]*(?:(?:no|nomor|nmr)\.?[ \t]*)?\d{1,4}(?-i:[A-Z])?(?![\w/])"
+)
+_OWN_DWELLING = re.compile(
+    r"(?i)(?<![\w])(?:(?:saya|sy|aku|kami|gw|gue)[ \t]+(?:tinggal|ngekos|ngontrak|menyewa|sewa|kos|ngekost)"
+    r"|(?:kamar|kmr|kos|kost|kosan|kostan|kontrakan|rumah|unit|asrama|tempat[ \t]+tinggal)[ \t]*(?:saya|sy|aku|kami|ku|gw))"
+    r"(?![\w])"
 )
 _NOT_A_HOME = r"(?![ \t]+(?:bts|sutet|listrik|air|crane|telekomunikasi|seluler|pemancar)(?![\w]))"
 _FLAT_CONTEXT = re.compile(r"(?i)(?<![\w])" + _FLATS + r"(?![\w])" + _NOT_A_HOME)
@@ -882,7 +887,8 @@ _FLAT_SLASH = re.compile(
 )
 # "lift unit 1", "bus unit 123": a unit of a fleet or a machine, not a home
 _UNIT_OF_A_THING = re.compile(
-    r"(?i)(?:lift|elevator|eskalator|bus|mobil|truk|motor|kendaraan|damkar|armada|ambulans|ambulan|kereta|angkot)"
+    r"(?i)(?:lift|elevator|eskalator|bus|mobil|truk|motor|kendaraan|damkar|armada|ambulans|ambulan|kereta|angkot|"
+    r"pompa|genset|mesin|kompresor|panel|alat|ac)"
     r"(?:[ \t]+[\w.]+){0,3}[ \t]+$"
 )
 _ESTATE_HOUSE = re.compile(
@@ -934,7 +940,7 @@ _OWN_HOME_CUE = (
     r"[ \t]*(?::[ \t]*|(?i:(?:yg[ \t]+|yang[ \t]+)?(?:di|ada[ \t]+di))[ \t]+"
     # or the street after a comma, a few words later ("depan rumah saya, Jl Kenari 12", "rumah saya persis di sebelah
     # warung, Jl. Kenari 12 RT 3": found by a review)
-    r"|[^\n.!?;:]{0,40}?,[ \t]*(?=(?i:jalan|gang|jln|jl|gg)(?![a-z])))?"
+    r"|(?:[^\n.!?;:]{0,60}?(?:,|[ \t]di)|[ \t]*[(\-–])[ \t]*(?=(?i:jln|jl|gg|gang)(?![a-z])|Jalan(?![a-z])))?"
 )
 _OWN_HOME_NUMBER = re.compile(
     _OWN_HOME_CUE
@@ -1908,7 +1914,7 @@ def _split_parts(
             add("name", before[0] if before else s1, after[1] if after else e2)
 
 
-_SYLLABLE_GAP = re.compile(r"[ \t]*-[ \t]*|[ \t]")
+_SYLLABLE_GAP = re.compile(r"[ \t]*-[ \t]*|[._]")
 
 
 def _syllables(
@@ -1918,36 +1924,35 @@ def _syllables(
     add: Callable[[str, int, int], None],
     kept: Callable[[int, int], bool],
 ) -> None:
-    """A part of the reporter's name written in syllables ("Rat-na Sa-ri", "rat na" for Ratna Sari; found by a
-    review): two to four pieces joined by hyphens, or by single spaces when each piece is a syllable (three letters
-    at most), that make a part of four letters or more. A part that is an everyday word ("sari") goes only beside
-    one that is not, or beside another part written whole."""
+    """A part of the reporter's name written in syllables ("Rat-na Sa-ri", "Rat.na", "pur-na-ma-sa-ri"; found by a
+    review): two to six pieces joined by hyphens, dots or underscores that make a part of four letters or more. Not
+    pieces joined by spaces: short words glue into names too often ("ya di sini" for Yadi, "bu di posyandu" for
+    Budi). A part that is an everyday word ("sari") goes only beside one that is not, or beside a part written
+    whole, with at most a space, a hyphen, a dot or an underscore between."""
     runs: list[tuple[int, int, bool]] = []  # (start, end, the part is an everyday word)
     for i in range(len(words)):
-        joined, hyphen = words[i][2], False
-        for j in range(i + 1, min(i + 4, len(words))):
-            gap = _SYLLABLE_GAP.fullmatch(text, words[j - 1][1], words[j][0])
-            if not gap:
+        joined = words[i][2]
+        for j in range(i + 1, min(i + 6, len(words))):
+            if not _SYLLABLE_GAP.fullmatch(text, words[j - 1][1], words[j][0]):
                 break
-            hyphen = hyphen or "-" in gap.group(0)
             joined += words[j][2]
-            pieces = words[i : j + 1]
             if (
                 joined in parts
                 and len(joined) >= 4
-                and (hyphen or all(len(w) <= 3 for _s, _e, w in pieces))
                 and not _in_place(text, words[i][0], own=True)
                 and not kept(words[i][0], words[j][1])
             ):
                 runs.append((words[i][0], words[j][1], parts[joined]))
                 break
-    whole = [(s, e) for s, e, w in words if w in parts and not parts[w]]
+    # where a name not an everyday word ends and starts: looked up by position, once (a text of thousands of runs
+    # stays linear; found by a review)
+    ends = {e for s, e, c in runs if not c} | {e for s, e, w in words if w in parts and not parts[w]}
+    starts = {s for s, e, c in runs if not c} | {s for s, e, w in words if w in parts and not parts[w]}
     for start, end, common in runs:
         if common:
-            beside = [(s, e) for s, e, c in runs if not c] + whole
-            if not any(
-                _SYLLABLE_GAP.fullmatch(text, e, start) or _SYLLABLE_GAP.fullmatch(text, end, s) for s, e in beside
-            ):
+            before = text[:start].rstrip(" \t-._")
+            after_gap = len(text[end:]) - len(text[end:].lstrip(" \t-._"))
+            if len(before) not in ends and end + after_gap not in starts:
                 continue
         add("name", start, end)
 
@@ -2062,8 +2067,12 @@ def _glued_as_written(word: str, core: str, joined: bool, text: str, start: int)
             and not _is_common(core)
             and not _LOCATIVE_BEFORE.search(text, max(0, start - 12), start)
         )
-    # in lower case or in capitals ("RATNASARI"; found by a review), a long word neither common nor a place's name
-    return (word.islower() or word.isupper()) and len(core) >= 9 and not _is_common(core) and core not in _PLACE_NAMES
+    if word.isupper():
+        # in capitals among words that are not ("dari RATNASARI, got mampet"; found by a review): a message written
+        # all in capitals ("BUS SINARJAYA NGETEM") says nothing by them
+        around = text[max(0, start - 60) : start + len(word) + 60]
+        return any(c.islower() for c in around) and len(core) >= 8 and not _is_common(core) and core not in _PLACE_NAMES
+    return word.islower() and len(core) >= 9 and not _is_common(core) and core not in _PLACE_NAMES
 
 
 _INITIAL_AFTER = re.compile(r"[ \t]*([A-Za-z])(?:\.(?![A-Za-z])|(?=[ \t]*(?:[,;:!?\n]|$)))")  # not "S.Pd"
@@ -2362,9 +2371,9 @@ def _houses(text: str, add: Callable[[str, int, int], None]) -> None:
                 continue
             if _FLAT_CONTEXT.search(text, max(0, m.start() - 60), m.start()):
                 add("house", m.start(), m.end())
-    if "kamar" in lowered or "kmr" in lowered:
+    if "kamar" in lowered or "kmr" in lowered or "pintu" in lowered:
         for m in _ROOM_NUMBER.finditer(text):
-            if _ROOM_CONTEXT.search(text, max(0, m.start() - 60), m.start()):
+            if _OWN_DWELLING.search(text, max(0, m.start() - 80), m.start()):
                 add("house", m.start(), m.end())
     if "/" in text:
         for pattern in (_FLAT_SLASH, _ESTATE_HOUSE):  # group 1: the pair ("12/07", "C2/15"); 2: the home in it
@@ -2379,24 +2388,49 @@ def _houses(text: str, add: Callable[[str, int, int], None]) -> None:
 # to ("saya sudah lapor ke ketua RT") is not theirs, a household's head or a state of the body is no office. The
 # writer's name may stand between ("Saya Budi Santoso, ketua RT 03").
 _OFFICE_TITLE = (
-    r"(?:wakil[ \t]+)?(?:ketua|ketu|sekretaris|sekertaris|sekretaris|bendahara|bendahari|lurah|camat|kades|kepsek|"
+    r"(?:wakil[ \t]+)?(?:ketua|ketu|sekretaris|sekertaris|bendahara|bendahari|lurah|camat|kades|kepsek|"
     r"direktur|direktris|manajer|manager|koordinator|korlap|takmir|marbot|mandor)"
-    r"|kepala[ \t]+(?!(?:keluarga|rumah|pusing|sakit|saya|sy|kami|terbentur|kena|terluka|berdarah)(?![a-z]))[a-z]+"
+    r"|kepala[ \t]+(?:sekolah|desa|dusun|lingkungan|gudang|bagian|seksi|divisi|cabang|toko|kantor|puskesmas|keamanan|"
+    r"proyek|tukang|produksi|personalia|sekretariat|tata[ \t]+usaha|laboratorium|lab|ruangan|regu|satpam|pasar|sekuriti)"
+    r"|pengurus[ \t]+(?:dkm|masjid|musala|musholla|mushola|karang[ \t]+taruna|pkk|rt|rw)"
     r"|(?:pemilik|pengelola|owner)[ \t]+(?:warung|toko|kios|kos|kost|kosan|kontrakan|bengkel|usaha|rumah[ \t]+makan|"
-    r"restoran|resto|kafe|cafe|salon|laundry|apotek|klinik|pangkalan|gudang|pabrik|yayasan|sekolah|lapak)"
+    r"restoran|resto|kafe|cafe|salon|laundry|apotek|klinik|pangkalan|gudang|pabrik|yayasan|sekolah|lapak|konter)"
 )
+# the office, then the RT/RW it is of ("ketua RT 03 RW 05", "sekretaris RW.05", "ketua RT 03/05")
+_OFFICE = (
+    r"(?:" + _OFFICE_TITLE + r")(?![a-z])"
+    r"(?:[ \t]+(?:rt|rw)(?![a-z])(?:[ \t.:]*\d{1,3})?(?:[ \t]*/[ \t]*(?:rw[ \t.:]*)?\d{1,3}|[ \t]+rw(?![a-z])[ \t.:]*\d{1,3})?)?"
+)
+# The writer opens a clause ("Saya ketua …", "Halo, saya …", "… dan saya …"): not "Menurut saya, kepala sekolah itu …",
+# "Keluhan saya adalah ketua RT …", "Anak saya ketua kelas" (found by a review of the first form). Their name may stand
+# between, with a comma or "selaku" ("Saya Budi Santoso, ketua RT 03", "Saya Budi selaku Ketua RT 03").
+# words after which "saya" opens what the writer says of themself ("nama saya Teguh, ketua RT 07")
+_CLAUSE_OPENERS = ("dan", "karena", "krn", "tapi", "namun", "jadi", "halo", "hai", "nama", "perkenalkan")
 _OWN_OFFICE = re.compile(
-    r"(?i)(?<![\w])(?:saya|sy|aku|kami|gw|gue)(?:[ \t]+(?-i:[A-Z][a-z'’]+)(?:[ \t]+(?-i:[A-Z][a-z'’]+)){0,2}[ \t]*,)?"
-    r"[ \t]*,?[ \t]+"
-    r"(?:(?:adalah|ialah|selaku|sebagai|jadi|menjadi|(?:yang[ \t]+|yg[ \t]+)?menjabat(?:[ \t]+sebagai)?)[ \t]+)?"
-    r"((?:" + _OFFICE_TITLE + r")(?![a-z])"
-    r"(?:[ \t]+(?:rt|rw)(?![a-z])(?:[ \t.:]*\d{1,3})?(?:[ \t]*/[ \t]*(?:rw[ \t.:]*)?\d{1,3}|[ \t]+rw(?![a-z])[ \t.:]*\d{1,3})?)?)"
+    r"(?i)(?:^|(?<=[.!?\n,;:(])|(?<=[.!?\n,;:(][ \t])|"
+    + "|".join(rf"(?<=\b{w}[ \t])" for w in _CLAUSE_OPENERS)  # a look-behind has one width: one per word
+    + r")"
+    r"[ \t]*(?:saya|sy|aku|kami|gw|gue)"
+    r"(?:[ \t]+(?-i:[A-Z][a-z'’]+)(?:[ \t]+(?-i:[A-Z][a-z'’]+)){0,2}(?=[ \t]*,|[ \t]+(?:selaku|sebagai)))?"
+    r"(?:[ \t]*,(?=[ \t]*(?:selaku|sebagai))|[ \t]*,(?<=[A-Za-z’'],)|)"
+    r"[ \t]*\(?[ \t]*"
+    r"(?:(?:yang[ \t]+|yg[ \t]+)?(?:kebetulan|juga|sendiri|sekarang|saat[ \t]+ini)[ \t]+)*"
+    r"(?:(?:adalah|ialah|selaku|sebagai|(?:yang[ \t]+|yg[ \t]+)?(?:jadi|menjadi)|(?:yang[ \t]+|yg[ \t]+)?menjabat"
+    r"(?:[ \t]+sebagai)?)[ \t]+)?"
+    r"(" + _OFFICE + r")"
+)
+# "Sebagai Ketua RT 05, saya …": the office first, then the writer
+_OFFICE_FIRST = re.compile(
+    r"(?i)(?:^|(?<=[.!?\n,;:])[ \t]*)(?:sebagai|selaku)[ \t]+("
+    + _OFFICE
+    + r")[ \t]*,?[ \t]*(?:saya|sy|aku|kami)(?![\w])"
 )
 
 
 def _offices(text: str, add: Callable[[str, int, int], None]) -> None:
-    for m in _OWN_OFFICE.finditer(text):
-        add("office", m.start(1), m.end(1))
+    for pattern in (_OWN_OFFICE, _OFFICE_FIRST):
+        for m in pattern.finditer(text):
+            add("office", m.start(1), m.end(1))
 
 
 # Numbers read out digit by digit, as operators type what callers say ("nol delapan satu dua, tiga empat ...").

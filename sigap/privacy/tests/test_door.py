@@ -974,14 +974,14 @@ def test_numbers_beside_the_reporters_own_stay(text, kept):
         # (found by an attacker's review)
         ("Saya tinggal di Tower Flamboyan unit A-12, air mati sejak kemarin pagi.", "A-12", ("Tower Flamboyan",)),
         ("Saya tinggal di Tower Flamboyan unit 12AB, air mati sejak kemarin pagi.", "12AB", ("Tower Flamboyan",)),
-        ("Apartemen Gading unit B 1207 bocor dari atas", "B 1207", ("Apartemen Gading",)),
+        ("Apartemen Gading unit B-1207 bocor dari atas", "B-1207", ("Apartemen Gading",)),
         (
             "Saya tinggal di rusun Marunda blok A lantai 3 kamar 12, air mati sejak kemarin.",
             "kamar 12",
             ("rusun Marunda", "lantai 3"),
         ),
         ("kosan saya di Jl. Salemba, kamar 7, lampu lorong mati", "kamar 7", ("Jl. Salemba", "lampu lorong")),
-        ("asrama putri kmr 21 kebocoran", "kmr 21", ("asrama putri",)),
+        ("asrama saya kmr 21 kebocoran, lantai 2", "kmr 21", ("asrama saya", "lantai 2")),
     ],
 )
 def test_the_number_of_the_writer_s_own_home_flat_or_room_is_cut_without_no(text, gone, kept):
@@ -1217,7 +1217,7 @@ RATNA = {"name": "Ratna Sari Dewi", "phone": "0812-3456-7890"}
     [
         # the reporter's own name in syllables, or two of its parts glued in capitals (found by an attacker's review)
         ("Salam, Rat-na Sa-ri dari RT 3", ("Rat-na", "Sa-ri")),
-        ("ini saya rat na, got mampet", ("rat na",)),
+        ("ini saya Rat.na, got mampet", ("Rat.na",)),
         ("hubungi De - wi di pos ronda", ("De - wi",)),
         ("dari RATNASARI, got mampet", ("RATNASARI",)),
     ],
