@@ -61,6 +61,8 @@ UTF8_NAMES = {"utf-8", "ascii"}
 # The boundary Django's multipart parser accepts (RFC 2046: 1-70 characters; Django allows up to 201).
 _BOUNDARY = re.compile(r"[ -~]{0,200}[!-~]")
 MB = 1024 * 1024
+# the shortest description a report is filed with (a client app's shorter one is prefixed with its category)
+MIN_DESCRIPTION = 10
 
 
 class RequestRefused(DomainError):

@@ -24,6 +24,7 @@ from django.conf import settings
 from django.db import IntegrityError, InterfaceError, OperationalError, connection, transaction
 from django.utils import timezone
 
+from sigap.core import limits
 from sigap.core.errors import DomainError
 from sigap.privacy import door, vault
 from sigap.privacy.photometa import without_metadata
@@ -42,7 +43,7 @@ CONDUCT_CATEGORY = report_services.CONDUCT_CATEGORY
 # concerned, and "other" has no responsible unit. A person at the triage desk confirms.
 HUMAN_CONFIRMS = {CONDUCT_CATEGORY, "lainnya"}
 MAX_DESCRIPTION = 5000
-MIN_DESCRIPTION = 10
+MIN_DESCRIPTION = limits.MIN_DESCRIPTION
 
 
 @dataclass

@@ -97,9 +97,9 @@ def request_create_view(request, *, fmt: str, file_report: Callable[..., object]
             media=media,
         )
         report = created.report
-        row = open311_services.client_report_record(client=client, report=report)
+        open311_services.client_report_record(client=client, report=report)
     lang_en = in_english()
     body = open311_services.created_out(
-        report=report, tracking_code=created.tracking_code, secret=created.secret, token=row.token, lang_en=lang_en
+        report=report, tracking_code=created.tracking_code, secret=created.secret, lang_en=lang_en
     )
     return render(fmt, "service_requests", body, status=201, item="request")

@@ -118,6 +118,7 @@ class RequestRow:
     description: str
     created_at: datetime
     updated_at: datetime
+    closed_at: datetime | None
     due_at: datetime | None
     privacy: str
     lat: float | None
@@ -145,6 +146,7 @@ _REQUEST_COLUMNS = {
     "description": "description",
     "created_at": "created_at",
     "updated_at": "updated_at",
+    "closed_at": "closed_at",
     "due_at": "due_at",
     "privacy": "privacy",
     "lat": "lat",
@@ -279,7 +281,9 @@ def request_out(report: RequestRow, *, media_url: Callable[[str, int], str], lab
         "agency_responsible": report.unit_name if report.unit_name is not None and shown.handling_unit else None,
         "service_notice": None,
         "requested_datetime": report.created_at,
-        "updated_datetime": report.updated_at,
+        # GeoReport v2: "For requests with status=closed, this will be the date the request was closed" (a rating
+        # given days later changes the report, not when it closed)
+        "updated_datetime": report.closed_at if report.closed_at and not is_open(report.status) else report.updated_at,
         "expected_datetime": report.due_at,
         "address": address,
         "address_id": None,

@@ -17,16 +17,17 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.datastructures import MultiValueDict
 
+from sigap.core.limits import MIN_DESCRIPTION
 from sigap.organization.models import Category
 from sigap.reports.models import Privacy, Report
 
 from .address import kelurahan_locate
-from .errors import bad_request
+from .errors import bad_request, not_found
 from .models import ApiClient, ClientReport, ServiceAttribute
 from .params import parse_coordinate, parse_when
 
 MAX_ATTRIBUTE_TEXT = 500
-MAX_MEDIA_URL = 500
+MAX_MEDIA_URL = 4096  # never fetched nor stored; a presigned S3 or GCS link runs to 1,500 and more
 _ATTRIBUTE = re.compile(r"^attribute\[([^\[\]]{1,60})\](\[\])?$")
 
 
@@ -75,14 +76,9 @@ def _attribute_values(data: MultiValueDict) -> dict[str, list[str]]:
 def attributes_check(category: Category, given: dict[str, list[str]]) -> list[tuple[ServiceAttribute, list[str]]]:
     """Validate answers against the service definition; returns (attribute, answers) in definition order."""
     definitions = {a.code: a for a in ServiceAttribute.objects.filter(category_code=category.code)}
-    unknown = sorted(set(given) - set(definitions))
-    if unknown:
-        raise bad_request(
-            f"Atribut tidak dikenal untuk {category.code}: {', '.join(unknown)}.",
-            f"Unknown attribute(s) for {category.code}: {', '.join(unknown)}.",
-            code="unknown_attribute",
-            field=f"attribute[{unknown[0]}]",
-        )
+    # An attribute the definition does not list is ignored: neither refused nor kept. Clients send their own with every
+    # report (FixMyStreet: title, description, report_url, easting, northing, fixmystreet_id), and what is not asked
+    # for is not stored: it may carry anything of the resident's (found by a review of GeoReport v2 conformance).
     out = []
     for code, attr in sorted(definitions.items(), key=lambda kv: (kv[1].order, kv[0])):
         values = given.get(code, [])
@@ -175,7 +171,7 @@ def request_prepare(data: MultiValueDict) -> PreparedRequest:
         )
     category = Category.objects.filter(code=code[:60], active=True).first()
     if category is None:
-        raise bad_request(
+        raise not_found(
             "service_code tidak dikenal; lihat services.json.",
             "service_code not found; see services.json.",
             code="unknown_service_code",
@@ -224,6 +220,10 @@ def request_prepare(data: MultiValueDict) -> PreparedRequest:
         from_address = area.code
 
     description = (data.get("description") or "").strip()
+    if description and len(description) < MIN_DESCRIPTION:
+        # GeoReport v2's description is free text up to 4,000 characters, with no least length: "Banjir" is filed
+        # as "Saluran tersumbat: Banjir" rather than refused while no description at all is taken
+        description = f"{category.name}: {description}"
     notes = [_answer_text(attr, values) for attr, values in answers]
     if media_url:
         # never the link itself: it leads to the photo as taken (faces, plates, its GPS) on the client's server, and
@@ -244,7 +244,7 @@ def request_prepare(data: MultiValueDict) -> PreparedRequest:
     )
 
 
-def created_out(*, report: Report, tracking_code: str, secret: str, token: str, lang_en: bool) -> list[dict]:
+def created_out(*, report: Report, tracking_code: str, secret: str, lang_en: bool) -> list[dict]:
     unit = report.unit.name if report.unit_id else ""
     due = timezone.localtime(report.due_at).strftime("%Y-%m-%d") if isinstance(report.due_at, datetime) else "-"
     notice = (
@@ -254,8 +254,8 @@ def created_out(*, report: Report, tracking_code: str, secret: str, token: str, 
     )
     return [
         {
+            # the id and no token: GeoReport v2 answers one or the other, and the id is immediate
             "service_request_id": report.number,
-            "token": token,
             "service_notice": notice,
             "sigap": {
                 "tracking_code": tracking_code,

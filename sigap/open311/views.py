@@ -12,6 +12,7 @@ from urllib.parse import quote
 from django.http import HttpResponse
 from django.urls import reverse
 from django.utils import timezone
+from django.views.decorators.csrf import csrf_exempt
 
 from sigap.core.language import error_text
 from sigap.reports import photoserve
@@ -102,10 +103,11 @@ def requests_view(request, *, fmt: str):
         page_size = parse_int(q.get("page_size"), "page_size", default=DEFAULT_LIMIT, low=1, high=DEFAULT_LIMIT)
         reports = selectors.requests_search(
             client=client,
-            service_codes=parse_list(q.get("service_code")),
+            # "can be declared multiple times, comma delimited": both ways (found by a review: the last one won)
+            service_codes=parse_list(",".join(q.getlist("service_code"))),
             start=window.start,
             end=window.end,
-            statuses=parse_statuses(q.get("status")),
+            statuses=parse_statuses(",".join(q.getlist("status"))),
             offset=(page - 1) * page_size,
             limit=page_size,
         )
@@ -157,6 +159,7 @@ def refusal_response(request, exc) -> HttpResponse:
     )
 
 
+@csrf_exempt  # a POST to an unknown path is the 404 error document too
 def not_found_view(request, rest: str = ""):
     return render_error(
         format_from_path(request.path), 404, "Not found: see discovery.xml for the endpoints.", code="not_found"

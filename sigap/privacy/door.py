@@ -24,7 +24,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 from . import vault
-from .redaction import PLACEHOLDER, Redacted, fold_in_place, redact, right_after_place_word
+from .redaction import PLACEHOLDER, Redacted, _is_common, fold_in_place, redact, right_after_place_word
 
 __all__ = ["Known", "for_officers", "known_from_identity"]
 
@@ -172,9 +172,40 @@ def known_from_identity(identity: Mapping | None, *, names: Iterable[str] = ()) 
         numbers=(nik,) if len(nik) >= 8 else (),
         # a numeric handle is a chat id or a phone: the digit rules cover it
         handles=tuple(dict.fromkeys(h for h in handles if len(h) >= 3 and not h.isdigit())),
-        # only what looks like an id (a digit in it, no space): "unknown" or "sekolah" would cut that word everywhere
-        ids=tuple(i for i in [str(identity.get("device_id", "")).strip().lower()] if _AN_ID.fullmatch(i)),
+        ids=_device_ids(str(identity.get("device_id", ""))),
     )
+
+
+_GENERIC_DEVICES = frozenset(
+    [
+        "android",
+        "iphone",
+        "ipad",
+        "unknown",
+        "browser",
+        "desktop",
+        "mobile",
+        "tablet",
+        "windows",
+        "linux",
+        "macos",
+        "web",
+    ]
+)
+
+
+def _device_ids(value: str) -> tuple[str, ...]:
+    """A client app's device id, cut wherever it stands: what looks like an id (a digit in it, no space), or a name
+    the resident gave their phone ("hpwulandari", "Galaxy-Rina"; found by a review); not an everyday word, which would
+    be cut everywhere ("unknown", "android", "sekolah")."""
+    device = value.strip().lower()
+    if _AN_ID.fullmatch(device):
+        return (device,)
+    if " " in device or len(device) < 6 or device in _GENERIC_DEVICES:
+        return ()
+    if any(c in device for c in "-_.") or (len(device) >= 8 and not _is_common(device)):
+        return (device,)
+    return ()
 
 
 def _is_known_number(digits: str, known: Known) -> str | None:

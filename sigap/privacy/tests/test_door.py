@@ -1238,3 +1238,23 @@ def test_the_reporter_s_name_in_syllables_or_glued_in_capitals_goes(text, gone):
 )
 def test_words_near_the_reporter_s_name_in_syllables_stay(text):
     assert door.for_officers(text, identity=RATNA).text == text
+
+
+@pytest.mark.parametrize(
+    "device, text, gone",
+    [
+        # a client app's device id without a digit, written into the text (found by a review of Open311)
+        ("hpwulandari", "Dikirim dari hpwulandari: got mampet di gang", "hpwulandari"),
+        ("Galaxy-Rina", "foto dari galaxy-rina, lampu mati", "galaxy-rina"),
+        ("device-77", "foto dari device-77, lampu mati", "device-77"),
+    ],
+)
+def test_a_client_app_s_device_id_goes_wherever_it_stands(device, text, gone):
+    out = door.for_officers(text, identity={"device_id": device}).text
+    assert gone not in out.lower(), out
+
+
+@pytest.mark.parametrize("device", ["android", "iPhone", "unknown", "sekolah", "browser"])
+def test_a_device_id_that_is_an_everyday_word_cuts_nothing(device):
+    text = f"aplikasi {device} error waktu kirim foto sekolah, unknown"
+    assert door.for_officers(text, identity={"device_id": device}).text == text
