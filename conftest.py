@@ -65,6 +65,11 @@ def _fast_passwords_and_fresh_rate_limits(settings):
     # and the staff factory enrols a device for those roles (helpers.totp_code gives its current code).
     settings.SIGAP_OTP_REQUIRED = False
     cache.clear()  # rate-limit counters live in the cache
+    from django.utils import translation
+
+    # the default language: a request in English activates it for the thread, and a later test in the same worker
+    # read English labels (which test ran before depended on how the suite was split between workers)
+    translation.deactivate()
     yield
     cache.clear()
     from sigap.intake import groupcommit
