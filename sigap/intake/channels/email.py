@@ -36,6 +36,7 @@ import re
 import secrets
 from datetime import timedelta
 from email import policy
+from email.header import decode_header, make_header
 from email.parser import BytesParser
 from email.utils import collapse_rfc2231_value, parseaddr
 from html.parser import HTMLParser
@@ -84,6 +85,9 @@ AUTO_SUBJECT = re.compile(
     re.I,
 )
 QUOTE_HEADER = re.compile(r"^\s*(on\b.*|pada\b.*|le\b.*|am\b.*)(wrote|menulis|a écrit|schrieb)\s*:\s*$", re.I)
+# "<name> <address> wrote:" without "On"/"Pada" first (Thunderbird's short form and other mailers'), over up to three
+# lines as Gmail wraps a long one: an attribution when it names an address or quoted lines follow it
+ATTRIBUTION = re.compile(r"(wrote|menulis|a écrit|schrieb|escribió|ha scritto|schreef)\s*:\s*$", re.I)
 QUOTE_CUT = re.compile(
     r"^\s*(-{2,}\s*(original message|pesan asli|forwarded message|pesan terusan)\s*-{2,}|_{10,})\s*$", re.I
 )
@@ -209,6 +213,8 @@ def reply_strip(text: str) -> str:
         joined = line + (" " + lines[i + 1] if i + 1 < len(lines) else "")
         if QUOTE_HEADER.match(line) or (QUOTE_HEADER.match(joined) and re.match(r"^\s*(on|pada)\b", line, re.I)):
             break
+        if _attribution(lines, i):
+            break
         if QUOTE_CUT.match(line):
             break
         if QUOTE_FROM.match(line) and i + 1 < len(lines) and QUOTE_FROM_NEXT.match(lines[i + 1]):
@@ -217,6 +223,25 @@ def reply_strip(text: str) -> str:
             continue
         out.append(line)
     return "\n".join(out).strip()
+
+
+def _attribution(lines: list[str], i: int) -> bool:
+    """Whether ``lines[i]`` opens a quoted mail's attribution line, wrapped over up to three lines (found by a review:
+    the quote's lines went, the line naming its writer stayed)."""
+    first = lines[i]
+    opens = re.match(r"^\s*(on|pada|le|am)\b", first, re.I) is not None
+    for n in (1, 2, 3):
+        window = lines[i : i + n]
+        if len(window) < n or not window[-1].strip():
+            return False  # an attribution is wrapped, never broken by a blank line
+        joined = " ".join(window)
+        if not ATTRIBUTION.search(joined):
+            continue
+        if n > 1 and not (opens or "<" in first or "@" in first):
+            return False  # a sentence that happens to end two lines later in "menulis:"
+        after = next((line for line in lines[i + n :] if line.strip()), "")
+        return opens or "@" in joined or after.lstrip().startswith(">")
+    return False
 
 
 def _ids(value: str) -> list[str]:
@@ -354,11 +379,26 @@ def _photos(msg) -> list[dict]:
     return media
 
 
+def _comment_name(msg) -> str:
+    """The sender's name written as a comment ("From: bs.1977@gmail.com (Budi Santoso)", RFC 5322), which the
+    parsed header drops: read from the raw header, so that the door knows it (found by a review)."""
+    for key, value in msg.raw_items():
+        if key.lower() == "from":
+            comment = parseaddr(str(value).replace("\r", " ").replace("\n", " "))[0]
+            try:
+                return str(make_header(decode_header(comment))).strip()
+            except (UnicodeError, LookupError, ValueError):
+                return comment.strip()
+    return ""
+
+
 def email_inbound(raw: bytes) -> Inbound:
     """One RFC 822 message as an ``Inbound`` (raise ``WebhookRefused`` 400 if it is not one)."""
     try:
         msg = BytesParser(policy=policy.default).parsebytes(raw)
         name, sender = parseaddr(str(msg.get("From", "")))
+        if not name.strip():
+            name = _comment_name(msg)
         sender = sender.strip().lower()
         if "@" not in sender or not msg.keys():
             raise malformed("email", "no From address")

@@ -3,12 +3,17 @@
 Webhook (setWebhook with ``secret_token``): every update carries ``X-Telegram-Bot-Api-Secret-Token``.
 Updates: ``{"update_id", "message": {"message_id", "from": {...}, "chat": {"id"}, "text" | "photo": [...]
 + "caption" | "location": {"latitude", "longitude"}}}``. Photos: ``getFile`` then
-``{api_base}/file/bot<token>/<file_path>``. Send: ``sendMessage``.
+``{api_base}/file/bot<token>/<file_path>``. Send: ``sendMessage``. Only private chats are read: a message from a
+group, a supergroup or a channel is acknowledged and not taken.
 """
 
 from __future__ import annotations
 
+import logging
+
 from .base import Adapter, Inbound, json_read, location_read, malformed
+
+log = logging.getLogger(__name__)
 
 
 class TelegramAdapter(Adapter):
@@ -25,6 +30,12 @@ class TelegramAdapter(Adapter):
             # one, fixing a typo after filing opened a new dialog, and mid-dialog it was added or taken as an answer.
             msg = update.get("message")
             if msg is None:
+                return []
+            if msg["chat"].get("type", "private") != "private":
+                # A group (a bot added to an RT's group): its members would share one dialog keyed by the chat, the
+                # names of all but the first writer would never be known to the door, and every answer (the tracking
+                # code included) would go to the whole group (found by a review). Reports come by private chat.
+                log.info("telegram: a message from a %s chat is not taken", msg["chat"].get("type"))
                 return []
             sender = msg.get("from", {})
             inbound = Inbound(
