@@ -293,6 +293,7 @@ def _content_forget(conv: Conversation, data: dict) -> None:
 
 
 MAX_WAITING_LISTED = 5  # how many of a resident's waiting reports a chat lists when it asks which one
+MAX_FILED_READ = 50  # a resident's filed dialogs read to find the reports that wait for their answer
 
 
 def _names_number(text: str, number: str) -> bool:
@@ -302,7 +303,9 @@ def _names_number(text: str, number: str) -> bool:
 
 def _without_number(text: str, number: str) -> str:
     """The answer without the report's number it opens with ("Laporan JK202612060001: sejak Senin" → "sejak Senin")."""
-    m = re.match(r"(?i)[ \t]*(?:laporan|report|no\.?|nomor)?[ \t]*" + re.escape(number) + r"[ \t]*[:\-,.]?[ \t]*", text)
+    m = re.match(
+        r"(?i)[ \t]*(?:laporan|report|no\.?|nomor)?[ \t]*" + re.escape(number) + r"(?![0-9])[ \t]*[:\-,.]?[ \t]*", text
+    )
     return text[m.end() :] if m and m.end() < len(text) else text
 
 
@@ -328,39 +331,39 @@ def _answer_to_question(inbound: Inbound, *, last_attempt: bool = False) -> bool
         # in the middle of telling another report (Sigap asked where, what or how private): this message answers
         # that; the officer's question is answered by the next message once the new report is filed
         return False
-    waiting = list(
-        Conversation.objects.filter(
-            channel=inbound.channel,
-            sender_hash__in=keys,
-            state=Conversation.State.FILED,
-            report__status=Status.AWAITING_REPORTER,
-        )
+    filed_convs = list(
+        Conversation.objects.filter(channel=inbound.channel, sender_hash__in=keys, state=Conversation.State.FILED)
         .select_related("report")
-        .order_by("-updated_at")[:MAX_WAITING_LISTED]
+        .order_by("-updated_at")[:MAX_FILED_READ]
     )
-    filed = waiting[0] if waiting else None
-    if len(waiting) > 1:
-        # Two of this resident's reports wait for an answer: the one the answer names, else ask which. Taking the
-        # latest sent an answer about the other report to the wrong unit, and told its officer what else the same
-        # resident had reported (found by an attacker's review).
-        chosen = [c for c in waiting if _names_number(text, c.report.number)]
+    waiting = [c for c in filed_convs if c.report is not None and c.report.status == Status.AWAITING_REPORTER]
+    # the resident answered a moment ago and goes on (the answer in two messages), or answers a question the unit
+    # withdrew meanwhile (the answer crossed the withdrawal): more of that answer
+    recent = next(
+        (
+            c
+            for c in filed_convs[:MAX_WAITING_LISTED]
+            if c.report is not None and c not in waiting and report_services.answer_welcome(c.report)
+        ),
+        None,
+    )
+    candidates = waiting + ([recent] if recent else [])
+    if not candidates:
+        return False
+    filed = candidates[0]
+    if len(candidates) > 1:
+        # Two of this resident's reports may take this message (both wait for an answer, or one does and the other
+        # was answered a moment ago): the one the message names, else ask which. Taking the latest sent an answer
+        # about one report to the other's unit, and told its officer what else the same resident had reported (found
+        # by an attacker's review; then the rest of an answer given in two messages, by the next review).
+        chosen = [c for c in candidates if _names_number(text, c.report.number)]
         if len(chosen) != 1:
-            numbers = ", ".join(c.report.number for c in waiting)
+            listed = candidates[:MAX_WAITING_LISTED]
+            numbers = ", ".join(c.report.number for c in listed)
             # attached to no report: an officer who reads a report's messages sees no other report's number
-            dialog_say(filed, "answer_which", report=None, numbers=numbers, example=waiting[0].report.number)
+            dialog_say(filed, "answer_which", report=None, numbers=numbers, example=listed[0].report.number)
             return True
         filed = chosen[0]
-    if filed is None:
-        # the resident answered a moment ago and goes on (the answer in two messages): more of that answer
-        filed = (
-            Conversation.objects.filter(channel=inbound.channel, sender_hash__in=keys, state=Conversation.State.FILED)
-            .select_related("report")
-            .order_by("-updated_at")
-            .first()
-        )
-        # (or answers a question the unit withdrew meanwhile: the answer crossed the withdrawal)
-        if filed is None or filed.report is None or not report_services.answer_welcome(filed.report):
-            return False
     report = filed.report
     text = _without_number(text, report.number)
     photos, unreadable = photos_usable(

@@ -177,20 +177,8 @@ def known_from_identity(identity: Mapping | None, *, names: Iterable[str] = ()) 
 
 
 _GENERIC_DEVICES = frozenset(
-    [
-        "android",
-        "iphone",
-        "ipad",
-        "unknown",
-        "browser",
-        "desktop",
-        "mobile",
-        "tablet",
-        "windows",
-        "linux",
-        "macos",
-        "web",
-    ]
+    {"android", "iphone", "ipad", "unknown", "undefined", "null", "none", "browser", "desktop", "mobile", "tablet"}
+    | {"windows", "linux", "macos", "web", "handphone", "smartphone", "telepon", "ponsel", "perangkat", "device"}
 )
 
 

@@ -871,6 +871,10 @@ _UNIT_NUMBER = re.compile(
 _ROOM_NUMBER = re.compile(
     r"(?i)(?<![\w])(?:kamar|kmr|pintu)[ \t]*(?:(?:no|nomor|nmr)\.?[ \t]*)?\d{1,4}(?-i:[A-Z])?(?![\w/])"
 )
+_SOMEONE_ELSE_S = re.compile(
+    r"(?:[ \t]*(?:sebelah|tetangga|orang|penghuni|ada[ \t]+yang|yang[ \t]+lain|lain)\b)|.*\b(?:tetangga|penghuni|orang[ \t]+lain)\b"
+)
+_ROOM_RANGE = re.compile(r"(?i)[ \t]*(?:sampai|s/d|s\.d\.?|hingga|-|–)[ \t]*(?:kamar[ \t]*)?\d")
 _OWN_DWELLING = re.compile(
     r"(?i)(?<![\w])(?:(?:saya|sy|aku|kami|gw|gue)[ \t]+(?:tinggal|ngekos|ngontrak|menyewa|sewa|kos|ngekost)"
     r"|(?:kamar|kmr|kos|kost|kosan|kostan|kontrakan|rumah|unit|asrama|tempat[ \t]+tinggal)[ \t]*(?:saya|sy|aku|kami|ku|gw))"
@@ -964,6 +968,10 @@ _NOT_A_HOUSE_BEFORE = _words("""
 sejak selama dari sampai hingga tahun thn umur usia km kav kavling blok lantai lt jam pukul tgl tanggal ada
 setinggi sedalam terendam kurang lebih sekitar perumnas sektor cluster klaster tahap fase zona gelombang
 sepanjang selebar seluas sebanyak kira kira-kira
+""")
+# between the home and "di" a street: the street is where something near the home is, or the trouble comes from
+_NEAR_THE_HOME = _words("""
+dekat sebelah samping seberang belakang dari karena oleh akibat truk pabrik got kali sungai proyek
 """)
 # words that say the number is not the writer's home on it: near it, or a count ("dekat jl kebon kacang 30 rt 4")
 _NOT_AT_THE_HOME = _words("""
@@ -2355,6 +2363,9 @@ def _houses(text: str, add: Callable[[str, int, int], None]) -> None:
         number, street = m.group(2), [w.lower() for w in _WORD_BEFORE.findall(m.group(1))]
         if any(w in _NOT_AT_THE_HOME for w in street):
             continue
+        gap = text[m.start() : m.start(1)]
+        if re.search(r"[ \t]di[ \t]*$", gap) and any(w.lower() in _NEAR_THE_HOME for w in _WORD_BEFORE.findall(gap)):
+            continue  # "rumah saya dekat pabrik di Jl. Industri 5", "… banjir dari got di Jl. Kenari 17": the problem's
         if not (
             number in _EMERGENCY
             or (len(number) == 4 and number[:2] in ("19", "20"))  # a year: "tinggal di Jl. Rawa Bambu sejak 1998"
@@ -2373,8 +2384,19 @@ def _houses(text: str, add: Callable[[str, int, int], None]) -> None:
                 add("house", m.start(), m.end())
     if "kamar" in lowered or "kmr" in lowered or "pintu" in lowered:
         for m in _ROOM_NUMBER.finditer(text):
-            if _OWN_DWELLING.search(text, max(0, m.start() - 80), m.start()):
-                add("house", m.start(), m.end())
+            own = max(
+                _OWN_DWELLING.finditer(text, max(0, m.start() - 50), m.start()), key=lambda o: o.end(), default=None
+            )
+            between = text[own.end() : m.start()].lower() if own else ""
+            if (
+                own is None
+                or _SOMEONE_ELSE_S.search(between)  # "tetangga di kamar 12", "di kamar 7 ada yang …"
+                or _ROOM_RANGE.match(text, m.end())  # "kamar 12 sampai 20": rooms of a block
+                or _SOMEONE_ELSE_S.match(text[m.end() : m.end() + 30].lower())
+                or (m.group(0).lower().startswith("pintu") and "kontrakan" not in between and "petak" not in between)
+            ):
+                continue
+            add("house", m.start(), m.end())
     if "/" in text:
         for pattern in (_FLAT_SLASH, _ESTATE_HOUSE):  # group 1: the pair ("12/07", "C2/15"); 2: the home in it
             for m in pattern.finditer(text):
@@ -2387,23 +2409,41 @@ def _houses(text: str, add: Callable[[str, int, int], None]) -> None:
 # kelurahan's officer knows them by name). The title goes, with the RT/RW it is of; an office the writer only speaks
 # to ("saya sudah lapor ke ketua RT") is not theirs, a household's head or a state of the body is no office. The
 # writer's name may stand between ("Saya Budi Santoso, ketua RT 03").
-_OFFICE_TITLE = (
+# Offices one person (or a few) holds. A bare title ("ketua", "bendahara", "camat") is the writer's only with a word
+# that says so before it ("selaku", "sebagai", "adalah" …) or with what it heads after it ("ketua RT 03", "ketua PKK
+# RW 05", "ketua DKM Masjid Al-Ikhlas"): "Saya camat ditelpon tidak diangkat" is about the camat. A title that names
+# its office in itself ("kepala sekolah", "pemilik warung", "pengurus DKM", "Pak RT") needs neither.
+_BARE_TITLE = (
     r"(?:wakil[ \t]+)?(?:ketua|ketu|sekretaris|sekertaris|bendahara|bendahari|lurah|camat|kades|kepsek|"
     r"direktur|direktris|manajer|manager|koordinator|korlap|takmir|marbot|mandor)"
-    r"|kepala[ \t]+(?:sekolah|desa|dusun|lingkungan|gudang|bagian|seksi|divisi|cabang|toko|kantor|puskesmas|keamanan|"
+)
+_NAMED_TITLE = (
+    r"kepala[ \t]+(?:sekolah|desa|dusun|lingkungan|gudang|bagian|seksi|divisi|cabang|toko|kantor|puskesmas|keamanan|"
     r"proyek|tukang|produksi|personalia|sekretariat|tata[ \t]+usaha|laboratorium|lab|ruangan|regu|satpam|pasar|sekuriti)"
-    r"|pengurus[ \t]+(?:dkm|masjid|musala|musholla|mushola|karang[ \t]+taruna|pkk|rt|rw)"
+    r"|pengurus(?=[ \t]+(?:dkm|masjid|musala|musholla|mushola|karang[ \t]+taruna|pkk|rt|rw)(?![a-z]))"
+    r"|(?:pak|bu|bapak|ibu)(?=[ \t]+(?:rt|rw)(?![a-z]))"
     r"|(?:pemilik|pengelola|owner)[ \t]+(?:warung|toko|kios|kos|kost|kosan|kontrakan|bengkel|usaha|rumah[ \t]+makan|"
     r"restoran|resto|kafe|cafe|salon|laundry|apotek|klinik|pangkalan|gudang|pabrik|yayasan|sekolah|lapak|konter)"
 )
-# the office, then the RT/RW it is of ("ketua RT 03 RW 05", "sekretaris RW.05", "ketua RT 03/05")
+# what a title heads: a body of the neighbourhood or a mosque; its name stays ("[jabatan disembunyikan] Masjid
+# Al-Ikhlas": a mosque's board is a few people, and its name may be where the problem is)
+_OFFICE_BODY = (
+    r"(?:[ \t]+(?:pkk|dkm|karang[ \t]+taruna|posyandu|lmk|fkdm|paguyuban|koperasi|majelis[ \t]+taklim|remaja[ \t]+masjid"
+    r"|risma|masjid|musala|musholla|mushola)(?![a-z]))"
+)
+# the RT/RW it is of ("RT 03 RW 05", "RW.05", "RT 03/05", "RT03", "RT" alone)
+_OFFICE_RT = r"(?:[ \t]+(?:rt|rw)(?![a-z])(?:[ \t.:]*\d{1,3})?(?:[ \t]*/[ \t]*(?:rw[ \t.:]*)?\d{1,3}|[ \t]+rw(?![a-z])[ \t.:]*\d{1,3})?)"
 _OFFICE = (
-    r"(?:" + _OFFICE_TITLE + r")(?![a-z])"
-    r"(?:[ \t]+(?:rt|rw)(?![a-z])(?:[ \t.:]*\d{1,3})?(?:[ \t]*/[ \t]*(?:rw[ \t.:]*)?\d{1,3}|[ \t]+rw(?![a-z])[ \t.:]*\d{1,3})?)?"
+    r"(?P<title>(?P<named>" + _NAMED_TITLE + r")|" + _BARE_TITLE + r")(?![a-z])"
+    r"(?P<body>" + _OFFICE_BODY + r")?(?P<rt>" + _OFFICE_RT + r")?"
+)
+_SAYS_SO = (
+    r"(?:adalah|ialah|selaku|sebagai|merupakan|(?:yang[ \t]+|yg[ \t]+)?(?:jadi|menjadi)"
+    r"|(?:yang[ \t]+|yg[ \t]+)?menjabat(?:[ \t]+sebagai)?)"
 )
 # The writer opens a clause ("Saya ketua …", "Halo, saya …", "… dan saya …"): not "Menurut saya, kepala sekolah itu …",
-# "Keluhan saya adalah ketua RT …", "Anak saya ketua kelas" (found by a review of the first form). Their name may stand
-# between, with a comma or "selaku" ("Saya Budi Santoso, ketua RT 03", "Saya Budi selaku Ketua RT 03").
+# "Keluhan saya adalah ketua RT …", "Anak saya ketua kelas", "Saya, ketua RT 05 dan warga …" (found by reviews of the
+# first forms). Their name may stand between, with a comma or "selaku" ("Saya Budi Santoso, ketua RT 03").
 # words after which "saya" opens what the writer says of themself ("nama saya Teguh, ketua RT 07")
 _CLAUSE_OPENERS = ("dan", "karena", "krn", "tapi", "namun", "jadi", "halo", "hai", "nama", "perkenalkan")
 _OWN_OFFICE = re.compile(
@@ -2411,26 +2451,40 @@ _OWN_OFFICE = re.compile(
     + "|".join(rf"(?<=\b{w}[ \t])" for w in _CLAUSE_OPENERS)  # a look-behind has one width: one per word
     + r")"
     r"[ \t]*(?:saya|sy|aku|kami|gw|gue)"
-    r"(?:[ \t]+(?-i:[A-Z][a-z'’]+)(?:[ \t]+(?-i:[A-Z][a-z'’]+)){0,2}(?=[ \t]*,|[ \t]+(?:selaku|sebagai)))?"
-    r"(?:[ \t]*,(?=[ \t]*(?:selaku|sebagai))|[ \t]*,(?<=[A-Za-z’'],)|)"
+    r"(?P<name>[ \t]+(?-i:[A-Z][a-z'’]+)(?:[ \t]+(?-i:[A-Z][a-z'’]+)){0,2}(?=[ \t]*,|[ \t]+(?:selaku|sebagai)))?"
+    r"(?:[ \t]*,(?=[ \t]*(?:selaku|sebagai))|(?<=[a-z'’])[ \t]*,(?=[ \t]*\S)(?<=,)|)"
     r"[ \t]*\(?[ \t]*"
     r"(?:(?:yang[ \t]+|yg[ \t]+)?(?:kebetulan|juga|sendiri|sekarang|saat[ \t]+ini)[ \t]+)*"
-    r"(?:(?:adalah|ialah|selaku|sebagai|(?:yang[ \t]+|yg[ \t]+)?(?:jadi|menjadi)|(?:yang[ \t]+|yg[ \t]+)?menjabat"
-    r"(?:[ \t]+sebagai)?)[ \t]+)?"
-    r"(" + _OFFICE + r")"
+    r"(?P<says>" + _SAYS_SO + r"[ \t]+)?"
+    r"(?P<office>" + _OFFICE + r")"
+    r"(?P<after>[ \t]*,?[ \t]*[a-z]+)?"
 )
 # "Sebagai Ketua RT 05, saya …": the office first, then the writer
 _OFFICE_FIRST = re.compile(
-    r"(?i)(?:^|(?<=[.!?\n,;:])[ \t]*)(?:sebagai|selaku)[ \t]+("
+    r"(?i)(?:^|(?<=[.!?\n,;:])[ \t]*)(?:sebagai|selaku)[ \t]+(?P<office>"
     + _OFFICE
     + r")[ \t]*,?[ \t]*(?:saya|sy|aku|kami)(?![\w])"
 )
+# what the ketua RT does, after "Nama saya Budi, ketua RT 07 …": the writer named themself, the ketua RT is another
+_THIRD_PERSON_VERBS = _words("""
+menolak tidak tak malah justru bilang mengatakan berkata meminta memungut minta menyuruh melarang mengancam marah
+belum sering selalu pernah cuek diam
+""")
 
 
 def _offices(text: str, add: Callable[[str, int, int], None]) -> None:
-    for pattern in (_OWN_OFFICE, _OFFICE_FIRST):
-        for m in pattern.finditer(text):
-            add("office", m.start(1), m.end(1))
+    for m in _OWN_OFFICE.finditer(text):
+        comma_after_pronoun = "," in text[m.start() : m.start("office")] and not m.group("name")
+        if comma_after_pronoun and not m.group("says"):
+            continue  # "Saya, ketua RT 05 dan warga …": a list, the ketua RT is someone else
+        if not (m.group("says") or m.group("named") or m.group("body") or (m.group("rt") or "").strip()):
+            continue  # "Saya camat ditelpon …": a bare title, nothing saying it is the writer's
+        after = (m.group("after") or "").strip(" \t,").lower()
+        if m.group("name") and "," not in (m.group("after") or "") and after in _THIRD_PERSON_VERBS:
+            continue  # "Nama saya Budi, ketua RT 07 menolak …"
+        add("office", m.start("office"), m.end("office"))
+    for m in _OFFICE_FIRST.finditer(text):
+        add("office", m.start("office"), m.end("office"))
 
 
 # Numbers read out digit by digit, as operators type what callers say ("nol delapan satu dua, tiga empat ...").

@@ -1138,6 +1138,7 @@ _ASKS_WHO = re.compile(
 # Anda karyawan gudang PT X?". The "ya, benar" that answers it is the identity, and no rule can redact a yes
 # (found by a review). Who they are, whose relative, where they work or live, what they own.
 _CONFIRM_OPENER = r"(?:apakah|apa[ ]+(?:benar|betul)|benarkah|betulkah|bukankah|benar|betul|bener)"
+_OFFICE_FILLERS = r"(?:(?:ini|itu|yang|juga|sendiri|adalah|ialah|selaku|sebagai|merupakan|menjabat)[ ]+)*"
 _CONFIRMS_WHO = re.compile(
     r"(?<![\w])(?:"
     + _CONFIRM_OPENER
@@ -1152,8 +1153,16 @@ _CONFIRMS_WHO = re.compile(
     r"|relative)(?![\w])"
     # an office of the neighbourhood one person holds ("Apakah Anda ketua RT 03?", "Bapak ketua RW di situ?"): the
     # door cuts it from what the reporter writes, and a bare "ya" would give it (found by an attacker's review)
-    r"|(?:^|" + _CONFIRM_OPENER + r"[ ]+)(?:" + _YOU + r"|pelapor(?:nya)?)[ ]+(?:ini[ ]+|itu[ ]+|adalah[ ]+|selaku[ ]+"
-    r"|sebagai[ ]+|yang[ ]+)*(?:wakil[ ]+)?(?:ketua|sekretaris|sekertaris|bendahara|pengurus)[ ]+(?:rt|rw)(?![\w]))"
+    # "Pak ketua RT" or "Bu ketua RW" names the ketua as a third person: after those a word must say it is them
+    r"|(?:^|"
+    + _CONFIRM_OPENER
+    + r"[ ]+)(?:(?:anda|kamu|saudara|saudari|sdr|sdri|pelapor(?:nya)?)[ ]+"
+    + _OFFICE_FILLERS
+    + r"|(?:bapak|ibu|bpk|bp|pak|bu|kakak|kak|mas|mbak|mba)[ ]+"
+    + _OFFICE_FILLERS
+    + r"(?:adalah|ialah|selaku|sebagai|merupakan|menjabat|juga|sendiri)[ ]+"
+    + _OFFICE_FILLERS
+    + r")(?:wakil[ ]+)?(?:ketua|sekretaris|sekertaris|bendahara|pengurus)[ ]*(?:rt|rw)(?![a-z]))"
 )
 # a name put to them ("Apakah Anda Siti Aminah?", "Are you Mr Budi?"): read on the text as written, where a name is
 # capitalised; not a title, a role, a day or a verb written with a capital ("Apakah Pak Lurah sudah …",

@@ -36,6 +36,7 @@ import re
 import secrets
 from datetime import timedelta
 from email import policy
+from email.errors import HeaderParseError
 from email.header import decode_header, make_header
 from email.parser import BytesParser
 from email.utils import collapse_rfc2231_value, parseaddr
@@ -88,6 +89,7 @@ QUOTE_HEADER = re.compile(r"^\s*(on\b.*|pada\b.*|le\b.*|am\b.*)(wrote|menulis|a 
 # "<name> <address> wrote:" without "On"/"Pada" first (Thunderbird's short form and other mailers'), over up to three
 # lines as Gmail wraps a long one: an attribution when it names an address or quoted lines follow it
 ATTRIBUTION = re.compile(r"(wrote|menulis|a écrit|schrieb|escribió|ha scritto|schreef)\s*:\s*$", re.I)
+ANGLE_ADDRESS = re.compile(r"<\s*[^<>\s@]+@[^<>\s]+\s*>?")
 QUOTE_CUT = re.compile(
     r"^\s*(-{2,}\s*(original message|pesan asli|forwarded message|pesan terusan)\s*-{2,}|_{10,})\s*$", re.I
 )
@@ -237,10 +239,12 @@ def _attribution(lines: list[str], i: int) -> bool:
         joined = " ".join(window)
         if not ATTRIBUTION.search(joined):
             continue
-        if n > 1 and not (opens or "<" in first or "@" in first):
+        if n > 1 and not (opens or "<" in first):
             return False  # a sentence that happens to end two lines later in "menulis:"
         after = next((line for line in lines[i + n :] if line.strip()), "")
-        return opens or "@" in joined or after.lstrip().startswith(">")
+        # an address in angle brackets names the quoted writer ("Siti <siti@…> wrote:"); a resident's own line with
+        # an address in it ("… email ke pengaduan@dki.go.id dan petugasnya menulis:") is not one (found by a review)
+        return opens or ANGLE_ADDRESS.search(joined) is not None or after.lstrip().startswith(">")
     return False
 
 
@@ -384,11 +388,14 @@ def _comment_name(msg) -> str:
     parsed header drops: read from the raw header, so that the door knows it (found by a review)."""
     for key, value in msg.raw_items():
         if key.lower() == "from":
-            comment = parseaddr(str(value).replace("\r", " ").replace("\n", " "))[0]
+            # raw 8-bit bytes come as lone surrogates: what cannot be read is replaced, as in a display name
+            raw = str(value).encode("utf-8", "surrogateescape").decode("utf-8", "replace")
+            comment = parseaddr(raw.replace("\r", " ").replace("\n", " "))[0]
             try:
-                return str(make_header(decode_header(comment))).strip()
-            except (UnicodeError, LookupError, ValueError):
-                return comment.strip()
+                comment = str(make_header(decode_header(comment)))
+            except (UnicodeError, LookupError, ValueError, HeaderParseError):
+                pass  # a broken encoded word: kept as written (a review's crafted header answered 500)
+            return comment.encode("utf-8", "replace").decode("utf-8").strip()
     return ""
 
 

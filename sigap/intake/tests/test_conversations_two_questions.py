@@ -89,3 +89,14 @@ def test_one_waiting_report_takes_the_answer_as_before(deliver, fake, staff, dja
     _say(deliver, "wamid.X4", "RT 05 RW 03")
     drain.refresh_from_db()
     assert drain.status == "in_progress" and any("RT 05 RW 03" in a for a in _answers(drain))
+
+
+# the rest of an answer given in two messages (found by the next review: it went to the other waiting report)
+def test_the_rest_of_an_answer_naming_its_report_does_not_land_on_the_other_waiting_report(deliver, fake, two_asked):
+    drain, light = two_asked
+    _say(deliver, "wamid.Y1", f"{drain.number}: RT 05 RW 03, got di depan rumah saya")
+    # the same answer, in a second message a moment later (the chat explicitly takes "the answer in two messages")
+    _say(deliver, "wamid.Y2", "airnya sudah masuk ke rumah Bu Ratna di sebelah")
+    light.refresh_from_db()
+    assert not _answers(light), _answers(light)  # HEAD: the drain answer's rest is the light report's answer
+    assert light.status == "awaiting_reporter"

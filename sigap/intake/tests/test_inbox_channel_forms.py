@@ -8,8 +8,9 @@ import json
 
 import pytest
 
+from sigap.intake.channels.email import email_inbound, reply_strip
 from sigap.intake.models import Conversation
-from sigap.intake.tests.channel_helpers import ELSEWHERE, mime
+from sigap.intake.tests.channel_helpers import CITY, ELSEWHERE, mime
 from sigap.reports.models import Report
 from sigap.reports.tests.factories import inner_point
 
@@ -120,6 +121,44 @@ def test_a_telegram_group_s_messages_are_not_taken(client, staff, deliver, fake)
     ],
 )
 def test_a_line_ending_in_wrote_is_an_attribution_only_with_an_address_or_a_quote_after(body, kept):
-    from sigap.intake.channels.email import reply_strip
-
     assert reply_strip(body) == kept
+
+
+# --- a From comment that is no clean text (found by the review of the comment's first reading: a 500 and a 503) ---
+
+
+def _raw(from_header: bytes) -> bytes:
+    return (
+        b"From: " + from_header + b"\r\nTo: " + CITY.encode() + b"\r\nSubject: Got mampet\r\n"
+        b"Message-ID: <rev2.1@mail.example.org>\r\n\r\nGot mampet di gang buntu sejak kemarin, air meluap.\r\n"
+    )
+
+
+def test_email_from_comment_with_a_broken_encoded_word_is_read_as_written():
+    inbound = email_inbound(_raw(b"bs@gmail.com (=?utf-8?b?abcde?=)"))
+    assert inbound.sender == "bs@gmail.com" and inbound.sender_name == "=?utf-8?b?abcde?="
+
+
+def test_email_webhook_answers_a_broken_from_comment_without_a_500(mail_in, remote):
+    response = mail_in(_raw(b"bs@gmail.com (=?utf-8?b?abcde?=)"))
+    assert response.status_code < 500, response.status_code
+
+
+def test_email_from_comment_in_raw_8bit_gives_no_surrogate_name():
+    inbound = email_inbound(_raw("bs@gmail.com (Budi Santoso Wibowo \xff)".encode("latin-1")))
+    assert inbound.sender_name == "Budi Santoso Wibowo \ufffd"  # as a display name's unreadable byte is
+
+
+def test_email_webhook_answers_a_raw_8bit_from_comment_without_a_500(mail_in, remote):
+    response = mail_in(_raw("bs@gmail.com (Budi Santoso Wibowo \xff)".encode("latin-1")))
+    assert response.status_code < 500, response.status_code
+
+
+def test_a_line_with_an_address_that_ends_in_menulis_is_not_a_quote():
+    text = (
+        "Got mampet di Jl. Mawar sejak seminggu.\n"
+        "Saya sudah email ke pengaduan@dki.go.id dan petugasnya menulis:\n"
+        "Akan kami tindak lanjuti minggu ini.\n"
+        "Tapi sampai sekarang air masih meluap ke rumah warga."
+    )
+    assert "masih meluap" in reply_strip(text), reply_strip(text)

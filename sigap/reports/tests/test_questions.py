@@ -124,10 +124,16 @@ ABOUT_THE_REPORTER = [
     # an office only one person of the neighbourhood holds, guessed or asked (the door cuts it from what the reporter
     # writes; a bare "ya" would give it): found by an attacker's review
     "Apakah Anda ketua RT 03?",
-    "Bapak ketua RW di situ ya?",
-    "Benarkah ibu bendahara RT 5?",
+    "Bapak sendiri ketua RW di situ ya?",
+    "Benarkah ibu adalah bendahara RT 5?",
     "Apakah pelapor ini sekretaris RW 05?",
     "Anda pengurus RT setempat?",
+    # found by the next review
+    "Apakah Anda ketua RT03?",
+    "Apakah Anda juga ketua RT 03?",
+    "Apakah Anda sendiri ketua RT 03?",
+    "Anda menjabat sebagai ketua RT 03?",
+    "Apakah pelapor merupakan ketua RT 03?",
 ]
 
 ABOUT_THE_PROBLEM = [
@@ -163,6 +169,10 @@ ABOUT_THE_PROBLEM = [
     "Berapa digit nomor meter PLN-nya?",
     "Apakah ketua RT sudah tahu?",
     "Apakah Anda sudah lapor ke ketua RW 05?",
+    # "Pak ketua RT", "Bu ketua RW": the ketua as a third person (found by a review)
+    "Apakah pak ketua RT sudah tanda tangan?",
+    "Apakah Bapak ketua RT sudah dihubungi?",
+    "Apakah Bu ketua RW sudah datang ke lokasi?",
 ]
 
 
