@@ -339,14 +339,8 @@ def _answer_to_question(inbound: Inbound, *, last_attempt: bool = False) -> bool
     waiting = [c for c in filed_convs if c.report is not None and c.report.status == Status.AWAITING_REPORTER]
     # the resident answered a moment ago and goes on (the answer in two messages), or answers a question the unit
     # withdrew meanwhile (the answer crossed the withdrawal): more of that answer
-    recent = next(
-        (
-            c
-            for c in filed_convs[:MAX_WAITING_LISTED]
-            if c.report is not None and c not in waiting and report_services.answer_welcome(c.report)
-        ),
-        None,
-    )
+    latest = next((c for c in filed_convs if c.report is not None and c not in waiting), None)
+    recent = latest if latest is not None and report_services.answer_welcome(latest.report) else None
     candidates = waiting + ([recent] if recent else [])
     if not candidates:
         return False
