@@ -969,6 +969,7 @@ sejak selama dari sampai hingga tahun thn umur usia km kav kavling blok lantai l
 setinggi sedalam terendam kurang lebih sekitar perumnas sektor cluster klaster tahap fase zona gelombang
 sepanjang selebar seluas sebanyak kira kira-kira
 """)
+_DI_AT_THE_END = re.compile(r"[ \t]di[ \t]*$")
 # between the home and "di" a street: the street is where something near the home is, or the trouble comes from
 _NEAR_THE_HOME = _words("""
 dekat sebelah samping seberang belakang dari karena oleh akibat truk pabrik got kali sungai proyek
@@ -1923,6 +1924,7 @@ def _split_parts(
 
 
 _SYLLABLE_GAP = re.compile(r"[ \t]*-[ \t]*|[._]")
+_BETWEEN_SYLLABLES = frozenset(" \t-._")
 
 
 def _syllables(
@@ -1958,9 +1960,12 @@ def _syllables(
     starts = {s for s, e, c in runs if not c} | {s for s, e, w in words if w in parts and not parts[w]}
     for start, end, common in runs:
         if common:
-            before = text[:start].rstrip(" \t-._")
-            after_gap = len(text[end:]) - len(text[end:].lstrip(" \t-._"))
-            if len(before) not in ends and end + after_gap not in starts:
+            before, after = start, end
+            while before and text[before - 1] in _BETWEEN_SYLLABLES:
+                before -= 1
+            while after < len(text) and text[after] in _BETWEEN_SYLLABLES:
+                after += 1
+            if before not in ends and after not in starts:
                 continue
         add("name", start, end)
 
@@ -2364,7 +2369,7 @@ def _houses(text: str, add: Callable[[str, int, int], None]) -> None:
         if any(w in _NOT_AT_THE_HOME for w in street):
             continue
         gap = text[m.start() : m.start(1)]
-        if re.search(r"[ \t]di[ \t]*$", gap) and any(w.lower() in _NEAR_THE_HOME for w in _WORD_BEFORE.findall(gap)):
+        if _DI_AT_THE_END.search(gap) and any(w.lower() in _NEAR_THE_HOME for w in _WORD_BEFORE.findall(gap)):
             continue  # "rumah saya dekat pabrik di Jl. Industri 5", "… banjir dari got di Jl. Kenari 17": the problem's
         if not (
             number in _EMERGENCY
@@ -2406,10 +2411,7 @@ def _houses(text: str, add: Callable[[str, int, int], None]) -> None:
 
 # An office the writer holds that one person (or a few) holds: "Saya ketua RT 03 RW 05", "sy bendahara RW 05", "saya
 # kepala sekolah SDN 01 …", "kami pemilik warung di depan" (found by a review: the lurah appoints the ketua RT, and the
-# kelurahan's officer knows them by name). The title goes, with the RT/RW it is of; an office the writer only speaks
-# to ("saya sudah lapor ke ketua RT") is not theirs, a household's head or a state of the body is no office. The
-# writer's name may stand between ("Saya Budi Santoso, ketua RT 03").
-# Offices one person (or a few) holds. A bare title ("ketua", "bendahara", "camat") is the writer's only with a word
+# kelurahan's officer knows them by name). A bare title ("ketua", "bendahara", "camat") is the writer's only with a word
 # that says so before it ("selaku", "sebagai", "adalah" …) or with what it heads after it ("ketua RT 03", "ketua PKK
 # RW 05", "ketua DKM Masjid Al-Ikhlas"): "Saya camat ditelpon tidak diangkat" is about the camat. A title that names
 # its office in itself ("kepala sekolah", "pemilik warung", "pengurus DKM", "Pak RT") needs neither.
@@ -2452,7 +2454,7 @@ _OWN_OFFICE = re.compile(
     + r")"
     r"[ \t]*(?:saya|sy|aku|kami|gw|gue)"
     r"(?P<name>[ \t]+(?-i:[A-Z][a-z'’]+)(?:[ \t]+(?-i:[A-Z][a-z'’]+)){0,2}(?=[ \t]*,|[ \t]+(?:selaku|sebagai)))?"
-    r"(?:[ \t]*,(?=[ \t]*(?:selaku|sebagai))|(?<=[a-z'’])[ \t]*,(?=[ \t]*\S)(?<=,)|)"
+    r"(?:[ \t]*,)?"
     r"[ \t]*\(?[ \t]*"
     r"(?:(?:yang[ \t]+|yg[ \t]+)?(?:kebetulan|juga|sendiri|sekarang|saat[ \t]+ini)[ \t]+)*"
     r"(?P<says>" + _SAYS_SO + r"[ \t]+)?"

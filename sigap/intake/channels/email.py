@@ -85,9 +85,9 @@ AUTO_SUBJECT = re.compile(
     r"sedang cuti|delivery status notification|undeliverable|undelivered mail)",
     re.I,
 )
-QUOTE_HEADER = re.compile(r"^\s*(on\b.*|pada\b.*|le\b.*|am\b.*)(wrote|menulis|a écrit|schrieb)\s*:\s*$", re.I)
-# "<name> <address> wrote:" without "On"/"Pada" first (Thunderbird's short form and other mailers'), over up to three
-# lines as Gmail wraps a long one: an attribution when it names an address or quoted lines follow it
+# The line naming a quoted mail's writer, over up to three lines as Gmail wraps a long one: "On … wrote:", "Pada …
+# menulis:", or "<name> <address> wrote:" without them (Thunderbird's short form and other mailers'), which is one when
+# it names an address or quoted lines follow it
 ATTRIBUTION = re.compile(r"(wrote|menulis|a écrit|schrieb|escribió|ha scritto|schreef)\s*:\s*$", re.I)
 ANGLE_ADDRESS = re.compile(r"<\s*[^<>\s@]+@[^<>\s]+\s*>?")
 QUOTE_CUT = re.compile(
@@ -212,9 +212,6 @@ def reply_strip(text: str) -> str:
     for i, line in enumerate(lines):
         if line.rstrip() == "--" or line.startswith("-- "):
             break  # signature delimiter (RFC 3676)
-        joined = line + (" " + lines[i + 1] if i + 1 < len(lines) else "")
-        if QUOTE_HEADER.match(line) or (QUOTE_HEADER.match(joined) and re.match(r"^\s*(on|pada)\b", line, re.I)):
-            break
         if _attribution(lines, i):
             break
         if QUOTE_CUT.match(line):
