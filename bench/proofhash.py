@@ -66,18 +66,20 @@ def main() -> None:
         connection.cursor() as cur,
         cur.connection.cursor().copy(
             "COPY reports_photo (report_id, kind, width, height, sha256, original_ref, created_at, state, attempts,"
-            " last_error, content_type, image, proof_flags, phash, phash_b0, phash_b1, phash_b2, phash_b3) FROM STDIN"
+            " last_error, content_type, image, proof_flags, camera, phash, phash_b0, phash_b1, phash_b2, phash_b3)"
+            " FROM STDIN"
         ) as copy,
     ):
-        for h in hashes:
-            b = proofcheck.bands(h)
+        for n, h in enumerate(hashes):
+            sha = f"{n:064x}"
+            stored = proofcheck.hash_fields(h, sha)  # as the worker writes it: padded per row, bands as tags
             copy.write_row(
                 (
                     report.pk,
                     "after",
                     1,
                     1,
-                    "",
+                    sha,
                     "",
                     now,
                     "ready",
@@ -86,8 +88,9 @@ def main() -> None:
                     "image/jpeg",
                     "",
                     "[]",
-                    proofcheck.to_signed(h),
-                    *b,
+                    "",
+                    stored["phash"],
+                    *(stored[f"phash_b{i}"] for i in range(4)),
                 )
             )
     with connection.cursor() as cur:
@@ -106,7 +109,7 @@ def main() -> None:
             probes.append((h, flips))
     times, rows, found_close, close, found_near, near = [], [], 0, 0, 0, 0
     for h, flips in probes:
-        probe = Photo(pk=-1, report=report, kind="after", phash=proofcheck.to_signed(h))
+        probe = Photo(pk=-1, report=report, kind="after", sha256="probe", **proofcheck.hash_fields(h, "probe"))
         start = time.perf_counter()
         result = proofcheck.similar(probe)
         times.append((time.perf_counter() - start) * 1000)
@@ -124,7 +127,8 @@ def main() -> None:
     )
     print(f"recycled within 3 bits found: {found_close}/{close} (guaranteed); within 4-6 bits: {found_near}/{near}")
     h = probes[0][0]
-    b = proofcheck.bands(h)
+    stored = proofcheck.hash_fields(h, "probe")
+    b = [stored[f"phash_b{i}"] for i in range(4)]
     with connection.cursor() as cur:
         cur.execute(
             "EXPLAIN (ANALYZE, BUFFERS, COSTS OFF) SELECT id, phash FROM reports_photo WHERE phash IS NOT NULL AND"

@@ -360,8 +360,8 @@ class Photo(models.Model):
     )
     last_error = models.CharField(max_length=200, blank=True)  # an exception type or refusal code, never content
     # Proof checks (sigap.reports.proofcheck), set by the worker from the original before its metadata is dropped.
-    # phash: a 64-bit perceptual hash (signed); its four 16-bit bands are indexed, so similar photos are found
-    # among millions by equal bands, never by a scan. taken_*: the capture time and place the camera wrote,
+    # phash: a 64-bit perceptual hash (signed, XOR a pad of the row's own); its four 16-bit bands are indexed as
+    # keyed tags, so similar photos are found among millions by equal bands, never by a scan. taken_*: the capture time and place the camera wrote,
     # kept for proof photos only (officers' work); a resident's photo keeps its own only in the vault.
     phash = models.BigIntegerField(null=True, blank=True)
     phash_b0 = models.IntegerField(null=True, blank=True)

@@ -16,14 +16,17 @@ The photo worker reads every photo's original before its metadata is dropped and
 * ``quick_pair`` / ``after_before_before``: an after photo taken less than ``SIGAP_PROOF_MIN_MINUTES`` after
   the before photo, or before it.
 
-Hashes are stored XOR a pad derived from ``SECRET_KEY`` (``_pad``): comparisons between stored photos work as
-before, but the database alone cannot be searched with a photo from elsewhere. Changing the key makes earlier
-photos unmatchable by later ones.
-
 Finding similar photos costs the same at a million photos as at ten: the hash is cut into four 16-bit bands,
 each indexed; two hashes within 3 bits of each other share at least one band (pigeonhole), so the candidates are
 the rows with an equal band (about 60 rows at a million photos), and the exact distance is computed on those
 only. Pairs 4-``SIGAP_PROOF_PHASH_DISTANCE`` bits apart are found when one band is untouched, as it usually is.
+
+The database alone cannot be searched with a photo from elsewhere (a resident's post under their own name, say):
+with a key derived from ``SECRET_KEY`` (``_key``), each row stores its hash XOR a pad of its own (``_pad``, from
+the row's ``sha256``, the digest of its officer copy) and each band as a keyed tag (``_tags``), so equal bands
+still meet in the index. A pad shared by every row was given away by one published photo and its row (a review
+found it): XOR the two and every hash was readable. Now a published photo gives away its own pad only; what the
+database shows is which rows share a band. Changing the key makes earlier photos unmatchable by later ones.
 """
 
 from __future__ import annotations
@@ -83,21 +86,45 @@ def _taken_at(captured: str | None) -> datetime | None:
     return timezone.make_aware(naive, timezone.get_default_timezone())
 
 
-def _pad() -> int:
-    """A 64-bit pad derived from the server's key. Hashes are stored XOR this pad: distances and equal bands
-    between stored hashes are unchanged, but whoever holds the database without the key cannot hash a photo
-    found elsewhere (a resident's post under their own name, say) and look it up to learn which report it is."""
-    digest = hmac.new(settings.SECRET_KEY.encode(), b"sigap-proof-phash-pad", hashlib.sha256).digest()
-    return int.from_bytes(digest[:8], "big")
+def _key() -> bytes:
+    """The proof hashes' key, derived from the server's key."""
+    return hmac.new(settings.SECRET_KEY.encode(), b"sigap-proof-phash", hashlib.sha256).digest()
+
+
+def _pad(key: bytes, nonce: str) -> int:
+    """One row's 64-bit pad (``nonce``: the row's ``sha256``). Rows with the same officer copy share it, and their
+    hashes are equal anyway."""
+    return int.from_bytes(hmac.new(key, b"pad:" + nonce.encode(), hashlib.sha256).digest()[:8], "big")
+
+
+def _tags(key: bytes, unsigned: int) -> list[int]:
+    """The four bands as keyed 31-bit tags (the columns are 32-bit signed): equal bands, equal tags."""
+    return [
+        int.from_bytes(hmac.new(key, b"band:%d:%d" % (i, band), hashlib.sha256).digest()[:4], "big") & 0x7FFF_FFFF
+        for i, band in enumerate(bands(unsigned))
+    ]
+
+
+def hash_fields(unsigned: int, nonce: str) -> dict:
+    """A perceptual hash as a row stores it: ``phash`` XOR the row's pad, the bands as tags."""
+    key = _key()
+    tags = _tags(key, unsigned)
+    return {"phash": to_signed(unsigned ^ _pad(key, nonce)), **{f"phash_b{i}": t for i, t in enumerate(tags)}}
+
+
+def hash_of(photo: Photo, key: bytes | None = None) -> int | None:
+    """The perceptual hash a row stores (read with its ``phash`` and ``sha256``), or None."""
+    if photo.phash is None:
+        return None
+    return to_unsigned(photo.phash) ^ _pad(key or _key(), photo.sha256)
 
 
 def evidence_fields(clean, kind: str) -> dict:
-    """What the worker writes on the row with the officer copy (``clean``: a CleanPhoto)."""
+    """What the worker writes on the row with the officer copy (``clean``: a CleanPhoto, whose ``sha256`` the row
+    stores with it)."""
     fields: dict = {}
     if clean.phash is not None:
-        keyed = clean.phash ^ _pad()
-        fields["phash"] = to_signed(keyed)
-        fields.update({f"phash_b{i}": b for i, b in enumerate(bands(keyed))})
+        fields.update(hash_fields(clean.phash, clean.sha256))
     if kind in PROOF_KINDS:  # a resident's capture time, place and camera stay in the vault
         gps = clean.meta.get("gps")
         fields["taken_at"] = _taken_at(clean.meta.get("captured_at"))
@@ -116,19 +143,20 @@ def camera_key(camera: str) -> str:
 
 def similar(photo: Photo) -> list[tuple[Photo, int]]:
     """Other photos whose hash is within ``SIGAP_PROOF_PHASH_DISTANCE`` bits of ``photo``'s, nearest first."""
-    if photo.phash is None:
+    key = _key()
+    mine = hash_of(photo, key)
+    if mine is None:
         return []
-    mine = to_unsigned(photo.phash)
     same_band = Q()
-    for i, band in enumerate(bands(mine)):
-        same_band |= Q(**{f"phash_b{i}": band})
+    for i, tag in enumerate(_tags(key, mine)):
+        same_band |= Q(**{f"phash_b{i}": tag})
     candidates = (
         Photo.objects.filter(same_band, phash__isnull=False)
         .exclude(pk=photo.pk)
         .select_related("report")
-        .only("pk", "kind", "phash", "report_id", "report__number")[:_CANDIDATES]
+        .only("pk", "kind", "phash", "sha256", "report_id", "report__number")[:_CANDIDATES]
     )
-    found = [(c, (to_unsigned(c.phash) ^ mine).bit_count()) for c in candidates]
+    found = [(c, (hash_of(c, key) ^ mine).bit_count()) for c in candidates]
     return sorted(((c, d) for c, d in found if d <= _max_distance()), key=lambda pair: (pair[1], pair[0].pk))
 
 

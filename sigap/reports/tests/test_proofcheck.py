@@ -260,25 +260,20 @@ def test_a_residents_photo_is_hashed_but_its_capture_time_and_place_are_not_kept
     assert (photo.taken_at, photo.taken_lat, photo.taken_lon) == (None, None, None)  # the resident's: vault only
 
 
+def hashed_row(report: Report, n: int, stored: dict) -> Photo:
+    """A photo row holding only a hash as stored (``stored``: phash and its bands), its ``sha256`` from ``n``."""
+    return Photo.objects.create(
+        report=report, kind="report", width=1, height=1, created_at=timezone.now(), sha256=f"{n:064x}", **stored
+    )
+
+
 def test_similar_photos_are_found_by_indexed_bands_not_a_scan(pb_officer):
     """The lookup asks only for rows sharing a 16-bit band of the hash; a hash 3 bits away always shares one."""
     report = working(pb_officer)
     base = 0x8F3A_5C21_0D4E_B777
     rows = [base ^ (1 << 5) ^ (1 << 20) ^ (1 << 40), base ^ 0xFFFF_FFFF_0000_0000 ^ (1 << 3)]  # 3 bits; 33 bits
-    made = []
-    for h in rows:
-        made.append(
-            Photo.objects.create(
-                report=report,
-                kind="report",
-                width=1,
-                height=1,
-                created_at=timezone.now(),
-                phash=proofcheck.to_signed(h),
-                **{f"phash_b{i}": b for i, b in enumerate(proofcheck.bands(h))},
-            )
-        )
-    probe = Photo(pk=-1, report=report, kind="after", phash=proofcheck.to_signed(base))
+    made = [hashed_row(report, n, proofcheck.hash_fields(h, f"{n:064x}")) for n, h in enumerate(rows)]
+    probe = Photo(pk=-1, report=report, kind="after", sha256="probe", **proofcheck.hash_fields(base, "probe"))
     found = proofcheck.similar(probe)
     assert [(p.pk, bits) for p, bits in found] == [(made[0].pk, 3)]
     assert proofcheck.to_unsigned(proofcheck.to_signed(base)) == base
@@ -325,7 +320,8 @@ def test_only_a_validator_sees_the_flags_and_another_report_only_when_in_sight(p
 
 def test_the_stored_hash_is_keyed_so_the_database_alone_cannot_be_searched_with_an_outside_photo(pb_officer):
     """A database owner holding a resident's photo posted elsewhere could hash it and find the report it belongs
-    to; the stored hash is XOR a pad from the server's key, so that lookup finds nothing without the key."""
+    to; the stored hash is XOR a pad from the server's key (the row's own: test_proofcheck_keyed), so that lookup
+    finds nothing without the key."""
     import imagehash
 
     report = working(pb_officer)
@@ -334,7 +330,7 @@ def test_the_stored_hash_is_keyed_so_the_database_alone_cannot_be_searched_with_
     photo.refresh_from_db()
     outside = int(str(imagehash.phash(picture)), 16)  # what an attacker computes from the same picture
     assert (proofcheck.to_unsigned(photo.phash) ^ outside).bit_count() > 12  # not a match without the key
-    assert (proofcheck.to_unsigned(photo.phash) ^ outside ^ proofcheck._pad()).bit_count() <= 6  # with it: found
+    assert (proofcheck.hash_of(photo) ^ outside).bit_count() <= 6  # with it: found
 
 
 def test_a_proof_still_being_processed_cannot_be_validated_until_its_flags_are_known(
