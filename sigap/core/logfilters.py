@@ -5,12 +5,15 @@ media URL; refused, but logged).
 
 A query string's values are kept only for the parameters Sigap itself reads to page, sort and filter lists (an
 allow-list: a name not on it, however spelled or percent-encoded, has its value replaced); a bare word with no
-``=`` is replaced too."""
+``=`` is replaced too.
+
+A logged exception keeps its traceback's frames and its type, never its text (``traceback_text``)."""
 
 from __future__ import annotations
 
 import logging
 import re
+import traceback
 from urllib.parse import unquote_plus
 
 _TRACK = re.compile(r"(/(?:track|lacak)/)[^/\s?\"']+", re.IGNORECASE)
@@ -22,6 +25,7 @@ _SEPARATOR = re.compile(r"([&;])")
 # a safe parameter's value is kept only when it looks like one (a page, a code, a date, a name of a place)
 _SAFE_VALUE = re.compile(r"[\w.,:+%/-]{0,80}")
 HIDDEN = "[disembunyikan]"
+WITHHELD = "text withheld from the log"
 
 # Parameters whose values say how a list is paged, sorted or filtered: never typed text, a place or a person.
 SAFE_PARAMS = frozenset(
@@ -63,10 +67,39 @@ def scrub(text: str) -> str:
     return _QUERY.sub(_query, _TRACK.sub(r"\1[kode-lacak]", text))
 
 
+def traceback_text(exc: BaseException) -> str:
+    """A traceback as Python prints it, chained causes included, with each exception's type and never its text:
+    a database error's text holds the row being written ("Failing row contains (…)", "invalid input syntax …: …"),
+    another library's may quote what a resident typed. The frames (file, line, function, the code's own line) stay:
+    they say where it happened."""
+    parts: list[str] = []
+    seen: set[int] = set()
+    current: BaseException | None = exc
+    while current is not None and id(current) not in seen:
+        seen.add(id(current))
+        kind = type(current)
+        name = kind.__qualname__ if kind.__module__ == "builtins" else f"{kind.__module__}.{kind.__qualname__}"
+        block = ["Traceback (most recent call last):\n", *traceback.format_tb(current.__traceback__)]
+        block.append(f"{name} [{WITHHELD}]\n")
+        parts[:0] = block
+        if current.__cause__ is not None:
+            parts.insert(0, "\nThe above exception was the direct cause of the following exception:\n\n")
+            current = current.__cause__
+        elif current.__context__ is not None and not current.__suppress_context__:
+            parts.insert(0, "\nDuring handling of the above exception, another exception occurred:\n\n")
+            current = current.__context__
+        else:
+            current = None
+    return "".join(parts).rstrip("\n")
+
+
 class ScrubSecrets(logging.Filter):
     def filter(self, record: logging.LogRecord) -> bool:
         message = record.getMessage()
         cleaned = scrub(message)
         if cleaned != message:
             record.msg, record.args = cleaned, ()
+        if record.exc_info and record.exc_info[1] is not None and not record.exc_text:
+            # a formatter writes ``exc_text`` when it is set, and formats ``exc_info`` itself only when it is not
+            record.exc_text = traceback_text(record.exc_info[1])
         return True

@@ -126,3 +126,45 @@ def test_a_referer_keeps_its_closing_quote():
         scrub('"https://app.example/form?nama=Siti" "client"')
         == '"https://app.example/form?nama=[disembunyikan]" "client"'
     )
+
+
+# what a database error says (its source line is not in the traceback: only the frames' own lines are)
+_ROW_ERROR = 'null value in column "unit_id"; Failing row contains (42, {}, Budi)'
+_FIRST = "raised first"
+_TYPED = "got mampet depan rumah Bu Ratna, hp 081234567890"
+
+
+def _failing_insert(description: str) -> None:
+    try:
+        raise KeyError(_FIRST)  # a chained cause: its text is withheld too
+    except KeyError as cause:
+        raise ValueError(_ROW_ERROR.format(description)) from cause
+
+
+def test_a_logged_traceback_keeps_its_frames_and_types_but_no_exception_text():
+    """Found by a review: the filter cleaned the message only, and a traceback (``log.exception``, Django's own
+    500 log) printed the exception's text as raised. A database error's text holds what was being written
+    ("Failing row contains (…)", "invalid input syntax for type integer: …"), and another library's may hold
+    what a resident typed: the frames and the exception types are logged, their texts never."""
+    import io
+
+    stream = io.StringIO()
+    handler = logging.StreamHandler(stream)
+    handler.addFilter(ScrubSecrets())
+    handler.setFormatter(logging.Formatter("%(levelname)s %(name)s %(message)s"))
+    log = logging.getLogger("sigap.tests.logfilters")
+    log.addHandler(handler)
+    log.propagate = False
+    try:
+        try:
+            _failing_insert(_TYPED)
+        except ValueError:
+            log.exception("report intake failed")
+    finally:
+        log.removeHandler(handler)
+        log.propagate = True
+    text = stream.getvalue()
+    assert "report intake failed" in text and "_failing_insert" in text  # the line and where it happened
+    assert "ValueError" in text and "KeyError" in text and "The above exception was the direct cause" in text
+    for leaked in ("Ratna", "081234567890", "Failing row", "raised first"):
+        assert leaked not in text
