@@ -61,6 +61,53 @@ def _intact(req: RevealRequest) -> bool:
     )
 
 
+def seal_key_id(req: RevealRequest) -> str:
+    return (req.seal or "").partition(":")[0]
+
+
+def reseal_under_current_key() -> dict[str, int]:
+    """After the vault's master key changed (``sigap vault rotate``): each request sealed under an older key whose
+    seal holds is sealed again under the current one, so retiring the old key does not make it look tampered. A
+    request whose seal does not hold keeps it, and stays refused. A request sealed under a key that is not in
+    ``SIGAP_VAULT_OLD_KEYS`` stops the rotation, as a data key does."""
+    current = vault.master_key().key_id
+    ring = vault.keyring()
+    counts = {"resealed": 0, "not_intact": 0}
+    stale = RevealRequest.objects.exclude(seal__startswith=f"{current}:").order_by("pk").values_list("pk", flat=True)
+    for pk in list(stale):
+        with transaction.atomic():
+            req = RevealRequest.objects.select_for_update().select_related("report").get(pk=pk)
+            key_id = seal_key_id(req)
+            if key_id == current:
+                continue
+            if key_id and key_id not in ring:
+                raise DomainError(
+                    f"Kunci induk lama {key_id} tidak ada di SIGAP_VAULT_OLD_KEYS.",
+                    f"Old master key {key_id} is not in SIGAP_VAULT_OLD_KEYS.",
+                    code="vault_key_missing",
+                    status=500,
+                )
+            if _intact(req):
+                _seal(req)
+                counts["resealed"] += 1
+            else:
+                counts["not_intact"] += 1
+    return counts
+
+
+def seal_status() -> dict[str, int]:
+    """Reveal requests by the key their seal is under, and whether it holds (``sigap vault status``)."""
+    current = vault.master_key().key_id
+    rows: dict[str, int] = {}
+    for req in RevealRequest.objects.select_related("report").order_by("pk").iterator(chunk_size=500):
+        key_id = seal_key_id(req)
+        label = "current key" if key_id == current else f"old key {key_id}"
+        if not _intact(req):
+            label = f"not intact ({label})"
+        rows[label] = rows.get(label, 0) + 1
+    return rows
+
+
 def _tampered() -> DomainError:
     return DomainError(
         "Permintaan ini tidak utuh (diubah di luar aplikasi); tidak ada yang ditampilkan.",

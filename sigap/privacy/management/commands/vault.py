@@ -1,13 +1,14 @@
 from django.core.management.base import BaseCommand
 
-from sigap.privacy import vault
+from sigap.privacy import reveal, vault
 from sigap.privacy.models import IdentityRecord, VaultBlob
 
 
 class Command(BaseCommand):
     help = (
         "The identity vault. 'new-key' prints a fresh master key; 'rotate' re-wraps every data key under the "
-        "current master key (put the previous key in SIGAP_VAULT_OLD_KEYS first); 'status' counts records per key; "
+        "current master key and seals intact reveal requests again with it (put the previous key in "
+        "SIGAP_VAULT_OLD_KEYS first); 'status' counts records and reveal requests per key; "
         "'sweep' removes stored original files that no record names (a failed write's, unreadable anyway) in the "
         "day directories 2 to 9 days old (--oldest-days to look further back)."
     )
@@ -29,12 +30,21 @@ class Command(BaseCommand):
             return
         if action == "rotate":
             counts = vault.rotate()
+            sealed = reveal.reseal_under_current_key()
             self.stdout.write(
                 self.style.SUCCESS(
                     f"Re-wrapped {counts['rewrapped']} data keys; {counts['already_current']} already current; "
-                    f"{counts['shredded']} shredded records skipped. Payloads were not decrypted."
+                    f"{counts['shredded']} shredded records skipped. Payloads were not decrypted. "
+                    f"{sealed['resealed']} reveal requests sealed again under the current key."
                 )
             )
+            if sealed["not_intact"]:
+                self.stdout.write(
+                    self.style.WARNING(
+                        f"{sealed['not_intact']} not intact (changed outside the application): their seals were "
+                        "left as found, and they stay refused."
+                    )
+                )
             return
         current = vault.master_key().key_id
         for model in (IdentityRecord, VaultBlob):
@@ -45,3 +55,5 @@ class Command(BaseCommand):
             self.stdout.write(
                 f"{model._meta.verbose_name_plural}: " + (", ".join(f"{k}: {v}" for k, v in rows.items()) or "none")
             )
+        requests = reveal.seal_status()
+        self.stdout.write("reveal requests: " + (", ".join(f"{k}: {v}" for k, v in requests.items()) or "none"))
