@@ -117,15 +117,8 @@ def _unexpected(request, exc):
     if outage.is_outage(exc):  # the database cannot be reached: 503, try again shortly
         return outage.outage_response(request, exc)
     log.exception("unhandled API error on %s %s", request.method, request.path)
-    return api.create_response(
-        request,
-        _body(
-            "server_error",
-            "Terjadi kesalahan pada server; laporan Anda tidak tersimpan sebagian. Coba lagi.",
-            "A server error occurred; nothing was half-saved. Please try again.",
-        ),
-        status=500,
-    )
+    failure = outage.server_failure()
+    return api.create_response(request, _body(failure.code, failure.message_id, failure.message_en), status=500)
 
 
 from sigap.intake.api import router as citizen_router  # noqa: E402

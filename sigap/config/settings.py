@@ -302,7 +302,8 @@ CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"
 if SIGAP_REDIS_URL:
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            # Redis, and this process's memory while Redis does not answer (``sigap.core.sharedcache``)
+            "BACKEND": "sigap.core.sharedcache.SharedCache",
             "LOCATION": SIGAP_REDIS_URL,
             "KEY_PREFIX": os.environ.get("SIGAP_REDIS_PREFIX", "sigap"),
         }

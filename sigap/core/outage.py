@@ -91,6 +91,19 @@ def server_error_view(request: HttpRequest) -> HttpResponse:
     from django.views.defaults import server_error
 
     try:
+        if any(request.path.startswith(prefix) for prefix in getattr(settings, "SIGAP_REFUSAL_RENDERERS", {})):
+            # a client reading JSON (the API, a channel, Open311) gets JSON, as from a view's own failure: an
+            # error before the view (its sign-in or rate-limit check) answered an HTML page (an operator's review)
+            return limits.refusal_response(request, server_failure())
         return server_error(request)
     except Exception:  # noqa: BLE001
         return HttpResponseServerError("500 Server Error", content_type="text/plain")
+
+
+def server_failure() -> DomainError:
+    return DomainError(
+        "Terjadi kesalahan pada server; laporan Anda tidak tersimpan sebagian. Coba lagi.",
+        "A server error occurred; nothing was half-saved. Please try again.",
+        code="server_error",
+        status=500,
+    )

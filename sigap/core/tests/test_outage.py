@@ -103,3 +103,19 @@ def test_postgresql_unreachable_is_503_and_the_next_request_after_it_returns_fil
         connection.settings_dict["PORT"] = real_port
     assert client.post("/api/v1/reports", data=body, content_type="application/json").status_code == 201
     assert Report.objects.count() == 1
+
+
+def test_a_failure_before_the_view_answers_a_json_client_with_json(monkeypatch):
+    """Found by an operator's review: a failure in the API's rate-limit check (Redis stopped, then) ran before
+    the view's own error handling and answered a JSON client with Django's HTML "Server Error (500)" page."""
+    from sigap.core.throttles import WindowThrottle
+
+    def broken(self, request):
+        raise RuntimeError("the counter's store failed")
+
+    monkeypatch.setattr(WindowThrottle, "allow_request", broken)
+    client = Client(raise_request_exception=False)
+    response = client.post("/api/v1/reports", data=report_json(), content_type="application/json")
+    assert response.status_code == 500 and response["Content-Type"].startswith("application/json")
+    assert response.json()["code"] == "server_error" and response.json()["message_en"]
+    assert not Report.objects.exists()
