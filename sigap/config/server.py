@@ -26,10 +26,12 @@ from __future__ import annotations
 
 import io
 import ipaddress
+import logging
 import os
 import re
 import selectors
 import socket
+import sys
 import time
 from functools import partial
 
@@ -415,7 +417,6 @@ def _post_worker_init(worker) -> None:
 
 def _warm_categorizer() -> None:
     """Load the categorizer in the background so the first uncategorized report does not wait for it."""
-    import logging
 
     try:
         import django
@@ -449,6 +450,10 @@ class ScrubbedLogger(glogging.Logger):
     def setup(self, cfg):
         super().setup(cfg)
         self.access_log.addFilter(ScrubSecrets())
+        # gunicorn writes "-" to stdout; every other log of Sigap's goes to stderr, and so does this one
+        for handler in self.access_log.handlers:
+            if getattr(handler, "_gunicorn", False) and getattr(handler, "stream", None) is sys.stdout:
+                handler.setStream(sys.stderr)
 
 
 def options(

@@ -17,6 +17,7 @@ import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
+from sigap.core.envflags import env_flag
 from sigap.core.files import write_secret_file
 from sigap.core.objectstore import object_storage
 
@@ -25,11 +26,7 @@ SIGAP_HOME = Path(os.environ.get("SIGAP_HOME", Path.cwd() / "var")).resolve()
 SIGAP_HOME.mkdir(parents=True, exist_ok=True)
 
 
-def _env_bool(name: str, default: bool) -> bool:
-    value = os.environ.get(name)
-    if value is None:
-        return default
-    return value.strip().lower() in {"1", "true", "yes", "on"}
+_env_bool = env_flag  # 1, true, yes, on (``sigap.core.envflags``)
 
 
 def _generated_secret(filename: str, nbytes: int) -> str:
@@ -313,13 +310,17 @@ LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "filters": {"secrets": {"()": "sigap.core.logfilters.ScrubSecrets"}},
+    "filters": {
+        "secrets": {"()": "sigap.core.logfilters.ScrubSecrets"},
+        "one_line": {"()": "sigap.core.logfilters.WithoutTraceback"},
+    },
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain", "filters": ["secrets"]}},
     "root": {"handlers": ["console"], "level": os.environ.get("SIGAP_LOG_LEVEL", "INFO")},
     # PIL logs EXIF tag values (a photographer's name, GPS) at DEBUG: never let them reach a log.
     "loggers": {
         "django.db.backends": {"level": "WARNING"},
         "django.request": {"filters": ["secrets"]},
+        "django.security.DisallowedHost": {"filters": ["one_line"]},
         "PIL": {"level": "WARNING"},
         # httpx logs request URLs at INFO; the Telegram Bot API puts the bot token in the URL
         "httpx": {"level": "WARNING"},

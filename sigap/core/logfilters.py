@@ -103,3 +103,12 @@ class ScrubSecrets(logging.Filter):
             # a formatter writes ``exc_text`` when it is set, and formats ``exc_info`` itself only when it is not
             record.exc_text = traceback_text(record.exc_info[1])
         return True
+
+
+class WithoutTraceback(logging.Filter):
+    """For a logger whose one line says everything (``django.security.DisallowedHost``: a health probe or a scanner
+    without the public host name): no traceback under it (an operator's review counted 14 lines per probe)."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        record.exc_info, record.exc_text = None, None
+        return True

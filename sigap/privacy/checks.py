@@ -44,3 +44,34 @@ def mail_configured(app_configs=None, **kwargs) -> list[checks.CheckMessage]:
             id="sigap.W002",
         )
     ]
+
+
+@checks.register("sigap", deploy=True)
+def keys_given(app_configs=None, **kwargs) -> list[checks.CheckMessage]:
+    """``sigap check --deploy``: keys the embedded default generated under ``SIGAP_HOME`` instead of keys given.
+    A web or worker machine whose environment lacks one silently made its own: a worker with its own vault key
+    writes identities no other machine can read (an operator's review)."""
+    from pathlib import Path
+
+    from django.conf import settings
+
+    home = Path(settings.SIGAP_HOME)
+    generated = []
+    secret_file = home / "secret_key"
+    if secret_file.exists() and secret_file.read_text().strip() == settings.SECRET_KEY:
+        generated.append("SECRET_KEY")
+    if not settings.SIGAP_VAULT_KEY and Path(settings.SIGAP_VAULT_KEY_FILE) == home / "vault.key":
+        generated.append("SIGAP_VAULT_KEY")
+    if not settings.SIGAP_AUDIT_KEY and Path(settings.SIGAP_AUDIT_KEY_FILE) == home / "audit.key":
+        generated.append("SIGAP_AUDIT_KEY")
+    if not generated:
+        return []
+    return [
+        checks.Warning(
+            f"keys generated on this machine under SIGAP_HOME, not given: {', '.join(generated)}",
+            hint="Give every web and worker machine the same keys in its environment (or SIGAP_VAULT_KEY_FILE / "
+            "SIGAP_AUDIT_KEY_FILE from a secret store), kept out of database backups (docs/deployment.md, First "
+            "start). A machine with a key of its own writes what the others cannot read or verify.",
+            id="sigap.W003",
+        )
+    ]

@@ -168,3 +168,13 @@ def test_a_logged_traceback_keeps_its_frames_and_types_but_no_exception_text():
     assert "ValueError" in text and "KeyError" in text and "The above exception was the direct cause" in text
     for leaked in ("Ratna", "081234567890", "Failing row", "raised first"):
         assert leaked not in text
+
+
+def test_a_request_with_a_host_not_allowed_is_one_log_line(client, caplog, settings):
+    """A load balancer's probe without the public host name got its 400 and a 14-line traceback in the log, every
+    few seconds (an operator's review): one line now."""
+    settings.ALLOWED_HOSTS = ["lapor.kota.go.id"]
+    with caplog.at_level(logging.ERROR, logger="django.security.DisallowedHost"):
+        assert client.get("/healthz", HTTP_HOST="10.0.1.11:8000").status_code == 400
+    [record] = [r for r in caplog.records if r.name == "django.security.DisallowedHost"]
+    assert record.exc_info is None and "10.0.1.11" in record.getMessage()

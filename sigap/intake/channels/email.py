@@ -48,6 +48,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from sigap.core.clip import clip_start
+from sigap.core.envflags import flag_value
 from sigap.core.errors import DomainError
 from sigap.privacy import vault
 
@@ -902,7 +903,7 @@ def imap_poll(config: dict | None = None) -> dict:
             code="channel_disabled",
             status=404,
         )
-    use_ssl = str(config.get("imap_ssl", "1")).lower() not in ("0", "false", "no", "")
+    use_ssl = flag_value(config.get("imap_ssl"), True)
     conn = imaplib.IMAP4_SSL(host, port, timeout=30) if use_ssl else imaplib.IMAP4(host, port, timeout=30)
     counts = {"fetched": 0, "processed": 0, "ignored": 0, "duplicate": 0, "failed": 0, "too_large": 0}
     try:

@@ -35,3 +35,19 @@ def test_a_deployment_without_mail_is_told_its_email_notifications_wait(settings
     assert "held" in warning.msg and "SIGAP_EMAIL_HOST" in warning.hint
     settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
     assert [m for m in checks.run_checks(include_deployment_checks=True) if m.id == "sigap.W002"] == []
+
+
+def test_a_deployment_is_told_which_keys_were_generated_instead_of_given(settings, tmp_path):
+    """Found by an operator's review: a process whose environment lacked a key made its own under SIGAP_HOME, and
+    ``check --deploy`` said nothing; on several machines each would have had its own vault key."""
+    settings.SIGAP_HOME = tmp_path
+    (tmp_path / "secret_key").write_text(settings.SECRET_KEY + "\n")
+    settings.SIGAP_VAULT_KEY, settings.SIGAP_VAULT_KEY_FILE = "", str(tmp_path / "vault.key")
+    settings.SIGAP_AUDIT_KEY, settings.SIGAP_AUDIT_KEY_FILE = "", str(tmp_path / "audit.key")
+    assert [m for m in checks.run_checks() if m.id == "sigap.W003"] == []  # only with --deploy
+    [warning] = [m for m in checks.run_checks(include_deployment_checks=True) if m.id == "sigap.W003"]
+    assert warning.msg.endswith("SECRET_KEY, SIGAP_VAULT_KEY, SIGAP_AUDIT_KEY") and "same keys" in warning.hint
+    (tmp_path / "secret_key").write_text("another key\n")  # SECRET_KEY given in the environment
+    settings.SIGAP_VAULT_KEY_FILE = "/run/secrets/sigap-vault.key"  # a key file placed by a secret store
+    settings.SIGAP_AUDIT_KEY = "given"
+    assert [m for m in checks.run_checks(include_deployment_checks=True) if m.id == "sigap.W003"] == []

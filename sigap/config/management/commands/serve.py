@@ -5,6 +5,8 @@ import sys
 from django.conf import settings
 from django.core.management.base import BaseCommand
 
+from sigap.core.envflags import env_flag
+
 
 def default_workers() -> int:
     """One process per core on PostgreSQL; one on SQLite (one writer at a time: more processes only wait)."""
@@ -69,7 +71,7 @@ class Command(BaseCommand):
         parser.add_argument(
             "--access-log",
             action="store_true",
-            default=os.environ.get("SIGAP_ACCESS_LOG") == "1",
+            default=env_flag("SIGAP_ACCESS_LOG", False),
             help="log every request to stderr (off: the proxy logs them)",
         )
         parser.add_argument(
