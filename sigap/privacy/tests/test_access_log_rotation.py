@@ -325,6 +325,9 @@ def test_auditors_verify_checkpoints_from_before_and_after_a_rotation_with_both_
             stdout=io.StringIO(),
         )
     assert "signature" in str(err.value)
+    # an operator who gave only one of the kept public keys is told that may be why (an operator's review read
+    # the bare "TAMPERED" as tampering)
+    assert "not among the --public-key given" in str(err.value)
     stdout = io.StringIO()
     call_command(
         "audit",

@@ -102,4 +102,9 @@ class Command(BaseCommand):
                 " (or this process's SIGAP_AUDIT_KEY / SIGAP_AUDIT_OLD_KEYS lack the key that signed it: verify "
                 "with the public keys you kept, --public-key)"
             )
+        elif "signature" in result.problem:
+            hint = (
+                " (or the key that signed it is not among the --public-key given: pass every public key kept since "
+                "the first checkpoint, the old ones with the new)"
+            )
         raise CommandError(f"Access log TAMPERED at row {result.seq}: {result.problem}{hint}")
