@@ -12,6 +12,7 @@ import json
 import os
 import secrets
 from pathlib import Path
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
@@ -138,7 +139,13 @@ AUTH_PASSWORD_VALIDATORS = [
 LANGUAGE_CODE = "id"
 LANGUAGES = [("id", _("Bahasa Indonesia")), ("en", _("English"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
-TIME_ZONE = "Asia/Jakarta"
+# The city's zone: office hours, deadlines, local days of the counters and report numbers, log times. WIB
+# (Asia/Jakarta, Asia/Pontianak), WITA (Asia/Makassar) or WIT (Asia/Jayapura); set before the first report.
+TIME_ZONE = os.environ.get("SIGAP_TIME_ZONE", "Asia/Jakarta").strip() or "Asia/Jakarta"
+try:
+    ZoneInfo(TIME_ZONE)
+except (ValueError, ZoneInfoNotFoundError):
+    raise ImproperlyConfigured(f"SIGAP_TIME_ZONE={TIME_ZONE!r} is not a time zone (e.g. Asia/Makassar)") from None
 USE_I18N = True
 USE_TZ = True
 

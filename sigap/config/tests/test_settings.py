@@ -78,3 +78,24 @@ def test_the_open311_settings_docs_open311_names_are_read_from_the_environment()
     )
     out = subprocess.run([sys.executable, "-c", show], env=env, capture_output=True, text=True, check=True, cwd=ROOT)
     assert out.stdout.split() == ["kota.go.id", "30", "it@kota.go.id", "https://kota.go.id/open311-key"]
+
+
+def test_a_city_outside_wib_sets_its_zone_and_local_days_follow_it(tmp_path):
+    """Makassar is UTC+8 (WITA), Jayapura UTC+9 (WIT): the zone was fixed to Asia/Jakarta, so a report filed in
+    Makassar at 00:30 counted on the day before and its office hours ran an hour late. An unknown zone stops the
+    process at start with a message rather than running on the wrong clock."""
+    show = (
+        "import django; django.setup(); from datetime import datetime, timezone as tz; "
+        "from django.conf import settings; from sigap.reports.summaries import local_day; "
+        "print(settings.TIME_ZONE, settings.CELERY_TIMEZONE, local_day(datetime(2026, 12, 1, 16, 30, tzinfo=tz.utc)))"
+    )
+    base = {**os.environ, "DJANGO_SETTINGS_MODULE": "sigap.config.settings", "SIGAP_HOME": str(tmp_path)}
+    base.pop("SIGAP_TIME_ZONE", None)
+    for zone, expected in ((None, "Asia/Jakarta Asia/Jakarta 2026-12-01"), ("Asia/Makassar", "Asia/Makassar Asia/Makassar 2026-12-02")):  # fmt: skip
+        env = base if zone is None else {**base, "SIGAP_TIME_ZONE": zone}
+        out = subprocess.run([sys.executable, "-c", show], env=env, capture_output=True, text=True, cwd=ROOT)
+        assert out.stdout.strip() == expected, out.stderr[-500:]
+    wrong = subprocess.run(
+        [sys.executable, "-c", show], env={**base, "SIGAP_TIME_ZONE": "Asia/Makasar"}, capture_output=True, text=True
+    )
+    assert wrong.returncode != 0 and "SIGAP_TIME_ZONE='Asia/Makasar' is not a time zone" in wrong.stderr
