@@ -12,17 +12,24 @@ TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/sigap
 PYTEST_WORKERS ?= 2
 PYTEST_ARGS ?=
 
-.PHONY: run setup install install-test lint test test-browser test-sqlite test-postgres audit bench bench-city bench-pages clean
+.PHONY: run setup install install-test constraints lint test test-browser test-sqlite test-postgres audit bench bench-city bench-pages clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
 
 install: $(BIN)/python
-	$(BIN)/pip install --quiet -e .
+	$(BIN)/pip install --quiet -c constraints.txt -e .
 
 install-test: $(BIN)/python
-	$(BIN)/pip install --quiet -e '.[test]'
+	$(BIN)/pip install --quiet -c constraints.txt -e '.[test]'
+
+# every distribution the install resolved to, written down (constraints.txt): run after changing a pin in
+# pyproject.toml, then check the suite; installs take these versions (tests/test_requirements.py keeps the two in step)
+constraints: install-test
+	@{ echo "# Every distribution an install of Sigap and its test tools resolves to (make constraints writes it);"; \
+	   echo "# installs take these versions: pip install -c constraints.txt ..."; \
+	   $(BIN)/pip freeze --exclude-editable; } > constraints.txt
 
 setup: install
 	$(BIN)/sigap migrate --verbosity 0
@@ -50,7 +57,7 @@ test-browser: install-test
 
 # one phase alone installs the test dependencies only when they are missing (after `make run`, say)
 $(BIN)/pytest: | $(BIN)/python
-	$(BIN)/pip install --quiet -e '.[test]'
+	$(BIN)/pip install --quiet -c constraints.txt -e '.[test]'
 
 test-sqlite: | $(BIN)/pytest
 	@echo "== tests on SQLite =="

@@ -85,3 +85,27 @@ def test_the_production_entry_points_load_only_declared_distributions():
         if dists and not dists & declared:
             undeclared[module] = sorted(dists)
     assert not undeclared, f"loaded in production but only a test dependency brings it: {undeclared}"
+
+
+def test_the_constraints_pin_every_distribution_and_agree_with_the_project_pins():
+    """An install takes the versions of ``constraints.txt`` (``make install``, docs/deployment.md): what pyproject.toml
+    pins must be what the constraints say, and every line of them one exact version, so two installs of the same
+    commit get the same libraries (an operator's review found the dependencies of the dependencies floated)."""
+    import tomllib
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[1]
+    project = tomllib.loads((root / "pyproject.toml").read_text())["project"]
+    pins = [Requirement(r) for r in [*project["dependencies"], *project["optional-dependencies"]["test"]]]
+    lines = [line for line in (root / "constraints.txt").read_text().splitlines() if line and not line.startswith("#")]
+    constrained = {}
+    for line in lines:
+        req = Requirement(line)
+        [spec] = req.specifier
+        assert spec.operator == "==" and not req.url and not req.marker, line
+        constrained[re.sub(r"[-_.]+", "-", req.name).lower()] = spec.version
+    for pin in pins:
+        [spec] = pin.specifier
+        assert constrained.get(re.sub(r"[-_.]+", "-", pin.name).lower()) == spec.version, (pin, "constraints.txt")
+    makefile = (root / "Makefile").read_text()
+    assert makefile.count("pip install --quiet -c constraints.txt") == 3 and "pip install --quiet -e" not in makefile
