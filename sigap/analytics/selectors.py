@@ -402,6 +402,7 @@ class MapCell:
 
 
 MAP_COLUMNS = ("pk", "number", "lat", "lon", "status", "category_id", "unit_id")
+MAP_POINTS = 2000  # the newest open reports a dashboard map shows as points (it says when there are more)
 
 
 class MapPoint(NamedTuple):
@@ -421,7 +422,7 @@ def open_report_map(
     qs: QuerySet[Report],
     *,
     openable: QuerySet[Report] | None = None,
-    limit: int = 2000,
+    limit: int = MAP_POINTS,
     scope: Scope | None = None,
 ) -> tuple[list[MapPoint], list[MapCell]]:
     """The dashboard map, by ``sigap.reports.exposure``: open reports the user may open (``openable``; None:

@@ -154,6 +154,7 @@ def dashboard_view(request):
             "since": since,
             "now": now,
             "map_url": reverse("officers:dashboard_map"),
+            "map_points": stats.MAP_POINTS,
         },
     )
 
@@ -173,7 +174,7 @@ def dashboard_map_view(request):
     if scope is None:
         return JsonResponse({"code": "forbidden"}, status=403)
     openable = reports_visible_to(user) if scope.units is None else None
-    points, cells = stats.open_report_map(scope.open_reports(), openable=openable, scope=scope)
+    points, cells = stats.open_report_map(scope.open_reports(), openable=openable, scope=scope, limit=stats.MAP_POINTS)
     english = in_english()
     access_record(
         actor=user,
@@ -204,6 +205,9 @@ def dashboard_map_view(request):
         "points": rows,
         "cells": [{"lat": c.lat, "lon": c.lon, "count": c.count, "by_status": c.by_status} for c in cells],
         "cell_m": exposure.cell_metres(exposure.OVERSIGHT_GRID_DEG),
+        # the newest MAP_POINTS only: the page says so rather than showing a backlog's older hot spots as empty
+        "limit": stats.MAP_POINTS,
+        "truncated": len(points) >= stats.MAP_POINTS,
     }
     response = JsonResponse(payload)
     response["Cache-Control"] = "private, no-store"

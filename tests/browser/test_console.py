@@ -243,6 +243,17 @@ def test_supervisor_dashboard_and_its_map(new_page, e2e_server):
     expect(popup).to_contain_text(f"{row[4]} — {data['statuses'][row[3]]['label']}")
     assert page.locator("#unit-performance tbody tr").count() >= 1
     check_page(page, "console-dashboard")
+    assert data["truncated"] is False and page.locator("#dashboard-map-truncated").is_hidden()
+
+    def more_than_shown(route):  # a kota with more open reports than the map's 2,000 points
+        body = route.fetch().json()
+        route.fulfill(json={**body, "truncated": True})
+
+    page.route("**/petugas/dasbor/peta.json", more_than_shown)
+    page.goto("/petugas/dasbor/")
+    expect(page.locator("#dashboard-map-truncated")).to_be_visible()
+    expect(page.locator("#dashboard-map-truncated")).to_contain_text("2.000 laporan terbuka terbaru")
+    page.unroute("**/petugas/dasbor/peta.json")
     page.goto("/petugas/dasbor/?hari=7")
     assert page.locator("svg.bars rect.bar").count() == 7
 

@@ -261,3 +261,22 @@ def test_the_tables_written_in_python_say_what_the_template_said(lang):
             )
         )
     assert written == expected
+
+
+def test_a_map_with_more_open_reports_than_it_shows_says_so(scenario, staff, monkeypatch):
+    """The map shows the newest open reports only (2,000): a kota with a backlog of 8,000 saw 2,000 points and no
+    word that the older ones, and their hot spots, were left off. The answer says so and the page has the note."""
+    from sigap.analytics import selectors
+
+    c = console(staff("walikota.jt", "kota:31.75", R.SUPERVISOR))
+    data = c.get("/petugas/dasbor/peta.json").json()
+    assert data["limit"] == 2000 and data["truncated"] is False and len(data["points"]) == 2
+    monkeypatch.setattr(selectors, "MAP_POINTS", 1)
+    data = c.get("/petugas/dasbor/peta.json").json()
+    assert data["limit"] == 1 and data["truncated"] is True and len(data["points"]) == 1
+    monkeypatch.undo()
+    page = text(c.get("/petugas/dasbor/"))
+    assert 'data-truncated-note="dashboard-map-truncated"' in page
+    assert re.search(r'id="dashboard-map-truncated" hidden>Peta hanya menampilkan 2\.000 laporan terbuka terbaru', page)
+    english = text(c.get("/petugas/dasbor/", **EN))
+    assert "The map shows only the 2,000 newest open reports" in english

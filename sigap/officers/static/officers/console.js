@@ -98,6 +98,8 @@
           marker.addTo(map);
           bounds.push([lat, lon]);
         });
+        var note = document.getElementById(el.getAttribute("data-truncated-note") || "");
+        if (note && data.truncated) { note.hidden = false; }  // more open reports than the map shows
         if (bounds.length) { map.fitBounds(bounds, { padding: [20, 20], maxZoom: 15 }); }
       })
       .catch(function () { /* the tables above carry the same information */ });
