@@ -297,6 +297,9 @@ CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
+# a worker keeps LOGGING's handlers (their filters keep tracking codes, typed text and exceptions' text out of the
+# log) instead of replacing the root logger's with its own (found by a review)
+CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 CELERY_TIMEZONE = TIME_ZONE  # the periodic jobs' times (sigap/config/periodic.py) are the city's local time
 
 # Cache (rate-limit counters, the Open311 windows): per-process memory, or Redis shared by every process and
@@ -320,6 +323,7 @@ LOGGING = {
     "filters": {
         "secrets": {"()": "sigap.core.logfilters.ScrubSecrets"},
         "one_line": {"()": "sigap.core.logfilters.WithoutTraceback"},
+        "task_errors": {"()": "sigap.core.logfilters.TaskErrorText"},
     },
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain", "filters": ["secrets"]}},
     "root": {"handlers": ["console"], "level": os.environ.get("SIGAP_LOG_LEVEL", "INFO")},
@@ -328,6 +332,8 @@ LOGGING = {
         "django.db.backends": {"level": "WARNING"},
         "django.request": {"filters": ["secrets"]},
         "django.security.DisallowedHost": {"filters": ["one_line"]},
+        # Celery's "Task … raised unexpected: RuntimeError('…')" puts the exception's text in the message
+        "celery.app.trace": {"filters": ["task_errors"]},
         "PIL": {"level": "WARNING"},
         # httpx logs request URLs at INFO; the Telegram Bot API puts the bot token in the URL
         "httpx": {"level": "WARNING"},

@@ -178,3 +178,64 @@ def test_a_request_with_a_host_not_allowed_is_one_log_line(client, caplog, setti
         assert client.get("/healthz", HTTP_HOST="10.0.1.11:8000").status_code == 400
     [record] = [r for r in caplog.records if r.name == "django.security.DisallowedHost"]
     assert record.exc_info is None and "10.0.1.11" in record.getMessage()
+
+
+_ROW = 'Failing row contains (Siti Aminah, 081311112222, "got mampet di depan rumah saya")'
+
+
+def _through_settings_handlers(logger_name: str, emit) -> str:
+    """What the settings' console handler writes for what ``emit`` logs on ``logger_name`` (its filters included)."""
+    import io
+
+    root = logging.getLogger()
+    [console] = [h for h in root.handlers if any(isinstance(f, ScrubSecrets) for f in h.filters)]
+    stream = io.StringIO()
+    saved = console.setStream(stream)
+    try:
+        emit(logging.getLogger(logger_name))
+    finally:
+        console.setStream(saved)
+    return stream.getvalue()
+
+
+def test_a_failed_celery_task_is_logged_with_its_exception_type_not_its_text():
+    """Found by a review: Celery writes "Task … raised unexpected: RuntimeError('…')", the exception's repr in the
+    line itself, which the traceback filter does not see."""
+    from celery import Celery
+
+    app = Celery("logfilters", set_as_current=False)
+    app.conf.task_always_eager = True
+
+    @app.task(name="logfilters.fails")
+    def fails():
+        raise RuntimeError(_ROW)
+
+    trace = logging.getLogger("celery.app.trace")
+    level = trace.level
+    trace.setLevel(logging.INFO)
+    try:
+        out = _through_settings_handlers("celery.app.trace", lambda _log: fails.apply())
+    finally:
+        trace.setLevel(level)
+    assert "raised unexpected: RuntimeError [text withheld from the log]" in out
+    assert "Siti Aminah" not in out and "Failing row" not in out
+
+
+def test_a_celery_worker_keeps_the_scrubbing_handlers():
+    """Found by a review: a worker's logging setup replaced the root logger's handlers with its own, and with them
+    the only filters that keep tracking codes and exceptions' text out of the log."""
+    from sigap.config.celery import app
+
+    root = logging.getLogger()
+    saved = (list(root.handlers), root.level, app.log.already_setup)
+    try:
+        app.log.already_setup = False
+        app.log.setup_logging_subsystem(
+            loglevel="INFO", hijack_root_logger=app.conf.worker_hijack_root_logger, colorize=False
+        )
+        kept = any(isinstance(f, ScrubSecrets) for h in root.handlers for f in h.filters)
+    finally:
+        root.handlers[:] = saved[0]
+        root.setLevel(saved[1])
+        app.log.already_setup = saved[2]
+    assert kept

@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import logging
 import socket
+import uuid
 
 import pytest
 from django.core.cache import caches
@@ -14,7 +15,7 @@ from django.test import Client
 from sigap.core import sharedcache
 from sigap.reports.tests.factories import inner_point
 
-from .test_throttles_shared import child_env, run_children
+from .test_throttles_shared import REDIS, child_env, run_children
 
 
 def closed_port_url() -> str:
@@ -63,3 +64,46 @@ def test_a_process_configured_with_an_unreachable_redis_counts_alone(tmp_path):
     """The settings choose the resilient backend: processes whose Redis does not answer keep their limits."""
     results = run_children(child_env(tmp_path, SIGAP_REDIS_URL=closed_port_url()), 1)
     assert results == [["20", "True", "True"]]
+
+
+def test_every_thread_of_a_process_counts_in_the_same_memory_and_pause(dead_redis, caplog):
+    """Django gives each thread its own backend object: the fallback was named after the object, so each request
+    thread of a server process counted alone (eight threads, eight times the limit) and paid its own timeout and
+    warning (found by a review)."""
+    import threading
+
+    main = dead_redis
+    with caplog.at_level(logging.WARNING, logger="sigap.core.sharedcache"):
+        assert main.add("rate:203.0.113.7", 0, 60) and main.incr("rate:203.0.113.7") == 1
+        seen = {}
+
+        def other_thread():
+            other = caches["default"]
+            seen["other object"] = other is not main
+            seen["available"] = other.available  # the pause is the process's: not asked again
+            seen["count"] = other.incr("rate:203.0.113.7")
+
+        thread = threading.Thread(target=other_thread)
+        thread.start()
+        thread.join()
+    assert seen == {"other object": True, "available": False, "count": 2}
+    assert len([r for r in caplog.records if r.name == "sigap.core.sharedcache"]) == 1
+
+
+def test_a_redis_error_that_is_not_an_outage_is_raised(settings):
+    """Only an unreachable Redis falls back: another error (a value of the wrong type) is a bug, not hidden."""
+    from redis.exceptions import ResponseError
+
+    settings.CACHES = {"default": {"BACKEND": "sigap.core.sharedcache.SharedCache", "LOCATION": REDIS}}
+    cache = caches["default"]
+    if not cache.ping():
+        pytest.skip(f"no Redis at {REDIS}")
+    key = f"sigap-test-{uuid.uuid4().hex}"
+    client = cache._cache.get_client(write=True)
+    client.rpush(cache.make_and_validate_key(key), "a")  # a list where a counter is expected
+    try:
+        with pytest.raises(ResponseError):
+            cache.incr(key)
+        assert cache.available
+    finally:
+        client.delete(cache.make_and_validate_key(key))

@@ -90,3 +90,31 @@ def test_json_read_replaces_lone_surrogates_everywhere_and_keeps_pairs():
 
     body = b'{"a": "x\\ud800y", "\\udcffk": ["\\ud83d\\ude00", {"b": "\\udfff"}], "n": 1}'
     assert json_read("sms", body) == {"a": "x\ufffdy", "\ufffdk": ["\U0001f600", {"b": "\ufffd"}], "n": 1}
+
+
+@pytest.mark.parametrize(
+    "body",
+    [b'{"text": "got \xed\xa0\x80 mampet"}', '{"text": "got \\ud800 mampet"}'.encode("utf-16-le")],
+    ids=["raw-utf8-bytes", "utf-16-body"],
+)
+def test_a_surrogate_spelled_otherwise_than_as_an_escape_is_replaced_too(body):
+    """``json.loads`` reads three raw bytes ED A0 80 as a surrogate ("surrogatepass") and detects a UTF-16 body on
+    its own: the first fix looked for the escape only (found by a review)."""
+    from sigap.intake.channels.base import json_read
+
+    assert json_read("sms", body) == {"text": "got \ufffd mampet"}
+
+
+def test_a_raw_surrogate_in_a_signed_sms_webhook_is_taken_once(fake):
+    from sigap.intake.models import InboundMessage
+
+    body = b'{"from": "' + PHONE.encode() + b'", "id": "s-raw-1", "text": "got \xed\xa0\x80 mampet"}'
+    headers = hex_sign("sms-secret", body, "X-Sigap-Signature")
+    r = _client().post(
+        "/channels/sms/webhook",
+        data=body,
+        content_type="application/json",
+        **{f"HTTP_{k.upper().replace('-', '_')}": v for k, v in headers.items()},
+    )
+    assert r.status_code == 200, r.content
+    assert InboundMessage.objects.filter(channel="sms").count() == 1

@@ -53,3 +53,22 @@ def test_an_approved_request_is_still_shown_after_the_key_is_rotated_and_the_old
         reveal.reveal_show(actor=first, request_id=forged.pk)
     assert refused.value.code == "request_tampered"
     assert not RevealRequest.objects.get(pk=forged.pk).seal.startswith(vault.master_key().key_id + ":")  # as found
+
+
+def test_a_seal_naming_an_unknown_key_is_not_intact_and_does_not_stop_the_others(ppid, settings):
+    """Whoever can write the table can write any key id in a seal: the re-seal stopped at the first unknown one and
+    left every later request under the old key, to look tampered once it was retired (found by a review)."""
+    settings.SIGAP_VAULT_KEY, settings.SIGAP_VAULT_OLD_KEYS = KEY_A, []
+    first, _second = ppid
+    forged = reveal.reveal_request(
+        actor=first, report_number=submit(reporter=reporter()).report.number, legal_basis=BASIS
+    )
+    honest = reveal.reveal_request(
+        actor=first, report_number=submit(reporter=reporter()).report.number, legal_basis=BASIS
+    )
+    RevealRequest.objects.filter(pk=forged.pk).update(seal="ffffffffffffffff:forged")
+    settings.SIGAP_VAULT_KEY, settings.SIGAP_VAULT_OLD_KEYS = KEY_B, [KEY_A]
+    assert reveal.reseal_under_current_key() == {"resealed": 1, "not_intact": 1}
+    honest.refresh_from_db()
+    assert honest.seal.startswith(vault.master_key().key_id + ":")
+    assert RevealRequest.objects.get(pk=forged.pk).seal == "ffffffffffffffff:forged"
