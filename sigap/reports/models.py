@@ -360,14 +360,12 @@ class Photo(models.Model):
     )
     last_error = models.CharField(max_length=200, blank=True)  # an exception type or refusal code, never content
     # Proof checks (sigap.reports.proofcheck), set by the worker from the original before its metadata is dropped.
-    # phash: a 64-bit perceptual hash (signed, XOR a pad of the row's own); its four 16-bit bands are indexed as
-    # keyed tags, so similar photos are found among millions by equal bands, never by a scan. taken_*: the capture time and place the camera wrote,
+    # phash: a 64-bit perceptual hash (signed, XOR a pad of the row's own); its two 32-bit halves are indexed as
+    # keyed tags, so similar photos are found among millions by a few hundred tags, never by a scan. taken_*: the capture time and place the camera wrote,
     # kept for proof photos only (officers' work); a resident's photo keeps its own only in the vault.
     phash = models.BigIntegerField(null=True, blank=True)
-    phash_b0 = models.IntegerField(null=True, blank=True)
-    phash_b1 = models.IntegerField(null=True, blank=True)
-    phash_b2 = models.IntegerField(null=True, blank=True)
-    phash_b3 = models.IntegerField(null=True, blank=True)
+    phash_lo = models.IntegerField(null=True, blank=True)
+    phash_hi = models.IntegerField(null=True, blank=True)
     taken_at = models.DateTimeField(null=True, blank=True)
     taken_lat = models.FloatField(null=True, blank=True)
     taken_lon = models.FloatField(null=True, blank=True)
@@ -380,8 +378,8 @@ class Photo(models.Model):
             # the sweep reads only unfinished photos: its cost does not grow with history
             models.Index(fields=["claimed_at", "id"], name="photo_processing", condition=models.Q(state="processing")),
             *[
-                models.Index(fields=[f"phash_b{i}"], name=f"photo_phash_b{i}", condition=models.Q(phash__isnull=False))
-                for i in range(4)
+                models.Index(fields=[f"phash_{h}"], name=f"photo_phash_{h}", condition=models.Q(phash__isnull=False))
+                for h in ("lo", "hi")
             ],
         ]
 

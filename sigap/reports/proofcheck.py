@@ -16,23 +16,27 @@ The photo worker reads every photo's original before its metadata is dropped and
 * ``quick_pair`` / ``after_before_before``: an after photo taken less than ``SIGAP_PROOF_MIN_MINUTES`` after
   the before photo, or before it.
 
-Finding similar photos costs the same at a million photos as at ten: the hash is cut into four 16-bit bands,
-each indexed; two hashes within 3 bits of each other share at least one band (pigeonhole), so the candidates are
-the rows with an equal band (about 60 rows at a million photos), and the exact distance is computed on those
-only. Pairs 4-``SIGAP_PROOF_PHASH_DISTANCE`` bits apart are found when one band is untouched, as it usually is.
+Finding similar photos costs the same at a million photos as at ten: the hash's two 32-bit halves are stored as
+keyed tags, each indexed. Two hashes up to 5 bits apart have a half within 2 bits (pigeonhole), so a lookup asks
+for the rows whose low or high half is one of the 529 values within 2 bits of its own (1,058 tags, two index
+scans); the exact distance is then computed on those rows only (under one at a million photos, besides the
+matches). Pairs 6 bits apart (``SIGAP_PROOF_PHASH_DISTANCE``) are found unless their bits split 3 and 3 (two in
+three are).
 
 The database alone cannot be searched with a photo from elsewhere (a resident's post under their own name, say):
 with a key derived from ``SECRET_KEY`` (``_key``), each row stores its hash XOR a pad of its own (``_pad``, from
-the row's ``sha256``, the digest of its officer copy) and each band as a keyed tag (``_tags``), so equal bands
-still meet in the index. A pad shared by every row was given away by one published photo and its row (a review
-found it): XOR the two and every hash was readable. Now a published photo gives away its own pad only; what the
-database shows is which rows share a band. Changing the key makes earlier photos unmatchable by later ones.
+the row's ``sha256``, the digest of its officer copy) and each half as a keyed tag (``_tag``). Two reviews shaped
+this: a pad shared by every row was given away by one published photo and its row; then 16-bit bands stored as
+tags were a codebook of 4 x 65,536 entries that the city's published photos fill in (each tells the tags of its
+bands), after which an outside photo's bands named its rows. A half is one of 4,294,967,296 values: published
+photos tell the tags of their own halves only. What the database shows is which rows share a half.
 """
 
 from __future__ import annotations
 
 import hashlib
 import hmac
+import itertools
 from datetime import datetime, timedelta
 
 from django.conf import settings
@@ -44,7 +48,7 @@ from sigap.core.geo import distance_m
 
 from .models import Photo, Report
 
-BANDS = 4
+HALF_RADIUS = 2  # a lookup asks for the halves within this many bits of its own
 TIME_SLACK = timedelta(minutes=10)
 PROOF_KINDS = (Photo.Kind.BEFORE, Photo.Kind.AFTER)
 _CANDIDATES = 500  # a bound on one lookup's rows, whatever the hash
@@ -58,8 +62,16 @@ def _min_minutes() -> int:
     return settings.SIGAP_PROOF_MIN_MINUTES
 
 
-def bands(unsigned: int) -> list[int]:
-    return [(unsigned >> (16 * i)) & 0xFFFF for i in range(BANDS)]
+def halves(unsigned: int) -> tuple[int, int]:
+    return unsigned & 0xFFFF_FFFF, unsigned >> 32
+
+
+def _near(half: int, radius: int = HALF_RADIUS) -> list[int]:
+    """Every 32-bit value within ``radius`` bits of ``half`` (529 for 2), itself first."""
+    out = [half]
+    for n in range(1, radius + 1):
+        out += [half ^ sum(1 << b for b in bits) for bits in itertools.combinations(range(32), n)]
+    return out
 
 
 def to_signed(unsigned: int) -> int:
@@ -97,19 +109,21 @@ def _pad(key: bytes, nonce: str) -> int:
     return int.from_bytes(hmac.new(key, b"pad:" + nonce.encode(), hashlib.sha256).digest()[:8], "big")
 
 
-def _tags(key: bytes, unsigned: int) -> list[int]:
-    """The four bands as keyed 31-bit tags (the columns are 32-bit signed): equal bands, equal tags."""
-    return [
-        int.from_bytes(hmac.new(key, b"band:%d:%d" % (i, band), hashlib.sha256).digest()[:4], "big") & 0x7FFF_FFFF
-        for i, band in enumerate(bands(unsigned))
-    ]
+def _tag(key: bytes, which: str, half: int) -> int:
+    """A half as a keyed 31-bit tag (the columns are 32-bit signed): equal halves, equal tags."""
+    digest = hashlib.blake2b(b"%s:%d" % (which.encode(), half), key=key, digest_size=4).digest()
+    return int.from_bytes(digest, "big") & 0x7FFF_FFFF
 
 
 def hash_fields(unsigned: int, nonce: str) -> dict:
-    """A perceptual hash as a row stores it: ``phash`` XOR the row's pad, the bands as tags."""
+    """A perceptual hash as a row stores it: ``phash`` XOR the row's pad, the halves as tags."""
     key = _key()
-    tags = _tags(key, unsigned)
-    return {"phash": to_signed(unsigned ^ _pad(key, nonce)), **{f"phash_b{i}": t for i, t in enumerate(tags)}}
+    lo, hi = halves(unsigned)
+    return {
+        "phash": to_signed(unsigned ^ _pad(key, nonce)),
+        "phash_lo": _tag(key, "lo", lo),
+        "phash_hi": _tag(key, "hi", hi),
+    }
 
 
 def hash_of(photo: Photo, key: bytes | None = None) -> int | None:
@@ -147,11 +161,12 @@ def similar(photo: Photo) -> list[tuple[Photo, int]]:
     mine = hash_of(photo, key)
     if mine is None:
         return []
-    same_band = Q()
-    for i, tag in enumerate(_tags(key, mine)):
-        same_band |= Q(**{f"phash_b{i}": tag})
+    lo, hi = halves(mine)
+    near = Q(phash_lo__in=[_tag(key, "lo", v) for v in _near(lo)]) | Q(
+        phash_hi__in=[_tag(key, "hi", v) for v in _near(hi)]
+    )
     candidates = (
-        Photo.objects.filter(same_band, phash__isnull=False)
+        Photo.objects.filter(near, phash__isnull=False)
         .exclude(pk=photo.pk)
         .select_related("report")
         .only("pk", "kind", "phash", "sha256", "report_id", "report__number")[:_CANDIDATES]

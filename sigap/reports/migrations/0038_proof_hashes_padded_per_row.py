@@ -1,57 +1,75 @@
-"""Proof hashes re-keyed: each row's perceptual hash XOR a pad of its own (from its ``sha256``) and its bands as
-keyed tags, where every row shared one pad and the bands were stored plain (``sigap.reports.proofcheck``). One
-published photo and its row gave that shared pad away, and with it every stored hash.
+"""Proof hashes re-keyed (``sigap.reports.proofcheck``): each row's perceptual hash XOR a pad of its own (from its
+``sha256``) and its two 32-bit halves as keyed tags, where every row shared one pad and four 16-bit bands were
+stored plain. One published photo and its row gave the shared pad away, and with it every stored hash; 16-bit
+bands, even keyed, are a codebook that published photos fill in.
 
 The derivations are written out here (not imported) so this migration keeps doing what it did when the module
-changes. A database whose ``SECRET_KEY`` changed since its photos were hashed converts them to garbage, as it
-would have read them: those photos were unmatchable already."""
+changes. Stop the web processes and workers before running it: a photo a process of the release before hashes
+after it, or one of this release before it, would be stored in the other form and never match again. A database
+whose ``SECRET_KEY`` changed since its photos were hashed converts them to garbage, as it would have read them:
+those photos were unmatchable already."""
 
 import hashlib
 import hmac
 
 from django.conf import settings
-from django.db import migrations
+from django.db import migrations, models
 
 BATCH = 2000
+MASK64 = (1 << 64) - 1
 
 
 def _signed(unsigned: int) -> int:
     return unsigned - (1 << 64) if unsigned >= 1 << 63 else unsigned
 
 
-def _convert(apps, *, forward: bool) -> None:
-    Photo = apps.get_model("reports", "Photo")
+def _keys() -> tuple[int, bytes]:
     secret = settings.SECRET_KEY.encode()
     shared = int.from_bytes(hmac.new(secret, b"sigap-proof-phash-pad", hashlib.sha256).digest()[:8], "big")
-    key = hmac.new(secret, b"sigap-proof-phash", hashlib.sha256).digest()
+    return shared, hmac.new(secret, b"sigap-proof-phash", hashlib.sha256).digest()
+
+
+def _pad(key: bytes, sha: str) -> int:
+    return int.from_bytes(hmac.new(key, b"pad:" + sha.encode(), hashlib.sha256).digest()[:8], "big")
+
+
+def _tag(key: bytes, which: bytes, half: int) -> int:
+    digest = hashlib.blake2b(b"%s:%d" % (which, half), key=key, digest_size=4).digest()
+    return int.from_bytes(digest, "big") & 0x7FFF_FFFF
+
+
+def _rows(Photo, fields: list[str]):
     last = 0
     while True:
-        rows = list(
-            Photo.objects.filter(pk__gt=last, phash__isnull=False).order_by("pk").only("pk", "phash", "sha256")[:BATCH]
-        )
+        rows = list(Photo.objects.filter(pk__gt=last, phash__isnull=False).order_by("pk").only("pk", *fields)[:BATCH])
         if not rows:
             return
-        for row in rows:
-            pad = int.from_bytes(hmac.new(key, b"pad:" + row.sha256.encode(), hashlib.sha256).digest()[:8], "big")
-            plain = (row.phash & ((1 << 64) - 1)) ^ (shared if forward else pad)
-            row.phash = _signed(plain ^ (pad if forward else shared))
-            for i in range(4):
-                band = (plain >> (16 * i)) & 0xFFFF
-                if forward:
-                    tag = hmac.new(key, b"band:%d:%d" % (i, band), hashlib.sha256).digest()[:4]
-                    setattr(row, f"phash_b{i}", int.from_bytes(tag, "big") & 0x7FFF_FFFF)
-                else:  # as the earlier code stored them: the bands of the shared-pad value
-                    setattr(row, f"phash_b{i}", ((plain ^ shared) >> (16 * i)) & 0xFFFF)
-        Photo.objects.bulk_update(rows, ["phash", "phash_b0", "phash_b1", "phash_b2", "phash_b3"])
+        yield rows
         last = rows[-1].pk
 
 
 def rekey(apps, schema_editor):
-    _convert(apps, forward=True)
+    Photo = apps.get_model("reports", "Photo")
+    shared, key = _keys()
+    for rows in _rows(Photo, ["phash", "sha256"]):
+        for row in rows:
+            plain = (row.phash & MASK64) ^ shared
+            row.phash = _signed(plain ^ _pad(key, row.sha256))
+            row.phash_lo, row.phash_hi = _tag(key, b"lo", plain & 0xFFFF_FFFF), _tag(key, b"hi", plain >> 32)
+        Photo.objects.bulk_update(rows, ["phash", "phash_lo", "phash_hi"])
 
 
 def unkey(apps, schema_editor):
-    _convert(apps, forward=False)
+    """Back to the shared pad and the plain bands of the padded value, as the release before stored them."""
+    Photo = apps.get_model("reports", "Photo")
+    shared, key = _keys()
+    for rows in _rows(Photo, ["phash", "sha256"]):
+        for row in rows:
+            stored = (row.phash & MASK64) ^ _pad(key, row.sha256) ^ shared
+            row.phash = _signed(stored)
+            for i in range(4):
+                setattr(row, f"phash_b{i}", (stored >> (16 * i)) & 0xFFFF)
+        Photo.objects.bulk_update(rows, ["phash", *(f"phash_b{i}" for i in range(4))])
 
 
 class Migration(migrations.Migration):
@@ -60,5 +78,18 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
+        migrations.AddField(model_name="photo", name="phash_lo", field=models.IntegerField(blank=True, null=True)),
+        migrations.AddField(model_name="photo", name="phash_hi", field=models.IntegerField(blank=True, null=True)),
         migrations.RunPython(rekey, unkey),
+        *[migrations.RemoveIndex(model_name="photo", name=f"photo_phash_b{i}") for i in range(4)],
+        *[migrations.RemoveField(model_name="photo", name=f"phash_b{i}") for i in range(4)],
+        *[
+            migrations.AddIndex(
+                model_name="photo",
+                index=models.Index(
+                    condition=models.Q(("phash__isnull", False)), fields=[f"phash_{h}"], name=f"photo_phash_{h}"
+                ),
+            )
+            for h in ("lo", "hi")
+        ],
     ]

@@ -267,15 +267,20 @@ def hashed_row(report: Report, n: int, stored: dict) -> Photo:
     )
 
 
-def test_similar_photos_are_found_by_indexed_bands_not_a_scan(pb_officer):
-    """The lookup asks only for rows sharing a 16-bit band of the hash; a hash 3 bits away always shares one."""
+def test_similar_photos_are_found_by_indexed_halves_not_a_scan(pb_officer):
+    """The lookup asks only for rows whose low or high half is within 2 bits of its own: a hash up to 5 bits away
+    always has one (here 3 and 2 bits, and 3 bits in the high half alone, found by the low); 33 bits is not."""
     report = working(pb_officer)
     base = 0x8F3A_5C21_0D4E_B777
-    rows = [base ^ (1 << 5) ^ (1 << 20) ^ (1 << 40), base ^ 0xFFFF_FFFF_0000_0000 ^ (1 << 3)]  # 3 bits; 33 bits
+    rows = [
+        base ^ (1 << 5) ^ (1 << 20) ^ (1 << 40) ^ (1 << 50) ^ (1 << 60),  # 3 bits in the low half, 2 in the high
+        base ^ 0xFFFF_FFFF_0000_0000 ^ (1 << 3),  # 33 bits
+        base ^ (1 << 33) ^ (1 << 44) ^ (1 << 55),  # 3 bits, all in the high half
+    ]
     made = [hashed_row(report, n, proofcheck.hash_fields(h, f"{n:064x}")) for n, h in enumerate(rows)]
     probe = Photo(pk=-1, report=report, kind="after", sha256="probe", **proofcheck.hash_fields(base, "probe"))
     found = proofcheck.similar(probe)
-    assert [(p.pk, bits) for p, bits in found] == [(made[0].pk, 3)]
+    assert [(p.pk, bits) for p, bits in found] == [(made[2].pk, 3), (made[0].pk, 5)]
     assert proofcheck.to_unsigned(proofcheck.to_signed(base)) == base
 
 

@@ -5,13 +5,12 @@ from __future__ import annotations
 
 import hashlib
 import hmac
-import importlib
 import io
 
 import imagehash
 import pytest
-from django.apps import apps as django_apps
 from django.conf import settings
+from django.db.models import Q
 from PIL import Image
 
 from sigap.intake.services import Reporter
@@ -71,39 +70,84 @@ def test_one_published_photo_and_its_row_do_not_unlock_every_other_stored_hash(c
     ).bit_count() <= 6  # the published row's own pad, no other's
 
 
-def test_the_band_index_cannot_be_searched_with_a_photo_from_elsewhere(pb_officer):
-    """The bands are indexed to find similar photos; stored plain, they let the database owner look a photo up by
-    its bands without any key. They are keyed tags: the outside photo's own bands find nothing."""
+def test_the_index_cannot_be_searched_with_a_photo_from_elsewhere(pb_officer):
+    """The halves are indexed to find similar photos; stored plain, they let the database owner look a photo up
+    without any key. They are keyed tags: the outside photo's own halves find nothing."""
     picture = scene(120)
     submit("saluran-tersumbat", PB, photos=[("c.jpg", _jpeg(picture))])
-    outside = proofcheck.bands(_phash(_jpeg(picture.resize((640, 480)), quality=75)))
-    by_band = [Photo.objects.filter(**{f"phash_b{i}": band}).count() for i, band in enumerate(outside)]
-    assert by_band == [0, 0, 0, 0]
+    lo, hi = proofcheck.halves(_phash(_jpeg(picture.resize((640, 480)), quality=75)))
+    plain = [v & 0x7FFF_FFFF for v in (lo, hi)]
+    assert not Photo.objects.filter(Q(phash_lo__in=plain) | Q(phash_hi__in=plain)).exists()
     row = Photo.objects.get(phash__isnull=False)
-    assert all(0 <= getattr(row, f"phash_b{i}") < 2**31 for i in range(4))  # 32-bit signed columns
+    assert 0 <= row.phash_lo < 2**31 and 0 <= row.phash_hi < 2**31  # 32-bit signed columns
 
 
-def test_the_migration_rekeys_hashes_stored_with_the_shared_pad_and_back(pb_officer):
-    """Rows hashed before the per-row pads (one pad for all, plain bands) are converted in place: a recycled proof
-    is still found among them, and migrating back restores what the earlier code reads."""
-    migration = importlib.import_module("sigap.reports.migrations.0038_proof_hashes_padded_per_row")
+def test_published_photos_do_not_make_a_codebook_for_a_private_one(pb_officer):
+    """Found by a review of the first fix: 16-bit bands stored as keyed tags were a codebook of 4 x 65,536 entries,
+    and each published photo (hashed from what the portal serves, its row's tags read) filled in four. Two bands
+    in common with an outside photo then named the Privat report, without the key. A 32-bit half is one of four
+    billion: published photos that share a 16-bit band with the resident's photo tell nothing of its halves."""
+    report = working(pb_officer)
+    private_plain = 0x8F3A_5C21_0D4E_B777  # the resident's picture, also posted under their own name elsewhere
+    private = hashed_row(report, 1, proofcheck.hash_fields(private_plain, f"{1:064x}"))
+    published = [  # sharing one 16-bit band each with it, as the old codebook needed
+        (private_plain & 0x0000_0000_0000_FFFF) | 0x1111_2222_3333_0000,
+        (private_plain & 0x0000_FFFF_0000_0000) | 0x4444_0000_5555_6666,
+        (private_plain & 0xFFFF_0000_0000_0000) | 0x0000_8888_9999_AAAA,
+        0x7777_8888_9999_AAAA,
+    ]
+    codebook: dict[tuple[str, int], int] = {}
+    for n, plain in enumerate(published, start=10):
+        row = hashed_row(report, n, proofcheck.hash_fields(plain, f"{n:064x}"))
+        lo, hi = proofcheck.halves(plain)  # the attacker: the served photo's hash and its row's tags
+        codebook[("lo", lo)], codebook[("hi", hi)] = row.phash_lo, row.phash_hi
+    outside = private_plain ^ (1 << 20) ^ (1 << 52)  # re-encoded elsewhere
+    lo, hi = proofcheck.halves(outside)
+    found = set()
+    for which, value in (("lo", lo), ("hi", hi)):
+        for near in proofcheck._near(value):  # as a lookup would ask, with the attacker's codebook for the key
+            if (tag := codebook.get((which, near))) is not None:
+                found |= set(Photo.objects.filter(**{f"phash_{which}": tag}).values_list("pk", flat=True))
+    assert private.pk not in found
+    probe = Photo(pk=-1, report=report, kind="after", sha256="probe", **proofcheck.hash_fields(outside, "probe"))
+    assert [(p.pk, bits) for p, bits in proofcheck.similar(probe)] == [(private.pk, 2)]  # with the key: found
+
+
+@pytest.mark.django_db(transaction=True)
+def test_migrate_rekeys_rows_hashed_the_old_way_and_back(staff):
+    """``reports 0038`` on stored rows (one pad for every row, four plain bands of the padded value): a recycled
+    proof is found among them after it, and migrating back restores what the release before reads."""
+    from django.core.management import call_command
+    from django.db import connection
+
+    from sigap.organization.loaders import reference_load
+    from sigap.organization.models import Wilayah
+
+    if not Wilayah.objects.exists():  # a transactional test before this one emptied the database
+        reference_load(progress=False)
+    report = submit("jalan-rusak", PB).report
     shared = int.from_bytes(
         hmac.new(settings.SECRET_KEY.encode(), b"sigap-proof-phash-pad", hashlib.sha256).digest()[:8], "big"
     )
-    report = working(pb_officer)
     base = 0x8F3A_5C21_0D4E_B777
-    old_rows = []
-    for n, h in enumerate([base ^ (1 << 5) ^ (1 << 20) ^ (1 << 40), base ^ 0xFFFF_FFFF_0000_0000]):
-        stored = h ^ shared
-        old = {
-            "phash": proofcheck.to_signed(stored),
-            **{f"phash_b{i}": b for i, b in enumerate(proofcheck.bands(stored))},
-        }
-        old_rows.append((hashed_row(report, n, old), old))
-    migration.rekey(django_apps, None)
+    plains = [base ^ (1 << 5) ^ (1 << 20) ^ (1 << 40) ^ (1 << 50) ^ (1 << 60), base ^ 0xFFFF_FFFF_0000_0000]
+    rows = [hashed_row(report, n, {}) for n in range(len(plains))]
+    call_command("migrate", "reports", "0037", verbosity=0)
+    old = {}
+    with connection.cursor() as cursor:
+        for row, plain in zip(rows, plains, strict=True):
+            stored = plain ^ shared
+            old[row.pk] = [proofcheck.to_signed(stored), *((stored >> (16 * i)) & 0xFFFF for i in range(4))]
+            cursor.execute(
+                "UPDATE reports_photo SET phash = %s, phash_b0 = %s, phash_b1 = %s, phash_b2 = %s, phash_b3 = %s"
+                " WHERE id = %s",
+                [*old[row.pk], row.pk],
+            )
+    call_command("migrate", "reports", verbosity=0)
     probe = Photo(pk=-1, report=report, kind="after", sha256="probe", **proofcheck.hash_fields(base, "probe"))
-    assert [(p.pk, bits) for p, bits in proofcheck.similar(probe)] == [(old_rows[0][0].pk, 3)]
-    migration.unkey(django_apps, None)
-    for row, old in old_rows:
-        row.refresh_from_db()
-        assert {k: getattr(row, k) for k in old} == old
+    assert [(p.pk, bits) for p, bits in proofcheck.similar(probe)] == [(rows[0].pk, 5)]
+    call_command("migrate", "reports", "0037", verbosity=0)
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT id, phash, phash_b0, phash_b1, phash_b2, phash_b3 FROM reports_photo ORDER BY id")
+        assert {r[0]: list(r[1:]) for r in cursor.fetchall()} == old
+    call_command("migrate", "reports", verbosity=0)
