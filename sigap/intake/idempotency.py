@@ -75,7 +75,11 @@ def form_key(value: str) -> str | None:
 
 def key_from(request) -> str | None:
     """The request's Idempotency-Key (an RFC 8941 string, quoted or not), or None. Raises 400 if malformed."""
-    raw = request.headers.get(HEADER)
+    return key_parse(request.headers.get(HEADER))
+
+
+def key_parse(raw: str | None) -> str | None:
+    """An Idempotency-Key header's value as ``key_from`` reads it (for a view that hands the header over)."""
     if raw is None:
         return None
     value = raw.strip()

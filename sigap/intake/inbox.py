@@ -18,6 +18,7 @@ from django.utils import timezone
 from django.utils.crypto import salted_hmac
 
 from sigap.core import dispatch
+from sigap.core.errors import DomainError
 from sigap.core.keys import keyed_hexdigests
 from sigap.privacy import vault
 
@@ -57,9 +58,23 @@ def parts_key(channel: str, inbound: Inbound) -> str:
 
 def inbound_accept(channel: str, inbounds: list[Inbound]) -> list[int]:
     """Persist new messages (a retried webhook delivery is recognised by the key of the channel's message id).
-    A message no channel sends (``Inbound.check``) refuses the whole delivery, 400, before anything is stored."""
+    A message no channel sends (``Inbound.check``) is left out, and the others of its delivery are stored; a
+    delivery of nothing else is refused, 400, with nothing stored (refused whole, the good messages of a mixed
+    delivery were lost, since a channel does not deliver a 400 again)."""
+    valid, refusal = [], None
     for inbound in inbounds:
-        inbound.check()
+        try:
+            inbound.check()
+        except DomainError as exc:
+            if exc.status >= 500:
+                raise
+            refusal = exc
+            log.warning("%s: a message of a delivery left out as malformed (%s)", channel, exc.code)
+            continue
+        valid.append(inbound)
+    if refusal is not None and not valid:
+        raise refusal
+    inbounds = valid
     accepted: list[int] = []
     with transaction.atomic():
         for inbound in inbounds:

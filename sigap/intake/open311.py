@@ -10,9 +10,9 @@ from __future__ import annotations
 
 from sigap.core.errors import DomainError
 from sigap.privacy import vault
-from sigap.reports.models import Channel, Privacy
+from sigap.reports.models import Channel, Privacy, Report
 
-from . import services
+from . import idempotency, services
 
 
 def open311_report_file(
@@ -28,10 +28,30 @@ def open311_report_file(
     email: str,
     extra: dict[str, str],
     media=(),
+    idempotency_key: str | None = None,
+    client_id: int | None = None,
 ) -> services.IntakeResult:
+    """``idempotency_key``: the request's Idempotency-Key header as sent (checked here), scoped to the client app
+    (``client_id``): the same key with the same request answers the report the first one filed, and files nothing;
+    with another request, 422 (``sigap.intake.idempotency``)."""
+    key = idempotency.key_parse(idempotency_key)
     try:
         photos = services.uploads_read(media, "media")
-        created = _submit(category, description, lat, lon, address, privacy, name, phone, email, extra, photos)
+        claim = None
+        if key is not None:
+            fields = {"category": category, "description": description, "lat": lat, "lon": lon, "address": address,
+                      "privacy": privacy, "name": name, "phone": phone, "email": email, "extra": extra}  # fmt: skip
+            claim = idempotency.claim(key, fields, photos, scope=f"POST /open311/v2/requests client {client_id}")
+            earlier = idempotency.lookup(claim)
+            if earlier is not None:
+                return services.IntakeResult(
+                    report=Report.objects.get(number=earlier["id"]),
+                    tracking_code=earlier["tracking_code"],
+                    location=None,
+                    secret=earlier["secret"] or "",
+                    replayed=True,
+                )
+        created = _submit(category, description, lat, lon, address, privacy, name, phone, email, extra, photos, claim)
     except DomainError as exc:
         if exc.field != "photos":
             raise
@@ -42,7 +62,7 @@ def open311_report_file(
     return created
 
 
-def _submit(category, description, lat, lon, address, privacy, name, phone, email, extra, photos):
+def _submit(category, description, lat, lon, address, privacy, name, phone, email, extra, photos, claim):
     # the resident's account and device on the client app: ids an app may also write into the text
     contacts = {"username": extra.get("account_id", ""), "device_id": extra.get("device_id", "")}
     return services.report_submit(
@@ -57,5 +77,6 @@ def _submit(category, description, lat, lon, address, privacy, name, phone, emai
             reporter=services.Reporter(name=name, phone=phone, email=email),
             photos=photos,
             known_contacts={k: v for k, v in contacts.items() if v},
+            idempotency=claim,
         )
     )

@@ -80,6 +80,14 @@ def inbound_accept_handled(channel: str, inbounds: list[Inbound], handle: Callab
     propagates, so the sender can deliver it again."""
     counts = {"received": len(inbounds), "processed": 0, "ignored": 0, "duplicate": 0}
     for inbound in inbounds:
+        try:
+            inbound.check()
+        except DomainError as exc:  # never readable: answered 503, it was delivered again for ever (a review)
+            if exc.status >= 500:
+                raise
+            counts["ignored"] += 1
+            log.warning("%s: a public post left out as malformed (%s)", channel, exc.code)
+            continue
         with transaction.atomic():
             accepted = inbound_accept(channel, [inbound])
             if not accepted:

@@ -91,6 +91,7 @@ class IntakeResult:
     secret: str = ""  # anonymous reports only; shown once
     warnings: tuple[dict, ...] = ()
     category_confidence: float | None = None  # set when the machine chose the category
+    replayed: bool = False  # an Idempotency-Key's retry: the report filed by the first request, not a new one
 
 
 def _invalid(field_name: str, msg_id: str, msg_en: str, code: str = "invalid_input") -> DomainError:

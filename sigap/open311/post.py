@@ -95,11 +95,18 @@ def request_create_view(request, *, fmt: str, file_report: Callable[..., object]
             email=personal["email"],
             extra={k: personal[k] for k in ("device_id", "account_id") if personal[k]},
             media=media,
+            # a retry with the same key answers the first request's report (docs/open311.md, Retries)
+            idempotency_key=request.headers.get("Idempotency-Key"),
+            client_id=client.pk,
         )
         report = created.report
-        open311_services.client_report_record(client=client, report=report)
+        if not created.replayed:
+            open311_services.client_report_record(client=client, report=report)
     lang_en = in_english()
     body = open311_services.created_out(
         report=report, tracking_code=created.tracking_code, secret=created.secret, lang_en=lang_en
     )
-    return render(fmt, "service_requests", body, status=201, item="request")
+    response = render(fmt, "service_requests", body, status=201, item="request")
+    if created.replayed:
+        response["Idempotency-Replayed"] = "true"
+    return response

@@ -251,8 +251,12 @@ def _ids(value: str) -> list[str]:
 
 
 def message_key(message_id: str, raw: bytes) -> str:
-    """The idempotency key: a hash of the Message-ID (the id itself can name the sender's host)."""
-    basis = message_id.strip().lower().encode() if message_id.strip() else raw
+    """The idempotency key: a hash of the Message-ID (the id itself can name the sender's host): its ``<…>`` part
+    when it has one, since a comment or folding beside it is not part of the id (RFC 5322; a relay's comment made a
+    redelivered mail a second report, found by a review); the whole header otherwise, or the message itself."""
+    ids = _ids(message_id)
+    text = ids[0] if ids else message_id.strip()
+    basis = text.lower().encode() if text else raw
     return "mid:" + hashlib.sha256(b"sigap-email:" + basis).hexdigest()[:56]
 
 

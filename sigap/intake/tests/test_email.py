@@ -156,6 +156,15 @@ def test_the_same_email_delivered_twice_files_one_report(mail_in, remote):
     assert Report.objects.count() == 1 and InboundMessage.objects.count() == 1 and len(to_resident()) == 1
 
 
+def test_a_comment_beside_the_message_id_does_not_make_a_redelivery_a_new_report(mail_in, remote):
+    """RFC 5322: a comment beside ``<id>`` is not part of it; a relay that added one made the same mail a second
+    report (found by a fuzzing review)."""
+    text = f"Jalan berlubang besar di Jl. Melati, {ELSEWHERE}, sudah ada motor jatuh."
+    for message_id in ("<dup.case@mail.example.org>", "<Dup.Case@mail.example.org> (relay 2)"):
+        assert mail_in(mime(text, message_id=message_id)).status_code == 200
+    assert Report.objects.count() == 1 and InboundMessage.objects.count() == 1
+
+
 # A delivery status notification as MTAs send it (RFC 3464): multipart/report with a delivery-status part.
 BOUNCE = """From: {sender}
 To: lapor@kota.go.id
