@@ -28,9 +28,14 @@ def forbidden(msg_id: str, msg_en: str, *, code: str = "invalid_api_key") -> Ope
 
 
 def open311_status(exc: DomainError) -> int:
+    """GeoReport v2's statuses: 403, 404, 405, 429 and 5xx as they are, every other refusal 400 (final). A request
+    whose Idempotency-Key is still being written by the first request is 503: try again shortly, not "refused"
+    (as 400 it told a client that its report, filed by the first request, was refused; a review)."""
     status = exc.status
     if status in (401, 403):
         return 403
+    if exc.code == "idempotency_key_in_use":
+        return 503
     if status in (404, 405, 429) or status >= 500:
         return status
     return 400

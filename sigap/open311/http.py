@@ -21,6 +21,7 @@ from django.views.decorators.csrf import csrf_exempt
 from sigap.core.errors import DomainError
 from sigap.core.language import error_text
 from sigap.core.models import last_used_touch
+from sigap.core.outage import retry_after
 
 from .errors import Open311Error, forbidden, not_found, open311_status
 from .formats import render_error
@@ -128,7 +129,11 @@ def open311_view(methods: tuple[str, ...] = ("GET", "HEAD")):
                 kwargs = {k: v.replace("\x00", "") if isinstance(v, str) else v for k, v in kwargs.items()}
                 return view(request, *args, fmt=fmt, **kwargs)
             except DomainError as exc:
-                return render_error(fmt, open311_status(exc), error_text(exc), code=exc.code, field=exc.field)
+                status = open311_status(exc)
+                response = render_error(fmt, status, error_text(exc), code=exc.code, field=exc.field)
+                if status == 503:
+                    response["Retry-After"] = str(retry_after())
+                return response
             except (SuspiciousOperation, MultiPartParserError, UnicodeDecodeError):
                 # too big, too many fields, a broken multipart body, undecodable bytes: the client's fault
                 return render_error(fmt, 400, "The request body could not be read.", code="unreadable_request")

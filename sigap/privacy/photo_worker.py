@@ -108,7 +108,7 @@ def _mark_ready(photo: Photo, clean) -> int:
         content_type=clean.content_type,
         claimed_at=None,
         last_error="",
-        **proofcheck.evidence_fields(clean, photo.kind),
+        **proofcheck.evidence_fields(clean, photo.kind, photo.report.privacy),
     )
     if done and photo.kind in proofcheck.PROOF_KINDS:
         proofcheck.report_recheck(photo.report_id)

@@ -3,7 +3,9 @@
 The photo worker reads every photo's original before its metadata is dropped and keeps, on the row:
 
 * a 64-bit perceptual hash (``imagehash.phash``, of the picture before faces and plates are blurred), for every
-  photo, the residents' included, so a proof that recycles any earlier photo of the city is found;
+  photo, so a proof that recycles an earlier photo is found: any officer's proof and any Publik report's photo
+  of the city, and its own report's photos (a resident's photo of a Privat or Anonim report is not indexed for
+  the others: ``indexed``);
 * for proof photos only (officers' work): the capture time and place the camera wrote.
 
 ``report_recheck`` then flags each proof photo of the report, with the reason in plain words:
@@ -46,7 +48,7 @@ from django.utils.translation import gettext as _
 
 from sigap.core.geo import distance_m
 
-from .models import Photo, Report
+from .models import Photo, Privacy, Report
 
 HALF_RADIUS = 2  # a lookup asks for the halves within this many bits of its own
 TIME_SLACK = timedelta(minutes=10)
@@ -133,12 +135,23 @@ def hash_of(photo: Photo, key: bytes | None = None) -> int | None:
     return to_unsigned(photo.phash) ^ _pad(key or _key(), photo.sha256)
 
 
-def evidence_fields(clean, kind: str) -> dict:
+def indexed(kind: str, privacy: str) -> bool:
+    """Whether a photo's halves go into the index that every proof is looked up in: an officer's proof, and a
+    resident's photo of a Publik report (published anyway). A resident's photo of a Privat or Anonim report keeps
+    its padded hash only, compared with its own report's proofs (``similar``): indexed, anyone could file the
+    resident's picture found elsewhere as a report of their own, and the database owner read its new row's tags and
+    look them up (a review). A proof recycling another Privat report's resident photo is not found: the price."""
+    return kind in PROOF_KINDS or privacy == Privacy.PUBLIC
+
+
+def evidence_fields(clean, kind: str, privacy: str) -> dict:
     """What the worker writes on the row with the officer copy (``clean``: a CleanPhoto, whose ``sha256`` the row
-    stores with it)."""
+    stores with it; ``privacy``: its report's)."""
     fields: dict = {}
     if clean.phash is not None:
         fields.update(hash_fields(clean.phash, clean.sha256))
+        if not indexed(kind, privacy):
+            fields["phash_lo"] = fields["phash_hi"] = None
     if kind in PROOF_KINDS:  # a resident's capture time, place and camera stay in the vault
         gps = clean.meta.get("gps")
         fields["taken_at"] = _taken_at(clean.meta.get("captured_at"))
@@ -162,9 +175,12 @@ def similar(photo: Photo) -> list[tuple[Photo, int]]:
     if mine is None:
         return []
     lo, hi = halves(mine)
-    near = Q(phash_lo__in=[_tag(key, "lo", v) for v in _near(lo)]) | Q(
-        phash_hi__in=[_tag(key, "hi", v) for v in _near(hi)]
+    # sorted: in the order of the halves' values, a logged statement would pair each tag with its value
+    near = Q(phash_lo__in=sorted(_tag(key, "lo", v) for v in _near(lo))) | Q(
+        phash_hi__in=sorted(_tag(key, "hi", v) for v in _near(hi))
     )
+    # its own report's photos too, indexed or not (a resident's Privat photo is not: ``indexed``)
+    near |= Q(report_id=photo.report_id)
     candidates = (
         Photo.objects.filter(near, phash__isnull=False)
         .exclude(pk=photo.pk)

@@ -817,7 +817,7 @@ def _photo_save(
         content_type=clean.content_type,
         created_at=now,
         original_ref=original_ref,
-        **proofcheck.evidence_fields(clean, kind),
+        **proofcheck.evidence_fields(clean, kind, report.privacy),
     )
     photo.image.save(f"{report.number}-{kind}-{secrets.token_hex(6)}.jpg", ContentFile(clean.data), save=False)
     try:

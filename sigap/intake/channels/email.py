@@ -251,13 +251,29 @@ def _ids(value: str) -> list[str]:
 
 
 def message_key(message_id: str, raw: bytes) -> str:
-    """The idempotency key: a hash of the Message-ID (the id itself can name the sender's host): its ``<…>`` part
-    when it has one, since a comment or folding beside it is not part of the id (RFC 5322; a relay's comment made a
-    redelivered mail a second report, found by a review); the whole header otherwise, or the message itself."""
-    ids = _ids(message_id)
-    text = ids[0] if ids else message_id.strip()
+    """The idempotency key: a hash of the Message-ID (the id itself can name the sender's host), without its
+    comments and folding, which are not part of the id (RFC 5322: a relay's comment made a redelivered mail a second
+    report, found by a review): its one ``<…>`` when it has exactly one left, else the whole header so cleaned (two
+    ids, or a bracket inside a comment, must not make two mails one), or the message itself."""
+    cleaned = " ".join(_without_comments(message_id).split())
+    ids = _ids(cleaned)
+    text = ids[0] if len(ids) == 1 else cleaned
     basis = text.lower().encode() if text else raw
     return "mid:" + hashlib.sha256(b"sigap-email:" + basis).hexdigest()[:56]
+
+
+_COMMENT = re.compile(r"\((?:[^()\\]|\\.)*\)")
+
+
+def _without_comments(value: str) -> str:
+    """A header's text without its RFC 5322 comments (nested ones too, a quoted pair inside kept from closing one)."""
+    value = value or ""
+    for _ in range(20):  # the innermost comments each time; nesting deeper than this is left as text
+        stripped = _COMMENT.sub(" ", value)
+        if stripped == value:
+            break
+        value = stripped
+    return value
 
 
 def ignore_reason(msg, sender: str) -> str:

@@ -741,3 +741,20 @@ def test_an_email_answer_that_crossed_the_withdrawal_of_the_question_is_kept(
     note = report.history.last().internal_note
     assert note.startswith(services.ANSWER_LATE_NOTE) and "jam 7 pagi" in note and RESIDENT not in note
     assert report.status == "in_progress" and "jawaban Anda" in to_resident()[-1].body
+
+
+@pytest.mark.parametrize(
+    ("one", "other", "same"),
+    [
+        ("<dup.case@mail.example.org>", "<Dup.Case@mail.example.org> (relay 2)", True),
+        ("(via <gw@relay.example>) <a.1@mail.example.org>", "(via <gw@relay.example>) <b.2@mail.example.org>", False),
+        ("(a (nested <gw@relay.example>) note) <a.1@mail.example.org>", "<a.1@mail.example.org>", True),
+        ("<x@mail.example.org> <y@mail.example.org>", "<x@mail.example.org> <z@mail.example.org>", False),
+    ],
+)
+def test_the_message_id_key_drops_comments_and_never_makes_two_mails_one(one, other, same):
+    """A bracket inside a comment, or a second id, must not make two residents' mails one (the second dropped as a
+    redelivery of the first; found by a review of the comment fix)."""
+    from sigap.intake.channels.email import message_key
+
+    assert (message_key(one, b"mail one") == message_key(other, b"mail two")) is same

@@ -55,3 +55,20 @@ def test_the_same_key_with_another_request_is_refused_and_another_app_has_its_ow
     assert Report.objects.filter(channel="open311").count() == 2
     bad = c.post("/open311/v2/requests.json", _form(key), HTTP_IDEMPOTENCY_KEY="short")
     assert bad.status_code == 400 and Report.objects.filter(channel="open311").count() == 2
+
+
+def test_a_retry_while_the_first_is_being_written_is_told_to_try_again_not_refused(api_key, monkeypatch):
+    """The first request's record not yet visible to the retry (its COMMIT not seen): the key is in use, which
+    Open311 turned into a final 400 although the first request filed the report (found by a review). 503 with
+    Retry-After: the client asks again, and gets the first report."""
+    from sigap.intake import idempotency
+
+    _app, key = api_key("retrying-app")
+    c = Client(raise_request_exception=False)
+    assert c.post("/open311/v2/requests.json", _form(key), HTTP_IDEMPOTENCY_KEY=KEY).status_code == 201
+    with monkeypatch.context() as m:
+        m.setattr(idempotency, "lookup", lambda claim: None)
+        busy = c.post("/open311/v2/requests.json", _form(key), HTTP_IDEMPOTENCY_KEY=KEY)
+    assert busy.status_code == 503 and int(busy["Retry-After"]) > 0 and busy.json()[0]["code"] == 503
+    assert Report.objects.filter(channel="open311").count() == 1
+    assert c.post("/open311/v2/requests.json", _form(key), HTTP_IDEMPOTENCY_KEY=KEY)["Idempotency-Replayed"] == "true"

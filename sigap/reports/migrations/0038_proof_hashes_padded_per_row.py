@@ -1,7 +1,8 @@
 """Proof hashes re-keyed (``sigap.reports.proofcheck``): each row's perceptual hash XOR a pad of its own (from its
 ``sha256``) and its two 32-bit halves as keyed tags, where every row shared one pad and four 16-bit bands were
 stored plain. One published photo and its row gave the shared pad away, and with it every stored hash; 16-bit
-bands, even keyed, are a codebook that published photos fill in.
+bands, even keyed, are a codebook that published photos fill in. A resident's photo of a Privat or Anonim report
+is not indexed at all (its halves stay empty): anyone could file its picture as a report and look up the tags.
 
 The derivations are written out here (not imported) so this migration keeps doing what it did when the module
 changes. Stop the web processes and workers before running it: a photo a process of the release before hashes
@@ -41,7 +42,10 @@ def _tag(key: bytes, which: bytes, half: int) -> int:
 def _rows(Photo, fields: list[str]):
     last = 0
     while True:
-        rows = list(Photo.objects.filter(pk__gt=last, phash__isnull=False).order_by("pk").only("pk", *fields)[:BATCH])
+        rows = Photo.objects.filter(pk__gt=last, phash__isnull=False).order_by("pk")
+        if any("__" in f for f in fields):
+            rows = rows.select_related("report")
+        rows = list(rows.only("pk", *fields)[:BATCH])
         if not rows:
             return
         yield rows
@@ -51,11 +55,13 @@ def _rows(Photo, fields: list[str]):
 def rekey(apps, schema_editor):
     Photo = apps.get_model("reports", "Photo")
     shared, key = _keys()
-    for rows in _rows(Photo, ["phash", "sha256"]):
+    for rows in _rows(Photo, ["phash", "sha256", "kind", "report__privacy"]):
         for row in rows:
             plain = (row.phash & MASK64) ^ shared
             row.phash = _signed(plain ^ _pad(key, row.sha256))
-            row.phash_lo, row.phash_hi = _tag(key, b"lo", plain & 0xFFFF_FFFF), _tag(key, b"hi", plain >> 32)
+            row.phash_lo = row.phash_hi = None  # a resident's photo of a Privat or Anonim report: not indexed
+            if row.kind in ("before", "after") or row.report.privacy == "public":
+                row.phash_lo, row.phash_hi = _tag(key, b"lo", plain & 0xFFFF_FFFF), _tag(key, b"hi", plain >> 32)
         Photo.objects.bulk_update(rows, ["phash", "phash_lo", "phash_hi"])
 
 

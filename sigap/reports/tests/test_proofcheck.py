@@ -260,10 +260,10 @@ def test_a_residents_photo_is_hashed_but_its_capture_time_and_place_are_not_kept
     assert (photo.taken_at, photo.taken_lat, photo.taken_lon) == (None, None, None)  # the resident's: vault only
 
 
-def hashed_row(report: Report, n: int, stored: dict) -> Photo:
-    """A photo row holding only a hash as stored (``stored``: phash and its bands), its ``sha256`` from ``n``."""
+def hashed_row(report: Report, n: int, stored: dict, kind: str = "report") -> Photo:
+    """A photo row holding only a hash as stored (``stored``: phash and its tags), its ``sha256`` from ``n``."""
     return Photo.objects.create(
-        report=report, kind="report", width=1, height=1, created_at=timezone.now(), sha256=f"{n:064x}", **stored
+        report=report, kind=kind, width=1, height=1, created_at=timezone.now(), sha256=f"{n:064x}", **stored
     )
 
 
@@ -277,8 +277,9 @@ def test_similar_photos_are_found_by_indexed_halves_not_a_scan(pb_officer):
         base ^ 0xFFFF_FFFF_0000_0000 ^ (1 << 3),  # 33 bits
         base ^ (1 << 33) ^ (1 << 44) ^ (1 << 55),  # 3 bits, all in the high half
     ]
-    made = [hashed_row(report, n, proofcheck.hash_fields(h, f"{n:064x}")) for n, h in enumerate(rows)]
-    probe = Photo(pk=-1, report=report, kind="after", sha256="probe", **proofcheck.hash_fields(base, "probe"))
+    made = [hashed_row(report, n, proofcheck.hash_fields(h, f"{n:064x}"), "before") for n, h in enumerate(rows)]
+    other = working(pb_officer)  # a proof of another report: found through the index only
+    probe = Photo(pk=-1, report=other, kind="after", sha256="probe", **proofcheck.hash_fields(base, "probe"))
     found = proofcheck.similar(probe)
     assert [(p.pk, bits) for p, bits in found] == [(made[2].pk, 3), (made[0].pk, 5)]
     assert proofcheck.to_unsigned(proofcheck.to_signed(base)) == base

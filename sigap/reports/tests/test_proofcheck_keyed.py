@@ -74,7 +74,7 @@ def test_the_index_cannot_be_searched_with_a_photo_from_elsewhere(pb_officer):
     """The halves are indexed to find similar photos; stored plain, they let the database owner look a photo up
     without any key. They are keyed tags: the outside photo's own halves find nothing."""
     picture = scene(120)
-    submit("saluran-tersumbat", PB, photos=[("c.jpg", _jpeg(picture))])
+    submit("saluran-tersumbat", PB, privacy="public", photos=[("c.jpg", _jpeg(picture))])
     lo, hi = proofcheck.halves(_phash(_jpeg(picture.resize((640, 480)), quality=75)))
     plain = [v & 0x7FFF_FFFF for v in (lo, hi)]
     assert not Photo.objects.filter(Q(phash_lo__in=plain) | Q(phash_hi__in=plain)).exists()
@@ -151,3 +151,43 @@ def test_migrate_rekeys_rows_hashed_the_old_way_and_back(staff):
         cursor.execute("SELECT id, phash, phash_b0, phash_b1, phash_b2, phash_b3 FROM reports_photo ORDER BY id")
         assert {r[0]: list(r[1:]) for r in cursor.fetchall()} == old
     call_command("migrate", "reports", verbosity=0)
+
+
+def test_filing_the_picture_as_a_report_does_not_look_up_a_residents_private_photo(client):
+    """Found by a review: the database owner files the resident's picture found elsewhere as a report of their own,
+    reads the tags the server wrote on its row and looks them up: any keyed tag is an oracle to whoever can have the
+    server compute it. A resident's photo of a Privat or Anonim report is not indexed; a Publik one is (published)."""
+    picture = scene(960)
+    private = submit(
+        "saluran-tersumbat", PB, privacy="private", reporter=Reporter(name="Siti Aminah", phone="081311112222"),
+        photos=[("c.jpg", _jpeg(picture))],
+    ).report  # fmt: skip
+    anonymous = submit("saluran-tersumbat", PB, privacy="anonymous", photos=[("d.jpg", _jpeg(scene(961)))]).report
+    public = submit("saluran-tersumbat", PB, privacy="public", photos=[("e.jpg", _jpeg(scene(962)))]).report
+    rows = {r: Photo.objects.get(report=r) for r in (private, anonymous, public)}
+    assert rows[private].phash is not None and (rows[private].phash_lo, rows[private].phash_hi) == (None, None)
+    assert (rows[anonymous].phash_lo, rows[anonymous].phash_hi) == (None, None)
+    assert rows[public].phash_lo is not None and rows[public].phash_hi is not None
+    # the attacker's own report with the picture, re-encoded as found elsewhere, and its row's tags
+    mine = submit("saluran-tersumbat", PB, privacy="public", photos=[("x.jpg", _jpeg(picture.resize((640, 480)), 75))])
+    tags = Photo.objects.filter(report=mine.report).values_list("phash_lo", "phash_hi").get()
+    found = Photo.objects.filter(Q(phash_lo=tags[0]) | Q(phash_hi=tags[1])).exclude(report=mine.report)
+    assert not found.exists()
+
+
+def test_a_proof_recycling_its_own_reports_private_photo_or_a_public_one_is_still_found(pb_officer):
+    """Not indexed, a resident's Privat photo is still compared with its own report's proofs; a Publik report's
+    photo stays in the index for every report's proofs."""
+    from sigap.reports import services
+
+    from .test_proofcheck import add, camera_jpeg, flags
+
+    report = submit("jalan-rusak", PB, photos=[("r.jpg", _jpeg(scene(970)))]).report  # Privat, by default
+    services.report_accept(report_id=report.pk, actor=pb_officer)
+    report.refresh_from_db()
+    after = add(report, pb_officer, "after", camera_jpeg(scene(970).resize((400, 300)), taken=None, at=None))
+    assert "reused" in flags(after)
+    public = submit("jalan-rusak", PB, privacy="public", photos=[("p.jpg", _jpeg(scene(971)))]).report
+    before = add(report, pb_officer, "before", camera_jpeg(scene(971).resize((400, 300)), taken=None, at=None))
+    reused = [f for f in Photo.objects.get(pk=before.pk).proof_flags if f["code"] == "reused"]
+    assert [f["number"] for f in reused] == [public.number]
