@@ -190,11 +190,16 @@ def _through_settings_handlers(logger_name: str, emit) -> str:
     root = logging.getLogger()
     [console] = [h for h in root.handlers if any(isinstance(f, ScrubSecrets) for f in h.filters)]
     stream = io.StringIO()
-    saved = console.setStream(stream)
+    # a handler like it, writing here (its own stream may be a closed capture of an earlier test's output)
+    handler = logging.StreamHandler(stream)
+    handler.setFormatter(console.formatter)
+    for f in console.filters:
+        handler.addFilter(f)
+    root.addHandler(handler)
     try:
         emit(logging.getLogger(logger_name))
     finally:
-        console.setStream(saved)
+        root.removeHandler(handler)
     return stream.getvalue()
 
 
