@@ -36,6 +36,7 @@ photos tell the tags of their own halves only. What the database shows is which 
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import hmac
 import itertools
@@ -68,12 +69,17 @@ def halves(unsigned: int) -> tuple[int, int]:
     return unsigned & 0xFFFF_FFFF, unsigned >> 32
 
 
+@functools.cache
+def _flips(radius: int) -> tuple[int, ...]:
+    """The masks of 1..``radius`` bits of 32 (528 for 2), computed once per process rather than per lookup."""
+    return tuple(
+        sum(1 << b for b in bits) for n in range(1, radius + 1) for bits in itertools.combinations(range(32), n)
+    )
+
+
 def _near(half: int, radius: int = HALF_RADIUS) -> list[int]:
     """Every 32-bit value within ``radius`` bits of ``half`` (529 for 2), itself first."""
-    out = [half]
-    for n in range(1, radius + 1):
-        out += [half ^ sum(1 << b for b in bits) for bits in itertools.combinations(range(32), n)]
-    return out
+    return [half, *(half ^ mask for mask in _flips(radius))]
 
 
 def to_signed(unsigned: int) -> int:
