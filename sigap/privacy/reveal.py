@@ -21,7 +21,7 @@ from sigap.reports.models import Notification, Report
 
 from . import vault
 from .access_log import Action, access_record
-from .models import RevealRequest
+from .models import AccessEvent, RevealRequest
 
 MIN_LEGAL_BASIS = 20
 
@@ -55,9 +55,32 @@ def _seal(req: RevealRequest) -> None:
     req.save(update_fields=["seal"])
 
 
+# the steps the access log may already hold for a request in each state: a row set back to an earlier copy (its
+# seal held then) is seen by the log's later step, which the database owner cannot remove without breaking the
+# log's chain or its checkpoints
+_STEPS_LOGGED = {
+    RevealRequest.State.PENDING: frozenset(),
+    RevealRequest.State.APPROVED: frozenset({Action.REVEAL_APPROVE}),
+    RevealRequest.State.REJECTED: frozenset({Action.REVEAL_REJECT}),
+    RevealRequest.State.SHOWN: frozenset({Action.REVEAL_APPROVE, Action.REVEAL_SHOW}),
+}
+
+
+def _log_agrees(req: RevealRequest) -> bool:
+    steps = AccessEvent.objects.filter(
+        report_number=req.report.number,
+        action__in=(Action.REVEAL_APPROVE, Action.REVEAL_REJECT, Action.REVEAL_SHOW),
+    ).values_list("action", "detail")
+    logged = [action for action, detail in steps if isinstance(detail, dict) and detail.get("request") == req.pk]
+    allowed = _STEPS_LOGGED.get(req.state, frozenset())
+    return all(action in allowed for action in logged) and len(logged) == len(set(logged))
+
+
 def _intact(req: RevealRequest) -> bool:
     return (
-        vault.record_seal_ok(req.seal, SEAL_PURPOSE, _seal_fields(req)) and req.reporter_ref == req.report.reporter_ref
+        vault.record_seal_ok(req.seal, SEAL_PURPOSE, _seal_fields(req))
+        and req.reporter_ref == req.report.reporter_ref
+        and _log_agrees(req)
     )
 
 

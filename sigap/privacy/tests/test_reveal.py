@@ -123,3 +123,42 @@ def test_a_reveal_request_edited_in_the_database_shows_nothing(ppid, tamper):
     assert AccessEvent.objects.filter(action="reveal_request_tampered", report_number=report.number).exists()
     assert StaffNotice.objects.filter(kind="reveal_tampered", user=second).exists()
     assert access_verify().ok
+
+
+@pytest.mark.parametrize("copy_taken_when", ["approved", "pending"])
+def test_a_reveal_request_set_back_to_an_earlier_sealed_copy_is_refused(ppid, copy_taken_when):
+    """The database owner keeps a copy of the row as it was (its seal then held) and writes it back later: an
+    approved copy over a shown request would show the identity a second time; a pending copy over a rejected one
+    would let another approval through. The access log (chained, checkpointed outside the database) already holds
+    the later step, so the request is refused, and the attempt recorded."""
+    from django.db import connection
+
+    from sigap.organization.models import StaffNotice
+    from sigap.privacy import reveal
+    from sigap.privacy.models import RevealRequest
+
+    first, second = ppid
+    report = submit(reporter=reporter()).report
+    req = reveal.reveal_request(actor=first, report_number=report.number, legal_basis=BASIS)
+    if copy_taken_when == "approved":
+        reveal.reveal_decide(actor=second, request_id=req.pk, approve=True)
+    copy = RevealRequest.objects.filter(pk=req.pk).values("state", "approver_id", "decided_at", "seal").get()
+    if copy_taken_when == "approved":
+        assert reveal.reveal_show(actor=first, request_id=req.pk)["name"] == "Rina Marlina"
+    else:
+        reveal.reveal_decide(actor=second, request_id=req.pk, approve=False)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "UPDATE privacy_revealrequest SET state = %s, approver_id = %s, decided_at = %s, seal = %s, "
+            "shown_at = NULL WHERE id = %s",
+            [copy["state"], copy["approver_id"], copy["decided_at"], copy["seal"], req.pk],
+        )
+    with pytest.raises(DomainError) as refused:
+        if copy_taken_when == "approved":
+            reveal.reveal_show(actor=first, request_id=req.pk)
+        else:
+            reveal.reveal_decide(actor=second, request_id=req.pk, approve=True)
+    assert refused.value.code == "request_tampered"
+    assert AccessEvent.objects.filter(action="reveal_request_tampered", report_number=report.number).exists()
+    assert StaffNotice.objects.filter(kind="reveal_tampered", user=second).exists()
+    assert "not intact (current key)" in reveal.seal_status()
