@@ -250,16 +250,19 @@ def _ids(value: str) -> list[str]:
     return MSG_ID.findall(value or "")
 
 
-def message_key(message_id: str, raw: bytes) -> str:
-    """The idempotency key: a hash of the Message-ID (the id itself can name the sender's host), without its
-    comments and folding, which are not part of the id (RFC 5322: a relay's comment made a redelivered mail a second
-    report, found by a review): its one ``<…>`` when it has exactly one left, else the whole header so cleaned (two
-    ids, or a bracket inside a comment, must not make two mails one), or the message itself."""
+def message_key(message_id: str, raw: bytes, sender: str = "") -> str:
+    """The idempotency key: a hash of the sender's address and the Message-ID (the id itself can name the sender's
+    host), without its comments and folding, which are not part of the id (RFC 5322: a relay's comment made a
+    redelivered mail a second report, found by a review): its one ``<…>`` when it has exactly one left, else the
+    whole header so cleaned (two ids, or a bracket inside a comment, must not make two mails one), or the message
+    itself. The sender is part of it because an id is chosen by whoever sends: someone who learned a resident's
+    next id could otherwise send it first and have the resident's mail dropped as a redelivery (a redelivery keeps
+    its From)."""
     cleaned = " ".join(_without_comments(message_id).split())
     ids = _ids(cleaned)
     text = ids[0] if len(ids) == 1 else cleaned
     basis = text.lower().encode() if text else raw
-    return "mid:" + hashlib.sha256(b"sigap-email:" + basis).hexdigest()[:56]
+    return "mid:" + hashlib.sha256(b"sigap-email:" + sender.lower().encode() + b"\n" + basis).hexdigest()[:56]
 
 
 _COMMENT = re.compile(r"\((?:[^()\\]|\\.)*\)")
@@ -434,7 +437,7 @@ def email_inbound(raw: bytes) -> Inbound:
         reason = ignore_reason(msg, sender)
         inbound = Inbound(
             channel="email",
-            message_id=message_key(message_id, raw),
+            message_id=message_key(message_id, raw, sender),
             sender=sender,
             sender_name=name.strip(),
             text="" if reason else reply_strip(_body_text(msg)),

@@ -165,6 +165,22 @@ def test_a_comment_beside_the_message_id_does_not_make_a_redelivery_a_new_report
     assert Report.objects.count() == 1 and InboundMessage.objects.count() == 1
 
 
+def test_a_message_id_someone_else_sent_first_does_not_drop_a_residents_mail(mail_in, remote):
+    """Whoever learns a resident's Message-ID before their mail arrives (a mail client's predictable ids, a copy
+    sent to them) sends a mail of their own with it first: the resident's mail is still a report, not dropped as
+    a redelivery. The key is the id from that sender (a redelivery keeps its From)."""
+    shared_id = "<CAK9.predictable@mail.example.org>"
+    first = mime(
+        "Ini pesan lain saja, tidak ada masalah.", sender="Orang Lain <lain@example.net>", message_id=shared_id
+    )
+    assert mail_in(first).status_code == 200
+    text = f"Jalan berlubang besar di Jl. Melati, {ELSEWHERE}, sudah ada motor jatuh."
+    for _ in range(2):  # the resident's mail, and its redelivery
+        assert mail_in(mime(text, message_id=shared_id)).status_code == 200
+    assert InboundMessage.objects.count() == 2
+    assert Report.objects.filter(description__contains="Jl. Melati").count() == 1
+
+
 # A delivery status notification as MTAs send it (RFC 3464): multipart/report with a delivery-status part.
 BOUNCE = """From: {sender}
 To: lapor@kota.go.id
