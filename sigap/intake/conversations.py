@@ -608,7 +608,9 @@ def conversation_handle(inbound: Inbound, *, last_attempt: bool = False, receive
     elif text and step in ("", "description"):
         data["texts"].append(text)
         if not data["location"]:
-            dialog_place(data, text, quiet=True)
+            # the message is the description, not an address: placed by it, nothing of it kept as the address
+            # (read as place text by the door, a sign-off name that is also a kelurahan's stayed there; a review)
+            dialog_place(data, text, quiet=True, as_address=False)
     elif text and step == "location" and inbound.location:
         data["texts"].append(text)
 
@@ -783,10 +785,11 @@ def _place_more(data: dict, text: str) -> None:
         data["places_again"] = True
 
 
-def dialog_place(data: dict, text: str, quiet: bool = False) -> None:
+def dialog_place(data: dict, text: str, quiet: bool = False, as_address: bool = True) -> None:
     """Place the report from text when the address parser is sure; offer the candidates when it is not
-    (adapters call it too: the SMS keyword format names the place)."""
-    _place_taken(data, place_decide(text), text, offer=not quiet)
+    (adapters call it too: the SMS keyword format names the place). ``as_address``: the text is what the resident
+    wrote of the place, kept as the report's address (not when it is the description that happens to name it)."""
+    _place_taken(data, place_decide(text), text if as_address else "", offer=not quiet)
 
 
 def _place_taken(data: dict, decision, written: str, *, offer: bool = True) -> None:

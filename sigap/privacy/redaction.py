@@ -984,7 +984,7 @@ dekat depan samping belakang seberang sebelah ujung masuk hampir sampai kena ter
 
 _STRONG_CUE = re.compile(
     r"(?i)(?<![\w])(?:nama[ \t]+(?:saya|sy|aku|ku|gue|gw|gua|pelapor|lengkap(?:[ \t]+saya)?)|namaku|namanya|"
-    r"(?:saya|sy|aku)[ \t]+(?:yang|yg)[ \t]+bernama|(?:yang|yg)[ \t]+bernama|bernama|atas[ \t]+nama|a[ \t]?\.[ \t]?n\.?|a/n|"
+    r"(?:saya|sy|aku)[ \t]+(?:yang|yg)[ \t]+bernama|(?:yang|yg)[ \t]+bernama|bernama|atas[ \t]+nama|a[ \t]?\.[ \t]?n\.?|a/n|an\.(?=[ \t]*(?-i:[A-Z]))|"
     r"perkenalkan(?:[ \t]*,)?(?:[ \t]+nama)?(?:[ \t]+(?:saya|sy|aku|ku))?|dilaporkan[ \t]+oleh|"
     r"(?:saya|sy|aku|gw|gue)[ \t]+(?:sendiri[ \t]+)?(?:yang|yg)[ \t]+(?:lihat|liat|melihat|lapor|melapor|telepon|telpon|nelpon|"
     r"menelepon|foto|motret|memotret|nemu|menemukan|rekam|merekam)(?=[ \t]*[,:\-])|"
@@ -1317,6 +1317,15 @@ _AT_PLACE = re.compile(
 )
 
 
+# what says the words after it are a person's, not a place's, even in an address: a closing or a name cue
+_NAMED_BEFORE = re.compile(
+    r"(?i)(?<![\w])(?:salam(?:[ \t]+hormat)?|wassalam\w*|ttd\.?|tertanda|hormat[ \t]+(?:saya|kami)|"
+    + _THANKS
+    + r"|atas[ \t]+nama|a[ \t]?\.[ \t]?n\.?|a/n|an\.|nama(?:[ \t]+(?:saya|sy|aku|pelapor))?[ \t]*:?|namaku|"
+    r"hubungi|pelapor|pengirim)[ \t]*[,:.!\-]?[ \t]*(?:\n[ \t]*){0,2}$"
+)
+
+
 def _region_spans(
     text: str, fulls: set[tuple[str, ...]], parts: Iterable[str], *, place_text: bool = False
 ) -> list[tuple[int, int]]:
@@ -1350,7 +1359,9 @@ def _region_spans(
         if len(words) == 1:
             kept = at_place or (place_text and text[pos:end] == alone)
         else:
-            kept = at_place or place_text or not set(words) <= own
+            # in an address too, a name after a sign-off or a name cue ("Salam, Wijaya Kusuma") is the writer's
+            named = place_text and bool(_NAMED_BEFORE.search(text, max(0, pos - 40), pos))
+            kept = at_place or (place_text and not named) or not set(words) <= own
         if kept:
             spans.append((pos, end))
     return spans

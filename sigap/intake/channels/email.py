@@ -47,7 +47,6 @@ from django.core.mail import EmailMessage
 from django.db import transaction
 from django.utils import timezone
 
-from sigap.core.clip import clip_start
 from sigap.core.envflags import flag_value
 from sigap.core.errors import DomainError
 from sigap.privacy import vault
@@ -563,7 +562,10 @@ def _absorb(conv, data: dict, inbound: Inbound, *, first: bool) -> None:
             place = _location(text)
             if place:
                 data["location"] = [place[0], place[1]]
-                data["address"] = clip_start(place[2] or text, 300)  # at a word: no number cut in two
+                # the place's name when the text named it; never the mail itself, which is the description: an
+                # address is read by the door as place text, where a kelurahan's name that is also the reporter's is
+                # kept (a sign-off "Wijaya Kusuma" was cut from the description and kept here, found by a review)
+                data["address"] = place[2]
     for media in inbound.media:
         name, raw = EmailAdapter.media_decode(media)
         data["photos"].append({"name": name, "ref": vault.blob_store(raw)})

@@ -216,3 +216,18 @@ def test_an_over_long_place_is_cut_at_a_word_so_no_number_is_left_in_part():
         fitted = conversations._address_fit(earlier + "x" * pad, "dekat musala")
         assert len(fitted) <= conversations.ADDRESS_MAX
         assert nik in fitted or nik[-6:] not in fitted, fitted[:40]
+
+
+def test_a_first_message_that_names_its_place_is_not_stored_whole_as_the_address(deliver, fake):
+    """A first message naming its kelurahan places the report; it was then kept whole as the report's address,
+    which the door reads as place text, where a kelurahan's name whose words are all the reporter's is kept as the
+    place's: the sign-off "Wijaya Kusuma" of Andi Wijaya Kusuma was cut from the description and shown in the
+    address beside it (found by a review). The message is the description; the address holds no word of it."""
+    text = "Got mampet di Jl. Mawar, Pondok Bambu, Duren Sawit, air meluap ke jalan kalau hujan. Salam, Wijaya Kusuma"
+    for msg in (wa_text("wamid.RB1", text), wa_text("wamid.RB2", "ya"), wa_text("wamid.RB3", "1")):
+        body = wa_payload(msg, name="Andi Wijaya Kusuma")
+        assert deliver("whatsapp", body, wa_sign(body)).status_code == 200
+    report = Report.objects.get()
+    assert report.unit.name.endswith("Pondok Bambu") or "Pondok Bambu" in str(report.unit)
+    assert "Jl. Mawar" in report.description and "Wijaya Kusuma" not in report.description
+    assert "Wijaya Kusuma" not in report.address and "meluap" not in report.address

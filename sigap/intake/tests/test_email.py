@@ -181,6 +181,21 @@ def test_a_message_id_someone_else_sent_first_does_not_drop_a_residents_mail(mai
     assert Report.objects.filter(description__contains="Jl. Melati").count() == 1
 
 
+def test_a_mail_placed_by_its_coordinates_is_not_stored_whole_as_the_address(mail_in, remote):
+    """A mail that gives its place as coordinates had its first 300 characters stored as the address, where the door
+    reads place text and keeps a kelurahan's name whose words are all the reporter's: the sign-off "Wijaya Kusuma"
+    of Andi Wijaya Kusuma was cut from the description and kept in the address (found by a review)."""
+    raw = mime(
+        "Selamat pagi,\n\nGot mampet di depan sekolah, air meluap ke jalan kalau hujan. Lokasi -6.2351, 106.9009."
+        "\n\nSalam,\nWijaya Kusuma",
+        sender="Andi Wijaya Kusuma <andi.wk77@example.org>",
+    )
+    assert mail_in(raw).status_code == 200
+    report = Report.objects.get()
+    assert "depan sekolah" in report.description and "Wijaya Kusuma" not in report.description
+    assert "Wijaya Kusuma" not in report.address and "meluap" not in report.address
+
+
 # A delivery status notification as MTAs send it (RFC 3464): multipart/report with a delivery-status part.
 BOUNCE = """From: {sender}
 To: lapor@kota.go.id

@@ -1134,6 +1134,23 @@ def test_in_an_address_a_kelurahans_name_is_the_place(name, address):
 
 
 @pytest.mark.parametrize(
+    "address",
+    [
+        "Jl. Mawar, Pondok Bambu. Salam, Wijaya Kusuma",
+        "Jl. Mawar RT 3 Pondok Bambu\nTerima kasih,\nWijaya Kusuma",
+        "Gang Haji Ung no 5 (a.n. Wijaya Kusuma)",
+        "Jl. Mawar 3, hubungi Wijaya Kusuma",
+    ],
+)
+def test_in_an_address_a_kelurahans_name_after_a_sign_off_or_a_name_cue_is_the_writers(address):
+    """An address is place text, but "Salam, Wijaya Kusuma" in it names the writer, not the place (a review found a
+    whole message kept as an address, the sign-off cut from the description and kept there)."""
+    out = door.for_officers(address, identity={"name": "Andi Wijaya Kusuma"}, place_text=True).text
+    assert "Wijaya" not in out and "Kusuma" not in out, out
+    assert out.startswith(address[:8]), out  # the place written before it stays
+
+
+@pytest.mark.parametrize(
     "name, text, gone",
     [
         ("Ratna Kartini", "Saya Kartini, warga RT 3", "Kartini"),

@@ -307,6 +307,10 @@ def test_names_after_honorifics_are_replaced(text, value):
         ("Tukang sampah namanya Mang Ujang, ramah", "Ujang"),
         ("sy mau lapor pemilik kos, namanya haji rohim", "rohim"),
         ("Pelapor a.n. Sumanto Hadi, RT 002 RW 005", "Sumanto Hadi"),
+        # "an.", the everyday short form of "atas nama" (found by a review: "a.n." and "a/n" were read, "an." not)
+        ("Got mampet sudah seminggu. Hub 0813-1234-5678 an. Budi Santoso", "Budi"),
+        ("an. Sumarni Wirohadi, warga RT 02, lampu jalan mati", "Sumarni"),
+        ("Laporan an. Hendra Gunawan: pohon tumbang di gang", "Hendra"),
         ("Hormat saya, Agus Setiawan.", "Agus Setiawan"),
         ("Salam hormat,\nFirmansyah Putra\nWarga Jl. Kalibata Tengah", "Firmansyah Putra"),
         ("Tetangga saya Agus Setiadi menutup saluran", "Agus Setiadi"),
