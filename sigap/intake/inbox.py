@@ -56,11 +56,12 @@ def parts_key(channel: str, inbound: Inbound) -> str:
     )
 
 
-def inbound_accept(channel: str, inbounds: list[Inbound]) -> list[int]:
+def inbound_accept(channel: str, inbounds: list[Inbound], *, others_taken: bool = False) -> list[int]:
     """Persist new messages (a retried webhook delivery is recognised by the key of the channel's message id).
     A message no channel sends (``Inbound.check``) is left out, and the others of its delivery are stored; a
     delivery of nothing else is refused, 400, with nothing stored (refused whole, the good messages of a mixed
-    delivery were lost, since a channel does not deliver a 400 again)."""
+    delivery were lost, since a channel does not deliver a 400 again) -- unless ``others_taken``: the delivery's
+    public posts were taken by its own handling (a 400 then told the channel a delivery it had taken was refused)."""
     valid, refusal = [], None
     for inbound in inbounds:
         try:
@@ -72,7 +73,7 @@ def inbound_accept(channel: str, inbounds: list[Inbound]) -> list[int]:
             log.warning("%s: a message of a delivery left out as malformed (%s)", channel, exc.code)
             continue
         valid.append(inbound)
-    if refusal is not None and not valid:
+    if refusal is not None and not valid and not others_taken:
         raise refusal
     inbounds = valid
     accepted: list[int] = []

@@ -78,7 +78,7 @@ def inbound_accept_handled(channel: str, inbounds: list[Inbound], handle: Callab
     A message seen before (same channel id) is skipped. A ``DomainError`` (4xx) from the handler is a final
     refusal (the message is kept as IGNORED with the code); any other error undoes the whole message and
     propagates, so the sender can deliver it again."""
-    counts = {"received": len(inbounds), "processed": 0, "ignored": 0, "duplicate": 0}
+    counts = {"received": len(inbounds), "processed": 0, "ignored": 0, "duplicate": 0, "left_out": 0}
     for inbound in inbounds:
         try:
             inbound.check()
@@ -86,6 +86,7 @@ def inbound_accept_handled(channel: str, inbounds: list[Inbound], handle: Callab
             if exc.status >= 500:
                 raise
             counts["ignored"] += 1
+            counts["left_out"] += 1  # ignored, but never stored: not counted as accepted
             log.warning("%s: a public post left out as malformed (%s)", channel, exc.code)
             continue
         with transaction.atomic():
@@ -142,6 +143,14 @@ class HandledWebhookMixin:
             )
             raise retry_later(channel) from None
 
+    def took_any(self) -> bool:
+        """Whether the delivery's own handling took a message (stored it, or had it already): then the delivery is
+        not refused for the malformed messages left beside it (``inbound_accept``)."""
+        counts = getattr(self._local, "counts", None) or {}
+        return counts.get("processed", 0) + counts.get("ignored", 0) + counts.get("duplicate", 0) > counts.get(
+            "left_out", 0
+        )
+
     def acknowledge(self, accepted: list[int]):
         from django.http import JsonResponse
 
@@ -150,7 +159,10 @@ class HandledWebhookMixin:
         return JsonResponse(
             {
                 "ok": True,
-                "accepted": len(accepted) + counts.get("processed", 0) + counts.get("ignored", 0),
+                "accepted": len(accepted)
+                + counts.get("processed", 0)
+                + counts.get("ignored", 0)
+                - counts.get("left_out", 0),
                 "processed": counts.get("processed", 0),
                 "ignored": counts.get("ignored", 0),
             }

@@ -57,7 +57,8 @@ def webhook_view(request, channel: str):
             )
         adapter.verify(request, body)
         inbounds = adapter.parse(request, body)
-        accepted = inbound_accept(adapter.name, inbounds)
+        took_any = getattr(adapter, "took_any", None)
+        accepted = inbound_accept(adapter.name, inbounds, others_taken=bool(took_any and took_any()))
     except DomainError as exc:
         log.info("webhook %s refused: %s", channel, exc.code)
         return _error(exc)

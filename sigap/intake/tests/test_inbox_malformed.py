@@ -34,6 +34,7 @@ def test_a_page_comment_that_is_not_text_is_left_out_not_delivered_again_for_eve
     raw = json.dumps(_comment_without_text("555000_9101")).encode()
     r = deliver("facebook", raw, hex_sign(FB_SECRET, raw, "X-Hub-Signature-256"))
     assert r.status_code == 200 and r.json()["ignored"] == 1, r.content
+    assert r.json()["accepted"] == 0  # nothing was stored (it counted the post left out)
     assert not InboundMessage.objects.filter(channel="facebook").exists()
 
 
@@ -71,3 +72,18 @@ def test_a_malformed_direct_message_does_not_take_the_good_one_of_its_delivery_w
     raw = json.dumps({"object": "page", "entry": bad["entry"] + good["entry"]}).encode()
     assert deliver("facebook", raw, hex_sign(FB_SECRET, raw, "X-Hub-Signature-256")).status_code == 200
     assert InboundMessage.objects.filter(channel="facebook").count() == 1
+
+
+def test_a_good_public_post_beside_only_malformed_direct_messages_is_answered_200(deliver, remote):
+    """The post is filed in the delivery's own handling; a 400 for the malformed direct messages told the channel
+    the delivery was refused although its post was taken (a review)."""
+    from sigap.reports.models import Report
+
+    bad = json.loads(fb_message("m.fz2.5", text="Got mampet"))
+    bad["entry"][0]["messaging"][0]["message"]["text"] = ["not", "text"]
+    post = json.loads(fb_comment("555000_9103", "Lampu jalan mati di Jl. Mawar, Pondok Bambu, Duren Sawit"))
+    raw = json.dumps({"object": "page", "entry": post["entry"] + bad["entry"]}).encode()
+    r = deliver("facebook", raw, hex_sign(FB_SECRET, raw, "X-Hub-Signature-256"))
+    assert r.status_code == 200, r.content
+    assert r.json()["processed"] == 1
+    assert InboundMessage.objects.filter(channel="facebook").count() == 1 and Report.objects.count() == 1

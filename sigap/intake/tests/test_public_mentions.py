@@ -27,7 +27,7 @@ def test_each_message_is_handled_once_and_a_refusal_is_kept_as_ignored():
         return pm.Handled(pm.PROCESSED)
 
     counts = pm.inbound_accept_handled("twitter", [post(1), post(2, "iklan promo"), post(1)], handle)
-    assert counts == {"received": 3, "processed": 1, "ignored": 1, "duplicate": 1}
+    assert counts == {"received": 3, "processed": 1, "ignored": 1, "duplicate": 1, "left_out": 0}
     rows = {r.message_id: r for r in InboundMessage.objects.all()}
     first, second = rows[message_key("twitter", "t-1")], rows[message_key("twitter", "t-2")]
     assert first.state == InboundMessage.State.PROCESSED and first.attempts == 1
