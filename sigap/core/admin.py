@@ -13,7 +13,8 @@ from functools import partial
 from django.contrib import admin
 from django.contrib.admin import widgets
 from django.contrib.admin.filters import ListFilter
-from django.core.exceptions import FieldDoesNotExist
+from django.core.exceptions import FieldDoesNotExist, SuspiciousOperation
+from django.db import models
 
 from .models import AuditEvent, Holiday
 
@@ -74,19 +75,79 @@ def lookup_offered(model_admin, lookup: str, value, request=None) -> bool:
     return False
 
 
+# a date drill-down's parts as ``datetime`` takes them (past a C int, Django's changelist met an OverflowError: 500)
+DATE_PARTS = {"year": (1, 9999), "iso_year": (1, 9999), "month": (1, 12), "day": (1, 31), "week": (1, 53)}
+INT64 = 1 << 63
+# longer than any search a person types; SQLite cannot compile a LIKE pattern of 50,000 bytes, and answered a
+# search of 100,000 characters as a database outage (a fuzzing review)
+SEARCH_MAX = 500
+
+
+def _field_at(model, lookup: str):
+    """The column a lookup's value is compared with (a relation's target key), or None."""
+    field = None
+    for part in lookup.split("__"):
+        try:
+            field = model._meta.get_field(part)
+        except FieldDoesNotExist:
+            break
+        if field.is_relation and field.related_model is not None:
+            model = field.related_model
+            field = model._meta.pk
+    return field
+
+
+def value_fits(model, lookup: str, value) -> bool:
+    """False for a value no column can hold: a date part out of its range, or an integer past 64 bits for an
+    integer column (SQLite raised OverflowError, a 500). Other malformed values are left to Django, which
+    answers them as an invalid filter."""
+    suffix = lookup.rpartition("__")[2]
+    tokens = str(value).split(",") if suffix == "in" else [str(value)]
+    bounds = DATE_PARTS.get(suffix)
+    numeric = bounds is not None or isinstance(_field_at(model, lookup), models.IntegerField)
+    for token in tokens:
+        if not numeric:
+            break
+        try:
+            number = int(token)
+        except ValueError:
+            if bounds is not None:
+                return False
+            continue
+        if (bounds is not None and not bounds[0] <= number <= bounds[1]) or abs(number) >= INT64:
+            return False
+    return True
+
+
 def _guarded(model_admin, original, lookup, value, request=None) -> bool:
-    return lookup_offered(model_admin, lookup, value, request) and original(lookup, value, request)
+    return (
+        lookup_offered(model_admin, lookup, value, request)
+        and value_fits(model_admin.model, lookup, value)
+        and original(lookup, value, request)
+    )
+
+
+class SearchTooLong(SuspiciousOperation):
+    """A 400: an admin search longer than ``SEARCH_MAX`` characters."""
+
+
+def _search_bounded(original, request, queryset, search_term):
+    if len(search_term or "") > SEARCH_MAX:
+        raise SearchTooLong(f"admin search longer than {SEARCH_MAX} characters")
+    return original(request, queryset, search_term)
 
 
 def guard_lookups(site: admin.AdminSite) -> None:
-    """Give every admin registered on ``site`` the rule above (called once the URL map is built, when every app's
-    and library's admin module has registered its pages)."""
+    """Give every admin registered on ``site`` the rule above, values no column can hold refused too, and a bound on
+    the search's length (called once the URL map is built, when every app's and library's admin module has
+    registered its pages)."""
     for model_admin in site._registry.values():
         if getattr(model_admin.lookup_allowed, "offered_only", False):
             continue
         guarded = partial(_guarded, model_admin, model_admin.lookup_allowed)
         guarded.offered_only = True
         model_admin.lookup_allowed = guarded
+        model_admin.get_search_results = partial(_search_bounded, model_admin.get_search_results)
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):

@@ -31,8 +31,29 @@ class DatabaseUnavailable(DomainError):
     code = "database_unavailable"
 
 
+# ``OperationalError`` that says the query itself cannot run, whenever it is tried: SQLite's limits and a schema
+# not migrated; PostgreSQL's class 54 ("program limit exceeded": stack depth, too many columns, an index row too
+# big). Answered 503, a search too long to compile was told to come back in 5 seconds (a fuzzing review).
+_QUERY_SHAPE = (
+    "pattern too complex",
+    "too many sql variables",
+    "string or blob too big",
+    "expression tree is too large",
+    "parser stack overflow",
+    "too many terms",
+    "too many columns",
+    "no such table",
+    "no such column",
+)
+
+
 def is_outage(exc: BaseException | None) -> bool:
-    return isinstance(exc, (OperationalError, InterfaceError))
+    if not isinstance(exc, (OperationalError, InterfaceError)):
+        return False
+    if str(getattr(exc.__cause__, "sqlstate", "") or "").startswith("54"):
+        return False
+    text = str(exc).lower()
+    return not any(shape in text for shape in _QUERY_SHAPE)
 
 
 def retry_after() -> int:

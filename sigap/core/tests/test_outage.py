@@ -119,3 +119,18 @@ def test_a_failure_before_the_view_answers_a_json_client_with_json(monkeypatch):
     assert response.status_code == 500 and response["Content-Type"].startswith("application/json")
     assert response.json()["code"] == "server_error" and response.json()["message_en"]
     assert not Report.objects.exists()
+
+
+@pytest.mark.parametrize(
+    "message",
+    ["LIKE or GLOB pattern too complex", "too many SQL variables", "string or blob too big", "no such table: x"],
+)
+def test_an_error_of_the_querys_own_shape_is_not_an_outage(message):
+    """SQLite raises these as ``OperationalError`` too: answered 503 with Retry-After, a search too long to compile
+    was told to come back in 5 seconds and logged "database unavailable" (a fuzzing review). Trying again cannot
+    help: they are the server's error (or, at their source, the caller's), not an outage."""
+    from sigap.core.outage import is_outage
+
+    assert not is_outage(OperationalError(message))
+    assert is_outage(OperationalError("database is locked"))
+    assert is_outage(OperationalError('connection to server at "127.0.0.1", port 5432 failed: Connection refused'))
