@@ -33,3 +33,6 @@ class AccessEventAdmin(ReadOnlyAdmin):
 class RevealRequestAdmin(ReadOnlyAdmin):
     list_display = ("id", "report", "requester", "state", "approver", "legal_hold", "created_at", "shown_at")
     list_filter = ("state", "legal_hold")
+    # the report's vault reference ties it to its identity record (hidden on the report's page too); the seal is
+    # of no use to a reader
+    exclude = ("reporter_ref", "seal")
