@@ -63,7 +63,6 @@ NO_RULES: dict[str, str] = {
     "reports/models.py": "tables; every write and its rules are in reports/services.py",
     "reports/uploads.py": "the two photo dataclasses the write path takes; privacy/photos.py makes them (test_photos.py)",
     "open311/admin.py": "admin registrations of client apps and service questions",
-    "privacy/admin.py": "admin registrations showing vault metadata only",
     "reports/admin.py": "read-only admin registrations",
 }
 
