@@ -984,7 +984,7 @@ dekat depan samping belakang seberang sebelah ujung masuk hampir sampai kena ter
 
 _STRONG_CUE = re.compile(
     r"(?i)(?<![\w])(?:nama[ \t]+(?:saya|sy|aku|ku|gue|gw|gua|pelapor|lengkap(?:[ \t]+saya)?)|namaku|namanya|"
-    r"(?:saya|sy|aku)[ \t]+(?:yang|yg)[ \t]+bernama|(?:yang|yg)[ \t]+bernama|bernama|atas[ \t]+nama|a[ \t]?\.[ \t]?n\.?|a/n|an\.(?=[ \t]*(?-i:[A-Z]))|"
+    r"(?:saya|sy|aku)[ \t]+(?:yang|yg)[ \t]+bernama|(?:yang|yg)[ \t]+bernama|bernama|atas[ \t]+nama|a[ \t]?\.[ \t]?n\.?|a/n|(?<![-\d])(?<![^\d]\d\d[ \t])(?<![^\d]\d[ \t])an\.(?=[ \t]*(?-i:[A-Z]))|"
     r"perkenalkan(?:[ \t]*,)?(?:[ \t]+nama)?(?:[ \t]+(?:saya|sy|aku|ku))?|dilaporkan[ \t]+oleh|"
     r"(?:saya|sy|aku|gw|gue)[ \t]+(?:sendiri[ \t]+)?(?:yang|yg)[ \t]+(?:lihat|liat|melihat|lapor|melapor|telepon|telpon|nelpon|"
     r"menelepon|foto|motret|memotret|nemu|menemukan|rekam|merekam)(?=[ \t]*[,:\-])|"
@@ -1317,12 +1317,14 @@ _AT_PLACE = re.compile(
 )
 
 
-# what says the words after it are a person's, not a place's, even in an address: a closing or a name cue
+# what says the words after it are a person's, not a place's, even in an address: a closing or a name cue; not
+# where a street's name is the word ("Jl. Salam"), nor a word that is also a place's ("rumah pelapor": a review)
 _NAMED_BEFORE = re.compile(
-    r"(?i)(?<![\w])(?:salam(?:[ \t]+hormat)?|wassalam\w*|ttd\.?|tertanda|hormat[ \t]+(?:saya|kami)|"
+    r"(?i)(?<![\w\-])(?<!jl\.)(?<!jl\. )(?<!jl )(?<!jln\. )(?<!jln )(?<!jalan )(?<!gg\. )(?<!gg )(?<!gang )"
+    r"(?:salam(?:[ \t]+hormat)?|wassalam\w*|ttd\.?|tertanda|hormat[ \t]+(?:saya|kami)|"
     + _THANKS
-    + r"|atas[ \t]+nama|a[ \t]?\.[ \t]?n\.?|a/n|an\.|nama(?:[ \t]+(?:saya|sy|aku|pelapor))?[ \t]*:?|namaku|"
-    r"hubungi|pelapor|pengirim)[ \t]*[,:.!\-]?[ \t]*(?:\n[ \t]*){0,2}$"
+    + r"|atas[ \t]+nama|a[ \t]?\.[ \t]?n\.?|a/n|(?<![^\d]\d\d[ \t])(?<![^\d]\d[ \t])an\.|nama[ \t]*:|nama[ \t]+(?:saya|sy|aku|pelapor)|"
+    r"namaku|hubungi|pelapor[ \t]*:)[ \t]*[,:.!\-]?[ \t]*(?:\n[ \t]*){0,2}$"
 )
 
 

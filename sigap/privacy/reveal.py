@@ -67,9 +67,10 @@ _STEPS_LOGGED = {
 
 
 def _log_agrees(req: RevealRequest) -> bool:
+    # found by the request's id, which its seal covers: not by the report's number, which the database owner could
+    # change along with the row (a review); the action's index keeps it to the few reveal steps
     steps = AccessEvent.objects.filter(
-        report_number=req.report.number,
-        action__in=(Action.REVEAL_APPROVE, Action.REVEAL_REJECT, Action.REVEAL_SHOW),
+        action__in=(Action.REVEAL_APPROVE, Action.REVEAL_REJECT, Action.REVEAL_SHOW), detail__request=req.pk
     ).values_list("action", "detail")
     logged = [action for action, detail in steps if isinstance(detail, dict) and detail.get("request") == req.pk]
     allowed = _STEPS_LOGGED.get(req.state, frozenset())

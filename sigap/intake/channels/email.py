@@ -249,19 +249,25 @@ def _ids(value: str) -> list[str]:
     return MSG_ID.findall(value or "")
 
 
-def message_key(message_id: str, raw: bytes, sender: str = "") -> str:
-    """The idempotency key: a hash of the sender's address and the Message-ID (the id itself can name the sender's
-    host), without its comments and folding, which are not part of the id (RFC 5322: a relay's comment made a
-    redelivered mail a second report, found by a review): its one ``<…>`` when it has exactly one left, else the
-    whole header so cleaned (two ids, or a bracket inside a comment, must not make two mails one), or the message
-    itself. The sender is part of it because an id is chosen by whoever sends: someone who learned a resident's
-    next id could otherwise send it first and have the resident's mail dropped as a redelivery (a redelivery keeps
-    its From)."""
+def message_key(message_id: str, raw: bytes, sender: str = "", content: bytes = b"") -> str:
+    """The idempotency key: a hash of the Message-ID (the id itself can name the sender's host), without its
+    comments and folding, which are not part of the id (RFC 5322: a relay's comment made a redelivered mail a second
+    report, found by a review): its one ``<…>`` when it has exactly one left, else the whole header so cleaned (two
+    ids, or a bracket inside a comment, must not make two mails one), or the message itself; with the sender's
+    address and what the mail says (``content``: its subject, text and photos as read). An id is chosen by whoever
+    sends, and so is a From: someone who learned a resident's next id could otherwise send it first and have the
+    resident's mail dropped as a redelivery. A redelivery keeps all three."""
     cleaned = " ".join(_without_comments(message_id).split())
     ids = _ids(cleaned)
     text = ids[0] if len(ids) == 1 else cleaned
     basis = text.lower().encode() if text else raw
-    return "mid:" + hashlib.sha256(b"sigap-email:" + sender.lower().encode() + b"\n" + basis).hexdigest()[:56]
+    said = hashlib.sha256(content).digest()
+    return "mid:" + hashlib.sha256(b"sigap-email:" + sender.lower().encode() + b"\n" + said + basis).hexdigest()[:56]
+
+
+def _content(subject: str, text: str, media: list[dict]) -> bytes:
+    parts = [subject, text, *(m.get("data_b64", "") for m in media)]
+    return "\x00".join(parts).encode("utf-8", "replace")
 
 
 _COMMENT = re.compile(r"\((?:[^()\\]|\\.)*\)")
@@ -434,13 +440,15 @@ def email_inbound(raw: bytes) -> Inbound:
         references = _ids(str(msg.get("References", "")))
         in_reply_to = _ids(str(msg.get("In-Reply-To", "")))
         reason = ignore_reason(msg, sender)
+        body = "" if reason else reply_strip(_body_text(msg))
+        media = [] if reason else _photos(msg)
         inbound = Inbound(
             channel="email",
-            message_id=message_key(message_id, raw, sender),
+            message_id=message_key(message_id, raw, sender, _content(subject, body, media)),
             sender=sender,
             sender_name=name.strip(),
-            text="" if reason else reply_strip(_body_text(msg)),
-            media=[] if reason else _photos(msg),
+            text=body,
+            media=media,
             reply_to=in_reply_to[0] if in_reply_to else "",
             extra={"subject": subject, "message_id": message_id, "references": references, "ignore": reason},
         )

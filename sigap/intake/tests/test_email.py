@@ -168,7 +168,7 @@ def test_a_comment_beside_the_message_id_does_not_make_a_redelivery_a_new_report
 def test_a_message_id_someone_else_sent_first_does_not_drop_a_residents_mail(mail_in, remote):
     """Whoever learns a resident's Message-ID before their mail arrives (a mail client's predictable ids, a copy
     sent to them) sends a mail of their own with it first: the resident's mail is still a report, not dropped as
-    a redelivery. The key is the id from that sender (a redelivery keeps its From)."""
+    a redelivery. The key is the id from that sender (a redelivery keeps its From and what it says)."""
     shared_id = "<CAK9.predictable@mail.example.org>"
     first = mime(
         "Ini pesan lain saja, tidak ada masalah.", sender="Orang Lain <lain@example.net>", message_id=shared_id
@@ -179,6 +179,19 @@ def test_a_message_id_someone_else_sent_first_does_not_drop_a_residents_mail(mai
         assert mail_in(mime(text, message_id=shared_id)).status_code == 200
     assert InboundMessage.objects.count() == 2
     assert Report.objects.filter(description__contains="Jl. Melati").count() == 1
+
+
+def test_a_forged_from_with_a_residents_message_id_does_not_drop_the_residents_mail():
+    """Whoever learned the id knows the resident's address too and can write it as From (a review of the key with
+    the sender): what the mail says is part of the key, which a redelivery keeps."""
+    from sigap.intake.channels.email import email_inbound
+
+    shared = "<CAK9.predictable@mail.example.org>"
+    forged = email_inbound(mime("Ini pesan lain saja, tidak ada masalah.", message_id=shared))
+    resident = email_inbound(mime("Jalan berlubang besar di Jl. Melati, motor jatuh.", message_id=shared))
+    redelivery = email_inbound(mime("Jalan berlubang besar di Jl. Melati, motor jatuh.", message_id=shared))
+    assert forged.sender == resident.sender
+    assert resident.message_id == redelivery.message_id and forged.message_id != resident.message_id
 
 
 def test_a_mail_placed_by_its_coordinates_is_not_stored_whole_as_the_address(mail_in, remote):

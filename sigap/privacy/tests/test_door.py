@@ -1136,6 +1136,20 @@ def test_in_an_address_a_kelurahans_name_is_the_place(name, address):
 @pytest.mark.parametrize(
     "address",
     [
+        "Jl. Salam, Wijaya Kusuma",  # a street named Salam, not the closing "Salam,"
+        "Jl. Mawar 10, depan rumah pelapor, Wijaya Kusuma",  # the reporter's house as a place
+        "Gang Hubungi 3, Wijaya Kusuma",
+    ],
+)
+def test_in_an_address_a_kelurahans_name_after_a_word_that_is_a_streets_or_a_places_is_kept(address):
+    """Cut there, the placeholder beside the report's own Kelurahan Wijaya Kusuma would name the reporter (a review
+    of the rule below)."""
+    assert door.for_officers(address, identity={"name": "Andi Wijaya Kusuma"}, place_text=True).text == address
+
+
+@pytest.mark.parametrize(
+    "address",
+    [
         "Jl. Mawar, Pondok Bambu. Salam, Wijaya Kusuma",
         "Jl. Mawar RT 3 Pondok Bambu\nTerima kasih,\nWijaya Kusuma",
         "Gang Haji Ung no 5 (a.n. Wijaya Kusuma)",

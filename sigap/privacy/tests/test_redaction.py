@@ -322,6 +322,23 @@ def test_self_introductions_and_introduced_names_are_replaced(text, value):
 
 
 @pytest.mark.parametrize(
+    "text, kept",
+    [
+        ("Pohon tumbang jam 10-an. Mobil Toyota tertimpa.", "Mobil Toyota"),
+        ("Banjir setinggi 50 cm-an. Rumah warga terendam.", "Rumah warga"),
+        ("Lubangnya ada puluhan-an. Motor Budi jatuh kemarin.", "Motor Budi"),
+        ("Sudah begitu sejak tahun 90 an. Warga sudah lapor berkali-kali.", "Warga sudah"),
+    ],
+)
+def test_the_suffix_an_is_not_the_name_cue_an(text, kept):
+    """ "an." is "atas nama" only as a word of its own: "jam 10-an.", "tahun 90 an." end a sentence (a review)."""
+    from sigap.privacy import door
+
+    out = door.for_officers(text, identity={"name": "Andi Wijaya Kusuma"}).text
+    assert kept in out, out
+
+
+@pytest.mark.parametrize(
     "text",
     [
         "ini bu rt ga respon, pak rw juga",

@@ -125,8 +125,9 @@ def test_a_reveal_request_edited_in_the_database_shows_nothing(ppid, tamper):
     assert access_verify().ok
 
 
+@pytest.mark.parametrize("renumbered", [False, True], ids=["", "report-renumbered"])
 @pytest.mark.parametrize("copy_taken_when", ["approved", "pending"])
-def test_a_reveal_request_set_back_to_an_earlier_sealed_copy_is_refused(ppid, copy_taken_when):
+def test_a_reveal_request_set_back_to_an_earlier_sealed_copy_is_refused(ppid, copy_taken_when, renumbered):
     """The database owner keeps a copy of the row as it was (its seal then held) and writes it back later: an
     approved copy over a shown request would show the identity a second time; a pending copy over a rejected one
     would let another approval through. The access log (chained, checkpointed outside the database) already holds
@@ -153,6 +154,9 @@ def test_a_reveal_request_set_back_to_an_earlier_sealed_copy_is_refused(ppid, co
             "shown_at = NULL WHERE id = %s",
             [copy["state"], copy["approver_id"], copy["decided_at"], copy["seal"], req.pk],
         )
+        if renumbered:  # the report's number is not sealed: the log's steps are found by the request's id
+            cursor.execute("UPDATE reports_report SET number = %s WHERE id = %s", ["XX-RENAMED", report.pk])
+            report.number = "XX-RENAMED"
     with pytest.raises(DomainError) as refused:
         if copy_taken_when == "approved":
             reveal.reveal_show(actor=first, request_id=req.pk)
