@@ -16,7 +16,7 @@ import hmac
 from django.conf import settings
 from django.db import migrations, models
 
-BATCH = 2000
+BATCH = 5000
 MASK64 = (1 << 64) - 1
 
 
@@ -39,43 +39,53 @@ def _tag(key: bytes, which: bytes, half: int) -> int:
     return int.from_bytes(digest, "big") & 0x7FFF_FFFF
 
 
-def _rows(Photo, fields: list[str]):
+def _batches(schema_editor, Photo, Report):
+    """(id, phash, sha256, kind, the report's privacy) of every hashed photo, in batches by id. Read and written with
+    plain SQL: at a million rows, ``bulk_update``'s CASE expressions took 17 minutes each way, mostly in Python."""
+    q = schema_editor.quote_name
+    photo, report = q(Photo._meta.db_table), q(Report._meta.db_table)
     last = 0
-    while True:
-        rows = Photo.objects.filter(pk__gt=last, phash__isnull=False).order_by("pk")
-        if any("__" in f for f in fields):
-            rows = rows.select_related("report")
-        rows = list(rows.only("pk", *fields)[:BATCH])
-        if not rows:
-            return
-        yield rows
-        last = rows[-1].pk
+    with schema_editor.connection.cursor() as cursor:
+        while True:
+            cursor.execute(
+                f"SELECT p.id, p.phash, p.sha256, p.kind, r.privacy FROM {photo} p JOIN {report} r ON r.id = p.report_id"
+                f" WHERE p.id > %s AND p.phash IS NOT NULL ORDER BY p.id LIMIT {BATCH}",
+                [last],
+            )
+            rows = cursor.fetchall()
+            if not rows:
+                return
+            yield cursor, photo, rows
+            last = rows[-1][0]
 
 
 def rekey(apps, schema_editor):
-    Photo = apps.get_model("reports", "Photo")
+    Photo, Report = apps.get_model("reports", "Photo"), apps.get_model("reports", "Report")
     shared, key = _keys()
-    for rows in _rows(Photo, ["phash", "sha256", "kind", "report__privacy"]):
-        for row in rows:
-            plain = (row.phash & MASK64) ^ shared
-            row.phash = _signed(plain ^ _pad(key, row.sha256))
-            row.phash_lo = row.phash_hi = None  # a resident's photo of a Privat or Anonim report: not indexed
-            if row.kind in ("before", "after") or row.report.privacy == "public":
-                row.phash_lo, row.phash_hi = _tag(key, b"lo", plain & 0xFFFF_FFFF), _tag(key, b"hi", plain >> 32)
-        Photo.objects.bulk_update(rows, ["phash", "phash_lo", "phash_hi"])
+    for cursor, photo, rows in _batches(schema_editor, Photo, Report):
+        params = []
+        for pk, phash, sha, kind, privacy in rows:
+            plain = (phash & MASK64) ^ shared
+            lo = hi = None  # a resident's photo of a Privat or Anonim report: not indexed
+            if kind in ("before", "after") or privacy == "public":
+                lo, hi = _tag(key, b"lo", plain & 0xFFFF_FFFF), _tag(key, b"hi", plain >> 32)
+            params.append((_signed(plain ^ _pad(key, sha)), lo, hi, pk))
+        cursor.executemany(f"UPDATE {photo} SET phash = %s, phash_lo = %s, phash_hi = %s WHERE id = %s", params)
 
 
 def unkey(apps, schema_editor):
     """Back to the shared pad and the plain bands of the padded value, as the release before stored them."""
-    Photo = apps.get_model("reports", "Photo")
+    Photo, Report = apps.get_model("reports", "Photo"), apps.get_model("reports", "Report")
     shared, key = _keys()
-    for rows in _rows(Photo, ["phash", "sha256"]):
-        for row in rows:
-            stored = (row.phash & MASK64) ^ _pad(key, row.sha256) ^ shared
-            row.phash = _signed(stored)
-            for i in range(4):
-                setattr(row, f"phash_b{i}", (stored >> (16 * i)) & 0xFFFF)
-        Photo.objects.bulk_update(rows, ["phash", *(f"phash_b{i}" for i in range(4))])
+    for cursor, photo, rows in _batches(schema_editor, Photo, Report):
+        params = []
+        for pk, phash, sha, _kind, _privacy in rows:
+            stored = (phash & MASK64) ^ _pad(key, sha) ^ shared
+            params.append((_signed(stored), *((stored >> (16 * i)) & 0xFFFF for i in range(4)), pk))
+        cursor.executemany(
+            f"UPDATE {photo} SET phash = %s, phash_b0 = %s, phash_b1 = %s, phash_b2 = %s, phash_b3 = %s WHERE id = %s",
+            params,
+        )
 
 
 class Migration(migrations.Migration):
