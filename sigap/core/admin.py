@@ -75,8 +75,9 @@ def lookup_offered(model_admin, lookup: str, value, request=None) -> bool:
     return False
 
 
-# a date drill-down's parts as ``datetime`` takes them (past a C int, Django's changelist met an OverflowError: 500)
-DATE_PARTS = {"year": (1, 9999), "iso_year": (1, 9999), "month": (1, 12), "day": (1, 31), "week": (1, 53)}
+# a date drill-down's parts: past a C int, Django's changelist met an OverflowError (500); at the calendar's edges
+# (year 9999's end, year 1 moved to UTC) its period's bounds fall outside what ``datetime`` holds (500, a review)
+DATE_PARTS = {"year": (1900, 2999), "iso_year": (1900, 2999), "month": (1, 12), "day": (1, 31), "week": (1, 53)}
 INT64 = 1 << 63
 # longer than any search a person types; SQLite cannot compile a LIKE pattern of 50,000 bytes, and answered a
 # search of 100,000 characters as a database outage (a fuzzing review)

@@ -984,7 +984,7 @@ dekat depan samping belakang seberang sebelah ujung masuk hampir sampai kena ter
 
 _STRONG_CUE = re.compile(
     r"(?i)(?<![\w])(?:nama[ \t]+(?:saya|sy|aku|ku|gue|gw|gua|pelapor|lengkap(?:[ \t]+saya)?)|namaku|namanya|"
-    r"(?:saya|sy|aku)[ \t]+(?:yang|yg)[ \t]+bernama|(?:yang|yg)[ \t]+bernama|bernama|atas[ \t]+nama|a[ \t]?\.[ \t]?n\.?|a/n|(?<![-\d])(?<![^\d]\d\d[ \t])(?<![^\d]\d[ \t])an\.(?=[ \t]*(?-i:[A-Z]))|"
+    r"(?:saya|sy|aku)[ \t]+(?:yang|yg)[ \t]+bernama|(?:yang|yg)[ \t]+bernama|bernama|atas[ \t]+nama|a[ \t]?\.[ \t]?n\.?|a/n|(?<![-\d])an\.(?=[ \t]*(?-i:[A-Z]))|"
     r"perkenalkan(?:[ \t]*,)?(?:[ \t]+nama)?(?:[ \t]+(?:saya|sy|aku|ku))?|dilaporkan[ \t]+oleh|"
     r"(?:saya|sy|aku|gw|gue)[ \t]+(?:sendiri[ \t]+)?(?:yang|yg)[ \t]+(?:lihat|liat|melihat|lapor|melapor|telepon|telpon|nelpon|"
     r"menelepon|foto|motret|memotret|nemu|menemukan|rekam|merekam)(?=[ \t]*[,:\-])|"
@@ -1318,10 +1318,11 @@ _AT_PLACE = re.compile(
 
 
 # what says the words after it are a person's, not a place's, even in an address: a closing or a name cue; not
-# where a street's name is the word ("Jl. Salam"), nor a word that is also a place's ("rumah pelapor": a review)
+# where a street's name is the word, nor a word that is also a place's ("rumah pelapor"); not "Salam" alone, a street's
+# and a kampung's name as often ("Jalan Raya Salam", "Kp. Salam", "Jl. KH. Abdul Salam": reviews)
 _NAMED_BEFORE = re.compile(
     r"(?i)(?<![\w\-])(?<!jl\.)(?<!jl\. )(?<!jl )(?<!jln\. )(?<!jln )(?<!jalan )(?<!gg\. )(?<!gg )(?<!gang )"
-    r"(?:salam(?:[ \t]+hormat)?|wassalam\w*|ttd\.?|tertanda|hormat[ \t]+(?:saya|kami)|"
+    r"(?:salam[ \t]+hormat|wassalam\w*|ttd\.?|tertanda|hormat[ \t]+(?:saya|kami)|"
     + _THANKS
     + r"|atas[ \t]+nama|a[ \t]?\.[ \t]?n\.?|a/n|(?<![^\d]\d\d[ \t])(?<![^\d]\d[ \t])an\.|nama[ \t]*:|nama[ \t]+(?:saya|sy|aku|pelapor)|"
     r"namaku|hubungi|pelapor[ \t]*:)[ \t]*[,:.!\-]?[ \t]*(?:\n[ \t]*){0,2}$"
@@ -1394,8 +1395,14 @@ def _honorific_names(text: str, add: Callable[[str, int, int], None]) -> None:
             add("name", *span)
 
 
+# a number of one to four digits standing alone just before "an.": the suffix "-an" ("tahun 1990 an.", "jam 7 an.")
+_COUNT_BEFORE = re.compile(r"(?:^|[^\w\-.])\d{1,4}[ \t]*$")
+
+
 def _cue_names(text: str, add: Callable[[str, int, int], None]) -> None:
     for m in _STRONG_CUE.finditer(text):
+        if m.group(0)[:3].lower() == "an." and _COUNT_BEFORE.search(text, max(0, m.start() - 12), m.start()):
+            continue
         pos = m.end()
         while True:  # "namanya Bang Jali", "namanya haji rohim", "Nama saya Hajjah Romlah"
             h = _HON_CHAIN.match(text, pos - 1) if pos and text[pos - 1] in " \t" else None

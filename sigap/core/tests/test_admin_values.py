@@ -27,6 +27,10 @@ def root() -> Client:
         ("/admin/core/holiday/", {"date__year": "2024", "date__month": "99999999999"}),
         ("/admin/core/holiday/", {"date__year": "2024", "date__month": "2", "date__day": "99999999999"}),
         ("/admin/core/holiday/", {"date__year": "2024", "date__month": "13"}),
+        # the calendar's edges: the period's end past year 9999, year 1 moved to UTC (a review)
+        ("/admin/core/holiday/", {"date__year": "9999", "date__month": "12", "date__day": "31"}),
+        ("/admin/axes/accessattempt/", {"attempt_time__year": "9999"}),
+        ("/admin/axes/accessattempt/", {"attempt_time__year": "1"}),
         ("/admin/axes/accessattempt/", {"attempt_time__year": "99999999999"}),
         ("/admin/axes/accessfailurelog/", {"attempt_time__year": "2024", "attempt_time__month": "99999999999"}),
         ("/admin/reports/report/", {"category": BIG}),

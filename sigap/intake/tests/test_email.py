@@ -181,17 +181,44 @@ def test_a_message_id_someone_else_sent_first_does_not_drop_a_residents_mail(mai
     assert Report.objects.filter(description__contains="Jl. Melati").count() == 1
 
 
-def test_a_forged_from_with_a_residents_message_id_does_not_drop_the_residents_mail():
+def test_a_mail_found_forged_with_a_residents_message_id_does_not_drop_the_residents_mail(mail_in, remote, settings):
     """Whoever learned the id knows the resident's address too and can write it as From (a review of the key with
-    the sender): what the mail says is part of the key, which a redelivery keeps."""
+    the sender). The city's mail server finds the From forged: that mail is ignored and keyed apart, and the
+    resident's own mail with the id is filed."""
+    settings.SIGAP_CHANNELS = {
+        **settings.SIGAP_CHANNELS,
+        "email": {**settings.SIGAP_CHANNELS["email"], "authserv_id": "mx.kota.go.id"},
+    }
+    shared = "<CAK9.predictable@mail.example.org>"
+    verdict = "mx.kota.go.id; spf=fail smtp.mailfrom=example.org; dkim=none; dmarc=fail header.from=example.org"
+    forged = mime("Ini pesan lain saja.", message_id=shared, headers={"Authentication-Results": verdict})
+    assert mail_in(forged).status_code == 200
+    text = f"Jalan berlubang besar di Jl. Melati, {ELSEWHERE}, sudah ada motor jatuh."
+    passed = "mx.kota.go.id; spf=pass smtp.mailfrom=example.org; dkim=pass; dmarc=pass header.from=example.org"
+    for _ in range(2):  # the resident's mail, and its redelivery
+        assert mail_in(mime(text, message_id=shared, headers={"Authentication-Results": passed})).status_code == 200
+    assert InboundMessage.objects.count() == 2
+    assert Report.objects.filter(description__contains="Jl. Melati").count() == 1
+
+
+@pytest.mark.parametrize(
+    "again",
+    [
+        lambda text, subject: (text.replace(" \n", "\n"), subject),  # a relay stripped trailing spaces
+        lambda text, subject: (text + "\n\nPesan ini telah dipindai oleh MailGuard.", subject),  # a footer
+        lambda text, subject: (text, "[EXTERNAL] " + subject),  # a gateway's subject tag
+    ],
+    ids=["trailing-spaces", "footer", "subject-tag"],
+)
+def test_a_redelivery_changed_on_the_way_keeps_its_key(again):
+    """A key that held what the mail says made these a second report (a review): the id and the From decide."""
     from sigap.intake.channels.email import email_inbound
 
-    shared = "<CAK9.predictable@mail.example.org>"
-    forged = email_inbound(mime("Ini pesan lain saja, tidak ada masalah.", message_id=shared))
-    resident = email_inbound(mime("Jalan berlubang besar di Jl. Melati, motor jatuh.", message_id=shared))
-    redelivery = email_inbound(mime("Jalan berlubang besar di Jl. Melati, motor jatuh.", message_id=shared))
-    assert forged.sender == resident.sender
-    assert resident.message_id == redelivery.message_id and forged.message_id != resident.message_id
+    text, subject = "Jalan berlubang besar di Jl. Melati, motor jatuh. \nMohon segera diperbaiki.", "Jalan berlubang"
+    text2, subject2 = again(text, subject)
+    first = email_inbound(mime(text, subject=subject, message_id="<CAK9.redeliver@mail.example.org>"))
+    second = email_inbound(mime(text2, subject=subject2, message_id="<CAK9.redeliver@mail.example.org>"))
+    assert first.message_id == second.message_id
 
 
 def test_a_mail_placed_by_its_coordinates_is_not_stored_whole_as_the_address(mail_in, remote):

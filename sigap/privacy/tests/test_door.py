@@ -1139,6 +1139,10 @@ def test_in_an_address_a_kelurahans_name_is_the_place(name, address):
         "Jl. Salam, Wijaya Kusuma",  # a street named Salam, not the closing "Salam,"
         "Jl. Mawar 10, depan rumah pelapor, Wijaya Kusuma",  # the reporter's house as a place
         "Gang Hubungi 3, Wijaya Kusuma",
+        "Jln.Salam, Wijaya Kusuma",
+        "Jalan Raya Salam, Wijaya Kusuma",
+        "Kp. Salam, Wijaya Kusuma",
+        "Jl. KH. Abdul Salam, Wijaya Kusuma",
     ],
 )
 def test_in_an_address_a_kelurahans_name_after_a_word_that_is_a_streets_or_a_places_is_kept(address):
@@ -1150,7 +1154,7 @@ def test_in_an_address_a_kelurahans_name_after_a_word_that_is_a_streets_or_a_pla
 @pytest.mark.parametrize(
     "address",
     [
-        "Jl. Mawar, Pondok Bambu. Salam, Wijaya Kusuma",
+        "Jl. Mawar, Pondok Bambu. Salam hormat, Wijaya Kusuma",
         "Jl. Mawar RT 3 Pondok Bambu\nTerima kasih,\nWijaya Kusuma",
         "Gang Haji Ung no 5 (a.n. Wijaya Kusuma)",
         "Jl. Mawar 3, hubungi Wijaya Kusuma",

@@ -328,6 +328,9 @@ def test_self_introductions_and_introduced_names_are_replaced(text, value):
         ("Banjir setinggi 50 cm-an. Rumah warga terendam.", "Rumah warga"),
         ("Lubangnya ada puluhan-an. Motor Budi jatuh kemarin.", "Motor Budi"),
         ("Sudah begitu sejak tahun 90 an. Warga sudah lapor berkali-kali.", "Warga sudah"),
+        ("Sudah begitu sejak tahun 1990 an. Mobil Toyota tertimpa.", "Mobil Toyota"),
+        ("Pohon tumbang jam 7  an. Mobil Toyota tertimpa.", "Mobil Toyota"),
+        ("5 an. Motor Budi jatuh kemarin.", "Motor Budi"),
     ],
 )
 def test_the_suffix_an_is_not_the_name_cue_an(text, kept):
