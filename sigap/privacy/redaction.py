@@ -1395,13 +1395,18 @@ def _honorific_names(text: str, add: Callable[[str, int, int], None]) -> None:
             add("name", *span)
 
 
-# a number of one to four digits standing alone just before "an.": the suffix "-an" ("tahun 1990 an.", "jam 7 an.")
-_COUNT_BEFORE = re.compile(r"(?:^|[^\w\-.])\d{1,4}[ \t]*$")
+# "an." after an approximate number is the suffix "-an" ("tahun 1990 an.", "jam 7 an.", "umur 30 an."), not "atas
+# nama": a year, or a number after a word that asks for an approximate one. Not after any number: "RT 03 an. Budi",
+# "kamar kos 204 an. Siti", "pelanggan 1024 an. Joko" name a person (reviews)
+_APPROX_BEFORE = re.compile(
+    r"(?i)(?:(?<![\w])(?:tahun|thn|th|jam|pukul|pkl|era|umur|usia|sekitar|kira-kira|kurang[ \t]+lebih|sejak|"
+    r"harga\w*|angka|suhu|tinggi\w*|dalam\w*)[ \t]+\d{1,4}|(?:^|[^\w\-.])(?:19|20)\d\d)[ \t]*$"
+)
 
 
 def _cue_names(text: str, add: Callable[[str, int, int], None]) -> None:
     for m in _STRONG_CUE.finditer(text):
-        if m.group(0)[:3].lower() == "an." and _COUNT_BEFORE.search(text, max(0, m.start() - 12), m.start()):
+        if m.group(0)[:3].lower() == "an." and _APPROX_BEFORE.search(text, max(0, m.start() - 24), m.start()):
             continue
         pos = m.end()
         while True:  # "namanya Bang Jali", "namanya haji rohim", "Nama saya Hajjah Romlah"

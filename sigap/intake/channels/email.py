@@ -280,7 +280,11 @@ def _without_comments(value: str) -> str:
 
 
 def ignore_reason(msg, sender: str) -> str:
-    """Why a message is not a resident's report (auto-reply, bounce), or ""."""
+    """Why a message is not a resident's report (a forged From, auto-reply, bounce), or "". The forgery verdict
+    comes first: a forged mail is keyed apart (``email_inbound``), and a sender's own auto-reply header must not
+    hide the verdict (a forged mail marked ``Auto-Submitted`` took the key of the resident's mail: a review)."""
+    if sender_forged(msg, settings.SIGAP_CHANNELS.get("email", {}).get("authserv_id", "")):
+        return "unauthenticated"
     auto = str(msg.get("Auto-Submitted", "")).strip().lower()
     if auto and auto != "no":
         return "auto_reply"
@@ -306,8 +310,6 @@ def ignore_reason(msg, sender: str) -> str:
     return_path = msg.get("Return-Path")
     if return_path is not None and str(return_path).strip() in ("<>", ""):
         return "bounce"
-    if sender_forged(msg, settings.SIGAP_CHANNELS.get("email", {}).get("authserv_id", "")):
-        return "unauthenticated"
     return ""
 
 
@@ -335,8 +337,12 @@ def sender_forged(msg, authserv_id: str) -> bool:
             if m:
                 results.setdefault(m.group(1).lower(), set()).add(m.group(2).lower())
         dmarc = results.get("dmarc", set())
-        if dmarc:
-            return "fail" in dmarc
+        if "fail" in dmarc:
+            return True
+        if "pass" in dmarc:
+            return False
+        # no DMARC verdict: none (the domain publishes no policy, RFC 7489), temperror, permerror (a review
+        # found "dmarc=none" let an SPF failure through)
         return "fail" in results.get("spf", set()) and "pass" not in results.get("dkim", set())
     return False
 

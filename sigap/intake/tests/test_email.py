@@ -202,6 +202,32 @@ def test_a_mail_found_forged_with_a_residents_message_id_does_not_drop_the_resid
 
 
 @pytest.mark.parametrize(
+    "extra, verdict",
+    [
+        ({"Auto-Submitted": "auto-generated"}, "dmarc=fail"),
+        ({"Precedence": "bulk"}, "dmarc=fail"),
+        ({"List-Id": "<warga.example.org>"}, "dmarc=fail"),
+        ({}, "dmarc=none"),  # no DMARC policy published: SPF decides (it failed)
+    ],
+    ids=["auto-submitted", "precedence", "list-id", "no-dmarc-policy"],
+)
+def test_a_forged_mail_never_takes_a_residents_key(mail_in, remote, settings, extra, verdict):
+    """A review: a forged mail that also said it was an auto-reply or list mail was ignored for that reason, keyed
+    as genuine, and the resident's mail dropped; "dmarc=none" counted as a verdict that the From was not forged."""
+    settings.SIGAP_CHANNELS = {
+        **settings.SIGAP_CHANNELS,
+        "email": {**settings.SIGAP_CHANNELS["email"], "authserv_id": "mx.kota.go.id"},
+    }
+    shared = "<CAK9.predictable@mail.example.org>"
+    forged = f"mx.kota.go.id; spf=fail smtp.mailfrom=example.org; dkim=none; {verdict} header.from=example.org"
+    assert mail_in(mime("x", message_id=shared, headers={"Authentication-Results": forged, **extra})).status_code == 200
+    genuine = "mx.kota.go.id; spf=pass smtp.mailfrom=example.org; dkim=none; dmarc=none header.from=example.org"
+    text = f"Jalan berlubang besar di Jl. Melati, {ELSEWHERE}, sudah ada motor jatuh."
+    assert mail_in(mime(text, message_id=shared, headers={"Authentication-Results": genuine})).status_code == 200
+    assert Report.objects.filter(description__contains="Jl. Melati").count() == 1
+
+
+@pytest.mark.parametrize(
     "again",
     [
         lambda text, subject: (text.replace(" \n", "\n"), subject),  # a relay stripped trailing spaces

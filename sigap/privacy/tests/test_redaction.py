@@ -311,6 +311,11 @@ def test_names_after_honorifics_are_replaced(text, value):
         ("Got mampet sudah seminggu. Hub 0813-1234-5678 an. Budi Santoso", "Budi"),
         ("an. Sumarni Wirohadi, warga RT 02, lampu jalan mati", "Sumarni"),
         ("Laporan an. Hendra Gunawan: pohon tumbang di gang", "Hendra"),
+        ("Warga RT 03 an. Budi Santoso melapor got mampet", "Budi"),  # a number, but the neighbourhood's
+        ("Rumah No. 12 an. Siti Aminah kebanjiran", "Siti"),
+        ("Kios blok C 7 an. Joko Widagdo terbakar", "Joko"),
+        ("Kamar kos 204 an. Budi Santoso bocor", "Budi"),
+        ("Tagihan pelanggan 1024 an. Siti Aminah salah", "Siti"),
         ("Hormat saya, Agus Setiawan.", "Agus Setiawan"),
         ("Salam hormat,\nFirmansyah Putra\nWarga Jl. Kalibata Tengah", "Firmansyah Putra"),
         ("Tetangga saya Agus Setiadi menutup saluran", "Agus Setiadi"),
@@ -330,7 +335,7 @@ def test_self_introductions_and_introduced_names_are_replaced(text, value):
         ("Sudah begitu sejak tahun 90 an. Warga sudah lapor berkali-kali.", "Warga sudah"),
         ("Sudah begitu sejak tahun 1990 an. Mobil Toyota tertimpa.", "Mobil Toyota"),
         ("Pohon tumbang jam 7  an. Mobil Toyota tertimpa.", "Mobil Toyota"),
-        ("5 an. Motor Budi jatuh kemarin.", "Motor Budi"),
+        ("Umurnya sekitar 30 an. Motor Budi jatuh kemarin.", "Motor Budi"),
     ],
 )
 def test_the_suffix_an_is_not_the_name_cue_an(text, kept):
