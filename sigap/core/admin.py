@@ -105,10 +105,9 @@ def value_fits(model, lookup: str, value) -> bool:
     suffix = lookup.rpartition("__")[2]
     tokens = str(value).split(",") if suffix == "in" else [str(value)]
     bounds = DATE_PARTS.get(suffix)
-    numeric = bounds is not None or isinstance(_field_at(model, lookup), models.IntegerField)
+    if bounds is None and not isinstance(_field_at(model, lookup), models.IntegerField):
+        return True
     for token in tokens:
-        if not numeric:
-            break
         try:
             number = int(token)
         except ValueError:

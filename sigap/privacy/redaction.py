@@ -1317,6 +1317,20 @@ _AT_PLACE = re.compile(
 )
 
 
+# "an." after an approximate number is the suffix "-an" ("tahun 1990 an.", "jam 7 an.", "umur 30 an."), not "atas
+# nama": a year, or a number after a word that asks for an approximate one. Not after any number: "RT 03 an. Budi",
+# "kamar kos 204 an. Siti", "pelanggan 1024 an. Joko" name a person (reviews)
+_APPROX_BEFORE = re.compile(
+    r"(?i)(?:(?<![\w])(?:tahun|thn|th|jam|pukul|pkl|era|umur|usia|sekitar|kira-kira|kurang[ \t]+lebih|sejak|"
+    r"harga\w*|angka|suhu|tinggi\w*|dalam\w*)[ \t]+\d{1,4}|(?:^|[^\w\-.])(?:19|20)\d\d)[ \t]*$"
+)
+
+
+def _an_suffix(text: str, start: int) -> bool:
+    """Whether the cue "an." at ``start`` is the suffix "-an" of an approximate number (``_APPROX_BEFORE``)."""
+    return text[start : start + 3].lower() == "an." and bool(_APPROX_BEFORE.search(text, max(0, start - 24), start))
+
+
 # what says the words after it are a person's, not a place's, even in an address: a closing or a name cue; not
 # where a street's name is the word, nor a word that is also a place's ("rumah pelapor"); not "Salam" alone, a street's
 # and a kampung's name as often ("Jalan Raya Salam", "Kp. Salam", "Jl. KH. Abdul Salam": reviews)
@@ -1324,7 +1338,7 @@ _NAMED_BEFORE = re.compile(
     r"(?i)(?<![\w\-])(?<!jl\.)(?<!jl\. )(?<!jl )(?<!jln\. )(?<!jln )(?<!jalan )(?<!gg\. )(?<!gg )(?<!gang )"
     r"(?:salam[ \t]+hormat|wassalam\w*|ttd\.?|tertanda|hormat[ \t]+(?:saya|kami)|"
     + _THANKS
-    + r"|atas[ \t]+nama|a[ \t]?\.[ \t]?n\.?|a/n|(?<![^\d]\d\d[ \t])(?<![^\d]\d[ \t])an\.|nama[ \t]*:|nama[ \t]+(?:saya|sy|aku|pelapor)|"
+    + r"|atas[ \t]+nama|a[ \t]?\.[ \t]?n\.?|a/n|(?<![-\d])an\.|nama[ \t]*:|nama[ \t]+(?:saya|sy|aku|pelapor)|"
     r"namaku|hubungi|pelapor[ \t]*:)[ \t]*[,:.!\-]?[ \t]*(?:\n[ \t]*){0,2}$"
 )
 
@@ -1363,7 +1377,8 @@ def _region_spans(
             kept = at_place or (place_text and text[pos:end] == alone)
         else:
             # in an address too, a name after a sign-off or a name cue ("Salam, Wijaya Kusuma") is the writer's
-            named = place_text and bool(_NAMED_BEFORE.search(text, max(0, pos - 40), pos))
+            cue = _NAMED_BEFORE.search(text, max(0, pos - 40), pos) if place_text else None
+            named = cue is not None and not _an_suffix(text, cue.start())
             kept = at_place or (place_text and not named) or not set(words) <= own
         if kept:
             spans.append((pos, end))
@@ -1395,18 +1410,9 @@ def _honorific_names(text: str, add: Callable[[str, int, int], None]) -> None:
             add("name", *span)
 
 
-# "an." after an approximate number is the suffix "-an" ("tahun 1990 an.", "jam 7 an.", "umur 30 an."), not "atas
-# nama": a year, or a number after a word that asks for an approximate one. Not after any number: "RT 03 an. Budi",
-# "kamar kos 204 an. Siti", "pelanggan 1024 an. Joko" name a person (reviews)
-_APPROX_BEFORE = re.compile(
-    r"(?i)(?:(?<![\w])(?:tahun|thn|th|jam|pukul|pkl|era|umur|usia|sekitar|kira-kira|kurang[ \t]+lebih|sejak|"
-    r"harga\w*|angka|suhu|tinggi\w*|dalam\w*)[ \t]+\d{1,4}|(?:^|[^\w\-.])(?:19|20)\d\d)[ \t]*$"
-)
-
-
 def _cue_names(text: str, add: Callable[[str, int, int], None]) -> None:
     for m in _STRONG_CUE.finditer(text):
-        if m.group(0)[:3].lower() == "an." and _APPROX_BEFORE.search(text, max(0, m.start() - 24), m.start()):
+        if _an_suffix(text, m.start()):
             continue
         pos = m.end()
         while True:  # "namanya Bang Jali", "namanya haji rohim", "Nama saya Hajjah Romlah"

@@ -69,10 +69,11 @@ _STEPS_LOGGED = {
 def _log_agrees(req: RevealRequest) -> bool:
     # found by the request's id, which its seal covers: not by the report's number, which the database owner could
     # change along with the row (a review); the action's index keeps it to the few reveal steps
-    steps = AccessEvent.objects.filter(
-        action__in=(Action.REVEAL_APPROVE, Action.REVEAL_REJECT, Action.REVEAL_SHOW), detail__request=req.pk
-    ).values_list("action", "detail")
-    logged = [action for action, detail in steps if isinstance(detail, dict) and detail.get("request") == req.pk]
+    logged = list(
+        AccessEvent.objects.filter(
+            action__in=(Action.REVEAL_APPROVE, Action.REVEAL_REJECT, Action.REVEAL_SHOW), detail__request=req.pk
+        ).values_list("action", flat=True)
+    )
     allowed = _STEPS_LOGGED.get(req.state, frozenset())
     return all(action in allowed for action in logged) and len(logged) == len(set(logged))
 

@@ -1143,6 +1143,7 @@ def test_in_an_address_a_kelurahans_name_is_the_place(name, address):
         "Jalan Raya Salam, Wijaya Kusuma",
         "Kp. Salam, Wijaya Kusuma",
         "Jl. KH. Abdul Salam, Wijaya Kusuma",
+        "Gedung tahun 1990 an. Wijaya Kusuma",  # the suffix "-an", as in the description's cues
     ],
 )
 def test_in_an_address_a_kelurahans_name_after_a_word_that_is_a_streets_or_a_places_is_kept(address):
@@ -1158,6 +1159,7 @@ def test_in_an_address_a_kelurahans_name_after_a_word_that_is_a_streets_or_a_pla
         "Jl. Mawar RT 3 Pondok Bambu\nTerima kasih,\nWijaya Kusuma",
         "Gang Haji Ung no 5 (a.n. Wijaya Kusuma)",
         "Jl. Mawar 3, hubungi Wijaya Kusuma",
+        "Jl. Mawar RT 03 an. Wijaya Kusuma",  # the "an." rule of the description's cues: a number, not "-an"
     ],
 )
 def test_in_an_address_a_kelurahans_name_after_a_sign_off_or_a_name_cue_is_the_writers(address):
