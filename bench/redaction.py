@@ -96,8 +96,8 @@ def worst_case_seconds(text: str, identity: dict) -> float:
     return time.process_time() - start
 
 
-def _no_name_known(text: str, names=()) -> list:
-    return find(text)
+def _no_name_known(text: str, names=(), place_text: bool = False) -> list:
+    return find(text, place_text=place_text)
 
 
 def targets_missed(result: dict) -> list[str]:

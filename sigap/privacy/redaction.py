@@ -1321,8 +1321,8 @@ _AT_PLACE = re.compile(
 # nama": a year, or a number after a word that asks for an approximate one. Not after any number: "RT 03 an. Budi",
 # "kamar kos 204 an. Siti", "pelanggan 1024 an. Joko" name a person (reviews)
 _APPROX_BEFORE = re.compile(
-    r"(?i)(?:(?<![\w])(?:tahun|thn|th|jam|pukul|pkl|era|umur|usia|sekitar|kira-kira|kurang[ \t]+lebih|sejak|"
-    r"harga\w*|angka|suhu|tinggi\w*|dalam\w*)[ \t]+\d{1,4}|(?:^|[^\w\-.])(?:19|20)\d\d)[ \t]*$"
+    r"(?i)(?:(?<![\w])(?:tahun|thn|th|jam|pukul|pkl|era|umur|usia|sekitar\w*|kira-kira|kira2|kurang[ \t]+lebih|sejak|"
+    r"mungkin|mgkn|kayaknya|kisaran|hampir|harga\w*|angka|suhu|tinggi\w*|dalam\w*)[ \t]+\d{1,4}|(?:^|[^\w\-.])(?:19|20)\d\d)[ \t]*$"
 )
 
 
@@ -2987,7 +2987,8 @@ def pii_removed(kind: str, value: str, output: str, keep: Iterable[str] = ()) ->
 
 
 def evaluate(examples: Iterable[dict], finder: Callable[..., list[tuple[int, int, str]]] | None = None) -> dict:
-    """Score ``finder`` (default: ``find``, i.e. ``redact``) on labelled examples ({"text", "names", "pii", "keep"}).
+    """Score ``finder`` (default: ``find``, i.e. ``redact``) on labelled examples ({"text", "names", "pii", "keep"},
+    and "place_text": true for an address, read as ``redact(..., place_text=True)`` reads it).
 
     Returns {"texts": n, "kinds": {kind: {"count", "removed", "recall", "spans", "spurious"}},
     "pii": {"count", "removed", "recall"}, "keep": {"count", "kept", "rate"}, "misses": [...], "lost": [...],
@@ -3005,7 +3006,7 @@ def evaluate(examples: Iterable[dict], finder: Callable[..., list[tuple[int, int
     for ex in examples:
         texts += 1
         text = ex["text"]
-        found = finder(text, names=ex.get("names", ()))
+        found = finder(text, names=ex.get("names", ()), place_text=ex.get("place_text", False))
         parts, pos = [], 0
         for start, end, kind in found:
             parts += [text[pos:start], PLACEHOLDER[kind]]

@@ -336,6 +336,8 @@ def test_self_introductions_and_introduced_names_are_replaced(text, value):
         ("Sudah begitu sejak tahun 1990 an. Mobil Toyota tertimpa.", "Mobil Toyota"),
         ("Pohon tumbang jam 7  an. Mobil Toyota tertimpa.", "Mobil Toyota"),
         ("Umurnya sekitar 30 an. Motor Budi jatuh kemarin.", "Motor Budi"),
+        ("Umur pohonnya mungkin 30 an. Menimpa kabel listrik.", "Menimpa kabel"),
+        ("Pengunjungnya kayaknya 200 an. Motor Budi parkir di trotoar.", "Motor Budi"),
     ],
 )
 def test_the_suffix_an_is_not_the_name_cue_an(text, kept):
@@ -552,13 +554,29 @@ def test_labelled_set_is_well_formed_and_licensed(labelled):
     kinds = {"phone", "nik", "email", "plate", "handle", "house", "name"}
     seen = set()
     for ex in labelled:
-        assert set(ex) == {"text", "names", "pii", "keep"}
+        assert {"text", "names", "pii", "keep"} <= set(ex) <= {"text", "names", "pii", "keep", "place_text"}
+        assert ex.get("place_text", True) is True  # present only on an address, read as redact(place_text=True)
         for item in ex["pii"]:
             assert item["kind"] in kinds and item["value"] in ex["text"], item
             seen.add(item["kind"])
         for keep in ex["keep"]:
             assert keep in ex["text"], keep
     assert seen == kinds
+
+
+def test_the_labelled_addresses_are_read_as_addresses(labelled):
+    """An example marked "place_text" is scored as the door reads an address (``redact(..., place_text=True)``),
+    the rest as a description; the set holds both."""
+    calls = []
+
+    def finder(text, *, names=(), place_text=False):
+        calls.append((text, place_text))
+        return find(text, names=names, place_text=place_text)
+
+    evaluate(labelled, finder)
+    marked = {ex["text"] for ex in labelled if ex.get("place_text")}
+    assert len(marked) >= 20
+    assert calls and all(place_text == (text in marked) for text, place_text in calls)
 
 
 def _half(text: str) -> str:
