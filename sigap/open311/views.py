@@ -149,7 +149,7 @@ def media_view(request, number: str, photo_id: str, *, fmt: str):
     photo = selectors.public_photo(number=number[:64], photo_id=int(photo_id))
     if photo is None:
         raise not_found("Foto tidak ditemukan.", "Photo not found.", code="unknown_media")
-    return photoserve.photo_response(photo, cache_control="public, max-age=3600")
+    return photoserve.photo_response(photo, cache_control=photoserve.PUBLIC_PHOTO_CACHE)
 
 
 def refusal_response(request, exc) -> HttpResponse:

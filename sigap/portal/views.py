@@ -758,7 +758,7 @@ def public_photo_view(request, number: str, photo_id: int):
     photo = selectors.public_photo_get(number, photo_id)
     if photo is None:
         raise Http404
-    return _photo_response(photo, "public, max-age=300")
+    return _photo_response(photo, photoserve.PUBLIC_PHOTO_CACHE)
 
 
 @require_safe

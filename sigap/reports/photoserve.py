@@ -22,6 +22,10 @@ log = logging.getLogger(__name__)
 
 PROCESSING_TEXT = gettext_noop("foto sedang diproses")
 FAILED_TEXT = gettext_noop("foto tidak dapat ditampilkan")
+# How long a shared cache (a CDN, an office proxy) may keep a public photo. A photo stops being public when its
+# report does (moved to a sensitive category, made private, merged) or when it is hidden: a proxy may serve it only
+# this long after (an attacker's review found Open311's copies kept for an hour, the portal's for five minutes).
+PUBLIC_PHOTO_CACHE = "public, max-age=60"
 
 
 def state_text(photo: Photo) -> str:

@@ -298,10 +298,14 @@ def _transition(
     carried a flag (``report_validate``)."""
     if actor_kind in ("officer", "validator") and public_note and question_asks_identity(public_note):
         raise DomainError(
-            "Catatan ini meminta identitas pelapor (nama, nomor telepon, alamat atau nomor rumah). Pelapor membaca "
-            "catatan ini, dan identitasnya tidak pernah sampai ke petugas: tulis tentang masalah atau lokasinya.",
-            "This note asks for the reporter's identity (name, phone number, home address or number). The reporter "
-            "reads it, and a reporter's identity never reaches officers: write about the problem or its place.",
+            "Catatan ini meminta identitas pelapor (nama, nomor telepon, alamat atau nomor rumah), atau mengajak "
+            "pelapor menghubungi petugas di luar Sigap (nomor, email atau tautan selain milik pemerintah .go.id, akun "
+            "media sosial). Pelapor membaca catatan ini, dan identitasnya tidak pernah sampai ke petugas: tulis "
+            "tentang masalah atau lokasinya.",
+            "This note asks for the reporter's identity (name, phone number, home address or number), or asks the "
+            "reporter to reach the officer outside Sigap (a number, an email address or a link other than the "
+            "government's .go.id, a social account). The reporter reads it, and a reporter's identity never reaches "
+            "officers: write about the problem or its place.",
             code="note_asks_identity",
             status=422,
         )
@@ -1134,6 +1138,71 @@ _ASKS_WHO = re.compile(
     r"|" + _YOU + r"[ ]+lahir"
     r")"
 )
+# ... and what places them without asking their address (found by an attacker's review): their home's number, fence
+# or position, the RT they live in, their section or tenure at work, a photo of themselves or of their home. The
+# bare answer ("12, pagar hijau", "RT 04", "bagian gudang, sejak 2019") passes any redaction, and a photo of a house
+# front names the house with every face blurred. Asking about the problem at their home ("Apakah air masuk ke rumah
+# Bapak?", "Sejak kapan rumah Anda tidak mendapat air?") and about a photo they sent ("Foto yang Anda kirim kurang
+# jelas") stays allowed.
+_PLACES_THEM = re.compile(
+    r"(?<![\w])(?:rumah[ ]+"
+    + _YOU
+    + r"(?![\w])[^?.!\n]{0,60}?(?<![\w])(?:nomor|no\.|warna|cat(?:nya)?|letak\w*|posisi\w*)(?![\w])"
+    r"|(?:nomor|no\.|warna|cat)[ ]+(?:\w+[ ]+){0,2}?rumah[ ]+" + _YOU + r"(?![\w])"
+    r"|(?:rt|rw|gang|gg|blok|jalan|jl|nomor|no)\.?[ ]+(?:berapa|mana|apa)[ ]+(?:\w+[ ]+){0,2}?"
+    + _YOU
+    + r"[ ]+(?:tinggal|berdomisili|menetap|mengontrak|ngontrak|kos|ngekos)(?![\w])"
+    r"|"
+    + _YOU
+    + r"[ ]+(?:bekerja|kerja)[ ]+(?:di[ ]+)?(?:\w+[ ]+){0,3}?(?:bagian|divisi|departemen|dept|unit|jabatan|posisi"
+    r"|shift|sebagai|sejak|mulai)(?![\w])"
+    r"|(?:bagian|divisi|departemen|jabatan|posisi|shift)[ ]+(?:kerja[ ]+)?"
+    + _YOU
+    + r"(?![\w])|(?:berapa[ ]+lama|sejak[ ]+kapan|sudah[ ]+berapa[ ]+(?:lama|tahun))[ ]+"
+    + _YOU
+    + r"[ ]+(?:sudah[ ]+)?(?:bekerja|kerja)(?![\w])"
+    r"|swafoto|selfie|foto[ ]+(?:diri|wajah|muka)(?![\w])"
+    r"|foto[ ]+(?:\w+[ ]+){0,4}?rumah[ ]+" + _YOU + r"(?![\w])"
+    r"|your[ ]+(?:workplace|job|department|shift|photo|face)|a[ ]+(?:photo|picture)[ ]+of[ ]+(?:yourself|you)(?![\w]))"
+)
+# A way to reach the officer outside Sigap (found by an attacker's review): a reporter who mails an address gives
+# theirs, one who opens a link their IP address and browser (a form's owner, or a shortener's, sees them), one who
+# writes to an account theirs. A phone number is read by ``_phone_given``. The government's own sites and mailboxes
+# (.go.id: LAPOR!, an agency's page or complaints address a rejection points to) are not refused.
+_EMAIL_GIVEN = re.compile(
+    r"[\w.+\-]+[ ]*(?:@|[\[(][ ]*(?:at|et)[ ]*[\])])[ ]*(?P<domain>[\w\-]+(?:[ ]*(?:\.|[\[(][ ]*(?:dot|titik)[ ]*[\])])"
+    r"[ ]*[\w\-]+)+)"
+)
+_DOT_WRITTEN = re.compile(r"[ ]*(?:\.|[\[(][ ]*(?:dot|titik)[ ]*[\])])[ ]*")
+
+
+def _government(host: str) -> bool:
+    host = host.rstrip(".").lower()
+    return host == "go.id" or host.endswith(".go.id")
+
+
+_LINK_GIVEN = re.compile(
+    r"(?:(?:https?|ftp)://|www\.)(?P<host>[^\s/?#:,;]+)"
+    r"|(?<![\w@.])(?P<bare>(?:[a-z0-9\-]+\.)+(?:com|net|org|id|io|ly|gle|me|co|link|site|xyz|info|biz|app|page|to|gl"
+    r"|cc|tk|my|bio|short|ink|in|us))(?=/|[ ]|$|[?!,;)])"
+)
+_HANDLE_GIVEN = re.compile(
+    r"(?<![\w.@])@[a-z0-9_][a-z0-9_.]{1,}"
+    r"|(?<![\w])(?:dm|direct[ ]+message|inbox|pm|chat|follow|mention)[ ]+(?:ke[ ]+|di[ ]+)?(?:akun[ ]+)?"
+    r"(?:ig|instagram|twitter|x|tiktok|fb|facebook|telegram|line|threads)(?![\w])"
+)
+
+
+def _contact_given(text: str) -> bool:
+    """A way to reach the officer outside Sigap in ``text`` (read in lower case): an email address or a link that is
+    not the government's (.go.id), a social account to write to, or a mobile number (``_phone_given``)."""
+    if _HANDLE_GIVEN.search(text) or _phone_given(text):
+        return True
+    if any(not _government(_DOT_WRITTEN.sub(".", m.group("domain"))) for m in _EMAIL_GIVEN.finditer(text)):
+        return True
+    return any(not _government(m.group("host") or m.group("bare") or "") for m in _LINK_GIVEN.finditer(text))
+
+
 # ... and a guess put to them to confirm: "Apakah Anda Siti Aminah?", "Betul Bapak suami dari Bu Siti?", "Apakah
 # Anda karyawan gudang PT X?". The "ya, benar" that answers it is the identity, and no rule can redact a yes
 # (found by a review). Who they are, whose relative, where they work or live, what they own.
@@ -1288,8 +1357,9 @@ def _phone_given(text: str) -> bool:
 
 
 def question_asks_identity(question: str) -> bool:
-    """Whether an officer's question asks the reporter who they are (read in lower case, every kind of space and
-    invisible mark as one space, compatibility forms plain), or hands them a number to call outside Sigap."""
+    """Whether an officer's question asks the reporter who they are or what places them (read in lower case, every
+    kind of space and invisible mark as one space, compatibility forms plain), or hands them a way to reach the
+    officer outside Sigap (a number, an email address, a link, a social account)."""
     written = unicodedata.normalize("NFKC", question or "")  # as written: a name is capitalised (_CONFIRMS_NAME)
     text = re.sub(r"[\s\u00ad\u200b-\u200f\u2060\ufeff]+", " ", written.lower()).strip()
     text = _CHAT_WORD.sub(lambda m: _CHAT_WORDS[m.group(0)], text)  # "nm bpk siapa", "no wa nya brp"
@@ -1299,7 +1369,8 @@ def question_asks_identity(question: str) -> bool:
         or _ASKS_WHO.search(text)
         or _CONFIRMS_WHO.search(text)
         or any(m.group(1).lower() not in _NOT_A_NAME for m in _CONFIRMS_NAME.finditer(written))
-        or _phone_given(text)
+        or _PLACES_THEM.search(text)
+        or _contact_given(text)
     )
 
 
@@ -1350,14 +1421,16 @@ def report_ask_reporter(
         )
     elif question_asks_identity(question) or question_names_someone(question):
         raise DomainError(
-            "Pertanyaan ini meminta atau menebak identitas pelapor (nama, nomor telepon, alamat atau nomor rumah, NIK, "
-            "email, tempat kerja, keluarga), atau memuat nama orang atau data pribadi yang jawabannya akan "
-            "membenarkan. Identitas pelapor tidak pernah sampai ke petugas: tanyakan tentang masalah atau lokasinya, "
-            "tanpa nama orang.",
-            "This question asks for or guesses the reporter's identity (name, phone number, home address or number, "
-            "NIK, email, workplace, family), or carries a person's name or personal data that an answer would "
-            "confirm. A reporter's identity never reaches officers: ask about the problem or its place, without "
-            "naming anyone.",
+            "Pertanyaan ini meminta atau menebak identitas pelapor (nama, nomor telepon, alamat, nomor atau foto "
+            "rumah, RT tempat tinggal, NIK, email, tempat atau bagian kerja, foto diri, keluarga), memuat nama orang "
+            "atau data pribadi yang jawabannya akan membenarkan, atau mengajak pelapor menghubungi petugas di luar "
+            "Sigap (nomor, email atau tautan selain .go.id, akun media sosial). Identitas pelapor tidak pernah "
+            "sampai ke petugas: tanyakan tentang masalah atau lokasinya, tanpa nama orang.",
+            "This question asks for or guesses the reporter's identity (name, phone number, home address, number or "
+            "photo, the RT they live in, NIK, email, workplace or section, a photo of themselves, family), carries a "
+            "person's name or personal data that an answer would confirm, or asks the reporter to reach the officer "
+            "outside Sigap (a number, an email address or a link other than .go.id, a social account). A reporter's "
+            "identity never reaches officers: ask about the problem or its place, without naming anyone.",
             code="question_asks_identity",
             status=422,
             field="question",

@@ -371,6 +371,27 @@ def test_the_jurisdiction_is_checked_when_given(o311, settings):
 # --- media, tokens, the rest ---------------------------------------------------------------------------
 
 
+def test_a_photo_that_stops_being_public_leaves_shared_caches_within_a_minute(client, jpeg):
+    """A Publik report the triage desk files under a sensitive category stops being public, and so do its photos
+    (404). Open311 served them "public, max-age=3600" and the portal "max-age=300": a CDN or an office proxy kept
+    serving the photo for up to an hour after (an attacker's review). Both now let a shared cache keep it a minute."""
+    from sigap.organization.models import Category
+    from sigap.reports.models import Report
+
+    report = submit("jalan-rusak", PB, privacy="public", photos=[("a.jpg", jpeg())]).report
+    photo = report.photos.get()
+    urls = (f"/open311/v2/media/{report.number}/{photo.pk}.jpg", f"/publik/{report.number}/foto/{photo.pk}/")
+    served = [client.get(url) for url in urls]
+    assert [r.status_code for r in served] == [200, 200]
+    for response in served:
+        directives = dict(
+            (part.strip().split("=") + [""])[:2] for part in response["Cache-Control"].split(",") if part.strip()
+        )
+        assert "public" in directives and 0 < int(directives["max-age"]) <= 60, response["Cache-Control"]
+    Report.objects.filter(pk=report.pk).update(category=Category.objects.get(code="gangguan-ketertiban"))
+    assert [client.get(url).status_code for url in urls] == [404, 404]
+
+
 def test_media_url_is_a_deidentified_photo_of_a_publik_report_only(o311, client, jpeg, settings):
     public = submit("jalan-rusak", PB, privacy="public", photos=[("a.jpg", jpeg())]).report
     private = submit("jalan-rusak", PB, privacy="private", photos=[("b.jpg", jpeg())]).report

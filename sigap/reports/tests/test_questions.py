@@ -258,3 +258,87 @@ def test_a_question_about_the_problem_or_someone_else_is_still_asked(pb_officer,
     created = submit(reporter=Reporter(name="Siti Aminah", phone="081377001122"))
     change = services.report_ask_reporter(report_id=created.report.pk, actor=pb_officer, question=question)
     assert change.new_status == "awaiting_reporter"
+
+
+# --- found by an attacker's review: what places the reporter, and a way out of Sigap ---------------------------
+@pytest.mark.parametrize(
+    "question",
+    [
+        # the officer's own contact or a link: a reply mail gives the reporter's address, a click their IP address
+        # and browser (to a form's owner or a shortener's), a message to an account the reporter's account
+        "Foto kurang jelas. Silakan kirim foto yang lebih jelas ke andi.dinas@gmail.com agar cepat kami proses.",
+        "Kirim ke andi.dinas [at] gmail [dot] com ya",
+        "Mohon isi formulir lokasi di https://forms.gle/Xy7pQ2 agar tim bisa datang.",
+        "Lihat foto hasil pengecekan di https://bit.ly/cek-lokasi-3 lalu balas apakah benar ini lokasinya?",
+        "isi di bit.ly/lapor-rt5 ya pak",
+        "Silakan DM ke instagram @sudin.sda.jakbar untuk koordinasi.",
+        "DM ke IG kami ya",
+        # what places them: their home's number, colour or position, their RT, their section or tenure, their face
+        "Rumah Anda yang paling dekat dengan lokasi, nomor berapa pagarnya?",
+        "Warna pagar rumah Bapak apa?",
+        "Rumah Ibu catnya warna apa?",
+        "Di RT berapa Anda tinggal?",
+        "Anda bekerja di bagian apa di pabrik itu, dan sejak kapan?",
+        "Sudah berapa lama Bapak bekerja di pabrik itu?",
+        "Jabatan Anda di perusahaan apa?",
+        "Mohon kirim foto tampak depan rumah Anda, termasuk pagar dan nomornya.",
+        "Kirim swafoto Anda di lokasi sebagai bukti kehadiran.",
+        "Please send a photo of yourself at the site.",
+    ],
+)
+def test_a_question_that_places_the_reporter_or_leads_outside_sigap_is_refused(pb_officer, question):
+    """Each was relayed as asked; its bare answer ("12, pagar hijau", "RT 04 RW 02", "bagian gudang, sejak 2019")
+    passes the door unchanged, and a photo of a house front names the house with every face blurred."""
+    from sigap.core.errors import DomainError
+    from sigap.intake.services import Reporter
+    from sigap.reports.tests.factories import submit
+
+    created = submit(reporter=Reporter(name="Siti Aminah", phone="081377001122"))
+    with pytest.raises(DomainError) as refused:
+        services.report_ask_reporter(report_id=created.report.pk, actor=pb_officer, question=question)
+    assert refused.value.code == "question_asks_identity" and refused.value.status == 422
+    assert Report.objects.get(pk=created.report.pk).status == "waiting"
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "Di RT berapa tepatnya?",
+        "Foto yang Anda kirim kurang jelas, bisa kirim ulang?",
+        "Mohon kirim foto lokasi yang lebih jelas.",
+        "Mohon foto saluran di depan rumah warga.",
+        "Rumah Bapak kebanjiran setinggi berapa cm?",
+        "Apakah lubangnya di depan rumah Bapak atau di seberang?",
+        "Berapa lama gaji belum dibayar?",
+        "Apakah pelaku bekerja sebagai satpam?",
+        "Apakah jalan itu Jl. Sudirman no. 5?",
+        "Ukurannya sekitar 2.5 m?",
+        "Jadwal pengangkutan ada di https://www.jakarta.go.id, apakah truk datang sesuai jadwal?",
+    ],
+)
+def test_a_question_about_the_problem_near_their_home_or_a_government_page_is_asked(pb_officer, question):
+    from sigap.intake.services import Reporter
+    from sigap.reports.tests.factories import submit
+
+    created = submit(reporter=Reporter(name="Siti Aminah", phone="081377001122"))
+    services.report_ask_reporter(report_id=created.report.pk, actor=pb_officer, question=question)
+    assert Report.objects.get(pk=created.report.pk).status == "awaiting_reporter"
+
+
+def test_a_rejection_may_point_to_a_government_site_but_not_to_the_officers_own(pb_officer):
+    """A note the reporter reads passes the same rule: a rejection that sends the reporter to LAPOR! is written;
+    one that sends them to the officer's form or mail is refused, and the report stays as it was."""
+    from sigap.core.errors import DomainError
+    from sigap.reports.tests.factories import submit
+
+    outside = submit().report
+    with pytest.raises(DomainError) as refused:
+        services.report_reject(
+            report_id=outside.pk, actor=pb_officer, reason="Bukan tupoksi kami, isi saja https://forms.gle/AbC123"
+        )
+    assert refused.value.code == "note_asks_identity"
+    assert Report.objects.get(pk=outside.pk).status == "waiting"
+    services.report_reject(
+        report_id=outside.pk, actor=pb_officer, reason="Bukan tupoksi kami: silakan lapor ke https://www.lapor.go.id"
+    )
+    assert Report.objects.get(pk=outside.pk).status == "rejected"
