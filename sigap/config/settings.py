@@ -449,6 +449,17 @@ SIGAP_ANSWER_MORE_MINUTES = float(os.environ.get("SIGAP_ANSWER_MORE_MINUTES", "1
 # the questions an officer may put to an Anonim reporter ({code: [Bahasa Indonesia, English]}); empty: the shipped
 # list (sigap.reports.questions)
 SIGAP_ANONYMOUS_QUESTIONS = json.loads(os.environ.get("SIGAP_ANONYMOUS_QUESTIONS") or "{}")
+# Hosts besides the government's (.go.id) an officer's question or note may link or mail to: public services a
+# rejection sends the reporter to, which no officer runs (each with its subdomains; comma-separated)
+SIGAP_OFFICIAL_HOSTS = [
+    h.strip()
+    for h in os.environ.get(
+        "SIGAP_OFFICIAL_HOSTS",
+        "pln.co.id,pamjaya.co.id,transjakarta.co.id,jakarta.go.id,kai.id,commuterline.id,jasamarga.com,"
+        "bpjs-kesehatan.go.id,bpjsketenagakerjaan.go.id",
+    ).split(",")
+    if h.strip()
+]
 # the parts of a long SMS are handled together; a part the network lost is given up after this long
 SIGAP_SMS_PARTS_WAIT_MINUTES = float(os.environ.get("SIGAP_SMS_PARTS_WAIT_MINUTES", "10"))
 # a chat reply YA / TIDAK + reason to "is it really fixed?" is taken as the answer for this many days after Selesai

@@ -299,12 +299,13 @@ def _transition(
     if actor_kind in ("officer", "validator") and public_note and question_asks_identity(public_note):
         raise DomainError(
             "Catatan ini meminta identitas pelapor (nama, nomor telepon, alamat atau nomor rumah), atau mengajak "
-            "pelapor menghubungi petugas di luar Sigap (nomor, email atau tautan selain milik pemerintah .go.id, akun "
+            "pelapor menghubungi petugas di luar Sigap (nomor, email atau tautan selain situs resmi pemerintah atau layanan "
+            "publik, akun "
             "media sosial). Pelapor membaca catatan ini, dan identitasnya tidak pernah sampai ke petugas: tulis "
             "tentang masalah atau lokasinya.",
             "This note asks for the reporter's identity (name, phone number, home address or number), or asks the "
             "reporter to reach the officer outside Sigap (a number, an email address or a link other than the "
-            "government's .go.id, a social account). The reporter reads it, and a reporter's identity never reaches "
+            "government's or a public service's official site, a social account). The reporter reads it, and a reporter's identity never reaches "
             "officers: write about the problem or its place.",
             code="note_asks_identity",
             status=422,
@@ -1076,7 +1077,7 @@ _ASKS_IDENTITY = re.compile(
     + r"(?![\w])"
     + r"|(?:cantumkan|tuliskan|tulis|sebutkan|kirim|kirimkan|minta|berikan|beri|lampirkan|mohon|isi|isikan)[ ]+"
     r"(?:\w+[ ]+){0,2}?(?:nama" + _NOT_THEIRS + r"(?![\w])|no\.?[ ]*hp|nomor[ ]+(?:hp|telepon|wa|whatsapp|ktp|kk)"
-    r"|alamat[ ]+(?:rumah|lengkap|tinggal)|nik(?![\w])|ktp(?![\w])|foto[ ]+ktp|e-?mail|identitas)"
+    r"|alamat[ ]+(?:rumah|lengkap|tinggal)|nik(?![\w])|ktp(?![\w])|foto[ ]+ktp|e-?mail(?![ ]+ke(?![\w]))|identitas)"
     r"|namanya[ ]+siapa|siapa[ ]+namanya|dengan[ ]+" + _YOU + r"[ ]+siapa"
     r"|atas[ ]+nama[ ]+siapa(?:[ ]+(?:laporan\w*|ini|pak|bu|kak|mas|mbak))?[ ]*[?.!]*(?:$|[,;])"
     r"|(?:nik|ktp|nama[ ]+lengkap|alamat[ ]+(?:rumah|lengkap|tinggal)|no\.?[ ]*hp|nomor[ ]+(?:hp|telepon|wa))-?nya(?![\w])"
@@ -1138,69 +1139,184 @@ _ASKS_WHO = re.compile(
     r"|" + _YOU + r"[ ]+lahir"
     r")"
 )
-# ... and what places them without asking their address (found by an attacker's review): their home's number, fence
-# or position, the RT they live in, their section or tenure at work, a photo of themselves or of their home. The
-# bare answer ("12, pagar hijau", "RT 04", "bagian gudang, sejak 2019") passes any redaction, and a photo of a house
-# front names the house with every face blurred. Asking about the problem at their home ("Apakah air masuk ke rumah
-# Bapak?", "Sejak kapan rumah Anda tidak mendapat air?") and about a photo they sent ("Foto yang Anda kirim kurang
-# jelas") stays allowed.
+# ... and what places them without asking their address (attackers' reviews): their home's number, colour or position,
+# the RT, floor, unit or room they live in, their section, shift, superior or tenure at work and where they work,
+# a number of theirs (a customer, BPJS or employee number, their vehicle's plate), a photo of themselves or of their
+# home, a meeting in person. The bare answer ("12, pagar hijau", "RT 04", "bagian gudang, sejak 2019") passes any
+# redaction, a photo of a house front names the house with every face blurred, and whoever meets the reporter knows
+# them. Asking about the problem at their home ("Apakah air masuk ke rumah Bapak?", "Rumah Bapak airnya warna
+# apa?", "Foto atap rumah Bapak yang bocor"), about a photo they sent ("Foto yang Anda kirim kurang jelas") and about
+# a labour complaint's facts ("Apakah Bapak bekerja sebagai karyawan tetap?", "Berapa lama Bapak bekerja tanpa
+# kontrak?", "Apakah shift Bapak lebih dari 12 jam?") stays allowed; so does telling them not to send a selfie.
+_HOME = r"rumah[ ]+" + _YOU + r"(?![\w])"
+_HOME_PART = r"(?:pagar|cat|tembok|dinding|pintu|atap|genteng|gerbang)\w*"
+_COLOUR = r"(?:warna\w*|berwarna|putih|hitam|merah|hijau|biru|kuning|abu(?:-abu)?|coklat|cokelat|krem|oranye|ungu|pink)"
+_OPEN_WORD = r"(?:apa|mana|berapa|siapa|kapan)(?![\w])"
+_WORK_SLOT = (
+    r"(?:bagian|divisi|departemen|dept|jabatan|posisi|shift|sif|regu|atasan(?:[ ]+langsung)?|mandor|supervisor|spv"
+    r"|nomor[ ]+induk(?:[ ]+karyawan)?|nik[ ]+karyawan|id[ ]+karyawan|nip|nrp)"
+)
 _PLACES_THEM = re.compile(
-    r"(?<![\w])(?:rumah[ ]+"
+    r"(?<![\w])(?:"
+    # their home's number, colour or position
+    + _HOME
+    + r"[^?!]{0,60}?(?<![\w])(?:nomor|no\.?)(?![ ]+(?:meter|pelanggan|tiang|id|laporan|tiket|kwh))(?![\w])"
+    r"|(?:nomor|no\.?)[ ]+(?:\w+[ ]+){0,2}?" + _HOME + r"|warna[ ]+(?:\w+[ ]+)?" + _HOME + r"|" + _HOME + r"[ ]+"
+    r"(?:warna\w*|berwarna|cat\w*)|"
+    + _HOME
+    + r"[ ]+(?:\w+[ ]+){0,2}?"
+    + _HOME_PART
+    + r"[ ]+(?:\w+[ ]+)?"
+    + _COLOUR
+    + r"|"
+    + _COLOUR
+    + r"[ ]+(?:\w+[ ]+)?"
+    + _HOME_PART
+    + r"[ ]+"
+    + _HOME
+    + r"|"
+    + _HOME_PART
+    + r"[ ]+"
+    + _HOME
+    + r"[ ]+(?:\w+[ ]+)?"
+    + _COLOUR
+    + r"|"
+    + _HOME
+    + r"[^?!]{0,60}?(?<![\w])(?:jarak\w*|berapa[ ]+(?:rumah|pintu)|yang[ ]+ke[ -]?berapa|ke-?berapa|(?:kiri|kanan)[ ]+atau"
+    r"|atau[ ]+(?:di[ ]+)?(?:seberang\w*|kiri|kanan|sebelah\w*)|sebelah[ ]+mana|sisi[ ]+mana|letak\w*|posisi\w*)"
+    r"|(?:jarak\w*|letak\w*|posisi\w*)[^?!]{0,40}?" + _HOME + r"|foto(?:kan|in)?[ ]+(?:(?:tampak|bagian|sisi)[ ]+)?"
+    r"(?:(?:depan|luar|muka|samping)[ ]+)?" + _HOME + r"|(?:datang|berkunjung|mampir|kunjungi|mendatangi|mengunjungi"
+    r"|petugas[ ]+akan|kami[ ]+akan)[ ]+(?:\w+[ ]+)?(?:ke[ ]+)?"
+    + _HOME
+    # the RT, floor, unit or room they live in
+    + r"|"
     + _YOU
-    + r"(?![\w])[^?.!\n]{0,60}?(?<![\w])(?:nomor|no\.|warna|cat(?:nya)?|letak\w*|posisi\w*)(?![\w])"
-    r"|(?:nomor|no\.|warna|cat)[ ]+(?:\w+[ ]+){0,2}?rumah[ ]+" + _YOU + r"(?![\w])"
-    r"|(?:rt|rw|gang|gg|blok|jalan|jl|nomor|no)\.?[ ]+(?:berapa|mana|apa)[ ]+(?:\w+[ ]+){0,2}?"
+    + r"[ ]+tinggal(?:nya)?[ ]+di[ ]+(?:rumah|lantai|unit|kamar|blok|gang|gg|jalan|jl|rt|rw|nomor|no)\.?[ ]+"
+    r"(?:nomor[ ]+|no\.?[ ]+)?(?:berapa|mana|apa|yang[ ]+mana)(?![\w])|tinggal(?:nya)?[ ]+di[ ]+(?:rt|rw)[ ]+(?:berapa|mana)"
+    r"|(?:rt|rw)(?:[ ]*/[ ]*(?:rt|rw))?[ ]+" + _YOU + r"[ ]+(?:berapa|mana|apa)(?![\w])|" + _YOU + r"[ ]+(?:warga[ ]+)?"
+    r"(?:rt|rw)(?:[ ]*/[ ]*(?:rt|rw))?[ ]+(?:berapa|mana|apa)(?![\w])|"
+    + _HOME
+    + r"[ ]+(?:masuk[ ]+|di[ ]+|ikut[ ]+|termasuk[ ]+)?(?:rt|rw)[ ]+(?:berapa|mana)"
+    r"|(?:rt|rw|gang|gg|blok|jalan|jl|nomor|no)\.?[ ]+(?:berapa|mana|apa)[ ]+(?:\w+[ ]+){0,2}?" + _YOU + r"[ ]+"
+    r"(?:tinggal|berdomisili|menetap|mengontrak|ngontrak|kos|ngekos)(?![\w])|(?:unit|kamar(?:[ ]+kos\w*)?|kos\w*"
+    r"|apartemen|lantai)[ ]+" + _YOU + r"[ ]+(?:nomor|no\.?|lantai|berapa|yang[ ]+mana)(?![\w])"
+    # their section, shift, superior or tenure at work, and where they work
+    r"|" + _YOU + r"[ ]+(?:\w+[ ]+){0,3}?" + _WORK_SLOT + r"[ ]+(?:\w+[ ]+)?" + _OPEN_WORD + r"|" + _WORK_SLOT + r"[ ]+"
+    r"(?:kerja[ ]+)?" + _YOU + r"[ ]+(?:\w+[ ]+){0,2}?" + _OPEN_WORD + r"|(?:berapa[ ]+(?:lama|tahun|bulan)|sejak[ ]+"
+    r"(?:kapan|tahun[ ]+berapa)|sudah[ ]+berapa[ ]+(?:lama|tahun)|tahun[ ]+berapa|mulai[ ]+kapan|kapan)[ ]+(?:\w+[ ]+){0,2}?"
+    r"(?:bekerja|kerja|masuk[ ]+kerja)(?:[ ]+(?:di|pada)[ ]+(?:sana|situ|sini|pabrik|perusahaan|pt|cv|kantor|toko|tempat"
+    r"|gudang)(?:[ ]+\w+)?)?(?:[ ]+"
     + _YOU
-    + r"[ ]+(?:tinggal|berdomisili|menetap|mengontrak|ngontrak|kos|ngekos)(?![\w])"
-    r"|"
+    + r")?[ ]*(?:[?!.,;]|$)|(?:bekerja|kerja)[ ]+(?:\w+[ ]+){0,2}?(?:sejak|mulai)[ ]+"
+    r"(?:kapan|tahun[ ]+berapa)|(?:masuk[ ]+)?kerja[ ]+(?:\w+[ ]+)?(?:tahun|sejak)[ ]+berapa|mulai[ ]+(?:bekerja|kerja)[ ]+"
+    r"(?:\w+[ ]+)?kapan|"
     + _YOU
-    + r"[ ]+(?:bekerja|kerja)[ ]+(?:di[ ]+)?(?:\w+[ ]+){0,3}?(?:bagian|divisi|departemen|dept|unit|jabatan|posisi"
-    r"|shift|sebagai|sejak|mulai)(?![\w])"
-    r"|(?:bagian|divisi|departemen|jabatan|posisi|shift)[ ]+(?:kerja[ ]+)?"
-    + _YOU
-    + r"(?![\w])|(?:berapa[ ]+lama|sejak[ ]+kapan|sudah[ ]+berapa[ ]+(?:lama|tahun))[ ]+"
-    + _YOU
-    + r"[ ]+(?:sudah[ ]+)?(?:bekerja|kerja)(?![\w])"
-    r"|swafoto|selfie|foto[ ]+(?:diri|wajah|muka)(?![\w])"
-    r"|foto[ ]+(?:\w+[ ]+){0,4}?rumah[ ]+" + _YOU + r"(?![\w])"
-    r"|your[ ]+(?:workplace|job|department|shift|photo|face)|a[ ]+(?:photo|picture)[ ]+of[ ]+(?:yourself|you)(?![\w]))"
+    + r"[ ]+(?:\w+[ ]+)?(?:bekerja|kerja)[ ]+(?:di[ ]?mana|dimana|di[ ]+(?:pt|cv|perusahaan"
+    r"|pabrik|kantor|toko|instansi)[ ]+(?:apa|mana))|tempat[ ]+(?:bekerja|kerja)[ ]+" + _YOU + r"[ ]+(?:\w+[ ]+)?"
+    r"(?:di[ ]?mana|dimana|apa)(?![\w])"
+    # a number of theirs
+    r"|(?:nomor|nomer|no\.?|id)[ ]+(?:pelanggan|meter\w*|kwh|bpjs|kis|kartu|rekening|rek|polis|npwp|nip|nrp|nim|sim"
+    r"|paspor|stnk|bpkb)(?:[ ]+\w+)?[ ]+" + _YOU + r"(?![\w])|(?:plat|pelat)[ ]+(?:nomor[ ]+)?(?:motor|mobil|kendaraan)"
+    r"[ ]+" + _YOU + r"(?![\w])|(?:npwp|nrp|nim)[ ]+" + _YOU + r"(?![\w])"
+    # meeting them
+    r"|(?:bisa|boleh|mau|akan|kami|petugas|saya|agar|supaya)[ ]+(?:\w+[ ]+){0,2}?(?:temui|ketemu\w*|bertemu|menemui"
+    r"|jumpa|kopdar)(?![\w])|" + _YOU + r"[ ]+(?:\w+[ ]+)?(?:menunggu|tunggu|standby)[ ]+(?:\w+[ ]+)?(?:di[ ]+)?"
+    r"(?:lokasi|rumah|sana|situ|tempat)(?![\w])|mohon[ ]+(?:\w+[ ]+)?(?:ada|berada|stand[ ]?by|tunggu|menunggu)[ ]+di[ ]+"
+    r"(?:rumah|lokasi)(?![\w])"
+    # English
+    r"|what[ ]+rt|which[ ]+(?:rt|rw|house|floor|unit|room|department|division|section|shift)|house[ ]+number[ ]+is[ ]+yours"
+    r"|your[ ]+(?:house|home|unit|room|flat|apartment)[ ]+number|where[ ]+(?:do|did)[ ]+you[ ]+(?:live|stay|work)"
+    r"|what[ ]+(?:department|division|section|shift|position)|how[ ]+long[ ]+have[ ]+you[ ]+worked"
+    r"|your[ ]+(?:employee|staff|customer)[ ]+(?:number|id)|who[ ]+is[ ]+your[ ]+(?:supervisor|boss|manager)"
+    r"|(?:meet|see)[ ]+you[ ]+(?:at|in|on|there)"
+    r")"
 )
-# A way to reach the officer outside Sigap (found by an attacker's review): a reporter who mails an address gives
-# theirs, one who opens a link their IP address and browser (a form's owner, or a shortener's, sees them), one who
-# writes to an account theirs. A phone number is read by ``_phone_given``. The government's own sites and mailboxes
-# (.go.id: LAPOR!, an agency's page or complaints address a rejection points to) are not refused.
-_EMAIL_GIVEN = re.compile(
-    r"[\w.+\-]+[ ]*(?:@|[\[(][ ]*(?:at|et)[ ]*[\])])[ ]*(?P<domain>[\w\-]+(?:[ ]*(?:\.|[\[(][ ]*(?:dot|titik)[ ]*[\])])"
-    r"[ ]*[\w\-]+)+)"
+# a photo of them: not where the question tells them not to send one ("jangan kirim swafoto", "tidak perlu selfie")
+_PHOTO_OF_THEM = re.compile(
+    r"(?<![\w])(?:swafoto|selfie|selfi|wefie|foto[ ]+(?:diri|wajah|muka)(?![\w])|foto[^?!.]{0,30}wajah[ ]+"
+    + _YOU
+    + r"(?![\w])|foto[ ]+"
+    + _YOU
+    + r"[ ]+(?:sedang|saat|ketika|berdiri|bersama|dengan|di[ ]+depan)(?![\w])|(?:photo|picture)[ ]+of[ ]+(?:yourself|you)"
+    r"(?![\w])|your[ ]+face)"
 )
-_DOT_WRITTEN = re.compile(r"[ ]*(?:\.|[\[(][ ]*(?:dot|titik)[ ]*[\])])[ ]*")
+_NOT_ASKED = re.compile(
+    r"(?:jangan|tidak[ ]+(?:perlu|usah)|tak[ ]+(?:perlu|usah)|gak[ ]+(?:perlu|usah)|nggak[ ]+(?:perlu|usah)|tanpa|bukan"
+    r"|don't|do[ ]+not|no[ ]+need[ ]+(?:to|for)|not)[ ]+(?:\w+[ ]+){0,5}?$"
+)
 
 
-def _government(host: str) -> bool:
-    host = host.rstrip(".").lower()
-    return host == "go.id" or host.endswith(".go.id")
+def _places_them(text: str) -> bool:
+    if _PLACES_THEM.search(text):
+        return True
+    return any(not _NOT_ASKED.search(text, max(0, m.start() - 40), m.start()) for m in _PHOTO_OF_THEM.finditer(text))
 
 
+# A way to reach the officer outside Sigap (attackers' reviews): a reporter who mails an address gives theirs, one
+# who opens a link their IP address and browser (a form's owner, or a shortener's, sees them), one who writes to an
+# account theirs. Read on a copy with written-out dots, ats and slashes made plain ("forms dot gle slash x",
+# "andi[at]gmail[.]com", "hxxps://"). The government's sites and mailboxes (.go.id: LAPOR!, an agency's page or
+# complaints address a rejection points to) and the city's list of official hosts (SIGAP_OFFICIAL_HOSTS: PLN, PAM
+# Jaya, Transjakarta ...: a rejection sends the reporter there) are not refused; the officer runs none of them.
+_UNOBFUSCATE = (
+    (re.compile(r"[\u3002\uff61\uff0e]"), "."),
+    (re.compile(r"[\[({<][ ]*(?:\.|dot|titik)[ ]*[\])}>]"), "."),
+    (re.compile(r"[ ]*[\[({<][ ]*(?:at|et|@)[ ]*[\])}>][ ]*"), "@"),
+    (re.compile(r"(?<=\w)[ ]+(?:dot|titik)[ ]+(?=\w)"), "."),
+    (re.compile(r"(?<=\w)[ ]+\.[ ]+(?=\w)"), "."),
+    (re.compile(r"(?<=\w)[ ]+at[ ]+(?=[\w\-]+\.\w)"), "@"),
+    (re.compile(r"(?<=\w)[ ]*(?:[ ]slash[ ]|[ ]garis[ ]+miring[ ]|[ ]/[ ])[ ]*(?=\w)"), "/"),
+    (re.compile(r"hxxp"), "http"),
+)
+_EMAIL_GIVEN = re.compile(r"[\w.+\-]+@(?P<domain>[\w\-]+(?:\.[\w\-]+)*)")
+_TLDS = (
+    r"(?:com|net|org|id|io|ly|gle|me|co|link|site|xyz|info|biz|app|page|to|gl|gd|gy|do|ee|at|cc|tk|my|bio|ink|"
+    r"in|us|online|dev|store|tech|ai|pw|click|top|live|asia|news|one|web|space|cloud|shop|world|ws|la|sh|"
+    r"vc|tv|fm|ml|ga|cf|gq|su|ru|cn|uk|de|nl|sg|au|jp|kr|fr|es|it|ca|eu|mobi|pro|name|edu|lol|fun|icu|vip|"
+    r"website|blog|art|xxx)"
+)
 _LINK_GIVEN = re.compile(
-    r"(?:(?:https?|ftp)://|www\.)(?P<host>[^\s/?#:,;]+)"
-    r"|(?<![\w@.])(?P<bare>(?:[a-z0-9\-]+\.)+(?:com|net|org|id|io|ly|gle|me|co|link|site|xyz|info|biz|app|page|to|gl"
-    r"|cc|tk|my|bio|short|ink|in|us))(?=/|[ ]|$|[?!,;)])"
+    r"(?:(?:https?|ftp)://|www\.)(?P<host>[^\s/?#:,;@]+(?:@[^\s/?#:,;]+)?)"
+    r"|(?<![\w@.\-])(?P<bare>(?:[\w\-]+\.)+" + _TLDS + r")(?=[/:?#]|[ ]|$|[.,;!)\]])"
+    r"|(?<![\w.])(?P<ip>\d{1,3}(?:\.\d{1,3}){3})(?=[/:])"
 )
+_PLATFORM = r"(?:ig|instagram|insta|telegram|tele|tg|line|twitter|tiktok|fb|facebook|fanpage|discord|signal|threads|wa|whatsapp)"
 _HANDLE_GIVEN = re.compile(
-    r"(?<![\w.@])@[a-z0-9_][a-z0-9_.]{1,}"
-    r"|(?<![\w])(?:dm|direct[ ]+message|inbox|pm|chat|follow|mention)[ ]+(?:ke[ ]+|di[ ]+)?(?:akun[ ]+)?"
-    r"(?:ig|instagram|twitter|x|tiktok|fb|facebook|telegram|line|threads)(?![\w])"
+    r"(?<![\w.@])@[ ]?[\w][\w.]{1,}"
+    r"|(?<![\w])(?:" + _PLATFORM + r"|x)(?:[ ]+id)?[ ]*[:=][ ]*[\w@]"
+    r"|(?<![\w])(?:id|akun|add|follow|cari)[ ]+" + _PLATFORM + r"[ ]+(?:kami[ ]+|saya[ ]+)?[\w.]{3,}"
+    r"|(?<![\w])" + _PLATFORM + r"[ ]+[\w.]*_[\w.]*"
+    r"|(?<![\w])(?:dm|direct[ ]+message|inbox|pm|chat|follow|mention|hubungi|kontak|kirim[ ]+pesan|pesan|japri)[ ]+"
+    r"(?:\w+[ ]+){0,3}?(?:akun[ ]+)?(?:ig|instagram|insta|telegram|tele|tg|twitter|tiktok|fb|facebook|fanpage|discord"
+    r"|signal|threads|wa|whatsapp|dm|inbox)(?![\w])"
+    r"|(?<![\w])(?:" + _PLATFORM + r"|email|e-mail|surel|inbox|dm)[ ]+(?:ke[ ]+)?(?:saya|kami)(?![\w])"
+    r"|(?<![\w])(?:balas|kirim|hubungi)[ ]+(?:\w+[ ]+){0,2}?(?:email|e-mail|surel)[ ]+(?:saya|kami|petugas)(?![\w])"
+    r"|(?<![\w])(?:link|tautan)[ ]+(?:\w+[ ]+){0,3}?bio(?![\w])"
+    r"|(?<![\w])(?:nol|kosong)[ ]+delapan(?![\w])"
 )
+
+
+def _official(host: str) -> bool:
+    """Whether ``host`` is the government's (.go.id) or on the city's list of official hosts, or below one."""
+    host = host.rstrip(".").lower()
+    if "@" in host:  # "lapor.go.id@evil.com": the part after "@" is the host
+        host = host.rsplit("@", 1)[1]
+    official = ("go.id", *(h.strip().lower().lstrip(".") for h in settings.SIGAP_OFFICIAL_HOSTS if h.strip()))
+    return any(host == h or host.endswith("." + h) for h in official)
 
 
 def _contact_given(text: str) -> bool:
     """A way to reach the officer outside Sigap in ``text`` (read in lower case): an email address or a link that is
-    not the government's (.go.id), a social account to write to, or a mobile number (``_phone_given``)."""
+    not an official one (``_official``), a social account to write to, or a mobile number (``_phone_given``)."""
+    for pattern, plain in _UNOBFUSCATE:
+        text = pattern.sub(plain, text)
     if _HANDLE_GIVEN.search(text) or _phone_given(text):
         return True
-    if any(not _government(_DOT_WRITTEN.sub(".", m.group("domain"))) for m in _EMAIL_GIVEN.finditer(text)):
+    if any(not _official(m.group("domain")) for m in _EMAIL_GIVEN.finditer(text)):
         return True
-    return any(not _government(m.group("host") or m.group("bare") or "") for m in _LINK_GIVEN.finditer(text))
+    return any(
+        m.group("ip") or not _official(m.group("host") or m.group("bare") or "") for m in _LINK_GIVEN.finditer(text)
+    )
 
 
 # ... and a guess put to them to confirm: "Apakah Anda Siti Aminah?", "Betul Bapak suami dari Bu Siti?", "Apakah
@@ -1339,14 +1455,18 @@ def question_names_someone(question: str) -> bool:
 
 
 _NUMBER_RUN = re.compile(r"\+?\d[\d .\-]{7,}\d")
+_PHONE_SEPARATORS = re.compile(r"(?<=\d)[ ]*[()/][ ]*(?=\d)|(?<![\w])\((?=0\d)|(?<=\d)\)")
+_LETTER_O = re.compile(r"(?<![\w])o(?=8\d)")
+_TIME_RANGE = re.compile(r"\d{1,2}[.:]\d{2}[ ]*-[ ]*\d{1,2}[.:]\d{2}")
 
 
 def _phone_given(text: str) -> bool:
     """A mobile number in the text (08…, 628…, +62 8…: 10 to 14 digits, written with or without separators): the
     officer's own, handed over so the reporter calls outside Sigap. Not a date, a time range, a meter or pole
     number, or coordinates."""
+    text = _PHONE_SEPARATORS.sub(" ", _LETTER_O.sub("0", text))  # "(0812) 3456/7890", "o812 …"
     for run in _NUMBER_RUN.findall(text):
-        if " - " in run:
+        if _TIME_RANGE.fullmatch(run.strip()):
             continue  # a range ("07.00 - 09.00")
         digits = re.sub(r"\D", "", run)
         if (digits.startswith("08") and 10 <= len(digits) <= 13) or (
@@ -1369,7 +1489,7 @@ def question_asks_identity(question: str) -> bool:
         or _ASKS_WHO.search(text)
         or _CONFIRMS_WHO.search(text)
         or any(m.group(1).lower() not in _NOT_A_NAME for m in _CONFIRMS_NAME.finditer(written))
-        or _PLACES_THEM.search(text)
+        or _places_them(text)
         or _contact_given(text)
     )
 
@@ -1383,6 +1503,13 @@ _CHAT_WORDS = {
     "yg": "yang",
     "tlp": "telp",
     "almt": "alamat",
+    "rmh": "rumah",
+    "krj": "kerja",
+    "thn": "tahun",
+    "sjk": "sejak",
+    "udah": "sudah",
+    "imel": "email",
+    "emel": "email",
 }
 _CHAT_WORD = re.compile(r"(?<![\w])(?:" + "|".join(_CHAT_WORDS) + r")(?![\w])")
 
@@ -1422,14 +1549,16 @@ def report_ask_reporter(
     elif question_asks_identity(question) or question_names_someone(question):
         raise DomainError(
             "Pertanyaan ini meminta atau menebak identitas pelapor (nama, nomor telepon, alamat, nomor atau foto "
-            "rumah, RT tempat tinggal, NIK, email, tempat atau bagian kerja, foto diri, keluarga), memuat nama orang "
+            "rumah, RT tempat tinggal, NIK, email, tempat atau bagian kerja, foto diri, keluarga, pertemuan langsung), "
+            "memuat nama orang "
             "atau data pribadi yang jawabannya akan membenarkan, atau mengajak pelapor menghubungi petugas di luar "
-            "Sigap (nomor, email atau tautan selain .go.id, akun media sosial). Identitas pelapor tidak pernah "
+            "Sigap (nomor, email atau tautan selain situs resmi, akun media sosial). Identitas pelapor tidak pernah "
             "sampai ke petugas: tanyakan tentang masalah atau lokasinya, tanpa nama orang.",
             "This question asks for or guesses the reporter's identity (name, phone number, home address, number or "
-            "photo, the RT they live in, NIK, email, workplace or section, a photo of themselves, family), carries a "
+            "photo, the RT they live in, NIK, email, workplace or section, a photo of themselves, family, a meeting in "
+            "person), carries a "
             "person's name or personal data that an answer would confirm, or asks the reporter to reach the officer "
-            "outside Sigap (a number, an email address or a link other than .go.id, a social account). A reporter's "
+            "outside Sigap (a number, an email address or a link other than an official site, a social account). A reporter's "
             "identity never reaches officers: ask about the problem or its place, without naming anyone.",
             code="question_asks_identity",
             status=422,
