@@ -23,6 +23,8 @@ import unicodedata
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
+from sigap.core.digits import DIGIT_WORDS
+
 from . import vault
 from .redaction import PLACEHOLDER, Redacted, _is_common, fold_in_place, redact, right_after_place_word
 
@@ -34,30 +36,7 @@ __all__ = ["Known", "for_officers", "known_from_identity"]
 # run holding the reporter's own number is cut, so a generous run costs at most a neighbouring count.
 _DIGIT_RUN = re.compile(r"\+?\d(?:(?:\s*(?:[^\w\s]|_)){0,12}\s*\d)+")
 # Digits spelled in Indonesian (and the English a few reporters use), separated by spaces, commas or dashes.
-_WORD_DIGITS = {
-    "nol": "0",
-    "kosong": "0",
-    "zero": "0",
-    "satu": "1",
-    "one": "1",
-    "dua": "2",
-    "two": "2",
-    "tiga": "3",
-    "three": "3",
-    "empat": "4",
-    "four": "4",
-    "lima": "5",
-    "five": "5",
-    "enam": "6",
-    "six": "6",
-    "tujuh": "7",
-    "seven": "7",
-    "delapan": "8",
-    "lapan": "8",  # Jakarta's everyday "eight"
-    "eight": "8",
-    "sembilan": "9",
-    "nine": "9",
-}
+_WORD_DIGITS = DIGIT_WORDS
 _DIGIT_WORD = r"(?:{}|\d)".format("|".join(sorted(_WORD_DIGITS, key=len, reverse=True)))
 _SPELLED_RUN = re.compile(rf"\b{_DIGIT_WORD}(?:[\s,.\-]+{_DIGIT_WORD}){{5,}}\b", re.IGNORECASE)
 _DIGIT_WORD_RE = re.compile(_DIGIT_WORD, re.IGNORECASE)

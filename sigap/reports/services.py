@@ -14,7 +14,7 @@ import operator
 import re
 import secrets
 import unicodedata
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
@@ -25,6 +25,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.crypto import salted_hmac
 
+from sigap.core.digits import DIGIT_WORDS
 from sigap.core.errors import DomainError, NotFound, PermissionDenied, TransitionRefused
 from sigap.core.jobs import FAILED, isolated
 from sigap.core.keys import keyed_hexdigests
@@ -1067,7 +1068,8 @@ _ITEM = (
 )
 _NOT_THEIRS = (
     r"(?![ ]+(?:petugas|oknum|pelaku|jalan|gang|toko|warung|perusahaan|kantor|pt|cv|pemilik|sekolah|masjid|kelurahan"
-    r"|kecamatan|kota|rt|rw|lurah|camat|lokasi|tempat|daerah|wilayah|bangunan|gedung))"
+    r"|kecamatan|kota|rt|rw|lurah|camat|lokasi|tempat|daerah|wilayah|bangunan|gedung|proyek\w*|kontraktor\w*"
+    r"|pemborong\w*|pelaksana\w*|pengembang\w*|developer|usaha\w*|jalan\w*|produk\w*|merek\w*|merk\w*))"
 )
 _ASKS_IDENTITY = re.compile(
     r"(?<![\w])(?:"
@@ -1076,7 +1078,9 @@ _ASKS_IDENTITY = re.compile(
     + _YOU
     + r"(?![\w])"
     + r"|(?:cantumkan|tuliskan|tulis|sebutkan|kirim|kirimkan|minta|berikan|beri|lampirkan|mohon|isi|isikan)[ ]+"
-    r"(?:\w+[ ]+){0,2}?(?:nama" + _NOT_THEIRS + r"(?![\w])|no\.?[ ]*hp|nomor[ ]+(?:hp|telepon|wa|whatsapp|ktp|kk)"
+    r"(?:\w+[ ]+){0,2}?(?:(?<!papan[ ])nama"
+    + _NOT_THEIRS
+    + r"(?![\w])|no\.?[ ]*hp|nomor[ ]+(?:hp|telepon|wa|whatsapp|ktp|kk)"
     r"|alamat[ ]+(?:rumah|lengkap|tinggal)|nik(?![\w])|ktp(?![\w])|foto[ ]+ktp|e-?mail(?![ ]+ke(?![\w]))|identitas)"
     r"|namanya[ ]+siapa|siapa[ ]+namanya|dengan[ ]+" + _YOU + r"[ ]+siapa"
     r"|atas[ ]+nama[ ]+siapa(?:[ ]+(?:laporan\w*|ini|pak|bu|kak|mas|mbak))?[ ]*[?.!]*(?:$|[,;])"
@@ -1120,7 +1124,7 @@ _ASKS_WHO = re.compile(
     r"|rumah[ ]+" + _YOU + r"[ ]+(?:yang[ ]+)?(?:nomor|no\.?|di[ ]?mana|dimana|yang[ ]+mana|sebelah|dekat)"
     r"|" + _YOU + r"[ ]+tinggal[ ]+di[ ]+(?:rt|rw|gang|gg|jalan|jl|blok|nomor|no)(?![\w])"
     r"|nol[ ]+delapan"
-    r"|who[ ]+(?:reported|sent|filed|made|wrote)|your[ ]+house|your[ ]+home|where[ ]+is[ ]+your"
+    r"|who[ ]+(?:reported|sent|filed|wrote)|your[ ]+house|your[ ]+home|where[ ]+is[ ]+your"
     r"|(?:reach|contact|call|phone|text)[ ]+you(?![\w])"
     # what they are called, how to reach them, when and where they were born, their particulars or family card,
     # in other words (found by a review: "Panggilannya apa …?", "tulis nomor yang bisa ditelepon petugas",
@@ -1161,8 +1165,10 @@ _PLACES_THEM = re.compile(
     # their home's number, colour or position
     + _HOME
     + r"[^?!]{0,60}?(?<![\w])(?:nomor|no\.?)(?![ ]+(?:meter|pelanggan|tiang|id|laporan|tiket|kwh))(?![\w])"
-    r"|(?:nomor|no\.?)[ ]+(?:\w+[ ]+){0,2}?" + _HOME + r"|warna[ ]+(?:\w+[ ]+)?" + _HOME + r"|" + _HOME + r"[ ]+"
-    r"(?:warna\w*|berwarna|cat\w*)|"
+    r"|(?:nomor|no\.?)[ ]+(?:\w+[ ]+){0,2}?" + _HOME + r"|warna[ ]+(?:\w+[ ]+)?" + _HOME + r"|(?<!air[ ]dari[ ])"
+    r"(?<!air[ ]di[ ])"
+    + _HOME
+    + r"[ ]+(?:warna\w*|berwarna|cat\w*)|"
     + _HOME
     + r"[ ]+(?:\w+[ ]+){0,2}?"
     + _HOME_PART
@@ -1202,20 +1208,18 @@ _PLACES_THEM = re.compile(
     r"|apartemen|lantai)[ ]+" + _YOU + r"[ ]+(?:nomor|no\.?|lantai|berapa|yang[ ]+mana)(?![\w])"
     # their section, shift, superior or tenure at work, and where they work
     r"|" + _YOU + r"[ ]+(?:\w+[ ]+){0,3}?" + _WORK_SLOT + r"[ ]+(?:\w+[ ]+)?" + _OPEN_WORD + r"|" + _WORK_SLOT + r"[ ]+"
-    r"(?:kerja[ ]+)?" + _YOU + r"[ ]+(?:\w+[ ]+){0,2}?" + _OPEN_WORD + r"|(?:berapa[ ]+(?:lama|tahun|bulan)|sejak[ ]+"
-    r"(?:kapan|tahun[ ]+berapa)|sudah[ ]+berapa[ ]+(?:lama|tahun)|tahun[ ]+berapa|mulai[ ]+kapan|kapan)[ ]+(?:\w+[ ]+){0,2}?"
-    r"(?:bekerja|kerja|masuk[ ]+kerja)(?:[ ]+(?:di|pada)[ ]+(?:sana|situ|sini|pabrik|perusahaan|pt|cv|kantor|toko|tempat"
-    r"|gudang)(?:[ ]+\w+)?)?(?:[ ]+"
+    r"(?:kerja[ ]+)?"
     + _YOU
-    + r")?[ ]*(?:[?!.,;]|$)|(?:bekerja|kerja)[ ]+(?:\w+[ ]+){0,2}?(?:sejak|mulai)[ ]+"
-    r"(?:kapan|tahun[ ]+berapa)|(?:masuk[ ]+)?kerja[ ]+(?:\w+[ ]+)?(?:tahun|sejak)[ ]+berapa|mulai[ ]+(?:bekerja|kerja)[ ]+"
-    r"(?:\w+[ ]+)?kapan|"
+    + r"[ ]+(?:\w+[ ]+){0,2}?"
+    + _OPEN_WORD
+    + r"|"
     + _YOU
     + r"[ ]+(?:\w+[ ]+)?(?:bekerja|kerja)[ ]+(?:di[ ]?mana|dimana|di[ ]+(?:pt|cv|perusahaan"
     r"|pabrik|kantor|toko|instansi)[ ]+(?:apa|mana))|tempat[ ]+(?:bekerja|kerja)[ ]+" + _YOU + r"[ ]+(?:\w+[ ]+)?"
     r"(?:di[ ]?mana|dimana|apa)(?![\w])"
     # a number of theirs
-    r"|(?:nomor|nomer|no\.?|id)[ ]+(?:pelanggan|meter\w*|kwh|bpjs|kis|kartu|rekening|rek|polis|npwp|nip|nrp|nim|sim"
+    r"|(?:nomor|nomer|no\.?|id)[ ]+(?:pegawai|karyawan|pelanggan|bpjs|pdam|pln)(?:[ ]+(?:pln|pdam|pam))?(?:[ -]?nya)"
+    r"[ ]+berapa|(?:nomor|nomer|no\.?|id)[ ]+(?:pelanggan|meter\w*|kwh|bpjs|kis|kartu|rekening|rek|polis|npwp|nip|nrp|nim|sim"
     r"|paspor|stnk|bpkb)(?:[ ]+\w+)?[ ]+" + _YOU + r"(?![\w])|(?:plat|pelat)[ ]+(?:nomor[ ]+)?(?:motor|mobil|kendaraan)"
     r"[ ]+" + _YOU + r"(?![\w])|(?:npwp|nrp|nim)[ ]+" + _YOU + r"(?![\w])"
     # meeting them
@@ -1224,16 +1228,17 @@ _PLACES_THEM = re.compile(
     r"(?:lokasi|rumah|sana|situ|tempat)(?![\w])|mohon[ ]+(?:\w+[ ]+)?(?:ada|berada|stand[ ]?by|tunggu|menunggu)[ ]+di[ ]+"
     r"(?:rumah|lokasi)(?![\w])"
     # English
-    r"|what[ ]+rt|which[ ]+(?:rt|rw|house|floor|unit|room|department|division|section|shift)|house[ ]+number[ ]+is[ ]+yours"
+    r"|what[ ]+rt[ ]+do[ ]+you|house[ ]+number[ ]+is[ ]+yours"
     r"|your[ ]+(?:house|home|unit|room|flat|apartment)[ ]+number|where[ ]+(?:do|did)[ ]+you[ ]+(?:live|stay|work)"
-    r"|what[ ]+(?:department|division|section|shift|position)|how[ ]+long[ ]+have[ ]+you[ ]+worked"
+    r"|how[ ]+long[ ]+have[ ]+you[ ]+worked"
     r"|your[ ]+(?:employee|staff|customer)[ ]+(?:number|id)|who[ ]+is[ ]+your[ ]+(?:supervisor|boss|manager)"
     r"|(?:meet|see)[ ]+you[ ]+(?:at|in|on|there)"
     r")"
 )
 # a photo of them: not where the question tells them not to send one ("jangan kirim swafoto", "tidak perlu selfie")
 _PHOTO_OF_THEM = re.compile(
-    r"(?<![\w])(?:swafoto|selfie|selfi|wefie|foto[ ]+(?:diri|wajah|muka)(?![\w])|foto[^?!.]{0,30}wajah[ ]+"
+    r"(?<![\w])(?:swafoto|selfie|selfi|wefie|pas[ ]?foto|foto[ ]+(?:close[ ]+up[ ]+)?(?:diri|wajah|muka)\w*(?![\w])"
+    r"(?![ ]+(?:pelaku|orang|oknum|petugas|korban|penjual|sopir|pengemudi))|foto[^?!.]{0,30}wajah[ ]+"
     + _YOU
     + r"(?![\w])|foto[ ]+"
     + _YOU
@@ -1246,10 +1251,106 @@ _NOT_ASKED = re.compile(
 )
 
 
+# In a sentence put to the reporter (one that names them: "Bapak", "Anda", "pak", "you"), what asks which home, RT,
+# block, floor, workplace, section or number is theirs, however short ("RT berapa pak?", "Rumahnya nomor berapa
+# pak?", "Kerja di mana pak?", "Nopol Bapak berapa?", "Kirim foto Bapak"): a second review's. Where the sentence is
+# about the site or the problem ("Di RT berapa lokasinya, pak?", "Pak, lift yang rusak di lantai berapa?") the
+# area words are the site's.
+_YOU_WORD = re.compile(r"(?<![\w])(?:" + _YOU + r"|you|your)(?![\w])")
+_ABOUT_THE_SITE = re.compile(
+    r"(?<![\w])(?:lokasi\w*|titik\w*|kejadian\w*|tepatnya|rusak|bocor\w*|mati|lubang\w*|saluran\w*|banjir\w*|genangan\w*"
+    r"|sampah\w*|lift|lampu\w*|kebocoran|pohon\w*|kabel\w*|tiang\w*|jalan\w*|masalah\w*|keluhan\w*|laporan\w*"
+    r"|pelaku\w*|parkir\w*|proyek\w*|gedung[ ]+yang|site|broken|damaged|flooded|leaking)(?![\w])"
+)
+_ADDRESSED_UNLESS_SITE = re.compile(
+    r"(?<![\w])(?:"
+    + _YOU
+    + r")[ ]+(?:\w+[ ]+)?(?:rt|rw|blok|gang|gg|lantai|tower|gedung)(?:-?nya)?[ ]+(?:\w+[ ]+)?(?:berapa|apa|mana)"
+    r"(?![\w])|(?<![\w])(?:rt|rw|blok|gang|gg|lantai|tower)(?:-?nya)?[ ]+(?:"
+    + _YOU
+    + r")[ ]+(?:berapa|apa|mana)(?![\w])|(?<![\w])(?:bagian|departemen|divisi|shift)(?:nya)?[ ]+(?:\w+[ ]+)?"
+    r"(?:berapa|apa|mana)(?![\w])"
+    r"|(?<![\w])(?:what|which)[ ]+(?:rt|rw|floor|block|building|unit|room|house|department|division|section|shift"
+    r"|company)(?![\w])"
+)
+_ADDRESSED = re.compile(
+    r"(?<![\w])(?:"
+    # their home, by "-nya" or its place among the others
+    r"rumahnya[ ]+(?:\w+[ ]+)?(?:nomor|no\.?|berapa|di[ ]?mana|dimana|yang[ ]+mana|warna\w*)(?![\w])"
+    r"|(?:nomor|no\.?|warna|cat)[ ]+(?:\w+[ ]+)?rumahnya|" + _HOME + r"[ ]+(?:\w+[ ]+)?(?:di[ ]?mana|dimana|persis"
+    r"|yang[ ]+mana)|" + _HOME + r"[ ]+(?:(?:tepat|persis|pas)[ ]+)?(?:di[ ]+)?(?:depan|sebelah|seberang|samping"
+    r"|belakang|pojok|ujung)(?![\w])|" + _HOME + r"[ ]+yang[ ]+(?:di|ada|ber\w+|dua|tiga|satu|paling|nomor|warna|cat)"
+    r"(?![\w])|" + _HOME + r"[ ]+berlantai|(?:cat|warna)[ ]+(?:\w+[ ]+)?" + _HOME + r"|" + _HOME_PART + r"(?:nya)?"
+    r"[ ]+(?:" + _YOU + r"[ ]+)?(?:\w+[ ]+)?(?:warna|berwarna)(?![\w])|colou?r[ ]+is[ ]+your"
+    # where they live or stay
+    r"|(?:rt|rw|blok|gang|alamat)(?:-?nya)?[ ]+" + _YOU + r"[ ]*$|(?:blok|gang|gg|lantai|rt|rw)[ ]+" + _HOME + r"[ ]+"
+    r"(?:apa|berapa|mana)|tinggal[ ]+di[ ]+(?:lantai|blok|unit|kamar|tower|rt|rw)[ ]+\d"
+    r"|tinggal(?:nya)?[ ]+(?:di[ ]+)?(?:mana|dimana)|(?:kontrakan|kos|kost|kosan)(?:nya)?[ ]+" + _YOU + r"[ ]+"
+    r"(?:\w+[ ]+)?(?:nomor|no\.?|yang[ ]+mana|di[ ]?mana|dimana)|(?:ngekos|ngontrak|mengontrak|ngekost)[ ]+"
+    r"(?:di[ ]?mana|dimana)|"
+    + _YOU
+    + r"[ ]+(?:di[ ]+|warga[ ]+)?(?:rt|rw)[ ]+\d|warga[ ]+(?:rt|rw)[ ]+\d|warga[ ]+mana"
+    r"|" + _YOU + r"[ ]+(?:ada[ ]+)?di[ ]+rumah[ ]*(?:$|jam|pukul|kapan|hari|besok|nanti)|(?:kapan|jam[ ]+berapa)[ ]+"
+    r"(?:\w+[ ]+){0,2}?(?:ada[ ]+)?di[ ]+rumah|(?:koordinat|lokasi|titik|maps|peta|share\w*)[ ]+(?:\w+[ ]+)?rumah"
+    r"(?:nya)?|live[ ]+location|share[ ]?loc\w*|lokasi[ ]+terkini|where[ ]+are[ ]+you[ ]+(?:living|staying|working)"
+    r"|what[ ]+is[ ]+your[ ]+(?:rt|address|floor|block)|(?:floor|block|building)[ ]+do[ ]+you"
+    # where they work, in which section, under whom, since when
+    r"|(?:kerja(?:nya)?|kantor(?:nya)?|pabrik(?:nya)?|bekerja)[ ]+(?:" + _YOU + r"[ ]+)?(?:di[ ]?mana|dimana)"
+    r"|(?:perusahaan|pt|cv|kantor|pabrik)[ ]+tempat[ ]+" + _YOU + r"|nama[ ]+(?:perusahaan|pt|cv|kantor|pabrik)[ ]+"
+    r"tempat|karyawan[ ]+(?:mana|pt[ ]+apa|perusahaan[ ]+apa|apa)|(?:kerja|bekerja)[ ]+sebagai[ ]+apa"
+    r"|(?:pekerjaan|profesi|jabatan)(?:nya)?[ ]+(?:" + _YOU + r"[ ]+)?(?:apa|sebagai)|shift(?:nya)?[ ]+(?:pagi|siang"
+    r"|malam)[ ]+atau|siapa[ ]+(?:nama[ ]+)?(?:atasan|mandor|supervisor|spv|kepala[ ]+bagian|bos|manajer)"
+    r"|(?:mandor|atasan|supervisor|bos)(?:nya)?[ ]+(?:" + _YOU + r"[ ]+)?siapa|masuk[ ]+(?:kerja[ ]+)?tahun[ ]+berapa"
+    r"|masa[ ]+kerja|berapa[ ]+lama[ ]+" + _YOU + r"[ ]+(?:sudah[ ]+)?(?:di[ ]+)?(?:sana|situ|pabrik|perusahaan)"
+    r"|(?:berapa[ ]+(?:lama|tahun|bulan)|sejak[ ]+(?:kapan|tahun[ ]+berapa)|sudah[ ]+berapa[ ]+(?:lama|tahun)"
+    r"|tahun[ ]+berapa|mulai[ ]+kapan|kapan)[ ]+(?:\w+[ ]+){0,2}?(?:bekerja|kerja|masuk[ ]+kerja)(?:[ ]+(?:di|pada)"
+    r"[ ]+(?:sana|situ|sini|pabrik|perusahaan|pt|cv|kantor|toko|tempat|gudang)(?:[ ]+\w+)?)?(?:[ ]+" + _YOU + r")?"
+    r"[ ]*(?:[?!.,;]|$)|(?:bekerja|kerja)[ ]+(?:\w+[ ]+){0,2}?(?:sejak|mulai)[ ]+(?:kapan|tahun[ ]+berapa)"
+    r"|(?:masuk[ ]+)?kerja[ ]+(?:\w+[ ]+)?(?:tahun|sejak)[ ]+berapa|mulai[ ]+(?:bekerja|kerja)[ ]+(?:\w+[ ]+)?kapan"
+    r"|(?:what|which)[ ]+company|who[ ]+do[ ]+you[ ]+work|(?:what|who|where)[ ]+is[ ]+your[ ]+"
+    r"(?:employer|job|position|shift|company|workplace|office)|start(?:ed)?[ ]+working|(?:what|which)[ ]+(?:department|division|section|shift"
+    r"|position)[ ]+(?:do[ ]+)?you"
+    # a number of theirs
+    r"|(?:nomor|no\.?|id)[ ]+(?:pegawai|karyawan|id[ ]+pegawai|pelanggan|bpjs|pdam|pln|polisi|meter)(?:-?nya)?"
+    r"(?![\w])|nopol|your[ ]+(?:bpjs|customer|employee|id|meter|plate)"
+    # a photo or video of them or of their home
+    r"|(?<!atas[ ])(?<!untuk[ ])(?<!dari[ ])(?:foto|video|pasfoto|pas[ ]+foto)[ ]+(?:close[ ]+up[ ]+)?"
+    + _YOU
+    + r"(?![\w])(?![ ]+(?:yang|sudah|kurang|buram|tadi|sebelumnya|terlalu|tidak|belum|blur|gelap|jelas|bagus"
+    r"|masuk|diterima|ok|oke))|rekam[ ]+video[ ]+"
+    + _YOU
+    + r"|foto[ ]+(?:pagar|pintu|teras|nomor|depan)[ ]+"
+    + _HOME
+    + r"|foto[ ]+rumahnya"
+    r")"
+)
+# a meeting in person, however put
+_MEETING = re.compile(
+    r"(?<![\w])(?:(?:kita|sampai)[ ]+(?:\w+[ ]+)?(?:ketemu|jumpa|bertemu)|temui[ ]+(?:saya|kami)|cari[ ]+(?:pak|bu"
+    r"|bapak|ibu|saya|kami)(?![\w])|tunggu[ ]+(?:kami|saya|petugas)|datang[ ]+(?:langsung[ ]+)?ke[ ]+(?:kantor|kelurahan"
+    r"|kecamatan|posko|sudin|suku[ ]+dinas|dinas|balai|sekretariat|tempat[ ]+(?:saya|kami))|(?:kami|petugas|saya|mau"
+    r"|akan|nanti)[ ]+(?:\w+[ ]+){0,2}?(?:ke|samperin|sambangi|mengetuk|ketuk)[ ]+(?:\w+[ ]+){0,2}?(?:rumah|tempat)"
+    r"(?:[ ]+" + _YOU + r"|[ ]*(?:$|[?!.,;])|[ ]+(?:besok|nanti|hari|jam|pukul))|tempat[ ]+" + _YOU + r"(?![\w])"
+    r"|meet[ ]+(?:you|me|us|at|in[ ]+person|up)|let's[ ]+meet|we[ ]+meet|in[ ]+person)"
+)
+
+
+def _sentences(text: str) -> list[str]:
+    return [s for s in re.split(r"[?!\n]+", text) if s.strip()]
+
+
 def _places_them(text: str) -> bool:
-    if _PLACES_THEM.search(text):
+    if _PLACES_THEM.search(text) or _MEETING.search(text):
         return True
-    return any(not _NOT_ASKED.search(text, max(0, m.start() - 40), m.start()) for m in _PHOTO_OF_THEM.finditer(text))
+    if any(not _NOT_ASKED.search(text, max(0, m.start() - 40), m.start()) for m in _PHOTO_OF_THEM.finditer(text)):
+        return True
+    for sentence in _sentences(text):
+        if _YOU_WORD.search(sentence) and (
+            _ADDRESSED.search(sentence)
+            or (_ADDRESSED_UNLESS_SITE.search(sentence) and not _ABOUT_THE_SITE.search(sentence))
+        ):
+            return True
+    return False
 
 
 # A way to reach the officer outside Sigap (attackers' reviews): a reporter who mails an address gives theirs, one
@@ -1264,13 +1365,18 @@ _UNOBFUSCATE = (
     (re.compile(r"[ ]*[\[({<][ ]*(?:at|et|@)[ ]*[\])}>][ ]*"), "@"),
     (re.compile(r"(?<=\w)[ ]+(?:dot|titik)[ ]+(?=\w)"), "."),
     (re.compile(r"(?<=\w)[ ]+\.[ ]+(?=\w)"), "."),
-    (re.compile(r"(?<=\w)[ ]+at[ ]+(?=[\w\-]+\.\w)"), "@"),
+    (re.compile(r"(?<=\w)\.[ ]+(?=(?:ly|gle|gg|com|co|me|io|id)(?![\w]))"), "."),
+    (re.compile(r"(?<=\w)[ ]+at[ ]+(?=[a-z][\w\-]*\.[a-z])"), "@"),
     (re.compile(r"(?<=\w)[ ]*(?:[ ]slash[ ]|[ ]garis[ ]+miring[ ]|[ ]/[ ])[ ]*(?=\w)"), "/"),
     (re.compile(r"hxxp"), "http"),
+    (re.compile(r"(?<=\w)[ ]*,[ ]*(?=(?:ly|com|id|co|gle|gg|me|io|net|org)(?![\w]))"), "."),
+    (re.compile(r"(?<=bit)[ ]+(?=ly(?![\w]))"), "."),
+    (re.compile(r"(?<![\w])bitly(?=/|[ ]|$)"), "bit.ly"),
+    (re.compile(r"(?<![\w])www[ ]+([\w\-]+)[ ]+(com|id|net|org|co)(?![\w])"), r"www.\1.\2"),
 )
-_EMAIL_GIVEN = re.compile(r"[\w.+\-]+@(?P<domain>[\w\-]+(?:\.[\w\-]+)*)")
+_EMAIL_GIVEN = re.compile(r"(?<![\w.+\-])[\w.+\-]+@(?P<domain>[\w\-]+(?:\.[\w\-]+)*)")
 _TLDS = (
-    r"(?:com|net|org|id|io|ly|gle|me|co|link|site|xyz|info|biz|app|page|to|gl|gd|gy|do|ee|at|cc|tk|my|bio|ink|"
+    r"(?:com|kom|net|org|id|io|ly|gle|gg|me|co|link|site|xyz|info|biz|app|page|to|gl|gd|gy|do|ee|at|cc|tk|my|bio|ink|"
     r"in|us|online|dev|store|tech|ai|pw|click|top|live|asia|news|one|web|space|cloud|shop|world|ws|la|sh|"
     r"vc|tv|fm|ml|ga|cf|gq|su|ru|cn|uk|de|nl|sg|au|jp|kr|fr|es|it|ca|eu|mobi|pro|name|edu|lol|fun|icu|vip|"
     r"website|blog|art|xxx)"
@@ -1278,13 +1384,15 @@ _TLDS = (
 _LINK_GIVEN = re.compile(
     r"(?:(?:https?|ftp)://|www\.)(?P<host>[^\s/?#:,;@]+(?:@[^\s/?#:,;]+)?)"
     r"|(?<![\w@.\-])(?P<bare>(?:[\w\-]+\.)+" + _TLDS + r")(?=[/:?#]|[ ]|$|[.,;!)\]])"
-    r"|(?<![\w.])(?P<ip>\d{1,3}(?:\.\d{1,3}){3})(?=[/:])"
+    r"|(?<![\w.])(?P<ip>\d{1,3}(?:\.\d{1,3}){3})(?![\w.])"
 )
 _PLATFORM = r"(?:ig|instagram|insta|telegram|tele|tg|line|twitter|tiktok|fb|facebook|fanpage|discord|signal|threads|wa|whatsapp)"
 _HANDLE_GIVEN = re.compile(
     r"(?<![\w.@])@[ ]?[\w][\w.]{1,}"
     r"|(?<![\w])(?:" + _PLATFORM + r"|x)(?:[ ]+id)?[ ]*[:=][ ]*[\w@]"
-    r"|(?<![\w])(?:id|akun|add|follow|cari)[ ]+" + _PLATFORM + r"[ ]+(?:kami[ ]+|saya[ ]+)?[\w.]{3,}"
+    r"|(?<![\w])(?:id|akun|add|follow|cari)[ ]+" + _PLATFORM + r"[ ]+(?:kami[ ]+|saya[ ]+)?"
+    r"(?!(?:untuk|yang|dan|itu|ini|ya|pak|bu|dengan|atau|milik|palsu|resmi|tersebut)(?![\w]))[\w.]{3,}"
+    r"(?=[ ]*(?:[?!.,;)(]|$))"
     r"|(?<![\w])" + _PLATFORM + r"[ ]+[\w.]*_[\w.]*"
     r"|(?<![\w])(?:dm|direct[ ]+message|inbox|pm|chat|follow|mention|hubungi|kontak|kirim[ ]+pesan|pesan|japri)[ ]+"
     r"(?:\w+[ ]+){0,3}?(?:akun[ ]+)?(?:ig|instagram|insta|telegram|tele|tg|twitter|tiktok|fb|facebook|fanpage|discord"
@@ -1292,16 +1400,38 @@ _HANDLE_GIVEN = re.compile(
     r"|(?<![\w])(?:" + _PLATFORM + r"|email|e-mail|surel|inbox|dm)[ ]+(?:ke[ ]+)?(?:saya|kami)(?![\w])"
     r"|(?<![\w])(?:balas|kirim|hubungi)[ ]+(?:\w+[ ]+){0,2}?(?:email|e-mail|surel)[ ]+(?:saya|kami|petugas)(?![\w])"
     r"|(?<![\w])(?:link|tautan)[ ]+(?:\w+[ ]+){0,3}?bio(?![\w])"
-    r"|(?<![\w])(?:nol|kosong)[ ]+delapan(?![\w])"
+    r"|(?<![\w])(?:nol|kosong)[ ]+(?:delapan|lapan)(?![\w])"
+    # another channel named without a handle or a link (a second review's): "Japri saya", "Cari saya di Telegram",
+    # "Nama akun saya …", a QR code, a group, a video call, "call me"
+    r"|(?<![\w])(?:japri|chat[ ]+pribadi|pesan[ ]+pribadi|nama[ ]+akun|username|user[ ]+name|qr(?:[ ]?code)?|kode[ ]+qr"
+    r"|barcode|gmail|yahoo|ymail|hotmail|outlook|icloud|protonmail|zoom|gmeet|google[ ]+meet|skype|ms[ ]+teams"
+    r"|video[ ]?call|vidcall|vc|live[ ]+location)(?![\w])"
+    r"|(?<![\w])(?:pm|dm|inbox|telepon|telpon|telp|menelepon|menelpon|hubungi|sms)[ ]+(?:\w+[ ]+)?(?:saya|kami|"
+    + _YOU
+    + r")(?![\w])(?![ ]+(?:lewat|melalui|via|di)[ ]+(?:sigap|aplikasi|laman|halaman|jawaban|balasan))"
+    r"|(?<![\w])(?<!yang[ ])(?<!yang[ ]bisa[ ])(?<!yang[ ]dapat[ ])(?:saya|kami|petugas|nanti)[ ]+(?:\w+[ ]+)?"
+    r"(?:telepon|telpon|telp|hubungi|menelepon|menelpon|sms|wa"
+    r"|japri)(?![\w])|(?<![\w])(?:bisa|boleh)[ ]+(?:di)?(?:telepon|telpon|ditelepon|ditelpon|dihubungi|hubungi)"
+    r"|(?<![\w])dihubungi[ ]+(?:\w+[ ]+)?(?:lewat|melalui|via|di)(?![\w])"
+    r"|(?<![\w])(?:cari|ketik|search|find)[ ]+(?:\S+[ ]+){0,4}?(?:di|on|in)[ ]+(?:pencarian[ ]+)?"
+    + _PLATFORM
+    + r"(?![\w])|(?<![\w])(?:cari|find|search)[ ]+(?:saya|kami|me|us)(?![\w])"
+    r"|(?<![\w])(?:lewat|via|melalui)[ ]+(?:wa|whatsapp|telegram|tele|ig|instagram|line|dm|inbox|email|e-mail|messenger"
+    r"|signal|japri)(?![\w])|(?<![\w])(?:grup|group)[ ]+(?:wa|whatsapp|telegram|tele|line|fb|facebook)(?![\w])"
+    r"|(?<![\w])(?:gabung|masuk|join)[ ]+(?:ke[ ]+)?(?:grup|group)(?![\w])"
+    r"|(?<![\w])(?:call|text|email|e-mail|whatsapp|message|ping|find|reach|contact|dm|phone|sms|follow)[ ]+(?:me|us)"
+    r"(?![\w])|(?<![\w])send[ ]+me(?![\w])|(?<![\w])my[ ]+(?:gmail|email|number|phone|whatsapp|account|office)(?![\w])"
 )
 
 
 def _official(host: str) -> bool:
-    """Whether ``host`` is the government's (.go.id) or on the city's list of official hosts, or below one."""
+    """Whether ``host`` is the government's (.go.id), on the city's list of official hosts, Sigap's own (its public
+    pages: ``ALLOWED_HOSTS``), or below one."""
     host = host.rstrip(".").lower()
     if "@" in host:  # "lapor.go.id@evil.com": the part after "@" is the host
         host = host.rsplit("@", 1)[1]
-    official = ("go.id", *(h.strip().lower().lstrip(".") for h in settings.SIGAP_OFFICIAL_HOSTS if h.strip()))
+    own = [h for h in settings.ALLOWED_HOSTS if h not in ("*", "localhost", "127.0.0.1", "testserver", "[::1]")]
+    official = ("go.id", *(h.strip().lower().lstrip(".") for h in [*settings.SIGAP_OFFICIAL_HOSTS, *own] if h.strip()))
     return any(host == h or host.endswith("." + h) for h in official)
 
 
@@ -1360,6 +1490,27 @@ _NOT_A_NAME = frozenset(
     [
         "lurah",
         "camat",
+        "ingat",
+        "yakin",
+        "kemarin",
+        "tadi",
+        "warga",
+        "kenal",
+        "benar",
+        "betul",
+        "setuju",
+        "bersedia",
+        "mengalami",
+        "merasa",
+        "dengar",
+        "mendengar",
+        "mengetahui",
+        "sendiri",
+        "sering",
+        "selalu",
+        "biasanya",
+        "terdampak",
+        "memang",
         "rt",
         "rw",
         "haji",
@@ -1455,25 +1606,91 @@ def question_names_someone(question: str) -> bool:
 
 
 _NUMBER_RUN = re.compile(r"\+?\d[\d .\-]{7,}\d")
-_PHONE_SEPARATORS = re.compile(r"(?<=\d)[ ]*[()/][ ]*(?=\d)|(?<![\w])\((?=0\d)|(?<=\d)\)")
+_PHONE_SEPARATORS = re.compile(r"(?<=\d)[ ]*[()\u2010-\u2015\u2022\u00b7*~+,_][ ]*(?=\d)|(?<![\w])\((?=0\d)|(?<=\d)\)")
 _LETTER_O = re.compile(r"(?<![\w])o(?=8\d)")
+_LETTER_L = re.compile(r"(?<=\d)l(?=\d)")
+_DOCUMENT_BEFORE = re.compile(
+    r"(?<![\w])(?:surat|kontrak|nib|npwp|sk|izin|imb|pbg|sertifikat|faktur|invoice|rekening|pelanggan|meter\w*|tiang"
+    r"|laporan|tiket|kwitansi|nota|perkara|registrasi|seri|resi|pasal|perda|pergub|pelanggan|kwh|id)(?![\w])"
+    r"[ ]*(?:nomor|no\.?|nomer)?[ .:]*$"
+)
+_PHONE_CUE = re.compile(
+    r"(?<![\w])(?:wa|whatsapp|hp|handphone|telp|telepon|telpon|tlp|hubungi|sms|call|ponsel|kontak|zoom|signal"
+    r"|telegram|(?:nomor|nomer|no)[ ]+(?:saya|kami|petugas|kantor))(?![\w])"
+)
+_PHONE_TOKEN = re.compile(r"\+?\d+|[a-z]+")
+_DIGIT_WORDS = DIGIT_WORDS
+_PHONE_FILLERS = frozenset(
+    [
+        "lalu",
+        "dan",
+        "terus",
+        "sisanya",
+        "awalnya",
+        "kantor",
+        "kami",
+        "saya",
+        "then",
+        "and",
+        "nya",
+        "ya",
+        "atau",
+        "or",
+        "tambah",
+        "plus",
+        "strip",
+        "spasi",
+    ]
+)
+_MOBILE_DIGITS = re.compile(r"(?:0062|62|0)?8\d{8,11}")
+_LANDLINE_DIGITS = re.compile(r"0(?:21|2\d|[3-7]\d{1,2})\d{6,8}")
+_OURS = re.compile(r"(?<![\w])(?:kami|saya|kantor|petugas|me|us|our|my)(?![\w])")
 _TIME_RANGE = re.compile(r"\d{1,2}[.:]\d{2}[ ]*-[ ]*\d{1,2}[.:]\d{2}")
 
 
 def _phone_given(text: str) -> bool:
-    """A mobile number in the text (08…, 628…, +62 8…: 10 to 14 digits, written with or without separators): the
-    officer's own, handed over so the reporter calls outside Sigap. Not a date, a time range, a meter or pole
-    number, or coordinates."""
-    text = _PHONE_SEPARATORS.sub(" ", _LETTER_O.sub("0", text))  # "(0812) 3456/7890", "o812 …"
-    for run in _NUMBER_RUN.findall(text):
-        if _TIME_RANGE.fullmatch(run.strip()):
-            continue  # a range ("07.00 - 09.00")
+    """A phone number in the text: the officer's own, handed over so the reporter calls outside Sigap. A mobile
+    number (08…, 628…, +62 8…) however written (spaces, dots, dashes of any kind, brackets), or any number with a
+    country code; after a word that offers one ("WA", "hubungi", "nomor saya", "call"), also with words between its
+    groups, digits written as words, a dropped 0, or an office's line "kami" gives (a second review's). Not a date, a
+    time range, money, coordinates, or a letter's, contract's, meter's or pole's number."""
+    text = _PHONE_SEPARATORS.sub(" ", _LETTER_O.sub("0", _LETTER_L.sub("1", text)))
+    for m in _NUMBER_RUN.finditer(text):
+        run = m.group(0)
+        if _TIME_RANGE.fullmatch(run.strip()) or _DOCUMENT_BEFORE.search(text, max(0, m.start() - 30), m.start()):
+            continue
         digits = re.sub(r"\D", "", run)
-        if (digits.startswith("08") and 10 <= len(digits) <= 13) or (
-            digits.startswith("628") and 11 <= len(digits) <= 14
-        ):
+        if (digits.startswith("08") and len(digits) >= 10) or (digits.startswith("628") and len(digits) >= 11):
             return True
+        if run.startswith("+") and len(digits) >= 8:
+            return True
+    for cue in _PHONE_CUE.finditer(text):
+        window = text[cue.end() : cue.end() + 80]
+        for digits in _digit_groups(window):
+            if _MOBILE_DIGITS.match(digits) or (
+                _LANDLINE_DIGITS.match(digits) and _OURS.search(text, max(0, cue.start() - 40), cue.end() + 80)
+            ):
+                return True
     return False
+
+
+def _digit_groups(window: str) -> Iterator[str]:
+    """The numbers in ``window`` read as a caller reads them out: groups of digits, digit words ("tiga empat", "zero
+    eight") and the short words people put between groups ("0812 lalu 3456", "0812 (kantor) 3456") joined."""
+    digits, fillers = "", 0
+    for token in _PHONE_TOKEN.findall(window):
+        if token[0].isdigit() or token[0] == "+":
+            digits, fillers = digits + token.lstrip("+"), 0
+        elif token in _DIGIT_WORDS:
+            digits, fillers = digits + _DIGIT_WORDS[token], 0
+        elif digits and token in _PHONE_FILLERS and fillers < 2:
+            fillers += 1
+        else:
+            if digits:
+                yield digits
+            digits, fillers = "", 0
+    if digits:
+        yield digits
 
 
 def question_asks_identity(question: str) -> bool:
