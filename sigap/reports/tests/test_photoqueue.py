@@ -8,6 +8,7 @@ from __future__ import annotations
 import time
 
 import pytest
+from django.db import OperationalError
 
 from sigap.reports import photoqueue
 from sigap.reports.models import Photo
@@ -98,10 +99,16 @@ def test_the_thread_sweeps_at_start(reference, settings, jpeg):
     created = submit(photos=[("a.jpg", jpeg((320, 240)))])
     photo = created.report.photos.get()
     settings.SIGAP_PHOTO_WORKER = "thread"
+    # a first sweep can meet the test database locked (a busy machine): sweep every second, and wait for a retry
+    settings.SIGAP_PHOTO_SWEEP_SECONDS = 1
     photoqueue.stop()  # a fresh process: no thread yet
     photoqueue.start()
-    for _ in range(200):
-        photo.refresh_from_db()
+    for _ in range(1200):  # polling, no timing assertion
+        try:
+            photo.refresh_from_db()
+        except OperationalError:  # the thread holds SQLite's lock this instant
+            time.sleep(0.05)
+            continue
         if photo.state != Photo.State.PROCESSING:
             break
         time.sleep(0.05)
