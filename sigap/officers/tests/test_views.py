@@ -243,6 +243,8 @@ def test_report_page_shows_the_report_map_suggestions_and_history_and_is_logged(
     ):
         assert title in page
     assert "Ajukan validasi" not in page  # not allowed while waiting
+    # the ask form says beforehand what the question may not ask, nor hand over
+    assert "ajakan bertemu, dan nomor, email, tautan atau akun untuk menghubungi Anda di luar Sigap ditolak" in page
     assert "Budi" not in page and "081234567890" not in page  # the factory's reporter
     row = AccessEvent.objects.order_by("seq")[before]
     assert row.action == "view_report" and row.report_number == report.number
