@@ -1069,7 +1069,9 @@ _ITEM = (
 _NOT_THEIRS = (
     r"(?![ ]+(?:petugas|oknum|pelaku|jalan|gang|toko|warung|perusahaan|kantor|pt|cv|pemilik|sekolah|masjid|kelurahan"
     r"|kecamatan|kota|rt|rw|lurah|camat|lokasi|tempat|daerah|wilayah|bangunan|gedung|proyek\w*|kontraktor\w*"
-    r"|pemborong\w*|pelaksana\w*|pengembang\w*|developer|usaha\w*|jalan\w*|produk\w*|merek\w*|merk\w*))"
+    r"|pemborong\w*|pelaksana\w*|pengembang\w*|developer|usaha\w*|jalan\w*|produk\w*|merek\w*|merk\w*|halte\w*"
+    r"|stasiun\w*|terminal\w*|pasar\w*|taman\w*|sungai\w*|kali\w*|jembatan\w*|kampung\w*|rusun\w*|puskesmas\w*"
+    r"|klinik\w*|rs|rumah[ ]+sakit|apotek\w*|bank\w*|aplikasi\w*|akun[ ]+(?:penjual|toko)))"
 )
 _ASKS_IDENTITY = re.compile(
     r"(?<![\w])(?:"
@@ -1082,7 +1084,7 @@ _ASKS_IDENTITY = re.compile(
     + _NOT_THEIRS
     + r"(?![\w])|no\.?[ ]*hp|nomor[ ]+(?:hp|telepon|wa|whatsapp|ktp|kk)"
     r"|alamat[ ]+(?:rumah|lengkap|tinggal)|nik(?![\w])|ktp(?![\w])|foto[ ]+ktp|e-?mail(?![ ]+ke(?![\w]))|identitas)"
-    r"|namanya[ ]+siapa|siapa[ ]+namanya|dengan[ ]+" + _YOU + r"[ ]+siapa"
+    r"|namanya[ ]+siapa|siapa[ ]+namanya|dengan[ ]+" + _YOU + r"(?:[ ]*/[ ]*" + _YOU + r")?[ ]+siapa"
     r"|atas[ ]+nama[ ]+siapa(?:[ ]+(?:laporan\w*|ini|pak|bu|kak|mas|mbak))?[ ]*[?.!]*(?:$|[,;])"
     r"|(?:nik|ktp|nama[ ]+lengkap|alamat[ ]+(?:rumah|lengkap|tinggal)|no\.?[ ]*hp|nomor[ ]+(?:hp|telepon|wa))-?nya(?![\w])"
     r"|nomor[ ]+(?:hp|telepon|telpon|wa|whatsapp)[ ]+yang[ ]+bisa[ ]+dihubungi|foto[ ]+ktp"
@@ -1325,6 +1327,49 @@ _ADDRESSED = re.compile(
     r")"
 )
 # a meeting in person, however put
+# ... and who they are, guessed or described in other ways (a corpus of officers' questions written apart from these
+# rules, its dev half): whom the officer is speaking with, whose child they are, that the report is from "the one
+# who lives in the corner house", that they are the one who keeps the shop or sits at till 3, what they look like,
+# whom they live with, since when they live there, being asked to come in person.
+_WHO_GUESSED = re.compile(
+    r"(?<![\w])(?:siapa[ ]+(?:saya|kami)[ ]+(?:sedang[ ]+)?(?:berbicara|bicara)|(?:speaking|talking)[ ]+(?:with|to)"
+    r"|under[ ]+whose[ ]+name|whose[ ]+name"
+    r"|" + _YOU + r"[ ]+(?:ini[ ]+)?(?:putra|putri|anak|suami|istri|cucu|menantu|adik|kakak|keponakan|saudara)(?:nya)?"
+    r"[ ]+(?:dari[ ]+)?(?:pak|bu|bapak|ibu|haji|hajah|h\.|hj\.|almarhum|alm\.)(?![\w])"
+    r"|(?:itu|ini)[ ]+nomor[ ]+" + _YOU + r"(?![\w])|berakhiran[ ]+\d|digit[ ]+terakhir"
+    r"|(?:apakah|apa|benarkah|betulkah|bukankah|betul|benar)[ ]+(?:ini[ ]+)?" + _YOU + r"[ ]+(?:yang[ ]+)?(?:tetangga"
+    r"|penghuni|penyewa|pemilik|yang[ ]+punya|yang[ ]+tinggal|yang[ ]+bertugas|yang[ ]+bekerja|yang[ ]+jaga|yang[ ]+kemarin"
+    r"|yang[ ]+ikut|yang[ ]+di[ ]+)"
+    r"|^[ ]*"
+    + _YOU
+    + r"[ ]+yang[ ]+(?:punya|tinggal|bertugas|kerja|bekerja|jaga|jualan|berjualan|kemarin|ikut)(?![\w])"
+    r"|(?:laporan[ ]+ini|pelapor\w*)[ ]+(?:\w+[ ]+){0,2}?(?:penghuni|warga|tetangga|pemilik|karyawan|pegawai"
+    r"|yang[ ]+rumah\w*|yang[ ]+tinggal)(?![\w])"
+    r"|are[ ]+you[ ]+the[ ]+(?:tenant|owner|resident|neighbou?r|one|person|employee|worker|cashier)"
+    r"|ciri(?:-ciri|2)?[ ]+(?:fisik[ ]+)?" + _YOU + r"|(?:mengenali|kenali)[ ]+" + _YOU + r"|agar[ ]+(?:\w+[ ]+){0,2}?"
+    r"(?:kenali|mengenali)|(?:baju|pakaian|kendaraan|motor|mobil)[ ]+" + _YOU + r"[ ]+(?:\w+[ ]+)?(?:apa|warna|seperti)"
+    r"|tinggal[ ]+bersama[ ]+siapa|siapa[ ]+saja[ ]+(?:yang[ ]+)?tinggal|warga[ ]+asli|pendatang"
+    r"|(?:berapa[ ]+(?:lama|tahun)|sejak[ ]+kapan)[ ]+(?:\w+[ ]+){0,2}?tinggal[ ]+di[ ]+(?:rumah|sana|situ|sini|rusun"
+    r"|apartemen|kontrakan|kos)"
+    r"|tatap[ ]+muka|secara[ ]+langsung[ ]+(?:di|ke)[ ]+kantor|kehadiran[ ]+" + _YOU + r"|" + _YOU + r"[ ]+(?:\w+[ ]+)?"
+    r"hadir[ ]+(?:di|ke|pada)|(?:mengundang|undang)[ ]+" + _YOU + r"|ketemuan|kopdar|drop[ ]+by|your[ ]+place"
+    r"|visit[ ]+you|come[ ]+(?:to|by)[ ]+your"
+    r"|(?:ditempatkan|ditugaskan|bertugas)[ ]+di[ ]+(?:\w+[ ]+){0,4}?(?:berapa|mana|apa)(?![\w])"
+    r"|(?:kamar|rumah|unit|jendela)[ ]+" + _YOU + r"[ ]+menghadap"
+    r"|shift[ ]+(?:kerja[ ]+)?" + _YOU + r"[ ]+(?:pagi|siang|malam|apa|berapa|yang[ ]+mana)"
+    r"|which[ ]+(?:\w+[ ]+)?(?:room|floor|unit|ward|bed|block|building)[ ]+(?:were|are|do|did)[ ]+you"
+    r"|foto[ ]+dari[ ]+(?:dalam[ ]+|depan[ ]+|teras[ ]+|jendela[ ]+)?"
+    + _HOME
+    + r"|"
+    + _YOU
+    + r"[ ]+tinggal(?:nya)?[ ]+di[ ]+(?:\w+[ ]+){0,4}?(?:berapa|mana|apa)(?![\w])"
+    r")"
+)
+# a card or number of theirs, asked by name in a sentence put to them ("Nomor KTP (NIK) Bapak", "kartu pegawai")
+_THEIR_CARD = re.compile(
+    r"(?<![\w])(?:nomor|no\.?|kartu|foto|id)[ ]+(?:\S+[ ]+){0,3}?(?:ktp|nik|kk|kjp|kis|kip|npwp|sim|paspor|pegawai"
+    r"|karyawan|id[ ]+card|induk)(?![\w])"
+)
 _MEETING = re.compile(
     r"(?<![\w])(?:(?:kita|sampai)[ ]+(?:\w+[ ]+)?(?:ketemu|jumpa|bertemu)|temui[ ]+(?:saya|kami)|cari[ ]+(?:pak|bu"
     r"|bapak|ibu|saya|kami)(?![\w])|tunggu[ ]+(?:kami|saya|petugas)|datang[ ]+(?:langsung[ ]+)?ke[ ]+(?:kantor|kelurahan"
@@ -1340,15 +1385,16 @@ def _sentences(text: str) -> list[str]:
 
 
 def _places_them(text: str) -> bool:
-    if _PLACES_THEM.search(text) or _MEETING.search(text):
+    if _PLACES_THEM.search(text) or _MEETING.search(text) or _WHO_GUESSED.search(text):
         return True
     if any(not _NOT_ASKED.search(text, max(0, m.start() - 40), m.start()) for m in _PHOTO_OF_THEM.finditer(text)):
         return True
+    put_to_them = bool(_YOU_WORD.search(text))
     for sentence in _sentences(text):
-        if _YOU_WORD.search(sentence) and (
-            _ADDRESSED.search(sentence)
-            or (_ADDRESSED_UNLESS_SITE.search(sentence) and not _ABOUT_THE_SITE.search(sentence))
-        ):
+        if _YOU_WORD.search(sentence) and (_ADDRESSED.search(sentence) or _THEIR_CARD.search(sentence)):
+            return True
+        # "ibu kerja jg di pabrik itu? bagian apa?": the sentence that asks may follow the one that names them
+        if put_to_them and _ADDRESSED_UNLESS_SITE.search(sentence) and not _ABOUT_THE_SITE.search(sentence):
             return True
     return False
 
@@ -1714,6 +1760,9 @@ def question_asks_identity(question: str) -> bool:
 # Chat short forms, read as written out before the rule above looks at a question.
 _CHAT_WORDS = {
     "nm": "nama",
+    "nomer": "nomor",
+    "bs": "bisa",
+    "jg": "juga",
     "nmr": "nomor",
     "brp": "berapa",
     "dmn": "di mana",
