@@ -28,8 +28,3 @@ DIGIT_WORDS = {
     "sembilan": "9",
     "nine": "9",
 }
-
-
-def spelled(word: str) -> str | None:
-    """The digit ``word`` names ("Tiga" → "3"), or None."""
-    return DIGIT_WORDS.get(word.lower())

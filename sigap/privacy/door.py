@@ -36,8 +36,7 @@ __all__ = ["Known", "for_officers", "known_from_identity"]
 # run holding the reporter's own number is cut, so a generous run costs at most a neighbouring count.
 _DIGIT_RUN = re.compile(r"\+?\d(?:(?:\s*(?:[^\w\s]|_)){0,12}\s*\d)+")
 # Digits spelled in Indonesian (and the English a few reporters use), separated by spaces, commas or dashes.
-_WORD_DIGITS = DIGIT_WORDS
-_DIGIT_WORD = r"(?:{}|\d)".format("|".join(sorted(_WORD_DIGITS, key=len, reverse=True)))
+_DIGIT_WORD = r"(?:{}|\d)".format("|".join(sorted(DIGIT_WORDS, key=len, reverse=True)))
 _SPELLED_RUN = re.compile(rf"\b{_DIGIT_WORD}(?:[\s,.\-]+{_DIGIT_WORD}){{5,}}\b", re.IGNORECASE)
 _DIGIT_WORD_RE = re.compile(_DIGIT_WORD, re.IGNORECASE)
 # The groups of a number and the everyday words people put between them ("0812 ke 9876 ke 5432", "0812 lalu 9876",
@@ -201,7 +200,7 @@ def _split_by_words(folded: str, known: Known) -> list[tuple[int, int, str]]:
     together hold it; those groups and what is between them are cut (found by a review)."""
     forms = [f for phone in known.phones for f in ("0" + phone, "62" + phone)] + list(known.numbers)
     tokens = [
-        (m.start(), m.end(), _WORD_DIGITS.get(m.group(0).lower(), m.group(0).lstrip("+")))
+        (m.start(), m.end(), DIGIT_WORDS.get(m.group(0).lower(), m.group(0).lstrip("+")))
         for m in _DIGIT_TOKEN.finditer(folded)
     ]
     found: list[tuple[int, int, str]] = []
@@ -286,7 +285,7 @@ def _known_values(text: str, known: Known, found: dict[str, int]) -> str:
             if kind:
                 spans.append((m.start(), m.end(), kind))
         for m in _SPELLED_RUN.finditer(folded):
-            digits = "".join(_WORD_DIGITS.get(w.lower(), w) for w in _DIGIT_WORD_RE.findall(m.group(0)))
+            digits = "".join(DIGIT_WORDS.get(w.lower(), w) for w in _DIGIT_WORD_RE.findall(m.group(0)))
             kind = _is_known_number(digits, known)
             if kind:
                 spans.append((m.start(), m.end(), kind))

@@ -1657,7 +1657,7 @@ _LETTER_O = re.compile(r"(?<![\w])o(?=8\d)")
 _LETTER_L = re.compile(r"(?<=\d)l(?=\d)")
 _DOCUMENT_BEFORE = re.compile(
     r"(?<![\w])(?:surat|kontrak|nib|npwp|sk|izin|imb|pbg|sertifikat|faktur|invoice|rekening|pelanggan|meter\w*|tiang"
-    r"|laporan|tiket|kwitansi|nota|perkara|registrasi|seri|resi|pasal|perda|pergub|pelanggan|kwh|id)(?![\w])"
+    r"|laporan|tiket|kwitansi|nota|perkara|registrasi|seri|resi|pasal|perda|pergub|kwh|id)(?![\w])"
     r"[ ]*(?:nomor|no\.?|nomer)?[ .:]*$"
 )
 _PHONE_CUE = re.compile(
@@ -1665,7 +1665,6 @@ _PHONE_CUE = re.compile(
     r"|telegram|(?:nomor|nomer|no)[ ]+(?:saya|kami|petugas|kantor))(?![\w])"
 )
 _PHONE_TOKEN = re.compile(r"\+?\d+|[a-z]+")
-_DIGIT_WORDS = DIGIT_WORDS
 _PHONE_FILLERS = frozenset(
     [
         "lalu",
@@ -1727,8 +1726,8 @@ def _digit_groups(window: str) -> Iterator[str]:
     for token in _PHONE_TOKEN.findall(window):
         if token[0].isdigit() or token[0] == "+":
             digits, fillers = digits + token.lstrip("+"), 0
-        elif token in _DIGIT_WORDS:
-            digits, fillers = digits + _DIGIT_WORDS[token], 0
+        elif token in DIGIT_WORDS:
+            digits, fillers = digits + DIGIT_WORDS[token], 0
         elif digits and token in _PHONE_FILLERS and fillers < 2:
             fillers += 1
         else:
