@@ -103,6 +103,12 @@ JOBS: dict[str, Job] = {
         "shared cache: each web process's own memory is not the job's)",
         when=_shared_cache,
     ),
+    "public-statistics": Job(
+        ("figures", "statistics"),
+        crontab(hour=0, minute=0),
+        "take the day's figures of /statistik/ (counted once a day, so that they never tell when a report came "
+        "in; without this job the day's first visitor takes them)",
+    ),
     "imap-poll": Job(("imap", "poll"), crontab(minute="*/2"), "fetch email reports (IMAP)", when=_imap_configured),
     "lapor-import": Job(
         ("lapor", "import"), crontab(minute="*/5"), "import reports from LAPOR!", when=_lapor_configured

@@ -27,3 +27,22 @@ class ReportInterest(models.Model):
 
     def __str__(self) -> str:
         return f"{self.report_id} @ {self.created_at:%Y-%m-%d}"
+
+
+class StatisticsSnapshot(models.Model):
+    """The figures /statistik/ shows for one local day, taken once: by the midnight job or the day's first visitor.
+
+    Counted live, the page told anyone who refreshed it when a report the public never sees (Privat, Anonim, a
+    labour complaint) was filed in a kelurahan, to the minute. Taken once a day, it tells the day at most. Only
+    the counts and medians of the page, per kota and per kelurahan; nothing of any one report."""
+
+    day = models.DateField(_("hari"), unique=True)
+    taken_at = models.DateTimeField(_("diambil pada"))
+    figures = models.JSONField(_("angka"))
+
+    class Meta:
+        verbose_name = _("angka statistik harian")
+        verbose_name_plural = _("angka statistik harian")
+
+    def __str__(self) -> str:
+        return f"{self.day:%Y-%m-%d}"

@@ -24,7 +24,7 @@ from urllib.parse import quote
 from django.conf import settings
 from django.core.cache import cache
 from django.core.paginator import Paginator
-from django.db import connection
+from django.db import IntegrityError, connection, transaction
 from django.db.models import Q, QuerySet, Sum
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -57,6 +57,8 @@ from sigap.reports.states import (
     status_type,
 )
 from sigap.routing.cache import routing_data
+
+from .models import StatisticsSnapshot
 
 SIMILAR_REACH = 1  # cells around the resident's cell: a 3×3 block of public grid cells (≈ 660 m square)
 SIMILAR_RADIUS_M = 300  # what the page calls that block ("about 300 m around you")
@@ -704,6 +706,13 @@ def statistics_by_area(*, kota: str = "") -> tuple[list[AreaStats], list[AreaSta
     kelurahan belongs to the kota its code begins with, as everywhere else in Sigap), so the kota table reads a
     row per kota, and one per kota and day of the histogram, however many kelurahan the city has; the chosen
     kota's kelurahan are read one by one. Three statements, six with a kota."""
+    kota_rows, total, names = _city_statistics()
+    chosen = kota if any(row.code == kota for row in kota_rows) else ""
+    return kota_rows, _kelurahan_rows(chosen, names) if chosen else [], total, chosen
+
+
+def _city_statistics() -> tuple[list[AreaStats], AreaStats, dict[str, str]]:
+    """(the kota rows by name, the city's total, {code: name} of the kota and kecamatan): three statements."""
     prefix = _service_prefix()
     kotas: dict[str, AreaStats] = {}
     names: dict[str, str] = {}
@@ -733,9 +742,65 @@ def statistics_by_area(*, kota: str = "") -> tuple[list[AreaStats], list[AreaSta
     for row in kotas.values():
         total.add(row)
     total.finish()
-    kota_rows = sorted((k.finish() for k in kotas.values()), key=lambda a: a.name)
-    chosen = kota if kota in kotas else ""
-    return kota_rows, _kelurahan_rows(chosen, names) if chosen else [], total, chosen
+    return sorted((k.finish() for k in kotas.values()), key=lambda a: a.name), total, names
+
+
+# What a snapshot keeps of each row: the figures the page shows (a histogram is kept as its median only).
+_STATISTICS_FIELDS = ("code", "name", "parent", "received", "open", "done", "median_days")
+
+
+def _statistics_figures() -> dict:
+    """Every figure /statistik/ can show: the kota rows, the city's total and each kota's kelurahan rows, as JSON
+    values. Three statements, and three per kota."""
+    kota_rows, total, names = _city_statistics()
+
+    def values(row: AreaStats) -> dict:
+        return {name: getattr(row, name) for name in _STATISTICS_FIELDS}
+
+    return {
+        "kota": [values(row) for row in kota_rows],
+        "total": values(total),
+        "kelurahan": {row.code: [values(kel) for kel in _kelurahan_rows(row.code, names)] for row in kota_rows},
+    }
+
+
+def statistics_snapshot(*, now: datetime | None = None) -> StatisticsSnapshot:
+    """The local day's figures: taken by its first caller (the midnight job ``public-statistics``, or the day's
+    first visitor when the job did not run) and then read by every visitor until the next day. Earlier days' go."""
+    now = now or timezone.now()
+    day = timezone.localdate(now)
+    found = StatisticsSnapshot.objects.filter(day=day).first()
+    if found is not None:
+        return found
+    figures = _statistics_figures()
+    try:
+        with transaction.atomic():
+            taken = StatisticsSnapshot.objects.create(day=day, taken_at=now, figures=figures)
+    except IntegrityError:  # another process took the day's figures a moment before: theirs are the day's
+        return StatisticsSnapshot.objects.get(day=day)
+    StatisticsSnapshot.objects.filter(day__lt=day).delete()
+    return taken
+
+
+def statistics_of_the_day(
+    *, kota: str = "", now: datetime | None = None
+) -> tuple[list[AreaStats], list[AreaStats], AreaStats, str, datetime]:
+    """``statistics_by_area`` as the public sees it: from the day's snapshot (``statistics_snapshot``), never
+    live, with the time it was taken. One statement once the day's figures are taken.
+
+    Live counts told anyone who refreshed the page when a report the public never sees (Privat, Anonim, a labour
+    complaint) was filed in a kelurahan, to the minute; the day's figures tell the day at most."""
+    snapshot = statistics_snapshot(now=now)
+    figures = snapshot.figures
+
+    def row(values: dict) -> AreaStats:
+        return AreaStats(**{name: values[name] for name in _STATISTICS_FIELDS if name in values})
+
+    total = row(figures["total"])
+    total.name = str(_("Semua wilayah"))
+    chosen = kota if kota in figures["kelurahan"] else ""
+    kel_rows = [row(values) for values in figures["kelurahan"][chosen]] if chosen else []
+    return [row(values) for values in figures["kota"]], kel_rows, total, chosen, snapshot.taken_at
 
 
 # what ``_per_kota`` sums after the kota: the status counts (all, open, done), or the histogram's days and counts

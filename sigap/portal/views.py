@@ -769,7 +769,7 @@ def public_map_json_view(request):
 @require_safe
 def statistics_view(request):
     kota = request.GET.get("kota", "")[:20]
-    kota_rows, kel_rows, total, kota = selectors.statistics_by_area(kota=kota)
+    kota_rows, kel_rows, total, kota, taken_at = selectors.statistics_of_the_day(kota=kota)
     return render(
         request,
         "portal/statistics.html",
@@ -780,6 +780,7 @@ def statistics_view(request):
             "total": total,
             "kota": kota,  # a kota code, or "" (nothing chosen, or not a kota)
             "kota_name": next((row.name for row in kota_rows if row.code == kota), ""),
+            "taken_at": taken_at,
         },
     )
 

@@ -94,3 +94,20 @@ def test_the_public_figures_are_warmed_only_where_the_cache_is_shared(settings):
     assert task("public-figures") == "skipped: not configured"
     settings.SIGAP_REDIS_URL = "redis://127.0.0.1:6379/15"  # the job reads the setting; the test's cache stays
     assert task("public-figures").startswith("Computed ")
+
+
+@pytest.mark.django_db
+def test_the_public_statistics_are_taken_at_midnight_whatever_the_cache():
+    """The day's figures of /statistik/ live in the database, not in a cache: every process reads the same ones."""
+    from django.utils import timezone
+
+    from sigap.config.tasks import periodic as task
+    from sigap.portal.models import StatisticsSnapshot
+
+    job = periodic.JOBS["public-statistics"]
+    assert job.command == ("figures", "statistics") and job.enabled()
+    assert job.schedule.hour == {0} and job.schedule.minute == {0}
+    assert task("public-statistics").startswith("Public statistics of ")
+    assert StatisticsSnapshot.objects.filter(day=timezone.localdate()).count() == 1
+    task("public-statistics")  # taken once a day
+    assert StatisticsSnapshot.objects.count() == 1

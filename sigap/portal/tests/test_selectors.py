@@ -141,6 +141,57 @@ def test_a_kelurahan_row_is_written_as_the_template_wrote_it(language):
     assert rows[0].median_days is not None and rows[1].median_days is None
 
 
+def test_the_days_statistics_are_the_live_figures_as_they_were_when_taken():
+    """Each figure of the day's snapshot (kota rows, the city, each kota's kelurahan) is the live computation's, at
+    the moment it was taken; a kota not in the reference data is no kota."""
+    from sigap.organization.models import Wilayah
+    from sigap.reports.models import AreaDoneDays, AreaStatus
+
+    kel = dict(Wilayah.objects.filter(level=Wilayah.Level.KELURAHAN).values_list("code", "pk"))
+    east = [code for code in sorted(kel) if code.startswith("31.75.")][:2]
+    for code, status, n in ((east[0], "waiting", 2), (east[0], "done", 3), (east[1], "done", 6)):
+        AreaStatus.objects.create(kelurahan_id=kel[code], status=status, n=n)
+    AreaDoneDays.objects.create(kelurahan_id=kel[east[0]], days=2, n=3)
+    AreaDoneDays.objects.create(kelurahan_id=kel[east[1]], days=5, n=6)
+
+    def shown(rows) -> list[tuple]:
+        return [(r.code, r.name, r.parent, r.received, r.open, r.done, r.closed_other, r.median_days) for r in rows]
+
+    for kota in ("", "31.75", "31.71", "99.99"):
+        live_kota, live_kel, live_total, live_chosen = selectors.statistics_by_area(kota=kota)
+        kota_rows, kel_rows, total, chosen, taken_at = selectors.statistics_of_the_day(kota=kota)
+        assert (shown(kota_rows), shown(kel_rows), shown([total]), chosen) == (
+            shown(live_kota),
+            shown(live_kel),
+            shown([live_total]),
+            live_chosen,
+        )
+        assert taken_at is not None
+    assert shown(selectors.statistics_of_the_day(kota="31.75")[1])[0][3:] == (5, 2, 3, 0, 2.5)
+    # later the same day: the live figures move, the day's do not
+    AreaStatus.objects.filter(kelurahan_id=kel[east[0]], status="waiting").update(n=7)
+    assert selectors.statistics_by_area()[2].received == 16
+    assert selectors.statistics_of_the_day()[2].received == 11
+
+
+def test_two_first_visitors_of_the_day_keep_one_snapshot(monkeypatch):
+    """Two processes may both find no figures for the day and compute them: the second to write reads the first's."""
+    from django.utils import timezone
+
+    from sigap.portal.models import StatisticsSnapshot
+
+    computed = selectors._statistics_figures
+
+    def meanwhile_another_process():
+        figures = computed()
+        StatisticsSnapshot.objects.create(day=timezone.localdate(), taken_at=timezone.now(), figures=figures)
+        return {**figures, "total": {**figures["total"], "received": -1}}  # what this caller would have written
+
+    monkeypatch.setattr(selectors, "_statistics_figures", meanwhile_another_process)
+    snapshot = selectors.statistics_snapshot()
+    assert StatisticsSnapshot.objects.count() == 1 and snapshot.figures["total"]["received"] == 0
+
+
 def test_the_public_statistics_leave_complaints_about_officials_out_of_every_kelurahan_and_kota(staff):
     """/statistik/ counted every report per kelurahan, live: a lurah who compared their kelurahan's row with their
     own queue learnt, within minutes, that a complaint about their office had been filed there (found by a

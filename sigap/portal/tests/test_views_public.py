@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pytest
+from django.utils import timezone
 
 from sigap.reports.models import Report
 from sigap.reports.tests.factories import inner_point, submit
@@ -184,3 +187,34 @@ def test_statistics_add_up_with_a_column_for_reports_closed_without_selesai(clie
     assert "Ditutup lainnya" in html and "Diterima = belum selesai + selesai + ditutup lainnya." in html
     total = response.context["total"]
     assert total.received == total.open + total.done + total.closed_other
+
+
+def test_statistics_do_not_move_as_reports_arrive_during_the_day(client):
+    """/statistik/ counted every report live, whatever its privacy: someone refreshing a kelurahan's row learnt within
+    the minute when a Privat report or a labour complaint (which the public never sees) was filed there, and an
+    employer who knew who had stepped out at that minute could guess by whom. The figures are now taken once a
+    local day and shown with the time they were taken."""
+    submit()
+    first = client.get("/statistik/?kota=31.75")
+
+    def figures(response) -> tuple:
+        return response.context["total"].received, [(r.code, r.received, r.open) for r in response.context["kel_rows"]]
+
+    assert figures(first) == (1, [(PB, 1, 1)])
+    submit(privacy="anonymous", reporter=None)
+    submit("ketenagakerjaan", description="Gaji karyawan pabrik tidak dibayar dua bulan.")
+    again = client.get("/statistik/?kota=31.75")
+    assert figures(again) == figures(first)
+    assert [(r.code, r.received) for r in again.context["kota_rows"] if r.code == "31.75"] == [("31.75", 1)]
+    taken = timezone.localtime(again.context["taken_at"])
+    html = again.content.decode()
+    assert f"Angka per {taken:%-d}" in html and "sekali sehari" in html
+    english = client.get("/statistik/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert f"Figures as of {taken:%-d}" in english and "updated once a day" in english
+    # the next day's first visitor (or the midnight job) takes the day's figures again
+    from sigap.portal.models import StatisticsSnapshot
+
+    StatisticsSnapshot.objects.update(day=timezone.localdate() - timedelta(days=1))
+    tomorrow = client.get("/statistik/?kota=31.75")
+    assert figures(tomorrow) == (3, [(PB, 3, 3)])
+    assert StatisticsSnapshot.objects.count() == 1  # yesterday's row is not kept
