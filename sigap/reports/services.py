@@ -320,6 +320,11 @@ def _transition(
     old = Status(report.status)
     # back where it was asked from, at the same unit (the reporter answered): the clocks were only paused
     returning = old == Status.AWAITING_REPORTER and to == report.resume_status and (unit is None or unit == report.unit)
+    if old == Status.AWAITING_REPORTER and actor_kind != "reporter":
+        # Only the reporter's answer gives the unit its waiting time back. A unit that ends the wait itself (Terima
+        # or koordinasi while the question is open, like withdrawing it) had that time: otherwise ask, wait four
+        # days, "accept" again, and the report was never late (found by a review).
+        wait_credited = False
     if old == Status.AWAITING_REPORTER:
         report.resume_status = ""
     if to == Status.AWAITING_REPORTER:

@@ -147,6 +147,35 @@ def test_a_withdrawn_question_gives_the_unit_no_time(staff):
     assert deadlines.is_overdue(now, t)
 
 
+def test_accepting_a_report_that_waits_for_the_reporter_gives_the_unit_no_time(staff):
+    """ "Terima" is not offered while the question is open but was not refused (API ``POST .../accept``): on a report
+    asked from Proses it went back to Proses as if the reporter had answered, and the due date moved by the whole
+    wait. Twelve rounds of ask, wait four working days, accept: due 16 Dec became 2 Mar, never late (a review).
+    Only the reporter's answer gives the time back; a unit that ends the wait itself had it."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from sigap.reports import deadlines
+
+    pb = staff("petugas.pb", PB_UNIT)
+    start = timezone.now()
+    report = submit("jalan-rusak", description=ROAD, now=start).report
+    services.report_accept(report_id=report.pk, actor=pb, now=start + timedelta(minutes=1))
+    first_due = fresh(report).due_at
+    cal = deadlines.working_calendar()
+    t = start + timedelta(minutes=5)
+    for _ in range(12):
+        services.report_ask_reporter(report_id=report.pk, actor=pb, question="Di sisi jalan yang mana?", now=t)
+        t = cal.add_working_days(t, 4)  # a day before the unanswered-question job would close it
+        services.reports_close_unanswered(now=t)
+        services.report_accept(report_id=report.pk, actor=pb, now=t)
+        t += timedelta(minutes=1)
+    now = fresh(report)
+    assert now.status == "in_progress" and now.due_at == first_due
+    assert deadlines.is_overdue(now, t)
+
+
 def test_an_answered_question_still_pauses_the_clocks(staff):
     from datetime import timedelta
 
