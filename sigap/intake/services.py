@@ -152,6 +152,24 @@ def phone_possible(phone: str) -> bool:
         return False
 
 
+ADDRESS_MAX = 500  # Report.address: what a resident may type, and what is stored once redacted
+
+
+def fitted(text: str, limit: int) -> str:
+    """``text`` within ``limit`` characters. Redaction makes a text longer (a 13-digit number becomes "[nomor telepon
+    disembunyikan]"), so an address typed within the limit could be stored past it: refused by PostgreSQL's column
+    (a 500 and nothing filed) and kept whole by SQLite (found by a review). Cut at a word, never inside a
+    placeholder, and marked with "…"."""
+    if len(text) <= limit:
+        return text
+    cut = text[: limit - 1]
+    if cut.rfind("[") > cut.rfind("]"):  # inside a placeholder: keep it whole or not at all
+        cut = cut[: cut.rfind("[")]
+    elif " " in cut and not text[limit - 1].isspace():
+        cut = cut[: cut.rfind(" ")]
+    return cut.rstrip() + "…"
+
+
 def submission_validate(sub: Submission) -> None:
     for field_name, value in _texts(sub):
         if isinstance(value, str):
@@ -205,7 +223,7 @@ def submission_validate(sub: Submission) -> None:
             "The phone number is not recognised. Write a mobile number such as 0812 3456 7890, or leave it empty.",
             "invalid_phone",
         )
-    if len(sub.address or "") > 500:
+    if len(sub.address or "") > ADDRESS_MAX:
         raise _invalid(
             "address",
             "Alamat terlalu panjang (maksimal 500 karakter).",
@@ -312,7 +330,7 @@ def _prepare(sub: Submission, *, actor, actor_kind: str, now: datetime | None) -
         description=redacted.text,
         lat=None if location is None else float(sub.lat),
         lon=None if location is None else float(sub.lon),
-        address=redacted_address.text,
+        address=fitted(redacted_address.text, ADDRESS_MAX),
         channel=sub.channel,
         privacy=sub.privacy,
         actor=actor,

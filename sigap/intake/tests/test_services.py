@@ -66,3 +66,38 @@ def test_filing_leaves_the_callers_submission_as_given():
     result = report_submit(sub)
     assert result.report.category_source == "machine" and result.report.category.code
     assert sub.category == ""
+
+
+def test_an_address_that_grows_when_redacted_is_stored_within_its_column(client):
+    """The address is checked as typed (at most 500 characters) but stored redacted, where each number becomes a
+    longer placeholder: 38 phone numbers in 493 characters became 1,139. PostgreSQL refused the row (a 500, nothing
+    filed); SQLite kept all of it (a review). The stored address is cut to the column, never inside a placeholder."""
+    lat, lon = inner_point("31.75.07.1002")
+    address = " ".join(f"0812345678{i:02d}" for i in range(38))
+    assert len(address) <= 500
+    response = client.post(
+        "/api/v1/reports",
+        data=json.dumps(
+            {
+                "category": "saluran-tersumbat",
+                "description": "Got mampet di depan gang, air meluap ke jalan.",
+                "lat": lat,
+                "lon": lon,
+                "address": address,
+            }
+        ),
+        content_type="application/json",
+    )
+    assert response.status_code == 201, response.content
+    stored = Report.objects.get(number=response.json()["id"]).address
+    assert len(stored) <= Report._meta.get_field("address").max_length
+    assert stored.endswith("disembunyikan]…") and "0812" not in stored
+
+
+def test_a_text_is_fitted_at_a_word_and_never_inside_a_placeholder():
+    from sigap.intake.services import fitted
+
+    assert fitted("Jl. Mawar 3", 20) == "Jl. Mawar 3"
+    assert fitted("Jalan Mawar Raya nomor tiga", 15) == "Jalan Mawar…"
+    assert fitted("Gang [nama disembunyikan] ujung", 12) == "Gang…"
+    assert len(fitted("x" * 40, 10)) == 10
