@@ -43,6 +43,7 @@ from sigap.routing.places import place_decide
 
 from .channels.base import Inbound
 from .models import Conversation
+from .placing import placing_text
 
 log = logging.getLogger(__name__)
 
@@ -610,7 +611,7 @@ def conversation_handle(inbound: Inbound, *, last_attempt: bool = False, receive
         if not data["location"]:
             # the message is the description, not an address: placed by it, nothing of it kept as the address
             # (read as place text by the door, a sign-off name that is also a kelurahan's stayed there; a review)
-            dialog_place(data, text, quiet=True, as_address=False)
+            dialog_place(data, placing_text(text, reporter_ref=conv.identity_ref), quiet=True, as_address=False)
     elif text and step == "location" and inbound.location:
         data["texts"].append(text)
 

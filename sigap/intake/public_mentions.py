@@ -33,6 +33,7 @@ from sigap.reports.models import Notification, Privacy, Report
 from .channels.base import Inbound, WebhookRefused
 from .inbox import inbound_accept, payload_shred
 from .models import InboundMessage
+from .placing import placing_text
 
 log = logging.getLogger(__name__)
 
@@ -258,7 +259,8 @@ def public_mention_file(
     if inbound.location:
         lat, lon = inbound.location
     else:
-        place = place_from_text(description)
+        sender = {"name": inbound.sender_name, "username": inbound.sender_handle}
+        place = place_from_text(placing_text(description, identity=sender))  # never by the author's own name
         if place:
             lat, lon, address = place[0], place[1], place[2]
     sub = Submission(

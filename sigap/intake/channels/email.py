@@ -60,6 +60,7 @@ from ..conversations import (
     language_guess,
     sender_keys,
 )
+from ..placing import placing_text
 from ..public_mentions import (
     IGNORED,
     PROCESSED,
@@ -527,12 +528,14 @@ def _say(conv, key: str, **fmt) -> None:
     dialog_say(conv, key, T, reply_context=f"email:c{conv.pk}", **fmt)
 
 
-def _location(text: str) -> tuple[float, float, str] | None:
+def _location(text: str, reporter_ref: str = "") -> tuple[float, float, str] | None:
+    """Coordinates as written, else a place the officers' copy of the mail names (``placing``: never the sender's
+    own name)."""
     for lat, lon in COORDS.findall(text or ""):
         lat_f, lon_f = float(lat), float(lon)
         if -11.5 <= lat_f <= 6.5 and 94.0 <= lon_f <= 142.0:  # inside Indonesia
             return lat_f, lon_f, ""
-    return place_from_text(text or "")
+    return place_from_text(placing_text(text or "", reporter_ref=reporter_ref))
 
 
 def _privacy(text: str) -> str | None:
@@ -570,7 +573,7 @@ def _absorb(conv, data: dict, inbound: Inbound, *, first: bool) -> None:
     if text:
         data["texts"].append(text)
         if not data.get("location"):
-            place = _location(text)
+            place = _location(text, conv.identity_ref)
             if place:
                 data["location"] = [place[0], place[1]]
                 # the place's name when the text named it; never the mail itself, which is the description: an

@@ -26,8 +26,11 @@ from django.utils import timezone
 
 from sigap.core.errors import DomainError
 
+from ..placing import placing_text
 from ..public_mentions import PROCESSED, Handled, inbound_accept_handled, photos_usable, place_from_text
 from .base import Adapter, ChannelDisabled, Inbound
+
+LAPOR_IDENTITY = (("name", "nama"), ("phone", "telepon"), ("email", "email"))  # the vault's keys, LAPOR!'s fields
 
 log = logging.getLogger(__name__)
 MAX_PAGES = 200
@@ -139,7 +142,10 @@ class LaporAdapter(Adapter):
         if inbound.location:
             lat, lon = inbound.location
         else:
-            place = place_from_text(f"{address}\n{inbound.text}")
+            # by what officers will read of it: the pelapor's name (a sign-off) never places the report
+            sender = {key: str(lapor_reporter.get(field) or "") for key, field in LAPOR_IDENTITY}
+            written = placing_text(address, identity=sender, place_text=True)
+            place = place_from_text(f"{written}\n{placing_text(inbound.text, identity=sender)}")
             if place:
                 lat, lon = place[0], place[1]
         description = inbound.text[:5000]
