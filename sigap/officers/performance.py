@@ -57,7 +57,11 @@ def _table(request) -> Table | None:
     if scope is None:
         return None
     units = None if scope.units is None else set(scope.area_units or scope.units)
-    kotas = [k for k in _kotas() if k.wilayah_id]
+    # only the kota whose units the viewer may see: a walikota offered every kota read "no data in this period" for
+    # the others, as if nobody had complained there (a CRM team's walk)
+    kotas = [
+        k for k in _kotas() if k.wilayah_id and (units is None or units & performance.units_in_area(k.wilayah.code))
+    ]
     kota = next((k for k in kotas if k.code == request.GET.get("kota")), None)
     if kota is not None:
         in_kota = performance.units_in_area(kota.wilayah.code)

@@ -111,14 +111,17 @@ def _count_label(n: int, capped: bool) -> str:
 def _queue_filters(request, user, scope) -> tuple[QueueFilterForm, dict]:
     """The queue's filter form over the request and the filters it gives (status, category, kelurahan, overdue;
     an invalid filter is simply not applied). The queue page and its exports read them alike."""
-    category_rows = sorted(routing_data().category_by_code.values(), key=lambda k: k.name)
+    # by the name shown, in the reader's language (by the Indonesian name, the English list looked unordered)
+    categories = sorted(
+        ((k.code, _category_label(k)) for k in routing_data().category_by_code.values()), key=lambda c: c[1].casefold()
+    )
     query = request.GET
     if "kategori" in query and "category" not in query:  # a bookmark made before the parameter was renamed
         query = query.copy()
         query["category"] = query["kategori"]
     form = QueueFilterForm(
         query,
-        category_choices=[(k.code, _category_label(k)) for k in category_rows],
+        category_choices=categories,
         kelurahan_choices=selectors.kelurahan_choices(user=user, scope=scope),
     )
     form.is_valid()

@@ -45,7 +45,7 @@ from sigap.reports import exposure, photoserve, summaries
 from sigap.reports.exposure import Audience
 from sigap.reports.models import AreaDoneDays, AreaStatus, Hop, Photo, Report
 from sigap.reports.schemas import code_name
-from sigap.reports.services import CONDUCT_CATEGORY, answer_in_note
+from sigap.reports.services import CONDUCT_CATEGORY, REQUEST_VALIDATION_NOTE, answer_in_note
 from sigap.reports.states import (
     CLOSED_STATUSES,
     COLOUR,
@@ -970,10 +970,19 @@ def _photos_and_evidence(report: Report, status: Status) -> dict:
     ]
     if status != Status.DONE:
         return {"photos": photos, "evidence": None}
-    # the closing note is the report's last public note: the move to Selesai always writes one (report_validate)
+    # What was done, in the unit's words: its note when it asked for validation ("Saluran sudah dikuras"), not the
+    # validator's closing note, which is most often "Tindak lanjut telah divalidasi." (a CRM team's walk found the
+    # resident shown only that); the closing note when the unit wrote none.
+    done_note = (
+        report.history.filter(new_status=Status.AWAITING_VALIDATION)
+        .exclude(public_note__in=("", REQUEST_VALIDATION_NOTE))
+        .order_by("-created_at", "-pk")
+        .values_list("public_note", flat=True)
+        .first()
+    )
     return {
         "photos": [p for p in photos if not p["proof"]],
-        "evidence": {"note": report.public_note, "photos": [p for p in photos if p["proof"]]},
+        "evidence": {"note": done_note or report.public_note, "photos": [p for p in photos if p["proof"]]},
     }
 
 

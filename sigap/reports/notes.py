@@ -29,6 +29,11 @@ PLACEHOLDERS_EN = {
 NOTES_EN: tuple[tuple[re.Pattern, str], ...] = tuple(
     (re.compile(pattern, re.S), english)
     for pattern, english in (
+        # a dispute's reason with the rating it withdrew (``report_dispute``)
+        (
+            r"(.*) \(penilaian sebelumnya (\d)/5 ditarik karena sanggahan(.*)\)",
+            r"\1 (the earlier rating of \2/5 was withdrawn with the dispute\3)",
+        ),
         (r"Dikoordinasikan ke (.+)\.", r"Coordinated to \1."),
         (r"Didisposisikan ke (.+)\.", r"Passed down (disposisi) to \1."),
         (r"Laporan diteruskan ke (.+)\.", r"Report passed on to \1."),
@@ -82,6 +87,20 @@ NOTES_EN: tuple[tuple[re.Pattern, str], ...] = tuple(
 )
 
 
+ASKED = "Pertanyaan petugas: "  # how a question starts in the report's notes (``report_ask_reporter``)
+
+
+def _listed_in_english() -> dict[str, str]:
+    """{a listed question in Bahasa Indonesia: its English} (``sigap.reports.questions``: the city's list or the
+    shipped one)."""
+    from .questions import catalog
+
+    try:
+        return {text_id: text_en for text_id, text_en in catalog().values()}
+    except ValueError:  # a city list that asks who the reporter is: refused by ``sigap check``; shown as stored
+        return {}
+
+
 def placeholders_in(text: str, language: str) -> str:
     if not text or not language.startswith("en"):
         return text
@@ -94,6 +113,11 @@ def in_language(text: str, language: str) -> str:
     """A stored note (or any reporter-written text) for a reader of ``language`` ("id" returns it unchanged)."""
     if not text or not language.startswith("en"):
         return text
+    listed = _listed_in_english()
+    if text.strip() in listed:  # a question from the list has its own English
+        return listed[text.strip()]
+    if text.startswith(ASKED) and text.removeprefix(ASKED).strip() in listed:
+        return f"The officer asks: {listed[text.removeprefix(ASKED).strip()]}"
     for pattern, english in NOTES_EN:
         if pattern.fullmatch(text):
             text = pattern.sub(english, text, count=1)

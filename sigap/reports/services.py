@@ -2073,6 +2073,10 @@ def photo_add(
     return saved
 
 
+# the note of a request for validation when the unit wrote none
+REQUEST_VALIDATION_NOTE = "Tindak lanjut selesai, menunggu validasi."
+
+
 @transaction.atomic
 def report_request_validation(*, report_id: int, actor, note: str = "", now: datetime | None = None) -> StatusChange:
     """Ajukan validasi: needs ≥1 before and ≥1 after photo from the handling unit."""
@@ -2085,7 +2089,7 @@ def report_request_validation(*, report_id: int, actor, note: str = "", now: dat
         actor=actor,
         actor_kind="officer",
         now=now,
-        public_note=note or "Tindak lanjut selesai, menunggu validasi.",
+        public_note=note or REQUEST_VALIDATION_NOTE,
     )
 
 

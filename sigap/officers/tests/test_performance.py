@@ -50,6 +50,7 @@ def test_the_validator_sees_every_unit_and_the_gaming_shows(city, staff):
     by_quick = text(c.get("/petugas/kinerja/", {"hari": 30, "urut": "quick"}))
     assert by_quick.index(honest) < by_quick.index(gamer)
     # one kota: Jakarta Timur holds the gamer only
+    assert len(re.findall(r'<option value="(kota:[\d.]+)"', page)) == 6  # the city's: every kota
     timur = text(c.get("/petugas/kinerja/", {"hari": 30, "kota": "kota:31.75"}))
     assert gamer in timur and honest not in timur
 
@@ -63,6 +64,8 @@ def test_a_walikota_sees_the_league_table_of_their_kota_only(city, staff):
     assert c.get("/petugas/kinerja/unit/kel:0.0/").status_code == 404
     elsewhere = text(c.get("/petugas/kinerja/", {"hari": 30, "kota": "kota:31.71"}))
     assert f'data-unit="{HONEST_UNIT}"' not in elsewhere  # choosing another kota shows nothing of it
+    # only their kota is offered: every kota was, and another's read "no data in this period" (a CRM team's walk)
+    assert re.findall(r'<option value="(kota:[\d.]+)"', page) == ["kota:31.75"]
 
 
 def test_the_unit_page_shows_the_period_and_twelve_weeks(city, staff):

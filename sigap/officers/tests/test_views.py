@@ -216,6 +216,10 @@ def test_queue_renders_in_english(pb):
     page = text(console(pb).get("/petugas/", **EN))
     assert "My unit's report queue" in page and "Clogged drain" in page and "Waiting" in page
     assert "Antrean laporan unit saya" not in page
+    # the category filter in the order of the names shown (it was by the Indonesian names: unordered in English)
+    select = page[page.index('name="category"') :]
+    shown = re.findall(r'<option value="[^"]+"[^>]*>([^<]+)</option>', select[: select.index("</select>")])
+    assert len(shown) > 10 and shown == sorted(shown, key=str.casefold)
 
 
 # --- the report page ---------------------------------------------------------------------------
@@ -392,6 +396,8 @@ def test_proof_photos_then_validation_request_then_the_validator_accepts(pb, sud
     assert f"/petugas/laporan/{report.number}/foto/{photos[1].pk}/" in body
     asked = action(c, report.number, "ajukan-validasi", {"note": "Lubang sudah ditambal."})
     assert "Tindak lanjut diajukan untuk validasi." in text(asked)
+    # the unit is told what it waits for, not that the report is not at its unit or closed (a CRM team's walk)
+    assert "menunggu keputusan validator" in text(asked) and "tidak sedang berada di unit Anda" not in text(asked)
     report.refresh_from_db()
     assert report.status == "awaiting_validation"
     assert (

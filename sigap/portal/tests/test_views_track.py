@@ -134,6 +134,10 @@ def test_the_reporter_answers_an_officers_question(client, officers):
     report = Report.objects.get(pk=created.report.pk)
     assert report.status == Status.WAITING
     assert "0812" not in report.history.last().internal_note
+    # the answer as the officer read it, in the reader's language like every other note (a CRM team's walk: the
+    # English page showed "[nomor telepon disembunyikan]" there and "[phone number hidden]" in the description)
+    english = client.get(f"/lacak/laporan/{created.report.number}/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "RT 05, telepon saya [phone number hidden]" in english and "disembunyikan" not in english
 
 
 def test_the_reporter_answers_with_a_photo(client, officers):
@@ -243,6 +247,31 @@ def test_a_finished_report_shows_what_was_done_before_asking_to_dispute_or_rate(
     ]
     assert [kind for kind, _at in proof] == ["Foto sebelum", "Foto sesudah"]  # each once: not again further down
     assert all(evidence < at < dispute for _kind, at in proof)
+
+
+def test_what_was_done_is_told_in_the_units_words_not_the_validators_stock_sentence(client, officers, jpeg):
+    """ "Hasil penanganan" showed the report's last public note, the validator's "Tindak lanjut telah divalidasi.",
+    while what the unit did ("Saluran sudah dikuras …") was only further down the timeline (a CRM team's walk)."""
+    from sigap.privacy.photos import photo_clean
+    from sigap.reports import services
+
+    def worked(note: str):
+        created = submit()
+        report = created.report
+        services.report_accept(report_id=report.pk, actor=officers["pb"])
+        for kind in ("before", "after"):
+            services.photo_add(report_id=report.pk, actor=officers["pb"], kind=kind, photo=photo_clean(jpeg()))
+        services.report_request_validation(report_id=report.pk, actor=officers["pb"], note=note)
+        services.report_validate(
+            report_id=report.pk, actor=officers["validator"], accept=True, reason="Bukti diperiksa."
+        )
+        follow(client, created)
+        html = client.get(f"/lacak/laporan/{report.number}/").content.decode()
+        return html[html.index("Hasil penanganan") : html.index("Masalahnya belum selesai?")]
+
+    box = worked("Saluran sudah dikuras dan sampah diangkut.")
+    assert "Saluran sudah dikuras dan sampah diangkut." in box and "telah divalidasi" not in box
+    assert "Tindak lanjut telah divalidasi." in worked("")  # the unit wrote nothing: the closing note
 
 
 def test_a_dispute_withdraws_the_rating_given_to_the_fix(client, finish):

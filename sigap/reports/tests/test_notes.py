@@ -57,6 +57,29 @@ def test_the_notes_of_validation_and_escalation_read_in_english(stored, english)
     assert in_language(stored, "en") == english
 
 
+@pytest.mark.parametrize(
+    "stored, english",
+    [
+        # found by a CRM team's walk on the English tracking page and console
+        (
+            "Pertanyaan petugas: Apa patokan terdekat dari lokasi masalahnya (bangunan, toko, tiang bernomor, atau "
+            "tanda lain)?",
+            "The officer asks: What is the nearest landmark to the problem (a building, a shop, a numbered pole or "
+            "another sign)?",
+        ),
+        ("Apakah masalahnya masih ada sekarang?", "Is the problem still there now?"),
+        ("Pertanyaan petugas: Apakah airnya bau?", "The officer asks: Apakah airnya bau?"),  # an officer's own words
+        (
+            "Masih bocor. (penilaian sebelumnya 2/5 ditarik karena sanggahan: cepat tapi [nama disembunyikan] kasar)",
+            "Masih bocor. (the earlier rating of 2/5 was withdrawn with the dispute: cepat tapi [name hidden] kasar)",
+        ),
+    ],
+)
+def test_a_listed_question_and_a_withdrawn_rating_read_in_english(stored, english):
+    assert in_language(stored, "en") == english
+    assert in_language(stored, "id") == stored
+
+
 def _written_notes() -> list[str]:
     """Every note the application writes, as a sample: each ``public_note=`` or ``internal_note=`` string of the
     code outside the tests, with every value it interpolates taken as "7"."""
