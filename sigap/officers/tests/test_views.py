@@ -501,6 +501,9 @@ def test_validation_queue_shows_before_and_after_side_by_side_and_accepts_in_pla
         **HTMX,
     )
     assert accepted.status_code == 200 and "laporan Selesai" in text(accepted)
+    # the decided card keeps neither the warning meant before deciding nor the validator's note labelled as the
+    # unit's ("Catatan unit: Tindak lanjut telah divalidasi.": a CRM team's walk)
+    assert "Terima hanya bila Anda yakin" not in text(accepted) and "Catatan unit:" not in text(accepted)
     report.refresh_from_db()
     assert report.status == "done"
     assert report.number not in text(c.get("/petugas/validasi/"))
