@@ -593,11 +593,15 @@ def report_action_view(request, number: str, slug: str):
             after=action.name,
         )
         keep_open = action.name if action.name == "add_photo" else ""  # the next photo is usually the "after" one
-        return render(
-            request,
-            "officers/_report_panel.html",
-            _report_context(request, report, result=result, open_action=keep_open),
-        )
+        context = _report_context(request, report, result=result, open_action=keep_open)
+        response = render(request, "officers/_report_panel.html", context)
+        if action.name == "triage" and is_htmx(request):
+            # placed or categorized: the report's side (category, kelurahan, map) changes too; it stayed "—" and
+            # without a map until a reload (a CRM team's walk)
+            response.content += render_to_string(
+                "officers/_report_main.html", {**context, "oob": True}, request=request
+            ).encode()
+        return response
 
     report = _visible(request, number)
     context = _report_context(

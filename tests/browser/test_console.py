@@ -376,3 +376,21 @@ def test_the_performance_tables_scroll_inside_their_box_on_a_phone(new_page, e2e
     page.wait_for_url("**/petugas/kinerja/unit/**")
     assert page.evaluate("document.documentElement.scrollWidth") <= 360, page.url
     assert page.js_errors == []
+
+
+def test_the_desk_places_a_report_and_sees_its_place_and_map_without_a_reload(new_page, e2e_server):
+    """After "Tempatkan dan teruskan" only the action panel was swapped: the report's side still said "Kelurahan: —"
+    and had no map until a reload (a CRM team's walk). The side now comes with the answer and its map is drawn."""
+    page = new_page()
+    login(page, "petugas.triase", e2e_server["password"])
+    page.wait_for_url("**/petugas/")
+    row = page.locator("tr", has_text="gang Mawar")  # the demo's tweet: a place named, no point
+    row.locator("a[id^='q-']").click()
+    page.wait_for_url("**/petugas/laporan/**")
+    expect(page.locator("#report-map")).to_have_count(0)
+    page.locator("#triage-category").select_option("lampu-jalan")
+    page.locator("#triage-kelurahan").select_option("31.71.01.1001")  # away from the kelurahan other tests use
+    page.locator("#act-triage button[type=submit]").click()
+    expect(page.locator("#report-main")).to_contain_text("Gambir")
+    expect(page.locator("#report-map.leaflet-container")).to_have_count(1)
+    assert page.js_errors == [], page.js_errors

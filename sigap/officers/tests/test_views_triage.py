@@ -46,6 +46,11 @@ def test_placing_a_report_routes_it_to_the_unit_responsible_and_it_leaves_the_de
     done = action(c, report.number, "triase", {"category": "lampu-jalan", "kelurahan": PONDOK_BAMBU, "note": "cek"})
     assert done.status_code == 200
     assert "Laporan ditempatkan dan diteruskan ke" in text(done)
+    # the report's side comes along (out of band): its kelurahan and map, not "—" until a reload (a CRM team's walk)
+    side = text(done).split(
+        '<section class="report-main" id="report-main" aria-labelledby="h-uraian" hx-swap-oob="true">', 1
+    )
+    assert len(side) == 2 and "Pondok Bambu" in side[1].split("</section>", 1)[0] and 'id="report-map"' in side[1]
     report.refresh_from_db()
     assert report.unit.code == f"kel:{PONDOK_BAMBU}" and report.kelurahan.code == PONDOK_BAMBU
     assert (report.status, report.triage_reason, report.category.code) == ("koordinasi", "", "lampu-jalan")
