@@ -228,6 +228,8 @@ def test_my_reports_outlive_the_browser_session_when_the_resident_keeps_them(new
     mine = later.locator("#my-reports")
     expect(mine).to_be_visible()
     expect(mine).to_contain_text(number)
+    # the day it was kept, as the portal's other dates read ("7 Des 2026", not "2026-12-07": a CRM team's walk)
+    expect(mine).to_contain_text(re.compile(r"disimpan \d{1,2} \w{3} \d{4}"))
     checked(later, "portal-my-reports")
     mine.get_by_role("button", name=f"Buka {number}").click()
     expect(later).to_have_url(re.compile(rf"/lacak/laporan/{number}/$"))

@@ -743,6 +743,7 @@ def test_the_report_page_shows_the_paused_stage_and_the_reporter_s_answer_as_the
     c = console(pb)
     page = text(c.get(f"/petugas/laporan/{report.number}/"))
     assert "dijeda sampai pelapor menjawab" in page and "terima atau teruskan dalam 6 jam kerja" not in page
+    assert "Internal:</span> Di RT berapa?" not in page  # not again as an internal note (a CRM team's walk)
     reporter_answer(tracking_code=created.tracking_code, answer="RT 05 RW 03, dekat musala.")
     page = text(c.get(f"/petugas/laporan/{report.number}/"))
     assert "Dari pelapor:" in page and "RT 05 RW 03" in page

@@ -134,6 +134,7 @@ def test_pulau_d_reclamation_is_outside_the_service_area(jakarta):
     assert (err.status, err.code) == (422, "outside_area")
     assert "luar wilayah layanan" in err.message_id and "Pluit" in err.message_id
     assert "outside the service area" in err.message_en and "Pluit" in err.message_en
+    assert "31.72" not in err.message_id  # a resident reads the kelurahan's name, not its code (a CRM team's walk)
     assert jakarta.locate_many([PULAU_D_LON], [PULAU_D_LAT]) == [None]
 
 

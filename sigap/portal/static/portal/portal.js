@@ -57,6 +57,18 @@
     form.submit();
   }
 
+  // "2026-12-07" as the page's other dates read ("7 Des 2026"), in the page's language
+  function shownDate(iso) {
+    var parts = /^(\d{4})-(\d{2})-(\d{2})$/.exec(iso || "");
+    if (!parts) { return iso || ""; }
+    var day = new Date(Number(parts[1]), Number(parts[2]) - 1, Number(parts[3]));
+    try {
+      return day.toLocaleDateString(document.documentElement.lang || "id", { day: "numeric", month: "short", year: "numeric" });
+    } catch (e) {
+      return iso;
+    }
+  }
+
   function myReports(section) {
     var list = section.querySelector(".my-reports-list");
     function render() {
@@ -69,7 +81,7 @@
         label.className = "code";
         label.textContent = r.number;
         li.appendChild(label);
-        li.appendChild(document.createTextNode(" · " + (section.dataset.msgSaved || "") + " " + (r.saved || "") + " "));
+        li.appendChild(document.createTextNode(" · " + (section.dataset.msgSaved || "") + " " + shownDate(r.saved) + " "));
         [["msgOpen", function () { postCode(r.code); }, "btn btn-small"],
          ["msgForget", function () {
            keep(mine().filter(function (x) { return x.number !== r.number; }));
