@@ -297,17 +297,13 @@ def _transition(
     who they are: the question list for an Anonim reporter was otherwise bypassed by a note on "Terima / proses"
     followed by a listed question. ``proof_flagged``: a validation's record of whether the proof it decided on
     carried a flag (``report_validate``)."""
-    if actor_kind in ("officer", "validator") and public_note and question_asks_identity(public_note):
+    if actor_kind in ("officer", "validator") and public_note and (why := question_refused_for(public_note)):
+        because_id, because_en = _REFUSED_BECAUSE[why]
         raise DomainError(
-            "Catatan ini meminta identitas pelapor (nama, nomor telepon, alamat atau nomor rumah), atau mengajak "
-            "pelapor menghubungi petugas di luar Sigap (nomor, email atau tautan selain situs resmi pemerintah atau layanan "
-            "publik, akun "
-            "media sosial). Pelapor membaca catatan ini, dan identitasnya tidak pernah sampai ke petugas: tulis "
-            "tentang masalah atau lokasinya.",
-            "This note asks for the reporter's identity (name, phone number, home address or number), or asks the "
-            "reporter to reach the officer outside Sigap (a number, an email address or a link other than the "
-            "government's or a public service's official site, a social account). The reporter reads it, and a reporter's identity never reaches "
-            "officers: write about the problem or its place.",
+            f"{because_id} Pelapor membaca catatan ini, dan identitasnya tidak pernah sampai ke petugas: tulis tentang "
+            "masalah atau lokasinya.",
+            f"{because_en} The reporter reads this note, and a reporter's identity never reaches officers: write about "
+            "the problem or its place.",
             code="note_asks_identity",
             status=422,
         )
@@ -1747,18 +1743,52 @@ def question_asks_identity(question: str) -> bool:
     """Whether an officer's question asks the reporter who they are or what places them (read in lower case, every
     kind of space and invisible mark as one space, compatibility forms plain), or hands them a way to reach the
     officer outside Sigap (a number, an email address, a link, a social account)."""
+    return bool(question_refused_for(question))
+
+
+def question_refused_for(question: str) -> str:
+    """Why ``question_asks_identity`` refuses a question: "contact" (a way to reach the officer outside Sigap),
+    "identity" (who the reporter is, or a guess at it), "place" (where they live or work, their face, a meeting);
+    "" when it does not. The refusal names the one that applies: a sixty-word list of everything forbidden left the
+    officer guessing which part of their question it was (a CRM team's walk)."""
     written = unicodedata.normalize("NFKC", question or "")  # as written: a name is capitalised (_CONFIRMS_NAME)
     text = re.sub(r"[\s\u00ad\u200b-\u200f\u2060\ufeff]+", " ", written.lower()).strip()
     text = _CHAT_WORD.sub(lambda m: _CHAT_WORDS[m.group(0)], text)  # "nm bpk siapa", "no wa nya brp"
     text = re.sub(r"(?<=\w) nya(?![\w])", "nya", text)
-    return bool(
+    if _contact_given(text):
+        return "contact"
+    if (
         _ASKS_IDENTITY.search(text)
         or _ASKS_WHO.search(text)
         or _CONFIRMS_WHO.search(text)
         or any(m.group(1).lower() not in _NOT_A_NAME for m in _CONFIRMS_NAME.finditer(written))
-        or _places_them(text)
-        or _contact_given(text)
-    )
+    ):
+        return "identity"
+    return "place" if _places_them(text) else ""
+
+
+# What the refusal of a question or a note says first, by ``question_refused_for`` (and a question naming someone).
+_REFUSED_BECAUSE = {
+    "contact": (
+        "Teks ini memberi pelapor nomor, email, tautan atau akun untuk menghubungi petugas di luar Sigap.",
+        "This text gives the reporter a number, an email address, a link or an account to reach the officer outside "
+        "Sigap.",
+    ),
+    "identity": (
+        "Teks ini menanyakan atau menebak siapa pelapor (nama, nomor telepon, NIK, email, keluarga).",
+        "This text asks or guesses who the reporter is (name, phone number, NIK, email, family).",
+    ),
+    "place": (
+        "Teks ini menanyakan tempat tinggal atau tempat kerja pelapor (alamat, nomor atau foto rumah, RT), meminta foto "
+        "diri, atau mengajak bertemu langsung.",
+        "This text asks where the reporter lives or works (address, house number or photo, RT), asks for a photo of "
+        "themselves, or asks to meet in person.",
+    ),
+    "names": (
+        "Teks ini memuat nama orang atau data pribadi yang jawaban pelapor akan membenarkan.",
+        "This text carries a person's name or personal data that the reporter's answer would confirm.",
+    ),
+}
 
 
 # Chat short forms, read as written out before the rule above looks at a question.
@@ -1816,20 +1846,13 @@ def report_ask_reporter(
             status=422,
             field="question",
         )
-    elif question_asks_identity(question) or question_names_someone(question):
+    elif why := question_refused_for(question) or ("names" if question_names_someone(question) else ""):
+        because_id, because_en = _REFUSED_BECAUSE[why]
         raise DomainError(
-            "Pertanyaan ini meminta atau menebak identitas pelapor (nama, nomor telepon, alamat, nomor atau foto "
-            "rumah, RT tempat tinggal, NIK, email, tempat atau bagian kerja, foto diri, keluarga, pertemuan langsung), "
-            "memuat nama orang "
-            "atau data pribadi yang jawabannya akan membenarkan, atau mengajak pelapor menghubungi petugas di luar "
-            "Sigap (nomor, email atau tautan selain situs resmi, akun media sosial). Identitas pelapor tidak pernah "
-            "sampai ke petugas: tanyakan tentang masalah atau lokasinya, tanpa nama orang.",
-            "This question asks for or guesses the reporter's identity (name, phone number, home address, number or "
-            "photo, the RT they live in, NIK, email, workplace or section, a photo of themselves, family, a meeting in "
-            "person), carries a "
-            "person's name or personal data that an answer would confirm, or asks the reporter to reach the officer "
-            "outside Sigap (a number, an email address or a link other than an official site, a social account). A reporter's "
-            "identity never reaches officers: ask about the problem or its place, without naming anyone.",
+            f"{because_id} Identitas pelapor tidak pernah sampai ke petugas: tanyakan tentang masalah atau lokasinya, "
+            "tanpa nama orang.",
+            f"{because_en} A reporter's identity never reaches officers: ask about the problem or its place, without "
+            "naming anyone.",
             code="question_asks_identity",
             status=422,
             field="question",

@@ -324,6 +324,38 @@ def test_a_question_about_the_problem_near_their_home_or_a_government_page_is_as
     assert Report.objects.get(pk=created.report.pk).status == "awaiting_reporter"
 
 
+@pytest.mark.parametrize(
+    "question, because",
+    [
+        ("Boleh minta nomor WA Bapak?", "menanyakan atau menebak siapa pelapor"),
+        ("Silakan WA saya di 0812 3456 7890.", "untuk menghubungi petugas di luar Sigap"),
+        ("Di RT berapa Anda tinggal?", "tempat tinggal atau tempat kerja pelapor"),
+        ("Anda Bu Siti, bukan?", "memuat nama orang"),
+    ],
+)
+def test_a_refusal_says_which_part_of_the_question_it_refused(pb_officer, question, because):
+    """Every refusal was one sixty-word sentence listing all that is forbidden; the officer could not tell which part
+    of their question it was (a CRM team's walk). It now starts with the part that applies, in both languages."""
+    from sigap.intake.services import Reporter
+
+    created = submit(reporter=Reporter(name="Siti Aminah", phone="081377001122"))
+    with pytest.raises(DomainError) as refused:
+        services.report_ask_reporter(report_id=created.report.pk, actor=pb_officer, question=question)
+    assert refused.value.code == "question_asks_identity" and refused.value.message_id.startswith("Teks ini ")
+    assert because in refused.value.message_id and refused.value.message_en.startswith("This text ")
+    assert len(refused.value.message_id.split()) < 40
+
+
+def test_a_note_refusal_says_why_too(pb_officer):
+    outside = submit().report
+    with pytest.raises(DomainError) as refused:
+        services.report_reject(
+            report_id=outside.pk, actor=pb_officer, reason="Bukan tupoksi, isi https://forms.gle/AbC1"
+        )
+    assert refused.value.code == "note_asks_identity"
+    assert refused.value.message_id.startswith("Teks ini memberi pelapor nomor, email, tautan atau akun")
+
+
 def test_a_rejection_may_point_to_a_government_site_but_not_to_the_officers_own(pb_officer):
     """A note the reporter reads passes the same rule: a rejection that sends the reporter to LAPOR! is written;
     one that sends them to the officer's form or mail is refused, and the report stays as it was."""
