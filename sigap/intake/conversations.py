@@ -571,9 +571,9 @@ def conversation_handle(inbound: Inbound, *, last_attempt: bool = False, receive
             return None  # the adapter waits for more messages
         answer = text.lower().strip(" .!")
     if step == "location" and text and not inbound.location:
-        dialog_place(data, text)
+        dialog_place(data, text, reporter_ref=conv.identity_ref)
     elif step == "location_pick" and text and not inbound.location:
-        _answer_which_place(data, text)
+        _answer_which_place(data, text, conv.identity_ref)
     elif step == "location_pick" and not inbound.location:
         data["places_again"] = True  # a photo without words: the choice still stands
     elif step == "category" and text:
@@ -611,7 +611,7 @@ def conversation_handle(inbound: Inbound, *, last_attempt: bool = False, receive
         if not data["location"]:
             # the message is the description, not an address: placed by it, nothing of it kept as the address
             # (read as place text by the door, a sign-off name that is also a kelurahan's stayed there; a review)
-            dialog_place(data, placing_text(text, reporter_ref=conv.identity_ref), quiet=True, as_address=False)
+            dialog_place(data, text, quiet=True, as_address=False, reporter_ref=conv.identity_ref)
     elif text and step == "location" and inbound.location:
         data["texts"].append(text)
 
@@ -719,7 +719,7 @@ def _address_fit(*parts: str) -> str:
     return clip_end(", ".join(p for p in parts if p), ADDRESS_MAX)
 
 
-def _answer_which_place(data: dict, text: str) -> None:
+def _answer_which_place(data: dict, text: str, reporter_ref: str = "") -> None:
     """A reply to "which place?" (the offered kelurahan, numbered). Its number, also in words, or one option's name
     (the words written with it kept in the address) chooses that option; a rejected option ("bukan kampung melayu",
     "jangan yang 1") leaves the others to choose from; "none of them" asks for the place anew; anything else is read
@@ -747,7 +747,7 @@ def _answer_which_place(data: dict, text: str) -> None:
     elif len(named) == 1:
         _place_chosen(data, places[named.pop()], earlier, text)
         return
-    _place_more(data, text)
+    _place_more(data, text, reporter_ref)
 
 
 def _place_chosen(data: dict, place: dict, earlier: str, more: str = "") -> None:
@@ -760,7 +760,7 @@ def _place_chosen(data: dict, place: dict, earlier: str, more: str = "") -> None
     data["places"] = []
 
 
-def _place_more(data: dict, text: str) -> None:
+def _place_more(data: dict, text: str, reporter_ref: str = "") -> None:
     """A reply to "which place?" that chooses none of the options: read with what was written of the place before
     (more of where: "jatinegara" after "kampung pulo"), then alone (another place outright). Placed when either is
     sure; a new, narrower choice when the reply changed it; otherwise the reply was about the problem, which it
@@ -769,7 +769,11 @@ def _place_more(data: dict, text: str) -> None:
     before = [_place_field(p, "code") for p in data["places"]]
     # read whole, kept as an address holds it
     together = f"{earlier}, {text}" if earlier else text
-    readings = [(_address_fit(earlier, text), place_decide(together)), (_address_fit(text), place_decide(text))]
+
+    def decide(written: str):  # by the officers' copy, as ``dialog_place``
+        return place_decide(placing_text(written, reporter_ref=reporter_ref, place_text=True))
+
+    readings = [(_address_fit(earlier, text), decide(together)), (_address_fit(text), decide(text))]
     for written, decision in readings:
         if decision.placed:
             _place_taken(data, decision, written)
@@ -786,11 +790,22 @@ def _place_more(data: dict, text: str) -> None:
         data["places_again"] = True
 
 
-def dialog_place(data: dict, text: str, quiet: bool = False, as_address: bool = True) -> None:
+def dialog_place(
+    data: dict,
+    text: str,
+    quiet: bool = False,
+    as_address: bool = True,
+    *,
+    reporter_ref: str = "",
+    identity: dict | None = None,
+) -> None:
     """Place the report from text when the address parser is sure; offer the candidates when it is not
     (adapters call it too: the SMS keyword format names the place). ``as_address``: the text is what the resident
-    wrote of the place, kept as the report's address (not when it is the description that happens to name it)."""
-    _place_taken(data, place_decide(text), text if as_address else "", offer=not quiet)
+    wrote of the place, kept as the report's address (not when it is the description that happens to name it).
+    Placed by the officers' copy of the text (``placing``, with the sender's ``reporter_ref`` or ``identity``): a
+    name the door takes out of it ("a.n. Wijaya Kusuma") never places the report in the kelurahan of that name."""
+    readable = placing_text(text, reporter_ref=reporter_ref, identity=identity, place_text=as_address)
+    _place_taken(data, place_decide(readable), text if as_address else "", offer=not quiet)
 
 
 def _place_taken(data: dict, decision, written: str, *, offer: bool = True) -> None:
@@ -914,4 +929,8 @@ def _file(conv: Conversation, data: dict):
         dialog_say(conv, "filed", number=report.number, unit=report.unit.name, code=result.tracking_code)
     for p in data["photos"]:
         vault.blob_destroy(p["ref"])
+    # The report holds what was told now, redacted; the dialog keeps none of it as written (its blob outlived filing
+    # and retention, an Anonim report's words included, found by a review): only the dialog's own state stays.
+    for key, empty in (("texts", []), ("photos", []), ("places", []), ("address", ""), ("location", None)):
+        data[key] = empty
     return report

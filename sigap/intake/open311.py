@@ -13,6 +13,19 @@ from sigap.privacy import vault
 from sigap.reports.models import Channel, Privacy, Report
 
 from . import idempotency, services
+from .placing import placing_text
+
+
+def open311_address_readable(address: str, personal: dict) -> str:
+    """An ``address_string`` as officers will read it (``placing``, with the request's own personal fields): what
+    alone may place the report. "depan SD, a.n. Wijaya Kusuma" placed it in Kelurahan Wijaya Kusuma while its stored
+    address read "a.n. [nama disembunyikan]" (a second review)."""
+    sender = {
+        "name": " ".join(p for p in (personal.get("first_name", ""), personal.get("last_name", "")) if p),
+        "phone": personal.get("phone", ""),
+        "email": personal.get("email", ""),
+    }
+    return placing_text(address, identity=sender, place_text=True)
 
 
 def open311_report_file(

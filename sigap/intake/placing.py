@@ -7,6 +7,11 @@ the report landed in Kelurahan Wijaya Kusuma at its stock point, and that kelura
 the report's own kelurahan (found by an attacker's review). So the text is passed through the redaction door first,
 with what is known of the sender, exactly as the description will be: a place the officers cannot read does not
 place the report either. Coordinates written in the text are read from it as written (the door keeps them).
+
+The same holds for what a resident writes as the address (the chat's answer to "where?", the SMS keyword format, the
+portal's form without a pin, Open311's ``address_string``, the operator's form), read as an address
+(``place_text=True``) exactly as it will be stored: "depan SD, a.n. Wijaya Kusuma" placed the report in Kelurahan
+Wijaya Kusuma while its address read "depan SD, a.n. [nama disembunyikan]" (a second review).
 """
 
 from __future__ import annotations

@@ -22,6 +22,7 @@ from sigap.organization.models import Category, Wilayah
 from sigap.reports.models import Channel, Privacy
 from sigap.routing.places import PlaceDecision, kelurahan_choosable, kelurahan_point, place_decide
 
+from .placing import placing_text
 from .services import Reporter, Submission, report_submit
 
 OPERATOR_CHANNELS = (Channel.COUNTER, Channel.CALL_CENTER, Channel.PRESS)
@@ -111,7 +112,9 @@ class OperatorReportForm(forms.Form):
     def _from_address(self, data) -> tuple[float, float] | None:
         """No kelurahan chosen, no coordinates: the address the caller gave, read by the one placement rule every
         channel uses. Placed only when it supports one kelurahan; otherwise the operator is told the candidates."""
-        found = place_decide(data["address"])
+        # by the officers' copy (``placing``): the caller's own name in it places nothing
+        sender = {"name": data.get("reporter_name") or "", "phone": data.get("reporter_phone") or ""}
+        found = place_decide(placing_text(data["address"], identity=sender, place_text=True))
         decision = _within(found, data.get("kecamatan") or data.get("kota") or "")
         if decision.placed:
             data["kelurahan"] = decision.placed.code

@@ -65,7 +65,9 @@ def _media(request) -> list:
 
 @csrf_exempt  # an API for client apps: authenticated by api_key, no cookies
 @open311_view(methods=("POST",))
-def request_create_view(request, *, fmt: str, file_report: Callable[..., object]):
+def request_create_view(
+    request, *, fmt: str, file_report: Callable[..., object], readable_address: Callable[[str, dict], str] | None = None
+):
     content_type = (request.content_type or "").lower()
     has_body = (request.META.get("CONTENT_LENGTH") or "0").strip() not in ("", "0")
     if has_body and content_type not in FORM_TYPES:
@@ -78,8 +80,10 @@ def request_create_view(request, *, fmt: str, file_report: Callable[..., object]
     client = client_from_request(request, required=True)
     throttle(request, client)
     data = request.POST
-    prepared = open311_services.request_prepare(data)
     personal = _personal(data)
+    prepared = open311_services.request_prepare(
+        data, readable=(lambda text: readable_address(text, personal)) if readable_address else str
+    )
     media = _media(request)
     name = " ".join(p for p in (personal["first_name"], personal["last_name"]) if p)
     with transaction.atomic():

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import math
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -162,8 +163,9 @@ def _media_url(value: str | None) -> str:
     return url
 
 
-def request_prepare(data: MultiValueDict) -> PreparedRequest:
-    """Check the non-personal fields of a POSTed request; raise a 400 ``Open311Error`` on bad input."""
+def request_prepare(data: MultiValueDict, readable: Callable[[str], str] = str) -> PreparedRequest:
+    """Check the non-personal fields of a POSTed request; raise a 400 ``Open311Error`` on bad input. ``readable``:
+    the address as officers will read it, which alone may place the report (given by intake, through the view)."""
     code = (data.get("service_code") or "").strip()
     if not code:
         raise bad_request(
@@ -216,7 +218,8 @@ def request_prepare(data: MultiValueDict) -> PreparedRequest:
                 code="location_required",
                 field="lat",
             )
-        area, lat, lon = kelurahan_locate(address)
+        # by what officers will read of it (``readable``: intake's ``placing``): the requester's own name places nothing
+        area, lat, lon = kelurahan_locate(readable(address))
         from_address = area.code
 
     description = (data.get("description") or "").strip()

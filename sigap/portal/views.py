@@ -34,6 +34,7 @@ from sigap.core.language import error_text, in_english
 from sigap.core.throttles import per_ip
 from sigap.intake import idempotency
 from sigap.intake import services as intake
+from sigap.intake.placing import placing_text
 from sigap.organization.models import Wilayah
 from sigap.privacy.photos import gps_distance_warning, photo_check
 from sigap.reports import photoserve
@@ -225,7 +226,10 @@ def report_view(request):
                 ),
             )
         else:
-            lat, lon, by_text = _placed_by_address(data.get("address", ""))
+            lat, lon, by_text = _placed_by_address(
+                data.get("address", ""),
+                identity={key: data.get(key) or "" for key in ("name", "phone", "email")},
+            )
             if not by_text:
                 _add_error(
                     errors,
@@ -535,14 +539,15 @@ def track_code_view(request, code: str):
 ADDRESS_ALONE_MIN = 8
 
 
-def _placed_by_address(address: str) -> tuple[float | None, float | None, bool]:
+def _placed_by_address(address: str, identity: dict | None = None) -> tuple[float | None, float | None, bool]:
     """A report whose resident could not mark the place but wrote where it is ("dekat pasar Kebon Jeruk"): the
     kelurahan's point when the address parser is sure of it; otherwise no point, and the report goes to the triage
     desk, which places it from the text (its suggestions) or asks the resident. (lat, lon, filed by the text)."""
     address = (address or "").strip()
     if len(address) < ADDRESS_ALONE_MIN:
         return None, None, False
-    decision = place_decide(address)
+    # by the officers' copy (``placing``): the resident's own name in it ("a.n. Wijaya Kusuma") places nothing
+    decision = place_decide(placing_text(address, identity=identity, place_text=True))
     if decision.placed is not None:
         return decision.placed.lat, decision.placed.lon, True
     return None, None, True

@@ -111,7 +111,9 @@ class SmsAdapter(Adapter):
             data["texts"].append(keyword["text"])
             if Category.objects.filter(code=keyword["category"], active=True).exists():
                 data["category"], data["category_confirmed"] = keyword["category"], True
-            dialog_place(data, keyword["location_text"])
+            dialog_place(
+                data, keyword["location_text"], identity={"phone": inbound.sender, "name": inbound.sender_name}
+            )
             if data["location"]:
                 data["address"] = keyword["location_text"]
             text = ""
