@@ -345,7 +345,13 @@ def _deliver_claimed(notes: list[Notification], token: str) -> dict[str, int]:
     for note in notes:
         note.claim_token, note.remote_id, note.last_error, note.sent_at = "", "", "", None
         target = contacts.get(refs[note.pk])
-        if target is None:
+        if target == vault.UNREADABLE:  # the key or the record is broken now: tried again later, never sent blind
+            note.attempts += 1
+            note.state = S.DEAD if note.attempts >= MAX_ATTEMPTS else S.FAILED
+            note.next_attempt_at = None if note.state == S.DEAD else now + backoff(note.attempts)
+            note.last_error = "IdentityUnreadable"
+            done.append(note)
+        elif target is None:
             note.state, note.next_attempt_at = S.SKIPPED, None
             note.body, note.body_en = outbox.codes_hidden(note.body), outbox.codes_hidden(note.body_en)  # never sent
             done.append(note)

@@ -29,6 +29,7 @@ import secrets
 from dataclasses import dataclass
 from pathlib import Path
 
+from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from cryptography.hazmat.primitives.keywrap import aes_key_unwrap, aes_key_wrap
 from django.conf import settings
@@ -183,14 +184,24 @@ def contact_channel(ref: str) -> tuple[str, str] | None:
     return _contact_of(_identity(ref))
 
 
+# ``contact_channels``' answer for a record that is there but cannot be read now (its master key is not loaded, its
+# ciphertext is damaged): the relay retries it later, where None (shredded, no address) is never sent.
+UNREADABLE = ("", "unreadable")
+
+
 def contact_channels(refs) -> dict[str, tuple[str, str] | None]:
-    """``contact_channel`` for many refs with one SELECT (the relay's batches); a ref without a readable record
-    maps to None."""
+    """``contact_channel`` for many refs with one SELECT (the relay's batches); a ref without a record, shredded or
+    without an address maps to None, one whose record cannot be read now to ``UNREADABLE``. One such record used to
+    raise for the whole batch, and every message of it stayed unsent, claimed again and again (found by a review)."""
     wanted = {ref for ref in refs if ref}
     found: dict[str, tuple[str, str] | None] = dict.fromkeys(wanted)
     for record in IdentityRecord.objects.filter(ref__in=wanted) if wanted else ():
-        plain = _unseal(record)
-        found[record.ref] = _contact_of(json.loads(plain)) if plain is not None else None
+        try:
+            plain = _unseal(record)
+            found[record.ref] = _contact_of(json.loads(plain)) if plain is not None else None
+        except (DomainError, InvalidTag, ValueError):
+            log.error("vault: identity record %s cannot be read (key %s)", record.pk, record.key_id)
+            found[record.ref] = UNREADABLE
     return found
 
 

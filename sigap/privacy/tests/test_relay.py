@@ -413,3 +413,25 @@ def test_email_waits_for_mail_to_be_configured_instead_of_going_nowhere(settings
     Notification.objects.filter(pk=note.pk).update(next_attempt_at=None)  # as when the pause is over
     assert relay.outbox_sweep() == {"sent": 1}
     assert [m.to for m in mail.outbox] == [["warga@example.org"]]
+
+
+@pytest.mark.django_db
+def test_one_unreadable_identity_record_fails_alone_and_the_rest_of_its_batch_is_sent(fake):
+    """One record whose master key is not loaded (or whose ciphertext is damaged) raised for the whole batch: every
+    message of it stayed claimed, was claimed again after the sweep and failed the same way, for ever (a review).
+    That one now fails on its own, to be tried again with backoff; the others go out."""
+    good, retired, damaged = vault.identity_store_many(
+        [{"channel": "whatsapp", "phone": f"62812000000{i}"} for i in (1, 2, 3)]
+    )
+    IdentityRecord.objects.filter(ref=retired).update(key_id="retired-key")
+    IdentityRecord.objects.filter(ref=damaged).update(nonce=b"\0" * 12)
+    rows = [
+        Notification.objects.create(recipient_ref=ref, kind="received", body="Laporan Anda diterima.")
+        for ref in (good, retired, damaged)
+    ]
+    relay.outbox_sweep()
+    sent, *broken = (Notification.objects.get(pk=row.pk) for row in rows)
+    assert sent.state == "sent"
+    for row in broken:
+        assert (row.state, row.last_error, row.attempts, row.claim_token) == ("failed", "IdentityUnreadable", 1, "")
+        assert row.next_attempt_at is not None
