@@ -28,6 +28,12 @@ def _imap_configured() -> bool:
     return bool(settings.SIGAP_CHANNELS["email"].get("imap_host"))
 
 
+def _email_by_webhook_only() -> bool:
+    """Email arrives by webhook and no IMAP poll runs (which sweeps the email dialogs itself)."""
+    email = settings.SIGAP_CHANNELS["email"]
+    return bool(email.get("inbound_secret")) and not email.get("imap_host")
+
+
 def _lapor_configured() -> bool:
     lapor = settings.SIGAP_CHANNELS["lapor"]
     return bool(lapor.get("api_base") and lapor.get("token"))
@@ -110,6 +116,13 @@ JOBS: dict[str, Job] = {
         "in; without this job the day's first visitor takes them)",
     ),
     "imap-poll": Job(("imap", "poll"), crontab(minute="*/2"), "fetch email reports (IMAP)", when=_imap_configured),
+    "email-sweep": Job(
+        ("imap", "sweep"),
+        crontab(minute="*/10"),
+        "file the email dialogs whose resident did not answer in time (as promised to them), on an installation "
+        "that takes email by webhook only (the IMAP poll does this itself)",
+        when=_email_by_webhook_only,
+    ),
     "lapor-import": Job(
         ("lapor", "import"), crontab(minute="*/5"), "import reports from LAPOR!", when=_lapor_configured
     ),

@@ -72,7 +72,9 @@ CLAIM_STALE_AFTER = timedelta(minutes=2)
 HELD_PAUSE = timedelta(minutes=15)
 # Messages after which the conversation's contact record is destroyed (anonymous filing, cancellation), once sent
 # or given up for good (the record is then kept for nothing; retention would take it only a year later).
-SHRED_RECIPIENT_AFTER = {"dialog:filed_anon", "dialog:cancelled"}
+# Messages whose recipient record exists for them alone: shredded once sent (or given up). "Please send it again"
+# (``inbox._given_up``) stored a record of the sender's number that nothing ever destroyed (found by a review).
+SHRED_RECIPIENT_AFTER = {"dialog:filed_anon", "dialog:cancelled", "dialog:not_processed"}
 S = Notification.State
 OUTCOME = {S.SENT: "sent", S.FAILED: "failed", S.DEAD: "failed", S.SKIPPED: "no-contact", S.HELD: "no-adapter"}
 

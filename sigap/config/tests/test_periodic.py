@@ -111,3 +111,15 @@ def test_the_public_statistics_are_taken_at_midnight_whatever_the_cache():
     assert StatisticsSnapshot.objects.filter(day=timezone.localdate()).count() == 1
     task("public-statistics")  # taken once a day
     assert StatisticsSnapshot.objects.count() == 1
+
+
+def test_email_dialogs_are_swept_where_email_comes_by_webhook_only(settings):
+    """A mail without a place is told "if we have no answer within 24 hours we still file it"; only ``sigap imap``
+    did that, and the schedule ran it only with an IMAP host: by webhook alone the dialog stayed open for ever and
+    its sender's address with it (a review)."""
+    email = settings.SIGAP_CHANNELS["email"]
+    settings.SIGAP_CHANNELS = {**settings.SIGAP_CHANNELS, "email": {**email, "inbound_secret": "s", "imap_host": ""}}
+    assert periodic.JOBS["email-sweep"].command == ("imap", "sweep") and periodic.JOBS["email-sweep"].enabled()
+    assert not periodic.JOBS["imap-poll"].enabled()
+    settings.SIGAP_CHANNELS = {**settings.SIGAP_CHANNELS, "email": {**email, "imap_host": "imap.example.org"}}
+    assert not periodic.JOBS["email-sweep"].enabled() and periodic.JOBS["imap-poll"].enabled()

@@ -250,6 +250,11 @@ class InstagramAdapter(MetaAdapter):
             response = client.get(
                 f"{self.config['api_base']}/{mention['account']}", params={"fields": fields}, headers=self._auth()
             )
+            if response.status_code in (400, 404):
+                # the comment or post was deleted (or hidden) before we read it: nothing to file, and asking again
+                # gets the same answer. Raised, it was a 503 for ever and took the delivery's messages with it.
+                inbound.text = ""
+                return
             response.raise_for_status()
             found = response.json().get(key) or {}
         inbound.text = found.get("text") or found.get("caption") or ""

@@ -188,3 +188,33 @@ def test_an_instagram_user_name_the_resident_signs_with_is_redacted(deliver, rem
     report = Report.objects.get()
     assert "kartika" not in report.description and "disembunyikan" in report.description
     assert vault.identity_for_reveal(report.reporter_ref)["username"] == "kartika88"
+
+
+def test_a_mention_whose_comment_is_gone_is_ignored_and_the_deliverys_messages_are_kept(deliver, remote):
+    """Graph answers 404 for a mentioned comment deleted before it was read: the webhook answered 503 on every retry
+    (Meta is told "deliver again" for ever, and may turn the subscription off) and the direct messages of the same
+    delivery were never stored (a review). The mention is now nothing to file; the messages are handled."""
+    import json
+
+    body = json.dumps(
+        {
+            "object": "instagram",
+            "entry": [
+                {
+                    "id": IG_ID,
+                    "time": 1764298801,
+                    "changes": [{"field": "mentions", "value": {"media_id": "1790009", "comment_id": "1780009"}}],
+                    "messaging": [
+                        {
+                            "sender": {"id": "5566778899001122"},
+                            "message": {"mid": "ig.dm.1", "text": "Halo, got mampet"},
+                        }
+                    ],
+                }
+            ],
+        }
+    ).encode()
+    response = deliver("instagram", body, hex_sign(IG_SECRET, body, "X-Hub-Signature-256"))
+    assert response.status_code == 200
+    assert InboundMessage.objects.filter(channel="instagram").count() == 2  # the mention (ignored) and the message
+    assert Report.objects.count() == 0

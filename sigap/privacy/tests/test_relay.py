@@ -435,3 +435,14 @@ def test_one_unreadable_identity_record_fails_alone_and_the_rest_of_its_batch_is
     for row in broken:
         assert (row.state, row.last_error, row.attempts, row.claim_token) == ("failed", "IdentityUnreadable", 1, "")
         assert row.next_attempt_at is not None
+
+
+@pytest.mark.django_db
+def test_the_record_made_for_send_it_again_is_shredded_once_the_message_is_sent(fake):
+    """``inbox._given_up`` stores a record of the sender's number for its one "please send it again" message (no
+    report, no dialog): nothing ever destroyed it, retention included (found by a review)."""
+    ref = vault.identity_store(payload={"channel": "whatsapp", "phone": "6281234500001"})
+    note = Notification.objects.create(recipient_ref=ref, kind="dialog:not_processed", body="Mohon kirim ulang.")
+    relay.outbox_sweep()
+    assert Notification.objects.get(pk=note.pk).state == "sent"
+    assert vault.identity_for_reveal(ref) is None
