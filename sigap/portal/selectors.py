@@ -407,7 +407,11 @@ def similar_reports_near(*, category_code: str, lat: float, lon: float, now: dat
     found.public = [item for *_key, item in sorted(ranked, key=lambda t: (t[0], t[1]))][:SIMILAR_LIMIT]
     # Privat and Anonim ones are counted by the database well inside the block; only the few on its edge
     # are read and put in their cells here, so the count is the one the cells give, without reading them all.
-    private = recent.exclude(privacy=exposure.PUBLIC)
+    # Only those filed before today: counted live, the next poll of the same cells told anyone, to the minute, that a
+    # Privat or Anonim report had just been filed within a few hundred metres (a second review; the public statistics
+    # are taken once a day for the same reason). Publik ones are shown live: their reporters chose that.
+    today = timezone.localtime(now).replace(hour=0, minute=0, second=0, microsecond=0)
+    private = recent.exclude(privacy=exposure.PUBLIC).filter(created_at__lt=today)
     found.private_count = private.filter(box(SIMILAR_REACH, -EDGE_DEG)).count()
     edge = private.filter(box(SIMILAR_REACH, EDGE_DEG)).exclude(box(SIMILAR_REACH, -EDGE_DEG))
     for r_lat, r_lon, privacy in edge.values_list("lat", "lon", "privacy"):

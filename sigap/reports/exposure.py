@@ -16,7 +16,8 @@ Audiences and what their duty needs:
   kota and kelurahan still count it).
 * ``NEIGHBOUR`` (a resident about to file, asking "is this already reported?"): Publik reports as the public
   sees them; a Privat or Anonim report is only **counted** by its grid cell, never with its number, a
-  distance, its text or its handling unit; sensitive categories are neither shown nor counted.
+  distance, its text or its handling unit, and only from the day after it was filed (``similar_reports_near``);
+  sensitive categories are neither shown nor counted.
 * ``REPORTER`` (the holder of the tracking code, or the Open311 client app that filed the report): their own
   report with its redacted address text and the notes written to them, on the same public grid; for a
   sensitive category the kelurahan only (a leaked tracking code or client key must not place a labour or

@@ -3,9 +3,12 @@ with the open reports around the resident."""
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
 from sigap.intake.services import Reporter, Submission, report_submit_many
 from sigap.portal import selectors
@@ -44,7 +47,8 @@ def test_similar_reports_read_a_bounded_number_of_rows_however_many_are_open_nea
     monkeypatch.setattr(exposure, "expose_report", lambda r, a: placed.append(r) or real(r, a))
     lat, lon = inner_point(PB)
     with CaptureQueriesContext(connection) as queries:
-        found = selectors.similar_reports_near(category_code="saluran-tersumbat", lat=lat, lon=lon)
+        tomorrow = timezone.now() + timedelta(days=1)  # private reports are counted from the day after they are filed
+        found = selectors.similar_reports_near(category_code="saluran-tersumbat", lat=lat, lon=lon, now=tomorrow)
     # every private report is still counted and the most recent Publik ones of the resident's cell are shown
     assert found.private_count == nearby + 3
     here = exposure.cell_of(lat, lon, exposure.PUBLIC_GRID_DEG)

@@ -264,10 +264,17 @@ def similar(client, category="saluran-tersumbat", **point):
     return client.post("/lapor/serupa/", {"category": category, **point}, **htmx()).content.decode()
 
 
+def yesterday():
+    return timezone.now() - timedelta(days=1)
+
+
 def test_similar_private_reports_are_only_counted(client):
-    """A Private report is told as a count in a coarse area: never its number, distance, text or unit."""
+    """A Private report is told as a count in a coarse area: never its number, distance, text or unit; and only
+    once it was filed before today (counted live, the next poll told a watcher to the minute that one had just been
+    filed nearby: a second review)."""
     secret_text = "Got mampet di depan rumah pak RT, sudah seminggu tidak diurus warga."
-    private = submit(description=secret_text)
+    private = submit(description=secret_text, now=yesterday())
+    submit(description="Got mampet lagi di depan rumah pak RT, air masuk ke rumah.")  # today: not counted yet
     public = submit(privacy="public", description="Saluran depan pasar tersumbat plastik dan lumpur tebal.")
     html = similar(client)
     assert private.report.number not in html and public.report.number in html
@@ -281,7 +288,7 @@ def test_similar_private_reports_are_only_counted(client):
 def test_moved_queries_cannot_pin_a_private_report_inside_its_grid_cell(client):
     """The attack: eight queries moved around a point. Two placements of a Private report in the same public
     grid cell must give the very same answers to every query, so the answers cannot tell them apart."""
-    report = submit(description="Got mampet di gang buntu, air hitam menggenang.").report
+    report = submit(description="Got mampet di gang buntu, air hitam menggenang.", now=yesterday()).report
     Report.objects.filter(pk=report.pk).update(lat=-6.2372, lon=106.8985)
     twin_lat, twin_lon = -6.2379, 106.8981  # ~90 m away, still in the same 0.002° cell of the public grid
     assert [round(v / 0.002) for v in (-6.2372, 106.8985)] == [round(v / 0.002) for v in (twin_lat, twin_lon)]
@@ -315,16 +322,18 @@ def test_similar_reports_leave_out_far_old_closed_other_category_and_every_sensi
     submit(kelurahan=GAMBIR)  # far away
     submit(now=timezone.now() - timedelta(days=40))  # too old
     finish(submit().report)  # done
-    submit(category="jalan-rusak", description="Jalan berlubang dalam di depan sekolah dasar.")
+    submit(category="jalan-rusak", description="Jalan berlubang dalam di depan sekolah dasar.", now=yesterday())
     assert FOUND not in similar(client)
-    submit(category="ketenagakerjaan", description="Gaji tidak dibayar tiga bulan oleh pabrik di sini.")
+    submit(
+        category="ketenagakerjaan", description="Gaji tidak dibayar tiga bulan oleh pabrik di sini.", now=yesterday()
+    )
     assert FOUND not in similar(client, category="ketenagakerjaan")  # not even counted
     road = similar(client, category="jalan-rusak")
     assert FOUND in road and "1 laporan privat serupa" in road
 
 
 def test_the_similar_step_works_from_a_chosen_kelurahan_and_waits_for_a_location(client):
-    submit()
+    submit(now=yesterday())
     assert FOUND in similar(client, kelurahan=PB)
     assert (
         "Setelah kategori dan lokasi dipilih"
@@ -334,13 +343,13 @@ def test_the_similar_step_works_from_a_chosen_kelurahan_and_waits_for_a_location
 
 def test_a_publik_similar_report_is_shown_as_on_the_public_pages_in_english_too(client):
     public = submit(privacy="public", description="Saluran depan pasar tersumbat plastik dan lumpur tebal.").report
-    submit()
-    submit(privacy="anonymous", reporter=None)
+    submit(now=yesterday())
+    submit(privacy="anonymous", reporter=None, now=yesterday())
     html = client.post(
         "/lapor/serupa/", {"category": "saluran-tersumbat", "kelurahan": PB}, **htmx(HTTP_ACCEPT_LANGUAGE="en")
     ).content.decode()
     assert public.number in html and f'href="/publik/{public.number}/"' in html and "Pondok Bambu" in html
-    assert "2 similar private reports are already recorded near this place" in html
+    assert "2 similar private reports were recorded near this place before today" in html
     assert "This is the same problem" in html
 
 
