@@ -486,7 +486,9 @@ def test_this_is_the_same_problem_instead_of_a_duplicate(new_page, e2e_server):
     choose_pondok_bambu(other)
     results = other.locator("#similar-results")
     expect(results).to_contain_text("Mungkin masalah ini sudah dilaporkan")
-    expect(results).to_contain_text("laporan privat serupa tercatat di sekitar lokasi ini sebelum hari ini")  # counted only
+    expect(results).to_contain_text(
+        "laporan privat serupa tercatat di sekitar lokasi ini sebelum hari ini"
+    )  # counted only
     expect(results).not_to_contain_text("Kelurahan Pondok Bambu")  # never the handling unit
     checked(other, "portal-report-similar")
     other.get_by_role("button", name="Ini laporan yang sama").first.click()  # a Publik one: its public page
