@@ -851,6 +851,16 @@ def report_accept(*, report_id: int, actor, note: str = "", now: datetime | None
     report = _lock(report_id)
     now = now or timezone.now()
     _require_working_unit(actor, report)
+    if report.status == Status.AWAITING_REPORTER:
+        # not offered then, but the API took it and ended the wait as if answered (a review): going on without the
+        # answer is "Lanjutkan tanpa jawaban pelapor", with its reason, which the reporter reads
+        raise TransitionRefused(
+            "Laporan sedang menunggu jawaban pelapor. Untuk melanjutkan tanpa jawaban, gunakan “Lanjutkan tanpa "
+            "jawaban pelapor” dengan alasannya.",
+            "The report is waiting for the reporter's answer. To go on without it, use “Go on without the "
+            "reporter's answer” with a reason.",
+            code="waiting_for_reporter",
+        )
     change = _transition(report, Status.IN_PROGRESS, actor=actor, actor_kind="officer", now=now, public_note=note)
     # the hop that brought it here; an earlier one into this unit was sent back or on without being taken (marking
     # it too told the history a unit had accepted what it returned: found by a CRM team's walk)

@@ -169,7 +169,10 @@ def test_accepting_a_report_that_waits_for_the_reporter_gives_the_unit_no_time(s
         services.report_ask_reporter(report_id=report.pk, actor=pb, question="Di sisi jalan yang mana?", now=t)
         t = cal.add_working_days(t, 4)  # a day before the unanswered-question job would close it
         services.reports_close_unanswered(now=t)
-        services.report_accept(report_id=report.pk, actor=pb, now=t)
+        with pytest.raises(DomainError) as refused:  # refused: going on without the answer has its own action
+            services.report_accept(report_id=report.pk, actor=pb, now=t)
+        assert refused.value.code == "waiting_for_reporter"
+        services.report_question_withdraw(report_id=report.pk, actor=pb, reason="Sudah jelas dari foto.", now=t)
         t += timedelta(minutes=1)
     now = fresh(report)
     assert now.status == "in_progress" and now.due_at == first_due
