@@ -163,10 +163,10 @@ def fitted(text: str, limit: int) -> str:
     if len(text) <= limit:
         return text
     cut = text[: limit - 1]
-    if cut.rfind("[") > cut.rfind("]"):  # inside a placeholder: keep it whole or not at all
-        cut = cut[: cut.rfind("[")]
-    elif " " in cut and not text[limit - 1].isspace():
+    if " " in cut and not text[limit - 1].isspace():  # inside a word: back to the word before
         cut = cut[: cut.rfind(" ")]
+    while cut.rfind("[") > cut.rfind("]"):  # inside a placeholder: keep it whole or not at all
+        cut = cut[: cut.rfind("[")]
     return cut.rstrip() + "…"
 
 

@@ -266,7 +266,9 @@ def place_suggest_view(request):
     """The kelurahan the address typed so far supports, as the operator types it (htmx partial): the one the
     report would be placed in, or the two or three to choose from. POST, so the caller's words stay out of URLs
     and web server logs; nothing is stored."""
-    found = place_decide(request.POST.get("address", "")[:500])
+    # read as the report will be placed (``_from_address``): by the officers' copy, never by the caller's own name
+    sender = {"name": request.POST.get("reporter_name", "")[:200], "phone": request.POST.get("reporter_phone", "")[:40]}
+    found = place_decide(placing_text(request.POST.get("address", "")[:500], identity=sender, place_text=True))
     chosen = (request.POST.get("kecamatan") or request.POST.get("kota") or "")[:20]
     decision = _within(found, chosen)
     choices = []

@@ -977,13 +977,15 @@ def _photos_and_evidence(report: Report, status: Status) -> dict:
     # What was done, in the unit's words: its note when it asked for validation ("Saluran sudah dikuras"), not the
     # validator's closing note, which is most often "Tindak lanjut telah divalidasi." (a CRM team's walk found the
     # resident shown only that); the closing note when the unit wrote none.
+    # Only the request the validator accepted (the latest): an earlier round's note was for work it rejected.
     done_note = (
         report.history.filter(new_status=Status.AWAITING_VALIDATION)
-        .exclude(public_note__in=("", REQUEST_VALIDATION_NOTE))
         .order_by("-created_at", "-pk")
         .values_list("public_note", flat=True)
         .first()
     )
+    if done_note == REQUEST_VALIDATION_NOTE:
+        done_note = ""
     return {
         "photos": [p for p in photos if not p["proof"]],
         "evidence": {"note": done_note or report.public_note, "photos": [p for p in photos if p["proof"]]},

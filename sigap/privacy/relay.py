@@ -343,6 +343,7 @@ def _deliver_claimed(notes: list[Notification], token: str) -> dict[str, int]:
     contacts = vault.contact_channels(refs.values())
     now = timezone.now()
     done: list[Notification] = []
+    shred: list[str] = []
     to_send: list[tuple[Notification, str, str]] = []
     for note in notes:
         note.claim_token, note.remote_id, note.last_error, note.sent_at = "", "", "", None
@@ -352,6 +353,10 @@ def _deliver_claimed(notes: list[Notification], token: str) -> dict[str, int]:
             note.state = S.DEAD if note.attempts >= MAX_ATTEMPTS else S.FAILED
             note.next_attempt_at = None if note.state == S.DEAD else now + backoff(note.attempts)
             note.last_error = "IdentityUnreadable"
+            if note.state == S.DEAD:  # given up, as any other: the stored copy keeps no code nor secret
+                note.body, note.body_en = outbox.codes_hidden(note.body), outbox.codes_hidden(note.body_en)
+                if note.kind in SHRED_RECIPIENT_AFTER and note.recipient_ref:
+                    shred.append(note.recipient_ref)
             done.append(note)
         elif target is None:
             note.state, note.next_attempt_at = S.SKIPPED, None
@@ -369,7 +374,6 @@ def _deliver_claimed(notes: list[Notification], token: str) -> dict[str, int]:
         token, [note.pk for note, _, _ in to_send], {note.pk for note, channel, _ in to_send if _idempotent(channel)}
     )
     # From here on a send may happen: a database failure no longer gives the rows back.
-    shred: list[str] = []
     sending = [
         (note, channel, address, number, extra)
         for (note, channel, address), number, extra in zip(to_send, numbers, extras)

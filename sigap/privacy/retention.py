@@ -47,7 +47,11 @@ def retention_run(*, now: datetime | None = None, days: int | None = None) -> di
             dialogs = conversations.filter(report=report)
             for ref in dialogs.exclude(identity_ref="").values_list("identity_ref", flat=True):
                 identities += int(vault.identity_destroy(ref))
-            dialogs.update(sender_hash="")  # nothing left to find the sender's dialogs by
+            # and the dialog's own state: a filed dialog keeps none of the report's words, but a dispute sent by chat
+            # waits there, as written, for the resident's "ya" (a last read of a review's fix)
+            for ref in dialogs.exclude(data_ref="").values_list("data_ref", flat=True):
+                vault.blob_destroy(ref)
+            dialogs.update(sender_hash="", data_ref="")  # nothing left to find the sender's dialogs by
             photos = sum(
                 int(vault.blob_destroy(ref))
                 for ref in Photo.objects.filter(report=report)

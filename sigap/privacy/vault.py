@@ -31,7 +31,7 @@ from pathlib import Path
 
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
-from cryptography.hazmat.primitives.keywrap import aes_key_unwrap, aes_key_wrap
+from cryptography.hazmat.primitives.keywrap import InvalidUnwrap, aes_key_unwrap, aes_key_wrap
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
@@ -199,7 +199,7 @@ def contact_channels(refs) -> dict[str, tuple[str, str] | None]:
         try:
             plain = _unseal(record)
             found[record.ref] = _contact_of(json.loads(plain)) if plain is not None else None
-        except (DomainError, InvalidTag, ValueError):
+        except (DomainError, InvalidTag, InvalidUnwrap, ValueError):
             log.error("vault: identity record %s cannot be read (key %s)", record.pk, record.key_id)
             found[record.ref] = UNREADABLE
     return found

@@ -376,7 +376,7 @@ class KelurahanIndex:
     def _outside_error(self, lon: float, lat: float) -> OutsideArea:
         code, distance = self.nearest(lon, lat)
         name = self._names.get(code)
-        label = name or code  # the name a resident knows; the code stays in ``nearest_code`` for API clients
+        label = name or code  # the name a resident knows (the code is kept on the error as ``nearest_code``)
         err = OutsideArea(
             "Lokasi berada di luar wilayah layanan: kelurahan terdekat, "
             f"{label}, berjarak sekitar {_format_distance(distance, indonesian=True)}. "

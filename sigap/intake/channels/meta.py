@@ -29,10 +29,26 @@ Answers (bearer: the Page access token):
 
 from __future__ import annotations
 
+import logging
+
 from ..public_mentions import PublicMentionsMixin, media_fetch_tolerant, public_mention_file
 from .base import Adapter, Inbound, hmac_hex, json_read, location_read, malformed
 
+log = logging.getLogger(__name__)
 COMMENT = "comment:"
+
+
+def _gone(response) -> bool:
+    """Whether Graph says the object asked for does not exist (404, or 400 with error 100 and subcode 33)."""
+    if response.status_code == 404:
+        return True
+    if response.status_code != 400:
+        return False
+    try:
+        error = response.json().get("error") or {}
+    except ValueError:
+        return False
+    return error.get("code") == 100 and error.get("error_subcode") == 33
 
 
 class MetaAdapter(PublicMentionsMixin, Adapter):
@@ -250,9 +266,11 @@ class InstagramAdapter(MetaAdapter):
             response = client.get(
                 f"{self.config['api_base']}/{mention['account']}", params={"fields": fields}, headers=self._auth()
             )
-            if response.status_code in (400, 404):
-                # the comment or post was deleted (or hidden) before we read it: nothing to file, and asking again
-                # gets the same answer. Raised, it was a 503 for ever and took the delivery's messages with it.
+            if _gone(response):
+                # the comment or post was deleted before we read it: nothing to file, and asking again gets the same
+                # answer. Raised, it was a 503 for ever and took the delivery's messages with it (a review). Any other
+                # refusal (an expired token, a rate limit) is still raised: the delivery is asked for again.
+                log.info("instagram: a mention's %s no longer exists; nothing to file", key)
                 inbound.text = ""
                 return
             response.raise_for_status()

@@ -39,3 +39,35 @@ def test_a_filed_dialog_keeps_nothing_the_resident_wrote(deliver, fake, privacy)
     conv = Conversation.objects.get(report=report)
     kept = vault.blob_read(conv.data_ref) if conv.data_ref else b""
     assert b"Qoppaname" not in (kept or b"") and b"7777" not in (kept or b"")
+
+
+def test_retention_destroys_a_filed_dialogs_state(deliver, fake, staff):
+    """What a filed dialog may still hold (a dispute waiting for the resident's "ya", as written) goes with its
+    report's identity at retention: the dialog's blob was never destroyed (a review)."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from sigap.privacy.retention import retention_run
+    from sigap.reports import services
+
+    lat, lon = inner_point("31.75.07.1002")
+    for msg in (
+        wa_text("wamid.R1", WORDS),
+        wa_location("wamid.R2", lat, lon),
+        wa_text("wamid.R3", "ya"),
+        wa_text("wamid.R4", "1"),
+    ):
+        body = wa_payload(msg)
+        assert deliver("whatsapp", body, wa_sign(body)).status_code == 200
+    report = Report.objects.get()
+    conv = Conversation.objects.get(report=report)
+    assert conv.data_ref
+    ref = conv.data_ref
+    services.report_reject(
+        report_id=report.pk, actor=staff("petugas.pb", "kel:31.75.07.1002"), reason="di luar kewenangan"
+    )
+    Report.objects.filter(pk=report.pk).update(closed_at=timezone.now() - timedelta(days=400))
+    retention_run(days=365)
+    conv.refresh_from_db()
+    assert conv.data_ref == "" and vault.blob_read(ref) is None

@@ -218,3 +218,20 @@ def test_a_mention_whose_comment_is_gone_is_ignored_and_the_deliverys_messages_a
     assert response.status_code == 200
     assert InboundMessage.objects.filter(channel="instagram").count() == 2  # the mention (ignored) and the message
     assert Report.objects.count() == 0
+
+
+def test_only_graphs_does_not_exist_counts_as_gone():
+    """A 400 is also an expired token or a rate limit: such a mention is asked for again, not dropped (a last read)."""
+    import httpx
+
+    from sigap.intake.channels.meta import _gone
+
+    def graph(status: int, error: dict | None = None):
+        return httpx.Response(status, json={"error": error} if error else {})
+
+    assert _gone(graph(404))
+    assert _gone(graph(400, {"code": 100, "error_subcode": 33, "type": "GraphMethodException"}))
+    assert not _gone(graph(400, {"code": 190, "type": "OAuthException"}))  # expired token
+    assert not _gone(graph(400, {"code": 4}))  # rate limit
+    assert not _gone(httpx.Response(400, text="not json"))
+    assert not _gone(graph(500))

@@ -101,3 +101,7 @@ def test_a_text_is_fitted_at_a_word_and_never_inside_a_placeholder():
     assert fitted("Jalan Mawar Raya nomor tiga", 15) == "Jalan Mawar…"
     assert fitted("Gang [nama disembunyikan] ujung", 12) == "Gang…"
     assert len(fitted("x" * 40, 10)) == 10
+    placeholders = ", ".join(["[nomor telepon disembunyikan]"] * 20)  # a cut right after "]," (a last read)
+    for limit in range(20, 120):
+        kept = fitted(placeholders, limit)
+        assert len(kept) <= limit and kept.count("[") == kept.count("]"), (limit, kept)

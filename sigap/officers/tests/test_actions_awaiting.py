@@ -147,7 +147,7 @@ def test_a_withdrawn_question_gives_the_unit_no_time(staff):
     assert deadlines.is_overdue(now, t)
 
 
-def test_accepting_a_report_that_waits_for_the_reporter_gives_the_unit_no_time(staff):
+def test_accepting_a_report_that_waits_for_the_reporter_is_refused_and_gives_the_unit_no_time(staff):
     """ "Terima" is not offered while the question is open but was not refused (API ``POST .../accept``): on a report
     asked from Proses it went back to Proses as if the reporter had answered, and the due date moved by the whole
     wait. Twelve rounds of ask, wait four working days, accept: due 16 Dec became 2 Mar, never late (a review).
@@ -177,6 +177,35 @@ def test_accepting_a_report_that_waits_for_the_reporter_gives_the_unit_no_time(s
     now = fresh(report)
     assert now.status == "in_progress" and now.due_at == first_due
     assert deadlines.is_overdue(now, t)
+
+
+def test_only_the_reporters_answer_gives_the_waiting_time_back(staff):
+    """The rule under every way a wait ends: a move back to where the question was asked from credits the wait to
+    the deadlines only when the reporter made it; any officer's move counts the wait as working time."""
+    from datetime import timedelta
+
+    from django.db import transaction
+    from django.utils import timezone
+
+    from sigap.reports import deadlines
+    from sigap.reports.states import Status
+
+    pb = staff("petugas.pb", PB_UNIT)
+    due = {}
+    for kind in ("officer", "reporter"):
+        start = timezone.now()
+        report = submit("jalan-rusak", description=ROAD, now=start).report
+        services.report_accept(report_id=report.pk, actor=pb, now=start + timedelta(minutes=1))
+        first_due = fresh(report).due_at
+        services.report_ask_reporter(report_id=report.pk, actor=pb, question="Di sisi mana?", now=start)
+        later = deadlines.working_calendar().add_working_days(start, 3)
+        with transaction.atomic():
+            locked = services._lock(report.pk)
+            services._transition(
+                locked, Status.IN_PROGRESS, actor=pb if kind == "officer" else None, actor_kind=kind, now=later
+            )
+        due[kind] = fresh(report).due_at - first_due
+    assert due["officer"] == timedelta(0) and due["reporter"] >= timedelta(days=3)
 
 
 def test_an_answered_question_still_pauses_the_clocks(staff):

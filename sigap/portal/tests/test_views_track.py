@@ -273,6 +273,22 @@ def test_what_was_done_is_told_in_the_units_words_not_the_validators_stock_sente
     assert "Saluran sudah dikuras dan sampah diangkut." in box and "telah divalidasi" not in box
     assert "Tindak lanjut telah divalidasi." in worked("")  # the unit wrote nothing: the closing note
 
+    # a first round rejected: its note was for work the validator refused, and the accepted round wrote none
+    created = submit()
+    report = created.report
+    services.report_accept(report_id=report.pk, actor=officers["pb"])
+    for kind in ("before", "after"):
+        services.photo_add(report_id=report.pk, actor=officers["pb"], kind=kind, photo=photo_clean(jpeg()))
+    services.report_request_validation(report_id=report.pk, actor=officers["pb"], note="Sudah ditambal semua.")
+    services.report_validate(report_id=report.pk, actor=officers["validator"], accept=False, reason="Foto buram.")
+    services.photo_add(report_id=report.pk, actor=officers["pb"], kind="after", photo=photo_clean(jpeg()))
+    services.report_request_validation(report_id=report.pk, actor=officers["pb"])
+    services.report_validate(report_id=report.pk, actor=officers["validator"], accept=True, reason="Bukti diperiksa.")
+    follow(client, created)
+    html = client.get(f"/lacak/laporan/{report.number}/").content.decode()
+    box = html[html.index("Hasil penanganan") : html.index("Masalahnya belum selesai?")]
+    assert "Sudah ditambal semua." not in box and "Tindak lanjut telah divalidasi." in box
+
 
 def test_a_dispute_withdraws_the_rating_given_to_the_fix(client, finish):
     """A 4/5 followed by a dispute used to leave the reopened report at 4/5."""

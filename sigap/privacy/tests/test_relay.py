@@ -420,14 +420,15 @@ def test_one_unreadable_identity_record_fails_alone_and_the_rest_of_its_batch_is
     """One record whose master key is not loaded (or whose ciphertext is damaged) raised for the whole batch: every
     message of it stayed claimed, was claimed again after the sweep and failed the same way, for ever (a review).
     That one now fails on its own, to be tried again with backoff; the others go out."""
-    good, retired, damaged = vault.identity_store_many(
-        [{"channel": "whatsapp", "phone": f"62812000000{i}"} for i in (1, 2, 3)]
+    good, retired, damaged, unwrapped = vault.identity_store_many(
+        [{"channel": "whatsapp", "phone": f"62812000000{i}"} for i in (1, 2, 3, 4)]
     )
     IdentityRecord.objects.filter(ref=retired).update(key_id="retired-key")
     IdentityRecord.objects.filter(ref=damaged).update(nonce=b"\0" * 12)
+    IdentityRecord.objects.filter(ref=unwrapped).update(wrapped_key=b"\1" * 40)  # the key unwrap itself fails
     rows = [
         Notification.objects.create(recipient_ref=ref, kind="received", body="Laporan Anda diterima.")
-        for ref in (good, retired, damaged)
+        for ref in (good, retired, damaged, unwrapped)
     ]
     relay.outbox_sweep()
     sent, *broken = (Notification.objects.get(pk=row.pk) for row in rows)
@@ -446,3 +447,21 @@ def test_the_record_made_for_send_it_again_is_shredded_once_the_message_is_sent(
     relay.outbox_sweep()
     assert Notification.objects.get(pk=note.pk).state == "sent"
     assert vault.identity_for_reveal(ref) is None
+
+
+@pytest.mark.django_db
+def test_a_message_given_up_on_an_unreadable_record_keeps_no_code_and_its_own_record_is_shredded(fake):
+    """The unreadable branch given up after its last attempt skipped what every other give-up does (a last read of
+    the change): an Anonim report's code and secret stayed in the stored copy, and its one-message record stayed."""
+    ref = vault.identity_store(payload={"channel": "whatsapp", "phone": "6281200000009"})
+    IdentityRecord.objects.filter(ref=ref).update(key_id="retired-key")
+    note = Notification.objects.create(
+        recipient_ref=ref,
+        kind="dialog:filed_anon",
+        body="Kode lacak ABCD-EFGH-JKMN, kode rahasia disimpan.",
+        attempts=relay.MAX_ATTEMPTS - 1,
+    )
+    relay.outbox_sweep()
+    note.refresh_from_db()
+    assert (note.state, note.last_error) == ("dead", "IdentityUnreadable") and "ABCD-EFGH-JKMN" not in note.body
+    assert IdentityRecord.objects.get(ref=ref).wrapped_key is None  # shredded
