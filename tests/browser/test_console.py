@@ -152,7 +152,9 @@ def test_the_whole_flow_through_the_console(new_page, e2e_server):
     expect(card.locator(".proof-flags").first).to_contain_text("Waktu pengambilan tidak tercatat di foto.")
     card.get_by_role("button", name="Terima: Selesai").click()
     expect(card.locator(".alert-error")).to_contain_text("Tulis alasan Anda menerimanya")
-    card.get_by_label("Catatan / alasan penolakan").fill("Dicek langsung ke lokasi bersama staf kelurahan.")
+    card.get_by_label(re.compile(r"^Alasan \(wajib bila menolak")).fill(
+        "Dicek langsung ke lokasi bersama staf kelurahan."
+    )
     card.get_by_role("button", name="Terima: Selesai").click()
     page.get_by_text("Tindak lanjut divalidasi: laporan Selesai.").wait_for()
     assert page.js_errors == []
