@@ -35,7 +35,17 @@ def webhook_view(request, channel: str):
             return JsonResponse(
                 {"code": "method_not_allowed", "message": "Gunakan POST.", "message_en": "Use POST."}, status=405
             )
-        length = int(request.headers.get("Content-Length") or 0)
+        try:
+            length = int(request.headers.get("Content-Length") or 0)
+        except ValueError:  # a 500 before (a review): a production server refuses it first, a test server did not
+            return JsonResponse(
+                {
+                    "code": "bad_content_length",
+                    "message": "Content-Length tidak valid.",
+                    "message_en": "Invalid Content-Length.",
+                },
+                status=400,
+            )
         if length > settings.SIGAP_WEBHOOK_MAX_BYTES:
             return JsonResponse(
                 {

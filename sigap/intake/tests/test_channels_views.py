@@ -134,3 +134,15 @@ def test_a_delivery_no_channel_sends_is_a_400_and_stores_nothing(fake, deliver, 
     assert response.status_code == 400, response.content
     assert response.json()["code"] == "malformed_webhook"
     assert not InboundMessage.objects.exists()
+
+
+def test_a_content_length_that_is_no_number_is_a_clear_400(client, fake):
+    """``int(Content-Length)`` raised: a 500 (a review; a production server refuses such a request first)."""
+    through = client.post(URL, data=update(1), content_type="application/json", CONTENT_LENGTH="abc", **SECRET)
+    assert 400 <= through.status_code < 500
+    direct = webhook_view(
+        RequestFactory().post(URL, data=update(1), content_type="application/json", CONTENT_LENGTH="abc", **SECRET),
+        "telegram",
+    )
+    assert direct.status_code == 400 and json.loads(direct.content)["code"] == "bad_content_length"
+    assert not InboundMessage.objects.exists()
