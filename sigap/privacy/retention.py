@@ -37,6 +37,8 @@ def retention_run(*, now: datetime | None = None, days: int | None = None) -> di
             | Q(photos__original_ref__in=live_blobs)
             # a chat or email dialog's own record of the sender (their number, name), an Anonim one's too
             | Q(pk__in=conversations.filter(identity_ref__in=live_refs).values("report_id"))
+            # or its state (a chat dispute waiting for the resident's "ya"), also of reports retention passed before
+            | Q(pk__in=conversations.filter(data_ref__in=live_blobs).values("report_id"))
         )
         .distinct()
     )
@@ -49,8 +51,9 @@ def retention_run(*, now: datetime | None = None, days: int | None = None) -> di
                 identities += int(vault.identity_destroy(ref))
             # and the dialog's own state: a filed dialog keeps none of the report's words, but a dispute sent by chat
             # waits there, as written, for the resident's "ya" (a last read of a review's fix)
-            for ref in dialogs.exclude(data_ref="").values_list("data_ref", flat=True):
-                vault.blob_destroy(ref)
+            dialog_blobs = sum(
+                int(vault.blob_destroy(ref)) for ref in dialogs.exclude(data_ref="").values_list("data_ref", flat=True)
+            )
             dialogs.update(sender_hash="", data_ref="")  # nothing left to find the sender's dialogs by
             photos = sum(
                 int(vault.blob_destroy(ref))
@@ -58,13 +61,14 @@ def retention_run(*, now: datetime | None = None, days: int | None = None) -> di
                 .exclude(original_ref="")
                 .values_list("original_ref", flat=True)
             )
-            if identities or photos:
+            if identities or photos or dialog_blobs:
                 access_record(
                     actor=None,
                     action=Action.KEY_DESTROY,
                     report_number=report.number,
                     identities=identities,
                     photos=photos,
+                    dialogs=dialog_blobs,
                     reason=f"retention {days} days",
                 )
                 counts["reports"] += 1

@@ -39,16 +39,21 @@ COMMENT = "comment:"
 
 
 def _gone(response) -> bool:
-    """Whether Graph says the object asked for does not exist (404, or 400 with error 100 and subcode 33)."""
+    """Whether Graph says the object asked for does not exist: a 404, or a 400 whose error is code 100 with subcode
+    33 or a message that it "does not exist" (Graph sends both shapes). Any other 400 (an expired token, a rate
+    limit, a field we asked for wrongly) is not: the delivery is asked for again and the fault is seen."""
     if response.status_code == 404:
         return True
     if response.status_code != 400:
         return False
     try:
-        error = response.json().get("error") or {}
+        body = response.json()
     except ValueError:
         return False
-    return error.get("code") == 100 and error.get("error_subcode") == 33
+    error = body.get("error") if isinstance(body, dict) else None
+    if not isinstance(error, dict) or error.get("code") != 100:
+        return False
+    return error.get("error_subcode") == 33 or "does not exist" in str(error.get("message", "")).lower()
 
 
 class MetaAdapter(PublicMentionsMixin, Adapter):

@@ -42,8 +42,9 @@ def test_a_filed_dialog_keeps_nothing_the_resident_wrote(deliver, fake, privacy)
 
 
 def test_retention_destroys_a_filed_dialogs_state(deliver, fake, staff):
-    """What a filed dialog may still hold (a dispute waiting for the resident's "ya", as written) goes with its
-    report's identity at retention: the dialog's blob was never destroyed (a review)."""
+    """A filed dialog's blob (where a chat dispute waits for the resident's "ya", as written) goes with its report's
+    identity at retention: it was never destroyed (a review). Also for a report retention passed before the fix
+    (its identities already shredded, only the blob left), and the destruction is in the access log."""
     from datetime import timedelta
 
     from django.utils import timezone
@@ -68,6 +69,13 @@ def test_retention_destroys_a_filed_dialogs_state(deliver, fake, staff):
         report_id=report.pk, actor=staff("petugas.pb", "kel:31.75.07.1002"), reason="di luar kewenangan"
     )
     Report.objects.filter(pk=report.pk).update(closed_at=timezone.now() - timedelta(days=400))
+    # retention passed this report before it destroyed dialogs' blobs: only the blob is left
+    vault.identity_destroy(report.reporter_ref)
+    vault.identity_destroy(conv.identity_ref)
     retention_run(days=365)
     conv.refresh_from_db()
     assert conv.data_ref == "" and vault.blob_read(ref) is None
+    from sigap.privacy.models import AccessEvent
+
+    logged = AccessEvent.objects.filter(action="key_destroy", report_number=report.number).last()
+    assert logged is not None and logged.detail.get("dialogs") == 1

@@ -233,5 +233,9 @@ def test_only_graphs_does_not_exist_counts_as_gone():
     assert _gone(graph(400, {"code": 100, "error_subcode": 33, "type": "GraphMethodException"}))
     assert not _gone(graph(400, {"code": 190, "type": "OAuthException"}))  # expired token
     assert not _gone(graph(400, {"code": 4}))  # rate limit
+    assert _gone(graph(400, {"code": 100, "message": "Object with ID '1780009' does not exist, cannot be loaded"}))
+    assert not _gone(graph(400, {"code": 100, "message": "(#100) Tried accessing nonexisting field (mentioned_x)"}))
     assert not _gone(httpx.Response(400, text="not json"))
+    assert not _gone(httpx.Response(400, json=[]))
+    assert not _gone(httpx.Response(400, json={"error": "text"}))
     assert not _gone(graph(500))

@@ -266,3 +266,17 @@ def test_place_unknown_keeps_the_kecamatan_chosen_for_the_desk_and_needs_what_th
     desk = Client()
     desk.force_login(staff("petugas.triase", "triase"))
     assert "Duren Sawit" in desk.get(f"/petugas/laporan/{report.number}/").content.decode()
+
+
+def test_the_operator_is_never_offered_the_callers_own_name_as_the_place(operator):
+    """The caller "Wijaya Kusuma" said "a.n. Wijaya Kusuma": the report was placed, and suggested, in that kelurahan
+    while the stored address read "a.n. [nama disembunyikan]" (two reviews). The suggestion reads the officers' copy
+    with the caller's name, which the page now posts with the address."""
+    page = operator.get(URL).content.decode()
+    assert 'hx-params="address,kota,kecamatan,reporter_name,reporter_phone,csrfmiddlewaretoken"' in page
+    suggest = "/petugas/operator/lokasi/alamat/"
+    said = {"address": "depan SD Negeri, a.n. Wijaya Kusuma", "reporter_name": "Wijaya Kusuma"}
+    assert "Wijaya Kusuma" not in operator.post(suggest, said, **HTMX).content.decode().replace(said["address"], "")
+    response = operator.post(URL, form(kelurahan="", address=said["address"], reporter_name="Wijaya Kusuma"))
+    assert not Report.objects.filter(kelurahan__name="Wijaya Kusuma").exists()
+    assert response.status_code in (302, 422)

@@ -180,8 +180,8 @@ def test_accepting_a_report_that_waits_for_the_reporter_is_refused_and_gives_the
 
 
 def test_only_the_reporters_answer_gives_the_waiting_time_back(staff):
-    """The rule under every way a wait ends: a move back to where the question was asked from credits the wait to
-    the deadlines only when the reporter made it; any officer's move counts the wait as working time."""
+    """The rule under the ways a wait ends (``_transition``): a move back to where the question was asked from credits
+    the wait to the deadlines only when the reporter made it; an officer's move counts the wait as working time."""
     from datetime import timedelta
 
     from django.db import transaction
@@ -197,8 +197,9 @@ def test_only_the_reporters_answer_gives_the_waiting_time_back(staff):
         report = submit("jalan-rusak", description=ROAD, now=start).report
         services.report_accept(report_id=report.pk, actor=pb, now=start + timedelta(minutes=1))
         first_due = fresh(report).due_at
-        services.report_ask_reporter(report_id=report.pk, actor=pb, question="Di sisi mana?", now=start)
-        later = deadlines.working_calendar().add_working_days(start, 3)
+        asked = start + timedelta(minutes=2)
+        services.report_ask_reporter(report_id=report.pk, actor=pb, question="Di sisi mana?", now=asked)
+        later = deadlines.working_calendar().add_working_days(asked, 3)
         with transaction.atomic():
             locked = services._lock(report.pk)
             services._transition(
