@@ -965,8 +965,12 @@ def imap_poll(config: dict | None = None) -> dict:
             else:
                 try:
                     result = email_accept(raw)
-                except DomainError as exc:  # not an email we can read: a human looks at it in the mailbox
-                    log.info("imap: message refused (%s)", exc.code)
+                except DomainError as exc:
+                    if exc.status >= 500:  # "try again later" (the webhook answers 503): it stays unseen
+                        log.warning("imap: a message could not be taken now (%s); it stays unseen", exc.code)
+                        counts["failed"] += 1
+                        continue
+                    log.info("imap: message refused (%s)", exc.code)  # not an email we can read: a human looks
                     counts["ignored"] += 1
                 except Exception as exc:  # noqa: BLE001 - stays unseen; the next poll tries again
                     log.warning("imap: processing a message failed (%s); it stays unseen", type(exc).__name__)

@@ -30,6 +30,13 @@ from ..placing import placing_text
 from ..public_mentions import PROCESSED, Handled, inbound_accept_handled, photos_usable, place_from_text
 from .base import Adapter, ChannelDisabled, Inbound
 
+
+def _field(value) -> str:
+    """A text field of a LAPOR! item as Sigap takes it: a NUL (refused by every text check, and by PostgreSQL) is
+    dropped rather than refusing the report (one in the address left it stored as ignored, never filed)."""
+    return str(value or "").replace("\x00", "").strip()
+
+
 LAPOR_IDENTITY = (("name", "nama"), ("phone", "telepon"), ("email", "email"))  # the vault's keys, LAPOR!'s fields
 
 log = logging.getLogger(__name__)
@@ -38,8 +45,8 @@ MAX_PAGES = 200
 # Sigap status code → LAPOR! tindak-lanjut status (docs/channels.md).
 STATUS_TO_LAPOR = {
     "waiting": "diterima",
-    "coordination": "diproses",
-    "disposition": "diproses",
+    "koordinasi": "diproses",
+    "disposisi": "diproses",
     "in_progress": "diproses",
     "awaiting_reporter": "menunggu_pelapor",
     "awaiting_validation": "diproses",
@@ -92,10 +99,15 @@ class LaporAdapter(Adapter):
     def inbound(self, item: dict) -> Inbound:
         lapor_reporter = item.get("pelapor") or {}
         lapor_location = item.get("lokasi") or {}
+        lapor_id = item.get("id")
+        if isinstance(lapor_id, bool) or not isinstance(lapor_id, (int, str)) or not str(lapor_id).strip():
+            # a null id became "None": every other null-id complaint was then its duplicate, and pushes went to
+            # /laporan/None (a review)
+            raise ValueError("a LAPOR! report without an id")
         inbound = Inbound(
             channel=self.name,
-            message_id=str(item["id"]).strip(),
-            sender=str(item["id"]).strip(),
+            message_id=str(lapor_id).strip(),
+            sender=str(lapor_id).strip(),
             sender_name=str(lapor_reporter.get("nama") or ""),
             text="\n".join(str(item.get(k) or "").strip() for k in ("judul", "isi")).strip(),
             extra={"laporan": item},
@@ -128,7 +140,7 @@ class LaporAdapter(Adapter):
         from sigap.reports.models import Privacy
 
         from ..public_mentions import media_fetch_tolerant
-        from ..services import Reporter, Submission, report_submit
+        from ..services import Reporter, Submission, phone_possible, report_submit
 
         item = inbound.extra["laporan"]
         lapor_reporter = item.get("pelapor") or {}
@@ -137,13 +149,13 @@ class LaporAdapter(Adapter):
         privacy = PRIVACY_FROM_LAPOR.get(lapor_privacy, Privacy.PRIVATE)
         wanted = str(item.get("kategori") or "").strip().lower()
         category = wanted if Category.objects.filter(code=wanted, active=True).exists() else ""
-        address = str(lapor_location.get("alamat") or "").strip()[:500]
+        address = _field(lapor_location.get("alamat"))[:500]
         lat = lon = None
         if inbound.location:
             lat, lon = inbound.location
         else:
             # by what officers will read of it: the pelapor's name (a sign-off) never places the report
-            sender = {key: str(lapor_reporter.get(field) or "") for key, field in LAPOR_IDENTITY}
+            sender = {key: _field(lapor_reporter.get(field)) for key, field in LAPOR_IDENTITY}
             written = placing_text(address, identity=sender, place_text=True)
             place = place_from_text(f"{written}\n{placing_text(inbound.text, identity=sender)}")
             if place:
@@ -153,9 +165,11 @@ class LaporAdapter(Adapter):
             Reporter()
             if lapor_privacy == "anonim"
             else Reporter(
-                name=str(lapor_reporter.get("nama") or ""),
-                phone=str(lapor_reporter.get("telepon") or ""),
-                email=str(lapor_reporter.get("email") or ""),
+                name=_field(lapor_reporter.get("nama")),
+                # LAPOR! is the reporter's contact: a number Sigap could not use ("-", "tidak ada") is not kept, and
+                # no longer refuses the whole report (it was stored as ignored, never filed nor retried: a review)
+                phone=phone if phone_possible(phone := _field(lapor_reporter.get("telepon"))) else "",
+                email=_field(lapor_reporter.get("email")),
             )
         )
         sub = Submission(
@@ -171,9 +185,9 @@ class LaporAdapter(Adapter):
             notify_received=True,
             allow_no_location=True,
             # nothing of an anonymous person is kept, but a name typed into the text is still taken out
-            known_names=(str(lapor_reporter.get("nama") or ""),) if lapor_privacy == "anonim" else (),
+            known_names=(_field(lapor_reporter.get("nama")),) if lapor_privacy == "anonim" else (),
             known_contacts={
-                key: str(lapor_reporter.get(field) or "")
+                key: _field(lapor_reporter.get(field))
                 for key, field in (("phone", "telepon"), ("email", "email"))
                 if lapor_privacy == "anonim" and lapor_reporter.get(field)
             },

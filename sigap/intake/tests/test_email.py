@@ -855,3 +855,33 @@ def test_the_message_id_key_drops_comments_and_never_makes_two_mails_one(one, ot
     from sigap.intake.channels.email import message_key
 
     assert (message_key(one, b"mail one") == message_key(other, b"mail two")) is same
+
+
+def test_a_mail_the_system_cannot_take_now_stays_unseen_for_the_next_poll(
+    remote, settings, monkeypatch, django_capture_on_commit_callbacks
+):
+    """A refusal meaning "try again later" (a 5xx DomainError: numbering busy, boundaries not loaded) was counted as
+    ignored and the mail marked \\Seen: nothing stored, and the next poll skipped it (a review). The webhook answers
+    503 for the same."""
+    from sigap.core.errors import DomainError
+    from sigap.intake import services as intake_services
+
+    def busy(*args, **kwargs):
+        raise DomainError("Sibuk.", "Busy, try again.", code="numbering_busy", status=503)
+
+    monkeypatch.setattr(intake_services, "report_submit", busy)
+    raw = mime(f"Got mampet di Jl. Dahlia, {ELSEWHERE}, bau sekali.", message_id="<busy1@mail.example.org>")
+    with FakeImap([raw]) as imap:
+        settings.SIGAP_CHANNELS["email"].update(
+            {
+                "imap_host": "127.0.0.1",
+                "imap_port": str(imap.port),
+                "imap_user": imap.user,
+                "imap_password": imap.password,
+                "imap_ssl": "0",
+            }
+        )
+        with django_capture_on_commit_callbacks(execute=True):
+            call_command("imap", "poll")
+        assert InboundMessage.objects.count() == 0
+        assert imap.seen() == [False]

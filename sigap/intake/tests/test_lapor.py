@@ -123,3 +123,55 @@ def test_statuses_pushed_on_the_relay_threads_open_no_database_connection(
         (changes["awaiting_validation"], "diproses"),
         (changes["done"], "selesai"),
     ]
+
+
+# Reports a review found lost: stored as ignored, never filed nor retried, nothing pushed back to LAPOR!.
+
+
+@pytest.mark.parametrize("telepon", ["-", "tidak ada"])
+def test_a_report_whose_pelapor_phone_sigap_cannot_use_is_still_filed(
+    remote, telepon, django_capture_on_commit_callbacks
+):
+    """LAPOR! is the reporter's contact: a number Sigap could not use refused the whole report (invalid_phone)."""
+    remote.laporan = [
+        laporan(7001, pelapor={"nama": RESIDENT_NAME, "telepon": telepon, "email": "lapor.canary@example.org"})
+    ]
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command("lapor", "import")
+    assert Report.objects.filter(channel="lapor").count() == 1
+
+
+def test_a_report_with_a_nul_in_its_address_is_still_filed(remote, django_capture_on_commit_callbacks):
+    """Only the text lost its NULs; one in ``lokasi.alamat`` (or ``pelapor``) refused the report (invalid_character)."""
+    remote.laporan = [
+        laporan(
+            7002,
+            lokasi={"lat": None, "lon": None, "alamat": f"Jl. Mawar\x00, {ELSEWHERE}"},
+            pelapor={"nama": "Qoppa\x00 Zyxwvut", "telepon": "0813-7717-2345", "email": "awk@example.org"},
+        )
+    ]
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command("lapor", "import")
+    report = Report.objects.get(channel="lapor")
+    assert "\x00" not in report.address and "Jl. Mawar" in report.address
+
+
+def test_a_report_without_an_id_is_refused_not_filed_under_the_id_none(remote, django_capture_on_commit_callbacks):
+    """``str(None)``: the first null-id item was filed as "None", its statuses pushed to /laporan/None, and every
+    later null-id complaint was taken for its redelivery."""
+    remote.laporan = [
+        laporan(1, id=None),
+        laporan(2, id=None, judul="Lampu jalan mati", isi="Lampu PJU mati sudah seminggu di gang kami."),
+    ]
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command("lapor", "import")
+    assert Report.objects.filter(channel="lapor").count() == 0
+    assert not remote.sent("/lapor/laporan/None/tindak-lanjut")
+
+
+def test_every_status_of_sigap_has_its_lapor_status():
+    from sigap.intake.channels.lapor import STATUS_TO_LAPOR
+    from sigap.reports.states import Status
+
+    assert set(STATUS_TO_LAPOR) <= {s.value for s in Status}  # "coordination" and "disposition" were never statuses
+    assert {"koordinasi", "disposisi"} <= set(STATUS_TO_LAPOR)
