@@ -328,6 +328,16 @@ def deliver_batch(
         raise
 
 
+def _failed(note: Notification, error: str, now, shred: list[str]) -> None:
+    """One more failed attempt (``note.attempts`` counts it already): tried again after a backoff, or given up after
+    ``MAX_ATTEMPTS``, when a record made for this message alone is shredded (kept for nothing otherwise)."""
+    note.state = S.DEAD if note.attempts >= MAX_ATTEMPTS else S.FAILED
+    note.next_attempt_at = None if note.state == S.DEAD else now + backoff(note.attempts)
+    note.last_error = error
+    if note.state == S.DEAD and note.kind in SHRED_RECIPIENT_AFTER and note.recipient_ref:
+        shred.append(note.recipient_ref)
+
+
 def _deliver_claimed(notes: list[Notification], token: str) -> dict[str, int]:
     counts: dict[str, int] = {"claimed": len(notes)}
     report_ids = {n.report_id for n in notes if n.report_id}
@@ -350,13 +360,9 @@ def _deliver_claimed(notes: list[Notification], token: str) -> dict[str, int]:
         target = contacts.get(refs[note.pk])
         if target == vault.UNREADABLE:  # the key or the record is broken now: tried again later, never sent blind
             note.attempts += 1
-            note.state = S.DEAD if note.attempts >= MAX_ATTEMPTS else S.FAILED
-            note.next_attempt_at = None if note.state == S.DEAD else now + backoff(note.attempts)
-            note.last_error = "IdentityUnreadable"
+            _failed(note, "IdentityUnreadable", now, shred)
             if note.state == S.DEAD:  # given up, as any other: the stored copy keeps no code nor secret
                 note.body, note.body_en = outbox.codes_hidden(note.body), outbox.codes_hidden(note.body_en)
-                if note.kind in SHRED_RECIPIENT_AFTER and note.recipient_ref:
-                    shred.append(note.recipient_ref)
             done.append(note)
         elif target is None:
             note.state, note.next_attempt_at = S.SKIPPED, None
@@ -385,12 +391,9 @@ def _deliver_claimed(notes: list[Notification], token: str) -> dict[str, int]:
             note.state, note.next_attempt_at, note.attempts = S.HELD, now + HELD_PAUSE, note.attempts - 1
             log.debug("relay: notification %s waits for the %s channel to be configured", note.pk, channel)
         elif outcome == "failed":
-            note.state = S.DEAD if note.attempts >= MAX_ATTEMPTS else S.FAILED
-            note.next_attempt_at = None if note.state == S.DEAD else timezone.now() + backoff(note.attempts)
-            note.last_error = value  # the exception's name, never its message: it may carry an address
+            # the exception's name, never its message: it may carry an address
+            _failed(note, value, timezone.now(), shred)
             log.warning("relay: notification %s failed (%s), attempt %s", note.pk, value, note.attempts)
-            if note.state == S.DEAD and note.kind in SHRED_RECIPIENT_AFTER and note.recipient_ref:
-                shred.append(note.recipient_ref)  # the last message will never go: the address is kept for nothing
         else:
             note.state, note.sent_at, note.remote_id, note.next_attempt_at = (
                 S.SENT,
