@@ -63,6 +63,8 @@ _BOUNDARY = re.compile(r"[ -~]{0,200}[!-~]")
 MB = 1024 * 1024
 # the shortest description a report is filed with (a client app's shorter one is prefixed with its category)
 MIN_DESCRIPTION = 10
+# a report's address (``Report.address``): what a resident may type, and what is stored once redacted
+ADDRESS_MAX = 500
 
 
 class RequestRefused(DomainError):

@@ -34,16 +34,16 @@ from django.utils.crypto import salted_hmac
 
 from sigap.core.clip import clip_end
 from sigap.core.errors import DomainError
+from sigap.core.limits import ADDRESS_MAX
 from sigap.organization.models import Category
 from sigap.privacy import vault
 from sigap.reports import outbox
 from sigap.reports.categorize import categorize
 from sigap.reports.models import Notification, Privacy, Report
-from sigap.routing.places import place_decide
 
 from .channels.base import Inbound
 from .models import Conversation
-from .placing import placing_text
+from .placing import place_by_officers_copy
 
 log = logging.getLogger(__name__)
 
@@ -643,7 +643,6 @@ _NONE_WORDS = _NEGATIONS | {
     "pak", "bu", "kak", "min", "mas", "mbak", "sih", "kok",
 }  # fmt: skip
 MAX_PICK_ASKED = 3  # the same choice asked this often without an answer: the place is asked for anew
-ADDRESS_MAX = 500  # as a report's address
 
 
 def _folded_words(text: str) -> list[str]:
@@ -770,10 +769,10 @@ def _place_more(data: dict, text: str, reporter_ref: str = "") -> None:
     # read whole, kept as an address holds it
     together = f"{earlier}, {text}" if earlier else text
 
-    def decide(written: str):  # by the officers' copy, as ``dialog_place``
-        return place_decide(placing_text(written, reporter_ref=reporter_ref, place_text=True))
-
-    readings = [(_address_fit(earlier, text), decide(together)), (_address_fit(text), decide(text))]
+    readings = [
+        (_address_fit(earlier, text), place_by_officers_copy(together, reporter_ref=reporter_ref)),
+        (_address_fit(text), place_by_officers_copy(text, reporter_ref=reporter_ref)),
+    ]
     for written, decision in readings:
         if decision.placed:
             _place_taken(data, decision, written)
@@ -804,8 +803,8 @@ def dialog_place(
     wrote of the place, kept as the report's address (not when it is the description that happens to name it).
     Placed by the officers' copy of the text (``placing``, with the sender's ``reporter_ref`` or ``identity``): a
     name the door takes out of it ("a.n. Wijaya Kusuma") never places the report in the kelurahan of that name."""
-    readable = placing_text(text, reporter_ref=reporter_ref, identity=identity, place_text=as_address)
-    _place_taken(data, place_decide(readable), text if as_address else "", offer=not quiet)
+    decision = place_by_officers_copy(text, reporter_ref=reporter_ref, identity=identity, as_address=as_address)
+    _place_taken(data, decision, text if as_address else "", offer=not quiet)
 
 
 def _place_taken(data: dict, decision, written: str, *, offer: bool = True) -> None:

@@ -19,6 +19,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 
 from sigap.privacy import door
+from sigap.routing.places import PlaceDecision, place_decide
 
 
 def placing_text(
@@ -35,3 +36,11 @@ def placing_text(
     return door.for_officers(
         text or "", reporter_ref=reporter_ref, identity=identity, names=names, place_text=place_text
     ).text
+
+
+def place_by_officers_copy(
+    text: str, *, reporter_ref: str = "", identity: Mapping | None = None, as_address: bool = True
+) -> PlaceDecision:
+    """``place_decide`` on ``placing_text``: what a resident wrote of a place (``as_address``), or a description
+    naming one, as it places a report on every path."""
+    return place_decide(placing_text(text, reporter_ref=reporter_ref, identity=identity, place_text=as_address))

@@ -152,9 +152,6 @@ def phone_possible(phone: str) -> bool:
         return False
 
 
-ADDRESS_MAX = 500  # Report.address: what a resident may type, and what is stored once redacted
-
-
 def fitted(text: str, limit: int) -> str:
     """``text`` within ``limit`` characters. Redaction makes a text longer (a 13-digit number becomes "[nomor telepon
     disembunyikan]"), so an address typed within the limit could be stored past it: refused by PostgreSQL's column
@@ -223,7 +220,7 @@ def submission_validate(sub: Submission) -> None:
             "The phone number is not recognised. Write a mobile number such as 0812 3456 7890, or leave it empty.",
             "invalid_phone",
         )
-    if len(sub.address or "") > ADDRESS_MAX:
+    if len(sub.address or "") > limits.ADDRESS_MAX:
         raise _invalid(
             "address",
             "Alamat terlalu panjang (maksimal 500 karakter).",
@@ -330,7 +327,7 @@ def _prepare(sub: Submission, *, actor, actor_kind: str, now: datetime | None) -
         description=redacted.text,
         lat=None if location is None else float(sub.lat),
         lon=None if location is None else float(sub.lon),
-        address=fitted(redacted_address.text, ADDRESS_MAX),
+        address=fitted(redacted_address.text, limits.ADDRESS_MAX),
         channel=sub.channel,
         privacy=sub.privacy,
         actor=actor,

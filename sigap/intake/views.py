@@ -20,9 +20,9 @@ from sigap.core.language import error_text, in_english, name_in_language
 from sigap.organization import roles
 from sigap.organization.models import Category, Wilayah
 from sigap.reports.models import Channel, Privacy
-from sigap.routing.places import PlaceDecision, kelurahan_choosable, kelurahan_point, place_decide
+from sigap.routing.places import PlaceDecision, kelurahan_choosable, kelurahan_point
 
-from .placing import placing_text
+from .placing import place_by_officers_copy
 from .services import Reporter, Submission, report_submit
 
 OPERATOR_CHANNELS = (Channel.COUNTER, Channel.CALL_CENTER, Channel.PRESS)
@@ -114,7 +114,7 @@ class OperatorReportForm(forms.Form):
         channel uses. Placed only when it supports one kelurahan; otherwise the operator is told the candidates."""
         # by the officers' copy (``placing``): the caller's own name in it places nothing
         sender = {"name": data.get("reporter_name") or "", "phone": data.get("reporter_phone") or ""}
-        found = place_decide(placing_text(data["address"], identity=sender, place_text=True))
+        found = place_by_officers_copy(data["address"], identity=sender)
         decision = _within(found, data.get("kecamatan") or data.get("kota") or "")
         if decision.placed:
             data["kelurahan"] = decision.placed.code
@@ -268,7 +268,7 @@ def place_suggest_view(request):
     and web server logs; nothing is stored."""
     # read as the report will be placed (``_from_address``): by the officers' copy, never by the caller's own name
     sender = {"name": request.POST.get("reporter_name", "")[:200], "phone": request.POST.get("reporter_phone", "")[:40]}
-    found = place_decide(placing_text(request.POST.get("address", "")[:500], identity=sender, place_text=True))
+    found = place_by_officers_copy(request.POST.get("address", "")[:500], identity=sender)
     chosen = (request.POST.get("kecamatan") or request.POST.get("kota") or "")[:20]
     decision = _within(found, chosen)
     choices = []

@@ -34,7 +34,7 @@ from sigap.core.language import error_text, in_english
 from sigap.core.throttles import per_ip
 from sigap.intake import idempotency
 from sigap.intake import services as intake
-from sigap.intake.placing import placing_text
+from sigap.intake.placing import place_by_officers_copy
 from sigap.organization.models import Wilayah
 from sigap.privacy.photos import gps_distance_warning, photo_check
 from sigap.reports import photoserve
@@ -547,7 +547,7 @@ def _placed_by_address(address: str, identity: dict | None = None) -> tuple[floa
     if len(address) < ADDRESS_ALONE_MIN:
         return None, None, False
     # by the officers' copy (``placing``): the resident's own name in it ("a.n. Wijaya Kusuma") places nothing
-    decision = place_decide(placing_text(address, identity=identity, place_text=True))
+    decision = place_by_officers_copy(address, identity=identity)
     if decision.placed is not None:
         return decision.placed.lat, decision.placed.lon, True
     return None, None, True
