@@ -154,6 +154,17 @@ class SigapUserAdmin(UserAdmin):
             return False
         return super().has_delete_permission(request, obj)
 
+    def delete_model(self, request, obj):
+        if _is_staff_account(obj):  # its roles go with it: logged as a role removal would be
+            access_record(
+                actor=request.user,
+                action="staff_account_delete",
+                account=obj.get_username(),
+                roles=sorted(set(StaffRole.objects.filter(user=obj).values_list("role", flat=True))),
+                units=sorted(set(StaffRole.objects.filter(user=obj).values_list("unit__code", flat=True))),
+            )
+        super().delete_model(request, obj)
+
     def get_actions(self, request):
         actions = super().get_actions(request)
         actions.pop("delete_selected", None)  # a bulk delete would skip the per-account refusal above

@@ -83,12 +83,55 @@ class CategoryAdmin(admin.ModelAdmin):
     search_fields = ("code", "name", "name_en")
 
 
+# A unit's place in the tree decides who sees what: a pimpinan sees every unit below theirs, the conflict-of-interest
+# bar follows ancestors, a kota's figures follow its units' regions. Changed by a superuser only, and logged.
+UNIT_SHAPE_FIELDS = ("parent", "kind", "wilayah", "external", "active")
+
+
+def _unit_shape(unit: Unit) -> dict:
+    return {
+        "parent": unit.parent.code if unit.parent_id else None,
+        "kind": unit.kind,
+        "wilayah": unit.wilayah.code if unit.wilayah_id else None,
+        "external": unit.external,
+        "active": unit.active,
+    }
+
+
 @admin.register(Unit)
 class UnitAdmin(admin.ModelAdmin):
     list_display = ("code", "name", "kind", "parent", "wilayah", "external", "active")
     list_filter = ("kind", "external", "active")
     search_fields = ("code", "name")
     raw_id_fields = ("parent", "wilayah")
+
+    def get_readonly_fields(self, request, obj=None):
+        fields = tuple(super().get_readonly_fields(request, obj))
+        if obj is not None and not request.user.is_superuser:
+            fields += tuple(f for f in UNIT_SHAPE_FIELDS if f not in fields)
+        return fields
+
+    def save_model(self, request, obj, form, change):
+        moved = [f for f in UNIT_SHAPE_FIELDS if f in form.changed_data] if change else []
+        if moved and not request.user.is_superuser:  # read-only in the form; never through a bypass either
+            raise PermissionError("only a superuser changes a unit's place in the unit tree")
+        if moved:
+            before, after = _unit_shape(Unit.objects.get(pk=obj.pk)), _unit_shape(obj)
+            detail = {f: [before[f], after[f]] for f in moved if before[f] != after[f]}
+            if detail:
+                rolechanges.admin_change_record(request.user, "unit_change", unit=obj.code, **detail)
+        elif not change:
+            rolechanges.admin_change_record(request.user, "unit_add", unit=obj.code, **_unit_shape(obj))
+        super().save_model(request, obj, form, change)
+
+    def delete_model(self, request, obj):
+        rolechanges.admin_change_record(request.user, "unit_delete", unit=obj.code, **_unit_shape(obj))
+        super().delete_model(request, obj)
+
+    def get_actions(self, request):
+        actions = super().get_actions(request)
+        actions.pop("delete_selected", None)  # each deletion is logged, one by one
+        return actions
 
 
 @admin.register(Tupoksi)
@@ -118,7 +161,24 @@ class StaffRoleAdmin(admin.ModelAdmin):
     def has_delete_permission(self, request, obj=None):
         if obj is not None and obj.role in rolechanges.GUARDED_ROLES:
             return False
+        if obj is not None and obj.user_id == request.user.pk and not request.user.is_superuser:
+            return False  # nobody but a superuser removes a role of their own
         return super().has_delete_permission(request, obj)
+
+    def get_form(self, request, obj=None, **kwargs):
+        form = super().get_form(request, obj, **kwargs)
+        acting = request.user
+
+        class NotOwnAccount(form):
+            def clean_user(self):
+                user = self.cleaned_data.get("user")
+                if user is not None and user.pk == acting.pk and not acting.is_superuser:
+                    raise forms.ValidationError(
+                        _("Peran untuk akun Anda sendiri diberikan oleh admin lain (superuser)."), code="own_account"
+                    )
+                return user
+
+        return NotOwnAccount
 
     def get_actions(self, request):
         actions = super().get_actions(request)
@@ -135,7 +195,19 @@ class StaffRoleAdmin(admin.ModelAdmin):
     def save_model(self, request, obj, form, change):
         if change or obj.role in rolechanges.GUARDED_ROLES:  # unreachable through the form; never through a bypass
             raise PermissionError("guarded or existing staff roles are not written from the admin")
+        if obj.user_id == request.user.pk and not request.user.is_superuser:
+            raise PermissionError("a role of one's own is given by a superuser")
         super().save_model(request, obj, form, change)
+        rolechanges.admin_change_record(request.user, "staff_role_grant", **self._described(obj))
+
+    def delete_model(self, request, obj):
+        detail = self._described(obj)
+        super().delete_model(request, obj)
+        rolechanges.admin_change_record(request.user, "staff_role_remove", **detail)
+
+    @staticmethod
+    def _described(role: StaffRole) -> dict:
+        return {"account": role.user.get_username(), "role": role.role, "unit": role.unit.code}
 
 
 class RoleChangeForm(forms.ModelForm):
