@@ -63,6 +63,9 @@ _BOUNDARY = re.compile(r"[ -~]{0,200}[!-~]")
 MB = 1024 * 1024
 # the shortest description a report is filed with (a client app's shorter one is prefixed with its category)
 MIN_DESCRIPTION = 10
+# the longest a resident may write (a report's description, an answer, a dispute); a channel's own notes after it
+# (Open311's answers to a service's questions) are not counted against the resident
+MAX_DESCRIPTION = 5000
 # a report's address (``Report.address``): what a resident may type, and what is stored once redacted
 ADDRESS_MAX = 500
 
@@ -280,6 +283,26 @@ def form_parse(request: HttpRequest) -> None:
 _JSON_NUL = re.compile(rb"\\u0000", re.IGNORECASE)
 
 
+def single_values(form, keys) -> dict[str, str]:
+    """The form's value of each of ``keys`` present, each sent once: a field sent twice (``answer=a&answer=b``) is
+    refused (422 ``repeated_field``) instead of Django's keeping the last value and losing the rest unsaid (found
+    by a review: half a resident's answer was dropped with a 200)."""
+    values = {}
+    for key in keys:
+        if key in form:
+            given = form.getlist(key)
+            if len(given) > 1:
+                raise RequestRefused(
+                    f"Kolom '{key}' dikirim lebih dari sekali; kirim satu nilai saja.",
+                    f"The field '{key}' was sent more than once; send one value.",
+                    code="repeated_field",
+                    status=422,
+                    field=key,
+                )
+            values[key] = given[0]
+    return values
+
+
 def nul_refused(field: str | None = None) -> RequestRefused:
     return RequestRefused(
         "Teks berisi karakter yang tidak diizinkan (NUL, kode 0). Hapus karakter itu lalu kirim lagi.",
@@ -307,7 +330,8 @@ def _json_strings(value) -> Iterator[tuple[str, str]]:
 
 
 def text_check(request: HttpRequest) -> None:
-    """Refuse (422) a NUL character in a query parameter, a form field, a file name or a JSON string.
+    """Refuse (422) a NUL character in a query parameter, a form field, a file name or a JSON string (in a body of
+    any type but a form's: labelled text/plain or not at all, a JSON body reached the services).
 
     Runs after ``form_parse``. A JSON body is decoded only when it holds an escaped NUL at all. A NUL in the path
     (a report number, a region code: no such thing exists) is a 404 before any view looks it up: PostgreSQL
@@ -331,7 +355,7 @@ def text_check(request: HttpRequest) -> None:
         for key, files in request.FILES.lists():
             if any("\x00" in (f.name or "") for f in files):
                 raise nul_refused(key)
-    elif content_type == "application/json" or content_type.endswith("+json"):
+    else:  # any other body: Django Ninja reads it as JSON whatever its label (text/plain, none, x-json)
         body = request.body
         if not _JSON_NUL.search(body):
             return

@@ -13,6 +13,7 @@ from django.utils import timezone
 from ninja import Router, Status
 from ninja.errors import ValidationError as NinjaValidationError
 
+from sigap.core import limits
 from sigap.core.errors import DomainError, NotFound
 from sigap.core.schemas import ErrorOut
 from sigap.core.throttles import per_ip
@@ -53,6 +54,7 @@ ERRORS = {
 
 
 _MULTIPART_FIELDS = ("category", "description", "lat", "lon", "address", "privacy", "about_unit")
+REPORTER_FIELDS = ("name", "phone", "email", "nik")
 
 
 def _unknown_refused(unknown: set[str]) -> None:
@@ -70,14 +72,13 @@ def _parse_report(request) -> tuple[ReportIn, list[tuple[str, bytes]]]:
     content_type = request.content_type or ""
     try:
         if content_type.startswith("multipart/form-data") or content_type == "application/x-www-form-urlencoded":
-            data = {k: request.POST[k] for k in _MULTIPART_FIELDS if k in request.POST}
+            data = limits.single_values(request.POST, _MULTIPART_FIELDS)
             reporter = {
-                k: request.POST[f"reporter_{k}"]
-                for k in ("name", "phone", "email", "nik")
-                if f"reporter_{k}" in request.POST
+                k[len("reporter_") :]: v
+                for k, v in limits.single_values(request.POST, [f"reporter_{k}" for k in REPORTER_FIELDS]).items()
             }
             if "reporter" in request.POST:
-                given = json.loads(request.POST["reporter"])
+                given = json.loads(limits.single_values(request.POST, ["reporter"])["reporter"])
                 if not isinstance(given, dict):  # valid JSON but not an object: "[1, 2]", "null", '"Siti"'
                     raise DomainError(
                         'Kolom \'reporter\' harus berupa objek JSON, misalnya {"name": "..."}.',
@@ -90,9 +91,7 @@ def _parse_report(request) -> tuple[ReportIn, list[tuple[str, bytes]]]:
             if reporter:
                 data["reporter"] = reporter
             unknown = (
-                set(request.POST)
-                - set(_MULTIPART_FIELDS)
-                - {"reporter", "reporter_name", "reporter_phone", "reporter_email", "reporter_nik"}
+                set(request.POST) - set(_MULTIPART_FIELDS) - {"reporter", *(f"reporter_{k}" for k in REPORTER_FIELDS)}
             )
             _unknown_refused(unknown)
             payload = ReportIn.model_validate(data)
@@ -439,7 +438,7 @@ def _parse_answer(request) -> tuple[AnswerIn, list[tuple[str, bytes]]]:
     try:
         if content_type.startswith("multipart/form-data"):
             _unknown_refused((set(request.POST) - {"answer", "secret"}) | (set(request.FILES) - {"photos"}))
-            payload = AnswerIn.model_validate({k: request.POST[k] for k in ("answer", "secret") if k in request.POST})
+            payload = AnswerIn.model_validate(limits.single_values(request.POST, ("answer", "secret")))
             return payload, services.uploads_read(request.FILES.getlist("photos"), "photo")
         if content_type in ("application/json", "") or content_type.endswith("+json"):
             return AnswerIn.model_validate_json(request.body or b"{}"), []

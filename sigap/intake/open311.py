@@ -43,6 +43,7 @@ def open311_report_file(
     media=(),
     idempotency_key: str | None = None,
     client_id: int | None = None,
+    appended: int = 0,
 ) -> services.IntakeResult:
     """``idempotency_key``: the request's Idempotency-Key header as sent (checked here), scoped to the client app
     (``client_id``): the same key with the same request answers the report the first one filed, and files nothing;
@@ -64,7 +65,9 @@ def open311_report_file(
                     secret=earlier["secret"] or "",
                     replayed=True,
                 )
-        created = _submit(category, description, lat, lon, address, privacy, name, phone, email, extra, photos, claim)
+        created = _submit(
+            category, description, lat, lon, address, privacy, name, phone, email, extra, photos, claim, appended
+        )
     except DomainError as exc:
         if exc.field != "photos":
             raise
@@ -75,7 +78,7 @@ def open311_report_file(
     return created
 
 
-def _submit(category, description, lat, lon, address, privacy, name, phone, email, extra, photos, claim):
+def _submit(category, description, lat, lon, address, privacy, name, phone, email, extra, photos, claim, appended):
     # the resident's account and device on the client app: ids an app may also write into the text
     contacts = {"username": extra.get("account_id", ""), "device_id": extra.get("device_id", "")}
     return services.report_submit(
@@ -91,5 +94,6 @@ def _submit(category, description, lat, lon, address, privacy, name, phone, emai
             photos=photos,
             known_contacts={k: v for k, v in contacts.items() if v},
             idempotency=claim,
+            appended=appended,
         )
     )

@@ -42,7 +42,7 @@ CONDUCT_CATEGORY = report_services.CONDUCT_CATEGORY
 # A machine never files these on its own: a complaint about officials hides the report from the unit
 # concerned, and "other" has no responsible unit. A person at the triage desk confirms.
 HUMAN_CONFIRMS = {CONDUCT_CATEGORY, "lainnya"}
-MAX_DESCRIPTION = 5000
+MAX_DESCRIPTION = limits.MAX_DESCRIPTION
 MIN_DESCRIPTION = limits.MIN_DESCRIPTION
 
 
@@ -81,6 +81,9 @@ class Submission:
     known_contacts: dict = field(default_factory=dict)
     # an API client's Idempotency-Key (``idempotency.Claim``): recorded in the report's own transaction
     idempotency: object = None
+    # characters the channel appended to the resident's text (Open311's answers to the service's questions): not
+    # counted against the resident's MAX_DESCRIPTION
+    appended: int = 0
 
 
 @dataclass(frozen=True)
@@ -179,7 +182,7 @@ def submission_validate(sub: Submission) -> None:
             f"The description is too short (at least {MIN_DESCRIPTION} characters). Describe the place and what happened.",
             "description_too_short",
         )
-    if len(text) > MAX_DESCRIPTION:
+    if len(text) - max(sub.appended, 0) > MAX_DESCRIPTION:
         raise _invalid(
             "description",
             f"Uraian terlalu panjang (maksimal {MAX_DESCRIPTION} karakter).",

@@ -18,7 +18,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.datastructures import MultiValueDict
 
-from sigap.core.limits import MIN_DESCRIPTION
+from sigap.core.limits import MAX_DESCRIPTION, MIN_DESCRIPTION
 from sigap.organization.models import Category
 from sigap.reports.models import Privacy, Report
 
@@ -62,6 +62,7 @@ class PreparedRequest:
     description: str
     privacy: str
     kelurahan_from_address: str = ""  # set when the location was parsed from address_string
+    appended: int = 0  # characters of Sigap's own notes after the client's text (not counted against its limit)
 
 
 def _attribute_values(data: MultiValueDict) -> dict[str, list[str]]:
@@ -223,6 +224,13 @@ def request_prepare(data: MultiValueDict, readable: Callable[[str], str] = str) 
         from_address = area.code
 
     description = (data.get("description") or "").strip()
+    if len(description) > MAX_DESCRIPTION:  # the client's own text; the answers appended below are Sigap's
+        raise bad_request(
+            f"Uraian terlalu panjang (maksimal {MAX_DESCRIPTION} karakter).",
+            f"The description is too long (at most {MAX_DESCRIPTION} characters).",
+            code="description_too_long",
+            field="description",
+        )
     if description and len(description) < MIN_DESCRIPTION:
         # GeoReport v2's description is free text up to 4,000 characters, with no least length: "Banjir" is filed
         # as "Saluran tersumbat: Banjir" rather than refused while no description at all is taken
@@ -234,8 +242,10 @@ def request_prepare(data: MultiValueDict, readable: Callable[[str], str] = str) 
         notes.append(MEDIA_URL_NOTE)
     if not description:
         description = f"{category.name} (laporan Open311 tanpa uraian)."
+    appended = 0
     if notes:
-        description = description + "\n\n[Open311] " + "; ".join(notes)
+        appendix = "\n\n[Open311] " + "; ".join(notes)
+        description, appended = description + appendix, len(appendix)
     return PreparedRequest(
         category=category,
         lat=lat,
@@ -244,6 +254,7 @@ def request_prepare(data: MultiValueDict, readable: Callable[[str], str] = str) 
         description=description,
         privacy=privacy,
         kelurahan_from_address=from_address,
+        appended=appended,
     )
 
 

@@ -1837,6 +1837,22 @@ def report_ask_reporter(
     report = _lock(report_id)
     now = now or timezone.now()
     _require_working_unit(actor, report)
+    if question_code and (question or "").strip():  # the code would win and the written question be lost unsaid
+        raise DomainError(
+            "Pilih pertanyaan dari daftar atau tulis sendiri, tidak keduanya.",
+            "Choose a question from the list or write your own, not both.",
+            code="question_or_code",
+            status=422,
+            field="question",
+        )
+    if question_code and questions.text(question_code) is None:
+        raise DomainError(
+            "Pertanyaan itu tidak ada dalam daftar; pilih salah satu dari daftar.",
+            "That question is not in the list; choose one from the list.",
+            code="unknown_question",
+            status=422,
+            field="question_code",
+        )
     if question_code or report.privacy == Privacy.ANONYMOUS:
         chosen = questions.text(question_code)
         if chosen is None:

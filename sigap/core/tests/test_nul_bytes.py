@@ -82,6 +82,26 @@ def test_officer_inputs_with_a_nul_are_422_before_anything_else(client, staff):
     assert_clear(response, 422, "invalid_character")
 
 
+@pytest.mark.parametrize("content_type", ["text/plain", "", "application/x-json"])
+def test_a_nul_in_a_json_body_not_labelled_json_is_422_and_nothing_changes(client, staff, content_type):
+    """The API reads any body but a form's as JSON: sent as text/plain or with no type, a NUL reached the service
+    (500 on PostgreSQL; on SQLite the report was rejected with the NUL in its public note). Found by a review."""
+    from sigap.officers.tests.test_api import token_for
+    from sigap.reports.tests.factories import submit
+
+    report = submit().report
+    token = token_for(client, staff("petugas.pb", "kel:31.75.07.1002"))
+    response = client.post(
+        f"/api/v1/officer/reports/{report.number}/reject",
+        json.dumps({"reason": "Lokasi di lahan swasta a\u0000b"}),
+        content_type=content_type,
+        HTTP_AUTHORIZATION=f"Bearer {token}",
+    )
+    assert_clear(response, 422, "invalid_character")
+    report.refresh_from_db()
+    assert report.status == "waiting" and "\x00" not in report.public_note
+
+
 def test_a_nul_in_the_query_string_is_422(client):
     assert_clear(client.get("/api/v1/locate", {"lat": "-6.2\x00", "lon": "106.9"}), 422, "invalid_character")
 

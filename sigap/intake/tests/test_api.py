@@ -316,6 +316,38 @@ def test_a_multipart_reporter_that_is_json_but_not_an_object_is_a_clear_422(clie
     assert nothing_written()
 
 
+@pytest.mark.parametrize("repeated", ["description", "reporter_name", "reporter"])
+def test_a_field_sent_twice_in_a_form_is_a_clear_422_and_nothing_is_written(client, repeated):
+    """Django keeps a repeated form field's last value: a description sent in two parts was filed 201 with the
+    second part only (a review). One value per field, else 422 ``repeated_field``."""
+    data = {k: str(v) for k, v in body().items() if k != "reporter"}
+    twice = {
+        "description": ["Jalan berlubang besar di depan sekolah dasar.", "Sudah dua minggu tidak diperbaiki."],
+        "reporter_name": ["Siti", "Aminah"],
+        "reporter": ['{"name": "Siti"}', '{"phone": "081234567890"}'],
+    }
+    response = client.post(URL, data={**data, repeated: twice[repeated]})
+    assert response.status_code == 422, response.content[:300]
+    assert response.json()["code"] == "repeated_field" and response.json()["field"] == repeated
+    assert nothing_written()
+
+
+def test_an_answer_sent_in_two_parts_is_refused_not_cut(client, staff):
+    """The answer's multipart form kept only the last of two ``answer`` fields and answered 200 (a review)."""
+    from sigap.reports import services
+
+    created = post_json(client, body()).json()
+    report = Report.objects.get(number=created["id"])
+    services.report_ask_reporter(
+        report_id=report.pk, actor=staff("petugas.pb", "kel:31.75.07.1002"), question="Di mana?"
+    )
+    url = f"/api/v1/track/{created['tracking_code']}/answer"
+    response = client.post(url, {"answer": ["Di sisi utara, depan masjid", "dekat tiang listrik nomor 12"]})
+    assert response.status_code == 422 and response.json()["code"] == "repeated_field"
+    assert Report.objects.get(pk=report.pk).status == "awaiting_reporter"
+    assert client.post(url, {"answer": "Di sisi utara, depan masjid, dekat tiang listrik"}).status_code == 200
+
+
 def test_an_answer_through_the_api_may_carry_photos(client, staff):
     """An officer asks for a photo: the API's answer takes multipart with photos (JSON stays as it was); a
     refused photo or one over the limit stores nothing, and an answer with neither words nor photos is 422."""

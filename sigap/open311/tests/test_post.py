@@ -204,6 +204,13 @@ def test_an_address_string_without_one_kelurahan_is_a_clear_400(o311, key, addre
             "sensitive_not_public",
         ),
         ({"description": "x" * 5001}, 400, "description_too_long"),
+        # sent twice, the last value would win and the first be lost with a 201 (a review)
+        (
+            {"description": ["Jalan berlubang di depan sekolah.", "Sudah dua minggu belum diperbaiki."]},
+            400,
+            "repeated_field",
+        ),
+        ({"lat": ["-6.23", "-6.24"]}, 400, "repeated_field"),
         ({"jurisdiction_id": "nyc.gov"}, 404, "unknown_jurisdiction"),
         ({"first_name": "x" * 101}, 400, "bad_request"),
     ],
@@ -226,6 +233,20 @@ def test_every_refusal_is_an_open311_error_and_nothing_is_saved(
         assert root.tag == "errors" and root.findtext("error/code") == str(status)
         assert root.findtext("error/description") and root.findtext("error/sigap:code", namespaces=NS) == code
     assert Report.objects.count() == before
+
+
+def test_a_description_of_the_documented_length_is_filed_whole_with_the_answers_after_it(
+    o311, key, service_definitions
+):
+    """Up to 5,000 characters are the client's: Sigap's notes after them (the answers to the service's questions, a
+    media_url's note) do not count. A 4,996-character description with the road's required answer was refused as
+    "too long" (a review)."""
+    description = "Jalan berlubang " + "x" * 4984
+    assert len(description) == 5000
+    response = o311.post("json", **road(key, description=description, media_url="https://example.org/a.jpg"))
+    assert response.status_code == 201, response.content
+    stored = Report.objects.get(number=body(response)[0]["service_request_id"]).description
+    assert stored.startswith(description) and "[Open311]" in stored[len(description) :]
 
 
 def test_error_descriptions_follow_the_accept_language(client, key):

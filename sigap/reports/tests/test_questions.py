@@ -25,7 +25,7 @@ def test_an_anonim_reporter_is_asked_only_from_the_list(pb_officer, question):
     assert Report.objects.get(pk=report.pk).status == "in_progress"
     with pytest.raises(DomainError) as unknown:
         services.report_ask_reporter(report_id=report.pk, actor=pb_officer, question_code="siapa-anda")
-    assert unknown.value.code == "question_from_list"
+    assert unknown.value.code == "unknown_question"
     code, (text_id, _text_en) = next(iter(questions.catalog().items()))
     services.report_ask_reporter(report_id=report.pk, actor=pb_officer, question_code=code)
     report.refresh_from_db()
@@ -42,6 +42,25 @@ def test_a_privat_reporter_may_be_asked_from_the_list_or_in_words(pb_officer):
     with pytest.raises(DomainError) as empty:
         services.report_ask_reporter(report_id=report.pk, actor=pb_officer)
     assert empty.value.code == "question_required"
+
+
+def test_an_unknown_code_or_both_a_code_and_words_are_refused_for_what_they_are(pb_officer):
+    """A Privat report asked with a code not in the list was refused as if it were Anonim ("An anonymous reporter
+    can only be asked from the list"); a code with a written question sent the listed one and dropped the words
+    unsaid (a review)."""
+    report = submit().report
+    services.report_accept(report_id=report.pk, actor=pb_officer)
+    with pytest.raises(DomainError) as unknown:
+        services.report_ask_reporter(report_id=report.pk, actor=pb_officer, question_code="zzz")
+    assert unknown.value.code == "unknown_question" and unknown.value.status == 422
+    assert "anonim" not in unknown.value.message_id.lower()
+    code = next(iter(questions.catalog()))
+    with pytest.raises(DomainError) as both:
+        services.report_ask_reporter(
+            report_id=report.pk, actor=pb_officer, question_code=code, question="Di sisi jalan yang mana?"
+        )
+    assert both.value.code == "question_or_code" and both.value.field == "question"
+    assert Report.objects.get(pk=report.pk).status == "in_progress"
 
 
 def test_the_list_asks_about_the_problem_and_its_place_only():
