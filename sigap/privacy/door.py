@@ -26,7 +26,16 @@ from dataclasses import dataclass
 from sigap.core.digits import DIGIT_WORDS
 
 from . import vault
-from .redaction import PLACEHOLDER, Redacted, _is_common, fold_in_place, redact, right_after_place_word
+from .redaction import (
+    PLACEHOLDER,
+    Redacted,
+    _is_common,
+    everyday_word,
+    fold_in_place,
+    introduces_self,
+    redact,
+    right_after_place_word,
+)
 
 __all__ = ["Known", "for_officers", "known_from_identity"]
 
@@ -260,6 +269,29 @@ def _a_street_s_word(term: str, text: str, start: int) -> bool:
     return term.isalpha() and right_after_place_word(text, start)
 
 
+# what says the next word is an address or an account: there a bare everyday word is the reporter's, and cut
+_CONTACT_BEFORE = re.compile(
+    r"(?i)\b(?:e-?mail|surel|akun|account|username|user|ig|insta|instagram|twitter|tiktok|telegram|tele|tg|line|"
+    r"fb|facebook|threads|youtube|yt|kontak|hubungi|follow|add|dm|japri|chat|balas|kirim|wa|whatsapp|sms)\b"
+    r"[^\n.!?]{0,15}$"
+)
+
+
+def _as_a_word(term: str, text: str, start: int) -> bool:
+    """A bare email local part or account name that is an everyday word, used as the word in lower case ("setiap
+    senja" for senja@…, "setiap hujan" for the account hujan): cut, the placeholder would tell the officer the address
+    or the account outright (a review). Not capitalised, introducing the writer ("ini senja") nor after a word that
+    says an address or an account follows ("IG saya hujan"): there it is theirs, and cut."""
+    end = start + len(term)
+    return (
+        term.isalpha()
+        and text[start : start + 1].islower()
+        and everyday_word(term)
+        and not introduces_self(text, start, end)
+        and not _CONTACT_BEFORE.search(text, max(0, start - 40), start)
+    )
+
+
 def _name_words(known: Known) -> frozenset[str]:
     """The reporter's names and each word of them, folded as ``_known_values`` looks for terms."""
     words = set()
@@ -300,13 +332,13 @@ def _known_values(text: str, known: Known, found: dict[str, int]) -> str:
                 # a word of the name that is the local part, unless the address goes on ("budi at gmail dot com")
                 (start, end, "name" if term in name_words and not _EMAIL_GOES_ON.match(folded, end) else "email")
                 for start, end in _occurrences(folded, term, dot_before=True)
-                if term == email or not _a_street_s_word(term, text, start)
+                if term == email or not (_a_street_s_word(term, text, start) or _as_a_word(term, text, start))
             )
     for handle in known.handles:
         spans.extend(
             (start, end, "handle" if folded[start] == "@" or handle not in name_words else "name")
             for start, end in _occurrences(folded, handle, at_before=True)
-            if folded[start] == "@" or not _a_street_s_word(handle, text, start)
+            if folded[start] == "@" or not (_a_street_s_word(handle, text, start) or _as_a_word(handle, text, start))
         )
     for device in known.ids:  # wherever it is, whatever its form (a UUID, an IMEI): never a word of a name
         spans.extend((start, end, "handle") for start, end in _occurrences(folded, device))
