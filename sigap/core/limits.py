@@ -283,24 +283,25 @@ def form_parse(request: HttpRequest) -> None:
 _JSON_NUL = re.compile(rb"\\u0000", re.IGNORECASE)
 
 
-def single_values(form, keys) -> dict[str, str]:
-    """The form's value of each of ``keys`` present, each sent once: a field sent twice (``answer=a&answer=b``) is
-    refused (422 ``repeated_field``) instead of Django's keeping the last value and losing the rest unsaid (found
-    by a review: half a resident's answer was dropped with a 200)."""
-    values = {}
-    for key in keys:
-        if key in form:
-            given = form.getlist(key)
-            if len(given) > 1:
-                raise RequestRefused(
-                    f"Kolom '{key}' dikirim lebih dari sekali; kirim satu nilai saja.",
-                    f"The field '{key}' was sent more than once; send one value.",
-                    code="repeated_field",
-                    status=422,
-                    field=key,
-                )
-            values[key] = given[0]
-    return values
+# Form fields that may be sent more than once: files of a multi-photo field, Open311's answers to a service's questions
+# (``attribute[code]`` for a list, checked by the service definition) and any ``name[]``. Every other field is one value:
+# Django keeps a repeated field's last value, and the rest was lost with a 2xx (a review: half a resident's description,
+# a reason, a validator's "reject" read as "accept").
+REPEATABLE_FILES = frozenset({"photos", "media"})
+
+
+def _repeatable(key: str) -> bool:
+    return key.endswith("[]") or key.startswith("attribute[")
+
+
+def repeated_refused(field: str) -> RequestRefused:
+    return RequestRefused(
+        f"Kolom '{field}' dikirim lebih dari sekali; kirim satu nilai saja.",
+        f"The field '{field}' was sent more than once; send one value.",
+        code="repeated_field",
+        status=422,
+        field=field,
+    )
 
 
 def nul_refused(field: str | None = None) -> RequestRefused:
@@ -329,9 +330,13 @@ def _json_strings(value) -> Iterator[tuple[str, str]]:
             stack.extend((path, item) for item in reversed(value))
 
 
+ADMIN_PATH = "/admin/"
+
+
 def text_check(request: HttpRequest) -> None:
     """Refuse (422) a NUL character in a query parameter, a form field, a file name or a JSON string (in a body of
-    any type but a form's: labelled text/plain or not at all, a JSON body reached the services).
+    any type but a form's: labelled text/plain or not at all, a JSON body reached the services), and a form field
+    sent twice that takes one value (``repeated_refused``).
 
     Runs after ``form_parse``. A JSON body is decoded only when it holds an escaped NUL at all. A NUL in the path
     (a report number, a region code: no such thing exists) is a 404 before any view looks it up: PostgreSQL
@@ -355,6 +360,13 @@ def text_check(request: HttpRequest) -> None:
         for key, files in request.FILES.lists():
             if any("\x00" in (f.name or "") for f in files):
                 raise nul_refused(key)
+        if not request.path.startswith(ADMIN_PATH):  # the admin's own forms repeat fields (lists, selections)
+            for key, values in request.POST.lists():
+                if len(values) > 1 and not _repeatable(key):
+                    raise repeated_refused(key)
+            for key, files in request.FILES.lists():
+                if len(files) > 1 and key not in REPEATABLE_FILES:
+                    raise repeated_refused(key)
     else:  # any other body: Django Ninja reads it as JSON whatever its label (text/plain, none, x-json)
         body = request.body
         if not _JSON_NUL.search(body):

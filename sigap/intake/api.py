@@ -13,7 +13,6 @@ from django.utils import timezone
 from ninja import Router, Status
 from ninja.errors import ValidationError as NinjaValidationError
 
-from sigap.core import limits
 from sigap.core.errors import DomainError, NotFound
 from sigap.core.schemas import ErrorOut
 from sigap.core.throttles import per_ip
@@ -72,13 +71,11 @@ def _parse_report(request) -> tuple[ReportIn, list[tuple[str, bytes]]]:
     content_type = request.content_type or ""
     try:
         if content_type.startswith("multipart/form-data") or content_type == "application/x-www-form-urlencoded":
-            data = limits.single_values(request.POST, _MULTIPART_FIELDS)
-            reporter = {
-                k[len("reporter_") :]: v
-                for k, v in limits.single_values(request.POST, [f"reporter_{k}" for k in REPORTER_FIELDS]).items()
-            }
+            # one value each: a field sent twice is refused before the view (``limits.text_check``)
+            data = {k: request.POST[k] for k in _MULTIPART_FIELDS if k in request.POST}
+            reporter = {k: request.POST[f"reporter_{k}"] for k in REPORTER_FIELDS if f"reporter_{k}" in request.POST}
             if "reporter" in request.POST:
-                given = json.loads(limits.single_values(request.POST, ["reporter"])["reporter"])
+                given = json.loads(request.POST["reporter"])
                 if not isinstance(given, dict):  # valid JSON but not an object: "[1, 2]", "null", '"Siti"'
                     raise DomainError(
                         'Kolom \'reporter\' harus berupa objek JSON, misalnya {"name": "..."}.',
@@ -438,7 +435,7 @@ def _parse_answer(request) -> tuple[AnswerIn, list[tuple[str, bytes]]]:
     try:
         if content_type.startswith("multipart/form-data"):
             _unknown_refused((set(request.POST) - {"answer", "secret"}) | (set(request.FILES) - {"photos"}))
-            payload = AnswerIn.model_validate(limits.single_values(request.POST, ("answer", "secret")))
+            payload = AnswerIn.model_validate({k: request.POST[k] for k in ("answer", "secret") if k in request.POST})
             return payload, services.uploads_read(request.FILES.getlist("photos"), "photo")
         if content_type in ("application/json", "") or content_type.endswith("+json"):
             return AnswerIn.model_validate_json(request.body or b"{}"), []

@@ -24,22 +24,6 @@ from .http import client_from_request, jurisdiction_check, open311_view, throttl
 
 FORM_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
 PERSONAL_LIMITS = {"first_name": 100, "last_name": 100, "email": 254, "phone": 40, "device_id": 200, "account_id": 200}
-# one value each: sent twice, Django keeps the last and the rest would be lost unsaid (a review: half a description)
-SINGLE_FIELDS = (
-    "api_key", "jurisdiction_id", "service_code", "lat", "long", "address_string", "address_id", "description",
-    "media_url", "privacy", *PERSONAL_LIMITS,
-)  # fmt: skip
-
-
-def _single_values_check(data) -> None:
-    for name in SINGLE_FIELDS:
-        if len(data.getlist(name)) > 1:
-            raise bad_request(
-                f"Kolom '{name}' dikirim lebih dari sekali; kirim satu nilai saja.",
-                f"The field '{name}' was sent more than once; send one value.",
-                code="repeated_field",
-                field=name,
-            )
 
 
 def _personal(data) -> dict[str, str]:
@@ -92,7 +76,6 @@ def request_create_view(
             "Send the request as application/x-www-form-urlencoded.",
             code="unsupported_media_type",
         )
-    _single_values_check(request.POST)
     jurisdiction_check(request)
     client = client_from_request(request, required=True)
     throttle(request, client)
