@@ -8,6 +8,7 @@ Anonim reporter's secret, a privacy officer's authenticator key, a password hash
 registered admin, Sigap's and the libraries', accept only the filters its page offers (``list_filter``,
 ``date_hierarchy``) and the raw-id popups' ``limit_choices_to``; anything else is refused with 400."""
 
+from collections.abc import Callable
 from functools import partial
 
 from django.contrib import admin
@@ -161,6 +162,51 @@ class ReadOnlyAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+_record_read: Callable[..., object] | None = None
+
+
+def record_reads_with(access_record: Callable[..., object]) -> None:
+    """Called once by ``sigap.privacy`` at start-up (its access log is a layer above this one)."""
+    global _record_read
+    _record_read = access_record
+
+
+class LoggedReadAdmin(ReadOnlyAdmin):
+    """Read-only, and every look is an access-log row, as the same look elsewhere is: a report, a queue of reports,
+    the reveal requests, the access log itself. A superuser read any report (a complaint about their own office
+    too), the reveal requests and who looked at what in the admin without a trace (a review).
+
+    ``list_action`` / ``view_action``: the access log's actions for a page of rows and for one row; ``report_of``:
+    the report number a row is about ("" when none)."""
+
+    list_action = "list_reports"
+    view_action = "view_report"
+
+    def report_of(self, obj) -> str:
+        return ""
+
+    def _record(self, request, action: str, **detail) -> None:
+        if _record_read is None:
+            raise RuntimeError("no access log registered (is sigap.privacy installed?)")
+        filters = {k: v for k, v in request.GET.items() if k not in ("p", "o")}
+        _record_read(actor=request.user, action=action, view=f"admin:{self.opts.model_name}", filters=filters, **detail)
+
+    def changelist_view(self, request, extra_context=None):
+        response = super().changelist_view(request, extra_context)
+        listed = getattr(response, "context_data", None) and response.context_data.get("cl")
+        if listed is not None and response.status_code == 200:
+            numbers = [n for n in (self.report_of(obj) for obj in listed.result_list) if n]
+            self._record(request, self.list_action, reports=numbers, rows=len(listed.result_list))
+        return response
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        response = super().change_view(request, object_id, form_url, extra_context)
+        shown = getattr(response, "context_data", None) and response.context_data.get("original")
+        if shown is not None and response.status_code == 200:
+            self._record(request, self.view_action, report_number=self.report_of(shown), row=str(shown.pk))
+        return response
 
 
 @admin.register(Holiday)

@@ -2,8 +2,9 @@
 
 from django.contrib import admin
 
-from sigap.core.admin import ReadOnlyAdmin
+from sigap.core.admin import LoggedReadAdmin, ReadOnlyAdmin
 
+from .access_log import Action
 from .models import AccessEvent, IdentityRecord, RevealRequest, VaultBlob
 
 
@@ -22,7 +23,11 @@ class VaultBlobAdmin(ReadOnlyAdmin):
 
 
 @admin.register(AccessEvent)
-class AccessEventAdmin(ReadOnlyAdmin):
+class AccessEventAdmin(LoggedReadAdmin):
+    """Who looked at what: a look here is an audit query, as through the audit API."""
+
+    list_action = view_action = Action.AUDIT_QUERY
+
     list_display = ("seq", "created_at", "actor_username", "action", "report_number")
     list_filter = ("action",)
     search_fields = ("report_number", "actor_username")
@@ -30,9 +35,14 @@ class AccessEventAdmin(ReadOnlyAdmin):
 
 
 @admin.register(RevealRequest)
-class RevealRequestAdmin(ReadOnlyAdmin):
+class RevealRequestAdmin(LoggedReadAdmin):
     list_display = ("id", "report", "requester", "state", "approver", "legal_hold", "created_at", "shown_at")
     list_filter = ("state", "legal_hold")
     # the report's vault reference ties it to its identity record (hidden on the report's page too); the seal is
     # of no use to a reader
     exclude = ("reporter_ref", "seal")
+    list_action = view_action = Action.REVEAL_LIST
+    list_select_related = ("report", "requester", "approver")
+
+    def report_of(self, obj) -> str:
+        return obj.report.number if obj.report_id else ""

@@ -17,6 +17,10 @@ class PrivacyConfig(AppConfig):
 
         rolechanges.record_with(access_record)  # the PPID role changes' steps go to the access log
 
+        from sigap.core import admin as core_admin
+
+        core_admin.record_reads_with(access_record)  # what the admin shows of reports, reveals and the log
+
         from sigap.reports import outbox
 
         from .relay import deliver_batch, outbox_sweep

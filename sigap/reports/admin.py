@@ -2,7 +2,7 @@
 
 from django.contrib import admin
 
-from sigap.core.admin import ReadOnlyAdmin
+from sigap.core.admin import LoggedReadAdmin
 
 from .models import Hop, Notification, Report, StatusChange
 
@@ -25,12 +25,15 @@ class HopInline(HistoryInline):
 
 
 @admin.register(Report)
-class ReportAdmin(ReadOnlyAdmin):
+class ReportAdmin(LoggedReadAdmin):
     list_display = ("number", "category", "status", "unit", "kelurahan", "channel", "privacy", "created_at", "due_at")
     list_filter = ("status", "channel", "privacy", "category")
     search_fields = ("number",)
     exclude = ("reporter_ref", "tracking_hash", "secret_hash")
     inlines = [HopInline, HistoryInline]
+
+    def report_of(self, obj) -> str:
+        return obj.number
 
     def lookup_allowed(self, lookup, value, request=None):
         """Not by a column the page hides: Django allows a filter on any column in the query string."""
@@ -40,8 +43,13 @@ class ReportAdmin(ReadOnlyAdmin):
 
 
 @admin.register(Notification)
-class NotificationAdmin(ReadOnlyAdmin):
+class NotificationAdmin(LoggedReadAdmin):
     """The outbox. 'dead' rows are the dead-letter list."""
+
+    list_select_related = ("report",)
+
+    def report_of(self, obj) -> str:
+        return obj.report.number if obj.report_id else ""
 
     list_display = ("id", "report", "kind", "state", "attempts", "last_error", "created_at", "sent_at")
     list_filter = ("state", "kind")
