@@ -75,6 +75,7 @@ sys.path.insert(0, str(ROOT))
 
 DAY = 86400.0
 HOUR = 3600.0
+RETAINED_AFTER = 365 * DAY + 3 * HOUR  # SIGAP_RETENTION_DAYS' default, and the run's time of day (about)
 LOCAL_OFFSET = 7 * HOUR  # Asia/Jakarta, no daylight saving: public numbers count local days
 CHUNK = 20_000  # reports per COPY round
 SHARED_PHOTO = "photos/city/shared.jpg"
@@ -866,6 +867,8 @@ class Generator:
                         N if hop_deadline is None else ts(hop_deadline),
                         ts(due),
                         ts(last_at) if closed else N,
+                        # passed by the daily retention run (02:30) once its period after the closure was over
+                        ts(last_at + RETAINED_AFTER) if closed and last_at + RETAINED_AFTER <= self.end else N,
                         public_note,
                         N if rating is None else str(rating),
                         rating_comment,
@@ -977,6 +980,7 @@ COLUMNS = {
         "hop_deadline",
         "due_at",
         "closed_at",
+        "retained_at",
         "public_note",
         "rating",
         "rating_comment",

@@ -1,6 +1,12 @@
 """Retention: a configurable time after a report closes, its reporter's identity and original photos are
 crypto-shredded (their data keys destroyed). The report stays, de-identified. Idempotent; every
-destruction is written to the access log."""
+destruction is written to the access log.
+
+A report retention has passed since it closed is marked (``Report.retained_at``; a later closure clears it), so a
+run reads only the reports closed before the cutoff that it has not passed (partial index ``report_retention_due``):
+a day's closures, whatever the years kept. It read every report closed before the cutoff, joined to its photos, on
+every run: 4.5 s at a million reports, growing each year. The first run on an older installation passes the backlog
+once."""
 
 from __future__ import annotations
 
@@ -21,6 +27,12 @@ from .access_log import Action, access_record
 from .models import IdentityRecord, VaultBlob
 
 log = logging.getLogger(__name__)
+MARK_BATCH = 5000
+
+
+def due_reports(cutoff: datetime):
+    """Reports closed at or before ``cutoff`` that retention has not passed since they closed."""
+    return Report.objects.filter(closed_at__isnull=False, retained_at__isnull=True, closed_at__lte=cutoff)
 
 
 def retention_run(*, now: datetime | None = None, days: int | None = None) -> dict[str, int]:
@@ -30,20 +42,17 @@ def retention_run(*, now: datetime | None = None, days: int | None = None) -> di
     live_refs = IdentityRecord.objects.filter(wrapped_key__isnull=False).values("ref")
     live_blobs = VaultBlob.objects.filter(wrapped_key__isnull=False).values("ref")
     conversations = apps.get_model("intake", "Conversation").objects
-    due = (
-        Report.objects.filter(closed_at__lte=cutoff)
-        .filter(
-            Q(reporter_ref__in=live_refs)
-            | Q(photos__original_ref__in=live_blobs)
-            # a chat or email dialog's own record of the sender (their number, name), an Anonim one's too
-            | Q(pk__in=conversations.filter(identity_ref__in=live_refs).values("report_id"))
-            # or its state (a chat dispute waiting for the resident's "ya"), also of reports retention passed before
-            | Q(pk__in=conversations.filter(data_ref__in=live_blobs).values("report_id"))
-        )
-        .distinct()
+    due = due_reports(cutoff)
+    holding = due.filter(
+        Q(reporter_ref__in=live_refs)
+        | Q(pk__in=Photo.objects.filter(original_ref__in=live_blobs).values("report_id"))
+        # a chat or email dialog's own record of the sender (their number, name), an Anonim one's too
+        | Q(pk__in=conversations.filter(identity_ref__in=live_refs).values("report_id"))
+        # or its state (a chat dispute waiting for the resident's "ya"), also of reports retention passed before
+        | Q(pk__in=conversations.filter(data_ref__in=live_blobs).values("report_id"))
     )
     counts = {"reports": 0, "identities": 0, "photos": 0}
-    for report in due.iterator():
+    for report in holding.only("pk", "number", "reporter_ref").order_by("closed_at", "pk").iterator():
         with transaction.atomic():
             identities = int(vault.identity_destroy(report.reporter_ref)) if report.reporter_ref else 0
             dialogs = conversations.filter(report=report)
@@ -74,6 +83,13 @@ def retention_run(*, now: datetime | None = None, days: int | None = None) -> di
                 counts["reports"] += 1
                 counts["identities"] += identities
                 counts["photos"] += photos
+            Report.objects.filter(pk=report.pk).update(retained_at=now)
+    # the rest held nothing in the vault (an Anonim report without photos, or one passed before this mark existed):
+    # marked in batches (an older installation's first run marks its whole backlog: short transactions, not one
+    # of minutes), still only if nothing of theirs is live now
+    bare = due.exclude(pk__in=holding.values("pk"))
+    while ids := list(bare.order_by().values_list("pk", flat=True)[:MARK_BATCH]):
+        Report.objects.filter(pk__in=ids, retained_at__isnull=True).update(retained_at=now)
     counts["messages"] = _unhandled_messages_shred(cutoff, live_blobs)
     counts["dialogs"] = _dialogs_without_report_forget(now)
     log.info("retention: %s (closed before %s)", counts, cutoff.isoformat())

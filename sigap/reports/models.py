@@ -87,6 +87,9 @@ class Report(models.Model):
     escalate_at = models.DateTimeField(null=True, blank=True)
     due_at = models.DateTimeField(null=True, blank=True, db_index=True)
     closed_at = models.DateTimeField(null=True, blank=True)
+    # when retention passed the report since it last closed (its reporter's identity, original photos and dialogs
+    # destroyed, or none held): the daily run reads only closed reports without it (``report_retention_due``)
+    retained_at = models.DateTimeField(null=True, blank=True)
     public_note = models.TextField(blank=True)
     rating = models.PositiveSmallIntegerField(null=True, blank=True)
     rating_comment = models.TextField(blank=True)
@@ -133,6 +136,12 @@ class Report(models.Model):
             # the escalation job reads only reports whose next level is due
             models.Index(
                 fields=["escalate_at"], name="report_escalate_at", condition=models.Q(escalate_at__isnull=False)
+            ),
+            # retention's daily run: closed reports it has not passed yet (a day's worth once the backlog is done)
+            models.Index(
+                fields=["closed_at"],
+                name="report_retention_due",
+                condition=models.Q(closed_at__isnull=False, retained_at__isnull=True),
             ),
             models.Index(fields=["unit", "status"]),
             models.Index(fields=["category", "status"]),

@@ -336,6 +336,7 @@ def _transition(
         report, old=old, to=to, now=now, returning=returning, wait_credited=wait_credited
     )
     report.closed_at = None if is_open(to) else now
+    report.retained_at = None  # a closure (again) starts its own retention period
     report.status = to
     report.status_changed_at = now
     if public_note:
