@@ -269,12 +269,22 @@ def _a_street_s_word(term: str, text: str, start: int) -> bool:
     return term.isalpha() and right_after_place_word(text, start)
 
 
-# what says the next word is an address or an account: there a bare everyday word is the reporter's, and cut
-_CONTACT_BEFORE = re.compile(
-    r"(?i)\b(?:e-?mail|surel|akun|account|username|user|ig|insta|instagram|twitter|tiktok|telegram|tele|tg|line|"
-    r"fb|facebook|threads|youtube|yt|kontak|hubungi|follow|add|dm|japri|chat|balas|kirim|wa|whatsapp|sms)\b"
-    r"[^\n.!?]{0,15}$"
+# what says a word near it is an address or an account (before it in its sentence, "akunku hujan", "IG saya yang
+# dulu: hujan"; or right after it, "tag hujan di instagram", "senja di gmail"): there a bare everyday word is the
+# reporter's, and cut
+_CONTACT_WORDS = (
+    r"e-?mail|surel|akun|account|username|user|id|ig|insta|instagram|twitter|twiter|tiktok|telegram|tele|tg|line|"
+    r"fb|facebook|threads|youtube|yt|kontak|hubungi|follow|folow|add|dm|japri|chat|balas|kirim|wa|whatsapp|sms|"
+    r"tag|mention|mensyen|cari|gmail|yahoo|ymail|hotmail|outlook|icloud|handle|profil|profile"
 )
+_CONTACT_BEFORE = re.compile(rf"(?i)(?:\b(?:{_CONTACT_WORDS})\w*|\bx[ \t]*[:=])[^\n.!?]{{0,40}}$")
+_CONTACT_AFTER = re.compile(rf"(?i)[^\n.!?]{{0,25}}?\b(?:di|on|at|ke|via|lewat|pakai)[ \t]+(?:{_CONTACT_WORDS}|x)\b")
+
+
+def _opens_a_sentence_as_a_word(text: str, start: int, end: int) -> bool:
+    """ "Hujan deras tadi malam": capitalised only as a sentence's first word, the sentence going on in lower case."""
+    before = text[:start].rstrip(" \t")
+    return (not before or before[-1] in ".!?\n") and bool(re.match(r" [a-z]", text[end : end + 2]))
 
 
 def _as_a_word(term: str, text: str, start: int) -> bool:
@@ -285,10 +295,11 @@ def _as_a_word(term: str, text: str, start: int) -> bool:
     end = start + len(term)
     return (
         term.isalpha()
-        and text[start : start + 1].islower()
+        and (text[start : start + 1].islower() or _opens_a_sentence_as_a_word(text, start, end))
         and everyday_word(term)
         and not introduces_self(text, start, end)
-        and not _CONTACT_BEFORE.search(text, max(0, start - 40), start)
+        and not _CONTACT_BEFORE.search(text, max(0, start - 80), start)
+        and not _CONTACT_AFTER.match(text, end)
     )
 
 
@@ -332,13 +343,19 @@ def _known_values(text: str, known: Known, found: dict[str, int]) -> str:
                 # a word of the name that is the local part, unless the address goes on ("budi at gmail dot com")
                 (start, end, "name" if term in name_words and not _EMAIL_GOES_ON.match(folded, end) else "email")
                 for start, end in _occurrences(folded, term, dot_before=True)
-                if term == email or not (_a_street_s_word(term, text, start) or _as_a_word(term, text, start))
+                if term == email
+                or not (
+                    _a_street_s_word(term, text, start) or (term not in name_words and _as_a_word(term, text, start))
+                )
             )
     for handle in known.handles:
         spans.extend(
             (start, end, "handle" if folded[start] == "@" or handle not in name_words else "name")
             for start, end in _occurrences(folded, handle, at_before=True)
-            if folded[start] == "@" or not (_a_street_s_word(handle, text, start) or _as_a_word(handle, text, start))
+            if folded[start] == "@"
+            or not (
+                _a_street_s_word(handle, text, start) or (handle not in name_words and _as_a_word(handle, text, start))
+            )
         )
     for device in known.ids:  # wherever it is, whatever its form (a UUID, an IMEI): never a word of a name
         spans.extend((start, end, "handle") for start, end in _occurrences(folded, device))

@@ -455,11 +455,12 @@ def _is_common(word: str) -> bool:
     return w in _COMMON or bool(_AFFIXED.match(w)) or _ELONGATED.sub(r"\1", w) in _COMMON
 
 
-# Everyday words that are also given names (or an account's name): "lampu tenaga surya", "tidak ada cahaya", "setiap
-# senja". Not in ``_COMMON``, which keeps "Bu Mawar" a name when it is someone else's: used only for the reporter's
-# OWN values, which are cut where written as a name, never where the word is used as the word. Cut there, the
-# placeholder told the officer which word of the reporter's name (or their account, outright) it stood for: "tenaga
-# [nama disembunyikan]" (a review).
+# Everyday words that are also an account's or an email's name ("setiap senja" for senja@…, "setiap hujan" for the
+# account hujan). Not in ``_COMMON``, which keeps "Bu Mawar" a name when it is someone else's: used only for the
+# reporter's own account and email local part (``door._as_a_word``), which are cut where written as theirs, not where
+# the word is used as the word; cut there, the placeholder told the officer the account outright (a review). Not for
+# their name: a name in lower case is how a chat signs off ("salam, surya"), so it is cut everywhere, and its
+# placeholder may tell a word of it where the sentence makes it plain (a second review weighed the two).
 _EVERYDAY_NAMES = _words("""
 surya cahaya sinar bintang bulan matahari mentari langit awan angin hujan embun pelangi senja fajar purnama
 gunung laut ombak samudra bumi guntur petir kilat mawar melati bunga kembang anggrek intan mutiara permata berlian
@@ -470,7 +471,7 @@ bahagia ceria gembira riang cantik manis wangi harum murni suci mulia agung utam
 
 def everyday_word(word: str) -> bool:
     """A word used as a word as often as a name: ``_is_common`` or ``_EVERYDAY_NAMES``. For the reporter's own
-    values only: their name, their email's local part, their account name."""
+    email local part and account name only."""
     return _is_common(word) or word.lower().strip("'’") in _EVERYDAY_NAMES
 
 
@@ -1865,7 +1866,7 @@ def _reporter_names(
                 or not low.replace("'", "").isalpha()  # "Ma'ruf", "Syafi'i", "Nur'aini" are names too
             ):
                 continue
-            parts[low] = everyday_word(low)
+            parts[low] = _is_common(low)
     if not fulls:
         return
     initials = {t[0] for tokens in fulls for t in tokens if t[0].isalpha()}

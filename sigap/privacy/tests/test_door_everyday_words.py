@@ -1,12 +1,11 @@
-"""A reporter's own value that is an everyday word is cut where written as theirs, not where used as the word.
+"""A reporter's own email local part or account name that is an everyday word is cut where written as theirs, not
+where the word is used as the word.
 
-The door cut the reporter's name, their email's local part and their account name wherever the same word stood,
-also in "lampu tenaga surya" or "setiap senja": the officer read a placeholder where the generic rules cut nothing
-and the missing word was plain from its context, and so learnt a word of the reporter's name, or their account
-outright (a review). What an officer reads of a text that does not name the reporter must not depend on who filed
-it. Capitalised, a word is written as a name: "minum bir Bintang" for a Bintang and "Untung tidak ada korban" for an
-Untung are still cut (the door cannot tell a brand, or a sentence's first word, from a person there; "Surya yang
-lapor" is the reporter)."""
+The door cut them wherever the same word stood, also in "setiap senja" or "setiap hujan banjir": the officer read
+"setiap [akun disembunyikan]" where the generic rules cut nothing, and so learnt the account outright (a review).
+Their name is still cut everywhere, in lower case too: a chat signs off in lower case ("salam, surya"), and a second
+review found every such sign-off reaching the officer when the first fix spared everyday names (that placeholder
+may tell a word of the name where the sentence makes it plain: the lesser harm)."""
 
 from __future__ import annotations
 
@@ -45,23 +44,6 @@ def _officer_reads(client, staff, number: str) -> str:
     client.logout()
     assert response.status_code == 200, response.content
     return response.json()["description"]
-
-
-@pytest.mark.parametrize(
-    "name, text",
-    [
-        # a solar street light (PJU tenaga surya) is an everyday complaint; Surya a common given name
-        ("Surya Pratama", "Lampu PJU tenaga surya di depan masjid mati sejak seminggu, jalan gelap."),
-        ("Cahaya Lestari", "Lampu jalan tidak ada cahaya sama sekali di gang ini sejak seminggu."),
-    ],
-)
-def test_an_everyday_word_that_is_the_reporters_name_does_not_tell_the_officer_their_name(client, staff, name, text):
-    theirs = _file_api(client, text, {"name": name, "phone": "0812-3456-7890"})
-    someone_elses = _file_api(client, text, {"name": "Rina Marlina", "phone": "0813-1111-2222"})
-    read_theirs = _officer_reads(client, staff, theirs)
-    read_other = _officer_reads(client, staff, someone_elses)
-    # today: "Lampu PJU tenaga [nama disembunyikan] di depan masjid …" for Surya, the text as written for Rina
-    assert read_theirs == read_other, (read_theirs, read_other)
 
 
 def test_an_email_local_part_that_is_an_everyday_word_is_not_pointed_at(client, staff):
@@ -106,17 +88,14 @@ OTHER = {"name": "Rina Marlina", "phone": "081311112222", "email": "rina.m@gmail
 @pytest.mark.parametrize(
     "text",
     [
-        "Lampu PJU tenaga surya mati, setiap senja gang ini gelap dan setiap hujan banjir.",
-        "Sudah seminggu tidak ada cahaya sama sekali, padahal lampunya tenaga surya.",
-        "Untung tidak ada korban, tapi tiang listrik miring ke jalan; tidak ada cahaya.",
+        "Lampu jalan mati, setiap senja gang ini gelap dan setiap hujan banjir.",
+        "Hujan deras tadi malam, senja ini air belum surut.",
     ],
 )
 def test_the_word_used_as_a_word_reads_the_same_whoever_filed_it(text):
     from sigap.privacy import door
 
-    cahaya = {**OTHER, "name": "Cahaya Lestari"}
     assert door.for_officers(text, identity=IDENTITY).text == door.for_officers(text, identity=OTHER).text
-    assert door.for_officers(text, identity=cahaya).text == door.for_officers(text, identity=OTHER).text
 
 
 @pytest.mark.parametrize(
@@ -129,6 +108,24 @@ def test_the_word_used_as_a_word_reads_the_same_whoever_filed_it(text):
         ("Lampu mati, kata Pak Surya Pratama di pos ronda.", "Surya"),
         ("Surya yang lapor, lampu di gang mati.", "Surya"),  # capitalised at a sentence's start: a name
         ("Lampu jalan mati, twitter saya @hujan", "hujan"),
+        # the reporter's name in lower case, as a chat signs off (a second review: these reached the officer)
+        ("Lampu mati di gang. salam, surya", "surya"),
+        ("Lampu mati di gang. terima kasih, surya", "surya"),
+        ("Lampu mati di gang. dari surya", "surya"),
+        ("Lampu mati di gang.\n- surya", "surya"),
+        ("Lampu mati di gang.\nsurya\n", "surya"),
+        ("Lampu mati.\n\nsurya\nrt 04 rw 02", "surya"),
+        ("Lampu mati di gang. surya, rt 03", "surya"),
+        ("Lampu PJU tenaga surya mati.", "surya"),
+        # the account or the address written as theirs, the cue before or after it
+        ("akunku hujan, mention aja", "hujan"),
+        ("instagramku hujan", "hujan"),
+        ("cari aku di x: hujan", "hujan"),
+        ("tag hujan di instagram", "hujan"),
+        ("Mention ke hujan di X ya", "hujan"),
+        ("IG saya yang dulu itu ya: hujan", "hujan"),
+        ("Kabari ke senja di gmail ya", "senja"),
+        ("emailku senja di gmail", "senja"),
     ],
 )
 def test_the_reporters_own_value_written_as_theirs_is_still_cut(text, gone):
