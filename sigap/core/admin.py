@@ -208,6 +208,15 @@ class LoggedReadAdmin(ReadOnlyAdmin):
             self._record(request, self.view_action, report_number=self.report_of(shown), row=str(shown.pk))
         return response
 
+    def history_view(self, request, object_id, extra_context=None):
+        response = super().history_view(request, object_id, extra_context)
+        shown = getattr(response, "context_data", None) and response.context_data.get("object")
+        if shown is not None and response.status_code == 200:
+            self._record(
+                request, self.view_action, report_number=self.report_of(shown), row=str(shown.pk), page="history"
+            )
+        return response
+
 
 @admin.register(Holiday)
 class HolidayAdmin(admin.ModelAdmin):
@@ -217,8 +226,10 @@ class HolidayAdmin(admin.ModelAdmin):
 
 
 @admin.register(AuditEvent)
-class AuditEventAdmin(ReadOnlyAdmin):
-    """Read-only: the audit trail has no edit or delete path."""
+class AuditEventAdmin(LoggedReadAdmin):
+    """Read-only: the audit trail has no edit or delete path. Who did what to which report: a look is an audit query."""
+
+    list_action = view_action = "audit_query"
 
     list_display = ("created_at", "action", "actor", "actor_kind", "report_id")
     list_filter = ("action", "actor_kind")

@@ -294,6 +294,19 @@ def _repeatable(key: str) -> bool:
     return key.endswith("[]") or key.startswith("attribute[")
 
 
+class _RepeatedKey(Exception):
+    def __init__(self, key: str):
+        self.key = key
+
+
+def _each_key_once(pairs: list[tuple[str, object]]) -> dict:
+    found = dict(pairs)
+    if len(found) != len(pairs):
+        seen: set[str] = set()
+        raise _RepeatedKey(next(k for k, _v in pairs if k in seen or seen.add(k)).replace("\x00", ""))
+    return found
+
+
 def repeated_refused(field: str) -> RequestRefused:
     return RequestRefused(
         f"Kolom '{field}' dikirim lebih dari sekali; kirim satu nilai saja.",
@@ -360,7 +373,7 @@ def text_check(request: HttpRequest) -> None:
         for key, files in request.FILES.lists():
             if any("\x00" in (f.name or "") for f in files):
                 raise nul_refused(key)
-        if not request.path.startswith(ADMIN_PATH):  # the admin's own forms repeat fields (lists, selections)
+        if not request.path_info.startswith(ADMIN_PATH):  # the admin's own forms repeat fields (lists, selections)
             for key, values in request.POST.lists():
                 if len(values) > 1 and not _repeatable(key):
                     raise repeated_refused(key)
@@ -369,12 +382,17 @@ def text_check(request: HttpRequest) -> None:
                     raise repeated_refused(key)
     else:  # any other body: Django Ninja reads it as JSON whatever its label (text/plain, none, x-json)
         body = request.body
-        if not _JSON_NUL.search(body):
-            return
+        if body.lstrip()[:1] not in (b"{", b"["):
+            return  # not a JSON object or list: the endpoint answers it its own way
         try:
-            data = json.loads(body)
+            # a key twice in one object ({"accept": false, "accept": true}) is one value lost, as in a form
+            data = json.loads(body, object_pairs_hook=_each_key_once)
+        except _RepeatedKey as repeated:
+            raise repeated_refused(repeated.key) from None
         except (ValueError, RecursionError):
             return  # the endpoint answers a broken (or absurdly nested) body its own way
+        if not _JSON_NUL.search(body):
+            return
         for path, text in _json_strings(data):
             if "\x00" in text:
                 raise nul_refused(path or None)

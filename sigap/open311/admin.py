@@ -4,6 +4,8 @@ of each category's service definition (data a city edits), and the read-only cli
 from django.contrib import admin, messages
 from django.utils.translation import gettext_lazy as _
 
+from sigap.core.admin import LoggedReadAdmin
+
 from .models import ApiClient, ClientReport, ServiceAttribute
 
 
@@ -39,18 +41,14 @@ class ServiceAttributeAdmin(admin.ModelAdmin):
 
 
 @admin.register(ClientReport)
-class ClientReportAdmin(admin.ModelAdmin):
+class ClientReportAdmin(LoggedReadAdmin):
+    """Which client app filed which report: a page of reports, in the access log."""
+
     list_display = ("report", "client", "created_at")
     list_filter = ("client",)
     fields = ("report", "client", "created_at")
     readonly_fields = fields
     list_select_related = ("report", "client")
 
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
+    def report_of(self, obj) -> str:
+        return obj.report.number if obj.report_id else ""

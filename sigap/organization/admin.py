@@ -125,6 +125,16 @@ class UnitAdmin(admin.ModelAdmin):
         super().save_model(request, obj, form, change)
 
     def delete_model(self, request, obj):
+        # its staff roles go with it (cascade): each is a role removed, as in the roles' own admin
+        for role in StaffRole.objects.filter(unit=obj).select_related("user"):
+            rolechanges.admin_change_record(
+                request.user,
+                "staff_role_remove",
+                account=role.user.get_username(),
+                role=role.role,
+                unit=obj.code,
+                because="unit_delete",
+            )
         rolechanges.admin_change_record(request.user, "unit_delete", unit=obj.code, **_unit_shape(obj))
         super().delete_model(request, obj)
 

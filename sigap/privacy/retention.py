@@ -52,8 +52,13 @@ def retention_run(*, now: datetime | None = None, days: int | None = None) -> di
         | Q(pk__in=conversations.filter(data_ref__in=live_blobs).values("report_id"))
     )
     counts = {"reports": 0, "identities": 0, "photos": 0}
-    for report in holding.only("pk", "number", "reporter_ref").order_by("closed_at", "pk").iterator():
+    for pk in list(holding.order_by("closed_at", "pk").values_list("pk", flat=True)):
         with transaction.atomic():
+            # locked and read again: reopened (and maybe closed again) since the list was read, it is not this
+            # period's to pass (a review: its new closure was marked as passed and never read again)
+            report = due.select_for_update().only("pk", "number", "reporter_ref").filter(pk=pk).first()
+            if report is None:
+                continue
             identities = int(vault.identity_destroy(report.reporter_ref)) if report.reporter_ref else 0
             dialogs = conversations.filter(report=report)
             for ref in dialogs.exclude(identity_ref="").values_list("identity_ref", flat=True):
@@ -83,13 +88,13 @@ def retention_run(*, now: datetime | None = None, days: int | None = None) -> di
                 counts["reports"] += 1
                 counts["identities"] += identities
                 counts["photos"] += photos
-            Report.objects.filter(pk=report.pk).update(retained_at=now)
+            due.filter(pk=report.pk).update(retained_at=now)  # still closed before the cutoff, and not passed
     # the rest held nothing in the vault (an Anonim report without photos, or one passed before this mark existed):
     # marked in batches (an older installation's first run marks its whole backlog: short transactions, not one
     # of minutes), still only if nothing of theirs is live now
     bare = due.exclude(pk__in=holding.values("pk"))
     while ids := list(bare.order_by().values_list("pk", flat=True)[:MARK_BATCH]):
-        Report.objects.filter(pk__in=ids, retained_at__isnull=True).update(retained_at=now)
+        Report.objects.filter(pk__in=ids, retained_at__isnull=True, closed_at__lte=cutoff).update(retained_at=now)
     counts["messages"] = _unhandled_messages_shred(cutoff, live_blobs)
     counts["dialogs"] = _dialogs_without_report_forget(now)
     log.info("retention: %s (closed before %s)", counts, cutoff.isoformat())

@@ -6,6 +6,7 @@ view (``sigap.core.limits.text_check``); found by a review."""
 from __future__ import annotations
 
 import io
+import json
 
 import pytest
 from django.test import Client
@@ -129,3 +130,28 @@ def test_operator_report_with_description_sent_twice_is_refused_not_half_filed(s
     # before: 302 and a report filed with only "Sudah tiga hari." (the resident's actual problem lost)
     assert response.status_code == 422 and filed == [], (response.status_code, filed)
     assert not StatusChange.objects.exists()
+
+
+def test_validator_decision_sent_twice_in_json_is_refused(client, staff, jpeg):
+    """e88706c: "'reject' then 'accept' closed a report as Selesai" is refused on forms; the officer API takes JSON,
+    where ``{"accept": false, "accept": true}`` is the same request, and json.loads keeps the last."""
+    from sigap.officers.tests.helpers import PB_UNIT, to_validation
+    from sigap.officers.tests.test_api import Officer
+    from sigap.organization.models import StaffRole
+
+    pb = staff("petugas.pb", PB_UNIT)
+    validator = Officer(client, staff("validator.biro", "biro-pemerintahan", StaffRole.Role.VALIDATOR))
+    report = submit().report
+    to_validation(report, pb, jpeg)
+    body = '{"accept": false, "accept": true, "reason": "sudah dicek di lapangan"}'
+    assert json.loads(body)["accept"] is True
+    response = client.post(
+        f"/api/v1/officer/reports/{report.number}/validate",
+        data=body,
+        content_type="application/json",
+        **validator.auth,
+    )
+    report.refresh_from_db()
+    assert response.status_code == 422, (response.status_code, report.status)
+    assert response.json()["code"] == "repeated_field" and response.json()["field"] == "accept"
+    assert report.status == "awaiting_validation"

@@ -164,3 +164,28 @@ def test_a_staff_account_deleted_in_the_admin_is_an_access_log_row(staff, superu
     assert deleted.detail["account"] == "petugas.pb"
     assert deleted.detail["roles"] == [R.OFFICER]
     assert json.dumps(deleted.detail)  # plain values only
+
+
+def test_deleting_a_unit_in_the_admin_logs_the_roles_it_takes_with_it():
+    """StaffRole.unit is CASCADE: ``UnitAdmin.delete_model`` logs ``unit_delete`` with the unit's shape only, while
+    every role on it is gone without a ``staff_role_remove`` row and without being named (``staff_account_delete``
+    does list its roles; a guarded role blocks the delete, Django's delete page checks each cascaded row)."""
+    from sigap.organization.models import StaffRole, Unit
+
+    parent = Unit.objects.get(code="biro-pemerintahan")
+    unit = Unit.objects.create(code="tim-ppid-baru", name="Tim PPID Baru", kind=parent.kind, parent=parent)
+    ppid = get_user_model().objects.create_user("ppid.baru", "ppid.baru@example.org", "ppid-pw-123", is_staff=True)
+    StaffRole.objects.create(user=ppid, unit=unit, role=StaffRole.Role.SUPERVISOR)
+    before = _last_seq()
+    response = admin_client(make_superuser("root")).post(f"/admin/organization/unit/{unit.pk}/delete/", {"post": "yes"})
+    assert response.status_code == 302 and not Unit.objects.filter(pk=unit.pk).exists()
+    assert not StaffRole.objects.filter(user=ppid).exists()  # the role went with the unit
+    rows = list(AccessEvent.objects.filter(seq__gt=before))
+    [removed] = [r for r in rows if r.action == "staff_role_remove"]
+    assert removed.detail == {
+        "account": "ppid.baru",
+        "role": StaffRole.Role.SUPERVISOR,
+        "unit": "tim-ppid-baru",
+        "because": "unit_delete",
+    }
+    assert [r.action for r in rows] == ["staff_role_remove", "unit_delete"]

@@ -90,3 +90,35 @@ def test_what_the_admin_logs_names_the_page_and_the_reports_shown():
     assert root.get("/admin/reports/notification/").status_code == 200
     [outbox] = AccessEvent.objects.filter(seq__gt=before)
     assert outbox.detail["view"] == "admin:notification" and report.number in outbox.detail["reports"]
+
+
+def test_the_report_history_view_in_the_admin_is_logged():
+    report = submit(reporter=reporter()).report
+    root = _root()
+    before = _last_seq()
+    page = root.get(f"/admin/reports/report/{report.pk}/history/")
+    assert page.status_code == 200 and report.number.encode() in page.content
+    assert AccessEvent.objects.filter(seq__gt=before).exists(), "a report's history page: no access-log row"
+
+
+def test_the_audit_trail_in_the_admin_is_logged():
+    """``AuditEventAdmin`` (who did what to which report, with each action's detail) stayed a plain ReadOnlyAdmin."""
+    report = submit(reporter=reporter()).report
+    root = _root()
+    before = _last_seq()
+    page = root.get("/admin/core/auditevent/")
+    assert page.status_code == 200 and str(report.pk).encode() in page.content
+    assert AccessEvent.objects.filter(seq__gt=before).exists(), "the admin's audit trail: no access-log row"
+
+
+def test_which_client_app_filed_which_report_is_a_logged_page_of_reports():
+    from sigap.open311.models import ApiClient, ClientReport
+
+    report = submit(reporter=reporter()).report
+    app = ApiClient.objects.create(name="app-warga", key_hash="x" * 64, key_hint="o311_xxx")
+    ClientReport.objects.create(report=report, client=app)
+    root = _root()
+    before = _last_seq()
+    assert root.get("/admin/open311/clientreport/").status_code == 200
+    [listed] = AccessEvent.objects.filter(seq__gt=before)
+    assert listed.action == Action.LIST_REPORTS and listed.detail["reports"] == [report.number]

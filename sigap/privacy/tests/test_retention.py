@@ -163,3 +163,27 @@ def test_a_report_closed_again_after_retention_passed_it_is_passed_again(staff):
     Report.objects.filter(pk=report.pk).update(closed_at=timezone.now() - timedelta(days=400))
     assert list(due_reports(timezone.now() - timedelta(days=365)).values_list("pk", flat=True)) == [report.pk]
     assert retention_run(days=365)["identities"] == 1
+
+
+def test_retention_does_not_mark_a_report_closed_again_while_the_run_was_on_it(staff, monkeypatch):
+    """``retention_run`` reads ``holding`` once, then marks each report ``retained_at=now`` by pk, with no lock and no
+    re-check that it is still closed before the cutoff. A reopen and a new closure committed meanwhile (simulated
+    here inside the run, as another transaction would) clears the mark in ``_transition``; retention then sets it
+    again, so the new closure's period is never passed: whatever the reopening added to the vault stays forever."""
+    from sigap.privacy import retention
+
+    officer = staff("petugas.pb", "kel:31.75.07.1002")
+    report = submit(reporter=reporter()).report
+    services.report_reject(report_id=report.pk, actor=officer, reason="di luar kewenangan")
+    Report.objects.filter(pk=report.pk).update(closed_at=timezone.now() - timedelta(days=400))
+    real_destroy = vault.identity_destroy
+
+    def destroy_while_the_report_is_closed_again(ref):
+        # another process: the report reopened and closed again just now (``_transition`` clears the mark)
+        Report.objects.filter(pk=report.pk).update(closed_at=timezone.now(), retained_at=None)
+        return real_destroy(ref)
+
+    monkeypatch.setattr(retention.vault, "identity_destroy", destroy_while_the_report_is_closed_again)
+    retention.retention_run(days=365)
+    report.refresh_from_db()
+    assert report.retained_at is None, "closed again today, yet marked as passed: its new period will never be read"
