@@ -478,6 +478,8 @@ SIGAP_OTP_ROLES = frozenset(
 OTP_TOTP_ISSUER = os.environ.get("SIGAP_OTP_ISSUER", "Sigap")
 # API tokens stop working this many hours after they were issued.
 SIGAP_API_TOKEN_HOURS = float(os.environ.get("SIGAP_API_TOKEN_HOURS", "12"))
+# a staff session (console, admin) ends this long after its sign-in
+SIGAP_STAFF_SESSION_HOURS = float(os.environ.get("SIGAP_STAFF_SESSION_HOURS", "12"))
 # Sign-in lockout (django-axes, sigap/core/throttles.py): failures within AXES_COOLOFF_TIME per account and
 # address, per account from any address, and per address for any account.
 AUTHENTICATION_BACKENDS = ["axes.backends.AxesStandaloneBackend", "django.contrib.auth.backends.ModelBackend"]

@@ -186,6 +186,15 @@ def _second_factor_recorded(sender, request, user, **kwargs) -> None:
         mark_verified(request, device)
 
 
+@receiver(user_logged_in)
+def _staff_session_bounded(sender, request, user, **kwargs) -> None:
+    """A staff session ends ``SIGAP_STAFF_SESSION_HOURS`` after its sign-in (12, as an API token), not Django's two
+    weeks: a console left open on a kelurahan office's shared computer showed its reports to whoever sat down next
+    for a fortnight (a review). Residents have no sign-in; their session keeps Django's default."""
+    if request is not None and hasattr(request, "session"):
+        request.session.set_expiry(int(settings.SIGAP_STAFF_SESSION_HOURS * 3600))
+
+
 def enroll(user, *, replace: bool = False, name: str = "default"):
     """Create the account's confirmed TOTP device. Refuses when one exists unless ``replace``."""
     from django_otp.plugins.otp_totp.models import TOTPDevice

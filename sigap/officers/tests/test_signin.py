@@ -75,6 +75,22 @@ def test_an_officer_signs_in_with_a_password_alone(otp_on, staff):
     assert console_login(c, "petugas.pb").status_code == 302 and signed_in(c)
 
 
+def test_a_staff_session_ends_twelve_hours_after_its_sign_in(otp_on, staff, settings):
+    """Django's default is two weeks: a console left open on a shared office computer showed its reports to whoever
+    sat down next for a fortnight (a review). Twelve hours, as an API token, whichever sign-in made the session."""
+    staff("petugas.pb", PB_UNIT)
+    c = Client()
+    assert console_login(c, "petugas.pb").status_code == 302 and signed_in(c)
+    assert c.session.get_expiry_age() == 12 * 3600
+    settings.SIGAP_STAFF_SESSION_HOURS = 1
+    admin = Client()
+    admin.force_login(get_user_model().objects.create_user("admin.kota", password=PASSWORD, is_staff=True))
+    assert signed_in(admin) and admin.session.get_expiry_age() == 3600  # whichever sign-in made the session
+    resident = Client()
+    resident.get("/")
+    assert "_auth_user_id" not in resident.session
+
+
 @pytest.mark.parametrize("role", [R.UNIT_ADMIN, R.VALIDATOR, R.SUPERVISOR, R.PRIVACY_OFFICER, R.AUDITOR])
 def test_the_token_endpoint_needs_the_code_for_every_role_above_officer(otp_on, staff, role):
     user = staff("akun.x", "biro-pemerintahan", role)
