@@ -143,7 +143,9 @@ def _photo(*, user, report: Report, data: dict) -> str:
 
 
 def _validate(*, user, report: Report, data: dict) -> str:
-    services.report_validate(report_id=report.pk, actor=user, accept=data["accept"], reason=data["reason"])
+    services.report_validate(
+        report_id=report.pk, actor=user, accept=data["accept"], reason=data["reason"], seen=data.get("seen") or ""
+    )
     if data["accept"]:
         return _("Tindak lanjut divalidasi: laporan Selesai.")
     return _("Tindak lanjut ditolak (TL Ditolak): laporan kembali ke unit yang menangani.")

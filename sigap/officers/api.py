@@ -273,6 +273,7 @@ def _detail(user, report: Report) -> dict:
             for h in hops
         ],
         "allowed": actions.allowed_actions(user, report),
+        "round_seen": report.round_seen,
     }
 
 

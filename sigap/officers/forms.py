@@ -186,6 +186,7 @@ class ValidateForm(forms.Form):
     reason = forms.CharField(
         label=_("Catatan / alasan penolakan"), max_length=TEXT, required=False, widget=forms.Textarea(attrs={"rows": 2})
     )
+    seen = forms.CharField(max_length=32, required=False, widget=forms.HiddenInput)  # ``Report.round_seen``
 
     def clean(self) -> dict:
         data = super().clean()

@@ -123,6 +123,8 @@ class ReportDetail(Schema):
     history: list[HistoryOut]
     hops: list[HopOut]
     allowed: list[str]
+    # the report's round (its last status change): sent back with a validation as ``seen``
+    round_seen: str
 
 
 class NoteIn(Schema):
@@ -175,6 +177,9 @@ class ValidateIn(Schema):
     model_config = ConfigDict(extra="forbid")
     accept: bool
     reason: str = Field("", max_length=2000)
+    # the round the decision was made on (the report's ``round_seen`` when it was read): a report submitted again
+    # since is refused 409 ``report_changed``
+    seen: str = Field("", max_length=32)
 
 
 class ActionOut(Schema):

@@ -6,6 +6,8 @@ vault record (``sigap.privacy``). Its ``description`` is the redacted text offic
 
 from __future__ import annotations
 
+from datetime import UTC
+
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -183,6 +185,13 @@ class Report(models.Model):
 
     def __str__(self) -> str:
         return self.number
+
+    @property
+    def round_seen(self) -> str:
+        """Which round of the report a form was opened on: its last status change, to the microsecond, in UTC. The
+        validator's decision carries it back, so a decision made on one round's proof never lands on the next."""
+        changed = self.status_changed_at
+        return changed.astimezone(UTC).strftime("%Y%m%d%H%M%S%f") if changed else ""
 
 
 class ReportUnit(models.Model):

@@ -2164,9 +2164,13 @@ def validates_own_work(actor, report: Report) -> bool:
 
 @transaction.atomic
 def report_validate(
-    *, report_id: int, actor, accept: bool, reason: str = "", now: datetime | None = None
+    *, report_id: int, actor, accept: bool, reason: str = "", seen: str = "", now: datetime | None = None
 ) -> StatusChange:
-    """The validator (Biro Pemerintahan) accepts the follow-up (Selesai) or rejects it (TL Ditolak, back to work)."""
+    """The validator (Biro Pemerintahan) accepts the follow-up (Selesai) or rejects it (TL Ditolak, back to work).
+
+    ``seen``: the round the decision was made on (``Report.round_seen`` when the validator's page was opened); a
+    report asked for validation again since (new proof after a TL Ditolak) is refused, 409 ``report_changed``,
+    rather than decided on proof the validator has not seen (a review: a card left open took the next round)."""
     if not roles.user_can_validate(actor):
         raise PermissionDenied(
             "Hanya validator yang dapat memvalidasi tindak lanjut.", "Only a validator can validate a follow-up."
@@ -2174,6 +2178,13 @@ def report_validate(
     report = _lock(report_id)
     now = now or timezone.now()
     _require_sight(actor, report)
+    if seen and seen != report.round_seen and report.status == Status.AWAITING_VALIDATION:
+        raise DomainError(
+            "Laporan ini diajukan lagi sejak Anda membukanya, dengan bukti yang mungkin baru. Muat ulang dan periksa lagi.",
+            "This report was submitted again since you opened it, perhaps with new proof. Reload it and check again.",
+            code="report_changed",
+            status=409,
+        )
     if validates_own_work(actor, report):
         raise PermissionDenied(
             "Validator tidak dapat memvalidasi tindak lanjut yang ditangani sendiri atau oleh unitnya.",
