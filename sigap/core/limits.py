@@ -382,7 +382,10 @@ def text_check(request: HttpRequest) -> None:
                     raise repeated_refused(key)
     else:  # any other body: Django Ninja reads it as JSON whatever its label (text/plain, none, x-json)
         body = request.body
-        if body.lstrip()[:1] not in (b"{", b"["):
+        head = body.lstrip()
+        if head.startswith(b"\xef\xbb\xbf"):  # a UTF-8 byte-order mark (PowerShell, Notepad): json.loads reads past it
+            head = head[3:].lstrip()
+        if head[:1] not in (b"{", b"["):
             return  # not a JSON object or list: the endpoint answers it its own way
         try:
             # a key twice in one object ({"accept": false, "accept": true}) is one value lost, as in a form

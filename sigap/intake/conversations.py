@@ -472,6 +472,9 @@ def _answer_to_done(inbound: Inbound) -> bool | Inbound:
         data["pending_dispute"] = {"text": text, "reason": reason}
         dialog_save(filed, data)
         filed.save(update_fields=["data_ref", "updated_at"])
+        # the resident's words wait in the vault: retention reads the report again, even if it passed it (a period
+        # shorter than the reply window; a review)
+        Report.objects.filter(pk=report.pk).update(retained_at=None)
         dialog_say(filed, "dispute_check", number=report.number)
         return True
     return False

@@ -269,16 +269,17 @@ def _a_street_s_word(term: str, text: str, start: int) -> bool:
     return term.isalpha() and right_after_place_word(text, start)
 
 
-# what says a word near it is an address or an account (before it in its sentence, "akunku hujan", "IG saya yang
-# dulu: hujan"; or right after it, "tag hujan di instagram", "senja di gmail"): there a bare everyday word is the
-# reporter's, and cut
+# words that say an address or an account is about: anywhere in the sentence, they make a bare everyday word the
+# reporter's contact ("cp: hujan", "hujan itu akun ig saya", "kabari saya di senja gmail com")
 _CONTACT_WORDS = (
-    r"e-?mail|surel|akun|account|username|user|id|ig|insta|instagram|twitter|twiter|tiktok|telegram|tele|tg|line|"
-    r"fb|facebook|threads|youtube|yt|kontak|hubungi|follow|folow|add|dm|japri|chat|balas|kirim|wa|whatsapp|sms|"
-    r"tag|mention|mensyen|cari|gmail|yahoo|ymail|hotmail|outlook|icloud|handle|profil|profile"
+    r"e-?mail|imel|surel|mailto|akun|account|username|user|pengguna|id|ig|insta|instagram|twitter|twiter|tiktok|"
+    r"telegram|tele|tg|line|fb|facebook|threads|youtube|yt|discord|signal|mastodon|github|linkedin|reddit|medsos|"
+    r"sosmed|kontak|contact|cp|narahubung|hubungi|kabari|kabarin|tanya|tanyakan|follow|folow|add|dm|japri|chat|"
+    r"balas|kirim|wa|whatsapp|sms|tag|mention|mensyen|cari|gmail|yahoo|ymail|hotmail|outlook|icloud|handle|profil|"
+    r"profile|pelapor|ttd|salam|hormat|dari|nama"
 )
-_CONTACT_BEFORE = re.compile(rf"(?i)(?:\b(?:{_CONTACT_WORDS})\w*|\bx[ \t]*[:=])[^\n.!?]{{0,40}}$")
-_CONTACT_AFTER = re.compile(rf"(?i)[^\n.!?]{{0,25}}?\b(?:di|on|at|ke|via|lewat|pakai)[ \t]+(?:{_CONTACT_WORDS}|x)\b")
+_CONTACT_IN_SENTENCE = re.compile(rf"(?i)\b(?:{_CONTACT_WORDS})\w*|@|\bx[ \t]*[:=]|\b[a-z]/")
+_SENTENCE_EDGE = re.compile(r"[.!?\n]")
 
 
 def _opens_a_sentence_as_a_word(text: str, start: int, end: int) -> bool:
@@ -288,19 +289,27 @@ def _opens_a_sentence_as_a_word(text: str, start: int, end: int) -> bool:
 
 
 def _as_a_word(term: str, text: str, start: int) -> bool:
-    """A bare email local part or account name that is an everyday word, used as the word in lower case ("setiap
-    senja" for senja@…, "setiap hujan" for the account hujan): cut, the placeholder would tell the officer the address
-    or the account outright (a review). Not capitalised, introducing the writer ("ini senja") nor after a word that
-    says an address or an account follows ("IG saya hujan"): there it is theirs, and cut."""
+    """A bare email local part or account name that is an everyday word, used as the word ("setiap hujan jalan ini
+    banjir" for the account hujan, "setiap senja gelap" for senja@…): cut there, the placeholder told the officer the
+    account or the address outright (a review). Only in prose: in lower case (or opening a sentence that goes on in
+    lower case), between two words (a space, maybe after a comma, each side: never after "cp:", "- ", "u/", before
+    "(ig)", "@" or at a line's end), introducing nobody, in a sentence without a word of contact ("akun", "ig", "kabari",
+    "cp", "dari", "salam" …, or an "@"): anywhere else it is theirs, and cut (a second review)."""
     end = start + len(term)
-    return (
-        term.isalpha()
-        and (text[start : start + 1].islower() or _opens_a_sentence_as_a_word(text, start, end))
-        and everyday_word(term)
-        and not introduces_self(text, start, end)
-        and not _CONTACT_BEFORE.search(text, max(0, start - 80), start)
-        and not _CONTACT_AFTER.match(text, end)
+    if not (term.isalpha() and everyday_word(term)):
+        return False
+    opens = _opens_a_sentence_as_a_word(text, start, end)
+    if not (text[start : start + 1].islower() or opens):
+        return False
+    between_words = (opens or re.search(r"[^\W\d_],? \Z", text[max(0, start - 3) : start])) and re.match(
+        r",? [a-z]", text[end : end + 3]
     )
+    if not between_words or introduces_self(text, start, end):
+        return False
+    edges = [m.start() for m in _SENTENCE_EDGE.finditer(text, 0, start)]
+    after = _SENTENCE_EDGE.search(text, end)
+    sentence = text[(edges[-1] + 1 if edges else 0) : (after.start() if after else len(text))]
+    return not _CONTACT_IN_SENTENCE.search(sentence)
 
 
 def _name_words(known: Known) -> frozenset[str]:

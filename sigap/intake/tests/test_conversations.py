@@ -249,6 +249,18 @@ def test_an_anonim_filing_leaves_nothing_that_finds_its_sender_again(deliver, fa
     assert not Conversation.objects.filter(report=later, sender_hash="").exists()
 
 
+def test_a_dispute_waiting_in_the_chat_has_retention_read_its_report_again(deliver, fake, selesai):
+    """The resident's "not fixed" waits in the dialog's vault blob for their "1": retention, which may have passed the
+    report already (a period shorter than the reply window), reads it again (a review of retention's marks)."""
+    from django.utils import timezone
+
+    report = _filed_on_whatsapp(deliver, "R")
+    selesai(report)
+    Report.objects.filter(pk=report.pk).update(retained_at=timezone.now())
+    _say(deliver, "wamid.R5", "Tidak, masih mampet di depan gang")
+    assert Report.objects.get(pk=report.pk).retained_at is None
+
+
 def test_a_new_report_weeks_after_selesai_is_a_new_report_not_a_dispute(deliver, fake, selesai, settings):
     report = _filed_on_whatsapp(deliver, "W")
     selesai(report)

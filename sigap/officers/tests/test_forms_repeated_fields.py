@@ -155,3 +155,105 @@ def test_validator_decision_sent_twice_in_json_is_refused(client, staff, jpeg):
     assert response.status_code == 422, (response.status_code, report.status)
     assert response.json()["code"] == "repeated_field" and response.json()["field"] == "accept"
     assert report.status == "awaiting_validation"
+
+
+def test_a_key_twice_in_json_with_a_byte_order_mark_is_refused_too(client, staff, jpeg):
+    """text_check returns when the body's first byte is not '{' or '[': a UTF-8 BOM (PowerShell, Notepad-saved
+    files) is b'\\xef', but Django Ninja's parser (json.loads on bytes) reads the BOM fine and keeps the last
+    "accept": the validator's false-then-true closes the report, as before e88706c/b7c74a0."""
+    from sigap.officers.tests.helpers import PB_UNIT, to_validation
+    from sigap.officers.tests.test_api import Officer
+    from sigap.organization.models import StaffRole
+
+    pb = staff("petugas.pb", PB_UNIT)
+    validator = Officer(client, staff("validator.biro", "biro-pemerintahan", StaffRole.Role.VALIDATOR))
+    report = submit().report
+    to_validation(report, pb, jpeg)
+    body = b"\xef\xbb\xbf" + b'{"accept": false, "accept": true, "reason": "sudah dicek di lapangan"}'
+    assert json.loads(body)["accept"] is True  # what Ninja reads
+    response = client.post(
+        f"/api/v1/officer/reports/{report.number}/validate",
+        data=body,
+        content_type="application/json",
+        **validator.auth,
+    )
+    report.refresh_from_db()
+    assert response.status_code == 422, (response.status_code, report.status)
+    assert report.status == "awaiting_validation"
+
+
+def test_a_nul_in_json_with_a_byte_order_mark_is_still_refused(client, staff, jpeg):
+    """Before b7c74a0 the NUL scan ran on any body holding an escaped NUL (json.loads reads a BOM); now the
+    first-byte test returns first, so the NUL reaches the services (PostgreSQL: a 500; SQLite: stored)."""
+    from sigap.officers.tests.helpers import PB_UNIT, to_validation
+    from sigap.officers.tests.test_api import Officer
+    from sigap.organization.models import StaffRole
+
+    pb = staff("petugas.pb", PB_UNIT)
+    validator = Officer(client, staff("validator.biro", "biro-pemerintahan", StaffRole.Role.VALIDATOR))
+    report = submit().report
+    to_validation(report, pb, jpeg)
+    body = b"\xef\xbb\xbf" + b'{"accept": false, "reason": "foto sesudah \\u0000 buram"}'
+    response = client.post(
+        f"/api/v1/officer/reports/{report.number}/validate",
+        data=body,
+        content_type="application/json",
+        **validator.auth,
+    )
+    report.refresh_from_db()
+    assert response.status_code == 422, (response.status_code, report.status)
+    assert report.status == "awaiting_validation"
+
+
+# --- 1. door._as_a_word: the reporter's own account / local part written as their contact reaches the officer ---
+
+
+def test_a_key_twice_in_json_with_a_byte_order_mark_is_refused_too(client, staff, jpeg):
+    """text_check returns when the body's first byte is not '{' or '[': a UTF-8 BOM (PowerShell, Notepad-saved
+    files) is b'\\xef', but Django Ninja's parser (json.loads on bytes) reads the BOM fine and keeps the last
+    "accept": the validator's false-then-true closes the report, as before e88706c/b7c74a0."""
+    from sigap.officers.tests.helpers import PB_UNIT, to_validation
+    from sigap.officers.tests.test_api import Officer
+    from sigap.organization.models import StaffRole
+
+    pb = staff("petugas.pb", PB_UNIT)
+    validator = Officer(client, staff("validator.biro", "biro-pemerintahan", StaffRole.Role.VALIDATOR))
+    report = submit().report
+    to_validation(report, pb, jpeg)
+    body = b"\xef\xbb\xbf" + b'{"accept": false, "accept": true, "reason": "sudah dicek di lapangan"}'
+    assert json.loads(body)["accept"] is True  # what Ninja reads
+    response = client.post(
+        f"/api/v1/officer/reports/{report.number}/validate",
+        data=body,
+        content_type="application/json",
+        **validator.auth,
+    )
+    report.refresh_from_db()
+    assert response.status_code == 422, (response.status_code, report.status)
+    assert report.status == "awaiting_validation"
+
+
+def test_a_nul_in_json_with_a_byte_order_mark_is_still_refused(client, staff, jpeg):
+    """Before b7c74a0 the NUL scan ran on any body holding an escaped NUL (json.loads reads a BOM); now the
+    first-byte test returns first, so the NUL reaches the services (PostgreSQL: a 500; SQLite: stored)."""
+    from sigap.officers.tests.helpers import PB_UNIT, to_validation
+    from sigap.officers.tests.test_api import Officer
+    from sigap.organization.models import StaffRole
+
+    pb = staff("petugas.pb", PB_UNIT)
+    validator = Officer(client, staff("validator.biro", "biro-pemerintahan", StaffRole.Role.VALIDATOR))
+    report = submit().report
+    to_validation(report, pb, jpeg)
+    body = b"\xef\xbb\xbf" + b'{"accept": false, "reason": "foto sesudah \\u0000 buram"}'
+    response = client.post(
+        f"/api/v1/officer/reports/{report.number}/validate",
+        data=body,
+        content_type="application/json",
+        **validator.auth,
+    )
+    report.refresh_from_db()
+    assert response.status_code == 422, (response.status_code, report.status)
+    assert report.status == "awaiting_validation"
+
+
+# --- 1. door._as_a_word: the reporter's own account / local part written as their contact reaches the officer ---

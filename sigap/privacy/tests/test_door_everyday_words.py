@@ -132,3 +132,125 @@ def test_the_reporters_own_value_written_as_theirs_is_still_cut(text, gone):
     from sigap.privacy import door
 
     assert gone not in door.for_officers(text, identity=IDENTITY).text
+
+
+CONTACT_OWNER = {"name": "Rina Marlina", "email": "senja@gmail.com", "username": "hujan"}
+
+
+@pytest.mark.parametrize(
+    "text, gone",
+    [
+        ("Lampu mati di gang 3. cp: hujan", "hujan"),  # cp = contact person
+        ("Lampu mati di gang 3. Narahubung: hujan", "hujan"),
+        ("Lampu mati di gang 3. nama pengguna: hujan", "hujan"),
+        ("Lampu mati di gang 3. medsos: hujan", "hujan"),
+        ("Lampu mati di gang 3. discord: hujan", "hujan"),
+        ("Lampu mati di gang 3. hujan di discord", "hujan"),
+        ("Lampu mati di gang 3, kabari hujan (ig)", "hujan"),
+        ("Lampu mati di gang 3. hujan, ig saya", "hujan"),
+        ("Lampu mati di gang 3. hujan itu akun ig saya", "hujan"),
+        ("Lampu mati di gang 3. imel: senja", "senja"),
+        ("Lampu mati di gang 3, kabari saya di senja gmail com", "senja"),
+        ("Lampu mati di gang 3. mailto senja", "senja"),
+        ("Lampu mati di gang 3. salam, hujan", "hujan"),  # a chat's sign-off with the account name
+        ("Lampu mati di gang 3. Ttd hujan", "hujan"),
+        ("Lampu mati di gang 3.\n- hujan", "hujan"),
+        ("Lampu mati di gang 3. Pelapor: hujan", "hujan"),
+        ("Lampu mati di gang 3. tanya ke hujan soal ini", "hujan"),
+        ("Lampu mati di gang 3. reddit u/hujan", "hujan"),
+        ("Lampu mati di gang 3. kirim ke senja@", "senja"),
+        ("Lampu mati di gang 3. senja, gmail", "senja"),
+        ("Lampu mati di gang 3. dari hujan", "hujan"),
+    ],
+)
+def test_the_reporters_own_account_written_as_their_contact_is_cut_whatever_the_words(text, gone):
+    from sigap.privacy import door
+
+    assert gone not in door.for_officers(text, identity=CONTACT_OWNER).text.lower()
+
+
+def test_an_open311_account_id_written_as_the_contact_does_not_reach_the_officer(client, staff):
+    from sigap.open311.services import apiclient_issue
+    from sigap.reports.tests.factories import inner_point
+
+    pb = "31.75.07.1002"
+    _app, key = apiclient_issue(name="Aplikasi Warga Review Last")
+    lat, lon = inner_point(pb)
+    response = client.post(
+        "/open311/v2/requests.json",
+        {
+            "api_key": key,
+            "service_code": "saluran-tersumbat",
+            "lat": lat,
+            "long": lon,
+            "description": "Saluran tersumbat sejak minggu lalu, air meluap ke jalan. cp: hujan",
+            "account_id": "hujan",
+        },
+    )
+    assert response.status_code == 201, response.content
+    number = response.json()[0]["service_request_id"]
+    client.force_login(staff("petugas.pb.review", f"kel:{pb}"))
+    read = client.get(f"/api/v1/officer/reports/{number}")
+    assert read.status_code == 200, read.content
+    assert "hujan" not in read.json()["description"], read.json()["description"]
+
+
+CONTACT_OWNER = {"name": "Rina Marlina", "email": "senja@gmail.com", "username": "hujan"}
+
+
+@pytest.mark.parametrize(
+    "text, gone",
+    [
+        ("Lampu mati di gang 3. cp: hujan", "hujan"),  # cp = contact person
+        ("Lampu mati di gang 3. Narahubung: hujan", "hujan"),
+        ("Lampu mati di gang 3. nama pengguna: hujan", "hujan"),
+        ("Lampu mati di gang 3. medsos: hujan", "hujan"),
+        ("Lampu mati di gang 3. discord: hujan", "hujan"),
+        ("Lampu mati di gang 3. hujan di discord", "hujan"),
+        ("Lampu mati di gang 3, kabari hujan (ig)", "hujan"),
+        ("Lampu mati di gang 3. hujan, ig saya", "hujan"),
+        ("Lampu mati di gang 3. hujan itu akun ig saya", "hujan"),
+        ("Lampu mati di gang 3. imel: senja", "senja"),
+        ("Lampu mati di gang 3, kabari saya di senja gmail com", "senja"),
+        ("Lampu mati di gang 3. mailto senja", "senja"),
+        ("Lampu mati di gang 3. salam, hujan", "hujan"),  # a chat's sign-off with the account name
+        ("Lampu mati di gang 3. Ttd hujan", "hujan"),
+        ("Lampu mati di gang 3.\n- hujan", "hujan"),
+        ("Lampu mati di gang 3. Pelapor: hujan", "hujan"),
+        ("Lampu mati di gang 3. tanya ke hujan soal ini", "hujan"),
+        ("Lampu mati di gang 3. reddit u/hujan", "hujan"),
+        ("Lampu mati di gang 3. kirim ke senja@", "senja"),
+        ("Lampu mati di gang 3. senja, gmail", "senja"),
+        ("Lampu mati di gang 3. dari hujan", "hujan"),
+    ],
+)
+def test_the_reporters_own_account_written_as_their_contact_is_cut_whatever_the_words(text, gone):
+    from sigap.privacy import door
+
+    assert gone not in door.for_officers(text, identity=CONTACT_OWNER).text.lower()
+
+
+def test_an_open311_account_id_written_as_the_contact_does_not_reach_the_officer(client, staff):
+    from sigap.open311.services import apiclient_issue
+    from sigap.reports.tests.factories import inner_point
+
+    pb = "31.75.07.1002"
+    _app, key = apiclient_issue(name="Aplikasi Warga Review Last")
+    lat, lon = inner_point(pb)
+    response = client.post(
+        "/open311/v2/requests.json",
+        {
+            "api_key": key,
+            "service_code": "saluran-tersumbat",
+            "lat": lat,
+            "long": lon,
+            "description": "Saluran tersumbat sejak minggu lalu, air meluap ke jalan. cp: hujan",
+            "account_id": "hujan",
+        },
+    )
+    assert response.status_code == 201, response.content
+    number = response.json()[0]["service_request_id"]
+    client.force_login(staff("petugas.pb.review", f"kel:{pb}"))
+    read = client.get(f"/api/v1/officer/reports/{number}")
+    assert read.status_code == 200, read.content
+    assert "hujan" not in read.json()["description"], read.json()["description"]
