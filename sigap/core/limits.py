@@ -382,19 +382,24 @@ def text_check(request: HttpRequest) -> None:
                     raise repeated_refused(key)
     else:  # any other body: Django Ninja reads it as JSON whatever its label (text/plain, none, x-json)
         body = request.body
-        head = body.lstrip()
-        if head.startswith(b"\xef\xbb\xbf"):  # a UTF-8 byte-order mark (PowerShell, Notepad): json.loads reads past it
-            head = head[3:].lstrip()
-        if head[:1] not in (b"{", b"["):
+        if not body:
+            return
+        try:
+            # read as the API will read it: json.loads takes UTF-8, UTF-16 or UTF-32 bytes, with or without a
+            # byte-order mark (a last read: a UTF-8 mark, then UTF-16, skipped both checks below)
+            decoded = body.decode(json.detect_encoding(body)).lstrip("\ufeff \t\r\n")
+        except (UnicodeDecodeError, LookupError):
+            return  # the endpoint answers bytes it cannot read its own way
+        if decoded[:1] not in ("{", "["):
             return  # not a JSON object or list: the endpoint answers it its own way
         try:
             # a key twice in one object ({"accept": false, "accept": true}) is one value lost, as in a form
-            data = json.loads(body, object_pairs_hook=_each_key_once)
+            data = json.loads(decoded, object_pairs_hook=_each_key_once)
         except _RepeatedKey as repeated:
             raise repeated_refused(repeated.key) from None
         except (ValueError, RecursionError):
             return  # the endpoint answers a broken (or absurdly nested) body its own way
-        if not _JSON_NUL.search(body):
+        if not _JSON_NUL.search(decoded.encode("utf-8", "surrogatepass")):
             return
         for path, text in _json_strings(data):
             if "\x00" in text:

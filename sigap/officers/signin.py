@@ -16,11 +16,14 @@ the application is refused with a neutral message.
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from django import forms
 from django.conf import settings
 from django.contrib.admin.forms import AdminAuthenticationForm
 from django.contrib.auth.signals import user_logged_in, user_login_failed
 from django.dispatch import receiver
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from sigap.core.errors import DomainError
@@ -192,7 +195,9 @@ def _staff_session_bounded(sender, request, user, **kwargs) -> None:
     weeks: a console left open on a kelurahan office's shared computer showed its reports to whoever sat down next
     for a fortnight (a review). Residents have no sign-in; their session keeps Django's default."""
     if request is not None and hasattr(request, "session"):
-        request.session.set_expiry(int(settings.SIGAP_STAFF_SESSION_HOURS * 3600))
+        # a moment, not a number of seconds: Django counts seconds from the session's last save, so every request
+        # that wrote to it pushed the end further (a last read: an operator's console never ended while calls came)
+        request.session.set_expiry(timezone.now() + timedelta(hours=settings.SIGAP_STAFF_SESSION_HOURS))
 
 
 def enroll(user, *, replace: bool = False, name: str = "default"):

@@ -26,16 +26,7 @@ from dataclasses import dataclass
 from sigap.core.digits import DIGIT_WORDS
 
 from . import vault
-from .redaction import (
-    PLACEHOLDER,
-    Redacted,
-    _is_common,
-    everyday_word,
-    fold_in_place,
-    introduces_self,
-    redact,
-    right_after_place_word,
-)
+from .redaction import PLACEHOLDER, Redacted, _is_common, fold_in_place, redact, right_after_place_word
 
 __all__ = ["Known", "for_officers", "known_from_identity"]
 
@@ -269,49 +260,6 @@ def _a_street_s_word(term: str, text: str, start: int) -> bool:
     return term.isalpha() and right_after_place_word(text, start)
 
 
-# words that say an address or an account is about: anywhere in the sentence, they make a bare everyday word the
-# reporter's contact ("cp: hujan", "hujan itu akun ig saya", "kabari saya di senja gmail com")
-_CONTACT_WORDS = (
-    r"e-?mail|imel|surel|mailto|akun|account|username|user|pengguna|id|ig|insta|instagram|twitter|twiter|tiktok|"
-    r"telegram|tele|tg|line|fb|facebook|threads|youtube|yt|discord|signal|mastodon|github|linkedin|reddit|medsos|"
-    r"sosmed|kontak|contact|cp|narahubung|hubungi|kabari|kabarin|tanya|tanyakan|follow|folow|add|dm|japri|chat|"
-    r"balas|kirim|wa|whatsapp|sms|tag|mention|mensyen|cari|gmail|yahoo|ymail|hotmail|outlook|icloud|handle|profil|"
-    r"profile|pelapor|ttd|salam|hormat|dari|nama"
-)
-_CONTACT_IN_SENTENCE = re.compile(rf"(?i)\b(?:{_CONTACT_WORDS})\w*|@|\bx[ \t]*[:=]|\b[a-z]/")
-_SENTENCE_EDGE = re.compile(r"[.!?\n]")
-
-
-def _opens_a_sentence_as_a_word(text: str, start: int, end: int) -> bool:
-    """ "Hujan deras tadi malam": capitalised only as a sentence's first word, the sentence going on in lower case."""
-    before = text[:start].rstrip(" \t")
-    return (not before or before[-1] in ".!?\n") and bool(re.match(r" [a-z]", text[end : end + 2]))
-
-
-def _as_a_word(term: str, text: str, start: int) -> bool:
-    """A bare email local part or account name that is an everyday word, used as the word ("setiap hujan jalan ini
-    banjir" for the account hujan, "setiap senja gelap" for senja@…): cut there, the placeholder told the officer the
-    account or the address outright (a review). Only in prose: in lower case (or opening a sentence that goes on in
-    lower case), between two words (a space, maybe after a comma, each side: never after "cp:", "- ", "u/", before
-    "(ig)", "@" or at a line's end), introducing nobody, in a sentence without a word of contact ("akun", "ig", "kabari",
-    "cp", "dari", "salam" …, or an "@"): anywhere else it is theirs, and cut (a second review)."""
-    end = start + len(term)
-    if not (term.isalpha() and everyday_word(term)):
-        return False
-    opens = _opens_a_sentence_as_a_word(text, start, end)
-    if not (text[start : start + 1].islower() or opens):
-        return False
-    between_words = (opens or re.search(r"[^\W\d_],? \Z", text[max(0, start - 3) : start])) and re.match(
-        r",? [a-z]", text[end : end + 3]
-    )
-    if not between_words or introduces_self(text, start, end):
-        return False
-    edges = [m.start() for m in _SENTENCE_EDGE.finditer(text, 0, start)]
-    after = _SENTENCE_EDGE.search(text, end)
-    sentence = text[(edges[-1] + 1 if edges else 0) : (after.start() if after else len(text))]
-    return not _CONTACT_IN_SENTENCE.search(sentence)
-
-
 def _name_words(known: Known) -> frozenset[str]:
     """The reporter's names and each word of them, folded as ``_known_values`` looks for terms."""
     words = set()
@@ -352,19 +300,13 @@ def _known_values(text: str, known: Known, found: dict[str, int]) -> str:
                 # a word of the name that is the local part, unless the address goes on ("budi at gmail dot com")
                 (start, end, "name" if term in name_words and not _EMAIL_GOES_ON.match(folded, end) else "email")
                 for start, end in _occurrences(folded, term, dot_before=True)
-                if term == email
-                or not (
-                    _a_street_s_word(term, text, start) or (term not in name_words and _as_a_word(term, text, start))
-                )
+                if term == email or not _a_street_s_word(term, text, start)
             )
     for handle in known.handles:
         spans.extend(
             (start, end, "handle" if folded[start] == "@" or handle not in name_words else "name")
             for start, end in _occurrences(folded, handle, at_before=True)
-            if folded[start] == "@"
-            or not (
-                _a_street_s_word(handle, text, start) or (handle not in name_words and _as_a_word(handle, text, start))
-            )
+            if folded[start] == "@" or not _a_street_s_word(handle, text, start)
         )
     for device in known.ids:  # wherever it is, whatever its form (a UUID, an IMEI): never a word of a name
         spans.extend((start, end, "handle") for start, end in _occurrences(folded, device))

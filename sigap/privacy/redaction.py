@@ -455,26 +455,6 @@ def _is_common(word: str) -> bool:
     return w in _COMMON or bool(_AFFIXED.match(w)) or _ELONGATED.sub(r"\1", w) in _COMMON
 
 
-# Everyday words that are also an account's or an email's name ("setiap senja" for senja@…, "setiap hujan" for the
-# account hujan). Not in ``_COMMON``, which keeps "Bu Mawar" a name when it is someone else's: used only for the
-# reporter's own account and email local part (``door._as_a_word``), which are cut where written as theirs, not where
-# the word is used as the word; cut there, the placeholder told the officer the account outright (a review). Not for
-# their name: a name in lower case is how a chat signs off ("salam, surya"), so it is cut everywhere, and its
-# placeholder may tell a word of it where the sentence makes it plain (a second review weighed the two).
-_EVERYDAY_NAMES = _words("""
-surya cahaya sinar bintang bulan matahari mentari langit awan angin hujan embun pelangi senja fajar purnama
-gunung laut ombak samudra bumi guntur petir kilat mawar melati bunga kembang anggrek intan mutiara permata berlian
-emas perak lestari iman rahmat berkah rezeki syukur sabar ikhlas setia adil damai harapan cinta kasih sayang
-bahagia ceria gembira riang cantik manis wangi harum murni suci mulia agung utama kuat berani tegar selamat
-""")
-
-
-def everyday_word(word: str) -> bool:
-    """A word used as a word as often as a name: ``_is_common`` or ``_EVERYDAY_NAMES``. For the reporter's own
-    email local part and account name only."""
-    return _is_common(word) or word.lower().strip("'’") in _EVERYDAY_NAMES
-
-
 def _case(word: str) -> str:
     if word.endswith("."):
         return "initial"
@@ -1927,7 +1907,7 @@ def _reporter_names(
             common = affixes.get(low)
             if common is None or _is_common(low):
                 continue
-        if common and text[start].islower() and not introduces_self(text, start, end):
+        if common and text[start].islower() and not _introduces_self(text, start, end):
             continue  # "indah", "teguh": an ordinary word unless capitalised or introducing the writer ("ini teguh.")
         if (
             _in_place(text, start, own=True)
@@ -2214,7 +2194,7 @@ _SELF_AFTER = re.compile(r"(?i)[ \t]*,?[ \t]*(?:nih|ni|di[ \t]?sini|dsini|disini
 _LAST_WORD_SIGNOFF = re.compile(r"[.!?\n][ \t]*$")  # "... di Kebon Kosong. tulus" (the text ends with the word)
 
 
-def introduces_self(text: str, start: int, end: int) -> bool:
+def _introduces_self(text: str, start: int, end: int) -> bool:
     """ "ini teguh.", "saya tulus", "- tulus" (a sign-off), "bunga di sini", "teguh nih"."""
     return bool(
         _SELF_BEFORE.search(text, max(0, start - 20), start)

@@ -206,3 +206,52 @@ def test_a_nul_in_json_with_a_byte_order_mark_is_still_refused(client, staff, jp
 
 
 # --- 1. door._as_a_word: the reporter's own account / local part written as their contact reaches the officer ---
+
+
+def _validator_and_report(client, staff, jpeg):
+    from sigap.officers.tests.helpers import PB_UNIT, to_validation
+    from sigap.officers.tests.test_api import Officer
+    from sigap.reports.tests.factories import submit
+
+    pb = staff("petugas.pb", PB_UNIT)
+    validator = Officer(client, staff("validator.biro", "biro-pemerintahan", StaffRole.Role.VALIDATOR))
+    report = submit().report
+    to_validation(report, pb, jpeg)
+    return validator, report
+
+
+def test_a_key_twice_in_a_utf16_json_body_is_refused(client, staff, jpeg):
+    """``text_check`` skips the BOM of UTF-8 only: a UTF-16 body (b'\\xff\\xfe{\\x00...', what PowerShell 5's
+    ``Out-File``/``-Encoding Unicode`` writes) starts with b'\\xff', so no key is checked, while Ninja's
+    ``json.loads(request.body)`` detects UTF-16 and keeps the last "accept": false-then-true closes the report."""
+    import json
+
+    validator, report = _validator_and_report(client, staff, jpeg)
+    body = '{"accept": false, "accept": true, "reason": "sudah dicek di lapangan"}'.encode("utf-16")
+    assert json.loads(body)["accept"] is True  # what Ninja reads
+    response = client.post(
+        f"/api/v1/officer/reports/{report.number}/validate",
+        data=body,
+        content_type="application/json",
+        **validator.auth,
+    )
+    report.refresh_from_db()
+    assert response.status_code == 422, (response.status_code, report.status)
+    assert report.status == "awaiting_validation"
+
+
+def test_a_nul_in_a_utf16_json_body_is_refused(client, staff, jpeg):
+    """``_JSON_NUL`` looks for the bytes ``\\u0000`` in the raw body: in UTF-16 (with or without a BOM) the escape is
+    b'\\\\\\x00u\\x000\\x00...' and is never found, so the NUL reaches the services (PostgreSQL: a 500; SQLite: stored
+    in the reason)."""
+    validator, report = _validator_and_report(client, staff, jpeg)
+    body = '{"accept": false, "reason": "foto sesudah \\u0000 buram"}'.encode("utf-16-le")  # no BOM: starts b"{"
+    response = client.post(
+        f"/api/v1/officer/reports/{report.number}/validate",
+        data=body,
+        content_type="application/json",
+        **validator.auth,
+    )
+    report.refresh_from_db()
+    assert response.status_code == 422, (response.status_code, report.status)
+    assert report.status == "awaiting_validation"

@@ -81,11 +81,23 @@ def test_a_staff_session_ends_twelve_hours_after_its_sign_in(otp_on, staff, sett
     staff("petugas.pb", PB_UNIT)
     c = Client()
     assert console_login(c, "petugas.pb").status_code == 302 and signed_in(c)
-    assert c.session.get_expiry_age() == 12 * 3600
+    assert 12 * 3600 - 60 < c.session.get_expiry_age() <= 12 * 3600
+    # a moment, not an idle time: a request that writes to the session does not push the end further
+    from datetime import timedelta
+    from unittest import mock
+
+    from django.utils import timezone
+
+    end = c.session.get_expiry_date()
+    with mock.patch("django.utils.timezone.now", return_value=timezone.now() + timedelta(hours=11)):
+        session = c.session
+        session["touched"] = True
+        session.save()
+        assert c.session.get_expiry_date() == end
     settings.SIGAP_STAFF_SESSION_HOURS = 1
     admin = Client()
     admin.force_login(get_user_model().objects.create_user("admin.kota", password=PASSWORD, is_staff=True))
-    assert signed_in(admin) and admin.session.get_expiry_age() == 3600  # whichever sign-in made the session
+    assert signed_in(admin) and 3600 - 60 < admin.session.get_expiry_age() <= 3600  # whichever sign-in made it
     resident = Client()
     resident.get("/")
     assert "_auth_user_id" not in resident.session

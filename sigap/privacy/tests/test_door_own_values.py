@@ -1,101 +1,22 @@
-"""A reporter's own email local part or account name that is an everyday word is cut where written as theirs, not
-where the word is used as the word.
+"""The reporter's own name, account name and email local part are cut wherever they are written as theirs, everyday
+words included, in lower case too.
 
-The door cut them wherever the same word stood, also in "setiap senja" or "setiap hujan banjir": the officer read
-"setiap [akun disembunyikan]" where the generic rules cut nothing, and so learnt the account outright (a review).
-Their name is still cut everywhere, in lower case too: a chat signs off in lower case ("salam, surya"), and a second
-review found every such sign-off reaching the officer when the first fix spared everyday names (that placeholder
-may tell a word of the name where the sentence makes it plain: the lesser harm)."""
+Two fixes were tried in this session for the placeholder that points at an everyday-word value ("setiap [akun
+disembunyikan] jalan ini banjir" for the account hujan, "lampu tenaga [nama disembunyikan]" for a Surya): sparing
+the word where it reads as the word. Three reviews in turn found the reporter's own value reaching the officer where
+a reader takes it as theirs ("salam, surya", "cp: hujan", "hujan (ig)", "inbox hujan aja", "a.n. hujan", a contact
+cue on the line before), and the sentence scan cost grew with the square of the text. The door cuts them everywhere,
+as before: the placeholder's hint is the lesser harm (docs/privacy.md). These cases keep it so."""
 
 from __future__ import annotations
 
 import pytest
 
-from sigap.open311.services import apiclient_issue
-from sigap.reports.models import Report
-from sigap.reports.tests.factories import inner_point
-
 pytestmark = pytest.mark.django_db
 PB = "31.75.07.1002"
 
 
-def _file_api(client, description: str, reporter: dict) -> str:
-    lat, lon = inner_point(PB)
-    response = client.post(
-        "/api/v1/reports",
-        {
-            "category": "lampu-jalan",
-            "description": description,
-            "lat": lat,
-            "lon": lon,
-            "privacy": "private",
-            "reporter": reporter,
-        },
-        content_type="application/json",
-    )
-    assert response.status_code == 201, response.content
-    return response.json()["id"]
-
-
-def _officer_reads(client, staff, number: str) -> str:
-    officer = staff("petugas.pb.oracle", f"kel:{PB}")
-    client.force_login(officer)
-    response = client.get(f"/api/v1/officer/reports/{number}")
-    client.logout()
-    assert response.status_code == 200, response.content
-    return response.json()["description"]
-
-
-def test_an_email_local_part_that_is_an_everyday_word_is_not_pointed_at(client, staff):
-    text = "Lampu jalan mati setiap senja, gelap sekali di gang ini, rawan jambret."
-    theirs = _file_api(client, text, {"name": "Rina Marlina", "email": "senja@gmail.com"})
-    someone_elses = _file_api(client, text, {"name": "Rina Marlina", "email": "rina.m@gmail.com"})
-    read_theirs = _officer_reads(client, staff, theirs)
-    # today: "Lampu jalan mati setiap [email disembunyikan], gelap sekali …": the address is senja@…
-    assert read_theirs == _officer_reads(client, staff, someone_elses), read_theirs
-
-
-def test_an_open311_account_id_that_is_an_everyday_word_is_not_pointed_at(client, staff):
-    """An Open311 app's account_id (a user name on the app) is cut wherever the word stands, as "[akun …]"."""
-    _app, key = apiclient_issue(name="Aplikasi Warga Review")
-    lat, lon = inner_point(PB)
-    text = "Setiap hujan jalan ini banjir selutut dan lubangnya tidak terlihat."
-    numbers = []
-    for account in ("hujan", "warga7781"):
-        response = client.post(
-            "/open311/v2/requests.json",
-            {
-                "api_key": key,
-                "service_code": "saluran-tersumbat",
-                "lat": lat,
-                "long": lon,
-                "description": text,
-                "account_id": account,
-            },
-        )
-        assert response.status_code == 201, response.content
-        numbers.append(response.json()[0]["service_request_id"])
-    theirs, someone_elses = (_officer_reads(client, staff, n) for n in numbers)
-    # today: "Setiap [akun disembunyikan] jalan ini banjir …": the account is "hujan"
-    assert theirs == someone_elses, theirs
-    assert Report.objects.filter(number__in=numbers).count() == 2
-
-
 IDENTITY = {"name": "Surya Pratama", "phone": "081234567890", "email": "senja@gmail.com", "username": "hujan"}
-OTHER = {"name": "Rina Marlina", "phone": "081311112222", "email": "rina.m@gmail.com", "username": "warga7781"}
-
-
-@pytest.mark.parametrize(
-    "text",
-    [
-        "Lampu jalan mati, setiap senja gang ini gelap dan setiap hujan banjir.",
-        "Hujan deras tadi malam, senja ini air belum surut.",
-    ],
-)
-def test_the_word_used_as_a_word_reads_the_same_whoever_filed_it(text):
-    from sigap.privacy import door
-
-    assert door.for_officers(text, identity=IDENTITY).text == door.for_officers(text, identity=OTHER).text
 
 
 @pytest.mark.parametrize(
@@ -161,6 +82,11 @@ CONTACT_OWNER = {"name": "Rina Marlina", "email": "senja@gmail.com", "username":
         ("Lampu mati di gang 3. kirim ke senja@", "senja"),
         ("Lampu mati di gang 3. senja, gmail", "senja"),
         ("Lampu mati di gang 3. dari hujan", "hujan"),
+        ("Lampu mati di gang 3. inbox hujan aja ya", "hujan"),
+        ("Lampu mati di gang 3. reach me at hujan anytime", "hujan"),
+        ("Laporan ini a.n. hujan ya pak", "hujan"),
+        ("Lampu mati. DM ke IG saya:\nhujan ya pak", "hujan"),
+        ("Lampu mati. Email saya:\nsenja ya pak", "senja"),
     ],
 )
 def test_the_reporters_own_account_written_as_their_contact_is_cut_whatever_the_words(text, gone):
