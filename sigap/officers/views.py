@@ -514,6 +514,7 @@ def _report_context(
         "before_photos": [p for p in photos if p.kind == Photo.Kind.BEFORE],
         "after_photos": [p for p in photos if p.kind == Photo.Kind.AFTER],
         "proof_flagged": flagged,
+        "validation_seen": report.round_shown([p for p in photos if p.kind in (Photo.Kind.BEFORE, Photo.Kind.AFTER)]),
         "titles": {a.name: a.title for a in ACTIONS},
         "slugs": {a.name: a.slug for a in ACTIONS},
         "merged_into": report.merged_into.number if report.merged_into_id else "",
@@ -720,6 +721,7 @@ def _validation_item(report: Report) -> dict:
         "after": [p for p in proofs if p.kind == Photo.Kind.AFTER],
         "flagged": any(p.proof_flags for p in proofs),
         "last_note": report.public_note,
+        "seen": report.round_shown(proofs),
     }
 
 

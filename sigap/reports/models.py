@@ -193,6 +193,14 @@ class Report(models.Model):
         changed = self.status_changed_at
         return changed.astimezone(UTC).strftime("%Y%m%d%H%M%S%f") if changed else ""
 
+    SEEN_WHILE_PROCESSING = "-p"
+
+    def round_shown(self, proofs) -> str:
+        """``round_seen`` as a page shows it with these proof photos: marked when one was still being processed, so
+        a decision sent after it is ready is refused until the validator has seen it (``report_validate``)."""
+        processing = any(p.state == "processing" for p in proofs)
+        return self.round_seen + (self.SEEN_WHILE_PROCESSING if processing else "")
+
 
 class ReportUnit(models.Model):
     """Which units may see a report: one row per unit that holds or ever held it (the current unit and either

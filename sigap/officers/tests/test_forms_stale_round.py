@@ -74,3 +74,30 @@ def test_a_validation_opened_on_one_round_never_decides_the_next(client, staff, 
         **api.auth,
     )
     assert done.status_code == 200 and Report.objects.get(pk=report.pk).status == "done"
+
+
+def test_a_card_shown_while_a_proof_photo_was_processing_is_not_decided_after_it_is_ready(staff, jpeg):
+    """The card said "foto sedang diproses"; a decision is refused while the photo processes, but the same card
+    submitted once the photo was ready decided on a photo the validator never saw (a last read). Such a card is
+    refused, 409 ``photo_processed``; the card shown again carries the round as seen with the photo."""
+    from sigap.reports.models import Photo
+
+    pb = staff("petugas.pb", PB_UNIT)
+    validator = staff("validator.biro", "biro-pemerintahan", R.VALIDATOR)
+    report = submit().report
+    to_validation(report, pb, jpeg)
+    after = Photo.objects.get(report=report, kind="after")
+    Photo.objects.filter(pk=after.pk).update(state="processing", image="")
+    page = console(validator).get("/petugas/validasi/").content.decode()
+    shown = Report.objects.get(pk=report.pk).round_seen + Report.SEEN_WHILE_PROCESSING
+    assert f'name="seen" value="{shown}"' in page and "foto sedang diproses" in page
+    Photo.objects.filter(pk=after.pk).update(state="ready", image=after.image.name)  # the worker is done
+    post = {"decision": "accept", "reason": "sudah dicek di lapangan", "seen": shown, "context": "validation"}
+    response = console(validator).post(f"/petugas/laporan/{report.number}/validasi/", post, **HTMX)
+    assert Report.objects.get(pk=report.pk).status == "awaiting_validation"
+    card = response.content.decode()
+    assert "selesai diproses" in card
+    fresh = Report.objects.get(pk=report.pk).round_seen
+    assert f'name="seen" value="{fresh}"' in card  # shown again, with the photo
+    response = console(validator).post(f"/petugas/laporan/{report.number}/validasi/", {**post, "seen": fresh}, **HTMX)
+    assert Report.objects.get(pk=report.pk).status == "done"
