@@ -201,21 +201,20 @@ class LoggedReadAdmin(ReadOnlyAdmin):
             self._record(request, self.list_action, reports=numbers, rows=len(listed.result_list))
         return response
 
+    def _record_shown(self, request, response, key: str, **detail):
+        """The row a page showed (its context's ``key``), once the page is answered 200."""
+        shown = getattr(response, "context_data", None) and response.context_data.get(key)
+        if shown is not None and response.status_code == 200:
+            self._record(request, self.view_action, report_number=self.report_of(shown), row=str(shown.pk), **detail)
+        return response
+
     def change_view(self, request, object_id, form_url="", extra_context=None):
         response = super().change_view(request, object_id, form_url, extra_context)
-        shown = getattr(response, "context_data", None) and response.context_data.get("original")
-        if shown is not None and response.status_code == 200:
-            self._record(request, self.view_action, report_number=self.report_of(shown), row=str(shown.pk))
-        return response
+        return self._record_shown(request, response, "original")
 
     def history_view(self, request, object_id, extra_context=None):
         response = super().history_view(request, object_id, extra_context)
-        shown = getattr(response, "context_data", None) and response.context_data.get("object")
-        if shown is not None and response.status_code == 200:
-            self._record(
-                request, self.view_action, report_number=self.report_of(shown), row=str(shown.pk), page="history"
-            )
-        return response
+        return self._record_shown(request, response, "object", page="history")
 
 
 @admin.register(Holiday)

@@ -280,7 +280,7 @@ def form_parse(request: HttpRequest) -> None:
 
 # --- NUL characters ------------------------------------------------------------------------------------
 
-_JSON_NUL = re.compile(rb"\\u0000", re.IGNORECASE)
+_JSON_NUL = re.compile(r"\\u0000", re.IGNORECASE)
 
 
 # Form fields that may be sent more than once: files of a multi-photo field, Open311's answers to a service's questions
@@ -351,7 +351,8 @@ def text_check(request: HttpRequest) -> None:
     any type but a form's: labelled text/plain or not at all, a JSON body reached the services), and a form field
     sent twice that takes one value (``repeated_refused``).
 
-    Runs after ``form_parse``. A JSON body is decoded only when it holds an escaped NUL at all. A NUL in the path
+    Runs after ``form_parse``. A JSON body is read once, as the API will read it; its strings are searched for a NUL
+    only when it holds an escaped one at all. A NUL in the path
     (a report number, a region code: no such thing exists) is a 404 before any view looks it up: PostgreSQL
     refuses the character in a query, which was a 500 (found by a fuzzing review)."""
     if "\x00" in request.path:
@@ -399,7 +400,7 @@ def text_check(request: HttpRequest) -> None:
             raise repeated_refused(repeated.key) from None
         except (ValueError, RecursionError):
             return  # the endpoint answers a broken (or absurdly nested) body its own way
-        if not _JSON_NUL.search(decoded.encode("utf-8", "surrogatepass")):
+        if not _JSON_NUL.search(decoded):
             return
         for path, text in _json_strings(data):
             if "\x00" in text:

@@ -156,12 +156,13 @@ class SigapUserAdmin(UserAdmin):
 
     def delete_model(self, request, obj):
         if _is_staff_account(obj):  # its roles go with it: logged as a role removal would be
+            held = list(StaffRole.objects.filter(user=obj).values_list("role", "unit__code"))
             access_record(
                 actor=request.user,
                 action="staff_account_delete",
                 account=obj.get_username(),
-                roles=sorted(set(StaffRole.objects.filter(user=obj).values_list("role", flat=True))),
-                units=sorted(set(StaffRole.objects.filter(user=obj).values_list("unit__code", flat=True))),
+                roles=sorted({role for role, _unit in held}),
+                units=sorted({unit for _role, unit in held}),
             )
         super().delete_model(request, obj)
 

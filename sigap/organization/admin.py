@@ -88,6 +88,10 @@ class CategoryAdmin(admin.ModelAdmin):
 UNIT_SHAPE_FIELDS = ("parent", "kind", "wilayah", "external", "active")
 
 
+def _role_described(role: StaffRole) -> dict:
+    return {"account": role.user.get_username(), "role": role.role, "unit": role.unit.code}
+
+
 def _unit_shape(unit: Unit) -> dict:
     return {
         "parent": unit.parent.code if unit.parent_id else None,
@@ -126,14 +130,9 @@ class UnitAdmin(admin.ModelAdmin):
 
     def delete_model(self, request, obj):
         # its staff roles go with it (cascade): each is a role removed, as in the roles' own admin
-        for role in StaffRole.objects.filter(unit=obj).select_related("user"):
+        for role in StaffRole.objects.filter(unit=obj).select_related("user", "unit"):
             rolechanges.admin_change_record(
-                request.user,
-                "staff_role_remove",
-                account=role.user.get_username(),
-                role=role.role,
-                unit=obj.code,
-                because="unit_delete",
+                request.user, "staff_role_remove", **_role_described(role), because="unit_delete"
             )
         rolechanges.admin_change_record(request.user, "unit_delete", unit=obj.code, **_unit_shape(obj))
         super().delete_model(request, obj)
@@ -208,16 +207,12 @@ class StaffRoleAdmin(admin.ModelAdmin):
         if obj.user_id == request.user.pk and not request.user.is_superuser:
             raise PermissionError("a role of one's own is given by a superuser")
         super().save_model(request, obj, form, change)
-        rolechanges.admin_change_record(request.user, "staff_role_grant", **self._described(obj))
+        rolechanges.admin_change_record(request.user, "staff_role_grant", **_role_described(obj))
 
     def delete_model(self, request, obj):
-        detail = self._described(obj)
+        detail = _role_described(obj)
         super().delete_model(request, obj)
         rolechanges.admin_change_record(request.user, "staff_role_remove", **detail)
-
-    @staticmethod
-    def _described(role: StaffRole) -> dict:
-        return {"account": role.user.get_username(), "role": role.role, "unit": role.unit.code}
 
 
 class RoleChangeForm(forms.ModelForm):

@@ -60,18 +60,16 @@ def _describe(rc: RoleChange) -> tuple[str, str]:
 
 
 def admin_change_record(actor, action: str, **detail) -> None:
-    """One row in the access log for a change in the admin of who sees what (a staff role added or removed, a
-    unit moved in the tree), in the change's transaction."""
+    """One row in the access log for a change of who sees what (a PPID role change's step; in the admin, a staff role
+    added or removed, a unit moved in the tree), in the change's transaction."""
     if _access_record is None:
         raise RuntimeError("no access log registered (is sigap.privacy installed?)")
     _access_record(actor=actor, action=action, **detail)
 
 
 def _log(actor, action: str, rc: RoleChange) -> None:
-    if _access_record is None:
-        raise RuntimeError("no access log registered (is sigap.privacy installed?)")
-    _access_record(
-        actor=actor,
+    admin_change_record(
+        actor,
         action=action,
         change=rc.pk,
         kind=rc.kind,

@@ -94,7 +94,7 @@ def retention_run(*, now: datetime | None = None, days: int | None = None) -> di
     # of minutes), still only if nothing of theirs is live now
     bare = due.exclude(pk__in=holding.values("pk"))
     while ids := list(bare.order_by().values_list("pk", flat=True)[:MARK_BATCH]):
-        Report.objects.filter(pk__in=ids, retained_at__isnull=True, closed_at__lte=cutoff).update(retained_at=now)
+        due.filter(pk__in=ids).update(retained_at=now)
     counts["messages"] = _unhandled_messages_shred(cutoff, live_blobs)
     counts["dialogs"] = _dialogs_without_report_forget(now)
     log.info("retention: %s (closed before %s)", counts, cutoff.isoformat())

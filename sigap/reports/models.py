@@ -198,7 +198,7 @@ class Report(models.Model):
     def round_shown(self, proofs) -> str:
         """``round_seen`` as a page shows it with these proof photos: marked when one was still being processed, so
         a decision sent after it is ready is refused until the validator has seen it (``report_validate``)."""
-        processing = any(p.state == "processing" for p in proofs)
+        processing = any(p.state == Photo.State.PROCESSING for p in proofs)
         return self.round_seen + (self.SEEN_WHILE_PROCESSING if processing else "")
 
 

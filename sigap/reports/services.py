@@ -2178,11 +2178,14 @@ def report_validate(
     report = _lock(report_id)
     now = now or timezone.now()
     _require_sight(actor, report)
-    if (
-        seen
-        and report.status == Status.AWAITING_VALIDATION
-        and seen == report.round_seen + report.SEEN_WHILE_PROCESSING
-    ):
+    if seen and report.status == Status.AWAITING_VALIDATION and seen != report.round_seen:
+        if seen != report.round_seen + report.SEEN_WHILE_PROCESSING:
+            raise DomainError(
+                "Laporan ini diajukan lagi sejak Anda membukanya, dengan bukti yang mungkin baru. Muat ulang dan periksa lagi.",
+                "This report was submitted again since you opened it, perhaps with new proof. Reload it and check again.",
+                code="report_changed",
+                status=409,
+            )
         if not proofcheck.report_proof_pending(report.pk, unit_id=report.unit_id, since=summaries.stay_start(report)):
             raise DomainError(  # shown as "sedang diproses", decided on after it was ready (a last read)
                 "Foto bukti selesai diproses setelah Anda membuka laporan ini. Muat ulang dan periksa fotonya.",
@@ -2190,13 +2193,6 @@ def report_validate(
                 code="photo_processed",
                 status=409,
             )
-    elif seen and seen != report.round_seen and report.status == Status.AWAITING_VALIDATION:
-        raise DomainError(
-            "Laporan ini diajukan lagi sejak Anda membukanya, dengan bukti yang mungkin baru. Muat ulang dan periksa lagi.",
-            "This report was submitted again since you opened it, perhaps with new proof. Reload it and check again.",
-            code="report_changed",
-            status=409,
-        )
     if validates_own_work(actor, report):
         raise PermissionDenied(
             "Validator tidak dapat memvalidasi tindak lanjut yang ditangani sendiri atau oleh unitnya.",

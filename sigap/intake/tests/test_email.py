@@ -34,6 +34,19 @@ from sigap.reports.models import Notification, Report
 pytestmark = pytest.mark.django_db
 
 
+def _imap_configured(settings, imap) -> None:
+    """The email channel pointed at the fake IMAP server (plain, on loopback)."""
+    settings.SIGAP_CHANNELS["email"].update(
+        {
+            "imap_host": "127.0.0.1",
+            "imap_port": str(imap.port),
+            "imap_user": imap.user,
+            "imap_password": imap.password,
+            "imap_ssl": "0",
+        }
+    )
+
+
 def test_email_signature_is_checked_and_a_tampered_mail_is_refused(mail_in, deliver, remote):
     raw = mime(f"Got mampet di Jl. Mawar, {ELSEWHERE}, air meluap ke jalan.")
     tampered = raw.replace(b"meluap", b"surut")
@@ -489,15 +502,7 @@ def test_imap_poll_stores_then_marks_seen_and_leaves_a_failed_message_unseen(
         ),
     ]
     with FakeImap(messages) as imap:
-        settings.SIGAP_CHANNELS["email"].update(
-            {
-                "imap_host": "127.0.0.1",
-                "imap_port": str(imap.port),
-                "imap_user": imap.user,
-                "imap_password": imap.password,
-                "imap_ssl": "0",
-            }
-        )
+        _imap_configured(settings, imap)
         imap.fail_fetch = {3}
         with django_capture_on_commit_callbacks(execute=True):
             call_command("imap", "poll")
@@ -872,15 +877,7 @@ def test_a_mail_the_system_cannot_take_now_stays_unseen_for_the_next_poll(
     monkeypatch.setattr(intake_services, "report_submit", busy)
     raw = mime(f"Got mampet di Jl. Dahlia, {ELSEWHERE}, bau sekali.", message_id="<busy1@mail.example.org>")
     with FakeImap([raw]) as imap:
-        settings.SIGAP_CHANNELS["email"].update(
-            {
-                "imap_host": "127.0.0.1",
-                "imap_port": str(imap.port),
-                "imap_user": imap.user,
-                "imap_password": imap.password,
-                "imap_ssl": "0",
-            }
-        )
+        _imap_configured(settings, imap)
         with django_capture_on_commit_callbacks(execute=True):
             call_command("imap", "poll")
         assert InboundMessage.objects.count() == 0
