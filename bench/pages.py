@@ -94,6 +94,12 @@ def pages(sc: dict, number: str) -> list[tuple[str, str, str, str]]:
         ("Open311 requests", None, "public", "/open311/v2/requests.json"),
         ("CSV export", "officer", "api", "/api/v1/officer/export/reports.csv"),
         ("XLSX export", "officer", "api", "/api/v1/officer/export/reports.xlsx"),
+        # the admin's lists, as a superuser: each counts its rows for the paginator (sigap.core.admin.bound_counts)
+        ("admin: reports", "admin", "console", "/admin/reports/report/"),
+        ("admin: outbox", "admin", "console", "/admin/reports/notification/"),
+        ("admin: outbox, dead letters", "admin", "console", "/admin/reports/notification/?state__exact=dead"),
+        ("admin: access log", "admin", "console", "/admin/privacy/accessevent/"),
+        ("admin: audit trail", "admin", "console", "/admin/core/auditevent/"),
     ]
 
 
@@ -135,7 +141,32 @@ def clients(sc: dict) -> dict:
             session.save()
         out[key] = {"api": api, "console": console}
     out[None] = {"public": Client()}
+    out["admin"] = {"console": _superuser_client()}
     return out
+
+
+def _superuser_client():
+    """A superuser's signed-in console with its authenticator verified (the admin asks for it)."""
+    from django.contrib.auth import get_user_model
+    from django.test import Client
+    from django_otp import DEVICE_ID_SESSION_KEY
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    user, created = get_user_model().objects.get_or_create(
+        username="bench.admin", defaults={"is_staff": True, "is_superuser": True}
+    )
+    if created:
+        user.set_unusable_password()
+        user.save()
+    device = TOTPDevice.objects.filter(user=user, confirmed=True).first() or TOTPDevice.objects.create(
+        user=user, name="bench", confirmed=True
+    )
+    client = Client()
+    client.force_login(user)
+    session = client.session
+    session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+    session.save()
+    return client
 
 
 def detail_number(sc: dict) -> str:
@@ -389,7 +420,8 @@ def table(runs: list[dict]) -> str:
                 cells.append(f"{ratio:.2f}×{same}")
             ratios.append(ratio)
         target = []
-        if base is not None and not base.get("missing") and not base.get("timeout"):
+        # the 20 ms target is the officers' and the public's pages; the admin's lists are judged by the ratio alone
+        if base is not None and not base.get("missing") and not base.get("timeout") and not name.startswith("admin:"):
             ok = base["p50"] <= TARGET_P50_MS
             target.append(f"p50 ≤ {TARGET_P50_MS:.0f} ms at {runs[0]['database']}: {'ok' if ok else 'MISS'}")
             if not ok:

@@ -1,7 +1,7 @@
 from django.contrib import admin
 from django.urls import include, path
 
-from sigap.core.admin import guard_lookups
+from sigap.core.admin import bound_counts, guard_lookups
 from sigap.core.views import healthz_view
 
 from .api import api
@@ -11,6 +11,7 @@ handler500 = "sigap.core.outage.server_error_view"  # a database outage met in a
 admin.site.site_header = "Sigap — administrasi"
 admin.site.site_title = "Sigap"
 guard_lookups(admin.site)  # a list page is filtered only by what it offers (sigap.core.admin)
+bound_counts(admin.site)  # and counts its rows up to a bound, never a whole table
 
 urlpatterns = [
     path("healthz", healthz_view, name="healthz"),

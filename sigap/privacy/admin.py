@@ -1,19 +1,24 @@
 """The vault in the admin shows only metadata: a record's ref, key id and dates. Never its contents."""
 
 from django.contrib import admin
+from django.contrib.auth import get_user_model
+from django.db.models import Q
 
-from sigap.core.admin import LoggedReadAdmin, ReadOnlyAdmin
+from sigap.core.admin import LoggedReadAdmin, ReadOnlyAdmin, WholeValueSearch
 
 from .access_log import Action
 from .models import AccessEvent, IdentityRecord, RevealRequest, VaultBlob
 
 
 @admin.register(IdentityRecord)
-class IdentityRecordAdmin(ReadOnlyAdmin):
+class IdentityRecordAdmin(WholeValueSearch, ReadOnlyAdmin):
     list_display = ("ref", "key_id", "created_at", "destroyed_at")
     fields = ("ref", "key_id", "created_at", "destroyed_at")
     readonly_fields = fields
     search_fields = ("ref",)
+
+    def whole_value_q(self, terms):
+        return Q(ref__in=terms)
 
 
 @admin.register(VaultBlob)
@@ -23,7 +28,7 @@ class VaultBlobAdmin(ReadOnlyAdmin):
 
 
 @admin.register(AccessEvent)
-class AccessEventAdmin(LoggedReadAdmin):
+class AccessEventAdmin(WholeValueSearch, LoggedReadAdmin):
     """Who looked at what: a look here is an audit query, as through the audit API."""
 
     list_action = view_action = Action.AUDIT_QUERY
@@ -31,6 +36,13 @@ class AccessEventAdmin(LoggedReadAdmin):
     list_display = ("seq", "created_at", "actor_username", "action", "report_number")
     list_filter = ("action",)
     search_fields = ("report_number", "actor_username")
+    ordering = ("-seq",)  # the newest looks first: the log's first page was its oldest, five years back
+
+    def whole_value_q(self, terms):
+        """A report's number, or a staff member's username (through the account, whose key is indexed here)."""
+        accounts = get_user_model().objects.filter(username__in=terms).values("pk")
+        return Q(report_number__in=[t.upper() for t in terms]) | Q(actor_id__in=accounts)
+
     fields = ("seq", "created_at", "actor_username", "action", "report_number", "detail", "prev_hash", "hash")
 
 

@@ -1,8 +1,9 @@
 """Reports in the admin are read-only: every change goes through the services (history, audit, notify)."""
 
 from django.contrib import admin
+from django.db.models import Q
 
-from sigap.core.admin import LoggedReadAdmin
+from sigap.core.admin import LoggedReadAdmin, WholeValueSearch
 
 from .models import Hop, Notification, Report, StatusChange
 
@@ -25,7 +26,7 @@ class HopInline(HistoryInline):
 
 
 @admin.register(Report)
-class ReportAdmin(LoggedReadAdmin):
+class ReportAdmin(WholeValueSearch, LoggedReadAdmin):
     list_display = ("number", "category", "status", "unit", "kelurahan", "channel", "privacy", "created_at", "due_at")
     list_filter = ("status", "channel", "privacy", "category")
     search_fields = ("number",)
@@ -35,6 +36,9 @@ class ReportAdmin(LoggedReadAdmin):
     def report_of(self, obj) -> str:
         return obj.number
 
+    def whole_value_q(self, terms):
+        return Q(number__in=[t.upper() for t in terms])
+
     def lookup_allowed(self, lookup, value, request=None):
         """Not by a column the page hides: Django allows a filter on any column in the query string."""
         if lookup.split("__", 1)[0] in self.exclude:
@@ -43,13 +47,17 @@ class ReportAdmin(LoggedReadAdmin):
 
 
 @admin.register(Notification)
-class NotificationAdmin(LoggedReadAdmin):
+class NotificationAdmin(WholeValueSearch, LoggedReadAdmin):
     """The outbox. 'dead' rows are the dead-letter list."""
 
     list_select_related = ("report",)
 
     def report_of(self, obj) -> str:
         return obj.report.number if obj.report_id else ""
+
+    def whole_value_q(self, terms):
+        """A report's number: its messages."""
+        return Q(report_id__in=Report.objects.filter(number__in=[t.upper() for t in terms]).values("pk"))
 
     list_display = ("id", "report", "kind", "state", "attempts", "last_error", "created_at", "sent_at")
     list_filter = ("state", "kind")

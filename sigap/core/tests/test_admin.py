@@ -69,7 +69,10 @@ def test_no_admin_accepts_a_filter_on_a_column_it_does_not_offer():
     its page does not offer as a filter is refused, with the lookups one would use to read it."""
     checked = 0
     for model, model_admin in _registered():
-        offered = {f if isinstance(f, str) else getattr(f, "parameter_name", f) for f in model_admin.list_filter}
+        offered = {
+            f if isinstance(f, str) else f[0] if isinstance(f, tuple) else getattr(f, "parameter_name", f)
+            for f in model_admin.list_filter
+        }
         offered |= {model_admin.date_hierarchy}
         for field in model._meta.concrete_fields:
             if field.name in offered:
