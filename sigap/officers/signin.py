@@ -200,6 +200,23 @@ def _staff_session_bounded(sender, request, user, **kwargs) -> None:
         request.session.set_expiry(timezone.now() + timedelta(hours=settings.SIGAP_STAFF_SESSION_HOURS))
 
 
+@receiver(user_logged_in)
+def _resident_state_dropped(sender, request, user, **kwargs) -> None:
+    """What a resident's visit left in this browser's session (the tracking codes followed, a report just filed, the
+    Publik reports followed) does not become the staff session's: Django keeps a session's data at sign-in, so on a
+    kelurahan office's shared computer an officer signing in after a resident took over their codes, for the staff
+    session's twelve hours instead of until the browser closed (a review). Only the sign-in's own keys stay: Django's
+    (``_auth_…``, ``_session_expiry``) and the second factor's device."""
+    if request is None or not hasattr(request, "session"):
+        return
+    from django_otp import DEVICE_ID_SESSION_KEY
+
+    session = request.session
+    held = list(session.keys())  # a session is not iterable
+    for key in [k for k in held if not k.startswith("_") and k != DEVICE_ID_SESSION_KEY]:
+        del session[key]
+
+
 def enroll(user, *, replace: bool = False, name: str = "default"):
     """Create the account's confirmed TOTP device. Refuses when one exists unless ``replace``."""
     from django_otp.plugins.otp_totp.models import TOTPDevice

@@ -290,3 +290,22 @@ def test_a_wrong_one_time_code_counts_as_a_failed_sign_in(otp_on, staff):
     staff("validator.biro", "biro-pemerintahan", R.VALIDATOR)
     codes = [token(Client(), "validator.biro", otp=f"{i:06d}").status_code for i in range(1, 7)]
     assert codes[:4] == [401] * 4 and codes[4:] == [429, 429]
+
+
+def test_a_staff_sign_in_does_not_take_over_what_a_resident_followed_on_the_same_browser(otp_on, staff):
+    """A shared computer at the kelurahan office: a resident follows their report by its tracking code (kept until the
+    browser closes), then an officer signs in on the same browser. Django keeps a session's data at sign-in, so the
+    resident's codes became the officer's for the staff session's twelve hours, cookie kept past the browser's close:
+    the officer's /lacak/ listed the resident's report and opened it as its reporter."""
+    from sigap.reports.tests.factories import submit
+
+    created = submit()
+    staff("petugas.pb", PB_UNIT)
+    c = Client()
+    assert c.post("/lacak/", {"code": created.tracking_code}).status_code == 302
+    assert created.report.number in text(c.get("/lacak/"))
+    assert console_login(c, "petugas.pb").status_code == 302 and signed_in(c)
+    held = list(c.session.keys())
+    assert held and not [k for k in held if k.startswith("portal_")]
+    assert created.report.number not in text(c.get("/lacak/"))
+    assert c.get(f"/lacak/laporan/{created.report.number}/").status_code in (302, 404)
