@@ -8,6 +8,7 @@ Anonim reporter's secret, a privacy officer's authenticator key, a password hash
 registered admin, Sigap's and the libraries', accept only the filters its page offers (``list_filter``,
 ``date_hierarchy``) and the raw-id popups' ``limit_choices_to``; anything else is refused with 400."""
 
+import ipaddress
 from collections.abc import Callable
 from functools import partial
 
@@ -173,7 +174,7 @@ class BoundedCountPaginator(Paginator):
     @cached_property
     def count(self) -> int:
         cap = COUNT_CAP
-        counted = self.object_list[: cap + 1].count()
+        counted = self.object_list.order_by()[: cap + 1].count()  # a count needs no order (an unindexed ?o=)
         self.capped = counted > cap
         return min(counted, cap)
 
@@ -220,13 +221,31 @@ def _related_columns(model, list_display) -> tuple[str, ...]:
     return tuple(shown)
 
 
+def _sign_in_log_search(request, queryset, search_term):
+    """A django-axes list searched by whole usernames or addresses (their indexed columns). An address is compared
+    as one (a text that is none is no address: PostgreSQL refuses it as ``inet``)."""
+    terms = [t.strip("\"'") for t in str(search_term or "").split()]
+    terms = [t for t in terms if t]
+    if not terms:
+        return queryset, False
+    addresses = []
+    for term in terms:
+        try:
+            addresses.append(str(ipaddress.ip_address(term)))
+        except ValueError:
+            continue
+    return queryset.filter(models.Q(username__in=terms) | models.Q(ip_address__in=addresses)), False
+
+
 def bound_counts(site: admin.AdminSite) -> None:
     """Every admin registered on ``site``, Sigap's and the libraries': its list counts through
     ``BoundedCountPaginator``, never the whole table for a "total" (``show_full_result_count``) nor per filter
     choice (``show_facets``, which ``?_facets`` turned on for anyone), and says when it stopped counting; its
     filters by a column's values read the newest rows (``RecentValuesFilter``); the related rows it shows are
     joined, not read one per row; and a date drill-down, which reads the distinct years of the whole table, is
-    kept only where the table is small by nature (``small_table``): the date filter stays."""
+    kept only where the table is small by nature (``small_table``): the date filter stays. A list in the order of
+    its key shows the newest rows first, and the sign-in logs (django-axes) are searched by whole username or address
+    through their indexes (Django's ``LIKE '%term%'`` read every attempt ever logged)."""
     for model_admin in site._registry.values():
         model = model_admin.model
         if model_admin.paginator is Paginator:
@@ -247,6 +266,12 @@ def bound_counts(site: admin.AdminSite) -> None:
             model_admin.list_select_related = tuple(dict.fromkeys(joined + related))
         if model_admin.date_hierarchy and not getattr(model_admin, "small_table", False):
             model_admin.date_hierarchy = None
+        if not model_admin.ordering and list(model._meta.ordering) in ([], ["id"], ["pk"]):
+            model_admin.ordering = ("-pk",)  # the newest first: past the bound, the oldest pages are all one reaches
+        if model._meta.app_label == "axes":  # the sign-in logs grow with every attempt: their indexed columns, whole
+            model_admin.search_fields = ("username", "ip_address")
+            model_admin.search_help_text = WholeValueSearch.search_help_text
+            model_admin.get_search_results = partial(_search_bounded, _sign_in_log_search)
 
 
 class WholeValueSearch:

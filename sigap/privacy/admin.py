@@ -1,7 +1,6 @@
 """The vault in the admin shows only metadata: a record's ref, key id and dates. Never its contents."""
 
 from django.contrib import admin
-from django.contrib.auth import get_user_model
 from django.db.models import Q
 
 from sigap.core.admin import LoggedReadAdmin, ReadOnlyAdmin, WholeValueSearch
@@ -39,9 +38,9 @@ class AccessEventAdmin(WholeValueSearch, LoggedReadAdmin):
     ordering = ("-seq",)  # the newest looks first: the log's first page was its oldest, five years back
 
     def whole_value_q(self, terms):
-        """A report's number, or a staff member's username (through the account, whose key is indexed here)."""
-        accounts = get_user_model().objects.filter(username__in=terms).values("pk")
-        return Q(report_number__in=[t.upper() for t in terms]) | Q(actor_id__in=accounts)
+        """A report's number, or a staff member's username as the rows hold it (a renamed account's older rows keep
+        the name of their time; index ``accessevent_actor_seq``)."""
+        return Q(report_number__in=[t.upper() for t in terms]) | Q(actor_username__in=terms)
 
     fields = ("seq", "created_at", "actor_username", "action", "report_number", "detail", "prev_hash", "hash")
 

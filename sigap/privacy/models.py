@@ -78,6 +78,8 @@ class AccessEvent(models.Model):
 
     class Meta:
         ordering = ["seq"]
+        # the admin's search by the username a row holds, newest first (``sigap.privacy.admin``)
+        indexes = [models.Index(fields=["actor_username", "-seq"], name="accessevent_actor_seq")]
         verbose_name = _("log akses")
         verbose_name_plural = _("log akses")
 
