@@ -16,6 +16,7 @@ from django.contrib import admin
 from django.contrib.admin import widgets
 from django.contrib.admin.filters import AllValuesFieldListFilter, FieldListFilter, ListFilter
 from django.contrib.admin.options import ShowFacets
+from django.contrib.admin.views.main import ORDER_VAR
 from django.core.exceptions import FieldDoesNotExist, SuspiciousOperation
 from django.core.paginator import Paginator
 from django.db import models
@@ -209,7 +210,7 @@ def _plain_filter(model, item) -> bool:
 
 
 def _related_columns(model, list_display) -> tuple[str, ...]:
-    """The foreign keys a list shows: each row read its related row again (the reports list: 211 statements)."""
+    """The foreign keys a list shows: each row read its related row again (the reports list: 212 statements)."""
     shown = []
     for name in list_display:
         try:
@@ -221,11 +222,57 @@ def _related_columns(model, list_display) -> tuple[str, ...]:
     return tuple(shown)
 
 
+def _grows(model_admin) -> bool:
+    """A table that grows with the years: service-written rows (``ReadOnlyAdmin``: reports, the outbox, the logs,
+    the vault's records, tokens) and django-axes' sign-in logs."""
+    return isinstance(model_admin, ReadOnlyAdmin) or model_admin.model._meta.app_label == "axes"
+
+
+def _indexed_columns(model, list_display) -> tuple[str, ...]:
+    """The columns of a list that an index orders (a key, a unique or indexed column, an index's first column):
+    sorted by any other, a list of millions of rows is sorted whole for its first 100 (the outbox by kind: 1.6 s at
+    a million reports). A relation is not one: Django sorts it by the related table's own order, through a join."""
+    leading = {str(index.fields[0]).lstrip("-") for index in model._meta.indexes if index.fields}
+    shown = []
+    for name in list_display:
+        try:
+            field = model._meta.get_field(name) if isinstance(name, str) else None
+        except FieldDoesNotExist:
+            continue
+        if field is None or field.is_relation:
+            continue
+        if field.primary_key or field.unique or field.db_index or field.name in leading:
+            shown.append(name)
+    return tuple(shown)
+
+
+class UnsortableColumn(SuspiciousOperation):
+    """A 400: a list sorted (``?o=``) by a column it does not offer to sort by."""
+
+
+def _sorted_as_offered(model_admin, original, request, *args, **kwargs):
+    """The list of a growing table sorted only by the columns it offers (``sortable_by``): Django sorts by any
+    position of ``?o=`` typed into the address, whatever the page offers."""
+    asked = request.GET.get(ORDER_VAR)
+    if asked:
+        display = list(model_admin.get_list_display(request))
+        if model_admin.get_actions(request):
+            display = ["action_checkbox", *display]
+        offered = set(model_admin.get_sortable_by(request))
+        for token in asked.split("."):
+            try:
+                position = int(token.lstrip("-"))
+            except ValueError:
+                continue  # Django ignores what is not a number
+            if 0 <= position < len(display) and display[position] not in offered:
+                raise UnsortableColumn(f"admin list sorted by {display[position]!r}, which it does not offer")
+    return original(request, *args, **kwargs)
+
+
 def _sign_in_log_search(request, queryset, search_term):
     """A django-axes list searched by whole usernames or addresses (their indexed columns). An address is compared
     as one (a text that is none is no address: PostgreSQL refuses it as ``inet``)."""
-    terms = [t.strip("\"'") for t in str(search_term or "").split()]
-    terms = [t for t in terms if t]
+    terms = whole_terms(search_term)
     if not terms:
         return queryset, False
     addresses = []
@@ -245,7 +292,8 @@ def bound_counts(site: admin.AdminSite) -> None:
     joined, not read one per row; and a date drill-down, which reads the distinct years of the whole table, is
     kept only where the table is small by nature (``small_table``): the date filter stays. A list in the order of
     its key shows the newest rows first, and the sign-in logs (django-axes) are searched by whole username or address
-    through their indexes (Django's ``LIKE '%term%'`` read every attempt ever logged)."""
+    through their indexes (Django's ``LIKE '%term%'`` read every attempt ever logged). A growing table's list is
+    sorted only by the columns an index orders (``_indexed_columns``)."""
     for model_admin in site._registry.values():
         model = model_admin.model
         if model_admin.paginator is Paginator:
@@ -268,10 +316,18 @@ def bound_counts(site: admin.AdminSite) -> None:
             model_admin.date_hierarchy = None
         if not model_admin.ordering and list(model._meta.ordering) in ([], ["id"], ["pk"]):
             model_admin.ordering = ("-pk",)  # the newest first: past the bound, the oldest pages are all one reaches
+        if _grows(model_admin) and model_admin.sortable_by is None:
+            model_admin.sortable_by = _indexed_columns(model, model_admin.list_display)
+            model_admin.changelist_view = partial(_sorted_as_offered, model_admin, model_admin.changelist_view)
         if model._meta.app_label == "axes":  # the sign-in logs grow with every attempt: their indexed columns, whole
             model_admin.search_fields = ("username", "ip_address")
             model_admin.search_help_text = WholeValueSearch.search_help_text
             model_admin.get_search_results = partial(_search_bounded, _sign_in_log_search)
+
+
+def whole_terms(search_term) -> list[str]:
+    """The values a search names: the words typed, each without the quotes around it."""
+    return [t for t in (w.strip("\"'") for w in str(search_term or "").split()) if t]
 
 
 class WholeValueSearch:
@@ -279,14 +335,13 @@ class WholeValueSearch:
     several, any of them): Django's search is ``UPPER(column) LIKE '%term%'``, which reads the whole table (a
     report number in the reports list or the outbox: 0.8–1.3 s at a million reports, longer on the access log)."""
 
-    search_help_text = gettext_lazy("Cari dengan nilai utuh (nomor laporan, nama pengguna, kode), bukan sebagian.")
+    search_help_text = gettext_lazy("Cari dengan nilai utuh (nomor laporan, nama pengguna, alamat IP), bukan sebagian.")
 
     def whole_value_q(self, terms: list[str]) -> models.Q:
         raise NotImplementedError
 
     def get_search_results(self, request, queryset, search_term):
-        terms = [t.strip("\"'") for t in str(search_term or "").split()]
-        terms = [t for t in terms if t]
+        terms = whole_terms(search_term)
         return (queryset.filter(self.whole_value_q(terms)), False) if terms else (queryset, False)
 
 

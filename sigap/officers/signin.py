@@ -205,8 +205,8 @@ def _resident_state_dropped(sender, request, user, **kwargs) -> None:
     """What a resident's visit left in this browser's session (the tracking codes followed, a report just filed, the
     Publik reports followed) does not become the staff session's: Django keeps a session's data at sign-in, so on a
     kelurahan office's shared computer an officer signing in after a resident took over their codes, for the staff
-    session's twelve hours instead of until the browser closed (a review). Only the sign-in's own keys stay: Django's
-    (``_auth_…``, ``_session_expiry``) and the second factor's device."""
+    session's twelve hours instead of until the browser closed (a review). What stays: the keys beginning with ``_``
+    (Django's own: ``_auth_…``, ``_session_expiry``, ``_messages``) and the second factor's device."""
     if request is None or not hasattr(request, "session"):
         return
     from django_otp import DEVICE_ID_SESSION_KEY

@@ -229,7 +229,7 @@ def test_past_the_bound_select_all_is_not_offered_and_the_count_is_not_sorted(ro
     column without an index matched (``?o=``) for a number that needs no order."""
     _outbox(12)
     with CaptureQueriesContext(connection) as seen:
-        page = root.get(LIST, {"o": "7"})
+        page = root.get(LIST, {"o": "3"})  # by state
     assert page.status_code == 200 and page.context["cl"].paginator.capped
     assert "sigap/admin_capped.css" in page.content.decode()
     for sql in _counts(seen.captured_queries):
@@ -273,3 +273,20 @@ def test_the_sign_in_logs_are_searched_by_whole_values(root):
         assert page.status_code == 200
         assert {a.username for a in page.context["cl"].result_list} == found, term
         assert not [q["sql"] for q in seen.captured_queries if " LIKE " in q["sql"].upper()], term
+
+
+def test_a_growing_table_s_list_is_sorted_only_by_the_columns_an_index_orders(root):
+    """A last read: a column header (or ``?o=`` typed) sorted a list of millions of rows whole for its first 100 (the
+    outbox by kind: 1.6 s, the reports by kelurahan: 0.64 s at a million reports)."""
+    from sigap.reports.tests.factories import submit
+
+    submit()
+    display = list(root.get("/admin/reports/report/").context["cl"].list_display)  # what ?o= positions count
+    assert root.get("/admin/reports/report/", {"o": f"-{display.index('created_at')}"}).status_code == 200
+    for column in ("kelurahan", "category", "channel"):
+        assert root.get("/admin/reports/report/", {"o": str(display.index(column))}).status_code == 400, column
+    assert root.get(LIST, {"o": "2"}).status_code == 400  # the outbox by kind
+    assert root.get(LIST, {"o": "0.x.99"}).status_code == 200  # what Django ignores stays ignored
+    page = root.get("/admin/reports/report/")
+    assert 'class="sortable' in page.content.decode()  # the columns it offers keep their links
+    assert root.get("/admin/organization/unit/", {"o": "1"}).status_code == 200  # a reference table sorts freely
