@@ -266,19 +266,16 @@ def _sorted_as_offered(model_admin, original, request, *args, **kwargs):
     return original(request, *args, **kwargs)
 
 
-def _sign_in_log_search(request, queryset, search_term):
+def _sign_in_log_q(terms: list[str]) -> models.Q:
     """A django-axes list searched by whole usernames or addresses (their indexed columns). An address is compared
     as one (a text that is none is no address: PostgreSQL refuses it as ``inet``)."""
-    terms = whole_terms(search_term)
-    if not terms:
-        return queryset, False
     addresses = []
     for term in terms:
         try:
             addresses.append(str(ipaddress.ip_address(term)))
         except ValueError:
             continue
-    return queryset.filter(models.Q(username__in=terms) | models.Q(ip_address__in=addresses)), False
+    return models.Q(username__in=terms) | models.Q(ip_address__in=addresses)
 
 
 def bound_counts(site: admin.AdminSite) -> None:
@@ -319,12 +316,14 @@ def bound_counts(site: admin.AdminSite) -> None:
         if model._meta.app_label == "axes":  # the sign-in logs grow with every attempt: their indexed columns, whole
             model_admin.search_fields = ("username", "ip_address")
             model_admin.search_help_text = WholeValueSearch.search_help_text
-            model_admin.get_search_results = partial(_search_bounded, _sign_in_log_search)
+            model_admin.get_search_results = partial(_search_bounded, partial(whole_value_results, _sign_in_log_q))
 
 
-def whole_terms(search_term) -> list[str]:
-    """The values a search names: the words typed, each without the quotes around it."""
-    return [t for t in (w.strip("\"'") for w in str(search_term or "").split()) if t]
+def whole_value_results(q_of: Callable[[list[str]], models.Q], request, queryset, search_term):
+    """An admin's search results (``get_search_results``) by whole values: the words typed, each without the quotes
+    around it, matched by ``q_of(words)``; no words, no filter."""
+    terms = [t for t in (w.strip("\"'") for w in str(search_term or "").split()) if t]
+    return (queryset.filter(q_of(terms)), False) if terms else (queryset, False)
 
 
 class WholeValueSearch:
@@ -338,8 +337,7 @@ class WholeValueSearch:
         raise NotImplementedError
 
     def get_search_results(self, request, queryset, search_term):
-        terms = whole_terms(search_term)
-        return (queryset.filter(self.whole_value_q(terms)), False) if terms else (queryset, False)
+        return whole_value_results(self.whole_value_q, request, queryset, search_term)
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):

@@ -486,7 +486,8 @@ def _report_context(
     proof_kinds = {p.kind for p in photos if p.unit_id == report.unit_id}
     # the proof's flags in words, for a validator only (as on the validation queue's cards): accepting a flagged
     # proof asks for a reason, and the page must show why
-    flagged = _flags_worded(user, [p for p in photos if p.kind in (Photo.Kind.BEFORE, Photo.Kind.AFTER)])
+    proofs = [p for p in photos if p.kind in (Photo.Kind.BEFORE, Photo.Kind.AFTER)]
+    flagged = _flags_worded(user, proofs)
     hops = selectors.report_hops(report)
     history = selectors.report_history(report)
     actor_ids = {h.actor_id for h in history if h.actor_id} | {h.actor_id for h in hops if h.actor_id}
@@ -514,7 +515,7 @@ def _report_context(
         "before_photos": [p for p in photos if p.kind == Photo.Kind.BEFORE],
         "after_photos": [p for p in photos if p.kind == Photo.Kind.AFTER],
         "proof_flagged": flagged,
-        "validation_seen": report.round_shown([p for p in photos if p.kind in (Photo.Kind.BEFORE, Photo.Kind.AFTER)]),
+        "validation_seen": report.round_shown(proofs),
         "titles": {a.name: a.title for a in ACTIONS},
         "slugs": {a.name: a.slug for a in ACTIONS},
         "merged_into": report.merged_into.number if report.merged_into_id else "",

@@ -48,7 +48,6 @@ class ClientReportAdmin(LoggedReadAdmin):
     list_filter = ("client",)
     fields = ("report", "client", "created_at")
     readonly_fields = fields
-    list_select_related = ("report", "client")
 
     def report_of(self, obj) -> str:
         return obj.report.number if obj.report_id else ""

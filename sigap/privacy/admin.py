@@ -55,7 +55,6 @@ class RevealRequestAdmin(LoggedReadAdmin):
     # of no use to a reader
     exclude = ("reporter_ref", "seal")
     list_action = view_action = Action.REVEAL_LIST
-    list_select_related = ("report", "requester", "approver")
 
     def report_of(self, obj) -> str:
         return obj.report.number if obj.report_id else ""

@@ -50,8 +50,6 @@ class ReportAdmin(WholeValueSearch, LoggedReadAdmin):
 class NotificationAdmin(WholeValueSearch, LoggedReadAdmin):
     """The outbox. 'dead' rows are the dead-letter list."""
 
-    list_select_related = ("report",)
-
     def report_of(self, obj) -> str:
         return obj.report.number if obj.report_id else ""
 
