@@ -92,9 +92,10 @@ JOBS: dict[str, Job] = {
         "cleanup), in the day directories 2 to 9 days old",
     ),
     "audit-verify": Job(
-        ("audit", "verify"),
+        ("audit", "verify", "--since-mark"),
         crontab(hour=3, minute=0),
-        "recompute the access log's keyed chain and check the kept checkpoints",
+        "recompute the access log's keyed chain over the rows appended since the last run and a slice of older "
+        "rows in turn (SIGAP_AUDIT_VERIFY_SWEEP_ROWS), and check the kept checkpoints",
     ),
     "audit-checkpoint": Job(
         ("audit", "checkpoint"),

@@ -358,6 +358,9 @@ SIGAP_AUDIT_KEY_FILE = os.environ.get("SIGAP_AUDIT_KEY_FILE", str(SIGAP_HOME / "
 SIGAP_AUDIT_OLD_KEYS = [k for k in os.environ.get("SIGAP_AUDIT_OLD_KEYS", "").split(",") if k.strip()]
 # Where `sigap audit checkpoint` writes by default and whose checkpoints `sigap audit verify` and the audit API check.
 SIGAP_AUDIT_CHECKPOINT_DIR = os.environ.get("SIGAP_AUDIT_CHECKPOINT_DIR", "")
+# The nightly verification reads the rows appended since its last run and this many older rows in turn (so every
+# row is read again within rows-in-the-log / this nights); `sigap audit verify` by hand reads the whole log.
+SIGAP_AUDIT_VERIFY_SWEEP_ROWS = int(os.environ.get("SIGAP_AUDIT_VERIFY_SWEEP_ROWS", "5000000"))
 # Retention: identities and original photos are crypto-shredded this many days after a report closes.
 SIGAP_RETENTION_DAYS = int(os.environ.get("SIGAP_RETENTION_DAYS", "365"))
 # A report waiting for the reporter's answer is closed after this many working days without one.

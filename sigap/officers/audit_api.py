@@ -16,7 +16,7 @@ from sigap.privacy.access_log import (
     Action,
     access_checkpoint,
     access_record,
-    access_verify,
+    access_verify_and_mark,
     configured_checkpoints,
     parse_public_keys,
 )
@@ -45,10 +45,17 @@ class AccessPage(Schema):
 
 class VerifyOut(Schema):
     ok: bool
-    rows: int
+    rows: int = Field(description="rows read by this verification")
     problem: str
     seq: int | None
     checkpoints: int
+    since: int = Field(
+        1,
+        description="the first row this verification read: the rows before it were verified by the run "
+        "that ended there (at mark_at); 1 when the whole log was read",
+    )
+    last: int = Field(0, description="the last row verified")
+    mark_at: datetime | None = Field(None, description="when the verification this one continues from ran")
 
 
 MAX_OFFSET = 10**12  # far beyond any log; a bigger offset is a client error, not a database overflow
@@ -146,13 +153,18 @@ def _verify(user, extra: list[dict], public_key: list[bytes] | None = None) -> d
     except ValueError as exc:
         body = {"ok": False, "rows": 0, "problem": str(exc), "seq": None, "checkpoints": 0}
     else:
-        result = access_verify(checkpoints, public_key=public_key)
+        # from the last verification's mark: a request's work follows the rows appended since, not the log's
+        # age (the nightly run reads older rows again in turn; `sigap audit verify` reads every row)
+        result = access_verify_and_mark(checkpoints, public_key=public_key)
         body = {
             "ok": result.ok,
             "rows": result.rows,
             "problem": result.problem,
             "seq": result.seq,
             "checkpoints": result.checkpoints,
+            "since": result.since,
+            "last": result.last,
+            "mark_at": result.mark_at,
         }
     access_record(
         actor=user,

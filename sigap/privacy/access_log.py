@@ -78,6 +78,7 @@ class Action:
     NOTICE_LIST = "notice_list"  # a privacy officer read their notices (which name reports and reveal steps)
     CHAIN_KEYED = "chain_keyed"  # the log switched from the plain SHA-256 chain to the keyed chain
     CHAIN_REKEYED = "chain_rekeyed"  # the audit key was rotated
+    CHAIN_VERIFIED = "chain_verified"  # a verification run: the rows it verified, where the next run starts
 
 
 MARKERS = (Action.CHAIN_KEYED, Action.CHAIN_REKEYED)
@@ -417,6 +418,12 @@ class VerifyResult:
     problem: str = ""
     seq: int | None = None
     checkpoints: int = 0
+    # a run since the last mark: the first row it read after the mark (rows before it were verified by the run
+    # that wrote the mark, at ``mark_at``), and the slice of older rows it read again (first, last), if any
+    since: int = 1
+    mark_at: datetime | None = None
+    swept: tuple[int, int] | None = None
+    last: int = 0  # the last row verified
 
 
 def _canonical(checkpoint: dict) -> bytes:
@@ -489,15 +496,268 @@ def _switch_problem(
     return ""
 
 
+# what a walk reads of each row: tuples, not models (a full walk reads every row of the log)
+_ROW_FIELDS = (
+    "seq",
+    "created_at",
+    "actor_id",
+    "actor_username",
+    "action",
+    "report_number",
+    "detail",
+    "prev_hash",
+    "hash",
+)
+
+
+def _rows(first: int, last: int | None = None):
+    rows = AccessEvent.objects.filter(seq__gte=first)
+    if last is not None:
+        rows = rows.filter(seq__lte=last)
+    return rows.order_by("seq").values_list(*_ROW_FIELDS, named=True).iterator(chunk_size=2000)
+
+
+@dataclass
+class _Chain:
+    """Where a walk stands: the row it expects next, the hash that row must link to, the key the rows are
+    written with ("plain" before the log was keyed, None before the first row) and the keys already left."""
+
+    prev_hash: str = GENESIS
+    expected_seq: int = 1
+    mode: str | None = None
+    retired: dict[str, int] = field(default_factory=dict)
+
+
+class _Problem(Exception):
+    def __init__(self, problem: str, seq: int | None):
+        super().__init__(problem)
+        self.problem, self.seq = problem, seq
+
+
+def _first_row_mode(event, keys: dict[str, AuditKey]) -> str | None:
+    """The key a row was written with when nothing before it says (the log's first row): one this instance
+    holds, "plain" for the unkeyed chain of an older log, or None."""
+    body = _event_body(event)
+    for kid, key in keys.items():
+        if hmac.compare_digest(keyed_digest(key, event.prev_hash, body), event.hash):
+            return kid
+    return "plain" if plain_digest(event.prev_hash, body) == event.hash else None
+
+
+class _Walker:
+    """Recomputes rows in order from a ``_Chain``, moving it on; raises ``_Problem`` at the first bad row."""
+
+    def __init__(self, keys: dict[str, AuditKey], position: dict[str, int], pinned: dict[int, str]):
+        self.keys, self.position, self.pinned = keys, position, pinned
+        self.rows = 0
+        self.seen: dict[int, str] = {}  # seq -> hash of the pinned rows walked
+
+    def walk(self, rows, chain: _Chain) -> None:
+        keys = self.keys
+        for event in rows:
+            self.rows += 1
+            if event.seq != chain.expected_seq:
+                if event.seq > chain.expected_seq:
+                    raise _Problem(
+                        f"row(s) {chain.expected_seq}..{event.seq - 1} deleted before row {event.seq}",
+                        chain.expected_seq,
+                    )
+                raise _Problem(f"row {event.seq} inserted out of sequence", event.seq)
+            body = _event_body(event)
+            mode = chain.mode
+            if event.action in MARKERS:
+                problem = _switch_problem(event, mode, keys, self.position, chain.retired)
+                if problem:
+                    raise _Problem(f"row {event.seq} {problem}", event.seq)
+                key = keys[event.detail["key_id"]]
+                if event.action == Action.CHAIN_KEYED:
+                    intact = hmac.compare_digest(keyed_digest(key, event.prev_hash, body), event.hash)
+                else:
+                    intact = hmac.compare_digest(handover_digest(keys[mode], key, event.prev_hash, body), event.hash)
+                    if not intact:
+                        raise _Problem(
+                            f"row {event.seq} switches the audit key but is not signed by the "
+                            f"previous key {mode} and the new key {key.key_id} together (forged "
+                            "by someone holding only one of them, or edited)",
+                            event.seq,
+                        )
+                    chain.retired[mode] = event.seq
+                chain.mode = key.key_id
+            elif mode is None:  # the first row: keyed from the start, or the plain chain of an older log
+                chain.mode = _first_row_mode(event, keys)
+                if chain.mode is None:
+                    raise _Problem(
+                        f"row {event.seq} edited (its hash does not match its contents), or "
+                        "written with an audit key this instance does not hold "
+                        "(SIGAP_AUDIT_OLD_KEYS)",
+                        event.seq,
+                    )
+                intact = True
+            elif mode == "plain":
+                intact = plain_digest(event.prev_hash, body) == event.hash
+            else:
+                intact = hmac.compare_digest(keyed_digest(keys[mode], event.prev_hash, body), event.hash)
+            if not intact:
+                raise _Problem(f"row {event.seq} edited (its hash does not match its contents)", event.seq)
+            if event.prev_hash != chain.prev_hash:
+                raise _Problem(f"row {event.seq} inserted or the row before it deleted (chain link broken)", event.seq)
+            if event.seq in self.pinned:
+                self.seen[event.seq] = event.hash
+            chain.prev_hash, chain.expected_seq = event.hash, event.seq + 1
+
+
+@dataclass(frozen=True)
+class _Mark:
+    """A run's record that rows 1..``through`` were verified: where the chain stood after them, and where
+    the next run's slice of older rows starts."""
+
+    seq: int
+    at: datetime
+    chain: _Chain
+    sweep_next: int
+
+
+def _mark_key(row, keys: dict[str, AuditKey]) -> AuditKey | None:
+    """The key a mark row was written with, if the run may start from it: the current audit key, or a key the
+    log switched away from *after* the mark (the first key change after it leaves that key: the run reads that
+    change, signed by the old and the new key together, so nothing before it can have been rewritten by someone
+    holding only the old key). A mark the holder of a retired key appended after the switch is not one."""
+    body = _event_body(row)
+    current = audit_key()
+    if hmac.compare_digest(keyed_digest(current, row.prev_hash, body), row.hash):
+        return current
+    for kid, key in keys.items():
+        if kid != current.key_id and hmac.compare_digest(keyed_digest(key, row.prev_hash, body), row.hash):
+            switch = (
+                AccessEvent.objects.filter(action__in=MARKERS, seq__gt=row.seq)
+                .order_by("seq")
+                .values_list("action", "detail")
+                .first()
+            )
+            if switch and switch[0] == Action.CHAIN_REKEYED and isinstance(switch[1], dict):
+                return key if switch[1].get("old_key_id") == kid else None
+            return None
+    return None
+
+
+def _last_mark(keys: dict[str, AuditKey]) -> _Mark | None:
+    """The newest ``chain_verified`` row, if the run may start from it (``_mark_key``) and its contents are
+    well formed; else None (the run then starts from the first row). A mark forged by someone without the key,
+    or by the holder of a retired key after the log left it, is not trusted: nothing is skipped on its word.
+    Rolling the marks back (deleting the newest) only makes a run read more, and breaks the chain."""
+    row = (
+        AccessEvent.objects.filter(action=Action.CHAIN_VERIFIED)
+        .order_by("-seq")
+        .values_list(*_ROW_FIELDS, named=True)
+        .first()
+    )
+    if row is None or _mark_key(row, keys) is None:
+        return None
+    d = row.detail if isinstance(row.detail, dict) else {}
+    through, digest, mode = d.get("through"), d.get("hash"), d.get("mode")
+    retired, sweep_next = d.get("retired"), d.get("sweep_next")
+    whole = lambda v: isinstance(v, int) and not isinstance(v, bool)  # noqa: E731
+    if not (
+        whole(through)
+        and 0 < through < row.seq
+        and isinstance(digest, str)
+        and len(digest) == 64
+        and mode in keys
+        and isinstance(retired, dict)
+        and all(isinstance(k, str) and whole(v) for k, v in retired.items())
+        and whole(sweep_next)
+        and sweep_next >= 1
+    ):
+        return None
+    return _Mark(row.seq, row.created_at, _Chain(digest, through + 1, mode, dict(retired)), sweep_next)
+
+
+def _chain_before(first: int, keys: dict[str, AuditKey]) -> _Chain:
+    """Where the chain stands just before row ``first``, for a walk over a slice of older rows: the hash row
+    ``first - 1`` holds (its own hash was recomputed by the slice before, the link is checked by this one) and
+    the key in force, from the key-change rows before it (a handful, by the index on the action)."""
+    if first <= 1:
+        return _Chain()
+    prev = AccessEvent.objects.filter(seq=first - 1).values_list("hash", flat=True).first()
+    if prev is None:
+        raise _Problem(f"row {first - 1} deleted", first - 1)
+    markers = (
+        AccessEvent.objects.filter(action__in=MARKERS, seq__lt=first)
+        .order_by("seq")
+        .values_list("seq", "action", "detail")
+    )
+    mode, retired = None, {}
+    for seq, action, detail in markers:
+        detail = detail if isinstance(detail, dict) else {}
+        if action == Action.CHAIN_REKEYED and mode is not None:
+            retired[mode] = seq
+        mode = str(detail.get("key_id", ""))
+    if mode is None:
+        row = next(_rows(1, 1), None)
+        if row is None:
+            raise _Problem("row 1 deleted", 1)
+        mode = _first_row_mode(row, keys)
+        if mode is None:
+            raise _Problem(
+                "row 1 edited (its hash does not match its contents), or written with an audit key this "
+                "instance does not hold (SIGAP_AUDIT_OLD_KEYS)",
+                1,
+            )
+    elif mode not in keys:
+        raise _Problem(
+            f"rows before row {first} are written with audit key {mode or '?'}, which this instance does not hold",
+            first,
+        )
+    return _Chain(prev, first, mode, retired)
+
+
 def access_verify(
-    checkpoints: Iterable[dict] = (), *, public_key: bytes | Iterable[bytes] | None = None
+    checkpoints: Iterable[dict] = (),
+    *,
+    public_key: bytes | Iterable[bytes] | None = None,
+    since_mark: bool = False,
+    sweep_rows: int = 0,
 ) -> VerifyResult:
     """Recompute the chain; report the first edited, inserted or deleted row; then check each checkpoint.
 
     ``public_key``: check the checkpoints' signatures against this key, or these keys (the ones an auditor
     kept: one per audit key, old checkpoints stay signed by the key of their time), instead of the keys this
-    instance holds."""
-    checkpoints = list(checkpoints)
+    instance holds.
+
+    ``since_mark``: read only the rows appended since the last run's mark (``access_verify_and_mark``) and
+    ``sweep_rows`` older rows from where the last slice ended (wrapping round to the first row), so that each
+    run's work follows the rows appended, not the log's age, while every row is read again in turn. Each
+    checkpoint is compared with the hash its row holds now (a rewrite of the rows before it by someone holding
+    the key changes that hash). Without a usable mark, the whole log is read."""
+    return _verify(list(checkpoints), public_key, since_mark, sweep_rows)[0]
+
+
+def access_verify_and_mark(
+    checkpoints: Iterable[dict] = (), *, public_key: bytes | Iterable[bytes] | None = None, sweep_rows: int = 0
+) -> VerifyResult:
+    """``access_verify(since_mark=True)``, then, if the log is intact, append the mark the next run starts
+    from: a ``chain_verified`` row, keyed like every row (so nobody without the audit key can write one), naming
+    the last row verified, its hash, the key in force there and where the next slice of older rows starts."""
+    result, chain, sweep_next = _verify(list(checkpoints), public_key, True, sweep_rows)
+    if result.ok and result.last > 0:
+        access_record(
+            actor=None,
+            action=Action.CHAIN_VERIFIED,
+            through=result.last,
+            hash=chain.prev_hash,
+            mode=chain.mode,
+            retired=chain.retired,
+            sweep_next=sweep_next,
+            read=[result.since, result.last],
+            swept=list(result.swept) if result.swept else None,
+        )
+    return result
+
+
+def _verify(
+    checkpoints: list[dict], public_key: bytes | Iterable[bytes] | None, since_mark: bool, sweep_rows: int
+) -> tuple[VerifyResult, _Chain, int]:
+    """The verification, with where the chain stands after the last row and where the next slice starts."""
     order = audit_keys_in_order()
     keys = {k.key_id: k for k in order}
     position = {k.key_id: n for n, k in enumerate(order)}
@@ -506,96 +766,56 @@ def access_verify(
         public_keys = {hashlib.sha256(k).hexdigest()[:16]: k for k in given}
     else:
         public_keys = {kid: k.public_key for kid, k in keys.items()}
-    pinned: dict[int, str] = {}  # seq -> checkpoint hash, checked during the walk
+    chain = _Chain()
+    pinned: dict[int, str] = {}  # seq -> checkpoint hash
     for cp in checkpoints:
         fields = _checkpoint_fields(cp)
         if isinstance(fields, str):
-            return VerifyResult(False, 0, fields)
+            return VerifyResult(False, 0, fields), chain, 1
         if not _signature_ok(cp, public_keys):
-            return VerifyResult(
-                False,
-                0,
-                f"checkpoint of row {fields[0]}: signature invalid (the file was edited, or "
-                "it was not signed by this instance's audit key)",
-                fields[0],
+            return (
+                VerifyResult(
+                    False,
+                    0,
+                    f"checkpoint of row {fields[0]}: signature invalid (the file was edited, or "
+                    "it was not signed by this instance's audit key)",
+                    fields[0],
+                ),
+                chain,
+                1,
             )
         pinned.setdefault(fields[0], fields[1])
-    seen: dict[int, str] = {}
 
-    prev_hash, expected_seq, rows = GENESIS, 1, 0
-    mode: str | None = None  # "plain" before the log was keyed, else the id of the key that verifies the rows
-    retired: dict[str, int] = {}  # key id -> the row that switched away from it
-    for event in AccessEvent.objects.order_by("seq").iterator(chunk_size=2000):
-        rows += 1
-        if event.seq != expected_seq:
-            if event.seq > expected_seq:
-                return VerifyResult(
-                    False, rows, f"row(s) {expected_seq}..{event.seq - 1} deleted before row {event.seq}", expected_seq
-                )
-            return VerifyResult(False, rows, f"row {event.seq} inserted out of sequence", event.seq)
-        body = _event_body(event)
-        if event.action in MARKERS:
-            problem = _switch_problem(event, mode, keys, position, retired)
-            if problem:
-                return VerifyResult(False, rows, f"row {event.seq} {problem}", event.seq)
-            detail = event.detail
-            key = keys[detail["key_id"]]
-            if event.action == Action.CHAIN_KEYED:
-                intact = hmac.compare_digest(keyed_digest(key, event.prev_hash, body), event.hash)
-            else:
-                intact = hmac.compare_digest(handover_digest(keys[mode], key, event.prev_hash, body), event.hash)
-                if not intact:
-                    return VerifyResult(
-                        False,
-                        rows,
-                        f"row {event.seq} switches the audit key but is not signed by the "
-                        f"previous key {mode} and the new key {key.key_id} together (forged "
-                        "by someone holding only one of them, or edited)",
-                        event.seq,
-                    )
-                retired[mode] = event.seq
-            mode = key.key_id
-        elif mode is None:  # the first row: keyed from the start, or the plain chain of an older log
-            mode = next(
-                (
-                    kid
-                    for kid, k in keys.items()
-                    if hmac.compare_digest(keyed_digest(k, event.prev_hash, body), event.hash)
-                ),
-                None,
-            )
-            if mode is None and plain_digest(event.prev_hash, body) == event.hash:
-                mode = "plain"
-            intact = mode is not None
-            if not intact:
-                return VerifyResult(
-                    False,
-                    rows,
-                    f"row {event.seq} edited (its hash does not match its contents), or "
-                    "written with an audit key this instance does not hold "
-                    "(SIGAP_AUDIT_OLD_KEYS)",
-                    event.seq,
-                )
-        elif mode == "plain":
-            intact = plain_digest(event.prev_hash, body) == event.hash
-        else:
-            intact = hmac.compare_digest(keyed_digest(keys[mode], event.prev_hash, body), event.hash)
-        if not intact:
-            return VerifyResult(
-                False, rows, f"row {event.seq} edited (its hash does not match its contents)", event.seq
-            )
-        if event.prev_hash != prev_hash:
-            return VerifyResult(
-                False, rows, f"row {event.seq} inserted or the row before it deleted (chain link broken)", event.seq
-            )
-        if event.seq in pinned:
-            seen[event.seq] = event.hash
-        prev_hash, expected_seq = event.hash, expected_seq + 1
-    last = expected_seq - 1
-    if mode == "plain":
-        return VerifyResult(
-            False,
-            rows,
+    walker = _Walker(keys, position, pinned)
+    mark = _last_mark(keys) if since_mark else None
+    swept, sweep_next = None, 1
+    if mark:
+        chain, sweep_next = mark.chain, mark.sweep_next
+    since, mark_at = chain.expected_seq, (mark.at if mark else None)
+    try:
+        if mark and sweep_rows > 0:
+            through = mark.chain.expected_seq - 1
+            first = mark.sweep_next if mark.sweep_next <= through else 1
+            last_swept = min(first + sweep_rows - 1, through)
+            older = _chain_before(first, keys)
+            walker.walk(_rows(first, last_swept), older)
+            if older.expected_seq != last_swept + 1:
+                raise _Problem(f"row(s) {older.expected_seq}..{last_swept} deleted", older.expected_seq)
+            if last_swept == through and older.prev_hash != mark.chain.prev_hash:
+                raise _Problem(f"row {through} differs from the hash the last verification recorded for it", through)
+            swept = (first, last_swept)
+            sweep_next = last_swept + 1 if last_swept < through else 1
+        walker.walk(_rows(since), chain)
+    except _Problem as exc:
+        return VerifyResult(False, walker.rows, exc.problem, exc.seq, 0, since, mark_at, swept), chain, sweep_next
+    rows = walker.rows
+    last = chain.expected_seq - 1
+
+    def failed(problem: str, seq: int | None, n: int = 0) -> tuple[VerifyResult, _Chain, int]:
+        return VerifyResult(False, rows, problem, seq, n, since, mark_at, swept, last), chain, sweep_next
+
+    if chain.mode == "plain":
+        return failed(
             f"the access log is not keyed: rows 1..{last} carry only the unkeyed SHA-256 "
             "chain, which anyone with database access can recompute (rewritten, or the "
             "upgrade migration has not run)",
@@ -604,49 +824,48 @@ def access_verify(
     head = ChainHead.objects.filter(pk=1).first()
     if head is not None:
         if head.seq < last:
-            return VerifyResult(
-                False, rows, f"the chain head records row {head.seq}, behind row {last} (head rewritten)", head.seq
-            )
-        if head.seq == last and head.hash != prev_hash:
-            return VerifyResult(
-                False, rows, f"the chain head does not match row {last} (the head or the last row was replaced)", last
-            )
+            return failed(f"the chain head records row {head.seq}, behind row {last} (head rewritten)", head.seq)
+        if head.seq == last and head.hash != chain.prev_hash:
+            return failed(f"the chain head does not match row {last} (the head or the last row was replaced)", last)
         if (
             head.seq > last and not AccessEvent.objects.filter(seq=last + 1).exists()
         ):  # rows appended meanwhile are fine
-            return VerifyResult(
-                False, rows, f"row(s) after {last} deleted (the chain head records {head.seq})", last + 1
-            )
+            return failed(f"row(s) after {last} deleted (the chain head records {head.seq})", last + 1)
+    held = dict(walker.seen)
+    unread = [seq for seq in pinned if 0 < seq <= last and seq not in held]
+    for n in range(0, len(unread), 1000):  # rows this run did not read: the hash each holds now
+        held.update(AccessEvent.objects.filter(seq__in=unread[n : n + 1000]).values_list("seq", "hash"))
     for n, (seq, digest) in enumerate(sorted(pinned.items())):
         if seq == 0:
             continue
         if seq > last:
-            return VerifyResult(
-                False,
-                rows,
+            return failed(
                 f"the access log ends at row {last}, before the checkpoint's row {seq}: "
                 "truncated after the checkpoint was taken",
                 last + 1,
                 n,
             )
-        if seen.get(seq) != digest:
-            return VerifyResult(
-                False,
-                rows,
+        if held.get(seq) != digest:
+            return failed(
                 f"row {seq} differs from the checkpoint: rows up to {seq} were rewritten "
                 "after the checkpoint was taken",
                 seq,
                 n,
             )
-    return VerifyResult(True, rows, checkpoints=len(checkpoints))
+    result = VerifyResult(
+        True, rows, checkpoints=len(checkpoints), since=since, mark_at=mark_at, swept=swept, last=last
+    )
+    return result, chain, sweep_next
 
 
 # --- checkpoints --------------------------------------------------------------------------------------------
 
 
 def access_checkpoint() -> dict:
-    """A signed checkpoint of the verified chain's last row, for auditors to keep outside the database."""
-    result = access_verify()
+    """A signed checkpoint of the verified chain's last row, for auditors to keep outside the database. The rows
+    appended since the last verification's mark are read (``access_verify_and_mark``), not the whole log: the
+    hourly job's work follows the hour's looks."""
+    result = access_verify_and_mark()
     if not result.ok:
         raise DomainError(
             f"Log akses tidak utuh, checkpoint tidak dibuat: {result.problem}",
@@ -654,8 +873,8 @@ def access_checkpoint() -> dict:
             code="access_log_tampered",
             status=409,
         )
-    row = AccessEvent.objects.filter(seq=result.rows).first() if result.rows else None
-    return _signed_checkpoint(result.rows, row.hash if row else GENESIS, row.created_at if row else None, audit_key())
+    row = AccessEvent.objects.filter(seq=result.last).first() if result.last else None
+    return _signed_checkpoint(result.last, row.hash if row else GENESIS, row.created_at if row else None, audit_key())
 
 
 def _signed_checkpoint(seq: int, digest: str, row_at: datetime | None, key: AuditKey) -> dict:

@@ -27,7 +27,7 @@ def test_beat_schedule_is_shipped_with_the_celery_app():
         ("timeouts", "run"),
         ("retention", "run"),
         ("vault", "sweep"),
-        ("audit", "verify"),
+        ("audit", "verify", "--since-mark"),
         ("audit", "checkpoint"),
     } <= commands
 

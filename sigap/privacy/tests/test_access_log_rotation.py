@@ -13,7 +13,6 @@ import json
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
-from django.utils import timezone
 
 from sigap.core.errors import DomainError
 from sigap.organization.models import StaffRole
@@ -21,76 +20,21 @@ from sigap.privacy import access_log
 from sigap.privacy.access_log import (
     ALG,
     Action,
-    AuditKey,
     access_checkpoint,
-    access_record,
     access_verify,
     configured_checkpoints,
-    generate_audit_key,
 )
 from sigap.privacy.models import AccessEvent
 
 from .helpers import as_database_owner as _raw
+from .helpers import chain_cut_from as _cut_from
+from .helpers import chain_forge as _forge
+from .helpers import chain_look as _look
+from .helpers import chain_move_head as _move_head
+from .helpers import new_audit_key as _new_key
+from .helpers import use_audit_keys as _use
 
 pytestmark = pytest.mark.django_db
-
-
-def _new_key() -> AuditKey:
-    return AuditKey.parse(generate_audit_key())
-
-
-def _use(settings, current: AuditKey, *old: AuditKey):
-    """The deployment's configuration: SIGAP_AUDIT_KEY and SIGAP_AUDIT_OLD_KEYS (oldest first)."""
-    settings.SIGAP_AUDIT_KEY = current.text
-    settings.SIGAP_AUDIT_OLD_KEYS = [k.text for k in old]
-
-
-def _forge(key: AuditKey, seq: int, action: str, detail: dict, report: str = "", *, mac=None) -> AccessEvent:
-    """Append a row the way the chain writes it, keyed with ``key`` (what a holder of that key can compute)."""
-    prev = AccessEvent.objects.get(seq=seq - 1).hash
-    now = timezone.now()
-    body = json.dumps(
-        {
-            "seq": seq,
-            "at": now.isoformat(timespec="microseconds"),
-            "actor_id": None,
-            "actor": "",
-            "action": action,
-            "report": report,
-            "detail": detail,
-        },
-        sort_keys=True,
-        ensure_ascii=False,
-        separators=(",", ":"),
-    ).encode()
-    digest = (mac or access_log.keyed_digest)(key, prev, body)
-    return AccessEvent.objects.create(
-        seq=seq,
-        created_at=now,
-        actor=None,
-        actor_username="",
-        action=action,
-        report_number=report,
-        detail=detail,
-        prev_hash=prev,
-        hash=digest,
-    )
-
-
-def _cut_from(seq: int):
-    _raw("DELETE FROM privacy_accessevent WHERE seq >= %s", (seq,))
-
-
-def _move_head(event: AccessEvent, key: AuditKey):
-    _raw(
-        "UPDATE privacy_chainhead SET seq = %s, hash = %s, key_id = %s WHERE id = 1",
-        (event.seq, event.hash, key.key_id),
-    )
-
-
-def _look(user, n: int, prefix: str = "JK20261128"):
-    for i in range(n):
-        access_record(actor=user, action=Action.VIEW_REPORT, report_number=f"{prefix}{i:04d}")
 
 
 @pytest.fixture
@@ -105,9 +49,10 @@ def test_a_retired_key_cannot_switch_the_log_back_to_itself(officer, settings, n
     _look(officer, 3)
     checkpoint = access_checkpoint()
     assert checkpoint["seq"] == 3
+    assert AccessEvent.objects.get(seq=4).action == Action.CHAIN_VERIFIED  # the verification's mark
     _use(settings, k2, k1)  # rotation: K1 leaked, K2 is the new key
-    _look(officer, 3)  # row 4 is the key change, rows 5..7 are written with K2
-    assert AccessEvent.objects.get(seq=4).action == Action.CHAIN_REKEYED
+    _look(officer, 3)  # row 5 is the key change, rows 6..8 are written with K2
+    assert AccessEvent.objects.get(seq=5).action == Action.CHAIN_REKEYED
     assert access_verify([checkpoint]).ok
 
     # whoever holds K1 alone: cut off everything after the checkpoint, switch back to K1 and write what they like
@@ -279,15 +224,17 @@ def test_the_notices_and_the_audit_reads_are_recorded(client, staff, officer):
     client.force_login(auditor)
     before = AccessEvent.objects.count()
     assert client.get("/api/v1/audit/verify").json()["ok"] is True
-    event = AccessEvent.objects.order_by("-seq").first()
-    assert (event.seq, event.action, event.actor_username) == (before + 1, Action.AUDIT_QUERY, "auditor.insp")
+    mark, event = AccessEvent.objects.order_by("-seq")[:2][::-1]
+    assert mark.action == Action.CHAIN_VERIFIED and mark.detail["through"] == before
+    assert (event.seq, event.action, event.actor_username) == (before + 2, Action.AUDIT_QUERY, "auditor.insp")
     assert event.detail["verify"] == {"ok": True, "rows": before, "checkpoints": 0}
     assert client.post("/api/v1/audit/verify", {"checkpoints": []}, content_type="application/json").json()["ok"]
     event = AccessEvent.objects.order_by("-seq").first()
-    assert (event.seq, event.action) == (before + 2, Action.AUDIT_QUERY) and event.detail["verify"]["ok"] is True
+    assert (event.seq, event.action) == (before + 4, Action.AUDIT_QUERY) and event.detail["verify"]["ok"] is True
+    assert event.detail["verify"]["rows"] == 2  # the rows appended since the first look's mark
     assert access_verify().ok
     # a checkpoint refused because the log is not intact: the attempt is recorded as well
-    _raw("UPDATE privacy_accessevent SET report_number = 'JK-EDITED' WHERE seq = 1")
+    _raw("UPDATE privacy_accessevent SET report_number = 'JK-EDITED' WHERE seq = %s", (event.seq,))
     assert client.get("/api/v1/audit/checkpoint").status_code == 409
     event = AccessEvent.objects.order_by("-seq").first()
     assert (event.action, event.actor_username, event.detail) == (

@@ -1,4 +1,5 @@
 import json
+from datetime import UTC
 from pathlib import Path
 
 from django.conf import settings
@@ -34,6 +35,20 @@ class Command(BaseCommand):
             help="verify: check checkpoint signatures against this public key (the one you kept); "
             "repeatable or comma-separated, one per audit key the checkpoints were signed with",
         )
+        parser.add_argument(
+            "--since-mark",
+            action="store_true",
+            help="verify: read the rows appended since the last such run and a slice of older rows in turn "
+            "(--sweep-rows), not the whole log, then mark where this run ended (the nightly job). Without it "
+            "every row is read.",
+        )
+        parser.add_argument(
+            "--sweep-rows",
+            type=int,
+            default=None,
+            metavar="N",
+            help="verify --since-mark: how many older rows to read again (default SIGAP_AUDIT_VERIFY_SWEEP_ROWS)",
+        )
         parser.add_argument("--out", default="", metavar="FILE", help="checkpoint: write to FILE")
         parser.add_argument(
             "--out-dir",
@@ -51,7 +66,14 @@ class Command(BaseCommand):
         elif action == "checkpoint":
             self._checkpoint(options["out"], options["out_dir"] or settings.SIGAP_AUDIT_CHECKPOINT_DIR)
         else:
-            self._verify(options["checkpoint"], options["public_key"])
+            sweep = options["sweep_rows"]
+            if sweep is not None and not options["since_mark"]:
+                raise CommandError("--sweep-rows goes with --since-mark (without it every row is read)")
+            if sweep is not None and sweep < 0:
+                raise CommandError("--sweep-rows must be 0 or more")
+            since_mark = options["since_mark"]
+            sweep = settings.SIGAP_AUDIT_VERIFY_SWEEP_ROWS if sweep is None else sweep
+            self._verify(options["checkpoint"], options["public_key"], since_mark=since_mark, sweep_rows=sweep)
 
     def _checkpoint(self, out: str, out_dir: str):
         try:
@@ -73,7 +95,7 @@ class Command(BaseCommand):
             raise CommandError(f"cannot write the checkpoint to {path}: {exc.strerror or exc}") from exc
         self.stdout.write(self.style.SUCCESS(f"Checkpoint of row {checkpoint['seq']} written to {path}."))
 
-    def _verify(self, paths: list[str], public_keys: list[str]):
+    def _verify(self, paths: list[str], public_keys: list[str], *, since_mark: bool = False, sweep_rows: int = 0):
         for p in paths:
             if not Path(p).exists():
                 raise CommandError(f"checkpoint {p} does not exist")
@@ -85,12 +107,16 @@ class Command(BaseCommand):
             key = access_log.parse_public_keys(public_keys) if public_keys else None
         except ValueError as exc:
             raise CommandError(str(exc)) from exc
-        result = access_log.access_verify(checkpoints, public_key=key)
+        if since_mark:
+            result = access_log.access_verify_and_mark(checkpoints, public_key=key, sweep_rows=max(sweep_rows, 0))
+        else:
+            result = access_log.access_verify(checkpoints, public_key=key)
         if result.ok:
             noun = "checkpoint" if result.checkpoints == 1 else "checkpoints"
             self.stdout.write(
                 self.style.SUCCESS(
-                    f"Access log intact: {result.rows} rows verified, {result.checkpoints} {noun} matched."
+                    f"Access log intact: {result.rows} rows verified{self._coverage(result)}, "
+                    f"{result.checkpoints} {noun} matched."
                 )
             )
             return
@@ -108,3 +134,14 @@ class Command(BaseCommand):
                 "the first checkpoint, the old ones with the new)"
             )
         raise CommandError(f"Access log TAMPERED at row {result.seq}: {result.problem}{hint}")
+
+    @staticmethod
+    def _coverage(result) -> str:
+        """Which rows a run since the last mark read (nothing to add when it read the whole log)."""
+        if result.mark_at is None:
+            return ""
+        read = f"rows {result.since}..{result.last}" if result.since <= result.last else "no new rows"
+        text = f" ({read} since the verification of {result.mark_at.astimezone(UTC):%Y-%m-%d %H:%M} UTC"
+        if result.swept:
+            text += f"; older rows {result.swept[0]}..{result.swept[1]} read again"
+        return text + ")"

@@ -1,0 +1,267 @@
+"""Verifying the access log at a cost that follows the rows appended, not the log's age.
+
+The nightly job, the hourly checkpoint and the auditors' API read the rows appended since the last
+verification's mark (a ``chain_verified`` row, keyed like every row) and the nightly job a slice of older rows in
+turn; ``sigap audit verify`` by hand reads them all. Nothing is skipped on the word of a mark the current audit
+key did not write, and an edit of an older row is found when the slice reaches it.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+
+import pytest
+from django.core.management import call_command
+from django.core.management.base import CommandError
+
+from sigap.config import periodic
+from sigap.organization.models import StaffRole
+from sigap.privacy import access_log
+from sigap.privacy.access_log import (
+    ALG,
+    Action,
+    access_checkpoint,
+    access_verify,
+    access_verify_and_mark,
+)
+from sigap.privacy.models import AccessEvent, ChainHead
+
+from .helpers import as_database_owner as _raw
+from .helpers import chain_forge, chain_look, chain_move_head, new_audit_key, use_audit_keys
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def officer(staff):
+    return staff("petugas.pb", "kel:31.75.07.1002")
+
+
+def _marks() -> list[AccessEvent]:
+    return list(AccessEvent.objects.filter(action=Action.CHAIN_VERIFIED).order_by("seq"))
+
+
+def _last() -> int:
+    return AccessEvent.objects.order_by("-seq").values_list("seq", flat=True).first()
+
+
+def test_a_run_since_the_mark_reads_the_rows_appended_since_then(officer):
+    chain_look(officer, 20)
+    first = access_verify_and_mark()
+    assert first.ok and first.rows == 20 and first.since == 1 and first.mark_at is None  # no mark yet: all
+    (mark,) = _marks()
+    assert mark.seq == 21 and mark.detail["through"] == 20
+    assert mark.detail["hash"] == AccessEvent.objects.get(seq=20).hash
+
+    chain_look(officer, 3)
+    second = access_verify_and_mark()
+    # the first run's mark and the three looks after it; nothing before the mark is read again
+    assert second.ok and second.rows == 4 and (second.since, second.last) == (21, 24)
+    assert second.mark_at == mark.created_at
+    assert _marks()[-1].detail["through"] == 24
+    # a plain verification still reads every row, the marks included
+    assert access_verify().rows == _last()
+
+
+def test_an_edit_before_the_mark_is_found_when_the_slice_of_older_rows_reaches_it(officer):
+    chain_look(officer, 10)
+    access_verify_and_mark(sweep_rows=4)  # the whole log (no mark yet); the next slice starts at row 1
+    _raw("UPDATE privacy_accessevent SET report_number = 'JK-HIDDEN' WHERE seq = 7")
+
+    assert access_verify(since_mark=True).ok  # the rows since the mark are intact: that run does not see row 7
+    assert not access_verify().ok  # a full verification does
+
+    found = []
+    for _night in range(4):
+        result = access_verify_and_mark(sweep_rows=4)
+        found.append(result.ok)
+        if not result.ok:
+            assert result.seq == 7 and "edited" in result.problem and result.swept is None
+            break
+        assert result.swept is not None
+    # rows 1..4 the first night, 5..8 the second: row 7 within the rows / slice nights
+    assert found == [True, False]
+
+
+def test_the_slice_walks_the_whole_log_in_turn_and_starts_again(officer):
+    chain_look(officer, 6)
+    access_verify_and_mark(sweep_rows=4)  # rows 1..6, mark at 7
+    slices = []
+    for _night in range(4):
+        chain_look(officer, 1)
+        result = access_verify_and_mark(sweep_rows=4)
+        assert result.ok, result
+        slices.append(result.swept)
+    # the second slice reaches the row the previous run verified to (8), so the third starts again at row 1
+    assert slices == [(1, 4), (5, 8), (1, 4), (5, 8)]
+
+
+def test_a_mark_written_without_the_audit_key_is_not_trusted(officer):
+    """The database owner appends a mark naming the last row as verified, to hide an edit before it."""
+    chain_look(officer, 8)
+    access_verify_and_mark()
+    _raw("UPDATE privacy_accessevent SET report_number = 'JK-HIDDEN' WHERE seq = 9")  # the mark row itself
+    assert not access_verify().ok
+    # the edited mark is not trusted: the run reads the log from the first row and names the edit
+    result = access_verify(since_mark=True)
+    assert not result.ok and result.seq == 9 and result.since == 1
+
+    # a mark forged with a key this instance never held, appended as the newest row
+    _raw("UPDATE privacy_accessevent SET report_number = '' WHERE seq = 9")
+    assert access_verify().ok
+    _raw("UPDATE privacy_accessevent SET report_number = 'JK-HIDDEN' WHERE seq = 3")
+    stranger = new_audit_key()
+    forged = chain_forge(
+        stranger,
+        10,
+        Action.CHAIN_VERIFIED,
+        {
+            "through": 9,
+            "hash": AccessEvent.objects.get(seq=9).hash,
+            "mode": access_log.audit_key().key_id,
+            "retired": {},
+            "sweep_next": 1,
+        },
+    )
+    _raw("UPDATE privacy_chainhead SET seq = %s, hash = %s WHERE id = 1", (forged.seq, forged.hash))
+    result = access_verify(since_mark=True)
+    assert not result.ok and result.seq == 3 and result.since == 1
+
+
+def test_a_mark_from_before_a_rotation_is_trusted_through_the_switch_but_not_one_written_after_it(officer, settings):
+    k1, k2 = new_audit_key(), new_audit_key()
+    use_audit_keys(settings, k1)
+    chain_look(officer, 4)
+    access_verify_and_mark()  # mark at row 5, under K1
+    use_audit_keys(settings, k2, k1)  # K1 leaked; the log switches to K2
+    chain_look(officer, 2)  # the key change (row 6), then rows 7..8
+    result = access_verify_and_mark()
+    # the K1 mark holds up to the switch that left K1, which the run reads (signed by K1 and K2 together)
+    assert result.ok and result.since == 5 and result.rows == 4
+    mark = _marks()[-1]
+    assert mark.seq == 9 and mark.detail["mode"] == k2.key_id and mark.detail["retired"] == {k1.key_id: 6}
+    assert access_verify(since_mark=True).since == 9
+
+    # whoever holds K1 alone appends a mark of their own after the switch, naming the last row as verified
+    _raw("UPDATE privacy_accessevent SET report_number = 'JK-HIDDEN' WHERE seq = 7")
+    forged = chain_forge(
+        k1,
+        10,
+        Action.CHAIN_VERIFIED,
+        {"through": 9, "hash": mark.hash, "mode": k2.key_id, "retired": {k1.key_id: 6}, "sweep_next": 1},
+    )
+    chain_move_head(forged, k2)
+    result = access_verify(since_mark=True)
+    assert not result.ok and result.since == 1 and result.seq == 7  # not trusted: read from the first row
+
+
+def test_a_slice_after_a_key_change_reads_its_rows_with_the_keys_of_their_time(officer, settings):
+    k1, k2 = new_audit_key(), new_audit_key()
+    use_audit_keys(settings, k1)
+    chain_look(officer, 3)
+    use_audit_keys(settings, k2, k1)
+    chain_look(officer, 3)  # row 4 is the key change, rows 5..6 written with K2
+    assert AccessEvent.objects.get(seq=4).action == Action.CHAIN_REKEYED
+    access_verify_and_mark(sweep_rows=2)
+    slices = [access_verify_and_mark(sweep_rows=2) for _night in range(3)]
+    assert all(r.ok for r in slices), slices
+    assert [r.swept for r in slices] == [(1, 2), (3, 4), (5, 6)]  # the third slice starts at the key change
+
+    # a forged switch back to K1 among the older rows is refused when its slice reads it
+    _raw("DELETE FROM privacy_accessevent WHERE seq >= 5")
+    forged = chain_forge(k1, 5, Action.CHAIN_REKEYED, {"alg": ALG, "key_id": k1.key_id, "old_key_id": k2.key_id})
+    chain_move_head(forged, k1)
+    assert not access_verify().ok
+
+
+def test_deleting_the_newest_mark_makes_the_run_read_more_and_see_the_gap(officer):
+    chain_look(officer, 5)
+    access_verify_and_mark()  # row 6
+    chain_look(officer, 2)
+    access_verify_and_mark()  # row 9
+    chain_look(officer, 1)  # row 10
+    _raw("DELETE FROM privacy_accessevent WHERE seq = 9")
+    result = access_verify(since_mark=True)
+    assert not result.ok and "deleted" in result.problem and result.seq == 9
+
+
+def test_a_key_holders_rewrite_with_a_fresh_mark_is_caught_by_the_checkpoints(officer, tmp_path):
+    """Someone holding the audit key rewrites an old row, recomputes every hash after it and appends a mark of
+    their own: the runs since the mark see nothing, the checkpoints kept outside the database do."""
+    chain_look(officer, 6)
+    checkpoint = access_checkpoint()  # row 6, and a mark at row 7
+    chain_look(officer, 2)
+    access_verify_and_mark()
+    key = access_log.audit_key()
+
+    _raw("UPDATE privacy_accessevent SET report_number = 'JK-HIDDEN' WHERE seq = 2")
+    prev = AccessEvent.objects.get(seq=1).hash
+    for event in AccessEvent.objects.filter(seq__gte=2).order_by("seq"):
+        new = access_log.keyed_digest(key, prev, access_log._event_body(event))
+        _raw("UPDATE privacy_accessevent SET prev_hash = %s, hash = %s WHERE seq = %s", (prev, new, event.seq))
+        prev = new
+    last = AccessEvent.objects.order_by("-seq").first()
+    _raw("UPDATE privacy_chainhead SET seq = %s, hash = %s WHERE id = 1", (last.seq, last.hash))
+    forged = chain_forge(
+        key,
+        last.seq + 1,
+        Action.CHAIN_VERIFIED,
+        {"through": last.seq, "hash": last.hash, "mode": key.key_id, "retired": {}, "sweep_next": 1},
+    )
+    _raw("UPDATE privacy_chainhead SET seq = %s, hash = %s WHERE id = 1", (forged.seq, forged.hash))
+
+    assert access_verify(since_mark=True).ok  # a consistent chain after a trusted mark
+    result = access_verify([checkpoint], since_mark=True)
+    assert not result.ok and result.seq == 6 and "rewritten" in result.problem
+    assert ChainHead.objects.get(pk=1).seq == forged.seq
+
+
+def test_the_nightly_job_reads_since_its_mark_and_says_which_rows(officer, settings):
+    chain_look(officer, 5)
+    settings.SIGAP_AUDIT_VERIFY_SWEEP_ROWS = 2
+    assert "5 rows verified" in periodic.run_job("audit-verify")
+    chain_look(officer, 1)
+    text = periodic.run_job("audit-verify")
+    assert "2 rows verified" not in text  # the mark and the look, plus the slice of older rows 1..2
+    assert "4 rows verified (rows 6..7 since the verification of" in text
+    assert "older rows 1..2 read again" in text
+    # by hand: every row, unless asked otherwise
+    out = io.StringIO()
+    call_command("audit", "verify", stdout=out)
+    assert f"{_last()} rows verified, 0 checkpoints" in out.getvalue()
+
+
+def test_the_command_refuses_a_slice_without_a_mark_or_below_zero():
+    with pytest.raises(CommandError, match="--since-mark"):
+        call_command("audit", "verify", "--sweep-rows", "10", stdout=io.StringIO())
+    with pytest.raises(CommandError, match="0 or more"):
+        call_command("audit", "verify", "--since-mark", "--sweep-rows", "-1", stdout=io.StringIO())
+
+
+def test_a_tampered_tail_is_named_by_the_run_since_the_mark(officer):
+    chain_look(officer, 4)
+    access_verify_and_mark()
+    chain_look(officer, 2)
+    _raw("UPDATE privacy_accessevent SET report_number = 'JK-HIDDEN' WHERE seq = 7")
+    with pytest.raises(CommandError, match="TAMPERED at row 7"):
+        call_command("audit", "verify", "--since-mark", stdout=io.StringIO())
+    assert len(_marks()) == 1  # a failed run writes no mark
+
+
+def test_the_checkpoint_and_the_auditors_verification_read_since_the_mark(officer, client, staff):
+    chain_look(officer, 30)
+    auditor = staff("auditor.insp", "inspektorat", StaffRole.Role.AUDITOR)
+    client.force_login(auditor)
+    first = client.get("/api/v1/audit/verify").json()
+    assert first["ok"] and first["rows"] == 30 and first["since"] == 1 and first["mark_at"] is None
+    checkpoint = client.get("/api/v1/audit/checkpoint").json()
+    assert checkpoint["seq"] > 30
+    body = {"checkpoints": [checkpoint], "public_key": access_log.public_key_text()}
+    again = client.post("/api/v1/audit/verify", body, content_type="application/json").json()
+    assert again["ok"] and again["checkpoints"] == 1 and again["rows"] < 5 and again["since"] > 30
+    assert again["mark_at"] is not None and again["last"] >= checkpoint["seq"]
+    # what each look read is recorded with it
+    event = AccessEvent.objects.filter(action=Action.AUDIT_QUERY).order_by("-seq").first()
+    assert event.detail["verify"] == {"ok": True, "rows": again["rows"], "checkpoints": 1}
+    assert json.dumps(event.detail).count("JK") == 0
