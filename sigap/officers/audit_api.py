@@ -149,7 +149,7 @@ def access_list_endpoint(
 def _verify(user, extra: list[dict], public_key: list[bytes] | None = None) -> dict:
     """Verify, then record the look (after the walk, so the result covers the log as it was)."""
     try:
-        checkpoints = configured_checkpoints() + extra
+        checkpoints = configured_checkpoints(newest=True) + extra
     except ValueError as exc:
         body = {"ok": False, "rows": 0, "problem": str(exc), "seq": None, "checkpoints": 0}
     else:

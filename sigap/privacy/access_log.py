@@ -36,6 +36,7 @@ import hmac
 import json
 import logging
 import os
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -767,11 +768,14 @@ def _verify(
     else:
         public_keys = {kid: k.public_key for kid, k in keys.items()}
     chain = _Chain()
-    pinned: dict[int, str] = {}  # seq -> checkpoint hash
+    shaped = []
     for cp in checkpoints:
         fields = _checkpoint_fields(cp)
         if isinstance(fields, str):
             return VerifyResult(False, 0, fields), chain, 1
+        shaped.append((cp, fields))
+    pinned: dict[int, str] = {}  # seq -> checkpoint hash
+    for cp, fields in shaped:
         if not _signature_ok(cp, public_keys):
             return (
                 VerifyResult(
@@ -852,9 +856,7 @@ def _verify(
                 seq,
                 n,
             )
-    result = VerifyResult(
-        True, rows, checkpoints=len(checkpoints), since=since, mark_at=mark_at, swept=swept, last=last
-    )
+    result = VerifyResult(True, rows, checkpoints=len(shaped), since=since, mark_at=mark_at, swept=swept, last=last)
     return result, chain, sweep_next
 
 
@@ -912,12 +914,33 @@ def checkpoints_in(path: str | os.PathLike) -> list[dict]:
     return found
 
 
-def configured_checkpoints() -> list[dict]:
-    """The checkpoints in ``SIGAP_AUDIT_CHECKPOINT_DIR`` (none if it is unset or does not exist yet)."""
+_CHECKPOINT_NAME = re.compile(r"checkpoint-(\d+)-[^/]*\.json")
+
+
+def configured_checkpoints(*, newest: bool = False) -> list[dict]:
+    """The checkpoints in ``SIGAP_AUDIT_CHECKPOINT_DIR`` (none if it is unset or does not exist yet).
+
+    ``newest``: only the files ``write_checkpoint`` named for the highest row (and any file named otherwise),
+    for a run since the last mark: the hourly job's directory grows by 8,760 files a year, and the newest
+    checkpoint is as strong a check as all of them. A rewrite of any row before an older checkpoint changes every
+    hash after it, the newest one's row too, unless it leaves the chain broken somewhere, which a full run or the
+    nightly slice finds; a truncation past any checkpoint is one past the newest."""
     directory = settings.SIGAP_AUDIT_CHECKPOINT_DIR
     if not directory or not Path(directory).is_dir():
         return []
-    return checkpoints_in(directory)
+    if not newest:
+        return checkpoints_in(directory)
+    named: dict[int, list[str]] = {}
+    other: list[str] = []
+    with os.scandir(directory) as entries:
+        for name in (e.name for e in entries if e.name.endswith(".json")):
+            match = _CHECKPOINT_NAME.fullmatch(name)
+            if match:
+                named.setdefault(int(match.group(1)), []).append(name)
+            else:
+                other.append(name)
+    chosen = sorted(other + (named[max(named)] if named else []))
+    return [cp for name in chosen for cp in checkpoints_in(Path(directory) / name)]
 
 
 def public_key_text() -> str:

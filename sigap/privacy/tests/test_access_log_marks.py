@@ -46,6 +46,26 @@ def _last() -> int:
     return AccessEvent.objects.order_by("-seq").values_list("seq", flat=True).first()
 
 
+def _rewrite_from_row_2_with_a_mark(key: access_log.AuditKey) -> AccessEvent:
+    """What someone holding ``key`` and database write can do: edit row 2, recompute every hash after it, move
+    the head and append a mark of their own naming the last row as verified (returned)."""
+    _raw("UPDATE privacy_accessevent SET report_number = 'JK-HIDDEN' WHERE seq = 2")
+    prev = AccessEvent.objects.get(seq=1).hash
+    for event in AccessEvent.objects.filter(seq__gte=2).order_by("seq"):
+        new = access_log.keyed_digest(key, prev, access_log._event_body(event))
+        _raw("UPDATE privacy_accessevent SET prev_hash = %s, hash = %s WHERE seq = %s", (prev, new, event.seq))
+        prev = new
+    last = AccessEvent.objects.order_by("-seq").first()
+    forged = chain_forge(
+        key,
+        last.seq + 1,
+        Action.CHAIN_VERIFIED,
+        {"through": last.seq, "hash": last.hash, "mode": key.key_id, "retired": {}, "sweep_next": 1},
+    )
+    _raw("UPDATE privacy_chainhead SET seq = %s, hash = %s WHERE id = 1", (forged.seq, forged.hash))
+    return forged
+
+
 def test_a_run_since_the_mark_reads_the_rows_appended_since_then(officer):
     chain_look(officer, 20)
     first = access_verify_and_mark()
@@ -195,21 +215,7 @@ def test_a_key_holders_rewrite_with_a_fresh_mark_is_caught_by_the_checkpoints(of
     access_verify_and_mark()
     key = access_log.audit_key()
 
-    _raw("UPDATE privacy_accessevent SET report_number = 'JK-HIDDEN' WHERE seq = 2")
-    prev = AccessEvent.objects.get(seq=1).hash
-    for event in AccessEvent.objects.filter(seq__gte=2).order_by("seq"):
-        new = access_log.keyed_digest(key, prev, access_log._event_body(event))
-        _raw("UPDATE privacy_accessevent SET prev_hash = %s, hash = %s WHERE seq = %s", (prev, new, event.seq))
-        prev = new
-    last = AccessEvent.objects.order_by("-seq").first()
-    _raw("UPDATE privacy_chainhead SET seq = %s, hash = %s WHERE id = 1", (last.seq, last.hash))
-    forged = chain_forge(
-        key,
-        last.seq + 1,
-        Action.CHAIN_VERIFIED,
-        {"through": last.seq, "hash": last.hash, "mode": key.key_id, "retired": {}, "sweep_next": 1},
-    )
-    _raw("UPDATE privacy_chainhead SET seq = %s, hash = %s WHERE id = 1", (forged.seq, forged.hash))
+    forged = _rewrite_from_row_2_with_a_mark(key)
 
     assert access_verify(since_mark=True).ok  # a consistent chain after a trusted mark
     result = access_verify([checkpoint], since_mark=True)
@@ -265,3 +271,35 @@ def test_the_checkpoint_and_the_auditors_verification_read_since_the_mark(office
     event = AccessEvent.objects.filter(action=Action.AUDIT_QUERY).order_by("-seq").first()
     assert event.detail["verify"] == {"ok": True, "rows": again["rows"], "checkpoints": 1}
     assert json.dumps(event.detail).count("JK") == 0
+
+
+def test_a_run_since_the_mark_checks_the_newest_checkpoint_which_any_rewrite_before_an_older_one_changes(
+    officer, settings, tmp_path
+):
+    directory = tmp_path / "checkpoints"
+    settings.SIGAP_AUDIT_CHECKPOINT_DIR = str(directory)
+    for _hour in range(3):
+        chain_look(officer, 4)
+        access_log.write_checkpoint(access_checkpoint(), directory)
+    files = sorted(directory.glob("*.json"))
+    oldest = json.loads(files[0].read_text())
+    # an old file of the archive edited: a full run says so; a run since the mark reads the newest file only
+    files[0].write_text(json.dumps({**oldest, "hash": "f" * 64}))
+    newest = access_log.configured_checkpoints(newest=True)
+    assert [cp["seq"] for cp in newest] == [max(json.loads(f.read_text())["seq"] for f in files)]
+    assert len(access_log.configured_checkpoints()) == 3
+    with pytest.raises(CommandError, match="signature invalid"):
+        call_command("audit", "verify", stdout=io.StringIO())
+    out = io.StringIO()
+    call_command("audit", "verify", "--since-mark", stdout=out)
+    assert "1 checkpoint matched" in out.getvalue()
+    files[0].write_text(json.dumps(oldest))
+
+    # someone holding the key rewrites a row before the OLDEST checkpoint and every hash after it
+    key = access_log.audit_key()
+    _rewrite_from_row_2_with_a_mark(key)
+    assert access_verify(since_mark=True).ok
+    result = access_verify(access_log.configured_checkpoints(newest=True), since_mark=True)
+    assert not result.ok and result.seq == newest[0]["seq"] and "rewritten" in result.problem
+    with pytest.raises(CommandError, match=f"TAMPERED at row {newest[0]['seq']}"):
+        call_command("audit", "verify", "--since-mark", stdout=io.StringIO())

@@ -100,7 +100,7 @@ class Command(BaseCommand):
             if not Path(p).exists():
                 raise CommandError(f"checkpoint {p} does not exist")
         try:
-            checkpoints = access_log.configured_checkpoints()
+            checkpoints = access_log.configured_checkpoints(newest=since_mark)
             checkpoints += [cp for p in paths for cp in access_log.checkpoints_in(p)]
             # the configured directory given again, or a copy kept elsewhere: each checkpoint counts once
             checkpoints = list({json.dumps(cp, sort_keys=True): cp for cp in checkpoints}.values())
