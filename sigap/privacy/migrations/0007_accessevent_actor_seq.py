@@ -3,8 +3,12 @@
 from django.conf import settings
 from django.db import migrations, models
 
+from sigap.core.online_index import AddIndexOnline
+
 
 class Migration(migrations.Migration):
+    # the access log is written on every look: its index is built without holding those writes (PostgreSQL)
+    atomic = False
 
     dependencies = [
         ('privacy', '0006_vaultblob_stored_as'),
@@ -12,7 +16,7 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
-        migrations.AddIndex(
+        AddIndexOnline(
             model_name='accessevent',
             index=models.Index(fields=['actor_username', '-seq'], name='accessevent_actor_seq'),
         ),
