@@ -91,6 +91,11 @@ JOBS: dict[str, Job] = {
         "remove the vault's stored original files that no record names (a write that failed without its "
         "cleanup), in the day directories 2 to 9 days old",
     ),
+    "housekeeping": Job(
+        ("housekeeping", "run"),
+        crontab(hour=4, minute=15),
+        "remove expired sessions, API tokens expired a week ago and sign-in records older than SIGAP_SIGNIN_LOG_DAYS",
+    ),
     "audit-verify": Job(
         ("audit", "verify", "--since-mark"),
         crontab(hour=3, minute=0),

@@ -483,6 +483,9 @@ OTP_TOTP_ISSUER = os.environ.get("SIGAP_OTP_ISSUER", "Sigap")
 SIGAP_API_TOKEN_HOURS = float(os.environ.get("SIGAP_API_TOKEN_HOURS", "12"))
 # a staff session (console, admin) ends this long after its sign-in
 SIGAP_STAFF_SESSION_HOURS = float(os.environ.get("SIGAP_STAFF_SESSION_HOURS", "12"))
+# django-axes' records of staff sign-ins and failed sign-ins are removed by the nightly housekeeping after this many
+# days (0: kept for ever).
+SIGAP_SIGNIN_LOG_DAYS = int(os.environ.get("SIGAP_SIGNIN_LOG_DAYS", "365"))
 # Sign-in lockout (django-axes, sigap/core/throttles.py): failures within AXES_COOLOFF_TIME per account and
 # address, per account from any address, and per address for any account.
 AUTHENTICATION_BACKENDS = ["axes.backends.AxesStandaloneBackend", "django.contrib.auth.backends.ModelBackend"]
