@@ -49,7 +49,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey,
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
 from django.conf import settings
-from django.db import models, transaction
+from django.db import DatabaseError, models, transaction
 from django.utils import timezone
 
 from sigap.core.errors import DomainError
@@ -80,6 +80,7 @@ class Action:
     CHAIN_KEYED = "chain_keyed"  # the log switched from the plain SHA-256 chain to the keyed chain
     CHAIN_REKEYED = "chain_rekeyed"  # the audit key was rotated
     CHAIN_VERIFIED = "chain_verified"  # a verification run: the rows it verified, where the next run starts
+    CHAIN_BROKEN = "chain_broken"  # a verification run found the log tampered with: what, at which row
 
 
 MARKERS = (Action.CHAIN_KEYED, Action.CHAIN_REKEYED)
@@ -425,6 +426,10 @@ class VerifyResult:
     mark_at: datetime | None = None
     swept: tuple[int, int] | None = None
     last: int = 0  # the last row verified
+    # the log itself is at fault (a row edited, inserted or deleted; a checkpoint's row rewritten or cut off), not
+    # a checkpoint file or the keys given; and, when an earlier run found it, when
+    tampered: bool = False
+    found_at: datetime | None = None
 
 
 def _canonical(checkpoint: dict) -> bytes:
@@ -610,12 +615,13 @@ class _Walker:
 @dataclass(frozen=True)
 class _Mark:
     """A run's record that rows 1..``through`` were verified: where the chain stood after them, and where
-    the next run's slice of older rows starts."""
+    the next run's slice of older rows starts; or (``broken``) that a run found the log tampered with."""
 
     seq: int
     at: datetime
     chain: _Chain
     sweep_next: int
+    broken: tuple[str, int | None] | None = None
 
 
 def _mark_key(row, keys: dict[str, AuditKey]) -> AuditKey | None:
@@ -642,12 +648,14 @@ def _mark_key(row, keys: dict[str, AuditKey]) -> AuditKey | None:
 
 
 def _last_mark(keys: dict[str, AuditKey]) -> _Mark | None:
-    """The newest ``chain_verified`` row, if the run may start from it (``_mark_key``) and its contents are
-    well formed; else None (the run then starts from the first row). A mark forged by someone without the key,
-    or by the holder of a retired key after the log left it, is not trusted: nothing is skipped on its word.
-    Rolling the marks back (deleting the newest) only makes a run read more, and breaks the chain."""
+    """The newest ``chain_verified`` or ``chain_broken`` row, if the run may start from it (``_mark_key``) and
+    its contents are well formed; else None (the run then starts from the first row). A mark forged by someone
+    without the key, or by the holder of a retired key after the log left it, is not trusted: nothing is skipped
+    on its word. Rolling the marks back (deleting the newest) only makes a run read more, and breaks the chain.
+    A ``chain_broken`` row stands until a full verification passes: the runs since the mark, which do not read
+    the row found, go on saying what was found instead of "intact"."""
     row = (
-        AccessEvent.objects.filter(action=Action.CHAIN_VERIFIED)
+        AccessEvent.objects.filter(action__in=(Action.CHAIN_VERIFIED, Action.CHAIN_BROKEN))
         .order_by("-seq")
         .values_list(*_ROW_FIELDS, named=True)
         .first()
@@ -655,6 +663,10 @@ def _last_mark(keys: dict[str, AuditKey]) -> _Mark | None:
     if row is None or _mark_key(row, keys) is None:
         return None
     d = row.detail if isinstance(row.detail, dict) else {}
+    if row.action == Action.CHAIN_BROKEN:
+        seq = d.get("seq")
+        seq = seq if isinstance(seq, int) and not isinstance(seq, bool) else None
+        return _Mark(row.seq, row.created_at, _Chain(), 1, (str(d.get("problem") or "the log was tampered with"), seq))
     through, digest, mode = d.get("through"), d.get("hash"), d.get("mode")
     retired, sweep_next = d.get("retired"), d.get("sweep_next")
     whole = lambda v: isinstance(v, int) and not isinstance(v, bool)  # noqa: E731
@@ -663,6 +675,7 @@ def _last_mark(keys: dict[str, AuditKey]) -> _Mark | None:
         and 0 < through < row.seq
         and isinstance(digest, str)
         and len(digest) == 64
+        and isinstance(mode, str)
         and mode in keys
         and isinstance(retired, dict)
         and all(isinstance(k, str) and whole(v) for k, v in retired.items())
@@ -734,25 +747,40 @@ def access_verify(
 
 
 def access_verify_and_mark(
-    checkpoints: Iterable[dict] = (), *, public_key: bytes | Iterable[bytes] | None = None, sweep_rows: int = 0
+    checkpoints: Iterable[dict] = (),
+    *,
+    public_key: bytes | Iterable[bytes] | None = None,
+    sweep_rows: int = 0,
+    full: bool = False,
 ) -> VerifyResult:
-    """``access_verify(since_mark=True)``, then, if the log is intact, append the mark the next run starts
-    from: a ``chain_verified`` row, keyed like every row (so nobody without the audit key can write one), naming
-    the last row verified, its hash, the key in force there and where the next slice of older rows starts."""
-    result, chain, sweep_next = _verify(list(checkpoints), public_key, True, sweep_rows)
+    """``access_verify(since_mark=True)`` (``full``: every row), then append what the next run starts from: if
+    the log is intact, a ``chain_verified`` mark, keyed like every row (so nobody without the audit key can write
+    one), naming the last row verified, its hash, the key in force there and where the next slice of older rows
+    starts; if a run found it tampered with, a ``chain_broken`` row naming what, which the runs since the mark
+    report until a full verification passes. Where the log cannot be written (a read-only copy), nothing is
+    appended: the result stands."""
+    result, chain, sweep_next = _verify(list(checkpoints), public_key, not full, sweep_rows)
     if result.ok and result.last > 0:
-        access_record(
-            actor=None,
-            action=Action.CHAIN_VERIFIED,
+        _append_quietly(
+            Action.CHAIN_VERIFIED,
             through=result.last,
             hash=chain.prev_hash,
             mode=chain.mode,
             retired=chain.retired,
-            sweep_next=sweep_next,
+            sweep_next=1 if full else sweep_next,
             read=[result.since, result.last],
             swept=list(result.swept) if result.swept else None,
         )
+    elif result.tampered and result.found_at is None:
+        _append_quietly(Action.CHAIN_BROKEN, problem=result.problem, seq=result.seq)
     return result
+
+
+def _append_quietly(action: str, **detail) -> None:
+    try:
+        access_record(actor=None, action=action, **detail)
+    except (DatabaseError, DomainError) as exc:  # a read-only replica, a retired key: the verification stands
+        log.warning("access log: the verification's %s row could not be appended (%s)", action, type(exc).__name__)
 
 
 def _verify(
@@ -793,10 +821,18 @@ def _verify(
     walker = _Walker(keys, position, pinned)
     mark = _last_mark(keys) if since_mark else None
     swept, sweep_next = None, 1
+    if mark and mark.broken:
+        problem, seq = mark.broken
+        found = f"{problem} (found by the verification of {mark.at.astimezone(UTC):%Y-%m-%d %H:%M} UTC; a full "
+        found += "verification, `sigap audit verify`, that passes clears it)"
+        return VerifyResult(False, 0, found, seq, tampered=True, found_at=mark.at), chain, 1
     if mark:
         chain, sweep_next = mark.chain, mark.sweep_next
     since, mark_at = chain.expected_seq, (mark.at if mark else None)
     try:
+        below = AccessEvent.objects.filter(seq__lt=1).order_by("seq").values_list("seq", flat=True).first()
+        if below is not None:  # no run reads from there: rows are numbered from 1
+            raise _Problem(f"row {below} inserted out of sequence (rows are numbered from 1)", below)
         if mark and sweep_rows > 0:
             through = mark.chain.expected_seq - 1
             first = mark.sweep_next if mark.sweep_next <= through else 1
@@ -811,12 +847,13 @@ def _verify(
             sweep_next = last_swept + 1 if last_swept < through else 1
         walker.walk(_rows(since), chain)
     except _Problem as exc:
-        return VerifyResult(False, walker.rows, exc.problem, exc.seq, 0, since, mark_at, swept), chain, sweep_next
+        failure = VerifyResult(False, walker.rows, exc.problem, exc.seq, 0, since, mark_at, swept, tampered=True)
+        return failure, chain, sweep_next
     rows = walker.rows
     last = chain.expected_seq - 1
 
     def failed(problem: str, seq: int | None, n: int = 0) -> tuple[VerifyResult, _Chain, int]:
-        return VerifyResult(False, rows, problem, seq, n, since, mark_at, swept, last), chain, sweep_next
+        return VerifyResult(False, rows, problem, seq, n, since, mark_at, swept, last, tampered=True), chain, sweep_next
 
     if chain.mode == "plain":
         return failed(

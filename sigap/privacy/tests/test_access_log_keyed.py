@@ -135,9 +135,10 @@ def test_rows_after_a_checkpoint_still_verify_and_the_command_reports_it(chain, 
     call_command("audit", "checkpoint", "--out", str(out), stdout=io.StringIO())
     access_record(actor=chain, action=Action.VIEW_REPORT, report_number="JK202611280099")
     stdout = io.StringIO()
-    call_command("audit", "verify", "--checkpoint", str(out), stdout=stdout)
     rows = AccessEvent.objects.count()  # the fixture's looks, the checkpoint run's mark and the look after it
+    call_command("audit", "verify", "--checkpoint", str(out), stdout=stdout)
     assert f"{rows} rows verified" in stdout.getvalue() and "1 checkpoint" in stdout.getvalue()
+    assert AccessEvent.objects.order_by("-seq").first().action == Action.CHAIN_VERIFIED  # the full run's mark
 
 
 def test_a_forged_or_edited_checkpoint_is_refused(chain, tmp_path):

@@ -14,8 +14,10 @@ import json
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
+from django.utils import timezone
 
 from sigap.config import periodic
+from sigap.core.errors import DomainError
 from sigap.organization.models import StaffRole
 from sigap.privacy import access_log
 from sigap.privacy.access_log import (
@@ -232,10 +234,12 @@ def test_the_nightly_job_reads_since_its_mark_and_says_which_rows(officer, setti
     assert "2 rows verified" not in text  # the mark and the look, plus the slice of older rows 1..2
     assert "4 rows verified (rows 6..7 since the verification of" in text
     assert "older rows 1..2 read again" in text
-    # by hand: every row, unless asked otherwise
+    # by hand: every row, unless asked otherwise (and its mark, which the next night starts from)
     out = io.StringIO()
+    rows = _last()
     call_command("audit", "verify", stdout=out)
-    assert f"{_last()} rows verified, 0 checkpoints" in out.getvalue()
+    assert f"{rows} rows verified, 0 checkpoints" in out.getvalue()
+    assert _marks()[-1].detail["through"] == rows and _marks()[-1].detail["sweep_next"] == 1
 
 
 def test_the_command_refuses_a_slice_without_a_mark_or_below_zero():
@@ -303,3 +307,181 @@ def test_a_run_since_the_mark_checks_the_newest_checkpoint_which_any_rewrite_bef
     assert not result.ok and result.seq == newest[0]["seq"] and "rewritten" in result.problem
     with pytest.raises(CommandError, match=f"TAMPERED at row {newest[0]['seq']}"):
         call_command("audit", "verify", "--since-mark", stdout=io.StringIO())
+
+
+# --- an attacker's read: rows below 1, a retired key's mark, a found tampering that must stand, a rewrite stopping
+# short of a checkpoint's row ------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def auditor(staff):
+    return staff("auditor.insp", "inspektorat", StaffRole.Role.AUDITOR)
+
+
+def _insert_row(seq: int, username: str, action: str, report: str) -> None:
+    """The database owner (no audit key) INSERTs a row; the append-only triggers refuse only UPDATE/DELETE."""
+    _raw(
+        "INSERT INTO privacy_accessevent (seq, created_at, actor_id, actor_username, action, report_number, "
+        "detail, prev_hash, hash) VALUES (%s, %s, NULL, %s, %s, %s, %s, %s, %s)",
+        (seq, timezone.now(), username, action, report, '{"request": 1}', "0" * 64, "f" * 64),
+    )
+
+
+# --- 1. a row inserted below row 1 is read by no verification at all ------------------------------------------
+
+
+def _forge_rows_below_row_1(officer) -> None:
+    chain_look(officer, 6)
+    access_verify_and_mark(sweep_rows=100)
+    chain_look(officer, 2)
+    _insert_row(0, "ppid.satu", Action.REVEAL_SHOW, "JK202611280003")
+    _insert_row(-1, "ppid.satu", Action.REVEAL_SHOW, "JK202611280004")
+
+
+def test_a_row_inserted_with_seq_zero_or_below_is_not_found_by_the_full_verification(officer, client, auditor):
+    """A row the database owner INSERTs with seq 0 (or -1), e.g. a forged reveal_show framing a privacy officer,
+    is listed to auditors: every verification reports it, though no walk starts before row 1."""
+    _forge_rows_below_row_1(officer)
+    client.force_login(auditor)
+    listed = client.get("/api/v1/audit/access?action=reveal_show").json()
+    assert {r["seq"] for r in listed["results"]} == {0, -1}  # the auditors see the forged rows
+
+    full = access_verify()
+    assert not full.ok and full.seq == -1 and "inserted" in full.problem
+
+
+def test_a_row_inserted_with_seq_zero_or_below_is_never_reached_by_the_nightly_slice_or_the_api(
+    officer, client, auditor
+):
+    _forge_rows_below_row_1(officer)
+    results = [access_verify_and_mark(sweep_rows=10**6).ok for _night in range(3)]  # slices cover 1..through
+    client.force_login(auditor)
+    results.append(client.get("/api/v1/audit/verify").json()["ok"])
+    out = io.StringIO()
+    try:
+        call_command("audit", "verify", "--since-mark", "--sweep-rows", "1000000", stdout=out)
+        results.append(True)
+    except CommandError:
+        results.append(False)
+    assert results == [False] * 5
+
+
+# --- 2. a retired key's holder crashes every run since the mark -------------------------------------------
+
+
+def test_a_mark_forged_with_a_retired_key_and_an_unhashable_mode_crashes_instead_of_being_reported(
+    officer, settings, client, auditor
+):
+    """K1 leaked and was retired. Its holder appends a K1-keyed chain_verified row whose ``mode`` is a list, then a
+    row calling itself chain_rekeyed leaving K1 (so that the K1 mark looks like one from before the switch). The
+    mark is not used, and the run reports the forged rows instead of failing with a traceback."""
+    k1, k2 = new_audit_key(), new_audit_key()
+    use_audit_keys(settings, k1)
+    chain_look(officer, 3)
+    use_audit_keys(settings, k2, k1)
+    chain_look(officer, 3)  # row 4 leaves K1, rows 5..7 under K2
+    access_verify_and_mark()  # row 8: a K2 mark
+    n = AccessEvent.objects.order_by("-seq").first().seq
+    assert n == 8
+
+    forged = chain_forge(
+        k1,
+        n + 1,
+        Action.CHAIN_VERIFIED,
+        {
+            "through": n,
+            "hash": AccessEvent.objects.get(seq=n).hash,
+            "mode": [k1.key_id],
+            "retired": {},
+            "sweep_next": 1,
+        },
+    )
+    switch = chain_forge(k1, n + 2, Action.CHAIN_REKEYED, {"alg": ALG, "key_id": k2.key_id, "old_key_id": k1.key_id})
+    chain_move_head(switch, k2)
+    assert not access_verify().ok  # the full walk reports the forged row n + 1
+
+    result = access_verify(since_mark=True)
+    assert not result.ok and result.seq == forged.seq
+
+
+def test_the_forged_retired_key_mark_is_a_500_from_the_auditors_api(officer, settings, client, auditor):
+    k1, k2 = new_audit_key(), new_audit_key()
+    use_audit_keys(settings, k1)
+    chain_look(officer, 3)
+    use_audit_keys(settings, k2, k1)
+    chain_look(officer, 3)
+    access_verify_and_mark()
+    n = AccessEvent.objects.order_by("-seq").first().seq
+    chain_forge(
+        k1,
+        n + 1,
+        Action.CHAIN_VERIFIED,
+        {"through": n, "hash": AccessEvent.objects.get(seq=n).hash, "mode": {"x": 1}, "retired": {}, "sweep_next": 1},
+    )
+    switch = chain_forge(k1, n + 2, Action.CHAIN_REKEYED, {"alg": ALG, "key_id": k2.key_id, "old_key_id": k1.key_id})
+    chain_move_head(switch, k2)
+    client.raise_request_exception = False
+    client.force_login(auditor)
+    response = client.get("/api/v1/audit/verify")
+    assert response.status_code == 200, response.status_code
+    assert response.json()["ok"] is False
+
+
+# --- 3. what the nightly run found, the API and the hourly checkpoint keep calling intact -------------------
+
+
+def test_after_the_nightly_slice_finds_an_edit_the_api_still_says_intact_and_checkpoints_are_signed(
+    officer, client, auditor
+):
+    """Once the nightly slice found an edit, the API and the hourly checkpoint, which read only the rows since the
+    last mark, go on reporting it (and refuse to sign a checkpoint) rather than calling the log intact."""
+    chain_look(officer, 10)
+    access_verify_and_mark(sweep_rows=100)  # mark at row 11
+    _raw("UPDATE privacy_accessevent SET report_number = 'JK-HIDDEN' WHERE seq = 3")
+    with pytest.raises(CommandError, match="TAMPERED at row 3"):
+        call_command("audit", "verify", "--since-mark", "--sweep-rows", "100", stdout=io.StringIO())
+
+    client.force_login(auditor)
+    body = client.get("/api/v1/audit/verify").json()
+    assert not body["ok"] and body["seq"] == 3 and "found by the verification of" in body["problem"], body
+    with pytest.raises(DomainError):
+        access_checkpoint()
+    broken = AccessEvent.objects.filter(action=Action.CHAIN_BROKEN)
+    assert broken.count() == 1 and broken.get().detail["seq"] == 3  # written once, by the run that found it
+
+    # the edit undone (or a false alarm mended): a full verification that passes clears it
+    _raw("UPDATE privacy_accessevent SET report_number = 'JK202611280002' WHERE seq = 3")
+    assert not access_verify_and_mark().ok
+    call_command("audit", "verify", stdout=io.StringIO())
+    assert client.get("/api/v1/audit/verify").json()["ok"] is True
+    assert access_checkpoint()["seq"] > 11
+
+
+# --- 4. "a rewrite of any row before a checkpoint changes that hash" ----------------------------------------
+
+
+def test_a_key_holders_rewrite_that_stops_before_the_checkpoint_row_is_found_by_the_slice_and_a_full_run(officer):
+    """Someone holding the current key rewrites rows 2..5 and re-hashes them, leaving row 6 (a checkpoint's row)
+    and everything after it as they are. Row 6 keeps its hash, so a run since the mark, which compares the
+    checkpoint with that hash, does not see it; the broken link 5 -> 6 is found by a full run at once and by the
+    nightly slice when it reaches it (docs/privacy.md, *Which rows a verification reads*)."""
+    chain_look(officer, 6)
+    checkpoint = access_checkpoint()  # row 6, mark at row 7
+    assert checkpoint["seq"] == 6
+    chain_look(officer, 2)
+    access_verify_and_mark()
+    key = access_log.audit_key()
+
+    _raw("UPDATE privacy_accessevent SET report_number = 'JK-HIDDEN' WHERE seq = 2")
+    prev = AccessEvent.objects.get(seq=1).hash
+    for event in AccessEvent.objects.filter(seq__gte=2, seq__lte=5).order_by("seq"):
+        new = access_log.keyed_digest(key, prev, access_log._event_body(event))
+        _raw("UPDATE privacy_accessevent SET prev_hash = %s, hash = %s WHERE seq = %s", (prev, new, event.seq))
+        prev = new
+
+    assert access_verify([checkpoint], since_mark=True).ok  # the limit a run since the mark has
+    full = access_verify([checkpoint])
+    assert not full.ok and full.seq == 6 and "link" in full.problem
+    nights = [access_verify_and_mark([checkpoint], sweep_rows=4) for _night in range(2)]
+    assert nights[0].ok and nights[0].swept == (1, 4)
+    assert not nights[1].ok and nights[1].seq == 6

@@ -107,10 +107,10 @@ class Command(BaseCommand):
             key = access_log.parse_public_keys(public_keys) if public_keys else None
         except ValueError as exc:
             raise CommandError(str(exc)) from exc
-        if since_mark:
-            result = access_log.access_verify_and_mark(checkpoints, public_key=key, sweep_rows=max(sweep_rows, 0))
-        else:
-            result = access_log.access_verify(checkpoints, public_key=key)
+        # by hand, every row; either way the run's mark (or what it found) is appended for the runs after it
+        result = access_log.access_verify_and_mark(
+            checkpoints, public_key=key, sweep_rows=max(sweep_rows, 0), full=not since_mark
+        )
         if result.ok:
             noun = "checkpoint" if result.checkpoints == 1 else "checkpoints"
             self.stdout.write(
