@@ -100,7 +100,7 @@ JOBS: dict[str, Job] = {
         ("audit", "verify", "--since-mark"),
         crontab(hour=3, minute=0),
         "recompute the access log's keyed chain over the rows appended since the last run and a slice of older "
-        "rows in turn (SIGAP_AUDIT_VERIFY_SWEEP_ROWS), and check the kept checkpoints",
+        "rows in turn (SIGAP_AUDIT_VERIFY_SWEEP_ROWS), and check the newest kept checkpoint",
     ),
     "audit-checkpoint": Job(
         ("audit", "checkpoint"),

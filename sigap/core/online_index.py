@@ -20,8 +20,8 @@ class AddIndexOnline(migrations.AddIndex):
         model = to_state.apps.get_model(app_label, self.model_name)
         if self.allow_migrate_model(schema_editor.connection.alias, model):
             if self._concurrently(schema_editor):
-                self._drop_if_invalid(schema_editor)
-                schema_editor.add_index(model, self.index, concurrently=True)
+                if not self._left_behind(schema_editor, model._meta.db_table):
+                    schema_editor.add_index(model, self.index, concurrently=True)
             else:
                 schema_editor.add_index(model, self.index)
 
@@ -33,18 +33,25 @@ class AddIndexOnline(migrations.AddIndex):
             else:
                 schema_editor.remove_index(model, self.index)
 
-    def _drop_if_invalid(self, schema_editor) -> None:
-        """A concurrent build cut short (the migration interrupted, a deadlock) leaves the index behind, invalid:
-        not used, still written, and in the way of the next attempt. Drop it so that ``migrate`` can run again."""
+    def _left_behind(self, schema_editor, table: str) -> bool:
+        """What an earlier attempt left on ``table``: a concurrent build cut short (the migration interrupted, a
+        deadlock) leaves the index invalid (not used, still written, in the way of the next attempt): it is
+        dropped. One that finished before the migration was recorded left it valid: True, nothing to build."""
         with schema_editor.connection.cursor() as cursor:
             cursor.execute(
-                "SELECT 1 FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid "
-                "WHERE c.relname = %s AND NOT i.indisvalid AND pg_table_is_visible(c.oid)",
-                [self.index.name],
+                "SELECT n.nspname, i.indisvalid FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid "
+                "JOIN pg_namespace n ON n.oid = c.relnamespace WHERE c.relname = %s AND i.indrelid = %s::regclass",
+                [self.index.name, schema_editor.quote_name(table)],
             )
-            invalid = cursor.fetchone() is not None
-        if invalid:
-            schema_editor.execute(f"DROP INDEX CONCURRENTLY IF EXISTS {schema_editor.quote_name(self.index.name)}")
+            found = cursor.fetchone()
+        if found is None:
+            return False
+        schema, valid = found
+        if valid:
+            return True
+        quote = schema_editor.quote_name
+        schema_editor.execute(f"DROP INDEX CONCURRENTLY IF EXISTS {quote(schema)}.{quote(self.index.name)}")
+        return False
 
     def describe(self):
         return f"{super().describe()} (online where the database can)"

@@ -50,9 +50,10 @@ class VerifyOut(Schema):
     seq: int | None
     checkpoints: int
     since: int = Field(
-        1,
+        0,
         description="the first row this verification read: the rows before it were verified by the run "
-        "that ended there (at mark_at); 1 when the whole log was read",
+        "that ended there (at mark_at); 1 when the whole log was read, 0 when no row was (a checkpoint refused, "
+        "or a tampering an earlier verification found, at mark_at, and which stands)",
     )
     last: int = Field(0, description="the last row verified")
     mark_at: datetime | None = Field(None, description="when the verification this one continues from ran")
@@ -155,7 +156,10 @@ def _verify(user, extra: list[dict], public_key: list[bytes] | None = None) -> d
     else:
         # from the last verification's mark: a request's work follows the rows appended since, not the log's
         # age (the nightly run reads older rows again in turn; `sigap audit verify` reads every row)
-        result = access_verify_and_mark(checkpoints, public_key=public_key)
+        # the installation's own archive, checked with its own keys, speaks for the log; checkpoints handed in
+        # (perhaps another instance's) answer for this call only
+        own = not extra and public_key is None
+        result = access_verify_and_mark(checkpoints, public_key=public_key, own_checkpoints=own)
         body = {
             "ok": result.ok,
             "rows": result.rows,

@@ -422,7 +422,7 @@ class VerifyResult:
     checkpoints: int = 0
     # a run since the last mark: the first row it read after the mark (rows before it were verified by the run
     # that wrote the mark, at ``mark_at``), and the slice of older rows it read again (first, last), if any
-    since: int = 1
+    since: int = 0  # 0: no row read
     mark_at: datetime | None = None
     swept: tuple[int, int] | None = None
     last: int = 0  # the last row verified
@@ -752,41 +752,67 @@ def access_verify_and_mark(
     public_key: bytes | Iterable[bytes] | None = None,
     sweep_rows: int = 0,
     full: bool = False,
+    own_checkpoints: bool = True,
 ) -> VerifyResult:
     """``access_verify(since_mark=True)`` (``full``: every row), then append what the next run starts from: if
     the log is intact, a ``chain_verified`` mark, keyed like every row (so nobody without the audit key can write
     one), naming the last row verified, its hash, the key in force there and where the next slice of older rows
     starts; if a run found it tampered with, a ``chain_broken`` row naming what, which the runs since the mark
     report until a full verification passes. Where the log cannot be written (a read-only copy), nothing is
-    appended: the result stands."""
-    result, chain, sweep_next = _verify(list(checkpoints), public_key, not full, sweep_rows)
+    appended: the result stands.
+
+    ``own_checkpoints``: the checkpoints are this installation's archive (``SIGAP_AUDIT_CHECKPOINT_DIR``, checked
+    with its own keys), so one its log no longer matches is the log's fault and stands like any finding; a
+    checkpoint handed in by a caller (perhaps another instance's, or signed with a key they brought) answers for
+    this run only."""
+    started_at = ChainHead.objects.filter(pk=1).values_list("seq", flat=True).first() or 0
+    result, chain, sweep_next = _verify(list(checkpoints), public_key, not full, sweep_rows, own_checkpoints)
     if result.ok and result.last > 0:
-        _append_quietly(
-            Action.CHAIN_VERIFIED,
-            through=result.last,
-            hash=chain.prev_hash,
-            mode=chain.mode,
-            retired=chain.retired,
-            sweep_next=1 if full else sweep_next,
-            read=[result.since, result.last],
-            swept=list(result.swept) if result.swept else None,
-        )
+        try:
+            with transaction.atomic():
+                # appended under the chain head's lock, after a look at what other runs appended meanwhile: a
+                # tampering one of them found stands (this run began before it and cannot clear it)
+                ChainHead.objects.select_for_update().filter(pk=1).first()
+                if AccessEvent.objects.filter(action=Action.CHAIN_BROKEN, seq__gt=started_at).exists():
+                    return _verify([], None, True, 0, True)[0]
+                if not full and not result.swept:  # the nightly slice's progress, if it marked meanwhile
+                    newest = _last_mark({k.key_id: k for k in audit_keys_in_order()})
+                    sweep_next = newest.sweep_next if newest and not newest.broken else sweep_next
+                access_record(
+                    actor=None,
+                    action=Action.CHAIN_VERIFIED,
+                    through=result.last,
+                    hash=chain.prev_hash,
+                    mode=chain.mode,
+                    retired=chain.retired,
+                    sweep_next=1 if full else sweep_next,
+                    read=[result.since, result.last],
+                    swept=list(result.swept) if result.swept else None,
+                )
+        except (DatabaseError, DomainError) as exc:
+            _not_appended(Action.CHAIN_VERIFIED, exc)
     elif result.tampered and result.found_at is None:
-        _append_quietly(Action.CHAIN_BROKEN, problem=result.problem, seq=result.seq)
+        try:
+            access_record(actor=None, action=Action.CHAIN_BROKEN, problem=result.problem, seq=result.seq)
+        except (DatabaseError, DomainError) as exc:
+            _not_appended(Action.CHAIN_BROKEN, exc)
     return result
 
 
-def _append_quietly(action: str, **detail) -> None:
-    try:
-        access_record(actor=None, action=action, **detail)
-    except (DatabaseError, DomainError) as exc:  # a read-only replica, a retired key: the verification stands
-        log.warning("access log: the verification's %s row could not be appended (%s)", action, type(exc).__name__)
+def _not_appended(action: str, exc: Exception) -> None:
+    """A read-only replica, a retired key: the verification's answer stands without its row."""
+    log.warning("access log: the verification's %s row could not be appended (%s)", action, type(exc).__name__)
 
 
 def _verify(
-    checkpoints: list[dict], public_key: bytes | Iterable[bytes] | None, since_mark: bool, sweep_rows: int
+    checkpoints: list[dict],
+    public_key: bytes | Iterable[bytes] | None,
+    since_mark: bool,
+    sweep_rows: int,
+    own_checkpoints: bool = True,
 ) -> tuple[VerifyResult, _Chain, int]:
-    """The verification, with where the chain stands after the last row and where the next slice starts."""
+    """The verification, with where the chain stands after the last row and where the next slice starts.
+    ``own_checkpoints``: a checkpoint's mismatch counts as the log's fault (``tampered``)."""
     order = audit_keys_in_order()
     keys = {k.key_id: k for k in order}
     position = {k.key_id: n for n, k in enumerate(order)}
@@ -825,7 +851,7 @@ def _verify(
         problem, seq = mark.broken
         found = f"{problem} (found by the verification of {mark.at.astimezone(UTC):%Y-%m-%d %H:%M} UTC; a full "
         found += "verification, `sigap audit verify`, that passes clears it)"
-        return VerifyResult(False, 0, found, seq, tampered=True, found_at=mark.at), chain, 1
+        return VerifyResult(False, 0, found, seq, mark_at=mark.at, tampered=True, found_at=mark.at), chain, 1
     if mark:
         chain, sweep_next = mark.chain, mark.sweep_next
     since, mark_at = chain.expected_seq, (mark.at if mark else None)
@@ -852,8 +878,9 @@ def _verify(
     rows = walker.rows
     last = chain.expected_seq - 1
 
-    def failed(problem: str, seq: int | None, n: int = 0) -> tuple[VerifyResult, _Chain, int]:
-        return VerifyResult(False, rows, problem, seq, n, since, mark_at, swept, last, tampered=True), chain, sweep_next
+    def failed(problem: str, seq: int | None, n: int = 0, tampered: bool = True) -> tuple[VerifyResult, _Chain, int]:
+        result = VerifyResult(False, rows, problem, seq, n, since, mark_at, swept, last, tampered=tampered)
+        return result, chain, sweep_next
 
     if chain.mode == "plain":
         return failed(
@@ -885,6 +912,7 @@ def _verify(
                 "truncated after the checkpoint was taken",
                 last + 1,
                 n,
+                own_checkpoints,
             )
         if held.get(seq) != digest:
             return failed(
@@ -892,6 +920,7 @@ def _verify(
                 "after the checkpoint was taken",
                 seq,
                 n,
+                own_checkpoints,
             )
     result = VerifyResult(True, rows, checkpoints=len(shaped), since=since, mark_at=mark_at, swept=swept, last=last)
     return result, chain, sweep_next

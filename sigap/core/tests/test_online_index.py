@@ -61,5 +61,37 @@ def test_an_online_build_refuses_a_transaction_and_replaces_what_a_cut_build_lef
     with connection.cursor() as cursor:
         cursor.execute("SELECT indisvalid FROM pg_index WHERE indexrelid = %s::regclass", [NAME])
         assert cursor.fetchone() == (True,)
+    # a build that finished before the migration was recorded (the process killed then): nothing to build again
+    with CaptureQueriesContext(connection) as again, connection.schema_editor(atomic=False) as editor:
+        op.database_forwards("privacy", editor, before, after)
+    assert not [q for q in again.captured_queries if "CREATE INDEX" in q["sql"]] and NAME in _indexes()
     with connection.schema_editor(atomic=False) as editor:
         op.database_backwards("privacy", editor, after, before)
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="concurrent builds are PostgreSQL's")
+def test_what_is_left_behind_is_looked_for_on_the_table_itself_not_by_name_in_another_schema():
+    """An invalid index of the same name on another schema's table, first on the search_path, is not dropped."""
+    op, before, after = _states()
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW search_path")
+        (search_path,) = cursor.fetchone()
+        cursor.execute("CREATE SCHEMA review_other")
+        cursor.execute("CREATE TABLE review_other.t (x int)")
+        cursor.execute(f"CREATE INDEX {NAME} ON review_other.t (x)")
+        cursor.execute(f"UPDATE pg_index SET indisvalid = false WHERE indexrelid = 'review_other.{NAME}'::regclass")
+        cursor.execute(f"SET search_path = review_other, {search_path}")
+    try:
+        with connection.schema_editor(atomic=False) as editor:
+            op.database_forwards("privacy", editor, before, after)
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT n.nspname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE c.relname = %s",
+                [NAME],
+            )
+            assert sorted(r[0] for r in cursor.fetchall()) == ["public", "review_other"]
+    finally:
+        with connection.cursor() as cursor:
+            cursor.execute(f"SET search_path = {search_path}")
+            cursor.execute("DROP SCHEMA review_other CASCADE")
+            cursor.execute(f"DROP INDEX IF EXISTS {NAME}")

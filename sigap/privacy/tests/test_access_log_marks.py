@@ -485,3 +485,80 @@ def test_a_key_holders_rewrite_that_stops_before_the_checkpoint_row_is_found_by_
     nights = [access_verify_and_mark([checkpoint], sweep_rows=4) for _night in range(2)]
     assert nights[0].ok and nights[0].swept == (1, 4)
     assert not nights[1].ok and nights[1].seq == 6
+
+
+# --- runs at the same time; checkpoints handed in -------------------------------------------------------------
+
+
+def test_a_run_begun_before_the_nightly_found_an_edit_does_not_clear_the_finding(officer, monkeypatch):
+    """Two runs at once: an auditor's GET /verify (or the hourly checkpoint) reads the rows since the mark while
+    the nightly run's slice finds an edited older row and appends ``chain_broken``. The first run, ending after it,
+    appends no mark (which would have cleared the finding) and answers with the finding."""
+    chain_look(officer, 10)
+    assert access_verify_and_mark(sweep_rows=100).ok  # the mark
+    _raw("UPDATE privacy_accessevent SET report_number = 'JK-HIDDEN' WHERE seq = 3")
+
+    original = access_log._verify
+    raced = []
+
+    def racing(*args, **kwargs):
+        result = original(*args, **kwargs)
+        if not raced:  # between this run's walk and its mark: the nightly run finds the edit
+            raced.append(True)
+            nightly = access_verify_and_mark(sweep_rows=100)
+            assert not nightly.ok and nightly.seq == 3
+        return result
+
+    monkeypatch.setattr(access_log, "_verify", racing)
+    racing_run = access_verify_and_mark()  # it read only the rows since the mark, and found them intact
+    monkeypatch.undo()
+    assert not racing_run.ok and racing_run.seq == 3 and racing_run.found_at is not None
+
+    assert AccessEvent.objects.filter(action=Action.CHAIN_BROKEN).count() == 1
+    newest = AccessEvent.objects.filter(action__in=[Action.CHAIN_BROKEN, Action.CHAIN_VERIFIED]).order_by("-seq")
+    assert newest.first().action == Action.CHAIN_BROKEN
+    later = access_verify_and_mark()
+    assert not later.ok and later.seq == 3
+
+
+def test_a_run_since_the_mark_keeps_the_nightly_slices_progress(officer, monkeypatch):
+    """The hourly checkpoint starts from the mark before the nightly run and ends after it: its mark carries the
+    nightly run's next slice, not the older one (which would read the same slice again the next night)."""
+    chain_look(officer, 12)
+    assert access_verify_and_mark(sweep_rows=4).ok  # no mark before: every row
+    original = access_log._verify
+    raced = []
+
+    def racing(*args, **kwargs):
+        result = original(*args, **kwargs)
+        if not raced:
+            raced.append(True)
+            nightly = access_verify_and_mark(sweep_rows=4)
+            assert nightly.ok and nightly.swept == (1, 4)
+        return result
+
+    monkeypatch.setattr(access_log, "_verify", racing)
+    assert access_verify_and_mark().ok
+    monkeypatch.undo()
+    marks = AccessEvent.objects.filter(action=Action.CHAIN_VERIFIED).order_by("-seq")
+    assert marks[0].detail["sweep_next"] == 5 and marks[1].detail["sweep_next"] == 5
+
+
+def test_a_checkpoint_of_another_log_handed_to_the_api_answers_for_that_call_only(officer, client, auditor):
+    """POST /verify with a checkpoint that is not this log's (another instance's, or one signed with a key the
+    caller brings along) answers ok: false, rightly; it does not record the log as tampered with, which would make
+    every later run report it and the hourly job refuse checkpoints until a full verification."""
+    chain_look(officer, 10)
+    assert access_verify_and_mark().ok
+    staging = new_audit_key()
+    foreign = access_log._signed_checkpoint(5, "a" * 64, None, staging)
+    client.force_login(auditor)
+    body = {"checkpoints": [foreign], "public_key": access_log._b64(staging.public_key)}
+    answer = client.post("/api/v1/audit/verify", body, content_type="application/json").json()
+    assert answer["ok"] is False  # the checkpoint does not match: fine
+
+    # the log itself was never touched
+    assert access_log.access_verify().ok
+    again = client.get("/api/v1/audit/verify").json()
+    assert again["ok"] is True, again
+    assert access_checkpoint()["seq"] > 10

@@ -109,7 +109,11 @@ class Command(BaseCommand):
             raise CommandError(str(exc)) from exc
         # by hand, every row; either way the run's mark (or what it found) is appended for the runs after it
         result = access_log.access_verify_and_mark(
-            checkpoints, public_key=key, sweep_rows=max(sweep_rows, 0), full=not since_mark
+            checkpoints,
+            public_key=key,
+            sweep_rows=max(sweep_rows, 0),
+            full=not since_mark,
+            own_checkpoints=not paths and not public_keys,  # the archive, with this instance's keys
         )
         if result.ok:
             noun = "checkpoint" if result.checkpoints == 1 else "checkpoints"
