@@ -36,23 +36,11 @@ def main() -> None:
     parser.add_argument("--day", type=int, default=20_000, help="looks a day, appended before the nightly run")
     parser.add_argument("--sweep", type=int, default=5_000_000, help="older rows the nightly run reads again")
     args = parser.parse_args()
-    name = args.database.rsplit("/", 1)[1]
-    admin_url = args.database.rsplit("/", 1)[0] + "/postgres"
+    from city import database_prepare, django_setup  # bench/city.py: one way to make a bench database
+
     os.environ.setdefault("SIGAP_HOME", tempfile.mkdtemp(prefix="sigap-audit-bench-"))
-    os.environ["DATABASE_URL"] = args.database
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "sigap.config.settings")
-    import psycopg
-
-    with psycopg.connect(admin_url, autocommit=True) as conn:
-        exists = conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone()
-        if exists and args.fresh:
-            conn.execute(f'DROP DATABASE "{name}"')
-            exists = None
-        if not exists:
-            conn.execute(f'CREATE DATABASE "{name}"')
-    import django
-
-    django.setup()
+    database_prepare(args.database, fresh=args.fresh)
+    django_setup(args.database)
     from django.contrib.auth import get_user_model
     from django.core.management import call_command
 

@@ -29,20 +29,11 @@ def main() -> None:
     parser.add_argument("--night", type=int, default=20_000)
     parser.add_argument("--database", default="postgres://postgres@127.0.0.1:5432/sigap_housekeeping_bench")
     args = parser.parse_args()
-    name = args.database.rsplit("/", 1)[1]
-    admin_url = args.database.rsplit("/", 1)[0] + "/postgres"
+    from city import database_prepare, django_setup  # bench/city.py: one way to make a bench database
+
     os.environ.setdefault("SIGAP_HOME", tempfile.mkdtemp(prefix="sigap-housekeeping-bench-"))
-    os.environ["DATABASE_URL"] = args.database
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "sigap.config.settings")
-    import psycopg
-
-    with psycopg.connect(admin_url, autocommit=True) as conn:
-        if conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone():
-            conn.execute(f'DROP DATABASE "{name}"')
-        conn.execute(f'CREATE DATABASE "{name}"')
-    import django
-
-    django.setup()
+    database_prepare(args.database, fresh=True)
+    django_setup(args.database)
     from django.core.management import call_command
     from django.db import connection
 

@@ -550,13 +550,20 @@ def _first_row_mode(event, keys: dict[str, AuditKey]) -> str | None:
     return "plain" if plain_digest(event.prev_hash, body) == event.hash else None
 
 
+def _unknown_first_row(seq: int) -> _Problem:
+    return _Problem(
+        f"row {seq} edited (its hash does not match its contents), or written with an audit key this instance "
+        "does not hold (SIGAP_AUDIT_OLD_KEYS)",
+        seq,
+    )
+
+
 class _Walker:
     """Recomputes rows in order from a ``_Chain``, moving it on; raises ``_Problem`` at the first bad row."""
 
-    def __init__(self, keys: dict[str, AuditKey], position: dict[str, int], pinned: dict[int, str]):
-        self.keys, self.position, self.pinned = keys, position, pinned
+    def __init__(self, keys: dict[str, AuditKey], position: dict[str, int]):
+        self.keys, self.position = keys, position
         self.rows = 0
-        self.seen: dict[int, str] = {}  # seq -> hash of the pinned rows walked
 
     def walk(self, rows, chain: _Chain) -> None:
         keys = self.keys
@@ -592,12 +599,7 @@ class _Walker:
             elif mode is None:  # the first row: keyed from the start, or the plain chain of an older log
                 chain.mode = _first_row_mode(event, keys)
                 if chain.mode is None:
-                    raise _Problem(
-                        f"row {event.seq} edited (its hash does not match its contents), or "
-                        "written with an audit key this instance does not hold "
-                        "(SIGAP_AUDIT_OLD_KEYS)",
-                        event.seq,
-                    )
+                    raise _unknown_first_row(event.seq)
                 intact = True
             elif mode == "plain":
                 intact = plain_digest(event.prev_hash, body) == event.hash
@@ -607,8 +609,6 @@ class _Walker:
                 raise _Problem(f"row {event.seq} edited (its hash does not match its contents)", event.seq)
             if event.prev_hash != chain.prev_hash:
                 raise _Problem(f"row {event.seq} inserted or the row before it deleted (chain link broken)", event.seq)
-            if event.seq in self.pinned:
-                self.seen[event.seq] = event.hash
             chain.prev_hash, chain.expected_seq = event.hash, event.seq + 1
 
 
@@ -712,11 +712,7 @@ def _chain_before(first: int, keys: dict[str, AuditKey]) -> _Chain:
             raise _Problem("row 1 deleted", 1)
         mode = _first_row_mode(row, keys)
         if mode is None:
-            raise _Problem(
-                "row 1 edited (its hash does not match its contents), or written with an audit key this "
-                "instance does not hold (SIGAP_AUDIT_OLD_KEYS)",
-                1,
-            )
+            raise _unknown_first_row(1)
     elif mode not in keys:
         raise _Problem(
             f"rows before row {first} are written with audit key {mode or '?'}, which this instance does not hold",
@@ -822,14 +818,11 @@ def _verify(
     else:
         public_keys = {kid: k.public_key for kid, k in keys.items()}
     chain = _Chain()
-    shaped = []
+    pinned: dict[int, str] = {}  # seq -> checkpoint hash
     for cp in checkpoints:
         fields = _checkpoint_fields(cp)
         if isinstance(fields, str):
             return VerifyResult(False, 0, fields), chain, 1
-        shaped.append((cp, fields))
-    pinned: dict[int, str] = {}  # seq -> checkpoint hash
-    for cp, fields in shaped:
         if not _signature_ok(cp, public_keys):
             return (
                 VerifyResult(
@@ -844,7 +837,7 @@ def _verify(
             )
         pinned.setdefault(fields[0], fields[1])
 
-    walker = _Walker(keys, position, pinned)
+    walker = _Walker(keys, position)
     mark = _last_mark(keys) if since_mark else None
     swept, sweep_next = None, 1
     if mark and mark.broken:
@@ -899,10 +892,10 @@ def _verify(
             head.seq > last and not AccessEvent.objects.filter(seq=last + 1).exists()
         ):  # rows appended meanwhile are fine
             return failed(f"row(s) after {last} deleted (the chain head records {head.seq})", last + 1)
-    held = dict(walker.seen)
-    unread = [seq for seq in pinned if 0 < seq <= last and seq not in held]
-    for n in range(0, len(unread), 1000):  # rows this run did not read: the hash each holds now
-        held.update(AccessEvent.objects.filter(seq__in=unread[n : n + 1000]).values_list("seq", "hash"))
+    held: dict[int, str] = {}  # the hash each checkpoint's row holds now
+    asked = [seq for seq in pinned if 0 < seq <= last]
+    for n in range(0, len(asked), 1000):
+        held.update(AccessEvent.objects.filter(seq__in=asked[n : n + 1000]).values_list("seq", "hash"))
     for n, (seq, digest) in enumerate(sorted(pinned.items())):
         if seq == 0:
             continue
@@ -922,7 +915,9 @@ def _verify(
                 n,
                 own_checkpoints,
             )
-    result = VerifyResult(True, rows, checkpoints=len(shaped), since=since, mark_at=mark_at, swept=swept, last=last)
+    result = VerifyResult(
+        True, rows, checkpoints=len(checkpoints), since=since, mark_at=mark_at, swept=swept, last=last
+    )
     return result, chain, sweep_next
 
 

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import json
-
 from django.db import connection
 from django.utils import timezone
 
@@ -40,20 +38,9 @@ def chain_forge(key: AuditKey, seq: int, action: str, detail: dict, report: str 
     """Append a row the way the chain writes it, keyed with ``key`` (what a holder of that key can compute)."""
     prev = AccessEvent.objects.get(seq=seq - 1).hash
     now = timezone.now()
-    body = json.dumps(
-        {
-            "seq": seq,
-            "at": now.isoformat(timespec="microseconds"),
-            "actor_id": None,
-            "actor": "",
-            "action": action,
-            "report": report,
-            "detail": detail,
-        },
-        sort_keys=True,
-        ensure_ascii=False,
-        separators=(",", ":"),
-    ).encode()
+    body = access_log._body(
+        seq=seq, created_at=now, actor_id=None, actor_username="", action=action, report_number=report, detail=detail
+    )
     digest = (mac or access_log.keyed_digest)(key, prev, body)
     return AccessEvent.objects.create(
         seq=seq,
