@@ -234,6 +234,10 @@ def test_no_identity_reaches_any_officer_surface(
     for number in numbers:
         grab(f"audit:access:{number}", c.get("/api/v1/audit/access", {"report": number}))
     grab("audit:verify", c.get("/api/v1/audit/verify"))
+    assert grab("audit:checkpoint", c.get("/api/v1/audit/checkpoint")).status_code == 200
+    # the log as it stands after the verifications' own rows (their marks) were appended
+    marks = grab("audit:access:marks", c.get("/api/v1/audit/access", {"action": "chain_verified"}))
+    assert marks.json()["count"] == 2  # the verification's and the checkpoint's
     grab("privacy:reveal-list", as_user(ppid).get("/api/v1/privacy/reveal"))
     grab("privacy:notices", as_user(ppid).get("/api/v1/privacy/notices"))
     desk = staff("petugas.triase", "triase")
