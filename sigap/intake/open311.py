@@ -20,12 +20,16 @@ def open311_address_readable(address: str, personal: dict) -> str:
     """An ``address_string`` as officers will read it (``placing``, with the request's own personal fields): what
     alone may place the report. "depan SD, a.n. Wijaya Kusuma" placed it in Kelurahan Wijaya Kusuma while its stored
     address read "a.n. [nama disembunyikan]" (a second review)."""
-    sender = {
-        "name": " ".join(p for p in (personal.get("first_name", ""), personal.get("last_name", "")) if p),
-        "phone": personal.get("phone", ""),
-        "email": personal.get("email", ""),
-    }
-    return placing_text(address, identity=sender, place_text=True)
+    name = " ".join(p for p in (personal.get("first_name", ""), personal.get("last_name", "")) if p)
+    reporter = services.Reporter(name=name, phone=personal.get("phone", ""), email=personal.get("email", ""))
+    # the terms the stored address is redacted with (``_submit``): the app's account and device too
+    return placing_text(address, identity=services.door_terms(reporter, _contacts(personal)), place_text=True)
+
+
+def _contacts(fields: dict) -> dict:
+    """The resident's account and device on the client app: ids an app may also write into the text."""
+    contacts = {"username": fields.get("account_id", ""), "device_id": fields.get("device_id", "")}
+    return {k: v for k, v in contacts.items() if v}
 
 
 def open311_report_file(
@@ -79,8 +83,6 @@ def open311_report_file(
 
 
 def _submit(category, description, lat, lon, address, privacy, name, phone, email, extra, photos, claim, appended):
-    # the resident's account and device on the client app: ids an app may also write into the text
-    contacts = {"username": extra.get("account_id", ""), "device_id": extra.get("device_id", "")}
     return services.report_submit(
         services.Submission(
             category=category,
@@ -92,7 +94,7 @@ def _submit(category, description, lat, lon, address, privacy, name, phone, emai
             privacy=privacy,
             reporter=services.Reporter(name=name, phone=phone, email=email),
             photos=photos,
-            known_contacts={k: v for k, v in contacts.items() if v},
+            known_contacts=_contacts(extra),
             idempotency=claim,
             appended=appended,
         )

@@ -249,18 +249,20 @@ def public_mention_file(
     ``private_handle``: where the resident is reached privately (a user id, or ``comment:<id>`` for a
     private reply); ``public_target``: the ``reply_context`` of the public answer (``"twitter:<tweet id>"``).
     The category is the machine's; without a usable place the report goes to the triage desk."""
-    from .services import MIN_DESCRIPTION, Reporter, Submission, report_submit
+    from .services import MIN_DESCRIPTION, Reporter, Submission, door_terms, report_submit
 
     description = public_text_clean(inbound.text)
     if len(description) < MIN_DESCRIPTION:
         return Handled(IGNORED, reason="too_short")  # a greeting or a bare mention is not a report
     lat = lon = None
     address = ""
+    reporter = Reporter(name=inbound.sender_name)
+    known_contacts = {"username": inbound.sender_handle} if inbound.sender_handle else {}
     if inbound.location:
         lat, lon = inbound.location
     else:
-        sender = {"name": inbound.sender_name, "username": inbound.sender_handle}
-        place = place_from_text(placing_text(description, identity=sender))  # never by the author's own name
+        # never by the author's own name: the terms the report is redacted with
+        place = place_from_text(placing_text(description, identity=door_terms(reporter, known_contacts)))
         if place:
             lat, lon, address = place[0], place[1], place[2]
     sub = Submission(
@@ -271,9 +273,9 @@ def public_mention_file(
         channel=inbound.channel,
         address=address,
         privacy=Privacy.PRIVATE,
-        reporter=Reporter(name=inbound.sender_name),
+        reporter=reporter,
         photos=photos_usable(list(photos)),
-        known_contacts={"username": inbound.sender_handle} if inbound.sender_handle else {},
+        known_contacts=known_contacts,
         notify_received=False,
         allow_no_location=True,
     )

@@ -15,7 +15,7 @@ import dataclasses
 import logging
 import math
 import threading
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -55,6 +55,25 @@ class Reporter:
 
     def is_empty(self) -> bool:
         return not any((self.name.strip(), self.phone.strip(), self.email.strip(), self.nik.strip()))
+
+
+def door_terms(reporter: Reporter | None, known_contacts: Mapping | None = None) -> dict:
+    """What the redaction door is told of a sender: their details as given (``reporter``) and the addresses the
+    channel knows of them (``Submission.known_contacts``: a chat's number, an app's account and device). The one
+    source for the copy officers read (``report_submit``) and for what places a report before it is filed
+    (``sigap.intake.placing``): each path once built its own, with fewer terms, and a report was placed by a word
+    its stored copy hid (an attacker's review: Open311's ``account_id``, the operator form's email)."""
+    reporter = reporter or Reporter()
+    known = known_contacts or {}
+    return {
+        "name": reporter.name,
+        "phone": reporter.phone or known.get("phone", ""),
+        "email": reporter.email or known.get("email", ""),
+        "nik": reporter.nik,
+        "handle": known.get("handle", ""),
+        "username": known.get("username", ""),
+        "device_id": known.get("device_id", ""),
+    }
 
 
 @dataclass
@@ -313,16 +332,7 @@ def _prepare(sub: Submission, *, actor, actor_kind: str, now: datetime | None) -
     )
     # everything the reporter typed passes the one door, with what we know of them (even when not kept:
     # an anonymous reporter who still gave a name has it taken out of the text, and nothing of it is stored)
-    known = sub.known_contacts
-    terms = {
-        "name": reporter.name,
-        "phone": reporter.phone or known.get("phone", ""),
-        "email": reporter.email or known.get("email", ""),
-        "nik": reporter.nik,
-        "handle": known.get("handle", ""),
-        "username": known.get("username", ""),
-        "device_id": known.get("device_id", ""),
-    }
+    terms = door_terms(reporter, sub.known_contacts)
     redacted = door.for_officers(sub.description.strip(), identity=terms, names=sub.known_names)
     redacted_address = door.for_officers(sub.address.strip(), identity=terms, names=sub.known_names, place_text=True)
     new = report_services.NewReport(

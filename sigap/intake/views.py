@@ -23,7 +23,7 @@ from sigap.reports.models import Channel, Privacy
 from sigap.routing.places import PlaceDecision, kelurahan_choosable, kelurahan_point
 
 from .placing import place_by_officers_copy
-from .services import Reporter, Submission, report_submit
+from .services import Reporter, Submission, door_terms, report_submit
 
 OPERATOR_CHANNELS = (Channel.COUNTER, Channel.CALL_CENTER, Channel.PRESS)
 RESULT_KEY = "sigap_operator_result"
@@ -113,8 +113,12 @@ class OperatorReportForm(forms.Form):
         """No kelurahan chosen, no coordinates: the address the caller gave, read by the one placement rule every
         channel uses. Placed only when it supports one kelurahan; otherwise the operator is told the candidates."""
         # by the officers' copy (``placing``): the caller's own name in it places nothing
-        sender = {"name": data.get("reporter_name") or "", "phone": data.get("reporter_phone") or ""}
-        found = place_by_officers_copy(data["address"], identity=sender)
+        sender = Reporter(
+            name=data.get("reporter_name") or "",
+            phone=data.get("reporter_phone") or "",
+            email=data.get("reporter_email") or "",
+        )
+        found = place_by_officers_copy(data["address"], identity=door_terms(sender))
         decision = _within(found, data.get("kecamatan") or data.get("kota") or "")
         if decision.placed:
             data["kelurahan"] = decision.placed.code
@@ -267,8 +271,12 @@ def place_suggest_view(request):
     report would be placed in, or the two or three to choose from. POST, so the caller's words stay out of URLs
     and web server logs; nothing is stored."""
     # read as the report will be placed (``_from_address``): by the officers' copy, never by the caller's own name
-    sender = {"name": request.POST.get("reporter_name", "")[:200], "phone": request.POST.get("reporter_phone", "")[:40]}
-    found = place_by_officers_copy(request.POST.get("address", "")[:500], identity=sender)
+    sender = Reporter(
+        name=request.POST.get("reporter_name", "")[:200],
+        phone=request.POST.get("reporter_phone", "")[:40],
+        email=request.POST.get("reporter_email", "")[:254],
+    )
+    found = place_by_officers_copy(request.POST.get("address", "")[:500], identity=door_terms(sender))
     chosen = (request.POST.get("kecamatan") or request.POST.get("kota") or "")[:20]
     decision = _within(found, chosen)
     choices = []

@@ -228,7 +228,11 @@ def report_view(request):
         else:
             lat, lon, by_text = _placed_by_address(
                 data.get("address", ""),
-                identity={key: data.get(key) or "" for key in ("name", "phone", "email")},
+                identity=intake.door_terms(
+                    intake.Reporter(
+                        name=data.get("name") or "", phone=data.get("phone") or "", email=data.get("email") or ""
+                    )
+                ),
             )
             if not by_text:
                 _add_error(

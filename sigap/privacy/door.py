@@ -26,7 +26,16 @@ from dataclasses import dataclass
 from sigap.core.digits import DIGIT_WORDS
 
 from . import vault
-from .redaction import PLACEHOLDER, Redacted, _is_common, fold_in_place, redact, right_after_place_word
+from .redaction import (
+    _LISTED_PERSON_NAMES,
+    _PLACE_NAMES,
+    PLACEHOLDER,
+    Redacted,
+    _is_common,
+    fold_in_place,
+    redact,
+    right_after_place_word,
+)
 
 __all__ = ["Known", "for_officers", "known_from_identity"]
 
@@ -135,14 +144,17 @@ def _national(digits: str) -> str:
 
 
 def known_from_identity(identity: Mapping | None, *, names: Iterable[str] = ()) -> Known:
-    """Redaction terms from an identity payload (as stored in the vault) and any extra names."""
+    """Redaction terms from an identity payload (as stored in the vault) and any extra names. The name an email
+    address or an account spells ("wulandari.kusuma@…", "siti_rahayu", "sitirahayu88") is one of the reporter's
+    names too (``_name_spelled``): a reporter known only by their address who signs with it is known by name."""
     identity = identity or {}
     all_names = [" ".join(_NAME_WORD.findall(n)) for n in (identity.get("name", ""), *names) if n]
-    all_names = [n for n in all_names if n]
     phone = _national(_NON_DIGIT.sub("", str(identity.get("phone", ""))))
     email = str(identity.get("email", "")).strip().lower()
     nik = _NON_DIGIT.sub("", str(identity.get("nik", "")))
     handles = [str(identity.get(key, "")).strip().lstrip("@").lower() for key in ("handle", "username")]
+    all_names += [_name_spelled(v) for v in (email.split("@", 1)[0] if "@" in email else "", *handles) if v]
+    all_names = [n for n in all_names if n]
     return Known(
         names=tuple(dict.fromkeys(all_names)),
         phones=(phone,) if len(phone) >= _MIN_TAIL else (),
@@ -152,6 +164,46 @@ def known_from_identity(identity: Mapping | None, *, names: Iterable[str] = ()) 
         handles=tuple(dict.fromkeys(h for h in handles if len(h) >= 3 and not h.isdigit())),
         ids=_device_ids(str(identity.get("device_id", ""))),
     )
+
+
+_ADDRESS_WORD = re.compile(r"[^\W\d_]{3,}")
+
+
+def _a_person_s_word(word: str) -> bool:
+    return word in _LISTED_PERSON_NAMES
+
+
+def _split_name(run: str) -> list[str]:
+    """A run of letters that is two names written together ("sitirahayu", "budiwirohadi"): split where a listed
+    given or family name of 4+ letters ends or begins, the other part a word of 4+ letters that is no everyday one.
+    Both parts listed comes first; a run that is a listed name itself, or has no such split, stays as it is."""
+    if _a_person_s_word(run):
+        return [run]
+    splits = [(run[:i], run[i:]) for i in range(3, len(run) - 2)]
+    for a, b in splits:
+        if _a_person_s_word(a) and _a_person_s_word(b):
+            return [a, b]
+    for a, b in splits:
+        if min(len(a), len(b)) >= 4 and (
+            (_a_person_s_word(a) and not _is_common(b)) or (_a_person_s_word(b) and not _is_common(a))
+        ):
+            return [a, b]
+    return [run]
+
+
+def _name_spelled(value: str) -> str:
+    """The person's name an email local part or an account name spells, or "": its words of 3+ letters (split on
+    dots, underscores, hyphens and digits; a lone run of two names written together split as ``_split_name``) when one
+    of them is a listed given or family name (``data/given_names.txt``); everyday words and places that are not
+    also names are left out ("rina.kebersihan" spells Rina; "info.kebersihan", "warga.cikini", "jalan_raya" spell
+    nobody). An initial ("s.rahayu") is left out too: one letter is no name to look for (found by an attacker's review: "wulandari.kusuma@…" signing
+    "wulandari kusuma" kept the whole name in the officers' copy)."""
+    runs = _ADDRESS_WORD.findall(value.lower())
+    words = _split_name(runs[0]) if len(runs) == 1 else runs  # two names written together are one run
+    words = [w for w in words if _a_person_s_word(w) or not (_is_common(w) or w in _PLACE_NAMES)]
+    if not words or len(words) > 4 or not any(_a_person_s_word(w) for w in words):
+        return ""
+    return " ".join(words)
 
 
 _GENERIC_DEVICES = frozenset(

@@ -37,8 +37,6 @@ def _field(value) -> str:
     return str(value or "").replace("\x00", "").strip()
 
 
-LAPOR_IDENTITY = (("name", "nama"), ("phone", "telepon"), ("email", "email"))  # the vault's keys, LAPOR!'s fields
-
 log = logging.getLogger(__name__)
 MAX_PAGES = 200
 
@@ -140,7 +138,7 @@ class LaporAdapter(Adapter):
         from sigap.reports.models import Privacy
 
         from ..public_mentions import media_fetch_tolerant
-        from ..services import Reporter, Submission, phone_possible, report_submit
+        from ..services import Reporter, Submission, door_terms, phone_possible, report_submit
 
         item = inbound.extra["laporan"]
         lapor_reporter = item.get("pelapor") or {}
@@ -150,16 +148,6 @@ class LaporAdapter(Adapter):
         wanted = str(item.get("kategori") or "").strip().lower()
         category = wanted if Category.objects.filter(code=wanted, active=True).exists() else ""
         address = _field(lapor_location.get("alamat"))[:500]
-        lat = lon = None
-        if inbound.location:
-            lat, lon = inbound.location
-        else:
-            # by what officers will read of it: the pelapor's name (a sign-off) never places the report
-            sender = {key: _field(lapor_reporter.get(field)) for key, field in LAPOR_IDENTITY}
-            written = placing_text(address, identity=sender, place_text=True)
-            place = place_from_text(f"{written}\n{placing_text(inbound.text, identity=sender)}")
-            if place:
-                lat, lon = place[0], place[1]
         description = inbound.text[:5000]
         reporter = (
             Reporter()
@@ -172,6 +160,24 @@ class LaporAdapter(Adapter):
                 email=_field(lapor_reporter.get("email")),
             )
         )
+        # nothing of an anonymous person is kept, but a name or an address typed into the text is still taken out
+        known_names = (_field(lapor_reporter.get("nama")),) if lapor_privacy == "anonim" else ()
+        known_contacts = {
+            key: _field(lapor_reporter.get(field))
+            for key, field in (("phone", "telepon"), ("email", "email"))
+            if lapor_privacy == "anonim" and lapor_reporter.get(field)
+        }
+        lat = lon = None
+        if inbound.location:
+            lat, lon = inbound.location
+        else:
+            # by what officers will read of it, with the terms the report is redacted with: the pelapor's name (a
+            # sign-off) never places the report
+            terms = door_terms(reporter, known_contacts)
+            written = placing_text(address, identity=terms, names=known_names, place_text=True)
+            place = place_from_text(f"{written}\n{placing_text(inbound.text, identity=terms, names=known_names)}")
+            if place:
+                lat, lon = place[0], place[1]
         sub = Submission(
             category=category,
             description=description,
@@ -184,13 +190,8 @@ class LaporAdapter(Adapter):
             photos=photos_usable(media_fetch_tolerant(self, inbound)),
             notify_received=True,
             allow_no_location=True,
-            # nothing of an anonymous person is kept, but a name typed into the text is still taken out
-            known_names=(_field(lapor_reporter.get("nama")),) if lapor_privacy == "anonim" else (),
-            known_contacts={
-                key: _field(lapor_reporter.get(field))
-                for key, field in (("phone", "telepon"), ("email", "email"))
-                if lapor_privacy == "anonim" and lapor_reporter.get(field)
-            },
+            known_names=known_names,
+            known_contacts=known_contacts,
         )
         for _attempt in range(3):
             try:

@@ -99,6 +99,7 @@ class SmsAdapter(Adapter):
         from sigap.organization.models import Category
 
         from ..conversations import dialog_place
+        from ..services import Reporter, door_terms
 
         text = (inbound.text or "").strip()
         keyword = inbound.extra.get("keyword")
@@ -111,9 +112,8 @@ class SmsAdapter(Adapter):
             data["texts"].append(keyword["text"])
             if Category.objects.filter(code=keyword["category"], active=True).exists():
                 data["category"], data["category_confirmed"] = keyword["category"], True
-            dialog_place(
-                data, keyword["location_text"], identity={"phone": inbound.sender, "name": inbound.sender_name}
-            )
+            sender = Reporter(name=inbound.sender_name or "", phone=inbound.sender)
+            dialog_place(data, keyword["location_text"], identity=door_terms(sender))
             if data["location"]:
                 data["address"] = keyword["location_text"]
             text = ""

@@ -150,3 +150,78 @@ def test_an_open311_address_string_is_placed_by_the_officers_copy(client):
     placed = client.post("/open311/v2/requests.json", {**request, "address_string": "depan SD Negeri, Pondok Bambu"})
     assert placed.status_code == 201, placed.content
     assert Report.objects.get(number=placed.json()[0]["service_request_id"]).kelurahan.name == "Pondok Bambu"
+
+
+# --- Every path places by the terms its report is redacted with (``services.door_terms``) ----------------------
+# An attacker's second review: Open311's address was placed with the resident's name, phone and email only, while the
+# stored address was redacted with the client app's account and device too; the operator form placed without the
+# caller's email. A kelurahan named like the hidden account or address ("cikini") placed the report there.
+
+
+def not_in_cikini(report: Report) -> None:
+    assert "cikini" not in report.address.lower(), report.address
+    assert report.kelurahan is None or report.kelurahan.name != "Cikini", (report.address, report.kelurahan)
+
+
+def test_an_open311_address_is_not_placed_by_the_apps_account_it_hides(client):
+    from sigap.open311.services import apiclient_issue
+
+    key = apiclient_issue(name="app-warga", rate_per_minute=60)[1]
+    request = {
+        "api_key": key,
+        "service_code": "sampah",
+        "description": "Sampah menumpuk di depan sekolah.",
+        "address_string": "depan masjid, cikini",
+        "first_name": "Siti",
+        "last_name": "Rahayu",
+    }
+    response = client.post("/open311/v2/requests.json", {**request, "account_id": "cikini"})
+    assert response.status_code in (201, 400), response.content
+    if response.status_code == 400:  # not placed: the candidates, never Cikini
+        assert response.json()[0]["sigap"]["code"] == "address_not_understood"
+    for report in Report.objects.all():
+        not_in_cikini(report)
+    # without the account, the place the resident wrote places it
+    placed = client.post("/open311/v2/requests.json", request)
+    assert placed.status_code == 201, placed.content
+    assert Report.objects.get(number=placed.json()[0]["service_request_id"]).kelurahan.name == "Cikini"
+
+
+def _operator(staff):
+    from django.test import Client
+
+    from sigap.organization.models import StaffRole
+
+    c = Client()
+    c.force_login(staff("operator.loket", "biro-pemerintahan", StaffRole.Role.OPERATOR))
+    return c
+
+
+OPERATOR_CALL = {
+    "channel": "counter",
+    "category": "saluran-tersumbat",
+    "kelurahan": "",
+    "description": "Got di depan pasar mampet, air meluap ke jalan setiap hujan.",
+    "address": "depan masjid, cikini",
+    "privacy": "private",
+    "reporter_name": "Sumarni Wirohadi",
+    "reporter_phone": "0857-1122-3344",
+    "reporter_email": "cikini@example.org",
+}
+
+
+def test_the_operator_form_is_not_placed_by_the_callers_email_it_hides(staff):
+    c = _operator(staff)
+    c.post("/petugas/operator/", OPERATOR_CALL)
+    for report in Report.objects.all():  # the operator is asked which kelurahan, or the report is elsewhere
+        not_in_cikini(report)
+    # the live suggestion reads the address the same way
+    page = c.post(
+        "/petugas/operator/lokasi/alamat/",
+        {k: OPERATOR_CALL[k] for k in ("address", "reporter_name", "reporter_email")},
+    )
+    assert page.status_code == 200
+    assert "Cikini" not in page.content.decode()
+    # the caller's email elsewhere: the place they name places it
+    c.post("/petugas/operator/", {**OPERATOR_CALL, "reporter_email": "sumarni@example.org"})
+    assert Report.objects.get().kelurahan.name == "Cikini"

@@ -273,7 +273,7 @@ def test_the_operator_is_never_offered_the_callers_own_name_as_the_place(operato
     while the stored address read "a.n. [nama disembunyikan]" (two reviews). The suggestion reads the officers' copy
     with the caller's name, which the page now posts with the address."""
     page = operator.get(URL).content.decode()
-    assert 'hx-params="address,kota,kecamatan,reporter_name,reporter_phone,csrfmiddlewaretoken"' in page
+    assert 'hx-params="address,kota,kecamatan,reporter_name,reporter_phone,reporter_email,csrfmiddlewaretoken"' in page
     suggest = "/petugas/operator/lokasi/alamat/"
     said = {"address": "depan SD Negeri, a.n. Wijaya Kusuma", "reporter_name": "Wijaya Kusuma"}
     assert "Wijaya Kusuma" not in operator.post(suggest, said, **HTMX).content.decode().replace(said["address"], "")
