@@ -3,7 +3,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from ninja import Schema
-from pydantic import ConfigDict, Field
+from pydantic import ConfigDict, Field, field_validator
 
 from sigap.reports.schemas import CodeName, StatusOut
 
@@ -49,6 +49,14 @@ class ReportIn(Schema):
         description="Complaints about officials: code of the unit concerned; "
         "that unit and the units below it never see the report",
     )
+
+    @field_validator("lat", "lon", mode="before")
+    @classmethod
+    def _a_number_not_a_yes(cls, value):
+        """``true`` is no coordinate: read as 1.0 it was answered "outside the area, 11,752 km away" (a review)."""
+        if isinstance(value, bool):
+            raise ValueError("a number is required, not true or false")
+        return value
 
 
 class WarningOut(Schema):

@@ -14,6 +14,7 @@ from __future__ import annotations
 import dataclasses
 import logging
 import math
+import re
 import threading
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -21,6 +22,8 @@ from datetime import datetime
 
 import phonenumbers
 from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
 from django.db import IntegrityError, InterfaceError, OperationalError, connection, transaction
 from django.utils import timezone
 
@@ -174,6 +177,19 @@ def phone_possible(phone: str) -> bool:
         return False
 
 
+# An Indonesian NIK as people write it: 16 ASCII digits, in groups or not (the door finds it in text by those digits)
+_NIK = re.compile(r"[0-9](?:[ .\-]?[0-9]){15}")
+
+
+def email_possible(email: str) -> bool:
+    """Whether an address a reporter typed can be an email address (Django's ``validate_email``)."""
+    try:
+        validate_email(email)
+    except ValidationError:
+        return False
+    return True
+
+
 def fitted(text: str, limit: int) -> str:
     """``text`` within ``limit`` characters. Redaction makes a text longer (a 13-digit number becomes "[nomor telepon
     disembunyikan]"), so an address typed within the limit could be stored past it: refused by PostgreSQL's column
@@ -241,6 +257,24 @@ def submission_validate(sub: Submission) -> None:
             "Nomor telepon tidak dikenali. Tulis nomor ponsel seperti 0812 3456 7890, atau kosongkan.",
             "The phone number is not recognised. Write a mobile number such as 0812 3456 7890, or leave it empty.",
             "invalid_phone",
+        )
+    email = (sub.reporter.email if sub.reporter else "").strip()
+    if email and sub.channel != Channel.EMAIL and not email_possible(email):
+        # as for a phone: updates go to it, and a resident would wait for mail that cannot come (found by a review:
+        # "siti-at-example.org" was filed through the API and Open311). An email's own sender is never refused here.
+        raise _invalid(
+            "email",
+            "Alamat email tidak valid. Tulis seperti nama@contoh.id, atau kosongkan.",
+            "The email address is not valid. Write it like name@example.id, or leave it empty.",
+            "invalid_email",
+        )
+    nik = (sub.reporter.nik if sub.reporter else "").strip()
+    if nik and not _NIK.fullmatch(nik):
+        raise _invalid(
+            "nik",
+            "NIK terdiri dari 16 angka (spasi, titik atau tanda hubung boleh), atau kosongkan.",
+            "A NIK is 16 digits (spaces, dots or hyphens allowed), or leave it empty.",
+            "invalid_nik",
         )
     if len(sub.address or "") > limits.ADDRESS_MAX:
         raise _invalid(

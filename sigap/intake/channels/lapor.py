@@ -138,7 +138,7 @@ class LaporAdapter(Adapter):
         from sigap.reports.models import Privacy
 
         from ..public_mentions import media_fetch_tolerant
-        from ..services import Reporter, Submission, door_terms, phone_possible, report_submit
+        from ..services import Reporter, Submission, door_terms, email_possible, phone_possible, report_submit
 
         item = inbound.extra["laporan"]
         lapor_reporter = item.get("pelapor") or {}
@@ -157,7 +157,7 @@ class LaporAdapter(Adapter):
                 # LAPOR! is the reporter's contact: a number Sigap could not use ("-", "tidak ada") is not kept, and
                 # no longer refuses the whole report (it was stored as ignored, never filed nor retried: a review)
                 phone=phone if phone_possible(phone := _field(lapor_reporter.get("telepon"))) else "",
-                email=_field(lapor_reporter.get("email")),
+                email=email if email_possible(email := _field(lapor_reporter.get("email"))) else "",
             )
         )
         # nothing of an anonymous person is kept, but a name or an address typed into the text is still taken out

@@ -175,3 +175,14 @@ def test_every_status_of_sigap_has_its_lapor_status():
 
     assert set(STATUS_TO_LAPOR) <= {s.value for s in Status}  # "coordination" and "disposition" were never statuses
     assert {"koordinasi", "disposisi"} <= set(STATUS_TO_LAPOR)
+
+
+def test_a_report_whose_pelapor_email_cannot_be_an_address_is_still_filed(remote, django_capture_on_commit_callbacks):
+    """An address Sigap could not use is not kept (updates would never reach it), and does not refuse the report."""
+    from sigap.privacy import vault
+
+    remote.laporan = [laporan(7003, pelapor={"nama": RESIDENT_NAME, "telepon": "0813-7717-2345", "email": "-"})]
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command("lapor", "import")
+    report = Report.objects.get(channel="lapor")
+    assert vault.identity_for_reveal(report.reporter_ref).get("email", "") == ""
