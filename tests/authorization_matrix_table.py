@@ -87,8 +87,8 @@ EXPECTED: dict[str, str] = {
     "GET /api/v1/audit/checkpoint": "D D D D D D 2 2 D D",
     "GET /api/v1/privacy/reveal": "D D D D D D 2 D D D",
     "GET /api/v1/privacy/notices": "D D D D D D 2 D D D",
-    "POST /api/v1/privacy/reveal": "D D D D D D GGD D D D",
-    "POST /api/v1/privacy/reveal/{request_id}/decide": "D D D D D D GGD D D D",
+    "POST /api/v1/privacy/reveal": "D D D D D D GGN D D D",
+    "POST /api/v1/privacy/reveal/{request_id}/decide": "D D D D D D GGN D D D",
     "POST /api/v1/privacy/reveal/{request_id}/show": "D D D D D D D D D D",
     # --- the API's own pages
     "GET api/openapi.json": "2 2 2 2 2 2 2 2 2 2",

@@ -8,6 +8,7 @@ undoes the change that caused it: the row is what counts, read through ``GET /ap
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -25,9 +26,15 @@ def privacy_officers():
     return get_user_model().objects.filter(pk__in=ids, is_active=True).order_by("pk")
 
 
-def notify_privacy_officers(*, kind: str, body: str, body_en: str, report_number: str = "") -> list[StaffNotice]:
+def notify_privacy_officers(
+    *, kind: str, body: str, body_en: str, report_number: str = "", unless: Callable[[object], bool] | None = None
+) -> list[StaffNotice]:
+    """``unless``: a privacy officer it holds for is not told (one barred from the report by a conflict of interest)."""
+    officers = privacy_officers()
+    if unless is not None:
+        officers = officers.exclude(pk__in=[u.pk for u in officers if unless(u)])
     return _notify(
-        privacy_officers(),
+        officers,
         kind=kind,
         body=body,
         body_en=body_en,

@@ -74,6 +74,8 @@ class Action:
     REVEAL_REJECT = "reveal_reject"
     REVEAL_SHOW = "reveal_show"
     REVEAL_LIST = "reveal_list"
+    # a reveal step refused to a privacy officer barred from the report (a complaint about their unit); detail: step
+    REVEAL_REFUSED = "reveal_refused"
     KEY_DESTROY = "key_destroy"
     AUDIT_QUERY = "audit_query"
     NOTICE_LIST = "notice_list"  # a privacy officer read their notices (which name reports and reveal steps)

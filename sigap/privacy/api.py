@@ -83,7 +83,12 @@ def _out(r: RevealRequest) -> dict:
 def reveal_list_endpoint(request):
     if not roles.has_role(request.auth, StaffRole.Role.PRIVACY_OFFICER):
         raise PermissionDenied("Hanya petugas privasi.", "Privacy officers only.")
-    rows = list(RevealRequest.objects.select_related("report", "requester", "approver").order_by("-pk")[:200])
+    # not the requests on a complaint about the caller's own unit: that unit never learns of it (an attacker's review)
+    rows = list(
+        RevealRequest.objects.select_related("report", "requester", "approver")
+        .exclude(report__concerned_unit_id__in=reveal.barred_unit_ids(request.auth))
+        .order_by("-pk")[:200]
+    )
     access_record(
         actor=request.auth,
         action=Action.REVEAL_LIST,

@@ -162,10 +162,19 @@ def _require_intact(req: RevealRequest) -> None:
         raise _tampered()
 
 
+def barred_unit_ids(user) -> set[int]:
+    """The units a complaint about officials may concern for ``user`` to be barred from it: theirs and those above."""
+    return roles.ancestor_unit_ids(roles.unit_ids_where(user))
+
+
+def _barred(user, report: Report) -> bool:
+    return bool(report.concerned_unit_id) and report.concerned_unit_id in barred_unit_ids(user)
+
+
 def _require_no_conflict(user, report: Report) -> None:
     """A privacy officer whose own unit (or a unit above it) is the subject of a complaint about officials takes
     no part in revealing who complained: the same conflict-of-interest rule that hides the report from that unit."""
-    if report.concerned_unit_id and report.concerned_unit_id in roles.ancestor_unit_ids(roles.unit_ids_where(user)):
+    if _barred(user, report):
         raise PermissionDenied(
             "Pengaduan ini tentang unit Anda: petugas privasi lain yang memutuskan.",
             "This complaint is about your own unit: another privacy officer must handle it.",
@@ -173,20 +182,35 @@ def _require_no_conflict(user, report: Report) -> None:
         )
 
 
-@transaction.atomic
+# What a privacy officer barred from a complaint is answered, word for word what a missing number or request is: a
+# refusal of its own told them which numbers were complaints about their unit, one probe at a time, and nothing was
+# logged (an attacker's review).
+_NO_REPORT = ("Laporan tidak ditemukan.", "Report not found.")
+_NO_REQUEST = ("Permintaan tidak ditemukan.", "Request not found.")
+
+
+def _refused_as_missing(actor, step: str, report: Report, message: tuple[str, str], **detail) -> NotFound:
+    """A barred privacy officer's step on the complaint about their unit: answered as a missing one, but on the
+    record (the access log, written before and outside the step's own transaction) and told to the privacy officers
+    who are not barred, as every reveal step is. A number missing from a day's run still hints at a complaint; that
+    the hint was sought is what the others see."""
+    with transaction.atomic():
+        access_record(actor=actor, action=Action.REVEAL_REFUSED, report_number=report.number, step=step, **detail)
+        user = actor.get_username()
+        notify_privacy_officers(
+            kind="reveal_refused",
+            body=f"{user} (unitnya diadukan) mencoba langkah buka identitas pada laporan {report.number}; ditolak.",
+            body_en=f"{user} (whose unit the complaint is about) tried a reveal step on report {report.number}; "
+            "refused.",
+            report_number=report.number,
+            unless=lambda u: _barred(u, report),
+        )
+    return NotFound(*message)
+
+
 def reveal_request(*, actor, report_number: str, legal_basis: str, legal_hold: bool = False) -> RevealRequest:
     _require_privacy_officer(actor)
-    report = Report.objects.filter(number=report_number).first()
-    if report is None:
-        raise NotFound("Laporan tidak ditemukan.", "Report not found.")
-    _require_no_conflict(actor, report)
-    if not report.reporter_ref:
-        raise DomainError(
-            "Laporan ini anonim: tidak ada identitas yang tersimpan.",
-            "This report is anonymous: no identity is stored.",
-            code="no_identity",
-            status=409,
-        )
+    # the request itself first: what it is answered says nothing of the number until it could be filed
     if len((legal_basis or "").strip()) < MIN_LEGAL_BASIS:
         raise DomainError(
             f"Sebutkan dasar hukum dengan jelas (minimal {MIN_LEGAL_BASIS} karakter).",
@@ -194,6 +218,24 @@ def reveal_request(*, actor, report_number: str, legal_basis: str, legal_hold: b
             code="legal_basis_required",
             status=422,
             field="legal_basis",
+        )
+    report = Report.objects.filter(number=report_number).first()
+    if report is not None and _barred(actor, report):
+        raise _refused_as_missing(actor, "request", report, _NO_REPORT)
+    return _request(actor=actor, report_number=report_number, legal_basis=legal_basis, legal_hold=legal_hold)
+
+
+@transaction.atomic
+def _request(*, actor, report_number: str, legal_basis: str, legal_hold: bool) -> RevealRequest:
+    report = Report.objects.filter(number=report_number).first()
+    if report is None or _barred(actor, report):
+        raise NotFound(*_NO_REPORT)
+    if not report.reporter_ref:
+        raise DomainError(
+            "Laporan ini anonim: tidak ada identitas yang tersimpan.",
+            "This report is anonymous: no identity is stored.",
+            code="no_identity",
+            status=409,
         )
     req = RevealRequest.objects.create(
         report=report,
@@ -219,19 +261,26 @@ def reveal_request(*, actor, report_number: str, legal_basis: str, legal_hold: b
 
 
 def _tell_every_privacy_officer(req: RevealRequest, kind: str, body: str, body_en: str) -> None:
-    """Every privacy officer, not only the two involved, hears of each step (a lone or colluding pair is seen)."""
-    notify_privacy_officers(kind=kind, body=body, body_en=body_en, report_number=req.report.number)
+    """Every privacy officer, not only the two involved, hears of each step (a lone or colluding pair is seen); but
+    not those barred from the report: a complaint about officials, its number, its legal basis and that its
+    complainant is being named never reach the unit it is about (an attacker's review)."""
+    notify_privacy_officers(
+        kind=kind, body=body, body_en=body_en, report_number=req.report.number, unless=lambda u: _barred(u, req.report)
+    )
 
 
 def _pending(request_id: int) -> RevealRequest:
     req = RevealRequest.objects.select_for_update().select_related("report").filter(pk=request_id).first()
     if req is None:
-        raise NotFound("Permintaan tidak ditemukan.", "Request not found.")
+        raise NotFound(*_NO_REQUEST)
     return req
 
 
 def reveal_decide(*, actor, request_id: int, approve: bool, note: str = "") -> RevealRequest:
     _require_privacy_officer(actor)
+    req = RevealRequest.objects.select_related("report").filter(pk=request_id).first()
+    if req is not None and _barred(actor, req.report):
+        raise _refused_as_missing(actor, "approve" if approve else "reject", req.report, _NO_REQUEST, request=req.pk)
     _refuse_if_tampered(request_id)
     return _decide(actor=actor, request_id=request_id, approve=approve, note=note)
 
@@ -240,13 +289,14 @@ def reveal_decide(*, actor, request_id: int, approve: bool, note: str = "") -> R
 def _decide(*, actor, request_id: int, approve: bool, note: str) -> RevealRequest:
     _require_privacy_officer(actor)
     req = _pending(request_id)
+    if _barred(actor, req.report):  # as if there were no such request (``reveal_decide`` logged it)
+        raise NotFound(*_NO_REQUEST)
     if req.requester_id == actor.pk:
         raise PermissionDenied(
             "Persetujuan harus diberikan oleh petugas privasi lain.",
             "Approval must come from a different privacy officer.",
             code="same_officer",
         )
-    _require_no_conflict(actor, req.report)
     if req.state != RevealRequest.State.PENDING:
         raise TransitionRefused("Permintaan ini sudah diputuskan.", "This request has already been decided.")
     _require_intact(req)
