@@ -25,7 +25,7 @@ import json
 import logging
 import re
 import unicodedata
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
@@ -345,6 +345,22 @@ def _answer_to_question(inbound: Inbound, *, last_attempt: bool = False) -> bool
     candidates = waiting + ([recent] if recent else [])
     if not candidates:
         return False
+    done = _done_awaiting(inbound.channel, keys)
+    if done is not None and all(c.report_id != done.report_id for c in candidates):
+        # Another report of theirs waits for its "is it really fixed?" (YA / TIDAK + reason): a reply shaped like
+        # that one may be either. The report the message names takes it, else Sigap asks which; taken as the answer
+        # to the officer's question, a dispute about one report went to the other's unit, which read what else the
+        # resident had reported, and the first report was never reopened (an attacker's review).
+        if _names_number(text, done.report.number):
+            return False  # ``_answer_to_done`` takes it
+        asked_at = _follow_up_asked_at(done, text)
+        if asked_at is not None and all(asked_at > c.report.status_changed_at for c in candidates):
+            return False  # what Sigap asked last, about that report (reopen or not; a rating): ``_answer_to_done``
+        if _done_shaped(text) and not any(_names_number(text, c.report.number) for c in candidates):
+            listed = [*candidates[: MAX_WAITING_LISTED - 1], done]
+            numbers = ", ".join(c.report.number for c in listed)
+            dialog_say(candidates[0], "answer_which", report=None, numbers=numbers, example=listed[0].report.number)
+            return True
     filed = candidates[0]
     if len(candidates) > 1:
         # Two of this resident's reports may take this message (both wait for an answer, or one does and the other
@@ -394,6 +410,56 @@ def _media_fetched(inbound: Inbound, media: dict, *, last_attempt: bool) -> tupl
 
 CONFIRM_WORDS = {"ya", "iya", "y", "yes", "beres", "sudah", "sudah beres", "ok", "oke"}
 DISPUTE_WORDS = {"tidak", "belum", "no", "not"}
+_DONE_REPLIES = CONFIRM_WORDS | {"1", "2", "3", "4", "5", "baru", "new"}  # YA, a rating, the dispute's 1 / 2
+
+
+def _done_shaped(text: str) -> bool:
+    """Whether a message reads like a reply to "is it really fixed?" (``_answer_to_done``)."""
+    answer = text.lower().strip(" .!")
+    return answer in _DONE_REPLIES or answer.partition(" ")[0].strip(",:;-") in DISPUTE_WORDS
+
+
+def _follow_up_asked_at(done: Conversation, text: str) -> datetime | None:
+    """When Sigap asked the question of the Selesai exchange ``text`` answers: "1 reopen / 2 new report" after a
+    dispute (1, 2, YA), or the rating after a confirmation (1-5); None when it answers neither."""
+    answer = text.lower().strip(" .!")
+    report = done.report
+    if answer in {"1", "2", "baru", "new", *CONFIRM_WORDS}:
+        pending = dialog_load(done).get("pending_dispute") or {}
+        if pending.get("at"):
+            return datetime.fromtimestamp(pending["at"], tz=UTC)
+    if answer in {"1", "2", "3", "4", "5"} and report.confirmed_at is not None and report.rating is None:
+        return report.confirmed_at
+    return None
+
+
+def _done_awaiting(channel: str, keys, *, lock: bool = False) -> Conversation | None:
+    """The dialog of this chat's report whose Selesai was announced last, within ``SIGAP_CONFIRM_REPLY_DAYS``, that
+    still takes a reply (not confirmed, or not rated), never an Anonim one; None otherwise."""
+    from sigap.reports import services as report_services
+    from sigap.reports.states import Status
+
+    if channel not in report_services.REPLY_CHANNELS:
+        return None
+    since = timezone.now() - timedelta(days=settings.SIGAP_CONFIRM_REPLY_DAYS)
+    found = (
+        Conversation.objects.filter(
+            channel=channel,
+            sender_hash__in=keys,
+            state=Conversation.State.FILED,
+            report__status=Status.DONE,
+            report__closed_at__gte=since,
+        )
+        .exclude(report__privacy=Privacy.ANONYMOUS)
+        .select_related("report", "report__unit")
+        .order_by("-report__closed_at")
+    )
+    filed = (found.select_for_update(of=("self",)) if lock else found).first()
+    if filed is None or not filed.report.reporter_ref:
+        return None
+    if not lock and filed.report.confirmed_at is not None and filed.report.rating is not None:
+        return None  # nothing more is asked of it
+    return filed
 
 
 def _answer_to_done(inbound: Inbound) -> bool | Inbound:
@@ -407,7 +473,6 @@ def _answer_to_done(inbound: Inbound) -> bool | Inbound:
     from dataclasses import replace
 
     from sigap.reports import services as report_services
-    from sigap.reports.states import Status
 
     from .services import reporter_dispute_for
 
@@ -419,23 +484,11 @@ def _answer_to_done(inbound: Inbound) -> bool | Inbound:
         channel=inbound.channel, sender_hash__in=keys, state=Conversation.State.OPEN, expires_at__gt=timezone.now()
     ).exists():
         return False
-    since = timezone.now() - timedelta(days=settings.SIGAP_CONFIRM_REPLY_DAYS)
-    filed = (
-        Conversation.objects.select_for_update(of=("self",))
-        .filter(
-            channel=inbound.channel,
-            sender_hash__in=keys,
-            state=Conversation.State.FILED,
-            report__status=Status.DONE,
-            report__closed_at__gte=since,
-        )
-        .exclude(report__privacy=Privacy.ANONYMOUS)
-        .select_related("report", "report__unit")
-        .order_by("-report__closed_at")
-        .first()
-    )
-    if filed is None or not filed.report.reporter_ref:
+    filed = _done_awaiting(inbound.channel, keys, lock=True)
+    if filed is None:
         return False
+    # "JK202612060001 ya": the number names this report (Sigap asked which, another one waiting for an answer)
+    text = _without_number(text, filed.report.number)
     # read again under a lock: two replies taken at once both read it unconfirmed through the dialog's row (the
     # other one's change is not in that row), and both said "confirmed" (found by a review)
     report = Report.objects.select_for_update(of=("self",)).select_related("unit").get(pk=filed.report_id)
@@ -469,7 +522,7 @@ def _answer_to_done(inbound: Inbound) -> bool | Inbound:
         if len(reason) < 5:
             dialog_say(filed, "dispute_reason", number=report.number)
             return True
-        data["pending_dispute"] = {"text": text, "reason": reason}
+        data["pending_dispute"] = {"text": text, "reason": reason, "at": timezone.now().timestamp()}
         dialog_save(filed, data)
         filed.save(update_fields=["data_ref", "updated_at"])
         # the resident's words wait in the vault: retention reads the report again, even if it passed it (a period

@@ -108,6 +108,31 @@ def wa_location(mid, lat, lon):
     }
 
 
+def wa_say(deliver, mid: str, text: str) -> None:
+    """One WhatsApp text from the test's resident."""
+    body = wa_payload(wa_text(mid, text))
+    assert deliver("whatsapp", body, wa_sign(body)).status_code == 200
+
+
+def wa_file(deliver, prefix: str, text: str, kelurahan: str = "31.75.07.1002"):
+    """A report told over WhatsApp: the problem, a pin inside ``kelurahan``, the category confirmed, Privat."""
+    from sigap.reports.models import Report
+    from sigap.reports.tests.factories import inner_point
+
+    lat, lon = inner_point(kelurahan)
+    wa_say(deliver, f"wamid.{prefix}1", text)
+    body = wa_payload(wa_location(f"wamid.{prefix}2", lat, lon))
+    deliver("whatsapp", body, wa_sign(body))
+    wa_say(deliver, f"wamid.{prefix}3", "ya")
+    wa_say(deliver, f"wamid.{prefix}4", "1")
+    return Report.objects.order_by("-pk").first()
+
+
+def reporter_answers(report) -> list[str]:
+    """The notes of a report's history that carry the reporter's answers to the officers' questions."""
+    return [n for n in report.history.values_list("internal_note", flat=True) if n.startswith("Jawaban pelapor")]
+
+
 def replies_to(fake, phone=PHONE):
     return [r["json"]["text"]["body"] for r in fake.sent("/messages") if r["json"]["to"] == phone]
 
