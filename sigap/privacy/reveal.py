@@ -345,6 +345,20 @@ def _show(*, actor, request_id: int) -> dict:
             code="not_approved",
         )
     _require_intact(req)
+    approver = req.approver
+    if (
+        approver is None
+        or not approver.is_active
+        or not roles.has_role(approver, StaffRole.Role.PRIVACY_OFFICER)
+        or _barred(approver, req.report)
+    ):
+        # the second officer's approval stands only while they are one, and not barred from the report (a role
+        # removed or an account closed after approving, for cause or not, left a single officer deciding: a review)
+        raise TransitionRefused(
+            "Persetujuan tidak berlaku lagi: penyetujunya bukan petugas privasi aktif. Ajukan permintaan baru.",
+            "The approval no longer stands: its approver is not an active privacy officer. Make a new request.",
+            code="approval_void",
+        )
     payload = vault.identity_for_reveal(req.reporter_ref)
     if payload is None:
         raise DomainError(
@@ -357,7 +371,7 @@ def _show(*, actor, request_id: int) -> dict:
     req.save(update_fields=["state", "shown_at"])
     _seal(req)
     access_record(actor=actor, action=Action.REVEAL_SHOW, report_number=req.report.number, request=req.pk)
-    approver = req.approver.get_username() if req.approver_id else "?"
+    approver = approver.get_username()
     _tell_every_privacy_officer(
         req,
         "reveal_shown",

@@ -94,3 +94,23 @@ def test_a_barred_officer_hears_nothing_of_a_reveal_on_the_complaint(ppid, outsi
     assert sorted(kinds) == ["reveal_decision", "reveal_refused", "reveal_request", "reveal_shown"], list(kinds)
     client.force_login(outside[1])
     assert {r["report"] for r in client.get("/api/v1/privacy/reveal").json()} == {complaint.number, ordinary.number}
+
+
+@pytest.mark.parametrize("change", ["role_removed", "account_closed"])
+def test_an_approval_stands_only_while_its_approver_is_an_active_privacy_officer(ppid, change):
+    """Shown on an approval whose approver lost the role or the account since, one officer alone decided."""
+    from sigap.core.errors import TransitionRefused
+    from sigap.privacy import reveal
+
+    first, second = ppid
+    report = submit(reporter=reporter()).report
+    req = reveal.reveal_request(actor=first, report_number=report.number, legal_basis=BASIS)
+    reveal.reveal_decide(actor=second, request_id=req.pk, approve=True)
+    if change == "role_removed":
+        StaffRole.objects.filter(user=second, role=StaffRole.Role.PRIVACY_OFFICER).delete()
+    else:
+        type(second).objects.filter(pk=second.pk).update(is_active=False)
+    with pytest.raises(TransitionRefused) as refused:
+        reveal.reveal_show(actor=first, request_id=req.pk)
+    assert refused.value.code == "approval_void"
+    assert not AccessEvent.objects.filter(action="reveal_show").exists()
