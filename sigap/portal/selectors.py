@@ -43,7 +43,7 @@ from sigap.organization.cache import reference_data
 from sigap.organization.models import Category, Unit, Wilayah
 from sigap.reports import exposure, photoserve, summaries
 from sigap.reports.exposure import Audience
-from sigap.reports.models import AreaDoneDays, AreaStatus, Hop, Photo, Report
+from sigap.reports.models import AreaDoneDays, AreaStatus, Hop, Photo, Report, StatusChange
 from sigap.reports.schemas import code_name
 from sigap.reports.services import CONDUCT_CATEGORY, REQUEST_VALIDATION_NOTE, answer_in_note
 from sigap.reports.states import (
@@ -407,14 +407,28 @@ def similar_reports_near(*, category_code: str, lat: float, lon: float, now: dat
     found.public = [item for *_key, item in sorted(ranked, key=lambda t: (t[0], t[1]))][:SIMILAR_LIMIT]
     # Privat and Anonim ones are counted by the database well inside the block; only the few on its edge
     # are read and put in their cells here, so the count is the one the cells give, without reading them all.
-    # Only those filed before today: counted live, the next poll of the same cells told anyone, to the minute, that a
-    # Privat or Anonim report had just been filed within a few hundred metres (a second review; the public statistics
-    # are taken once a day for the same reason). Publik ones are shown live: their reporters chose that.
+    # As they stood at the start of today, over whole days: counted live, the next poll of the same cells told anyone,
+    # to the minute, that a Privat or Anonim report had just been filed within a few hundred metres (a second review;
+    # the public statistics are taken once a day for the same reason), that one filed 30 days ago to the minute had
+    # left the window, or that its reporter had just disputed its Selesai (a third review). Publik ones are shown
+    # live: their reporters chose that.
     today = timezone.localtime(now).replace(hour=0, minute=0, second=0, microsecond=0)
-    private = recent.exclude(privacy=exposure.PUBLIC).filter(created_at__lt=today)
-    found.private_count = private.filter(box(SIMILAR_REACH, -EDGE_DEG)).count()
-    edge = private.filter(box(SIMILAR_REACH, EDGE_DEG)).exclude(box(SIMILAR_REACH, -EDGE_DEG))
-    for r_lat, r_lon, privacy in edge.values_list("lat", "lon", "privacy"):
+    private = Report.objects.filter(
+        category=category, created_at__gte=today - timedelta(days=SIMILAR_DAYS), created_at__lt=today
+    ).exclude(privacy=exposure.PUBLIC)
+    settled = private.filter(status__in=OPEN_STATUSES, status_changed_at__lt=today)  # open then, unchanged since
+    found.private_count = settled.filter(box(SIMILAR_REACH, -EDGE_DEG)).count()
+    # read one by one: those of the block's edge (their cells decide) and the few changed today (their status then)
+    rows = private.filter(box(SIMILAR_REACH, EDGE_DEG)).filter(
+        Q(status_changed_at__gte=today) | (Q(status__in=OPEN_STATUSES) & ~box(SIMILAR_REACH, -EDGE_DEG))
+    )
+    edge, moved = [], []
+    for pk, r_lat, r_lon, privacy, status, changed_at in rows.values_list(
+        "pk", "lat", "lon", "privacy", "status", "status_changed_at"
+    ):
+        (moved if changed_at >= today else edge).append((pk, r_lat, r_lon, privacy, status))
+    moved_open = _open_at(moved, today)
+    for r_lat, r_lon, privacy in [*(r[1:4] for r in edge), *moved_open]:
         # a non-sensitive category and a point: the public cell of the point (no kelurahan needed)
         shown = exposure.expose(
             exposure.Facts(privacy=privacy, sensitive=False, lat=r_lat, lon=r_lon), Audience.NEIGHBOUR
@@ -422,6 +436,21 @@ def similar_reports_near(*, category_code: str, lat: float, lon: float, now: dat
         if shown.counted and shown.cell is not None and exposure.cells_near(here, shown.cell, SIMILAR_REACH):
             found.private_count += 1
     return found
+
+
+def _open_at(rows: list[tuple], day_start: datetime) -> list[tuple]:
+    """(lat, lon, privacy) of the reports among ``rows`` (pk, lat, lon, privacy, status), all changed since
+    ``day_start``, that were open at ``day_start``: the status each left at its first change since then (its own
+    when no change is recorded)."""
+    if not rows:
+        return []
+    before: dict[int, str] = {}
+    changes = StatusChange.objects.filter(report_id__in=[r[0] for r in rows], created_at__gte=day_start)
+    for report_id, old_status in changes.order_by("report_id", "created_at", "pk").values_list(
+        "report_id", "old_status"
+    ):
+        before.setdefault(report_id, old_status)
+    return [(lat, lon, privacy) for pk, lat, lon, privacy, status in rows if before.get(pk, status) in OPEN_STATUSES]
 
 
 def similar_report_get(number: str) -> Report | None:
@@ -687,9 +716,13 @@ class AreaStats:
 
     def finish(self) -> AreaStats:
         """The median days from filing to Selesai, from the whole-day histogram (``reports.summaries``):
-        linear within the day that holds the middle report, so it is within a day of the exact median."""
+        linear within the day that holds the middle report, so it is within a day of the exact median. None under
+        ``SIGAP_STATS_MIN_COUNT`` Selesai reports, as in every public table: resting on one, a Privat report's own
+        handling time was a public figure (an attacker's review)."""
         total = sum(n for n in self.done_days.values() if n > 0)
         self.median_days = None
+        if total < settings.SIGAP_STATS_MIN_COUNT:
+            return self
         middle, before = total / 2, 0
         for day in sorted(self.done_days) if total else ():
             n = self.done_days[day]

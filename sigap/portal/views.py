@@ -790,6 +790,7 @@ def statistics_view(request):
             "kota": kota,  # a kota code, or "" (nothing chosen, or not a kota)
             "kota_name": next((row.name for row in kota_rows if row.code == kota), ""),
             "taken_at": taken_at,
+            "min_count": settings.SIGAP_STATS_MIN_COUNT,
         },
     )
 
