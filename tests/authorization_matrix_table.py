@@ -89,7 +89,7 @@ EXPECTED: dict[str, str] = {
     "GET /api/v1/privacy/notices": "D D D D D D 2 D D D",
     "POST /api/v1/privacy/reveal": "D D D D D D GGN D D D",
     "POST /api/v1/privacy/reveal/{request_id}/decide": "D D D D D D GGN D D D",
-    "POST /api/v1/privacy/reveal/{request_id}/show": "D D D D D D D D D D",
+    "POST /api/v1/privacy/reveal/{request_id}/show": "D D D D D D DDN D D D",
     # --- the API's own pages
     "GET api/openapi.json": "2 2 2 2 2 2 2 2 2 2",
     "GET api/docs": "2 2 2 2 2 2 2 2 2 2",

@@ -134,6 +134,12 @@ T = {
         "Several of your reports are waiting for your answer: {numbers}. Your answer has not been passed on yet. "
         "Send it again starting with the report number, for example: {example} since three days.",
     ),
+    "reply_which": (
+        "Beberapa laporan Anda sedang menunggu balasan Anda: {numbers}. Balasan Anda belum kami teruskan. Kirim "
+        "ulang balasan Anda diawali nomor laporannya, misalnya: {example} {reply}",
+        "Several of your reports are waiting for your reply: {numbers}. Your reply has not been passed on yet. "
+        "Send it again starting with the report number, for example: {example} {reply}",
+    ),
     "answer_received": (
         "Terima kasih, jawaban Anda untuk laporan {number} sudah diteruskan ke petugas.",
         "Thank you, your answer on report {number} has been passed to the officers.",
@@ -356,10 +362,15 @@ def _answer_to_question(inbound: Inbound, *, last_attempt: bool = False) -> bool
         asked_at = _follow_up_asked_at(done, text)
         if asked_at is not None and all(asked_at > c.report.status_changed_at for c in candidates):
             return False  # what Sigap asked last, about that report (reopen or not; a rating): ``_answer_to_done``
-        if _done_shaped(text) and not any(_names_number(text, c.report.number) for c in candidates):
+        if _done_takes(done, text) and not any(_names_number(text, c.report.number) for c in candidates):
             listed = [*candidates[: MAX_WAITING_LISTED - 1], done]
             numbers = ", ".join(c.report.number for c in listed)
-            dialog_say(candidates[0], "answer_which", report=None, numbers=numbers, example=listed[0].report.number)
+            # the example from the fixed words a reply takes, never their own text (an outbox row is no vault)
+            answer = text.lower().strip(" .!")
+            reply = answer.upper() if answer in _DISPUTE_CHECK_REPLIES | _RATINGS else "TIDAK …"
+            dialog_say(
+                candidates[0], "reply_which", report=None, numbers=numbers, example=done.report.number, reply=reply
+            )
             return True
     filed = candidates[0]
     if len(candidates) > 1:
@@ -410,13 +421,23 @@ def _media_fetched(inbound: Inbound, media: dict, *, last_attempt: bool) -> tupl
 
 CONFIRM_WORDS = {"ya", "iya", "y", "yes", "beres", "sudah", "sudah beres", "ok", "oke"}
 DISPUTE_WORDS = {"tidak", "belum", "no", "not"}
-_DONE_REPLIES = CONFIRM_WORDS | {"1", "2", "3", "4", "5", "baru", "new"}  # YA, a rating, the dispute's 1 / 2
+_RATINGS = frozenset({"1", "2", "3", "4", "5"})
+_DISPUTE_CHECK_REPLIES = CONFIRM_WORDS | {"1", "2", "baru", "new"}
 
 
-def _done_shaped(text: str) -> bool:
-    """Whether a message reads like a reply to "is it really fixed?" (``_answer_to_done``)."""
+def _done_takes(done: Conversation, text: str) -> bool:
+    """Whether ``_answer_to_done`` would take this message as the reply its report still waits for: TIDAK with a
+    reason, the dispute check's 1 / 2, YA before it is confirmed, a rating after (a repeat it would only swallow is
+    not counted: the officer's question takes it; a review)."""
     answer = text.lower().strip(" .!")
-    return answer in _DONE_REPLIES or answer.partition(" ")[0].strip(",:;-") in DISPUTE_WORDS
+    report = done.report
+    if answer.partition(" ")[0].strip(",:;-") in DISPUTE_WORDS:
+        return True
+    if answer in _DISPUTE_CHECK_REPLIES and dialog_load(done).get("pending_dispute"):
+        return True
+    if report.confirmed_at is None:
+        return answer in CONFIRM_WORDS
+    return report.rating is None and answer in _RATINGS
 
 
 def _follow_up_asked_at(done: Conversation, text: str) -> datetime | None:
@@ -424,11 +445,11 @@ def _follow_up_asked_at(done: Conversation, text: str) -> datetime | None:
     dispute (1, 2, YA), or the rating after a confirmation (1-5); None when it answers neither."""
     answer = text.lower().strip(" .!")
     report = done.report
-    if answer in {"1", "2", "baru", "new", *CONFIRM_WORDS}:
+    if answer in _DISPUTE_CHECK_REPLIES:
         pending = dialog_load(done).get("pending_dispute") or {}
         if pending.get("at"):
             return datetime.fromtimestamp(pending["at"], tz=UTC)
-    if answer in {"1", "2", "3", "4", "5"} and report.confirmed_at is not None and report.rating is None:
+    if answer in _RATINGS and report.confirmed_at is not None and report.rating is None:
         return report.confirmed_at
     return None
 

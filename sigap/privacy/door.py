@@ -28,7 +28,6 @@ from sigap.core.digits import DIGIT_WORDS
 from . import vault
 from .redaction import (
     _LISTED_PERSON_NAMES,
-    _PLACE_NAMES,
     PLACEHOLDER,
     Redacted,
     _is_common,
@@ -174,36 +173,28 @@ def _a_person_s_word(word: str) -> bool:
 
 
 def _split_name(run: str) -> list[str]:
-    """A run of letters that is two names written together ("sitirahayu", "budiwirohadi"): split where a listed
-    given or family name of 4+ letters ends or begins, the other part a word of 4+ letters that is no everyday one.
-    Both parts listed comes first; a run that is a listed name itself, or has no such split, stays as it is."""
+    """A run of letters that is two listed names written together ("sitirahayu", "wulandarikusuma"): split where one
+    ends and the other begins; a run that is a listed name itself, or has no such split, stays as it is."""
     if _a_person_s_word(run):
         return [run]
-    splits = [(run[:i], run[i:]) for i in range(3, len(run) - 2)]
-    for a, b in splits:
-        if _a_person_s_word(a) and _a_person_s_word(b):
-            return [a, b]
-    for a, b in splits:
-        if min(len(a), len(b)) >= 4 and (
-            (_a_person_s_word(a) and not _is_common(b)) or (_a_person_s_word(b) and not _is_common(a))
-        ):
-            return [a, b]
+    for i in range(3, len(run) - 2):
+        if _a_person_s_word(run[:i]) and _a_person_s_word(run[i:]):
+            return [run[:i], run[i:]]
     return [run]
 
 
 def _name_spelled(value: str) -> str:
     """The person's name an email local part or an account name spells, or "": its words of 3+ letters (split on
-    dots, underscores, hyphens and digits; a lone run of two names written together split as ``_split_name``) when one
-    of them is a listed given or family name (``data/given_names.txt``); everyday words and places that are not
-    also names are left out ("rina.kebersihan" spells Rina; "info.kebersihan", "warga.cikini", "jalan_raya" spell
-    nobody). An initial ("s.rahayu") is left out too: one letter is no name to look for (found by an attacker's review: "wulandari.kusuma@…" signing
-    "wulandari kusuma" kept the whole name in the officers' copy)."""
+    dots, underscores, hyphens and digits; a lone run of two names written together split as ``_split_name``) that
+    are listed given or family names (``data/given_names.txt``), and only those: "rina.kebersihan" spells Rina,
+    "wati.pln" Wati (the door cut PLN from every sentence when it took every word not an everyday one: a review),
+    "info.kebersihan" and "warga.cikini" nobody. An initial ("s.rahayu") is left out too: one letter is no name to
+    look for (found by an attacker's review: "wulandari.kusuma@…" signing "wulandari kusuma" kept the whole name in
+    the officers' copy). A family name missing from the list stays with the whole address as the door's term."""
     runs = _ADDRESS_WORD.findall(value.lower())
     words = _split_name(runs[0]) if len(runs) == 1 else runs  # two names written together are one run
-    words = [w for w in words if _a_person_s_word(w) or not (_is_common(w) or w in _PLACE_NAMES)]
-    if not words or len(words) > 4 or not any(_a_person_s_word(w) for w in words):
-        return ""
-    return " ".join(words)
+    words = [w for w in words if _a_person_s_word(w)]
+    return " ".join(words) if 0 < len(words) <= 4 else ""
 
 
 _GENERIC_DEVICES = frozenset(
@@ -322,6 +313,65 @@ def _name_words(known: Known) -> frozenset[str]:
     return frozenset(words)
 
 
+_TEXT_WORD = re.compile(r"[^\W\d_]+")
+
+
+def _ends(run: str) -> list[str]:
+    """A run's beginnings and endings of 3+ letters ("budi" and "hadi" of "budiwirohadi")."""
+    return [part for i in range(3, len(run) - 2) for part in (run[:i], run[i:])]
+
+
+def _spelled_out(folded: str, term: str) -> list[tuple[int, int]]:
+    """Where ``folded`` writes an address's or an account's words as words ("wulandari kusuma" for
+    wulandari.kusuma@, "Budi Wirohadi" for budiwirohadi): its runs of 3+ letters in their order with only spaces
+    between them, or a lone run's letters over two or three words in a row, when a word of it (or a run's beginning
+    or end) is a listed name. Only the whole is found: a word of it alone ("PLN" of wati.pln@) is the text's own."""
+    runs = _ADDRESS_WORD.findall(term)
+    spans: list[tuple[int, int]] = []
+    if not any(_a_person_s_word(w) for run in runs for w in (run, *_ends(run))):
+        return spans  # it spells no person ("warga.cikini", "jalan_raya"): "Warga Cikini" is the text's own
+    if len(runs) >= 2:
+        # a word of it the name rules cut already stands as their placeholder ("[nama disembunyikan] kusuma")
+        cut = re.escape(PLACEHOLDER["name"].lower())
+        words = [f"(?:{re.escape(r)}|{cut})" for r in runs]
+        pattern = r"(?<![^\W_])" + r"[ \t]+".join(words) + r"(?![^\W_])"
+        placeholder = PLACEHOLDER["name"].lower()
+        spans += [
+            (m.start(), m.end()) for m in re.finditer(pattern, folded) if m.group(0).replace(placeholder, "").strip()
+        ]
+    elif len(runs) == 1 and len(runs[0]) >= 6:
+        words = list(_TEXT_WORD.finditer(folded))
+        for i in range(len(words)):
+            joined = words[i].group(0)
+            for j in range(i + 1, min(i + 3, len(words))):
+                if folded[words[j - 1].end() : words[j].start()].strip(" \t"):
+                    break
+                joined += words[j].group(0)
+                if joined == runs[0]:
+                    spans.append((words[i].start(), words[j].end()))
+                    break
+                if not runs[0].startswith(joined):
+                    break
+    return spans
+
+
+def _spelled_names(text: str, known: Known, found: dict[str, int]) -> str:
+    """``text`` without the reporter's email local parts and account names written out as words (``_spelled_out``)."""
+    terms = [*(e.split("@", 1)[0] for e in known.emails), *known.handles]
+    if not terms:
+        return text
+    folded = fold_in_place(text, lower=True)
+    spans = sorted({span for term in terms for span in _spelled_out(folded, term)})
+    out, last = [], 0
+    for start, end in spans:
+        if start < last:
+            continue
+        out += [text[last:start], PLACEHOLDER["name"]]
+        found["name"] = found.get("name", 0) + 1
+        last = end
+    return "".join(out) + text[last:] if spans else text
+
+
 def _known_values(text: str, known: Known, found: dict[str, int]) -> str:
     """Replace the reporter's own phone, NIK, email and handle wherever and however they are written.
 
@@ -405,6 +455,8 @@ def for_officers(
     text = _marks_dropped(_BLANK.sub(" ", _JOINERS.sub("", unicodedata.normalize("NFC", text or ""))))
     text = _known_values(text, known, found) if known else text
     result = redact(text, names=known.names, place_text=place_text)
+    # after the name rules, which cut a name written out with more of it ("Wiryawan Sasmita Putra"): what they left
+    result.text = _spelled_names(result.text, known, found)
     # one name cut here and there ("[nama] Santoso" → "[nama] [nama]") is one placeholder: not its length
     result.text = _NAMES_SIDE_BY_SIDE.sub(PLACEHOLDER["name"], result.text)
     for kind, count in found.items():

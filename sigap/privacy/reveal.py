@@ -325,6 +325,9 @@ def _decide(*, actor, request_id: int, approve: bool, note: str) -> RevealReques
 def reveal_show(*, actor, request_id: int) -> dict:
     """The identity, once, to the officer who requested it."""
     _require_privacy_officer(actor)
+    req = RevealRequest.objects.select_related("report").filter(pk=request_id).first()
+    if req is not None and req.requester_id != actor.pk and _barred(actor, req.report):
+        raise _refused_as_missing(actor, "show", req.report, _NO_REQUEST, request=req.pk)
     _refuse_if_tampered(request_id)
     return _show(actor=actor, request_id=request_id)
 

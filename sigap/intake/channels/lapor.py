@@ -160,12 +160,14 @@ class LaporAdapter(Adapter):
                 email=email if email_possible(email := _field(lapor_reporter.get("email"))) else "",
             )
         )
-        # nothing of an anonymous person is kept, but a name or an address typed into the text is still taken out
+        # nothing of an anonymous person is kept, but a name or an address typed into the text is still taken out; so
+        # is a contact not kept because Sigap could not use it ("wulandari.kusuma@gmail": a review)
         known_names = (_field(lapor_reporter.get("nama")),) if lapor_privacy == "anonim" else ()
+        kept = {"phone": reporter.phone, "email": reporter.email}
         known_contacts = {
-            key: _field(lapor_reporter.get(field))
+            key: given
             for key, field in (("phone", "telepon"), ("email", "email"))
-            if lapor_privacy == "anonim" and lapor_reporter.get(field)
+            if (given := _field(lapor_reporter.get(field))) and given != kept[key]
         }
         lat = lon = None
         if inbound.location:

@@ -6,6 +6,8 @@ review). Now the report the reply names takes it, and Sigap asks which when it n
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pytest
 from django.utils import timezone
 
@@ -44,7 +46,9 @@ def test_a_reply_shaped_for_selesai_naming_no_report_is_asked_about(deliver, fak
     assert drain.status == "done" and drain.confirmed_at is None
     asked = replies_to(fake)[-1]
     assert drain.number in asked and light.number in asked, asked
-    assert Notification.objects.get(kind="dialog:answer_which").report_id is None  # attached to neither
+    assert f"{drain.number} {'YA' if reply == 'YA' else 'TIDAK'}" in asked, asked  # how to send it again
+    assert "mampet" not in asked and "bau" not in asked  # their words are not written back into the outbox
+    assert Notification.objects.get(kind="dialog:reply_which").report_id is None  # attached to neither
 
 
 def test_the_reply_naming_the_report_at_selesai_confirms_or_disputes_it(deliver, fake, done_and_asked):
@@ -101,3 +105,20 @@ def test_ya_naming_the_asked_report_answers_its_question(deliver, fake, done_and
     assert reporter_answers(light) and light.status != "awaiting_reporter"
     drain.refresh_from_db()
     assert drain.confirmed_at is None
+
+
+def test_a_reply_the_report_at_selesai_would_not_take_answers_the_question(deliver, fake, done_and_asked):
+    """Unconfirmed, no dispute pending: "3" is no reply to "is it fixed?" ("Berapa tiang yang mati?" takes it)."""
+    _drain, light = done_and_asked
+    wa_say(deliver, "wamid.N1", "3")
+    light.refresh_from_db()
+    assert reporter_answers(light)
+
+
+def test_ya_after_the_report_at_selesai_was_confirmed_answers_the_question(deliver, fake, done_and_asked):
+    """Confirmed and waiting only for a rating, "ya" would only be swallowed there as a repeat: the question's."""
+    drain, light = done_and_asked
+    Report.objects.filter(pk=drain.pk).update(confirmed_at=timezone.now() - timedelta(hours=1))
+    wa_say(deliver, "wamid.N2", "ya")
+    light.refresh_from_db()
+    assert reporter_answers(light)

@@ -186,3 +186,20 @@ def test_a_report_whose_pelapor_email_cannot_be_an_address_is_still_filed(remote
         call_command("lapor", "import")
     report = Report.objects.get(channel="lapor")
     assert vault.identity_for_reveal(report.reporter_ref).get("email", "") == ""
+
+
+def test_a_pelapor_contact_not_kept_is_still_taken_out_of_the_text(remote, django_capture_on_commit_callbacks):
+    """Not kept because Sigap cannot use it, the address is still what the door is told: the name it spells and the
+    address itself leave the officers' copy (a review: "wulandari.kusuma@gmail", no domain ending)."""
+    remote.laporan = [
+        laporan(
+            7004,
+            isi="Lampu jalan mati sudah seminggu, tolong dicek. wulandari kusuma (wulandari.kusuma@gmail)",
+            pelapor={"nama": "", "telepon": "", "email": "wulandari.kusuma@gmail"},
+        )
+    ]
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command("lapor", "import")
+    report = Report.objects.get(channel="lapor")
+    assert "wulandari" not in report.description.lower() and "kusuma" not in report.description.lower()
+    assert "Lampu jalan mati sudah seminggu, tolong dicek." in report.description

@@ -135,7 +135,10 @@ def test_no_identity_reaches_any_portal_page_partial_or_json(
 
     from django.db.models import F
 
-    Report.objects.exclude(privacy="public").update(created_at=F("created_at") - timedelta(days=1))
+    # filed yesterday, as they stood at the start of today: "similar reports" counts them only then
+    Report.objects.exclude(privacy="public").update(
+        created_at=F("created_at") - timedelta(days=1), status_changed_at=F("status_changed_at") - timedelta(days=1)
+    )
     grab("region-pin", c.post("/lapor/wilayah/", {"lat": lat, "lon": lon}, **htmx()))
     similar = grab(
         "similar", c.post("/lapor/serupa/", {"category": "saluran-tersumbat", "lat": lat, "lon": lon}, **htmx())

@@ -136,6 +136,9 @@ def test_an_open311_account_id_written_as_the_contact_does_not_reach_the_officer
         ({"username": "siti_rahayu"}, "Got mampet. Hormat saya, Siti Rahayu", ("Siti", "Rahayu")),
         ({"handle": "@budiwirohadi"}, "Lampu mati, hubungi Budi Wirohadi di pos", ("Budi", "Wirohadi")),
         ({"email": "rina.kebersihan@example.org"}, "Sampah menumpuk. Salam, Rina", ("Rina",)),
+        # written out whole, a family name the list lacks goes with it ("kusuma", "wirohadi")
+        ({"email": "sumarni.wirohadi@example.org"}, "Got mampet. Hormat saya, Sumarni Wirohadi", ("Wirohadi",)),
+        ({"email": "wulandarikusuma@example.org"}, "Got mampet. Salam, Wulandari Kusuma", ("Kusuma",)),
     ],
 )
 def test_the_name_an_address_or_an_account_spells_is_the_reporters(identity, text, gone):
@@ -155,6 +158,13 @@ def test_the_name_an_address_or_an_account_spells_is_the_reporters(identity, tex
         ({"username": "jalan_raya"}, "Jalan raya di depan pasar berlubang besar."),
         # an initial is no name to look for
         ({"email": "s.rahayu@example.org"}, "Lampu mati sejak Senin, sudah 3 hari."),
+        # a name beside a word that is no name: the word is the text's own (a review: "wati.pln@" cut PLN everywhere)
+        ({"email": "wati.pln@gmail.com"}, "Tiang PLN roboh di depan gang, listrik mati sejak pagi."),
+        ({"email": "adi.pdam@gmail.com"}, "Air PDAM tidak mengalir tiga hari, pipa bocor di depan masjid."),
+        ({"email": "joko.cctv@gmail.com"}, "CCTV di perempatan rusak sejak minggu lalu."),
+        ({"email": "kader.siti@gmail.com"}, "Kader posyandu belum dapat obat cacing untuk balita."),
+        ({"email": "budi_bekasi@gmail.com"}, "Jalan arah Bekasi macet total karena truk parkir."),
+        ({"username": "budi.lpm"}, "Ketua LPM sudah menyurati lurah soal jalan berlubang."),
     ],
 )
 def test_an_address_that_spells_no_person_leaves_the_text_as_written(identity, text):

@@ -114,3 +114,29 @@ def test_an_approval_stands_only_while_its_approver_is_an_active_privacy_officer
         reveal.reveal_show(actor=first, request_id=req.pk)
     assert refused.value.code == "approval_void"
     assert not AccessEvent.objects.filter(action="reveal_show").exists()
+
+
+def test_showing_a_request_on_the_complaint_is_answered_as_for_a_missing_one(ppid, outside):
+    from sigap.privacy import reveal
+
+    complaint = complaint_about_biro()
+    req = reveal.reveal_request(actor=outside[0], report_number=complaint.number, legal_basis=BASIS)
+    missing = answer(lambda: reveal.reveal_show(actor=ppid[0], request_id=req.pk + 1000))
+    probed = answer(lambda: reveal.reveal_show(actor=ppid[0], request_id=req.pk))
+    assert probed == missing == ("NotFound", "Request not found.", 404)
+    logged = AccessEvent.objects.get(action="reveal_refused", actor=ppid[0])
+    assert logged.detail["step"] == "show" and logged.report_number == complaint.number
+
+
+def test_the_api_answers_a_barred_officer_404_and_keeps_the_record(ppid, outside, client):
+    """Through ``POST /api/v1/privacy/reveal``: the refusal's access-log row stays (written outside the step)."""
+    complaint = complaint_about_biro()
+    client.force_login(ppid[0])
+    response = client.post(
+        "/api/v1/privacy/reveal",
+        {"report": complaint.number, "legal_basis": BASIS, "legal_hold": False},
+        content_type="application/json",
+    )
+    assert response.status_code == 404 and response.json()["code"] == "not_found", response.content
+    assert AccessEvent.objects.filter(action="reveal_refused", actor=ppid[0], report_number=complaint.number).exists()
+    assert access_verify().ok
