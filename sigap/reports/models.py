@@ -77,6 +77,8 @@ class Report(models.Model):
             "Laporan tentang perilaku aparatur: unit ini (dan unit di bawahnya) tidak pernah dapat melihatnya."
         ),
     )
+    # the reporter named the unit concerned (``about_unit``): the triage desk may widen that bar, never lift it
+    concern_named = models.BooleanField(default=False, db_default=False)
     created_at = models.DateTimeField(db_index=True)
     updated_at = models.DateTimeField(auto_now=True)
     hop_deadline = models.DateTimeField(null=True, blank=True)

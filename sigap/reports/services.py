@@ -479,6 +479,31 @@ def _kelurahan_office(report: Report) -> Unit | None:
     return _unit_cached(data.kelurahan_units.get(code, ""))
 
 
+def _keep_the_named_bar(report: Report, category: Category, named: Unit | None) -> None:
+    """A unit the reporter named as the subject of their complaint never sees it, whatever the desk decides later:
+    the desk may name that unit or one above it (a wider bar), but neither another unit nor a category that is no
+    complaint about officials, either of which lifted the bar from the unit the reporter feared (an attacker's
+    review). A report the reporter named no unit for is the desk's to name, as before."""
+    if not (report.concern_named and report.concerned_unit_id):
+        return
+    if not is_conduct(category):
+        raise DomainError(
+            "Pelapor menyebut unit yang dilaporkan: laporan ini tetap pengaduan perilaku aparatur.",
+            "The reporter named the unit this complaint is about: it stays a complaint about officials.",
+            code="about_unit_named",
+            status=422,
+            field="category",
+        )
+    if named is not None and not _within(report.concerned_unit_id, named.pk):
+        raise DomainError(
+            "Pelapor menyebut unit yang dilaporkan: sebutkan unit itu atau unit di atasnya.",
+            "The reporter named the unit this complaint is about: name that unit or one above it.",
+            code="about_unit_named",
+            status=422,
+            field="about_unit",
+        )
+
+
 def conflict_settle(
     report: Report, *, unit: Unit | None = None, named: Unit | None = None, reroute: bool = False
 ) -> Unit | None:
@@ -667,6 +692,7 @@ def reports_create(items: list[NewReport]) -> list[ReportCreated]:
             created_at=now,
             is_demo=item.is_demo,
             secret_hash=tracking_hash(item.secret) if item.secret else "",
+            concern_named=item.concerned_unit is not None,
         )
         deadlines.on_create(report, now, cal)
         settled = conflict_settle(report, named=item.concerned_unit, reroute=True)
@@ -2474,6 +2500,7 @@ def report_triage(
         )
     chosen = category_get(category)
     named = about_unit_check(category=chosen, about_unit=about_unit)
+    _keep_the_named_bar(report, chosen, named)
     own = not desk_may_place(report)  # the reporter's point, kept
     lat = report.lat if lat is None else lat
     lon = report.lon if lon is None else lon

@@ -489,3 +489,66 @@ def test_explicit_unit_concerned_hides_the_report_from_it_and_units_below(client
             reason="tindak lanjut",
         )
     assert not selectors.reports_visible_to(sudin).filter(pk=report.pk).exists()
+
+
+# --- a unit the reporter named stays barred, whatever the desk decides (an attacker's review) ----------------------
+
+
+def _named_at_the_desk() -> Report:
+    """A complaint whose reporter named Pondok Bambu's office, filed without a place: it waits at the desk."""
+    report = report_submit(
+        Submission(
+            category=CONDUCT,
+            description=PUNGLI,
+            lat=None,
+            lon=None,
+            channel="twitter",
+            allow_no_location=True,
+            reporter=Reporter(name="Warga"),
+            about_unit=PB_UNIT,
+        )
+    ).report
+    assert report.concern_named and report.concerned_unit.code == PB_UNIT and report.unit.code == "triase"
+    return report
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        {"category": CONDUCT, "kelurahan": PB, "about_unit": "sudin-bina-marga:31.75"},  # another unit
+        {"category": "jalan-rusak", "kelurahan": PB},  # no complaint about officials any more
+    ],
+)
+def test_the_desk_cannot_lift_the_bar_from_the_unit_the_reporter_named(desk, staff, data):
+    report = _named_at_the_desk()
+    out = desk.post(f"{TRIAGE_URL}/{report.number}", data=data, content_type="application/json")
+    assert out.status_code == 422 and out.json()["code"] == "about_unit_named", out.content
+    report.refresh_from_db()
+    assert report.concerned_unit.code == PB_UNIT and report.unit.code == "triase"
+
+
+def test_the_desk_may_widen_the_bar_the_reporter_named(desk, staff):
+    report = _named_at_the_desk()
+    kota = Unit.objects.get(code=PB_UNIT).parent
+    while kota.parent is not None and kota.parent.code.startswith(("kec", "kota")):
+        kota = kota.parent
+    out = desk.post(
+        f"{TRIAGE_URL}/{report.number}",
+        data={"category": CONDUCT, "kelurahan": PB, "about_unit": kota.code},
+        content_type="application/json",
+    )
+    assert out.status_code == 200, out.content
+    report.refresh_from_db()
+    assert report.concerned_unit_id == kota.pk
+    assert_protected(report, staff, concerned=kota.code)  # Pondok Bambu, below it, still cannot see it
+
+
+def test_a_report_whose_reporter_named_no_unit_is_the_desks_to_name(desk, staff):
+    report = _no_location(category=CONDUCT)
+    assert not report.concern_named
+    out = desk.post(
+        f"{TRIAGE_URL}/{report.number}",
+        data={"category": "jalan-rusak", "kelurahan": PB},
+        content_type="application/json",
+    )
+    assert out.status_code == 200, out.content
