@@ -2502,6 +2502,16 @@ def report_triage(
     named = about_unit_check(category=chosen, about_unit=about_unit)
     _keep_the_named_bar(report, chosen, named)
     own = not desk_may_place(report)  # the reporter's point, kept
+    if own and lat is not None and (lat, lon) != (report.lat, report.lon):
+        # here too, not only in the console's and the API's action (``officers.actions``): the reporter's own point
+        # is never the desk's to move (a review)
+        raise DomainError(
+            "Laporan ini sudah berlokasi dari pelapor; desk triase hanya memilih kategorinya.",
+            "This report already has the reporter's location; the triage desk only chooses its category.",
+            code="location_already_set",
+            status=422,
+            field="lat",
+        )
     lat = report.lat if lat is None else lat
     lon = report.lon if lon is None else lon
     if lat is None or lon is None:

@@ -552,3 +552,23 @@ def test_a_report_whose_reporter_named_no_unit_is_the_desks_to_name(desk, staff)
         content_type="application/json",
     )
     assert out.status_code == 200, out.content
+
+
+def test_the_service_never_moves_the_reporters_own_point(staff, monkeypatch):
+    """The console and the API refuse it (``officers.actions``); the service itself does too (a review)."""
+    _machine_says(monkeypatch, "lampu-jalan", 0.31)  # unsure: the report waits at the desk with the reporter's point
+    lat, lon = inner_point(PB)
+    report = report_submit(
+        Submission(category="", description="Lampu jalan mati di depan gang.", lat=lat, lon=lon, channel="web")
+    ).report
+    assert report.unit.code == "triase" and report.lat == lat
+    officer = staff("petugas.triase", "triase")
+    elsewhere = inner_point("31.71.01.1001")
+    with pytest.raises(DomainError) as refused:
+        services.report_triage(
+            report_id=report.pk, actor=officer, category="lampu-jalan", lat=elsewhere[0], lon=elsewhere[1]
+        )
+    assert refused.value.code == "location_already_set"
+    services.report_triage(report_id=report.pk, actor=officer, category="lampu-jalan")
+    report.refresh_from_db()
+    assert (report.lat, report.lon) == (lat, lon) and report.unit.code != "triase"
