@@ -445,7 +445,14 @@ class SigapServer(BaseApplication):
 
 class ScrubbedLogger(glogging.Logger):
     """gunicorn's logger, with the access log scrubbed like Django's: a tracking code in a request path (the
-    tracking API, an old /lacak/<code>/ link) is written as [kode-lacak]."""
+    tracking API, an old /lacak/<code>/ link) is written as [kode-lacak]; the client's address and its browser's
+    description (a phone's model) as "-". On the journey pages the path is the report's number, which only its
+    reporter opens: each line read "this address is the reporter of JK…" (a review as the logs' reader)."""
+
+    def atoms(self, resp, req, environ, request_time):
+        atoms = super().atoms(resp, req, environ, request_time)
+        atoms["h"] = atoms["a"] = "-"
+        return atoms
 
     def setup(self, cfg):
         super().setup(cfg)

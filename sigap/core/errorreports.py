@@ -11,9 +11,18 @@ placeholder, except the query parameters that page and filter lists (``sigap.cor
 
 from __future__ import annotations
 
+import re
+
 from django.views.debug import ExceptionReporter, SafeExceptionReporterFilter
 
-from .logfilters import HIDDEN, kept, scrub
+from .logfilters import HIDDEN, WITHHELD, kept, scrub
+
+# Who asked: the client's address (as the server saw it, and as each proxy says it forwarded it) and its browser's
+# own description (a phone's model is in it). On the journey pages the path is the report's number, which only its
+# reporter opens: an error mail read "the reporter of JK… is at this address" (a review as the mail's reader).
+_CLIENT_META = re.compile(
+    r"^(?:REMOTE_ADDR|REMOTE_HOST|HTTP_USER_AGENT|HTTP_VIA|HTTP_FORWARDED)$|FORWARDED_FOR|CLIENT_IP|REAL_IP", re.I
+)
 
 
 class PrivateExceptionReporterFilter(SafeExceptionReporterFilter):
@@ -32,7 +41,9 @@ class PrivateExceptionReporterFilter(SafeExceptionReporterFilter):
     def get_safe_request_meta(self, request):
         meta = super().get_safe_request_meta(request)
         for key, value in list(meta.items()):
-            if key == "QUERY_STRING" and isinstance(value, str) and value:
+            if _CLIENT_META.search(key):
+                meta[key] = self.cleansed_substitute
+            elif key == "QUERY_STRING" and isinstance(value, str) and value:
                 meta[key] = scrub(f"?{value}")[1:]
             elif isinstance(value, str):
                 meta[key] = scrub(value)
@@ -45,6 +56,17 @@ class PrivateExceptionReporter(ExceptionReporter):
 
     def get_traceback_data(self):
         data = super().get_traceback_data()
+        if self.filter.is_active(self.request):
+            # the exception's type, never its text, as the log has it (``logfilters.traceback_text``): a database
+            # error's text holds the row being written, another library's may quote what a resident typed
+            if data.get("exception_value") is not None:
+                data["exception_value"] = f"[{WITHHELD}]"
+            for frame in data.get("frames") or ():  # ``lastframe`` is the last of them
+                cause = frame.get("exc_cause")
+                if cause is not None:
+                    frame["exc_cause"] = f"{type(cause).__name__} [{WITHHELD}]"
+            if data.get("unicode_hint"):
+                data["unicode_hint"] = f"[{WITHHELD}]"
         if self.request is not None and self.filter.is_active(self.request):
             data["request_GET_items"] = [
                 (name, value if kept(name, value) else HIDDEN) for name, value in self.request.GET.items()

@@ -1,7 +1,8 @@
 """Rate limits and the sign-in lockout.
 
 ``per_ip``: request rate limits per client IP, each scope with its own counter (filing and tracking must not
-share one). A counter is a fixed window of the rate's period, one cache key per (scope, address, window),
+share one). A counter is a fixed window of the rate's period, one cache key per (scope, address, window), the address
+named by its keyed hash (``counter_name``),
 counted with the cache's atomic ``add``/``incr``: with Redis (``SIGAP_REDIS_URL``) every web process and
 machine counts into the same key; with the per-process memory cache (embedded default) each process counts
 alone. A client can pass at most twice the rate across a window boundary.
@@ -24,6 +25,7 @@ import ipaddress
 
 from django.conf import settings
 from django.http import HttpResponse, JsonResponse
+from django.utils.crypto import salted_hmac
 from ninja.throttling import AnonRateThrottle
 
 LOCKED_ID = "Terlalu banyak percobaan masuk yang gagal. Coba lagi dalam beberapa menit."
@@ -49,7 +51,7 @@ class WindowThrottle(AnonRateThrottle):
             return True
         self.now = self.timer()
         window = int(self.now // self.duration)
-        key = f"throttle:{self.scope}:{ident}:{window}"
+        key = f"throttle:{self.scope}:{counter_name(ident)}:{window}"
         cache.add(key, 0, timeout=self.duration + 5)
         try:
             count = cache.incr(key)
@@ -61,6 +63,14 @@ class WindowThrottle(AnonRateThrottle):
 
     def wait(self) -> float:
         return max(0.0, self.window_end - self.now)
+
+
+def counter_name(bucket: str) -> str:
+    """What a rate counter is named by instead of the client's address: a keyed hash of its bucket. The counters
+    live in the cache (Redis in production: shared, written to its snapshot files, shown to MONITOR), and one named
+    by the address paired a resident's address with the minute their report was filed (a review as the database's
+    and Redis' owner). The key (``SECRET_KEY``) is not theirs: 2^32 addresses are no guess without it."""
+    return salted_hmac("sigap.throttles.counter", bucket).hexdigest()[:32]
 
 
 def per_ip(scope: str, rate: str) -> WindowThrottle:

@@ -22,6 +22,7 @@ from sigap.core.errors import DomainError
 from sigap.core.language import error_text
 from sigap.core.models import last_used_touch
 from sigap.core.outage import retry_after
+from sigap.core.throttles import address_bucket, counter_name
 
 from .errors import Open311Error, forbidden, not_found, open311_status
 from .formats import render_error
@@ -96,7 +97,9 @@ def throttle(request, client: ApiClient | None) -> None:
     if client is not None:
         rate_check(bucket=f"client:{client.pk}", per_minute=client.rate_per_minute)
     else:
-        rate_check(bucket=f"ip:{request.META.get('REMOTE_ADDR', '')}", per_minute=public_per_minute())
+        # by the address's keyed hash, never the address: the counter lives in the cache (``throttles.counter_name``)
+        address = address_bucket(request.META.get("REMOTE_ADDR") or None) or ""
+        rate_check(bucket=f"ip:{counter_name(address)}", per_minute=public_per_minute())
 
 
 def _scrub_dict(data: QueryDict) -> QueryDict:

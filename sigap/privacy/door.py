@@ -159,12 +159,17 @@ def known_from_identity(identity: Mapping | None, *, names: Iterable[str] = ()) 
         phones=(phone,) if len(phone) >= _MIN_TAIL else (),
         emails=(email,) if "@" in email else (),
         numbers=(nik,) if len(nik) >= 8 else (),
-        # a numeric handle is a chat id or a phone: the digit rules cover it
+        # a handle of digits (a chat id, an app's numeric account id) is cut as a whole number, as a device id is:
+        # the digit rules know only the phone and the NIK (a session's re-read); a short one is a year or a count
         handles=tuple(dict.fromkeys(h for h in handles if len(h) >= 3 and not h.isdigit())),
-        ids=_device_ids(str(identity.get("device_id", ""))),
+        ids=(
+            *_device_ids(str(identity.get("device_id", ""))),
+            *dict.fromkeys(h for h in handles if h.isdigit() and len(h) >= _MIN_ACCOUNT_DIGITS),
+        ),
     )
 
 
+_MIN_ACCOUNT_DIGITS = 6  # an account id of digits this long is the reporter's; a shorter one is a year or a count
 _ADDRESS_WORD = re.compile(r"[^\W\d_]{3,}")
 
 
@@ -172,15 +177,17 @@ def _a_person_s_word(word: str) -> bool:
     return word in _LISTED_PERSON_NAMES
 
 
+def _splits(run: str):
+    """Each way to cut a run of letters in two parts of 3+ letters ("bud" + "iwirohadi" ... "budiwiro" + "hadi")."""
+    return ((run[:i], run[i:]) for i in range(3, len(run) - 2))
+
+
 def _split_name(run: str) -> list[str]:
     """A run of letters that is two listed names written together ("sitirahayu", "wulandarikusuma"): split where one
     ends and the other begins; a run that is a listed name itself, or has no such split, stays as it is."""
     if _a_person_s_word(run):
         return [run]
-    for i in range(3, len(run) - 2):
-        if _a_person_s_word(run[:i]) and _a_person_s_word(run[i:]):
-            return [run[:i], run[i:]]
-    return [run]
+    return next(([a, b] for a, b in _splits(run) if _a_person_s_word(a) and _a_person_s_word(b)), [run])
 
 
 def _name_spelled(value: str) -> str:
@@ -318,7 +325,7 @@ _TEXT_WORD = re.compile(r"[^\W\d_]+")
 
 def _ends(run: str) -> list[str]:
     """A run's beginnings and endings of 3+ letters ("budi" and "hadi" of "budiwirohadi")."""
-    return [part for i in range(3, len(run) - 2) for part in (run[:i], run[i:])]
+    return [part for pair in _splits(run) for part in pair]
 
 
 def _spelled_out(folded: str, term: str) -> list[tuple[int, int]]:
@@ -332,10 +339,9 @@ def _spelled_out(folded: str, term: str) -> list[tuple[int, int]]:
         return spans  # it spells no person ("warga.cikini", "jalan_raya"): "Warga Cikini" is the text's own
     if len(runs) >= 2:
         # a word of it the name rules cut already stands as their placeholder ("[nama disembunyikan] kusuma")
-        cut = re.escape(PLACEHOLDER["name"].lower())
-        words = [f"(?:{re.escape(r)}|{cut})" for r in runs]
-        pattern = r"(?<![^\W_])" + r"[ \t]+".join(words) + r"(?![^\W_])"
         placeholder = PLACEHOLDER["name"].lower()
+        words = [f"(?:{re.escape(r)}|{re.escape(placeholder)})" for r in runs]
+        pattern = r"(?<![^\W_])" + r"[ \t]+".join(words) + r"(?![^\W_])"
         spans += [
             (m.start(), m.end()) for m in re.finditer(pattern, folded) if m.group(0).replace(placeholder, "").strip()
         ]
@@ -361,15 +367,26 @@ def _spelled_names(text: str, known: Known, found: dict[str, int]) -> str:
     if not terms:
         return text
     folded = fold_in_place(text, lower=True)
-    spans = sorted({span for term in terms for span in _spelled_out(folded, term)})
+    return _cut(text, [(*span, "name") for term in terms for span in _spelled_out(folded, term)], found)
+
+
+def _cut(text: str, spans: list[tuple[int, int, str]], found: dict[str, int]) -> str:
+    """``text`` with each span replaced by its kind's placeholder, counted in ``found``. Spans that overlap or touch
+    are one, of the kind of the one that begins first, the longest first ("budi@…" is an email, its "budi" in it)."""
+    if not spans:
+        return text
+    merged: list[list] = []
+    for start, end, kind in sorted(spans, key=lambda span: (span[0], -span[1])):
+        if merged and start <= merged[-1][1]:
+            merged[-1][1] = max(merged[-1][1], end)
+        else:
+            merged.append([start, end, kind])
     out, last = [], 0
-    for start, end in spans:
-        if start < last:
-            continue
-        out += [text[last:start], PLACEHOLDER["name"]]
-        found["name"] = found.get("name", 0) + 1
+    for start, end, kind in merged:
+        out += [text[last:start], PLACEHOLDER[kind]]
+        found[kind] = found.get(kind, 0) + 1
         last = end
-    return "".join(out) + text[last:] if spans else text
+    return "".join(out) + text[last:]
 
 
 def _known_values(text: str, known: Known, found: dict[str, int]) -> str:
@@ -412,23 +429,7 @@ def _known_values(text: str, known: Known, found: dict[str, int]) -> str:
         )
     for device in known.ids:  # wherever it is, whatever its form (a UUID, an IMEI): never a word of a name
         spans.extend((start, end, "handle") for start, end in _occurrences(folded, device))
-    if not spans:
-        return text
-    spans.sort(key=lambda span: (span[0], -span[1]))  # the longest first: "budi@…" is an email, its "budi" in it
-    merged: list[list] = []
-    for start, end, kind in spans:
-        if merged and start <= merged[-1][1]:
-            merged[-1][1] = max(merged[-1][1], end)
-        else:
-            merged.append([start, end, kind])
-    out, last = [], 0
-    for start, end, kind in merged:
-        out.append(text[last:start])
-        out.append(PLACEHOLDER[kind])
-        found[kind] = found.get(kind, 0) + 1
-        last = end
-    out.append(text[last:])
-    return "".join(out)
+    return _cut(text, spans, found)
 
 
 def for_officers(

@@ -136,12 +136,11 @@ def _tampered() -> DomainError:
     )
 
 
-def _refuse_if_tampered(request_id: int) -> None:
+def _refuse_if_tampered(req: RevealRequest) -> None:
     """Before the transaction of a decision or a display: a request edited in the database (approved without a
     second officer, pointed at another report or identity) is refused, and the refusal is recorded -- access log,
     every privacy officer told -- in its own commit, so that raising cannot roll the record back."""
-    req = RevealRequest.objects.select_related("report").filter(pk=request_id).first()
-    if req is None or _intact(req):
+    if _intact(req):
         return
     with transaction.atomic():
         access_record(actor=None, action="reveal_request_tampered", report_number=req.report.number, request=req.pk)
@@ -220,16 +219,15 @@ def reveal_request(*, actor, report_number: str, legal_basis: str, legal_hold: b
             field="legal_basis",
         )
     report = Report.objects.filter(number=report_number).first()
-    if report is not None and _barred(actor, report):
+    if report is None:
+        raise NotFound(*_NO_REPORT)
+    if _barred(actor, report):
         raise _refused_as_missing(actor, "request", report, _NO_REPORT)
-    return _request(actor=actor, report_number=report_number, legal_basis=legal_basis, legal_hold=legal_hold)
+    return _request(actor=actor, report=report, legal_basis=legal_basis, legal_hold=legal_hold)
 
 
 @transaction.atomic
-def _request(*, actor, report_number: str, legal_basis: str, legal_hold: bool) -> RevealRequest:
-    report = Report.objects.filter(number=report_number).first()
-    if report is None or _barred(actor, report):
-        raise NotFound(*_NO_REPORT)
+def _request(*, actor, report: Report, legal_basis: str, legal_hold: bool) -> RevealRequest:
     if not report.reporter_ref:
         raise DomainError(
             "Laporan ini anonim: tidak ada identitas yang tersimpan.",
@@ -276,12 +274,22 @@ def _pending(request_id: int) -> RevealRequest:
     return req
 
 
+def _before_step(actor, request_id: int, step: str, *, requester_may: bool = False) -> None:
+    """What a decision or a display settles outside (and before) its own transaction, from one read of the request,
+    so that raising cannot roll its record back: a barred officer's step answered as a missing request, and a
+    request edited in the database refused. ``requester_may``: the requester's own step is judged in the step
+    (their unit may have become the subject since; they know the request exists)."""
+    req = RevealRequest.objects.select_related("report").filter(pk=request_id).first()
+    if req is None:
+        return
+    if not (requester_may and req.requester_id == actor.pk) and _barred(actor, req.report):
+        raise _refused_as_missing(actor, step, req.report, _NO_REQUEST, request=req.pk)
+    _refuse_if_tampered(req)
+
+
 def reveal_decide(*, actor, request_id: int, approve: bool, note: str = "") -> RevealRequest:
     _require_privacy_officer(actor)
-    req = RevealRequest.objects.select_related("report").filter(pk=request_id).first()
-    if req is not None and _barred(actor, req.report):
-        raise _refused_as_missing(actor, "approve" if approve else "reject", req.report, _NO_REQUEST, request=req.pk)
-    _refuse_if_tampered(request_id)
+    _before_step(actor, request_id, "approve" if approve else "reject")
     return _decide(actor=actor, request_id=request_id, approve=approve, note=note)
 
 
@@ -325,10 +333,7 @@ def _decide(*, actor, request_id: int, approve: bool, note: str) -> RevealReques
 def reveal_show(*, actor, request_id: int) -> dict:
     """The identity, once, to the officer who requested it."""
     _require_privacy_officer(actor)
-    req = RevealRequest.objects.select_related("report").filter(pk=request_id).first()
-    if req is not None and req.requester_id != actor.pk and _barred(actor, req.report):
-        raise _refused_as_missing(actor, "show", req.report, _NO_REQUEST, request=req.pk)
-    _refuse_if_tampered(request_id)
+    _before_step(actor, request_id, "show", requester_may=True)
     return _show(actor=actor, request_id=request_id)
 
 

@@ -180,3 +180,32 @@ def test_a_name_spelled_by_an_address_is_found_through_the_vault_too(db):
     ref = vault.identity_store(payload={"channel": "api", "email": "wulandari.kusuma@yahoo.com"})
     officers_copy = door.for_officers("Sudah dicek, masih mampet. Wulandari Kusuma", reporter_ref=ref).text
     assert "wulandari" not in officers_copy.lower() and "kusuma" not in officers_copy.lower(), officers_copy
+
+
+# An app's account id of digits only (Open311's ``account_id``, an app's numeric user id) was no term at all: a
+# numeric handle was left to the digit rules, which know the reporter's phone and NIK only (a session's re-read).
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Akun aplikasi saya 7102938475, mohon dikabari kalau sudah.",
+        "Lampu mati. ID pelapor: 7102938475",
+        "Hubungi akun 7102938475 di aplikasi.",
+    ],
+)
+def test_an_account_id_of_digits_is_cut_wherever_it_is_written(text):
+    from sigap.privacy import door
+
+    assert "7102938475" not in door.for_officers(text, identity={"username": "7102938475"}).text
+
+
+@pytest.mark.parametrize(
+    "identity, text",
+    [
+        ({"username": "7102938475"}, "Meteran PLN nomor 71029384751 mati."),  # a longer number is another one
+        ({"username": "2024"}, "Sejak 2024 jalan ini rusak."),  # too short to be anyone's: a year, a count
+    ],
+)
+def test_a_number_that_is_not_the_account_id_stays(identity, text):
+    from sigap.privacy import door
+
+    assert door.for_officers(text, identity=identity).text == text

@@ -199,6 +199,38 @@ def test_invisible_marks_inside_a_name_or_a_number_do_not_hide_it():
     assert "sore hari" in redacted and "\u200b" not in redacted and "\u00ad" not in redacted
 
 
+# A letter that looks like a digit typed for it (O for 0, l or I for 1), as people type a number they know by heart:
+# an attacker's review suspected the number then reached the officer whole. It does not (the generic number rules
+# take the run with its look-alike letters); these cases keep it so, and keep letters beside other numbers.
+@pytest.mark.parametrize(
+    "text, gone",
+    [
+        ("NIK saya 317101987654321O, mohon dibantu.", "98765"),
+        ("NIK saya 3l7lOl9876543210 mohon dibantu.", "98765"),
+        ("Hubungi 0812-9876-543O sore hari.", "9876"),
+        ("Hubungi O8I2 9876 5430 sore hari.", "9876"),
+    ],
+)
+def test_a_letter_typed_for_a_digit_does_not_hide_the_reporters_number(text, gone):
+    from sigap.privacy.door import for_officers
+
+    identity = {"name": "Ratna Kusumawati", "phone": "081298765430", "nik": "3171019876543210"}
+    redacted = for_officers(text, identity=identity).text
+    assert gone not in redacted, redacted
+    assert "sore hari" in redacted or "dibantu" in redacted, redacted
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["Tiang no10 di Blok O2 miring.", "Sejak 2O24 lampu mati, kilometer 1O.", "Lubang di KM 12 arah Bekasi, lajur l."],
+)
+def test_letters_beside_digits_that_are_not_the_reporters_number_stay(text):
+    from sigap.privacy.door import for_officers
+
+    identity = {"name": "Ratna Kusumawati", "phone": "081298765430", "nik": "3171019876543210"}
+    assert for_officers(text, identity=identity).text == text
+
+
 # What singles out the writer beside their name and number (found by an attacker's review): their own home's number
 # with the street apart from "rumah saya", their flat with a letter before its number, their room in a rusun, an
 # office only they hold. Each reached the officer's page, API and export whole.

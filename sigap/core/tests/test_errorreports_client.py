@@ -1,0 +1,72 @@
+"""Error reports (the 500 mail to ADMINS, an error tracker fed by Django's reporter) name neither the client nor what
+the exception's text quotes. Found by a review as the reader of those mails: the resident's address stood beside the
+path, which on the journey pages is the report's number, and "Exception Value" printed what the log withholds."""
+
+from __future__ import annotations
+
+import logging
+import sys
+
+import pytest
+from django.test import RequestFactory
+from django.utils.log import AdminEmailHandler
+from django.views.debug import get_exception_reporter_class
+
+pytestmark = pytest.mark.django_db
+
+IP = "203.0.113.77"  # the resident's address (TEST-NET-3)
+NAME, PHONE = "Kanarikus Zebrawati", "081298765432"
+NUMBER = "JK202612080001"
+
+
+def failed_answer(exc: BaseException):
+    """A resident's answer on their own report's page fails with ``exc``."""
+    request = RequestFactory().post(
+        f"/lacak/laporan/{NUMBER}/jawab/",
+        {"answer": "RT 05"},
+        REMOTE_ADDR=IP,
+        HTTP_X_FORWARDED_FOR=IP,
+    )
+    request.POST  # noqa: B018 - parsed, as the view had it
+    try:
+        raise exc
+    except type(exc):
+        return request, sys.exc_info()
+
+
+@pytest.mark.parametrize("render", ["get_traceback_text", "get_traceback_html"])
+def test_an_error_report_does_not_name_the_residents_address(settings, render):
+    """``PrivateExceptionReporterFilter.get_safe_request_meta`` (sigap/core/errorreports.py) only scrubs tracking
+    codes and query strings out of META: REMOTE_ADDR (and X-Forwarded-For) stay, beside the path, which on the
+    journey pages is the report's number. Only the reporter can open /lacak/laporan/<number>/ (their session holds
+    its code), so an error mail there says "the reporter of JK… is at 203.0.113.77"."""
+    settings.DEBUG = False
+    request, exc_info = failed_answer(ValueError("boom"))
+    text = getattr(get_exception_reporter_class(request)(request, *exc_info), render)()
+    assert "/lacak/" in text  # the failed request is described
+    assert IP not in text, "the error report pairs the report's number with its reporter's address"
+
+
+def test_an_error_report_withholds_the_exceptions_text_as_the_log_does(settings):
+    """The log keeps a logged exception's type and withholds its text (``sigap.core.logfilters.traceback_text``:
+    "a database error's text holds the row being written (Failing row contains (…)), another library's may quote
+    what a resident typed"), but the error reporter prints it as "Exception Value" in the mail's body (and its
+    subject carries the log message). The claim in docs/privacy.md, *Logs*: error reports "show none of their
+    values"."""
+    settings.DEBUG = False
+    settings.ADMINS = [("Ops", "ops@example.org")]
+    from django.core import mail
+
+    request, exc_info = failed_answer(
+        ValueError(f'invalid input syntax for type bigint: "{PHONE}" (Failing row contains ({NAME}, {PHONE}))')
+    )
+    record = logging.LogRecord(
+        "django.request", logging.ERROR, __file__, 1, "Internal Server Error: %s", (request.path,), exc_info
+    )
+    record.request, record.status_code = request, 500
+    AdminEmailHandler(include_html=True).emit(record)
+    (sent,) = mail.outbox
+    whole = sent.subject + sent.body + "".join(str(content) for content, _type in sent.alternatives)
+    assert "ValueError" in whole  # the type is kept
+    leaked = [m for m in ("Kanarikus", "Zebrawati", PHONE) if m in whole]
+    assert leaked == [], f"the error mail carries the exception's text: {leaked}"
