@@ -100,9 +100,19 @@ T = {
         "Satu laporan paling banyak {max} foto: foto berikutnya tidak kami simpan.",
         "A report takes at most {max} photos: further photos are not kept.",
     ),
+    "unsupported": (
+        "Pesan suara, video, stiker, atau berkas selain foto belum dapat kami terima. Tuliskan pesan Anda, dan kirim "
+        "foto sebagai foto.",
+        "We cannot take voice messages, videos, stickers or files other than photos yet. Write your message as text, "
+        "and send photos as photos.",
+    ),
     "photo_unreadable": (
         "Foto Anda tidak dapat kami terima. Silakan kirim ulang fotonya; pesan Anda yang lain sudah kami catat.",
         "We could not receive your photo. Please send it again; the rest of your message has been noted.",
+    ),
+    "photos_some_dropped": (
+        "{count} foto Anda bukan foto yang dapat kami baca dan tidak ikut; laporan dikirim dengan foto lainnya.",
+        "{count} of your photos could not be read as a photo and were left out; the report is sent with the others.",
     ),
     "photos_dropped": (
         "Foto Anda tidak dapat dipakai ({reason}). Laporan dikirim tanpa foto.",
@@ -316,6 +326,26 @@ def _without_number(text: str, number: str) -> str:
     return text[m.end() :] if m and m.end() < len(text) else text
 
 
+def _unsupported_told(inbound: Inbound) -> bool:
+    """A message that is only what no chat step takes (a voice note, a video, a sticker, a file that is no photo):
+    the resident is told so in the dialog they are in, or the one of their last report, and nothing else changes.
+    Taken as nothing, it opened a new report dialog ("Halo, ini Sigap. Ceritakan masalah ...") while their report
+    waited for the answer they thought they had sent (a fault-injection review). A new sender is greeted as usual."""
+    if not inbound.extra.get("unsupported") or (inbound.text or "").strip() or inbound.media or inbound.location:
+        return False
+    mine = Conversation.objects.filter(
+        channel=inbound.channel, sender_hash__in=sender_keys(inbound.channel, inbound.sender)
+    ).exclude(state=Conversation.State.CANCELLED)
+    conv = (
+        mine.filter(state=Conversation.State.OPEN, expires_at__gt=timezone.now()).order_by("-updated_at").first()
+        or mine.filter(state=Conversation.State.FILED).order_by("-updated_at").first()
+    )
+    if conv is None:
+        return False
+    dialog_say(conv, "unsupported", report=None)
+    return True
+
+
 def _answer_to_question(inbound: Inbound, *, last_attempt: bool = False) -> bool:
     """A message from someone whose report waits for their answer is that answer (not a new report): its words,
     its photos ("kirim foto kondisinya"), or both; so is one sent within ``SIGAP_ANSWER_MORE_MINUTES`` after it."""
@@ -359,14 +389,14 @@ def _answer_to_question(inbound: Inbound, *, last_attempt: bool = False) -> bool
         # resident had reported, and the first report was never reopened (an attacker's review).
         if _names_number(text, done.report.number):
             return False  # ``_answer_to_done`` takes it
-        asked_at = _follow_up_asked_at(done, text)
+        takes, asked_at = _done_reply(done, text)
         if asked_at is not None and all(asked_at > c.report.status_changed_at for c in candidates):
             return False  # what Sigap asked last, about that report (reopen or not; a rating): ``_answer_to_done``
-        if _done_takes(done, text) and not any(_names_number(text, c.report.number) for c in candidates):
+        if takes and not any(_names_number(text, c.report.number) for c in candidates):
             listed = [*candidates[: MAX_WAITING_LISTED - 1], done]
             numbers = ", ".join(c.report.number for c in listed)
             # the example from the fixed words a reply takes, never their own text (an outbox row is no vault)
-            answer = text.lower().strip(" .!")
+            answer = _reply_word(text)
             reply = answer.upper() if answer in _DISPUTE_CHECK_REPLIES | _RATINGS else "TIDAK …"
             dialog_say(
                 candidates[0], "reply_which", report=None, numbers=numbers, example=done.report.number, reply=reply
@@ -425,33 +455,38 @@ _RATINGS = frozenset({"1", "2", "3", "4", "5"})
 _DISPUTE_CHECK_REPLIES = CONFIRM_WORDS | {"1", "2", "baru", "new"}
 
 
-def _done_takes(done: Conversation, text: str) -> bool:
-    """Whether ``_answer_to_done`` would take this message as the reply its report still waits for: TIDAK with a
-    reason, the dispute check's 1 / 2, YA before it is confirmed, a rating after (a repeat it would only swallow is
-    not counted: the officer's question takes it; a review)."""
-    answer = text.lower().strip(" .!")
+def _reply_word(text: str) -> str:
+    """A short reply as it is compared with the words Sigap asked for: lower case, without a closing . or !."""
+    return text.lower().strip(" .!")
+
+
+def _first_word(answer: str) -> str:
+    """The first word of a reply ("tidak, ..." -> "tidak")."""
+    return answer.partition(" ")[0].strip(",:;-")
+
+
+def _done_reply(done: Conversation, text: str) -> tuple[bool, datetime | None]:
+    """How ``_answer_to_done`` would read ``text`` for the report at Selesai, from one read of its dialog:
+
+    * whether it takes it as a reply the report still waits for: TIDAK with a reason, the dispute check's 1 / 2, YA
+      before it is confirmed, a rating after (a repeat it would only swallow is not counted: the officer's question
+      takes it; a review);
+    * when Sigap asked the question it answers: "1 reopen / 2 new report" after a dispute (1, 2, YA), the rating
+      after a confirmation (1-5); None when it answers neither."""
+    answer = _reply_word(text)
     report = done.report
-    if answer.partition(" ")[0].strip(",:;-") in DISPUTE_WORDS:
-        return True
-    if answer in _DISPUTE_CHECK_REPLIES and dialog_load(done).get("pending_dispute"):
-        return True
+    pending = (dialog_load(done).get("pending_dispute") or {}) if answer in _DISPUTE_CHECK_REPLIES else {}
+    rating_asked = report.confirmed_at is not None and report.rating is None
+    asked_at = None
+    if pending.get("at"):
+        asked_at = datetime.fromtimestamp(pending["at"], tz=UTC)
+    elif answer in _RATINGS and rating_asked:
+        asked_at = report.confirmed_at
     if report.confirmed_at is None:
-        return answer in CONFIRM_WORDS
-    return report.rating is None and answer in _RATINGS
-
-
-def _follow_up_asked_at(done: Conversation, text: str) -> datetime | None:
-    """When Sigap asked the question of the Selesai exchange ``text`` answers: "1 reopen / 2 new report" after a
-    dispute (1, 2, YA), or the rating after a confirmation (1-5); None when it answers neither."""
-    answer = text.lower().strip(" .!")
-    report = done.report
-    if answer in _DISPUTE_CHECK_REPLIES:
-        pending = dialog_load(done).get("pending_dispute") or {}
-        if pending.get("at"):
-            return datetime.fromtimestamp(pending["at"], tz=UTC)
-    if answer in _RATINGS and report.confirmed_at is not None and report.rating is None:
-        return report.confirmed_at
-    return None
+        waits_for = answer in CONFIRM_WORDS
+    else:
+        waits_for = rating_asked and answer in _RATINGS
+    return _first_word(answer) in DISPUTE_WORDS or bool(pending) or waits_for, asked_at
 
 
 def _done_awaiting(channel: str, keys, *, lock: bool = False) -> Conversation | None:
@@ -513,8 +548,8 @@ def _answer_to_done(inbound: Inbound) -> bool | Inbound:
     # read again under a lock: two replies taken at once both read it unconfirmed through the dialog's row (the
     # other one's change is not in that row), and both said "confirmed" (found by a review)
     report = Report.objects.select_for_update(of=("self",)).select_related("unit").get(pk=filed.report_id)
-    answer = text.lower().strip(" .!")
-    first = answer.partition(" ")[0].strip(",:;-")
+    answer = _reply_word(text)
+    first = _first_word(answer)
     data = dialog_load(filed)
     pending = data.pop("pending_dispute", None)
     if pending is not None:
@@ -530,12 +565,12 @@ def _answer_to_done(inbound: Inbound) -> bool | Inbound:
         report_services.report_confirm_by_id(report_id=report.pk)
         dialog_say(filed, "confirmed", number=report.number)
         return True
-    if report.confirmed_at is not None and report.rating is None and answer in {"1", "2", "3", "4", "5"}:
+    if report.confirmed_at is not None and report.rating is None and answer in _RATINGS:
         report_services.report_rate_by_id(report_id=report.pk, rating=int(answer))
         dialog_say(filed, "rated", number=report.number)
         return True
     if (report.confirmed_at is not None and answer in CONFIRM_WORDS) or (
-        report.rating is not None and answer in {"1", "2", "3", "4", "5"}
+        report.rating is not None and answer in _RATINGS
     ):
         return True  # said again (a double tap, a re-send): taken and answered once already
     if first in DISPUTE_WORDS:
@@ -597,6 +632,8 @@ def conversation_handle(inbound: Inbound, *, last_attempt: bool = False, receive
     passing failure before then raises, and the inbox tries the whole message again."""
     from .channels.registry import ADAPTERS
 
+    if _unsupported_told(inbound):
+        return None
     if _answer_to_question(inbound, last_attempt=last_attempt):
         return None
     answered = _answer_to_done(inbound)
@@ -608,7 +645,7 @@ def conversation_handle(inbound: Inbound, *, last_attempt: bool = False, receive
     conv = _open_conversation(inbound)
     data = dialog_load(conv)
     text = (inbound.text or "").strip()
-    answer = text.lower().strip(" .!")
+    answer = _reply_word(text)
 
     if answer in CANCEL:
         conv.state = Conversation.State.CANCELLED
@@ -646,7 +683,7 @@ def conversation_handle(inbound: Inbound, *, last_attempt: bool = False, receive
             dialog_save(conv, data)
             conv.save()
             return None  # the adapter waits for more messages
-        answer = text.lower().strip(" .!")
+        answer = _reply_word(text)
     if step == "location" and text and not inbound.location:
         dialog_place(data, text, reporter_ref=conv.identity_ref)
     elif step == "location_pick" and text and not inbound.location:
@@ -944,11 +981,16 @@ def contacts_for_redaction(identity: dict) -> dict:
 
 
 def _file(conv: Conversation, data: dict):
+    from .public_mentions import photos_readable
     from .services import Reporter, Submission, report_submit
 
     identity = vault.identity_for_reveal(conv.identity_ref) or {}
     anonymous = data["privacy"] == Privacy.ANONYMOUS
     photos = [(p["name"], vault.blob_read(p["ref"]) or b"") for p in data["photos"]]
+    # each checked on its own: one that is no photo we can read is left out, not every photo of the dialog with it
+    # (a fault-injection review: one refused the report's photos, and the good ones could not be sent again)
+    usable = photos_readable([p for p in photos if p[1]])
+    unreadable = len(photos) - len(usable)
     sub = Submission(
         category=data["category"],
         description="\n".join(data["texts"]),
@@ -958,10 +1000,11 @@ def _file(conv: Conversation, data: dict):
         address=data.get("address", ""),
         privacy=data["privacy"],
         reporter=None if anonymous else Reporter(name=identity.get("name", ""), phone=identity.get("phone", "")),
-        photos=[p for p in photos if p[1]],
+        photos=usable,
         notify_received=False,
         known_names=(identity.get("name", ""),) if anonymous and identity.get("name") else (),
         known_contacts=contacts_for_redaction(identity),
+        language=conv.language,
     )
     try:
         with transaction.atomic():
@@ -1003,6 +1046,8 @@ def _file(conv: Conversation, data: dict):
         conv.sender_hash = ""
     else:
         dialog_say(conv, "filed", number=report.number, unit=report.unit.name, code=result.tracking_code)
+    if unreadable:
+        dialog_say(conv, "photos_some_dropped", count=unreadable)
     for p in data["photos"]:
         vault.blob_destroy(p["ref"])
     # The report holds what was told now, redacted; the dialog keeps none of it as written (its blob outlived filing

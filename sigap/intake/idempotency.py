@@ -39,6 +39,7 @@ from django.utils import timezone
 
 from sigap.core.errors import DomainError
 from sigap.core.rows import insert_rows
+from sigap.reports.models import Report
 from sigap.reports.schemas import code_name
 
 from .models import IdempotencyRecord
@@ -216,6 +217,11 @@ def lookup(c: Claim) -> dict | None:
             status=422,
             field=HEADER,
         )
+    if not record.sealed:  # the portal's done page showed its codes (``spend``): the number only, never them again
+        return {
+            "id": Report.objects.filter(pk=record.report_id).values_list("number", flat=True).first(),
+            "spent": True,
+        }
     try:
         return json.loads(_fernet(c).decrypt(record.sealed.encode()))
     except InvalidToken:  # SECRET_KEY changed since: cannot be read back
@@ -236,9 +242,11 @@ def exists(c: Claim) -> bool:
     return IdempotencyRecord.objects.filter(key_hash=c.key_hash).exists()
 
 
-def forget(key_hash: str) -> None:
-    """Forget one key (the portal, once its done page has shown the answer)."""
-    IdempotencyRecord.objects.filter(key_hash=key_hash).delete()
+def spend(key_hash: str) -> None:
+    """The portal, once its done page has shown the answer: the codes it sealed are forgotten, the key is kept. The
+    same form sent again (Back on a shared phone, a replayed request) is told its report's number, never its codes,
+    and files nothing. Forgetting the key filed that resend as a second report (a fault-injection review)."""
+    IdempotencyRecord.objects.filter(key_hash=key_hash).update(sealed="")
 
 
 def purge() -> int:

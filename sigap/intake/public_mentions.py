@@ -198,7 +198,7 @@ def place_from_text(text: str) -> tuple[float, float, str] | None:
     return (placed.lat, placed.lon, placed.name) if placed else None
 
 
-def photos_usable(photos: list[tuple[str, bytes]]) -> list[tuple[str, bytes]]:
+def photos_readable(photos: list[tuple[str, bytes]]) -> list[tuple[str, bytes]]:
     """Drop what is not a readable photo instead of refusing the whole report."""
     from django.conf import settings
 
@@ -214,16 +214,34 @@ def photos_usable(photos: list[tuple[str, bytes]]) -> list[tuple[str, bytes]]:
     return usable[: settings.SIGAP_PHOTOS_PER_REPORT]
 
 
+FETCH_TRIES = 3  # a photo's download, tried again after a passing failure (a timeout, a 5xx, "too many requests")
+FETCH_PAUSE_SECONDS = 0.5
+
+
 def media_fetch_tolerant(adapter, inbound: Inbound) -> list[tuple[str, bytes]]:
-    """The photos of a public post; one that cannot be downloaded does not hold the report back."""
+    """The photos of a public post or a LAPOR! item; one that cannot be downloaded does not hold the report back.
+    A passing failure is tried again, twice, a moment apart: the item is stored as taken once filed, so a photo
+    given up at the first timeout of the source's file server was never fetched again (a fault-injection review)."""
+    import time
+
     import httpx
+
+    from .conversations import _refused_for_good
 
     photos = []
     for media in inbound.media:
-        try:
-            photos.append(adapter.fetch_media(media))
-        except (DomainError, httpx.HTTPError, KeyError, ValueError) as exc:
-            log.info("%s: a photo could not be fetched (%s); filing without it", inbound.channel, type(exc).__name__)
+        for attempt in range(1, FETCH_TRIES + 1):
+            try:
+                photos.append(adapter.fetch_media(media))
+                break
+            except (DomainError, httpx.HTTPError, KeyError, ValueError) as exc:
+                if attempt < FETCH_TRIES and isinstance(exc, httpx.HTTPError) and not _refused_for_good(exc):
+                    time.sleep(FETCH_PAUSE_SECONDS * attempt)
+                    continue
+                log.warning(
+                    "%s: a photo could not be fetched (%s); filing without it", inbound.channel, type(exc).__name__
+                )
+                break
     return photos
 
 
@@ -274,7 +292,7 @@ def public_mention_file(
         address=address,
         privacy=Privacy.PRIVATE,
         reporter=reporter,
-        photos=photos_usable(list(photos)),
+        photos=photos_readable(list(photos)),
         known_contacts=known_contacts,
         notify_received=False,
         allow_no_location=True,

@@ -106,6 +106,9 @@ class Submission:
     # characters the channel appended to the resident's text (Open311's answers to the service's questions): not
     # counted against the resident's MAX_DESCRIPTION
     appended: int = 0
+    # the language the resident wrote or asked in ("en", "id"; "" when the channel cannot tell): kept with their
+    # identity, so that every message to them is in it (``sigap.privacy.relay``)
+    language: str = ""
 
 
 @dataclass(frozen=True)
@@ -362,6 +365,7 @@ def _prepare(sub: Submission, *, actor, actor_kind: str, now: datetime | None) -
             "original_description": sub.description,
             "original_address": sub.address,
             "photo_meta": [p.meta for p in photos],
+            **({"language": sub.language} if sub.language in ("en", "id") else {}),
         }
     )
     # everything the reporter typed passes the one door, with what we know of them (even when not kept:

@@ -8,6 +8,8 @@ code must never import the vault.
 
 from __future__ import annotations
 
+import secrets
+
 from django import forms
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
@@ -22,6 +24,7 @@ from sigap.organization.models import Category, Wilayah
 from sigap.reports.models import Channel, Privacy
 from sigap.routing.places import PlaceDecision, kelurahan_choosable, kelurahan_point
 
+from . import idempotency
 from .placing import place_by_officers_copy
 from .services import Reporter, Submission, door_terms, report_submit
 
@@ -84,6 +87,15 @@ class OperatorReportForm(forms.Form):
             (code, label) for code, label, _words in self.category_options
         ]
 
+    @staticmethod
+    def reporter(data) -> Reporter:
+        """The caller as the operator took them down (cleaned or raw form data)."""
+        return Reporter(
+            name=(data.get("reporter_name") or "")[:200],
+            phone=(data.get("reporter_phone") or "")[:40],
+            email=(data.get("reporter_email") or "")[:254],
+        )
+
     def clean(self):
         data = super().clean()
         lat, lon = data.get("lat"), data.get("lon")
@@ -113,12 +125,7 @@ class OperatorReportForm(forms.Form):
         """No kelurahan chosen, no coordinates: the address the caller gave, read by the one placement rule every
         channel uses. Placed only when it supports one kelurahan; otherwise the operator is told the candidates."""
         # by the officers' copy (``placing``): the caller's own name in it places nothing
-        sender = Reporter(
-            name=data.get("reporter_name") or "",
-            phone=data.get("reporter_phone") or "",
-            email=data.get("reporter_email") or "",
-        )
-        found = place_by_officers_copy(data["address"], identity=door_terms(sender))
+        found = place_by_officers_copy(data["address"], identity=door_terms(self.reporter(data)))
         decision = _within(found, data.get("kecamatan") or data.get("kota") or "")
         if decision.placed:
             data["kelurahan"] = decision.placed.code
@@ -201,9 +208,18 @@ def _operator_only(view):
 @_operator_only
 def operator_view(request):
     result = None
+    submission_key = idempotency.form_key(request.POST.get("submission", "")) or secrets.token_urlsafe(24)
     if request.method == "POST":
         form = OperatorReportForm(request.POST, request.FILES)
-        if form.is_valid():
+        claim, earlier = _operator_claim(request)
+        if isinstance(earlier, DomainError):
+            form.is_valid()
+            form.add_error(None, _submission_refused(earlier))
+        elif earlier is not None:  # this very form was filed already and its answer lost: that report, once
+            request.session[CHANNEL_KEY] = request.POST.get("channel", "")
+            request.session[RESULT_KEY] = _result_of(earlier, request.POST.get("channel", ""))
+            return redirect("intake:operator")
+        if form.is_valid() and not form.non_field_errors():
             data = form.cleaned_data
             photos = []
             if data.get("photo"):
@@ -219,20 +235,17 @@ def operator_view(request):
                         channel=data["channel"],
                         address=data.get("address") or "",
                         privacy=data["privacy"],
-                        reporter=Reporter(
-                            name=data.get("reporter_name") or "",
-                            phone=data.get("reporter_phone") or "",
-                            email=data.get("reporter_email") or "",
-                        ),
+                        reporter=OperatorReportForm.reporter(data),
                         photos=photos,
                         allow_no_location=data["lat"] is None,  # only when "place unknown" was ticked (clean)
+                        idempotency=claim,
                     ),
                     actor=request.user,
                     actor_kind="operator",
                 )
             except DomainError as exc:
                 field = exc.field if exc.field in form.fields else None
-                form.add_error(field, error_text(exc))
+                form.add_error(field, _submission_refused(exc) if exc.field == idempotency.HEADER else error_text(exc))
             else:
                 report = created.report
                 # shown once, after the redirect (so a reload does not file the report twice)
@@ -261,7 +274,51 @@ def operator_view(request):
         result["privacy_label"] = Privacy(result["privacy"]).label
     location = _location_choices(form["kota"].value() or "", form["kecamatan"].value() or "")
     location["kelurahan_selected"] = form["kelurahan"].value() or ""
-    return render(request, "intake/operator.html", {"form": form, "result": result, **location}, status=status)
+    context = {"form": form, "result": result, "submission_key": submission_key, **location}
+    return render(request, "intake/operator.html", context, status=status)
+
+
+OPERATOR_SCOPE = "POST /petugas/operator/"
+
+
+def _operator_claim(request) -> tuple[idempotency.Claim | None, dict | DomainError | None]:
+    """The form's submission key (a hidden field made when the form was shown): a double click, or the form sent
+    again after its answer was lost, answers the report the first send filed rather than filing the caller's report
+    twice (a fault-injection review). Returns the claim and the first send's answer (or why the key is refused)."""
+    key = idempotency.form_key(request.POST.get("submission", ""))
+    if key is None:
+        return None, None
+    fields = {k: request.POST.get(k, "") for k in OperatorReportForm.base_fields if k != "photo"}
+    photos = []
+    upload = request.FILES.get("photo")
+    if upload is not None:
+        photos.append((upload.name or "foto", upload.read(settings.SIGAP_PHOTO_MAX_BYTES + 1)))
+        upload.seek(0)
+    claim = idempotency.claim(key, fields, photos, scope=OPERATOR_SCOPE)
+    try:
+        return claim, idempotency.lookup(claim)
+    except DomainError as exc:
+        return claim, exc
+
+
+def _submission_refused(exc: DomainError) -> str:
+    if exc.code == "idempotency_key_in_use":
+        return _("Laporan ini sedang diproses. Tunggu sebentar, lalu kirim lagi.")
+    return _("Formulir ini sudah terkirim sebagai laporan lain. Buka formulir baru untuk laporan berikutnya.")
+
+
+def _result_of(earlier: dict, channel: str) -> dict:
+    """What the page shows after filing, from the first send's answer (``idempotency.summary``)."""
+    return {
+        "number": earlier["id"],
+        "tracking_code": earlier.get("tracking_code") or "",
+        "secret": earlier.get("secret") or "",
+        "unit": (earlier.get("unit") or {}).get("name", ""),
+        "kelurahan": (earlier.get("kelurahan") or {}).get("name", ""),
+        "category": (earlier.get("category") or {}).get("code", ""),
+        "channel": channel if channel in dict(OPERATOR_CHANNEL_CHOICES) else "counter",
+        "privacy": earlier.get("privacy") or Privacy.PRIVATE,
+    }
 
 
 @require_http_methods(["POST"])
@@ -271,11 +328,7 @@ def place_suggest_view(request):
     report would be placed in, or the two or three to choose from. POST, so the caller's words stay out of URLs
     and web server logs; nothing is stored."""
     # read as the report will be placed (``_from_address``): by the officers' copy, never by the caller's own name
-    sender = Reporter(
-        name=request.POST.get("reporter_name", "")[:200],
-        phone=request.POST.get("reporter_phone", "")[:40],
-        email=request.POST.get("reporter_email", "")[:254],
-    )
+    sender = OperatorReportForm.reporter(request.POST)
     found = place_by_officers_copy(request.POST.get("address", "")[:500], identity=door_terms(sender))
     chosen = (request.POST.get("kecamatan") or request.POST.get("kota") or "")[:20]
     decision = _within(found, chosen)

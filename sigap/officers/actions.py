@@ -164,13 +164,7 @@ def _triage(*, user, report: Report, data: dict) -> str:
     placeable = services.desk_may_place(report)
     if not placeable and (lat is not None or data.get("kelurahan")):
         # the reporter's own point stands: a report at the desk with a point waits for its category only
-        raise DomainError(
-            "Laporan ini sudah berlokasi dari pelapor; desk triase hanya memilih kategorinya.",
-            "This report already has the reporter's location; the triage desk only chooses its category.",
-            code="location_already_set",
-            status=422,
-            field="kelurahan" if lat is None else "lat",
-        )
+        raise services.location_already_set("kelurahan" if lat is None else "lat")
     if data.get("kelurahan") and lat is None and placeable:
         point = kelurahan_point(data["kelurahan"])
         if point is None:

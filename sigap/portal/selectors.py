@@ -423,7 +423,7 @@ def similar_reports_near(*, category_code: str, lat: float, lon: float, now: dat
         Q(status_changed_at__gte=today) | (Q(status__in=OPEN_STATUSES) & ~box(SIMILAR_REACH, -EDGE_DEG))
     )
     edge, moved = [], []
-    for pk, r_lat, r_lon, privacy, status, changed_at in rows.values_list(
+    for pk, r_lat, r_lon, privacy, status, changed_at in rows.order_by().values_list(  # no sort: each is counted
         "pk", "lat", "lon", "privacy", "status", "status_changed_at"
     ):
         (moved if changed_at >= today else edge).append((pk, r_lat, r_lon, privacy, status))

@@ -195,6 +195,12 @@ def report_view(request):
             earlier = idempotency.lookup(claim)
         except DomainError as exc:
             return _report_refused(request, values, {"general": [_submission_message(exc)]}, had_photos=bool(files))
+        if earlier is not None and earlier.get("spent"):  # filed, and its codes shown: never twice, never again
+            message = _(
+                "Formulir ini sudah terkirim sebagai laporan %(number)s; tidak dikirim lagi. Lacak laporan itu dengan "
+                "kode lacak yang ditampilkan saat itu. Untuk laporan baru, buka halaman Lapor lagi."
+            ) % {"number": earlier["id"]}
+            return _report_refused(request, values, {"general": [message]}, had_photos=bool(files))
         if earlier is not None:  # this very form was filed already and its answer lost: show that report again
             report = Report.objects.select_related("unit", "kelurahan", "category").get(number=earlier["id"])
             return _submitted(
@@ -208,6 +214,11 @@ def report_view(request):
             for message in messages_:
                 _add_error(errors, target, message)
     data = form.cleaned_data if hasattr(form, "cleaned_data") else {}
+    # passed even for Anonim: intake stores nothing of it then, but takes the name out of the text (and placing
+    # reads the address by the officers' copy: the reporter's own words place nothing)
+    reporter = intake.Reporter(
+        name=data.get("name") or "", phone=data.get("phone") or "", email=data.get("email") or ""
+    )
     lat, lon = data.get("lat"), data.get("lon")
     if lat is None or lon is None:
         point = kelurahan_point(data.get("kelurahan", ""))
@@ -226,14 +237,7 @@ def report_view(request):
                 ),
             )
         else:
-            lat, lon, by_text = _placed_by_address(
-                data.get("address", ""),
-                identity=intake.door_terms(
-                    intake.Reporter(
-                        name=data.get("name") or "", phone=data.get("phone") or "", email=data.get("email") or ""
-                    )
-                ),
-            )
+            lat, lon, by_text = _placed_by_address(data.get("address", ""), identity=intake.door_terms(reporter))
             if not by_text:
                 _add_error(
                     errors,
@@ -254,11 +258,10 @@ def report_view(request):
                 _add_error(errors, "photos", error_text(exc))
     if not errors:
         privacy = data["privacy"]
-        # passed even for Anonim: intake stores nothing of it then, but takes the name out of the text
-        reporter = intake.Reporter(name=data["name"], phone=data["phone"], email=data["email"])
         try:
             result = intake.report_submit(
                 intake.Submission(
+                    language="en" if in_english() else "id",
                     category=data["category"],
                     description=data["description"],
                     lat=lat,
@@ -334,7 +337,7 @@ def report_done_view(request):
     submitted = request.session.pop(SUBMITTED_SESSION, None)
     if submitted and submitted.get("key_hash"):
         # shown now: a resend of the same form (Back on a shared phone, say) must not show the codes again
-        idempotency.forget(submitted["key_hash"])
+        idempotency.spend(submitted["key_hash"])
     if submitted:
         submitted["code"] = _unsealed(submitted["code"])
         submitted["secret"] = _unsealed(submitted["secret"]) if submitted.get("secret") else ""

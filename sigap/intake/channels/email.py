@@ -67,7 +67,7 @@ from ..public_mentions import (
     Handled,
     HandledWebhookMixin,
     inbound_accept_handled,
-    photos_usable,
+    photos_readable,
     place_from_text,
 )
 from .base import Adapter, Inbound, hmac_hex, malformed
@@ -389,13 +389,20 @@ def _body_text(msg) -> str:
     return html_to_text(content) if part.get_content_subtype() == "html" else content
 
 
-def _photos(msg) -> list[dict]:
-    media = []
+def _photos(msg) -> tuple[list[dict], int]:
+    """The mail's photos (at most a report's), and how many of its images were left out (too large, beyond the
+    limit): the reply says so (a fault-injection review: they went without a word, the resident believing the
+    officers had them)."""
+    media, left_out = [], 0
     for part in msg.walk():
         if part.get_content_maintype() != "image" or part.is_multipart():
             continue
+        if len(media) >= settings.SIGAP_PHOTOS_PER_REPORT:
+            left_out += 1
+            continue
         data = part.get_payload(decode=True) or b""
         if not data or len(data) > settings.SIGAP_MEDIA_MAX_BYTES:
+            left_out += 1
             continue
         ext = {"image/png": ".png", "image/gif": ".gif", "image/webp": ".webp"}.get(part.get_content_type(), ".jpg")
         # never the attachment's own file name: "foto rumah Budi.jpg" would carry the sender's identity
@@ -406,9 +413,7 @@ def _photos(msg) -> list[dict]:
                 "mime": part.get_content_type(),
             }
         )
-        if len(media) >= settings.SIGAP_PHOTOS_PER_REPORT:
-            break
-    return media
+    return media, left_out
 
 
 def _comment_name(msg) -> str:
@@ -443,7 +448,7 @@ def email_inbound(raw: bytes) -> Inbound:
         in_reply_to = _ids(str(msg.get("In-Reply-To", "")))
         reason = ignore_reason(msg, sender)
         body = "" if reason else reply_strip(_body_text(msg))
-        media = [] if reason else _photos(msg)
+        media, left_out = ([], 0) if reason else _photos(msg)
         inbound = Inbound(
             channel="email",
             # a mail the city's server found forged is keyed apart: it cannot take the key of the genuine mail
@@ -454,7 +459,13 @@ def email_inbound(raw: bytes) -> Inbound:
             text=body,
             media=media,
             reply_to=in_reply_to[0] if in_reply_to else "",
-            extra={"subject": subject, "message_id": message_id, "references": references, "ignore": reason},
+            extra={
+                "subject": subject,
+                "message_id": message_id,
+                "references": references,
+                "ignore": reason,
+                "photos_left_out": left_out,
+            },
         )
     # RecursionError: MIME parts nested deeper than the parser recurses (no mail client nests more than a few)
     except (TypeError, ValueError, LookupError, IndexError, AttributeError, RecursionError) as exc:
@@ -583,6 +594,7 @@ def _absorb(conv, data: dict, inbound: Inbound, *, first: bool) -> None:
     for media in inbound.media:
         name, raw = EmailAdapter.media_decode(media)
         data["photos"].append({"name": name, "ref": vault.blob_store(raw)})
+    data["photos_left_out"] = data.get("photos_left_out", 0) + int(inbound.extra.get("photos_left_out") or 0)
     data["last_message_id"] = inbound.extra.get("message_id", "")
 
 
@@ -595,7 +607,8 @@ def _file(conv, data: dict):
     identity = vault.identity_for_reveal(conv.identity_ref) or {}
     privacy = data.get("privacy") or Privacy.PRIVATE
     anonymous = privacy == Privacy.ANONYMOUS
-    photos = photos_usable([(p["name"], vault.blob_read(p["ref"]) or b"") for p in data["photos"]])
+    photos = photos_readable([(p["name"], vault.blob_read(p["ref"]) or b"") for p in data["photos"]])
+    left_out = data.get("photos_left_out", 0) + len(data["photos"]) - len(photos)
     location = data.get("location")
     sub = Submission(
         category="",
@@ -611,6 +624,7 @@ def _file(conv, data: dict):
         allow_no_location=True,
         known_names=(identity.get("name", ""),) if anonymous and identity.get("name") else (),
         known_contacts=contacts_for_redaction(identity) if anonymous else {},
+        language=conv.language,
     )
     note = ("", "")
     try:
@@ -626,6 +640,12 @@ def _file(conv, data: dict):
             raise
         result = report_submit(sub)
     report = result.report
+    photos_note = (
+        f" {left_out} foto tidak ikut (bukan foto yang dapat kami baca, terlalu besar, atau lebih dari "
+        f"{settings.SIGAP_PHOTOS_PER_REPORT} foto per laporan).",
+        f" {left_out} photo(s) were left out (not a photo we can read, too large, or more than "
+        f"{settings.SIGAP_PHOTOS_PER_REPORT} photos a report).",
+    )
     conv.report, conv.state, conv.step = report, conv.State.FILED, "done"
     for photo in data["photos"]:
         vault.blob_destroy(photo["ref"])
@@ -646,7 +666,7 @@ def _file(conv, data: dict):
             unit=report.unit.name,
             code=result.tracking_code,
             privacy=PRIVACY_LABEL[sub.privacy],
-            note=note,
+            note=(note[0] + photos_note[0], note[1] + photos_note[1]) if left_out else note,
         )
         dialog_save(conv, {"subject": data.get("subject", ""), "last_message_id": data.get("last_message_id", "")})
     conv.save()

@@ -27,7 +27,7 @@ from django.utils import timezone
 from sigap.core.errors import DomainError
 
 from ..placing import placing_text
-from ..public_mentions import PROCESSED, Handled, inbound_accept_handled, photos_usable, place_from_text
+from ..public_mentions import PROCESSED, Handled, inbound_accept_handled, photos_readable, place_from_text
 from .base import Adapter, ChannelDisabled, Inbound
 
 
@@ -145,7 +145,7 @@ class LaporAdapter(Adapter):
         lapor_location = item.get("lokasi") or {}
         lapor_privacy = str(item.get("privasi") or "rahasia").strip().lower()
         privacy = PRIVACY_FROM_LAPOR.get(lapor_privacy, Privacy.PRIVATE)
-        wanted = str(item.get("kategori") or "").strip().lower()
+        wanted = _field(item.get("kategori")).lower()
         category = wanted if Category.objects.filter(code=wanted, active=True).exists() else ""
         address = _field(lapor_location.get("alamat"))[:500]
         description = inbound.text[:5000]
@@ -189,7 +189,7 @@ class LaporAdapter(Adapter):
             address=address,
             privacy=privacy,
             reporter=reporter,
-            photos=photos_usable(media_fetch_tolerant(self, inbound)),
+            photos=photos_readable(media_fetch_tolerant(self, inbound)),
             notify_received=True,
             allow_no_location=True,
             known_names=known_names,

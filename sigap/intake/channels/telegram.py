@@ -16,6 +16,10 @@ from .base import Adapter, Inbound, json_read, location_read, malformed
 log = logging.getLogger(__name__)
 
 
+# what a chat message may be that no step of a dialog takes: the resident is told so (``conversations``)
+_NOT_TAKEN = ("voice", "audio", "video", "video_note", "sticker", "document", "animation", "contact", "poll")
+
+
 class TelegramAdapter(Adapter):
     name = "telegram"
     required = ("bot_token", "secret_token")
@@ -52,6 +56,12 @@ class TelegramAdapter(Adapter):
                 largest = max(msg["photo"], key=lambda p: p.get("file_size", 0) or p.get("width", 0))
                 inbound.media = [{"id": largest["file_id"], "mime": "image/jpeg"}]
                 inbound.text = msg.get("caption", "")
+            elif str((msg.get("document") or {}).get("mime_type", "")).startswith("image/"):
+                # a photo sent as a file (to keep its quality): a photo (a fault-injection review)
+                inbound.media = [{"id": msg["document"]["file_id"], "mime": msg["document"]["mime_type"]}]
+                inbound.text = msg.get("caption", "")
+            elif not inbound.text and any(k in msg for k in _NOT_TAKEN):
+                inbound.extra["unsupported"] = next(k for k in _NOT_TAKEN if k in msg)
             if "location" in msg:
                 inbound.location = location_read(self.name, msg["location"]["latitude"], msg["location"]["longitude"])
             return [inbound]

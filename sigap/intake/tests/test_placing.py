@@ -131,18 +131,18 @@ def test_the_portals_address_without_a_pin_is_placed_by_the_officers_copy(client
     nowhere_by_the_name()
 
 
-def test_an_open311_address_string_is_placed_by_the_officers_copy(client):
+def open311_request(**fields) -> dict:
+    """An Open311 request of a new client app, its fields as given."""
     from sigap.open311.services import apiclient_issue
 
     key = apiclient_issue(name="app-warga", rate_per_minute=60)[1]
-    request = {
-        "api_key": key,
-        "service_code": "sampah",
-        "description": "Sampah menumpuk di depan sekolah.",
-        "address_string": "depan SD Negeri, a.n. Wijaya Kusuma",
-        "first_name": "Andi",
-        "last_name": "Wijaya Kusuma",
-    }
+    return {"api_key": key, "service_code": "sampah", "description": "Sampah menumpuk di depan sekolah.", **fields}
+
+
+def test_an_open311_address_string_is_placed_by_the_officers_copy(client):
+    request = open311_request(
+        address_string="depan SD Negeri, a.n. Wijaya Kusuma", first_name="Andi", last_name="Wijaya Kusuma"
+    )
     response = client.post("/open311/v2/requests.json", request)
     assert response.status_code == 400 and response.json()[0]["sigap"]["code"] == "address_not_understood"
     nowhere_by_the_name()
@@ -164,17 +164,7 @@ def not_in_cikini(report: Report) -> None:
 
 
 def test_an_open311_address_is_not_placed_by_the_apps_account_it_hides(client):
-    from sigap.open311.services import apiclient_issue
-
-    key = apiclient_issue(name="app-warga", rate_per_minute=60)[1]
-    request = {
-        "api_key": key,
-        "service_code": "sampah",
-        "description": "Sampah menumpuk di depan sekolah.",
-        "address_string": "depan masjid, cikini",
-        "first_name": "Siti",
-        "last_name": "Rahayu",
-    }
+    request = open311_request(address_string="depan masjid, cikini", first_name="Siti", last_name="Rahayu")
     response = client.post("/open311/v2/requests.json", {**request, "account_id": "cikini"})
     assert response.status_code in (201, 400), response.content
     if response.status_code == 400:  # not placed: the candidates, never Cikini

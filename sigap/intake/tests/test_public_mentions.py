@@ -79,4 +79,4 @@ def test_a_place_is_taken_from_the_text_only_when_it_is_clear():
 def test_unreadable_photos_are_dropped_not_the_report(jpeg, settings):
     settings.SIGAP_PHOTOS_PER_REPORT = 2
     photos = [("a.jpg", jpeg()), ("b.txt", b"bukan foto"), ("c.jpg", jpeg()), ("d.jpg", jpeg())]
-    assert [name for name, _raw in pm.photos_usable(photos)] == ["a.jpg", "c.jpg"]
+    assert [name for name, _raw in pm.photos_readable(photos)] == ["a.jpg", "c.jpg"]
