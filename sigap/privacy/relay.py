@@ -355,6 +355,7 @@ def _deliver_claimed(notes: list[Notification], token: str) -> dict[str, int]:
     done: list[Notification] = []
     shred: list[str] = []
     to_send: list[tuple[Notification, str, str]] = []
+    in_english: set[int] = set()
     for note in notes:
         note.claim_token, note.remote_id, note.last_error, note.sent_at = "", "", "", None
         target = contacts.get(refs[note.pk])
@@ -373,7 +374,10 @@ def _deliver_claimed(notes: list[Notification], token: str) -> dict[str, int]:
             note.state, note.next_attempt_at = S.HELD, now + HELD_PAUSE
             done.append(note)
         else:
-            to_send.append((note, *target))
+            channel, address, language = target
+            to_send.append((note, channel, address))
+            if language == "en" and note.body_en:  # the reporter wrote in English: every message in English
+                in_english.add(note.pk)
     numbers = [reports.get(note.report_id, ("", ""))[0] for note, _, _ in to_send]
     extras = _prefetch(to_send, numbers)  # before the rows are marked: a failure here gives them back
     marked = _mark_sending(
@@ -381,7 +385,7 @@ def _deliver_claimed(notes: list[Notification], token: str) -> dict[str, int]:
     )
     # From here on a send may happen: a database failure no longer gives the rows back.
     sending = [
-        (note, channel, address, number, extra)
+        (note, channel, address, number, extra, note.body_en if note.pk in in_english else note.body)
         for (note, channel, address), number, extra in zip(to_send, numbers, extras)
         if note.pk in marked
     ]  # else: the sweep gave it back meanwhile
@@ -446,13 +450,13 @@ def _prefetch(to_send: list[tuple[Notification, str, str]], numbers: list[str]) 
 
 
 def _send_one(
-    note: Notification, channel: str, address: str, number: str, extra: dict | None = None
+    note: Notification, channel: str, address: str, number: str, extra: dict | None = None, text: str | None = None
 ) -> tuple[str, str]:
     try:
         return "sent", _send(
             channel,
             address,
-            note.body,
+            note.body if text is None else text,
             number=number,
             reply_context=note.reply_context,
             idempotency_key=idempotency_key(note.pk),

@@ -189,16 +189,20 @@ def contact_channel(ref: str) -> tuple[str, str] | None:
 UNREADABLE = ("", "unreadable")
 
 
-def contact_channels(refs) -> dict[str, tuple[str, str] | None]:
-    """``contact_channel`` for many refs with one SELECT (the relay's batches); a ref without a record, shredded or
-    without an address maps to None, one whose record cannot be read now to ``UNREADABLE``. One such record used to
-    raise for the whole batch, and every message of it stayed unsent, claimed again and again (found by a review)."""
+def contact_channels(refs) -> dict[str, tuple[str, str, str] | None]:
+    """``contact_channel`` for many refs with one SELECT (the relay's batches), with the language the reporter wrote
+    in ("en", "id", or "" when the channel did not say): (channel, address, language). A ref without a record,
+    shredded or without an address maps to None, one whose record cannot be read now to ``UNREADABLE``. One such
+    record used to raise for the whole batch, and every message of it stayed unsent, claimed again and again (found
+    by a review)."""
     wanted = {ref for ref in refs if ref}
     found: dict[str, tuple[str, str] | None] = dict.fromkeys(wanted)
     for record in IdentityRecord.objects.filter(ref__in=wanted) if wanted else ():
         try:
             plain = _unseal(record)
-            found[record.ref] = _contact_of(json.loads(plain)) if plain is not None else None
+            payload = json.loads(plain) if plain is not None else None
+            contact = _contact_of(payload)
+            found[record.ref] = (*contact, str(payload.get("language") or "")) if contact else None
         except (DomainError, InvalidTag, InvalidUnwrap, ValueError):
             log.error("vault: identity record %s cannot be read (key %s)", record.pk, record.key_id)
             found[record.ref] = UNREADABLE

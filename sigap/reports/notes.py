@@ -25,7 +25,19 @@ PLACEHOLDERS_EN = {
     "[jabatan disembunyikan]": "[position hidden]",
 }
 
-# (the note as the services write it, its English), whole-note patterns; groups are carried over unchanged
+
+def _triage_en(found: re.Match) -> str:
+    """The triage desk's reason (``report_triage``): the category by its English name, the desk's own note as it
+    was written."""
+    from sigap.organization.models import Category
+
+    name = found.group(1)
+    english = Category.objects.filter(name=name).exclude(name_en="").values_list("name_en", flat=True).first()
+    return f"triage: {english or name}{found.group(2) or ''}"
+
+
+# (the note as the services write it, its English), whole-note patterns; groups are carried over unchanged (or a
+# function of the match, for what the note names by its Indonesian name)
 NOTES_EN: tuple[tuple[re.Pattern, str], ...] = tuple(
     (re.compile(pattern, re.S), english)
     for pattern, english in (
@@ -77,6 +89,9 @@ NOTES_EN: tuple[tuple[re.Pattern, str], ...] = tuple(
         (r"sanggahan ke-(\d+)", r"dispute no. \1"),
         (r"Tindak lanjut selesai, menunggu validasi\.", "Work done, awaiting validation."),
         (r"Tindak lanjut telah divalidasi\.", "The work has been validated."),
+        # the reason of a report closed for want of an answer (``_close_unanswered``)
+        (r"tidak ada jawaban pelapor dalam (\d+) hari kerja", r"no answer from the reporter within \1 working days"),
+        (r"triase: (.+?)( — .*)?", _triage_en),
         (
             r"Laporan ditutup karena pertanyaan petugas tidak dijawab dalam (\d+) hari kerja\. "
             r"Anda dapat membuat laporan baru bila masalahnya masih ada\.",

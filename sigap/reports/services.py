@@ -47,6 +47,7 @@ from .duplicates import (
     place_changed,
 )
 from .models import Channel, DuplicateCandidate, Hop, Notification, NumberSequence, Photo, Privacy, Report, StatusChange
+from .notes import in_language
 from .states import (
     CONDUCT_CATEGORY,
     DISPUTE_WINDOW_DAYS,
@@ -191,7 +192,7 @@ def _status_message(report: Report, status: Status, unit: Unit | None, note: str
     where_id = f" Ditangani oleh {unit.name}." if unit else ""
     where_en = f" Handled by {unit.name}." if unit else ""
     note_part = f" Catatan: {note}" if note else ""
-    note_en = f" Note: {note}" if note else ""
+    note_en = f" Note: {in_language(note, 'en')}" if note else ""  # a note the services wrote, in English
     ask_id = ask_en = ""
     if status == Status.AWAITING_REPORTER:
         ask_id, ask_en = f" {NO_IDENTITY_IN_ANSWERS[0]}", f" {NO_IDENTITY_IN_ANSWERS[1]}"
@@ -2474,6 +2475,17 @@ def desk_may_place(report: Report) -> bool:
     return report.lat is None or report.locate_method == DESK_PLACED
 
 
+def location_already_set(field: str) -> DomainError:
+    """The desk's move of a report the reporter placed: refused (``report_triage`` and the console's action)."""
+    return DomainError(
+        "Laporan ini sudah berlokasi dari pelapor; desk triase hanya memilih kategorinya.",
+        "This report already has the reporter's location; the triage desk only chooses its category.",
+        code="location_already_set",
+        status=422,
+        field=field,
+    )
+
+
 @transaction.atomic
 def report_triage(
     *,
@@ -2505,13 +2517,7 @@ def report_triage(
     if own and lat is not None and (lat, lon) != (report.lat, report.lon):
         # here too, not only in the console's and the API's action (``officers.actions``): the reporter's own point
         # is never the desk's to move (a review)
-        raise DomainError(
-            "Laporan ini sudah berlokasi dari pelapor; desk triase hanya memilih kategorinya.",
-            "This report already has the reporter's location; the triage desk only chooses its category.",
-            code="location_already_set",
-            status=422,
-            field="lat",
-        )
+        raise location_already_set("lat")
     lat = report.lat if lat is None else lat
     lon = report.lon if lon is None else lon
     if lat is None or lon is None:
