@@ -632,6 +632,8 @@ def conversation_handle(inbound: Inbound, *, last_attempt: bool = False, receive
     passing failure before then raises, and the inbox tries the whole message again."""
     from .channels.registry import ADAPTERS
 
+    if inbound.extra.get("not_a_message") and not ((inbound.text or "").strip() or inbound.media or inbound.location):
+        return None  # a reaction, a system notice: nothing to take, nothing to answer
     if _unsupported_told(inbound):
         return None
     if _answer_to_question(inbound, last_attempt=last_attempt):

@@ -214,13 +214,15 @@ def photos_readable(photos: list[tuple[str, bytes]]) -> list[tuple[str, bytes]]:
     return usable[: settings.SIGAP_PHOTOS_PER_REPORT]
 
 
-FETCH_TRIES = 3  # a photo's download, tried again after a passing failure (a timeout, a 5xx, "too many requests")
+# a photo's download, tried once more after a passing failure (a timeout, a 5xx, "too many requests"): a public
+# post's is fetched while its webhook waits for an answer, which a platform gives up on after some seconds
+FETCH_TRIES = 2
 FETCH_PAUSE_SECONDS = 0.5
 
 
 def media_fetch_tolerant(adapter, inbound: Inbound) -> list[tuple[str, bytes]]:
     """The photos of a public post or a LAPOR! item; one that cannot be downloaded does not hold the report back.
-    A passing failure is tried again, twice, a moment apart: the item is stored as taken once filed, so a photo
+    A passing failure is tried once more, a moment later: the item is stored as taken once filed, so a photo
     given up at the first timeout of the source's file server was never fetched again (a fault-injection review)."""
     import time
 

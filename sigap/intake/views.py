@@ -215,9 +215,19 @@ def operator_view(request):
         if isinstance(earlier, DomainError):
             form.is_valid()
             form.add_error(None, _submission_refused(earlier))
+            if earlier.code != "idempotency_key_in_use":
+                submission_key = secrets.token_urlsafe(24)  # its key is spent: the form shown again gets a new one
+        elif earlier is not None and earlier.get("spent"):  # filed, its codes shown: never twice, nor the codes
+            form.is_valid()
+            message = _("Formulir ini sudah terkirim sebagai laporan %(number)s; tidak dikirim lagi.")
+            form.add_error(None, message % {"number": earlier["id"]})
+            submission_key = secrets.token_urlsafe(24)
         elif earlier is not None:  # this very form was filed already and its answer lost: that report, once
             request.session[CHANNEL_KEY] = request.POST.get("channel", "")
-            request.session[RESULT_KEY] = _result_of(earlier, request.POST.get("channel", ""))
+            request.session[RESULT_KEY] = {
+                **_result_of(earlier, request.POST.get("channel", "")),
+                "key": claim.key_hash,
+            }
             return redirect("intake:operator")
         if form.is_valid() and not form.non_field_errors():
             data = form.cleaned_data
@@ -251,6 +261,7 @@ def operator_view(request):
                 # shown once, after the redirect (so a reload does not file the report twice)
                 request.session[CHANNEL_KEY] = data["channel"]  # an operator at the phone desk takes call after call
                 request.session[RESULT_KEY] = {
+                    "key": claim.key_hash if claim is not None else "",
                     "number": report.number,
                     "tracking_code": created.tracking_code,
                     "secret": created.secret,
@@ -266,6 +277,10 @@ def operator_view(request):
         last = request.session.get(CHANNEL_KEY)
         form = OperatorReportForm(initial={"channel": last} if last in dict(OPERATOR_CHANNEL_CHOICES) else None)
         result = request.session.pop(RESULT_KEY, None)
+        if result and result.get("key"):
+            # shown now: the same form sent again (Back at a shared counter) must not show the codes (an Anonim
+            # report's secret) again; it is told the report's number (a senior review)
+            idempotency.spend(result["key"])
         status = 200
     if result:
         category = Category.objects.filter(code=result["category"]).first()

@@ -5,6 +5,7 @@ path, which on the journey pages is the report's number, and "Exception Value" p
 from __future__ import annotations
 
 import logging
+import socket
 import sys
 
 import pytest
@@ -70,3 +71,38 @@ def test_an_error_report_withholds_the_exceptions_text_as_the_log_does(settings)
     assert "ValueError" in whole  # the type is kept
     leaked = [m for m in ("Kanarikus", "Zebrawati", PHONE) if m in whole]
     assert leaked == [], f"the error mail carries the exception's text: {leaked}"
+
+
+# A senior review of the change above: gunicorn's socket in the environ printed the client's address.
+
+
+def _failed_request(**meta):
+    request = RequestFactory().post(f"/lacak/laporan/{NUMBER}/jawab/", {"answer": "RT 05"}, **meta)
+    request.POST  # noqa: B018 - parsed, as the view had it
+    try:
+        raise ValueError("boom")
+    except ValueError:
+        return request, sys.exc_info()
+
+
+def test_error_report_does_not_name_the_client_through_gunicorns_socket(settings):
+    """``_CLIENT_META`` (sigap/core/errorreports.py:22) hides REMOTE_ADDR and the forwarding headers, but under
+    ``sigap serve`` (gunicorn) ``request.META`` is the WSGI environ, which also holds ``gunicorn.socket``: the
+    connection itself. ``get_safe_request_meta`` only scrubs *str* values, so the mail's META section prints the
+    socket's repr, ``raddr=('<client ip>', <port>)``: the very address the commit hides, beside the journey path
+    (the report's number). Without a proxy in front (the embedded default) raddr is the resident's address."""
+    settings.DEBUG = False
+    server = socket.socket()
+    server.bind(("127.0.0.1", 0))
+    server.listen(1)
+    client = socket.create_connection(server.getsockname())
+    conn, peer = server.accept()
+    try:
+        request, exc_info = _failed_request(REMOTE_ADDR=peer[0])
+        request.META["gunicorn.socket"] = conn  # as gunicorn's sync/gthread workers put it in the environ
+        text = get_exception_reporter_class(request)(request, *exc_info).get_traceback_text()
+        assert "/lacak/" in text
+        assert f"raddr=('{peer[0]}', {peer[1]})" not in text, "the error mail names the client by its socket"
+    finally:
+        for s in (conn, client, server):
+            s.close()

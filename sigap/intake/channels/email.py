@@ -126,10 +126,10 @@ T = {
         "{privacy}.{note} We will keep you posted by email.",
     ),
     "filed_anon": (
-        "Laporan anonim Anda diterima dengan nomor {number}. Kode lacak: {code}, kode rahasia: {secret}. Simpan "
-        "keduanya: kami tidak menyimpan data Anda dan tidak akan mengirim email lagi.",
-        "Your anonymous report was received as {number}. Tracking code: {code}, secret: {secret}. Keep both: we "
-        "store nothing about you and will not email you again.",
+        "Laporan anonim Anda diterima dengan nomor {number}. Kode lacak: {code}, kode rahasia: {secret}.{note} "
+        "Simpan keduanya: kami tidak menyimpan data Anda dan tidak akan mengirim email lagi.",
+        "Your anonymous report was received as {number}. Tracking code: {code}, secret: {secret}.{note} Keep both: "
+        "we store nothing about you and will not email you again.",
     ),
     "followup": (
         "Laporan {number} sedang ditangani (status: {status}). Balasan atas email kami tidak dibaca petugas, "
@@ -653,7 +653,15 @@ def _file(conv, data: dict):
     if anonymous:
         # nothing about the resident stays: not the text, not the thread; the contact record is shredded by
         # the relay right after this last message (SHRED_RECIPIENT_AFTER)
-        _say(conv, "filed_anon", report=report, number=report.number, code=result.tracking_code, secret=result.secret)
+        _say(
+            conv,
+            "filed_anon",
+            report=report,
+            number=report.number,
+            code=result.tracking_code,
+            secret=result.secret,
+            note=photos_note if left_out else ("", ""),  # its last mail: the photos left out are said here too
+        )
         vault.blob_destroy(conv.data_ref)
         conv.data_ref = ""
         conv.sender_hash = ""  # nor a key that finds this sender's other dialogs (and their reports) again

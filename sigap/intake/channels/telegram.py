@@ -64,6 +64,8 @@ class TelegramAdapter(Adapter):
                 inbound.extra["unsupported"] = next(k for k in _NOT_TAKEN if k in msg)
             if "location" in msg:
                 inbound.location = location_read(self.name, msg["location"]["latitude"], msg["location"]["longitude"])
+            if not (inbound.text or inbound.media or inbound.location or inbound.extra):
+                inbound.extra["not_a_message"] = "other"  # a dice, a game, a pinned notice: nobody's message
             return [inbound]
         except (KeyError, TypeError, ValueError, AttributeError) as exc:
             raise malformed(self.name, type(exc).__name__) from None

@@ -12,6 +12,10 @@ from __future__ import annotations
 
 from .base import Adapter, Inbound, hmac_hex, json_read, location_read, malformed
 
+# what a resident may send that no dialog step takes: they are told so (``conversations._unsupported_told``); every
+# other type (a thumbs-up reaction to "laporan diterima", a system notice) is nobody's message and is answered with nothing
+_TOLD = frozenset({"audio", "voice", "video", "sticker", "document", "contacts", "image_gallery"})
+
 
 class WhatsAppAdapter(Adapter):
     name = "whatsapp"
@@ -63,8 +67,10 @@ class WhatsAppAdapter(Adapter):
             loc = msg["location"]
             inbound.location = location_read(self.name, loc["latitude"], loc["longitude"])
             inbound.text = " ".join(x for x in (loc.get("name", ""), loc.get("address", "")) if x)
-        else:
+        elif kind in _TOLD:
             inbound.extra["unsupported"] = kind
+        else:  # a reaction, a system notice, an edit: nobody's message to answer
+            inbound.extra["not_a_message"] = kind
         return inbound
 
     def _auth(self) -> dict:

@@ -80,3 +80,27 @@ def test_a_new_senders_voice_note_is_greeted_as_a_new_dialog(deliver, fake):
                        "audio": {"id": "AUD1", "mime_type": "audio/ogg"}})  # fmt: skip
     assert deliver("whatsapp", body, wa_sign(body)).status_code == 200
     assert replies_to(fake)[-1].startswith("Halo, ini Sigap.")
+
+
+def test_a_whatsapp_reaction_is_not_answered_as_an_unsupported_message(deliver, fake):
+    """``WhatsAppAdapter._message`` (channels/whatsapp.py:66-67) marks *every* other message type
+    ``extra["unsupported"]``, and ``_unsupported_told`` (conversations.py:329) now answers each one in the
+    resident's last dialog. WhatsApp delivers a thumbs-up on Sigap's "laporan diterima" as ``type: "reaction"`` (also
+    ``"unsupported"``, ``"system"``, ``"ephemeral"``...): the resident gets "Pesan suara, video, stiker, atau berkas
+    selain foto belum dapat kami terima..." for a thumbs-up. A reaction (and a removed one, emoji "") is no message
+    to a dialog: ignore it (allow-list what is told: audio, voice, video, sticker, document, contacts)."""
+    report = wa_file(deliver, "R", "Got mampet parah di gang buntu, air meluap")
+    assert report is not None
+    before = len(replies_to(fake))
+    body = wa_payload(
+        {
+            "from": PHONE,
+            "id": "wamid.R9",
+            "timestamp": "1764300000",
+            "type": "reaction",
+            "reaction": {"message_id": "wamid.OURS1", "emoji": "\U0001f44d"},
+        }
+    )
+    assert deliver("whatsapp", body, wa_sign(body)).status_code == 200
+    told = replies_to(fake)[before:]
+    assert told == [], f"a reaction was answered: {told}"

@@ -64,3 +64,35 @@ def test_the_operators_submission_key_with_another_report_is_refused(staff):
     assert "sudah terkirim sebagai laporan lain" in other.content.decode()
     # a form shown afresh has a key of its own
     assert 'name="submission" value="' in operator.get("/petugas/operator/").content.decode()
+
+
+def test_the_operator_form_resent_does_not_show_an_anonymous_reports_secret_again(staff):
+    """The portal spends its key once the done page has shown the codes (``idempotency.spend``): "a resend of the
+    same form (Back on a shared phone) must not show the codes again". The operator's new submission key
+    (intake/views.py ``_operator_claim``/``_result_of``) is never spent: the same form sent again any time in the
+    next 24 hours (Back on the counter's shared computer, another operator at the desk) is answered with the first
+    send's sealed summary, and the page shows the tracking code and the Anonim reporter's *secret* again, although
+    the result is meant to be "shown once, after the redirect". Spend the operator's key after its result page as
+    the portal does (or answer a spent key with the number only)."""
+    operator = Client()
+    operator.force_login(staff("operator.loket", "biro-pemerintahan", StaffRole.Role.OPERATOR))
+    page = operator.get("/petugas/operator/").content.decode()
+    key = re.search(r'name="submission" value="([^"]+)"', page).group(1)
+    data = {
+        "channel": "counter",
+        "category": "saluran-tersumbat",
+        "kelurahan": "31.75.07.1002",
+        "description": "Got di depan pasar mampet, air meluap ke jalan setiap hujan.",
+        "address": "Jl. Pahlawan Revolusi",
+        "privacy": "anonymous",
+        "submission": key,
+    }
+    assert operator.post("/petugas/operator/", data).status_code == 302
+    first = operator.get("/petugas/operator/").content.decode()
+    secret = re.search(r'id="result-secret">([^<]+)<', first)
+    assert secret is not None  # shown once, as it should be
+    resent = operator.post("/petugas/operator/", data)  # the same form again, later: told the number only
+    assert resent.status_code == 422 and Report.objects.count() == 1
+    again = resent.content.decode() + operator.get("/petugas/operator/").content.decode()
+    assert Report.objects.get().number in again
+    assert secret.group(1) not in again, "the Anonim report's secret is shown a second time"
