@@ -23,6 +23,14 @@ def _parse(value: str) -> time:
 _checked_at = 0.0
 
 
+def calendar_reread() -> WorkingCalendar:
+    """The calendar as the Holiday rows are now (a day just declared one counts at once, here and in every later
+    ``working_calendar`` of this process)."""
+    global _checked_at
+    _checked_at = 0.0
+    return working_calendar()
+
+
 def working_calendar() -> WorkingCalendar:
     """The calendar; the Holiday rows are re-read at most every SIGAP_REFERENCE_CHECK_SECONDS."""
     global _cached, _checked_at

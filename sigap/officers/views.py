@@ -494,6 +494,8 @@ def _report_context(
     usernames = dict(get_user_model().objects.filter(pk__in=actor_ids).values_list("pk", "username"))
     return {
         "report": report,
+        # the category's own working hours to accept or pass on ("6" was written into the page: a fire's is 1)
+        "hop_hours": f"{deadlines.hop_hours(report.category):g}" if report.category_id else "",
         "questions": _question_choices() if "ask" in allowed else [],
         "now": now,
         "allowed": allowed,

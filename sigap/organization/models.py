@@ -7,6 +7,7 @@ and ``sigap.routing.cache`` (built on it), which rebuild their in-memory copies 
 from __future__ import annotations
 
 from django.conf import settings
+from django.core.validators import MinValueValidator
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -123,7 +124,10 @@ class Category(models.Model):
     kelurahan_verifies = models.BooleanField(_("kelurahan verifikasi dahulu"), default=True)
     sensitive = models.BooleanField(_("sensitif"), default=False)
     sla_hop_hours = models.PositiveSmallIntegerField(_("batas jam per tahap"), default=6)
-    sla_done_days = models.PositiveSmallIntegerField(_("batas hari selesai"), default=7)
+    # at least one: a category at 0 refused every report of it (a deadline review)
+    sla_done_days = models.PositiveSmallIntegerField(
+        _("batas hari selesai"), default=7, validators=[MinValueValidator(1)]
+    )
     examples = models.CharField(_("contoh"), max_length=300, blank=True)
     dup_radius_m = models.PositiveIntegerField(_("radius duplikat (m)"), default=100)
     dup_window_days = models.PositiveSmallIntegerField(_("jendela duplikat (hari)"), default=14)

@@ -10,9 +10,11 @@ class ReportsConfig(AppConfig):
     def ready(self) -> None:
         from django.db.models.signals import post_migrate, post_save, pre_save
 
+        from sigap.core.models import Holiday
         from sigap.organization.models import Unit
 
         from . import questions  # noqa: F401 - registers its system check
+        from .deadlines import holiday_after, holiday_before
         from .derived import after_migrate
         from .desk import refresh_after_migrate
         from .summaries import unit_region_after, unit_region_before
@@ -20,6 +22,10 @@ class ReportsConfig(AppConfig):
         # a unit moved to another region: the arrivals counted as entering a kota are recounted for it
         pre_save.connect(unit_region_before, sender=Unit, dispatch_uid="sigap.reports.unit_region_before")
         post_save.connect(unit_region_after, sender=Unit, dispatch_uid="sigap.reports.unit_region_after")
+
+        # a day made a holiday after reports were filed: their deadlines move on by its working hours
+        pre_save.connect(holiday_before, sender=Holiday, dispatch_uid="sigap.reports.holiday_before")
+        post_save.connect(holiday_after, sender=Holiday, dispatch_uid="sigap.reports.holiday_after")
 
         # the rebuilds the applied migrations asked for, then the desk's hints; after organization's
         # (INSTALLED_APPS order): the shipped gazetteer is reloaded first, then read here

@@ -28,13 +28,14 @@ The write path calls ``on_create`` and ``on_transition``; nothing else writes th
 
 from __future__ import annotations
 
-from datetime import datetime
+import dataclasses
+from datetime import date, datetime
 
 from django.conf import settings
 from django.db.models import Q
 from django.utils import timezone
 
-from sigap.core.calendar import working_calendar
+from sigap.core.calendar import calendar_reread, working_calendar
 from sigap.core.clock import WorkingCalendar
 from sigap.organization.models import Category
 
@@ -58,7 +59,8 @@ def hop_deadline(category: Category, start: datetime, cal: WorkingCalendar | Non
 
 def due_date(category: Category, start: datetime, cal: WorkingCalendar | None = None) -> datetime:
     """The due date of work that starts at ``start``: the end of the category's last working day."""
-    return (cal or working_calendar()).add_working_days(start, category.sla_done_days)
+    # at least one day: a category set to 0 in the admin refused every report of it (``add_working_days`` takes >= 1)
+    return (cal or working_calendar()).add_working_days(start, max(1, category.sla_done_days))
 
 
 def escalate_at(category: Category, deadline: datetime | None, cal: WorkingCalendar | None = None) -> datetime | None:
@@ -126,6 +128,54 @@ def resume(report: Report, now: datetime, cal: WorkingCalendar | None = None) ->
         report.hop_deadline = cal.add_working_hours(report.hop_deadline, paused_h)
     if report.escalate_at:
         report.escalate_at = cal.add_working_hours(report.escalate_at, paused_h)
+
+
+# each deadline, and when the time it counts began (a hop's at the status change that started it)
+_DEADLINES = (("due_at", "created_at"), ("hop_deadline", "status_changed_at"), ("escalate_at", "status_changed_at"))
+
+
+def holiday_declared(day: date) -> int:
+    """A day made a holiday after reports were filed (a cuti bersama decreed, or amended, after the fact; a day the
+    offices were closed, entered afterwards): every open report's deadline whose time ran over that day moves on by
+    the day's working hours it counted, on the new calendar, as a wait for the reporter moves them (``resume``).
+    Stored once at each step, the deadlines kept the old calendar: a report turned late a day early and was
+    escalated on the holiday itself (a deadline review). A day that stops being a holiday moves nothing: a deadline
+    is never shortened under a unit's feet. Returns how many reports moved."""
+    new = calendar_reread()
+    if day not in new.holidays:
+        return 0
+    old = dataclasses.replace(new, holidays=new.holidays - {day})
+    if not old.is_working_day(day):
+        return 0  # a weekend day: no working hour was counted
+    day_start = datetime.combine(day, old.day_start, tzinfo=old.tz)
+    day_end = datetime.combine(day, old.day_end, tzinfo=old.tz)
+    moved: set[int] = set()
+    for name, since in _DEADLINES:
+        later = []
+        rows = Report.objects.filter(
+            status__in=OPEN_STATUSES, **{f"{name}__gt": day_start, f"{since}__lt": day_end}
+        ).values_list("pk", name, since)
+        for pk, value, started in rows.iterator(chunk_size=2000):
+            lost = old.working_seconds_between(max(day_start, started), min(value, day_end)) / 3600
+            if lost > 0:
+                later.append(Report(pk=pk, **{name: new.add_working_hours(value, lost)}))
+        Report.objects.bulk_update(later, [name], batch_size=1000)
+        moved.update(r.pk for r in later)
+    return len(moved)
+
+
+def holiday_before(sender, instance, **kwargs) -> None:
+    """(``pre_save`` of a Holiday) the day it was before this save, if any."""
+    instance._day_before = (
+        sender.objects.filter(pk=instance.pk).values_list("date", flat=True).first() if instance.pk else None
+    )
+
+
+def holiday_after(sender, instance, created: bool, raw: bool = False, **kwargs) -> None:
+    """(``post_save`` of a Holiday) a new day, or a holiday moved to another day: ``holiday_declared``."""
+    if raw or (not created and getattr(instance, "_day_before", None) == instance.date):
+        return  # a fixture's row, or only its name changed
+    holiday_declared(instance.date)
 
 
 def answer_deadline(asked_at: datetime, days: int, cal: WorkingCalendar | None = None) -> datetime:

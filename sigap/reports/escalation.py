@@ -63,7 +63,8 @@ def escalations_run(now: datetime | None = None) -> int:
     failed: list[int] = []  # left as they are this run (logged), not read again
     while True:
         due = list(
-            Report.objects.filter(escalate_at__lte=now, status__in=list(AWAITING_ACCEPTANCE))
+            # late is after the deadline, as the queue and the dashboard have it (``deadlines.overdue_q``): not at it
+            Report.objects.filter(escalate_at__lt=now, status__in=list(AWAITING_ACCEPTANCE))
             .exclude(pk__in=failed)
             .order_by("escalate_at", "pk")
             .values_list("pk", flat=True)[:BATCH]
@@ -83,7 +84,7 @@ def escalate_one(report_id: int, now: datetime) -> int:
     report = (
         Report.objects.select_for_update(of=("self",), no_key=True)
         .select_related("unit", "category")
-        .filter(pk=report_id, escalate_at__lte=now, status__in=list(AWAITING_ACCEPTANCE))
+        .filter(pk=report_id, escalate_at__lt=now, status__in=list(AWAITING_ACCEPTANCE))
         .first()
     )
     if report is None:  # taken up meanwhile
@@ -97,7 +98,9 @@ def escalate_one(report_id: int, now: datetime) -> int:
     if above is None or _about(report, above) or report.escalation_level >= report.category.escalation_levels:
         Report.objects.filter(pk=report.pk).update(escalate_at=None)
         return 0
-    missed = report.escalate_at
+    # the deadline that passed: the unit's hop deadline at the first level (``escalate_at`` is later by the category's
+    # escalation delay, a deadline that never existed: a review); a level above's own, which is not stored, after it
+    missed = report.hop_deadline if report.escalation_level == 0 and report.hop_deadline else report.escalate_at
     _record(
         report,
         above,

@@ -2531,6 +2531,10 @@ def report_triage(
     location, target = report_route(category=chosen, lat=lat, lon=lon)
     data = routing_data()
     check_transition(report.status, Status.KOORDINASI, reason="triase", resume_status=report.resume_status)
+    if chosen.pk != report.category_id:
+        # the due date is the category's, counted from the filing as a koordinasi's is: the guess's stayed, up to six
+        # working days late for a fire hazard the machine took for a street light (a deadline review)
+        report.due_at = deadlines.due_date(chosen, report.created_at)
     report.category, report.lat, report.lon = chosen, lat, lon
     report.kelurahan_id = data.kelurahan_ids[location.code]
     report.locate_method = location.method if own else DESK_PLACED  # the desk may place it again if sent back
