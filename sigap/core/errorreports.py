@@ -41,7 +41,7 @@ class PrivateExceptionReporterFilter(SafeExceptionReporterFilter):
     def get_safe_request_meta(self, request):
         meta = super().get_safe_request_meta(request)
         for key, value in list(meta.items()):
-            if not isinstance(value, str) and not isinstance(value, int | float | bool | type(None)):
+            if not isinstance(value, str | int | float | type(None)):
                 # an object the server put in the environ prints its state: gunicorn's socket names the client's
                 # address and port (``raddr=(...)``) beside the path (a senior review)
                 meta[key] = self.cleansed_substitute

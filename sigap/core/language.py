@@ -14,6 +14,11 @@ def in_english() -> bool:
     return (get_language() or "id").lower().startswith("en")
 
 
+def language_code() -> str:
+    """This request's language as Sigap keeps it: "en" or "id" (a reporter's language, ``Submission.language``)."""
+    return "en" if in_english() else "id"
+
+
 def name_in_language(name: str | None, name_en: str | None, english: bool | None = None) -> str:
     """A name kept in both languages (a category's): the English one where there is one when the request is
     answered in English (``english``, when the caller has already asked ``in_english``), else the Indonesian."""

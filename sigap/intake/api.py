@@ -14,7 +14,7 @@ from ninja import Router, Status
 from ninja.errors import ValidationError as NinjaValidationError
 
 from sigap.core.errors import DomainError, NotFound
-from sigap.core.language import in_english
+from sigap.core.language import language_code
 from sigap.core.schemas import ErrorOut
 from sigap.core.throttles import per_ip
 from sigap.organization.models import Category, Wilayah
@@ -199,7 +199,7 @@ def report_create_endpoint(request, response: HttpResponse):
             address=payload.address,
             privacy=payload.privacy,
             channel=Channel.API,
-            language="en" if in_english() else "id",  # the app's Accept-Language
+            language=language_code(),  # the app's Accept-Language
             reporter=services.Reporter(**reporter.dict()) if reporter else None,
             photos=files,
             about_unit=payload.about_unit,

@@ -9,7 +9,7 @@ transaction.
 from __future__ import annotations
 
 from sigap.core.errors import DomainError
-from sigap.core.language import in_english
+from sigap.core.language import language_code
 from sigap.privacy import vault
 from sigap.reports.models import Channel, Privacy, Report
 
@@ -91,7 +91,7 @@ def _submit(category, description, lat, lon, address, privacy, name, phone, emai
             lat=lat,
             lon=lon,
             channel=Channel.OPEN311,
-            language="en" if in_english() else "id",  # the app's Accept-Language
+            language=language_code(),  # the app's Accept-Language
             address=address,
             privacy=privacy,
             reporter=services.Reporter(name=name, phone=phone, email=email),

@@ -30,7 +30,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from sigap.analytics import performance
 from sigap.core.errors import DomainError
-from sigap.core.language import error_text, in_english
+from sigap.core.language import error_text, in_english, language_code
 from sigap.core.throttles import per_ip
 from sigap.intake import idempotency
 from sigap.intake import services as intake
@@ -261,7 +261,7 @@ def report_view(request):
         try:
             result = intake.report_submit(
                 intake.Submission(
-                    language="en" if in_english() else "id",
+                    language=language_code(),
                     category=data["category"],
                     description=data["description"],
                     lat=lat,
@@ -341,7 +341,7 @@ def report_done_view(request):
     if submitted:
         submitted["code"] = _unsealed(submitted["code"])
         submitted["secret"] = _unsealed(submitted["secret"]) if submitted.get("secret") else ""
-        lang = "en" if in_english() else "id"
+        lang = language_code()
         submitted["warning_texts"] = [w[lang] or w["id"] for w in submitted.get("warnings", [])]
         submitted["qr"] = _tracking_qr(request, submitted["code"])
     return _no_store(render(request, "portal/report_done.html", {"nav": "report", "submitted": submitted}))
