@@ -29,6 +29,12 @@ AXE = ROOT / "tests" / "vendor" / "axe-core" / "axe.min.js"
 # stand-in (``tiles``) that serves a plain tile, or that a test makes fail, so no test reaches the internet.
 TILE_HOST = "http://tiles.sigap.test"
 
+# How long any one wait may take: a page load, an idle network, a locator, an ``expect``. A wait that is met returns
+# at once, so this costs nothing when the tests pass; it only has to outlast a busy machine. The suite runs the
+# browser tests beside the others on two cores (load near 4 seen), where a page with its map, or the first request
+# that builds the API schema, has taken more than 15 s.
+WAIT_MS = 60_000
+
 
 @pytest.fixture(scope="session")
 def chromium_path() -> str:
@@ -62,6 +68,9 @@ def browser(e2e_server, chromium_path):
     # then refuses every ORM call a later test on this worker makes here (SynchronousOnlyOperation). The browser
     # talks to a separate server process; this process's ORM is not used from any coroutine.
     os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    from playwright.sync_api import expect
+
+    expect.set_options(timeout=WAIT_MS)
     with sync_playwright() as p:
         b = p.chromium.launch(
             executable_path=chromium_path,
@@ -122,7 +131,8 @@ def new_page(browser, e2e_server):
         if mobile:
             kwargs.update(viewport={"width": 360, "height": 740}, is_mobile=True, has_touch=True)
         ctx = browser.new_context(**kwargs)
-        ctx.set_default_timeout(15000)
+        ctx.set_default_timeout(WAIT_MS)
+        ctx.set_default_navigation_timeout(WAIT_MS)
         tiles = Tiles()
         ctx.route(TILE_HOST + "/**", tiles.handle)
         contexts.append(ctx)

@@ -694,7 +694,7 @@ def test_a_map_whose_tiles_load_shows_no_notice(new_page):
     expect(page.locator("#report-map .leaflet-tile-loaded").first).to_be_attached()
     # every tile answered (a notice follows a tile's error): waited for as such, not as an idle network, which a
     # loaded machine did not reach within the timeout in a full run on PostgreSQL
-    expect(page.locator("#report-map img.leaflet-tile:not(.leaflet-tile-loaded)")).to_have_count(0, timeout=15000)
+    expect(page.locator("#report-map img.leaflet-tile:not(.leaflet-tile-loaded)")).to_have_count(0)
     assert page.locator(".map-notice").count() == 0
     assert page.locator("#report-map path.map-outline").count() == 0
     assert page.js_errors == []
@@ -772,8 +772,8 @@ def test_the_api_docs_page_works_without_internet(new_page, e2e_server):
     page.route("**/*", only_sigap)
     page.goto("/api/docs")
     # the page builds its schema from the code on its first request: on a busy machine (the suite's last minutes on
-    # two cores) that took longer than expect's 5 s, and the title still read "loading"
-    expect(page.locator(".swagger-ui .info .title")).to_contain_text("Sigap API", timeout=30000)
+    # two cores) that took longer than expect's default 5 s, hence the browser tests' longer wait (conftest WAIT_MS)
+    expect(page.locator(".swagger-ui .info .title")).to_contain_text("Sigap API")
     expect(page.locator(".opblock-summary-path").first).to_be_visible()
     assert outside == []
     assert page.js_errors == []
