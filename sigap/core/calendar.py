@@ -7,9 +7,14 @@ from datetime import time
 from time import monotonic
 
 from django.conf import settings
+from django.dispatch import Signal
 
 from .clock import WorkingCalendar
 from .models import Holiday
+
+# sent with ``days`` (the dates) after Holiday rows are created in bulk, where no ``post_save`` is sent (``sigap
+# reference``'s holidays): the open reports' deadlines that ran over them move (``reports.deadlines``)
+holidays_added = Signal()
 
 _lock = threading.Lock()
 _cached: tuple[tuple, WorkingCalendar] | None = None

@@ -14,6 +14,7 @@ from pathlib import Path
 from django.db import transaction
 from django.utils import timezone
 
+from sigap.core.calendar import holidays_added
 from sigap.core.clock import indonesian_holidays
 from sigap.core.models import Holiday
 
@@ -250,6 +251,8 @@ def holidays_load(*, years: list[int], stats: LoadStats) -> None:
         if d not in existing
     ]
     Holiday.objects.bulk_create(new)
+    if new:
+        holidays_added.send(sender=Holiday, days=[h.date for h in new])
     stats.add("hari libur", len(new))
 
 

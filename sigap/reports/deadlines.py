@@ -29,17 +29,18 @@ The write path calls ``on_create`` and ``on_transition``; nothing else writes th
 from __future__ import annotations
 
 import dataclasses
-from datetime import date, datetime
+from datetime import datetime
 
 from django.conf import settings
-from django.db.models import Q
+from django.db.models import OuterRef, Q, Subquery
 from django.utils import timezone
 
 from sigap.core.calendar import calendar_reread, working_calendar
 from sigap.core.clock import WorkingCalendar
+from sigap.core.rows import update_column
 from sigap.organization.models import Category
 
-from .models import Report
+from .models import Report, UnitStay
 from .states import AWAITING_ACCEPTANCE, OPEN_STATUSES, Status, is_open
 
 _ACCEPTANCE = tuple(s.value for s in AWAITING_ACCEPTANCE)
@@ -134,34 +135,71 @@ def resume(report: Report, now: datetime, cal: WorkingCalendar | None = None) ->
 _DEADLINES = (("due_at", "created_at"), ("hop_deadline", "status_changed_at"), ("escalate_at", "status_changed_at"))
 
 
-def holiday_declared(day: date) -> int:
-    """A day made a holiday after reports were filed (a cuti bersama decreed, or amended, after the fact; a day the
-    offices were closed, entered afterwards): every open report's deadline whose time ran over that day moves on by
-    the day's working hours it counted, on the new calendar, as a wait for the reporter moves them (``resume``).
-    Stored once at each step, the deadlines kept the old calendar: a report turned late a day early and was
-    escalated on the holiday itself (a deadline review). A day that stops being a holiday moves nothing: a deadline
-    is never shortened under a unit's feet. Returns how many reports moved."""
+def holidays_changed(added=(), removed=(), now: datetime | None = None) -> int:
+    """Days made holidays, or holidays taken off the calendar, after reports were filed (a cuti bersama decreed or
+    amended after the fact; a closed day entered afterwards; a date typed wrong and corrected; the days ``sigap
+    reference`` adds): every open report's deadline whose time runs over one of those days is set to where it
+    would be had the report been filed on the calendar as it is now: the same working hours after the moment its
+    count began (the filing for the due date, the status change for the hop deadline and the escalation). Stored
+    once at each step, the deadlines kept the old calendar: a report turned late a day early and was escalated on
+    the holiday itself (a deadline review). The days are taken together, and a day entered, removed and entered
+    again ends where one entry does: moved only one way, the deadlines went on growing with each round while the
+    calendar showed one holiday (an attacker's review). A removed holiday takes the day back, but never sets a
+    deadline still to come before ``now``: nobody turns late by the change itself. Returns how many reports
+    moved."""
+    now = now or timezone.now()
     new = calendar_reread()
-    if day not in new.holidays:
+    added = {day for day in added if day in new.holidays}
+    removed = {day for day in removed if day not in new.holidays}
+    old = dataclasses.replace(new, holidays=(new.holidays - added) | removed)
+    spans = sorted(
+        (datetime.combine(day, old.day_start, tzinfo=old.tz), datetime.combine(day, old.day_end, tzinfo=old.tz))
+        for day in added | removed
+        if old.is_working_day(day) != new.is_working_day(day)  # a weekend day counted no working hour either way
+    )
+    if not spans:
         return 0
-    old = dataclasses.replace(new, holidays=new.holidays - {day})
-    if not old.is_working_day(day):
-        return 0  # a weekend day: no working hour was counted
-    day_start = datetime.combine(day, old.day_start, tzinfo=old.tz)
-    day_end = datetime.combine(day, old.day_end, tzinfo=old.tz)
+
+    def moved_to(value: datetime, started: datetime) -> datetime:
+        if started >= value or not any(day_start < value and started < day_end for day_start, day_end in spans):
+            return value  # its count does not run over a changed day
+        later = new.add_working_hours(started, old.working_seconds_between(started, value) / 3600)
+        return now if later < now < value else later
+
+    def move(model, rows, name: str, since: str) -> set[int]:
+        changed = []
+        for pk, value, started in rows.order_by().values_list("pk", name, since).iterator(chunk_size=2000):
+            if (later := moved_to(value, started)) != value:
+                changed.append((pk, later))
+        update_column(model, name, changed)
+        return {pk for pk, _later in changed}
+
+    first, last = spans[0][0], spans[-1][1]
     moved: set[int] = set()
     for name, since in _DEADLINES:
-        later = []
-        rows = Report.objects.filter(
-            status__in=OPEN_STATUSES, **{f"{name}__gt": day_start, f"{since}__lt": day_end}
-        ).values_list("pk", name, since)
-        for pk, value, started in rows.iterator(chunk_size=2000):
-            lost = old.working_seconds_between(max(day_start, started), min(value, day_end)) / 3600
-            if lost > 0:
-                later.append(Report(pk=pk, **{name: new.add_working_hours(value, lost)}))
-        Report.objects.bulk_update(later, [name], batch_size=1000)
-        moved.update(r.pk for r in later)
+        rows = Report.objects.filter(status__in=OPEN_STATUSES, **{f"{name}__gt": first, f"{since}__lt": last})
+        moved |= move(Report, rows, name, since)
+    # the open stays' hop deadline on arrival (the performance page's late stages: ``UnitStay``)
+    move(UnitStay, UnitStay.objects.filter(ended_at__isnull=True, accept_by__gt=first, arrived_at__lt=last), *_STAY)
+    _copies_follow(sorted(moved))
     return len(moved)
+
+
+_STAY = ("accept_by", "arrived_at")
+
+
+def _copies_follow(report_ids: list[int]) -> None:
+    """What repeats a moved report's deadlines takes them again: its rows in ``ReportUnit`` (the queue's urgency,
+    the dashboard's late counts; ``visibility.deadlines_copy``) and its open stay's due date (``UnitStay.due_by``,
+    kept in step)."""
+    from . import visibility
+
+    for i in range(0, len(report_ids), 500):
+        chunk = report_ids[i : i + 500]
+        visibility.deadlines_copy(chunk)
+        UnitStay.objects.filter(report_id__in=chunk, ended_at__isnull=True).update(
+            due_by=Subquery(Report.objects.filter(pk=OuterRef("report_id")).values("due_at")[:1])
+        )
 
 
 def holiday_before(sender, instance, **kwargs) -> None:
@@ -172,10 +210,21 @@ def holiday_before(sender, instance, **kwargs) -> None:
 
 
 def holiday_after(sender, instance, created: bool, raw: bool = False, **kwargs) -> None:
-    """(``post_save`` of a Holiday) a new day, or a holiday moved to another day: ``holiday_declared``."""
-    if raw or (not created and getattr(instance, "_day_before", None) == instance.date):
+    """(``post_save`` of a Holiday) a new day, or a holiday moved to another day: ``holidays_changed``."""
+    before = getattr(instance, "_day_before", None)
+    if raw or (not created and before == instance.date):
         return  # a fixture's row, or only its name changed
-    holiday_declared(instance.date)
+    holidays_changed(added=[instance.date], removed=[before] if before else [])
+
+
+def holiday_removed(sender, instance, **kwargs) -> None:
+    """(``post_delete`` of a Holiday) the day is a working day again: ``holidays_changed``."""
+    holidays_changed(removed=[instance.date])
+
+
+def holidays_loaded(sender, days, **kwargs) -> None:
+    """(``core.calendar.holidays_added``, sent when Holiday rows are created in bulk) ``holidays_changed``."""
+    holidays_changed(added=days)
 
 
 def answer_deadline(asked_at: datetime, days: int, cal: WorkingCalendar | None = None) -> datetime:

@@ -2431,8 +2431,8 @@ def reports_close_unanswered(*, now: datetime | None = None, days: int | None = 
     closed = []
     asked = Report.objects.filter(status=Status.AWAITING_REPORTER).values_list("pk", "status_changed_at")
     for pk, asked_at in asked:
-        if deadlines.answer_deadline(asked_at, days, cal) > now:
-            continue  # still within the time to answer: not locked, not written
+        if deadlines.answer_deadline(asked_at, days, cal) >= now:
+            continue  # still within the time to answer (late is after the deadline): not locked, not written
         number = isolated("closing of the unanswered report", pk, _close_unanswered, pk, now, days, cal)
         if number is not FAILED and number:
             closed.append(number)
@@ -2444,7 +2444,7 @@ def _close_unanswered(pk: int, now: datetime, days: int, cal) -> str:
     report = _lock(pk)
     if (
         report.status != Status.AWAITING_REPORTER
-        or deadlines.answer_deadline(report.status_changed_at, days, cal) > now
+        or deadlines.answer_deadline(report.status_changed_at, days, cal) >= now
     ):
         return ""  # answered or moved meanwhile
     _transition(

@@ -126,6 +126,29 @@ def copies_repair() -> int:
         return cur.rowcount
 
 
+def deadlines_copy(report_ids: list[int]) -> None:
+    """The rows of these reports take their reports' deadlines again (due date, hop deadline, and the urgency key
+    from them), one statement: after the deadlines moved outside the write path (``deadlines.holidays_changed``)."""
+    if not report_ids:
+        return
+    table, reports = ReportUnit._meta.db_table, Report._meta.db_table
+    marks = ", ".join(["%s"] * len(report_ids))
+    if connection.vendor == "postgresql":
+        sql = (
+            f"UPDATE {table} u SET due_at = r.due_at, hop_deadline = r.hop_deadline, "
+            f"sort_at = {deadlines.sort_at_sql('r')} FROM {reports} r WHERE r.id = u.report_id "
+            f"AND u.report_id IN ({marks})"
+        )
+    else:
+        sql = (
+            f"UPDATE {table} SET (due_at, hop_deadline, sort_at) = (SELECT r.due_at, r.hop_deadline, "
+            f"{deadlines.sort_at_sql('r')} FROM {reports} r WHERE r.id = {table}.report_id) "
+            f"WHERE report_id IN ({marks})"
+        )
+    with connection.cursor() as cur:
+        cur.execute(sql, list(report_ids))
+
+
 def rebuild() -> None:
     """Every row from scratch, set-based (``derived.REBUILDS``)."""
     with connection.cursor() as cur:

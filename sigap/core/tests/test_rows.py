@@ -4,7 +4,7 @@ errors translated), with the values bound rather than quoted into the text on Po
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from datetime import timezone as dt_timezone
 
 import pytest
@@ -15,7 +15,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from sigap.core import rows
-from sigap.core.models import AuditEvent
+from sigap.core.models import AuditEvent, Holiday
 from sigap.privacy.models import IdentityRecord
 
 pytestmark = pytest.mark.django_db
@@ -118,3 +118,36 @@ def test_execute_takes_plain_placeholders_and_returns_rows():
     assert IdentityRecord.objects.get(ref="idr_exec").key_id == "k2"
     with pytest.raises(ValueError):
         rows.execute(f"SELECT 1 FROM {table} WHERE ref LIKE 'x%%'", [])
+
+
+def test_update_column_sets_each_row_its_own_value_and_leaves_the_others(monkeypatch):
+    """``update_column``: one statement per ``MAX_ROWS`` rows on PostgreSQL (``UPDATE … FROM (VALUES …)``), Django's
+    ``bulk_update`` elsewhere; the same rows either way, each value cast to its column's type."""
+    from datetime import date
+
+    from django.contrib.sessions.models import Session
+
+    monkeypatch.setattr(rows, "MAX_ROWS", 3)
+    base = datetime(2026, 11, 24, 1, 2, 3, 456789, tzinfo=UTC)
+    sessions = [
+        Session.objects.create(session_key=f"upd{i:037d}", session_data="x", expire_date=base) for i in range(8)
+    ]
+    moved = {s.pk: base + timedelta(hours=i, microseconds=i) for i, s in enumerate(sessions[:7])}
+    with CaptureQueriesContext(connection) as queries:
+        rows.update_column(Session, "expire_date", list(moved.items()))
+    if connection.vendor == "postgresql":
+        updates = [q["sql"] for q in queries.captured_queries if q["sql"].startswith("UPDATE")]
+        assert len(updates) == 3 and "VALUES" in updates[0]  # 3 + 3 + 1 rows
+    stored = dict(Session.objects.filter(pk__in=[s.pk for s in sessions]).values_list("pk", "expire_date"))
+    assert {pk: stored[pk] for pk in moved} == moved
+    assert stored[sessions[7].pk] == base
+    # a date column, integer keys
+    days = [Holiday.objects.create(date=date(2031, 1, 5 + i), name=f"uji {i}") for i in range(4)]
+    rows.update_column(Holiday, "date", [(h.pk, date(2032, 2, 1 + i)) for i, h in enumerate(days[:3])])
+    assert list(Holiday.objects.filter(pk__in=[h.pk for h in days]).order_by("pk").values_list("date", flat=True)) == [
+        date(2032, 2, 1),
+        date(2032, 2, 2),
+        date(2032, 2, 3),
+        date(2031, 1, 8),
+    ]
+    rows.update_column(Holiday, "name", [])  # nothing to do: no statement, no error

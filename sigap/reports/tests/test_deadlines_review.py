@@ -5,7 +5,7 @@ Calendar used: 16 Nov – 4 Dec 2026 has no public holiday nor cuti bersama in t
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -177,3 +177,149 @@ def test_the_report_page_states_the_categorys_hop_time_not_a_fixed_six_hours(sta
     assert report.unit.code == "sudin-gulkarmat:31.75" and report.category.sla_hop_hours == 1
     page = console(officer).get(f"/petugas/laporan/{report.number}/").content.decode()
     assert "6 jam kerja" not in page and "1 jam kerja" in page
+
+
+# --- 6. holidays that ``sigap reference`` adds in bulk, and several declared one after another -----------------
+
+
+def _deadlines_of(report: Report) -> tuple:
+    report = Report.objects.get(pk=report.pk)
+    return wib(report.due_at), wib(report.hop_deadline), wib(report.escalate_at)
+
+
+def test_holidays_added_by_the_reference_load_move_deadlines_as_if_filed_on_the_new_calendar(monkeypatch):
+    """``sigap reference`` adds the holidays of the years it is given in bulk (``bulk_create``: no ``post_save``):
+    a cuti bersama the holiday list gained since the last load (decrees are amended) moved no open report's
+    deadline, and the report turned late and was escalated on the new holiday. Filed Monday 23 Nov 2026 13:00, the
+    load then adds Tuesday and Wednesday: every deadline must be the one a report filed at the same moment on the
+    new calendar gets, once for the two days (not moved past Wednesday by Tuesday and then again for it)."""
+    from sigap.organization import loaders
+
+    before = submit(now=at(2026, 11, 23, 13)).report
+    assert wib(before.hop_deadline) == at(2026, 11, 24, 11)
+    added = {date(2026, 11, 24): "Cuti bersama", date(2026, 11, 25): "Cuti bersama"}
+    monkeypatch.setattr(loaders, "indonesian_holidays", lambda years, cuti_bersama: added)
+    loaders.holidays_load(years=[2026], stats=loaders.LoadStats())
+    assert set(Holiday.objects.filter(date__in=added).values_list("date", flat=True)) == set(added)
+    on_the_new_calendar = submit(now=at(2026, 11, 23, 13), description="Selokan mampet, air naik ke jalan.").report
+    assert wib(on_the_new_calendar.hop_deadline) == at(2026, 11, 26, 11)
+    assert _deadlines_of(before) == _deadlines_of(on_the_new_calendar)
+
+
+def test_holidays_declared_one_after_another_move_each_deadline_once_per_day():
+    """The admin enters Tuesday, then Wednesday: the report filed before either ends where one filed on the new
+    calendar does."""
+    before = submit(now=at(2026, 11, 23, 13)).report
+    Holiday.objects.create(date=date(2026, 11, 24), name="Cuti bersama")
+    Holiday.objects.create(date=date(2026, 11, 25), name="Cuti bersama")
+    on_the_new_calendar = submit(now=at(2026, 11, 23, 13), description="Selokan mampet, air naik ke jalan.").report
+    assert _deadlines_of(before) == _deadlines_of(on_the_new_calendar)
+
+
+def test_a_weekend_day_made_a_holiday_or_a_holiday_renamed_moves_nothing():
+    report = submit(now=at(2026, 11, 23, 13)).report
+    first = _deadlines_of(report)
+    Holiday.objects.create(date=date(2026, 11, 28), name="Sabtu")  # a Saturday: no working hour counted
+    assert _deadlines_of(report) == first
+    Holiday.objects.create(date=date(2026, 11, 24), name="Cuti bersama")
+    moved = _deadlines_of(report)
+    assert moved != first
+    # a holiday saved again (its name edited) is no new day: nothing moves twice
+    holiday = Holiday.objects.get(date=date(2026, 11, 24))
+    holiday.name = "Cuti bersama (diubah)"
+    holiday.save()
+    assert _deadlines_of(report) == moved
+
+
+# An attacker's review: moved only one way (never back when a holiday was removed), the deadlines grew with each
+# removal and new entry of the same day while the calendar showed one holiday.
+
+
+def test_a_holiday_removed_and_entered_again_moves_deadlines_once():
+    """Whoever may edit holidays deletes 24 Nov and enters it again, three times: every open report's due date,
+    hop deadline and escalation moved a day on each round (due Wed 2 Dec, not Fri 27 Nov), so a late unit stopped
+    turning late or being escalated city-wide, and the calendar showed the one holiday."""
+    report = submit(now=at(2026, 11, 23, 13)).report
+    Holiday.objects.create(date=date(2026, 11, 24), name="Cuti bersama")
+    once = _deadlines_of(report)
+    assert once[0] == at(2026, 11, 27, 16)
+    for _round in range(3):
+        Holiday.objects.filter(date=date(2026, 11, 24)).delete()
+        Holiday.objects.create(date=date(2026, 11, 24), name="Cuti bersama")
+    assert _deadlines_of(report) == once
+
+
+def test_a_holiday_moved_away_and_back_leaves_the_deadlines_of_one_holiday():
+    """A date typed wrong and corrected back and forth (24 Nov, then 25, then 24): one holiday on the calendar, and
+    the report had three days more than it gives."""
+    report = submit(now=at(2026, 11, 23, 13)).report
+    holiday = Holiday.objects.create(date=date(2026, 11, 24), name="Cuti bersama")
+    once = _deadlines_of(report)
+    holiday.date = date(2026, 11, 25)
+    holiday.save()
+    holiday.date = date(2026, 11, 24)
+    holiday.save()
+    assert _deadlines_of(report) == once
+    on_the_new_calendar = submit(now=at(2026, 11, 23, 13), description="Selokan mampet, air naik ke jalan.").report
+    assert _deadlines_of(report) == _deadlines_of(on_the_new_calendar)
+
+
+def test_a_holiday_removed_gives_the_day_back_but_makes_nobody_late_by_the_change():
+    """Filed Monday 23 Nov 09:00 with Tuesday a holiday: due Friday 27 Nov 16:00. Tuesday taken off the calendar on
+    Wednesday: due Thursday 26 Nov 16:00, as for a report filed on the corrected calendar. Taken off on Thursday at
+    17:00 instead, the due date is not set before that moment (the report would turn late by the edit itself)."""
+    Holiday.objects.create(date=date(2026, 11, 24), name="Cuti bersama")
+    report = submit(now=at(2026, 11, 23, 9)).report
+    assert _deadlines_of(report)[0] == at(2026, 11, 27, 16)
+    deadlines.holidays_changed(removed=[date(2026, 11, 24)], now=at(2026, 11, 25, 10))  # nothing removed yet
+    assert _deadlines_of(report)[0] == at(2026, 11, 27, 16)
+    Holiday.objects.filter(date=date(2026, 11, 24)).delete()  # removed now (the test runs after these dates)
+    assert _deadlines_of(report)[0] == at(2026, 11, 26, 16)
+    Holiday.objects.create(date=date(2026, 11, 24), name="Cuti bersama")
+    assert _deadlines_of(report)[0] == at(2026, 11, 27, 16)
+    Holiday.objects.filter(date=date(2026, 11, 24)).update(date=date(2026, 11, 21))  # off the calendar, no signal
+    assert deadlines.holidays_changed(removed=[date(2026, 11, 24)], now=at(2026, 11, 26, 17)) == 1
+    assert _deadlines_of(report)[0] == at(2026, 11, 26, 17)
+
+
+# --- 7. the unanswered question: closed after its deadline, not at it ------------------------------------------
+
+
+def test_an_unanswered_question_closes_after_its_deadline_not_at_it(staff):
+    """Late is after the deadline (the queue, the escalation job): the reporter's time to answer runs to its
+    deadline, and the closing job closed the report at that very instant, while an answer then was still taken."""
+    officer = staff("petugas.pb", "kel:31.75.07.1002")
+    start = at(2026, 11, 2, 9)  # Monday
+    report = submit(now=start).report
+    services.report_ask_reporter(report_id=report.pk, actor=officer, question="Foto lokasi?", now=start)
+    deadline = deadlines.answer_deadline(start, 5)
+    assert services.reports_close_unanswered(now=deadline, days=5) == []
+    assert services.reports_close_unanswered(now=deadline + timedelta(seconds=1), days=5) == [report.number]
+
+
+def test_what_repeats_the_deadlines_follows_a_holiday_declared_afterwards():
+    """The report's deadlines moved, but the copies beside them did not: the visibility rows (``ReportUnit``: the
+    queue's urgency order, the supervisor dashboard's late counts) and the open stay (``UnitStay``: the performance
+    page's late stages) kept the old calendar, so the dashboard still counted the report late a day early."""
+    from sigap.reports import visibility
+    from sigap.reports.models import ReportUnit, UnitStay
+
+    report = submit(now=at(2026, 11, 23, 13)).report
+    Holiday.objects.create(date=date(2026, 11, 24), name="Cuti bersama")
+    report = Report.objects.get(pk=report.pk)
+    assert visibility.copies_repair() == 0, "the dashboard's copies kept the old deadlines"
+    row = ReportUnit.objects.get(report=report, holds=True)
+    assert (row.due_at, row.hop_deadline, row.sort_at) == (
+        report.due_at,
+        report.hop_deadline,
+        deadlines.sort_at(report),
+    )
+    stay = UnitStay.objects.get(report=report, ended_at__isnull=True)
+    assert (stay.accept_by, stay.due_by) == (report.hop_deadline, report.due_at)
+    Holiday.objects.filter(date=date(2026, 11, 24)).delete()
+    report = Report.objects.get(pk=report.pk)
+    assert wib(report.hop_deadline) == at(2026, 11, 24, 11)
+    assert visibility.copies_repair() == 0
+    stay = UnitStay.objects.get(report=report, ended_at__isnull=True)
+    assert (stay.accept_by, stay.due_by) == (report.hop_deadline, report.due_at)
+    assert ReportUnit.objects.get(report=report, holds=True).sort_at == report.hop_deadline
