@@ -20,9 +20,43 @@ from .logfilters import HIDDEN, WITHHELD, kept, scrub
 # Who asked: the client's address (as the server saw it, and as each proxy says it forwarded it) and its browser's
 # own description (a phone's model is in it). On the journey pages the path is the report's number, which only its
 # reporter opens: an error mail read "the reporter of JK… is at this address" (a review as the mail's reader).
-_CLIENT_META = re.compile(
-    r"^(?:REMOTE_ADDR|REMOTE_HOST|HTTP_USER_AGENT|HTTP_VIA|HTTP_FORWARDED)$|FORWARDED_FOR|CLIENT_IP|REAL_IP", re.I
+# A request's headers are hidden unless named here: a list of the ones to hide missed every CDN's own name for the
+# client's address (CF-Connecting-IP, X-Azure-ClientIP, X-Envoy-External-Address, X-AppEngine-User-IP: an
+# attacker's review), and a browser's client hints name the phone's model.
+_HARMLESS_HEADERS = frozenset(
+    "HTTP_" + name.upper().replace("-", "_")
+    for name in (
+        "Host",
+        "Accept",
+        "Accept-Encoding",
+        "Accept-Language",
+        "Cache-Control",
+        "Connection",
+        "Content-Length",
+        "Content-Type",
+        "DNT",
+        "HX-Request",
+        "HX-Target",
+        "HX-Trigger",
+        "Origin",
+        "Pragma",
+        "Sec-Fetch-Dest",
+        "Sec-Fetch-Mode",
+        "Sec-Fetch-Site",
+        "Sec-Fetch-User",
+        "Upgrade-Insecure-Requests",
+        "X-Requested-With",
+    )
 )
+# and, outside the headers, what a server or proxy puts in the environ about the client (REMOTE_PORT is half of
+# its address)
+_CLIENT_META = re.compile(r"^REMOTE_|FORWARDED|CLIENT_?IP|REAL_?IP|CONNECTING_IP|USER_IP|EXTERNAL_ADDR", re.I)
+
+
+def _names_the_client(key: str) -> bool:
+    if key.upper().startswith("HTTP_"):
+        return key.upper() not in _HARMLESS_HEADERS
+    return bool(_CLIENT_META.search(key))
 
 
 class PrivateExceptionReporterFilter(SafeExceptionReporterFilter):
@@ -45,7 +79,7 @@ class PrivateExceptionReporterFilter(SafeExceptionReporterFilter):
                 # an object the server put in the environ prints its state: gunicorn's socket names the client's
                 # address and port (``raddr=(...)``) beside the path (a senior review)
                 meta[key] = self.cleansed_substitute
-            elif _CLIENT_META.search(key):
+            elif _names_the_client(key):
                 meta[key] = self.cleansed_substitute
             elif key == "QUERY_STRING" and isinstance(value, str) and value:
                 meta[key] = scrub(f"?{value}")[1:]

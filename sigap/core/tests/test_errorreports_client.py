@@ -106,3 +106,40 @@ def test_error_report_does_not_name_the_client_through_gunicorns_socket(settings
     finally:
         for s in (conn, client, server):
             s.close()
+
+
+# An attacker's review: a list of headers to hide missed each CDN's own name for the client's address.
+
+
+@pytest.mark.parametrize(
+    "header",
+    [
+        "HTTP_CF_CONNECTING_IP",  # Cloudflare
+        "HTTP_CF_CONNECTING_IPV6",
+        "HTTP_X_ENVOY_EXTERNAL_ADDRESS",  # Envoy / Istio ingress
+        "HTTP_X_AZURE_CLIENTIP",  # Azure Front Door
+        "HTTP_X_APPENGINE_USER_IP",  # Google's load balancer
+        "HTTP_TRUE_CLIENT_IP",  # Akamai
+        "HTTP_X_SOME_FUTURE_PROXY",  # any header nobody listed
+        "REMOTE_PORT",  # half of the client's address
+    ],
+)
+@pytest.mark.parametrize("render", ["get_traceback_text", "get_traceback_html"])
+def test_an_error_report_hides_every_header_that_may_name_the_client(settings, header, render):
+    """A city behind Cloudflare or another CDN gets the resident's address in a header of the CDN's own name; the
+    proxy in front of Sigap passes it on. Every header is hidden unless it is known to say nothing of the client."""
+    settings.DEBUG = False
+    request, exc_info = _failed_request(REMOTE_ADDR="127.0.0.1", **{header: IP})
+    text = getattr(get_exception_reporter_class(request)(request, *exc_info), render)()
+    assert NUMBER in text  # the path is described
+    assert IP not in text, f"{header} prints the reporter's address beside their report's number"
+
+
+def test_an_error_report_keeps_the_headers_that_help_and_say_nothing_of_the_client(settings):
+    settings.DEBUG = False
+    request, exc_info = _failed_request(
+        HTTP_HOST="lapor.example", HTTP_ACCEPT_LANGUAGE="en-US", HTTP_SEC_CH_UA_MODEL='"SM-A525F"'
+    )
+    text = get_exception_reporter_class(request)(request, *exc_info).get_traceback_text()
+    assert "lapor.example" in text and "en-US" in text
+    assert "SM-A525F" not in text  # a client hint: the phone's model
