@@ -304,6 +304,10 @@ def _operator_claim(request) -> tuple[idempotency.Claim | None, dict | DomainErr
     if key is None:
         return None, None
     fields = {k: request.POST.get(k, "") for k in OperatorReportForm.base_fields if k != "photo"}
+    # the account that sent it is part of what was sent: the same form sent by another operator (the key's record
+    # is there for a day; the first send's page never shown) is refused like a key reused for other words, neither
+    # filed again nor answered with the first report's codes (an Anonim report's secret: an attacker's review)
+    fields["operator"] = str(request.user.pk)
     photos = []
     upload = request.FILES.get("photo")
     if upload is not None:

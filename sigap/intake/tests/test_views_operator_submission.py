@@ -96,3 +96,38 @@ def test_the_operator_form_resent_does_not_show_an_anonymous_reports_secret_agai
     again = resent.content.decode() + operator.get("/petugas/operator/").content.decode()
     assert Report.objects.get().number in again
     assert secret.group(1) not in again, "the Anonim report's secret is shown a second time"
+
+
+def test_another_operator_sending_the_same_form_gets_neither_a_second_report_nor_its_codes(staff):
+    """The key's record lives a day and was not bound to the account that was shown the form: operator A files an
+    Anonim caller's report and never sees the result page (the redirect lost, the tab closed, the key unspent);
+    operator B sends the same form (Back at the shared counter computer, or the form data passed on) and was shown
+    A's report's tracking code and the reporter's secret, the one credential that reads, answers and rates as the
+    reporter (an attacker's review). B is refused as for a key reused for another report: nothing filed again,
+    nothing shown."""
+    a, b = Client(), Client()
+    a.force_login(staff("operator.a", "biro-pemerintahan", StaffRole.Role.OPERATOR))
+    b.force_login(staff("operator.b", "biro-pemerintahan", StaffRole.Role.OPERATOR))
+    key = re.search(r'name="submission" value="([^"]+)"', a.get("/petugas/operator/").content.decode()).group(1)
+    data = {
+        "channel": "call_center",
+        "category": "saluran-tersumbat",
+        "kelurahan": "31.75.07.1002",
+        "description": "Got di depan pasar mampet, air meluap ke jalan setiap hujan.",
+        "privacy": "anonymous",
+        "reporter_name": "",
+        "reporter_phone": "",
+        "reporter_email": "",
+        "submission": key,
+    }
+    assert a.post("/petugas/operator/", data).status_code == 302  # filed; A's redirect is lost
+    secret = a.session["sigap_operator_result"]["secret"]
+    assert secret
+    answer = b.post("/petugas/operator/", data)
+    assert answer.status_code == 422
+    page = answer.content.decode() + b.get("/petugas/operator/").content.decode()
+    assert secret not in page and Report.objects.get().number not in page
+    assert Report.objects.count() == 1
+    # A, sending it again, is still answered with the report it filed
+    assert a.post("/petugas/operator/", data).status_code == 302
+    assert Report.objects.get().number in a.get("/petugas/operator/").content.decode()
