@@ -335,7 +335,7 @@ def _unsupported_told(inbound: Inbound) -> bool:
         return False
     mine = Conversation.objects.filter(
         channel=inbound.channel, sender_hash__in=sender_keys(inbound.channel, inbound.sender)
-    ).exclude(state=Conversation.State.CANCELLED)
+    )
     conv = (
         mine.filter(state=Conversation.State.OPEN, expires_at__gt=timezone.now()).order_by("-updated_at").first()
         or mine.filter(state=Conversation.State.FILED).order_by("-updated_at").first()
