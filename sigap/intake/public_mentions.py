@@ -220,10 +220,16 @@ FETCH_TRIES = 2
 FETCH_PAUSE_SECONDS = 0.5
 
 
-def media_fetch_tolerant(adapter, inbound: Inbound) -> list[tuple[str, bytes]]:
+class PhotoHeld(Exception):
+    """A photo's download still failed for a passing reason: the item is left for the next import (``hold``)."""
+
+
+def media_fetch_tolerant(adapter, inbound: Inbound, *, hold: bool = False) -> list[tuple[str, bytes]]:
     """The photos of a public post or a LAPOR! item; one that cannot be downloaded does not hold the report back.
     A passing failure is tried once more, a moment later: the item is stored as taken once filed, so a photo
-    given up at the first timeout of the source's file server was never fetched again (a fault-injection review)."""
+    given up at the first timeout of the source's file server was never fetched again (a fault-injection review).
+    ``hold``: a photo that still fails for a passing reason raises ``PhotoHeld`` instead (an import that fetches
+    the item again later: the caller bounds how many times)."""
     import time
 
     import httpx
@@ -237,9 +243,12 @@ def media_fetch_tolerant(adapter, inbound: Inbound) -> list[tuple[str, bytes]]:
                 photos.append(adapter.fetch_media(media))
                 break
             except (DomainError, httpx.HTTPError, KeyError, ValueError) as exc:
-                if attempt < FETCH_TRIES and isinstance(exc, httpx.HTTPError) and not _refused_for_good(exc):
+                passing = isinstance(exc, httpx.HTTPError) and not _refused_for_good(exc)
+                if attempt < FETCH_TRIES and passing:
                     time.sleep(FETCH_PAUSE_SECONDS * attempt)
                     continue
+                if passing and hold:
+                    raise PhotoHeld(inbound.channel) from exc
                 log.warning(
                     "%s: a photo could not be fetched (%s); filing without it", inbound.channel, type(exc).__name__
                 )

@@ -27,7 +27,14 @@ from django.utils import timezone
 from sigap.core.errors import DomainError
 
 from ..placing import placing_text
-from ..public_mentions import PROCESSED, Handled, inbound_accept_handled, photos_readable, place_from_text
+from ..public_mentions import (
+    PROCESSED,
+    Handled,
+    PhotoHeld,
+    inbound_accept_handled,
+    photos_readable,
+    place_from_text,
+)
 from .base import Adapter, ChannelDisabled, Inbound
 
 
@@ -58,6 +65,34 @@ STATUS_TO_LAPOR = {
 }
 # LAPOR! privasi → Sigap privacy. "anonim": LAPOR! keeps the person; Sigap stores nothing of them (the
 # report is Private, reachable only through LAPOR!), so no tracking code/secret is needed on our side.
+# An item whose photo's download fails for a passing reason (a timeout, a 5xx) is left for the next import this
+# many times before it is filed without the photo: filed at once, the item was stored as taken and the photo never
+# fetched again (a fault-injection review). Counted in the cache (Redis in production), for a day.
+PHOTO_IMPORTS = 3
+
+
+def _photo_held_key(inbound: Inbound) -> str:
+    return f"lapor:photo-held:{inbound.message_id}"
+
+
+def _photo_held_before(inbound: Inbound) -> int:
+    from django.core.cache import cache
+
+    return int(cache.get(_photo_held_key(inbound), 0))
+
+
+def _photo_held_again(inbound: Inbound) -> int:
+    from django.core.cache import cache
+
+    key = _photo_held_key(inbound)
+    cache.add(key, 0, timeout=24 * 3600)
+    try:
+        return cache.incr(key)
+    except ValueError:  # gone between the two (expired, evicted): counted from here
+        cache.set(key, 1, timeout=24 * 3600)
+        return 1
+
+
 PRIVACY_FROM_LAPOR = {"rahasia": "private", "publik": "public", "anonim": "private"}
 
 
@@ -189,7 +224,9 @@ class LaporAdapter(Adapter):
             address=address,
             privacy=privacy,
             reporter=reporter,
-            photos=photos_readable(media_fetch_tolerant(self, inbound)),
+            photos=photos_readable(
+                media_fetch_tolerant(self, inbound, hold=_photo_held_before(inbound) < PHOTO_IMPORTS)
+            ),
             notify_received=True,
             allow_no_location=True,
             known_names=known_names,
@@ -227,6 +264,13 @@ class LaporAdapter(Adapter):
                 continue
             try:
                 result = inbound_accept_handled(self.name, [inbound], self.report_handle)
+            except PhotoHeld:
+                counts["failed"] += 1
+                held = _photo_held_again(inbound)
+                log.warning(
+                    "lapor: a photo could not be fetched (%d of %d imports); held for the next", held, PHOTO_IMPORTS
+                )
+                continue
             except Exception as exc:  # noqa: BLE001 - nothing stored; the next import tries again
                 counts["failed"] += 1
                 log.warning("lapor: importing a report failed (%s); the next import tries again", type(exc).__name__)

@@ -59,3 +59,76 @@ def test_lapor_photo_that_failed_to_download_for_a_moment_is_not_lost(
     report = Report.objects.get(channel="lapor")
     assert InboundMessage.objects.filter(channel="lapor").count() == 1
     assert report.photos.count() == 1
+
+
+def _lapor_photo_failing(monkeypatch, failures: int | None) -> list[str]:
+    """LAPOR!'s file server times out for the first ``failures`` downloads (None: every one)."""
+    from sigap.intake import public_mentions
+    from sigap.intake.channels.lapor import LaporAdapter
+
+    calls: list[str] = []
+
+    def flaky(self, media):
+        calls.append(media["url"])
+        if failures is None or len(calls) <= failures:
+            raise httpx.ReadTimeout("timed out")
+        return "lapor-lampiran.jpg", jpeg_colour((30, 160, 90))
+
+    monkeypatch.setattr(LaporAdapter, "fetch_media", flaky)
+    monkeypatch.setattr(public_mentions, "FETCH_PAUSE_SECONDS", 0)
+    return calls
+
+
+def _imports(remote, capture, n: int) -> None:
+    for _ in range(n):
+        with capture(execute=True):
+            call_command("lapor", "import")
+
+
+def test_lapor_photo_that_failed_for_a_whole_import_is_fetched_at_the_next(
+    remote, monkeypatch, django_capture_on_commit_callbacks
+):
+    """The download was tried twice within an import; failing both times (a file server down for a minute), the
+    report was filed without its photo, stored as taken, and the photo never fetched again. The item is now left
+    for the next import (every few minutes), which files it with the photo, once."""
+    calls = _lapor_photo_failing(monkeypatch, failures=2)
+    remote.laporan = [laporan(7002, lampiran=[{"url": f"{remote.url}/cdn/PHOTO2", "tipe": "image/jpeg"}])]
+    _imports(remote, django_capture_on_commit_callbacks, 1)
+    assert not Report.objects.filter(channel="lapor").exists()  # held, nothing stored
+    _imports(remote, django_capture_on_commit_callbacks, 2)
+    report = Report.objects.get(channel="lapor")
+    assert report.photos.count() == 1 and len(calls) == 3
+    assert InboundMessage.objects.filter(channel="lapor").count() == 1
+
+
+def test_lapor_photo_that_keeps_failing_is_left_out_after_a_few_imports_and_the_report_filed_once(
+    remote, monkeypatch, django_capture_on_commit_callbacks
+):
+    """Held for ever, a photo that never comes back would keep the report out of Sigap: after ``PHOTO_IMPORTS``
+    imports the report is filed without it, once."""
+    from sigap.intake.channels.lapor import PHOTO_IMPORTS
+
+    _lapor_photo_failing(monkeypatch, failures=None)
+    remote.laporan = [laporan(7003, lampiran=[{"url": f"{remote.url}/cdn/PHOTO3", "tipe": "image/jpeg"}])]
+    _imports(remote, django_capture_on_commit_callbacks, PHOTO_IMPORTS)
+    assert not Report.objects.filter(channel="lapor").exists()
+    _imports(remote, django_capture_on_commit_callbacks, 2)
+    report = Report.objects.get(channel="lapor")
+    assert report.photos.count() == 0
+    assert InboundMessage.objects.filter(channel="lapor").count() == 1
+
+
+def test_lapor_photo_refused_for_good_files_the_report_at_once_without_it(
+    remote, monkeypatch, django_capture_on_commit_callbacks
+):
+    """A 404 (the file is gone) will not come back: nothing is held."""
+    from sigap.intake.channels.lapor import LaporAdapter
+
+    def gone(self, media):
+        request = httpx.Request("GET", media["url"])
+        raise httpx.HTTPStatusError("gone", request=request, response=httpx.Response(404, request=request))
+
+    monkeypatch.setattr(LaporAdapter, "fetch_media", gone)
+    remote.laporan = [laporan(7004, lampiran=[{"url": f"{remote.url}/cdn/PHOTO4", "tipe": "image/jpeg"}])]
+    _imports(remote, django_capture_on_commit_callbacks, 1)
+    assert Report.objects.get(channel="lapor").photos.count() == 0
