@@ -12,6 +12,8 @@ is ``core.calendar.working_calendar()``. The rules:
 * **Waiting for the reporter** pauses both: on the way out of ``awaiting_reporter`` they move by the
   working time spent waiting. The reporter has ``SIGAP_REPORTER_ANSWER_DAYS`` working days to answer
   (``answer_deadline``); then ``reports_close_unanswered`` closes the report.
+* **The calendar changed afterwards** (a holiday added, moved or removed): ``holidays_changed`` sets every open
+  deadline whose count runs over the day to where the current calendar has it, never a future one before now.
 * **Overdue**: open, not waiting for the reporter, and past the due date, or past the hop deadline while
   not yet accepted. ``is_overdue`` answers for one report in memory, ``overdue_q`` for a query (the
   officer queue's filter, the dashboard's counts and list); the two say the same.
@@ -23,7 +25,8 @@ is ``core.calendar.working_calendar()``. The rules:
   awaits acceptance, else the due date (else the creation time); none for a closed report. ``sort_at_sql``
   is the same rule for the set-based rebuild.
 
-The write path calls ``on_create`` and ``on_transition``; nothing else writes the two deadline fields.
+The write path calls ``on_create`` and ``on_transition``; besides them only ``holidays_changed`` writes the deadline
+fields.
 """
 
 from __future__ import annotations
