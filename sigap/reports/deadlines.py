@@ -170,11 +170,13 @@ def holidays_changed(added=(), removed=(), now: datetime | None = None) -> int:
         return now if later < now < value else later
 
     def move(model, rows, name: str, since: str) -> set[int]:
-        changed = []
+        changed, was = [], {}
         for pk, value, started in rows.order_by().values_list("pk", name, since).iterator(chunk_size=2000):
             if (later := moved_to(value, started)) != value:
                 changed.append((pk, later))
-        update_column(model, name, changed)
+                was[pk] = value
+        # a report whose deadline the write path set meanwhile (a reopening, a hop) keeps that one
+        update_column(model, name, changed, was=was)
         return {pk for pk, _later in changed}
 
     first, last = spans[0][0], spans[-1][1]

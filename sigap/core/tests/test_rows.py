@@ -151,3 +151,24 @@ def test_update_column_sets_each_row_its_own_value_and_leaves_the_others(monkeyp
         date(2031, 1, 8),
     ]
     rows.update_column(Holiday, "name", [])  # nothing to do: no statement, no error
+
+
+def test_update_column_leaves_a_row_another_transaction_changed_since_it_was_read():
+    """``was``: the value each row had when the caller read it; a row changed since (the write path set a new
+    deadline while a holiday's change was being computed) keeps its new value (PostgreSQL: the caller's read and
+    write are not under one lock there)."""
+    from django.contrib.sessions.models import Session
+
+    base = datetime(2026, 11, 24, 1, 0, tzinfo=UTC)
+    kept, moved = (
+        Session.objects.create(session_key=f"cas{i:037d}", session_data="x", expire_date=base) for i in range(2)
+    )
+    Session.objects.filter(pk=kept.pk).update(expire_date=base + timedelta(days=9))  # changed after the read
+    later = base + timedelta(hours=8)
+    written = rows.update_column(
+        Session, "expire_date", [(kept.pk, later), (moved.pk, later)], was={kept.pk: base, moved.pk: base}
+    )
+    assert Session.objects.get(pk=moved.pk).expire_date == later
+    if connection.vendor == "postgresql":
+        assert written == 1
+        assert Session.objects.get(pk=kept.pk).expire_date == base + timedelta(days=9)
