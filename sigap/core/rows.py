@@ -204,24 +204,20 @@ def update_column(
     field = model._meta.get_field(name)
     table, column, key = model._meta.db_table, field.column, model._meta.pk.column
     cast = field.db_type(connection)
+
+    def row(pk, value) -> tuple:
+        values = (value,) if was is None else (value, was[pk])
+        return (pk, *(field.get_db_prep_save(v, connection) for v in values))
+
+    columns = "v(id, value)" if was is None else "v(id, value, was)"
+    unchanged = "" if was is None else f' AND "{table}"."{column}" = v.was::{cast}'
     written = 0
     for start in range(0, len(pairs), MAX_ROWS):
-        chunk = pairs[start : start + MAX_ROWS]
-        if was is None:
-            rows = ", ".join(["(%s, %s)"] * len(chunk))
-            params = [x for pk, value in chunk for x in (pk, field.get_db_prep_save(value, connection))]
-            columns, unchanged = "v(id, value)", ""
-        else:
-            rows = ", ".join(["(%s, %s, %s)"] * len(chunk))
-            params = [
-                x
-                for pk, value in chunk
-                for x in (pk, field.get_db_prep_save(value, connection), field.get_db_prep_save(was[pk], connection))
-            ]
-            columns, unchanged = "v(id, value, was)", f' AND "{table}"."{column}" = v.was::{cast}'
+        chunk = [row(pk, value) for pk, value in pairs[start : start + MAX_ROWS]]
+        marks = "(" + ", ".join(["%s"] * len(chunk[0])) + ")"
         sql = (
-            f'UPDATE "{table}" SET "{column}" = v.value::{cast} FROM (VALUES {rows}) AS {columns} '
-            f'WHERE "{table}"."{key}" = v.id{unchanged} RETURNING "{table}"."{key}"'
+            f'UPDATE "{table}" SET "{column}" = v.value::{cast} FROM (VALUES {", ".join([marks] * len(chunk))}) '
+            f'AS {columns} WHERE "{table}"."{key}" = v.id{unchanged} RETURNING "{table}"."{key}"'
         )
-        written += len(execute(sql, params, using=alias) or ())
+        written += len(execute(sql, [x for r in chunk for x in r], using=alias) or ())
     return written

@@ -185,12 +185,10 @@ def holidays_changed(added=(), removed=(), now: datetime | None = None) -> int:
         rows = Report.objects.filter(status__in=OPEN_STATUSES, **{f"{name}__gt": first, f"{since}__lt": last})
         moved |= move(Report, rows, name, since)
     # the open stays' hop deadline on arrival (the performance page's late stages: ``UnitStay``)
-    move(UnitStay, UnitStay.objects.filter(ended_at__isnull=True, accept_by__gt=first, arrived_at__lt=last), *_STAY)
+    stays = UnitStay.objects.filter(ended_at__isnull=True, accept_by__gt=first, arrived_at__lt=last)
+    move(UnitStay, stays, "accept_by", "arrived_at")
     _copies_follow(sorted(moved))
     return len(moved)
-
-
-_STAY = ("accept_by", "arrived_at")
 
 
 def _copies_follow(report_ids: list[int]) -> None:

@@ -65,6 +65,8 @@ STATUS_TO_LAPOR = {
 }
 # LAPOR! privasi → Sigap privacy. "anonim": LAPOR! keeps the person; Sigap stores nothing of them (the
 # report is Private, reachable only through LAPOR!), so no tracking code/secret is needed on our side.
+PRIVACY_FROM_LAPOR = {"rahasia": "private", "publik": "public", "anonim": "private"}
+
 # An item whose photo's download fails for a passing reason (a timeout, a 5xx) is left for the next import this
 # many times before it is filed without the photo: filed at once, the item was stored as taken and the photo never
 # fetched again (a fault-injection review). Counted in the cache (Redis in production), for a day.
@@ -91,9 +93,6 @@ def _photo_held_again(inbound: Inbound) -> int:
     except ValueError:  # gone between the two (expired, evicted): counted from here
         cache.set(key, 1, timeout=24 * 3600)
         return 1
-
-
-PRIVACY_FROM_LAPOR = {"rahasia": "private", "publik": "public", "anonim": "private"}
 
 
 class LaporAdapter(Adapter):
